@@ -1,0 +1,87 @@
+# Recurrent networks in PyTorch, a deep dive.
+# Every target creates the virtual environment first if it is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# nbgrader runs `alembic` from PATH, and kernels started by any tool inherit this environment:
+# one CPU thread is several times faster than two for the course's small models.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export OMP_NUM_THREADS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+ASSIGNMENT  ?=
+SUBMISSIONS ?=
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: help lab test test-unit test-notebooks test-assignments test-grading test-browser \
+        assignments autograde feedback bench execute-notebooks clean distclean system-deps
+
+help:
+	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
+	@echo "             make progress   # run the visible tests of every problem set"
+	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser)"
+	@echo "Instructors: make assignments                                # regenerate release/ from source/"
+	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
+	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
+	@echo "             make bench      # measure times and memory into bench/REPORT.md"
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $(STAMP)
+
+system-deps:
+	@./scripts/system-deps.sh
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
+	    --LabApp.default_url=/lab/tree/notebooks/03_lstm_gates.ipynb
+
+test: $(STAMP) system-deps
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-unit test-notebooks test-assignments test-grading test-browser \
+	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -q -m "not grading and not browser" tests
+
+test-notebooks: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
+	    --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg
+
+test-assignments: $(STAMP)
+	$(PY) -m pytest -q tests/test_assignments.py
+
+test-grading: $(STAMP) system-deps
+	$(PY) -m pytest -q -m grading tests
+
+test-browser: $(STAMP) system-deps
+	$(PY) -m pytest -q -m browser tests
+
+# Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
+assignments: $(STAMP)
+	$(PY) -m autograder release --all
+
+# Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
+autograde: $(STAMP) system-deps
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path"; exit 2; }
+	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
+
+feedback: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make feedback ASSIGNMENT=ps03"; exit 2; }
+	$(PY) -m autograder feedback $(ASSIGNMENT)
+
+# Re-execute the lecture notebooks in place (after editing one), so the committed outputs are fresh.
+execute-notebooks: $(STAMP)
+	$(PY) -m rnnlab.tools execute notebooks/*.ipynb
+
+clean:
+	rm -rf submitted autograded feedback gradebook.db .pytest_cache test-artifacts grading-runs
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
