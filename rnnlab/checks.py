@@ -1,0 +1,74 @@
+"""Assertions the problem sets' tests use: strict about types, readable when they fail.
+
+Every failure raises AssertionError with a sentence a student can act on ("h_new has shape
+(3, 4) but should have (3, 6)"). Types are checked exactly: a tensor subclass or an object
+with a rigged __eq__ does not pass as a tensor.
+"""
+from __future__ import annotations
+
+import torch
+
+__all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "check_quiz_answer",
+           "check_equal"]
+
+
+def check_tensor(name: str, value, shape: tuple | None = None) -> torch.Tensor:
+    """`value` must be a plain torch.Tensor (or nn.Parameter) of `shape`, finite everywhere."""
+    if type(value) not in (torch.Tensor, torch.nn.Parameter):
+        raise AssertionError(f"{name} should be a torch.Tensor, but it is a {type(value).__name__}")
+    if shape is not None:
+        check_shape(name, value, shape)
+    if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+        raise AssertionError(f"{name} contains NaN or infinite values")
+    return value
+
+
+def check_shape(name: str, value: torch.Tensor, shape: tuple) -> None:
+    if tuple(value.shape) != tuple(shape):
+        raise AssertionError(f"{name} has shape {tuple(value.shape)} but should have {tuple(shape)}")
+
+
+def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> None:
+    """`got` must be a tensor of `expected`'s shape within `atol` everywhere."""
+    check_tensor(name, got, tuple(expected.shape))
+    diff = (got.detach().double() - expected.detach().double()).abs()
+    if diff.numel() == 0:
+        return
+    worst = float(diff.max())
+    if not worst <= atol:
+        index = tuple(int(k) for k in torch.unravel_index(diff.argmax(), diff.shape))
+        raise AssertionError(
+            f"{name} is off by up to {worst:.3g} (tolerance {atol:g}); at index {index} it is "
+            f"{float(got.detach()[index]):.5f} but should be {float(expected[index]):.5f}")
+
+
+def check_equal(name: str, got, expected) -> None:
+    """`got` must have exactly the type of `expected` and compare equal to it."""
+    if type(got) is not type(expected):
+        raise AssertionError(f"{name} should be a {type(expected).__name__}, but it is a "
+                             f"{type(got).__name__}")
+    if got != expected:
+        raise AssertionError(f"{name} is {got!r} but should be {expected!r}")
+
+
+def check_quiz_answers(answers, chapter: str) -> None:
+    """Every question of the chapter's quiz has an answer that is one of its choices."""
+    from .quiz import load_quiz
+
+    quiz = load_quiz(chapter)
+    if type(answers) is not dict:
+        raise AssertionError(f"quiz_answers should be a dict, but it is a {type(answers).__name__}")
+    for q in quiz.questions:
+        given = answers.get(q.id)
+        if type(given) is not str or given not in q.choices:
+            raise AssertionError(f"{q.id}: answer with one of {sorted(q.choices)}, not {given!r}")
+
+
+def check_quiz_answer(answers, chapter: str, qid: str) -> None:
+    """The answer to question `qid` is right (the message never gives the right one away)."""
+    from .quiz import load_quiz
+
+    q = load_quiz(chapter).question(qid)
+    given = answers.get(qid) if type(answers) is dict else None
+    if type(given) is not str or given != q.answer:
+        raise AssertionError(f"{qid}: {given!r} is not the right answer")

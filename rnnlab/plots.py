@@ -1,0 +1,36 @@
+"""Plots shared by notebooks and widgets."""
+from __future__ import annotations
+
+import numpy as np
+
+from .gates import GATE_TITLES, GATES
+
+GATE_COLORS = {"i": "#4c72b0", "f": "#dd8452", "g": "#55a868", "o": "#c44e52"}
+
+
+def saturation_axes(ax, saturation: dict | None = None) -> dict:
+    """Draw the gate saturation plot of Karpathy, Johnson and Fei-Fei (2015) on `ax`.
+
+    One dot per unit and gate: x is the share of steps the gate spends below 0.1, y the share
+    above 0.9. Returns the scatter artists by gate so a widget can move the dots later.
+    """
+    dots = {}
+    for g in GATES:
+        left, right = saturation[g] if saturation else (np.empty(0), np.empty(0))
+        dots[g] = ax.scatter(left, right, s=22, alpha=0.8, color=GATE_COLORS[g], label=GATE_TITLES[g])
+    ax.plot([0, 1], [1, 0], color="k", lw=0.6, alpha=0.5)
+    ax.set(xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), aspect="equal", xlabel="share of steps < 0.1",
+           ylabel="share of steps > 0.9", title="gate saturation per unit")
+    ax.legend(fontsize=7, loc="upper right")
+    return dots
+
+
+def loss_curve(ax, losses, label: str = "training loss", smooth: int = 10) -> None:
+    """A loss curve with a moving average over `smooth` steps."""
+    losses = np.asarray(losses, dtype=float)
+    ax.plot(losses, alpha=0.3, color="C0")
+    if len(losses) >= smooth:
+        avg = np.convolve(losses, np.ones(smooth) / smooth, mode="valid")
+        ax.plot(np.arange(smooth - 1, len(losses)), avg, color="C0", label=label)
+    ax.set(xlabel="step", ylabel="loss")
+    ax.legend()

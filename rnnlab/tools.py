@@ -1,0 +1,107 @@
+"""Authoring tools for course maintainers.
+
+    python -m rnnlab.tools execute notebooks/03_lstm_gates.ipynb   # run in place, keep outputs
+    python -m rnnlab.tools edit source/ps03_lstm_gates/ps03_lstm_gates.ipynb   # -> .py (percent)
+    python -m rnnlab.tools build /tmp/ps03.py source/ps03_lstm_gates/ps03_lstm_gates.ipynb
+
+`edit` and `build` round-trip a notebook through jupytext's py:percent text, where nbgrader
+metadata sits in the cell header (`# %% nbgrader={"grade": true, ...}`). The notebook stays
+the single source of truth; the text form is for editing with any editor.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop jupytext's bookkeeping, set the course kernel, and give cells stable ids."""
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC,
+                                      "language_info": {"name": "python"}})
+    seen = set()
+    for n, cell in enumerate(nb.cells):
+        cell.metadata.pop("lines_to_next_cell", None)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        cell_id = grade_id or f"cell-{n:03d}"
+        while cell_id in seen:
+            cell_id += "-x"
+        seen.add(cell_id)
+        cell["id"] = cell_id
+        if cell.cell_type == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+    nbformat.validate(nb)
+    return nb
+
+
+def build(src: str, dst: str) -> None:
+    import jupytext
+
+    nb = clean(jupytext.read(src, fmt="py:percent"))
+    nbformat.write(nb, dst)
+
+
+def edit(src: str, dst: str | None = None) -> str:
+    import jupytext
+
+    dst = dst or str(Path(src).with_suffix(".py"))
+    nb = nbformat.read(src, as_version=4)
+    nb.metadata["jupytext"] = {"cell_metadata_filter": "nbgrader,tags,-all",
+                               "notebook_metadata_filter": "-all"}
+    jupytext.write(nb, dst, fmt="py:percent")
+    return dst
+
+
+def execute(paths: list[str], timeout: int = 300) -> None:
+    """Execute notebooks in place, each in its own folder, as nbval will re-run them."""
+    from nbclient import NotebookClient
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(Path(path).parent)}})
+        client.execute()
+        nbformat.write(clean_outputs(nb), path)
+        print(f"executed {path}")
+
+
+def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Keep the kernelspec only; drop per-run metadata (timestamps) and saved widget state,
+    which holds whole PNGs and changes on every run."""
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rnnlab.tools", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("execute", help="execute notebooks in place")
+    p.add_argument("paths", nargs="+")
+    p = sub.add_parser("build", help="py:percent text -> notebook")
+    p.add_argument("src")
+    p.add_argument("dst")
+    p = sub.add_parser("edit", help="notebook -> py:percent text")
+    p.add_argument("src")
+    p.add_argument("dst", nargs="?")
+    args = parser.parse_args(argv)
+    if args.cmd == "execute":
+        execute(args.paths)
+    elif args.cmd == "build":
+        build(args.src, args.dst)
+    else:
+        print(edit(args.src, args.dst))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

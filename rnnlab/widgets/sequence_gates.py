@@ -1,0 +1,133 @@
+"""The gates of a trained LSTM over a sequence the student types or picks."""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import ipywidgets as W
+import matplotlib
+import numpy as np
+import torch
+from torch import nn
+
+from ..gates import lstm_gates
+from ..plots import saturation_axes
+from ._base import FigureWidget, readout_html
+
+PANELS = ("i", "f", "g", "o", "c")
+WIDTHS = (16, 32, 60)          # heatmap widths in steps; a width change costs one full redraw
+
+
+class SequenceGates(FigureWidget):
+    """Heatmaps of i, f, g, o and the cell state c over time (x) and units (y), and a
+    saturation plot: for each unit and gate, the share of steps below 0.1 (x axis) against the
+    share above 0.9 (y axis), as in Karpathy, Johnson and Fei-Fei (2015).
+
+    `encode(text)` turns the text into a (seq_len, input_size) tensor; `validate(text)` may
+    raise ValueError with a message for the student; `describe(text)` returns extra readout
+    rows (for example the model's predictions).
+    """
+
+    def __init__(self, lstm: nn.LSTM, encode: Callable[[str], torch.Tensor], examples: list[str],
+                 validate: Callable[[str], object] | None = None,
+                 describe: Callable[[str], list[tuple[str, str]]] | None = None,
+                 layer: int = -1, direction: int = 0):
+        super().__init__(figsize=(10, 5.2))
+        self.lstm, self.encode, self.validate, self.describe = lstm.eval(), encode, validate, describe
+        self.layer, self.direction = layer, direction
+        self.max_len = WIDTHS[-1]
+        self.examples = W.Dropdown(options=examples, value=examples[0], description="pick")
+        self.text = W.Text(value=examples[0], description="or type", continuous_update=False,
+                           layout=W.Layout(width="32em"))
+        self.status = W.HTML()
+        self.status.add_class("rnnlab-readout")
+        self.trace = None
+        self.error: str | None = None
+        self.width = 0
+
+        units = lstm.hidden_size
+        c_max = self._cell_scale(examples)
+        grid = self.fig.add_gridspec(len(PANELS), 2, width_ratios=[3.3, 1])
+        self.images, self.axes = {}, {}
+        for row, name in enumerate(PANELS):
+            ax = self.fig.add_subplot(grid[row, 0])
+            lo, hi = {"g": (-1, 1), "c": (-c_max, c_max)}.get(name, (0, 1))
+            cmap = matplotlib.colormaps["viridis" if lo == 0 else "RdBu_r"].with_extremes(bad="#f2f2f2")
+            self.images[name] = ax.imshow(np.full((units, WIDTHS[0]), np.nan), aspect="auto",
+                                          vmin=lo, vmax=hi, cmap=cmap, interpolation="nearest")
+            self.fig.colorbar(self.images[name], ax=ax, pad=0.01, aspect=6)
+            ax.set_ylabel(name, rotation=0, labelpad=12, fontsize=12)
+            ax.set_yticks(range(units))
+            ax.set_xticks([])
+            ax.tick_params(labelsize=7)
+            ax.grid(False)
+            self.axes[name] = ax
+        # characters under the last heatmap: x in data units, y in axes units
+        below = self.axes["c"].get_xaxis_transform()
+        self.chars = [self.axes["c"].text(k, -0.08, "", transform=below, ha="center", va="top",
+                                          fontsize=9, family="monospace")
+                      for k in range(self.max_len)]
+        self.axes["c"].set_xlabel("time step (one character each)", labelpad=14)
+        self.scatter = saturation_axes(self.fig.add_subplot(grid[:, 1]))
+        self.animate(*self.images.values(), *self.chars, *self.scatter.values())
+
+        self.examples.observe(lambda ch: setattr(self.text, "value", ch["new"]), names="value")
+        self.text.observe(self.update, names="value")
+        self.widget = W.VBox([W.HBox([self.examples, self.text]), self.status, self.image])
+        self.widget.add_class("rnnlab-sequence-gates")
+        self.update()
+
+    def _cell_scale(self, examples: list[str]) -> float:
+        """A fixed colour scale for c, from the largest |c| over the examples (at least 1)."""
+        largest = 1.0
+        for text in examples:
+            if self.check(text) is None:
+                c = lstm_gates(self.lstm, self.encode(text).unsqueeze(1)).c
+                largest = max(largest, float(c.abs().max()))
+        return math.ceil(largest * 2) / 2
+
+    def check(self, text: str) -> str | None:
+        """The reason `text` cannot be shown, or None."""
+        if not text:
+            return "Type at least one character."
+        if len(text) > self.max_len:
+            return f"Keep it to {self.max_len} characters (this has {len(text)})."
+        if self.validate is not None:
+            try:
+                self.validate(text)
+            except ValueError as err:
+                return str(err)
+        return None
+
+    def _set_width(self, length: int) -> None:
+        width = next(w for w in WIDTHS if w >= length)
+        if width != self.width:
+            self.width = width
+            for ax in self.axes.values():
+                ax.set_xlim(-0.5, width - 0.5)
+            for name, im in self.images.items():
+                im.set_extent((-0.5, width - 0.5, self.lstm.hidden_size - 0.5, -0.5))
+            self.invalidate()
+
+    def update(self, change=None) -> None:
+        text = self.text.value
+        self.error = self.check(text)
+        if self.error:
+            # keep the last good picture, and say what is wrong with this input
+            self.status.value = f"<b style='color:#b00'>Cannot show this input:</b> {self.error}"
+            return
+        self._set_width(len(text))
+        self.trace = tr = lstm_gates(self.lstm, self.encode(text).unsqueeze(1))
+        for name, im in self.images.items():
+            data = np.full((self.lstm.hidden_size, self.width), np.nan)
+            data[:, :len(text)] = tr.get(name, self.layer, self.direction).T     # (units, time)
+            im.set_data(data)
+        for k, label in enumerate(self.chars):
+            label.set_text(text[k] if k < len(text) else "")
+        for name, (left, right) in tr.saturation(layer=self.layer, direction=self.direction).items():
+            self.scatter[name].set_offsets(np.column_stack([left, right]))
+        rows = [("characters", str(len(text)))]
+        if self.describe is not None:
+            rows += self.describe(text)
+        self.status.value = readout_html(rows)
+        self.render()

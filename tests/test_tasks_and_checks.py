@@ -1,0 +1,87 @@
+"""The bracket task, the training loop, the setup helper and the problem-set assertions."""
+import random
+
+import pytest
+import torch
+
+import rnnlab
+from rnnlab import checks
+from rnnlab.tasks import (MAX_DEPTH, bracket_accuracy, bracket_batch, bracket_depths, encode,
+                          random_bracket_string, train_bracket_counter)
+
+
+def test_depths():
+    assert bracket_depths("(a(b))") == [1, 1, 2, 2, 1, 0]
+    with pytest.raises(ValueError, match="below depth 0"):
+        bracket_depths(")")
+    with pytest.raises(ValueError, match="not one of"):
+        bracket_depths("(z)")
+
+
+def test_random_strings_stay_in_range():
+    rng = random.Random(0)
+    for _ in range(200):
+        s = random_bracket_string(50, rng)
+        assert max(bracket_depths(s)) <= MAX_DEPTH
+
+
+def test_batch_shapes_and_reproducibility():
+    x, y = bracket_batch(5, 12, seed=3)
+    assert x.shape == (12, 5, 4) and y.shape == (12, 5)
+    assert torch.equal(x, bracket_batch(5, 12, seed=3)[0])
+    assert torch.equal(encode("(").argmax(-1), torch.tensor([0]))
+
+
+def test_counter_learns():
+    model, losses = train_bracket_counter(steps=150, progress=False)
+    assert losses[-1] < losses[0] / 3
+    assert bracket_accuracy(model, n=50) > 0.9
+
+
+def test_setup_sets_threads_and_seed(capsys):
+    rnnlab.setup(seed=5)
+    assert torch.get_num_threads() == 1
+    a = torch.rand(1)
+    rnnlab.setup(seed=5, quiet=True)
+    assert torch.equal(a, torch.rand(1))
+    assert "1 CPU thread" in capsys.readouterr().out
+
+
+class TestChecks:
+    def test_close_passes_and_fails_readably(self):
+        checks.check_close("h", torch.ones(2, 3), torch.ones(2, 3))
+        with pytest.raises(AssertionError, match=r"h is off by up to 0.5 .*index \(1, 2\)"):
+            bad = torch.ones(2, 3)
+            bad[1, 2] = 1.5
+            checks.check_close("h", bad, torch.ones(2, 3))
+        with pytest.raises(AssertionError, match=r"shape \(3, 2\) but should have \(2, 3\)"):
+            checks.check_close("h", torch.ones(3, 2), torch.ones(2, 3))
+        with pytest.raises(AssertionError, match="NaN"):
+            checks.check_close("h", torch.full((2, 3), float("nan")), torch.ones(2, 3))
+
+    def test_rigged_objects_do_not_pass(self):
+        class Always:
+            shape = (2, 3)
+            def __eq__(self, other):
+                return True
+
+        class Sub(torch.Tensor):
+            pass
+
+        with pytest.raises(AssertionError, match="should be a torch.Tensor"):
+            checks.check_close("h", Always(), torch.ones(2, 3))
+        with pytest.raises(AssertionError, match="should be a torch.Tensor"):
+            checks.check_close("h", torch.ones(2, 3).as_subclass(Sub), torch.ones(2, 3))
+        with pytest.raises(AssertionError, match="should be a int"):
+            checks.check_equal("n", Always(), 3)
+
+    def test_quiz_checks(self):
+        from rnnlab.quiz import load_quiz
+        key = {q.id: q.answer for q in load_quiz("03").questions}
+        checks.check_quiz_answers(key, "03")
+        checks.check_quiz_answer(key, "03", "q1")
+        wrong = dict(key, q1="a" if key["q1"] != "a" else "b")
+        with pytest.raises(AssertionError, match="q1: 'a' is not the right answer|q1: 'b' is not"):
+            checks.check_quiz_answer(wrong, "03", "q1")
+        with pytest.raises(AssertionError, match="q2: answer with one of"):
+            checks.check_quiz_answers(dict(key, q2="z"), "03")

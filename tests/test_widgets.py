@@ -1,0 +1,166 @@
+"""Widget logic without a browser: set a control's value, assert what changed in the kernel."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from rnnlab.gates import lstm_gates
+from rnnlab.quiz import load_quiz
+from rnnlab.tasks import bracket_depths, encode, train_bracket_counter
+from rnnlab.widgets import Flashcards, GateExplorer, Quiz, SequenceGates
+
+
+def bar_heights(bars):
+    return [b.get_height() for b in bars]
+
+
+class TestGateExplorer:
+    def test_values_come_from_the_cell(self):
+        torch.manual_seed(0)
+        cell = nn.LSTMCell(1, 1)
+        ex = GateExplorer(cell, x=0.7, h=-0.2, c=1.5)
+        h, c = cell(torch.tensor([[0.7]]), (torch.tensor([[-0.2]]), torch.tensor([[1.5]])))
+        assert ex.values["h"] == pytest.approx(h.item(), abs=1e-6)
+        assert ex.values["c"] == pytest.approx(c.item(), abs=1e-6)
+        assert bar_heights(ex.gate_bars) == pytest.approx([ex.values[k] for k in "ifgo"])
+
+    def test_forget_bias_slider_sets_the_sum_of_both_biases(self):
+        ex = GateExplorer()
+        ex.forget_bias.value = 4.0
+        total = (ex.cell.bias_ih[1] + ex.cell.bias_hh[1]).item()
+        assert total == pytest.approx(4.0, abs=1e-6)
+        high = ex.values["f"]
+        ex.forget_bias.value = -4.0
+        assert high > 0.9 and ex.values["f"] < high
+
+    def test_moving_a_slider_redraws_and_updates_the_readout(self):
+        ex = GateExplorer()
+        before = (ex.image.value, ex.readout.value, bar_heights(ex.gate_bars), dict(ex.values))
+        ex.x.value = -2.5
+        assert ex.values["i"] != before[3]["i"]
+        assert ex.image.value != before[0]
+        assert ex.readout.value != before[1]
+        assert f"{ex.values['i']:.3f}" in ex.readout.value
+        assert bar_heights(ex.gate_bars) != before[2]
+        assert ex.full_draws == 1            # later updates blit onto the saved background
+
+    def test_cell_update_identity_shown(self):
+        ex = GateExplorer()
+        ex.c.value = 2.0
+        v = ex.values
+        kept, written = bar_heights(ex.state_bars)[1:3]
+        assert kept == pytest.approx(v["f"] * 2.0)
+        assert written == pytest.approx(v["i"] * v["g"])
+        assert v["c"] == pytest.approx(kept + written, abs=1e-6)
+        assert abs(v["h"]) < 1
+
+    def test_rejects_cells_it_cannot_show(self):
+        with pytest.raises(ValueError, match="one unit"):
+            GateExplorer(nn.LSTMCell(2, 3))
+
+
+@pytest.fixture(scope="module")
+def counter():
+    model, _ = train_bracket_counter(hidden_size=6, steps=60, progress=False)
+    return model
+
+
+class TestSequenceGates:
+    def make(self, model, **kw):
+        return SequenceGates(model.lstm, encode, ["(a)", "((b))a"], validate=bracket_depths, **kw)
+
+    def test_heatmaps_hold_the_real_gates(self, counter):
+        w = self.make(counter)
+        w.text.value = "((a)b)"
+        expected = lstm_gates(counter.lstm, encode("((a)b)").unsqueeze(1))
+        for name in ("i", "f", "g", "o", "c"):
+            shown = np.asarray(w.images[name].get_array())
+            np.testing.assert_allclose(shown[:, :6], expected.get(name).T, atol=1e-6)
+            assert np.isnan(shown[:, 6:]).all()          # columns past the input stay blank
+        assert [t.get_text() for t in w.chars[:7]] == list("((a)b)") + [""]
+
+    def test_picking_an_example_updates_the_text_and_figure(self, counter):
+        w = self.make(counter)
+        first = w.image.value
+        w.examples.value = "((b))a"
+        assert w.text.value == "((b))a"
+        assert w.image.value != first
+        assert w.trace.c.shape[2] == 6
+
+    def test_bad_input_keeps_the_picture_and_explains(self, counter):
+        w = self.make(counter)
+        picture = w.image.value
+        w.text.value = "(x)"
+        assert "Cannot show" in w.status.value and "'x'" in w.status.value
+        assert w.image.value == picture
+        w.text.value = "))"
+        assert "below depth 0" in w.status.value
+        w.text.value = "(" * 3 + "a" * 70
+        assert "60 characters" in w.status.value
+
+    def test_saturation_dots_match_the_trace(self, counter):
+        w = self.make(counter)
+        w.text.value = "(((a)))"
+        sat = w.trace.saturation()
+        for gate, dots in w.scatter.items():
+            np.testing.assert_allclose(dots.get_offsets(), np.column_stack(sat[gate]))
+
+    def test_long_input_widens_the_heatmap_once(self, counter):
+        w = self.make(counter)
+        draws = w.full_draws
+        w.text.value = "(a)" * 10                       # 30 characters: next width bucket
+        assert w.width == 32 and w.full_draws == draws + 1
+        w.text.value = "(b)" * 9
+        assert w.full_draws == draws + 1
+
+    def test_describe_rows_reach_the_readout(self, counter):
+        w = self.make(counter, describe=lambda t: [("true depth", str(bracket_depths(t)))])
+        w.text.value = "(a)"
+        assert "[1, 1, 0]" in w.status.value
+
+
+class TestQuizWidgets:
+    def test_right_and_wrong_answers(self):
+        quiz = Quiz("03")
+        card = quiz.cards[0]
+        q = card.q
+        wrong = next(k for k in q.choices if k != q.answer)
+        card.choice.value = wrong
+        card.check.click()
+        assert "Not quite" in card.feedback.value and card.correct is False
+        assert "0 of 9" in quiz.score.value
+        card.choice.value = q.answer
+        card.check.click()
+        assert "Correct" in card.feedback.value and card.correct is True
+        assert "1 of 9" in quiz.score.value
+
+    def test_wrong_choice_shows_its_mistake(self):
+        quiz = Quiz("03")
+        card = quiz.cards[1]
+        wrong, why = next(iter(card.q.mistakes.items()))
+        card.choice.value = wrong
+        card.check.click()
+        assert why[:30].replace("'", "&#x27;") in card.feedback.value
+
+    def test_check_without_choice_asks_to_pick(self):
+        card = Quiz("03").cards[2]
+        card.check.click()
+        assert "Pick an answer" in card.feedback.value
+
+    def test_show_answer(self):
+        card = Quiz("03").cards[3]
+        card.reveal.click()
+        assert f"Answer: {card.q.answer})" in card.feedback.value
+
+    def test_flashcards_reveal_and_cycle(self):
+        fc = Flashcards("03")
+        data = load_quiz("03").flashcards
+        assert "card 1 of" in fc.counter.value
+        assert data[0].back not in fc.back.value
+        fc.reveal.click()
+        assert fc.revealed
+        fc.next.click()
+        assert "card 2 of" in fc.counter.value and not fc.revealed
+        fc.prev.click()
+        fc.prev.click()
+        assert f"card {len(data)} of" in fc.counter.value
