@@ -1,0 +1,30 @@
+"""nbgrader settings for the course. The course root is the folder of this file.
+
+Instructors run nbgrader through the Makefile (make assignments, make autograde, make feedback),
+which adds the sandbox and the safety checks in autograder/ around these settings.
+"""
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "rnn-deep-dive"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py[co]"]
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Grading kernels: a cell that runs longer than this is interrupted and counts as an error.
+c.Execute.timeout = 60
+# Tracebacks show only the exception and its message, never the lines of hidden tests around it.
+c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
+# A warning on stderr (torch prints some) must not zero a correct answer.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"\w+Warning: "
+
+# Feedback shows test cells without their hidden tests (stock nbgrader shows them).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
