@@ -1,0 +1,73 @@
+"""Command line: python -m autograder {release,grade,feedback} ...  (the Makefile calls these)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .course import REPO, assignments, nbgrader, resolve
+
+
+def cmd_release(args) -> int:
+    names = assignments() if args.all else [resolve(n) for n in args.names]
+    for name in names:
+        nbgrader(REPO, "generate_assignment", name, "--force")
+        print(f"released {name} -> release/{name}/")
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from .pipeline import Options, Run, SandboxUnavailable
+
+    opt = Options(jobs=args.jobs, sandboxed=not args.unsandboxed, cell_timeout=args.cell_timeout,
+                  submission_timeout=args.submission_timeout, named_regexp=args.regexp,
+                  keep_workdir=args.keep)
+    if not opt.sandboxed:
+        print("WARNING: grading UNSANDBOXED: student code runs with your rights.", file=sys.stderr)
+    run = Run(args.assignment, args.submissions, course=args.course, options=opt)
+    try:
+        results = run.run()
+    except SandboxUnavailable as err:
+        print(err, file=sys.stderr)
+        return 3
+    for r in results:
+        print(f"{r.student:20s} {r.score:6g} / {r.max_score:g}  {r.status}"
+              + (f"  ({r.reason})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
+    print(f"grades: {run.reports / 'grades.csv'}\nreport: {run.reports / 'report.md'}")
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    name = resolve(args.assignment)
+    proc = nbgrader(REPO, "generate_feedback", name, "--force", check=False)
+    print(proc.stdout[-2000:], proc.stderr[-2000:])
+    return proc.returncode
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader")
+    p.add_argument("names", nargs="*")
+    p.add_argument("--all", action="store_true")
+    p.set_defaults(func=cmd_release)
+    p = sub.add_parser("grade", help="grade a folder or an LMS zip of submissions")
+    p.add_argument("assignment")
+    p.add_argument("submissions")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--unsandboxed", action="store_true", help="run student code with your rights")
+    p.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
+    p.add_argument("--submission-timeout", type=int, default=900, help="seconds per submission")
+    p.add_argument("--regexp", default=None, help="named regexp for LMS file names (student_id, file_id)")
+    p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
+    p.add_argument("--keep", action="store_true", help="keep the run's working folder for debugging")
+    p.set_defaults(func=cmd_grade)
+    p = sub.add_parser("feedback", help="regenerate feedback HTML (after hand grading)")
+    p.add_argument("assignment")
+    p.set_defaults(func=cmd_feedback)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

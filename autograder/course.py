@@ -1,0 +1,46 @@
+"""Where things are in a course folder, and how to run nbgrader's command line there."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def venv_env(extra: dict | None = None) -> dict:
+    """The environment nbgrader needs: the virtual environment's bin/ on PATH (it runs
+    `alembic`), one CPU thread for kernels."""
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    env.pop("NBGRADER_EXECUTION", None)
+    env.update(extra or {})
+    return env
+
+
+def nbgrader(course: Path, *args: str, check: bool = True, env: dict | None = None,
+             timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run `nbgrader ARGS` in `course` and return the finished process."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    proc = subprocess.run(cmd, cwd=course, env=env or venv_env(), capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def assignments(course: Path = REPO) -> list[str]:
+    """Names of the source assignments, e.g. ['ps03_lstm_gates']."""
+    return sorted(p.name for p in (course / "source").iterdir() if p.is_dir() and p.name.startswith("ps"))
+
+
+def resolve(name: str, course: Path = REPO) -> str:
+    """'ps03' or 'ps03_lstm_gates' -> 'ps03_lstm_gates'."""
+    matches = [a for a in assignments(course) if a == name or a.startswith(name + "_")]
+    if len(matches) != 1:
+        raise SystemExit(f"no single assignment matches {name!r}; choose one of {', '.join(assignments(course))}")
+    return matches[0]

@@ -1,0 +1,171 @@
+"""Build test submissions from fixture files: wrong solutions, correct alternatives, attacks.
+
+A fixture is a Python file that defines
+
+    EXPECT = {...}          what grading must conclude (see `check` below)
+    CELLS = {grade_id: source}      answers that replace those solution cells (optional)
+    def mutate(nb): ...     edits the notebook object (optional: delete, retype, forge cells)
+    def raw(text): ...      edits the final JSON text (optional: malformed files)
+
+Every solution cell a fixture does not replace gets the instructor's solution, so a wrong
+solution of one exercise is judged on that exercise alone. BLANK = True starts from the
+release version with no answers at all.
+
+EXPECT keys:
+    status       graded | rejected | failed | missing (default graded)
+    full         True: every automatically graded test cell passes
+    lose         grade-id prefixes of exercises that must lose points (all others full)
+    flag         a text that must appear among the flags
+    reason       a text that must appear in the reason
+    timeouts     grade ids that must be reported as timed out
+    score        the exact final score
+    max_score    the score must not exceed this
+    output_has / output_lacks   texts that must (not) appear in the graded notebook's outputs
+"""
+from __future__ import annotations
+
+import copy
+import json
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+ATTACKS = HERE / "attacks"
+
+
+@dataclass
+class Fixture:
+    name: str
+    expect: dict
+    cells: dict = field(default_factory=dict)
+    mutate: object = None
+    raw: object = None
+    blank: bool = False
+    path: Path | None = None
+
+
+def load(path: Path) -> Fixture:
+    ns = runpy.run_path(str(path))
+    if "EXPECT" not in ns:
+        raise ValueError(f"{path} defines no EXPECT")
+    return Fixture(name=path.stem, expect=ns["EXPECT"], cells=ns.get("CELLS", {}),
+                   mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False), path=path)
+
+
+def fixtures_for(assignment: str, kind: str) -> list[Fixture]:
+    """kind: 'mutants' (wrong solutions) or 'alternatives' (correct, written differently)."""
+    folder = FIXTURES / assignment / kind
+    return [load(p) for p in sorted(folder.glob("*.py"))] if folder.is_dir() else []
+
+
+def attacks() -> list[Fixture]:
+    return [load(p) for p in sorted(ATTACKS.glob("*.py"))]
+
+
+def solution_source(cell) -> str:
+    """The instructor's answer in a source cell, without nbgrader's markers."""
+    return "\n".join(line for line in cell.source.splitlines()
+                     if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
+
+
+def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.NotebookNode) -> str:
+    """The submission's notebook file text."""
+    nb = copy.deepcopy(release_nb)
+    answers = {c.metadata["nbgrader"]["grade_id"]: solution_source(c) for c in source_nb.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    unknown = set(fx.cells) - set(answers)
+    if unknown:
+        raise ValueError(f"fixture {fx.name} replaces cells that are not solution cells: {sorted(unknown)}")
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            gid = meta["grade_id"]
+            if gid in fx.cells:
+                cell.source = fx.cells[gid]
+            elif not fx.blank:
+                cell.source = answers[gid]
+    if fx.mutate:
+        fx.mutate(nb)
+    text = json.dumps(nb, indent=1, ensure_ascii=False)
+    return fx.raw(text) if fx.raw else text
+
+
+def graded_outputs(course: Path, student: str, assignment: str) -> str:
+    path = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+    if not path.exists():
+        return ""
+    nb = nbformat.read(path, 4)
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", "") if out.get("output_type") == "stream" else
+                         f"{out.get('ename', '')}: {out.get('evalue', '')}" if out.get("output_type") == "error"
+                         else json.dumps(out.get("data", {})))
+    return "\n".join(parts)
+
+
+def check(fx: Fixture, result, all_tests: list[str], outputs: str = "") -> list[str]:
+    """What about `result` contradicts the fixture's EXPECT (empty when it all holds)."""
+    e, problems = fx.expect, []
+    status = e.get("status", "graded")
+    if result.status != status:
+        problems.append(f"status {result.status!r} ({result.reason}), expected {status!r}")
+    failed = set(result.failed_tests)
+    if e.get("full") and failed:
+        problems.append(f"expected full marks, but {sorted(failed)} failed")
+    for prefix in e.get("lose", []):
+        mine = [t for t in all_tests if t.startswith(prefix)]
+        if not mine:
+            problems.append(f"no test cell starts with {prefix!r}")
+        elif not failed & set(mine):
+            problems.append(f"the tests of {prefix} all passed, but this solution is wrong")
+    if "lose" in e:
+        others = failed - {t for t in all_tests if any(t.startswith(p) for p in e["lose"])}
+        if others:
+            problems.append(f"tests of other exercises failed too: {sorted(others)}")
+    if "flag" in e and not any(e["flag"] in f for f in result.flags):
+        problems.append(f"no flag mentions {e['flag']!r}; flags: {result.flags}")
+    if "reason" in e and e["reason"] not in result.reason:
+        problems.append(f"reason {result.reason!r} lacks {e['reason']!r}")
+    for gid in e.get("timeouts", []):
+        if gid not in result.timeouts:
+            problems.append(f"{gid} not reported as timed out ({result.timeouts})")
+    if "score" in e and result.score != e["score"]:
+        problems.append(f"score {result.score}, expected exactly {e['score']}")
+    if "max_score" in e and result.score > e["max_score"]:
+        problems.append(f"score {result.score} above {e['max_score']}")
+    for text in e.get("output_has", []):
+        if text not in outputs:
+            problems.append(f"graded outputs lack {text!r}")
+    for text in e.get("output_lacks", []):
+        if text in outputs:
+            problems.append(f"graded outputs contain {text!r}")
+    return problems
+
+
+SOLUTION = Fixture("solution", {"full": True})
+BLANK = Fixture("blank", {"score": 0}, blank=True)
+
+
+def make_course(folder: Path, assignments: list[str]) -> Path:
+    """A throwaway course folder: the course's nbgrader settings and the named source assignments."""
+    import shutil
+    repo = HERE.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(repo / "nbgrader_config.py", folder / "nbgrader_config.py")
+    for name in assignments:
+        shutil.copytree(repo / "source" / name, folder / "source" / name)
+    return folder
+
+
+def write_batch(folder: Path, assignment: str, fixtures: list[Fixture], release_nb, source_nb) -> Path:
+    """One folder per fixture (student id = fixture name), each with the built notebook."""
+    for fx in fixtures:
+        student = folder / fx.name.replace("_", "-")
+        student.mkdir(parents=True, exist_ok=True)
+        (student / f"{assignment}.ipynb").write_text(build(fx, release_nb, source_nb), encoding="utf-8")
+    return folder

@@ -1,0 +1,325 @@
+"""Grade a class: every submission on its own, in a sandboxed kernel, in parallel.
+
+    python -m autograder grade ps03 path/to/folder-or.zip [--jobs 2] [--unsandboxed]
+
+1. Regenerate the assignment in the gradebook from source/ (into a private release folder, so
+   the committed release/ is not touched).
+2. Find each student's notebook (autograder.intake); read it and repair its grading metadata
+   (autograder.sanitize). Unreadable ones are rejected with a reason; the originals are only read.
+3. Run `nbgrader autograde --student X` for each student, `jobs` at a time, with the kernel in
+   the sandbox (autograder.sandbox) and a wall-clock limit per submission.
+4. Feedback HTML per student without hidden tests; a final scan refuses any that still holds
+   a line of a hidden test.
+5. Re-check key results outside the student's kernel and flag disagreements (autograder.recheck).
+6. grades.csv, report.json and report.md in reports/<assignment>/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import intake as intake_mod
+from . import sandbox as sb
+from .course import REPO, resolve, venv_env
+from .sanitize import Rejected, read, repair
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+@dataclass
+class Options:
+    jobs: int = 2
+    sandboxed: bool = True
+    cell_timeout: int | None = None          # seconds; None keeps nbgrader_config.py's value
+    submission_timeout: int = 900            # seconds of wall clock per submission
+    named_regexp: str | None = None
+    keep_workdir: bool = False
+    recheck: bool = True
+
+
+@dataclass
+class Result:
+    student: str
+    status: str                              # graded | rejected | missing | failed
+    score: float = 0.0
+    max_score: float = 0.0
+    reason: str = ""
+    failed_tests: list[str] = field(default_factory=list)
+    timeouts: list[str] = field(default_factory=list)
+    needs_manual: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def hidden_test_lines(source_nb: nbformat.NotebookNode, min_len: int = 12) -> set[str]:
+    """Every non-trivial line of the hidden tests: none of them may reach a student."""
+    lines, inside = set(), False
+    for cell in source_nb.cells:
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) >= min_len:
+                lines.add(line.strip())
+    return lines
+
+
+class Run:
+    """One grading run of one assignment over one batch of submissions."""
+
+    def __init__(self, assignment: str, submissions: Path, course: Path = REPO,
+                 options: Options | None = None, log=print):
+        self.course = Path(course).resolve()
+        self.assignment = resolve(assignment, self.course)
+        self.submissions = Path(submissions).resolve()
+        self.opt = options or Options()
+        self.log = log
+        self.work = self.course / "grading-runs" / f"{self.assignment}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        self.reports = self.course / "reports" / self.assignment
+        self.results: dict[str, Result] = {}
+        self.rejected_files: list[tuple[str, str]] = []
+
+    # -- setup ------------------------------------------------------------------------------
+    def nbgrader(self, *args: str, env: dict | None = None, timeout: float | None = None):
+        return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.course,
+                              env=env or venv_env(), capture_output=True, text=True, timeout=timeout)
+
+    def prepare(self) -> None:
+        if self.opt.sandboxed:
+            reason = sb.check()
+            if reason:
+                raise SandboxUnavailable(
+                    f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
+                    "with your rights. Install bubblewrap, or rerun with --unsandboxed "
+                    "(make autograde ... UNSANDBOXED=1) if you trust every submission.")
+        self.work.mkdir(parents=True)
+        proc = self.nbgrader("generate_assignment", self.assignment, "--force",
+                             f"--CourseDirectory.release_directory={self.work / 'release'}")
+        if proc.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment failed:\n{proc.stdout}{proc.stderr}")
+        self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
+        self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
+        from .recheck import harness_source, load_cases
+        self.cases = load_cases(self.assignment) if self.opt.recheck else []
+        if self.cases:
+            (self.work / "recheck").mkdir()
+            (self.work / "harness.py").write_text(harness_source(self.cases))
+        if self.opt.sandboxed:
+            sb.write_kernelspec(self.work / "jupyter")
+            cache = self.work / "mplcache"
+            cache.mkdir()
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                           env=venv_env({"MPLCONFIGDIR": str(cache)}), check=True, capture_output=True)
+
+    # -- intake -----------------------------------------------------------------------------
+    def stage(self) -> list[str]:
+        """Validate and repair each submission into submitted/<student>/<assignment>/."""
+        found = intake_mod.collect(self.submissions, self.assignment, self.work / "intake",
+                                   self.opt.named_regexp)
+        self.rejected_files = found.rejected
+        for student, why in found.missing.items():
+            self.results[student] = Result(student, "missing", reason=why)
+        ready = []
+        for student, path in sorted(found.notebooks.items()):
+            result = self.results[student] = Result(student, "graded")
+            try:
+                repaired = repair(read(path), self.release_nb)
+            except Rejected as err:
+                result.status, result.reason = "rejected", str(err)
+                continue
+            result.flags += repaired.flags
+            folder = self.course / "submitted" / student / self.assignment
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            nbformat.write(repaired.notebook, folder / f"{self.assignment}.ipynb")
+            for old in (self.course / "autograded" / student / self.assignment,
+                        self.course / "feedback" / student / self.assignment):
+                shutil.rmtree(old, ignore_errors=True)
+            ready.append(student)
+        return ready
+
+    # -- grading ----------------------------------------------------------------------------
+    def grade_one(self, student: str, slot: int) -> None:
+        result = self.results[student]
+        start = time.monotonic()
+        args = ["autograde", self.assignment, "--student", student, "--force"]
+        env = venv_env()
+        if self.opt.cell_timeout:
+            args.append(f"--Execute.timeout={self.opt.cell_timeout}")
+        if self.opt.sandboxed:
+            runtime = self.work / "runtime" / student
+            runtime.mkdir(parents=True)
+            policy = sb.Policy(runtime_dir=str(runtime), scratch_root=str(self.work / "scratch" / student),
+                               uid=60001 + slot, mpl_cache=str(self.work / "mplcache"))
+            policy_file = self.work / f"policy-{student}.json"
+            policy.save(policy_file)
+            if os.geteuid() == 0:
+                os.chown(runtime, policy.uid, policy.uid)
+            args += [f"--Execute.kernel_name={sb.KERNEL_NAME}", "--KernelManager.transport=ipc",
+                     f"--KernelManager.ip={runtime / 'kernel'}"]
+            env.update({"JUPYTER_PATH": str(self.work / "jupyter"), "JUPYTER_RUNTIME_DIR": str(runtime),
+                        sb.POLICY_ENV: str(policy_file)})
+        if self.cases:
+            from .recheck import HARNESS_ENV, OUTPUT_ENV, nbgrader_args
+            args += nbgrader_args()
+            env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck")})
+        log = ""
+        for attempt in range(3):                   # sqlite may be busy with another worker
+            proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=self.course, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                    start_new_session=True)
+            try:
+                log, _ = proc.communicate(timeout=self.opt.submission_timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)      # the sandbox dies with its parent
+                proc.communicate()
+                result.status = "failed"
+                result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "
+                                 "stopped (a loop that never ends and ignores interrupts?)")
+                break
+            if proc.returncode == 0 or "database is locked" not in log:
+                break
+            time.sleep(1 + attempt)
+        (self.work / f"autograde-{student}.log").write_text(log)
+        if result.status == "graded" and proc.returncode != 0:
+            result.status = "failed"
+            result.reason = explain_failure(log)
+        if result.status == "graded":
+            fb = self.nbgrader("generate_feedback", self.assignment, "--student", student, "--force")
+            if fb.returncode != 0:
+                result.flags.append("feedback could not be generated: " + fb.stderr.strip()[-300:])
+        result.seconds = round(time.monotonic() - start, 2)
+        self.log(f"  {student}: {result.status} in {result.seconds} s")
+
+    def grade_all(self, students: list[str]) -> None:
+        slots: queue.Queue[int] = queue.Queue()
+        for k in range(max(1, self.opt.jobs)):
+            slots.put(k)
+
+        def task(student: str) -> None:
+            slot = slots.get()
+            try:
+                self.grade_one(student, slot)
+            except Exception as err:                          # keep the batch going, always
+                self.results[student].status = "failed"
+                self.results[student].reason = f"internal error while grading: {err!r}"
+            finally:
+                slots.put(slot)
+
+        with ThreadPoolExecutor(max_workers=max(1, self.opt.jobs)) as pool:
+            list(pool.map(task, students))
+
+    # -- results ----------------------------------------------------------------------------
+    def collect_scores(self) -> None:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        db_url = f"sqlite:///{self.course / 'gradebook.db'}"
+        with Gradebook(db_url) as gb:
+            assignment = gb.find_assignment(self.assignment)
+            max_score = assignment.max_score
+            for result in self.results.values():
+                result.max_score = max_score
+                if result.status != "graded":
+                    result.score = 0.0
+                    continue
+                try:
+                    submission = gb.find_submission(self.assignment, result.student)
+                except MissingEntry:
+                    result.status, result.reason = "failed", "nbgrader recorded no grades"
+                    continue
+                result.score = float(submission.score)
+                for nb in submission.notebooks:
+                    for grade in nb.grades:
+                        if grade.needs_manual_grade:
+                            result.needs_manual.append(grade.name)
+                        elif grade.cell.cell_type == "code" and grade.auto_score is not None \
+                                and grade.auto_score < grade.max_score and not _is_solution(grade):
+                            result.failed_tests.append(grade.name)
+                result.timeouts = timeouts_in(self.course / "autograded" / result.student /
+                                              self.assignment / f"{self.assignment}.ipynb")
+
+    def check_feedback(self) -> None:
+        """No line of a hidden test may appear in any feedback file."""
+        secret = hidden_test_lines(self.source_nb)
+        for result in self.results.values():
+            html = self.course / "feedback" / result.student / self.assignment / f"{self.assignment}.html"
+            if not html.exists():
+                continue
+            text = html.read_text(encoding="utf-8", errors="replace")
+            leaked = [line for line in secret if line in text or _escaped(line) in text]
+            if leaked:
+                html.unlink()
+                result.flags.append(f"feedback withheld: it contained {len(leaked)} line(s) of hidden "
+                                    "tests (the notebook printed test source?)")
+
+    # -- main -------------------------------------------------------------------------------
+    def run(self) -> list[Result]:
+        t0 = time.monotonic()
+        self.prepare()
+        try:
+            students = self.stage()
+            self.log(f"grading {len(students)} submission(s) of {self.assignment} with {self.opt.jobs} "
+                     f"worker(s), {'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
+            self.grade_all(students)
+            self.collect_scores()
+            self.check_feedback()
+            if self.cases:
+                from .recheck import recheck_all
+                recheck_all(self, [s for s in students if self.results[s].status == "graded"])
+            from .report import write_reports
+            write_reports(self, seconds=round(time.monotonic() - t0, 1))
+        finally:
+            if not self.opt.keep_workdir:
+                shutil.rmtree(self.work, ignore_errors=True)
+        return sorted(self.results.values(), key=lambda r: r.student)
+
+
+def _is_solution(grade) -> bool:
+    return bool(getattr(grade.cell, "solution", False)) or grade.cell.__class__.__name__ == "SolutionCell"
+
+
+def _escaped(line: str) -> str:
+    import html
+    return html.escape(line, quote=True)
+
+
+def timeouts_in(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    nb = nbformat.read(path, 4)
+    found = []
+    for n, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError":
+                found.append(cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {n}")
+    return found
+
+
+def explain_failure(log: str) -> str:
+    """A sentence for the report from nbgrader's log of a failed autograde."""
+    if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+        return ("the notebook's kernel died while it ran (os._exit, a crash, or the memory or "
+                "process limit); nothing after that point could be graded")
+    if "No submitted file" in log:
+        return "no notebook was submitted"
+    lines = [l for l in log.splitlines() if "ERROR" in l or "Error" in l]
+    return "nbgrader could not grade it: " + (lines[-1].strip()[:300] if lines else log.strip()[-300:])
+
+
+def result_dict(r: Result) -> dict:
+    return asdict(r)

@@ -1,0 +1,6 @@
+"""Re-check cases per assignment: autograder/rechecks/<assignment>.py defines cases().
+
+The grader calls the student's functions on these inputs after the tests have run, in the same
+kernel, and compares the results with `expected` in its own process (autograder.recheck).
+Inputs and expected values are built here, in trusted code, with fixed seeds.
+"""

@@ -1,0 +1,48 @@
+"""grades.csv, report.json and report.md for one grading run."""
+from __future__ import annotations
+
+import csv
+import json
+import platform
+import time
+from dataclasses import asdict
+
+
+def write_reports(run, seconds: float) -> None:
+    out = run.reports
+    out.mkdir(parents=True, exist_ok=True)
+    results = sorted(run.results.values(), key=lambda r: r.student)
+
+    with open(out / "grades.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student_id", "score", "max_score", "status", "needs_manual_grading", "flags"])
+        for r in results:
+            writer.writerow([r.student, f"{r.score:g}", f"{r.max_score:g}", r.status,
+                             len(r.needs_manual), len(r.flags)])
+
+    meta = {"assignment": run.assignment, "submissions": str(run.submissions),
+            "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
+            "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node()}
+    (out / "report.json").write_text(json.dumps(
+        {**meta, "students": [asdict(r) for r in results],
+         "rejected_files": [{"entry": e, "reason": why} for e, why in run.rejected_files]}, indent=1))
+
+    lines = [f"# Grading report: {run.assignment}", "",
+             f"{len(results)} submission(s) in {seconds} s with {run.opt.jobs} worker(s), "
+             f"{'sandboxed' if run.opt.sandboxed else '**UNSANDBOXED**'}. Feedback: feedback/<student>/{run.assignment}/.",
+             "", "| student | score | status | failed tests | timeouts | flags and reasons |",
+             "|---|---|---|---|---|---|"]
+    for r in results:
+        notes = "; ".join(([r.reason] if r.reason else []) + r.flags +
+                          ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
+        lines.append(f"| {r.student} | {r.score:g} / {r.max_score:g} | {r.status} | "
+                     f"{', '.join(r.failed_tests) or '-'} | {', '.join(r.timeouts) or '-'} | "
+                     f"{_cell(notes) or '-'} |")
+    if run.rejected_files:
+        lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
+        lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
+    (out / "report.md").write_text("\n".join(lines) + "\n")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,204 @@
+"""Run a grading kernel in a sandbox made of existing tools: bubblewrap, setpriv and prlimit.
+
+nbgrader starts kernels through jupyter_client. The pipeline points it at a kernelspec whose
+command is this module (`python -m autograder.sandbox CONNECTION_FILE [kernel args]`). This
+launcher runs with the grader's rights, prepares a private copy of the kernel's working folder,
+and then replaces itself (exec) with
+
+    setpriv (an unprivileged uid, no capabilities)
+      prlimit (address space, processes, CPU seconds, file size, open files)
+        bwrap (new user, pid, network, ipc, uts and cgroup namespaces; only the Python runtime,
+               the virtual environment and the course package visible, read-only; a private
+               /tmp; the working folder is a scratch copy; empty environment)
+          python -m ipykernel_launcher -f CONNECTION_FILE ...
+
+What the kernel cannot do: reach any network (its namespace has no interfaces but loopback;
+the kernel talks to nbgrader over Unix sockets in a runtime folder bound in); read source/,
+the gradebook, other submissions or anything not bound in; write outside its scratch folder and
+/tmp; fork more than `nproc` processes; use more than `memory` bytes of address space or
+`cpu` CPU seconds; outlive the grader (bwrap --die-with-parent, and a pid namespace whose init
+takes every process with it). The kernel's environment is cleared, so NBGRADER_EXECUTION and
+the instructor's variables are not visible.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .course import REPO
+
+POLICY_ENV = "RNNLAB_SANDBOX_POLICY"
+KERNEL_NAME = "rnnlab-sandbox"
+
+
+@dataclass
+class Policy:
+    runtime_dir: str                     # connection files and kernel sockets (bound read-write)
+    scratch_root: str                    # scratch copies of working folders are made here
+    uid: int = 60001                     # used when the grader runs as root
+    memory: int = 3 * 1024 ** 3          # bytes of address space
+    nproc: int = 96                      # processes and threads of the sandbox uid
+    cpu: int = 600                       # CPU seconds per process
+    fsize: int = 64 * 1024 ** 2          # largest file it may write
+    nofile: int = 256                    # open files
+    tmp_size: int = 256 * 1024 ** 2      # size of its private /tmp
+    mpl_cache: str | None = None         # a prebuilt matplotlib font cache to copy in
+    read_only: list[str] = field(default_factory=list)   # extra folders to show, read-only
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1))
+
+    @classmethod
+    def load(cls, path: str) -> "Policy":
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def runtime_paths() -> list[str]:
+    """Folders the kernel must read: Python itself, the virtual environment, the course package."""
+    paths = {sys.base_prefix, sys.prefix, str(REPO / "rnnlab")}
+    for p in ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/localtime",
+              "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/fonts"):
+        if os.path.lexists(p):
+            paths.add(p)
+    return sorted(paths)
+
+
+def missing_tools() -> list[str]:
+    tools = ["bwrap", "prlimit"] + (["setpriv"] if os.geteuid() == 0 else [])
+    return [t for t in tools if shutil.which(t) is None]
+
+
+def check() -> str | None:
+    """None if the sandbox works on this machine, else the reason it does not."""
+    missing = missing_tools()
+    if missing:
+        return (f"missing {', '.join(missing)} (Debian: apt-get install bubblewrap util-linux); "
+                "student code would run with your rights")
+    cmd = wrap(["/bin/true"], cwd="/", binds_rw=[], policy=Policy(runtime_dir="/", scratch_root="/"))
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        return f"bubblewrap cannot create namespaces here: {proc.stderr.strip()[:300]}"
+    return None
+
+
+def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Policy,
+         env: dict | None = None) -> list[str]:
+    """The command line that runs `argv` in the sandbox with working folder `cwd`.
+
+    As root (CI, a grading server): bwrap builds pid, network, ipc and uts namespaces and the
+    mounts, then setpriv drops to an unprivileged uid with no capabilities, and prlimit sets the
+    limits; a real unprivileged uid is what makes the process limit bind. As another user:
+    bwrap also makes a user namespace, and the process limit is left out, since it would count
+    every process of that user.
+    """
+    root = os.geteuid() == 0
+    cmd = ["bwrap", "--die-with-parent", "--new-session", "--clearenv", "--unshare-pid",
+           "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if root:
+        # only what setpriv needs to drop to the uid; it then drops every capability
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
+    else:
+        cmd += ["--unshare-user", "--disable-userns"]
+    cmd += ["--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(policy.tmp_size), "--tmpfs", "/tmp"]
+
+    made: set[str] = {"/", "/tmp", "/proc", "/dev"}
+    bound: list[str] = []
+
+    def parents(path: str) -> None:
+        # bwrap copies the modes of missing parents (0700 for /root); make them traversable
+        for parent in reversed(Path(path).parents):
+            p = str(parent)
+            if p in made or any(p == b or p.startswith(b + "/") for b in bound):
+                continue
+            cmd.extend(["--perms", "0755", "--dir", p])
+            made.add(p)
+
+    for path in sorted(set(runtime_paths() + list(policy.read_only))):
+        parents(path)
+        cmd += ["--ro-bind", path, path]
+        bound.append(path)
+    for src, dst in binds_rw:
+        parents(dst)
+        cmd += ["--bind", src, dst]
+    if policy.mpl_cache:
+        cmd += ["--dir", "/tmp/mpl"]
+        for f in sorted(Path(policy.mpl_cache).glob("*.json")):
+            cmd += ["--ro-bind", str(f), f"/tmp/mpl/{f.name}"]
+    base_env = {
+        "PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp/mpl",
+        "IPYTHONDIR": "/tmp/ipython", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp",
+    }
+    base_env.update(env or {})
+    for key, value in base_env.items():
+        cmd += ["--setenv", key, value]
+    cmd += ["--chdir", cwd, "--"]
+    if root:
+        cmd += ["setpriv", f"--reuid={policy.uid}", f"--regid={policy.uid}", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    cmd += ["prlimit", f"--as={policy.memory}", f"--cpu={policy.cpu}", f"--fsize={policy.fsize}",
+            f"--nofile={policy.nofile}", "--core=0"] + ([f"--nproc={policy.nproc}"] if root else [])
+    return cmd + ["--"] + argv
+
+
+def write_kernelspec(folder: Path) -> Path:
+    """A kernelspec named rnnlab-sandbox whose command is this launcher."""
+    spec_dir = folder / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "autograder.sandbox", "{connection_file}"],
+        "display_name": "Python 3 (grading sandbox)",
+        "language": "python",
+        # bwrap does not forward signals into its pid namespace: interrupt by message instead
+        "interrupt_mode": "message",
+    }, indent=1))
+    return spec_dir
+
+
+def _give(path: Path, uid: int) -> None:
+    """Hand a file or a folder tree to the sandbox uid (only needed, and only possible, as root)."""
+    if os.geteuid() != 0:
+        return
+    os.chown(path, uid, uid, follow_symlinks=False)
+    if path.is_dir():
+        for root, dirs, files in os.walk(path):
+            os.chown(root, uid, uid)
+            for name in files:
+                os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
+
+
+def launch(argv: list[str]) -> None:
+    """Entry point of the kernelspec: make the scratch folder, then exec the sandbox."""
+    policy = Policy.load(os.environ[POLICY_ENV])
+    connection_file, kernel_args = argv[0], argv[1:]
+    cwd = os.getcwd()
+    scratch_root = Path(policy.scratch_root)
+    scratch_root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="cwd-", dir=scratch_root))
+    # a copy of the working folder, so the kernel never writes into the grader's files
+    for item in Path(cwd).iterdir():
+        if item.is_file() and not item.is_symlink():
+            shutil.copy2(item, scratch / item.name)
+        elif item.is_dir() and not item.is_symlink():
+            shutil.copytree(item, scratch / item.name, symlinks=True)
+    _give(scratch, policy.uid)
+    # the connection file is written 0600 by the grader; the kernel gets its own copy
+    private = Path(policy.runtime_dir) / (Path(connection_file).stem + "-sandbox.json")
+    shutil.copy(connection_file, private)
+    _give(private, policy.uid)
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(private), *kernel_args]
+    cmd = wrap(kernel, cwd=cwd, binds_rw=[(str(scratch), cwd),
+                                          (policy.runtime_dir, policy.runtime_dir)], policy=policy)
+    os.execvp(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    launch(sys.argv[1:])
