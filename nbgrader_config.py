@@ -22,9 +22,10 @@ c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\w+Warning: "
 
-# Feedback shows test cells without their hidden tests (stock nbgrader shows them).
+# Feedback shows test cells without their hidden tests (stock nbgrader shows them). The course's
+# version reads only test cells, so marker text in a student's answer cannot break feedback.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.feedback.ClearHiddenTestsInTestCells",
 ]

@@ -77,10 +77,10 @@ def safe_extract(archive: Path, dest: Path, intake: Intake) -> None:
                 shutil.copyfileobj(src, out, MAX_ENTRY)
 
 
-def _strip_wrapper(root: Path) -> Path:
-    """LMS zips often wrap everything in one folder: look inside it."""
+def _strip_wrapper(root: Path, assignment: str) -> Path:
+    """LMS zips often wrap everything in one folder: look inside it (unless it is a student's)."""
     entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
-    if len(entries) == 1 and entries[0].is_dir() and not _find_notebook(entries[0], None):
+    if len(entries) == 1 and entries[0].is_dir() and not _find_notebook(entries[0], assignment):
         inner = [p for p in entries[0].iterdir() if not p.name.startswith(".")]
         if inner and all(p.is_dir() or p.suffix == ".ipynb" for p in inner):
             return entries[0]
@@ -112,7 +112,7 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
         safe_extract(path, root, intake)
     else:
         root = path
-    root = _strip_wrapper(root)
+    root = _strip_wrapper(root, assignment)
     collector = FileNameCollectorPlugin(named_regexp=named_regexp or default_regexp(assignment))
 
     for entry in sorted(root.iterdir()):

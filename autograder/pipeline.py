@@ -22,6 +22,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -64,18 +66,24 @@ class Result:
     seconds: float = 0.0
 
 
-def hidden_test_lines(source_nb: nbformat.NotebookNode, min_len: int = 12) -> set[str]:
-    """Every non-trivial line of the hidden tests: none of them may reach a student."""
-    lines, inside = set(), False
+def secret_lines(source_nb: nbformat.NotebookNode, marker: str = "HIDDEN TESTS",
+                 min_len: int = 12) -> set[str]:
+    """Non-trivial lines inside `### BEGIN <marker>` regions that appear nowhere else in the
+    notebook: none of them may reach a student."""
+    inside_lines, outside_lines, inside = set(), set(), False
     for cell in source_nb.cells:
         for line in cell.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line:
+            if f"BEGIN {marker}" in line:
                 inside = True
-            elif "END HIDDEN TESTS" in line:
+            elif f"END {marker}" in line:
                 inside = False
-            elif inside and len(line.strip()) >= min_len:
-                lines.add(line.strip())
-    return lines
+            elif len(line.strip()) >= min_len:
+                (inside_lines if inside else outside_lines).add(line.strip())
+    return inside_lines - outside_lines
+
+
+def hidden_test_lines(source_nb: nbformat.NotebookNode) -> set[str]:
+    return secret_lines(source_nb, "HIDDEN TESTS")
 
 
 class Run:
@@ -154,75 +162,81 @@ class Run:
         return ready
 
     # -- grading ----------------------------------------------------------------------------
-    def grade_one(self, student: str, slot: int) -> None:
-        result = self.results[student]
-        start = time.monotonic()
-        args = ["autograde", self.assignment, "--student", student, "--force"]
-        env = venv_env()
+    def task_for(self, student: str, slot: int) -> tuple[dict, Path | None]:
+        """What a worker needs to grade `student` in parallel slot `slot`."""
+        config: dict = {}
+        env: dict = {}
         if self.opt.cell_timeout:
-            args.append(f"--Execute.timeout={self.opt.cell_timeout}")
+            config["Execute"] = {"timeout": self.opt.cell_timeout}
+        runtime = None
         if self.opt.sandboxed:
-            runtime = self.work / "runtime" / student
-            runtime.mkdir(parents=True)
+            # kernel sockets live here: Unix socket paths must stay under 108 bytes, so keep it short
+            runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
             policy = sb.Policy(runtime_dir=str(runtime), scratch_root=str(self.work / "scratch" / student),
                                uid=60001 + slot, mpl_cache=str(self.work / "mplcache"))
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
             if os.geteuid() == 0:
                 os.chown(runtime, policy.uid, policy.uid)
-            args += [f"--Execute.kernel_name={sb.KERNEL_NAME}", "--KernelManager.transport=ipc",
-                     f"--KernelManager.ip={runtime / 'kernel'}"]
+            config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
+            config["KernelManager"] = {"transport": "ipc", "ip": str(runtime / "kernel")}
             env.update({"JUPYTER_PATH": str(self.work / "jupyter"), "JUPYTER_RUNTIME_DIR": str(runtime),
                         sb.POLICY_ENV: str(policy_file)})
         if self.cases:
-            from .recheck import HARNESS_ENV, OUTPUT_ENV, nbgrader_args
-            args += nbgrader_args()
+            from .recheck import HARNESS_ENV, OUTPUT_ENV, preprocessors
+            config["Autograde"] = {"autograde_preprocessors": preprocessors()}
             env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck")})
-        log = ""
-        for attempt in range(3):                   # sqlite may be busy with another worker
-            proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=self.course, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                    start_new_session=True)
-            try:
-                log, _ = proc.communicate(timeout=self.opt.submission_timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)      # the sandbox dies with its parent
-                proc.communicate()
-                result.status = "failed"
-                result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "
-                                 "stopped (a loop that never ends and ignores interrupts?)")
-                break
-            if proc.returncode == 0 or "database is locked" not in log:
-                break
-            time.sleep(1 + attempt)
-        (self.work / f"autograde-{student}.log").write_text(log)
-        if result.status == "graded" and proc.returncode != 0:
+        return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
+
+    def grade_one(self, student: str, slot: int, worker: "Worker") -> None:
+        result = self.results[student]
+        start = time.monotonic()
+        task, runtime = self.task_for(student, slot)
+        try:
+            reply = worker.grade(task, timeout=self.opt.submission_timeout)
+        finally:
+            if runtime is not None:
+                shutil.rmtree(runtime, ignore_errors=True)
+        if reply is None:
             result.status = "failed"
-            result.reason = explain_failure(log)
-        if result.status == "graded":
-            fb = self.nbgrader("generate_feedback", self.assignment, "--student", student, "--force")
-            if fb.returncode != 0:
-                result.flags.append("feedback could not be generated: " + fb.stderr.strip()[-300:])
+            result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "
+                             "stopped (a loop that never ends and ignores interrupts?)")
+        else:
+            graded = reply["autograde"]
+            log = graded.get("log", "") + "\n" + graded.get("error", "")
+            (self.work / f"autograde-{student}.log").write_text(log)
+            if not graded.get("success"):
+                result.status, result.reason = "failed", explain_failure(log)
+            elif not reply.get("feedback", {}).get("success"):
+                result.flags.append("feedback could not be generated: " +
+                                    explain_failure(reply.get("feedback", {}).get("log", ""))[28:])
         result.seconds = round(time.monotonic() - start, 2)
         self.log(f"  {student}: {result.status} in {result.seconds} s")
 
     def grade_all(self, students: list[str]) -> None:
         slots: queue.Queue[int] = queue.Queue()
+        workers: dict[int, Worker] = {}
         for k in range(max(1, self.opt.jobs)):
             slots.put(k)
 
         def task(student: str) -> None:
             slot = slots.get()
             try:
-                self.grade_one(student, slot)
+                if slot not in workers or not workers[slot].alive():
+                    workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
+                self.grade_one(student, slot, workers[slot])
             except Exception as err:                          # keep the batch going, always
                 self.results[student].status = "failed"
                 self.results[student].reason = f"internal error while grading: {err!r}"
             finally:
                 slots.put(slot)
 
-        with ThreadPoolExecutor(max_workers=max(1, self.opt.jobs)) as pool:
-            list(pool.map(task, students))
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, self.opt.jobs)) as pool:
+                list(pool.map(task, students))
+        finally:
+            for worker in workers.values():
+                worker.stop()
 
     # -- results ----------------------------------------------------------------------------
     def collect_scores(self) -> None:
@@ -289,6 +303,50 @@ class Run:
         return sorted(self.results.values(), key=lambda r: r.student)
 
 
+class Worker:
+    """One autograder.worker process; replies are read by a thread so waits can time out."""
+
+    def __init__(self, course: Path, log_path: Path):
+        from .worker import PREFIX
+        self.prefix = PREFIX
+        self.log_file = open(log_path, "a")
+        self.proc = subprocess.Popen([sys.executable, "-m", "autograder.worker", str(course)], cwd=course,
+                                     env=venv_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log_file, text=True, start_new_session=True)
+        self.replies: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            if line.startswith(self.prefix):
+                self.replies.put(json.loads(line[len(self.prefix):]))
+        self.replies.put(None)                       # the worker ended
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def grade(self, task: dict, timeout: float) -> dict | None:
+        """nbgrader's results for one student, or None if it ran out of time or the worker died."""
+        self.proc.stdin.write(json.dumps(task) + "\n")
+        self.proc.stdin.flush()
+        try:
+            reply = self.replies.get(timeout=timeout)
+        except queue.Empty:
+            reply = None
+        if reply is None:
+            self.stop()                               # the kernel and its sandbox die with it
+        return reply
+
+    def stop(self) -> None:
+        if self.alive():
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        self.log_file.close()
+
+
 def _is_solution(grade) -> bool:
     return bool(getattr(grade.cell, "solution", False)) or grade.cell.__class__.__name__ == "SolutionCell"
 
@@ -317,8 +375,14 @@ def explain_failure(log: str) -> str:
                 "process limit); nothing after that point could be graded")
     if "No submitted file" in log:
         return "no notebook was submitted"
-    lines = [l for l in log.splitlines() if "ERROR" in l or "Error" in l]
-    return "nbgrader could not grade it: " + (lines[-1].strip()[:300] if lines else log.strip()[-300:])
+    if "Timeout waiting for execute reply" in log:
+        return ("a cell ran past the time limit and did not stop when interrupted (a loop that "
+                "ignores interrupts?); the notebook could not be graded")
+    generic = ("There was an error processing", "Please see the", "Traceback")
+    errors = [line.split("ERROR]", 1)[1].strip() for line in log.splitlines()
+              if "ERROR]" in line and not any(g in line for g in generic)]
+    detail = errors[0] if errors else log.strip()[-300:]
+    return "nbgrader could not grade it: " + detail[:300]
 
 
 def result_dict(r: Result) -> dict:

@@ -65,6 +65,9 @@ def _rnnlab_fingerprint():
     state["AST transformers"] = str(len(shell.ast_transformers))
     state["event callbacks from the notebook"] = str(sum(own(cb) for cbs in shell.events.callbacks.values() for cb in cbs))
     state["trace function"] = str(sys.gettrace() is not None)
+    main = sys.modules["__main__"].__dict__
+    state["test helpers rebound in the notebook"] = ",".join(sorted(
+        n for n in rnnlab.checks.__all__ if n in main and main[n] is not getattr(rnnlab.checks, n)))
     return state
 '''
 
@@ -114,23 +117,22 @@ def _rnnlab_recheck():
     import base64, io, torch
     inputs = torch.load(io.BytesIO(base64.b64decode("{blob}")), weights_only=True)
     calls = {calls!r}
-    out = {{}}
+    import sys                                   # not print: a notebook may have rebound it
     for name, code in calls.items():
         scope = dict(globals())
         scope.update(inputs[name])
         try:
             exec(code, scope)
-            out[name] = scope.get("result")
+            value = scope.get("result")
         except BaseException as err:
-            out[name] = "error: " + type(err).__name__
-    buf = io.BytesIO()
-    try:
-        torch.save(out, buf)
-    except Exception as err:
+            value = "error: " + type(err).__name__
         buf = io.BytesIO()
-        torch.save({{k: "unserialisable result" for k in out}}, buf)
-    import sys                                   # not print: a notebook may have rebound it
-    sys.stdout.write("{MARK}:results:" + base64.b64encode(buf.getvalue()).decode() + "\\n")
+        try:
+            torch.save(value, buf)               # each result on its own line, judged on its own
+        except Exception:
+            buf = io.BytesIO()
+            torch.save("unserialisable result", buf)
+        sys.stdout.write("{MARK}:result:" + name + ":" + base64.b64encode(buf.getvalue()).decode() + "\\n")
     sys.stdout.flush()
 _rnnlab_recheck()
 '''
@@ -173,34 +175,38 @@ class ExtractChecks(Preprocessor):
         return nb, resources
 
 
-def nbgrader_args() -> list[str]:
-    """Command-line options that put the two preprocessors around nbgrader's Execute."""
-    order = ["autograder.recheck.InjectChecks", "nbgrader.preprocessors.Execute",
+def preprocessors() -> list[str]:
+    """nbgrader's autograde preprocessors with the two of this module around Execute."""
+    return ["autograder.recheck.InjectChecks", "nbgrader.preprocessors.Execute",
              "autograder.recheck.ExtractChecks", "nbgrader.preprocessors.IgnorePattern",
              "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
              "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
              "nbgrader.preprocessors.CheckCellMetadata"]
-    return [f"--Autograde.autograde_preprocessors={json.dumps(order)}"]
 
 
 # -- comparison, in the grader's process ----------------------------------------------------
 
-def parse_printed(text: str) -> tuple[dict | None, dict | None, object]:
-    """(fingerprint before, fingerprint after, results or None) from the stored output."""
+def parse_printed(text: str) -> tuple[dict | None, dict | None, dict]:
+    """(fingerprint before, fingerprint after, results by case) from the stored output.
+
+    Each result is loaded with torch.load(weights_only=True): plain tensors, numbers, strings
+    and containers only. Anything else (a pickled object of the student's) becomes a string
+    saying it was unreadable, for that case alone."""
     import torch
 
-    before = after = results = None
+    before = after = None
+    results: dict = {}
     for line in text.splitlines():
         if line.startswith(f"{MARK}:before:"):
             before = _json(line.split(":", 2)[2])
         elif line.startswith(f"{MARK}:after:"):
             after = _json(line.split(":", 2)[2])
-        elif line.startswith(f"{MARK}:results:"):
+        elif line.startswith(f"{MARK}:result:"):
+            _, _, name, payload = line.split(":", 3)
             try:
-                data = base64.b64decode(line.split(":", 2)[2])
-                results = torch.load(io.BytesIO(data), weights_only=True)
+                results[name] = torch.load(io.BytesIO(base64.b64decode(payload)), weights_only=True)
             except Exception as err:                      # forged or unsafe payloads end here
-                results = f"unreadable ({type(err).__name__})"
+                results[name] = f"unreadable ({type(err).__name__})"
     return before, after, results
 
 
@@ -232,9 +238,8 @@ def same(got, expected, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def judge(cases: list[Case], printed: str, passed: set[str], points: dict[str, float]
-          ) -> tuple[list[str], float]:
-    """Flags, and the points to take back, for one student."""
+def judge(cases: list[Case], printed: str, passed: set[str]) -> tuple[list[str], set[str]]:
+    """Flags, and the test cells whose points are taken back, for one student."""
     before, after, results = parse_printed(printed)
     flags: list[str] = []
     if before is not None and after is not None:
@@ -245,18 +250,19 @@ def judge(cases: list[Case], printed: str, passed: set[str], points: dict[str, f
         flags.append("the grader's final check did not run to the end (output hidden or kernel stopped)")
     deducted: set[str] = set()
     for case in cases:
-        got = results.get(case.name) if isinstance(results, dict) else None
-        if isinstance(results, dict) and same(got, case.expected, case.atol):
+        got = results.get(case.name)
+        if case.name in results and same(got, case.expected, case.atol):
             continue
         tests_that_passed = [t for t in case.tests if t in passed]
-        if not tests_that_passed:
-            continue                                   # the tests caught it already
-        why = ("no readable result" if not isinstance(results, dict) else
-               f"got {got}" if isinstance(got, str) else "a wrong result")
+        if len(tests_that_passed) < len(case.tests):
+            continue          # the tests caught it already: an honest mistake, not tampering
+        why = ("no result" if case.name not in results else
+               f"{got}" if isinstance(got, str) and got.startswith(("error", "unreadable", "unserialisable"))
+               else "a wrong result")
         flags.append(f"re-check {case.name}: {why} outside the tests, although "
                      f"{', '.join(tests_that_passed)} passed in the kernel; their points are taken back")
         deducted.update(tests_that_passed)
-    return flags, sum(points[t] for t in deducted)
+    return flags, deducted
 
 
 def recheck_all(run, students: list[str]) -> None:
@@ -279,9 +285,9 @@ def recheck_all(run, students: list[str]) -> None:
                     if grade.auto_score is not None and grade.auto_score >= grade.max_score:
                         passed.add(grade.name)
             try:
-                flags, lost = judge(cases, printed, passed, points)
+                flags, deducted = judge(cases, printed, passed)
             except Exception as err:                   # a bad payload must not stop the batch
-                flags, lost = [f"re-check could not be judged ({type(err).__name__}: {err})"], 0.0
+                flags, deducted = [f"re-check could not be judged ({type(err).__name__}: {err})"], set()
             result.flags += flags
-            if lost:
-                result.score = max(0.0, result.score - lost)
+            result.failed_tests += sorted(deducted)
+            result.score = max(0.0, result.score - sum(points[t] for t in deducted))

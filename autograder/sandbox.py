@@ -183,8 +183,11 @@ def launch(argv: list[str]) -> None:
     scratch_root = Path(policy.scratch_root)
     scratch_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="cwd-", dir=scratch_root))
-    # a copy of the working folder, so the kernel never writes into the grader's files
+    # a copy of the working folder, so the kernel never writes into the grader's files. Not the
+    # notebooks: nbgrader writes the one being graded there with its hidden tests restored.
     for item in Path(cwd).iterdir():
+        if item.suffix == ".ipynb" or item.name.startswith(".ipynb_checkpoints"):
+            continue
         if item.is_file() and not item.is_symlink():
             shutil.copy2(item, scratch / item.name)
         elif item.is_dir() and not item.is_symlink():

@@ -95,6 +95,9 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
             details = ", ".join(f"{k} {have.get(k)!r} -> {want.get(k)!r}" for k in changed)
             flags.append(f"cell {gid!r}: grading metadata edited ({details}); restored")
         meta["nbgrader"] = copy.deepcopy(want)
+        if (want.get("locked") or want.get("grade")) and not want.get("solution") \
+                and cell.source.strip() != ref.source.strip():
+            flags.append(f"cell {gid!r}: a locked or test cell was edited; nbgrader restores it")
         if cell.cell_type != ref.cell_type:
             flags.append(f"cell {gid!r}: type changed from {ref.cell_type} to {cell.cell_type}; restored")
             source = cell.source

@@ -2,7 +2,8 @@
 
 Every failure raises AssertionError with a sentence a student can act on ("h_new has shape
 (3, 4) but should have (3, 6)"). Types are checked exactly: a tensor subclass or an object
-with a rigged __eq__ does not pass as a tensor.
+with a rigged __eq__ does not pass as a tensor. Every check returns None, so a test cell may
+end with one: nbgrader would read a returned number as a partial score.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ __all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "
            "check_equal"]
 
 
-def check_tensor(name: str, value, shape: tuple | None = None) -> torch.Tensor:
+def check_tensor(name: str, value, shape: tuple | None = None) -> None:
     """`value` must be a plain torch.Tensor (or nn.Parameter) of `shape`, finite everywhere."""
     if type(value) not in (torch.Tensor, torch.nn.Parameter):
         raise AssertionError(f"{name} should be a torch.Tensor, but it is a {type(value).__name__}")
@@ -20,7 +21,6 @@ def check_tensor(name: str, value, shape: tuple | None = None) -> torch.Tensor:
         check_shape(name, value, shape)
     if value.is_floating_point() and not bool(torch.isfinite(value).all()):
         raise AssertionError(f"{name} contains NaN or infinite values")
-    return value
 
 
 def check_shape(name: str, value: torch.Tensor, shape: tuple) -> None:
