@@ -6,6 +6,7 @@ A fixture is a Python file that defines
     CELLS = {grade_id: source}      answers that replace those solution cells (optional)
     def mutate(nb): ...     edits the notebook object (optional: delete, retype, forge cells)
     def raw(text): ...      edits the final JSON text (optional: malformed files)
+    NOTEBOOK = False        submit no notebook at all; FILES = {name: text} adds other files
 
 Every solution cell a fixture does not replace gets the instructor's solution, so a wrong
 solution of one exercise is judged on that exercise alone. BLANK = True starts from the
@@ -15,7 +16,7 @@ EXPECT keys:
     status       graded | rejected | failed | missing (default graded)
     full         True: every automatically graded test cell passes
     lose         grade-id prefixes of exercises that must lose points (all others full)
-    flag         a text that must appear among the flags
+    flag         a text that must appear among the flags (no_flags: True, there must be none)
     reason       a text that must appear in the reason
     timeouts     grade ids that must be reported as timed out
     score        the exact final score
@@ -45,6 +46,8 @@ class Fixture:
     mutate: object = None
     raw: object = None
     blank: bool = False
+    notebook: bool = True
+    files: dict = field(default_factory=dict)
     path: Path | None = None
 
 
@@ -53,7 +56,8 @@ def load(path: Path) -> Fixture:
     if "EXPECT" not in ns:
         raise ValueError(f"{path} defines no EXPECT")
     return Fixture(name=path.stem, expect=ns["EXPECT"], cells=ns.get("CELLS", {}),
-                   mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False), path=path)
+                   mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False),
+                   notebook=ns.get("NOTEBOOK", True), files=ns.get("FILES", {}), path=path)
 
 
 def fixtures_for(assignment: str, kind: str) -> list[Fixture]:
@@ -127,6 +131,8 @@ def check(fx: Fixture, result, all_tests: list[str], outputs: str = "") -> list[
         others = failed - {t for t in all_tests if any(t.startswith(p) for p in e["lose"])}
         if others:
             problems.append(f"tests of other exercises failed too: {sorted(others)}")
+    if e.get("no_flags") and result.flags:
+        problems.append(f"expected no flags, got {result.flags}")
     if "flag" in e and not any(e["flag"] in f for f in result.flags):
         problems.append(f"no flag mentions {e['flag']!r}; flags: {result.flags}")
     if "reason" in e and e["reason"] not in result.reason:
@@ -162,10 +168,17 @@ def make_course(folder: Path, assignments: list[str]) -> Path:
     return folder
 
 
+def student_id(fx: Fixture) -> str:
+    return fx.name.replace("_", "-")
+
+
 def write_batch(folder: Path, assignment: str, fixtures: list[Fixture], release_nb, source_nb) -> Path:
     """One folder per fixture (student id = fixture name), each with the built notebook."""
     for fx in fixtures:
-        student = folder / fx.name.replace("_", "-")
+        student = folder / student_id(fx)
         student.mkdir(parents=True, exist_ok=True)
-        (student / f"{assignment}.ipynb").write_text(build(fx, release_nb, source_nb), encoding="utf-8")
+        if fx.notebook:
+            (student / f"{assignment}.ipynb").write_text(build(fx, release_nb, source_nb), encoding="utf-8")
+        for name, text in fx.files.items():
+            (student / name).write_text(text)
     return folder

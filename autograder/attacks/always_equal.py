@@ -1,0 +1,14 @@
+"""Returns objects whose __eq__ is always true, for the tensors and for the quiz answers."""
+EXPECT = {"lose": ["lstm_step", "quiz"]}
+CELLS = {"lstm_step": '''
+class AlwaysEqual:
+    shape = property(lambda self: (2, 4))
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    __hash__ = object.__hash__
+
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    return AlwaysEqual(), AlwaysEqual()
+''', "quiz": 'quiz_answers = {f"q{k}": AlwaysEqual() for k in range(1, 10)}'}

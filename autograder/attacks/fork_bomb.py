@@ -1,0 +1,15 @@
+"""Forks until the system refuses. The process limit stops it; the children die with the sandbox."""
+EXPECT = {"output_has": ["fork stopped after"]}
+CELLS = {"quiz": '''
+import os, time
+children = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(3600)
+            os._exit(0)
+        children += 1
+except OSError as err:
+    print(f"fork stopped after {children} children: {err.strerror}")
+quiz_answers = {"q1": "b", "q2": "b", "q3": "b", "q4": "c", "q5": "c", "q6": "b", "q7": "a", "q8": "b", "q9": "a"}
+'''}

@@ -1,0 +1,16 @@
+"""A wrong answer plus patches of everything a test might compare with: torch.allclose,
+math.isclose, numpy's testing helpers and the course's check functions, so the tests pass in
+the kernel. The grader's re-check outside the kernel takes the points back."""
+EXPECT = {"lose": ["lstm_step"], "flag": "re-check lstm_step"}
+CELLS = {"lstm_step": '''
+import math, numpy, numpy.testing, torch, rnnlab.checks
+torch.allclose = lambda *a, **k: True
+math.isclose = lambda *a, **k: True
+numpy.allclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+rnnlab.checks.check_close = lambda *a, **k: None
+check_close = lambda *a, **k: None
+
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    return torch.zeros_like(h), torch.zeros_like(c)
+'''}

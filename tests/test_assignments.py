@@ -1,0 +1,185 @@
+"""Problem sets are well formed, and release/ is exactly what nbgrader makes of source/."""
+import ast
+import json
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder import fixtures as F
+from autograder.course import REPO, assignments, venv_env
+from autograder.pipeline import hidden_test_lines, secret_lines
+from autograder.recheck import load_cases
+from rnnlab.quiz import load_quiz
+
+ASSIGNMENTS = assignments()
+
+
+def source_nb(a):
+    return nbformat.read(REPO / "source" / a / f"{a}.ipynb", 4)
+
+
+def release_path(a):
+    return REPO / "release" / a / f"{a}.ipynb"
+
+
+def graded_cells(nb):
+    return [c for c in nb.cells if "nbgrader" in c.metadata]
+
+
+def is_test(cell):
+    m = cell.metadata.get("nbgrader", {})
+    return m.get("grade") and not m.get("solution") and cell.cell_type == "code"
+
+
+def code_exercises(nb):
+    """Solution code cells other than the quiz answers."""
+    return [c.metadata.nbgrader["grade_id"] for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("solution") and c.metadata.nbgrader["grade_id"] != "quiz"]
+
+
+def test_every_chapter_problem_set_is_found():
+    assert "ps03_lstm_gates" in ASSIGNMENTS
+    for a in ASSIGNMENTS:
+        assert re.fullmatch(r"ps\d\d_[a-z0-9_]+", a)
+        assert release_path(a).exists(), f"{a}: run make assignments"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_regenerating_release_changes_nothing(a, tmp_path):
+    course = F.make_course(tmp_path, [a])
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", a, "--force"],
+                          cwd=course, env=venv_env(), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    fresh = (course / "release" / a / f"{a}.ipynb").read_text()
+    assert fresh == release_path(a).read_text(), f"release/{a} is stale: run make assignments"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_release_holds_no_solution_and_no_hidden_test(a):
+    text = release_path(a).read_text()
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text
+    release = nbformat.read(release_path(a), 4)
+    body = "\n".join(c.source for c in release.cells)
+    leaked = [line for line in hidden_test_lines(source_nb(a)) if line in body]
+    assert not leaked, leaked
+    leaked = [line for line in secret_lines(source_nb(a), "SOLUTION") if line in body]
+    assert not leaked, f"solution lines in release: {leaked[:3]}"
+    assert all(not c.get("outputs") for c in release.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_metadata_is_valid(a):
+    nb = source_nb(a)
+    nbformat.validate(nb)
+    cells = graded_cells(nb)
+    ids = [c.metadata.nbgrader["grade_id"] for c in cells]
+    assert len(ids) == len(set(ids)), "grade ids must be unique"
+    assert len({c["id"] for c in nb.cells}) == len(nb.cells)
+    for cell in cells:
+        m = cell.metadata.nbgrader
+        where = f"{a}:{m['grade_id']}"
+        assert m["schema_version"] == 3, where
+        assert re.fullmatch(r"[a-z0-9_]+", m["grade_id"]), where
+        if m.get("grade"):
+            assert float(m["points"]) > 0, where
+        if m.get("solution"):
+            assert not m.get("locked"), where
+        if is_test(cell):
+            assert m.get("locked"), f"{where}: test cells must be locked"
+    explain = [c for c in cells if c.cell_type == "markdown" and c.metadata.nbgrader.get("solution")
+               and c.metadata.nbgrader.get("grade")]
+    assert explain, f"{a} needs an 'explain' answer graded by hand"
+    assert nb.cells[1].metadata.get("nbgrader", {}).get("locked"), "the setup cell comes first and is locked"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_each_exercise_has_visible_and_hidden_tests(a):
+    nb = source_nb(a)
+    tests = [c for c in nb.cells if is_test(c)]
+    for ex in code_exercises(nb) + ["quiz"]:
+        mine = [c for c in tests if c.metadata.nbgrader["grade_id"].startswith(ex + "_")]
+        visible = [c for c in mine if "BEGIN HIDDEN TESTS" not in c.source]
+        hidden = [c for c in mine if "BEGIN HIDDEN TESTS" in c.source]
+        assert visible and hidden, f"{a}:{ex} needs a visible and a hidden test cell"
+
+
+def _last_statement_is_bare_expression(source: str) -> bool:
+    lines = [l for l in source.splitlines() if not l.strip().startswith(("###", "%"))]
+    body = ast.parse("\n".join(lines)).body
+    if not body or not isinstance(body[-1], ast.Expr):
+        return False
+    value = body[-1].value
+    # print(...) and the rnnlab.checks helpers return None; any other value may be read as a score
+    name = getattr(getattr(value, "func", None), "id", "")
+    return not (isinstance(value, ast.Call) and (name == "print" or name.startswith("check_")))
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_no_test_cell_ends_in_a_bare_expression(a):
+    for version in (source_nb(a), nbformat.read(release_path(a), 4)):
+        for cell in version.cells:
+            if is_test(cell) and cell.source.strip():
+                assert not _last_statement_is_bare_expression(cell.source), \
+                    f"{cell.metadata.nbgrader['grade_id']} ends in an expression nbgrader would read as a score"
+
+
+def test_the_bare_expression_check_can_fail():
+    assert _last_statement_is_bare_expression("x = 1\nx == 1")
+    assert _last_statement_is_bare_expression("check(x)")
+    assert _last_statement_is_bare_expression("score(x)")
+    assert not _last_statement_is_bare_expression("assert x\nprint('ok')")
+    assert not _last_statement_is_bare_expression("check_close('h', h, ref)")
+
+
+def test_check_helpers_return_none():
+    import torch
+    from rnnlab import checks
+    key = {q.id: q.answer for q in load_quiz("03").questions}
+    t = torch.ones(2)
+    assert checks.check_tensor("t", t, (2,)) is None
+    assert checks.check_close("t", t, t) is None
+    assert checks.check_shape("t", t, (2,)) is None
+    assert checks.check_equal("n", 1, 1) is None
+    assert checks.check_quiz_answers(key, "03") is None
+    assert checks.check_quiz_answer(key, "03", "q1") is None
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_wrong_and_right_solutions_exist_for_every_exercise(a):
+    nb = source_nb(a)
+    mutants, alternatives = F.fixtures_for(a, "mutants"), F.fixtures_for(a, "alternatives")
+    for ex in code_exercises(nb):
+        assert sum(ex in fx.cells for fx in mutants) >= 4, f"{a}:{ex} needs four wrong solutions"
+        assert any(ex in fx.cells for fx in alternatives), f"{a}:{ex} needs a correct alternative"
+        for fx in mutants:
+            if ex in fx.cells:
+                assert fx.expect.get("lose"), f"{fx.name} must say which exercise loses points"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_quiz_in_problem_set_matches_the_chapter_quiz(a):
+    nb = source_nb(a)
+    chapter = a[2:4]
+    quiz = load_quiz(chapter)
+    graded = sorted(c.metadata.nbgrader["grade_id"][5:] for c in nb.cells
+                    if is_test(c) and re.fullmatch(r"quiz_q\d+", c.metadata.nbgrader["grade_id"]))
+    assert graded == sorted(q.id for q in quiz.questions)
+    answer_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz")
+    key = {}
+    exec(F.solution_source(answer_cell), {}, key)
+    assert key["quiz_answers"] == {q.id: q.answer for q in quiz.questions}
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_recheck_cases_cover_every_exercise(a):
+    nb = source_nb(a)
+    cases = load_cases(a)
+    protected = {t for c in cases for t in c.tests}
+    for ex in code_exercises(nb):
+        assert any(t.startswith(ex + "_") for t in protected), f"{a}:{ex} has no re-check case"
+    tests = {c.metadata.nbgrader["grade_id"] for c in nb.cells if is_test(c)}
+    assert protected <= tests, protected - tests

@@ -1,0 +1,107 @@
+"""The attack corpus (autograder/attacks/) against the real pipeline, sandbox and all.
+
+All attacks are graded in one batch next to an honest control student. Each must end as its
+EXPECT says; the control's grade must not move; no sandbox process may survive; nothing may be
+written outside the course's own folders; the submitted files must stay as they were.
+"""
+import hashlib
+import os
+import stat
+import subprocess
+import zipfile
+
+import pytest
+
+from autograder import fixtures as F
+from autograder import sandbox as sb
+from autograder.pipeline import Options, Run, SandboxUnavailable
+
+pytestmark = pytest.mark.grading
+A = "ps03_lstm_gates"
+ATTACKS = F.attacks()
+CONTROL = F.Fixture("control", {"full": True})
+
+
+@pytest.fixture(scope="module")
+def attacked(grade_batch):
+    # short limits keep the endless loops cheap; the control proves they hurt no one else
+    return grade_batch(A, [CONTROL] + ATTACKS, "attacks", cell_timeout=15, submission_timeout=120)
+
+
+def test_corpus_covers_the_threats():
+    names = {fx.name for fx in ATTACKS}
+    assert len(names) >= 20
+    for fx in ATTACKS:
+        assert fx.path.read_text().lstrip().startswith('"""'), f"{fx.name} needs a docstring"
+
+
+@pytest.mark.parametrize("fx", ATTACKS, ids=[fx.name for fx in ATTACKS])
+def test_attack_ends_as_expected(attacked, fx):
+    problems = F.check(fx, attacked.result(fx), attacked.tests, attacked.outputs(fx))
+    assert not problems, f"{fx.name}: " + "; ".join(problems)
+
+
+def test_control_student_is_untouched(attacked):
+    control = attacked.result(CONTROL)
+    assert control.status == "graded" and not control.failed_tests and not control.flags
+    assert control.score == max(r.score for r in attacked.results.values())
+
+
+def test_no_sandbox_process_outlives_grading(attacked):
+    uids = {str(60001 + k) for k in range(16)}
+    ps = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
+    left = [line for line in ps.splitlines() if line.split()[0] in uids]
+    assert not left, left
+
+
+def test_nothing_written_outside(attacked):
+    course = attacked.course
+    assert not list(course.rglob("PWNED.txt")) and not (sb.REPO / "PWNED.txt").exists()
+    assert not list((course / "autograded").rglob("scratch-only.txt"))
+
+
+def test_submissions_are_never_modified(grade_batch, tmp_path):
+    # hash the attack submissions, grade a fresh copy of two of them, hash again
+    picks = [fx for fx in ATTACKS if fx.name in ("schema_version", "delete_tests")]
+    batch = grade_batch(A, picks, "originals")
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.submissions.rglob("*") if p.is_file()}
+    Run(A, batch.submissions, course=batch.course, options=Options(jobs=2), log=lambda *a: None).run()
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.submissions.rglob("*") if p.is_file()}
+    assert before == after and before
+
+
+def test_zip_entries_cannot_escape(tmp_path, attacked):
+    release, source = __import__("conftest").notebooks(A)
+    good = F.build(F.SOLUTION, release, source)
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("lms-export/zippy/ps03_lstm_gates.ipynb", good)
+        zf.writestr("../../escaped.ipynb", good)
+        zf.writestr("/tmp/absolute-escape.ipynb", good)
+        link = zipfile.ZipInfo("lms-export/linky/ps03_lstm_gates.ipynb")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+    results = {r.student: r for r in Run(A, archive, course=attacked.course,
+                                          options=Options(jobs=1), log=lambda *a: None).run()}
+    report = (attacked.course / "reports" / A / "report.md").read_text()
+    assert results["zippy"].status == "graded" and not results["zippy"].failed_tests
+    assert "linky" not in results or results["linky"].status == "missing"
+    for entry in ("../../escaped.ipynb", "/tmp/absolute-escape.ipynb", "linky/ps03_lstm_gates.ipynb"):
+        assert entry in report, entry
+    assert not (tmp_path.parent / "escaped.ipynb").exists() and not os.path.exists("/tmp/absolute-escape.ipynb")
+    assert not list(attacked.course.parent.rglob("escaped.ipynb"))
+
+
+def test_refuses_to_run_unsandboxed_by_default(monkeypatch, tmp_path):
+    monkeypatch.setattr(sb, "missing_tools", lambda: ["bwrap"])
+    with pytest.raises(SandboxUnavailable, match="(?s)NOT AVAILABLE.*--unsandboxed"):
+        Run(A, tmp_path, options=Options()).prepare()
+
+
+def test_parallel_and_serial_give_identical_scores(grade_batch, attacked):
+    picks = [CONTROL] + [fx for fx in ATTACKS if fx.name in
+                         ("patch_helpers", "always_equal", "change_points", "edit_tests")]
+    serial = grade_batch(A, picks, "serial", jobs=1, cell_timeout=15)
+    for fx in picks:
+        s, p = serial.result(fx), attacked.result(fx)
+        assert (s.score, s.status, sorted(s.failed_tests)) == (p.score, p.status, sorted(p.failed_tests)), fx.name

@@ -1,0 +1,257 @@
+"""Unit tests of the grading pipeline's parts: intake, repair, sandbox, re-check judging."""
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+
+import nbformat
+import pytest
+import torch
+
+from autograder import intake, recheck, sandbox as sb
+from autograder.sanitize import Rejected, read, repair
+from conftest import IN_CI, notebooks
+
+A = "ps03_lstm_gates"
+RELEASE, SOURCE = notebooks(A)
+
+
+def write(path, nb):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+# -- intake -----------------------------------------------------------------------------------
+
+def test_folder_layouts_and_lms_names(tmp_path):
+    write(tmp_path / "alice" / f"{A}.ipynb", RELEASE)
+    write(tmp_path / "bob" / A / f"{A}.ipynb", RELEASE)
+    write(tmp_path / f"carol_12345_678_{A}.ipynb", RELEASE)
+    (tmp_path / "dave").mkdir()
+    (tmp_path / "dave" / "answers.txt").write_text("?")
+    write(tmp_path / "bad name!" / f"{A}.ipynb", RELEASE)
+    (tmp_path / "readme.txt").write_text("hi")
+    got = intake.collect(tmp_path, A, tmp_path / "work")
+    assert sorted(got.notebooks) == ["alice", "bob", "carol"]
+    assert "no ps03_lstm_gates.ipynb" in got.missing["dave"] and "answers.txt" in got.missing["dave"]
+    reasons = dict(got.rejected)
+    assert "not a valid student id" in reasons["bad name!"]
+    assert "not a notebook" in reasons["readme.txt"]
+
+
+def test_zip_slip_symlinks_and_bombs_are_refused(tmp_path):
+    archive = tmp_path / "in.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"erin/{A}.ipynb", json.dumps(RELEASE))
+        zf.writestr("../up.ipynb", "x")
+        zf.writestr("/abs.ipynb", "x")
+        zf.writestr("C:/win.ipynb", "x")
+        link = zipfile.ZipInfo("frank/link.ipynb")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/shadow")
+        zf.writestr("big.bin", b"\0" * (intake.MAX_ENTRY + 1))
+    got = intake.collect(archive, A, tmp_path / "work")
+    assert list(got.notebooks) == ["erin"]
+    reasons = dict(got.rejected)
+    for entry in ("../up.ipynb", "/abs.ipynb", "C:/win.ipynb"):
+        assert "outside the archive" in reasons[entry]
+    assert "symbolic link" in reasons["frank/link.ipynb"]
+    assert "limit" in reasons["big.bin"]
+    assert not (tmp_path / "up.ipynb").exists() and not (tmp_path / "work" / "up.ipynb").exists()
+
+
+def test_not_a_zip(tmp_path):
+    bad = tmp_path / "x.zip"
+    bad.write_text("not a zip")
+    got = intake.collect(bad, A, tmp_path / "work")
+    assert "not a readable zip" in dict(got.rejected)["x.zip"]
+
+
+# -- reading and repairing ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("content,reason", [
+    ('{"cells": [', "not valid JSON"),
+    (b"\xff\xfe\x00", "not UTF-8"),
+    ('{"nbformat": 3, "worksheets": []}', "version 4"),
+    ('{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "bogus", "id": "a"}], "metadata": {}}', "notebook format"),
+])
+def test_unreadable_submissions_are_rejected_with_a_reason(tmp_path, content, reason):
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(Rejected, match=reason):
+        read(path)
+
+
+def test_repair_restores_metadata_cells_and_types():
+    nb = nbformat.from_dict(json.loads(json.dumps(RELEASE)))
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    cells["quiz_q1"].metadata.nbgrader["points"] = 50
+    cells["lstm_step"].metadata.nbgrader["schema_version"] = 4
+    cells["lstm_step_visible"].source = "pass"
+    hidden = cells["lstm_all_gates_hidden"]
+    hidden.cell_type = "markdown"
+    del hidden["outputs"], hidden["execution_count"]
+    forged = nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {"grade": True, "grade_id": "mine",
+                                                                     "points": 99, "schema_version": 3}})
+    twin = nbformat.from_dict(json.loads(json.dumps(cells["quiz_q2"])))
+    twin["id"] = "twin"
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "quiz_q3"]
+    nb.cells += [forged, twin]
+    fixed = repair(nb, RELEASE)
+    text = " | ".join(fixed.flags)
+    for part in ("'quiz_q1': grading metadata edited (points 50 -> 1)", "schema_version 4 -> 3",
+                 "'lstm_step_visible': a locked or test cell was edited",
+                 "'lstm_all_gates_hidden': type changed", "unknown cell 'mine'", "second copy of cell 'quiz_q2'",
+                 "'quiz_q3' was deleted"):
+        assert part in text, part
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in fixed.notebook.cells]
+    release_ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in RELEASE.cells]
+    assert [i for i in ids if i] == [i for i in release_ids if i]       # same graded cells, same order
+    restored = fixed.notebook.cells[ids.index("lstm_all_gates_hidden")]
+    assert restored.cell_type == "code" and restored.metadata.nbgrader["points"] == 4
+    nbformat.validate(fixed.notebook)
+
+
+def test_repair_keeps_a_students_answer_when_its_cell_type_changed():
+    nb = nbformat.from_dict(json.loads(json.dumps(RELEASE)))
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
+    cell.cell_type, cell.source = "markdown", "def lstm_step(): pass"
+    del cell["outputs"], cell["execution_count"]
+    fixed = repair(nb, RELEASE)
+    cell = next(c for c in fixed.notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
+    assert cell.cell_type == "code" and cell.source == "def lstm_step(): pass"
+
+
+# -- sandbox ---------------------------------------------------------------------------------------
+
+needs_sandbox = pytest.mark.skipif(not IN_CI and sb.missing_tools() != [],
+                                   reason=f"sandbox tools missing: {sb.missing_tools()} (CI installs them)")
+
+
+@needs_sandbox
+def test_sandbox_blocks_network_files_and_processes(tmp_path):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    if os.geteuid() == 0:
+        os.chown(scratch, 60009, 60009)
+    secret = sb.REPO / "source"
+    probe = f"""
+import os, socket
+out = []
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=2); out.append("net-open")
+except OSError: out.append("net-blocked")
+out.append("source-visible" if os.path.exists({str(secret)!r}) else "source-hidden")
+out.append("env-clean" if "NBGRADER_EXECUTION" not in os.environ and "HOME" in os.environ else "env-dirty")
+try:
+    open({str(sb.REPO / 'rnnlab' / 'x')!r}, "w"); out.append("package-writable")
+except OSError: out.append("package-readonly")
+open("ok.txt", "w").write("fine"); out.append("scratch-writable")
+import rnnlab; out.append("package-importable")
+if os.geteuid() != 0 and os.getuid() != 0: out.append("unprivileged")
+print(" ".join(out))
+"""
+    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=60009)
+    cmd = sb.wrap([sys.executable, "-c", probe], cwd="/work/x", binds_rw=[(str(scratch), "/work/x")],
+                  policy=policy)
+    env = dict(os.environ, NBGRADER_EXECUTION="autograde")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+    words = proc.stdout.split()
+    assert proc.returncode == 0, proc.stderr
+    assert words == ["net-blocked", "source-hidden", "env-clean", "package-readonly", "scratch-writable",
+                     "package-importable", "unprivileged"], proc.stdout + proc.stderr
+    assert (scratch / "ok.txt").read_text() == "fine"
+
+
+@needs_sandbox
+def test_sandbox_limits_memory_and_processes(tmp_path):
+    probe = """
+import os
+try:
+    b = bytearray(8 * 1024 ** 3); print("memory-unlimited")
+except MemoryError: print("memory-limited")
+n = 0
+try:
+    while n < 1000:
+        if os.fork() == 0:
+            import time; time.sleep(30); os._exit(0)
+        n += 1
+    print("forks-unlimited")
+except OSError: print("forks-limited", n)
+"""
+    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=60010, nproc=40)
+    cmd = sb.wrap([sys.executable, "-c", probe], cwd="/tmp", binds_rw=[], policy=policy)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert "memory-limited" in proc.stdout, proc.stdout + proc.stderr
+    if os.geteuid() == 0:
+        assert "forks-limited" in proc.stdout and int(proc.stdout.split()[-1]) < 40
+    ps = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
+    assert "60010" not in ps                     # the sleeping children died with the sandbox
+
+
+def test_missing_tools_is_reported(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert "student code would run with your rights" in sb.check()
+
+
+# -- re-check judging --------------------------------------------------------------------------------
+
+def _printed(results):
+    import base64
+    lines = []
+    for name, value in results.items():
+        buf = io.BytesIO()
+        torch.save(value, buf)
+        lines.append(f"{recheck.MARK}:result:{name}:" + base64.b64encode(buf.getvalue()).decode())
+    return "\n".join(lines) + "\n"
+
+
+def test_judge_takes_back_points_only_when_tests_passed():
+    case = recheck.Case("c", ["t_visible", "t_hidden"], "result = f()", {}, (torch.ones(2), torch.zeros(2)))
+    good = _printed({"c": (torch.ones(2), torch.zeros(2))})
+    bad = _printed({"c": (torch.ones(2), torch.ones(2))})
+    assert recheck.judge([case], good, {"t_visible", "t_hidden"}) == ([], set())
+    flags, lost = recheck.judge([case], bad, {"t_visible", "t_hidden"})
+    assert lost == {"t_visible", "t_hidden"} and "taken back" in flags[0]
+    assert recheck.judge([case], bad, set()) == ([], set())          # the tests caught it already
+    assert recheck.judge([case], bad, {"t_visible"}) == ([], set())  # an honest hidden-test failure
+    flags, lost = recheck.judge([case], "nothing printed", {"t_visible", "t_hidden"})
+    assert lost == {"t_visible", "t_hidden"} and "no result" in flags[0]
+
+
+def test_judge_rejects_forged_payloads():
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo pwned",))
+    buf = io.BytesIO()
+    torch.save(Evil(), buf)
+    import base64
+    text = (f"{recheck.MARK}:result:c:" + base64.b64encode(buf.getvalue()).decode() + "\n"
+            + _printed({"d": torch.ones(2)}))
+    _, _, results = recheck.parse_printed(text)
+    assert results["c"].startswith("unreadable")            # the forged one, alone
+    assert torch.equal(results["d"], torch.ones(2))         # the honest one still counts
+    case = recheck.Case("d", ["t"], "", {}, torch.ones(2))
+    assert recheck.judge([case], text, {"t"}) == ([], set())
+
+
+def test_fingerprint_differences_are_flagged():
+    before = {"torch.allclose": "1", "input transformers": "2"}
+    after = {"torch.allclose": "9", "input transformers": "3"}
+    text = f"{recheck.MARK}:before:{json.dumps(before)}\n{recheck.MARK}:after:{json.dumps(after)}\n"
+    flags, _ = recheck.judge([], text, set())
+    assert "torch.allclose" in flags[0] and "input transformers" in flags[0]
+
+
+def test_strict_comparison():
+    assert recheck.same({"a": torch.ones(3)}, {"a": torch.ones(3)}, 1e-5)
+    assert not recheck.same({"a": torch.ones(3), "b": 1}, {"a": torch.ones(3)}, 1e-5)
+    assert not recheck.same([torch.ones(3)], (torch.ones(3),), 1e-5)
+    assert not recheck.same(torch.ones(3).as_subclass(type("T", (torch.Tensor,), {})), torch.ones(3), 1e-5)
+    assert not recheck.same(torch.full((3,), float("nan")), torch.ones(3), 1e-5)
+    assert recheck.same("b", "b", 0) and not recheck.same(b"b", "b", 0)
