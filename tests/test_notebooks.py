@@ -1,0 +1,68 @@
+"""Lecture notebooks follow the course's conventions, and strict nbval really checks them."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+LECTURES = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_there_are_lectures():
+    assert any(p.name == "03_lstm_gates.ipynb" for p in LECTURES)
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_committed_executed(path):
+    nb = nbformat.read(path, 4)
+    cells = code_cells(nb)
+    counts = [c.execution_count for c in cells]
+    assert all(counts), f"{path.name}: cells without an execution count; run make execute-notebooks"
+    assert counts == sorted(counts) and len(set(counts)) == len(counts), "executed out of order"
+    assert sum(bool(c.outputs) for c in cells) >= len(cells) // 2
+    for cell in cells:
+        for out in cell.outputs:
+            assert out.output_type != "error" or "NBVAL_RAISES_EXCEPTION" in cell.source, \
+                f"{path.name}: an error output in a cell not marked NBVAL_RAISES_EXCEPTION"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_conventions(path):
+    nb = nbformat.read(path, 4)
+    first = code_cells(nb)[0].source
+    assert "from rnnlab import setup" in first and "setup()" in first, "start with the setup cell"
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for mode in ("Predict first", "Pitfall", "Quiz", "flashcards", "Key takeaways"):
+        assert mode.lower() in text.lower(), f"{path.name} lacks the learning mode {mode!r}"
+    number = path.name[:2]
+    sources = "\n".join(c.source for c in nb.cells)
+    assert f'Quiz("{number}")' in sources and f'Flashcards("{number}")' in sources
+    ignored = [c for c in code_cells(nb) if "NBVAL_IGNORE_OUTPUT" in c.source]
+    assert len(ignored) <= 3, "ignore outputs only where they really vary"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    assert "widgets" not in nb.metadata, "saved widget state bloats the notebook; use rnnlab.tools execute"
+
+
+def test_strict_nbval_fails_on_a_changed_output(tmp_path):
+    """Guards against a setup that checks nothing: a wrong stored output must fail."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)"),
+                                         nbformat.v4.new_code_cell("print(hex(id(object())))")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    from nbclient import NotebookClient
+    NotebookClient(nb, kernel_name="python3").execute()
+    good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
+    nbformat.write(nb, good)
+    nb.cells[0].outputs[0]["text"] = "41\n"
+    nbformat.write(nb, bad)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+           "--nbval-sanitize-with", str(REPO / "notebooks" / "sanitize.cfg")]
+    assert subprocess.run(cmd + [str(good)], capture_output=True).returncode == 0   # address sanitized
+    assert subprocess.run(cmd + [str(bad)], capture_output=True).returncode != 0
