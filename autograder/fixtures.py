@@ -4,6 +4,8 @@ A fixture is a Python file that defines
 
     EXPECT = {...}          what grading must conclude (see `check` below)
     CELLS = {grade_id: source}      answers that replace those solution cells (optional)
+    EDITS = {grade_id: [(old, new), ...]}   the instructor's answer with these replacements, each
+                            of which must apply: a wrong solution that differs where it matters
     def mutate(nb): ...     edits the notebook object (optional: delete, retype, forge cells)
     def raw(text): ...      edits the final JSON text (optional: malformed files)
     NOTEBOOK = False        submit no notebook at all; FILES = {name: text} adds other files
@@ -43,6 +45,7 @@ class Fixture:
     name: str
     expect: dict
     cells: dict = field(default_factory=dict)
+    edits: dict = field(default_factory=dict)
     mutate: object = None
     raw: object = None
     blank: bool = False
@@ -55,7 +58,7 @@ def load(path: Path) -> Fixture:
     ns = runpy.run_path(str(path))
     if "EXPECT" not in ns:
         raise ValueError(f"{path} defines no EXPECT")
-    return Fixture(name=path.stem, expect=ns["EXPECT"], cells=ns.get("CELLS", {}),
+    return Fixture(name=path.stem, expect=ns["EXPECT"], cells=ns.get("CELLS", {}), edits=ns.get("EDITS", {}),
                    mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False),
                    notebook=ns.get("NOTEBOOK", True), files=ns.get("FILES", {}), path=path)
 
@@ -81,16 +84,21 @@ def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.No
     nb = copy.deepcopy(release_nb)
     answers = {c.metadata["nbgrader"]["grade_id"]: solution_source(c) for c in source_nb.cells
                if c.metadata.get("nbgrader", {}).get("solution")}
-    unknown = set(fx.cells) - set(answers)
+    unknown = (set(fx.cells) | set(fx.edits)) - set(answers)
     if unknown:
         raise ValueError(f"fixture {fx.name} replaces cells that are not solution cells: {sorted(unknown)}")
+    answers = dict(answers)
+    for gid, edits in fx.edits.items():
+        for old, new in edits:
+            if old not in answers[gid]:
+                raise ValueError(f"fixture {fx.name}: {old!r} is not in the solution of {gid}; update the fixture")
+            answers[gid] = answers[gid].replace(old, new, 1)
+    answers.update(fx.cells)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
             gid = meta["grade_id"]
-            if gid in fx.cells:
-                cell.source = fx.cells[gid]
-            elif not fx.blank:
+            if not fx.blank or gid in fx.cells or gid in fx.edits:
                 cell.source = answers[gid]
     if fx.mutate:
         fx.mutate(nb)
