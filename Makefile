@@ -15,7 +15,8 @@ ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ASSIGNMENT  ?=
 SUBMISSIONS ?=
-JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+# (not nproc: it honours OMP_NUM_THREADS, which is 1 here on purpose)
+JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab test test-unit test-notebooks test-grading test-browser \
         assignments autograde feedback bench execute-notebooks clean distclean system-deps

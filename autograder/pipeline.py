@@ -50,6 +50,8 @@ class Options:
     named_regexp: str | None = None
     keep_workdir: bool = False
     recheck: bool = True
+    # sandbox uids are uid_base + slot; two pipelines on one machine need different bases
+    uid_base: int = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
 
 
 @dataclass
@@ -173,7 +175,7 @@ class Run:
             # kernel sockets live here: Unix socket paths must stay under 108 bytes, so keep it short
             runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
             policy = sb.Policy(runtime_dir=str(runtime), scratch_root=str(self.work / "scratch" / student),
-                               uid=60001 + slot, mpl_cache=str(self.work / "mplcache"))
+                               uid=self.opt.uid_base + slot, mpl_cache=str(self.work / "mplcache"))
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
             if os.geteuid() == 0:

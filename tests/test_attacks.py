@@ -48,7 +48,7 @@ def test_control_student_is_untouched(attacked):
 
 
 def test_no_sandbox_process_outlives_grading(attacked):
-    uids = {str(60001 + k) for k in range(16)}
+    uids = {str(attacked.run.opt.uid_base + k) for k in range(16)}
     ps = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
     left = [line for line in ps.splitlines() if line.split()[0] in uids]
     assert not left, left

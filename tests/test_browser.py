@@ -8,6 +8,7 @@ test-artifacts/. Without Chromium the test is skipped, except under CI=true, whe
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -122,13 +123,18 @@ def test_gate_explorer_responds_in_jupyterlab(lab):
         expect(explorer.locator(".rnnlab-figure img, img.rnnlab-figure").first).to_be_visible()
         forget = explorer.locator(".rnnlab-readout tr[data-name='f'] td").nth(1)
         figure = explorer.locator("img").first
+        slider = explorer.locator(".rnnlab-control-forget-bias")
+        # the notebook itself moves this slider (to -5, 0, 5 and back to 0): wait for the end state
+        expect(slider.locator(".widget-readout")).to_have_text("0.00", timeout=30_000)
+        expect(forget).to_have_text(re.compile(r"^0\.\d{3}$"), timeout=30_000)
+        page.wait_for_timeout(500)
         before_f, before_src = forget.inner_text(), figure.get_attribute("src")
         explorer.screenshot(path=str(ARTIFACTS / "gate-explorer-before.png"))
 
-        slider = explorer.locator(".widget-slider").filter(has_text="forget bias").locator(".noUi-handle")
-        slider.focus()
+        handle = slider.locator(".noUi-handle")
+        handle.focus()
         start = time.perf_counter()
-        slider.press("PageUp")                       # a big step of the forget bias
+        handle.press("PageUp")                       # a big step of the forget bias
         expect(forget).not_to_have_text(before_f, timeout=10_000)
         readout_ms = (time.perf_counter() - start) * 1000
         page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",

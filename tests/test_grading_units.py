@@ -129,6 +129,7 @@ def test_repair_keeps_a_students_answer_when_its_cell_type_changed():
 
 # -- sandbox ---------------------------------------------------------------------------------------
 
+UID = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 20    # clear of the pipeline's slots
 needs_sandbox = pytest.mark.skipif(not IN_CI and sb.missing_tools() != [],
                                    reason=f"sandbox tools missing: {sb.missing_tools()} (CI installs them)")
 
@@ -138,7 +139,7 @@ def test_sandbox_blocks_network_files_and_processes(tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     if os.geteuid() == 0:
-        os.chown(scratch, 60009, 60009)
+        os.chown(scratch, UID, UID)
     secret = sb.REPO / "source"
     probe = f"""
 import os, socket
@@ -156,7 +157,7 @@ import rnnlab; out.append("package-importable")
 if os.geteuid() != 0 and os.getuid() != 0: out.append("unprivileged")
 print(" ".join(out))
 """
-    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=60009)
+    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID)
     cmd = sb.wrap([sys.executable, "-c", probe], cwd="/work/x", binds_rw=[(str(scratch), "/work/x")],
                   policy=policy)
     env = dict(os.environ, NBGRADER_EXECUTION="autograde")
@@ -184,14 +185,14 @@ try:
     print("forks-unlimited")
 except OSError: print("forks-limited", n)
 """
-    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=60010, nproc=40)
+    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID + 1, nproc=40)
     cmd = sb.wrap([sys.executable, "-c", probe], cwd="/tmp", binds_rw=[], policy=policy)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert "memory-limited" in proc.stdout, proc.stdout + proc.stderr
     if os.geteuid() == 0:
         assert "forks-limited" in proc.stdout and int(proc.stdout.split()[-1]) < 40
     ps = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
-    assert "60010" not in ps                     # the sleeping children died with the sandbox
+    assert str(UID + 1) not in ps                 # the sleeping children died with the sandbox
 
 
 def test_missing_tools_is_reported(monkeypatch):

@@ -54,6 +54,15 @@ class TestGateExplorer:
         assert v["c"] == pytest.approx(kept + written, abs=1e-6)
         assert abs(v["h"]) < 1
 
+    def test_sliders_start_on_their_grid(self):
+        # a browser snaps off-grid values and sends them back, racing the notebook's own settings
+        for seed in range(5):
+            torch.manual_seed(seed)
+            ex = GateExplorer(nn.LSTMCell(1, 1))
+            for s in (ex.x, ex.h, ex.c, ex.forget_bias):
+                steps = (s.value - s.min) / s.step
+                assert abs(steps - round(steps)) < 1e-9, (s.description, s.value)
+
     def test_rejects_cells_it_cannot_show(self):
         with pytest.raises(ValueError, match="one unit"):
             GateExplorer(nn.LSTMCell(2, 3))

@@ -34,8 +34,12 @@ class GateExplorer(FigureWidget):
         self.x = W.FloatSlider(value=x, min=-3, max=3, step=0.1, description="input x_t", **slider)
         self.h = W.FloatSlider(value=h, min=-1, max=1, step=0.05, description="previous h", **slider)
         self.c = W.FloatSlider(value=c, min=-3, max=3, step=0.1, description="previous c", **slider)
-        self.forget_bias = W.FloatSlider(value=round(self._forget_bias(), 2), min=-6, max=6, step=0.25,
-                                         description="forget bias b_f", **slider)
+        # start on the slider's grid: a browser snaps an off-grid value and sends it back later,
+        # which would overwrite values a notebook sets in the meantime
+        self.forget_bias = W.FloatSlider(value=round(self._forget_bias() * 4) / 4, min=-6, max=6,
+                                         step=0.25, description="forget bias b_f", **slider)
+        for name in ("x", "h", "c", "forget_bias"):          # stable hooks for browser tests
+            getattr(self, name).add_class(f"rnnlab-control-{name.replace('_', '-')}")
         self.readout = W.HTML()
         self.readout.add_class("rnnlab-readout")
         self.values: dict[str, float] = {}
