@@ -2,7 +2,7 @@
 
 Notebooks tell the story; this package does the work that is long, reused or worth testing.
 """
-from .course import setup
+from .course import device, setup
 
 __version__ = "0.1.0"
-__all__ = ["setup", "__version__"]
+__all__ = ["setup", "device", "__version__"]

@@ -32,6 +32,13 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False) -> None:
               f"{torch.get_num_threads()} CPU thread{'s' if threads != 1 else ''}")
 
 
+def device() -> "torch.device":
+    """The GPU when one is there, else the CPU: move the model and each batch to it."""
+    import torch
+
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
 def _plot_style() -> None:
     import matplotlib
 

@@ -34,3 +34,11 @@ def loss_curve(ax, losses, label: str = "training loss", smooth: int = 10) -> No
         ax.plot(np.arange(smooth - 1, len(losses)), avg, color="C0", label=label)
     ax.set(xlabel="step", ylabel="loss")
     ax.legend()
+
+
+def curves(ax, history, names: list[str], label_prefix: str = "", logy: bool = False) -> None:
+    """Evaluation curves of a rnnlab.train.History (for example train against validation loss)."""
+    for name in names:
+        ax.plot(history.eval_steps, history.evals[name], marker=".", label=f"{label_prefix}{name}")
+    ax.set(xlabel="step", yscale="log" if logy else "linear")
+    ax.legend()

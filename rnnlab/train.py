@@ -1,25 +1,57 @@
-"""A small training loop with a progress bar, shared by the chapters."""
+"""Training loops with a progress bar, shared by the chapters."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
 from torch import nn
 
 
-def train(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable, steps: int,
-          lr: float = 1e-2, clip: float | None = None, progress: bool = True,
-          desc: str = "training") -> list[float]:
-    """Train `model` with Adam for `steps` steps and return the loss of every step.
+@dataclass
+class History:
+    """What a training run recorded: the loss of every step, and evaluations every few steps."""
+    loss: list[float] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    evals: dict[str, list[float]] = field(default_factory=dict)
+
+    def add_eval(self, step: int, values: dict[str, float]) -> None:
+        self.eval_steps.append(step)
+        for name, value in values.items():
+            self.evals.setdefault(name, []).append(float(value))
+
+    def best(self, name: str, mode: str = "min") -> tuple[int, float]:
+        """(step, value) of the best evaluation of `name`."""
+        values = self.evals[name]
+        k = min(range(len(values)), key=values.__getitem__) if mode == "min" else \
+            max(range(len(values)), key=values.__getitem__)
+        return self.eval_steps[k], values[k]
+
+
+def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable, steps: int,
+        lr: float = 1e-2, clip: float | None = None,
+        evaluate: Callable[[nn.Module], dict[str, float]] | None = None, eval_every: int = 50,
+        progress: bool = True, desc: str = "training",
+        optimizer: torch.optim.Optimizer | None = None) -> History:
+    """Train `model` for `steps` steps (Adam unless `optimizer` is given) and return its History.
 
     `make_batch(step)` returns `(inputs, targets)`; the loss is `loss_fn(model(inputs), targets)`.
     `clip` caps the gradient norm (torch.nn.utils.clip_grad_norm_) before each update.
+    `evaluate(model)` returns named metrics (for example validation loss); it is called in eval
+    mode under torch.no_grad() every `eval_every` steps and after the last step.
     """
     from tqdm.auto import tqdm
 
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = optimizer or torch.optim.Adam(model.parameters(), lr=lr)
+    history = History()
+
+    def run_eval(step: int) -> None:
+        model.eval()
+        with torch.no_grad():
+            history.add_eval(step, evaluate(model))
+        model.train()
+
     model.train()
-    losses = []
     bar = tqdm(range(steps), desc=desc, disable=not progress, leave=False)
     for step in bar:
         inputs, targets = make_batch(step)
@@ -29,8 +61,19 @@ def train(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callabl
         if clip is not None:
             nn.utils.clip_grad_norm_(model.parameters(), clip)
         opt.step()
-        losses.append(loss.item())
+        history.loss.append(loss.item())
         if step % 20 == 0:
             bar.set_postfix(loss=f"{loss.item():.3f}")
+        if evaluate is not None and (step + 1) % eval_every == 0 and step + 1 < steps:
+            run_eval(step + 1)
+    if evaluate is not None:
+        run_eval(steps)
     model.eval()
-    return losses
+    return history
+
+
+def train(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable, steps: int,
+          lr: float = 1e-2, clip: float | None = None, progress: bool = True,
+          desc: str = "training") -> list[float]:
+    """`fit` without evaluations: the loss of every step."""
+    return fit(model, make_batch, loss_fn, steps, lr=lr, clip=clip, progress=progress, desc=desc).loss

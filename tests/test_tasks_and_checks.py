@@ -85,3 +85,32 @@ class TestChecks:
             checks.check_quiz_answer(wrong, "03", "q1")
         with pytest.raises(AssertionError, match="q2: answer with one of"):
             checks.check_quiz_answers(dict(key, q2="z"), "03")
+
+
+def test_fit_records_evaluations_and_clips():
+    from torch import nn
+    from rnnlab.train import fit
+
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    x = torch.randn(64, 3)
+    y = x @ torch.tensor([[1.0], [-2.0], [0.5]])
+    seen_training = []
+
+    def evaluate(m):
+        seen_training.append(m.training)
+        return {"val_mse": nn.functional.mse_loss(m(x), y).item()}
+
+    hist = fit(model, lambda step: (x, y), nn.functional.mse_loss, steps=120, lr=0.05,
+               clip=1.0, evaluate=evaluate, eval_every=50, progress=False)
+    assert len(hist.loss) == 120 and hist.eval_steps == [50, 100, 120]
+    assert not any(seen_training) and not model.training
+    assert hist.evals["val_mse"][-1] < hist.evals["val_mse"][0]
+    step, best = hist.best("val_mse")
+    assert best == min(hist.evals["val_mse"]) and step in hist.eval_steps
+
+
+def test_device_is_cpu_here():
+    import rnnlab
+    assert rnnlab.device().type in ("cpu", "cuda")
+    assert rnnlab.device().type == ("cuda" if torch.cuda.is_available() else "cpu")
