@@ -114,3 +114,16 @@ def test_device_is_cpu_here():
     import rnnlab
     assert rnnlab.device().type in ("cpu", "cuda")
     assert rnnlab.device().type == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def test_series():
+    from rnnlab.series import noisy_sine, sunspots
+
+    years, values = sunspots()
+    assert years[0] == 1700 and years[-1] == 2008 and len(values) == 309
+    assert values.dtype == torch.float32 and float(values.min()) >= 0
+    assert abs(float(values[years.tolist().index(1957)]) - 190.2) < 1e-3     # the record solar maximum
+    s = noisy_sine(1000, noise=0.0)
+    assert s.shape == (1000,) and abs(float(s[157]) - 1.0) < 1e-3           # sin(0.01 * 157) ~ 1
+    assert torch.equal(noisy_sine(50, seed=3), noisy_sine(50, seed=3))
+    assert not torch.equal(noisy_sine(50, seed=3), noisy_sine(50, seed=4))
