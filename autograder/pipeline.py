@@ -102,13 +102,11 @@ class Run:
         self.reports = self.course / "reports" / self.assignment
         self.results: dict[str, Result] = {}
         self.rejected_files: list[tuple[str, str]] = []
+        self.workers: dict[int, Worker] = {}
+        self.cases: list = []
 
     # -- setup ------------------------------------------------------------------------------
-    def nbgrader(self, *args: str, env: dict | None = None, timeout: float | None = None):
-        return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.course,
-                              env=env or venv_env(), capture_output=True, text=True, timeout=timeout)
-
-    def prepare(self) -> None:
+    def check_sandbox(self) -> None:
         if self.opt.sandboxed:
             reason = sb.check()
             if reason:
@@ -116,13 +114,17 @@ class Run:
                     f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
                     "with your rights. Install bubblewrap, or rerun with --unsandboxed "
                     "(make autograde ... UNSANDBOXED=1) if you trust every submission.")
+
+    def prepare(self) -> None:
+        """Check the sandbox, start the workers, and bring the gradebook up to date with source/.
+
+        The workers import nbgrader (about 3 s) while the rest is set up, and the first one
+        regenerates the assignment into a private release folder, so the committed release/ is
+        not touched."""
+        self.check_sandbox()
         self.work.mkdir(parents=True)
-        proc = self.nbgrader("generate_assignment", self.assignment, "--force",
-                             f"--CourseDirectory.release_directory={self.work / 'release'}")
-        if proc.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment failed:\n{proc.stdout}{proc.stderr}")
-        self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
-        self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
+        for slot in range(max(1, self.opt.jobs)):
+            self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
         from .recheck import harness_source, load_cases
         self.cases = load_cases(self.assignment) if self.opt.recheck else []
         if self.cases:
@@ -130,10 +132,27 @@ class Run:
             (self.work / "harness.py").write_text(harness_source(self.cases))
         if self.opt.sandboxed:
             sb.write_kernelspec(self.work / "jupyter")
-            cache = self.work / "mplcache"
-            cache.mkdir()
+            self.mpl_cache = self.font_cache()
+        reply = self.workers[0].request(
+            {"op": "generate", "assignment": self.assignment,
+             "config": {"CourseDirectory": {"release_directory": str(self.work / "release")}}},
+            timeout=300)
+        generated = (reply or {}).get("generate", {})
+        if not generated.get("success"):
+            raise RuntimeError("nbgrader generate_assignment failed:\n" + generated.get("log", "")
+                               + generated.get("error", "no reply from the worker"))
+        self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
+        self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
+
+    def font_cache(self) -> Path:
+        """matplotlib's font list, built once per matplotlib version and shown read-only to kernels."""
+        import matplotlib
+        cache = self.course / "grading-runs" / f".mplcache-{matplotlib.__version__}"
+        if not any(cache.glob("fontlist-*.json")):
+            cache.mkdir(parents=True, exist_ok=True)
             subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
                            env=venv_env({"MPLCONFIGDIR": str(cache)}), check=True, capture_output=True)
+        return cache
 
     # -- intake -----------------------------------------------------------------------------
     def stage(self) -> list[str]:
@@ -175,7 +194,7 @@ class Run:
             # kernel sockets live here: Unix socket paths must stay under 108 bytes, so keep it short
             runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
             policy = sb.Policy(runtime_dir=str(runtime), scratch_root=str(self.work / "scratch" / student),
-                               uid=self.opt.uid_base + slot, mpl_cache=str(self.work / "mplcache"))
+                               uid=self.opt.uid_base + slot, mpl_cache=str(self.mpl_cache))
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
             if os.geteuid() == 0:
@@ -195,7 +214,7 @@ class Run:
         start = time.monotonic()
         task, runtime = self.task_for(student, slot)
         try:
-            reply = worker.grade(task, timeout=self.opt.submission_timeout)
+            reply = worker.request(task, timeout=self.opt.submission_timeout)
         finally:
             if runtime is not None:
                 shutil.rmtree(runtime, ignore_errors=True)
@@ -217,28 +236,23 @@ class Run:
 
     def grade_all(self, students: list[str]) -> None:
         slots: queue.Queue[int] = queue.Queue()
-        workers: dict[int, Worker] = {}
-        for k in range(max(1, self.opt.jobs)):
-            slots.put(k)
+        for slot in self.workers:
+            slots.put(slot)
 
         def task(student: str) -> None:
             slot = slots.get()
             try:
-                if slot not in workers or not workers[slot].alive():
-                    workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
-                self.grade_one(student, slot, workers[slot])
+                if not self.workers[slot].alive():            # killed after a timeout: replace it
+                    self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
+                self.grade_one(student, slot, self.workers[slot])
             except Exception as err:                          # keep the batch going, always
                 self.results[student].status = "failed"
                 self.results[student].reason = f"internal error while grading: {err!r}"
             finally:
                 slots.put(slot)
 
-        try:
-            with ThreadPoolExecutor(max_workers=max(1, self.opt.jobs)) as pool:
-                list(pool.map(task, students))
-        finally:
-            for worker in workers.values():
-                worker.stop()
+        with ThreadPoolExecutor(max_workers=len(self.workers)) as pool:
+            list(pool.map(task, students))
 
     # -- results ----------------------------------------------------------------------------
     def collect_scores(self) -> None:
@@ -286,8 +300,8 @@ class Run:
     # -- main -------------------------------------------------------------------------------
     def run(self) -> list[Result]:
         t0 = time.monotonic()
-        self.prepare()
         try:
+            self.prepare()
             students = self.stage()
             self.log(f"grading {len(students)} submission(s) of {self.assignment} with {self.opt.jobs} "
                      f"worker(s), {'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
@@ -300,6 +314,8 @@ class Run:
             from .report import write_reports
             write_reports(self, seconds=round(time.monotonic() - t0, 1))
         finally:
+            for worker in self.workers.values():
+                worker.stop()
             if not self.opt.keep_workdir:
                 shutil.rmtree(self.work, ignore_errors=True)
         return sorted(self.results.values(), key=lambda r: r.student)
@@ -327,8 +343,8 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def grade(self, task: dict, timeout: float) -> dict | None:
-        """nbgrader's results for one student, or None if it ran out of time or the worker died."""
+    def request(self, task: dict, timeout: float) -> dict | None:
+        """The worker's reply, or None if it ran out of time or died (then it is stopped)."""
         self.proc.stdin.write(json.dumps(task) + "\n")
         self.proc.stdin.flush()
         try:
@@ -346,7 +362,8 @@ class Worker:
             except ProcessLookupError:
                 pass
         self.proc.wait()
-        self.log_file.close()
+        if not self.log_file.closed:
+            self.log_file.close()
 
 
 def _is_solution(grade) -> bool:

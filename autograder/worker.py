@@ -6,6 +6,8 @@ stdin/stdout, one JSON object per line:
 
     request:  {"assignment": ..., "student": ..., "env": {...}, "config": {...}}
     reply:    RNNLAB-RESULT {"autograde": {...nbgrader's result...}, "feedback": {...}}
+    request:  {"op": "generate", "assignment": ..., "config": {...}}
+    reply:    RNNLAB-RESULT {"generate": {...nbgrader's result...}}
 
 The worker is trusted code (the student's kernel is the sandboxed part). When a submission
 runs past its wall-clock limit, the pipeline kills the worker's process group, which takes the
@@ -41,6 +43,11 @@ def serve(course: Path) -> None:
         config = Config(base)
         config.merge(Config(task.get("config", {})))
         api = NbGraderAPI(config=config)
+        if task.get("op") == "generate":
+            reply = {"generate": api.generate_assignment(task["assignment"], force=True, create=True)}
+            out.write(PREFIX + json.dumps(reply, default=str) + "\n")
+            out.flush()
+            continue
         reply = {"autograde": api.autograde(task["assignment"], task["student"], force=True, create=True)}
         if reply["autograde"].get("success") and task.get("feedback", True):
             reply["feedback"] = api.generate_feedback(task["assignment"], task["student"], force=True)
