@@ -114,13 +114,18 @@ class TestSequenceGates:
         for gate, dots in w.scatter.items():
             np.testing.assert_allclose(dots.get_offsets(), np.column_stack(sat[gate]))
 
-    def test_long_input_widens_the_heatmap_once(self, counter):
+    def test_each_heatmap_width_is_drawn_in_full_once(self, counter):
         w = self.make(counter)
         draws = w.full_draws
         w.text.value = "(a)" * 10                       # 30 characters: next width bucket
         assert w.width == 32 and w.full_draws == draws + 1
         w.text.value = "(b)" * 9
+        w.text.value = "(a)"                            # back to the first width: kept picture
+        w.text.value = "(b)" * 8
         assert w.full_draws == draws + 1
+        w.invalidate()                                  # forget the kept pictures
+        w.update()
+        assert w.full_draws == draws + 2
 
     def test_describe_rows_reach_the_readout(self, counter):
         w = self.make(counter, describe=lambda t: [("true depth", str(bracket_depths(t)))])

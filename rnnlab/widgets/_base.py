@@ -20,8 +20,10 @@ class FigureWidget:
 
     `update()` in subclasses recomputes, moves artists and renders; it is a plain method, so
     tests call it (or set a control's value) and assert on kernel-side state: the artists'
-    data, `self.image.value`, a readout's text. Call `invalidate()` after changing something
-    static (axis limits, ticks) so the next render redraws everything.
+    data, `self.image.value`, a readout's text. A widget whose static parts take a few shapes
+    (axis limits for a few widths, say) returns the current one from `static_key()`: each
+    shape is drawn in full once and its picture kept. Call `invalidate()` after any other
+    change to something static, so the next render redraws everything.
     """
 
     dpi = 72
@@ -32,7 +34,7 @@ class FigureWidget:
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.image.add_class("rnnlab-figure")
         self._animated: list = []
-        self._background = None
+        self._backgrounds: dict = {}
         self.full_draws = 0
 
     def animate(self, *artists) -> None:
@@ -40,18 +42,23 @@ class FigureWidget:
             artist.set_animated(True)          # left out of full draws; drawn on every render
             self._animated.append(artist)
 
+    def static_key(self):
+        """Which version of the static parts is showing (override when there are several)."""
+        return None
+
     def invalidate(self) -> None:
-        self._background = None
+        self._backgrounds.clear()
 
     def render(self) -> None:
         canvas = self.fig.canvas
-        if self._background is None:
+        key = self.static_key()
+        if key not in self._backgrounds:
             canvas.draw()                      # static parts only (and the layout, once)
             self.fig.set_layout_engine("none")  # keep that layout: later draws skip the solver
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
             self.full_draws += 1
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(self._backgrounds[key])
         for artist in self._animated:
             self.fig.draw_artist(artist)
         self.image.value = png_bytes(canvas)

@@ -107,7 +107,9 @@ class SequenceGates(FigureWidget):
                 ax.set_xlim(-0.5, width - 0.5)
             for name, im in self.images.items():
                 im.set_extent((-0.5, width - 0.5, self.lstm.hidden_size - 0.5, -0.5))
-            self.invalidate()
+
+    def static_key(self):
+        return self.width                   # one saved background per heatmap width
 
     def update(self, change=None) -> None:
         text = self.text.value

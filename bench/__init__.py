@@ -1,0 +1,1 @@
+"""make bench: time and memory of everything students, instructors and CI run."""

@@ -1,0 +1,44 @@
+"""Kernel-side widget latency with pytest-benchmark: a control changes, the figure is redrawn.
+
+Each benchmark sets one control to a new value per round, which runs the widget's observers
+(compute, update artists, blit, encode the PNG) exactly as a slider move in the browser does.
+The 95th percentile is taken from the raw round times and stored in extra_info.
+"""
+import itertools
+
+import numpy as np
+import pytest
+
+from rnnlab import setup
+
+
+def _percentile_95(benchmark):
+    data = benchmark.stats.stats.data
+    benchmark.extra_info["p95_ms"] = float(np.percentile(data, 95) * 1000)
+    benchmark.extra_info["median_ms"] = float(np.median(data) * 1000)
+
+
+@pytest.fixture(scope="module")
+def counter():
+    from rnnlab.tasks import train_bracket_counter
+    setup(quiet=True)
+    model, _ = train_bracket_counter(steps=200, progress=False)
+    return model
+
+
+def test_gate_explorer_slider(benchmark):
+    from rnnlab.widgets import GateExplorer
+    setup(quiet=True)
+    explorer = GateExplorer()
+    values = itertools.cycle([round(v, 1) for v in np.arange(-3, 3, 0.1)])
+    benchmark.pedantic(lambda: setattr(explorer.x, "value", next(values)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_sequence_gates_text(benchmark, counter):
+    from rnnlab.tasks import bracket_depths, encode
+    from rnnlab.widgets import SequenceGates
+    texts = itertools.cycle(["(a)" * k + "b" for k in range(1, 10)])
+    widget = SequenceGates(counter.lstm, encode, ["(((a)))"], validate=bracket_depths)
+    benchmark.pedantic(lambda: setattr(widget.text, "value", next(texts)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
