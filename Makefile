@@ -78,6 +78,10 @@ feedback: $(STAMP)
 execute-notebooks: $(STAMP)
 	$(PY) -m rnnlab.tools execute notebooks/*.ipynb
 
+# Time and memory of everything budgeted (about half an hour): bench/REPORT.md and bench/report.json.
+bench: $(STAMP) system-deps
+	$(PY) -m bench.run $(if $(PARTS),--parts $(PARTS),) $(if $(REPEATS),--repeats $(REPEATS),)
+
 clean:
 	rm -rf submitted autograded feedback reports gradebook.db .pytest_cache test-artifacts grading-runs
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
