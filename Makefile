@@ -18,11 +18,12 @@ SUBMISSIONS ?=
 # (not nproc: it honours OMP_NUM_THREADS, which is 1 here on purpose)
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
-.PHONY: help lab test test-unit test-notebooks test-grading test-browser \
+.PHONY: help lab progress test test-unit test-notebooks test-grading test-browser \
         assignments autograde feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
+	@echo "             make progress   # which visible tests of your problem sets pass"
 	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser)"
 	@echo "Instructors: make assignments                                # regenerate release/ from source/"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
@@ -36,6 +37,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 system-deps:
 	@./scripts/system-deps.sh
+
+# A student's progress: the visible tests of every problem set in release/ (exits 1 if one fails).
+progress: $(STAMP)
+	$(PY) -m rnnlab.progress release
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
