@@ -32,6 +32,40 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False) -> None:
               f"{torch.get_num_threads()} CPU thread{'s' if threads != 1 else ''}")
 
 
+def check_setup(min_memory_gb: float = 0.8) -> list[tuple[str, bool, str]]:
+    """What the course needs, checked: (what, ok, advice when not ok). Run after setup()."""
+    import platform
+    import sys
+
+    import ipywidgets
+    import psutil
+    import torch
+
+    available = psutil.virtual_memory().available / 1024 ** 3
+    return [
+        ("Python 3.10 or newer", sys.version_info >= (3, 10),
+         f"this is Python {platform.python_version()}; install a newer one"),
+        ("torch 2.13.0", torch.__version__.split("+")[0] == "2.13.0",
+         f"found torch {torch.__version__}; run make lab, which installs the pinned version"),
+        ("the CPU build of torch (no CUDA download)", torch.version.cuda is None or torch.cuda.is_available(),
+         "a CUDA build without a GPU wastes gigabytes; reinstall with make distclean lab"),
+        ("ipywidgets 8", ipywidgets.__version__.split(".")[0] == "8",
+         f"found ipywidgets {ipywidgets.__version__}; run make lab"),
+        ("one CPU thread (fast for small models)", torch.get_num_threads() == 1,
+         "run from rnnlab import setup; setup() first"),
+        (f"at least {min_memory_gb:g} GB of free memory", available >= min_memory_gb,
+         f"only {available:.1f} GB free; close other programs (Binder gives 1 to 2 GB)"),
+    ]
+
+
+def report_setup() -> bool:
+    """Print the setup check, one line each; True when everything is fine."""
+    rows = check_setup()
+    for what, ok, advice in rows:
+        print(f"{'OK     ' if ok else 'PROBLEM'} {what}" + ("" if ok else f": {advice}"))
+    return all(ok for _, ok, _ in rows)
+
+
 def device() -> "torch.device":
     """The GPU when one is there, else the CPU: move the model and each batch to it."""
     import torch

@@ -116,6 +116,37 @@ def show(release: Path | str = REPO / "release", names: list[str] | None = None)
     print(table(results))
 
 
+class ProgressButton:
+    """A button for the start page: runs the progress check on demand and shows the table."""
+
+    def __init__(self, release: Path | str = REPO / "release"):
+        import ipywidgets as W
+
+        self.release = Path(release)
+        self.button = W.Button(description="Check my progress", button_style="primary",
+                               tooltip="runs the visible tests of every problem set (about 5 s each)")
+        self.table = W.HTML()
+        self.button.on_click(lambda _: self.refresh())
+        self.widget = W.VBox([self.button, self.table])
+
+    def refresh(self) -> None:
+        import html
+
+        self.table.value = "<i>running the visible tests...</i>"
+        results, status = run(self.release)
+        rows = "".join(
+            f"<tr><td>{r.name}</td><td>{r.count('passed')}</td><td>{r.count('failed')}</td>"
+            f"<td>{r.count('not started')}</td><td>{html.escape('; '.join(t.grade_id + ': ' + t.message for t in r.tests if t.status == 'failed') or r.error)}</td></tr>"
+            for r in results)
+        verdict = "all visible tests pass" if status == 0 else "some visible tests fail"
+        self.table.value = (f"<table class='rnnlab-progress'><tr><th>problem set</th><th>passed</th>"
+                            f"<th>failed</th><th>to do</th><th>what failed</th></tr>{rows}</table><p>{verdict}</p>")
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnlab.progress", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -61,3 +61,11 @@ def test_the_student_files_are_not_changed(three_students):
 
 def test_empty_folder_is_an_error(tmp_path):
     assert progress.main([str(tmp_path)]) == 2
+
+
+def test_progress_button_shows_the_table(three_students):
+    button = progress.ProgressButton(three_students["buggy"])
+    assert button.table.value == ""
+    button.button.click()
+    assert "ps03_lstm_gates" in button.table.value and "some visible tests fail" in button.table.value
+    assert "lstm_step_visible: AssertionError" in button.table.value

@@ -127,3 +127,13 @@ def test_series():
     assert s.shape == (1000,) and abs(float(s[157]) - 1.0) < 1e-3           # sin(0.01 * 157) ~ 1
     assert torch.equal(noisy_sine(50, seed=3), noisy_sine(50, seed=3))
     assert not torch.equal(noisy_sine(50, seed=3), noisy_sine(50, seed=4))
+
+
+def test_setup_check_reports_problems(capsys, monkeypatch):
+    import rnnlab.course as course
+    rnnlab.setup(quiet=True)
+    assert course.report_setup() is True
+    assert capsys.readouterr().out.count("OK") == len(course.check_setup())
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    assert course.report_setup() is False
+    assert "PROBLEM one CPU thread" in capsys.readouterr().out
