@@ -19,7 +19,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab progress test test-unit test-notebooks test-grading test-browser \
-        assignments autograde feedback bench execute-notebooks clean distclean system-deps
+        assignments autograde export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -28,6 +28,7 @@ help:
 	@echo "Instructors: make assignments                                # regenerate release/ from source/"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
+	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -75,6 +76,12 @@ autograde: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path"; exit 2; }
 	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
 
+# Final grades (automatic and hand-graded) of every assignment, from the gradebook.
+export: $(STAMP)
+	@mkdir -p reports
+	$(VENV)/bin/nbgrader export --to reports/gradebook.csv
+	@echo "grades of all assignments: reports/gradebook.csv"
+
 feedback: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make feedback ASSIGNMENT=ps03"; exit 2; }
 	$(PY) -m autograder feedback $(ASSIGNMENT)
@@ -88,7 +95,7 @@ bench: $(STAMP) system-deps
 	$(PY) -m bench.run $(if $(PARTS),--parts $(PARTS),) $(if $(REPEATS),--repeats $(REPEATS),)
 
 clean:
-	rm -rf submitted autograded feedback reports gradebook.db .pytest_cache test-artifacts grading-runs
+	rm -rf submitted staged autograded feedback reports gradebook.db .pytest_cache test-artifacts grading-runs
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 distclean: clean

@@ -37,6 +37,9 @@ from .course import REPO, resolve, venv_env
 from .sanitize import Rejected, read, repair
 
 
+STAGED = "staged"          # where repaired copies of the submissions are graded from
+
+
 class SandboxUnavailable(RuntimeError):
     pass
 
@@ -156,7 +159,11 @@ class Run:
 
     # -- intake -----------------------------------------------------------------------------
     def stage(self) -> list[str]:
-        """Validate and repair each submission into submitted/<student>/<assignment>/."""
+        """Validate and repair each submission into staged/<student>/<assignment>/.
+
+        nbgrader reads submissions from its submitted_directory; the pipeline points that at
+        staged/, so submitted/ (where `nbgrader collect` puts what students hand in, and which
+        an instructor may pass as SUBMISSIONS) is only ever read."""
         found = intake_mod.collect(self.submissions, self.assignment, self.work / "intake",
                                    self.opt.named_regexp)
         self.rejected_files = found.rejected
@@ -171,7 +178,7 @@ class Run:
                 result.status, result.reason = "rejected", str(err)
                 continue
             result.flags += repaired.flags
-            folder = self.course / "submitted" / student / self.assignment
+            folder = self.course / STAGED / student / self.assignment
             if folder.exists():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
@@ -185,7 +192,7 @@ class Run:
     # -- grading ----------------------------------------------------------------------------
     def task_for(self, student: str, slot: int) -> tuple[dict, Path | None]:
         """What a worker needs to grade `student` in parallel slot `slot`."""
-        config: dict = {}
+        config: dict = {"CourseDirectory": {"submitted_directory": STAGED}}
         env: dict = {}
         if self.opt.cell_timeout:
             config["Execute"] = {"timeout": self.opt.cell_timeout}

@@ -72,6 +72,22 @@ def test_submissions_are_never_modified(grade_batch, tmp_path):
     assert before == after and before
 
 
+def test_grading_nbgrader_s_submitted_folder_leaves_it_untouched(grade_batch):
+    """After `nbgrader collect` an instructor may pass submitted/ itself as SUBMISSIONS."""
+    picks = [fx for fx in ATTACKS if fx.name in ("schema_version", "delete_tests")]
+    batch = grade_batch(A, picks, "originals")
+    collected = batch.course / "submitted"
+    for fx in picks:
+        dest = collected / F.student_id(fx) / A
+        dest.mkdir(parents=True, exist_ok=True)
+        (dest / f"{A}.ipynb").write_bytes((batch.submissions / F.student_id(fx) / f"{A}.ipynb").read_bytes())
+    before = {p: p.read_bytes() for p in collected.rglob("*.ipynb")}
+    results = Run(A, collected, course=batch.course, options=Options(jobs=2), log=lambda *a: None).run()
+    assert {p: p.read_bytes() for p in collected.rglob("*.ipynb")} == before
+    assert [r.status for r in results] == ["graded", "graded"]
+    assert all(any("restored" in f or "put back" in f for f in r.flags) for r in results)
+
+
 def test_zip_entries_cannot_escape(tmp_path, attacked):
     """Through the command line that `make autograde` runs, on an LMS-style zip."""
     release, source = __import__("conftest").notebooks(A)

@@ -1,0 +1,44 @@
+"""Binder's environment: the CPU build of torch from its own index, and the same pins as everywhere."""
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BINDER = REPO / "binder"
+
+
+def pins(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        m = re.fullmatch(r"([A-Za-z0-9_.\-\[\]]+)==([^\s;]+)", line)
+        if m:
+            out[m.group(1).lower()] = m.group(2)
+    return out
+
+
+def test_torch_is_the_cpu_build_from_its_index():
+    text = (BINDER / "requirements.txt").read_text()
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text
+    assert pins(BINDER / "requirements.txt")["torch"] == "2.13.0+cpu"
+
+
+def test_every_requirement_is_pinned_as_everywhere_else():
+    binder, root, constraints = (pins(BINDER / "requirements.txt"), pins(REPO / "requirements.txt"),
+                                 pins(REPO / "constraints.txt"))
+    for name, version in root.items():
+        assert name in binder, f"binder/requirements.txt lacks {name}"
+        if name != "torch":
+            assert binder[name] == version == constraints[name], name
+    for line in (BINDER / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        assert not line or line.startswith(("-", "--")) or "==" in line, f"unpinned: {line}"
+    assert "-c ../constraints.txt" in (BINDER / "requirements.txt").read_text()
+
+
+def test_package_threads_and_python():
+    assert "pip install --no-deps -e ." in (BINDER / "postBuild").read_text()
+    start = (BINDER / "start").read_text()
+    assert "export OMP_NUM_THREADS=1" in start and 'exec "$@"' in start
+    assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
+    for script in ("postBuild", "start"):
+        assert (BINDER / script).stat().st_mode & 0o111, f"binder/{script} must be executable"
