@@ -19,7 +19,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab progress test test-unit test-notebooks test-grading test-browser \
-        assignments autograde export feedback bench execute-notebooks clean distclean system-deps
+        assignments autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -76,6 +76,11 @@ autograde: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path"; exit 2; }
 	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
 
+# Sample submissions to try grading on: make demo-class ASSIGNMENT=ps03
+demo-class: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make demo-class ASSIGNMENT=ps03"; exit 2; }
+	$(PY) -m autograder demo $(ASSIGNMENT) demo-class
+
 # Final grades (automatic and hand-graded) of every assignment, from the gradebook.
 export: $(STAMP)
 	@mkdir -p reports
@@ -95,7 +100,7 @@ bench: $(STAMP) system-deps
 	$(PY) -m bench.run $(if $(PARTS),--parts $(PARTS),) $(if $(REPEATS),--repeats $(REPEATS),)
 
 clean:
-	rm -rf submitted staged autograded feedback reports gradebook.db .pytest_cache test-artifacts grading-runs
+	rm -rf submitted staged autograded feedback reports demo-class gradebook.db .pytest_cache test-artifacts grading-runs
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 distclean: clean

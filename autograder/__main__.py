@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from .course import REPO, assignments, nbgrader, resolve
 
@@ -44,6 +45,21 @@ def cmd_feedback(args) -> int:
     return proc.returncode
 
 
+def cmd_demo(args) -> int:
+    """A folder of sample submissions (the course's own test fixtures) to try grading on."""
+    import nbformat
+
+    from . import fixtures as F
+    name = resolve(args.assignment)
+    release = nbformat.read(REPO / "release" / name / f"{name}.ipynb", 4)
+    source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
+    batch = [F.SOLUTION, F.BLANK] + F.fixtures_for(name, "mutants") + F.fixtures_for(name, "alternatives")
+    folder = Path(args.folder) / name
+    F.write_batch(folder, name, batch, release, source)
+    print(f"{len(batch)} sample submissions of {name} in {folder}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -62,6 +78,10 @@ def main(argv=None) -> int:
     p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
     p.add_argument("--keep", action="store_true", help="keep the run's working folder for debugging")
     p.set_defaults(func=cmd_grade)
+    p = sub.add_parser("demo", help="write sample submissions (solution, blank, wrong solutions) to try grading")
+    p.add_argument("assignment")
+    p.add_argument("folder")
+    p.set_defaults(func=cmd_demo)
     p = sub.add_parser("feedback", help="regenerate feedback HTML (after hand grading)")
     p.add_argument("assignment")
     p.set_defaults(func=cmd_feedback)

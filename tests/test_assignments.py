@@ -183,3 +183,13 @@ def test_recheck_cases_cover_every_exercise(a):
         assert any(t.startswith(ex + "_") for t in protected), f"{a}:{ex} has no re-check case"
     tests = {c.metadata.nbgrader["grade_id"] for c in nb.cells if is_test(c)}
     assert protected <= tests, protected - tests
+
+
+def test_demo_class_writes_one_folder_per_sample(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "demo", "ps03", str(tmp_path)],
+                          capture_output=True, text=True, env=venv_env())
+    assert proc.returncode == 0, proc.stderr
+    folders = sorted(p.name for p in (tmp_path / "ps03_lstm_gates").iterdir())
+    assert "solution" in folders and "blank" in folders and len(folders) >= 6
+    for name in folders:
+        nbformat.read(tmp_path / "ps03_lstm_gates" / name / "ps03_lstm_gates.ipynb", 4)
