@@ -32,12 +32,3 @@ def leaked_share(train_starts, test_starts, window: int, horizon: int) -> float:
     leaked = torch.isin(target_times(test_starts, window, horizon), seen)
     return float(leaked.float().mean())
 
-
-def nearest_neighbour_forecast(train_inputs: torch.Tensor, train_targets: torch.Tensor,
-                               test_inputs: torch.Tensor) -> torch.Tensor:
-    """Predict each test target as the target of the most similar training window
-    (Euclidean distance between input windows). A model that only memorises: it scores
-    well exactly when the test set resembles the training set, which is what a leak does."""
-    distances = torch.cdist(test_inputs.reshape(len(test_inputs), -1).double(),
-                            train_inputs.reshape(len(train_inputs), -1).double())
-    return train_targets[distances.argmin(dim=1)]

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from rnnlab.windows import leaked_share, nearest_neighbour_forecast, seen_times, target_times
+from rnnlab.windows import leaked_share, seen_times, target_times
 
 
 def test_target_and_seen_times():
@@ -36,12 +36,3 @@ def test_leak_counts_each_test_window_once():
     with pytest.raises(ValueError):
         leaked_share([0], [], window=3, horizon=1)
 
-
-def test_nearest_neighbour_forecast_copies_the_closest_target():
-    train_x = torch.tensor([[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]])
-    train_y = torch.tensor([10.0, 20.0, 30.0])
-    test_x = torch.tensor([[0.9, 1.2], [4.0, 6.0], [-1.0, 0.0]])
-    assert nearest_neighbour_forecast(train_x, train_y, test_x).tolist() == [20.0, 30.0, 10.0]
-    # windows of several features are flattened before the distance
-    pred = nearest_neighbour_forecast(train_x[:, :, None], train_y, test_x[:, :, None])
-    assert pred.tolist() == [20.0, 30.0, 10.0]
