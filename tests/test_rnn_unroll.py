@@ -81,6 +81,20 @@ def test_memory_of_the_pulse_fades_at_scale_one(widget):
     assert gap[-1] < 0.2 * gap[0]
 
 
+def test_readout_measures_the_memory_of_x1(widget):
+    x = widget.inputs[widget.pattern.value]
+    changed = x.clone()
+    changed[0] += 1
+    gap = (unroll(widget.rnn, changed[:, None, :]).h - widget.trace.h).norm(dim=-1)[:, 0]
+    for t in (1, 5, 10):
+        widget.step.value = t
+        assert widget.values["memory"] == pytest.approx(gap[t - 1].item(), rel=1e-5, abs=1e-9)
+        assert f"{widget.values['memory']:.1e}" in widget.readout.value
+    widget.scale.value = 0.0                  # no recurrence: x_1 is forgotten after step 1
+    widget.step.value = 2
+    assert widget.values["memory"] == 0.0
+
+
 def test_sliders_start_on_their_grid(widget):
     for s in (widget.step, widget.scale):
         steps = (s.value - s.min) / s.step

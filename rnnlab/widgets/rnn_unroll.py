@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..rnn import unroll
+from ..rnn import first_input_memory, unroll
 from ._base import FigureWidget, readout_html
 
 FROM_X, FROM_H = "#4c72b0", "#dd8452"
@@ -36,7 +36,8 @@ class RNNUnroll(FigureWidget):
     unit at steps 1..t (a heatmap; later steps are blank), and for each unit the two parts of
     the pre-activation, x_t W_ih^T + b_ih from the input and h_(t-1) W_hh^T + b_hh from the
     previous state, with the new value h_t = tanh(their sum). A second slider scales W_hh, to
-    see the state's memory fade faster or last longer. Values are recomputed from the layer's
+    see the state's memory fade faster or last longer; the readout measures that memory as
+    how far h_t would move if x_1 were 1 larger (rnnlab.rnn.first_input_memory). Values are recomputed from the layer's
     own weights (rnnlab.rnn.unroll) and checked against its forward pass.
     """
 
@@ -140,6 +141,7 @@ class RNNUnroll(FigureWidget):
             self.rnn.weight_hh_l0.copy_(self.w_hh * self.scale.value)
         x = self.inputs[self.pattern.value]
         self.trace = unroll(self.rnn, x[:, None, :])
+        self.memory = first_input_memory(self.rnn, x[:, None, :]).numpy()
         for line, values in zip(self.x_lines, x.T.numpy()):
             line.set_ydata(values)
         self.update()
@@ -163,10 +165,12 @@ class RNNUnroll(FigureWidget):
         x_t = self.inputs[self.pattern.value][t - 1]
         self.values = {"t": t, "from_x": size_x, "from_h": size_h,
                        "share_h": size_h / (size_x + size_h) if size_x + size_h > 0 else 0.0,
-                       "h_norm": float(np.linalg.norm(h))}
+                       "h_norm": float(np.linalg.norm(h)), "memory": float(self.memory[t - 1])}
         self.readout.value = readout_html(
             [("step t", str(t)), ("x_t", ", ".join(f"{v:+.2f}" for v in x_t.tolist())),
              ("|from x_t|", f"{size_x:.3f}"), ("|from h_(t-1)|", f"{size_h:.3f}"),
              ("share from h_(t-1)", f"{self.values['share_h']:.0%}"),
-             ("|h_t|", f"{self.values['h_norm']:.3f}"), ("W_hh scale", f"{self.scale.value:.2f}")])
+             ("|h_t|", f"{self.values['h_norm']:.3f}"),
+             ("memory of x_1: |h_t - h'_t| if x_1 were 1 larger", f"{self.values['memory']:.1e}"),
+             ("W_hh scale", f"{self.scale.value:.2f}")])
         self.render()
