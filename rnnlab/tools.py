@@ -65,21 +65,18 @@ def execute(paths: list[str], timeout: int = 300) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        expected = expect_errors(nb)
+        expect_errors(nb)
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(Path(path).parent)}})
         client.execute()
-        for cell in expected:              # nbval reads the comment; a tag too would warn
-            cell.metadata.tags.remove("raises-exception")
-            if not cell.metadata.tags:
-                del cell.metadata["tags"]
         nbformat.write(clean_outputs(nb), path)
         print(f"executed {path}")
 
 
 def expect_errors(nb: nbformat.NotebookNode) -> list:
-    """Cells that start with `# NBVAL_RAISES_EXCEPTION` raise on purpose: tag them for nbclient,
-    which otherwise stops at the error, and return the cells that got the tag."""
+    """Cells that start with `# NBVAL_RAISES_EXCEPTION` raise on purpose. Tag them
+    `raises-exception` too, the tag nbclient and JupyterLab's "run all" read: without it both
+    stop at the first such cell. Returns the cells that got the tag."""
     tagged = []
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION"):

@@ -171,6 +171,6 @@ class RNNUnroll(FigureWidget):
              ("|from x_t|", f"{size_x:.3f}"), ("|from h_(t-1)|", f"{size_h:.3f}"),
              ("share from h_(t-1)", f"{self.values['share_h']:.0%}"),
              ("|h_t|", f"{self.values['h_norm']:.3f}"),
-             ("memory of x_1: |h_t - h'_t| if x_1 were 1 larger", f"{self.values['memory']:.1e}"),
+             ("memory of x_1", f"{self.values['memory']:.1e}"),
              ("W_hh scale", f"{self.scale.value:.2f}")])
         self.render()
