@@ -65,11 +65,26 @@ def execute(paths: list[str], timeout: int = 300) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     for path in paths:
         nb = nbformat.read(path, as_version=4)
+        expect_errors(nb)
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(Path(path).parent)}})
         client.execute()
         nbformat.write(clean_outputs(nb), path)
         print(f"executed {path}")
+
+
+def expect_errors(nb: nbformat.NotebookNode) -> list:
+    """Cells that start with `# NBVAL_RAISES_EXCEPTION` raise on purpose. Tag them
+    `raises-exception` too, the tag nbclient and JupyterLab's "run all" read: without it both
+    stop at the first such cell. Returns the cells that got the tag."""
+    tagged = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION"):
+            tags = cell.metadata.setdefault("tags", [])
+            if "raises-exception" not in tags:
+                tags.append("raises-exception")
+                tagged.append(cell)
+    return tagged
 
 
 def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
