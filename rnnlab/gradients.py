@@ -199,13 +199,14 @@ def denormal_timing(steps: int = 300, batch: int = 64, hidden: int = 32, repeats
                     start: float = 1e-39) -> dict[str, float]:
     """Seconds for the forward pass of a tanh RNN whose state has faded into the denormal
     range (tiny initial state, no input, no bias, orthogonal recurrent weights), with denormal
-    numbers kept and with them flushed to zero. Torch cannot report the current setting, so
-    this leaves flushing on, as rnnlab.setup() does."""
+    numbers kept ("denormals kept") and with them flushed to zero ("flushed to zero"), and the
+    share of the states that were denormal in the first run. Torch cannot report the current
+    flush setting, so this leaves flushing on, as rnnlab.setup() does."""
     with torch.random.fork_rng():
         torch.manual_seed(0)
         rnn = nn.RNN(1, hidden, bias=False)
         q, _ = torch.linalg.qr(torch.randn(hidden, hidden))
-        h0 = start * torch.randn(1, batch, hidden)
+        noise = torch.randn(1, batch, hidden)
     with torch.no_grad():
         rnn.weight_hh_l0.copy_(q)
     x = torch.zeros(steps, batch, 1)
@@ -213,12 +214,17 @@ def denormal_timing(steps: int = 300, batch: int = 64, hidden: int = 32, repeats
     try:
         for label, flush in (("denormals kept", False), ("flushed to zero", True)):
             torch.set_flush_denormal(flush)
+            h0 = start * noise                               # made after the switch: 0 if flushed
             with torch.no_grad():
-                rnn(x, h0)                                   # warm-up
+                output, _ = rnn(x, h0)                       # warm-up
+                if not flush:
+                    tiny = torch.finfo(output.dtype).tiny        # the smallest normal float32
+                    share = ((output != 0) & (output.abs() < tiny)).float().mean().item()
                 t0 = time.perf_counter()
                 for _ in range(repeats):
                     rnn(x, h0)
                 result[label] = (time.perf_counter() - t0) / repeats
     finally:
         torch.set_flush_denormal(True)
+    result["share of states that are denormal"] = share
     return result
