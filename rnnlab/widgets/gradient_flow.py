@@ -14,7 +14,7 @@ MODELS = ("rnn", "lstm", "gru")
 TITLES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 COLORS = {"rnn": "#c44e52", "lstm": "#4c72b0", "gru": "#55a868"}
 REGIME_COLORS = {"vanishing": "#c44e52", "stable": "#2e7d32", "exploding": "#ef6c00"}
-FLOOR = 1e-30                      # norms below this (or flushed to 0) are drawn at the floor
+FLOOR = 1e-30                      # the bottom of the plot; a gradient flushed to 0 leaves a gap
 
 
 class GradientFlow(FigureWidget):
@@ -95,7 +95,7 @@ class GradientFlow(FigureWidget):
         steps = np.arange(1, T + 1)
         rows = []
         for kind, norms in self.norms.items():
-            self.lines[kind].set_data(steps, np.clip(norms, FLOOR, None))
+            self.lines[kind].set_data(steps, np.where(norms > 0, norms, np.nan))
             self.regimes[kind] = regime(torch.from_numpy(norms))
             self.factors[kind] = per_step_factor(torch.from_numpy(norms))
             ratio = norms[0] / norms[-1]
