@@ -45,6 +45,8 @@ def test_forget_bias_moves_the_lstm_out_of_vanishing(flow):
     flow.forget_bias.value = 5.0
     assert torch.equal(forget_biases(flow.layers["lstm"])["_l0"], torch.full((16,), 5.0))
     assert flow.regimes["lstm"] == "stable" and flow.mean_forget > 0.95
+    from rnnlab.gates import lstm_gates
+    assert flow.mean_forget == pytest.approx(float(lstm_gates(flow.layers["lstm"], flow.x).f.mean()), abs=1e-5)
     assert "stable" in flow.readout.value and f"{flow.mean_forget:.3f}" in flow.readout.value
     np.testing.assert_array_equal(flow.lines["rnn"].get_ydata(), rnn_before)   # RNN unaffected
 

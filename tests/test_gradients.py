@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnnlab.gradients import (cell_highway, denormal_timing, forget_biases, hidden_grad_norms,
+from rnnlab.gradients import (as_cell, cell_highway, denormal_timing, forget_biases, hidden_grad_norms,
                               make_layer, per_step_factor, regime, scale_recurrent,
                               set_forget_bias, sum_of_last, unroll)
 
@@ -45,7 +45,29 @@ def cell_unrolled_norms(lstm, x):
     return torch.stack([v.grad.norm() for v in hs])
 
 
+def layer_unrolled_norms(layer, x):
+    """The same quantity from the layer itself, called on one step at a time."""
+    states, state = [], None
+    for t in range(x.shape[0]):
+        _, state = layer(x[t:t + 1], state)
+        states.append(state[0] if isinstance(layer, nn.LSTM) else state)
+    grads = torch.autograd.grad(states[-1][-1].sum(), states)
+    return torch.stack([g.norm() for g in grads])
+
+
 class TestHiddenGradNorms:
+    @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+    def test_cells_agree_with_the_layer(self, kind):
+        layer = make_layer(kind, 3, 6, seed=2)
+        x = torch.randn(15, 4, 3)
+        torch.testing.assert_close(hidden_grad_norms(layer, x), layer_unrolled_norms(layer, x),
+                                   rtol=1e-4, atol=1e-9)
+
+    def test_relu_rnn_and_no_bias(self):
+        for layer in (nn.RNN(2, 3, nonlinearity="relu"), nn.GRU(2, 3, bias=False)):
+            x = torch.randn(5, 2, 2)
+            torch.testing.assert_close(hidden_grad_norms(layer, x), layer_unrolled_norms(layer, x))
+
     def test_rnn_matches_the_jacobian_product(self):
         rnn = make_layer("rnn", 3, 5, seed=1)
         x = torch.randn(12, 4, 3)
@@ -85,8 +107,21 @@ class TestHiddenGradNorms:
         lstm = make_layer("lstm", 2, 3, seed=0, num_layers=2)
         hs, cs = unroll(lstm, torch.randn(5, 2, 2))
         assert len(hs) == len(cs) == 5 and hs[0].shape == (2, 2, 3)
-        norms = hidden_grad_norms(lstm, torch.randn(5, 2, 2))
+        x = torch.randn(5, 2, 2)
+        norms = hidden_grad_norms(lstm, x)
         assert norms.shape == (5,) and norms[-1].item() == pytest.approx(math.sqrt(6))
+        torch.testing.assert_close(norms, layer_unrolled_norms(lstm, x))
+        hs, cs = unroll(make_layer("gru", 2, 3), x)
+        assert len(hs) == 5 and hs[0].shape == (2, 3) and cs == []
+
+    def test_as_cell_shares_the_parameters_and_keeps_the_rng(self):
+        lstm = make_layer("lstm", 2, 3, seed=0)
+        state = torch.random.get_rng_state()
+        cell = as_cell(lstm)
+        assert torch.equal(torch.random.get_rng_state(), state)
+        assert cell.weight_hh is lstm.weight_hh_l0 and cell.bias_ih is lstm.bias_ih_l0
+        with pytest.raises(ValueError, match="one-layer"):
+            as_cell(nn.LSTM(2, 3, num_layers=2))
 
     def test_rejects_what_cannot_be_unrolled(self):
         x = torch.randn(3, 2, 2)

@@ -6,8 +6,7 @@ import numpy as np
 import torch
 
 from ..adding import adding_batch
-from ..gates import lstm_gates
-from ..gradients import hidden_grad_norms, make_layer, per_step_factor, regime, set_forget_bias
+from ..gradients import make_layer, per_step_factor, regime, set_forget_bias, unroll
 from ._base import FigureWidget, readout_html
 
 MODELS = ("rnn", "lstm", "gru")
@@ -82,12 +81,29 @@ class GradientFlow(FigureWidget):
         set_forget_bias(self.layers["lstm"], self.forget_bias.value)
 
     def compute(self) -> dict[str, np.ndarray]:
-        """The gradient norms of every model for the current controls, as NumPy arrays (T,)."""
+        """The gradient norms of every model for the current controls, as NumPy arrays (T,),
+        as rnnlab.gradients.hidden_grad_norms measures them (L = sum of h_T); also the LSTM's
+        mean forget gate over all steps, units and sequences."""
         self._configure()
         x = self.x[: self.length.value]
-        norms = {k: hidden_grad_norms(layer, x).double().numpy() for k, layer in self.layers.items()}
-        self.mean_forget = float(lstm_gates(self.layers["lstm"], x).f.mean())
+        norms = {}
+        for kind, layer in self.layers.items():
+            hs, _ = unroll(layer, x)
+            grads = torch.autograd.grad(hs[-1].sum(), hs)
+            norms[kind] = torch.stack([g.norm() for g in grads]).double().numpy()
+            if kind == "lstm":
+                self.mean_forget = self._mean_forget(layer, x, hs)
         return norms
+
+    @staticmethod
+    @torch.no_grad()
+    def _mean_forget(lstm, x, hs) -> float:
+        """Mean of f_t = sigmoid(x_t W_if^T + h_(t-1) W_hf^T + b_if + b_hf) over every step."""
+        H = lstm.hidden_size
+        h_prev = torch.stack([torch.zeros_like(hs[0])] + [h.detach() for h in hs[:-1]])
+        z = (x @ lstm.weight_ih_l0[H:2 * H].T + h_prev @ lstm.weight_hh_l0[H:2 * H].T
+             + lstm.bias_ih_l0[H:2 * H] + lstm.bias_hh_l0[H:2 * H])
+        return float(torch.sigmoid(z).mean())
 
     def update(self, change=None) -> None:
         self.norms = self.compute()
