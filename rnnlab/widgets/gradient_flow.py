@@ -1,0 +1,128 @@
+"""Gradient norms through time, live: sequence length, forget bias and recurrent weight scale."""
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+import torch
+
+from ..adding import adding_batch
+from ..gradients import make_layer, per_step_factor, regime, set_forget_bias, unroll
+from ._base import FigureWidget, readout_html
+
+MODELS = ("rnn", "lstm", "gru")
+TITLES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+COLORS = {"rnn": "#c44e52", "lstm": "#4c72b0", "gru": "#55a868"}
+REGIME_COLORS = {"vanishing": "#c44e52", "stable": "#2e7d32", "exploding": "#ef6c00"}
+FLOOR = 1e-30                      # the bottom of the plot; a gradient flushed to 0 leaves a gap
+
+
+class GradientFlow(FigureWidget):
+    """||dL/dh_t|| for every step t of an nn.RNN, an nn.LSTM and an nn.GRU (32 units each, the
+    same adding-problem inputs), with L the sum of the last hidden state, on a log scale.
+
+    Controls: the sequence length T, the forget gate's total bias of the LSTM (bias_ih +
+    bias_hh, set with rnnlab.gradients.set_forget_bias), and a factor applied to every
+    recurrent weight matrix weight_hh. The readout gives, per model, the ratio of the gradient
+    norm at t = 1 to the one at t = T, the average factor per step, and the regime.
+    """
+
+    css_class = "rnnlab-gradient-flow"
+
+    def __init__(self, hidden_size: int = 32, batch: int = 16, max_length: int = 200,
+                 length: int = 100, forget_bias: float = 0.0, scale: float = 1.0, seed: int = 0):
+        super().__init__(figsize=(7.4, 3.3))
+        self.layers = {k: make_layer(k, 2, hidden_size, seed=seed) for k in MODELS}
+        self.originals = {k: {n: p.detach().clone() for n, p in layer.named_parameters()}
+                          for k, layer in self.layers.items()}
+        self.x, _ = adding_batch(batch, max_length, torch.Generator().manual_seed(seed))
+        slider = dict(continuous_update=False, style={"description_width": "11em"},
+                      layout=W.Layout(width="26em"))
+        self.length = W.IntSlider(value=length, min=10, max=max_length, step=10,
+                                  description="sequence length T", **slider)
+        self.forget_bias = W.FloatSlider(value=forget_bias, min=-3, max=6, step=0.5,
+                                         description="LSTM forget bias", readout_format=".1f",
+                                         **slider)
+        self.scale = W.FloatSlider(value=scale, min=0.25, max=4, step=0.25,
+                                   description="recurrent weight scale", readout_format=".2f",
+                                   **slider)
+        for name in ("length", "forget_bias", "scale"):
+            getattr(self, name).add_class(f"rnnlab-control-{name.replace('_', '-')}")
+        self.readout = W.HTML()
+        self.readout.add_class("rnnlab-readout")
+        self.norms: dict[str, np.ndarray] = {}
+        self.regimes: dict[str, str] = {}
+        self.factors: dict[str, float] = {}
+        self.mean_forget = float("nan")
+
+        self.ax = self.fig.add_subplot()
+        self.lines = {k: self.ax.plot([], [], color=COLORS[k], lw=1.8, label=TITLES[k])[0]
+                      for k in MODELS}
+        self.ax.set(yscale="log", ylim=(FLOOR, 1e20), xlabel="step t",
+                    ylabel="||dL/dh_t||", title="gradient norm reaching each step (L at step T)")
+        self.ax.legend(loc="lower right", fontsize=8)
+        self.animate(*self.lines.values())
+        self._xlim = None
+
+        for control in (self.length, self.forget_bias, self.scale):
+            control.observe(self.update, names="value")
+        self.widget = W.VBox([W.HBox([W.VBox([self.length, self.forget_bias, self.scale]),
+                                      self.readout]), self.image])
+        self.widget.add_class(self.css_class)
+        self.update()
+
+    def _configure(self) -> None:
+        """Put the sliders' values into the three layers' weights."""
+        with torch.no_grad():
+            for kind, layer in self.layers.items():
+                for name, p in layer.named_parameters():
+                    p.copy_(self.originals[kind][name])
+                    if name.startswith("weight_hh"):
+                        p.mul_(self.scale.value)
+        set_forget_bias(self.layers["lstm"], self.forget_bias.value)
+
+    def compute(self) -> dict[str, np.ndarray]:
+        """The gradient norms of every model for the current controls, as NumPy arrays (T,),
+        as rnnlab.gradients.hidden_grad_norms measures them (L = sum of h_T); also the LSTM's
+        mean forget gate over all steps, units and sequences."""
+        self._configure()
+        x = self.x[: self.length.value]
+        norms = {}
+        for kind, layer in self.layers.items():
+            hs, _ = unroll(layer, x)
+            grads = torch.autograd.grad(hs[-1].sum(), hs)
+            norms[kind] = torch.stack([g.norm() for g in grads]).double().numpy()
+            if kind == "lstm":
+                self.mean_forget = self._mean_forget(layer, x, hs)
+        return norms
+
+    @staticmethod
+    @torch.no_grad()
+    def _mean_forget(lstm, x, hs) -> float:
+        """Mean of f_t = sigmoid(x_t W_if^T + h_(t-1) W_hf^T + b_if + b_hf) over every step."""
+        H = lstm.hidden_size
+        h_prev = torch.stack([torch.zeros_like(hs[0])] + [h.detach() for h in hs[:-1]])
+        z = (x @ lstm.weight_ih_l0[H:2 * H].T + h_prev @ lstm.weight_hh_l0[H:2 * H].T
+             + lstm.bias_ih_l0[H:2 * H] + lstm.bias_hh_l0[H:2 * H])
+        return float(torch.sigmoid(z).mean())
+
+    def update(self, change=None) -> None:
+        self.norms = self.compute()
+        T = self.length.value
+        steps = np.arange(1, T + 1)
+        rows = []
+        for kind, norms in self.norms.items():
+            self.lines[kind].set_data(steps, np.where(norms > 0, norms, np.nan))
+            self.regimes[kind] = regime(torch.from_numpy(norms))
+            self.factors[kind] = per_step_factor(torch.from_numpy(norms))
+            ratio = norms[0] / norms[-1]
+            color = REGIME_COLORS[self.regimes[kind]]
+            rows.append((TITLES[kind], f"<span style='color:{color}'>{self.regimes[kind]}</span>"))
+            rows.append((f"&nbsp;&nbsp;norm at t=1 / at t={T}", f"{ratio:.0e}"))
+            rows.append(("&nbsp;&nbsp;factor per step back", f"{self.factors[kind]:.3f}"))
+        rows.append(("LSTM mean forget gate", f"{self.mean_forget:.3f}"))
+        self.readout.value = readout_html(rows)
+        if self._xlim != T:                     # a new x range: redraw the static parts once
+            self.ax.set_xlim(1, T)
+            self._xlim = T
+            self.invalidate()
+        self.render()

@@ -1,0 +1,106 @@
+"""The adding problem: data, baseline, model and the training run."""
+import math
+
+import pytest
+import torch
+
+from rnnlab.adding import (BASELINE_MSE, TARGET_MSE, AddingModel, adding_batch, constant_mse,
+                           eval_set, evaluate, seconds_to_tenth, train_adding)
+from rnnlab.gradients import forget_biases
+
+
+def test_batch_layout_markers_and_targets():
+    x, y = adding_batch(200, 10, torch.Generator().manual_seed(0))
+    assert x.shape == (10, 200, 2) and y.shape == (200,)
+    values, markers = x[..., 0], x[..., 1]
+    assert values.min() >= 0 and values.max() <= 1
+    assert torch.equal(markers.sum(0), torch.full((200,), 2.0))
+    assert torch.equal(markers[:5].sum(0), torch.ones(200))          # one in each half
+    assert torch.equal(markers[5:].sum(0), torch.ones(200))
+    torch.testing.assert_close(y, (values * markers).sum(0))
+    # every position of each half is used
+    assert set(markers[:5].argmax(0).tolist()) == set(range(5))
+    assert set((markers[5:].argmax(0) + 5).tolist()) == set(range(5, 10))
+
+
+def test_batch_is_reproducible_and_checked():
+    a = adding_batch(4, 8, torch.Generator().manual_seed(3))
+    b = adding_batch(4, 8, torch.Generator().manual_seed(3))
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    assert torch.equal(eval_set(16, 8)[0], eval_set(16, 8)[0])
+    with pytest.raises(ValueError):
+        adding_batch(4, 1)
+
+
+def test_baseline_is_one_sixth():
+    assert BASELINE_MSE == pytest.approx(0.1667, abs=1e-4) and TARGET_MSE == BASELINE_MSE / 10
+    assert constant_mse(1.0) == pytest.approx(1 / 6, abs=0.003)
+    assert constant_mse(0.0) == pytest.approx(7 / 6, abs=0.01)      # E[S^2] = Var + mean^2
+    assert constant_mse(1.0) < constant_mse(0.9) and constant_mse(1.0) < constant_mse(1.1)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_model_shapes(kind):
+    model = AddingModel(kind, hidden_size=5)
+    assert model(torch.rand(7, 3, 2)).shape == (3,)
+    assert 0 <= evaluate(model, *adding_batch(8, 7)) < math.inf
+
+
+def test_model_options():
+    model = AddingModel("lstm", hidden_size=4, forget_bias=1.0)
+    assert torch.equal(forget_biases(model.rnn)["_l0"], torch.ones(4))
+    torch.manual_seed(0)
+    a = AddingModel("rnn", 4)
+    torch.manual_seed(0)
+    b = AddingModel("rnn", 4, recurrent_scale=3.0)
+    assert torch.allclose(b.rnn.weight_hh_l0, 3 * a.rnn.weight_hh_l0)
+    assert torch.equal(b.rnn.weight_ih_l0, a.rnn.weight_ih_l0)
+
+
+def test_run_records_and_is_deterministic():
+    a = train_adding("lstm", 5, steps=30, eval_every=10, eval_size=32, stop_below=None)
+    b = train_adding("lstm", 5, steps=30, eval_every=10, eval_size=32, stop_below=None)
+    assert a.eval_mse == b.eval_mse and a.loss == b.loss
+    assert a.steps == 30 and len(a.grad_norm) == 30 and a.eval_steps == [10, 20, 30]
+    assert not a.reached and a.reached_seconds is None and a.seconds > 0
+    assert a.label == "LSTM" and a.best_mse == min(a.eval_mse)
+    c = train_adding("lstm", 6, steps=30, eval_every=10, eval_size=32, stop_below=None)
+    assert c.loss != a.loss
+    assert not a.model.training
+
+
+def test_norms_are_recorded_before_clipping():
+    run = train_adding("rnn", 0, steps=20, clip=1e-3, eval_every=10, eval_size=16, stop_below=None)
+    assert max(run.grad_norm) > 1e-2
+
+
+def test_gru_beats_a_tenth_of_the_baseline_and_stops():
+    run = train_adding("gru", 0)
+    assert run.reached and run.best_mse < TARGET_MSE
+    assert run.steps == run.reached_step < 400 and run.eval_steps[-1] == run.reached_step
+    assert run.reached_seconds <= run.seconds
+
+
+def test_plain_rnn_stays_near_the_baseline():
+    run = train_adding("rnn", 0, steps=150)
+    assert not run.reached and run.steps == 150
+    assert run.best_mse > 0.8 * BASELINE_MSE
+
+
+def test_seconds_to_tenth():
+    seconds = seconds_to_tenth("lstm", 0, forget_bias=1.0)
+    assert seconds is not None and 0 < seconds < 120
+    assert seconds_to_tenth("rnn", 0, steps=25) is None
+
+
+def test_sgd_explodes_without_clipping_and_not_with_it():
+    config = dict(optimizer="sgd", lr=0.1, recurrent_scale=2.0, steps=60, stop_below=None,
+                  eval_every=20, eval_size=64)
+    wild = train_adding("rnn", 0, clip=None, **config)
+    tame = train_adding("rnn", 0, clip=1.0, **config)
+    assert wild.diverged_step is not None and wild.steps == wild.diverged_step
+    assert not math.isfinite(wild.loss[-1]) or not math.isfinite(wild.grad_norm[-1])
+    assert tame.diverged_step is None and tame.steps == 60
+    assert all(math.isfinite(v) for v in tame.loss)
+    with pytest.raises(ValueError, match="optimizer"):
+        train_adding("rnn", optimizer="rmsprop")
