@@ -1,8 +1,11 @@
 """Interactive widgets of the course (ipywidgets 8 + matplotlib), fed by real weights."""
 from .gate_explorer import GateExplorer
 from .gradient_flow import GradientFlow
+from .lstm_shapes import LSTMShapes
 from .quiz import Flashcards, Quiz
 from .rnn_unroll import RNNUnroll
 from .sequence_gates import SequenceGates
+from .threshold import ThresholdExplorer
 
-__all__ = ["GateExplorer", "SequenceGates", "RNNUnroll", "GradientFlow", "Quiz", "Flashcards"]
+__all__ = ["RNNUnroll", "GateExplorer", "SequenceGates", "LSTMShapes", "GradientFlow",
+           "ThresholdExplorer", "Quiz", "Flashcards"]

@@ -1,0 +1,115 @@
+"""Forecasting the next value of a series with an LSTM, and the baseline it has to beat.
+
+The series is cut into windows: the inputs are `window` consecutive values, the target is the
+value right after them. The naive forecast repeats the last value of each window; a model is
+only useful if its error is clearly below that baseline's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def make_windows(series: torch.Tensor, window: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Inputs (n, window, 1) and targets (n,) with n = len(series) - window:
+    inputs[i] = series[i : i + window] and targets[i] = series[i + window]."""
+    series = torch.as_tensor(series, dtype=torch.float32)
+    if not 0 < window < len(series):
+        raise ValueError(f"window must be between 1 and {len(series) - 1}, not {window}")
+    inputs = series.unfold(0, window, 1)[:-1]            # (n, window): every window but the last
+    return inputs.unsqueeze(-1).clone(), series[window:].clone()
+
+
+def chronological_split(series: torch.Tensor, window: int, test_size: int):
+    """(X_train, y_train, X_test, y_test): the last `test_size` windows (the latest targets)
+    are the test set, every earlier one is for training, both in time order.
+
+    A test window's inputs may reach back into the training period: when a forecast is made,
+    the past is known. What must never happen is a training target from the test period."""
+    X, y = make_windows(series, window)
+    if not 0 < test_size < len(y):
+        raise ValueError(f"test_size must be between 1 and {len(y) - 1}, not {test_size}")
+    cut = len(y) - test_size
+    return X[:cut], y[:cut], X[cut:], y[cut:]
+
+
+def random_split(X: torch.Tensor, y: torch.Tensor, test_size: int, seed: int = 0):
+    """The usual split for independent samples, WRONG for time-ordered windows (it leaks):
+    `test_size` windows drawn at random for the test set, the rest for training."""
+    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
+    test, train = order[:test_size].sort().values, order[test_size:].sort().values
+    return X[train], y[train], X[test], y[test]
+
+
+def naive_forecast(inputs: torch.Tensor) -> torch.Tensor:
+    """Repeat the last value: inputs (n, window, 1) -> predictions (n,)."""
+    return inputs[:, -1, 0].clone()
+
+
+@dataclass
+class SunspotData:
+    """The yearly sunspot numbers as standardized windows, split in time.
+
+    `mean` and `std` come from the training years only: using the whole series would let the
+    test period leak into the inputs. `unscale` turns standardized values back into sunspots."""
+    window: int
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+    years_train: np.ndarray
+    years_test: np.ndarray
+    mean: float
+    std: float
+
+    def unscale(self, values: torch.Tensor) -> torch.Tensor:
+        return values * self.std + self.mean
+
+
+def sunspot_data(window: int = 12, test_size: int = 60) -> SunspotData:
+    """Windows of `window` years; the last `test_size` years (1949 to 2008 by default) are the
+    test set, the years before them the training set."""
+    from .series import sunspots
+
+    years, values = sunspots()
+    n_train_values = len(values) - test_size          # values before the first test target
+    mean = float(values[:n_train_values].mean())
+    std = float(values[:n_train_values].std())
+    X_train, y_train, X_test, y_test = chronological_split((values - mean) / std, window, test_size)
+    target_years = years[window:]
+    return SunspotData(window, X_train, y_train, X_test, y_test, target_years[:-test_size],
+                       target_years[-test_size:], mean, std)
+
+
+class Forecaster(nn.Module):
+    """nn.LSTM -> nn.Linear on the last hidden state: inputs (batch, window, 1) -> (batch,)."""
+
+    def __init__(self, hidden_size: int = 32, num_layers: int = 1):
+        super().__init__()
+        self.lstm = nn.LSTM(1, hidden_size, num_layers=num_layers, batch_first=True)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _, (h_n, _) = self.lstm(x)
+        return self.head(h_n[-1]).squeeze(-1)
+
+
+def train_forecaster(model: nn.Module, X: torch.Tensor, y: torch.Tensor, steps: int = 200,
+                     lr: float = 1e-2, progress: bool = True, evaluate=None, eval_every: int = 25):
+    """Full-batch Adam on the mean squared error; returns rnnlab.train.History."""
+    from .train import fit
+
+    return fit(model, lambda step: (X, y), nn.functional.mse_loss, steps, lr=lr,
+               evaluate=evaluate, eval_every=eval_every, progress=progress, desc="forecaster")
+
+
+@torch.no_grad()
+def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
+    was_training = model.training
+    model.eval()
+    out = model(X)
+    model.train(was_training)
+    return out
