@@ -70,12 +70,14 @@ def _cell(ax, x, y, text, color, hatch=None, fontsize=8):
 
 
 def draw_packed(packed: PackedSequence, names: list[str] | None = None,
-                values: list[list[str]] | None = None):
+                values: list[list[str]] | None = None, fig=None):
     """Draw a packed batch: the padded batch on top, `data` row by row below it.
 
     `names` labels the original sequences (default "seq 0", "seq 1", ...); `values[b][t]` is
-    the text shown for step t of sequence b (default "b,t"). Returns (figure, layout), where
-    layout is `packed_layout(packed)`: exactly the cells drawn in the lower panel, left to right.
+    the text shown for step t of sequence b (default "b,t"). Draws on `fig` (for example
+    `plt.figure(figsize=(9, 4))` in a notebook), or on a new Figure sized to the batch.
+    Returns (figure, layout), where layout is `packed_layout(packed)`: exactly the cells drawn
+    in the lower panel, left to right.
     """
     from matplotlib.figure import Figure
 
@@ -86,8 +88,9 @@ def draw_packed(packed: PackedSequence, names: list[str] | None = None,
     label = (lambda b, t: values[b][t]) if values else (lambda b, t: f"{b},{t}")
     color = lambda b: SEQ_COLORS[b % len(SEQ_COLORS)]
 
-    fig = Figure(figsize=(max(6.0, 0.55 * len(layout) + 1.5), 2.2 + 0.35 * batch),
-                 layout="constrained")
+    if fig is None:
+        fig = Figure(figsize=(max(6.0, 0.55 * len(layout) + 1.5), 2.2 + 0.35 * batch))
+    fig.set_layout_engine("constrained")
     top, bottom = fig.subplots(2, 1, height_ratios=[batch + 1.2, 3.2])
 
     # the padded batch: one row per original sequence, padding greyed and hatched
@@ -180,3 +183,38 @@ def padding_drift(lstm: torch.nn.LSTM, length: int, pads: list[int], trials: int
             _, (h_pad, _) = lstm(padded)
             out.append(float((h_pad - h_alone).abs().amax(dim=(0, 2)).mean()))
     return out
+
+
+def step_counts(lengths, batches: list[list[int]]) -> dict[str, int]:
+    """What an LSTM computes for these batches, counted in (sequence, time step) pairs.
+
+    `padded`: every slot of every padded batch (what an LSTM fed without packing computes);
+    `real`: the real steps only (what it computes from packed batches); `loop`: the number of
+    time steps the layer loops over, one per step of each batch's longest sequence, padded or
+    packed alike.
+    """
+    lengths = [int(n) for n in lengths]
+    longest = [max(lengths[k] for k in idx) for idx in batches]
+    return {"padded": sum(len(idx) * m for idx, m in zip(batches, longest)),
+            "real": sum(lengths[k] for idx in batches for k in idx),
+            "loop": sum(longest)}
+
+
+def time_epoch(lstm: torch.nn.LSTM, sequences: list[torch.Tensor], batches: list[list[int]],
+               pack: bool = True) -> float:
+    """Seconds for one pass of forward and backward over `batches` of `sequences` (each of
+    shape (length, features)), padded, and packed when `pack`; `lstm` must be batch_first."""
+    import time
+
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+    start = time.perf_counter()
+    for idx in batches:
+        seqs = [sequences[k] for k in idx]
+        batch = pad_sequence(seqs, batch_first=True)
+        if pack:
+            lengths = torch.tensor([len(s) for s in seqs])
+            batch = pack_padded_sequence(batch, lengths, batch_first=True, enforce_sorted=False)
+        _, (h_n, _) = lstm(batch)
+        h_n.sum().backward()
+    return time.perf_counter() - start

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pack_sequence, pad_sequence
 
-from rnnlab.packing import (PackedRow, bucket_batches, draw_packed, lengths_from_layout,
+from rnnlab.packing import (PackedRow, bucket_batches, draw_packed, lengths_from_layout, step_counts, time_epoch,
                             packed_layout, padding_drift, padding_share, random_batches,
                             random_lengths)
 
@@ -102,3 +102,29 @@ def test_padding_drift_grows_from_zero():
     drift = padding_drift(lstm, length=5, pads=[0, 1, 4], trials=20)
     assert drift[0] == 0
     assert 0 < drift[1] < drift[2]
+
+
+def test_step_counts():
+    counts = step_counts([2, 4, 4, 1], [[1, 2], [0, 3]])
+    assert counts == {"padded": 8 + 4, "real": 11, "loop": 4 + 2}
+
+
+def test_time_epoch_runs_every_batch_forward_and_backward():
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 4, batch_first=True)
+    seqs = [torch.randn(n, 3) for n in (3, 7, 5, 2, 6)]
+    batches = [[0, 1], [2, 3, 4]]
+    for pack in (True, False):
+        lstm.zero_grad()
+        seconds = time_epoch(lstm, seqs, batches, pack=pack)
+        assert seconds > 0 and lstm.weight_hh_l0.grad is not None
+        assert lstm.weight_hh_l0.grad.abs().sum() > 0
+    with pytest.raises(RuntimeError):                  # the sequences must fit the layer
+        time_epoch(nn.LSTM(2, 4, batch_first=True), seqs, batches)
+
+
+def test_drawing_on_a_given_figure():
+    from matplotlib.figure import Figure
+    given = Figure(figsize=(9, 4))
+    fig, layout = draw_packed(pack_sequence(four_sequences(), enforce_sorted=False), fig=given)
+    assert fig is given and len(fig.axes) == 2 and len(layout) == 14
