@@ -139,3 +139,21 @@ def plot_depth(axes, runs: dict[tuple[int, float], DepthRun], naive: float | Non
         ax.set(title=f"{n} layer{'s' if n > 1 else ''}", xlabel="step", ylim=ylim)
     axes[0].set_ylabel("MSE (standardised)")
     axes[-1].legend(fontsize=7)
+
+
+def signal_at_init(data: Windows, num_layers: int, hidden_size: int = 16, seed: int = 0) -> dict:
+    """What an untrained stack of `num_layers` layers passes on, measured on the training windows.
+
+    `spread`: the standard deviation, across windows, of the top layer's final state (averaged
+    over units): how much the top still depends on the input. `grad_first` and `grad_top`: the
+    norm of the gradient of the MSE loss with respect to the first layer's input weights and the
+    top layer's recurrent weights.
+    """
+    torch.manual_seed(seed)
+    model = Forecaster(hidden_size, num_layers)
+    _, (h_n, _) = model.lstm(data.x_train)
+    loss = nn.functional.mse_loss(model.head(h_n[-1]).squeeze(-1), data.y_train)
+    loss.backward()
+    return {"spread": float(h_n[-1].detach().std(dim=0).mean()),
+            "grad_first": float(model.lstm.weight_ih_l0.grad.norm()),
+            "grad_top": float(getattr(model.lstm, f"weight_hh_l{num_layers - 1}").grad.norm())}

@@ -61,3 +61,13 @@ def test_experiment_table_and_plot():
     assert len(axes[1].lines) == 5                      # 2 dropouts x (train, val) + baseline
     np.testing.assert_allclose(axes[1].lines[1].get_ydata(), runs[(2, 0.0)].history.evals["val"])
     assert axes[0].get_title() == "1 layer" and axes[1].get_title() == "2 layers"
+
+
+def test_signal_at_init_fades_with_depth():
+    from rnnlab.depth import signal_at_init
+    d = sunspot_windows()
+    one, four = signal_at_init(d, 1), signal_at_init(d, 4)
+    assert set(one) == {"spread", "grad_first", "grad_top"}
+    assert one["spread"] > 10 * four["spread"] > 0
+    assert one["grad_first"] > 10 * four["grad_first"] > 0
+    assert four["grad_top"] > four["grad_first"]
