@@ -45,8 +45,8 @@ def test_tagger_shapes_and_directions():
 
 @pytest.mark.slow
 def test_bidirectional_beats_the_causal_ceiling_and_forward_does_not():
-    bi, _ = train_tagger(bidirectional=True, num_layers=2, steps=300)
-    uni, _ = train_tagger(bidirectional=False, steps=150)
+    bi, _ = train_tagger(bidirectional=True, num_layers=2, steps=200)
+    uni, _ = train_tagger(bidirectional=False, steps=100)
     ceiling = best_causal_accuracy(12)
     assert tag_accuracy(bi, n=300) > 0.95
     assert tag_accuracy(uni, n=300) < ceiling + 0.02
