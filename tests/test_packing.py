@@ -4,9 +4,9 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pack_sequence, pad_sequence
 
-from rnnlab.packing import (PackedRow, bucket_batches, draw_packed, lengths_from_layout, step_counts, time_epoch,
+from rnnlab.packing import (PackedRow, bucket_batches, draw_packed, lengths_from_layout,
                             packed_layout, padding_drift, padding_share, random_batches,
-                            random_lengths)
+                            random_lengths, step_counts, time_epoch)
 
 
 def four_sequences():
