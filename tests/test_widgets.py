@@ -178,3 +178,76 @@ class TestQuizWidgets:
         fc.prev.click()
         fc.prev.click()
         assert f"card {len(data)} of" in fc.counter.value
+
+
+class TestSequenceGatesLayersAndDirections:
+    """The gate widget shows any layer and direction of a stacked, bidirectional LSTM."""
+
+    @staticmethod
+    def make(lstm, **kw):
+        from rnnlab.tagging import encode_letters
+        return SequenceGates(lstm, encode_letters, ["abcab", "fedcbaabc"], **kw)
+
+    @pytest.mark.parametrize("proj_size", [0, 2])
+    def test_every_layer_and_direction_shows_its_own_gates(self, proj_size):
+        from rnnlab.tagging import encode_letters
+        torch.manual_seed(4)
+        lstm = nn.LSTM(6, 5, num_layers=3, bidirectional=True, proj_size=proj_size)
+        w = self.make(lstm)
+        w.text.value = "abcdefa"
+        expected = lstm_gates(lstm, encode_letters("abcdefa").unsqueeze(1))
+        assert w.layer == 2 and w.direction == 0           # the top layer, forward, by default
+        for layer in range(3):
+            for direction in range(2):
+                w.layer_choice.value = layer
+                w.direction_choice.value = direction
+                for name in ("i", "f", "g", "o", "c"):
+                    shown = np.asarray(w.images[name].get_array())[:, :7]
+                    np.testing.assert_allclose(shown, expected.get(name, layer, direction).T, atol=1e-6)
+                sat = expected.saturation(layer=layer, direction=direction)
+                np.testing.assert_allclose(w.scatter["f"].get_offsets(), np.column_stack(sat["f"]))
+                assert f"layer {layer} (of 0 to 2)" in w.status.value
+
+    def test_directions_differ_and_the_readout_says_where_each_starts(self):
+        torch.manual_seed(5)
+        lstm = nn.LSTM(6, 4, bidirectional=True)
+        w = self.make(lstm)
+        w.text.value = "abcd"
+        forward = np.asarray(w.images["c"].get_array()).copy()
+        assert "reads left to right" in w.status.value and "position 0 (&#x27;a&#x27;)" in \
+            w.status.value.replace("'", "&#x27;")
+        picture = w.image.value
+        w.direction_choice.value = 1
+        assert not np.allclose(np.asarray(w.images["c"].get_array())[:, :4], forward[:, :4])
+        assert "reads right to left" in w.status.value and "position 3" in w.status.value
+        assert "right to left" in w.axes["c"].get_xlabel()
+        assert w.image.value != picture
+
+    def test_switching_keeps_the_trace_and_a_later_text_uses_the_choice(self):
+        from rnnlab.tagging import encode_letters
+        torch.manual_seed(6)
+        lstm = nn.LSTM(6, 3, num_layers=2)
+        w = self.make(lstm, layer=0)
+        trace = w.trace
+        w.layer_choice.value = 1
+        assert w.trace is trace                              # no recomputation for a switch
+        w.text.value = "fff"
+        expected = lstm_gates(lstm, encode_letters("fff").unsqueeze(1))
+        np.testing.assert_allclose(np.asarray(w.images["i"].get_array())[:, :3],
+                                   expected.get("i", 1, 0).T, atol=1e-6)
+
+    def test_controls_appear_only_when_there_is_a_choice(self):
+        torch.manual_seed(7)
+        single = self.make(nn.LSTM(6, 3))
+        assert single.layer_choice not in single.widget.children
+        assert single.direction_choice not in single.widget.children
+        assert "showing" not in single.status.value
+        both = self.make(nn.LSTM(6, 3, num_layers=2, bidirectional=True))
+        assert both.layer_choice in both.widget.children and both.direction_choice in both.widget.children
+        assert "rnnlab-control-layer" in both.layer_choice._dom_classes
+
+    def test_rejects_a_layer_or_direction_that_does_not_exist(self):
+        with pytest.raises(ValueError, match="1 direction"):
+            self.make(nn.LSTM(6, 3), direction=1)
+        with pytest.raises(ValueError, match="2 layer"):
+            self.make(nn.LSTM(6, 3, num_layers=2), layer=2)

@@ -26,6 +26,11 @@ class SequenceGates(FigureWidget):
     `encode(text)` turns the text into a (seq_len, input_size) tensor; `validate(text)` may
     raise ValueError with a message for the student; `describe(text)` returns extra readout
     rows (for example the model's predictions).
+
+    Any nn.LSTM works: stacked, bidirectional, with projections. When it has more than one
+    layer or direction, two rows of toggle buttons pick which one the heatmaps show (`layer`
+    and `direction` set the initial choice; -1 is the top layer). Switching only re-reads the
+    trace computed for the text, so it costs no recomputation.
     """
 
     def __init__(self, lstm: nn.LSTM, encode: Callable[[str], torch.Tensor], examples: list[str],
@@ -34,7 +39,18 @@ class SequenceGates(FigureWidget):
                  layer: int = -1, direction: int = 0):
         super().__init__(figsize=(10, 5.2))
         self.lstm, self.encode, self.validate, self.describe = lstm.eval(), encode, validate, describe
-        self.layer, self.direction = layer, direction
+        layers, directions = lstm.num_layers, 2 if lstm.bidirectional else 1
+        if not (-layers <= layer < layers and 0 <= direction < directions):
+            raise ValueError(f"this LSTM has {layers} layer(s) and {directions} direction(s); "
+                             f"layer={layer}, direction={direction} does not exist")
+        toggle = dict(style={"button_width": "6.5em", "description_width": "5em"})
+        self.layer_choice = W.ToggleButtons(options=[(f"layer {k}", k) for k in range(layers)],
+                                            value=layer % layers, description="layer", **toggle)
+        self.direction_choice = W.ToggleButtons(
+            options=[("forward", 0), ("backward", 1)][:directions], value=direction,
+            description="direction", **toggle)
+        self.layer_choice.add_class("rnnlab-control-layer")
+        self.direction_choice.add_class("rnnlab-control-direction")
         self.max_len = WIDTHS[-1]
         self.examples = W.Dropdown(options=examples, value=examples[0], description="pick")
         self.text = W.Text(value=examples[0], description="or type", continuous_update=False,
@@ -67,13 +83,16 @@ class SequenceGates(FigureWidget):
         self.chars = [self.axes["c"].text(k, -0.08, "", transform=below, ha="center", va="top",
                                           fontsize=9, family="monospace")
                       for k in range(self.max_len)]
-        self.axes["c"].set_xlabel("time step (one character each)", labelpad=14)
+        self.axes["c"].set_xlabel(self._reading(), labelpad=14)
         self.scatter = saturation_axes(self.fig.add_subplot(grid[:, 1]))
         self.animate(*self.images.values(), *self.chars, *self.scatter.values())
 
         self.examples.observe(lambda ch: setattr(self.text, "value", ch["new"]), names="value")
         self.text.observe(self.update, names="value")
-        self.widget = W.VBox([W.HBox([self.examples, self.text]), self.status, self.image])
+        self.layer_choice.observe(self._choose, names="value")
+        self.direction_choice.observe(self._choose, names="value")
+        choices = [c for c in (self.layer_choice, self.direction_choice) if len(c.options) > 1]
+        self.widget = W.VBox([W.HBox([self.examples, self.text]), *choices, self.status, self.image])
         self.widget.add_class("rnnlab-sequence-gates")
         self.update()
 
@@ -111,6 +130,25 @@ class SequenceGates(FigureWidget):
     def static_key(self):
         return self.width                   # one saved background per heatmap width
 
+    @property
+    def layer(self) -> int:
+        return self.layer_choice.value
+
+    @property
+    def direction(self) -> int:
+        return self.direction_choice.value
+
+    def _reading(self) -> str:
+        way = "right to left" if self.direction_choice.value else "left to right"
+        return f"time step (one character each); this direction reads {way}"
+
+    def _choose(self, change=None) -> None:
+        """Another layer or direction: same trace, other arrays (and the axis label)."""
+        self.axes["c"].set_xlabel(self._reading(), labelpad=14)
+        self.invalidate()
+        if self.trace is not None and not self.error:
+            self._show()
+
     def update(self, change=None) -> None:
         text = self.text.value
         self.error = self.check(text)
@@ -119,16 +157,27 @@ class SequenceGates(FigureWidget):
             self.status.value = f"<b style='color:#b00'>Cannot show this input:</b> {self.error}"
             return
         self._set_width(len(text))
-        self.trace = tr = lstm_gates(self.lstm, self.encode(text).unsqueeze(1))
+        self.trace = lstm_gates(self.lstm, self.encode(text).unsqueeze(1))
+        self.shown_text = text
+        self._show()
+
+    def _show(self) -> None:
+        tr, text = self.trace, self.shown_text
+        layer, direction = self.layer, self.direction
         for name, im in self.images.items():
             data = np.full((self.lstm.hidden_size, self.width), np.nan)
-            data[:, :len(text)] = tr.get(name, self.layer, self.direction).T     # (units, time)
+            data[:, :len(text)] = tr.get(name, layer, direction).T     # (units, time)
             im.set_data(data)
         for k, label in enumerate(self.chars):
             label.set_text(text[k] if k < len(text) else "")
-        for name, (left, right) in tr.saturation(layer=self.layer, direction=self.direction).items():
+        for name, (left, right) in tr.saturation(layer=layer, direction=direction).items():
             self.scatter[name].set_offsets(np.column_stack([left, right]))
         rows = [("characters", str(len(text)))]
+        if len(self.layer_choice.options) > 1 or len(self.direction_choice.options) > 1:
+            way = "backward, reads right to left" if direction else "forward, reads left to right"
+            first = len(text) - 1 if direction else 0
+            rows += [("showing", f"layer {layer} (of 0 to {self.lstm.num_layers - 1}), {way}"),
+                     ("first step of this direction", f"position {first} ({text[first]!r})")]
         if self.describe is not None:
             rows += self.describe(text)
         self.status.value = readout_html(rows)

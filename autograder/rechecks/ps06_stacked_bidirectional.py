@@ -1,0 +1,67 @@
+"""Re-checks for ps06: top_layer_final_states, lstm_param_count, BiTagger and the quiz answers."""
+import torch
+from torch import nn
+
+from autograder.recheck import Case
+from rnnlab.quiz import load_quiz
+
+
+def _top_case(k, layers, batch, hidden):
+    gen = torch.Generator().manual_seed(9900 + k)
+    h_n = torch.randn(2 * layers, batch, hidden, generator=gen)
+    return Case(f"top_layer_final_states_{k}",
+                ["top_layer_final_states_visible", "top_layer_final_states_hidden"],
+                f"result = tuple(top_layer_final_states(h_n, {layers}))", {"h_n": h_n},
+                (h_n[-2].clone(), h_n[-1].clone()), atol=0)
+
+
+def _count(n_in, hidden, layers, bidirectional, proj):
+    lstm = nn.LSTM(n_in, hidden, num_layers=layers, bidirectional=bidirectional, proj_size=proj)
+    return sum(p.numel() for p in lstm.parameters())
+
+
+def _count_case(k, configs):
+    calls = ", ".join(f"lstm_param_count(*{c!r})" for c in configs)
+    return Case(f"lstm_param_count_{k}", ["lstm_param_count_visible", "lstm_param_count_hidden"],
+                f"result = [{calls}]", {}, [_count(*c) for c in configs])
+
+
+# The tagger is built in the student's kernel with the grader's seed; its parameters are copied
+# out so the grader can recompute the logits with a reference model of the same layout.
+_TAGGER = '''
+torch.manual_seed(seed)
+model = BiTagger(vocab, embed, hidden, tags, num_layers=layers).eval()
+params = sorted(((p.numel(), tuple(p.shape)) for p in model.parameters()))
+with torch.no_grad():
+    logits = model(tokens)
+    first_changed = tokens.clone()
+    first_changed[:, 0] = (first_changed[:, 0] + 1) % vocab
+    last_changed = tokens.clone()
+    last_changed[:, -1] = (last_changed[:, -1] + 1) % vocab
+    reads_past = not torch.allclose(model(first_changed)[:, -1], logits[:, -1])
+    reads_future = not torch.allclose(model(last_changed)[:, 0], logits[:, 0])
+result = [list(logits.shape), sum(n for n, _ in params), reads_past, reads_future]
+'''
+
+
+def _tagger_case(k, vocab, embed, hidden, tags, layers, batch, length):
+    gen = torch.Generator().manual_seed(9950 + k)
+    tokens = torch.randint(0, vocab, (batch, length), generator=gen)
+    lstm = sum(2 * (4 * hidden * ((embed if l == 0 else 2 * hidden) + hidden) + 8 * hidden)
+               for l in range(layers))
+    count = vocab * embed + lstm + 2 * hidden * tags + tags
+    inputs = {"seed": 9960 + k, "vocab": vocab, "embed": embed, "hidden": hidden, "tags": tags,
+              "layers": layers, "tokens": tokens}
+    return Case(f"bi_tagger_{k}", ["bi_tagger_visible", "bi_tagger_hidden"], _TAGGER, inputs,
+                [[batch, length, tags], count, True, True])
+
+
+def cases():
+    out = [_top_case(0, 1, 2, 3), _top_case(1, 3, 4, 5)]
+    out += [_count_case(0, [(4, 6, 1, False, 0), (4, 6, 2, True, 0), (3, 7, 3, True, 2)]),
+            _count_case(1, [(1, 2, 4, False, 1), (12, 9, 1, True, 5)])]
+    out += [_tagger_case(0, 5, 4, 6, 3, 2, 3, 6), _tagger_case(1, 3, 2, 3, 2, 1, 2, 4)]
+    for q in load_quiz("06").questions:
+        out.append(Case(f"quiz_{q.id}", [f"quiz_{q.id}"], f"result = quiz_answers.get({q.id!r})",
+                        {}, q.answer))
+    return out

@@ -1,0 +1,159 @@
+"""Depth measured, not asserted: one small forecasting task, 1 to 4 stacked LSTM layers.
+
+The task is the yearly sunspot series shipped with the course (rnnlab.series.sunspots):
+from the last `window` years, predict the next one. Train on the years before `split_year`,
+validate on the years after it. There are only about two hundred training windows, the
+situation where extra layers have the most room to memorise instead of learn.
+
+`depth_experiment` trains the same model with each number of layers and each dropout rate,
+from the same seed, full batch, and records training and validation loss as it goes.
+"""
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .series import sunspots
+from .train import History, fit
+
+
+@dataclass
+class Windows:
+    """Standardised sliding windows: x (n, window, 1) and targets y (n,), train and validation."""
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    naive_val: float       # validation MSE of repeating the last value of each window
+
+
+def sunspot_windows(window: int = 8, split_year: int = 1930) -> Windows:
+    """Windows of `window` yearly values and the value of the year after.
+
+    A window belongs to training if the year it predicts is before `split_year`, else to
+    validation: a chronological split, standardised with the training years' mean and spread.
+    """
+    years, values = sunspots()
+    train_years = torch.as_tensor(years < split_year)
+    mean, std = values[train_years].mean(), values[train_years].std()
+    z = (values - mean) / std
+    rows = z.unfold(0, window + 1, 1)                      # (n, window + 1)
+    target_years = torch.as_tensor(years[window:])
+    x, y = rows[:, :window].unsqueeze(-1), rows[:, window]
+    train = target_years < split_year
+    naive = float(((x[~train, -1, 0] - y[~train]) ** 2).mean())
+    return Windows(x[train], y[train], x[~train], y[~train], naive)
+
+
+class Forecaster(nn.Module):
+    """nn.LSTM (batch_first) and a linear read-out of the top layer's final state."""
+
+    def __init__(self, hidden_size: int = 16, num_layers: int = 1, dropout: float = 0.0):
+        super().__init__()
+        with warnings.catch_warnings():
+            # dropout with one layer does nothing, and PyTorch says so; the experiment runs it
+            # anyway to show that the run is identical to the one without dropout
+            warnings.filterwarnings("ignore", message="dropout option adds dropout")
+            self.lstm = nn.LSTM(1, hidden_size, num_layers=num_layers, dropout=dropout,
+                                batch_first=True)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _, (h_n, _) = self.lstm(x)
+        return self.head(h_n[-1]).squeeze(-1)
+
+
+@dataclass
+class DepthRun:
+    num_layers: int
+    dropout: float
+    history: History
+    seconds: float
+    parameters: int
+
+    @property
+    def best_val(self) -> tuple[int, float]:
+        return self.history.best("val")
+
+    def steps_to(self, train_loss: float) -> int | None:
+        """First evaluation step at which the training loss is at or below `train_loss`."""
+        for step, value in zip(self.history.eval_steps, self.history.evals["train"]):
+            if value <= train_loss:
+                return step
+        return None
+
+
+def depth_run(data: Windows, num_layers: int, dropout: float = 0.0, hidden_size: int = 16,
+              steps: int = 120, lr: float = 0.03, eval_every: int = 6, seed: int = 0) -> DepthRun:
+    """Train one Forecaster full batch with Adam; evaluate train and validation MSE as it goes."""
+    torch.manual_seed(seed)
+    model = Forecaster(hidden_size, num_layers, dropout)
+    mse = nn.functional.mse_loss
+
+    def evaluate(m):
+        return {"train": mse(m(data.x_train), data.y_train).item(),
+                "val": mse(m(data.x_val), data.y_val).item()}
+
+    start = time.perf_counter()
+    history = fit(model, lambda step: (data.x_train, data.y_train), mse, steps, lr=lr,
+                  evaluate=evaluate, eval_every=eval_every, progress=False)
+    seconds = time.perf_counter() - start
+    return DepthRun(num_layers, dropout, history, seconds, sum(p.numel() for p in model.parameters()))
+
+
+def depth_experiment(data: Windows | None = None, layers=(1, 2, 4), dropouts=(0.0, 0.3),
+                     **kwargs) -> dict[tuple[int, float], DepthRun]:
+    """Every combination of `layers` and `dropouts`, each trained from the same seed."""
+    data = data or sunspot_windows()
+    return {(n, p): depth_run(data, n, p, **kwargs) for n in layers for p in dropouts}
+
+
+def depth_table(runs: dict[tuple[int, float], DepthRun]) -> str:
+    """One line per run: parameters, best validation loss and when, final losses."""
+    lines = [f"{'layers':>6} {'dropout':>7} {'params':>6} {'best val':>8} {'at step':>7} "
+             f"{'final train':>11} {'final val':>9}"]
+    for (n, p), run in runs.items():
+        step, best = run.best_val
+        lines.append(f"{n:>6} {p:>7.1f} {run.parameters:>6} {best:>8.3f} {step:>7} "
+                     f"{run.history.evals['train'][-1]:>11.3f} {run.history.evals['val'][-1]:>9.3f}")
+    return "\n".join(lines)
+
+
+def plot_depth(axes, runs: dict[tuple[int, float], DepthRun], naive: float | None = None,
+               ylim: tuple[float, float] = (0, 1.2)) -> None:
+    """One panel per number of layers: training (dashed) and validation (solid) MSE, one colour
+    per dropout rate; the naive baseline as a grey line."""
+    layers = sorted({n for n, _ in runs})
+    dropouts = sorted({p for _, p in runs})
+    for ax, n in zip(axes, layers):
+        for k, p in enumerate(dropouts):
+            h = runs[(n, p)].history
+            ax.plot(h.eval_steps, h.evals["train"], ls="--", color=f"C{k}", label=f"train, dropout {p}")
+            ax.plot(h.eval_steps, h.evals["val"], color=f"C{k}", label=f"validation, dropout {p}")
+        if naive is not None:
+            ax.axhline(naive, color="grey", lw=0.8, label="repeat last year")
+        ax.set(title=f"{n} layer{'s' if n > 1 else ''}", xlabel="step", ylim=ylim)
+    axes[0].set_ylabel("MSE (standardised)")
+    axes[-1].legend(fontsize=7)
+
+
+def signal_at_init(data: Windows, num_layers: int, hidden_size: int = 16, seed: int = 0) -> dict:
+    """What an untrained stack of `num_layers` layers passes on, measured on the training windows.
+
+    `spread`: the standard deviation, across windows, of the top layer's final state (averaged
+    over units): how much the top still depends on the input. `grad_first` and `grad_top`: the
+    norm of the gradient of the MSE loss with respect to the first layer's input weights and the
+    top layer's recurrent weights.
+    """
+    torch.manual_seed(seed)
+    model = Forecaster(hidden_size, num_layers)
+    _, (h_n, _) = model.lstm(data.x_train)
+    loss = nn.functional.mse_loss(model.head(h_n[-1]).squeeze(-1), data.y_train)
+    loss.backward()
+    return {"spread": float(h_n[-1].detach().std(dim=0).mean()),
+            "grad_first": float(model.lstm.weight_ih_l0.grad.norm()),
+            "grad_top": float(getattr(model.lstm, f"weight_hh_l{num_layers - 1}").grad.norm())}

@@ -1,0 +1,93 @@
+"""Labelling every step of a sequence: a task that needs the future, and an LSTM tagger.
+
+The "seen again" task: read a string of letters and, at every position, say whether the same
+letter appears again later in the string. At the last position the answer is always no; near
+the start it is usually yes. A left-to-right LSTM can only guess from the position; a
+bidirectional one reads the rest of the string backwards and knows.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .train import fit
+
+LETTERS = "abcdef"
+
+
+def seen_again(text: str) -> list[int]:
+    """1 where the letter at that position occurs again later in `text`, else 0."""
+    return [int(ch in text[k + 1:]) for k, ch in enumerate(text)]
+
+
+def encode_letters(text: str) -> torch.Tensor:
+    """One-hot (len(text), len(LETTERS)); raises ValueError for any other character."""
+    bad = sorted(set(text) - set(LETTERS))
+    if bad:
+        raise ValueError(f"use only the letters {LETTERS!r}, not {''.join(bad)!r}")
+    idx = torch.tensor([LETTERS.index(ch) for ch in text], dtype=torch.long)
+    return nn.functional.one_hot(idx, len(LETTERS)).float()
+
+
+def random_texts(n: int, length: int, seed: int) -> list[str]:
+    gen = torch.Generator().manual_seed(seed)
+    idx = torch.randint(0, len(LETTERS), (n, length), generator=gen)
+    return ["".join(LETTERS[k] for k in row) for row in idx.tolist()]
+
+
+def seen_again_batch(n: int, length: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Inputs (n, length, 6) one-hot, batch first, and labels (n, length), reproducibly."""
+    texts = random_texts(n, length, seed)
+    x = torch.stack([encode_letters(t) for t in texts])
+    y = torch.tensor([seen_again(t) for t in texts])
+    return x, y
+
+
+def best_causal_accuracy(length: int) -> float:
+    """The best per-step accuracy any model that only reads the past can reach on random
+    strings: at position t the letter recurs with probability 1 - (5/6)^(length-1-t), and the
+    best guess is whichever outcome is more likely."""
+    keep = 1 - 1 / len(LETTERS)
+    p = [1 - keep ** (length - 1 - t) for t in range(length)]
+    return sum(max(q, 1 - q) for q in p) / length
+
+
+class Tagger(nn.Module):
+    """One-hot letters -> nn.LSTM (batch_first) -> a linear layer at every step -> 2 logits."""
+
+    def __init__(self, hidden_size: int = 12, num_layers: int = 1, bidirectional: bool = True):
+        super().__init__()
+        self.lstm = nn.LSTM(len(LETTERS), hidden_size, num_layers=num_layers,
+                            bidirectional=bidirectional, batch_first=True)
+        self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        output, _ = self.lstm(x)                # (batch, seq_len, directions * hidden)
+        return self.head(output)                # (batch, seq_len, 2)
+
+    @torch.no_grad()
+    def predict(self, text: str) -> list[int]:
+        return self(encode_letters(text).unsqueeze(0)).argmax(-1).squeeze(0).tolist()
+
+
+def tag_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    return nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten())
+
+
+def train_tagger(bidirectional: bool = True, num_layers: int = 1, hidden_size: int = 12,
+                 steps: int = 300, length: int = 12, batch: int = 32, seed: int = 0,
+                 lr: float = 0.05, progress: bool = False) -> tuple[Tagger, list[float]]:
+    """Train a Tagger on fresh random strings; returns (model, loss per step)."""
+    torch.manual_seed(seed)
+    model = Tagger(hidden_size, num_layers, bidirectional)
+    history = fit(model, lambda step: seen_again_batch(batch, length, seed * 100_000 + step),
+                  tag_loss, steps, lr=lr, progress=progress,
+                  desc="bidirectional tagger" if bidirectional else "forward tagger")
+    return model, history.loss
+
+
+@torch.no_grad()
+def tag_accuracy(model: nn.Module, n: int = 500, length: int = 12, seed: int = 999) -> float:
+    """Share of positions labelled right, on `n` new strings."""
+    x, y = seen_again_batch(n, length, seed)
+    return (model(x).argmax(-1) == y).float().mean().item()

@@ -1,0 +1,52 @@
+"""The "seen again" tagging task of chapter 06 and its LSTM tagger."""
+import pytest
+import torch
+
+from rnnlab.tagging import (LETTERS, Tagger, best_causal_accuracy, encode_letters, seen_again,
+                            seen_again_batch, tag_accuracy, train_tagger)
+
+
+def test_labels():
+    assert seen_again("abca") == [1, 0, 0, 0]
+    assert seen_again("aaa") == [1, 1, 0]
+    assert seen_again("") == []
+
+
+def test_encoding_and_batches():
+    assert encode_letters("fa").argmax(-1).tolist() == [5, 0]
+    with pytest.raises(ValueError, match="not 'xz'"):
+        encode_letters("axz")
+    x, y = seen_again_batch(4, 9, seed=3)
+    assert x.shape == (4, 9, len(LETTERS)) and y.shape == (4, 9)
+    text = "".join(LETTERS[k] for k in x[2].argmax(-1).tolist())
+    assert y[2].tolist() == seen_again(text)
+    assert torch.equal(x, seen_again_batch(4, 9, seed=3)[0])
+
+
+def test_best_causal_accuracy_matches_simulation():
+    _, y = seen_again_batch(4000, 12, seed=0)
+    p = y.float().mean(0)                                  # share of "yes" at each position
+    simulated = torch.maximum(p, 1 - p).mean().item()
+    assert best_causal_accuracy(12) == pytest.approx(simulated, abs=0.01)
+    assert best_causal_accuracy(1) == 1.0
+
+
+def test_tagger_shapes_and_directions():
+    bi, uni = Tagger(5, 2, True), Tagger(5, 1, False)
+    x = torch.randn(3, 7, len(LETTERS))
+    assert bi(x).shape == uni(x).shape == (3, 7, 2)
+    assert bi.head.in_features == 10 and uni.head.in_features == 5
+    changed = x.clone()
+    changed[:, -1] += 1
+    assert torch.allclose(uni(x)[:, 0], uni(changed)[:, 0])          # the past cannot see ahead
+    assert not torch.allclose(bi(x)[:, 0], bi(changed)[:, 0])
+    assert len(bi.predict("abc")) == 3
+
+
+@pytest.mark.slow
+def test_bidirectional_beats_the_causal_ceiling_and_forward_does_not():
+    bi, _ = train_tagger(bidirectional=True, num_layers=2, steps=200)
+    uni, _ = train_tagger(bidirectional=False, steps=100)
+    ceiling = best_causal_accuracy(12)
+    assert tag_accuracy(bi, n=300) > 0.95
+    assert tag_accuracy(uni, n=300) < ceiling + 0.02
