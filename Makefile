@@ -45,7 +45,7 @@ progress: $(STAMP)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
-	    --LabApp.default_url=/lab/tree/notebooks/03_lstm_gates.ipynb
+	    --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 # Every test, in four parts: unit (package, widgets, assignment integrity), notebooks (strict
 # nbval), grading (nbgrader end to end, attack corpus, sandboxed), browser (JupyterLab + Chromium).

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-LECTURES = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LECTURES = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))
+START = REPO / "notebooks" / "00_start_here.ipynb"
 
 
 def code_cells(nb):
@@ -66,3 +67,30 @@ def test_strict_nbval_fails_on_a_changed_output(tmp_path):
            "--nbval-sanitize-with", str(REPO / "notebooks" / "sanitize.cfg")]
     assert subprocess.run(cmd + [str(good)], capture_output=True).returncode == 0   # address sanitized
     assert subprocess.run(cmd + [str(bad)], capture_output=True).returncode != 0
+
+
+def _links(nb):
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return re.findall(r"\]\(([^)#]+\.ipynb)\)", text)
+
+
+def test_start_page_links_every_chapter_and_problem_set():
+    nb = nbformat.read(START, 4)
+    links = _links(nb)
+    for link in links:
+        assert (START.parent / link).resolve().exists(), f"broken link in the start page: {link}"
+    targets = {(START.parent / l).resolve() for l in links}
+    for lecture in LECTURES:
+        assert lecture.resolve() in targets, f"the start page does not link {lecture.name}"
+    for ps in sorted((REPO / "release").glob("ps*/ps*.ipynb")):
+        assert ps.resolve() in targets, f"the start page does not link {ps.name}"
+    assert (REPO / "notebooks" / "cheatsheet.ipynb").resolve() in targets
+
+
+@pytest.mark.parametrize("path", [START, REPO / "notebooks" / "cheatsheet.ipynb"], ids=["start", "cheatsheet"])
+def test_start_page_and_cheat_sheet_are_committed_executed(path):
+    nb = nbformat.read(path, 4)
+    cells = code_cells(nb)
+    assert all(c.execution_count for c in cells)
+    assert "setup()" in cells[0].source
+    assert not any(o.output_type == "error" or o.get("name") == "stderr" for c in cells for o in c.outputs)
