@@ -5,6 +5,7 @@ runs all cells, and the test moves the gate explorer's forget-bias slider and wa
 gate readout and the figure to change. Screenshots and the measured latency land in
 test-artifacts/. Without Chromium the test is skipped, except under CI=true, where that fails.
 """
+import contextlib
 import hashlib
 import json
 import os
@@ -53,7 +54,6 @@ def lab(tmp_path_factory):
     _need_browser()
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
-    shutil.copy(REPO / "notebooks" / NOTEBOOK, root / "notebooks" / NOTEBOOK)
     settings = root / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     # no news or update pop-ups: they cover outputs
@@ -89,18 +89,24 @@ def lab(tmp_path_factory):
         server.kill()
 
 
-def test_gate_explorer_responds_in_jupyterlab(lab):
-    from playwright.sync_api import expect, sync_playwright
+@contextlib.contextmanager
+def notebook_page(lab, notebook: str):
+    """Chromium on a copy of notebooks/`notebook` in the test's JupyterLab, with every cell run.
+
+    Yields the page; afterwards checks that the committed notebook is byte for byte what it was
+    (JupyterLab autosaves, so it must only ever see the copy)."""
+    from playwright.sync_api import sync_playwright
 
     url, token, root = lab
-    committed = hashlib.sha256((REPO / "notebooks" / NOTEBOOK).read_bytes()).hexdigest()
+    shutil.copy(REPO / "notebooks" / notebook, root / "notebooks" / notebook)
+    committed = hashlib.sha256((REPO / "notebooks" / notebook).read_bytes()).hexdigest()
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/lab/tree/notebooks/{NOTEBOOK}?token={token}")
+        page.goto(f"{url}/lab/tree/notebooks/{notebook}?reset&token={token}")   # reset: no tabs of earlier tests
         # run-all races the kernel start: wait until the command is enabled and the kernel idle
         page.wait_for_function("""() => {
             const app = window.jupyterapp;
@@ -114,6 +120,15 @@ def test_gate_explorer_responds_in_jupyterlab(lab):
                 .filter(c => c.model.type === 'code');
             return cells.length > 0 && cells.every(c => c.model.executionCount !== null);
         }""", timeout=180_000)
+        yield page
+        browser.close()
+    assert hashlib.sha256((REPO / "notebooks" / notebook).read_bytes()).hexdigest() == committed
+
+
+def test_gate_explorer_responds_in_jupyterlab(lab):
+    from playwright.sync_api import expect
+
+    with notebook_page(lab, NOTEBOOK) as page:
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         traceback_text = [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
         assert not traceback_text, traceback_text
@@ -153,9 +168,6 @@ def test_gate_explorer_responds_in_jupyterlab(lab):
         expect(count).not_to_have_text(before_count, timeout=10_000)
         seq.screenshot(path=str(ARTIFACTS / "sequence-gates.png"))
         page.screenshot(path=str(ARTIFACTS / "lecture-03.png"))
-        browser.close()
 
     (ARTIFACTS / "browser-latency.json").write_text(json.dumps(
         {"readout_ms": round(readout_ms, 1), "figure_ms": round(figure_ms, 1)}))
-    # JupyterLab worked on a copy: the committed notebook is byte for byte what it was
-    assert hashlib.sha256((REPO / "notebooks" / NOTEBOOK).read_bytes()).hexdigest() == committed
