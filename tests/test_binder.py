@@ -42,3 +42,11 @@ def test_package_threads_and_python():
     assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
     for script in ("postBuild", "start"):
         assert (BINDER / script).stat().st_mode & 0o111, f"binder/{script} must be executable"
+
+
+def test_readme_badge_opens_the_start_page_in_jupyterlab():
+    readme = (REPO / "README.md").read_text()
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/[^)]+\?urlpath=lab/tree/([^)]+)\)", readme)
+    assert badge, "README lacks a Binder badge that opens JupyterLab"
+    assert badge.group(1) == "notebooks/00_start_here.ipynb"
+    assert (REPO / badge.group(1)).exists()
