@@ -1,4 +1,4 @@
-"""Wall time and the kernel's peak memory for every lecture and problem-set solution.
+"""Wall time and the kernel's peak memory for every lecture (and the cheat sheet) and problem-set solution.
 
 Each notebook runs in a fresh kernel, started the way students start it (python3, one CPU
 thread). Peak memory is the kernel process's own high-water mark of resident memory (VmHWM in
@@ -52,7 +52,7 @@ def solution_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def targets() -> list[tuple[str, Path]]:
-    lectures = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    lectures = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")) + [REPO / "notebooks" / "cheatsheet.ipynb"]
     solutions = sorted((REPO / "source").glob("ps*/ps*.ipynb"))
     return [(p.stem, p) for p in lectures] + [(p.stem + " (solution)", p) for p in solutions]
 

@@ -42,3 +42,43 @@ def test_sequence_gates_text(benchmark, counter):
     widget = SequenceGates(counter.lstm, encode, ["(((a)))"], validate=bracket_depths)
     benchmark.pedantic(lambda: setattr(widget.text, "value", next(texts)), rounds=60, warmup_rounds=3)
     _percentile_95(benchmark)
+
+
+def test_rnn_unroll_step(benchmark):
+    from rnnlab.widgets import RNNUnroll
+    setup(quiet=True)
+    widget = RNNUnroll()
+    steps = itertools.cycle(list(range(1, widget.seq_len + 1)))
+    benchmark.pedantic(lambda: setattr(widget.step, "value", next(steps)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_lstm_shapes_option(benchmark):
+    from rnnlab.widgets import LSTMShapes
+    setup(quiet=True)
+    widget = LSTMShapes()
+    layers = itertools.cycle([1, 2, 3])
+    benchmark.pedantic(lambda: setattr(widget.num_layers, "value", next(layers)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_gradient_flow_forget_bias(benchmark):
+    """At the default length; the slider moves the forget bias, which needs a new backward pass."""
+    from rnnlab.widgets import GradientFlow
+    setup(quiet=True)
+    widget = GradientFlow()
+    biases = itertools.cycle([b / 2 for b in range(-6, 13)])
+    benchmark.pedantic(lambda: setattr(widget.forget_bias, "value", next(biases)), rounds=30, warmup_rounds=2)
+    _percentile_95(benchmark)
+
+
+def test_threshold_explorer(benchmark):
+    from rnnlab.widgets import ThresholdExplorer
+    setup(quiet=True)
+    gen = np.random.default_rng(0)
+    labels = (gen.random(2000) < 0.1).astype(int)
+    scores = np.clip(0.3 * labels + 0.7 * gen.random(2000), 0, 1)
+    widget = ThresholdExplorer(scores, labels)
+    thresholds = itertools.cycle([k / 100 for k in range(5, 96, 5)])
+    benchmark.pedantic(lambda: setattr(widget.threshold, "value", next(thresholds)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
