@@ -61,10 +61,8 @@ test-notebooks: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
 	    --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg
 
-# Two batches grade at once (one xdist group per problem set), so one batch's set-up and tail
-# overlap the other's grading.
 test-grading: $(STAMP) system-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadgroup tests
+	$(PY) -m pytest -q -p no:cacheprovider -m grading tests
 
 test-browser: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests

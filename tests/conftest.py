@@ -14,21 +14,6 @@ from autograder.course import REPO
 from autograder.pipeline import Options, Run
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# `make test-grading` runs two pytest-xdist workers at once; each grades with its own range of
-# sandbox uids, so neither sees (or counts against its limits) the other's processes.
-WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-UID_BASE = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 1000 * WORKER
-
-
-def pytest_collection_modifyitems(items):
-    """Under xdist (--dist loadgroup), the tests that share a graded batch run in one worker:
-    one group per problem set in test_grading, one for the attack corpus."""
-    for item in items:
-        if item.get_closest_marker("grading") is None:
-            continue
-        params = getattr(item, "callspec", None)
-        group = params.params.get("assignment") if params else None
-        item.add_marker(pytest.mark.xdist_group(group or item.module.__name__))
 
 
 @dataclass
@@ -69,8 +54,7 @@ def grade_batch(tmp_path_factory):
             course = F.make_course(base / "course", [assignment])
             release, source = notebooks(assignment)
             submissions = F.write_batch(base / "submissions", assignment, fixtures, release, source)
-            opts = Options(**{"jobs": 2, "cell_timeout": 30, "submission_timeout": 300, "uid_base": UID_BASE,
-                              **options})
+            opts = Options(**{"jobs": 2, "cell_timeout": 30, "submission_timeout": 300, **options})
             run = Run(assignment, submissions, course=course, options=opts, log=lambda *a: None)
             results = {r.student: r for r in run.run()}
             cache[key] = Batch(course, submissions, run, results, auto_test_ids(source))
