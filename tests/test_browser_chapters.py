@@ -14,9 +14,9 @@ from test_browser import ARTIFACTS, lab, notebook_page  # noqa: F401  (lab is th
 pytestmark = pytest.mark.browser
 
 
-def _scroll_to_cell(page, text):
-    """JupyterLab renders only the cells near the view: bring the cell whose source holds
-    `text` into view, so its output (the widget) exists in the page."""
+def _widget(page, cell_text, css_class):
+    """The widget shown by the cell whose source holds `cell_text`. JupyterLab renders only the
+    cells near the view, so that cell is scrolled into view first."""
     found = page.evaluate("""async (text) => {
         const nb = window.jupyterapp.shell.currentWidget.content;
         const index = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(text));
@@ -24,10 +24,11 @@ def _scroll_to_cell(page, text):
         nb.activeCellIndex = index;
         await nb.scrollToItem(index, 'center');
         return true;
-    }""", text)
-    assert found, f"no cell contains {text!r}"
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(ARTIFACTS / f"cell-{text.split('(')[0].split()[-1].lower()}.png"))
+    }""", cell_text)
+    assert found, f"no cell contains {cell_text!r}"
+    widget = page.locator(f".{css_class}").first
+    widget.scroll_into_view_if_needed()
+    return widget
 
 
 def _readout(widget, name):
@@ -56,9 +57,7 @@ def test_rnn_unroll_steps_through_time(lab):  # noqa: F811
     from playwright.sync_api import expect
 
     with notebook_page(lab, "02_rnn.ipynb") as page:
-        _scroll_to_cell(page, "RNNUnroll(")
-        widget = page.locator(".rnnlab-rnn-unroll").first
-        widget.scroll_into_view_if_needed()
+        widget = _widget(page, "RNNUnroll(", "rnnlab-rnn-unroll")
         step = _readout(widget, "step t")
         # the notebook moves the controls itself and puts the step back to 1: wait for that
         expect(step).to_have_text("1", timeout=30_000)
@@ -73,9 +72,7 @@ def test_gradient_flow_follows_the_forget_bias(lab):  # noqa: F811
     from playwright.sync_api import expect
 
     with notebook_page(lab, "07_gradient_flow.ipynb") as page:
-        _scroll_to_cell(page, "flow = GradientFlow()")
-        widget = page.locator(".rnnlab-gradient-flow").first
-        widget.scroll_into_view_if_needed()
+        widget = _widget(page, "flow = GradientFlow()", "rnnlab-gradient-flow")
         bias = widget.locator(".rnnlab-control-forget-bias .widget-readout")
         expect(bias).to_have_text("0.0", timeout=30_000)
         forget = _readout(widget, "LSTM mean forget gate")
@@ -89,9 +86,7 @@ def test_threshold_trades_recall_for_precision(lab):  # noqa: F811
     from playwright.sync_api import expect
 
     with notebook_page(lab, "08_evaluating_models.ipynb") as page:
-        _scroll_to_cell(page, "explorer = ThresholdExplorer(")
-        widget = page.locator(".rnnlab-threshold-explorer").first
-        widget.scroll_into_view_if_needed()
+        widget = _widget(page, "explorer = ThresholdExplorer(", "rnnlab-threshold-explorer")
         threshold = _readout(widget, "threshold")
         expect(threshold).to_have_text(re.compile(r"^0\.\d\d$"), timeout=30_000)
         recall_before = float(_readout(widget, "recall").inner_text())
