@@ -128,7 +128,9 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
         parents(dst)
         cmd += ["--bind", src, dst]
     if policy.mpl_cache:
-        cmd += ["--dir", "/tmp/mpl"]
+        # matplotlib uses a config folder only if it may write there; as root, bwrap would
+        # make it root's, and every kernel would then rebuild the font list (about 1 s)
+        cmd += ["--perms", "1777", "--dir", "/tmp/mpl"]
         for f in sorted(Path(policy.mpl_cache).glob("*.json")):
             cmd += ["--ro-bind", str(f), f"/tmp/mpl/{f.name}"]
     base_env = {

@@ -195,6 +195,25 @@ except OSError: print("forks-limited", n)
     assert str(UID + 1) not in ps                 # the sleeping children died with the sandbox
 
 
+@needs_sandbox
+def test_sandbox_kernel_reads_the_prebuilt_font_cache(tmp_path):
+    """matplotlib ignores a config folder it may not write to, and then rebuilds its font list in
+    every kernel (about a second, and a warning in the student's feedback)."""
+    cache = tmp_path / "mplcache"
+    cache.mkdir()
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                   env=dict(os.environ, MPLCONFIGDIR=str(cache)), capture_output=True)
+    assert list(cache.glob("fontlist-*.json"))
+    probe = ("import matplotlib, os, sys; from matplotlib import font_manager; "
+             "print(matplotlib.get_cachedir(), sorted(os.listdir('/tmp/mpl')))")
+    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID + 2, mpl_cache=str(cache))
+    proc = subprocess.run(sb.wrap([sys.executable, "-c", probe], cwd="/tmp", binds_rw=[], policy=policy),
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[0] == "/tmp/mpl" and "fontlist" in proc.stdout, proc.stdout
+    assert "temporary cache directory" not in proc.stderr and "Matplotlib is building" not in proc.stderr, proc.stderr
+
+
 def test_missing_tools_is_reported(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert "student code would run with your rights" in sb.check()
