@@ -148,9 +148,11 @@ class Run:
         self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
 
     def font_cache(self) -> Path:
-        """matplotlib's font list, built once per matplotlib version and shown read-only to kernels."""
+        """matplotlib's font list, built once per user and matplotlib version (about 1 s) and
+        shown read-only to kernels."""
         import matplotlib
-        cache = self.course / "grading-runs" / f".mplcache-{matplotlib.__version__}"
+        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        cache = home / "rnnlab" / f"mplcache-{matplotlib.__version__}"
         if not any(cache.glob("fontlist-*.json")):
             cache.mkdir(parents=True, exist_ok=True)
             subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
