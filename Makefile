@@ -62,7 +62,7 @@ test-notebooks: $(STAMP)
 	    --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg
 
 test-grading: $(STAMP) system-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m grading tests
+	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope tests
 
 test-browser: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests

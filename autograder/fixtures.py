@@ -190,3 +190,98 @@ def write_batch(folder: Path, assignment: str, fixtures: list[Fixture], release_
         for name, text in fx.files.items():
             (student / name).write_text(text)
     return folder
+
+
+# -- bundles: several wrong or alternative answers of independent exercises in one submission --
+@dataclass
+class Bundle:
+    """One submission that carries the answers of several fixtures, one exercise each.
+
+    Grading a submission costs a kernel start and a run of every test; a wrong answer of one
+    exercise and a wrong answer of another can share that run when neither exercise's tests can
+    see the other's names. Each member is then judged on the tests of its own region, and the
+    regions of the other members are left out of its view."""
+    name: str
+    members: list
+    regions: dict                         # fixture name -> the test ids of its exercise
+
+    @property
+    def fixture(self) -> Fixture:
+        cells, edits = {}, {}
+        for fx in self.members:
+            cells.update(fx.cells)
+            edits.update(fx.edits)
+        lose = [p for fx in self.members for p in fx.expect.get("lose", [])]
+        return Fixture(self.name, {"lose": lose} if lose else {"full": True}, cells=cells, edits=edits)
+
+    def view(self, fx: Fixture, result):
+        """`result` as `fx` alone would see it: failures in the other members' regions removed."""
+        import dataclasses
+        others = set().union(*(self.regions[m.name] for m in self.members if m.name != fx.name))
+        return dataclasses.replace(result, failed_tests=[t for t in result.failed_tests if t not in others])
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds, names it reads), from its syntax tree; anything unparsable binds and
+    reads a wildcard, so it shares a submission with nothing."""
+    import ast
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {"*"}, {"*"}
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return bound, read
+
+
+def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: str = "bundle") -> list[Bundle]:
+    """Pack fixtures that only replace answers (CELLS, EDITS) and expect `lose` or `full` into as
+    few submissions as independence allows. Two fixtures share one when they replace different
+    cells, their regions (the tests named by their `lose` prefixes or their cells' ids) are
+    disjoint, and no test of either region reads a name that the other's cells or tests bind."""
+    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")}
+    tests = [gid for gid, c in cells.items() if c.metadata["nbgrader"].get("grade") and not c.metadata["nbgrader"].get("solution")]
+    simple = [fx for fx in fixtures if not (fx.mutate or fx.raw or fx.blank or fx.files or not fx.notebook)
+              and set(fx.expect) <= {"lose", "full"} and (fx.cells or fx.edits)]
+    unknown = {gid for fx in simple for gid in (*fx.cells, *fx.edits)} - set(cells)
+    if unknown:
+        raise ValueError(f"fixtures replace cells that are not in the notebook: {sorted(unknown)}")
+    # names that cells outside every exercise bind (the setup cell's imports) are shared by all
+    shared = set().union(*(_names(c.source)[0] for c in source_nb.cells
+                           if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade_id")))
+    info = {}
+    for fx in simple:
+        touched = set(fx.cells) | set(fx.edits)
+        region = {t for t in tests if any(t.startswith(p) for p in (*fx.expect.get("lose", []), *touched))}
+        binds, reads = set(), set()
+        for text in [solution_source(cells[gid]) for gid in touched] + list(fx.cells.values()) + \
+                [cells[gid].source for gid in region]:
+            b, r = _names(text)
+            binds |= b
+            reads |= r
+        # a fixture reads from outside only what its cells and tests do not bind themselves
+        info[fx.name] = (touched, region, binds - shared, reads - binds)
+
+    def independent(a: Fixture, b: Fixture) -> bool:
+        ta, ra, ba, rda = info[a.name]
+        tb, rb, bb, rdb = info[b.name]
+        wild = "*" in ba | bb | rda | rdb
+        return not (wild or ta & tb or ra & rb or rda & bb or rdb & ba)
+
+    groups: list[list[Fixture]] = []
+    for fx in sorted(simple, key=lambda f: (-sum(independent(f, g) is False for g in simple), f.name)):
+        home = next((g for g in groups if all(independent(fx, m) for m in g)), None)
+        if home is None:
+            groups.append([fx])
+        else:
+            home.append(fx)
+    return [Bundle(f"{prefix}-{k + 1:02d}", sorted(g, key=lambda f: f.name), {m.name: info[m.name][1] for m in g})
+            for k, g in enumerate(groups)]

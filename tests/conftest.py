@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import fixtures as F
-from autograder.course import REPO
-from autograder.pipeline import Options, Run
+# pytest-xdist workers grade at the same time: each needs its own sandbox uids, since the
+# sandbox's process limit counts every process of a uid (set before autograder reads it)
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    os.environ["RNNLAB_SANDBOX_UID_BASE"] = str(int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
+                                                + 1000 * int(os.environ["PYTEST_XDIST_WORKER"][2:]))
+
+from autograder import fixtures as F  # noqa: E402
+from autograder.course import REPO  # noqa: E402
+from autograder.pipeline import Options, Run  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# `make test-grading` runs two pytest-xdist workers, each grading one batch at a time with one
+# kernel: two kernels on two cores, and one batch's setup overlaps the other's grading
+JOBS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
 
 
 @dataclass
@@ -54,14 +64,26 @@ def grade_batch(tmp_path_factory):
             course = F.make_course(base / "course", [assignment])
             release, source = notebooks(assignment)
             submissions = F.write_batch(base / "submissions", assignment, fixtures, release, source)
-            opts = Options(**{"jobs": 2, "cell_timeout": 30, "submission_timeout": 300, **options})
+            opts = Options(**{"jobs": JOBS, "cell_timeout": 30, "submission_timeout": 300, **options})
             run = Run(assignment, submissions, course=course, options=opts, log=lambda *a: None)
+            start = time.monotonic()
             results = {r.student: r for r in run.run()}
+            seconds = time.monotonic() - start
             cache[key] = Batch(course, submissions, run, results, auto_test_ids(source))
             # the grades of every fixture stay readable after the run (CI logs, closing notes)
             keep = REPO / "test-artifacts" / "grading"
             keep.mkdir(parents=True, exist_ok=True)
             shutil.copy(course / "reports" / assignment / "grades.csv", keep / f"{assignment}-{label}.csv")
+            with open(keep / "batches.log", "a") as log:
+                print(f"{assignment} {label}: {len(results)} submissions in {seconds:.1f} s "
+                      f"(worker {os.environ.get('PYTEST_XDIST_WORKER', '-')}, sandbox uids from {opts.uid_base})",
+                      file=log)
         return cache[key]
 
     return grade
+
+
+def pytest_configure(config):
+    # the controller (not an xdist worker) starts a fresh log of the batches graded in this run
+    if not hasattr(config, "workerinput"):
+        (REPO / "test-artifacts" / "grading" / "batches.log").unlink(missing_ok=True)

@@ -27,7 +27,8 @@ CONTROL = F.Fixture("control", {"full": True})
 @pytest.fixture(scope="module")
 def attacked(grade_batch):
     # short limits keep the endless loops cheap; the control proves they hurt no one else
-    return grade_batch(A, [CONTROL] + ATTACKS, "attacks", cell_timeout=15, submission_timeout=120)
+    # two workers, so that the comparison with a serial run below means something
+    return grade_batch(A, [CONTROL] + ATTACKS, "attacks", jobs=2, cell_timeout=15, submission_timeout=120)
 
 
 def test_corpus_covers_the_threats():

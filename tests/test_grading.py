@@ -4,13 +4,18 @@ For every problem set: the instructor's solution scores full automatic marks, th
 release scores 0 without crashing, every known wrong solution loses points on its exercise
 (and only there), and every correct alternative gets full marks. Feedback never shows hidden
 tests, and tracebacks show no code.
+
+Wrong and alternative answers of independent exercises share a submission (see
+autograder.fixtures.bundles), which makes about a third as many submissions as answers; each
+answer is still judged on its own exercise's tests, through nbgrader, in the sandbox.
 """
 import csv
+import json
 
 import pytest
 
 from autograder import fixtures as F
-from autograder.course import assignments
+from autograder.course import REPO, assignments
 from autograder.pipeline import hidden_test_lines
 from conftest import notebooks
 
@@ -19,58 +24,91 @@ pytestmark = pytest.mark.grading
 ASSIGNMENTS = assignments()
 
 
-def batch_fixtures(assignment):
-    return [F.SOLUTION, F.BLANK] + F.fixtures_for(assignment, "mutants") + \
-        F.fixtures_for(assignment, "alternatives")
+def answers(assignment):
+    return F.fixtures_for(assignment, "mutants") + F.fixtures_for(assignment, "alternatives")
 
 
-CASES = [(a, fx) for a in ASSIGNMENTS for fx in batch_fixtures(a)]
+BUNDLES = {a: F.bundles(answers(a), notebooks(a)[1]) for a in ASSIGNMENTS}
 
 
-@pytest.mark.parametrize("assignment,fx", CASES, ids=[f"{a[:4]}-{fx.name}" for a, fx in CASES])
-def test_fixture_is_graded_as_expected(grade_batch, assignment, fx):
-    batch = grade_batch(assignment, batch_fixtures(assignment), "fixtures")
-    problems = F.check(fx, batch.result(fx), batch.tests, batch.outputs(fx))
-    assert not problems, f"{fx.name}: " + "; ".join(problems)
+def submissions(assignment):
+    return [F.SOLUTION, F.BLANK] + [b.fixture for b in BUNDLES[assignment]]
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_solution_full_and_blank_zero(grade_batch, assignment):
-    batch = grade_batch(assignment, batch_fixtures(assignment), "fixtures")
-    _, source = notebooks(assignment)
-    auto_points = sum(float(c.metadata["nbgrader"]["points"]) for c in source.cells
-                      if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
-                      and not c.metadata["nbgrader"].get("solution"))
-    solution, blank = batch.result(F.SOLUTION), batch.result(F.BLANK)
-    assert solution.status == "graded" and solution.score == auto_points, solution
-    assert not solution.flags, solution.flags
-    assert blank.status == "graded" and blank.score == 0 and not blank.timeouts, blank
-    assert solution.needs_manual, "the explain answer must be left for hand grading"
+def graded(grade_batch, assignment):
+    batch = grade_batch(assignment, submissions(assignment), "fixtures")
+    keep = REPO / "test-artifacts" / "grading" / f"{assignment}-bundles.json"
+    if not keep.exists():
+        keep.write_text(json.dumps({b.name: [m.name for m in b.members] for b in BUNDLES[assignment]}, indent=1))
+    return batch
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_feedback_shows_no_hidden_tests_and_no_code_in_tracebacks(grade_batch, assignment):
-    batch = grade_batch(assignment, batch_fixtures(assignment), "fixtures")
-    _, source = notebooks(assignment)
-    secret = hidden_test_lines(source)
-    assert secret, "the problem set should have hidden tests"
-    files = sorted((batch.course / "feedback").glob(f"*/{assignment}/{assignment}.html"))
-    assert len(files) == len(batch_fixtures(assignment))
-    for html in files:
-        text = html.read_text()
-        assert "BEGIN HIDDEN TESTS" not in text
-        leaked = [line for line in secret if line in text]
-        assert not leaked, f"{html.parent.parent.name}: {leaked[:3]}"
-        assert "Traceback (most recent call last)" not in text and "Cell In[" not in text
+def test_every_answer_is_in_exactly_one_submission():
+    for a in ASSIGNMENTS:
+        packed = [m.name for b in BUNDLES[a] for m in b.members]
+        assert sorted(packed) == sorted(fx.name for fx in answers(a)), a
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_reports_list_every_student(grade_batch, assignment):
-    batch = grade_batch(assignment, batch_fixtures(assignment), "fixtures")
-    reports = batch.course / "reports" / assignment
-    rows = list(csv.DictReader(open(reports / "grades.csv")))
-    assert {r["student_id"] for r in rows} == set(batch.results)
-    for row in rows:
-        assert float(row["score"]) == batch.results[row["student_id"]].score
-    md = (reports / "report.md").read_text()
-    assert all(f"| {s} |" in md for s in batch.results)
+def pytest_generate_tests(metafunc):
+    if "fx" in metafunc.fixturenames:
+        cases = [F.SOLUTION, F.BLANK] + answers(metafunc.cls.assignment)
+        metafunc.parametrize("fx", cases, ids=[fx.name for fx in cases])
+
+
+class GradedProblemSet:
+    """Every check of one problem set's batch. One class per problem set (made below): with
+    `pytest -n 2 --dist loadscope` a class runs in one worker, so each batch is graded once."""
+    assignment = ""
+
+    @pytest.fixture
+    def batch(self, grade_batch):
+        return graded(grade_batch, self.assignment)
+
+    def test_fixture_is_graded_as_expected(self, batch, fx):
+        bundle = next((b for b in BUNDLES[self.assignment] if fx.name in b.regions), None)
+        if bundle is None:
+            result = batch.result(fx)
+        else:
+            whole = batch.result(bundle.fixture)
+            problems = F.check(bundle.fixture, whole, batch.tests, batch.outputs(bundle.fixture))
+            assert not problems, f"{bundle.name} {[m.name for m in bundle.members]}: " + "; ".join(problems)
+            result = bundle.view(fx, whole)
+        problems = F.check(fx, result, batch.tests, batch.outputs(bundle.fixture if bundle else fx))
+        assert not problems, f"{fx.name}: " + "; ".join(problems)
+
+    def test_solution_full_and_blank_zero(self, batch):
+        _, source = notebooks(self.assignment)
+        auto_points = sum(float(c.metadata["nbgrader"]["points"]) for c in source.cells
+                          if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+                          and not c.metadata["nbgrader"].get("solution"))
+        solution, blank = batch.result(F.SOLUTION), batch.result(F.BLANK)
+        assert solution.status == "graded" and solution.score == auto_points, solution
+        assert not solution.flags, solution.flags
+        assert blank.status == "graded" and blank.score == 0 and not blank.timeouts, blank
+        assert solution.needs_manual, "the explain answer must be left for hand grading"
+
+    def test_feedback_shows_no_hidden_tests_and_no_code_in_tracebacks(self, batch):
+        _, source = notebooks(self.assignment)
+        secret = hidden_test_lines(source)
+        assert secret, "the problem set should have hidden tests"
+        files = sorted((batch.course / "feedback").glob(f"*/{self.assignment}/{self.assignment}.html"))
+        assert len(files) == len(submissions(self.assignment))
+        for html in files:
+            text = html.read_text()
+            assert "BEGIN HIDDEN TESTS" not in text
+            leaked = [line for line in secret if line in text]
+            assert not leaked, f"{html.parent.parent.name}: {leaked[:3]}"
+            assert "Traceback (most recent call last)" not in text and "Cell In[" not in text
+
+    def test_reports_list_every_student(self, batch):
+        reports = batch.course / "reports" / self.assignment
+        rows = list(csv.DictReader(open(reports / "grades.csv")))
+        assert {r["student_id"] for r in rows} == set(batch.results)
+        for row in rows:
+            assert float(row["score"]) == batch.results[row["student_id"]].score
+        md = (reports / "report.md").read_text()
+        assert all(f"| {s} |" in md for s in batch.results)
+
+
+for _a in ASSIGNMENTS:
+    globals()[f"Test_{_a}"] = type(f"Test_{_a}", (GradedProblemSet,), {"assignment": _a})
