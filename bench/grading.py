@@ -47,12 +47,19 @@ def scores(course: Path, assignment: str) -> dict[str, float]:
         return {s.student.id: float(s.score) for s in gb.assignment_submissions(assignment)}
 
 
+def released_course(folder: Path, assignment: str) -> Path:
+    """A course in which the assignment has been released, as an instructor's is when grading:
+    both sides start from one, so neither pays for creating the gradebook."""
+    course = F.make_course(folder, [assignment])
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                   cwd=course, env=venv_env(), check=True, capture_output=True)
+    return course
+
+
 def stock(assignment: str, submissions: Path, students: list[str]) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as tmp:
-        course = F.make_course(Path(tmp) / "course", [assignment])
+        course = released_course(Path(tmp) / "course", assignment)
         env = venv_env()
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
-                       cwd=course, env=env, check=True, capture_output=True)
         for student in students:
             dest = course / "submitted" / student / assignment
             dest.mkdir(parents=True)
@@ -67,7 +74,7 @@ def stock(assignment: str, submissions: Path, students: list[str]) -> tuple[floa
 
 def pipeline(assignment: str, submissions: Path, jobs: int) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as tmp:
-        course = F.make_course(Path(tmp) / "course", [assignment])
+        course = released_course(Path(tmp) / "course", assignment)
         run = Run(assignment, submissions, course=course, options=Options(jobs=jobs), log=lambda *a: None)
         start = time.perf_counter()
         results = run.run()
