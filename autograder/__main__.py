@@ -10,10 +10,9 @@ from .course import REPO, assignments, nbgrader, resolve
 
 
 def cmd_release(args) -> int:
-    names = assignments() if args.all else [resolve(n) for n in args.names]
-    for name in names:
-        nbgrader(REPO, "generate_assignment", name, "--force")
-        print(f"released {name} -> release/{name}/")
+    from .pipeline import release
+
+    release(assignments() if args.all else [resolve(n) for n in args.names])
     return 0
 
 

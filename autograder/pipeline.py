@@ -136,14 +136,7 @@ class Run:
         if self.opt.sandboxed:
             sb.write_kernelspec(self.work / "jupyter")
             self.mpl_cache = self.font_cache()
-        reply = self.workers[0].request(
-            {"op": "generate", "assignment": self.assignment,
-             "config": {"CourseDirectory": {"release_directory": str(self.work / "release")}}},
-            timeout=300)
-        generated = (reply or {}).get("generate", {})
-        if not generated.get("success"):
-            raise RuntimeError("nbgrader generate_assignment failed:\n" + generated.get("log", "")
-                               + generated.get("error", "no reply from the worker"))
+        self.workers[0].generate(self.assignment, self.work / "release")
         self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
         self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
 
@@ -364,6 +357,15 @@ class Worker:
             self.stop()                               # the kernel and its sandbox die with it
         return reply
 
+    def generate(self, assignment: str, release_dir: Path | None = None) -> None:
+        """nbgrader generate_assignment, into the course's release/ or into `release_dir`."""
+        config = {"CourseDirectory": {"release_directory": str(release_dir)}} if release_dir else {}
+        reply = self.request({"op": "generate", "assignment": assignment, "config": config}, timeout=300)
+        generated = (reply or {}).get("generate", {})
+        if not generated.get("success"):
+            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n" + generated.get("log", "")
+                               + generated.get("error", "no reply from the worker"))
+
     def stop(self) -> None:
         if self.alive():
             try:
@@ -373,6 +375,19 @@ class Worker:
         self.proc.wait()
         if not self.log_file.closed:
             self.log_file.close()
+
+
+def release(names: list[str], course: Path = REPO, log=print) -> None:
+    """Generate the student versions of `names` into the course's release/, importing nbgrader
+    once for all of them (the command line would import it, about 4 s, for each)."""
+    with tempfile.TemporaryDirectory(prefix="rnnlab-release-") as tmp:
+        worker = Worker(Path(course).resolve(), Path(tmp) / "worker.log")
+        try:
+            for name in names:
+                worker.generate(name)
+                log(f"released {name} -> release/{name}/")
+        finally:
+            worker.stop()
 
 
 def _is_solution(grade) -> bool:
