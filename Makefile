@@ -61,6 +61,7 @@ test-notebooks: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
 	    --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg
 
+# Two pytest workers, one problem set's batch each at a time, one kernel each (tests/conftest.py).
 test-grading: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope tests
 
