@@ -27,7 +27,9 @@ EXPECT keys:
 """
 from __future__ import annotations
 
+import ast
 import copy
+import dataclasses
 import json
 import runpy
 from dataclasses import dataclass, field
@@ -216,7 +218,6 @@ class Bundle:
 
     def view(self, fx: Fixture, result):
         """`result` as `fx` alone would see it: failures in the other members' regions removed."""
-        import dataclasses
         others = set().union(*(self.regions[m.name] for m in self.members if m.name != fx.name))
         return dataclasses.replace(result, failed_tests=[t for t in result.failed_tests if t not in others])
 
@@ -224,7 +225,6 @@ class Bundle:
 def _names(source: str) -> tuple[set[str], set[str]]:
     """(names a cell binds, names it reads), from its syntax tree; anything unparsable binds and
     reads a wildcard, so it shares a submission with nothing."""
-    import ast
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -277,7 +277,7 @@ def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: s
         return not (wild or ta & tb or ra & rb or rda & bb or rdb & ba)
 
     groups: list[list[Fixture]] = []
-    for fx in sorted(simple, key=lambda f: (-sum(independent(f, g) is False for g in simple), f.name)):
+    for fx in sorted(simple, key=lambda f: (-sum(not independent(f, g) for g in simple), f.name)):
         home = next((g for g in groups if all(independent(fx, m) for m in g)), None)
         if home is None:
             groups.append([fx])
