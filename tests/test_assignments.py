@@ -1,6 +1,5 @@
 """Problem sets are well formed, and release/ is exactly what nbgrader makes of source/."""
 import ast
-import json
 import re
 import subprocess
 import sys
