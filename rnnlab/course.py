@@ -15,6 +15,11 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False) -> None:
       on a shared machine, and makes results repeatable);
     - flushes denormal numbers to zero (a vanishing tanh RNN otherwise slows down);
     - prints tensors with 4 decimals and sets a compact matplotlib style.
+
+    With the environment variable RNNLAB_UNTRAINED=1 (set only by the course's own tests),
+    every torch optimiser's step() does nothing, so every model stays as initialised. The
+    tests run the lectures that way to show that each claim a lecture asserts about a trained
+    model fails for an untrained one.
     """
     import torch
 
@@ -27,9 +32,28 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False) -> None:
     torch.set_printoptions(precision=4, sci_mode=False)
     np.set_printoptions(precision=4, suppress=True)
     _plot_style()
+    if os.environ.get("RNNLAB_UNTRAINED") == "1":
+        freeze_optimizers()
     if not quiet:
         print(f"rnnlab ready: torch {torch.__version__.split('+')[0]}, seed {seed}, "
               f"{torch.get_num_threads()} CPU thread{'s' if threads != 1 else ''}")
+
+
+def freeze_optimizers() -> list[str]:
+    """Make step() of every torch.optim optimiser class a no-op; returns the classes changed."""
+    import torch
+
+    def no_step(self, closure=None):
+        return None
+
+    changed, todo = [], list(torch.optim.Optimizer.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if "step" in vars(cls):
+            cls.step = no_step
+            changed.append(cls.__name__)
+    return sorted(changed)
 
 
 def check_setup(min_memory_gb: float = 0.8) -> list[tuple[str, bool, str]]:
