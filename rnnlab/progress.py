@@ -1,33 +1,47 @@
-"""Where a student stands: run the visible tests of every problem set and show a table.
+"""Where a student stands: run the visible tests of every problem set and say so, by name.
 
     make progress                       # or: python -m rnnlab.progress [release folder]
 
 Each notebook in release/psNN_*/ (the student's working copies) runs from top to bottom in a
-fresh kernel, as nbgrader would run it. Every test cell that holds visible tests is reported as
-passed, failed (with the first line of its error) or not started (its exercise still raises
-NotImplementedError). Unlike `nbgrader validate`, the command exits with status 1 when any
-visible test fails, so it can gate a script; exercises not started do not count as failures
-unless --strict is given.
+fresh kernel, as nbgrader would run it, without changing the file. Each exercise's visible test
+is reported, live as it runs, as passed, failed (with the first line of its error) or not
+attempted (its answer still raises NotImplementedError). The summary counts what passes out of
+all visible tests ("0 of 33 visible tests pass"), and the command exits with status 1 until
+every visible test passes, so it can gate a script. Kernel start-up warnings are kept off the
+screen.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+STATUS = ("passed", "failed", "not attempted")
+MARK = {"passed": "passed", "failed": "FAILED", "not attempted": "not attempted"}
+
+
 @dataclass
 class TestResult:
     grade_id: str
-    status: str            # passed | failed | not started
+    status: str            # passed | failed | not attempted
     message: str = ""
+
+    @property
+    def exercise(self) -> str:
+        return re.sub(r"_(visible|hidden|format|q\d+)$", "", self.grade_id)
+
+    def line(self) -> str:
+        return f"  {self.exercise:28s} {MARK[self.status]}" + (f": {self.message}" if self.message else "")
 
 
 @dataclass
@@ -51,38 +65,63 @@ def _error_text(cell) -> tuple[str, str] | None:
     return None
 
 
-def check(path: Path, timeout: int = 120) -> SetResult:
-    """Run one problem-set notebook (a copy in memory; the file is not changed)."""
+def _visible_test(cell) -> str | None:
+    """The grade id of a cell holding visible tests, else None."""
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code" and _has_visible_code(cell):
+        return meta["grade_id"]
+    return None
+
+
+def _judge(cell, not_attempted: set[str]) -> TestResult:
+    gid = cell.metadata["nbgrader"]["grade_id"]
+    error = _error_text(cell)
+    result = TestResult(gid, "passed")
+    if error is None and cell.get("execution_count"):
+        return result
+    if result.exercise in not_attempted or (error and error[0] == "NotImplementedError"):
+        return TestResult(gid, "not attempted")
+    ename, evalue = error or ("NotRun", "the cell did not run")
+    first = (evalue.strip().splitlines() or [""])[0]
+    return TestResult(gid, "failed", f"{ename}: {first}".strip()[:160])
+
+
+def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None] | None = None) -> SetResult:
+    """Run one problem-set notebook (a copy in memory; the file is not changed). `on_result` is
+    called with each visible test's result as soon as its cell has run."""
     from nbclient import NotebookClient
 
     result = SetResult(path.stem)
     nb = nbformat.read(path, 4)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except Exception as err:                      # a dead kernel or a cell over the time limit
-        result.error = f"{type(err).__name__}: {str(err).strip().splitlines()[0][:200]}"
-    not_started = set()
-    for cell in nb.cells:
+    not_attempted: set[str] = set()
+    reported: set[str] = set()
+
+    def executed(cell, cell_index, execute_reply, **_):
         meta = cell.metadata.get("nbgrader", {})
         error = _error_text(cell)
         if meta.get("solution") and error and error[0] == "NotImplementedError":
-            not_started.add(meta.get("grade_id"))
-        if not (meta.get("grade") and not meta.get("solution") and cell.cell_type == "code"):
-            continue
-        if not _has_visible_code(cell):
-            continue                               # hidden tests only: they run when graded
-        gid = meta["grade_id"]
-        exercise = re.sub(r"_(visible|hidden|format|q\d+)$", "", gid)
-        if error is None and cell.get("outputs") is not None and cell.get("execution_count"):
-            result.tests.append(TestResult(gid, "passed"))
-        elif exercise in not_started or (error and error[0] == "NotImplementedError"):
-            result.tests.append(TestResult(gid, "not started"))
-        else:
-            ename, evalue = error or ("NotRun", "the cell did not run")
-            result.tests.append(TestResult(gid, "failed", f"{ename}: {evalue}".strip()[:160]))
+            not_attempted.add(meta.get("grade_id"))
+        if _visible_test(cell):
+            test = _judge(cell, not_attempted)
+            result.tests.append(test)
+            reported.add(test.grade_id)
+            if on_result:
+                on_result(test)
+
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}}, on_cell_executed=executed)
+    try:
+        client.execute(stderr=subprocess.DEVNULL)        # no kernel start-up warnings on screen
+    except Exception as err:                             # a dead kernel, or a cell over the time limit
+        result.error = f"{type(err).__name__}: {str(err).strip().splitlines()[0][:200]}"
+    for cell in nb.cells:                                # tests that never ran count as failed
+        gid = _visible_test(cell)
+        if gid and gid not in reported:
+            test = TestResult(gid, "failed", "NotRun: an earlier cell stopped the notebook")
+            result.tests.append(test)
+            if on_result:
+                on_result(test)
     return result
 
 
@@ -90,24 +129,41 @@ def find_sets(release: Path) -> list[Path]:
     return sorted(p for p in release.glob("ps*/ps*.ipynb") if p.parent.name == p.stem)
 
 
+def summary(results: list[SetResult]) -> str:
+    """One honest line: how many visible tests pass out of all of them."""
+    counts = {status: sum(r.count(status) for r in results) for status in STATUS}
+    total = sum(counts.values())
+    text = f"{counts['passed']} of {total} visible tests pass"
+    rest = [f"{counts[s]} {s}" for s in ("failed", "not attempted") if counts[s]]
+    errors = sum(bool(r.error) for r in results)
+    if errors:
+        rest.append(f"{errors} problem set{'s' if errors > 1 else ''} stopped early")
+    return text + (f" ({', '.join(rest)})" if rest else "")
+
+
 def table(results: list[SetResult]) -> str:
-    lines = [f"{'problem set':28s} {'passed':>6s} {'failed':>6s} {'to do':>6s}"]
+    """Every problem set with each exercise's visible test by name, then the summary."""
+    lines = []
     for r in results:
-        lines.append(f"{r.name:28s} {r.count('passed'):6d} {r.count('failed'):6d} {r.count('not started'):6d}"
-                     + (f"   ({r.error})" if r.error else ""))
-        for t in r.tests:
-            if t.status == "failed":
-                lines.append(f"    {t.grade_id}: {t.message}")
-    return "\n".join(lines)
+        lines.append(f"{r.name}: {r.count('passed')} of {len(r.tests)} pass" + (f"   ({r.error})" if r.error else ""))
+        lines += [t.line() for t in r.tests]
+    return "\n".join(lines + [summary(results)])
 
 
-def run(release: Path = REPO / "release", strict: bool = False, names: list[str] | None = None
-        ) -> tuple[list[SetResult], int]:
+def run(release: Path = REPO / "release", names: list[str] | None = None,
+        on_result: Callable[[str, TestResult], None] | None = None,
+        on_set: Callable[[str], None] | None = None) -> tuple[list[SetResult], int]:
+    """Check every problem set; status 0 only when every visible test passes. `on_set(name)` is
+    called as a problem set starts, `on_result(name, test)` as each of its tests finishes."""
     sets = [p for p in find_sets(release) if not names or any(p.stem.startswith(n) for n in names)]
-    results = [check(p) for p in sets]
-    failed = any(r.count("failed") or r.error for r in results)
-    todo = any(r.count("not started") for r in results)
-    return results, int(failed or (strict and todo))
+    results = []
+    for path in sets:
+        if on_set:
+            on_set(path.stem)
+        report = (lambda test, name=path.stem: on_result(name, test)) if on_result else None
+        results.append(check(path, on_result=report))
+    done = results and all(r.count("passed") == len(r.tests) and not r.error for r in results)
+    return results, 0 if done else 1
 
 
 def show(release: Path | str = REPO / "release", names: list[str] | None = None) -> None:
@@ -117,30 +173,42 @@ def show(release: Path | str = REPO / "release", names: list[str] | None = None)
 
 
 class ProgressButton:
-    """A button for the start page: runs the progress check on demand and shows the table."""
+    """A button for the start page: runs the progress check on demand, showing each result as
+    it arrives, and the honest summary at the end."""
 
     def __init__(self, release: Path | str = REPO / "release"):
         import ipywidgets as W
 
         self.release = Path(release)
         self.button = W.Button(description="Check my progress", button_style="primary",
-                               tooltip="runs the visible tests of every problem set (about 5 s each)")
+                               tooltip="runs the visible tests of every problem set (a few seconds each)")
         self.table = W.HTML()
         self.button.on_click(lambda _: self.refresh())
         self.widget = W.VBox([self.button, self.table])
 
-    def refresh(self) -> None:
+    def _render(self, rows: list[tuple[str, TestResult]], footer: str) -> None:
         import html
 
-        self.table.value = "<i>running the visible tests...</i>"
-        results, status = run(self.release)
-        rows = "".join(
-            f"<tr><td>{r.name}</td><td>{r.count('passed')}</td><td>{r.count('failed')}</td>"
-            f"<td>{r.count('not started')}</td><td>{html.escape('; '.join(t.grade_id + ': ' + t.message for t in r.tests if t.status == 'failed') or r.error)}</td></tr>"
-            for r in results)
-        verdict = "all visible tests pass" if status == 0 else "some visible tests fail"
-        self.table.value = (f"<table class='rnnlab-progress'><tr><th>problem set</th><th>passed</th>"
-                            f"<th>failed</th><th>to do</th><th>what failed</th></tr>{rows}</table><p>{verdict}</p>")
+        colour = {"passed": "#2e7d32", "failed": "#c62828", "not attempted": "#757575"}
+        body = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{html.escape(t.exercise)}</td>"
+            f"<td style='color:{colour[t.status]}'>{t.status}</td><td>{html.escape(t.message)}</td></tr>"
+            for name, t in rows)
+        self.table.value = (f"<table class='rnnlab-progress'><tr><th>problem set</th><th>exercise</th>"
+                            f"<th>visible test</th><th>what failed</th></tr>{body}</table><p>{html.escape(footer)}</p>")
+
+    def refresh(self) -> None:
+        rows: list[tuple[str, TestResult]] = []
+        self.button.disabled = True
+        self._render(rows, "starting...")
+        try:
+            results, _ = run(self.release,
+                             on_set=lambda name: self._render(rows, f"running {name}..."),
+                             on_result=lambda name, test: (rows.append((name, test)),
+                                                           self._render(rows, f"running {name}...")))
+            self._render(rows, summary(results) if results else f"no problem sets found in {self.release}")
+        finally:
+            self.button.disabled = False
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -152,14 +220,22 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("release", nargs="?", default=str(REPO / "release"))
     parser.add_argument("--only", nargs="*", help="problem sets to run, e.g. ps01 ps03")
-    parser.add_argument("--strict", action="store_true", help="exercises not started count as failures")
     args = parser.parse_args(argv)
-    results, status = run(Path(args.release), strict=args.strict, names=args.only)
+
+    def started(name):
+        print(f"{name}:", flush=True)
+
+    def finished(name, test):
+        print(test.line(), flush=True)
+
+    results, status = run(Path(args.release), names=args.only, on_set=started, on_result=finished)
     if not results:
         print(f"no problem sets found in {args.release}")
         return 2
-    print(table(results))
-    print("all visible tests pass" if status == 0 else "some visible tests fail")
+    for r in results:
+        if r.error:
+            print(f"{r.name} stopped early: {r.error}")
+    print(summary(results))
     return status
 
 

@@ -31,25 +31,38 @@ def three_students(tmp_path_factory):
     return folders
 
 
-def test_not_started_is_reported_but_does_not_fail(three_students):
-    results, status = progress.run(three_students["blank"])
-    (r,) = results
-    assert r.count("not started") == 3 and r.count("passed") == 0 and r.count("failed") == 0
-    assert status == 0
-    assert progress.run(three_students["blank"], strict=True)[1] == 1
+def test_a_fresh_release_says_none_pass_names_each_exercise_and_fails(three_students):
+    proc = subprocess.run([sys.executable, "-m", "rnnlab.progress", str(three_students["blank"])],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout.strip().splitlines()[-1] == "0 of 3 visible tests pass (3 not attempted)"
+    for exercise in ("lstm_step", "lstm_all_gates"):
+        assert f"{exercise} " in proc.stdout and "not attempted" in proc.stdout
+    assert "all visible tests pass" not in proc.stdout
+    assert "WARNING" not in proc.stdout + proc.stderr, "kernel warnings on screen"
 
 
 def test_finished_work_passes(three_students):
     results, status = progress.run(three_students["done"])
     assert [t.status for t in results[0].tests] == ["passed"] * 3 and status == 0
+    assert progress.summary(results) == "3 of 3 visible tests pass"
 
 
 def test_a_bug_fails_with_its_message_and_exit_status(three_students):
     proc = subprocess.run([sys.executable, "-m", "rnnlab.progress", str(three_students["buggy"])],
                           capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "lstm_step_visible: AssertionError" in proc.stdout and "some visible tests fail" in proc.stdout
-    assert "lstm_all_gates_visible" not in proc.stdout.split("lstm_step_visible")[1]
+    failed = [line for line in proc.stdout.splitlines() if "FAILED" in line]
+    assert len(failed) == 1 and failed[0].split()[0] == "lstm_step" and "AssertionError" in failed[0]
+    assert proc.stdout.strip().splitlines()[-1] == "2 of 3 visible tests pass (1 failed)"
+
+
+def test_results_arrive_one_by_one_in_notebook_order(three_students):
+    seen = []
+    results, _ = progress.run(three_students["buggy"], on_set=lambda name: seen.append(name),
+                              on_result=lambda name, test: seen.append((name, test.grade_id, test.status)))
+    assert seen[0] == A and len(seen) == 1 + len(results[0].tests)
+    assert [s[1] for s in seen[1:]] == [t.grade_id for t in results[0].tests]
 
 
 def test_the_student_files_are_not_changed(three_students):
@@ -63,9 +76,20 @@ def test_empty_folder_is_an_error(tmp_path):
     assert progress.main([str(tmp_path)]) == 2
 
 
-def test_progress_button_shows_the_table(three_students):
+def test_progress_button_shows_each_result_as_it_arrives(three_students):
     button = progress.ProgressButton(three_students["buggy"])
     assert button.table.value == ""
+    shown = []
+    button.table.observe(lambda change: shown.append(change["new"]), "value")
     button.button.click()
-    assert "ps03_lstm_gates" in button.table.value and "some visible tests fail" in button.table.value
-    assert "lstm_step_visible: AssertionError" in button.table.value
+    assert any("running ps03_lstm_gates" in v for v in shown[:2]), "nothing shown while it runs"
+    assert "lstm_step" in button.table.value and "AssertionError" in button.table.value
+    assert button.table.value.endswith("<p>2 of 3 visible tests pass (1 failed)</p>")
+    assert not button.button.disabled
+
+
+def test_progress_button_on_a_fresh_release_does_not_claim_success(three_students):
+    button = progress.ProgressButton(three_students["blank"])
+    button.button.click()
+    assert "0 of 3 visible tests pass (3 not attempted)" in button.table.value
+    assert "all visible tests pass" not in button.table.value
