@@ -4,10 +4,20 @@ Every failure raises AssertionError with a sentence a student can act on ("h_new
 (3, 4) but should have (3, 6)"). Types are checked exactly: a tensor subclass or an object
 with a rigged __eq__ does not pass as a tensor. Every check returns None, so a test cell may
 end with one: nbgrader would read a returned number as a partial score.
+
+Imported in IPython (a notebook, or the grading kernel), the module installs a handler so that
+a failed check shows as that sentence first, then the line of the test cell that made it, with
+no frames from this file: the error output nbgrader and the progress command read is kept,
+only shortened. Any other exception keeps IPython's usual traceback.
 """
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
+
 import torch
+
+_HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "check_quiz_answer",
            "check_equal"]
@@ -15,6 +25,7 @@ __all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
     """`value` must be a plain torch.Tensor (or nn.Parameter) of `shape`, finite everywhere."""
+    __tracebackhide__ = True          # IPython and pytest leave this frame out of tracebacks
     if type(value) not in (torch.Tensor, torch.nn.Parameter):
         raise AssertionError(f"{name} should be a torch.Tensor, but it is a {type(value).__name__}")
     if shape is not None:
@@ -24,13 +35,16 @@ def check_tensor(name: str, value, shape: tuple | None = None) -> None:
 
 
 def check_shape(name: str, value: torch.Tensor, shape: tuple) -> None:
+    __tracebackhide__ = True
     if tuple(value.shape) != tuple(shape):
         raise AssertionError(f"{name} has shape {tuple(value.shape)} but should have {tuple(shape)}")
 
 
 def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> None:
     """`got` must be a tensor of `expected`'s shape within `atol` everywhere."""
+    __tracebackhide__ = True
     check_tensor(name, got, tuple(expected.shape))
+    expected = expected.detach()      # no "requires_grad ... to a scalar" warning in the feedback
     diff = (got.detach().double() - expected.detach().double()).abs()
     if diff.numel() == 0:
         return
@@ -44,6 +58,7 @@ def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> N
 
 def check_equal(name: str, got, expected) -> None:
     """`got` must have exactly the type of `expected` and compare equal to it."""
+    __tracebackhide__ = True
     if type(got) is not type(expected):
         raise AssertionError(f"{name} should be a {type(expected).__name__}, but it is a "
                              f"{type(got).__name__}")
@@ -53,6 +68,7 @@ def check_equal(name: str, got, expected) -> None:
 
 def check_quiz_answers(answers, chapter: str) -> None:
     """Every question of the chapter's quiz has an answer that is one of its choices."""
+    __tracebackhide__ = True
     from .quiz import load_quiz
 
     quiz = load_quiz(chapter)
@@ -66,9 +82,54 @@ def check_quiz_answers(answers, chapter: str) -> None:
 
 def check_quiz_answer(answers, chapter: str, qid: str) -> None:
     """The answer to question `qid` is right (the message never gives the right one away)."""
+    __tracebackhide__ = True
     from .quiz import load_quiz
 
     q = load_quiz(chapter).question(qid)
     given = answers.get(qid) if type(answers) is dict else None
     if type(given) is not str or given != q.answer:
         raise AssertionError(f"{qid}: {given!r} is not the right answer")
+
+
+def _from_here(frame: traceback.FrameSummary) -> bool:
+    try:
+        return Path(frame.filename).resolve() == _HERE
+    except (OSError, ValueError):
+        return False
+
+
+def short_failure(etype, value, tb) -> list[str] | None:
+    """The lines to show for a failed check (None if the error did not come from a check):
+    the message first, then where in the test cell the check was made."""
+    frames = traceback.extract_tb(tb)
+    if not frames or not _from_here(frames[-1]):
+        return None
+    caller = next((f for f in reversed(frames) if not _from_here(f)), None)
+    lines = [f"{etype.__name__}: {value}"]
+    if caller is not None and caller.lineno:
+        lines.append(f"(the check at line {caller.lineno} of this cell)")
+    return lines
+
+
+def _show(shell, etype, value, tb, tb_offset=None):
+    lines = short_failure(etype, value, tb)
+    if lines is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    else:
+        shell._showtraceback(etype, value, lines)
+
+
+def install(shell=None) -> bool:
+    """Show failed checks briefly in this IPython shell; False outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = shell or get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((AssertionError,), _show)
+    return True
+
+
+install()
