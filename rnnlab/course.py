@@ -7,14 +7,17 @@ import random
 import numpy as np
 
 
-def setup(seed: int = 0, threads: int = 1, quiet: bool = False) -> None:
+def setup(seed: int = 0, threads: int = 1, quiet: bool = False, short_errors: bool = True) -> None:
     """Make a notebook deterministic and fast on a laptop CPU.
 
     - seeds Python's, NumPy's and PyTorch's random generators;
     - uses `threads` CPU threads (one is several times faster than two for small models
       on a shared machine, and makes results repeatable);
     - flushes denormal numbers to zero (a vanishing tanh RNN otherwise slows down);
-    - prints tensors with 4 decimals and sets a compact matplotlib style.
+    - prints tensors with 4 decimals and sets a compact matplotlib style;
+    - in IPython, shows errors as one line, the message (`%xmode Minimal`), so that cells that
+      fail on purpose show what went wrong and not a traceback through torch; `%xmode Context`
+      brings full tracebacks back.
 
     With the environment variable RNNLAB_UNTRAINED=1 (set only by the course's own tests),
     every torch optimiser's step() does nothing, so every model stays as initialised. The
@@ -32,11 +35,25 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False) -> None:
     torch.set_printoptions(precision=4, sci_mode=False)
     np.set_printoptions(precision=4, suppress=True)
     _plot_style()
+    if short_errors:
+        _short_errors()
     if os.environ.get("RNNLAB_UNTRAINED") == "1":
         freeze_optimizers()
     if not quiet:
         print(f"rnnlab ready: torch {torch.__version__.split('+')[0]}, seed {seed}, "
               f"{torch.get_num_threads()} CPU thread{'s' if threads != 1 else ''}")
+
+
+def _short_errors() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "InteractiveTB"):
+        return False
+    shell.InteractiveTB.set_mode(mode="Minimal")
+    return True
 
 
 def freeze_optimizers() -> list[str]:

@@ -65,7 +65,7 @@ def execute(paths: list[str], timeout: int = 300) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        expect_errors(nb)
+        marks_to_tags(nb)
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(Path(path).parent)}})
         client.execute()
@@ -73,18 +73,34 @@ def execute(paths: list[str], timeout: int = 300) -> None:
         print(f"executed {path}")
 
 
-def expect_errors(nb: nbformat.NotebookNode) -> list:
-    """Cells that start with `# NBVAL_RAISES_EXCEPTION` raise on purpose. Tag them
-    `raises-exception` too, the tag nbclient and JupyterLab's "run all" read: without it both
-    stop at the first such cell. Returns the cells that got the tag."""
-    tagged = []
+MARKS = {"NBVAL_IGNORE_OUTPUT": "nbval-ignore-output", "NBVAL_RAISES_EXCEPTION": "raises-exception",
+         "NBVAL_SKIP": "nbval-skip", "NBVAL_CHECK_OUTPUT": "nbval-check-output"}
+
+
+def marks_to_tags(nb: nbformat.NotebookNode) -> list:
+    """nbval's comment markers (`# NBVAL_RAISES_EXCEPTION` ...) become the cell tags nbval reads
+    just as well, so students never see them in the code. `raises-exception` is also the tag
+    nbclient and JupyterLab's "run all" read: without it both stop at the first such cell.
+    Returns the cells that changed."""
+    changed = []
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION"):
-            tags = cell.metadata.setdefault("tags", [])
-            if "raises-exception" not in tags:
-                tags.append("raises-exception")
-                tagged.append(cell)
-    return tagged
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        marks = [MARKS[line.strip()[2:]] for line in lines
+                 if line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS]
+        if not marks:
+            continue
+        cell.source = "\n".join(line for line in lines
+                                if not (line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS))
+        tags = cell.metadata.setdefault("tags", [])
+        tags.extend(tag for tag in marks if tag not in tags)
+        changed.append(cell)
+    return changed
+
+
+def tagged(cell, tag: str) -> bool:
+    return tag in cell.get("metadata", {}).get("tags", [])
 
 
 def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

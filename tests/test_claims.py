@@ -1,7 +1,7 @@
 """What a lecture says is true on the student's machine (docs/authoring.md, "Outputs on every CPU").
 
-- A cell whose output depends on the CPU (it prints figures that training produced) is marked
-  `# NBVAL_IGNORE_OUTPUT` and asserts the claim that the text makes about it.
+- A cell whose output depends on the CPU (it prints figures that training produced) is tagged
+  `nbval-ignore-output` and asserts the claim that the text makes about it.
 - Run with every optimiser frozen (RNNLAB_UNTRAINED=1, so every model stays as initialised),
   each such assertion fails: the claims are about training, and they can fail.
 - In the same run, every cell that is still compared by strict nbval prints what it printed
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.lectures
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 LECTURES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-IGNORE = "NBVAL_IGNORE_OUTPUT"
+IGNORE = "nbval-ignore-output"
 
 # Numbers that prose may state without an output beside it: constants of the text, settings the
 # text chose, and facts of the mathematics. Each with its reason; keyed by (notebook stem, text).
@@ -71,7 +71,7 @@ def has_assert(source: str) -> bool:
 
 
 def machine_dependent(cell) -> bool:
-    return IGNORE in cell.source or "nbval-ignore-output" in cell.metadata.get("tags", [])
+    return IGNORE in cell.metadata.get("tags", [])
 
 
 def text_outputs(cell) -> str:
@@ -104,7 +104,7 @@ def test_machine_dependent_cells_assert_their_claim(path):
     for i, cell in code_cells(nb):
         if machine_dependent(cell):
             assert has_assert(cell.source), (
-                f"{path.name} cell {i} is marked {IGNORE} but asserts nothing: state the claim the text "
+                f"{path.name} cell {i} is tagged {IGNORE} but asserts nothing: state the claim the text "
                 "makes about its output as an assert with a tolerance that holds on every CPU")
 
 
@@ -267,12 +267,12 @@ def test_claims_fail_for_untrained_models_and_nothing_else_moves(path, monkeypat
                 problems.append(f"cell {i}: its claim held for an untrained model ({got}); "
                                 "the assertion cannot tell training from no training")
         elif not any(snippet in before.source for snippet in allowed):
-            if "NBVAL_RAISES_EXCEPTION" in before.source:
+            if "raises-exception" in before.metadata.get("tags", []):
                 continue
             if errors:
                 problems.append(f"cell {i}: {errors[0].ename}: {errors[0].evalue} with an untrained model")
             elif sanitize(text_outputs(after)) != sanitize(text_outputs(before)):
                 problems.append(f"cell {i}: prints figures of training but is compared by nbval "
-                                f"(mark it {IGNORE} and assert the claim):\n  committed: "
+                                f"(tag it {IGNORE} and assert the claim):\n  committed: "
                                 f"{text_outputs(before)[:300]!r}\n  untrained: {text_outputs(after)[:300]!r}")
     assert not problems, f"{path.name}:\n" + "\n".join(problems)

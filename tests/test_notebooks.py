@@ -31,8 +31,8 @@ def test_committed_executed(path):
     assert sum(bool(c.outputs) for c in cells) >= len(cells) // 2
     for cell in cells:
         for out in cell.outputs:
-            assert out.output_type != "error" or "NBVAL_RAISES_EXCEPTION" in cell.source, \
-                f"{path.name}: an error output in a cell not marked NBVAL_RAISES_EXCEPTION"
+            assert out.output_type != "error" or "raises-exception" in cell.metadata.get("tags", []), \
+                f"{path.name}: an error output in a cell not tagged raises-exception"
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
@@ -46,7 +46,9 @@ def test_conventions(path):
     number = path.name[:2]
     sources = "\n".join(c.source for c in nb.cells)
     assert f'Quiz("{number}")' in sources and f'Flashcards("{number}")' in sources
-    # cells marked NBVAL_IGNORE_OUTPUT must assert their claim: tests/test_claims.py
+    # cells tagged nbval-ignore-output must assert their claim: tests/test_claims.py
+    marked = [c for c in nb.cells if "NBVAL_" in c.source]
+    assert not marked, f"{path.name}: nbval markers belong in cell tags, not in the code students read"
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
     assert "widgets" not in nb.metadata, "saved widget state bloats the notebook; use rnnlab.tools execute"
 

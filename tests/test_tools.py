@@ -3,7 +3,7 @@ import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
 
-from rnnlab.tools import execute, expect_errors
+from rnnlab.tools import execute, marks_to_tags
 
 
 def _notebook(*sources):
@@ -12,11 +12,13 @@ def _notebook(*sources):
     return nb
 
 
-def test_expect_errors_tags_only_marked_cells():
-    nb = _notebook("# NBVAL_RAISES_EXCEPTION\n1 / 0", "print(1)")
-    tagged = expect_errors(nb)
-    assert tagged == [nb.cells[0]]
+def test_markers_become_tags_and_leave_the_code():
+    nb = _notebook("# NBVAL_RAISES_EXCEPTION\n1 / 0", "print(1)", "# NBVAL_IGNORE_OUTPUT\nx = 1\nassert x")
+    changed = marks_to_tags(nb)
+    assert changed == [nb.cells[0], nb.cells[2]]
     assert nb.cells[0].metadata.tags == ["raises-exception"] and "tags" not in nb.cells[1].metadata
+    assert nb.cells[0].source == "1 / 0" and nb.cells[2].source == "x = 1\nassert x"
+    assert nb.cells[2].metadata.tags == ["nbval-ignore-output"]
 
 
 def test_execute_keeps_the_error_and_the_tag(tmp_path):
@@ -28,7 +30,7 @@ def test_execute_keeps_the_error_and_the_tag(tmp_path):
     assert nb.cells[1].outputs[0].text == "after\n"
     # JupyterLab's "run all" reads the tag and runs on past the error, as students need
     assert nb.cells[0].metadata.tags == ["raises-exception"]
-    assert expect_errors(nb) == []                       # executing again adds no second tag
+    assert marks_to_tags(nb) == [] and nb.cells[0].source == "1 / 0"   # nothing left to convert
 
 
 def test_execute_still_stops_at_an_unexpected_error(tmp_path):

@@ -1,0 +1,133 @@
+"""Every lecture links the start page and its neighbours at the top and the bottom, links the
+first mention of each PyTorch API it teaches to its documentation, and links the papers it
+cites; every relative link resolves."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+LECTURES = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))
+START = "00_start_here.ipynb"
+
+DOCS = "https://docs.pytorch.org/docs/stable/"
+API = {  # the name as a lecture writes it -> its page in PyTorch's documentation
+    "nn.RNN": DOCS + "generated/torch.nn.RNN.html",
+    "nn.LSTM": DOCS + "generated/torch.nn.LSTM.html",
+    "nn.GRU": DOCS + "generated/torch.nn.GRU.html",
+    "nn.RNNCell": DOCS + "generated/torch.nn.RNNCell.html",
+    "nn.LSTMCell": DOCS + "generated/torch.nn.LSTMCell.html",
+    "nn.Linear": DOCS + "generated/torch.nn.Linear.html",
+    "nn.Embedding": DOCS + "generated/torch.nn.Embedding.html",
+    "nn.Dropout": DOCS + "generated/torch.nn.Dropout.html",
+    "nn.Parameter": DOCS + "generated/torch.nn.parameter.Parameter.html",
+    "pad_sequence": DOCS + "generated/torch.nn.utils.rnn.pad_sequence.html",
+    "pack_padded_sequence": DOCS + "generated/torch.nn.utils.rnn.pack_padded_sequence.html",
+    "pad_packed_sequence": DOCS + "generated/torch.nn.utils.rnn.pad_packed_sequence.html",
+    "pack_sequence": DOCS + "generated/torch.nn.utils.rnn.pack_sequence.html",
+    "PackedSequence": DOCS + "generated/torch.nn.utils.rnn.PackedSequence.html",
+    "DataLoader": DOCS + "data.html#torch.utils.data.DataLoader",
+    "cross_entropy": DOCS + "generated/torch.nn.functional.cross_entropy.html",
+    "clip_grad_norm_": DOCS + "generated/torch.nn.utils.clip_grad_norm_.html",
+    "torch.nn.utils.clip_grad_norm_": DOCS + "generated/torch.nn.utils.clip_grad_norm_.html",
+    "clip_grad_value_": DOCS + "generated/torch.nn.utils.clip_grad_value_.html",
+    "torch.nn.utils.clip_grad_value_": DOCS + "generated/torch.nn.utils.clip_grad_value_.html",
+    "torch.load": DOCS + "generated/torch.load.html",
+    "torch.set_flush_denormal": DOCS + "generated/torch.set_flush_denormal.html",
+}
+PAPERS = {  # how a lecture cites it -> where to read it
+    "Hochreiter and Schmidhuber (1997)": "https://doi.org/10.1162/neco.1997.9.8.1735",
+    "Karpathy, Johnson and Fei-Fei (2015)": "https://arxiv.org/abs/1506.02078",
+    "Arjovsky, Shah and Bengio (2016)": "https://arxiv.org/abs/1511.06464",
+}
+
+_FENCE = re.compile(r"```.*?```", re.S)
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def markdown(nb) -> list[tuple[int, str]]:
+    return [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "markdown"]
+
+
+def first_mention(nb, name: str) -> tuple[int, str, str | None] | None:
+    """(cell, the code span, the URL it links to or None) of the first mention of `name` in
+    backticks outside headings and code blocks; None if the lecture never mentions it."""
+    span = re.compile(r"(\[)?`(" + re.escape(name) + r"(?![\w.])[^`]*)`(?(1)\]\(([^)\s]+)\))")
+    for i, text in markdown(nb):
+        for line in _FENCE.sub("", text).splitlines():
+            if line.lstrip().startswith("#"):
+                continue
+            m = span.search(line)
+            if m:
+                return i, m.group(2), m.group(3)
+    return None
+
+
+def nav_links(text: str) -> list[str]:
+    return [target for _, target in _LINK.findall(text) if target.endswith(".ipynb")]
+
+
+def expected_nav(path: Path) -> list[str]:
+    k = LECTURES.index(path)
+    links = [START]
+    if k > 0:
+        links.append(LECTURES[k - 1].name)
+    links.append(LECTURES[k + 1].name if k + 1 < len(LECTURES) else "cheatsheet.ipynb")
+    return links
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_navigation_at_the_top_and_the_bottom(path):
+    nb = nbformat.read(path, 4)
+    expected = expected_nav(path)
+    first, last = nb.cells[0].source.splitlines()[0], nb.cells[-1].source
+    assert nav_links(first) == expected, f"{path.name}: the first line should link {expected}"
+    assert nb.cells[-1].cell_type == "markdown" and nav_links(last) == expected, \
+        f"{path.name}: the last cell should link {expected}"
+
+
+@pytest.mark.parametrize("path", LECTURES + [NOTEBOOKS / START, NOTEBOOKS / "cheatsheet.ipynb"],
+                         ids=[p.stem for p in LECTURES] + ["start", "cheatsheet"])
+def test_every_relative_link_resolves(path):
+    nb = nbformat.read(path, 4)
+    for _, text in markdown(nb):
+        for _, target in _LINK.findall(text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            assert (path.parent / target.split("#")[0]).resolve().exists(), f"{path.name}: broken link {target}"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_first_mention_of_each_api_links_its_documentation(path):
+    nb = nbformat.read(path, 4)
+    problems = []
+    for name, url in API.items():
+        found = first_mention(nb, name)
+        if found and found[2] != url:
+            problems.append(f"cell {found[0]}: first mention `{found[1]}` should link {url}, links {found[2]}")
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_cited_papers_are_linked(path):
+    nb = nbformat.read(path, 4)
+    for _, text in markdown(nb):
+        for citation, url in PAPERS.items():
+            if citation in text:
+                assert f"[{citation}]({url})" in text, f"{path.name}: cite {citation} as a link to {url}"
+
+
+def test_the_checks_can_fail():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "# Title with `nn.LSTM`\n\nFirst `nn.LSTM(10, 20)` plain, then [`nn.LSTM`](x).\n\n"
+        "```python\nnn.GRU(1, 2)\n```\nA [`nn.GRU`](" + API["nn.GRU"] + ") link.")])
+    assert first_mention(nb, "nn.LSTM") == (0, "nn.LSTM(10, 20)", None)
+    assert first_mention(nb, "nn.GRU") == (0, "nn.GRU", API["nn.GRU"])
+    assert first_mention(nb, "nn.RNN") is None
+    assert first_mention(nb, "nn.LSTMCell") is None          # nn.LSTM is not nn.LSTMCell
+    assert nav_links("[a](00_start_here.ipynb) · [b](https://x.org/y.ipynb)") == \
+        ["00_start_here.ipynb", "https://x.org/y.ipynb"]
