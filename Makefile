@@ -18,14 +18,15 @@ SUBMISSIONS ?=
 # (not nproc: it honours OMP_NUM_THREADS, which is 1 here on purpose)
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
-.PHONY: help lab progress test test-unit test-notebooks test-grading test-browser \
+.PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser \
         assignments autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
 	@echo "             make progress   # which visible tests of your problem sets pass"
 	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser)"
-	@echo "Instructors: make assignments                                # regenerate release/ from source/"
+	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
+	@echo "             make assignments                                # regenerate release/ from source/"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
@@ -43,9 +44,15 @@ system-deps:
 progress: $(STAMP)
 	$(PY) -m rnnlab.progress release
 
+# Students: nbgrader's assignment list and Validate, without the instructor's formgrader,
+# course list and Create Assignment toolbar (jupyter/student). Instructors: make lab-instructor.
+LAB := $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
+       --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
-	    --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(LAB)
+
+lab-instructor: $(STAMP)
+	$(LAB)
 
 # Every test, in four parts: unit (package, widgets, assignment integrity), notebooks (strict
 # nbval), grading (nbgrader end to end, attack corpus, sandboxed), browser (JupyterLab + Chromium).

@@ -1,0 +1,78 @@
+"""make lab gives students nbgrader's assignment tools without the instructor's; make
+lab-instructor gives everything. Checked on a real JupyterLab server for each."""
+import os
+import shlex
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+INSTRUCTOR_ONLY = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                   "@jupyter/nbgrader:course-list"]
+
+
+def lab_command(target: str) -> tuple[dict, list[str]]:
+    """The environment and arguments `make <target>` would start JupyterLab with."""
+    line = subprocess.run(["make", "-n", "-s", target], cwd=REPO, capture_output=True, text=True,
+                          check=True).stdout.strip().splitlines()[-1]
+    words = shlex.split(line)
+    env = dict(w.split("=", 1) for w in words if "=" in w and not w.startswith("-") and words.index(w) == 0)
+    return env, [w for w in words if w not in {f"{k}={v}" for k, v in env.items()}]
+
+
+def status(url: str) -> int:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    try:
+        return urllib.request.build_opener(NoRedirect).open(url, timeout=10).status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except (urllib.error.URLError, OSError):
+        return 0                                   # not listening yet
+
+
+@pytest.fixture(scope="module", params=["lab", "lab-instructor"])
+def server(request, tmp_path_factory):
+    env_extra, args = lab_command(request.param)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    tmp = tmp_path_factory.mktemp(request.param)
+    env = {**os.environ, **env_extra}
+    args = [REPO / ".venv" / "bin" / "jupyter" if a.endswith("bin/jupyter") else a for a in args]
+    proc = subprocess.Popen([str(a) for a in args] + [
+        f"--port={port}", "--no-browser", "--IdentityProvider.token=t", "--allow-root",
+        f"--LabApp.workspaces_dir={tmp}", f"--LabApp.user_settings_dir={tmp}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            if status(f"{base}/api/status?token=t") == 200:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start")
+        page = urllib.request.urlopen(f"{base}/lab?token=t", timeout=30).read().decode()
+        yield request.param, base, page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_students_lack_the_instructor_tools_and_instructors_have_them(server):
+    target, base, page = server
+    formgrader = status(f"{base}/formgrader?token=t")
+    if target == "lab":
+        assert formgrader == 404
+        for plugin in INSTRUCTOR_ONLY:
+            assert f'"{plugin}"' in page.split('"disabledExtensions"')[1].split("]")[0]
+    else:
+        assert formgrader in (200, 302)
+        assert '"disabledExtensions": []' in page
+    assert "@jupyter/nbgrader:assignment-list" not in page.split('"disabledExtensions"')[1].split("]")[0]
