@@ -89,3 +89,10 @@ def pytest_configure(config):
     marks = config.option.markexpr or ""
     if not hasattr(config, "workerinput") and "grading" in marks and "not grading" not in marks:
         (REPO / "test-artifacts" / "grading" / "batches.log").unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _private_review_file(tmp_path, monkeypatch):
+    """Quiz and flashcard widgets remember answers in a file (rnnlab.review); in tests, never the
+    course folder's own."""
+    monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / ".rnnlab-review.json"))

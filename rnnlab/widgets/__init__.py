@@ -2,10 +2,10 @@
 from .gate_explorer import GateExplorer
 from .gradient_flow import GradientFlow
 from .lstm_shapes import LSTMShapes
-from .quiz import Flashcards, Quiz
+from .quiz import Flashcards, Quiz, Review
 from .rnn_unroll import RNNUnroll
 from .sequence_gates import SequenceGates
 from .threshold import ThresholdExplorer
 
 __all__ = ["RNNUnroll", "GateExplorer", "SequenceGates", "LSTMShapes", "GradientFlow",
-           "ThresholdExplorer", "Quiz", "Flashcards"]
+           "ThresholdExplorer", "Quiz", "Flashcards", "Review"]

@@ -1,11 +1,17 @@
-"""Quiz and flashcard widgets, rendered from a chapter's data file (rnnlab/data/quiz_NN.json)."""
+"""Quiz and flashcard widgets, rendered from a chapter's data file (rnnlab/data/quiz_NN.json).
+
+Answers and flashcard results are remembered in the review file (rnnlab.review): a quiz shows
+the student's last answers when it opens again, and flashcards follow a Leitner schedule that
+the start page's Review widget draws its due cards from.
+"""
 from __future__ import annotations
 
 import html
 
 import ipywidgets as W
 
-from ..quiz import ChapterQuiz, Question, load_quiz
+from ..quiz import ChapterQuiz, Flashcard, Question, load_quiz
+from ..review import INTERVAL_DAYS, ReviewStore, card_id, due_cards
 
 BADGE = {"easy": "#2e7d32", "medium": "#ef6c00", "hard": "#c62828"}
 
@@ -13,8 +19,9 @@ BADGE = {"easy": "#2e7d32", "medium": "#ef6c00", "hard": "#c62828"}
 class QuestionCard:
     """One multiple-choice question: pick, check, read why."""
 
-    def __init__(self, q: Question, number: int):
+    def __init__(self, q: Question, number: int, on_grade=None):
         self.q = q
+        self.on_grade = on_grade
         title = (f"<b>{number}. {html.escape(q.text)}</b> <span style='color:white;background:"
                  f"{BADGE[q.difficulty]};border-radius:3px;padding:0 4px;font-size:80%'>{q.difficulty}</span>")
         self.choice = W.RadioButtons(options=[(f"{k}) {v}", k) for k, v in q.choices.items()],
@@ -32,6 +39,8 @@ class QuestionCard:
             self.feedback.value = "Pick an answer first."
             return
         self.correct, text = self.q.feedback(self.choice.value)
+        if self.on_grade:
+            self.on_grade(self)
         mark = "<b style='color:#2e7d32'>Correct.</b>" if self.correct else \
             "<b style='color:#c62828'>Not quite.</b>"
         self.feedback.value = f"{mark} {html.escape(text)}"
@@ -44,16 +53,32 @@ class QuestionCard:
 class Quiz:
     """All questions of a chapter, each with instant feedback, and a running score."""
 
-    def __init__(self, chapter: str | ChapterQuiz):
+    def __init__(self, chapter: str | ChapterQuiz, store: ReviewStore | None = None):
         self.data = chapter if isinstance(chapter, ChapterQuiz) else load_quiz(chapter)
-        self.cards = [QuestionCard(q, n + 1) for n, q in enumerate(self.data.questions)]
+        self.store = store or ReviewStore()
+        self.cards = [QuestionCard(q, n + 1, on_grade=self._remember) for n, q in enumerate(self.data.questions)]
         self.score = W.HTML()
         for card in self.cards:
             card.check.on_click(lambda _: self._score())
+        self._restore()
         self._score()
         self.widget = W.VBox([W.HTML(f"<h3>Quiz: {html.escape(self.data.title)}</h3>"),
                               *[c.widget for c in self.cards], self.score])
         self.widget.add_class("rnnlab-quiz")
+
+    def _remember(self, card: QuestionCard) -> None:
+        self.store.record_answer(self.data.chapter, card.q.id, card.choice.value, bool(card.correct))
+
+    def _restore(self) -> None:
+        """Show the last answers saved for this chapter, graded again (without saving again)."""
+        saved = self.store.answers(self.data.chapter)
+        for card in self.cards:
+            entry = saved.get(card.q.id)
+            if isinstance(entry, dict) and entry.get("choice") in card.q.choices:
+                card.choice.value = entry["choice"]
+                on_grade, card.on_grade = card.on_grade, None
+                card.grade()
+                card.on_grade = on_grade
 
     def _score(self) -> None:
         right = sum(c.correct is True for c in self.cards)
@@ -64,37 +89,84 @@ class Quiz:
         display(self.widget)
 
 
-class Flashcards:
-    """The chapter's key facts, one card at a time: read the question, recall, reveal."""
+class CardDeck:
+    """Flashcards one at a time: read the question, recall, reveal, then say whether you knew
+    it. The answer moves the card in the Leitner schedule of the review file."""
 
-    def __init__(self, chapter: str | ChapterQuiz):
-        self.data = chapter if isinstance(chapter, ChapterQuiz) else load_quiz(chapter)
-        self.cards = self.data.flashcards
+    def __init__(self, cards: list[tuple[str, Flashcard]], store: ReviewStore | None = None, title: str = ""):
+        self.cards = list(cards)
+        self.store = store or ReviewStore()
         self.index = 0
         self.revealed = False
-        self.front, self.back, self.counter = W.HTML(), W.HTML(), W.Label()
+        self.title = W.HTML(title)
+        self.front, self.back, self.counter, self.status = W.HTML(), W.HTML(), W.Label(), W.Label()
         self.reveal = W.Button(description="Reveal", button_style="primary")
         self.prev, self.next = W.Button(description="Previous"), W.Button(description="Next")
+        self.knew = W.Button(description="I knew it", button_style="success", disabled=True)
+        self.missed = W.Button(description="Not yet", button_style="warning", disabled=True)
         self.reveal.on_click(lambda _: self.show_back())
         self.prev.on_click(lambda _: self.go(-1))
         self.next.on_click(lambda _: self.go(+1))
-        self.widget = W.VBox([self.counter, self.front, self.back,
-                              W.HBox([self.prev, self.reveal, self.next])])
+        self.knew.on_click(lambda _: self.answer(True))
+        self.missed.on_click(lambda _: self.answer(False))
+        self.widget = W.VBox([self.title, self.counter, self.front, self.back,
+                              W.HBox([self.prev, self.reveal, self.next]), W.HBox([self.knew, self.missed]),
+                              self.status])
         self.widget.add_class("rnnlab-flashcards")
         self.go(0)
 
+    def current_id(self) -> str:
+        chapter, card = self.cards[self.index]
+        return card_id(chapter, card.front)
+
     def go(self, step: int) -> None:
-        self.index = (self.index + step) % len(self.cards)
         self.revealed = False
-        card = self.cards[self.index]
-        self.counter.value = f"card {self.index + 1} of {len(self.cards)}"
+        self.knew.disabled = self.missed.disabled = True
+        if not self.cards:
+            self.counter.value = "no cards due"
+            self.front.value = self.back.value = ""
+            return
+        self.index = (self.index + step) % len(self.cards)
+        chapter, card = self.cards[self.index]
+        box = self.store.card(self.current_id()).box
+        self.counter.value = f"card {self.index + 1} of {len(self.cards)} (chapter {chapter}, box {box})"
         self.front.value = f"<p style='font-size:115%'><b>{html.escape(card.front)}</b></p>"
         self.back.value = "<p style='color:#777'>(recall the answer, then reveal)</p>"
 
     def show_back(self) -> None:
+        if not self.cards:
+            return
         self.revealed = True
-        self.back.value = f"<p>{html.escape(self.cards[self.index].back)}</p>"
+        self.knew.disabled = self.missed.disabled = False
+        self.back.value = f"<p>{html.escape(self.cards[self.index][1].back)}</p>"
+
+    def answer(self, knew: bool) -> None:
+        if not (self.cards and self.revealed):
+            return
+        state = self.store.record_card(self.current_id(), knew)
+        self.status.value = (f"saved: box {state.box}, next in {INTERVAL_DAYS[state.box]} day"
+                             f"{'s' if INTERVAL_DAYS[state.box] > 1 else ''}" if knew
+                             else "saved: back to box 1, due again now")
+        self.go(+1)
 
     def _ipython_display_(self):
         from IPython.display import display
         display(self.widget)
+
+
+class Flashcards(CardDeck):
+    """A chapter's key facts, in the chapter's order."""
+
+    def __init__(self, chapter: str | ChapterQuiz, store: ReviewStore | None = None):
+        self.data = chapter if isinstance(chapter, ChapterQuiz) else load_quiz(chapter)
+        super().__init__([(self.data.chapter, c) for c in self.data.flashcards], store)
+
+
+class Review(CardDeck):
+    """The cards of every chapter that are due now (Leitner schedule), lowest box first."""
+
+    def __init__(self, store: ReviewStore | None = None, chapters: list[str] | None = None):
+        store = store or ReviewStore()
+        due = due_cards(store, chapters)
+        super().__init__(due, store, title=f"<b>{len(due)} card{'s' if len(due) != 1 else ''} due for review</b>"
+                                           f" <span style='color:#777'>(saved in {html.escape(store.path.name)})</span>")
