@@ -130,7 +130,7 @@ def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None
                  length: int = 50, hidden_size: int = 32, steps: int = 400, batch: int = 64,
                  lr: float = 3e-2, clip: float | None = 0.1, optimizer: str = "adam",
                  recurrent_scale: float = 1.0, eval_every: int = 25, eval_size: int = 512,
-                 stop_below: float | None = TARGET_MSE, progress: bool = False) -> AddingRun:
+                 stop_below: float | None = TARGET_MSE, progress: bool = True) -> AddingRun:
     """Train an AddingModel on fresh random batches and return its AddingRun.
 
     `seed` fixes the initial weights and the training batches. Every `eval_every` steps the
@@ -153,7 +153,7 @@ def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc=run.label, leave=False)
+        bar = tqdm(total=steps, desc=f"{run.label} seed {seed}", leave=True)
     model.train()
     start = time.perf_counter()
     for step in range(1, steps + 1):
@@ -178,7 +178,10 @@ def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None
                 run.reached_seconds = time.perf_counter() - start
                 break
     run.seconds = time.perf_counter() - start
-    if bar is not None:
+    if bar is not None:                           # the bar stays, with what the run reached
+        done = (f"diverged at step {run.diverged_step}" if run.diverged_step else
+                f"best MSE {min(run.eval_mse):.3f}" if run.eval_mse else "")
+        bar.set_postfix_str(done + ("; below a tenth of the baseline" if run.reached_step else ""), refresh=True)
         bar.close()
     model.eval()
     run.model = model
@@ -190,6 +193,7 @@ def seconds_to_tenth(kind: str, seed: int = 0, **config) -> float | None:
     evaluation set (None if it never does within its step budget). `config` goes to
     `train_adding` (for example forget_bias=1.0, steps=400)."""
     config.setdefault("stop_below", TARGET_MSE)
+    config.setdefault("progress", False)
     return train_adding(kind, seed, **config).reached_seconds
 
 

@@ -88,7 +88,8 @@ class DepthRun:
 
 
 def depth_run(data: Windows, num_layers: int, dropout: float = 0.0, hidden_size: int = 16,
-              steps: int = 120, lr: float = 0.03, eval_every: int = 6, seed: int = 0) -> DepthRun:
+              steps: int = 120, lr: float = 0.03, eval_every: int = 6, seed: int = 0,
+              progress: bool = True) -> DepthRun:
     """Train one Forecaster full batch with Adam; evaluate train and validation MSE as it goes."""
     torch.manual_seed(seed)
     model = Forecaster(hidden_size, num_layers, dropout)
@@ -100,7 +101,8 @@ def depth_run(data: Windows, num_layers: int, dropout: float = 0.0, hidden_size:
 
     start = time.perf_counter()
     history = fit(model, lambda step: (data.x_train, data.y_train), mse, steps, lr=lr,
-                  evaluate=evaluate, eval_every=eval_every, progress=False)
+                  evaluate=evaluate, eval_every=eval_every, progress=progress,
+                  desc=f"{num_layers} layer{'s' if num_layers > 1 else ''}, dropout {dropout}")
     seconds = time.perf_counter() - start
     return DepthRun(num_layers, dropout, history, seconds, sum(p.numel() for p in model.parameters()))
 

@@ -76,7 +76,7 @@ def tag_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
 
 def train_tagger(bidirectional: bool = True, num_layers: int = 1, hidden_size: int = 12,
                  steps: int = 300, length: int = 12, batch: int = 32, seed: int = 0,
-                 lr: float = 0.05, progress: bool = False) -> tuple[Tagger, list[float]]:
+                 lr: float = 0.05, progress: bool = True) -> tuple[Tagger, list[float]]:
     """Train a Tagger on fresh random strings; returns (model, loss per step)."""
     torch.manual_seed(seed)
     model = Tagger(hidden_size, num_layers, bidirectional)

@@ -52,7 +52,8 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
         model.train()
 
     model.train()
-    bar = tqdm(range(steps), desc=desc, disable=not progress, leave=False)
+    # the bar stays when training ends, with a one-line summary of the loss
+    bar = tqdm(range(steps), desc=desc, disable=not progress, leave=True)
     for step in bar:
         inputs, targets = make_batch(step)
         loss = loss_fn(model(inputs), targets)
@@ -68,8 +69,18 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
             run_eval(step + 1)
     if evaluate is not None:
         run_eval(steps)
+    bar.set_postfix_str(loss_summary(history.loss), refresh=True)
+    bar.close()
     model.eval()
     return history
+
+
+def loss_summary(losses: list[float], window: int = 20) -> str:
+    """'loss 0.978 -> 0.030': the mean of the first and of the last `window` steps."""
+    if not losses:
+        return "no steps"
+    head, tail = losses[:window], losses[-window:]
+    return f"loss {sum(head) / len(head):.3f} -> {sum(tail) / len(tail):.3f}"
 
 
 def train(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable, steps: int,

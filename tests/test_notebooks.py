@@ -95,3 +95,49 @@ def test_start_page_and_cheat_sheet_are_committed_executed(path):
     assert all(c.execution_count for c in cells)
     assert "setup()" in cells[0].source
     assert not any(o.output_type == "error" or o.get("name") == "stderr" for c in cells for o in c.outputs)
+
+
+# rnnlab's training functions; each shows a progress bar unless told progress=False
+TRAINERS = {"fit", "train", "train_classifier", "train_forecaster", "train_bracket_counter", "train_tagger",
+            "train_adding", "depth_experiment", "depth_run"}
+# cells with an optimiser step in a loop that need no bar, each with its reason
+NO_BAR = {"optimizer.step()\nexcept RuntimeError": "the detach pitfall: stops at the second chunk"}
+
+
+def bar_problems(nb) -> list[str]:
+    import ast
+
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or any(snippet in cell.source for snippet in NO_BAR):
+            continue
+        code = "\n".join("" if line.lstrip().startswith("%") else line for line in cell.source.splitlines())
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in TRAINERS and any(k.arg == "progress" and isinstance(k.value, ast.Constant)
+                                            and k.value.value is False for k in node.keywords):
+                    problems.append(f"cell {i}: {name}(..., progress=False) trains without a bar")
+            if isinstance(node, ast.For):
+                steps = [n for n in ast.walk(node) if isinstance(n, ast.Call)
+                         and getattr(n.func, "attr", "") == "step" and not n.args]
+                if steps and "tqdm" not in cell.source and not any(
+                        isinstance(n, ast.Call) and getattr(n.func, "id", getattr(n.func, "attr", "")) in TRAINERS
+                        for n in ast.walk(node)):
+                    problems.append(f"cell {i}: a training loop without a tqdm bar")
+    return problems
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_cells_that_train_show_a_progress_bar(path):
+    problems = bar_problems(nbformat.read(path, 4))
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+def test_the_bar_check_can_fail():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("model = train_forecaster(m, x, y, steps=9, progress=False)"),
+        nbformat.v4.new_code_cell("for step in range(9):\n    loss.backward()\n    opt.step()"),
+        nbformat.v4.new_code_cell("for step in tqdm(range(9)):\n    opt.step()"),
+        nbformat.v4.new_code_cell("runs = [train_adding('rnn', seed) for seed in (0, 1)]")])
+    assert [p.split(":")[0] for p in bar_problems(nb)] == ["cell 0", "cell 1"]
