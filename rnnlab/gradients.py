@@ -205,8 +205,8 @@ def cell_highway(lstm: nn.LSTM, x: torch.Tensor) -> tuple[torch.Tensor, torch.Te
 def per_step_factor(norms: torch.Tensor) -> float:
     """How much one step back multiplies the gradient norm, on average: the geometric mean of
     ||dL/dh_t|| / ||dL/dh_(t+1)|| from the first step whose gradient is not zero (a gradient
-    whose entries fall below float32's normal range, about 1e-38, is flushed to 0) to the last. Below 1 it vanishes, above 1 it
-    explodes; 0 when only the last step's gradient is nonzero."""
+    whose entries fall below float32's normal range, about 1e-38, is flushed to 0) to the last.
+    Below 1 it vanishes, above 1 it explodes; 0 when only the last step's gradient is nonzero."""
     norms = torch.as_tensor(norms, dtype=torch.float64)
     if norms.dim() != 1 or norms.numel() < 2:
         raise ValueError("need a 1-D tensor of at least two norms")
