@@ -10,8 +10,11 @@ be trusted after the student's code has run. Two defences, both outside it:
    last cell that calls the student's functions on inputs chosen by the grader and prints the
    results, serialised with torch.save. ExtractChecks takes the cell out again after execution
    (it never reaches feedback) and stores its output. The grader process loads it with
-   torch.load(weights_only=True), so only plain tensors and containers come back, and compares
-   them with references it computes itself. A test cell that passed in the kernel while the
+   torch.load(weights_only=True), whose unpickler rebuilds only allowlisted types (tensors,
+   numbers, strings, plain containers), and compares them with references it computes itself.
+   That restriction is not a sandbox: CVE-2025-32434 ran code through weights_only=True in
+   torch <= 2.5.1. Payloads come from a student's kernel, so the grader refuses to read them
+   with a torch older than SAFE_TORCH (see check_torch). A test cell that passed in the kernel while the
    grader's re-check of the same exercise fails loses its points, with a flag.
 2. A fingerprint. A first cell, run before any student code, prints the identity of the
    functions tests rely on and of IPython's execution machinery; the last cell prints them
@@ -186,14 +189,34 @@ def preprocessors() -> list[str]:
 
 # -- comparison, in the grader's process ----------------------------------------------------
 
+SAFE_TORCH = (2, 6)          # CVE-2025-32434: weights_only=True could run code in torch <= 2.5.1
+
+
+def check_torch(version: str) -> None:
+    """Refuse, with a clear error, to unpickle student payloads with a torch known to let
+    weights_only=True run code. The course pins a current torch in requirements.txt."""
+    parts = version.split("+")[0].split(".")
+    try:
+        major, minor = int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        raise RuntimeError(f"cannot read the torch version {version!r}") from None
+    if (major, minor) < SAFE_TORCH:
+        raise RuntimeError(
+            f"torch {version} lets torch.load(weights_only=True) run code (CVE-2025-32434): the "
+            f"grader will not read re-check results with it. Install the torch that requirements.txt "
+            f"pins (at least {SAFE_TORCH[0]}.{SAFE_TORCH[1]}).")
+
+
 def parse_printed(text: str) -> tuple[dict | None, dict | None, dict]:
     """(fingerprint before, fingerprint after, results by case) from the stored output.
 
-    Each result is loaded with torch.load(weights_only=True): plain tensors, numbers, strings
-    and containers only. Anything else (a pickled object of the student's) becomes a string
-    saying it was unreadable, for that case alone."""
+    Each result is loaded with torch.load(weights_only=True), which rebuilds only tensors,
+    numbers, strings and plain containers. Anything else (a pickled object of the student's)
+    becomes a string saying it was unreadable, for that case alone. The restriction is only as
+    good as the installed torch: check_torch refuses versions with a known way around it."""
     import torch
 
+    check_torch(torch.__version__)
     before = after = None
     results: dict = {}
     for line in text.splitlines():

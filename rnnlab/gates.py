@@ -1,7 +1,9 @@
 """Recompute every gate of an nn.LSTM from its weights.
 
-nn.LSTM runs one fused kernel and returns only `output` and `(h_n, c_n)`; forward hooks never
-see the gates. This module recomputes them step by step from the layer's own parameters:
+nn.LSTM returns only `output` and `(h_n, c_n)`, and a forward hook sees only what a module takes
+and returns, so no hook sees the gates, on the CPU as on a GPU: they are intermediate values
+inside the layer's forward call (on a GPU, inside cuDNN's fused kernel). This module recomputes
+them step by step from the layer's own parameters:
 
     i = sigmoid(x W_ii^T + b_ii + h W_hi^T + b_hi)      input gate      ("how much to write")
     f = sigmoid(x W_if^T + b_if + h W_hf^T + b_hf)      forget gate     ("how much to keep")

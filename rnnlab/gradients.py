@@ -4,11 +4,14 @@ Backpropagation through time multiplies one Jacobian per step, so the gradient o
 last step with respect to an early hidden state shrinks or grows with the distance. This module
 measures it on PyTorch's own layers:
 
-- `hidden_grad_norms(layer, x)`: the norm of dL/dh_t for every step t. The fused kernels of
-  nn.RNN, nn.LSTM and nn.GRU return `output` as one tensor, whose gradient holds only the
-  direct part of dL/dh_t (nothing that flows back through later steps). So the layer is run
-  one step at a time, keeping each step's state, and autograd differentiates the loss with
-  respect to all of them.
+- `hidden_grad_norms(layer, x)`: the norm of dL/dh_t for every step t. `output` is downstream
+  of the recurrence (each h_t is first used by the next step, then collected into `output`),
+  so the gradient of `output` holds only the direct part of dL/dh_t, nothing that flows back
+  through later steps; an unfused Python loop ending in torch.stack gives the same. So the
+  layer is run one step at a time, keeping each step's state, and autograd differentiates the
+  loss with respect to all of them. The norms are taken in float64 (`norms64`): in float32,
+  with denormals flushed to zero, the squares of entries near 1e-20 underflow and the norm of
+  a gradient that is not zero comes out as 0.
 - `cell_highway(lstm, x)`: the gradient along an LSTM's cell state, next to the product of
   its forget gates.
 - `set_forget_bias(lstm, value)`: PyTorch adds `bias_ih` and `bias_hh`, and stacks the gates
@@ -155,8 +158,8 @@ def hidden_grad_norms(layer: nn.Module, x: torch.Tensor,
                       loss_fn: Callable[[torch.Tensor], torch.Tensor] = sum_of_last,
                       hx=None) -> torch.Tensor:
     """||dL/dh_t|| for t = 1..T, where h_t is the hidden state after step t (of every layer)
-    and L = loss_fn(last layer's h_T, shape (batch, hidden_size)). Returns a float tensor of
-    shape (T,), without a graph.
+    and L = loss_fn(last layer's h_T, shape (batch, hidden_size)). Returns a float64 tensor of
+    shape (T,), without a graph (see `norms64` for why float64).
 
     The norm is taken over the whole state (every layer, sequence and unit). For an LSTM it is
     the gradient with respect to h_t, with the cell state c_t held as a separate variable.
@@ -164,14 +167,24 @@ def hidden_grad_norms(layer: nn.Module, x: torch.Tensor,
     hs, _ = unroll(layer, x, hx)
     last = hs[-1] if hs[-1].dim() == 2 else hs[-1][-1]
     grads = torch.autograd.grad(loss_fn(last), hs)
-    return torch.stack([g.norm() for g in grads]).detach()
+    return norms64(grads)
+
+
+def norms64(tensors) -> torch.Tensor:
+    """The 2-norm of each tensor, computed in float64: a float64 tensor of shape (len(tensors),),
+    without a graph. A float32 norm squares the entries first, and squares of entries below
+    about 1e-19 fall under float32's normal range (1.2e-38): with denormals flushed to zero, as
+    rnnlab.setup() does, an early step's gradient of entries near 1e-20 gets norm 0 in float32
+    and about 1e-20 * sqrt(size) in float64."""
+    return torch.stack([t.detach().double().norm() for t in tensors])
 
 
 def cell_highway(lstm: nn.LSTM, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The gradient along the cell state of a one-layer nn.LSTM, next to the forget gates.
 
     Returns two (batch, hidden_size) tensors: d(sum of c_T)/dc_0 for every unit, from
-    autograd (c_0 = 0 is an input of the fused kernel, so this is the full gradient), and the
+    autograd (c_0 = 0 is an input of the layer, upstream of every step, so this is the full
+    gradient), and the
     product of that unit's forget gates f_1 ... f_T, which is the gradient along the direct
     path c_0 -> c_1 -> ... -> c_T alone (dc_t/dc_(t-1) = f_t there). Where the two agree, the
     cell state is the road the gradient travels."""
@@ -192,8 +205,8 @@ def cell_highway(lstm: nn.LSTM, x: torch.Tensor) -> tuple[torch.Tensor, torch.Te
 def per_step_factor(norms: torch.Tensor) -> float:
     """How much one step back multiplies the gradient norm, on average: the geometric mean of
     ||dL/dh_t|| / ||dL/dh_(t+1)|| from the first step whose gradient is not zero (a gradient
-    below float32's range is flushed to 0) to the last. Below 1 it vanishes, above 1 it
-    explodes; 0 when only the last step's gradient is nonzero."""
+    whose entries fall below float32's normal range, about 1e-38, is flushed to 0) to the last.
+    Below 1 it vanishes, above 1 it explodes; 0 when only the last step's gradient is nonzero."""
     norms = torch.as_tensor(norms, dtype=torch.float64)
     if norms.dim() != 1 or norms.numel() < 2:
         raise ValueError("need a 1-D tensor of at least two norms")

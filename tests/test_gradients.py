@@ -5,6 +5,7 @@ import pytest
 import torch
 from torch import nn
 
+from rnnlab.adding import adding_batch
 from rnnlab.gradients import (as_cell, cell_highway, denormal_timing, forget_biases, hidden_grad_norms,
                               make_layer, per_step_factor, regime, scale_recurrent,
                               set_forget_bias, sum_of_last, unroll)
@@ -42,7 +43,7 @@ def cell_unrolled_norms(lstm, x):
         h.retain_grad()
         hs.append(h)
     hs[-1].sum().backward()
-    return torch.stack([v.grad.norm() for v in hs])
+    return torch.stack([v.grad.double().norm() for v in hs])
 
 
 def layer_unrolled_norms(layer, x):
@@ -52,7 +53,7 @@ def layer_unrolled_norms(layer, x):
         _, state = layer(x[t:t + 1], state)
         states.append(state[0] if isinstance(layer, nn.LSTM) else state)
     grads = torch.autograd.grad(states[-1][-1].sum(), states)
-    return torch.stack([g.norm() for g in grads])
+    return torch.stack([g.double().norm() for g in grads])
 
 
 class TestHiddenGradNorms:
@@ -86,7 +87,7 @@ class TestHiddenGradNorms:
         torch.testing.assert_close(hidden_grad_norms(lstm, x), cell_unrolled_norms(lstm, x),
                                    rtol=1e-5, atol=1e-8)
 
-    def test_the_fused_output_gradient_is_only_the_direct_part(self):
+    def test_the_output_gradient_is_only_the_direct_part(self):
         # the reason for unrolling: output's gradient misses everything flowing back in time
         lstm = make_layer("lstm", 2, 4, seed=0)
         x = torch.randn(6, 2, 2)
@@ -95,6 +96,39 @@ class TestHiddenGradNorms:
         output[-1].sum().backward()
         assert torch.all(output.grad[:-1] == 0)
         assert torch.all(hidden_grad_norms(lstm, x)[:-1] > 0)
+        # not a fused-kernel effect: output is downstream of the recurrence, so an unfused loop
+        # that stacks its states at the end gets the same zeros
+        cell, state, states = as_cell(lstm), None, []
+        for t in range(6):
+            state = cell(x[t], state)
+            states.append(state[0])
+        stacked = torch.stack(states)
+        stacked.retain_grad()
+        stacked[-1].sum().backward()
+        assert torch.all(stacked.grad[:-1] == 0)
+        torch.testing.assert_close(stacked.grad, output.grad)
+
+    def test_norms_are_taken_in_float64(self):
+        # chapter 07's RNN: at t = 1 its gradient has entries of about 1e-20, whose squares fall
+        # below float32's normal range; with denormals flushed (rnnlab.setup()), g.norm() is 0
+        torch.set_flush_denormal(True)
+        rnn = make_layer("rnn", 2, 32, seed=0)
+        x, _ = adding_batch(16, 100, torch.Generator().manual_seed(0))
+        norms = hidden_grad_norms(rnn, x)
+        assert norms.dtype == torch.float64
+        hs, _ = unroll(rnn, x)
+        (first,) = torch.autograd.grad(hs[-1].sum(), hs[0])
+        assert 0 < first.abs().max() < 1e-19 and first.norm() == 0       # float32 says 0
+        assert norms[0].item() == pytest.approx(first.double().norm().item(), rel=1e-6)
+        assert 1e-21 < norms[0] < 1e-18
+
+    def test_norms64(self):
+        from rnnlab.gradients import norms64
+        tiny = torch.full((4, 4), 1e-24)              # squares below even float32's denormals
+        assert tiny.norm() == 0
+        got = norms64([tiny, torch.ones(3, requires_grad=True)])
+        assert got.dtype == torch.float64 and not got.requires_grad
+        assert got.tolist() == pytest.approx([4e-24, math.sqrt(3)], rel=1e-6)
 
     def test_custom_loss_and_initial_state(self):
         rnn = make_layer("rnn", 2, 3, seed=0)

@@ -260,6 +260,16 @@ def test_judge_rejects_forged_payloads():
     assert recheck.judge([case], text, {"t"}) == ([], set())
 
 
+def test_student_payloads_are_not_unpickled_with_a_torch_that_lets_them_run_code():
+    for version in ("2.5.1", "2.5.1+cpu", "1.13.0"):
+        with pytest.raises(RuntimeError, match="CVE-2025-32434"):
+            recheck.check_torch(version)
+    for version in ("2.6.0", "2.13.0+cpu", torch.__version__):
+        recheck.check_torch(version)
+    with pytest.raises(RuntimeError, match="cannot read"):
+        recheck.check_torch("nightly")
+
+
 def test_fingerprint_differences_are_flagged():
     before = {"torch.allclose": "1", "input transformers": "2"}
     after = {"torch.allclose": "9", "input transformers": "3"}

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from ..adding import adding_batch
-from ..gradients import make_layer, per_step_factor, regime, set_forget_bias, unroll
+from ..gradients import make_layer, norms64, per_step_factor, regime, set_forget_bias, unroll
 from ._base import FigureWidget, readout_html
 
 MODELS = ("rnn", "lstm", "gru")
@@ -90,7 +90,7 @@ class GradientFlow(FigureWidget):
         for kind, layer in self.layers.items():
             hs, _ = unroll(layer, x)
             grads = torch.autograd.grad(hs[-1].sum(), hs)
-            norms[kind] = torch.stack([g.norm() for g in grads]).double().numpy()
+            norms[kind] = norms64(grads).numpy()
             if kind == "lstm":
                 self.mean_forget = self._mean_forget(layer, x, hs)
         return norms
