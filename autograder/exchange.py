@@ -9,9 +9,9 @@ nbgrader_config.py selects this collector instead:
 
     c.ExchangeFactory.collect = "autograder.exchange.OwnerCheckedCollect"
 
-It refuses (and logs as an error) every inbound folder whose owner is not the student it names,
-before choosing each student's newest submission, so a forged folder can neither replace nor
-hide a real one. It needs one Unix user per student, as on a hub with local users; on
+It refuses (and logs as an error) every inbound folder that is not, with every file in it,
+owned by the student it names, before choosing each student's newest submission, so a forged
+folder can neither replace nor hide a real one, and a file swapped into a real one is caught. It needs one Unix user per student, as on a hub with local users; on
 Kubernetes every server runs as the same uid and an exchange service (ngshare) is the fix
 (docs/hub.md).
 """
@@ -37,8 +37,12 @@ class OwnerCheckedCollect(ExchangeCollect):
 
     def _path_to_record(self, path):
         record = super()._path_to_record(path)
-        owner = owner_of(path)
-        if owner != record["username"]:
+        # the folder is 0777 (nbgrader submit makes it so): anyone who learns its name may
+        # replace a file in it, so every file must be the student's too
+        owners = {owner_of(path)} | {owner_of(os.path.join(d, f)) for d, _, files in os.walk(path)
+                                     for f in files}
+        if owners != {record["username"]}:
+            owner = ", ".join(sorted(owners - {record["username"]}))
             self.log.error("Not collected: %s names student %s but belongs to %s",
                            os.path.basename(path), record["username"], owner)
             record = dict(record, username=FORGED + record["filename"], claimed=record["username"],

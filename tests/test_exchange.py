@@ -58,6 +58,9 @@ def exchange(tmp_path, gradebook):
     submit(inbound, student, "2026-11-20 10:00:00.000000 UTC", "genuine", 65534, "aaaa")
     submit(inbound, student, "2099-01-01 00:00:00.000000 UTC", "forged", intruder, "bbbb")
     submit(inbound, "nosuchstudent", "2026-11-20 11:00:00.000000 UTC", "forged too", intruder, "cccc")
+    # a real submission folder (0777, as nbgrader submit leaves it) whose notebook someone replaced
+    submit(inbound, "daemon", "2026-11-20 12:00:00.000000 UTC", "replaced", intruder, "dddd")
+    os.chown(next(inbound.glob("daemon+*")) / f"{ASSIGNMENT}.ipynb", 65534, 65534)
     return tmp_path, student
 
 
@@ -81,6 +84,7 @@ def test_stock_collect_takes_a_forged_submission(exchange, caplog):
     got = collect(root, ExchangeCollect, caplog)
     assert got[student] == "forged"                 # the newer (forged) folder replaced the real one
     assert got["nosuchstudent"] == "forged too"
+    assert got["daemon"] == "replaced"
     assert "cheating attempt" in caplog.text        # ... with only a warning
 
 
@@ -89,7 +93,9 @@ def test_owner_checked_collect_refuses_it(exchange, caplog):
     got = collect(root, OwnerCheckedCollect, caplog)
     assert got == {student: "genuine"}
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 2 and all(re.search(r"Not collected: .* belongs to daemon", e) for e in errors), errors
+    assert len(errors) == 3, errors
+    assert sum(bool(re.search(r"Not collected: .* belongs to daemon$", e)) for e in errors) == 2, errors
+    assert any(re.search(r"Not collected: daemon\+.* belongs to nobody$", e) for e in errors), errors
 
 
 def test_the_course_config_selects_it():
