@@ -18,8 +18,8 @@ SUBMISSIONS ?=
 # (not nproc: it honours OMP_NUM_THREADS, which is 1 here on purpose)
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
-.PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser \
-        assignments autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
+.PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
+        hub hub-deps assignments autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -31,6 +31,7 @@ help:
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
+	@echo "             make hub        # a JupyterHub with nbgrader's exchange on this machine (root; docs/hub.md)"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -39,6 +40,13 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 system-deps:
 	@./scripts/system-deps.sh
+
+# JupyterHub's proxy (configurable-http-proxy) from the npm registry, pinned with its lockfile.
+PROXY := deploy/hub/node_modules/.bin/configurable-http-proxy
+hub-deps: $(PROXY)
+$(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
+	npm ci --prefix deploy/hub --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # A student's progress: the visible tests of every problem set in release/ (exits 1 if one fails).
 progress: $(STAMP)
@@ -54,15 +62,16 @@ lab: $(STAMP)
 lab-instructor: $(STAMP)
 	$(LAB)
 
-# Every test, in four parts: unit (package, widgets, assignment integrity), notebooks (strict
-# nbval), grading (nbgrader end to end, attack corpus, sandboxed), browser (JupyterLab + Chromium).
-test: $(STAMP) system-deps
+# Every test, in five parts: unit (package, widgets, assignment integrity), notebooks (strict
+# nbval), grading (nbgrader end to end, attack corpus, sandboxed), browser (JupyterLab + Chromium),
+# hub (a term on a real JupyterHub with local users and nbgrader's exchange).
+test: $(STAMP) system-deps hub-deps
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-unit test-notebooks test-grading test-browser \
+	$(MAKE) --no-print-directory test-unit test-notebooks test-grading test-browser test-hub \
 	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
 
 test-unit: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider -m "not grading and not browser and not lectures" tests
+	$(PY) -m pytest -q -p no:cacheprovider -m "not grading and not browser and not hub and not lectures" tests
 
 # Strict nbval on the lectures, the claims they assert (tests/test_claims.py: each fails for an
 # untrained model), then strict nbval again under another CPU capability than this machine's own:
@@ -86,6 +95,14 @@ test-grading: $(STAMP) system-deps
 
 test-browser: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests
+
+# Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
+test-hub: $(STAMP) system-deps hub-deps
+	$(PY) -m pytest -q -p no:cacheprovider -m hub tests
+
+# JupyterHub on 127.0.0.1:8000 with an instructor and three students (root): docs/hub.md.
+hub: $(STAMP) system-deps hub-deps
+	$(PY) -m autograder.hub
 
 # Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
 assignments: $(STAMP)
@@ -124,4 +141,4 @@ clean:
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .hub deploy/hub/node_modules

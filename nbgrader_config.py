@@ -29,3 +29,7 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "autograder.feedback.ClearHiddenTestsInTestCells",
 ]
+
+# nbgrader collect (on a JupyterHub with the exchange) refuses a submission folder that is not
+# owned by the student it names; stock nbgrader only warns (autograder/exchange.py, docs/hub.md).
+c.ExchangeFactory.collect = "autograder.exchange.OwnerCheckedCollect"

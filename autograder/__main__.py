@@ -38,8 +38,9 @@ def cmd_grade(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    name = resolve(args.assignment)
-    proc = nbgrader(REPO, "generate_feedback", name, "--force", check=False)
+    course = Path(args.course).resolve()
+    name = resolve(args.assignment, course)
+    proc = nbgrader(course, "generate_feedback", name, "--force", check=False)
     print(proc.stdout[-2000:], proc.stderr[-2000:])
     return proc.returncode
 
@@ -83,6 +84,7 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("feedback", help="regenerate feedback HTML (after hand grading)")
     p.add_argument("assignment")
+    p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
     p.set_defaults(func=cmd_feedback)
     args = parser.parse_args(argv)
     return args.func(args)

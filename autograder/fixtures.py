@@ -81,27 +81,33 @@ def solution_source(cell) -> str:
                      if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
 
 
+def answers(fx: Fixture, source_nb: nbformat.NotebookNode) -> dict[str, str]:
+    """grade id -> the fixture's answer, for every solution cell (the instructor's where the
+    fixture changes nothing)."""
+    found = {c.metadata["nbgrader"]["grade_id"]: solution_source(c) for c in source_nb.cells
+             if c.metadata.get("nbgrader", {}).get("solution")}
+    unknown = (set(fx.cells) | set(fx.edits)) - set(found)
+    if unknown:
+        raise ValueError(f"fixture {fx.name} replaces cells that are not solution cells: {sorted(unknown)}")
+    for gid, edits in fx.edits.items():
+        for old, new in edits:
+            if old not in found[gid]:
+                raise ValueError(f"fixture {fx.name}: {old!r} is not in the solution of {gid}; update the fixture")
+            found[gid] = found[gid].replace(old, new, 1)
+    found.update(fx.cells)
+    return found
+
+
 def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.NotebookNode) -> str:
     """The submission's notebook file text."""
     nb = copy.deepcopy(release_nb)
-    answers = {c.metadata["nbgrader"]["grade_id"]: solution_source(c) for c in source_nb.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    unknown = (set(fx.cells) | set(fx.edits)) - set(answers)
-    if unknown:
-        raise ValueError(f"fixture {fx.name} replaces cells that are not solution cells: {sorted(unknown)}")
-    answers = dict(answers)
-    for gid, edits in fx.edits.items():
-        for old, new in edits:
-            if old not in answers[gid]:
-                raise ValueError(f"fixture {fx.name}: {old!r} is not in the solution of {gid}; update the fixture")
-            answers[gid] = answers[gid].replace(old, new, 1)
-    answers.update(fx.cells)
+    answers_ = answers(fx, source_nb)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
             gid = meta["grade_id"]
             if not fx.blank or gid in fx.cells or gid in fx.edits:
-                cell.source = answers[gid]
+                cell.source = answers_[gid]
     if fx.mutate:
         fx.mutate(nb)
     text = json.dumps(nb, indent=1, ensure_ascii=False)

@@ -38,6 +38,7 @@ from .sanitize import Rejected, read, repair
 
 
 STAGED = "staged"          # where repaired copies of the submissions are graded from
+NBGRADER_RECORDS = ("timestamp.txt", "submission_secret.txt")   # written by nbgrader submit
 
 
 class SandboxUnavailable(RuntimeError):
@@ -178,6 +179,13 @@ class Run:
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
             nbformat.write(repaired.notebook, folder / f"{self.assignment}.ipynb")
+            # what `nbgrader collect` keeps beside the notebook: feedback carries it, and
+            # `nbgrader release_feedback` needs both to name each student's feedback file
+            in_layout = path.parent.name == self.assignment and path.parent.parent.name == student
+            for name in NBGRADER_RECORDS if in_layout else ():
+                record = path.parent / name
+                if record.is_file() and not record.is_symlink() and record.stat().st_size <= 4096:
+                    shutil.copyfile(record, folder / name)
             for old in (self.course / "autograded" / student / self.assignment,
                         self.course / "feedback" / student / self.assignment):
                 shutil.rmtree(old, ignore_errors=True)
@@ -203,7 +211,11 @@ class Run:
                 os.chown(runtime, policy.uid, policy.uid)
             config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
             config["KernelManager"] = {"transport": "ipc", "ip": str(runtime / "kernel")}
-            env.update({"JUPYTER_PATH": str(self.work / "jupyter"), "JUPYTER_RUNTIME_DIR": str(runtime),
+            # the sandbox's kernelspec first; the caller's JUPYTER_PATH (nbconvert's templates, for
+            # a Python outside the environment's prefix: autograder.hub) after it
+            jupyter_path = os.pathsep.join(p for p in (str(self.work / "jupyter"), os.environ.get("JUPYTER_PATH"))
+                                           if p)
+            env.update({"JUPYTER_PATH": jupyter_path, "JUPYTER_RUNTIME_DIR": str(runtime),
                         sb.POLICY_ENV: str(policy_file)})
         if self.cases:
             from .recheck import HARNESS_ENV, OUTPUT_ENV, preprocessors

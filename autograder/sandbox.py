@@ -62,6 +62,10 @@ class Policy:
 def runtime_paths() -> list[str]:
     """Folders the kernel must read: Python itself, the virtual environment, the course package."""
     paths = {sys.base_prefix, sys.prefix, str(REPO / "rnnlab")}
+    # site folders outside the prefix: a Python that loads the course environment's packages
+    # with site.addsitedir (the shared Python of autograder.hub) needs them too
+    paths |= {p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)
+              and not p.startswith((sys.prefix + "/", sys.base_prefix + "/"))}
     for p in ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/localtime",
               "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/fonts"):
         if os.path.lexists(p):
@@ -139,6 +143,9 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
         "IPYTHONDIR": "/tmp/ipython", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp",
     }
+    if os.environ.get("LD_LIBRARY_PATH"):
+        # a Python whose runtime was copied (autograder.hub) finds its shared library there
+        base_env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
     base_env.update(env or {})
     for key, value in base_env.items():
         cmd += ["--setenv", key, value]

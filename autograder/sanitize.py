@@ -61,7 +61,8 @@ def read(path: Path) -> nbformat.NotebookNode:
     if not isinstance(data, dict) or data.get("nbformat") != 4:
         raise Rejected("the file is not a version 4 Jupyter notebook")
     try:
-        nb = nbformat.from_dict(data)
+        # nbformat.reads joins each cell's source, which Jupyter stores as a list of lines
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         nbformat.validate(nb)
     except Exception as err:                          # nbformat's ValidationError and kin
         first = str(err).strip().splitlines()[0][:200]

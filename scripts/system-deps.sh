@@ -2,11 +2,13 @@
 # Installs the two system tools the tests need, from Debian's packages:
 #   chromium   - the headless browser the widget tests drive with Playwright
 #   bubblewrap - the sandbox each student kernel runs in when grading
+#   npm        - installs JupyterHub's proxy for the hub test and `make hub`
 # Only root on a Debian-like system can do this; anyone else is told what is missing.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,454 @@
+"""A term of the course on a real JupyterHub, with nbgrader's exchange, as its users would live it.
+
+The test creates four local users (an instructor, three students), starts JupyterHub with the
+course's deploy/jupyterhub_config.py on 127.0.0.1 (its proxy from npm, `make hub-deps`), and
+then works only through the hub's REST API and each user's own server:
+
+- the instructor generates and releases ps03 in the formgrader (its API);
+- each student fetches it (nbgrader's assignment-list API) and answers: student1 right, in
+  JupyterLab in Chromium (the file is what JupyterLab saves), student2 wrong (a known wrong
+  solution), student3 blank; each saves through the contents API and submits;
+- student3 also forges a submission in student1's name, which the course's collector refuses;
+- the instructor collects (formgrader), grades the collected folder with the course's sandboxed
+  pipeline in a terminal of their server (`python -m autograder grade ps03 submitted`, what
+  `make autograde` runs), hand-grades student1's explain answer in the formgrader, regenerates
+  feedback and releases it; each student fetches their own;
+- every student probes, from a terminal of their own server, what else they can read.
+
+What each user could and could not do lands in test-artifacts/hub/term.json. Without root
+(no users can be made) the test is skipped, except under CI=true, where that fails.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import fixtures as F
+from autograder import hub as H
+from autograder.course import REPO
+from autograder.pipeline import hidden_test_lines
+from conftest import IN_CI
+
+pytestmark = pytest.mark.hub
+ASSIGNMENT = "ps03_lstm_gates"
+NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+ARTIFACTS = REPO / "test-artifacts" / "hub"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+EXPLAIN = "explain_forget"
+COMMENT = "Right: a forget gate near 1 keeps the cell state, so the gradient survives."
+WRONG = "step_gate_order"        # a known wrong solution of ps03 (autograder/fixtures)
+
+
+def _need(condition: bool, why: str) -> None:
+    if not condition:
+        if IN_CI:
+            pytest.fail("the hub test cannot run in CI: " + why)
+        pytest.skip(why)
+
+
+# -- talking to the hub and to the users' servers ---------------------------------------------
+class Server:
+    """One user's server behind the hub, driven with that user's own API token."""
+
+    def __init__(self, hub_url: str, user: str, token: str):
+        import requests
+        self.user, self.token = user, token
+        self.base = f"{hub_url}/user/{user}"
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"token {token}"
+
+    def call(self, method: str, path: str, expect=(200, 201, 204), **kw):
+        r = self.http.request(method, f"{self.base}/{path.lstrip('/')}", timeout=300, **kw)
+        assert r.status_code in expect, f"{self.user}: {method} {path} -> {r.status_code} {r.text[:1500]}"
+        return r
+
+    def json(self, method: str, path: str, **kw):
+        return self.call(method, path, **kw).json()
+
+    def read_nb(self, path: str) -> dict:
+        return self.json("GET", f"api/contents/{path}", params={"content": 1})["content"]
+
+    def read_text(self, path: str) -> str:
+        return self.json("GET", f"api/contents/{path}", params={"content": 1, "format": "text"})["content"]
+
+    def save_nb(self, path: str, nb: dict) -> None:
+        self.call("PUT", f"api/contents/{path}", json={"type": "notebook", "format": "json", "content": nb})
+
+    def nbgrader(self, action: str) -> dict:
+        """fetch, submit or fetch_feedback, as the Assignments tab does."""
+        out = self.json("POST", f"assignments/{action}",
+                        data={"course_id": "rnn-deep-dive", "assignment_id": ASSIGNMENT})
+        assert out.get("success"), f"{self.user}: {action} failed: {out}"
+        return out
+
+    def formgrader(self, method: str, path: str, **kw):
+        out = self.json(method, f"formgrader/api/{path}", **kw)
+        if isinstance(out, dict) and "success" in out:
+            assert out["success"], f"formgrader {path}: {out.get('error') or out}"
+        return out
+
+    def shell(self, command: str, timeout: float = 240) -> tuple[int, str]:
+        """Run `command` in a terminal of this server (as its user), like typing it in JupyterLab."""
+        import websocket
+        name = self.json("POST", "api/terminals")["name"]
+        ws = websocket.create_connection(
+            f"{self.base.replace('http://', 'ws://')}/terminals/websocket/{name}",
+            header=[f"Authorization: token {self.token}"], timeout=timeout)
+        tag = uuid.uuid4().hex[:8]
+        ws.send(json.dumps(["stdin", f"stty -echo; {command}; echo \"@{tag}@$?@\"\r"]))
+        out, deadline = "", time.monotonic() + timeout
+        try:
+            while not (m := re.search(rf"@{tag}@(\d+)@", out)):
+                assert time.monotonic() < deadline, f"{self.user}: {command!r} still running:\n{out[-3000:]}"
+                msg = json.loads(ws.recv())
+                if msg[0] == "stdout":
+                    out += msg[1]
+        finally:
+            ws.close()
+            self.call("DELETE", f"api/terminals/{name}")
+        return int(m.group(1)), out[:m.start()].replace("\r", "")
+
+
+class Hub:
+    def __init__(self, settings: H.Settings):
+        import requests
+        self.s = settings
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"token {settings.api_token}"
+
+    def api(self, method: str, path: str, **kw):
+        r = self.http.request(method, f"{self.s.url}/hub/api/{path}", timeout=60, **kw)
+        assert r.status_code < 300, f"hub {method} {path} -> {r.status_code} {r.text[:500]}"
+        return r.json() if r.text else None
+
+    def spawn_all(self, users: list[str], timeout: float = 180) -> None:
+        for user in users:
+            self.api("POST", f"users/{user}/server")      # answers at once (slow_spawn_timeout 0)
+        deadline = time.monotonic() + timeout
+        waiting = set(users)
+        while waiting:
+            for user in sorted(waiting):
+                model = self.api("GET", f"users/{user}")
+                if (model.get("servers", {}).get("") or {}).get("ready"):
+                    waiting.discard(user)
+                elif not model.get("pending") and not model.get("servers"):
+                    pytest.fail(f"{user}'s server stopped while starting: see the hub log")
+            assert time.monotonic() < deadline, f"servers not ready after {timeout} s: {waiting}"
+            time.sleep(0.5)
+
+    def server(self, user: str) -> Server:
+        token = self.api("POST", f"users/{user}/tokens", json={"note": "course hub test"})["token"]
+        return Server(self.s.url, user, token)
+
+
+# -- the term ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def term():
+    _need(os.geteuid() == 0, "the hub test creates local users, which needs root")
+    _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")
+    _need(shutil.which("bwrap") is not None, "bubblewrap (the grading sandbox) is not installed")
+    tag = secrets.token_hex(2)
+    users = {"instructor": f"rh{tag}-teach", "right": f"rh{tag}-s1", "wrong": f"rh{tag}-s2",
+             "blank": f"rh{tag}-s3"}
+    state = Path(tempfile.mkdtemp(prefix="rnnlab-hub-", dir="/tmp"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "hub.log", "w")
+    proc, made = None, []
+    record: dict = {"users": users, "seconds": {}}
+    t0 = time.monotonic()
+
+    def lap(name: str) -> None:
+        record["seconds"][name] = round(time.monotonic() - t0 - sum(record["seconds"].values()), 1)
+
+    try:
+        settings = H.prepare_state(state, instructor=users["instructor"],
+                                   students=[users["right"], users["wrong"], users["blank"]],
+                                   port=H.free_port())
+        for user in users.values():
+            H.create_user(user, comment="rnnlab hub test")
+            made.append(user)
+        course = H.setup_instructor(users["instructor"], [ASSIGNMENT])
+        proc = H.start(settings, log)
+        hub = Hub(settings)
+        hub.spawn_all(list(users.values()))
+        srv = {role: hub.server(user) for role, user in users.items()}
+        lap("hub and four servers started")
+        run_term(hub, srv, users, course, settings, record, lap)
+        record["seconds"]["whole term"] = round(time.monotonic() - t0, 1)
+        yield record
+    finally:
+        (ARTIFACTS / "term.json").write_text(json.dumps({k: v for k, v in record.items() if k != "feedback"},
+                                                        indent=1))
+        if proc is not None:
+            H.stop(proc)
+        log.close()
+        for user in made:
+            H.remove_user(user)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def run_term(hub, srv, users, course, settings, record, lap):
+    teach, right, wrong, blank = srv["instructor"], srv["right"], srv["wrong"], srv["blank"]
+    students = [right, wrong, blank]
+    source_nb = nbformat.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+
+    # the instructor releases ps03 (release/ is generated and committed) in the formgrader
+    teach.formgrader("POST", f"assignment/{ASSIGNMENT}/release")
+    lap("instructor released ps03")
+
+    # answers: right (in JupyterLab, in the browser), wrong (a known wrong solution), blank
+    solution = F.answers(F.SOLUTION, source_nb)
+    solution[EXPLAIN] = ("A forget gate near 1 copies the cell state forward almost unchanged, "
+                         "so its gradient survives many steps.")
+    mutant = next(fx for fx in F.fixtures_for(ASSIGNMENT, "mutants") if fx.name == WRONG)
+    failed: list = []
+
+    def in_background(work, *args):
+        def run():
+            try:
+                work(*args)
+            except BaseException as err:          # re-raised below, in the test's thread
+                failed.append(err)
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    # student1 fetches and works in the browser while the instructor opens the formgrader's
+    # assignment list (its first use makes the gradebook) and the others work through the API
+    right.nbgrader("fetch")
+    browser = in_background(answer_in_browser, settings, right, users["right"], solution, record)
+    formgrader = in_background(teach.formgrader, "GET", "assignments")
+    for s in (wrong, blank):
+        s.nbgrader("fetch")
+    for s in students:
+        assert s.read_nb(NOTEBOOK)["cells"], f"{s.user} fetched an empty notebook"
+    nb = wrong.read_nb(NOTEBOOK)
+    for cell in nb["cells"]:
+        gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if cell["metadata"].get("nbgrader", {}).get("solution"):
+            cell["source"] = F.answers(mutant, source_nb)[gid]
+    wrong.save_nb(NOTEBOOK, nb)
+    blank.save_nb(NOTEBOOK, blank.read_nb(NOTEBOOK))
+    wrong.nbgrader("submit")
+    blank.nbgrader("submit")
+
+    # student3 forges a submission in student1's name, newer than anything real
+    inbound = f"{settings.exchange}/rnn-deep-dive/inbound"
+    forged = f"{inbound}/{users['right']}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+forged"
+    rc, out = blank.shell(f"mkdir '{forged}' && cp ~/{NOTEBOOK} '{forged}/' && "
+                          f"echo '2099-01-01 00:00:00.000000 UTC' > '{forged}/timestamp.txt'")
+    record["student3 could forge a submission folder named for student1"] = rc == 0
+    assert rc == 0, out
+    browser.join()
+    formgrader.join()
+    if failed:
+        raise failed[0]
+    right.nbgrader("submit")
+    lap("three students fetched, saved (student1 in JupyterLab in Chromium) and submitted")
+
+    # the instructor collects: the course's collector refuses the forgery ...
+    teach.formgrader("POST", f"assignment/{ASSIGNMENT}/collect")
+    collected = {u: teach.read_nb(f"rnn-deep-dive/submitted/{u}/{NOTEBOOK}")
+                 for u in (users["right"], users["wrong"], users["blank"])}
+    assert _answer(collected[users["right"]], "lstm_step") == solution["lstm_step"].strip(), \
+        "student1's collected notebook is not what student1 saved (the forgery won?)"
+    record["the course's collector refused the forgery"] = True
+    # (stock nbgrader's collector takes it, with a warning: tests/test_exchange.py)
+    lap("instructor collected")
+
+    # the instructor grades the collected folder with the course's sandboxed pipeline
+    rc, out = teach.shell(f"cd ~/rnn-deep-dive && python -m autograder grade ps03 submitted --course . --jobs 2 2>&1")
+    assert rc == 0, out
+    record["grading output"] = out.strip().splitlines()[-6:]
+    report = json.loads(teach.read_text(f"rnn-deep-dive/reports/{ASSIGNMENT}/report.json"))
+    record["grades"] = {r["student"]: {k: r[k] for k in ("score", "max_score", "status", "flags", "reason",
+                                                           "failed_tests", "needs_manual")}
+                        for r in report["students"]}
+    assert report["sandboxed"], report
+    lap("instructor graded in the sandbox (python -m autograder grade ps03 submitted)")
+
+    # hand grading of student1's explain answer in the formgrader
+    subs = teach.formgrader("GET", f"submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
+    sub = next(s for s in subs if s["student"] == users["right"])
+    grade = next(g for g in teach.formgrader("GET", "grades", params={"submission_id": sub["id"]})
+                 if g["name"] == EXPLAIN)
+    assert grade["needs_manual_grade"], grade
+    teach.formgrader("PUT", f"grade/{grade['id']}", json={"manual_score": grade["max_score"]})
+    comment = next(c for c in teach.formgrader("GET", "comments", params={"submission_id": sub["id"]})
+                   if c["name"] == EXPLAIN)
+    teach.formgrader("PUT", f"comment/{comment['id']}", json={"manual_comment": COMMENT})
+    record["hand grade"] = {"student": users["right"], "points": grade["max_score"]}
+    # nbgrader's generate_feedback with the course's config (what make feedback runs), in the formgrader
+    teach.formgrader("POST", f"assignment/{ASSIGNMENT}/generate_feedback")
+    teach.formgrader("POST", f"assignment/{ASSIGNMENT}/release_feedback")
+    lap("instructor hand-graded, regenerated and released feedback")
+
+    record["feedback"] = {}
+    for s in students:
+        s.nbgrader("fetch_feedback")
+        folder = s.json("GET", f"api/contents/{ASSIGNMENT}/feedback")["content"]
+        assert len(folder) == 1, folder
+        html = s.read_text(f"{folder[0]['path']}/{ASSIGNMENT}.html")
+        record["feedback"][s.user] = html
+    lap("three students fetched their feedback")
+
+    record["visibility"] = probe_visibility(srv, users, course, settings, record)
+    lap("isolation probes")
+
+
+def _answer(nb: dict, grade_id: str) -> str:
+    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+    src = cell["source"]
+    return ("".join(src) if isinstance(src, list) else src).strip()
+
+
+def answer_in_browser(settings, server: Server, user: str, answers: dict, record: dict) -> None:
+    """Log in on the hub's page, open the fetched notebook in JupyterLab, type the answers into
+    its cells (JupyterLab's own cell models) and save with JupyterLab's save command."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{settings.url}/hub/login")
+            page.fill("input[name=username]", user)
+            page.fill("input[name=password]", settings.password)
+            page.click("input[type=submit], button[type=submit]")
+            page.wait_for_url(re.compile(rf"/user/{user}/"), timeout=120_000)
+            page.goto(f"{settings.url}/user/{user}/lab/tree/{NOTEBOOK}?reset")
+            page.wait_for_function("""() => {
+                const app = window.jupyterapp; const w = app && app.shell.currentWidget;
+                return w && w.context && w.context.isReady && w.content && w.content.widgets.length > 0;
+            }""", timeout=120_000)
+            filled = page.evaluate("""(answers) => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                let n = 0;
+                for (const cell of panel.content.widgets) {
+                    const meta = cell.model.getMetadata('nbgrader');
+                    if (meta && meta.solution && answers[meta.grade_id] !== undefined) {
+                        cell.model.sharedModel.setSource(answers[meta.grade_id]); n += 1;
+                    }
+                }
+                return n;
+            }""", answers)
+            assert filled == len(answers), (filled, sorted(answers))
+            page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+            page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
+                                   timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "student1-jupyterlab.png"))
+        finally:
+            browser.close()
+    saved = server.read_nb(NOTEBOOK)
+    for gid, text in answers.items():
+        assert _answer(saved, gid) == text.strip(), f"JupyterLab did not save the answer of {gid}"
+    record["student1 saved in JupyterLab"] = True
+
+
+PROBES = {
+    # what: (shell test that succeeds if the user can do it)
+    "read the instructor's source/ (solutions, hidden tests)": "cat {course}/source/{a}/{a}.ipynb",
+    "list the instructor's home": "ls {instructor_home}",
+    "read the instructor's gradebook": "cat {course}/gradebook.db",
+    "list another student's home": "ls {other_home}",
+    "read another student's notebook": "cat {other_home}/{a}/{a}.ipynb",
+    "read the released assignment in the exchange": "cat {exchange}/rnn-deep-dive/outbound/{a}/{a}.ipynb",
+    "list the exchange's inbound (every submission's name)": "ls {exchange}/rnn-deep-dive/inbound",
+    "read another student's submission, knowing its folder name": "cat '{other_submission}/{a}.ipynb'",
+    "read another student's submission secret, knowing its folder name": "cat '{other_submission}/submission_secret.txt'",
+    "list the exchange's feedback folder": "ls {exchange}/rnn-deep-dive/feedback",
+    "read another student's feedback, knowing its file name": "cat {other_feedback}",
+    "write into another student's submission folder, knowing its name": "touch '{other_submission}/x'",
+}
+
+
+def probe_visibility(srv, users, course, settings, record) -> dict:
+    """Each student tries PROBES from a terminal of their own server; the answers (yes/no)."""
+    import glob
+    import hashlib
+    inbound = f"{settings.exchange}/rnn-deep-dive/inbound"
+    submission_of = {u: max(f for f in glob.glob(f"{inbound}/{u}+{ASSIGNMENT}+*") if not f.endswith("+forged"))
+                     for u in (users["right"], users["wrong"], users["blank"])}
+    feedback_of = {}
+    for u, folder in submission_of.items():
+        secret = Path(folder, "submission_secret.txt").read_text()
+        feedback_of[u] = (f"{settings.exchange}/rnn-deep-dive/feedback/"
+                          f"{hashlib.md5((secret + ASSIGNMENT).encode()).hexdigest()}.html")
+        assert Path(feedback_of[u]).exists(), f"no released feedback at {feedback_of[u]}"
+    order = ["right", "wrong", "blank"]
+    seen = {}
+    for i, role in enumerate(order):
+        other = users[order[(i + 1) % 3]]
+        fill = dict(a=ASSIGNMENT, course=course, instructor_home=course.parent,
+                    other_home=f"/home/{other}", exchange=settings.exchange,
+                    other_submission=submission_of[other], other_feedback=feedback_of[other])
+        script = "; ".join(f"({cmd.format(**fill)}) >/dev/null 2>&1 && echo 'P{n}:yes' || echo 'P{n}:no'"
+                           for n, cmd in enumerate(PROBES.values()))
+        rc, out = srv[role].shell(script)
+        answers = dict(re.findall(r"P(\d+):(yes|no)", out))
+        assert len(answers) == len(PROBES), out
+        seen[users[role]] = {what: answers[str(n)] == "yes" for n, what in enumerate(PROBES)}
+    return seen
+
+
+# -- what the term must show ------------------------------------------------------------------
+def test_the_term_grades_right_wrong_and_blank(term):
+    u, g = term["users"], term["grades"]
+    assert g[u["right"]]["status"] == g[u["wrong"]]["status"] == g[u["blank"]]["status"] == "graded", g
+    full = float(g[u["right"]]["max_score"])
+    auto = full - 3                                   # the explain answer is graded by hand
+    assert float(g[u["right"]]["score"]) == auto, g
+    assert 0 < float(g[u["wrong"]]["score"]) < auto, g
+    assert float(g[u["blank"]]["score"]) == 0, g
+    assert term["student1 saved in JupyterLab"]
+
+
+def test_each_student_gets_their_own_feedback_with_the_hand_grade(term):
+    u, fb = term["users"], term["feedback"]
+    source_nb = nbformat.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    secret = hidden_test_lines(source_nb)
+    for student, html in fb.items():
+        assert ASSIGNMENT in html
+        assert not [line for line in secret if line in html], f"hidden tests in {student}'s feedback"
+        assert (COMMENT in html) == (student == u["right"]), student
+    # the hand-graded points count: student1's feedback shows the full score
+    g = term["grades"][u["right"]]
+    assert re.search(rf"Score:\s*{float(g['max_score']):g}(\.0)?\s*/\s*{float(g['max_score']):g}",
+                     re.sub(r"<[^>]+>", " ", fb[u["right"]])), "hand grade missing from the feedback"
+
+
+def test_what_students_can_and_cannot_see(term):
+    must_not = ["read the instructor's source/ (solutions, hidden tests)", "list the instructor's home",
+                "read the instructor's gradebook", "list another student's home",
+                "read another student's notebook", "list the exchange's inbound (every submission's name)",
+                "list the exchange's feedback folder"]
+    # nbgrader's exchange by design: released files are public; a submission or a feedback file
+    # is readable by anyone who has its name, which holds 72 random bits (submission) or an MD5 of
+    # a 512-bit secret (feedback), and cannot be listed
+    # nbgrader submit leaves each submission folder 0777: given the name, files can be replaced
+    # (the course's collector then refuses the folder: tests/test_exchange.py)
+    by_name = ["read the released assignment in the exchange",
+               "write into another student's submission folder, knowing its name",
+               "read another student's submission, knowing its folder name",
+               "read another student's submission secret, knowing its folder name",
+               "read another student's feedback, knowing its file name"]
+    for student, seen in term["visibility"].items():
+        for what in must_not:
+            assert seen[what] is False, f"{student} could {what}"
+        for what in by_name:
+            assert seen[what] is True, f"{student}: expected nbgrader's exchange to allow: {what}"
+    assert term["student3 could forge a submission folder named for student1"]
+    assert term["the course's collector refused the forgery"]
+

@@ -1,0 +1,89 @@
+"""autograder.hub and deploy/jupyterhub_config.py without starting anything (the real hub:
+tests/test_hub.py)."""
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder import hub as H
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def open_tmp():
+    """A temporary folder in /tmp (pytest's own is private to its user)."""
+    path = Path(tempfile.mkdtemp(prefix="rnnlab-hub-unit-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path)
+
+
+def test_usable_by_all_needs_every_folder_above_open(open_tmp):
+    tmp_path = open_tmp
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    tool = folder / "tool"
+    tool.write_text("#!/bin/sh\n")
+    for p in (tmp_path, tmp_path / "a", folder):
+        p.chmod(0o755)
+    tool.chmod(0o755)
+    assert H.usable_by_all(tool)
+    (tmp_path / "a").chmod(0o700)
+    assert not H.usable_by_all(tool)
+    (tmp_path / "a").chmod(0o755)
+    tool.chmod(0o750)
+    assert not H.usable_by_all(tool)
+
+
+def test_nbgrader_system_config_names_course_exchange_and_collector(tmp_path):
+    text = H.nbgrader_system_config(tmp_path / "exchange")
+    assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in text
+    assert "c.CourseDirectory.course_id = 'rnn-deep-dive'" in text
+    assert "autograder.exchange.OwnerCheckedCollect" in text
+
+
+def test_prepare_state_without_the_proxy_says_how_to_install_it(tmp_path):
+    with pytest.raises(H.HubError, match="make hub-deps"):
+        H.prepare_state(tmp_path / "state", proxy=str(tmp_path / "no-proxy"))
+
+
+def test_hub_config_listens_on_loopback_and_runs_the_course_python(tmp_path, monkeypatch):
+    settings = H.Settings(state=str(tmp_path), python="/opt/py/bin/python", config_path="/c1:/c2",
+                          data_path="/d", exchange=str(tmp_path / "x"), instructor="teach",
+                          students=["s1", "s2"], port=8123)
+    (tmp_path / "settings.json").write_text(json.dumps(asdict(settings)))
+    monkeypatch.setenv("RNNLAB_HUB_SETTINGS", str(tmp_path / "settings.json"))
+    loader = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy"))
+    c = loader.load_config()
+    assert c.JupyterHub.ip == c.JupyterHub.hub_ip == "127.0.0.1"
+    assert c.JupyterHub.port == 8123
+    assert c.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
+    assert c.Spawner.cmd == ["/opt/py/bin/python", "-m", "jupyterhub.singleuser"]
+    assert c.Spawner.environment["OMP_NUM_THREADS"] == "1"
+    assert c.Spawner.environment["JUPYTER_CONFIG_PATH"] == "/c1:/c2"
+    assert c.Spawner.environment["PATH"].startswith("/opt/py/bin:")
+    assert c.Authenticator.allowed_users == {"teach", "s1", "s2"}
+    assert c.Authenticator.admin_users == {"teach"}
+
+
+def test_make_hub_refuses_without_root():
+    if os.geteuid() == 0:
+        pytest.skip("runs as root here")
+    assert H.main(["--state", "/nonexistent"]) == 2
+
+
+def test_the_proxy_is_pinned_with_a_lockfile():
+    package = json.loads((REPO / "deploy" / "hub" / "package.json").read_text())
+    version = package["dependencies"]["configurable-http-proxy"]
+    assert version.count(".") == 2 and version[0].isdigit(), "pin one exact version"
+    lock = json.loads((REPO / "deploy" / "hub" / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == version
+    assert all("integrity" in p for name, p in lock["packages"].items() if name)
+    makefile = (REPO / "Makefile").read_text()
+    assert "npm ci --prefix deploy/hub" in makefile
+    assert "test: $(STAMP) system-deps hub-deps" in makefile and "test-hub" in makefile.split("test:")[1].split("\n\n")[0]
