@@ -24,7 +24,7 @@ JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
 	@echo "             make progress   # which visible tests of your problem sets pass"
-	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser)"
+	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser, hub)"
 	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
 	@echo "             make assignments                                # regenerate release/ from source/"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"

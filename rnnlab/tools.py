@@ -69,7 +69,9 @@ def execute(paths: list[str], timeout: int = 300) -> None:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         marks_to_tags(nb)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        # the widgets' last state is saved, so JupyterLab, GitHub and nbviewer show each widget
+        # before anything runs (otherwise a reader sees "VBox(children=...)" text)
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
                                 resources={"metadata": {"path": str(Path(path).parent)}})
         client.execute()
         nbformat.write(clean_outputs(nb), path)
@@ -107,9 +109,11 @@ def tagged(cell, tag: str) -> bool:
 
 
 def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Keep the kernelspec only; drop per-run metadata (timestamps) and saved widget state,
-    which holds whole PNGs and changes on every run."""
+    """Keep the kernelspec and the saved widget state; drop per-run metadata (timestamps)."""
+    widgets = nb.metadata.get("widgets")
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    if widgets:
+        nb.metadata["widgets"] = widgets
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     return nb

@@ -50,7 +50,6 @@ def test_conventions(path):
     marked = [c for c in nb.cells if "NBVAL_" in c.source]
     assert not marked, f"{path.name}: nbval markers belong in cell tags, not in the code students read"
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
-    assert "widgets" not in nb.metadata, "saved widget state bloats the notebook; use rnnlab.tools execute"
 
 
 def test_strict_nbval_fails_on_a_changed_output(tmp_path):
@@ -141,3 +140,30 @@ def test_the_bar_check_can_fail():
         nbformat.v4.new_code_cell("for step in tqdm(range(9)):\n    opt.step()"),
         nbformat.v4.new_code_cell("runs = [train_adding('rnn', seed) for seed in (0, 1)]")])
     assert [p.split(":")[0] for p in bar_problems(nb)] == ["cell 0", "cell 1"]
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+@pytest.mark.parametrize("path", LECTURES + [START], ids=[p.stem for p in LECTURES] + ["start"])
+def test_widgets_show_before_anything_runs(path):
+    """Every widget output has its saved state, so a reader sees the widget, not VBox(...) text."""
+    nb = nbformat.read(path, 4)
+    views = [out.data[WIDGET_VIEW]["model_id"] for c in code_cells(nb) for out in c.outputs
+             if out.output_type in ("display_data", "execute_result") and WIDGET_VIEW in out.get("data", {})]
+    assert views, f"{path.name} shows no widget"
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    missing = [m for m in views if m not in state]
+    assert not missing, f"{path.name}: {len(missing)} widgets without saved state; run make execute-notebooks"
+    for model_id in views:                            # and the state holds the whole tree of each
+        todo, seen = [model_id], set()
+        while todo:
+            m = todo.pop()
+            if m in seen:
+                continue
+            seen.add(m)
+            assert m in state, f"{path.name}: widget {model_id} refers to {m}, which was not saved"
+            for value in state[m]["state"].values():
+                refs = value if isinstance(value, list) else [value]
+                todo += [r[len("IPY_MODEL_"):] for r in refs if isinstance(r, str) and r.startswith("IPY_MODEL_")]
