@@ -82,7 +82,7 @@ def solution_source(cell) -> str:
 
 
 def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.NotebookNode) -> str:
-    """The submission's notebook file text."""
+    """The submission's notebook file text, written as Jupyter writes it (`nbformat.writes`)."""
     nb = copy.deepcopy(release_nb)
     answers = {c.metadata["nbgrader"]["grade_id"]: solution_source(c) for c in source_nb.cells
                if c.metadata.get("nbgrader", {}).get("solution")}
@@ -104,7 +104,8 @@ def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.No
                 cell.source = answers[gid]
     if fx.mutate:
         fx.mutate(nb)
-    text = json.dumps(nb, indent=1, ensure_ascii=False)
+    # as Jupyter saves it: nbformat's writer stores each cell's source as a list of lines
+    text = nbformat.writes(nb)
     return fx.raw(text) if fx.raw else text
 
 
