@@ -306,8 +306,10 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
         root = workdir / "extracted"
         root.mkdir(parents=True, exist_ok=True)
         safe_extract(path, root, intake)
+        refused_entries = list(intake.rejected)
     elif path.is_dir():
         root = path
+        refused_entries = []
     else:
         raise ValueError(f"{path} is neither a folder nor a .zip file")
     root = _strip_wrapper(root, assignment, intake)
@@ -326,6 +328,14 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
             _entry(intake, entry, assignment, student_of)
         except OSError as err:                  # vanished, unreadable: this entry alone
             intake.rejected.append((shown(entry.name), f"could not be read ({err.strerror or err})"))
+    # a student whose notebook's archive entry was refused is rejected with that entry's reason
+    for name, why in refused_entries:
+        parts = name.split("/")
+        if len(parts) < 2 or parts[-1] != f"{assignment}.ipynb":
+            continue
+        student = parts[-3] if parts[-2] == assignment and len(parts) > 2 else parts[-2]
+        if STUDENT_ID.match(student) and student not in intake.notebooks and student not in intake.refused:
+            intake.refused[student] = f"the archive entry {name} was not extracted: {why}"
     for student in intake.refused:
         intake.notebooks.pop(student, None)
         intake.missing.pop(student, None)

@@ -202,6 +202,7 @@ def test_zip_name_clash_is_refused_by_entry(tmp_path):
     got = collect_zip(tmp_path, zip_of([(f"honest/{A}.ipynb", SAVED), ("bob", "x"), (f"bob/{A}.ipynb", SAVED)]))
     assert list(got.notebooks) == ["honest"]
     assert "clashes with another entry" in dict(got.rejected)[f"bob/{A}.ipynb"]
+    assert "clashes with another entry" in got.refused["bob"]          # bob ends rejected, with why
 
 
 def test_zip_bad_crc_is_refused_by_entry(tmp_path):
@@ -210,7 +211,7 @@ def test_zip_bad_crc_is_refused_by_entry(tmp_path):
     data[data.find(name) + len(name) + 300] ^= 0x20
     got = collect_zip(tmp_path, data)
     assert list(got.notebooks) == ["honest"]
-    assert "damaged" in dict(got.rejected)[f"bob/{A}.ipynb"]
+    assert "damaged" in dict(got.rejected)[f"bob/{A}.ipynb"] and "damaged" in got.refused["bob"]
     assert not (tmp_path / "work" / "extracted" / "bob" / f"{A}.ipynb").exists()
 
 
@@ -218,7 +219,7 @@ def test_zip_encrypted_entry_is_refused_by_entry(tmp_path):
     data = set_flag(zip_of([(f"honest/{A}.ipynb", SAVED), (f"bob/{A}.ipynb", SAVED)]), f"bob/{A}.ipynb".encode(), 0x1)
     got = collect_zip(tmp_path, data)
     assert list(got.notebooks) == ["honest"]
-    assert "encrypted" in dict(got.rejected)[f"bob/{A}.ipynb"]
+    assert "encrypted" in dict(got.rejected)[f"bob/{A}.ipynb"] and "encrypted" in got.refused["bob"]
 
 
 def test_zip_names_flagged_utf8_that_are_not_are_read_as_cp437(tmp_path):
