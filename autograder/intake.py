@@ -44,6 +44,7 @@ class Intake:
     notebooks: dict[str, Path] = field(default_factory=dict)     # student -> notebook to grade
     missing: dict[str, str] = field(default_factory=dict)        # student -> why nothing to grade
     refused: dict[str, str] = field(default_factory=dict)        # student -> why it is not read
+    errors: dict[str, str] = field(default_factory=dict)         # student -> fault of the intake itself
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path or entry, reason)
 
 
@@ -328,6 +329,16 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
             _entry(intake, entry, assignment, student_of)
         except OSError as err:                  # vanished, unreadable: this entry alone
             intake.rejected.append((shown(entry.name), f"could not be read ({err.strerror or err})"))
+        except Exception as err:                # a fault of ours: this entry alone, to re-run
+            why = f"{type(err).__name__}: {str(err)[:200]}"
+            try:
+                student = student_of(entry)
+            except Exception:
+                student = None
+            if student:
+                intake.errors[student] = why
+            else:
+                intake.rejected.append((shown(entry.name), f"grader error while reading it ({why}); re-run"))
     # a student whose notebook's archive entry was refused is rejected with that entry's reason
     for name, why in refused_entries:
         parts = name.split("/")
@@ -336,7 +347,7 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
         student = parts[-3] if parts[-2] == assignment and len(parts) > 2 else parts[-2]
         if STUDENT_ID.match(student) and student not in intake.notebooks and student not in intake.refused:
             intake.refused[student] = f"the archive entry {name} was not extracted: {why}"
-    for student in intake.refused:
+    for student in (*intake.refused, *intake.errors):
         intake.notebooks.pop(student, None)
         intake.missing.pop(student, None)
     return intake

@@ -175,6 +175,9 @@ class Run:
             self.results[student] = Result(student, "missing", reason=why)
         for student, why in found.refused.items():
             self.results[student] = Result(student, "rejected", reason=why)
+        for student, why in found.errors.items():
+            self.results[student] = Result(student, "failed")
+            grader_error(self.results[student], "finding the notebook", RuntimeError(why))
         ready = []
         for student, path in sorted(found.notebooks.items()):
             result = self.results[student] = Result(student, "graded")

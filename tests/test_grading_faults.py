@@ -279,6 +279,18 @@ def test_a_fault_while_reading_one_student_is_that_students_grader_error(staged_
     assert bob.status == "failed" and bob.grader_error and "re-run" in bob.reason
 
 
+def test_a_fault_while_finding_one_students_notebook_is_that_students_grader_error(staged_run, monkeypatch):
+    real = intake._student_folder
+
+    def student_folder(found, folder, student, assignment):
+        if student == "bob":
+            raise KeyError("simulated fault")
+        return real(found, folder, student, assignment)
+    monkeypatch.setattr(intake, "_student_folder", student_folder)
+    assert staged_run.stage() == ["alice", "carol"]
+    assert staged_run.results["bob"].status == "failed" and staged_run.results["bob"].grader_error
+
+
 def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_run, monkeypatch):
     import nbgrader.api
     from types import SimpleNamespace
