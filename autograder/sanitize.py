@@ -25,10 +25,12 @@ import copy
 import json
 import os
 import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat.warnings import DuplicateCellId
 
 MAX_BYTES = 20 * 1024 ** 2
 MAX_DEPTH = 64          # JSON nesting; real notebooks (widget state included) stay far below it
@@ -124,7 +126,9 @@ def read(path: Path) -> nbformat.NotebookNode:
         minor = nb.get("nbformat_minor")
         if isinstance(minor, int) and minor < nbformat.v4.nbformat_minor:
             nb = nbformat.v4.upgrade(nb, from_version=4, from_minor=minor)   # 4.0-4.4: adds cell ids
-        nbformat.validate(nb)
+        with warnings.catch_warnings():               # repeated cell ids are made unique in repair
+            warnings.simplefilter("ignore", DuplicateCellId)
+            nbformat.validate(nb)
     except Exception as err:                          # nbformat's ValidationError and kin
         first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
         raise Rejected(f"the notebook does not follow the notebook format: {first}") from None

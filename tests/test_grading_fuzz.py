@@ -58,7 +58,7 @@ GRADED_IDS = [c.metadata["nbgrader"]["grade_id"] for c in RELEASE.cells if c.met
 FULL = sum(float(c.metadata["nbgrader"]["points"]) for c in SOURCE.cells if c.metadata.get("nbgrader", {}).get("grade")
            and c.cell_type == "code" and not c.metadata["nbgrader"].get("solution"))
 RUN_FOLDERS = {"staged", "autograded", "feedback", "reports", "grading-runs", "gradebook.db"}
-FUZZ_SECONDS = float(os.environ.get("RNNLAB_FUZZ_SECONDS", "10"))
+FUZZ_SECONDS = float(os.environ.get("RNNLAB_FUZZ_SECONDS", "5"))
 GRADE_RANDOM = 1                 # generated notebooks graded in the batch with the honest student
 LINKED = ("fifo", "link-notebook", "link-classmate", "link-source", "link-outside", "link-folder",
           "hardlink", "dangling")
