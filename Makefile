@@ -137,7 +137,7 @@ bench: $(STAMP) system-deps
 	$(PY) -m bench.run $(if $(PARTS),--parts $(PARTS),) $(if $(REPEATS),--repeats $(REPEATS),)
 
 clean:
-	rm -rf submitted staged autograded feedback reports demo-class gradebook.db .pytest_cache test-artifacts grading-runs
+	rm -rf submitted staged autograded feedback reports demo-class gradebook.db .pytest_cache .hypothesis test-artifacts grading-runs
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 distclean: clean

@@ -99,7 +99,7 @@ def answers(fx: Fixture, source_nb: nbformat.NotebookNode) -> dict[str, str]:
 
 
 def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.NotebookNode) -> str:
-    """The submission's notebook file text."""
+    """The submission's notebook file text, written as Jupyter writes it (`nbformat.writes`)."""
     nb = copy.deepcopy(release_nb)
     answers_ = answers(fx, source_nb)
     for cell in nb.cells:
@@ -110,7 +110,8 @@ def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.No
                 cell.source = answers_[gid]
     if fx.mutate:
         fx.mutate(nb)
-    text = json.dumps(nb, indent=1, ensure_ascii=False)
+    # as Jupyter saves it: nbformat's writer stores each cell's source as a list of lines
+    text = nbformat.writes(nb)
     return fx.raw(text) if fx.raw else text
 
 

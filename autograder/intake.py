@@ -5,29 +5,67 @@ Layouts understood (the first that matches wins, per entry):
   PATH/<student>/<assignment>/<assignment>.ipynb nbgrader's submitted/ layout
   PATH/<anything with the student id>_<...><assignment>.ipynb   LMS downloads, flat; the
       student id is read with nbgrader's FileNameCollectorPlugin and `named_regexp`.
-A zip is read entry by entry: absolute paths, `..`, links, oversized entries and too many
-entries are rejected with a reason and never written. The originals are only ever read.
+An LMS zip often wraps the student folders in one folder, sometimes with an instructions file
+beside them: the wrapping folder is looked into, and the stray files are reported by name.
+
+A zip is read entry by entry: absolute paths, `..`, links, devices, encrypted or damaged
+entries, entries that clash with another's name, oversized entries, entries that expand
+suspiciously (a zip bomb) and too many entries are refused with a reason and never written.
+
+Inside a submission every path component is looked at without following it: a notebook reached
+through a symbolic link (the student folder, the <assignment>/ folder or the file itself), a
+notebook with a second hard link, and a named pipe, device or socket in its place make that
+student `rejected`, with the reason. Such entries elsewhere in a student's folder are listed
+as not read. The originals are only ever read.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MAX_ENTRY = 50 * 1024 ** 2          # bytes per extracted file
 MAX_TOTAL = 1024 ** 3               # bytes per archive
-MAX_ENTRIES = 20_000
+MAX_ENTRIES = 20_000                # entries per archive
+MAX_RATIO = 200                     # expanded / compressed size of one entry ...
+RATIO_FLOOR = 1024 ** 2             # ... checked for entries that expand past 1 MB
+MAX_WALK = 2_000                    # entries looked at in one student's folder
 
 
 @dataclass
 class Intake:
     notebooks: dict[str, Path] = field(default_factory=dict)     # student -> notebook to grade
     missing: dict[str, str] = field(default_factory=dict)        # student -> why nothing to grade
+    refused: dict[str, str] = field(default_factory=dict)        # student -> why it is not read
+    errors: dict[str, str] = field(default_factory=dict)         # student -> fault of the intake itself
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path or entry, reason)
+
+
+def shown(name) -> str:
+    """A file name as it can be printed and written as UTF-8: bytes that were not UTF-8
+    (which Python keeps as lone surrogates) become U+FFFD."""
+    name = str(name)
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "replace").decode("utf-8")
+
+
+def kind(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file or a folder."""
+    for test, word in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return word
+    return None
 
 
 def default_regexp(assignment: str) -> str:
@@ -35,69 +73,228 @@ def default_regexp(assignment: str) -> str:
     return rf"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9.@-]*)_(?:.*_)?(?P<file_id>{re.escape(assignment)}\.ipynb)$"
 
 
+def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...]) -> str | None:
+    name = info.filename
+    mode = info.external_attr >> 16
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+        return "entry points outside the archive folder; not extracted"
+    if stat.S_IFMT(mode) and kind(mode):
+        return f"entry is {kind(mode)}; not extracted"
+    if info.flag_bits & 0x1:
+        return "entry is encrypted (password-protected); not extracted: submit it without a password"
+    if info.file_size > MAX_ENTRY:
+        return f"entry is {info.file_size} bytes; the limit is {MAX_ENTRY}"
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return (f"entry expands from {info.compress_size} to {info.file_size} bytes, more than "
+                f"{MAX_RATIO} times (a zip bomb?); not extracted")
+    return None
+
+
 def safe_extract(archive: Path, dest: Path, intake: Intake) -> None:
-    """Extract the regular files of a zip into `dest`, refusing anything that could escape it."""
+    """Extract the regular files of a zip into `dest`, refusing anything that could escape it,
+    and anything that cannot be read whole; one bad entry never stops the others."""
     total = 0
     dest = dest.resolve()
     try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as err:
-        intake.rejected.append((archive.name, f"not a readable zip file ({err})"))
+        try:
+            zf = zipfile.ZipFile(archive)
+        except UnicodeDecodeError:
+            # a name flagged UTF-8 that is not: read such names as cp437, like unflagged ones
+            copy = dest.parent / f"names-fixed-{archive.name}"
+            shutil.copyfile(archive, copy)
+            _unflag_bad_utf8_names(copy)
+            zf = zipfile.ZipFile(copy)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as err:
+        intake.rejected.append((shown(archive.name), f"not a readable zip file ({err})"))
         return
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
-            intake.rejected.append((archive.name, f"{len(infos)} entries; at most {MAX_ENTRIES} are read"))
+            intake.rejected.append((shown(archive.name), f"{len(infos)} entries; at most {MAX_ENTRIES} are read"))
             return
         for info in infos:
-            name = info.filename
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            mode = info.external_attr >> 16
+            name = shown(info.filename)
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
             if info.is_dir():
                 continue
-            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                intake.rejected.append((name, "entry points outside the archive folder; not extracted"))
-                continue
-            if stat.S_ISLNK(mode):
-                intake.rejected.append((name, "entry is a symbolic link; not extracted"))
-                continue
-            if info.file_size > MAX_ENTRY:
-                intake.rejected.append((name, f"entry is {info.file_size} bytes; the limit is {MAX_ENTRY}"))
+            problem = _entry_problem(info, parts)
+            if problem:
+                intake.rejected.append((name, problem))
                 continue
             total += info.file_size
             if total > MAX_TOTAL:
                 intake.rejected.append((name, "archive expands past 1 GB; the rest is not extracted"))
                 return
-            target = dest.joinpath(*parts).resolve()
-            if not str(target).startswith(str(dest) + "/"):
+            target = dest.joinpath(*parts)
+            if not str(target.resolve()).startswith(str(dest) + "/"):
                 intake.rejected.append((name, "entry points outside the archive folder; not extracted"))
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out, MAX_ENTRY)
+            problem = _extract_one(zf, info, target)
+            if problem:
+                intake.rejected.append((name, problem))
 
 
-def _strip_wrapper(root: Path, assignment: str) -> Path:
-    """LMS zips often wrap everything in one folder: look inside it (unless it is a student's)."""
-    entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
-    if len(entries) == 1 and entries[0].is_dir() and not _find_notebook(entries[0], assignment):
-        inner = [p for p in entries[0].iterdir() if not p.name.startswith(".")]
-        if inner and all(p.is_dir() or p.suffix == ".ipynb" for p in inner):
-            return entries[0]
-    return root
+def _unflag_bad_utf8_names(path: Path) -> None:
+    """Clear the UTF-8 flag of every entry whose name is not UTF-8 (in the central directory
+    and in the entry's local header), so that zipfile reads those names as cp437."""
+    with open(path, "r+b") as f:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - 65557))
+        tail = f.read()
+        end = tail.rfind(b"PK\x05\x06")
+        if end < 0:
+            raise zipfile.BadZipFile("no end of central directory")
+        count, _, start = struct.unpack("<HII", tail[end + 10:end + 20])
+        if start == 0xFFFFFFFF:
+            raise zipfile.BadZipFile("a zip64 archive with names that are not UTF-8")
+        offset = start
+        for _ in range(count):
+            f.seek(offset)
+            header = f.read(46)
+            if header[:4] != b"PK\x01\x02":
+                raise zipfile.BadZipFile("damaged central directory")
+            flags, = struct.unpack("<H", header[8:10])
+            name_len, extra_len, comment_len = struct.unpack("<HHH", header[28:34])
+            name = f.read(name_len)
+            try:
+                name.decode("utf-8")
+            except UnicodeDecodeError:
+                f.seek(offset + 8)
+                f.write(struct.pack("<H", flags & ~0x800))
+                local, = struct.unpack("<I", header[42:46])       # and the entry's own header
+                f.seek(local)
+                if local != 0xFFFFFFFF and f.read(8)[:4] == b"PK\x03\x04":
+                    f.seek(local + 6)
+                    local_flags, = struct.unpack("<H", f.read(2))
+                    f.seek(local + 6)
+                    f.write(struct.pack("<H", local_flags & ~0x800))
+            offset += 46 + name_len + extra_len + comment_len
 
 
-def _find_notebook(folder: Path, assignment: str | None) -> Path | None:
-    if assignment is None:
-        return None
-    for candidate in (folder / f"{assignment}.ipynb", folder / assignment / f"{assignment}.ipynb"):
-        if candidate.is_file() and not candidate.is_symlink():
-            return candidate
+def _extract_one(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str | None:
+    """Write one entry to `target` (a new file); the reason it was not written, or None."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = open(target, "xb")
+    except OSError as err:
+        return (f"its name clashes with another entry of the archive ({err.strerror}: a file and a "
+                "folder of the same name, or one name twice); not extracted")
+    written = 0
+    try:
+        with out, zf.open(info) as src:
+            while chunk := src.read(1024 ** 2):
+                written += len(chunk)
+                if written > MAX_ENTRY:
+                    raise ValueError(f"it expands past {MAX_ENTRY} bytes")
+                out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError,
+            ValueError, OSError) as err:
+        target.unlink(missing_ok=True)
+        return f"entry is damaged or unreadable ({err}); not extracted"
     return None
 
 
+def _visible(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not p.name.startswith((".", "__MACOSX")))
+
+
+def _is_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _strip_wrapper(root: Path, assignment: str, intake: Intake) -> Path:
+    """LMS zips often wrap everything in one folder: look inside it (unless it is a student's).
+    Files beside that folder (instructions, a PDF) are reported and skipped."""
+    entries = _visible(root)
+    folders = [p for p in entries if _is_dir(p)]
+    if len(folders) != 1 or any(p.suffix == ".ipynb" for p in entries):
+        return root
+    wrapper = folders[0]
+    if _has_own_notebook(wrapper, assignment):
+        return root
+    inner = _visible(wrapper)
+    if not any(_is_dir(p) or p.suffix == ".ipynb" for p in inner):
+        return root
+    for stray in entries:
+        if stray != wrapper:
+            intake.rejected.append((shown(stray.name), f"beside the folder {shown(wrapper.name)}/ that holds the "
+                                    "submissions; not a notebook or a student folder; ignored"))
+    return wrapper
+
+
+def _has_own_notebook(folder: Path, assignment: str) -> bool:
+    return any(os.path.lexists(c) for c in (folder / f"{assignment}.ipynb",
+                                            folder / assignment / f"{assignment}.ipynb"))
+
+
+def _walk(folder: Path) -> tuple[list[str], list[tuple[str, str]], bool]:
+    """(regular files, special entries with what they are, whether the walk stopped at MAX_WALK)
+    under `folder`, as paths relative to it; nothing is followed."""
+    files, special, stack, seen = [], [], [folder], 0
+    while stack:
+        current = stack.pop()
+        for entry in sorted(os.scandir(current), key=lambda e: e.name):
+            seen += 1
+            if seen > MAX_WALK:
+                return files, special, True
+            rel = str(Path(entry.path).relative_to(folder))
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                stack.append(Path(entry.path))
+            elif stat.S_ISREG(mode):
+                files.append(rel)
+            else:
+                special.append((rel, kind(mode) or "not a regular file"))
+    return files, special, False
+
+
+def _check_path(folder: Path, rel: str) -> str | None:
+    """Why the notebook at folder/rel may not be read (a component is a link, it is not a
+    regular file, it has a second hard link), or None."""
+    current = folder
+    parts = Path(rel).parts
+    for depth, part in enumerate(parts):
+        current = current / part
+        mode = os.lstat(current).st_mode
+        last = depth == len(parts) - 1
+        if stat.S_ISLNK(mode):
+            return (f"{shown(rel if last else str(Path(*parts[:depth + 1])))} is a symbolic link; links are "
+                    "not followed (it could point at another student's work): submit the notebook itself")
+        if not last and not stat.S_ISDIR(mode):
+            return None
+        if last and not stat.S_ISREG(mode):
+            return f"{shown(rel)} is {kind(mode) or 'not a regular file'}, not a notebook file"
+    if os.lstat(current).st_nlink > 1:
+        return (f"{shown(rel)} has another hard link on this file system (it could be another "
+                "student's or the instructor's file); submit a copy of the notebook")
+    return None
+
+
+def _student_folder(intake: Intake, folder: Path, student: str, assignment: str) -> None:
+    candidates = [f"{assignment}.ipynb", f"{assignment}/{assignment}.ipynb"]
+    present = [c for c in candidates if os.path.lexists(folder / c)]
+    for rel in present:
+        why = _check_path(folder, rel)
+        if why:
+            intake.refused[student] = why
+            return
+    files, special, stopped = _walk(folder)
+    for rel, what in special:
+        intake.rejected.append((f"{student}/{shown(rel)}", f"{what}; not read"))
+    notebook = next((folder / c for c in present if c in files), None)
+    if notebook is None:
+        listed = sorted(shown(f) for f in files)[:10]
+        intake.missing[student] = (f"no {assignment}.ipynb in the submission "
+                                   f"(found: {', '.join(listed) or 'nothing'}{', ...' if stopped else ''})")
+    else:
+        _add(intake, student, notebook)
+
+
 def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None = None) -> Intake:
-    """Map student ids to their notebooks. Zips are extracted into `workdir` first."""
+    """Map student ids to their notebooks. Zips are extracted into `workdir` first.
+
+    Every entry is handled on its own: one that cannot be read is reported, the rest go on."""
     from nbgrader.plugins import FileNameCollectorPlugin
 
     intake = Intake()
@@ -110,45 +307,86 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
         root = workdir / "extracted"
         root.mkdir(parents=True, exist_ok=True)
         safe_extract(path, root, intake)
-    else:
+        refused_entries = list(intake.rejected)
+    elif path.is_dir():
         root = path
-    root = _strip_wrapper(root, assignment)
+        refused_entries = []
+    else:
+        raise ValueError(f"{path} is neither a folder nor a .zip file")
+    root = _strip_wrapper(root, assignment, intake)
     collector = FileNameCollectorPlugin(named_regexp=named_regexp or default_regexp(assignment))
 
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith((".", "__MACOSX")):
-            continue
-        if entry.is_symlink():
-            intake.rejected.append((entry.name, "symbolic link; not followed"))
-            continue
-        if entry.is_dir():
-            student = entry.name
-            if not STUDENT_ID.match(student):
-                intake.rejected.append((entry.name, "folder name is not a valid student id "
-                                        "(letters, digits, '.', '_', '-', '@'; at most 64)"))
-                continue
-            notebook = _find_notebook(entry, assignment)
-            if notebook is None:
-                files = sorted(p.name for p in entry.rglob("*") if p.is_file())[:10]
-                intake.missing[student] = (f"no {assignment}.ipynb in the submission "
-                                           f"(found: {', '.join(files) or 'nothing'})")
-            else:
-                _add(intake, student, notebook)
-        elif entry.suffix == ".ipynb":
+    def student_of(entry: Path) -> str | None:
+        if entry.suffix == ".ipynb":
             info = collector.collect(entry.name)
-            if not info or not info.get("file_id") or not STUDENT_ID.match(info.get("student_id", "")):
-                intake.rejected.append((entry.name, "file name does not match the expected "
-                                        f"'<student>_..._{assignment}.ipynb'"))
-                continue
-            _add(intake, info["student_id"], entry)
+            student = (info or {}).get("student_id") if (info or {}).get("file_id") else None
         else:
-            intake.rejected.append((entry.name, "not a notebook or a student folder; ignored"))
+            student = entry.name
+        return student if student and STUDENT_ID.match(student) else None
+
+    for entry in _visible(root):
+        try:
+            _entry(intake, entry, assignment, student_of)
+        except OSError as err:                  # vanished, unreadable: this entry alone
+            intake.rejected.append((shown(entry.name), f"could not be read ({err.strerror or err})"))
+        except Exception as err:                # a fault of ours: this entry alone, to re-run
+            why = f"{type(err).__name__}: {str(err)[:200]}"
+            try:
+                student = student_of(entry)
+            except Exception:
+                student = None
+            if student:
+                intake.errors[student] = why
+            else:
+                intake.rejected.append((shown(entry.name), f"grader error while reading it ({why}); re-run"))
+    # a student whose notebook's archive entry was refused is rejected with that entry's reason
+    for name, why in refused_entries:
+        parts = name.split("/")
+        if len(parts) < 2 or parts[-1] != f"{assignment}.ipynb":
+            continue
+        student = parts[-3] if parts[-2] == assignment and len(parts) > 2 else parts[-2]
+        if STUDENT_ID.match(student) and student not in intake.notebooks and student not in intake.refused:
+            intake.refused[student] = f"the archive entry {name} was not extracted: {why}"
+    for student in (*intake.refused, *intake.errors):
+        intake.notebooks.pop(student, None)
+        intake.missing.pop(student, None)
     return intake
+
+
+def _entry(intake: Intake, entry: Path, assignment: str, student_of) -> None:
+    mode = os.lstat(entry).st_mode
+    student = student_of(entry)
+    if stat.S_ISLNK(mode):
+        if student:
+            intake.refused[student] = (f"{shown(entry.name)} is a symbolic link; links are not followed "
+                                       "(it could point at another student's work)")
+        else:
+            intake.rejected.append((shown(entry.name), "symbolic link; not followed"))
+    elif stat.S_ISDIR(mode):
+        if entry.suffix == ".ipynb" or student is None:
+            intake.rejected.append((shown(entry.name), "folder name is not a valid student id "
+                                    "(letters, digits, '.', '_', '-', '@'; at most 64)"))
+        else:
+            _student_folder(intake, entry, student, assignment)
+    elif entry.suffix == ".ipynb":
+        if student is None:
+            intake.rejected.append((shown(entry.name), "file name does not match the expected "
+                                    f"'<student>_..._{assignment}.ipynb'"))
+            return
+        why = _check_path(entry.parent, entry.name)
+        if why:
+            intake.refused[student] = why
+        else:
+            _add(intake, student, entry)
+    elif kind(mode):
+        intake.rejected.append((shown(entry.name), f"{kind(mode)}; not read"))
+    else:
+        intake.rejected.append((shown(entry.name), "not a notebook or a student folder; ignored"))
 
 
 def _add(intake: Intake, student: str, notebook: Path) -> None:
     if student in intake.notebooks:
-        intake.rejected.append((str(notebook.name), f"a second notebook for {student}; the first one "
+        intake.rejected.append((shown(notebook.name), f"a second notebook for {student}; the first one "
                                 f"({intake.notebooks[student].name}) is graded"))
     else:
         intake.notebooks[student] = notebook

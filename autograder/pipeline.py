@@ -70,6 +70,15 @@ class Result:
     needs_manual: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    grader_error: bool = False               # the pipeline failed, not the submission: re-run it
+
+
+def grader_error(result: Result, stage: str, err: BaseException) -> None:
+    """Mark `result` as failed by a fault of the pipeline itself (never a score for the student)."""
+    detail = f"{type(err).__name__}: {err}"
+    result.status, result.grader_error, result.score = "failed", True, 0.0
+    result.reason = (f"grader error while {stage} ({detail[:200]}); the grading pipeline failed, "
+                     "not the submission: re-run this student")
 
 
 def secret_lines(source_nb: nbformat.NotebookNode, marker: str = "HIDDEN TESTS",
@@ -165,6 +174,11 @@ class Run:
         self.rejected_files = found.rejected
         for student, why in found.missing.items():
             self.results[student] = Result(student, "missing", reason=why)
+        for student, why in found.refused.items():
+            self.results[student] = Result(student, "rejected", reason=why)
+        for student, why in found.errors.items():
+            self.results[student] = Result(student, "failed")
+            grader_error(self.results[student], "finding the notebook", RuntimeError(why))
         ready = []
         for student, path in sorted(found.notebooks.items()):
             result = self.results[student] = Result(student, "graded")
@@ -173,24 +187,34 @@ class Run:
             except Rejected as err:
                 result.status, result.reason = "rejected", str(err)
                 continue
+            except Exception as err:                       # a fault of ours: this student alone
+                grader_error(result, "reading and repairing the notebook", err)
+                continue
             result.flags += repaired.flags
-            folder = self.course / STAGED / student / self.assignment
-            if folder.exists():
-                shutil.rmtree(folder)
-            folder.mkdir(parents=True)
-            nbformat.write(repaired.notebook, folder / f"{self.assignment}.ipynb")
-            # what `nbgrader collect` keeps beside the notebook: feedback carries it, and
-            # `nbgrader release_feedback` needs both to name each student's feedback file
-            in_layout = path.parent.name == self.assignment and path.parent.parent.name == student
-            for name in NBGRADER_RECORDS if in_layout else ():
-                record = path.parent / name
-                if record.is_file() and not record.is_symlink() and record.stat().st_size <= 4096:
-                    shutil.copyfile(record, folder / name)
-            for old in (self.course / "autograded" / student / self.assignment,
-                        self.course / "feedback" / student / self.assignment):
-                shutil.rmtree(old, ignore_errors=True)
+            try:
+                self.stage_one(student, repaired.notebook, path)
+            except Exception as err:
+                grader_error(result, "staging the notebook", err)
+                continue
             ready.append(student)
         return ready
+
+    def stage_one(self, student: str, notebook: nbformat.NotebookNode, path: Path | None = None) -> None:
+        folder = self.course / STAGED / student / self.assignment
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / f"{self.assignment}.ipynb")
+        # what `nbgrader collect` keeps beside the notebook: feedback carries it, and
+        # `nbgrader release_feedback` needs both to name each student's feedback file
+        in_layout = path is not None and path.parent.name == self.assignment and path.parent.parent.name == student
+        for name in NBGRADER_RECORDS if in_layout else ():
+            record = path.parent / name
+            if record.is_file() and not record.is_symlink() and record.stat().st_size <= 4096:
+                shutil.copyfile(record, folder / name)
+        for old in (self.course / "autograded" / student / self.assignment,
+                    self.course / "feedback" / student / self.assignment):
+            shutil.rmtree(old, ignore_errors=True)
 
     # -- grading ----------------------------------------------------------------------------
     def task_for(self, student: str, slot: int) -> tuple[dict, Path | None]:
@@ -260,8 +284,7 @@ class Run:
                     self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
                 self.grade_one(student, slot, self.workers[slot])
             except Exception as err:                          # keep the batch going, always
-                self.results[student].status = "failed"
-                self.results[student].reason = f"internal error while grading: {err!r}"
+                grader_error(self.results[student], "grading", err)
             finally:
                 slots.put(slot)
 
@@ -270,7 +293,7 @@ class Run:
 
     # -- results ----------------------------------------------------------------------------
     def collect_scores(self) -> None:
-        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.api import Gradebook
 
         db_url = f"sqlite:///{self.course / 'gradebook.db'}"
         with Gradebook(db_url) as gb:
@@ -282,34 +305,57 @@ class Run:
                     result.score = 0.0
                     continue
                 try:
-                    submission = gb.find_submission(self.assignment, result.student)
-                except MissingEntry:
-                    result.status, result.reason = "failed", "nbgrader recorded no grades"
-                    continue
-                result.score = float(submission.score)
-                for nb in submission.notebooks:
-                    for grade in nb.grades:
-                        if grade.needs_manual_grade:
-                            result.needs_manual.append(grade.name)
-                        elif grade.cell.cell_type == "code" and grade.auto_score is not None \
-                                and grade.auto_score < grade.max_score and not _is_solution(grade):
-                            result.failed_tests.append(grade.name)
-                result.timeouts = timeouts_in(self.course / "autograded" / result.student /
-                                              self.assignment / f"{self.assignment}.ipynb")
+                    self.score_one(gb, result)
+                except Exception as err:                       # this student alone
+                    grader_error(result, "reading the scores from the gradebook", err)
+
+    def score_one(self, gb, result: Result) -> None:
+        from nbgrader.api import MissingEntry
+
+        try:
+            submission = gb.find_submission(self.assignment, result.student)
+        except MissingEntry:
+            result.status, result.reason = "failed", "nbgrader recorded no grades"
+            return
+        result.score = float(submission.score)
+        for nb in submission.notebooks:
+            for grade in nb.grades:
+                if grade.needs_manual_grade:
+                    result.needs_manual.append(grade.name)
+                elif grade.cell.cell_type == "code" and grade.auto_score is not None \
+                        and grade.auto_score < grade.max_score and not _is_solution(grade):
+                    result.failed_tests.append(grade.name)
+        result.timeouts = timeouts_in(self.course / "autograded" / result.student /
+                                      self.assignment / f"{self.assignment}.ipynb")
 
     def check_feedback(self) -> None:
         """No line of a hidden test may appear in any feedback file."""
         secret = hidden_test_lines(self.source_nb)
         for result in self.results.values():
             html = self.course / "feedback" / result.student / self.assignment / f"{self.assignment}.html"
-            if not html.exists():
-                continue
-            text = html.read_text(encoding="utf-8", errors="replace")
-            leaked = [line for line in secret if line in text or _escaped(line) in text]
-            if leaked:
-                html.unlink()
-                result.flags.append(f"feedback withheld: it contained {len(leaked)} line(s) of hidden "
-                                    "tests (the notebook printed test source?)")
+            try:
+                if not html.exists():
+                    continue
+                text = html.read_text(encoding="utf-8", errors="replace")
+                leaked = [line for line in secret if line in text or _escaped(line) in text]
+                if leaked:
+                    html.unlink()
+                    result.flags.append(f"feedback withheld: it contained {len(leaked)} line(s) of hidden "
+                                        "tests (the notebook printed test source?)")
+            except Exception as err:                       # unchecked feedback is never handed out
+                shutil.rmtree(html, ignore_errors=True) if html.is_dir() else html.unlink(missing_ok=True)
+                result.flags.append(f"feedback withheld: it could not be checked ({type(err).__name__}: "
+                                    f"{str(err)[:200]}); grader error, re-run this student for feedback")
+
+    def recheck(self, students: list[str]) -> None:
+        """The re-check of each graded student, one at a time: a fault judging one is that
+        student's grader error, never a score."""
+        from .recheck import recheck_all
+        for student in students:
+            try:
+                recheck_all(self, [student])
+            except Exception as err:
+                grader_error(self.results[student], "re-checking the results outside the kernel", err)
 
     # -- main -------------------------------------------------------------------------------
     def run(self) -> list[Result]:
@@ -323,8 +369,7 @@ class Run:
             self.collect_scores()
             self.check_feedback()
             if self.cases:
-                from .recheck import recheck_all
-                recheck_all(self, [s for s in students if self.results[s].status == "graded"])
+                self.recheck([s for s in students if self.results[s].status == "graded"])
             from .report import write_reports
             write_reports(self, seconds=round(time.monotonic() - t0, 1))
         finally:

@@ -1,4 +1,8 @@
-"""grades.csv, report.json and report.md for one grading run."""
+"""grades.csv, report.json and report.md for one grading run.
+
+A student whose grading failed through a fault of the pipeline (`grader_error`) gets no score
+in grades.csv: an empty cell cannot be imported into an LMS as a zero. File names that are not
+UTF-8 are written with U+FFFD in their place."""
 from __future__ import annotations
 
 import csv
@@ -7,17 +11,19 @@ import platform
 import time
 from dataclasses import asdict
 
+from .intake import shown as _text
+
 
 def write_reports(run, seconds: float) -> None:
     out = run.reports
     out.mkdir(parents=True, exist_ok=True)
     results = sorted(run.results.values(), key=lambda r: r.student)
 
-    with open(out / "grades.csv", "w", newline="") as f:
+    with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
         writer = csv.writer(f)
         writer.writerow(["student_id", "score", "max_score", "status", "needs_manual_grading", "flags"])
         for r in results:
-            writer.writerow([r.student, f"{r.score:g}", f"{r.max_score:g}", r.status,
+            writer.writerow([r.student, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
                              len(r.needs_manual), len(r.flags)])
 
     meta = {"assignment": run.assignment, "submissions": str(run.submissions),
@@ -25,7 +31,8 @@ def write_reports(run, seconds: float) -> None:
             "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node()}
     (out / "report.json").write_text(json.dumps(
         {**meta, "students": [asdict(r) for r in results],
-         "rejected_files": [{"entry": e, "reason": why} for e, why in run.rejected_files]}, indent=1))
+         "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]},
+        indent=1), encoding="utf-8")
 
     lines = [f"# Grading report: {run.assignment}", "",
              f"{len(results)} submission(s) in {seconds} s with {run.opt.jobs} worker(s), "
@@ -35,14 +42,15 @@ def write_reports(run, seconds: float) -> None:
     for r in results:
         notes = "; ".join(([r.reason] if r.reason else []) + r.flags +
                           ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
-        lines.append(f"| {r.student} | {r.score:g} / {r.max_score:g} | {r.status} | "
+        score = "grader error" if r.grader_error else f"{r.score:g}"
+        lines.append(f"| {r.student} | {score} / {r.max_score:g} | {r.status} | "
                      f"{', '.join(r.failed_tests) or '-'} | {', '.join(r.timeouts) or '-'} | "
                      f"{_cell(notes) or '-'} |")
     if run.rejected_files:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
-    (out / "report.md").write_text("\n".join(lines) + "\n")
+    (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _text(text).replace("|", "\\|").replace("\n", " ")

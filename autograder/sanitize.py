@@ -10,18 +10,30 @@ release version of the notebook and reported as a flag:
 - a grade or locked cell that was deleted: put back where it was, from the release version;
 - nbgrader metadata on a cell the release does not have (a forged test cell), or a second
   copy of a known cell: the metadata is removed, so it is an ordinary cell.
+- nbgrader metadata that is not an object, or whose grade_id is not a string: removed, as on
+  a forged cell (the release's cell is then put back if it was one that must exist).
 The source of test and locked cells is restored by nbgrader itself, from the gradebook.
+
+Files are read with nbformat's own reader, as Jupyter reads them: a cell's source stored as a
+list of lines (what JupyterLab and `nbformat.write` save) is joined, and a notebook of an older
+4.x minor version (4.0 has no cell ids) is upgraded. The notebook is validated when read and
+again after repair; whatever fails either is rejected with the reason.
 """
 from __future__ import annotations
 
 import copy
 import json
+import os
+import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat.warnings import DuplicateCellId
 
 MAX_BYTES = 20 * 1024 ** 2
+MAX_DEPTH = 64          # JSON nesting; real notebooks (widget state included) stay far below it
 
 
 class Rejected(Exception):
@@ -35,7 +47,9 @@ class Repaired:
 
 
 def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    meta = cell.get("metadata", {}).get("nbgrader")
+    gid = meta.get("grade_id") if isinstance(meta, dict) else None
+    return gid if isinstance(gid, str) else None
 
 
 def _must_keep(cell) -> bool:
@@ -44,28 +58,79 @@ def _must_keep(cell) -> bool:
     return bool(meta.get("grade") or meta.get("locked") or meta.get("solution") or meta.get("task"))
 
 
-def read(path: Path) -> nbformat.NotebookNode:
-    """Parse a submission, or raise Rejected with a reason a student can act on."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise Rejected(f"the notebook is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB "
-                       "(clear large outputs before submitting)")
-    raw = path.read_bytes()
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def json_depth(value, limit: int = MAX_DEPTH) -> int:
+    """How deeply `value` nests lists and dicts, counted without recursion; stops past `limit`."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        stack.extend((x, depth + 1) for x in item if isinstance(x, (dict, list)))
+    return deepest
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, never following a link and never blocking on a pipe."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as err:
+        raise Rejected(f"the notebook cannot be opened ({err.strerror}; a link, or not a file?)") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Rejected("the notebook is not a regular file (a pipe, device or folder); submit the file itself")
+        if info.st_size > limit:
+            raise Rejected(f"the notebook is {info.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB "
+                           "(clear large outputs before submitting)")
+        raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise Rejected(f"the notebook grew past {limit / 1e6:.0f} MB while it was read")
+    return raw
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """Parse a submission as Jupyter would, or raise Rejected with a reason a student can act on."""
+    raw = read_bytes(Path(path))
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text)
     except UnicodeDecodeError:
         raise Rejected("the file is not UTF-8 text, so it is not a notebook") from None
     except json.JSONDecodeError as err:
         raise Rejected(f"the file is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}); "
                        "it may have been truncated or edited by hand") from None
+    except RecursionError:
+        raise Rejected("the file nests its JSON thousands of levels deep; it is not a notebook "
+                       "Jupyter wrote (edited by hand or by a program?)") from None
     if not isinstance(data, dict) or data.get("nbformat") != 4:
         raise Rejected("the file is not a version 4 Jupyter notebook")
+    if json_depth(data) > MAX_DEPTH:
+        raise Rejected(f"the file nests its JSON more than {MAX_DEPTH} levels deep; it is not a "
+                       "notebook Jupyter wrote (edited by hand or by a program?)")
     try:
-        # nbformat.reads joins each cell's source, which Jupyter stores as a list of lines
-        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-        nbformat.validate(nb)
+        nb = nbformat.reader.reads(text)                  # joins list sources, as Jupyter does
+        minor = nb.get("nbformat_minor")
+        if isinstance(minor, int) and minor < nbformat.v4.nbformat_minor:
+            nb = nbformat.v4.upgrade(nb, from_version=4, from_minor=minor)   # 4.0-4.4: adds cell ids
+        with warnings.catch_warnings():               # repeated cell ids are made unique in repair
+            warnings.simplefilter("ignore", DuplicateCellId)
+            nbformat.validate(nb)
     except Exception as err:                          # nbformat's ValidationError and kin
-        first = str(err).strip().splitlines()[0][:200]
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
         raise Rejected(f"the notebook does not follow the notebook format: {first}") from None
     return nb
 
@@ -76,9 +141,14 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
     flags: list[str] = []
     reference = {_grade_id(c): c for c in release.cells if _grade_id(c)}
     seen: set[str] = set()
-    for cell in nb.cells:
+    for n, cell in enumerate(nb.cells):
         meta = cell.get("metadata", {})
         if "nbgrader" not in meta:
+            continue
+        if _grade_id(cell) is None:
+            flags.append(f"cell {n}: grading metadata is malformed ({_short(meta['nbgrader'])}); "
+                         "removed")
+            del meta["nbgrader"]
             continue
         gid = _grade_id(cell)
         ref = reference.get(gid)
@@ -93,11 +163,11 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
         changed = sorted(k for k in set(want) | set(have)
                          if k != "checksum" and want.get(k) != have.get(k))
         if changed:
-            details = ", ".join(f"{k} {have.get(k)!r} -> {want.get(k)!r}" for k in changed)
+            details = ", ".join(f"{k} {_short(have.get(k))} -> {_short(want.get(k))}" for k in changed)
             flags.append(f"cell {gid!r}: grading metadata edited ({details}); restored")
         meta["nbgrader"] = copy.deepcopy(want)
         if (want.get("locked") or want.get("grade")) and not want.get("solution") \
-                and cell.source.strip() != ref.source.strip():
+                and _text(cell.source).strip() != _text(ref.source).strip():
             flags.append(f"cell {gid!r}: a locked or test cell was edited; nbgrader restores it")
         if cell.cell_type != ref.cell_type:
             flags.append(f"cell {gid!r}: type changed from {ref.cell_type} to {cell.cell_type}; restored")
@@ -124,5 +194,10 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
             cell["id"] = f"repaired-{n}"
         ids.add(cell["id"])
     nb.metadata["kernelspec"] = copy.deepcopy(release.metadata.get("kernelspec", {}))
-    nbformat.validate(nb)
+    nb.nbformat, nb.nbformat_minor = 4, max(5, release.get("nbformat_minor", 5))   # every cell has an id now
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as err:
+        first = (str(err).strip().splitlines() or ["invalid"])[0][:200]
+        raise Rejected(f"the notebook is not valid even after its grading metadata was repaired: {first}") from None
     return Repaired(nb, flags)

@@ -1,5 +1,8 @@
 """The lecture notebook in a real JupyterLab, driven in Debian's headless Chromium by Playwright.
 
+The same server also saves one submission per problem set (the release notebook, answered in
+the browser with the instructor's solutions), which the real grading pipeline then grades.
+
 JupyterLab serves a copy of the notebook (it autosaves; the committed file must not change),
 runs all cells, and the test moves the gate explorer's forget-bias slider and waits for the
 gate readout and the figure to change. Screenshots and the measured latency land in
@@ -171,3 +174,82 @@ def test_gate_explorer_responds_in_jupyterlab(lab):
 
     (ARTIFACTS / "browser-latency.json").write_text(json.dumps(
         {"readout_ms": round(readout_ms, 1), "figure_ms": round(figure_ms, 1)}))
+
+
+def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
+    """Issue 15: each problem set as JupyterLab itself saves it (every source a list of lines),
+    answered in the browser with the instructor's solutions, then graded by the real pipeline,
+    sandbox and all, to full automatic marks with no flags."""
+    import threading
+
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    from autograder import fixtures as F
+    from autograder.course import assignments
+    from autograder.pipeline import Options, Run
+
+    url, token, root = lab
+    names = assignments()
+    (root / "saved").mkdir()
+    answers = {}
+    for name in names:
+        shutil.copy(REPO / "release" / name / f"{name}.ipynb", root / "saved" / f"{name}.ipynb")
+        source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
+        answers[name] = {c.metadata["nbgrader"]["grade_id"]: F.solution_source(c) for c in source.cells
+                         if c.metadata.get("nbgrader", {}).get("solution")}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/lab?reset&token={token}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')",
+                               timeout=120_000)
+        for name in names:
+            # open it, answer each solution cell with the instructor's answer, and save it through
+            # the document's context, as File > Save does
+            edited, dirty = page.evaluate("""async ([path, answers]) => {
+                const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
+                await widget.context.ready;
+                let n = 0;
+                for (const cell of widget.context.model.cells) {
+                    const meta = cell.getMetadata('nbgrader') || {};
+                    if (meta.solution && meta.grade_id in answers) {
+                        cell.sharedModel.setSource(answers[meta.grade_id]);
+                        n += 1;
+                    }
+                }
+                await widget.context.save();
+                const dirty = widget.context.model.dirty;
+                widget.close();
+                return [n, dirty];
+            }""", [f"saved/{name}.ipynb", answers[name]])
+            assert edited == len(answers[name]) and not dirty, name
+        browser.close()
+
+    # one class per problem set, with the JupyterLab-saved notebook as its one student; two
+    # course folders, one per grading thread (a gradebook is created by its first run)
+    courses = [F.make_course(tmp_path / f"course-{k}", names[k::2]) for k in range(2)]
+    for name in names:
+        saved = (root / "saved" / f"{name}.ipynb").read_text()
+        assert '"source": [' in saved, f"{name} was not saved with list sources"
+        (tmp_path / "class" / name / "jupyterlab").mkdir(parents=True)
+        (tmp_path / "class" / name / "jupyterlab" / f"{name}.ipynb").write_text(saved)
+    results, base = {}, int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
+
+    def grade(slot, todo):              # two at a time, on their own sandbox uids
+        for name in todo:
+            opts = Options(jobs=1, cell_timeout=60, submission_timeout=300, uid_base=base + 50 + slot)
+            run = Run(name, tmp_path / "class" / name, course=courses[slot], options=opts, log=lambda *a: None)
+            results[name] = run.run()
+    threads = [threading.Thread(target=grade, args=(k, names[k::2])) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name in names:
+        source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
+        full = sum(float(c.metadata["nbgrader"]["points"]) for c in source.cells
+                   if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+                   and not c.metadata["nbgrader"].get("solution"))
+        (result,) = results[name]
+        assert result.status == "graded" and result.score == full and not result.flags, (name, result)

@@ -47,7 +47,7 @@ def test_folder_layouts_and_lms_names(tmp_path):
 def test_zip_slip_symlinks_and_bombs_are_refused(tmp_path):
     archive = tmp_path / "in.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"erin/{A}.ipynb", json.dumps(RELEASE))
+        zf.writestr(f"erin/{A}.ipynb", nbformat.writes(RELEASE))
         zf.writestr("../up.ipynb", "x")
         zf.writestr("/abs.ipynb", "x")
         zf.writestr("C:/win.ipynb", "x")
