@@ -124,7 +124,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    """One JupyterLab server for every browser test of the session: (url, token, root)."""
+    """One JupyterLab server and one Chromium for every browser test of the session:
+    (url, token, root, browser); each test opens its own page."""
     _need_browser()
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
@@ -155,7 +156,13 @@ def lab(tmp_path_factory):
                 server.kill()
                 pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-2000:])
             time.sleep(0.5)
-    yield url, token, root
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield url, token, root, browser
+        browser.close()
     server.terminate()
     try:
         server.wait(timeout=20)

@@ -1,9 +1,13 @@
-"""The lecture notebook in a real JupyterLab, driven in Debian's headless Chromium by Playwright.
+"""The lecture notebooks in a real JupyterLab, driven in Debian's headless Chromium by Playwright.
 
-JupyterLab serves a copy of the notebook (it autosaves; the committed file must not change),
-runs all cells, and the test moves the gate explorer's forget-bias slider and waits for the
-gate readout and the figure to change. Screenshots and the measured latency land in
-test-artifacts/. Without Chromium the test is skipped, except under CI=true, where that fails.
+Every browser test shares one JupyterLab server and one Chromium (the `lab` fixture of
+conftest.py) and opens its own page at 1366 x 768, a laptop screen. JupyterLab serves a copy of
+each notebook (it autosaves; the committed file must not change) and runs all cells. Each widget
+is then checked on screen (`check_widget_on_screen`: figures at their natural aspect ratio, no
+cut-off label, controls and figure inside the notebook's visible area, a screenshot in
+test-artifacts/), and one of its controls is moved as a student would, timing the new readout
+and figure (test-artifacts/browser-latency.json, reported by `make bench`, not asserted).
+Without Chromium the tests are skipped, except under CI=true, where that fails.
 """
 import contextlib
 import hashlib
@@ -14,8 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from conftest import CHROMIUM
 
 # `lab`, the JupyterLab server, is a session fixture of conftest.py: every browser test shares it
 
@@ -33,18 +35,13 @@ def notebook_page(lab, notebook: str, source: Path | None = None):
 
     Yields the page; afterwards shuts the kernel down and checks that the committed notebook is
     byte for byte what it was (JupyterLab autosaves, so it must only ever see the copy)."""
-    from playwright.sync_api import sync_playwright
-
-    url, token, root = lab
+    url, token, root, browser = lab
     source = source or REPO / "notebooks" / notebook
     shutil.copy(source, root / "notebooks" / notebook)
     committed = hashlib.sha256(source.read_bytes()).hexdigest()
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport=VIEWPORT)
+    page = browser.new_page(viewport=VIEWPORT)        # a fresh context: no state of other tests
+    try:
         page.goto(f"{url}/lab/tree/notebooks/{notebook}?reset&token={token}")   # reset: no tabs of earlier tests
         # run-all races the kernel start: wait until the command is enabled and the kernel idle
         page.wait_for_function("""() => {
@@ -62,7 +59,8 @@ def notebook_page(lab, notebook: str, source: Path | None = None):
         yield page
         # one server serves every test: free this notebook's kernel (hundreds of MB) for the next
         page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
-        browser.close()
+    finally:
+        page.close()
     assert hashlib.sha256(source.read_bytes()).hexdigest() == committed
 
 

@@ -134,10 +134,10 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
             first.check()
             quiz.locator("button", has_text="Check").first.click()
             expect(quiz.locator(".widget-html").filter(has_text=re.compile("Correct|Not quite")).first)\
-                .to_be_visible()
+                .to_be_visible(timeout=30_000)
             cards = _widget(page, f'Flashcards("{ch}")', "rnnlab-flashcards")
             check_widget_on_screen(page, cards, f"{ch}-flashcards", figure=False)
             counter = cards.locator(".widget-label").first
             before = counter.inner_text()
             cards.locator("button", has_text="Next").click()
-            expect(counter).not_to_have_text(before)
+            expect(counter).not_to_have_text(before, timeout=30_000)

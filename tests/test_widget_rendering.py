@@ -36,9 +36,10 @@ NAMES = ["gate_explorer", "rnn_unroll", "lstm_shapes", "gradient_flow", "thresho
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_png_is_twice_the_fixed_display_size(name):
-    from rnnlab.widgets._base import SCALE
+def test_drawn_at_twice_a_fixed_size_with_readable_uncut_text(name):
+    from rnnlab.widgets._base import CSS_DPI, MIN_FONT_PT, SCALE
     w = build(name)
+    # the PNG holds SCALE pixels per CSS pixel, and the page shows it at exactly its CSS size
     width, height = w.css_size
     png = Image.open(io.BytesIO(w.image.value))
     assert png.size == (SCALE * width, SCALE * height)
@@ -46,27 +47,15 @@ def test_png_is_twice_the_fixed_display_size(name):
     assert (layout.width, layout.height) == (f"{width}px", f"{height}px")
     assert layout.flex == "0 0 auto" and layout.max_width == "none"     # never squeezed or grown
     assert 300 <= width <= 760 and height <= 400, w.css_size
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_no_text_smaller_than_9_px_on_screen(name):
-    from rnnlab.widgets._base import CSS_DPI, MIN_FONT_PT
-    w = build(name)
-    w.render()
-    assert w.fig.dpi == 2 * CSS_DPI                 # 1 pt = 1 CSS px, drawn with 2 device px
+    # no text under 9 px on screen: 1 pt = 1 CSS px, drawn with SCALE device pixels
+    assert w.fig.dpi == SCALE * CSS_DPI
     small = [(t.get_text(), t.get_fontsize()) for t in w.fig.findobj(Text)
              if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT_PT]
     assert not small, small
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_no_text_is_cut_off_at_the_figure_edge(name):
-    w = build(name)
-    w.render()
+    # nothing cut off at the edge: each axes with everything it draws (tick labels in view,
+    # axis labels, title, legend, texts), and the figure's own legends
     renderer = w.fig.canvas.get_renderer()
     box = w.fig.bbox
-    # each axes with everything it draws (tick labels in view, axis labels, title, legend,
-    # texts), and the figure's own legends
     extents = [(ax, ax.get_tightbbox(renderer)) for ax in w.fig.axes]
     extents += [(legend, legend.get_window_extent(renderer)) for legend in w.fig.legends]
     for artist, ext in extents:

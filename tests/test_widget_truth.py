@@ -93,7 +93,7 @@ class TestSequenceGatesChapter03:
     def test_heatmaps_are_the_counters_gates(self):
         from rnnlab.tasks import bracket_depths, encode, train_bracket_counter
         from rnnlab.widgets import SequenceGates
-        model, _ = train_bracket_counter(steps=30, progress=False)
+        model, _ = train_bracket_counter(steps=10, progress=False)
         assert not model.lstm.batch_first
         w = SequenceGates(model.lstm, encode, ["(((a)))b", "(a(b)a)(b(a))"], validate=bracket_depths)
         w.text.value = "((a)b)(a"
@@ -109,7 +109,7 @@ class TestSequenceGatesChapter06:
     @staticmethod
     def tagger():
         from rnnlab.tagging import train_tagger
-        model, _ = train_tagger(bidirectional=True, num_layers=2, steps=40)
+        model, _ = train_tagger(bidirectional=True, num_layers=2, steps=20)
         assert model.lstm.batch_first and model.lstm.bidirectional and model.lstm.num_layers == 2
         return model
 
@@ -303,18 +303,18 @@ class TestThresholdExplorer:
     @staticmethod
     def data():
         from rnnlab.classify import SpamClassifier, make_messages, spam_scores, train_classifier
+        from rnnlab.widgets import ThresholdExplorer
         torch.manual_seed(0)
         model = SpamClassifier()
         train_classifier(model, steps=40, seed=0)
         test = make_messages(2000, seed=2_000_000)
-        return spam_scores(model, test), test.labels
+        scores = spam_scores(model, test)
+        return scores, test.labels, ThresholdExplorer(scores, test.labels, threshold=0.5)
 
     @pytest.mark.parametrize("t", [0.5, 0.12, 0.87])
     def test_drawn_counts_and_scores_are_sklearns(self, data, t):
         from sklearn import metrics as skm
-        from rnnlab.widgets import ThresholdExplorer
-        scores, labels = data
-        w = ThresholdExplorer(scores, labels, threshold=0.5)
+        scores, labels, w = data
         w.threshold.value = t
         y, s = labels.numpy(), scores.double().numpy()
         pred = (s >= t).astype(int)
