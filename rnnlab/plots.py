@@ -21,7 +21,7 @@ def saturation_axes(ax, saturation: dict | None = None) -> dict:
     ax.plot([0, 1], [1, 0], color="k", lw=0.6, alpha=0.5)
     ax.set(xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), aspect="equal", xlabel="share of steps < 0.1",
            ylabel="share of steps > 0.9", title="gate saturation per unit")
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=9, loc="upper right")      # 9 px on screen in a widget: still readable
     return dots
 
 

@@ -1,9 +1,14 @@
 """Shared test helpers: grade a batch of fixture submissions once per session."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +26,7 @@ from autograder.course import REPO  # noqa: E402
 from autograder.pipeline import Options, Run  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # `make test-grading` runs two pytest-xdist workers, each grading one batch at a time with one
 # kernel: two kernels on two cores, and one batch's setup overlaps the other's grading
 JOBS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
@@ -89,6 +95,79 @@ def pytest_configure(config):
     marks = config.option.markexpr or ""
     if not hasattr(config, "workerinput") and "grading" in marks and "not grading" not in marks:
         (REPO / "test-artifacts" / "grading" / "batches.log").unlink(missing_ok=True)
+    # a browser run starts fresh records of the widgets' layout and latency
+    if not hasattr(config, "workerinput") and "browser" in marks and "not browser" not in marks:
+        for name in ("widget-layout.json", "browser-latency.json"):
+            (REPO / "test-artifacts" / name).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- browser tests
+def _need_browser():
+    problems = []
+    if not os.path.exists(CHROMIUM):
+        problems.append("Debian's chromium is not installed (make test installs it as root)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the playwright package is missing")
+    if problems:
+        if IN_CI:
+            pytest.fail("browser test cannot run in CI: " + "; ".join(problems))
+        pytest.skip("; ".join(problems))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """One JupyterLab server and one Chromium for every browser test of the session:
+    (url, token, root, browser); each test opens its own page."""
+    _need_browser()
+    root = tmp_path_factory.mktemp("lab")
+    (root / "notebooks").mkdir()
+    settings = root / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # no news or update pop-ups: they cover outputs
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port, token = _free_port(), "rnnlab-browser-test"
+    env = dict(os.environ, OMP_NUM_THREADS="1", JUPYTER_RUNTIME_DIR=str(root / "runtime"),
+               PYDEVD_DISABLE_FILE_VALIDATION="1", RNNLAB_REVIEW_FILE=str(root / ".rnnlab-review.json"))
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
+           f"--LabApp.workspaces_dir={root / 'workspaces'}",
+           f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(root / "lab.log", "w")
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-2000:])
+            time.sleep(0.5)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield url, token, root, browser
+        browser.close()
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 @pytest.fixture(autouse=True)

@@ -1,114 +1,49 @@
-"""The lecture notebook in a real JupyterLab, driven in Debian's headless Chromium by Playwright.
+"""The lecture notebooks in a real JupyterLab, driven in Debian's headless Chromium by Playwright.
 
+Every browser test shares one JupyterLab server and one Chromium (the `lab` fixture of
+conftest.py) and opens its own page at 1366 x 768, a laptop screen. JupyterLab serves a copy of
+each notebook (it autosaves; the committed file must not change) and runs all cells. Each widget
+is then checked on screen (`check_widget_on_screen`: figures at their natural aspect ratio, no
+cut-off label, controls and figure inside the notebook's visible area, a screenshot in
+test-artifacts/), and one of its controls is moved as a student would, timing the new readout
+and figure (test-artifacts/browser-latency.json, reported by `make bench`, not asserted).
 The same server also saves one submission per problem set (the release notebook, answered in
 the browser with the instructor's solutions), which the real grading pipeline then grades.
-
-JupyterLab serves a copy of the notebook (it autosaves; the committed file must not change),
-runs all cells, and the test moves the gate explorer's forget-bias slider and waits for the
-gate readout and the figure to change. Screenshots and the measured latency land in
-test-artifacts/. Without Chromium the test is skipped, except under CI=true, where that fails.
+Without Chromium the tests are skipped, except under CI=true, where that fails.
 """
 import contextlib
 import hashlib
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI
+# `lab`, the JupyterLab server, is a session fixture of conftest.py: every browser test shares it
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+VIEWPORT = {"width": 1366, "height": 768}      # a common laptop screen
 NOTEBOOK = "03_lstm_gates.ipynb"
 
 
-def _need_browser():
-    problems = []
-    if not os.path.exists(CHROMIUM):
-        problems.append("Debian's chromium is not installed (make test installs it as root)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problems.append("the playwright package is missing")
-    if problems:
-        if IN_CI:
-            pytest.fail("browser test cannot run in CI: " + "; ".join(problems))
-        pytest.skip("; ".join(problems))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    _need_browser()
-    root = tmp_path_factory.mktemp("lab")
-    (root / "notebooks").mkdir()
-    settings = root / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    # no news or update pop-ups: they cover outputs
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    port, token = _free_port(), "rnnlab-browser-test"
-    env = dict(os.environ, OMP_NUM_THREADS="1", JUPYTER_RUNTIME_DIR=str(root / "runtime"),
-               PYDEVD_DISABLE_FILE_VALIDATION="1")
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
-           f"--LabApp.workspaces_dir={root / 'workspaces'}",
-           f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True"]
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(root / "lab.log", "w")
-    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.time() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-2000:])
-            time.sleep(0.5)
-    yield url, token, root
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-
-
 @contextlib.contextmanager
-def notebook_page(lab, notebook: str):
-    """Chromium on a copy of notebooks/`notebook` in the test's JupyterLab, with every cell run.
+def notebook_page(lab, notebook: str, source: Path | None = None):
+    """Chromium on a copy of notebooks/`notebook` (or of `source`) in the test's JupyterLab,
+    with every cell run, at a laptop's 1366 x 768.
 
-    Yields the page; afterwards checks that the committed notebook is byte for byte what it was
-    (JupyterLab autosaves, so it must only ever see the copy)."""
-    from playwright.sync_api import sync_playwright
-
-    url, token, root = lab
-    shutil.copy(REPO / "notebooks" / notebook, root / "notebooks" / notebook)
-    committed = hashlib.sha256((REPO / "notebooks" / notebook).read_bytes()).hexdigest()
+    Yields the page; afterwards shuts the kernel down and checks that the committed notebook is
+    byte for byte what it was (JupyterLab autosaves, so it must only ever see the copy)."""
+    url, token, root, browser = lab
+    source = source or REPO / "notebooks" / notebook
+    shutil.copy(source, root / "notebooks" / notebook)
+    committed = hashlib.sha256(source.read_bytes()).hexdigest()
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport=VIEWPORT)        # a fresh context: no state of other tests
+    try:
         page.goto(f"{url}/lab/tree/notebooks/{notebook}?reset&token={token}")   # reset: no tabs of earlier tests
         # run-all races the kernel start: wait until the command is enabled and the kernel idle
         page.wait_for_function("""() => {
@@ -124,8 +59,137 @@ def notebook_page(lab, notebook: str):
             return cells.length > 0 && cells.every(c => c.model.executionCount !== null);
         }""", timeout=180_000)
         yield page
-        browser.close()
-    assert hashlib.sha256((REPO / "notebooks" / notebook).read_bytes()).hexdigest() == committed
+        # one server serves every test: free this notebook's kernel (hundreds of MB) for the next
+        page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+    finally:
+        page.close()
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == committed
+
+
+# What a check of a widget on screen measures, and where it goes: one JSON file per kind,
+# merged over the tests of a run (conftest.py clears them when a browser run starts).
+LAYOUT_FILE = ARTIFACTS / "widget-layout.json"
+LATENCY_FILE = ARTIFACTS / "browser-latency.json"
+MIN_FONT_PT = 9          # rnnlab.widgets._base.MIN_FONT_PT: 9 CSS px when shown at its size
+ASPECT_TOLERANCE = 0.02
+
+
+def record(path: Path, name: str, values: dict) -> None:
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[name] = values
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
+MEASURE_JS = """(el) => {
+    const box = el.getBoundingClientRect();
+    // the notebook's scrolling area: what JupyterLab leaves of the window for cells
+    const panel = (el.closest('.jp-WindowedPanel-outer') || el.closest('.jp-NotebookPanel')
+                   || document.body).getBoundingClientRect();
+    const images = [...el.querySelectorAll('img.rnnlab-figure')].map(img => {
+        const r = img.getBoundingClientRect();
+        return {natural: [img.naturalWidth, img.naturalHeight], shown: [r.width, r.height]};
+    });
+    const visible = e => e.offsetParent !== null && e.getClientRects().length > 0;
+    const truncated = [];
+    for (const e of el.querySelectorAll('label, button, .widget-label, .widget-readout, .widget-label-basic, .widget-toggle-button, .widget-inline-hbox .widget-label')) {
+        if (visible(e) && e.textContent.trim() && e.scrollWidth > e.clientWidth + 1)
+            truncated.push(e.textContent.trim());
+    }
+    // a dropdown shows one option in a box: every option must fit, since any can be picked
+    const ctx = document.createElement('canvas').getContext('2d');
+    for (const s of el.querySelectorAll('select')) {
+        if (!visible(s)) continue;
+        const cs = getComputedStyle(s);
+        ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        for (const o of s.options)
+            if (ctx.measureText(o.text).width > room) truncated.push(o.text);
+    }
+    let smallestHtml = Infinity;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const parent = walker.currentNode.parentElement;
+        if (walker.currentNode.textContent.trim() && parent && visible(parent))
+            smallestHtml = Math.min(smallestHtml, parseFloat(getComputedStyle(parent).fontSize));
+    }
+    // how far the widget's content reaches to the right: a fixed-size figure must not overflow
+    let right = box.right;
+    for (const e of el.querySelectorAll('*')) if (visible(e)) right = Math.max(right, e.getBoundingClientRect().right);
+    return {box: [right - box.left, box.height], panel: [panel.width, panel.height], images,
+            truncated, smallestHtml};
+}"""
+
+
+def check_widget_on_screen(page, widget, name: str, figure: bool = True, fit: bool = True) -> dict:
+    """At the page's 1366 x 768: each figure shown at its natural aspect ratio (within 2%), no
+    control label or dropdown option cut off, the whole widget (controls and figure) inside
+    the notebook's visible area. Saves a screenshot and records the measures."""
+    from playwright.sync_api import expect
+
+    widget.scroll_into_view_if_needed()
+    if figure:
+        expect(widget.locator("img.rnnlab-figure").first).to_be_visible()
+        page.wait_for_function("(el) => [...el.querySelectorAll('img.rnnlab-figure')].every("
+                               "i => i.complete && i.naturalWidth > 0)", arg=widget.element_handle())
+    m = widget.evaluate(MEASURE_JS)
+    widget.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"))
+    values = {"displayed": [round(v) for v in m["box"]], "notebook_area": [round(v) for v in m["panel"]],
+              "smallest_html_text_px": m["smallestHtml"], "truncated": m["truncated"]}
+    if figure:
+        assert m["images"], f"{name}: no figure"
+        errors, text_px = [], []
+        for img in m["images"]:
+            (nw, nh), (sw, sh) = img["natural"], img["shown"]
+            errors.append(abs((nw / nh) / (sw / sh) - 1))
+            text_px.append(MIN_FONT_PT * sw / (nw / 2))    # the PNG holds 2 pixels per CSS pixel
+        values.update(figure_natural=m["images"][0]["natural"],
+                      figure_shown=[round(v, 1) for v in m["images"][0]["shown"]],
+                      aspect_error=round(max(errors), 4), smallest_figure_text_px=round(min(text_px), 2))
+    record(LAYOUT_FILE, name, values)
+    assert not m["truncated"], f"{name}: cut-off labels {m['truncated']}"
+    if figure:
+        assert values["aspect_error"] <= ASPECT_TOLERANCE, values
+        assert values["smallest_figure_text_px"] >= MIN_FONT_PT - 0.01, values
+    assert m["smallestHtml"] >= MIN_FONT_PT, values
+    if fit:
+        assert m["box"][0] <= m["panel"][0] and m["box"][1] <= m["panel"][1], \
+            f"{name} ({values['displayed']}) does not fit the notebook area {values['notebook_area']}"
+    return values
+
+
+def press_and_wait(page, widget, control: str, keys: list[str], watched, name: str):
+    """Focus `control`'s slider handle, press `keys`, wait until `watched` and the figure
+    change; records the milliseconds from the first key to each. Returns (before, after)."""
+    from playwright.sync_api import expect
+
+    expect(widget.locator("img.rnnlab-figure").first).to_be_visible()
+    page.wait_for_timeout(500)
+    handle = widget.locator(f".rnnlab-control-{control} .noUi-handle")
+    handle.focus()
+
+    def press():
+        for key in keys:
+            handle.press(key)
+    return change_and_wait(page, widget, press, watched, name)
+
+
+def change_and_wait(page, widget, action, watched, name: str):
+    """Run `action()` (a key press, a click, a pick), wait until `watched` and the figure
+    change; records the milliseconds from the action to each. Returns (before, after)."""
+    from playwright.sync_api import expect
+
+    figure = widget.locator("img.rnnlab-figure").first
+    before, before_src = watched.inner_text(), figure.get_attribute("src")
+    start = time.perf_counter()
+    action()
+    expect(watched).not_to_have_text(before, timeout=15_000)
+    readout_ms = (time.perf_counter() - start) * 1000
+    page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
+                           arg=[figure.element_handle(), before_src], timeout=15_000)
+    record(LATENCY_FILE, name, {"readout_ms": round(readout_ms, 1),
+                                "figure_ms": round((time.perf_counter() - start) * 1000, 1)})
+    return before, watched.inner_text()
 
 
 def test_gate_explorer_responds_in_jupyterlab(lab):
@@ -138,42 +202,26 @@ def test_gate_explorer_responds_in_jupyterlab(lab):
 
         explorer = page.locator(".rnnlab-gate-explorer").first
         explorer.scroll_into_view_if_needed()
-        expect(explorer.locator(".rnnlab-figure img, img.rnnlab-figure").first).to_be_visible()
+        expect(explorer.locator("img.rnnlab-figure").first).to_be_visible()
         forget = explorer.locator(".rnnlab-readout tr[data-name='f'] td").nth(1)
-        figure = explorer.locator("img").first
         slider = explorer.locator(".rnnlab-control-forget-bias")
         # the notebook itself moves this slider (to -5, 0, 5 and back to 0): wait for the end state
         expect(slider.locator(".widget-readout")).to_have_text("0.00", timeout=30_000)
         expect(forget).to_have_text(re.compile(r"^0\.\d{3}$"), timeout=30_000)
-        page.wait_for_timeout(500)
-        before_f, before_src = forget.inner_text(), figure.get_attribute("src")
-        explorer.screenshot(path=str(ARTIFACTS / "gate-explorer-before.png"))
-
-        handle = slider.locator(".noUi-handle")
-        handle.focus()
-        start = time.perf_counter()
-        handle.press("PageUp")                       # a big step of the forget bias
-        expect(forget).not_to_have_text(before_f, timeout=10_000)
-        readout_ms = (time.perf_counter() - start) * 1000
-        page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
-                               arg=[figure.element_handle(), before_src], timeout=10_000)
-        figure_ms = (time.perf_counter() - start) * 1000
-        after_f = float(forget.inner_text())
-        assert after_f > float(before_f), (before_f, after_f)     # a higher bias opens the gate
+        check_widget_on_screen(page, explorer, "03-gate-explorer")
+        before_f, after_f = press_and_wait(page, explorer, "forget-bias", ["PageUp"], forget,
+                                           "03-gate-explorer")       # a big step of the bias
+        assert float(after_f) > float(before_f), (before_f, after_f)  # a higher bias opens the gate
         explorer.screenshot(path=str(ARTIFACTS / "gate-explorer-after.png"))
 
         # the sequence widget is live too: pick another example and wait for its readout
         seq = page.locator(".rnnlab-sequence-gates").first
         seq.scroll_into_view_if_needed()
         count = seq.locator(".rnnlab-readout tr[data-name='characters'] td").nth(1)
-        before_count = count.inner_text()
-        seq.locator("select").select_option(index=2)
-        expect(count).not_to_have_text(before_count, timeout=10_000)
-        seq.screenshot(path=str(ARTIFACTS / "sequence-gates.png"))
-        page.screenshot(path=str(ARTIFACTS / "lecture-03.png"))
-
-    (ARTIFACTS / "browser-latency.json").write_text(json.dumps(
-        {"readout_ms": round(readout_ms, 1), "figure_ms": round(figure_ms, 1)}))
+        expect(count).to_have_text(re.compile(r"^\d+$"), timeout=30_000)
+        check_widget_on_screen(page, seq, "03-sequence-gates")
+        change_and_wait(page, seq, lambda: seq.locator("select").select_option(index=2), count,
+                        "03-sequence-gates")
 
 
 def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
@@ -183,13 +231,11 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
     import threading
 
     import nbformat
-    from playwright.sync_api import sync_playwright
-
     from autograder import fixtures as F
     from autograder.course import assignments
     from autograder.pipeline import Options, Run
 
-    url, token, root = lab
+    url, token, root, shared_browser = lab
     names = assignments()
     (root / "saved").mkdir()
     answers = {}
@@ -198,33 +244,31 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
         source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
         answers[name] = {c.metadata["nbgrader"]["grade_id"]: F.solution_source(c) for c in source.cells
                          if c.metadata.get("nbgrader", {}).get("solution")}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/lab?reset&token={token}")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')",
-                               timeout=120_000)
-        for name in names:
-            # open it, answer each solution cell with the instructor's answer, and save it through
-            # the document's context, as File > Save does
-            edited, dirty = page.evaluate("""async ([path, answers]) => {
-                const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
-                await widget.context.ready;
-                let n = 0;
-                for (const cell of widget.context.model.cells) {
-                    const meta = cell.getMetadata('nbgrader') || {};
-                    if (meta.solution && meta.grade_id in answers) {
-                        cell.sharedModel.setSource(answers[meta.grade_id]);
-                        n += 1;
-                    }
+    page = shared_browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{url}/lab?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')",
+                           timeout=120_000)
+    for name in names:
+        # open it, answer each solution cell with the instructor's answer, and save it through
+        # the document's context, as File > Save does
+        edited, dirty = page.evaluate("""async ([path, answers]) => {
+            const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
+            await widget.context.ready;
+            let n = 0;
+            for (const cell of widget.context.model.cells) {
+                const meta = cell.getMetadata('nbgrader') || {};
+                if (meta.solution && meta.grade_id in answers) {
+                    cell.sharedModel.setSource(answers[meta.grade_id]);
+                    n += 1;
                 }
-                await widget.context.save();
-                const dirty = widget.context.model.dirty;
-                widget.close();
-                return [n, dirty];
-            }""", [f"saved/{name}.ipynb", answers[name]])
-            assert edited == len(answers[name]) and not dirty, name
-        browser.close()
+            }
+            await widget.context.save();
+            const dirty = widget.context.model.dirty;
+            widget.close();
+            return [n, dirty];
+        }""", [f"saved/{name}.ipynb", answers[name]])
+        assert edited == len(answers[name]) and not dirty, name
+    page.close()
 
     # one class per problem set, with the JupyterLab-saved notebook as its one student; two
     # course folders, one per grading thread (a gradebook is created by its first run)

@@ -1,6 +1,6 @@
 """The widgets of chapters 02, 07 and 08 in a real JupyterLab, driven in headless Chromium.
 
-One JupyterLab server for the module (the `lab` fixture of test_browser.py). Each test opens a
+One JupyterLab server for the whole session (the `lab` fixture of conftest.py). Each test opens a
 copy of a lecture, runs all its cells, moves one control with the keyboard, as a student would,
 and waits for the readout and the figure to change. Without Chromium the tests are skipped,
 except under CI=true, where that fails.
@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from test_browser import ARTIFACTS, lab, notebook_page  # noqa: F401  (lab is the server fixture)
+from test_browser import (ARTIFACTS, REPO, change_and_wait, check_widget_on_screen, notebook_page,
+                          press_and_wait)
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +27,7 @@ def _widget(page, cell_text, css_class):
         return true;
     }""", cell_text)
     assert found, f"no cell contains {cell_text!r}"
-    widget = page.locator(f".{css_class}").first
+    widget = page.locator(f".jp-Cell.jp-mod-active .{css_class}").first
     widget.scroll_into_view_if_needed()
     return widget
 
@@ -35,25 +36,7 @@ def _readout(widget, name):
     return widget.locator(f".rnnlab-readout tr[data-name='{name}'] td").nth(1)
 
 
-def _press_and_wait(page, widget, control, keys, watched):
-    """Focus `control`'s slider handle, press `keys`, wait until `watched` and the figure change."""
-    from playwright.sync_api import expect
-
-    figure = widget.locator("img.rnnlab-figure").first
-    expect(figure).to_be_visible()
-    page.wait_for_timeout(500)
-    before, before_src = watched.inner_text(), figure.get_attribute("src")
-    handle = widget.locator(f".rnnlab-control-{control} .noUi-handle")
-    handle.focus()
-    for key in keys:
-        handle.press(key)
-    expect(watched).not_to_have_text(before, timeout=15_000)
-    page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
-                           arg=[figure.element_handle(), before_src], timeout=15_000)
-    return before, watched.inner_text()
-
-
-def test_rnn_unroll_steps_through_time(lab):  # noqa: F811
+def test_rnn_unroll_steps_through_time(lab):
     from playwright.sync_api import expect
 
     with notebook_page(lab, "02_rnn.ipynb") as page:
@@ -62,13 +45,14 @@ def test_rnn_unroll_steps_through_time(lab):  # noqa: F811
         # the notebook moves the controls itself and puts the step back to 1: wait for that
         expect(step).to_have_text("1", timeout=30_000)
         memory = widget.locator(".rnnlab-readout tr[data-name^='memory of x_1'] td").nth(1)
-        _press_and_wait(page, widget, "step", ["ArrowRight"] * 3, memory)
+        check_widget_on_screen(page, widget, "02-rnn-unroll")
+        press_and_wait(page, widget, "step", ["ArrowRight"] * 3, memory, "02-rnn-unroll")
         expect(step).to_have_text("4")
         assert re.fullmatch(r"\d\.\de[+-]\d\d", memory.inner_text())
         widget.screenshot(path=str(ARTIFACTS / "rnn-unroll.png"))
 
 
-def test_gradient_flow_follows_the_forget_bias(lab):  # noqa: F811
+def test_gradient_flow_follows_the_forget_bias(lab):
     from playwright.sync_api import expect
 
     with notebook_page(lab, "07_gradient_flow.ipynb") as page:
@@ -76,13 +60,15 @@ def test_gradient_flow_follows_the_forget_bias(lab):  # noqa: F811
         bias = widget.locator(".rnnlab-control-forget-bias .widget-readout")
         expect(bias).to_have_text("0.0", timeout=30_000)
         forget = _readout(widget, "LSTM mean forget gate")
-        before, after = _press_and_wait(page, widget, "forget-bias", ["ArrowRight"] * 4, forget)
+        check_widget_on_screen(page, widget, "07-gradient-flow")
+        before, after = press_and_wait(page, widget, "forget-bias", ["ArrowRight"] * 4, forget,
+                                       "07-gradient-flow")
         expect(bias).to_have_text("2.0")
         assert float(after) > float(before)          # a higher bias opens the forget gate
         widget.screenshot(path=str(ARTIFACTS / "gradient-flow.png"))
 
 
-def test_threshold_trades_recall_for_precision(lab):  # noqa: F811
+def test_threshold_trades_recall_for_precision(lab):
     from playwright.sync_api import expect
 
     with notebook_page(lab, "08_evaluating_models.ipynb") as page:
@@ -90,7 +76,68 @@ def test_threshold_trades_recall_for_precision(lab):  # noqa: F811
         threshold = _readout(widget, "threshold")
         expect(threshold).to_have_text(re.compile(r"^0\.\d\d$"), timeout=30_000)
         recall_before = float(_readout(widget, "recall").inner_text())
-        before, after = _press_and_wait(page, widget, "threshold", ["PageUp"], threshold)
+        check_widget_on_screen(page, widget, "08-threshold-explorer")
+        before, after = press_and_wait(page, widget, "threshold", ["PageUp"], threshold,
+                                       "08-threshold-explorer")
         assert float(after) > float(before)
         assert float(_readout(widget, "recall").inner_text()) <= recall_before   # never more recall
         widget.screenshot(path=str(ARTIFACTS / "threshold-explorer.png"))
+
+
+def test_lstm_shapes_follow_the_options(lab):
+    from playwright.sync_api import expect
+
+    with notebook_page(lab, "04_using_lstm.ipynb") as page:
+        widget = _widget(page, "shapes = LSTMShapes()", "rnnlab-lstm-shapes")
+        h_n = _readout(widget, "h_n")
+        expect(h_n).to_have_text(re.compile(r"^\(\d+, \d+, \d+\)$"), timeout=30_000)
+        check_widget_on_screen(page, widget, "04-lstm-shapes")
+        before, after = press_and_wait(page, widget, "num-layers", ["ArrowRight"], h_n,
+                                       "04-lstm-shapes")
+        assert int(after.strip("()").split(",")[0]) == int(before.strip("()").split(",")[0]) + 1
+
+
+def test_stacked_bidirectional_gates(lab):
+    from playwright.sync_api import expect
+
+    with notebook_page(lab, "06_stacked_bidirectional.ipynb") as page:
+        widget = _widget(page, "widget = SequenceGates(", "rnnlab-sequence-gates")
+        count = _readout(widget, "characters")
+        expect(count).to_have_text("9", timeout=30_000)        # the notebook shows "abcabcfed"
+        check_widget_on_screen(page, widget, "06-sequence-gates")
+        showing = _readout(widget, "showing")
+        change_and_wait(page, widget, lambda: widget.locator(".rnnlab-control-layer button").nth(1).click(),
+                        showing, "06-sequence-gates")
+        expect(showing).to_have_text(re.compile("^layer 1 "))
+
+
+def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
+    """Every chapter's quiz and flashcards, one notebook (they need no model): no cut-off
+    choice or button, flashcards whole on the screen, answers checked in the browser."""
+    import nbformat
+    from playwright.sync_api import expect
+
+    chapters = [f"{k:02d}" for k in range(1, 9)]
+    lecture = nbformat.read(REPO / "notebooks" / "01_sequence_data.ipynb", 4)
+    nb = nbformat.v4.new_notebook(metadata=lecture.metadata)     # its kernel: no kernel dialog
+    nb.cells = [nbformat.v4.new_code_cell("from rnnlab.widgets import Flashcards, Quiz")]
+    for ch in chapters:
+        nb.cells += [nbformat.v4.new_code_cell(f'Quiz("{ch}")'),
+                     nbformat.v4.new_code_cell(f'Flashcards("{ch}")')]
+    source = tmp_path / "quizzes.ipynb"
+    nbformat.write(nb, source)
+    with notebook_page(lab, "quizzes.ipynb", source=source) as page:
+        for ch in chapters:
+            quiz = _widget(page, f'Quiz("{ch}")', "rnnlab-quiz")
+            check_widget_on_screen(page, quiz, f"{ch}-quiz", figure=False, fit=False)
+            first = quiz.locator(".widget-radio-box input").first
+            first.check()
+            quiz.locator("button", has_text="Check").first.click()
+            expect(quiz.locator(".widget-html").filter(has_text=re.compile("Correct|Not quite")).first)\
+                .to_be_visible(timeout=30_000)
+            cards = _widget(page, f'Flashcards("{ch}")', "rnnlab-flashcards")
+            check_widget_on_screen(page, cards, f"{ch}-flashcards", figure=False)
+            counter = cards.locator(".widget-label").first
+            before = counter.inner_text()
+            cards.locator("button", has_text="Next").click()
+            expect(counter).not_to_have_text(before, timeout=30_000)

@@ -78,10 +78,19 @@ class TestSequenceGates:
     def make(self, model, **kw):
         return SequenceGates(model.lstm, encode, ["(a)", "((b))a"], validate=bracket_depths, **kw)
 
-    def test_heatmaps_hold_the_real_gates(self, counter):
-        w = self.make(counter)
+    @pytest.mark.parametrize("batch_first", [False, True])
+    def test_heatmaps_hold_the_real_gates(self, counter, batch_first):
+        # the text is one sequence in either layout: the model's own output on it, in its
+        # own layout, is what the recomputed gates must reproduce
+        lstm = nn.LSTM(counter.lstm.input_size, counter.lstm.hidden_size, batch_first=batch_first)
+        lstm.load_state_dict(counter.lstm.state_dict())
+        w = SequenceGates(lstm, encode, ["(a)", "((b))a"], validate=bracket_depths)
         w.text.value = "((a)b)"
-        expected = lstm_gates(counter.lstm, encode("((a)b)").unsqueeze(1))
+        x = encode("((a)b)").unsqueeze(0 if batch_first else 1)
+        expected = lstm_gates(lstm, x)
+        with torch.no_grad():
+            output, _ = lstm(x)
+        torch.testing.assert_close(expected.output, output)
         for name in ("i", "f", "g", "o", "c"):
             shown = np.asarray(w.images[name].get_array())
             np.testing.assert_allclose(shown[:, :6], expected.get(name).T, atol=1e-6)
@@ -239,11 +248,11 @@ class TestSequenceGatesLayersAndDirections:
     def test_controls_appear_only_when_there_is_a_choice(self):
         torch.manual_seed(7)
         single = self.make(nn.LSTM(6, 3))
-        assert single.layer_choice not in single.widget.children
-        assert single.direction_choice not in single.widget.children
+        assert single.layer_choice not in single.controls.children
+        assert single.direction_choice not in single.controls.children
         assert "showing" not in single.status.value
         both = self.make(nn.LSTM(6, 3, num_layers=2, bidirectional=True))
-        assert both.layer_choice in both.widget.children and both.direction_choice in both.widget.children
+        assert both.layer_choice in both.controls.children and both.direction_choice in both.controls.children
         assert "rnnlab-control-layer" in both.layer_choice._dom_classes
 
     def test_rejects_a_layer_or_direction_that_does_not_exist(self):

@@ -1,5 +1,10 @@
 """What every course widget shares: a figure built once, then updated by blitting.
 
+One rendering path for every widget figure: the figure is laid out in CSS pixels (72 per inch,
+so a font of 9 points is 9 pixels on screen), drawn at twice that resolution, and shown in an
+Image widget whose width and height are fixed to the CSS size. The page never stretches,
+squeezes or blurs it, and on a high-density screen it stays sharp.
+
 A full matplotlib draw of a multi-panel figure costs hundreds of milliseconds on a laptop CPU,
 too slow to feel live. So a widget draws its static parts (axes, ticks, colour bars, titles)
 once, keeps that picture, and on each update restores it and draws only the artists that
@@ -14,6 +19,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+CSS_DPI = 72             # CSS pixels per inch: a figure of 8 x 3 inches is shown at 576 x 216 px
+SCALE = 2                # device pixels per CSS pixel in the PNG
+MIN_FONT_PT = 9          # = 9 CSS px on screen at CSS_DPI
+
 
 class FigureWidget:
     """Base class: build `self.fig`, register changing artists with `animate()`, call `render()`.
@@ -26,12 +35,20 @@ class FigureWidget:
     change to something static, so the next render redraws everything.
     """
 
-    dpi = 72
+    dpi = CSS_DPI * SCALE
 
     def __init__(self, figsize: tuple[float, float]):
-        self.fig = Figure(figsize=figsize, dpi=self.dpi, layout="constrained")
+        # whole CSS pixels, so the PNG is exactly SCALE times the size it is shown at
+        self.css_size = tuple(round(inches * CSS_DPI) for inches in figsize)
+        self.fig = Figure(figsize=[px / CSS_DPI for px in self.css_size], dpi=self.dpi,
+                          layout="constrained")
         FigureCanvasAgg(self.fig)
-        self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        width, height = self.css_size
+        # fixed size, and never grown or shrunk by the flex boxes around it (ipywidgets' own CSS
+        # stretches images to the box: a 691x208 figure was once shown at 691x354)
+        self.image = W.Image(format="png", layout=W.Layout(
+            width=f"{width}px", height=f"{height}px", min_width=f"{width}px", max_width="none",
+            flex="0 0 auto", align_self="flex-start"))
         self.image.add_class("rnnlab-figure")
         self._animated: list = []
         self._backgrounds: dict = {}
@@ -75,6 +92,16 @@ def png_bytes(canvas: FigureCanvasAgg) -> bytes:
     buf = io.BytesIO()
     img.convert("RGB").save(buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+def number(value: float, digits: int = 1, zero: str = "0") -> str:
+    """A number for a readout in scientific notation, but never a rounded "0e+00": an exact
+    zero is written as `zero` (say "0 (underflow)"), an infinite value as "inf"."""
+    if value == 0:
+        return zero
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    return f"{value:.{digits}e}"
 
 
 def readout_html(rows: list[tuple[str, str]], css_class: str = "rnnlab-readout") -> str:

@@ -7,7 +7,7 @@ from torch import nn
 
 from ..gates import lstm_step
 from ..plots import GATE_COLORS
-from ._base import FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 
 class GateExplorer(FigureWidget):
@@ -55,7 +55,8 @@ class GateExplorer(FigureWidget):
         ax_c.set_ylim(-4, 4)
         ax_c.axhline(0, color="k", lw=0.8)
         ax_c.set_title("c_t = f*c_(t-1) + i*g,   h_t = o*tanh(c_t)")
-        self.state_text = [ax_c.text(k, 0, "", ha="center", va="bottom", fontsize=8) for k in range(5)]
+        self.state_text = [ax_c.text(k, 0, "", ha="center", va="bottom",
+                                   fontsize=MIN_FONT_PT) for k in range(5)]
         self.animate(*self.gate_bars, *self.state_bars, *self.state_text)
 
         for control in (self.x, self.h, self.c, self.forget_bias):

@@ -7,7 +7,7 @@ import torch
 
 from ..adding import adding_batch
 from ..gradients import make_layer, norms64, per_step_factor, regime, set_forget_bias, unroll
-from ._base import FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, number, readout_html
 
 MODELS = ("rnn", "lstm", "gru")
 TITLES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -35,8 +35,8 @@ class GradientFlow(FigureWidget):
         self.originals = {k: {n: p.detach().clone() for n, p in layer.named_parameters()}
                           for k, layer in self.layers.items()}
         self.x, _ = adding_batch(batch, max_length, torch.Generator().manual_seed(seed))
-        slider = dict(continuous_update=False, style={"description_width": "11em"},
-                      layout=W.Layout(width="26em"))
+        slider = dict(continuous_update=False, style={"description_width": "12.5em"},
+                      layout=W.Layout(width="27em"))
         self.length = W.IntSlider(value=length, min=10, max=max_length, step=10,
                                   description="sequence length T", **slider)
         self.forget_bias = W.FloatSlider(value=forget_bias, min=-3, max=6, step=0.5,
@@ -59,14 +59,15 @@ class GradientFlow(FigureWidget):
                       for k in MODELS}
         self.ax.set(yscale="log", ylim=(FLOOR, 1e20), xlabel="step t",
                     ylabel="||dL/dh_t||", title="gradient norm reaching each step (L at step T)")
-        self.ax.legend(loc="lower right", fontsize=8)
+        self.ax.legend(loc="lower right", fontsize=MIN_FONT_PT)
         self.animate(*self.lines.values())
         self._xlim = None
 
         for control in (self.length, self.forget_bias, self.scale):
             control.observe(self.update, names="value")
-        self.widget = W.VBox([W.HBox([W.VBox([self.length, self.forget_bias, self.scale]),
-                                      self.readout]), self.image])
+        # the plot beside the controls and the readout: one screen of a laptop holds them all
+        self.widget = W.HBox([self.image, W.VBox([self.length, self.forget_bias, self.scale,
+                                                  self.readout])])
         self.widget.add_class(self.css_class)
         self.update()
 
@@ -114,10 +115,11 @@ class GradientFlow(FigureWidget):
             self.lines[kind].set_data(steps, np.where(norms > 0, norms, np.nan))
             self.regimes[kind] = regime(torch.from_numpy(norms))
             self.factors[kind] = per_step_factor(torch.from_numpy(norms))
-            ratio = norms[0] / norms[-1]
+            ratio = norms[0] / norms[-1] if norms[-1] > 0 else float("nan")
             color = REGIME_COLORS[self.regimes[kind]]
             rows.append((TITLES[kind], f"<span style='color:{color}'>{self.regimes[kind]}</span>"))
-            rows.append((f"&nbsp;&nbsp;norm at t=1 / at t={T}", f"{ratio:.0e}"))
+            rows.append((f"&nbsp;&nbsp;norm at t=1 / at t={T}",
+                         number(ratio, zero="0 (underflow at t=1)")))
             rows.append(("&nbsp;&nbsp;factor per step back", f"{self.factors[kind]:.3f}"))
         rows.append(("LSTM mean forget gate", f"{self.mean_forget:.3f}"))
         self.readout.value = readout_html(rows)

@@ -10,7 +10,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 from torch import nn
 
-from ._base import FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 MAX_STEPS, MAX_BATCH, MAX_ROWS = 8, 6, 6
 PLAIN, PICKED, LAST, BOTH, GAP = 0, 1, 2, 3, 4
@@ -93,13 +93,14 @@ class LSTMShapes(FigureWidget):
             for spine in ax.spines.values():
                 spine.set_visible(False)
             self.images.append(image)
-            self.captions.append(ax.text(0, MAX_STEPS + 0.1, "", va="top", fontsize=8))
-        self.row_labels = [ax_h.text(-0.1, k + 0.45, "", ha="right", va="center", fontsize=7)
+            self.captions.append(ax.text(0, MAX_STEPS + 0.1, "", va="top", fontsize=MIN_FONT_PT))
+        self.row_labels = [ax_h.text(-0.1, k + 0.45, "", ha="right", va="center",
+                                   fontsize=MIN_FONT_PT)
                            for k in range(MAX_ROWS)]
         self.fig.legend(handles=[Patch(color=COLORS[PICKED], label="picked by output[-1] or h_n[-1]"),
                                  Patch(color=COLORS[LAST], label="last step of each sequence"),
                                  Patch(color=COLORS[BOTH], label="both")],
-                        fontsize=8, loc="outside lower center", ncol=3, frameon=False)
+                        fontsize=MIN_FONT_PT, loc="outside lower center", ncol=3, frameon=False)
         self.animate(*self.images, *self.captions, *self.row_labels)
 
         for name in self.controls:

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from ..rnn import first_input_memory, unroll
-from ._base import FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, number, readout_html
 
 FROM_X, FROM_H = "#4c72b0", "#dd8452"
 
@@ -64,8 +64,10 @@ class RNNUnroll(FigureWidget):
         units = rnn.hidden_size
 
         names = list(self.inputs)
+        longest = max(len(n) for n in names)      # the whole name stays readable in the box
         self.pattern = W.Dropdown(options=names, value=names[0], description="input",
-                                  layout=W.Layout(width="22em"))
+                                  style={"description_width": "4em"},
+                                  layout=W.Layout(width=f"{max(18, 0.62 * longest + 8):.0f}em"))
         self.step = W.IntSlider(value=1, min=1, max=self.seq_len, step=1, description="step t",
                                 continuous_update=True)
         self.play = W.Play(value=1, min=1, max=self.seq_len, step=1, interval=700, description="play")
@@ -110,8 +112,9 @@ class RNNUnroll(FigureWidget):
                                label="from h_(t-1): h_(t-1) W_hh^T + b_hh")
         (self.dots,) = ax_b.plot(k, np.zeros(units), "ko", ms=6, label="h_t = tanh(sum)")
         ax_b.axhline(0, color="k", lw=0.8)
-        ax_b.set(xticks=k, xticklabels=[f"unit {u}" for u in k], ylim=(-limit, limit), xlim=(-0.7, units - 0.3))
-        ax_b.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=1, frameon=False)
+        ax_b.set(xticks=k, xlabel="unit", ylim=(-limit, limit), xlim=(-0.7, units - 0.3))
+        ax_b.legend(fontsize=MIN_FONT_PT, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1,
+                    frameon=False)
         self.bar_title = ax_b.set_title(" ")
         self.animate(*self.x_lines, self.x_now, self.heat, self.h_now, *self.bars_x, *self.bars_h,
                      self.dots, self.bar_title)
@@ -171,6 +174,6 @@ class RNNUnroll(FigureWidget):
              ("|from x_t|", f"{size_x:.3f}"), ("|from h_(t-1)|", f"{size_h:.3f}"),
              ("share from h_(t-1)", f"{self.values['share_h']:.0%}"),
              ("|h_t|", f"{self.values['h_norm']:.3f}"),
-             ("memory of x_1", f"{self.values['memory']:.1e}"),
+             ("memory of x_1", number(self.values["memory"])),
              ("W_hh scale", f"{self.scale.value:.2f}")])
         self.render()

@@ -8,11 +8,12 @@ import ipywidgets as W
 import matplotlib
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from ..gates import lstm_gates
 from ..plots import saturation_axes
-from ._base import FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 PANELS = ("i", "f", "g", "o", "c")
 WIDTHS = (16, 32, 60)          # heatmap widths in steps; a width change costs one full redraw
@@ -23,7 +24,9 @@ class SequenceGates(FigureWidget):
     saturation plot: for each unit and gate, the share of steps below 0.1 (x axis) against the
     share above 0.9 (y axis), as in Karpathy, Johnson and Fei-Fei (2015).
 
-    `encode(text)` turns the text into a (seq_len, input_size) tensor; `validate(text)` may
+    `encode(text)` turns the text into a (seq_len, input_size) tensor, one row per character,
+    whatever the LSTM's layout: the widget runs it as one unbatched sequence, which nn.LSTM
+    reads the same way with and without batch_first. `validate(text)` may
     raise ValueError with a message for the student; `describe(text)` returns extra readout
     rows (for example the model's predictions).
 
@@ -37,7 +40,7 @@ class SequenceGates(FigureWidget):
                  validate: Callable[[str], object] | None = None,
                  describe: Callable[[str], list[tuple[str, str]]] | None = None,
                  layer: int = -1, direction: int = 0):
-        super().__init__(figsize=(10, 5.2))
+        super().__init__(figsize=(10, 4.8))
         self.lstm, self.encode, self.validate, self.describe = lstm.eval(), encode, validate, describe
         layers, directions = lstm.num_layers, 2 if lstm.bidirectional else 1
         if not (-layers <= layer < layers and 0 <= direction < directions):
@@ -73,9 +76,9 @@ class SequenceGates(FigureWidget):
                                           vmin=lo, vmax=hi, cmap=cmap, interpolation="nearest")
             self.fig.colorbar(self.images[name], ax=ax, pad=0.01, aspect=6)
             ax.set_ylabel(name, rotation=0, labelpad=12, fontsize=12)
-            ax.set_yticks(range(units))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
             ax.set_xticks([])
-            ax.tick_params(labelsize=7)
+            ax.tick_params(labelsize=MIN_FONT_PT)
             ax.grid(False)
             self.axes[name] = ax
         # characters under the last heatmap: x in data units, y in axes units
@@ -92,7 +95,10 @@ class SequenceGates(FigureWidget):
         self.layer_choice.observe(self._choose, names="value")
         self.direction_choice.observe(self._choose, names="value")
         choices = [c for c in (self.layer_choice, self.direction_choice) if len(c.options) > 1]
-        self.widget = W.VBox([W.HBox([self.examples, self.text]), *choices, self.status, self.image])
+        # controls on the left, the readout beside them, the figure below: about 560 px high,
+        # so a laptop screen (1366 x 768, JupyterLab's bars included) shows all of it at once
+        self.controls = W.VBox([self.examples, self.text, *choices], layout=W.Layout(flex="0 0 auto"))
+        self.widget = W.VBox([W.HBox([self.controls, self.status]), self.image])
         self.widget.add_class("rnnlab-sequence-gates")
         self.update()
 
@@ -101,9 +107,23 @@ class SequenceGates(FigureWidget):
         largest = 1.0
         for text in examples:
             if self.check(text) is None:
-                c = lstm_gates(self.lstm, self.encode(text).unsqueeze(1)).c
+                c = self._trace(text).c
                 largest = max(largest, float(c.abs().max()))
         return math.ceil(largest * 2) / 2
+
+    def _trace(self, text: str):
+        """Every gate of every layer and direction for `text`, as one sequence (batch of one),
+        checked against the LSTM's own forward pass."""
+        x = self.encode(text)
+        if x.dim() != 2 or x.shape != (len(text), self.lstm.input_size):
+            raise ValueError(f"encode({text!r}) gave shape {tuple(x.shape)}; expected "
+                             f"({len(text)}, {self.lstm.input_size}): one row per character")
+        trace = lstm_gates(self.lstm, x)        # unbatched: the same for any batch_first
+        with torch.no_grad():
+            output, _ = self.lstm(x)
+        if not torch.allclose(trace.output, output, atol=1e-5):
+            raise RuntimeError("recomputed gates do not reproduce the LSTM's output")
+        return trace
 
     def check(self, text: str) -> str | None:
         """The reason `text` cannot be shown, or None."""
@@ -157,7 +177,7 @@ class SequenceGates(FigureWidget):
             self.status.value = f"<b style='color:#b00'>Cannot show this input:</b> {self.error}"
             return
         self._set_width(len(text))
-        self.trace = lstm_gates(self.lstm, self.encode(text).unsqueeze(1))
+        self.trace = self._trace(text)
         self.shown_text = text
         self._show()
 

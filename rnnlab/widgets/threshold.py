@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from ..metrics import confusion_counts, precision_recall_curve, scores_from_counts
-from ._base import FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 
 class ThresholdExplorer(FigureWidget):
@@ -39,9 +39,9 @@ class ThresholdExplorer(FigureWidget):
         for cls, color in ((0, "#4c72b0"), (1, "#c44e52")):
             ax_h.hist(self.scores[self.labels == cls].numpy(), bins=bins, color=color, alpha=0.6,
                       label=f"truly {names[cls]}")
-        ax_h.set(yscale="log", xlabel="score (predicted probability of the positive class)",
+        ax_h.set(yscale="log", xlabel=f"score (predicted probability of {names[1]})",
                  ylabel="messages", title="scores by true class")
-        ax_h.legend(fontsize=7, loc="upper center")
+        ax_h.legend(fontsize=MIN_FONT_PT, loc="upper center")
         self.line = ax_h.axvline(threshold, color="k", lw=1.5)
 
         self.matrix = ax_m.imshow(np.zeros((2, 2)), vmin=0, vmax=1, cmap="Blues")

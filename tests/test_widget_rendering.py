@@ -1,0 +1,69 @@
+"""One rendering path for every widget figure: drawn at twice its display size, shown at exactly
+that size (never stretched by the page), with no text smaller than 9 px on screen."""
+import io
+
+import numpy as np
+import pytest
+import torch
+from matplotlib.text import Text
+from PIL import Image
+from torch import nn
+
+
+def build(name):
+    from rnnlab import widgets as Wd
+    if name == "gate_explorer":
+        return Wd.GateExplorer()
+    if name == "rnn_unroll":
+        return Wd.RNNUnroll()
+    if name == "lstm_shapes":
+        return Wd.LSTMShapes()
+    if name == "gradient_flow":
+        return Wd.GradientFlow(hidden_size=8, batch=2, max_length=40, length=40)
+    if name == "threshold":
+        g = torch.Generator().manual_seed(0)
+        labels = (torch.rand(400, generator=g) < 0.2).long()
+        return Wd.ThresholdExplorer(torch.sigmoid(torch.randn(400, generator=g) + 2 * labels - 1), labels)
+    if name == "sequence_gates":
+        from rnnlab.tagging import encode_letters
+        torch.manual_seed(0)
+        lstm = nn.LSTM(6, 12, num_layers=2, bidirectional=True, batch_first=True)
+        return Wd.SequenceGates(lstm, encode_letters, ["abcabcfed", "aaaaaaaaaaaa"], validate=encode_letters)
+    raise KeyError(name)
+
+
+NAMES = ["gate_explorer", "rnn_unroll", "lstm_shapes", "gradient_flow", "threshold", "sequence_gates"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_drawn_at_twice_a_fixed_size_with_readable_uncut_text(name):
+    from rnnlab.widgets._base import CSS_DPI, MIN_FONT_PT, SCALE
+    w = build(name)
+    # the PNG holds SCALE pixels per CSS pixel, and the page shows it at exactly its CSS size
+    width, height = w.css_size
+    png = Image.open(io.BytesIO(w.image.value))
+    assert png.size == (SCALE * width, SCALE * height)
+    layout = w.image.layout
+    assert (layout.width, layout.height) == (f"{width}px", f"{height}px")
+    assert layout.flex == "0 0 auto" and layout.max_width == "none"     # never squeezed or grown
+    assert 300 <= width <= 760 and height <= 400, w.css_size
+    # no text under 9 px on screen: 1 pt = 1 CSS px, drawn with SCALE device pixels
+    assert w.fig.dpi == SCALE * CSS_DPI
+    small = [(t.get_text(), t.get_fontsize()) for t in w.fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT_PT]
+    assert not small, small
+    # nothing cut off at the edge: each axes with everything it draws (tick labels in view,
+    # axis labels, title, legend, texts), and the figure's own legends
+    renderer = w.fig.canvas.get_renderer()
+    box = w.fig.bbox
+    extents = [(ax, ax.get_tightbbox(renderer)) for ax in w.fig.axes]
+    extents += [(legend, legend.get_window_extent(renderer)) for legend in w.fig.legends]
+    for artist, ext in extents:
+        assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1, (artist, ext, box)
+        assert ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, (artist, ext, box)
+
+
+def test_updates_keep_the_size():
+    w = build("gate_explorer")
+    w.x.value = -1.0
+    assert Image.open(io.BytesIO(w.image.value)).size == tuple(2 * np.array(w.css_size))
