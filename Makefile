@@ -30,6 +30,7 @@ help:
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
+	@echo "             make badges     # point the README's badges at your copy (origin remote)"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -38,6 +39,11 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 system-deps:
 	@./scripts/system-deps.sh
+
+# Point the README's Binder and tests badges at your copy: OWNER/REPO from `git remote get-url origin`.
+.PHONY: badges
+badges: $(STAMP)
+	$(PY) -m rnnlab.badges README.md
 
 # A student's progress: the visible tests of every problem set in release/ (exits 1 if one fails).
 progress: $(STAMP)
