@@ -57,7 +57,7 @@ def broken_copies() -> dict[str, dict]:
     """The workflow with one mistake each that GitHub would reject."""
     wf = load()
     no_runner = copy.deepcopy(wf)
-    del no_runner["jobs"]["debian"]["runs-on"]
+    no_runner["jobs"]["debian"].pop("runs-on", None)
     uses_and_run = copy.deepcopy(wf)
     uses_and_run["jobs"]["debian"]["steps"][0]["run"] = "git status"
     bad_permission = copy.deepcopy(wf)
