@@ -32,6 +32,7 @@ help:
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
 	@echo "             make hub        # a JupyterHub with nbgrader's exchange on this machine (root; docs/hub.md)"
+	@echo "             make badges     # point the README's badges at your copy (origin remote)"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -47,6 +48,11 @@ hub-deps: $(PROXY)
 $(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
 	npm ci --prefix deploy/hub --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Point the README's Binder and tests badges at your copy: OWNER/REPO from `git remote get-url origin`.
+.PHONY: badges
+badges: $(STAMP)
+	$(PY) -m rnnlab.badges README.md
 
 # A student's progress: the visible tests of every problem set in release/ (exits 1 if one fails).
 progress: $(STAMP)

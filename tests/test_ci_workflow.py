@@ -1,0 +1,123 @@
+"""The GitHub Actions workflow: valid for GitHub (checked offline), and running the README's tests."""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+WORKFLOW = REPO / ".github" / "workflows" / "test.yml"
+
+
+def load(path: Path = WORKFLOW) -> dict:
+    wf = yaml.safe_load(path.read_text())
+    # YAML 1.1 reads the key `on` as True
+    if True in wf:
+        wf["on"] = wf.pop(True)
+    return wf
+
+
+def runs(job: dict) -> list[str]:
+    return [step["run"].strip() for step in job["steps"] if "run" in step]
+
+
+def validate(paths: list[Path]) -> dict[str, list[str]]:
+    """check-jsonschema against its vendored copy of GitHub's workflow schema: errors per file.
+
+    Any attempt to reach the network goes to a closed local port, so a schema that is not
+    vendored fails here instead of being downloaded."""
+    env = dict(os.environ, HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9",
+               http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
+    # jsonschema compiles rfc3987_syntax's grammar on import (seconds) for the "iri" format;
+    # the vendored workflow schema uses no string format, so declaring it absent changes nothing
+    schema = files("check_jsonschema.builtin_schemas.vendor") / "github-workflows.json"
+    assert '"format"' not in schema.read_text()
+    run = "import sys; sys.modules['rfc3987_syntax'] = None; import check_jsonschema as c; c.main()"
+    proc = subprocess.run([sys.executable, "-c", run, "--builtin-schema",
+                           "vendor.github-workflows", "--output-format", "json",
+                           *map(str, paths)], capture_output=True, text=True, env=env, timeout=120)
+    report = json.loads(proc.stdout)
+    errors: dict[str, list[str]] = {str(p): [] for p in paths}
+    for err in report.get("errors", []):
+        deepest = err.get("best_deep_match") or err
+        errors[err["filename"]].append(f'{deepest["path"]}: {deepest["message"]}')
+    assert proc.returncode == (1 if any(errors.values()) else 0), proc.stderr
+    assert not report.get("parse_errors"), report["parse_errors"]
+    return errors
+
+
+def broken_copies() -> dict[str, dict]:
+    """The workflow with one mistake each that GitHub would reject."""
+    wf = load()
+    no_runner = copy.deepcopy(wf)
+    no_runner["jobs"]["debian"].pop("runs-on", None)
+    uses_and_run = copy.deepcopy(wf)
+    uses_and_run["jobs"]["debian"]["steps"][0]["run"] = "git status"
+    bad_permission = copy.deepcopy(wf)
+    bad_permission["permissions"] = {"contents": "full"}
+    bad_trigger = copy.deepcopy(wf)
+    bad_trigger["on"] = {"pushed": None}
+    return {"job-without-runs-on": no_runner, "step-with-uses-and-run": uses_and_run,
+            "permission-that-is-no-level": bad_permission, "unknown-event": bad_trigger}
+
+
+def test_workflow_is_valid_for_github_and_broken_copies_are_not(tmp_path):
+    copies = {}
+    for name, wf in broken_copies().items():
+        copies[name] = tmp_path / f"{name}.yml"
+        copies[name].write_text(yaml.safe_dump(wf, sort_keys=False))
+    errors = validate([WORKFLOW, *copies.values()])
+    assert errors[str(WORKFLOW)] == [], errors[str(WORKFLOW)]
+    # each copy differs from the valid workflow in one place, and fails there
+    where = {"job-without-runs-on": "$.jobs.debian", "step-with-uses-and-run": "$.jobs.debian",
+             "permission-that-is-no-level": "$.permissions", "unknown-event": "$.on"}
+    for name, path in copies.items():
+        assert errors[str(path)], f"the schema accepted a workflow with a {name}"
+        assert all(e.startswith(where[name]) for e in errors[str(path)]), (name, errors[str(path)])
+
+
+def test_debian_job_runs_the_readmes_test_command_as_root_with_cpu_torch():
+    readme = (REPO / "README.md").read_text()
+    block = re.search(r"## Start.*?```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines()]
+    test_command = next(c for c in commands if c.startswith("make test"))
+    assert test_command == "make test"
+
+    wf = load()
+    assert set(wf["on"]) == {"push", "pull_request"}
+    job = wf["jobs"]["debian"]
+    assert test_command in runs(job)
+    assert "bookworm" in job["container"]["image"]
+    assert "--privileged" in job["container"]["options"]
+    assert job["env"]["PIP_EXTRA_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
+    before = runs(job)[:runs(job).index(test_command)]
+    assert any("make system-deps" in r for r in before), "chromium and bubblewrap come first"
+    upload = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert len(upload) == 1 and upload[0]["if"] == "always()"
+    assert upload[0]["with"]["path"].rstrip("/") == "test-artifacts"
+    # .ci/run, the machines' CI, runs the same command
+    assert test_command in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def test_macos_job_runs_the_lecture_notebooks_on_arm():
+    job = load()["jobs"]["macos"]
+    assert job["runs-on"] == "macos-14"
+    assert runs(job)[-1] == "make test-notebooks"
+
+
+def test_every_make_target_the_workflow_runs_exists():
+    makefile = (REPO / "Makefile").read_text()
+    targets = set(re.findall(r"^([A-Za-z0-9_./$()-]+):", makefile, re.M))
+    targets.add(".venv/.installed")   # $(STAMP)
+    for job in load()["jobs"].values():
+        for run in runs(job):
+            for target in re.findall(r"\bmake ([A-Za-z0-9_./-]+)", run):
+                assert target in targets, f"the workflow runs `make {target}`, which is no target"
+
