@@ -20,9 +20,10 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False, short_errors: bo
       brings full tracebacks back.
 
     With the environment variable RNNLAB_UNTRAINED=1 (set only by the course's own tests),
-    every torch optimiser's step() does nothing, so every model stays as initialised. The
-    tests run the lectures that way to show that each claim a lecture asserts about a trained
-    model fails for an untrained one.
+    every torch optimiser's step() does nothing, so every model stays as initialised, and the
+    course's training functions stop after a few steps (with nothing learned, more steps would
+    only cost time). The tests run the lectures that way to show that each claim a lecture
+    asserts about a trained model fails for an untrained one.
     """
     import torch
 
@@ -54,6 +55,14 @@ def _short_errors() -> bool:
         return False
     shell.InteractiveTB.set_mode(mode="Minimal")
     return True
+
+
+UNTRAINED_STEPS = 5
+
+
+def training_steps(steps: int) -> int:
+    """How many steps a course training function runs: all of them, or a few when untrained."""
+    return min(steps, UNTRAINED_STEPS) if os.environ.get("RNNLAB_UNTRAINED") == "1" else steps
 
 
 def freeze_optimizers() -> list[str]:

@@ -7,6 +7,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from .course import training_steps
+
 
 @dataclass
 class History:
@@ -53,7 +55,7 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
 
     model.train()
     # the bar stays when training ends, with a one-line summary of the loss
-    bar = tqdm(range(steps), desc=desc, disable=not progress, leave=True)
+    bar = tqdm(range(training_steps(steps)), total=steps, desc=desc, disable=not progress, leave=True)
     for step in bar:
         inputs, targets = make_batch(step)
         loss = loss_fn(model(inputs), targets)
