@@ -100,6 +100,7 @@ class CardDeck:
         self.revealed = False
         self.title = W.HTML(title)
         self.front, self.back, self.counter, self.status = W.HTML(), W.HTML(), W.Label(), W.Label()
+        self.where = W.Label()
         self.reveal = W.Button(description="Reveal", button_style="primary")
         self.prev, self.next = W.Button(description="Previous"), W.Button(description="Next")
         self.knew = W.Button(description="I knew it", button_style="success", disabled=True)
@@ -109,7 +110,7 @@ class CardDeck:
         self.next.on_click(lambda _: self.go(+1))
         self.knew.on_click(lambda _: self.answer(True))
         self.missed.on_click(lambda _: self.answer(False))
-        self.widget = W.VBox([self.title, self.counter, self.front, self.back,
+        self.widget = W.VBox([self.title, W.HBox([self.counter, self.where]), self.front, self.back,
                               W.HBox([self.prev, self.reveal, self.next]), W.HBox([self.knew, self.missed]),
                               self.status])
         self.widget.add_class("rnnlab-flashcards")
@@ -128,8 +129,8 @@ class CardDeck:
             return
         self.index = (self.index + step) % len(self.cards)
         chapter, card = self.cards[self.index]
-        box = self.store.card(self.current_id()).box
-        self.counter.value = f"card {self.index + 1} of {len(self.cards)} (chapter {chapter}, box {box})"
+        self.counter.value = f"card {self.index + 1} of {len(self.cards)}"
+        self.where.value = f"chapter {chapter}, Leitner box {self.store.card(self.current_id()).box}"
         self.front.value = f"<p style='font-size:115%'><b>{html.escape(card.front)}</b></p>"
         self.back.value = "<p style='color:#777'>(recall the answer, then reveal)</p>"
 
