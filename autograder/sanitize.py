@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat.v4.rwbase import rejoin_lines
 
 MAX_BYTES = 20 * 1024 ** 2
 
@@ -61,7 +62,7 @@ def read(path: Path) -> nbformat.NotebookNode:
     if not isinstance(data, dict) or data.get("nbformat") != 4:
         raise Rejected("the file is not a version 4 Jupyter notebook")
     try:
-        nb = nbformat.from_dict(data)
+        nb = rejoin_lines(nbformat.from_dict(data))    # sources as strings, as nbformat.read gives them
         nbformat.validate(nb)
     except Exception as err:                          # nbformat's ValidationError and kin
         first = str(err).strip().splitlines()[0][:200]

@@ -49,6 +49,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(url: str, token: str, server: subprocess.Popen, seconds: float) -> bool:
+    """True once the Jupyter server at `url` answers; False if it ended or took too long."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            return True
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                return False
+            time.sleep(0.3)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     _need_browser()
@@ -71,16 +84,9 @@ def lab(tmp_path_factory):
     log = open(root / "lab.log", "w")
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.time() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-2000:])
-            time.sleep(0.5)
+    if not wait_until_serving(url, token, server, 90):
+        server.kill()
+        pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-2000:])
     yield url, token, root
     server.terminate()
     try:
