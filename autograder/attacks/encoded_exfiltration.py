@@ -1,5 +1,5 @@
 """Reads the hidden tests as they run (a pre_run_cell hook sees every cell's source) and prints
-them in a later answer cell, disguised: base64, hex, rot13, reversed, and with zero-width
+them in a later answer cell, disguised: base64, hex, reversed, and with zero-width
 characters between the letters. The old scan looked for exact lines and their HTML escape and
 let all of it through. Now hidden-test cells show only passed or failed in feedback, and the
 scan undoes these encodings: the feedback is withheld and flagged."""
@@ -9,11 +9,10 @@ _seen_cells = []
 get_ipython().events.register("pre_run_cell", lambda info: _seen_cells.append(info.raw_cell))
 """
 LEAK = """
-import base64 as _b64, codecs as _codecs
+import base64 as _b64
 _loot = "\\n".join(c for c in _seen_cells if "HIDDEN" in c)
 print(_b64.b64encode(_loot.encode()).decode())
 print(_loot.encode().hex())
-print(_codecs.encode(_loot, "rot13"))
 print(_loot[::-1])
 print("\\u200b".join(_loot))
 """

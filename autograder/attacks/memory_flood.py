@@ -1,4 +1,4 @@
-"""Six processes, each holding 700 MB (4.2 GB in all), under an address-space limit of 3 GB per
+"""Twelve processes, each holding 350 MB (4.2 GB in all), under an address-space limit of 3 GB per
 process that none of them reaches alone. The old sandbox had no limit on the kernel as a
 whole. Now the kernel's control group holds all of its processes to 3 GB together: the
 memory limit kills processes of the group, and the exercise whose answer depended on them is
@@ -7,17 +7,17 @@ EXPECT = {"lose": ["lstm_step"], "output_lacks": ["MEMORY-FLOOD held 4200 MB"]}
 CELLS = {"lstm_step": '''
 import os as _os, time as _time
 _kids = []
-for _k in range(6):
+for _k in range(12):
     _pid = _os.fork()
     if _pid == 0:
         try:
-            _block = b"\\1" * (700 * 1024 * 1024)
+            _block = b"\\1" * (350 * 1024 * 1024)
             _time.sleep(4)
             _os._exit(0)
         except BaseException:
             _os._exit(1)
     _kids.append(_pid)
-_held = sum(700 for _p in _kids if _os.waitpid(_p, 0)[1] == 0)
+_held = sum(350 for _p in _kids if _os.waitpid(_p, 0)[1] == 0)
 print(f"MEMORY-FLOOD held {_held} MB")
 if _held == 4200:
     def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
