@@ -24,9 +24,12 @@ c.IgnorePattern.pattern = r"\w+Warning: "
 
 # Feedback shows test cells without their hidden tests (stock nbgrader shows them). The course's
 # version reads only test cells, so marker text in a student's answer cannot break feedback.
+# Hidden-test cells show only passed or failed and their points; other outputs plain text, capped,
+# without the grading machine's folders (autograder/feedback.py).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.feedback.PlainFeedback",
     "autograder.feedback.ClearHiddenTestsInTestCells",
 ]
 

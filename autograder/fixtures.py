@@ -19,6 +19,7 @@ EXPECT keys:
     full         True: every automatically graded test cell passes
     lose         grade-id prefixes of exercises that must lose points (all others full)
     flag         a text that must appear among the flags (no_flags: True, there must be none)
+    flag_lacks   a text no flag may contain (any case)
     reason       a text that must appear in the reason
     timeouts     grade ids that must be reported as timed out
     score        the exact final score
@@ -152,6 +153,8 @@ def check(fx: Fixture, result, all_tests: list[str], outputs: str = "") -> list[
         problems.append(f"expected no flags, got {result.flags}")
     if "flag" in e and not any(e["flag"] in f for f in result.flags):
         problems.append(f"no flag mentions {e['flag']!r}; flags: {result.flags}")
+    if "flag_lacks" in e and any(e["flag_lacks"].lower() in f.lower() for f in result.flags):
+        problems.append(f"a flag mentions {e['flag_lacks']!r}; flags: {result.flags}")
     if "reason" in e and e["reason"] not in result.reason:
         problems.append(f"reason {result.reason!r} lacks {e['reason']!r}")
     for gid in e.get("timeouts", []):

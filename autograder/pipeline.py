@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import secrets
 import shutil
 import signal
 import subprocess
@@ -34,6 +35,7 @@ import nbformat
 from . import intake as intake_mod
 from . import sandbox as sb
 from .course import REPO, resolve, venv_env
+from .inert import make_inert
 from .sanitize import Rejected, read, repair
 
 
@@ -54,6 +56,9 @@ class Options:
     named_regexp: str | None = None
     keep_workdir: bool = False
     recheck: bool = True
+    # student markdown escaped and only plain outputs kept (autograder.inert); off only to show
+    # in a test what the formgrader would run without it
+    inert: bool = True
     # sandbox uids are uid_base + slot; two pipelines on one machine need different bases
     uid_base: int = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
 
@@ -71,6 +76,7 @@ class Result:
     flags: list[str] = field(default_factory=list)
     seconds: float = 0.0
     grader_error: bool = False               # the pipeline failed, not the submission: re-run it
+    limits: dict = field(default_factory=dict)   # limit -> how it was enforced, for this run
 
 
 def grader_error(result: Result, stage: str, err: BaseException) -> None:
@@ -191,6 +197,8 @@ class Run:
                 grader_error(result, "reading and repairing the notebook", err)
                 continue
             result.flags += repaired.flags
+            if self.opt.inert:
+                make_inert(repaired.notebook, self.release_nb)
             try:
                 self.stage_one(student, repaired.notebook, path)
             except Exception as err:
@@ -227,8 +235,9 @@ class Run:
         if self.opt.sandboxed:
             # kernel sockets live here: Unix socket paths must stay under 108 bytes, so keep it short
             runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
-            policy = sb.Policy(runtime_dir=str(runtime), scratch_root=str(self.work / "scratch" / student),
-                               uid=self.opt.uid_base + slot, mpl_cache=str(self.mpl_cache))
+            policy = sb.Policy(runtime_dir=str(runtime), uid=self.opt.uid_base + slot,
+                               mpl_cache=str(self.mpl_cache),
+                               limits_file=str(self.work / f"limits-{student}.json"))
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
             if os.geteuid() == 0:
@@ -241,9 +250,10 @@ class Run:
                                            if p)
             env.update({"JUPYTER_PATH": jupyter_path, "JUPYTER_RUNTIME_DIR": str(runtime),
                         sb.POLICY_ENV: str(policy_file)})
+        from .recheck import HARNESS_ENV, OUTPUT_ENV, preprocessors
+        execute = "autograder.inert.InertExecute" if self.opt.inert else "autograder.inert.CappedExecute"
+        config["Autograde"] = {"autograde_preprocessors": preprocessors(execute, bool(self.cases))}
         if self.cases:
-            from .recheck import HARNESS_ENV, OUTPUT_ENV, preprocessors
-            config["Autograde"] = {"autograde_preprocessors": preprocessors()}
             env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck")})
         return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
 
@@ -256,6 +266,7 @@ class Run:
         finally:
             if runtime is not None:
                 shutil.rmtree(runtime, ignore_errors=True)
+            result.limits = self.limits_of(student)
         if reply is None:
             result.status = "failed"
             result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "
@@ -271,6 +282,30 @@ class Run:
                                     explain_failure(reply.get("feedback", {}).get("log", ""))[28:])
         result.seconds = round(time.monotonic() - start, 2)
         self.log(f"  {student}: {result.status} in {result.seconds} s")
+
+    def limits_of(self, student: str) -> dict:
+        """The limits the student's kernel ran under (recorded by the sandbox launcher), after
+        its control groups are emptied and removed, with the peak memory they measured."""
+        if not self.opt.sandboxed:
+            return {"sandbox": "NONE: graded unsandboxed"}
+        from .limits import Group
+        record = self.work / f"limits-{student}.json"
+        if not record.exists():
+            return {"sandbox": "no kernel was started"}
+        try:
+            data = json.loads(record.read_text())
+        except ValueError as err:
+            return {"sandbox": f"the launcher's record could not be read ({err})"}
+        limits = data.get("limits", {})
+        if data.get("group"):
+            group = Group(**data["group"])
+            peak, killed = group.peak_memory(), group.oom_kills()
+            group.remove()
+            if peak is not None:
+                limits["peak memory of the whole kernel"] = f"{peak / 1024 ** 2:.0f} MB"
+            if killed:
+                limits["processes killed by the memory limit"] = str(killed)
+        return limits
 
     def grade_all(self, students: list[str]) -> None:
         slots: queue.Queue[int] = queue.Queue()
@@ -329,23 +364,38 @@ class Run:
                                       self.assignment / f"{self.assignment}.ipynb")
 
     def check_feedback(self) -> None:
-        """No line of a hidden test may appear in any feedback file."""
+        """No line of a hidden test and no folder of the grading machine may appear in any
+        feedback file, in any disguise autograder.leakscan can undo."""
+        from . import leakscan
         secret = hidden_test_lines(self.source_nb)
+        paths = set(leakscan.host_paths(self.course))
         for result in self.results.values():
             html = self.course / "feedback" / result.student / self.assignment / f"{self.assignment}.html"
             try:
                 if not html.exists():
                     continue
                 text = html.read_text(encoding="utf-8", errors="replace")
-                leaked = [line for line in secret if line in text or _escaped(line) in text]
+                leaked = leakscan.find(text, (secret - self.own_lines(result.student)) | paths)
                 if leaked:
                     html.unlink()
-                    result.flags.append(f"feedback withheld: it contained {len(leaked)} line(s) of hidden "
-                                        "tests (the notebook printed test source?)")
+                    lines, folders = [x for x in leaked if x in secret], [x for x in leaked if x in paths]
+                    result.flags.append("feedback withheld: it contained " + " and ".join(
+                        ([f"{len(lines)} line(s) of hidden tests"] if lines else []) +
+                        ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])) +
+                        ", possibly encoded (the notebook printed them?)")
             except Exception as err:                       # unchecked feedback is never handed out
                 shutil.rmtree(html, ignore_errors=True) if html.is_dir() else html.unlink(missing_ok=True)
                 result.flags.append(f"feedback withheld: it could not be checked ({type(err).__name__}: "
                                     f"{str(err)[:200]}); grader error, re-run this student for feedback")
+
+    def own_lines(self, student: str) -> set[str]:
+        """Lines of the student's own submission: a hidden-test line the student wrote
+        themselves (`torch.manual_seed(0)`, say) is no leak when it shows in their feedback."""
+        staged = self.course / STAGED / student / self.assignment / f"{self.assignment}.ipynb"
+        if not staged.exists():
+            return set()
+        nb = nbformat.read(staged, 4)
+        return {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
 
     def recheck(self, students: list[str]) -> None:
         """The re-check of each graded student, one at a time: a fault judging one is that
@@ -381,35 +431,77 @@ class Run:
 
 
 class Worker:
-    """One autograder.worker process; replies are read by a thread so waits can time out."""
+    """One autograder.worker process, spoken to over two pipes that only it holds.
+
+    Its standard streams are not the channel: the student's kernel is a descendant of the
+    worker and would inherit them. Each request gets a fresh id and the reply must carry it;
+    anything else that arrives is rejected and written to the worker's log."""
 
     def __init__(self, course: Path, log_path: Path):
         from .worker import PREFIX
         self.prefix = PREFIX
         self.log_file = open(log_path, "a")
-        self.proc = subprocess.Popen([sys.executable, "-m", "autograder.worker", str(course)], cwd=course,
-                                     env=venv_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log_file, text=True, start_new_session=True)
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "autograder.worker", str(course), str(req_r), str(rep_w)],
+                cwd=course, env=venv_env(), stdin=subprocess.DEVNULL, stdout=self.log_file,
+                stderr=self.log_file, pass_fds=(req_r, rep_w), start_new_session=True)
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
+        self.requests = os.fdopen(req_w, "w", encoding="utf-8")
+        self.reply_pipe = os.fdopen(rep_r, "r", encoding="utf-8", errors="replace")
         self.replies: queue.Queue = queue.Queue()
+        self.lock = threading.Lock()
+        self.pending: str | None = None
         threading.Thread(target=self._read, daemon=True).start()
 
+    def _reject(self, line: str, why: str) -> None:
+        with self.lock:
+            if not self.log_file.closed:
+                self.log_file.write(f"[pipeline] rejected a line on the reply channel ({why}): {line[:200]!r}\n")
+                self.log_file.flush()
+
     def _read(self) -> None:
-        for line in self.proc.stdout:
-            if line.startswith(self.prefix):
-                self.replies.put(json.loads(line[len(self.prefix):]))
+        with self.reply_pipe:                        # closed here, at the end the worker makes
+            self._read_lines()
         self.replies.put(None)                       # the worker ended
+
+    def _read_lines(self) -> None:
+        for line in self.reply_pipe:
+            if not line.startswith(self.prefix):
+                self._reject(line, "no reply prefix")
+                continue
+            try:
+                reply = json.loads(line[len(self.prefix):])
+            except ValueError:
+                self._reject(line, "not JSON")
+                continue
+            if not isinstance(reply, dict) or reply.get("id") is None or reply.get("id") != self.pending:
+                self._reject(line, f"answers no pending request (waiting for {self.pending})")
+                continue
+            self.pending = None
+            self.replies.put(reply)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def request(self, task: dict, timeout: float) -> dict | None:
         """The worker's reply, or None if it ran out of time or died (then it is stopped)."""
-        self.proc.stdin.write(json.dumps(task) + "\n")
-        self.proc.stdin.flush()
+        task = dict(task, id=f"{task.get('student') or task.get('op')}:{secrets.token_hex(8)}")
+        self.pending = task["id"]
         try:
-            reply = self.replies.get(timeout=timeout)
-        except queue.Empty:
-            reply = None
+            self.requests.write(json.dumps(task) + "\n")
+            self.requests.flush()
+        except OSError:
+            reply = None                              # the worker is gone
+        else:
+            try:
+                reply = self.replies.get(timeout=timeout)
+            except queue.Empty:
+                reply = None
         if reply is None:
             self.stop()                               # the kernel and its sandbox die with it
         return reply
@@ -430,8 +522,13 @@ class Worker:
             except ProcessLookupError:
                 pass
         self.proc.wait()
-        if not self.log_file.closed:
-            self.log_file.close()
+        try:
+            self.requests.close()
+        except OSError:
+            pass
+        with self.lock:
+            if not self.log_file.closed:
+                self.log_file.close()
 
 
 def release(names: list[str], course: Path = REPO, log=print) -> None:
@@ -449,11 +546,6 @@ def release(names: list[str], course: Path = REPO, log=print) -> None:
 
 def _is_solution(grade) -> bool:
     return bool(getattr(grade.cell, "solution", False)) or grade.cell.__class__.__name__ == "SolutionCell"
-
-
-def _escaped(line: str) -> str:
-    import html
-    return html.escape(line, quote=True)
 
 
 def timeouts_in(path: Path) -> list[str]:

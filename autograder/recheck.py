@@ -75,6 +75,59 @@ def _rnnlab_fingerprint():
 '''
 
 
+# Known-answer probes of what tests rely on. Each is run twice: in the student's kernel after all
+# of the student's code (by the harness) and in the grader's own process. A correct comparison
+# helper gives the same answer in both; a disagreement is the only thing the re-check calls
+# tampering. Each expression sees the modules below and the notebook's own names.
+PROBES = {
+    "torch.allclose(zeros, ones)": "torch.allclose(torch.zeros(3), torch.ones(3))",
+    "torch.equal(zeros, ones)": "torch.equal(torch.zeros(3), torch.ones(3))",
+    "torch.isclose(zeros, ones)": "bool(torch.isclose(torch.zeros(3), torch.ones(3)).any())",
+    "zeros == ones": "bool((torch.zeros(3) == torch.ones(3)).any())",
+    "torch.testing.assert_close(zeros, ones)": "_raises(lambda: torch.testing.assert_close(torch.zeros(3), torch.ones(3)))",
+    "math.isclose(0, 1)": "math.isclose(0.0, 1.0)",
+    "numpy.allclose(zeros, ones)": "bool(numpy.allclose(numpy.zeros(3), numpy.ones(3)))",
+    "numpy.testing.assert_allclose(zeros, ones)": "_raises(lambda: numpy.testing.assert_allclose(numpy.zeros(3), numpy.ones(3)))",
+    "numpy.testing.assert_array_equal(zeros, ones)": "_raises(lambda: numpy.testing.assert_array_equal(numpy.zeros(3), numpy.ones(3)))",
+    "isinstance(1, str)": "isinstance(1, str)",
+    "rnnlab.checks.check_close(zeros, ones)": "_raises(lambda: rnnlab.checks.check_close('x', torch.zeros(3), torch.ones(3)))",
+    "check_close(zeros, ones) in the notebook": "_raises(lambda: check_close('x', torch.zeros(3), torch.ones(3)))",
+    "check_tensor(a list) in the notebook": "_raises(lambda: check_tensor('x', [1.0]))",
+}
+
+
+def probe_answers(scope: dict) -> dict:
+    """The probes evaluated in `scope` (a notebook's globals, or a clean one)."""
+    import importlib
+    names = {"torch": "torch", "math": "math", "numpy": "numpy", "rnnlab": "rnnlab"}
+    env = {k: importlib.import_module(v) for k, v in names.items()}
+    for module in ("torch.testing", "numpy.testing", "rnnlab.checks"):
+        importlib.import_module(module)
+    for name in ("check_close", "check_tensor"):
+        env[name] = scope.get(name, getattr(env["rnnlab"].checks, name))
+
+    def _raises(call):
+        try:
+            call()
+        except BaseException:                    # what a failing check does: raise
+            return "raised"
+        return "returned"
+    env["_raises"] = _raises
+    out = {}
+    for label, code in PROBES.items():
+        try:
+            value = eval(code, env)
+            out[label] = value if isinstance(value, (bool, str)) else repr(type(value))
+        except BaseException as err:
+            out[label] = "error: " + type(err).__name__
+    return out
+
+
+def clean_probe_answers() -> dict:
+    """What the probes give in the grader's own process, where nothing is patched."""
+    return probe_answers({})
+
+
 def fingerprint_cell(label: str) -> str:
     return (FINGERPRINT + "import json as _rj, sys as _rs\n"
             f"_rs.stdout.write('{MARK}:{label}:' + _rj.dumps(_rnnlab_fingerprint()) + '\\n')\n"
@@ -109,19 +162,25 @@ def load_cases(assignment: str) -> list[Case]:
 
 
 def harness_source(cases: list[Case]) -> str:
+    import inspect
     import torch
 
     buf = io.BytesIO()
     torch.save({c.name: c.inputs for c in cases}, buf)
     blob = base64.b64encode(buf.getvalue()).decode()
     calls = {c.name: c.code for c in cases}
+    probes = inspect.getsource(probe_answers)
     return fingerprint_cell("after") + f'''
+PROBES = {PROBES!r}
+{probes}
 def _rnnlab_recheck():
     import base64, io, torch
     inputs = torch.load(io.BytesIO(base64.b64decode("{blob}")), weights_only=True)
     calls = {calls!r}
     import sys                                   # not print: a notebook may have rebound it
     for name, code in calls.items():
+        sys.stdout.write("{MARK}:case:" + name + "\\n")       # what the case's own call prints follows
+        sys.stdout.flush()
         scope = dict(globals())
         scope.update(inputs[name])
         try:
@@ -136,8 +195,12 @@ def _rnnlab_recheck():
             buf = io.BytesIO()
             torch.save("unserialisable result", buf)
         sys.stdout.write("{MARK}:result:" + name + ":" + base64.b64encode(buf.getvalue()).decode() + "\\n")
+    import json
+    sys.stdout.write("{MARK}:probes:" + json.dumps(probe_answers(globals())) + "\\n")
+    sys.stdout.write("{MARK}:end\\n")
     sys.stdout.flush()
 _rnnlab_recheck()
+del _rnnlab_recheck, probe_answers, PROBES
 '''
 
 
@@ -178,10 +241,11 @@ class ExtractChecks(Preprocessor):
         return nb, resources
 
 
-def preprocessors() -> list[str]:
-    """nbgrader's autograde preprocessors with the two of this module around Execute."""
-    return ["autograder.recheck.InjectChecks", "nbgrader.preprocessors.Execute",
-             "autograder.recheck.ExtractChecks", "nbgrader.preprocessors.IgnorePattern",
+def preprocessors(execute: str = "nbgrader.preprocessors.Execute", rechecks: bool = True) -> list[str]:
+    """nbgrader's autograde preprocessors, with `execute` for its Execute and the two of this
+    module around it (when there are re-checks)."""
+    around = ["autograder.recheck.InjectChecks", execute, "autograder.recheck.ExtractChecks"]
+    return (around if rechecks else [execute]) + ["nbgrader.preprocessors.IgnorePattern",
              "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
              "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
              "nbgrader.preprocessors.CheckCellMetadata"]
@@ -207,30 +271,88 @@ def check_torch(version: str) -> None:
             f"pins (at least {SAFE_TORCH[0]}.{SAFE_TORCH[1]}).")
 
 
-def parse_printed(text: str) -> tuple[dict | None, dict | None, dict]:
-    """(fingerprint before, fingerprint after, results by case) from the stored output.
+@dataclass
+class Printed:
+    """What the added cells printed, as the grader reads it."""
+    before: dict | None = None               # fingerprint before the student's code
+    after: dict | None = None                # and after it
+    results: dict = field(default_factory=dict)        # case name -> loaded value
+    probes: dict | None = None               # probe label -> answer in the kernel
+    ended: bool = False                      # the harness printed its last line
+    problems: list[str] = field(default_factory=list)  # lines that break the format, no case to blame
+    case_problems: dict = field(default_factory=dict)  # case name -> such lines printed during its call
+    duplicated: set = field(default_factory=set)       # cases with more than one result line
 
-    Each result is loaded with torch.load(weights_only=True), which rebuilds only tensors,
-    numbers, strings and plain containers. Anything else (a pickled object of the student's)
-    becomes a string saying it was unreadable, for that case alone. The restriction is only as
-    good as the installed torch: check_torch refuses versions with a known way around it."""
+
+def parse_printed(text: str) -> Printed:
+    """Read the stored output of the added cells; never raises.
+
+    Each result is loaded with torch.load(weights_only=True): plain tensors, numbers, strings
+    and containers only. Anything else (a pickled object of the student's) becomes a string
+    saying it was unreadable, for that case alone. The restriction is only as good as the
+    installed torch: check_torch refuses versions with a known way around it. A line that starts like the harness's but
+    breaks its format, or a second result for one case, is a problem: student code printed
+    into the harness's output, so its results are not trusted (the caller fails closed)."""
     import torch
 
     check_torch(torch.__version__)
-    before = after = None
-    results: dict = {}
+    out = Printed()
+    current = None                              # the case whose call is running
+
+    def problem(why: str, case: str | None = None) -> None:
+        case = case or current
+        if case is None:
+            out.problems.append(why)
+        else:
+            out.case_problems.setdefault(case, []).append(why)
+
     for line in text.splitlines():
-        if line.startswith(f"{MARK}:before:"):
-            before = _json(line.split(":", 2)[2])
-        elif line.startswith(f"{MARK}:after:"):
-            after = _json(line.split(":", 2)[2])
-        elif line.startswith(f"{MARK}:result:"):
-            _, _, name, payload = line.split(":", 3)
+        if not line.startswith(f"{MARK}:"):
+            continue
+        kind, _, rest = line[len(MARK) + 1:].partition(":")
+        if kind == "case":
+            if current is not None and current not in out.results:
+                problem("its call printed another case's marker")
+            current = rest
+            continue
+        if kind in ("probes", "end", "before", "after"):
+            current = None                      # printed by the harness itself, after the calls
+        if kind in ("before", "after"):
+            value = _json(rest)
+            if value is None or getattr(out, kind) is not None:
+                problem(f"a malformed or repeated {kind} fingerprint")
+            else:
+                setattr(out, kind, value)
+        elif kind == "result":
+            name, sep, payload = rest.partition(":")
+            if not sep or not name:
+                problem(f"a malformed result line ({line[:60]!r})")
+                continue
+            if name in out.results:
+                out.duplicated.add(name)
+                continue
+            if name != current:
+                problem(f"a result for {name} printed during the call of {current}", name)
+                if current is not None:
+                    problem(f"a result for {name} printed during its call")
             try:
-                results[name] = torch.load(io.BytesIO(base64.b64decode(payload)), weights_only=True)
+                out.results[name] = torch.load(io.BytesIO(base64.b64decode(payload, validate=True)),
+                                               weights_only=True)
             except Exception as err:                      # forged or unsafe payloads end here
-                results[name] = f"unreadable ({type(err).__name__})"
-    return before, after, results
+                out.results[name] = f"unreadable ({type(err).__name__})"
+        elif kind == "probes":
+            value = _json(rest)
+            if value is None or out.probes is not None:
+                problem("malformed or repeated probe answers")
+            else:
+                out.probes = value
+        elif kind == "end" and not rest:
+            out.ended = True
+        elif kind == "error":
+            out.problems.append(f"the grader's cell stopped with {rest or 'an error'}")
+        else:
+            problem(f"an unknown line ({line[:60]!r})")
+    return out
 
 
 def _json(text: str):
@@ -261,29 +383,65 @@ def same(got, expected, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def judge(cases: list[Case], printed: str, passed: set[str]) -> tuple[list[str], set[str]]:
-    """Flags, and the test cells whose points are taken back, for one student."""
-    before, after, results = parse_printed(printed)
+def judge(cases: list[Case], printed: str, passed: set[str],
+          clean_probes: dict | None = None) -> tuple[list[str], set[str]]:
+    """Flags, and the test cells whose points are taken back, for one student. Fails closed.
+
+    - a case whose result is missing or repeated, or whose call printed lines that break the
+      harness's format: a harness error caused by the student's code; every test of that
+      exercise that passed loses its points;
+    - such lines outside any call, or a harness that did not reach its end: no result can be
+      trusted; every passed test of every re-checked exercise loses its points;
+    - a wrong result (an error raised by the student's function, or a value that cannot be
+      saved or loaded as plain data, count as wrong results) although all the exercise's tests
+      passed: a plain failure the tests missed
+      (a reason to extend the hidden tests), never called tampering; when some of the tests
+      failed already, they judged the exercise, as stock nbgrader would;
+    - "tampering" only when the probes' answers in the kernel disagree with the same code
+      run outside it (`clean_probes`), i.e. the kernel's own record is false.
+    """
+    got = parse_printed(printed)
     flags: list[str] = []
-    if before is not None and after is not None:
-        changed = sorted(k for k in before if after.get(k) != before[k])
+    if got.before is not None and got.after is not None:
+        changed = sorted(k for k in got.before if got.after.get(k) != got.before[k])
         if changed:
             flags.append("the notebook replaced or hooked: " + ", ".join(changed))
-    elif before is not None:
-        flags.append("the grader's final check did not run to the end (output hidden or kernel stopped)")
+    clean_probes = clean_probe_answers() if clean_probes is None else clean_probes
+    if got.probes is not None:
+        lies = [f"{label} gave {got.probes.get(label)!r} in the kernel, {want!r} outside"
+                for label, want in clean_probes.items() if got.probes.get(label) != want]
+        if lies:
+            flags.append("TAMPERING: the kernel's own results disagree with the same code run "
+                         "outside it: " + "; ".join(lies))
+    broken = list(got.problems)
+    if not got.ended:
+        broken.append("the grader's check did not run to its end (output hidden, redirected, or the "
+                      "kernel stopped)")
     deducted: set[str] = set()
     for case in cases:
-        got = results.get(case.name)
-        if case.name in results and same(got, case.expected, case.atol):
-            continue
+        value = got.results.get(case.name)
         tests_that_passed = [t for t in case.tests if t in passed]
+        if case.name in got.case_problems:
+            broken_here = broken + got.case_problems[case.name]
+        else:
+            broken_here = broken
+        if broken_here or case.name in got.duplicated or case.name not in got.results:
+            why = ("; ".join(broken_here) if broken_here else
+                   "two results were printed for it" if case.name in got.duplicated else "no result")
+            if tests_that_passed:
+                flags.append(f"re-check {case.name}: the grader's check could not be trusted ({why}); "
+                             f"{', '.join(tests_that_passed)} lose their points")
+                deducted.update(tests_that_passed)
+            continue
+        if same(value, case.expected, case.atol):
+            continue
         if len(tests_that_passed) < len(case.tests):
-            continue          # the tests caught it already: an honest mistake, not tampering
-        why = ("no result" if case.name not in results else
-               f"{got}" if isinstance(got, str) and got.startswith(("error", "unreadable", "unserialisable"))
-               else "a wrong result")
-        flags.append(f"re-check {case.name}: {why} outside the tests, although "
-                     f"{', '.join(tests_that_passed)} passed in the kernel; their points are taken back")
+            continue          # the tests caught it already: they judged it
+        what = (f"({value})" if isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
+                else "")
+        flags.append(f"re-check {case.name}: a wrong result {what}on the grader's inputs, which the tests "
+                     f"missed: {', '.join(tests_that_passed)} lose their points (a plain failure; "
+                     "consider extending the hidden tests)")
         deducted.update(tests_that_passed)
     return flags, deducted
 
@@ -295,6 +453,7 @@ def recheck_all(run, students: list[str]) -> None:
         return
     from nbgrader.api import Gradebook
 
+    clean = clean_probe_answers()
     with Gradebook(f"sqlite:///{run.course / 'gradebook.db'}") as gb:
         for student in students:
             result = run.results[student]
@@ -308,9 +467,11 @@ def recheck_all(run, students: list[str]) -> None:
                     if grade.auto_score is not None and grade.auto_score >= grade.max_score:
                         passed.add(grade.name)
             try:
-                flags, deducted = judge(cases, printed, passed)
-            except Exception as err:                   # a bad payload must not stop the batch
-                flags, deducted = [f"re-check could not be judged ({type(err).__name__}: {err})"], set()
+                flags, deducted = judge(cases, printed, passed, clean)
+            except Exception as err:                   # fail closed: no point the re-check guards stays
+                deducted = {t for case in cases for t in case.tests if t in passed}
+                flags = [f"re-check could not be judged ({type(err).__name__}: {err}); "
+                         f"{', '.join(sorted(deducted)) or 'no test'} lose their points"]
             result.flags += flags
             result.failed_tests += sorted(deducted)
             result.score = max(0.0, result.score - sum(points[t] for t in deducted))

@@ -46,6 +46,7 @@ def write_reports(run, seconds: float) -> None:
         lines.append(f"| {r.student} | {score} / {r.max_score:g} | {r.status} | "
                      f"{', '.join(r.failed_tests) or '-'} | {', '.join(r.timeouts) or '-'} | "
                      f"{_cell(notes) or '-'} |")
+    lines += limits_section(results)
     if run.rejected_files:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
@@ -54,3 +55,17 @@ def write_reports(run, seconds: float) -> None:
 
 def _cell(text: str) -> str:
     return _text(text).replace("|", "\\|").replace("\n", " ")
+
+
+def limits_section(results) -> list[str]:
+    """The limits each kernel ran under; students with the same limits share a row."""
+    rows: dict[str, list[str]] = {}
+    for r in results:
+        if r.limits:
+            shown = "; ".join(f"{k}: {v}" for k, v in r.limits.items() if k != "peak memory of the whole kernel")
+            rows.setdefault(shown, []).append(r.student + (f" (peak {r.limits['peak memory of the whole kernel']})"
+                                                           if "peak memory of the whole kernel" in r.limits else ""))
+    if not rows:
+        return []
+    out = ["", "## Limits in force", "", "| limits | students (peak memory of the whole kernel) |", "|---|---|"]
+    return out + [f"| {_cell(shown)} | {_cell(', '.join(students))} |" for shown, students in rows.items()]

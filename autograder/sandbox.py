@@ -9,13 +9,14 @@ and then replaces itself (exec) with
       prlimit (address space, processes, CPU seconds, file size, open files)
         bwrap (new user, pid, network, ipc, uts and cgroup namespaces; only the Python runtime,
                the virtual environment and the course package visible, read-only; a private
-               /tmp; the working folder is a scratch copy; empty environment)
+               /tmp; the working folder a size-capped tmpfs; empty environment)
           python -m ipykernel_launcher -f CONNECTION_FILE ...
 
 What the kernel cannot do: reach any network (its namespace has no interfaces but loopback;
 the kernel talks to nbgrader over Unix sockets in a runtime folder bound in); read source/,
-the gradebook, other submissions or anything not bound in; write outside its scratch folder and
-/tmp; fork more than `nproc` processes; use more than `memory` bytes of address space or
+the gradebook, other submissions or anything not bound in; write outside its working folder and
+/tmp (both size-capped tmpfs, never the host's disk); use more memory or processes in all than
+its control group allows (autograder.limits, when the machine offers cgroups); fork more than `nproc` processes; use more than `memory` bytes of address space or
 `cpu` CPU seconds; outlive the grader (bwrap --die-with-parent, and a pid namespace whose init
 takes every process with it). The kernel's environment is cleared, so NBGRADER_EXECUTION and
 the instructor's variables are not visible.
@@ -27,7 +28,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -40,7 +40,7 @@ KERNEL_NAME = "rnnlab-sandbox"
 @dataclass
 class Policy:
     runtime_dir: str                     # connection files and kernel sockets (bound read-write)
-    scratch_root: str                    # scratch copies of working folders are made here
+    scratch_root: str = ""               # unused since the working folder is a tmpfs (kept for old policy files)
     uid: int = 60001                     # used when the grader runs as root
     memory: int = 3 * 1024 ** 3          # bytes of address space
     nproc: int = 96                      # processes and threads of the sandbox uid
@@ -48,6 +48,10 @@ class Policy:
     fsize: int = 64 * 1024 ** 2          # largest file it may write
     nofile: int = 256                    # open files
     tmp_size: int = 256 * 1024 ** 2      # size of its private /tmp
+    work_size: int = 256 * 1024 ** 2     # size of its working folder (a tmpfs, not the host disk)
+    shm_size: int = 64 * 1024 ** 2       # size of /dev/shm
+    kernel_memory: int = 3 * 1024 ** 3   # bytes of memory for the whole kernel (a cgroup), if offered
+    limits_file: str | None = None       # the launcher records the limits in force here
     mpl_cache: str | None = None         # a prebuilt matplotlib font cache to copy in
     read_only: list[str] = field(default_factory=list)   # extra folders to show, read-only
 
@@ -92,7 +96,8 @@ def check() -> str | None:
 
 
 def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Policy,
-         env: dict | None = None) -> list[str]:
+         env: dict | None = None, binds_ro: list[tuple[str, str]] = (),
+         sized_tmpfs: list[tuple[str, int]] = ()) -> list[str]:
     """The command line that runs `argv` in the sandbox with working folder `cwd`.
 
     As root (CI, a grading server): bwrap builds pid, network, ipc and uts namespaces and the
@@ -110,7 +115,8 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
     else:
         cmd += ["--unshare-user", "--disable-userns"]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(policy.tmp_size), "--tmpfs", "/tmp"]
+            "--perms", "1777", "--size", str(policy.tmp_size), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(policy.shm_size), "--tmpfs", "/dev/shm"]
 
     made: set[str] = {"/", "/tmp", "/proc", "/dev"}
     bound: list[str] = []
@@ -128,9 +134,16 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
         parents(path)
         cmd += ["--ro-bind", path, path]
         bound.append(path)
+    for dst, size in sized_tmpfs:
+        parents(dst)
+        cmd += ["--perms", "1777", "--size", str(size), "--tmpfs", dst]
+        made.add(dst)
     for src, dst in binds_rw:
         parents(dst)
         cmd += ["--bind", src, dst]
+    for src, dst in binds_ro:
+        parents(dst)
+        cmd += ["--ro-bind", src, dst]
     if policy.mpl_cache:
         # matplotlib uses a config folder only if it may write there; as root, bwrap would
         # make it root's, and every kernel would then rebuild the font list (about 1 s)
@@ -184,31 +197,64 @@ def _give(path: Path, uid: int) -> None:
                 os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
 
 
+def limits_in_force(policy: Policy, group) -> dict:
+    """Every limit the kernel runs under, and how it is enforced, for the grading report."""
+    mb = lambda n: f"{n // 1024 ** 2} MB"
+    root = os.geteuid() == 0
+    found = {f"{c} (whole kernel)": how for c, how in group.in_force.items()} if group else {}
+    found.update({f"{c} (whole kernel)": "NOT IN FORCE: " + why
+                  for c, why in (group.not_in_force.items() if group else
+                                 [("memory", "needs root"), ("pids", "needs root")])})
+    found.update({
+        "address space per process": f"{mb(policy.memory)} (prlimit)",
+        "processes of the sandbox uid": f"{policy.nproc} (prlimit)" if root else
+                                        "NOT IN FORCE: not grading as root",
+        "CPU seconds per process": f"{policy.cpu} (prlimit)",
+        "largest file": f"{mb(policy.fsize)} (prlimit)",
+        "disk: working folder": f"{mb(policy.work_size)} (tmpfs)",
+        "disk: /tmp": f"{mb(policy.tmp_size)} (tmpfs)",
+        "disk: /dev/shm": f"{mb(policy.shm_size)} (tmpfs)",
+    })
+    return found
+
+
 def launch(argv: list[str]) -> None:
-    """Entry point of the kernelspec: make the scratch folder, then exec the sandbox."""
+    """Entry point of the kernelspec: the kernel's groups and limits, then exec the sandbox.
+
+    The kernel's working folder is a size-capped tmpfs (it never writes to the host's disk);
+    the other files of the submission's folder are shown read-only in it. Not the notebooks:
+    nbgrader writes the one being graded there with its hidden tests restored. The kernel's
+    standard output and error lead to /dev/null: descriptors 1 and 2 of this launcher are the
+    grading worker's, and nothing the kernel writes may reach them."""
+    from .limits import Group
+
     policy = Policy.load(os.environ[POLICY_ENV])
     connection_file, kernel_args = argv[0], argv[1:]
     cwd = os.getcwd()
-    scratch_root = Path(policy.scratch_root)
-    scratch_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="cwd-", dir=scratch_root))
-    # a copy of the working folder, so the kernel never writes into the grader's files. Not the
-    # notebooks: nbgrader writes the one being graded there with its hidden tests restored.
-    for item in Path(cwd).iterdir():
-        if item.suffix == ".ipynb" or item.name.startswith(".ipynb_checkpoints"):
+    shown = []
+    for item in sorted(Path(cwd).iterdir()):
+        if item.suffix == ".ipynb" or item.name.startswith(".ipynb_checkpoints") or item.is_symlink():
             continue
-        if item.is_file() and not item.is_symlink():
-            shutil.copy2(item, scratch / item.name)
-        elif item.is_dir() and not item.is_symlink():
-            shutil.copytree(item, scratch / item.name, symlinks=True)
-    _give(scratch, policy.uid)
+        if item.is_file() or item.is_dir():
+            shown.append((str(item), str(item)))
     # the connection file is written 0600 by the grader; the kernel gets its own copy
     private = Path(policy.runtime_dir) / (Path(connection_file).stem + "-sandbox.json")
     shutil.copy(connection_file, private)
     _give(private, policy.uid)
+    group = None
+    if os.geteuid() == 0:
+        group = Group.create(f"rnnlab-{policy.uid}-{os.getpid()}", policy.kernel_memory, policy.nproc)
+        group.enter()                      # the sandbox and everything it starts are born inside
+    if policy.limits_file:
+        Path(policy.limits_file).write_text(json.dumps(
+            {"group": asdict(group) if group else None, "limits": limits_in_force(policy, group)}))
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(private), *kernel_args]
-    cmd = wrap(kernel, cwd=cwd, binds_rw=[(str(scratch), cwd),
-                                          (policy.runtime_dir, policy.runtime_dir)], policy=policy)
+    cmd = wrap(kernel, cwd=cwd, binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
+               binds_ro=shown, sized_tmpfs=[(cwd, policy.work_size)])
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (1, 2):
+        os.dup2(null, fd)
+    os.close(null)
     os.execvp(cmd[0], cmd)
 
 

@@ -1,13 +1,20 @@
 """A long-lived grading worker: imports nbgrader once, then grades one student per request.
 
 Importing nbgrader takes about 3 s here; a process per student paid that twice (autograde,
-then feedback). The pipeline keeps one worker per parallel slot and talks to it over
-stdin/stdout, one JSON object per line:
+then feedback). The pipeline keeps one worker per parallel slot and talks to it over two
+private pipes, one JSON object per line:
 
-    request:  {"assignment": ..., "student": ..., "env": {...}, "config": {...}}
-    reply:    RNNLAB-RESULT {"autograde": {...nbgrader's result...}, "feedback": {...}}
-    request:  {"op": "generate", "assignment": ..., "config": {...}}
-    reply:    RNNLAB-RESULT {"generate": {...nbgrader's result...}}
+    request:  {"id": ..., "assignment": ..., "student": ..., "env": {...}, "config": {...}}
+    reply:    RNNLAB-RESULT {"id": ..., "autograde": {...nbgrader's result...}, "feedback": {...}}
+    request:  {"id": ..., "op": "generate", "assignment": ..., "config": {...}}
+    reply:    RNNLAB-RESULT {"id": ..., "generate": {...nbgrader's result...}}
+
+The pipes are not the worker's standard streams: a kernel started by a process inherits its
+file descriptors 0 to 2 (rebinding sys.stdout changes nothing there), so a student's code
+could otherwise read the next request or write a forged reply. The worker receives the pipes'
+descriptor numbers on its command line, marks them not inheritable, and points its own
+descriptors 0 to 2 at /dev/null and its log. Each reply carries the id of the request it
+answers; the pipeline rejects and logs anything else.
 
 The worker is trusted code (the student's kernel is the sandboxed part). When a submission
 runs past its wall-clock limit, the pipeline kills the worker's process group, which takes the
@@ -29,31 +36,44 @@ def course_config(course: Path):
     return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
 
 
-def serve(course: Path) -> None:
+def private_channel(request_fd: int, reply_fd: int):
+    """(requests, replies) as files on the two pipe descriptors, which no child inherits; the
+    standard descriptors 0 and 1 then lead nowhere (the log keeps descriptor 2)."""
+    for fd in (request_fd, reply_fd):
+        os.set_inheritable(fd, False)
+    requests = os.fdopen(request_fd, "r", encoding="utf-8")
+    replies = os.fdopen(reply_fd, "w", encoding="utf-8")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(2, 1)                        # stray prints of libraries go to the log
+    os.close(null)
+    sys.stdout = sys.stderr
+    return requests, replies
+
+
+def serve(course: Path, requests, replies) -> None:
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
 
     os.chdir(course)
     base = course_config(course)
-    out = sys.stdout
-    sys.stdout = sys.stderr                    # nothing but replies on the reply channel
-    for line in sys.stdin:
+    for line in requests:
         task = json.loads(line)
         os.environ.update(task.get("env", {}))
         config = Config(base)
         config.merge(Config(task.get("config", {})))
         api = NbGraderAPI(config=config)
+        reply: dict = {"id": task.get("id")}
         if task.get("op") == "generate":
-            reply = {"generate": api.generate_assignment(task["assignment"], force=True, create=True)}
-            out.write(PREFIX + json.dumps(reply, default=str) + "\n")
-            out.flush()
-            continue
-        reply = {"autograde": api.autograde(task["assignment"], task["student"], force=True, create=True)}
-        if reply["autograde"].get("success") and task.get("feedback", True):
-            reply["feedback"] = api.generate_feedback(task["assignment"], task["student"], force=True)
-        out.write(PREFIX + json.dumps(reply, default=str) + "\n")
-        out.flush()
+            reply["generate"] = api.generate_assignment(task["assignment"], force=True, create=True)
+        else:
+            reply["autograde"] = api.autograde(task["assignment"], task["student"], force=True, create=True)
+            if reply["autograde"].get("success") and task.get("feedback", True):
+                reply["feedback"] = api.generate_feedback(task["assignment"], task["student"], force=True)
+        replies.write(PREFIX + json.dumps(reply, default=str) + "\n")
+        replies.flush()
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]).resolve())
+    # python -m autograder.worker COURSE REQUEST_FD REPLY_FD
+    serve(Path(sys.argv[1]).resolve(), *private_channel(int(sys.argv[2]), int(sys.argv[3])))

@@ -122,6 +122,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(url: str, token: str, server: subprocess.Popen, seconds: float) -> bool:
+    """True once the Jupyter server at `url` answers; False if it ended or took too long."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            return True
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                return False
+            time.sleep(0.3)
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """One JupyterLab server and one Chromium for every browser test of the session:

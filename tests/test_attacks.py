@@ -6,7 +6,9 @@ written outside the course's own folders; the submitted files must stay as they 
 """
 import csv
 import hashlib
+import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -22,13 +24,15 @@ pytestmark = pytest.mark.grading
 A = "ps03_lstm_gates"
 ATTACKS = F.attacks()
 CONTROL = F.Fixture("control", {"full": True})
+# graded after reply_forging (students go in order): forged replies once reached the students after it
+LATE = F.Fixture("zz_late_control", {"full": True})
 
 
 @pytest.fixture(scope="module")
 def attacked(grade_batch):
     # short limits keep the endless loops cheap; the control proves they hurt no one else
     # two workers, so that the comparison with a serial run below means something
-    return grade_batch(A, [CONTROL] + ATTACKS, "attacks", jobs=2, cell_timeout=15, submission_timeout=120)
+    return grade_batch(A, [CONTROL] + ATTACKS + [LATE], "attacks", jobs=2, cell_timeout=15, submission_timeout=120)
 
 
 def test_corpus_covers_the_threats():
@@ -128,3 +132,111 @@ def test_parallel_and_serial_give_identical_scores(grade_batch, attacked):
     for fx in picks:
         s, p = serial.result(fx), attacked.result(fx)
         assert (s.score, s.status, sorted(s.failed_tests)) == (p.score, p.status, sorted(p.failed_tests)), fx.name
+
+
+# -- issue 16: the grader's own channels, limits and outputs -----------------------------------------
+
+def _by_name(name):
+    return next(fx for fx in ATTACKS if fx.name == name)
+
+
+def _feedback(batch, fx):
+    path = batch.course / "feedback" / F.student_id(fx) / A / f"{A}.html"
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def test_forged_replies_reach_no_other_student(attacked):
+    """reply_forging wrote 40 fake replies to every descriptor it had; the students after it
+    must be graded exactly like the control (with the old channel they were reported before
+    they were graded)."""
+    control, late = attacked.result(CONTROL), attacked.result(LATE)
+    assert (late.status, late.score, late.failed_tests, late.flags) == \
+        (control.status, control.score, control.failed_tests, control.flags)
+    forger = attacked.result(_by_name("reply_forging"))
+    assert forger.status == "graded" and forger.score == control.score
+    graded_after = [r for r in attacked.results.values() if r.student > "reply-forging"]
+    assert graded_after and all(r.status in ("graded", "missing", "rejected", "failed") for r in graded_after)
+    assert all("nbgrader recorded no grades" not in r.reason for r in attacked.results.values())
+
+
+def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
+    from autograder import leakscan
+    from autograder.pipeline import hidden_test_lines
+    _, source = __import__("conftest").notebooks(A)
+    secret = hidden_test_lines(source)
+    course = str(attacked.course.resolve())
+    seen = 0
+    for fx in [CONTROL] + ATTACKS:
+        html = _feedback(attacked, fx)
+        if html is None:
+            continue
+        seen += 1
+        assert course not in html and str(sb.REPO) not in html, fx.name
+        assert leakscan.find(html, secret) == [], fx.name
+    assert seen >= 10
+    details = _feedback(attacked, _by_name("host_details"))
+    assert details is not None and "&lt;grader&gt;" in details      # the mount table, folders replaced
+
+
+def test_hidden_test_cells_show_only_passed_or_failed(attacked):
+    html = _feedback(attacked, CONTROL)
+    assert "Hidden tests passed: 3 of 3 point(s)." in html
+    assert "Hidden tests passed: 4 of 4 point(s)." in html
+    wrong = _feedback(attacked, _by_name("memory_bomb"))
+    assert wrong is not None and "Hidden tests failed: 0 of 3 point(s)." in wrong
+    assert "MemoryError" not in wrong.split("Hidden tests failed")[1][:400]
+
+
+def test_disk_flood_stops_at_the_sized_scratch(attacked):
+    fx = _by_name("disk_flood")
+    written = int(re.search(r"DISK-FLOOD wrote (\d+) MB", attacked.outputs(fx)).group(1))
+    assert written <= 256 + 256 + 64, f"{written} MB written"
+    limits = attacked.result(fx).limits
+    assert limits["disk: working folder"].endswith("(tmpfs)"), limits
+
+
+def test_memory_flood_is_held_by_the_kernel_s_group(attacked):
+    fx = _by_name("memory_flood")
+    result = attacked.result(fx)
+    assert "MEMORY-FLOOD held 4200 MB" not in attacked.outputs(fx)
+    memory = result.limits.get("memory (whole kernel)", "")
+    assert "cgroup" in memory and not memory.startswith("NOT"), result.limits
+    peak = float(result.limits["peak memory of the whole kernel"].split()[0])
+    assert peak <= 3 * 1024 + 1, result.limits
+
+
+def test_output_flood_is_capped_before_it_is_stored(attacked):
+    fx = _by_name("big_output_flood")
+    graded = attacked.course / "autograded" / F.student_id(fx) / A / f"{A}.ipynb"
+    assert graded.stat().st_size < 6 * 1024 ** 2, graded.stat().st_size
+    html = attacked.course / "feedback" / F.student_id(fx) / A / f"{A}.html"
+    assert html.exists() and html.stat().st_size < 2 * 1024 ** 2, html.stat().st_size
+
+
+def test_every_run_reports_the_limits_in_force(attacked):
+    report = json.loads((attacked.course / "reports" / A / "report.json").read_text())
+    graded = [s for s in report["students"] if s["status"] == "graded"]
+    assert graded
+    for s in graded:
+        for key in ("memory (whole kernel)", "pids (whole kernel)", "address space per process",
+                    "disk: working folder", "disk: /tmp"):
+            assert key in s["limits"], (s["student"], s["limits"])
+    assert "Limits in force" in (attacked.course / "reports" / A / "report.md").read_text()
+
+
+def test_graded_notebook_of_hostile_html_is_inert(attacked):
+    fx = _by_name("hostile_html")
+    graded = nbformat_read(attacked.course / "autograded" / F.student_id(fx) / A / f"{A}.ipynb")
+    for cell in graded.cells:
+        if cell.cell_type == "markdown":
+            assert "<img" not in cell.source and "<script" not in cell.source
+        for out in cell.get("outputs", []):
+            assert set(out.get("data", {})) <= {"text/plain", "image/png", "image/jpeg"}, out
+    html = _feedback(attacked, fx)
+    assert html is not None
+    assert not re.search(r"<(img|script|svg)[^>]*(onerror|__rnnlab)", html)
+
+
+def nbformat_read(path):
+    import nbformat
+    return nbformat.read(path, 4)

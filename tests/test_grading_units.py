@@ -221,27 +221,99 @@ def test_missing_tools_is_reported(monkeypatch):
 
 # -- re-check judging --------------------------------------------------------------------------------
 
-def _printed(results):
+CLEAN = recheck.clean_probe_answers()
+
+
+def _printed(results, probes=None, end=True):
+    """The harness's output for `results`, as an honest kernel prints it."""
     import base64
     lines = []
     for name, value in results.items():
         buf = io.BytesIO()
         torch.save(value, buf)
+        lines.append(f"{recheck.MARK}:case:{name}")
         lines.append(f"{recheck.MARK}:result:{name}:" + base64.b64encode(buf.getvalue()).decode())
+    lines.append(f"{recheck.MARK}:probes:" + json.dumps(CLEAN if probes is None else probes))
+    if end:
+        lines.append(f"{recheck.MARK}:end")
     return "\n".join(lines) + "\n"
 
 
+CASE = recheck.Case("c", ["t_visible", "t_hidden"], "result = f()", {}, (torch.ones(2), torch.zeros(2)))
+BOTH = {"t_visible", "t_hidden"}
+
+
 def test_judge_takes_back_points_only_when_tests_passed():
-    case = recheck.Case("c", ["t_visible", "t_hidden"], "result = f()", {}, (torch.ones(2), torch.zeros(2)))
     good = _printed({"c": (torch.ones(2), torch.zeros(2))})
     bad = _printed({"c": (torch.ones(2), torch.ones(2))})
-    assert recheck.judge([case], good, {"t_visible", "t_hidden"}) == ([], set())
-    flags, lost = recheck.judge([case], bad, {"t_visible", "t_hidden"})
-    assert lost == {"t_visible", "t_hidden"} and "taken back" in flags[0]
-    assert recheck.judge([case], bad, set()) == ([], set())          # the tests caught it already
-    assert recheck.judge([case], bad, {"t_visible"}) == ([], set())  # an honest hidden-test failure
-    flags, lost = recheck.judge([case], "nothing printed", {"t_visible", "t_hidden"})
-    assert lost == {"t_visible", "t_hidden"} and "no result" in flags[0]
+    assert recheck.judge([CASE], good, BOTH, CLEAN) == ([], set())
+    flags, lost = recheck.judge([CASE], bad, BOTH, CLEAN)
+    assert lost == BOTH and "lose their points" in flags[0]
+    assert recheck.judge([CASE], bad, set(), CLEAN) == ([], set())          # the tests caught it already
+    assert recheck.judge([CASE], bad, {"t_visible"}, CLEAN) == ([], set())  # an honest hidden-test failure
+    flags, lost = recheck.judge([CASE], "nothing printed", BOTH, CLEAN)
+    assert lost == BOTH and "did not run to its end" in flags[0]
+
+
+def test_an_honest_wrong_answer_the_tests_missed_is_a_plain_failure():
+    bad = _printed({"c": (torch.ones(2), torch.ones(2))})
+    flags, lost = recheck.judge([CASE], bad, BOTH, CLEAN)
+    assert lost == BOTH
+    assert "plain failure" in flags[0] and "wrong result" in flags[0]
+    assert not any("tamper" in f.lower() for f in flags), flags
+
+
+def test_tampering_only_when_the_kernel_disagrees_with_the_same_code_outside():
+    lying = dict(CLEAN, **{"torch.allclose(zeros, ones)": True})
+    bad = _printed({"c": (torch.ones(2), torch.ones(2))}, probes=lying)
+    flags, lost = recheck.judge([CASE], bad, BOTH, CLEAN)
+    assert lost == BOTH
+    assert any(f.startswith("TAMPERING") and "torch.allclose" in f for f in flags), flags
+
+
+def test_probes_agree_between_a_clean_scope_and_a_notebook_with_the_helpers_imported():
+    from rnnlab import checks
+    assert recheck.probe_answers(dict(vars(checks))) == CLEAN
+    assert CLEAN["torch.allclose(zeros, ones)"] is False and CLEAN["check_close(zeros, ones) in the notebook"] == "raised"
+    patched = dict(vars(checks), check_close=lambda *a, **k: None)
+    assert recheck.probe_answers(patched)["check_close(zeros, ones) in the notebook"] == "returned"
+
+
+@pytest.mark.parametrize("junk", [
+    f"{recheck.MARK}:result:broken",                      # no payload separator
+    f"{recheck.MARK}:result::AAAA",                       # no case name
+    f"{recheck.MARK}:probes:not json",
+    f"{recheck.MARK}:something-else:1",
+    f"{recheck.MARK}:error:NameError",
+])
+def test_a_malformed_harness_line_fails_closed(junk):
+    """A line printed into the harness's output by student code must cost the re-checked
+    exercises their points, not be ignored (the old parser raised, and the caller kept them)."""
+    good = _printed({"c": (torch.ones(2), torch.zeros(2))})
+    flags, lost = recheck.judge([CASE], good + junk + "\n", BOTH, CLEAN)
+    assert lost == BOTH, flags
+    assert "could not be trusted" in flags[-1]
+
+
+def test_a_malformed_line_during_one_call_costs_that_exercise_only():
+    other = recheck.Case("d", ["u"], "result = g()", {}, torch.ones(2))
+    good = _printed({"c": (torch.ones(2), torch.zeros(2)), "d": torch.ones(2)})
+    lines = good.splitlines(keepends=True)
+    junk = f"{recheck.MARK}:result:broken\n"
+    text = "".join(lines[:1] + [junk] + lines[1:])             # printed by the call of c
+    flags, lost = recheck.judge([CASE, other], text, BOTH | {"u"}, CLEAN)
+    assert lost == BOTH and len(flags) == 1 and "re-check c:" in flags[0]
+
+
+def test_a_second_result_for_one_case_fails_closed():
+    good = _printed({"c": (torch.ones(2), torch.zeros(2))})
+    forged = _printed({"c": (torch.ones(2), torch.zeros(2))}).splitlines(keepends=True)[1]
+    flags, lost = recheck.judge([CASE], forged + good, BOTH, CLEAN)
+    assert lost == BOTH and "could not be trusted" in flags[0]
+    twice = good.splitlines(keepends=True)
+    twice.insert(2, twice[1])                                  # the same result line, twice in the call
+    flags, lost = recheck.judge([CASE], "".join(twice), BOTH, CLEAN)
+    assert lost == BOTH and "two results" in flags[0]
 
 
 def test_judge_rejects_forged_payloads():
@@ -251,13 +323,15 @@ def test_judge_rejects_forged_payloads():
     buf = io.BytesIO()
     torch.save(Evil(), buf)
     import base64
-    text = (f"{recheck.MARK}:result:c:" + base64.b64encode(buf.getvalue()).decode() + "\n"
+    text = (f"{recheck.MARK}:case:c\n{recheck.MARK}:result:c:" + base64.b64encode(buf.getvalue()).decode() + "\n"
             + _printed({"d": torch.ones(2)}))
-    _, _, results = recheck.parse_printed(text)
+    results = recheck.parse_printed(text).results
     assert results["c"].startswith("unreadable")            # the forged one, alone
     assert torch.equal(results["d"], torch.ones(2))         # the honest one still counts
     case = recheck.Case("d", ["t"], "", {}, torch.ones(2))
-    assert recheck.judge([case], text, {"t"}) == ([], set())
+    assert recheck.judge([case], text, {"t"}, CLEAN) == ([], set())
+    flags, lost = recheck.judge([recheck.Case("c", ["u"], "", {}, torch.ones(2)), case], text, {"t", "u"}, CLEAN)
+    assert lost == {"u"} and "unreadable" in flags[0] and "plain failure" in flags[0]
 
 
 def test_student_payloads_are_not_unpickled_with_a_torch_that_lets_them_run_code():
@@ -273,8 +347,8 @@ def test_student_payloads_are_not_unpickled_with_a_torch_that_lets_them_run_code
 def test_fingerprint_differences_are_flagged():
     before = {"torch.allclose": "1", "input transformers": "2"}
     after = {"torch.allclose": "9", "input transformers": "3"}
-    text = f"{recheck.MARK}:before:{json.dumps(before)}\n{recheck.MARK}:after:{json.dumps(after)}\n"
-    flags, _ = recheck.judge([], text, set())
+    text = f"{recheck.MARK}:before:{json.dumps(before)}\n{recheck.MARK}:after:{json.dumps(after)}\n" + _printed({})
+    flags, _ = recheck.judge([], text, set(), CLEAN)
     assert "torch.allclose" in flags[0] and "input transformers" in flags[0]
 
 

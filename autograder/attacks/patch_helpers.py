@@ -1,7 +1,9 @@
 """A wrong answer plus patches of everything a test might compare with: torch.allclose,
 math.isclose, numpy's testing helpers and the course's check functions, so the tests pass in
-the kernel. The grader's re-check outside the kernel takes the points back."""
-EXPECT = {"lose": ["lstm_step"], "flag": "re-check lstm_step"}
+the kernel. The grader's re-check outside the kernel takes the points back, and its probes
+(torch.allclose on different tensors, ...) give other answers in the kernel than outside it:
+reported as tampering."""
+EXPECT = {"lose": ["lstm_step"], "flag": "TAMPERING"}
 CELLS = {"lstm_step": '''
 import math, numpy, numpy.testing, torch, rnnlab.checks
 torch.allclose = lambda *a, **k: True

@@ -1,0 +1,13 @@
+"""Eight outputs of 20 MB each, as one-line prints and displayed values (nbgrader's LimitOutput
+cuts lines, not long ones): with the old pipeline a 160 MB autograded notebook, as large a
+feedback file and a worker of over a gigabyte. Now every output is capped as it arrives
+from the kernel (per output, per cell, per notebook), and feedback is capped again."""
+EXPECT = {"full": True, "output_has": ["cut by the grader"]}
+# the attack runs first, then the instructor's own answer
+ATTACK = '''
+from IPython.display import display as _display
+for _k in range(4):
+    print(str(_k) * (20 * 1024 * 1024))
+    _display(str(_k) * (20 * 1024 * 1024))
+'''
+EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}

@@ -1,0 +1,15 @@
+"""A wrong answer, helpers patched so the tests pass in the kernel, and a malformed line
+printed into the re-check's output whenever the function is called. The old re-check's parser
+raised on that line, the caller caught it, added a flag and took back no points: the wrong
+answer kept them. Now the re-check fails closed: the exercise loses its points, with the reason."""
+EXPECT = {"lose": ["lstm_step"], "flag": "could not be trusted"}
+CELLS = {"lstm_step": '''
+import sys, torch, rnnlab.checks
+torch.allclose = lambda *a, **k: True
+rnnlab.checks.check_close = lambda *a, **k: None
+check_close = lambda *a, **k: None
+
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    sys.stdout.write("rnnlab_recheck:result:broken\\n")
+    return torch.zeros_like(h), torch.zeros_like(c)
+'''}

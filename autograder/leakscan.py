@@ -1,0 +1,143 @@
+"""Find secrets in text that a student may have disguised: hidden-test lines and host paths.
+
+A scan for exact lines (and their HTML escape) misses a notebook that prints the hidden tests
+base64-encoded or with zero-width characters between the letters. Here the text is looked at
+in several views before matching, each normalised the same way:
+
+- views: the text itself, with HTML tags stripped and entities unescaped; URL/percent-decoded;
+  rot13; reversed; and every run that decodes as base64 (standard or URL-safe, at any of the
+  four alignments) or as hex, decoded (two levels deep, for an encoding of an encoding);
+- normalisation: Unicode NFKC (full-width and styled letters become plain ones), format
+  characters removed (zero-width spaces and joiners, soft hyphens, direction marks: category
+  Cf), and all whitespace removed, so re-wrapped or re-indented lines still match.
+
+A secret is matched by its normalised form. Lines shorter than `MIN_CHARS` after normalising
+are ignored (they would match by chance).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import functools
+import html
+import re
+import sys
+import unicodedata
+import urllib.parse
+import warnings
+from pathlib import Path
+
+MIN_CHARS = 10
+B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){8,}")
+TAG = re.compile(r"<[^<>]{0,2000}>")
+
+
+STYLE = re.compile(r"(?is)<style[^>]*>.*?</style>")      # the exporter's CSS: nothing of a student's
+
+
+@functools.lru_cache(maxsize=1)
+def _invisible() -> re.Pattern:
+    """Whitespace and every format character (Unicode category Cf), as one character class."""
+    planes = list(range(0x20000)) + list(range(0xE0000, 0xE1000))   # where Cf characters live
+    cf = [chr(c) for c in planes if unicodedata.category(chr(c)) == "Cf"]
+    return re.compile(r"[\s" + "".join(re.escape(ch) for ch in cf) + "]+")
+
+
+def normalise(text: str) -> str:
+    return _invisible().sub("", unicodedata.normalize("NFKC", text))
+
+
+def _decoded_runs(text: str) -> list[str]:
+    """Text of every base64 or hex run in `text`, as written and with whitespace removed (so
+    runs wrapped over lines join)."""
+    flat = "".join(text.split())
+    found = []
+    for run in set(B64_RUN.findall(flat) + B64_RUN.findall(text)):
+        for shift in range(4):
+            part = run[shift:].rstrip("=")
+            if len(part) % 4 == 1:
+                part = part[:-1]                           # cannot end a base64 text
+            if len(part) < 16:
+                continue
+            part += "=" * (-len(part) % 4)
+            for alt in (None, b"-_"):
+                try:
+                    raw = base64.b64decode(part, altchars=alt, validate=alt is None)
+                except (binascii.Error, ValueError):
+                    continue
+                decoded = raw.decode("utf-8", errors="ignore")
+                if _texty(decoded):
+                    found.append(decoded)
+    for run in set(HEX_RUN.findall(flat) + HEX_RUN.findall(text)):
+        for shift in (0, 1):
+            part = run[shift:]
+            part = part[: len(part) - len(part) % 2]
+            try:
+                decoded = bytes.fromhex(part).decode("utf-8", errors="ignore")
+            except ValueError:
+                continue
+            if _texty(decoded):
+                found.append(decoded)
+    return found
+
+
+def _texty(decoded: str) -> bool:
+    """Decoded bytes that read as text (random bytes, or a run decoded at the wrong alignment,
+    do not): long enough to hold a secret and nine characters in ten printable."""
+    if len(decoded) < MIN_CHARS:
+        return False
+    good = sum(ch.isprintable() or ch.isspace() or unicodedata.category(ch) == "Cf" for ch in decoded)
+    return good >= 0.9 * len(decoded)
+
+
+def views(text: str, depth: int = 2) -> list[str]:
+    """Normalised forms of `text` under every decoding the scan knows."""
+    plain = html.unescape(TAG.sub("", text))
+    out = [text, plain]
+    if "%" in plain:
+        out.append(urllib.parse.unquote(plain))
+    if "\\u" in plain or "\\x" in plain:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")          # invalid escapes in ordinary text
+                out.append(codecs.decode(plain, "unicode_escape"))
+        except (UnicodeDecodeError, ValueError):
+            pass
+    out.append(codecs.decode(plain, "rot13"))
+    out.append(plain[::-1])
+    if depth > 0:
+        for decoded in _decoded_runs(plain) + _decoded_runs(text):
+            out.extend(views(decoded, depth - 1))
+    return out
+
+
+def find(text: str, secrets: set[str] | list[str]) -> list[str]:
+    """The secrets that appear in `text` in any view, each at most once."""
+    wanted = {s: normalise(s) for s in secrets}
+    wanted = {s: n for s, n in wanted.items() if len(n) >= MIN_CHARS}
+    if not wanted:
+        return []
+    seen = "\0".join({normalise(v) for v in views(STYLE.sub("", text))})
+    return sorted(s for s, n in wanted.items() if n in seen)
+
+
+def host_paths(course: Path | None = None) -> list[str]:
+    """Folders of the grading machine that say where the course and the instructor are."""
+    from .course import REPO
+    paths = {str(REPO), sys.prefix, str(Path.home())}
+    if course is not None:
+        paths.add(str(Path(course).resolve()))
+    return sorted((p for p in paths if p not in ("/", "") and len(p) > 4), key=len, reverse=True)
+
+
+RUNTIME = re.compile(r"/tmp/rnnlab-[\w.-]+")
+
+
+def redact(text: str, paths: list[str]) -> str:
+    """`text` with every host path replaced by a placeholder."""
+    for p in paths:
+        text = text.replace(p, "<grader>")
+    return RUNTIME.sub("<grader>", text)
+

@@ -1,0 +1,97 @@
+"""A hostile submission opened by the instructor in nbgrader's formgrader, in a real browser.
+
+autograder/attacks/hostile_html.py puts one JavaScript payload into an explain answer
+(`<img onerror>`, `<script>`) and into text/html, application/javascript and SVG outputs. The
+payload counts its runs in a page global and writes PWNED-formgrader.txt into the course
+through the contents API, with the instructor's rights. The submission is graded through the
+real pipeline twice: as the course grades (the graded notebook made inert), and with that step
+switched off (the positive control, which proves the payload and the page would run it).
+"""
+import contextlib
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder import fixtures as F
+from conftest import CHROMIUM, _free_port, _need_browser, wait_until_serving
+
+pytestmark = pytest.mark.browser
+A = "ps03_lstm_gates"
+HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
+TOKEN = "rnnlab-formgrader-test"
+
+
+@contextlib.contextmanager
+def formgrader(course):
+    """A Jupyter server with nbgrader's formgrader, serving `course` as the instructor would."""
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(course / ".runtime"), OMP_NUM_THREADS="1")
+    cmd = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={course}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(course / "formgrader.log", "w")
+    server = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        if not wait_until_serving(url, TOKEN, server, 60):
+            pytest.fail("the formgrader's server did not start:\n" + (course / "formgrader.log").read_text()[-2000:])
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def open_submission(batch) -> dict:
+    """Open the hostile submission's page in the formgrader; what its payload managed to do."""
+    from nbgrader.api import Gradebook
+    from playwright.sync_api import sync_playwright
+
+    with Gradebook(f"sqlite:///{batch.course / 'gradebook.db'}") as gb:
+        sid = gb.find_submission_notebook(A, A, F.student_id(HOSTILE)).id
+    marker = batch.course / "PWNED-formgrader.txt"
+    with formgrader(batch.course) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox"] if os.geteuid() == 0 else [])
+        try:
+            page = browser.new_page()
+            # the instructor logs in (a session for the whole server, as in JupyterLab), then opens
+            # the submission for hand grading
+            page.goto(f"{url}/login?next=/formgrader/submissions/{sid}/")
+            page.locator("#password_input").fill(TOKEN)
+            page.locator("#password_input").press("Enter")
+            page.wait_for_url(f"**/formgrader/submissions/{sid}/")
+            page.wait_for_load_state("networkidle")
+            page.get_by_text("The forget gate decides what to keep.").first.wait_for()
+            deadline = time.time() + 3            # give a payload time to run and its request to land
+            while time.time() < deadline and not marker.exists():
+                time.sleep(0.2)
+            runs = max(frame.evaluate("window.__rnnlab_pwned || 0") for frame in page.frames)
+            text = page.content()
+        finally:
+            browser.close()
+    return {"runs": runs, "file": marker.exists(), "page": text}
+
+
+def test_formgrader_runs_no_script_from_a_submission(grade_batch):
+    _need_browser()
+    batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)
+    assert batch.result(HOSTILE).status == "graded"
+    seen = open_submission(batch)
+    assert seen["runs"] == 0 and not seen["file"], seen["runs"]
+    assert "onerror" in seen["page"]                 # the answer is shown, as text
+
+
+def test_positive_control_the_payload_runs_without_the_sanitising_step(grade_batch):
+    _need_browser()
+    batch = grade_batch(A, [HOSTILE], "formgrader-raw", jobs=1, inert=False)
+    seen = open_submission(batch)
+    assert seen["runs"] >= 1, "the payload did not run even unsanitised: the test above would prove nothing"
+    assert seen["file"], "the payload ran but could not write through the contents API"

@@ -1,0 +1,167 @@
+"""Unit tests of the pieces that keep secrets in and scripts out: the leak scan, the inert
+notebook, the plain feedback, the control groups. The whole pipeline is in test_attacks.py."""
+import base64
+import codecs
+import os
+import subprocess
+import urllib.parse
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
+
+from autograder import inert, leakscan, limits
+
+SECRET = "check_close(f'gates[\"{name}\"] {where}', gates[name], ref[name][0, 0])"
+
+
+@pytest.mark.parametrize("disguise", [
+    lambda s: s,
+    lambda s: base64.b64encode(s.encode()).decode(),
+    lambda s: "\n".join(base64.b64encode(s.encode()).decode()[k:k + 20] for k in range(0, 200, 20)),
+    lambda s: "prefix:" + base64.urlsafe_b64encode(("xx" + s).encode()).decode(),
+    lambda s: base64.b64encode(base64.b64encode(s.encode())).decode(),
+    lambda s: s.encode().hex(),
+    lambda s: urllib.parse.quote(s),
+    lambda s: codecs.encode(s, "rot13"),
+    lambda s: s[::-1],
+    lambda s: "\u200b".join(s),
+    lambda s: "\u2060".join(s).replace("c", "\uff43"),          # word joiners, full-width c
+    lambda s: s.replace(" ", "\n    "),
+    lambda s: s.replace("<", "&lt;").replace('"', "&quot;"),
+], ids=["plain", "base64", "base64-wrapped", "urlsafe-shifted", "base64-twice", "hex", "percent",
+        "rot13", "reversed", "zero-width", "word-joiner-fullwidth", "rewrapped", "html"])
+def test_leak_scan_sees_through_disguises(disguise):
+    text = "<pre>some output\n" + disguise(SECRET) + "\nmore</pre>"
+    assert leakscan.find(text, {SECRET, "an unrelated line of code"}) == [SECRET]
+
+
+def test_leak_scan_ignores_ordinary_feedback_and_short_lines():
+    text = "Exercise 1: the visible test passed.\n" + base64.b64encode(os.urandom(3000)).decode()
+    assert leakscan.find(text, {SECRET, "x = 1"}) == []
+
+
+def test_host_folders_are_redacted():
+    paths = leakscan.host_paths("/srv/course-x")
+    text = "cwd /srv/course-x/autograded/a and /tmp/rnnlab-rt-abc123/kernel.json"
+    assert leakscan.redact(text, paths) == "cwd <grader>/autograded/a and <grader>/kernel.json"
+
+
+def _render(markdown: str) -> str:
+    from nbconvert.filters.markdown import markdown2html
+    return markdown2html(markdown)
+
+
+def test_student_markdown_renders_without_any_html_element():
+    hostile = ('Answer <img src=x onerror="alert(1)"> <script>alert(2)</script> '
+               '[link](javascript:alert(3)) <svg onload=alert(4)> &lt;b&gt;')
+    release = new_notebook(cells=[new_markdown_cell("Course <details><summary>hint</summary>x</details>")])
+    nb = new_notebook(cells=[new_markdown_cell(hostile), new_markdown_cell(release.cells[0].source),
+                             new_raw_cell("<script>alert(5)</script>", metadata={"raw_mimetype": "text/html"})])
+    nb.cells[0]["attachments"] = {"a.svg": {"image/svg+xml": "PHN2Zz4="}}
+    inert.make_inert(nb, release)
+    html = _render(nb.cells[0].source)
+    for tag in ("<img", "<script", "<svg", 'href="javascript'):
+        assert tag not in html, html
+    assert "onerror" in html and "alert(1)" in html            # shown as text
+    assert "<details>" in _render(nb.cells[1].source)           # the course's own markdown untouched
+    assert "raw_mimetype" not in nb.cells[2].metadata and "attachments" not in nb.cells[0]
+
+
+def test_only_plain_outputs_survive_and_all_are_capped():
+    png = base64.b64encode(b"\x89PNG fake").decode()
+    cell = new_code_cell("x", outputs=[
+        new_output("display_data", data={"text/html": "<b>x</b>", "text/plain": "x", "image/png": png,
+                                         "image/svg+xml": "<svg/>", "application/javascript": "alert(1)",
+                                         "application/vnd.jupyter.widget-view+json": {"model_id": "1"}}),
+        new_output("display_data", data={"text/html": "<script>alert(1)</script>"}),
+        new_output("stream", name="stdout", text="y" * (inert.MAX_OUTPUT + 10)),
+    ])
+    nb = new_notebook(cells=[cell], metadata={"widgets": {"state": {}}})
+    inert.make_inert(nb)
+    outs = nb.cells[0].outputs
+    assert len(outs) == 2 and set(outs[0].data) == {"text/plain", "image/png"}
+    assert len(outs[1].text) < inert.MAX_OUTPUT + 100 and "cut by the grader" in outs[1].text
+    assert "widgets" not in nb.metadata
+
+
+def test_plain_feedback_shows_hidden_test_cells_as_passed_or_failed_only(monkeypatch, tmp_path):
+    from autograder.feedback import PlainFeedback
+    monkeypatch.chdir(tmp_path)
+    hidden = new_code_cell("### BEGIN HIDDEN TESTS\nassert secret_thing()\n### END HIDDEN TESTS", outputs=[
+        new_output("error", ename="AssertionError", evalue="assert secret_thing()", traceback=["secret_thing"])],
+        metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "h", "points": 3, "score": 0}})
+    answer = new_code_cell("print(1)", outputs=[
+        new_output("stream", name="stdout", text=f"I live in {tmp_path}\n"),
+        new_output("execute_result", data={"text/html": "<b>x</b>", "text/plain": "X"}, execution_count=1)])
+    nb = new_notebook(cells=[hidden, answer])
+    nb, _ = PlainFeedback().preprocess(nb, {})
+    assert [o.text for o in nb.cells[0].outputs] == ["Hidden tests failed: 0 of 3 point(s).\n"]
+    texts = [o.text for o in nb.cells[1].outputs]
+    assert texts == ["I live in <grader>\n", "X\n"] and all(o.output_type == "stream" for o in nb.cells[1].outputs)
+    nbformat.validate(nb)
+
+
+MOUNTS_V1 = """31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids
+41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+"""
+CGROUP_V1 = "8:pids:/\n4:memory:/process_api/abc\n0::/\n"
+
+
+def test_cgroup_folders_are_found_for_v1_and_v2(tmp_path):
+    found = limits.locate(MOUNTS_V1, CGROUP_V1)
+    assert found == {"memory": ("v1", limits.Path("/sys/fs/cgroup/memory/process_api/abc")),
+                     "pids": ("v1", limits.Path("/sys/fs/cgroup/pids"))}
+    (tmp_path / "user.slice").mkdir()
+    (tmp_path / "user.slice" / "cgroup.controllers").write_text("cpu memory pids\n")
+    v2_only = f"41 31 0:38 / {tmp_path} rw,relatime - cgroup2 cgroup2 rw\n"
+    assert limits.locate(v2_only, "0::/user.slice\n") == {
+        "memory": ("v2", tmp_path / "user.slice"), "pids": ("v2", tmp_path / "user.slice")}
+    assert limits.locate("", "") == {}
+
+
+def test_a_group_without_controllers_says_so():
+    group = limits.Group.create("rnnlab-test", 1 << 30, 50, where={})
+    assert group.in_force == {} and set(group.not_in_force) == {"memory", "pids"}
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not limits.locate(), reason="needs root and a writable cgroup")
+def test_a_real_group_limits_a_process_tree():
+    group = limits.Group.create(f"rnnlab-unit-{os.getpid()}", 64 * 1024 ** 2, 8)
+    try:
+        assert set(group.in_force) == {"memory", "pids"}, group.not_in_force
+        # a child moves itself in, then tries to hold 200 MB: the group's memory limit kills it
+        code = ("import os,sys; open(sys.argv[1] + '/cgroup.procs','w').write(str(os.getpid())); "
+                "open(sys.argv[2] + '/cgroup.procs','w').write(str(os.getpid())); b = b'1' * (200 << 20)")
+        proc = subprocess.run(["python3", "-c", code, group.folders["memory"], group.folders["pids"]],
+                              capture_output=True, timeout=60)
+        assert proc.returncode != 0
+        assert group.oom_kills() >= 1 or b"MemoryError" in proc.stderr
+        assert group.peak_memory() <= 64 * 1024 ** 2
+    finally:
+        group.remove()
+    assert not os.path.exists(group.folders["memory"])
+
+
+def test_the_reply_channel_takes_only_the_reply_to_the_pending_request():
+    import io
+    import queue
+    import threading
+
+    from autograder.pipeline import Worker
+    worker = object.__new__(Worker)                      # no process: only the reading side
+    worker.prefix, worker.pending = "RNNLAB-RESULT ", "alice:1234"
+    worker.log_file, worker.lock, worker.replies = io.StringIO(), threading.Lock(), queue.Queue()
+    worker.reply_pipe = io.StringIO(
+        'RNNLAB-RESULT {"autograde": {"success": true}}\n'                 # untagged (forged)
+        'RNNLAB-RESULT {"id": "bob:9999", "autograde": {"success": true}}\n'  # another request's id
+        'RNNLAB-RESULT not json\n'
+        'some noise\n'
+        'RNNLAB-RESULT {"id": "alice:1234", "autograde": {"success": false}}\n'
+        'RNNLAB-RESULT {"id": "alice:1234", "autograde": {"success": true}}\n')  # answered already
+    worker._read_lines()
+    assert worker.replies.get_nowait() == {"id": "alice:1234", "autograde": {"success": False}}
+    assert worker.replies.empty()
+    assert worker.log_file.getvalue().count("rejected a line on the reply channel") == 5
