@@ -14,6 +14,7 @@ Without Chromium the tests are skipped, except under CI=true, where that fails.
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 import time
@@ -64,6 +65,23 @@ def notebook_page(lab, notebook: str, source: Path | None = None):
     finally:
         page.close()
     assert hashlib.sha256(source.read_bytes()).hexdigest() == committed
+
+
+def widget_in_cell(page, cell_text, css_class):
+    """The widget shown by the cell whose source holds `cell_text`. JupyterLab renders only the
+    cells near the view, so that cell is scrolled into view first."""
+    found = page.evaluate("""async (text) => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        const index = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(text));
+        if (index < 0) return false;
+        nb.activeCellIndex = index;
+        await nb.scrollToItem(index, 'center');
+        return true;
+    }""", cell_text)
+    assert found, f"no cell contains {cell_text!r}"
+    widget = page.locator(f".jp-Cell.jp-mod-active .{css_class}").first
+    widget.scroll_into_view_if_needed()
+    return widget
 
 
 # What a check of a widget on screen measures, and where it goes: one JSON file per kind,
@@ -298,36 +316,3 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
         (result,) = results[name]
         assert result.status == "graded" and result.score == full and not result.flags, (name, result)
 
-
-def test_a_lecture_shows_its_widgets_before_anything_runs(lab):
-    """Issue 19: committed with its widgets' saved state, a lecture opened in JupyterLab shows
-    every widget (figure, readout, quiz, flashcards) before a single cell runs, never the
-    "VBox(children=...)" text a notebook without saved state shows."""
-    import nbformat
-    from playwright.sync_api import expect
-
-    url, token, root, browser = lab
-    notebook = "03_lstm_gates.ipynb"
-    shutil.copy(REPO / "notebooks" / notebook, root / "notebooks" / notebook)
-    page = browser.new_page(viewport=VIEWPORT)
-    try:
-        page.goto(f"{url}/lab/tree/notebooks/{notebook}?reset&token={token}")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.content", timeout=120_000)
-        for selector in (".rnnlab-figure", ".rnnlab-readout", ".rnnlab-quiz", ".rnnlab-flashcards"):
-            widget = page.locator(selector).first
-            widget.scroll_into_view_if_needed(timeout=60_000)
-            expect(widget).to_be_visible(timeout=60_000)
-        figure = page.locator("img.rnnlab-figure").first
-        assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), "the saved figure did not load"
-        page.locator(".rnnlab-figure").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "before-run-03.png"))
-        texts = page.locator(".jp-OutputArea-output").all_inner_texts()
-        assert not any("VBox(children=" in t for t in texts), "a widget shows as text: no saved state"
-        counts = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
-            .filter(c => c.model.type === 'code').map(c => c.model.executionCount)""")
-        committed = [c.execution_count for c in nbformat.read(REPO / "notebooks" / notebook, 4).cells
-                     if c.cell_type == "code"]
-        assert counts == committed, "a cell ran: the widgets must show without running anything"
-    finally:
-        page.close()

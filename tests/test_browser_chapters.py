@@ -10,26 +10,11 @@ import re
 import pytest
 
 from test_browser import (ARTIFACTS, REPO, change_and_wait, check_widget_on_screen, notebook_page,
-                          press_and_wait)
+                          press_and_wait, widget_in_cell)
+
+_widget = widget_in_cell
 
 pytestmark = pytest.mark.browser
-
-
-def _widget(page, cell_text, css_class):
-    """The widget shown by the cell whose source holds `cell_text`. JupyterLab renders only the
-    cells near the view, so that cell is scrolled into view first."""
-    found = page.evaluate("""async (text) => {
-        const nb = window.jupyterapp.shell.currentWidget.content;
-        const index = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(text));
-        if (index < 0) return false;
-        nb.activeCellIndex = index;
-        await nb.scrollToItem(index, 'center');
-        return true;
-    }""", cell_text)
-    assert found, f"no cell contains {cell_text!r}"
-    widget = page.locator(f".jp-Cell.jp-mod-active .{css_class}").first
-    widget.scroll_into_view_if_needed()
-    return widget
 
 
 def _readout(widget, name):

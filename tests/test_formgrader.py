@@ -16,7 +16,7 @@ import time
 import pytest
 
 from autograder import fixtures as F
-from conftest import CHROMIUM, _free_port, _need_browser, wait_until_serving
+from conftest import _free_port, _need_browser, wait_until_serving
 
 pytestmark = pytest.mark.browser
 A = "ps03_lstm_gates"
@@ -49,19 +49,17 @@ def formgrader(course):
         log.close()
 
 
-def open_submission(batch) -> dict:
-    """Open the hostile submission's page in the formgrader; what its payload managed to do."""
+def open_submission(batch, browser) -> dict:
+    """Open the hostile submission's page in the formgrader, in the session's shared Chromium
+    (a fresh page and context); what its payload managed to do."""
     from nbgrader.api import Gradebook
-    from playwright.sync_api import sync_playwright
 
     with Gradebook(f"sqlite:///{batch.course / 'gradebook.db'}") as gb:
         sid = gb.find_submission_notebook(A, A, F.student_id(HOSTILE)).id
     marker = batch.course / "PWNED-formgrader.txt"
-    with formgrader(batch.course) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox"] if os.geteuid() == 0 else [])
+    with formgrader(batch.course) as url:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             # the instructor logs in (a session for the whole server, as in JupyterLab), then opens
             # the submission for hand grading
             page.goto(f"{url}/login?next=/formgrader/submissions/{sid}/")
@@ -76,22 +74,22 @@ def open_submission(batch) -> dict:
             runs = max(frame.evaluate("window.__rnnlab_pwned || 0") for frame in page.frames)
             text = page.content()
         finally:
-            browser.close()
+            page.close()
     return {"runs": runs, "file": marker.exists(), "page": text}
 
 
-def test_formgrader_runs_no_script_from_a_submission(grade_batch):
+def test_formgrader_runs_no_script_from_a_submission(grade_batch, lab):
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)
     assert batch.result(HOSTILE).status == "graded"
-    seen = open_submission(batch)
+    seen = open_submission(batch, lab[3])
     assert seen["runs"] == 0 and not seen["file"], seen["runs"]
     assert "onerror" in seen["page"]                 # the answer is shown, as text
 
 
-def test_positive_control_the_payload_runs_without_the_sanitising_step(grade_batch):
+def test_positive_control_the_payload_runs_without_the_sanitising_step(grade_batch, lab):
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-raw", jobs=1, inert=False)
-    seen = open_submission(batch)
+    seen = open_submission(batch, lab[3])
     assert seen["runs"] >= 1, "the payload did not run even unsanitised: the test above would prove nothing"
     assert seen["file"], "the payload ran but could not write through the contents API"

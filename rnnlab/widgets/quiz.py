@@ -110,7 +110,7 @@ class CardDeck:
         self.next.on_click(lambda _: self.go(+1))
         self.knew.on_click(lambda _: self.answer(True))
         self.missed.on_click(lambda _: self.answer(False))
-        self.widget = W.VBox([self.title, W.HBox([self.counter, self.where]), self.front, self.back,
+        self.widget = W.VBox(([self.title] if title else []) + [W.HBox([self.counter, self.where]), self.front, self.back,
                               W.HBox([self.prev, self.reveal, self.next]), W.HBox([self.knew, self.missed]),
                               self.status])
         self.widget.add_class("rnnlab-flashcards")
