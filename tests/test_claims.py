@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import configparser
-import math
 import re
 from pathlib import Path
 
@@ -169,8 +168,7 @@ def shown_by(token: str, outputs: str) -> bool:
             candidates.append(shown * 100)                       # 0.85 printed, 85% in prose
         if kind != "%" and suffix == "%":
             candidates.append(shown / 100)
-        if any(math.isclose(c, value, abs_tol=half * (1 + 1e-9)) or abs(c - value) <= half * (1 + 1e-9)
-               for c in candidates):
+        if any(abs(c - value) <= half * (1 + 1e-9) for c in candidates):
             return True
     return False
 
