@@ -9,6 +9,10 @@ A fixture is a Python file that defines
     def mutate(nb): ...     edits the notebook object (optional: delete, retype, forge cells)
     def raw(text): ...      edits the final JSON text (optional: malformed files)
     NOTEBOOK = False        submit no notebook at all; FILES = {name: text} adds other files
+    COPY = {"lecture": "03_lstm_gates", "find": "def lstm_step("}
+                            a copy of lecture code (folder `copies/`): the one code cell of
+                            notebooks/<lecture>.ipynb that contains `find` replaces "{lecture}"
+                            in every CELLS answer, read afresh so the copy follows the lecture
 
 Every solution cell a fixture does not replace gets the instructor's solution, so a wrong
 solution of one exercise is judged on that exercise alone. BLANK = True starts from the
@@ -57,17 +61,39 @@ class Fixture:
     path: Path | None = None
 
 
+NOTEBOOKS = HERE.parent / "notebooks"
+
+
+def lecture_cell(lecture: str, find: str) -> str:
+    """The source of the one code cell of a lecture notebook that contains `find`, with
+    IPython-only lines (magics, shell escapes) commented out so it runs as plain Python."""
+    path = NOTEBOOKS / f"{lecture}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    found = [c.source for c in nb.cells if c.cell_type == "code" and find in c.source]
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} code cells of {path.name} contain {find!r}; a copy fixture needs exactly one")
+    return "\n".join("# " + line if line.lstrip().startswith(("%", "!")) else line
+                     for line in found[0].splitlines())
+
+
 def load(path: Path) -> Fixture:
     ns = runpy.run_path(str(path))
     if "EXPECT" not in ns:
         raise ValueError(f"{path} defines no EXPECT")
-    return Fixture(name=path.stem, expect=ns["EXPECT"], cells=ns.get("CELLS", {}), edits=ns.get("EDITS", {}),
+    cells = dict(ns.get("CELLS", {}))
+    if "COPY" in ns:
+        if not any("{lecture}" in text for text in cells.values()):
+            raise ValueError(f"{path} copies a lecture cell but no CELLS answer holds {{lecture}}")
+        code = lecture_cell(ns["COPY"]["lecture"], ns["COPY"]["find"])
+        cells = {gid: text.replace("{lecture}", code) for gid, text in cells.items()}
+    return Fixture(name=path.stem, expect=ns["EXPECT"], cells=cells, edits=ns.get("EDITS", {}),
                    mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False),
                    notebook=ns.get("NOTEBOOK", True), files=ns.get("FILES", {}), path=path)
 
 
 def fixtures_for(assignment: str, kind: str) -> list[Fixture]:
-    """kind: 'mutants' (wrong solutions) or 'alternatives' (correct, written differently)."""
+    """kind: 'mutants' (wrong solutions), 'alternatives' (correct, written differently) or
+    'copies' (the nearest lecture code in the exercise's signature: must not pass)."""
     folder = FIXTURES / assignment / kind
     return [load(p) for p in sorted(folder.glob("*.py"))] if folder.is_dir() else []
 

@@ -196,3 +196,19 @@ def test_demo_class_writes_one_folder_per_sample(tmp_path):
     assert "solution" in folders and "blank" in folders and len(folders) >= 6
     for name in folders:
         nbformat.read(tmp_path / "ps03_lstm_gates" / name / "ps03_lstm_gates.ipynb", 4)
+
+
+def test_copy_fixtures_read_the_lecture_cell_they_name(tmp_path):
+    cell = F.lecture_cell("03_lstm_gates", "import torch")     # any one-cell marker of lecture 03
+    assert "import torch" in cell
+    with pytest.raises(ValueError, match="exactly one"):
+        F.lecture_cell("03_lstm_gates", "no lecture cell holds this text")
+    copy_ = tmp_path / "copy_x.py"
+    copy_.write_text('COPY = {"lecture": "03_lstm_gates", "find": "import torch"}\n'
+                     'CELLS = {"ex": "{lecture}\\nanswer = 1"}\nEXPECT = {"lose": ["ex"]}\n')
+    fx = F.load(copy_)
+    assert fx.cells["ex"].startswith(cell) and fx.cells["ex"].endswith("answer = 1")
+    copy_.write_text('COPY = {"lecture": "03_lstm_gates", "find": "import torch"}\n'
+                     'CELLS = {"ex": "answer = 1"}\nEXPECT = {"lose": ["ex"]}\n')
+    with pytest.raises(ValueError, match="no CELLS answer"):
+        F.load(copy_)

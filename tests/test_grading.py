@@ -25,7 +25,8 @@ ASSIGNMENTS = assignments()
 
 
 def answers(assignment):
-    return F.fixtures_for(assignment, "mutants") + F.fixtures_for(assignment, "alternatives")
+    return (F.fixtures_for(assignment, "mutants") + F.fixtures_for(assignment, "alternatives")
+            + F.fixtures_for(assignment, "copies"))
 
 
 BUNDLES = {a: F.bundles(answers(a), notebooks(a)[1]) for a in ASSIGNMENTS}
