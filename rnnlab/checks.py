@@ -20,7 +20,7 @@ import torch
 _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "check_quiz_answer",
-           "check_equal"]
+           "check_equal", "check_choices", "check_choice"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -88,6 +88,30 @@ def check_quiz_answer(answers, chapter: str, qid: str) -> None:
     q = load_quiz(chapter).question(qid)
     given = answers.get(qid) if type(answers) is dict else None
     if type(given) is not str or given != q.answer:
+        raise AssertionError(f"{qid}: {given!r} is not the right answer")
+
+
+def check_choices(answers, letters: dict) -> None:
+    """A problem set's graded quiz: `answers` maps every question id of `letters` ({"q1":
+    "abcd", ...}, the letters of its choices) to one of those letters, and holds nothing else."""
+    __tracebackhide__ = True
+    if type(answers) is not dict:
+        raise AssertionError(f"quiz_answers should be a dict, but it is a {type(answers).__name__}")
+    extra = sorted(str(k) for k in answers if k not in letters)
+    if extra:
+        raise AssertionError(f"quiz_answers has keys that are not questions: {extra}")
+    for qid, allowed in letters.items():
+        given = answers.get(qid)
+        if type(given) is not str or len(given) != 1 or given not in allowed:
+            raise AssertionError(f"{qid}: answer with one of {sorted(allowed)}, not {given!r}")
+
+
+def check_choice(answers, qid: str, key: str) -> None:
+    """Question `qid` of a problem set's graded quiz is answered `key`. Called only in hidden
+    tests, so the key never reaches a student; the message never gives it away."""
+    __tracebackhide__ = True
+    given = answers.get(qid) if type(answers) is dict else None
+    if type(given) is not str or given != key:
         raise AssertionError(f"{qid}: {given!r} is not the right answer")
 
 

@@ -163,18 +163,73 @@ def test_wrong_and_right_solutions_exist_for_every_exercise(a):
                 assert fx.expect.get("lose"), f"{fx.name} must say which exercise loses points"
 
 
+QUESTION = re.compile(r"^\*\*(q\d+)\.\*\*\s*(.+)$")          # **q1.** the question
+CHOICE = re.compile(r"^\s*-\s*\(([a-z])\)\s*\S")                 # - (a) a choice
+KEY_CALL = re.compile(r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)')
+
+
+def graded_quiz(nb):
+    """{question id: (question text, letters of its choices)} from the problem set's
+    `quiz_questions` markdown cell."""
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_questions")
+    assert cell.cell_type == "markdown" and cell.metadata.nbgrader.get("locked"), "quiz_questions: a locked markdown cell"
+    found, qid = {}, None
+    for line in cell.source.splitlines():
+        if m := QUESTION.match(line):
+            qid = m.group(1)
+            found[qid] = [m.group(2), ""]
+        elif qid and (m := CHOICE.match(line)):
+            found[qid][1] += m.group(1)
+        elif qid and line.strip() and not found[qid][1]:
+            found[qid][0] += " " + line.strip()
+    return {q: (text, letters) for q, (text, letters) in found.items()}
+
+
+def _plain(text):
+    return " ".join(re.sub(r"[`*_]", "", text).lower().split())
+
+
 @pytest.mark.parametrize("a", ASSIGNMENTS)
-def test_quiz_in_problem_set_matches_the_chapter_quiz(a):
+def test_graded_quiz_asks_new_questions_whose_keys_only_hidden_tests_hold(a):
+    import difflib
     nb = source_nb(a)
-    chapter = a[2:4]
-    quiz = load_quiz(chapter)
-    graded = sorted(c.metadata.nbgrader["grade_id"][5:] for c in nb.cells
-                    if is_test(c) and re.fullmatch(r"quiz_q\d+", c.metadata.nbgrader["grade_id"]))
-    assert graded == sorted(q.id for q in quiz.questions)
+    questions = graded_quiz(nb)
+    assert len(questions) >= 3, f"{a}: a graded quiz of at least three questions"
+    for qid, (text, letters) in questions.items():
+        assert len(letters) >= 3 and letters == "abcdefgh"[:len(letters)], f"{a}:{qid} choices (a), (b), (c)..."
+    # new questions on the chapter's ideas: none is (nearly) a question of the lecture quiz
+    lecture = [_plain(q.text) for q in load_quiz(a[2:4]).questions]
+    for qid, (text, _) in questions.items():
+        near = max(difflib.SequenceMatcher(None, _plain(text), old).ratio() for old in lecture)
+        assert near < 0.75, f"{a}:{qid} is the lecture quiz's question again ({near:.2f} alike)"
+    # keys: one hidden check per question, and the solution's dict agrees with them
+    keys = {}
+    for c in nb.cells:
+        gid = c.metadata.get("nbgrader", {}).get("grade_id", "")
+        if is_test(c) and re.fullmatch(r"quiz_q\d+", gid):
+            hidden = c.source.split("### BEGIN HIDDEN TESTS", 1)[-1].split("### END HIDDEN TESTS")[0]
+            calls = KEY_CALL.findall(hidden)
+            assert len(calls) == 1 and calls[0][0] == gid[5:], f"{a}:{gid} checks its question in hidden tests"
+            assert KEY_CALL.findall(c.source) == calls, f"{a}:{gid}: the key must sit inside the hidden tests"
+            keys[calls[0][0]] = calls[0][1]
+    assert sorted(keys) == sorted(questions), f"{a}: one graded cell per question"
+    assert all(keys[q] in questions[q][1] for q in keys)
     answer_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz")
-    key = {}
-    exec(F.solution_source(answer_cell), {}, key)
-    assert key["quiz_answers"] == {q.id: q.answer for q in quiz.questions}
+    solution = {}
+    exec(F.solution_source(answer_cell), {}, solution)
+    assert solution["quiz_answers"] == keys
+    released = next(c for c in nbformat.read(release_path(a), 4).cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz")
+    template = {}
+    exec(released.source, {}, template)
+    assert set(template["quiz_answers"]) == set(keys) and not any(template["quiz_answers"].values())
+    fmt = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format")
+    letters = ast.literal_eval(re.search(r"check_choices\(quiz_answers, (\{.*?\})\)", fmt.source, re.S).group(1))
+    assert letters == {q: l for q, (_, l) in questions.items()}, f"{a}: quiz_format checks the questions' letters"
+    # a fifth of the automatic points at most, the format check included
+    points = {c.metadata.nbgrader["grade_id"]: float(c.metadata.nbgrader["points"]) for c in nb.cells if is_test(c)}
+    quiz = sum(p for g, p in points.items() if g.startswith("quiz"))
+    assert quiz <= sum(points.values()) / 5, f"{a}: the quiz is {quiz:g} of {sum(points.values()):g} points"
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)

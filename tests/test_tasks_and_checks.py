@@ -75,6 +75,22 @@ class TestChecks:
         with pytest.raises(AssertionError, match="should be a int"):
             checks.check_equal("n", Always(), 3)
 
+    def test_graded_quiz_checks(self):
+        letters = {"q1": "abc", "q2": "abcd"}
+        checks.check_choices({"q1": "c", "q2": "a"}, letters)
+        checks.check_choice({"q1": "c", "q2": "a"}, "q1", "c")
+        for bad, said in [([], "should be a dict"), ({"q1": "c"}, "q2: answer with one of"),
+                          ({"q1": "d", "q2": "a"}, "q1: answer with one of"),
+                          ({"q1": "ab", "q2": "a"}, "q1: answer with one of"),
+                          ({"q1": "a", "q2": "a", "q3": "a"}, "not questions")]:
+            with pytest.raises(AssertionError, match=said):
+                checks.check_choices(bad, letters)
+        for bad in [{"q1": "b"}, {}, {"q1": ["c"]}, "c"]:
+            with pytest.raises(AssertionError, match="is not the right answer") as caught:
+                checks.check_choice(bad, "q1", "c")
+            given = bad.get("q1") if isinstance(bad, dict) else None
+            assert str(caught.value) == f"q1: {given!r} is not the right answer"     # no key given away
+
     def test_quiz_checks(self):
         from rnnlab.quiz import load_quiz
         key = {q.id: q.answer for q in load_quiz("03").questions}
