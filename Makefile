@@ -62,10 +62,13 @@ progress: $(STAMP)
 # course list and Create Assignment toolbar (jupyter/student). Instructors: make lab-instructor.
 LAB := $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
        --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+# The course's own notebooks are trusted first: JupyterLab shows saved widgets only in a trusted notebook.
 lab: $(STAMP)
+	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(LAB)
 
 lab-instructor: $(STAMP)
+	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
 	$(LAB)
 
 # Every test, in five parts: unit (package, widgets, assignment integrity), notebooks (strict

@@ -119,6 +119,24 @@ def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def trust(paths, db_file: str | None = None) -> int:
+    """Sign the course's own notebooks in this user's Jupyter notary, as `jupyter trust` does.
+
+    JupyterLab renders an output that runs code in the page (an ipywidget's view among them) only
+    in a trusted notebook; a freshly cloned lecture is not trusted, so its saved widgets would show
+    as `VBox(children=...)` text until the student runs it. Returns how many were signed."""
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary(db_file=db_file) if db_file else NotebookNotary()
+    signed = 0
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        if not notary.check_signature(nb):
+            notary.sign(nb)
+            signed += 1
+    return signed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnlab.tools", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,9 +149,16 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("edit", help="notebook -> py:percent text")
     p.add_argument("src")
     p.add_argument("dst", nargs="?")
+    p = sub.add_parser("trust", help="trust the course's notebooks, so saved widgets show before running")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--db-file", help="the notary's database (default: Jupyter's, in this user's data folder)")
     args = parser.parse_args(argv)
     if args.cmd == "execute":
         execute(args.paths)
+    elif args.cmd == "trust":
+        signed = trust(args.paths, args.db_file)
+        if signed:
+            print(f"{signed} course notebook(s) trusted: their saved widgets show before you run them")
     elif args.cmd == "build":
         build(args.src, args.dst)
     else:

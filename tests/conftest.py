@@ -153,7 +153,8 @@ def lab(tmp_path_factory):
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
            f"--LabApp.workspaces_dir={root / 'workspaces'}",
-           f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True"]
+           f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True",
+           f"--NotebookNotary.db_file={root / 'nbsignatures.db'}"]     # trust is the test's, not this user's
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(root / "lab.log", "w")

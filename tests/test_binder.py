@@ -37,6 +37,8 @@ def test_every_requirement_is_pinned_as_everywhere_else():
 
 def test_package_threads_and_python():
     assert "pip install --no-deps -e ." in (BINDER / "postBuild").read_text()
+    # saved widgets show on Binder before anything runs only in trusted notebooks
+    assert "python -m rnnlab.tools trust notebooks/*.ipynb" in (BINDER / "postBuild").read_text()
     start = (BINDER / "start").read_text()
     assert "export OMP_NUM_THREADS=1" in start and 'exec "$@"' in start
     assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"

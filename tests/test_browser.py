@@ -32,9 +32,10 @@ NOTEBOOK = "03_lstm_gates.ipynb"
 
 
 @contextlib.contextmanager
-def notebook_page(lab, notebook: str, source: Path | None = None):
+def notebook_page(lab, notebook: str, source: Path | None = None, run: bool = True):
     """Chromium on a copy of notebooks/`notebook` (or of `source`) in the test's JupyterLab,
-    with every cell run, at a laptop's 1366 x 768.
+    with every cell run (unless `run` is False: as a student first opens it), at a laptop's
+    1366 x 768.
 
     Yields the page; afterwards shuts the kernel down and checks that the committed notebook is
     byte for byte what it was (JupyterLab autosaves, so it must only ever see the copy)."""
@@ -53,12 +54,13 @@ def notebook_page(lab, notebook: str, source: Path | None = None):
             const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
             return k && k.status === 'idle' && app.commands.isEnabled('notebook:run-all-cells');
         }""", timeout=120_000)
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function("""() => {
-            const cells = window.jupyterapp.shell.currentWidget.content.widgets
-                .filter(c => c.model.type === 'code');
-            return cells.length > 0 && cells.every(c => c.model.executionCount !== null);
-        }""", timeout=180_000)
+        if run:
+            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function("""() => {
+                const cells = window.jupyterapp.shell.currentWidget.content.widgets
+                    .filter(c => c.model.type === 'code');
+                return cells.length > 0 && cells.every(c => c.model.executionCount !== null);
+            }""", timeout=180_000)
         yield page
         # one server serves every test: free this notebook's kernel (hundreds of MB) for the next
         page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
@@ -208,6 +210,38 @@ def change_and_wait(page, widget, action, watched, name: str):
     record(LATENCY_FILE, name, {"readout_ms": round(readout_ms, 1),
                                 "figure_ms": round((time.perf_counter() - start) * 1000, 1)})
     return before, watched.inner_text()
+
+
+def test_widgets_show_before_anything_runs(lab):
+    """A student opens a lecture, trusted as `make lab` trusts it, and sees every widget drawn
+    from its saved state (the figure, the controls at their committed values) before running a
+    cell; untrusted, JupyterLab would print VBox(children=...) instead."""
+    import subprocess
+    import sys
+    import nbformat
+    url, token, root, browser = lab
+    name = "03_lstm_gates.ipynb"
+    shutil.copy(REPO / "notebooks" / name, root / "notebooks" / name)
+    subprocess.run([sys.executable, "-m", "rnnlab.tools", "trust", str(root / "notebooks" / name),
+                    "--db-file", str(root / "nbsignatures.db")], check=True, capture_output=True)
+    nb = nbformat.read(REPO / "notebooks" / name, 4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    widget_cells = [c.source for c in code if any(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.outputs)]
+    assert len(widget_cells) >= 3
+    with notebook_page(lab, name, run=False) as page:
+        for i, source in enumerate(widget_cells):
+            widget_in_cell(page, source, "jupyter-widgets").wait_for(timeout=30_000)
+            assert "VBox(children" not in page.locator(".jp-Cell.jp-mod-active .jp-OutputArea").inner_text()
+            figures = page.locator(".jp-Cell.jp-mod-active img.rnnlab-figure")
+            if figures.count():                                   # the saved picture, decoded
+                assert figures.first.evaluate("img => img.complete && img.naturalWidth") > 100, source
+            if i == 0:
+                assert figures.count(), "the first widget of lecture 03 draws a figure"
+                page.screenshot(path=str(ARTIFACTS / "widgets-before-running-03.png"))
+        counts = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+            .filter(c => c.model.type === 'code').map(c => c.model.executionCount)""")
+        assert counts == [c.execution_count for c in code], "a cell ran: this test opens the lecture only"
 
 
 def test_gate_explorer_responds_in_jupyterlab(lab):

@@ -76,3 +76,22 @@ def test_students_lack_the_instructor_tools_and_instructors_have_them(server):
         assert formgrader in (200, 302)
         assert '"disabledExtensions": []' in page
     assert "@jupyter/nbgrader:assignment-list" not in page.split('"disabledExtensions"')[1].split("]")[0]
+
+
+@pytest.mark.parametrize("target", ["lab", "lab-instructor"])
+def test_lab_trusts_the_course_notebooks_before_it_starts(target, tmp_path):
+    """JupyterLab draws saved widgets only in trusted notebooks: without this step a fresh clone
+    shows every widget as VBox(children=...) text until it is run."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+    lines = subprocess.run(["make", "-n", "-s", target], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout.strip().splitlines()
+    trust = [line for line in lines[:-1] if "rnnlab.tools trust" in line]
+    assert trust, f"make {target} starts JupyterLab without trusting the lectures"
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path))      # a private notary, not this user's
+    lectures = sorted((REPO / "notebooks").glob("*.ipynb"))
+    notary = NotebookNotary(data_dir=str(tmp_path))
+    assert not any(notary.check_signature(nbformat.read(p, 4)) for p in lectures)
+    subprocess.run(trust[0], shell=True, cwd=REPO, env=env, check=True, capture_output=True)
+    notary = NotebookNotary(data_dir=str(tmp_path))
+    assert all(notary.check_signature(nbformat.read(p, 4)) for p in lectures)
