@@ -56,7 +56,7 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
     assert sorted(p.parent.name for p in (dest / "release").glob("ps*/ps*.ipynb")) == released_sets()
     for name in ("rnnlab/__init__.py", "rnnlab/progress.py", "rnnlab/data/quiz_03.json", "requirements.txt",
                  "constraints.txt", "binder/postBuild", "binder/requirements.txt",
-                 "jupyter/student/labconfig/page_config.json", "Makefile", "README.md", ".gitignore"):
+                 "jupyter/student/labconfig/page_config.json", "Makefile", "course.mk", "README.md", ".gitignore"):
         assert (dest / name).is_file(), name
     assert not list(dest.rglob("__pycache__"))
     assert 'include = ["rnnlab*"]' in (dest / "pyproject.toml").read_text()
@@ -175,6 +175,29 @@ def test_readme_sends_students_to_their_repository(built):
     for ps in released_sets():
         assert f"`release/{ps}/`" in readme, f"the course map lacks {ps}"
     assert "## How to submit" in readme and "Troubleshooting" in readme   # the start page sends students there
+
+
+def targets(makefile: Path) -> set[str]:
+    text = makefile.read_text()
+    for included in re.findall(r"^include (\S+)", text, re.M):
+        text += (makefile.parent / included).read_text()
+    return set(re.findall(r"^([a-z][a-z-]*):", text, re.M))
+
+
+def test_every_make_command_a_student_reads_is_in_the_students_makefile(built):
+    """The README, the notebooks and the package's messages (`run make lab`, `make distclean
+    lab`) name only targets that the students' Makefile has. rnnlab/badges.py is the course
+    authors' tool: the students' README has no tests badge to fill."""
+    dest, _ = built
+    commands = targets(REPO / "Makefile")
+    have = targets(dest / "Makefile")
+    assert {"install", "lab", "progress"} <= have and not have & {"test", "assignments", "autograde", "student-dist"}
+    read = [dest / "README.md"] + sorted((dest / "notebooks").glob("*.ipynb")) + sorted(dest.glob("release/*/*.ipynb"))
+    read += [p for p in sorted((dest / "rnnlab").rglob("*.py")) if p.name != "badges.py"]
+    for path in read:
+        for words in re.findall(r"\bmake((?: [a-z][a-z-]*)+)", dist.readable_text(path)):
+            named = [w for w in words.split() if w in commands]
+            assert set(named) <= have, f"{path.relative_to(dest)} says make {words.strip()}"
 
 
 def test_every_link_in_the_notebooks_stays_inside_the_distribution(built):
