@@ -21,11 +21,13 @@ shipped, and the README's course map is made from them.
 
 The copy is built in a folder beside DEST and scanned before it replaces anything: no forbidden
 folder (`FORBIDDEN`), and no line of a solution, a hidden test or a graded key of any problem set
-in `source/` (normalised for whitespace, as `autograder.leakscan` does; lines that the released
-notebook also holds, such as templates, and lines too short to be secret are not counted). A
-failed scan leaves DEST as it was. DEST must be new, empty or an earlier student distribution
-(it has `MARKER`); an earlier one is replaced in place, its `.git` kept, so the instructor can
-commit and push the update (`--commit` does that).
+in `source/` (normalised for whitespace, as `autograder.leakscan` does; lines too short to be
+secret, and lines the teaching material already holds, such as a released template, are not
+counted: see `secrets`). A failed scan leaves DEST as it was. DEST must be new, empty or an
+earlier student distribution (it has `MARKER`, which lists the files it wrote). An earlier one is
+updated in place: the files it wrote are replaced, files added to it since (a LICENSE, a
+workflow) stay and are scanned with the rest, and its `.git` stays, so the instructor can commit
+and push the update (`--commit` does that).
 """
 from __future__ import annotations
 
@@ -193,30 +195,44 @@ def readable_text(path: Path) -> str:
     return text
 
 
-def files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts)
+def _local(rel: Path) -> bool:
+    """Part of a clone that is never published: git's own folder, the virtual environment, caches."""
+    return rel.parts[0] in (".git", ".venv") or _skipped(rel)
 
 
-def leaks(root: Path, course: Path = REPO, found: list[Secret] | None = None) -> list[Leak]:
-    """Every secret of `course` that some file below `root` holds (whitespace ignored)."""
+def files(root: Path) -> list[str]:
+    """Every file below `root` (relative, as posix paths), without .git, .venv and caches."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and not _local(p.relative_to(root)))
+
+
+def leaks(root: Path, course: Path = REPO, found: list[Secret] | None = None,
+          only: list[str] | None = None) -> list[Leak]:
+    """Every secret of `course` that some file below `root` (or the files `only`) holds,
+    whitespace ignored."""
     wanted = found if found is not None else secrets(course)
     out = []
-    for path in files(root):
-        text = normalise(readable_text(path))
-        out += [Leak(str(path.relative_to(root)), s) for s in wanted if s.norm in text]
+    for rel in files(root) if only is None else only:
+        text = normalise(readable_text(root / rel))
+        out += [Leak(rel, s) for s in wanted if s.norm in text]
     return out
 
 
+def _forbidden(rel: Path) -> bool:
+    tops = {Path(f).name for f in FORBIDDEN}
+    return rel.parts[0] in tops or any(part in ("source", "autograder") for part in rel.parts[:-1])
+
+
 def forbidden_paths(root: Path) -> list[str]:
-    """Forbidden files and folders anywhere below `root` (a `source/` nested in `release/` too)."""
-    names = {Path(f).name for f in FORBIDDEN}
+    """Forbidden files and folders below `root`: at the top (FORBIDDEN), and a `source/` or
+    `autograder/` folder anywhere (nested in `release/`, say)."""
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if ".git" in rel.parts:
+        if _local(rel):
             continue
-        if rel.name in names and (len(rel.parts) == 1 or path.is_dir() and rel.name in ("source", "autograder")):
-            out.append(str(rel))
+        if len(rel.parts) == 1 and _forbidden(rel) or path.is_dir() and rel.name in ("source", "autograder"):
+            out.append(rel.as_posix())
     return out
 
 
@@ -307,23 +323,38 @@ def _course_commit(course: Path) -> str | None:
 
 
 def write(course: Path, out: Path, student_repo: str | None) -> int:
-    """Write the distribution into the empty folder `out`; returns the number of files."""
-    count = 0
+    """Write the distribution into the empty folder `out`; returns the number of files. The
+    marker lists them, so a later build knows which files of the folder it may replace."""
+    written = []
     for rel in shipped_files(course):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(course / rel, out / rel)
-        count += 1
+        written.append(rel.as_posix())
     for template, name in WRITTEN.items():
         text = student_readme(course, student_repo) if name == "README.md" else (TEMPLATES / template).read_text()
         (out / name).write_text(text)
-        count += 1
+        written.append(name)
     (out / "pyproject.toml").write_text(student_pyproject(course))
+    written += ["pyproject.toml", MARKER]
     (out / MARKER).write_text(json.dumps({
         "what": "the students' distribution of the course, written by `make student-dist`",
         "course_commit": _course_commit(course),
         "student_repo": student_repo,
+        "files": sorted(written),
     }, indent=1) + "\n")
-    return count + 2
+    return len(written)
+
+
+def written_before(dest: Path) -> set[str]:
+    """The files an earlier build wrote into `dest`, from its marker."""
+    try:
+        listed = json.loads((dest / MARKER).read_text())["files"]
+        if not all(isinstance(f, str) for f in listed):
+            raise TypeError
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DistError(f"{dest / MARKER} is unreadable, so the files of the earlier distribution are "
+                        "unknown; nothing was changed: give a new or empty folder") from None
+    return set(listed)
 
 
 # -- where it goes --------------------------------------------------------------------------
@@ -381,6 +412,21 @@ def _commit(dest: Path, course: Path) -> str:
     return "committed: " + message
 
 
+def _replace(dest: Path, staging: Path, ours: set[str]) -> None:
+    """Swap the files an earlier build wrote in `dest` for the new ones in `staging`."""
+    for rel in ours:
+        path = dest / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    for folder in sorted((p for p in dest.rglob("*") if p.is_dir() and not _local(p.relative_to(dest))),
+                         key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    for rel in files(staging):
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / rel, dest / rel)
+
+
 @dataclass
 class Built:
     dest: Path
@@ -388,6 +434,7 @@ class Built:
     secrets: int
     student_repo: str | None
     package_keys: list[str]
+    kept: list[str]
     commit: str | None = None
 
 
@@ -399,6 +446,7 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
     if student_repo is not None and not STUDENT_REPO.fullmatch(student_repo):
         raise DistError(f"STUDENT_REPO should be a GitHub path owner/name, not {student_repo!r}")
     state = check_destination(dest, course)
+    ours = written_before(dest) if state == "previous" else set()
     if student_repo is None and state != "new":
         student_repo = _github_origin(dest.resolve())
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -411,6 +459,11 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
         bad = forbidden_paths(staging)
         found = secrets(course) if found is None else found
         leaked = leaks(staging, course, found)
+        # files someone added to an earlier distribution (a LICENSE, a workflow) stay, and are
+        # published with it: they are scanned too
+        kept = [rel for rel in files(dest) if rel not in ours] if state != "new" else []
+        bad += [f"{rel} (already in {dest})" for rel in kept if _forbidden(Path(rel))]
+        leaked += leaks(dest, course, found, only=kept)
         if bad or leaked:
             lines = [f"forbidden: {p}" for p in bad] + [f"leak: {x}" for x in leaked[:20]]
             if len(leaked) > 20:
@@ -420,15 +473,11 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
         if state == "new":
             staging.rename(dest)
         else:
-            for entry in dest.iterdir():
-                if entry.name != ".git":
-                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-            for entry in staging.iterdir():
-                entry.rename(dest / entry.name)
+            _replace(dest, staging, ours)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    done = Built(dest, count, len(found), student_repo, package_keys=keys_read_from_package(course))
+    done = Built(dest, count, len(found), student_repo, package_keys=keys_read_from_package(course), kept=kept)
     if commit:
         done.commit = _commit(dest, course)
     return done
@@ -458,6 +507,9 @@ def main(argv: list[str] | None = None) -> int:
     for line in done.package_keys:
         print(f"WARNING: a graded quiz reads its keys from the package students get (the lecture "
               f"quiz's keys): {line}", file=sys.stderr)
+    if done.kept:
+        print(f"Kept {len(done.kept)} file(s) that the earlier distribution did not write: "
+              + ", ".join(done.kept[:10]) + (" ..." if len(done.kept) > 10 else ""))
     if done.commit:
         print(f"git: {done.commit}")
     return 0

@@ -138,21 +138,40 @@ def test_destination_is_new_empty_or_an_earlier_distribution(tmp_path, built, ca
         dist.build(tmp_path / "new", REPO, student_repo="https://github.com/a/b")
 
 
-def test_an_earlier_distribution_is_replaced_and_its_git_kept(tmp_path, found):
-    """A second build replaces the files, keeps .git and the origin, and commits only changes."""
+def test_an_earlier_distribution_is_updated_keeping_its_git_and_what_was_added(tmp_path, found):
+    """A second build replaces the files the first one wrote, keeps .git, its origin and files
+    added since, and commits only changes. Added files are scanned like the rest."""
     dest = tmp_path / "students"
     first = dist.build(dest, REPO, STUDENT_REPO, commit=True, found=found)
     assert first.commit.startswith("committed: Student distribution")
     subprocess.run(["git", "-C", str(dest), "remote", "add", "origin", f"git@github.com:{STUDENT_REPO}.git"],
                    check=True)
-    (dest / "stale.txt").write_text("from an older course")
+    marker = json.loads((dest / dist.MARKER).read_text())
+    (dest / "notebooks" / "99_dropped.ipynb").write_text("{}")          # written by an older build
+    marker["files"].append("notebooks/99_dropped.ipynb")
+    (dest / dist.MARKER).write_text(json.dumps(marker))
     (dest / "README.md").write_text("edited by hand")
-    again = dist.build(dest, REPO, commit=True, found=found)     # student repo read from origin
-    assert again.student_repo == STUDENT_REPO and again.commit == "nothing changed since the last commit"
-    assert not (dest / "stale.txt").exists() and f"github.com/{STUDENT_REPO}.git" in (dest / "README.md").read_text()
+    (dest / "LICENSE").write_text("CC BY 4.0, added by the instructor")
+    again = dist.build(dest, REPO, commit=True, found=found)          # the student repo read from origin
+    assert again.student_repo == STUDENT_REPO and again.kept == ["LICENSE"]
+    assert again.commit.startswith("committed:")                      # LICENSE is new
+    assert not (dest / "notebooks" / "99_dropped.ipynb").exists()
+    assert f"github.com/{STUDENT_REPO}.git" in (dest / "README.md").read_text()
+    assert (dest / "LICENSE").read_text().startswith("CC BY")
+    assert dist.build(dest, REPO, commit=True, found=found).commit == "nothing changed since the last commit"
     log = subprocess.run(["git", "-C", str(dest), "log", "--oneline"], capture_output=True, text=True).stdout
-    assert len(log.splitlines()) == 1
-    assert oct((dest / "rnnlab").stat().st_mode & 0o777) != "0o700"
+    assert len(log.splitlines()) == 2
+    assert (dest / "rnnlab").stat().st_mode & 0o077, "folders readable as the umask says, not 0700 as mkdtemp makes them"
+    # an answer added to it by hand is not published, and nothing changes
+    hidden = next(s for s in found if s.kind == "hidden test")
+    (dest / "notes.md").write_text(hidden.line)
+    before = sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
+    with pytest.raises(dist.DistError, match="leak: notes.md"):
+        dist.build(dest, REPO, found=found)
+    assert before == sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
+    (dest / dist.MARKER).write_text("{")
+    with pytest.raises(dist.DistError, match="unreadable"):
+        dist.build(dest, REPO, found=found)
 
 
 def test_readme_sends_students_to_their_repository(built):
