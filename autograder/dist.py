@@ -69,10 +69,10 @@ SKIPPED_PATTERNS = (re.compile(r".*\.py[co]$"), re.compile(r".*\.egg-info$"),
 SKIPPED_FILES = {"notebooks/sanitize.cfg"}          # nbval's settings for `make test`
 
 MIN_CHARS = 12              # a normalised line shorter than this is not counted as a secret
-# A hidden test that calls this reads its key from the shipped package (rnnlab/data/quiz_NN.json).
+# A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
 GRADED_KEY = re.compile(r"\bcheck_choice\s*\(")
+# A hidden test that calls this reads its key from the shipped package (rnnlab/data/quiz_NN.json).
 PACKAGE_KEY_CALL = re.compile(r"\bcheck_quiz_answer\s*\(")
-BINDER_LINK = re.compile(r"(https://mybinder\.org/v2/gh/)([^/\s()]+/[^/\s()]+)(/)")
 STUDENT_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+")
 
 
@@ -102,10 +102,6 @@ class Leak:
 def problem_sets(course: Path) -> list[Path]:
     """Every problem set's source notebook, source/psNN_topic/psNN_topic.ipynb."""
     return sorted(p for p in (course / "source").glob("ps*/ps*.ipynb") if p.parent.name == p.stem)
-
-
-def _lines(nb) -> set[str]:
-    return {normalise(line) for cell in nb.cells for line in cell.source.splitlines()}
 
 
 def _unmarked_solution_lines(nb) -> set[str]:
