@@ -1,17 +1,8 @@
 # Recurrent networks in PyTorch, a deep dive.
 # Every target creates the virtual environment first if it is missing.
-SHELL := /bin/bash
 .DEFAULT_GOAL := help
-
-VENV   ?= .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
-# nbgrader runs `alembic` from PATH, and kernels started by any tool inherit this environment:
-# one CPU thread is several times faster than two for the course's small models.
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-export OMP_NUM_THREADS := 1
-export PYDEVD_DISABLE_FILE_VALIDATION := 1
-ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# the virtual environment, `make lab` and `make progress`, shared with the students' Makefile
+include autograder/student/course.mk
 
 ASSIGNMENT  ?=
 SUBMISSIONS ?=
@@ -19,7 +10,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps assignments autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
+        hub hub-deps assignments student-dist autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -31,13 +22,9 @@ help:
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
+	@echo "             make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1]  # the students' repository"
 	@echo "             make hub        # a JupyterHub with nbgrader's exchange on this machine (root; docs/hub.md)"
 	@echo "             make badges     # point the README's badges at your copy (origin remote)"
-
-$(STAMP): requirements.txt constraints.txt pyproject.toml
-	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
-	@touch $(STAMP)
 
 system-deps:
 	@./scripts/system-deps.sh
@@ -54,19 +41,8 @@ $(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
 badges: $(STAMP)
 	$(PY) -m rnnlab.badges README.md
 
-# A student's progress: the visible tests of every problem set in release/ (exits 1 if one fails).
-progress: $(STAMP)
-	$(PY) -m rnnlab.progress release
-
-# Students: nbgrader's assignment list and Validate, without the instructor's formgrader,
-# course list and Create Assignment toolbar (jupyter/student). Instructors: make lab-instructor.
-LAB := $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
-       --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
-# The course's own notebooks are trusted first: JupyterLab shows saved widgets only in a trusted notebook.
-lab: $(STAMP)
-	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(LAB)
-
+# `make lab` and `make progress` (the students' commands) are in autograder/student/course.mk.
+# Instructors: JupyterLab with every nbgrader tool, the formgrader among them.
 lab-instructor: $(STAMP)
 	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
 	$(LAB)
@@ -116,6 +92,13 @@ hub: $(STAMP) system-deps hub-deps
 # Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
 assignments: $(STAMP)
 	$(PY) -m autograder release --all
+
+# The students' repository: lectures, release/, the package, Binder and Jupyter settings, a README
+# and Makefile for students; no source/, autograder/ (fixtures, re-checks), tests or instructor docs.
+# It is scanned for every solution, hidden-test and graded-key line before it is written.
+student-dist: $(STAMP)
+	@test -n "$(DEST)" || { echo "usage: make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1]"; exit 2; }
+	$(PY) -m autograder.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,)
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
 autograde: $(STAMP) system-deps

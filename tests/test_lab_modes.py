@@ -1,5 +1,6 @@
 """make lab gives students nbgrader's assignment tools without the instructor's; make
 lab-instructor gives everything. Checked on a real JupyterLab server for each."""
+import contextlib
 import os
 import shlex
 import socket
@@ -16,9 +17,9 @@ INSTRUCTOR_ONLY = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-ass
                    "@jupyter/nbgrader:course-list"]
 
 
-def lab_command(target: str) -> tuple[dict, list[str]]:
+def lab_command(target: str, repo: Path = REPO, make_args: tuple = ()) -> tuple[dict, list[str]]:
     """The environment and arguments `make <target>` would start JupyterLab with."""
-    line = subprocess.run(["make", "-n", "-s", target], cwd=REPO, capture_output=True, text=True,
+    line = subprocess.run(["make", "-n", "-s", *make_args, target], cwd=repo, capture_output=True, text=True,
                           check=True).stdout.strip().splitlines()[-1]
     words = shlex.split(line)
     env = dict(w.split("=", 1) for w in words if "=" in w and not w.startswith("-") and words.index(w) == 0)
@@ -37,15 +38,14 @@ def status(url: str) -> int:
         return 0                                   # not listening yet
 
 
-@pytest.fixture(scope="module", params=["lab", "lab-instructor"])
-def server(request, tmp_path_factory):
-    env_extra, args = lab_command(request.param)
+@contextlib.contextmanager
+def running_lab(env_extra: dict, args: list, tmp: Path, env: dict | None = None):
+    """JupyterLab started as `make lab` would, on a free port with token t: (base URL, /lab page)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    tmp = tmp_path_factory.mktemp(request.param)
-    env = {**os.environ, **env_extra}
-    args = [REPO / ".venv" / "bin" / "jupyter" if a.endswith("bin/jupyter") else a for a in args]
+    env = {**(env or os.environ), **env_extra}
+    args = [REPO / ".venv" / "bin" / "jupyter" if str(a).endswith("bin/jupyter") else a for a in args]
     proc = subprocess.Popen([str(a) for a in args] + [
         f"--port={port}", "--no-browser", "--IdentityProvider.token=t", "--allow-root",
         f"--LabApp.workspaces_dir={tmp}", f"--LabApp.user_settings_dir={tmp}"],
@@ -59,10 +59,21 @@ def server(request, tmp_path_factory):
         else:
             pytest.fail("JupyterLab did not start")
         page = urllib.request.urlopen(f"{base}/lab?token=t", timeout=30).read().decode()
-        yield request.param, base, page
+        yield base, page
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def disabled_extensions(page: str) -> str:
+    return page.split('"disabledExtensions"')[1].split("]")[0]
+
+
+@pytest.fixture(scope="module", params=["lab", "lab-instructor"])
+def server(request, tmp_path_factory):
+    env_extra, args = lab_command(request.param)
+    with running_lab(env_extra, args, tmp_path_factory.mktemp(request.param)) as (base, page):
+        yield request.param, base, page
 
 
 def test_students_lack_the_instructor_tools_and_instructors_have_them(server):
@@ -71,11 +82,11 @@ def test_students_lack_the_instructor_tools_and_instructors_have_them(server):
     if target == "lab":
         assert formgrader == 404
         for plugin in INSTRUCTOR_ONLY:
-            assert f'"{plugin}"' in page.split('"disabledExtensions"')[1].split("]")[0]
+            assert f'"{plugin}"' in disabled_extensions(page)
     else:
         assert formgrader in (200, 302)
         assert '"disabledExtensions": []' in page
-    assert "@jupyter/nbgrader:assignment-list" not in page.split('"disabledExtensions"')[1].split("]")[0]
+    assert "@jupyter/nbgrader:assignment-list" not in disabled_extensions(page)
 
 
 @pytest.mark.parametrize("target", ["lab", "lab-instructor"])

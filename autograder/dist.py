@@ -1,0 +1,515 @@
+"""The students' repository: the course without anything that grades it.
+
+    make student-dist DEST=../rnn-course-students [STUDENT_REPO=owner/name] [COMMIT=1]
+    python -m autograder.dist DEST [--student-repo owner/name] [--commit]
+
+This repository is the instructor's course: `source/` holds every solution and hidden test,
+`autograder/` the wrong-solution fixtures and re-checks. Students get a generated copy that
+holds what they work with and nothing that grades them:
+
+- every lecture, the start page and the cheat sheet (`notebooks/*.ipynb`);
+- every problem set in `release/`;
+- the `rnnlab` package (the lecture quizzes' keys in `rnnlab/data/quiz_NN.json` are formative
+  and stay: a problem set's graded quiz asks other questions, keyed only in hidden tests);
+- `requirements.txt`, `constraints.txt`, `binder/`, the students' Jupyter settings
+  (`jupyter/student/`), a `pyproject.toml` for the package alone;
+- a Makefile (`make install`, `make lab`, `make progress`), a README for students and a
+  `.gitignore`, from `autograder/student/`.
+
+Nothing is registered per chapter: every lecture notebook and every problem set found is
+shipped, and the README's course map is made from them.
+
+The copy is built in a folder beside DEST and scanned before it replaces anything: no forbidden
+folder (`FORBIDDEN`), and no line of a solution, a hidden test or a graded key of any problem set
+in `source/` (normalised for whitespace, as `autograder.leakscan` does; lines too short to be
+secret, and lines the teaching material already holds, such as a released template, are not
+counted: see `secrets`). A failed scan leaves DEST as it was. DEST must be new, empty or an
+earlier student distribution (it has `MARKER`, which lists the files it wrote). An earlier one is
+updated in place: the files it wrote are replaced, files added to it since (a LICENSE, a
+workflow) stay and are scanned with the rest, and its `.git` stays, so the instructor can commit
+and push the update (`--commit` does that).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .course import REPO
+from .leakscan import normalise
+from .pipeline import secret_lines
+
+MARKER = ".student-dist.json"
+TEMPLATES = Path(__file__).resolve().parent / "student"
+
+# Copied from the course as they are (folders: every file below them, see `_skipped`).
+SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student",
+           "requirements.txt", "constraints.txt")
+# Written for students from autograder/student/ (name there -> name in the distribution).
+WRITTEN = {"README.md": "README.md", "Makefile": "Makefile", "course.mk": "course.mk", "gitignore": ".gitignore"}
+# Never in a distribution: where answers, grading and the instructor's tools live.
+FORBIDDEN = ("source", "autograder", "tests", "docs", "deploy", "bench", "scripts", ".github",
+             ".ci", "nbgrader_config.py", "gradebook.db", "submitted", "autograded", "staged",
+             "feedback", "exchange", "reports", "grading-runs", "demo-class", "test-artifacts",
+             ".hub")
+# Inside shipped folders: caches, a user's state and files for the course's own tests.
+SKIPPED_NAMES = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store"}
+SKIPPED_PATTERNS = (re.compile(r".*\.py[co]$"), re.compile(r".*\.egg-info$"),
+                    re.compile(r"\.rnnlab-review\.json.*"), re.compile(r"\.~.*"))
+SKIPPED_FILES = {"notebooks/sanitize.cfg"}          # nbval's settings for `make test`
+
+MIN_CHARS = 12              # a normalised line shorter than this is not counted as a secret
+# A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
+GRADED_KEY = re.compile(r"\bcheck_choice\s*\(")
+# A hidden test that calls this reads its key from the shipped package (rnnlab/data/quiz_NN.json).
+PACKAGE_KEY_CALL = re.compile(r"\bcheck_quiz_answer\s*\(")
+STUDENT_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+")
+
+
+class DistError(Exception):
+    """The distribution cannot be written; DEST is as it was."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    assignment: str
+    kind: str            # "solution", "hidden test" or "graded key"
+    line: str            # as written in source/
+    norm: str            # normalised: what is searched for
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: str            # relative to the distribution
+    secret: Secret
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.secret.kind} of {self.secret.assignment}: {self.secret.line.strip()}"
+
+
+# -- what is secret -------------------------------------------------------------------------
+
+def problem_sets(course: Path) -> list[Path]:
+    """Every problem set's source notebook, source/psNN_topic/psNN_topic.ipynb."""
+    return sorted(p for p in (course / "source").glob("ps*/ps*.ipynb") if p.parent.name == p.stem)
+
+
+def _unmarked_solution_lines(nb) -> set[str]:
+    """Lines of solution cells without `### BEGIN SOLUTION` (nbgrader replaces such a cell
+    whole with its stub)."""
+    return {line for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("solution") and "BEGIN SOLUTION" not in cell.source
+            for line in cell.source.splitlines()}
+
+
+def taught_text(course: Path = REPO) -> str:
+    """Normalised text that students get as teaching material: every released problem set, the
+    lectures' cells (not their outputs) and the package's files."""
+    parts = []
+    for path in sorted((course / "release").glob("ps*/*.ipynb")) + sorted((course / "notebooks").glob("*.ipynb")):
+        parts += [normalise(cell.source) for cell in nbformat.read(path, 4).cells]
+    for path in sorted((course / "rnnlab").rglob("*")):
+        if path.is_file() and not _skipped(path.relative_to(course)):
+            parts.append(normalise(readable_text(path)))
+    return "\0".join(parts)
+
+
+def secrets(course: Path = REPO) -> list[Secret]:
+    """The lines of every problem set in `source/` that must not reach a student: its solutions,
+    its hidden tests and its graded quiz keys (`check_choice(quiz_answers, "q1", "c")` in a
+    hidden test). Not counted: lines shorter than MIN_CHARS once normalised, and lines that the
+    teaching material already holds (`taught_text`: a template or test of a released problem
+    set, `torch.manual_seed(0)`, a lecture's `super().__init__()`). Whether a lecture's code
+    solves an exercise is the copy detector's question (autograder/fixtures/*/copies), which
+    grades that code as a submission. A graded key is counted even if taught."""
+    taught = taught_text(course)
+    found: dict[str, Secret] = {}
+    for path in problem_sets(course):
+        name = path.parent.name
+        nb = nbformat.read(path, 4)
+        groups = (("solution", secret_lines(nb, "SOLUTION", min_len=0) | _unmarked_solution_lines(nb)),
+                  ("hidden test", secret_lines(nb, "HIDDEN TESTS", min_len=0)))
+        for kind, lines in groups:
+            for line in sorted(lines):
+                norm = normalise(line)
+                key = kind == "hidden test" and GRADED_KEY.search(line)
+                if not key and (len(norm) < MIN_CHARS or norm in taught):
+                    continue
+                found.setdefault(norm, Secret(name, "graded key" if key else kind, line, norm))
+    return list(found.values())
+
+
+def keys_read_from_package(course: Path = REPO) -> list[str]:
+    """Problem sets whose hidden tests take a graded answer's key from the package that students
+    get (rnnlab.checks.check_quiz_answer reads rnnlab/data/quiz_NN.json): those keys ship."""
+    out = []
+    for path in problem_sets(course):
+        hidden = secret_lines(nbformat.read(path, 4), "HIDDEN TESTS", min_len=0)
+        calls = sorted(line.strip() for line in hidden if PACKAGE_KEY_CALL.search(line))
+        if calls:
+            out.append(f"{path.parent.name}: {len(calls)} hidden test line(s) such as {calls[0]}")
+    return out
+
+
+# -- scanning a distribution ----------------------------------------------------------------
+
+def _strings(value, out: list[str]) -> None:
+    """Every string in a JSON value, except images (base64 data would only slow the scan)."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, out)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if not str(k).startswith("image/"):
+                _strings(v, out)
+
+
+def readable_text(path: Path) -> str:
+    """What a student could read in the file: a JSON file's strings (so a line inside a
+    notebook's escaped JSON is seen as written), else the text itself."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="ignore")
+    if path.suffix in (".ipynb", ".json"):
+        try:
+            parts: list[str] = []
+            _strings(json.loads(text), parts)
+            return "\n".join(parts)
+        except ValueError:
+            pass
+    return text
+
+
+def _local(rel: Path) -> bool:
+    """Part of a clone that is never published: git's own folder, the virtual environment, caches."""
+    return rel.parts[0] in (".git", ".venv") or _skipped(rel)
+
+
+def files(root: Path) -> list[str]:
+    """Every file below `root` (relative, as posix paths), without .git, .venv and caches."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and not _local(p.relative_to(root)))
+
+
+def leaks(root: Path, course: Path = REPO, found: list[Secret] | None = None,
+          only: list[str] | None = None) -> list[Leak]:
+    """Every secret of `course` that some file below `root` (or the files `only`) holds,
+    whitespace ignored."""
+    wanted = found if found is not None else secrets(course)
+    out = []
+    for rel in files(root) if only is None else only:
+        text = normalise(readable_text(root / rel))
+        out += [Leak(rel, s) for s in wanted if s.norm in text]
+    return out
+
+
+def _forbidden(rel: Path) -> bool:
+    tops = {Path(f).name for f in FORBIDDEN}
+    return rel.parts[0] in tops or any(part in ("source", "autograder") for part in rel.parts[:-1])
+
+
+def forbidden_paths(root: Path) -> list[str]:
+    """Forbidden files and folders below `root`: at the top (FORBIDDEN), and a `source/` or
+    `autograder/` folder anywhere (nested in `release/`, say)."""
+    out = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if _local(rel):
+            continue
+        if len(rel.parts) == 1 and _forbidden(rel) or path.is_dir() and rel.name in ("source", "autograder"):
+            out.append(rel.as_posix())
+    return out
+
+
+# -- writing it -----------------------------------------------------------------------------
+
+def _skipped(rel: Path) -> bool:
+    return (any(part in SKIPPED_NAMES or any(p.fullmatch(part) for p in SKIPPED_PATTERNS) for part in rel.parts)
+            or rel.as_posix() in SKIPPED_FILES)
+
+
+def shipped_files(course: Path) -> list[Path]:
+    """Paths (relative to the course) of every file copied as it is."""
+    out = []
+    for item in SHIPPED:
+        path = course / item
+        if path.is_file():
+            out.append(Path(item))
+        elif path.is_dir():
+            out += [p.relative_to(course) for p in sorted(path.rglob("*"))
+                    if p.is_file() and not _skipped(p.relative_to(course))]
+        else:
+            raise DistError(f"{path} is missing: the course is incomplete, nothing was written")
+    return out
+
+
+def _title(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def course_map(course: Path) -> str:
+    """A markdown table: every numbered lecture and its problem set, found on disk."""
+    rows = ["| chapter | lecture | problem set |", "|---|---|---|"]
+    for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        number = lecture.name[:2]
+        if number == "00":
+            continue
+        title = _title(nbformat.read(lecture, 4), lecture.stem)
+        sets = sorted(p for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
+        ps = ", ".join(f"`release/{p.name}/`" for p in sets) or "none"
+        rows.append(f"| {title} | `notebooks/{lecture.name}` | {ps} |")
+    return "\n".join(rows)
+
+
+def student_pyproject(course: Path) -> str:
+    """The course's pyproject.toml for the package alone (no autograder, no test settings)."""
+    meta = tomllib.loads((course / "pyproject.toml").read_text())
+    project = meta["project"]
+    data = meta.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("rnnlab", [])
+    q = json.dumps                                         # TOML's basic strings read as JSON's
+    return "\n".join([
+        "[build-system]",
+        f"requires = {q(meta['build-system']['requires'])}",
+        f"build-backend = {q(meta['build-system']['build-backend'])}",
+        "",
+        "[project]",
+        f"name = {q(project['name'])}",
+        f"version = {q(project['version'])}",
+        f"description = {q(project.get('description', ''))}",
+        f"requires-python = {q(project.get('requires-python', '>=3.10'))}",
+        "# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).",
+        "dependencies = []",
+        "",
+        "[tool.setuptools.packages.find]",
+        'include = ["rnnlab*"]',
+        "",
+        "[tool.setuptools.package-data]",
+        f"rnnlab = {q(data)}",
+        "",
+    ])
+
+
+def student_readme(course: Path, student_repo: str | None) -> str:
+    text = (TEMPLATES / "README.md").read_text()
+    text = text.replace("{{course_map}}", course_map(course))
+    if student_repo:
+        text = text.replace("OWNER/REPO", student_repo).replace("cd REPO", f"cd {student_repo.split('/')[1]}")
+    return text
+
+
+def _course_commit(course: Path) -> str | None:
+    proc = subprocess.run(["git", "-C", str(course), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def write(course: Path, out: Path, student_repo: str | None) -> int:
+    """Write the distribution into the empty folder `out`; returns the number of files. The
+    marker lists them, so a later build knows which files of the folder it may replace."""
+    written = []
+    for rel in shipped_files(course):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(course / rel, out / rel)
+        written.append(rel.as_posix())
+    for template, name in WRITTEN.items():
+        text = student_readme(course, student_repo) if name == "README.md" else (TEMPLATES / template).read_text()
+        (out / name).write_text(text)
+        written.append(name)
+    (out / "pyproject.toml").write_text(student_pyproject(course))
+    written += ["pyproject.toml", MARKER]
+    (out / MARKER).write_text(json.dumps({
+        "what": "the students' distribution of the course, written by `make student-dist`",
+        "course_commit": _course_commit(course),
+        "student_repo": student_repo,
+        "files": sorted(written),
+    }, indent=1) + "\n")
+    return len(written)
+
+
+def written_before(dest: Path) -> set[str]:
+    """The files an earlier build wrote into `dest`, from its marker."""
+    try:
+        listed = json.loads((dest / MARKER).read_text())["files"]
+        if not all(isinstance(f, str) for f in listed):
+            raise TypeError
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DistError(f"{dest / MARKER} is unreadable, so the files of the earlier distribution are "
+                        "unknown; nothing was changed: give a new or empty folder") from None
+    return set(listed)
+
+
+# -- where it goes --------------------------------------------------------------------------
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_destination(dest: Path, course: Path) -> str:
+    """'new', 'empty' or 'previous' (an earlier distribution); DistError for anything else."""
+    dest, course = dest.resolve(), course.resolve()
+    if _inside(course, dest):
+        raise DistError(f"{dest} is the course itself (or holds it): give a folder outside it")
+    for item in SHIPPED:
+        if _inside(dest, course / item):
+            raise DistError(f"{dest} is inside {item}/, which the distribution copies: give another folder")
+    if not dest.exists():
+        return "new"
+    if not dest.is_dir():
+        raise DistError(f"{dest} exists and is not a folder")
+    entries = [p.name for p in dest.iterdir() if p.name != ".git"]
+    if not entries:
+        return "empty"
+    if MARKER not in entries:
+        raise DistError(f"{dest} is not empty and is not a student distribution (no {MARKER}); "
+                        "nothing was changed: give a new or empty folder, or an earlier distribution")
+    return "previous"
+
+
+def _github_origin(dest: Path) -> str | None:
+    from rnnlab.badges import github_path, origin_url
+
+    if not (dest / ".git").exists():
+        return None
+    url = origin_url(dest)
+    return github_path(url) if url else None
+
+
+def _commit(dest: Path, course: Path) -> str:
+    def git(*args):
+        return subprocess.run(["git", "-C", str(dest), *args], capture_output=True, text=True, check=True)
+
+    if not (dest / ".git").exists():
+        git("init", "-q")
+    git("add", "-A")
+    if not git("status", "--porcelain").stdout.strip():
+        return "nothing changed since the last commit"
+    ident = []
+    if subprocess.run(["git", "-C", str(dest), "config", "user.email"], capture_output=True).returncode:
+        ident = ["-c", "user.name=make student-dist", "-c", "user.email=student-dist@localhost"]
+    commit = _course_commit(course)
+    message = "Student distribution of the course" + (f" at {commit[:12]}" if commit else "")
+    subprocess.run(["git", *ident, "-C", str(dest), "commit", "-q", "-m", message],
+                   capture_output=True, text=True, check=True)
+    return "committed: " + message
+
+
+def _replace(dest: Path, staging: Path, ours: set[str]) -> None:
+    """Swap the files an earlier build wrote in `dest` for the new ones in `staging`."""
+    for rel in ours:
+        path = dest / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    for folder in sorted((p for p in dest.rglob("*") if p.is_dir() and not _local(p.relative_to(dest))),
+                         key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    for rel in files(staging):
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / rel, dest / rel)
+
+
+@dataclass
+class Built:
+    dest: Path
+    files: int
+    secrets: int
+    student_repo: str | None
+    package_keys: list[str]
+    kept: list[str]
+    commit: str | None = None
+
+
+def build(dest: Path, course: Path = REPO, student_repo: str | None = None, commit: bool = False,
+          found: list[Secret] | None = None) -> Built:
+    """Write the students' repository into `dest` (see the module's docstring); `found`: the
+    course's `secrets`, if already known."""
+    dest, course = Path(dest).absolute(), Path(course).resolve()
+    if student_repo is not None and not STUDENT_REPO.fullmatch(student_repo):
+        raise DistError(f"STUDENT_REPO should be a GitHub path owner/name, not {student_repo!r}")
+    state = check_destination(dest, course)
+    ours = written_before(dest) if state == "previous" else set()
+    if student_repo is None and state != "new":
+        student_repo = _github_origin(dest.resolve())
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.resolve().parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)                         # mkdtemp's folder is private (0700)
+    try:
+        count = write(course, staging, student_repo)
+        bad = forbidden_paths(staging)
+        found = secrets(course) if found is None else found
+        leaked = leaks(staging, course, found)
+        # files someone added to an earlier distribution (a LICENSE, a workflow) stay, and are
+        # published with it: they are scanned too
+        kept = [rel for rel in files(dest) if rel not in ours] if state != "new" else []
+        bad += [f"{rel} (already in {dest})" for rel in kept if _forbidden(Path(rel))]
+        leaked += leaks(dest, course, found, only=kept)
+        if bad or leaked:
+            lines = [f"forbidden: {p}" for p in bad] + [f"leak: {x}" for x in leaked[:20]]
+            if len(leaked) > 20:
+                lines.append(f"... and {len(leaked) - 20} more leaked lines")
+            raise DistError("the distribution would give answers away; nothing was written:\n  "
+                            + "\n  ".join(lines))
+        if state == "new":
+            staging.rename(dest)
+        else:
+            _replace(dest, staging, ours)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    done = Built(dest, count, len(found), student_repo, package_keys=keys_read_from_package(course), kept=kept)
+    if commit:
+        done.commit = _commit(dest, course)
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.dist", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dest", help="folder to write: new, empty, or an earlier distribution")
+    parser.add_argument("--student-repo", metavar="OWNER/NAME",
+                        help="the students' GitHub repository, for the README's clone command and Binder badge")
+    parser.add_argument("--commit", action="store_true", help="git init (if needed) and commit the result")
+    parser.add_argument("--course", default=str(REPO), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        done = build(Path(args.dest), Path(args.course), args.student_repo, args.commit)
+    except DistError as err:
+        print(f"make student-dist: {err}", file=sys.stderr)
+        return 1
+    print(f"make student-dist: {done.files} files in {done.dest}; none holds any of the "
+          f"{done.secrets} solution, hidden-test and graded-key lines of source/.")
+    if done.student_repo:
+        print(f"The README's clone command and Binder badge point at {done.student_repo}.")
+    else:
+        print("The README still says OWNER/REPO: run again with STUDENT_REPO=owner/name (the "
+              "students' GitHub repository), or from a clone of it that has it as origin.")
+    for line in done.package_keys:
+        print(f"WARNING: a graded quiz reads its keys from the package students get (the lecture "
+              f"quiz's keys): {line}", file=sys.stderr)
+    if done.kept:
+        print(f"Kept {len(done.kept)} file(s) that the earlier distribution did not write: "
+              + ", ".join(done.kept[:10]) + (" ..." if len(done.kept) > 10 else ""))
+    if done.commit:
+        print(f"git: {done.commit}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

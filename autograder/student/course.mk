@@ -1,0 +1,34 @@
+# What the instructor's Makefile and the students' share: the virtual environment, `make lab`
+# and `make progress`. The instructor's Makefile includes this file from autograder/student/;
+# `make student-dist` ships it beside the students' Makefile, which includes it as course.mk.
+# Every target creates the virtual environment first if it is missing.
+SHELL := /bin/bash
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# nbgrader runs `alembic` from PATH, and kernels started by any tool inherit this environment:
+# one CPU thread is several times faster than two for the course's small models.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export OMP_NUM_THREADS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $(STAMP)
+
+# A student's progress: the visible tests of every problem set in release/ (exits 1 if one
+# fails); ONLY=ps03 for one of them.
+progress: $(STAMP)
+	$(PY) -m rnnlab.progress release $(if $(ONLY),--only $(ONLY),)
+
+# Students: nbgrader's assignment list and Validate, without the instructor's formgrader,
+# course list and Create Assignment toolbar (jupyter/student).
+LAB := $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
+       --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+# The course's own notebooks are trusted first: JupyterLab shows saved widgets only in a trusted notebook.
+lab: $(STAMP)
+	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(LAB)

@@ -1,0 +1,280 @@
+"""`make student-dist`: the students' repository holds the course without anything that grades it.
+
+Built once with the real make target; then scanned for every solution, hidden-test and graded-key
+line of every problem set in source/, checked for forbidden folders, and used as a student would:
+its own `make lab` (student settings, its own folder) and `make progress` (without source/), with
+this virtual environment and the distribution's own rnnlab.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import dist
+from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
+
+REPO = Path(__file__).resolve().parent.parent
+STUDENT_REPO = "prof-example/rnn-course-students"
+VENV = Path(sys.prefix)                         # this virtual environment, reused by the distribution
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("dist") / "students"
+    proc = subprocess.run(["make", "-s", "student-dist", f"DEST={dest}", f"STUDENT_REPO={STUDENT_REPO}"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return dest, proc
+
+
+@pytest.fixture(scope="module")
+def found():
+    return dist.secrets(REPO)
+
+
+def released_sets():
+    return sorted(p.parent.name for p in (REPO / "release").glob("ps*/ps*.ipynb") if p.parent.name == p.stem)
+
+
+def test_nothing_forbidden_and_all_a_student_needs(built):
+    dest, _ = built
+    assert dist.forbidden_paths(dest) == []
+    top = {p.name for p in dest.iterdir()}
+    assert not top & {"source", "autograder", "tests", "docs", "deploy", "nbgrader_config.py", "gradebook.db",
+                      "test-artifacts", "bench", ".github"}
+    for lecture in sorted((REPO / "notebooks").glob("*.ipynb")):         # every lecture, start page, cheat sheet
+        assert (dest / "notebooks" / lecture.name).read_bytes() == lecture.read_bytes(), lecture.name
+    assert not (dest / "notebooks" / "sanitize.cfg").exists()
+    assert sorted(p.parent.name for p in (dest / "release").glob("ps*/ps*.ipynb")) == released_sets()
+    for name in ("rnnlab/__init__.py", "rnnlab/progress.py", "rnnlab/data/quiz_03.json", "requirements.txt",
+                 "constraints.txt", "binder/postBuild", "binder/requirements.txt",
+                 "jupyter/student/labconfig/page_config.json", "Makefile", "course.mk", "README.md", ".gitignore"):
+        assert (dest / name).is_file(), name
+    assert not list(dest.rglob("__pycache__"))
+    assert 'include = ["rnnlab*"]' in (dest / "pyproject.toml").read_text()
+    assert "autograder" not in (dest / "pyproject.toml").read_text()
+    assert json.loads((dest / dist.MARKER).read_text())["student_repo"] == STUDENT_REPO
+
+
+def test_normalising_removes_whitespace_and_invisible_characters():
+    text = "x\u00a0=\u200b torch.\u2028zeros(\ufeff3)\U000e0041\t\r\n\x1c ＡＢ"
+    assert dist.normalise(text) == "x=torch.zeros(3)AB"
+    assert dist.normalise(text) == re.sub(r"[\s\u200b\ufeff\U000e0041]+", "", unicodedata.normalize("NFKC", text))
+
+
+def test_the_scan_has_secrets_of_every_problem_set(found):
+    for path in dist.problem_sets(REPO):
+        kinds = {s.kind for s in found if s.assignment == path.parent.name}
+        assert {"solution", "hidden test"} <= kinds, f"{path.parent.name}: nothing to look for ({kinds})"
+    released = "\0".join(dist.normalise(c.source) for a in released_sets()
+                         for c in nbformat.read(REPO / "release" / a / f"{a}.ipynb", 4).cells)
+    assert not [s.line for s in found if s.norm in released and s.kind != "graded key"]
+
+
+def test_no_line_of_a_solution_hidden_test_or_graded_key_in_any_file(built, found):
+    dest, proc = built
+    leaked = dist.leaks(dest, REPO, found)
+    assert not leaked, "\n".join(map(str, leaked[:20]))
+    assert f"none holds any of the {len(found)} " in proc.stdout
+
+
+def test_the_scan_finds_what_a_careless_copy_would_ship(tmp_path, found):
+    """Today's course as students clone it: source/ beside the rest, answers in a README."""
+    (tmp_path / "course").mkdir()
+    shutil.copytree(REPO / "source", tmp_path / "course" / "source")
+    assert dist.forbidden_paths(tmp_path / "course") == ["source"]
+    leaked = dist.leaks(tmp_path / "course", REPO, found)
+    assert {x.secret.assignment for x in leaked} == {p.parent.name for p in dist.problem_sets(REPO)}
+    assert {x.secret.kind for x in leaked} >= {"solution", "hidden test"}
+    # one hidden-test line, re-indented in a text file, and one solution line inside a JSON string
+    hidden = next(s for s in found if s.kind == "hidden test")
+    solution = next(s for s in found if s.kind == "solution" and '"' in s.line)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README.md").write_text("Tips:\n\n        " + "  ".join(hidden.line.split()) + "\n")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1\n" + solution.line)])
+    nbformat.write(nb, tmp_path / "notes" / "tips.ipynb")
+    assert {(x.path, x.secret) for x in dist.leaks(tmp_path / "notes", REPO, found)} == {
+        ("README.md", hidden), ("tips.ipynb", solution)}
+
+
+def test_a_dist_that_would_leak_is_not_written(tmp_path, monkeypatch, found):
+    monkeypatch.setattr(dist, "SHIPPED", dist.SHIPPED + ("source",))
+    with pytest.raises(dist.DistError, match=r"(?s)nothing was written.*forbidden: source.*leak: source/"):
+        dist.build(tmp_path / "students", REPO, found=found)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_graded_quiz_reads_its_keys_from_the_package():
+    """rnnlab/data/quiz_NN.json ships (the lecture quizzes are formative): a problem set's graded
+    quiz must ask its own questions, keyed only in hidden tests (check_choice)."""
+    assert dist.keys_read_from_package(REPO) == []
+
+
+def test_destination_is_new_empty_or_an_earlier_distribution(tmp_path, built, capsys):
+    dest, _ = built
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter1.tex").write_text("precious")
+    for bad, message in ((mine, "not a student distribution"), (REPO, "the course itself"),
+                         (REPO.parent, "the course itself"), (REPO / "release" / "x", "inside release")):
+        with pytest.raises(dist.DistError, match=message):
+            dist.check_destination(bad, REPO)
+    assert [p.name for p in mine.iterdir()] == ["chapter1.tex"]
+    assert dist.main([str(mine)]) == 1
+    assert "nothing was changed" in capsys.readouterr().err
+    assert dist.check_destination(tmp_path / "new", REPO) == "new"
+    (tmp_path / "empty" / ".git").mkdir(parents=True)
+    assert dist.check_destination(tmp_path / "empty", REPO) == "empty"
+    assert dist.check_destination(dest, REPO) == "previous"
+    with pytest.raises(dist.DistError, match="owner/name"):
+        dist.build(tmp_path / "new", REPO, student_repo="https://github.com/a/b")
+
+
+def test_an_earlier_distribution_is_updated_keeping_its_git_and_what_was_added(tmp_path, found):
+    """A second build replaces the files the first one wrote, keeps .git, its origin and files
+    added since, and commits only changes. Added files are scanned like the rest."""
+    dest = tmp_path / "students"
+    first = dist.build(dest, REPO, STUDENT_REPO, commit=True, found=found)
+    assert first.commit.startswith("committed: Student distribution")
+    subprocess.run(["git", "-C", str(dest), "remote", "add", "origin", f"git@github.com:{STUDENT_REPO}.git"],
+                   check=True)
+    marker = json.loads((dest / dist.MARKER).read_text())
+    (dest / "notebooks" / "99_dropped.ipynb").write_text("{}")          # written by an older build
+    marker["files"].append("notebooks/99_dropped.ipynb")
+    (dest / dist.MARKER).write_text(json.dumps(marker))
+    (dest / "README.md").write_text("edited by hand")
+    (dest / "LICENSE").write_text("CC BY 4.0, added by the instructor")
+    again = dist.build(dest, REPO, commit=True, found=found)          # the student repo read from origin
+    assert again.student_repo == STUDENT_REPO and again.kept == ["LICENSE"]
+    assert again.commit.startswith("committed:")                      # LICENSE is new
+    assert not (dest / "notebooks" / "99_dropped.ipynb").exists()
+    assert f"github.com/{STUDENT_REPO}.git" in (dest / "README.md").read_text()
+    assert (dest / "LICENSE").read_text().startswith("CC BY")
+    assert dist.build(dest, REPO, commit=True, found=found).commit == "nothing changed since the last commit"
+    log = subprocess.run(["git", "-C", str(dest), "log", "--oneline"], capture_output=True, text=True).stdout
+    assert len(log.splitlines()) == 2
+    assert (dest / "rnnlab").stat().st_mode & 0o077, "folders readable as the umask says, not 0700 as mkdtemp makes them"
+    # an answer added to it by hand is not published, and nothing changes
+    hidden = next(s for s in found if s.kind == "hidden test")
+    (dest / "notes.md").write_text(hidden.line)
+    before = sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
+    with pytest.raises(dist.DistError, match="leak: notes.md"):
+        dist.build(dest, REPO, found=found)
+    assert before == sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
+    (dest / dist.MARKER).write_text("{")
+    with pytest.raises(dist.DistError, match="unreadable"):
+        dist.build(dest, REPO, found=found)
+
+
+def test_readme_sends_students_to_their_repository(built):
+    dest, _ = built
+    readme = (dest / "README.md").read_text()
+    name = STUDENT_REPO.split("/")[1]
+    block = re.search(r"## Start.*?```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == [f"git clone https://github.com/{STUDENT_REPO}.git && cd {name} && make install", "make lab"]
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/([^/]+/[^/]+)/HEAD\?urlpath=lab/tree/([^)]+)\)", readme)
+    assert badge and badge.group(1) == STUDENT_REPO and (dest / badge.group(2)).is_file()
+    assert "OWNER/REPO" not in readme and "{{" not in readme
+    for instructor_only in ("source/", "make test", "autograde", "formgrader", "lab-instructor", "docs/"):
+        assert instructor_only not in readme, instructor_only
+    for path in re.findall(r"`((?:notebooks|release|rnnlab|binder|jupyter)/[^`*]*)`", readme):
+        if "NN" not in path:
+            assert (dest / path).exists(), path
+    for lecture in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))[1:]:
+        assert f"`notebooks/{lecture.name}`" in readme, f"the course map lacks {lecture.name}"
+    for ps in released_sets():
+        assert f"`release/{ps}/`" in readme, f"the course map lacks {ps}"
+    assert "## How to submit" in readme and "Troubleshooting" in readme   # the start page sends students there
+
+
+def targets(makefile: Path) -> set[str]:
+    text = makefile.read_text()
+    for included in re.findall(r"^include (\S+)", text, re.M):
+        text += (makefile.parent / included).read_text()
+    return set(re.findall(r"^([a-z][a-z-]*):", text, re.M))
+
+
+def test_every_make_command_a_student_reads_is_in_the_students_makefile(built):
+    """The README, the notebooks and the package's messages (`run make lab`, `make distclean
+    lab`) name only targets that the students' Makefile has. rnnlab/badges.py is the course
+    authors' tool: the students' README has no tests badge to fill."""
+    dest, _ = built
+    commands = targets(REPO / "Makefile")
+    have = targets(dest / "Makefile")
+    assert {"install", "lab", "progress"} <= have and not have & {"test", "assignments", "autograde", "student-dist"}
+    read = [dest / "README.md"] + sorted((dest / "notebooks").glob("*.ipynb")) + sorted(dest.glob("release/*/*.ipynb"))
+    read += [p for p in sorted((dest / "rnnlab").rglob("*.py")) if p.name != "badges.py"]
+    for path in read:
+        for words in re.findall(r"\bmake((?: [a-z][a-z-]*)+)", dist.readable_text(path)):
+            named = [w for w in words.split() if w in commands]
+            assert set(named) <= have, f"{path.relative_to(dest)} says make {words.strip()}"
+
+
+def test_every_link_in_the_notebooks_stays_inside_the_distribution(built):
+    dest, _ = built
+    for path in sorted((dest / "notebooks").glob("*.ipynb")) + sorted((dest / "release").glob("ps*/*.ipynb")):
+        for cell in nbformat.read(path, 4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in re.findall(r"\]\(([^)\s]+)\)", cell.source):
+                if not target.startswith(("http://", "https://", "#", "mailto:")):
+                    assert (path.parent / target.split("#")[0]).resolve().is_file(), f"{path.name}: {target}"
+
+
+@pytest.fixture(scope="module")
+def student_env(built):
+    """The distribution's folder with this virtual environment as its .venv; its own rnnlab first
+    on the path (a student's `make install` installs it: pip install -e .)."""
+    dest, _ = built
+    (dest / ".venv").symlink_to(VENV)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    env["PYTHONPATH"] = str(dest)
+    return dest, env
+
+
+def test_the_distributions_own_rnnlab_is_imported(student_env):
+    dest, env = student_env
+    where = subprocess.run([str(dest / ".venv/bin/python"), "-c", "import rnnlab; print(rnnlab.__file__)"],
+                           cwd=dest / "release" / released_sets()[0], env=env, capture_output=True, text=True)
+    assert Path(where.stdout.strip()) == dest / "rnnlab" / "__init__.py", where.stdout + where.stderr
+
+
+def test_students_make_lab_serves_the_distribution_without_instructor_tools(student_env, tmp_path):
+    dest, env = student_env
+    env_extra, args = lab_command("lab", repo=dest, make_args=("-o", ".venv/.installed"))
+    assert env_extra == {"JUPYTER_CONFIG_PATH": f"{dest}/jupyter/student"}
+    assert f"--ServerApp.root_dir={dest}" in args
+    with running_lab(env_extra, args, tmp_path, env=env) as (base, page):
+        assert status(f"{base}/formgrader?token=t") == 404
+        for plugin in INSTRUCTOR_ONLY:
+            assert f'"{plugin}"' in disabled_extensions(page)
+        assert "@jupyter/nbgrader:assignment-list" not in disabled_extensions(page)
+        top = json.load(urllib.request.urlopen(f"{base}/api/contents?token=t", timeout=30))
+        names = {item["name"] for item in top["content"]}
+        assert {"notebooks", "release", "README.md"} <= names and "source" not in names
+
+
+def test_students_make_progress_runs_without_source(student_env):
+    """The first problem set (all of them take about 30 s of CPU: `make progress` without ONLY)."""
+    dest, env = student_env
+    first = released_sets()[0]
+    nb = nbformat.read(dest / "release" / first / f"{first}.ipynb", 4)
+    visible = sum(1 for c in nb.cells                          # graded test cells with code left in them
+                  if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+                  and not c.metadata["nbgrader"].get("solution")
+                  and any(line.strip() and not line.strip().startswith("#") for line in c.source.splitlines()))
+    proc = subprocess.run(["make", "-o", ".venv/.installed", "progress", f"ONLY={first}"], cwd=dest, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert not (dest / "source").exists()
+    assert proc.stdout.strip().splitlines()[-1] == f"0 of {visible} visible tests pass ({visible} not attempted)", \
+        proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Error 1" in proc.stderr            # progress exits 1: make fails
