@@ -170,3 +170,19 @@ def test_rank_units_by_absolute_correlation():
     for u, r in ranking[:2]:
         assert r == pytest.approx(np.corrcoef(values[:, u], feature)[0, 1])
     assert lm.correlations(values, np.zeros(6)).tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("cell, layers", [("lstm", 1), ("gru", 1), ("lstm", 2)])
+def test_stepper_follows_the_model(cell, layers):
+    torch.manual_seed(2)
+    model = lm.CharLM(9, 5, 6, cell=cell, num_layers=layers)
+    ids = torch.randint(0, 9, (12,))
+    with torch.no_grad():
+        full, _ = model(ids.unsqueeze(0))
+        _, state = model(ids[:1].unsqueeze(0))
+        if layers == 1:
+            state = lm._last_state(state)
+        step = lm.stepper(model)
+        for t in range(1, 12):
+            logits, state = step(int(ids[t]), state)
+            assert torch.allclose(logits.reshape(-1), full[0, t], atol=1e-5), t

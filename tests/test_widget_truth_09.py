@@ -41,7 +41,7 @@ def probs_by_hand(model, vocab, prompt, temperature):
 
 
 def bar_heights(widget):
-    return np.array([bar.get_height() for bar in widget.bars])
+    return widget.heights()
 
 
 def test_next_char_bars_are_the_softmax_of_the_logits_at_each_temperature(lecture):

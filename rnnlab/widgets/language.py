@@ -11,6 +11,8 @@ import torch
 
 from ..language_model import (CharLM, Vocab, generate, rank_units, shape_logits, text_features,
                               unit_trace)
+from matplotlib.collections import PolyCollection
+
 from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 SHOWN = {"\n": "⏎", " ": "␣"}          # characters that would be invisible on an axis or a page
@@ -50,15 +52,17 @@ class NextCharExplorer(FigureWidget):
 
         ax = self.fig.add_subplot()
         V = len(vocab)
-        self.bars = ax.bar(range(V), np.zeros(V), color="#4c72b0", width=0.8)
+        # one collection of V rectangles: a single artist to redraw, not V of them
+        self._left = np.arange(V) - 0.4
+        self.bars = PolyCollection(self._verts(np.zeros(V)), facecolors="#4c72b0", edgecolors="none")
+        ax.add_collection(self.bars)
         (self.at_one,) = ax.plot([], [], "_", color="k", ms=7, mew=1.2, label="T = 1")
         ax.set_xticks(range(V), [shown(c) for c in vocab.chars], fontsize=MIN_FONT_PT, family="monospace")
         ax.set(xlim=(-0.6, V - 0.4), ylim=(0, 1), ylabel="P(next character)")
         ax.tick_params(axis="y", labelsize=MIN_FONT_PT)
         ax.legend(fontsize=MIN_FONT_PT, loc="upper right")
         ax.grid(axis="x", visible=False)
-        self.title = ax.set_title("", fontsize=10)
-        self.animate(*self.bars, self.at_one, self.title)
+        self.animate(self.bars, self.at_one)
 
         for control in (self.prompt, self.temperature, self.seed):
             control.observe(self.update, names="value")
@@ -66,6 +70,16 @@ class NextCharExplorer(FigureWidget):
         self.widget = W.VBox([W.HBox([controls, self.readout]), self.image, self.sample])
         self.widget.add_class(self.css_class)
         self.update()
+
+    def _verts(self, heights: np.ndarray) -> np.ndarray:
+        left, right = self._left, self._left + 0.8
+        zero = np.zeros_like(heights)
+        return np.stack([np.stack([left, zero], 1), np.stack([left, heights], 1),
+                         np.stack([right, heights], 1), np.stack([right, zero], 1)], 1)
+
+    def heights(self) -> np.ndarray:
+        """The drawn bar heights, one per character of the vocabulary."""
+        return np.array([path.vertices[1, 1] for path in self.bars.get_paths()])
 
     def logits(self, prompt: str) -> torch.Tensor:
         """The model's logits for the character after `prompt` (cached per prompt)."""
@@ -98,12 +112,10 @@ class NextCharExplorer(FigureWidget):
         entropy = float(-(probs[probs > 0] * np.log2(probs[probs > 0])).sum())
         self.values = {"prompt": prompt, "temperature": T, "probs": probs, "continuation": continuation,
                        "entropy_bits": entropy}
-        for bar, p in zip(self.bars, probs):
-            bar.set_height(p)
+        self.bars.set_verts(self._verts(probs))
         self.at_one.set_data(np.arange(len(at_one)), at_one)
-        self.title.set_text(f"next character after {shown(prompt[-1])!s}, temperature {T:.1f}")
         top = np.argsort(-probs, kind="stable")[:3]
-        rows = [("temperature", f"{T:.1f}")]
+        rows = [("after", html.escape(shown(prompt[-1]))), ("temperature", f"{T:.1f}")]
         rows += [(f"top {k + 1}", f"{html.escape(shown(self.vocab.chars[j]))} {probs[j]:.3f}") for k, j in enumerate(top)]
         rows += [("entropy", f"{entropy:.2f} bits")]
         self.readout.value = readout_html(rows)
@@ -115,6 +127,7 @@ class NextCharExplorer(FigureWidget):
 
 KINDS = {"lstm": ("c", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
 BOUNDED01 = {"i", "f", "o", "r", "z"}          # sigmoid gates live in (0, 1)
+CMAPS = {name: matplotlib.colormaps[name] for name in ("viridis", "RdBu_r")}   # each lookup copies
 
 
 class CellViewer(FigureWidget):
@@ -237,11 +250,12 @@ class CellViewer(FigureWidget):
             self._busy = False
         self.update()
 
-    def colour(self, value: float, kind: str) -> str:
+    def colours(self, values: np.ndarray, kind: str) -> list[str]:
+        """Background colour of each value (viridis for gates in (0, 1), else red high, blue low)."""
         lo, hi = self.limits(kind)
-        share = (min(max(value, lo), hi) - lo) / (hi - lo)
-        cmap = matplotlib.colormaps["viridis" if kind in BOUNDED01 else "RdBu_r"]
-        return matplotlib.colors.to_hex(cmap(share))
+        shares = (np.clip(values, lo, hi) - lo) / (hi - lo)
+        rgb = np.round(CMAPS["viridis" if kind in BOUNDED01 else "RdBu_r"](shares)[:, :3] * 255).astype(int)
+        return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
 
     def update(self, change=None) -> None:
         if self._busy or self.trace is None:
@@ -253,12 +267,12 @@ class CellViewer(FigureWidget):
         self.values = {"text": text, "kind": kind, "unit": unit, "series": series, "r": r,
                        "feature": feature, "ranking": list(self.ranking)}
         spans = []
-        for ch, v in zip(text, series):
-            lo, hi = self.limits(kind)
-            dark = abs((v - lo) / (hi - lo) - 0.5) > 0.35 if kind not in BOUNDED01 else v < 0.35
-            fg = "white" if dark else "black"
+        lo, hi = self.limits(kind)
+        shares = (np.clip(series, lo, hi) - lo) / (hi - lo)
+        dark = shares < 0.35 if kind in BOUNDED01 else np.abs(shares - 0.5) > 0.35
+        for ch, v, bg, d in zip(text, series, self.colours(series, kind), dark):
             body = "⏎<br>" if ch == "\n" else html.escape(ch)
-            spans.append(f"<span data-v='{v:.4f}' style='background:{self.colour(v, kind)};color:{fg}'>{body}</span>")
+            spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{'white' if d else 'black'}'>{body}</span>")
         self.coloured.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px;"
                                "line-height:1.35'>" + "".join(spans) + "</div>")
         x = np.arange(len(text))
