@@ -82,3 +82,37 @@ def test_threshold_explorer(benchmark):
     thresholds = itertools.cycle([k / 100 for k in range(5, 96, 5)])
     benchmark.pedantic(lambda: setattr(widget.threshold, "value", next(thresholds)), rounds=60, warmup_rounds=3)
     _percentile_95(benchmark)
+
+
+@pytest.fixture(scope="module")
+def char_model():
+    """Chapter 09's lecture model: the same corpus, sizes, seed and steps."""
+    from rnnlab.language_model import CharLM, Vocab, code_corpus, train_lm
+    setup(quiet=True)
+    text = code_corpus(600, seed=0)
+    vocab = Vocab(text)
+    import torch
+    torch.manual_seed(0)
+    model = CharLM(len(vocab), embed_size=48, hidden_size=48)
+    train_lm(model, vocab.encode(text), steps=400, lr=1e-2, seed=0, progress=False)
+    return model, vocab, code_corpus(150, seed=1)
+
+
+def test_next_char_temperature(benchmark, char_model):
+    """A temperature move: reshape the cached logits, resample 60 characters, redraw the bars."""
+    from rnnlab.widgets import NextCharExplorer
+    model, vocab, _ = char_model
+    widget = NextCharExplorer(model, vocab, "def f(a, b):\n    x = [")
+    temperatures = itertools.cycle([round(0.1 * k, 1) for k in range(1, 21)])
+    benchmark.pedantic(lambda: setattr(widget.temperature, "value", next(temperatures)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_cell_viewer_unit(benchmark, char_model):
+    """Another unit from the menu: recolour the text (HTML) and redraw the unit's curve."""
+    from rnnlab.widgets import CellViewer
+    model, vocab, held = char_model
+    widget = CellViewer(model, vocab, [held[:260]])
+    units = itertools.cycle([u for _, u in widget.unit.options])
+    benchmark.pedantic(lambda: setattr(widget.unit, "value", next(units)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)

@@ -420,6 +420,13 @@ def _():
     return {}, skm.f1_score(y_true, y_pred)
 
 
+# ---------------------------------------------------------------- chapter 09
+@spec("09", "q9")
+def _():
+    assert sum(p.numel() for p in nn.LSTM(32, 64).parameters()) == 25088      # as the question says
+    return {}, sum(p.numel() for p in nn.GRU(32, 64).parameters())
+
+
 # ---------------------------------------------------------------- the machinery
 def parse_mode(text: str) -> str | None:
     """'eval' if the choice is a Python expression, 'exec' if a statement, else None."""

@@ -1,0 +1,288 @@
+"""Chapter 09's widgets: what a trained character model predicts next, and what its units track."""
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as W
+import matplotlib
+import numpy as np
+import torch
+
+from ..language_model import (CharLM, Vocab, generate, rank_units, shape_logits, text_features,
+                              unit_trace)
+from matplotlib.collections import PolyCollection
+
+from ._base import MIN_FONT_PT, FigureWidget, readout_html
+
+SHOWN = {"\n": "⏎", " ": "␣"}          # characters that would be invisible on an axis or a page
+
+
+def shown(ch: str) -> str:
+    return SHOWN.get(ch, ch)
+
+
+class NextCharExplorer(FigureWidget):
+    """Type a prompt: bars show P(next character) for every character of the vocabulary, the
+    temperature slider reshapes them (softmax(logits / T)), and a seeded sample continues the
+    prompt at that temperature. The logits are computed once per prompt; a temperature or seed
+    change only reshapes and resamples. `values` holds what is shown."""
+
+    css_class = "rnnlab-next-char"
+
+    def __init__(self, model: CharLM, vocab: Vocab, prompt: str, n_sample: int = 60):
+        super().__init__(figsize=(9.4, 2.5))
+        self.model, self.vocab, self.n_sample = model.eval(), vocab, n_sample
+        self.prompt = W.Textarea(value=prompt, description="prompt", continuous_update=False,
+                                 layout=W.Layout(width="26em", height="4.5em"))
+        self.temperature = W.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="temperature",
+                                         readout_format=".1f", continuous_update=True,
+                                         style={"description_width": "6.5em"})
+        self.seed = W.IntSlider(value=0, min=0, max=20, step=1, description="sample seed",
+                                continuous_update=False, style={"description_width": "6.5em"})
+        self.prompt.add_class("rnnlab-control-prompt")
+        self.temperature.add_class("rnnlab-control-temperature")
+        self.seed.add_class("rnnlab-control-seed")
+        self.readout = W.HTML()
+        self.readout.add_class("rnnlab-readout")
+        self.sample = W.HTML()
+        self.sample.add_class("rnnlab-sample")
+        self.values: dict = {}
+        self._logits_for: tuple[str, torch.Tensor] | None = None
+
+        ax = self.fig.add_subplot()
+        V = len(vocab)
+        # one collection of V rectangles: a single artist to redraw, not V of them
+        self._left = np.arange(V) - 0.4
+        self.bars = PolyCollection(self._verts(np.zeros(V)), facecolors="#4c72b0", edgecolors="none")
+        ax.add_collection(self.bars)
+        (self.at_one,) = ax.plot([], [], "_", color="k", ms=7, mew=1.2, label="T = 1")
+        ax.set_xticks(range(V), [shown(c) for c in vocab.chars], fontsize=MIN_FONT_PT, family="monospace")
+        ax.set(xlim=(-0.6, V - 0.4), ylim=(0, 1), ylabel="P(next character)")
+        ax.tick_params(axis="y", labelsize=MIN_FONT_PT)
+        ax.legend(fontsize=MIN_FONT_PT, loc="upper right")
+        ax.grid(axis="x", visible=False)
+        self.animate(self.bars, self.at_one)
+
+        for control in (self.prompt, self.temperature, self.seed):
+            control.observe(self.update, names="value")
+        controls = W.VBox([self.prompt, self.temperature, self.seed], layout=W.Layout(flex="0 0 auto"))
+        self.widget = W.VBox([W.HBox([controls, self.readout]), self.image, self.sample])
+        self.widget.add_class(self.css_class)
+        self.update()
+
+    def _verts(self, heights: np.ndarray) -> np.ndarray:
+        left, right = self._left, self._left + 0.8
+        zero = np.zeros_like(heights)
+        return np.stack([np.stack([left, zero], 1), np.stack([left, heights], 1),
+                         np.stack([right, heights], 1), np.stack([right, zero], 1)], 1)
+
+    def heights(self) -> np.ndarray:
+        """The drawn bar heights, one per character of the vocabulary."""
+        return np.array([path.vertices[1, 1] for path in self.bars.get_paths()])
+
+    def logits(self, prompt: str) -> torch.Tensor:
+        """The model's logits for the character after `prompt` (cached per prompt)."""
+        if self._logits_for is None or self._logits_for[0] != prompt:
+            with torch.no_grad():
+                out, _ = self.model(self.vocab.encode(prompt).unsqueeze(0))
+            self._logits_for = (prompt, out[0, -1])
+        return self._logits_for[1]
+
+    def check(self, prompt: str) -> str | None:
+        if not prompt:
+            return "Type at least one character."
+        unknown = sorted(set(prompt) - set(self.vocab.chars))
+        if unknown:
+            return ("The model has never seen " + ", ".join(repr(c) for c in unknown)
+                    + "; use only characters of the corpus.")
+        return None
+
+    def update(self, change=None) -> None:
+        prompt, T = self.prompt.value, round(self.temperature.value, 1)
+        problem = self.check(prompt)
+        if problem:
+            self.readout.value = f"<b style='color:#b00'>Cannot show this prompt:</b> {html.escape(problem)}"
+            return
+        logits = self.logits(prompt)
+        probs = shape_logits(logits, T).numpy()
+        at_one = shape_logits(logits, 1.0).numpy()
+        continuation = generate(self.model, self.vocab, prompt, self.n_sample, temperature=T,
+                                seed=self.seed.value)
+        entropy = float(-(probs[probs > 0] * np.log2(probs[probs > 0])).sum())
+        self.values = {"prompt": prompt, "temperature": T, "probs": probs, "continuation": continuation,
+                       "entropy_bits": entropy}
+        self.bars.set_verts(self._verts(probs))
+        self.at_one.set_data(np.arange(len(at_one)), at_one)
+        top = np.argsort(-probs, kind="stable")[:3]
+        rows = [("after", html.escape(shown(prompt[-1]))), ("temperature", f"{T:.1f}")]
+        rows += [(f"top {k + 1}", f"{html.escape(shown(self.vocab.chars[j]))} {probs[j]:.3f}") for k, j in enumerate(top)]
+        rows += [("entropy", f"{entropy:.2f} bits")]
+        self.readout.value = readout_html(rows)
+        self.sample.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px'>"
+                             f"<span style='color:#777'>{html.escape(prompt[-40:])}</span>"
+                             f"<b>{html.escape(continuation)}</b></div>")
+        self.render()
+
+
+KINDS = {"lstm": ("c", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
+BOUNDED01 = {"i", "f", "o", "r", "z"}          # sigmoid gates live in (0, 1)
+CMAPS = {name: matplotlib.colormaps[name] for name in ("viridis", "RdBu_r")}   # each lookup copies
+
+
+class CellViewer(FigureWidget):
+    """A text shown character by character, each coloured by the value of one unit (cell state,
+    hidden state or a gate) of the model's first recurrent layer at that character, recomputed
+    from the weights. The unit menu is sorted by how well each unit tracks the chosen feature of
+    the text (|Pearson r| over the text); the plot shows the unit and the feature along the text.
+    `values` holds what is shown: the text, the unit, its values and the ranking."""
+
+    css_class = "rnnlab-cell-viewer"
+    MAX_CHARS = 400
+
+    def __init__(self, model: CharLM, vocab: Vocab, examples: list[str], feature: str = "inside quotes",
+                 kind: str | None = None):
+        super().__init__(figsize=(9.4, 1.9))
+        self.model, self.vocab = model.eval(), vocab
+        kinds = KINDS[model.cell]
+        kind = kind or kinds[0]
+        labels = {f"example {k + 1}": t for k, t in enumerate(examples)}
+        self.examples = W.Dropdown(options=list(labels.items()), value=examples[0], description="pick")
+        self.text = W.Textarea(value=examples[0], description="or type", continuous_update=False,
+                               layout=W.Layout(width="30em", height="4.5em"))
+        self.feature = W.Dropdown(options=list(text_features("a")), value=feature, description="feature")
+        self.kind = W.Dropdown(options=[(self._kind_name(k), k) for k in kinds], value=kind, description="colour by")
+        self.unit = W.Dropdown(options=[("unit 0", 0)], value=0, description="unit",
+                               layout=W.Layout(width="20em"))
+        for name in ("examples", "text", "feature", "kind", "unit"):
+            getattr(self, name).add_class(f"rnnlab-control-{name}")
+        self.status = W.HTML()
+        self.status.add_class("rnnlab-readout")
+        self.coloured = W.HTML()
+        self.coloured.add_class("rnnlab-coloured-text")
+        self.values: dict = {}
+        self.trace = None
+        self._busy = False
+        self.c_scale = self._cell_scale(examples)
+
+        ax = self.fig.add_subplot()
+        self.ax = ax
+        (self.line,) = ax.plot([], [], color="#c44e52", lw=1.2, label="unit")
+        self.twin = ax.twinx()
+        (self.feature_line,) = self.twin.plot([], [], color="#555555", lw=1, ls="--", label="feature")
+        self.twin.set_ylim(-0.05, 1.05)
+        self.twin.set_yticks([0, 1], ["min", "max"], fontsize=MIN_FONT_PT)
+        self.twin.grid(False)
+        ax.tick_params(labelsize=MIN_FONT_PT)
+        ax.set_xlabel("character position in the text", fontsize=MIN_FONT_PT)
+        self.caption = ax.text(0.01, 0.97, "", transform=ax.transAxes, va="top", fontsize=MIN_FONT_PT)
+        self.animate(self.line, self.feature_line, self.caption)
+
+        self.examples.observe(lambda ch: setattr(self.text, "value", ch["new"]), names="value")
+        self.text.observe(self._new_text, names="value")
+        self.feature.observe(self._rerank, names="value")
+        self.kind.observe(self._rerank, names="value")
+        self.unit.observe(self.update, names="value")
+        left = W.VBox([self.examples, self.text], layout=W.Layout(flex="0 0 auto"))
+        middle = W.VBox([self.feature, self.kind, self.unit], layout=W.Layout(flex="0 0 auto"))
+        self.widget = W.VBox([W.HBox([left, middle, self.status]), self.coloured, self.image])
+        self.widget.add_class(self.css_class)
+        self._new_text()
+
+    @staticmethod
+    def _kind_name(k: str) -> str:
+        return {"c": "cell state c", "h": "hidden state h", "i": "input gate i", "f": "forget gate f",
+                "g": "candidate g", "o": "output gate o", "r": "reset gate r", "z": "update gate z",
+                "n": "candidate n"}[k]
+
+    def _cell_scale(self, examples: list[str]) -> float:
+        """One colour scale for c over the examples (the largest |c|, at least 1)."""
+        if self.model.cell != "lstm":
+            return 1.0
+        largest = max([1.0] + [float(np.abs(unit_trace(self.model, self.vocab, t)["c"]).max())
+                               for t in examples if self.check(t) is None])
+        return math.ceil(largest * 2) / 2
+
+    def limits(self, kind: str) -> tuple[float, float]:
+        if kind in BOUNDED01:
+            return 0.0, 1.0
+        if kind == "c":
+            return -self.c_scale, self.c_scale
+        return -1.0, 1.0
+
+    def check(self, text: str) -> str | None:
+        if not text:
+            return "Type at least one character."
+        if len(text) > self.MAX_CHARS:
+            return f"Keep it to {self.MAX_CHARS} characters (this has {len(text)})."
+        unknown = sorted(set(text) - set(self.vocab.chars))
+        if unknown:
+            return "The model has never seen " + ", ".join(repr(c) for c in unknown) + "."
+        return None
+
+    def static_key(self):
+        return (self.width, self.kind.value)
+
+    def _new_text(self, change=None) -> None:
+        text = self.text.value
+        problem = self.check(text)
+        if problem:
+            self.status.value = f"<b style='color:#b00'>Cannot show this text:</b> {html.escape(problem)}"
+            return
+        self.trace = unit_trace(self.model, self.vocab, text)
+        self.features = text_features(text)
+        self.width = max(50, 50 * math.ceil(len(text) / 50))
+        self.ax.set_xlim(-0.5, self.width - 0.5)
+        self.twin.set_xlim(-0.5, self.width - 0.5)
+        self._rerank()
+
+    def _rerank(self, change=None) -> None:
+        """Sort the unit menu by |r| with the chosen feature, best first; keep the best unit."""
+        kind = self.kind.value
+        self.ax.set_ylim(*self.limits(kind))
+        self.ax.set_ylabel(kind, rotation=0, fontsize=11, labelpad=10)
+        self.ranking = rank_units(self.trace[kind], self.features[self.feature.value])
+        self._busy = True                       # one update for the whole menu change
+        try:
+            self.unit.options = [(f"unit {u} (r = {r:+.2f})", u) for u, r in self.ranking]
+            self.unit.value = self.ranking[0][0]
+        finally:
+            self._busy = False
+        self.update()
+
+    def colours(self, values: np.ndarray, kind: str) -> list[str]:
+        """Background colour of each value (viridis for gates in (0, 1), else red high, blue low)."""
+        lo, hi = self.limits(kind)
+        shares = (np.clip(values, lo, hi) - lo) / (hi - lo)
+        rgb = np.round(CMAPS["viridis" if kind in BOUNDED01 else "RdBu_r"](shares)[:, :3] * 255).astype(int)
+        return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
+
+    def update(self, change=None) -> None:
+        if self._busy or self.trace is None:
+            return
+        kind, unit, text = self.kind.value, self.unit.value, self.trace.text
+        series = self.trace[kind][:, unit]
+        feature = self.features[self.feature.value]
+        r = dict(self.ranking)[unit]
+        self.values = {"text": text, "kind": kind, "unit": unit, "series": series, "r": r,
+                       "feature": feature, "ranking": list(self.ranking)}
+        spans = []
+        lo, hi = self.limits(kind)
+        shares = (np.clip(series, lo, hi) - lo) / (hi - lo)
+        dark = shares < 0.35 if kind in BOUNDED01 else np.abs(shares - 0.5) > 0.35
+        for ch, v, bg, d in zip(text, series, self.colours(series, kind), dark):
+            body = "⏎<br>" if ch == "\n" else html.escape(ch)
+            spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{'white' if d else 'black'}'>{body}</span>")
+        self.coloured.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px;"
+                               "line-height:1.35'>" + "".join(spans) + "</div>")
+        x = np.arange(len(text))
+        self.line.set_data(x, series)
+        span = feature.max() - feature.min()
+        self.feature_line.set_data(x, (feature - feature.min()) / span if span else np.zeros_like(feature))
+        self.caption.set_text(f"{self._kind_name(kind)}, unit {unit} (solid) and {self.feature.value} (dashed)")
+        self.status.value = readout_html([
+            ("characters", str(len(text))), ("unit", str(unit)),
+            ("correlation with feature", f"{r:+.2f}"),
+            ("rank", f"1 of {len(self.ranking)}" if unit == self.ranking[0][0]
+             else f"{[u for u, _ in self.ranking].index(unit) + 1} of {len(self.ranking)}")])
+        self.render()

@@ -1,0 +1,188 @@
+"""rnnlab.language_model: the corpus, batching, baselines, decoding, the GRU step, unit ranking."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from rnnlab import language_model as lm
+
+
+def test_corpus_is_seeded_and_code_like():
+    a, b, c = lm.code_corpus(50, seed=3), lm.code_corpus(50, seed=3), lm.code_corpus(50, seed=4)
+    assert a == b and a != c
+    assert a.endswith("\n") and a.count("\n") >= 50 and a.startswith("def ")
+    feats = lm.text_features(a)
+    assert feats["bracket depth"].min() >= 0 and feats["bracket depth"][-1] == 0      # brackets balance
+    assert feats["inside quotes"][-1] == 0 and a.count('"') % 2 == 0                  # quotes pair up
+    for line in a.splitlines():
+        assert (len(line) - len(line.lstrip(" "))) % 4 == 0
+    with pytest.raises(ValueError, match="at least 1"):
+        lm.code_corpus(0)
+
+
+def test_vocab_round_trip_and_unknown_characters():
+    v = lm.Vocab("hello world")
+    assert v.chars == sorted(set("hello world")) and len(v) == 8
+    assert v.decode(v.encode("low hello")) == "low hello"
+    with pytest.raises(ValueError, match="'z'"):
+        v.encode("zoo")
+
+
+def test_text_features_by_hand():
+    text = 'a("b")\n    x'
+    f = lm.text_features(text)
+    assert f["inside quotes"].tolist() == [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert f["bracket depth"].tolist() == [0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert f["position in line"].tolist() == [1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5]
+    assert f["indent"].tolist() == [0] * 7 + [0, 0, 0, 1, 1]
+
+
+def test_batchify_rows_continue_the_text_and_chunks_shift_by_one():
+    s = lm.batchify(torch.arange(26), 4)
+    assert s.tolist()[1] == [6, 7, 8, 9, 10, 11] and s.shape == (4, 6)
+    pieces = list(lm.chunks(s, 3))
+    assert [tuple(x.shape) for x, _ in pieces] == [(4, 3), (4, 2)]
+    for x, y in pieces:
+        assert torch.equal(y, x + 1)
+    assert torch.equal(torch.cat([x for x, _ in pieces], 1), s[:, :-1])
+    with pytest.raises(ValueError, match="too few"):
+        lm.batchify(torch.arange(5), 4)
+    with pytest.raises(ValueError, match="1-D"):
+        lm.batchify(torch.zeros(2, 3, dtype=torch.long), 2)
+
+
+def test_ngram_baselines_against_counting_by_hand():
+    train, test = torch.tensor([0, 1, 0, 1, 2]), torch.tensor([1, 0, 2])
+    V = 3
+    # unigram with add-one: counts 2, 2, 1 -> +1 -> 3, 3, 2 over 8
+    expected = -(math.log(3 / 8) + math.log(2 / 8)) / 2
+    assert lm.ngram_cross_entropy(train, test, V, 1) == pytest.approx(expected)
+    # bigram: pairs 01, 10, 01, 12; row 1 -> counts (1, 0, 1) + 1 = (2, 1, 2) over 5; row 0 -> (0, 2, 0) + 1 over 5
+    expected = -(math.log(2 / 5) + math.log(1 / 5)) / 2
+    assert lm.ngram_cross_entropy(train, test, V, 2) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="order"):
+        lm.ngram_cross_entropy(train, test, V, 3)
+
+
+def test_perplexity_and_bits():
+    assert lm.perplexity(math.log(4)) == pytest.approx(4)
+    assert lm.bits_per_char(math.log(4)) == pytest.approx(2)
+
+
+def test_tying_shares_one_matrix_and_needs_equal_sizes():
+    tied, untied = lm.CharLM(10, 8, 8, tie=True), lm.CharLM(10, 8, 8)
+    assert tied.out.weight is tied.embed.weight
+    assert lm.count_parameters(untied) - lm.count_parameters(tied) == 10 * 8
+    with pytest.raises(ValueError, match="embed_size == hidden_size"):
+        lm.CharLM(10, 8, 16, tie=True)
+    with pytest.raises(ValueError, match="lstm"):
+        lm.CharLM(10, cell="rnn")
+
+
+def test_cross_entropy_of_matches_one_forward_pass():
+    torch.manual_seed(0)
+    model = lm.CharLM(7, 4, 5)
+    ids = torch.randint(0, 7, (50,))
+    with torch.no_grad():
+        logits, _ = model(ids[:-1].unsqueeze(0))
+    expected = F.cross_entropy(logits[0].double(), ids[1:]).item()
+    assert lm.cross_entropy_of(model, ids, bptt=7) == pytest.approx(expected, abs=1e-6)   # chunked, state carried
+
+
+def test_training_lowers_the_loss_and_stateless_differs():
+    torch.manual_seed(0)
+    text = lm.code_corpus(40, seed=0)
+    vocab = lm.Vocab(text)
+    model = lm.CharLM(len(vocab), 8, 8)
+    history = lm.train_lm(model, vocab.encode(text), steps=40, n_streams=4, bptt=16, progress=False)
+    assert len(history.loss) == 40 and np.mean(history.loss[-5:]) < np.mean(history.loss[:5])
+
+
+def test_shape_logits_temperature_top_k_and_greedy():
+    logits = torch.tensor([2.0, 1.0, 0.0, -1.0])
+    p1 = lm.shape_logits(logits, 1.0)
+    assert torch.allclose(p1, torch.softmax(logits.double(), 0))
+    sharp, flat = lm.shape_logits(logits, 0.5), lm.shape_logits(logits, 2.0)
+    assert sharp[0] > p1[0] > flat[0]
+    top2 = lm.shape_logits(logits, 1.0, top_k=2)
+    assert top2[2:].sum() == 0 and torch.allclose(top2[:2], torch.softmax(logits[:2].double(), 0))
+    assert lm.shape_logits(logits, 0).tolist() == [1, 0, 0, 0]
+    with pytest.raises(ValueError, match="top_k"):
+        lm.shape_logits(logits, 1.0, top_k=5)
+    with pytest.raises(ValueError, match="temperature"):
+        lm.shape_logits(logits, -1.0)
+
+
+def test_generate_is_seeded_and_follows_multinomial_draws():
+    torch.manual_seed(0)
+    vocab = lm.Vocab("abc\n")
+    model = lm.CharLM(len(vocab), 4, 4)
+    a = lm.generate(model, vocab, "ab", 30, temperature=1.0, seed=5)
+    assert a == lm.generate(model, vocab, "ab", 30, temperature=1.0, seed=5)
+    assert a != lm.generate(model, vocab, "ab", 30, temperature=1.0, seed=6)
+    # the same draws by hand: one torch.multinomial per character, fed back
+    g, ids, out = torch.Generator().manual_seed(5), vocab.encode("ab"), []
+    with torch.no_grad():
+        for _ in range(30):
+            logits, _ = model(ids.unsqueeze(0))
+            k = int(torch.multinomial(torch.softmax(logits[0, -1].double(), 0), 1, generator=g))
+            out.append(vocab.chars[k])
+            ids = torch.cat([ids, torch.tensor([k])])
+    assert a == "".join(out)
+    greedy = lm.generate(model, vocab, "ab", 10, temperature=0)
+    assert greedy == lm.generate(model, vocab, "ab", 10, temperature=0, seed=99)
+    assert lm.repeats("xyz" * 20, width=6) and not lm.repeats("abcdefghij" * 1, width=3)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_gru_step_matches_nn_gru(seed):
+    torch.manual_seed(seed)
+    gru = nn.GRU(3, 5)
+    x, h = torch.randn(4, 3), torch.randn(4, 5)
+    with torch.no_grad():
+        r, z, n, h_new = lm.gru_step(x, h, gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)
+        _, ref = gru(x.unsqueeze(0), h.unsqueeze(0))
+    assert torch.allclose(h_new, ref[0], atol=1e-6)
+    assert ((0 < r) & (r < 1) & (0 < z) & (z < 1)).all()
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_unit_trace_reproduces_the_layer(cell):
+    torch.manual_seed(1)
+    vocab = lm.Vocab('ab("c")\n ')
+    model = lm.CharLM(len(vocab), 6, 5, cell=cell)
+    text = 'a("bc")\n  b'
+    trace = lm.unit_trace(model, vocab, text)
+    with torch.no_grad():
+        out, _ = model.rnn(model.embed(vocab.encode(text)).unsqueeze(0))
+    assert np.allclose(trace["h"], out[0].numpy(), atol=1e-6)
+    assert set(trace.values) == ({"c", "h", "i", "f", "g", "o"} if cell == "lstm" else {"h", "r", "z", "n"})
+
+
+def test_rank_units_by_absolute_correlation():
+    feature = np.array([0, 1, 0, 1, 1, 0], float)
+    values = np.stack([np.ones(6), -feature * 3 + 0.1 * np.arange(6), feature + 0.5 * np.arange(6) % 2], 1)
+    ranking = lm.rank_units(values, feature)
+    assert [u for u, _ in ranking][0] in (1, 2) and ranking[-1] == (0, 0.0)
+    for u, r in ranking[:2]:
+        assert r == pytest.approx(np.corrcoef(values[:, u], feature)[0, 1])
+    assert lm.correlations(values, np.zeros(6)).tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("cell, layers", [("lstm", 1), ("gru", 1), ("lstm", 2)])
+def test_stepper_follows_the_model(cell, layers):
+    torch.manual_seed(2)
+    model = lm.CharLM(9, 5, 6, cell=cell, num_layers=layers)
+    ids = torch.randint(0, 9, (12,))
+    with torch.no_grad():
+        full, _ = model(ids.unsqueeze(0))
+        _, state = model(ids[:1].unsqueeze(0))
+        if layers == 1:
+            state = lm._last_state(state)
+        step = lm.stepper(model)
+        for t in range(1, 12):
+            logits, state = step(int(ids[t]), state)
+            assert torch.allclose(logits.reshape(-1), full[0, t], atol=1e-5), t

@@ -1,0 +1,168 @@
+"""Chapter 09's widgets draw what the lecture's model computes, checked against plain tensor code.
+
+The model is the lecture's (same corpus, sizes, seed and steps). The references never call the
+model's modules: the embedding is a row lookup in its weight, the LSTM is unrolled by hand from
+its weights (tests/reference.py), the output layer is a matrix product, the text features are
+counted again here, and correlations come from numpy.corrcoef.
+"""
+import html
+import math
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from reference import lstm_by_hand
+from rnnlab import setup
+from rnnlab import language_model as lm
+from rnnlab.widgets.language import shown
+
+
+@pytest.fixture(scope="module")
+def lecture():
+    setup(quiet=True)
+    train_text = lm.code_corpus(600, seed=0)
+    held_text = lm.code_corpus(150, seed=1)
+    vocab = lm.Vocab(train_text)
+    torch.manual_seed(0)
+    model = lm.CharLM(len(vocab), embed_size=48, hidden_size=48)
+    lm.train_lm(model, vocab.encode(train_text), steps=400, lr=1e-2, seed=0, progress=False)
+    return model, vocab, held_text
+
+
+@torch.no_grad()
+def probs_by_hand(model, vocab, prompt, temperature):
+    ids = [vocab.chars.index(ch) for ch in prompt]
+    seq = model.embed.weight[ids]
+    h = lstm_by_hand(model.rnn, seq)["h"][(0, 0)][-1]
+    logits = (model.out.weight.double() @ h.double() + model.out.bias.double()) / temperature
+    return torch.softmax(logits, 0).numpy()
+
+
+def bar_heights(widget):
+    return widget.heights()
+
+
+def test_next_char_bars_are_the_softmax_of_the_logits_at_each_temperature(lecture):
+    from rnnlab.widgets import NextCharExplorer
+    model, vocab, _ = lecture
+    w = NextCharExplorer(model, vocab, "def f(a, b):\n    x = [")
+    for prompt, T in (("def f(a, b):\n    x = [", 1.0), ('print("', 0.5), ("x = ", 1.7), ("d", 0.1)):
+        w.prompt.value = prompt
+        w.temperature.value = T
+        expected = probs_by_hand(model, vocab, prompt, T)
+        assert np.allclose(bar_heights(w), expected, atol=1e-5), (prompt, T)
+        assert np.allclose(w.at_one.get_ydata(), probs_by_hand(model, vocab, prompt, 1.0), atol=1e-5)
+        top = int(np.argmax(expected))
+        assert f"<td>top 1</td><td style='text-align:right;font-family:monospace;padding-left:1em'>" \
+               f"{html.escape(shown(vocab.chars[top]))} {expected[top]:.3f}</td>" in w.readout.value
+        entropy = -(expected[expected > 0] * np.log2(expected[expected > 0])).sum()
+        assert f"{entropy:.2f} bits" in w.readout.value
+
+
+def test_next_char_continuation_is_the_seeded_multinomial_sample(lecture):
+    from rnnlab.widgets import NextCharExplorer
+    model, vocab, _ = lecture
+    w = NextCharExplorer(model, vocab, "def ", n_sample=25)
+    for T, seed in ((1.0, 0), (0.5, 3), (1.5, 7)):
+        w.temperature.value = T
+        w.seed.value = seed
+        # by hand: one multinomial draw per character from the hand-computed distribution
+        g, text = torch.Generator().manual_seed(seed), "def "
+        for _ in range(25):
+            p = torch.from_numpy(probs_by_hand(model, vocab, text, T))
+            text += vocab.chars[int(torch.multinomial(p, 1, generator=g))]
+        assert w.values["continuation"] == text[4:], (T, seed)
+        assert f"<b>{html.escape(text[4:])}</b>" in w.sample.value
+
+
+def test_next_char_rejects_unknown_characters_and_keeps_the_picture(lecture):
+    from rnnlab.widgets import NextCharExplorer
+    model, vocab, _ = lecture
+    w = NextCharExplorer(model, vocab, "x = ")
+    before = bar_heights(w).copy()
+    w.prompt.value = "x = {"
+    assert "Cannot show" in w.readout.value and "&#x27;{&#x27;" in w.readout.value
+    assert np.array_equal(bar_heights(w), before)
+    w.prompt.value = ""
+    assert "at least one character" in w.readout.value
+
+
+def features_by_hand(text):
+    quotes = [text[:t + 1].count('"') % 2 for t in range(len(text))]
+    depth = [sum(text[:t + 1].count(c) for c in "([") - sum(text[:t + 1].count(c) for c in ")]")
+             for t in range(len(text))]
+    column = [t - (text.rfind("\n", 0, t + 1) + 1) + (text[t] != "\n") if text[t] != "\n" else 0
+              for t in range(len(text))]
+    return {"inside quotes": np.array(quotes, float), "bracket depth": np.array(depth, float),
+            "position in line": np.array(column, float)}
+
+
+def test_text_features_agree_with_counting_again(lecture):
+    _, _, held = lecture
+    text = held[:300]
+    mine, ref = lm.text_features(text), features_by_hand(text)
+    for name in ref:
+        assert np.array_equal(mine[name], ref[name]), name
+
+
+def span_values(html_text):
+    return np.array([float(v) for v in re.findall(r"data-v='(-?[\d.]+)'", html_text)])
+
+
+@pytest.mark.parametrize("kind, feature", [("c", "inside quotes"), ("f", "bracket depth"),
+                                           ("h", "position in line"), ("c", "bracket depth")])
+def test_cell_viewer_colours_by_the_unit_and_ranks_units_by_correlation(lecture, kind, feature):
+    from rnnlab.widgets import CellViewer
+    model, vocab, held = lecture
+    text = held[:200]
+    w = CellViewer(model, vocab, [text, held[300:400]], feature=feature)
+    w.kind.value = kind
+    ref = lstm_by_hand(model.rnn, model.embed.weight[[vocab.chars.index(c) for c in text]])[kind][(0, 0)].numpy()
+    f = features_by_hand(text)[feature]
+    r = np.array([np.corrcoef(ref[:, u], f)[0, 1] if ref[:, u].std() > 0 else 0.0 for u in range(ref.shape[1])])
+    order = [u for _, u in w.unit.options]
+    # the menu is sorted by |r|, best first, and starts on the best unit
+    assert np.all(np.diff(np.abs(r[order])) <= 1e-9)
+    assert w.unit.value == order[0] and abs(abs(r[order[0]]) - np.abs(r).max()) < 1e-9
+    for unit in (order[0], order[-1], order[len(order) // 2]):
+        w.unit.value = unit
+        shown = span_values(w.coloured.value)
+        assert len(shown) == len(text)
+        assert np.allclose(shown, ref[:, unit], atol=2e-4), (kind, unit)
+        assert np.allclose(w.line.get_ydata(), ref[:, unit], atol=1e-5)
+        assert f"{r[unit]:+.2f}" in w.status.value
+
+
+def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
+    from rnnlab.widgets import CellViewer
+    model, vocab, held = lecture
+    w = CellViewer(model, vocab, [held[:100]])
+    before = w.coloured.value
+    w.text.value = "x = {1}"
+    assert "Cannot show" in w.status.value and "&#x27;{&#x27;" in w.status.value and w.coloured.value == before
+    w.text.value = "x" * (w.MAX_CHARS + 1)
+    assert "Keep it to" in w.status.value
+
+
+def test_widgets_render_by_blitting(lecture):
+    from rnnlab.widgets import CellViewer, NextCharExplorer
+    model, vocab, held = lecture
+    e = NextCharExplorer(model, vocab, "x = ")
+    draws = e.full_draws
+    for T in (0.5, 0.7, 1.3):
+        e.temperature.value = T
+    assert e.full_draws == draws and e.image.value[:4] == b"\x89PNG"
+    v = CellViewer(model, vocab, [held[:120]])
+    draws = v.full_draws
+    for unit in [u for _, u in v.unit.options][:4]:
+        v.unit.value = unit
+    assert v.full_draws == draws
+    assert math.isclose(v.css_size[0] / v.css_size[1], 9.4 / 1.9, rel_tol=0.02)
+
+
+def test_quiz_09_score_and_flashcard_counter():
+    """Chapter 09's quiz and flashcards through the same check as the other chapters'."""
+    from test_widget_truth import test_quiz_score_and_flashcard_counter_count_what_happened as check
+    check("09")
