@@ -1,4 +1,6 @@
 """Interactive widgets of the course (ipywidgets 8 + matplotlib), fed by real weights."""
+from .attention_map import AttentionMap
+from .beam_explorer import BeamExplorer
 from .gate_explorer import GateExplorer
 from .gradient_flow import GradientFlow
 from .lstm_shapes import LSTMShapes
@@ -8,4 +10,4 @@ from .sequence_gates import SequenceGates
 from .threshold import ThresholdExplorer
 
 __all__ = ["RNNUnroll", "GateExplorer", "SequenceGates", "LSTMShapes", "GradientFlow",
-           "ThresholdExplorer", "Quiz", "Flashcards", "Review"]
+           "ThresholdExplorer", "AttentionMap", "BeamExplorer", "Quiz", "Flashcards", "Review"]
