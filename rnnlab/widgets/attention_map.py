@@ -32,11 +32,11 @@ class AttentionMap(FigureWidget):
         examples = examples or ["abcdefgh", "badge", "jihgfedcba", "aaaaaaa", "hijacked", "abcdefghijabcdef"]
         self.pick = W.Dropdown(options=examples, value=text if text in examples else examples[0],
                                description="example", style={"description_width": "5em"},
-                               layout=W.Layout(width="16em"))
+                               layout=W.Layout(width="20em"))
         self.pick.add_class("rnnlab-control-example")
         self.typed = W.Text(value="", placeholder=f"or type up to {MAX_INPUT} of {LETTERS}",
-                            description="your input", continuous_update=False,
-                            style={"description_width": "5em"}, layout=W.Layout(width="16em"))
+                            description="or type", continuous_update=False,
+                            style={"description_width": "5em"}, layout=W.Layout(width="20em"))
         self.typed.add_class("rnnlab-control-text")
         self.readout = W.HTML()
         self.readout.add_class("rnnlab-readout")
