@@ -116,3 +116,23 @@ def test_cell_viewer_unit(benchmark, char_model):
     units = itertools.cycle([u for _, u in widget.unit.options])
     benchmark.pedantic(lambda: setattr(widget.unit, "value", next(units)), rounds=60, warmup_rounds=3)
     _percentile_95(benchmark)
+
+
+def test_attention_map_example(benchmark):
+    from rnnlab.seq2seq import load_trained
+    from rnnlab.widgets import AttentionMap
+    setup(quiet=True)
+    widget = AttentionMap(load_trained("dot"))
+    texts = itertools.cycle(["abcdefgh", "badge", "jihgfedcba", "aaaaaaa", "hijacked", "abcdefghijabcdef"])
+    benchmark.pedantic(lambda: setattr(widget.pick, "value", next(texts)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_beam_explorer_width(benchmark):
+    from rnnlab.seq2seq import load_trained
+    from rnnlab.widgets import BeamExplorer
+    setup(quiet=True)
+    widget = BeamExplorer(load_trained(None), "jihgfedcba", width=3)
+    widths = itertools.cycle([1, 2, 3, 4, 5, 4, 3, 2])
+    benchmark.pedantic(lambda: setattr(widget.width, "value", next(widths)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)

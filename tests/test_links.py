@@ -25,6 +25,7 @@ API = {  # the name as a lecture writes it -> its page in PyTorch's documentatio
     "nn.Embedding": DOCS + "generated/torch.nn.Embedding.html",
     "nn.Dropout": DOCS + "generated/torch.nn.Dropout.html",
     "nn.Parameter": DOCS + "generated/torch.nn.parameter.Parameter.html",
+    "nn.MultiheadAttention": DOCS + "generated/torch.nn.MultiheadAttention.html",
     "pad_sequence": DOCS + "generated/torch.nn.utils.rnn.pad_sequence.html",
     "pack_padded_sequence": DOCS + "generated/torch.nn.utils.rnn.pack_padded_sequence.html",
     "pad_packed_sequence": DOCS + "generated/torch.nn.utils.rnn.pad_packed_sequence.html",
@@ -43,6 +44,11 @@ PAPERS = {  # how a lecture cites it -> where to read it
     "Hochreiter and Schmidhuber (1997)": "https://doi.org/10.1162/neco.1997.9.8.1735",
     "Karpathy, Johnson and Fei-Fei (2015)": "https://arxiv.org/abs/1506.02078",
     "Arjovsky, Shah and Bengio (2016)": "https://arxiv.org/abs/1511.06464",
+    "Sutskever, Vinyals and Le (2014)": "https://arxiv.org/abs/1409.3215",
+    "Cho et al. (2014)": "https://arxiv.org/abs/1406.1078",
+    "Bahdanau, Cho and Bengio (2015)": "https://arxiv.org/abs/1409.0473",
+    "Luong, Pham and Manning (2015)": "https://arxiv.org/abs/1508.04025",
+    "Vaswani et al. (2017)": "https://arxiv.org/abs/1706.03762",
 }
 
 _FENCE = re.compile(r"```.*?```", re.S)

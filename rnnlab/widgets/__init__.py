@@ -1,4 +1,6 @@
 """Interactive widgets of the course (ipywidgets 8 + matplotlib), fed by real weights."""
+from .attention_map import AttentionMap
+from .beam_explorer import BeamExplorer
 from .gate_explorer import GateExplorer
 from .gradient_flow import GradientFlow
 from .language import CellViewer, NextCharExplorer
@@ -9,4 +11,5 @@ from .sequence_gates import SequenceGates
 from .threshold import ThresholdExplorer
 
 __all__ = ["RNNUnroll", "GateExplorer", "SequenceGates", "LSTMShapes", "GradientFlow",
-           "ThresholdExplorer", "NextCharExplorer", "CellViewer", "Quiz", "Flashcards", "Review"]
+           "ThresholdExplorer", "NextCharExplorer", "CellViewer", "AttentionMap", "BeamExplorer",
+           "Quiz", "Flashcards", "Review"]

@@ -1,0 +1,366 @@
+"""Chapter 10: sequence to sequence with nn.LSTM, with and without attention.
+
+The task is generated here, offline and seeded: reverse a string of letters. Its right
+alignment is known (output step j copies input position n - 1 - j), so an attention map can be
+checked against the anti-diagonal, and accuracy can be measured for every input length.
+
+Tokens: 0 is padding, 1 begins a decoded sequence (BOS), 2 ends one (EOS), 3.. are the letters.
+Everything is batch_first: sources (batch, src_len), targets (batch, tgt_len).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+PAD, BOS, EOS = 0, 1, 2
+LETTERS = "abcdefghij"
+VOCAB = ["<pad>", "<bos>", "<eos>"] + list(LETTERS)
+TRAIN_LENGTHS = (3, 12)          # the lengths training sees (inclusive)
+
+
+def encode_text(text: str) -> list[int]:
+    """Letters to token ids; anything outside LETTERS is refused with a clear message."""
+    bad = sorted(set(ch for ch in text if ch not in LETTERS))
+    if bad:
+        raise ValueError(f"only the letters {LETTERS!r} are in the vocabulary, not {''.join(bad)!r}")
+    return [3 + LETTERS.index(ch) for ch in text]
+
+
+def decode_tokens(tokens) -> str:
+    """Token ids to text, stopping at the first EOS; BOS and padding are dropped."""
+    out = []
+    for t in (int(t) for t in tokens):
+        if t == EOS:
+            break
+        if t >= 3:
+            out.append(VOCAB[t])
+    return "".join(out)
+
+
+def random_strings(n: int, min_len: int, max_len: int, seed: int) -> list[str]:
+    """`n` random strings of LETTERS, lengths uniform in [min_len, max_len], from a seed."""
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.randint(min_len, max_len + 1, (n,), generator=g)
+    return ["".join(LETTERS[i] for i in torch.randint(0, len(LETTERS), (int(k),), generator=g))
+            for k in lengths]
+
+
+@dataclass
+class Batch:
+    src: torch.Tensor            # (B, S) letters, padded with PAD
+    lengths: torch.Tensor        # (B,) true source lengths (on the CPU, for packing)
+    tgt_in: torch.Tensor         # (B, T) BOS + target, padded (teacher forcing's inputs)
+    tgt_out: torch.Tensor        # (B, T) target + EOS, padded (what each step should predict)
+
+    @property
+    def inputs(self):
+        return self.src, self.lengths, self.tgt_in
+
+
+def make_batch(strings: list[str], task: Callable[[str], str] = lambda s: s[::-1]) -> Batch:
+    """Pad a list of source strings and their targets (`task`, reversal by default)."""
+    if not strings:
+        raise ValueError("make_batch needs at least one string")
+    srcs = [encode_text(s) for s in strings]
+    tgts = [encode_text(task(s)) for s in strings]
+    S, T = max(map(len, srcs)), max(map(len, tgts)) + 1
+    src = torch.full((len(srcs), S), PAD)
+    tgt_in = torch.full((len(srcs), T), PAD)
+    tgt_out = torch.full((len(srcs), T), PAD)
+    for b, (s, t) in enumerate(zip(srcs, tgts)):
+        src[b, :len(s)] = torch.tensor(s, dtype=torch.long)
+        tgt_in[b, :len(t) + 1] = torch.tensor([BOS] + t)
+        tgt_out[b, :len(t) + 1] = torch.tensor(t + [EOS])
+    return Batch(src, torch.tensor([len(s) for s in srcs]), tgt_in, tgt_out)
+
+
+def padding_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
+    """(B, max_len) boolean: True at real positions, False at padding."""
+    return torch.arange(max_len) < torch.as_tensor(lengths).reshape(-1, 1)
+
+
+def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Softmax over the last dimension with masked-out (False) positions set to -inf first,
+    so they get exactly zero weight. A row with no real position is refused."""
+    if not bool(mask.any(-1).all()):
+        raise ValueError("every row needs at least one real (unmasked) position")
+    return scores.masked_fill(~mask, float("-inf")).softmax(-1)
+
+
+class Seq2Seq(nn.Module):
+    """Embedding -> LSTM encoder -> LSTM decoder started from the encoder's final (h, c).
+
+    attention=None: the decoder sees the source only through that final state (the bottleneck).
+    attention="dot" (Luong et al. 2015) or "additive" (Bahdanau et al. 2015): at every decoder
+    step the new hidden state h_t scores every encoder output, a softmax over the real (unpadded)
+    positions turns the scores into weights, the context is the weighted sum of encoder outputs,
+    and the prediction comes from tanh(W_c [context; h_t]).
+    """
+
+    def __init__(self, hidden_size: int = 64, embed_size: int = 32, attention: str | None = None,
+                 vocab_size: int = len(VOCAB)):
+        super().__init__()
+        if attention not in (None, "dot", "additive"):
+            raise ValueError(f"attention must be None, 'dot' or 'additive', not {attention!r}")
+        self.attention, self.hidden_size = attention, hidden_size
+        self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=PAD)
+        self.encoder = nn.LSTM(embed_size, hidden_size, batch_first=True)
+        self.decoder = nn.LSTM(embed_size, hidden_size, batch_first=True)
+        if attention == "additive":
+            self.w_query = nn.Linear(hidden_size, hidden_size, bias=False)
+            self.w_key = nn.Linear(hidden_size, hidden_size)
+            self.v = nn.Linear(hidden_size, 1, bias=False)
+        if attention is not None:
+            self.combine = nn.Linear(2 * hidden_size, hidden_size)
+        self.out = nn.Linear(hidden_size, vocab_size)
+
+    def encode(self, src: torch.Tensor, lengths: torch.Tensor):
+        """Encoder outputs (B, S, H), the final (h, c) of each sequence's last real step, and
+        the padding mask (B, S)."""
+        packed = pack_padded_sequence(self.embed(src), torch.as_tensor(lengths).cpu(),
+                                      batch_first=True, enforce_sorted=False)
+        out, state = self.encoder(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.shape[1])
+        return out, state, padding_mask(lengths, src.shape[1])
+
+    def scores(self, h: torch.Tensor, enc_out: torch.Tensor) -> torch.Tensor:
+        """Attention scores of decoder states h (B, T, H) against encoder outputs (B, S, H):
+        (B, T, S)."""
+        if self.attention == "dot":
+            return h @ enc_out.transpose(1, 2)
+        q = self.w_query(h).unsqueeze(2)                 # (B, T, 1, H)
+        k = self.w_key(enc_out).unsqueeze(1)             # (B, 1, S, H)
+        return self.v(torch.tanh(q + k)).squeeze(-1)     # (B, T, S)
+
+    def read(self, h: torch.Tensor, enc_out: torch.Tensor, mask: torch.Tensor):
+        """Logits (B, T, V) from decoder states h (B, T, H), and attention weights (B, T, S) or None."""
+        if self.attention is None:
+            return self.out(h), None
+        weights = masked_softmax(self.scores(h, enc_out), mask.unsqueeze(1))
+        context = weights @ enc_out                                   # (B, T, H)
+        return self.out(torch.tanh(self.combine(torch.cat([context, h], -1)))), weights
+
+    def forward(self, src, lengths=None, tgt_in=None):
+        """Teacher forcing: logits (B, T, V) for every target step, given the true previous
+        tokens `tgt_in`. Also callable with one tuple (src, lengths, tgt_in)."""
+        if lengths is None:
+            src, lengths, tgt_in = src
+        enc_out, state, mask = self.encode(src, lengths)
+        h, _ = self.decoder(self.embed(tgt_in), state)
+        return self.read(h, enc_out, mask)[0]
+
+    def step(self, tokens: torch.Tensor, state, enc_out: torch.Tensor, mask: torch.Tensor):
+        """One decoder step for a batch: previous tokens (B,) -> log-probabilities (B, V),
+        the new state, and the attention weights (B, S) or None."""
+        h, state = self.decoder(self.embed(tokens).unsqueeze(1), state)
+        logits, weights = self.read(h, enc_out, mask)
+        return logits[:, 0].log_softmax(-1), state, None if weights is None else weights[:, 0]
+
+
+def seq2seq_loss(logits: torch.Tensor, tgt_out: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy over every real target step (padding ignored)."""
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD)
+
+
+def train_seq2seq(model: Seq2Seq, steps: int = 600, batch_size: int = 64, lengths=TRAIN_LENGTHS,
+                  lr: float = 3e-3, seed: int = 0, progress: bool = True, desc: str | None = None):
+    """Teacher-forced training on fresh random strings at every step (seeded); returns the
+    History of `rnnlab.train.fit` (with its progress bar)."""
+    from .train import fit
+
+    def batch(step):
+        b = make_batch(random_strings(batch_size, *lengths, seed=seed * 1_000_003 + step))
+        return b.inputs, b.tgt_out
+
+    return fit(model, batch, seq2seq_loss, steps, lr=lr, clip=1.0, progress=progress,
+               desc=desc or f"seq2seq, attention={model.attention}")
+
+
+@torch.no_grad()
+def greedy_decode(model: Seq2Seq, src: torch.Tensor, lengths: torch.Tensor, max_len: int | None = None):
+    """Greedy decoding of a batch: tokens (B, L) (PAD after each row's EOS) and attention
+    weights (B, L, S) (zeros without attention). Stops when every row has emitted EOS."""
+    model.eval()
+    enc_out, state, mask = model.encode(src, lengths)
+    B, S = src.shape
+    max_len = max_len or S + 2
+    tokens = torch.full((B,), BOS)
+    done = torch.zeros(B, dtype=torch.bool)
+    out, maps = [], []
+    for _ in range(max_len):
+        logp, state, weights = model.step(tokens, state, enc_out, mask)
+        tokens = logp.argmax(-1)
+        out.append(torch.where(done, torch.full_like(tokens, PAD), tokens))
+        maps.append(torch.zeros(B, S) if weights is None else weights)
+        done |= tokens == EOS
+        if bool(done.all()):
+            break
+    return torch.stack(out, 1), torch.stack(maps, 1)
+
+
+def reverse_text(model: Seq2Seq, text: str, max_len: int | None = None):
+    """The model's greedy answer for one string, and its attention map (output steps x input
+    positions, the EOS step included)."""
+    b = make_batch([text])
+    tokens, maps = greedy_decode(model, b.src, b.lengths, max_len)
+    steps = int((tokens[0] != PAD).sum())
+    return decode_tokens(tokens[0]), maps[0, :steps]
+
+
+def match_scores(predicted: torch.Tensor, tgt_out: torch.Tensor) -> tuple[float, float]:
+    """(exact match, per-token accuracy) of decoded tokens against targets (both padded with
+    PAD after EOS). Exact match: the whole target, EOS included, and nothing after it.
+    Per token: share of the real target positions (EOS included) predicted right."""
+    L = max(predicted.shape[1], tgt_out.shape[1])
+    p = F.pad(predicted, (0, L - predicted.shape[1]), value=PAD)
+    t = F.pad(tgt_out, (0, L - tgt_out.shape[1]), value=PAD)
+    real = t != PAD
+    exact = ((p == t) | ~real).all(1) & ((p != PAD) == real).all(1)
+    per_token = ((p == t) & real).sum().double() / real.sum()
+    return float(exact.double().mean()), float(per_token)
+
+
+def accuracy_by_length(model: Seq2Seq, lengths, n: int = 200, seed: int = 10_000) -> dict[int, tuple[float, float]]:
+    """{length: (exact match, per-token accuracy)} of greedy decoding on `n` fresh strings of
+    each length (seed + length seeds them)."""
+    results = {}
+    for k in lengths:
+        b = make_batch(random_strings(n, k, k, seed=seed + k))
+        predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=k + 3)
+        results[k] = match_scores(predicted, b.tgt_out)
+    return results
+
+
+# ---- beam search, on any step function ------------------------------------------------------
+
+@dataclass
+class Beam:
+    tokens: tuple[int, ...]       # decoded tokens after BOS (EOS last if finished)
+    logprob: float
+    state: object = None
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.tokens) and self.tokens[-1] == EOS
+
+
+def beam_search(step: Callable, state, width: int, max_len: int, bos: int = BOS, eos: int = EOS,
+                trace: list | None = None) -> list[Beam]:
+    """Beam search of width `width` for one sequence.
+
+    `step(token, state)` returns (log-probabilities over the vocabulary (V,), new state). Each
+    step extends every unfinished beam by every token, keeps the `width` best candidates by
+    total log-probability (ties: the lexicographically smaller token sequence), and sets
+    finished ones (ending in EOS) aside. Stops when `width` beams have finished or after
+    `max_len` steps. Returns the finished beams (and, if fewer than `width`, the best
+    unfinished ones), best first. `trace`, if given, receives the kept beams of every step.
+    """
+    if width < 1 or max_len < 1:
+        raise ValueError("width and max_len must be at least 1")
+    alive, finished = [Beam((), 0.0, state)], []
+    for _ in range(max_len):
+        candidates = []
+        for beam in alive:
+            last = beam.tokens[-1] if beam.tokens else bos
+            logp, new_state = step(last, beam.state)
+            for token, lp in enumerate(logp.tolist()):
+                candidates.append(Beam(beam.tokens + (token,), beam.logprob + lp, new_state))
+        candidates.sort(key=lambda b: (-b.logprob, b.tokens))
+        kept = candidates[:width]
+        if trace is not None:
+            trace.append(kept)
+        finished += [b for b in kept if b.finished]
+        alive = [b for b in kept if not b.finished]
+        if len(finished) >= width or not alive:
+            break
+    ranked = sorted(finished, key=lambda b: (-b.logprob, b.tokens))
+    return ranked + sorted(alive, key=lambda b: (-b.logprob, b.tokens))[:width - len(ranked)]
+
+
+def model_stepper(model: Seq2Seq, text: str):
+    """(step, state) for beam_search on one source string: step(token, state) runs one
+    decoder step of `model` and returns (log-probabilities (V,), new state)."""
+    b = make_batch([text])
+    model.eval()
+    with torch.no_grad():
+        enc_out, state, mask = model.encode(b.src, b.lengths)
+
+    @torch.no_grad()
+    def step(token: int, state):
+        logp, new_state, _ = model.step(torch.tensor([token]), state, enc_out, mask)
+        return logp[0], new_state
+
+    return step, state
+
+
+# ---- shipped weights: made by `python -m rnnlab.seq2seq make-weights`, from fixed seeds -------
+
+DATA = __import__("pathlib").Path(__file__).resolve().parent / "data"
+SHIPPED_STEPS = 2000
+SHIPPED_SEED = 0
+
+
+def weights_path(attention: str | None):
+    return DATA / f"seq2seq_{attention or 'none'}.pt"
+
+
+def make_weights(attention: str | None, steps: int = SHIPPED_STEPS, seed: int = SHIPPED_SEED,
+                 progress: bool = True) -> tuple[Seq2Seq, list[float]]:
+    """Train the shipped model of one kind from its fixed seed: (model, loss of every step)."""
+    torch.manual_seed(seed)
+    model = Seq2Seq(attention=attention)
+    history = train_seq2seq(model, steps=steps, seed=seed, progress=progress)
+    return model, history.loss
+
+
+def load_trained(attention: str | None) -> Seq2Seq:
+    """The shipped model of one kind (trained for SHIPPED_STEPS steps by make_weights).
+
+    Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) this is the model as
+    initialised from the same seed, without the trained weights: every claim about the trained
+    model must then fail."""
+    import os
+
+    torch.manual_seed(SHIPPED_SEED)
+    model = Seq2Seq(attention=attention)
+    if os.environ.get("RNNLAB_UNTRAINED") != "1":
+        path = weights_path(attention)
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run python -m rnnlab.seq2seq make-weights")
+        model.load_state_dict(torch.load(path, weights_only=True))
+    return model.eval()
+
+
+def curve_path(attention: str | None):
+    return DATA / f"seq2seq_{attention or 'none'}_loss.json"
+
+
+def _main(argv=None) -> int:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m rnnlab.seq2seq",
+                                     description="Make chapter 10's shipped weights from fixed seeds.")
+    parser.add_argument("command", choices=["make-weights"])
+    parser.add_argument("--kinds", nargs="*", default=["none", "dot", "additive"],
+                        choices=["none", "dot", "additive"])
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    for kind in args.kinds:
+        attention = None if kind == "none" else kind
+        model, losses = make_weights(attention)
+        torch.save(model.state_dict(), weights_path(attention))
+        curve_path(attention).write_text(json.dumps(
+            {"steps": SHIPPED_STEPS, "seed": SHIPPED_SEED, "loss": [round(x, 6) for x in losses]}))
+        print(f"{weights_path(attention).name}: {weights_path(attention).stat().st_size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -1,0 +1,114 @@
+"""Chapter 10: where a trained decoder looks, as a heatmap of its attention weights."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+import torch
+
+from ..seq2seq import LETTERS, reverse_text
+from ._base import MIN_FONT_PT, FigureWidget, readout_html
+
+MAX_INPUT = 16                   # letters the widget accepts (the heatmap's widest shape)
+
+
+class AttentionMap(FigureWidget):
+    """Pick or type a string; see the decoder's attention weights over it, step by step.
+
+    Rows are output steps (the letter decoded at that step on the left, EOS last), columns the
+    input letters. The model reverses strings, so the right alignment is the anti-diagonal;
+    the readout gives the decoded output, whether it is right, and the share of weight the
+    decoder put where the task says it should look. `values` holds the current weights.
+    """
+
+    css_class = "rnnlab-attention-map"
+
+    def __init__(self, model, examples: list[str] | None = None, text: str | None = None):
+        super().__init__(figsize=(5.4, 4.4))
+        if getattr(model, "attention", None) is None:
+            raise ValueError("AttentionMap needs a model with attention (attention='dot' or 'additive')")
+        self.model = model.eval()
+        examples = examples or ["abcdefgh", "badge", "jihgfedcba", "aaaaaaa", "hijacked", "abcdefghijabcdef"]
+        self.pick = W.Dropdown(options=examples, value=text if text in examples else examples[0],
+                               description="example", style={"description_width": "5em"},
+                               layout=W.Layout(width="20em"))
+        self.pick.add_class("rnnlab-control-example")
+        self.typed = W.Text(value="", placeholder=f"or type up to {MAX_INPUT} of {LETTERS}",
+                            description="or type", continuous_update=False,
+                            style={"description_width": "5em"}, layout=W.Layout(width="20em"))
+        self.typed.add_class("rnnlab-control-text")
+        self.readout = W.HTML()
+        self.readout.add_class("rnnlab-readout")
+        self.values: dict = {}
+
+        ax = self.ax = self.fig.add_subplot()
+        # one fixed grid (every input up to MAX_INPUT letters, its output steps and EOS), so an
+        # update redraws only the heatmap and the letters: unused cells stay blank (NaN)
+        self.heat = ax.imshow(np.full((MAX_INPUT + 1, MAX_INPUT), np.nan), vmin=0, vmax=1,
+                              cmap="viridis", aspect="auto", interpolation="nearest")
+        self.fig.colorbar(self.heat, ax=ax, label="attention weight", shrink=0.9)
+        ax.set(title="attention weights of each output step", xticks=[], yticks=[])
+        # the letters are drawn as text beside the axes (they change with every input)
+        ax.set_xlabel("input letters", labelpad=MIN_FONT_PT + 6)
+        ax.set_ylabel("output step: letter decoded", labelpad=3 * MIN_FONT_PT + 4)
+        ax.set_facecolor("#f2f2f2")
+        ax.grid(False)
+        self.x_letters = [ax.text(i, -0.02, "", transform=ax.get_xaxis_transform(), ha="center",
+                                  va="top", fontsize=MIN_FONT_PT, family="monospace", clip_on=False)
+                          for i in range(MAX_INPUT)]
+        self.y_letters = [ax.text(-0.02, j, "", transform=ax.get_yaxis_transform(), ha="right",
+                                  va="center", fontsize=MIN_FONT_PT, family="monospace", clip_on=False)
+                          for j in range(MAX_INPUT + 1)]
+        self.animate(self.heat, *self.x_letters, *self.y_letters)
+        self.pick.observe(self._picked, names="value")
+        self.typed.observe(self._typed, names="value")
+        self.widget = W.HBox([W.VBox([self.pick, self.typed, self.readout]), self.image])
+        self.widget.add_class(self.css_class)
+        self.show(self.pick.value)
+
+    def _picked(self, change) -> None:
+        self.typed.value = ""
+        self.show(change["new"])
+
+    def _typed(self, change) -> None:
+        if change["new"].strip():
+            self.show(change["new"].strip())
+
+    def show(self, text: str) -> None:
+        """Decode `text` and draw its attention; a bad input is reported and changes nothing."""
+        problem = None
+        if not 1 <= len(text) <= MAX_INPUT:
+            problem = f"type 1 to {MAX_INPUT} letters"
+        elif set(text) - set(LETTERS):
+            problem = f"only the letters {LETTERS} (not {''.join(sorted(set(text) - set(LETTERS)))})"
+        if problem:
+            self.values["error"] = problem
+            self.readout.value = readout_html([("input", html.escape(text)), ("problem", problem)] +
+                                              self._rows())
+            return
+        with torch.no_grad():
+            output, weights = reverse_text(self.model, text, max_len=MAX_INPUT + 1)
+        weights = weights.numpy()
+        target = text[::-1]
+        aligned = np.array([weights[j, len(text) - 1 - j] for j in range(min(len(target), len(weights)))])
+        self.values = {"text": text, "output": output, "weights": weights, "correct": output == target,
+                       "on_alignment": float(aligned.mean()) if len(aligned) else 0.0}
+        grid = np.full((MAX_INPUT + 1, MAX_INPUT), np.nan)
+        grid[:len(weights), :len(text)] = weights[:MAX_INPUT + 1]
+        self.heat.set_data(grid)
+        decoded = list(output) + ["EOS"]
+        for i, t in enumerate(self.x_letters):
+            t.set_text(text[i] if i < len(text) else "")
+        for j, t in enumerate(self.y_letters):
+            t.set_text(decoded[j] if j < len(weights) and j < len(decoded) else "")
+        self.readout.value = readout_html([("input", text)] + self._rows())
+        self.render()
+
+    def _rows(self) -> list[tuple[str, str]]:
+        v = self.values
+        if "output" not in v:
+            return []
+        return [("decoded", v["output"] or "(empty)"), ("reversed input", v["text"][::-1]),
+                ("right?", "yes" if v["correct"] else "no"),
+                ("mean weight on the anti-diagonal", f"{v['on_alignment']:.2f}")]

@@ -1,0 +1,47 @@
+"""Chapter 10's widgets in a real JupyterLab, driven in headless Chromium: the attention map
+(pick an example, type an input) and the beam explorer (move the width slider). One server for
+the session (the `lab` fixture of conftest.py); latencies go to make bench like every widget's."""
+import re
+
+import pytest
+
+from test_browser import (ARTIFACTS, change_and_wait, check_widget_on_screen, notebook_page,
+                          press_and_wait, widget_in_cell)
+
+pytestmark = pytest.mark.browser
+LECTURE = "10_seq2seq_attention.ipynb"
+
+
+def _readout(widget, name):
+    return widget.locator(f".rnnlab-readout tr[data-name='{name}'] td").nth(1)
+
+
+def test_attention_map_and_beam_explorer(lab):
+    from playwright.sync_api import expect
+
+    with notebook_page(lab, LECTURE) as page:
+        widget = widget_in_cell(page, "AttentionMap(models[", "rnnlab-attention-map")
+        decoded = _readout(widget, "decoded")
+        expect(decoded).to_have_text("hgfedcba", timeout=30_000)
+        check_widget_on_screen(page, widget, "10-attention-map")
+        select = widget.locator(".rnnlab-control-example select")
+        change_and_wait(page, widget, lambda: select.select_option("badge"), decoded, "10-attention-map")
+        expect(decoded).to_have_text("egdab")
+        typed = widget.locator(".rnnlab-control-text input")
+
+        def type_input():
+            typed.fill("jihgfe")
+            typed.press("Enter")
+        change_and_wait(page, widget, type_input, decoded, "10-attention-map-typed")
+        expect(decoded).to_have_text("efghij")
+        expect(_readout(widget, "right?")).to_have_text("yes")
+        widget.screenshot(path=str(ARTIFACTS / "attention-map.png"))
+
+        widget = widget_in_cell(page, "BeamExplorer(models[", "rnnlab-beam-explorer")
+        width = _readout(widget, "width")
+        expect(width).to_have_text("3", timeout=30_000)
+        check_widget_on_screen(page, widget, "10-beam-explorer")
+        press_and_wait(page, widget, "width", ["ArrowRight"], width, "10-beam-explorer")
+        expect(width).to_have_text("4")
+        expect(_readout(widget, "beam 4")).to_have_text(re.compile(r"^[a-j]+.*-\d+\.\d{3}$"))
+        widget.screenshot(path=str(ARTIFACTS / "beam-explorer.png"))
