@@ -49,6 +49,9 @@ PAPERS = {  # how a lecture cites it -> where to read it
     "Bahdanau, Cho and Bengio (2015)": "https://arxiv.org/abs/1409.0473",
     "Luong, Pham and Manning (2015)": "https://arxiv.org/abs/1508.04025",
     "Vaswani et al. (2017)": "https://arxiv.org/abs/1706.03762",
+    "Press and Wolf 2017": "https://arxiv.org/abs/1608.05859",
+    "Inan et al. 2017": "https://arxiv.org/abs/1611.01462",
+    "Cho et al. 2014": "https://arxiv.org/abs/1406.1078",
 }
 
 _FENCE = re.compile(r"```.*?```", re.S)
