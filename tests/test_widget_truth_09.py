@@ -160,9 +160,3 @@ def test_widgets_render_by_blitting(lecture):
         v.unit.value = unit
     assert v.full_draws == draws
     assert math.isclose(v.css_size[0] / v.css_size[1], 9.4 / 1.9, rel_tol=0.02)
-
-
-def test_quiz_09_score_and_flashcard_counter():
-    """Chapter 09's quiz and flashcards through the same check as the other chapters'."""
-    from test_widget_truth import test_quiz_score_and_flashcard_counter_count_what_happened as check
-    check("09")
