@@ -1,6 +1,7 @@
 """Shared test helpers: grade a batch of fixture submissions once per session."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,6 +22,9 @@ if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
     os.environ["RNNLAB_SANDBOX_UID_BASE"] = str(int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
                                                 + 1000 * int(os.environ["PYTEST_XDIST_WORKER"][2:]))
 
+# the tests' gradebooks are thrown away: SQLite need not wait for the disk after each commit
+os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
+
 from autograder import fixtures as F  # noqa: E402
 from autograder.course import REPO  # noqa: E402
 from autograder.pipeline import Options, Run  # noqa: E402
@@ -39,12 +43,20 @@ class Batch:
     run: Run
     results: dict
     tests: list[str]
+    submitted: dict          # path -> sha256 of every file of the submissions, before grading
+
+    def submitted_now(self) -> dict:
+        return file_hashes(self.submissions)
 
     def result(self, fx):
         return self.results[F.student_id(fx)]
 
     def outputs(self, fx) -> str:
         return F.graded_outputs(self.course, F.student_id(fx), self.run.assignment)
+
+
+def file_hashes(folder: Path) -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def notebooks(assignment: str):
@@ -70,12 +82,13 @@ def grade_batch(tmp_path_factory):
             course = F.make_course(base / "course", [assignment])
             release, source = notebooks(assignment)
             submissions = F.write_batch(base / "submissions", assignment, fixtures, release, source)
+            submitted = file_hashes(submissions)
             opts = Options(**{"jobs": JOBS, "cell_timeout": 30, "submission_timeout": 300, **options})
             run = Run(assignment, submissions, course=course, options=opts, log=lambda *a: None)
             start = time.monotonic()
             results = {r.student: r for r in run.run()}
             seconds = time.monotonic() - start
-            cache[key] = Batch(course, submissions, run, results, auto_test_ids(source))
+            cache[key] = Batch(course, submissions, run, results, auto_test_ids(source), submitted)
             # the grades of every fixture stay readable after the run (CI logs, closing notes)
             keep = REPO / "test-artifacts" / "grading"
             keep.mkdir(parents=True, exist_ok=True)

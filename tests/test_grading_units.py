@@ -359,3 +359,78 @@ def test_strict_comparison():
     assert not recheck.same(torch.ones(3).as_subclass(type("T", (torch.Tensor,), {})), torch.ones(3), 1e-5)
     assert not recheck.same(torch.full((3,), float("nan")), torch.ones(3), 1e-5)
     assert recheck.same("b", "b", 0) and not recheck.same(b"b", "b", 0)
+
+
+# -- the worker's shortcuts give nbgrader's own results ------------------------------------------
+
+def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_path, monkeypatch):
+    import nbgrader.api
+    from sqlalchemy import create_engine, text
+    from autograder import worker
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:       # what nbgrader itself runs
+        heads = subprocess.check_output(["alembic", "-c", ini, "heads"], text=True).split()
+    assert heads[1:] == ["(head)"], heads
+    stamped_by_nbgrader = heads[0]
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", nbgrader.api.get_alembic_version)
+    worker.stamp_gradebooks_in_process()
+
+    def no_process(*args, **kwargs):
+        raise AssertionError(f"a subprocess was started: {args}")
+    monkeypatch.setattr(nbgrader.api.sp, "check_output", no_process)
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    nbgrader.api.Gradebook(url).close()
+    with create_engine(url).connect() as db:
+        assert db.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [stamped_by_nbgrader]
+
+
+def test_feedback_templates_compiled_once_render_the_same_page(monkeypatch):
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from autograder import worker
+
+    nb = RELEASE
+    plain = HTMLExporter().from_notebook_node(nb)[0]
+    monkeypatch.setattr(TemplateExporter, "_create_environment", TemplateExporter._create_environment)
+    cache = worker.TemplateCache()
+    cache.install()
+    first = HTMLExporter().from_notebook_node(nb)[0]
+    compiled = len(cache.store)
+    again = HTMLExporter().from_notebook_node(nb)[0]       # a new exporter, as nbgrader makes per student
+    assert compiled > 0 and len(cache.store) == compiled     # nothing compiled the second time
+    assert plain == first == again
+    # a template whose source changed is compiled afresh, not served from the cache
+    key = next(iter(cache.store))
+    exporter = HTMLExporter()
+    env = exporter.environment
+    bucket = env.bytecode_cache.get_bucket(env, "x.j2", None, "{{ 1 + 1 }}")
+    assert bucket.code is None
+    bucket.code = compile("x = 1", "x", "exec")
+    env.bytecode_cache.set_bucket(bucket)
+    assert env.bytecode_cache.get_bucket(env, "x.j2", None, "{{ 2 + 2 }}").code is None
+    assert key in cache.store
+
+
+def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
+    import nbgrader.api
+    from sqlalchemy import event, text
+    from sqlalchemy.engine import Engine
+    from autograder import worker
+
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", worker.alembic_head)
+    def synchronous(name):
+        gb = nbgrader.api.Gradebook(f"sqlite:///{tmp_path / name}")
+        try:
+            return gb.db.execute(text("PRAGMA synchronous")).scalar()
+        finally:
+            gb.close()
+
+    assert synchronous("default.db") == 2                     # FULL: SQLite's default, for real classes
+    listener = worker.gradebook_commits_without_fsync()
+    try:
+        assert synchronous("tests.db") == 0                   # OFF
+    finally:
+        event.remove(Engine, "connect", listener)
+    assert synchronous("again.db") == 2
