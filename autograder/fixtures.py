@@ -12,7 +12,8 @@ A fixture is a Python file that defines
     COPY = {"lecture": "03_lstm_gates", "find": "def lstm_step("}
                             a copy of lecture code (folder `copies/`): the one code cell of
                             notebooks/<lecture>.ipynb that contains `find` replaces "{lecture}"
-                            in every CELLS answer, read afresh so the copy follows the lecture
+                            in every CELLS answer, read afresh so the copy follows the lecture;
+                            "definitions": True takes only the cell's functions and classes
 
 Every solution cell a fixture does not replace gets the instructor's solution, so a wrong
 solution of one exercise is judged on that exercise alone. BLANK = True starts from the
@@ -59,21 +60,33 @@ class Fixture:
     notebook: bool = True
     files: dict = field(default_factory=dict)
     path: Path | None = None
+    copy: dict | None = None          # COPY of a copies/ fixture: the lecture cell it answers with
 
 
 NOTEBOOKS = HERE.parent / "notebooks"
 
 
-def lecture_cell(lecture: str, find: str) -> str:
+def lecture_cell(lecture: str, find: str, definitions: bool = False) -> str:
     """The source of the one code cell of a lecture notebook that contains `find`, with
-    IPython-only lines (magics, shell escapes) commented out so it runs as plain Python."""
+    IPython-only lines (magics, shell escapes) commented out so it runs as plain Python.
+    definitions=True keeps only the cell's top-level functions and classes (a cell that defines
+    a model and then trains it gives the model alone)."""
     path = NOTEBOOKS / f"{lecture}.ipynb"
     nb = nbformat.read(path, as_version=4)
     found = [c.source for c in nb.cells if c.cell_type == "code" and find in c.source]
     if len(found) != 1:
         raise ValueError(f"{len(found)} code cells of {path.name} contain {find!r}; a copy fixture needs exactly one")
-    return "\n".join("# " + line if line.lstrip().startswith(("%", "!")) else line
-                     for line in found[0].splitlines())
+    lines = ["# " + line if line.lstrip().startswith(("%", "!")) else line for line in found[0].splitlines()]
+    if not definitions:
+        return "\n".join(lines)
+    kept = []
+    for node in ast.parse("\n".join(lines)).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            kept.append("\n".join(lines[first - 1:node.end_lineno]))
+    if not kept:
+        raise ValueError(f"the cell of {path.name} that contains {find!r} defines no function or class")
+    return "\n\n\n".join(kept)
 
 
 def load(path: Path) -> Fixture:
@@ -84,11 +97,12 @@ def load(path: Path) -> Fixture:
     if "COPY" in ns:
         if not any("{lecture}" in text for text in cells.values()):
             raise ValueError(f"{path} copies a lecture cell but no CELLS answer holds {{lecture}}")
-        code = lecture_cell(ns["COPY"]["lecture"], ns["COPY"]["find"])
+        code = lecture_cell(ns["COPY"]["lecture"], ns["COPY"]["find"], ns["COPY"].get("definitions", False))
         cells = {gid: text.replace("{lecture}", code) for gid, text in cells.items()}
     return Fixture(name=path.stem, expect=ns["EXPECT"], cells=cells, edits=ns.get("EDITS", {}),
                    mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False),
-                   notebook=ns.get("NOTEBOOK", True), files=ns.get("FILES", {}), path=path)
+                   notebook=ns.get("NOTEBOOK", True), files=ns.get("FILES", {}), path=path,
+                   copy=ns.get("COPY"))
 
 
 def fixtures_for(assignment: str, kind: str) -> list[Fixture]:

@@ -161,6 +161,27 @@ def load_cases(assignment: str) -> list[Case]:
     return module.cases()
 
 
+_KEY_CALL = r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)'
+
+
+def graded_quiz_cases(assignment: str) -> list[Case]:
+    """One re-check case per question of a problem set's graded quiz. The keys exist only in
+    the hidden tests of source/ (never in the package or the students' distribution), so they
+    are read from there: the `check_choice(quiz_answers, "q1", "b")` call of each `quiz_qN` cell."""
+    import re
+    path = Path(__file__).resolve().parent.parent / "source" / assignment / f"{assignment}.ipynb"
+    out = []
+    for cell in nbformat.read(path, 4).cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if re.fullmatch(r"quiz_q\d+", gid):
+            calls = re.findall(_KEY_CALL, cell.source)
+            if len(calls) != 1 or calls[0][0] != gid[len("quiz_"):]:
+                raise ValueError(f"{assignment}:{gid} should hold one check_choice call for its question")
+            qid, key = calls[0]
+            out.append(Case(f"quiz_{qid}", [gid], f"result = quiz_answers.get({qid!r})", {}, key))
+    return out
+
+
 def harness_source(cases: list[Case]) -> str:
     import inspect
     import torch

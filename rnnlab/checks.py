@@ -12,6 +12,7 @@ only shortened. Any other exception keeps IPython's usual traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import traceback
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import torch
 _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "check_quiz_answer",
-           "check_equal", "check_choices", "check_choice"]
+           "check_equal", "check_choices", "check_choice", "switched_off", "without_autograd"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -113,6 +114,34 @@ def check_choice(answers, qid: str, key: str) -> None:
     given = answers.get(qid) if type(answers) is dict else None
     if type(given) is not str or given != key:
         raise AssertionError(f"{qid}: {given!r} is not the right answer")
+
+
+@contextlib.contextmanager
+def switched_off(*targets, message: str):
+    """While the block runs, calling any of `targets`, pairs (owner, attribute name), raises
+    RuntimeError(message): what a test switches off so that an answer must compute it itself
+    (the course's own solution of an exercise, autograd). Restored afterwards, even on errors.
+    Being in __all__, the grader's fingerprint notices a notebook that rebinds it."""
+    originals = [(owner, name, getattr(owner, name)) for owner, name in targets]
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError(message)
+
+    for owner, name, _ in originals:
+        setattr(owner, name, refuse)
+    try:
+        yield
+    finally:
+        for owner, name, original in reversed(originals):
+            setattr(owner, name, original)
+
+
+def without_autograd():
+    """Autograd's backward pass switched off: backward(), torch.autograd.grad and torch.func's
+    transforms all run through the engine call patched here."""
+    return switched_off((torch.autograd, "_engine_run_backward"), (torch.autograd.graph, "_engine_run_backward"),
+                        message="compute the gradients by hand: autograd is switched off while the tests "
+                                "call your function")
 
 
 def _from_here(frame: traceback.FrameSummary) -> bool:

@@ -42,10 +42,40 @@ class Messages(NamedTuple):
     lengths: torch.Tensor
     labels: torch.Tensor
 
+    @property
+    def pad_at(self) -> str:
+        return "end"
+
     def subset(self, index) -> "Messages":
         """Some of the messages (index: slice, list or tensor), trimmed to their own longest."""
         lengths = self.lengths[index]
         return Messages(self.tokens[index][:, :int(lengths.max())], lengths, self.labels[index])
+
+    def padded_at_start(self) -> "MessagesPaddedAtStart":
+        """The same messages with their padding moved in front of the first word (as tokenizers
+        that pad on the left deliver them): row b ends with its lengths[b] words."""
+        width = self.tokens.shape[1]
+        # position j of the result takes position (j - (width - length)) mod width of the row:
+        # the padding, which sits after the words, wraps round to the front
+        source = (torch.arange(width) - (width - self.lengths)[:, None]) % width
+        return MessagesPaddedAtStart(self.tokens.gather(1, source), self.lengths, self.labels)
+
+
+class MessagesPaddedAtStart(Messages):
+    """Messages whose padding comes before the first word: tokens[b, width - lengths[b]:] are
+    message b's words."""
+
+    @property
+    def pad_at(self) -> str:
+        return "start"
+
+    def subset(self, index) -> "MessagesPaddedAtStart":
+        lengths = self.lengths[index]
+        tokens = self.tokens[index]
+        return MessagesPaddedAtStart(tokens[:, tokens.shape[1] - int(lengths.max()):], lengths, self.labels[index])
+
+    def padded_at_start(self) -> "MessagesPaddedAtStart":
+        return self
 
 
 def message_words(rng: random.Random, spam: bool) -> list[str]:
@@ -82,12 +112,16 @@ def pad_batch(sequences: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor
     return tokens, lengths
 
 
-def make_messages(n: int, seed: int, spam_rate: float = SPAM_RATE) -> Messages:
-    """`n` messages, the same ones for the same seed; each is spam with probability `spam_rate`."""
+def make_messages(n: int, seed: int, spam_rate: float = SPAM_RATE, pad_at: str = "end") -> Messages:
+    """`n` messages, the same ones for the same seed; each is spam with probability `spam_rate`.
+    `pad_at="start"` puts the padding before each message's first word instead of after its last."""
+    if pad_at not in ("end", "start"):
+        raise ValueError(f'pad_at should be "end" or "start", not {pad_at!r}')
     rng = random.Random(seed)
     labels = [int(rng.random() < spam_rate) for _ in range(n)]
     tokens, lengths = pad_batch([encode_words(message_words(rng, bool(y))) for y in labels])
-    return Messages(tokens, lengths, torch.tensor(labels, dtype=torch.long))
+    messages = Messages(tokens, lengths, torch.tensor(labels, dtype=torch.long))
+    return messages.padded_at_start() if pad_at == "start" else messages
 
 
 def decode(tokens: torch.Tensor, length: int | None = None) -> str:
@@ -137,7 +171,8 @@ class _TokensAndLengths(nn.Module):
 
 def train_classifier(model: nn.Module, steps: int = 200, batch_size: int = 64, seed: int = 0,
                      lr: float = 1e-2, class_weight: float = 3.0, progress: bool = True,
-                     evaluate=None, eval_every: int = 50, data: Messages | None = None):
+                     evaluate=None, eval_every: int = 50, data: Messages | None = None,
+                     pad_at: str = "end"):
     """Train a forward(tokens, lengths) classifier with Adam and cross-entropy; returns its History.
 
     Each step draws a fresh batch of `batch_size` messages (seeded by `seed` and the step), or,
@@ -149,7 +184,8 @@ def train_classifier(model: nn.Module, steps: int = 200, batch_size: int = 64, s
     about which error costs more: that is the decision threshold's job (chapter 08), and for a
     spam folder the costly error is a good message flagged, so the threshold is chosen for
     precision.
-    `evaluate(model)` as in rnnlab.train.fit.
+    `evaluate(model)` as in rnnlab.train.fit. `pad_at="start"` trains on messages padded before
+    their first word (see `Messages.padded_at_start`).
     """
     from .train import fit
 
@@ -158,9 +194,10 @@ def train_classifier(model: nn.Module, steps: int = 200, batch_size: int = 64, s
 
     def make_batch(step):
         if data is None:
-            batch = make_messages(batch_size, seed=seed * 1_000_003 + step)
+            batch = make_messages(batch_size, seed=seed * 1_000_003 + step, pad_at=pad_at)
         else:
             batch = data.subset(torch.randint(len(data.labels), (batch_size,), generator=generator))
+            batch = batch.padded_at_start() if pad_at == "start" else batch
         return (batch.tokens, batch.lengths), batch.labels
 
     def loss_fn(logits, labels):

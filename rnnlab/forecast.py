@@ -13,27 +13,37 @@ import torch
 from torch import nn
 
 
-def make_windows(series: torch.Tensor, window: int) -> tuple[torch.Tensor, torch.Tensor]:
+def make_windows(series: torch.Tensor, window: int, horizons: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs (n, window, 1) and targets (n,) with n = len(series) - window:
-    inputs[i] = series[i : i + window] and targets[i] = series[i + window]."""
+    inputs[i] = series[i : i + window] and targets[i] = series[i + window].
+    With `horizons` = k, each target is the next k values instead, shape (n, k), and
+    n = len(series) - window - k + 1: targets[i] = series[i + window : i + window + k]."""
     series = torch.as_tensor(series, dtype=torch.float32)
-    if not 0 < window < len(series):
-        raise ValueError(f"window must be between 1 and {len(series) - 1}, not {window}")
-    inputs = series.unfold(0, window, 1)[:-1]            # (n, window): every window but the last
-    return inputs.unsqueeze(-1).clone(), series[window:].clone()
+    k = 1 if horizons is None else horizons
+    if k < 1:
+        raise ValueError(f"horizons must be at least 1, not {horizons}")
+    if not 0 < window <= len(series) - k:
+        raise ValueError(f"window must be between 1 and {len(series) - k}, not {window}")
+    n = len(series) - window - k + 1
+    inputs = series.unfold(0, window, 1)[:n]             # (n, window)
+    targets = series[window:].unfold(0, k, 1)[:n]        # (n, k): the k values after each window
+    return inputs.unsqueeze(-1).clone(), (targets[:, 0] if horizons is None else targets).clone()
 
 
-def chronological_split(series: torch.Tensor, window: int, test_size: int):
+def chronological_split(series: torch.Tensor, window: int, test_size: int, horizons: int | None = None):
     """(X_train, y_train, X_test, y_test): the last `test_size` windows (the latest targets)
     are the test set, every earlier one is for training, both in time order.
 
     A test window's inputs may reach back into the training period: when a forecast is made,
-    the past is known. What must never happen is a training target from the test period."""
-    X, y = make_windows(series, window)
-    if not 0 < test_size < len(y):
-        raise ValueError(f"test_size must be between 1 and {len(y) - 1}, not {test_size}")
+    the past is known. What must never happen is a training target from the test period: with
+    `horizons` = k > 1, the k - 1 windows before the test set, whose later targets are test
+    years, belong to neither set."""
+    X, y = make_windows(series, window, horizons)
+    gap = 0 if horizons is None else horizons - 1
+    if not 0 < test_size < len(y) - gap:
+        raise ValueError(f"test_size must be between 1 and {len(y) - gap - 1}, not {test_size}")
     cut = len(y) - test_size
-    return X[:cut], y[:cut], X[cut:], y[cut:]
+    return X[:cut - gap], y[:cut - gap], X[cut:], y[cut:]
 
 
 def random_split(X: torch.Tensor, y: torch.Tensor, test_size: int, seed: int = 0):
@@ -69,19 +79,22 @@ class SunspotData:
         return values * self.std + self.mean
 
 
-def sunspot_data(window: int = 12, test_size: int = 60) -> SunspotData:
+def sunspot_data(window: int = 12, test_size: int = 60, horizons: int | None = None) -> SunspotData:
     """Windows of `window` years; the last `test_size` years (1949 to 2008 by default) are the
-    test set, the years before them the training set."""
+    test set, the years before them the training set. With `horizons` = k, each target is the
+    next k years, shape (n, k), and the test set is the last `test_size` windows; the years
+    given are those of each window's first target."""
     from .series import sunspots
 
     years, values = sunspots()
-    n_train_values = len(values) - test_size          # values before the first test target
+    k = 1 if horizons is None else horizons
+    n_train_values = len(values) - test_size - k + 1    # values before the first test target
     mean = float(values[:n_train_values].mean())
     std = float(values[:n_train_values].std())
-    X_train, y_train, X_test, y_test = chronological_split((values - mean) / std, window, test_size)
-    target_years = years[window:]
-    return SunspotData(window, X_train, y_train, X_test, y_test, target_years[:-test_size],
-                       target_years[-test_size:], mean, std)
+    X_train, y_train, X_test, y_test = chronological_split((values - mean) / std, window, test_size, horizons)
+    first_target = years[window:]                       # the year of each window's first target
+    return SunspotData(window, X_train, y_train, X_test, y_test, first_target[:len(y_train)],
+                       first_target[n_train_values - window:n_train_values - window + test_size], mean, std)
 
 
 class Forecaster(nn.Module):

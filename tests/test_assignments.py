@@ -163,6 +163,27 @@ def test_wrong_and_right_solutions_exist_for_every_exercise(a):
                 assert fx.expect.get("lose"), f"{fx.name} must say which exercise loses points"
 
 
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_every_code_exercise_has_a_lecture_copy_that_must_lose_it(a):
+    """Issue 18's copy detector: for every code exercise, a copies/ fixture answers with the
+    nearest lecture code (a cell of the lecture, read afresh, in the exercise's signature), and
+    expects that exercise to lose points; tests/test_grading.py grades it like any submission."""
+    nb = source_nb(a)
+    copies = F.fixtures_for(a, "copies")
+    for fx in copies:
+        assert fx.copy and {"lecture", "find"} <= set(fx.copy) <= {"lecture", "find", "definitions"}, \
+            f"{fx.name}: a copy names its lecture cell in COPY"
+        lecture = F.lecture_cell(fx.copy["lecture"], fx.copy["find"], fx.copy.get("definitions", False))
+        assert any(lecture in text for text in fx.cells.values()), f"{fx.name}: no answer holds the lecture cell"
+        assert not fx.expect.get("full") and fx.expect.get("lose"), f"{fx.name}: a copy must lose points"
+    for ex in code_exercises(nb):
+        mine = [fx for fx in copies if ex in fx.cells]
+        assert mine, f"{a}:{ex} has no copies/ fixture (the nearest lecture code wrapped into its signature)"
+        for fx in mine:
+            assert all(p == ex or p.startswith(ex + "_") for p in fx.expect["lose"]), \
+                f"{fx.name} should expect {ex} (or one of its test cells) to lose points, not {fx.expect['lose']}"
+
+
 QUESTION = re.compile(r"^\*\*(q\d+)\.\*\*\s*(.+)$")          # **q1.** the question
 CHOICE = re.compile(r"^\s*-\s*\(([a-z])\)\s*\S")                 # - (a) a choice
 KEY_CALL = re.compile(r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)')
@@ -267,3 +288,9 @@ def test_copy_fixtures_read_the_lecture_cell_they_name(tmp_path):
                      'CELLS = {"ex": "answer = 1"}\nEXPECT = {"lose": ["ex"]}\n')
     with pytest.raises(ValueError, match="no CELLS answer"):
         F.load(copy_)
+    # definitions only: the class of lecture 04's model cell without the lines that use it
+    model = F.lecture_cell("04_using_lstm", "class SpamClassifier(nn.Module):", definitions=True)
+    assert model.startswith("class SpamClassifier(nn.Module):") and "print(" not in model
+    assert "class SpamClassifier(nn.Module):" in F.lecture_cell("04_using_lstm", "class SpamClassifier(nn.Module):")
+    with pytest.raises(ValueError, match="defines no function"):
+        F.lecture_cell("03_lstm_gates", "import torch", definitions=True)

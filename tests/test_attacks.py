@@ -106,7 +106,7 @@ def test_zip_entries_cannot_escape(tmp_path, attacked):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "zippy" in proc.stdout and "grades.csv" in proc.stdout
     rows = {r["student_id"]: r for r in csv.DictReader(open(attacked.course / "reports" / A / "grades.csv"))}
-    assert rows["zippy"]["status"] == "graded" and float(rows["zippy"]["score"]) == 19
+    assert rows["zippy"]["status"] == "graded" and float(rows["zippy"]["score"]) == 20
     report = (attacked.course / "reports" / A / "report.md").read_text()
     for entry in ("../../escaped.ipynb", "/tmp/absolute-escape.ipynb", "linky/ps03_lstm_gates.ipynb"):
         assert entry in report, entry
@@ -175,10 +175,9 @@ def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
 
 def test_hidden_test_cells_show_only_passed_or_failed(attacked):
     html = _feedback(attacked, CONTROL)
-    assert "Hidden tests passed: 3 of 3 point(s)." in html
-    assert "Hidden tests passed: 4 of 4 point(s)." in html
+    assert html.count("Hidden tests passed: 6 of 6 point(s).") == 2          # lstm_step, lstm_all_gates
     wrong = _feedback(attacked, _by_name("memory_bomb"))
-    assert wrong is not None and "Hidden tests failed: 0 of 3 point(s)." in wrong
+    assert wrong is not None and "Hidden tests failed: 0 of 6 point(s)." in wrong
     assert "MemoryError" not in wrong.split("Hidden tests failed")[1][:400]
 
 

@@ -112,3 +112,42 @@ def test_training_on_a_fixed_set_with_evaluations():
     history = train_classifier(model, steps=10, data=data, progress=False, eval_every=5,
                                evaluate=lambda m: {"accuracy": accuracy_and_recall(m, data)[0]})
     assert history.eval_steps == [5, 10] and len(history.loss) == 10
+
+
+def test_messages_padded_at_the_start_end_in_the_last_column():
+    end, start = make_messages(30, seed=4), make_messages(30, seed=4, pad_at="start")
+    assert start.pad_at == "start" and end.pad_at == "end"
+    assert torch.equal(start.lengths, end.lengths) and torch.equal(start.labels, end.labels)
+    width = end.tokens.shape[1]
+    for b, n in enumerate(end.lengths.tolist()):
+        assert torch.equal(start.tokens[b, width - n:], end.tokens[b, :n])      # the same words, last
+        assert bool((start.tokens[b, :width - n] == PAD).all())                   # padding before them
+    assert torch.equal(end.padded_at_start().tokens, start.tokens)
+    assert start.padded_at_start() is start
+    # a subset keeps the last columns, where the words are
+    part = start.subset([int(start.lengths.argmin())])
+    n = int(start.lengths.min())
+    assert part.tokens.shape == (1, n) and bool((part.tokens != PAD).all())
+    with pytest.raises(ValueError, match="pad_at"):
+        make_messages(3, seed=0, pad_at="left")
+
+
+def test_training_on_messages_padded_at_the_start_feeds_them_so():
+    seen = []
+
+    class Spy(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(torch.zeros(2))
+
+        def forward(self, tokens, lengths):
+            seen.append((tokens.clone(), lengths.clone()))
+            return self.w.expand(len(lengths), 2)
+
+    train_classifier(Spy(), steps=2, batch_size=8, progress=False, pad_at="start")
+    train_classifier(Spy(), steps=1, batch_size=8, progress=False, pad_at="start",
+                     data=make_messages(20, seed=9))
+    for tokens, lengths in seen:
+        width = tokens.shape[1]
+        real = torch.arange(width).unsqueeze(0) >= (width - lengths).unsqueeze(1)
+        assert bool((tokens[real] != PAD).all()) and bool((tokens[~real] == PAD).all())

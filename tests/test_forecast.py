@@ -61,3 +61,34 @@ def test_forecaster_beats_the_naive_baseline():
     model_mse = mse(predict(model, d.X_test), d.y_test)
     naive_mse = mse(naive_forecast(d.X_test), d.y_test)
     assert model_mse < 0.6 * naive_mse
+
+
+def test_windows_with_several_horizons():
+    X, y = make_windows(torch.arange(8.0), 3, horizons=2)
+    assert X[:, :, 0].tolist() == [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5]]
+    assert y.tolist() == [[3, 4], [4, 5], [5, 6], [6, 7]]
+    assert make_windows(torch.arange(8.0), 3, horizons=1)[1].shape == (5, 1)
+    with pytest.raises(ValueError):
+        make_windows(torch.arange(4.0), 3, horizons=2)
+    with pytest.raises(ValueError):
+        make_windows(torch.arange(8.0), 3, horizons=0)
+
+
+def test_split_with_horizons_keeps_test_years_out_of_training_targets():
+    X_tr, y_tr, X_te, y_te = chronological_split(torch.arange(12.0), 3, 2, horizons=2)
+    assert y_te.tolist() == [[9, 10], [10, 11]]
+    assert y_tr.max() < y_te.min()                       # no training target is a test year
+    assert y_tr.tolist()[-1] == [7, 8] and len(X_tr) == len(y_tr) == 5
+
+
+def test_sunspot_data_with_horizons():
+    one, three = sunspot_data(), sunspot_data(horizons=3)
+    assert three.y_test.shape == (60, 3) and three.X_test.shape == (60, 12, 1)
+    assert three.y_train.shape == (len(three.X_train), 3)
+    # the first test target year follows the last training target year (its third year)
+    assert three.years_test[0] == three.years_train[-1] + 3
+    assert len(three.years_train) == len(three.y_train) and len(three.years_test) == 60
+    years, values = sunspots()
+    k = list(years).index(three.years_test[0])
+    assert torch.allclose(three.unscale(three.y_test[0]), torch.as_tensor(values[k:k + 3], dtype=torch.float32), atol=1e-3)
+    assert one.years_test[0] == 1949 and one.y_test.shape == (60,)

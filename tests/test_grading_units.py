@@ -113,7 +113,7 @@ def test_repair_restores_metadata_cells_and_types():
     release_ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in RELEASE.cells]
     assert [i for i in ids if i] == [i for i in release_ids if i]       # same graded cells, same order
     restored = fixed.notebook.cells[ids.index("lstm_all_gates_hidden")]
-    assert restored.cell_type == "code" and restored.metadata.nbgrader["points"] == 4
+    assert restored.cell_type == "code" and restored.metadata.nbgrader["points"] == 6
     nbformat.validate(fixed.notebook)
 
 

@@ -153,3 +153,26 @@ def test_setup_check_reports_problems(capsys, monkeypatch):
     monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
     assert course.report_setup() is False
     assert "PROBLEM one CPU thread" in capsys.readouterr().out
+
+
+def test_switched_off_refuses_calls_inside_the_block_and_restores_them():
+    import types
+    from rnnlab.checks import switched_off, without_autograd
+    box = types.SimpleNamespace(f=lambda: 1, g=lambda: 2)
+    with switched_off((box, "f"), (box, "g"), message="do it yourself"):
+        with pytest.raises(RuntimeError, match="do it yourself"):
+            box.f()
+        with pytest.raises(RuntimeError, match="do it yourself"):
+            box.g()
+    assert box.f() == 1 and box.g() == 2
+    with pytest.raises(ValueError):                      # restored after an error in the block
+        with switched_off((box, "f"), message="no"):
+            raise ValueError
+    assert box.f() == 1
+    x = torch.ones(3, requires_grad=True)
+    with without_autograd():
+        for attempt in (lambda: (x * x).sum().backward(), lambda: torch.autograd.grad((x * x).sum(), x),
+                        lambda: torch.func.grad(lambda t: (t * t).sum())(x.detach())):
+            with pytest.raises(RuntimeError, match="by hand"):
+                attempt()
+    assert torch.equal(torch.autograd.grad((x * x).sum(), x)[0], 2 * x.detach())

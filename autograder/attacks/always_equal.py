@@ -9,6 +9,6 @@ class AlwaysEqual:
         return False
     __hash__ = object.__hash__
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    return AlwaysEqual(), AlwaysEqual()
-''', "quiz": 'quiz_answers = {f"q{k}": AlwaysEqual() for k in range(1, 10)}'}
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+    return AlwaysEqual(), AlwaysEqual(), {name: AlwaysEqual() for name in ("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh")}
+''', "quiz": 'quiz_answers = {f"q{k}": AlwaysEqual() for k in range(1, 4)}'}

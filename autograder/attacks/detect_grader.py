@@ -4,5 +4,5 @@ EXPECT = {"full": True, "output_has": ["no grader variable"], "output_lacks": ["
 CELLS = {"quiz": '''
 import os
 print("GRADER-DETECTED" if "NBGRADER_EXECUTION" in os.environ else "no grader variable")
-quiz_answers = {"q1": "b", "q2": "b", "q3": "b", "q4": "c", "q5": "c", "q6": "b", "q7": "a", "q8": "b", "q9": "a"}
+quiz_answers = {"q1": "b", "q2": "c", "q3": "a"}
 '''}

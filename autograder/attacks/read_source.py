@@ -3,7 +3,7 @@ writes into the grading folder with the tests restored (stock nbgrader leaves it
 Its own text contains the words BEGIN HIDDEN TESTS, which must not break its feedback."""
 EXPECT = {"full": True, "output_has": ["source not readable"], "output_lacks": ["LEAKED-HIDDEN-TESTS"],
           "no_flags": True}
-CELLS = {"lstm_step": '''
+SEARCH = '''
 import glob, os
 candidates = ["../../../source/ps03_lstm_gates/ps03_lstm_gates.ipynb",
               os.path.abspath("../../../source/ps03_lstm_gates/ps03_lstm_gates.ipynb"),
@@ -20,9 +20,5 @@ for path in candidates:
         pass
 print("LEAKED-HIDDEN-TESTS" if leaked else "source not readable")
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
-    i, f, g, o = z.chunk(4, dim=1)
-    c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-    return torch.sigmoid(o) * torch.tanh(c_new), c_new
-'''}
+'''
+EDITS = {"lstm_step": [("def lstm_step(", SEARCH + "def lstm_step(")]}

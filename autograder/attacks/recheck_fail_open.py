@@ -9,7 +9,9 @@ torch.allclose = lambda *a, **k: True
 rnnlab.checks.check_close = lambda *a, **k: None
 check_close = lambda *a, **k: None
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     sys.stdout.write("rnnlab_recheck:result:broken\\n")
-    return torch.zeros_like(h), torch.zeros_like(c)
+    grads = {name: torch.zeros_like(t) for name, t in zip(("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"),
+                                                           (x, h, c, W_ih, W_hh, b_ih, b_hh))}
+    return torch.zeros_like(h), torch.zeros_like(c), grads
 '''}

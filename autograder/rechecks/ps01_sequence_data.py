@@ -1,8 +1,7 @@
 """Re-checks for ps01: make_windows, one_hot, to_rnn_layout and the quiz answers."""
 import torch
 
-from autograder.recheck import Case
-from rnnlab.quiz import load_quiz
+from autograder.recheck import Case, graded_quiz_cases
 
 RAISES = ("try:\n    {call}\n    result = 'no error'\n"
           "except ValueError:\n    result = 'ValueError'\n"
@@ -44,6 +43,10 @@ def _layout_case(k, layout, batch_first):
 
 def cases():
     out = [_windows_case(0, 20, None, 4, 3), _windows_case(1, 11, 2, 3, 1),
+           Case("make_windows_int64", ["make_windows_hidden"],
+                "_r = make_windows(series, 3, 2)\nresult = (_r[0], _r[1], str(_r[0].dtype), str(_r[1].dtype))",
+                {"series": torch.arange(10, 19)},
+                (torch.arange(10, 15)[:, None] + torch.arange(3), torch.arange(14, 19), "torch.int64", "torch.int64")),
            Case("make_windows_short", ["make_windows_visible", "make_windows_hidden"],
                 RAISES.format(call="make_windows(torch.zeros(6), 4, 3)"), {}, "ValueError")]
     out += [_one_hot_case(0, ["dcab", "aadb", "bbbc"], "bdca"), _one_hot_case(1, ["xy"], "yxz"),
@@ -52,6 +55,5 @@ def cases():
     out += [_layout_case(0, "BFT", False), _layout_case(1, "FTB", True), _layout_case(2, "TBF", True),
             Case("to_rnn_layout_bad", ["to_rnn_layout_visible", "to_rnn_layout_hidden"],
                  RAISES.format(call="to_rnn_layout(torch.zeros(2, 3, 4), 'TBB')"), {}, "ValueError")]
-    for q in load_quiz("01").questions:
-        out.append(Case(f"quiz_{q.id}", [f"quiz_{q.id}"], f"result = quiz_answers.get({q.id!r})", {}, q.answer))
+    out += graded_quiz_cases("ps01_sequence_data")
     return out

@@ -5,21 +5,20 @@ arguments, and rebuild the nn.RNN inside the kernel."""
 import torch
 from torch import nn
 
-from autograder.recheck import Case
-from rnnlab.quiz import load_quiz
+from autograder.recheck import Case, graded_quiz_cases
 
 
-def _manual_case(k, seq_len, batch, n_in, n_hid, layers, nonlinearity, with_h0):
+def _manual_case(k, seq_len, batch, n_in, n_hid, layers, nonlinearity, with_h0, dtype=torch.float32):
     with torch.random.fork_rng():
         torch.manual_seed(9000 + k)
-        rnn = nn.RNN(n_in, n_hid, num_layers=layers, nonlinearity=nonlinearity)
-        x = torch.randn(seq_len, batch, n_in)
-        h_0 = torch.randn(layers, batch, n_hid) if with_h0 else None
+        rnn = nn.RNN(n_in, n_hid, num_layers=layers, nonlinearity=nonlinearity).to(dtype)
+        x = torch.randn(seq_len, batch, n_in, dtype=dtype)
+        h_0 = torch.randn(layers, batch, n_hid, dtype=dtype) if with_h0 else None
     with torch.no_grad():
         output, h_n = rnn(x, h_0)
     inputs = dict(state={k: v.detach().clone() for k, v in rnn.state_dict().items()}, x=x, h_0=h_0,
                   n_in=n_in, n_hid=n_hid, layers=layers, nonlinearity=nonlinearity)
-    code = ("layer = torch.nn.RNN(n_in, n_hid, num_layers=layers, nonlinearity=nonlinearity)\n"
+    code = ("layer = torch.nn.RNN(n_in, n_hid, num_layers=layers, nonlinearity=nonlinearity, dtype=x.dtype)\n"
             "layer.load_state_dict(state)\n"
             "with torch.no_grad():\n"
             "    result = tuple(t.detach() for t in manual_rnn(layer, x, h_0))\n")
@@ -47,11 +46,10 @@ def _count_case(k, n_in, n_hid, layers, bidirectional, bias):
 
 def cases():
     out = [_manual_case(0, 5, 2, 3, 4, 3, "tanh", True), _manual_case(1, 4, 3, 2, 5, 2, "relu", False),
-           _manual_case(2, 3, 1, 1, 2, 1, "tanh", False)]
+           _manual_case(2, 3, 1, 1, 2, 1, "tanh", False), _manual_case(3, 4, 2, 2, 3, 2, "tanh", False, torch.float64)]
     out += [_shapes_case(0, 3, 4, 2, True, True, 6, 5), _shapes_case(1, 2, 7, 3, False, False, 4, 1),
             _shapes_case(2, 5, 2, 1, True, False, 3, 2)]
     out += [_count_case(0, 6, 5, 3, True, True), _count_case(1, 9, 4, 2, False, False),
             _count_case(2, 2, 8, 1, True, False)]
-    for q in load_quiz("02").questions:
-        out.append(Case(f"quiz_{q.id}", [f"quiz_{q.id}"], f"result = quiz_answers.get({q.id!r})", {}, q.answer))
+    out += graded_quiz_cases("ps02_rnn")
     return out

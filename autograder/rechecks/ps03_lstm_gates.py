@@ -2,22 +2,28 @@
 import torch
 from torch import nn
 
-from autograder.recheck import Case
-from rnnlab.gates import lstm_gates
-from rnnlab.quiz import load_quiz
+from autograder.recheck import Case, graded_quiz_cases
+from rnnlab.gates import lstm_gates, lstm_step
 
 
-def _step_case(k, batch, n_in, n_hid):
-    with torch.random.fork_rng():
-        torch.manual_seed(9000 + k)
-        cell = nn.LSTMCell(n_in, n_hid)
-        x, h, c = torch.randn(batch, n_in), torch.randn(batch, n_hid), torch.randn(batch, n_hid)
-    with torch.no_grad():
-        h_ref, c_ref = cell(x, (h, c))
-    inputs = dict(x=x, h=h, c=c, W_ih=cell.weight_ih.detach(), W_hh=cell.weight_hh.detach(),
-                  b_ih=cell.bias_ih.detach(), b_hh=cell.bias_hh.detach())
-    return Case(f"lstm_step_{k}", ["lstm_step_visible", "lstm_step_hidden"],
-                "result = tuple(lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh))", inputs, (h_ref, c_ref))
+def _backward_case(k, batch, n_in, n_hid):
+    """lstm_step on float64 inputs: the step and the seven gradients from autograd."""
+    g = torch.Generator().manual_seed(9000 + k)
+    rand = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64)
+    names = ("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh")
+    values = [rand(batch, n_in), rand(batch, n_hid), rand(batch, n_hid), rand(4 * n_hid, n_in),
+              rand(4 * n_hid, n_hid), rand(4 * n_hid), rand(4 * n_hid)]
+    grad_h, grad_c = rand(batch, n_hid), rand(batch, n_hid)
+    leaves = [v.clone().requires_grad_() for v in values]
+    x, h, c, W_ih, W_hh, b_ih, b_hh = leaves
+    i, f, gg, o, c_new, h_new = lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh)
+    grads = torch.autograd.grad((h_new * grad_h).sum() + (c_new * grad_c).sum(), leaves)
+    inputs = dict(zip(names, values), grad_h_new=grad_h, grad_c_new=grad_c)
+    code = ("_h, _c, _g = lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new)\n"
+            "result = (_h, _c, {k: _g[k] for k in ('x', 'h', 'c', 'W_ih', 'W_hh', 'b_ih', 'b_hh')})")
+    expected = (h_new.detach(), c_new.detach(), {n: d.detach() for n, d in zip(names, grads)})
+    return Case(f"lstm_step_{k}", ["lstm_step_visible", "lstm_step_hidden"], code,
+                inputs, expected, atol=1e-9)
 
 
 def _gates_case(k, seq_len, batch, n_in, n_hid, with_hx):
@@ -37,9 +43,7 @@ def _gates_case(k, seq_len, batch, n_in, n_hid, with_hx):
 
 
 def cases():
-    out = [_step_case(0, 3, 4, 5), _step_case(1, 1, 2, 7)]
+    out = [_backward_case(0, 3, 4, 5), _backward_case(1, 1, 2, 7)]
     out += [_gates_case(0, 6, 2, 3, 4, True), _gates_case(1, 3, 1, 2, 2, False)]
-    for q in load_quiz("03").questions:
-        out.append(Case(f"quiz_{q.id}", [f"quiz_{q.id}"], f"result = quiz_answers.get({q.id!r})",
-                        {}, q.answer))
+    out += graded_quiz_cases("ps03_lstm_gates")
     return out
