@@ -221,7 +221,10 @@ def test_graded_quiz_asks_new_questions_whose_keys_only_hidden_tests_hold(a):
     released = next(c for c in nbformat.read(release_path(a), 4).cells
                     if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz")
     template = {}
-    exec(released.source, {}, template)
+    try:
+        exec(released.source, {}, template)
+    except NotImplementedError:       # nbgrader's stub where the answer goes, after the template
+        pass
     assert set(template["quiz_answers"]) == set(keys) and not any(template["quiz_answers"].values())
     fmt = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format")
     letters = ast.literal_eval(re.search(r"check_choices\(quiz_answers, (\{.*?\})\)", fmt.source, re.S).group(1))
