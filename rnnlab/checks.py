@@ -12,7 +12,9 @@ only shortened. Any other exception keeps IPython's usual traceback.
 """
 from __future__ import annotations
 
+import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -20,7 +22,7 @@ import torch
 _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "check_quiz_answer",
-           "check_equal", "check_choices", "check_choice"]
+           "check_equal", "check_choices", "check_choice", "forbid_calls"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -113,6 +115,41 @@ def check_choice(answers, qid: str, key: str) -> None:
     given = answers.get(qid) if type(answers) is dict else None
     if type(given) is not str or given != key:
         raise AssertionError(f"{qid}: {given!r} is not the right answer")
+
+
+def _innermost_code(function):
+    """The code object a call of `function` finally runs: decorators made with functools.wraps
+    share one wrapper's code between many functions, so follow __wrapped__ to the end."""
+    while getattr(function, "__wrapped__", None) is not None:
+        function = function.__wrapped__
+    code = getattr(function, "__code__", None)
+    if code is None:
+        raise TypeError(f"{function!r} is not a Python function: its calls cannot be seen")
+    return code
+
+
+@contextmanager
+def forbid_calls(what: str, *functions):
+    """For an exercise that says "without calling X": the block must not call any of
+    `functions` (torch's or the course's own), directly or through other code, under any name.
+    Raises AssertionError after the block if it did. Watches calls with sys.setprofile and puts
+    back whatever profiler was there before."""
+    __tracebackhide__ = True
+    codes = {_innermost_code(f): getattr(f, "__qualname__", repr(f)) for f in functions}
+    seen = []
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            seen.append(codes[frame.f_code])
+
+    before = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        yield
+    finally:
+        sys.setprofile(before)
+    if seen:
+        raise AssertionError(f"{what} calls {seen[0]}: write it yourself, without calling it")
 
 
 def _from_here(frame: traceback.FrameSummary) -> bool:
