@@ -2,9 +2,8 @@
 import torch
 from torch import nn
 
-from autograder.recheck import Case
+from autograder.recheck import Case, graded_quiz_cases
 from rnnlab.gradients import hidden_grad_norms, set_forget_bias
-from rnnlab.quiz import load_quiz
 
 LAYERS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
@@ -82,7 +81,4 @@ def cases():
     out += [_clip_case(0, [(3, 2), (4,)], 4.0, 1.0), _clip_case(1, [(5,), (2, 2)], 0.05, 1.0),
             _clip_case(2, [(4,), (3,)], 1e-6, 1e-6)]
     out += [_forget_case(0, 1.0, 2, True), _forget_case(1, -0.5, 3, False)]
-    for q in load_quiz("07").questions:
-        out.append(Case(f"quiz_{q.id}", [f"quiz_{q.id}"], f"result = quiz_answers.get({q.id!r})",
-                        {}, q.answer))
-    return out
+    return out + graded_quiz_cases("ps07_gradient_flow")
