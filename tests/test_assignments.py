@@ -1,6 +1,7 @@
 """Problem sets are well formed, and release/ is exactly what nbgrader makes of source/."""
 import ast
 import re
+import runpy
 import subprocess
 import sys
 
@@ -270,3 +271,32 @@ def test_copy_fixtures_read_the_lecture_cell_they_name(tmp_path):
                      'CELLS = {"ex": "answer = 1"}\nEXPECT = {"lose": ["ex"]}\n')
     with pytest.raises(ValueError, match="no CELLS answer"):
         F.load(copy_)
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_every_code_exercise_has_a_copy_fixture_that_must_lose_it(a):
+    """The copy detector (issue 18): for every code exercise, the nearest lecture code (a function
+    the lecture defines or imports, or its inline cell wrapped into the exercise's signature) is
+    a fixture in copies/ that names its lecture cell and must lose that exercise's points;
+    tests/test_grading.py grades it."""
+    nb = source_nb(a)
+    copies = F.fixtures_for(a, "copies")
+    for ex in code_exercises(nb):
+        mine = [fx for fx in copies if ex in fx.cells]
+        assert mine, f"{a}:{ex} has no copies/ fixture (the nearest lecture code in the exercise's signature)"
+        for fx in mine:
+            assert "COPY" in runpy.run_path(str(fx.path)), f"{fx.name}: a copy names its lecture cell in COPY"
+            assert ex in fx.expect.get("lose", []) and not fx.expect.get("full"), \
+                f"{fx.name}: a copy of lecture code must lose the points of {ex}"
+
+
+def test_a_copy_may_take_only_the_lecture_cells_imports(tmp_path):
+    assert F.imports_of("import torch\nx = 1\nfrom a import (b,\n    c)\nprint(x)") == "import torch\nfrom a import (b,\n    c)"
+    with pytest.raises(ValueError, match="imports nothing"):
+        F.imports_of("x = 1")
+    copy_ = tmp_path / "copy_y.py"
+    copy_.write_text('COPY = {"lecture": "07_gradient_flow", "find": "from rnnlab.gradients import hidden_grad_norms", '
+                     '"imports_only": True}\nCELLS = {"ex": "{lecture}"}\nEXPECT = {"lose": ["ex"]}\n')
+    fx = F.load(copy_)
+    assert "from rnnlab.gradients import hidden_grad_norms, make_layer" in fx.cells["ex"]
+    assert "grad_norms = {" not in fx.cells["ex"]
