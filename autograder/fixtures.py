@@ -13,7 +13,9 @@ A fixture is a Python file that defines
                             a copy of lecture code (folder `copies/`): the one code cell of
                             notebooks/<lecture>.ipynb that contains `find` replaces "{lecture}"
                             in every CELLS answer, read afresh so the copy follows the lecture;
-                            "definitions": True takes only the cell's functions and classes
+                            "definitions": True takes only the cell's functions and classes;
+                            with "imports_only": True only the cell's import statements (a copy
+                            that takes the course functions the lecture imports)
 
 Every solution cell a fixture does not replace gets the instructor's solution, so a wrong
 solution of one exercise is judged on that exercise alone. BLANK = True starts from the
@@ -89,6 +91,16 @@ def lecture_cell(lecture: str, find: str, definitions: bool = False) -> str:
     return "\n\n\n".join(kept)
 
 
+def imports_of(code: str) -> str:
+    """The import statements of a cell's code, in order (parenthesised ones whole)."""
+    tree = ast.parse(code)
+    found = [ast.get_source_segment(code, node) for node in tree.body
+             if isinstance(node, (ast.Import, ast.ImportFrom))]
+    if not found:
+        raise ValueError("the lecture cell imports nothing; a copy with imports_only needs an import")
+    return "\n".join(found)
+
+
 def load(path: Path) -> Fixture:
     ns = runpy.run_path(str(path))
     if "EXPECT" not in ns:
@@ -98,6 +110,8 @@ def load(path: Path) -> Fixture:
         if not any("{lecture}" in text for text in cells.values()):
             raise ValueError(f"{path} copies a lecture cell but no CELLS answer holds {{lecture}}")
         code = lecture_cell(ns["COPY"]["lecture"], ns["COPY"]["find"], ns["COPY"].get("definitions", False))
+        if ns["COPY"].get("imports_only"):
+            code = imports_of(code)
         cells = {gid: text.replace("{lecture}", code) for gid, text in cells.items()}
     return Fixture(name=path.stem, expect=ns["EXPECT"], cells=cells, edits=ns.get("EDITS", {}),
                    mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False),

@@ -30,6 +30,7 @@ import importlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,6 +151,26 @@ class Case:
     inputs: dict = field(default_factory=dict)
     expected: object = None
     atol: float = 1e-5
+
+
+_KEY_CALL = re.compile(r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)')
+
+
+def graded_quiz_cases(assignment: str) -> list[Case]:
+    """One re-check case per graded quiz question, its key read from the hidden
+    `check_choice` call in source/ (the keys live only there, never in this repository's
+    other files)."""
+    from autograder.course import REPO
+    nb = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", 4)
+    out = []
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        found = _KEY_CALL.findall(cell.source) if re.fullmatch(r"quiz_q\d+", gid) else []
+        for qid, key in found:
+            out.append(Case(f"quiz_{qid}", [gid], f"result = quiz_answers.get({qid!r})", {}, key))
+    if not out:
+        raise ValueError(f"{assignment}: no check_choice call in its quiz_qN cells")
+    return out
 
 
 def load_cases(assignment: str) -> list[Case]:

@@ -13,6 +13,7 @@ only shortened. Any other exception keeps IPython's usual traceback.
 from __future__ import annotations
 
 import contextlib
+import sys
 import traceback
 from pathlib import Path
 
@@ -21,7 +22,8 @@ import torch
 _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "check_quiz_answer",
-           "check_equal", "check_choices", "check_choice", "switched_off", "without_autograd"]
+           "check_equal", "check_choices", "check_choice", "switched_off", "without_autograd",
+           "forbid_calls"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -142,6 +144,41 @@ def without_autograd():
     return switched_off((torch.autograd, "_engine_run_backward"), (torch.autograd.graph, "_engine_run_backward"),
                         message="compute the gradients by hand: autograd is switched off while the tests "
                                 "call your function")
+
+
+def _innermost_code(function):
+    """The code object a call of `function` finally runs: decorators made with functools.wraps
+    share one wrapper's code between many functions, so follow __wrapped__ to the end."""
+    while getattr(function, "__wrapped__", None) is not None:
+        function = function.__wrapped__
+    code = getattr(function, "__code__", None)
+    if code is None:
+        raise TypeError(f"{function!r} is not a Python function: its calls cannot be seen")
+    return code
+
+
+@contextlib.contextmanager
+def forbid_calls(what: str, *functions):
+    """For an exercise that says "without calling X": the block must not call any of
+    `functions` (torch's or the course's own), directly or through other code, under any name.
+    Raises AssertionError after the block if it did. Watches calls with sys.setprofile and puts
+    back whatever profiler was there before."""
+    __tracebackhide__ = True
+    codes = {_innermost_code(f): getattr(f, "__qualname__", repr(f)) for f in functions}
+    seen = []
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            seen.append(codes[frame.f_code])
+
+    before = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        yield
+    finally:
+        sys.setprofile(before)
+    if seen:
+        raise AssertionError(f"{what} calls {seen[0]}: write it yourself, without calling it")
 
 
 def _from_here(frame: traceback.FrameSummary) -> bool:

@@ -1,6 +1,7 @@
 """Problem sets are well formed, and release/ is exactly what nbgrader makes of source/."""
 import ast
 import re
+import runpy
 import subprocess
 import sys
 
@@ -171,9 +172,11 @@ def test_every_code_exercise_has_a_lecture_copy_that_must_lose_it(a):
     nb = source_nb(a)
     copies = F.fixtures_for(a, "copies")
     for fx in copies:
-        assert fx.copy and {"lecture", "find"} <= set(fx.copy) <= {"lecture", "find", "definitions"}, \
+        assert fx.copy and {"lecture", "find"} <= set(fx.copy) <= {"lecture", "find", "definitions", "imports_only"}, \
             f"{fx.name}: a copy names its lecture cell in COPY"
         lecture = F.lecture_cell(fx.copy["lecture"], fx.copy["find"], fx.copy.get("definitions", False))
+        if fx.copy.get("imports_only"):
+            lecture = F.imports_of(lecture)
         assert any(lecture in text for text in fx.cells.values()), f"{fx.name}: no answer holds the lecture cell"
         assert not fx.expect.get("full") and fx.expect.get("lose"), f"{fx.name}: a copy must lose points"
     for ex in code_exercises(nb):
@@ -294,3 +297,15 @@ def test_copy_fixtures_read_the_lecture_cell_they_name(tmp_path):
     assert "class SpamClassifier(nn.Module):" in F.lecture_cell("04_using_lstm", "class SpamClassifier(nn.Module):")
     with pytest.raises(ValueError, match="defines no function"):
         F.lecture_cell("03_lstm_gates", "import torch", definitions=True)
+
+
+def test_a_copy_may_take_only_the_lecture_cells_imports(tmp_path):
+    assert F.imports_of("import torch\nx = 1\nfrom a import (b,\n    c)\nprint(x)") == "import torch\nfrom a import (b,\n    c)"
+    with pytest.raises(ValueError, match="imports nothing"):
+        F.imports_of("x = 1")
+    copy_ = tmp_path / "copy_y.py"
+    copy_.write_text('COPY = {"lecture": "07_gradient_flow", "find": "from rnnlab.gradients import hidden_grad_norms", '
+                     '"imports_only": True}\nCELLS = {"ex": "{lecture}"}\nEXPECT = {"lose": ["ex"]}\n')
+    fx = F.load(copy_)
+    assert "from rnnlab.gradients import hidden_grad_norms, make_layer" in fx.cells["ex"]
+    assert "grad_norms = {" not in fx.cells["ex"]

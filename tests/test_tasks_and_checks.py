@@ -176,3 +176,44 @@ def test_switched_off_refuses_calls_inside_the_block_and_restores_them():
             with pytest.raises(RuntimeError, match="by hand"):
                 attempt()
     assert torch.equal(torch.autograd.grad((x * x).sum(), x)[0], 2 * x.detach())
+
+
+def test_forbid_calls_sees_a_forbidden_function_under_any_name():
+    import functools
+
+    from torch import nn
+    from rnnlab.checks import forbid_calls
+
+    def inner(x):
+        return x + 1
+
+    @functools.wraps(inner)
+    def wrapped(x):
+        return inner(x)
+
+    alias = inner
+    with pytest.raises(AssertionError, match="my_answer calls .*inner: write it yourself"):
+        with forbid_calls("my_answer", inner):
+            alias(1)                                  # another name for the same function
+    with pytest.raises(AssertionError, match="calls"):
+        with forbid_calls("my_answer", wrapped):      # a decorated function: its innermost code
+            (lambda: wrapped(2))()
+    with forbid_calls("my_answer", nn.utils.clip_grad_norm_):
+        p = nn.Parameter(torch.ones(2))
+        p.grad = torch.ones(2)
+        nn.utils.clip_grad_value_([p], 0.5)          # shares clip_grad_norm_'s decorator: allowed
+    with pytest.raises(AssertionError, match="clip_grad_norm_"):
+        with forbid_calls("clip", nn.utils.clip_grad_norm_):
+            nn.utils.clip_grad_norm_([p], 1.0)
+    import sys
+    marker = lambda frame, event, arg: None          # noqa: E731
+    sys.setprofile(marker)
+    try:
+        with forbid_calls("x", inner):
+            pass
+        assert sys.getprofile() is marker            # the profiler that was there is put back
+    finally:
+        sys.setprofile(None)
+    with pytest.raises(TypeError, match="not a Python function"):
+        with forbid_calls("x", len):
+            pass

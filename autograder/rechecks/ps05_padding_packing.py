@@ -1,54 +1,50 @@
-"""Re-checks for ps05: collate_tagged, last_real_output, masked_mse, packed_matches_alone, quiz."""
+"""Re-checks for ps05: collate_recent, bidirectional_final, masked_cross_entropy, packed_matches_alone, quiz."""
 import torch
 from torch import nn
 
-from autograder.recheck import Case
-from rnnlab.quiz import load_quiz
+from autograder.recheck import Case, graded_quiz_cases
 
 
-def _collate_case(k, lengths):
+def _collate_case(k, lengths, max_len):
     gen = torch.Generator().manual_seed(9500 + k)
-    items = [(torch.randint(1, 30, (n,), generator=gen), torch.randint(0, 4, (n,), generator=gen))
-             for n in lengths]
-    longest = max(lengths)
-    tokens = torch.zeros(len(lengths), longest, dtype=torch.long)
-    tags = torch.full((len(lengths), longest), -100, dtype=torch.long)
-    for b, (tok, tag) in enumerate(items):
-        tokens[b, :len(tok)], tags[b, :len(tag)] = tok, tag
-    expected = (tokens, tags, torch.tensor(lengths), "torch.int64", "torch.int64", "torch.int64", "cpu")
-    code = ("out = collate_tagged(items)\n"
-            "result = (out[0], out[1], out[2], str(out[0].dtype), str(out[1].dtype), "
-            "str(out[2].dtype), out[2].device.type)")
-    return Case(f"collate_tagged_{k}", ["collate_tagged_visible", "collate_tagged_hidden"], code,
-                {"items": items}, expected, atol=0)
+    items = [(torch.randn(n, 2, generator=gen), k + n) for n in lengths]
+    kept = [min(n, max_len) for n in lengths]
+    x = torch.zeros(max(kept), len(lengths), 2)
+    for b, ((seq, _), n) in enumerate(zip(items, kept)):
+        x[:n, b] = seq[len(seq) - n:]
+    expected = (x, torch.tensor(kept), torch.tensor([y for _, y in items]), "torch.int64", "torch.int64", "cpu")
+    code = ("out = collate_recent(items, max_len)\n"
+            "result = (out[0], out[1], out[2], str(out[1].dtype), str(out[2].dtype), out[1].device.type)")
+    return Case(f"collate_recent_{k}", ["collate_recent_visible", "collate_recent_hidden"], code,
+                {"items": items, "max_len": max_len}, expected, atol=0)
 
 
-def _last_case(k, lengths, steps, features):
+def _final_case(k, lengths, steps, hidden):
     gen = torch.Generator().manual_seed(9600 + k)
-    output = torch.randn(len(lengths), steps, features, generator=gen)
-    expected = torch.stack([output[b, n - 1] for b, n in enumerate(lengths)])
-    return Case(f"last_real_output_{k}", ["last_real_output_visible", "last_real_output_hidden"],
-                "result = last_real_output(output, lengths)",
+    output = torch.randn(steps, len(lengths), 2 * hidden, generator=gen)
+    expected = torch.stack([torch.cat([output[n - 1, b, :hidden], output[0, b, hidden:]])
+                            for b, n in enumerate(lengths)])
+    return Case(f"bidirectional_final_{k}", ["bidirectional_final_visible", "bidirectional_final_hidden"],
+                "result = bidirectional_final(output, lengths)",
                 {"output": output, "lengths": torch.tensor(lengths)}, expected, atol=0)
 
 
-def _masked_case(k, lengths, steps):
+def _ce_case(k, lengths, steps, classes):
     gen = torch.Generator().manual_seed(9700 + k)
-    pred = torch.randn(len(lengths), steps, generator=gen)
-    target = torch.randn(len(lengths), steps, generator=gen)
-    for b, n in enumerate(lengths):
-        target[b, n:] = 5.0
-    expected = torch.cat([(pred[b, :n] - target[b, :n]) ** 2 for b, n in enumerate(lengths)]).mean()
-    code = ("p = pred.clone().requires_grad_(True)\n"
-            "loss = masked_mse(p, target, lengths)\n"
+    logits = torch.randn(steps, len(lengths), classes, generator=gen)
+    tags = torch.randint(0, classes, (steps, len(lengths)), generator=gen)
+    ref = logits.clone().requires_grad_(True)
+    each = [nn.functional.cross_entropy(ref[:n, b], tags[:n, b], reduction="none") for b, n in enumerate(lengths)]
+    per_step = torch.cat(each).mean()
+    per_seq = torch.stack([e.mean() for e in each]).mean()
+    grad_step, = torch.autograd.grad(per_step, ref)
+    code = ("p = logits.clone().requires_grad_(True)\n"
+            "loss = masked_cross_entropy(p, tags, lengths)\n"
             "loss.backward()\n"
-            "result = (loss.detach(), p.grad)")
-    grad = torch.zeros(len(lengths), steps)
-    for b, n in enumerate(lengths):
-        grad[b, :n] = 2 * (pred[b, :n] - target[b, :n]) / sum(lengths)
-    return Case(f"masked_mse_{k}", ["masked_mse_visible", "masked_mse_hidden"], code,
-                {"pred": pred, "target": target, "lengths": torch.tensor(lengths)},
-                (expected, grad))
+            "result = (loss.detach(), p.grad, masked_cross_entropy(logits, tags, lengths, per_sequence=True))")
+    return Case(f"masked_cross_entropy_{k}", ["masked_cross_entropy_visible", "masked_cross_entropy_hidden"], code,
+                {"logits": logits, "tags": tags, "lengths": torch.tensor(lengths)},
+                (per_step.detach(), grad_step, per_seq.detach()))
 
 
 # Ways of running a batch, defined in the student's kernel by the harness. The lstm is rebuilt
@@ -91,11 +87,8 @@ def _proof_case(k, layers, bidirectional, lengths):
 
 
 def cases():
-    out = [_collate_case(0, [3, 1, 4]), _collate_case(1, [2, 2, 5, 1, 3])]
-    out += [_last_case(0, [2, 5, 1], 6, 3), _last_case(1, [4], 4, 2)]
-    out += [_masked_case(0, [3, 1, 4], 5), _masked_case(1, [2, 6], 6)]
+    out = [_collate_case(0, [3, 1, 4], 2), _collate_case(1, [2, 2, 5, 1, 3], 9)]
+    out += [_final_case(0, [2, 5, 1], 6, 3), _final_case(1, [4], 4, 2)]
+    out += [_ce_case(0, [3, 1, 4], 5, 3), _ce_case(1, [2, 6], 6, 4)]
     out += [_proof_case(0, 1, False, [5, 2, 4]), _proof_case(1, 2, True, [3, 6, 1, 4])]
-    for q in load_quiz("05").questions:
-        out.append(Case(f"quiz_{q.id}", [f"quiz_{q.id}"], f"result = quiz_answers.get({q.id!r})",
-                        {}, q.answer))
-    return out
+    return out + graded_quiz_cases("ps05_padding_packing")

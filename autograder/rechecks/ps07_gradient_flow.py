@@ -2,9 +2,8 @@
 import torch
 from torch import nn
 
-from autograder.recheck import Case
-from rnnlab.gradients import hidden_grad_norms, set_forget_bias
-from rnnlab.quiz import load_quiz
+from autograder.recheck import Case, graded_quiz_cases
+from rnnlab.gradients import norms64, set_forget_bias, unroll
 
 LAYERS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
@@ -16,14 +15,16 @@ def _norms_case(k, kind, seq_len, batch, n_in, n_hid, log=False):
         torch.manual_seed(9700 + k)
         layer = LAYERS[kind](n_in, n_hid)
         x = torch.rand(seq_len, batch, n_in)
-    expected = hidden_grad_norms(layer, x)
+        weights = torch.randn(seq_len)
+    hs, _ = unroll(layer, x)
+    expected = norms64(torch.autograd.grad(sum(w * h.sum() for w, h in zip(weights, hs)), hs))
     if log:
         expected = torch.log10(expected.clamp_min(1e-30))
     inputs = dict(kind=kind, state={n: v.detach().clone() for n, v in layer.state_dict().items()},
-                  x=x, n_in=n_in, n_hid=n_hid)
+                  x=x, weights=weights, n_in=n_in, n_hid=n_hid)
     code = ("layer = {'rnn': torch.nn.RNN, 'gru': torch.nn.GRU, 'lstm': torch.nn.LSTM}[kind](n_in, n_hid)\n"
             "layer.load_state_dict(state)\n"
-            "result = step_gradient_norms(layer, x).detach()")
+            "result = step_gradient_norms(layer, x, weights).detach()")
     if log:
         code += "\nresult = torch.log10(result.double().clamp_min(1e-30))"
     return Case(f"step_gradient_norms_{k}", ["step_gradient_norms_visible", "step_gradient_norms_hidden"],
@@ -82,7 +83,4 @@ def cases():
     out += [_clip_case(0, [(3, 2), (4,)], 4.0, 1.0), _clip_case(1, [(5,), (2, 2)], 0.05, 1.0),
             _clip_case(2, [(4,), (3,)], 1e-6, 1e-6)]
     out += [_forget_case(0, 1.0, 2, True), _forget_case(1, -0.5, 3, False)]
-    for q in load_quiz("07").questions:
-        out.append(Case(f"quiz_{q.id}", [f"quiz_{q.id}"], f"result = quiz_answers.get({q.id!r})",
-                        {}, q.answer))
-    return out
+    return out + graded_quiz_cases("ps07_gradient_flow")
