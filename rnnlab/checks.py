@@ -21,9 +21,8 @@ import torch
 
 _HERE = Path(__file__).resolve()
 
-__all__ = ["check_tensor", "check_close", "check_shape", "check_quiz_answers", "check_quiz_answer",
-           "check_equal", "check_choices", "check_choice", "switched_off", "without_autograd",
-           "forbid_calls"]
+__all__ = ["check_tensor", "check_close", "check_shape", "check_equal", "check_choices", "check_choice",
+           "switched_off", "without_autograd", "forbid_calls"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -67,31 +66,6 @@ def check_equal(name: str, got, expected) -> None:
                              f"{type(got).__name__}")
     if got != expected:
         raise AssertionError(f"{name} is {got!r} but should be {expected!r}")
-
-
-def check_quiz_answers(answers, chapter: str) -> None:
-    """Every question of the chapter's quiz has an answer that is one of its choices."""
-    __tracebackhide__ = True
-    from .quiz import load_quiz
-
-    quiz = load_quiz(chapter)
-    if type(answers) is not dict:
-        raise AssertionError(f"quiz_answers should be a dict, but it is a {type(answers).__name__}")
-    for q in quiz.questions:
-        given = answers.get(q.id)
-        if type(given) is not str or given not in q.choices:
-            raise AssertionError(f"{q.id}: answer with one of {sorted(q.choices)}, not {given!r}")
-
-
-def check_quiz_answer(answers, chapter: str, qid: str) -> None:
-    """The answer to question `qid` is right (the message never gives the right one away)."""
-    __tracebackhide__ = True
-    from .quiz import load_quiz
-
-    q = load_quiz(chapter).question(qid)
-    given = answers.get(qid) if type(answers) is dict else None
-    if type(given) is not str or given != q.answer:
-        raise AssertionError(f"{qid}: {given!r} is not the right answer")
 
 
 def check_choices(answers, letters: dict) -> None:

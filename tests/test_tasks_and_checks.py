@@ -91,16 +91,6 @@ class TestChecks:
             given = bad.get("q1") if isinstance(bad, dict) else None
             assert str(caught.value) == f"q1: {given!r} is not the right answer"     # no key given away
 
-    def test_quiz_checks(self):
-        from rnnlab.quiz import load_quiz
-        key = {q.id: q.answer for q in load_quiz("03").questions}
-        checks.check_quiz_answers(key, "03")
-        checks.check_quiz_answer(key, "03", "q1")
-        wrong = dict(key, q1="a" if key["q1"] != "a" else "b")
-        with pytest.raises(AssertionError, match="q1: 'a' is not the right answer|q1: 'b' is not"):
-            checks.check_quiz_answer(wrong, "03", "q1")
-        with pytest.raises(AssertionError, match="q2: answer with one of"):
-            checks.check_quiz_answers(dict(key, q2="z"), "03")
 
 
 def test_fit_records_evaluations_and_clips():
