@@ -6,8 +6,7 @@ EXPECT = {"full": True, "output_has": ["source not readable"], "output_lacks": [
 SEARCH = '''
 import glob, os
 candidates = ["../../../source/ps03_lstm_gates/ps03_lstm_gates.ipynb",
-              os.path.abspath("../../../source/ps03_lstm_gates/ps03_lstm_gates.ipynb"),
-              "/work/main/source/ps03_lstm_gates/ps03_lstm_gates.ipynb"]
+              os.path.abspath("../../../source/ps03_lstm_gates/ps03_lstm_gates.ipynb")]
 candidates += glob.glob("/work/**/source/**/*.ipynb", recursive=True)
 candidates += glob.glob(os.path.abspath("../../..") + "/**/*.ipynb", recursive=True)
 candidates += glob.glob("*.ipynb") + glob.glob("**/*.ipynb", recursive=True)
