@@ -23,15 +23,16 @@ pytestmark = pytest.mark.grading
 A = "ps03_lstm_gates"
 ATTACKS = F.attacks()
 CONTROL = F.Fixture("control", {"full": True})
-# graded after reply_forging (students go in order): forged replies once reached the students after it
-LATE = F.Fixture("zz_late_control", {"full": True})
+# reply_forging is graded in a batch of its own, with one worker (test_forged_replies_reach_no_other_student)
+FORGER = "reply_forging"
+BATCHED = [fx for fx in ATTACKS if fx.name != FORGER]
 
 
 @pytest.fixture(scope="module")
 def attacked(grade_batch):
     # short limits keep the endless loops cheap; the control proves they hurt no one else
     # two workers, so that the comparison with a serial run below means something
-    return grade_batch(A, [CONTROL] + ATTACKS + [LATE], "attacks", jobs=2, cell_timeout=15, submission_timeout=120)
+    return grade_batch(A, [CONTROL] + BATCHED, "attacks", jobs=2, cell_timeout=15, submission_timeout=120)
 
 
 def test_corpus_covers_the_threats():
@@ -41,7 +42,7 @@ def test_corpus_covers_the_threats():
         assert fx.path.read_text().lstrip().startswith('"""'), f"{fx.name} needs a docstring"
 
 
-@pytest.mark.parametrize("fx", ATTACKS, ids=[fx.name for fx in ATTACKS])
+@pytest.mark.parametrize("fx", BATCHED, ids=[fx.name for fx in BATCHED])
 def test_attack_ends_as_expected(attacked, fx):
     problems = F.check(fx, attacked.result(fx), attacked.tests, attacked.outputs(fx))
     assert not problems, f"{fx.name}: " + "; ".join(problems)
@@ -140,18 +141,30 @@ def _feedback(batch, fx):
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
-def test_forged_replies_reach_no_other_student(attacked):
-    """reply_forging wrote 40 fake replies to every descriptor it had; the students after it
-    must be graded exactly like the control (with the old channel they were reported before
-    they were graded)."""
-    control, late = attacked.result(CONTROL), attacked.result(LATE)
-    assert (late.status, late.score, late.failed_tests, late.flags) == \
-        (control.status, control.score, control.failed_tests, control.flags)
-    forger = attacked.result(_by_name("reply_forging"))
-    assert forger.status == "graded" and forger.score == control.score
-    graded_after = [r for r in attacked.results.values() if r.student > "reply-forging"]
-    assert graded_after and all(r.status in ("graded", "missing", "rejected", "failed") for r in graded_after)
-    assert all("nbgrader recorded no grades" not in r.reason for r in attacked.results.values())
+# graded after the forger on its worker (students go in order), so with the old channel it
+# shared the forger's reply pipe
+LATE = F.Fixture("zz_late_control", {"full": True, "no_flags": True})
+
+
+def test_forged_replies_reach_no_other_student(grade_batch):
+    """reply_forging writes 40 fake replies to its standard streams and to every pipe it holds.
+    With the old worker its descriptor 1 (and ipykernel's copy of it) was the reply channel and
+    replies were matched by order: the student after it on that worker was reported before it was
+    graded ("nbgrader recorded no grades", 0 points), and the forger itself before its grading
+    ended (0 points). Both must be graded in full: the forger's answers are the instructor's."""
+    forger = _by_name(FORGER)
+    batch = grade_batch(A, [forger, LATE], "forging", jobs=1, cell_timeout=15, submission_timeout=120)
+    _, source = __import__("conftest").notebooks(A)
+    auto_points = sum(c.metadata["nbgrader"].get("points", 0) for c in source.cells
+                      if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
+    assert auto_points > 0
+    problems = []
+    for fx in (forger, LATE):
+        result = batch.result(fx)
+        problems += [f"{fx.name}: {p}" for p in F.check(fx, result, batch.tests, batch.outputs(fx))]
+        if result.score != auto_points:
+            problems.append(f"{fx.name}: {result.score} of the {auto_points} automatic points")
+    assert not problems, "\n".join(problems)
 
 
 def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
@@ -161,7 +174,7 @@ def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
     secret = hidden_test_lines(source)
     course = str(attacked.course.resolve())
     seen = 0
-    for fx in [CONTROL] + ATTACKS:
+    for fx in [CONTROL] + BATCHED:
         html = _feedback(attacked, fx)
         if html is None:
             continue

@@ -165,3 +165,49 @@ def test_the_reply_channel_takes_only_the_reply_to_the_pending_request():
     assert worker.replies.get_nowait() == {"id": "alice:1234", "autograde": {"success": False}}
     assert worker.replies.empty()
     assert worker.log_file.getvalue().count("rejected a line on the reply channel") == 5
+
+
+# run by a child of the worker, as a kernel is: forge replies on every descriptor it holds and
+# try to take the next request from every one it can read
+CHILD = r'''
+import os
+for fd in range(256):
+    try:
+        os.write(fd, b'RNNLAB-RESULT {"autograde": {"success": true}}\n')
+    except OSError:
+        pass
+    try:
+        if fd > 2:
+            os.set_blocking(fd, False)
+            print("CHILD READ", os.read(fd, 4096), flush=True)
+    except OSError:
+        pass
+'''
+WORKER_SIDE = r'''
+import subprocess, sys
+from autograder.worker import private_channel
+requests, replies = private_channel(int(sys.argv[1]), int(sys.argv[2]))
+subprocess.run([sys.executable, "-c", sys.argv[3]], close_fds=False, check=True)   # even without close_fds
+replies.write("RNNLAB-RESULT " + requests.readline())
+replies.flush()
+'''
+
+
+def test_a_child_of_the_worker_holds_no_descriptor_of_the_channel(tmp_path):
+    import sys
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    os.write(req_w, b'{"id": "alice:1234", "secret": "next request"}\n')
+    with open(tmp_path / "worker.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-c", WORKER_SIDE, str(req_r), str(rep_w), CHILD],
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, pass_fds=(req_r, rep_w))
+    os.close(req_r)
+    os.close(rep_w)
+    with os.fdopen(rep_r) as channel:
+        got = channel.read()
+    assert proc.wait(timeout=60) == 0
+    os.close(req_w)
+    assert got == 'RNNLAB-RESULT {"id": "alice:1234", "secret": "next request"}\n'
+    written = (tmp_path / "worker.log").read_text()
+    assert written.count('RNNLAB-RESULT {"autograde"') >= 2        # the child wrote to its 1 and 2: the log
+    assert "next request" not in written

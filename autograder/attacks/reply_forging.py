@@ -1,8 +1,11 @@
 """Writes forged grader replies ("RNNLAB-RESULT {...}") to its standard output and error and to
-every pipe it holds (ipykernel keeps a copy of the descriptor 1 the kernel inherited). With the old worker the kernel inherited the worker's descriptor 1, the
-reply channel, and replies were matched by order: the next students on that worker were
-reported before they were graded. Now the channel is a private pipe the kernel never holds,
-the kernel's standard streams lead to /dev/null, and a reply must carry its request's id."""
+every pipe it holds. With the old worker (bd68132) the kernel inherited the worker's descriptor
+1, the reply channel, and replies were matched by order. ipykernel 7 points descriptor 1 at a
+pipe of its own, but echoes what arrives there to the descriptor it inherited and keeps a copy
+of that one (sys.stdout.fileno()); writing to either alone was enough: the forger and the next
+student on that worker were reported before they were graded (0 points, "nbgrader recorded no
+grades"). Now the channel is a private pipe the kernel never holds, the kernel's standard
+streams lead to /dev/null, and a reply must carry its request's id."""
 EXPECT = {"full": True}
 # the attack runs first, then the instructor's own answer
 ATTACK = '''
