@@ -86,8 +86,9 @@ test-hub: $(STAMP) system-deps hub-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m hub tests
 
 # JupyterHub on 127.0.0.1:8000 with an instructor and three students (root): docs/hub.md.
+# HUB_ARGS="--port N --state DIR --prefix P" (tests/test_make_hub.py runs it so).
 hub: $(STAMP) system-deps hub-deps
-	$(PY) -m autograder.hub
+	$(PY) -m autograder.hub $(HUB_ARGS)
 
 # Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
 assignments: $(STAMP)

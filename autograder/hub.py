@@ -1,6 +1,6 @@
 """A JupyterHub for a class on one machine (`make hub`; tests/test_hub.py starts the same one).
 
-    python -m autograder.hub [--port 8000] [--state .hub/state]
+    python -m autograder.hub [--port 8000] [--state .hub/state] [--prefix PREFIX]
 
 As root it creates the local users it needs (an instructor and three students, unless they
 exist), gives the instructor a course folder with ps03 in their home, and runs JupyterHub with
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -310,6 +311,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.hub", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--state", default=str(REPO / ".hub" / "state"))
+    parser.add_argument("--prefix", default="", metavar="PREFIX",
+                        help="put PREFIX before the users' names (PREFIXinstructor, PREFIXstudent1, ...)")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         print("make hub runs JupyterHub as root (it starts each user's server as that user, and "
@@ -317,7 +320,11 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     try:
-        settings = prepare_state(Path(args.state), port=args.port)
+        if args.prefix and not re.fullmatch(r"[a-z_][a-z0-9_-]{0,20}", args.prefix):
+            raise HubError(f"--prefix {args.prefix!r}: a user name's start is lower-case letters, "
+                           "digits, '_' and '-' (at most 21), not starting with a digit or '-'")
+        settings = prepare_state(Path(args.state), port=args.port, instructor=f"{args.prefix}instructor",
+                                 students=[f"{args.prefix}student{i}" for i in (1, 2, 3)])
         for user in [settings.instructor, *settings.students]:
             create_user(user)
         course = setup_instructor(settings.instructor, ["ps03"])
@@ -326,7 +333,8 @@ def main(argv=None) -> int:
         return 2
     print(f"JupyterHub on {settings.url} (loopback only). Log in as {settings.instructor} (course "
           f"folder {course}) or {', '.join(settings.students)}, password {settings.password}\n"
-          f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME")
+          f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME",
+          flush=True)                # (exec below drops what Python has not written yet: a pipe, a log)
     state = Path(settings.state)
     os.execve(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)],
               hub_env(state / "settings.json"))

@@ -87,3 +87,12 @@ def test_the_proxy_is_pinned_with_a_lockfile():
     makefile = (REPO / "Makefile").read_text()
     assert "npm ci --prefix deploy/hub" in makefile
     assert "test: $(STAMP) system-deps hub-deps" in makefile and "test-hub" in makefile.split("test:")[1].split("\n\n")[0]
+
+
+@pytest.mark.parametrize("prefix", ["Demo-", "1st-", "-x", "a b", "x" * 22])
+def test_make_hub_refuses_a_prefix_that_makes_no_user_name(prefix, tmp_path, capsys):
+    if os.geteuid() != 0:
+        pytest.skip("main() stops earlier without root")
+    assert H.main(["--state", str(tmp_path / "state"), f"--prefix={prefix}"]) == 2
+    assert "--prefix" in capsys.readouterr().err
+    assert not (tmp_path / "state").exists(), "nothing is made for a refused prefix"
