@@ -98,6 +98,7 @@ def made_hub():
     port = H.free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "make-hub.log"
+    url = f"http://127.0.0.1:{port}"
     record: dict = {"users": users, "seconds": {}}
     t0 = time.monotonic()
     proc = None
@@ -107,19 +108,23 @@ def made_hub():
         (home / MARKER).write_text("mine\n")
         record["existed before"] = {"uid": pwd.getpwnam(students[2]).pw_uid}
         with open(log_path, "w") as log:
-            # the make target itself; its virtual environment is the one running this test
+            # the make target itself; its virtual environment is the one running this test; the
+            # environment of a terminal (Python buffers what it prints to a file or a pipe)
+            env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
             proc = subprocess.Popen(
                 ["make", "--no-print-directory", "-o", ".venv/.installed", f"PY={sys.executable}", "hub",
                  f"HUB_ARGS=--port {port} --state {state} --prefix {prefix}"],
-                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True)
-        url = f"http://127.0.0.1:{port}"
-        printed = _wait("printed password", lambda: re.search(r"password (\S+)\n", log_path.read_text()),
-                        proc, log_path, 120)
-        password = printed.group(1)
-        record["printed"] = printed.string[printed.string.rfind("JupyterHub on"):].strip()
         login_page = _wait("login page", lambda: (r := requests.get(f"{url}/hub/login", timeout=5)).ok and r,
                            proc, log_path, 120)
+        # what `make hub` printed for the instructor before the hub started (not the hub's own
+        # log, which says "password" too)
+        printed = re.search(rf"^JupyterHub on {re.escape(url)} .*\bLog in as {instructor}\b.*, password (\S+)$",
+                            log_path.read_text(), re.MULTILINE)
+        assert printed, f"make hub printed no password for {instructor}:\n{log_path.read_text()[:3000]}"
+        password = printed.group(1)
+        record["printed"] = printed.group(0)
         record["login page"] = "Sign in" in login_page.text and 'name="password"' in login_page.text
         record["seconds"]["hub answers"] = round(time.monotonic() - t0, 1)
 
@@ -134,6 +139,7 @@ def made_hub():
         record["wrong password refused"] = login(instructor, password + "x").last_status == 403
         web = login(instructor, password)
         record["printed password logs in"] = web.last_status == 302
+        assert web.last_status == 302, f"the printed password {password!r} does not log {instructor} in"
         # the login starts the instructor's server (JupyterHub's spawn page); once it runs, the
         # browser lands on JupyterLab, and JupyterLab's requests carry its XSRF cookie
         server = f"{url}/user/{instructor}"
@@ -145,7 +151,9 @@ def made_hub():
         _wait("instructor's JupyterLab", jupyterlab, proc, log_path, 180)
         web.headers["X-XSRFToken"] = web.cookies.get("_xsrf", path=f"/user/{instructor}/")
         listing = f"{server}/api/contents/rnn-deep-dive"
-        course = web.get(listing, timeout=30, params={"content": 1}).json()
+        course = web.get(listing, timeout=30, params={"content": 1})
+        assert course.ok, f"no course folder in the instructor's home: {course.status_code} {course.text[:300]}"
+        course = course.json()
         record["seconds"]["instructor's server answers"] = round(time.monotonic() - t0, 1)
         record["course folder"] = sorted(c["name"] for c in course["content"])
         record["ps03 files"] = {part: sorted(c["name"] for c in web.get(
