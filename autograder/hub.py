@@ -35,6 +35,9 @@ from pathlib import Path
 from .course import REPO, resolve
 
 PROXY = REPO / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
+# ngshare, an exchange that knows each user by their hub token (`make ngshare-deps`: its own
+# environment, deploy/ngshare/requirements.txt, since ngshare 0.6.0 needs SQLAlchemy 1.4)
+NGSHARE_PYTHON = REPO / ".hub" / "ngshare-venv" / "bin" / "python"
 HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 COURSE_DIR = "rnn-deep-dive"          # the instructor's course folder, in their home
 
@@ -154,14 +157,16 @@ class Settings:
     hub_port: int = field(default_factory=free_port)
     proxy_api_port: int = field(default_factory=free_port)
     proxy: str = str(PROXY)
+    ngshare: dict = field(default_factory=dict)     # the ngshare service, if the exchange is ngshare
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
 
-def prepare_state(state: Path, **kwargs) -> Settings:
-    """The hub's folder: settings, nbgrader's system config and an exchange every user can use."""
+def prepare_state(state: Path, ngshare: bool = False, **kwargs) -> Settings:
+    """The hub's folder: settings, nbgrader's system config and an exchange every user can use:
+    a shared folder (nbgrader's own), or with `ngshare` the ngshare service run by the hub."""
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
     if not Path(kwargs.get("proxy", PROXY)).exists():
@@ -173,7 +178,12 @@ def prepare_state(state: Path, **kwargs) -> Settings:
     config = state / "etc-jupyter"
     config.mkdir(exist_ok=True)
     config.chmod(0o755)
-    (config / "nbgrader_config.py").write_text(nbgrader_system_config(exchange))
+    if ngshare:
+        kwargs["ngshare"] = ngshare_service(state, kwargs.get("instructor", "instructor"))
+        url = f"http://127.0.0.1:{kwargs.get('port', 8000)}/services/ngshare"
+        (config / "nbgrader_config.py").write_text(nbgrader_ngshare_config(url))
+    else:
+        (config / "nbgrader_config.py").write_text(nbgrader_system_config(exchange))
     (config / "jupyter_server_config.py").write_text(
         "c = get_config()\n"
         "# a terminal keeps the server's PATH (the course's commands first); a login shell would\n"
@@ -200,6 +210,29 @@ def nbgrader_system_config(exchange: Path) -> str:
         f"c.Exchange.root = {str(exchange)!r}\n"
         "# collect refuses submissions whose folder is not owned by the student it names\n"
         "c.ExchangeFactory.collect = 'autograder.exchange.OwnerCheckedCollect'\n")
+
+
+def ngshare_service(state: Path, admin: str, python: Path = NGSHARE_PYTHON) -> dict:
+    """What deploy/jupyterhub_config.py needs to run ngshare as a hub service: its Python, a
+    port, and a folder for its database and files that only root (the hub, the service) may open."""
+    if not python.exists():
+        raise HubError(f"ngshare is not installed ({python}): run `make ngshare-deps`")
+    folder = state / "ngshare"
+    folder.mkdir(exist_ok=True)
+    folder.chmod(0o700)
+    return {"python": str(python), "port": free_port(), "folder": str(folder), "admin": admin}
+
+
+def nbgrader_ngshare_config(url: str) -> str:
+    """nbgrader's config for every server when the exchange is the ngshare service at `url`."""
+    from .z2jh import course_id
+    return (
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = {course_id()!r}\n"
+        "# the exchange is the ngshare service: it knows each user by their hub token, not by\n"
+        "# the owner of a file (on Kubernetes every server runs as the same uid)\n"
+        "from ngshare_exchange import configureExchange\n"
+        f"configureExchange(c, {url!r})\n")
 
 
 # -- users ---------------------------------------------------------------------------------------
