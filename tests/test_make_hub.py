@@ -62,8 +62,9 @@ def _wait(what: str, until, proc: subprocess.Popen, log: Path, timeout: float):
         time.sleep(0.5)
 
 
-def _left_running(uids: set[int], ports: set[int], settings_file: str) -> list[str]:
-    """Every process of these users, holding one of these ports, or started with this settings file."""
+def _left_running(uids: set[int], ports: set[int], settings_file: str, kill: bool = False) -> list[str]:
+    """Every process of these users, holding one of these ports, or started with this settings
+    file (the hub and its proxy, which runs in a session of its own); with `kill`, killed."""
     import psutil
     left = []
     for proc in psutil.process_iter(["pid", "uids", "cmdline"]):
@@ -80,6 +81,11 @@ def _left_running(uids: set[int], ports: set[int], settings_file: str) -> list[s
             continue
         if why:
             left.append(f"{proc.info['pid']} {' '.join(proc.info['cmdline'] or [])[:200]}: {', '.join(why)}")
+            if kill:
+                try:
+                    proc.kill()
+                except psutil.Error:
+                    pass
     return left
 
 
@@ -193,9 +199,18 @@ def made_hub():
         record["seconds"]["whole test"] = round(time.monotonic() - t0, 1)
         yield record
     finally:
-        if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc is not None and proc.poll() is None:      # a step failed: stop the hub as Ctrl-C would
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        if (state / "settings.json").exists():                 # and whatever it could not stop
+            settings = json.loads((state / "settings.json").read_text())
+            _left_running({pwd.getpwnam(u).pw_uid for u in users if H.user_exists(u)},
+                          {settings["port"], settings["hub_port"], settings["proxy_api_port"]},
+                          str(state / "settings.json"), kill=True)
         for user in users:
             H.remove_user(user)
         shutil.rmtree(state, ignore_errors=True)
