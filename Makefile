@@ -10,7 +10,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps assignments student-dist autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
+        hub hub-deps ngshare-deps assignments student-dist autograde demo-class export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -36,6 +36,16 @@ $(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
 	npm ci --prefix deploy/hub --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# ngshare, the exchange service for hubs whose servers share one uid (Kubernetes), in its own
+# environment (it needs SQLAlchemy 1.4; the course has 2): tests/test_ngshare.py, docs/hub.md.
+NGSHARE_VENV := .hub/ngshare-venv
+ngshare-deps: $(NGSHARE_VENV)/.installed
+$(NGSHARE_VENV)/.installed: deploy/ngshare/requirements.txt | $(STAMP)
+	rm -rf $(NGSHARE_VENV)
+	$(PY) -m venv $(NGSHARE_VENV)
+	$(NGSHARE_VENV)/bin/python -m pip install --quiet --no-deps -r deploy/ngshare/requirements.txt
+	@touch $@
+
 # Point the README's Binder and tests badges at your copy: OWNER/REPO from `git remote get-url origin`.
 .PHONY: badges
 badges: $(STAMP)
@@ -50,7 +60,7 @@ lab-instructor: $(STAMP)
 # Every test, in five parts: unit (package, widgets, assignment integrity), notebooks (strict
 # nbval), grading (nbgrader end to end, attack corpus, sandboxed), browser (JupyterLab + Chromium),
 # hub (a term on a real JupyterHub with local users and nbgrader's exchange).
-test: $(STAMP) system-deps hub-deps
+test: $(STAMP) system-deps hub-deps ngshare-deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit test-notebooks test-grading test-browser test-hub \
 	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
@@ -82,12 +92,13 @@ test-browser: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
-test-hub: $(STAMP) system-deps hub-deps
+test-hub: $(STAMP) system-deps hub-deps ngshare-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m hub tests
 
 # JupyterHub on 127.0.0.1:8000 with an instructor and three students (root): docs/hub.md.
+# HUB_ARGS="--port N --state DIR --prefix P" (tests/test_make_hub.py runs it so).
 hub: $(STAMP) system-deps hub-deps
-	$(PY) -m autograder.hub
+	$(PY) -m autograder.hub $(HUB_ARGS)
 
 # Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
 assignments: $(STAMP)

@@ -1,6 +1,6 @@
 """A JupyterHub for a class on one machine (`make hub`; tests/test_hub.py starts the same one).
 
-    python -m autograder.hub [--port 8000] [--state .hub/state]
+    python -m autograder.hub [--port 8000] [--state .hub/state] [--prefix PREFIX]
 
 As root it creates the local users it needs (an instructor and three students, unless they
 exist), gives the instructor a course folder with ps03 in their home, and runs JupyterHub with
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -34,6 +35,9 @@ from pathlib import Path
 from .course import REPO, resolve
 
 PROXY = REPO / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
+# ngshare, an exchange that knows each user by their hub token (`make ngshare-deps`: its own
+# environment, deploy/ngshare/requirements.txt, since ngshare 0.6.0 needs SQLAlchemy 1.4)
+NGSHARE_PYTHON = REPO / ".hub" / "ngshare-venv" / "bin" / "python"
 HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 COURSE_DIR = "rnn-deep-dive"          # the instructor's course folder, in their home
 
@@ -153,14 +157,16 @@ class Settings:
     hub_port: int = field(default_factory=free_port)
     proxy_api_port: int = field(default_factory=free_port)
     proxy: str = str(PROXY)
+    ngshare: dict = field(default_factory=dict)     # the ngshare service, if the exchange is ngshare
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
 
-def prepare_state(state: Path, **kwargs) -> Settings:
-    """The hub's folder: settings, nbgrader's system config and an exchange every user can use."""
+def prepare_state(state: Path, ngshare: bool = False, **kwargs) -> Settings:
+    """The hub's folder: settings, nbgrader's system config and an exchange every user can use:
+    a shared folder (nbgrader's own), or with `ngshare` the ngshare service run by the hub."""
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
     if not Path(kwargs.get("proxy", PROXY)).exists():
@@ -172,7 +178,12 @@ def prepare_state(state: Path, **kwargs) -> Settings:
     config = state / "etc-jupyter"
     config.mkdir(exist_ok=True)
     config.chmod(0o755)
-    (config / "nbgrader_config.py").write_text(nbgrader_system_config(exchange))
+    if ngshare:
+        kwargs["ngshare"] = ngshare_service(state, kwargs.get("instructor", "instructor"))
+        url = f"http://127.0.0.1:{kwargs.get('port', 8000)}/services/ngshare"
+        (config / "nbgrader_config.py").write_text(nbgrader_ngshare_config(url))
+    else:
+        (config / "nbgrader_config.py").write_text(nbgrader_system_config(exchange))
     (config / "jupyter_server_config.py").write_text(
         "c = get_config()\n"
         "# a terminal keeps the server's PATH (the course's commands first); a login shell would\n"
@@ -199,6 +210,29 @@ def nbgrader_system_config(exchange: Path) -> str:
         f"c.Exchange.root = {str(exchange)!r}\n"
         "# collect refuses submissions whose folder is not owned by the student it names\n"
         "c.ExchangeFactory.collect = 'autograder.exchange.OwnerCheckedCollect'\n")
+
+
+def ngshare_service(state: Path, admin: str, python: Path = NGSHARE_PYTHON) -> dict:
+    """What deploy/jupyterhub_config.py needs to run ngshare as a hub service: its Python, a
+    port, and a folder for its database and files that only root (the hub, the service) may open."""
+    if not python.exists():
+        raise HubError(f"ngshare is not installed ({python}): run `make ngshare-deps`")
+    folder = state / "ngshare"
+    folder.mkdir(exist_ok=True)
+    folder.chmod(0o700)
+    return {"python": str(python), "port": free_port(), "folder": str(folder), "admin": admin}
+
+
+def nbgrader_ngshare_config(url: str) -> str:
+    """nbgrader's config for every server when the exchange is the ngshare service at `url`."""
+    from .z2jh import course_id
+    return (
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = {course_id()!r}\n"
+        "# the exchange is the ngshare service: it knows each user by their hub token, not by\n"
+        "# the owner of a file (on Kubernetes every server runs as the same uid)\n"
+        "from ngshare_exchange import configureExchange\n"
+        f"configureExchange(c, {url!r})\n")
 
 
 # -- users ---------------------------------------------------------------------------------------
@@ -310,6 +344,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.hub", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--state", default=str(REPO / ".hub" / "state"))
+    parser.add_argument("--prefix", default="", metavar="PREFIX",
+                        help="put PREFIX before the users' names (PREFIXinstructor, PREFIXstudent1, ...)")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         print("make hub runs JupyterHub as root (it starts each user's server as that user, and "
@@ -317,7 +353,11 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     try:
-        settings = prepare_state(Path(args.state), port=args.port)
+        if args.prefix and not re.fullmatch(r"[a-z_][a-z0-9_-]{0,20}", args.prefix):
+            raise HubError(f"--prefix {args.prefix!r}: a user name's start is lower-case letters, "
+                           "digits, '_' and '-' (at most 21), not starting with a digit or '-'")
+        settings = prepare_state(Path(args.state), port=args.port, instructor=f"{args.prefix}instructor",
+                                 students=[f"{args.prefix}student{i}" for i in (1, 2, 3)])
         for user in [settings.instructor, *settings.students]:
             create_user(user)
         course = setup_instructor(settings.instructor, ["ps03"])
@@ -326,7 +366,8 @@ def main(argv=None) -> int:
         return 2
     print(f"JupyterHub on {settings.url} (loopback only). Log in as {settings.instructor} (course "
           f"folder {course}) or {', '.join(settings.students)}, password {settings.password}\n"
-          f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME")
+          f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME",
+          flush=True)                # (exec below drops what Python has not written yet: a pipe, a log)
     state = Path(settings.state)
     os.execve(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)],
               hub_env(state / "settings.json"))

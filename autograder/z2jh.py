@@ -11,7 +11,13 @@ The chart's own schema is not available offline, so this checks what the course 
 - the home volume is mounted over the image's copy of the repository (/home/jovyan), which
   holds source/.
 
-    python -m autograder.z2jh deploy/z2jh-values.yaml      # exit 1 and the problems if any
+Or, with deploy/z2jh-ngshare.yaml on top (files merged as Helm merges them: mappings key by
+key, everything else replaced), the exchange is the ngshare service: the nbgrader config calls
+ngshare_exchange's configureExchange with <url>/services/<name>, the hub registers a service of
+that name at that url (hub.extraConfig), the image has ngshare_exchange, and the servers may
+reach the cluster's private addresses.
+
+    python -m autograder.z2jh deploy/z2jh-values.yaml [deploy/z2jh-ngshare.yaml]   # exit 1 and the problems if any
 """
 from __future__ import annotations
 
@@ -46,18 +52,53 @@ def _assigned(source: str, name: str) -> str | None:
     return m.group(2) if m else None
 
 
+def merged(base, over):
+    """Values files layered as Helm does (-f a -f b): mappings merge key by key, the rest is replaced."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = merged(base.get(key), value) if key in base else value
+        return out
+    return over
+
+
+def _ngshare_url(config: str) -> str | None:
+    """The url a nbgrader config gives ngshare_exchange.configureExchange, or None."""
+    m = re.search(r"^\s*configureExchange\(\s*c\s*,\s*(['\"])(.*?)\1\s*\)\s*$", config, re.M)
+    return m.group(2) if m else None
+
+
+def _hub_services(values: dict) -> dict[str, str]:
+    """name -> url of the services that hub.extraConfig appends to c.JupyterHub.services."""
+    found = {}
+    for text in (_get(values, "hub", "extraConfig", default={}) or {}).values():
+        for block in re.findall(r"c\.JupyterHub\.services\.append\(\s*\{(.*?)\}\s*\)", str(text), re.S):
+            name = re.search(r"['\"]name['\"]\s*:\s*['\"]([^'\"]+)['\"]", block)
+            url = re.search(r"['\"]url['\"]\s*:\s*['\"]([^'\"]+)['\"]", block)
+            if name and url:
+                found[name.group(1)] = url.group(1)
+    return found
+
+
 def course_id(course: Path = REPO) -> str | None:
     return _assigned((course / "nbgrader_config.py").read_text(), "CourseDirectory.course_id")
 
 
-def problems(text: str, course: Path = REPO) -> list[str]:
-    """Everything wrong with a values file's text (an empty list if nothing)."""
-    try:
-        values = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        return [f"not valid YAML: {err}"]
-    if not isinstance(values, dict):
-        return ["the file holds no mapping of chart values"]
+def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
+    """Everything wrong with a values file's text, with `overlays` (texts of further values
+    files) merged on top (an empty list if nothing)."""
+    layers = []
+    for n, t in enumerate([text, *overlays]):
+        try:
+            layer = yaml.safe_load(t)
+        except yaml.YAMLError as err:
+            return [f"{'' if n == 0 else f'overlay {n}: '}not valid YAML: {err}"]
+        if not isinstance(layer, dict):
+            return [f"{'' if n == 0 else f'overlay {n}: '}the file holds no mapping of chart values"]
+        layers.append(layer)
+    values = layers[0]
+    for layer in layers[1:]:
+        values = merged(values, layer)
     found: list[str] = []
     single = _get(values, "singleuser", default={}) or {}
 
@@ -85,7 +126,7 @@ def problems(text: str, course: Path = REPO) -> list[str]:
     # nbgrader's configuration and its exchange path
     configs = [(key, f) for key, f in (_get(single, "extraFiles", default={}) or {}).items()
                if isinstance(f, dict) and str(f.get("mountPath", "")).endswith("nbgrader_config.py")]
-    root = None
+    root = ngshare = None
     if not configs:
         found.append("no nbgrader_config.py in singleuser.extraFiles: the servers would not know "
                      "the exchange")
@@ -95,9 +136,12 @@ def problems(text: str, course: Path = REPO) -> list[str]:
             found.append(f"extraFiles.{key} is mounted in {where}, where nbgrader does not look "
                          f"for system config ({', '.join(CONFIG_DIRS)})")
         body = f.get("stringData") or ""
-        root = _assigned(body, "Exchange.root")
-        if not root:
-            found.append(f"extraFiles.{key} sets no c.Exchange.root")
+        ngshare = _ngshare_url(body)
+        root = None if ngshare else _assigned(body, "Exchange.root")
+        if ngshare:
+            found += _ngshare_problems(values, key, ngshare, course)
+        elif not root:
+            found.append(f"extraFiles.{key} sets no c.Exchange.root (nor ngshare's configureExchange)")
         cid = _assigned(body, "CourseDirectory.course_id")
         if cid != course_id(course):
             found.append(f"extraFiles.{key} sets course id {cid!r}; nbgrader_config.py says "
@@ -133,22 +177,45 @@ def problems(text: str, course: Path = REPO) -> list[str]:
     return found
 
 
-def check(path: Path, course: Path = REPO) -> None:
-    """Raise ValuesError listing every problem of the values file at `path`."""
-    found = problems(Path(path).read_text(), course)
+def _ngshare_problems(values: dict, key: str, url: str, course: Path) -> list[str]:
+    found = []
+    m = re.fullmatch(r"(https?://[^/]+)/services/([^/]+)/?", url)
+    if not m:
+        return [f"extraFiles.{key} gives ngshare_exchange {url!r}, not <service url>/services/<name>"]
+    base, name = m.groups()
+    services = _hub_services(values)
+    if name not in services:
+        found.append(f"nbgrader talks to the ngshare service {name!r}, but hub.extraConfig registers "
+                     f"no such service (c.JupyterHub.services.append({{'name': {name!r}, 'url': ...}}))")
+    elif services[name].rstrip("/") != base:
+        found.append(f"the hub's service {name!r} is at {services[name]} but nbgrader talks to {base}")
+    image_pins = (course / "binder" / "requirements.txt")
+    if not re.search(r"^ngshare[-_]exchange==", image_pins.read_text() if image_pins.exists() else "", re.M | re.I):
+        found.append("the image has no ngshare_exchange (pin it in binder/requirements.txt)")
+    if _get(values, "singleuser", "networkPolicy", "egressAllowRules", "privateIPs") is not True:
+        found.append("singleuser.networkPolicy.egressAllowRules.privateIPs must be true: the servers "
+                     "reach ngshare's service at a private address of the cluster")
+    return found
+
+
+def check(path: Path, course: Path = REPO, *overlays: Path) -> None:
+    """Raise ValuesError listing every problem of the values file at `path` (with `overlays`)."""
+    found = problems(Path(path).read_text(), course, *(Path(o).read_text() for o in overlays))
     if found:
-        raise ValuesError(f"{path}:\n  - " + "\n  - ".join(found))
+        names = " + ".join(str(p) for p in (path, *overlays))
+        raise ValuesError(f"{names}:\n  - " + "\n  - ".join(found))
 
 
 def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else REPO / "deploy" / "z2jh-values.yaml"
+    paths = [Path(a) for a in args] or [REPO / "deploy" / "z2jh-values.yaml"]
     try:
-        check(path)
+        check(paths[0], REPO, *paths[1:])
     except (ValuesError, OSError) as err:
         print(err, file=sys.stderr)
         return 1
-    print(f"{path}: the structure the course needs is there (not checked against the chart's schema)")
+    print(f"{' + '.join(map(str, paths))}: the structure the course needs is there (not checked "
+          "against the chart's schema)")
     return 0
 
 

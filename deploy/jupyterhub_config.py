@@ -45,6 +45,18 @@ c.JupyterHub.load_roles = [{
     "services": ["course-admin"],
 }]
 
+# ngshare, when it is the exchange (autograder/hub.py prepare_state(ngshare=True)): a service
+# the hub starts; it asks the hub who each request's token belongs to, and only the course's
+# instructors (ngshare's admin: the instructor, who creates the course) see others' work
+if S.get("ngshare"):
+    NG = S["ngshare"]
+    c.JupyterHub.services.append({
+        "name": "ngshare",
+        "url": f"http://127.0.0.1:{NG['port']}",
+        "command": [NG["python"], "-m", "ngshare", "--admins", NG["admin"],
+                    "--database", f"sqlite:///{NG['folder']}/ngshare.db", "--storage", f"{NG['folder']}/files/"],
+    })
+
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [S["python"], "-m", "jupyterhub.singleuser"]
 c.Spawner.args = ["--LabApp.expose_app_in_browser=True"]

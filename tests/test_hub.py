@@ -190,12 +190,18 @@ def term():
     finally:
         (ARTIFACTS / "term.json").write_text(json.dumps({k: v for k, v in record.items() if k != "feedback"},
                                                         indent=1))
-        if proc is not None:
-            H.stop(proc)
-        log.close()
-        for user in made:
-            H.remove_user(user)
-        shutil.rmtree(state, ignore_errors=True)
+        stop_and_clean(proc, log, made, state)
+
+
+def stop_and_clean(proc, log, users: list[str], state: Path) -> None:
+    """The end of a hub test, also after a failure: stop the hub (and so its servers and
+    services), close its log, remove the users the test made and the hub's state folder."""
+    if proc is not None:
+        H.stop(proc)
+    log.close()
+    for user in users:
+        H.remove_user(user)
+    shutil.rmtree(state, ignore_errors=True)
 
 
 def run_term(hub, srv, users, course, settings, record, lap):

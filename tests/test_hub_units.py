@@ -87,3 +87,56 @@ def test_the_proxy_is_pinned_with_a_lockfile():
     makefile = (REPO / "Makefile").read_text()
     assert "npm ci --prefix deploy/hub" in makefile
     assert "test: $(STAMP) system-deps hub-deps" in makefile and "test-hub" in makefile.split("test:")[1].split("\n\n")[0]
+
+
+@pytest.mark.parametrize("prefix", ["Demo-", "1st-", "-x", "a b", "x" * 22])
+def test_make_hub_refuses_a_prefix_that_makes_no_user_name(prefix, tmp_path, capsys):
+    if os.geteuid() != 0:
+        pytest.skip("main() stops earlier without root")
+    assert H.main(["--state", str(tmp_path / "state"), f"--prefix={prefix}"]) == 2
+    assert "--prefix" in capsys.readouterr().err
+    assert not (tmp_path / "state").exists(), "nothing is made for a refused prefix"
+
+
+def test_hub_config_runs_ngshare_as_a_service_when_asked(open_tmp, monkeypatch):
+    fake_python = open_tmp / "ngshare-python"
+    fake_python.write_text("")
+    service = H.ngshare_service(open_tmp, "teach", python=fake_python)
+    assert oct(Path(service["folder"]).stat().st_mode & 0o777) == "0o700"
+    settings = H.Settings(state=str(open_tmp), python="/opt/py/bin/python", config_path="/c", data_path="/d",
+                          exchange=str(open_tmp / "x"), instructor="teach", students=["s1"], port=8123,
+                          ngshare=service)
+    (open_tmp / "settings.json").write_text(json.dumps(asdict(settings)))
+    monkeypatch.setenv("RNNLAB_HUB_SETTINGS", str(open_tmp / "settings.json"))
+    c = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy")).load_config()
+    ng = next(s for s in c.JupyterHub.services if s["name"] == "ngshare")
+    assert ng["url"] == f"http://127.0.0.1:{service['port']}"
+    assert ng["command"][:3] == [str(fake_python), "-m", "ngshare"]
+    assert ng["command"][ng["command"].index("--admins") + 1] == "teach"      # students are no admins
+    assert all(a.startswith(f"sqlite:///{service['folder']}") or a.startswith(service["folder"])
+               for a in (ng["command"][ng["command"].index("--database") + 1],
+                         ng["command"][ng["command"].index("--storage") + 1]))
+    # without ngshare in the settings, no such service
+    (open_tmp / "settings.json").write_text(json.dumps(asdict(settings) | {"ngshare": {}}))
+    c = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy")).load_config()
+    assert [s["name"] for s in c.JupyterHub.services] == ["course-admin"]
+
+
+def test_ngshare_needs_its_environment_and_switches_nbgrader_to_it(open_tmp):
+    with pytest.raises(H.HubError, match="make ngshare-deps"):
+        H.ngshare_service(open_tmp, "teach", python=open_tmp / "missing")
+    text = H.nbgrader_ngshare_config("http://127.0.0.1:8123/services/ngshare")
+    assert "c.CourseDirectory.course_id = 'rnn-deep-dive'" in text
+    assert "configureExchange(c, 'http://127.0.0.1:8123/services/ngshare')" in text
+    assert "Exchange.root" not in text
+
+
+def test_ngshare_environment_is_pinned_with_sqlalchemy_1():
+    lines = [line for line in (REPO / "deploy" / "ngshare" / "requirements.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    pins = dict(line.split("==") for line in lines)
+    assert len(pins) == len(lines), "pin every package with =="
+    assert pins["ngshare"] == "0.6.0" and pins["SQLAlchemy"].startswith("1.4."), pins
+    makefile = (REPO / "Makefile").read_text()
+    assert "--no-deps -r deploy/ngshare/requirements.txt" in makefile
+    assert "test-hub: $(STAMP) system-deps hub-deps ngshare-deps" in makefile

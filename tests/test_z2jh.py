@@ -108,3 +108,56 @@ def test_bad_input_is_reported_not_raised(tmp_path):
     with pytest.raises(z2jh.ValuesError, match="image.name is missing"):
         z2jh.check(bad)
     assert z2jh.main([str(tmp_path / "absent.yaml")]) == 1
+
+
+# -- ngshare as the exchange: deploy/z2jh-ngshare.yaml on top of the main values ----------------
+NGSHARE = REPO / "deploy" / "z2jh-ngshare.yaml"
+
+
+def ng_broken(change) -> list[str]:
+    overlay = yaml.safe_load(NGSHARE.read_text())
+    change(overlay)
+    return z2jh.problems(text(), REPO, yaml.safe_dump(overlay))
+
+
+def test_the_ngshare_overlay_passes_and_replaces_the_shared_volume():
+    assert z2jh.problems(text(), REPO, NGSHARE.read_text()) == []
+    assert z2jh.main([str(VALUES), str(NGSHARE)]) == 0
+    values = z2jh.merged(yaml.safe_load(text()), yaml.safe_load(NGSHARE.read_text()))
+    assert values["singleuser"]["storage"]["extraVolumeMounts"] == []
+    assert values["singleuser"]["image"] == yaml.safe_load(text())["singleuser"]["image"]   # merged, kept
+    assert "configureExchange" in values["singleuser"]["extraFiles"]["nbgrader-config"]["stringData"]
+
+
+def test_ngshare_overlay_with_a_wrong_service_fails():
+    def other_port(o):
+        o["hub"]["extraConfig"]["ngshare.py"] = o["hub"]["extraConfig"]["ngshare.py"].replace(":8080", ":8081")
+    assert any("but nbgrader talks to" in p for p in ng_broken(other_port))
+    assert any("registers no such service" in p for p in ng_broken(lambda o: o.pop("hub")))
+
+    def bad_url(o):
+        f = o["singleuser"]["extraFiles"]["nbgrader-config"]
+        f["stringData"] = f["stringData"].replace("/services/ngshare", "/ngshare")
+    assert any("not <service url>/services/<name>" in p for p in ng_broken(bad_url))
+
+
+def test_ngshare_overlay_without_network_access_or_course_id_fails():
+    assert any("privateIPs" in p for p in ng_broken(lambda o: o["singleuser"].pop("networkPolicy")))
+
+    def other_course(o):
+        f = o["singleuser"]["extraFiles"]["nbgrader-config"]
+        f["stringData"] = f["stringData"].replace("rnn-deep-dive", "rnn-101")
+    assert any("course id 'rnn-101'" in p for p in ng_broken(other_course))
+
+
+def test_ngshare_needs_ngshare_exchange_in_the_image(tmp_path):
+    (tmp_path / "binder").mkdir()
+    (tmp_path / "binder" / "requirements.txt").write_text("nbgrader==0.9.6\n")
+    (tmp_path / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
+    found = z2jh.problems(text(), tmp_path, NGSHARE.read_text())
+    assert any("no ngshare_exchange" in p for p in found), found
+
+
+def test_helm_like_merge():
+    assert z2jh.merged({"a": {"b": 1, "c": [1]}}, {"a": {"c": [], "d": 2}}) == {"a": {"b": 1, "c": [], "d": 2}}
+    assert z2jh.problems(text(), REPO, "- a list") == ["overlay 1: the file holds no mapping of chart values"]
