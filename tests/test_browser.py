@@ -276,7 +276,7 @@ def time_updates(page, widget, name: str, actions: list, figure: bool = True,
     elements matching the CSS selector `readout`; a widget without a figure has only that."""
     import statistics
 
-    runs = []
+    runs, began = [], time.perf_counter()
     for k in range(repeats):
         kernel_idle(page)
         page.wait_for_timeout(100)          # let the last frame settle
@@ -289,7 +289,8 @@ def time_updates(page, widget, name: str, actions: list, figure: bool = True,
         assert t["start"] is not None, f"{name}: the change dispatched no key, change or click event"
         runs.append({k: round(t[k] - t["start"], 1) for k in ("readout", "src", "decoded", "painted")
                      if t[k] is not None})
-    values = {"repeats": repeats, "runs": runs}
+    # what the timing adds to the test run, in seconds of wall clock
+    values = {"repeats": repeats, "runs": runs, "seconds": round(time.perf_counter() - began, 2)}
     for key in runs[0]:
         series = [r[key] for r in runs]
         values[f"{key}_ms"] = round(statistics.median(series), 1)
