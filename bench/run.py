@@ -331,10 +331,15 @@ CHANGES = [
     "src, its decoding and its first paint, five repetitions per widget. The earlier figures (300 to "
     "1900 ms) were taken from Python around Playwright's polling expectations (which poll at 100, "
     "250, 500 and 1000 ms) and, for some widgets, over three or four key presses, each a kernel "
-    "round trip; measured in the page on the same code, the same updates took 90 to 160 ms (load 4).",
+    "round trip; measured in the page on the same code, the same updates took 97 to 161 ms to the "
+    "painted figure (medians, load average about 4), except chapter 06's.",
     "The sequence-gate widget's layer and direction buttons redrew the whole figure on every click "
-    "(each one dropped the kept backgrounds): 498 ms to the new image in Chromium, about 100 ms after "
-    "(one kept background per heatmap width and reading direction).",
+    "(each one dropped the kept backgrounds): 561 ms from the click to the painted figure in "
+    "Chromium (median; 498 ms to the new image), 125 ms after (load about 4), with one kept "
+    "background per heatmap width and reading direction.",
+    "The gradient-flow widget kept the RNN's and GRU's norms per length and scale: the forget bias "
+    "acts on the LSTM only, so a move of its slider runs one backward pass instead of three "
+    "(kernel 55.3 -> 34.4 ms median, load 1.5 to 2).",
     "Widget PNGs are written by rnnlab's own encoder (rows unfiltered, zlib level 1): Pillow took 1.5 "
     "to 2 times as long (sequence-gate figure 38 ms against 23 ms, RNN unroll 12 against 6.5) for "
     "files 5 to 10% smaller.",
