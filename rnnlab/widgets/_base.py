@@ -19,6 +19,7 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 CSS_DPI = 72             # CSS pixels per inch: a figure of 8 x 3 inches is shown at 576 x 216 px
 SCALE = 2                # device pixels per CSS pixel in the PNG
@@ -90,15 +91,16 @@ def png_bytes(canvas: FigureCanvasAgg) -> bytes:
     """The canvas pixels as an RGB PNG, encoded for speed: every row unfiltered (PNG filter
     type 0) and zlib at level 1. Pillow's encoder at its lightest level took 1.5 to 2 times as
     long (sequence-gate figure, 1440 x 692: 38 ms against 23 ms) for a file under a tenth
-    smaller, and the image only travels to a browser on the same network."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    height, width, _ = rgba.shape
+    smaller, and the image only travels to a browser on the same network. (Pillow still drops
+    the alpha channel: 1.8 ms there against 4.8 ms for NumPy's strided copy.)"""
+    width, height = canvas.get_width_height()
+    rgb = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     rows = np.empty((height, 1 + 3 * width), np.uint8)
     rows[:, 0] = 0                                   # filter type of each row: none
-    rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
+    rows[:, 1:] = np.asarray(rgb).reshape(height, 3 * width)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)   # 8 bits, RGB, no interlace
     return (PNG_SIGNATURE + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
+            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
