@@ -136,3 +136,50 @@ def test_beam_explorer_width(benchmark):
     widths = itertools.cycle([1, 2, 3, 4, 5, 4, 3, 2])
     benchmark.pedantic(lambda: setattr(widget.width, "value", next(widths)), rounds=60, warmup_rounds=3)
     _percentile_95(benchmark)
+
+
+def test_sequence_gates_layer(benchmark):
+    """Chapter 06's widget on a batch_first, two-layer, bidirectional tagger: the layer and
+    direction buttons pick another layer's gates of the same text (no new forward pass)."""
+    from rnnlab.tagging import encode_letters, train_tagger
+    from rnnlab.widgets import SequenceGates
+    setup(quiet=True)
+    tagger, _ = train_tagger(bidirectional=True, num_layers=2, steps=20)
+    widget = SequenceGates(tagger.lstm, encode_letters, ["abcabcfed", "abcdefabcdef"],
+                           validate=encode_letters, layer=0, direction=1)
+    layers = itertools.cycle([1, 0])
+    benchmark.pedantic(lambda: setattr(widget.layer_choice, "value", next(layers)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_attention_map_typed(benchmark):
+    """Text typed into the attention map's box (sent when Enter is pressed)."""
+    from rnnlab.seq2seq import load_trained
+    from rnnlab.widgets import AttentionMap
+    setup(quiet=True)
+    widget = AttentionMap(load_trained("dot"))
+    texts = itertools.cycle(["jihgfe", "abcde", "cafe", "hijacked"])
+    benchmark.pedantic(lambda: setattr(widget.typed, "value", next(texts)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_quiz_check(benchmark, tmp_path, monkeypatch):
+    """A quiz answer checked, then its answer shown: the feedback and the score change (the
+    answer is saved in the review file), as the Check and Show answer buttons do."""
+    from rnnlab.widgets import Quiz
+    monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / "review.json"))
+    quiz = Quiz("01")
+    card = quiz.cards[0]
+    card.choice.value = next(iter(card.q.choices))
+    clicks = itertools.cycle([card.check, card.reveal])
+    benchmark.pedantic(lambda: next(clicks).click(), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_flashcards_next(benchmark, tmp_path, monkeypatch):
+    from rnnlab.widgets import Flashcards
+    monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / "review.json"))
+    cards = Flashcards("01")
+    clicks = itertools.cycle([cards.next, cards.prev])
+    benchmark.pedantic(lambda: next(clicks).click(), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from test_browser import (ARTIFACTS, change_and_wait, check_widget_on_screen, notebook_page,
-                          press_and_wait, widget_in_cell)
+from test_browser import (ARTIFACTS, change_and_wait, check_widget_on_screen, key_presses, notebook_page,
+                          press_and_wait, time_updates, widget_in_cell)
 
 pytestmark = pytest.mark.browser
 LECTURE = "10_seq2seq_attention.ipynb"
@@ -25,23 +25,31 @@ def test_attention_map_and_beam_explorer(lab):
         expect(decoded).to_have_text("hgfedcba", timeout=30_000)
         check_widget_on_screen(page, widget, "10-attention-map")
         select = widget.locator(".rnnlab-control-example select")
-        change_and_wait(page, widget, lambda: select.select_option("badge"), decoded, "10-attention-map")
+        change_and_wait(page, widget, lambda: select.select_option("badge"), decoded)
         expect(decoded).to_have_text("egdab")
+        examples = select.locator("option").all_inner_texts()
+        time_updates(page, widget, "10-attention-map", [lambda: select.select_option(examples[0]),
+                                                        lambda: select.select_option("badge")])
         typed = widget.locator(".rnnlab-control-text input")
 
         def type_input():
             typed.fill("jihgfe")
             typed.press("Enter")
-        change_and_wait(page, widget, type_input, decoded, "10-attention-map-typed")
+        change_and_wait(page, widget, type_input, decoded)
         expect(decoded).to_have_text("efghij")
         expect(_readout(widget, "right?")).to_have_text("yes")
+
+        def typing(text):           # one change: the text is filled in, Enter sends it
+            return lambda: (typed.fill(text), typed.press("Enter"))
+        time_updates(page, widget, "10-attention-map-typed", [typing("abcde"), typing("jihgfe")])
         widget.screenshot(path=str(ARTIFACTS / "attention-map.png"))
 
         widget = widget_in_cell(page, "BeamExplorer(models[", "rnnlab-beam-explorer")
         width = _readout(widget, "width")
         expect(width).to_have_text("3", timeout=30_000)
         check_widget_on_screen(page, widget, "10-beam-explorer")
-        press_and_wait(page, widget, "width", ["ArrowRight"], width, "10-beam-explorer")
+        press_and_wait(page, widget, "width", ["ArrowRight"], width)
         expect(width).to_have_text("4")
         expect(_readout(widget, "beam 4")).to_have_text(re.compile(r"^[a-j]+.*-\d+\.\d{3}$"))
+        time_updates(page, widget, "10-beam-explorer", key_presses(widget, "width", "ArrowLeft", "ArrowRight"))
         widget.screenshot(path=str(ARTIFACTS / "beam-explorer.png"))

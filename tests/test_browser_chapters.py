@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from test_browser import (ARTIFACTS, REPO, change_and_wait, check_widget_on_screen, notebook_page,
-                          press_and_wait, widget_in_cell)
+from test_browser import (ARTIFACTS, REPO, change_and_wait, check_widget_on_screen, key_presses,
+                          notebook_page, press_and_wait, time_updates, widget_in_cell)
 
 _widget = widget_in_cell
 
@@ -31,9 +31,10 @@ def test_rnn_unroll_steps_through_time(lab):
         expect(step).to_have_text("1", timeout=30_000)
         memory = widget.locator(".rnnlab-readout tr[data-name^='memory of x_1'] td").nth(1)
         check_widget_on_screen(page, widget, "02-rnn-unroll")
-        press_and_wait(page, widget, "step", ["ArrowRight"] * 3, memory, "02-rnn-unroll")
+        press_and_wait(page, widget, "step", ["ArrowRight"] * 3, memory)
         expect(step).to_have_text("4")
         assert re.fullmatch(r"\d\.\de[+-]\d\d", memory.inner_text())
+        time_updates(page, widget, "02-rnn-unroll", key_presses(widget, "step", "ArrowRight", "ArrowLeft"))
         widget.screenshot(path=str(ARTIFACTS / "rnn-unroll.png"))
 
 
@@ -46,10 +47,10 @@ def test_gradient_flow_follows_the_forget_bias(lab):
         expect(bias).to_have_text("0.0", timeout=30_000)
         forget = _readout(widget, "LSTM mean forget gate")
         check_widget_on_screen(page, widget, "07-gradient-flow")
-        before, after = press_and_wait(page, widget, "forget-bias", ["ArrowRight"] * 4, forget,
-                                       "07-gradient-flow")
+        before, after = press_and_wait(page, widget, "forget-bias", ["ArrowRight"] * 4, forget)
         expect(bias).to_have_text("2.0")
         assert float(after) > float(before)          # a higher bias opens the forget gate
+        time_updates(page, widget, "07-gradient-flow", key_presses(widget, "forget-bias", "ArrowLeft", "ArrowRight"))
         widget.screenshot(path=str(ARTIFACTS / "gradient-flow.png"))
 
 
@@ -62,10 +63,10 @@ def test_threshold_trades_recall_for_precision(lab):
         expect(threshold).to_have_text(re.compile(r"^0\.\d\d$"), timeout=30_000)
         recall_before = float(_readout(widget, "recall").inner_text())
         check_widget_on_screen(page, widget, "08-threshold-explorer")
-        before, after = press_and_wait(page, widget, "threshold", ["PageUp"], threshold,
-                                       "08-threshold-explorer")
+        before, after = press_and_wait(page, widget, "threshold", ["PageUp"], threshold)
         assert float(after) > float(before)
         assert float(_readout(widget, "recall").inner_text()) <= recall_before   # never more recall
+        time_updates(page, widget, "08-threshold-explorer", key_presses(widget, "threshold", "ArrowRight", "ArrowLeft"))
         widget.screenshot(path=str(ARTIFACTS / "threshold-explorer.png"))
 
 
@@ -77,9 +78,9 @@ def test_lstm_shapes_follow_the_options(lab):
         h_n = _readout(widget, "h_n")
         expect(h_n).to_have_text(re.compile(r"^\(\d+, \d+, \d+\)$"), timeout=30_000)
         check_widget_on_screen(page, widget, "04-lstm-shapes")
-        before, after = press_and_wait(page, widget, "num-layers", ["ArrowRight"], h_n,
-                                       "04-lstm-shapes")
+        before, after = press_and_wait(page, widget, "num-layers", ["ArrowRight"], h_n)
         assert int(after.strip("()").split(",")[0]) == int(before.strip("()").split(",")[0]) + 1
+        time_updates(page, widget, "04-lstm-shapes", key_presses(widget, "num-layers", "ArrowLeft", "ArrowRight"))
 
 
 def test_stacked_bidirectional_gates(lab):
@@ -91,9 +92,10 @@ def test_stacked_bidirectional_gates(lab):
         expect(count).to_have_text("9", timeout=30_000)        # the notebook shows "abcabcfed"
         check_widget_on_screen(page, widget, "06-sequence-gates")
         showing = _readout(widget, "showing")
-        change_and_wait(page, widget, lambda: widget.locator(".rnnlab-control-layer button").nth(1).click(),
-                        showing, "06-sequence-gates")
+        layers = widget.locator(".rnnlab-control-layer button")
+        change_and_wait(page, widget, lambda: layers.nth(1).click(), showing)
         expect(showing).to_have_text(re.compile("^layer 1 "))
+        time_updates(page, widget, "06-sequence-gates", [lambda: layers.nth(0).click(), lambda: layers.nth(1).click()])
 
 
 def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
@@ -116,14 +118,30 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
         for ch in chapters:
             quiz = _widget(page, f'Quiz("{ch}")', "rnnlab-quiz")
             check_widget_on_screen(page, quiz, f"{ch}-quiz", figure=False, fit=False)
+            # a quiz is a list read from top to bottom, taller than a screen; what must fit is
+            # each question: its text, choices, buttons and feedback seen together
+            tallest, room = quiz.evaluate("""(el) => {
+                const panel = (el.closest('.jp-WindowedPanel-outer') || document.body).getBoundingClientRect();
+                const cards = [...el.querySelectorAll(':scope > .widget-vbox')];
+                return [Math.max(...cards.map(c => c.getBoundingClientRect().height)), panel.height];
+            }""")
+            assert 0 < tallest <= room, f"{ch}: a question {tallest} px high, the notebook area {room} px"
             first = quiz.locator(".widget-radio-box input").first
             first.check()
             quiz.locator("button", has_text="Check").first.click()
             expect(quiz.locator(".widget-html").filter(has_text=re.compile("Correct|Not quite")).first)\
                 .to_be_visible(timeout=30_000)
+            if ch == chapters[0]:       # every chapter's quiz is the same widget
+                time_updates(page, quiz, f"{ch}-quiz", [quiz.locator("button", has_text=text).first.click
+                                                        for text in ("Show answer", "Check")],
+                             figure=False, readout=".widget-html")
             cards = _widget(page, f'Flashcards("{ch}")', "rnnlab-flashcards")
             check_widget_on_screen(page, cards, f"{ch}-flashcards", figure=False)
             counter = cards.locator(".widget-label").first
             before = counter.inner_text()
             cards.locator("button", has_text="Next").click()
             expect(counter).not_to_have_text(before, timeout=30_000)
+            if ch == chapters[0]:       # every chapter's cards are the same widget
+                time_updates(page, cards, f"{ch}-flashcards", [cards.locator("button", has_text=text).click
+                                                               for text in ("Previous", "Next")],
+                             figure=False, readout=".widget-label")

@@ -83,3 +83,24 @@ def test_sliders_start_on_their_grid():
         assert abs(steps - round(steps)) < 1e-9, s.description
     assert "rnnlab-control-forget-bias" in w.forget_bias._dom_classes
     assert "rnnlab-gradient-flow" in w.widget._dom_classes
+
+
+def test_forget_bias_reruns_only_the_lstm(flow, monkeypatch):
+    """The forget bias changes only the LSTM: a move of its slider runs one unroll and backward
+    pass, not three; the RNN's and GRU's curves are the ones kept for this length and scale, and
+    still the true norms (a scale or length change computes them afresh)."""
+    import rnnlab.widgets.gradient_flow as module
+    reset(flow)
+    unrolled = []
+    real = module.unroll
+    monkeypatch.setattr(module, "unroll", lambda layer, x: unrolled.append(layer) or real(layer, x))
+    flow.forget_bias.value = 2.0
+    assert unrolled == [flow.layers["lstm"]]
+    flow.scale.value = 1.25
+    assert len(unrolled) == 4                        # a new scale: every model again
+    x, _ = adding_batch(4, 60, torch.Generator().manual_seed(0))
+    flow.scale.value = 1.0
+    flow.forget_bias.value = 0.5
+    for kind in ("rnn", "gru"):
+        layer = make_layer(kind, 2, 16, seed=0)
+        np.testing.assert_allclose(flow.norms[kind], hidden_grad_norms(layer, x).numpy(), rtol=1e-5)

@@ -67,3 +67,22 @@ def test_updates_keep_the_size():
     w = build("gate_explorer")
     w.x.value = -1.0
     assert Image.open(io.BytesIO(w.image.value)).size == tuple(2 * np.array(w.css_size))
+
+
+def test_png_holds_exactly_the_canvas_pixels():
+    """The widgets' own PNG encoder (rnnlab.widgets._base.png_bytes): a valid file (Pillow checks
+    every chunk's CRC) whose pixels are the canvas's, bit for bit, at its size."""
+    from rnnlab.widgets._base import png_bytes
+    w = build("rnn_unroll")
+    w.step.value = 5
+    data = w.image.value
+    Image.open(io.BytesIO(data)).verify()
+    png = Image.open(io.BytesIO(data))
+    assert png.mode == "RGB" and png.size == w.fig.canvas.get_width_height()
+    expected = np.asarray(w.fig.canvas.buffer_rgba())[..., :3]
+    np.testing.assert_array_equal(np.asarray(png), expected)
+    assert png_bytes(w.fig.canvas) == data
+    with pytest.raises(SyntaxError):                     # a damaged chunk is caught
+        broken = bytearray(data)
+        broken[60] ^= 0xFF                               # inside the pixel data
+        Image.open(io.BytesIO(bytes(broken))).verify()

@@ -136,6 +136,29 @@ class TestSequenceGates:
         w.update()
         assert w.full_draws == draws + 2
 
+    def test_layers_and_directions_reuse_their_kept_pictures(self):
+        """Switching layer redraws only the heatmaps (a full draw of this figure costs about half
+        a second, and once made every layer switch in the browser take that long); each reading
+        direction is drawn in full once, with its own axis label, and its picture kept."""
+        from rnnlab.tagging import encode_letters
+        torch.manual_seed(0)
+        lstm = nn.LSTM(6, 4, num_layers=2, bidirectional=True, batch_first=True)
+        w = SequenceGates(lstm, encode_letters, ["abcabcfed"], validate=encode_letters, layer=0, direction=0)
+        draws, first = w.full_draws, w.image.value
+        w.layer_choice.value = 1
+        assert w.full_draws == draws and w.image.value != first
+        w.layer_choice.value = 0
+        assert w.full_draws == draws and w.image.value == first      # the same picture again
+        w.direction_choice.value = 1
+        assert w.full_draws == draws + 1 and "right to left" in w.axes["c"].get_xlabel()
+        backward = w.image.value
+        w.direction_choice.value = 0
+        assert w.full_draws == draws + 1 and w.image.value == first  # its label, not the other's
+        w.layer_choice.value = 1
+        w.direction_choice.value = 1
+        w.layer_choice.value = 0
+        assert w.full_draws == draws + 1 and w.image.value == backward
+
     def test_describe_rows_reach_the_readout(self, counter):
         w = self.make(counter, describe=lambda t: [("true depth", str(bracket_depths(t)))])
         w.text.value = "(a)"

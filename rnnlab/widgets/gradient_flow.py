@@ -53,6 +53,7 @@ class GradientFlow(FigureWidget):
         self.regimes: dict[str, str] = {}
         self.factors: dict[str, float] = {}
         self.mean_forget = float("nan")
+        self._kept_norms: dict[tuple, np.ndarray] = {}     # (kind, T, scale): RNN and GRU only
 
         self.ax = self.fig.add_subplot()
         self.lines = {k: self.ax.plot([], [], color=COLORS[k], lw=1.8, label=TITLES[k])[0]
@@ -84,16 +85,26 @@ class GradientFlow(FigureWidget):
     def compute(self) -> dict[str, np.ndarray]:
         """The gradient norms of every model for the current controls, as NumPy arrays (T,),
         as rnnlab.gradients.hidden_grad_norms measures them (L = sum of h_T); also the LSTM's
-        mean forget gate over all steps, units and sequences."""
+        mean forget gate over all steps, units and sequences.
+
+        The forget bias acts on the LSTM only: the RNN's and GRU's norms are kept per length and
+        scale, so a move of the forget-bias slider runs one backward pass instead of three."""
         self._configure()
-        x = self.x[: self.length.value]
+        T, scale = self.length.value, self.scale.value
+        x = self.x[:T]
         norms = {}
         for kind, layer in self.layers.items():
+            key = (kind, T, scale)
+            if kind != "lstm" and key in self._kept_norms:
+                norms[kind] = self._kept_norms[key]
+                continue
             hs, _ = unroll(layer, x)
             grads = torch.autograd.grad(hs[-1].sum(), hs)
             norms[kind] = norms64(grads).numpy()
             if kind == "lstm":
                 self.mean_forget = self._mean_forget(layer, x, hs)
+            else:
+                self._kept_norms[key] = norms[kind]
         return norms
 
     @staticmethod

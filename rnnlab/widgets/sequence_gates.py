@@ -148,7 +148,9 @@ class SequenceGates(FigureWidget):
                 im.set_extent((-0.5, width - 0.5, self.lstm.hidden_size - 0.5, -0.5))
 
     def static_key(self):
-        return self.width                   # one saved background per heatmap width
+        # one saved background per heatmap width and reading direction (the axis label says
+        # which way the shown direction reads); another layer changes no static part
+        return self.width, self.direction_choice.value
 
     @property
     def layer(self) -> int:
@@ -163,9 +165,9 @@ class SequenceGates(FigureWidget):
         return f"time step (one character each); this direction reads {way}"
 
     def _choose(self, change=None) -> None:
-        """Another layer or direction: same trace, other arrays (and the axis label)."""
+        """Another layer or direction: same trace, other arrays (and the axis label, part of
+        each direction's own saved background: a full draw the first time only)."""
         self.axes["c"].set_xlabel(self._reading(), labelpad=14)
-        self.invalidate()
         if self.trace is not None and not self.error:
             self._show()
 
