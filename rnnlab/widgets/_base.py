@@ -12,11 +12,9 @@ change (bars, heatmap data, labels), then encodes the pixels as a PNG for an Ima
 """
 from __future__ import annotations
 
-import struct
-import zlib
+import io
 
 import ipywidgets as W
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
@@ -88,27 +86,13 @@ class FigureWidget:
 
 
 def png_bytes(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas pixels as an RGB PNG, encoded for speed: every row unfiltered (PNG filter
-    type 0) and zlib at level 1. Pillow's encoder at its lightest level took 1.5 to 2 times as
-    long (sequence-gate figure, 1440 x 692: 38 ms against 23 ms) for a file under a tenth
-    smaller, and the image only travels to a browser on the same network. (Pillow still drops
-    the alpha channel: 1.8 ms there against 4.8 ms for NumPy's strided copy.)"""
+    """The canvas pixels as an RGB PNG, lightly compressed (zlib level 1): fast, and the image
+    only travels to a browser on the same machine or network."""
     width, height = canvas.get_width_height()
-    rgb = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-    rows = np.empty((height, 1 + 3 * width), np.uint8)
-    rows[:, 0] = 0                                   # filter type of each row: none
-    rows[:, 1:] = np.asarray(rgb).reshape(height, 3 * width)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)   # 8 bits, RGB, no interlace
-    return (PNG_SIGNATURE + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
-
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    """One PNG chunk: length, type, data, and the CRC-32 of type and data."""
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    img = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="png", compress_level=1)
+    return buf.getvalue()
 
 
 def number(value: float, digits: int = 1, zero: str = "0") -> str:
