@@ -153,26 +153,6 @@ class Case:
     atol: float = 1e-5
 
 
-_KEY_CALL = re.compile(r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)')
-
-
-def graded_quiz_cases(assignment: str) -> list[Case]:
-    """One re-check case per graded quiz question, its key read from the hidden
-    `check_choice` call in source/ (the keys live only there, never in this repository's
-    other files)."""
-    from autograder.course import REPO
-    nb = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", 4)
-    out = []
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        found = _KEY_CALL.findall(cell.source) if re.fullmatch(r"quiz_q\d+", gid) else []
-        for qid, key in found:
-            out.append(Case(f"quiz_{qid}", [gid], f"result = quiz_answers.get({qid!r})", {}, key))
-    if not out:
-        raise ValueError(f"{assignment}: no check_choice call in its quiz_qN cells")
-    return out
-
-
 def load_cases(assignment: str) -> list[Case]:
     """The re-check cases of an assignment, from autograder/rechecks/<assignment>.py."""
     try:
@@ -189,7 +169,6 @@ def graded_quiz_cases(assignment: str) -> list[Case]:
     """One re-check case per question of a problem set's graded quiz. The keys exist only in
     the hidden tests of source/ (never in the package or the students' distribution), so they
     are read from there: the `check_choice(quiz_answers, "q1", "b")` call of each `quiz_qN` cell."""
-    import re
     path = Path(__file__).resolve().parent.parent / "source" / assignment / f"{assignment}.ipynb"
     out = []
     for cell in nbformat.read(path, 4).cells:
