@@ -80,12 +80,14 @@ def _rnnlab_fingerprint():
 # of the student's code (by the harness) and in the grader's own process. A correct comparison
 # helper gives the same answer in both; a disagreement is the only thing the re-check calls
 # tampering. Each expression sees the modules below and the notebook's own names.
+# torch.testing.assert_close has no probe (its identity is in the fingerprint): no test of the
+# course calls it, and its first call imports torch.distributed.tensor, 0.8 s in every kernel,
+# about a sixth of grading a ps03 submission.
 PROBES = {
     "torch.allclose(zeros, ones)": "torch.allclose(torch.zeros(3), torch.ones(3))",
     "torch.equal(zeros, ones)": "torch.equal(torch.zeros(3), torch.ones(3))",
     "torch.isclose(zeros, ones)": "bool(torch.isclose(torch.zeros(3), torch.ones(3)).any())",
     "zeros == ones": "bool((torch.zeros(3) == torch.ones(3)).any())",
-    "torch.testing.assert_close(zeros, ones)": "_raises(lambda: torch.testing.assert_close(torch.zeros(3), torch.ones(3)))",
     "math.isclose(0, 1)": "math.isclose(0.0, 1.0)",
     "numpy.allclose(zeros, ones)": "bool(numpy.allclose(numpy.zeros(3), numpy.ones(3)))",
     "numpy.testing.assert_allclose(zeros, ones)": "_raises(lambda: numpy.testing.assert_allclose(numpy.zeros(3), numpy.ones(3)))",

@@ -1,6 +1,8 @@
 """The bracket task, the training loop, the setup helper and the problem-set assertions."""
 import random
 
+import re
+
 import pytest
 import torch
 
@@ -58,6 +60,17 @@ class TestChecks:
             checks.check_close("h", torch.ones(3, 2), torch.ones(2, 3))
         with pytest.raises(AssertionError, match="NaN"):
             checks.check_close("h", torch.full((2, 3), float("nan")), torch.ones(2, 3))
+
+    @pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 3, 4), (1, 1, 5), (4, 1, 3, 2)])
+    def test_the_reported_index_is_the_worst_element(self, shape):
+        # every position in turn holds the one wrong value; the message must name it
+        n = torch.ones(shape).numel()
+        for flat in range(n):
+            bad = torch.ones(shape)
+            bad.view(-1)[flat] = 2.0
+            where = tuple(int(k) for k in torch.unravel_index(torch.tensor(flat), shape))
+            with pytest.raises(AssertionError, match=re.escape(f"at index {where} ")):
+                checks.check_close("h", bad, torch.ones(shape))
 
     def test_rigged_objects_do_not_pass(self):
         class Always:
