@@ -17,6 +17,7 @@ import sys
 import traceback
 from pathlib import Path
 
+import numpy
 import torch
 
 _HERE = Path(__file__).resolve()
@@ -52,20 +53,11 @@ def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> N
         return
     worst = float(diff.max())
     if not worst <= atol:
-        index = _unravel(int(diff.argmax()), tuple(diff.shape))
+        # numpy's, not torch.unravel_index: torch's first call imports torch.distributed (0.6 s)
+        index = tuple(int(k) for k in numpy.unravel_index(int(diff.argmax()), tuple(diff.shape)))
         raise AssertionError(
             f"{name} is off by up to {worst:.3g} (tolerance {atol:g}); at index {index} it is "
             f"{float(got.detach()[index]):.5f} but should be {float(expected[index]):.5f}")
-
-
-def _unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """The index of element `flat` of a row-major tensor of `shape`. (torch.unravel_index does
-    the same, but its first call imports torch.distributed, about 0.6 s in a fresh kernel.)"""
-    index = []
-    for size in reversed(shape):
-        flat, k = divmod(flat, size)
-        index.append(k)
-    return tuple(reversed(index))
 
 
 def check_equal(name: str, got, expected) -> None:
