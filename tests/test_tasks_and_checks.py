@@ -49,6 +49,23 @@ def test_setup_sets_threads_and_seed(capsys):
     assert "1 CPU thread" in capsys.readouterr().out
 
 
+def test_setup_takes_the_seed_from_rnnlab_seed(monkeypatch, capsys):
+    monkeypatch.delenv("RNNLAB_SEED", raising=False)
+    assert rnnlab.setup(quiet=True) == 0
+    zero = torch.rand(3)
+    monkeypatch.setenv("RNNLAB_SEED", "2")
+    assert rnnlab.setup() == 2 and rnnlab.setup(seed=7, quiet=True) == 2   # the variable wins
+    assert "seed 2" in capsys.readouterr().out
+    two = torch.rand(3)
+    torch.manual_seed(2)
+    assert torch.equal(two, torch.rand(3)) and not torch.equal(two, zero)
+    monkeypatch.setenv("RNNLAB_SEED", "two")
+    with pytest.raises(ValueError, match="RNNLAB_SEED must be a whole number"):
+        rnnlab.setup(quiet=True)
+    monkeypatch.setenv("RNNLAB_SEED", "")
+    assert rnnlab.setup(seed=5, quiet=True) == 5
+
+
 class TestChecks:
     def test_close_passes_and_fails_readably(self):
         checks.check_close("h", torch.ones(2, 3), torch.ones(2, 3))
