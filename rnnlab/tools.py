@@ -3,6 +3,7 @@
     python -m rnnlab.tools execute notebooks/03_lstm_gates.ipynb   # run in place, keep outputs
     python -m rnnlab.tools edit source/ps03_lstm_gates/ps03_lstm_gates.ipynb   # -> .py (percent)
     python -m rnnlab.tools build /tmp/ps03.py source/ps03_lstm_gates/ps03_lstm_gates.ipynb
+    python -m rnnlab.tools other-cpu    # VAR=value words: torch computes as another CPU would
 
 `edit` and `build` round-trip a notebook through jupytext's py:percent text, where nbgrader
 metadata sits in the cell header (`# %% nbgrader={"grade": true, ...}`). The notebook stays
@@ -137,6 +138,28 @@ def trust(paths, db_file: str | None = None) -> int:
     return signed
 
 
+# Another CPU, emulated on this one (docs/authoring.md, "Outputs on every CPU"). Each library
+# picks its code path by itself: ATen's vector kernels (sums, exp, torch.mm here) follow
+# ATEN_CPU_CAPABILITY, MKL's matrix products (nn.Linear's addmm) MKL_ENABLE_INSTRUCTIONS, and
+# oneDNN (nn.LSTM's fused kernel, nn.Linear) ONEDNN_MAX_CPU_ISA. Setting only the first leaves
+# the LSTM on the real CPU's path, which is how chapter 09 failed on an AVX2 laptop unseen.
+OTHER_CPU = {
+    # an AVX-512 machine plays a typical laptop (AVX2)
+    "AVX512": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"},
+    # an AVX2 machine plays an older CPU without AVX
+    "AVX2": {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41"},
+}
+
+
+def other_cpu(capability: str | None = None) -> dict[str, str]:
+    """The environment that makes torch compute as another CPU would, from this one's capability
+    (torch.backends.cpu.get_cpu_capability()); {} when this CPU has no vector kernels to step down from."""
+    if capability is None:
+        import torch
+        capability = torch.backends.cpu.get_cpu_capability()
+    return dict(OTHER_CPU.get(capability.upper(), {}))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnlab.tools", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -152,7 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("trust", help="trust the course's notebooks, so saved widgets show before running")
     p.add_argument("paths", nargs="+")
     p.add_argument("--db-file", help="the notary's database (default: Jupyter's, in this user's data folder)")
+    sub.add_parser("other-cpu", help="print VAR=value words that make torch compute as another CPU would")
     args = parser.parse_args(argv)
+    if args.cmd == "other-cpu":
+        print(" ".join(f"{k}={v}" for k, v in other_cpu().items()))
+        return 0
     if args.cmd == "execute":
         execute(args.paths)
     elif args.cmd == "trust":
