@@ -458,3 +458,72 @@ def rank_units(values: np.ndarray, feature: np.ndarray) -> list[tuple[int, float
     r = correlations(values, feature)
     order = sorted(range(len(r)), key=lambda u: (-abs(r[u]), u))
     return [(u, float(r[u])) for u in order]
+
+
+# ---- shipped weights: chapter 09's LSTM as trained on the course's machine ---------------------
+# Greedy text, samples and the unit a viewer opens on are discrete: a near-tie between two
+# characters, decided by the last bits of another CPU's arithmetic, changes all the text after
+# it. Claims about them are made on these weights, the same for every student; claims about
+# training (the loss falls, the model beats the bigram) are made on the model each student trains.
+# Made by `python -m rnnlab.language_model make-weights`.
+
+SHIPPED = {"corpus_lines": 600, "corpus_seed": 0, "embed_size": 48, "hidden_size": 48,
+           "steps": 400, "lr": 1e-2, "seed": 0}
+
+
+def shipped_path():
+    from pathlib import Path
+    return Path(__file__).resolve().parent / "data" / "char_lm.pt"
+
+
+def make_weights(progress: bool = True) -> tuple[CharLM, Vocab]:
+    """Train the shipped model from its fixed seeds, exactly as chapter 09 trains its LSTM."""
+    s = SHIPPED
+    vocab = Vocab(code_corpus(s["corpus_lines"], seed=s["corpus_seed"]))
+    torch.manual_seed(s["seed"])
+    model = CharLM(len(vocab), s["embed_size"], s["hidden_size"])
+    train_lm(model, vocab.encode(code_corpus(s["corpus_lines"], seed=s["corpus_seed"])), steps=s["steps"],
+             lr=s["lr"], seed=s["seed"], progress=progress, desc="shipped LSTM")
+    return model.eval(), vocab
+
+
+def load_trained_lm(vocab: Vocab) -> CharLM:
+    """Chapter 09's LSTM as trained on the course's machine (see SHIPPED), for `vocab`, the
+    vocabulary of the chapter's training text (code_corpus(600, seed=0)).
+
+    Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) this is the model as
+    initialised from the same seed, without the trained weights: every claim about the trained
+    model must then fail."""
+    import os
+
+    s = SHIPPED
+    torch.manual_seed(s["seed"])
+    model = CharLM(len(vocab), s["embed_size"], s["hidden_size"])
+    if os.environ.get("RNNLAB_UNTRAINED") != "1":
+        path = shipped_path()
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run python -m rnnlab.language_model make-weights")
+        state = torch.load(path, weights_only=True)
+        if state["embed.weight"].shape[0] != len(vocab):
+            raise ValueError(f"the shipped model reads {state['embed.weight'].shape[0]} characters, this "
+                             f"vocabulary has {len(vocab)}: build it from code_corpus(600, seed=0)")
+        model.load_state_dict(state)
+    return model.eval()
+
+
+def _main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m rnnlab.language_model",
+                                     description="Make chapter 09's shipped weights from fixed seeds.")
+    parser.add_argument("command", choices=["make-weights"])
+    parser.parse_args(argv)
+    torch.set_num_threads(1)
+    model, _ = make_weights()
+    torch.save(model.state_dict(), shipped_path())
+    print(f"wrote {shipped_path()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
