@@ -228,3 +228,47 @@ def accuracy_and_recall(model: nn.Module, data: Messages, threshold: float = 0.5
     spam = data.labels == 1
     recall = (predicted[spam] == 1).float().mean().item() if bool(spam.any()) else float("nan")
     return accuracy, recall
+
+
+# ---- shipped weights: chapter 04's classifier as trained on the course's machine --------------
+# Chapter 08 judges this model (metrics, thresholds, the confusion matrix); it loads it instead of
+# training it again, so every student judges the same model. `python -m rnnlab.classify make-weights`.
+
+SHIPPED = {"steps": 200, "seed": 0}
+SHIPPED_FILE = "spam_classifier.pt"
+
+
+def make_weights(progress: bool = True) -> SpamClassifier:
+    """Train the shipped classifier from its fixed seed, as chapter 04 (and ps04) train it."""
+    torch.manual_seed(SHIPPED["seed"])
+    model = SpamClassifier()
+    train_classifier(model, steps=SHIPPED["steps"], seed=SHIPPED["seed"], progress=progress)
+    return model.eval()
+
+
+def load_trained_classifier() -> SpamClassifier:
+    """The shipped classifier (SHIPPED: 200 steps from seed 0); as initialised, untrained, under
+    RNNLAB_UNTRAINED=1 (`rnnlab.shipped.load_shipped`)."""
+    from .shipped import load_shipped
+
+    torch.manual_seed(SHIPPED["seed"])
+    return load_shipped(SpamClassifier(), SHIPPED_FILE, "python -m rnnlab.classify make-weights")
+
+
+def _main(argv=None) -> int:
+    import argparse
+
+    from .shipped import DATA
+
+    parser = argparse.ArgumentParser(prog="python -m rnnlab.classify",
+                                     description="Make chapter 08's shipped classifier from its fixed seed.")
+    parser.add_argument("command", choices=["make-weights"])
+    parser.parse_args(argv)
+    torch.set_num_threads(1)
+    torch.save(make_weights().state_dict(), DATA / SHIPPED_FILE)
+    print(f"wrote {DATA / SHIPPED_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

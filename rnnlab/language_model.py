@@ -471,9 +471,12 @@ SHIPPED = {"corpus_lines": 600, "corpus_seed": 0, "embed_size": 48, "hidden_size
            "steps": 400, "lr": 1e-2, "seed": 0}
 
 
+SHIPPED_FILE = "char_lm.pt"
+
+
 def shipped_path():
-    from pathlib import Path
-    return Path(__file__).resolve().parent / "data" / "char_lm.pt"
+    from .shipped import DATA
+    return DATA / SHIPPED_FILE
 
 
 def make_weights(progress: bool = True) -> tuple[CharLM, Vocab]:
@@ -489,26 +492,13 @@ def make_weights(progress: bool = True) -> tuple[CharLM, Vocab]:
 
 def load_trained_lm(vocab: Vocab) -> CharLM:
     """Chapter 09's LSTM as trained on the course's machine (see SHIPPED), for `vocab`, the
-    vocabulary of the chapter's training text (code_corpus(600, seed=0)).
+    vocabulary of the chapter's training text (code_corpus(600, seed=0)); as initialised, untrained,
+    under RNNLAB_UNTRAINED=1 (`rnnlab.shipped.load_shipped`)."""
+    from .shipped import load_shipped
 
-    Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) this is the model as
-    initialised from the same seed, without the trained weights: every claim about the trained
-    model must then fail."""
-    import os
-
-    s = SHIPPED
-    torch.manual_seed(s["seed"])
-    model = CharLM(len(vocab), s["embed_size"], s["hidden_size"])
-    if os.environ.get("RNNLAB_UNTRAINED") != "1":
-        path = shipped_path()
-        if not path.exists():
-            raise FileNotFoundError(f"{path} is missing: run python -m rnnlab.language_model make-weights")
-        state = torch.load(path, weights_only=True)
-        if state["embed.weight"].shape[0] != len(vocab):
-            raise ValueError(f"the shipped model reads {state['embed.weight'].shape[0]} characters, this "
-                             f"vocabulary has {len(vocab)}: build it from code_corpus(600, seed=0)")
-        model.load_state_dict(state)
-    return model.eval()
+    torch.manual_seed(SHIPPED["seed"])
+    model = CharLM(len(vocab), SHIPPED["embed_size"], SHIPPED["hidden_size"])
+    return load_shipped(model, SHIPPED_FILE, "python -m rnnlab.language_model make-weights")
 
 
 def _main(argv=None) -> int:

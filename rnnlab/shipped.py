@@ -1,0 +1,35 @@
+"""Weights shipped with the course (rnnlab/data/*.pt), for claims about one trained model.
+
+A claim about a model's discrete behaviour (a greedy text, a chosen threshold, the unit a viewer
+opens on) would change with the last bits of another CPU's arithmetic if each student trained
+the model; so those claims are made on weights trained once, from fixed seeds, on the course's
+machine, and shipped. Each module that ships weights has a `make-weights` command.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_shipped(model: nn.Module, name: str, command: str) -> nn.Module:
+    """Load rnnlab/data/`name` into `model` (built from the shipped seed) and return it in eval mode.
+
+    Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) the model stays as
+    initialised: every claim about the trained model must then fail."""
+    if os.environ.get("RNNLAB_UNTRAINED") != "1":
+        path = DATA / name
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run {command}")
+        state = torch.load(path, weights_only=True)
+        mine = model.state_dict()
+        wrong = [k for k in mine if k in state and state[k].shape != mine[k].shape]
+        if wrong:
+            raise ValueError(f"{name} holds {wrong[0]} of shape {tuple(state[wrong[0]].shape)}, the model "
+                             f"has {tuple(mine[wrong[0]].shape)}: build the model as the shipped one was built")
+        model.load_state_dict(state)
+    return model.eval()
