@@ -45,6 +45,10 @@ PROXY = REPO / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-p
 NGSHARE_PYTHON = REPO / ".hub" / "ngshare-venv" / "bin" / "python"
 HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 COURSE_DIR = "rnn-deep-dive"          # the instructor's course folder, in their home
+# a folder for the view of the course environment (environment_view) that several hubs share:
+# the hub tests make one per session (tests/conftest.py); without it each hub makes its own in
+# its state folder, anew at each start
+SHARED_VIEW_ENV = "RNNLAB_HUB_ENV_VIEW"
 
 
 class HubError(RuntimeError):
@@ -234,7 +238,11 @@ def shared_python(state: Path, cache: Path = REPO / ".hub") -> SharedPython:
     else:
         # a clone in a private folder: the servers get a view of the environment in the hub's
         # state folder (removed with it), with the course's packages but not the repository
-        prefix = environment_view(state / "course-env")
+        shared_view = os.environ.get(SHARED_VIEW_ENV)
+        if shared_view and Path(shared_view, "lib").is_dir():
+            prefix = Path(shared_view)          # made by an earlier hub of the same test session
+        else:
+            prefix = environment_view(Path(shared_view) if shared_view else state / "course-env")
         packages = prefix / "lib" / version / "site-packages"
     if runs:
         runtime, env_vars = Path(os.path.realpath(own)), {}

@@ -246,6 +246,7 @@ def test_shared_python_of_a_private_clone_imports_the_course_as_another_user(pri
     _write(package / "__init__.py", "from coursedep import NAME\n")
     monkeypatch.setattr(H, "course_site_packages", lambda: site)
     monkeypatch.setattr(H, "course_packages", lambda: [package])
+    monkeypatch.delenv(H.SHARED_VIEW_ENV, raising=False)
     open_tmp.chmod(0o755)
     state = open_tmp / "state"
     state.mkdir(mode=0o755)
@@ -261,7 +262,17 @@ def test_shared_python_of_a_private_clone_imports_the_course_as_another_user(pri
     direct = _as_nobody([str(shared.python), "-S", "-c",
                          f"import sys; sys.path[:0] = [{str(site)!r}, {str(package.parent)!r}]; {code}"], env=env)
     assert direct.returncode != 0 and "courselib" in direct.stderr, direct.stderr
-
+    # hubs told to share one view (the hub tests, one per session) make it once
+    made = []
+    monkeypatch.setattr(H, "environment_view", lambda dest, make=H.environment_view: made.append(dest) or make(dest))
+    monkeypatch.setenv(H.SHARED_VIEW_ENV, str(open_tmp / "shared" / "course-env"))
+    (open_tmp / "shared").mkdir(mode=0o755)
+    for other in ("state2", "state3"):
+        (open_tmp / other).mkdir(mode=0o755)
+        again = H.shared_python(open_tmp / other, cache=open_tmp / "cache")
+        assert again.prefix == open_tmp / "shared" / "course-env"
+        assert _as_nobody([str(again.python), "-c", code], env=env).returncode == 0
+    assert made == [open_tmp / "shared" / "course-env"]
 
 
 def test_make_hub_from_a_private_folder_says_where_to_put_the_state(private_tmp, open_tmp):
