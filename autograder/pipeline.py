@@ -145,7 +145,7 @@ class Run:
         for slot in range(max(1, self.opt.jobs)):
             self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
         from .recheck import harness_source, load_cases
-        self.cases = load_cases(self.assignment) if self.opt.recheck else []
+        self.cases = load_cases(self.assignment, self.course) if self.opt.recheck else []
         if self.cases:
             (self.work / "recheck").mkdir()
             (self.work / "harness.py").write_text(harness_source(self.cases))

@@ -37,6 +37,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor as Preprocessor  # enabled by default
 
+from .course import REPO
+
 HARNESS_ENV = "RNNLAB_RECHECK_HARNESS"       # file with the harness cell's source
 OUTPUT_ENV = "RNNLAB_RECHECK_DIR"            # where ExtractChecks stores what the cells printed
 MARK = "rnnlab_recheck"
@@ -155,23 +157,26 @@ class Case:
     atol: float = 1e-5
 
 
-def load_cases(assignment: str) -> list[Case]:
-    """The re-check cases of an assignment, from autograder/rechecks/<assignment>.py."""
+def load_cases(assignment: str, course: Path = REPO) -> list[Case]:
+    """The re-check cases of an assignment of the course folder `course`, from
+    autograder/rechecks/<assignment>.py."""
     try:
         module = importlib.import_module(f"autograder.rechecks.{assignment}")
     except ModuleNotFoundError:
         return []
-    return module.cases()
+    return module.cases(Path(course))
 
 
 _KEY_CALL = r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)'
 
 
-def graded_quiz_cases(assignment: str) -> list[Case]:
+def graded_quiz_cases(assignment: str, course: Path) -> list[Case]:
     """One re-check case per question of a problem set's graded quiz. The keys exist only in
     the hidden tests of source/ (never in the package or the students' distribution), so they
-    are read from there: the `check_choice(quiz_answers, "q1", "b")` call of each `quiz_qN` cell."""
-    path = Path(__file__).resolve().parent.parent / "source" / assignment / f"{assignment}.ipynb"
+    are read from there, in the course folder being graded (not from wherever this package was
+    imported: a hub's servers get the package without the repository, docs/hub.md): the
+    `check_choice(quiz_answers, "q1", "b")` call of each `quiz_qN` cell."""
+    path = course / "source" / assignment / f"{assignment}.ipynb"
     out = []
     for cell in nbformat.read(path, 4).cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -101,6 +102,21 @@ def grade_batch(tmp_path_factory):
 
     return grade
 
+
+@pytest.fixture(scope="session")
+def hub_env_view():
+    """One view of the course environment for every hub the session starts (autograder.hub makes
+    it at the first start when the clone lies in a folder other users cannot enter: about 50 000
+    links, seconds to make and as many to remove), removed at the end."""
+    from autograder import hub as H
+    folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-env-", dir="/tmp"))
+    folder.chmod(0o755)
+    os.environ[H.SHARED_VIEW_ENV] = str(folder / "course-env")
+    try:
+        yield folder / "course-env"
+    finally:
+        os.environ.pop(H.SHARED_VIEW_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 def pytest_configure(config):
     # a grading run's controller (not an xdist worker, nor the unit or browser run that follows

@@ -266,6 +266,21 @@ def test_recheck_cases_cover_every_exercise(a):
     assert protected <= tests, protected - tests
 
 
+def test_graded_quiz_keys_come_from_the_course_being_graded(tmp_path):
+    # `grade --course DIR` (an instructor's course folder on a hub) reads DIR's keys, not those of
+    # the repository the package happens to be imported from (a hub's servers have none)
+    a = "ps03_lstm_gates"
+    nb = source_nb(a)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_q1")
+    key = re.search(r'check_choice\(quiz_answers, "q1", "([a-z])"\)', cell.source).group(1)
+    other = "a" if key != "a" else "b"
+    cell.source = cell.source.replace(f'"q1", "{key}")', f'"q1", "{other}")')
+    (tmp_path / "source" / a).mkdir(parents=True)
+    nbformat.write(nb, tmp_path / "source" / a / f"{a}.ipynb")
+    expected = {c.name: c.expected for c in load_cases(a, tmp_path) if c.name.startswith("quiz_")}
+    assert expected["quiz_q1"] == other
+    assert {c.name: c.expected for c in load_cases(a) if c.name.startswith("quiz_")}["quiz_q1"] == key
+
 def test_demo_class_writes_one_folder_per_sample(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "autograder", "demo", "ps03", str(tmp_path)],
                           capture_output=True, text=True, env=venv_env())

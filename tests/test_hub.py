@@ -154,7 +154,7 @@ class Hub:
 
 # -- the term ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def term():
+def term(hub_env_view):
     _need(os.geteuid() == 0, "the hub test creates local users, which needs root")
     _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")
     _need(shutil.which("bwrap") is not None, "bubblewrap (the grading sandbox) is not installed")

@@ -1,8 +1,11 @@
 """autograder.hub and deploy/jupyterhub_config.py without starting anything (the real hub:
 tests/test_hub.py)."""
+import errno
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -13,6 +16,13 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder import hub as H
 
 REPO = Path(__file__).resolve().parent.parent
+NOBODY = 65534
+
+
+def _as_nobody(argv: list[str], **kw) -> subprocess.CompletedProcess:
+    """`argv` run as an unprivileged user without root's groups, as a hub's student (root only)."""
+    return subprocess.run(argv, user=NOBODY, group=NOBODY, extra_groups=[], capture_output=True,
+                          text=True, cwd="/", **kw)
 
 
 @pytest.fixture
@@ -21,6 +31,22 @@ def open_tmp():
     path = Path(tempfile.mkdtemp(prefix="rnnlab-hub-unit-", dir="/tmp"))
     yield path
     shutil.rmtree(path)
+
+
+@pytest.fixture
+def private_tmp():
+    """A folder only its owner may enter, as `mktemp -d` makes (and root's home is): where many
+    clone the course."""
+    path = Path(tempfile.mkdtemp(prefix="rnnlab-hub-private-", dir="/tmp"))
+    assert path.stat().st_mode & 0o777 == 0o700
+    yield path
+    shutil.rmtree(path)
+
+
+def _write(path: Path, text: str, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(mode)
 
 
 def test_usable_by_all_needs_every_folder_above_open(open_tmp):
@@ -143,3 +169,118 @@ def test_ngshare_environment_is_pinned_with_sqlalchemy_1():
     makefile = (REPO / "Makefile").read_text()
     assert "--no-deps -r deploy/ngshare/requirements.txt" in makefile
     assert "test-hub: $(STAMP) system-deps hub-deps ngshare-deps" in makefile
+
+
+@pytest.mark.parametrize("linking", [True, False], ids=["linked", "copied (another filesystem)"])
+def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_tmp, open_tmp, monkeypatch,
+                                                                        linking):
+    tree = private_tmp / "tree"
+    _write(tree / "pkg" / "__init__.py", "X = 1\n")
+    _write(tree / "pkg" / "private" / "data.txt", "data\n", 0o600)
+    (tree / "pkg" / "private").chmod(0o700)
+    _write(tree / "tool", "#!/bin/sh\necho ran\n", 0o700)
+    (tree / "link").symlink_to("pkg/__init__.py")
+    if not linking:
+        def cross_device(src, dst):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        monkeypatch.setattr(H.os, "link", cross_device)
+    before = {p: p.lstat().st_mode for p in tree.rglob("*")}
+    open_tmp.chmod(0o755)
+    view = open_tmp / "view"
+    done = H.readable_view(tree, view)
+    # a file others may read already is linked (when linking works), a private one copied
+    assert done == ({"linked": 1, "copied": 2} if linking else {"linked": 0, "copied": 3})
+    same = (view / "pkg" / "__init__.py").stat().st_ino == (tree / "pkg" / "__init__.py").stat().st_ino
+    assert same is linking
+    # and the originals keep their modes (a link shares its file's: chmod on one opens both)
+    assert {p: p.lstat().st_mode for p in tree.rglob("*")} == before
+    files = ["pkg/__init__.py", "pkg/private/data.txt", "link", "tool"]
+    assert [f for f in files if not H.usable_by_all(view / f)] == []
+    assert [f for f in files if H.usable_by_all(tree / f)] == []
+    if os.geteuid() == 0:                 # what another user really gets
+        for f in files[:3]:
+            assert _as_nobody(["cat", str(view / f)]).returncode == 0, f
+            assert _as_nobody(["cat", str(tree / f)]).returncode != 0, f
+        assert _as_nobody([str(view / "tool")]).stdout == "ran\n"
+
+
+def test_environment_view_has_the_packages_and_not_the_repository(private_tmp, open_tmp):
+    repo = private_tmp / "course"
+    venv = repo / ".venv"
+    site = venv / "lib" / "python3.11" / "site-packages"
+    _write(site / "torchlike" / "__init__.py", "")
+    _write(site / "rnnlab-0.1.0.dist-info" / "METADATA", "Name: rnnlab\n")
+    # the editable install's hooks import the course's packages from the repository
+    _write(site / "__editable__.rnnlab-0.1.0.pth", "import __editable___rnnlab_0_1_0_finder\n")
+    _write(site / "__editable___rnnlab_0_1_0_finder.py", f"MAPPING = {{'rnnlab': {str(repo / 'rnnlab')!r}}}\n")
+    _write(venv / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json", "{}")
+    _write(venv / "share" / "jupyter" / "kernels" / "python3" / "kernel.json", "{}")
+    for package in ("rnnlab", "autograder"):
+        _write(repo / package / "__init__.py", "")
+    _write(repo / "source" / "ps03" / "ps03.ipynb", "hidden tests")
+    _write(repo / "gradebook.db", "grades")
+    open_tmp.chmod(0o755)
+    dest = open_tmp / "course-env"
+    _write(dest / "stale.txt", "from an earlier start")
+    view = H.environment_view(dest, site=site, packages=[repo / "rnnlab", repo / "autograder"], prefix=venv)
+    assert view == dest and not (dest / "stale.txt").exists()
+    view_site = view / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    assert sorted(p.name for p in view_site.iterdir()) == ["autograder", "rnnlab", "rnnlab-0.1.0.dist-info",
+                                                            "torchlike"]
+    assert (view / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json").exists()
+    assert (view / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").exists()
+    everything = list(view.rglob("*"))
+    assert not [p for p in everything if p.name in ("source", "ps03.ipynb", "gradebook.db")]
+    assert [p for p in everything if not H.usable_by_all(p)] == []
+    # the course's packages are what pyproject.toml names, where this Python imports them from
+    assert sorted(p.name for p in H.course_packages()) == ["autograder", "rnnlab"]
+    assert all((p / "__init__.py").exists() for p in H.course_packages())
+
+
+def test_shared_python_of_a_private_clone_imports_the_course_as_another_user(private_tmp, open_tmp, monkeypatch):
+    if os.geteuid() != 0:
+        pytest.skip("running a program as another user needs root")
+    site = private_tmp / "course" / ".venv" / "site-packages"
+    _write(site / "coursedep" / "__init__.py", "NAME = 'dep'\n")
+    package = private_tmp / "course" / "courselib"
+    _write(package / "__init__.py", "from coursedep import NAME\n")
+    monkeypatch.setattr(H, "course_site_packages", lambda: site)
+    monkeypatch.setattr(H, "course_packages", lambda: [package])
+    monkeypatch.delenv(H.SHARED_VIEW_ENV, raising=False)
+    open_tmp.chmod(0o755)
+    state = open_tmp / "state"
+    state.mkdir(mode=0o755)
+    shared = H.shared_python(state, cache=open_tmp / "cache")
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", **shared.env}
+    code = "import courselib; print(courselib.NAME, courselib.__file__)"
+    run = _as_nobody([str(shared.python), "-c", code], env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == f"dep {shared.prefix}/lib/python{sys.version_info.major}.{sys.version_info.minor}" \
+                         f"/site-packages/courselib/__init__.py\n"
+    assert shared.prefix == state / "course-env"
+    # the same Python, told to import them where they are, cannot (what the hub's servers met)
+    direct = _as_nobody([str(shared.python), "-S", "-c",
+                         f"import sys; sys.path[:0] = [{str(site)!r}, {str(package.parent)!r}]; {code}"], env=env)
+    assert direct.returncode != 0 and "courselib" in direct.stderr, direct.stderr
+    # hubs told to share one view (the hub tests, one per session) make it once
+    made = []
+    monkeypatch.setattr(H, "environment_view", lambda dest, make=H.environment_view: made.append(dest) or make(dest))
+    monkeypatch.setenv(H.SHARED_VIEW_ENV, str(open_tmp / "shared" / "course-env"))
+    (open_tmp / "shared").mkdir(mode=0o755)
+    for other in ("state2", "state3"):
+        (open_tmp / other).mkdir(mode=0o755)
+        again = H.shared_python(open_tmp / other, cache=open_tmp / "cache")
+        assert again.prefix == open_tmp / "shared" / "course-env"
+        assert _as_nobody([str(again.python), "-c", code], env=env).returncode == 0
+    assert made == [open_tmp / "shared" / "course-env"]
+
+
+def test_make_hub_from_a_private_folder_says_where_to_put_the_state(private_tmp, open_tmp):
+    proxy = open_tmp / "proxy"
+    proxy.write_text("")
+    state = private_tmp / "course" / ".hub" / "state"         # make hub's default in such a clone
+    with pytest.raises(H.HubError) as refused:
+        H.prepare_state(state, proxy=str(proxy))
+    message = str(refused.value)
+    assert f"inside {private_tmp} (mode 0700)" in message and 'HUB_ARGS="--state ' in message, message
+    assert not (private_tmp / "course").exists(), "nothing is made for a refused state folder"

@@ -90,7 +90,7 @@ def _left_running(uids: set[int], ports: set[int], settings_file: str, kill: boo
 
 
 @pytest.fixture(scope="module")
-def made_hub():
+def made_hub(hub_env_view):
     import requests
     _need(os.geteuid() == 0, "make hub creates local users, which needs root")
     _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")

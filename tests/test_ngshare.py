@@ -61,7 +61,7 @@ def _mark(nb: dict, text: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def ng_term():
+def ng_term(hub_env_view):
     _need(os.geteuid() == 0, "the ngshare test creates local users, which needs root")
     _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")
     _need(H.NGSHARE_PYTHON.exists(), f"ngshare is not installed ({H.NGSHARE_PYTHON}); run make ngshare-deps")

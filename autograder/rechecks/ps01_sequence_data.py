@@ -41,7 +41,7 @@ def _layout_case(k, layout, batch_first):
                 dict(x=x, layout=layout, batch_first=batch_first), expected.contiguous())
 
 
-def cases():
+def cases(course):
     out = [_windows_case(0, 20, None, 4, 3), _windows_case(1, 11, 2, 3, 1),
            Case("make_windows_int64", ["make_windows_hidden"],
                 "_r = make_windows(series, 3, 2)\nresult = (_r[0], _r[1], str(_r[0].dtype), str(_r[1].dtype))",
@@ -55,5 +55,5 @@ def cases():
     out += [_layout_case(0, "BFT", False), _layout_case(1, "FTB", True), _layout_case(2, "TBF", True),
             Case("to_rnn_layout_bad", ["to_rnn_layout_visible", "to_rnn_layout_hidden"],
                  RAISES.format(call="to_rnn_layout(torch.zeros(2, 3, 4), 'TBB')"), {}, "ValueError")]
-    out += graded_quiz_cases("ps01_sequence_data")
+    out += graded_quiz_cases("ps01_sequence_data", course)
     return out

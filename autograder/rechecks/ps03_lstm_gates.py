@@ -42,8 +42,8 @@ def _gates_case(k, seq_len, batch, n_in, n_hid, with_hx):
                 inputs, expected)
 
 
-def cases():
+def cases(course):
     out = [_backward_case(0, 3, 4, 5), _backward_case(1, 1, 2, 7)]
     out += [_gates_case(0, 6, 2, 3, 4, True), _gates_case(1, 3, 1, 2, 2, False)]
-    out += graded_quiz_cases("ps03_lstm_gates")
+    out += graded_quiz_cases("ps03_lstm_gates", course)
     return out

@@ -85,11 +85,11 @@ def _forecaster_case():
                 {"x": x}, (x[:, -1, 0, None].expand(6, 4).clone(), (6, 4), (1, 4), [5]))
 
 
-def cases():
+def cases(course):
     out = [_shapes_case(0, (6, 2, 3, 5), {"bidirectional": True, "batch_first": True, "num_layers": 2}),
            _shapes_case(1, (4, 3, 2, 6), {"proj_size": 2}),
            _shapes_case(2, (5, None, 2, 6), {"bidirectional": True, "batch_first": True, "proj_size": 3}),
            _tbptt_case(0, 13, 2, 2, 3, 4), _tbptt_case(1, 6, 1, 1, 2, 6), _tbptt_case(2, 9, 4, 2, 3, 4, batch_first=True),
            _classifier_case(), _forecaster_case()]
-    out += graded_quiz_cases("ps04_using_lstm")
+    out += graded_quiz_cases("ps04_using_lstm", course)
     return out

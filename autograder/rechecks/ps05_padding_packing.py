@@ -86,9 +86,9 @@ def _proof_case(k, layers, bidirectional, lengths):
                 [True, False, False, False])
 
 
-def cases():
+def cases(course):
     out = [_collate_case(0, [3, 1, 4], 2), _collate_case(1, [2, 2, 5, 1, 3], 9)]
     out += [_final_case(0, [2, 5, 1], 6, 3), _final_case(1, [4], 4, 2)]
     out += [_ce_case(0, [3, 1, 4], 5, 3), _ce_case(1, [2, 6], 6, 4)]
     out += [_proof_case(0, 1, False, [5, 2, 4]), _proof_case(1, 2, True, [3, 6, 1, 4])]
-    return out + graded_quiz_cases("ps05_padding_packing")
+    return out + graded_quiz_cases("ps05_padding_packing", course)

@@ -55,9 +55,9 @@ def _tagger_case(k, vocab, embed, hidden, tags, layers, batch, length):
                 [[batch, length, tags], count, True, True])
 
 
-def cases():
+def cases(course):
     out = [_top_case(0, 1, 2, 3), _top_case(1, 3, 4, 5)]
     out += [_count_case(0, [(4, 6, 1, False, 0), (4, 6, 2, True, 0), (3, 7, 3, True, 2)]),
             _count_case(1, [(1, 2, 4, False, 1), (12, 9, 1, True, 5)])]
     out += [_tagger_case(0, 5, 4, 6, 3, 2, 3, 6), _tagger_case(1, 3, 2, 3, 2, 1, 2, 4)]
-    return out + graded_quiz_cases("ps06_stacked_bidirectional")
+    return out + graded_quiz_cases("ps06_stacked_bidirectional", course)

@@ -77,10 +77,10 @@ def _forget_case(k, value, num_layers, bidirectional):
                 expected)
 
 
-def cases():
+def cases(course):
     out = [_norms_case(0, "rnn", 7, 3, 2, 4), _norms_case(1, "gru", 5, 2, 3, 3),
            _norms_case(2, "lstm", 9, 2, 2, 5), _norms_case(4, "rnn", 100, 8, 2, 32, log=True)]
     out += [_clip_case(0, [(3, 2), (4,)], 4.0, 1.0), _clip_case(1, [(5,), (2, 2)], 0.05, 1.0),
             _clip_case(2, [(4,), (3,)], 1e-6, 1e-6)]
     out += [_forget_case(0, 1.0, 2, True), _forget_case(1, -0.5, 3, False)]
-    return out + graded_quiz_cases("ps07_gradient_flow")
+    return out + graded_quiz_cases("ps07_gradient_flow", course)

@@ -48,7 +48,7 @@ def _evaluate_case():
                 code, inputs, dict(s), atol=1e-6)
 
 
-def cases():
+def cases(course):
     out = [_metrics_case(0, 120, 0.15), _metrics_case(1, 9, 0.5), _split_case(0, 40, 6, 9),
            _split_case(1, 15, 1, 3), _evaluate_case()]
-    return out + graded_quiz_cases("ps08_evaluating_models")
+    return out + graded_quiz_cases("ps08_evaluating_models", course)
