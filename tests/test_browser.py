@@ -4,7 +4,7 @@ Every browser test shares one JupyterLab server and one Chromium (the `lab` fixt
 conftest.py) and opens its own page at 1366 x 768, a laptop screen. JupyterLab serves a copy of
 each notebook (it autosaves; the committed file must not change) and runs all cells (`run_all`:
 a cell that raises, unless tagged `raises-exception`, fails the test at once with the cell and its
-error, as does a kernel that dies). Each widget
+error, as does a kernel that dies; the fixtures of `test_run_all_*` prove it). Each widget
 is then checked on screen (`check_widget_on_screen`: figures at their natural aspect ratio, no
 cut-off label, controls and figure inside the notebook's visible area, a screenshot in
 test-artifacts/), and one of its controls is moved as a student would: the readout and the
@@ -535,3 +535,111 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
         (result,) = results[name]
         assert result.status == "graded" and result.score == full and not result.flags, (name, result)
 
+
+def _fixture_notebook(path: Path, cells: list) -> Path:
+    """A notebook as Jupyter writes it (nbformat.write), from (kind, source, tags) triples."""
+    import nbformat
+    from nbformat import v4
+
+    nb = v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                  "language": "python"}})
+    for kind, source, tags in cells:
+        cell = v4.new_markdown_cell(source) if kind == "markdown" else v4.new_code_cell(source)
+        if tags:
+            cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    nbformat.write(nb, path)
+    return path
+
+
+@contextlib.contextmanager
+def _served_fixture(lab, tmp_path, name: str, cells: list):
+    """Writes the fixture into the test's own folder; notebook_page serves a copy of it from the
+    test JupyterLab's temporary root (never the course's notebooks/, which other tests scan),
+    removed afterwards."""
+    url, token, root, browser = lab
+    try:
+        yield _fixture_notebook(tmp_path / name, cells)
+    finally:
+        (root / "notebooks" / name).unlink(missing_ok=True)
+        (root / "notebooks" / ".ipynb_checkpoints" / f"{Path(name).stem}-checkpoint.ipynb").unlink(missing_ok=True)
+
+
+def _kernels_of(lab, name: str) -> list:
+    import urllib.request
+    url, token, root, browser = lab
+    with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10) as reply:
+        return [s for s in json.load(reply) if s["path"].endswith(name)]
+
+
+def test_run_all_reports_the_failing_cell(lab, tmp_path):
+    """Issue 27: a cell that raises stops Run All, and the kernel drops every cell queued after
+    it. The test says so within seconds, naming the notebook, the cell and the error, instead of
+    waiting out its timeout; a cell tagged `raises-exception` before it is passed over."""
+    name = "run-all-fixture-fails.ipynb"
+    cells = [("markdown", "# A notebook that fails partway", None),
+             ("code", "import time\nx = 1", None),
+             ("code", "1 / 0", ["raises-exception"]),                              # cell 2
+             ("code", 'greedy = "the cat"\n'                                       # cell 3
+                      'assert greedy == "the dog", f"greedy text {greedy!r} at {time.time():.3f}"', None),
+             ("code", 'print("never run")', None),
+             ("code", 'print("never run either")', None)]
+    with _served_fixture(lab, tmp_path, name, cells) as source:
+        began = time.time()
+        with pytest.raises(CellError) as failed:
+            with notebook_page(lab, name, source=source):
+                pass
+        reported = time.time()
+    message = str(failed.value)
+    assert message.startswith(f"Run All of {name} stopped at cell 3 (`greedy = \"the cat\"`): "
+                              "AssertionError: greedy text 'the cat' at "), message
+    raised_at = float(re.search(r" at (\d+\.\d+)", message).group(1))   # the kernel's clock
+    assert reported - raised_at < 10, f"reported {reported - raised_at:.1f} s after the error"
+    assert reported - began < 30, f"{reported - began:.1f} s from opening the notebook to the report"
+    assert not _kernels_of(lab, name), "the failed notebook's kernel was left running"
+
+
+def test_run_all_passes_cells_that_raise_on_purpose(lab, tmp_path):
+    """JupyterLab sends a cell tagged `raises-exception` with stop_on_error false, so the kernel
+    runs on after its error and Run All reaches the end: such a cell is no failure. An error
+    output saved in the file by an earlier run is no failure either (Run All clears it)."""
+    import nbformat
+    from nbformat import v4
+
+    name = "run-all-fixture-passes.ipynb"
+    cells = [("code", "x = 1", None),
+             ("code", 'print("saved with an error")', None),                       # cell 1
+             ("markdown", "**Pitfall**", None),
+             ("code", 'raise ValueError("meant to fail")', ["raises-exception"]),  # cell 3
+             ("code", 'print("after", x)', None)]
+    with _served_fixture(lab, tmp_path, name, cells) as source:
+        nb = nbformat.read(source, 4)            # as if saved after a run where cell 1 failed
+        nb.cells[1].execution_count = 2
+        nb.cells[1].outputs = [v4.new_output("error", ename="NameError", evalue="stale", traceback=[])]
+        nbformat.write(nb, source)
+        with notebook_page(lab, name, source=source) as page:
+            outputs = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+                .map(c => c.model.type === 'code' ? c.model.outputs.toJSON() : null)""")
+    assert [o["output_type"] for o in outputs[3]] == ["error"] and outputs[3][0]["ename"] == "ValueError"
+    assert outputs[4] == [{"output_type": "stream", "name": "stdout", "text": "after 1\n"}], outputs[4]
+    assert outputs[1][0]["text"] == "saved with an error\n", outputs[1]
+
+
+@pytest.mark.parametrize("fault", ["dies", "hangs"])
+def test_run_all_reports_a_lost_kernel_or_a_cell_that_hangs(lab, tmp_path, fault):
+    """The kernel's death (out of memory, a crash) also stops Run All: reported at once, with the
+    cell it was running. A cell that never ends is reported at the timeout, by name."""
+    body = {"dies": "import os\nos._exit(1)", "hangs": "import time\ntime.sleep(120)"}[fault]
+    name = f"run-all-fixture-{fault}.ipynb"
+    cells = [("code", "x = 1", None), ("code", body, None), ("code", "print(x)", None)]
+    with _served_fixture(lab, tmp_path, name, cells) as source:
+        began = time.time()
+        with pytest.raises(CellError) as failed:
+            with notebook_page(lab, name, source=source, run_seconds=5):
+                pass
+        seconds = time.time() - began
+    expected = {"dies": r": the kernel died \(status '\w+'\) while running cell 1 \(`import os`\)$",
+                "hangs": r" did not finish in 5 s: cell 1 \(`import time`\) was still running$"}[fault]
+    assert re.fullmatch(f"Run All of {re.escape(name)}{expected}", str(failed.value)), str(failed.value)
+    assert seconds < 30, f"{seconds:.1f} s from opening the notebook to the report"
+    assert not _kernels_of(lab, name), "the failed notebook's kernel was left running"
