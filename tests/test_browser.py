@@ -2,7 +2,9 @@
 
 Every browser test shares one JupyterLab server and one Chromium (the `lab` fixture of
 conftest.py) and opens its own page at 1366 x 768, a laptop screen. JupyterLab serves a copy of
-each notebook (it autosaves; the committed file must not change) and runs all cells. Each widget
+each notebook (it autosaves; the committed file must not change) and runs all cells (`run_all`:
+a cell that raises, unless tagged `raises-exception`, fails the test at once with the cell and its
+error, as does a kernel that dies; the fixtures of `test_run_all_*` prove it). Each widget
 is then checked on screen (`check_widget_on_screen`: figures at their natural aspect ratio, no
 cut-off label, controls and figure inside the notebook's visible area, a screenshot in
 test-artifacts/), and one of its controls is moved as a student would: the readout and the
@@ -34,10 +36,12 @@ NOTEBOOK = "03_lstm_gates.ipynb"
 
 
 @contextlib.contextmanager
-def notebook_page(lab, notebook: str, source: Path | None = None, run: bool = True):
+def notebook_page(lab, notebook: str, source: Path | None = None, run: bool = True,
+                  run_seconds: float = 180):
     """Chromium on a copy of notebooks/`notebook` (or of `source`) in the test's JupyterLab,
     with every cell run (unless `run` is False: as a student first opens it), at a laptop's
-    1366 x 768.
+    1366 x 768. A cell that raises where it should not (`run_all`) fails the test at once, with
+    the cell and its error.
 
     Yields the page; afterwards shuts the kernel down and checks that the committed notebook is
     byte for byte what it was (JupyterLab autosaves, so it must only ever see the copy)."""
@@ -57,18 +61,99 @@ def notebook_page(lab, notebook: str, source: Path | None = None, run: bool = Tr
             return k && k.status === 'idle' && app.commands.isEnabled('notebook:run-all-cells');
         }""", timeout=120_000)
         if run:
-            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function("""() => {
-                const cells = window.jupyterapp.shell.currentWidget.content.widgets
-                    .filter(c => c.model.type === 'code');
-                return cells.length > 0 && cells.every(c => c.model.executionCount !== null);
-            }""", timeout=180_000)
+            run_all(page, notebook, run_seconds)
         yield page
-        # one server serves every test: free this notebook's kernel (hundreds of MB) for the next
-        page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
     finally:
+        # one server serves every test: free this notebook's kernel (hundreds of MB) for the
+        # next, also when the test failed
+        with contextlib.suppress(Exception):
+            page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
         page.close()
     assert hashlib.sha256(source.read_bytes()).hexdigest() == committed
+
+
+class CellError(AssertionError):
+    """Run All stopped at a cell that raised, or did not finish in time."""
+
+
+# Where Run All stands, read from the notebook's model: the first code cell with an error output
+# that is not tagged `raises-exception`, else the first code cell without an execution count.
+# A raising cell makes the kernel drop every request queued after it (JupyterLab sends cells with
+# stop_on_error, except those tagged `raises-exception`), so those cells keep no execution count
+# for ever: waiting for every count would only end at the timeout. Run All clears every cell's
+# outputs and count as it queues it, so an error seen here is this run's, never a saved one.
+RUN_STATE_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const lost = panel.__rnnlabKernelLost || null;
+    let first = null;
+    for (const [index, cell] of panel.content.widgets.entries()) {
+        const model = cell.model;
+        if (model.type !== 'code') continue;
+        const source = model.sharedModel.getSource();
+        const tags = model.getMetadata('tags') || [];
+        if (!tags.includes('raises-exception')) {
+            for (let k = 0; k < model.outputs.length; k++) {
+                const out = model.outputs.get(k).toJSON();
+                if (out.output_type === 'error')
+                    return {state: 'error', index, source, ename: out.ename, evalue: out.evalue,
+                            traceback: out.traceback || []};
+            }
+        }
+        if (first === null && model.executionCount == null) first = {index, source};
+    }
+    if (first === null) return {state: 'done'};
+    return {state: lost ? 'lost' : 'running', kernel: lost, ...first};
+}"""
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def run_all(page, notebook: str, seconds: float = 180) -> None:
+    """Run every cell of the page's notebook (JupyterLab's Run All) and wait until each code cell
+    has run. A cell that raises (other than one tagged `raises-exception`, which Run All passes)
+    raises CellError as soon as its error reaches the page, naming the notebook, the cell (its
+    index in the notebook, as nbformat counts, and the first line of its source) and the error;
+    so does a kernel that dies, or a run still going after `seconds`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # the kernel's death (out of memory, a crash) is a state that passes: note it when it happens
+    page.evaluate("""() => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        panel.__rnnlabKernelLost = null;
+        panel.sessionContext.statusChanged.connect((_, status) => {
+            if (['dead', 'autorestarting', 'restarting'].includes(status))
+                panel.__rnnlabKernelLost = panel.__rnnlabKernelLost || status;
+        });
+        // not awaited: its promise ends at the first error, before the cells it cancels
+        window.jupyterapp.commands.execute('notebook:run-all-cells');
+    }""")
+    try:
+        state = page.wait_for_function(f"() => {{ const s = ({RUN_STATE_JS})(); "
+                                       f"return s.state !== 'running' && s; }}",
+                                       polling=100, timeout=seconds * 1000).json_value()
+    except PlaywrightTimeout:
+        state = page.evaluate(RUN_STATE_JS)
+        if state["state"] == "running":
+            raise CellError(f"Run All of {notebook} did not finish in {seconds:g} s: "
+                            f"{describe_cell(state)} was still running") from None
+    if state["state"] == "done":
+        return
+    if state["state"] == "lost":
+        raise CellError(f"Run All of {notebook}: the kernel died (status {state['kernel']!r}) "
+                        f"while running {describe_cell(state)}")
+    error = f"{state['ename']}: {state['evalue']}".rstrip(": ")
+    # the traceback's last lines, those that say more than the error (under setup()'s
+    # %xmode Minimal it holds the error alone)
+    said = {line.strip() for line in error.splitlines()}
+    traceback = [line for entry in state["traceback"][-6:]
+                 for line in ANSI.sub("", entry).rstrip().splitlines() if line.strip() not in said]
+    raise CellError(f"Run All of {notebook} stopped at {describe_cell(state)}: {error}"
+                    + "".join(f"\n    {line}" for line in traceback))
+
+
+def describe_cell(state: dict) -> str:
+    """'cell 23 (`first line of its source`)': the index counts every cell, as nbformat does."""
+    lines = [line.strip() for line in state["source"].splitlines() if line.strip()]
+    return f"cell {state['index']} (`{lines[0] if lines else ''}`)"
 
 
 def widget_in_cell(page, cell_text, css_class):
@@ -450,3 +535,111 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
         (result,) = results[name]
         assert result.status == "graded" and result.score == full and not result.flags, (name, result)
 
+
+def _fixture_notebook(path: Path, cells: list) -> Path:
+    """A notebook as Jupyter writes it (nbformat.write), from (kind, source, tags) triples."""
+    import nbformat
+    from nbformat import v4
+
+    nb = v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                  "language": "python"}})
+    for kind, source, tags in cells:
+        cell = v4.new_markdown_cell(source) if kind == "markdown" else v4.new_code_cell(source)
+        if tags:
+            cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    nbformat.write(nb, path)
+    return path
+
+
+@contextlib.contextmanager
+def _served_fixture(lab, tmp_path, name: str, cells: list):
+    """Writes the fixture into the test's own folder; notebook_page serves a copy of it from the
+    test JupyterLab's temporary root (never the course's notebooks/, which other tests scan),
+    removed afterwards."""
+    url, token, root, browser = lab
+    try:
+        yield _fixture_notebook(tmp_path / name, cells)
+    finally:
+        (root / "notebooks" / name).unlink(missing_ok=True)
+        (root / "notebooks" / ".ipynb_checkpoints" / f"{Path(name).stem}-checkpoint.ipynb").unlink(missing_ok=True)
+
+
+def _kernels_of(lab, name: str) -> list:
+    import urllib.request
+    url, token, root, browser = lab
+    with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10) as reply:
+        return [s for s in json.load(reply) if s["path"].endswith(name)]
+
+
+def test_run_all_reports_the_failing_cell(lab, tmp_path):
+    """Issue 27: a cell that raises stops Run All, and the kernel drops every cell queued after
+    it. The test says so within seconds, naming the notebook, the cell and the error, instead of
+    waiting out its timeout; a cell tagged `raises-exception` before it is passed over."""
+    name = "run-all-fixture-fails.ipynb"
+    cells = [("markdown", "# A notebook that fails partway", None),
+             ("code", "import time\nx = 1", None),
+             ("code", "1 / 0", ["raises-exception"]),                              # cell 2
+             ("code", 'greedy = "the cat"\n'                                       # cell 3
+                      'assert greedy == "the dog", f"greedy text {greedy!r} at {time.time():.3f}"', None),
+             ("code", 'print("never run")', None),
+             ("code", 'print("never run either")', None)]
+    with _served_fixture(lab, tmp_path, name, cells) as source:
+        began = time.time()
+        with pytest.raises(CellError) as failed:
+            with notebook_page(lab, name, source=source):
+                pass
+        reported = time.time()
+    message = str(failed.value)
+    assert message.startswith(f"Run All of {name} stopped at cell 3 (`greedy = \"the cat\"`): "
+                              "AssertionError: greedy text 'the cat' at "), message
+    raised_at = float(re.search(r" at (\d+\.\d+)", message).group(1))   # the kernel's clock
+    assert reported - raised_at < 10, f"reported {reported - raised_at:.1f} s after the error"
+    assert reported - began < 30, f"{reported - began:.1f} s from opening the notebook to the report"
+    assert not _kernels_of(lab, name), "the failed notebook's kernel was left running"
+
+
+def test_run_all_passes_cells_that_raise_on_purpose(lab, tmp_path):
+    """JupyterLab sends a cell tagged `raises-exception` with stop_on_error false, so the kernel
+    runs on after its error and Run All reaches the end: such a cell is no failure. An error
+    output saved in the file by an earlier run is no failure either (Run All clears it)."""
+    import nbformat
+    from nbformat import v4
+
+    name = "run-all-fixture-passes.ipynb"
+    cells = [("code", "x = 1", None),
+             ("code", 'print("saved with an error")', None),                       # cell 1
+             ("markdown", "**Pitfall**", None),
+             ("code", 'raise ValueError("meant to fail")', ["raises-exception"]),  # cell 3
+             ("code", 'print("after", x)', None)]
+    with _served_fixture(lab, tmp_path, name, cells) as source:
+        nb = nbformat.read(source, 4)            # as if saved after a run where cell 1 failed
+        nb.cells[1].execution_count = 2
+        nb.cells[1].outputs = [v4.new_output("error", ename="NameError", evalue="stale", traceback=[])]
+        nbformat.write(nb, source)
+        with notebook_page(lab, name, source=source) as page:
+            outputs = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+                .map(c => c.model.type === 'code' ? c.model.outputs.toJSON() : null)""")
+    assert [o["output_type"] for o in outputs[3]] == ["error"] and outputs[3][0]["ename"] == "ValueError"
+    assert outputs[4] == [{"output_type": "stream", "name": "stdout", "text": "after 1\n"}], outputs[4]
+    assert outputs[1][0]["text"] == "saved with an error\n", outputs[1]
+
+
+@pytest.mark.parametrize("fault", ["dies", "hangs"])
+def test_run_all_reports_a_lost_kernel_or_a_cell_that_hangs(lab, tmp_path, fault):
+    """The kernel's death (out of memory, a crash) also stops Run All: reported at once, with the
+    cell it was running. A cell that never ends is reported at the timeout, by name."""
+    body = {"dies": "import os\nos._exit(1)", "hangs": "import time\ntime.sleep(120)"}[fault]
+    name = f"run-all-fixture-{fault}.ipynb"
+    cells = [("code", "x = 1", None), ("code", body, None), ("code", "print(x)", None)]
+    with _served_fixture(lab, tmp_path, name, cells) as source:
+        began = time.time()
+        with pytest.raises(CellError) as failed:
+            with notebook_page(lab, name, source=source, run_seconds=5):
+                pass
+        seconds = time.time() - began
+    expected = {"dies": r": the kernel died \(status '\w+'\) while running cell 1 \(`import os`\)$",
+                "hangs": r" did not finish in 5 s: cell 1 \(`import time`\) was still running$"}[fault]
+    assert re.fullmatch(f"Run All of {re.escape(name)}{expected}", str(failed.value)), str(failed.value)
+    assert seconds < 30, f"{seconds:.1f} s from opening the notebook to the report"
+    assert not _kernels_of(lab, name), "the failed notebook's kernel was left running"
