@@ -255,20 +255,7 @@ def load_trained_classifier() -> SpamClassifier:
     return load_shipped(SpamClassifier(), SHIPPED_FILE, "python -m rnnlab.classify make-weights")
 
 
-def _main(argv=None) -> int:
-    import argparse
-
-    from .shipped import DATA
-
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.classify",
-                                     description="Make chapter 08's shipped classifier from its fixed seed.")
-    parser.add_argument("command", choices=["make-weights"])
-    parser.parse_args(argv)
-    torch.set_num_threads(1)
-    torch.save(make_weights().state_dict(), DATA / SHIPPED_FILE)
-    print(f"wrote {DATA / SHIPPED_FILE}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    from .shipped import make_weights_command
+    raise SystemExit(make_weights_command(None, "python -m rnnlab.classify", "chapter 08's shipped classifier",
+                                          make_weights, SHIPPED_FILE))

@@ -501,19 +501,7 @@ def load_trained_lm(vocab: Vocab) -> CharLM:
     return load_shipped(model, SHIPPED_FILE, "python -m rnnlab.language_model make-weights")
 
 
-def _main(argv=None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.language_model",
-                                     description="Make chapter 09's shipped weights from fixed seeds.")
-    parser.add_argument("command", choices=["make-weights"])
-    parser.parse_args(argv)
-    torch.set_num_threads(1)
-    model, _ = make_weights()
-    torch.save(model.state_dict(), shipped_path())
-    print(f"wrote {shipped_path()}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    from .shipped import make_weights_command
+    raise SystemExit(make_weights_command(None, "python -m rnnlab.language_model", "chapter 09's shipped LSTM",
+                                          lambda: make_weights()[0], SHIPPED_FILE))

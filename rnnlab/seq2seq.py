@@ -324,17 +324,12 @@ def load_trained(attention: str | None) -> Seq2Seq:
 
     Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) this is the model as
     initialised from the same seed, without the trained weights: every claim about the trained
-    model must then fail."""
-    import os
+    model must then fail (`rnnlab.shipped.load_shipped`)."""
+    from .shipped import load_shipped
 
     torch.manual_seed(SHIPPED_SEED)
-    model = Seq2Seq(attention=attention)
-    if os.environ.get("RNNLAB_UNTRAINED") != "1":
-        path = weights_path(attention)
-        if not path.exists():
-            raise FileNotFoundError(f"{path} is missing: run python -m rnnlab.seq2seq make-weights")
-        model.load_state_dict(torch.load(path, weights_only=True))
-    return model.eval()
+    return load_shipped(Seq2Seq(attention=attention), weights_path(attention).name,
+                        "python -m rnnlab.seq2seq make-weights")
 
 
 def curve_path(attention: str | None):

@@ -33,3 +33,17 @@ def load_shipped(model: nn.Module, name: str, command: str) -> nn.Module:
                              f"has {tuple(mine[wrong[0]].shape)}: build the model as the shipped one was built")
         model.load_state_dict(state)
     return model.eval()
+
+
+def make_weights_command(argv, prog: str, what: str, make, name: str) -> int:
+    """`python -m <prog> make-weights`: train with `make()` (one CPU thread, the course's setting)
+    and save its state_dict as rnnlab/data/`name`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=f"Make {what} from fixed seeds.")
+    parser.add_argument("command", choices=["make-weights"])
+    parser.parse_args(argv)
+    torch.set_num_threads(1)
+    torch.save(make().state_dict(), DATA / name)
+    print(f"wrote {DATA / name}")
+    return 0

@@ -137,17 +137,10 @@ def test_the_seed_check_catches_an_error_and_a_seed_that_changes_nothing():
 
 # One test class per lecture (or problem set) and seed: pytest-xdist's --dist loadscope sends each
 # to a worker.
-for _path in PROBLEM_SETS:
-    for _seed in SEEDS:
-        _name = f"TestSeed{_seed}_{_path.stem.split('_')[0]}"
-        globals()[_name] = type(_name, (), {
-            "test_the_solution_passes_every_test":
-                (lambda self, monkeypatch, path=_path, seed=_seed: check_problem_set(path, seed, monkeypatch)),
-        })
-for _path in TRAINING:
-    for _seed in SEEDS:
-        _name = f"TestSeed{_seed}_{_path.stem.split('_')[0]}"
-        globals()[_name] = type(_name, (), {
-            "test_every_claim_holds":
-                (lambda self, monkeypatch, path=_path, seed=_seed: check_seed(path, seed, monkeypatch)),
-        })
+for _paths, _test, _check in ((PROBLEM_SETS, "test_the_solution_passes_every_test", check_problem_set),
+                              (TRAINING, "test_every_claim_holds", check_seed)):
+    for _path in _paths:
+        for _seed in SEEDS:
+            _name = f"TestSeed{_seed}_{_path.stem.split('_')[0]}"
+            globals()[_name] = type(_name, (), {
+                _test: (lambda self, monkeypatch, path=_path, seed=_seed, check=_check: check(path, seed, monkeypatch))})
