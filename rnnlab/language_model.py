@@ -482,11 +482,12 @@ def shipped_path():
 def make_weights(progress: bool = True) -> tuple[CharLM, Vocab]:
     """Train the shipped model from its fixed seeds, exactly as chapter 09 trains its LSTM."""
     s = SHIPPED
-    vocab = Vocab(code_corpus(s["corpus_lines"], seed=s["corpus_seed"]))
+    text = code_corpus(s["corpus_lines"], seed=s["corpus_seed"])
+    vocab = Vocab(text)
     torch.manual_seed(s["seed"])
     model = CharLM(len(vocab), s["embed_size"], s["hidden_size"])
-    train_lm(model, vocab.encode(code_corpus(s["corpus_lines"], seed=s["corpus_seed"])), steps=s["steps"],
-             lr=s["lr"], seed=s["seed"], progress=progress, desc="shipped LSTM")
+    train_lm(model, vocab.encode(text), steps=s["steps"], lr=s["lr"], seed=s["seed"], progress=progress,
+             desc="shipped LSTM")
     return model.eval(), vocab
 
 
