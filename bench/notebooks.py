@@ -27,10 +27,10 @@ def _peak_rss_mb(pid: int) -> float:
 
 def run_once(nb: nbformat.NotebookNode, cwd: Path) -> tuple[float, float]:
     """(seconds from kernel start to the last cell, peak resident MB of the kernel)."""
-    from nbclient import NotebookClient
+    from rnnlab.kernels import notebook_client
 
     os.environ["OMP_NUM_THREADS"] = "1"
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+    client = notebook_client(nb, timeout=600, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(cwd)}})
     start = time.perf_counter()
     with client.setup_kernel():

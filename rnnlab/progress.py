@@ -89,7 +89,7 @@ def _judge(cell, not_attempted: set[str]) -> TestResult:
 def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None] | None = None) -> SetResult:
     """Run one problem-set notebook (a copy in memory; the file is not changed). `on_result` is
     called with each visible test's result as soon as its cell has run."""
-    from nbclient import NotebookClient
+    from rnnlab.kernels import notebook_client
 
     result = SetResult(path.stem)
     nb = nbformat.read(path, 4)
@@ -109,7 +109,7 @@ def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None
             if on_result:
                 on_result(test)
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+    client = notebook_client(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}}, on_cell_executed=executed)
     try:
         client.execute(stderr=subprocess.DEVNULL)        # no kernel start-up warnings on screen

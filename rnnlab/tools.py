@@ -62,7 +62,7 @@ def edit(src: str, dst: str | None = None) -> str:
 
 def execute(paths: list[str], timeout: int = 300) -> None:
     """Execute notebooks in place, each in its own folder, as nbval will re-run them."""
-    from nbclient import NotebookClient
+    from rnnlab.kernels import notebook_client
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # committed outputs must not carry the author's own quiz answers or flashcard boxes
@@ -72,7 +72,7 @@ def execute(paths: list[str], timeout: int = 300) -> None:
         marks_to_tags(nb)
         # the widgets' last state is saved, so JupyterLab, GitHub and nbviewer show each widget
         # before anything runs (otherwise a reader sees "VBox(children=...)" text)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+        client = notebook_client(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
                                 resources={"metadata": {"path": str(Path(path).parent)}})
         client.execute()
         nbformat.write(clean_outputs(nb), path)

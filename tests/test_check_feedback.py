@@ -14,10 +14,10 @@ CELLS = [
 
 @pytest.fixture(scope="module")
 def ran():
-    from nbclient import NotebookClient
+    from rnnlab.kernels import notebook_client
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120).execute()
+    notebook_client(nb, kernel_name="python3", allow_errors=True, timeout=120).execute()
     return nb
 
 

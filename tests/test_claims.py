@@ -242,11 +242,11 @@ UNTRAINED_CHANGES = {
 
 
 def _execute_untrained(path: Path, monkeypatch):
-    from nbclient import NotebookClient
+    from rnnlab.kernels import notebook_client
 
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
     nb = nbformat.read(path, 4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+    notebook_client(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     return nb
 

@@ -57,8 +57,8 @@ def test_strict_nbval_fails_on_a_changed_output(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)"),
                                          nbformat.v4.new_code_cell("print(hex(id(object())))")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    from nbclient import NotebookClient
-    NotebookClient(nb, kernel_name="python3").execute()
+    from rnnlab.kernels import notebook_client
+    notebook_client(nb, kernel_name="python3").execute()
     good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
     nbformat.write(nb, good)
     nb.cells[0].outputs[0]["text"] = "41\n"

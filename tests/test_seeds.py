@@ -57,12 +57,12 @@ PROBLEM_SETS = [p for p in sorted(SOURCE.glob("ps*/ps*.ipynb")) if graded_tests_
 
 
 def execute(path: Path, seed: int, monkeypatch) -> nbformat.NotebookNode:
-    from nbclient import NotebookClient
+    from rnnlab.kernels import notebook_client
 
     monkeypatch.setenv("RNNLAB_SEED", str(seed))
     monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
     nb = nbformat.read(path, 4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+    notebook_client(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb
 

@@ -1,0 +1,65 @@
+"""Kernels that talk to their client over Unix sockets in a folder of their own.
+
+jupyter_client's default transport picks five free TCP ports, closes them and hands their numbers
+to the kernel, which binds them a moment later. When several notebooks start at once (pytest-xdist
+workers, `make test` beside other work) another process can take a port in between; the kernel
+then exits with "Address already in use" and the caller reports only "Kernel died before replying
+to kernel_info" (nbmake #129 describes the same race). A Unix socket in a fresh private folder has
+no number to race for. Windows keeps TCP (its ZeroMQ builds may lack `ipc://`).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_core.utils import run_sync
+from traitlets import HasTraits, default
+
+IPC = os.name == "posix"
+
+
+class _OwnSockets(HasTraits):
+    """Mixin: transport "ipc", sockets under a new folder removed when the kernel shuts down.
+    (jupyter_client's own ipc default is a path relative to the current folder, shared by every
+    kernel started there, and read relative to each kernel's own working folder.)"""
+
+    _socket_folder: str | None = None
+
+    @default("transport")
+    def _own_transport(self) -> str:
+        return "ipc" if IPC else "tcp"
+
+    @default("ip")
+    def _own_ip(self) -> str:
+        if self.transport != "ipc":
+            return super()._ip_default()
+        # short: a Unix socket's path must fit in 107 bytes
+        self._socket_folder = tempfile.mkdtemp(prefix="rnnlab-k-", dir="/tmp" if os.path.isdir("/tmp") else None)
+        return os.path.join(self._socket_folder, "k")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._socket_folder:
+            shutil.rmtree(self._socket_folder, ignore_errors=True)
+            self._socket_folder = None
+
+
+class IpcKernelManager(_OwnSockets, KernelManager):
+    """A blocking kernel manager (nbval's) with its own sockets."""
+
+    # KernelManager binds its blocking cleanup to its own coroutine: bind it to ours
+    cleanup_resources = run_sync(_OwnSockets._async_cleanup_resources)
+
+
+class AsyncIpcKernelManager(_OwnSockets, AsyncKernelManager):
+    """An asyncio kernel manager (nbclient's) with its own sockets."""
+
+
+def notebook_client(nb, **options):
+    """nbclient's NotebookClient for `nb`, its kernel on its own sockets. Every notebook the
+    course runs (tests, `make progress`, `rnnlab.tools execute`, `make bench`) starts here."""
+    from nbclient import NotebookClient
+
+    return NotebookClient(nb, kernel_manager_class=AsyncIpcKernelManager, **options)
