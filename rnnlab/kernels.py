@@ -2,7 +2,7 @@
 
 jupyter_client's default transport picks five free TCP ports, closes them and hands their numbers
 to the kernel, which binds them a moment later. When several notebooks start at once (pytest-xdist
-workers, `make test` beside other work) another process can take a port in between; the kernel
+workers, a test run beside other work) another process can take a port in between; the kernel
 then exits with "Address already in use" and the caller reports only "Kernel died before replying
 to kernel_info" (nbmake #129 describes the same race). A Unix socket in a fresh private folder has
 no number to race for. Windows keeps TCP (its ZeroMQ builds may lack `ipc://`).
