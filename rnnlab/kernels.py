@@ -59,7 +59,7 @@ class AsyncIpcKernelManager(_OwnSockets, AsyncKernelManager):
 
 def notebook_client(nb, **options):
     """nbclient's NotebookClient for `nb`, its kernel on its own sockets. Every notebook the
-    course runs (tests, `make progress`, `rnnlab.tools execute`, `make bench`) starts here."""
+    course runs (tests, `make progress`, `rnnlab.tools execute`, the benchmarks) starts here."""
     from nbclient import NotebookClient
 
     return NotebookClient(nb, kernel_manager_class=AsyncIpcKernelManager, **options)
