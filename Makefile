@@ -65,8 +65,10 @@ test: $(STAMP) system-deps hub-deps ngshare-deps
 	$(MAKE) --no-print-directory test-unit test-notebooks test-grading test-browser test-hub \
 	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
 
+# Two workers, each module's tests in one of them (module-scoped fixtures are made once).
 test-unit: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider -m "not grading and not browser and not hub and not lectures" tests
+	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
+	  -m "not grading and not browser and not hub and not lectures" tests
 
 # Strict nbval on the lectures, the claims they assert (tests/test_claims.py: each fails for an
 # untrained model) and hold for other training seeds (tests/test_seeds.py: RNNLAB_SEED=1 and 2),
