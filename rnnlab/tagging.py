@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .train import fit
+from .train import fit, fused_adam
 
 LETTERS = "abcdef"
 
@@ -89,7 +89,7 @@ def train_tagger(bidirectional: bool = True, num_layers: int = 1, hidden_size: i
     torch.manual_seed(seed)
     model = Tagger(hidden_size, num_layers, bidirectional)
     history = fit(model, lambda step: seen_again_batch(batch, length, seed * 100_000 + step),
-                  tag_loss, steps, lr=lr, progress=progress,
+                  tag_loss, steps, optimizer=fused_adam(model.parameters(), lr), progress=progress,
                   desc="bidirectional tagger" if bidirectional else "forward tagger")
     return model, history.loss
 
