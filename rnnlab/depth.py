@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from .series import sunspots
-from .train import History, fit
+from .train import History, fit, fused_adam
 
 
 @dataclass
@@ -100,7 +100,8 @@ def depth_run(data: Windows, num_layers: int, dropout: float = 0.0, hidden_size:
                 "val": mse(m(data.x_val), data.y_val).item()}
 
     start = time.perf_counter()
-    history = fit(model, lambda step: (data.x_train, data.y_train), mse, steps, lr=lr,
+    history = fit(model, lambda step: (data.x_train, data.y_train), mse, steps,
+                  optimizer=fused_adam(model.parameters(), lr),
                   evaluate=evaluate, eval_every=eval_every, progress=progress,
                   desc=f"{num_layers} layer{'s' if num_layers > 1 else ''}, dropout {dropout}")
     seconds = time.perf_counter() - start

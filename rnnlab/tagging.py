@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .train import fit
+from .train import fit, fused_adam
 
 LETTERS = "abcdef"
 
@@ -29,17 +29,25 @@ def encode_letters(text: str) -> torch.Tensor:
     return nn.functional.one_hot(idx, len(LETTERS)).float()
 
 
-def random_texts(n: int, length: int, seed: int) -> list[str]:
+def random_letters(n: int, length: int, seed: int) -> torch.Tensor:
+    """Letter indices (n, length), uniform over LETTERS, reproducibly from `seed`."""
     gen = torch.Generator().manual_seed(seed)
-    idx = torch.randint(0, len(LETTERS), (n, length), generator=gen)
-    return ["".join(LETTERS[k] for k in row) for row in idx.tolist()]
+    return torch.randint(0, len(LETTERS), (n, length), generator=gen)
+
+
+def random_texts(n: int, length: int, seed: int) -> list[str]:
+    return ["".join(LETTERS[k] for k in row) for row in random_letters(n, length, seed).tolist()]
 
 
 def seen_again_batch(n: int, length: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Inputs (n, length, 6) one-hot, batch first, and labels (n, length), reproducibly."""
-    texts = random_texts(n, length, seed)
-    x = torch.stack([encode_letters(t) for t in texts])
-    y = torch.tensor([seen_again(t) for t in texts])
+    """Inputs (n, length, 6) one-hot, batch first, and labels (n, length), reproducibly: the
+    strings of `random_texts(n, length, seed)`, encoded as `encode_letters` and labelled as
+    `seen_again` would, computed on the whole batch at once (training draws a batch per step)."""
+    idx = random_letters(n, length, seed)
+    x = nn.functional.one_hot(idx, len(LETTERS)).float()
+    same = idx.unsqueeze(2) == idx.unsqueeze(1)                   # [b, t, u]: letter t is letter u
+    later = torch.ones(length, length, dtype=torch.bool).triu(1)   # u after t
+    y = (same & later).any(dim=2).long()
     return x, y
 
 
@@ -81,7 +89,7 @@ def train_tagger(bidirectional: bool = True, num_layers: int = 1, hidden_size: i
     torch.manual_seed(seed)
     model = Tagger(hidden_size, num_layers, bidirectional)
     history = fit(model, lambda step: seen_again_batch(batch, length, seed * 100_000 + step),
-                  tag_loss, steps, lr=lr, progress=progress,
+                  tag_loss, steps, optimizer=fused_adam(model.parameters(), lr), progress=progress,
                   desc="bidirectional tagger" if bidirectional else "forward tagger")
     return model, history.loss
 

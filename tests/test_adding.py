@@ -39,6 +39,12 @@ def test_baseline_is_one_sixth():
     assert constant_mse(1.0) < constant_mse(0.9) and constant_mse(1.0) < constant_mse(1.1)
 
 
+def test_constant_mse_scores_the_targets_adding_batch_draws():
+    _, y = adding_batch(3000, 20, torch.Generator().manual_seed(7))
+    for value in (0.0, 1.0, 1.3):
+        assert constant_mse(value, size=3000, length=20, seed=7) == float(((y - value) ** 2).mean())
+
+
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
 def test_model_shapes(kind):
     model = AddingModel(kind, hidden_size=5)

@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from rnnlab.tagging import (LETTERS, Tagger, best_causal_accuracy, encode_letters, seen_again,
-                            seen_again_batch, tag_accuracy, train_tagger)
+from rnnlab.tagging import (LETTERS, Tagger, best_causal_accuracy, encode_letters, random_texts,
+                            seen_again, seen_again_batch, tag_accuracy, train_tagger)
 
 
 def test_labels():
@@ -50,3 +50,12 @@ def test_bidirectional_beats_the_causal_ceiling_and_forward_does_not():
     ceiling = best_causal_accuracy(12)
     assert tag_accuracy(bi, n=300) > 0.95
     assert tag_accuracy(uni, n=300) < ceiling + 0.02
+
+
+def test_batches_equal_the_strings_encoded_and_labelled_one_by_one():
+    for n, length, seed in ((7, 12, 0), (3, 1, 5), (50, 20, 123)):
+        x, y = seen_again_batch(n, length, seed)
+        texts = random_texts(n, length, seed)
+        assert torch.equal(x, torch.stack([encode_letters(t) for t in texts]))
+        assert torch.equal(y, torch.tensor([seen_again(t) for t in texts]))
+        assert x.dtype == torch.float32 and y.dtype == torch.int64

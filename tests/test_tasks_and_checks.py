@@ -146,6 +146,45 @@ def test_fit_records_evaluations_and_clips():
     assert best == min(hist.evals["val_mse"]) and step in hist.eval_steps
 
 
+def test_fused_adam_steps_like_the_default_adam_and_freezes_like_it():
+    from torch import nn
+    from rnnlab.course import freeze_optimizers
+    from rnnlab.train import fused_adam
+
+    def weights(lstm):
+        return torch.cat([p.detach().flatten() for p in lstm.parameters()])
+
+    def trained(make_optimizer):
+        torch.manual_seed(0)
+        lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+        initial = weights(lstm)
+        opt = make_optimizer(lstm.parameters())
+        for step in range(5):
+            x = torch.randn(6, 2, 3, generator=torch.Generator().manual_seed(step))
+            opt.zero_grad()
+            lstm(x)[0].pow(2).mean().backward()
+            opt.step()
+        return opt, initial, weights(lstm)
+
+    opt, initial, fused = trained(lambda params: fused_adam(params, 0.05))
+    _, _, default = trained(lambda params: torch.optim.Adam(params, lr=0.05))
+    assert isinstance(opt, torch.optim.Adam) and opt.defaults["fused"] and opt.defaults["lr"] == 0.05
+    assert torch.allclose(fused, default, atol=1e-6) and (fused - initial).abs().max() > 0.1
+    classes, todo = {}, list(torch.optim.Optimizer.__subclasses__())
+    while todo:                                    # every step() that freeze_optimizers replaces
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if "step" in vars(cls):
+            classes[cls] = vars(cls)["step"]
+    try:
+        freeze_optimizers()                        # what RNNLAB_UNTRAINED=1 does: no step moves a weight
+        _, initial, frozen = trained(lambda params: fused_adam(params, 0.05))
+    finally:
+        for cls, step in classes.items():
+            cls.step = step
+    assert torch.equal(frozen, initial)
+
+
 def test_device_is_cpu_here():
     import rnnlab
     assert rnnlab.device().type in ("cpu", "cuda")
