@@ -167,6 +167,24 @@ def test_beam_ties_go_to_the_lower_token_and_trace_records_each_step():
         beam_search(lambda t, s: (flat, s), None, 0, 2)
 
 
+def test_beam_search_ends_beams_at_the_eos_it_is_given():
+    """`eos` decides which beams are finished, not the module's EOS: a vocabulary whose end
+    symbol is another id must stop there (and token 2 is then an ordinary token)."""
+    table = torch.log(torch.tensor([[0.1, 0.1, 0.2, 0.6],        # after token 0 (bos here)
+                                    [0.0, 1.0, 0.0, 0.0],        # after token 1
+                                    [0.1, 0.1, 0.7, 0.1],        # after token 2
+                                    [0.1, 0.8, 0.05, 0.05]]))    # after token 3
+    beams = beam_search(markov_step(table), None, 1, 4, bos=0, eos=3)
+    assert [b.tokens for b in beams] == [(3,)] and beams[0].finished
+    beams = beam_search(markov_step(table), None, 1, 4, bos=0, eos=1)
+    assert [b.tokens for b in beams] == [(3, 1)] and beams[0].finished
+    # with eos=3, token 2 (the module's EOS) ends nothing: a greedy run through it stays open
+    loop = torch.log(torch.tensor([[0.1, 0.1, 0.8, 0.0], [0.0, 1.0, 0.0, 0.0],
+                                   [0.1, 0.1, 0.7, 0.1], [0.0, 1.0, 0.0, 0.0]]))
+    beams = beam_search(markov_step(loop), None, 1, 3, bos=0, eos=3)
+    assert [b.tokens for b in beams] == [(2, 2, 2)] and not beams[0].finished
+
+
 def test_model_stepper_runs_the_models_decoder():
     torch.manual_seed(5)
     model = Seq2Seq(hidden_size=8, embed_size=4, attention="additive")
