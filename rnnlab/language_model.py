@@ -419,7 +419,10 @@ class UnitTrace:
 @torch.no_grad()
 def unit_trace(model: CharLM, vocab: Vocab, text: str) -> UnitTrace:
     """Recompute every gate of the model's first recurrent layer from its weights, checked
-    against the layer's own output (the layer runs one fused kernel; no hook sees the gates)."""
+    against the layer's own output. nn.LSTM and nn.GRU run every step inside one call of an
+    ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
+    states, so no hook sees a gate. What runs inside differs: on a CPU the LSTM's steps go to
+    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products."""
     from .gates import lstm_gates
 
     model.eval()
