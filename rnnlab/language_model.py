@@ -388,11 +388,12 @@ def repeats(text: str, width: int = 20) -> bool:
 
 # ------------------------------------------------------------------------------------ GRU
 def gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
-    """One GRU step as PyTorch computes it (rows of the weights in the order r, z, n):
+    """One GRU step as PyTorch computes it (rows of the weights in the order r, z, n; x and h are
+    row vectors, as everywhere in the course):
 
-        r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)     reset gate
-        z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)     update gate
-        n = tanh(W_in x + b_in + r * (W_hn h + b_hn))  candidate: r scales W_hn h + b_hn
+        r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)     reset gate
+        z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)     update gate
+        n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))  candidate: r scales h W_hn^T + b_hn
         h' = (1 - z) * n + z * h
     Returns (r, z, n, h')."""
     gi = x @ w_ih.T + b_ih
