@@ -237,6 +237,16 @@ def accuracy_by_length(model: Seq2Seq, lengths, n: int = 200, seed: int = 10_000
     return results
 
 
+def accuracy_by_position(model: Seq2Seq, length: int, n: int = 200, seed: int = 10_000) -> list[float]:
+    """Share of `n` fresh strings of `length` letters (the strings accuracy_by_length uses) whose
+    greedy output is right at each output position: `length` letters, then EOS."""
+    b = make_batch(random_strings(n, length, length, seed=seed + length))
+    predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=length + 3)
+    T = b.tgt_out.shape[1]
+    predicted = F.pad(predicted, (0, max(0, T - predicted.shape[1])), value=PAD)[:, :T]
+    return (predicted == b.tgt_out).double().mean(0).tolist()
+
+
 # ---- beam search, on any step function ------------------------------------------------------
 
 @dataclass
@@ -297,6 +307,16 @@ def model_stepper(model: Seq2Seq, text: str):
         return logp[0], new_state
 
     return step, state
+
+
+def beam_answers(model: Seq2Seq, texts: list[str], width: int, max_len: int | None = None) -> list[Beam]:
+    """The best beam of `beam_search` of width `width` for each text (at most the text's length
+    + 3 steps, as the beam explorer searches)."""
+    out = []
+    for text in texts:
+        step, state = model_stepper(model, text)
+        out.append(beam_search(step, state, width, max_len or len(text) + 3)[0])
+    return out
 
 
 # ---- shipped weights: made by `python -m rnnlab.seq2seq make-weights`, from fixed seeds -------
