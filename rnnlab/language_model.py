@@ -388,11 +388,12 @@ def repeats(text: str, width: int = 20) -> bool:
 
 # ------------------------------------------------------------------------------------ GRU
 def gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
-    """One GRU step as PyTorch computes it (rows of the weights in the order r, z, n):
+    """One GRU step as PyTorch computes it (rows of the weights in the order r, z, n; x and h are
+    row vectors, as everywhere in the course):
 
-        r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)     reset gate
-        z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)     update gate
-        n = tanh(W_in x + b_in + r * (W_hn h + b_hn))  candidate: r scales W_hn h + b_hn
+        r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)     reset gate
+        z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)     update gate
+        n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))  candidate: r scales h W_hn^T + b_hn
         h' = (1 - z) * n + z * h
     Returns (r, z, n, h')."""
     gi = x @ w_ih.T + b_ih
@@ -419,7 +420,10 @@ class UnitTrace:
 @torch.no_grad()
 def unit_trace(model: CharLM, vocab: Vocab, text: str) -> UnitTrace:
     """Recompute every gate of the model's first recurrent layer from its weights, checked
-    against the layer's own output (the layer runs one fused kernel; no hook sees the gates)."""
+    against the layer's own output. nn.LSTM and nn.GRU run every step inside one call of an
+    ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
+    states, so no hook sees a gate. What runs inside differs: on a CPU the LSTM's steps go to
+    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products."""
     from .gates import lstm_gates
 
     model.eval()

@@ -66,9 +66,11 @@ def _error_text(cell) -> tuple[str, str] | None:
 
 
 def _visible_test(cell) -> str | None:
-    """The grade id of a cell holding visible tests, else None."""
+    """The grade id of a cell holding visible tests, else None: a test cell, or the quiz's
+    format check (`quiz_format`, locked and worth no points: only right answers score)."""
     meta = cell.metadata.get("nbgrader", {})
-    if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code" and _has_visible_code(cell):
+    checks = meta.get("grade") or (meta.get("locked") and meta.get("grade_id", "").endswith("_format"))
+    if checks and not meta.get("solution") and cell.cell_type == "code" and _has_visible_code(cell):
         return meta["grade_id"]
     return None
 

@@ -237,17 +237,24 @@ def accuracy_by_length(model: Seq2Seq, lengths, n: int = 200, seed: int = 10_000
     return results
 
 
+def accuracy_by_position(model: Seq2Seq, length: int, n: int = 200, seed: int = 10_000) -> list[float]:
+    """Share of `n` fresh strings of `length` letters (the strings accuracy_by_length uses) whose
+    greedy output is right at each output position: `length` letters, then EOS."""
+    b = make_batch(random_strings(n, length, length, seed=seed + length))
+    predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=length + 3)
+    T = b.tgt_out.shape[1]
+    predicted = F.pad(predicted, (0, max(0, T - predicted.shape[1])), value=PAD)[:, :T]
+    return (predicted == b.tgt_out).double().mean(0).tolist()
+
+
 # ---- beam search, on any step function ------------------------------------------------------
 
 @dataclass
 class Beam:
-    tokens: tuple[int, ...]       # decoded tokens after BOS (EOS last if finished)
+    tokens: tuple[int, ...]       # decoded tokens after BOS (the search's eos last if finished)
     logprob: float
     state: object = None
-
-    @property
-    def finished(self) -> bool:
-        return bool(self.tokens) and self.tokens[-1] == EOS
+    finished: bool = False        # ends with the eos that beam_search was given
 
 
 def beam_search(step: Callable, state, width: int, max_len: int, bos: int = BOS, eos: int = EOS,
@@ -257,9 +264,12 @@ def beam_search(step: Callable, state, width: int, max_len: int, bos: int = BOS,
     `step(token, state)` returns (log-probabilities over the vocabulary (V,), new state). Each
     step extends every unfinished beam by every token, keeps the `width` best candidates by
     total log-probability (ties: the lexicographically smaller token sequence), and sets
-    finished ones (ending in EOS) aside. Stops when `width` beams have finished or after
+    finished ones (ending in `eos`) aside. Stops when `width` beams have finished or after
     `max_len` steps. Returns the finished beams (and, if fewer than `width`, the best
-    unfinished ones), best first. `trace`, if given, receives the kept beams of every step.
+    unfinished ones), best first by total log-probability, the course's one ranking rule. It
+    has no length penalty: every token adds a negative log-probability, so totals favour
+    shorter outputs (problem set 10 ranks by the total divided by the length instead).
+    `trace`, if given, receives the kept beams of every step.
     """
     if width < 1 or max_len < 1:
         raise ValueError("width and max_len must be at least 1")
@@ -270,7 +280,7 @@ def beam_search(step: Callable, state, width: int, max_len: int, bos: int = BOS,
             last = beam.tokens[-1] if beam.tokens else bos
             logp, new_state = step(last, beam.state)
             for token, lp in enumerate(logp.tolist()):
-                candidates.append(Beam(beam.tokens + (token,), beam.logprob + lp, new_state))
+                candidates.append(Beam(beam.tokens + (token,), beam.logprob + lp, new_state, token == eos))
         candidates.sort(key=lambda b: (-b.logprob, b.tokens))
         kept = candidates[:width]
         if trace is not None:
@@ -297,6 +307,16 @@ def model_stepper(model: Seq2Seq, text: str):
         return logp[0], new_state
 
     return step, state
+
+
+def beam_answers(model: Seq2Seq, texts: list[str], width: int, max_len: int | None = None) -> list[Beam]:
+    """The best beam of `beam_search` of width `width` for each text (at most the text's length
+    + 3 steps, as the beam explorer searches)."""
+    out = []
+    for text in texts:
+        step, state = model_stepper(model, text)
+        out.append(beam_search(step, state, width, max_len or len(text) + 3)[0])
+    return out
 
 
 # ---- shipped weights: made by `python -m rnnlab.seq2seq make-weights`, from fixed seeds -------

@@ -71,6 +71,13 @@ def auto_test_ids(source) -> list[str]:
             if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
 
 
+def auto_points(source) -> float:
+    """The automatic points of a problem set: what its solution scores before hand grading."""
+    return sum(float(c.metadata["nbgrader"]["points"]) for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+               and not c.metadata["nbgrader"].get("solution"))
+
+
 @pytest.fixture(scope="session")
 def grade_batch(tmp_path_factory):
     """grade_batch(assignment, fixtures, label, **options) -> Batch, graded once per label."""

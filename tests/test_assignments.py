@@ -103,7 +103,8 @@ def test_metadata_is_valid(a):
 @pytest.mark.parametrize("a", ASSIGNMENTS)
 def test_each_exercise_has_visible_and_hidden_tests(a):
     nb = source_nb(a)
-    tests = [c for c in nb.cells if is_test(c)]
+    # the quiz's visible check (quiz_format) is locked and carries no points: right answers score
+    tests = [c for c in nb.cells if is_test(c) or c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format"]
     for ex in code_exercises(nb) + ["quiz"]:
         mine = [c for c in tests if c.metadata.nbgrader["grade_id"].startswith(ex + "_")]
         visible = [c for c in mine if "BEGIN HIDDEN TESTS" not in c.source]
@@ -247,9 +248,11 @@ def test_graded_quiz_asks_new_questions_whose_keys_only_hidden_tests_hold(a):
     exec(released.source.split("# YOUR CODE HERE")[0], {}, template)
     assert set(template["quiz_answers"]) == set(keys) and not any(template["quiz_answers"].values())
     fmt = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format")
+    assert fmt.metadata.nbgrader.get("locked") and not fmt.metadata.nbgrader.get("grade"), \
+        f"{a}: quiz_format is a locked check worth no points (valid letters earn nothing)"
     letters = ast.literal_eval(re.search(r"check_choices\(quiz_answers, (\{.*?\})\)", fmt.source, re.S).group(1))
     assert letters == {q: l for q, (_, l) in questions.items()}, f"{a}: quiz_format checks the questions' letters"
-    # a fifth of the automatic points at most, the format check included
+    # a fifth of the automatic points at most
     points = {c.metadata.nbgrader["grade_id"]: float(c.metadata.nbgrader["points"]) for c in nb.cells if is_test(c)}
     quiz = sum(p for g, p in points.items() if g.startswith("quiz"))
     assert quiz <= sum(points.values()) / 5, f"{a}: the quiz is {quiz:g} of {sum(points.values()):g} points"
@@ -264,6 +267,10 @@ def test_recheck_cases_cover_every_exercise(a):
         assert any(t.startswith(ex + "_") for t in protected), f"{a}:{ex} has no re-check case"
     tests = {c.metadata.nbgrader["grade_id"] for c in nb.cells if is_test(c)}
     assert protected <= tests, protected - tests
+    # one record of the quiz keys: the re-checks expect what the hidden tests check
+    keys = {c.metadata.nbgrader["grade_id"]: KEY_CALL.findall(c.source)[0][1] for c in nb.cells
+            if is_test(c) and re.fullmatch(r"quiz_q\d+", c.metadata.nbgrader["grade_id"])}
+    assert {c.name: c.expected for c in cases if c.name.startswith("quiz_")} == keys, f"{a}: re-check keys"
 
 
 def test_graded_quiz_keys_come_from_the_course_being_graded(tmp_path):

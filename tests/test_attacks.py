@@ -18,6 +18,7 @@ import pytest
 from autograder import fixtures as F
 from autograder import sandbox as sb
 from autograder.pipeline import Options, Run, SandboxUnavailable
+from conftest import auto_points
 
 pytestmark = pytest.mark.grading
 A = "ps03_lstm_gates"
@@ -107,7 +108,7 @@ def test_zip_entries_cannot_escape(tmp_path, attacked):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "zippy" in proc.stdout and "grades.csv" in proc.stdout
     rows = {r["student_id"]: r for r in csv.DictReader(open(attacked.course / "reports" / A / "grades.csv"))}
-    assert rows["zippy"]["status"] == "graded" and float(rows["zippy"]["score"]) == 20
+    assert rows["zippy"]["status"] == "graded" and float(rows["zippy"]["score"]) == auto_points(source)
     report = (attacked.course / "reports" / A / "report.md").read_text()
     for entry in ("../../escaped.ipynb", "/tmp/absolute-escape.ipynb", "linky/ps03_lstm_gates.ipynb"):
         assert entry in report, entry
@@ -155,15 +156,14 @@ def test_forged_replies_reach_no_other_student(grade_batch):
     forger = _by_name(FORGER)
     batch = grade_batch(A, [forger, LATE], "forging", jobs=1, cell_timeout=15, submission_timeout=120)
     _, source = __import__("conftest").notebooks(A)
-    auto_points = sum(c.metadata["nbgrader"].get("points", 0) for c in source.cells
-                      if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
-    assert auto_points > 0
+    full = auto_points(source)
+    assert full > 0
     problems = []
     for fx in (forger, LATE):
         result = batch.result(fx)
         problems += [f"{fx.name}: {p}" for p in F.check(fx, result, batch.tests, batch.outputs(fx))]
-        if result.score != auto_points:
-            problems.append(f"{fx.name}: {result.score} of the {auto_points} automatic points")
+        if result.score != full:
+            problems.append(f"{fx.name}: {result.score} of the {full} automatic points")
     assert not problems, "\n".join(problems)
 
 

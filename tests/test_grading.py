@@ -17,7 +17,7 @@ import pytest
 from autograder import fixtures as F
 from autograder.course import REPO, assignments
 from autograder.pipeline import hidden_test_lines
-from conftest import notebooks
+from conftest import auto_points, notebooks
 
 pytestmark = pytest.mark.grading
 
@@ -79,11 +79,8 @@ class GradedProblemSet:
 
     def test_solution_full_and_blank_zero(self, batch):
         _, source = notebooks(self.assignment)
-        auto_points = sum(float(c.metadata["nbgrader"]["points"]) for c in source.cells
-                          if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
-                          and not c.metadata["nbgrader"].get("solution"))
         solution, blank = batch.result(F.SOLUTION), batch.result(F.BLANK)
-        assert solution.status == "graded" and solution.score == auto_points, solution
+        assert solution.status == "graded" and solution.score == auto_points(source), solution
         assert not solution.flags, solution.flags
         assert blank.status == "graded" and blank.score == 0 and not blank.timeouts, blank
         assert solution.needs_manual, "the explain answer must be left for hand grading"

@@ -212,3 +212,61 @@ def test_shipped_model_loads_beats_the_bigram_and_is_what_make_weights_trains(mo
     with pytest.raises(ValueError, match="embed.weight of shape"):
         monkeypatch.delenv("RNNLAB_UNTRAINED")
         lm.load_trained_lm(lm.Vocab("abc"))
+
+
+# ---- claims about PyTorch that the course once worded wrongly (issue 28) ----------------------
+
+def _graph_nodes(output):
+    """The kinds of autograd nodes that produced `output`: what ran, seen from Python."""
+    seen, todo = set(), [output.grad_fn]
+    while todo:
+        node = todo.pop()
+        if node is not None and node not in seen:
+            seen.add(node)
+            todo += [parent for parent, _ in node.next_functions]
+    return {type(node).__name__ for node in seen}
+
+
+def test_lstm_and_gru_hide_their_gates_in_different_ways():
+    """unit_trace's docstring: a layer call hands back outputs and final states only (a forward
+    hook sees nothing else); on a CPU the LSTM's steps are one oneDNN kernel per layer, the GRU's
+    ordinary per-step products. "One fused kernel" is true of the LSTM here, not of the GRU."""
+    torch.manual_seed(0)
+    x = torch.randn(5, 2, 3)
+    lstm_out, _ = nn.LSTM(3, 4)(x)
+    gru_out, _ = nn.GRU(3, 4)(x)
+    if torch.backends.mkldnn.is_available():
+        assert _graph_nodes(lstm_out) == {"MkldnnRnnLayerBackward0", "AccumulateGrad"}
+    assert {"SigmoidBackward0", "TanhBackward0", "AddmmBackward0"} <= _graph_nodes(gru_out)
+    seen = []
+    layer = nn.GRU(3, 4)
+    layer.register_forward_hook(lambda module, inputs, output: seen.append(output))
+    layer(x)
+    assert len(seen) == 1 and [tuple(t.shape) for t in seen[0]] == [(5, 2, 4), (1, 2, 4)]
+
+
+@pytest.mark.parametrize("optimizer", [torch.optim.SGD, torch.optim.Adam])
+def test_retain_graph_does_not_carry_a_state_past_an_optimizer_step(optimizer):
+    """Carrying the state across chunks without detach(): backward(retain_graph=True) fails at the
+    second chunk once optimizer.step() has changed the weights in place (the first chunk's graph
+    needs their old values); without a step it runs, and the graph keeps growing; detach() works."""
+    def chunks(retain, step, detach):
+        torch.manual_seed(0)
+        lstm, head = nn.LSTM(3, 4), nn.Linear(4, 1)
+        opt = optimizer(list(lstm.parameters()) + list(head.parameters()), lr=0.01)
+        state = None
+        for _ in range(3):
+            out, state = lstm(torch.randn(5, 2, 3), state)
+            opt.zero_grad()
+            head(out).pow(2).mean().backward(retain_graph=retain)
+            if step:
+                opt.step()
+            if detach:
+                state = tuple(s.detach() for s in state)
+
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        chunks(retain=True, step=True, detach=False)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        chunks(retain=False, step=True, detach=False)
+    chunks(retain=True, step=False, detach=False)
+    chunks(retain=False, step=True, detach=True)

@@ -99,6 +99,46 @@ def test_navigation_at_the_top_and_the_bottom(path):
         f"{path.name}: the last cell should link {expected}"
 
 
+def test_the_cheat_sheet_has_navigation_at_the_top_and_the_bottom():
+    """The cheat sheet follows the last lecture: it links the start page and that lecture."""
+    nb = nbformat.read(NOTEBOOKS / "cheatsheet.ipynb", 4)
+    expected = [START, LECTURES[-1].name]
+    assert nav_links(nb.cells[0].source.splitlines()[0]) == expected, f"the first line should link {expected}"
+    assert nb.cells[-1].cell_type == "markdown" and nav_links(nb.cells[-1].source) == expected, \
+        f"the last cell should link {expected}"
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)")
+
+
+def empty_sections(nb) -> list[str]:
+    """Headings with nothing under them: the next thing after the heading (text or a code cell)
+    is a heading of the same or a higher level, or the end of the notebook."""
+    items = []                        # (cell, heading level or None for content, heading text)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            items.append((i, None, ""))
+            continue
+        for line in _FENCE.sub("code", cell.source).splitlines():
+            m = _HEADING.match(line)
+            if m:
+                items.append((i, len(m.group(1)), m.group(2).strip()))
+            elif line.strip():
+                items.append((i, None, ""))
+    empty = []
+    for (i, level, text), after in zip(items, items[1:] + [(None, 1, "")]):
+        if level is not None and after[1] is not None and after[1] <= level:
+            empty.append(f"cell {i}: {text!r}")
+    return empty
+
+
+@pytest.mark.parametrize("path", LECTURES + [NOTEBOOKS / START, NOTEBOOKS / "cheatsheet.ipynb"],
+                         ids=[p.stem for p in LECTURES] + ["start", "cheatsheet"])
+def test_no_heading_is_left_empty(path):
+    empty = empty_sections(nbformat.read(path, 4))
+    assert not empty, f"{path.name}: headings with nothing under them: {empty}"
+
+
 @pytest.mark.parametrize("path", LECTURES + [NOTEBOOKS / START, NOTEBOOKS / "cheatsheet.ipynb"],
                          ids=[p.stem for p in LECTURES] + ["start", "cheatsheet"])
 def test_every_relative_link_resolves(path):
@@ -140,3 +180,8 @@ def test_the_checks_can_fail():
     assert first_mention(nb, "nn.LSTMCell") is None          # nn.LSTM is not nn.LSTMCell
     assert nav_links("[a](00_start_here.ipynb) · [b](https://x.org/y.ipynb)") == \
         ["00_start_here.ipynb", "https://x.org/y.ipynb"]
+    sections = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title\n\n## One\n\ntext\n\n## Empty"),
+        nbformat.v4.new_markdown_cell("## Two\n\n### Sub"), nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("## Last")])
+    assert empty_sections(sections) == ["cell 0: 'Empty'", "cell 3: 'Last'"]

@@ -8,8 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from rnnlab.seq2seq import (BOS, EOS, PAD, SHIPPED_SEED, SHIPPED_STEPS, Seq2Seq, beam_search,
-                            curve_path, decode_tokens, encode_text, greedy_decode, load_trained,
+from rnnlab.seq2seq import (BOS, EOS, PAD, SHIPPED_SEED, SHIPPED_STEPS, Seq2Seq, accuracy_by_position,
+                            beam_answers, beam_search, curve_path, decode_tokens, encode_text, greedy_decode, load_trained,
                             make_batch, make_weights, masked_softmax, match_scores, model_stepper,
                             padding_mask, random_strings, reverse_text, weights_path)
 
@@ -165,6 +165,40 @@ def test_beam_ties_go_to_the_lower_token_and_trace_records_each_step():
     assert [b.finished for b in beams] == [True, True, False]
     with pytest.raises(ValueError):
         beam_search(lambda t, s: (flat, s), None, 0, 2)
+
+
+def test_beam_search_ends_beams_at_the_eos_it_is_given():
+    """`eos` decides which beams are finished, not the module's EOS: a vocabulary whose end
+    symbol is another id must stop there (and token 2 is then an ordinary token)."""
+    table = torch.log(torch.tensor([[0.1, 0.1, 0.2, 0.6],        # after token 0 (bos here)
+                                    [0.0, 1.0, 0.0, 0.0],        # after token 1
+                                    [0.1, 0.1, 0.7, 0.1],        # after token 2
+                                    [0.1, 0.8, 0.05, 0.05]]))    # after token 3
+    beams = beam_search(markov_step(table), None, 1, 4, bos=0, eos=3)
+    assert [b.tokens for b in beams] == [(3,)] and beams[0].finished
+    beams = beam_search(markov_step(table), None, 1, 4, bos=0, eos=1)
+    assert [b.tokens for b in beams] == [(3, 1)] and beams[0].finished
+    # with eos=3, token 2 (the module's EOS) ends nothing: a greedy run through it stays open
+    loop = torch.log(torch.tensor([[0.1, 0.1, 0.8, 0.0], [0.0, 1.0, 0.0, 0.0],
+                                   [0.1, 0.1, 0.7, 0.1], [0.0, 1.0, 0.0, 0.0]]))
+    beams = beam_search(markov_step(loop), None, 1, 3, bos=0, eos=3)
+    assert [b.tokens for b in beams] == [(2, 2, 2)] and not beams[0].finished
+
+
+def test_beam_answers_of_width_one_are_greedy_and_positions_are_scored_one_by_one():
+    torch.manual_seed(6)
+    model = Seq2Seq(hidden_size=8, embed_size=4)
+    texts = random_strings(6, 3, 5, seed=3)
+    b = make_batch(texts)
+    greedy, _ = greedy_decode(model, b.src, b.lengths, max_len=8)
+    assert [decode_tokens(beam.tokens) for beam in beam_answers(model, texts, 1, max_len=8)] == \
+        [decode_tokens(row) for row in greedy]
+    by_position = accuracy_by_position(model, 4, n=30, seed=5)
+    b = make_batch(random_strings(30, 4, 4, seed=9))
+    predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=7)
+    by_hand = [sum(int(predicted[i, j]) == int(b.tgt_out[i, j]) for i in range(30) if j < predicted.shape[1]) / 30
+               for j in range(5)]
+    assert len(by_position) == 5 and by_position == pytest.approx(by_hand)
 
 
 def test_model_stepper_runs_the_models_decoder():

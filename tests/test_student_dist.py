@@ -268,8 +268,10 @@ def test_students_make_progress_runs_without_source(student_env):
     dest, env = student_env
     first = released_sets()[0]
     nb = nbformat.read(dest / "release" / first / f"{first}.ipynb", 4)
-    visible = sum(1 for c in nb.cells                          # graded test cells with code left in them
-                  if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+    visible = sum(1 for c in nb.cells          # test cells with code left in them, and the quiz's format
+                  if c.cell_type == "code"         # check, which is locked and worth no points
+                  and (c.metadata.get("nbgrader", {}).get("grade")
+                       or c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format")
                   and not c.metadata["nbgrader"].get("solution")
                   and any(line.strip() and not line.strip().startswith("#") for line in c.source.splitlines()))
     proc = subprocess.run(["make", "-o", ".venv/.installed", "progress", f"ONLY={first}"], cwd=dest, env=env,

@@ -20,8 +20,10 @@ class BeamExplorer(FigureWidget):
 
     The figure plots every beam kept at every step at its total log-probability (higher is
     likelier), with a line to the beam it extends and the letter it adds ($ is EOS); finished
-    beams are drawn as squares. The readout lists the final beams, best first. Searches of every
-    width are run once when the widget is built, so moving the slider only redraws.
+    beams are drawn as squares. The readout lists the final beams, best first by total
+    log-probability, the course's one ranking rule (no length penalty: see
+    `rnnlab.seq2seq.beam_search`). Searches of every width are run once when the widget is built,
+    so moving the slider only redraws.
     """
 
     css_class = "rnnlab-beam-explorer"
