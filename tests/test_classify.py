@@ -24,44 +24,20 @@ def test_same_seed_same_messages_and_shapes():
     assert a.lengths.min() >= 5 and a.lengths.max() <= 30
 
 
-def _messages_word_by_word(n, seed, spam_rate=0.1):
-    """make_messages as first written: each message drawn, encoded and padded on its own."""
-    import random
-
-    from rnnlab.classify import LURE_RATE, MAX_LEN, MIN_LEN, NEUTRAL, PATTERN_RATE, WORD_INDEX
-    rng = random.Random(seed)
-    labels = [int(rng.random() < spam_rate) for _ in range(n)]
-    sequences = []
-    for spam in labels:
-        k = rng.randint(MIN_LEN, MAX_LEN)
-        words = [rng.choice(LURE) if rng.random() < LURE_RATE[spam] else rng.choice(NEUTRAL) for _ in range(k)]
-        if spam:
-            if rng.random() < PATTERN_RATE:
-                first, second = sorted(rng.sample(range(k), 2))
-                words[first], words[second] = "free", "click"
-        else:
-            kind = rng.random()
-            if kind < 0.2:
-                first, second = sorted(rng.sample(range(k), 2))
-                words[first], words[second] = "click", "free"
-            elif kind < 0.4:
-                words[rng.randrange(k)] = "free"
-            elif kind < 0.6:
-                words[rng.randrange(k)] = "click"
-        sequences.append(torch.tensor([WORD_INDEX[w] for w in words], dtype=torch.long))
-    lengths = torch.tensor([len(s) for s in sequences], dtype=torch.long)
-    tokens = torch.full((n, int(lengths.max())), PAD, dtype=torch.long)
-    for k, s in enumerate(sequences):
-        tokens[k, :len(s)] = s
-    return tokens, lengths, torch.tensor(labels, dtype=torch.long)
+# sha256 (first 16 hex digits) of tokens, lengths and labels as make_messages drew them before it
+# was made faster: the shipped classifier and chapter 08's test sets depend on these very messages
+MESSAGE_DIGESTS = {(64, 0): "9ce12bd192a32be5", (64, 1_000_003 * 4 + 199): "34ddc6e67e457cd6",
+                   (2000, 1_000_000): "45996cdefdf3a797", (1, 83): "47b1df1159d80294"}
 
 
-@pytest.mark.parametrize("n, seed", [(64, 0), (64, 1_000_003 * 4 + 199), (2000, 1_000_000), (1, 83)])
-def test_messages_are_those_drawn_word_by_word(n, seed):
-    """make_messages builds its tensors in one call for speed: the very same messages."""
+@pytest.mark.parametrize("n, seed", list(MESSAGE_DIGESTS))
+def test_the_same_seed_still_draws_the_same_messages(n, seed):
+    import hashlib
+
     made = make_messages(n, seed=seed)
-    for mine, reference in zip(made, _messages_word_by_word(n, seed)):
-        assert mine.dtype == reference.dtype and torch.equal(mine, reference)
+    assert all(t.dtype == torch.long for t in made)
+    digest = hashlib.sha256(b"".join(t.numpy().tobytes() for t in made)).hexdigest()[:16]
+    assert digest == MESSAGE_DIGESTS[(n, seed)]
 
 
 def test_padding_sits_after_the_last_word(big):
