@@ -81,8 +81,8 @@ class MessagesPaddedAtStart(Messages):
 def message_words(rng: random.Random, spam: bool) -> list[str]:
     """One message as a list of words, drawn with `rng`."""
     n = rng.randint(MIN_LEN, MAX_LEN)
-    lure = LURE_RATE[int(spam)]
-    words = [rng.choice(LURE) if rng.random() < lure else rng.choice(NEUTRAL) for _ in range(n)]
+    lure, uniform, choice = LURE_RATE[int(spam)], rng.random, rng.choice
+    words = [choice(LURE) if uniform() < lure else choice(NEUTRAL) for _ in range(n)]
     if spam:
         if rng.random() < PATTERN_RATE:
             first, second = sorted(rng.sample(range(n), 2))
@@ -103,15 +103,6 @@ def encode_words(words: list[str]) -> torch.Tensor:
     return torch.tensor([WORD_INDEX[w] for w in words], dtype=torch.long)
 
 
-def pad_batch(sequences: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-    """(tokens padded with PAD at the end, lengths) from a list of 1-d int64 tensors."""
-    lengths = torch.tensor([len(s) for s in sequences], dtype=torch.long)
-    tokens = torch.full((len(sequences), int(lengths.max())), PAD, dtype=torch.long)
-    for k, s in enumerate(sequences):
-        tokens[k, :len(s)] = s
-    return tokens, lengths
-
-
 def make_messages(n: int, seed: int, spam_rate: float = SPAM_RATE, pad_at: str = "end") -> Messages:
     """`n` messages, the same ones for the same seed; each is spam with probability `spam_rate`.
     `pad_at="start"` puts the padding before each message's first word instead of after its last."""
@@ -119,7 +110,11 @@ def make_messages(n: int, seed: int, spam_rate: float = SPAM_RATE, pad_at: str =
         raise ValueError(f'pad_at should be "end" or "start", not {pad_at!r}')
     rng = random.Random(seed)
     labels = [int(rng.random() < spam_rate) for _ in range(n)]
-    tokens, lengths = pad_batch([encode_words(message_words(rng, bool(y))) for y in labels])
+    # padded at the end with PAD, built in one tensor call (training draws a batch at every step)
+    rows = [[WORD_INDEX[w] for w in message_words(rng, bool(y))] for y in labels]
+    width = max(map(len, rows))
+    tokens = torch.tensor([row + [PAD] * (width - len(row)) for row in rows], dtype=torch.long)
+    lengths = torch.tensor([len(row) for row in rows], dtype=torch.long)
     messages = Messages(tokens, lengths, torch.tensor(labels, dtype=torch.long))
     return messages.padded_at_start() if pad_at == "start" else messages
 

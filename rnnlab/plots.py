@@ -42,3 +42,22 @@ def curves(ax, history, names: list[str], label_prefix: str = "", logy: bool = F
         ax.plot(history.eval_steps, history.evals[name], marker=".", label=f"{label_prefix}{name}")
     ax.set(xlabel="step", yscale="log" if logy else "linear")
     ax.legend()
+
+
+def confusion_matrix_axes(ax, y_true, y_pred, names: tuple[str, str] = ("negative", "positive"),
+                          cmap: str = "Blues") -> np.ndarray:
+    """Draw the 2 x 2 confusion matrix of 0/1 labels and predictions on `ax`, in scikit-learn's
+    layout (rows the true class, columns the predicted one, class 0 first: [[TN, FP], [FN, TP]]),
+    each cell shaded by its count and labelled with it. Returns the counts drawn."""
+    from .metrics import confusion_matrix
+
+    counts = confusion_matrix(y_true, y_pred).numpy()
+    ax.imshow(counts, cmap=cmap, vmin=0)
+    ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=list(names), yticklabels=list(names),
+           xlabel="predicted label", ylabel="true label")
+    ax.grid(False)
+    for i in (0, 1):
+        for j in (0, 1):
+            dark = counts[i, j] > counts.max() / 2
+            ax.text(j, i, str(counts[i, j]), ha="center", va="center", color="white" if dark else "black")
+    return counts

@@ -77,6 +77,10 @@ def test_curve_at_given_thresholds():
 def test_regression_errors():
     assert mse([1.0, 2.0, 4.0], [1.0, 1.0, 1.0]) == pytest.approx((0 + 1 + 9) / 3)
     assert mae([1.0, 2.0, 4.0], [1.0, 1.0, 1.0]) == pytest.approx((0 + 1 + 3) / 3)
+    rng = np.random.default_rng(5)
+    predictions, targets = rng.normal(50, 30, 60), rng.normal(50, 30, 60)
+    assert mse(torch.tensor(predictions), torch.tensor(targets)) == pytest.approx(skm.mean_squared_error(targets, predictions))
+    assert mae(torch.tensor(predictions), torch.tensor(targets)) == pytest.approx(skm.mean_absolute_error(targets, predictions))
 
 
 def test_per_step_and_per_sequence_differ():

@@ -34,6 +34,30 @@ def test_batch_shapes_and_reproducibility():
     assert torch.equal(encode("(").argmax(-1), torch.tensor([0]))
 
 
+def _bracket_batch_string_by_string(batch, length, seed):
+    """bracket_batch as first written: each string drawn, encoded and counted on its own."""
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(batch):
+        depth, chars = 0, []
+        for _ in range(length):
+            options = ["a", "b"] + ["("] * 2 * (depth < MAX_DEPTH) + [")"] * 2 * (depth > 0)
+            ch = rng.choice(options)
+            depth += (ch == "(") - (ch == ")")
+            chars.append(ch)
+        texts.append("".join(chars))
+    return torch.stack([encode(t) for t in texts], dim=1), torch.tensor([bracket_depths(t) for t in texts]).T
+
+
+@pytest.mark.parametrize("batch, length, seed", [(32, 30, 0), (1, 200, 517), (7, 1, 3), (3, 64, 12_345)])
+def test_batch_is_the_strings_encoded_one_by_one(batch, length, seed):
+    """The batch is encoded all at once for speed: the very same strings, one-hot codes and depths."""
+    x, y = bracket_batch(batch, length, seed)
+    x_ref, y_ref = _bracket_batch_string_by_string(batch, length, seed)
+    assert x.dtype == x_ref.dtype and y.dtype == y_ref.dtype
+    assert torch.equal(x, x_ref) and torch.equal(y, y_ref)
+
+
 def test_counter_learns():
     model, losses = train_bracket_counter(steps=150, progress=False)
     assert losses[-1] < losses[0] / 3

@@ -1,9 +1,9 @@
 """Chapter 09's widgets draw what the lecture's model computes, checked against plain tensor code.
 
-The model is the lecture's (same corpus, sizes, seed and steps). The references never call the
-model's modules: the embedding is a row lookup in its weight, the LSTM is unrolled by hand from
-its weights (tests/reference.py), the output layer is a matrix product, the text features are
-counted again here, and correlations come from numpy.corrcoef.
+The model is the one the lecture's widgets read: the shipped LSTM (rnnlab/data/char_lm.pt). The
+references never call the model's modules: the embedding is a row lookup in its weight, the LSTM
+is unrolled by hand from its weights (tests/reference.py), the output layer is a matrix product,
+the text features are counted again here, and correlations come from numpy.corrcoef.
 """
 import html
 import math
@@ -25,10 +25,7 @@ def lecture():
     train_text = lm.code_corpus(600, seed=0)
     held_text = lm.code_corpus(150, seed=1)
     vocab = lm.Vocab(train_text)
-    torch.manual_seed(0)
-    model = lm.CharLM(len(vocab), embed_size=48, hidden_size=48)
-    lm.train_lm(model, vocab.encode(train_text), steps=400, lr=1e-2, seed=0, progress=False)
-    return model, vocab, held_text
+    return lm.load_trained_lm(vocab), vocab, held_text
 
 
 @torch.no_grad()
