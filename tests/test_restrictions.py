@@ -3,7 +3,8 @@
 A restriction that no test enforces rewards the student who ignores it (ps09 said not to call
 `rnnlab.language_model` and a wrapper around its `gru_step` got full marks). So every
 restriction in a problem set's text is enforced by a hidden or visible test of the same
-exercise that calls `rnnlab.checks.forbid_calls`, or by a sentence next to it that says how the
+exercise that calls `rnnlab.checks.forbid_calls` (or switches the thing off with
+`without_autograd` or `switched_off`), or by a sentence next to it that says how the
 tests make it impossible, in the same cell ("a layer whose forward pass is switched off"). A restriction in the
 set's introduction holds for every exercise: some test of the set must enforce it.
 """
@@ -19,6 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 RESTRICTION = re.compile(r"\b(?:do not|don't|must not|may not) (?:call|use)\b|\bwithout (?:calling|using|autograd)\b"
                          r"|\bnot allowed\b", re.I)
 ENFORCED_BY_DESIGN = re.compile(r"switched off", re.I)
+# rnnlab.checks' ways of making a call fail or be seen while the tests run a student's function
+ENFORCING = re.compile(r"\b(?:forbid_calls|without_autograd|switched_off)\(")
 HEADING = re.compile(r"^##\s+Exercise\b", re.M)
 
 
@@ -33,7 +36,7 @@ def sections(nb) -> list[tuple[str, list]]:
 
 
 def unenforced(nb) -> list[str]:
-    tests = lambda cells: [c for c in cells if c.cell_type == "code" and "forbid_calls(" in c.source  # noqa: E731
+    tests = lambda cells: [c for c in cells if c.cell_type == "code" and ENFORCING.search(c.source)  # noqa: E731
                            and not c.metadata.get("nbgrader", {}).get("solution")]
     problems = []
     for title, cells in sections(nb):
