@@ -34,7 +34,8 @@ WRONG = [
      r"retain_graph\s*=\s*True[^.]{0,200}(?:chunk|truncat|next (?:batch|step|call))"
      r"|(?:chunk|truncat)[^.]{0,200}retain_graph\s*=\s*True"
      r"|retain_graph[^.]{0,80}(?:grow|without end)",
-     r"in-?place|modified|only when|no step|without a step|unless|(?:once|after)[^.]{0,40}step",
+     r"in[- ]?place|modified|only when|no step|without a step|unless|(?:once|after)[^.]{0,40}step"
+     r"|between (?:the )?chunks",
      "with optimizer.step() between chunks, backward(retain_graph=True) raises at the second chunk "
      "('modified by an inplace operation'); detach the carried state instead",
      "tests/test_wordings.py::test_retain_graph_after_a_step_raises_at_the_second_chunk"),
