@@ -100,7 +100,8 @@ def test_start_page_and_cheat_sheet_are_committed_executed(path):
 TRAINERS = {"fit", "train", "train_classifier", "train_forecaster", "train_bracket_counter", "train_tagger",
             "train_adding", "depth_experiment", "depth_run"}
 # cells with an optimiser step in a loop that need no bar, each with its reason
-NO_BAR = {"optimizer.step()\nexcept RuntimeError": "the detach pitfall: stops at the second chunk"}
+NO_BAR = {"optimizer.step()\nexcept RuntimeError": "the detach pitfall: stops at the second chunk",
+          "backward(retain_graph=True)\n        step_opt.step()": "the retain_graph pitfall: stops at the second chunk"}
 
 
 def bar_problems(nb) -> list[str]:

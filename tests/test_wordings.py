@@ -161,6 +161,20 @@ def test_retain_graph_after_a_step_raises_at_the_second_chunk(optimizer):
             opt.step()
 
 
+def test_a_fused_optimizer_lets_retain_graph_run_on_silently():
+    """Why the course says "with the default SGD or Adam": a fused step changes the weights
+    without bumping autograd's version counter, so nothing raises and the gradients are stale."""
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(3, 4, batch_first=True)
+    opt = torch.optim.Adam(lstm.parameters(), lr=0.1, fused=True)
+    state, x = None, torch.randn(2, 12, 3)
+    for chunk in x.split(4, dim=1):
+        out, state = lstm(chunk, state)
+        opt.zero_grad()
+        out.pow(2).mean().backward(retain_graph=True)
+        opt.step()
+
+
 def test_bidirectional_adds_a_direction_to_every_layer():
     lstm = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True)
     names = {n for n, _ in lstm.named_parameters()}
