@@ -172,7 +172,10 @@ def test_a_fused_optimizer_lets_retain_graph_run_on_silently():
         out, state = lstm(chunk, state)
         opt.zero_grad()
         out.pow(2).mean().backward(retain_graph=True)
+        before, version = lstm.weight_hh_l0.detach().clone(), lstm.weight_hh_l0._version
         opt.step()
+        # the weights changed, and autograd was not told: no error, stale gradients next time
+        assert not torch.equal(lstm.weight_hh_l0.detach(), before) and lstm.weight_hh_l0._version == version
 
 
 def test_bidirectional_adds_a_direction_to_every_layer():
