@@ -9,6 +9,8 @@ A fixture is a Python file that defines
     def mutate(nb): ...     edits the notebook object (optional: delete, retype, forge cells)
     def raw(text): ...      edits the final JSON text (optional: malformed files)
     NOTEBOOK = False        submit no notebook at all; FILES = {name: text} adds other files
+    INPUT_CLASS = "ties"    a wrong solution that only an input class of the hidden tests can catch
+                            (tests/test_input_classes.py lists the classes; each needs one)
     COPY = {"lecture": "03_lstm_gates", "find": "def lstm_step("}
                             a copy of lecture code (folder `copies/`): the one code cell of
                             notebooks/<lecture>.ipynb that contains `find` replaces "{lecture}"
@@ -63,6 +65,7 @@ class Fixture:
     files: dict = field(default_factory=dict)
     path: Path | None = None
     copy: dict | None = None          # COPY of a copies/ fixture: the lecture cell it answers with
+    input_class: str | None = None    # INPUT_CLASS: the class of inputs whose hidden test catches it
 
 
 NOTEBOOKS = HERE.parent / "notebooks"
@@ -116,7 +119,7 @@ def load(path: Path) -> Fixture:
     return Fixture(name=path.stem, expect=ns["EXPECT"], cells=cells, edits=ns.get("EDITS", {}),
                    mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False),
                    notebook=ns.get("NOTEBOOK", True), files=ns.get("FILES", {}), path=path,
-                   copy=ns.get("COPY"))
+                   copy=ns.get("COPY"), input_class=ns.get("INPUT_CLASS"))
 
 
 def fixtures_for(assignment: str, kind: str) -> list[Fixture]:
@@ -314,7 +317,7 @@ def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: s
     cells = {c.metadata["nbgrader"]["grade_id"]: c for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")}
     tests = [gid for gid, c in cells.items() if c.metadata["nbgrader"].get("grade") and not c.metadata["nbgrader"].get("solution")]
     simple = [fx for fx in fixtures if not (fx.mutate or fx.raw or fx.blank or fx.files or not fx.notebook)
-              and set(fx.expect) <= {"lose", "full"} and (fx.cells or fx.edits)]
+              and set(fx.expect) <= {"lose", "full", "output_has"} and (fx.cells or fx.edits)]
     unknown = {gid for fx in simple for gid in (*fx.cells, *fx.edits)} - set(cells)
     if unknown:
         raise ValueError(f"fixtures replace cells that are not in the notebook: {sorted(unknown)}")

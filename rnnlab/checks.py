@@ -13,6 +13,7 @@ only shortened. Any other exception keeps IPython's usual traceback.
 from __future__ import annotations
 
 import contextlib
+import copy
 import sys
 import traceback
 from pathlib import Path
@@ -23,7 +24,8 @@ import torch
 _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_equal", "check_choices", "check_choice",
-           "switched_off", "without_autograd", "forbid_calls"]
+           "switched_off", "without_autograd", "forbid_calls", "inputs_unchanged", "size_one_cases",
+           "both_calls", "check_input_grads"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -44,9 +46,12 @@ def check_shape(name: str, value: torch.Tensor, shape: tuple) -> None:
 
 
 def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> None:
-    """`got` must be a tensor of `expected`'s shape within `atol` everywhere."""
+    """`got` must be a tensor of `expected`'s shape and dtype, within `atol` everywhere (a
+    float64 reference wants a float64 answer: a float32 one only looks close)."""
     __tracebackhide__ = True
     check_tensor(name, got, tuple(expected.shape))
+    if got.dtype != expected.dtype:
+        raise AssertionError(f"{name} has dtype {got.dtype} but should have {expected.dtype}")
     expected = expected.detach()      # no "requires_grad ... to a scalar" warning in the feedback
     diff = (got.detach().double() - expected.detach().double()).abs()
     if diff.numel() == 0:
@@ -155,6 +160,104 @@ def forbid_calls(what: str, *functions):
         sys.setprofile(before)
     if seen:
         raise AssertionError(f"{what} calls {seen[0]}: write it yourself, without calling it")
+
+
+def _snapshot(value):
+    """A copy of `value` that later changes to it cannot reach: tensors cloned (a module's
+    parameters and buffers by name), containers copied element by element."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, torch.nn.Module):
+        return {k: v.detach().clone() for k, v in value.state_dict(keep_vars=True).items()}
+    if isinstance(value, (list, tuple)):
+        return [_snapshot(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    return copy.deepcopy(value)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype == b.dtype
+                and a.shape == b.shape and bool(torch.equal(a, b) or (a.is_floating_point() and torch.equal(
+                    torch.isnan(a), torch.isnan(b)) and torch.equal(a.nan_to_num(0), b.nan_to_num(0)))))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+@contextlib.contextmanager
+def inputs_unchanged(what: str, **inputs):
+    """The block (a call of the student's `what`) must leave every one of `inputs` as it was:
+    tensors (values, dtype, shape), a module's parameters and buffers, lists, dicts. Raises
+    AssertionError naming the first input that changed, after the block."""
+    __tracebackhide__ = True
+    before = {name: _snapshot(value) for name, value in inputs.items()}
+    yield
+    for name, value in inputs.items():
+        if not _same(_snapshot(value), before[name]):
+            raise AssertionError(f"{what} changed its input {name}: leave the arguments as they were "
+                                 f"(compute on a copy, or with out-of-place operations)")
+
+
+def size_one_cases(**sizes) -> list[dict]:
+    """One case per dimension with that dimension 1 and the others as given (each must be larger
+    than 1): where `x.squeeze()`, a hard-coded axis or a broadcast hides a mistake, one of these
+    cases shows it. size_one_cases(T=5, batch=3) == [{"T": 1, "batch": 3}, {"T": 5, "batch": 1}]."""
+    small = [name for name, n in sizes.items() if n < 2]
+    if small:
+        raise ValueError(f"size_one_cases needs every size larger than 1, not {small}")
+    return [{**sizes, name: 1} for name in sizes]
+
+
+def both_calls(make, *values, names: tuple):
+    """`make` called with `values` positionally and again by keyword (`names`, in order): a
+    constructor or function whose parameters the exercise names must take either way. Returns
+    (positional result, keyword result); seed the random state before each use if it matters."""
+    __tracebackhide__ = True
+    if len(names) != len(values):
+        raise ValueError("both_calls needs one name per value")
+    what = getattr(make, "__name__", repr(make))
+    results = []
+    for how, call in (("positionally", lambda: make(*values)),
+                      ("by keyword", lambda: make(**dict(zip(names, values))))):
+        try:
+            results.append(call())
+        except TypeError as error:
+            raise AssertionError(f"{what}({', '.join(names)}) should accept its arguments {how}: {error}") from None
+    return tuple(results)
+
+
+def check_input_grads(name: str, function, inputs: dict, reference, atol: float = 1e-6, seed: int = 0) -> None:
+    """The result of `function(**inputs)` must let gradients flow to every tensor of `inputs`
+    exactly as `reference(**inputs)` does: both results are weighted by one random tensor and
+    summed, then differentiated with respect to fresh leaf copies of the inputs (so a `.item()`,
+    `.detach()` or `torch.no_grad()` inside shows as a missing or wrong gradient)."""
+    __tracebackhide__ = True
+    grads = []
+    for label, fn in (("yours", function), ("reference", reference)):
+        leaves = {k: v.detach().clone().requires_grad_() if isinstance(v, torch.Tensor) and v.is_floating_point()
+                  else v for k, v in inputs.items()}
+        out = fn(**leaves)
+        out = out[0] if isinstance(out, tuple) else out
+        if label == "yours":
+            check_tensor(name, out)
+            if not out.requires_grad:
+                raise AssertionError(f"{name} is not connected to its inputs: no gradient can flow back "
+                                     "(no .item(), .detach(), torch.no_grad() or new tensors built from numbers)")
+        weight = torch.randn(out.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).to(out.dtype)
+        wrt = [k for k, v in leaves.items() if isinstance(v, torch.Tensor) and v.requires_grad]
+        got = torch.autograd.grad((out * weight).sum(), [leaves[k] for k in wrt], allow_unused=True)
+        grads.append(dict(zip(wrt, got)))
+    mine, ref = grads
+    for k, expected in ref.items():
+        expected = torch.zeros_like(inputs[k]) if expected is None else expected
+        got = mine[k]
+        if got is None:
+            got = torch.zeros_like(expected)
+        check_close(f"the gradient of {name} with respect to {k}", got, expected, atol=atol)
 
 
 def _from_here(frame: traceback.FrameSummary) -> bool:

@@ -300,3 +300,72 @@ def test_forbid_calls_sees_a_forbidden_function_under_any_name():
     with pytest.raises(TypeError, match="not a Python function"):
         with forbid_calls("x", len):
             pass
+
+
+def test_check_close_compares_dtypes():
+    x = torch.ones(2, dtype=torch.float64)
+    checks.check_close("x", x.clone(), x)
+    with pytest.raises(AssertionError, match="x has dtype torch.float32 but should have torch.float64"):
+        checks.check_close("x", x.float(), x)          # equal values, the wrong precision
+
+
+def test_inputs_unchanged_names_the_input_that_changed():
+    from torch import nn
+    x, lengths, layer = torch.randn(3, 2), [3, 1], nn.Linear(2, 2)
+    with checks.inputs_unchanged("f", x=x, lengths=lengths, layer=layer):
+        (x + 1).sum(), sorted(lengths, reverse=True), layer(x)     # out of place: nothing changes
+    cases = {"x": lambda: x.mul_(2), "lengths": lambda: lengths.sort(),
+             "layer": lambda: layer.weight.data.zero_(), "pair": lambda: pair[1].add_(1)}
+    pair = (torch.zeros(2), torch.zeros(2))
+    for name, change in cases.items():
+        with pytest.raises(AssertionError, match=f"f changed its input {name}:"):
+            with checks.inputs_unchanged("f", x=x, lengths=lengths, layer=layer, pair=pair):
+                change()
+    nan = torch.tensor([float("nan"), 1.0])
+    with checks.inputs_unchanged("f", nan=nan):          # NaN in the same places is unchanged
+        pass
+    with pytest.raises(AssertionError, match="changed its input t"):
+        t = torch.zeros(2)
+        with checks.inputs_unchanged("f", t=t):
+            t.resize_(3)
+
+
+def test_size_one_cases_sets_each_dimension_to_one_in_turn():
+    assert checks.size_one_cases(T=5, batch=3, hidden=4) == [
+        {"T": 1, "batch": 3, "hidden": 4}, {"T": 5, "batch": 1, "hidden": 4}, {"T": 5, "batch": 3, "hidden": 1}]
+    with pytest.raises(ValueError, match="larger than 1"):
+        checks.size_one_cases(T=5, batch=1)
+
+
+def test_both_calls_calls_positionally_and_by_keyword():
+    def make(vocab_size, hidden):
+        return (vocab_size, hidden)
+
+    def make_other_names(vocab, hidden_size):
+        return (vocab, hidden_size)
+
+    assert checks.both_calls(make, 10, 4, names=("vocab_size", "hidden")) == ((10, 4), (10, 4))
+    with pytest.raises(AssertionError, match=r"make_other_names\(vocab_size, hidden\) should accept its arguments by keyword"):
+        checks.both_calls(make_other_names, 10, 4, names=("vocab_size", "hidden"))
+
+
+def test_check_input_grads_sees_detached_and_wrong_gradients():
+    x, w = torch.randn(3, 4, dtype=torch.float64), torch.randn(4, dtype=torch.float64)
+    mask = torch.tensor([True, False, True])
+
+    def reference(x, w, mask):
+        return ((x * w).sum(1) * mask).sum() / mask.sum()
+
+    def written_differently(x, w, mask):
+        return (x[mask] @ w).mean()
+
+    checks.check_input_grads("loss", written_differently, {"x": x, "w": w, "mask": mask}, reference)
+    with pytest.raises(AssertionError, match="not connected to its inputs"):
+        checks.check_input_grads("loss", lambda x, w, mask: torch.tensor(reference(x, w, mask).item()),
+                                 {"x": x, "w": w, "mask": mask}, reference)
+    with pytest.raises(AssertionError, match="gradient of loss with respect to w"):
+        checks.check_input_grads("loss", lambda x, w, mask: reference(x, w.detach(), mask),
+                                 {"x": x, "w": w, "mask": mask}, reference)
+    with pytest.raises(AssertionError, match="gradient of loss with respect to x"):
+        checks.check_input_grads("loss", lambda x, w, mask: (x @ w).mean(),        # the padding counts too
+                                 {"x": x, "w": w, "mask": mask}, reference)
