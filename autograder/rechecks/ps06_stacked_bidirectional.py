@@ -1,17 +1,38 @@
-"""Re-checks for ps06: top_layer_final_states, lstm_param_count, BiTagger and the quiz answers."""
+"""Re-checks for ps06: merge_directions (its values, its gradient, its ValueError), lstm_param_count,
+BiTagger and the quiz answers."""
 import torch
 from torch import nn
 
 from autograder.recheck import Case, graded_quiz_cases
 
 
-def _top_case(k, layers, batch, hidden):
+def _merge_case(k, layers, batch, size, dtype=torch.float64):
+    """Every layer's forward and backward states side by side, and the gradient that flows back."""
     gen = torch.Generator().manual_seed(9900 + k)
-    h_n = torch.randn(2 * layers, batch, hidden, generator=gen)
-    return Case(f"top_layer_final_states_{k}",
-                ["top_layer_final_states_visible", "top_layer_final_states_hidden"],
-                f"result = tuple(top_layer_final_states(h_n, {layers}))", {"h_n": h_n},
-                (h_n[-2].clone(), h_n[-1].clone()), atol=0)
+    rest = () if batch is None else (batch,)
+    h_n = torch.randn(2 * layers, *rest, size, generator=gen, dtype=dtype)
+    weights = torch.randn(layers, *rest, 2 * size, generator=gen, dtype=dtype)
+    merged = torch.stack([torch.cat([h_n[2 * j], h_n[2 * j + 1]], dim=-1) for j in range(layers)])
+    grad = torch.stack([half for j in range(layers) for half in weights[j].split(size, dim=-1)])
+    code = (f"_h = h_n.clone().requires_grad_()\n_m = merge_directions(_h, {layers})\n"
+            "(_g,) = torch.autograd.grad((_m * weights).sum(), _h)\n"
+            "result = (_m.detach().clone(), str(_m.dtype), _g.detach().clone())")
+    return Case(f"merge_directions_{k}", ["merge_directions_visible", "merge_directions_hidden"], code,
+                {"h_n": h_n, "weights": weights}, (merged, str(dtype), grad), atol=0)
+
+
+def _merge_refuses_case():
+    code = ("result = []\n"
+            "for _shape, _layers in [((4, 3, 2), 1), ((3, 2), 2)]:\n"
+            "    try:\n"
+            "        merge_directions(torch.zeros(_shape), _layers)\n"
+            "        result.append('no error')\n"
+            "    except ValueError:\n"
+            "        result.append('ValueError')\n"
+            "    except Exception as _err:\n"
+            "        result.append(type(_err).__name__)")
+    return Case("merge_directions_refuses", ["merge_directions_visible", "merge_directions_hidden"], code, {},
+                ["ValueError", "ValueError"])
 
 
 def _count(n_in, hidden, layers, bidirectional, proj):
@@ -56,7 +77,8 @@ def _tagger_case(k, vocab, embed, hidden, tags, layers, batch, length):
 
 
 def cases(course):
-    out = [_top_case(0, 1, 2, 3), _top_case(1, 3, 4, 5)]
+    out = [_merge_case(0, 1, 2, 3), _merge_case(1, 3, 4, 5, torch.float32), _merge_case(2, 2, None, 4),
+           _merge_refuses_case()]
     out += [_count_case(0, [(4, 6, 1, False, 0), (4, 6, 2, True, 0), (3, 7, 3, True, 2)]),
             _count_case(1, [(1, 2, 4, False, 1), (12, 9, 1, True, 5)])]
     out += [_tagger_case(0, 5, 4, 6, 3, 2, 3, 6), _tagger_case(1, 3, 2, 3, 2, 1, 2, 4)]

@@ -1,4 +1,4 @@
-"""Re-checks for ps07: step_gradient_norms, clip_grad_norm, set_forget_bias and the quiz."""
+"""Re-checks for ps07: step_gradient_norms, clip_grad_norm, set_forget_bias on a whole model and the quiz."""
 import torch
 from torch import nn
 
@@ -49,32 +49,50 @@ def _clip_case(k, shapes, scale, max_norm):
                 dict(grads=grads, scale=scale, max_norm=max_norm), expected)
 
 
-def _forget_case(k, value, num_layers, bidirectional):
+_FORGET_MODEL = ("torch.nn.ModuleDict({'encoder': torch.nn.LSTM(2, 3, num_layers=num_layers, bidirectional=bidirectional),"
+                 " 'cell': torch.nn.LSTMCell(3, 4), 'gru': torch.nn.GRU(4, 3),"
+                 " 'plain': torch.nn.LSTM(3, 2, bias=False)}).to(dtype)")
+
+
+def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
+    """A model holding an LSTM, an LSTMCell, a GRU and an LSTM without biases: what must hold
+    whichever way the value is split between the two biases (each pair's sum, every weight, the
+    i, g, o entries of each bias, every GRU parameter) and the count."""
     with torch.random.fork_rng():
         torch.manual_seed(9900 + k)
-        lstm = nn.LSTM(2, 3, num_layers=num_layers, bidirectional=bidirectional)
-    state = {n: v.detach().clone() for n, v in lstm.state_dict().items()}
-    set_forget_bias(lstm, value)
-    # what must hold whichever way the value is split between the two biases: each pair's sum,
-    # every weight, and the i, g, o entries of each bias
-    code = ("lstm = torch.nn.LSTM(2, 3, num_layers=num_layers, bidirectional=bidirectional)\n"
-            "lstm.load_state_dict(state)\n"
-            "set_forget_bias(lstm, value)\n"
-            "_keep = torch.tensor([0, 1, 2, 6, 7, 8, 9, 10, 11])\n"
-            "result = {}\n"
-            "for _n, _p in lstm.named_parameters():\n"
-            "    if _n.startswith('bias_ih'):\n"
-            "        result['sum' + _n[7:]] = (_p + getattr(lstm, 'bias_hh' + _n[7:])).detach().clone()\n"
-            "    result[_n] = (_p[_keep] if _n.startswith('bias') else _p).detach().clone()\n")
-    keep = torch.tensor([0, 1, 2, 6, 7, 8, 9, 10, 11])
-    expected = {}
-    for n, p in lstm.named_parameters():
-        if n.startswith("bias_ih"):
-            expected["sum" + n[7:]] = (p + getattr(lstm, "bias_hh" + n[7:])).detach().clone()
-        expected[n] = (p[keep] if n.startswith("bias") else p).detach().clone()
+        model = eval(_FORGET_MODEL, {"torch": torch, "num_layers": num_layers, "bidirectional": bidirectional,
+                                     "dtype": dtype})
+    state = {n: v.detach().clone() for n, v in model.state_dict().items()}
+    for module in (model["encoder"], model["cell"]):
+        set_forget_bias(module, value)
+    count = num_layers * (2 if bidirectional else 1) + 1          # the encoder's pairs and the cell's
+    code = ("dtype = getattr(torch, dtype_name)\n"
+            f"model = {_FORGET_MODEL}\n"
+            "model.load_state_dict(state)\n"
+            "_count = set_forget_bias(model, value)\n"
+            "result = {'count': _count}\n"
+            "for _key, _m in model.items():\n"
+            "    _H = _m.hidden_size\n"
+            "    _keep = torch.cat([torch.arange(0, _H), torch.arange(2 * _H, 4 * _H)])\n"
+            "    for _n, _p in _m.named_parameters():\n"
+            "        _name = _key + '.' + _n\n"
+            "        if _n.startswith('bias_ih') and not isinstance(_m, torch.nn.GRU):\n"
+            "            result['sum ' + _name] = (_p + _m.get_parameter(_n.replace('bias_ih', 'bias_hh'))).detach().clone()\n"
+            "        _bias = _n.startswith('bias') and not isinstance(_m, torch.nn.GRU)\n"
+            "        result[_name] = (_p[_keep] if _bias else _p).detach().clone()\n")
+    expected = {"count": count}
+    for key, m in model.items():
+        H = m.hidden_size
+        keep = torch.cat([torch.arange(0, H), torch.arange(2 * H, 4 * H)])
+        for n, p in m.named_parameters():
+            name = f"{key}.{n}"
+            if n.startswith("bias_ih") and not isinstance(m, nn.GRU):
+                expected["sum " + name] = (p + m.get_parameter(n.replace("bias_ih", "bias_hh"))).detach().clone()
+            bias = n.startswith("bias") and not isinstance(m, nn.GRU)
+            expected[name] = (p[keep] if bias else p).detach().clone()
     return Case(f"set_forget_bias_{k}", ["set_forget_bias_visible", "set_forget_bias_hidden"], code,
-                dict(state=state, value=value, num_layers=num_layers, bidirectional=bidirectional),
-                expected)
+                dict(state=state, value=value, num_layers=num_layers, bidirectional=bidirectional,
+                     dtype_name=str(dtype)[6:]), expected, atol=1e-6)
 
 
 def cases(course):
@@ -82,5 +100,5 @@ def cases(course):
            _norms_case(2, "lstm", 9, 2, 2, 5), _norms_case(4, "rnn", 100, 8, 2, 32, log=True)]
     out += [_clip_case(0, [(3, 2), (4,)], 4.0, 1.0), _clip_case(1, [(5,), (2, 2)], 0.05, 1.0),
             _clip_case(2, [(4,), (3,)], 1e-6, 1e-6)]
-    out += [_forget_case(0, 1.0, 2, True), _forget_case(1, -0.5, 3, False)]
+    out += [_forget_case(0, 1.0, 2, True), _forget_case(1, -0.5, 3, False, torch.float64)]
     return out + graded_quiz_cases("ps07_gradient_flow", course)
