@@ -212,10 +212,11 @@ def size_one_cases(**sizes) -> list[dict]:
     return [{**sizes, name: 1} for name in sizes]
 
 
-def both_calls(make, *values, names: tuple):
+def both_calls(make, *values, names: tuple, seed: int | None = None):
     """`make` called with `values` positionally and again by keyword (`names`, in order): a
     constructor or function whose parameters the exercise names must take either way. Returns
-    (positional result, keyword result); seed the random state before each use if it matters."""
+    (positional result, keyword result); with `seed`, torch's random state is seeded before each
+    call, so two models built either way start from the same weights."""
     __tracebackhide__ = True
     if len(names) != len(values):
         raise ValueError("both_calls needs one name per value")
@@ -223,6 +224,8 @@ def both_calls(make, *values, names: tuple):
     results = []
     for how, call in (("positionally", lambda: make(*values)),
                       ("by keyword", lambda: make(**dict(zip(names, values))))):
+        if seed is not None:
+            torch.manual_seed(seed)
         try:
             results.append(call())
         except TypeError as error:

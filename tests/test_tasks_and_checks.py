@@ -347,6 +347,8 @@ def test_both_calls_calls_positionally_and_by_keyword():
     assert checks.both_calls(make, 10, 4, names=("vocab_size", "hidden")) == ((10, 4), (10, 4))
     with pytest.raises(AssertionError, match=r"make_other_names\(vocab_size, hidden\) should accept its arguments by keyword"):
         checks.both_calls(make_other_names, 10, 4, names=("vocab_size", "hidden"))
+    first, second = checks.both_calls(torch.nn.Linear, 3, 2, names=("in_features", "out_features"), seed=5)
+    assert torch.equal(first.weight, second.weight)               # seeded alike before each call
 
 
 def test_check_input_grads_sees_detached_and_wrong_gradients():

@@ -1,0 +1,199 @@
+"""Hidden tests reach the inputs a careful tester tries (issue 28).
+
+Each code exercise of every problem set declares below which classes of input its hidden tests
+must reach, and the hidden test cells of that exercise must use the shared helper of each class
+(`rnnlab.checks`): a new exercise cannot land without saying which apply. Each class also has a
+wrong solution among the fixtures (`INPUT_CLASS = ...`) that the hidden tests of that class catch, and
+`tests/test_grading.py` grades it: it must lose its exercise, for the reason the class gives.
+
+And every hidden test cell runs on its own: it reads no name that only another hidden cell
+defines (a cell that did would fail, or pass, depending on what the grader ran before it).
+"""
+import builtins
+import re
+import symtable
+
+import nbformat
+import pytest
+
+from autograder import fixtures as F
+from autograder.course import REPO, assignments
+
+ASSIGNMENTS = assignments()
+
+# What each class asks of an exercise's hidden cells, and how a reader of the cells sees it.
+MARKERS = {
+    "unchanged": ("every call leaves its arguments as they were", lambda src: "inputs_unchanged(" in src),
+    "size_one": ("each size-1 dimension, the others larger", lambda src: "size_one_cases(" in src),
+    "float64": ("a float64 case, the result's dtype compared",
+                lambda src: ("float64" in src or ".double()" in src) and "check_close(" in src),
+    "keyword": ("the constructor called positionally and by keyword", lambda src: "both_calls(" in src),
+    "input_grads": ("gradients with respect to the inputs", lambda src: "check_input_grads(" in src),
+    "ties": ("tied values where it ranks, prunes, thresholds or samples", lambda src: re.search(r"#.*\bties?\b", src)),
+    "pad_eos": ("padding and end-of-sequence ids inside predictions",
+                lambda src: re.search(r"#.*\bpad\b.*\beos\b", src)),
+}
+# classes with no marker: a wrong solution in the fixtures shows the hidden tests reach them
+FIXTURE_ONLY = {"batch": "a comparison over every element of a batch, not one"}
+
+# exercise -> the classes its hidden tests reach. Exercises whose arguments are numbers only have
+# nothing to change or shrink.
+CLASSES = {
+    "ps01_sequence_data": {"make_windows": {"unchanged", "size_one", "float64"},
+                           "one_hot": {"unchanged", "size_one"},
+                           "to_rnn_layout": {"unchanged", "size_one", "float64"}},
+    "ps02_rnn": {"manual_rnn": {"unchanged", "size_one", "float64"}, "rnn_shapes": set(), "count_parameters": set()},
+    "ps03_lstm_gates": {"lstm_step": {"unchanged", "size_one", "float64"},
+                        "lstm_all_gates": {"unchanged", "size_one", "float64"}},
+    "ps04_using_lstm": {"lstm_output_shapes": set(), "train_tbptt": {"unchanged", "size_one"},
+                        "spam_classifier": {"unchanged", "size_one", "keyword"},
+                        "forecaster": {"unchanged", "size_one", "keyword"}},
+    "ps05_padding_packing": {"collate_recent": {"unchanged", "size_one", "float64"},
+                             "bidirectional_final": {"unchanged", "size_one", "float64", "input_grads"},
+                             "masked_cross_entropy": {"unchanged", "size_one", "float64", "input_grads"},
+                             "packed_matches_alone": {"unchanged"}},
+    "ps06_stacked_bidirectional": {"merge_directions": {"unchanged", "size_one", "float64", "input_grads"},
+                                   "lstm_param_count": set(),
+                                   "bi_tagger": {"unchanged", "size_one", "keyword"}},
+    "ps07_gradient_flow": {"step_gradient_norms": {"unchanged", "size_one", "float64"},
+                           "clip_grad_norm": {"size_one", "float64"},
+                           "set_forget_bias": {"float64"}},
+    "ps08_evaluating_models": {"classification_metrics": {"unchanged", "size_one"},
+                               "chronological_split": {"unchanged", "size_one", "float64"},
+                               "evaluate_classifier": {"unchanged", "ties"}},
+    "ps09_language_models": {"stream_batches": {"unchanged", "size_one"},
+                             "masked_perplexity": {"unchanged", "size_one"},
+                             "sample_tokens": {"unchanged", "ties"},
+                             "gru_forward": {"unchanged", "size_one", "float64"}},
+    "ps10_seq2seq_attention": {"attention_weights": {"unchanged", "size_one", "float64", "input_grads"},
+                               "decoder_step": {"unchanged", "size_one", "float64", "input_grads"},
+                               "beam_search": {"unchanged", "size_one", "ties"},
+                               "exact_match": {"unchanged", "size_one", "pad_eos"}},
+}
+# exercises whose function changes an argument on purpose (the spec says so): no "unchanged"
+CHANGES_BY_DESIGN = {"clip_grad_norm": "scales the gradients in place", "set_forget_bias": "sets the biases in place"}
+
+
+def _nb(a):
+    return nbformat.read(REPO / "source" / a / f"{a}.ipynb", 4)
+
+
+def _code_exercises(nb):
+    return [c.metadata.nbgrader["grade_id"] for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("solution") and c.metadata.nbgrader["grade_id"] != "quiz"]
+
+
+def _is_hidden(cell):
+    return cell.cell_type == "code" and "### BEGIN HIDDEN TESTS" in cell.source
+
+
+def _hidden_source(nb, exercise):
+    return "\n".join(c.source for c in nb.cells if _is_hidden(c)
+                     and c.metadata.get("nbgrader", {}).get("grade_id", "").startswith(exercise + "_"))
+
+
+def _missing_classes(nb, table):
+    problems = []
+    for exercise, classes in table.items():
+        source = _hidden_source(nb, exercise)
+        for name in sorted(classes):
+            if name in MARKERS and not MARKERS[name][1](source):
+                problems.append(f"{exercise}: no hidden test reaches {name} ({MARKERS[name][0]})")
+    return problems
+
+
+def test_every_code_exercise_declares_its_input_classes():
+    assert set(CLASSES) == set(ASSIGNMENTS), "a problem set without an entry in CLASSES"
+    for a in ASSIGNMENTS:
+        nb = _nb(a)
+        assert set(CLASSES[a]) == set(_code_exercises(nb)), f"{a}: CLASSES should list exactly its code exercises"
+        for exercise, classes in CLASSES[a].items():
+            assert classes <= set(MARKERS), f"{a}:{exercise}: unknown classes {classes - set(MARKERS)}"
+            solution = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
+            if re.search(r"^class \w+\(", solution, re.M):
+                assert "keyword" in classes, f"{a}:{exercise} defines a class: call it positionally and by keyword"
+            takes_data = bool(classes) or exercise not in ("rnn_shapes", "count_parameters", "lstm_output_shapes",
+                                                           "lstm_param_count")
+            if takes_data and exercise not in CHANGES_BY_DESIGN:
+                assert "unchanged" in classes, f"{a}:{exercise}: check that the inputs are unchanged"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_hidden_tests_reach_the_declared_input_classes(a):
+    problems = _missing_classes(_nb(a), CLASSES[a])
+    assert not problems, "\n".join(problems)
+
+
+def test_the_class_check_sees_a_missing_class():
+    nb = _nb("ps09_language_models")
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "sample_tokens_hidden":
+            cell.source = re.sub(r"#.*\bties\b.*", "", cell.source)
+    assert _missing_classes(nb, {"sample_tokens": {"ties"}}) == [
+        "sample_tokens: no hidden test reaches ties (tied values where it ranks, prunes, thresholds or samples)"]
+
+
+def test_each_class_has_a_wrong_solution_that_only_it_catches():
+    found = {}
+    for a in ASSIGNMENTS:
+        for fx in F.fixtures_for(a, "mutants"):
+            if fx.input_class:
+                assert fx.input_class in set(MARKERS) | set(FIXTURE_ONLY), f"{fx.name}: unknown class {fx.input_class}"
+                assert fx.expect.get("lose") and fx.expect.get("output_has"), \
+                    f"{fx.name}: a class fixture loses its exercise, with the message that class gives (output_has)"
+                found.setdefault(fx.input_class, []).append(fx.name)
+    missing = sorted((set(MARKERS) | set(FIXTURE_ONLY)) - set(found))
+    assert not missing, f"no wrong solution in autograder/fixtures for the classes {missing}"
+
+
+def _free_names(source):
+    """Names a cell reads that it does not define itself (builtins excluded)."""
+    top = symtable.symtable(source, "cell", "exec")
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    free = {s.get_name() for s in top.get_symbols() if s.is_referenced() and s.get_name() not in defined}
+
+    def walk(table):
+        for child in table.get_children():
+            free.update(s.get_name() for s in child.get_symbols()
+                        if s.is_referenced() and s.is_global() and s.get_name() not in defined)
+            walk(child)
+
+    walk(top)
+    return free - set(dir(builtins))
+
+
+def _defined_names(source):
+    top = symtable.symtable(source, "cell", "exec")
+    return {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+
+
+def _hidden_cells_lean_on_each_other(nb):
+    problems, visible = [], set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if _is_hidden(cell):
+            other = _free_names(cell.source) - visible
+            if other:
+                problems.append(f"{cell.metadata.nbgrader['grade_id']} reads {sorted(other)}, which no cell but "
+                                "a hidden one defines: define or import it in this cell")
+        else:
+            visible |= _defined_names(cell.source)
+    return problems
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_every_hidden_cell_runs_on_its_own(a):
+    problems = _hidden_cells_lean_on_each_other(_nb(a))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_running_alone_check_sees_a_name_from_another_hidden_cell():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import torch\nx = 1"),
+        nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\nimport random as _random\n### END HIDDEN TESTS",
+                                  metadata={"nbgrader": {"grade_id": "a_hidden"}}),
+        nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\ndef f():\n    return _random.random() + x + len([])\n"
+                                  "### END HIDDEN TESTS", metadata={"nbgrader": {"grade_id": "b_hidden"}})])
+    assert _hidden_cells_lean_on_each_other(nb) == [
+        "b_hidden reads ['_random'], which no cell but a hidden one defines: define or import it in this cell"]
