@@ -52,6 +52,7 @@ PAPERS = {  # how a lecture cites it -> where to read it
     "Press and Wolf 2017": "https://arxiv.org/abs/1608.05859",
     "Inan et al. 2017": "https://arxiv.org/abs/1611.01462",
     "Cho et al. 2014": "https://arxiv.org/abs/1406.1078",
+    "He et al. (2021)": "https://arxiv.org/abs/1905.10617",
 }
 
 _FENCE = re.compile(r"```.*?```", re.S)
