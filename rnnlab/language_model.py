@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -271,6 +272,14 @@ def bits_per_char(cross_entropy_nats: float) -> float:
     return cross_entropy_nats / math.log(2)
 
 
+def bigram_counts(ids: torch.Tensor, vocab_size: int) -> torch.Tensor:
+    """(vocab_size, vocab_size) float64: counts[a, b] is how often id b follows id a in `ids`."""
+    ids = ids.long()
+    counts = torch.zeros(vocab_size, vocab_size, dtype=torch.float64)
+    counts.index_put_((ids[:-1], ids[1:]), torch.ones(len(ids) - 1, dtype=torch.float64), accumulate=True)
+    return counts
+
+
 def ngram_cross_entropy(train_ids: torch.Tensor, test_ids: torch.Tensor, vocab_size: int,
                         order: int) -> float:
     """Cross-entropy (nats per character) on test_ids[1:] of a counted model with add-one
@@ -283,10 +292,7 @@ def ngram_cross_entropy(train_ids: torch.Tensor, test_ids: torch.Tensor, vocab_s
         logp = (counts / counts.sum()).log()
         return float(-logp[test[1:]].mean())
     if order == 2:
-        counts = torch.zeros(V, V, dtype=torch.float64)
-        counts.index_put_((train[:-1], train[1:]), torch.ones(len(train) - 1, dtype=torch.float64),
-                          accumulate=True)
-        counts += 1
+        counts = bigram_counts(train, V) + 1
         logp = (counts / counts.sum(1, keepdim=True)).log()
         return float(-logp[test[:-1], test[1:]].mean())
     raise ValueError(f"order must be 1 (unigram) or 2 (bigram), not {order}")
@@ -379,6 +385,63 @@ def generate(model: CharLM, vocab: Vocab, prompt: str, n: int, temperature: floa
         out.append(vocab.chars[nxt])
         logits, state = step(nxt, state)
     return "".join(out)
+
+
+# ------------------------------------------------------------------------------------ exposure bias
+def chain_accuracy(chain: torch.Tensor, start: torch.Tensor, steps: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """What a perfect model scores when its predictions are compared with one text, step by step.
+
+    The text comes from a Markov chain: `chain[a, b]` is P(next = b | this = a), each row summing
+    to 1, and `start` is the distribution of the character the continuation starts after. The
+    perfect model is the chain itself, and it predicts its likeliest next character (argmax).
+    Returns two float64 tensors of length `steps`: the expected share of predictions equal to the
+    text's character at steps 1, 2, ..., teacher-forced (each prediction made after the text's
+    true previous character) and free-running (greedy from the start, fed its own predictions).
+    Exact, from powers of `chain`: no text is drawn."""
+    chain, start = chain.double(), start.double()
+    V = chain.shape[0]
+    if chain.shape != (V, V) or start.shape != (V,):
+        raise ValueError(f"chain must be (V, V) and start (V,), not {tuple(chain.shape)} and {tuple(start.shape)}")
+    sums = torch.cat([chain.sum(1), start.sum(0, keepdim=True)])
+    if not torch.allclose(sums, torch.ones_like(sums)):
+        raise ValueError("every row of chain, and start, must sum to 1")
+    rows, best = torch.arange(V), chain.argmax(1)
+    dist, power, guess = start, torch.eye(V, dtype=torch.float64), torch.arange(V)
+    forced, free = [], []
+    for _ in range(steps):
+        forced.append((dist * chain[rows, best]).sum())         # dist: P(the true previous character)
+        dist, power, guess = dist @ chain, power @ chain, best[guess]
+        free.append((start * power[rows, guess]).sum())         # P(text's character t = greedy guess t)
+    return torch.stack(forced), torch.stack(free)
+
+
+def split_functions(text: str) -> list[str]:
+    """The whole functions of code-like text: each from a line that starts with 'def ' to the
+    newline before the next such line. What comes before the first such line, and the last
+    function (it may be unfinished), are left out."""
+    return re.split(r"(?m)^(?=def )", text)[1:-1]
+
+
+@torch.no_grad()
+def nats_after(model: CharLM, vocab: Vocab, befores: list[str], texts: list[str], skip: int = 1) -> float:
+    """Mean cross-entropy (nats per character) of the model on `texts`, each read right after the
+    text at the same position in `befores`: the model reads befores[0] + texts[0] + befores[1] +
+    texts[1] + ... as one stream, its state carried throughout. The first `skip` characters of
+    each text are read but not scored. In float64 from the logits."""
+    if len(befores) != len(texts):
+        raise ValueError(f"one before per text: {len(befores)} befores, {len(texts)} texts")
+    stream, scored = "", []
+    for before, text in zip(befores, texts):
+        stream += before
+        scored += range(len(stream) + skip, len(stream) + len(text))
+        stream += text
+    if not scored or scored[0] == 0:
+        raise ValueError("nothing to score, or a scored character with nothing before it")
+    ids = vocab.encode(stream)
+    model.eval()
+    logits, _ = model(ids[:-1].unsqueeze(0))
+    at = torch.tensor(scored)
+    return float(F.cross_entropy(logits[0, at - 1].double(), ids[at]))
 
 
 def repeats(text: str, width: int = 20) -> bool:

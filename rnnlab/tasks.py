@@ -97,7 +97,7 @@ def depth_loss(logits: torch.Tensor, depths: torch.Tensor) -> torch.Tensor:
 def train_bracket_counter(hidden_size: int = 8, steps: int = 300, length: int = 30,
                           batch: int = 32, seed: int = 0, progress: bool = True
                           ) -> tuple[BracketCounter, list[float]]:
-    """Train a BracketCounter in a few seconds on one CPU thread; returns (model, losses)."""
+    """Train a BracketCounter on fresh random strings, one batch per step; returns (model, losses)."""
     torch.manual_seed(seed)
     model = BracketCounter(hidden_size)
     losses = _train(model, lambda step: bracket_batch(batch, length, seed * 100_000 + step),

@@ -137,6 +137,97 @@ def test_generate_is_seeded_and_follows_multinomial_draws():
     assert lm.repeats("xyz" * 20, width=6) and not lm.repeats("abcdefghij" * 1, width=3)
 
 
+def test_bigram_counts_by_hand():
+    counts = lm.bigram_counts(torch.tensor([0, 1, 0, 1, 2]), 3)
+    assert counts.dtype == torch.float64
+    assert counts.tolist() == [[0, 2, 0], [1, 0, 1], [0, 0, 0]]
+
+
+def _drawn_accuracy(chain, start, steps, n, seed=0):
+    """chain_accuracy's two curves estimated from `n` texts drawn from the chain (numpy)."""
+    rng = np.random.default_rng(seed)
+    cum, best = np.cumsum(chain.numpy(), 1), chain.argmax(1).numpy()
+    x = np.searchsorted(np.cumsum(start.numpy()), rng.random(n))      # n starting characters
+    guess, forced, free = x.copy(), [], []
+    for _ in range(steps):
+        nxt = (rng.random((n, 1)) > cum[x]).sum(1)                      # one draw from each row x
+        forced.append(np.mean(best[x] == nxt))          # predicted after the true previous character
+        guess = best[guess]                             # fed its own previous prediction
+        free.append(np.mean(guess == nxt))
+        x = nxt
+    return np.array(forced), np.array(free)
+
+
+def test_chain_accuracy_agrees_with_drawn_texts():
+    g = torch.Generator().manual_seed(0)
+    chain = torch.softmax(2 * torch.randn(4, 4, generator=g, dtype=torch.float64), 1)
+    start = torch.tensor([0.4, 0.3, 0.2, 0.1], dtype=torch.float64)
+    forced, free = lm.chain_accuracy(chain, start, steps=6)
+    assert forced.dtype == free.dtype == torch.float64 and forced.shape == free.shape == (6,)
+    assert forced[0] == pytest.approx(free[0])           # step 1 reads the true prefix either way
+    drawn_forced, drawn_free = _drawn_accuracy(chain, start, 6, n=200_000)
+    assert np.abs(drawn_forced - forced.numpy()).max() < 0.005
+    assert np.abs(drawn_free - free.numpy()).max() < 0.005
+
+
+def test_chain_accuracy_edge_cases():
+    cycle = torch.eye(3, dtype=torch.float64)[[1, 2, 0]]          # a -> b -> c -> a, no choice
+    forced, free = lm.chain_accuracy(cycle, torch.full((3,), 1 / 3, dtype=torch.float64), steps=5)
+    ones = torch.ones(5, dtype=torch.float64)
+    assert torch.allclose(forced, ones) and torch.allclose(free, ones)
+    same_rows = torch.tensor([[0.5, 0.3, 0.2]] * 3, dtype=torch.float64)     # nothing to branch on
+    forced, free = lm.chain_accuracy(same_rows, torch.tensor([0.2, 0.3, 0.5]), steps=4)
+    assert torch.allclose(forced, torch.full((4,), 0.5, dtype=torch.float64)) and torch.allclose(free, forced)
+    with pytest.raises(ValueError, match="sum to 1"):
+        lm.chain_accuracy(torch.ones(3, 3), torch.full((3,), 1 / 3), steps=2)
+    with pytest.raises(ValueError, match="must be"):
+        lm.chain_accuracy(cycle, torch.ones(2) / 2, steps=2)
+
+
+def test_a_perfect_model_loses_free_running_accuracy():
+    """Lecture 09's myth: free-running accuracy against one text falls even for a perfect model
+    (the bigram chain of the training text, scoring its own text), because the text branches;
+    so the fall is no evidence of exposure bias."""
+    ids = lm.Vocab(lm.code_corpus(600, seed=0)).encode(lm.code_corpus(600, seed=0))
+    counts = lm.bigram_counts(ids, int(ids.max()) + 1)
+    chain = counts / counts.sum(1, keepdim=True)
+    start = counts.sum(1) / counts.sum()
+    forced, free = lm.chain_accuracy(chain, start, steps=30)
+    assert forced[0] == pytest.approx(free[0])
+    assert free[1:].max() < forced[1:].min() - 0.1
+
+
+def test_split_functions_keeps_whole_functions():
+    text = "x = 1\ndef f(a):\n    return a\ndef g(b):\n    y = b\n    return y\ndef h("
+    assert lm.split_functions(text) == ["def f(a):\n    return a\n", "def g(b):\n    y = b\n    return y\n"]
+    held = lm.code_corpus(40, seed=1)
+    parts = lm.split_functions(held)
+    assert held.startswith("".join(parts)) and all(p.startswith("def ") and p.endswith("\n") for p in parts)
+    assert len(parts) == held.count("\ndef ")                    # all but the last function
+
+
+def test_nats_after_scores_each_text_after_its_prefix():
+    torch.manual_seed(0)
+    vocab = lm.Vocab("abcd\n")
+    model = lm.CharLM(len(vocab), 4, 5)
+    text = "abcabd\nbca\ndab\n" * 3
+    # one text after one character: the whole stream, as cross_entropy_of scores it
+    assert lm.nats_after(model, vocab, [text[0]], [text[1:]], skip=0) == pytest.approx(
+        lm.cross_entropy_of(model, vocab.encode(text), bptt=5), abs=1e-6)
+    # two texts after their prefixes, the first character of each read but not scored
+    befores, texts = ["ab\n", "dd"], ["cab\n", "bca"]
+    ids = vocab.encode("ab\ncab\nddbca")
+    with torch.no_grad():
+        logits, _ = model(ids[:-1].unsqueeze(0))
+    at = torch.tensor([4, 5, 6, 10, 11])                 # 'ab\n' + 'c' read, then 'a b \n'; 'dd' + 'b', then 'c a'
+    expected = F.cross_entropy(logits[0, at - 1].double(), ids[at]).item()
+    assert lm.nats_after(model, vocab, befores, texts) == pytest.approx(expected, abs=1e-9)
+    with pytest.raises(ValueError, match="one before per text"):
+        lm.nats_after(model, vocab, ["a"], ["b", "c"])
+    with pytest.raises(ValueError, match="nothing before it"):
+        lm.nats_after(model, vocab, [""], ["abc"], skip=0)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_gru_step_matches_nn_gru(seed):
     torch.manual_seed(seed)

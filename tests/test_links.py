@@ -3,6 +3,7 @@ first mention of each PyTorch API it teaches to its documentation, and links the
 cites; every relative link resolves."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -52,6 +53,7 @@ PAPERS = {  # how a lecture cites it -> where to read it
     "Press and Wolf 2017": "https://arxiv.org/abs/1608.05859",
     "Inan et al. 2017": "https://arxiv.org/abs/1611.01462",
     "Cho et al. 2014": "https://arxiv.org/abs/1406.1078",
+    "He et al. (2021)": "https://arxiv.org/abs/1905.10617",
 }
 
 _FENCE = re.compile(r"```.*?```", re.S)
@@ -106,6 +108,99 @@ def test_the_cheat_sheet_has_navigation_at_the_top_and_the_bottom():
     assert nav_links(nb.cells[0].source.splitlines()[0]) == expected, f"the first line should link {expected}"
     assert nb.cells[-1].cell_type == "markdown" and nav_links(nb.cells[-1].source) == expected, \
         f"the last cell should link {expected}"
+
+
+# ------------------------------------------------------------------------ one name per chapter
+# A chapter's name is its lecture's title, the first heading "# NN Name" (SYLLABUS.md's names).
+# The start page, the README, every navigation link, the quiz and the problem set say exactly that.
+QUIZZES = REPO / "rnnlab" / "data"
+SOURCE = REPO / "source"
+
+
+def lecture_title(path: Path) -> str:
+    """'NN Name' from the first heading of the lecture's first cell."""
+    for line in nbformat.read(path, 4).cells[0].source.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    raise AssertionError(f"{path.name}: its first cell has no '# NN Name' heading")
+
+
+def _table_names(text: str, pattern: str) -> dict[str, str]:
+    """{file name: first column} of the markdown table rows whose second column matches `pattern`,
+    a regex with one group, the lecture's file name."""
+    names = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 1:
+            m = re.fullmatch(pattern, cells[1])
+            if m:
+                names[m.group(1)] = cells[0]
+    return names
+
+
+def chapter_name_problems(notebooks: Path = NOTEBOOKS, readme: Path = REPO / "README.md",
+                          quizzes: Path = QUIZZES, source: Path = SOURCE) -> list[str]:
+    lectures = sorted(p for p in notebooks.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))
+    titles = {p.name: lecture_title(p) for p in lectures}
+    problems = []
+    for path in lectures + [notebooks / "cheatsheet.ipynb"]:
+        nb = nbformat.read(path, 4)
+        for where, text in (("first line", nb.cells[0].source.splitlines()[0]), ("last cell", nb.cells[-1].source)):
+            for label, target in _LINK.findall(text):
+                name = label.strip("←→ ")
+                if target in titles and name != titles[target]:
+                    problems.append(f"{path.name}, {where}: [{label}]({target}) should name {titles[target]!r}")
+    start = "\n".join(text for _, text in markdown(nbformat.read(notebooks / START, 4)))
+    tables = {START: _table_names(start, r"\[lecture\]\(([^)]+\.ipynb)\)"),
+              "README.md": _table_names(readme.read_text(), r"`notebooks/([^`]+\.ipynb)`")}
+    for where, names in tables.items():
+        for lecture, title in titles.items():
+            if names.get(lecture) != title:
+                problems.append(f"{where}: the row of {lecture} names {names.get(lecture)!r}, not {title!r}")
+    for lecture, title in titles.items():
+        number, name = title.split(" ", 1)
+        quiz = quizzes / f"quiz_{number}.json"
+        if quiz.exists() and json.loads(quiz.read_text())["title"] != name:
+            problems.append(f"{quiz.name}: title {json.loads(quiz.read_text())['title']!r}, not {name!r}")
+        for ps in source.glob(f"ps{number}_*/ps{number}_*.ipynb"):
+            heading = nbformat.read(ps, 4).cells[0].source.splitlines()[0]
+            if heading != f"# Problem set {number} · {name}":
+                problems.append(f"{ps.name}: {heading!r}, not '# Problem set {number} · {name}'")
+    return problems
+
+
+def test_every_chapter_has_one_name_everywhere():
+    problems = chapter_name_problems()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_name_check_can_fail(tmp_path):
+    def lecture(name, title, links):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"{links}\n\n# {title}\n\ntext"),
+                                             nbformat.v4.new_markdown_cell(links)])
+        nbformat.write(nb, tmp_path / name)
+    lecture("01_a.ipynb", "01 Sequence data", f"[Start page]({START}) · [02 Padding →](02_b.ipynb)")
+    lecture("02_b.ipynb", "02 Padding and packing", f"[Start page]({START}) · [← 01 Sequence data](01_a.ipynb)")
+    lecture("cheatsheet.ipynb", "Cheat sheet", f"[Start page]({START}) · [← 02 Padding and packing](02_b.ipynb)")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "| chapter | lecture |\n|---|---|\n| 01 Sequence data | [lecture](01_a.ipynb) |\n"
+        "| 02 Padding | [lecture](02_b.ipynb) |")]), tmp_path / START)
+    (tmp_path / "README.md").write_text("| chapter | lecture |\n|---|---|\n"
+                                        "| 01 Sequence data | `notebooks/01_a.ipynb` |\n")
+    (tmp_path / "quiz_01.json").write_text(json.dumps({"title": "Sequence data"}))
+    (tmp_path / "quiz_02.json").write_text(json.dumps({"title": "Padding"}))
+    for number, heading in (("01", "Problem set 01 · Sequence data"), ("02", "Problem set 02: padding")):
+        (tmp_path / f"ps{number}_x").mkdir()
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {heading}\n\ntext")]),
+                       tmp_path / f"ps{number}_x" / f"ps{number}_x.ipynb")
+    problems = chapter_name_problems(tmp_path, tmp_path / "README.md", tmp_path, tmp_path)
+    assert problems == [
+        "01_a.ipynb, first line: [02 Padding →](02_b.ipynb) should name '02 Padding and packing'",
+        "01_a.ipynb, last cell: [02 Padding →](02_b.ipynb) should name '02 Padding and packing'",
+        f"{START}: the row of 02_b.ipynb names '02 Padding', not '02 Padding and packing'",
+        "README.md: the row of 02_b.ipynb names None, not '02 Padding and packing'",
+        "quiz_02.json: title 'Padding', not 'Padding and packing'",
+        "ps02_x.ipynb: '# Problem set 02: padding', not '# Problem set 02 · Padding and packing'"], problems
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)")

@@ -61,6 +61,14 @@ WRONG = [
      r"function of the (?:recent|last|previous) (?:text|characters)", None,
      "an LSTM's next character depends on its whole carried state, not on a window of text",
      None),
+    ("compounding errors as a fact of free running",
+     r"(?:errors|mistakes) (?:compound|accumulate|snowball)|compounding (?:errors|mistakes)"
+     r"|(?:free[- ]running|own (?:output|guesses))[^.]{0,120}\bderails?\b",
+     r"worry|whether|conclude|claim|myth|\bnot\b|cannot|no mistakes",
+     "free-running accuracy against held-out text falls even for a perfect model, because text "
+     "branches; lecture 09's fair test (the same true text after the model's own text and after "
+     "the true text) found no exposure bias for its model: say what is measured, not that errors compound",
+     "tests/test_language_model.py::test_a_perfect_model_loses_free_running_accuracy"),
 ]
 
 
@@ -126,6 +134,10 @@ def test_no_known_wrong_wording_comes_back():
     ("retain_graph=True as the cure for a chunked loop",
      "It raises a RuntimeError (or, with retain_graph, grows without end)."),
     ("fused kernel hides the gates", "(the layer runs one fused kernel; no hook sees the gates)"),
+    ("compounding errors as a fact of free running",
+     "After one mistake the model reads text unlike anything it was trained on, and errors compound."),
+    ("compounding errors as a fact of free running",
+     "In free running the model reads its own output, and the text derails after a few dozen characters."),
 ])
 def test_each_pattern_finds_the_old_wording(name, sentence):
     """The guard can fail: each wording that once stood in the course is found."""
