@@ -74,6 +74,12 @@ CLASSES = {
 CHANGES_BY_DESIGN = {"clip_grad_norm": "scales the gradients in place", "set_forget_bias": "sets the biases in place"}
 
 
+# what every problem set's introduction tells students about the classes above
+RULE = ("Unless an exercise says otherwise, your functions leave their arguments as they were (work on "
+        "copies, not on the tensors, lists or models they are given) and return tensors in the dtype of "
+        "their inputs: the graded tests pass float32 and float64 data, and any size may be 1.")
+
+
 def _nb(a):
     return nbformat.read(REPO / "source" / a / f"{a}.ipynb", 4)
 
@@ -116,6 +122,14 @@ def test_every_code_exercise_declares_its_input_classes():
                                                            "lstm_param_count")
             if takes_data and exercise not in CHANGES_BY_DESIGN:
                 assert "unchanged" in classes, f"{a}:{exercise}: check that the inputs are unchanged"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_the_problem_set_says_what_its_hidden_tests_try(a):
+    """A hidden test may not demand what the text never asks: unchanged arguments, the inputs'
+    dtype and size-1 dimensions are promised in the introduction of every problem set."""
+    intro = " ".join(line.lstrip("- ").strip() for line in _nb(a).cells[0].source.splitlines())
+    assert RULE in intro, f"{a}: the introduction should say: {RULE}"
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)
