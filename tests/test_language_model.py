@@ -228,6 +228,116 @@ def test_nats_after_scores_each_text_after_its_prefix():
         lm.nats_after(model, vocab, [""], ["abc"], skip=0)
 
 
+def test_statement_lines_skip_headers_and_keep_the_next_line_true():
+    text = "def f(a):\n    x = 1\n    y = 2\n    z = 3\n    if a < 1:\n        b = 2\n    c = 3\n"
+    #        0            1          2          3          4               5              6      7 ('')
+    assert lm.statement_lines(text) == [1, 3, 5]          # 2 is scored after 1; 4 a header; 6 has no next line
+    held = lm.code_corpus(150, seed=1)
+    lines, picked = held.split("\n"), lm.statement_lines(held)
+    assert len(picked) > 50 and all(b > a + 1 for a, b in zip(picked, picked[1:]))
+    assert all(not lines[i].endswith(":") and lines[i].strip() and lines[i + 1].strip() for i in picked)
+
+
+def test_the_grammar_draws_the_line_after_a_statement_whatever_the_statement():
+    """Why the line-start test is fair: in code_corpus, the line after a statement (not a header)
+    depends on the statement only through its indentation. Lines after statements at the same
+    indentation follow the same distribution whether the statement is short or long."""
+    text = lm.code_corpus(20000, seed=3)
+    lines = text.split("\n")
+    after = {"short": [], "long": []}
+    for i in range(1, len(lines) - 1):
+        if lines[i].startswith("    ") and lines[i][4] != " " and not lines[i].endswith(":"):
+            after["short" if len(lines[i]) < 20 else "long"].append(lines[i + 1][:8])
+    starts = ("    retu", "    prin", "    if ", "def ")
+    share = {k: {s: v.count(s) / len(v) for s in starts} for k, v in after.items()}
+    assert min(len(v) for v in after.values()) > 2000
+    for s in starts:
+        assert share["short"][s] == pytest.approx(share["long"][s], abs=0.03)
+
+
+def test_swap_lines_cuts_the_text_for_nats_after():
+    text = "a\nb\nc\nd\ne\n"
+    befores, texts = lm.swap_lines(text, {1: "B", 3: "D"})
+    assert befores == ["a\nB\n", "D\n"] and texts == ["c\n", "e\n"]
+    assert "".join(b + t for b, t in zip(befores, texts)) == "a\nB\nc\nD\ne\n"
+    with pytest.raises(ValueError, match="not replaced"):
+        lm.swap_lines(text, {1: "B", 2: "C"})
+    with pytest.raises(ValueError, match="line after it"):
+        lm.swap_lines(text, {5: "F"})
+
+
+def test_swapped_true_lines_score_as_the_text_itself():
+    vocab = lm.Vocab(lm.code_corpus(600, seed=0))
+    torch.manual_seed(0)
+    model = lm.CharLM(len(vocab), 8, 8).eval()
+    text = lm.code_corpus(10, seed=1)
+    lines = text.split("\n")
+    picked = lm.statement_lines(text)
+    befores, texts = lm.swap_lines(text, {i: lines[i] for i in picked})
+    ids = vocab.encode(text)
+    with torch.no_grad():
+        logits, _ = model(ids[:-1].unsqueeze(0))
+    starts = [len("\n".join(lines[:i + 1])) + 1 for i in picked]          # first character of line i + 1
+    at = torch.tensor([t for i, s in zip(picked, starts) for t in range(s, s + len(lines[i + 1]) + 1)])
+    expected = F.cross_entropy(logits[0, at - 1].double(), ids[at]).item()
+    assert lm.nats_after(model, vocab, befores, texts, skip=0) == pytest.approx(expected, abs=1e-6)
+
+
+def test_write_lines_keeps_the_indentation_and_writes_statements():
+    vocab = lm.Vocab(lm.code_corpus(600, seed=0))
+    model = lm.load_trained_lm(vocab)
+    text = lm.code_corpus(30, seed=1)
+    lines, picked = text.split("\n"), lm.statement_lines(text)
+    written = lm.write_lines(model, vocab, text, picked, seed=0)
+    assert written == lm.write_lines(model, vocab, text, picked, seed=0)           # seeded
+    assert written != lm.write_lines(model, vocab, text, picked, seed=1)
+    assert set(written) <= set(picked) and len(written) >= len(picked) - 1
+    for i, line in written.items():
+        pad = len(lines[i]) - len(lines[i].lstrip(" "))
+        assert line[:pad] == lines[i][:pad] and line[pad:].strip() and "\n" not in line and not line.endswith(":")
+    # the first line is drawn after the true text before it, with one multinomial per character
+    first = picked[0]
+    prompt = "".join(x + "\n" for x in lines[:first]) + lines[first][:len(lines[first]) - len(lines[first].lstrip())]
+    body = lm.generate(model, vocab, prompt, 100, temperature=1.0, seed=0).split("\n")[0]
+    if body.strip() and not body.endswith(":"):
+        assert written[first] == prompt.split("\n")[-1] + body
+    with pytest.raises(ValueError, match="increasing"):
+        lm.write_lines(model, vocab, text, [3, 1])
+
+
+def test_random_line_keeps_indentation_and_length():
+    vocab = lm.Vocab("ab\n c")
+    line = lm.random_line(vocab, "    abc ab", torch.Generator().manual_seed(0))
+    assert len(line) == 10 and line.startswith("    ") and "\n" not in line and set(line) <= set("ab c")
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_free_running_accuracy_by_hand(cell):
+    vocab = lm.Vocab("abc\n")
+    torch.manual_seed(1)
+    model = lm.CharLM(len(vocab), 4, 6, cell=cell).eval()
+    text = "abcab\ncabba\nbcabca\n" * 4
+    forced, free = lm.free_running_accuracy(model, vocab, text, steps=4, every=7)
+    ids = vocab.encode(text)
+    places = list(range(7, len(ids) - 4, 7))
+    f_hand, r_hand = np.zeros(4), np.zeros(4)
+    with torch.no_grad():
+        for p in places:
+            logits, _ = model(ids[:p + 1].unsqueeze(0))
+            out = ids[:p + 1].tolist()
+            for k in range(4):
+                tf, _ = model(ids[:p + k + 1].unsqueeze(0))
+                f_hand[k] += int(tf[0, -1].argmax()) == int(ids[p + k + 1])
+                fr, _ = model(torch.tensor([out]))
+                out.append(int(fr[0, -1].argmax()))
+                r_hand[k] += out[-1] == int(ids[p + k + 1])
+    assert forced.dtype == free.dtype == torch.float64
+    assert forced.numpy() == pytest.approx(f_hand / len(places)) and free.numpy() == pytest.approx(r_hand / len(places))
+    assert forced[0] == free[0]
+    with pytest.raises(ValueError, match="too short"):
+        lm.free_running_accuracy(model, vocab, "abc", steps=4)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_gru_step_matches_nn_gru(seed):
     torch.manual_seed(seed)

@@ -66,9 +66,21 @@ WRONG = [
      r"|(?:free[- ]running|own (?:output|guesses))[^.]{0,120}\bderails?\b",
      r"worry|whether|conclude|claim|myth|\bnot\b|cannot|no mistakes",
      "free-running accuracy against held-out text falls even for a perfect model, because text "
-     "branches; lecture 09's fair test (the same true text after the model's own text and after "
-     "the true text) found no exposure bias for its model: say what is measured, not that errors compound",
+     "branches; lecture 09's fair test (the same true text after the model's own lines, after the "
+     "true lines and after random characters, at line starts) found little exposure bias for its "
+     "model: say what is measured, not that errors compound",
      "tests/test_language_model.py::test_a_perfect_model_loses_free_running_accuracy"),
+    ("no fair test of exposure bias inside a function",
+     r"inside a function[^.]{0,80}\bcannot\b|no other true answer", None,
+     "code_corpus draws each statement independently of the one before it, given its indentation "
+     "and the lines its block has left, so after a statement the model wrote the true next line is "
+     "still a right continuation: lecture 09 scores it there, beside a random-text control",
+     "tests/test_language_model.py::test_the_grammar_draws_the_line_after_a_statement_whatever_the_statement"),
+    ("equal scores at function starts as evidence against exposure bias",
+     r"(?:a|the next|each) function as well after its own", None,
+     "at a function start lecture 09's model scores the function as well after random characters "
+     "too: the test cannot see a difference there, so equal scores say nothing about exposure bias",
+     None),
 ]
 
 
