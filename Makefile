@@ -22,7 +22,7 @@ help:
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
-	@echo "             make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1]  # the students' repository"
+	@echo "             make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]  # the students' repository, from a commit"
 	@echo "             make hub        # a JupyterHub with nbgrader's exchange on this machine (root; docs/hub.md)"
 	@echo "             make badges     # point the README's badges at your copy (origin remote)"
 
@@ -112,8 +112,9 @@ assignments: $(STAMP)
 # and Makefile for students; no source/, autograder/ (fixtures, re-checks), tests or instructor docs.
 # It is scanned for every solution, hidden-test and graded-key line before it is written.
 student-dist: $(STAMP)
-	@test -n "$(DEST)" || { echo "usage: make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1]"; exit 2; }
-	$(PY) -m autograder.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,)
+	@test -n "$(DEST)" || { echo "usage: make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]"; exit 2; }
+	$(PY) -m autograder.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,) \
+	  $(if $(FROM),--from "$(FROM)",) $(if $(ALLOW_DIRTY),--allow-dirty,)
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
 autograde: $(STAMP) system-deps

@@ -1,7 +1,7 @@
 """The students' repository: the course without anything that grades it.
 
-    make student-dist DEST=../rnn-course-students [STUDENT_REPO=owner/name] [COMMIT=1]
-    python -m autograder.dist DEST [--student-repo owner/name] [--commit]
+    make student-dist DEST=../rnn-course-students [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]
+    python -m autograder.dist DEST [--student-repo owner/name] [--commit] [--from REF] [--allow-dirty]
 
 This repository is the instructor's course: `source/` holds every solution and hidden test,
 `autograder/` the wrong-solution fixtures and re-checks. Students get a generated copy that
@@ -18,6 +18,13 @@ holds what they work with and nothing that grades them:
 
 Nothing is registered per chapter: every lecture notebook and every problem set found is
 shipped, and the README's course map is made from them.
+
+The distribution is made from a commit of the course (HEAD, or the one `--from` names), taken
+with `git archive`, never from the working tree: an instructor who tried a problem set in
+`release/`, or edited a lecture without committing, publishes nothing of it, and the list of
+secrets comes from `source/` at that commit. A working tree that differs from HEAD (changed or
+untracked files that git does not ignore) is refused unless `--allow-dirty` says so, since what
+the instructor sees is then not what students get; the output names the commit either way.
 
 The copy is built in a folder beside DEST and scanned before it replaces anything: no forbidden
 folder (`FORBIDDEN`), and no line of a solution, a hidden test or a graded key of any problem set
@@ -38,9 +45,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -50,7 +58,7 @@ from .leakscan import normalise
 from .pipeline import secret_lines
 
 MARKER = ".student-dist.json"
-TEMPLATES = Path(__file__).resolve().parent / "student"
+TEMPLATES = Path("autograder") / "student"        # in the course, at the commit distributed
 
 # Copied from the course as they are (folders: every file below them, see `_skipped`).
 SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student",
@@ -306,19 +314,54 @@ def student_pyproject(course: Path) -> str:
 
 
 def student_readme(course: Path, student_repo: str | None) -> str:
-    text = (TEMPLATES / "README.md").read_text()
+    text = (course / TEMPLATES / "README.md").read_text()
     text = text.replace("{{course_map}}", course_map(course))
     if student_repo:
         text = text.replace("OWNER/REPO", student_repo).replace("cd REPO", f"cd {student_repo.split('/')[1]}")
     return text
 
 
-def _course_commit(course: Path) -> str | None:
-    proc = subprocess.run(["git", "-C", str(course), "rev-parse", "HEAD"], capture_output=True, text=True)
-    return proc.stdout.strip() if proc.returncode == 0 else None
+def _git(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(course), *args], capture_output=True, text=True)
 
 
-def write(course: Path, out: Path, student_repo: str | None) -> int:
+def resolve(course: Path, ref: str) -> str:
+    """The full id of the commit `ref` names in the course's repository; DistError if none."""
+    proc = _git(course, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if proc.returncode != 0:
+        if _git(course, "rev-parse", "--git-dir").returncode != 0:
+            raise DistError(f"{course} is not a git repository: the distribution is made from a commit "
+                            "of the course, so that it holds exactly what that commit holds")
+        raise DistError(f"{ref!r} names no commit of {course}; nothing was written")
+    return proc.stdout.strip()
+
+
+def dirty(course: Path) -> list[str]:
+    """Files of the working tree that differ from HEAD: changed, staged, deleted or untracked
+    (and not ignored), as `git status --porcelain` lists them."""
+    proc = _git(course, "status", "--porcelain", "--untracked-files=all")
+    if proc.returncode != 0:
+        raise DistError(f"git status failed in {course}: {proc.stderr.strip()}")
+    return [line[3:] for line in proc.stdout.splitlines() if line.strip()]
+
+
+def snapshot(course: Path, commit: str, into: Path) -> Path:
+    """The tree of `commit`, written below `into` by `git archive`; returns its root."""
+    root = into / "course"
+    root.mkdir()
+    proc = subprocess.run(["git", "-C", str(course), "archive", "--format=tar", commit],
+                          capture_output=True)
+    if proc.returncode != 0:
+        raise DistError(f"git archive {commit[:12]} failed: {proc.stderr.decode(errors='replace').strip()}")
+    tar = into / "course.tar"
+    tar.write_bytes(proc.stdout)
+    with tarfile.open(tar) as archive:
+        archive.extractall(root, filter="data")
+    tar.unlink()
+    return root
+
+
+def write(course: Path, out: Path, student_repo: str | None, commit: str | None = None) -> int:
     """Write the distribution into the empty folder `out`; returns the number of files. The
     marker lists them, so a later build knows which files of the folder it may replace."""
     written = []
@@ -327,14 +370,14 @@ def write(course: Path, out: Path, student_repo: str | None) -> int:
         shutil.copy2(course / rel, out / rel)
         written.append(rel.as_posix())
     for template, name in WRITTEN.items():
-        text = student_readme(course, student_repo) if name == "README.md" else (TEMPLATES / template).read_text()
+        text = student_readme(course, student_repo) if name == "README.md" else (course / TEMPLATES / template).read_text()
         (out / name).write_text(text)
         written.append(name)
     (out / "pyproject.toml").write_text(student_pyproject(course))
     written += ["pyproject.toml", MARKER]
     (out / MARKER).write_text(json.dumps({
         "what": "the students' distribution of the course, written by `make student-dist`",
-        "course_commit": _course_commit(course),
+        "course_commit": commit,
         "student_repo": student_repo,
         "files": sorted(written),
     }, indent=1) + "\n")
@@ -389,7 +432,7 @@ def _github_origin(dest: Path) -> str | None:
     return github_path(url) if url else None
 
 
-def _commit(dest: Path, course: Path) -> str:
+def _commit(dest: Path, commit: str) -> str:
     def git(*args):
         return subprocess.run(["git", "-C", str(dest), *args], capture_output=True, text=True, check=True)
 
@@ -401,8 +444,7 @@ def _commit(dest: Path, course: Path) -> str:
     ident = []
     if subprocess.run(["git", "-C", str(dest), "config", "user.email"], capture_output=True).returncode:
         ident = ["-c", "user.name=make student-dist", "-c", "user.email=student-dist@localhost"]
-    commit = _course_commit(course)
-    message = "Student distribution of the course" + (f" at {commit[:12]}" if commit else "")
+    message = f"Student distribution of the course at {commit[:12]}"
     subprocess.run(["git", *ident, "-C", str(dest), "commit", "-q", "-m", message],
                    capture_output=True, text=True, check=True)
     return "committed: " + message
@@ -431,17 +473,27 @@ class Built:
     student_repo: str | None
     package_keys: list[str]
     kept: list[str]
+    source_commit: str = ""
+    dirty: list[str] = field(default_factory=list)
     commit: str | None = None
 
 
 def build(dest: Path, course: Path = REPO, student_repo: str | None = None, commit: bool = False,
-          found: list[Secret] | None = None) -> Built:
-    """Write the students' repository into `dest` (see the module's docstring); `found`: the
-    course's `secrets`, if already known."""
+          found: list[Secret] | None = None, ref: str = "HEAD", allow_dirty: bool = False) -> Built:
+    """Write the students' repository into `dest` from the commit `ref` of `course` (see the
+    module's docstring); `found`: the secrets of that commit, if already known."""
     dest, course = Path(dest).absolute(), Path(course).resolve()
     if student_repo is not None and not STUDENT_REPO.fullmatch(student_repo):
         raise DistError(f"STUDENT_REPO should be a GitHub path owner/name, not {student_repo!r}")
     state = check_destination(dest, course)
+    source_commit = resolve(course, ref)
+    changed = dirty(course)
+    if changed and not allow_dirty:
+        shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+        raise DistError(f"the working tree differs from HEAD ({len(changed)} file(s): {shown}); the "
+                        f"distribution is made from commit {source_commit[:12]} and would not hold what "
+                        "you see. Commit (or stash) first, or pass ALLOW_DIRTY=1 (--allow-dirty) to "
+                        "build from the commit anyway; nothing was written")
     ours = written_before(dest) if state == "previous" else set()
     if student_repo is None and state != "new":
         student_repo = _github_origin(dest.resolve())
@@ -450,32 +502,37 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)                         # mkdtemp's folder is private (0700)
+    tree = Path(tempfile.mkdtemp(prefix="student-dist-tree-"))
     try:
-        count = write(course, staging, student_repo)
+        at = snapshot(course, source_commit, tree)
+        count = write(at, staging, student_repo, source_commit)
         bad = forbidden_paths(staging)
-        found = secrets(course) if found is None else found
-        leaked = leaks(staging, course, found)
+        found = secrets(at) if found is None else found
+        leaked = leaks(staging, at, found)
         # files someone added to an earlier distribution (a LICENSE, a workflow) stay, and are
         # published with it: they are scanned too
         kept = [rel for rel in files(dest) if rel not in ours] if state != "new" else []
         bad += [f"{rel} (already in {dest})" for rel in kept if _forbidden(Path(rel))]
-        leaked += leaks(dest, course, found, only=kept)
+        leaked += leaks(dest, at, found, only=kept)
         if bad or leaked:
             lines = [f"forbidden: {p}" for p in bad] + [f"leak: {x}" for x in leaked[:20]]
             if len(leaked) > 20:
                 lines.append(f"... and {len(leaked) - 20} more leaked lines")
             raise DistError("the distribution would give answers away; nothing was written:\n  "
                             + "\n  ".join(lines))
+        package_keys = keys_read_from_package(at)
         if state == "new":
             staging.rename(dest)
         else:
             _replace(dest, staging, ours)
     finally:
+        shutil.rmtree(tree, ignore_errors=True)
         if staging.exists():
             shutil.rmtree(staging)
-    done = Built(dest, count, len(found), student_repo, package_keys=keys_read_from_package(course), kept=kept)
+    done = Built(dest, count, len(found), student_repo, package_keys=package_keys, kept=kept,
+                 source_commit=source_commit, dirty=changed)
     if commit:
-        done.commit = _commit(dest, course)
+        done.commit = _commit(dest, source_commit)
     return done
 
 
@@ -486,15 +543,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--student-repo", metavar="OWNER/NAME",
                         help="the students' GitHub repository, for the README's clone command and Binder badge")
     parser.add_argument("--commit", action="store_true", help="git init (if needed) and commit the result")
+    parser.add_argument("--from", dest="ref", default="HEAD", metavar="REF",
+                        help="the commit (or branch, tag) of the course to distribute (default HEAD)")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="build from the commit although the working tree differs from HEAD")
     parser.add_argument("--course", default=str(REPO), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        done = build(Path(args.dest), Path(args.course), args.student_repo, args.commit)
+        done = build(Path(args.dest), Path(args.course), args.student_repo, args.commit,
+                     ref=args.ref, allow_dirty=args.allow_dirty)
     except DistError as err:
         print(f"make student-dist: {err}", file=sys.stderr)
         return 1
-    print(f"make student-dist: {done.files} files in {done.dest}; none holds any of the "
-          f"{done.secrets} solution, hidden-test and graded-key lines of source/.")
+    print(f"make student-dist: the course at commit {done.source_commit[:12]} ({args.ref}): {done.files} "
+          f"files in {done.dest}; none holds any of the {done.secrets} solution, hidden-test and "
+          "graded-key lines of source/ at that commit.")
+    if done.dirty:
+        print(f"WARNING: {len(done.dirty)} file(s) of the working tree differ from HEAD and were NOT "
+              "distributed (ALLOW_DIRTY=1): " + ", ".join(done.dirty[:8]), file=sys.stderr)
     if done.student_repo:
         print(f"The README's clone command and Binder badge point at {done.student_repo}.")
     else:

@@ -1,6 +1,7 @@
 """`make student-dist`: the students' repository holds the course without anything that grades it.
 
-Built once with the real make target; then scanned for every solution, hidden-test and graded-key
+Built once with the real make target (from HEAD; ALLOW_DIRTY=1, so that a developer's uncommitted
+work does not stop it, and it must then not be in the distribution); then scanned for every solution, hidden-test and graded-key
 line of every problem set in source/, checked for forbidden folders, and used as a student would:
 its own `make lab` (student settings, its own folder) and `make progress` (without source/), with
 this virtual environment and the distribution's own rnnlab.
@@ -29,10 +30,21 @@ VENV = Path(sys.prefix)                         # this virtual environment, reus
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     dest = tmp_path_factory.mktemp("dist") / "students"
-    proc = subprocess.run(["make", "-s", "student-dist", f"DEST={dest}", f"STUDENT_REPO={STUDENT_REPO}"],
-                          cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(["make", "-s", "student-dist", f"DEST={dest}", f"STUDENT_REPO={STUDENT_REPO}",
+                           "ALLOW_DIRTY=1"], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"the course at commit {head(REPO)[:12]} (HEAD)" in proc.stdout, proc.stdout
     return dest, proc
+
+
+def head(course: Path, ref: str = "HEAD") -> str:
+    return subprocess.run(["git", "-C", str(course), "rev-parse", ref], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def committed(course: Path, rel: str, ref: str = "HEAD") -> bytes:
+    return subprocess.run(["git", "-C", str(course), "show", f"{ref}:{rel}"], capture_output=True,
+                          check=True).stdout
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +63,8 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
     assert not top & {"source", "autograder", "tests", "docs", "deploy", "nbgrader_config.py", "gradebook.db",
                       "test-artifacts", "bench", ".github"}
     for lecture in sorted((REPO / "notebooks").glob("*.ipynb")):         # every lecture, start page, cheat sheet
-        assert (dest / "notebooks" / lecture.name).read_bytes() == lecture.read_bytes(), lecture.name
+        assert (dest / "notebooks" / lecture.name).read_bytes() == committed(REPO, f"notebooks/{lecture.name}"), \
+            lecture.name
     assert not (dest / "notebooks" / "sanitize.cfg").exists()
     assert sorted(p.parent.name for p in (dest / "release").glob("ps*/ps*.ipynb")) == released_sets()
     for name in ("rnnlab/__init__.py", "rnnlab/progress.py", "rnnlab/data/quiz_03.json", "requirements.txt",
@@ -61,7 +74,8 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
     assert not list(dest.rglob("__pycache__"))
     assert 'include = ["rnnlab*"]' in (dest / "pyproject.toml").read_text()
     assert "autograder" not in (dest / "pyproject.toml").read_text()
-    assert json.loads((dest / dist.MARKER).read_text())["student_repo"] == STUDENT_REPO
+    marker = json.loads((dest / dist.MARKER).read_text())
+    assert marker["student_repo"] == STUDENT_REPO and marker["course_commit"] == head(REPO)
 
 
 def test_normalising_removes_whitespace_and_invisible_characters():
@@ -108,8 +122,52 @@ def test_the_scan_finds_what_a_careless_copy_would_ship(tmp_path, found):
 def test_a_dist_that_would_leak_is_not_written(tmp_path, monkeypatch, found):
     monkeypatch.setattr(dist, "SHIPPED", dist.SHIPPED + ("source",))
     with pytest.raises(dist.DistError, match=r"(?s)nothing was written.*forbidden: source.*leak: source/"):
-        dist.build(tmp_path / "students", REPO, found=found)
+        dist.build(tmp_path / "students", REPO, found=found, allow_dirty=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
+    """An instructor who tried a problem set in release/ (its solution cells filled in from
+    source/) and left a scratch notebook: the build stops and lists them; told to go on, it ships
+    the commit's files, scans for the commit's secrets, and names the commit. FROM names an older
+    commit. (Before: the working tree was copied, answers and all, under "the course at HEAD", and
+    the filled-in release/ hid those answers from the scan's list of secrets.)"""
+    course = tmp_path / "course"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(course)], check=True)
+    first = dist.problem_sets(course)[0]
+    name = first.parent.name
+    solved = nbformat.read(first, 4)                     # the source, solutions in: "tried it"
+    released = course / "release" / name / f"{name}.ipynb"
+    nbformat.write(solved, released)
+    nbformat.write(nbformat.v4.new_notebook(), course / "notebooks" / "scratch.ipynb")
+    (tmp_path / "snap").mkdir()
+    clean = dist.secrets(dist.snapshot(course, head(course), tmp_path / "snap"))
+    assert len(dist.secrets(course)) < len(clean)         # what the working tree's scan would miss
+
+    with pytest.raises(dist.DistError, match=r"differs from HEAD \(2 file\(s\): .*release/.*scratch.ipynb"):
+        dist.build(tmp_path / "out", course)
+    assert not (tmp_path / "out").exists()
+
+    done = dist.build(tmp_path / "out", course, allow_dirty=True)
+    assert done.source_commit == head(course) and len(done.dirty) == 2
+    assert (tmp_path / "out" / "release" / name / f"{name}.ipynb").read_bytes() == committed(course, f"release/{name}/{name}.ipynb")
+    assert not (tmp_path / "out" / "notebooks" / "scratch.ipynb").exists()
+    assert done.secrets == len(clean) and dist.leaks(tmp_path / "out", found=clean) == []
+
+    # a later commit changes a lecture; FROM=HEAD~1 ships the one before it
+    lecture = sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb"))[1]
+    rel = f"notebooks/{lecture.name}"
+    (course / "notebooks" / "scratch.ipynb").unlink()
+    subprocess.run(["git", "-C", str(course), "checkout", "-q", "--", "release"], check=True)
+    lecture.write_bytes(lecture.read_bytes().replace(b'"cells": [', b'"cells": [\n  ', 1))
+    subprocess.run(["git", "-C", str(course), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam",
+                    "a lecture edit"], check=True)
+    older = dist.build(tmp_path / "older", course, ref="HEAD~1")
+    assert older.source_commit == head(course, "HEAD~1") and older.dirty == []
+    assert (tmp_path / "older" / rel).read_bytes() == committed(course, rel, "HEAD~1") != lecture.read_bytes()
+    assert json.loads((tmp_path / "older" / dist.MARKER).read_text())["course_commit"] == older.source_commit
+    with pytest.raises(dist.DistError, match="names no commit"):
+        dist.build(tmp_path / "none", course, ref="no-such-branch")
 
 
 def test_no_graded_quiz_reads_its_keys_from_the_package():
@@ -135,14 +193,14 @@ def test_destination_is_new_empty_or_an_earlier_distribution(tmp_path, built, ca
     assert dist.check_destination(tmp_path / "empty", REPO) == "empty"
     assert dist.check_destination(dest, REPO) == "previous"
     with pytest.raises(dist.DistError, match="owner/name"):
-        dist.build(tmp_path / "new", REPO, student_repo="https://github.com/a/b")
+        dist.build(tmp_path / "new", REPO, student_repo="https://github.com/a/b", allow_dirty=True)
 
 
 def test_an_earlier_distribution_is_updated_keeping_its_git_and_what_was_added(tmp_path, found):
     """A second build replaces the files the first one wrote, keeps .git, its origin and files
     added since, and commits only changes. Added files are scanned like the rest."""
     dest = tmp_path / "students"
-    first = dist.build(dest, REPO, STUDENT_REPO, commit=True, found=found)
+    first = dist.build(dest, REPO, STUDENT_REPO, commit=True, found=found, allow_dirty=True)
     assert first.commit.startswith("committed: Student distribution")
     subprocess.run(["git", "-C", str(dest), "remote", "add", "origin", f"git@github.com:{STUDENT_REPO}.git"],
                    check=True)
@@ -152,13 +210,13 @@ def test_an_earlier_distribution_is_updated_keeping_its_git_and_what_was_added(t
     (dest / dist.MARKER).write_text(json.dumps(marker))
     (dest / "README.md").write_text("edited by hand")
     (dest / "LICENSE").write_text("CC BY 4.0, added by the instructor")
-    again = dist.build(dest, REPO, commit=True, found=found)          # the student repo read from origin
+    again = dist.build(dest, REPO, commit=True, found=found, allow_dirty=True)          # the student repo read from origin
     assert again.student_repo == STUDENT_REPO and again.kept == ["LICENSE"]
     assert again.commit.startswith("committed:")                      # LICENSE is new
     assert not (dest / "notebooks" / "99_dropped.ipynb").exists()
     assert f"github.com/{STUDENT_REPO}.git" in (dest / "README.md").read_text()
     assert (dest / "LICENSE").read_text().startswith("CC BY")
-    assert dist.build(dest, REPO, commit=True, found=found).commit == "nothing changed since the last commit"
+    assert dist.build(dest, REPO, commit=True, found=found, allow_dirty=True).commit == "nothing changed since the last commit"
     log = subprocess.run(["git", "-C", str(dest), "log", "--oneline"], capture_output=True, text=True).stdout
     assert len(log.splitlines()) == 2
     assert (dest / "rnnlab").stat().st_mode & 0o077, "folders readable as the umask says, not 0700 as mkdtemp makes them"
@@ -167,11 +225,11 @@ def test_an_earlier_distribution_is_updated_keeping_its_git_and_what_was_added(t
     (dest / "notes.md").write_text(hidden.line)
     before = sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
     with pytest.raises(dist.DistError, match="leak: notes.md"):
-        dist.build(dest, REPO, found=found)
+        dist.build(dest, REPO, found=found, allow_dirty=True)
     assert before == sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
     (dest / dist.MARKER).write_text("{")
     with pytest.raises(dist.DistError, match="unreadable"):
-        dist.build(dest, REPO, found=found)
+        dist.build(dest, REPO, found=found, allow_dirty=True)
 
 
 def test_readme_sends_students_to_their_repository(built):
