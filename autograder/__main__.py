@@ -42,6 +42,21 @@ def cmd_feedback(args) -> int:
     name = resolve(args.assignment, course)
     proc = nbgrader(course, "generate_feedback", name, "--force", check=False)
     print(proc.stdout[-2000:], proc.stderr[-2000:])
+    # nbgrader wrote everyone's feedback again: what the grading run withheld stays withheld,
+    # and the rest is scanned as the run scanned it
+    import nbformat
+
+    from .pipeline import scan_feedback, withheld_marker
+    students = sorted(p.name for p in (course / "feedback").iterdir() if (p / name).is_dir()) \
+        if (course / "feedback").is_dir() else []
+    before = [s for s in students if withheld_marker(course, name, s).exists()]
+    source = nbformat.read(course / "source" / name / f"{name}.ipynb", 4)
+    now = scan_feedback(course, name, students, source)
+    for student in before:
+        print(f"feedback of {student} withheld, as the grading run decided: "
+              f"{withheld_marker(course, name, student).read_text().strip()}")
+    for student, flag in now.items():
+        print(f"feedback of {student} withheld: {flag}")
     return proc.returncode
 
 

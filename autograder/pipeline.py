@@ -223,6 +223,7 @@ class Run:
         for old in (self.course / "autograded" / student / self.assignment,
                     self.course / "feedback" / student / self.assignment):
             shutil.rmtree(old, ignore_errors=True)
+        withheld_marker(self.course, self.assignment, student).unlink(missing_ok=True)
 
     # -- grading ----------------------------------------------------------------------------
     def task_for(self, student: str, slot: int) -> tuple[dict, Path | None]:
@@ -366,36 +367,28 @@ class Run:
     def check_feedback(self) -> None:
         """No line of a hidden test and no folder of the grading machine may appear in any
         feedback file, in any disguise autograder.leakscan can undo."""
-        from . import leakscan
-        secret = hidden_test_lines(self.source_nb)
-        paths = set(leakscan.host_paths(self.course))
-        for result in self.results.values():
-            html = self.course / "feedback" / result.student / self.assignment / f"{self.assignment}.html"
-            try:
-                if not html.exists():
-                    continue
-                text = html.read_text(encoding="utf-8", errors="replace")
-                leaked = leakscan.find(text, (secret - self.own_lines(result.student)) | paths)
-                if leaked:
-                    html.unlink()
-                    lines, folders = [x for x in leaked if x in secret], [x for x in leaked if x in paths]
-                    result.flags.append("feedback withheld: it contained " + " and ".join(
-                        ([f"{len(lines)} line(s) of hidden tests"] if lines else []) +
-                        ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])) +
-                        ", possibly encoded (the notebook printed them?)")
-            except Exception as err:                       # unchecked feedback is never handed out
-                shutil.rmtree(html, ignore_errors=True) if html.is_dir() else html.unlink(missing_ok=True)
-                result.flags.append(f"feedback withheld: it could not be checked ({type(err).__name__}: "
-                                    f"{str(err)[:200]}); grader error, re-run this student for feedback")
+        withheld = scan_feedback(self.course, self.assignment, list(self.results), self.source_nb)
+        for student, flag in withheld.items():
+            self.results[student].flags.append(flag)
 
-    def own_lines(self, student: str) -> set[str]:
-        """Lines of the student's own submission: a hidden-test line the student wrote
-        themselves (`torch.manual_seed(0)`, say) is no leak when it shows in their feedback."""
-        staged = self.course / STAGED / student / self.assignment / f"{self.assignment}.ipynb"
-        if not staged.exists():
-            return set()
-        nb = nbformat.read(staged, 4)
-        return {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
+    def refresh_feedback(self, students: list[str]) -> None:
+        """Feedback again for students whose grade the re-check changed: the worker wrote it
+        with nbgrader's scores, before the re-check; it must show the gradebook's."""
+        for student in students:
+            worker = self.workers[0]
+            if not worker.alive():
+                worker = self.workers[0] = Worker(self.course, self.work / "worker-0.log")
+            try:
+                reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student},
+                                       timeout=300)
+                if not (reply or {}).get("feedback", {}).get("success"):
+                    raise RuntimeError(((reply or {}).get("feedback", {}).get("log") or "no reply")[-300:])
+            except Exception as err:                   # no feedback with the old score is handed out
+                html = self.course / "feedback" / student / self.assignment / f"{self.assignment}.html"
+                html.unlink(missing_ok=True)
+                self.results[student].flags.append(
+                    f"feedback withheld: it could not be written again after the re-check ({type(err).__name__}: "
+                    f"{str(err)[:200]}); run make feedback for this assignment")
 
     def recheck(self, students: list[str]) -> None:
         """The re-check of each graded student, one at a time: a fault judging one is that
@@ -417,9 +410,12 @@ class Run:
                      f"worker(s), {'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
             self.grade_all(students)
             self.collect_scores()
-            self.check_feedback()
             if self.cases:
-                self.recheck([s for s in students if self.results[s].status == "graded"])
+                graded = [s for s in students if self.results[s].status == "graded"]
+                before = {s: self.results[s].score for s in graded}
+                self.recheck(graded)
+                self.refresh_feedback([s for s in graded if self.results[s].score != before[s]])
+            self.check_feedback()
             from .report import write_reports
             write_reports(self, seconds=round(time.monotonic() - t0, 1))
         finally:
@@ -542,6 +538,62 @@ def release(names: list[str], course: Path = REPO, log=print) -> None:
                 log(f"released {name} -> release/{name}/")
         finally:
             worker.stop()
+
+
+def withheld_marker(course: Path, assignment: str, student: str) -> Path:
+    """The record that a student's feedback was withheld: it outlives the run, so that
+    `make feedback` (nbgrader's generate_feedback for everyone) cannot hand it out again. Grading
+    the student again removes it."""
+    return Path(course) / "reports" / assignment / "feedback-withheld" / f"{student}.txt"
+
+
+def own_lines(course: Path, assignment: str, student: str) -> set[str]:
+    """Lines of the student's own submission: a hidden-test line the student wrote
+    themselves (`torch.manual_seed(0)`, say) is no leak when it shows in their feedback."""
+    staged = Path(course) / STAGED / student / assignment / f"{assignment}.ipynb"
+    if not staged.exists():
+        return set()
+    nb = nbformat.read(staged, 4)
+    return {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
+
+
+def scan_feedback(course: Path, assignment: str, students: list[str],
+                  source_nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Withhold (delete, and record with `withheld_marker`) the feedback of every student in
+    `students` that holds a line of a hidden test or a folder of the grading machine, in any
+    disguise autograder.leakscan can undo, or that was withheld before. Returns the flag of each
+    student withheld now."""
+    from . import leakscan
+    secret = hidden_test_lines(source_nb)
+    paths = set(leakscan.host_paths(course))
+    flags = {}
+    for student in students:
+        html = Path(course) / "feedback" / student / assignment / f"{assignment}.html"
+        marker = withheld_marker(course, assignment, student)
+        flag = None
+        try:
+            if marker.exists():
+                html.unlink(missing_ok=True)
+                continue
+            if not html.exists():
+                continue
+            text = html.read_text(encoding="utf-8", errors="replace")
+            leaked = leakscan.find(text, (secret - own_lines(course, assignment, student)) | paths)
+            if leaked:
+                lines, folders = [x for x in leaked if x in secret], [x for x in leaked if x in paths]
+                flag = ("feedback withheld: it contained " + " and ".join(
+                    ([f"{len(lines)} line(s) of hidden tests"] if lines else []) +
+                    ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])) +
+                    ", possibly encoded (the notebook printed them?)")
+        except Exception as err:                       # unchecked feedback is never handed out
+            flag = (f"feedback withheld: it could not be checked ({type(err).__name__}: "
+                    f"{str(err)[:200]}); grader error, re-run this student for feedback")
+        if flag:
+            shutil.rmtree(html, ignore_errors=True) if html.is_dir() else html.unlink(missing_ok=True)
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(flag + "\n", encoding="utf-8")
+            flags[student] = flag
+    return flags
 
 
 def _is_solution(grade) -> bool:

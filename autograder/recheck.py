@@ -411,8 +411,16 @@ def same(got, expected, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
+UNTRUSTED = ("The grader's own check of this answer, run after your notebook, could not be completed "
+             "(its output was changed or cut short while the notebook ran), so the points of {tests} were "
+             "not kept. Ask your instructor if you think this is wrong.")
+MISSED = ("Your answer passed the tests in the notebook, but gave a wrong result when the grader called it "
+          "on inputs of its own, so {tests} score 0. Try it on more cases (other sizes, a batch of one) "
+          "and compare it with the lecture.")
+
+
 def judge(cases: list[Case], printed: str, passed: set[str],
-          clean_probes: dict | None = None) -> tuple[list[str], set[str]]:
+          clean_probes: dict | None = None, notes: dict | None = None) -> tuple[list[str], set[str]]:
     """Flags, and the test cells whose points are taken back, for one student. Fails closed.
 
     - a case whose result is missing or repeated, or whose call printed lines that break the
@@ -427,6 +435,9 @@ def judge(cases: list[Case], printed: str, passed: set[str],
       failed already, they judged the exercise, as stock nbgrader would;
     - "tampering" only when the probes' answers in the kernel disagree with the same code
       run outside it (`clean_probes`), i.e. the kernel's own record is false.
+
+    `notes`, if given, receives for each test that loses its points a sentence for the student
+    (UNTRUSTED or MISSED), which the gradebook keeps as the comment of the exercise's answer.
     """
     got = parse_printed(printed)
     flags: list[str] = []
@@ -460,6 +471,7 @@ def judge(cases: list[Case], printed: str, passed: set[str],
                 flags.append(f"re-check {case.name}: the grader's check could not be trusted ({why}); "
                              f"{', '.join(tests_that_passed)} lose their points")
                 deducted.update(tests_that_passed)
+                _note(notes, tests_that_passed, UNTRUSTED)
             continue
         if same(value, case.expected, case.atol):
             continue
@@ -471,7 +483,53 @@ def judge(cases: list[Case], printed: str, passed: set[str],
                      f"missed: {', '.join(tests_that_passed)} lose their points (a plain failure; "
                      "consider extending the hidden tests)")
         deducted.update(tests_that_passed)
+        _note(notes, tests_that_passed, MISSED)
     return flags, deducted
+
+
+def _note(notes: dict | None, tests: list[str], template: str) -> None:
+    if notes is not None:
+        for test in tests:
+            notes.setdefault(test, template.format(tests=", ".join(tests)))
+
+
+def answer_cells(release_nb) -> dict[str, str]:
+    """For each graded test cell of the released notebook, the answer cell it checks: the nearest
+    solution cell above it (the grade id of a cell with `solution: true`)."""
+    out, answer = {}, None
+    for cell in release_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            answer = meta.get("grade_id")
+        elif meta.get("grade") and answer:
+            out[meta.get("grade_id")] = answer
+    return out
+
+
+def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], notes: dict,
+                        answers: dict[str, str]) -> float:
+    """Write the re-check's verdict where nbgrader keeps grades, so that the formgrader, feedback
+    and export read the score the report gives: each test that lost its points gets an automatic
+    score of 0, and the answer cell it checks a comment saying why (shown to the student in the
+    feedback and to the instructor in the formgrader; a comment typed by hand there wins).
+    Grading the student again starts from nbgrader's own scores. Returns the new total."""
+    submission = gb.find_submission(assignment, student)
+    grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
+    said: dict[str, list[str]] = {}
+    for test in sorted(deducted):
+        grades[test].auto_score = 0.0
+        if test in answers:
+            text = notes.get(test, MISSED.format(tests=test))
+            if text not in said.setdefault(answers[test], []):
+                said[answers[test]].append(text)
+    for nb in submission.notebooks:
+        for comment in nb.comments:
+            if comment.name in said:
+                comment.auto_comment = "\n\n".join(([comment.auto_comment] if comment.auto_comment else [])
+                                                    + said[comment.name])
+    gb.db.commit()
+    gb.db.refresh(submission)
+    return float(submission.score)
 
 
 def recheck_all(run, students: list[str]) -> None:
@@ -482,6 +540,7 @@ def recheck_all(run, students: list[str]) -> None:
     from nbgrader.api import Gradebook
 
     clean = clean_probe_answers()
+    answers = answer_cells(run.release_nb)
     with Gradebook(f"sqlite:///{run.course / 'gradebook.db'}") as gb:
         for student in students:
             result = run.results[student]
@@ -494,12 +553,15 @@ def recheck_all(run, students: list[str]) -> None:
                     points[grade.name] = grade.max_score
                     if grade.auto_score is not None and grade.auto_score >= grade.max_score:
                         passed.add(grade.name)
+            notes: dict[str, str] = {}
             try:
-                flags, deducted = judge(cases, printed, passed, clean)
+                flags, deducted = judge(cases, printed, passed, clean, notes)
             except Exception as err:                   # fail closed: no point the re-check guards stays
                 deducted = {t for case in cases for t in case.tests if t in passed}
                 flags = [f"re-check could not be judged ({type(err).__name__}: {err}); "
                          f"{', '.join(sorted(deducted)) or 'no test'} lose their points"]
+                _note(notes, sorted(deducted), UNTRUSTED)
             result.flags += flags
             result.failed_tests += sorted(deducted)
-            result.score = max(0.0, result.score - sum(points[t] for t in deducted))
+            if deducted:
+                result.score = record_in_gradebook(gb, run.assignment, student, deducted, notes, answers)

@@ -8,6 +8,8 @@ private pipes, one JSON object per line:
     reply:    RNNLAB-RESULT {"id": ..., "autograde": {...nbgrader's result...}, "feedback": {...}}
     request:  {"id": ..., "op": "generate", "assignment": ..., "config": {...}}
     reply:    RNNLAB-RESULT {"id": ..., "generate": {...nbgrader's result...}}
+    request:  {"id": ..., "op": "feedback", "assignment": ..., "student": ...}
+    reply:    RNNLAB-RESULT {"id": ..., "feedback": {...nbgrader's result...}}
 
 The pipes are not the worker's standard streams: a kernel started by a process inherits its
 file descriptors 0 to 2 (rebinding sys.stdout changes nothing there), so a student's code
@@ -166,6 +168,8 @@ def serve(course: Path, requests, replies) -> None:
         reply: dict = {"id": task.get("id")}
         if task.get("op") == "generate":
             reply["generate"] = api.generate_assignment(task["assignment"], force=True, create=True)
+        elif task.get("op") == "feedback":
+            reply["feedback"] = api.generate_feedback(task["assignment"], task["student"], force=True)
         else:
             reply["autograde"] = api.autograde(task["assignment"], task["student"], force=True, create=True)
             if reply["autograde"].get("success") and task.get("feedback", True):

@@ -247,3 +247,67 @@ def test_graded_notebook_of_hostile_html_is_inert(attacked):
 def nbformat_read(path):
     import nbformat
     return nbformat.read(path, 4)
+
+
+# -- issue 29: one record of each grade ------------------------------------------------------------
+
+def _feedback_score(html: str) -> float:
+    return float(re.search(r"\(Score: ([\d.]+) / [\d.]+\)</h4>", html).group(1))
+
+
+def _records(batch) -> dict[str, dict]:
+    """Every record of each student's grade: the report, the gradebook, the feedback and nbgrader's
+    export (what goes to the LMS)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from autograder.course import nbgrader
+    report = {s["student"]: s for s in json.loads((batch.run.reports / "report.json").read_text())["students"]}
+    out = {}
+    with Gradebook(f"sqlite:///{batch.course / 'gradebook.db'}") as gb:
+        for student, row in report.items():
+            try:
+                book = float(gb.find_submission(A, student).score)
+            except MissingEntry:
+                book = None
+            html = batch.course / "feedback" / student / A / f"{A}.html"
+            out[student] = {"report": row["score"], "status": row["status"], "gradebook": book,
+                            "feedback": _feedback_score(html.read_text()) if html.exists() else None}
+    nbgrader(batch.course, "export", "--to", str(batch.course / "export.csv"))
+    with open(batch.course / "export.csv") as f:
+        for row in csv.DictReader(f):
+            if row["assignment"] == A and row["student_id"] in out:
+                out[row["student_id"]]["export"] = float(row["score"])
+    return out
+
+
+def test_one_record_of_each_grade(attacked):
+    """The re-check's verdict is the gradebook's: report, gradebook, feedback and export agree for
+    every student of the corpus, also after `make feedback`; what the run withheld stays withheld.
+    (Before: honest_missed_bug's report said 15/22, the gradebook, the feedback and the export
+    kept 21/22, and make feedback wrote encoded_exfiltration's withheld feedback again.)"""
+    from autograder.__main__ import main
+    deducted = {"honest-missed-bug", "patch-helpers", "recheck-fail-open"}
+    withheld = [fx for fx in BATCHED if any("feedback withheld" in f for f in attacked.result(fx).flags)]
+    assert withheld, "the corpus should have feedback withheld"
+
+    def check(records):
+        problems = []
+        for student, r in records.items():
+            if r["status"] != "graded":
+                continue
+            values = {r["report"], r["gradebook"], r.get("export")} | ({r["feedback"]} if r["feedback"] is not None else set())
+            if len(values) != 1:
+                problems.append(f"{student}: {r}")
+        return problems
+
+    first = _records(attacked)
+    assert not check(first), "\n".join(check(first))
+    for student in deducted:
+        assert first[student]["report"] < attacked.result(CONTROL).score, (student, first[student])
+    assert main(["feedback", A, "--course", str(attacked.course)]) == 0
+    again = _records(attacked)
+    assert not check(again), "\n".join(check(again))
+    assert {s: r["gradebook"] for s, r in again.items()} == {s: r["gradebook"] for s, r in first.items()}
+    for fx in withheld:
+        assert _feedback(attacked, fx) is None, f"make feedback handed out {fx.name}'s withheld feedback"
+    honest = _feedback(attacked, _by_name("honest_missed_bug"))
+    assert honest is not None and "gave a wrong result when the grader called it" in honest
