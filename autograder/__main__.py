@@ -51,7 +51,8 @@ def cmd_feedback(args) -> int:
         if (course / "feedback").is_dir() else []
     before = [s for s in students if withheld_marker(course, name, s).exists()]
     source = nbformat.read(course / "source" / name / f"{name}.ipynb", 4)
-    now = scan_feedback(course, name, students, source)
+    released = course / "release" / name / f"{name}.ipynb"
+    now = scan_feedback(course, name, students, source, nbformat.read(released, 4) if released.exists() else None)
     for student in before:
         print(f"feedback of {student} withheld, as the grading run decided: "
               f"{withheld_marker(course, name, student).read_text().strip()}")

@@ -26,6 +26,7 @@ import sys
 import unicodedata
 import urllib.parse
 import warnings
+from html.parser import HTMLParser
 from pathlib import Path
 
 MIN_CHARS = 10
@@ -121,6 +122,45 @@ def find(text: str, secrets: set[str] | list[str]) -> list[str]:
         return []
     seen = "\0".join({normalise(v) for v in views(STYLE.sub("", text))})
     return sorted(s for s, n in wanted.items() if n in seen)
+
+
+class _Produced(HTMLParser):
+    """Collects the text of a feedback page's outputs (nbconvert's `output_subarea` elements)
+    and comments (nbgrader's `comment` panels): what the grading produced, as against the
+    student's own cells, which the page shows as they were submitted."""
+    WANTED = ("output_subarea", "comment")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[bool] = []              # per open div: inside a wanted element?
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "div":
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        inside = bool(self.stack and self.stack[-1]) or any(c in self.WANTED for c in classes)
+        if inside and not (self.stack and self.stack[-1]):
+            self.parts.append("\n")
+        self.stack.append(inside)
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1]:
+            self.parts.append(data)
+
+
+def produced_text(page: str) -> str:
+    """The outputs and comments of a feedback page, as text: what the scan looks at. The
+    student's own code and markdown are not looked at (a student's `n_chunks = per // steps`
+    holds a hidden test's `chunks = per // steps`, and is theirs)."""
+    parser = _Produced()
+    parser.feed(STYLE.sub("", page))
+    parser.close()
+    return "".join(parser.parts)
 
 
 def host_paths(course: Path | None = None) -> list[str]:

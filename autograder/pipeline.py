@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import queue
@@ -188,15 +189,16 @@ class Run:
         ready = []
         for student, path in sorted(found.notebooks.items()):
             result = self.results[student] = Result(student, "graded")
+            notes: list[str] = []
             try:
-                repaired = repair(read(path), self.release_nb)
+                repaired = repair(read(path, notes), self.release_nb)
             except Rejected as err:
                 result.status, result.reason = "rejected", str(err)
                 continue
             except Exception as err:                       # a fault of ours: this student alone
                 grader_error(result, "reading and repairing the notebook", err)
                 continue
-            result.flags += repaired.flags
+            result.flags += notes + repaired.flags
             if self.opt.inert:
                 make_inert(repaired.notebook, self.release_nb)
             try:
@@ -214,9 +216,15 @@ class Run:
         folder.mkdir(parents=True)
         nbformat.write(notebook, folder / f"{self.assignment}.ipynb")
         # what `nbgrader collect` keeps beside the notebook: feedback carries it, and
-        # `nbgrader release_feedback` needs both to name each student's feedback file
+        # `nbgrader release_feedback` needs both to name each student's feedback file. The time
+        # (timestamp.txt, from which nbgrader judges lateness) is taken only from the course's own
+        # submitted/, where the collector wrote it from the exchange's record
+        # (autograder.exchange); anywhere else the student may have written it.
         in_layout = path is not None and path.parent.name == self.assignment and path.parent.parent.name == student
+        collected = self.submissions == (self.course / "submitted").resolve()
         for name in NBGRADER_RECORDS if in_layout else ():
+            if name == "timestamp.txt" and not collected:
+                continue
             record = path.parent / name
             if record.is_file() and not record.is_symlink() and record.stat().st_size <= 4096:
                 shutil.copyfile(record, folder / name)
@@ -367,7 +375,7 @@ class Run:
     def check_feedback(self) -> None:
         """No line of a hidden test and no folder of the grading machine may appear in any
         feedback file, in any disguise autograder.leakscan can undo."""
-        withheld = scan_feedback(self.course, self.assignment, list(self.results), self.source_nb)
+        withheld = scan_feedback(self.course, self.assignment, list(self.results), self.source_nb, self.release_nb)
         for student, flag in withheld.items():
             self.results[student].flags.append(flag)
 
@@ -557,14 +565,32 @@ def own_lines(course: Path, assignment: str, student: str) -> set[str]:
     return {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
 
 
+@functools.lru_cache(maxsize=1)
+def _taught() -> str:
+    from .dist import taught_text
+    return taught_text(REPO)
+
+
+def scanned_secrets(source_nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode | None = None) -> set[str]:
+    """The hidden-test lines the feedback scan looks for: not those too short to be secret, and
+    not generic ones that the teaching material holds (`model.eval()`, `with torch.no_grad():`
+    in a lecture or the released notebook)."""
+    from .leakscan import MIN_CHARS, normalise
+    taught = _taught() + "\0" + "\0".join(normalise(c.source) for c in (release_nb.cells if release_nb else []))
+    return {line for line in hidden_test_lines(source_nb)
+            if len(normalise(line)) >= MIN_CHARS and normalise(line) not in taught}
+
+
 def scan_feedback(course: Path, assignment: str, students: list[str],
-                  source_nb: nbformat.NotebookNode) -> dict[str, str]:
+                  source_nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode | None = None
+                  ) -> dict[str, str]:
     """Withhold (delete, and record with `withheld_marker`) the feedback of every student in
-    `students` that holds a line of a hidden test or a folder of the grading machine, in any
-    disguise autograder.leakscan can undo, or that was withheld before. Returns the flag of each
-    student withheld now."""
+    `students` whose outputs and comments (what the grading produced; not the student's own
+    cells) hold a line of a hidden test or a folder of the grading machine, in any disguise
+    autograder.leakscan can undo, or that was withheld before. A hidden-test line that the
+    student's own source holds does not count. Returns the flag of each student withheld now."""
     from . import leakscan
-    secret = hidden_test_lines(source_nb)
+    secret = scanned_secrets(source_nb, release_nb)
     paths = set(leakscan.host_paths(course))
     flags = {}
     for student in students:
@@ -577,8 +603,9 @@ def scan_feedback(course: Path, assignment: str, students: list[str],
                 continue
             if not html.exists():
                 continue
-            text = html.read_text(encoding="utf-8", errors="replace")
-            leaked = leakscan.find(text, (secret - own_lines(course, assignment, student)) | paths)
+            text = leakscan.produced_text(html.read_text(encoding="utf-8", errors="replace"))
+            own = leakscan.normalise("\n".join(own_lines(course, assignment, student)))
+            leaked = leakscan.find(text, {line for line in secret if leakscan.normalise(line) not in own} | paths)
             if leaked:
                 lines, folders = [x for x in leaked if x in secret], [x for x in leaked if x in paths]
                 flag = ("feedback withheld: it contained " + " and ".join(

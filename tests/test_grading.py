@@ -76,6 +76,10 @@ class GradedProblemSet:
             result = bundle.view(fx, whole)
         problems = F.check(fx, result, batch.tests, batch.outputs(bundle.fixture if bundle else fx))
         assert not problems, f"{fx.name}: " + "; ".join(problems)
+        # every answer here is honest, right or wrong: the feedback scan accuses none of them
+        whole = batch.result(bundle.fixture if bundle else fx)
+        accused = [f for f in whole.flags if "feedback withheld" in f or "possibly encoded" in f]
+        assert not accused, f"{fx.name}: an honest answer's feedback was withheld: {accused}"
 
     def test_solution_full_and_blank_zero(self, batch):
         _, source = notebooks(self.assignment)
