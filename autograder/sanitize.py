@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import stat
 import warnings
 from dataclasses import dataclass, field
@@ -102,8 +103,27 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     return raw
 
 
-def read(path: Path) -> nbformat.NotebookNode:
-    """Parse a submission as Jupyter would, or raise Rejected with a reason a student can act on."""
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value, found: list[int]):
+    """`value` (parsed JSON) with every unpaired surrogate (a \\ud800-\\udfff escape that JSON
+    allows and no Unicode text can hold) replaced by U+FFFD; `found` counts them."""
+    if isinstance(value, str):
+        fixed, n = SURROGATE.subn("\ufffd", value)
+        if n:
+            found.append(n)
+        return fixed
+    if isinstance(value, list):
+        return [_without_surrogates(v, found) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k, found): _without_surrogates(v, found) for k, v in value.items()}
+    return value
+
+
+def read(path: Path, notes: list[str] | None = None) -> nbformat.NotebookNode:
+    """Parse a submission as Jupyter would, or raise Rejected with a reason a student can act on.
+    What had to be mended to read it (unpaired surrogates) is appended to `notes`."""
     raw = read_bytes(Path(path))
     try:
         text = raw.decode("utf-8")
@@ -121,6 +141,13 @@ def read(path: Path) -> nbformat.NotebookNode:
     if json_depth(data) > MAX_DEPTH:
         raise Rejected(f"the file nests its JSON more than {MAX_DEPTH} levels deep; it is not a "
                        "notebook Jupyter wrote (edited by hand or by a program?)")
+    found: list[int] = []
+    data = _without_surrogates(data, found)
+    if found:
+        text = json.dumps(data)
+        if notes is not None:
+            notes.append(f"{sum(found)} unpaired surrogate character(s) (text no Unicode encoding can "
+                         "store, such as half of an emoji) replaced by U+FFFD")
     try:
         nb = nbformat.reader.reads(text)                  # joins list sources, as Jupyter does
         minor = nb.get("nbformat_minor")

@@ -105,3 +105,42 @@ def test_owner_checked_collect_refuses_it(exchange, caplog):
 def test_the_course_config_selects_it():
     text = (REPO / "nbgrader_config.py").read_text()
     assert re.search(r'^c\.ExchangeFactory\.collect = "autograder\.exchange\.OwnerCheckedCollect"$', text, re.M)
+
+
+def test_collect_follows_no_link_and_dates_by_the_file_system(tmp_path, gradebook, caplog):
+    """A student's submission holding a link to the instructor's source/ and to a file of theirs,
+    and claiming (folder name and timestamp.txt) to be from 2001. Collect, run as the instructor,
+    copies neither link nor what it points to, and records the time the exchange saw the folder
+    change. (Before: copytree followed the folder link and copied the instructor's notebooks into
+    the submission; the student's 2001 stood as the submission time, so no due date made it late.)"""
+    if os.geteuid() != 0:
+        pytest.skip("making folders owned by another user needs root")
+    (tmp_path / "course").mkdir()
+    shutil.copy(gradebook, tmp_path / "course" / "gradebook.db")
+    private = tmp_path / "course" / "source" / ASSIGNMENT
+    private.mkdir(parents=True)
+    (private / f"{ASSIGNMENT}.ipynb").write_text("THE INSTRUCTOR'S SOLUTIONS")
+    inbound = tmp_path / "exchange" / COURSE / "inbound"
+    inbound.mkdir(parents=True)
+    student = pwd.getpwuid(65534).pw_name
+    claimed = "2001-01-01 00:00:00.000000 UTC"
+    submit(inbound, student, claimed, "my answers", 65534, "aaaa")
+    folder = next(inbound.glob(f"{student}+*"))
+    (folder / "source").symlink_to(private.parent)
+    (folder / "answers.ipynb").symlink_to(private / f"{ASSIGNMENT}.ipynb")
+    for link in ("source", "answers.ipynb"):
+        os.lchown(folder / link, 65534, 65534)
+
+    got = collect(tmp_path, OwnerCheckedCollect, caplog)
+    assert got == {student: "my answers"}
+    dest = tmp_path / "course" / "submitted" / student / ASSIGNMENT
+    copied = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*"))
+    assert copied == [f"{ASSIGNMENT}.ipynb", "timestamp.txt"], copied
+    assert not any("SOLUTIONS" in p.read_text() for p in dest.rglob("*") if p.is_file())
+    assert any("without its 2 symbolic link(s)" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    from nbgrader.utils import parse_utc
+    import datetime
+    stamp = parse_utc((dest / "timestamp.txt").read_text())
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    assert abs((now - stamp).total_seconds()) < 120, stamp            # the exchange's time, not 2001
+    assert any("its name claims 2001" in r.getMessage() for r in caplog.records)

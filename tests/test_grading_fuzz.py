@@ -81,8 +81,13 @@ edits = st.one_of(
     st.tuples(st.just("top"), st.sampled_from(["cells", "metadata", "nbformat", "nbformat_minor"]), json_values),
     st.tuples(st.just("cell"), cell_index, st.sampled_from(["cell_type", "id", "metadata", "outputs"]), json_values),
 )
+# text that JSON can hold and Unicode cannot (unpaired surrogates), and other odd code points,
+# written as JSON escapes (as JupyterLab writes a lone surrogate)
+ODD_TEXT = [r"\ud83d", r"\udc80", r"\udfff\ud800", r"\ud83d\ude00\ud83d", r"\u0000", r"\ufffe", r"\uffff",
+            r"\udbff\udfff"]
 damage = st.one_of(st.just(("none",)), st.tuples(st.just("cut"), st.floats(0, 1)),
-                   st.tuples(st.just("bytes"), st.binary(max_size=40)), st.just(("latin1",)))
+                   st.tuples(st.just("bytes"), st.binary(max_size=40)), st.just(("latin1",)),
+                   st.tuples(st.just("escape"), st.sampled_from(ODD_TEXT)))
 layouts = st.sampled_from(["folder", "nested", "flat"])
 entries = st.one_of(
     st.tuples(st.just("nb"), layouts, st.lists(edits, max_size=4).map(tuple), damage),
@@ -135,6 +140,9 @@ def notebook_bytes(edit_list, dmg) -> bytes:
         raw = dmg[1]
     elif dmg[0] == "latin1":
         raw = text.replace("Problem set", "Probl\u00e8me set").encode("latin-1", "replace")
+    elif dmg[0] == "escape":                                  # in a markdown cell and a solution cell
+        raw = text.replace("Problem set", "Problem " + dmg[1] + " set", 1).replace(
+            "### BEGIN SOLUTION", "### BEGIN SOLUTION  # " + dmg[1], 1).encode()
     return raw
 
 

@@ -87,6 +87,25 @@ def test_unreadable_submissions_are_rejected_with_a_reason(tmp_path, content, re
         read(path)
 
 
+def test_a_lone_surrogate_is_mended_and_the_notebook_can_be_written(tmp_path):
+    """JSON may hold a lone surrogate (JupyterLab saves half an emoji as the escape \\ud83d); no
+    Unicode text can, so writing the staged copy failed (UnicodeEncodeError: a grader error and an
+    empty score). It becomes U+FFFD, with a note, in sources, outputs and metadata keys alike."""
+    nb = json.loads(json.dumps(RELEASE))
+    nb["cells"][0]["source"] = "a smile \ud83d and \udc80"
+    nb["cells"][1].setdefault("metadata", {})["x\udfff"] = "\ud800"
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))                  # ensure_ascii: the escapes as JupyterLab writes them
+    notes = []
+    got = read(path, notes)
+    assert notes and "4 unpaired surrogate" in notes[0], notes
+    assert got.cells[0].source == "a smile \ufffd and \ufffd"
+    nbformat.writes(got).encode("utf-8")             # what staging does: no UnicodeEncodeError
+    notes = []
+    read(tmp_path.joinpath("ok.ipynb") if tmp_path.joinpath("ok.ipynb").write_text(json.dumps(RELEASE)) else None, notes)
+    assert notes == []
+
+
 def test_repair_restores_metadata_cells_and_types():
     nb = nbformat.from_dict(json.loads(json.dumps(RELEASE)))
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
@@ -434,3 +453,26 @@ def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
     finally:
         event.remove(Engine, "connect", listener)
     assert synchronous("again.db") == 2
+
+
+def test_submission_time_only_from_the_collector(tmp_path):
+    """timestamp.txt decides lateness. The course's collector writes it into submitted/ from the
+    exchange's record; a folder from anywhere else holds whatever the student wrote (2001, say),
+    so it is not taken. (Before: a student's timestamp.txt of 2001 was the submission time.)"""
+    import nbformat
+    from autograder import fixtures as F
+    from autograder.pipeline import Run
+    a = "ps03_lstm_gates"
+    course = F.make_course(tmp_path / "course", [a])
+    nb = nbformat.v4.new_notebook()
+    for folder in (tmp_path / "download", course / "submitted"):
+        where = folder / "alice" / a
+        where.mkdir(parents=True)
+        (where / f"{a}.ipynb").write_text(nbformat.writes(nb))
+        (where / "timestamp.txt").write_text("2001-01-01 00:00:00.000000 UTC")
+        (where / "submission_secret.txt").write_text("s3cret")
+        run = Run(a, folder, course=course)
+        run.stage_one("alice", nb, where / f"{a}.ipynb")
+        staged = course / "staged" / "alice" / a
+        assert (staged / "submission_secret.txt").exists()
+        assert (staged / "timestamp.txt").exists() == (folder == course / "submitted"), folder
