@@ -1,7 +1,10 @@
-"""Preprocessors for nbgrader's feedback: what a student gets back may carry no hidden test, no
-detail of the grading machine, and nothing their browser would run."""
+"""Preprocessors for nbgrader's feedback: what a student gets back shows what they submitted and
+how each graded cell scored, nothing that ran in the grading kernel, no hidden test, and
+nothing their browser would run."""
 import os
+from pathlib import Path
 
+import nbformat
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
@@ -9,6 +12,9 @@ from . import leakscan
 
 FEEDBACK_OUTPUT = 8 * 1024           # characters of one output in feedback
 FEEDBACK_TOTAL = 128 * 1024          # of all outputs of one feedback notebook
+# where the student's own notebook is kept: the pipeline's repaired copy (autograder.pipeline's
+# STAGED), else what `nbgrader collect` put in submitted/
+STUDENT_SIDE = ("staged", "submitted")
 
 
 def _is_test_cell(cell) -> bool:
@@ -29,34 +35,79 @@ class ClearHiddenTestsInTestCells(ClearHiddenTests):
         return cell, resources
 
 
+def submitted_notebook(course: Path, student: str, assignment: str, notebook: str):
+    """The student's own notebook as they submitted it (outputs from their own run), or None."""
+    for folder in STUDENT_SIDE:
+        path = Path(course) / folder / student / assignment / f"{notebook}.ipynb"
+        if path.is_file() and not path.is_symlink():
+            try:
+                return nbformat.read(path, 4)
+            except Exception:
+                return None
+    return None
+
+
 class PlainFeedback(NbGraderPreprocessor):
-    """Outputs in feedback: a hidden-test cell shows only passed or failed and its points (its
-    output and error text could quote the tests: a student's hook can print them while they
-    run); every other output becomes plain text, capped, with the grading machine's folders
-    replaced by a placeholder. Runs after GetGrades (which stores each cell's score) and before
-    the hidden tests are cleared (it recognises hidden-test cells by their markers)."""
+    """Feedback from the student's side only.
+
+    Every output in the feedback is one the student's own run produced: each cell shows the
+    outputs it had in the notebook the student submitted (found by cell id, or by grade id),
+    as plain text, capped, with the grading machine's folders replaced by a placeholder. Nothing
+    printed in the grading kernel is shown: a student's code runs there next to the hidden tests
+    and the graded quiz's keys, and could print them in any encoding. A test cell shows whether
+    it passed and its points (nbgrader's verdict), and a visible one also what it showed when the
+    student ran it. Runs after GetGrades (which stores each cell's score) and before the hidden
+    tests are cleared (it recognises hidden-test cells by their markers)."""
 
     def preprocess(self, nb, resources):
         self._left = FEEDBACK_TOTAL
         self._paths = leakscan.host_paths(os.getcwd())
+        info = resources.get("nbgrader", {})
+        own = submitted_notebook(Path(os.getcwd()), str(info.get("student", "")), str(info.get("assignment", "")),
+                                 str(info.get("notebook", info.get("assignment", ""))))
+        self._by_id, self._by_grade = {}, {}
+        for cell in own.cells if own is not None else []:
+            if cell.get("id"):
+                self._by_id.setdefault(cell.id, cell)
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid:
+                self._by_grade.setdefault(gid, cell)
         return super().preprocess(nb, resources)
+
+    def _own(self, cell):
+        """The same cell in the student's own notebook."""
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid:                                   # graded cells: their grade id names them
+            return self._by_grade.get(gid)
+        return self._by_id.get(cell.get("id"))
 
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type != "code":
             return cell, resources
-        if _is_test_cell(cell) and "BEGIN HIDDEN TESTS" in cell.source:
+        own = self._own(cell)
+        outputs = self._plain(own.get("outputs", []) if own is not None else [])
+        if _is_test_cell(cell):
             meta = cell.metadata.get("nbgrader", {})
             score, points = meta.get("score"), meta.get("points")
             passed = score is not None and points is not None and score >= points
-            text = (f"Hidden tests {'passed' if passed else 'failed'}: "
+            hidden = "BEGIN HIDDEN TESTS" in cell.source
+            text = (f"{'Hidden tests' if hidden else 'Tests'} {'passed' if passed else 'failed'}: "
                     f"{score if score is not None else 0:g} of {points if points is not None else 0:g} point(s).\n")
-            cell.outputs = [new_output("stream", name="stdout", text=text)]
+            verdict = [new_output("stream", name="stdout", text=text)]
+            # a hidden-test cell's own output (from the student's run of the released cell) is
+            # nothing the student needs; a visible test's is the message of the course's check
+            cell.outputs = verdict if hidden else verdict + outputs
             return cell, resources
+        cell.outputs = outputs
+        return cell, resources
+
+    def _plain(self, outputs) -> list:
         plain = []
-        for out in cell.get("outputs", []):
+        for out in outputs:
             kind = out.get("output_type")
             if kind == "stream":
                 text = out.get("text", "")
+                text = "".join(text) if isinstance(text, list) else str(text)
             elif kind == "error":
                 text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}\n"
             elif kind in ("display_data", "execute_result"):
@@ -71,6 +122,7 @@ class PlainFeedback(NbGraderPreprocessor):
                 text = text[:limit] + "\n[... cut in feedback]\n"
             self._left -= min(len(text), self._left)
             name = out.get("name", "stdout") if kind == "stream" else "stdout"
+            if name not in ("stdout", "stderr"):
+                name = "stdout"
             plain.append(new_output("stream", name=name, text=text))
-        cell.outputs = plain
-        return cell, resources
+        return plain

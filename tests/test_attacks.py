@@ -183,8 +183,8 @@ def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
         assert course not in produced and str(sb.REPO) not in produced, fx.name
         assert leakscan.find(produced, secret) == [], fx.name
     assert seen >= 10
-    details = _feedback(attacked, _by_name("host_details"))
-    assert details is not None and "&lt;grader&gt;" in details      # the mount table, folders replaced
+    details = _feedback(attacked, _by_name("host_details"))         # the mount table: for the grader only
+    assert details is not None and "/proc" not in leakscan.produced_text(details)
 
 
 def test_hidden_test_cells_show_only_passed_or_failed(attacked):
@@ -288,9 +288,16 @@ def test_one_record_of_each_grade(attacked):
     (Before: honest_missed_bug's report said 15/22, the gradebook, the feedback and the export
     kept 21/22, and make feedback wrote encoded_exfiltration's withheld feedback again.)"""
     from autograder.__main__ import main
+    from autograder.pipeline import withheld_marker
     deducted = {"honest-missed-bug", "patch-helpers", "recheck-fail-open"}
     withheld = [fx for fx in BATCHED if any("feedback withheld" in f for f in attacked.result(fx).flags)]
-    assert withheld, "the corpus should have feedback withheld"
+    # no attack's feedback needs withholding any more (it shows nothing of the grading kernel);
+    # one student's is withheld as the scan would, to see that make feedback keeps it so
+    marker = withheld_marker(attacked.course, A, F.student_id(_by_name("host_details")))
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("feedback withheld: (by the test)\n")
+    (attacked.course / "feedback" / marker.stem / A / f"{A}.html").unlink()
+    withheld.append(_by_name("host_details"))
 
     def check(records):
         problems = []
@@ -314,3 +321,32 @@ def test_one_record_of_each_grade(attacked):
         assert _feedback(attacked, fx) is None, f"make feedback handed out {fx.name}'s withheld feedback"
     honest = _feedback(attacked, _by_name("honest_missed_bug"))
     assert honest is not None and "gave a wrong result when the grader called it" in honest
+
+
+VERDICT = re.compile(r"^(Hidden tests|Tests) (passed|failed): [\d.]+ of [\d.]+ point\(s\)\.$")
+
+
+def _feedback_outputs(html: str) -> list[str]:
+    """The text of every output of a feedback page (not its comments), line by line."""
+    import html as H
+    blocks = re.findall(r'<div class="output_subarea[^"]*">(.*?)</div>', html, re.S)
+    return [line for b in blocks for line in H.unescape(re.sub(r"<[^>]+>", "", b)).splitlines() if line.strip()]
+
+
+def test_feedback_shows_nothing_that_ran_in_the_grading_kernel(attacked):
+    """Every output in an attack's feedback is one of the student's own run (an attack notebook
+    has none) or a test's verdict; nothing printed, displayed or updated in the grading kernel.
+    (Before: the graded quiz keys, compressed and base85-encoded, reached quiz_key_exfiltration's
+    feedback through a display it updated, and encoded_exfiltration needed the scan to catch it.)"""
+    seen = 0
+    for fx in [CONTROL] + BATCHED:
+        html = _feedback(attacked, fx)
+        if html is None:
+            continue
+        seen += 1
+        other = [line for line in _feedback_outputs(html) if not VERDICT.match(line.strip())]
+        assert not other, f"{fx.name}: {other[:5]}"
+    assert seen >= 20
+    quiz = _feedback(attacked, _by_name("quiz_key_exfiltration"))
+    assert quiz is not None and not [line for line in _feedback_outputs(quiz) if "KEYS" in line or len(line) == 8]
+    assert "KEYS-EXFILTRATED" in attacked.outputs(_by_name("quiz_key_exfiltration"))   # the kernel did print them

@@ -2,6 +2,7 @@
 notebook, the plain feedback, the control groups. The whole pipeline is in test_attacks.py."""
 import base64
 import codecs
+import json
 import os
 import subprocess
 import urllib.parse
@@ -85,21 +86,43 @@ def test_only_plain_outputs_survive_and_all_are_capped():
     assert "widgets" not in nb.metadata
 
 
-def test_plain_feedback_shows_hidden_test_cells_as_passed_or_failed_only(monkeypatch, tmp_path):
+def test_plain_feedback_shows_only_the_students_own_outputs_and_verdicts(monkeypatch, tmp_path):
+    """Each cell shows the outputs it had in the notebook the student submitted (staged/, else
+    submitted/), as plain text with the grader's folders hidden; a test cell its verdict, and a
+    visible one also what it showed the student. What the grading kernel printed is not shown."""
     from autograder.feedback import PlainFeedback
     monkeypatch.chdir(tmp_path)
     hidden = new_code_cell("### BEGIN HIDDEN TESTS\nassert secret_thing()\n### END HIDDEN TESTS", outputs=[
         new_output("error", ename="AssertionError", evalue="assert secret_thing()", traceback=["secret_thing"])],
         metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "h", "points": 3, "score": 0}})
+    visible = new_code_cell("check(f)", outputs=[new_output("stream", name="stdout", text="kernel says the KEY is b\n")],
+                            metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "v", "points": 1,
+                                                   "score": 1}})
     answer = new_code_cell("print(1)", outputs=[
-        new_output("stream", name="stdout", text=f"I live in {tmp_path}\n"),
+        new_output("stream", name="stdout", text="printed while graded: the KEY is b\n"),
         new_output("execute_result", data={"text/html": "<b>x</b>", "text/plain": "X"}, execution_count=1)])
-    nb = new_notebook(cells=[hidden, answer])
-    nb, _ = PlainFeedback().preprocess(nb, {})
-    assert [o.text for o in nb.cells[0].outputs] == ["Hidden tests failed: 0 of 3 point(s).\n"]
-    texts = [o.text for o in nb.cells[1].outputs]
-    assert texts == ["I live in <grader>\n", "X\n"] and all(o.output_type == "stream" for o in nb.cells[1].outputs)
+    graded = new_notebook(cells=[hidden, visible, answer])
+    own = nbformat.from_dict(json.loads(json.dumps(graded)))
+    own.cells[0].outputs = []
+    own.cells[1].outputs = [new_output("stream", name="stdout", text="Exercise 1: the visible test passed.\n")]
+    own.cells[2].outputs = [new_output("stream", name="stdout", text=f"I live in {tmp_path}\n"),
+                            new_output("execute_result", data={"text/html": "<b>y</b>", "text/plain": "Y"},
+                                       execution_count=1)]
+    resources = {"nbgrader": {"student": "alice", "assignment": "ps", "notebook": "ps"}}
+    (tmp_path / "staged" / "alice" / "ps").mkdir(parents=True)
+    nbformat.write(own, tmp_path / "staged" / "alice" / "ps" / "ps.ipynb")
+    nb, _ = PlainFeedback().preprocess(nbformat.from_dict(json.loads(json.dumps(graded))), resources)
+    texts = [[o.text for o in c.outputs] for c in nb.cells]
+    assert texts == [["Hidden tests failed: 0 of 3 point(s).\n"],
+                     ["Tests passed: 1 of 1 point(s).\n", "Exercise 1: the visible test passed.\n"],
+                     ["I live in <grader>\n", "Y\n"]], texts
+    assert all(o.output_type == "stream" for c in nb.cells for o in c.outputs)
     nbformat.validate(nb)
+    # no copy of the student's own notebook: no outputs at all, only verdicts
+    nb, _ = PlainFeedback().preprocess(nbformat.from_dict(json.loads(json.dumps(graded))),
+                                       {"nbgrader": {"student": "bob", "assignment": "ps", "notebook": "ps"}})
+    assert [[o.text for o in c.outputs] for c in nb.cells] == [
+        ["Hidden tests failed: 0 of 3 point(s).\n"], ["Tests passed: 1 of 1 point(s).\n"], []]
 
 
 MOUNTS_V1 = """31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755

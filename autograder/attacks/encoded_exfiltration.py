@@ -1,9 +1,10 @@
 """Reads the hidden tests as they run (a pre_run_cell hook sees every cell's source) and prints
 them in a later answer cell, disguised: base64, hex, reversed, and with zero-width
 characters between the letters. The old scan looked for exact lines and their HTML escape and
-let all of it through. Now hidden-test cells show only passed or failed in feedback, and the
-scan undoes these encodings: the feedback is withheld and flagged."""
-EXPECT = {"full": True, "flag": "feedback withheld"}
+let all of it through; a later one undid these encodings and withheld the feedback. Since issue
+29 the feedback shows only outputs of the student's own run and each test's verdict, so what this
+prints in the grading kernel (kept for the instructor in the graded notebook) never reaches it."""
+EXPECT = {"full": True, "output_has": ["BEGIN HIDDEN TESTS"[::-1]]}
 HOOK = """
 _seen_cells = []
 get_ipython().events.register("pre_run_cell", lambda info: _seen_cells.append(info.raw_cell))
