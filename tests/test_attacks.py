@@ -142,6 +142,12 @@ def _feedback(batch, fx):
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
+def _feedback_pages(batch) -> list:
+    """(fixture, feedback page) of every student of the batch who has feedback."""
+    pages = [(fx, _feedback(batch, fx)) for fx in [CONTROL] + BATCHED]
+    return [(fx, html) for fx, html in pages if html is not None]
+
+
 # graded after the forger on its worker (students go in order), so with the old channel it
 # shared the forger's reply pipe
 LATE = F.Fixture("zz_late_control", {"full": True, "no_flags": True})
@@ -173,16 +179,12 @@ def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
     _, source = __import__("conftest").notebooks(A)
     secret = hidden_test_lines(source)
     course = str(attacked.course.resolve())
-    seen = 0
-    for fx in [CONTROL] + BATCHED:
-        html = _feedback(attacked, fx)
-        if html is None:
-            continue
-        seen += 1
+    pages = _feedback_pages(attacked)
+    for fx, html in pages:
         produced = leakscan.produced_text(html)       # the student's own code may name any folder
         assert course not in produced and str(sb.REPO) not in produced, fx.name
         assert leakscan.find(produced, secret) == [], fx.name
-    assert seen >= 10
+    assert len(pages) >= 10
     details = _feedback(attacked, _by_name("host_details"))         # the mount table: for the grader only
     assert details is not None and "/proc" not in leakscan.produced_text(details)
 
@@ -338,15 +340,11 @@ def test_feedback_shows_nothing_that_ran_in_the_grading_kernel(attacked):
     has none) or a test's verdict; nothing printed, displayed or updated in the grading kernel.
     (Before: the graded quiz keys, compressed and base85-encoded, reached quiz_key_exfiltration's
     feedback through a display it updated, and encoded_exfiltration needed the scan to catch it.)"""
-    seen = 0
-    for fx in [CONTROL] + BATCHED:
-        html = _feedback(attacked, fx)
-        if html is None:
-            continue
-        seen += 1
+    pages = _feedback_pages(attacked)
+    for fx, html in pages:
         other = [line for line in _feedback_outputs(html) if not VERDICT.match(line.strip())]
         assert not other, f"{fx.name}: {other[:5]}"
-    assert seen >= 20
+    assert len(pages) >= 20
     quiz = _feedback(attacked, _by_name("quiz_key_exfiltration"))
     assert quiz is not None and not [line for line in _feedback_outputs(quiz) if "KEYS" in line or len(line) == 8]
     assert "KEYS-EXFILTRATED" in attacked.outputs(_by_name("quiz_key_exfiltration"))   # the kernel did print them
