@@ -102,7 +102,8 @@ class PlainFeedback(NbGraderPreprocessor):
         return cell, resources
 
     def _plain(self, outputs) -> list:
-        plain = []
+        """The outputs as one plain-text output (so thousands of small ones cost one), capped."""
+        texts = []
         for out in outputs:
             kind = out.get("output_type")
             if kind == "stream":
@@ -116,13 +117,14 @@ class PlainFeedback(NbGraderPreprocessor):
                 text += "\n"
             else:
                 continue
-            text = leakscan.redact(text, self._paths)
-            limit = min(FEEDBACK_OUTPUT, self._left)
-            if len(text) > limit:
-                text = text[:limit] + "\n[... cut in feedback]\n"
-            self._left -= min(len(text), self._left)
-            name = out.get("name", "stdout") if kind == "stream" else "stdout"
-            if name not in ("stdout", "stderr"):
-                name = "stdout"
-            plain.append(new_output("stream", name=name, text=text))
-        return plain
+            texts.append(text)
+            if sum(map(len, texts)) > FEEDBACK_OUTPUT:
+                break
+        if not texts:
+            return []
+        text = leakscan.redact("".join(texts), self._paths)
+        limit = min(FEEDBACK_OUTPUT, self._left)
+        if len(text) > limit:
+            text = text[:limit] + "\n[... cut in feedback]\n"
+        self._left -= min(len(text), self._left)
+        return [new_output("stream", name="stdout", text=text)]

@@ -13,8 +13,10 @@ that a student controls is made inert:
   image/jpeg kept (no HTML, JavaScript, SVG, markdown, LaTeX or widget views); widget state
   in the notebook's metadata removed;
 - and every output capped before it is stored (`CappedExecute`): per output, per cell and per
-  notebook, so eight 20 MB outputs no longer make a 200 MB notebook, feedback file and worker.
-  Error outputs and stderr are never dropped (nbgrader grades by them), only shortened.
+  notebook, in characters and in number (each output also costs its JSON structure), so eight
+  20 MB outputs no longer make a 200 MB notebook, nor 30,000 small ones a 32 MB one. A cell's
+  first error is never dropped (nbgrader grades by it), only shortened. Widget (comm) messages,
+  whose state nbclient keeps in the grader's memory, are capped in number and size.
 
 The course's own locked cells are restored from the gradebook by nbgrader, and markdown equal
 to the release's is left as it is, so the course's hints and tables still render.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import json
 import re
 
 from nbgrader.preprocessors import Execute
@@ -32,6 +35,11 @@ SAFE_MIMES = ("text/plain", "image/png", "image/jpeg")
 MAX_OUTPUT = 256 * 1024          # characters of one output's text or one image's base64
 MAX_CELL = 1024 * 1024           # of all outputs of one cell
 MAX_NOTEBOOK = 4 * 1024 * 1024   # of all outputs of the notebook
+OUTPUT_COST = 256                # what one output costs beside its text: its JSON structure
+MAX_OUTPUTS_CELL = 200           # outputs of one cell
+MAX_OUTPUTS = 2000               # of the notebook
+MAX_COMMS = 200                  # widget (comm) messages kept for the whole notebook
+MAX_COMM_BYTES = 1024 * 1024     # and their content
 LINK = re.compile(r"(?i)\b(java|vb)script\s*:|\bdata\s*:")
 
 
@@ -122,29 +130,44 @@ class CappedExecute(Execute):
 
     def preprocess(self, nb, resources, *args, **kwargs):
         self._cell_used: dict[int, int] = {}
+        self._cell_count: dict[int, int] = {}
         self._noted: set[int] = set()
-        self._total = 0
+        self._total = self._count = self._comms = self._comm_bytes = 0
         return super().preprocess(nb, resources, *args, **kwargs)
 
     def process_message(self, msg, cell, cell_index):
         kind = msg.get("msg_type")
         content = msg.get("content") or {}
+        if kind.startswith("comm_"):
+            # widget messages: nbclient keeps each widget's state in the grader's memory
+            size = len(json.dumps(content, default=str))
+            self._comms += 1
+            self._comm_bytes += size
+            if self._comms > MAX_COMMS or self._comm_bytes > MAX_COMM_BYTES:
+                return None
         if kind in ("stream", "display_data", "execute_result", "update_display_data", "error"):
-            size = self._shrink(kind, content)
-            used = self._cell_used.get(cell_index, 0)
-            keep_anyway = kind == "error" or (kind == "stream" and content.get("name") == "stderr")
-            if (used + size > MAX_CELL or self._total + size > MAX_NOTEBOOK) and not keep_anyway:
+            # every output costs its text and its structure, so many small ones count too
+            size = self._shrink(kind, content) + OUTPUT_COST
+            used, count = self._cell_used.get(cell_index, 0), self._cell_count.get(cell_index, 0)
+            # an error is what nbgrader grades by: the cell's first is kept (short) whatever the budget
+            keep_anyway = kind == "error" and not any(o.get("output_type") == "error" for o in cell.outputs)
+            over = (used + size > MAX_CELL or self._total + size > MAX_NOTEBOOK
+                    or count >= MAX_OUTPUTS_CELL or self._count >= MAX_OUTPUTS)
+            if over and not keep_anyway:
                 if cell_index not in self._noted:
                     self._noted.add(cell_index)
                     cell.outputs.append(_note(f"[output cut by the grader: this cell printed more than "
-                                              f"{MAX_CELL // 1024} KB, or the notebook more than "
-                                              f"{MAX_NOTEBOOK // 1024 ** 2} MB]\n"))
+                                              f"{MAX_CELL // 1024} KB or {MAX_OUTPUTS_CELL} outputs, or the "
+                                              f"notebook more than {MAX_NOTEBOOK // 1024 ** 2} MB or "
+                                              f"{MAX_OUTPUTS} outputs]\n"))
                 return None
-            if keep_anyway and (used + size > MAX_CELL or self._total + size > MAX_NOTEBOOK):
-                self._shrink(kind, content, limit=1024)    # stays an error / stderr, but short
-                size = 1024
+            if keep_anyway and over:
+                self._shrink(kind, content, limit=1024)    # stays an error, but short
+                size = 1024 + OUTPUT_COST
             self._cell_used[cell_index] = used + size
+            self._cell_count[cell_index] = count + 1
             self._total += size
+            self._count += 1
         return super().process_message(msg, cell, cell_index)
 
     def _shrink(self, kind, content, limit: int = MAX_OUTPUT) -> int:

@@ -249,6 +249,7 @@ class Run:
                                limits_file=str(self.work / f"limits-{student}.json"))
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
+            sb.private_runtime(runtime, policy.uid)        # a sized tmpfs when grading as root
             if os.geteuid() == 0:
                 os.chown(runtime, policy.uid, policy.uid)
             config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
@@ -273,9 +274,9 @@ class Run:
         try:
             reply = worker.request(task, timeout=self.opt.submission_timeout)
         finally:
-            if runtime is not None:
-                shutil.rmtree(runtime, ignore_errors=True)
             result.limits = self.limits_of(student)
+            if runtime is not None:
+                sb.release_runtime(runtime)
         if reply is None:
             result.status = "failed"
             result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "

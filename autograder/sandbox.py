@@ -214,8 +214,52 @@ def limits_in_force(policy: Policy, group) -> dict:
         "disk: working folder": f"{mb(policy.work_size)} (tmpfs)",
         "disk: /tmp": f"{mb(policy.tmp_size)} (tmpfs)",
         "disk: /dev/shm": f"{mb(policy.shm_size)} (tmpfs)",
+        "disk: runtime folder (kernel sockets)": f"{mb(RUNTIME_SIZE)} (tmpfs)" if os.path.ismount(policy.runtime_dir)
+                                                 else "NOT IN FORCE: a host folder (needs root to mount a tmpfs)",
+        "keyrings": "a session keyring of its own; the uid's user keyrings emptied at start",
     })
     return found
+
+
+# Run first in the sandboxed kernel process, before ipykernel and any student code: a session
+# keyring of its own (the one inherited from the grader is shared by every kernel it starts, and
+# any process may add keys to a keyring it possesses), and the sandbox uid's user keyrings
+# emptied (they outlive processes: a key a kernel of this uid left there would reach the next).
+# SysV and POSIX IPC and abstract sockets are private already (IPC and network namespaces).
+KERNEL_START = """
+import ctypes, os, runpy, sys
+_call = {"x86_64": 250, "aarch64": 219, "ppc64le": 280, "s390x": 280, "riscv64": 219}.get(os.uname().machine)
+if _call:
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.syscall(_call, 1, None)          # KEYCTL_JOIN_SESSION_KEYRING: a new, anonymous one
+    for _ring in (-4, -5):                 # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
+        _libc.syscall(_call, 7, _ring)     # KEYCTL_CLEAR
+    del _libc, _ring
+del _call, ctypes, os
+runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+"""
+
+RUNTIME_SIZE = 4 * 1024 ** 2      # the kernel's socket folder: sockets and its connection file only
+
+
+def private_runtime(folder: Path, uid: int) -> str | None:
+    """Make the kernel's runtime folder (its sockets, on the host: the grader connects to them) a
+    small tmpfs, so that it is no way onto the host's disk. Returns why not, or None. Needs root."""
+    if os.geteuid() != 0:
+        return "needs root"
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={RUNTIME_SIZE},mode=0700,nosuid,nodev",
+                           "rnnlab-runtime", str(folder)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return f"mount failed: {proc.stderr.strip()[:200]}"
+    os.chown(folder, uid, uid)
+    return None
+
+
+def release_runtime(folder: Path) -> None:
+    """Unmount (if mounted) and remove a runtime folder."""
+    if os.geteuid() == 0 and os.path.ismount(folder):
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def launch(argv: list[str]) -> None:
@@ -248,7 +292,7 @@ def launch(argv: list[str]) -> None:
     if policy.limits_file:
         Path(policy.limits_file).write_text(json.dumps(
             {"group": asdict(group) if group else None, "limits": limits_in_force(policy, group)}))
-    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(private), *kernel_args]
+    kernel = [sys.executable, "-c", KERNEL_START, "-f", str(private), *kernel_args]
     cmd = wrap(kernel, cwd=cwd, binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
                binds_ro=shown, sized_tmpfs=[(cwd, policy.work_size)])
     null = os.open(os.devnull, os.O_RDWR)

@@ -215,10 +215,14 @@ def test_memory_flood_is_held_by_the_kernel_s_group(attacked):
     assert peak <= 3 * 1024 + 1, result.limits
 
 
-def test_output_flood_is_capped_before_it_is_stored(attacked):
-    fx = _by_name("big_output_flood")
+@pytest.mark.parametrize("name", ["big_output_flood", "small_output_flood"])
+def test_output_flood_is_capped_before_it_is_stored(attacked, name):
+    """Eight 20 MB outputs, or 10,000 tiny displays and 2,000 tracebacks (before issue 29, when
+    caps counted characters only: a 32 MB graded notebook and a 5 MB feedback file)."""
+    fx = _by_name(name)
     graded = attacked.course / "autograded" / F.student_id(fx) / A / f"{A}.ipynb"
     assert graded.stat().st_size < 6 * 1024 ** 2, graded.stat().st_size
+    assert sum(len(c.get("outputs", [])) for c in nbformat_read(graded).cells) <= 2100
     html = attacked.course / "feedback" / F.student_id(fx) / A / f"{A}.html"
     assert html.exists() and html.stat().st_size < 2 * 1024 ** 2, html.stat().st_size
 

@@ -115,7 +115,7 @@ def test_plain_feedback_shows_only_the_students_own_outputs_and_verdicts(monkeyp
     texts = [[o.text for o in c.outputs] for c in nb.cells]
     assert texts == [["Hidden tests failed: 0 of 3 point(s).\n"],
                      ["Tests passed: 1 of 1 point(s).\n", "Exercise 1: the visible test passed.\n"],
-                     ["I live in <grader>\n", "Y\n"]], texts
+                     ["I live in <grader>\nY\n"]], texts
     assert all(o.output_type == "stream" for c in nb.cells for o in c.outputs)
     nbformat.validate(nb)
     # no copy of the student's own notebook: no outputs at all, only verdicts
@@ -234,3 +234,32 @@ def test_a_child_of_the_worker_holds_no_descriptor_of_the_channel(tmp_path):
     written = (tmp_path / "worker.log").read_text()
     assert written.count('RNNLAB-RESULT {"autograde"') >= 2        # the child wrote to its 1 and 2: the log
     assert "next request" not in written
+
+
+def test_outputs_are_capped_in_number_and_widget_messages_in_number_and_size():
+    """CappedExecute counts what each output costs beside its text and how many there are, keeps
+    only a cell's first error beyond the budget, and drops widget messages past their budget."""
+    from nbformat.v4 import new_code_cell
+    ex = inert.InertExecute()
+    ex._cell_used, ex._cell_count, ex._noted = {}, {}, set()
+    ex._total = ex._count = ex._comms = ex._comm_bytes = 0
+    passed = []
+    from nbgrader.preprocessors import Execute
+    original = Execute.process_message
+    Execute.process_message = lambda self, msg, cell, i: passed.append(msg["msg_type"]) or cell.outputs.append(
+        new_output("error", ename="E", evalue="", traceback=[]) if msg["msg_type"] == "error" else
+        new_output("stream", name="stdout", text="x"))
+    try:
+        cell = new_code_cell("")
+        for k in range(5000):
+            ex.process_message({"msg_type": "display_data", "content": {"data": {"text/plain": str(k)}}}, cell, 0)
+        for k in range(100):
+            ex.process_message({"msg_type": "error", "content": {"ename": "E", "evalue": "v", "traceback": []}}, cell, 0)
+        for k in range(1000):
+            ex.process_message({"msg_type": "comm_msg", "content": {"data": {"state": "x" * 100}}}, cell, 0)
+    finally:
+        Execute.process_message = original
+    assert passed.count("display_data") == inert.MAX_OUTPUTS_CELL
+    assert passed.count("error") == 1                       # the first error, past the budget
+    assert passed.count("comm_msg") == inert.MAX_COMMS
+    assert any("cut by the grader" in getattr(o, "text", "") for o in cell.outputs)

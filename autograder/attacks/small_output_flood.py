@@ -1,0 +1,17 @@
+"""Displays 10,000 tiny outputs (each a separate display, so nothing merges them) and writes
+2,000 tracebacks with showtraceback. Each is far under the per-output cap, and the old caps
+counted only characters (30,000 of them made a 32 MB graded notebook). Outputs now cost their structure
+too and are counted (per cell and per notebook), and only a cell's first error is kept whatever
+the budget."""
+EXPECT = {"full": True, "output_has": ["cut by the grader"]}
+FLOOD = '''
+from IPython.display import display as _show
+for _k in range(10_000):
+    _show({"text/plain": str(_k)}, raw=True)
+for _k in range(2_000):
+    try:
+        raise ValueError(_k)
+    except ValueError:
+        get_ipython().showtraceback()
+'''
+EDITS = {"lstm_step": [("def lstm_step(", FLOOD + "\ndef lstm_step(")]}
