@@ -145,13 +145,15 @@ class Run:
         self.work.mkdir(parents=True)
         for slot in range(max(1, self.opt.jobs)):
             self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
-        from .recheck import harness_source, load_cases
+        from .recheck import kernel_checks_source, load_cases, runner_source
         self.cases = load_cases(self.assignment, self.course) if self.opt.recheck else []
         if self.cases:
             (self.work / "recheck").mkdir()
-            (self.work / "harness.py").write_text(harness_source(self.cases))
-        if self.opt.sandboxed:
+            (self.work / "harness.py").write_text(kernel_checks_source())
+            self.runner = runner_source(self.cases)
+        if self.opt.sandboxed or self.cases:
             sb.write_kernelspec(self.work / "jupyter")
+        if self.opt.sandboxed:
             self.mpl_cache = self.font_cache()
         self.workers[0].generate(self.assignment, self.work / "release")
         self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
@@ -241,12 +243,22 @@ class Run:
         if self.opt.cell_timeout:
             config["Execute"] = {"timeout": self.opt.cell_timeout}
         runtime = None
+        recheck = self.recheck_files(student) if self.cases else {}
+        if not self.opt.sandboxed and self.cases:
+            # the same kernel start (it forks the re-check process), with the grader's rights
+            policy = sb.Policy(runtime_dir=str(self.work), sandboxed=False, **recheck)
+            policy_file = self.work / f"policy-{student}.json"
+            policy.save(policy_file)
+            config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
+            env.update({"JUPYTER_PATH": os.pathsep.join(p for p in (str(self.work / "jupyter"),
+                                                                     os.environ.get("JUPYTER_PATH")) if p),
+                        sb.POLICY_ENV: str(policy_file)})
         if self.opt.sandboxed:
             # kernel sockets live here: Unix socket paths must stay under 108 bytes, so keep it short
             runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
             policy = sb.Policy(runtime_dir=str(runtime), uid=self.opt.uid_base + slot,
                                mpl_cache=str(self.mpl_cache),
-                               limits_file=str(self.work / f"limits-{student}.json"))
+                               limits_file=str(self.work / f"limits-{student}.json"), **recheck)
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
             sb.private_runtime(runtime, policy.uid)        # a sized tmpfs when grading as root
@@ -260,23 +272,51 @@ class Run:
                                            if p)
             env.update({"JUPYTER_PATH": jupyter_path, "JUPYTER_RUNTIME_DIR": str(runtime),
                         sb.POLICY_ENV: str(policy_file)})
-        from .recheck import HARNESS_ENV, OUTPUT_ENV, preprocessors
+        from .recheck import CELL_TIMEOUT_ENV, HARNESS_ENV, OUTPUT_ENV, preprocessors
         execute = "autograder.inert.InertExecute" if self.opt.inert else "autograder.inert.CappedExecute"
         config["Autograde"] = {"autograde_preprocessors": preprocessors(execute, bool(self.cases))}
         if self.cases:
-            env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck")})
+            env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck"),
+                        CELL_TIMEOUT_ENV: str(self.cell_limit())})
         return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
+
+    def cell_limit(self) -> int:
+        """Seconds per cell: the run's, else nbgrader_config.py's (Execute.timeout), else 30."""
+        if self.opt.cell_timeout:
+            return int(self.opt.cell_timeout)
+        from .worker import course_config
+        return int(course_config(self.course).get("Execute", {}).get("timeout", 30) or 30)
+
+    def recheck_files(self, student: str) -> dict:
+        """The re-check process's input (its program and the student's answer cells, from the
+        staged notebook) and the FIFO it writes to, for `student`'s policy."""
+        from .recheck import student_cells
+        staged = nbformat.read(self.course / STAGED / student / self.assignment / f"{self.assignment}.ipynb", 4)
+        data = self.work / f"recheck-{student}.json"
+        data.write_text(json.dumps({"runner": self.runner, "cells": student_cells(staged),
+                                    "cell_timeout": self.cell_limit()}))
+        fifo = self.work / f"recheck-{student}.fifo"
+        if fifo.exists():
+            fifo.unlink()
+        os.mkfifo(fifo, 0o600)
+        return {"recheck_fifo": str(fifo), "recheck_input": str(data)}
 
     def grade_one(self, student: str, slot: int, worker: "Worker") -> None:
         result = self.results[student]
         start = time.monotonic()
         task, runtime = self.task_for(student, slot)
+        reader = FifoReader(self.work / f"recheck-{student}.fifo") if self.cases else None
         try:
             reply = worker.request(task, timeout=self.opt.submission_timeout)
         finally:
             result.limits = self.limits_of(student)
             if runtime is not None:
                 sb.release_runtime(runtime)
+            if reader is not None:                 # what the re-check process wrote, after the kernel's part
+                child = reader.finish()
+                kernel_part = self.work / "recheck" / f"{student}.txt"
+                before = kernel_part.read_text() if kernel_part.exists() else ""
+                kernel_part.write_text(before + child.decode("utf-8", errors="replace"))
         if reply is None:
             result.status = "failed"
             result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "
@@ -547,6 +587,49 @@ def release(names: list[str], course: Path = REPO, log=print) -> None:
                 log(f"released {name} -> release/{name}/")
         finally:
             worker.stop()
+
+
+class FifoReader:
+    """Reads a FIFO in a thread from before its writer opens it until the writer closes it (or
+    `finish` is called: the kernel, and so the re-check process, is gone by then)."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        self.chunks: list[bytes] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import select
+        heard = False
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    data = os.read(self.fd, 1 << 16)
+                except BlockingIOError:
+                    data = None
+                if data:
+                    self.chunks.append(data)
+                    heard = True
+                    continue
+                if data == b"" and heard:
+                    return                         # the writer closed it
+                time.sleep(0.05)                   # no writer yet (a FIFO without one reads as empty)
+            if self.stop.is_set():
+                return
+
+    def finish(self, timeout: float = 10) -> bytes:
+        self.stop.set()
+        self.thread.join(timeout)
+        try:
+            while data := os.read(self.fd, 1 << 16):
+                self.chunks.append(data)
+        except (BlockingIOError, OSError):
+            pass
+        os.close(self.fd)
+        return b"".join(self.chunks)
 
 
 def withheld_marker(course: Path, assignment: str, student: str) -> Path:

@@ -3,22 +3,32 @@
 Student code runs before the tests, in the same kernel, so it can patch what the tests rely on
 (torch.allclose, math.isclose, numpy's testing helpers, the course's check functions), swallow
 exceptions (an input transformer that wraps every cell in try/except, a hijacked
-showtraceback), or return objects whose __eq__ is always true. No check inside that kernel can
-be trusted after the student's code has run. Two defences, both outside it:
+showtraceback), return objects whose __eq__ is always true, read the hidden tests and the graded
+quiz's keys as they run (a pre_run_cell hook), or switch off the watch a "without X" rule keeps.
+No check inside that kernel can be trusted after the student's code has run. So the grade's
+re-check runs outside it:
 
-1. Results re-checked by the grader. Before nbgrader executes a submission, InjectChecks adds a
-   last cell that calls the student's functions on inputs chosen by the grader and prints the
-   results, serialised with torch.save. ExtractChecks takes the cell out again after execution
-   (it never reaches feedback) and stores its output. The grader process loads it with
-   torch.load(weights_only=True), whose unpickler rebuilds only allowlisted types (tensors,
-   numbers, strings, plain containers), and compares them with references it computes itself.
-   That restriction is not a sandbox: CVE-2025-32434 ran code through weights_only=True in
-   torch <= 2.5.1. Payloads come from a student's kernel, so the grader refuses to read them
-   with a torch older than SAFE_TORCH (see check_torch). A test cell that passed in the kernel while the
-   grader's re-check of the same exercise fails loses its points, with a flag.
-2. A fingerprint. A first cell, run before any student code, prints the identity of the
-   functions tests rely on and of IPython's execution machinery; the last cell prints them
-   again. Differences are flagged for the instructor.
+1. A re-check process. The kernel's launcher starts every graded kernel through
+   autograder.sandbox.KERNEL_START, which forks this process off before ipykernel starts, that
+   is before any student code. It runs `runner_source`: it takes the known-answer probes, runs
+   the student's answer cells (every code cell that is not a test cell: never a hidden test,
+   never a quiz key), then calls each case (`Case`: the student's functions on inputs chosen by
+   the grader) with the exercise's rules in force (`forbid`: functions the call must not reach;
+   `autograd`: whether it may run autograd's backward pass), watched by a profiler that also
+   notices a profiler or tracer being set and autograd's engine being called from C. It writes
+   the results, serialised with torch.save, to a pipe that only it holds, and makes itself
+   undumpable, so the kernel (same uid) cannot trace it or take the pipe. The grader loads them
+   with torch.load(weights_only=True), whose unpickler rebuilds only allowlisted types
+   (tensors, numbers, strings, plain containers), and compares them with references it computes
+   itself. That restriction is not a sandbox: CVE-2025-32434 ran code through weights_only=True
+   in torch <= 2.5.1, so the grader refuses to read them with a torch older than SAFE_TORCH (see
+   check_torch). A test cell that passed in the kernel while the re-check of the same exercise
+   fails loses its points, with a flag.
+2. A fingerprint and probes in the kernel, for the report. InjectChecks adds a first cell, run
+   before any student code, that prints the identity of the functions tests rely on and of
+   IPython's execution machinery, and a last cell (`kernel_checks_source`) that waits for the
+   re-check process, prints them again and runs the known-answer probes. Differences are
+   flagged for the instructor (replaced helpers, "TAMPERING"); they change no grade.
 
 What remains possible is written in docs/grading.md: chiefly, code that behaves correctly
 whenever it is called with the grader's inputs is indistinguishable from a correct solution.
@@ -155,6 +165,11 @@ class Case:
     inputs: dict = field(default_factory=dict)
     expected: object = None
     atol: float = 1e-5
+    # the exercise's "without X" rules, judged in the re-check process: functions (dotted names,
+    # resolved there before any student code runs) the call must not reach, and whether it may
+    # run autograd's backward pass
+    forbid: tuple = ()
+    autograd: bool = True
 
 
 def load_cases(assignment: str, course: Path = REPO) -> list[Case]:
@@ -189,46 +204,179 @@ def graded_quiz_cases(assignment: str, course: Path) -> list[Case]:
     return out
 
 
-def harness_source(cases: list[Case]) -> str:
+RECHECK_FDS_ENV = "RNNLAB_RECHECK_FDS"        # "<out>,<in>": the re-check's descriptors in the kernel
+CELL_TIMEOUT_ENV = "RNNLAB_CELL_TIMEOUT"      # the grading's cell limit, for the wait cells
+
+
+def kernel_checks_source() -> str:
+    """The last cell added to the graded notebook: the fingerprint after the student's code and
+    the known-answer probes in the kernel. They only report (replaced helpers, tampering); the
+    grade's cases are computed in the re-check process (`runner_source`)."""
+    import inspect
+    probes = inspect.getsource(probe_answers)
+    return fingerprint_cell("after") + f'''
+PROBES = {PROBES!r}
+{probes}
+import json as _rj, sys as _rs
+_rs.stdout.write("{MARK}:probes:" + _rj.dumps(probe_answers(globals())) + "\\n")
+_rs.stdout.flush()
+del probe_answers, PROBES, _rj, _rs
+'''
+
+
+RECHECK_CELLS_BUDGET = 40     # seconds the re-check process may spend on the answer cells
+
+
+def wait_cell(seconds: int) -> str:
+    """A cell added after the graded notebook: it lets the re-check process start (once) and
+    waits for it to end, at most `seconds` (under the cell limit; several such cells follow one
+    another, so the wait in all outlasts the re-check's budget)."""
+    return f'''
+import os as _ro, time as _rt
+try:
+    _ro.close(int(_ro.environ.pop("RNNLAB_RECHECK_GO", "")))   # the re-check process starts now
+except (OSError, ValueError):
+    pass
+_rp, _rend = _ro.environ.get("RNNLAB_RECHECK_PID"), _rt.monotonic() + {seconds}
+while _rp and _rt.monotonic() < _rend:             # the re-check process ends before the kernel does
+    try:
+        if _ro.waitpid(int(_rp), _ro.WNOHANG)[0]:
+            _ro.environ.pop("RNNLAB_RECHECK_PID", None)
+            break
+    except (ChildProcessError, ValueError):
+        _ro.environ.pop("RNNLAB_RECHECK_PID", None)
+        break
+    _rt.sleep(0.05)
+del _ro, _rt, _rp, _rend
+'''
+
+
+def wait_cells(cell_timeout: int) -> list[str]:
+    """Enough wait cells, each under the cell limit, to outlast the re-check's budget."""
+    from .sandbox import RECHECK_WAIT
+    per = max(1, cell_timeout - 3)
+    return [wait_cell(per) for _ in range(-(-RECHECK_WAIT // per))]
+
+
+def runner_source(cases: list[Case]) -> str:
+    """The re-check process's program. The kernel's launcher forks it off before any student
+    code runs (autograder.sandbox.KERNEL_START): it takes the known-answer probes, runs the
+    student's answer cells (never a test cell, so never a hidden test or a quiz key), then
+    calls each case with the exercise's rules in force, and writes the results to a pipe that
+    only it holds. It makes itself undumpable, so the kernel (same uid) cannot trace it or take
+    its descriptors."""
     import inspect
     import torch
 
     buf = io.BytesIO()
     torch.save({c.name: c.inputs for c in cases}, buf)
     blob = base64.b64encode(buf.getvalue()).decode()
-    calls = {c.name: c.code for c in cases}
-    probes = inspect.getsource(probe_answers)
-    return fingerprint_cell("after") + f'''
+    calls = {c.name: (c.code, list(c.forbid), c.autograd) for c in cases}
+    return f'''
 PROBES = {PROBES!r}
-{probes}
-def _rnnlab_recheck():
-    import base64, io, torch
-    inputs = torch.load(io.BytesIO(base64.b64decode("{blob}")), weights_only=True)
+{inspect.getsource(probe_answers)}
+
+def _resolve(dotted):
+    import importlib
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            obj = getattr(obj, name)
+        while getattr(obj, "__wrapped__", None) is not None:
+            obj = obj.__wrapped__
+        return obj.__code__
+    raise ImportError(dotted)
+
+
+def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
+    import base64, ctypes, io, json, os, signal, sys, threading
+    import torch
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)         # PR_SET_DUMPABLE 0: the kernel cannot trace this
+    out = os.fdopen(out_fd, "w", encoding="utf-8")
+    write, flush, save, b64, BytesIO = out.write, out.flush, torch.save, base64.b64encode, io.BytesIO
+    setprofile, getprofile, thread_profile = sys.setprofile, sys.getprofile, threading.setprofile
+    guards = (sys.setprofile, sys.settrace)
+    inputs = torch.load(BytesIO(base64.b64decode("{blob}")), weights_only=True)
     calls = {calls!r}
-    import sys                                   # not print: a notebook may have rebound it
-    for name, code in calls.items():
-        sys.stdout.write("{MARK}:case:" + name + "\\n")       # what the case's own call prints follows
-        sys.stdout.flush()
-        scope = dict(globals())
+    forbidden = {{name: {{_resolve(f): f for f in forbid}} for name, (_, forbid, _) in calls.items()}}
+    write("{MARK}:cleanprobes:" + json.dumps(probe_answers({{}})) + "\\n")
+    flush()
+    os.environ["MPLBACKEND"] = "Agg"
+    import resource, time
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config)
+    os.read(go_fd, 1)                              # until the kernel is done: one notebook in memory at a time
+    os.close(go_fd)
+    # no process or thread of its own from here: a fork bomb or twelve processes holding memory
+    # cannot take this process down with them (its own tasks exist already)
+    resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
+
+    def too_long(signum, frame):
+        raise TimeoutError("the cell ran past the time limit")
+
+    signal.signal(signal.SIGALRM, too_long)
+    deadline = time.monotonic() + {RECHECK_CELLS_BUDGET}
+    for source in cells:                           # the student's answer cells, in order
+        left = int(deadline - time.monotonic())
+        if left < 1:
+            break                                  # what is left undefined fails its cases
+        signal.alarm(min(cell_timeout, left))
+        try:
+            shell.run_cell(source, store_history=False, silent=True)
+        except BaseException:
+            pass
+        finally:
+            signal.alarm(0)
+    namespace = dict(shell.user_ns)
+    for name, (code, _, autograd_ok) in calls.items():
+        write("{MARK}:case:" + name + "\\n")
+        flush()
+        scope = dict(namespace)
         scope.update(inputs[name])
+        codes, seen = forbidden[name], []
+
+        def watch(frame, event, arg, codes=codes, seen=seen, autograd_ok=autograd_ok):
+            if event == "call" and frame.f_code in codes:
+                seen.append("a call of " + codes[frame.f_code])
+            elif event == "c_call":
+                if arg in guards:
+                    seen.append("a profiler or tracer of its own")
+                elif not autograd_ok and getattr(arg, "__name__", "") == "run_backward":
+                    seen.append("autograd's backward pass")
+
+        watching = bool(codes) or not autograd_ok
+        if watching:
+            thread_profile(watch)
+            setprofile(watch)
         try:
             exec(code, scope)
             value = scope.get("result")
         except BaseException as err:
             value = "error: " + type(err).__name__
-        buf = io.BytesIO()
+        finally:
+            broken = list(seen) + (["the profiler was replaced"] if watching and getprofile() is not watch else [])
+            if watching:
+                setprofile(None)
+                thread_profile(None)
+        if broken:
+            value = "{RULE_BROKEN} (" + broken[0] + ")"
+        buf = BytesIO()
         try:
-            torch.save(value, buf)               # each result on its own line, judged on its own
+            save(value, buf)
         except Exception:
-            buf = io.BytesIO()
-            torch.save("unserialisable result", buf)
-        sys.stdout.write("{MARK}:result:" + name + ":" + base64.b64encode(buf.getvalue()).decode() + "\\n")
-    import json
-    sys.stdout.write("{MARK}:probes:" + json.dumps(probe_answers(globals())) + "\\n")
-    sys.stdout.write("{MARK}:end\\n")
-    sys.stdout.flush()
-_rnnlab_recheck()
-del _rnnlab_recheck, probe_answers, PROBES
+            buf = BytesIO()
+            save("unserialisable result", buf)
+        write("{MARK}:result:" + name + ":" + b64(buf.getvalue()).decode() + "\\n")
+        flush()
+    write("{MARK}:end\\n")
+    flush()
 '''
 
 
@@ -240,10 +388,11 @@ class InjectChecks(Preprocessor):
         if not harness:
             return nb, resources
         first = nbformat.v4.new_code_cell(fingerprint_cell("before"))
+        waits = [nbformat.v4.new_code_cell(c) for c in wait_cells(int(os.environ.get(CELL_TIMEOUT_ENV, "60")))]
         last = nbformat.v4.new_code_cell(Path(harness).read_text())
-        for cell in (first, last):
+        for cell in (first, *waits, last):
             cell.metadata[MARK] = True
-        nb.cells = [first] + nb.cells + [last]
+        nb.cells = [first] + nb.cells + waits + [last]
         return nb, resources
 
 
@@ -306,6 +455,7 @@ class Printed:
     after: dict | None = None                # and after it
     results: dict = field(default_factory=dict)        # case name -> loaded value
     probes: dict | None = None               # probe label -> answer in the kernel
+    clean_probes: dict | None = None         # and in the re-check process, before student code
     ended: bool = False                      # the harness printed its last line
     problems: list[str] = field(default_factory=list)  # lines that break the format, no case to blame
     case_problems: dict = field(default_factory=dict)  # case name -> such lines printed during its call
@@ -343,7 +493,7 @@ def parse_printed(text: str) -> Printed:
                 problem("its call printed another case's marker")
             current = rest
             continue
-        if kind in ("probes", "end", "before", "after"):
+        if kind in ("probes", "cleanprobes", "end", "before", "after"):
             current = None                      # printed by the harness itself, after the calls
         if kind in ("before", "after"):
             value = _json(rest)
@@ -374,6 +524,12 @@ def parse_printed(text: str) -> Printed:
                 problem("malformed or repeated probe answers")
             else:
                 out.probes = value
+        elif kind == "cleanprobes":
+            value = _json(rest)
+            if value is None or out.clean_probes is not None:
+                problem("malformed or repeated probe answers of the re-check process")
+            else:
+                out.clean_probes = value
         elif kind == "end" and not rest:
             out.ended = True
         elif kind == "error":
@@ -414,6 +570,9 @@ def same(got, expected, atol: float) -> bool:
 UNTRUSTED = ("The grader's own check of this answer, run after your notebook, could not be completed "
              "(its output was changed or cut short while the notebook ran), so the points of {tests} were "
              "not kept. Ask your instructor if you think this is wrong.")
+RULE_BROKEN = "error: the exercise's rule was broken"
+BROKE_RULE = ("Your answer uses what this exercise asks you to do without (the grader's re-check saw it), "
+              "so {tests} score 0. Write that part yourself, as the exercise says.")
 MISSED = ("Your answer passed the tests in the notebook, but gave a wrong result when the grader called it "
           "on inputs of its own, so {tests} score 0. Try it on more cases (other sizes, a batch of one) "
           "and compare it with the lecture.")
@@ -453,6 +612,8 @@ def judge(cases: list[Case], printed: str, passed: set[str],
             flags.append("TAMPERING: the kernel's own results disagree with the same code run "
                          "outside it: " + "; ".join(lies))
     broken = list(got.problems)
+    if got.clean_probes is not None and got.clean_probes != clean_probes:
+        broken.append("the re-check process's probes disagree with the grader's before any student code ran")
     if not got.ended:
         broken.append("the grader's check did not run to its end (output hidden, redirected, or the "
                       "kernel stopped)")
@@ -477,7 +638,13 @@ def judge(cases: list[Case], printed: str, passed: set[str],
             continue
         if len(tests_that_passed) < len(case.tests):
             continue          # the tests caught it already: they judged it
-        what = (f"({value})" if isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
+        if isinstance(value, str) and value.startswith(RULE_BROKEN):
+            flags.append(f"re-check {case.name}: {value[len('error: '):]}: "
+                         f"{', '.join(tests_that_passed)} lose their points")
+            deducted.update(tests_that_passed)
+            _note(notes, tests_that_passed, BROKE_RULE)
+            continue
+        what = (f"({value}) " if isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
                 else "")
         flags.append(f"re-check {case.name}: a wrong result {what}on the grader's inputs, which the tests "
                      f"missed: {', '.join(tests_that_passed)} lose their points (a plain failure; "
@@ -491,6 +658,18 @@ def _note(notes: dict | None, tests: list[str], template: str) -> None:
     if notes is not None:
         for test in tests:
             notes.setdefault(test, template.format(tests=", ".join(tests)))
+
+
+def student_cells(nb) -> list[str]:
+    """What the re-check process runs: the notebook's code cells that are not test cells (the
+    student's answers, the setup cells, cells they added), in order. Test cells, visible or
+    hidden, never run there."""
+    out = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and not (meta.get("grade") and not meta.get("solution")):
+            out.append(cell.source)
+    return out
 
 
 def answer_cells(release_nb) -> dict[str, str]:

@@ -42,7 +42,10 @@ class Policy:
     runtime_dir: str                     # connection files and kernel sockets (bound read-write)
     scratch_root: str = ""               # unused since the working folder is a tmpfs (kept for old policy files)
     uid: int = 60001                     # used when the grader runs as root
-    memory: int = 3 * 1024 ** 3          # bytes of address space
+    # bytes of address space per process: under the whole kernel's 3 GB, with room for the
+    # re-check process (forked at the start, idle while the notebook runs), so that one process
+    # that allocates without end meets a MemoryError, not the group's limit
+    memory: int = 5 * 1024 ** 3 // 2
     nproc: int = 96                      # processes and threads of the sandbox uid
     cpu: int = 600                       # CPU seconds per process
     fsize: int = 64 * 1024 ** 2          # largest file it may write
@@ -52,6 +55,9 @@ class Policy:
     shm_size: int = 64 * 1024 ** 2       # size of /dev/shm
     kernel_memory: int = 3 * 1024 ** 3   # bytes of memory for the whole kernel (a cgroup), if offered
     limits_file: str | None = None       # the launcher records the limits in force here
+    recheck_fifo: str | None = None      # the re-check process writes its results into this FIFO
+    recheck_input: str | None = None     # its program and the student's answer cells (JSON)
+    sandboxed: bool = True               # False: the same kernel start, without the sandbox
     mpl_cache: str | None = None         # a prebuilt matplotlib font cache to copy in
     read_only: list[str] = field(default_factory=list)   # extra folders to show, read-only
 
@@ -235,9 +241,36 @@ if _call:
     for _ring in (-4, -5):                 # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
         _libc.syscall(_call, 7, _ring)     # KEYCTL_CLEAR
     del _libc, _ring
-del _call, ctypes, os
+del _call
+# the re-check process (autograder.recheck.runner_source): forked off here, before ipykernel
+# and so before any student code; it shares the imports below and nothing the kernel does later
+_fds = os.environ.pop("RNNLAB_RECHECK_FDS", "")
+if _fds:
+    _out, _in = (int(_fd) for _fd in _fds.split(","))
+    import numpy, torch, rnnlab.checks, IPython.core.interactiveshell
+    _go_read, _go_write = os.pipe()       # the kernel's last cell closes it: the re-check may start
+    _pid = os.fork()
+    if _pid == 0:
+        try:
+            import json
+            os.close(_go_write)
+            with os.fdopen(_in, "rb") as _f:  # read here only: the kernel never holds the cases
+                _task = json.loads(_f.read())
+            _scope = {"__name__": "__rnnlab_recheck__"}
+            exec(compile(_task["runner"], "<rnnlab-recheck>", "exec"), _scope)
+            _scope["_rnnlab_child"](_out, _go_read, _task["cells"], _task["cell_timeout"])
+        finally:
+            os._exit(0)
+    for _fd in (_out, _in, _go_read):
+        os.close(_fd)
+    # the graded notebook's last cell (autograder.recheck.kernel_checks_source) lets it start,
+    # once the kernel has run everything, and waits for it
+    os.environ["RNNLAB_RECHECK_PID"], os.environ["RNNLAB_RECHECK_GO"] = str(_pid), str(_go_write)
+    del _out, _in, _pid, _go_read, _go_write, _fd
+del _fds, ctypes, os
 runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
 """
+RECHECK_WAIT = 60         # seconds the graded notebook's last cells wait, in all, for the re-check process
 
 RUNTIME_SIZE = 4 * 1024 ** 2      # the kernel's socket folder: sockets and its connection file only
 
@@ -262,6 +295,29 @@ def release_runtime(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+RECHECK_OUT, RECHECK_IN = 3, 4        # descriptors the kernel process starts with
+
+
+def recheck_descriptors(policy: Policy) -> dict:
+    """Open the re-check's FIFO (the grader reads the other end) and its input, as descriptors 3
+    and 4 that the kernel inherits; neither path is visible in the sandbox. The environment
+    variable that tells the kernel, or {} when there is no re-check."""
+    if not (policy.recheck_fifo and policy.recheck_input):
+        return {}
+    out = os.open(policy.recheck_fifo, os.O_WRONLY | os.O_NONBLOCK)   # the grader is reading
+    os.set_blocking(out, True)
+    inp = os.open(policy.recheck_input, os.O_RDONLY)
+    # move them above 3 and 4 first: either may have been given one of those numbers
+    import fcntl
+    moved = fcntl.fcntl(out, fcntl.F_DUPFD, 10), fcntl.fcntl(inp, fcntl.F_DUPFD, 10)
+    os.close(out)
+    os.close(inp)
+    for fd, target in zip(moved, (RECHECK_OUT, RECHECK_IN)):
+        os.dup2(fd, target)                # dup2's copy is inheritable
+        os.close(fd)
+    return {"RNNLAB_RECHECK_FDS": f"{RECHECK_OUT},{RECHECK_IN}"}
+
+
 def launch(argv: list[str]) -> None:
     """Entry point of the kernelspec: the kernel's groups and limits, then exec the sandbox.
 
@@ -274,6 +330,9 @@ def launch(argv: list[str]) -> None:
 
     policy = Policy.load(os.environ[POLICY_ENV])
     connection_file, kernel_args = argv[0], argv[1:]
+    if not policy.sandboxed:               # graded unsandboxed: the same start, with the grader's rights
+        os.environ.update(recheck_descriptors(policy))
+        os.execvp(sys.executable, [sys.executable, "-c", KERNEL_START, "-f", connection_file, *kernel_args])
     cwd = os.getcwd()
     shown = []
     for item in sorted(Path(cwd).iterdir()):
@@ -293,8 +352,9 @@ def launch(argv: list[str]) -> None:
         Path(policy.limits_file).write_text(json.dumps(
             {"group": asdict(group) if group else None, "limits": limits_in_force(policy, group)}))
     kernel = [sys.executable, "-c", KERNEL_START, "-f", str(private), *kernel_args]
+    extra_env = recheck_descriptors(policy)
     cmd = wrap(kernel, cwd=cwd, binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
-               binds_ro=shown, sized_tmpfs=[(cwd, policy.work_size)])
+               binds_ro=shown, sized_tmpfs=[(cwd, policy.work_size)], env=extra_env)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (1, 2):
         os.dup2(null, fd)

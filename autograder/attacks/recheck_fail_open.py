@@ -1,7 +1,9 @@
 """A wrong answer, helpers patched so the tests pass in the kernel, and a malformed line
-printed into the re-check's output whenever the function is called. The old re-check's parser
-raised on that line, the caller caught it, added a flag and took back no points: the wrong
-answer kept them. Now the re-check fails closed: the exercise loses its points, with the reason."""
+written into the re-check's output whenever the function is called: printed (the re-check once
+read the kernel's output) and written to descriptor 3 (the re-check process's pipe, since issue
+29; in the kernel that descriptor is closed). The old re-check's parser raised on that line, the
+caller caught it, added a flag and took back no points: the wrong answer kept them. Now the
+re-check fails closed: the exercise loses its points, with the reason."""
 EXPECT = {"lose": ["lstm_step"], "flag": "could not be trusted"}
 CELLS = {"lstm_step": '''
 import sys, torch, rnnlab.checks
@@ -11,6 +13,11 @@ check_close = lambda *a, **k: None
 
 def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     sys.stdout.write("rnnlab_recheck:result:broken\\n")
+    try:
+        import os
+        os.write(3, b"rnnlab_recheck:result:broken\\n")
+    except OSError:
+        pass
     grads = {name: torch.zeros_like(t) for name, t in zip(("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"),
                                                            (x, h, c, W_ih, W_hh, b_ih, b_hh))}
     return torch.zeros_like(h), torch.zeros_like(c), grads

@@ -1,4 +1,5 @@
-"""Re-checks for ps03: lstm_step, lstm_all_gates and the quiz answers."""
+"""Re-checks for ps03: lstm_step (without autograd), lstm_all_gates (without the course's
+rnnlab.gates) and the quiz answers."""
 import torch
 from torch import nn
 
@@ -23,7 +24,7 @@ def _backward_case(k, batch, n_in, n_hid):
             "result = (_h, _c, {k: _g[k] for k in ('x', 'h', 'c', 'W_ih', 'W_hh', 'b_ih', 'b_hh')})")
     expected = (h_new.detach(), c_new.detach(), {n: d.detach() for n, d in zip(names, grads)})
     return Case(f"lstm_step_{k}", ["lstm_step_visible", "lstm_step_hidden"], code,
-                inputs, expected, atol=1e-9)
+                inputs, expected, atol=1e-9, autograd=False)          # "the backward pass by hand"
 
 
 def _gates_case(k, seq_len, batch, n_in, n_hid, with_hx):
@@ -39,7 +40,7 @@ def _gates_case(k, seq_len, batch, n_in, n_hid, with_hx):
     code = ("layer = torch.nn.LSTM(n_in, n_hid)\nlayer.load_state_dict(state)\n"
             "result = {k: v.detach() for k, v in dict(lstm_all_gates(layer, x, hx)).items()}")
     return Case(f"lstm_all_gates_{k}", ["lstm_all_gates_visible", "lstm_all_gates_hidden"], code,
-                inputs, expected)
+                inputs, expected, forbid=("rnnlab.gates.lstm_step", "rnnlab.gates.lstm_gates"))
 
 
 def cases(course):
