@@ -518,18 +518,13 @@ def parse_printed(text: str) -> Printed:
                                                weights_only=True)
             except Exception as err:                      # forged or unsafe payloads end here
                 out.results[name] = f"unreadable ({type(err).__name__})"
-        elif kind == "probes":
+        elif kind in ("probes", "cleanprobes"):       # the kernel's, and the re-check process's
+            field_name = "probes" if kind == "probes" else "clean_probes"
             value = _json(rest)
-            if value is None or out.probes is not None:
-                problem("malformed or repeated probe answers")
+            if value is None or getattr(out, field_name) is not None:
+                problem(f"malformed or repeated probe answers ({kind})")
             else:
-                out.probes = value
-        elif kind == "cleanprobes":
-            value = _json(rest)
-            if value is None or out.clean_probes is not None:
-                problem("malformed or repeated probe answers of the re-check process")
-            else:
-                out.clean_probes = value
+                setattr(out, field_name, value)
         elif kind == "end" and not rest:
             out.ended = True
         elif kind == "error":
