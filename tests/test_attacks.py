@@ -217,7 +217,7 @@ def test_memory_flood_is_held_by_the_kernel_s_group(attacked):
 
 @pytest.mark.parametrize("name", ["big_output_flood", "small_output_flood"])
 def test_output_flood_is_capped_before_it_is_stored(attacked, name):
-    """Eight 20 MB outputs, or 10,000 tiny displays and 2,000 tracebacks (before issue 29, when
+    """Eight 20 MB outputs, or 4,000 tiny displays and 500 tracebacks (before issue 29, when
     caps counted characters only: a 32 MB graded notebook and a 5 MB feedback file)."""
     fx = _by_name(name)
     graded = attacked.course / "autograded" / F.student_id(fx) / A / f"{A}.ipynb"

@@ -1,14 +1,14 @@
-"""Displays 10,000 tiny outputs (each a separate display, so nothing merges them) and writes
-2,000 tracebacks with showtraceback. Each is far under the per-output cap, and the old caps
+"""Displays 4,000 tiny outputs (each a separate display, so nothing merges them) and writes
+500 tracebacks with showtraceback. Each is far under the per-output cap, and the old caps
 counted only characters (30,000 of them made a 32 MB graded notebook). Outputs now cost their structure
 too and are counted (per cell and per notebook), and only a cell's first error is kept whatever
 the budget."""
 EXPECT = {"full": True, "output_has": ["cut by the grader"]}
 FLOOD = '''
 from IPython.display import display as _show
-for _k in range(10_000):
+for _k in range(4_000):
     _show({"text/plain": str(_k)}, raw=True)
-for _k in range(2_000):
+for _k in range(500):
     try:
         raise ValueError(_k)
     except ValueError:
