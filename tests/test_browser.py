@@ -138,6 +138,12 @@ def run_all(page, notebook: str, seconds: float = 180) -> None:
     if state["state"] == "done":
         return
     if state["state"] == "lost":
+        # the status of a dying kernel can reach the page before the reply of the cell it ran
+        # just before (CI saw cell 0 named for a death in cell 1): let replies in flight land
+        page.wait_for_timeout(1500)
+        settled = page.evaluate(RUN_STATE_JS)
+        if "source" in settled:
+            state = {**settled, "kernel": state["kernel"]}
         raise CellError(f"Run All of {notebook}: the kernel died (status {state['kernel']!r}) "
                         f"while running {describe_cell(state)}")
     error = f"{state['ename']}: {state['evalue']}".rstrip(": ")
