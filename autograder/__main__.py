@@ -54,8 +54,9 @@ def cmd_feedback(args) -> int:
     released = course / "release" / name / f"{name}.ipynb"
     now = scan_feedback(course, name, students, source, nbformat.read(released, 4) if released.exists() else None)
     for student in before:
-        print(f"feedback of {student} withheld, as the grading run decided: "
-              f"{withheld_marker(course, name, student).read_text().strip()}")
+        why = withheld_marker(course, name, student).read_text().strip().removeprefix("feedback withheld: ")
+        print(f"feedback of {student} kept withheld, as the grading run decided ({why}); "
+              "grade the assignment again to clear it")
     for student, flag in now.items():
         print(f"feedback of {student} withheld: {flag}")
     return proc.returncode

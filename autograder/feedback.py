@@ -47,6 +47,27 @@ def submitted_notebook(course: Path, student: str, assignment: str, notebook: st
     return None
 
 
+SHOWED = "When you ran this cell before submitting, it showed:\n"
+
+
+def _points(n) -> str:
+    return f"{n:g} point" + ("" if n == 1 else "s")
+
+
+def verdict(score, points, hidden: bool, raised: bool) -> str:
+    """The line a test cell shows in feedback: passed or failed, and its points. A test that ran
+    through in the grading kernel (no error) but scores less than its points had them taken
+    back by the re-check, whose comment under the answer says why."""
+    score, points = score or 0, points or 0
+    what = "Hidden tests" if hidden else "Visible test"
+    if score >= points:
+        return f"{what} passed: {score:g} of {_points(points)}.\n"
+    if not raised:
+        return (f"{what} passed in the notebook, but the points were taken back: {score:g} of "
+                f"{_points(points)} (see the comment under your answer).\n")
+    return f"{what} failed: {score:g} of {_points(points)}.\n"
+
+
 class PlainFeedback(NbGraderPreprocessor):
     """Feedback from the student's side only.
 
@@ -87,16 +108,18 @@ class PlainFeedback(NbGraderPreprocessor):
         own = self._own(cell)
         outputs = self._plain(own.get("outputs", []) if own is not None else [])
         if _is_test_cell(cell):
-            meta = cell.metadata.get("nbgrader", {})
-            score, points = meta.get("score"), meta.get("points")
-            passed = score is not None and points is not None and score >= points
             hidden = "BEGIN HIDDEN TESTS" in cell.source
-            text = (f"{'Hidden tests' if hidden else 'Tests'} {'passed' if passed else 'failed'}: "
-                    f"{score if score is not None else 0:g} of {points if points is not None else 0:g} point(s).\n")
-            verdict = [new_output("stream", name="stdout", text=text)]
-            # a hidden-test cell's own output (from the student's run of the released cell) is
-            # nothing the student needs; a visible test's is the message of the course's check
-            cell.outputs = verdict if hidden else verdict + outputs
+            meta = cell.metadata.get("nbgrader", {})
+            text = verdict(meta.get("score"), meta.get("points"), hidden,
+                           raised=any(o.get("output_type") == "error" for o in cell.get("outputs", [])))
+            if hidden:            # its output in the student's run of the released cell: nothing to add
+                cell.outputs = [new_output("stream", name="stdout", text=text)]
+            elif outputs:         # a visible test: the message of the course's check, from their own run
+                cell.outputs = [new_output("stream", name="stdout", text=text + SHOWED)] + outputs
+            else:
+                failed = text.startswith("Visible test failed:")
+                cell.outputs = [new_output("stream", name="stdout",
+                                           text=text + ("Run this cell in your notebook to see why.\n" if failed else ""))]
             return cell, resources
         cell.outputs = outputs
         return cell, resources

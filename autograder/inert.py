@@ -68,6 +68,11 @@ def make_inert(nb, release=None):
     return nb
 
 
+def _size(n: int) -> str:
+    """1048576 -> '1 MB', 262144 -> '256 KB'."""
+    return f"{n // 1024 ** 2} MB" if n % 1024 ** 2 == 0 else f"{n // 1024} KB"
+
+
 def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -157,7 +162,7 @@ class CappedExecute(Execute):
                 if cell_index not in self._noted:
                     self._noted.add(cell_index)
                     cell.outputs.append(_note(f"[output cut by the grader: this cell printed more than "
-                                              f"{MAX_CELL // 1024} KB or {MAX_OUTPUTS_CELL} outputs, or the "
+                                              f"{_size(MAX_CELL)} or {MAX_OUTPUTS_CELL} outputs, or the "
                                               f"notebook more than {MAX_NOTEBOOK // 1024 ** 2} MB or "
                                               f"{MAX_OUTPUTS} outputs]\n"))
                 return None

@@ -126,9 +126,9 @@ def find(text: str, secrets: set[str] | list[str]) -> list[str]:
 
 class _Produced(HTMLParser):
     """Collects the text of a feedback page's outputs (nbconvert's `output_subarea` elements)
-    and comments (nbgrader's `comment` panels): what the grading produced, as against the
-    student's own cells, which the page shows as they were submitted."""
-    WANTED = ("output_subarea", "comment")
+    and comments (nbgrader's feedback template puts them in `panel-footer` elements): what the
+    grading produced, as against the student's own cells, which the page shows as submitted."""
+    WANTED = ("output_subarea", "panel-footer")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -437,7 +437,7 @@ class Run:
                 html.unlink(missing_ok=True)
                 self.results[student].flags.append(
                     f"feedback withheld: it could not be written again after the re-check ({type(err).__name__}: "
-                    f"{str(err)[:200]}); run make feedback for this assignment")
+                    f"{str(err)[:200]}); run `make feedback ASSIGNMENT={self.assignment}`")
 
     def recheck(self, students: list[str]) -> None:
         """The re-check of each graded student, one at a time: a fault judging one is that
@@ -695,10 +695,11 @@ def scan_feedback(course: Path, assignment: str, students: list[str],
                 flag = ("feedback withheld: it contained " + " and ".join(
                     ([f"{len(lines)} line(s) of hidden tests"] if lines else []) +
                     ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])) +
-                    ", possibly encoded (the notebook printed them?)")
+                    " in the outputs of the student's own run or in a comment, possibly encoded; check the "
+                    "page before releasing it (a coincidence is possible)")
         except Exception as err:                       # unchecked feedback is never handed out
             flag = (f"feedback withheld: it could not be checked ({type(err).__name__}: "
-                    f"{str(err)[:200]}); grader error, re-run this student for feedback")
+                    f"{str(err)[:200]}); a grader error: grade the assignment again (`make autograde`)")
         if flag:
             shutil.rmtree(html, ignore_errors=True) if html.is_dir() else html.unlink(missing_ok=True)
             marker.parent.mkdir(parents=True, exist_ok=True)

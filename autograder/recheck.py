@@ -312,7 +312,10 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     config = Config()
     config.HistoryManager.enabled = False
     shell = InteractiveShell.instance(config=config)
-    os.read(go_fd, 1)                              # until the kernel is done: one notebook in memory at a time
+    # what a Jupyter kernel accepts and a bare shell refuses: `%matplotlib inline` (figures are
+    # not drawn here anyway, MPLBACKEND is Agg)
+    shell.register_magic_function(lambda line="": None, "line", "matplotlib")
+    os.read(go_fd, 1)                              # until the kernel is done: one notebook running at a time
     os.close(go_fd)
     # no process or thread of its own from here: a fork bomb or twelve processes holding memory
     # cannot take this process down with them (its own tasks exist already)
@@ -323,17 +326,29 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
 
     signal.signal(signal.SIGALRM, too_long)
     deadline = time.monotonic() + {RECHECK_CELLS_BUDGET}
+    stopped = []                                   # the cells that did not run through, and why
+
+    def begins(source):
+        first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+        return "the cell beginning `" + (first[:50] + " ..." if len(first) > 50 else first) + "`"
+
     for source in cells:                           # the student's answer cells, in order
         left = int(deadline - time.monotonic())
-        if left < 1:
-            break                                  # what is left undefined fails its cases
+        if left < 1:                               # what is left undefined fails its cases
+            stopped.append("the {RECHECK_CELLS_BUDGET} s this run may take were over before " + begins(source))
+            break
         signal.alarm(min(cell_timeout, left))
         try:
-            shell.run_cell(source, store_history=False, silent=True)
-        except BaseException:
-            pass
+            ran = shell.run_cell(source, store_history=False, silent=True)
+            err = ran.error_before_exec or ran.error_in_exec
+            if err is not None:
+                stopped.append(begins(source) + " stopped with " + type(err).__name__)
+        except BaseException as err:
+            stopped.append(begins(source) + " stopped with " + type(err).__name__)
         finally:
             signal.alarm(0)
+    write("{MARK}:cells:" + json.dumps(stopped) + "\\n")
+    flush()
     namespace = dict(shell.user_ns)
     for name, (code, _, autograd_ok) in calls.items():
         write("{MARK}:case:" + name + "\\n")
@@ -460,6 +475,7 @@ class Printed:
     problems: list[str] = field(default_factory=list)  # lines that break the format, no case to blame
     case_problems: dict = field(default_factory=dict)  # case name -> such lines printed during its call
     duplicated: set = field(default_factory=set)       # cases with more than one result line
+    stopped: list = field(default_factory=list)        # cells that stopped in the re-check's run
 
 
 def parse_printed(text: str) -> Printed:
@@ -493,7 +509,7 @@ def parse_printed(text: str) -> Printed:
                 problem("its call printed another case's marker")
             current = rest
             continue
-        if kind in ("probes", "cleanprobes", "end", "before", "after"):
+        if kind in ("probes", "cleanprobes", "end", "before", "after", "cells"):
             current = None                      # printed by the harness itself, after the calls
         if kind in ("before", "after"):
             value = _json(rest)
@@ -525,6 +541,15 @@ def parse_printed(text: str) -> Printed:
                 problem(f"malformed or repeated probe answers ({kind})")
             else:
                 setattr(out, field_name, value)
+        elif kind == "cells":
+            try:
+                value = json.loads(rest)
+            except ValueError:
+                value = None
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problem("a malformed list of stopped cells")
+            else:
+                out.stopped += [v[:200] for v in value]
         elif kind == "end" and not rest:
             out.ended = True
         elif kind == "error":
@@ -562,15 +587,66 @@ def same(got, expected, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-UNTRUSTED = ("The grader's own check of this answer, run after your notebook, could not be completed "
-             "(its output was changed or cut short while the notebook ran), so the points of {tests} were "
-             "not kept. Ask your instructor if you think this is wrong.")
+# What the student reads under an answer whose points the re-check took (the gradebook's comment
+# of that answer cell, shown in the feedback and in the formgrader). {score0} is "the test `a`
+# scores 0" or "the tests `a` and `b` score 0".
+AGAIN = "To check this answer, the grader runs your answer cells a second time, on their own, after your notebook"
+UNTRUSTED = (AGAIN + ". That run did not end as it should (its results were missing or garbled), so {score0} "
+             "for now. Your instructor sees the reason and can give the points back: ask them if you think "
+             "your answer is right.")
+GRADER_FAULT = ("The grader could not finish checking this answer because of a fault of its own, not because of "
+                "your answer: {score0} until your instructor grades it again.")
+NOT_RUN = (AGAIN + "; there {why}, so the answer could not be checked and {score0} for now. Your instructor "
+           "sees this and can give the points back. (That run stops at a line that needs Jupyter itself, such "
+           "as `input()` or a `!` shell command, at a new process or thread, or after " + str(RECHECK_CELLS_BUDGET)
+           + " s in all.)")
 RULE_BROKEN = "error: the exercise's rule was broken"
-BROKE_RULE = ("Your answer uses what this exercise asks you to do without (the grader's re-check saw it), "
-              "so {tests} score 0. Write that part yourself, as the exercise says.")
-MISSED = ("Your answer passed the tests in the notebook, but gave a wrong result when the grader called it "
-          "on inputs of its own, so {tests} score 0. Try it on more cases (other sizes, a batch of one) "
-          "and compare it with the lecture.")
+BROKE_RULE = "When the grader called your function again, {what}"
+MISSED = ("When the grader called your function again on inputs of its own, it {did}, although the tests in "
+          "this notebook passed, so {score0}. Try your function on more inputs than the visible test uses "
+          "(other sizes, a size of 1, float64), as the problem set's introduction says.")
+QUIZ_MISSED = ("When the grader checked your quiz answers again, {questions} did not hold the right answer, "
+               "so {score0}.")
+
+
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _score0(tests: list[str]) -> str:
+    names = [f"`{t}`" for t in tests]
+    return (f"the test {names[0]} scores 0" if len(names) == 1 else f"the tests {_listed(names)} score 0")
+
+
+def comment_text(template: str, tests: list[str], fields: dict | None = None) -> str:
+    """The sentence `template` says about `tests` (the tests of one answer cell)."""
+    questions = _listed([t[len("quiz_"):] for t in tests])
+    fields = dict(fields or {})
+    if "what" in fields:                      # BROKE_RULE: the clause holds {score0} itself
+        fields["what"] = fields["what"].format(score0=_score0(tests))
+    return template.format(score0=_score0(tests), questions=questions, **fields)
+
+
+def _rule_used(value: str) -> str:
+    """What the re-check's profiler saw, as the student reads it (BROKE_RULE's {what})."""
+    seen = value[len(RULE_BROKEN):].strip(" ()")
+    if seen.startswith("a call of "):
+        return (f"it used `{seen[len('a call of '):]}`, which this exercise asks you not to use, so {{score0}}. "
+                "Write that part yourself, as the exercise says.")
+    if "backward" in seen:
+        return ("it ran autograd's backward pass, where this exercise asks you to compute the gradients by "
+                "hand, so {score0}. Write that part yourself, as the exercise says.")
+    return ("it set a profiler or tracer of its own, which a graded answer may not do (the grader uses one "
+            "to see what your function calls), so {score0}.")
+
+
+def _did(value) -> str:
+    if isinstance(value, str) and value.startswith("error: "):
+        return f"raised {value[len('error: '):]}"
+    if isinstance(value, str) and value.startswith(("unreadable", "unserialisable")):
+        return "gave a result the grader could not read"
+    return "gave a wrong result"
 
 
 def judge(cases: list[Case], printed: str, passed: set[str],
@@ -590,8 +666,14 @@ def judge(cases: list[Case], printed: str, passed: set[str],
     - "tampering" only when the probes' answers in the kernel disagree with the same code
       run outside it (`clean_probes`), i.e. the kernel's own record is false.
 
-    `notes`, if given, receives for each test that loses its points a sentence for the student
-    (UNTRUSTED or MISSED), which the gradebook keeps as the comment of the exercise's answer.
+    - a result that is an error while some of the student's cells stopped in the re-check's run
+      (`%matplotlib`'s kin, `input()`, a thread, the time limit): the answer could not be run
+      again; its points are held back (it could be a submission that stops itself there on
+      purpose) with a flag that asks the instructor to grade it by hand.
+
+    `notes`, if given, receives for each test that loses its points the sentence for the student
+    (a template of this module and its fields), which the gradebook keeps as the comment of the
+    exercise's answer (`comment_text`).
     """
     got = parse_printed(printed)
     flags: list[str] = []
@@ -627,7 +709,8 @@ def judge(cases: list[Case], printed: str, passed: set[str],
                 flags.append(f"re-check {case.name}: the grader's check could not be trusted ({why}); "
                              f"{', '.join(tests_that_passed)} lose their points")
                 deducted.update(tests_that_passed)
-                _note(notes, tests_that_passed, UNTRUSTED)
+                fault = any("before any student code ran" in b for b in broken_here)
+                _note(notes, tests_that_passed, GRADER_FAULT if fault else UNTRUSTED)
             continue
         if same(value, case.expected, case.atol):
             continue
@@ -637,22 +720,35 @@ def judge(cases: list[Case], printed: str, passed: set[str],
             flags.append(f"re-check {case.name}: {value[len('error: '):]}: "
                          f"{', '.join(tests_that_passed)} lose their points")
             deducted.update(tests_that_passed)
-            _note(notes, tests_that_passed, BROKE_RULE)
+            _note(notes, tests_that_passed, BROKE_RULE, what=_rule_used(value))
+            continue
+        if isinstance(value, str) and value.startswith("error: ") and got.stopped:
+            why = got.stopped[0] + (f" (and {len(got.stopped) - 1} more)" if len(got.stopped) > 1 else "")
+            flags.append(f"re-check {case.name}: the answer could not be run again ({why}): "
+                         f"{', '.join(tests_that_passed)} lose their points until you grade them by hand "
+                         "(a manual score in the formgrader)")
+            deducted.update(tests_that_passed)
+            _note(notes, tests_that_passed, NOT_RUN, why=why)
             continue
         what = (f"({value}) " if isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
                 else "")
+        tampered = any(f.startswith("TAMPERING") for f in flags)
         flags.append(f"re-check {case.name}: a wrong result {what}on the grader's inputs, which the tests "
-                     f"missed: {', '.join(tests_that_passed)} lose their points (a plain failure; "
-                     "consider extending the hidden tests)")
+                     f"missed: {', '.join(tests_that_passed)} lose their points "
+                     + ("(see the tampering above)" if tampered else
+                        "(a plain failure; consider extending the hidden tests)"))
         deducted.update(tests_that_passed)
-        _note(notes, tests_that_passed, MISSED)
+        if case.name.startswith("quiz_"):
+            _note(notes, tests_that_passed, QUIZ_MISSED)
+        else:
+            _note(notes, tests_that_passed, MISSED, did=_did(value))
     return flags, deducted
 
 
-def _note(notes: dict | None, tests: list[str], template: str) -> None:
+def _note(notes: dict | None, tests: list[str], template: str, **fields) -> None:
     if notes is not None:
         for test in tests:
-            notes.setdefault(test, template.format(tests=", ".join(tests)))
+            notes.setdefault(test, (template, tuple(sorted(fields.items()))))
 
 
 def student_cells(nb) -> list[str]:
@@ -689,13 +785,14 @@ def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], n
     Grading the student again starts from nbgrader's own scores. Returns the new total."""
     submission = gb.find_submission(assignment, student)
     grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
-    said: dict[str, list[str]] = {}
+    grouped: dict[str, dict] = {}             # answer cell -> (template, fields) -> its tests
     for test in sorted(deducted):
         grades[test].auto_score = 0.0
         if test in answers:
-            text = notes.get(test, MISSED.format(tests=test))
-            if text not in said.setdefault(answers[test], []):
-                said[answers[test]].append(text)
+            note = notes.get(test, (MISSED, (("did", "gave a wrong result"),)))
+            grouped.setdefault(answers[test], {}).setdefault(note, []).append(test)
+    said = {cell: [comment_text(template, tests, dict(fields)) for (template, fields), tests in notes_of.items()]
+            for cell, notes_of in grouped.items()}
     for nb in submission.notebooks:
         for comment in nb.comments:
             if comment.name in said:
@@ -734,7 +831,7 @@ def recheck_all(run, students: list[str]) -> None:
                 deducted = {t for case in cases for t in case.tests if t in passed}
                 flags = [f"re-check could not be judged ({type(err).__name__}: {err}); "
                          f"{', '.join(sorted(deducted)) or 'no test'} lose their points"]
-                _note(notes, sorted(deducted), UNTRUSTED)
+                _note(notes, sorted(deducted), GRADER_FAULT)
             result.flags += flags
             result.failed_tests += sorted(deducted)
             if deducted:

@@ -146,8 +146,8 @@ def read(path: Path, notes: list[str] | None = None) -> nbformat.NotebookNode:
     if found:
         text = json.dumps(data)
         if notes is not None:
-            notes.append(f"{sum(found)} unpaired surrogate character(s) (text no Unicode encoding can "
-                         "store, such as half of an emoji) replaced by U+FFFD")
+            notes.append(f"{sum(found)} broken character(s) (half of an emoji or similar, which no text "
+                         "file can hold) replaced by \ufffd (U+FFFD); graded as mended")
     try:
         nb = nbformat.reader.reads(text)                  # joins list sources, as Jupyter does
         minor = nb.get("nbformat_minor")

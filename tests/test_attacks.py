@@ -191,9 +191,9 @@ def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
 
 def test_hidden_test_cells_show_only_passed_or_failed(attacked):
     html = _feedback(attacked, CONTROL)
-    assert html.count("Hidden tests passed: 6 of 6 point(s).") == 2          # lstm_step, lstm_all_gates
+    assert html.count("Hidden tests passed: 6 of 6 points.") == 2          # lstm_step, lstm_all_gates
     wrong = _feedback(attacked, _by_name("memory_bomb"))
-    assert wrong is not None and "Hidden tests failed: 0 of 6 point(s)." in wrong
+    assert wrong is not None and "Hidden tests failed: 0 of 6 points." in wrong
     assert "MemoryError" not in wrong.split("Hidden tests failed")[1][:400]
 
 
@@ -329,10 +329,13 @@ def test_one_record_of_each_grade(attacked):
     for fx in withheld:
         assert _feedback(attacked, fx) is None, f"make feedback handed out {fx.name}'s withheld feedback"
     honest = _feedback(attacked, _by_name("honest_missed_bug"))
-    assert honest is not None and "gave a wrong result when the grader called it" in honest
+    assert honest is not None and "it gave a wrong result, although the tests in this notebook passed" in honest
 
 
-VERDICT = re.compile(r"^(Hidden tests|Tests) (passed|failed): [\d.]+ of [\d.]+ point\(s\)\.$")
+from autograder.feedback import SHOWED  # noqa: E402  (the one line a verdict may add)
+
+VERDICT = re.compile(r"^(Hidden tests|Visible test) (passed|failed|passed in the notebook, but the points were taken back):"
+                     r" [\d.]+ of [\d.]+ points?(\.| \(see the comment under your answer\)\.)$")
 
 
 def _feedback_outputs(html: str) -> list[str]:
@@ -349,7 +352,8 @@ def test_feedback_shows_nothing_that_ran_in_the_grading_kernel(attacked):
     feedback through a display it updated, and encoded_exfiltration needed the scan to catch it.)"""
     pages = _feedback_pages(attacked)
     for fx, html in pages:
-        other = [line for line in _feedback_outputs(html) if not VERDICT.match(line.strip())]
+        other = [line for line in _feedback_outputs(html) if not VERDICT.match(line.strip())
+                 and line.strip() not in ("Run this cell in your notebook to see why.", SHOWED.strip())]
         assert not other, f"{fx.name}: {other[:5]}"
     assert len(pages) >= 20
     quiz = _feedback(attacked, _by_name("quiz_key_exfiltration"))

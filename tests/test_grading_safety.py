@@ -42,6 +42,20 @@ def test_leak_scan_ignores_ordinary_feedback_and_short_lines():
     assert leakscan.find(text, {SECRET, "x = 1"}) == []
 
 
+def test_the_scan_reads_comments_where_nbgrader_s_feedback_puts_them():
+    """A comment (typed by the instructor, or written by the re-check) that quotes a hidden test is
+    scanned like an output; the student's own code on the page is not."""
+    import nbgrader
+    from pathlib import Path
+    template = Path(nbgrader.__file__).parent / "server_extensions/formgrader/templates/feedback/index.html.j2"
+    footer = template.read_text().split("macro nbgrader_footer", 1)[1].split("endmacro", 1)[0]
+    assert '<div class="panel-footer">' in footer and "nbgrader.comment" in footer
+    page = ('<div class="input_area"><pre>' + SECRET + '</pre></div>'
+            '<div class="panel-footer"><div><b>Comments:</b> <p>you wrote ' + SECRET + '</p></div></div>')
+    produced = leakscan.produced_text(page)
+    assert produced.count(SECRET) == 1 and "you wrote" in produced
+
+
 def test_host_folders_are_redacted():
     paths = leakscan.host_paths("/srv/course-x")
     text = "cwd /srv/course-x/autograded/a and /tmp/rnnlab-rt-abc123/kernel.json"
@@ -113,8 +127,9 @@ def test_plain_feedback_shows_only_the_students_own_outputs_and_verdicts(monkeyp
     nbformat.write(own, tmp_path / "staged" / "alice" / "ps" / "ps.ipynb")
     nb, _ = PlainFeedback().preprocess(nbformat.from_dict(json.loads(json.dumps(graded))), resources)
     texts = [[o.text for o in c.outputs] for c in nb.cells]
-    assert texts == [["Hidden tests failed: 0 of 3 point(s).\n"],
-                     ["Tests passed: 1 of 1 point(s).\n", "Exercise 1: the visible test passed.\n"],
+    assert texts == [["Hidden tests failed: 0 of 3 points.\n"],
+                     ["Visible test passed: 1 of 1 point.\nWhen you ran this cell before submitting, it showed:\n",
+                      "Exercise 1: the visible test passed.\n"],
                      ["I live in <grader>\nY\n"]], texts
     assert all(o.output_type == "stream" for c in nb.cells for o in c.outputs)
     nbformat.validate(nb)
@@ -122,7 +137,19 @@ def test_plain_feedback_shows_only_the_students_own_outputs_and_verdicts(monkeyp
     nb, _ = PlainFeedback().preprocess(nbformat.from_dict(json.loads(json.dumps(graded))),
                                        {"nbgrader": {"student": "bob", "assignment": "ps", "notebook": "ps"}})
     assert [[o.text for o in c.outputs] for c in nb.cells] == [
-        ["Hidden tests failed: 0 of 3 point(s).\n"], ["Tests passed: 1 of 1 point(s).\n"], []]
+        ["Hidden tests failed: 0 of 3 points.\n"], ["Visible test passed: 1 of 1 point.\n"], []]
+
+
+def test_a_verdict_says_passed_failed_or_taken_back():
+    """A test that ran through in the grading kernel but scores 0 had its points taken back by the
+    re-check: the feedback must not call it failed next to a comment that says it passed."""
+    from autograder.feedback import verdict
+    assert verdict(2, 2, hidden=False, raised=False) == "Visible test passed: 2 of 2 points.\n"
+    assert verdict(0, 1, hidden=True, raised=True) == "Hidden tests failed: 0 of 1 point.\n"
+    assert verdict(0, 6, hidden=True, raised=False) == (
+        "Hidden tests passed in the notebook, but the points were taken back: 0 of 6 points "
+        "(see the comment under your answer).\n")
+    assert verdict(None, None, hidden=False, raised=False) == "Visible test passed: 0 of 0 points.\n"
 
 
 MOUNTS_V1 = """31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755

@@ -98,7 +98,7 @@ def test_a_lone_surrogate_is_mended_and_the_notebook_can_be_written(tmp_path):
     path.write_text(json.dumps(nb))                  # ensure_ascii: the escapes as JupyterLab writes them
     notes = []
     got = read(path, notes)
-    assert notes and "4 unpaired surrogate" in notes[0], notes
+    assert notes and "4 broken character(s)" in notes[0], notes
     assert got.cells[0].source == "a smile \ufffd and \ufffd"
     nbformat.writes(got).encode("utf-8")             # what staging does: no UnicodeEncodeError
     notes = []
@@ -280,6 +280,50 @@ def test_an_honest_wrong_answer_the_tests_missed_is_a_plain_failure():
     assert lost == BOTH
     assert "plain failure" in flags[0] and "wrong result" in flags[0]
     assert not any("tamper" in f.lower() for f in flags), flags
+
+
+def test_an_answer_the_re_check_could_not_run_is_held_back_and_said_so():
+    """A cell that stopped in the re-check's own run (a line only Jupyter accepts, a thread, the
+    time limit) leaves the function undefined: not a wrong answer, and not said to be one."""
+    undefined = _printed({"c": "error: NameError"})
+    stopped = f"{recheck.MARK}:cells:" + json.dumps(["the cell beginning `x = input()` stopped with EOFError"]) + "\n"
+    notes = {}
+    flags, lost = recheck.judge([CASE], stopped + undefined, BOTH, CLEAN, notes)
+    assert lost == BOTH and "could not be run again (the cell beginning `x = input()` stopped with EOFError)" in flags[0]
+    assert "by hand" in flags[0] and "wrong result" not in flags[0]
+    text = recheck.comment_text(*notes["t_hidden"][:1], ["t_visible", "t_hidden"], dict(notes["t_hidden"][1]))
+    assert "`x = input()` stopped with EOFError" in text and "the tests `t_visible` and `t_hidden` score 0" in text
+    assert "wrong" not in text
+    notes = {}                                        # without a stopped cell: the call raised
+    flags, lost = recheck.judge([CASE], undefined, BOTH, CLEAN, notes)
+    assert lost == BOTH and "wrong result (error: NameError)" in flags[0]
+    assert "it raised NameError, although" in recheck.comment_text(notes["t_hidden"][0], ["t_hidden"],
+                                                                   dict(notes["t_hidden"][1]))
+    malformed = f"{recheck.MARK}:cells:" + '{"not": "a list"}\n'
+    flags, lost = recheck.judge([CASE], malformed + _printed({"c": (torch.ones(2), torch.zeros(2))}), BOTH, CLEAN)
+    assert lost == BOTH and "malformed list of stopped cells" in flags[0]
+
+
+@pytest.mark.parametrize("assignment", sorted(p.stem for p in (sb.REPO / "autograder" / "rechecks").glob("ps*.py")))
+def test_the_re_check_program_and_the_kernel_s_cells_compile(assignment):
+    """A syntax error in the re-check's program takes every point of every student (it fails
+    closed): compile what each assignment's kernel and re-check process would run."""
+    cases = recheck.load_cases(assignment)
+    compile(recheck.runner_source(cases), f"{assignment}-recheck", "exec")
+    compile(recheck.kernel_checks_source(), "kernel-checks", "exec")
+    for cell in recheck.wait_cells(30):
+        compile(cell, "wait", "exec")
+
+
+def test_one_sentence_per_answer_cell_names_every_test_it_takes():
+    """Quiz questions taken back together read as one sentence, not one per question."""
+    quiz = [recheck.Case(f"quiz_q{k}", [f"quiz_q{k}"], "", {}, "a") for k in (1, 2, 3)]
+    notes = {}
+    flags, lost = recheck.judge(quiz, _printed({c.name: "b" for c in quiz}), {c.name for c in quiz}, CLEAN, notes)
+    assert lost == {"quiz_q1", "quiz_q2", "quiz_q3"} and len({notes[t] for t in lost}) == 1
+    text = recheck.comment_text(notes["quiz_q1"][0], sorted(lost))
+    assert text == ("When the grader checked your quiz answers again, q1, q2 and q3 did not hold the right "
+                    "answer, so the tests `quiz_q1`, `quiz_q2` and `quiz_q3` score 0."), text
 
 
 def test_tampering_only_when_the_kernel_disagrees_with_the_same_code_outside():
