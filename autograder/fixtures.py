@@ -123,8 +123,10 @@ def load(path: Path) -> Fixture:
 
 
 def fixtures_for(assignment: str, kind: str) -> list[Fixture]:
-    """kind: 'mutants' (wrong solutions), 'alternatives' (correct, written differently) or
-    'copies' (the nearest lecture code in the exercise's signature: must not pass)."""
+    """kind: 'mutants' (wrong solutions), 'alternatives' (correct, written differently),
+    'copies' (the nearest lecture code in the exercise's signature: must not pass) or 'attacks'
+    (right answers that break an exercise's rule where the tests in the kernel cannot see it:
+    the re-check must take the points back, with its flag)."""
     folder = FIXTURES / assignment / kind
     return [load(p) for p in sorted(folder.glob("*.py"))] if folder.is_dir() else []
 
@@ -310,14 +312,15 @@ def _names(source: str) -> tuple[set[str], set[str]]:
 
 
 def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: str = "bundle") -> list[Bundle]:
-    """Pack fixtures that only replace answers (CELLS, EDITS) and expect `lose` or `full` into as
-    few submissions as independence allows. Two fixtures share one when they replace different
+    """Pack fixtures that only replace answers (CELLS, EDITS) and expect `lose` or `full` (with
+    `output_has`, or a `flag` that names their own exercise) into as few submissions as
+    independence allows. Two fixtures share one when they replace different
     cells, their regions (the tests named by their `lose` prefixes or their cells' ids) are
     disjoint, and no test of either region reads a name that the other's cells or tests bind."""
     cells = {c.metadata["nbgrader"]["grade_id"]: c for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")}
     tests = [gid for gid, c in cells.items() if c.metadata["nbgrader"].get("grade") and not c.metadata["nbgrader"].get("solution")]
     simple = [fx for fx in fixtures if not (fx.mutate or fx.raw or fx.blank or fx.files or not fx.notebook)
-              and set(fx.expect) <= {"lose", "full", "output_has"} and (fx.cells or fx.edits)]
+              and set(fx.expect) <= {"lose", "full", "output_has", "flag"} and (fx.cells or fx.edits)]
     unknown = {gid for fx in simple for gid in (*fx.cells, *fx.edits)} - set(cells)
     if unknown:
         raise ValueError(f"fixtures replace cells that are not in the notebook: {sorted(unknown)}")

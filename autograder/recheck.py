@@ -258,6 +258,26 @@ def wait_cells(cell_timeout: int) -> list[str]:
     return [wait_cell(per) for _ in range(-(-RECHECK_WAIT // per))]
 
 
+def _resolve(dotted):
+    """The code object that a call of the function named `dotted` (a `Case.forbid` entry, such as
+    "torch.nn.utils.clip_grad_norm_" or "torch.nn.modules.rnn.RNNBase.__init__": the longest
+    importable module, then attributes) finally runs, decorators followed through __wrapped__ as
+    rnnlab.checks.forbid_calls does. Run in the re-check process before any student code."""
+    import importlib
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            obj = getattr(obj, name)
+        while getattr(obj, "__wrapped__", None) is not None:
+            obj = obj.__wrapped__
+        return obj.__code__
+    raise ImportError(dotted)
+
+
 def runner_source(cases: list[Case]) -> str:
     """The re-check process's program. The kernel's launcher forks it off before any student
     code runs (autograder.sandbox.KERNEL_START): it takes the known-answer probes, runs the
@@ -276,21 +296,7 @@ def runner_source(cases: list[Case]) -> str:
 PROBES = {PROBES!r}
 {inspect.getsource(probe_answers)}
 
-def _resolve(dotted):
-    import importlib
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for name in parts[cut:]:
-            obj = getattr(obj, name)
-        while getattr(obj, "__wrapped__", None) is not None:
-            obj = obj.__wrapped__
-        return obj.__code__
-    raise ImportError(dotted)
-
+{inspect.getsource(_resolve)}
 
 def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     import base64, ctypes, io, json, os, signal, sys, threading

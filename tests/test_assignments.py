@@ -273,6 +273,82 @@ def test_recheck_cases_cover_every_exercise(a):
     assert {c.name: c.expected for c in cases if c.name.startswith("quiz_")} == keys, f"{a}: re-check keys"
 
 
+def _rules_of_the_tests(nb):
+    """What the problem set's test cells forbid, as the kernel's watch sees it: {(test grade id,
+    the student's function): the code objects forbid_calls watches}, and the test ids that call
+    without_autograd. Each cell's forbid_calls arguments are evaluated after the cell's own
+    imports and the assignments they name (`_OFF_LIMITS = (...)`), the tests' own aliases."""
+    import torch
+
+    from rnnlab.checks import _innermost_code
+    forbidden, no_autograd = {}, set()
+    for cell in nb.cells:
+        if not is_test(cell):
+            continue
+        gid = cell.metadata.nbgrader["grade_id"]
+        tree = ast.parse(cell.source)
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
+        rules = [c for c in calls if c.func.id == "forbid_calls"]
+        if any(c.func.id == "without_autograd" for c in calls):
+            no_autograd.add(gid)
+        if not rules:
+            continue
+        used = {n.id for c in rules for a in c.args[1:] for n in ast.walk(a) if isinstance(n, ast.Name)}
+        scope = {"torch": torch, "nn": torch.nn}
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)) or isinstance(stmt, ast.Assign) and all(
+                    isinstance(t, ast.Name) and t.id in used for t in stmt.targets):
+                exec(compile(ast.Module([stmt], []), gid, "exec"), scope)
+        for c in rules:
+            functions = []
+            for arg in c.args[1:]:
+                value = eval(compile(ast.Expression(arg.value if isinstance(arg, ast.Starred) else arg), gid, "eval"),
+                             scope)
+                functions += list(value) if isinstance(arg, ast.Starred) else [value]
+            key = (gid, ast.literal_eval(c.args[0]))
+            forbidden.setdefault(key, set()).update(_innermost_code(f) for f in functions)
+    return forbidden, no_autograd
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_recheck_rules_are_the_tests_rules(a):
+    """Issue 29: the re-check process judges each exercise's "without X" rules itself (the tests'
+    watch in the kernel can be switched off). Every case that calls a student's function guarded
+    by forbid_calls in one of the case's test cells forbids exactly what those tests forbid (its
+    dotted names resolved as the re-check process resolves them), every rule of the tests is kept
+    by some case, and a case runs without autograd exactly when one of its tests does."""
+    from autograder.recheck import _resolve
+    forbidden, no_autograd = _rules_of_the_tests(source_nb(a))
+    kept = set()
+    for case in load_cases(a):
+        want = set()
+        for (gid, name), codes in forbidden.items():
+            if gid in case.tests and re.search(rf"\b{name}\(", case.code):
+                want |= codes
+                kept.add((gid, name))
+        got = {_resolve(f) for f in case.forbid}
+        assert got == want, (f"{a}:{case.name} forbids {sorted(c.co_qualname for c in got)}, its tests "
+                             f"{sorted(c.co_qualname for c in want)}")
+        assert case.autograd == (not no_autograd & set(case.tests)), f"{a}:{case.name}: autograd={case.autograd}"
+    assert kept == set(forbidden), f"{a}: rules no re-check case keeps: {sorted(set(forbidden) - kept)}"
+
+
+def test_the_tests_rules_are_read_through_their_aliases():
+    nb = nbformat.v4.new_notebook()
+    test = nbformat.v4.new_code_cell("from rnnlab import gates as _g\n_OFF = (_g.lstm_step,)\n"
+                                     "with forbid_calls('f', *_OFF, _g.lstm_gates):\n    f(1)\n"
+                                     "with without_autograd():\n    g(2)")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "f_hidden", "points": 1}
+    nb.cells.append(test)
+    forbidden, no_autograd = _rules_of_the_tests(nb)
+    from rnnlab import gates
+    from rnnlab.checks import _innermost_code
+    # lstm_gates runs under torch.no_grad: the code watched is the function's own, not the wrapper's
+    assert forbidden == {("f_hidden", "f"): {gates.lstm_step.__code__, _innermost_code(gates.lstm_gates)}}
+    assert _innermost_code(gates.lstm_gates).co_name == "lstm_gates"
+    assert no_autograd == {"f_hidden"}
+
+
 def test_graded_quiz_keys_come_from_the_course_being_graded(tmp_path):
     # `grade --course DIR` (an instructor's course folder on a hub) reads DIR's keys, not those of
     # the repository the package happens to be imported from (a hub's servers have none)

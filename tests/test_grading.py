@@ -2,7 +2,8 @@
 
 For every problem set: the instructor's solution scores full automatic marks, the untouched
 release scores 0 without crashing, every known wrong solution loses points on its exercise
-(and only there), and every correct alternative gets full marks. Feedback never shows hidden
+(and only there), every correct alternative gets full marks, and every right answer that breaks
+its exercise's rule behind the tests' back (attacks/) loses them in the re-check. Feedback never shows hidden
 tests, and tracebacks show no code.
 
 Wrong and alternative answers of independent exercises share a submission (see
@@ -26,7 +27,7 @@ ASSIGNMENTS = assignments()
 
 def answers(assignment):
     return (F.fixtures_for(assignment, "mutants") + F.fixtures_for(assignment, "alternatives")
-            + F.fixtures_for(assignment, "copies"))
+            + F.fixtures_for(assignment, "copies") + F.fixtures_for(assignment, "attacks"))
 
 
 BUNDLES = {a: F.bundles(answers(a), notebooks(a)[1]) for a in ASSIGNMENTS}
@@ -76,7 +77,8 @@ class GradedProblemSet:
             result = bundle.view(fx, whole)
         problems = F.check(fx, result, batch.tests, batch.outputs(bundle.fixture if bundle else fx))
         assert not problems, f"{fx.name}: " + "; ".join(problems)
-        # every answer here is honest, right or wrong: the feedback scan accuses none of them
+        # every answer here is honest, right or wrong, and an attack here breaks a rule only: the
+        # feedback scan accuses none of them
         whole = batch.result(bundle.fixture if bundle else fx)
         accused = [f for f in whole.flags if "feedback withheld" in f or "possibly encoded" in f]
         assert not accused, f"{fx.name}: an honest answer's feedback was withheld: {accused}"

@@ -1,4 +1,5 @@
-"""Re-checks for ps07: step_gradient_norms, clip_grad_norm, set_forget_bias on a whole model and the quiz."""
+"""Re-checks for ps07: step_gradient_norms, clip_grad_norm, set_forget_bias on a whole model and the
+quiz, each exercise with the rule its hidden tests keep (what it must not call)."""
 import torch
 from torch import nn
 
@@ -6,6 +7,15 @@ from autograder.recheck import Case, graded_quiz_cases
 from rnnlab.gradients import norms64, set_forget_bias, unroll
 
 LAYERS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+
+# the hidden tests' rules (forbid_calls), judged in the re-check process too: the course's own
+# norms and unrolling, torch's clipping (the functions this torch has, as the tests list them),
+# the course's set_forget_bias and the pairs of biases it finds
+NORMS_RULE = ("rnnlab.gradients.hidden_grad_norms", "rnnlab.gradients.unroll")
+CLIP_RULE = ("torch.nn.utils.clip_grad_norm_",) + tuple(
+    f"torch.nn.utils.{name}" for name in ("clip_grad_norm", "get_total_norm", "clip_grads_with_norm_")
+    if hasattr(nn.utils, name))
+FORGET_RULE = ("rnnlab.gradients.set_forget_bias", "rnnlab.gradients._bias_pairs")
 
 
 def _norms_case(k, kind, seq_len, batch, n_in, n_hid, log=False):
@@ -28,7 +38,7 @@ def _norms_case(k, kind, seq_len, batch, n_in, n_hid, log=False):
     if log:
         code += "\nresult = torch.log10(result.double().clamp_min(1e-30))"
     return Case(f"step_gradient_norms_{k}", ["step_gradient_norms_visible", "step_gradient_norms_hidden"],
-                code, inputs, expected, atol=1e-3 if log else 1e-5)
+                code, inputs, expected, atol=1e-3 if log else 1e-5, forbid=NORMS_RULE)
 
 
 def _clip_case(k, shapes, scale, max_norm):
@@ -46,7 +56,7 @@ def _clip_case(k, shapes, scale, max_norm):
             "total = clip_grad_norm((p for p in params), max_norm)\n"
             "result = (total.detach() / scale, [p.grad.detach() / scale for p in params])")
     return Case(f"clip_grad_norm_{k}", ["clip_grad_norm_visible", "clip_grad_norm_hidden"], code,
-                dict(grads=grads, scale=scale, max_norm=max_norm), expected)
+                dict(grads=grads, scale=scale, max_norm=max_norm), expected, forbid=CLIP_RULE)
 
 
 _FORGET_MODEL = ("torch.nn.ModuleDict({'encoder': torch.nn.LSTM(2, 3, num_layers=num_layers, bidirectional=bidirectional),"
@@ -92,7 +102,7 @@ def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
             expected[name] = (p[keep] if bias else p).detach().clone()
     return Case(f"set_forget_bias_{k}", ["set_forget_bias_visible", "set_forget_bias_hidden"], code,
                 dict(state=state, value=value, num_layers=num_layers, bidirectional=bidirectional,
-                     dtype_name=str(dtype)[6:]), expected, atol=1e-6)
+                     dtype_name=str(dtype)[6:]), expected, atol=1e-6, forbid=FORGET_RULE)
 
 
 def cases(course):

@@ -6,6 +6,16 @@ from autograder.recheck import Case, graded_quiz_cases
 from rnnlab.classify import SpamClassifier, make_messages
 from rnnlab.metrics import classification_scores, confusion_counts
 
+# the hidden tests' rules (forbid_calls), judged in the re-check process too: no ready-made
+# metrics (scikit-learn's or the course's), not the course's split or windows, not the course's
+# scoring of the classifier
+READY_MADE = ("sklearn.metrics.confusion_matrix", "sklearn.metrics.precision_score", "sklearn.metrics.recall_score",
+              "sklearn.metrics.f1_score", "sklearn.metrics.precision_recall_fscore_support",
+              "rnnlab.metrics.confusion_counts", "rnnlab.metrics.confusion_matrix",
+              "rnnlab.metrics.scores_from_counts", "rnnlab.metrics.classification_scores")
+SPLIT_RULE = ("rnnlab.forecast.chronological_split", "rnnlab.forecast.make_windows")
+EVALUATE_RULE = ("rnnlab.classify.spam_scores", "rnnlab.classify.accuracy_and_recall")
+
 
 def _metrics_case(k, n, rate):
     g = torch.Generator().manual_seed(9800 + k)
@@ -16,7 +26,7 @@ def _metrics_case(k, n, rate):
     code = ("result = (dict(confusion_counts(y_true, y_pred)),"
             " tuple(float(v) for v in precision_recall_f1(y_true, y_pred)))")
     return Case(f"classification_metrics_{k}", ["classification_metrics_visible", "classification_metrics_hidden"],
-                code, {"y_true": y_true, "y_pred": y_pred}, expected, atol=1e-6)
+                code, {"y_true": y_true, "y_pred": y_pred}, expected, atol=1e-6, forbid=READY_MADE)
 
 
 def _split_case(k, n, window, test_size):
@@ -26,7 +36,8 @@ def _split_case(k, n, window, test_size):
     cut = len(y) - test_size
     return Case(f"chronological_split_{k}", ["chronological_split_visible", "chronological_split_hidden"],
                 f"result = tuple(t.clone() for t in chronological_split(series, {window}, {test_size}))",
-                {"series": series}, (X[:cut], y[:cut].clone(), X[cut:], y[cut:].clone()), atol=1e-6)
+                {"series": series}, (X[:cut], y[:cut].clone(), X[cut:], y[cut:].clone()), atol=1e-6,
+                forbid=SPLIT_RULE)
 
 
 def _evaluate_case():
@@ -45,7 +56,7 @@ def _evaluate_case():
             "_r = evaluate_classifier(_m, _M(tokens, lengths, labels), threshold)\n"
             "result = {k: _r[k] for k in ('tp', 'fp', 'fn', 'tn', 'accuracy', 'precision', 'recall', 'f1')}")
     return Case("evaluate_classifier_0", ["evaluate_classifier_visible", "evaluate_classifier_hidden"],
-                code, inputs, dict(s), atol=1e-6)
+                code, inputs, dict(s), atol=1e-6, forbid=EVALUATE_RULE)
 
 
 def cases(course):
