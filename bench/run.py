@@ -143,7 +143,7 @@ ADDING_MODELS = {"RNN": ("rnn", None), "LSTM, default init": ("lstm", None),
 
 
 def part_adding(repeats: int) -> dict:
-    """Chapter 07's settings (32 units, T=50, Adam, at most 400 steps), on more seeds than the
+    """Chapter 07's settings (16 units, T=40, Adam, at most 400 steps), on more seeds than the
     lecture trains: seconds until the evaluation MSE is below a tenth of the baseline."""
     from rnnlab import setup
     from rnnlab.adding import train_adding
@@ -284,7 +284,7 @@ def write_report(results: dict) -> None:
         if "note" in a:
             lines.append(a["note"])
         else:
-            lines += ["Chapter 07's settings (32 units, T = 50, batches of 64, Adam, at most 400 steps, "
+            lines += ["Chapter 07's settings (16 units, T = 40, batches of 64, Adam, at most 400 steps, "
                       "one thread). Seconds of training until the evaluation MSE falls below a tenth of "
                       "the 0.167 baseline (median over the seeds that got there; `never` if fewer than "
                       "half did), and each seed's best evaluation MSE.", "",
