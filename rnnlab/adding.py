@@ -9,10 +9,10 @@ variance of a sum of two independent uniform numbers): that is the baseline to b
 
 `train_adding` trains a recurrent layer with a linear read-out of its last hidden state on
 fresh random batches, evaluates it on a fixed set of sequences every few steps, and stops once
-the evaluation MSE is below a tenth of the baseline. The defaults are chapter 07's settings
-(16 units, T = 40, Adam with learning rate 0.07, batches of 64, clipping at 0.1), measured to
-let an LSTM (forget-gate bias 1) and a GRU get there within a few hundred steps on one CPU core,
-while a plain RNN stays at the baseline.
+the evaluation MSE is below a tenth of the baseline. The defaults were measured to let an LSTM
+(forget-gate bias 1) and a GRU get there within a few hundred steps at T = 50 on one CPU core.
+Chapter 07 races shorter and smaller (16 units, T = 40, learning rate 0.07: `RACE_07`) and
+passes those settings itself, so the defaults stay what other callers were measured with.
 """
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ from torch import nn
 
 from .course import training_steps
 from .gradients import make_layer, scale_recurrent
-from .train import fused_adam
 
 BASELINE_MSE = 1 / 6            # always predicting 1: the variance of U(0,1) + U(0,1)
 TARGET_MSE = BASELINE_MSE / 10  # "far below the baseline"
+# chapter 07's race (its cell passes these; the bench measures them): quick on one core, and the
+# LSTM (forget bias 1) and GRU still leave the plateau while a plain RNN stays on it
+RACE_07 = dict(hidden_size=16, length=40, lr=0.07)
 EVAL_SEED = 12345               # every run is evaluated on the same sequences
 
 
@@ -62,7 +64,7 @@ def adding_batch(batch: int, length: int, generator: torch.Generator | None = No
     return x, y
 
 
-def eval_set(size: int = 512, length: int = 40) -> tuple[torch.Tensor, torch.Tensor]:
+def eval_set(size: int = 512, length: int = 50) -> tuple[torch.Tensor, torch.Tensor]:
     """The fixed evaluation sequences (the same for every model and seed)."""
     return adding_batch(size, length, torch.Generator().manual_seed(EVAL_SEED))
 
@@ -139,8 +141,8 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 
 def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None = None,
-                 length: int = 40, hidden_size: int = 16, steps: int = 400, batch: int = 64,
-                 lr: float = 7e-2, clip: float | None = 0.1, optimizer: str = "adam",
+                 length: int = 50, hidden_size: int = 32, steps: int = 400, batch: int = 64,
+                 lr: float = 3e-2, clip: float | None = 0.1, optimizer: str = "adam",
                  recurrent_scale: float = 1.0, eval_every: int = 25, eval_size: int = 512,
                  stop_below: float | None = TARGET_MSE, progress: bool = True) -> AddingRun:
     """Train an AddingModel on fresh random batches and return its AddingRun.
@@ -149,8 +151,7 @@ def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None
     model is evaluated on `eval_size` fixed sequences; training stops once that MSE is below
     `stop_below` (None: never stop early), or when the loss stops being finite. `clip` caps
     the gradient norm with clip_grad_norm_ (None: no clipping; the norm is still recorded).
-    `optimizer` is "adam" (torch.optim.Adam, fused: see rnnlab.train.fused_adam) or "sgd" (plain
-    SGD, for the exploding-gradient demonstration)."""
+    `optimizer` is "adam" or "sgd" (plain SGD, for the exploding-gradient demonstration)."""
     if optimizer not in ("adam", "sgd"):
         raise ValueError("optimizer must be 'adam' or 'sgd'")
     with torch.random.fork_rng():
@@ -158,10 +159,8 @@ def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None
         model = AddingModel(kind, hidden_size, forget_bias, recurrent_scale)
     x_eval, y_eval = eval_set(eval_size, length)
     gen = torch.Generator().manual_seed(10_000 + seed)
-    if optimizer == "adam":
-        opt = fused_adam(model.parameters(), lr)
-    else:
-        opt = torch.optim.SGD(model.parameters(), lr=lr)
+    opt_class = torch.optim.Adam if optimizer == "adam" else torch.optim.SGD
+    opt = opt_class(model.parameters(), lr=lr)
     run = AddingRun(kind, seed, forget_bias, stop_below if stop_below is not None else math.nan)
     max_norm = clip if clip is not None else math.inf
 
