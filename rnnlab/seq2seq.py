@@ -9,6 +9,7 @@ Everything is batch_first: sources (batch, src_len), targets (batch, tgt_len).
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -24,12 +25,16 @@ VOCAB = ["<pad>", "<bos>", "<eos>"] + list(LETTERS)
 TRAIN_LENGTHS = (3, 12)          # the lengths training sees (inclusive)
 
 
+_LETTER_ID = {ch: 3 + k for k, ch in enumerate(LETTERS)}
+
+
 def encode_text(text: str) -> list[int]:
     """Letters to token ids; anything outside LETTERS is refused with a clear message."""
-    bad = sorted(set(ch for ch in text if ch not in LETTERS))
-    if bad:
-        raise ValueError(f"only the letters {LETTERS!r} are in the vocabulary, not {''.join(bad)!r}")
-    return [3 + LETTERS.index(ch) for ch in text]
+    try:
+        return [_LETTER_ID[ch] for ch in text]
+    except KeyError:
+        bad = sorted(set(ch for ch in text if ch not in LETTERS))
+        raise ValueError(f"only the letters {LETTERS!r} are in the vocabulary, not {''.join(bad)!r}") from None
 
 
 def decode_tokens(tokens) -> str:
@@ -46,9 +51,12 @@ def decode_tokens(tokens) -> str:
 def random_strings(n: int, min_len: int, max_len: int, seed: int) -> list[str]:
     """`n` random strings of LETTERS, lengths uniform in [min_len, max_len], from a seed."""
     g = torch.Generator().manual_seed(seed)
-    lengths = torch.randint(min_len, max_len + 1, (n,), generator=g)
-    return ["".join(LETTERS[i] for i in torch.randint(0, len(LETTERS), (int(k),), generator=g))
-            for k in lengths]
+    lengths = torch.randint(min_len, max_len + 1, (n,), generator=g).tolist()
+    # one draw for every letter of every string: the generator hands out its numbers in order,
+    # so this is the same as one draw per string, string after string (and much faster)
+    letters = "".join(LETTERS[i] for i in torch.randint(0, len(LETTERS), (sum(lengths),), generator=g).tolist())
+    ends = list(itertools.accumulate(lengths))
+    return [letters[end - k:end] for k, end in zip(lengths, ends)]
 
 
 @dataclass
@@ -70,13 +78,10 @@ def make_batch(strings: list[str], task: Callable[[str], str] = lambda s: s[::-1
     srcs = [encode_text(s) for s in strings]
     tgts = [encode_text(task(s)) for s in strings]
     S, T = max(map(len, srcs)), max(map(len, tgts)) + 1
-    src = torch.full((len(srcs), S), PAD)
-    tgt_in = torch.full((len(srcs), T), PAD)
-    tgt_out = torch.full((len(srcs), T), PAD)
-    for b, (s, t) in enumerate(zip(srcs, tgts)):
-        src[b, :len(s)] = torch.tensor(s, dtype=torch.long)
-        tgt_in[b, :len(t) + 1] = torch.tensor([BOS] + t)
-        tgt_out[b, :len(t) + 1] = torch.tensor(t + [EOS])
+    # padded as lists, then one tensor each (training builds a batch at every step)
+    src = torch.tensor([s + [PAD] * (S - len(s)) for s in srcs], dtype=torch.long)
+    tgt_in = torch.tensor([[BOS] + t + [PAD] * (T - 1 - len(t)) for t in tgts], dtype=torch.long)
+    tgt_out = torch.tensor([t + [EOS] + [PAD] * (T - 1 - len(t)) for t in tgts], dtype=torch.long)
     return Batch(src, torch.tensor([len(s) for s in srcs]), tgt_in, tgt_out)
 
 
@@ -311,12 +316,99 @@ def model_stepper(model: Seq2Seq, text: str):
 
 def beam_answers(model: Seq2Seq, texts: list[str], width: int, max_len: int | None = None) -> list[Beam]:
     """The best beam of `beam_search` of width `width` for each text (at most the text's length
-    + 3 steps, as the beam explorer searches)."""
+    + 3 steps, as the beam explorer searches).
+
+    For a model without attention the texts are searched side by side (`_batched_beams`): the
+    same search, with one decoder call per step for the beams of every text instead of one per
+    beam. Models with attention are searched text by text with `beam_search`."""
+    limits = [max_len or len(text) + 3 for text in texts]
+    if not texts:
+        return []
+    if width < 1 or min(limits) < 1:
+        raise ValueError("width and max_len must be at least 1")
+    if model.attention is None:
+        return _batched_beams(model, texts, width, limits)
     out = []
-    for text in texts:
+    for text, limit in zip(texts, limits):
         step, state = model_stepper(model, text)
-        out.append(beam_search(step, state, width, max_len or len(text) + 3)[0])
+        out.append(beam_search(step, state, width, limit)[0])
     return out
+
+
+@torch.no_grad()
+def _batched_beams(model: Seq2Seq, texts: list[str], width: int, limits: list[int]) -> list[Beam]:
+    """`beam_search(*model_stepper(model, text), width, limit)[0]` for every text and its limit,
+    for a model without attention, with the beams of all texts in one batch at every step.
+
+    The rule is beam_search's, step for step: every unfinished beam is extended by every token,
+    the `width` best candidates by total log-probability are kept (equal totals: the lower token
+    sequence first), finished ones are set aside, and a text is done once `width` have finished,
+    none is left, or after its `limit` steps; its answer is the best finished beam, or the best
+    unfinished one if none finished. Totals are summed in float64 from the float32
+    log-probabilities, in the order of beam_search's Python floats. Texts of one length are
+    encoded together (no padding), and the output layer multiplies each beam's state on its own
+    (`baddbmm`: one row per product) as one sequence's step does. On the machine that made the
+    course's outputs the log-probabilities are then the same bits as beam_search's; a BLAS that
+    rounds a batch differently changes them in the last bits only."""
+    model.eval()
+    V, H = model.out.out_features, model.hidden_size
+    B = len(texts)
+    h, c = torch.empty(1, B, H), torch.empty(1, B, H)
+    by_length: dict[int, list[int]] = {}
+    for i, text in enumerate(texts):
+        by_length.setdefault(len(text), []).append(i)
+    for rows in by_length.values():
+        batch = make_batch([texts[i] for i in rows])
+        _, (h_len, c_len), _ = model.encode(batch.src, batch.lengths)
+        h[:, rows], c[:, rows] = h_len, c_len
+    # a beam: (tokens, total, row of the state tensors it continues from, those tensors)
+    alive = [[((), 0.0, i, (h, c))] for i in range(B)]
+    finished: list[list[tuple]] = [[] for _ in range(B)]
+    open_texts = list(range(B))
+    for step in range(max(limits)):
+        open_texts = [i for i in open_texts if step < limits[i]]
+        if not open_texts:
+            break
+        # each text's beams in the order of their tokens: a stable sort by total then keeps,
+        # among equal totals, the lower token sequence first, as beam_search's sort does
+        beams = [sorted(alive[i], key=lambda beam: beam[0]) for i in open_texts]
+        parents = [beam for text_beams in beams for beam in text_beams]
+        R, rows = len(parents), torch.tensor([beam[2] for beam in parents])
+        last = torch.tensor([beam[0][-1] if beam[0] else BOS for beam in parents])
+        out, (h, c) = model.decoder(model.embed(last).unsqueeze(1), (h[:, rows], c[:, rows]))
+        logits = torch.baddbmm(model.out.bias.view(1, 1, V), out, model.out.weight.T.expand(R, H, V))
+        totals = torch.tensor([beam[1] for beam in parents], dtype=torch.float64)[:, None] \
+            + logits[:, 0].log_softmax(-1).double()                                     # (R, V)
+        # one row of width * V candidates per text: its beams' rows first, -inf in empty slots
+        slots = torch.tensor([t * width + j for t, text_beams in enumerate(beams) for j in range(len(text_beams))])
+        table = torch.full((len(open_texts) * width, V), -math.inf, dtype=torch.float64)
+        table[slots] = totals
+        best = table.view(len(open_texts), width * V).sort(dim=1, descending=True, stable=True)
+        order, values = best.indices[:, :width].tolist(), best.values[:, :width].tolist()
+        first_row, still_open = 0, []
+        for t, i in enumerate(open_texts):
+            n = len(beams[t])
+            kept = []
+            for k, total in zip(order[t], values[t]):
+                j, token = divmod(k, V)                 # candidate k: beam j, then token
+                if j < n:                               # (not an empty slot)
+                    kept.append((beams[t][j][0] + (token,), total, first_row + j, (h, c)))
+            first_row += n
+            finished[i] += [beam for beam in kept if beam[0][-1] == EOS]
+            alive[i] = [beam for beam in kept if beam[0][-1] != EOS]
+            if len(finished[i]) < width and alive[i]:
+                still_open.append(i)
+        open_texts = still_open
+
+    def as_beam(beam, done):
+        tokens, total, row, (h_step, c_step) = beam
+        return Beam(tokens, total, (h_step[:, row:row + 1], c_step[:, row:row + 1]), done)
+
+    def ranking(beam):                                  # beam_search's: total, then tokens
+        return -beam[1], beam[0]
+
+    return [as_beam(min(finished[i], key=ranking), True) if finished[i] else
+            as_beam(min(alive[i], key=ranking), False) for i in range(B)]
 
 
 # ---- shipped weights: made by `python -m rnnlab.seq2seq make-weights`, from fixed seeds -------

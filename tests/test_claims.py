@@ -47,7 +47,6 @@ PROSE_CONSTANTS = {
     ("07_gradient_flow", "0.73"): "sigmoid(1), the forget gate a bias of 1 gives, computed in the text",
     ("07_gradient_flow", "1e-3"): "an answer choice of a Predict first question",
     ("07_gradient_flow", "1e-7"): "an answer choice of a Predict first question",
-    ("07_gradient_flow", "0.03"): "a learning rate the text chose",
     ("07_gradient_flow", "0.1"): "a learning rate and clipping threshold the text chose",
     ("08_evaluating_models", "97%"): "the words of a myth the section refutes",
     ("08_evaluating_models", "0.05"): "a slider position the reader is asked to try",

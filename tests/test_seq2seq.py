@@ -27,6 +27,31 @@ def test_random_strings_are_seeded_and_in_range():
     assert all(3 <= len(s) <= 12 and set(s) <= set("abcdefghij") for s in a)
 
 
+def test_random_strings_are_one_draw_of_letters_per_string_in_turn():
+    """random_strings draws every letter at once; the strings must be those of a draw per string
+    (the training data of the shipped weights, and every seeded set of the lecture)."""
+    letters = "abcdefghij"
+    for seed, (n, lo, hi) in itertools.product((0, 1, 10_012, 3_000_009), ((64, 3, 12), (200, 12, 12), (7, 0, 2), (1, 1, 40))):
+        g = torch.Generator().manual_seed(seed)
+        lengths = torch.randint(lo, hi + 1, (n,), generator=g)
+        by_string = ["".join(letters[int(i)] for i in torch.randint(0, 10, (int(k),), generator=g)) for k in lengths]
+        assert random_strings(n, lo, hi, seed=seed) == by_string
+
+
+def test_batch_of_mixed_lengths_row_by_row():
+    strings = random_strings(30, 1, 14, seed=2)
+    for task in (lambda s: s[::-1], lambda s: s[:2]):
+        b = make_batch(strings, task)
+        S, T = max(map(len, strings)), max(len(task(s)) for s in strings) + 1
+        assert b.src.shape == (30, S) and b.tgt_in.shape == b.tgt_out.shape == (30, T)
+        assert all(t.dtype == torch.long for t in (b.src, b.lengths, b.tgt_in, b.tgt_out))
+        for row, s in enumerate(strings):
+            ids, target = encode_text(s), encode_text(task(s))
+            assert b.src[row].tolist() == ids + [PAD] * (S - len(s)) and int(b.lengths[row]) == len(s)
+            assert b.tgt_in[row].tolist() == [BOS] + target + [PAD] * (T - 1 - len(target))
+            assert b.tgt_out[row].tolist() == target + [EOS] + [PAD] * (T - 1 - len(target))
+
+
 def test_batch_holds_the_target_twice_one_step_apart():
     b = make_batch(["abc", "de"])
     assert b.src.tolist() == [[3, 4, 5], [6, 7, PAD]] and b.lengths.tolist() == [3, 2]
@@ -199,6 +224,68 @@ def test_beam_answers_of_width_one_are_greedy_and_positions_are_scored_one_by_on
     by_hand = [sum(int(predicted[i, j]) == int(b.tgt_out[i, j]) for i in range(30) if j < predicted.shape[1]) / 30
                for j in range(5)]
     assert len(by_position) == 5 and by_position == pytest.approx(by_hand)
+
+
+def searched_one_by_one(model, texts, width, max_len=None):
+    """What beam_answers computed before it batched the texts: beam_search on each text alone."""
+    return [beam_search(*model_stepper(model, text), width, max_len or len(text) + 3)[0] for text in texts]
+
+
+def assert_same_answers(batched, alone, atol):
+    """The same tokens and flags; totals within `atol`, states within 1e-4 (float32 rounding of a
+    batch: oneDNN's LSTM kernel may round a batch's rows otherwise than one row)."""
+    assert len(batched) == len(alone)
+    for k, (a, b) in enumerate(zip(batched, alone)):
+        assert (a.tokens, a.finished) == (b.tokens, b.finished), k
+        assert a.logprob == pytest.approx(b.logprob, abs=atol, rel=0), k
+        for x, y in zip(a.state, b.state):
+            torch.testing.assert_close(x, y, atol=1e-4, rtol=0)
+
+
+@pytest.mark.parametrize("width", [1, 3, 5])
+def test_beam_answers_batched_are_beam_search_text_by_text(width, monkeypatch):
+    """beam_answers searches the texts of a model without attention side by side, one decoder
+    call per step for every beam of every text: each answer is the one beam_search finds for the
+    text alone (tokens, finished or not, state), its total the same up to the rounding of a
+    batched product (the same bits on the machine that made the lecture's outputs, within 1e-5
+    where oneDNN and MKL are made to run an older CPU's kernels)."""
+    monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
+    model = load_trained(None)
+    texts = random_strings(24, 12, 12, seed=10_012) + random_strings(24, 1, 18, seed=11)
+    assert_same_answers(beam_answers(model, texts, width), searched_one_by_one(model, texts, width), atol=1e-4)
+    # cut short: the answers of most texts are unfinished beams
+    short = beam_answers(model, texts, width, max_len=4)
+    assert not all(beam.finished for beam in short)
+    assert_same_answers(short, searched_one_by_one(model, texts, width, max_len=4), atol=1e-4)
+
+
+def test_beam_answers_batched_break_ties_as_beam_search_does():
+    """A model whose output layer is zero rates every token alike: every candidate ties, and the
+    lower token sequence must win, in the batched search as in beam_search: width 1 writes
+    padding (token 0) to the end, width 3 keeps tokens 0, 1 and 2 (EOS), which finishes first."""
+    torch.manual_seed(7)
+    model = Seq2Seq(hidden_size=8, embed_size=4)
+    with torch.no_grad():
+        model.out.weight.zero_()
+        model.out.bias.zero_()
+    texts = ["abc", "j", "hgfedcba"]
+    answers = {}
+    for width in (1, 2, 3, 4):
+        answers[width] = beam_answers(model, texts, width)
+        assert_same_answers(answers[width], searched_one_by_one(model, texts, width), atol=0)
+    assert [beam.tokens for beam in answers[1]] == [(0,) * 6, (0,) * 4, (0,) * 11]
+    assert all(beam.tokens == (EOS,) and beam.finished for beam in answers[3])
+
+
+def test_beam_answers_of_attention_models_and_bad_arguments():
+    torch.manual_seed(8)
+    model = Seq2Seq(hidden_size=8, embed_size=4, attention="dot")
+    texts = random_strings(5, 2, 6, seed=12)
+    assert_same_answers(beam_answers(model, texts, 2), searched_one_by_one(model, texts, 2), atol=0)
+    assert beam_answers(Seq2Seq(hidden_size=8, embed_size=4), [], 3) == []
+    for width, max_len in ((0, None), (2, -1)):
+        with pytest.raises(ValueError, match="at least 1"):
+            beam_answers(Seq2Seq(hidden_size=8, embed_size=4), ["abc"], width, max_len)
 
 
 def test_model_stepper_runs_the_models_decoder():
