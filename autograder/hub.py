@@ -317,18 +317,16 @@ def _runtime_copy(dest: Path) -> Path:
     return python
 
 
-def _runtime(cache: Path, state: Path) -> tuple[Path, dict]:
+def _runtime(cache: Path) -> tuple[Path, dict]:
     """An interpreter every user may run (this Python's own, or the same build copied once into
-    `cache`, or into `state` if `cache` is private too) and what it needs (LD_LIBRARY_PATH)."""
+    `cache`, a folder every user may enter: never the repository, which the hub closes) and what
+    it needs (LD_LIBRARY_PATH)."""
     own = Path(sys.prefix) / "bin" / "python"
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     # the interpreter (usable_by_all follows the environment's link to it) and its standard library
     if usable_by_all(own) and usable_by_all(Path(sys.base_prefix) / "lib" / version / "os.py"):
         return Path(os.path.realpath(own)), {}
     # it lives where other users may not go (pyenv under /root, say)
-    cache.mkdir(parents=True, exist_ok=True)
-    if closed_folder(cache) is not None:
-        cache = state
     runtime = _runtime_copy(cache / f"python-{sys.version.split()[0]}")
     return runtime, {"LD_LIBRARY_PATH": str(runtime.parent.parent / "lib")}
 
@@ -398,7 +396,7 @@ def server_environments(state: Path, config: Path, instructor_folder: Path,
     with git_trusts(REPO):
         commit = commit or dist.resolve(REPO, "HEAD")
     student = student_environment(cache / f"student-{commit[:12]}", commit)
-    runtime, env_vars = _runtime(shared or REPO / ".hub", state)
+    runtime, env_vars = _runtime(cache)
     students = server_python(state / "student-python", runtime, env_vars, [student / "site", third_party])
     packages = packages_view(instructor_folder / "packages")
     instructor = server_python(instructor_folder / "python", runtime, env_vars, [packages, third_party])

@@ -254,7 +254,7 @@ def test_server_python_of_a_private_clone_imports_its_sites_as_another_user(priv
     view = H.readable_view(site, open_tmp / "site") and open_tmp / "site"
     mine = open_tmp / "mine"
     H.readable_view(package.parent, mine, skip=lambda rel: rel != "courselib" and not rel.startswith("courselib/"))
-    runtime, env_vars = H._runtime(open_tmp / "cache", open_tmp)
+    runtime, env_vars = H._runtime(open_tmp)
     python = H.server_python(open_tmp / "env", runtime, env_vars, [mine, view])
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", **env_vars}
     code = "import courselib; print(courselib.NAME, courselib.__file__)"
