@@ -396,6 +396,10 @@ def server_environments(state: Path, config: Path, instructor_folder: Path,
     with git_trusts(REPO):
         commit = commit or dist.resolve(REPO, "HEAD")
     student = student_environment(cache / f"student-{commit[:12]}", commit)
+    if not shared:                  # a hub's own state folder keeps the current commit's only
+        for old in cache.glob("student-*"):
+            if old != student:
+                shutil.rmtree(old, ignore_errors=True)
     runtime, env_vars = _runtime(cache)
     students = server_python(state / "student-python", runtime, env_vars, [student / "site", third_party])
     packages = packages_view(instructor_folder / "packages")
