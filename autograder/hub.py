@@ -1,26 +1,33 @@
 """A JupyterHub for a class on one machine (`make hub`; tests/test_hub.py starts the same one).
 
-    python -m autograder.hub [--port 8000] [--state .hub/state] [--prefix PREFIX]
+    python -m autograder.hub [--port 8000] [--state /srv/rnnlab-hub] [--prefix PREFIX]
 
 As root it creates the local users it needs (an instructor and three students, unless they
 exist), gives the instructor a course folder with ps03 in their home, and runs JupyterHub with
 deploy/jupyterhub_config.py in the foreground: proxy, hub and servers on 127.0.0.1 only.
 
-The single-user servers must run the course's Python packages as each user. A virtual
-environment made from a Python that lives in a private folder (pyenv under /root, for one)
-cannot be run by anyone else: then `shared_python` links or copies that Python's runtime (the
-same build: not the system's Python, whose older patch release breaks some packages) once into
-.hub/, makes a small environment from it that loads the course environment's packages
-(site.addsitedir), and gives it the course environment's commands (nbgrader, alembic, ...).
-A clone in a private folder (`mktemp -d`, root's home) hides the environment itself and the
-course's packages: then the servers load a view of them made in the hub's state folder
-(`environment_view`: hard links, or copies), which holds the packages and not the repository.
-The state folder must be one every user may enter (the exchange is in it); `make hub` from such
-a clone says so and asks for `--state`.
+The course's repository is the instructor's (source/, the gradebook, reports, .git): the hub
+makes it private (`make_private`: chmod 700 unless a folder above it is closed already) and
+gives the servers what they need outside it, in the state folder (which every user must be
+able to enter: the exchange is in it; never inside the repository), `server_environments`:
+
+- students' servers run a small environment that loads the course's package installed, not
+  editable, from the student distribution of HEAD (`student_environment`: autograder.dist's
+  build of the commit, then pip install --target), with that distribution's students' Jupyter
+  settings (no formgrader, course list or Create Assignment);
+- the instructor's server runs one that loads a view of the instructor's own packages
+  (rnnlab, autograder) and the course's collector, in a folder only the instructor's group may
+  enter (opened when the hub starts their server: deploy/jupyterhub_config.py);
+- both load a view of the course environment's third-party packages (`environment_view`:
+  hard links, or copies; without the course's own install) and are made from this Python's
+  runtime, copied once where every user may run it if it lives in a private folder (pyenv
+  under /root, for one: `_runtime_copy`; not the system's Python, whose older patch release
+  breaks some packages).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pwd
@@ -33,6 +40,7 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,10 +53,13 @@ PROXY = REPO / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-p
 NGSHARE_PYTHON = REPO / ".hub" / "ngshare-venv" / "bin" / "python"
 HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 COURSE_DIR = "rnn-deep-dive"          # the instructor's course folder, in their home
-# a folder for the view of the course environment (environment_view) that several hubs share:
-# the hub tests make one per session (tests/conftest.py); without it each hub makes its own in
-# its state folder, anew at each start
-SHARED_VIEW_ENV = "RNNLAB_HUB_ENV_VIEW"
+# a folder (every user may enter it) for what several hubs may share: the view of the course
+# environment's third-party packages (environment_view), the students' environment of a commit
+# (student_environment) and a copy of the Python runtime. The hub tests make one per session
+# (tests/conftest.py); without it each hub keeps them in its state folder (the view made anew
+# at each start, the students' environment kept per commit)
+DEFAULT_STATE = "/srv/rnnlab-hub"
+SHARED_VIEW_ENV = "RNNLAB_HUB_SHARED"
 
 
 class HubError(RuntimeError):
@@ -148,18 +159,32 @@ def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[b
     return done
 
 
-def environment_view(dest: Path, site: Path | None = None, packages: list[Path] | None = None,
-                     prefix: Path | None = None) -> Path:
-    """A prefix every user may read, for when the course environment lies in a folder others
-    cannot enter (a clone in `mktemp -d` or in root's home): the environment's packages
-    (lib/pythonX.Y/site-packages, without the editable install's hooks, which point into the
-    repository), the course's own packages beside them (a view of rnnlab/ and autograder/, the
-    folders that editable install imports; nothing else of the repository, so not source/), and
-    its Jupyter config and data (etc/jupyter, share/jupyter). Made anew each time (readable_view:
-    hard links, or copies); returns `dest`."""
+def _project_name() -> str:
+    import tomllib
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
+
+
+def _course_install(rel: str) -> bool:
+    """Whether a top-level entry of the course environment's site-packages is the course's own
+    install (the editable install's hooks, which point into the repository, its dist-info, or
+    the course's packages themselves): the servers get the course's packages another way."""
+    if "/" in rel:
+        return False
+    names = {p.name for p in course_packages()} if (REPO / "pyproject.toml").exists() else set()
+    return (rel.startswith("__editable__") or rel in names
+            or re.fullmatch(rf"{re.escape(_project_name())}-[^/]*\.(dist|egg)-info", rel) is not None)
+
+
+def environment_view(dest: Path, site: Path | None = None, prefix: Path | None = None,
+                     skip=None) -> Path:
+    """A prefix every user may read with the course environment's third-party packages
+    (lib/pythonX.Y/site-packages without the course's own install: `_course_install`) and its
+    Jupyter config and data (etc/jupyter, share/jupyter). Nothing of the repository is in it:
+    every server's Python loads it, the students' too. Made anew each time (readable_view: hard
+    links, or copies); returns `dest`."""
     site = site or course_site_packages()
-    packages = course_packages() if packages is None else packages
     prefix = prefix or Path(sys.prefix)
+    skip = skip or _course_install
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     partial = dest.with_name(dest.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -168,15 +193,94 @@ def environment_view(dest: Path, site: Path | None = None, packages: list[Path] 
     for p in (partial, partial / "lib", view_site.parent):
         p.chmod(0o755)
     linking = [True]
-    readable_view(site, view_site, skip=lambda rel: rel.startswith("__editable__"), linking=linking)
-    for package in packages:
-        if not Path(os.path.realpath(package)).is_relative_to(os.path.realpath(site)):
-            readable_view(package, view_site / package.name, linking=linking)
+    readable_view(site, view_site, skip=skip, linking=linking)
     for part in ("etc", "share"):
         if (prefix / part / "jupyter").is_dir():
             (partial / part).mkdir(mode=0o755)
             (partial / part).chmod(0o755)
             readable_view(prefix / part / "jupyter", partial / part / "jupyter", linking=linking)
+    shutil.rmtree(dest, ignore_errors=True)
+    partial.rename(dest)
+    return dest
+
+
+def packages_view(dest: Path, packages: list[Path] | None = None) -> Path:
+    """`dest` (made anew): a view of the course's own packages as the instructor's working copy
+    holds them (rnnlab, autograder; readable_view), for the instructor's server only."""
+    packages = course_packages() if packages is None else packages
+    partial = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(mode=0o755, parents=True)
+    partial.chmod(0o755)
+    linking = [True]
+    for package in packages:
+        readable_view(package, partial / package.name, linking=linking,
+                      skip=lambda rel: os.path.basename(rel.rstrip("/")) == "__pycache__")
+    shutil.rmtree(dest, ignore_errors=True)
+    partial.rename(dest)
+    return dest
+
+
+def _open_tree(root: Path) -> None:
+    """Every folder under `root` 0755, every file readable by all (and runnable if it was)."""
+    for p in [root, *root.rglob("*")]:
+        if p.is_symlink():
+            continue
+        mode = p.stat().st_mode
+        p.chmod(0o755 if p.is_dir() else (stat.S_IMODE(mode) | 0o444 | (0o111 if mode & stat.S_IXUSR else 0)))
+
+
+@contextlib.contextmanager
+def git_trusts(folder: Path):
+    """git, run as root (`sudo make hub`) in a repository another user owns (the instructor's
+    clone), refuses it ("dubious ownership"): meanwhile, trust that one folder (git's
+    command-scope config, through the environment the dist module's git inherits)."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")}
+    n = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    os.environ.update({f"GIT_CONFIG_KEY_{n}": "safe.directory", f"GIT_CONFIG_VALUE_{n}": str(folder),
+                       "GIT_CONFIG_COUNT": str(n + 1)})
+    try:
+        yield
+    finally:
+        for k in [k for k in os.environ if k.startswith("GIT_CONFIG_")]:
+            del os.environ[k]
+        os.environ.update(saved)
+
+
+def student_environment(dest: Path, commit: str | None = None, course: Path = REPO) -> Path:
+    """`dest`: what the students' servers get of the course, made from the student distribution
+    of `commit` (HEAD if None) as `make student-dist` makes it (autograder.dist: `git archive` of
+    the commit, scanned for every solution, hidden-test and graded-key line of `source/` at that
+    commit): `dest/dist`, that distribution (its `jupyter/student` settings turn the
+    instructor's nbgrader tools off), and `dest/site`, its package installed from it, not
+    editable (pip install --target: files of their own, no path back to any repository), and
+    `dest/commit.txt`. Kept while `commit.txt` names the same commit; every user may read it."""
+    from . import dist
+    with git_trusts(course):
+        commit = commit or dist.resolve(course, "HEAD")
+    done = dest / "commit.txt"
+    if done.exists() and done.read_text().strip() == commit and (dest / "site").is_dir():
+        return dest
+    partial = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    partial.chmod(0o755)
+    with git_trusts(course):
+        dist.build(partial / "dist", course, ref=commit, allow_dirty=True)
+    work = Path(tempfile.mkdtemp(prefix="rnnlab-student-build-"))
+    try:
+        # pip builds a local folder in place (build/, *.egg-info): build from a copy
+        shutil.copytree(partial / "dist", work / "dist", ignore=shutil.ignore_patterns(".git"))
+        proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                               "--no-build-isolation", "--disable-pip-version-check",
+                               "--target", str(partial / "site"), str(work / "dist")],
+                              capture_output=True, text=True, env=dict(os.environ, PIP_NO_INPUT="1"))
+        if proc.returncode:
+            raise HubError(f"installing the student distribution failed:\n{proc.stderr[-2000:]}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    (partial / "commit.txt").write_text(commit + "\n")
+    _open_tree(partial)
     shutil.rmtree(dest, ignore_errors=True)
     partial.rename(dest)
     return dest
@@ -213,58 +317,32 @@ def _runtime_copy(dest: Path) -> Path:
     return python
 
 
-@dataclass
-class SharedPython:
-    """A Python every user can run that imports the course environment's packages."""
-    python: Path
-    env: dict                  # what it needs (LD_LIBRARY_PATH when its runtime had to be copied)
-    prefix: Path               # where its Jupyter config and data are (etc/jupyter, share/jupyter)
-
-
-def shared_python(state: Path, cache: Path = REPO / ".hub") -> SharedPython:
-    """The course environment's Python if every user may run it and read its packages; else one
-    made in `state` (environment_view, _runtime_copy) that they can."""
+def _runtime(cache: Path) -> tuple[Path, dict]:
+    """An interpreter every user may run (this Python's own, or the same build copied once into
+    `cache`, a folder every user may enter: never the repository, which the hub closes) and what
+    it needs (LD_LIBRARY_PATH)."""
     own = Path(sys.prefix) / "bin" / "python"
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    site = course_site_packages()
     # the interpreter (usable_by_all follows the environment's link to it) and its standard library
-    runs = usable_by_all(own) and usable_by_all(Path(sys.base_prefix) / "lib" / version / "os.py")
-    # the environment's own folders and the course's packages (the editable install's targets)
-    reads = all(usable_by_all(p) for p in [own.parent, site, *course_packages()])
-    if runs and reads:
-        return SharedPython(own, {}, Path(sys.prefix))
-    if reads:
-        prefix, packages = Path(sys.prefix), site
-    else:
-        # a clone in a private folder: the servers get a view of the environment in the hub's
-        # state folder (removed with it), with the course's packages but not the repository
-        shared_view = os.environ.get(SHARED_VIEW_ENV)
-        if shared_view and Path(shared_view, "lib").is_dir():
-            prefix = Path(shared_view)          # made by an earlier hub of the same test session
-        else:
-            prefix = environment_view(Path(shared_view) if shared_view else state / "course-env")
-        packages = prefix / "lib" / version / "site-packages"
-    if runs:
-        runtime, env_vars = Path(os.path.realpath(own)), {}
-    else:
-        # the interpreter lives where other users may not go (pyenv under /root, say): the
-        # servers run the same build, copied once where they can (into the state folder if the
-        # repository's .hub/ is private too)
-        cache.mkdir(parents=True, exist_ok=True)
-        cache.chmod(0o755)
-        if not usable_by_all(cache):
-            cache = state
-        runtime = _runtime_copy(cache / f"python-{sys.version.split()[0]}")
-        env_vars = {"LD_LIBRARY_PATH": str(runtime.parent.parent / "lib")}
-    env = state / "python"
+    if usable_by_all(own) and usable_by_all(Path(sys.base_prefix) / "lib" / version / "os.py"):
+        return Path(os.path.realpath(own)), {}
+    # it lives where other users may not go (pyenv under /root, say)
+    runtime = _runtime_copy(cache / f"python-{sys.version.split()[0]}")
+    return runtime, {"LD_LIBRARY_PATH": str(runtime.parent.parent / "lib")}
+
+
+def server_python(env: Path, runtime: Path, env_vars: dict, sites: list[Path]) -> Path:
+    """A small environment at `env` made from `runtime` that loads the packages of `sites`, in
+    that order (site.addsitedir), with the course environment's commands (nbgrader, alembic,
+    jupyter...) started by it; returns its Python."""
     python = env / "bin" / "python"
     if not python.exists():
         subprocess.run([str(runtime), "-m", "venv", "--without-pip", str(env)], check=True,
                        env=dict(os.environ, **env_vars))
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              check=True, capture_output=True, text=True, env=dict(os.environ, **env_vars)).stdout.strip()
-    (Path(purelib) / "rnnlab-course-env.pth").write_text(f"import site; site.addsitedir({str(packages)!r})\n")
-    # the course environment's commands (nbgrader, alembic, jupyter...), started by this Python
+    (Path(purelib) / "rnnlab-course-env.pth").write_text(
+        "import site; " + "; ".join(f"site.addsitedir({str(s)!r})" for s in sites) + "\n")
     own_shebang = f"#!{sys.prefix}/bin/python"
     for script in (Path(sys.prefix) / "bin").iterdir():
         target = env / "bin" / script.name
@@ -282,12 +360,63 @@ def shared_python(state: Path, cache: Path = REPO / ".hub") -> SharedPython:
         if not p.is_symlink():
             p.chmod(p.stat().st_mode | stat.S_IROTH
                     | (stat.S_IXOTH if p.is_dir() or p.stat().st_mode & stat.S_IXUSR else 0))
-    return SharedPython(python, env_vars, prefix)
+    return python
+
+
+@dataclass
+class ServerEnv:
+    """How a server is started: its Python, what that Python needs, its Jupyter config and data."""
+    python: str
+    env: dict                 # LD_LIBRARY_PATH when the runtime had to be copied
+    config_path: str          # JUPYTER_CONFIG_PATH
+    data_path: str            # JUPYTER_PATH (JupyterLab's extensions, kernels)
+
+
+def server_environments(state: Path, config: Path, instructor_folder: Path,
+                        shared: Path | None = None, commit: str | None = None) -> tuple[ServerEnv, ServerEnv, str]:
+    """The students' and the instructor's server environments, and the commit the students' is
+    made from. Nothing in either is read from the repository (which stays private):
+
+    - both load the course environment's third-party packages from a view of them
+      (environment_view: `course-env/`, in `shared` or the state folder);
+    - the students' Python loads the course's package installed from the student distribution
+      of `commit` (student_environment: `student-<commit>/`, kept per commit in `shared` or the
+      state folder) and has its students' Jupyter settings before the environment's own;
+    - the instructor's (in `instructor_folder`, which only the instructor's group may enter: the
+      hub opens it to them when it starts their server) loads a view of the instructor's own
+      packages (rnnlab, autograder) and the instructor's nbgrader config.
+    """
+    from . import dist
+    cache = shared or state
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    view = cache / "course-env"
+    if not (shared and (view / "lib").is_dir()):      # an earlier hub of the same test session made it
+        environment_view(view)
+    third_party = view / "lib" / version / "site-packages"
+    with git_trusts(REPO):
+        commit = commit or dist.resolve(REPO, "HEAD")
+    student = student_environment(cache / f"student-{commit[:12]}", commit)
+    if not shared:                  # a hub's own state folder keeps the current commit's only
+        for old in cache.glob("student-*"):
+            if old != student:
+                shutil.rmtree(old, ignore_errors=True)
+    runtime, env_vars = _runtime(cache)
+    students = server_python(state / "student-python", runtime, env_vars, [student / "site", third_party])
+    packages = packages_view(instructor_folder / "packages")
+    instructor = server_python(instructor_folder / "python", runtime, env_vars, [packages, third_party])
+    system = [str(config), f"{view}/etc/jupyter"]
+    return (ServerEnv(str(students), env_vars, os.pathsep.join([str(config), str(student / "dist" / "jupyter" / "student"),
+                                                                 f"{view}/etc/jupyter"]), f"{view}/share/jupyter"),
+            ServerEnv(str(instructor), env_vars, os.pathsep.join([str(instructor_folder / "etc-jupyter"), *system]),
+                      f"{view}/share/jupyter"),
+            commit)
 
 
 @dataclass
 class Settings:
-    """What deploy/jupyterhub_config.py reads (as JSON, from RNNLAB_HUB_SETTINGS)."""
+    """What deploy/jupyterhub_config.py reads (as JSON, from RNNLAB_HUB_SETTINGS). `python`,
+    `python_env`, `config_path` and `data_path` start every server but the instructor's, which
+    `instructor_server` starts (a ServerEnv's fields)."""
     state: str
     python: str
     config_path: str                     # JUPYTER_CONFIG_PATH of the servers
@@ -303,6 +432,11 @@ class Settings:
     proxy_api_port: int = field(default_factory=free_port)
     proxy: str = str(PROXY)
     ngshare: dict = field(default_factory=dict)     # the ngshare service, if the exchange is ngshare
+    instructor_server: dict = field(default_factory=dict)   # a ServerEnv, for the instructor
+    instructor_folder: str = ""          # what only the instructor's server may read
+    student_commit: str = ""             # the course commit whose student distribution students run
+    repository: str = str(REPO)
+    repository_mode_before: int | None = None   # its mode, if the hub had to make it private
 
     @property
     def url(self) -> str:
@@ -316,17 +450,35 @@ def _refuse_closed_state(state: Path, check: Path) -> None:
             f"the hub's state folder {state} is inside {closed} (mode {stat.S_IMODE(closed.stat().st_mode):04o}), "
             "which other users may not enter: the students' servers could not reach the exchange "
             "there. Give the hub a state folder everyone may enter, e.g. "
-            "`sudo make hub HUB_ARGS=\"--state /srv/rnnlab-hub\"` (the course environment is then "
-            "linked or copied into it for the servers), or clone the course where everyone may enter.")
+            "`sudo make hub HUB_ARGS=\"--state /srv/rnnlab-hub\"`.")
 
 
-def prepare_state(state: Path, ngshare: bool = False, **kwargs) -> Settings:
-    """The hub's folder: settings, nbgrader's system config and an exchange every user can use:
-    a shared folder (nbgrader's own), or with `ngshare` the ngshare service run by the hub."""
+def make_private(repo: Path = REPO) -> int | None:
+    """Close the repository to other users (chmod 0700 on its root) unless a folder on the way
+    to it is closed already (a `mktemp -d` clone, root's home); returns its mode before, or None
+    if nothing was changed. Its source/, gradebook, reports and .git are the instructor's."""
+    if closed_folder(repo) is not None:
+        return None
+    before = stat.S_IMODE(repo.stat().st_mode)
+    repo.chmod(0o700)
+    return before
+
+
+def prepare_state(state: Path, ngshare: bool = False, shared: Path | None = None, **kwargs) -> Settings:
+    """The hub's folder: settings, nbgrader's system config, an exchange every user can use (a
+    shared folder, nbgrader's own, or with `ngshare` the ngshare service run by the hub), and
+    the servers' environments (server_environments; `shared`: a folder for the views that
+    several hubs share, as RNNLAB_HUB_SHARED names). Then the repository is made private
+    (make_private)."""
     if not Path(kwargs.get("proxy", PROXY)).exists():
         raise HubError(f"JupyterHub's proxy is not installed ({PROXY}): run `make hub-deps` "
                        "(npm install of configurable-http-proxy)")
     _refuse_closed_state(state, state.parent)     # before anything is made
+    state_inside = Path(os.path.realpath(state)).is_relative_to(os.path.realpath(REPO))
+    if state_inside:
+        raise HubError(f"the hub's state folder {state} is inside the course's repository {REPO}, which the "
+                       "hub keeps private (the students' servers could not reach the exchange there). Give it "
+                       "a state folder outside, e.g. `sudo make hub HUB_ARGS=\"--state /srv/rnnlab-hub\"`.")
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
     _refuse_closed_state(state, state)            # (folders made above it under a strict umask)
@@ -336,23 +488,31 @@ def prepare_state(state: Path, ngshare: bool = False, **kwargs) -> Settings:
     config = state / "etc-jupyter"
     config.mkdir(exist_ok=True)
     config.chmod(0o755)
+    instructor_folder = state / "instructor"
+    instructor_folder.mkdir(mode=0o700, exist_ok=True)
+    instructor_folder.chmod(0o700)            # root's until the hub opens it to the instructor
+    (instructor_folder / "etc-jupyter").mkdir(mode=0o755, exist_ok=True)
     if ngshare:
         kwargs["ngshare"] = ngshare_service(state, kwargs.get("instructor", "instructor"))
         url = f"http://127.0.0.1:{kwargs.get('port', 8000)}/services/ngshare"
         (config / "nbgrader_config.py").write_text(nbgrader_ngshare_config(url))
+        (instructor_folder / "etc-jupyter" / "nbgrader_config.py").unlink(missing_ok=True)
     else:
         (config / "nbgrader_config.py").write_text(nbgrader_system_config(exchange))
+        (instructor_folder / "etc-jupyter" / "nbgrader_config.py").write_text(nbgrader_instructor_config())
     (config / "jupyter_server_config.py").write_text(
         "c = get_config()\n"
         "# a terminal keeps the server's PATH (the course's commands first); a login shell would\n"
         "# reset it from /etc/profile\n"
         "c.ServerApp.terminado_settings = {'shell_command': ['/bin/bash']}\n")
-    # the course environment's own Jupyter config and data (nbgrader's extensions are enabled
-    # there), which a Python of another prefix would not find by itself
-    shared = shared_python(state)
-    settings = Settings(state=str(state), python=str(shared.python), python_env=shared.env,
-                        config_path=os.pathsep.join([str(config), f"{shared.prefix}/etc/jupyter"]),
-                        data_path=f"{shared.prefix}/share/jupyter", exchange=str(exchange), **kwargs)
+    if shared is None and os.environ.get(SHARED_VIEW_ENV):
+        shared = Path(os.environ[SHARED_VIEW_ENV])
+    students, instructor, commit = server_environments(state, config, instructor_folder, shared)
+    settings = Settings(state=str(state), python=students.python, python_env=students.env,
+                        config_path=students.config_path, data_path=students.data_path,
+                        exchange=str(exchange), instructor_server=asdict(instructor),
+                        instructor_folder=str(instructor_folder), student_commit=commit, **kwargs)
+    settings.repository_mode_before = make_private(Path(settings.repository))
     path = state / "settings.json"
     path.touch(mode=0o600)
     path.write_text(json.dumps(asdict(settings), indent=1))
@@ -365,7 +525,14 @@ def nbgrader_system_config(exchange: Path) -> str:
     return (
         "c = get_config()\n"
         f"c.CourseDirectory.course_id = {course_id()!r}\n"
-        f"c.Exchange.root = {str(exchange)!r}\n"
+        f"c.Exchange.root = {str(exchange)!r}\n")
+
+
+def nbgrader_instructor_config() -> str:
+    """nbgrader's config for the instructor's server only: the course's collector lives in the
+    instructor's package (autograder), which the students' servers do not have."""
+    return (
+        "c = get_config()\n"
         "# collect refuses submissions whose folder is not owned by the student it names\n"
         "c.ExchangeFactory.collect = 'autograder.exchange.OwnerCheckedCollect'\n")
 
@@ -501,7 +668,7 @@ def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.hub", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--state", default=str(REPO / ".hub" / "state"))
+    parser.add_argument("--state", default=DEFAULT_STATE)
     parser.add_argument("--prefix", default="", metavar="PREFIX",
                         help="put PREFIX before the users' names (PREFIXinstructor, PREFIXstudent1, ...)")
     args = parser.parse_args(argv)
@@ -522,6 +689,11 @@ def main(argv=None) -> int:
     except HubError as err:
         print(err, file=sys.stderr)
         return 2
+    if settings.repository_mode_before is not None:
+        print(f"made the course's repository {settings.repository} private (chmod 700; it was "
+              f"{settings.repository_mode_before:04o}): its source/, gradebook and reports are yours alone")
+    print(f"students' servers run the student distribution of commit {settings.student_commit[:12]} "
+          f"(installed in {Path(settings.python).parent.parent}; uncommitted changes are not in it)")
     print(f"JupyterHub on {settings.url} (loopback only). Log in as {settings.instructor} (course "
           f"folder {course}) or {', '.join(settings.students)}, password {settings.password}\n"
           f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME",

@@ -8,8 +8,14 @@ The chart's own schema is not available offline, so this checks what the course 
 - nbgrader's exchange is a shared volume: an extra volume backed by a claim (or NFS), mounted
   at the very path that the nbgrader config shipped in `singleuser.extraFiles` names as
   `c.Exchange.root`, outside the users' home volume, with the course id of nbgrader_config.py;
-- the home volume is mounted over the image's copy of the repository (/home/jovyan), which
-  holds source/.
+- the image is built from the student distribution (`make student-dist DEST=DIR`, then
+  `repo2docker ... DIR`), never from this repository, whose source/ and .git hold every solution
+  and hidden test; the users' home volume is mounted at /home/jovyan;
+- `import rnnlab` survives that mount: binder/postBuild (which the student distribution ships
+  as it is) installs the package into the image's environment, not editable (an editable
+  install reads /home/jovyan, which the volume hides), and no PYTHONPATH points into the home;
+- the servers get the students' Jupyter settings (no formgrader, course list or Create
+  Assignment): postBuild copies jupyter/student outside the home, and JUPYTER_CONFIG_PATH names it.
 
 Or, with deploy/z2jh-ngshare.yaml on top (files merged as Helm merges them: mappings key by
 key, everything else replaced), the exchange is the ngshare service: the nbgrader config calls
@@ -31,6 +37,10 @@ import yaml
 from .course import REPO
 
 IMAGE_HOME = "/home/jovyan"          # where repo2docker puts the repository in the image
+# repo2docker's environment for binder/runtime.txt's Python (NB_PYTHON_PREFIX), where
+# binder/postBuild's pip install puts the package, and where it copies the students' settings
+IMAGE_ENV = "/srv/conda/envs/notebook"
+STUDENT_SETTINGS = f"{IMAGE_ENV}/share/rnnlab/jupyter-student"
 CONFIG_DIRS = ("/etc/jupyter", "/usr/local/etc/jupyter")   # system config that nbgrader reads
 
 
@@ -109,12 +119,15 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
     if tag in (None, "") or str(tag) == "latest":
         found.append("singleuser.image.tag must name one build (not missing, not 'latest')")
     if name and tag not in (None, ""):
-        built = re.search(r"repo2docker\b[^\n]*(?:\n#[^\n]*)*?--image-name\s+(\S+)", text)
+        built = re.search(r"repo2docker\b[^\n]*(?:\n#[^\n]*)*?--image-name\s+(\S+)(?:[ \t]+([^\s#\\]+))?", text)
         if not built:
             found.append("the file does not say how repo2docker builds its image (a comment with "
-                         "`repo2docker ... --image-name NAME:TAG .`)")
-        elif built.group(1) != f"{name}:{tag}":
-            found.append(f"repo2docker builds {built.group(1)} but the servers run {name}:{tag}")
+                         "`repo2docker ... --image-name NAME:TAG DIR`)")
+        else:
+            if built.group(1) != f"{name}:{tag}":
+                found.append(f"repo2docker builds {built.group(1)} but the servers run {name}:{tag}")
+            found += _build_context_problems(text, built.group(2))
+    found += _image_problems(single, course)
 
     if _get(single, "cmd") != "jupyterhub-singleuser":
         found.append("singleuser.cmd must be jupyterhub-singleuser (the image's start script "
@@ -153,8 +166,11 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
               if isinstance(m, dict)]
     home = _get(single, "storage", "homeMountPath", default=IMAGE_HOME)
     if home != IMAGE_HOME:
-        found.append(f"the home volume is mounted at {home}, not over {IMAGE_HOME}: the image's copy "
-                     "of the repository (with source/) would be visible to students")
+        found.append(f"the home volume is mounted at {home}, not at {IMAGE_HOME}, the users' home in "
+                     "the image repo2docker builds")
+    if home and _under(IMAGE_ENV, home):
+        found.append(f"the home volume at {home} is mounted over the image's environment {IMAGE_ENV}: "
+                     "every server would lose torch, nbgrader and rnnlab")
     if root:
         holding = [m for m in mounts if m.get("mountPath") and
                    (root == m["mountPath"] or root.startswith(m["mountPath"].rstrip("/") + "/"))]
@@ -174,6 +190,68 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
                              f"{', '.join(k for k in vol if k != 'name') or 'nothing'})")
         if home and (root == home or root.startswith(home.rstrip("/") + "/")):
             found.append(f"the exchange root {root} is inside each user's own home volume")
+    return found
+
+
+def _under(path: str, folder: str) -> bool:
+    folder = folder.rstrip("/") or "/"
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _build_context_problems(text: str, context: str | None) -> list[str]:
+    """The image must be built from the student distribution: the folder repo2docker builds is
+    the DEST of a `make student-dist DEST=...` the file gives, never the repository itself."""
+    made = re.search(r"make\s+student-dist\b[^\n]*?\bDEST=(\S+)", text)
+    if not made:
+        return ["the file does not say that the image is built from the student distribution (a "
+                "comment with `make student-dist DEST=DIR`, then `repo2docker ... DIR`): built from "
+                "this repository, the image carries source/ and .git (every solution and hidden test)"]
+    if context is None:
+        return [f"the repo2docker command names no folder to build; it must build {made.group(1)}, the "
+                "student distribution"]
+    if posixpath.normpath(context) != posixpath.normpath(made.group(1)):
+        return [f"repo2docker builds {context}, not the student distribution {made.group(1)} (`make "
+                "student-dist DEST=...`): built from the repository, the image carries source/ and .git"]
+    return []
+
+
+def _image_problems(single: dict, course: Path) -> list[str]:
+    """What the image does with the course package and the students' settings (binder/, which
+    the student distribution ships unchanged), against the home volume's mount."""
+    found = []
+    home = _get(single, "storage", "homeMountPath", default=IMAGE_HOME) or IMAGE_HOME
+    post = course / "binder" / "postBuild"
+    lines = [line.split("#")[0].strip() for line in (post.read_text() if post.exists() else "").splitlines()]
+    installs = [line for line in lines if re.match(r"(python3?\s+-m\s+)?pip3?\s+install\b", line)]
+    editable = [line for line in installs if re.search(r"(^|\s)(-e|--editable)(\s|=|$)", line)]
+    elsewhere = [line for line in installs if re.search(r"(^|\s)(--user|--target|--prefix|-t)(\s|=|$)", line)]
+    package = [line for line in installs if re.search(r"\s\.$", line) and line not in editable + elsewhere]
+    if editable:
+        found.append(f"binder/postBuild installs the course package editable ({editable[0]!r}): it would "
+                     f"import rnnlab from {IMAGE_HOME}, which the home volume hides on every server")
+    if elsewhere:
+        found.append(f"binder/postBuild installs into a folder of its own ({elsewhere[0]!r}); install into "
+                     f"the image's environment ({IMAGE_ENV}), outside the home volume")
+    if not package and not editable:
+        found.append("binder/postBuild does not install the course package (`pip install --no-deps .`)")
+    reqs = course / "binder" / "requirements.txt"
+    if reqs.exists() and re.search(r"^\s*(-e|--editable)\b", reqs.read_text(), re.M):
+        found.append("binder/requirements.txt installs something editable: it would import from the "
+                     "home folder the volume hides")
+    env = _get(single, "extraEnv", default={}) or {}
+    for entry in str(env.get("PYTHONPATH", "") or "").split(":"):
+        if entry and _under(entry, home):
+            found.append(f"singleuser.extraEnv.PYTHONPATH has {entry}, inside the home volume")
+    config = [p for p in str(env.get("JUPYTER_CONFIG_PATH", "") or "").split(":") if p]
+    if STUDENT_SETTINGS not in config:
+        found.append(f"singleuser.extraEnv.JUPYTER_CONFIG_PATH must name {STUDENT_SETTINGS} (the students' "
+                     "Jupyter settings: no formgrader, course list or Create Assignment)")
+    if not re.search(rf"jupyter/student\S*\s+\S*{re.escape('/share/rnnlab/jupyter-student')}", "\n".join(lines)):
+        found.append(f"binder/postBuild does not copy jupyter/student to {STUDENT_SETTINGS} "
+                     "(${NB_PYTHON_PREFIX}/share/rnnlab/jupyter-student), outside the home volume")
+    for p in config:
+        if _under(p, home):
+            found.append(f"singleuser.extraEnv.JUPYTER_CONFIG_PATH has {p}, inside the home volume")
     return found
 
 

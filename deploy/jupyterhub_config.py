@@ -6,12 +6,17 @@ RNNLAB_HUB_SETTINGS, which `python -m autograder.hub` writes (autograder/hub.py)
 - listens on loopback only (the proxy, the hub and every single-user server);
 - local Unix users, one per person, logged in with JupyterHub's DummyAuthenticator and one
   shared password: for trying the workflow on one machine, never for a real class;
-- single-user servers run as their user with the course's own Python packages
-  (settings["python"]), one CPU thread per kernel, and nbgrader's config from
-  settings["config_path"] (the course id, the exchange root, the owner-checked collector).
+- single-user servers run as their user, one CPU thread per kernel. A student's server runs
+  settings["python"]: the course's package installed (not editable) from the student
+  distribution, the students' Jupyter settings (no formgrader, course list or Create
+  Assignment) and nbgrader's config (course id, exchange) from settings["config_path"]. The
+  instructor's server runs settings["instructor_server"] (the instructor's packages, the
+  owner-checked collector) from a folder that the hub opens to the instructor's group only,
+  when it starts their server. Nothing is read from the course's repository, which is private.
 """
 import json
 import os
+import pwd
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
@@ -64,11 +69,35 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
-c.Spawner.environment = {
-    "OMP_NUM_THREADS": "1",
-    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    "JUPYTER_CONFIG_PATH": S["config_path"],
-    "JUPYTER_PATH": S["data_path"],
-    "PATH": f"{Path(S['python']).parent}:/usr/local/bin:/usr/bin:/bin",
-    **S.get("python_env", {}),
-}
+
+
+def server_environment(server: dict) -> dict:
+    return {
+        "OMP_NUM_THREADS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "JUPYTER_CONFIG_PATH": server["config_path"],
+        "JUPYTER_PATH": server["data_path"],
+        "PATH": f"{Path(server['python']).parent}:/usr/local/bin:/usr/bin:/bin",
+        **server.get("env", {}),
+    }
+
+
+# everyone's server is a student's, but the instructor's
+c.Spawner.environment = server_environment(
+    {"python": S["python"], "config_path": S["config_path"], "data_path": S["data_path"],
+     "env": S.get("python_env", {})})
+
+
+def instructor_server(spawner) -> None:
+    """Before a server starts: the instructor's gets the instructor's environment, in a folder
+    only their group may enter (root's, 0750)."""
+    teach = S.get("instructor_server")
+    if not teach or spawner.user.name != S["instructor"]:
+        return
+    os.chown(S["instructor_folder"], 0, pwd.getpwnam(spawner.user.name).pw_gid)
+    os.chmod(S["instructor_folder"], 0o750)
+    spawner.cmd = [teach["python"], "-m", "jupyterhub.singleuser"]
+    spawner.environment = server_environment(teach)
+
+
+c.Spawner.pre_spawn_hook = instructor_server

@@ -112,18 +112,23 @@ def grade_batch(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def hub_env_view():
-    """One view of the course environment for every hub the session starts (autograder.hub makes
-    it at the first start when the clone lies in a folder other users cannot enter: about 50 000
-    links, seconds to make and as many to remove), removed at the end."""
+    """One folder for what every hub the session starts may share (autograder.hub,
+    RNNLAB_HUB_SHARED): the view of the course environment's third-party packages (about 50 000
+    links, seconds to make and as many to remove), the students' environment built from the
+    student distribution of HEAD, a copy of the Python runtime; removed at the end. The
+    repository's mode is put back too (the hub makes it private)."""
     from autograder import hub as H
-    folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-env-", dir="/tmp"))
+    folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-shared-", dir="/tmp"))
     folder.chmod(0o755)
-    os.environ[H.SHARED_VIEW_ENV] = str(folder / "course-env")
+    os.environ[H.SHARED_VIEW_ENV] = str(folder)
+    mode = REPO.stat().st_mode & 0o7777
     try:
-        yield folder / "course-env"
+        yield folder
     finally:
         os.environ.pop(H.SHARED_VIEW_ENV, None)
         shutil.rmtree(folder, ignore_errors=True)
+        REPO.chmod(mode)
+
 
 def pytest_configure(config):
     # a grading run's controller (not an xdist worker, nor the unit or browser run that follows

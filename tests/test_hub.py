@@ -310,6 +310,9 @@ def run_term(hub, srv, users, course, settings, record, lap):
     lap("three students fetched their feedback")
 
     record["visibility"] = probe_visibility(srv, users, course, settings, record)
+    record["repository"] = probe_repository(settings, users["blank"])
+    record["student servers"] = {s.user: probe_student_server(s, settings) for s in (right, blank)}
+    record["instructor server"] = probe_student_server(teach, settings)
     lap("isolation probes")
 
 
@@ -377,6 +380,10 @@ PROBES = {
     "list the exchange's feedback folder": "ls {exchange}/rnn-deep-dive/feedback",
     "read another student's feedback, knowing its file name": "cat {other_feedback}",
     "write into another student's submission folder, knowing its name": "touch '{other_submission}/x'",
+    "list the instructor's repository": "ls {repo}",
+    "list the repository's source/": "ls {repo}/source",
+    "read the repository's gradebook.db": "cat {repo}/gradebook.db",
+    "read the repository's .git": "git -C {repo} log -1",
 }
 
 
@@ -397,7 +404,7 @@ def probe_visibility(srv, users, course, settings, record) -> dict:
     seen = {}
     for i, role in enumerate(order):
         other = users[order[(i + 1) % 3]]
-        fill = dict(a=ASSIGNMENT, course=course, instructor_home=course.parent,
+        fill = dict(a=ASSIGNMENT, course=course, repo=REPO, instructor_home=course.parent,
                     other_home=f"/home/{other}", exchange=settings.exchange,
                     other_submission=submission_of[other], other_feedback=feedback_of[other])
         script = "; ".join(f"({cmd.format(**fill)}) >/dev/null 2>&1 && echo 'P{n}:yes' || echo 'P{n}:no'"
@@ -407,6 +414,122 @@ def probe_visibility(srv, users, course, settings, record) -> dict:
         assert len(answers) == len(PROBES), out
         seen[users[role]] = {what: answers[str(n)] == "yes" for n, what in enumerate(PROBES)}
     return seen
+
+
+# what a student's process can open: every path it is given (folders listed, links read, files
+# opened), and the (device, inode) of every file under the folders it is given
+REACH = r"""
+import json, os, sys
+ask = json.load(sys.stdin)
+opened = []
+for p in ask["paths"]:
+    try:
+        if os.path.islink(p):
+            os.readlink(p)
+        elif os.path.isdir(p):
+            os.listdir(p)
+        else:
+            os.close(os.open(p, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY))
+        opened.append(p)
+    except OSError:
+        pass
+inodes = set()
+for top in ask["walk"]:
+    for folder, dirs, files in os.walk(top):
+        for f in files:
+            try:
+                st = os.stat(os.path.join(folder, f), follow_symlinks=False)
+                inodes.add((st.st_dev, st.st_ino))
+            except OSError:
+                pass
+print(json.dumps({"opened": opened, "inodes": sorted(inodes)}))
+"""
+
+
+def probe_repository(settings, student: str) -> dict:
+    """The instructor's repository as a student of the hub meets it: every path under it (walked
+    as root, links not followed) tried as that student (their uid and group, no other group),
+    and whether any file of it outside its .venv (the third-party packages every server loads),
+    other than a file of the Python runtime (a copy of which the hub may have linked there), is
+    the same file as one the student can reach in the servers' environments (a hard link)."""
+    import pwd
+    import subprocess
+    import sys
+
+    def files_under(top: str):
+        for folder, dirs, files in os.walk(top):
+            for name in dirs + files:
+                path = os.path.join(folder, name)
+                yield path, name in files and stat_is_file(st := os.stat(path, follow_symlinks=False)) and st
+
+    # the course environment and the Python runtime (pyenv's, here) are not the instructor's:
+    # every server loads views of them, so their files may be reachable under other names
+    runtime = {(st.st_dev, st.st_ino) for _, st in files_under(sys.base_prefix) if st}
+    paths, own = [str(REPO)], set()
+    for path, st in files_under(str(REPO)):
+        paths.append(path)
+        if st and not path.startswith(f"{REPO}/.venv/") and (st.st_dev, st.st_ino) not in runtime:
+            own.add((st.st_dev, st.st_ino))
+    walk = [settings.state, *(p for p in [os.environ.get(H.SHARED_VIEW_ENV)] if p)]
+    pw = pwd.getpwnam(student)
+    run = subprocess.run([settings.python, "-c", REACH], input=json.dumps({"paths": paths, "walk": walk}),
+                         user=pw.pw_uid, group=pw.pw_gid, extra_groups=[], capture_output=True, text=True,
+                         cwd="/", env={"PATH": "/usr/bin:/bin", "HOME": pw.pw_dir, **settings.python_env})
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    shared = own & {tuple(i) for i in seen["inodes"]}
+    return {"paths tried": len(paths), "opened": seen["opened"][:50], "opened count": len(seen["opened"]),
+            "files of the repository outside .venv": len(own), "their inodes reachable": len(shared),
+            "repository closed to others": H.closed_folder(REPO) is not None}
+
+
+def stat_is_file(st) -> bool:
+    import stat as S
+    return S.S_ISREG(st.st_mode)
+
+
+# run in a terminal of a server: where its `rnnlab` comes from, and whether it has the instructor's tools
+IMPORTS = """
+import importlib.metadata as md, json, os, sys
+out = {"python": sys.executable}
+import rnnlab
+top = os.path.realpath(rnnlab.__path__[0])
+out["rnnlab"] = top
+out["rnnlab files"] = [os.path.realpath(os.path.join(d, f)) for d, _, fs in os.walk(top) for f in fs]
+out["rnnlab modules"] = sorted({os.path.realpath(m.__file__) for n, m in sys.modules.items()
+                                if n.split(".")[0] == "rnnlab" and getattr(m, "__file__", None)})
+try:        # installed (the students'), or a view of the instructor's working copy (no metadata)
+    url = md.distribution("rnnlab").read_text("direct_url.json") or "{}"
+    out["editable"] = bool(json.loads(url).get("dir_info", {}).get("editable"))
+except md.PackageNotFoundError:
+    out["editable"] = None
+try:
+    import autograder
+    out["autograder"] = os.path.realpath(autograder.__file__)
+except ImportError:
+    out["autograder"] = None
+print("@IMPORTS@" + json.dumps(out) + "@")
+"""
+
+
+def probe_student_server(server: Server, settings) -> dict:
+    """From a terminal of `server`: where `import rnnlab` reads from (imports); through its
+    own HTTP API: whether nbgrader's instructor tools answer (the formgrader, the course list)
+    and which JupyterLab plugins its page disables (Create Assignment among them)."""
+    import base64
+    encoded = base64.b64encode(IMPORTS.encode()).decode()
+    rc, out = server.shell(f"python -c \"import base64; exec(base64.b64decode('{encoded}'))\" 2>&1")
+    assert rc == 0 and "@IMPORTS@" in out, out
+    imports = json.loads(re.search(r"@IMPORTS@(.*)@", out).group(1))
+    page = server.call("GET", "lab").text
+    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    return {"imports": imports,
+            "formgrader answers": server.call("GET", "formgrader", expect=(200, 403, 404)).status_code == 200,
+            "course list answers": server.call("GET", "formgraders", expect=(200, 403, 404)).status_code == 200,
+            "assignment list answers": server.call("GET", "assignments", params={"course_id": "rnn-deep-dive"},
+                                                   expect=(200, 403, 404)).status_code == 200,
+            "disabled plugins": sorted(config.get("disabledExtensions", []))}
 
 
 # -- what the term must show ------------------------------------------------------------------
@@ -436,7 +559,9 @@ def test_each_student_gets_their_own_feedback_with_the_hand_grade(term):
 
 
 def test_what_students_can_and_cannot_see(term):
-    must_not = ["read the instructor's source/ (solutions, hidden tests)", "list the instructor's home",
+    must_not = ["list the instructor's repository", "list the repository's source/",
+                "read the repository's gradebook.db", "read the repository's .git",
+                "read the instructor's source/ (solutions, hidden tests)", "list the instructor's home",
                 "read the instructor's gradebook", "list another student's home",
                 "read another student's notebook", "list the exchange's inbound (every submission's name)",
                 "list the exchange's feedback folder"]
@@ -458,3 +583,43 @@ def test_what_students_can_and_cannot_see(term):
     assert term["student3 could forge a submission folder named for student1"]
     assert term["the course's collector refused the forgery"]
 
+
+
+def test_no_student_reaches_the_instructors_repository(term):
+    """The repository, walked as root: its root and every file and folder under it, tried as a
+    student, open none; no file of it but its .venv's is reachable under another name in the
+    servers' environments (the state folder, the shared views)."""
+    seen = term["repository"]
+    assert seen["repository closed to others"], seen
+    assert seen["paths tried"] > 1000, seen
+    assert seen["opened count"] == 0, seen["opened"]
+    assert seen["files of the repository outside .venv"] > 100, seen
+    assert seen["their inodes reachable"] == 0, seen
+
+
+INSTRUCTOR_PLUGINS = ["@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
+                      "@jupyter/nbgrader:formgrader"]
+
+
+def test_students_run_the_student_distribution_without_the_instructors_tools(term):
+    import importlib.util
+    teach = term["instructor server"]
+    for student, seen in term["student servers"].items():
+        imports = seen["imports"]
+        # the package installed from the student distribution, not the repository's (editable)
+        assert imports["editable"] is False, imports
+        assert imports["autograder"] is None, f"{student} imports the instructor's package: {imports}"
+        files = imports["rnnlab files"] + imports["rnnlab modules"] + [imports["rnnlab"]]
+        assert len(imports["rnnlab modules"]) >= 1 and len(imports["rnnlab files"]) > 10, imports
+        assert not [f for f in files if f == str(REPO) or f.startswith(f"{REPO}/")], files
+        assert imports["rnnlab"] != teach["imports"]["rnnlab"], imports
+        assert imports["rnnlab"].endswith("/site/rnnlab"), imports
+        # the students' JupyterLab settings: no formgrader, course list or Create Assignment
+        assert not seen["formgrader answers"] and not seen["course list answers"], seen
+        assert seen["assignment list answers"], seen
+        assert set(INSTRUCTOR_PLUGINS) <= set(seen["disabled plugins"]), seen["disabled plugins"]
+    # and the instructor keeps every tool, with their own packages
+    assert teach["formgrader answers"] and teach["course list answers"], teach
+    assert not set(INSTRUCTOR_PLUGINS) & set(teach["disabled plugins"]), teach["disabled plugins"]
+    assert teach["imports"]["autograder"], teach
+    assert importlib.util.find_spec("autograder") is not None

@@ -70,7 +70,10 @@ def test_nbgrader_system_config_names_course_exchange_and_collector(tmp_path):
     text = H.nbgrader_system_config(tmp_path / "exchange")
     assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in text
     assert "c.CourseDirectory.course_id = 'rnn-deep-dive'" in text
-    assert "autograder.exchange.OwnerCheckedCollect" in text
+    # the collector is the instructor's (autograder, which students' servers do not have: naming
+    # it in their config would break their fetch and submit)
+    assert "autograder" not in text
+    assert "c.ExchangeFactory.collect = 'autograder.exchange.OwnerCheckedCollect'" in H.nbgrader_instructor_config()
 
 
 def test_prepare_state_without_the_proxy_says_how_to_install_it(tmp_path):
@@ -204,12 +207,13 @@ def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_t
         assert _as_nobody([str(view / "tool")]).stdout == "ran\n"
 
 
-def test_environment_view_has_the_packages_and_not_the_repository(private_tmp, open_tmp):
+def test_environment_view_has_the_third_party_packages_and_nothing_of_the_course(private_tmp, open_tmp):
     repo = private_tmp / "course"
     venv = repo / ".venv"
     site = venv / "lib" / "python3.11" / "site-packages"
     _write(site / "torchlike" / "__init__.py", "")
-    _write(site / "rnnlab-0.1.0.dist-info" / "METADATA", "Name: rnnlab\n")
+    _write(site / "rnnlab-0.1.0.dist-info" / "direct_url.json", '{"dir_info": {"editable": true}}')
+    _write(site / "rnnlab" / "__init__.py", "an instructor's non-editable install")
     # the editable install's hooks import the course's packages from the repository
     _write(site / "__editable__.rnnlab-0.1.0.pth", "import __editable___rnnlab_0_1_0_finder\n")
     _write(site / "__editable___rnnlab_0_1_0_finder.py", f"MAPPING = {{'rnnlab': {str(repo / 'rnnlab')!r}}}\n")
@@ -222,57 +226,148 @@ def test_environment_view_has_the_packages_and_not_the_repository(private_tmp, o
     open_tmp.chmod(0o755)
     dest = open_tmp / "course-env"
     _write(dest / "stale.txt", "from an earlier start")
-    view = H.environment_view(dest, site=site, packages=[repo / "rnnlab", repo / "autograder"], prefix=venv)
+    view = H.environment_view(dest, site=site, prefix=venv)
     assert view == dest and not (dest / "stale.txt").exists()
     view_site = view / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-    assert sorted(p.name for p in view_site.iterdir()) == ["autograder", "rnnlab", "rnnlab-0.1.0.dist-info",
-                                                            "torchlike"]
+    assert sorted(p.name for p in view_site.iterdir()) == ["torchlike"]
     assert (view / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json").exists()
     assert (view / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").exists()
     everything = list(view.rglob("*"))
-    assert not [p for p in everything if p.name in ("source", "ps03.ipynb", "gradebook.db")]
+    assert not [p for p in everything if p.name in ("source", "ps03.ipynb", "gradebook.db", "autograder")]
     assert [p for p in everything if not H.usable_by_all(p)] == []
+    # the instructor's packages go to a view of their own (for the instructor's server only)
+    packages = H.packages_view(open_tmp / "instructor" / "packages", [repo / "rnnlab", repo / "autograder"])
+    assert sorted(p.name for p in packages.iterdir()) == ["autograder", "rnnlab"]
     # the course's packages are what pyproject.toml names, where this Python imports them from
     assert sorted(p.name for p in H.course_packages()) == ["autograder", "rnnlab"]
     assert all((p / "__init__.py").exists() for p in H.course_packages())
 
 
-def test_shared_python_of_a_private_clone_imports_the_course_as_another_user(private_tmp, open_tmp, monkeypatch):
+def test_server_python_of_a_private_clone_imports_its_sites_as_another_user(private_tmp, open_tmp):
     if os.geteuid() != 0:
         pytest.skip("running a program as another user needs root")
     site = private_tmp / "course" / ".venv" / "site-packages"
     _write(site / "coursedep" / "__init__.py", "NAME = 'dep'\n")
     package = private_tmp / "course" / "courselib"
     _write(package / "__init__.py", "from coursedep import NAME\n")
-    monkeypatch.setattr(H, "course_site_packages", lambda: site)
-    monkeypatch.setattr(H, "course_packages", lambda: [package])
-    monkeypatch.delenv(H.SHARED_VIEW_ENV, raising=False)
     open_tmp.chmod(0o755)
-    state = open_tmp / "state"
-    state.mkdir(mode=0o755)
-    shared = H.shared_python(state, cache=open_tmp / "cache")
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", **shared.env}
+    view = H.readable_view(site, open_tmp / "site") and open_tmp / "site"
+    mine = open_tmp / "mine"
+    H.readable_view(package.parent, mine, skip=lambda rel: rel != "courselib" and not rel.startswith("courselib/"))
+    runtime, env_vars = H._runtime(open_tmp)
+    python = H.server_python(open_tmp / "env", runtime, env_vars, [mine, view])
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", **env_vars}
     code = "import courselib; print(courselib.NAME, courselib.__file__)"
-    run = _as_nobody([str(shared.python), "-c", code], env=env)
+    run = _as_nobody([str(python), "-c", code], env=env)
     assert run.returncode == 0, run.stderr
-    assert run.stdout == f"dep {shared.prefix}/lib/python{sys.version_info.major}.{sys.version_info.minor}" \
-                         f"/site-packages/courselib/__init__.py\n"
-    assert shared.prefix == state / "course-env"
+    assert run.stdout == f"dep {mine}/courselib/__init__.py\n"
     # the same Python, told to import them where they are, cannot (what the hub's servers met)
-    direct = _as_nobody([str(shared.python), "-S", "-c",
+    direct = _as_nobody([str(python), "-S", "-c",
                          f"import sys; sys.path[:0] = [{str(site)!r}, {str(package.parent)!r}]; {code}"], env=env)
     assert direct.returncode != 0 and "courselib" in direct.stderr, direct.stderr
-    # hubs told to share one view (the hub tests, one per session) make it once
-    made = []
-    monkeypatch.setattr(H, "environment_view", lambda dest, make=H.environment_view: made.append(dest) or make(dest))
-    monkeypatch.setenv(H.SHARED_VIEW_ENV, str(open_tmp / "shared" / "course-env"))
-    (open_tmp / "shared").mkdir(mode=0o755)
-    for other in ("state2", "state3"):
-        (open_tmp / other).mkdir(mode=0o755)
-        again = H.shared_python(open_tmp / other, cache=open_tmp / "cache")
-        assert again.prefix == open_tmp / "shared" / "course-env"
-        assert _as_nobody([str(again.python), "-c", code], env=env).returncode == 0
-    assert made == [open_tmp / "shared" / "course-env"]
+
+
+@pytest.fixture(scope="module")
+def student_env():
+    """The students' environment of HEAD, as the hub makes it (in an open folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-student-", dir="/tmp"))
+    folder.chmod(0o755)
+    try:
+        yield H.student_environment(folder / "student")
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_student_environment_installs_the_student_distribution_not_editable(student_env):
+    from autograder import dist
+    site = student_env / "site"
+    assert (student_env / "commit.txt").read_text().strip() == dist.resolve(REPO, "HEAD")
+    assert sorted(p.name for p in site.iterdir() if not p.name.startswith("__")) == ["rnnlab", "rnnlab-0.1.0.dist-info"]
+    url = json.loads((site / "rnnlab-0.1.0.dist-info" / "direct_url.json").read_text())
+    assert not url.get("dir_info", {}).get("editable"), url
+    # files of its own (not links to the repository's), the same package as the distribution's
+    shipped = sorted(str(p.relative_to(student_env / "dist")) for p in (student_env / "dist" / "rnnlab").rglob("*")
+                     if p.is_file())
+    installed = sorted(str(p.relative_to(site)) for p in (site / "rnnlab").rglob("*")
+                       if p.is_file() and "__pycache__" not in p.parts)
+    assert installed == shipped and len(installed) > 10
+    repo_inodes = {p.stat().st_ino for p in (REPO / "rnnlab").rglob("*") if p.is_file()}
+    assert not [p for p in (site / "rnnlab").rglob("*") if p.is_file() and p.stat().st_ino in repo_inodes]
+    # nothing that grades: the distribution's own checks passed (autograder.dist), and
+    for forbidden in ("source", "autograder", ".git", "gradebook.db", "tests"):
+        assert not (student_env / "dist" / forbidden).exists(), forbidden
+    # the students' Jupyter settings turn off the instructor's nbgrader tools
+    settings = student_env / "dist" / "jupyter" / "student"
+    page = json.loads((settings / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    assert {k for k, v in page.items() if v} >= {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                                                 "@jupyter/nbgrader:course-list"}
+    server = json.loads((settings / "jupyter_server_config.d" / "nbgrader-student.json").read_text())
+    assert server["ServerApp"]["jpserver_extensions"] == {"nbgrader.server_extensions.formgrader": False,
+                                                          "nbgrader.server_extensions.course_list": False}
+    assert all(H.usable_by_all(p) for p in [student_env, *student_env.rglob("*")] if not p.is_symlink())
+    # made once per commit
+    before = (student_env / "commit.txt").stat().st_mtime_ns
+    assert H.student_environment(student_env) == student_env
+    assert (student_env / "commit.txt").stat().st_mtime_ns == before
+
+
+def test_make_private_closes_an_open_repository_and_leaves_a_closed_one(open_tmp, private_tmp):
+    repo = open_tmp / "course"
+    repo.mkdir(mode=0o755)
+    repo.chmod(0o755)
+    open_tmp.chmod(0o755)
+    assert H.make_private(repo) == 0o755
+    assert repo.stat().st_mode & 0o777 == 0o700
+    inside = private_tmp / "course"
+    inside.mkdir(mode=0o755)
+    inside.chmod(0o755)
+    assert H.make_private(inside) is None and inside.stat().st_mode & 0o777 == 0o755
+
+
+def test_make_hub_refuses_a_state_folder_inside_the_repository(open_tmp, monkeypatch):
+    proxy = open_tmp / "proxy"
+    proxy.write_text("")
+    repo = open_tmp / "course"
+    repo.mkdir(mode=0o755)
+    open_tmp.chmod(0o755)
+    repo.chmod(0o755)
+    monkeypatch.setattr(H, "REPO", repo)
+    with pytest.raises(H.HubError, match="inside the course's repository"):
+        H.prepare_state(repo / ".hub" / "state", proxy=str(proxy))
+    assert not (repo / ".hub").exists()
+
+
+def test_the_hub_starts_the_instructor_on_their_own_environment(open_tmp, monkeypatch):
+    import pwd
+    folder = open_tmp / "instructor"
+    folder.mkdir(mode=0o700)
+    teach = {"python": "/opt/teach/bin/python", "env": {}, "config_path": "/t1:/c1", "data_path": "/d"}
+    settings = H.Settings(state=str(open_tmp), python="/opt/py/bin/python", config_path="/c1:/student:/c2",
+                          data_path="/d", exchange=str(open_tmp / "x"), instructor="root", students=["nobody"],
+                          instructor_server=teach, instructor_folder=str(folder))
+    (open_tmp / "settings.json").write_text(json.dumps(asdict(settings)))
+    monkeypatch.setenv("RNNLAB_HUB_SETTINGS", str(open_tmp / "settings.json"))
+    c = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy")).load_config()
+
+    class Spawner:
+        def __init__(self, name):
+            self.user = type("User", (), {"name": name})()
+            self.cmd, self.environment = list(c.Spawner.cmd), dict(c.Spawner.environment)
+
+    student = Spawner("nobody")
+    c.Spawner.pre_spawn_hook(student)
+    assert student.cmd[0] == "/opt/py/bin/python"
+    assert student.environment["JUPYTER_CONFIG_PATH"] == "/c1:/student:/c2"
+    assert folder.stat().st_mode & 0o777 == 0o700, "a student's start opens nothing"
+    if os.geteuid() != 0:
+        return
+    instructor = Spawner("root")
+    c.Spawner.pre_spawn_hook(instructor)
+    assert instructor.cmd == ["/opt/teach/bin/python", "-m", "jupyterhub.singleuser"]
+    assert instructor.environment["JUPYTER_CONFIG_PATH"] == "/t1:/c1"
+    assert instructor.environment["PATH"].startswith("/opt/teach/bin:")
+    assert folder.stat().st_mode & 0o777 == 0o750 and folder.stat().st_gid == pwd.getpwnam("root").pw_gid
+    assert c.Spawner.environment["JUPYTER_CONFIG_PATH"] == "/c1:/student:/c2", "the default stays the students'"
 
 
 def test_make_hub_from_a_private_folder_says_where_to_put_the_state(private_tmp, open_tmp):
@@ -284,3 +379,23 @@ def test_make_hub_from_a_private_folder_says_where_to_put_the_state(private_tmp,
     message = str(refused.value)
     assert f"inside {private_tmp} (mode 0700)" in message and 'HUB_ARGS="--state ' in message, message
     assert not (private_tmp / "course").exists(), "nothing is made for a refused state folder"
+
+
+def test_git_trusts_a_repository_another_user_owns(open_tmp):
+    """`sudo make hub` in the instructor's own clone: git, as root, refuses a repository another
+    user owns, unless told to trust it (the hub builds the student distribution with git)."""
+    if os.geteuid() != 0:
+        pytest.skip("owning a repository by another user needs root")
+    from autograder import dist
+    repo = open_tmp / "theirs"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q",
+                    "--allow-empty", "-m", "x"], check=True)
+    for p in [repo, *repo.rglob("*")]:
+        os.chown(p, NOBODY, NOBODY, follow_symlinks=False)
+    with pytest.raises(dist.DistError):
+        dist.resolve(repo, "HEAD")
+    before = {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")}
+    with H.git_trusts(repo):
+        assert len(dist.resolve(repo, "HEAD")) == 40
+    assert {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")} == before

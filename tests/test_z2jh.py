@@ -32,7 +32,9 @@ def test_the_committed_values_file_passes():
 def test_the_image_is_the_one_repo2docker_builds_from_binder():
     values = yaml.safe_load(text())
     image = f"{values['singleuser']['image']['name']}:{values['singleuser']['image']['tag']}"
-    assert re.search(rf"repo2docker .*\n.*--image-name {re.escape(image)} \.", text())
+    built = re.search(rf"repo2docker .*\n.*--image-name {re.escape(image)} (\S+)", text())
+    assert built and built.group(1) != "."
+    assert re.search(rf"make student-dist DEST={re.escape(built.group(1))}\n", text())
     # the image's environment is binder/: it must carry jupyterhub (for jupyterhub-singleuser)
     assert re.search(r"^jupyterhub==", (REPO / "binder" / "requirements.txt").read_text(), re.M)
 
@@ -98,6 +100,68 @@ def test_other_course_id_home_and_threads_fail():
     assert any("/home/jovyan" in p for p in
                broken(lambda v: v["singleuser"]["storage"].update(homeMountPath="/home/student")))
     assert any("OMP_NUM_THREADS" in p for p in broken(lambda v: v["singleuser"].pop("extraEnv")))
+
+
+def test_an_image_built_from_the_repository_fails():
+    """The values before issue 29 (class 7): repo2docker built the repository itself (`.`),
+    source/ and .git included."""
+    old = text().replace("#   make student-dist DEST=../rnn-course-students\n", "").replace(
+        "course:2026-1 ../rnn-course-students", "course:2026-1 .")
+    assert "student-dist" not in old.split("hub:")[0].replace("student distribution", "")
+    found = z2jh.problems(old)
+    assert any("built from the student distribution" in p for p in found), found
+    # the student distribution made, but another folder built
+    found = z2jh.problems(text().replace("course:2026-1 ../rnn-course-students", "course:2026-1 ."))
+    assert any("repo2docker builds ., not the student distribution ../rnn-course-students" in p for p in found), found
+    found = z2jh.problems(text().replace("course:2026-1 ../rnn-course-students", "course:2026-1"))
+    assert any("names no folder to build" in p for p in found), found
+
+
+def _course_with(tmp_path, post_build: str, requirements: str | None = None) -> Path:
+    """A copy of what the check reads of the course, with another binder/postBuild."""
+    course = tmp_path / "course"
+    (course / "binder").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
+    (course / "binder" / "requirements.txt").write_text(
+        requirements if requirements is not None else (REPO / "binder" / "requirements.txt").read_text())
+    (course / "binder" / "postBuild").write_text(post_build)
+    return course
+
+
+def test_import_rnnlab_must_survive_the_home_volume(tmp_path):
+    post = (REPO / "binder" / "postBuild").read_text()
+    assert z2jh.problems(text(), _course_with(tmp_path / "same", post)) == []
+    # the postBuild before issue 29 (class 7): an editable install, which reads /home/jovyan
+    editable = post.replace("pip install --no-deps .", "pip install --no-deps -e .")
+    found = z2jh.problems(text(), _course_with(tmp_path / "editable", editable))
+    assert any("installs the course package editable" in p for p in found), found
+    for flag in ("--user", "--target /home/jovyan/lib"):
+        found = z2jh.problems(text(), _course_with(tmp_path / flag[2:6], post.replace(
+            "pip install --no-deps .", f"pip install --no-deps {flag} .")))
+        assert any("installs into a folder of its own" in p for p in found), (flag, found)
+    found = z2jh.problems(text(), _course_with(tmp_path / "none", post.replace("pip install --no-deps .", "")))
+    assert any("does not install the course package" in p for p in found), found
+    found = z2jh.problems(text(), _course_with(tmp_path / "reqs", post, "-e .\n"))
+    assert any("binder/requirements.txt installs something editable" in p for p in found), found
+    found = broken(lambda v: v["singleuser"]["extraEnv"].update(PYTHONPATH="/home/jovyan"))
+    assert any("PYTHONPATH has /home/jovyan, inside the home volume" in p for p in found), found
+    found = broken(lambda v: v["singleuser"]["storage"].update(homeMountPath="/srv"))
+    assert any("mounted over the image's environment" in p for p in found), found
+
+
+def test_students_servers_get_the_student_jupyter_settings(tmp_path):
+    found = broken(lambda v: v["singleuser"]["extraEnv"].pop("JUPYTER_CONFIG_PATH"))
+    assert any("JUPYTER_CONFIG_PATH must name" in p for p in found), found
+    found = broken(lambda v: v["singleuser"]["extraEnv"].update(
+        JUPYTER_CONFIG_PATH=f"/home/jovyan/jupyter/student:{z2jh.STUDENT_SETTINGS}"))
+    assert any("JUPYTER_CONFIG_PATH has /home/jovyan/jupyter/student, inside the home" in p for p in found), found
+    post = "\n".join(line for line in (REPO / "binder" / "postBuild").read_text().splitlines()
+                     if not line.startswith("cp -r jupyter/student"))
+    found = z2jh.problems(text(), _course_with(tmp_path, post))
+    assert any("does not copy jupyter/student" in p for p in found), found
+    # and the settings postBuild copies are the ones that turn the instructor's tools off
+    page = (REPO / "jupyter" / "student" / "labconfig" / "page_config.json").read_text()
+    assert "@jupyter/nbgrader:create-assignment" in page and "@jupyter/nbgrader:formgrader" in page
 
 
 def test_bad_input_is_reported_not_raised(tmp_path):
