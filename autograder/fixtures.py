@@ -311,6 +311,13 @@ def _names(source: str) -> tuple[set[str], set[str]]:
     return bound, read
 
 
+def _names_own_case(fx: Fixture) -> bool:
+    """A flag another member of a bundle cannot raise: it starts with a re-check case of an
+    answer this fixture replaces (`<answer>_<k>: ...`)."""
+    case = str(fx.expect["flag"]).split(":", 1)[0]
+    return any(case.startswith(f"{answer}_") for answer in (*fx.cells, *fx.edits))
+
+
 def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: str = "bundle") -> list[Bundle]:
     """Pack fixtures that only replace answers (CELLS, EDITS) and expect `lose` or `full` (with
     `output_has`, or a `flag` that names their own exercise) into as few submissions as
@@ -320,7 +327,8 @@ def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: s
     cells = {c.metadata["nbgrader"]["grade_id"]: c for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")}
     tests = [gid for gid, c in cells.items() if c.metadata["nbgrader"].get("grade") and not c.metadata["nbgrader"].get("solution")]
     simple = [fx for fx in fixtures if not (fx.mutate or fx.raw or fx.blank or fx.files or not fx.notebook)
-              and set(fx.expect) <= {"lose", "full", "output_has", "flag"} and (fx.cells or fx.edits)]
+              and set(fx.expect) <= {"lose", "full", "output_has", "flag"} and (fx.cells or fx.edits)
+              and ("flag" not in fx.expect or _names_own_case(fx))]
     unknown = {gid for fx in simple for gid in (*fx.cells, *fx.edits)} - set(cells)
     if unknown:
         raise ValueError(f"fixtures replace cells that are not in the notebook: {sorted(unknown)}")

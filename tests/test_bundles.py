@@ -77,3 +77,8 @@ def test_fixtures_that_do_more_than_replace_answers_stay_alone():
     odd = [F.Fixture("blank", {"score": 0}, blank=True), F.Fixture("flagged", {"flag": "x"}, edits={"twice": []}),
            F.Fixture("mutated", {"lose": ["twice"]}, edits={"twice": []}, mutate=lambda nb: None)]
     assert F.bundles(odd, notebook()) == []
+    # a flag that names the fixture's own re-check case cannot come from another member: it may share
+    own = F.Fixture("own-flag", {"lose": ["twice"], "flag": "twice_0: the exercise's rule was broken"},
+                    edits={"twice": []})
+    other = F.Fixture("other", {"lose": ["square"]}, edits={"square": []})
+    assert [sorted(m.name for m in b.members) for b in F.bundles([own, other], notebook())] == [["other", "own-flag"]]
