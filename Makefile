@@ -92,8 +92,10 @@ test-notebooks: $(STAMP)
 test-grading: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope tests
 
+# Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
+# measures widget latency in a run of its own, one worker, so this run's load does not reach it.
 test-browser: $(STAMP) system-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m browser tests
+	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist load tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
 test-hub: $(STAMP) system-deps hub-deps ngshare-deps

@@ -188,10 +188,17 @@ ASPECT_TOLERANCE = 0.02
 
 
 def record(path: Path, name: str, values: dict) -> None:
-    data = json.loads(path.read_text()) if path.exists() else {}
-    data[name] = values
+    """Add `name` to the JSON record at `path`. `make test-browser` runs two pytest workers: the
+    read and the write happen under a lock, so neither drops what the other added."""
+    import fcntl
     path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = json.loads(path.read_text()) if path.exists() else {}
+        data[name] = values
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        tmp.replace(path)
 
 
 MEASURE_JS = """(el) => {
