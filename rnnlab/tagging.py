@@ -99,3 +99,34 @@ def tag_accuracy(model: nn.Module, n: int = 500, length: int = 12, seed: int = 9
     """Share of positions labelled right, on `n` new strings."""
     x, y = seen_again_batch(n, length, seed)
     return (model(x).argmax(-1) == y).float().mean().item()
+
+
+# ---- shipped weights: chapter 06's bidirectional tagger as trained on the course's machine ------
+# Chapter 06 reads this one model's gates (which direction of which layer keeps its memory) and
+# shows it in a widget, so every student sees the same model; training it takes about three
+# seconds and a few seeds stay on the plateau of guessing by position, which the lecture tells
+# and lets a student try. `python -m rnnlab.tagging make-weights`.
+
+SHIPPED = {"bidirectional": True, "num_layers": 2, "hidden_size": 12, "steps": 250, "lr": 0.03, "seed": 0}
+SHIPPED_FILE = "bi_tagger.pt"
+
+
+def make_weights(progress: bool = True) -> Tagger:
+    """Train the shipped tagger from its fixed seed, with the settings chapter 06 shows."""
+    return train_tagger(**SHIPPED, progress=progress)[0].eval()
+
+
+def load_trained_tagger() -> Tagger:
+    """The shipped bidirectional tagger (SHIPPED: two layers, 250 steps from seed 0); as
+    initialised, untrained, under RNNLAB_UNTRAINED=1 (`rnnlab.shipped.load_shipped`)."""
+    from .shipped import load_shipped
+
+    torch.manual_seed(SHIPPED["seed"])
+    model = Tagger(SHIPPED["hidden_size"], SHIPPED["num_layers"], SHIPPED["bidirectional"])
+    return load_shipped(model, SHIPPED_FILE, "python -m rnnlab.tagging make-weights")
+
+
+if __name__ == "__main__":
+    from .shipped import make_weights_command
+    raise SystemExit(make_weights_command(None, "python -m rnnlab.tagging", "chapter 06's shipped tagger",
+                                          make_weights, SHIPPED_FILE))

@@ -59,3 +59,19 @@ def test_batches_equal_the_strings_encoded_and_labelled_one_by_one():
         assert torch.equal(x, torch.stack([encode_letters(t) for t in texts]))
         assert torch.equal(y, torch.tensor([seen_again(t) for t in texts]))
         assert x.dtype == torch.float32 and y.dtype == torch.int64
+
+
+def test_shipped_tagger_solves_the_task_and_is_what_make_weights_trains(monkeypatch):
+    """Chapter 06 reads the gates of the shipped bidirectional tagger. It must solve the task, be
+    the model `train_tagger(**SHIPPED)` trains (retrained here: the same held-out accuracy within
+    0.01), and stay as initialised when untrained (the claims tests)."""
+    from rnnlab.tagging import load_trained_tagger, make_weights
+
+    monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
+    torch.set_num_threads(1)
+    shipped = load_trained_tagger()
+    accuracy = tag_accuracy(shipped, n=300, seed=4242)
+    assert accuracy > 0.95 > best_causal_accuracy(12) + 0.1
+    assert abs(tag_accuracy(make_weights(progress=False), n=300, seed=4242) - accuracy) <= 0.01
+    monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
+    assert tag_accuracy(load_trained_tagger(), n=300, seed=4242) < best_causal_accuracy(12)
