@@ -31,6 +31,7 @@ EXPECT keys:
     flag_lacks   a text no flag may contain (any case)
     reason       a text that must appear in the reason
     timeouts     grade ids that must be reported as timed out
+    ignore       test ids whose results are not judged (a bundle's idle exercises)
     score        the exact final score
     max_score    the score must not exceed this
     output_has / output_lacks   texts that must (not) appear in the graded notebook's outputs
@@ -66,6 +67,7 @@ class Fixture:
     path: Path | None = None
     copy: dict | None = None          # COPY of a copies/ fixture: the lecture cell it answers with
     input_class: str | None = None    # INPUT_CLASS: the class of inputs whose hidden test catches it
+    idle: tuple = ()                  # solution cells left unanswered (a bundle's exercises judged elsewhere)
 
 
 NOTEBOOKS = HERE.parent / "notebooks"
@@ -158,6 +160,11 @@ def answers(fx: Fixture, source_nb: nbformat.NotebookNode) -> dict[str, str]:
     return found
 
 
+# what a bundle leaves in the answer cells of exercises none of its members answers: no names, no
+# error (an error in an answer cell would stop the re-check's run of the cells after it)
+IDLE_ANSWER = "# not answered: this exercise is judged in the other test submissions\n"
+
+
 def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.NotebookNode) -> str:
     """The submission's notebook file text, written as Jupyter writes it (`nbformat.writes`)."""
     nb = copy.deepcopy(release_nb)
@@ -166,7 +173,9 @@ def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.No
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
             gid = meta["grade_id"]
-            if not fx.blank or gid in fx.cells or gid in fx.edits:
+            if gid in fx.idle:
+                cell.source = IDLE_ANSWER
+            elif not fx.blank or gid in fx.cells or gid in fx.edits:
                 cell.source = answers_[gid]
     if fx.mutate:
         fx.mutate(nb)
@@ -195,7 +204,7 @@ def check(fx: Fixture, result, all_tests: list[str], outputs: str = "") -> list[
     status = e.get("status", "graded")
     if result.status != status:
         problems.append(f"status {result.status!r} ({result.reason}), expected {status!r}")
-    failed = set(result.failed_tests)
+    failed = set(result.failed_tests) - set(e.get("ignore", []))
     if e.get("full") and failed:
         problems.append(f"expected full marks, but {sorted(failed)} failed")
     for prefix in e.get("lose", []):
@@ -275,6 +284,8 @@ class Bundle:
     name: str
     members: list
     regions: dict                         # fixture name -> the test ids of its exercise
+    idle: tuple = ()                      # answer cells no member reads or answers: left unanswered
+    unjudged: tuple = ()                  # the tests outside every member's region
 
     @property
     def fixture(self) -> Fixture:
@@ -283,11 +294,15 @@ class Bundle:
             cells.update(fx.cells)
             edits.update(fx.edits)
         lose = [p for fx in self.members for p in fx.expect.get("lose", [])]
-        return Fixture(self.name, {"lose": lose} if lose else {"full": True}, cells=cells, edits=edits)
+        expect = {"lose": lose} if lose else {"full": True}
+        if self.unjudged:
+            expect["ignore"] = list(self.unjudged)
+        return Fixture(self.name, expect, cells=cells, edits=edits, idle=self.idle)
 
     def view(self, fx: Fixture, result):
-        """`result` as `fx` alone would see it: failures in the other members' regions removed."""
-        others = set().union(*(self.regions[m.name] for m in self.members if m.name != fx.name))
+        """`result` as `fx` alone would see it: failures in the other members' regions, and in
+        the exercises left unanswered, removed."""
+        others = set().union(*(self.regions[m.name] for m in self.members if m.name != fx.name), self.unjudged)
         return dataclasses.replace(result, failed_tests=[t for t in result.failed_tests if t not in others])
 
 
@@ -361,5 +376,45 @@ def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: s
             groups.append([fx])
         else:
             home.append(fx)
-    return [Bundle(f"{prefix}-{k + 1:02d}", sorted(g, key=lambda f: f.name), {m.name: info[m.name][1] for m in g})
+    return [Bundle(f"{prefix}-{k + 1:02d}", sorted(g, key=lambda f: f.name), {m.name: info[m.name][1] for m in g},
+                   *_idle(source_nb, [info[m.name] for m in g]))
             for k, g in enumerate(groups)]
+
+
+def _idle(source_nb: nbformat.NotebookNode, members: list) -> tuple[tuple, tuple]:
+    """(answer cells a bundle can leave unanswered, the tests it then does not judge).
+
+    An answer cell is idle when no member answers it and nothing a member's cells or tests read
+    comes from it, directly or through a cell run after it: the exercises a bundle does not test
+    then cost nothing (ps04's trained classifier and forecaster, twice each). The unjudged tests
+    are those outside every member's region; each was judged with the instructor's answer in the
+    solution's submission. Anything unparsable idles nothing."""
+    touched = set().union(*(m[0] for m in members))
+    judged = set().union(*(m[1] for m in members))
+    reads = set().union(*(m[3] for m in members))
+    code = [c for c in source_nb.cells if c.cell_type == "code"]
+
+    def spread(idle: set) -> tuple[set, list]:
+        """The names the cells in `idle` would have bound, and every name bound after them from
+        those (in notebook order); and the tests that read any of them."""
+        tainted, tests = set(), []
+        for c in code:
+            grading = c.metadata.get("nbgrader", {})
+            gid = grading.get("grade_id")
+            binds, used = _names(solution_source(c) if gid in idle else c.source)
+            if gid in idle or (gid not in judged and gid not in touched and (used - binds) & tainted):
+                tainted |= binds
+                if grading.get("grade") and not grading.get("solution"):
+                    tests.append(gid)
+        return tainted, tests
+
+    if "*" in reads:
+        return (), ()
+    idle = []
+    for c in code:                        # each answer cell on its own: idle if nothing read comes from it
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if c.metadata.get("nbgrader", {}).get("solution") and gid not in touched:
+            tainted, _ = spread({gid})
+            if "*" not in tainted and not tainted & reads:
+                idle.append(gid)
+    return tuple(idle), tuple(spread(set(idle))[1])

@@ -82,3 +82,28 @@ def test_fixtures_that_do_more_than_replace_answers_stay_alone():
                     edits={"twice": []})
     other = F.Fixture("other", {"lose": ["square"]}, edits={"square": []})
     assert [sorted(m.name for m in b.members) for b in F.bundles([own, other], notebook())] == [["other", "own-flag"]]
+
+
+def test_exercises_no_member_needs_are_left_unanswered_and_not_judged():
+    """A bundle answers only what its members' tests need: an answer cell that nothing they read
+    comes from (directly, or through a test cell run after it) is left unanswered, and the tests
+    that read it are not judged. Those exercises were judged with the instructor's answers in the
+    solution's submission."""
+    nb = notebook()
+    (alone,) = F.bundles([fixture("twice-wrong", "twice", "return 1 +")], nb)
+    assert alone.idle == ("square", "total") and alone.unjudged == ("square_test", "total_test")
+    built = nbformat.reads(F.build(alone.fixture, nb, nb), 4)
+    sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in built.cells if "nbgrader" in c.metadata}
+    assert sources["square"] == sources["total"] == F.IDLE_ANSWER
+    assert "return 1 + 2 * x" in sources["twice"]
+    tests = ["twice_test", "square_test", "total_test"]
+    unanswered = Result("b", "graded", failed_tests=["twice_test", "square_test", "total_test"])
+    assert F.check(alone.fixture, unanswered, tests) == []
+    assert F.check(alone.members[0], alone.view(alone.members[0], unanswered), tests) == []
+    # the member's own exercise is still judged: an answer that slipped through is caught
+    assert F.check(alone.fixture, Result("b", "graded", failed_tests=["square_test"]), tests)
+    # total's test reads `data`, which square's test makes from square: both stay answered
+    (total,) = F.bundles([fixture("total-wrong", "total", "return 1 +")], nb)
+    assert total.idle == ("twice",) and total.unjudged == ("twice_test",)
+    stray = Result("b", "graded", failed_tests=["total_test", "square_test"])
+    assert F.check(total.fixture, stray, tests)
