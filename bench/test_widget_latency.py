@@ -141,10 +141,10 @@ def test_beam_explorer_width(benchmark):
 def test_sequence_gates_layer(benchmark):
     """Chapter 06's widget on a batch_first, two-layer, bidirectional tagger: the layer and
     direction buttons pick another layer's gates of the same text (no new forward pass)."""
-    from rnnlab.tagging import encode_letters, train_tagger
+    from rnnlab.tagging import encode_letters, load_trained_tagger
     from rnnlab.widgets import SequenceGates
     setup(quiet=True)
-    tagger, _ = train_tagger(bidirectional=True, num_layers=2, steps=20)
+    tagger = load_trained_tagger()                     # the lecture's own model
     widget = SequenceGates(tagger.lstm, encode_letters, ["abcabcfed", "abcdefabcdef"],
                            validate=encode_letters, layer=0, direction=1)
     layers = itertools.cycle([1, 0])

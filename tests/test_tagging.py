@@ -61,17 +61,28 @@ def test_batches_equal_the_strings_encoded_and_labelled_one_by_one():
         assert x.dtype == torch.float32 and y.dtype == torch.int64
 
 
+def mean_forget_gates(model, text="abcabcfed"):
+    """The mean forget gate of every layer and direction on `text` (what chapter 06 reads)."""
+    from rnnlab.gates import lstm_gates
+    f = lstm_gates(model.lstm, encode_letters(text).unsqueeze(0), None).f     # (layers, dirs, steps, 1, units)
+    return f.mean(dim=(2, 3, 4))
+
+
 def test_shipped_tagger_solves_the_task_and_is_what_make_weights_trains(monkeypatch):
     """Chapter 06 reads the gates of the shipped bidirectional tagger. It must solve the task, be
     the model `train_tagger(**SHIPPED)` trains (retrained here: the same held-out accuracy within
-    0.01), and stay as initialised when untrained (the claims tests)."""
+    0.01 and the same mean forget gate of every layer and direction within 0.02; seeds 1, 2, 3
+    and 5, which also solve the task, differ there by 0.17 to 0.31), and stay as initialised
+    when untrained (the claims tests)."""
     from rnnlab.tagging import load_trained_tagger, make_weights
 
     monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
     torch.set_num_threads(1)
     shipped = load_trained_tagger()
     accuracy = tag_accuracy(shipped, n=300, seed=4242)
-    assert accuracy > 0.95 > best_causal_accuracy(12) + 0.1
-    assert abs(tag_accuracy(make_weights(progress=False), n=300, seed=4242) - accuracy) <= 0.01
+    assert accuracy > 0.95
+    retrained = make_weights(progress=False)
+    assert abs(tag_accuracy(retrained, n=300, seed=4242) - accuracy) <= 0.01
+    assert torch.allclose(mean_forget_gates(retrained), mean_forget_gates(shipped), atol=0.02)
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
     assert tag_accuracy(load_trained_tagger(), n=300, seed=4242) < best_causal_accuracy(12)
