@@ -285,7 +285,7 @@ class Bundle:
     members: list
     regions: dict                         # fixture name -> the test ids of its exercise
     idle: tuple = ()                      # answer cells no member reads or answers: left unanswered
-    unjudged: tuple = ()                  # the tests outside every member's region
+    unjudged: tuple = ()                  # the tests that read what an idle answer would have made
 
     @property
     def fixture(self) -> Fixture:
@@ -387,7 +387,8 @@ def _idle(source_nb: nbformat.NotebookNode, members: list) -> tuple[tuple, tuple
     An answer cell is idle when no member answers it and nothing a member's cells or tests read
     comes from it, directly or through a cell run after it: the exercises a bundle does not test
     then cost nothing (ps04's trained classifier and forecaster, twice each). The unjudged tests
-    are those outside every member's region; each was judged with the instructor's answer in the
+    are those that read what an idle answer would have made, directly or through an earlier test
+    cell; none is in a member's region, and each was judged with the instructor's answer in the
     solution's submission. Anything unparsable idles nothing."""
     touched = set().union(*(m[0] for m in members))
     judged = set().union(*(m[1] for m in members))
