@@ -71,9 +71,11 @@ def mean_forget_gates(model, text="abcabcfed"):
 def test_shipped_tagger_solves_the_task_and_is_what_make_weights_trains(monkeypatch):
     """Chapter 06 reads the gates of the shipped bidirectional tagger. It must solve the task, be
     the model `train_tagger(**SHIPPED)` trains (retrained here: the same held-out accuracy within
-    0.01 and the same mean forget gate of every layer and direction within 0.02; seeds 1, 2, 3
-    and 5, which also solve the task, differ there by 0.17 to 0.31), and stay as initialised
-    when untrained (the claims tests)."""
+    0.01 and the same mean forget gate of every layer and direction within 0.1), and stay as
+    initialised when untrained (the claims tests). Retrained on another CPU the gates move a
+    little (0.030 and 0.042 under the two emulations of rnnlab.tools other-cpu's kind, from an
+    AVX2 machine); another seed that also solves the task moves them far more (seeds 1, 2, 3
+    and 5: 0.17 to 0.31)."""
     from rnnlab.tagging import load_trained_tagger, make_weights
 
     monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
@@ -83,6 +85,6 @@ def test_shipped_tagger_solves_the_task_and_is_what_make_weights_trains(monkeypa
     assert accuracy > 0.95
     retrained = make_weights(progress=False)
     assert abs(tag_accuracy(retrained, n=300, seed=4242) - accuracy) <= 0.01
-    assert torch.allclose(mean_forget_gates(retrained), mean_forget_gates(shipped), atol=0.02)
+    assert torch.allclose(mean_forget_gates(retrained), mean_forget_gates(shipped), atol=0.1)
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
     assert tag_accuracy(load_trained_tagger(), n=300, seed=4242) < best_causal_accuracy(12)
