@@ -41,6 +41,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import functools
 import json
 import runpy
 from dataclasses import dataclass, field
@@ -73,14 +74,20 @@ class Fixture:
 NOTEBOOKS = HERE.parent / "notebooks"
 
 
+@functools.lru_cache(maxsize=16)
+def _code_cells(path: Path) -> tuple[str, ...]:
+    """The code cells' sources of a lecture, read once per process (copy fixtures ask for cells
+    of the same few lectures dozens of times)."""
+    return tuple(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+
+
 def lecture_cell(lecture: str, find: str, definitions: bool = False) -> str:
     """The source of the one code cell of a lecture notebook that contains `find`, with
     IPython-only lines (magics, shell escapes) commented out so it runs as plain Python.
     definitions=True keeps only the cell's top-level functions and classes (a cell that defines
     a model and then trains it gives the model alone)."""
     path = NOTEBOOKS / f"{lecture}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    found = [c.source for c in nb.cells if c.cell_type == "code" and find in c.source]
+    found = [source for source in _code_cells(path) if find in source]
     if len(found) != 1:
         raise ValueError(f"{len(found)} code cells of {path.name} contain {find!r}; a copy fixture needs exactly one")
     lines = ["# " + line if line.lstrip().startswith(("%", "!")) else line for line in found[0].splitlines()]
@@ -306,13 +313,16 @@ class Bundle:
         return dataclasses.replace(result, failed_tests=[t for t in result.failed_tests if t not in others])
 
 
-def _names(source: str) -> tuple[set[str], set[str]]:
+@functools.lru_cache(maxsize=None)
+def _names(source: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names a cell binds, names it reads), from its syntax tree; anything unparsable binds and
-    reads a wildcard, so it shares a submission with nothing."""
+    reads a wildcard, so it shares a submission with nothing. Kept per text: packing the bundles
+    of every problem set asks for the same cells' names about 5,000 times (12 s unkept, at each
+    test collection)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return {"*"}, {"*"}
+        return frozenset("*"), frozenset("*")
     bound, read = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -323,7 +333,7 @@ def _names(source: str) -> tuple[set[str], set[str]]:
             bound.add(node.arg)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return bound, read
+    return frozenset(bound), frozenset(read)
 
 
 def _names_own_case(fx: Fixture) -> bool:
