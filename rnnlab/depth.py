@@ -7,12 +7,20 @@ situation where extra layers have the most room to memorise instead of learn.
 
 `depth_experiment` trains the same model with each number of layers and each dropout rate,
 from the same seed, full batch, and records training and validation loss as it goes.
+
+Chapter 06 shows the experiment as measured once, from seed 0 (`load_depth_runs`, the record
+rnnlab/data/depth_runs.json that `python -m rnnlab.depth make-record` writes): six runs take about
+4 seconds, a third of the chapter's time. `depth_claims` states what the chapter says of the runs;
+tests/test_depth.py retrains the record and checks the claims for seeds 1 to 5.
 """
 from __future__ import annotations
 
+import json
+import os
+import statistics
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
@@ -160,3 +168,96 @@ def signal_at_init(data: Windows, num_layers: int, hidden_size: int = 16, seed: 
     return {"spread": float(h_n[-1].detach().std(dim=0).mean()),
             "grad_first": float(model.lstm.weight_ih_l0.grad.norm()),
             "grad_top": float(getattr(model.lstm, f"weight_hh_l{num_layers - 1}").grad.norm())}
+
+
+# chapter 06's experiment: the data it reads and the runs it makes (depth_run's defaults otherwise)
+SHIPPED = {"window": 8, "split_year": 1930, "layers": (1, 2, 4), "dropouts": (0.0, 0.3), "seed": 0}
+RECORD_FILE = "depth_runs.json"
+
+
+def shipped_windows() -> Windows:
+    return sunspot_windows(SHIPPED["window"], SHIPPED["split_year"])
+
+
+def make_record(progress: bool = True) -> dict:
+    """Run chapter 06's experiment (SHIPPED, one CPU thread) and return it as the record's JSON."""
+    runs = depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
+                            seed=SHIPPED["seed"], progress=progress)
+    return {"experiment": {**SHIPPED, "torch": torch.__version__.split("+")[0]},
+            "runs": [{"num_layers": run.num_layers, "dropout": run.dropout, "parameters": run.parameters,
+                      "seconds": round(run.seconds, 3), "history": asdict(run.history)}
+                     for run in runs.values()]}
+
+
+def load_depth_runs() -> dict[tuple[int, float], DepthRun]:
+    """Chapter 06's six runs as measured from seed 0 (rnnlab/data/depth_runs.json). Under
+    RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) the experiment runs instead,
+    with every optimiser frozen, so every claim about it must fail."""
+    from .shipped import DATA
+
+    if os.environ.get("RNNLAB_UNTRAINED") == "1":
+        return depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
+                                seed=SHIPPED["seed"], progress=False)
+    path = DATA / RECORD_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run python -m rnnlab.depth make-record")
+    record = json.loads(path.read_text())
+    return {(r["num_layers"], r["dropout"]): DepthRun(r["num_layers"], r["dropout"], History(**r["history"]),
+                                                      r["seconds"], r["parameters"])
+            for r in record["runs"]}
+
+
+def depth_claims(runs: dict[tuple[int, float], DepthRun], naive_val: float) -> dict[str, bool]:
+    """What chapter 06 says of the experiment's runs, each claim with whether these runs bear it out."""
+    final = {key: run.history.evals["val"][-1] for key, run in runs.items()}
+    two = runs[2, 0.0].history
+    never = 10 ** 9
+    return {
+        "one layer ends with the best validation loss, or within 15% of it":
+            final[1, 0.0] <= 1.15 * min(final.values()),
+        "two layers overfit: validation ends 10% above its best, training below a fifth of its start":
+            two.evals["val"][-1] > 1.1 * runs[2, 0.0].best_val[1]
+            and two.evals["train"][-1] < two.evals["train"][0] / 5,
+        "four layers end worse than one, with and without dropout":
+            final[4, 0.0] > final[1, 0.0] and final[4, 0.3] > final[1, 0.0],
+        "four layers need more steps than one to reach a training MSE of 0.15":
+            (runs[4, 0.0].steps_to(0.15) or never) > (runs[1, 0.0].steps_to(0.15) or never),
+        "dropout with one layer changes nothing": runs[1, 0.0].history.evals == runs[1, 0.3].history.evals,
+        "dropout between four layers changes the path": runs[4, 0.0].history.evals != runs[4, 0.3].history.evals,
+        "every stack beats the naive forecast by 30% or more": max(final.values()) < 0.7 * naive_val,
+    }
+
+
+def step_seconds(data: Windows, num_layers: int, steps: int = 20, hidden_size: int = 16) -> float:
+    """The median seconds of one full-batch training step (forward, backward, Adam) of a
+    Forecaster with `num_layers` layers, measured here over `steps` steps."""
+    model = Forecaster(hidden_size, num_layers)
+    opt = fused_adam(model.parameters(), 0.03)
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        loss = nn.functional.mse_loss(model(data.x_train), data.y_train)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    from .shipped import DATA
+
+    parser = argparse.ArgumentParser(prog="python -m rnnlab.depth",
+                                     description="Make chapter 06's record of the depth experiment.")
+    parser.add_argument("command", choices=["make-record"])
+    parser.parse_args(argv)
+    torch.set_num_threads(1)
+    (DATA / RECORD_FILE).write_text(json.dumps(make_record(), indent=1) + "\n")
+    print(f"wrote {DATA / RECORD_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
