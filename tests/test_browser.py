@@ -140,6 +140,7 @@ def run_all(page, notebook: str, seconds: float = 180) -> None:
     if state["state"] == "lost":
         # the status of a dying kernel can reach the page before the reply of the cell it ran
         # just before (CI saw cell 0 named for a death in cell 1): let replies in flight land
+        # (a reply the kernel had not sent when it died never lands: that cell is named)
         page.wait_for_timeout(1500)
         settled = page.evaluate(RUN_STATE_JS)
         if "source" in settled:
@@ -642,7 +643,11 @@ def test_run_all_passes_cells_that_raise_on_purpose(lab, tmp_path):
 def test_run_all_reports_a_lost_kernel_or_a_cell_that_hangs(lab, tmp_path, fault):
     """The kernel's death (out of memory, a crash) also stops Run All: reported at once, with the
     cell it was running. A cell that never ends is reported at the timeout, by name."""
-    body = {"dies": "import os\nos._exit(1)", "hangs": "import time\ntime.sleep(120)"}[fault]
+    # the dying cell waits a moment first: os._exit a millisecond after the cell before it
+    # replied can drop that reply unsent (the kernel's zmq queue dies with it; on a loaded
+    # machine the page then rightly names cell 0), which a real crash mid-cell does not race
+    body = {"dies": "import os\nimport time\ntime.sleep(1)\nos._exit(1)",
+            "hangs": "import time\ntime.sleep(120)"}[fault]
     name = f"run-all-fixture-{fault}.ipynb"
     cells = [("code", "x = 1", None), ("code", body, None), ("code", "print(x)", None)]
     with _served_fixture(lab, tmp_path, name, cells) as source:
