@@ -180,10 +180,15 @@ def shipped_windows() -> Windows:
     return sunspot_windows(SHIPPED["window"], SHIPPED["split_year"])
 
 
+def shipped_experiment(progress: bool = True) -> dict[tuple[int, float], DepthRun]:
+    """Chapter 06's experiment (SHIPPED), run now."""
+    return depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
+                            seed=SHIPPED["seed"], progress=progress)
+
+
 def make_record(progress: bool = True) -> dict:
     """Run chapter 06's experiment (SHIPPED, one CPU thread) and return it as the record's JSON."""
-    runs = depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
-                            seed=SHIPPED["seed"], progress=progress)
+    runs = shipped_experiment(progress)
     return {"experiment": {**SHIPPED, "torch": torch.__version__.split("+")[0]},
             "runs": [{"num_layers": run.num_layers, "dropout": run.dropout, "parameters": run.parameters,
                       "seconds": round(run.seconds, 3), "history": asdict(run.history)}
@@ -198,8 +203,7 @@ def load_depth_runs() -> dict[tuple[int, float], DepthRun]:
     from .shipped import DATA
 
     if os.environ.get("RNNLAB_UNTRAINED") == "1":
-        return depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
-                                seed=SHIPPED["seed"], progress=False)
+        return shipped_experiment(progress=False)
     path = DATA / RECORD_FILE
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run python -m rnnlab.depth make-record")
