@@ -43,9 +43,12 @@ class Policy:
     scratch_root: str = ""               # unused since the working folder is a tmpfs (kept for old policy files)
     uid: int = 60001                     # used when the grader runs as root
     # bytes of address space per process: under the whole kernel's 3 GB, with room for the
-    # re-check process (forked at the start, idle while the notebook runs), so that one process
-    # that allocates without end meets a MemoryError, not the group's limit
-    memory: int = 5 * 1024 ** 3 // 2
+    # re-check process (forked at the start, idle while the notebook runs, about 300 MB) and the
+    # group's page cache, so that one process that allocates without end meets a MemoryError, not
+    # the group's limit. At 2.5 GB a kernel that filled its address space brought the group to
+    # 3046 MB, 26 MB short, and a change that freed two thread stacks in the kernel (16 MB of
+    # address space) let one more 256 MB block in: the group's limit killed the re-check process
+    memory: int = 2 * 1024 ** 3
     nproc: int = 96                      # processes and threads of the sandbox uid
     cpu: int = 600                       # CPU seconds per process
     fsize: int = 64 * 1024 ** 2          # largest file it may write
@@ -263,13 +266,28 @@ if _fds:
             os._exit(0)
     for _fd in (_out, _in, _go_read):
         os.close(_fd)
+    # when the group's memory runs out, the kernel and whatever it starts are killed before the
+    # re-check process (raising one's own score needs no privilege; children inherit it)
+    _f = None
+    try:
+        with open("/proc/self/oom_score_adj", "w") as _f:
+            _f.write("1000")
+    except OSError:
+        pass
     # the graded notebook's last cell (autograder.recheck.kernel_checks_source) lets it start,
     # once the kernel has run everything, and waits for it
     os.environ["RNNLAB_RECHECK_PID"], os.environ["RNNLAB_RECHECK_GO"] = str(_pid), str(_go_write)
-    del _out, _in, _pid, _go_read, _go_write, _fd
+    del _out, _in, _pid, _go_read, _go_write, _fd, _f
 del _fds, ctypes, os
 runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
 """
+# ipykernel forwards what reaches descriptors 1 and 2 (C code, child processes, os.write) from
+# a thread of its own, which can deliver it after the cell that wrote it has ended: it then
+# lands in the next cell's output, and nbgrader gives a test cell with any stderr output 0
+# points (a submission whose answer cell wrote to descriptor 2 lost a visible test it passed).
+# In the grading kernel those descriptors lead to /dev/null and are not forwarded; Python's own
+# sys.stdout and sys.stderr still reach the cell that wrote to them.
+KERNEL_OPTIONS = ["--IPKernelApp.capture_fd_output=False"]
 RECHECK_WAIT = 60         # seconds the graded notebook's last cells wait, in all, for the re-check process
 
 RUNTIME_SIZE = 4 * 1024 ** 2      # the kernel's socket folder: sockets and its connection file only
@@ -332,7 +350,8 @@ def launch(argv: list[str]) -> None:
     connection_file, kernel_args = argv[0], argv[1:]
     if not policy.sandboxed:               # graded unsandboxed: the same start, with the grader's rights
         os.environ.update(recheck_descriptors(policy))
-        os.execvp(sys.executable, [sys.executable, "-c", KERNEL_START, "-f", connection_file, *kernel_args])
+        os.execvp(sys.executable, [sys.executable, "-c", KERNEL_START, "-f", connection_file,
+                                             *KERNEL_OPTIONS, *kernel_args])
     cwd = os.getcwd()
     shown = []
     for item in sorted(Path(cwd).iterdir()):
@@ -351,7 +370,7 @@ def launch(argv: list[str]) -> None:
     if policy.limits_file:
         Path(policy.limits_file).write_text(json.dumps(
             {"group": asdict(group) if group else None, "limits": limits_in_force(policy, group)}))
-    kernel = [sys.executable, "-c", KERNEL_START, "-f", str(private), *kernel_args]
+    kernel = [sys.executable, "-c", KERNEL_START, "-f", str(private), *KERNEL_OPTIONS, *kernel_args]
     extra_env = recheck_descriptors(policy)
     cmd = wrap(kernel, cwd=cwd, binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
                binds_ro=shown, sized_tmpfs=[(cwd, policy.work_size)], env=extra_env)

@@ -1,6 +1,6 @@
 """Memory that no address space counts: the kernel writes 72 anonymous files of 60 MB
 (memfd_create, filled with write(), never mapped; each under the 64 MB file-size limit), 4.3 GB
-in all, so neither the 2.5 GB address-space limit nor the file-size limit binds. The pages are
+in all, so neither the 2 GB address-space limit nor the file-size limit binds. The pages are
 shared memory charged to the kernel's control group, which holds the whole kernel to 3 GB: the
 limit kills the kernel (the process that holds the files), and nothing after this cell is
 graded."""

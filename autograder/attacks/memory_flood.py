@@ -1,4 +1,4 @@
-"""Twelve processes, each holding 350 MB (4.2 GB in all), under an address-space limit of 2.5 GB per
+"""Twelve processes, each holding 350 MB (4.2 GB in all), under an address-space limit of 2 GB per
 process that none of them reaches alone. The old sandbox had no limit on the kernel as a
 whole. Now the kernel's control group holds all of its processes to 3 GB together: the
 memory limit kills processes of the group, and the exercise whose answer depended on them is

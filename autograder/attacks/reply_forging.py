@@ -5,7 +5,8 @@ pipe of its own, but echoes what arrives there to the descriptor it inherited an
 of that one (sys.stdout.fileno()); writing to either alone was enough: the forger and the next
 student on that worker were reported before they were graded (0 points, "nbgrader recorded no
 grades"). Now the channel is a private pipe the kernel never holds, the kernel's standard
-streams lead to /dev/null, and a reply must carry its request's id."""
+streams lead to /dev/null (and are not forwarded into the notebook, where a late forward landed
+in the next test cell as stderr, 0 points), and a reply must carry its request's id."""
 EXPECT = {"full": True}
 # the attack runs first, then the instructor's own answer
 ATTACK = '''
