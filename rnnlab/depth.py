@@ -16,8 +16,6 @@ says of seeds 3 to 5. The claims are a tendency: of seeds 0 to 15, seeds 9 and 1
 """
 from __future__ import annotations
 
-import json
-import os
 import statistics
 import time
 import warnings
@@ -200,14 +198,9 @@ def load_depth_runs() -> dict[tuple[int, float], DepthRun]:
     RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) the experiment runs instead,
     as every training of those tests does (a few steps; in a lecture rnnlab.setup() also freezes
     the optimisers), so every claim about it must fail."""
-    from .shipped import DATA
+    from .shipped import load_record
 
-    if os.environ.get("RNNLAB_UNTRAINED") == "1":
-        return shipped_experiment(progress=False)
-    path = DATA / RECORD_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run python -m rnnlab.depth make-record")
-    record = json.loads(path.read_text())
+    record = load_record(RECORD_FILE, "python -m rnnlab.depth make-record", lambda: make_record(progress=False))
     return {(r["num_layers"], r["dropout"]): DepthRun(r["num_layers"], r["dropout"], History(**r["history"]),
                                                       r["seconds"], r["parameters"])
             for r in record["runs"]}
@@ -251,18 +244,9 @@ def step_seconds(data: Windows, num_layers: int, steps: int = 20, hidden_size: i
 
 
 def main(argv=None) -> int:
-    import argparse
-
-    from .shipped import DATA
-
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.depth",
-                                     description="Make chapter 06's record of the depth experiment.")
-    parser.add_argument("command", choices=["make-record"])
-    parser.parse_args(argv)
-    torch.set_num_threads(1)
-    (DATA / RECORD_FILE).write_text(json.dumps(make_record(), indent=1) + "\n")
-    print(f"wrote {DATA / RECORD_FILE}")
-    return 0
+    from .shipped import make_record_command
+    return make_record_command(argv, "python -m rnnlab.depth", "chapter 06's record of the depth experiment",
+                               make_record, RECORD_FILE)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Weights shipped with the course (rnnlab/data/*.pt), for claims about one trained model.
+"""Weights shipped with the course (rnnlab/data/*.pt), for claims about one trained model, and
+records of experiments (rnnlab/data/*.json) that a lecture shows instead of running them.
 
 A claim about a model's discrete behaviour (a greedy text, a chosen threshold, the unit a viewer
 opens on) would change with the last bits of another CPU's arithmetic if each student trained
@@ -7,6 +8,7 @@ machine, and shipped. Each module that ships weights has a `make-weights` comman
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -45,5 +47,31 @@ def make_weights_command(argv, prog: str, what: str, make, name: str) -> int:
     parser.parse_args(argv)
     torch.set_num_threads(1)
     torch.save(make().state_dict(), DATA / name)
+    print(f"wrote {DATA / name}")
+    return 0
+
+
+def load_record(name: str, command: str, run_untrained):
+    """The JSON record rnnlab/data/`name`. Under RNNLAB_UNTRAINED=1 (the course's tests of the
+    lectures' claims) returns `run_untrained()` instead: the experiment run now, untrained, so
+    that every claim about it must fail."""
+    if os.environ.get("RNNLAB_UNTRAINED") == "1":
+        return run_untrained()
+    path = DATA / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run {command}")
+    return json.loads(path.read_text())
+
+
+def make_record_command(argv, prog: str, what: str, make, name: str) -> int:
+    """`python -m <prog> make-record`: run `make()` (one CPU thread, the course's setting) and
+    write the JSON it returns as rnnlab/data/`name`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=f"Make {what}.")
+    parser.add_argument("command", choices=["make-record"])
+    parser.parse_args(argv)
+    torch.set_num_threads(1)
+    (DATA / name).write_text(json.dumps(make(), indent=1) + "\n")
     print(f"wrote {DATA / name}")
     return 0

@@ -110,3 +110,59 @@ def test_sgd_explodes_without_clipping_and_not_with_it():
     assert all(math.isfinite(v) for v in tame.loss)
     with pytest.raises(ValueError, match="optimizer"):
         train_adding("rnn", optimizer="rmsprop")
+
+
+# -- chapter 07's record of the race, and the claims the chapter makes of it ------------------
+from rnnlab.adding import (RACE_07, RACE_SEED, RACE_STEPS, adding_race, load_race,  # noqa: E402
+                           race_claims, race_step_seconds)
+
+# Training amplifies the last bits of arithmetic: on the other-cpu emulation, seed 0's first 10
+# training losses moved by 9e-8, its evaluations by up to 0.24 (the RNN's most). So the record is
+# compared with a fresh run over its first steps; another seed differs there by 0.28 or more.
+FIRST_STEPS, LOSS_TOLERANCE = 10, 1e-5
+
+
+@pytest.fixture(scope="module")
+def races():
+    torch.set_num_threads(1)
+    return {seed: adding_race(seed, progress=False) for seed in range(5)}
+
+
+def _first_losses_differ(a, b) -> float:
+    return max(abs(x - y) for ra, rb in zip(a, b, strict=True)
+               for x, y in zip(ra.loss[:FIRST_STEPS], rb.loss[:FIRST_STEPS], strict=True))
+
+
+def test_the_race_record_is_what_its_seed_trains(races):
+    import json
+    from rnnlab.shipped import DATA
+    setting = json.loads((DATA / "adding_race.json").read_text())["race"]
+    assert setting == {**RACE_07, "steps": RACE_STEPS, "seed": RACE_SEED, "torch": torch.__version__.split("+")[0]}
+    record = load_race()
+    assert [(r.kind, r.seed, r.forget_bias) for r in record] == [("rnn", 0, None), ("lstm", 0, 1.0), ("gru", 0, None)]
+    assert _first_losses_differ(record, races[RACE_SEED]) < LOSS_TOLERANCE
+    for seed in range(1, 5):                     # the comparison can fail: every other seed does
+        assert _first_losses_differ(record, races[seed]) > 1000 * LOSS_TOLERANCE, seed
+
+
+def test_the_chapter_s_race_claims_hold_for_the_record_and_seeds_0_to_4(races):
+    """Chapter 07 says so. Measured natively and on the other-cpu emulation: seeds 0 to 7 bear out
+    every claim; the LSTM left the baseline after 125 to 225 steps, the GRU after 25 to 75."""
+    assert all(race_claims(load_race()).values())
+    for seed, runs in races.items():
+        claims = race_claims(runs)
+        assert all(claims.values()), (seed, [c for c, ok in claims.items() if not ok])
+
+
+def test_the_race_claims_fail_for_untrained_runs(monkeypatch):
+    monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
+    untrained = load_race()                      # runs the race, a few steps per run
+    assert all(run.steps < 10 for run in untrained)
+    claims = race_claims(untrained)
+    assert not all(claims.values()), claims
+
+
+def test_race_step_seconds_times_training_steps_only():
+    run = train_adding("gru", 0, steps=4, eval_every=2, eval_size=8, stop_below=None, progress=False)
+    assert len(run.step_seconds) == 4 and all(0 < s < run.seconds for s in run.step_seconds)
+    assert race_step_seconds("lstm", steps=3) > 0
