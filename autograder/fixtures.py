@@ -230,8 +230,10 @@ def check(fx: Fixture, result, all_tests: list[str], outputs: str = "") -> list[
         problems.append(f"no flag mentions {e['flag']!r}; flags: {result.flags}")
     if "flag_lacks" in e and any(e["flag_lacks"].lower() in f.lower() for f in result.flags):
         problems.append(f"a flag mentions {e['flag_lacks']!r}; flags: {result.flags}")
-    if "reason" in e and e["reason"] not in result.reason:
-        problems.append(f"reason {result.reason!r} lacks {e['reason']!r}")
+    reasons = e.get("reason", ())                          # one text, or a tuple of alternatives
+    reasons = (reasons,) if isinstance(reasons, str) else reasons
+    if reasons and not any(r in result.reason for r in reasons):
+        problems.append(f"reason {result.reason!r} lacks {' or '.join(map(repr, reasons))}")
     for gid in e.get("timeouts", []):
         if gid not in result.timeouts:
             problems.append(f"{gid} not reported as timed out ({result.timeouts})")
