@@ -80,7 +80,8 @@ test-unit: $(STAMP)
 # untrained model) and hold for other training seeds (tests/test_seeds.py: RNNLAB_SEED=1 and 2),
 # then strict nbval again as another CPU would compute: `python -m rnnlab.tools other-cpu` steps
 # ATen's vector kernels, MKL's and oneDNN's matrix products (nn.LSTM's kernel among them) down from
-# this machine's own (AVX-512 -> AVX2, AVX2 -> older), which changes the last bits of sums.
+# this machine's own to the nearest step that computes other bits here (AVX-512 -> AVX2 or older,
+# AVX2 -> older), measured by a probe.
 # (a throwaway review file: a student's saved quiz answers must not change what nbval compares)
 NBVAL := -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --nbval notebooks \
          --nbval-sanitize-with notebooks/sanitize.cfg

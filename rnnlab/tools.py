@@ -138,26 +138,63 @@ def trust(paths, db_file: str | None = None) -> int:
     return signed
 
 
-# Another CPU, emulated on this one (docs/authoring.md, "Outputs on every CPU"). Each library
+# Another CPU, emulated on this one (docs/authoring.md, "Another CPU, emulated"). Each library
 # picks its code path by itself: ATen's vector kernels (sums, exp, torch.mm here) follow
 # ATEN_CPU_CAPABILITY, MKL's matrix products (nn.Linear's addmm) MKL_ENABLE_INSTRUCTIONS, and
 # oneDNN (nn.LSTM's fused kernel, nn.Linear) ONEDNN_MAX_CPU_ISA. Setting only the first leaves
 # the LSTM on the real CPU's path, which is how chapter 09 failed on an AVX2 laptop unseen.
-OTHER_CPU = {
-    # an AVX-512 machine plays a typical laptop (AVX2)
-    "AVX512": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"},
-    # an AVX2 machine plays an older CPU without AVX
-    "AVX2": {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41"},
-}
+_AVX2 = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+_OLDER = {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41"}
+# The steps down from each capability, nearest first. A step is taken only if it computes other
+# bits here: on an AMD EPYC with AVX-512 (Zen 4), the AVX2 step gave every bit of the probe as
+# the native run did, so it proved nothing and the older step is the other CPU there.
+OTHER_CPU = {"AVX512": [_AVX2, _OLDER], "AVX2": [_OLDER]}
+
+# a sum, a matrix product and an LSTM, hashed: what another CPU must compute differently
+PROBE = """
+import hashlib, torch
+torch.set_num_threads(1)
+g = torch.Generator().manual_seed(0)
+a, x = torch.randn(512, 48, generator=g), torch.randn(40, 8, 29, generator=g)
+torch.manual_seed(0)
+linear, lstm = torch.nn.Linear(48, 40), torch.nn.LSTM(29, 31)
+with torch.no_grad():
+    parts = {"sum": a.sum(1), "linear": linear(a), "lstm": lstm(x)[0]}
+print(" ".join(k + ":" + hashlib.sha1(v.numpy().tobytes()).hexdigest() for k, v in parts.items()))
+"""
+
+
+def probe(envs: list[dict]) -> list[dict[str, str]]:
+    """The probe's hashes under each environment, run at once (each imports torch: a few seconds)."""
+    import subprocess
+    procs = [subprocess.Popen([sys.executable, "-c", PROBE], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "OMP_NUM_THREADS": "1", **env}) for env in envs]
+    results = []
+    for p in procs:
+        out = p.communicate()[0]
+        if p.returncode:
+            raise RuntimeError(f"the CPU probe failed (exit status {p.returncode})")
+        results.append(dict(word.split(":", 1) for word in out.split()))
+    return results
 
 
 def other_cpu(capability: str | None = None) -> dict[str, str]:
-    """The environment that makes torch compute as another CPU would, from this one's capability
-    (torch.backends.cpu.get_cpu_capability()); {} when this CPU has no vector kernels to step down from."""
-    if capability is None:
-        import torch
-        capability = torch.backends.cpu.get_cpu_capability()
-    return dict(OTHER_CPU.get(capability.upper(), {}))
+    """The environment that makes torch compute as another CPU would: the nearest step down from
+    this CPU's capability (torch.backends.cpu.get_cpu_capability()) whose sum, matrix product and
+    LSTM all give other bits than the native run, measured here; {} when no step does (a CPU that
+    already runs the default kernels). With a capability given, the nearest step, unmeasured."""
+    if capability is not None:
+        steps = OTHER_CPU.get(capability.upper(), [])
+        return dict(steps[0]) if steps else {}
+    import torch
+    steps = OTHER_CPU.get(torch.backends.cpu.get_cpu_capability().upper(), [])
+    if not steps:
+        return {}
+    native, *others = probe([{}, *steps])
+    for step, result in zip(steps, others):
+        if all(result[k] != native[k] for k in native):
+            return dict(step)
+    return {}
 
 
 def main(argv: list[str] | None = None) -> int:

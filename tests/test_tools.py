@@ -43,44 +43,42 @@ def test_execute_still_stops_at_an_unexpected_error(tmp_path):
         execute([str(path)])
 
 
-_PROBE = """
-import hashlib, torch
-torch.set_num_threads(1)
-g = torch.Generator().manual_seed(0)
-a, x = torch.randn(512, 48, generator=g), torch.randn(40, 8, 29, generator=g)
-torch.manual_seed(0)
-linear, lstm = torch.nn.Linear(48, 40), torch.nn.LSTM(29, 31)
-with torch.no_grad():
-    parts = {"sum": a.sum(1), "linear": linear(a), "lstm": lstm(x)[0]}
-print(" ".join(k + ":" + hashlib.sha1(v.numpy().tobytes()).hexdigest() for k, v in parts.items()))
-"""
-
-
-def _probes(envs: list[dict]) -> list[dict]:
-    """Run the probe under each environment at once (each imports torch: a few seconds)."""
-    import subprocess
-    procs = [subprocess.Popen([sys.executable, "-c", _PROBE], env={**os.environ, "OMP_NUM_THREADS": "1", **env},
-                              stdout=subprocess.PIPE, text=True) for env in envs]
-    return [dict(word.split(":") for word in p.communicate()[0].split()) for p in procs]
-
-
 def test_the_other_cpu_changes_the_bits_of_sums_matrix_products_and_the_lstm():
     """The second nbval run must compute as another CPU would: ATen's own kernels, MKL's and
     oneDNN's matrix products and nn.LSTM's fused kernel all take another path. ATen's and oneDNN's
-    variables each change something alone; MKL's changed no bit on the AMD EPYC (AVX2) this was
-    written on, and stays for Intel CPUs with AVX-512, where MKL picks its own path."""
+    variables each change something alone; MKL's changed no bit on the AMD EPYCs this was measured
+    on, and stays for Intel CPUs, where MKL picks its own path."""
     import torch
-    from rnnlab.tools import OTHER_CPU, other_cpu
+    from rnnlab.tools import OTHER_CPU, other_cpu, probe
 
     native = torch.backends.cpu.get_cpu_capability()
     emulated = other_cpu()
     assert emulated, f"no other CPU to emulate on a {native} machine"
     assert set(emulated) == {"ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA"}
-    assert other_cpu("AVX512")["ONEDNN_MAX_CPU_ISA"] == "AVX2" and other_cpu("default") == {}
-    assert set(OTHER_CPU) == {"AVX512", "AVX2"}
+    assert emulated in OTHER_CPU[native.upper()]
     singles = [{k: emulated[k]} for k in ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA")]
-    base, other, *alone = _probes([{}, emulated, *singles])
+    base, other, *alone = probe([{}, emulated, *singles])
     changed = {k for k in base if base[k] != other[k]}
     assert changed == {"sum", "linear", "lstm"}, f"unchanged under {emulated}: {set(base) - changed}"
     for single, result in zip(singles, alone):
         assert result != base, f"{single} alone changes no bit of the probe: it is not needed"
+
+
+def test_a_step_down_that_computes_the_same_bits_is_passed_over(monkeypatch):
+    """On an AVX-512 AMD EPYC the AVX2 step gave the native bits: the emulation takes the next
+    step, and none at all when every step computes as this CPU does."""
+    import torch
+    from rnnlab import tools
+
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AVX512")
+    same, differs = {"sum": "a", "linear": "b", "lstm": "c"}, {"sum": "x", "linear": "y", "lstm": "z"}
+    partly = {**same, "lstm": "z"}
+    monkeypatch.setattr(tools, "probe", lambda envs: [same, same, differs][:len(envs)])
+    assert tools.other_cpu() == tools.OTHER_CPU["AVX512"][1]
+    monkeypatch.setattr(tools, "probe", lambda envs: [same, differs, differs][:len(envs)])
+    assert tools.other_cpu() == tools.OTHER_CPU["AVX512"][0]
+    monkeypatch.setattr(tools, "probe", lambda envs: [same, partly, same][:len(envs)])
+    assert tools.other_cpu() == {}
+    assert tools.other_cpu("AVX512")["ONEDNN_MAX_CPU_ISA"] == "AVX2" and tools.other_cpu("default") == {}
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "DEFAULT")
+    assert tools.other_cpu() == {}
