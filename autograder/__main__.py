@@ -10,14 +10,16 @@ from .course import REPO, assignments, nbgrader, resolve
 
 
 def cmd_release(args) -> int:
-    from .pipeline import release
+    from .release import release
 
-    release(assignments() if args.all else [resolve(n) for n in args.names])
-    return 0
+    refused = release(assignments() if args.all else [resolve(n) for n in args.names])
+    if refused:
+        print(f"{len(refused)} problem set(s) not regenerated (above); the others are", file=sys.stderr)
+    return 1 if refused else 0
 
 
 def cmd_grade(args) -> int:
-    from .pipeline import Options, Run, SandboxUnavailable
+    from .pipeline import NotGradeable, Options, Run, SandboxUnavailable
 
     opt = Options(jobs=args.jobs, sandboxed=not args.unsandboxed, cell_timeout=args.cell_timeout,
                   submission_timeout=args.submission_timeout, named_regexp=args.regexp,
@@ -30,6 +32,9 @@ def cmd_grade(args) -> int:
     except SandboxUnavailable as err:
         print(err, file=sys.stderr)
         return 3
+    except NotGradeable as err:
+        print(err, file=sys.stderr)
+        return 2
     for r in results:
         print(f"{r.student:20s} {r.score:6g} / {r.max_score:g}  {r.status}"
               + (f"  ({r.reason})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
@@ -63,17 +68,31 @@ def cmd_feedback(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """A folder of sample submissions (the course's own test fixtures) to try grading on."""
+    """A demo class: a course folder of its own (its own gradebook, reports and feedback) with
+    sample submissions (the course's own test fixtures) to try grading on."""
     import nbformat
 
     from . import fixtures as F
+    from .pipeline import DEMO_MARKER
     name = resolve(args.assignment)
     release = nbformat.read(REPO / "release" / name / f"{name}.ipynb", 4)
     source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
     batch = [F.SOLUTION, F.BLANK] + F.fixtures_for(name, "mutants") + F.fixtures_for(name, "alternatives")
-    folder = Path(args.folder) / name
-    F.write_batch(folder, name, batch, release, source)
-    print(f"{len(batch)} sample submissions of {name} in {folder}")
+    course = Path(args.folder) / name
+    if course.exists() and not (course / DEMO_MARKER).exists():
+        print(f"{course} exists and is not a demo class: choose another folder", file=sys.stderr)
+        return 2
+    F.make_course(course, [name], replace=True)
+    (course / DEMO_MARKER).write_text(
+        "A demo class of the course (python -m autograder demo): its own course folder, so grading\n"
+        "it never touches the real gradebook. Remove the folder when done.\n")
+    F.write_batch(course / "submissions", name, batch, release, source)
+    # and one broken upload: the student version cut off half-way, as an interrupted download leaves it
+    text = (REPO / "release" / name / f"{name}.ipynb").read_text()
+    (course / "submissions" / "broken").mkdir()
+    (course / "submissions" / "broken" / f"{name}.ipynb").write_text(text[:len(text) // 2])
+    print(f"{len(batch) + 1} sample submissions of {name} in {course / 'submissions'}, in a demo course of "
+          f"their own; grade them with: make autograde ASSIGNMENT={args.assignment} SUBMISSIONS={args.folder}")
     return 0
 
 

@@ -254,10 +254,13 @@ SOLUTION = Fixture("solution", {"full": True})
 BLANK = Fixture("blank", {"score": 0}, blank=True)
 
 
-def make_course(folder: Path, assignments: list[str]) -> Path:
-    """A throwaway course folder: the course's nbgrader settings and the named source assignments."""
+def make_course(folder: Path, assignments: list[str], replace: bool = False) -> Path:
+    """A throwaway course folder: the course's nbgrader settings and the named source assignments
+    (with `replace`, whatever the folder held before is removed first)."""
     import shutil
     repo = HERE.parent
+    if replace and folder.exists():
+        shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(repo / "nbgrader_config.py", folder / "nbgrader_config.py")
     for name in assignments:

@@ -44,8 +44,24 @@ STAGED = "staged"          # where repaired copies of the submissions are graded
 NBGRADER_RECORDS = ("timestamp.txt", "submission_secret.txt")   # written by nbgrader submit
 
 
+DEMO_MARKER = ".rnnlab-demo-course"      # `make demo-class` writes it into the demo's course folder
+
+
+def demo_course(submissions: Path, assignment: str) -> Path | None:
+    """The demo course that `submissions` is (or holds, for `assignment`), or None. A demo class
+    is graded in its own course folder, never into the course's real gradebook."""
+    for folder in (submissions, submissions / assignment):
+        if (folder / DEMO_MARKER).is_file() and (folder / "source" / assignment).is_dir():
+            return folder.resolve()
+    return None
+
+
 class SandboxUnavailable(RuntimeError):
     pass
+
+
+class NotGradeable(RuntimeError):
+    """The assignment, not a submission, stops the run: one sentence says why."""
 
 
 @dataclass
@@ -116,6 +132,11 @@ class Run:
         self.course = Path(course).resolve()
         self.assignment = resolve(assignment, self.course)
         self.submissions = Path(submissions).resolve()
+        demo = demo_course(self.submissions, self.assignment)
+        if demo:
+            log(f"a demo class: graded in its own course folder {demo} (gradebook, reports and "
+                f"feedback there), not in {self.course}")
+            self.course, self.submissions = demo, demo / "submissions"
         self.opt = options or Options()
         self.log = log
         self.work = self.course / "grading-runs" / f"{self.assignment}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
@@ -142,6 +163,10 @@ class Run:
         regenerates the assignment into a private release folder, so the committed release/ is
         not touched."""
         self.check_sandbox()
+        from .release import changed_after_grading
+        why = changed_after_grading(self.course, self.assignment)
+        if why:
+            raise NotGradeable(f"{self.assignment} cannot be graded as source/ now stands: {why}")
         self.work.mkdir(parents=True)
         for slot in range(max(1, self.opt.jobs)):
             self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
@@ -574,19 +599,6 @@ class Worker:
         with self.lock:
             if not self.log_file.closed:
                 self.log_file.close()
-
-
-def release(names: list[str], course: Path = REPO, log=print) -> None:
-    """Generate the student versions of `names` into the course's release/, importing nbgrader
-    once for all of them (the command line would import it, about 4 s, for each)."""
-    with tempfile.TemporaryDirectory(prefix="rnnlab-release-") as tmp:
-        worker = Worker(Path(course).resolve(), Path(tmp) / "worker.log")
-        try:
-            for name in names:
-                worker.generate(name)
-                log(f"released {name} -> release/{name}/")
-        finally:
-            worker.stop()
 
 
 class FifoReader:

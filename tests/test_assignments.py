@@ -10,7 +10,8 @@ import pytest
 
 from autograder import fixtures as F
 from autograder.course import REPO, assignments, venv_env
-from autograder.pipeline import hidden_test_lines, release, secret_lines
+from autograder.pipeline import hidden_test_lines, secret_lines
+from autograder.release import release
 from autograder.recheck import load_cases
 from rnnlab.quiz import load_quiz
 
@@ -363,16 +364,6 @@ def test_graded_quiz_keys_come_from_the_course_being_graded(tmp_path):
     expected = {c.name: c.expected for c in load_cases(a, tmp_path) if c.name.startswith("quiz_")}
     assert expected["quiz_q1"] == other
     assert {c.name: c.expected for c in load_cases(a) if c.name.startswith("quiz_")}["quiz_q1"] == key
-
-def test_demo_class_writes_one_folder_per_sample(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "autograder", "demo", "ps03", str(tmp_path)],
-                          capture_output=True, text=True, env=venv_env())
-    assert proc.returncode == 0, proc.stderr
-    folders = sorted(p.name for p in (tmp_path / "ps03_lstm_gates").iterdir())
-    assert "solution" in folders and "blank" in folders and len(folders) >= 6
-    for name in folders:
-        nbformat.read(tmp_path / "ps03_lstm_gates" / name / "ps03_lstm_gates.ipynb", 4)
-
 
 def test_copy_fixtures_read_the_lecture_cell_they_name(tmp_path):
     cell = F.lecture_cell("03_lstm_gates", "import torch")     # any one-cell marker of lecture 03

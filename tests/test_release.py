@@ -1,0 +1,105 @@
+"""`make assignments` after grading (issue 30): a problem set nbgrader cannot regenerate is refused
+in one sentence before nbgrader runs, and no failure leaves release/ half-written or removed."""
+import nbformat
+import pytest
+
+from autograder import fixtures as F
+from autograder.release import changed_after_grading, release
+
+A, B = "ps01_sequence_data", "ps02_rnn"
+
+
+def _grade_one(course, name):
+    """A graded submission in the gradebook, as `make autograde` leaves one."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_student("s1")
+        gb.add_submission(name, "s1")
+
+
+def _source(course, name):
+    return course / "source" / name / f"{name}.ipynb"
+
+
+def _add_test_cell(course, name):
+    path = _source(course, name)
+    nb = nbformat.read(path, 4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+                and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
+    extra = nbformat.from_dict(dict(test))
+    extra.metadata = nbformat.from_dict({"nbgrader": {**test.metadata["nbgrader"], "grade_id": "test_added_later"}})
+    extra.id = "test-added-later"
+    nb.cells.append(extra)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course whose two problem sets are released, one of them with a graded submission."""
+    course = F.make_course(tmp_path_factory.mktemp("release"), [A, B])
+    assert release([A, B], course, log=lambda *a: None) == []
+    _grade_one(course, A)
+    return course
+
+
+def _snapshot(course, name):
+    return {p.relative_to(course): p.read_bytes() for p in (course / "release" / name).rglob("*") if p.is_file()}
+
+
+def test_a_cell_added_after_grading_is_refused_in_one_sentence_and_release_stays(course):
+    before = _snapshot(course, A)
+    original = _source(course, A).read_bytes()
+    _add_test_cell(course, A)
+    try:
+        said = []
+        refused = release([A, B], course, log=said.append)
+        assert len(refused) == 1 and refused[0].startswith(f"{A} was not regenerated")
+        why = refused[0]
+        assert "added test_added_later" in why and "1 submission(s)" in why
+        assert "\n" not in why and "Traceback" not in why
+        assert _snapshot(course, A) == before, "release/ changed though nothing was regenerated"
+        assert any(line == f"released {B} -> release/{B}/" for line in said), "the other set was not released"
+        # grading it again stops before any student, with the same sentence
+        from autograder.pipeline import NotGradeable, Options, Run
+        (course / "empty").mkdir(exist_ok=True)
+        with pytest.raises(NotGradeable, match="added test_added_later"):
+            Run(A, course / "empty", course=course, options=Options(sandboxed=False), log=lambda *a: None).run()
+        assert not (course / "grading-runs").exists()
+    finally:
+        _source(course, A).write_bytes(original)
+    assert changed_after_grading(course, A) is None
+
+
+def test_a_changed_test_in_an_existing_cell_is_regenerated(course):
+    original = _source(course, A).read_bytes()
+    nb = nbformat.read(_source(course, A), 4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+                and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
+    test.source += "\nassert True  # a test fixed after grading\n"
+    nbformat.write(nb, _source(course, A))
+    try:
+        assert changed_after_grading(course, A) is None
+        assert release([A], course, log=lambda *a: None) == []
+        assert "a test fixed after grading" in (course / "release" / A / f"{A}.ipynb").read_text()
+    finally:
+        _source(course, A).write_bytes(original)
+
+
+def test_an_nbgrader_failure_keeps_the_last_release(course):
+    before = _snapshot(course, B)
+    original = _source(course, B).read_bytes()
+    nb = nbformat.read(_source(course, B), 4)
+    solution = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
+    solution.metadata["nbgrader"]["grade_id"] = next(
+        c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+        if c is not solution and c.metadata.get("nbgrader", {}).get("grade_id"))   # a duplicate id
+    nbformat.write(nb, _source(course, B))
+    try:
+        refused = release([B], course, log=lambda *a: None)
+    finally:
+        _source(course, B).write_bytes(original)
+    assert len(refused) == 1 and refused[0].startswith(f"{B} was not regenerated: nbgrader said: ")
+    assert "\n" not in refused[0] and "Traceback" not in refused[0]
+    assert _snapshot(course, B) == before
+    assert not list(course.glob(".release-*")), "the temporary folder was left behind"
