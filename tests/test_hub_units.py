@@ -399,3 +399,19 @@ def test_git_trusts_a_repository_another_user_owns(open_tmp):
     with H.git_trusts(repo):
         assert len(dist.resolve(repo, "HEAD")) == 40
     assert {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")} == before
+
+
+def test_the_points_docs_hub_quotes_are_ps03_s():
+    """docs/hub.md once quoted '19, 15 and 0 of 22' for a problem set of 20 points: its figures
+    are read against the problem set itself."""
+    import re
+
+    text = (REPO / "docs" / "hub.md").read_text()
+    nb = json.loads((REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb").read_text())
+    graded = [c["metadata"]["nbgrader"] for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    auto = sum(g["points"] for g in graded if not g.get("solution"))
+    hand = sum(g["points"] for g in graded if g.get("solution"))
+    quoted = re.search(r"student1 all (\d+) automatic points.*?the explain\s+answer's (\d+) points make "
+                       r"ps03's (\d+)", text, re.S)
+    assert quoted, "docs/hub.md no longer says what the hub test's students score"
+    assert tuple(map(int, quoted.groups())) == (auto, hand, auto + hand)
