@@ -45,7 +45,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .course import REPO, resolve
+from .course import REPO, assignments, resolve
 
 PROXY = REPO / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 # ngshare, an exchange that knows each user by their hub token (`make ngshare-deps`: its own
@@ -603,6 +603,22 @@ def give(path: Path, user: str) -> None:
         os.chown(p, pw.pw_uid, pw.pw_gid, follow_symlinks=False)
 
 
+def chosen_assignments(spec: str) -> list[str]:
+    """`--assignments`: 'all', or names separated by commas ('ps03,ps04'), as full names."""
+    if spec.strip() == "all":
+        return assignments()
+    names = [n.strip() for n in spec.split(",") if n.strip()]
+    if not names:
+        raise HubError("--assignments: name at least one problem set (ps03,ps04) or say all")
+    chosen = []
+    for name in names:
+        try:
+            chosen.append(resolve(name))
+        except SystemExit as err:
+            raise HubError(f"--assignments: {err}") from None
+    return chosen
+
+
 def setup_instructor(user: str, assignments: list[str]) -> Path:
     """The instructor's course folder in their home: nbgrader_config.py, source/ and release/ of
     `assignments`, and their own Jupyter config pointing nbgrader at it."""
@@ -671,6 +687,9 @@ def main(argv=None) -> int:
     parser.add_argument("--state", default=DEFAULT_STATE)
     parser.add_argument("--prefix", default="", metavar="PREFIX",
                         help="put PREFIX before the users' names (PREFIXinstructor, PREFIXstudent1, ...)")
+    parser.add_argument("--assignments", default="ps03", metavar="LIST",
+                        help="problem sets copied into the instructor's course folder: ps03,ps04 or all "
+                             "(default ps03; run again with more to add them, nothing copied is replaced)")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         print("make hub runs JupyterHub as root (it starts each user's server as that user, and "
@@ -678,6 +697,7 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     try:
+        chosen = chosen_assignments(args.assignments)      # before anything is made
         if args.prefix and not re.fullmatch(r"[a-z_][a-z0-9_-]{0,20}", args.prefix):
             raise HubError(f"--prefix {args.prefix!r}: a user name's start is lower-case letters, "
                            "digits, '_' and '-' (at most 21), not starting with a digit or '-'")
@@ -685,7 +705,7 @@ def main(argv=None) -> int:
                                  students=[f"{args.prefix}student{i}" for i in (1, 2, 3)])
         for user in [settings.instructor, *settings.students]:
             create_user(user)
-        course = setup_instructor(settings.instructor, ["ps03"])
+        course = setup_instructor(settings.instructor, chosen)
     except HubError as err:
         print(err, file=sys.stderr)
         return 2

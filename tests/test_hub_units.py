@@ -415,3 +415,13 @@ def test_the_points_docs_hub_quotes_are_ps03_s():
                        r"ps03's (\d+)", text, re.S)
     assert quoted, "docs/hub.md no longer says what the hub test's students score"
     assert tuple(map(int, quoted.groups())) == (auto, hand, auto + hand)
+
+
+def test_the_hub_sets_up_the_problem_sets_it_is_asked_for():
+    assert H.chosen_assignments("ps03") == ["ps03_lstm_gates"]
+    assert H.chosen_assignments(" ps03, ps04_using_lstm ") == ["ps03_lstm_gates", "ps04_using_lstm"]
+    assert H.chosen_assignments("all") == sorted(p.name for p in (REPO / "source").iterdir()
+                                                 if p.name.startswith("ps"))
+    for bad in ("ps99", "", "ps0"):
+        with pytest.raises(H.HubError, match="--assignments"):
+            H.chosen_assignments(bad)
