@@ -419,6 +419,24 @@ class Run:
                 except Exception as err:                       # this student alone
                     grader_error(result, "reading the scores from the gradebook", err)
 
+    def mark_flagged(self) -> None:
+        """The formgrader's Flagged column shows what the report flags: each graded submission
+        with a flag is flagged in the gradebook, one without is not (a regrade clears it)."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+            for result in self.results.values():
+                if result.status != "graded":
+                    continue
+                try:
+                    for nb in gb.find_submission(self.assignment, result.student).notebooks:
+                        nb.flagged = bool(result.flags)
+                    gb.db.commit()
+                except MissingEntry:
+                    continue
+                except Exception as err:                       # this student alone
+                    grader_error(result, "flagging the submission in the gradebook", err)
+
     def score_one(self, gb, result: Result) -> None:
         from nbgrader.api import MissingEntry
 
@@ -490,6 +508,7 @@ class Run:
                 self.recheck(graded)
                 self.refresh_feedback([s for s in graded if self.results[s].score != before[s]])
             self.check_feedback()
+            self.mark_flagged()
             from .report import write_reports
             write_reports(self, seconds=round(time.monotonic() - t0, 1))
         finally:

@@ -350,6 +350,17 @@ def test_one_record_of_each_grade(attacked):
     assert honest is not None and "it gave a wrong result, although the tests in this notebook passed" in honest
 
 
+def test_the_formgrader_flags_what_the_report_flags(attacked):
+    """Issue 30: the pipeline's flags reach the formgrader's Flagged column (the gradebook's
+    `flagged`), and a submission without a flag is not flagged."""
+    from nbgrader.api import Gradebook
+    graded = {s: r for s, r in attacked.results.items() if r.status == "graded"}
+    assert any(r.flags for r in graded.values()) and any(not r.flags for r in graded.values())
+    with Gradebook(f"sqlite:///{attacked.course / 'gradebook.db'}") as gb:
+        shown = {s: all(nb.flagged for nb in gb.find_submission(A, s).notebooks) for s in graded}
+    assert shown == {s: bool(r.flags) for s, r in graded.items()}
+
+
 from autograder.feedback import SHOWED  # noqa: E402  (the one line a verdict may add)
 
 VERDICT = re.compile(r"^(Hidden tests|Visible test) (passed|failed|passed in the notebook, but the points were taken back):"
