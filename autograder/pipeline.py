@@ -402,6 +402,48 @@ class Run:
             list(pool.map(task, students))
 
     # -- results ----------------------------------------------------------------------------
+    def answers_in(self, folder: str, student: str) -> dict[str, str]:
+        """The answer cells' text of a student's notebook in one of the course's folders
+        ("autograded": the last grading run's; STAGED: this run's), by grade id; {} if none."""
+        path = self.course / folder / student / self.assignment / f"{self.assignment}.ipynb"
+        try:
+            nb = nbformat.read(path, 4)
+        except Exception:
+            return {}
+        return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+                if isinstance(c.metadata.get("nbgrader"), dict) and c.metadata["nbgrader"].get("solution")
+                and isinstance(c.metadata["nbgrader"].get("grade_id"), str)}
+
+    def graded_answers(self) -> dict[str, dict[str, str]]:
+        """The answers of the last grading run (autograded/), of every student it graded."""
+        folder = self.course / "autograded"
+        students = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        return {s: self.answers_in("autograded", s) for s in students}
+
+    def keep_hand_grades(self, earlier: dict[str, dict[str, str]]) -> None:
+        """A regrade keeps hand grades as graded: nbgrader's autograde marks every answer with a
+        manual score "needs manual grade" again. Where the answer is the one that was hand-graded
+        (same text as in the last run), the mark is cleared and the hand grade stands; a changed
+        answer keeps the mark, so it is looked at again."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+            for student, before in earlier.items():
+                if not before or student not in self.results or self.results[student].status != "graded":
+                    continue
+                now = self.answers_in(STAGED, student)
+                try:
+                    for nb in gb.find_submission(self.assignment, student).notebooks:
+                        for grade in nb.grades:
+                            if (grade.manual_score is not None and grade.needs_manual_grade
+                                    and grade.name in before and before[grade.name] == now.get(grade.name)):
+                                grade.needs_manual_grade = False
+                    gb.db.commit()
+                except MissingEntry:
+                    continue
+                except Exception as err:                       # this student alone
+                    grader_error(self.results[student], "keeping the hand grades", err)
+
     def collect_scores(self) -> None:
         from nbgrader.api import Gradebook
 
@@ -497,10 +539,12 @@ class Run:
         t0 = time.monotonic()
         try:
             self.prepare()
+            earlier = self.graded_answers()             # staging removes the last run's notebooks
             students = self.stage()
             self.log(f"grading {len(students)} submission(s) of {self.assignment} with {self.opt.jobs} "
                      f"worker(s), {'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
             self.grade_all(students)
+            self.keep_hand_grades(earlier)
             self.collect_scores()
             if self.cases:
                 graded = [s for s in students if self.results[s].status == "graded"]
