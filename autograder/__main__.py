@@ -38,6 +38,9 @@ def cmd_grade(args) -> int:
     for r in results:
         print(f"{r.student:20s} {r.score:6g} / {r.max_score:g}  {r.status}"
               + (f"  ({r.reason})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
+    if run.changes:
+        print(f"{len(run.changes)} score(s) changed since the last run: "
+              + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in run.changes))
     print(f"grades: {run.reports / 'grades.csv'}\nreport: {run.reports / 'report.md'}")
     return 0
 

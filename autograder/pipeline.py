@@ -145,6 +145,7 @@ class Run:
         self.rejected_files: list[tuple[str, str]] = []
         self.workers: dict[int, Worker] = {}
         self.cases: list = []
+        self.changes: list[tuple[str, float, float]] = []    # scores changed since the last run
 
     # -- setup ------------------------------------------------------------------------------
     def check_sandbox(self) -> None:
@@ -554,7 +555,7 @@ class Run:
             self.check_feedback()
             self.mark_flagged()
             from .report import write_reports
-            write_reports(self, seconds=round(time.monotonic() - t0, 1))
+            self.changes = write_reports(self, seconds=round(time.monotonic() - t0, 1))
         finally:
             for worker in self.workers.values():
                 worker.stop()

@@ -14,10 +14,25 @@ from dataclasses import asdict
 from .intake import shown as _text
 
 
-def write_reports(run, seconds: float) -> None:
+def score_changes(previous: dict, results) -> list[tuple[str, float, float]]:
+    """(student, score before, score now) of each student graded in both the previous run
+    (its report.json) and this one whose score differs."""
+    before = {s["student"]: s["score"] for s in previous.get("students", [])
+              if isinstance(s, dict) and not s.get("grader_error") and isinstance(s.get("score"), (int, float))}
+    return [(r.student, before[r.student], r.score) for r in results
+            if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9]
+
+
+def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
+    """Write the three files; returns the score changes since the previous run."""
     out = run.reports
     out.mkdir(parents=True, exist_ok=True)
     results = sorted(run.results.values(), key=lambda r: r.student)
+    try:
+        previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    changes = score_changes(previous if isinstance(previous, dict) else {}, results)
 
     with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
         writer = csv.writer(f)
@@ -46,11 +61,16 @@ def write_reports(run, seconds: float) -> None:
         lines.append(f"| {r.student} | {score} / {r.max_score:g} | {r.status} | "
                      f"{', '.join(r.failed_tests) or '-'} | {', '.join(r.timeouts) or '-'} | "
                      f"{_cell(notes) or '-'} |")
+    if changes:
+        lines += ["", f"## Scores changed since the last run ({_cell(str(previous.get('finished', '?')))})", "",
+                  "| student | before | now | change |", "|---|---|---|---|"]
+        lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in changes]
     lines += limits_section(results)
     if run.rejected_files:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return changes
 
 
 def _cell(text: str) -> str:

@@ -8,11 +8,22 @@ import pytest
 from autograder import fixtures as F
 from autograder.pipeline import Options, Run
 
-pytestmark = pytest.mark.grading
 A = "ps01_sequence_data"
 EXPLAIN = "explain_split"
 
 
+def test_score_changes_name_each_student_whose_score_moved():
+    from autograder.pipeline import Result
+    from autograder.report import score_changes
+    previous = {"students": [{"student": "a", "score": 5.0}, {"student": "b", "score": 7.0},
+                             {"student": "c", "score": None, "grader_error": "x"}, "junk"]}
+    now = [Result("a", "graded", score=5.0), Result("b", "graded", score=4.5), Result("c", "graded", score=3.0),
+           Result("d", "graded", score=1.0)]
+    assert score_changes(previous, now) == [("b", 7.0, 4.5)]
+    assert score_changes({}, now) == []
+
+
+@pytest.mark.grading
 def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     from nbgrader.api import Gradebook
 
@@ -22,9 +33,11 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     class_ = F.write_batch(tmp_path / "class", A, [F.SOLUTION], release, source)
     shutil.copytree(class_ / "solution", class_ / "changed")
 
+    runs = []
+
     def grade():
-        run = Run(A, class_, course=course, options=Options(jobs=1), log=lambda *a: None)
-        return {r.student: r for r in run.run()}
+        runs.append(Run(A, class_, course=course, options=Options(jobs=1), log=lambda *a: None))
+        return {r.student: r for r in runs[-1].run()}
 
     first = grade()
     assert first["solution"].needs_manual == [EXPLAIN] == first["changed"].needs_manual
@@ -43,3 +56,9 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     assert again["solution"].needs_manual == [], "an unchanged, hand-graded answer reads 'needs grading' again"
     assert again["solution"].score == first["solution"].score + 2
     assert again["changed"].needs_manual == [EXPLAIN], "a changed answer must be looked at again"
+    # the report says whose score changed since the last run, and by how much
+    old, new = first["solution"].score, again["solution"].score
+    assert runs[0].changes == [] and sorted(runs[1].changes) == [("changed", old, new), ("solution", old, new)]
+    report = (course / "reports" / A / "report.md").read_text()
+    assert "## Scores changed since the last run" in report
+    assert f"| solution | {old:g} | {new:g} | +2 |" in report
