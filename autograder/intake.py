@@ -46,6 +46,8 @@ class Intake:
     refused: dict[str, str] = field(default_factory=dict)        # student -> why it is not read
     errors: dict[str, str] = field(default_factory=dict)         # student -> fault of the intake itself
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path or entry, reason)
+    notes: dict[str, list[str]] = field(default_factory=dict)    # student -> what the intake chose, for their row
+    candidates: dict[str, list[Path]] = field(default_factory=dict)   # student -> their notebooks, before choosing
 
 
 def shown(name) -> str:
@@ -68,9 +70,21 @@ def kind(mode: int) -> str | None:
     return None
 
 
+# what students and LMSs add to a notebook's name: Canvas's resubmission '-1', a browser's ' (1)',
+# a student's '_final' or ' copy'
+RENAMED = r"(?:-\d{1,3}| ?\(\d{1,3}\)|[ _-][A-Za-z0-9 ()_-]{1,40})?"
+
+
 def default_regexp(assignment: str) -> str:
-    """LMS file names such as 'alice_1234_5678_ps03_lstm_gates.ipynb' or 'alice_ps03_lstm_gates.ipynb'."""
-    return rf"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9.@-]*)_(?:.*_)?(?P<file_id>{re.escape(assignment)}\.ipynb)$"
+    """LMS file names such as 'alice_1234_5678_ps03_lstm_gates.ipynb' or 'alice_ps03_lstm_gates.ipynb',
+    also renamed ('..._ps03_lstm_gates-1.ipynb', '..._ps03_lstm_gates (1).ipynb')."""
+    return (rf"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9.@-]*)_(?:.*_)?"
+            rf"(?P<file_id>{re.escape(assignment)}{RENAMED}\.ipynb)$")
+
+
+def renamed_notebook(name: str, assignment: str) -> bool:
+    """A notebook's own file name (no LMS prefix) that is the assignment's, renamed."""
+    return bool(re.fullmatch(rf"{re.escape(assignment)}{RENAMED}\.ipynb", name)) and name != f"{assignment}.ipynb"
 
 
 def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...]) -> str | None:
@@ -272,23 +286,25 @@ def _check_path(folder: Path, rel: str) -> str | None:
 
 
 def _student_folder(intake: Intake, folder: Path, student: str, assignment: str) -> None:
+    files, special, stopped = _walk(folder)
+    for rel, what in special:
+        intake.rejected.append((f"{student}/{shown(rel)}", f"{what}; not read"))
+    # the assignment's notebook where nbgrader's layouts put it, or renamed beside it
+    found = [rel for rel in files if Path(rel).suffix == ".ipynb" and len(Path(rel).parts) <= 2
+             and (len(Path(rel).parts) == 1 or Path(rel).parts[0] == assignment)
+             and (Path(rel).name == f"{assignment}.ipynb" or renamed_notebook(Path(rel).name, assignment))]
     candidates = [f"{assignment}.ipynb", f"{assignment}/{assignment}.ipynb"]
-    present = [c for c in candidates if os.path.lexists(folder / c)]
-    for rel in present:
+    for rel in [c for c in candidates if os.path.lexists(folder / c)] + [r for r in found if r not in candidates]:
         why = _check_path(folder, rel)
         if why:
             intake.refused[student] = why
             return
-    files, special, stopped = _walk(folder)
-    for rel, what in special:
-        intake.rejected.append((f"{student}/{shown(rel)}", f"{what}; not read"))
-    notebook = next((folder / c for c in present if c in files), None)
-    if notebook is None:
+    if not found:
         listed = sorted(shown(f) for f in files)[:10]
         intake.missing[student] = (f"no {assignment}.ipynb in the submission "
                                    f"(found: {', '.join(listed) or 'nothing'}{', ...' if stopped else ''})")
-    else:
-        _add(intake, student, notebook)
+    for rel in found:
+        _add(intake, student, folder / rel)
 
 
 def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None = None) -> Intake:
@@ -347,6 +363,7 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
         student = parts[-3] if parts[-2] == assignment and len(parts) > 2 else parts[-2]
         if STUDENT_ID.match(student) and student not in intake.notebooks and student not in intake.refused:
             intake.refused[student] = f"the archive entry {name} was not extracted: {why}"
+    choose(intake, assignment)
     for student in (*intake.refused, *intake.errors):
         intake.notebooks.pop(student, None)
         intake.missing.pop(student, None)
@@ -385,8 +402,23 @@ def _entry(intake: Intake, entry: Path, assignment: str, student_of) -> None:
 
 
 def _add(intake: Intake, student: str, notebook: Path) -> None:
-    if student in intake.notebooks:
-        intake.rejected.append((shown(notebook.name), f"a second notebook for {student}; the first one "
-                                f"({intake.notebooks[student].name}) is graded"))
-    else:
-        intake.notebooks[student] = notebook
+    intake.candidates.setdefault(student, []).append(notebook)
+
+
+def choose(intake: Intake, assignment: str) -> None:
+    """One notebook per student, said on their row: of several, the one modified last (a
+    resubmission, or the copy the student worked in), the assignment's own name first when
+    they were modified at once; a renamed notebook is graded, and its name said."""
+    for student, paths in intake.candidates.items():
+        if student in intake.refused or student in intake.errors:
+            continue
+        paths = sorted(paths, key=lambda p: (-os.lstat(p).st_mtime_ns, not p.name.endswith(f"_{assignment}.ipynb")
+                                             and p.name != f"{assignment}.ipynb", p.name))
+        chosen = intake.notebooks[student] = paths[0]
+        intake.missing.pop(student, None)
+        notes = intake.notes.setdefault(student, [])
+        if len(paths) > 1:
+            notes.append(f"{len(paths)} notebooks submitted: graded {shown(chosen.name)}, the one modified last; "
+                         f"not graded: {', '.join(shown(p.name) for p in paths[1:])}")
+        elif chosen.name != f"{assignment}.ipynb" and not chosen.name.endswith(f"_{assignment}.ipynb"):
+            notes.append(f"graded {shown(chosen.name)}, the only notebook submitted, though it was renamed")

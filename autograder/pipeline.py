@@ -216,7 +216,7 @@ class Run:
             grader_error(self.results[student], "finding the notebook", RuntimeError(why))
         ready = []
         for student, path in sorted(found.notebooks.items()):
-            result = self.results[student] = Result(student, "graded")
+            result = self.results[student] = Result(student, "graded", reason="; ".join(found.notes.get(student, [])))
             notes: list[str] = []
             try:
                 repaired = repair(read(path, notes), self.release_nb)

@@ -1,0 +1,55 @@
+"""Issue 30: a student whose notebook was renamed, or who handed in two, has a row that says which
+notebook was graded and why; nobody disappears into "files not graded"."""
+import os
+
+from autograder.intake import collect
+
+A = "ps03_lstm_gates"
+
+
+def _nb(path, mtime):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{}")
+    os.utime(path, (mtime, mtime))
+
+
+def test_a_renamed_notebook_is_graded_and_said(tmp_path):
+    cls = tmp_path / "class"
+    _nb(cls / "alice" / f"{A}_final.ipynb", 1000)
+    _nb(cls / "bob" / A / f"{A} (1).ipynb", 1000)
+    _nb(cls / "carol" / "scratch.ipynb", 1000)
+    found = collect(cls, A, tmp_path / "work")
+    assert found.notebooks["alice"].name == f"{A}_final.ipynb"
+    assert found.notebooks["bob"].name == f"{A} (1).ipynb"
+    assert "renamed" in found.notes["alice"][0] and f"{A}_final.ipynb" in found.notes["alice"][0]
+    assert "carol" in found.missing and "scratch.ipynb" in found.missing["carol"]
+    assert not found.rejected
+
+
+def test_of_two_notebooks_the_one_modified_last_is_graded_and_both_are_named(tmp_path):
+    cls = tmp_path / "class"
+    _nb(cls / "alice" / f"{A}.ipynb", 1000)                  # the untouched copy
+    _nb(cls / "alice" / f"{A} (1).ipynb", 2000)              # where she worked
+    _nb(cls / "bob" / f"{A}.ipynb", 3000)
+    _nb(cls / "bob" / f"{A}-2.ipynb", 3000)                  # modified at once: the assignment's name wins
+    found = collect(cls, A, tmp_path / "work")
+    assert found.notebooks["alice"].name == f"{A} (1).ipynb"
+    assert found.notes["alice"] == [f"2 notebooks submitted: graded {A} (1).ipynb, the one modified last; "
+                                    f"not graded: {A}.ipynb"]
+    assert found.notebooks["bob"].name == f"{A}.ipynb"
+    assert not found.rejected
+
+
+def test_lms_names_renamed_and_late_keep_their_student(tmp_path):
+    cls = tmp_path / "class"
+    _nb(cls / f"alice_12345_678_{A}.ipynb", 1000)
+    _nb(cls / f"alice_12345_901_{A}-1.ipynb", 2000)           # Canvas's name for a resubmission
+    _nb(cls / f"bob_LATE_23456_789_{A}.ipynb", 1000)          # Canvas's mark for a late one
+    _nb(cls / f"carol_34567_890_{A} (2).ipynb", 1000)
+    _nb(cls / "notes_for_ta.ipynb", 1000)
+    found = collect(cls, A, tmp_path / "work")
+    assert found.notebooks["alice"].name == f"alice_12345_901_{A}-1.ipynb"
+    assert "2 notebooks submitted" in found.notes["alice"][0]
+    assert found.notebooks["bob"].name == f"bob_LATE_23456_789_{A}.ipynb" and not found.notes.get("bob")
+    assert found.notebooks["carol"].name == f"carol_34567_890_{A} (2).ipynb" and "renamed" in found.notes["carol"][0]
+    assert [name for name, _ in found.rejected] == ["notes_for_ta.ipynb"]
