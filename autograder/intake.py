@@ -82,6 +82,29 @@ def default_regexp(assignment: str) -> str:
             rf"(?P<file_id>{re.escape(assignment)}{RENAMED}\.ipynb)$")
 
 
+# Moodle's "download all submissions": 'Full Name_123456_assignsubmission_file_' folders, or the
+# file name after that prefix; the number is the participant id. Blackboard's: 'Assignment
+# Name_username_attempt_2026-11-20-10-00-00_<file name>'.
+MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d{1,12})_assignsubmission_file_(?P<file>.*)$")
+BLACKBOARD = re.compile(r"^.*?_(?P<id>[A-Za-z0-9][A-Za-z0-9.@-]{0,63})_attempt_"
+                        r"\d{4}(?:-\d\d){5}(?:_(?P<file>.+))?$")
+
+
+def lms_student(name: str, assignment: str, is_dir: bool) -> tuple[str, str] | None:
+    """(student id, what the LMS called the entry) of a Moodle or Blackboard entry, or None: a
+    folder, or a notebook file named like the assignment (renamed or not)."""
+    for pattern, lms in ((MOODLE, "Moodle"), (BLACKBOARD, "Blackboard")):
+        m = pattern.match(name)
+        if not m:
+            continue
+        inner = m["file"] or ""
+        if is_dir and not inner:
+            return m["id"], f"{lms} folder {shown(name)}"
+        if not is_dir and (inner == f"{assignment}.ipynb" or renamed_notebook(inner, assignment)):
+            return m["id"], f"{lms} file {shown(name)}"
+    return None
+
+
 def renamed_notebook(name: str, assignment: str) -> bool:
     """A notebook's own file name (no LMS prefix) that is the assignment's, renamed."""
     return bool(re.fullmatch(rf"{re.escape(assignment)}{RENAMED}\.ipynb", name)) and name != f"{assignment}.ipynb"
@@ -333,6 +356,12 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
     collector = FileNameCollectorPlugin(named_regexp=named_regexp or default_regexp(assignment))
 
     def student_of(entry: Path) -> str | None:
+        lms = lms_student(entry.name, assignment, _is_dir(entry))
+        if lms and STUDENT_ID.match(lms[0]):
+            said = intake.notes.setdefault(lms[0], [])
+            if f"from the {lms[1]}" not in said:
+                said.append(f"from the {lms[1]}")
+            return lms[0]
         if entry.suffix == ".ipynb":
             info = collector.collect(entry.name)
             student = (info or {}).get("student_id") if (info or {}).get("file_id") else None

@@ -53,3 +53,30 @@ def test_lms_names_renamed_and_late_keep_their_student(tmp_path):
     assert found.notebooks["bob"].name == f"bob_LATE_23456_789_{A}.ipynb" and not found.notes.get("bob")
     assert found.notebooks["carol"].name == f"carol_34567_890_{A} (2).ipynb" and "renamed" in found.notes["carol"][0]
     assert [name for name, _ in found.rejected] == ["notes_for_ta.ipynb"]
+
+
+def test_moodle_and_blackboard_downloads_keep_each_student(tmp_path):
+    """Moodle's download names folders (or files) 'Full Name_<participant id>_assignsubmission_file_';
+    Blackboard's names files '<assignment>_<username>_attempt_<date>_<file>' beside a receipt."""
+    moodle = tmp_path / "moodle"
+    _nb(moodle / "Alice Smith_123456_assignsubmission_file_" / f"{A}.ipynb", 1000)
+    _nb(moodle / "Bob de Vries_123457_assignsubmission_file_" / f"{A} (1).ipynb", 1000)
+    _nb(moodle / "Chloé Martin_123458_assignsubmission_onlinetext_" / "onlinetext.html", 1000)
+    found = collect(moodle, A, tmp_path / "w1")
+    assert sorted(found.notebooks) == ["123456", "123457"]
+    assert "from the Moodle folder Alice Smith_123456_assignsubmission_file_" in found.notes["123456"]
+    assert any("renamed" in n for n in found.notes["123457"])
+    assert [name for name, _ in found.rejected] == ["Chloé Martin_123458_assignsubmission_onlinetext_"]
+
+    flat = tmp_path / "moodle-flat"
+    _nb(flat / f"Alice Smith_123456_assignsubmission_file_{A}.ipynb", 1000)
+    assert sorted(collect(flat, A, tmp_path / "w2").notebooks) == ["123456"]
+
+    bb = tmp_path / "blackboard"
+    _nb(bb / f"Problem Set 3_alice2_attempt_2026-11-20-10-00-00_{A}.ipynb", 1000)
+    _nb(bb / f"Problem Set 3_bob7_attempt_2026-11-21-09-30-00_{A}-1.ipynb", 1000)
+    (bb / "Problem Set 3_alice2_attempt_2026-11-20-10-00-00.txt").write_text("receipt")
+    found = collect(bb, A, tmp_path / "w3")
+    assert sorted(found.notebooks) == ["alice2", "bob7"]
+    assert any("Blackboard file" in n for n in found.notes["alice2"])
+    assert [name for name, _ in found.rejected] == ["Problem Set 3_alice2_attempt_2026-11-20-10-00-00.txt"]
