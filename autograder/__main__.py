@@ -99,6 +99,47 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def due_time(text: str):
+    """'2026-12-01 23:59 Europe/Berlin', '2026-12-01T23:59+01:00' or '... UTC' -> naive UTC, as
+    nbgrader keeps times. A time without a zone is refused: whose midnight would it be?"""
+    import datetime as dt
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from dateutil.parser import ParserError, parse
+
+    head, _, zone = text.strip().rpartition(" ")
+    try:
+        when = parse(head).replace(tzinfo=ZoneInfo(zone)) if head and ("/" in zone or zone == "UTC") else parse(text)
+    except (ParserError, ValueError, ZoneInfoNotFoundError) as err:
+        raise SystemExit(f"due: cannot read the time {text!r} ({err})")
+    if when.tzinfo is None:
+        raise SystemExit(f"due: {text!r} has no time zone; add one, e.g. '{text} Europe/Berlin' or '{text} UTC'")
+    return when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def cmd_due(args) -> int:
+    """Set a problem set's due date, or give one student an extension, in the course's gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = Path(args.course).resolve()
+    name = resolve(args.assignment, course)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        if args.student is None:
+            when = due_time(args.when)
+            gb.update_or_create_assignment(name, duedate=when)
+            print(f"{name} is due {when:%Y-%m-%d %H:%M} UTC")
+        else:
+            gb.find_assignment(name)                    # it must exist (make assignments)
+            gb.update_or_create_student(args.student)
+            try:
+                gb.find_submission(name, args.student)
+            except MissingEntry:                        # nbgrader keeps extensions on submissions
+                gb.add_submission(name, args.student)
+            gb.grant_extension(name, args.student, days=args.days, hours=args.hours)
+            print(f"{args.student} has {args.days:g} day(s) and {args.hours:g} hour(s) more for {name}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -125,7 +166,17 @@ def main(argv=None) -> int:
     p.add_argument("assignment")
     p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
     p.set_defaults(func=cmd_feedback)
+    p = sub.add_parser("due", help="set a due date, or give a student an extension")
+    p.add_argument("assignment")
+    p.add_argument("when", nargs="?", help="due date, e.g. '2026-12-01 23:59 Europe/Berlin' or ...+01:00")
+    p.add_argument("--student", help="give this student an extension instead")
+    p.add_argument("--days", type=float, default=0)
+    p.add_argument("--hours", type=float, default=0)
+    p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
+    p.set_defaults(func=cmd_due)
     args = parser.parse_args(argv)
+    if args.func is cmd_due and (args.student is None) == (args.when is None):
+        parser.error("due: give a due date, or --student with --days/--hours, not both")
     return args.func(args)
 
 

@@ -451,3 +451,7 @@ def choose(intake: Intake, assignment: str) -> None:
                          f"not graded: {', '.join(shown(p.name) for p in paths[1:])}")
         elif chosen.name != f"{assignment}.ipynb" and not chosen.name.endswith(f"_{assignment}.ipynb"):
             notes.append(f"graded {shown(chosen.name)}, the only notebook submitted, though it was renamed")
+        # Canvas writes '_LATE_' into the name of a submission made after its due date: the LMS's
+        # record, which the student cannot set
+        if chosen.name.startswith(f"{student}_LATE_"):
+            notes.append("Canvas marked it late")

@@ -94,6 +94,8 @@ class Result:
     seconds: float = 0.0
     grader_error: bool = False               # the pipeline failed, not the submission: re-run it
     limits: dict = field(default_factory=dict)   # limit -> how it was enforced, for this run
+    late_seconds: float = 0.0                # past the due date (and extension) in nbgrader's gradebook
+    late_penalty: float = 0.0                # points nbgrader's LateSubmissionPlugin took for it
 
 
 def grader_error(result: Result, stage: str, err: BaseException) -> None:
@@ -489,6 +491,9 @@ class Run:
             result.status, result.reason = "failed", "nbgrader recorded no grades"
             return
         result.score = float(submission.score)
+        # the time is the collector's (timestamp.txt from the course's submitted/ only: stage_one)
+        result.late_seconds = float(submission.total_seconds_late or 0)
+        result.late_penalty = float(submission.late_submission_penalty or 0)
         for nb in submission.notebooks:
             for grade in nb.grades:
                 if grade.needs_manual_grade:

@@ -48,6 +48,10 @@ def changed_after_grading(course: Path, name: str) -> str | None:
         submitted = len(assignment.submissions)
         if not submitted:
             return None
+        if not assignment.notebooks:
+            return (f"the gradebook holds {submitted} submission(s) or extension(s) of it but none of its "
+                    "notebooks, and nbgrader cannot add them now; generate a problem set (make "
+                    "assignments) before granting extensions or grading it")
         for notebook in assignment.notebooks:
             path = course / "source" / name / f"{notebook.name}.ipynb"
             if not path.exists():

@@ -36,10 +36,11 @@ def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
 
     with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
         writer = csv.writer(f)
-        writer.writerow(["student_id", "score", "max_score", "status", "needs_manual_grading", "flags"])
+        writer.writerow(["student_id", "score", "max_score", "status", "needs_manual_grading", "flags",
+                         "late_by", "late_penalty"])
         for r in results:
             writer.writerow([r.student, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
-                             len(r.needs_manual), len(r.flags)])
+                             len(r.needs_manual), len(r.flags), late_by(r.late_seconds), f"{r.late_penalty:g}"])
 
     meta = {"assignment": run.assignment, "submissions": str(run.submissions),
             "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
@@ -55,7 +56,9 @@ def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
              "", "| student | score | status | failed tests | timeouts | flags and reasons |",
              "|---|---|---|---|---|---|"]
     for r in results:
-        notes = "; ".join(([r.reason] if r.reason else []) + r.flags +
+        late = ([f"late by {late_by(r.late_seconds)}" + (f" (penalty {r.late_penalty:g})" if r.late_penalty else "")]
+                if r.late_seconds > 0 else [])
+        notes = "; ".join(([r.reason] if r.reason else []) + late + r.flags +
                           ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
         score = "grader error" if r.grader_error else f"{r.score:g}"
         lines.append(f"| {r.student} | {score} / {r.max_score:g} | {r.status} | "
@@ -71,6 +74,19 @@ def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return changes
+
+
+def late_by(seconds: float) -> str:
+    """'2 d 3 h', '3 h 5 min', '12 min', '40 s'; '' when on time."""
+    if seconds <= 0:
+        return ""
+    s = int(round(seconds))
+    d, h, m = s // 86400, s % 86400 // 3600, s % 3600 // 60
+    if d:
+        return f"{d} d {h} h"
+    if h:
+        return f"{h} h {m} min"
+    return f"{m} min" if m else f"{s} s"
 
 
 def _cell(text: str) -> str:

@@ -50,7 +50,8 @@ def test_lms_names_renamed_and_late_keep_their_student(tmp_path):
     found = collect(cls, A, tmp_path / "work")
     assert found.notebooks["alice"].name == f"alice_12345_901_{A}-1.ipynb"
     assert "2 notebooks submitted" in found.notes["alice"][0]
-    assert found.notebooks["bob"].name == f"bob_LATE_23456_789_{A}.ipynb" and not found.notes.get("bob")
+    assert found.notebooks["bob"].name == f"bob_LATE_23456_789_{A}.ipynb"
+    assert found.notes["bob"] == ["Canvas marked it late"] and "Canvas marked it late" not in found.notes["alice"]
     assert found.notebooks["carol"].name == f"carol_34567_890_{A} (2).ipynb" and "renamed" in found.notes["carol"][0]
     assert [name for name, _ in found.rejected] == ["notes_for_ta.ipynb"]
 

@@ -103,3 +103,17 @@ def test_an_nbgrader_failure_keeps_the_last_release(course):
     assert "\n" not in refused[0] and "Traceback" not in refused[0]
     assert _snapshot(course, B) == before
     assert not list(course.glob(".release-*")), "the temporary folder was left behind"
+
+
+def test_an_extension_granted_before_release_is_named_not_a_traceback(tmp_path):
+    """Granting an extension records a submission; nbgrader then cannot generate the set at all."""
+    from nbgrader.api import Gradebook
+
+    course = F.make_course(tmp_path / "c", [A])
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(A)
+        gb.update_or_create_student("s1")
+        gb.add_submission(A, "s1")
+        gb.grant_extension(A, "s1", days=1)
+    refused = release([A], course, log=lambda *a: None)
+    assert len(refused) == 1 and "before granting extensions" in refused[0] and "\n" not in refused[0]
