@@ -268,6 +268,16 @@ def make_course(folder: Path, assignments: list[str], replace: bool = False) -> 
     return folder
 
 
+def course_with_class(folder: Path, assignment: str, fixtures: list[Fixture]) -> tuple[Path, Path]:
+    """A throwaway course (folder/course) and a class of `fixtures` handed in for `assignment`
+    (folder/class, one folder per fixture): (course, class)."""
+    import nbformat
+    course = make_course(folder / "course", [assignment])
+    release = nbformat.read(HERE.parent / "release" / assignment / f"{assignment}.ipynb", 4)
+    source = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", 4)
+    return course, write_batch(folder / "class", assignment, fixtures, release, source)
+
+
 def student_id(fx: Fixture) -> str:
     return fx.name.replace("_", "-")
 

@@ -2,7 +2,6 @@
 import datetime as dt
 import shutil
 
-import nbformat
 import pytest
 
 from autograder import fixtures as F
@@ -22,10 +21,7 @@ def test_late_by_reads_like_a_person_would_say_it():
 def test_late_submissions_are_marked_with_extensions_counted(tmp_path):
     from nbgrader.api import Gradebook
 
-    course = F.make_course(tmp_path / "course", [A])
-    release = nbformat.read(F.HERE.parent / "release" / A / f"{A}.ipynb", 4)
-    source = nbformat.read(course / "source" / A / f"{A}.ipynb", 4)
-    batch = F.write_batch(tmp_path / "class", A, [F.BLANK], release, source)
+    course, batch = F.course_with_class(tmp_path, A, [F.BLANK])
     submitted = course / "submitted"
     # nbgrader's layout, as the collector leaves it: the time in timestamp.txt is the exchange's
     for student, when in (("ontime", DUE - dt.timedelta(hours=1)), ("late", DUE + dt.timedelta(hours=2, minutes=5)),

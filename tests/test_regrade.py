@@ -27,10 +27,7 @@ def test_score_changes_name_each_student_whose_score_moved():
 def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     from nbgrader.api import Gradebook
 
-    course = F.make_course(tmp_path / "course", [A])
-    release = nbformat.read(F.HERE.parent / "release" / A / f"{A}.ipynb", 4)
-    source = nbformat.read(course / "source" / A / f"{A}.ipynb", 4)
-    class_ = F.write_batch(tmp_path / "class", A, [F.SOLUTION], release, source)
+    course, class_ = F.course_with_class(tmp_path, A, [F.SOLUTION])
     shutil.copytree(class_ / "solution", class_ / "changed")
 
     runs = []
