@@ -10,7 +10,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps ngshare-deps assignments student-dist autograde due demo-class export feedback bench execute-notebooks clean distclean system-deps
+        hub hub-deps ngshare-deps assignments student-dist autograde regrade due demo-class export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -129,6 +129,12 @@ student-dist: $(STAMP)
 autograde: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path"; exit 2; }
 	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
+
+# After a fix to a test or a quiz key: regenerate the set and grade its last run's submissions
+# again; hand grades of unchanged answers stay, and the run says whose score changed.
+regrade: $(STAMP) system-deps
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make regrade ASSIGNMENT=ps03"; exit 2; }
+	$(PY) -m autograder regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
 
 # A due date, or one student's extension (docs/instructor.md):
 #   make due ASSIGNMENT=ps03 WHEN="2026-12-01 23:59 Europe/Berlin"

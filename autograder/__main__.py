@@ -45,6 +45,29 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_regrade(args) -> int:
+    """After a test or key fix: regenerate the set (refused in one line if nbgrader cannot), then
+    grade the submissions of its last run again; hand grades of unchanged answers stay, and the
+    run says whose score changed."""
+    import json
+
+    from .release import release
+    course = Path(args.course).resolve()
+    name = resolve(args.assignment, course)
+    try:
+        last = json.loads((course / "reports" / name / "report.json").read_text(encoding="utf-8"))["submissions"]
+    except (OSError, ValueError, KeyError, TypeError):
+        print(f"regrade: {name} has not been graded in {course} yet; use make autograde", file=sys.stderr)
+        return 2
+    if not Path(last).exists():
+        print(f"regrade: the last run's submissions ({last}) are gone; use make autograde with them", file=sys.stderr)
+        return 2
+    if release([name], course):
+        return 1
+    args.submissions, args.assignment = last, name
+    return cmd_grade(args)
+
+
 def cmd_feedback(args) -> int:
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
@@ -150,14 +173,23 @@ def main(argv=None) -> int:
     p = sub.add_parser("grade", help="grade a folder or an LMS zip of submissions")
     p.add_argument("assignment")
     p.add_argument("submissions")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    p.add_argument("--unsandboxed", action="store_true", help="run student code with your rights")
-    p.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
-    p.add_argument("--submission-timeout", type=int, default=900, help="seconds per submission")
-    p.add_argument("--regexp", default=None, help="named regexp for LMS file names (student_id, file_id)")
-    p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
-    p.add_argument("--keep", action="store_true", help="keep the run's working folder for debugging")
+    grade_options = {
+        ("--jobs",): dict(type=int, default=os.cpu_count() or 2),
+        ("--unsandboxed",): dict(action="store_true", help="run student code with your rights"),
+        ("--cell-timeout",): dict(type=int, default=None, help="seconds per cell (default: nbgrader_config.py)"),
+        ("--submission-timeout",): dict(type=int, default=900, help="seconds per submission"),
+        ("--regexp",): dict(default=None, help="named regexp for LMS file names (student_id, file_id)"),
+        ("--course",): dict(default=str(REPO), help="course folder (default: this repository)"),
+        ("--keep",): dict(action="store_true", help="keep the run's working folder for debugging"),
+    }
+    for flag, kw in grade_options.items():
+        p.add_argument(*flag, **kw)
     p.set_defaults(func=cmd_grade)
+    p = sub.add_parser("regrade", help="regenerate a set and grade its last run's submissions again")
+    p.add_argument("assignment")
+    for flag, kw in grade_options.items():
+        p.add_argument(*flag, **kw)
+    p.set_defaults(func=cmd_regrade)
     p = sub.add_parser("demo", help="write sample submissions (solution, blank, wrong solutions) to try grading")
     p.add_argument("assignment")
     p.add_argument("folder")

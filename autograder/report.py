@@ -46,7 +46,7 @@ def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
             "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
             "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node()}
     (out / "report.json").write_text(json.dumps(
-        {**meta, "students": [asdict(r) for r in results],
+        {**meta, "students": [asdict(r) for r in results], "changes": changes,
          "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]},
         indent=1), encoding="utf-8")
 

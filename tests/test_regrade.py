@@ -23,6 +23,11 @@ def test_score_changes_name_each_student_whose_score_moved():
     assert score_changes({}, now) == []
 
 
+def _report(course):
+    import json
+    return json.loads((course / "reports" / A / "report.json").read_text())
+
+
 @pytest.mark.grading
 def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     from nbgrader.api import Gradebook
@@ -30,13 +35,9 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     course, class_ = F.course_with_class(tmp_path, A, [F.SOLUTION])
     shutil.copytree(class_ / "solution", class_ / "changed")
 
-    runs = []
-
-    def grade():
-        runs.append(Run(A, class_, course=course, options=Options(jobs=1), log=lambda *a: None))
-        return {r.student: r for r in runs[-1].run()}
-
-    first = grade()
+    run = Run(A, class_, course=course, options=Options(jobs=1), log=lambda *a: None)
+    first = {r.student: r for r in run.run()}
+    assert run.changes == []
     assert first["solution"].needs_manual == [EXPLAIN] == first["changed"].needs_manual
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:       # the instructor grades by hand
         for student in ("solution", "changed"):
@@ -49,13 +50,16 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     cell.source += "\n\nAnd a sentence added after the hand grade."
     nbformat.write(nb, path)
 
-    again = grade()
-    assert again["solution"].needs_manual == [], "an unchanged, hand-graded answer reads 'needs grading' again"
-    assert again["solution"].score == first["solution"].score + 2
-    assert again["changed"].needs_manual == [EXPLAIN], "a changed answer must be looked at again"
+    from autograder.__main__ import main                # what make regrade runs
+    assert main(["regrade", A, "--course", str(course), "--jobs", "1"]) == 0
+    report = _report(course)
+    again = {r["student"]: r for r in report["students"]}
+    assert again["solution"]["needs_manual"] == [], "an unchanged, hand-graded answer reads 'needs grading' again"
+    assert again["solution"]["score"] == first["solution"].score + 2
+    assert again["changed"]["needs_manual"] == [EXPLAIN], "a changed answer must be looked at again"
     # the report says whose score changed since the last run, and by how much
-    old, new = first["solution"].score, again["solution"].score
-    assert runs[0].changes == [] and sorted(runs[1].changes) == [("changed", old, new), ("solution", old, new)]
-    report = (course / "reports" / A / "report.md").read_text()
-    assert "## Scores changed since the last run" in report
-    assert f"| solution | {old:g} | {new:g} | +2 |" in report
+    old, new = first["solution"].score, again["solution"]["score"]
+    assert sorted(map(tuple, report["changes"])) == [("changed", old, new), ("solution", old, new)]
+    text = (course / "reports" / A / "report.md").read_text()
+    assert "## Scores changed since the last run" in text
+    assert f"| solution | {old:g} | {new:g} | +2 |" in text

@@ -117,3 +117,9 @@ def test_an_extension_granted_before_release_is_named_not_a_traceback(tmp_path):
         gb.grant_extension(A, "s1", days=1)
     refused = release([A], course, log=lambda *a: None)
     assert len(refused) == 1 and "before granting extensions" in refused[0] and "\n" not in refused[0]
+
+
+def test_regrade_needs_an_earlier_run(course, capsys):
+    from autograder.__main__ import main
+    assert main(["regrade", A, "--course", str(course)]) == 2
+    assert "has not been graded" in capsys.readouterr().err
