@@ -19,6 +19,8 @@ help:
 	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
 	@echo "             make assignments                                # regenerate release/ from source/"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
+	@echo "             make due ASSIGNMENT=ps03 WHEN=\"2026-12-01 23:59 UTC\"   # due date (STUDENT=alice DAYS=2: extension)"
+	@echo "             make regrade ASSIGNMENT=ps03                      # after a test fix: hand grades kept"
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
