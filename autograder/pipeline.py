@@ -464,6 +464,36 @@ class Run:
                 except Exception as err:                       # this student alone
                     grader_error(result, "reading the scores from the gradebook", err)
 
+    def earlier_rows(self) -> list[Result]:
+        """The students of earlier runs of this assignment who are not in this one (a run of late
+        submissions only, say): their rows stay in grades.csv, with the score the gradebook holds now."""
+        from nbgrader.api import Gradebook
+
+        try:
+            previous = json.loads((self.reports / "report.json").read_text(encoding="utf-8"))
+            rows = [r for r in previous.get("students", []) + previous.get("earlier_students", [])
+                    if isinstance(r, dict) and r.get("student") not in self.results]
+        except (OSError, ValueError, AttributeError, TypeError):
+            return []
+        kept, seen = [], set()
+        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+            for row in rows:
+                try:
+                    r = Result(**{k: v for k, v in row.items() if k in Result.__dataclass_fields__})
+                except TypeError:
+                    continue
+                if r.student in seen:
+                    continue
+                seen.add(r.student)
+                if r.status == "graded" and not r.grader_error:
+                    r.needs_manual, r.failed_tests = [], []
+                    try:
+                        self.score_one(gb, r)                  # hand grades since then count
+                    except Exception:
+                        pass
+                kept.append(r)
+        return kept
+
     def mark_flagged(self) -> None:
         """The formgrader's Flagged column shows what the report flags: each graded submission
         with a flag is flagged in the gradebook, one without is not (a regrade clears it)."""
@@ -560,7 +590,7 @@ class Run:
             self.check_feedback()
             self.mark_flagged()
             from .report import write_reports
-            self.changes = write_reports(self, seconds=round(time.monotonic() - t0, 1))
+            self.changes = write_reports(self, seconds=round(time.monotonic() - t0, 1), earlier=self.earlier_rows())
         finally:
             for worker in self.workers.values():
                 worker.stop()

@@ -23,8 +23,9 @@ def score_changes(previous: dict, results) -> list[tuple[str, float, float]]:
             if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9]
 
 
-def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
-    """Write the three files; returns the score changes since the previous run."""
+def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, float]]:
+    """Write the three files; returns the score changes since the previous run. `earlier`: rows
+    of students graded in earlier runs and not in this one, kept in grades.csv and listed apart."""
     out = run.reports
     out.mkdir(parents=True, exist_ok=True)
     results = sorted(run.results.values(), key=lambda r: r.student)
@@ -38,7 +39,7 @@ def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
         writer = csv.writer(f)
         writer.writerow(["student_id", "score", "max_score", "status", "needs_manual_grading", "flags",
                          "late_by", "late_penalty"])
-        for r in results:
+        for r in sorted([*results, *earlier], key=lambda r: r.student):
             writer.writerow([r.student, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
                              len(r.needs_manual), len(r.flags), late_by(r.late_seconds), f"{r.late_penalty:g}"])
 
@@ -47,6 +48,7 @@ def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
             "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node()}
     (out / "report.json").write_text(json.dumps(
         {**meta, "students": [asdict(r) for r in results], "changes": changes,
+         "earlier_students": [asdict(r) for r in earlier],
          "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]},
         indent=1), encoding="utf-8")
 
@@ -68,6 +70,9 @@ def write_reports(run, seconds: float) -> list[tuple[str, float, float]]:
         lines += ["", f"## Scores changed since the last run ({_cell(str(previous.get('finished', '?')))})", "",
                   "| student | before | now | change |", "|---|---|---|---|"]
         lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in changes]
+    if earlier:
+        lines += ["", "## Graded in earlier runs, not in this one", "",
+                  f"Kept in grades.csv, with the score the gradebook holds now: {_cell(', '.join(r.student for r in earlier))}."]
     lines += limits_section(results)
     if run.rejected_files:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]

@@ -63,3 +63,19 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     text = (course / "reports" / A / "report.md").read_text()
     assert "## Scores changed since the last run" in text
     assert f"| solution | {old:g} | {new:g} | +2 |" in text
+
+
+@pytest.mark.grading
+def test_a_run_of_late_submissions_keeps_everyone_else_in_grades_csv(tmp_path):
+    import csv
+    course, class_ = F.course_with_class(tmp_path, A, [F.SOLUTION, F.BLANK])
+    Run(A, class_, course=course, options=Options(jobs=1), log=lambda *a: None).run()
+    late = tmp_path / "late"
+    shutil.copytree(class_ / "solution", late / "latecomer")
+    results = Run(A, late, course=course, options=Options(jobs=1), log=lambda *a: None).run()
+    assert [r.student for r in results] == ["latecomer"]
+    with open(course / "reports" / A / "grades.csv") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert sorted(rows) == ["blank", "latecomer", "solution"]
+    assert rows["solution"]["score"] == rows["latecomer"]["score"] and rows["blank"]["score"] == "0"
+    assert "## Graded in earlier runs, not in this one" in (course / "reports" / A / "report.md").read_text()
