@@ -447,7 +447,9 @@ def choose(intake: Intake, assignment: str) -> None:
         intake.missing.pop(student, None)
         notes = intake.notes.setdefault(student, [])
         if len(paths) > 1:
-            notes.append(f"{len(paths)} notebooks submitted: graded {shown(chosen.name)}, the one modified last; "
+            why = ("the one modified last" if os.lstat(chosen).st_mtime_ns > os.lstat(paths[1]).st_mtime_ns
+                   else "modified at the same time as another, and named like the assignment")
+            notes.append(f"{len(paths)} notebooks submitted: graded {shown(chosen.name)}, {why}; "
                          f"not graded: {', '.join(shown(p.name) for p in paths[1:])}")
         elif chosen.name != f"{assignment}.ipynb" and not chosen.name.endswith(f"_{assignment}.ipynb"):
             notes.append(f"graded {shown(chosen.name)}, the only notebook submitted, though it was renamed")

@@ -37,6 +37,8 @@ def test_of_two_notebooks_the_one_modified_last_is_graded_and_both_are_named(tmp
     assert found.notes["alice"] == [f"2 notebooks submitted: graded {A} (1).ipynb, the one modified last; "
                                     f"not graded: {A}.ipynb"]
     assert found.notebooks["bob"].name == f"{A}.ipynb"
+    assert found.notes["bob"] == [f"2 notebooks submitted: graded {A}.ipynb, modified at the same time as "
+                                  f"another, and named like the assignment; not graded: {A}-2.ipynb"]
     assert not found.rejected
 
 
