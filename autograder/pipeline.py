@@ -489,8 +489,9 @@ class Run:
                     r.needs_manual, r.failed_tests = [], []
                     try:
                         self.score_one(gb, r)                  # hand grades since then count
-                    except Exception:
-                        pass
+                    except Exception as err:
+                        r.reason = (f"the score of the earlier run; the gradebook could not be read for it "
+                                    f"({type(err).__name__})")
                 kept.append(r)
         return kept
 
