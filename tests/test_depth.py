@@ -134,5 +134,11 @@ def test_the_claims_fail_for_untrained_runs(monkeypatch):
 def test_step_seconds_grow_with_depth():
     from rnnlab.depth import step_seconds
     data = shipped_windows()
-    one, four = step_seconds(data, 1, steps=5), step_seconds(data, 4, steps=5)
-    assert 0 < one < four
+    # the fastest of three interleaved measurements of each: another process's burst of work (a
+    # fresh-clone make test beside other jobs measured one layer at 5.7 ms and four at 4.1 ms once)
+    # slows a measurement down, never speeds it up
+    ones, fours = [], []
+    for _ in range(3):
+        ones.append(step_seconds(data, 1, steps=5))
+        fours.append(step_seconds(data, 4, steps=5))
+    assert 0 < min(ones) < min(fours), (ones, fours)

@@ -311,7 +311,7 @@ def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_
         def find_submission(self, assignment, student):
             if student == "bob":
                 raise RuntimeError("database is locked")
-            return SimpleNamespace(score=23.0, notebooks=[])
+            return SimpleNamespace(score=23.0, notebooks=[], total_seconds_late=0.0, late_submission_penalty=0.0)
 
     staged_run.stage()
     monkeypatch.setattr(nbgrader.api, "Gradebook", Gradebook)
