@@ -152,7 +152,11 @@ def cmd_due(args) -> int:
             gb.update_or_create_assignment(name, duedate=when)
             print(f"{name} is due {when:%Y-%m-%d %H:%M} UTC")
         else:
-            gb.find_assignment(name)                    # it must exist (make assignments)
+            try:
+                gb.find_assignment(name)
+            except MissingEntry:
+                print(f"due: {name} is not in {course}'s gradebook yet; run make assignments first", file=sys.stderr)
+                return 2
             gb.update_or_create_student(args.student)
             try:
                 gb.find_submission(name, args.student)

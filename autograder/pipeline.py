@@ -846,11 +846,16 @@ def explain_failure(log: str) -> str:
     if "Timeout waiting for execute reply" in log:
         return ("a cell ran past the time limit and did not stop when interrupted (a loop that "
                 "ignores interrupts?); the notebook could not be graded")
+    return "nbgrader could not grade it: " + first_error(log)
+
+
+def first_error(log: str) -> str:
+    """The first error nbgrader logged, without its tracebacks and generic lines (at most 300
+    characters); else the log's end."""
     generic = ("There was an error processing", "Please see the", "Traceback")
     errors = [line.split("ERROR]", 1)[1].strip() for line in log.splitlines()
               if "ERROR]" in line and not any(g in line for g in generic)]
-    detail = errors[0] if errors else log.strip()[-300:]
-    return "nbgrader could not grade it: " + detail[:300]
+    return (errors[0] if errors else log.strip()[-300:])[:300]
 
 
 def result_dict(r: Result) -> dict:

@@ -19,10 +19,6 @@ import nbformat
 from .course import REPO
 
 
-class NotReleased(Exception):
-    """One assignment that was not regenerated; its text is the reason, one sentence."""
-
-
 def graded_cells(nb: nbformat.NotebookNode) -> set[str]:
     """The cells nbgrader records for a notebook (grade, solution, task and locked cells), by id."""
     from nbgrader import utils
@@ -70,15 +66,6 @@ def changed_after_grading(course: Path, name: str) -> str | None:
     return None
 
 
-def _one_line(log: str) -> str:
-    """The first error nbgrader logged, without its tracebacks."""
-    for line in log.splitlines():
-        if "ERROR]" in line and "Traceback" not in line and "There was an error" not in line:
-            return line.split("ERROR]", 1)[1].strip()[:300]
-    lines = [line for line in log.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "no message"
-
-
 def _swap(new: Path, target: Path) -> None:
     """Put the folder `new` where `target` is, the old one removed only once the new one is in."""
     old = target.with_name(f".{target.name}.old")
@@ -96,7 +83,7 @@ def release(names: list[str], course: Path = REPO, log=print) -> list[str]:
     once for all of them (the command line would import it, about 4 s, for each). Returns the
     reasons of those not regenerated (their release/ folders are as they were); the others are
     regenerated whatever happens to one."""
-    from .pipeline import Worker
+    from .pipeline import Worker, first_error
 
     course = Path(course).resolve()
     (course / "release").mkdir(exist_ok=True)
@@ -115,7 +102,7 @@ def release(names: list[str], course: Path = REPO, log=print) -> list[str]:
                     try:
                         worker.generate(name, out)
                     except RuntimeError as err:
-                        why = f"{name} was not regenerated: nbgrader said: {_one_line(str(err))}"
+                        why = f"{name} was not regenerated: nbgrader said: {first_error(str(err))}"
                     else:
                         _swap(out / name, course / "release" / name)
                         log(f"released {name} -> release/{name}/")

@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 from autograder import fixtures as F
+from autograder.exchange import TIMESTAMP_FORMAT
 from autograder.pipeline import Options, Run
 from autograder.report import late_by
 
@@ -29,7 +30,7 @@ def test_late_submissions_are_marked_with_extensions_counted(tmp_path):
         folder = submitted / student / A
         folder.mkdir(parents=True)
         shutil.copy(batch / "blank" / f"{A}.ipynb", folder / f"{A}.ipynb")
-        (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+        (folder / "timestamp.txt").write_text(when.strftime(TIMESTAMP_FORMAT))   # as the collector writes it
     from autograder.release import changed_after_grading, release
     assert release([A], course, log=lambda *a: None) == []      # released before the term, as make assignments does
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -63,6 +64,8 @@ def test_due_dates_and_extensions_from_the_command_line(tmp_path, capsys):
         with pytest.raises(SystemExit, match="due: "):
             due_time(bad)
     course = F.make_course(tmp_path / "c", [A])
+    assert main(["due", "ps01", "--student", "alice", "--days", "2", "--course", str(course)]) == 2
+    assert "run make assignments first" in capsys.readouterr().err
     assert release([A], course, log=lambda *a: None) == []
     assert main(["due", "ps01", "2026-12-01 23:59 Europe/Berlin", "--course", str(course)]) == 0
     assert main(["due", "ps01", "--student", "alice", "--days", "2", "--course", str(course)]) == 0
