@@ -3,6 +3,7 @@
 Instructors run nbgrader through the Makefile (make assignments, make autograde, make feedback),
 which adds the sandbox and the safety checks in autograder/ around these settings.
 """
+import importlib.util
 import os
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -25,13 +26,22 @@ c.IgnorePattern.pattern = r"\w+Warning: "
 # Feedback shows test cells without their hidden tests (stock nbgrader shows them). The course's
 # version reads only test cells, so marker text in a student's answer cannot break feedback.
 # Hidden-test cells show only passed or failed and their points; other outputs plain text, capped,
-# without the grading machine's folders (autograder/feedback.py).
+# without the grading machine's folders (autograder/feedback.py). An answer still to be graded by
+# hand says "not graded yet" (stock nbgrader: "Score: 0.0 / 3.0"), and the total how many points
+# are not graded yet: GetGradesOrPending marks them, the course's template (which extends
+# nbgrader's feedback template) shows them.
 c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
+    "autograder.feedback.GetGradesOrPending",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "autograder.feedback.PlainFeedback",
     "autograder.feedback.ClearHiddenTestsInTestCells",
 ]
+# (for the exporter of generate_feedback only: the formgrader's own pages keep their template; the
+# autograder package is absent where only students' tools read this file)
+_autograder = importlib.util.find_spec("autograder")
+if _autograder is not None:
+    c.GenerateFeedback.HTMLExporter.template_file = os.path.join(
+        os.path.dirname(_autograder.origin), "templates", "feedback.html.j2")
 
 # nbgrader collect (on a JupyterHub with the exchange) refuses a submission folder that is not
 # owned by the student it names; stock nbgrader only warns (autograder/exchange.py, docs/hub.md).

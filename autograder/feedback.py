@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_output
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
 
 from . import leakscan
 
@@ -33,6 +33,34 @@ class ClearHiddenTestsInTestCells(ClearHiddenTests):
         if _is_test_cell(cell):
             return super().preprocess_cell(cell, resources, cell_index)
         return cell, resources
+
+
+def not_graded_yet(grade) -> bool:
+    """An answer no one has scored: nbgrader could not (a written answer the student changed)
+    and no grader has yet. nbgrader then counts it as 0, and its feedback shows "0.0 / 3.0"."""
+    return grade.manual_score is None and grade.auto_score is None
+
+
+class GetGradesOrPending(GetGrades):
+    """nbgrader's GetGrades, which also marks each graded cell that is not graded yet
+    (`not_graded_yet` in its nbgrader metadata) and counts their points in
+    resources["nbgrader"]["pending_points"]: the course's feedback template
+    (autograder/templates/feedback.html.j2, chosen in nbgrader_config.py) shows "not graded yet"
+    there, and a total that says how many points are still to come, where nbgrader's shows 0."""
+
+    def preprocess(self, nb, resources):
+        self._pending = 0.0
+        nb, resources = super().preprocess(nb, resources)
+        resources["nbgrader"]["pending_points"] = self._pending
+        return nb, resources
+
+    def _get_score(self, cell, resources):
+        super()._get_score(cell, resources)
+        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                          self.assignment_id, self.student_id)
+        cell.metadata.nbgrader["not_graded_yet"] = not_graded_yet(grade)
+        if cell.metadata.nbgrader["not_graded_yet"]:
+            self._pending += float(grade.max_score or 0)
 
 
 def submitted_notebook(course: Path, student: str, assignment: str, notebook: str):

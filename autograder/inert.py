@@ -50,6 +50,12 @@ def escape_markdown(text: str) -> str:
     return LINK.sub(lambda m: "unsafe-" + m.group(0), text)
 
 
+def unescape_markdown(text: str) -> str:
+    """The text `escape_markdown` was given (but for its neutralised links): a page that escapes
+    every tag itself (autograder.handgrade) shows an inert notebook's answer as it was written."""
+    return text.replace("&lt;", "<").replace("&amp;", "&")
+
+
 def make_inert(nb, release=None):
     """Escape student markdown, neutralise raw cells, drop outputs and widget state, in place.
     Markdown cells whose source is exactly a markdown cell of `release` are the course's."""

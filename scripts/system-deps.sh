@@ -2,7 +2,7 @@
 # Installs the two system tools the tests need, from Debian's packages:
 #   chromium   - the headless browser the widget tests drive with Playwright
 #   bubblewrap - the sandbox each student kernel runs in when grading
-#   npm        - installs JupyterHub's proxy for the hub test and `make hub`
+#   npm        - installs JupyterHub's proxy (the hub test, `make hub`) and MathJax (`make hand-grade`)
 # Only root on a Debian-like system can do this; anyone else is told what is missing.
 set -u
 need=()

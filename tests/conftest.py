@@ -177,10 +177,23 @@ def wait_until_serving(url: str, token: str, server: subprocess.Popen, seconds: 
 
 
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory):
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright, with no network of its own: one for every
+    browser test of the session; each test opens its own page."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium):
     """One JupyterLab server and one Chromium for every browser test of the session:
     (url, token, root, browser); each test opens its own page."""
-    _need_browser()
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
     settings = root / "settings" / "@jupyterlab" / "apputils-extension"
@@ -211,13 +224,7 @@ def lab(tmp_path_factory):
                 server.kill()
                 pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-2000:])
             time.sleep(0.5)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield url, token, root, browser
-        browser.close()
+    yield url, token, root, chromium
     server.terminate()
     try:
         server.wait(timeout=20)

@@ -280,7 +280,9 @@ def nbformat_read(path):
 # -- issue 29: one record of each grade ------------------------------------------------------------
 
 def _feedback_score(html: str) -> float:
-    return float(re.search(r"\(Score: ([\d.]+) / [\d.]+\)</h4>", html).group(1))
+    """The total in a feedback page's heading: nbgrader's "(Score: 12.0 / 20.0)", or the course's
+    "Score: 12 / 20 (3 points not graded yet)" (autograder/templates/feedback.html.j2)."""
+    return float(re.search(r"Score: ([\d.]+) / [\d.]+(?:\)| \([\d.]+ points? not graded yet\))?</h4>", html).group(1))
 
 
 def _records(batch) -> dict[str, dict]:
