@@ -10,7 +10,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps ngshare-deps assignments student-dist autograde regrade due demo-class export feedback bench execute-notebooks clean distclean system-deps
+        hub hub-deps ngshare-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback bench execute-notebooks clean distclean system-deps
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -18,10 +18,13 @@ help:
 	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser, hub)"
 	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
 	@echo "             make assignments                                # regenerate release/ from source/"
+	@echo "             make roster FILE=class-list.csv                  # the class, from the LMS's export"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
 	@echo "             make due ASSIGNMENT=ps03 WHEN=\"2026-12-01 23:59 UTC\"   # due date (STUDENT=alice DAYS=2: extension)"
 	@echo "             make regrade ASSIGNMENT=ps03                      # after a test fix: hand grades kept"
+	@echo "             make hand-grade ASSIGNMENT=ps03                   # explain answers by question, beside the model answer"
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
+	@echo "             make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle  # grades file + feedback zip to upload"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
 	@echo "             make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]  # the students' repository, from a commit"
@@ -36,6 +39,14 @@ PROXY := deploy/hub/node_modules/.bin/configurable-http-proxy
 hub-deps: $(PROXY)
 $(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
 	npm ci --prefix deploy/hub --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# MathJax for the hand-grading pages (make hand-grade), served from this machine, never a CDN;
+# from the npm registry, pinned with its lockfile.
+MATHJAX := deploy/mathjax/node_modules/.rnnlab-installed
+mathjax-deps: $(MATHJAX)
+$(MATHJAX): deploy/mathjax/package.json deploy/mathjax/package-lock.json
+	npm ci --prefix deploy/mathjax --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # ngshare, the exchange service for hubs whose servers share one uid (Kubernetes), in its own
@@ -66,7 +77,7 @@ lab-instructor: $(STAMP)
 # one after another), so it runs beside the notebooks part, the one that shares nothing with it
 # (no sandbox, no users), each part's output printed whole when it ends: 373 s for both, against
 # 440 s one after the other.
-test: $(STAMP) system-deps hub-deps ngshare-deps
+test: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit \
 	  && $(MAKE) --no-print-directory -j2 --output-sync=target test-notebooks test-hub \
@@ -103,7 +114,7 @@ test-grading: $(STAMP) system-deps
 
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
-test-browser: $(STAMP) system-deps
+test-browser: $(STAMP) system-deps mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist load tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
@@ -126,6 +137,12 @@ student-dist: $(STAMP)
 	@test -n "$(DEST)" || { echo "usage: make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]"; exit 2; }
 	$(PY) -m autograder.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,) \
 	  $(if $(FROM),--from "$(FROM)",) $(if $(ALLOW_DIRTY),--allow-dirty,)
+
+# The class list, from the LMS's export (Canvas gradebook, Moodle grading worksheet, Blackboard
+# Grade Center, or a plain CSV with a student column): roster.csv, one row per student in every report.
+roster: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make roster FILE=class-list.csv"; exit 2; }
+	$(PY) -m autograder roster "$(FILE)"
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
 autograde: $(STAMP) system-deps
@@ -150,11 +167,23 @@ demo-class: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make demo-class ASSIGNMENT=ps03"; exit 2; }
 	$(PY) -m autograder demo $(ASSIGNMENT) demo-class
 
+# One problem set's grades in the LMS's import format, and its feedback zipped for the LMS's bulk upload.
+grades-lms: $(STAMP)
+	@test -n "$(ASSIGNMENT)" -a -n "$(LMS)" || { echo "usage: make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle [TITLE=...] [PER_EXERCISE=1]"; exit 2; }
+	$(PY) -m autograder grades-lms $(ASSIGNMENT) --lms $(LMS) $(if $(TITLE),--title "$(TITLE)",) $(if $(PER_EXERCISE),--per-exercise,)
+
 # Final grades (automatic and hand-graded) of every assignment, from the gradebook.
 export: $(STAMP)
 	@mkdir -p reports
 	$(VENV)/bin/nbgrader export --to reports/gradebook.csv
 	@echo "grades of all assignments: reports/gradebook.csv"
+
+# The explain answers graded question by question: each student's answer under the model answer,
+# formulas rendered, scores and comments into the gradebook (autograder/handgrade.py). Serves on
+# 127.0.0.1 and prints the address with its token; PORT=n to choose the port.
+hand-grade: $(STAMP) mathjax-deps
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make hand-grade ASSIGNMENT=ps03 [PORT=8765]"; exit 2; }
+	$(PY) -m autograder handgrade $(ASSIGNMENT) $(if $(PORT),--port $(PORT),)
 
 feedback: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make feedback ASSIGNMENT=ps03"; exit 2; }
@@ -173,4 +202,4 @@ clean:
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) .hub deploy/hub/node_modules
+	rm -rf $(VENV) .hub deploy/hub/node_modules deploy/mathjax/node_modules

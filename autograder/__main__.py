@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {release,grade,feedback} ...  (the Makefile calls these)."""
+"""Command line: python -m autograder {release,grade,feedback,handgrade} ...  (the Makefile calls these)."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,8 @@ from .course import REPO, assignments, nbgrader, resolve
 def cmd_release(args) -> int:
     from .release import release
 
-    refused = release(assignments() if args.all else [resolve(n) for n in args.names])
+    course = Path(args.course).resolve()
+    refused = release(assignments(course) if args.all else [resolve(n, course) for n in args.names], course)
     if refused:
         print(f"{len(refused)} problem set(s) not regenerated (above); the others are", file=sys.stderr)
     return 1 if refused else 0
@@ -47,25 +48,33 @@ def cmd_grade(args) -> int:
 
 def cmd_regrade(args) -> int:
     """After a test or key fix: regenerate the set (refused in one line if nbgrader cannot), then
-    grade the submissions of its last run again; hand grades of unchanged answers stay, and the
-    run says whose score changed."""
+    grade again the submissions of every run so far (the class, then the late ones), oldest
+    first; hand grades of unchanged answers stay, and each run says whose score changed."""
     import json
 
     from .release import release
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
     try:
-        last = json.loads((course / "reports" / name / "report.json").read_text(encoding="utf-8"))["submissions"]
-    except (OSError, ValueError, KeyError, TypeError):
+        report = json.loads((course / "reports" / name / "report.json").read_text(encoding="utf-8"))
+        sources = report.get("sources") or [report["submissions"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         print(f"regrade: {name} has not been graded in {course} yet; use make autograde", file=sys.stderr)
         return 2
-    if not Path(last).exists():
-        print(f"regrade: the last run's submissions ({last}) are gone; use make autograde with them", file=sys.stderr)
+    gone = [s for s in sources if not Path(s).exists()]
+    if gone:
+        print(f"regrade: submissions graded earlier are gone ({', '.join(gone)}); put them back, or grade "
+              "what you have with make autograde", file=sys.stderr)
         return 2
     if release([name], course):
         return 1
-    args.submissions, args.assignment = last, name
-    return cmd_grade(args)
+    args.assignment = name
+    for source in sources:
+        args.submissions = source
+        status = cmd_grade(args)
+        if status:
+            return status
+    return 0
 
 
 def cmd_feedback(args) -> int:
@@ -91,6 +100,14 @@ def cmd_feedback(args) -> int:
     for student, flag in now.items():
         print(f"feedback of {student} withheld: {flag}")
     return proc.returncode
+
+
+def cmd_handgrade(args) -> int:
+    """Pages on 127.0.0.1 to grade the explain answers question by question (autograder.handgrade)."""
+    from .handgrade import serve
+
+    course = Path(args.course).resolve()
+    return serve(course, resolve(args.assignment, course), host=args.host, port=args.port)
 
 
 def cmd_demo(args) -> int:
@@ -167,49 +184,81 @@ def cmd_due(args) -> int:
     return 0
 
 
+def cmd_roster(args) -> int:
+    """Read an LMS's class list into the course's roster.csv."""
+    from . import roster
+    course = Path(args.course).resolve()
+    try:
+        kind, entries = roster.parse(Path(args.file))
+    except roster.RosterError as err:
+        print(f"roster: {err}", file=sys.stderr)
+        return 2
+    path = roster.write(course, entries)
+    print(f"{len(entries)} student(s) from {kind} written to {path}; every grading run now has a row for each")
+    return 0
+
+
+def cmd_grades_lms(args) -> int:
+    """The LMS's grade-import file and feedback zip of one problem set."""
+    from . import lms
+    from .roster import RosterError
+    course = Path(args.course).resolve()
+    name = resolve(args.assignment, course)
+    try:
+        grades, bundle, left = lms.export(course, name, args.lms, args.title, args.per_exercise)
+    except (lms.NoGrades, RosterError) as err:
+        print(f"grades-lms: {err}", file=sys.stderr)
+        return 2
+    print(f"grades for {args.lms.capitalize()}: {grades}\nfeedback files for its bulk upload: {bundle}")
+    for line in left:
+        print(f"  not in them: {line}")
+    return 0
+
+
+GRADE_OPTIONS = {
+    "--jobs": dict(type=int, default=os.cpu_count() or 2),
+    "--unsandboxed": dict(action="store_true", help="run student code with your rights"),
+    "--cell-timeout": dict(type=int, default=None, help="seconds per cell (default: nbgrader_config.py)"),
+    "--submission-timeout": dict(type=int, default=900, help="seconds per submission"),
+    "--regexp": dict(default=None, help="named regexp for LMS file names (student_id, file_id)"),
+    "--keep": dict(action="store_true", help="keep the run's working folder for debugging"),
+}
+# name: (function, help, its arguments: name -> argparse's keywords); every command takes --course
+COMMANDS = {
+    "release": (cmd_release, "regenerate release/ from source/ with nbgrader",
+                {"names": dict(nargs="*"), "--all": dict(action="store_true")}),
+    "grade": (cmd_grade, "grade a folder or an LMS zip of submissions",
+              {"assignment": {}, "submissions": {}, **GRADE_OPTIONS}),
+    "regrade": (cmd_regrade, "regenerate a set and grade every run's submissions again",
+                {"assignment": {}, **GRADE_OPTIONS}),
+    "demo": (cmd_demo, "write sample submissions (solution, blank, wrong solutions) to try grading",
+             {"assignment": {}, "folder": {}}),
+    "feedback": (cmd_feedback, "regenerate feedback HTML (after hand grading)", {"assignment": {}}),
+    "handgrade": (cmd_handgrade, "grade the explain answers by question, beside the model answer",
+                  {"assignment": {}, "--port": dict(type=int, default=0, help="port (default: any free one)"),
+                   "--host": dict(default="127.0.0.1", help="a loopback address (default: 127.0.0.1)")}),
+    "due": (cmd_due, "set a due date, or give a student an extension",
+            {"assignment": {}, "when": dict(nargs="?", help="due date, e.g. '2026-12-01 23:59 Europe/Berlin'"),
+             "--student": dict(help="give this student an extension instead"),
+             "--days": dict(type=float, default=0), "--hours": dict(type=float, default=0)}),
+    "roster": (cmd_roster, "read the LMS's class list into roster.csv", {"file": {}}),
+    "grades-lms": (cmd_grades_lms, "grades and feedback in the form Canvas or Moodle imports",
+                   {"assignment": {}, "--lms": dict(choices=["canvas", "moodle"], required=True),
+                    "--title": dict(help="the assignment's name in the LMS (default: the problem set's)"),
+                    "--per-exercise": dict(action="store_true", help="Canvas: one more column per graded cell")}),
+}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder")
     sub = parser.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader")
-    p.add_argument("names", nargs="*")
-    p.add_argument("--all", action="store_true")
-    p.set_defaults(func=cmd_release)
-    p = sub.add_parser("grade", help="grade a folder or an LMS zip of submissions")
-    p.add_argument("assignment")
-    p.add_argument("submissions")
-    grade_options = {
-        ("--jobs",): dict(type=int, default=os.cpu_count() or 2),
-        ("--unsandboxed",): dict(action="store_true", help="run student code with your rights"),
-        ("--cell-timeout",): dict(type=int, default=None, help="seconds per cell (default: nbgrader_config.py)"),
-        ("--submission-timeout",): dict(type=int, default=900, help="seconds per submission"),
-        ("--regexp",): dict(default=None, help="named regexp for LMS file names (student_id, file_id)"),
-        ("--course",): dict(default=str(REPO), help="course folder (default: this repository)"),
-        ("--keep",): dict(action="store_true", help="keep the run's working folder for debugging"),
-    }
-    for flag, kw in grade_options.items():
-        p.add_argument(*flag, **kw)
-    p.set_defaults(func=cmd_grade)
-    p = sub.add_parser("regrade", help="regenerate a set and grade its last run's submissions again")
-    p.add_argument("assignment")
-    for flag, kw in grade_options.items():
-        p.add_argument(*flag, **kw)
-    p.set_defaults(func=cmd_regrade)
-    p = sub.add_parser("demo", help="write sample submissions (solution, blank, wrong solutions) to try grading")
-    p.add_argument("assignment")
-    p.add_argument("folder")
-    p.set_defaults(func=cmd_demo)
-    p = sub.add_parser("feedback", help="regenerate feedback HTML (after hand grading)")
-    p.add_argument("assignment")
-    p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
-    p.set_defaults(func=cmd_feedback)
-    p = sub.add_parser("due", help="set a due date, or give a student an extension")
-    p.add_argument("assignment")
-    p.add_argument("when", nargs="?", help="due date, e.g. '2026-12-01 23:59 Europe/Berlin' or ...+01:00")
-    p.add_argument("--student", help="give this student an extension instead")
-    p.add_argument("--days", type=float, default=0)
-    p.add_argument("--hours", type=float, default=0)
-    p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
-    p.set_defaults(func=cmd_due)
+    for name, (func, text, arguments) in COMMANDS.items():
+        p = sub.add_parser(name, help=text)
+        for argument, keywords in arguments.items():
+            p.add_argument(argument, **keywords)
+        if name != "demo":
+            p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
+        p.set_defaults(func=func)
     args = parser.parse_args(argv)
     if args.func is cmd_due and (args.student is None) == (args.when is None):
         parser.error("due: give a due date, or --student with --days/--hours, not both")

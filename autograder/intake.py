@@ -48,6 +48,7 @@ class Intake:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path or entry, reason)
     notes: dict[str, list[str]] = field(default_factory=dict)    # student -> what the intake chose, for their row
     candidates: dict[str, list[Path]] = field(default_factory=dict)   # student -> their notebooks, before choosing
+    lms: dict[str, dict] = field(default_factory=dict)   # student -> who the LMS says they are (lms_identity)
 
 
 def shown(name) -> str:
@@ -86,6 +87,10 @@ def default_regexp(assignment: str) -> str:
 # file name after that prefix; the number is the participant id. Blackboard's: 'Assignment
 # Name_username_attempt_2026-11-20-10-00-00_<file name>'.
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d{1,12})_assignsubmission_file_(?P<file>.*)$")
+# Canvas's: 'lastnamefirstname_<user id>_<attachment id>_<file name>', with '_LATE_' (or '_late_')
+# after the name when it came after the due date. Canvas takes feedback files back by the first two
+# numbers (user, attachment) of such a name.
+CANVAS = re.compile(r"^(?P<name>[A-Za-z0-9]+)_(?P<late>(?:LATE|late)_)?(?P<id>\d{1,20})_(?P<att>\d{1,20})_(?P<file>.+)$")
 BLACKBOARD = re.compile(r"^.*?_(?P<id>[A-Za-z0-9][A-Za-z0-9.@-]{0,63})_attempt_"
                         r"\d{4}(?:-\d\d){5}(?:_(?P<file>.+))?$")
 
@@ -103,6 +108,24 @@ def lms_student(name: str, assignment: str, is_dir: bool) -> tuple[str, str] | N
         if not is_dir and (inner == f"{assignment}.ipynb" or renamed_notebook(inner, assignment)):
             return m["id"], f"{lms} file {shown(name)}"
     return None
+
+
+def lms_identity(notebook: Path, student: str, assignment: str) -> dict:
+    """Who the LMS says handed in `notebook`, from its own naming: {"lms", "lms_id", "prefix"} (the
+    prefix its bulk feedback upload matches a file to the student by), or {} for a folder or hub
+    submission."""
+    name, folder = notebook.name, notebook.parent.name
+    m = CANVAS.match(name)
+    if m and m["name"] == student:
+        return {"lms": "canvas", "lms_id": m["id"], "prefix": name[:m.start("file")]}
+    for candidate in (name, folder):
+        m = MOODLE.match(candidate)
+        if m and m["id"] == student:
+            return {"lms": "moodle", "lms_id": m["id"], "prefix": candidate[:m.start("file")]}
+    m = BLACKBOARD.match(name)
+    if m and m["id"] == student:
+        return {"lms": "blackboard", "lms_id": m["id"], "prefix": name[:m.start("file")] if m["file"] else name}
+    return {}
 
 
 def renamed_notebook(name: str, assignment: str) -> bool:
@@ -453,7 +476,8 @@ def choose(intake: Intake, assignment: str) -> None:
                          f"not graded: {', '.join(shown(p.name) for p in paths[1:])}")
         elif chosen.name != f"{assignment}.ipynb" and not chosen.name.endswith(f"_{assignment}.ipynb"):
             notes.append(f"graded {shown(chosen.name)}, the only notebook submitted, though it was renamed")
+        intake.lms[student] = lms_identity(chosen, student, assignment)
         # Canvas writes '_LATE_' into the name of a submission made after its due date: the LMS's
         # record, which the student cannot set
-        if chosen.name.startswith(f"{student}_LATE_"):
+        if intake.lms[student].get("prefix", "").startswith((f"{student}_LATE_", f"{student}_late_")):
             notes.append("Canvas marked it late")

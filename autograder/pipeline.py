@@ -34,9 +34,11 @@ from pathlib import Path
 import nbformat
 
 from . import intake as intake_mod
+from . import roster as roster_mod
 from . import sandbox as sb
 from .course import REPO, resolve, venv_env
 from .inert import make_inert
+from .report import NOTHING
 from .sanitize import Rejected, read, repair
 
 
@@ -96,6 +98,10 @@ class Result:
     limits: dict = field(default_factory=dict)   # limit -> how it was enforced, for this run
     late_seconds: float = 0.0                # past the due date (and extension) in nbgrader's gradebook
     late_penalty: float = 0.0                # points nbgrader's LateSubmissionPlugin took for it
+    name: str = ""                           # the roster's name of the student
+    lms: str = ""                            # canvas | moodle | blackboard, where the LMS named the file
+    lms_id: str = ""                         # the LMS's id of the student (roster, or the file's name)
+    lms_prefix: str = ""                     # the LMS's own start of the file's name (feedback upload)
 
 
 def grader_error(result: Result, stage: str, err: BaseException) -> None:
@@ -148,6 +154,9 @@ class Run:
         self.workers: dict[int, Worker] = {}
         self.cases: list = []
         self.changes: list[tuple[str, float, float]] = []    # scores changed since the last run
+        self.scores_before: dict[str, float] | None = None   # the gradebook's, when the run started
+        self.roster = None                   # the course's roster.csv (autograder.roster), if it has one
+        self.max_score = 0.0
 
     # -- setup ------------------------------------------------------------------------------
     def check_sandbox(self) -> None:
@@ -170,6 +179,10 @@ class Run:
         why = changed_after_grading(self.course, self.assignment)
         if why:
             raise NotGradeable(f"{self.assignment} cannot be graded as source/ now stands: {why}")
+        try:
+            self.roster = roster_mod.load(self.course)
+        except roster_mod.RosterError as err:
+            raise NotGradeable(str(err))
         self.work.mkdir(parents=True)
         for slot in range(max(1, self.opt.jobs)):
             self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
@@ -209,6 +222,7 @@ class Run:
         found = intake_mod.collect(self.submissions, self.assignment, self.work / "intake",
                                    self.opt.named_regexp)
         self.rejected_files = found.rejected
+        rows = roster_mod.apply(found, self.roster)
         for student, why in found.missing.items():
             self.results[student] = Result(student, "missing", reason=why)
         for student, why in found.refused.items():
@@ -237,7 +251,29 @@ class Run:
                 grader_error(result, "staging the notebook", err)
                 continue
             ready.append(student)
+        for student, result in self.results.items():
+            self.identify(result, rows.get(student), found.lms.get(student, {}))
         return ready
+
+    def identify(self, result: Result, row, lms: dict) -> None:
+        """Name, LMS and LMS id on the row: the roster's, else what the file's name says."""
+        result.lms, result.lms_id, result.lms_prefix = lms.get("lms", ""), lms.get("lms_id", ""), lms.get("prefix", "")
+        if row is not None:
+            result.name, result.lms, result.lms_id = row.name, row.lms or result.lms, row.lms_id or result.lms_id
+        elif self.roster is not None:
+            result.reason = "; ".join(filter(None, [result.reason, "not on the roster"]))
+
+    def absent(self, earlier: list[Result]) -> list[Result]:
+        """A row for each rostered student with nothing in this run nor an earlier one."""
+        if self.roster is None:
+            return []
+        seen = set(self.results) | {r.student for r in earlier}
+        out = []
+        for entry in self.roster.entries:
+            if entry.student not in seen:
+                out.append(Result(entry.student, "missing", reason=NOTHING, name=entry.name))
+                self.identify(out[-1], entry, {})
+        return out
 
     def stage_one(self, student: str, notebook: nbformat.NotebookNode, path: Path | None = None) -> None:
         folder = self.course / STAGED / student / self.assignment
@@ -447,13 +483,22 @@ class Run:
                 except Exception as err:                       # this student alone
                     grader_error(self.results[student], "keeping the hand grades", err)
 
+    def gradebook_scores(self) -> dict[str, float] | None:
+        """Each student's score in the gradebook now (hand grades included); None if unreadable."""
+        from nbgrader.api import Gradebook
+        try:
+            with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+                return {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(self.assignment)}
+        except Exception:
+            return None
+
     def collect_scores(self) -> None:
         from nbgrader.api import Gradebook
 
         db_url = f"sqlite:///{self.course / 'gradebook.db'}"
         with Gradebook(db_url) as gb:
             assignment = gb.find_assignment(self.assignment)
-            max_score = assignment.max_score
+            max_score = self.max_score = assignment.max_score
             for result in self.results.values():
                 result.max_score = max_score
                 if result.status != "graded":
@@ -577,6 +622,7 @@ class Run:
         try:
             self.prepare()
             earlier = self.graded_answers()             # staging removes the last run's notebooks
+            self.scores_before = self.gradebook_scores()
             students = self.stage()
             self.log(f"grading {len(students)} submission(s) of {self.assignment} with {self.opt.jobs} "
                      f"worker(s), {'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
@@ -591,7 +637,11 @@ class Run:
             self.check_feedback()
             self.mark_flagged()
             from .report import write_reports
-            self.changes = write_reports(self, seconds=round(time.monotonic() - t0, 1), earlier=self.earlier_rows())
+            earlier = self.earlier_rows()
+            for result in self.absent(earlier):
+                result.max_score = self.max_score
+                self.results[result.student] = result
+            self.changes = write_reports(self, seconds=round(time.monotonic() - t0, 1), earlier=earlier)
         finally:
             for worker in self.workers.values():
                 worker.stop()

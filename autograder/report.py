@@ -14,11 +14,14 @@ from dataclasses import asdict
 from .intake import shown as _text
 
 
-def score_changes(previous: dict, results) -> list[tuple[str, float, float]]:
-    """(student, score before, score now) of each student graded in both the previous run
-    (its report.json) and this one whose score differs."""
+def score_changes(previous: dict, results, gradebook: dict | None = None) -> list[tuple[str, float, float]]:
+    """(student, score before, score now) of each student graded before this run and in it whose
+    score differs. Before: what the gradebook held when the run started (`gradebook`, hand grades
+    given since the last run included), else the previous run's report.json."""
     before = {s["student"]: s["score"] for s in previous.get("students", [])
               if isinstance(s, dict) and not s.get("grader_error") and isinstance(s.get("score"), (int, float))}
+    if gradebook is not None:
+        before = {student: score for student, score in gradebook.items() if student in before}
     return [(r.student, before[r.student], r.score) for r in results
             if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9]
 
@@ -33,17 +36,20 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
         previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         previous = {}
-    changes = score_changes(previous if isinstance(previous, dict) else {}, results)
+    changes = score_changes(previous if isinstance(previous, dict) else {}, results, getattr(run, "scores_before", None))
 
     with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
         writer = csv.writer(f)
-        writer.writerow(["student_id", "score", "max_score", "status", "needs_manual_grading", "flags",
+        writer.writerow(["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags",
                          "late_by", "late_penalty"])
         for r in sorted([*results, *earlier], key=lambda r: r.student):
-            writer.writerow([r.student, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
+            writer.writerow([r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
                              len(r.needs_manual), len(r.flags), late_by(r.late_seconds), f"{r.late_penalty:g}"])
 
+    sources = [p for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
+               if isinstance(p, str) and p != str(run.submissions)] if isinstance(previous, dict) else []
     meta = {"assignment": run.assignment, "submissions": str(run.submissions),
+            "sources": [*sources, str(run.submissions)],       # every run's, oldest first: make regrade grades each
             "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
             "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node()}
     (out / "report.json").write_text(json.dumps(
@@ -52,33 +58,43 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
          "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]},
         indent=1), encoding="utf-8")
 
+    absent = [r.student for r in [*results, *earlier] if r.status == "missing" and r.reason == NOTHING]
+    roster = (f" The roster has {len(run.roster.entries)} student(s), each with a row below; handed in nothing: "
+              f"{_cell(', '.join(absent)) or 'nobody'}." if getattr(run, "roster", None) is not None else "")
     lines = [f"# Grading report: {run.assignment}", "",
-             f"{len(results)} submission(s) in {seconds} s with {run.opt.jobs} worker(s), "
-             f"{'sandboxed' if run.opt.sandboxed else '**UNSANDBOXED**'}. Feedback: feedback/<student>/{run.assignment}/.",
-             "", "| student | score | status | failed tests | timeouts | flags and reasons |",
-             "|---|---|---|---|---|---|"]
-    for r in results:
-        late = ([f"late by {late_by(r.late_seconds)}" + (f" (penalty {r.late_penalty:g})" if r.late_penalty else "")]
-                if r.late_seconds > 0 else [])
-        notes = "; ".join(([r.reason] if r.reason else []) + late + r.flags +
-                          ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
-        score = "grader error" if r.grader_error else f"{r.score:g}"
-        lines.append(f"| {r.student} | {score} / {r.max_score:g} | {r.status} | "
-                     f"{', '.join(r.failed_tests) or '-'} | {', '.join(r.timeouts) or '-'} | "
-                     f"{_cell(notes) or '-'} |")
+             f"{sum(r.reason != NOTHING for r in results)} submission(s) in {seconds} s with {run.opt.jobs} worker(s), "
+             f"{'sandboxed' if run.opt.sandboxed else '**UNSANDBOXED**'}. Feedback: feedback/<student>/{run.assignment}/.{roster}",
+             "", *TABLE]
+    lines += [_row(r) for r in results]
     if changes:
         lines += ["", f"## Scores changed since the last run ({_cell(str(previous.get('finished', '?')))})", "",
                   "| student | before | now | change |", "|---|---|---|---|"]
         lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in changes]
     if earlier:
         lines += ["", "## Graded in earlier runs, not in this one", "",
-                  f"Kept in grades.csv, with the score the gradebook holds now: {_cell(', '.join(r.student for r in earlier))}."]
+                  "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).", "",
+                  *TABLE, *(_row(r) for r in earlier)]
     lines += limits_section(results)
     if run.rejected_files:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return changes
+
+
+NOTHING = "nothing handed in"          # the reason of a rostered student's row with no submission
+TABLE = ["| student | score | status | failed tests | timeouts | flags and reasons |", "|---|---|---|---|---|---|"]
+
+
+def _row(r) -> str:
+    late = ([f"late by {late_by(r.late_seconds)}" + (f" (penalty {r.late_penalty:g})" if r.late_penalty else "")]
+            if r.late_seconds > 0 else [])
+    notes = "; ".join(([r.reason] if r.reason else []) + late + r.flags +
+                      ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
+    score = "grader error" if r.grader_error else f"{r.score:g}"
+    who = f"{r.student} ({_cell(r.name)})" if r.name else r.student
+    return (f"| {who} | {score} / {r.max_score:g} | {r.status} | {', '.join(r.failed_tests) or '-'} | "
+            f"{', '.join(r.timeouts) or '-'} | {_cell(notes) or '-'} |")
 
 
 def late_by(seconds: float) -> str:

@@ -21,6 +21,8 @@ def test_score_changes_name_each_student_whose_score_moved():
            Result("d", "graded", score=1.0)]
     assert score_changes(previous, now) == [("b", 7.0, 4.5)]
     assert score_changes({}, now) == []
+    # a hand grade given since the last run is not a change of this run: the gradebook's score counts
+    assert score_changes(previous, now, gradebook={"a": 5.0, "b": 4.5}) == []
 
 
 def _report(course):
@@ -49,20 +51,25 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EXPLAIN)
     cell.source += "\n\nAnd a sentence added after the hand grade."
     nbformat.write(nb, path)
+    source = course / "source" / A / f"{A}.ipynb"        # and a key fix: the first quiz question is worth 2
+    src = nbformat.read(source, 4)
+    next(c for c in src.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_q1").metadata.nbgrader.points = 2
+    nbformat.write(src, source)
 
     from autograder.__main__ import main                # what make regrade runs
     assert main(["regrade", A, "--course", str(course), "--jobs", "1"]) == 0
     report = _report(course)
     again = {r["student"]: r for r in report["students"]}
     assert again["solution"]["needs_manual"] == [], "an unchanged, hand-graded answer reads 'needs grading' again"
-    assert again["solution"]["score"] == first["solution"].score + 2
+    assert again["solution"]["score"] == first["solution"].score + 2 + 1
     assert again["changed"]["needs_manual"] == [EXPLAIN], "a changed answer must be looked at again"
-    # the report says whose score changed since the last run, and by how much
-    old, new = first["solution"].score, again["solution"]["score"]
+    # the report says whose score the fix changed, and by how much: from the gradebook's score before
+    # the regrade (hand grades included; they are not the regrade's change)
+    old, new = first["solution"].score + 2, again["solution"]["score"]
     assert sorted(map(tuple, report["changes"])) == [("changed", old, new), ("solution", old, new)]
     text = (course / "reports" / A / "report.md").read_text()
     assert "## Scores changed since the last run" in text
-    assert f"| solution | {old:g} | {new:g} | +2 |" in text
+    assert f"| solution | {old:g} | {new:g} | +1 |" in text
 
 
 @pytest.mark.grading

@@ -1,0 +1,169 @@
+"""Grades and feedback in the form an LMS imports: `make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle`.
+
+Canvas  reports/<set>/canvas-grades.csv: Canvas's gradebook import (Grades > Import): the columns
+        Student, ID, SIS User ID, SIS Login ID, Section, then the assignment's column, a "Points
+        Possible" row first; ID is the Canvas user id, which Canvas matches on. With
+        --per-exercise, one more column per graded cell (Canvas makes each a new assignment).
+        reports/<set>/canvas-feedback.zip: each student's feedback named as Canvas named their
+        submission (name_userid_attachmentid_...), which is how "Re-upload submissions" attaches a
+        file to the right student as a comment.
+Moodle  reports/<set>/moodle-grades.csv: the assignment's offline grading worksheet (Identifier
+        "Participant N", Full name, Email address, Status, Grade, Maximum Grade, ..., Feedback
+        comments), for "Upload grading worksheet".
+        reports/<set>/moodle-feedback.zip: each student's feedback named with the prefix of their
+        download folder (Full Name_N_assignsubmission_file_), for "Upload multiple feedback files
+        in a zip".
+Scores are the gradebook's now (hand grades and the late penalty count), for every student of the
+last grading runs (report.json) and of the roster. A student the LMS cannot be matched to (no LMS
+id: a hub's or a folder's submission without a roster row) is left out and named.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import time
+import zipfile
+from pathlib import Path
+
+from .roster import load as load_roster
+
+WORKSHEET = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
+             "Grade can be changed", "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
+CANVAS_HEAD = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+class NoGrades(RuntimeError):
+    """Nothing to export: one sentence says why."""
+
+
+def rows_of(course: Path, assignment: str) -> list[dict]:
+    """Every student of the assignment's last runs, with the roster's and the gradebook's view."""
+    try:
+        report = json.loads((course / "reports" / assignment / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise NoGrades(f"{assignment} has not been graded in {course} yet (no report.json: {err}); "
+                       "run make autograde first")
+    rows = {r["student"]: dict(r) for r in report.get("students", []) + report.get("earlier_students", [])
+            if isinstance(r, dict) and isinstance(r.get("student"), str)}
+    roster = load_roster(course)
+    for entry in roster.entries if roster else []:
+        row = rows.setdefault(entry.student, {"student": entry.student, "status": "missing",
+                                              "reason": "nothing handed in"})
+        row.update(name=entry.name, lms=entry.lms, lms_id=entry.lms_id, email=entry.email, section=entry.section,
+                   sis_user_id=entry.sis_user_id, sis_login_id=entry.sis_login_id)
+    _scores(course, assignment, rows)
+    return [rows[s] for s in sorted(rows)]
+
+
+def _scores(course: Path, assignment: str, rows: dict) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        row_max = float(gb.find_assignment(assignment).max_score)
+        for row in rows.values():
+            row["max_score"], row["final"], row["parts"], row["pending"] = row_max, None, {}, []
+            if row.get("status") != "graded" or row.get("grader_error"):
+                continue
+            try:
+                sub = gb.find_submission(assignment, row["student"])
+            except MissingEntry:
+                continue
+            row["final"] = max(0.0, float(sub.score) - float(sub.late_submission_penalty or 0))
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    row["parts"][grade.name] = (float(grade.score), float(grade.max_score))
+                    if grade.needs_manual_grade:
+                        row["pending"].append(grade.name)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def comment(row: dict) -> str:
+    """The text an LMS shows beside the grade: status, what is pending, lateness, failed parts."""
+    if row["final"] is None:
+        return f"{row.get('status', 'missing')}: {row.get('reason') or 'no grade'}"
+    lost = [f"{name} {_num(s)}/{_num(m)}" for name, (s, m) in row["parts"].items() if s < m and name not in row["pending"]]
+    bits = [f"{_num(row['final'])} of {_num(row['max_score'])} points"]
+    if row["pending"]:
+        bits.append(f"not graded yet: {', '.join(row['pending'])}")
+    if row.get("late_seconds"):
+        from .report import late_by
+        bits.append(f"late by {late_by(row['late_seconds'])}" +
+                    (f", {_num(row['late_penalty'])} point(s) taken" if row.get("late_penalty") else ""))
+    if lost:
+        bits.append("points lost in " + ", ".join(lost))
+    return "; ".join(bits) + ". The feedback file shows each test."
+
+
+def export(course: Path, assignment: str, lms: str, title: str | None = None,
+           per_exercise: bool = False) -> tuple[Path, Path, list[str]]:
+    """(grades file, feedback zip, what was left out and why)."""
+    course = Path(course)
+    rows = rows_of(course, assignment)
+    out = course / "reports" / assignment
+    grades, bundle = out / f"{lms}-grades.csv", out / f"{lms}-feedback.zip"
+    mine = [r for r in rows if r.get("lms") == lms and r.get("lms_id")]
+    left = [f"{r['student']}: no {lms.capitalize()} id (not on a {lms.capitalize()} roster, nor in a "
+            f"{lms.capitalize()} file name)" for r in rows if r not in mine]
+    if lms == "canvas":
+        _canvas(grades, mine, title or assignment, per_exercise)
+    elif lms == "moodle":
+        _moodle(grades, mine)
+    else:
+        raise ValueError(f"LMS {lms!r}: canvas or moodle")
+    left += _feedback_zip(course, assignment, lms, mine, bundle)
+    pending = [r["student"] for r in mine if r["pending"]]
+    if pending:
+        left.append(f"hand grading not finished for {len(pending)} student(s) ({', '.join(pending[:8])}): "
+                    "their grade counts those answers as 0 until make hand-grade and make feedback")
+    return grades, bundle, left
+
+
+def _canvas(path: Path, rows: list[dict], title: str, per_exercise: bool) -> None:
+    parts = sorted({name for r in rows for name in r["parts"]}) if per_exercise else []
+    maxima = {name: m for r in rows for name, (_, m) in r["parts"].items()}
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(CANVAS_HEAD + [title] + [f"{title}: {p}" for p in parts])
+        w.writerow(["Points Possible", "", "", "", ""] + [_num(rows[0]["max_score"]) if rows else ""]
+                   + [_num(maxima[p]) for p in parts])
+        for r in rows:
+            score = "" if r["final"] is None else _num(r["final"])
+            w.writerow([r.get("name") or r["student"], r["lms_id"], r.get("sis_user_id", ""),
+                        r.get("sis_login_id", ""), r.get("section", ""), score]
+                       + ["" if p not in r["parts"] else _num(r["parts"][p][0]) for p in parts])
+
+
+def _moodle(path: Path, rows: list[dict]) -> None:
+    stamp = time.strftime("%A, %d %B %Y, %I:%M %p")
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(WORKSHEET)
+        for r in rows:
+            status = "Submitted for grading" if r.get("status") != "missing" else "No submission"
+            w.writerow([f"Participant {r['lms_id']}", r.get("name") or r["student"], r.get("email", ""), status,
+                        "" if r["final"] is None else _num(r["final"]), _num(r["max_score"]), "Yes", "",
+                        stamp, comment(r)])
+
+
+def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bundle: Path) -> list[str]:
+    """The feedback files under the names the LMS matches them by; who has none, and why."""
+    left = []
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+        for r in rows:
+            html = course / "feedback" / r["student"] / assignment / f"{assignment}.html"
+            prefix = r.get("lms_prefix", "") if r.get("lms") == lms else ""
+            if not prefix and lms == "moodle" and r.get("name"):
+                prefix = f"{r['name'].replace('_', ' ')}_{r['lms_id']}_assignsubmission_file_"
+            if not html.is_file():
+                if r.get("status") == "graded":
+                    left.append(f"{r['student']}: no feedback file (withheld, or not written yet)")
+                continue
+            if not prefix:
+                left.append(f"{r['student']}: no {lms.capitalize()} file name to match the feedback to "
+                            "(the submission did not come from its download)")
+                continue
+            zf.write(html, f"{prefix}feedback_{assignment}.html")
+    return left
