@@ -18,7 +18,8 @@ help:
 	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser, hub)"
 	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
 	@echo "             make assignments                                # regenerate release/ from source/"
-	@echo "             make roster FILE=class-list.csv                  # the class, from the LMS's export"
+	@echo "             make demo-class ASSIGNMENT=ps03                   # a sample class to try grading on, in a course of its own"
+	@echo "             make roster FILE=class-list.csv [ASSIGNMENT=ps03] # the class, from the LMS's export (Moodle: per set)"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
 	@echo "             make due ASSIGNMENT=ps03 WHEN=\"2026-12-01 23:59 UTC\"   # due date (STUDENT=alice DAYS=2: extension)"
 	@echo "             make regrade ASSIGNMENT=ps03                      # after a test fix: hand grades kept"
@@ -110,7 +111,7 @@ test-notebooks: $(STAMP)
 
 # Two pytest workers, one problem set's batch each at a time, one kernel each (tests/conftest.py).
 test-grading: $(STAMP) system-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope tests
+	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope --durations=12 tests
 
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
@@ -140,17 +141,19 @@ student-dist: $(STAMP)
 
 # The class list, from the LMS's export (Canvas gradebook, Moodle grading worksheet, Blackboard
 # Grade Center, or a plain CSV with a student column): roster.csv, one row per student in every report.
+# Moodle numbers participants per assignment: read each assignment's worksheet with ASSIGNMENT=ps03.
 roster: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make roster FILE=class-list.csv"; exit 2; }
-	$(PY) -m autograder roster "$(FILE)"
+	$(PY) -m autograder roster "$(FILE)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
 autograde: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path"; exit 2; }
 	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
 
-# After a fix to a test or a quiz key: regenerate the set and grade its last run's submissions
-# again; hand grades of unchanged answers stay, and the run says whose score changed.
+# After a fix to a test or a quiz key: regenerate the set and grade again the submissions of every
+# run so far (each download must still be where it was graded from); hand grades of unchanged
+# answers stay, and the report says whose score the fix changed.
 regrade: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make regrade ASSIGNMENT=ps03"; exit 2; }
 	$(PY) -m autograder regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)

@@ -24,7 +24,7 @@ def cmd_grade(args) -> int:
 
     opt = Options(jobs=args.jobs, sandboxed=not args.unsandboxed, cell_timeout=args.cell_timeout,
                   submission_timeout=args.submission_timeout, named_regexp=args.regexp,
-                  keep_workdir=args.keep)
+                  keep_workdir=args.keep, prior_changes=tuple(getattr(args, "prior_changes", ())))
     if not opt.sandboxed:
         print("WARNING: grading UNSANDBOXED: student code runs with your rights.", file=sys.stderr)
     run = Run(args.assignment, args.submissions, course=args.course, options=opt)
@@ -39,6 +39,7 @@ def cmd_grade(args) -> int:
     for r in results:
         print(f"{r.student:20s} {r.score:6g} / {r.max_score:g}  {r.status}"
               + (f"  ({r.reason})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
+    args.prior_changes = [*opt.prior_changes, *run.changes]
     if run.changes:
         print(f"{len(run.changes)} score(s) changed since the last run: "
               + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in run.changes))
@@ -153,6 +154,9 @@ def due_time(text: str):
     except (ParserError, ValueError, ZoneInfoNotFoundError) as err:
         raise SystemExit(f"due: cannot read the time {text!r} ({err})")
     if when.tzinfo is None:
+        if zone.isalpha() and zone.isupper():          # CET, EST: abbreviations name no one rule
+            raise SystemExit(f"due: {zone!r} is an abbreviation, not a time zone; write the region instead, "
+                             f"e.g. '{head} Europe/Berlin' or '{head} UTC'")
         raise SystemExit(f"due: {text!r} has no time zone; add one, e.g. '{text} Europe/Berlin' or '{text} UTC'")
     return when.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
@@ -193,7 +197,11 @@ def cmd_roster(args) -> int:
     except roster.RosterError as err:
         print(f"roster: {err}", file=sys.stderr)
         return 2
-    path = roster.write(course, entries)
+    try:
+        path = roster.write(course, entries, resolve(args.assignment, course) if args.assignment else None)
+    except roster.RosterError as err:
+        print(f"roster: {err}", file=sys.stderr)
+        return 2
     print(f"{len(entries)} student(s) from {kind} written to {path}; every grading run now has a row for each")
     return 0
 
@@ -210,6 +218,9 @@ def cmd_grades_lms(args) -> int:
         print(f"grades-lms: {err}", file=sys.stderr)
         return 2
     print(f"grades for {args.lms.capitalize()}: {grades}\nfeedback files for its bulk upload: {bundle}")
+    if args.lms == "canvas" and not args.title:
+        print(f"  the grade column is named {name!r}: Canvas makes a new assignment of a column it does not know; "
+              "name it as your Canvas export does, e.g. TITLE=\"Problem set 3 (501)\"")
     for line in left:
         print(f"  not in them: {line}")
     return 0
@@ -241,7 +252,8 @@ COMMANDS = {
             {"assignment": {}, "when": dict(nargs="?", help="due date, e.g. '2026-12-01 23:59 Europe/Berlin'"),
              "--student": dict(help="give this student an extension instead"),
              "--days": dict(type=float, default=0), "--hours": dict(type=float, default=0)}),
-    "roster": (cmd_roster, "read the LMS's class list into roster.csv", {"file": {}}),
+    "roster": (cmd_roster, "read the LMS's class list into roster.csv",
+               {"file": {}, "--assignment": dict(help="Moodle: the assignment whose grading worksheet it is")}),
     "grades-lms": (cmd_grades_lms, "grades and feedback in the form Canvas or Moodle imports",
                    {"assignment": {}, "--lms": dict(choices=["canvas", "moodle"], required=True),
                     "--title": dict(help="the assignment's name in the LMS (default: the problem set's)"),

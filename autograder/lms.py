@@ -45,11 +45,11 @@ def rows_of(course: Path, assignment: str) -> list[dict]:
                        "run make autograde first")
     rows = {r["student"]: dict(r) for r in report.get("students", []) + report.get("earlier_students", [])
             if isinstance(r, dict) and isinstance(r.get("student"), str)}
-    roster = load_roster(course)
+    roster = load_roster(course, assignment)
     for entry in roster.entries if roster else []:
         row = rows.setdefault(entry.student, {"student": entry.student, "status": "missing",
                                               "reason": "nothing handed in"})
-        row.update(name=entry.name, lms=entry.lms, lms_id=entry.lms_id, email=entry.email, section=entry.section,
+        row.update(name=entry.name, lms=entry.lms, lms_id=entry.id_for(assignment), email=entry.email, section=entry.section,
                    sis_user_id=entry.sis_user_id, sis_login_id=entry.sis_login_id)
     _scores(course, assignment, rows)
     return [rows[s] for s in sorted(rows)]
@@ -104,6 +104,11 @@ def export(course: Path, assignment: str, lms: str, title: str | None = None,
     rows = rows_of(course, assignment)
     out = course / "reports" / assignment
     grades, bundle = out / f"{lms}-grades.csv", out / f"{lms}-feedback.zip"
+    roster = load_roster(course, assignment)
+    if lms == "moodle" and roster and any(e.lms == "moodle" for e in roster.entries) \
+            and not any(e.id_for(assignment) for e in roster.entries):
+        raise NoGrades(f"the roster holds Moodle participant numbers of other assignments, not of {assignment}'s: "
+                       f"read its grading worksheet first, make roster FILE=... ASSIGNMENT={assignment}")
     mine = [r for r in rows if r.get("lms") == lms and r.get("lms_id")]
     left = [f"{r['student']}: no {lms.capitalize()} id (not on a {lms.capitalize()} roster, nor in a "
             f"{lms.capitalize()} file name)" for r in rows if r not in mine]

@@ -74,6 +74,8 @@ class Options:
     submission_timeout: int = 900            # seconds of wall clock per submission
     named_regexp: str | None = None
     keep_workdir: bool = False
+    # a regrade's earlier passes' score changes (student, before, now): listed in this run's report too
+    prior_changes: tuple = ()
     recheck: bool = True
     # student markdown escaped and only plain outputs kept (autograder.inert); off only to show
     # in a test what the formgrader would run without it
@@ -180,7 +182,7 @@ class Run:
         if why:
             raise NotGradeable(f"{self.assignment} cannot be graded as source/ now stands: {why}")
         try:
-            self.roster = roster_mod.load(self.course)
+            self.roster = roster_mod.load(self.course, self.assignment)
         except roster_mod.RosterError as err:
             raise NotGradeable(str(err))
         self.work.mkdir(parents=True)
@@ -259,7 +261,8 @@ class Run:
         """Name, LMS and LMS id on the row: the roster's, else what the file's name says."""
         result.lms, result.lms_id, result.lms_prefix = lms.get("lms", ""), lms.get("lms_id", ""), lms.get("prefix", "")
         if row is not None:
-            result.name, result.lms, result.lms_id = row.name, row.lms or result.lms, row.lms_id or result.lms_id
+            result.name, result.lms = row.name, row.lms or result.lms
+            result.lms_id = row.id_for(self.assignment) or result.lms_id
         elif self.roster is not None:
             result.reason = "; ".join(filter(None, [result.reason, "not on the roster"]))
 

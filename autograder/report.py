@@ -18,7 +18,7 @@ def score_changes(previous: dict, results, gradebook: dict | None = None) -> lis
     """(student, score before, score now) of each student graded before this run and in it whose
     score differs. Before: what the gradebook held when the run started (`gradebook`, hand grades
     given since the last run included), else the previous run's report.json."""
-    before = {s["student"]: s["score"] for s in previous.get("students", [])
+    before = {s["student"]: s["score"] for s in previous.get("students", []) + previous.get("earlier_students", [])
               if isinstance(s, dict) and not s.get("grader_error") and isinstance(s.get("score"), (int, float))}
     if gradebook is not None:
         before = {student: score for student, score in gradebook.items() if student in before}
@@ -37,6 +37,8 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
     except (OSError, ValueError):
         previous = {}
     changes = score_changes(previous if isinstance(previous, dict) else {}, results, getattr(run, "scores_before", None))
+    here = {r.student for r in results}
+    shown = changes + [tuple(c) for c in getattr(run.opt, "prior_changes", ()) if c[0] not in here]
 
     with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
         writer = csv.writer(f)
@@ -53,7 +55,7 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
             "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
             "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node()}
     (out / "report.json").write_text(json.dumps(
-        {**meta, "students": [asdict(r) for r in results], "changes": changes,
+        {**meta, "students": [asdict(r) for r in results], "changes": shown,
          "earlier_students": [asdict(r) for r in earlier],
          "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]},
         indent=1), encoding="utf-8")
@@ -66,10 +68,10 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
              f"{'sandboxed' if run.opt.sandboxed else '**UNSANDBOXED**'}. Feedback: feedback/<student>/{run.assignment}/.{roster}",
              "", *TABLE]
     lines += [_row(r) for r in results]
-    if changes:
+    if shown:
         lines += ["", f"## Scores changed since the last run ({_cell(str(previous.get('finished', '?')))})", "",
                   "| student | before | now | change |", "|---|---|---|---|"]
-        lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in changes]
+        lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in sorted(shown)]
     if earlier:
         lines += ["", "## Graded in earlier runs, not in this one", "",
                   "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).", "",

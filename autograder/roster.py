@@ -41,6 +41,17 @@ class Entry:
     section: str = ""
     sis_user_id: str = ""     # Canvas's, kept for its grade import
     sis_login_id: str = ""
+    # Moodle numbers its participants per assignment (assign_user_mapping): "ps01_x=7000;ps03_y=8123",
+    # one worksheet read per assignment (make roster FILE=... ASSIGNMENT=...)
+    moodle_ids: str = ""
+
+    def id_for(self, assignment: str | None) -> str:
+        """The LMS's id of the student for `assignment`: Moodle's participant number of that
+        assignment, else the one id (Canvas, Blackboard)."""
+        if self.lms != "moodle":
+            return self.lms_id
+        ids = dict(part.split("=", 1) for part in self.moodle_ids.split(";") if "=" in part)
+        return ids.get(assignment or "", "")
 
 
 class RosterError(ValueError):
@@ -82,7 +93,7 @@ def parse(path: Path) -> tuple[str, list[Entry]]:
     """(which format it was, its students) of an LMS's class list."""
     rows = _read(Path(path))
     head = set(rows[0])
-    if {"Student", "ID", "SIS Login ID"} <= head:
+    if {"Student", "ID"} <= head:              # SIS columns only for who may read SIS data
         kind, entries = "a Canvas gradebook export", _canvas(rows)
     elif {"Identifier", "Full name"} <= head:
         kind, entries = "a Moodle grading worksheet", _moodle(rows)
@@ -156,8 +167,20 @@ def _unique(entries: list[Entry]) -> list[Entry]:
     return out
 
 
-def write(course: Path, entries: list[Entry]) -> Path:
+def write(course: Path, entries: list[Entry], assignment: str | None = None) -> Path:
+    """roster.csv from `entries`. A Moodle worksheet's participant numbers are `assignment`'s:
+    kept beside those of the other assignments read before, for the same students."""
     path = Path(course) / ROSTER
+    if any(e.lms == "moodle" for e in entries):
+        if not assignment:
+            raise RosterError("a Moodle worksheet numbers its participants for one assignment only: "
+                              "say which, make roster FILE=... ASSIGNMENT=ps03")
+        earlier = {e.student: e for e in (load(course) or Roster([])).entries if e.lms == "moodle"}
+        for e in entries:
+            ids = dict(part.split("=", 1) for part in earlier[e.student].moodle_ids.split(";") if "=" in part) \
+                if e.student in earlier else {}
+            ids[assignment] = e.lms_id
+            e.moodle_ids, e.lms_id = ";".join(f"{a}={i}" for a, i in sorted(ids.items())), ""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=[fl.name for fl in fields(Entry)])
         writer.writeheader()
@@ -166,10 +189,10 @@ def write(course: Path, entries: list[Entry]) -> Path:
 
 
 class Roster:
-    def __init__(self, entries: list[Entry]):
-        self.entries = entries
+    def __init__(self, entries: list[Entry], assignment: str | None = None):
+        self.entries, self.assignment = entries, assignment
         self.by_student = {e.student: e for e in entries}
-        self.by_lms = {(e.lms, e.lms_id): e for e in entries if e.lms and e.lms_id}
+        self.by_lms = {(e.lms, e.id_for(assignment)): e for e in entries if e.lms and e.id_for(assignment)}
 
     def find(self, student: str, lms: dict) -> Entry | None:
         """The row of a submission: by the LMS's id where its name carries one, else by id."""
@@ -180,7 +203,7 @@ class Roster:
         return self.by_student.get(student)
 
 
-def load(course: Path) -> Roster | None:
+def load(course: Path, assignment: str | None = None) -> Roster | None:
     """The course's roster, or None when it has none. A damaged roster.csv stops the run:
     grading without it would drop rows silently."""
     path = Path(course) / ROSTER
@@ -192,7 +215,7 @@ def load(course: Path) -> Roster | None:
             entries = [Entry(**{k: v or "" for k, v in row.items() if k in names}) for row in csv.DictReader(f)]
     except (OSError, UnicodeDecodeError, TypeError, csv.Error) as err:
         raise RosterError(f"{path} cannot be read ({err}); write it again with make roster FILE=...")
-    return Roster(_unique(entries))
+    return Roster(_unique(entries), assignment)
 
 
 def apply(found, roster: Roster | None) -> dict[str, Entry]:

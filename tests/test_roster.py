@@ -85,7 +85,7 @@ def test_submissions_are_matched_by_the_lms_id_in_their_names(tmp_path):
     moodle = tmp_path / "moodle"
     _nb(moodle / "Alice Smith_123456_assignsubmission_file_" / f"{A}.ipynb")
     found = collect(moodle, A, tmp_path / "w2")
-    rows = roster.apply(found, roster.Roster([roster.Entry("alice.smith", "Alice Smith", "moodle", "123456")]))
+    rows = roster.apply(found, roster.Roster([roster.Entry("alice.smith", "Alice Smith", "moodle", moodle_ids=f"{A}=123456")], A))
     assert list(found.notebooks) == ["alice.smith"]
     assert found.lms["alice.smith"]["prefix"] == "Alice Smith_123456_assignsubmission_file_"
 
@@ -140,3 +140,29 @@ def test_feedback_files_are_named_as_each_lms_matches_them(tmp_path):
     assert lms._feedback_zip(course, A, "moodle", rows, tmp_path / "m.zip") == []
     assert zipfile.ZipFile(tmp_path / "m.zip").namelist() == [
         f"Alice Smith_123456_assignsubmission_file_feedback_{A}.html"]
+
+
+def test_a_canvas_export_without_sis_columns_is_read(tmp_path):
+    """Canvas leaves the SIS columns out for a teacher without the right to read SIS data."""
+    kind, entries = roster.parse(_csv(tmp_path / "c.csv", ["Student", "ID", "Section", "ps03 (501)"],
+                                      [["Smith, John", "12345", "A", ""]]))
+    assert kind == "a Canvas gradebook export" and [(e.student, e.lms_id) for e in entries] == [("smithjohn", "12345")]
+
+
+def test_moodle_participant_numbers_are_kept_per_assignment(tmp_path):
+    """Moodle numbers its participants per assignment (assign_user_mapping): one worksheet per set."""
+    def worksheet(name, first):
+        return _csv(tmp_path / name, lms.WORKSHEET[:3], [[f"Participant {first}", "Alice Smith", "alice@uni.example"],
+                                                         [f"Participant {first + 1}", "Bo Ng", "bo@uni.example"]])
+    course = tmp_path / "course"
+    course.mkdir()
+    _, entries = roster.parse(worksheet("w1.csv", 7000))
+    with pytest.raises(roster.RosterError, match="ASSIGNMENT="):
+        roster.write(course, entries)
+    roster.write(course, entries, "ps01_sequence_data")
+    roster.write(course, roster.parse(worksheet("w3.csv", 9100))[1], A)
+    r1, r3 = roster.load(course, "ps01_sequence_data"), roster.load(course, A)
+    assert r1.find("x", {"lms": "moodle", "lms_id": "7000"}).student == "alice"
+    assert r3.find("x", {"lms": "moodle", "lms_id": "9100"}).student == "alice"
+    assert r3.find("x", {"lms": "moodle", "lms_id": "7000"}) is None         # ps01's number means nobody in ps03
+    assert roster.load(course, "ps02_rnn").by_student["bo"].id_for("ps02_rnn") == ""

@@ -1,7 +1,8 @@
 """docs/instructor.md, "A term", followed command by command for a class of 12 rostered students
 (issue 30): the roster from Canvas, a due date and one extension, the hub's collected submissions
-(two late, one on time thanks to its extension), a renamed notebook arriving later in a Canvas zip,
-one student who hands in nothing, a hand grade, a regrade that keeps it, and the grade files and
+(two late, one on time thanks to its extension: the tests of lateness and of a late run that keeps
+the class's rows, end to end), a renamed notebook arriving later in a Canvas zip,
+one student who hands in nothing, a hand grade, a key fix and the regrade that keeps the hand grade, and the grade files and
 feedback zips for Canvas and Moodle. The files it writes are kept in test-artifacts/term/."""
 import csv
 import datetime as dt
@@ -101,6 +102,9 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
     md = (course / "reports" / A / "report.md").read_text()
     assert "renamed" in md and "handed in as novakkai" in md
     assert "handed in nothing: lea." in md and "| lea (Weber, Lea) | 0 / 22 | missing |" in md
+    # the class of the first run stays, with its lateness, under the late run's own rows
+    assert md.index("## Graded in earlier runs, not in this one") < md.index("| hana (Sato, Hana) |")
+    assert "late by 2 h 6 min" in md and "late by 1 d 6 h" in md and md.count("late by") == 2
 
     # 5. hand grading, on make hand-grade's page: ada's explain answer, 2 of 3 points with a comment
     from autograder.handgrade import HandGrading, HandGradeServer
@@ -118,11 +122,20 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
     _run("feedback", A, *c)
     assert "say why the split is by time" in (course / "feedback" / "ada" / A / f"{A}.html").read_text()
 
-    # 6. a regrade (after a fix) grades both runs again: the hand grade stays, nobody's score moves
-    capsys.readouterr()
+    # 6. a key fix (the first quiz question is worth 2 points, not 1), then a regrade of both runs:
+    # the hand grade stays, and the report names each score the fix moved, in either run
+    source = course / "source" / A / f"{A}.ipynb"
+    src = nbformat.read(source, 4)
+    next(x for x in src.cells if x.metadata.get("nbgrader", {}).get("grade_id") == "quiz_q1").metadata.nbgrader.points = 2
+    nbformat.write(src, source)
     _run("regrade", A, "--jobs", str(JOBS), *c)
     report = json.loads((course / "reports" / A / "report.json").read_text())
-    assert report["changes"] == [] and "score(s) changed" not in capsys.readouterr().out
+    changes = {student: (old, new) for student, old, new in report["changes"]}
+    assert changes["ada"] == (full - 1, full + 1 - 1) and changes["kai"] == (full - 3, full + 1 - 3)
+    assert "ben" not in changes and "lea" not in changes                      # blank; nothing handed in
+    md = (course / "reports" / A / "report.md").read_text()
+    assert f"| ada | {full - 1:g} | {full:g} | +1 |" in md and f"| kai | {full - 3:g} | {full - 2:g} | +1 |" in md
+    full += 1
     ada = next(s for s in report["students"] + report["earlier_students"] if s["student"] == "ada")
     assert ada["score"] == full - 1 and ada["needs_manual"] == []
     assert sorted(report["sources"]) == sorted([str(course / "submitted"), str(late_zip)])
@@ -145,7 +158,7 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
         w.writerow(["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade"])
         w.writerows([f"Participant {7000 + i}", name.split(", ")[1] + " " + name.split(", ")[0],
                      f"{login}@uni.example", "", "", "24.00"] for i, (login, name, *_) in enumerate(CLASS))
-    _run("roster", str(worksheet), *c)
+    _run("roster", str(worksheet), "--assignment", A, *c)
     _run("grades-lms", A, "--lms", "moodle", *c)
     moodle = list(csv.DictReader(open(course / "reports" / A / "moodle-grades.csv")))
     assert len(moodle) == 12 and moodle[0]["Identifier"].startswith("Participant 70")
