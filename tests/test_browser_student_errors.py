@@ -1,0 +1,54 @@
+"""Issue 31, item 3, where a student sees it: ps02 as released, opened in the test JupyterLab
+(the `lab` fixture of conftest.py) with a broken answer, run up to the exercise's visible test.
+The error under the test names the student's line, and a screenshot of the cell goes to
+test-artifacts/student-error-after.png."""
+import time
+
+import nbformat
+import pytest
+
+from test_browser import ARTIFACTS, REPO, notebook_page, widget_in_cell
+from test_student_errors import SHAPE_BUG, SHAPE_BUG_LINE
+
+pytestmark = pytest.mark.browser
+NAME = "ps02-broken-answer.ipynb"
+
+
+def _broken_problem_set(path):
+    """ps02's release notebook up to the first visible test, with SHAPE_BUG as the answer; the
+    test cell tagged `raises-exception`, so that Run All (test_browser.run_all) passes it."""
+    nb = nbformat.read(REPO / "release" / "ps02_rnn" / "ps02_rnn.ipynb", 4)
+    kept = []
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id == "manual_rnn":
+            cell.source = SHAPE_BUG
+        kept.append(cell)
+        if grade_id == "manual_rnn_visible":
+            cell.metadata["tags"] = ["raises-exception"]
+            break
+    nb.cells = kept
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_broken_answer_shows_the_students_line(lab, tmp_path):
+    from playwright.sync_api import expect
+
+    url, token, root, browser = lab
+    began = time.time()
+    try:
+        with notebook_page(lab, NAME, source=_broken_problem_set(tmp_path / NAME)) as page:
+            output = widget_in_cell(page, "# Visible test: two tanh layers", "jp-OutputArea-output")
+            expect(output).to_contain_text("RuntimeError: mat1 and mat2 shapes cannot be multiplied")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.locator(".jp-Cell.jp-mod-active").screenshot(path=str(ARTIFACTS / "student-error-after.png"))
+            text = output.inner_text()
+    finally:
+        (root / "notebooks" / NAME).unlink(missing_ok=True)
+        (root / "notebooks" / ".ipynb_checkpoints" / NAME.replace(".ipynb", "-checkpoint.ipynb")).unlink(missing_ok=True)
+    seconds = time.time() - began
+    bug = SHAPE_BUG.splitlines()[SHAPE_BUG_LINE - 1].strip()
+    assert f", line {SHAPE_BUG_LINE}, in manual_rnn" in text and bug in text, text
+    assert "rnnlab" not in text and "site-packages" not in text, text
+    print(f"opened, ran and read in {seconds:.1f} s")
