@@ -13,7 +13,7 @@ SEED_VARIABLE = "RNNLAB_SEED"
 def course_seed(default: int = 0) -> int:
     """The training seed: `default`, unless the environment variable RNNLAB_SEED names another.
 
-    The course's tests run every lecture that trains a model under RNNLAB_SEED=1 and =2 as well:
+    Every lecture that trains a model is checked under RNNLAB_SEED=1 and =2 as well:
     a claim about a trained model must hold for the model any seed (and so any CPU) trains.
     """
     value = os.environ.get(SEED_VARIABLE, "").strip()
@@ -38,11 +38,14 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False, short_errors: bo
     - in IPython, shows errors as one line, the message (`%xmode Minimal`), so that cells that
       fail on purpose show what went wrong and not a traceback through torch; `%xmode Context`
       brings full tracebacks back.
+    - in a lecture opened in Jupyter (JupyterLab, Notebook 7, Binder, VS Code), records in the
+      review file that its chapter is studied, so its flashcards join the start page's review
+      (`rnnlab.review.remember_lecture`; silent, and skipped where the notebook's name is unknown).
 
-    With the environment variable RNNLAB_UNTRAINED=1 (set only by the course's own tests),
+    With the environment variable RNNLAB_UNTRAINED=1 (set only to check the lectures' claims),
     every torch optimiser's step() does nothing, so every model stays as initialised, and the
     course's training functions stop after a few steps (with nothing learned, more steps would
-    only cost time). The tests run the lectures that way to show that each claim a lecture
+    only cost time). The lectures are run that way to show that each claim a lecture
     asserts about a trained model fails for an untrained one.
     """
     import torch
@@ -61,6 +64,8 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False, short_errors: bo
         _short_errors()
     if os.environ.get("RNNLAB_UNTRAINED") == "1":
         freeze_optimizers()
+    from .review import remember_lecture
+    remember_lecture()
     if not quiet:
         print(f"rnnlab ready: torch {torch.__version__.split('+')[0]}, seed {seed}, "
               f"{torch.get_num_threads()} CPU thread{'s' if threads != 1 else ''}")

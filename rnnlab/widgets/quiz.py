@@ -2,16 +2,18 @@
 
 Answers and flashcard results are remembered in the review file (rnnlab.review): a quiz shows
 the student's last answers when it opens again, and flashcards follow a Leitner schedule that
-the start page's Review widget draws its due cards from.
+the start page's Review widget draws its due cards from: the cards due today of the chapters
+studied, each leaving the review once answered.
 """
 from __future__ import annotations
 
 import html
+import time
 
 import ipywidgets as W
 
 from ..quiz import ChapterQuiz, Flashcard, Question, load_quiz
-from ..review import INTERVAL_DAYS, ReviewStore, card_id, due_cards
+from ..review import ReviewStore, card_id, days_until, due_cards, next_due
 
 BADGE = {"easy": "#2e7d32", "medium": "#ef6c00", "hard": "#c62828"}
 
@@ -91,11 +93,14 @@ class Quiz:
 
 class CardDeck:
     """Flashcards one at a time: read the question, recall, reveal, then say whether you knew
-    it. The answer moves the card in the Leitner schedule of the review file."""
+    it. The answer moves the card in the Leitner schedule of the review file. A deck that is a
+    review queue (`queue=True`) drops each card once answered; otherwise it moves on to the next."""
 
-    def __init__(self, cards: list[tuple[str, Flashcard]], store: ReviewStore | None = None, title: str = ""):
+    def __init__(self, cards: list[tuple[str, Flashcard]], store: ReviewStore | None = None, title: str = "",
+                 queue: bool = False):
         self.cards = list(cards)
         self.store = store or ReviewStore()
+        self.queue = queue
         self.index = 0
         self.revealed = False
         self.title = W.HTML(title)
@@ -110,9 +115,10 @@ class CardDeck:
         self.next.on_click(lambda _: self.go(+1))
         self.knew.on_click(lambda _: self.answer(True))
         self.missed.on_click(lambda _: self.answer(False))
-        self.widget = W.VBox(([self.title] if title else []) + [W.HBox([self.counter, self.where]), self.front, self.back,
-                              W.HBox([self.prev, self.reveal, self.next]), W.HBox([self.knew, self.missed]),
-                              self.status])
+        self.widget = W.VBox(([self.title] if title or queue else [])
+                             + [W.HBox([self.counter, self.where]), self.front, self.back,
+                                W.HBox([self.prev, self.reveal, self.next]), W.HBox([self.knew, self.missed]),
+                                self.status])
         self.widget.add_class("rnnlab-flashcards")
         self.go(0)
 
@@ -125,6 +131,7 @@ class CardDeck:
         self.knew.disabled = self.missed.disabled = True
         if not self.cards:
             self.counter.value = "no cards due"
+            self.where.value = ""
             self.front.value = self.back.value = ""
             return
         self.index = (self.index + step) % len(self.cards)
@@ -145,18 +152,41 @@ class CardDeck:
         if not (self.cards and self.revealed):
             return
         state = self.store.record_card(self.current_id(), knew)
-        self.status.value = (f"saved: box {state.box}, next in {INTERVAL_DAYS[state.box]} day"
-                             f"{'s' if INTERVAL_DAYS[state.box] > 1 else ''}" if knew
-                             else "saved: back to box 1, due again now")
-        self.go(+1)
+        self.status.value = self._saved(state, knew)
+        if self.queue:                  # answered: out of today's review
+            del self.cards[self.index]
+            self.index = self.index if self.index < len(self.cards) else 0
+            self.retitle()
+            self.go(0)
+        else:
+            self.go(+1)
+
+    def _saved(self, state, knew: bool) -> str:
+        if state.held:
+            return f"saved: box {state.box} kept, as the card is not due before {_date(state.due)}"
+        when = _when(state.due, self.store.clock())
+        return f"saved: box {state.box}, due again {when}" if knew else f"saved: back to box 1, due again {when}"
+
+    def retitle(self) -> None:
+        """A deck's title does not change; the review's counts the cards left."""
 
     def _ipython_display_(self):
         from IPython.display import display
         display(self.widget)
 
 
+def _date(t: float) -> str:
+    return time.strftime("%a %d %b", time.localtime(t))
+
+
+def _when(due: float, now: float) -> str:
+    """'today', 'tomorrow' or 'in 4 days (Sat 28 Nov)'."""
+    days = days_until(due, now)
+    return ("today", "tomorrow")[days] if days <= 1 else f"in {days} days ({_date(due)})"
+
+
 class Flashcards(CardDeck):
-    """A chapter's key facts, in the chapter's order."""
+    """A chapter's key facts, in the chapter's order, due or not."""
 
     def __init__(self, chapter: str | ChapterQuiz, store: ReviewStore | None = None):
         self.data = chapter if isinstance(chapter, ChapterQuiz) else load_quiz(chapter)
@@ -164,10 +194,26 @@ class Flashcards(CardDeck):
 
 
 class Review(CardDeck):
-    """The cards of every chapter that are due now (Leitner schedule), lowest box first."""
+    """Today's review: the cards due now (Leitner schedule) of every chapter studied, lowest box
+    first. An answered card leaves it, so the count falls to zero as the student goes."""
 
     def __init__(self, store: ReviewStore | None = None, chapters: list[str] | None = None):
         store = store or ReviewStore()
-        due = due_cards(store, chapters)
-        super().__init__(due, store, title=f"<b>{len(due)} card{'s' if len(due) != 1 else ''} due for review</b>"
-                                           f" <span style='color:#777'>(saved in {html.escape(store.path.name)})</span>")
+        self.chapters = chapters
+        super().__init__(due_cards(store, chapters), store, queue=True)
+        self.retitle()
+
+    def retitle(self) -> None:
+        note = f"<span style='color:#777'>(saved in {html.escape(self.store.path.name)})</span>"
+        n = len(self.cards)
+        if n:
+            self.title.value = f"<b>{n} card{'s' if n != 1 else ''} due for review</b> {note}"
+            return
+        upcoming = next_due(self.store, self.chapters)
+        if upcoming is None:
+            self.title.value = ("<b>No cards yet: run a lecture first.</b> <span style='color:#777'>A chapter's "
+                                "flashcards join the review when you run its lecture or answer its cards.</span>")
+        else:
+            day, count = upcoming
+            self.title.value = (f"<b>Nothing due now.</b> {count} card{'s' if count != 1 else ''} "
+                                f"due {_when(day, self.store.clock())} {note}")
