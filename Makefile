@@ -1,7 +1,9 @@
 # Recurrent networks in PyTorch, a deep dive.
 # Every target creates the virtual environment first if it is missing.
 .DEFAULT_GOAL := help
-# the virtual environment, `make lab` and `make progress`, shared with the students' Makefile
+# the virtual environment, `make lab` and `make progress`, shared with the students' Makefile:
+# `make student-dist` ships autograder/student/course.mk beside it (students install
+# requirements-student.txt, shipped as their requirements.txt; this course installs requirements.txt)
 include autograder/student/course.mk
 
 ASSIGNMENT  ?=

@@ -11,8 +11,11 @@ holds what they work with and nothing that grades them:
 - every problem set in `release/`;
 - the `rnnlab` package (the lecture quizzes' keys in `rnnlab/data/quiz_NN.json` are formative
   and stay: a problem set's graded quiz asks other questions, keyed only in hidden tests);
-- `requirements.txt`, `constraints.txt`, `binder/`, the students' Jupyter settings
-  (`jupyter/student/`), a `pyproject.toml` for the package alone;
+- the students' requirements, `requirements-student.txt` as `requirements.txt` and
+  `binder/requirements-student.txt` as `binder/requirements.txt` (what the lectures and problem
+  sets need, without the course's test and authoring tools), `constraints.txt`, the rest of
+  `binder/`, the students' Jupyter settings (`jupyter/student/`), a `pyproject.toml` for the
+  package alone;
 - a Makefile (`make install`, `make lab`, `make progress`), a README for students and a
   `.gitignore`, from `autograder/student/`.
 
@@ -61,8 +64,11 @@ MARKER = ".student-dist.json"
 TEMPLATES = Path("autograder") / "student"        # in the course, at the commit distributed
 
 # Copied from the course as they are (folders: every file below them, see `_skipped`).
-SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student",
-           "requirements.txt", "constraints.txt")
+SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student", "constraints.txt")
+# Shipped under another name: the students' version of a file (name in the distribution -> file
+# of the course). The instructor's own requirements install the course's tests and tools.
+STUDENT_VERSIONS = {"requirements.txt": "requirements-student.txt",
+                    "binder/requirements.txt": "binder/requirements-student.txt"}
 # Written for students from autograder/student/ (name there -> name in the distribution).
 WRITTEN = {"README.md": "README.md", "Makefile": "Makefile", "course.mk": "course.mk", "gitignore": ".gitignore"}
 # Never in a distribution: where answers, grading and the instructor's tools live.
@@ -74,7 +80,8 @@ FORBIDDEN = ("source", "autograder", "tests", "docs", "deploy", "bench", "script
 SKIPPED_NAMES = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store"}
 SKIPPED_PATTERNS = (re.compile(r".*\.py[co]$"), re.compile(r".*\.egg-info$"),
                     re.compile(r"\.rnnlab-review\.json.*"), re.compile(r"\.~.*"))
-SKIPPED_FILES = {"notebooks/sanitize.cfg"}          # nbval's settings for `make test`
+SKIPPED_FILES = {"notebooks/sanitize.cfg",          # nbval's settings for `make test`
+                 "rnnlab/badges.py"}                # `make badges`: the course README's badges
 
 MIN_CHARS = 12              # a normalised line shorter than this is not counted as a secret
 # A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
@@ -248,7 +255,10 @@ def _skipped(rel: Path) -> bool:
 
 
 def shipped_files(course: Path) -> list[Path]:
-    """Paths (relative to the course) of every file copied as it is."""
+    """Paths (relative to the course) of every file copied as it is: not the instructor's
+    version of a file that students get in their own version (STUDENT_VERSIONS), nor the
+    students' version under its own name."""
+    versions = set(STUDENT_VERSIONS) | set(STUDENT_VERSIONS.values())
     out = []
     for item in SHIPPED:
         path = course / item
@@ -259,7 +269,10 @@ def shipped_files(course: Path) -> list[Path]:
                     if p.is_file() and not _skipped(p.relative_to(course))]
         else:
             raise DistError(f"{path} is missing: the course is incomplete, nothing was written")
-    return out
+    for name in STUDENT_VERSIONS.values():
+        if not (course / name).is_file():
+            raise DistError(f"{course / name} is missing: the course is incomplete, nothing was written")
+    return [p for p in out if p.as_posix() not in versions]
 
 
 def _title(nb, fallback: str) -> str:
@@ -271,9 +284,31 @@ def _title(nb, fallback: str) -> str:
     return fallback
 
 
+OUTCOME = "after it you can"             # the column of README.md's course map that students get too
+
+
+def outcomes(course: Path) -> dict[str, str]:
+    """What each chapter teaches, from the course map in the course's README.md: the cell of its
+    OUTCOME column in the row that names `notebooks/NN_topic.ipynb`, by that file name."""
+    found, column = {}, None
+    for line in (course / "README.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if OUTCOME in cells:
+            column = cells.index(OUTCOME)
+        elif not cells:
+            column = None
+        elif column is not None and len(cells) > column:
+            lecture = re.search(r"`notebooks/([0-9][0-9]_[^`]+\.ipynb)`", line)
+            if lecture:
+                found[lecture.group(1)] = cells[column]
+    return found
+
+
 def course_map(course: Path) -> str:
-    """A markdown table: every numbered lecture and its problem set, found on disk."""
-    rows = ["| chapter | lecture | problem set |", "|---|---|---|"]
+    """A markdown table: every numbered lecture and its problem set, found on disk, and what the
+    course's README says each chapter teaches."""
+    rows = [f"| chapter | lecture | problem set | {OUTCOME} |", "|---|---|---|---|"]
+    said = outcomes(course)
     for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         number = lecture.name[:2]
         if number == "00":
@@ -281,7 +316,7 @@ def course_map(course: Path) -> str:
         title = _title(nbformat.read(lecture, 4), lecture.stem)
         sets = sorted(p for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
         ps = ", ".join(f"`release/{p.name}/`" for p in sets) or "none"
-        rows.append(f"| {title} | `notebooks/{lecture.name}` | {ps} |")
+        rows.append(f"| {title} | `notebooks/{lecture.name}` | {ps} | {said.get(lecture.name, '')} |")
     return "\n".join(rows)
 
 
@@ -313,9 +348,19 @@ def student_pyproject(course: Path) -> str:
     ])
 
 
+def course_summary(course: Path) -> str:
+    """The first paragraph of the course's README.md that is not its title or a badge: what the
+    course teaches, chapter by chapter. The students' README says the same (one record)."""
+    for paragraph in re.split(r"\n\s*\n", (course / "README.md").read_text()):
+        text = paragraph.strip()
+        if text and not text.startswith(("#", "[![")):
+            return text
+    raise DistError(f"{course / 'README.md'} has no summary paragraph; nothing was written")
+
+
 def student_readme(course: Path, student_repo: str | None) -> str:
     text = (course / TEMPLATES / "README.md").read_text()
-    text = text.replace("{{course_map}}", course_map(course))
+    text = text.replace("{{summary}}", course_summary(course)).replace("{{course_map}}", course_map(course))
     if student_repo:
         text = text.replace("OWNER/REPO", student_repo).replace("cd REPO", f"cd {student_repo.split('/')[1]}")
     return text
@@ -369,6 +414,10 @@ def write(course: Path, out: Path, student_repo: str | None, commit: str | None 
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(course / rel, out / rel)
         written.append(rel.as_posix())
+    for name, version in STUDENT_VERSIONS.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(course / version, out / name)
+        written.append(name)
     for template, name in WRITTEN.items():
         text = student_readme(course, student_repo) if name == "README.md" else (course / TEMPLATES / template).read_text()
         (out / name).write_text(text)
@@ -376,7 +425,7 @@ def write(course: Path, out: Path, student_repo: str | None, commit: str | None 
     (out / "pyproject.toml").write_text(student_pyproject(course))
     written += ["pyproject.toml", MARKER]
     (out / MARKER).write_text(json.dumps({
-        "what": "the students' distribution of the course, written by `make student-dist`",
+        "what": "the students' copy of the course: an update of the course replaces the files listed here",
         "course_commit": commit,
         "student_repo": student_repo,
         "files": sorted(written),

@@ -16,8 +16,8 @@ defaults stay what other callers were measured with. `adding_race` runs that rac
 shows it as measured once, from seed 0 (`load_race`, the record rnnlab/data/adding_race.json
 that `python -m rnnlab.adding make-record` writes; the three runs were about a quarter of the
 chapter's time), and times a training step of each model live (`race_step_seconds`).
-`race_claims` states what the chapter says of the race; tests/test_adding.py retrains the
-record and checks the claims for other seeds.
+`race_claims` states what the chapter says of the race; the course retrains the record and
+checks the claims for other seeds.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from .gradients import make_layer, scale_recurrent
 
 BASELINE_MSE = 1 / 6            # always predicting 1: the variance of U(0,1) + U(0,1)
 TARGET_MSE = BASELINE_MSE / 10  # "far below the baseline"
-# chapter 07's race (its cell passes these; the bench measures them): quick on one core, and the
+# chapter 07's race (its cell passes these; their time is measured): quick on one core, and the
 # LSTM (forget bias 1) and GRU still leave the plateau while a plain RNN stays on it
 RACE_07 = dict(hidden_size=16, length=40, lr=0.07)
 EVAL_SEED = 12345               # every run is evaluated on the same sequences
@@ -271,7 +271,7 @@ def race_setting(seed: int = RACE_SEED) -> dict:
 
 def load_race() -> list[AddingRun]:
     """Chapter 07's race as measured from seed 0 (rnnlab/data/adding_race.json), [rnn, lstm, gru].
-    Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) the race runs instead,
+    Under RNNLAB_UNTRAINED=1 (the setting that checks the lectures' claims) the race runs instead,
     untrained, so every claim about it must fail."""
     from .shipped import load_record
 

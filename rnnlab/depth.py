@@ -11,7 +11,7 @@ from the same seed, full batch, and records training and validation loss as it g
 Chapter 06 shows the experiment as measured once, from seed 0 (`load_depth_runs`, the record
 rnnlab/data/depth_runs.json that `python -m rnnlab.depth make-record` writes): six runs take about
 4 seconds, a third of the chapter's time. `depth_claims` states what the chapter says of the runs;
-tests/test_depth.py retrains the record, checks every claim for seeds 0 to 2 and what the text
+The course retrains the record and checks every claim for seeds 0 to 2 and what the text
 says of seeds 3 to 5. The claims are a tendency: of seeds 0 to 15, seeds 9 and 15 fail one or two.
 """
 from __future__ import annotations
@@ -195,8 +195,8 @@ def make_record(progress: bool = True) -> dict:
 
 def load_depth_runs() -> dict[tuple[int, float], DepthRun]:
     """Chapter 06's six runs as measured from seed 0 (rnnlab/data/depth_runs.json). Under
-    RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) the experiment runs instead,
-    as every training of those tests does (a few steps; in a lecture rnnlab.setup() also freezes
+    RNNLAB_UNTRAINED=1 (the setting that checks the lectures' claims) the experiment runs instead,
+    as every training under that setting does (a few steps; in a lecture rnnlab.setup() also freezes
     the optimisers), so every claim about it must fail."""
     from .shipped import load_record
 

@@ -1,8 +1,8 @@
 """Kernels that talk to their client over Unix sockets in a folder of their own.
 
 jupyter_client's default transport picks five free TCP ports, closes them and hands their numbers
-to the kernel, which binds them a moment later. When several notebooks start at once (pytest-xdist
-workers, a test run beside other work) another process can take a port in between; the kernel
+to the kernel, which binds them a moment later. When several notebooks start at once (parallel
+test workers, a run beside other work) another process can take a port in between; the kernel
 then exits with "Address already in use" and the caller reports only "Kernel died before replying
 to kernel_info" (nbmake #129 describes the same race). A Unix socket in a fresh private folder has
 no number to race for. Windows keeps TCP (its ZeroMQ builds may lack `ipc://`).
@@ -59,7 +59,7 @@ class AsyncIpcKernelManager(_OwnSockets, AsyncKernelManager):
 
 def notebook_client(nb, **options):
     """nbclient's NotebookClient for `nb`, its kernel on its own sockets. Every notebook the
-    course runs (tests, `make progress`, `rnnlab.tools execute`, the benchmarks) starts here."""
+    course runs (`make progress`, `rnnlab.tools execute`, the course's own checks) starts here."""
     from nbclient import NotebookClient
 
     return NotebookClient(nb, kernel_manager_class=AsyncIpcKernelManager, **options)

@@ -40,8 +40,19 @@ class TestResult:
     def exercise(self) -> str:
         return re.sub(r"_(visible|hidden|format|q\d+)$", "", self.grade_id)
 
+    @property
+    def quiz_format(self) -> bool:
+        """The quiz's format check: the answers are letters it can read; right or wrong is
+        judged only by the hidden tests, when the set is graded."""
+        return self.grade_id.endswith("_format")
+
+    def shown(self) -> str:
+        if self.quiz_format and self.status == "passed":
+            return "answered (each answer a valid letter; scored when graded)"
+        return MARK[self.status]
+
     def line(self) -> str:
-        return f"  {self.exercise:28s} {MARK[self.status]}" + (f": {self.message}" if self.message else "")
+        return f"  {self.exercise:28s} {self.shown()}" + (f": {self.message}" if self.message else "")
 
 
 @dataclass
@@ -127,6 +138,10 @@ def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None
     return result
 
 
+# what the check reads: the files on disk, which JupyterLab writes on Ctrl+S (and every two minutes)
+SAVED_ONLY = "Checking the saved notebooks: save yours first (Ctrl+S) so that the check sees your latest answers."
+
+
 def find_sets(release: Path) -> list[Path]:
     return sorted(p for p in release.glob("ps*/ps*.ipynb") if p.parent.name == p.stem)
 
@@ -194,7 +209,7 @@ class ProgressButton:
         colour = {"passed": "#2e7d32", "failed": "#c62828", "not attempted": "#757575"}
         body = "".join(
             f"<tr><td>{html.escape(name)}</td><td>{html.escape(t.exercise)}</td>"
-            f"<td style='color:{colour[t.status]}'>{t.status}</td><td>{html.escape(t.message)}</td></tr>"
+            f"<td style='color:{colour[t.status]}'>{html.escape(t.shown())}</td><td>{html.escape(t.message)}</td></tr>"
             for name, t in rows)
         self.table.value = (f"<table class='rnnlab-progress'><tr><th>problem set</th><th>exercise</th>"
                             f"<th>visible test</th><th>what failed</th></tr>{body}</table><p>{html.escape(footer)}</p>")
@@ -202,7 +217,7 @@ class ProgressButton:
     def refresh(self) -> None:
         rows: list[tuple[str, TestResult]] = []
         self.button.disabled = True
-        self._render(rows, "starting...")
+        self._render(rows, f"starting... {SAVED_ONLY}")
         try:
             results, _ = run(self.release,
                              on_set=lambda name: self._render(rows, f"running {name}..."),
@@ -230,6 +245,7 @@ def main(argv=None) -> int:
     def finished(name, test):
         print(test.line(), flush=True)
 
+    print(SAVED_ONLY, flush=True)
     results, status = run(Path(args.release), names=args.only, on_set=started, on_result=finished)
     if not results:
         print(f"no problem sets found in {args.release}")

@@ -434,7 +434,7 @@ def make_weights(attention: str | None, steps: int = SHIPPED_STEPS, seed: int = 
 def load_trained(attention: str | None) -> Seq2Seq:
     """The shipped model of one kind (trained for SHIPPED_STEPS steps by make_weights).
 
-    Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) this is the model as
+    Under RNNLAB_UNTRAINED=1 (the setting that checks the lectures' claims) this is the model as
     initialised from the same seed, without the trained weights: every claim about the trained
     model must then fail (`rnnlab.shipped.load_shipped`)."""
     from .shipped import load_shipped

@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parent / "data"
 def load_shipped(model: nn.Module, name: str, command: str) -> nn.Module:
     """Load rnnlab/data/`name` into `model` (built from the shipped seed) and return it in eval mode.
 
-    Under RNNLAB_UNTRAINED=1 (the course's tests of the lectures' claims) the model stays as
+    Under RNNLAB_UNTRAINED=1 (the setting that checks the lectures' claims) the model stays as
     initialised: every claim about the trained model must then fail."""
     if os.environ.get("RNNLAB_UNTRAINED") != "1":
         path = DATA / name
@@ -52,8 +52,8 @@ def make_weights_command(argv, prog: str, what: str, make, name: str) -> int:
 
 
 def load_record(name: str, command: str, run_untrained):
-    """The JSON record rnnlab/data/`name`. Under RNNLAB_UNTRAINED=1 (the course's tests of the
-    lectures' claims) returns `run_untrained()` instead: the experiment run now, untrained, so
+    """The JSON record rnnlab/data/`name`. Under RNNLAB_UNTRAINED=1 (the setting that checks
+    the lectures' claims) returns `run_untrained()` instead: the experiment run now, untrained, so
     that every claim about it must fail."""
     if os.environ.get("RNNLAB_UNTRAINED") == "1":
         return run_untrained()

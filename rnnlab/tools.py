@@ -1,13 +1,15 @@
-"""Authoring tools for course maintainers.
+"""Tools for the course's notebooks.
 
+    python -m rnnlab.tools trust notebooks/*.ipynb                  # what `make lab` does first
     python -m rnnlab.tools execute notebooks/03_lstm_gates.ipynb   # run in place, keep outputs
-    python -m rnnlab.tools edit source/ps03_lstm_gates/ps03_lstm_gates.ipynb   # -> .py (percent)
-    python -m rnnlab.tools build /tmp/ps03.py source/ps03_lstm_gates/ps03_lstm_gates.ipynb
+    python -m rnnlab.tools edit notebooks/03_lstm_gates.ipynb /tmp/03.py   # -> .py (percent)
+    python -m rnnlab.tools build /tmp/03.py notebooks/03_lstm_gates.ipynb
     python -m rnnlab.tools other-cpu    # VAR=value words: torch computes as another CPU would
 
 `edit` and `build` round-trip a notebook through jupytext's py:percent text, where nbgrader
 metadata sits in the cell header (`# %% nbgrader={"grade": true, ...}`). The notebook stays
-the single source of truth; the text form is for editing with any editor.
+the single source of truth; the text form is for editing with any editor. They need jupytext
+(`pip install jupytext -c constraints.txt`).
 """
 from __future__ import annotations
 
@@ -61,7 +63,8 @@ def edit(src: str, dst: str | None = None) -> str:
 
 
 def execute(paths: list[str], timeout: int = 300) -> None:
-    """Execute notebooks in place, each in its own folder, as nbval will re-run them."""
+    """Execute notebooks in place, each in its own folder (as nbval re-runs them), and store
+    their outputs, except in cells tagged `saved-without-output` (see `clean_outputs`)."""
     from rnnlab.kernels import notebook_client
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -109,14 +112,23 @@ def tagged(cell, tag: str) -> bool:
     return tag in cell.get("metadata", {}).get("tags", [])
 
 
+# A cell that shows nothing until the reader runs it (the start page's setup check: a saved
+# "Your setup is ready." would answer for a setup nobody has checked yet). Without an execution
+# count nbval takes it as unrun: it runs the cell and compares nothing.
+SAVED_WITHOUT_OUTPUT = "saved-without-output"
+
+
 def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Keep the kernelspec and the saved widget state; drop per-run metadata (timestamps)."""
+    """Keep the kernelspec and the saved widget state; drop per-run metadata (timestamps), and
+    the outputs and execution count of cells tagged SAVED_WITHOUT_OUTPUT."""
     widgets = nb.metadata.get("widgets")
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
     if widgets:
         nb.metadata["widgets"] = widgets
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code" and tagged(cell, SAVED_WITHOUT_OUTPUT):
+            cell.outputs, cell.execution_count = [], None
     return nb
 
 
@@ -138,7 +150,7 @@ def trust(paths, db_file: str | None = None) -> int:
     return signed
 
 
-# Another CPU, emulated on this one (docs/authoring.md, "Another CPU, emulated"). Each library
+# Another CPU, emulated on this one (the course's authoring guide, "Another CPU, emulated"). Each library
 # picks its code path by itself: ATen's vector kernels (sums, exp, torch.mm here) follow
 # ATEN_CPU_CAPABILITY, MKL's matrix products (nn.Linear's addmm) MKL_ENABLE_INSTRUCTIONS, and
 # oneDNN (nn.LSTM's fused kernel, nn.Linear) ONEDNN_MAX_CPU_ISA. Setting only the first leaves

@@ -53,3 +53,26 @@ def test_readme_badge_opens_the_start_page_in_jupyterlab():
     assert badge, "README lacks a Binder badge that opens JupyterLab"
     assert badge.group(1) == "notebooks/00_start_here.ipynb"
     assert (REPO / badge.group(1)).exists()
+
+
+def test_the_students_requirements_are_pinned_as_everywhere_else():
+    """requirements-student.txt and binder/requirements-student.txt, which the student distribution
+    ships as its requirements.txt and binder/requirements.txt: a subset of the course's pins, the
+    same versions, the same constraints, torch's CPU build."""
+    root, constraints = pins(REPO / "requirements.txt"), pins(REPO / "constraints.txt")
+    student, binder = pins(REPO / "requirements-student.txt"), pins(BINDER / "requirements-student.txt")
+    for name, version in student.items():
+        assert root.get(name) == version == constraints[name], name
+        assert name in binder, f"binder/requirements-student.txt lacks {name}"
+    for name, version in binder.items():
+        if name != "torch":
+            assert root.get(name) == version == constraints[name], name
+    assert set(binder) - set(student) == {"jupyterhub", "ngshare-exchange"}     # what a hub's image needs
+    assert binder["torch"] == "2.13.0+cpu"
+    text = (BINDER / "requirements-student.txt").read_text()
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text and "-c ../constraints.txt" in text
+    for path in (REPO / "requirements-student.txt", BINDER / "requirements-student.txt"):
+        for line in path.read_text().splitlines():
+            line = line.split("#")[0].strip()
+            assert not line or line.startswith(("-", "--")) or "==" in line, f"{path.name} unpinned: {line}"
+    assert "-e .\n" in (REPO / "requirements-student.txt").read_text()

@@ -91,9 +91,28 @@ def test_start_page_links_every_chapter_and_problem_set():
 def test_start_page_and_cheat_sheet_are_committed_executed(path):
     nb = nbformat.read(path, 4)
     cells = code_cells(nb)
-    assert all(c.execution_count for c in cells)
     assert "setup()" in cells[0].source
+    # the start page's setup check is saved unrun: test_start_pages_setup_check_shows_nothing_until_it_runs
+    assert all(c.execution_count for c in (cells[1:] if path == START else cells))
     assert not any(o.output_type == "error" or o.get("name") == "stderr" for c in cells for o in c.outputs)
+
+
+def test_start_pages_setup_check_shows_nothing_until_it_runs():
+    """A student opening the start page sees the setup check with no output, not the author's
+    "Your setup is ready." (issue 31). The cell is tagged saved-without-output, so that
+    `rnnlab.tools execute` stores it that way again. Without an execution count nbval takes it as
+    unrun: it still runs it (an error fails) and compares nothing; what it prints is checked by
+    report_setup's unit test."""
+    from rnnlab.tools import SAVED_WITHOUT_OUTPUT
+
+    setup = code_cells(nbformat.read(START, 4))[0]
+    assert "report_setup()" in setup.source
+    assert setup.outputs == [] and setup.execution_count is None, setup.outputs
+    assert SAVED_WITHOUT_OUTPUT in setup.metadata.get("tags", [])
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):             # the tag means no output
+        for cell in code_cells(nbformat.read(path, 4)):
+            if SAVED_WITHOUT_OUTPUT in cell.metadata.get("tags", []):
+                assert not cell.outputs and cell.execution_count is None, f"{path.name}: {cell.source[:60]}"
 
 
 # rnnlab's training functions; each shows a progress bar unless told progress=False

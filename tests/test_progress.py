@@ -46,6 +46,10 @@ def test_finished_work_passes(three_students):
     results, status = progress.run(three_students["done"])
     assert [t.status for t in results[0].tests] == ["passed"] * 3 and status == 0
     assert progress.summary(results) == "3 of 3 visible tests pass"
+    # the quiz's visible check reads the letters only: it must not read as a quiz passed
+    table = progress.table(results)
+    assert "  quiz " in table and "answered (each answer a valid letter; scored when graded)" in table
+    assert not any(line.split() == ["quiz", "passed"] for line in table.splitlines())
 
 
 def test_a_bug_fails_with_its_message_and_exit_status(three_students):
@@ -55,6 +59,8 @@ def test_a_bug_fails_with_its_message_and_exit_status(three_students):
     failed = [line for line in proc.stdout.splitlines() if "FAILED" in line]
     assert len(failed) == 1 and failed[0].split()[0] == "lstm_step" and "AssertionError" in failed[0]
     assert proc.stdout.strip().splitlines()[-1] == "2 of 3 visible tests pass (1 failed)"
+    # it checks the files on disk, and says so first: unsaved answers in the browser are not seen
+    assert proc.stdout.splitlines()[0] == progress.SAVED_ONLY
 
 
 def test_results_arrive_one_by_one_in_notebook_order(three_students):
@@ -90,6 +96,19 @@ def test_progress_button_shows_each_result_as_it_arrives(three_students):
 
 def test_progress_button_on_a_fresh_release_does_not_claim_success(three_students):
     button = progress.ProgressButton(three_students["blank"])
+    shown = []
+    button.table.observe(lambda change: shown.append(change["new"]), "value")
     button.button.click()
     assert "0 of 3 visible tests pass (3 not attempted)" in button.table.value
+    assert progress.SAVED_ONLY in shown[0], "the button must say it reads the saved files"
     assert "all visible tests pass" not in button.table.value
+
+
+def test_the_readmes_example_count_is_the_courses():
+    """The READMEs' example ("12 of N visible tests pass") names the course's own number of tests."""
+    import re
+    total = sum(1 for path in progress.find_sets(REPO / "release") for cell in nbformat.read(path, 4).cells
+                if progress._visible_test(cell))
+    for readme in (REPO / "README.md", REPO / "autograder" / "student" / "README.md"):
+        said = re.findall(r"12 of\s+(\d+)\s+visible tests pass", readme.read_text())
+        assert said == [str(total)], (readme, said, total)

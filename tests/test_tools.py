@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
 
-from rnnlab.tools import execute, marks_to_tags
+from rnnlab.tools import SAVED_WITHOUT_OUTPUT, clean_outputs, execute, marks_to_tags
 
 
 def _notebook(*sources):
@@ -22,6 +22,18 @@ def test_markers_become_tags_and_leave_the_code():
     assert nb.cells[0].metadata.tags == ["raises-exception"] and "tags" not in nb.cells[1].metadata
     assert nb.cells[0].source == "1 / 0" and nb.cells[2].source == "x = 1\nassert x"
     assert nb.cells[2].metadata.tags == ["nbval-ignore-output"]
+
+
+def test_a_cell_tagged_saved_without_output_is_stored_unrun():
+    """The start page's setup check must not show the author's "Your setup is ready."."""
+    nb = _notebook("print('ready')", "print('kept')")
+    for n, cell in enumerate(nb.cells, 1):
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=cell.source[7:-2] + "\n")]
+        cell.execution_count = n
+    nb.cells[0].metadata["tags"] = [SAVED_WITHOUT_OUTPUT]
+    clean_outputs(nb)
+    assert nb.cells[0].outputs == [] and nb.cells[0].execution_count is None
+    assert nb.cells[1].outputs[0].text == "kept\n" and nb.cells[1].execution_count == 2
 
 
 def test_execute_keeps_the_error_and_the_tag(tmp_path):
