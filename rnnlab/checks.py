@@ -404,7 +404,7 @@ def student_failure(etype, value, tb, shell=None) -> list[str] | None:
                           f.f_code.co_name, shell) for f, lineno in frames]
     if not any(s is not None and f.f_code.co_name != "<module>" for s, (f, _) in zip(shown, frames)):
         return None                   # the cell's own line failed: IPython's one line says it
-    lines = ["Traceback of your code (%xmode Context shows every frame):"]
+    lines = ["Where it failed in your code (run %xmode Context in a cell for the full traceback):"]
     k = next(k for k, s in enumerate(shown) if s is not None)    # IPython's own frames come first
     while k < len(frames):
         if shown[k] is not None:

@@ -6,8 +6,9 @@ Each notebook in release/psNN_*/ (the student's working copies) runs from top to
 fresh kernel, as nbgrader would run it, without changing the file. Each exercise's visible test
 is reported, live as it runs, as passed, failed (with the first line of its error) or not
 attempted (its answer still raises NotImplementedError). The summary counts what passes out of
-all visible tests ("0 of 33 visible tests pass"), and the command exits with status 1 until
-every visible test passes, so it can gate a script. Kernel start-up warnings are kept off the
+all visible tests ("0 of 43 visible tests pass"), and the command exits with status 1 until
+every visible test passes, so it can gate a script (`make progress` ends with the count and
+status 0: unfinished work is where a student stands, not an error). Kernel start-up warnings are kept off the
 screen.
 """
 from __future__ import annotations

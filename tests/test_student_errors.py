@@ -113,7 +113,7 @@ def test_an_error_in_the_students_function_shows_their_line(ran):
     assert error.evalue == "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x3)"
     lines = _text(error).splitlines()
     call = _line_of(source, "result = manual_rnn(")
-    assert lines == ["Traceback of your code (%xmode Context shows every frame):",
+    assert lines == ["Where it failed in your code (run %xmode Context in a cell for the full traceback):",
                      f"  Cell In[{count}], line {call}",
                      "    result = manual_rnn(without_forward(reference), x)",
                      f"  Cell In[{answer}], line {SHAPE_BUG_LINE}, in manual_rnn",
@@ -149,7 +149,7 @@ def test_a_hidden_test_shows_the_students_lines_and_none_of_its_own(ran):
     count, error, source = ran["hidden test"]
     assert error is not None and error.ename == "ValueError"
     lines = _text(error).splitlines()
-    assert lines == ["Traceback of your code (%xmode Context shows every frame):",
+    assert lines == ["Where it failed in your code (run %xmode Context in a cell for the full traceback):",
                      f"  Cell In[{count}], line {_line_of(source, 'check_input_grads(')} (a hidden test)",
                      f"  Cell In[{answer}], line {LOSS_BUG_LINE}, in sequence_loss",
                      "    " + LOSS_BUG.splitlines()[LOSS_BUG_LINE - 1].strip(),

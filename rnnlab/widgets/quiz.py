@@ -212,7 +212,7 @@ class Review(CardDeck):
         upcoming = next_due(self.store, self.chapters)
         if upcoming is None:
             self.title.value = ("<b>No cards yet: run a lecture first.</b> <span style='color:#777'>A chapter's "
-                                "flashcards join the review when you run its lecture or answer its cards.</span>")
+                                "flashcards join the review when you run its lecture or answer its quiz or cards.</span>")
         else:
             day, count = upcoming
             self.title.value = (f"<b>Nothing due now.</b> {count} card{'s' if count != 1 else ''} "
