@@ -16,7 +16,9 @@ The source of test and locked cells is restored by nbgrader itself, from the gra
 
 Files are read with nbformat's own reader, as Jupyter reads them: a cell's source stored as a
 list of lines (what JupyterLab and `nbformat.write` save) is joined, and a notebook of an older
-4.x minor version (4.0 has no cell ids) is upgraded. The notebook is validated when read and
+4.x minor version (4.0 has no cell ids) is upgraded; one of a newer minor version than nbformat
+knows is checked against the newest schema it knows (new fields allowed, unknown cell types not).
+The notebook is validated when read and
 again after repair; whatever fails either is rejected with the reason.
 """
 from __future__ import annotations
@@ -155,7 +157,13 @@ def read(path: Path, notes: list[str] | None = None) -> nbformat.NotebookNode:
             nb = nbformat.v4.upgrade(nb, from_version=4, from_minor=minor)   # 4.0-4.4: adds cell ids
         with warnings.catch_warnings():               # repeated cell ids are made unique in repair
             warnings.simplefilter("ignore", DuplicateCellId)
-            nbformat.validate(nb)
+            if isinstance(minor, int) and minor > nbformat.v4.nbformat_minor:
+                # nbformat's schema for a newer minor accepts any cell type, which nothing
+                # downstream can grade: check it as the newest format we know, new fields allowed
+                nbformat.validate(nb, version=4, version_minor=nbformat.v4.nbformat_minor,
+                                  relax_add_props=True)
+            else:
+                nbformat.validate(nb)
     except Exception as err:                          # nbformat's ValidationError and kin
         first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
         raise Rejected(f"the notebook does not follow the notebook format: {first}") from None

@@ -350,6 +350,7 @@ def fuzz_course(tmp_path_factory):
 TRIGGERS = [
     ("folder", (("nb", "folder", (), ("none",)),), ()),                              # list sources (as saved)
     ("folder", (("nb", "folder", (("minor", 0),), ("none",)),), ()),                 # nbformat 4.0, no cell ids
+    ("folder", (("nb", "folder", (("minor", 6), ("cell", 0, "cell_type", None)), ("none",)),), ()),  # 4.6 schema allows any cell type
     ("folder", (("nb", "nested", (("nbgrader", 3, "solution"),), ("none",)),), ()),  # nbgrader metadata a string
     ("folder", (("nb", "flat", (("grade_id", 8, ["one_hot_visible"]),), ("none",)),), ()),  # grade_id a list
     ("folder", (("nb", "folder", (("deep", 5000),), ("none",)),), ()),               # RecursionError nesting

@@ -79,12 +79,26 @@ def test_not_a_zip(tmp_path):
     (b"\xff\xfe\x00", "not UTF-8"),
     ('{"nbformat": 3, "worksheets": []}', "version 4"),
     ('{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "bogus", "id": "a"}], "metadata": {}}', "notebook format"),
+    # a newer minor: nbformat's own schema for it allows any cell type (the fuzzer's TypeError)
+    ('{"nbformat": 4, "nbformat_minor": 6, "cells": [{"cell_type": null, "id": "a", "metadata": {}, '
+     '"source": "x", "outputs": [], "execution_count": null}], "metadata": {}}', "notebook format"),
 ])
 def test_unreadable_submissions_are_rejected_with_a_reason(tmp_path, content, reason):
     path = tmp_path / "nb.ipynb"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     with pytest.raises(Rejected, match=reason):
         read(path)
+
+
+def test_a_newer_minor_version_with_known_cell_types_is_read(tmp_path):
+    """A notebook saved by a newer Jupyter (4.6, with a field 4.5 does not have) is still read."""
+    nb = json.loads(json.dumps(RELEASE))
+    nb["nbformat_minor"] = 6
+    nb["cells"][0]["metadata"]["new_field"] = 1
+    nb["cells"][0]["attachments_v2"] = {}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    assert [c.cell_type for c in read(path).cells] == [c["cell_type"] for c in nb["cells"]]
 
 
 def test_a_lone_surrogate_is_mended_and_the_notebook_can_be_written(tmp_path):
