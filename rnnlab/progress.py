@@ -4,21 +4,32 @@
 
 Each notebook in release/psNN_*/ (the student's working copies) runs from top to bottom in a
 fresh kernel, as nbgrader would run it, without changing the file. Each exercise's visible test
-is reported, live as it runs, as passed, failed (with the first line of its error) or not
-attempted (its answer still raises NotImplementedError). The summary counts what passes out of
-all visible tests ("0 of 43 visible tests pass"), and the command exits with status 1 until
-every visible test passes, so it can gate a script (`make progress` ends with the count and
-status 0: unfinished work is where a student stands, not an error). Kernel start-up warnings are kept off the
-screen.
+is reported as passed, failed (with the first line of its error) or not attempted (its answer
+still raises NotImplementedError). The summary counts what passes out of all visible tests
+("0 of 43 visible tests pass"), and the command exits with status 1 until every visible test
+passes, so it can gate a script (`make progress` ends with the count and status 0: unfinished
+work is where a student stands, not an error). Kernel start-up warnings are kept off the screen.
+
+It reads the saved files, and says when each was saved: the student's JupyterLab settings
+(jupyter/student) save a changed notebook every ten seconds. Only problem sets that changed since
+the last check run again (their results are kept in `.rnnlab-progress.json` beside `release/`,
+keyed by the notebook's bytes and the course package's code), several at once, each kernel on one
+CPU thread. The start page's button runs the check in a thread of its own, so the start page's
+kernel stays free while it runs.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -61,9 +72,28 @@ class SetResult:
     name: str
     tests: list[TestResult] = field(default_factory=list)
     error: str = ""
+    saved: float = 0.0         # when the notebook was last saved (its file's time)
+    reused: bool = False       # unchanged since the last check: its results were kept, not rerun
 
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tests)
+
+    def heading(self, now: float | None = None) -> str:
+        when = f"saved {ago(self.saved, now)}" + (", unchanged since the last check" if self.reused else "")
+        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({when})" + \
+            (f"   ({self.error})" if self.error else "")
+
+
+def ago(then: float, now: float | None = None) -> str:
+    """'12 s ago', '5 min ago', '3 h ago' or the date: when a file was saved, in words."""
+    seconds = max(0.0, (time.time() if now is None else now) - then)
+    if seconds < 90:
+        return f"{seconds:.0f} s ago"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min ago"
+    if seconds < 36 * 3600:
+        return f"{seconds / 3600:.0f} h ago"
+    return "on " + time.strftime("%Y-%m-%d", time.localtime(then))
 
 
 def _has_visible_code(cell) -> bool:
@@ -100,13 +130,15 @@ def _judge(cell, not_attempted: set[str]) -> TestResult:
     return TestResult(gid, "failed", f"{ename}: {first}".strip()[:160])
 
 
-def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None] | None = None) -> SetResult:
-    """Run one problem-set notebook (a copy in memory; the file is not changed). `on_result` is
-    called with each visible test's result as soon as its cell has run."""
+def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None] | None = None,
+          nb: nbformat.NotebookNode | None = None) -> SetResult:
+    """Run one problem-set notebook (a copy in memory; the file is not changed; `nb`, if given, is
+    its content as already read). `on_result` is called with each visible test's result as soon as
+    its cell has run."""
     from rnnlab.kernels import notebook_client
 
     result = SetResult(path.stem)
-    nb = nbformat.read(path, 4)
+    nb = nbformat.read(path, 4) if nb is None else nb
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     not_attempted: set[str] = set()
     reported: set[str] = set()
@@ -139,8 +171,82 @@ def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None
     return result
 
 
-# what the check reads: the files on disk, which JupyterLab writes on Ctrl+S (and every two minutes)
-SAVED_ONLY = "Checking the saved notebooks: save yours first (Ctrl+S) so that the check sees your latest answers."
+# what the check reads: the files on disk, which the course's JupyterLab saves every ten seconds
+SAVED_ONLY = ("Checking the saved notebooks (JupyterLab saves a changed notebook every ten seconds; "
+              "Ctrl+S saves at once).")
+CACHE_NAME = ".rnnlab-progress.json"
+MAX_JOBS = 4               # kernels at once: each holds torch (about 300 MB)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may use: its affinity, capped by a container's CPU quota (cgroup v2's
+    cpu.max, which Binder and JupyterHub set and os.cpu_count() does not see)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:                      # macOS, Windows
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, int(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
+_PACKAGE_HASH: list[str] = []
+
+
+def package_fingerprint() -> str:
+    """A hash of the course package's code and data: a result is reused only while they are the
+    same (an update of the course can change what a visible test checks)."""
+    if not _PACKAGE_HASH:
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        _PACKAGE_HASH.append(digest.hexdigest())
+    return _PACKAGE_HASH[0]
+
+
+class Cache:
+    """The last results of each problem set, keyed by what produced them. A file that cannot be
+    read is treated as empty (the sets simply run again)."""
+
+    def __init__(self, path: Path | None):
+        self.path, self.entries, self.lock = path, {}, threading.Lock()
+        if path is not None:
+            try:
+                self.entries = dict(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                self.entries = {}
+
+    @staticmethod
+    def key(notebook: bytes) -> str:
+        return hashlib.sha256(notebook + package_fingerprint().encode() + sys.version.encode()).hexdigest()
+
+    def get(self, name: str, key: str) -> SetResult | None:
+        entry = self.entries.get(name)
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        try:
+            tests = [TestResult(**t) for t in entry["tests"]]
+        except (KeyError, TypeError):
+            return None
+        return SetResult(name, tests, reused=True)
+
+    def put(self, name: str, key: str, result: SetResult) -> None:
+        if self.path is None or result.error:          # a dead kernel or a time-out: check again next time
+            return
+        with self.lock:
+            self.entries[name] = {"key": key, "tests": [asdict(t) for t in result.tests]}
+            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            try:
+                tmp.write_text(json.dumps(self.entries, indent=1), encoding="utf-8")
+                os.replace(tmp, self.path)
+            except OSError:                                # a read-only folder: nothing kept
+                tmp.unlink(missing_ok=True)
 
 
 def find_sets(release: Path) -> list[Path]:
@@ -163,25 +269,59 @@ def table(results: list[SetResult]) -> str:
     """Every problem set with each exercise's visible test by name, then the summary."""
     lines = []
     for r in results:
-        lines.append(f"{r.name}: {r.count('passed')} of {len(r.tests)} pass" + (f"   ({r.error})" if r.error else ""))
+        lines.append(r.heading())
         lines += [t.line() for t in r.tests]
     return "\n".join(lines + [summary(results)])
 
 
 def run(release: Path = REPO / "release", names: list[str] | None = None,
         on_result: Callable[[str, TestResult], None] | None = None,
-        on_set: Callable[[str], None] | None = None) -> tuple[list[SetResult], int]:
-    """Check every problem set; status 0 only when every visible test passes. `on_set(name)` is
-    called as a problem set starts, `on_result(name, test)` as each of its tests finishes."""
+        on_set: Callable[[str], None] | None = None,
+        on_done: Callable[[SetResult], None] | None = None,
+        jobs: int | None = None, cache: bool = True) -> tuple[list[SetResult], int]:
+    """Check every problem set (in release order in the list returned); status 0 only when every
+    visible test passes. Sets unchanged since the last check are not run again (`cache`); the
+    others run `jobs` at a time (default: the usable CPUs, at most MAX_JOBS). `on_set(name)` is
+    called as a problem set starts, `on_result(name, test)` as each of its tests finishes and
+    `on_done(result)` when the set is done; never two calls at once."""
     sets = [p for p in find_sets(release) if not names or any(p.stem.startswith(n) for n in names)]
-    results = []
-    for path in sets:
-        if on_set:
-            on_set(path.stem)
-        report = (lambda test, name=path.stem: on_result(name, test)) if on_result else None
-        results.append(check(path, on_result=report))
-    done = results and all(r.count("passed") == len(r.tests) and not r.error for r in results)
-    return results, 0 if done else 1
+    store = Cache(release.parent / CACHE_NAME if cache else None)
+    lock = threading.Lock()
+
+    def call(fn, *args):
+        if fn:
+            with lock:
+                fn(*args)
+
+    def one(path: Path) -> SetResult:
+        saved, data = path.stat().st_mtime, path.read_bytes()     # the key and the run: the same bytes
+        key = Cache.key(data)
+        result = store.get(path.stem, key) if cache else None
+        call(on_set, path.stem)
+        if result is not None:
+            for test in result.tests:
+                call(on_result, path.stem, test)
+        else:
+            try:
+                nb = nbformat.reads(data.decode("utf-8"), 4)
+            except Exception as err:                           # not a notebook JupyterLab can open
+                result = SetResult(path.stem, error=f"the notebook cannot be read: {type(err).__name__}: {err}"[:200])
+            else:
+                result = check(path, on_result=lambda test: call(on_result, path.stem, test), nb=nb)
+            store.put(path.stem, key, result)
+        result.saved = saved
+        call(on_done, result)
+        return result
+
+    fresh = [p for p in sets if not cache or store.get(p.stem, Cache.key(p.read_bytes())) is None]
+    kept = [p for p in sets if p not in fresh]
+    results = {p: one(p) for p in kept}                   # at once, and shown first
+    workers = max(1, min(jobs or min(usable_cpus(), MAX_JOBS), len(fresh) or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        results.update(zip(fresh, pool.map(one, fresh)))
+    ordered = [results[p] for p in sets]
+    done = ordered and all(r.count("passed") == len(r.tests) and not r.error for r in ordered)
+    return ordered, 0 if done else 1
 
 
 def show(release: Path | str = REPO / "release", names: list[str] | None = None) -> None:
@@ -191,40 +331,82 @@ def show(release: Path | str = REPO / "release", names: list[str] | None = None)
 
 
 class ProgressButton:
-    """A button for the start page: runs the progress check on demand, showing each result as
-    it arrives, and the honest summary at the end."""
+    """A button for the start page: runs the progress check in a thread of its own (the start
+    page's kernel stays free), showing each result as it arrives and the honest summary at the end."""
 
     def __init__(self, release: Path | str = REPO / "release"):
         import ipywidgets as W
 
         self.release = Path(release)
         self.button = W.Button(description="Check my progress", button_style="primary",
-                               tooltip="runs the visible tests of every problem set (a few seconds each)")
+                               tooltip="runs the visible tests of the problem sets changed since the last check")
         self.table = W.HTML()
-        self.button.on_click(lambda _: self.refresh())
+        self.thread: threading.Thread | None = None
+        self.button.on_click(lambda _: self.start())
         self.widget = W.VBox([self.button, self.table])
 
-    def _render(self, rows: list[tuple[str, TestResult]], footer: str) -> None:
+    def _render(self, sets: dict[str, SetResult], footer: str) -> None:
         import html
 
         colour = {"passed": "#2e7d32", "failed": "#c62828", "not attempted": "#757575"}
-        body = "".join(
-            f"<tr><td>{html.escape(name)}</td><td>{html.escape(t.exercise)}</td>"
-            f"<td style='color:{colour[t.status]}'>{html.escape(t.shown())}</td><td>{html.escape(t.message)}</td></tr>"
-            for name, t in rows)
-        self.table.value = (f"<table class='rnnlab-progress'><tr><th>problem set</th><th>exercise</th>"
+        body = ""
+        for r in sets.values():
+            for n, t in enumerate(r.tests):
+                head = (f"{html.escape(r.name)}<br><small>saved {html.escape(ago(r.saved))}</small>"
+                        if n == 0 else "")
+                body += (f"<tr><td>{head}</td><td>{html.escape(t.exercise)}</td>"
+                         f"<td style='color:{colour[t.status]}'>{html.escape(t.shown())}</td>"
+                         f"<td class='rnnlab-progress-why'>{html.escape(t.message)}</td></tr>")
+        nowrap = "white-space:nowrap;vertical-align:top;padding-right:1em"
+        self.table.value = (f"<style>.rnnlab-progress td{{{nowrap}}} .rnnlab-progress td.rnnlab-progress-why"
+                            f"{{white-space:normal;overflow-wrap:anywhere}}</style>"
+                            f"<table class='rnnlab-progress'><tr><th>problem set</th><th>exercise</th>"
                             f"<th>visible test</th><th>what failed</th></tr>{body}</table><p>{html.escape(footer)}</p>")
 
-    def refresh(self) -> None:
-        rows: list[tuple[str, TestResult]] = []
+    def start(self) -> None:
+        """Start a check unless one is running; returns at once."""
+        if self.thread is not None and self.thread.is_alive():
+            return
         self.button.disabled = True
-        self._render(rows, f"starting... {SAVED_ONLY}")
+        self.thread = threading.Thread(target=self.refresh, name="rnnlab-progress", daemon=True)
+        self.thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the running check (if any) ends."""
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+    def refresh(self) -> None:
+        """Run the check here, in this thread, updating the table as results arrive."""
+        sets: dict[str, SetResult] = {}
+        running: list[str] = []
+        self.button.disabled = True
+        self._render(sets, f"starting... {SAVED_ONLY}")
+
+        def started(name):
+            path = self.release / name / f"{name}.ipynb"
+            sets[name] = SetResult(name, saved=path.stat().st_mtime if path.exists() else 0.0)
+            running.append(name)
+            self._render(sets, f"running {', '.join(running)}... {SAVED_ONLY}")
+
+        def arrived(name, test):
+            sets[name].tests.append(test)
+            self._render(sets, f"running {', '.join(running)}... {SAVED_ONLY}")
+
+        def finished(result):
+            sets[result.name] = result
+            running.remove(result.name)
+            self._render(sets, f"running {', '.join(running)}... {SAVED_ONLY}" if running else "")
+
         try:
-            results, _ = run(self.release,
-                             on_set=lambda name: self._render(rows, f"running {name}..."),
-                             on_result=lambda name, test: (rows.append((name, test)),
-                                                           self._render(rows, f"running {name}...")))
-            self._render(rows, summary(results) if results else f"no problem sets found in {self.release}")
+            results, _ = run(self.release, on_set=started, on_result=arrived, on_done=finished)
+            order = {r.name: n for n, r in enumerate(results)}
+            sets = dict(sorted(sets.items(), key=lambda item: order.get(item[0], 0)))
+            reused = sum(r.reused for r in results)
+            note = f" ({reused} unchanged since the last check, not run again)" if reused else ""
+            self._render(sets, summary(results) + note if results else f"no problem sets found in {self.release}")
+        except Exception as err:                          # shown, not lost in a thread
+            self._render(sets, f"the check stopped: {type(err).__name__}: {err}")
         finally:
             self.button.disabled = False
 
@@ -238,16 +420,15 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("release", nargs="?", default=str(REPO / "release"))
     parser.add_argument("--only", nargs="*", help="problem sets to run, e.g. ps01 ps03")
+    parser.add_argument("--again", action="store_true",
+                        help="run every problem set, also those unchanged since the last check")
     args = parser.parse_args(argv)
 
-    def started(name):
-        print(f"{name}:", flush=True)
-
-    def finished(name, test):
-        print(test.line(), flush=True)
+    def finished(result):                   # each set as a block, as soon as it is done
+        print("\n".join([result.heading()] + [t.line() for t in result.tests]), flush=True)
 
     print(SAVED_ONLY, flush=True)
-    results, status = run(Path(args.release), names=args.only, on_set=started, on_result=finished)
+    results, status = run(Path(args.release), names=args.only, on_done=finished, cache=not args.again)
     if not results:
         print(f"no problem sets found in {args.release}")
         return 2

@@ -196,11 +196,15 @@ def lab(tmp_path_factory, chromium):
     (url, token, root, browser); each test opens its own page."""
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
-    settings = root / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    # no news or update pop-ups: they cover outputs
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # the students' settings, as `make lab` gives them (no news or update pop-ups over outputs, a
+    # changed notebook saved every ten seconds), written as this server's user settings
+    overrides = json.loads((Path(__file__).resolve().parent.parent / "jupyter" / "student" / "labconfig"
+                            / "default_setting_overrides.json").read_text())
+    for plugin, values in overrides.items():
+        package, name = plugin.split(":")
+        folder = root / "settings" / package
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
     port, token = _free_port(), "rnnlab-browser-test"
     env = dict(os.environ, OMP_NUM_THREADS="1", JUPYTER_RUNTIME_DIR=str(root / "runtime"),
                PYDEVD_DISABLE_FILE_VALIDATION="1", RNNLAB_REVIEW_FILE=str(root / ".rnnlab-review.json"))

@@ -76,3 +76,20 @@ def test_the_students_requirements_are_pinned_as_everywhere_else():
             line = line.split("#")[0].strip()
             assert not line or line.startswith(("-", "--")) or "==" in line, f"{path.name} unpinned: {line}"
     assert "-e .\n" in (REPO / "requirements-student.txt").read_text()
+
+
+def test_binder_starts_jupyterlab_with_the_students_settings(tmp_path):
+    """mybinder.org sets no JUPYTER_CONFIG_PATH, so without binder/start naming the settings that
+    postBuild copies, Binder showed JupyterLab's news toast and the instructor's tools; a hub that
+    sets the path itself keeps it."""
+    import subprocess
+    copied = re.search(r'cp -r jupyter/student "([^"]+)"', (BINDER / "postBuild").read_text()).group(1)
+    env = {"PATH": "/usr/bin:/bin", "NB_PYTHON_PREFIX": str(tmp_path)}
+    got = subprocess.run([str(BINDER / "start"), "sh", "-c", 'echo "$JUPYTER_CONFIG_PATH"'], env=env,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert got == copied.replace("${NB_PYTHON_PREFIX}", str(tmp_path)), (got, copied)
+    hub = subprocess.run([str(BINDER / "start"), "sh", "-c", 'echo "$JUPYTER_CONFIG_PATH"'],
+                         env=dict(env, JUPYTER_CONFIG_PATH="/srv/hub-settings"),
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert hub == "/srv/hub-settings"
+

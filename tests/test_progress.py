@@ -2,6 +2,8 @@
 import shutil
 import subprocess
 import sys
+import threading
+import time
 
 import nbformat
 import pytest
@@ -82,26 +84,107 @@ def test_empty_folder_is_an_error(tmp_path):
     assert progress.main([str(tmp_path)]) == 2
 
 
-def test_progress_button_shows_each_result_as_it_arrives(three_students):
-    button = progress.ProgressButton(three_students["buggy"])
+def _fresh(release):
+    """No results kept from an earlier test: every set runs."""
+    (release.parent / progress.CACHE_NAME).unlink(missing_ok=True)
+    return release
+
+
+def test_progress_button_shows_each_result_as_it_arrives_and_leaves_the_kernel_free(three_students):
+    button = progress.ProgressButton(_fresh(three_students["buggy"]))
     assert button.table.value == ""
     shown = []
     button.table.observe(lambda change: shown.append(change["new"]), "value")
+    began = time.monotonic()
     button.button.click()
-    assert any("running ps03_lstm_gates" in v for v in shown[:2]), "nothing shown while it runs"
+    returned = time.monotonic() - began
+    assert returned < 1.0, f"the click held the kernel for {returned:.1f} s"
+    assert button.thread.is_alive() and button.button.disabled, "the check should still be running"
+    button.wait(180)
+    assert any("running ps03_lstm_gates" in v for v in shown[:3]), "nothing shown while it runs"
     assert "lstm_step" in button.table.value and "AssertionError" in button.table.value
     assert button.table.value.endswith("<p>2 of 3 visible tests pass (1 failed)</p>")
+    assert "saved " in button.table.value and " ago</small>" in button.table.value
     assert not button.button.disabled
 
 
 def test_progress_button_on_a_fresh_release_does_not_claim_success(three_students):
-    button = progress.ProgressButton(three_students["blank"])
+    button = progress.ProgressButton(_fresh(three_students["blank"]))
     shown = []
     button.table.observe(lambda change: shown.append(change["new"]), "value")
     button.button.click()
+    button.wait(180)
     assert "0 of 3 visible tests pass (3 not attempted)" in button.table.value
     assert progress.SAVED_ONLY in shown[0], "the button must say it reads the saved files"
     assert "all visible tests pass" not in button.table.value
+
+
+def test_unchanged_sets_are_not_run_again_and_a_change_runs_them(three_students, monkeypatch):
+    release = _fresh(three_students["buggy"])
+    ran = []
+
+    def counted_check(path, on_result=None, nb=None):        # what the real check would say, without a kernel
+        ran.append(path)
+        return progress.SetResult(path.stem, [progress.TestResult("lstm_step_visible", "failed", "AssertionError: x"),
+                                              progress.TestResult("quiz_format", "passed")])
+
+    monkeypatch.setattr(progress, "check", counted_check)
+    first, _ = progress.run(release)
+    assert len(ran) == 1 and not first[0].reused
+    ran.clear()
+    again, _ = progress.run(release)
+    assert ran == [] and again[0].reused and again[0].tests == first[0].tests
+    assert "unchanged since the last check" in progress.table(again)
+    # the student saves a change: that set runs again
+    path = release / A / f"{A}.ipynb"
+    nb = nbformat.read(path, 4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("my note"))
+    nbformat.write(nb, path)
+    changed, _ = progress.run(release)
+    assert len(ran) == 1 and not changed[0].reused
+    # a new version of the course package: results are not reused either
+    monkeypatch.setattr(progress, "_PACKAGE_HASH", ["another version"])
+    progress.run(release)
+    assert len(ran) == 2
+    # a results file that cannot be read counts as empty
+    (release.parent / progress.CACHE_NAME).write_text("{not json")
+    progress.run(release)
+    assert len(ran) == 3
+
+
+def test_changed_sets_run_at_once_up_to_the_jobs_allowed(tmp_path, monkeypatch):
+    release = tmp_path / "release"
+    for n in range(4):
+        folder = release / f"ps0{n}_x"
+        folder.mkdir(parents=True)
+        shutil.copy(REPO / "release" / A / f"{A}.ipynb", folder / f"ps0{n}_x.ipynb")
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow_check(path, on_result=None, nb=None):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return progress.SetResult(path.stem, [progress.TestResult("x_visible", "passed")])
+
+    monkeypatch.setattr(progress, "check", slow_check)
+    results, status = progress.run(release, jobs=2)
+    assert most[0] == 2 and status == 0
+    assert [r.name for r in results] == [f"ps0{n}_x" for n in range(4)]      # release order
+    _fresh(release)
+    most[0] = 0
+    progress.run(release, jobs=1)
+    assert most[0] == 1
+
+
+def test_the_command_names_when_each_set_was_saved(three_students):
+    proc = subprocess.run([sys.executable, "-m", "rnnlab.progress", str(three_students["done"])],
+                          capture_output=True, text=True)
+    heading = next(line for line in proc.stdout.splitlines() if line.startswith(A))
+    assert heading.startswith(f"{A}: 3 of 3 pass (saved ") and " ago" in heading, heading
 
 
 def test_the_readmes_example_count_is_the_courses():

@@ -583,6 +583,10 @@ def test_students_make_lab_serves_the_distribution_without_instructor_tools(stud
         settings = json.load(urllib.request.urlopen(f"{base}/lab/api/settings/{plugin}?token=t", timeout=30))
         defaults = {k: v.get("default") for k, v in settings["schema"]["properties"].items()}
         assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False, defaults
+        # a changed notebook is saved within ten seconds, so the progress check sees what is on screen
+        plugin = "@jupyterlab/docmanager-extension:plugin"
+        settings = json.load(urllib.request.urlopen(f"{base}/lab/api/settings/{plugin}?token=t", timeout=30))
+        assert settings["schema"]["properties"]["autosaveInterval"]["default"] == 10
 
 
 def test_students_make_progress_runs_without_source(student_env):
