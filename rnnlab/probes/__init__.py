@@ -1,0 +1,27 @@
+"""The probes of each problem set's exercises, for `rnnlab.diagnose`: small fixed calls of a
+student's function, in float64, built afresh for every call (an answer that changes its inputs
+must not change the next probe's). Each module has PROBES: exercise -> list of probes; a probe
+takes the notebook's names and returns what `rnnlab.diagnose.call` records."""
+
+import numpy
+import torch
+
+
+class Inputs:
+    """Float64 inputs that every CPU draws alike. torch.randn fills a tensor of 16 values or more
+    with vectorised code whose results depend on the CPU's instruction set (a probe's input then
+    differs at 1e-8 between an AVX-512 machine and an older laptop); numpy's generator does not."""
+
+    def __init__(self, seed: int):
+        self.rng = numpy.random.default_rng(seed)
+
+    def randn(self, *shape, scale: float = 1.0) -> torch.Tensor:
+        return torch.from_numpy(scale * self.rng.standard_normal(shape))
+
+    def module(self, module: torch.nn.Module, scale: float = 0.5) -> torch.nn.Module:
+        """`module` in float64 with every parameter drawn here."""
+        module = module.double()
+        with torch.no_grad():
+            for p in module.parameters():
+                p.copy_(self.randn(*p.shape, scale=scale))
+        return module

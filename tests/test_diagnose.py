@@ -1,0 +1,127 @@
+"""Issue 32, first part: the catalogue of misconceptions and the diagnosis by behaviour
+(rnnlab.diagnose, rnnlab/probes/, autograder/catalogue.py), for the problem sets that have a
+catalogue. Every catalogued wrong solution is named as its own entry; the instructor's solution
+and the right alternatives are never named; the shipped file holds
+fingerprints, not code or numbers, and is what the catalogue builds, here and as another CPU."""
+import copy
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from autograder import catalogue as C
+from autograder import fixtures as F
+from rnnlab import diagnose as D
+
+SETS = C.catalogued()
+
+
+def _exercise_of(assignment: str) -> dict[str, str]:
+    entries, _ = C.entries_of(assignment)
+    return {m: e["exercise"] for e in entries for m in e["mutants"]}
+
+
+@pytest.fixture(scope="module", params=SETS)
+def catalogued(request):
+    assignment = request.param
+    source_nb = C.source_notebook(assignment)
+    entries, skipped = C.entries_of(assignment)
+    return assignment, source_nb, entries, skipped
+
+
+def test_every_set_with_mutants_has_a_catalogue_for_the_sets_built_so_far():
+    assert "ps03_lstm_gates" in SETS
+
+
+def test_the_shipped_catalogues_are_what_the_catalogue_builds():
+    assert C.main(["--check"]) == 0
+
+
+def test_every_example_is_named_as_its_own_entry(catalogued):
+    assignment, source_nb, entries, _ = catalogued
+    mutants = {fx.name: fx for fx in F.fixtures_for(assignment, "mutants")}
+    for e in entries:
+        for name in e["mutants"]:
+            got = D.diagnose(assignment, e["exercise"], C.namespace(mutants[name], source_nb))
+            assert got.entry is not None and got.entry.id == e["id"], (name, got)
+            assert e["title"] in got.text() and e["section"] in got.text()
+
+
+def test_right_answers_are_never_named(catalogued):
+    assignment, source_nb, entries, _ = catalogued
+    exercises = sorted({e["exercise"] for e in entries})
+    right = [F.SOLUTION] + F.fixtures_for(assignment, "alternatives")
+    for fx in right:
+        names = C.namespace(fx, source_nb)
+        for exercise in exercises:
+            got = D.diagnose(assignment, exercise, names)
+            assert got.entry is None and got.candidates == [], (fx.name, exercise, got)
+            assert "not one of the mistakes the course knows" in got.text()
+
+
+def test_a_corrupted_fingerprint_or_no_probes_names_nothing(catalogued, monkeypatch):
+    """The checks above can fail: change one hash of an entry, or take the probes away, and its
+    example is no longer named."""
+    assignment, source_nb, entries, _ = catalogued
+    e = entries[0]
+    fx = next(fx for fx in F.fixtures_for(assignment, "mutants") if fx.name == e["mutants"][0])
+    names = C.namespace(fx, source_nb)
+    shipped = D.catalogue(assignment)[e["exercise"]]
+    broken = copy.deepcopy(shipped)
+    target = next(x for x in broken if x.id == e["id"])
+    target.fingerprints = [[("0" * 24 if k == 0 else p) for k, p in enumerate(fp)] for fp in target.fingerprints]
+    prints = D.run_probes(assignment, e["exercise"], names)
+    assert D.match(e["exercise"], prints, shipped).entry.id == e["id"]
+    assert D.match(e["exercise"], prints, broken).entry is None
+    module = __import__(f"rnnlab.probes.{assignment}", fromlist=["PROBES"])
+    monkeypatch.setattr(module, "PROBES", {})
+    assert D.diagnose(assignment, e["exercise"], names).entry is None
+
+
+def test_the_shipped_file_holds_hashes_and_words_only(catalogued):
+    """What the students' distribution ships: no code, no number, and nothing that the solution's
+    own results hash to (a student cannot recover the solution's outputs from it)."""
+    assignment, source_nb, entries, _ = catalogued
+    data = json.loads((D.DATA / f"{assignment}.json").read_text())
+    solution = C.namespace(F.SOLUTION, source_nb)
+    for item in data["entries"]:
+        assert set(item) == {"id", "exercise", "title", "explain", "section", "fingerprints"}
+        right = D.run_probes(assignment, item["exercise"], solution)
+        for prints in item["fingerprints"]:
+            assert len(prints) == len(right) and all(len(p) == 24 and int(p, 16) >= 0 for p in prints)
+            assert not set(prints) & set(right) or prints != right
+        assert "def " not in item["explain"] and "return" not in item["explain"]
+    sol_values = [D.canonical(p(solution)) for _, p in D.probes_for(assignment, entries[0]["exercise"])]
+    text = json.dumps(data)
+    numbers = [v for v in json.dumps(sol_values).split('"') if v.replace(".", "").replace("-", "").isdigit() and len(v) > 4]
+    assert numbers and not any(n in text for n in numbers)
+
+
+def test_a_diagnosis_is_quick_and_leaves_the_students_state_alone(catalogued):
+    assignment, source_nb, entries, _ = catalogued
+    names = C.namespace(F.SOLUTION, source_nb)
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    began = time.perf_counter()
+    for exercise in sorted({e["exercise"] for e in entries}):
+        D.diagnose(assignment, exercise, names)
+    seconds = time.perf_counter() - began
+    assert torch.equal(torch.get_rng_state(), before), "the diagnosis moved the student's random state"
+    assert seconds < 1.0, f"{seconds:.2f} s for every exercise of {assignment}"
+
+
+def test_the_fingerprints_are_the_same_on_another_cpu():
+    """A student's laptop computes other low bits than this machine; rounded float64 results
+    must hash the same (rnnlab.tools other-cpu: the nearest other instruction set here)."""
+    other = subprocess.run([sys.executable, "-m", "rnnlab.tools", "other-cpu"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    if not other:
+        pytest.skip("this CPU already runs PyTorch's default kernels")
+    env = dict(os.environ, **dict(item.split("=", 1) for item in other))
+    proc = subprocess.run([sys.executable, "-m", "autograder.catalogue", "--check"], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
