@@ -34,7 +34,7 @@ _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_equal", "check_choices", "check_choice",
            "switched_off", "without_autograd", "forbid_calls", "inputs_unchanged", "size_one_cases",
-           "both_calls", "check_input_grads"]
+           "both_calls", "check_input_grads", "name_mistakes"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -117,7 +117,9 @@ def switched_off(*targets, message: str):
     originals = [(owner, name, getattr(owner, name)) for owner, name in targets]
 
     def refuse(*args, **kwargs):
-        raise RuntimeError(message)
+        error = RuntimeError(message)
+        error._rnnlab_rule = True         # a rule broken, not a wrong value: no mistake is named
+        raise error
 
     for owner, name, _ in originals:
         setattr(owner, name, refuse)
@@ -173,6 +175,7 @@ def forbid_calls(what: str, *functions):
     if seen:
         error = AssertionError(f"{what} calls {seen[0]}: write it yourself, without calling it")
         error._rnnlab_callers = callers   # for the display only: the message stays one sentence
+        error._rnnlab_rule = True
         raise error
 
 
@@ -427,6 +430,34 @@ def _short_errors(shell) -> bool:
             and not getattr(shell, "call_pdb", False))
 
 
+# Which exercise the running visible test cell checks: execution count -> (set, exercise)
+_NAMED: dict = {}
+GRADING_ENV = "RNNLAB_RECHECK_FDS"     # set in a grading kernel, whose output never reaches a student
+
+
+def name_mistakes(assignment: str, exercise: str) -> None:
+    """Called first in a visible test cell: if a check of the cell then fails, the known mistake
+    that the answer's behaviour matches (rnnlab.diagnose) is named under the error."""
+    __tracebackhide__ = True
+    shell = _shell()
+    if shell is not None and GRADING_ENV not in os.environ:
+        _NAMED.clear()
+        _NAMED[shell.execution_count] = (assignment, exercise)
+
+
+def diagnosis_lines(shell, etype, value=None) -> list[str]:
+    """What to add under an error of the cell registered by name_mistakes: the catalogue's text
+    for the matched mistake, or a plain sentence when none (or several) matched; nothing for an
+    exercise not attempted yet, a rule broken (forbid_calls, switched_off: the message says
+    which), another cell, or an exercise without a catalogue."""
+    key = _NAMED.get(getattr(shell, "execution_count", None))
+    if key is None or issubclass(etype, NotImplementedError) or getattr(value, "_rnnlab_rule", False):
+        return []
+    from rnnlab.diagnose import diagnose
+    found = diagnose(key[0], key[1], shell.user_ns)
+    return ["", found.text()] if found.probes else []
+
+
 def _show(shell, etype, value, tb, tb_offset=None):
     lines, ran = None, True
     try:
@@ -438,6 +469,16 @@ def _show(shell, etype, value, tb, tb_offset=None):
         ran = any(_cell_label(f.filename, shell) for f in traceback.extract_tb(tb))
     except Exception:                 # a fault here must not hide the error: IPython shows it
         lines = None
+    try:
+        named = diagnosis_lines(shell, etype, value)
+    except Exception:                 # the diagnosis is a help: never in the way of the error
+        named = []
+    if lines is not None:
+        lines += named
+    elif named:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=ran)
+        print("\n".join(named[1:]))
+        return
     if lines is None:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=ran)
     else:

@@ -125,3 +125,63 @@ def test_the_fingerprints_are_the_same_on_another_cpu():
     proc = subprocess.run([sys.executable, "-m", "autograder.catalogue", "--check"], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# -- where a student sees it: the visible tests, in a kernel --------------------------------------
+
+A = "ps03_lstm_gates"
+
+
+def _error_text(cell) -> str:
+    return "\n".join("\n".join(o.get("traceback", [])) + o.get("text", "")
+                     for o in cell.get("outputs", []) if o.get("output_type") in ("error", "stream"))
+
+
+@pytest.fixture(scope="module")
+def ran_in_a_kernel(tmp_path_factory):
+    """ps03 as released, answered twice and run as a student runs it: (1) two catalogued mistakes,
+    (2) a mistake the catalogue does not know in exercise 1 and the right answer in exercise 2."""
+    import nbformat
+    from rnnlab.kernels import notebook_client
+
+    release = nbformat.read(C.REPO / "release" / A / f"{A}.ipynb", 4)
+    source = C.source_notebook(A)
+    mutants = {fx.name: fx for fx in F.fixtures_for(A, "mutants")}
+    known = F.Fixture("known", {}, edits={**mutants["step_gate_order"].edits, **mutants["gates_c_off_by_one"].edits})
+    unknown = F.Fixture("unknown", {}, edits={"lstm_step": [("h_new = o * tanh_c", "h_new = 2 * o * tanh_c")]})
+    out = {}
+    folder = tmp_path_factory.mktemp("kernel")
+    for fx in (known, unknown):
+        nb = nbformat.reads(F.build(fx, release, source), 4)
+        notebook_client(nb, kernel_name="python3", allow_errors=True, timeout=120,
+                        resources={"metadata": {"path": str(folder)}}).execute()
+        out[fx.name] = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
+                        if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_visible")}
+    return out
+
+
+def _seconds(cell) -> float:
+    from datetime import datetime
+    t = cell.metadata["execution"]
+    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+    return (parse(t["shell.execute_reply"]) - parse(t["iopub.execute_input"])).total_seconds()
+
+
+def test_a_failed_visible_test_names_the_known_mistake_under_its_error(ran_in_a_kernel):
+    entries = {e.id: e for es in D.catalogue(A).values() for e in es}
+    for gid, entry in (("lstm_step_visible", "step-gate-order"), ("lstm_all_gates_visible", "gates-c-off-by-one")):
+        cell = ran_in_a_kernel["known"][gid]
+        text = _error_text(cell)
+        assert "AssertionError" in text, text
+        assert f"Looks like: {entries[entry].title}." in text and entries[entry].section in text, text
+        assert text.index("AssertionError") < text.index("Looks like:"), "the diagnosis goes under the error"
+        assert _seconds(cell) < 2.5, f"{gid} took {_seconds(cell):.2f} s with its diagnosis"
+
+
+def test_an_unknown_mistake_says_so_and_a_passed_test_says_nothing(ran_in_a_kernel):
+    text = _error_text(ran_in_a_kernel["unknown"]["lstm_step_visible"])
+    assert "AssertionError" in text and "not one of the mistakes the course knows" in text, text
+    assert "Looks like" not in text
+    passed = ran_in_a_kernel["unknown"]["lstm_all_gates_visible"]
+    assert not any(o.get("output_type") == "error" for o in passed.outputs)
+    assert "mistake" not in "".join(o.get("text", "") for o in passed.outputs)
