@@ -104,6 +104,7 @@ class Result:
     lms: str = ""                            # canvas | moodle | blackboard, where the LMS named the file
     lms_id: str = ""                         # the LMS's id of the student (roster, or the file's name)
     lms_prefix: str = ""                     # the LMS's own start of the file's name (feedback upload)
+    diagnoses: dict = field(default_factory=dict)   # failed exercise -> catalogued mistake ("" not recognised)
 
 
 def grader_error(result: Result, stage: str, err: BaseException) -> None:
@@ -591,8 +592,9 @@ class Run:
             self.results[student].flags.append(flag)
 
     def refresh_feedback(self, students: list[str]) -> None:
-        """Feedback again for students whose grade the re-check changed: the worker wrote it
-        with nbgrader's scores, before the re-check; it must show the gradebook's."""
+        """Feedback again for students whose grade the re-check changed, or whose failed answers
+        it named a mistake for: the worker wrote it with nbgrader's scores and comments, before
+        the re-check; it must show the gradebook's."""
         for student in students:
             worker = self.workers[0]
             if not worker.alive():
@@ -636,7 +638,9 @@ class Run:
                 graded = [s for s in students if self.results[s].status == "graded"]
                 before = {s: self.results[s].score for s in graded}
                 self.recheck(graded)
-                self.refresh_feedback([s for s in graded if self.results[s].score != before[s]])
+                # a changed score, or a mistake named in a comment: the feedback says it
+                self.refresh_feedback([s for s in graded if self.results[s].score != before[s]
+                                       or self.results[s].diagnoses])
             self.check_feedback()
             self.mark_flagged()
             from .report import write_reports

@@ -170,6 +170,24 @@ class Case:
     # run autograd's backward pass
     forbid: tuple = ()
     autograd: bool = True
+    # a case that no grade depends on: the probes' fingerprints of an exercise (rnnlab.diagnose),
+    # which name a failed answer's mistake in the feedback
+    diagnostic: bool = False
+
+
+DIAGNOSIS = "diagnosis__"          # the name of an exercise's diagnostic case: DIAGNOSIS + its grade id
+
+
+def diagnostic_cases(assignment: str) -> list[Case]:
+    """One case per exercise of the assignment's catalogue of misconceptions: the probes run in
+    the re-check process, on the student's answer (never in the kernel, whose output does not
+    reach the student); the grader matches what they return (`diagnoses`)."""
+    from rnnlab.diagnose import catalogue
+
+    code = ("result = __import__('rnnlab.diagnose', fromlist=['run_probes'])"
+            ".run_probes({assignment!r}, {exercise!r}, globals())")
+    return [Case(DIAGNOSIS + exercise, [], code.format(assignment=assignment, exercise=exercise), diagnostic=True)
+            for exercise in sorted(catalogue(assignment))]
 
 
 def load_cases(assignment: str, course: Path = REPO) -> list[Case]:
@@ -178,8 +196,8 @@ def load_cases(assignment: str, course: Path = REPO) -> list[Case]:
     try:
         module = importlib.import_module(f"autograder.rechecks.{assignment}")
     except ModuleNotFoundError:
-        return []
-    return module.cases(Path(course))
+        return diagnostic_cases(assignment)
+    return module.cases(Path(course)) + diagnostic_cases(assignment)
 
 
 _KEY_CALL = r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)'
@@ -702,6 +720,8 @@ def judge(cases: list[Case], printed: str, passed: set[str],
                       "kernel stopped)")
     deducted: set[str] = set()
     for case in cases:
+        if case.diagnostic:
+            continue
         value = got.results.get(case.name)
         tests_that_passed = [t for t in case.tests if t in passed]
         if case.name in got.case_problems:
@@ -782,6 +802,42 @@ def answer_cells(release_nb) -> dict[str, str]:
     return out
 
 
+NOT_RECOGNISED = ("The course's catalogue of common mistakes does not recognise what this answer does; "
+                  "compare it with the exercise's description and its visible test.")
+
+
+def diagnoses(assignment: str, cases: list[Case], printed: str, failed: set[str]):
+    """exercise -> rnnlab.diagnose.Diagnosis, for each failed exercise (`failed`: answer cells'
+    grade ids) that has a diagnostic case and fingerprints from the re-check process: what they
+    match in the catalogue. An exercise whose probes did not run (not attempted, a function not
+    defined) gets no diagnosis."""
+    from rnnlab.diagnose import catalogue, match
+
+    got, entries, out = parse_printed(printed), catalogue(assignment), {}
+    for case in cases:
+        exercise = case.name[len(DIAGNOSIS):]
+        if not case.diagnostic or exercise not in failed:
+            continue
+        value = got.results.get(case.name)
+        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            continue                      # not attempted (NotImplementedError), undefined, or no result
+        out[exercise] = match(exercise, value, entries.get(exercise, []))
+    return out
+
+
+def comment_on_answers(gb, assignment: str, student: str, said: dict[str, str]) -> None:
+    """Add each text to the comment of its answer cell (grade id -> text), after what is there."""
+    if not said:
+        return
+    submission = gb.find_submission(assignment, student)
+    for nb in submission.notebooks:
+        for comment in nb.comments:
+            if comment.name in said:
+                comment.auto_comment = "\n\n".join(([comment.auto_comment] if comment.auto_comment else [])
+                                                    + [said[comment.name]])
+    gb.db.commit()
+
+
 def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], notes: dict,
                         answers: dict[str, str]) -> float:
     """Write the re-check's verdict where nbgrader keeps grades, so that the formgrader, feedback
@@ -842,3 +898,12 @@ def recheck_all(run, students: list[str]) -> None:
             result.failed_tests += sorted(deducted)
             if deducted:
                 result.score = record_in_gradebook(gb, run.assignment, student, deducted, notes, answers)
+            failed = {answers[t] for t in points if t in answers and (t not in passed or t in deducted)}
+            try:
+                found = diagnoses(run.assignment, cases, printed, failed)
+            except Exception as err:                   # a help, never a grade: note it and go on
+                found = {}
+                result.flags.append(f"mistakes not named ({type(err).__name__}: {err})")
+            result.diagnoses = {ex: (d.entry.id if d.entry else "") for ex, d in found.items()}
+            comment_on_answers(gb, run.assignment, student,
+                               {ex: d.entry.text() if d.entry else NOT_RECOGNISED for ex, d in found.items()})

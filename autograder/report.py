@@ -77,11 +77,34 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
                   "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).", "",
                   *TABLE, *(_row(r) for r in earlier)]
     lines += limits_section(results)
+    lines += mistakes_section(run.assignment, results)
     if run.rejected_files:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return changes
+
+
+def mistakes_section(assignment: str, results) -> list[str]:
+    """Per exercise of the catalogue: how many students failed it, and how many of those made
+    each catalogued mistake, or one it does not recognise (where to revisit a lecture)."""
+    from rnnlab.diagnose import catalogue
+
+    entries = catalogue(assignment)
+    failed = {ex: [r.diagnoses[ex] for r in results if ex in r.diagnoses] for ex in entries}
+    if not any(failed.values()):
+        return []
+    out = ["", "## Mistakes named in the feedback", "",
+           "Students who failed an exercise, by the catalogued mistake their answer behaves like "
+           "(rnnlab/data/diagnoses/).", "", "| exercise | failed | mistake | students |", "|---|---|---|---|"]
+    for ex, named in failed.items():
+        if not named:
+            continue
+        counts = [(e.title, named.count(e.id)) for e in entries[ex] if e.id in named]
+        counts.append(("not recognised", named.count("")))
+        for k, (title, n) in enumerate(c for c in counts if c[1]):
+            out.append(f"| {ex if k == 0 else ''} | {len(named) if k == 0 else ''} | {_cell(title)} | {n} |")
+    return out
 
 
 NOTHING = "nothing handed in"          # the reason of a rostered student's row with no submission

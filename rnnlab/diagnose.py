@@ -25,6 +25,7 @@ import io
 import json
 import math
 import signal
+import textwrap
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -118,8 +119,11 @@ class Entry:
     section: str
     fingerprints: list[list[str]] = field(default_factory=list)     # one list per wrong solution
 
-    def text(self) -> str:
-        return f"Looks like: {self.title}.\n{self.explain}\nSee {self.section}."
+    def text(self, width: int = 92) -> str:
+        """What a student reads, in lines of at most `width` characters (an error's output area
+        wraps long lines anywhere, also inside a word)."""
+        return "\n".join(textwrap.fill(part, width) for part in
+                         (f"Looks like: {self.title}.", self.explain, f"See {self.section}."))
 
 
 @dataclass
@@ -132,6 +136,9 @@ class Diagnosis:
     def text(self) -> str:
         if self.entry is not None:
             return self.entry.text()
+        return textwrap.fill(self._plain(), 92)
+
+    def _plain(self) -> str:
         if self.candidates:
             return ("Your answer behaves like several known mistakes at once "
                     f"({', '.join(self.candidates)}); the message above says what differs.")

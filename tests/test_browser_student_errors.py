@@ -52,3 +52,44 @@ def test_a_broken_answer_shows_the_students_line(lab, tmp_path):
     assert f", line {SHAPE_BUG_LINE}, in manual_rnn" in text and bug in text, text
     assert "rnnlab" not in text and "site-packages" not in text, text
     print(f"opened, ran and read in {seconds:.1f} s")
+
+
+def _known_mistake(path):
+    """ps03 as released with exercise 1 answered by a catalogued wrong solution (the gradients
+    stacked i, f, o, g), up to its visible test (tagged `raises-exception` for Run All)."""
+    from autograder import fixtures as F
+
+    release = nbformat.read(REPO / "release" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
+    source = nbformat.read(REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
+    wrong = next(fx for fx in F.fixtures_for("ps03_lstm_gates", "mutants") if fx.name == "step_gate_order")
+    nb = nbformat.reads(F.build(wrong, release, source), 4)
+    kept = []
+    for cell in nb.cells:
+        kept.append(cell)
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step_visible":
+            cell.metadata["tags"] = ["raises-exception"]
+            break
+    nb.cells = kept
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_known_mistake_is_named_under_the_failed_check(lab, tmp_path):
+    """Issue 32, where a student sees it: the catalogue's text under the visible test's error, in
+    JupyterLab (screenshot: test-artifacts/diagnosis-in-notebook.png, shown in docs/grading.md)."""
+    from playwright.sync_api import expect
+
+    url, token, root, browser = lab
+    name = "ps03-known-mistake.ipynb"
+    try:
+        with notebook_page(lab, name, source=_known_mistake(tmp_path / name)) as page:
+            output = widget_in_cell(page, "# Visible test: a batch of 2", "jp-OutputArea-output")
+            expect(output).to_contain_text("Looks like:")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.locator(".jp-Cell.jp-mod-active .jp-Cell-outputWrapper").screenshot(
+                path=str(ARTIFACTS / "diagnosis-in-notebook.png"))
+            text = " ".join(output.inner_text().split())
+    finally:
+        (root / "notebooks" / name).unlink(missing_ok=True)
+    assert "AssertionError" in text and text.index("AssertionError") < text.index("Looks like:"), text
+    assert "See lecture 03, section 2 (Four gates)" in text, text

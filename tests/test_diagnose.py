@@ -48,7 +48,9 @@ def test_every_example_is_named_as_its_own_entry(catalogued):
         for name in e["mutants"]:
             got = D.diagnose(assignment, e["exercise"], C.namespace(mutants[name], source_nb))
             assert got.entry is not None and got.entry.id == e["id"], (name, got)
-            assert e["title"] in got.text() and e["section"] in got.text()
+            said = " ".join(got.text().split())
+            assert e["title"] in said and e["section"] in said
+            assert all(len(line) <= 92 for line in got.text().splitlines())
 
 
 def test_right_answers_are_never_named(catalogued):
@@ -171,7 +173,7 @@ def test_a_failed_visible_test_names_the_known_mistake_under_its_error(ran_in_a_
     entries = {e.id: e for es in D.catalogue(A).values() for e in es}
     for gid, entry in (("lstm_step_visible", "step-gate-order"), ("lstm_all_gates_visible", "gates-c-off-by-one")):
         cell = ran_in_a_kernel["known"][gid]
-        text = _error_text(cell)
+        text = " ".join(_error_text(cell).split())
         assert "AssertionError" in text, text
         assert f"Looks like: {entries[entry].title}." in text and entries[entry].section in text, text
         assert text.index("AssertionError") < text.index("Looks like:"), "the diagnosis goes under the error"
@@ -179,7 +181,7 @@ def test_a_failed_visible_test_names_the_known_mistake_under_its_error(ran_in_a_
 
 
 def test_an_unknown_mistake_says_so_and_a_passed_test_says_nothing(ran_in_a_kernel):
-    text = _error_text(ran_in_a_kernel["unknown"]["lstm_step_visible"])
+    text = " ".join(_error_text(ran_in_a_kernel["unknown"]["lstm_step_visible"]).split())
     assert "AssertionError" in text and "not one of the mistakes the course knows" in text, text
     assert "Looks like" not in text
     passed = ran_in_a_kernel["unknown"]["lstm_all_gates_visible"]

@@ -12,6 +12,7 @@ answer is still judged on its own exercise's tests, through nbgrader, in the san
 """
 import csv
 import json
+import re
 
 import pytest
 
@@ -112,6 +113,40 @@ class GradedProblemSet:
             assert float(row["score"]) == batch.results[row["student_id"]].score
         md = (reports / "report.md").read_text()
         assert all(f"| {s} |" in md for s in batch.results)
+
+
+    def test_mistakes_are_named_as_catalogued(self, batch):
+        """Issue 32: the grader names each catalogued wrong solution's mistake, as its own entry,
+        in the result and in the feedback (the comment of its answer cell); the solution, the
+        right alternatives and the wrong solutions marked `not_diagnosed` are never named."""
+        import html
+
+        from autograder import catalogue as C
+        from rnnlab.diagnose import catalogue
+
+        shipped = catalogue(self.assignment)
+        entries, skipped = C.entries_of(self.assignment) if self.assignment in C.catalogued() else ([], {})
+        named = {m: e for e in entries for m in e["mutants"]}
+        assert batch.result(F.SOLUTION).diagnoses == {}
+        checked = 0
+        for fx in answers(self.assignment):
+            bundle = next((b for b in BUNDLES[self.assignment] if fx.name in b.regions), None)
+            submission = bundle.fixture if bundle else fx
+            whole = batch.result(submission)
+            exercises = set(fx.edits) | set(fx.cells)
+            if fx.name in named:
+                e = named[fx.name]
+                assert whole.diagnoses.get(e["exercise"]) == e["id"], (fx.name, whole.diagnoses)
+                page = (batch.course / "feedback" / F.student_id(submission) / self.assignment
+                        / f"{self.assignment}.html").read_text()
+                shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+                title = next(x.title for x in shipped[e["exercise"]] if x.id == e["id"])
+                assert f"Looks like: {title}." in shown, (fx.name, title)
+                checked += 1
+            elif fx in F.fixtures_for(self.assignment, "alternatives") or fx.name in skipped:
+                ids = {x.id for xs in shipped.values() for x in xs}
+                assert not any(whole.diagnoses.get(ex) in ids for ex in exercises), (fx.name, whole.diagnoses)
+        assert checked == sum(len(e["mutants"]) for e in entries)
 
 
 for _a in ASSIGNMENTS:
