@@ -14,22 +14,27 @@ pytestmark = pytest.mark.browser
 NAME = "ps02-broken-answer.ipynb"
 
 
-def _broken_problem_set(path):
-    """ps02's release notebook up to the first visible test, with SHAPE_BUG as the answer; the
-    test cell tagged `raises-exception`, so that Run All (test_browser.run_all) passes it."""
-    nb = nbformat.read(REPO / "release" / "ps02_rnn" / "ps02_rnn.ipynb", 4)
+def _up_to_visible_test(nb, visible: str, path):
+    """`nb` cut after the test cell `visible`, which is tagged `raises-exception` so that Run All
+    (test_browser.run_all) passes it, written to `path`."""
     kept = []
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id == "manual_rnn":
-            cell.source = SHAPE_BUG
         kept.append(cell)
-        if grade_id == "manual_rnn_visible":
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == visible:
             cell.metadata["tags"] = ["raises-exception"]
             break
     nb.cells = kept
     nbformat.write(nb, path)
     return path
+
+
+def _broken_problem_set(path):
+    """ps02's release notebook up to the first visible test, with SHAPE_BUG as the answer."""
+    nb = nbformat.read(REPO / "release" / "ps02_rnn" / "ps02_rnn.ipynb", 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "manual_rnn":
+            cell.source = SHAPE_BUG
+    return _up_to_visible_test(nb, "manual_rnn_visible", path)
 
 
 def test_a_broken_answer_shows_the_students_line(lab, tmp_path):
@@ -62,16 +67,7 @@ def _known_mistake(path):
     release = nbformat.read(REPO / "release" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
     source = nbformat.read(REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
     wrong = next(fx for fx in F.fixtures_for("ps03_lstm_gates", "mutants") if fx.name == "step_gate_order")
-    nb = nbformat.reads(F.build(wrong, release, source), 4)
-    kept = []
-    for cell in nb.cells:
-        kept.append(cell)
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step_visible":
-            cell.metadata["tags"] = ["raises-exception"]
-            break
-    nb.cells = kept
-    nbformat.write(nb, path)
-    return path
+    return _up_to_visible_test(nbformat.reads(F.build(wrong, release, source), 4), "lstm_step_visible", path)
 
 
 def test_a_known_mistake_is_named_under_the_failed_check(lab, tmp_path):
