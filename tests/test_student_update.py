@@ -1,0 +1,194 @@
+"""Issue 31, item 4: a new version of the course reaches a student who has run lectures and answered
+a problem set, with `make update` (rnnlab/update.py), keeping their work.
+
+A course repository with a lecture, a problem set and the students' Makefile is cloned by a
+student, who works as JupyterLab saves (outputs, metadata, an edited cell, added notes, answers;
+some committed, some not); the course then publishes a release that changes both notebooks and a
+README. A plain `git pull` after `git commit -am` conflicts there; `make update` keeps every piece
+of the student's work, takes the course's changes, backs up what it replaces, and leaves git clean.
+"""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from rnnlab import update as U
+
+REPO = Path(__file__).resolve().parent.parent
+VENV = REPO / ".venv"
+LECTURE = "notebooks/03_lstm_gates.ipynb"
+PS = "release/ps03_lstm_gates/ps03_lstm_gates.ipynb"
+
+
+def run(*cmd, cwd, check=True):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS", "GIT_"))}
+    env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@x")
+    proc = subprocess.run(list(cmd), cwd=cwd, env=env, capture_output=True, text=True)
+    assert not check or proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def gid_cell(nb, gid):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and "nbgrader" not in c.metadata]
+
+
+@pytest.fixture
+def course(tmp_path):
+    """origin (bare), the course's working copy `author`, and the student's clone."""
+    author = tmp_path / "author"
+    for rel in (LECTURE, PS):
+        (author / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / rel, author / rel)
+    shutil.copy(REPO / "autograder" / "student" / "Makefile", author / "Makefile")
+    shutil.copy(REPO / "autograder" / "student" / "course.mk", author / "course.mk")
+    shutil.copy(REPO / "autograder" / "student" / "gitignore", author / ".gitignore")
+    (author / "README.md").write_text("version 1\n")
+    run("git", "init", "-q", "-b", "main", cwd=author)
+    run("git", "add", "-A", cwd=author)
+    run("git", "commit", "-qm", "v1", cwd=author)
+    origin = tmp_path / "origin.git"
+    run("git", "clone", "-q", "--bare", str(author), str(origin), cwd=tmp_path)
+    run("git", "remote", "add", "origin", str(origin), cwd=author)
+    run("git", "fetch", "-q", "origin", cwd=author)
+    student = tmp_path / "student"
+    run("git", "clone", "-q", str(origin), str(student), cwd=tmp_path)
+    (student / ".venv").symlink_to(VENV)            # a link, which `.venv/` in .gitignore does not match
+    (student / ".git" / "info" / "exclude").write_text(".venv\n")
+    return origin, author, student
+
+
+def student_works(student):
+    """What a term leaves in the clone, as JupyterLab saves it."""
+    lecture = nbformat.read(student / LECTURE, 4)
+    lecture.metadata["language_info"] = {"name": "python", "version": "3.11.9"}
+    cells = code_cells(lecture)
+    cells[0].execution_count, cells[0].outputs = 7, [nbformat.v4.new_output("stream", text="ran it\n")]
+    cells[2].source += "\nprint('my experiment')"             # the course will not change this one
+    cells[3].source += "\n# my tweak"                         # the course will change this one
+    at = lecture.cells.index(cells[1])
+    lecture.cells.insert(at + 1, nbformat.v4.new_markdown_cell("MY NOTE: the forget gate decides."))
+    nbformat.write(lecture, student / LECTURE)
+    ps = nbformat.read(student / PS, 4)
+    gid_cell(ps, "lstm_step").source = "def lstm_step(*args):\n    return 'MY STEP ANSWER'"
+    nbformat.write(ps, student / PS)
+    run("git", "commit", "-qam", "my work", cwd=student)
+    ps = nbformat.read(student / PS, 4)
+    gid_cell(ps, "lstm_all_gates").source = "def lstm_all_gates(*a):\n    return 'MY GATES ANSWER, unsaved to git'"
+    ps.cells.insert(ps.cells.index(gid_cell(ps, "lstm_all_gates")) + 1,
+                    nbformat.v4.new_markdown_cell("MY PS NOTE"))
+    nbformat.write(ps, student / PS)
+
+
+def course_publishes(author):
+    lecture = nbformat.read(author / LECTURE, 4)
+    md = next(c for c in lecture.cells if c.cell_type == "markdown")
+    md.source += "\n\nCOURSE FIX in the text."
+    cells = code_cells(lecture)
+    cells[3].source += "\n# COURSE FIX in the code"
+    cells[0].outputs = [nbformat.v4.new_output("stream", text="re-executed by the course\n")]
+    lecture.cells.append(nbformat.v4.new_markdown_cell("COURSE NEW CELL"))
+    nbformat.write(lecture, author / LECTURE)
+    ps = nbformat.read(author / PS, 4)
+    gid_cell(ps, "lstm_step_visible").source += "\n# COURSE FIX in the test"
+    ps.cells[0].source += "\n\nCOURSE FIX in the instructions."
+    nbformat.write(ps, author / PS)
+    (author / "README.md").write_text("version 2\n")
+    run("git", "commit", "-qam", "v2", cwd=author)
+    run("git", "push", "-q", "origin", "main", cwd=author)
+
+
+def test_a_plain_pull_conflicts_in_this_term(course):
+    """The problem: the README's old advice (commit, then pull) stops with a conflict."""
+    _, author, student = course
+    student_works(student)
+    course_publishes(author)
+    run("git", "commit", "-qam", "my work", cwd=student)
+    pulled = run("git", "pull", "--no-rebase", "--no-edit", cwd=student, check=False)
+    assert pulled.returncode != 0 and "CONFLICT" in pulled.stdout + pulled.stderr
+
+
+def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
+    _, author, student = course
+    student_works(student)
+    before = {rel: (student / rel).read_bytes() for rel in (LECTURE, PS, "README.md")}
+    course_publishes(author)
+    proc = run("make", "-o", ".venv/.installed", "update", cwd=student)
+    said = proc.stdout
+
+    lecture = nbformat.read(student / LECTURE, 4)
+    text = [c.source for c in lecture.cells]
+    assert any("COURSE FIX in the text." in t for t in text) and text[-1] == "COURSE NEW CELL"
+    assert any(t.endswith("print('my experiment')") for t in text), "an edit the course did not touch"
+    fixed = next(k for k, t in enumerate(text) if t.endswith("# COURSE FIX in the code"))
+    assert "# my tweak" not in text[fixed] and text[fixed + 1].startswith(U.EARLIER["code"]) \
+        and text[fixed + 1].endswith("# my tweak"), "both changed it: the course's, then the student's"
+    note = text.index("MY NOTE: the forget gate decides.")
+    assert lecture.cells[note - 1].source == code_cells(nbformat.read(author / LECTURE, 4))[1].source
+    assert code_cells(lecture)[0].outputs[0]["text"] == "re-executed by the course\n"
+
+    ps = nbformat.read(student / PS, 4)
+    assert gid_cell(ps, "lstm_step").source.endswith("'MY STEP ANSWER'")
+    assert gid_cell(ps, "lstm_all_gates").source.endswith("'MY GATES ANSWER, unsaved to git'")
+    assert gid_cell(ps, "lstm_step_visible").source.endswith("# COURSE FIX in the test")
+    assert ps.cells[0].source.endswith("COURSE FIX in the instructions.")
+    after_gates = ps.cells[ps.cells.index(gid_cell(ps, "lstm_all_gates")) + 1]
+    assert after_gates.source == "MY PS NOTE" and "nbgrader" not in after_gates.metadata
+    nbformat.validate(ps)
+    nbformat.validate(lecture)
+    assert (student / "README.md").read_text() == "version 2\n"
+
+    backups = list((student / U.BACKUP).iterdir())
+    assert len(backups) == 1
+    assert {rel: (backups[0] / rel).read_bytes() for rel in before} == before, "the backup is the files as they were"
+    assert run("git", "status", "--porcelain", cwd=student).stdout == ""
+    assert "2 answer(s) kept" in said and "release/ps03_lstm_gates" in said, said
+
+    # nothing new: nothing changes
+    head = run("git", "rev-parse", "HEAD", cwd=student).stdout
+    again = run("make", "-o", ".venv/.installed", "update", cwd=student)
+    assert "Already up to date" in again.stdout and run("git", "rev-parse", "HEAD", cwd=student).stdout == head
+
+    # the next release merges from this one: only its own change comes, the work stays
+    (author / "README.md").write_text("version 3\n")
+    run("git", "commit", "-qam", "v3", cwd=author)
+    run("git", "push", "-q", "origin", "main", cwd=author)
+    third = run("make", "-o", ".venv/.installed", "update", cwd=student)
+    assert "README.md: the course's new version" in third.stdout and LECTURE not in third.stdout, third.stdout
+    assert gid_cell(nbformat.read(student / PS, 4), "lstm_step").source.endswith("'MY STEP ANSWER'")
+
+
+def test_without_the_courses_repository_nothing_changes(course):
+    origin, _, student = course
+    student_works(student)
+    files = {rel: (student / rel).read_bytes() for rel in (LECTURE, PS)}
+    head = run("git", "rev-parse", "HEAD", cwd=student).stdout
+    shutil.move(str(origin), str(origin) + ".gone")                     # offline, or the URL moved
+    proc = run("make", "-o", ".venv/.installed", "update", cwd=student, check=False)
+    assert proc.returncode != 0 and "could not reach the course's repository" in proc.stderr, proc.stderr
+    assert {rel: (student / rel).read_bytes() for rel in files} == files
+    assert run("git", "rev-parse", "HEAD", cwd=student).stdout == head
+    shutil.rmtree(student / ".git")
+    with pytest.raises(U.UpdateError, match="not a git clone"):
+        U.update(student)
+
+
+def test_cells_are_matched_by_grade_id_when_their_ids_changed():
+    """A regenerated problem set may give its cells new ids: the answer still finds its cell."""
+    base = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("intro", id="a"),
+        nbformat.v4.new_code_cell("raise NotImplementedError()", id="b",
+                                  metadata={"nbgrader": {"grade_id": "ex1", "solution": True}})])
+    mine = nbformat.reads(nbformat.writes(base), 4)
+    mine.cells[1].source = "answer = 42"
+    theirs = nbformat.reads(nbformat.writes(base), 4)
+    theirs.cells[0].source, theirs.cells[0].id, theirs.cells[1].id = "new intro", "x1", "x2"
+    merged, counts = U.merge_notebook(base, mine, theirs)
+    assert [c.source for c in merged.cells] == ["new intro", "answer = 42"]
+    assert merged.cells[1].id == "x2" and counts["answers"] == 1
