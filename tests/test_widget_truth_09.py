@@ -79,9 +79,15 @@ def test_next_char_rejects_unknown_characters_and_keeps_the_picture(lecture):
     model, vocab, _ = lecture
     w = NextCharExplorer(model, vocab, "x = ")
     before = bar_heights(w).copy()
+    picture = w.image.value
     w.prompt.value = "x = {"
     assert "Cannot show" in w.readout.value and "&#x27;{&#x27;" in w.readout.value
     assert np.array_equal(bar_heights(w), before)
+    # issue 31, item 5: the last prompt's bars stay only faded, named as the last prompt's
+    assert w.stale and w.image.value != picture and "<code>x = </code>" in w.readout.value
+    w.prompt.value = "x = "
+    assert not w.stale and w.image.value == picture
+    w.prompt.value = "x = {"
     w.prompt.value = ""
     assert "at least one character" in w.readout.value
 
@@ -138,7 +144,8 @@ def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
     w = CellViewer(model, vocab, [held[:100]])
     before = w.coloured.value
     w.text.value = "x = {1}"
-    assert "Cannot show" in w.status.value and "&#x27;{&#x27;" in w.status.value and w.coloured.value == before
+    assert "Cannot show" in w.status.value and "&#x27;{&#x27;" in w.status.value
+    assert w.stale and w.coloured.value == f"<div style='opacity:0.3'>{before}</div>", "faded, not kept as it was"
     w.text.value = "x" * (w.MAX_CHARS + 1)
     assert "Keep it to" in w.status.value
 

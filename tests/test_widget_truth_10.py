@@ -107,15 +107,19 @@ class TestAttentionMap:
         w = AttentionMap(dot_model, text="abcdefgh")
         assert w.values["output"] == "hgfedcba" and w.values["on_alignment"] > 0.5
 
-    def test_bad_input_is_reported_and_changes_nothing(self, dot_model):
+    def test_bad_input_is_reported_and_fades_the_last_picture(self, dot_model):
+        """Issue 31, item 5: no row of the last input's decoding ("right? yes" under "hello"),
+        and its picture only faded, named as the last input's."""
         from rnnlab.widgets import AttentionMap
         w = AttentionMap(dot_model)
         before = np.array(w.heat.get_array(), copy=True)
-        image = w.image.value
+        image, last = w.image.value, w.values["text"]
         w.typed.value = "hello"
-        assert "only the letters" in readout(w.readout.value)["problem"]
+        rows = readout(w.readout.value)
+        assert "only the letters" in rows["problem"] and last in rows["faded picture"]
+        assert not {"decoded", "right?", "reversed input"} & set(rows), rows
         np.testing.assert_array_equal(np.asarray(w.heat.get_array()), before)
-        assert w.image.value == image
+        assert w.stale and w.image.value != image
         w.typed.value = "a" * 17
         assert "1 to 16" in readout(w.readout.value)["problem"]
         w.pick.value = "badge"                                 # and it recovers
@@ -186,3 +190,15 @@ class TestBeamExplorer:
         r = readout(explorer.readout.value)
         assert r["beam 1"].startswith(output) and f"{final[0][1]:.3f}" in r["beam 1"]
         assert explorer.full_draws == 1
+
+
+def test_every_built_in_example_can_be_shown(dot_model):
+    """Issue 31, item 5: lecture 10's examples are all inputs the model takes ("hijacked" had a k,
+    outside a-j, and showed only an error); a widget now refuses an example it cannot show."""
+    from rnnlab.widgets import AttentionMap
+    w = AttentionMap(dot_model)
+    for example in w.pick.options:
+        w.pick.value = example
+        assert "problem" not in readout(w.readout.value) and w.values["text"] == example, example
+    with pytest.raises(ValueError, match="hijacked"):
+        AttentionMap(dot_model, examples=["badge", "hijacked"])

@@ -105,16 +105,29 @@ class TestSequenceGates:
         assert w.image.value != first
         assert w.trace.c.shape[2] == 6
 
-    def test_bad_input_keeps_the_picture_and_explains(self, counter):
+    def test_bad_input_fades_the_picture_and_explains(self, counter):
+        """Issue 31, item 5: the last good picture stays only faded, and the readout says whose
+        it is (before: kept as it was, as if it were this input's)."""
+        import html
         w = self.make(counter)
-        picture = w.image.value
+        picture, shown = w.image.value, w.text.value
         w.text.value = "(x)"
-        assert "Cannot show" in w.status.value and "'x'" in w.status.value
-        assert w.image.value == picture
+        said = html.unescape(w.status.value)
+        assert "Cannot show" in said and "'x'" in said and f"still that of the last input it could show, <code>{shown}</code>" in said
+        assert w.stale and 255 - _mean_grey(w.image.value) < 0.4 * (255 - _mean_grey(picture)), "not faded"
+        w.text.value = shown
+        assert not w.stale and w.image.value == picture and "Cannot show" not in w.status.value
+        w.text.value = "(x)"
         w.text.value = "))"
         assert "below depth 0" in w.status.value
         w.text.value = "(" * 3 + "a" * 70
         assert "60 characters" in w.status.value
+
+    def test_an_example_it_cannot_show_is_refused(self, counter):
+        """Issue 31, item 5: a built-in example that only shows an error is a mistake of the lecture."""
+        w = self.make(counter)
+        with pytest.raises(ValueError, match="cannot show"):
+            type(w)(w.lstm, w.encode, ["(a)", "(x)"], validate=w.validate)
 
     def test_saturation_dots_match_the_trace(self, counter):
         w = self.make(counter)
@@ -283,3 +296,12 @@ class TestSequenceGatesLayersAndDirections:
             self.make(nn.LSTM(6, 3), direction=1)
         with pytest.raises(ValueError, match="2 layer"):
             self.make(nn.LSTM(6, 3, num_layers=2), layer=2)
+
+
+def _mean_grey(png: bytes) -> float:
+    """The mean brightness of a PNG, 0 to 255: a faded picture is much lighter."""
+    import io
+
+    from PIL import Image, ImageStat
+    return ImageStat.Stat(Image.open(io.BytesIO(png)).convert("L")).mean[0]
+

@@ -53,6 +53,7 @@ class FigureWidget:
         self._animated: list = []
         self._backgrounds: dict = {}
         self.full_draws = 0
+        self.stale = False                     # the picture is of an earlier input (see show_stale)
 
     def animate(self, *artists) -> None:
         for artist in artists:
@@ -79,6 +80,14 @@ class FigureWidget:
         for artist in self._animated:
             self.fig.draw_artist(artist)
         self.image.value = png_bytes(canvas)
+        self.stale = False
+
+    def show_stale(self) -> None:
+        """The input cannot be shown: the picture of the last one that could stays, faded, so
+        that nobody reads it as this input's (the readout says which input it is)."""
+        if self.image.value and not self.stale:
+            self.image.value = faded(self.image.value)
+        self.stale = True
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -93,6 +102,24 @@ def png_bytes(canvas: FigureCanvasAgg) -> bytes:
     buf = io.BytesIO()
     img.convert("RGB").save(buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+def faded(png: bytes, keep: float = 0.25) -> bytes:
+    """A PNG washed out towards white: `keep` of its contrast is left."""
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    out = Image.blend(Image.new("RGB", img.size, "white"), img, keep)
+    buf = io.BytesIO()
+    out.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def cannot_show(what: str, problem: str, last: str | None) -> str:
+    """The readout for an input a widget cannot show: the problem, and which input the faded
+    picture still shows."""
+    import html
+    picture = (f"<br>The faded picture is still that of the last input it could show, "
+               f"<code>{html.escape(last)}</code>." if last else "")
+    return f"<b style='color:#b00'>Cannot show this {what}:</b> {html.escape(problem)}{picture}"
 
 
 def number(value: float, digits: int = 1, zero: str = "0") -> str:

@@ -29,7 +29,10 @@ class AttentionMap(FigureWidget):
         if getattr(model, "attention", None) is None:
             raise ValueError("AttentionMap needs a model with attention (attention='dot' or 'additive')")
         self.model = model.eval()
-        examples = examples or ["abcdefgh", "badge", "jihgfedcba", "aaaaaaa", "hijacked", "abcdefghijabcdef"]
+        examples = examples or ["abcdefgh", "badge", "jihgfedcba", "aaaaaaa", "cabbage", "abcdefghijabcdef"]
+        unusable = {e: self.check(e) for e in examples if self.check(e)}
+        if unusable:                           # an example that only shows an error teaches nothing
+            raise ValueError(f"examples it cannot show: {unusable}")
         self.pick = W.Dropdown(options=examples, value=text if text in examples else examples[0],
                                description="example", style={"description_width": "5em"},
                                layout=W.Layout(width="20em"))
@@ -75,17 +78,25 @@ class AttentionMap(FigureWidget):
         if change["new"].strip():
             self.show(change["new"].strip())
 
-    def show(self, text: str) -> None:
-        """Decode `text` and draw its attention; a bad input is reported and changes nothing."""
-        problem = None
+    @staticmethod
+    def check(text: str) -> str | None:
+        """Why the model cannot take `text`, or None."""
         if not 1 <= len(text) <= MAX_INPUT:
-            problem = f"type 1 to {MAX_INPUT} letters"
-        elif set(text) - set(LETTERS):
-            problem = f"only the letters {LETTERS} (not {''.join(sorted(set(text) - set(LETTERS)))})"
+            return f"type 1 to {MAX_INPUT} letters"
+        if set(text) - set(LETTERS):
+            return f"only the letters {LETTERS} (not {''.join(sorted(set(text) - set(LETTERS)))})"
+        return None
+
+    def show(self, text: str) -> None:
+        """Decode `text` and draw its attention; a bad input is reported, and the last picture faded."""
+        problem = self.check(text)
         if problem:
-            self.values["error"] = problem
-            self.readout.value = readout_html([("input", html.escape(text)), ("problem", problem)] +
-                                              self._rows())
+            # nothing of the last input's decoding in the readout: its picture stays, faded
+            last = self.values.get("text")
+            self.values = {"error": problem, **({"text": last} if last else {})}
+            self.show_stale()
+            self.readout.value = readout_html([("input", html.escape(text)), ("problem", problem)] + (
+                [("faded picture", f"the last input it could show, {html.escape(last)}")] if last else []))
             return
         with torch.no_grad():
             output, weights = reverse_text(self.model, text, max_len=MAX_INPUT + 1)

@@ -13,7 +13,7 @@ from ..language_model import (CharLM, Vocab, generate, rank_units, shape_logits,
                               unit_trace)
 from matplotlib.collections import PolyCollection
 
-from ._base import MIN_FONT_PT, FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
 
 SHOWN = {"\n": "⏎", " ": "␣"}          # characters that would be invisible on an axis or a page
 
@@ -102,7 +102,8 @@ class NextCharExplorer(FigureWidget):
         prompt, T = self.prompt.value, round(self.temperature.value, 1)
         problem = self.check(prompt)
         if problem:
-            self.readout.value = f"<b style='color:#b00'>Cannot show this prompt:</b> {html.escape(problem)}"
+            self.show_stale()
+            self.readout.value = cannot_show("prompt", problem, getattr(self, "values", {}).get("prompt"))
             return
         logits = self.logits(prompt)
         probs = shape_logits(logits, T).numpy()
@@ -227,7 +228,10 @@ class CellViewer(FigureWidget):
         text = self.text.value
         problem = self.check(text)
         if problem:
-            self.status.value = f"<b style='color:#b00'>Cannot show this text:</b> {html.escape(problem)}"
+            if not self.stale:                 # the coloured text is the last input's too: faded
+                self.coloured.value = f"<div style='opacity:0.3'>{self.coloured.value}</div>"
+            self.show_stale()
+            self.status.value = cannot_show("text", problem, getattr(self, "values", {}).get("text"))
             return
         self.trace = unit_trace(self.model, self.vocab, text)
         self.features = text_features(text)

@@ -13,7 +13,7 @@ from torch import nn
 
 from ..gates import lstm_gates
 from ..plots import saturation_axes
-from ._base import MIN_FONT_PT, FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
 
 PANELS = ("i", "f", "g", "o", "c")
 WIDTHS = (16, 32, 60)          # heatmap widths in steps; a width change costs one full redraw
@@ -55,6 +55,9 @@ class SequenceGates(FigureWidget):
         self.layer_choice.add_class("rnnlab-control-layer")
         self.direction_choice.add_class("rnnlab-control-direction")
         self.max_len = WIDTHS[-1]
+        unusable = {e: self.check(e) for e in examples if self.check(e)}
+        if unusable:                           # an example that only shows an error teaches nothing
+            raise ValueError(f"examples it cannot show: {unusable}")
         self.examples = W.Dropdown(options=examples, value=examples[0], description="pick")
         self.text = W.Text(value=examples[0], description="or type", continuous_update=False,
                            layout=W.Layout(width="32em"))
@@ -175,8 +178,9 @@ class SequenceGates(FigureWidget):
         text = self.text.value
         self.error = self.check(text)
         if self.error:
-            # keep the last good picture, and say what is wrong with this input
-            self.status.value = f"<b style='color:#b00'>Cannot show this input:</b> {self.error}"
+            # the last good picture stays, faded; the readout says what is wrong and what it shows
+            self.show_stale()
+            self.status.value = cannot_show("input", self.error, getattr(self, "shown_text", None))
             return
         self._set_width(len(text))
         self.trace = self._trace(text)
