@@ -43,6 +43,16 @@ def test_attention_map_and_beam_explorer(lab):
             return lambda: (typed.fill(text), typed.press("Enter"))
         time_updates(page, widget, "10-attention-map-typed", [typing("abcde"), typing("jihgfe")])
         widget.screenshot(path=str(ARTIFACTS / "attention-map.png"))
+        # issue 31, item 5: an input it cannot show fades the picture; no row of the last decoding
+        image = widget.locator("img").first
+        before = image.get_attribute("src")
+        typing("hello")()
+        expect(_readout(widget, "problem")).to_contain_text("only the letters", timeout=30_000)
+        expect(_readout(widget, "faded picture")).to_have_text(re.compile(r"the last input it could show, [a-j]+"))
+        expect(_readout(widget, "right?")).to_have_count(0)
+        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
+                               arg=[image.element_handle(), before], timeout=30_000)
+        widget.screenshot(path=str(ARTIFACTS / "attention-map-bad-input-after.png"))
 
         widget = widget_in_cell(page, "BeamExplorer(models[", "rnnlab-beam-explorer")
         width = _readout(widget, "width")

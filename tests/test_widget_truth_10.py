@@ -202,3 +202,14 @@ def test_every_built_in_example_can_be_shown(dot_model):
         assert "problem" not in readout(w.readout.value) and w.values["text"] == example, example
     with pytest.raises(ValueError, match="hijacked"):
         AttentionMap(dot_model, examples=["badge", "hijacked"])
+
+
+def test_the_grid_fits_the_input(dot_model):
+    """Issue 31, item 5: the axes show the input's letters and output steps, not a 16 x 17 grid
+    of which 8 letters filled a quarter."""
+    from rnnlab.widgets import AttentionMap
+    w = AttentionMap(dot_model, text="abcdefgh")
+    steps = len(w.values["weights"])
+    assert w.ax.get_xlim() == (-0.5, 7.5) and w.ax.get_ylim() == (steps - 0.5, -0.5)
+    w.pick.value = "badge"
+    assert w.ax.get_xlim() == (-0.5, 4.5)

@@ -64,6 +64,7 @@ class AttentionMap(FigureWidget):
                                   va="center", fontsize=MIN_FONT_PT, family="monospace", clip_on=False)
                           for j in range(MAX_INPUT + 1)]
         self.animate(self.heat, *self.x_letters, *self.y_letters)
+        self.shape = (MAX_INPUT, MAX_INPUT + 1)      # the grid's visible part: input letters, output steps
         self.pick.observe(self._picked, names="value")
         self.typed.observe(self._typed, names="value")
         self.widget = W.HBox([W.VBox([self.pick, self.typed, self.readout]), self.image])
@@ -108,6 +109,11 @@ class AttentionMap(FigureWidget):
         grid = np.full((MAX_INPUT + 1, MAX_INPUT), np.nan)
         grid[:len(weights), :len(text)] = weights[:MAX_INPUT + 1]
         self.heat.set_data(grid)
+        # the axes show this input's letters and steps only (8 letters no longer use a quarter of
+        # a 16 by 17 grid); each shape's axes are drawn in full once, then kept (static_key)
+        self.shape = (len(text), min(len(weights), MAX_INPUT + 1))
+        self.ax.set_xlim(-0.5, self.shape[0] - 0.5)
+        self.ax.set_ylim(self.shape[1] - 0.5, -0.5)
         decoded = list(output) + ["EOS"]
         for i, t in enumerate(self.x_letters):
             t.set_text(text[i] if i < len(text) else "")
@@ -115,6 +121,9 @@ class AttentionMap(FigureWidget):
             t.set_text(decoded[j] if j < len(weights) and j < len(decoded) else "")
         self.readout.value = readout_html([("input", text)] + self._rows())
         self.render()
+
+    def static_key(self):
+        return self.shape
 
     def _rows(self) -> list[tuple[str, str]]:
         v = self.values
