@@ -13,8 +13,8 @@ work is where a student stands, not an error). Kernel start-up warnings are kept
 It reads the saved files, and says when each was saved: the student's JupyterLab settings
 (jupyter/student) save a changed notebook every ten seconds. Only problem sets that changed since
 the last check run again (their results are kept in `.rnnlab-progress.json` beside `release/`,
-keyed by the notebook's bytes and the course package's code), several at once, each kernel on one
-CPU thread. The start page's button runs the check in a thread of its own, so the start page's
+keyed by the notebook's bytes and the course package's code), one per usable core (up to four)
+at once, each kernel on one CPU thread. The start page's button runs the check in a thread of its own, so the start page's
 kernel stays free while it runs.
 """
 from __future__ import annotations

@@ -195,3 +195,17 @@ def test_the_readmes_example_count_is_the_courses():
     for readme in (REPO / "README.md", REPO / "autograder" / "student" / "README.md"):
         said = re.findall(r"12 of\s+(\d+)\s+visible tests pass", readme.read_text())
         assert said == [str(total)], (readme, said, total)
+
+
+def test_the_texts_say_as_many_sets_at_once_as_the_code_runs():
+    """The start page, the READMEs and the docstring name the same cap on sets run at once as the
+    code (`MAX_JOBS`), and the same rule (one per core)."""
+    import re
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight"}
+    texts = {path: " ".join(path.read_text().replace('\\n",', " ").replace('"', " ").split())
+             for path in (REPO / "README.md", REPO / "notebooks" / "00_start_here.ipynb",
+                          REPO / "rnnlab" / "progress.py")}
+    for path, text in texts.items():
+        caps = re.findall(r"up to (\w+)\)", text)
+        assert caps == [words[progress.MAX_JOBS]], (path, caps)
+        assert "core" in text, path
