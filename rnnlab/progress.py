@@ -60,10 +60,18 @@ class TestResult:
 
     def shown(self) -> str:
         if self.quiz_format and self.status == "passed":
-            return "answered (each answer a valid letter; scored when graded)"
+            return "answered"
         return MARK[self.status]
 
+    def note(self) -> str:
+        """What the status does not say: why a check failed, or that a quiz is scored later."""
+        if self.quiz_format and self.status == "passed":
+            return "each answer a valid letter; scored when graded"
+        return self.message
+
     def line(self) -> str:
+        if self.quiz_format and self.status == "passed":
+            return f"  {self.exercise:28s} {self.shown()} ({self.note()})"
         return f"  {self.exercise:28s} {self.shown()}" + (f": {self.message}" if self.message else "")
 
 
@@ -356,12 +364,15 @@ class ProgressButton:
                         if n == 0 else "")
                 body += (f"<tr><td>{head}</td><td>{html.escape(t.exercise)}</td>"
                          f"<td style='color:{colour[t.status]}'>{html.escape(t.shown())}</td>"
-                         f"<td class='rnnlab-progress-why'>{html.escape(t.message)}</td></tr>")
+                         f"<td class='rnnlab-progress-why'>{html.escape(t.note())}</td></tr>")
         nowrap = "white-space:nowrap;vertical-align:top;padding-right:1em"
         self.table.value = (f"<style>.rnnlab-progress td{{{nowrap}}} .rnnlab-progress td.rnnlab-progress-why"
                             f"{{white-space:normal;overflow-wrap:anywhere}}</style>"
-                            f"<table class='rnnlab-progress'><tr><th>problem set</th><th>exercise</th>"
-                            f"<th>visible test</th><th>what failed</th></tr>{body}</table><p>{html.escape(footer)}</p>")
+                            # fixed columns: the table keeps its shape as results arrive
+                            f"<table class='rnnlab-progress' style='table-layout:fixed;width:100%'>"
+                            f"<colgroup><col style='width:17em'><col style='width:14em'><col style='width:9em'>"
+                            f"<col></colgroup><tr><th>problem set</th><th>exercise</th>"
+                            f"<th>visible test</th><th>notes</th></tr>{body}</table><p>{html.escape(footer)}</p>")
 
     def start(self) -> None:
         """Start a check unless one is running; returns at once."""

@@ -173,7 +173,8 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
                           "(git merge --abort) first")
     fetched = subprocess.run(["git", "fetch", "--quiet", remote], cwd=root, capture_output=True, text=True)
     if fetched.returncode != 0:
-        raise UpdateError(f"could not reach the course's repository ({fetched.stderr.strip()[:200]}); "
+        said = (fetched.stderr.strip().splitlines() or [""])[0][:200]
+        raise UpdateError(f"could not reach the course's repository ({said}); "
                           "offline? Nothing was changed")
     upstream = _upstream(root, remote)
     if subprocess.run(["git", "merge-base", "--is-ancestor", upstream, "HEAD"], cwd=root).returncode == 0:
@@ -238,10 +239,12 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
             log(f"{path}: the course's new version; yours is in the backup")
         changed += 1
     git("add", "-A", "--", *theirs_changed, cwd=root)
+    version = git("rev-parse", "--short", upstream, cwd=root).strip()
     git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
-        f"course update to {git('rev-parse', '--short', upstream, cwd=root).strip()}, my work kept", cwd=root)
-    log(f"Updated to {upstream}: {changed} file(s). Restart the kernels of open notebooks, and "
-        "reload them (File, Reload Notebook from Disk).")
+        f"course update to {version}, my work kept", cwd=root)
+    log(f"Updated to the course's latest version ({version}): {changed} file(s). Restart the kernels "
+        "of open notebooks and reload them (File, Reload Notebook from Disk); if JupyterLab says a "
+        "file changed on disk, choose Revert, not Overwrite.")
     return changed
 
 

@@ -213,7 +213,7 @@ MEASURE_JS = """(el) => {
     });
     const visible = e => e.offsetParent !== null && e.getClientRects().length > 0;
     const truncated = [];
-    for (const e of el.querySelectorAll('label, button, .widget-label, .widget-readout, .widget-label-basic, .widget-toggle-button, .widget-inline-hbox .widget-label')) {
+    for (const e of el.querySelectorAll('label, button, .widget-label, .widget-readout, .widget-label-basic, .widget-toggle-button, .widget-inline-hbox .widget-label, .rnnlab-progress td, .rnnlab-progress th')) {
         if (visible(e) && e.textContent.trim() && e.scrollWidth > e.clientWidth + 1)
             truncated.push(e.textContent.trim());
     }
@@ -227,6 +227,36 @@ MEASURE_JS = """(el) => {
         for (const o of s.options)
             if (ctx.measureText(o.text).width > room) truncated.push(o.text);
     }
+    // a readout row, label, button or progress cell kept on its lines (a <br> starts one): a
+    // value that wraps moves everything below it as it changes
+    const lineCount = e => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const rects = [...range.getClientRects()].filter(q => q.width > 0.5 && q.height > 0.5)
+            .sort((a, b) => a.top - b.top);
+        let n = 0, bottom = -Infinity;
+        for (const q of rects) {
+            if (q.top >= bottom - 2) { n++; bottom = q.bottom; } else bottom = Math.max(bottom, q.bottom);
+        }
+        return n;
+    };
+    const wrapped = [];
+    for (const e of el.querySelectorAll('.rnnlab-readout td, .rnnlab-readout th, .widget-label, '
+            + 'button, .rnnlab-progress td:not(.rnnlab-progress-why), .rnnlab-progress th')) {
+        if (visible(e) && e.textContent.trim() && lineCount(e) > 1 + e.querySelectorAll('br').length)
+            wrapped.push(e.textContent.trim());
+    }
+    // children of one box that cover each other (a label drawn over the next control)
+    const overlapping = [];
+    for (const box of el.querySelectorAll('.widget-hbox, .widget-vbox, .widget-box')) {
+        const kids = [...box.children].filter(visible).map(k => [k, k.getBoundingClientRect()]);
+        for (let i = 0; i < kids.length; i++) for (let j = i + 1; j < kids.length; j++) {
+            const [a, ra] = kids[i], [b, rb] = kids[j];
+            const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+            const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+            if (w > 1 && h > 1) overlapping.push([a.textContent.trim().slice(0, 40), b.textContent.trim().slice(0, 40)]);
+        }
+    }
     let smallestHtml = Infinity;
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
@@ -238,7 +268,7 @@ MEASURE_JS = """(el) => {
     let right = box.right;
     for (const e of el.querySelectorAll('*')) if (visible(e)) right = Math.max(right, e.getBoundingClientRect().right);
     return {box: [right - box.left, box.height], panel: [panel.width, panel.height], images,
-            truncated, smallestHtml};
+            truncated, wrapped, overlapping, smallestHtml};
 }"""
 
 
@@ -256,7 +286,8 @@ def check_widget_on_screen(page, widget, name: str, figure: bool = True, fit: bo
     m = widget.evaluate(MEASURE_JS)
     widget.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"))
     values = {"displayed": [round(v) for v in m["box"]], "notebook_area": [round(v) for v in m["panel"]],
-              "smallest_html_text_px": m["smallestHtml"], "truncated": m["truncated"]}
+              "smallest_html_text_px": m["smallestHtml"], "truncated": m["truncated"],
+              "wrapped": m["wrapped"], "overlapping": m["overlapping"]}
     if figure:
         assert m["images"], f"{name}: no figure"
         errors, text_px = [], []
@@ -269,6 +300,8 @@ def check_widget_on_screen(page, widget, name: str, figure: bool = True, fit: bo
                       aspect_error=round(max(errors), 4), smallest_figure_text_px=round(min(text_px), 2))
     record(LAYOUT_FILE, name, values)
     assert not m["truncated"], f"{name}: cut-off labels {m['truncated']}"
+    assert not m["wrapped"], f"{name}: readouts or labels wrapped onto more lines {m['wrapped']}"
+    assert not m["overlapping"], f"{name}: parts drawn over each other {m['overlapping']}"
     if figure:
         assert values["aspect_error"] <= ASPECT_TOLERANCE, values
         assert values["smallest_figure_text_px"] >= MIN_FONT_PT - 0.01, values
@@ -306,10 +339,18 @@ def change_and_wait(page, widget, action, watched, name: str | None = None):
 
     figure = widget.locator("img.rnnlab-figure").first
     before, before_src = watched.inner_text(), figure.get_attribute("src")
+    def place():        # the figure's corner within the widget (the page itself may scroll)
+        f, w = figure.bounding_box(), widget.bounding_box()
+        return round(f["x"] - w["x"], 1), round(f["y"] - w["y"], 1)
+    where = place()
     action()
     expect(watched).not_to_have_text(before, timeout=15_000)
     page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
                            arg=[figure.element_handle(), before_src], timeout=15_000)
+    # the figure stays where it was: a readout that grows or wraps with its values pushes it about
+    now = place()
+    assert abs(now[0] - where[0]) <= 1 and abs(now[1] - where[1]) <= 1, \
+        f"the figure moved within the widget from {where} to {now} when {watched} changed"
     return before, watched.inner_text()
 
 

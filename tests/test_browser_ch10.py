@@ -47,7 +47,7 @@ def test_attention_map_and_beam_explorer(lab):
         image = widget.locator("img").first
         before = image.get_attribute("src")
         typing("hello")()
-        expect(_readout(widget, "problem")).to_contain_text("only the letters", timeout=30_000)
+        expect(_readout(widget, "problem")).to_contain_text("only the lower-case letters a to j", timeout=30_000)
         expect(_readout(widget, "faded picture")).to_have_text(re.compile(r"the last input it could show, [a-j]+"))
         expect(_readout(widget, "right?")).to_have_count(0)
         page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
@@ -63,3 +63,17 @@ def test_attention_map_and_beam_explorer(lab):
         expect(_readout(widget, "beam 4")).to_have_text(re.compile(r"^[a-j]+.*-\d+\.\d{3}$"))
         time_updates(page, widget, "10-beam-explorer", key_presses(widget, "width", "ArrowLeft", "ArrowRight"))
         widget.screenshot(path=str(ARTIFACTS / "beam-explorer.png"))
+        # issue 31, item 5: the example that width changes both ways, then a typed input, at width 5
+        right_at = _readout(widget, "right at widths")
+        select = widget.locator(".rnnlab-control-example select")
+        change_and_wait(page, widget, lambda: select.select_option("jbggfheghj"), right_at)
+        expect(right_at).to_have_text("2")
+        press_and_wait(page, widget, "width", ["ArrowRight"] * 4, width)      # to the widest, 5
+        expect(width).to_have_text("5")
+        check_widget_on_screen(page, widget, "10-beam-explorer-width-5")
+        widget.screenshot(path=str(ARTIFACTS / "beam-explorer-after.png"))
+        typed = widget.locator(".rnnlab-control-text input")
+        shown = _readout(widget, "input")
+        change_and_wait(page, widget, lambda: (typed.fill("abcab"), typed.press("Enter")), shown)
+        expect(shown).to_have_text("abcab")
+        expect(_readout(widget, "beam 5")).to_have_text(re.compile(r"^[a-j]+.*-\d+\.\d{3}$"))

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from autograder import fixtures as F
-from test_browser import ARTIFACTS, REPO, VIEWPORT, widget_in_cell
+from test_browser import ARTIFACTS, REPO, VIEWPORT, check_widget_on_screen, widget_in_cell
 
 pytestmark = pytest.mark.browser
 A = "ps03_lstm_gates"
@@ -36,6 +36,22 @@ def _open(page, url, token, path):
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
 
 
+def _every_set_table() -> str:
+    """A cell that draws the progress table as the course's longest rows make it: every set's
+    name, an answered quiz, a long failure, "not attempted" (the real check of the test runs one
+    set only)."""
+    from rnnlab import progress
+    names = sorted(p.name for p in (REPO / "release").iterdir() if p.is_dir())
+    longest = max((cell.metadata["nbgrader"]["grade_id"] for path in progress.find_sets(REPO / "release")
+                   for cell in nbformat.read(path, 4).cells if progress._visible_test(cell)), key=len)
+    return ("from rnnlab.progress import ProgressButton, SetResult, TestResult\n\n"
+            "every = ProgressButton()\n"
+            f"every._render({{name: SetResult(name, [TestResult('quiz_format', 'passed'), "
+            f"TestResult({longest!r}, 'failed', 'AssertionError: ' + 'shapes differ ' * 12), "
+            f"TestResult('masked_cross_entropy_visible', 'not attempted')]) for name in {names!r}}}, 'a footer')\n"
+            "every.widget")
+
+
 def test_an_unsaved_answer_reaches_the_progress_check_and_the_kernel_stays_free(lab):
     url, token, root, browser = lab
     folder = root / "release" / A
@@ -45,7 +61,8 @@ def test_an_unsaved_answer_reaches_the_progress_check_and_the_kernel_stays_free(
     starter = root / "notebooks" / "progress-check.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('from rnnlab.progress import ProgressButton\n\nProgressButton("../release")'),
-        nbformat.v4.new_code_cell('print("the kernel is free")')],
+        nbformat.v4.new_code_cell('print("the kernel is free")'),
+        nbformat.v4.new_code_cell(_every_set_table())],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), starter)
     answer = _answer()
     page = browser.new_page(viewport=VIEWPORT)
@@ -87,13 +104,18 @@ def test_an_unsaved_answer_reaches_the_progress_check_and_the_kernel_stays_free(
         page.wait_for_function("() => [...document.querySelectorAll('.widget-html p')]"
                                ".some(p => /visible tests pass/.test(p.textContent))", timeout=120_000)
         checked = time.monotonic() - clicked
-        rows = page.evaluate("() => [...document.querySelectorAll('.rnnlab-progress tr')]"
+        rows = page.evaluate("() => [...document.querySelector('.rnnlab-progress').querySelectorAll('tr')]"
                              ".map(tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()))")
-        text = page.locator(".jp-Cell", has=page.locator(".rnnlab-progress")).inner_text()
+        text = page.locator(".jp-Cell", has=page.locator(".rnnlab-progress")).first.inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
+        # issue 31, item 5: at 1366 x 768 no cell but the notes wraps, nothing is cut off
+        check_widget_on_screen(page, table, "00-progress", figure=False, fit=False)
         table.scroll_into_view_if_needed()
-        page.locator(".jp-Cell", has=page.locator(".rnnlab-progress")).screenshot(
+        page.locator(".jp-Cell", has=page.locator(".rnnlab-progress")).first.screenshot(
             path=str(ARTIFACTS / "progress-after.png"))
+        every = widget_in_cell(page, "every = ProgressButton()", "rnnlab-progress")
+        check_widget_on_screen(page, every, "00-progress-every-set", figure=False, fit=False)
+        every.screenshot(path=str(ARTIFACTS / "progress-every-set.png"))
         page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
     finally:
         page.close()

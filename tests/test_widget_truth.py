@@ -20,7 +20,7 @@ from reference import (lstm_by_hand, lstm_cell_by_hand, recurrent_grad_norms,
 
 def readout_rows(widget_html: str) -> list[tuple[str, str]]:
     """The rows of a readout table, in order: (data-name, shown value), tags and entities removed."""
-    rows = re.findall(r"<tr data-name='(.*?)'><td>.*?</td><td[^>]*>(.*?)</td></tr>", widget_html)
+    rows = re.findall(r"<tr data-name='(.*?)'><td[^>]*>.*?</td><td[^>]*>(.*?)</td></tr>", widget_html)
     return [(html.unescape(k).strip(), html.unescape(re.sub(r"<[^>]+>", "", v))) for k, v in rows]
 
 
@@ -68,6 +68,9 @@ def check_heatmaps(widget, lstm, text, encode):
     np.testing.assert_allclose(ref["output"], out.squeeze(0 if lstm.batch_first else 1), atol=1e-5)
     n = len(text)
     dirs = 2 if lstm.bidirectional else 1
+    # c itself is shown on the shared scale (each unit's own scale is a division, tested in
+    # test_widgets.py against this same kind of reference)
+    widget.c_scale_choice.value = "shared"
     for layer in range(lstm.num_layers):
         for direction in range(dirs):
             widget.layer_choice.value, widget.direction_choice.value = layer, direction

@@ -52,8 +52,8 @@ def test_next_char_bars_are_the_softmax_of_the_logits_at_each_temperature(lectur
         assert np.allclose(bar_heights(w), expected, atol=1e-5), (prompt, T)
         assert np.allclose(w.at_one.get_ydata(), probs_by_hand(model, vocab, prompt, 1.0), atol=1e-5)
         top = int(np.argmax(expected))
-        assert f"<td>top 1</td><td style='text-align:right;font-family:monospace;padding-left:1em'>" \
-               f"{html.escape(shown(vocab.chars[top]))} {expected[top]:.3f}</td>" in w.readout.value
+        row = re.search(r"<tr data-name='top 1'><td[^>]*>top 1</td><td[^>]*>(.*?)</td>", w.readout.value)
+        assert row and row.group(1) == f"{html.escape(shown(vocab.chars[top]))} {expected[top]:.3f}"
         entropy = -(expected[expected > 0] * np.log2(expected[expected > 0])).sum()
         assert f"{entropy:.2f} bits" in w.readout.value
 
@@ -134,8 +134,33 @@ def test_cell_viewer_colours_by_the_unit_and_ranks_units_by_correlation(lecture,
         shown = span_values(w.coloured.value)
         assert len(shown) == len(text)
         assert np.allclose(shown, ref[:, unit], atol=2e-4), (kind, unit)
-        assert np.allclose(w.line.get_ydata(), ref[:, unit], atol=1e-5)
+        scale = w.limits(kind, unit)[1] if kind == "c" else 1.0       # c: a share of its unit's scale
+        assert np.allclose(w.line.get_ydata(), ref[:, unit] / scale, atol=1e-5)
         assert f"{r[unit]:+.2f}" in w.status.value
+
+
+def test_each_unit_of_c_is_coloured_on_its_own_scale(lecture):
+    """Issue 31, item 5: one colour scale for every unit of c (the largest |c| of any unit, about
+    33 here) left the unit the lecture asks about pale and its line flat. Each unit's scale is now
+    its own largest |c| over the examples and the text, rounded up to a half."""
+    from rnnlab.widgets import CellViewer
+    model, vocab, held = lecture
+    examples = [held[:200], held[300:400]]
+    w = CellViewer(model, vocab, examples)
+    w.kind.value = "c"
+    largest = np.max([np.abs(lstm_by_hand(model.rnn, model.embed.weight[[vocab.chars.index(c) for c in t]])
+                             ["c"][(0, 0)].numpy()).max(axis=0) for t in examples], axis=0)
+    scales = []
+    for unit in range(len(largest)):
+        w.unit.value = unit
+        lo, hi = w.limits("c", unit)
+        assert lo == -hi and largest[unit] <= hi < max(largest[unit] + 0.5, 0.5) + 1e-9, (unit, hi, largest[unit])
+        shown = span_values(w.coloured.value)
+        # the unit's strongest character is coloured at least halfway to an end of the map
+        assert np.abs(shown).max() / hi >= 0.5 and np.abs(w.line.get_ydata()).max() <= 1 + 1e-9
+        assert f"max = {hi:g}" in w.caption.get_text()
+        scales.append(hi)
+    assert max(scales) > 3 * np.median(scales), "one scale would do: the test shows nothing"
 
 
 def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
@@ -146,8 +171,14 @@ def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
     w.text.value = "x = {1}"
     assert "Cannot show" in w.status.value and "&#x27;{&#x27;" in w.status.value
     assert w.stale and w.coloured.value == f"<div style='opacity:0.3'>{before}</div>", "faded, not kept as it was"
+    faded = w.coloured.value
+    w.kind.value = "f"                       # another menu: still this text's problem, still faded
+    assert w.stale and w.coloured.value == faded and "Cannot show" in w.status.value
     w.text.value = "x" * (w.MAX_CHARS + 1)
     assert "Keep it to" in w.status.value
+    w.text.value = held[:100] * 3            # the readout names a long last text by its start only
+    w.text.value = "x = {1}"
+    assert f"<code>{html.escape(held[:30])}…</code>" in w.status.value
 
 
 def test_widgets_render_by_blitting(lecture):

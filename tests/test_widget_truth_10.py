@@ -16,7 +16,7 @@ BOS, EOS = 1, 2
 
 
 def readout(widget_html: str) -> dict[str, str]:
-    rows = re.findall(r"<tr data-name='(.*?)'><td>.*?</td><td[^>]*>(.*?)</td></tr>", widget_html)
+    rows = re.findall(r"<tr data-name='(.*?)'><td[^>]*>.*?</td><td[^>]*>(.*?)</td></tr>", widget_html)
     return {html.unescape(k): html.unescape(re.sub(r"<[^>]+>", "", v)) for k, v in rows}
 
 
@@ -116,12 +116,14 @@ class TestAttentionMap:
         image, last = w.image.value, w.values["text"]
         w.typed.value = "hello"
         rows = readout(w.readout.value)
-        assert "only the letters" in rows["problem"] and last in rows["faded picture"]
+        assert "only the lower-case letters a to j; not 'l', 'o'" in rows["problem"] and last in rows["faded picture"]
         assert not {"decoded", "right?", "reversed input"} & set(rows), rows
         np.testing.assert_array_equal(np.asarray(w.heat.get_array()), before)
         assert w.stale and w.image.value != image
         w.typed.value = "a" * 17
-        assert "1 to 16" in readout(w.readout.value)["problem"]
+        assert "1 to 16 letters (this has 17)" in readout(w.readout.value)["problem"]
+        w.typed.value = ""                                     # an emptied box: the picked example again
+        assert not w.stale and w.values["text"] == w.pick.value
         w.pick.value = "badge"                                 # and it recovers
         assert w.values["output"] == "egdab" and "problem" not in readout(w.readout.value)
 
@@ -190,6 +192,67 @@ class TestBeamExplorer:
         r = readout(explorer.readout.value)
         assert r["beam 1"].startswith(output) and f"{final[0][1]:.3f}" in r["beam 1"]
         assert explorer.full_draws == 1
+
+
+def test_a_typed_input_is_searched_at_every_width(explorer, plain_model):
+    """Issue 31, item 5: the beam explorer takes a typed input (it had one fixed input, on which
+    no width changed the answer); its default examples include one that width changes both
+    ways, and a bad input fades the picture and says which input it still shows."""
+    from rnnlab.widgets.beam_explorer import BOTH_WAYS
+    explorer.typed.value = "abcab"
+    explorer.width.value = 3
+    steps = beam_by_hand(plain_model, "abcab", 3, len("abcab") + 3)
+    assert [[t for t, _ in kept] for kept in explorer.values["steps"]] == [[t for t, _ in kept] for kept in steps]
+    assert readout(explorer.readout.value)["input"] == "abcab"
+    assert BOTH_WAYS in explorer.pick.options
+    explorer.pick.value = BOTH_WAYS
+    right = [k for k in range(1, 6) if greedy_or_beam_right(plain_model, BOTH_WAYS, k)]
+    assert explorer.values["right_at"] == right and right and right != list(range(right[0], 6)), right
+    assert readout(explorer.readout.value)["right at widths"] == ", ".join(map(str, right))
+    picture = explorer.image.value
+    explorer.typed.value = "hello"
+    said = html.unescape(explorer.readout.value)
+    assert explorer.stale and "Cannot show this input" in said and f"<code>{BOTH_WAYS}</code>" in said
+    assert explorer.image.value != picture
+    explorer.width.value = 1                  # the slider does not bring the old picture back
+    assert explorer.stale and "Cannot show this input" in explorer.readout.value
+    explorer.pick.value = "jihgfedcba"
+    assert not explorer.stale and explorer.values["text"] == "jihgfedcba"
+
+
+def greedy_or_beam_right(model, text, width):
+    """Whether the best output of a beam of `width` (by hand) is the reversed text: the best
+    finished beam, or without one the best beam of the last step."""
+    steps = beam_by_hand(model, text, width, len(text) + 3)
+    finished = [b for kept in steps for b in kept if b[0][-1] == EOS]
+    best = min(finished or steps[-1], key=lambda b: (-b[1], b[0]))
+    return "".join(LETTERS[t - 3] for t in best[0] if t >= 3) == text[::-1]
+
+
+@pytest.mark.parametrize("width", [3, 4, 5])
+def test_the_letters_of_a_step_do_not_overlap(explorer, width):
+    """Issue 31, item 5: at widths 4 and 5 the letters of beams with close totals were drawn on
+    top of each other; they are now moved apart, each with a line to its beam's dot."""
+    renderer = explorer.fig.canvas.get_renderer()
+    for text in explorer.pick.options:
+        explorer.pick.value = text
+        explorer.width.value = width
+        boxes = [t.get_window_extent(renderer) for t in explorer.letters if t.get_text()]
+        assert len(boxes) == sum(len(kept) for kept in explorer.values["steps"])
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                overlap = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+                assert min(overlap) <= 0.5, (text, width, a, b)
+
+
+def test_spread_keeps_order_and_gap_and_moves_no_more_than_needed():
+    from rnnlab.widgets.beam_explorer import spread
+    assert list(spread([0, 50, 100], 10)) == [0, 50, 100]              # far apart: unmoved
+    assert list(spread([5, 5], 10)) == [0, 10]                         # a pair: about their mean
+    out = spread([3, 0, 1, 30, 2], 10)
+    order = np.argsort([3, 0, 1, 30, 2], kind="stable")
+    assert np.all(np.diff(out[order]) >= 10 - 1e-9)
+    assert out[3] == 30 and np.isclose(out[[0, 1, 2, 4]].mean(), np.mean([3, 0, 1, 2]))
 
 
 def test_every_built_in_example_can_be_shown(dot_model):

@@ -93,7 +93,9 @@ class TestSequenceGates:
         torch.testing.assert_close(expected.output, output)
         for name in ("i", "f", "g", "o", "c"):
             shown = np.asarray(w.images[name].get_array())
-            np.testing.assert_allclose(shown[:, :6], expected.get(name).T, atol=1e-6)
+            # c is shown as a share of each unit's largest |c| (the default scale, "each unit")
+            scale = w.unit_scales()[:, None] if name == "c" else 1.0
+            np.testing.assert_allclose(shown[:, :6], expected.get(name).T / scale, atol=1e-6)
             assert np.isnan(shown[:, 6:]).all()          # columns past the input stay blank
         assert [t.get_text() for t in w.chars[:7]] == list("((a)b)") + [""]
 
@@ -128,6 +130,28 @@ class TestSequenceGates:
         w = self.make(counter)
         with pytest.raises(ValueError, match="cannot show"):
             type(w)(w.lstm, w.encode, ["(a)", "(x)"], validate=w.validate)
+
+    def test_c_is_shown_on_each_units_scale_or_one_shared(self, counter):
+        """Issue 31, item 5: on one scale for all units, a unit whose c stays small is pale however
+        clearly it counts. "each unit" divides each row by the unit's largest |c| over the examples
+        and the text; "shared" shows c itself on one scale; each is its own kept picture."""
+        w = self.make(counter)
+        w.text.value = "((((a))))"
+        c = w.trace.get("c", -1, 0).T                                   # (units, time)
+        in_examples = np.max([np.abs(w._trace(e).get("c")).max(axis=0) for e in w.examples.options], axis=0)
+        largest = np.maximum(np.abs(c).max(axis=1), in_examples)
+        shown = np.asarray(w.images["c"].get_array())[:, :9]
+        np.testing.assert_allclose(shown, c / largest[:, None], atol=1e-6)
+        assert np.allclose(np.abs(shown).max(axis=1)[np.abs(c).max(axis=1) == largest], 1.0)
+        assert w.images["c"].get_clim() == (-1.0, 1.0) and "max" in w.c_bar.ax.get_ylabel()
+        draws, per_unit = w.full_draws, w.image.value
+        w.c_scale_choice.value = "shared"
+        lo, hi = w.images["c"].get_clim()
+        np.testing.assert_allclose(np.asarray(w.images["c"].get_array())[:, :9], c, atol=1e-6)
+        # one scale for every text, fixed by the examples (a typed text may reach past it)
+        assert lo == -hi and in_examples.max() <= hi < in_examples.max() + 0.5 and w.full_draws == draws + 1
+        w.c_scale_choice.value = "unit"
+        assert w.image.value == per_unit and w.full_draws == draws + 1
 
     def test_saturation_dots_match_the_trace(self, counter):
         w = self.make(counter)
@@ -241,6 +265,7 @@ class TestSequenceGatesLayersAndDirections:
         w = self.make(lstm)
         w.text.value = "abcdefa"
         expected = lstm_gates(lstm, encode_letters("abcdefa").unsqueeze(1))
+        examples = [lstm_gates(lstm, encode_letters(t).unsqueeze(1)) for t in ("abcab", "fedcbaabc")]
         assert w.layer == 2 and w.direction == 0           # the top layer, forward, by default
         for layer in range(3):
             for direction in range(2):
@@ -248,10 +273,14 @@ class TestSequenceGatesLayersAndDirections:
                 w.direction_choice.value = direction
                 for name in ("i", "f", "g", "o", "c"):
                     shown = np.asarray(w.images[name].get_array())[:, :7]
-                    np.testing.assert_allclose(shown, expected.get(name, layer, direction).T, atol=1e-6)
+                    scale = 1.0
+                    if name == "c":                 # each unit on its own scale, in this layer and direction
+                        scale = np.max([np.abs(t.get("c", layer, direction)).max(axis=0)
+                                        for t in examples + [expected]], axis=0)[:, None]
+                    np.testing.assert_allclose(shown, expected.get(name, layer, direction).T / scale, atol=1e-6)
                 sat = expected.saturation(layer=layer, direction=direction)
                 np.testing.assert_allclose(w.scatter["f"].get_offsets(), np.column_stack(sat["f"]))
-                assert f"layer {layer} (of 0 to 2)" in w.status.value
+                assert f"layer {layer} of 0-2, " in w.status.value
 
     def test_directions_differ_and_the_readout_says_where_each_starts(self):
         torch.manual_seed(5)
@@ -259,12 +288,12 @@ class TestSequenceGatesLayersAndDirections:
         w = self.make(lstm)
         w.text.value = "abcd"
         forward = np.asarray(w.images["c"].get_array()).copy()
-        assert "reads left to right" in w.status.value and "position 0 (&#x27;a&#x27;)" in \
+        assert "forward (left to right)" in w.status.value and "position 0 (&#x27;a&#x27;)" in \
             w.status.value.replace("'", "&#x27;")
         picture = w.image.value
         w.direction_choice.value = 1
         assert not np.allclose(np.asarray(w.images["c"].get_array())[:, :4], forward[:, :4])
-        assert "reads right to left" in w.status.value and "position 3" in w.status.value
+        assert "backward (right to left)" in w.status.value and "position 3" in w.status.value
         assert "right to left" in w.axes["c"].get_xlabel()
         assert w.image.value != picture
 

@@ -117,6 +117,8 @@ def cannot_show(what: str, problem: str, last: str | None) -> str:
     """The readout for an input a widget cannot show: the problem, and which input the faded
     picture still shows."""
     import html
+    if last and len(last) > 40:                # a 400-character text is not named in full
+        last = last[:30] + "…"
     picture = (f"<br>The faded picture is still that of the last input it could show, "
                f"<code>{html.escape(last)}</code>." if last else "")
     return f"<b style='color:#b00'>Cannot show this {what}:</b> {html.escape(problem)}{picture}"
@@ -132,8 +134,15 @@ def number(value: float, digits: int = 1, zero: str = "0") -> str:
     return f"{value:.{digits}e}"
 
 
-def readout_html(rows: list[tuple[str, str]], css_class: str = "rnnlab-readout") -> str:
-    """A two-column table as HTML, one `data-name` per row so tests can find each value."""
-    body = "".join(f"<tr data-name='{k}'><td>{k}</td><td style='text-align:right;"
-                   f"font-family:monospace;padding-left:1em'>{v}</td></tr>" for k, v in rows)
-    return f"<table class='{css_class}'>{body}</table>"
+def readout_html(rows: list[tuple[str, str]], css_class: str = "rnnlab-readout",
+                 wrap: tuple[str, ...] = ()) -> str:
+    """A two-column table as HTML, one `data-name` per row so tests can find each value. Each row
+    stays on one line (a value that wrapped moved everything below it as it changed), except the
+    values of the rows named in `wrap` (one number per character of a long input, say)."""
+    cells = []
+    for k, v in rows:
+        free = k in wrap
+        value = (f"<td{' class=rnnlab-wraps' if free else ''} style='text-align:right;font-family:monospace;"
+                 f"padding-left:1em;white-space:{'normal' if free else 'nowrap'}'>{v}</td>")
+        cells.append(f"<tr data-name='{k}'><td style='white-space:nowrap'>{k}</td>{value}</tr>")
+    return f"<table class='{css_class}'>{''.join(cells)}</table>"

@@ -7,13 +7,14 @@ import ipywidgets as W
 import numpy as np
 import torch
 
-from ..seq2seq import LETTERS, reverse_text
+from ..seq2seq import reverse_text
 from ._base import MIN_FONT_PT, FigureWidget, readout_html
+from ._letters import LetterInput
 
 MAX_INPUT = 16                   # letters the widget accepts (the heatmap's widest shape)
 
 
-class AttentionMap(FigureWidget):
+class AttentionMap(LetterInput, FigureWidget):
     """Pick or type a string; see the decoder's attention weights over it, step by step.
 
     Rows are output steps (the letter decoded at that step on the left, EOS last), columns the
@@ -23,6 +24,7 @@ class AttentionMap(FigureWidget):
     """
 
     css_class = "rnnlab-attention-map"
+    max_input = MAX_INPUT
 
     def __init__(self, model, examples: list[str] | None = None, text: str | None = None):
         super().__init__(figsize=(5.4, 4.4))
@@ -30,17 +32,7 @@ class AttentionMap(FigureWidget):
             raise ValueError("AttentionMap needs a model with attention (attention='dot' or 'additive')")
         self.model = model.eval()
         examples = examples or ["abcdefgh", "badge", "jihgfedcba", "aaaaaaa", "cabbage", "abcdefghijabcdef"]
-        unusable = {e: self.check(e) for e in examples if self.check(e)}
-        if unusable:                           # an example that only shows an error teaches nothing
-            raise ValueError(f"examples it cannot show: {unusable}")
-        self.pick = W.Dropdown(options=examples, value=text if text in examples else examples[0],
-                               description="example", style={"description_width": "5em"},
-                               layout=W.Layout(width="20em"))
-        self.pick.add_class("rnnlab-control-example")
-        self.typed = W.Text(value="", placeholder=f"or type up to {MAX_INPUT} of {LETTERS}",
-                            description="or type", continuous_update=False,
-                            style={"description_width": "5em"}, layout=W.Layout(width="20em"))
-        self.typed.add_class("rnnlab-control-text")
+        self.letter_controls(examples, text, placeholder=f"up to {MAX_INPUT} of a to j")
         self.readout = W.HTML()
         self.readout.add_class("rnnlab-readout")
         self.values: dict = {}
@@ -65,28 +57,11 @@ class AttentionMap(FigureWidget):
                           for j in range(MAX_INPUT + 1)]
         self.animate(self.heat, *self.x_letters, *self.y_letters)
         self.shape = (MAX_INPUT, MAX_INPUT + 1)      # the grid's visible part: input letters, output steps
-        self.pick.observe(self._picked, names="value")
-        self.typed.observe(self._typed, names="value")
-        self.widget = W.HBox([W.VBox([self.pick, self.typed, self.readout]), self.image])
+        # a column of fixed width: the figure beside it stays put whatever the readout says
+        left = W.VBox([self.pick, self.typed, self.readout], layout=W.Layout(width="300px", flex="0 0 auto"))
+        self.widget = W.HBox([left, self.image])
         self.widget.add_class(self.css_class)
         self.show(self.pick.value)
-
-    def _picked(self, change) -> None:
-        self.typed.value = ""
-        self.show(change["new"])
-
-    def _typed(self, change) -> None:
-        if change["new"].strip():
-            self.show(change["new"].strip())
-
-    @staticmethod
-    def check(text: str) -> str | None:
-        """Why the model cannot take `text`, or None."""
-        if not 1 <= len(text) <= MAX_INPUT:
-            return f"type 1 to {MAX_INPUT} letters"
-        if set(text) - set(LETTERS):
-            return f"only the letters {LETTERS} (not {''.join(sorted(set(text) - set(LETTERS)))})"
-        return None
 
     def show(self, text: str) -> None:
         """Decode `text` and draw its attention; a bad input is reported, and the last picture faded."""
@@ -97,7 +72,8 @@ class AttentionMap(FigureWidget):
             self.values = {"error": problem, **({"text": last} if last else {})}
             self.show_stale()
             self.readout.value = readout_html([("input", html.escape(text)), ("problem", problem)] + (
-                [("faded picture", f"the last input it could show, {html.escape(last)}")] if last else []))
+                [("faded picture", f"the last input it could show, {html.escape(last)}")] if last else []),
+                wrap=("problem", "faded picture"))
             return
         with torch.no_grad():
             output, weights = reverse_text(self.model, text, max_len=MAX_INPUT + 1)

@@ -12,6 +12,7 @@ import torch
 from ..language_model import (CharLM, Vocab, generate, rank_units, shape_logits, text_features,
                               unit_trace)
 from matplotlib.collections import PolyCollection
+from matplotlib.ticker import AutoLocator, ScalarFormatter
 
 from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
 
@@ -164,7 +165,8 @@ class CellViewer(FigureWidget):
         self.values: dict = {}
         self.trace = None
         self._busy = False
-        self.c_scale = self._cell_scale(examples)
+        self.error: str | None = None
+        self.example_c = self._largest_c(examples)
 
         ax = self.fig.add_subplot()
         self.ax = ax
@@ -196,19 +198,24 @@ class CellViewer(FigureWidget):
                 "g": "candidate g", "o": "output gate o", "r": "reset gate r", "z": "update gate z",
                 "n": "candidate n"}[k]
 
-    def _cell_scale(self, examples: list[str]) -> float:
-        """One colour scale for c over the examples (the largest |c|, at least 1)."""
+    def _largest_c(self, examples: list[str]) -> np.ndarray | None:
+        """Each unit's largest |c| over the examples (an LSTM's cell state is unbounded)."""
         if self.model.cell != "lstm":
-            return 1.0
-        largest = max([1.0] + [float(np.abs(unit_trace(self.model, self.vocab, t)["c"]).max())
-                               for t in examples if self.check(t) is None])
-        return math.ceil(largest * 2) / 2
+            return None
+        return np.max([np.abs(unit_trace(self.model, self.vocab, t)["c"]).max(axis=0)
+                       for t in examples if self.check(t) is None], axis=0)
 
-    def limits(self, kind: str) -> tuple[float, float]:
+    def limits(self, kind: str, unit: int = 0) -> tuple[float, float]:
+        """The colour scale of `kind`: (0, 1) for a sigmoid gate, (-1, 1) for a tanh, and for c
+        the unit's own: its largest |c| over the examples and this text, rounded up to a half.
+        One scale for every unit made the unit a lecture asks about pale (c reaches about 36 in
+        some units of chapter 09's model, about 8 in the quote unit)."""
         if kind in BOUNDED01:
             return 0.0, 1.0
         if kind == "c":
-            return -self.c_scale, self.c_scale
+            largest = max(float(self.example_c[unit]), float(np.abs(self.trace["c"][:, unit]).max()))
+            scale = max(0.5, math.ceil(largest * 2) / 2)
+            return -scale, scale
         return -1.0, 1.0
 
     def check(self, text: str) -> str | None:
@@ -226,7 +233,7 @@ class CellViewer(FigureWidget):
 
     def _new_text(self, change=None) -> None:
         text = self.text.value
-        problem = self.check(text)
+        problem = self.error = self.check(text)
         if problem:
             if not self.stale:                 # the coloured text is the last input's too: faded
                 self.coloured.value = f"<div style='opacity:0.3'>{self.coloured.value}</div>"
@@ -243,7 +250,14 @@ class CellViewer(FigureWidget):
     def _rerank(self, change=None) -> None:
         """Sort the unit menu by |r| with the chosen feature, best first; keep the best unit."""
         kind = self.kind.value
-        self.ax.set_ylim(*self.limits(kind))
+        # c is drawn as a share of its unit's scale (the caption gives the scale), so the axes
+        # stay one picture for every unit
+        self.ax.set_ylim(*((-1.0, 1.0) if kind == "c" else self.limits(kind)))
+        if kind == "c":
+            self.ax.set_yticks([-1, 0, 1], ["-max", "0", "+max"])
+        else:
+            self.ax.yaxis.set_major_locator(AutoLocator())
+            self.ax.yaxis.set_major_formatter(ScalarFormatter())
         self.ax.set_ylabel(kind, rotation=0, fontsize=11, labelpad=10)
         self.ranking = rank_units(self.trace[kind], self.features[self.feature.value])
         self._busy = True                       # one update for the whole menu change
@@ -254,16 +268,16 @@ class CellViewer(FigureWidget):
             self._busy = False
         self.update()
 
-    def colours(self, values: np.ndarray, kind: str) -> list[str]:
+    def colours(self, values: np.ndarray, kind: str, unit: int = 0) -> list[str]:
         """Background colour of each value (viridis for gates in (0, 1), else red high, blue low)."""
-        lo, hi = self.limits(kind)
+        lo, hi = self.limits(kind, unit)
         shares = (np.clip(values, lo, hi) - lo) / (hi - lo)
         rgb = np.round(CMAPS["viridis" if kind in BOUNDED01 else "RdBu_r"](shares)[:, :3] * 255).astype(int)
         return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
 
     def update(self, change=None) -> None:
-        if self._busy or self.trace is None:
-            return
+        if self._busy or self.trace is None or self.error:
+            return                              # a bad text: the faded picture and the message stay
         kind, unit, text = self.kind.value, self.unit.value, self.trace.text
         series = self.trace[kind][:, unit]
         feature = self.features[self.feature.value]
@@ -271,19 +285,20 @@ class CellViewer(FigureWidget):
         self.values = {"text": text, "kind": kind, "unit": unit, "series": series, "r": r,
                        "feature": feature, "ranking": list(self.ranking)}
         spans = []
-        lo, hi = self.limits(kind)
+        lo, hi = self.limits(kind, unit)
         shares = (np.clip(series, lo, hi) - lo) / (hi - lo)
         dark = shares < 0.35 if kind in BOUNDED01 else np.abs(shares - 0.5) > 0.35
-        for ch, v, bg, d in zip(text, series, self.colours(series, kind), dark):
+        for ch, v, bg, d in zip(text, series, self.colours(series, kind, unit), dark):
             body = "⏎<br>" if ch == "\n" else html.escape(ch)
             spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{'white' if d else 'black'}'>{body}</span>")
         self.coloured.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px;"
                                "line-height:1.35'>" + "".join(spans) + "</div>")
         x = np.arange(len(text))
-        self.line.set_data(x, series)
+        self.line.set_data(x, series / hi if kind == "c" else series)
         span = feature.max() - feature.min()
         self.feature_line.set_data(x, (feature - feature.min()) / span if span else np.zeros_like(feature))
-        self.caption.set_text(f"{self._kind_name(kind)}, unit {unit} (solid) and {self.feature.value} (dashed)")
+        scale = f", max = {hi:g}" if kind == "c" else ""
+        self.caption.set_text(f"{self._kind_name(kind)}, unit {unit} (solid{scale}) and {self.feature.value} (dashed)")
         self.status.value = readout_html([
             ("characters", str(len(text))), ("unit", str(unit)),
             ("correlation with feature", f"{r:+.2f}"),

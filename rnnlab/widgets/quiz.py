@@ -104,7 +104,9 @@ class CardDeck:
         self.index = 0
         self.revealed = False
         self.title = W.HTML(title)
-        self.front, self.back, self.counter, self.status = W.HTML(), W.HTML(), W.Label(), W.Label()
+        self.front, self.back, self.status = W.HTML(), W.HTML(), W.Label()
+        # wide enough for "card 100 of 100": the chapter beside it stays put from card to card
+        self.counter = W.Label(layout=W.Layout(width="9em", flex="0 0 auto"))
         self.where = W.Label()
         self.reveal = W.Button(description="Reveal", button_style="primary")
         self.prev, self.next = W.Button(description="Previous"), W.Button(description="Next")

@@ -52,6 +52,9 @@ class SequenceGates(FigureWidget):
         self.direction_choice = W.ToggleButtons(
             options=[("forward", 0), ("backward", 1)][:directions], value=direction,
             description="direction", **toggle)
+        self.c_scale_choice = W.ToggleButtons(options=[("each unit", "unit"), ("shared", "shared")],
+                                              value="unit", description="c scale", **toggle)
+        self.c_scale_choice.add_class("rnnlab-control-c-scale")
         self.layer_choice.add_class("rnnlab-control-layer")
         self.direction_choice.add_class("rnnlab-control-direction")
         self.max_len = WIDTHS[-1]
@@ -68,16 +71,20 @@ class SequenceGates(FigureWidget):
         self.width = 0
 
         units = lstm.hidden_size
-        c_max = self._cell_scale(examples)
+        self.example_c = self._largest_c(examples)
+        c_max = max(1.0, math.ceil(float(self.example_c.max()) * 2) / 2)
+        self.c_limits = {"shared": (-c_max, c_max), "unit": (-1.0, 1.0)}
         grid = self.fig.add_gridspec(len(PANELS), 2, width_ratios=[3.3, 1])
         self.images, self.axes = {}, {}
         for row, name in enumerate(PANELS):
             ax = self.fig.add_subplot(grid[row, 0])
-            lo, hi = {"g": (-1, 1), "c": (-c_max, c_max)}.get(name, (0, 1))
+            lo, hi = {"g": (-1, 1), "c": self.c_limits["unit"]}.get(name, (0, 1))
             cmap = matplotlib.colormaps["viridis" if lo == 0 else "RdBu_r"].with_extremes(bad="#f2f2f2")
             self.images[name] = ax.imshow(np.full((units, WIDTHS[0]), np.nan), aspect="auto",
                                           vmin=lo, vmax=hi, cmap=cmap, interpolation="nearest")
-            self.fig.colorbar(self.images[name], ax=ax, pad=0.01, aspect=6)
+            bar = self.fig.colorbar(self.images[name], ax=ax, pad=0.01, aspect=6)
+            if name == "c":
+                self.c_bar = bar
             ax.set_ylabel(name, rotation=0, labelpad=12, fontsize=12)
             ax.yaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
             ax.set_xticks([])
@@ -96,23 +103,34 @@ class SequenceGates(FigureWidget):
         self.examples.observe(lambda ch: setattr(self.text, "value", ch["new"]), names="value")
         self.text.observe(self.update, names="value")
         self.layer_choice.observe(self._choose, names="value")
+        self.c_scale_choice.observe(self._rescale, names="value")
         self.direction_choice.observe(self._choose, names="value")
         choices = [c for c in (self.layer_choice, self.direction_choice) if len(c.options) > 1]
+        choices.append(self.c_scale_choice)
         # controls on the left, the readout beside them, the figure below: about 560 px high,
         # so a laptop screen (1366 x 768, JupyterLab's bars included) shows all of it at once
         self.controls = W.VBox([self.examples, self.text, *choices], layout=W.Layout(flex="0 0 auto"))
         self.widget = W.VBox([W.HBox([self.controls, self.status]), self.image])
         self.widget.add_class("rnnlab-sequence-gates")
-        self.update()
+        self._rescale()
 
-    def _cell_scale(self, examples: list[str]) -> float:
-        """A fixed colour scale for c, from the largest |c| over the examples (at least 1)."""
-        largest = 1.0
-        for text in examples:
-            if self.check(text) is None:
-                c = self._trace(text).c
-                largest = max(largest, float(c.abs().max()))
-        return math.ceil(largest * 2) / 2
+    def _largest_c(self, examples: list[str]) -> np.ndarray:
+        """Each unit's largest |c| over the examples, per layer and direction:
+        (layers, directions, units)."""
+        c = [self._trace(text).c[:, :, :, 0].abs().amax(dim=2) for text in examples]   # over time
+        return torch.stack(c).amax(dim=0).numpy()
+
+    def _rescale(self, change=None) -> None:
+        """c on one scale shared by all units (the largest |c| over the examples), or each unit
+        as a share of its own largest |c| (over the examples and this text): a unit whose c
+        stays small is pale on the shared scale, however clearly it counts."""
+        way = self.c_scale_choice.value
+        self.images["c"].set_clim(*self.c_limits[way])
+        self.c_bar.set_label("c" if way == "shared" else "c / unit's max", fontsize=MIN_FONT_PT)
+        if self.trace is not None and not self.error:
+            self._show()
+        elif self.trace is None:
+            self.update()
 
     def _trace(self, text: str):
         """Every gate of every layer and direction for `text`, as one sequence (batch of one),
@@ -153,7 +171,13 @@ class SequenceGates(FigureWidget):
     def static_key(self):
         # one saved background per heatmap width and reading direction (the axis label says
         # which way the shown direction reads); another layer changes no static part
-        return self.width, self.direction_choice.value
+        return self.width, self.direction_choice.value, self.c_scale_choice.value
+
+    def unit_scales(self) -> np.ndarray:
+        """Each unit's largest |c| in the shown layer and direction, over the examples and the
+        text shown (so no value of this text is clipped)."""
+        c = np.abs(self.trace.get("c", self.layer, self.direction)).max(axis=0)
+        return np.maximum(np.maximum(self.example_c[self.layer, self.direction], c), 1e-6)
 
     @property
     def layer(self) -> int:
@@ -193,6 +217,8 @@ class SequenceGates(FigureWidget):
         for name, im in self.images.items():
             data = np.full((self.lstm.hidden_size, self.width), np.nan)
             data[:, :len(text)] = tr.get(name, layer, direction).T     # (units, time)
+            if name == "c" and self.c_scale_choice.value == "unit":
+                data /= self.unit_scales()[:, None]
             im.set_data(data)
         for k, label in enumerate(self.chars):
             label.set_text(text[k] if k < len(text) else "")
@@ -200,11 +226,11 @@ class SequenceGates(FigureWidget):
             self.scatter[name].set_offsets(np.column_stack([left, right]))
         rows = [("characters", str(len(text)))]
         if len(self.layer_choice.options) > 1 or len(self.direction_choice.options) > 1:
-            way = "backward, reads right to left" if direction else "forward, reads left to right"
+            way = "backward (right to left)" if direction else "forward (left to right)"
             first = len(text) - 1 if direction else 0
-            rows += [("showing", f"layer {layer} (of 0 to {self.lstm.num_layers - 1}), {way}"),
+            rows += [("showing", f"layer {layer} of 0-{self.lstm.num_layers - 1}, {way}"),
                      ("first step of this direction", f"position {first} ({text[first]!r})")]
-        if self.describe is not None:
-            rows += self.describe(text)
-        self.status.value = readout_html(rows)
+        described = self.describe(text) if self.describe is not None else []
+        # one value per character may be long: those rows may wrap, the others stay on one line
+        self.status.value = readout_html(rows + described, wrap=tuple(k for k, _ in described))
         self.render()
