@@ -18,12 +18,15 @@ MAX_DEPTH = 4
 def bracket_depths(text: str) -> list[int]:
     """Nesting depth after each character: '(' adds one, ')' takes one away, letters keep it."""
     depth, out = 0, []
-    for ch in text:
+    for k, ch in enumerate(text):
         if ch not in BRACKET_CHARS:
             raise ValueError(f"character {ch!r} is not one of {BRACKET_CHARS!r}")
         depth += (ch == "(") - (ch == ")")
-        if not 0 <= depth <= MAX_DEPTH:
-            raise ValueError(f"{text!r} goes below depth 0 or above {MAX_DEPTH} at {ch!r}")
+        if depth < 0:
+            raise ValueError(f"{text!r} closes a bracket that is not open, at character {k + 1} ({ch!r})")
+        if depth > MAX_DEPTH:
+            raise ValueError(f"{text!r} goes above depth {MAX_DEPTH}, the most the counter knows, "
+                             f"at character {k + 1} ({ch!r})")
         out.append(depth)
     return out
 

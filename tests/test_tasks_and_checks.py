@@ -14,8 +14,10 @@ from rnnlab.tasks import (MAX_DEPTH, bracket_accuracy, bracket_batch, bracket_de
 
 def test_depths():
     assert bracket_depths("(a(b))") == [1, 1, 2, 2, 1, 0]
-    with pytest.raises(ValueError, match="below depth 0"):
-        bracket_depths(")")
+    with pytest.raises(ValueError, match=r"closes a bracket that is not open, at character 2 \('\)'\)"):
+        bracket_depths("a)")
+    with pytest.raises(ValueError, match=r"goes above depth 4, the most the counter knows, at character 5"):
+        bracket_depths("(((((a")
     with pytest.raises(ValueError, match="not one of"):
         bracket_depths("(z)")
 

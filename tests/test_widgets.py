@@ -121,7 +121,7 @@ class TestSequenceGates:
         assert not w.stale and w.image.value == picture and "Cannot show" not in w.status.value
         w.text.value = "(x)"
         w.text.value = "))"
-        assert "below depth 0" in w.status.value
+        assert "closes a bracket that is not open" in w.status.value
         w.text.value = "(" * 3 + "a" * 70
         assert "60 characters" in w.status.value
 
