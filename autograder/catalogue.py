@@ -3,6 +3,7 @@ the fingerprints that `rnnlab.diagnose` matches a student's answer against.
 
     python -m autograder.catalogue            # rebuild rnnlab/data/diagnoses/<set>.json
     python -m autograder.catalogue --check    # exit 1 if a shipped file is not what the catalogue builds
+    python -m autograder.catalogue ps01_sequence_data    # one set only
 
 `autograder/fixtures/<set>/catalogue.toml` holds one `[[entry]]` per misconception: its id, the
 exercise, a title, an explanation that teaches without giving the answer, the lecture section
@@ -120,9 +121,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.catalogue", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="compare with the shipped files; write nothing")
+    parser.add_argument("assignments", nargs="*", help="only these sets (default: every catalogued set)")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.assignments) - set(catalogued()))
+    if unknown:
+        parser.error(f"no catalogue.toml for {', '.join(unknown)}")
     stale = []
-    for assignment in catalogued():
+    for assignment in args.assignments or catalogued():
         path = DATA / f"{assignment}.json"
         want = text(build(assignment))
         if args.check:

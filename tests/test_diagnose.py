@@ -34,8 +34,13 @@ def catalogued(request):
     return assignment, source_nb, entries, skipped
 
 
-def test_every_set_with_mutants_has_a_catalogue_for_the_sets_built_so_far():
-    assert "ps03_lstm_gates" in SETS
+def test_every_set_with_mutants_has_a_catalogue():
+    """Issue 32: every problem set with wrong solutions has its catalogue (and its probes)."""
+    with_mutants = sorted(p.parent.name for p in F.FIXTURES.glob("*/mutants") if any(p.glob("*.py")))
+    assert len(with_mutants) == 10 and SETS == with_mutants, (SETS, with_mutants)
+    from importlib import import_module
+    for assignment in SETS:
+        assert import_module(f"rnnlab.probes.{assignment}").PROBES, assignment
 
 
 def test_the_shipped_catalogues_are_what_the_catalogue_builds():

@@ -18,6 +18,23 @@ class Inputs:
     def randn(self, *shape, scale: float = 1.0) -> torch.Tensor:
         return torch.from_numpy(scale * self.rng.standard_normal(shape))
 
+    def model(self, model: torch.nn.Module, scale: float = 0.5) -> torch.nn.Module:
+        """`model` in float64, its embeddings, LSTMs and linear layers drawn first (in that order),
+        then any other parameter: the same numbers whatever order an answer made its layers in."""
+        model = model.double()
+        done = set()
+        with torch.no_grad():
+            for kind in (torch.nn.Embedding, torch.nn.LSTM, torch.nn.Linear):
+                for m in model.modules():
+                    if type(m) is kind:
+                        for p in m.parameters(recurse=False):
+                            p.copy_(self.randn(*p.shape, scale=scale))
+                            done.add(id(p))
+            for p in model.parameters():
+                if id(p) not in done:
+                    p.copy_(self.randn(*p.shape, scale=scale))
+        return model
+
     def module(self, module: torch.nn.Module, scale: float = 0.5) -> torch.nn.Module:
         """`module` in float64 with every parameter drawn here."""
         module = module.double()
