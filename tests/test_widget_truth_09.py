@@ -163,6 +163,15 @@ def test_each_unit_of_c_is_coloured_on_its_own_scale(lecture):
     assert max(scales) > 3 * np.median(scales), "one scale would do: the test shows nothing"
 
 
+def test_the_cell_viewer_refuses_an_example_it_cannot_show(lecture):
+    """Issue 31, item 5: a built-in example outside the model's vocabulary only showed an error
+    (and was silently left out of the colour scales); like every widget's, it is refused."""
+    from rnnlab.widgets import CellViewer
+    model, vocab, held = lecture
+    with pytest.raises(ValueError, match="cannot show"):
+        CellViewer(model, vocab, [held[:100], "x = {1}"])
+
+
 def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
     from rnnlab.widgets import CellViewer
     model, vocab, held = lecture

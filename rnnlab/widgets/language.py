@@ -148,6 +148,9 @@ class CellViewer(FigureWidget):
         self.model, self.vocab = model.eval(), vocab
         kinds = KINDS[model.cell]
         kind = kind or kinds[0]
+        unusable = {e[:30]: self.check(e) for e in examples if self.check(e)}
+        if unusable:                           # an example that only shows an error teaches nothing
+            raise ValueError(f"examples it cannot show: {unusable}")
         labels = {f"example {k + 1}": t for k, t in enumerate(examples)}
         self.examples = W.Dropdown(options=list(labels.items()), value=examples[0], description="pick")
         self.text = W.Textarea(value=examples[0], description="or type", continuous_update=False,
@@ -202,8 +205,7 @@ class CellViewer(FigureWidget):
         """Each unit's largest |c| over the examples (an LSTM's cell state is unbounded)."""
         if self.model.cell != "lstm":
             return None
-        return np.max([np.abs(unit_trace(self.model, self.vocab, t)["c"]).max(axis=0)
-                       for t in examples if self.check(t) is None], axis=0)
+        return np.max([np.abs(unit_trace(self.model, self.vocab, t)["c"]).max(axis=0) for t in examples], axis=0)
 
     def limits(self, kind: str, unit: int = 0) -> tuple[float, float]:
         """The colour scale of `kind`: (0, 1) for a sigmoid gate, (-1, 1) for a tanh, and for c
