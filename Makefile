@@ -12,12 +12,13 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps ngshare-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback bench execute-notebooks clean distclean system-deps
+        hub hub-deps ngshare-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback bench execute-notebooks clean distclean system-deps site
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
 	@echo "             make progress   # which visible tests of your problem sets pass"
 	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser, hub)"
+	@echo "             make site [STUDENT_REPO=owner/name]  # the course as a website in site/, widgets baked"
 	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
 	@echo "             make assignments                                # regenerate release/ from source/"
 	@echo "             make demo-class ASSIGNMENT=ps03                   # a sample class to try grading on, in a course of its own"
@@ -118,7 +119,7 @@ test-grading: $(STAMP) system-deps
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
 test-browser: $(STAMP) system-deps mathjax-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist load tests
+	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
 test-hub: $(STAMP) system-deps hub-deps ngshare-deps
@@ -128,6 +129,12 @@ test-hub: $(STAMP) system-deps hub-deps ngshare-deps
 # HUB_ARGS="--port N --state DIR --prefix P" (tests/test_make_hub.py runs it so).
 hub: $(STAMP) system-deps hub-deps
 	$(PY) -m autograder.hub $(HUB_ARGS)
+
+# The course as a static website in site/ (rnnlab/site): the executed lectures, the cheat sheet and
+# the problem sets' release versions, each lecture's widgets baked so they answer without a kernel,
+# Colab and Binder buttons pointing at STUDENT_REPO; tests/test_site.py drives it in Chromium.
+site: $(STAMP) mathjax-deps
+	$(PY) -m rnnlab.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO))
 
 # Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
 assignments: $(STAMP)

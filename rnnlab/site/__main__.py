@@ -1,0 +1,5 @@
+import sys
+
+from rnnlab.site.build import main
+
+sys.exit(main())

@@ -1,0 +1,32 @@
+"""Sphinx settings of the course's website (copied into the build folder by rnnlab.site.build)."""
+import os
+
+repo = os.environ.get("RNNLAB_STUDENT_REPO", "OWNER/REPO")
+
+project = "Recurrent networks in PyTorch, a deep dive"
+author = "the course's authors"
+extensions = ["myst_nb"]
+root_doc = "notebooks/00_start_here"
+exclude_patterns = ["_build"]
+nb_execution_mode = "off"                 # the pages are the committed, executed lectures
+myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_heading_anchors = 3
+mathjax_path = "mathjax/tex-chtml.js"     # served by the site (no CDN: readers may be offline)
+html_static_path = ["_static"]
+html_css_files = ["baked.css"]
+html_js_files = ["baked.js"]
+html_title = project
+html_theme = "sphinx_book_theme"
+html_theme_options = {
+    # each chapter's page opens in Colab or on Binder from the students' repository
+    "repository_url": f"https://github.com/{repo}",
+    "repository_branch": "main",
+    "path_to_docs": "",
+    "launch_buttons": {"colab_url": "https://colab.research.google.com",
+                       "binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"},
+    "use_repository_button": False,
+    "use_download_button": False,
+    "secondary_sidebar_items": [],        # the page's own contents list: the widgets need the width
+}
+html_show_sourcelink = False
+html_copy_source = False
