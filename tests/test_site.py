@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 REPO = Path(__file__).resolve().parent.parent
 STUDENTS = "course-org/rnn-students"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.fixture(scope="module")
@@ -305,6 +306,10 @@ def kernel_draws(lecture: Path, settings: list[list[int]]) -> list[list[str]]:
     nb = nbformat.read(lecture, 4)
     from rnnlab.tools import marks_to_tags
     marks_to_tags(nb)
+    saved = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    last = max(i for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
+               if WIDGET_VIEW in o.get("data", {}) and _is_figure(saved, o["data"][WIDGET_VIEW]["model_id"]))
+    nb.cells = nb.cells[:last + 1]                  # what comes after its last figure widget is not needed
     nb.cells.insert(0, nbformat.v4.new_code_cell("from rnnlab.site import bake\nbake.record()"))
     nb.cells.append(nbformat.v4.new_code_cell(PROBE.format(settings=json.dumps(settings))))
     notebook_client(nb, timeout=600, kernel_name="python3",

@@ -59,3 +59,9 @@ def test_pictures_are_stored_once_and_losslessly(tmp_path):
     assert first == again and len(list(tmp_path.iterdir())) == 1
     webp = Image.open(tmp_path / store.strings[first]).convert("RGB")
     assert webp.tobytes() == Image.open(buf).convert("RGB").tobytes()
+
+
+def test_the_states_are_visited_one_control_change_at_a_time():
+    order = list(bake.gray([3, 2, 4]))
+    assert sorted(order) == sorted({(a, b, c) for a in range(3) for b in range(2) for c in range(4)})
+    assert all(sum(x != y for x, y in zip(p, q)) == 1 for p, q in zip(order, order[1:]))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 import json
 from pathlib import Path
 
@@ -230,7 +229,7 @@ def bake_figure(owner, root, store: Store) -> dict:
     if -1 in start:
         raise BakeError(f"{type(owner).__name__}: a control stands at a value the site does not offer")
     states = {",".join(map(str, start)): snapshot(outputs, store)}
-    for combo in itertools.product(*[range(n) for n in sizes]):
+    for combo in gray(sizes):
         key = ",".join(map(str, combo))
         if key in states:
             continue
@@ -248,6 +247,19 @@ def bake_figure(owner, root, store: Store) -> dict:
                                            for c in controls],
             "outputs": [{"id": w.model_id, "kind": output_kind(w)} for w in outputs],
             "start": ",".join(map(str, start)), "states": states}
+
+
+def gray(sizes: list[int]):
+    """Every combination of one value per control, each differing from the one before in one
+    control only (a reflected Gray code): one update of the widget per state, not one per
+    control that an odometer's carry turns."""
+    if not sizes:
+        yield ()
+        return
+    for k, prefix in enumerate(gray(sizes[:-1])):
+        last = range(sizes[-1]) if k % 2 == 0 else range(sizes[-1] - 1, -1, -1)
+        for value in last:
+            yield (*prefix, value)
 
 
 def output_kind(w) -> str:

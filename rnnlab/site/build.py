@@ -184,11 +184,22 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
     shutil.copy(HERE / "conf.py", src / "conf.py")
 
     paths = lectures(course)
+    seconds = {}
+
+    def timed(path):
+        start = time.monotonic()
+        done = run_and_bake(path, static)
+        seconds[path.stem] = round(time.monotonic() - start, 1)
+        return done
+
+    # the longest first (the saved notebook's size is a fair guess), so neither worker idles at the end
+    order = sorted(paths, key=lambda p: -p.stat().st_size)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        runs = dict(zip(paths, pool.map(lambda p: run_and_bake(p, static), paths)))
+        runs = dict(zip(order, pool.map(timed, order)))
     baked_at = time.monotonic()
     states = {}
-    for path, (executed, baked) in runs.items():
+    for path in paths:
+        executed, baked = runs[path]
         committed = nbformat.read(path, as_version=4)
         nb, counts = page(committed, executed, baked, base=f"../_static/baked/{path.stem}/")
         if counts:
@@ -214,7 +225,7 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
         raise BuildError("the site holds solution or hidden-test lines; it was removed:\n" + "\n".join(found[:10]))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     report = {"seconds": round(time.monotonic() - t0, 1), "run_and_bake_seconds": round(baked_at - t0, 1),
-              "megabytes": round(size / 1e6, 1), "states": states}
+              "megabytes": round(size / 1e6, 1), "lecture_seconds": seconds, "states": states}
     (src / "build.json").write_text(json.dumps(report, indent=1))
     log(f"site: {out} ({report['megabytes']} MB, {report['seconds']} s; baking {report['run_and_bake_seconds']} s)")
     return report

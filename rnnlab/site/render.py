@@ -110,7 +110,10 @@ def widget_html(state: dict, model_id: str, baked: dict | None, base: str) -> st
     """The widget's HTML, drawn from its saved state; live when baked, with its states inline and
     its pictures under `base`."""
     if baked is None:
-        return f"<div class='bk-widget bk-saved'>{Renderer(state, live=False)(model_id)}</div>"
+        body = Renderer(state, live=False)(model_id)
+        note = ("<p class='bk-note'>This one works with your own copy of the course: run the notebook "
+                "(Colab, Binder or <code>make lab</code>).</p>" if "bk-button" in body else "")
+        return f"<div class='bk-widget bk-saved'>{body}{note}</div>"
     pictures = {}
     if baked["kind"] == "figure":                  # the start state's picture, as a file
         start = baked["states"][baked["start"]]

@@ -35,6 +35,11 @@
       var el = part(root, control.id), labels = control.labels;
       if (!el) { return; }
       el.classList.add("bk-control");
+      if (labels.length < 2) {              // one value offered on the page: shown, not moved
+        el.querySelectorAll("input, select, button").forEach(function (e) { e.disabled = true; });
+        el.title = "this page shows one setting of this control; every setting works in the notebook";
+        return;
+      }
       if (control.kind === "slider") {
         var input = el.querySelector("input"), output = el.querySelector("output");
         input.min = 0; input.max = labels.length - 1; input.step = 1; input.value = at[k];
