@@ -201,6 +201,8 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
     for path in paths:
         executed, baked = runs[path]
         committed = nbformat.read(path, as_version=4)
+        for cell in committed.cells:           # the Colab and Binder links point at the students' repository
+            cell.source = cell.source.replace("OWNER/REPO", student_repo)
         nb, counts = page(committed, executed, baked, base=f"../_static/baked/{path.stem}/")
         if counts:
             states[path.stem] = counts
