@@ -7,7 +7,9 @@ This repository is the instructor's course: `source/` holds every solution and h
 `autograder/` the wrong-solution fixtures and re-checks. Students get a generated copy that
 holds what they work with and nothing that grades them:
 
-- every lecture, the start page and the cheat sheet (`notebooks/*.ipynb`);
+- every lecture, the start page and the cheat sheet (`notebooks/*.ipynb`), with STUDENT_REPO in
+  place of OWNER/REPO in their Colab and Binder links and their first cell's install line
+  (`rnnlab.colab`; a commit goes on branch `main`, which the Colab links name);
 - every problem set in `release/`;
 - the `rnnlab` package (the lecture quizzes' keys in `rnnlab/data/quiz_NN.json` are formative
   and stay: a problem set's graded quiz asks other questions, keyed only in hidden tests);
@@ -55,6 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from rnnlab.colab import BRANCH, PLACEHOLDER
 
 from .course import REPO
 from .leakscan import normalise
@@ -362,7 +366,7 @@ def student_readme(course: Path, student_repo: str | None) -> str:
     text = (course / TEMPLATES / "README.md").read_text()
     text = text.replace("{{summary}}", course_summary(course)).replace("{{course_map}}", course_map(course))
     if student_repo:
-        text = text.replace("OWNER/REPO", student_repo).replace("cd REPO", f"cd {student_repo.split('/')[1]}")
+        text = text.replace(PLACEHOLDER, student_repo).replace("cd REPO", f"cd {student_repo.split('/')[1]}")
     return text
 
 
@@ -413,6 +417,10 @@ def write(course: Path, out: Path, student_repo: str | None, commit: str | None 
     for rel in shipped_files(course):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(course / rel, out / rel)
+        if student_repo and rel.parts[0] == "notebooks" and rel.suffix == ".ipynb":
+            # each lecture's Colab and Binder links and its first cell's install line
+            (out / rel).write_text((course / rel).read_text(encoding="utf-8").replace(PLACEHOLDER, student_repo),
+                                  encoding="utf-8")
         written.append(rel.as_posix())
     for name, version in STUDENT_VERSIONS.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
@@ -486,7 +494,7 @@ def _commit(dest: Path, commit: str) -> str:
         return subprocess.run(["git", "-C", str(dest), *args], capture_output=True, text=True, check=True)
 
     if not (dest / ".git").exists():
-        git("init", "-q")
+        git("init", "-q", "-b", BRANCH)             # the branch the lectures' Colab links name
     git("add", "-A")
     if not git("status", "--porcelain").stdout.strip():
         return "nothing changed since the last commit"
@@ -496,6 +504,10 @@ def _commit(dest: Path, commit: str) -> str:
     message = f"Student distribution of the course at {commit[:12]}"
     subprocess.run(["git", *ident, "-C", str(dest), "commit", "-q", "-m", message],
                    capture_output=True, text=True, check=True)
+    branch = git("branch", "--show-current").stdout.strip()
+    if branch != BRANCH:                        # a clone the instructor made on another branch
+        return (f"committed on branch {branch}: {message}. The lectures' Colab links open branch "
+                f"{BRANCH}: rename it (git branch -m {BRANCH}) before you push")
     return "committed: " + message
 
 
@@ -611,10 +623,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WARNING: {len(done.dirty)} file(s) of the working tree differ from HEAD and were NOT "
               "distributed (ALLOW_DIRTY=1): " + ", ".join(done.dirty[:8]), file=sys.stderr)
     if done.student_repo:
-        print(f"The README's clone command and Binder badge point at {done.student_repo}.")
+        print(f"The README's clone command and Binder badge, and the notebooks' Colab and Binder links "
+              f"and install line, point at {done.student_repo} (Colab opens branch {BRANCH}).")
     else:
-        print("The README still says OWNER/REPO: run again with STUDENT_REPO=owner/name (the "
-              "students' GitHub repository), or from a clone of it that has it as origin.")
+        print("The README and the notebooks still say OWNER/REPO: run again with STUDENT_REPO=owner/name "
+              "(the students' GitHub repository), or from a clone of it that has it as origin.")
     for line in done.package_keys:
         print(f"WARNING: a graded quiz reads its keys from the package students get (the lecture "
               f"quiz's keys): {line}", file=sys.stderr)

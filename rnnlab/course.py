@@ -118,16 +118,23 @@ def check_setup(min_memory_gb: float = 0.8) -> list[tuple[str, bool, str]]:
     import psutil
     import torch
 
+    from .colab import on_colab
+
     available = psutil.virtual_memory().available / 1024 ** 3
-    return [
-        ("Python 3.10 or newer", sys.version_info >= (3, 10),
-         f"this is Python {platform.python_version()}; install a newer one"),
+    versions = [
         ("torch 2.13.0", torch.__version__.split("+")[0] == "2.13.0",
          f"found torch {torch.__version__}; run make lab, which installs the pinned version"),
         ("the CPU build of torch (no CUDA download)", torch.version.cuda is None or torch.cuda.is_available(),
          "a CUDA build without a GPU wastes gigabytes; reinstall with make distclean lab"),
         ("ipywidgets 8", ipywidgets.__version__.split(".")[0] == "8",
          f"found ipywidgets {ipywidgets.__version__}; run make lab"),
+    ]
+    if on_colab():            # its own torch and ipywidgets 7, which the lectures run with: nothing to fix
+        versions = [(f"torch {torch.__version__} and ipywidgets {ipywidgets.__version__}, Colab's own", True, "")]
+    return [
+        ("Python 3.10 or newer", sys.version_info >= (3, 10),
+         f"this is Python {platform.python_version()}; install a newer one"),
+        *versions,
         ("one CPU thread (fast for small models)", torch.get_num_threads() == 1,
          "run from rnnlab import setup; setup() first"),
         (f"at least {min_memory_gb:g} GB of free memory", available >= min_memory_gb,

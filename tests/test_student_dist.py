@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 from autograder import dist
+from rnnlab import colab
 from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,8 +64,8 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
     assert not top & {"source", "autograder", "tests", "docs", "deploy", "nbgrader_config.py", "gradebook.db",
                       "test-artifacts", "bench", ".github"}
     for lecture in sorted((REPO / "notebooks").glob("*.ipynb")):         # every lecture, start page, cheat sheet
-        assert (dest / "notebooks" / lecture.name).read_bytes() == committed(REPO, f"notebooks/{lecture.name}"), \
-            lecture.name
+        assert (dest / "notebooks" / lecture.name).read_bytes() == committed(REPO, f"notebooks/{lecture.name}").replace(
+            b"OWNER/REPO", STUDENT_REPO.encode()), lecture.name
     assert not (dest / "notebooks" / "sanitize.cfg").exists()
     assert sorted(p.parent.name for p in (dest / "release").glob("ps*/ps*.ipynb")) == released_sets()
     for name in ("rnnlab/__init__.py", "rnnlab/progress.py", "rnnlab/data/quiz_03.json", "requirements.txt",
@@ -253,6 +254,30 @@ def test_readme_sends_students_to_their_repository(built):
     for ps in released_sets():
         assert f"`release/{ps}/`" in readme, f"the course map lacks {ps}"
     assert "## How to submit" in readme and "Troubleshooting" in readme   # the start page sends students there
+
+
+def test_the_notebooks_open_in_colab_and_binder_from_the_students_repository(built, tmp_path, found):
+    """Each notebook's Colab and Binder links and its first cell's install line name STUDENT_REPO;
+    without it they keep OWNER/REPO, and the build says so. A commit goes on the branch the Colab
+    links open."""
+    dest, proc = built
+    for path in sorted((dest / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, 4)
+        assert "OWNER/REPO" not in path.read_text(), path.name
+        assert colab.links(path.name, STUDENT_REPO) in nb.cells[0].source, path.name
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        assert first.source.startswith(colab.INSTALL.replace("OWNER/REPO", STUDENT_REPO)), path.name
+    assert f"install line, point at {STUDENT_REPO}" in proc.stdout
+    plain = dist.build(tmp_path / "plain", REPO, commit=True, found=found, allow_dirty=True)
+    for path in sorted((tmp_path / "plain" / "notebooks").glob("*.ipynb")):
+        assert path.read_bytes() == committed(REPO, f"notebooks/{path.name}"), path.name
+    assert plain.student_repo is None and "OWNER/REPO" in (tmp_path / "plain" / "README.md").read_text()
+    branch = subprocess.run(["git", "-C", str(tmp_path / "plain"), "branch", "--show-current"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert branch == colab.BRANCH == "main"
+    other = tmp_path / "other"                    # an instructor's clone on another branch is told
+    subprocess.run(["git", "init", "-q", "-b", "master", str(other)], check=True)
+    assert "rename it (git branch -m main)" in dist.build(other, REPO, commit=True, found=found, allow_dirty=True).commit
 
 
 def targets(makefile: Path) -> set[str]:
