@@ -27,9 +27,7 @@ html_theme_options = {
     "use_repository_button": False,
     "use_download_button": False,
     "secondary_sidebar_items": [],
-    "announcement": ("On this site the widgets answer from settings computed when it was built. "
-                     "To run a chapter and try any setting, open it in Colab or on Binder (the rocket "
-                     "button at the top of its page)."),        # the page's own contents list: the widgets need the width
+       # the page's own contents list: the widgets need the width
 }
 html_show_sourcelink = False
 html_copy_source = False

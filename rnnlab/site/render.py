@@ -121,6 +121,10 @@ def widget_html(state: dict, model_id: str, baked: dict | None, base: str) -> st
             if out["kind"] == "image" and baked["strings"][value]:
                 pictures[out["id"]] = base + baked["strings"][value]
     body = Renderer(state, live=True, pictures=pictures)(model_id)
+    if baked["kind"] == "figure" and len(baked["states"]) > 1:
+        body += (f"<p class='bk-note'>On this page: {len(baked['states'])} settings, drawn when the site was "
+                 "built. Every setting works when you run the notebook (the rocket button above: Colab or "
+                 "Binder).</p>")
     data = json.dumps(baked).replace("</", "<\\/")         # no "</script>" inside the script
     return (f"<div class='bk-widget bk-live' data-base='{base}'>{body}"
             f"<script type='application/json' class='bk-data'>{data}</script></div>")
