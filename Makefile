@@ -12,7 +12,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps ngshare-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback bench execute-notebooks clean distclean system-deps site
+        hub hub-deps ngshare-deps colab-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback bench execute-notebooks clean distclean system-deps site
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -53,15 +53,30 @@ $(MATHJAX): deploy/mathjax/package.json deploy/mathjax/package-lock.json
 	npm ci --prefix deploy/mathjax --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# A virtual environment of its own, every package pinned in one file (installed with --no-deps):
+# $(call pinned-venv,folder,requirements file), in the recipe of folder/.installed.
+define pinned-venv
+	rm -rf $(1)
+	$(PY) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --no-deps -r $(2)
+	@touch $(1)/.installed
+endef
+
 # ngshare, the exchange service for hubs whose servers share one uid (Kubernetes), in its own
 # environment (it needs SQLAlchemy 1.4; the course has 2): tests/test_ngshare.py, docs/hub.md.
 NGSHARE_VENV := .hub/ngshare-venv
 ngshare-deps: $(NGSHARE_VENV)/.installed
 $(NGSHARE_VENV)/.installed: deploy/ngshare/requirements.txt | $(STAMP)
-	rm -rf $(NGSHARE_VENV)
-	$(PY) -m venv $(NGSHARE_VENV)
-	$(NGSHARE_VENV)/bin/python -m pip install --quiet --no-deps -r deploy/ngshare/requirements.txt
-	@touch $@
+	$(call pinned-venv,$(NGSHARE_VENV),$<)
+
+# A Colab-like environment for tests/test_colab.py, which installs the course package beside it
+# into a fresh environment the way a lecture's first cell does on Colab (docs/colab.md): Colab's
+# ipywidgets 7.7.1 and its other packages at Colab's versions, and another torch than the
+# course's. About 5.7 GB (torch's CUDA libraries), installed once in about a minute.
+COLAB_VENV := .colab/venv
+colab-deps: $(COLAB_VENV)/.installed
+$(COLAB_VENV)/.installed: deploy/colab/requirements.txt | $(STAMP)
+	$(call pinned-venv,$(COLAB_VENV),$<)
 
 # Point the README's Binder and tests badges at your copy: OWNER/REPO from `git remote get-url origin`.
 .PHONY: badges
@@ -81,7 +96,7 @@ lab-instructor: $(STAMP)
 # one after another), so it runs beside the notebooks part, the one that shares nothing with it
 # (no sandbox, no users), each part's output printed whole when it ends: 373 s for both, against
 # 440 s one after the other.
-test: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
+test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit \
 	  && $(MAKE) --no-print-directory -j2 --output-sync=target test-notebooks test-hub \
@@ -95,6 +110,8 @@ test-unit: $(STAMP)
 
 # Strict nbval on the lectures, the claims they assert (tests/test_claims.py: each fails for an
 # untrained model) and hold for other training seeds (tests/test_seeds.py: RNNLAB_SEED=1 and 2),
+# lecture 03 as Colab runs it (tests/test_colab.py: its first cell installs the course package
+# into a fresh environment with Colab's ipywidgets and another torch, .colab/venv's),
 # then strict nbval again as another CPU would compute: `python -m rnnlab.tools other-cpu` steps
 # ATen's vector kernels, MKL's and oneDNN's matrix products (nn.LSTM's kernel among them) down from
 # this machine's own to the nearest step that computes other bits here (AVX-512 -> AVX2 or older,
@@ -104,9 +121,9 @@ NBVAL := -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --nbval no
          --nbval-sanitize-with notebooks/sanitize.cfg
 OTHER_CPU = $(shell $(PY) -m rnnlab.tools other-cpu)
 test-notebooks: export RNNLAB_REVIEW_FILE = $(CURDIR)/test-artifacts/.rnnlab-review.json
-test-notebooks: $(STAMP)
+test-notebooks: $(STAMP) colab-deps
 	@mkdir -p test-artifacts; rm -f test-artifacts/.rnnlab-review.json
-	$(PY) $(NBVAL) tests/test_claims.py tests/test_seeds.py
+	$(PY) $(NBVAL) tests/test_claims.py tests/test_seeds.py tests/test_colab.py
 	@other="$(OTHER_CPU)"; if [ -z "$$other" ]; then \
 	    echo "test-notebooks: this CPU already runs PyTorch's default kernels; no second capability to try"; \
 	else echo "test-notebooks: again as another CPU, with $$other (native: $$($(PY) -c 'import torch; print(torch.backends.cpu.get_cpu_capability())'))"; \
@@ -214,4 +231,4 @@ clean:
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) .hub deploy/hub/node_modules deploy/mathjax/node_modules
+	rm -rf $(VENV) .hub .colab deploy/hub/node_modules deploy/mathjax/node_modules

@@ -88,3 +88,19 @@ def test_the_setup_check_takes_colabs_own_torch_and_ipywidgets(monkeypatch, caps
     monkeypatch.setattr(torch, "get_num_threads", lambda: 2)      # what Colab can fix is still checked
     assert course.report_setup() is False
 
+
+
+def test_the_colab_like_environment_has_colabs_ipywidgets_and_another_torch():
+    """deploy/colab/requirements.txt (make colab-deps, before `make test` times anything): every
+    package pinned, ipywidgets 7.7.1 as on Colab, and a torch that is not the course's."""
+    lines = [line.split("#")[0].strip() for line in (REPO / "deploy" / "colab" / "requirements.txt").read_text().splitlines()]
+    pins = dict(line.split("==") for line in lines if line)
+    assert all("==" in line for line in lines if line)
+    course = dict(line.split("#")[0].strip().split("==") for line in (REPO / "requirements.txt").read_text().splitlines()
+                  if line.startswith("torch=="))
+    assert pins["ipywidgets"] == "7.7.1" and pins["torch"] != course["torch"] and "rnnlab" not in pins
+    recipe = subprocess.run(["make", "-n", "-W", "deploy/colab/requirements.txt", "colab-deps"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout
+    assert "--no-deps -r deploy/colab/requirements.txt" in recipe, recipe
+    makefile = (REPO / "Makefile").read_text()
+    assert re.search(r"^test: .*\bcolab-deps\b", makefile, re.M) and re.search(r"^test-notebooks: .*\bcolab-deps\b", makefile, re.M)

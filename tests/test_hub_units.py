@@ -170,7 +170,9 @@ def test_ngshare_environment_is_pinned_with_sqlalchemy_1():
     assert len(pins) == len(lines), "pin every package with =="
     assert pins["ngshare"] == "0.6.0" and pins["SQLAlchemy"].startswith("1.4."), pins
     makefile = (REPO / "Makefile").read_text()
-    assert "--no-deps -r deploy/ngshare/requirements.txt" in makefile
+    recipe = subprocess.run(["make", "-n", "-W", "deploy/ngshare/requirements.txt", "ngshare-deps"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout
+    assert "--no-deps -r deploy/ngshare/requirements.txt" in recipe, recipe
     assert "test-hub: $(STAMP) system-deps hub-deps ngshare-deps" in makefile
 
 

@@ -1,4 +1,5 @@
-"""Interactive widgets of the course (ipywidgets 8 + matplotlib), fed by real weights."""
+"""Interactive widgets of the course (ipywidgets 8, and Colab's 7.7.1; matplotlib), fed by real
+weights. Core ipywidgets only: Colab draws no others without a widget manager from a CDN."""
 from .attention_map import AttentionMap
 from .beam_explorer import BeamExplorer
 from .gate_explorer import GateExplorer
