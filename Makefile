@@ -173,16 +173,17 @@ roster: $(STAMP)
 	$(PY) -m autograder roster "$(FILE)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
+# On a Dask cluster, one task per student (docs/grading.md): CLUSTER=tcp://scheduler:8786
 autograde: $(STAMP) system-deps
-	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path"; exit 2; }
-	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path [CLUSTER=tcp://scheduler:8786]"; exit 2; }
+	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 # After a fix to a test or a quiz key: regenerate the set and grade again the submissions of every
 # run so far (each download must still be where it was graded from); hand grades of unchanged
 # answers stay, and the report says whose score the fix changed.
 regrade: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make regrade ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m autograder regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,)
+	$(PY) -m autograder regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 # A due date, or one student's extension (docs/instructor.md):
 #   make due ASSIGNMENT=ps03 WHEN="2026-12-01 23:59 Europe/Berlin"

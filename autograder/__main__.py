@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .course import REPO, assignments, nbgrader, resolve
+from .course import REPO, assignments, gradebook_url, nbgrader, resolve
 
 
 def cmd_release(args) -> int:
@@ -24,7 +24,8 @@ def cmd_grade(args) -> int:
 
     opt = Options(jobs=args.jobs, sandboxed=not args.unsandboxed, cell_timeout=args.cell_timeout,
                   submission_timeout=args.submission_timeout, named_regexp=args.regexp,
-                  keep_workdir=args.keep, prior_changes=tuple(getattr(args, "prior_changes", ())))
+                  keep_workdir=args.keep, prior_changes=tuple(getattr(args, "prior_changes", ())),
+                  cluster=args.cluster or None)
     if not opt.sandboxed:
         print("WARNING: grading UNSANDBOXED: student code runs with your rights.", file=sys.stderr)
     run = Run(args.assignment, args.submissions, course=args.course, options=opt)
@@ -167,7 +168,7 @@ def cmd_due(args) -> int:
 
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         if args.student is None:
             when = due_time(args.when)
             gb.update_or_create_assignment(name, duedate=when)
@@ -233,6 +234,8 @@ GRADE_OPTIONS = {
     "--submission-timeout": dict(type=int, default=900, help="seconds per submission"),
     "--regexp": dict(default=None, help="named regexp for LMS file names (student_id, file_id)"),
     "--keep": dict(action="store_true", help="keep the run's working folder for debugging"),
+    "--cluster": dict(default=None, help="a Dask scheduler (tcp://host:8786): one task per student there "
+                                         "(docs/grading.md; needs a PostgreSQL gradebook)"),
 }
 # name: (function, help, its arguments: name -> argparse's keywords); every command takes --course
 COMMANDS = {

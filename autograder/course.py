@@ -33,6 +33,23 @@ def nbgrader(course: Path, *args: str, check: bool = True, env: dict | None = No
     return proc
 
 
+def gradebook_url(course: Path = REPO) -> str:
+    """The course's gradebook: nbgrader_config.py's `c.CourseDirectory.db_url` (a PostgreSQL
+    server that the workers of a cluster share, docs/grading.md), else the SQLite file of one
+    machine, `gradebook.db` in the course folder (nbgrader's own default)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course = Path(course).resolve()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config() \
+        if (course / "nbgrader_config.py").is_file() else {}
+    return config.get("CourseDirectory", {}).get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
+
+
+def is_file_gradebook(url: str) -> bool:
+    """A SQLite file: one machine's, which takes one writer at a time."""
+    return url.startswith("sqlite:")
+
+
 def assignments(course: Path = REPO) -> list[str]:
     """Names of the source assignments, e.g. ['ps03_lstm_gates']."""
     return sorted(p.name for p in (course / "source").iterdir() if p.is_dir() and p.name.startswith("ps"))

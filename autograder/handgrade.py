@@ -39,7 +39,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import REPO
+from .course import REPO, gradebook_url, is_file_gradebook
 from .inert import unescape_markdown
 
 STATIC = Path(__file__).resolve().parent / "handgrade_static"
@@ -155,10 +155,10 @@ class HandGrading:
 
     def __init__(self, course: Path, assignment: str):
         self.course, self.assignment = Path(course).resolve(), assignment
-        self.db_url = f"sqlite:///{self.course / 'gradebook.db'}"
+        self.db_url = gradebook_url(self.course)
         self.lock = threading.Lock()
         self._answers: dict = {}                 # notebook path -> (its mtime, its answers by grade id)
-        if not (self.course / "gradebook.db").is_file():
+        if is_file_gradebook(self.db_url) and not (self.course / "gradebook.db").is_file():
             raise HandGradeError(f"{self.course} has no gradebook.db: grade the class first (make autograde)")
         self.questions = {q.grade_id: q for q in questions(self.course, assignment)}
         if not self.questions:

@@ -25,6 +25,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from .course import gradebook_url
 from .roster import load as load_roster
 
 WORKSHEET = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
@@ -58,7 +59,7 @@ def rows_of(course: Path, assignment: str) -> list[dict]:
 def _scores(course: Path, assignment: str, rows: dict) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         row_max = float(gb.find_assignment(assignment).max_score)
         for row in rows.values():
             row["max_score"], row["final"], row["parts"], row["pending"] = row_max, None, {}, []

@@ -36,7 +36,7 @@ import nbformat
 from . import intake as intake_mod
 from . import roster as roster_mod
 from . import sandbox as sb
-from .course import REPO, resolve, venv_env
+from .course import REPO, gradebook_url, is_file_gradebook, resolve, venv_env
 from .inert import make_inert
 from .report import NOTHING
 from .sanitize import Rejected, read, repair
@@ -82,6 +82,9 @@ class Options:
     inert: bool = True
     # sandbox uids are uid_base + slot; two pipelines on one machine need different bases
     uid_base: int = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
+    # a Dask scheduler's address (tcp://host:8786): each student is graded there by one task
+    # (autograder.cluster), on workers that share the course folder and a PostgreSQL gradebook
+    cluster: str | None = None
 
 
 @dataclass
@@ -160,6 +163,7 @@ class Run:
         self.scores_before: dict[str, float] | None = None   # the gradebook's, when the run started
         self.roster = None                   # the course's roster.csv (autograder.roster), if it has one
         self.max_score = 0.0
+        self.found: dict[str, tuple] = {}    # student -> (notebook found, roster row, LMS details)
 
     # -- setup ------------------------------------------------------------------------------
     def check_sandbox(self) -> None:
@@ -179,6 +183,8 @@ class Run:
         not touched."""
         self.check_sandbox()
         from .release import changed_after_grading
+        from .worker import stamp_gradebooks_in_process
+        stamp_gradebooks_in_process()     # an empty PostgreSQL gradebook is set up here: 2.5 s less
         why = changed_after_grading(self.course, self.assignment)
         if why:
             raise NotGradeable(f"{self.assignment} cannot be graded as source/ now stands: {why}")
@@ -186,20 +192,35 @@ class Run:
             self.roster = roster_mod.load(self.course, self.assignment)
         except roster_mod.RosterError as err:
             raise NotGradeable(str(err))
+        if self.opt.cluster and is_file_gradebook(gradebook_url(self.course)):
+            raise NotGradeable(
+                f"grading on the cluster {self.opt.cluster} needs a gradebook that many machines can write "
+                f"at once; {self.course}'s is a SQLite file. Set c.CourseDirectory.db_url to a PostgreSQL "
+                "URL in its nbgrader_config.py (docs/grading.md), or grade without CLUSTER")
         self.work.mkdir(parents=True)
-        for slot in range(max(1, self.opt.jobs)):
+        # on a cluster, the one worker here only regenerates the assignment
+        for slot in range(1 if self.opt.cluster else max(1, self.opt.jobs)):
             self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
+        self.load_checks(write=True)
+        self.workers[0].generate(self.assignment, self.work / "release")
+        self.read_notebooks()
+
+    def load_checks(self, write: bool) -> None:
+        """The re-check's cases and program, and the sandbox's kernelspec and font cache; `write`
+        puts the files every worker reads into the run's folder (a cluster's workers only read them)."""
         from .recheck import kernel_checks_source, load_cases, runner_source
         self.cases = load_cases(self.assignment, self.course) if self.opt.recheck else []
         if self.cases:
+            self.runner = runner_source(self.cases)
+        if write and self.cases:
             (self.work / "recheck").mkdir()
             (self.work / "harness.py").write_text(kernel_checks_source())
-            self.runner = runner_source(self.cases)
-        if self.opt.sandboxed or self.cases:
+        if write and (self.opt.sandboxed or self.cases):
             sb.write_kernelspec(self.work / "jupyter")
         if self.opt.sandboxed:
             self.mpl_cache = self.font_cache()
-        self.workers[0].generate(self.assignment, self.work / "release")
+
+    def read_notebooks(self) -> None:
         self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
         self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
 
@@ -235,28 +256,37 @@ class Run:
             grader_error(self.results[student], "finding the notebook", RuntimeError(why))
         ready = []
         for student, path in sorted(found.notebooks.items()):
-            result = self.results[student] = Result(student, "graded", reason="; ".join(found.notes.get(student, [])))
-            notes: list[str] = []
-            try:
-                repaired = repair(read(path, notes), self.release_nb)
-            except Rejected as err:
-                result.status, result.reason = "rejected", str(err)
-                continue
-            except Exception as err:                       # a fault of ours: this student alone
-                grader_error(result, "reading and repairing the notebook", err)
-                continue
-            result.flags += notes + repaired.flags
-            if self.opt.inert:
-                make_inert(repaired.notebook, self.release_nb)
-            try:
-                self.stage_one(student, repaired.notebook, path)
-            except Exception as err:
-                grader_error(result, "staging the notebook", err)
-                continue
-            ready.append(student)
+            self.results[student] = Result(student, "graded", reason="; ".join(found.notes.get(student, [])))
+            if self.opt.cluster or self.repair_one(student, path):    # on a cluster, its task repairs it
+                ready.append(student)
         for student, result in self.results.items():
-            self.identify(result, rows.get(student), found.lms.get(student, {}))
+            self.found[student] = (found.notebooks.get(student), rows.get(student), found.lms.get(student, {}))
+            if not (self.opt.cluster and student in ready):   # there, once its task is back
+                self.identify(result, *self.found[student][1:])
         return ready
+
+    def repair_one(self, student: str, path: Path) -> bool:
+        """Read and repair one student's notebook and stage it for nbgrader; False if it cannot
+        be graded (the reason is in the student's result)."""
+        result = self.results[student]
+        notes: list[str] = []
+        try:
+            repaired = repair(read(path, notes), self.release_nb)
+        except Rejected as err:
+            result.status, result.reason = "rejected", str(err)
+            return False
+        except Exception as err:                       # a fault of ours: this student alone
+            grader_error(result, "reading and repairing the notebook", err)
+            return False
+        result.flags += notes + repaired.flags
+        if self.opt.inert:
+            make_inert(repaired.notebook, self.release_nb)
+        try:
+            self.stage_one(student, repaired.notebook, path)
+        except Exception as err:
+            grader_error(result, "staging the notebook", err)
+            return False
+        return True
 
     def identify(self, result: Result, row, lms: dict) -> None:
         """Name, LMS and LMS id on the row: the roster's, else what the file's name says."""
@@ -478,7 +508,7 @@ class Run:
         answer keeps the mark, so it is looked at again."""
         from nbgrader.api import Gradebook, MissingEntry
 
-        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+        with Gradebook(gradebook_url(self.course)) as gb:
             for student, before in earlier.items():
                 if not before or student not in self.results or self.results[student].status != "graded":
                     continue
@@ -499,19 +529,20 @@ class Run:
         """Each student's score in the gradebook now (hand grades included); None if unreadable."""
         from nbgrader.api import Gradebook
         try:
-            with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+            with Gradebook(gradebook_url(self.course)) as gb:
                 return {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(self.assignment)}
         except Exception:
             return None
 
-    def collect_scores(self) -> None:
+    def collect_scores(self, students: list[str] | None = None) -> None:
+        """Scores from the gradebook into the results of `students` (default: everyone's)."""
         from nbgrader.api import Gradebook
 
-        db_url = f"sqlite:///{self.course / 'gradebook.db'}"
+        db_url = gradebook_url(self.course)
         with Gradebook(db_url) as gb:
             assignment = gb.find_assignment(self.assignment)
             max_score = self.max_score = assignment.max_score
-            for result in self.results.values():
+            for result in self.results.values() if students is None else [self.results[s] for s in students]:
                 result.max_score = max_score
                 if result.status != "graded":
                     result.score = 0.0
@@ -533,7 +564,7 @@ class Run:
         except (OSError, ValueError, AttributeError, TypeError):
             return []
         kept, seen = [], set()
-        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+        with Gradebook(gradebook_url(self.course)) as gb:
             for row in rows:
                 try:
                     r = Result(**{k: v for k, v in row.items() if k in Result.__dataclass_fields__})
@@ -557,7 +588,7 @@ class Run:
         with a flag is flagged in the gradebook, one without is not (a regrade clears it)."""
         from nbgrader.api import Gradebook, MissingEntry
 
-        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+        with Gradebook(gradebook_url(self.course)) as gb:
             for result in self.results.values():
                 if result.status != "graded":
                     continue
@@ -602,20 +633,45 @@ class Run:
     def refresh_feedback(self, students: list[str]) -> None:
         """Feedback for the graded students, after the re-check, so that it shows the gradebook's
         scores and comments as the re-check left them; on every worker at once."""
-        def write(student: str, slot: int, worker: Worker) -> None:
-            reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student},
-                                   timeout=300)
-            if not (reply or {}).get("feedback", {}).get("success"):
-                raise RuntimeError(((reply or {}).get("feedback", {}).get("log") or "no reply")[-300:])
+        self.on_workers(students, self.feedback_one, self.withhold_feedback)
 
-        def withhold(student: str, err: Exception) -> None:     # no feedback with the old score is handed out
-            html = self.course / "feedback" / student / self.assignment / f"{self.assignment}.html"
-            html.unlink(missing_ok=True)
-            self.results[student].flags.append(
-                f"feedback withheld: it could not be written again after the re-check ({type(err).__name__}: "
-                f"{str(err)[:200]}); run `make feedback ASSIGNMENT={self.assignment}`")
+    def feedback_one(self, student: str, slot: int, worker: "Worker") -> None:
+        reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student},
+                               timeout=300)
+        if not (reply or {}).get("feedback", {}).get("success"):
+            raise RuntimeError(((reply or {}).get("feedback", {}).get("log") or "no reply")[-300:])
 
-        self.on_workers(students, write, withhold)
+    def withhold_feedback(self, student: str, err: Exception) -> None:
+        """No feedback with the old score is handed out."""
+        html = self.course / "feedback" / student / self.assignment / f"{self.assignment}.html"
+        html.unlink(missing_ok=True)
+        self.results[student].flags.append(
+            f"feedback withheld: it could not be written again after the re-check ({type(err).__name__}: "
+            f"{str(err)[:200]}); run `make feedback ASSIGNMENT={self.assignment}`")
+
+    def grade_alone(self, student: str, slot: int, worker: "Worker", earlier: dict[str, str]) -> Result:
+        """Everything a class run does for one student, in the same order, for a cluster's task
+        (autograder.cluster): repair and stage, grade in the sandbox, keep the hand grades of
+        unchanged answers (`earlier`: the last run's answers), read the scores, re-check, write the
+        feedback and scan it. Each step is the class run's own, given this one student."""
+        result = self.results[student]
+        if self.repair_one(student, self.found[student][0]):
+            try:
+                self.grade_one(student, slot, worker)
+            except Exception as err:
+                grader_error(result, "grading", err)
+            if earlier:
+                self.keep_hand_grades({student: earlier})
+        self.collect_scores([student])
+        if self.cases and result.status == "graded":
+            self.recheck([student])
+            try:
+                self.feedback_one(student, slot, worker)
+            except Exception as err:
+                self.withhold_feedback(student, err)
+        for flag in scan_feedback(self.course, self.assignment, [student], self.source_nb, self.release_nb).values():
+            result.flags.append(flag)
+        return result
 
     def recheck(self, students: list[str]) -> None:
         """The re-check of each graded student, one at a time: a fault judging one is that
@@ -635,19 +691,25 @@ class Run:
             earlier = self.graded_answers()             # staging removes the last run's notebooks
             self.scores_before = self.gradebook_scores()
             students = self.stage()
-            self.log(f"grading {len(students)} submission(s) of {self.assignment} with {self.opt.jobs} "
-                     f"worker(s), {'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
-            self.grade_all(students)
-            self.keep_hand_grades(earlier)
-            self.collect_scores()
-            if self.cases:
-                graded = [s for s in students if self.results[s].status == "graded"]
-                self.recheck(graded)
-                # the feedback shows the re-checked score and the mistakes named in comments: it
-                # is written now, once (writing it in the worker, then again for each student
-                # whose score changed or whose mistake was named, cost 0.1 s per submission)
-                self.refresh_feedback(graded)
-            self.check_feedback()
+            where = f"on the Dask cluster {self.opt.cluster}" if self.opt.cluster else f"with {self.opt.jobs} worker(s)"
+            self.log(f"grading {len(students)} submission(s) of {self.assignment} {where}, "
+                     f"{'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
+            if self.opt.cluster:                          # each student's whole path in one task
+                from .cluster import grade_on_cluster
+                done = grade_on_cluster(self, students, earlier)
+                self.collect_scores([s for s in self.results if s not in done])
+            else:
+                self.grade_all(students)
+                self.keep_hand_grades(earlier)
+                self.collect_scores()
+                if self.cases:
+                    graded = [s for s in students if self.results[s].status == "graded"]
+                    self.recheck(graded)
+                    # the feedback shows the re-checked score and the mistakes named in comments: it
+                    # is written now, once (writing it in the worker, then again for each student
+                    # whose score changed or whose mistake was named, cost 0.1 s per submission)
+                    self.refresh_feedback(graded)
+                self.check_feedback()
             self.mark_flagged()
             from .report import write_reports
             earlier = self.earlier_rows()
@@ -655,6 +717,9 @@ class Run:
                 result.max_score = self.max_score
                 self.results[result.student] = result
             self.changes = write_reports(self, seconds=round(time.monotonic() - t0, 1), earlier=earlier)
+            if self.opt.cluster:
+                from .cluster import forget
+                forget(self)
         finally:
             for worker in self.workers.values():
                 worker.stop()

@@ -47,7 +47,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor as Preprocessor  # enabled by default
 
-from .course import REPO
+from .course import REPO, gradebook_url
 
 HARNESS_ENV = "RNNLAB_RECHECK_HARNESS"       # file with the harness cell's source
 OUTPUT_ENV = "RNNLAB_RECHECK_DIR"            # where ExtractChecks stores what the cells printed
@@ -874,7 +874,7 @@ def recheck_all(run, students: list[str]) -> None:
 
     clean = clean_probe_answers()
     answers = answer_cells(run.release_nb)
-    with Gradebook(f"sqlite:///{run.course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(run.course)) as gb:
         for student in students:
             result = run.results[student]
             printed_file = run.work / "recheck" / f"{student}.txt"

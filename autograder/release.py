@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import REPO
+from .course import REPO, gradebook_url, is_file_gradebook
 
 
 def graded_cells(nb: nbformat.NotebookNode) -> set[str]:
@@ -31,12 +31,12 @@ def graded_cells(nb: nbformat.NotebookNode) -> set[str]:
 def changed_after_grading(course: Path, name: str) -> str | None:
     """Why `name` cannot be regenerated as its source now stands, or None: the cells it records
     differ from the gradebook's while the gradebook holds submissions of it."""
-    db = course / "gradebook.db"
-    if not db.exists():
+    url = gradebook_url(course)
+    if is_file_gradebook(url) and not Path(url.removeprefix("sqlite:///")).exists():
         return None
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(url) as gb:
         try:
             assignment = gb.find_assignment(name)
         except MissingEntry:

@@ -20,14 +20,20 @@ answers; the pipeline rejects and logs anything else.
 
 The worker is trusted code (the student's kernel is the sandboxed part). When a submission
 runs past its wall-clock limit, the pipeline kills the worker's process group, which takes the
-kernel and its sandbox with it, and starts a fresh worker for the next student.
+kernel and its sandbox with it, and starts a fresh worker for the next student. When the
+process that started it dies (a Dask worker killed mid-task, autograder.cluster), the worker
+ends itself within a fifth of a second: the student's task is graded again elsewhere, and
+nothing of the first attempt may go on writing the gradebook.
 """
 from __future__ import annotations
 
 import functools
 import json
 import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 PREFIX = "RNNLAB-RESULT "
@@ -52,6 +58,20 @@ def private_channel(request_fd: int, reply_fd: int):
     os.close(null)
     sys.stdout = sys.stderr
     return requests, replies
+
+
+def die_with_parent() -> None:
+    """End this worker (its process group: the kernel's sandbox follows with --die-with-parent)
+    as soon as its parent process is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        # the group is this worker's own when the pipeline started it (a new session)
+        os.killpg(os.getpgrp(), signal.SIGKILL) if os.getpgrp() == os.getpid() else os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def stamp_gradebooks_in_process() -> None:
@@ -180,4 +200,5 @@ def serve(course: Path, requests, replies) -> None:
 
 if __name__ == "__main__":
     # python -m autograder.worker COURSE REQUEST_FD REPLY_FD
+    die_with_parent()
     serve(Path(sys.argv[1]).resolve(), *private_channel(int(sys.argv[2]), int(sys.argv[3])))

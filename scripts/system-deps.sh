@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Installs the two system tools the tests need, from Debian's packages:
+# Installs the system tools the tests need, from Debian's packages:
 #   chromium   - the headless browser the widget tests drive with Playwright
 #   bubblewrap - the sandbox each student kernel runs in when grading
 #   npm        - installs JupyterHub's proxy (the hub test, `make hub`) and MathJax (`make hand-grade`)
+#   postgresql - the gradebook a Dask cluster's workers share (the cluster tests start a throwaway server)
 # Only root on a Debian-like system can do this; anyone else is told what is missing.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

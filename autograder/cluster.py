@@ -1,0 +1,202 @@
+"""Grade a class on a Dask cluster: one task per student, each the class run's own path.
+
+    python -m autograder grade ps03 SUBMISSIONS --cluster tcp://scheduler:8786
+    make autograde ASSIGNMENT=ps03 SUBMISSIONS=... CLUSTER=tcp://scheduler:8786
+
+The instructor's process prepares the run as on one machine (autograder.pipeline: the sandbox
+checked, the assignment regenerated in the gradebook, the submissions found, the re-check's
+files written into the run's folder), then sends every student to the cluster as one task.
+The task (`grade_task`, on a `dask.distributed` worker) does for its student what the class run
+does (Run.grade_alone): repair, the sandboxed kernel, the re-check, the feedback and its scan for
+leaks. It returns the student's result; the instructor's process writes the reports.
+
+What the workers need (docs/grading.md): the course folder at the same path (a shared
+filesystem), the course's environment at the same path, bubblewrap and user namespaces, one
+thread each (`--nthreads 1`; a worker grades one student at a time whatever it is given), and a
+gradebook they can all write: PostgreSQL (`c.CourseDirectory.db_url` in nbgrader_config.py).
+Each Dask worker process keeps one grading worker (autograder.worker) for the run.
+
+Faults:
+- a worker that dies mid-task: the scheduler gives its tasks to another worker, and the grading
+  worker and kernel it started end with it (autograder.worker's watchdog); the student is graded
+  again from the start, and nbgrader's autograde replaces whatever the first attempt wrote;
+- a task that ends the scheduler's `allowed-failures` workers (a submission that crashes
+  whatever grades it): that student's grader error, the others go on;
+- the scheduler gone: `ClusterLost` says how far the run got. Each finished student is recorded
+  as it comes back (`done_folder`); a rerun of the same command grades only the others, and the
+  records go once the run has written its reports.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import socket
+import threading
+import zlib
+from pathlib import Path
+
+from .pipeline import NotGradeable, Options, Result, Run, Worker, grader_error
+
+
+class ClusterLost(NotGradeable):
+    """The scheduler could not be reached, or went away during the run."""
+
+
+# -- on the worker --------------------------------------------------------------------------
+_LOCK = threading.Lock()                 # one student at a time per worker process
+_STATE: dict = {}                        # the run this process grades: work folder, Run, Worker, slot
+
+
+def _slot() -> int:
+    """This worker's sandbox slot (uid_base + slot): its name when that is a small number (a
+    LocalCluster's, or `dask worker --name 3`), else a number drawn from its name."""
+    from distributed import get_worker
+    name = get_worker().name
+    return name if isinstance(name, int) and 0 <= name < 1000 else zlib.crc32(str(name).encode()) % 1000
+
+
+def _attach(spec: dict) -> tuple[Run, Worker, int]:
+    """The worker side of the run `spec` describes, made once per worker process: the same
+    options, the run's folder (written by the instructor's process), a grading worker."""
+    if _STATE.get("work") != spec["work"]:
+        finish(_STATE.get("work"))
+        run = Run(spec["assignment"], spec["submissions"], course=spec["course"],
+                  options=Options(**spec["options"]), log=lambda *a: None)
+        run.work = Path(spec["work"])
+        run.check_sandbox()
+        run.load_checks(write=False)
+        run.read_notebooks()
+        _STATE.update(work=spec["work"], run=run, worker=None, slot=_slot())
+    run = _STATE["run"]
+    if _STATE["worker"] is None or not _STATE["worker"].alive():     # new, or stopped after a timeout
+        _STATE["worker"] = Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
+    return run, _STATE["worker"], _STATE["slot"]
+
+
+def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: dict) -> dict:
+    """One student's grading on a Dask worker: its result, as a dict."""
+    with _LOCK:
+        run, worker, slot = _attach(spec)
+        attempts = run.work / "attempts"
+        attempts.mkdir(exist_ok=True)
+        with open(attempts / f"{student}.log", "a") as log:
+            log.write(f"{socket.gethostname()} {os.getpid()}\n")
+        run.results[student] = Result(**result)
+        run.found[student] = (Path(notebook), None, {})
+        try:
+            return dataclasses.asdict(run.grade_alone(student, slot, worker, earlier))
+        finally:
+            run.results.pop(student, None)
+            run.found.pop(student, None)
+
+
+def finish(work: str | None) -> None:
+    """Stop this process's grading worker of the run in `work` (the run is over)."""
+    if work is not None and _STATE.get("work") == work:
+        if _STATE.get("worker") is not None:
+            _STATE["worker"].stop()
+        _STATE.clear()
+
+
+# -- in the instructor's process ------------------------------------------------------------
+def done_folder(run: Run) -> Path:
+    return run.course / "grading-runs" / f"{run.assignment}-cluster-done"
+
+
+def _fingerprint(run: Run, notebook: Path) -> str:
+    """What a finished student's record is valid for: this submission, this source notebook."""
+    digest = hashlib.sha256(Path(notebook).read_bytes())
+    digest.update((run.course / "source" / run.assignment / f"{run.assignment}.ipynb").read_bytes())
+    return digest.hexdigest()
+
+
+def _recorded(run: Run, student: str) -> Result | None:
+    """The result of an earlier, interrupted run for this very submission, if there is one."""
+    try:
+        record = json.loads((done_folder(run) / f"{student}.json").read_text())
+        if record["fingerprint"] == _fingerprint(run, run.found[student][0]):
+            return Result(**record["result"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _record(run: Run, student: str) -> None:
+    folder = done_folder(run)
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"fingerprint": _fingerprint(run, run.found[student][0]),
+              "result": dataclasses.asdict(run.results[student])}
+    (folder / f"{student}.json.new").write_text(json.dumps(record))
+    os.replace(folder / f"{student}.json.new", folder / f"{student}.json")
+
+
+def forget(run: Run) -> None:
+    """The run has written its reports: the next run grades everyone again."""
+    shutil.rmtree(done_folder(run), ignore_errors=True)
+
+
+def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str, str]]) -> set[str]:
+    """Grade `students` (found, not yet repaired) on the cluster at run.opt.cluster; returns the
+    students whose results came back (or were kept from an interrupted run)."""
+    from distributed import Client, as_completed
+    from distributed.scheduler import KilledWorker
+
+    done: set[str] = set()
+    todo = []
+    for student in students:
+        kept = _recorded(run, student)
+        if kept is not None:
+            run.results[student] = kept
+            done.add(student)
+        else:
+            todo.append(student)
+    if done:
+        run.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
+    address = run.opt.cluster
+    # the client's reconnection attempts log a traceback each; ClusterLost says it in a sentence
+    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError) as err:
+        raise ClusterLost(f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade "
+                          "without CLUSTER") from None
+    spec = {"assignment": run.assignment, "course": str(run.course), "submissions": str(run.submissions),
+            "work": str(run.work), "options": dataclasses.asdict(run.opt)}
+    token = secrets.token_hex(4)
+    try:
+        futures = {client.submit(grade_task, spec, student, str(run.found[student][0]),
+                                 dataclasses.asdict(run.results[student]), earlier.get(student, {}),
+                                 key=f"grade-{student}-{token}", pure=False): student for student in todo}
+        for future in as_completed(futures):
+            student = futures[future]
+            if future.status == "cancelled" or client.status != "running":
+                raise _lost(address, len(done), len(students))
+            try:
+                run.results[student] = Result(**future.result())
+            except KilledWorker as err:
+                grader_error(run.results[student], "grading on the cluster",
+                             RuntimeError(f"its task ended every Dask worker that ran it ({err})"))
+            except Exception as err:
+                if client.status != "running":
+                    raise _lost(address, len(done), len(students)) from None
+                grader_error(run.results[student], "grading on the cluster", err)
+            run.identify(run.results[student], *run.found[student][1:])
+            _record(run, student)
+            done.add(student)
+            run.log(f"  {student}: {run.results[student].status} in {run.results[student].seconds} s")
+        client.run(finish, str(run.work))
+    except OSError:
+        raise _lost(address, len(done), len(students)) from None
+    finally:
+        client.close(timeout=10)
+    return done
+
+
+def _lost(address: str, done: int, total: int) -> ClusterLost:
+    return ClusterLost(f"the Dask scheduler at {address} went away: {done} of {total} submission(s) are "
+                       f"graded and kept; run the same command again to grade the other {total - done}")
