@@ -86,6 +86,7 @@ SKIPPED_PATTERNS = (re.compile(r".*\.py[co]$"), re.compile(r".*\.egg-info$"),
                     re.compile(r"\.rnnlab-review\.json.*"), re.compile(r"\.~.*"))
 SKIPPED_FILES = {"notebooks/sanitize.cfg",          # nbval's settings for `make test`
                  "rnnlab/badges.py"}                # `make badges`: the course README's badges
+SKIPPED_FOLDERS = ("rnnlab/site",)                  # `make site`: the course website's builder
 
 MIN_CHARS = 12              # a normalised line shorter than this is not counted as a secret
 # A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
@@ -255,7 +256,8 @@ def forbidden_paths(root: Path) -> list[str]:
 
 def _skipped(rel: Path) -> bool:
     return (any(part in SKIPPED_NAMES or any(p.fullmatch(part) for p in SKIPPED_PATTERNS) for part in rel.parts)
-            or rel.as_posix() in SKIPPED_FILES)
+            or rel.as_posix() in SKIPPED_FILES
+            or any(rel.as_posix() == f or rel.as_posix().startswith(f + "/") for f in SKIPPED_FOLDERS))
 
 
 def shipped_files(course: Path) -> list[Path]:

@@ -482,6 +482,9 @@ def talk_patterns(course: Path = REPO) -> list[tuple[re.Pattern, str]]:
         out.append((re.compile(rf"(?<![\w./-])(?:{form})"), f"{name}{'/' if folder else ''} is not in the distribution"))
     for rel in sorted(dist.SKIPPED_FILES):
         out.append((re.compile(rf"(?<![\w.-]){re.escape(Path(rel).name)}\b"), f"{rel} is not in the distribution"))
+    for rel in dist.SKIPPED_FOLDERS:
+        out.append((re.compile(rf"\b{re.escape(rel)}\b|\b{re.escape(rel.replace('/', '.'))}\b"),
+                    f"{rel}/ is not in the distribution"))
     student = targets(course / dist.TEMPLATES / "Makefile")
     missing_targets = sorted(targets(course / "Makefile") - student)
     out.append((re.compile(rf"\bmake (?:[a-z][a-z-]* )*({'|'.join(map(re.escape, missing_targets))})\b"),
