@@ -11,6 +11,11 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "rnn-deep-dive"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py[co]"]
+# The gradebook: gradebook.db in this folder (SQLite, one machine), or the PostgreSQL server that
+# the workers of a Dask cluster share (make autograde CLUSTER=..., docs/grading.md), named in the
+# environment so that no password is written into the repository.
+if os.environ.get("RNNLAB_GRADEBOOK_URL"):
+    c.CourseDirectory.db_url = os.environ["RNNLAB_GRADEBOOK_URL"]
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -40,7 +40,7 @@ import threading
 import zlib
 from pathlib import Path
 
-from .pipeline import NotGradeable, Options, Result, Run, Worker, grader_error
+from .pipeline import NotGradeable, Options, Result, Run, SandboxUnavailable, Worker, grader_error
 
 
 class ClusterLost(NotGradeable):
@@ -93,6 +93,17 @@ def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: d
         finally:
             run.results.pop(student, None)
             run.found.pop(student, None)
+
+
+def worker_problem(course: str, sandboxed: bool) -> str | None:
+    """Why this worker cannot grade the course, or None: checked on every worker before a run."""
+    if not (Path(course) / "nbgrader_config.py").is_file():
+        return (f"it does not see the course folder {course} (the workers need it at the same path, "
+                "on a shared filesystem)")
+    if sandboxed:
+        from . import sandbox as sb
+        return sb.check()
+    return None
 
 
 def finish(work: str | None) -> None:
@@ -165,6 +176,12 @@ def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str,
     except (OSError, TimeoutError) as err:
         raise ClusterLost(f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade "
                           "without CLUSTER") from None
+    problems = {w: why for w, why in client.run(worker_problem, str(run.course), run.opt.sandboxed).items() if why}
+    if problems:
+        client.close()
+        where = "; ".join(f"{w}: {why}" for w, why in sorted(problems.items()))
+        raise SandboxUnavailable(f"{len(problems)} Dask worker(s) cannot grade here ({where}). Nothing was graded: "
+                                 "fix them or stop them (docs/grading.md), then run again")
     spec = {"assignment": run.assignment, "course": str(run.course), "submissions": str(run.submissions),
             "work": str(run.work), "options": dataclasses.asdict(run.opt)}
     token = secrets.token_hex(4)
