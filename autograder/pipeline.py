@@ -613,8 +613,11 @@ class Run:
         # the time is the collector's (timestamp.txt from the course's submitted/ only: stage_one)
         result.late_seconds = float(submission.total_seconds_late or 0)
         result.late_penalty = float(submission.late_submission_penalty or 0)
+        # in the notebook's order, whatever order the database returns them in (SQLite: as
+        # written; PostgreSQL: any)
+        order = {c.metadata.get("nbgrader", {}).get("grade_id"): k for k, c in enumerate(self.source_nb.cells)}
         for nb in submission.notebooks:
-            for grade in nb.grades:
+            for grade in sorted(nb.grades, key=lambda g: (order.get(g.name, len(order)), g.name)):
                 if grade.needs_manual_grade:
                     result.needs_manual.append(grade.name)
                 elif grade.cell.cell_type == "code" and grade.auto_score is not None \
