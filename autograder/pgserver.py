@@ -48,11 +48,12 @@ def temporary_gradebook(start_seconds: float = 30):
     if why:
         raise NoPostgres(why)
     folder = Path(tempfile.mkdtemp(prefix="rnnlab-pg-"))
-    as_user: list[str] = []
+    # the server stops (a fast shutdown) if this process dies without the `finally` below
+    as_user = ["setpriv", "--pdeathsig", "SIGINT"]
     if os.geteuid() == 0:                           # postgres will not run as root
         nobody = pwd.getpwnam("nobody")
         os.chown(folder, nobody.pw_uid, nobody.pw_gid)
-        as_user = ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
+        as_user += [f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
     server = None
     try:
         subprocess.run([*as_user, str(PG_BIN / "initdb"), "-D", str(folder / "data"), "-U", USER,
