@@ -7,6 +7,7 @@ Parts, each a median over `repeats` runs, on this machine:
   notebooks  wall time and kernel peak memory of every lecture and problem-set solution
   tests      make test by part (unit, notebooks, grading, browser), after the first install
   grading    stock serial nbgrader against the sandboxed parallel pipeline, same submissions
+  cluster    the pipeline on a Dask LocalCluster of 1 and 2 workers against this machine's (bench/cluster.py)
   widgets    kernel-side latency of each widget (pytest-benchmark)
   browser    each widget in JupyterLab and Chromium: update latency, size on screen, aspect, text
   adding     chapter 07's adding problem: seconds to fall below a tenth of the 0.167 baseline
@@ -123,6 +124,11 @@ def part_grading(repeats: int, count: int = 24) -> dict:
             "identical_scores": all(r["identical_scores"] for r in runs)}
 
 
+def part_cluster(repeats: int) -> dict:
+    from bench.cluster import measure
+    return measure(count=40, repeats=max(2, repeats))
+
+
 def part_widgets(repeats: int) -> dict:
     out = OUT / "widget-latency.json"
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -164,7 +170,7 @@ def part_adding(repeats: int) -> dict:
 
 
 PARTS = {"notebooks": part_notebooks, "widgets": part_widgets, "browser": part_browser,
-         "grading": part_grading, "adding": part_adding, "tests": part_tests}
+         "grading": part_grading, "cluster": part_cluster, "adding": part_adding, "tests": part_tests}
 
 
 def verdict(ok: bool) -> str:
@@ -228,6 +234,24 @@ def browser_lines(b: dict) -> list[str]:
     return lines + [""]
 
 
+def cluster_lines(c: dict) -> list[str]:
+    rows = {"local-1": "this machine, 1 worker", "local-2": "this machine, 2 workers",
+            "cluster-1": "Dask cluster, 1 worker", "cluster-2": "Dask cluster, 2 workers",
+            "local-2-sqlite": "this machine, 2 workers, SQLite gradebook"}
+    lines = ["## Grading on a Dask cluster", "", measured(c),
+             f"{c['submissions']} {c['assignment']} submissions (as above), sandboxed and re-checked, into a "
+             "PostgreSQL gradebook unless said otherwise; the cluster is a LocalCluster of one-thread worker "
+             "processes over TCP on this machine, started before the clock (`python -m bench.cluster`).", "",
+             "| grading | seconds (runs) | submissions per minute |", "|---|---|---|"]
+    for mode, label in rows.items():
+        runs = c["runs"][mode]
+        lines.append(f"| {label} | {statistics.median(runs)} ({', '.join(map(str, runs))}) | {c['per_minute'][mode]} |")
+    over = [f"{c[f'overhead_per_task_{k}']['seconds']} s per task ({c[f'overhead_per_task_{k}']['percent']}%) with {k} "
+            f"worker{'s' if k > 1 else ''}" for k in (1, 2)]
+    return lines + ["", f"The cluster path against this machine's, same workers and gradebook: {over[0]}, {over[1]} "
+                    f"(goal: under 5%). Results identical in every run: {c['identical_results']}.", ""]
+
+
 def write_report(results: dict) -> None:
     (OUT / "report.json").write_text(json.dumps(results, indent=1))
     m = results["machine"]
@@ -266,6 +290,9 @@ def write_report(results: dict) -> None:
                   f"| pipeline | {g['pipeline_per_submission']} | {round(60 / g['pipeline_per_submission'], 1)} |", "",
                   f"Ratio {g['ratio']} ({verdict(g['ratio'] >= BUDGETS['grading_ratio'])}: at least "
                   f"{BUDGETS['grading_ratio']}); scores identical in every run: {g['identical_scores']}.", ""]
+    c = results.get("cluster")
+    if c:
+        lines += cluster_lines(c)
     w = results.get("widgets")
     if w:
         lines += ["## Widget latency", "", measured(w), "From a control's change to the new figure, in the kernel "
