@@ -1,23 +1,20 @@
 """The course website (`make site`, rnnlab.site): built once from the lectures, then read in
 Chromium with no kernel and no network. Every widget's every control is moved; what the page then
 shows must be the baked state, and for two settings per widget it must equal what the kernel-side
-widget draws: the lecture's own saved state, and a second setting drawn by a kernel that ran the
-lecture again (pixels of the picture, text of the readouts).
+widget draws: the lecture's own saved state (drawn by the kernel of `rnnlab.tools execute`), and a
+second setting drawn in the build's kernel with the controls set directly, before anything was baked
+(pixels of the picture, text of the readouts).
 """
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import html.parser
 import io
 import json
 import re
 import shutil
-import subprocess
-import sys
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -37,8 +34,20 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    report = site.build(root / "site", student_repo=STUDENTS, src=root / "src", log=lambda *a: None)
+    report = site.build(root / "site", student_repo=STUDENTS, src=root / "src", log=lambda *a: None, probe=True)
     return root / "site", report
+
+
+@pytest.fixture(scope="module")
+def probes(built):
+    """What each figure widget drew in the build's kernel at its second setting, set directly and
+    before any state was baked (rnnlab.site.bake.probe_all), by the widget's output ids."""
+    folder, _ = built
+    found = {}
+    for path in (folder.parent / "src" / "probes").glob("*.json"):
+        for drawn in json.loads(path.read_text()).values():
+            found[f"{path.stem}:{','.join(drawn['outputs'])}"] = drawn
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +61,11 @@ def served(built):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass                         # a page closed while a picture was on its way
+
+    server = Server(("127.0.0.1", 0), Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -97,6 +110,17 @@ def test_every_chapter_problem_set_and_the_cheat_sheet_has_a_page(built):
     print(json.dumps(report, indent=1))
 
 
+def test_tables_are_drawn_as_tables(built):
+    """A Markdown table (the cheat sheet's outputs, any lecture's text) is a table on its page,
+    not a paragraph of pipes and dashes."""
+    folder, _ = built
+    for path in sorted(folder.rglob("*.html")):
+        page = re.sub(r"<script.*?</script>", "", path.read_text(), flags=re.S)
+        undrawn = re.findall(r"\|\s*[-–—:]+\s*\|", text_of(page))
+        assert not undrawn, f"{path.relative_to(folder)}: {undrawn[:3]}"
+    assert (folder / "notebooks" / "cheatsheet.html").read_text().count("<table") >= 3
+
+
 def test_each_chapter_page_opens_in_colab_and_binder_from_the_students_repository(built):
     folder, _ = built
     for lecture in site.lectures(REPO):
@@ -105,6 +129,10 @@ def test_each_chapter_page_opens_in_colab_and_binder_from_the_students_repositor
         assert f"https://colab.research.google.com/github/{STUDENTS}/blob/main/{path}" in page, lecture.name
         assert re.search(rf"https://mybinder.org/v2/gh/{STUDENTS}/main\?urlpath=lab/tree/{path}", page), lecture.name
         assert "OWNER/REPO" not in page, lecture.name          # the lecture's own links too
+    for ps in site.problem_sets(REPO):            # they need the course installed: Binder, not Colab
+        page = (folder / "release" / ps.parent.name / f"{ps.stem}.html").read_text()
+        assert f"https://mybinder.org/v2/gh/{STUDENTS}/main?urlpath=lab/tree/release/{ps.parent.name}/" in page, ps
+        assert "colab.research.google.com" not in page, ps
 
 
 def test_the_scan_finds_a_solution_line_put_into_a_page(built, tmp_path):
@@ -179,37 +207,11 @@ def check_shown(info):
             assert json.loads(got)[:len(json.loads(want))] == json.loads(want)
 
 
-def second_setting(data: dict) -> list[int]:
-    """The second setting compared with a kernel: every control at its last value (its first,
-    where the last is where the lecture left it)."""
-    start = [int(k) for k in data["start"].split(",")]
-    return [len(c["labels"]) - 1 if at != len(c["labels"]) - 1 else 0 for c, at in zip(data["controls"], start)]
-
-
-def baked_figures(page: Path) -> list[dict]:
-    found = re.findall(r"<script type='application/json' class='bk-data'>(.*?)</script>", page.read_text(), re.S)
-    return [d for d in (json.loads(f.replace("<\\/", "</")) for f in found) if d["kind"] == "figure"]
-
-
 @pytest.fixture(scope="module")
-def kernel(built):
-    """What fresh kernels draw for each figure widget's second setting, started as soon as the
-    site is built: it runs while the browser drives the pages."""
-    from concurrent.futures import ThreadPoolExecutor
-    folder, _ = built
-    jobs = {name: [second_setting(d) for d in baked_figures(folder / name)] for name in pages(folder)}
-    jobs = {name: settings for name, settings in jobs.items() if settings}
-    pool = ThreadPoolExecutor(max_workers=2)
-    futures = {name: pool.submit(kernel_draws, REPO / "notebooks" / (Path(name).stem + ".ipynb"), settings)
-               for name, settings in jobs.items()}
-    yield futures
-    pool.shutdown(wait=True)
-
-
-@pytest.fixture(scope="module")
-def driven(built, served, chromium, kernel):
+def driven(built, served, chromium, probes):
     """Every page opened; every control of every baked figure widget moved through each of its
-    values (the others where they stand); the start and one other setting of each widget kept."""
+    values (the others where they stand); the start and the probed second setting of each
+    widget kept, with what the kernel drew there."""
     folder, _ = built
     seen = {}
     for name in pages(folder):
@@ -234,14 +236,14 @@ def driven(built, served, chromium, kernel):
                     assert info["key"].split(",")[c] == str(k), (name, control, k)
                     check_shown(info)
                 move(page, root, control, int(start["start"].split(",")[c]))
-            # a second setting: every control at its last value (its first, where that is the start)
-            other = second_setting(start)
-            for control, k in zip(start["controls"], other):
+            # the second setting, as the kernel drew it before baking
+            drawn = probes[f"{Path(name).stem}:{','.join(o['id'] for o in start['outputs'])}"]
+            for control, k in zip(start["controls"], drawn["setting"]):
                 move(page, root, control, k)
             second = root.evaluate(FIGURE_STATE)
             check_shown(second)
-            assert second["key"] == ",".join(map(str, other))
-            widgets.append(("figure", start, second))
+            assert second["key"] == ",".join(map(str, drawn["setting"]))
+            widgets.append(("figure", start, (second, drawn["shown"])))
         page.screenshot(path=str(REPO / "test-artifacts" / f"site-{Path(name).stem}.png")) \
             if (REPO / "test-artifacts").is_dir() else None
         assert outside == [], f"{name} asked the network for {outside[:3]}"
@@ -272,8 +274,8 @@ def test_each_widget_starts_as_the_lecture_saved_it(driven, served):
     for name, (widgets, _) in driven.items():
         nb = nbformat.read(REPO / "notebooks" / (Path(name).stem + ".ipynb"), 4)
         saved = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-        ids = [o["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] for c in nb.cells
-               for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        ids = [o["data"][WIDGET_VIEW]["model_id"] for c in nb.cells
+               for o in c.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
         figures = [w for w in widgets if w[0] == "figure"]
         owners = [i for i in ids if _is_figure(saved, i)]
         assert len(owners) == len(figures), (name, len(owners), len(figures))
@@ -302,64 +304,20 @@ def _is_figure(state, model_id):
         state[m]["model_name"] in ("ButtonModel", "FloatProgressModel") for m in _walk(state, model_id))
 
 
-PROBE = """
-import base64, json
-from rnnlab.site import bake as _b
-from rnnlab.widgets._base import FigureWidget as _F
-_out = []
-_settings = json.loads({settings!r})
-for _mid in dict.fromkeys(_b.DISPLAYED):
-    _owner, _root = _b.OWNERS.get(_mid), _b.find(_mid)
-    if _owner is None and not any(isinstance(w, _b.CONTROL_TYPES) for w in _b.walk(_root)):
-        continue
-    if _owner is not None and not isinstance(_owner, _F):
-        continue
-    if _owner is None and any(type(w).__name__ in ("Button", "FloatProgress") for w in _b.walk(_root)):
-        continue
-    _controls = _b.controls_of(_owner, _root)
-    for _c, _k in zip(_controls, _settings[len(_out)]):
-        _c.set(_k)
-    _out.append([base64.b64encode(bytes(w.value)).decode() if type(w).__name__ == "Image" else str(w.value)
-                 for w in _b.outputs_of(_root, _controls)])
-print("PROBE" + json.dumps(_out))
-"""
-
-
-def kernel_draws(lecture: Path, settings: list[list[int]]) -> list[list[str]]:
-    """Run the lecture in a fresh kernel, set each figure widget's controls to `settings` with
-    plain value changes, and return what each widget then shows."""
-    from rnnlab.kernels import notebook_client
-    nb = nbformat.read(lecture, 4)
-    from rnnlab.tools import marks_to_tags
-    marks_to_tags(nb)
-    saved = nb.metadata["widgets"][WIDGET_STATE]["state"]
-    last = max(i for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
-               if WIDGET_VIEW in o.get("data", {}) and _is_figure(saved, o["data"][WIDGET_VIEW]["model_id"]))
-    nb.cells = nb.cells[:last + 1]                  # what comes after its last figure widget is not needed
-    nb.cells.insert(0, nbformat.v4.new_code_cell("from rnnlab.site import bake\nbake.record()"))
-    nb.cells.append(nbformat.v4.new_code_cell(PROBE.format(settings=json.dumps(settings))))
-    notebook_client(nb, timeout=600, kernel_name="python3",
-                    resources={"metadata": {"path": str(lecture.parent)}}).execute()
-    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-    return json.loads(text.split("PROBE", 1)[1])
-
-
-def test_a_second_setting_of_each_widget_equals_what_a_kernel_draws(driven, served, kernel):
-    jobs = {name: [w for w in widgets if w[0] == "figure"] for name, (widgets, _) in driven.items()}
-    jobs = {name: figures for name, figures in jobs.items() if figures}
-    assert set(jobs) == set(kernel)
-    drawn = {name: future.result() for name, future in kernel.items()}
+def test_a_second_setting_of_each_widget_equals_what_the_kernel_draws(driven, served, probes):
+    """Every figure widget's second setting shows, pixel for pixel and readout for readout, what
+    the widget drew in the kernel when its controls were set there directly, before baking."""
     compared = 0
-    for name, figures in jobs.items():
-        assert len(drawn[name]) == len(figures), name
-        for (_, _, second), kernel in zip(figures, drawn[name]):
+    for name, (widgets, _) in driven.items():
+        for _, _, (second, kernel) in (w for w in widgets if w[0] == "figure"):
+            assert len(second["shown"]) == len(kernel), name
             for out, shown, want in zip(second["outputs"], second["shown"], kernel):
                 if out["kind"] == "image":
                     assert pixels(picture(served, shown, name)) == pixels(base64.b64decode(want)), name
                     compared += 1
                 elif out["kind"] in ("html", "label"):
                     assert " ".join(shown.split()) == text_of(want), (name, shown[:80], want[:80])
-    assert compared >= 11
+    assert compared >= 11 and len(probes) >= 11, (compared, len(probes))
 
 
 def test_quizzes_check_answers_and_flashcards_turn_in_the_page(driven, tmp_path, monkeypatch):
@@ -367,6 +325,12 @@ def test_quizzes_check_answers_and_flashcards_turn_in_the_page(driven, tmp_path,
     kernel's Quiz writes it, and so does the score; the flashcards reveal and move on."""
     monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / "review.json"))
     from rnnlab.widgets import Quiz
+    lines = 0
+    for name, (_, opened) in driven.items():         # before any click, no answer is given away
+        shown = opened.locator(".rnnlab-quiz > .bk-vbox > :last-child").all_inner_texts()
+        assert not any(t.strip() for t in shown), (name, [t for t in shown if t.strip()][:2])
+        lines += len(shown)
+    assert lines >= 50, lines                          # every chapter's questions were looked at
     page = driven["notebooks/03_lstm_gates.html"][1]
     question = page.locator(".rnnlab-quiz > .bk-vbox").first
     kernel = Quiz("03")

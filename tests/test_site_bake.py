@@ -52,8 +52,10 @@ def test_pictures_are_stored_once_and_losslessly(tmp_path):
     import io
 
     from PIL import Image
+    import random
+    rng = random.Random(0)                 # noise: the hardest picture for a lossless coder to keep
     buf = io.BytesIO()
-    Image.new("RGB", (7, 5), (10, 200, 30)).save(buf, format="png")
+    Image.frombytes("RGB", (70, 50), bytes(rng.randrange(256) for _ in range(70 * 50 * 3))).save(buf, format="png")
     store = bake.Store(tmp_path)
     first, again = store.picture(buf.getvalue()), store.picture(buf.getvalue())
     assert first == again and len(list(tmp_path.iterdir())) == 1
@@ -65,3 +67,52 @@ def test_the_states_are_visited_one_control_change_at_a_time():
     order = list(bake.gray([3, 2, 4]))
     assert sorted(order) == sorted({(a, b, c) for a in range(3) for b in range(2) for c in range(4)})
     assert all(sum(x != y for x, y in zip(p, q)) == 1 for p, q in zip(order, order[1:]))
+
+
+def test_the_probe_draws_the_second_setting_before_baking_and_puts_the_controls_back(tmp_path, monkeypatch):
+    import json
+    box, slider = powers()
+    monkeypatch.setattr(bake, "DISPLAYED", [box.model_id, box.model_id])
+    bake.probe_all(str(tmp_path / "probe.json"))
+    drawn = json.loads((tmp_path / "probe.json").read_text())
+    assert list(drawn) == [box.model_id]
+    (label,) = [w for w in box.children if isinstance(w, W.Label)]
+    # at 3 of 1..10 (index 2): the last, 10 steps; at the last already: the first
+    assert drawn[box.model_id] == {"outputs": [label.model_id], "setting": [9], "shown": [f"{0.9 ** 10:.3f}"]}
+    assert slider.value == 3
+    slider.value = 10
+    bake.probe_all(str(tmp_path / "probe.json"))
+    assert json.loads((tmp_path / "probe.json").read_text())[box.model_id]["shown"] == [f"{0.9:.3f}"]
+
+
+def test_baking_leaves_every_widget_as_the_lecture_did(tmp_path, monkeypatch):
+    """The page draws each widget from the state saved after baking: a quiz baked must show no
+    feedback (no answer given away), and a widget that remembers its past is refused."""
+    monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / "review.json"))
+    from rnnlab.widgets import Quiz
+    quiz = Quiz("03")
+    before = [card.feedback.value for card in quiz.cards], quiz.score.value
+    data = bake.bake_quiz(quiz, bake.Store(tmp_path))
+    assert len(data["questions"]) == len(quiz.cards)
+    assert ([card.feedback.value for card in quiz.cards], quiz.score.value) == before
+    assert not any(before[0])
+
+    slider, seen = W.IntSlider(value=1, min=1, max=3), W.Label("moves: 0")
+    slider.observe(lambda ch: setattr(seen, "value", f"moves: {int(seen.value.split()[1]) + 1}"), names="value")
+    box = W.VBox([slider, seen])
+    monkeypatch.setattr(bake, "DISPLAYED", [box.model_id])
+    with pytest.raises(bake.BakeError, match="otherwise than the lecture did: Label"):
+        bake.bake_all(str(tmp_path / "pictures"), str(tmp_path / "baked.json"))
+    assert not (tmp_path / "baked.json").exists()
+
+
+def test_make_site_warns_of_dead_links_and_refuses_a_malformed_repository(monkeypatch, capsys):
+    from rnnlab.site import build
+    built = []
+    monkeypatch.setattr(build, "build", lambda out, student_repo, jobs: built.append(student_repo))
+    monkeypatch.delenv("STUDENT_REPO", raising=False)
+    assert build.main(["--out", "/nonexistent"]) == 0 and built == ["OWNER/REPO"]
+    assert "lead nowhere" in capsys.readouterr().err
+    assert build.main(["--student-repo", "course-org/rnn-students"]) == 0 and capsys.readouterr().err == ""
+    assert build.main(["--student-repo", "https://github.com/a/b"]) == 2 and len(built) == 2
+    assert "owner/name" in capsys.readouterr().err

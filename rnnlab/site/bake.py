@@ -26,20 +26,21 @@ from PIL import Image
 MAX_STATES = 700          # a widget with more combinations than this fails the build: choose fewer
 MAX_SLIDER = 25           # a slider with more positions needs its positions in SLIDERS
 
-# positions offered on the site for sliders with many (class name -> control attribute -> values)
+# positions offered on the site for sliders with many (class name -> control attribute -> values):
+# every value a lecture's "Things to try" names must be among them (docs/authoring.md)
 SLIDERS = {
     "GateExplorer": {"x": [-3, -1, 0, 1, 3], "h": [-1, 0, 1], "c": [-2, 0, 0.5, 2],
-                     "forget_bias": [-6, -2, 2, 6]},
-    "GradientFlow": {"length": [10, 50, 100, 200], "forget_bias": [-3, 0, 1, 3, 6],
-                     "scale": [0.25, 0.5, 1, 2, 4]},
+                     "forget_bias": [-5, -2, 2, 5]},                          # 03: +5, -5, +2
+    "GradientFlow": {"length": [10, 20, 50, 100, 200], "forget_bias": [-3, 0, 1, 3, 6],   # 07: 20 steps; 0, 3, 6
+                     "scale": [0.25, 0.5, 1, 2, 4]},                          # 07: 3 or 4
     "ThresholdExplorer": {"threshold": "all"},    # 99 positions
     "RNNUnroll": {"scale": [0, 0.5, 1, 1.5, 2]},
     "NextCharExplorer": {"temperature": [0.1, 0.5, 0.8, 1.0, 1.5, 2.0], "seed": [0, 1, 2]},
     "LSTMShapes": {"seq_len": [2, 5], "batch": [1, 3], "input_size": [4], "hidden_size": [3, 6],
-                   "num_layers": [1, 2, 3], "proj_size": [0, 2]},
+                   "num_layers": [1, 2, 3], "proj_size": [0, 2, 3]},         # 04: proj_size 3, = hidden_size
 }
-# a free-text box with no menu of examples: the lecture's prompts (chapter 09's text names these)
-PROMPTS = {"NextCharExplorer": ["def ", "def f(a, b):\n"]}
+# a free-text box with no menu of examples: the prompts chapter 09's "Things to try" names
+PROMPTS = {"NextCharExplorer": ["x = [", 'x = "', "def f(a, b):\n"]}
 # menus of many entries that depend on the others: the first few offered (units ranked best first)
 FIRST = {"CellViewer": {"unit": 3}}
 
@@ -79,9 +80,12 @@ def walk(widget):
         yield from walk(child)
 
 
+def instances() -> dict:
+    return getattr(W.Widget, "widgets", None) or W.widgets.widget._instances
+
+
 def find(model_id: str):
-    instances = getattr(W.Widget, "widgets", None) or W.widgets.widget._instances
-    return instances.get(model_id)
+    return instances().get(model_id)
 
 
 # -- controls --------------------------------------------------------------------------------
@@ -196,7 +200,9 @@ class Store:
         if key not in self._pictures:
             img = Image.open(io.BytesIO(png))
             buf = io.BytesIO()
-            img.save(buf, format="webp", lossless=True, method=1)
+            # lossless at the least effort (quality 0): 5 ms a picture against 13-17 ms at the
+            # default effort, for 4-7% more bytes
+            img.save(buf, format="webp", lossless=True, method=1, quality=0)
             name = hashlib.sha1(buf.getvalue()).hexdigest()[:16] + ".webp"
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / name).write_bytes(buf.getvalue())
@@ -276,9 +282,10 @@ def bake_quiz(quiz, store: Store) -> dict:
     """Each question: every answer's feedback, the 'pick first' note and the shown answer, as the
     widget writes them; and the score line for every count."""
     questions = []
+    # as the lecture left each question: the page is drawn from the state saved after baking
+    before = [(card.choice.value, card.feedback.value, card.correct) for card in quiz.cards]
     for card in quiz.cards:
         card.on_grade = None                                  # nothing is saved while baking
-        before = card.choice.value
         feedback = []
         for _, key in card.choice.options:
             card.choice.value = key
@@ -292,15 +299,14 @@ def bake_quiz(quiz, store: Store) -> dict:
                           "check": card.check.model_id, "reveal": card.reveal.model_id,
                           "answers": feedback, "pick_first": first,
                           "shown": store.string(card.feedback.value)})
-        card.choice.value = before
     scores = []
     for right in range(len(quiz.cards) + 1):
         for k, card in enumerate(quiz.cards):
             card.correct = k < right
         quiz._score()
         scores.append(store.string(quiz.score.value))
-    for card in quiz.cards:
-        card.correct = None
+    for card, (choice, shown, correct) in zip(quiz.cards, before):
+        card.choice.value, card.feedback.value, card.correct = choice, shown, correct
     quiz._score()
     return {"kind": "quiz", "questions": questions, "score_id": quiz.score.model_id, "scores": scores}
 
@@ -322,21 +328,30 @@ def bake_deck(deck, store: Store) -> dict:
     return {"kind": "deck", "ids": ids, "cards": cards}
 
 
-def bake(model_id: str, folder: str) -> dict | None:
-    """The baked states of the widget displayed as `model_id`, or None for one the site shows as
-    saved (a progress bar, the progress check and the review, which read the student's files)."""
+def kind_of(model_id: str) -> tuple:
+    """The course object, the widget and how it is baked ("quiz", "deck", "figure"; None for one
+    the site shows as saved: a progress bar, the progress check and the review)."""
     from rnnlab.widgets.quiz import CardDeck, Quiz, Review
 
     owner, root = OWNERS.get(model_id), find(model_id)
     if root is None:
         raise BakeError(f"no widget {model_id} in this kernel")
-    store = Store(Path(folder))
-    if isinstance(owner, Review) or any(isinstance(w, (W.FloatProgress, W.IntProgress, W.Button))
-                                        for w in walk(root)) and owner is None:
+    if isinstance(owner, Review) or owner is None and any(
+            isinstance(w, (W.FloatProgress, W.IntProgress, W.Button)) for w in walk(root)):
+        return owner, root, None
+    return owner, root, "quiz" if isinstance(owner, Quiz) else "deck" if isinstance(owner, CardDeck) else "figure"
+
+
+def bake(model_id: str, folder: str) -> dict | None:
+    """The baked states of the widget displayed as `model_id`, or None for one the site shows as
+    saved (a progress bar, the progress check and the review, which read the student's files)."""
+    owner, root, kind = kind_of(model_id)
+    if kind is None:
         return None
-    if isinstance(owner, Quiz):
+    store = Store(Path(folder))
+    if kind == "quiz":
         data = bake_quiz(owner, store)
-    elif isinstance(owner, CardDeck):
+    elif kind == "deck":
         data = bake_deck(owner, store)
     else:
         data = bake_figure(owner, root, store)
@@ -347,5 +362,36 @@ def bake(model_id: str, folder: str) -> dict | None:
 
 def bake_all(folder: str, into: str) -> None:
     """Bake every widget the lecture displayed into `into` (JSON) and `folder` (pictures)."""
+    before = {model_id: w.get_state() for model_id, w in list(instances().items())}
     baked = {model_id: bake(model_id, folder) for model_id in dict.fromkeys(DISPLAYED)}
+    # the page draws each widget from the state saved after this: it must be the lecture's own
+    moved = [f"{type(w).__name__} {getattr(w, 'description', '') or model_id}" for model_id, w in
+             list(instances().items()) if model_id in before and w.get_state() != before[model_id]]
+    if moved:
+        raise BakeError(f"baking left {len(moved)} widget(s) otherwise than the lecture did: {', '.join(moved[:5])}")
     Path(into).write_text(json.dumps(baked))
+
+
+def probe_all(into: str) -> None:
+    """For the site's tests, before anything is baked: each figure widget's second setting (every
+    control at its last offered value, or its first where the lecture left it at the last), set
+    as a student would, and what the widget then draws (pictures as the kernel's own PNG, in
+    base64); then the controls go back. Written to `into` (JSON), keyed by model id."""
+    import base64
+
+    drawn = {}
+    for model_id in dict.fromkeys(DISPLAYED):
+        owner, root, kind = kind_of(model_id)
+        if kind != "figure":
+            continue
+        controls = controls_of(owner, root)
+        start = [c.index() for c in controls]
+        setting = [len(c.values) - 1 if k != len(c.values) - 1 else 0 for c, k in zip(controls, start)]
+        for control, k in zip(controls, setting):
+            control.set(k)
+        outputs = outputs_of(root, controls)
+        drawn[model_id] = {"outputs": [w.model_id for w in outputs], "setting": setting, "shown": [
+            base64.b64encode(bytes(w.value)).decode() if isinstance(w, W.Image) else str(w.value) for w in outputs]}
+        for control, k in zip(controls, start):
+            control.set(k)
+    Path(into).write_text(json.dumps(drawn))

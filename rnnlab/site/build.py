@@ -53,8 +53,10 @@ def problem_sets(course: Path = REPO) -> list[Path]:
 
 
 # -- 1. run and bake -------------------------------------------------------------------------
-def run_and_bake(path: Path, static: Path) -> tuple[nbformat.NotebookNode, dict]:
-    """The lecture executed in a kernel of its own, and the baked states of its widgets."""
+def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[nbformat.NotebookNode, dict]:
+    """The lecture executed in a kernel of its own, and the baked states of its widgets (with
+    `probes`, a folder: what each figure widget draws at a second setting, before any baking,
+    for the tests: bake.probe_all)."""
     from rnnlab.kernels import notebook_client
     from rnnlab.tools import marks_to_tags
 
@@ -64,6 +66,8 @@ def run_and_bake(path: Path, static: Path) -> tuple[nbformat.NotebookNode, dict]
     with tempfile.TemporaryDirectory() as tmp:
         into = Path(tmp) / "baked.json"
         nb.cells.insert(0, nbformat.v4.new_code_cell("from rnnlab.site import bake\nbake.record()"))
+        if probes:
+            nb.cells.append(nbformat.v4.new_code_cell(f"bake.probe_all({str(probes / (path.stem + '.json'))!r})"))
         nb.cells.append(nbformat.v4.new_code_cell(f"bake.bake_all({str(folder)!r}, {str(into)!r})"))
         client = notebook_client(nb, timeout=600, kernel_name="python3", store_widget_state=True,
                                  resources={"metadata": {"path": str(path.parent)}})
@@ -73,7 +77,7 @@ def run_and_bake(path: Path, static: Path) -> tuple[nbformat.NotebookNode, dict]
               and "raises-exception" not in c.metadata.get("tags", [])]
     if errors:
         raise BuildError(f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}")
-    nb.cells = nb.cells[1:-1]
+    nb.cells = nb.cells[1:-2 if probes else -1]
     return nb, baked
 
 
@@ -166,7 +170,8 @@ def leaks(site: Path, course: Path = REPO) -> list[str]:
 
 # -- all of it -------------------------------------------------------------------------------
 def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs: int = 2,
-          log=print, src: Path | None = None) -> dict:
+          log=print, src: Path | None = None, probe: bool = False) -> dict:
+    """Build the site into `out`; with `probe`, src/probes/ holds each lecture's bake.probe_all."""
     t0 = time.monotonic()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # the widgets' saved answers are the author's own otherwise: a throwaway review file
@@ -182,13 +187,15 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (MATHJAX / part).is_dir() else shutil.copy)(MATHJAX / part, target)
     shutil.copy(HERE / "conf.py", src / "conf.py")
+    if probe:
+        (src / "probes").mkdir()
 
     paths = lectures(course)
     seconds = {}
 
     def timed(path):
         start = time.monotonic()
-        done = run_and_bake(path, static)
+        done = run_and_bake(path, static, src / "probes" if probe else None)
         seconds[path.stem] = round(time.monotonic() - start, 1)
         return done
 
@@ -240,9 +247,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="the students' GitHub repository, for the Colab and Binder buttons")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
+    from autograder.dist import STUDENT_REPO
+    if args.student_repo != "OWNER/REPO" and not STUDENT_REPO.fullmatch(args.student_repo):
+        print(f"make site: STUDENT_REPO should be a GitHub path owner/name, not {args.student_repo!r}", file=sys.stderr)
+        return 2
     try:
         build(Path(args.out), student_repo=args.student_repo, jobs=args.jobs)
     except BuildError as err:
         print(f"make site: {err}", file=sys.stderr)
         return 1
+    if args.student_repo == "OWNER/REPO":
+        print("make site: the Colab and Binder links say OWNER/REPO and lead nowhere: build again with "
+              "STUDENT_REPO=owner/name (the students' public repository) before you publish the site", file=sys.stderr)
     return 0

@@ -9,6 +9,7 @@ extensions = ["myst_nb"]
 root_doc = "notebooks/00_start_here"
 exclude_patterns = ["_build"]
 nb_execution_mode = "off"                 # the pages are the committed, executed lectures
+nb_render_markdown_format = "gfm"         # Markdown outputs (the cheat sheet's tables) as JupyterLab draws them
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 mathjax_path = "mathjax/tex-chtml.js"     # served by the site (no CDN: readers may be offline)
@@ -31,3 +32,16 @@ html_theme_options = {
 }
 html_show_sourcelink = False
 html_copy_source = False
+
+
+def _no_colab_for_problem_sets(app, pagename, templatename, context, doctree):
+    """A problem set needs the course installed (`make install` or Binder): its page offers
+    Binder only (Colab's runtime has no grader's files, and its first cell installs nothing)."""
+    if pagename.startswith("release/"):
+        for group in context.get("header_buttons", []):
+            if group.get("label") == "launch-buttons":
+                group["buttons"] = [b for b in group["buttons"] if b.get("text") != "Colab"]
+
+
+def setup(app):
+    app.connect("html-page-context", _no_colab_for_problem_sets, priority=600)   # after the theme's (501)

@@ -85,7 +85,7 @@ class Renderer:
             hint = "title='type your own in the notebook; on this page, pick an example'"
             if tag == "textarea":
                 return f"<label {attrs}>{desc}<textarea readonly {hint}>{value}</textarea></label>"
-            placeholder = html.escape(s.get("placeholder", ""))
+            placeholder = "type your own in the notebook" if self.live else html.escape(s.get("placeholder", ""))
             return (f"<label {attrs}>{desc}<input readonly {hint} value='{value}' "
                     f"placeholder='{placeholder}'></label>")
         if name == "ButtonModel":
@@ -112,7 +112,7 @@ def widget_html(state: dict, model_id: str, baked: dict | None, base: str) -> st
     if baked is None:
         body = Renderer(state, live=False)(model_id)
         note = ("<p class='bk-note'>This one works with your own copy of the course: run the notebook "
-                "(Colab, Binder or <code>make lab</code>).</p>" if "bk-button" in body else "")
+                "(Binder or <code>make lab</code>).</p>" if "bk-button" in body else "")
         return f"<div class='bk-widget bk-saved'>{body}{note}</div>"
     pictures = {}
     if baked["kind"] == "figure":                  # the start state's picture, as a file
@@ -125,6 +125,9 @@ def widget_html(state: dict, model_id: str, baked: dict | None, base: str) -> st
         body += (f"<p class='bk-note'>On this page: {len(baked['states'])} settings, drawn when the site was "
                  "built. Every setting works when you run the notebook (the rocket button above: Colab or "
                  "Binder).</p>")
+    if baked["kind"] == "deck":
+        body += ("<p class='bk-note'>The cards turn on this page. In the notebook, <i>I knew it</i> and "
+                 "<i>Not yet</i> set when each card comes back (the start page's review).</p>")
     data = json.dumps(baked).replace("</", "<\\/")         # no "</script>" inside the script
     return (f"<div class='bk-widget bk-live' data-base='{base}'>{body}"
             f"<script type='application/json' class='bk-data'>{data}</script></div>")

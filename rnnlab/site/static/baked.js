@@ -42,9 +42,18 @@
       }
       if (control.kind === "slider") {
         var input = el.querySelector("input"), output = el.querySelector("output");
+        var all = Math.round((Number(input.max) - Number(input.min)) / Number(input.step)) + 1;
+        var ticks = document.createElement("datalist");   // a tick at each position offered
+        ticks.id = "bk-ticks-" + control.id;
+        labels.forEach(function (_, n) { var o = document.createElement("option"); o.value = n; ticks.appendChild(o); });
+        el.appendChild(ticks);
+        input.setAttribute("list", ticks.id);
         input.min = 0; input.max = labels.length - 1; input.step = 1; input.value = at[k];
         output.textContent = labels[at[k]];
-        input.title = "on this page: " + labels.length + " positions (all of them in the notebook)";
+        if (labels.length < all) {
+          input.title = labels.length + " of its " + all + " positions on this page (" + labels.join(", ") +
+                        "); every one in the notebook";
+        }
         input.addEventListener("input", function () { at[k] = Number(input.value); output.textContent = labels[at[k]]; show(); });
       } else if (control.kind === "checkbox") {
         var box = el.querySelector("input");
@@ -69,7 +78,10 @@
           text.parentNode.insertBefore(select, text);
           select.addEventListener("change", function () { text.value = labels[select.selectedIndex]; });
         }
-        Array.prototype.forEach.call(select.options, function (o, n) { if (n >= labels.length) { o.disabled = true; } });
+        if (select.options.length > labels.length) {
+          Array.prototype.forEach.call(select.options, function (o, n) { if (n >= labels.length) { o.disabled = true; } });
+          select.title = "the first " + labels.length + " on this page; every one in the notebook";
+        }
         select.selectedIndex = at[k];
         select.addEventListener("change", function () { at[k] = select.selectedIndex; show(); });
       }
@@ -106,6 +118,7 @@
     part(root, ids.prev).addEventListener("click", function () { go(-1); });
     part(root, ids.next).addEventListener("click", function () { go(1); });
     part(root, ids.reveal).addEventListener("click", function () { card(true); });
+    part(root, ids.where).style.display = "none";      // the review's boxes live in the notebook
     [ids.knew, ids.missed].forEach(function (id) {
       var b = part(root, id);
       b.disabled = true;
