@@ -52,8 +52,9 @@ def test_every_first_code_cell_starts_with_the_same_install_lines():
     for path in NOTEBOOKS:
         _, code = first_cells(path)
         assert code.source.startswith(colab.INSTALL + "from rnnlab import setup\n"), path.name
-    pip = re.search(r"subprocess\.run\((\[.*\])", colab.INSTALL).group(1)
+    pip = " ".join(re.search(r"subprocess\.run\((\[.*?\])", colab.INSTALL, re.S).group(1).split())
     assert pip == '[sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/OWNER/REPO"]'
+    assert max(len(line) for line in colab.INSTALL.splitlines()) <= 100      # read at a glance
     for word in ("==", ">=", "torch", "numpy", "ipywidgets", "drive", "wget", "curl", "--upgrade", "-U "):
         assert word not in colab.INSTALL, word
 

@@ -100,7 +100,7 @@ class TestAttentionMap:
         assert r["decoded"] == (output or "(empty)") and r["reversed input"] == text[::-1]
         assert r["right?"] == ("yes" if output == text[::-1] else "no")
         diag = [maps[j, len(text) - 1 - j].item() for j in range(min(len(text), n_out))]
-        assert float(r["mean weight on the anti-diagonal"]) == pytest.approx(np.mean(diag), abs=6e-3)
+        assert float(r["mean on anti-diagonal"]) == pytest.approx(np.mean(diag), abs=6e-3)
 
     def test_the_trained_model_reverses_and_looks_along_the_anti_diagonal(self, dot_model):
         from rnnlab.widgets import AttentionMap

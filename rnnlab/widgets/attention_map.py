@@ -107,4 +107,4 @@ class AttentionMap(LetterInput, FigureWidget):
             return []
         return [("decoded", v["output"] or "(empty)"), ("reversed input", v["text"][::-1]),
                 ("right?", "yes" if v["correct"] else "no"),
-                ("mean weight on the anti-diagonal", f"{v['on_alignment']:.2f}")]
+                ("mean on anti-diagonal", f"{v['on_alignment']:.2f}")]
