@@ -68,14 +68,24 @@ def _attach(spec: dict) -> tuple[Run, Worker, int]:
         run = Run(spec["assignment"], spec["submissions"], course=spec["course"],
                   options=Options(**spec["options"]), log=lambda *a: None)
         run.work = Path(spec["work"])
-        run.check_sandbox()
-        run.load_checks(write=False)
-        run.read_notebooks()
-        _STATE.update(work=spec["work"], run=run, worker=None, slot=_slot())
+        # the grading worker imports nbgrader (1-2 s) while this process imports torch and
+        # matplotlib for the re-check (1.5 s): the first task waited for one after the other
+        _STATE.update(work=spec["work"], run=run, worker=_grading_worker(run), slot=_slot())
+        try:
+            run.check_sandbox()
+            run.load_checks(write=False)
+            run.read_notebooks()
+        except BaseException:
+            finish(spec["work"])
+            raise
     run = _STATE["run"]
-    if _STATE["worker"] is None or not _STATE["worker"].alive():     # new, or stopped after a timeout
-        _STATE["worker"] = Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
+    if not _STATE["worker"].alive():                                 # stopped after a timeout
+        _STATE["worker"] = _grading_worker(run)
     return run, _STATE["worker"], _STATE["slot"]
+
+
+def _grading_worker(run: Run) -> Worker:
+    return Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
 
 
 def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: dict) -> dict:
