@@ -34,8 +34,10 @@ def course_on(postgres: str, folder: Path, fixtures: list) -> tuple[Path, Path]:
 
 
 def local_cluster(**config) -> LocalCluster:
-    """Two workers of one thread; the scheduler gives each one task at a time (docs/grading.md)."""
-    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0, **config}):
+    """Two workers of one thread, no profiler; the scheduler gives each one task at a time
+    (docs/grading.md)."""
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0,
+                          "distributed.worker.profile.enabled": False, **config}):
         return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, protocol="tcp",
                             host="127.0.0.1", dashboard_address=None)
 
