@@ -6,6 +6,8 @@
 The instructor's process prepares the run as on one machine (autograder.pipeline: the sandbox
 checked, the assignment regenerated in the gradebook, the submissions found, the re-check's
 files written into the run's folder), then sends every student to the cluster as one task.
+Meanwhile every worker is checked and starts its grading worker (`connect`, `get_ready`), as
+the local path's workers start while the run is prepared.
 The task (`grade_task`, on a `dask.distributed` worker) does for its student what the class run
 does (Run.grade_alone): repair, the sandboxed kernel, the re-check, the feedback and its scan for
 leaks. It returns the student's result; the instructor's process writes the reports.
@@ -48,29 +50,50 @@ class ClusterLost(NotGradeable):
 
 
 # -- on the worker --------------------------------------------------------------------------
-_LOCK = threading.Lock()                 # one student at a time per worker process
+_LOCK = threading.RLock()                # one student at a time per worker process (re-entered by _start)
 _STATE: dict = {}                        # the run this process grades: work folder, Run, Worker, slot
 
 
-def _slot() -> int:
-    """This worker's sandbox slot (uid_base + slot): its name when that is a small number (a
+def _slot(name) -> int:
+    """A worker's sandbox slot (uid_base + slot): its name when that is a small number (a
     LocalCluster's, or `dask worker --name 3`), else a number drawn from its name."""
-    from distributed import get_worker
-    name = get_worker().name
     return name if isinstance(name, int) and 0 <= name < 1000 else zlib.crc32(str(name).encode()) % 1000
+
+
+def _start(course: str, work: str, slot: int) -> None:
+    """This process's grading worker for the run in `work`, started, and what the re-check needs
+    imported (torch, matplotlib: 1.5 s, while the grading worker imports nbgrader)."""
+    with _LOCK:
+        if _STATE.get("work") != work:
+            finish(_STATE.get("work"))
+            log = Path(work) / f"worker-{socket.gethostname()}-{os.getpid()}.log"
+            _STATE.update(work=work, run=None, slot=slot, worker=Worker(Path(course), log))
+        import matplotlib.pyplot  # noqa: F401
+        import torch  # noqa: F401
+
+
+def get_ready(course: str, sandboxed: bool, work: str, dask_worker=None) -> str | None:
+    """Run on every worker as the run begins: why this worker cannot grade the course, or None,
+    and then it starts its grading worker in a thread while the instructor's process prepares
+    the run, as the local path starts its workers (the first task waited 2.7-3.6 s for it)."""
+    why = worker_problem(course, sandboxed)
+    if why is None:
+        threading.Thread(target=_start, args=(course, work, _slot(dask_worker.name)), daemon=True,
+                         name="grading-start").start()
+    return why
 
 
 def _attach(spec: dict) -> tuple[Run, Worker, int]:
     """The worker side of the run `spec` describes, made once per worker process: the same
     options, the run's folder (written by the instructor's process), a grading worker."""
-    if _STATE.get("work") != spec["work"]:
-        finish(_STATE.get("work"))
+    from distributed import get_worker
+
+    if _STATE.get("work") != spec["work"]:             # not started by get_ready (a worker that joined late)
+        _start(spec["course"], spec["work"], _slot(get_worker().name))
+    if _STATE.get("run") is None:
         run = Run(spec["assignment"], spec["submissions"], course=spec["course"],
                   options=Options(**spec["options"]), log=lambda *a: None)
         run.work = Path(spec["work"])
-        # the grading worker imports nbgrader (1-2 s) while this process imports torch and
-        # matplotlib for the re-check (1.5 s): the first task waited for one after the other
-        _STATE.update(work=spec["work"], run=run, worker=_grading_worker(run), slot=_slot())
         try:
             run.check_sandbox()
             run.load_checks(write=False)
@@ -78,14 +101,11 @@ def _attach(spec: dict) -> tuple[Run, Worker, int]:
         except BaseException:
             finish(spec["work"])
             raise
+        _STATE["run"] = run
     run = _STATE["run"]
     if not _STATE["worker"].alive():                                 # stopped after a timeout
-        _STATE["worker"] = _grading_worker(run)
+        _STATE["worker"] = Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
     return run, _STATE["worker"], _STATE["slot"]
-
-
-def _grading_worker(run: Run) -> Worker:
-    return Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
 
 
 def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: dict) -> dict:
@@ -161,10 +181,34 @@ def forget(run: Run) -> None:
     shutil.rmtree(done_folder(run), ignore_errors=True)
 
 
+def connect(run: Run):
+    """The client of the run's cluster, every worker checked and starting its grading worker
+    (`get_ready`); called as the run is prepared, once its folder exists."""
+    from distributed import Client
+
+    address = run.opt.cluster
+    # the client's reconnection attempts log a traceback each; ClusterLost says it in a sentence
+    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError) as err:
+        raise ClusterLost(f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade "
+                          "without CLUSTER") from None
+    problems = {w: why for w, why in client.run(get_ready, str(run.course), run.opt.sandboxed, str(run.work)).items()
+                if why}
+    if problems:
+        client.run(finish, str(run.work))
+        client.close()
+        where = "; ".join(f"{w}: {why}" for w, why in sorted(problems.items()))
+        raise SandboxUnavailable(f"{len(problems)} Dask worker(s) cannot grade here ({where}). Nothing was graded: "
+                                 "fix them or stop them (docs/grading.md), then run again")
+    return client
+
+
 def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str, str]]) -> set[str]:
     """Grade `students` (found, not yet repaired) on the cluster at run.opt.cluster; returns the
     students whose results came back (or were kept from an interrupted run)."""
-    from distributed import Client, as_completed
+    from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
     done: set[str] = set()
@@ -179,19 +223,7 @@ def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str,
     if done:
         run.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
     address = run.opt.cluster
-    # the client's reconnection attempts log a traceback each; ClusterLost says it in a sentence
-    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
-    try:
-        client = Client(address, timeout=30)
-    except (OSError, TimeoutError) as err:
-        raise ClusterLost(f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade "
-                          "without CLUSTER") from None
-    problems = {w: why for w, why in client.run(worker_problem, str(run.course), run.opt.sandboxed).items() if why}
-    if problems:
-        client.close()
-        where = "; ".join(f"{w}: {why}" for w, why in sorted(problems.items()))
-        raise SandboxUnavailable(f"{len(problems)} Dask worker(s) cannot grade here ({where}). Nothing was graded: "
-                                 "fix them or stop them (docs/grading.md), then run again")
+    client = run.client
     spec = {"assignment": run.assignment, "course": str(run.course), "submissions": str(run.submissions),
             "work": str(run.work), "options": dataclasses.asdict(run.opt)}
     token = secrets.token_hex(4)

@@ -158,6 +158,7 @@ class Run:
         self.results: dict[str, Result] = {}
         self.rejected_files: list[tuple[str, str]] = []
         self.workers: dict[int, Worker] = {}
+        self.client = None                  # the Dask client, on a cluster (autograder.cluster.connect)
         self.cases: list = []
         self.changes: list[tuple[str, float, float]] = []    # scores changed since the last run
         self.scores_before: dict[str, float] | None = None   # the gradebook's, when the run started
@@ -198,6 +199,9 @@ class Run:
                 f"at once; {self.course}'s is a SQLite file. Set c.CourseDirectory.db_url to a PostgreSQL "
                 "URL in its nbgrader_config.py (docs/grading.md), or grade without CLUSTER")
         self.work.mkdir(parents=True)
+        if self.opt.cluster:                # its workers start theirs while the rest is set up here
+            from .cluster import connect
+            self.client = connect(self)
         # on a cluster, the one worker here only regenerates the assignment
         for slot in range(1 if self.opt.cluster else max(1, self.opt.jobs)):
             self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
@@ -726,6 +730,10 @@ class Run:
         finally:
             for worker in self.workers.values():
                 worker.stop()
+            if self.client is not None and self.client.status == "running":    # not graded: a fault before
+                from .cluster import finish
+                self.client.run(finish, str(self.work))
+                self.client.close(timeout=10)
             if not self.opt.keep_workdir:
                 shutil.rmtree(self.work, ignore_errors=True)
         return sorted(self.results.values(), key=lambda r: r.student)
