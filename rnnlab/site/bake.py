@@ -112,8 +112,8 @@ class Control:
             return [format(v, fmt) for v in self.values]
         if self.kind == "checkbox":
             return ["off", "on"]
-        if isinstance(w, TEXT_TYPES):
-            return [v if len(v) <= 40 else v[:37] + "..." for v in self.values]
+        if isinstance(w, TEXT_TYPES):                      # a newline shown, not lost in a menu
+            return [(v if len(v) <= 40 else v[:37] + "...").replace("\n", "⏎") for v in self.values]
         return [str(label) for label in w._options_labels][:len(self.values)]
 
     def index(self) -> int:

@@ -27,6 +27,7 @@ html_theme_options = {
                        "binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"},
     "use_repository_button": False,
     "use_download_button": False,
+    "navbar_persistent": [],              # one search box (the sidebar's), not a second in a top bar
     "secondary_sidebar_items": [],
        # the page's own contents list: the widgets need the width
 }

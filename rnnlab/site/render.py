@@ -85,7 +85,7 @@ class Renderer:
             hint = "title='type your own in the notebook; on this page, pick an example'"
             if tag == "textarea":
                 return f"<label {attrs}>{desc}<textarea readonly {hint}>{value}</textarea></label>"
-            placeholder = "type your own in the notebook" if self.live else html.escape(s.get("placeholder", ""))
+            placeholder = "type in the notebook" if self.live else html.escape(s.get("placeholder", ""))
             return (f"<label {attrs}>{desc}<input readonly {hint} value='{value}' "
                     f"placeholder='{placeholder}'></label>")
         if name == "ButtonModel":

@@ -76,7 +76,7 @@
           select = document.createElement("select");
           labels.forEach(function (label, n) { var o = document.createElement("option"); o.value = n; o.textContent = label; select.appendChild(o); });
           text.parentNode.insertBefore(select, text);
-          select.addEventListener("change", function () { text.value = labels[select.selectedIndex]; });
+          select.addEventListener("change", function () { text.value = labels[select.selectedIndex].split("\u23ce").join("\n"); });
         }
         if (select.options.length > labels.length) {
           Array.prototype.forEach.call(select.options, function (o, n) { if (n >= labels.length) { o.disabled = true; } });
