@@ -116,3 +116,30 @@ def test_make_site_warns_of_dead_links_and_refuses_a_malformed_repository(monkey
     assert build.main(["--student-repo", "course-org/rnn-students"]) == 0 and capsys.readouterr().err == ""
     assert build.main(["--student-repo", "https://github.com/a/b"]) == 2 and len(built) == 2
     assert "owner/name" in capsys.readouterr().err
+
+
+def test_a_page_keeps_its_widgets_in_place_when_a_print_comes_in_two_parts():
+    """A busy kernel may flush one print as two stream outputs: the widget after it is still the
+    cell's widget, drawn where the committed lecture has it; a widget in another cell is refused."""
+    import nbformat
+    from rnnlab.site import build
+    v4 = nbformat.v4
+    view = {build.WIDGET_VIEW: {"model_id": "m1", "version_major": 2, "version_minor": 0}, "text/plain": "Label()"}
+
+    def lecture(*outputs, cell=1):
+        nb = v4.new_notebook(cells=[v4.new_code_cell("x = 1"), v4.new_code_cell("show()")])
+        nb.cells[cell].outputs = list(outputs)
+        nb.metadata["widgets"] = {build.WIDGET_STATE: {"state": {"m1": {
+            "model_name": "LabelModel", "model_module": "@jupyter-widgets/controls",
+            "state": {"value": "drawn from the state"}}}}}
+        return nb
+
+    committed = lecture(v4.new_output("stream", name="stdout", text="right at widths [2]\n"),
+                        v4.new_output("display_data", data=view))
+    executed = lecture(v4.new_output("stream", name="stdout", text="right at widths [2]"),
+                       v4.new_output("stream", name="stdout", text="\n"), v4.new_output("display_data", data=view))
+    page, _ = build.page(committed, executed, {}, base="")
+    assert page.cells[1].outputs[0].text == "right at widths [2]\n"
+    assert "drawn from the state" in page.cells[1].outputs[1].data["text/html"]
+    with pytest.raises(build.BuildError, match="other cells"):
+        build.page(committed, lecture(v4.new_output("display_data", data=view), cell=0), {}, base="")
