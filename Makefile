@@ -135,8 +135,11 @@ test-grading: $(STAMP) system-deps
 
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
+# The website's tests first, alone: its build runs two lectures at a time on both cores, and run
+# beside the JupyterLab tests it slowed them by more than it took (319 s in all against 85 + 177 s).
 test-browser: $(STAMP) system-deps mathjax-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup tests
+	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_site.py
+	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --ignore=tests/test_site.py tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
 test-hub: $(STAMP) system-deps hub-deps ngshare-deps
