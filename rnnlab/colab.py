@@ -20,7 +20,7 @@ BRANCH = "main"             # the students' repository's branch, which Colab's a
 
 # The first lines of every lecture's first code cell (the start page explains them once).
 INSTALL = (
-    '# Colab has no course package: these lines install it there, once a session (see the start page)\n'
+    '# Colab has no course package: these lines install it there, once per session (see the start page)\n'
     'import importlib.util, subprocess, sys\n'
     'if importlib.util.find_spec("rnnlab") is None:\n'
     '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
