@@ -78,7 +78,8 @@ def test_the_probe_draws_the_second_setting_before_baking_and_puts_the_controls_
     assert list(drawn) == [box.model_id]
     (label,) = [w for w in box.children if isinstance(w, W.Label)]
     # at 3 of 1..10 (index 2): the last, 10 steps; at the last already: the first
-    assert drawn[box.model_id] == {"outputs": [label.model_id], "setting": [9], "shown": [f"{0.9 ** 10:.3f}"]}
+    assert drawn[box.model_id] == {"outputs": [label.model_id], "setting": [9],
+                                   "start": [f"{0.9 ** 3:.3f}"], "shown": [f"{0.9 ** 10:.3f}"]}
     assert slider.value == 3
     slider.value = 10
     bake.probe_all(str(tmp_path / "probe.json"))
@@ -118,28 +119,22 @@ def test_make_site_warns_of_dead_links_and_refuses_a_malformed_repository(monkey
     assert "owner/name" in capsys.readouterr().err
 
 
-def test_a_page_keeps_its_widgets_in_place_when_a_print_comes_in_two_parts():
-    """A busy kernel may flush one print as two stream outputs: the widget after it is still the
-    cell's widget, drawn where the committed lecture has it; a widget in another cell is refused."""
+def test_a_page_draws_each_widget_from_the_run_that_baked_it():
+    """The page is the build's own run: its prints as that run printed them (a print a busy
+    kernel flushed in two parts stays, and Sphinx merges it), and each widget output drawn as
+    HTML from that run's widget state, which the page itself no longer carries."""
     import nbformat
     from rnnlab.site import build
     v4 = nbformat.v4
     view = {build.WIDGET_VIEW: {"model_id": "m1", "version_major": 2, "version_minor": 0}, "text/plain": "Label()"}
-
-    def lecture(*outputs, cell=1):
-        nb = v4.new_notebook(cells=[v4.new_code_cell("x = 1"), v4.new_code_cell("show()")])
-        nb.cells[cell].outputs = list(outputs)
-        nb.metadata["widgets"] = {build.WIDGET_STATE: {"state": {"m1": {
-            "model_name": "LabelModel", "model_module": "@jupyter-widgets/controls",
-            "state": {"value": "drawn from the state"}}}}}
-        return nb
-
-    committed = lecture(v4.new_output("stream", name="stdout", text="right at widths [2]\n"),
-                        v4.new_output("display_data", data=view))
-    executed = lecture(v4.new_output("stream", name="stdout", text="right at widths [2]"),
-                       v4.new_output("stream", name="stdout", text="\n"), v4.new_output("display_data", data=view))
-    page, _ = build.page(committed, executed, {}, base="")
-    assert page.cells[1].outputs[0].text == "right at widths [2]\n"
-    assert "drawn from the state" in page.cells[1].outputs[1].data["text/html"]
-    with pytest.raises(build.BuildError, match="other cells"):
-        build.page(committed, lecture(v4.new_output("display_data", data=view), cell=0), {}, base="")
+    run = v4.new_notebook(cells=[v4.new_code_cell("x = 1"), v4.new_code_cell("show()")])
+    run.cells[1].outputs = [v4.new_output("stream", name="stdout", text="right at widths [2]"),
+                            v4.new_output("stream", name="stdout", text="\n"), v4.new_output("display_data", data=view)]
+    run.metadata["widgets"] = {build.WIDGET_STATE: {"state": {"m1": {
+        "model_name": "LabelModel", "model_module": "@jupyter-widgets/controls",
+        "state": {"value": "drawn from the run state"}}}}}
+    page, counts = build.page(run, {}, base="")
+    assert [o.get("text") for o in page.cells[1].outputs[:2]] == ["right at widths [2]", "\n"]
+    assert "drawn from the run state" in page.cells[1].outputs[2].data["text/html"]
+    assert build.WIDGET_VIEW not in page.cells[1].outputs[2].data and "widgets" not in page.metadata
+    assert counts == {} and run.cells[1].outputs[2].data == view          # the run itself is untouched

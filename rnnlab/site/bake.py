@@ -373,11 +373,16 @@ def bake_all(folder: str, into: str) -> None:
 
 
 def probe_all(into: str) -> None:
-    """For the site's tests, before anything is baked: each figure widget's second setting (every
-    control at its last offered value, or its first where the lecture left it at the last), set
-    as a student would, and what the widget then draws (pictures as the kernel's own PNG, in
-    base64); then the controls go back. Written to `into` (JSON), keyed by model id."""
+    """For the site's tests, before anything is baked: what each figure widget draws as the
+    lecture left it (`start`), and at its second setting (every control at its last offered
+    value, or its first where the lecture left it at the last), set as a student would (`shown`);
+    pictures as the kernel's own PNG, in base64. Then the controls go back. Written to `into`
+    (JSON), keyed by model id."""
     import base64
+
+    def shown(outputs):
+        return [base64.b64encode(bytes(w.value)).decode() if isinstance(w, W.Image) else str(w.value)
+                for w in outputs]
 
     drawn = {}
     for model_id in dict.fromkeys(DISPLAYED):
@@ -386,12 +391,13 @@ def probe_all(into: str) -> None:
             continue
         controls = controls_of(owner, root)
         start = [c.index() for c in controls]
+        before = shown(outputs_of(root, controls))
         setting = [len(c.values) - 1 if k != len(c.values) - 1 else 0 for c, k in zip(controls, start)]
         for control, k in zip(controls, setting):
             control.set(k)
         outputs = outputs_of(root, controls)
-        drawn[model_id] = {"outputs": [w.model_id for w in outputs], "setting": setting, "shown": [
-            base64.b64encode(bytes(w.value)).decode() if isinstance(w, W.Image) else str(w.value) for w in outputs]}
+        drawn[model_id] = {"outputs": [w.model_id for w in outputs], "setting": setting,
+                           "start": before, "shown": shown(outputs)}
         for control, k in zip(controls, start):
             control.set(k)
     Path(into).write_text(json.dumps(drawn))

@@ -4,9 +4,11 @@
 
 1. Each lecture runs once in a kernel (as `rnnlab.tools execute` runs it), and every widget it
    displays is baked there (rnnlab.site.bake): the states the page offers, drawn by the widget.
-2. The pages are the committed, executed lectures: each widget output is replaced by the widget
-   drawn as HTML from its saved state (rnnlab.site.render) with its baked states inline; a
-   widget the site cannot drive (a training loop's progress bar) stays as it was saved.
+2. The pages are those runs, not the committed lectures: a lecture that trains a model draws
+   other pictures on another CPU (AVX2 against AVX-512), and a page must print, plot and bake
+   from one model. Each widget output is replaced by the widget drawn as HTML from the run's
+   widget state (rnnlab.site.render) with its baked states inline; a widget the site cannot
+   drive (a training loop's progress bar) stays as the run left it.
 3. Sphinx with myst-nb (and the Sphinx Book Theme: navigation, search, and the Colab and Binder
    buttons of each chapter) writes the pages; the problem sets are their release versions, the
    start page is the index, and MathJax is served from the site itself (no CDN).
@@ -58,7 +60,7 @@ def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[
     `probes`, a folder: what each figure widget draws at a second setting, before any baking,
     for the tests: bake.probe_all)."""
     from rnnlab.kernels import notebook_client
-    from rnnlab.tools import marks_to_tags
+    from rnnlab.tools import clean_outputs, marks_to_tags
 
     nb = nbformat.read(path, as_version=4)
     marks_to_tags(nb)
@@ -78,7 +80,10 @@ def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[
     if errors:
         raise BuildError(f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}")
     nb.cells = nb.cells[1:-2 if probes else -1]
-    return nb, baked
+    for cell in nb.cells:                  # numbered as the lecture is, without the build's first cell
+        if cell.get("execution_count"):
+            cell.execution_count -= 1
+    return clean_outputs(nb), baked
 
 
 # -- 2. pages --------------------------------------------------------------------------------
@@ -88,23 +93,13 @@ def widget_outputs(nb) -> list[tuple[int, int, str]]:
             if o.get("output_type") in ("display_data", "execute_result") and WIDGET_VIEW in o.get("data", {})]
 
 
-def page(committed: nbformat.NotebookNode, executed: nbformat.NotebookNode, baked: dict,
-         base: str) -> tuple[nbformat.NotebookNode, dict]:
-    """The committed lecture with each widget output drawn as HTML from the executed run's widget
-    in the same place. Returns the page and how many states each widget baked."""
-    ours, theirs = widget_outputs(committed), widget_outputs(executed)
-    # the same cells, each with as many widgets; other outputs may differ in number (a print that a
-    # busy kernel flushed in two parts comes as two stream outputs)
-    if [i for i, _, _ in ours] != [i for i, _, _ in theirs]:
-        raise BuildError("the lecture displayed its widgets in other cells when run again: "
-                         f"{[i for i, _, _ in ours]} against {[i for i, _, _ in theirs]}")
-    out = copy.deepcopy(committed)
-    out.metadata.pop("widgets", None)
+def page(executed: nbformat.NotebookNode, baked: dict, base: str) -> tuple[nbformat.NotebookNode, dict]:
+    """The lecture as the build ran it, each widget output drawn as HTML from that run's widget
+    state, with its baked states. Returns the page and how many states each widget baked."""
+    out = copy.deepcopy(executed)
+    state = out.metadata.pop("widgets", {}).get(WIDGET_STATE, {})
     counts = {}
-    if not ours:
-        return out, counts
-    state = executed.metadata["widgets"][WIDGET_STATE]
-    for (i, j, _), (_, _, model_id) in zip(ours, theirs):
+    for i, j, model_id in widget_outputs(out):
         data = baked.get(model_id)
         out.cells[i].outputs[j] = nbformat.v4.new_output(
             "display_data", data={"text/html": widget_html(state, model_id, data, base)})
@@ -209,10 +204,9 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
     states = {}
     for path in paths:
         executed, baked = runs[path]
-        committed = nbformat.read(path, as_version=4)
-        for cell in committed.cells:           # the Colab and Binder links point at the students' repository
+        for cell in executed.cells:            # the Colab and Binder links point at the students' repository
             cell.source = cell.source.replace("OWNER/REPO", student_repo)
-        nb, counts = page(committed, executed, baked, base=f"../_static/baked/{path.stem}/")
+        nb, counts = page(executed, baked, base=f"../_static/baked/{path.stem}/")
         if counts:
             states[path.stem] = counts
         if path.stem == START:

@@ -8,7 +8,8 @@ author = "the course's authors"
 extensions = ["myst_nb"]
 root_doc = "notebooks/00_start_here"
 exclude_patterns = ["_build"]
-nb_execution_mode = "off"                 # the pages are the committed, executed lectures
+nb_execution_mode = "off"                 # the pages are the lectures as the build ran them
+nb_merge_streams = True                   # a print a busy kernel flushed in two parts reads as one
 nb_render_markdown_format = "gfm"         # Markdown outputs (the cheat sheet's tables) as JupyterLab draws them
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
@@ -17,6 +18,7 @@ html_static_path = ["_static"]
 html_css_files = ["baked.css"]
 html_js_files = ["baked.js"]
 html_title = project
+html_favicon = "_static/favicon.svg"       # the browser asks for one on every page
 html_theme = "sphinx_book_theme"
 html_theme_options = {
     # each chapter's page opens in Colab or on Binder from the students' repository
