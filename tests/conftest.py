@@ -163,6 +163,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_jupyter(args: list[str], log_path: Path, env: dict, seconds: float, cwd: Path | None = None):
+    """A Jupyter server (`jupyter lab ...` or `jupyter server ...`) on a free port of 127.0.0.1 with
+    a token of its own: (server, url, token). A port found free may be taken before the server binds
+    it (by a kernel, or the other test worker's server): Jupyter would then serve on the next port
+    while the tests talked to whatever holds this one, so the server may not move
+    (port_retries=0), a server with another token does not count as ours, and a server that could
+    not bind is started again on another port."""
+    token = f"rnnlab-test-{os.urandom(8).hex()}"
+    for _ in range(5):
+        port = _free_port()
+        cmd = [sys.executable, "-m", "jupyter", *args, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               "--ServerApp.port_retries=0", f"--ServerApp.token={token}"]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        with open(log_path, "w") as log:
+            server = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        if wait_until_serving(url, token, server, seconds):
+            return server, url, token
+        gave_up = server.poll() is None                 # running, but not answering here in time
+        server.kill()
+        server.wait()
+        if gave_up or "already in use" not in log_path.read_text():
+            break
+    pytest.fail(f"Jupyter did not start ({' '.join(args[:1])}):\n" + log_path.read_text()[-2000:])
+
+
 def wait_until_serving(url: str, token: str, server: subprocess.Popen, seconds: float) -> bool:
     """True once the Jupyter server at `url` answers; False if it ended or took too long."""
     deadline = time.time() + seconds
@@ -205,29 +232,13 @@ def lab(tmp_path_factory, chromium):
         folder = root / "settings" / package
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
-    port, token = _free_port(), "rnnlab-browser-test"
     env = dict(os.environ, OMP_NUM_THREADS="1", JUPYTER_RUNTIME_DIR=str(root / "runtime"),
                PYDEVD_DISABLE_FILE_VALIDATION="1", RNNLAB_REVIEW_FILE=str(root / ".rnnlab-review.json"))
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
-           f"--LabApp.workspaces_dir={root / 'workspaces'}",
-           f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True",
-           f"--NotebookNotary.db_file={root / 'nbsignatures.db'}"]     # trust is the test's, not this user's
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(root / "lab.log", "w")
-    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.time() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-2000:])
-            time.sleep(0.5)
+    server, url, token = start_jupyter(
+        ["lab", f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / 'workspaces'}",
+         f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True",
+         f"--NotebookNotary.db_file={root / 'nbsignatures.db'}"],     # trust is the test's, not this user's
+        root / "lab.log", env, seconds=90)
     yield url, token, root, chromium
     server.terminate()
     try:

@@ -10,43 +10,32 @@ switched off (the positive control, which proves the payload and the page would 
 import contextlib
 import os
 import subprocess
-import sys
 import time
 
 import pytest
 
 from autograder import fixtures as F
-from conftest import _free_port, _need_browser, wait_until_serving
+from conftest import _need_browser, start_jupyter
 
 pytestmark = pytest.mark.browser
 A = "ps03_lstm_gates"
 HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
-TOKEN = "rnnlab-formgrader-test"
 
 
 @contextlib.contextmanager
 def formgrader(course):
     """A Jupyter server with nbgrader's formgrader, serving `course` as the instructor would."""
-    port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(course / ".runtime"), OMP_NUM_THREADS="1")
-    cmd = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={course}"]
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(course / "formgrader.log", "w")
-    server = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    server, url, token = start_jupyter(["server", f"--ServerApp.root_dir={course}"], course / "formgrader.log",
+                                       env, seconds=60, cwd=course)
     try:
-        if not wait_until_serving(url, TOKEN, server, 60):
-            pytest.fail("the formgrader's server did not start:\n" + (course / "formgrader.log").read_text()[-2000:])
-        yield url
+        yield url, token
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-        log.close()
 
 
 def open_submission(batch, browser) -> dict:
@@ -57,13 +46,13 @@ def open_submission(batch, browser) -> dict:
     with Gradebook(f"sqlite:///{batch.course / 'gradebook.db'}") as gb:
         sid = gb.find_submission_notebook(A, A, F.student_id(HOSTILE)).id
     marker = batch.course / "PWNED-formgrader.txt"
-    with formgrader(batch.course) as url:
+    with formgrader(batch.course) as (url, token):
         page = browser.new_page()
         try:
             # the instructor logs in (a session for the whole server, as in JupyterLab), then opens
             # the submission for hand grading
             page.goto(f"{url}/login?next=/formgrader/submissions/{sid}/")
-            page.locator("#password_input").fill(TOKEN)
+            page.locator("#password_input").fill(token)
             page.locator("#password_input").press("Enter")
             page.wait_for_url(f"**/formgrader/submissions/{sid}/")
             page.wait_for_load_state("networkidle")
