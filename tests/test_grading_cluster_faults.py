@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from autograder import fixtures as F
 from autograder.cluster import done_folder
 from autograder.pipeline import Options, Run
+from conftest import _free_port
 from cluster_support import A, OPTIONS, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
 
 pytestmark = pytest.mark.grading
@@ -113,12 +113,6 @@ def test_a_submission_that_crashes_its_worker_fails_alone(postgres, cluster, tmp
     assert set(submissions_in(course)) == {"solution"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(args: list[str], log: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.DEVNULL, stderr=open(log, "w"),
                             start_new_session=True)
@@ -132,18 +126,30 @@ def _stop(proc: subprocess.Popen) -> None:
 def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(postgres, tmp_path):
     fixtures = [F.SOLUTION, F.BLANK] + MUTANTS[:2]
     course, klass = course_on(postgres, tmp_path / "lost", fixtures)
-    port = _free_port()
+
+    def cluster(port: int) -> list[subprocess.Popen]:
+        """A scheduler on `port` and, once it listens there, one worker; [] if the port was taken
+        meanwhile (a worker must not join another test's scheduler there)."""
+        log = tmp_path / "scheduler.log"
+        scheduler = _start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+                            "--dashboard-address", ":0"], log)
+        deadline = time.monotonic() + 60
+        while not re.search(rf"Scheduler at:\s+tcp://127\.0\.0\.1:{port}\b", log.read_text()):
+            if scheduler.poll() is not None or time.monotonic() > deadline:
+                _stop(scheduler)
+                return []
+            time.sleep(0.1)
+        return [scheduler, _start(["distributed.cli.dask_worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1",
+                                   "--name", "0"], tmp_path / "worker.log")]
+
+    started = []
+    while not started:                      # a port found free may be taken before the scheduler binds it
+        port = _free_port()
+        started = cluster(port)
+    scheduler, worker = started
     address = f"tcp://127.0.0.1:{port}"
-
-    def cluster() -> list[subprocess.Popen]:
-        return [_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-                        "--dashboard-address", ":0"], tmp_path / "scheduler.log"),
-                _start(["distributed.cli.dask_worker", address, "--nthreads", "1", "--name", "0"],
-                       tmp_path / "worker.log")]
-
     command = [sys.executable, "-m", "autograder", "grade", A, str(klass), "--course", str(course),
                "--cluster", address, "--cell-timeout", "30"]
-    scheduler, worker = cluster()
     grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     done = done_folder(Run(A, klass, course=course))
     deadline = time.monotonic() + 120
@@ -159,7 +165,8 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
                         rf"and kept; run the same command again to grade the other {4 - len(kept)}", last_line), out
     graded_at = {s: (course / "autograded" / s / A / f"{A}.ipynb").stat().st_mtime_ns for s in kept}
 
-    processes = cluster()
+    processes = cluster(port)
+    assert processes, "the scheduler could not listen again at its address"
     try:
         rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
     finally:
