@@ -163,24 +163,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+_RUNTIME_DIRS: list[str] = []
+
+
+def pytest_unconfigure(config):
+    for folder in _RUNTIME_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def start_jupyter(args: list[str], log_path: Path, env: dict, seconds: float, cwd: Path | None = None):
     """A Jupyter server (`jupyter lab ...` or `jupyter server ...`) on a free port of 127.0.0.1 with
     a token of its own: (server, url, token). A port found free may be taken before the server binds
     it (by a kernel, or the other test worker's server): Jupyter would then serve on the next port
     while the tests talked to whatever holds this one, so the server may not move
     (port_retries=0), a server with another token does not count as ours, and a server that could
-    not bind is started again on another port."""
+    not bind is started again on another port.
+
+    Its kernels talk over Unix sockets, not TCP: jupyter_client picks a kernel's five ports free and
+    releases them before the kernel binds them, and in a fresh clone's make test the other worker's
+    kernel took one (this kernel died on "Address already in use" and the server read another
+    kernel's messages). The sockets lie in the server's runtime folder, a short private one under
+    /tmp, since a socket's path must fit in 107 bytes (`server.runtime_dir`; removed at the end)."""
     token = f"rnnlab-test-{os.urandom(8).hex()}"
+    runtime = tempfile.mkdtemp(prefix="rnnlab-rt-", dir="/tmp")
+    _RUNTIME_DIRS.append(runtime)
+    env = dict(env, JUPYTER_RUNTIME_DIR=runtime)
     for _ in range(5):
         port = _free_port()
         cmd = [sys.executable, "-m", "jupyter", *args, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.port_retries=0", f"--ServerApp.token={token}"]
+               "--ServerApp.port_retries=0", f"--ServerApp.token={token}", "--KernelManager.transport=ipc"]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
         with open(log_path, "w") as log:
             server = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         if wait_until_serving(url, token, server, seconds):
+            server.runtime_dir = Path(runtime)
             return server, url, token
         gave_up = server.poll() is None                 # running, but not answering here in time
         server.kill()
@@ -232,8 +250,8 @@ def lab(tmp_path_factory, chromium):
         folder = root / "settings" / package
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
-    env = dict(os.environ, OMP_NUM_THREADS="1", JUPYTER_RUNTIME_DIR=str(root / "runtime"),
-               PYDEVD_DISABLE_FILE_VALIDATION="1", RNNLAB_REVIEW_FILE=str(root / ".rnnlab-review.json"))
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1",
+               RNNLAB_REVIEW_FILE=str(root / ".rnnlab-review.json"))
     server, url, token = start_jupyter(
         ["lab", f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / 'workspaces'}",
          f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True",

@@ -25,7 +25,7 @@ HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
 @contextlib.contextmanager
 def formgrader(course):
     """A Jupyter server with nbgrader's formgrader, serving `course` as the instructor would."""
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(course / ".runtime"), OMP_NUM_THREADS="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1")
     server, url, token = start_jupyter(["server", f"--ServerApp.root_dir={course}"], course / "formgrader.log",
                                        env, seconds=60, cwd=course)
     try:
