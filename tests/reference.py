@@ -69,15 +69,17 @@ def lstm_cell_by_hand(cell, x: float, h: float, c: float) -> dict:
 
 
 @torch.no_grad()
-def rnn_parts_by_hand(rnn, seq: torch.Tensor, w_hh: torch.Tensor | None = None) -> dict:
+def rnn_parts_by_hand(rnn, seq: torch.Tensor, w_hh: torch.Tensor | None = None,
+                      dtype: torch.dtype = torch.float32) -> dict:
     """A one-layer tanh RNN on one sequence (T, input): per step the input part x_t W_ih^T + b_ih,
-    the recurrent part h_(t-1) W_hh^T + b_hh and h_t, each (T, units)."""
-    w_hh = rnn.weight_hh_l0 if w_hh is None else w_hh
-    h = torch.zeros(w_hh.shape[0])
+    the recurrent part h_(t-1) W_hh^T + b_hh and h_t, each (T, units), computed in `dtype`."""
+    w_hh = (rnn.weight_hh_l0 if w_hh is None else w_hh).to(dtype)
+    w_ih, b_ih, b_hh = (p.to(dtype) for p in (rnn.weight_ih_l0, rnn.bias_ih_l0, rnn.bias_hh_l0))
+    h = torch.zeros(w_hh.shape[0], dtype=dtype)
     parts = {"from_x": [], "from_h": [], "h": []}
-    for x_t in seq.float():
-        from_x = rnn.weight_ih_l0 @ x_t + rnn.bias_ih_l0
-        from_h = w_hh @ h + rnn.bias_hh_l0
+    for x_t in seq.to(dtype):
+        from_x = w_ih @ x_t + b_ih
+        from_h = w_hh @ h + b_hh
         h = torch.tanh(from_x + from_h)
         for name, value in zip(parts, (from_x, from_h, h)):
             parts[name].append(value)

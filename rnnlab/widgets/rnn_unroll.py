@@ -37,7 +37,7 @@ class RNNUnroll(FigureWidget):
     the pre-activation, x_t W_ih^T + b_ih from the input and h_(t-1) W_hh^T + b_hh from the
     previous state, with the new value h_t = tanh(their sum). A second slider scales W_hh, to
     see the state's memory fade faster or last longer; the readout measures that memory as
-    how far h_t would move if x_1 were 1 larger (rnnlab.rnn.first_input_memory). Values are recomputed from the layer's
+    how far h_t would move if x_1 were 1 larger (rnnlab.rnn.first_input_memory, in float64). Values are recomputed from the layer's
     own weights (rnnlab.rnn.unroll) and checked against its forward pass.
     """
 
@@ -144,7 +144,9 @@ class RNNUnroll(FigureWidget):
             self.rnn.weight_hh_l0.copy_(self.w_hh * self.scale.value)
         x = self.inputs[self.pattern.value]
         self.trace = unroll(self.rnn, x[:, None, :])
-        self.memory = first_input_memory(self.rnn, x[:, None, :]).numpy()
+        # in float64: after 16 steps at scale 1 the memory is about 3e-8, as small as float32's
+        # rounding of h itself, and printed as 0, 3e-8 or 7e-8 depending on the CPU
+        self.memory = first_input_memory(copy.deepcopy(self.rnn).double(), x[:, None, :].double()).numpy()
         for line, values in zip(self.x_lines, x.T.numpy()):
             line.set_ydata(values)
         self.update()
