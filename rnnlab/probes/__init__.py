@@ -15,8 +15,14 @@ class Inputs:
     def __init__(self, seed: int):
         self.rng = numpy.random.default_rng(seed)
 
-    def randn(self, *shape, scale: float = 1.0) -> torch.Tensor:
-        return torch.from_numpy(scale * self.rng.standard_normal(shape))
+    def randn(self, *shape, scale: float = 1.0, exact32: bool = False) -> torch.Tensor:
+        """Normal values; with `exact32`, on rnnlab.diagnose.GRID, so that an answer that copies them
+        into float32 keeps them exactly on every CPU and is still compared by its values."""
+        values = torch.from_numpy(scale * self.rng.standard_normal(shape))
+        if exact32:
+            from rnnlab.diagnose import GRID
+            values = torch.round(values / GRID) * GRID
+        return values
 
     def model(self, model: torch.nn.Module, scale: float = 0.5) -> torch.nn.Module:
         """`model` in float64, its embeddings, LSTMs and linear layers drawn first (in that order),

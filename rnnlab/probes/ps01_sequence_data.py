@@ -9,7 +9,7 @@ from rnnlab.probes import Inputs
 def _windows(seed, n, features, window, horizon):
     def probe(names):
         r = Inputs(seed)
-        series = r.randn(n) if features is None else r.randn(n, features)
+        series = r.randn(n, exact32=True) if features is None else r.randn(n, features, exact32=True)
         return call(names["make_windows"], series, window, horizon)
     return probe
 

@@ -25,7 +25,7 @@ def _collate(seed, lengths, features, max_len):
     def probe(names):
         r = Inputs(seed)
         labels = r.rng.integers(0, 9, size=len(lengths)).tolist()
-        items = [(r.randn(n, features), int(y)) for n, y in zip(lengths, labels)]
+        items = [(r.randn(n, features, exact32=True), int(y)) for n, y in zip(lengths, labels)]
         return call(names["collate_recent"], items, max_len)
     return probe
 

@@ -25,7 +25,7 @@ def _merge_run(merge_directions):
 def _merge(seed, slots, rest, size, num_layers):
     """h_n of shape (slots, *rest, size); `rest` is (batch,) or () for an unbatched h_n."""
     def probe(names):
-        h_n = Inputs(seed).randn(slots, *rest, size).requires_grad_()
+        h_n = Inputs(seed).randn(slots, *rest, size, exact32=True).requires_grad_()
         return call(_merge_run(names["merge_directions"]), h_n, num_layers)
     return probe
 
