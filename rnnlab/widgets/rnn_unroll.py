@@ -144,8 +144,8 @@ class RNNUnroll(FigureWidget):
             self.rnn.weight_hh_l0.copy_(self.w_hh * self.scale.value)
         x = self.inputs[self.pattern.value]
         self.trace = unroll(self.rnn, x[:, None, :])
-        # in float64: after 16 steps at scale 1 the memory is about 3e-8, as small as float32's
-        # rounding of h itself, and printed as 0, 3e-8 or 7e-8 depending on the CPU
+        # in float64: after 16 steps at scale 1 the memory is about 2e-8, as small as float32's
+        # rounding of h itself, which printed it as 0, 3e-8 or 7e-8 depending on the CPU
         self.memory = first_input_memory(copy.deepcopy(self.rnn).double(), x[:, None, :].double()).numpy()
         for line, values in zip(self.x_lines, x.T.numpy()):
             line.set_ydata(values)
