@@ -157,6 +157,20 @@ def _need_browser():
         pytest.skip("; ".join(problems))
 
 
+def processes_of(uids: set[int], settle: float = 10.0) -> list[str]:
+    """The processes (uid, pid, command) that still run as any of `uids` after up to `settle`
+    seconds. A sandbox's processes end when its pid namespace does, but not at the instant its
+    bwrap returns: the kernel kills the namespace's processes after bwrap's own init has reported
+    the exit status, and under load `ps` still lists some for a moment."""
+    wanted, deadline = {str(u) for u in uids}, time.monotonic() + settle
+    while True:
+        ps = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
+        left = [line.strip() for line in ps.splitlines() if line.split() and line.split()[0] in wanted]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

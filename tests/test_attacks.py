@@ -18,7 +18,7 @@ import pytest
 from autograder import fixtures as F
 from autograder import sandbox as sb
 from autograder.pipeline import Options, Run, SandboxUnavailable
-from conftest import auto_points
+from conftest import auto_points, processes_of
 
 pytestmark = pytest.mark.grading
 A = "ps03_lstm_gates"
@@ -56,9 +56,7 @@ def test_control_student_is_untouched(attacked):
 
 
 def test_no_sandbox_process_outlives_grading(attacked):
-    uids = {str(attacked.run.opt.uid_base + k) for k in range(16)}
-    ps = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
-    left = [line for line in ps.splitlines() if line.split()[0] in uids]
+    left = processes_of({attacked.run.opt.uid_base + k for k in range(16)})
     assert not left, left
 
 
