@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import socket
 import subprocess
@@ -41,10 +42,12 @@ JOBS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
 class Batch:
     course: Path
     submissions: Path
-    run: Run
+    run: Run | None          # None for a batch another pytest worker graded (grade_batch's `shared`)
     results: dict
     tests: list[str]
     submitted: dict          # path -> sha256 of every file of the submissions, before grading
+    assignment: str = ""
+    seconds: float = 0.0
 
     def submitted_now(self) -> dict:
         return file_hashes(self.submissions)
@@ -53,7 +56,7 @@ class Batch:
         return self.results[F.student_id(fx)]
 
     def outputs(self, fx) -> str:
-        return F.graded_outputs(self.course, F.student_id(fx), self.run.assignment)
+        return F.graded_outputs(self.course, F.student_id(fx), self.assignment)
 
 
 def file_hashes(folder: Path) -> dict:
@@ -78,36 +81,72 @@ def auto_points(source) -> float:
                and not c.metadata["nbgrader"].get("solution"))
 
 
+# The class of 40 ps03 submissions that test_grading.py checks answer by answer and
+# test_grading_cluster.py grades again on a Dask cluster: the solution, the untouched release,
+# every wrong, alternative and copied answer of ps03 in a submission of its own, and the attacks
+# of autograder/attacks/ that end fast (the slow ones are in test_attacks.py's batch).
+PS03 = "ps03_lstm_gates"
+FAST_ATTACKS = ("always_equal", "change_points", "delete_tests", "edit_tests", "hijack_traceback", "patch_helpers",
+                "retype_tests", "schema_version", "encoded_exfiltration", "hostile_html", "os_exit",
+                "malformed_json", "write_gradebook", "read_source", "missing_notebook")
+PS03_CLASS = ([F.SOLUTION, F.BLANK] + F.fixtures_for(PS03, "mutants") + F.fixtures_for(PS03, "alternatives")
+              + F.fixtures_for(PS03, "copies") + [fx for fx in F.attacks() if fx.name in FAST_ATTACKS])
+
+
 @pytest.fixture(scope="session")
 def grade_batch(tmp_path_factory):
-    """grade_batch(assignment, fixtures, label, **options) -> Batch, graded once per label."""
+    """grade_batch(assignment, fixtures, label, shared=False, **options) -> Batch, graded once per
+    label. With `shared`, once for the whole session: the first pytest worker to ask grades it
+    while the others wait, then they read its results (the batch's `run` is theirs only)."""
     cache: dict = {}
 
-    def grade(assignment: str, fixtures: list, label: str, **options) -> Batch:
+    def grade(assignment: str, fixtures: list, label: str, shared: bool = False, **options) -> Batch:
         key = (assignment, label)
-        if key not in cache:
-            base = tmp_path_factory.mktemp(f"{label}-{assignment}")
-            course = F.make_course(base / "course", [assignment])
-            release, source = notebooks(assignment)
-            submissions = F.write_batch(base / "submissions", assignment, fixtures, release, source)
-            submitted = file_hashes(submissions)
-            opts = Options(**{"jobs": JOBS, "cell_timeout": 30, "submission_timeout": 300, **options})
-            run = Run(assignment, submissions, course=course, options=opts, log=lambda *a: None)
-            start = time.monotonic()
-            results = {r.student: r for r in run.run()}
-            seconds = time.monotonic() - start
-            cache[key] = Batch(course, submissions, run, results, auto_test_ids(source), submitted)
-            # the grades of every fixture stay readable after the run (CI logs, closing notes)
-            keep = REPO / "test-artifacts" / "grading"
-            keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy(course / "reports" / assignment / "grades.csv", keep / f"{assignment}-{label}.csv")
-            with open(keep / "batches.log", "a") as log:
-                print(f"{assignment} {label}: {len(results)} submissions in {seconds:.1f} s "
-                      f"(worker {os.environ.get('PYTEST_XDIST_WORKER', '-')}, sandbox uids from {opts.uid_base})",
-                      file=log)
+        if key in cache:
+            return cache[key]
+        if not shared or not os.environ.get("PYTEST_XDIST_WORKER"):
+            cache[key] = graded_now(assignment, fixtures, label, options)
+            return cache[key]
+        from filelock import FileLock
+        record = tmp_path_factory.getbasetemp().parent / f"shared-{label}-{assignment}.pickle"
+        with FileLock(f"{record}.lock"):
+            if record.exists():
+                cache[key] = Batch(**pickle.loads(record.read_bytes()))
+            else:
+                cache[key] = graded_now(assignment, fixtures, label, options)
+                record.write_bytes(pickle.dumps({**vars(cache[key]), "run": None}))
         return cache[key]
 
+    def graded_now(assignment: str, fixtures: list, label: str, options: dict) -> Batch:
+        base = tmp_path_factory.mktemp(f"{label}-{assignment}")
+        course = F.make_course(base / "course", [assignment])
+        release, source = notebooks(assignment)
+        submissions = F.write_batch(base / "submissions", assignment, fixtures, release, source)
+        submitted = file_hashes(submissions)
+        opts = Options(**{"jobs": JOBS, "cell_timeout": 30, "submission_timeout": 300, **options})
+        run = Run(assignment, submissions, course=course, options=opts, log=lambda *a: None)
+        start = time.monotonic()
+        results = {r.student: r for r in run.run()}
+        seconds = time.monotonic() - start
+        batch = Batch(course, submissions, run, results, auto_test_ids(source), submitted, assignment, seconds)
+        # the grades of every fixture stay readable after the run (CI logs, closing notes)
+        keep = REPO / "test-artifacts" / "grading"
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(course / "reports" / assignment / "grades.csv", keep / f"{assignment}-{label}.csv")
+        with open(keep / "batches.log", "a") as log:
+            print(f"{assignment} {label}: {len(results)} submissions in {seconds:.1f} s "
+                  f"(worker {os.environ.get('PYTEST_XDIST_WORKER', '-')}, sandbox uids from {opts.uid_base})",
+                  file=log)
+        return batch
+
     return grade
+
+
+def ps03_class(grade_batch) -> Batch:
+    """PS03_CLASS graded on one machine, once for the session: test_grading.py's batch of ps03 and
+    the reference that test_grading_cluster.py compares the cluster with. Two kernels, since a
+    pytest worker that waits for it leaves its core to it."""
+    return grade_batch(PS03, PS03_CLASS, "class", shared=True, jobs=2)
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,9 @@
 
 A LocalCluster of two worker processes over TCP grades a class of 40 (right, wrong, blank,
 broken and hostile submissions) into a PostgreSQL gradebook on a throwaway server; the same
-class graded on this machine, as without CLUSTER, must give the same grades, feedback and
-flags, and the shared gradebook must hold each student once. The faults are in
+class graded on this machine, as without CLUSTER (test_grading.py's batch of ps03, graded once
+for both), must give the same grades, feedback and flags, and the shared gradebook must hold each
+student once. The faults are in
 test_grading_cluster_faults.py.
 """
 from __future__ import annotations
@@ -18,14 +19,11 @@ from autograder import fixtures as F
 from autograder.course import REPO
 from autograder.pipeline import NotGradeable
 from cluster_support import A, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
+from conftest import FAST_ATTACKS, PS03_CLASS, ps03_class
 
 pytestmark = pytest.mark.grading
-FAST_ATTACKS = ("always_equal", "change_points", "delete_tests", "edit_tests", "hijack_traceback", "patch_helpers",
-                "retype_tests", "schema_version", "encoded_exfiltration", "hostile_html", "os_exit",
-                "malformed_json", "write_gradebook", "read_source", "missing_notebook")
 MUTANTS = F.fixtures_for(A, "mutants")
-CLASS = ([F.SOLUTION, F.BLANK] + MUTANTS + F.fixtures_for(A, "alternatives") + F.fixtures_for(A, "copies")
-         + [fx for fx in F.attacks() if fx.name in FAST_ATTACKS])
+CLASS = PS03_CLASS
 COMPARED = ("status", "score", "max_score", "reason", "failed_tests", "timeouts", "needs_manual", "diagnoses",
             "late_seconds", "grader_error")
 
@@ -36,24 +34,22 @@ def feedback(course: Path, student: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def both(postgres, tmp_path_factory):
-    """The class graded on this machine (SQLite, two workers) and on a two-worker cluster."""
-    base = tmp_path_factory.mktemp("cluster")
-    local_course, local_class = F.course_with_class(base / "local", A, CLASS)
-    start = time.monotonic()
-    local = grade(local_course, local_class)
-    local_seconds = time.monotonic() - start
-    course, klass = course_on(postgres, base / "cluster", CLASS)
+def both(postgres, grade_batch, tmp_path_factory):
+    """The class graded on a two-worker cluster, and on this machine (SQLite, two workers) as
+    test_grading.py grades it: one grading serves both (conftest.ps03_class). The cluster goes
+    first: if the other pytest worker is grading the class meanwhile, it is done by then."""
+    course, klass = course_on(postgres, tmp_path_factory.mktemp("cluster") / "cluster", CLASS)
     with local_cluster() as cluster:
         start = time.monotonic()
         graded = grade(course, klass, cluster=cluster.scheduler_address)
         seconds = time.monotonic() - start
+    local = ps03_class(grade_batch)
     keep = REPO / "test-artifacts" / "grading"
     keep.mkdir(parents=True, exist_ok=True)
     with open(keep / "batches.log", "a") as log:
         print(f"{A} cluster: {len(graded)} submissions in {seconds:.1f} s on 2 Dask workers, "
-              f"{local_seconds:.1f} s on this machine with 2 workers", file=log)
-    return local_course, local, course, graded
+              f"{local.seconds:.1f} s on this machine with 2 workers", file=log)
+    return local.course, local.results, course, graded
 
 
 def test_the_class_is_the_intended_mix():
