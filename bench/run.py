@@ -245,7 +245,7 @@ def cluster_lines(c: dict) -> list[str]:
              "| grading | seconds (runs) | submissions per minute |", "|---|---|---|"]
     for mode, label in rows.items():
         runs = c["runs"][mode]
-        lines.append(f"| {label} | {statistics.median(runs)} ({', '.join(map(str, runs))}) | {c['per_minute'][mode]} |")
+        lines.append(f"| {label} | {statistics.median(runs):.1f} ({', '.join(map(str, runs))}) | {c['per_minute'][mode]} |")
     over = [f"{c[f'overhead_per_task_{k}']['seconds']} s per task ({c[f'overhead_per_task_{k}']['percent']}%) with {k} "
             f"worker{'s' if k > 1 else ''}" for k in (1, 2)]
     return lines + ["", f"The cluster path against this machine's, same workers and gradebook: {over[0]}, {over[1]} "
