@@ -136,7 +136,6 @@ def test_the_fingerprints_are_the_same_on_another_cpu():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-
 def test_computed_float32_results_hash_by_dtype_and_exact_ones_by_value():
     """Float32 arithmetic ends in other last bits on another CPU (a fresh clone's make test on an
     Intel AVX-512 machine named no mistake for ps03's float32 answer, built elsewhere): a computed
@@ -153,6 +152,7 @@ def test_computed_float32_results_hash_by_dtype_and_exact_ones_by_value():
     onehot, halves = torch.eye(4), torch.arange(8, dtype=torch.float32) * 0.5
     assert D.fingerprint("p", onehot) != D.fingerprint("p", onehot.roll(1, 0))
     assert D.fingerprint("p", halves) != D.fingerprint("p", halves.flip(0))
+
 
 # -- where a student sees it: the visible tests, in a kernel --------------------------------------
 
