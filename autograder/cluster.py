@@ -109,7 +109,17 @@ def _attach(spec: dict) -> tuple[Run, Worker, int]:
 
 
 def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: dict) -> dict:
-    """One student's grading on a Dask worker: its result, as a dict."""
+    """One student's grading on a Dask worker: its result, as a dict.
+
+    The result is also written into the run's folder before it is returned, and a task whose
+    student has one there returns it without grading again. A finished task's result waits on
+    its worker until the instructor's process has read it; a worker that dies meanwhile (the
+    next student's submission crashed it, a node was taken away) has the task run again
+    elsewhere, and the student graded twice. In a test, the two students graded just before a
+    crashing submission, one on each worker, were."""
+    finished = Path(spec["work"]) / "finished" / f"{student}.json"
+    if finished.exists():
+        return json.loads(finished.read_text())
     with _LOCK:
         run, worker, slot = _attach(spec)
         attempts = run.work / "attempts"
@@ -119,7 +129,11 @@ def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: d
         run.results[student] = Result(**result)
         run.found[student] = (Path(notebook), None, {})
         try:
-            return dataclasses.asdict(run.grade_alone(student, slot, worker, earlier))
+            graded = dataclasses.asdict(run.grade_alone(student, slot, worker, earlier))
+            finished.parent.mkdir(exist_ok=True)
+            finished.with_suffix(".new").write_text(json.dumps(graded))
+            os.replace(finished.with_suffix(".new"), finished)
+            return graded
         finally:
             run.results.pop(student, None)
             run.found.pop(student, None)
@@ -205,6 +219,26 @@ def connect(run: Run):
     return client
 
 
+def submit_queued(client, function, calls: dict[str, tuple]) -> dict:
+    """{future: name} of `function(*args)` for each name's args, as tasks the scheduler keeps in
+    its own queue and gives to a worker only when one of its threads is free (with
+    worker-saturation 1.0): a worker that dies then held one student, the one it was grading.
+
+    Tasks the scheduler sends ahead would wait on a worker, and each death of that worker would
+    count against them as if they had caused it (`allowed-failures`): with one key prefix per
+    student (`grade-<student>-...`), every task was its own group, none was queued, and a
+    submission that crashed two workers failed ten other students of a class of 40. Queuing
+    needs tasks of one group much larger than the cluster, or tasks marked as data producers:
+    these are both (one key prefix, the mark), so a class smaller than the cluster is queued too."""
+    from dask._task_spec import Task
+
+    token = secrets.token_hex(4)
+    keys = {name: f"grade-{token}-{name}" for name in calls}       # the prefix names the group: "grade"
+    graph = {keys[name]: Task(keys[name], function, *args, _data_producer=True) for name, args in calls.items()}
+    futures = client.get(graph, list(graph), sync=False)
+    return dict(zip(futures, calls))
+
+
 def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str, str]]) -> set[str]:
     """Grade `students` (found, not yet repaired) on the cluster at run.opt.cluster; returns the
     students whose results came back (or were kept from an interrupted run)."""
@@ -226,13 +260,16 @@ def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str,
     client = run.client
     spec = {"assignment": run.assignment, "course": str(run.course), "submissions": str(run.submissions),
             "work": str(run.work), "options": dataclasses.asdict(run.opt)}
-    token = secrets.token_hex(4)
     try:
-        futures = {client.submit(grade_task, spec, student, str(run.found[student][0]),
-                                 dataclasses.asdict(run.results[student]), earlier.get(student, {}),
-                                 key=f"grade-{student}-{token}", pure=False): student for student in todo}
+        futures = submit_queued(client, grade_task, {
+            student: (spec, student, str(run.found[student][0]), dataclasses.asdict(run.results[student]),
+                      earlier.get(student, {})) for student in todo})
         for future in as_completed(futures):
-            student = futures[future]
+            # the client lets go of each result once read: a worker holds the results the client
+            # still wants, and a worker that died would have every student it had graded in this
+            # run graded again elsewhere (27 of 40 in a test), rewriting their notebooks, grades and
+            # feedback behind the run's back
+            student = futures.pop(future)
             if future.status == "cancelled" or client.status != "running":
                 raise _lost(address, len(done), len(students))
             try:
@@ -244,6 +281,7 @@ def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str,
                 if client.status != "running":
                     raise _lost(address, len(done), len(students)) from None
                 grader_error(run.results[student], "grading on the cluster", err)
+            future.release()
             run.identify(run.results[student], *run.found[student][1:])
             _record(run, student)
             done.add(student)
