@@ -31,7 +31,7 @@ import pytest
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder import fixtures as F
-from autograder.cluster import done_folder
+from autograder.cluster import done_folder, submit_queued
 from autograder.course import REPO
 from autograder.pipeline import NotGradeable, Options, Run
 from cluster_support import A, OPTIONS, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
@@ -110,26 +110,31 @@ def kill_a_worker_whose_kernel_runs(workers: list[int]) -> tuple[int | None, lis
 
 
 @pytest.fixture(scope="module")
-def both(postgres, grade_batch, tmp_path_factory):
-    """The class and the crasher graded on a two-worker cluster that may fail a task once (a task
-    on a worker that dies is given to another, not to a third), one worker killed mid-task; and
-    the class on this machine (SQLite, two workers) as test_grading.py grades it: one grading
-    serves both (conftest.ps03_class). The cluster goes first: if the other pytest worker is
-    grading the class meanwhile, it is done by then."""
+def cluster():
+    """Two workers; a task on a worker that dies is given to another, not to a third."""
+    with local_cluster(**{"distributed.scheduler.allowed-failures": 1}) as two:
+        yield two
+
+
+@pytest.fixture(scope="module")
+def both(postgres, cluster, grade_batch, tmp_path_factory):
+    """The class and the crasher graded on the cluster, one worker killed mid-task; and the class
+    on this machine (SQLite, two workers) as test_grading.py grades it: one grading serves both
+    (conftest.ps03_class). The cluster goes first: if the other pytest worker is grading the
+    class meanwhile, it is done by then."""
     course, klass = course_on(postgres, tmp_path_factory.mktemp("cluster") / "cluster", CLASS + [CRASHER])
-    with local_cluster(**{"distributed.scheduler.allowed-failures": 1}) as cluster:
-        with cluster.get_client() as client:
-            client.register_plugin(CrashOn(CRASHER.name))
-            workers = list(client.run(os.getpid).values())
-        run = Run(A, klass, course=course, options=Options(**OPTIONS, cluster=cluster.scheduler_address,
-                                                           keep_workdir=True), log=lambda *a: None)
-        results: list = []
-        start = time.monotonic()
-        runner = threading.Thread(target=lambda: results.extend(run.run()))
-        runner.start()
-        victim, orphans = kill_a_worker_whose_kernel_runs(workers)
-        runner.join(600)
-        seconds = time.monotonic() - start
+    with cluster.get_client() as client:
+        client.register_plugin(CrashOn(CRASHER.name))
+        workers = list(client.run(os.getpid).values())
+    run = Run(A, klass, course=course, options=Options(**OPTIONS, cluster=cluster.scheduler_address,
+                                                       keep_workdir=True), log=lambda *a: None)
+    results: list = []
+    start = time.monotonic()
+    runner = threading.Thread(target=lambda: results.extend(run.run()))
+    runner.start()
+    victim, orphans = kill_a_worker_whose_kernel_runs(workers)
+    runner.join(600)
+    seconds = time.monotonic() - start
     attempts = {p.stem: p.read_text().split() for p in (run.work / "attempts").iterdir()}
     shutil.rmtree(run.work)
     local = ps03_class(grade_batch)
@@ -145,6 +150,23 @@ def test_the_class_is_the_intended_mix():
     assert len(CLASS) == 40 and len(MUTANTS) >= 15
     assert {fx.name for fx in CLASS} >= set(FAST_ATTACKS)
     assert CRASHER.name not in {fx.name for fx in CLASS}
+
+
+def _nap(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_a_class_smaller_than_the_cluster_is_queued_too(cluster):
+    """The scheduler queues only tasks of a group much larger than the cluster (above 2 per
+    thread) unless they are marked: 3 tasks on 2 one-thread workers, each worker is given one."""
+    with cluster.get_client() as client:
+        futures = submit_queued(client, _nap, {name: (1.0,) for name in "abc"})
+        time.sleep(0.5)
+        queued, held = client.run_on_scheduler(lambda dask_scheduler: (
+            len(dask_scheduler.queued), sorted(len(w.processing) for w in dask_scheduler.workers.values())))
+        assert [f.result() for f in futures] == [1.0] * 3 and sorted(futures.values()) == list("abc")
+    assert (queued, held) == (1, [1, 1])
 
 
 def test_cluster_grades_as_one_machine_does(both):
@@ -217,7 +239,7 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
     n = len(fixtures)
     course, klass = course_on(postgres, tmp_path / "lost", fixtures)
 
-    def cluster(port: int) -> list[subprocess.Popen]:
+    def start_cluster(port: int) -> list[subprocess.Popen]:
         """A scheduler on `port` and, once it listens there, one worker; [] if the port was taken
         meanwhile (a worker must not join another test's scheduler there)."""
         log = tmp_path / "scheduler.log"
@@ -235,7 +257,7 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
     started = []
     while not started:                      # a port found free may be taken before the scheduler binds it
         port = _free_port()
-        started = cluster(port)
+        started = start_cluster(port)
     scheduler, worker = started
     address = f"tcp://127.0.0.1:{port}"
     command = [sys.executable, "-m", "autograder", "grade", A, str(klass), "--course", str(course),
@@ -256,7 +278,7 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
                         rf"and kept; run the same command again to grade the other {n - len(kept)}", last_line), out
     graded_at = {s: (course / "autograded" / s / A / f"{A}.ipynb").stat().st_mtime_ns for s in kept}
 
-    processes = cluster(port)
+    processes = start_cluster(port)
     assert processes, "the scheduler could not listen again at its address"
     try:
         rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
