@@ -227,9 +227,10 @@ def submit_queued(client, function, calls: dict[str, tuple]) -> dict:
     Tasks the scheduler sends ahead would wait on a worker, and each death of that worker would
     count against them as if they had caused it (`allowed-failures`): with one key prefix per
     student (`grade-<student>-...`), every task was its own group, none was queued, and a
-    submission that crashed two workers failed ten other students of a class of 40. Queuing
-    needs tasks of one group much larger than the cluster, or tasks marked as data producers:
-    these are both (one key prefix, the mark), so a class smaller than the cluster is queued too."""
+    submission that crashed two workers failed ten other students of a class of 40 (a test's, with
+    allowed-failures 1). Queuing needs tasks of one group much larger than the cluster, or tasks
+    marked as data producers: these are both (one key prefix, the mark), so a class smaller than
+    the cluster is queued too."""
     from dask._task_spec import Task
 
     token = secrets.token_hex(4)
