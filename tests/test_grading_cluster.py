@@ -101,7 +101,10 @@ def kill_a_worker_whose_kernel_runs(workers: list[int]) -> tuple[int | None, lis
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         for pid in workers:
-            children = psutil.Process(pid).children(recursive=True)
+            try:
+                children = psutil.Process(pid).children(recursive=True)
+            except psutil.NoSuchProcess:                # ended meanwhile (by the crasher)
+                continue
             if any("ipykernel" in command(p) for p in children):
                 os.kill(pid, signal.SIGKILL)
                 return pid, [p for p in psutil.wait_procs(children, timeout=1.5)[1] if _running(p)]
