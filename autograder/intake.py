@@ -12,6 +12,12 @@ A zip is read entry by entry: absolute paths, `..`, links, devices, encrypted or
 entries, entries that clash with another's name, oversized entries, entries that expand
 suspiciously (a zip bomb) and too many entries are refused with a reason and never written.
 
+A zip entry keeps the date the archive gives it (Info-ZIP's UTC timestamp when present, else
+its DOS date and time): the extracted file carries it, and of a student's several notebooks the
+newest by that date is graded. An entry dated 1980-01-01 (the DOS format's zero, which some LMSs
+and tools write for every entry) has no date. Only zip archives are read; a tar archive is
+refused like any other file that is not a folder or a zip.
+
 Inside a submission every path component is looked at without following it: a notebook reached
 through a symbolic link (the student folder, the <assignment>/ folder or the file itself), a
 notebook with a second hard link, and a named pipe, device or socket in its place make that
@@ -25,9 +31,11 @@ import re
 import shutil
 import stat
 import struct
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -37,6 +45,7 @@ MAX_ENTRIES = 20_000                # entries per archive
 MAX_RATIO = 200                     # expanded / compressed size of one entry ...
 RATIO_FLOOR = 1024 ** 2             # ... checked for entries that expand past 1 MB
 MAX_WALK = 2_000                    # entries looked at in one student's folder
+DOS_ZERO = 315_532_800              # 1980-01-01 UTC: a zip entry dated then has no date
 
 
 @dataclass
@@ -49,6 +58,9 @@ class Intake:
     notes: dict[str, list[str]] = field(default_factory=dict)    # student -> what the intake chose, for their row
     candidates: dict[str, list[Path]] = field(default_factory=dict)   # student -> their notebooks, before choosing
     lms: dict[str, dict] = field(default_factory=dict)   # student -> who the LMS says they are (lms_identity)
+    entry_times: dict[Path, float | None] = field(default_factory=dict)  # extracted file -> its zip entry's date (None: none)
+    others: dict[str, list[str]] = field(default_factory=dict)   # student -> their notebooks that are not candidates, and why
+    labels: dict[Path, str] = field(default_factory=dict)        # candidate -> its name in the student's submission
 
 
 def shown(name) -> str:
@@ -92,7 +104,7 @@ MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d{1,12})_assignsubmission_file_(?P<
 # numbers (user, attachment) of such a name.
 CANVAS = re.compile(r"^(?P<name>[A-Za-z0-9]+)_(?P<late>(?:LATE|late)_)?(?P<id>\d{1,20})_(?P<att>\d{1,20})_(?P<file>.+)$")
 BLACKBOARD = re.compile(r"^.*?_(?P<id>[A-Za-z0-9][A-Za-z0-9.@-]{0,63})_attempt_"
-                        r"\d{4}(?:-\d\d){5}(?:_(?P<file>.+))?$")
+                        r"(?P<when>\d{4}(?:-\d\d){5})(?:_(?P<file>.+))?$")
 
 
 def lms_student(name: str, assignment: str, is_dir: bool) -> tuple[str, str] | None:
@@ -192,6 +204,30 @@ def safe_extract(archive: Path, dest: Path, intake: Intake) -> None:
             problem = _extract_one(zf, info, target)
             if problem:
                 intake.rejected.append((name, problem))
+                continue
+            when = intake.entry_times[target] = entry_time(info)
+            if when is not None:
+                os.utime(target, (when, when))
+
+
+def entry_time(info: zipfile.ZipInfo) -> float | None:
+    """When the file of a zip entry was last modified, as the archive says: Info-ZIP's extended
+    timestamp (UTC seconds) when the entry has one, else its DOS date and time (local time, to
+    2 s, as the zip's writer read its clock); None for no date (1980-01-01, the DOS format's
+    zero, or a date that does not exist)."""
+    extra = info.extra
+    while len(extra) >= 4:
+        tag, size = struct.unpack("<HH", extra[:4])
+        data, extra = extra[4:4 + size], extra[4 + size:]
+        if tag == 0x5455 and len(data) >= 5 and data[0] & 1:      # 'UT', modification time first
+            when = struct.unpack("<i", data[1:5])[0]
+            return float(when) if when > DOS_ZERO else None
+    if info.date_time[:3] <= (1980, 1, 1):
+        return None
+    try:
+        return datetime(*info.date_time).timestamp()
+    except (ValueError, OverflowError):
+        return None
 
 
 def _unflag_bad_utf8_names(path: Path) -> None:
@@ -350,7 +386,21 @@ def _student_folder(intake: Intake, folder: Path, student: str, assignment: str)
         intake.missing[student] = (f"no {assignment}.ipynb in the submission "
                                    f"(found: {', '.join(listed) or 'nothing'}{', ...' if stopped else ''})")
     for rel in found:
-        _add(intake, student, folder / rel)
+        _add(intake, student, folder / rel, rel)
+    # every other notebook of the student is named on their row, with why it is not graded
+    for rel in sorted(f for f in files if Path(f).suffix == ".ipynb" and f not in found):
+        intake.others.setdefault(student, []).append(f"{shown(rel)} ({_not_graded(Path(rel), assignment)})")
+
+
+def _not_graded(rel: Path, assignment: str) -> str:
+    """Why a notebook in a student's folder is not a candidate for grading, in words."""
+    if ".ipynb_checkpoints" in rel.parts:
+        return "Jupyter's automatic checkpoint copy"
+    if rel.name.startswith("._"):
+        return "macOS's metadata file"
+    if len(rel.parts) == 1 or (len(rel.parts) == 2 and rel.parts[0] == assignment):
+        return "not named like the assignment"
+    return "not where a submission's notebook goes"
 
 
 def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None = None) -> Intake:
@@ -446,38 +496,99 @@ def _entry(intake: Intake, entry: Path, assignment: str, student_of) -> None:
         if why:
             intake.refused[student] = why
         else:
-            _add(intake, student, entry)
+            _add(intake, student, entry, entry.name)
     elif kind(mode):
         intake.rejected.append((shown(entry.name), f"{kind(mode)}; not read"))
     else:
         intake.rejected.append((shown(entry.name), "not a notebook or a student folder; ignored"))
 
 
-def _add(intake: Intake, student: str, notebook: Path) -> None:
+def _add(intake: Intake, student: str, notebook: Path, label: str) -> None:
     intake.candidates.setdefault(student, []).append(notebook)
+    intake.labels[notebook] = shown(label)
+
+
+def _date(intake: Intake, path: Path) -> tuple[float | None, str]:
+    """When `path` was last modified, and those words for the report: an extracted file's zip
+    entry date (None when the entry has none), else the file's own."""
+    real = path.resolve()
+    if real in intake.entry_times:
+        when = intake.entry_times[real]
+        return when, ("no date in the zip" if when is None else f"dated {_clock(when)} in the zip")
+    when = os.lstat(path).st_mtime_ns / 1e9
+    return when, f"modified {_clock(when)}"
+
+
+def _clock(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+
+
+def _upload_order(name: str) -> tuple[int, int, str]:
+    """Where the LMS's own naming puts a file among a student's uploads (later is larger), and
+    those words: Canvas numbers attachments as they are uploaded, Blackboard names each attempt
+    by its date. (0, 0, '') for a name of neither."""
+    m = CANVAS.match(name)
+    if m:
+        return 1, int(m["att"]), f"Canvas's later upload (attachment {m['att']})"
+    m = BLACKBOARD.match(name)
+    if m and m["when"]:
+        return 1, int(m["when"].replace("-", "")), f"Blackboard's later attempt ({m['when']})"
+    return 0, 0, ""
 
 
 def choose(intake: Intake, assignment: str) -> None:
-    """One notebook per student, said on their row: of several, the one modified last (a
-    resubmission, or the copy the student worked in), the assignment's own name first when
-    they were modified at once; a renamed notebook is graded, and its name said."""
+    """One notebook per student, said on their row with the dates compared: of several, the one
+    modified last (by its zip entry's date if it came from a zip, else by the file's). When the
+    dates cannot tell (equal, or an entry without a date), the LMS's order of uploads, then the
+    assignment's own name, then the names' order decide, and the row says which did. A renamed
+    notebook is graded, and its name said; the student's other notebooks are named, with why
+    they were not graded."""
     for student, paths in intake.candidates.items():
         if student in intake.refused or student in intake.errors:
             continue
-        paths = sorted(paths, key=lambda p: (-os.lstat(p).st_mtime_ns, not p.name.endswith(f"_{assignment}.ipynb")
-                                             and p.name != f"{assignment}.ipynb", p.name))
+        dates = {p: _date(intake, p) for p in paths}
+        dated = all(when is not None for when, _ in dates.values())
+
+        def own(p: Path) -> bool:
+            return p.name == f"{assignment}.ipynb" or p.name.endswith(f"_{assignment}.ipynb")
+
+        def rank(p: Path) -> tuple:
+            lms = _upload_order(p.name)
+            return ((-dates[p][0],) if dated else ()) + (-lms[0], -lms[1], not own(p), intake.labels[p])
+
+        paths = sorted(paths, key=rank)
         chosen = intake.notebooks[student] = paths[0]
         intake.missing.pop(student, None)
         notes = intake.notes.setdefault(student, [])
         if len(paths) > 1:
-            why = ("the one modified last" if os.lstat(chosen).st_mtime_ns > os.lstat(paths[1]).st_mtime_ns
-                   else "modified at the same time as another, and named like the assignment")
-            notes.append(f"{len(paths)} notebooks submitted: graded {shown(chosen.name)}, {why}; "
-                         f"not graded: {', '.join(shown(p.name) for p in paths[1:])}")
-        elif chosen.name != f"{assignment}.ipynb" and not chosen.name.endswith(f"_{assignment}.ipynb"):
-            notes.append(f"graded {shown(chosen.name)}, the only notebook submitted, though it was renamed")
+            notes.append(f"{len(paths)} notebooks submitted: graded {intake.labels[chosen]} ({dates[chosen][1]}), "
+                         f"{_why_chosen(intake, paths, dates, dated, own)}; not graded: "
+                         + ", ".join(f"{intake.labels[p]} ({dates[p][1]})" for p in paths[1:]))
+        elif not own(chosen):
+            notes.append(f"graded {intake.labels[chosen]}, the only notebook submitted, though it was renamed")
+        if intake.others.get(student):
+            notes.append(f"also handed in, not graded: {', '.join(intake.others[student])}")
         intake.lms[student] = lms_identity(chosen, student, assignment)
         # Canvas writes '_LATE_' into the name of a submission made after its due date: the LMS's
         # record, which the student cannot set
         if intake.lms[student].get("prefix", "").startswith((f"{student}_LATE_", f"{student}_late_")):
             notes.append("Canvas marked it late")
+
+
+def _why_chosen(intake: Intake, paths: list[Path], dates: dict, dated: bool, own) -> str:
+    """Why paths[0] was graded rather than paths[1], in words for the student's row."""
+    chosen, next_one = paths[0], paths[1]
+    if dated and dates[chosen][0] > dates[next_one][0]:
+        return "the one modified last"
+    first, second = _upload_order(chosen.name), _upload_order(next_one.name)
+    if first[:2] != second[:2]:
+        rule = first[2]
+    elif own(chosen) and not own(next_one):
+        rule = "named like the assignment"
+    else:
+        rule = "the first by name (ask the student which one they meant)"
+    if dated:
+        return f"modified at the same time as {intake.labels[next_one]}, so: {rule}"
+    undated = [intake.labels[p] for p in paths if dates[p][0] is None]
+    gives = "none of them a date" if len(undated) == len(paths) else f"{', '.join(undated)} no date"
+    return f"{rule}, since the zip gives {gives}"

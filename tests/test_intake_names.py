@@ -1,6 +1,7 @@
 """Issue 30: a student whose notebook was renamed, or who handed in two, has a row that says which
 notebook was graded and why; nobody disappears into "files not graded"."""
 import os
+import time
 
 from autograder.intake import collect
 
@@ -11,6 +12,10 @@ def _nb(path, mtime):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{}")
     os.utime(path, (mtime, mtime))
+
+
+def _clock(seconds):
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
 
 
 def test_a_renamed_notebook_is_graded_and_said(tmp_path):
@@ -34,11 +39,12 @@ def test_of_two_notebooks_the_one_modified_last_is_graded_and_both_are_named(tmp
     _nb(cls / "bob" / f"{A}-2.ipynb", 3000)                  # modified at once: the assignment's name wins
     found = collect(cls, A, tmp_path / "work")
     assert found.notebooks["alice"].name == f"{A} (1).ipynb"
-    assert found.notes["alice"] == [f"2 notebooks submitted: graded {A} (1).ipynb, the one modified last; "
-                                    f"not graded: {A}.ipynb"]
+    assert found.notes["alice"] == [f"2 notebooks submitted: graded {A} (1).ipynb (modified {_clock(2000)}), "
+                                    f"the one modified last; not graded: {A}.ipynb (modified {_clock(1000)})"]
     assert found.notebooks["bob"].name == f"{A}.ipynb"
-    assert found.notes["bob"] == [f"2 notebooks submitted: graded {A}.ipynb, modified at the same time as "
-                                  f"another, and named like the assignment; not graded: {A}-2.ipynb"]
+    assert found.notes["bob"] == [f"2 notebooks submitted: graded {A}.ipynb (modified {_clock(3000)}), modified at "
+                                  f"the same time as {A}-2.ipynb, so: named like the assignment; not graded: "
+                                  f"{A}-2.ipynb (modified {_clock(3000)})"]
     assert not found.rejected
 
 
