@@ -48,6 +48,12 @@ if _autograder is not None:
     c.GenerateFeedback.HTMLExporter.template_file = os.path.join(
         os.path.dirname(_autograder.origin), "templates", "feedback.html.j2")
 
+# `nbgrader export` (make export) writes the final scores as every other output derives them (the
+# late penalty on the score as it is now, hand grades included: autograder/scores.py), not the
+# penalty nbgrader stored when it graded, and cells no spreadsheet runs.
+if _autograder is not None:
+    c.ExportApp.plugin_class = "autograder.export.FinalExport"
+
 # nbgrader collect (on a JupyterHub with the exchange) refuses a submission folder that is not
 # owned by the student it names; stock nbgrader only warns (autograder/exchange.py, docs/hub.md).
 c.ExchangeFactory.collect = "autograder.exchange.OwnerCheckedCollect"

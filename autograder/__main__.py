@@ -79,10 +79,21 @@ def cmd_regrade(args) -> int:
     return 0
 
 
+def refresh_reports(course: Path, assignment: str) -> None:
+    """The grading run's reports again, with every final score derived from the gradebook now
+    (autograder.report.refresh), and the derived late penalties written back for the formgrader:
+    every command that changes or publishes a grade calls this."""
+    from .report import refresh
+
+    if refresh(course, assignment):
+        print(f"reports/{assignment}/grades.csv, report.md and report.json: final scores from the gradebook now")
+
+
 def cmd_feedback(args) -> int:
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
     proc = nbgrader(course, "generate_feedback", name, "--force", check=False)
+    refresh_reports(course, name)
     print(proc.stdout[-2000:], proc.stderr[-2000:])
     # nbgrader wrote everyone's feedback again: what the grading run withheld stays withheld,
     # and the rest is scanned as the run scanned it
@@ -186,6 +197,9 @@ def cmd_due(args) -> int:
                 gb.add_submission(name, args.student)
             gb.grant_extension(name, args.student, days=args.days, hours=args.hours)
             print(f"{args.student} has {args.days:g} day(s) and {args.hours:g} hour(s) more for {name}")
+    refresh_reports(course, name)
+    if any((course / "feedback").glob(f"*/{name}/{name}.html")):
+        print(f"the feedback files still show the scores of before: run make feedback ASSIGNMENT={args.assignment}")
     return 0
 
 

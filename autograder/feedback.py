@@ -46,12 +46,18 @@ class GetGradesOrPending(GetGrades):
     (`not_graded_yet` in its nbgrader metadata) and counts their points in
     resources["nbgrader"]["pending_points"]: the course's feedback template
     (autograder/templates/feedback.html.j2, chosen in nbgrader_config.py) shows "not graded yet"
-    there, and a total that says how many points are still to come, where nbgrader's shows 0."""
+    there, and a total that says how many points are still to come, where nbgrader's shows 0.
+
+    The total is the final score as autograder.scores derives it now (the late penalty on the
+    current score, hand grades included), not the penalty nbgrader stored when it graded:
+    resources["nbgrader"] gets `score` (the final), `raw_score`, `late_penalty` and `late_text`."""
 
     def preprocess(self, nb, resources):
         self._pending = 0.0
         nb, resources = super().preprocess(nb, resources)
         resources["nbgrader"]["pending_points"] = self._pending
+        resources["nbgrader"].update(final_scores(self.config, self.db_url, self.assignment_id, self.student_id,
+                                                  self.notebook_id))
         return nb, resources
 
     def _get_score(self, cell, resources):
@@ -61,6 +67,21 @@ class GetGradesOrPending(GetGrades):
         cell.metadata.nbgrader["not_graded_yet"] = not_graded_yet(grade)
         if cell.metadata.nbgrader["not_graded_yet"]:
             self._pending += float(grade.max_score or 0)
+
+
+def final_scores(config, db_url: str, assignment: str, student: str, notebook: str) -> dict:
+    """The feedback's figures for one notebook, derived as every output derives them."""
+    from nbgrader.api import Gradebook
+
+    from .scores import Scores, late_text
+
+    with Gradebook(db_url) as gb:
+        derived = Scores(Path(os.getcwd()), assignment, config=config).of(gb, student)
+    if derived is None:
+        return {}
+    raw, penalty = derived.raws.get(notebook, 0.0), derived.penalties.get(notebook, 0.0)
+    return {"score": max(0.0, raw - penalty), "raw_score": raw, "late_penalty": penalty,
+            "late_text": late_text(derived.late_source, derived.late_seconds, penalty, derived.note)}
 
 
 def submitted_notebook(course: Path, student: str, assignment: str, notebook: str):

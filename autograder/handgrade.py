@@ -244,8 +244,21 @@ class HandGrading:
             # a blank comment leaves nbgrader's own ("No response." for an unanswered cell)
             comment.manual_comment = comment_text if comment_text.strip() else None
             gb.db.commit()
-        return 200, {"message": f"saved: {score:g} / {top:g}", "score": score, "max_score": top,
+            stale = self.refresh_reports()
+        return 200, {"message": f"saved: {score:g} / {top:g}{stale}", "score": score, "max_score": top,
                      "student": student, "question": grade_id}
+
+    def refresh_reports(self) -> str:
+        """The reports again with the final scores the new grade gives (autograder.report.refresh,
+        which also writes the derived late penalty back for the formgrader); '' when done, else
+        a sentence to add to the reply (the grade itself is saved)."""
+        from .report import refresh
+        try:
+            refresh(self.course, self.assignment)
+        except Exception as err:
+            return (f"; the reports could not be written again ({type(err).__name__}: {str(err)[:200]}): "
+                    f"make feedback ASSIGNMENT={self.assignment} does it")
+        return ""
 
     def counts(self, question: Question) -> tuple[int, int]:
         """(graded, still to grade) of a question's answers."""

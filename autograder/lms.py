@@ -13,20 +13,27 @@ Moodle  reports/<set>/moodle-grades.csv: the assignment's offline grading worksh
         reports/<set>/moodle-feedback.zip: each student's feedback named with the prefix of their
         download folder (Full Name_N_assignsubmission_file_), for "Upload multiple feedback files
         in a zip".
-Scores are the gradebook's now (hand grades and the late penalty count), for every student of the
-last grading runs (report.json) and of the roster. A student the LMS cannot be matched to (no LMS
-id: a hub's or a folder's submission without a roster row) is left out and named.
+Scores are the final scores as autograder.scores derives them from the gradebook now (hand grades,
+and the late penalty on the current score, with extensions and Canvas's late marks), for every
+student of the last grading runs (report.json) and of the roster; the reports are written again
+with the same figures. A student the LMS cannot be matched to (no LMS id: a hub's or a folder's
+submission without a roster row) is left out and named, and so is a feedback file that shows
+another final score than the gradebook gives now (written before a later grade: make feedback).
+Every cell of both files is one a spreadsheet shows as text (autograder.csvcells).
 """
 from __future__ import annotations
 
 import csv
 import json
+import re
 import time
 import zipfile
 from pathlib import Path
 
+from . import csvcells
 from .course import gradebook_url
 from .roster import load as load_roster
+from .scores import BY_LMS, Scores, late_text
 
 WORKSHEET = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
              "Grade can be changed", "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
@@ -59,6 +66,7 @@ def rows_of(course: Path, assignment: str) -> list[dict]:
 def _scores(course: Path, assignment: str, rows: dict) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
+    scores = Scores(course, assignment)
     with Gradebook(gradebook_url(course)) as gb:
         row_max = float(gb.find_assignment(assignment).max_score)
         for row in rows.values():
@@ -69,12 +77,16 @@ def _scores(course: Path, assignment: str, rows: dict) -> None:
                 sub = gb.find_submission(assignment, row["student"])
             except MissingEntry:
                 continue
-            row["final"] = max(0.0, float(sub.score) - float(sub.late_submission_penalty or 0))
+            try:
+                derived = scores.of(gb, row["student"])
+            except Exception as err:             # a late policy of the course's own that fails: this row alone
+                row["reason"] = f"the final score could not be derived ({type(err).__name__}: {str(err)[:200]})"
+                continue
+            row.update(final=derived.final, late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty,
+                       late_source=derived.late_source, late_note=derived.note, pending=list(derived.pending))
             for nb in sub.notebooks:
                 for grade in nb.grades:
                     row["parts"][grade.name] = (float(grade.score), float(grade.max_score))
-                    if grade.needs_manual_grade:
-                        row["pending"].append(grade.name)
 
 
 def _num(x: float) -> str:
@@ -89,10 +101,10 @@ def comment(row: dict) -> str:
     bits = [f"{_num(row['final'])} of {_num(row['max_score'])} points"]
     if row["pending"]:
         bits.append(f"not graded yet: {', '.join(row['pending'])}")
-    if row.get("late_seconds"):
-        from .report import late_by
-        bits.append(f"late by {late_by(row['late_seconds'])}" +
-                    (f", {_num(row['late_penalty'])} point(s) taken" if row.get("late_penalty") else ""))
+    source = row.get("late_source", "submission time" if row.get("late_seconds") else "")
+    late = late_text(source, row.get("late_seconds"), row.get("late_penalty") or 0, row.get("late_note", ""))
+    if late:
+        bits.append(late)
     if lost:
         bits.append("points lost in " + ", ".join(lost))
     return "; ".join(bits) + ". The feedback file shows each test."
@@ -101,7 +113,10 @@ def comment(row: dict) -> str:
 def export(course: Path, assignment: str, lms: str, title: str | None = None,
            per_exercise: bool = False) -> tuple[Path, Path, list[str]]:
     """(grades file, feedback zip, what was left out and why)."""
+    from .report import refresh
+
     course = Path(course)
+    refresh(course, assignment)                  # the reports agree with what goes to the LMS
     rows = rows_of(course, assignment)
     out = course / "reports" / assignment
     grades, bundle = out / f"{lms}-grades.csv", out / f"{lms}-feedback.zip"
@@ -132,26 +147,26 @@ def _canvas(path: Path, rows: list[dict], title: str, per_exercise: bool) -> Non
     maxima = {name: m for r in rows for name, (_, m) in r["parts"].items()}
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(CANVAS_HEAD + [title] + [f"{title}: {p}" for p in parts])
-        w.writerow(["Points Possible", "", "", "", ""] + [_num(rows[0]["max_score"]) if rows else ""]
-                   + [_num(maxima[p]) for p in parts])
+        w.writerow(csvcells.row(CANVAS_HEAD + [title] + [f"{title}: {p}" for p in parts]))
+        w.writerow(csvcells.row(["Points Possible", "", "", "", ""] + [_num(rows[0]["max_score"]) if rows else ""]
+                                + [_num(maxima[p]) for p in parts]))
         for r in rows:
             score = "" if r["final"] is None else _num(r["final"])
-            w.writerow([r.get("name") or r["student"], r["lms_id"], r.get("sis_user_id", ""),
-                        r.get("sis_login_id", ""), r.get("section", ""), score]
-                       + ["" if p not in r["parts"] else _num(r["parts"][p][0]) for p in parts])
+            w.writerow(csvcells.row([r.get("name") or r["student"], r["lms_id"], r.get("sis_user_id", ""),
+                                     r.get("sis_login_id", ""), r.get("section", ""), score]
+                                    + ["" if p not in r["parts"] else _num(r["parts"][p][0]) for p in parts]))
 
 
 def _moodle(path: Path, rows: list[dict]) -> None:
     stamp = time.strftime("%A, %d %B %Y, %I:%M %p")
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(WORKSHEET)
+        w.writerow(csvcells.row(WORKSHEET))
         for r in rows:
             status = "Submitted for grading" if r.get("status") != "missing" else "No submission"
-            w.writerow([f"Participant {r['lms_id']}", r.get("name") or r["student"], r.get("email", ""), status,
-                        "" if r["final"] is None else _num(r["final"]), _num(r["max_score"]), "Yes", "",
-                        stamp, comment(r)])
+            w.writerow(csvcells.row([f"Participant {r['lms_id']}", r.get("name") or r["student"], r.get("email", ""),
+                                     status, "" if r["final"] is None else _num(r["final"]), _num(r["max_score"]),
+                                     "Yes", "", stamp, comment(r)]))
 
 
 def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bundle: Path) -> list[str]:
@@ -171,5 +186,23 @@ def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bun
                 left.append(f"{r['student']}: no {lms.capitalize()} file name to match the feedback to "
                             "(the submission did not come from its download)")
                 continue
+            shown = shown_final(html)
+            if shown is not None and r["final"] is not None and shown != f"{round(r['final'], 2):g}":
+                left.append(f"{r['student']}: the feedback file shows a score of {shown}, the gradebook gives "
+                            f"{_num(r['final'])} now (a grade, due date or extension changed since it was "
+                            f"written): run make feedback ASSIGNMENT={assignment}, then this command again")
+                continue
             zf.write(html, f"{prefix}feedback_{assignment}.html")
     return left
+
+
+FINAL_IN_FEEDBACK = re.compile(r'data-final-score="([^"]{0,40})"')
+
+
+def shown_final(html: Path) -> str | None:
+    """The final score a feedback file shows (the course's template marks it), or None."""
+    try:
+        m = FINAL_IN_FEEDBACK.search(html.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return m[1] if m else None

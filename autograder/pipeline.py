@@ -40,6 +40,7 @@ from .course import REPO, gradebook_url, is_file_gradebook, resolve, venv_env
 from .inert import make_inert
 from .report import NOTHING
 from .sanitize import Rejected, read, repair
+from .scores import record_lms_marks
 
 
 STAGED = "staged"          # where repaired copies of the submissions are graded from
@@ -698,6 +699,9 @@ class Run:
             earlier = self.graded_answers()             # staging removes the last run's notebooks
             self.scores_before = self.gradebook_scores()
             students = self.stage()
+            # Canvas's late marks, where the final score (autograder.scores) reads them from now on
+            record_lms_marks(self.reports, {s: found[2].get("prefix", "") for s, found in self.found.items()
+                                            if found[0] is not None})
             where = f"on the Dask cluster {self.opt.cluster}" if self.opt.cluster else f"with {self.opt.jobs} worker(s)"
             self.log(f"grading {len(students)} submission(s) of {self.assignment} {where}, "
                      f"{'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")

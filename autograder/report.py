@@ -1,16 +1,26 @@
-"""grades.csv, report.json and report.md for one grading run.
+"""grades.csv, report.json and report.md for one grading run, and again whenever the grades move.
+
+report.json is the run's record; grades.csv and report.md are written from it. Each student's
+score, late penalty and final score in all three are derived from the gradebook as it is now
+(autograder.scores), when the run writes them and again each time a later command changes or
+publishes a grade (`refresh`: make hand-grade's save, make feedback, make due, make grades-lms,
+make export), so a hand grade, an extension or a new due date reaches them without a regrade.
 
 A student whose grading failed through a fault of the pipeline (`grader_error`) gets no score
 in grades.csv: an empty cell cannot be imported into an LMS as a zero. File names that are not
-UTF-8 are written with U+FFFD in their place."""
+UTF-8 are written with U+FFFD in their place. Every cell of grades.csv is one a spreadsheet
+shows as text (autograder.csvcells)."""
 from __future__ import annotations
 
 import csv
 import json
 import platform
 import time
-from dataclasses import asdict
+from dataclasses import MISSING, asdict
+from pathlib import Path
+from types import SimpleNamespace
 
+from . import csvcells
 from .intake import shown as _text
 
 
@@ -40,36 +50,103 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
     here = {r.student for r in results}
     shown = changes + [tuple(c) for c in getattr(run.opt, "prior_changes", ()) if c[0] not in here]
 
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags",
-                         "late_by", "late_penalty"])
-        for r in sorted([*results, *earlier], key=lambda r: r.student):
-            writer.writerow([r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
-                             len(r.needs_manual), len(r.flags), late_by(r.late_seconds), f"{r.late_penalty:g}"])
-
     sources = [p for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
                if isinstance(p, str) and p != str(run.submissions)] if isinstance(previous, dict) else []
     meta = {"assignment": run.assignment, "submissions": str(run.submissions),
             "sources": [*sources, str(run.submissions)],       # every run's, oldest first: make regrade grades each
             "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
-            "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node()}
-    (out / "report.json").write_text(json.dumps(
-        {**meta, "students": [asdict(r) for r in results], "changes": shown,
-         "earlier_students": [asdict(r) for r in earlier],
-         "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]},
-        indent=1), encoding="utf-8")
+            "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node(),
+            "previous_finished": str(previous.get("finished", "?")) if isinstance(previous, dict) else "?",
+            "roster_size": len(run.roster.entries) if getattr(run, "roster", None) is not None else None}
+    record = {**meta, "students": [asdict(r) for r in results], "changes": shown,
+              "earlier_students": [asdict(r) for r in earlier],
+              "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]}
+    rescore(run.course, run.assignment, record)
+    write_files(out, record)
+    return changes
+
+
+def refresh(course: Path, assignment: str) -> bool:
+    """grades.csv, report.md and report.json again, from the last run's record with every score
+    derived from the gradebook now; False when the assignment has not been graded here yet."""
+    out = Path(course) / "reports" / assignment
+    try:
+        record = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or not isinstance(record.get("students"), list):
+        return False
+    rescore(Path(course), assignment, record)
+    write_files(out, record)
+    return True
+
+
+def rescore(course: Path, assignment: str, record: dict) -> None:
+    """Each graded row's score, lateness, penalty and final score from the gradebook
+    (autograder.scores, which also writes the derived penalty back for the formgrader). A row the
+    gradebook cannot score keeps its score, and says why."""
+    from nbgrader.api import Gradebook
+
+    from .course import gradebook_url
+    from .scores import Scores
+
+    scores = Scores(course, assignment)
+    with Gradebook(gradebook_url(course)) as gb:
+        for row in record.get("students", []) + record.get("earlier_students", []):
+            if not isinstance(row, dict) or not isinstance(row.get("student"), str):
+                continue
+            row.update(final=None if row.get("grader_error") else 0.0, late_source="", late_note="")
+            if row.get("status") != "graded" or row.get("grader_error"):
+                continue
+            try:
+                derived = scores.of(gb, row["student"])
+            except Exception as err:                   # a late policy of the course's own that fails: this row alone
+                row.update(final=None, late_note=f"the final score could not be derived ({type(err).__name__}: "
+                                                 f"{str(err)[:200]}); the score is before any late penalty")
+                continue
+            if derived is None:
+                row["final"] = max(0.0, float(row.get("score") or 0) - float(row.get("late_penalty") or 0))
+                continue
+            pending = set(derived.pending)
+            kept = [name for name in row.get("needs_manual") or [] if name in pending]
+            row.update(score=derived.raw, max_score=derived.max_score, late_seconds=derived.late_seconds or 0.0,
+                       late_penalty=derived.penalty, final=derived.final, late_source=derived.late_source,
+                       late_note=derived.note, needs_manual=kept + sorted(pending - set(kept)))
+
+
+GRADES_CSV = ["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags",
+              "late_by", "late_penalty", "final"]
+
+
+def write_files(out: Path, record: dict) -> None:
+    """report.json as `record` holds it; grades.csv and report.md from it."""
+    from .scores import BY_LMS
+
+    out.mkdir(parents=True, exist_ok=True)
+    results, earlier = _rows(record.get("students", [])), _rows(record.get("earlier_students", []))
+    with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
+        writer = csv.writer(f)
+        writer.writerow(GRADES_CSV)
+        for r in sorted([*results, *earlier], key=lambda r: r.student):
+            late = "marked by Canvas" if r.late_source == BY_LMS else late_by(r.late_seconds)
+            writer.writerow(csvcells.row([
+                r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
+                len(r.needs_manual), len(r.flags), late, f"{r.late_penalty:g}",
+                "" if r.final is None else f"{r.final:g}"]))
+    (out / "report.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
 
     absent = [r.student for r in [*results, *earlier] if r.status == "missing" and r.reason == NOTHING]
-    roster = (f" The roster has {len(run.roster.entries)} student(s), each with a row below; handed in nothing: "
-              f"{_cell(', '.join(absent)) or 'nobody'}." if getattr(run, "roster", None) is not None else "")
-    lines = [f"# Grading report: {run.assignment}", "",
-             f"{sum(r.reason != NOTHING for r in results)} submission(s) in {seconds} s with {run.opt.jobs} worker(s), "
-             f"{'sandboxed' if run.opt.sandboxed else '**UNSANDBOXED**'}. Feedback: feedback/<student>/{run.assignment}/.{roster}",
-             "", *TABLE]
+    roster = (f" The roster has {record['roster_size']} student(s), each with a row below; handed in nothing: "
+              f"{_cell(', '.join(absent)) or 'nobody'}." if record.get("roster_size") is not None else "")
+    graded = sum(r.reason != NOTHING for r in results)
+    lines = [f"# Grading report: {record.get('assignment', out.name)}", "",
+             f"{graded} submission(s) in {record.get('seconds', '?')} s with {record.get('jobs', '?')} worker(s), "
+             f"{'sandboxed' if record.get('sandboxed') else '**UNSANDBOXED**'}. "
+             f"Feedback: feedback/<student>/{record.get('assignment', out.name)}/.{roster}", "", *TABLE]
     lines += [_row(r) for r in results]
+    shown = [tuple(c) for c in record.get("changes", []) if isinstance(c, (list, tuple)) and len(c) == 3]
     if shown:
-        lines += ["", f"## Scores changed since the last run ({_cell(str(previous.get('finished', '?')))})", "",
+        lines += ["", f"## Scores changed since the last run ({_cell(str(record.get('previous_finished', '?')))})", "",
                   "| student | before | now | change |", "|---|---|---|---|"]
         lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in sorted(shown)]
     if earlier:
@@ -77,12 +154,24 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
                   "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).", "",
                   *TABLE, *(_row(r) for r in earlier)]
     lines += limits_section(results)
-    lines += mistakes_section(run.assignment, results)
-    if run.rejected_files:
+    lines += mistakes_section(record.get("assignment", out.name), results)
+    rejected = [(f.get("entry", ""), f.get("reason", "")) for f in record.get("rejected_files", []) if isinstance(f, dict)]
+    if rejected:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
-        lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in run.rejected_files]
+        lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in rejected]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return changes
+
+
+def _rows(rows) -> list[SimpleNamespace]:
+    """The rows of report.json as the report's tables read them (a Result's fields, and the final score)."""
+    from .pipeline import Result
+
+    defaults = {name: (f.default_factory() if f.default_factory is not MISSING else f.default)
+                for name, f in Result.__dataclass_fields__.items() if f.default is not MISSING
+                or f.default_factory is not MISSING}
+    defaults.update(final=None, late_source="", late_note="")
+    return sorted((SimpleNamespace(**{**defaults, **row}) for row in rows
+                   if isinstance(row, dict) and isinstance(row.get("student"), str)), key=lambda r: r.student)
 
 
 def mistakes_section(assignment: str, results) -> list[str]:
@@ -112,14 +201,24 @@ TABLE = ["| student | score | status | failed tests | timeouts | flags and reaso
 
 
 def _row(r) -> str:
-    late = ([f"late by {late_by(r.late_seconds)}" + (f" (penalty {r.late_penalty:g})" if r.late_penalty else "")]
-            if r.late_seconds > 0 else [])
-    notes = "; ".join(([r.reason] if r.reason else []) + late + r.flags +
+    notes = "; ".join(([r.reason] if r.reason else []) + _lateness(r) + r.flags +
                       ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
-    score = "grader error" if r.grader_error else f"{r.score:g}"
-    who = f"{r.student} ({_cell(r.name)})" if r.name else r.student
+    score = "grader error" if r.grader_error else f"{r.score if r.final is None else r.final:g}"
+    who = f"{_cell(r.student)} ({_cell(r.name)})" if r.name else _cell(r.student)
     return (f"| {who} | {score} / {r.max_score:g} | {r.status} | {', '.join(r.failed_tests) or '-'} | "
             f"{', '.join(r.timeouts) or '-'} | {_cell(notes) or '-'} |")
+
+
+def _lateness(r) -> list[str]:
+    """What a row says about lateness: how late, by what, the penalty and the score before it."""
+    from .scores import BY_LMS, BY_TIME
+
+    penalty = f" (penalty {r.late_penalty:g}: {r.score:g} before it)" if r.late_penalty else ""
+    if r.late_source == BY_TIME or (not r.late_source and r.late_seconds > 0 and r.final is None):
+        return [f"late by {late_by(r.late_seconds)}{penalty}"] + ([r.late_note] if r.late_note else [])
+    if r.late_source == BY_LMS:
+        return [f"{r.late_note}{penalty}"]
+    return [r.late_note] if r.late_note else []
 
 
 def late_by(seconds: float) -> str:

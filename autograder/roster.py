@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from . import csvcells
 from .intake import STUDENT_ID
 
 ROSTER = "roster.csv"
@@ -184,7 +185,7 @@ def write(course: Path, entries: list[Entry], assignment: str | None = None) -> 
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=[fl.name for fl in fields(Entry)])
         writer.writeheader()
-        writer.writerows(asdict(e) for e in entries)
+        writer.writerows(csvcells.record(asdict(e)) for e in entries)   # a name never runs in a spreadsheet
     return path
 
 
@@ -212,7 +213,8 @@ def load(course: Path, assignment: str | None = None) -> Roster | None:
     try:
         with open(path, newline="", encoding="utf-8") as f:
             names = {fl.name for fl in fields(Entry)}
-            entries = [Entry(**{k: v or "" for k, v in row.items() if k in names}) for row in csv.DictReader(f)]
+            entries = [Entry(**{k: csvcells.plain(v or "") for k, v in row.items() if k in names})
+                       for row in csv.DictReader(f)]
     except (OSError, UnicodeDecodeError, TypeError, csv.Error) as err:
         raise RosterError(f"{path} cannot be read ({err}); write it again with make roster FILE=...")
     return Roster(_unique(entries), assignment)
