@@ -177,7 +177,9 @@ def _rows(rows) -> list[SimpleNamespace]:
 def mistakes_section(assignment: str, results) -> list[str]:
     """Per exercise of the catalogue: how many students failed it, and how many of those made
     each catalogued mistake, or one it does not recognise (where to revisit a lecture)."""
-    from rnnlab.diagnose import catalogue
+    if not any(r.diagnoses for r in results):
+        return []
+    from rnnlab.diagnose import catalogue          # (imports torch: only when there is a mistake to count)
 
     entries = catalogue(assignment)
     failed = {ex: [r.diagnoses[ex] for r in results if ex in r.diagnoses] for ex in entries}

@@ -1,5 +1,8 @@
 """Due dates (issue 30): lateness from the collector's time, with extensions, on every row."""
+import csv
 import datetime as dt
+import json
+import re
 
 import pytest
 from nbgrader.plugins import LateSubmissionPlugin
@@ -118,3 +121,152 @@ def test_canvas_marks_count_as_the_least_lateness_unless_an_extension_was_given_
     record_lms_marks(reports, {"ola": "ola_late_2003_9003_"})          # a later run keeps the earlier marks
     assert lms_marks(tmp_path, A) == {
         "marcus": "marcus_LATE_2002_9001_", "ola": "ola_late_2003_9003_"}
+
+
+# -- every output, after each input changes without a regrade (issue 50, deliverable 2) ------------
+def _independent(policy: str, raw: float, late: bool) -> tuple[float, float, float]:
+    """(raw, penalty, final) as the issue states the rule, computed here without the course's code:
+    "zero" takes the whole current score of a late submission, "none" nothing."""
+    penalty = raw if late and policy == "zero" else 0.0
+    return raw, penalty, raw - penalty
+
+
+def _raw(course, student: str) -> float:
+    """A student's points now, read grade by grade: the hand score where one was given, else the
+    automatic one."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return sum(g.manual_score if g.manual_score is not None else (g.auto_score or 0.0)
+                   for nb in gb.find_submission(A, student).notebooks for g in nb.grades)
+
+
+def _outputs(course, canvas_ids: dict, export_csv) -> dict:
+    """Every output's (raw, penalty, final) per student, as each file or record holds it now."""
+    from nbgrader.api import Gradebook
+
+    reports = course / "reports" / A
+    grades = {r["student_id"]: r for r in csv.DictReader(open(reports / "grades.csv", newline=""))}
+    record = {r["student"]: r for r in json.loads((reports / "report.json").read_text())["students"]}
+    md = (reports / "report.md").read_text()
+    canvas = {r[1]: r for r in list(csv.reader(open(reports / "canvas-grades.csv", newline="")))[2:]}
+    export = {r["student_id"]: r for r in csv.DictReader(open(export_csv, newline="")) if r["assignment"] == A}
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in ("lina", "marcus"):
+            g, r, e = grades[student], record[student], export[student]
+            html = (course / "feedback" / student / A / f"{A}.html").read_text()
+            shown = re.search(r'data-final-score="([^"]*)"[^>]*>[^<]*Score: ([\d.]+) / ', html)
+            stored = sum(nb.late_submission_penalty or 0 for nb in gb.find_submission(A, student).notebooks)
+            out[student] = {
+                "grades.csv": (float(g["score"]), float(g["late_penalty"]), float(g["final"])),
+                "report.json": (r["score"], r["late_penalty"], r["final"]),
+                "report.md": float(re.search(rf"\| {student} \([^|]*\) \| ([\d.]+) / 22 \|", md)[1]),
+                "feedback": (float(shown[1]), float(shown[2])),
+                "canvas": float(canvas[canvas_ids[student]][5]),
+                "export": (float(e["raw_score"]), float(e["late_submission_penalty"]), float(e["score"])),
+                "gradebook penalty": stored}
+    return out
+
+
+def _agree(outputs: dict, student: str, expected: tuple[float, float, float]) -> None:
+    raw, penalty, final = expected
+    got = outputs[student]
+    assert got == {"grades.csv": expected, "report.json": expected, "report.md": final, "feedback": (final, final),
+                   "canvas": final, "export": expected, "gradebook penalty": penalty}, (student, raw, got)
+
+
+@pytest.mark.grading
+def test_every_output_follows_a_hand_grade_a_due_date_and_an_extension_without_a_regrade(tmp_path, monkeypatch):
+    """A class of two graded once under penalty_method "zero" (the issue's walk): lina hands in
+    through the course's collector 2 h 6 min after the due date, marcus through Canvas, whose file
+    says _LATE_. Then, without a regrade: a hand grade for lina, an extension for marcus, the due
+    date moved, and the course's default policy; after each, the documented commands run and every
+    output (grades.csv, report.md and report.json, the feedback, Canvas's and Moodle's files, make
+    export's file, the gradebook's penalty column) agrees with the rule computed here."""
+    import nbformat
+    from nbgrader.apps.exportapp import ExportApp
+
+    from autograder.__main__ import main
+    from autograder.course import REPO
+    from autograder.exchange import TIMESTAMP_FORMAT
+    from autograder.handgrade import HandGrading
+
+    from conftest import JOBS
+
+    course = F.make_course(tmp_path / "course", [A])
+    monkeypatch.chdir(course)                      # where nbgrader's apps read the course's settings
+    config = course / "nbgrader_config.py"
+    default_config = config.read_text()
+    config.write_text(default_config + '\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    c = ("--course", str(course))
+    with open(tmp_path / "canvas.csv", "w", newline="") as f:
+        csv.writer(f).writerows([["Student", "ID", "SIS User ID", "SIS Login ID", "Section"],
+                                 ["Berg, Lina", "3001", "S3001", "lina", ""], ["Okoro, Marcus", "3002", "S3002", "marcus", ""]])
+    assert main(["roster", str(tmp_path / "canvas.csv"), *c]) == 0
+    assert main(["due", A, DUE.strftime("%Y-%m-%d %H:%M UTC"), *c]) == 0
+    release_nb, source_nb = (nbformat.read(REPO / d / A / f"{A}.ipynb", 4) for d in ("release", "source"))
+    solution = F.build(F.SOLUTION, release_nb, source_nb)
+    (course / "submitted" / "lina" / A).mkdir(parents=True)
+    (course / "submitted" / "lina" / A / f"{A}.ipynb").write_text(solution, encoding="utf-8")
+    (course / "submitted" / "lina" / A / "timestamp.txt").write_text(
+        (DUE + dt.timedelta(hours=2, minutes=6)).strftime(TIMESTAMP_FORMAT))
+    (course / "submitted" / f"marcus_LATE_3002_9001_{A}.ipynb").write_text(solution, encoding="utf-8")
+    assert main(["grade", A, str(course / "submitted"), "--jobs", str(JOBS), *c]) == 0
+    auto = {student: _raw(course, student) for student in ("lina", "marcus")}    # explain_split (3) still by hand
+    assert auto["lina"] == auto["marcus"] > 0
+    auto = auto["lina"]
+    ids, export_csv = {"lina": "3001", "marcus": "3002"}, tmp_path / "gradebook.csv"
+
+    def publish(feedback=True):
+        """The documented commands after grading: feedback, the LMS file, make export."""
+        if feedback:
+            assert main(["feedback", A, *c]) == 0
+        assert main(["grades-lms", A, "--lms", "canvas", *c]) == 0
+        export = ExportApp()                       # `make export`'s nbgrader export, in this process
+        export.initialize(["--to", str(export_csv)])
+        export.start()
+        return _outputs(course, ids, export_csv)
+
+    # 1. as graded: both late, the Canvas file by its mark; what grading wrote already agrees
+    record = {r["student"]: r for r in json.loads((course / "reports" / A / "report.json").read_text())["students"]}
+    assert record["lina"]["late_source"] == "submission time" and record["marcus"]["late_source"] == "Canvas"
+    assert "Canvas marked it late" in record["marcus"]["reason"] and "counted as 1 s late" in record["marcus"]["late_note"]
+
+    # 2. lina's explain answer graded by hand (make hand-grade's save), marcus given a day (make due)
+    status, reply = HandGrading(course, A).save("explain_split", "lina", "3", "Right.")
+    assert status == 200 and reply["message"] == "saved: 3 / 3"
+    grades = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv", newline=""))}
+    assert float(grades["lina"]["score"]) == auto + 3 and grades["lina"]["final"] == "0"    # refreshed by the save
+    assert main(["due", A, "--student", "marcus", "--days", "1", *c]) == 0
+    outputs = publish()
+    _agree(outputs, "lina", _independent("zero", auto + 3, late=True))       # the hand grade does not escape
+    _agree(outputs, "marcus", _independent("zero", auto, late=False))        # Canvas's mark knew no extension
+
+    # 3. the due date moved three hours later: lina is on time
+    assert main(["due", A, (DUE + dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M UTC"), *c]) == 0
+    outputs = publish()
+    _agree(outputs, "lina", _independent("zero", auto + 3, late=False))
+    _agree(outputs, "marcus", _independent("zero", auto, late=False))
+
+    # 4. the course's default policy, the first due date again, marcus's extension taken back: both
+    # late, no points taken; Moodle's worksheet agrees too. The finals are those of step 3, so the
+    # feedback written there still agrees, and make feedback is not run again (3 to 5 s)
+    config.write_text(default_config)
+    assert main(["due", A, DUE.strftime("%Y-%m-%d %H:%M UTC"), *c]) == 0
+    assert main(["due", A, "--student", "marcus", "--days", "0", *c]) == 0
+    outputs = publish(feedback=False)
+    _agree(outputs, "lina", _independent("none", auto + 3, late=True))
+    _agree(outputs, "marcus", _independent("none", auto, late=True))
+    record = {r["student"]: r for r in json.loads((course / "reports" / A / "report.json").read_text())["students"]}
+    assert (record["lina"]["late_source"], record["marcus"]["late_source"]) == ("submission time", "Canvas")
+    with open(tmp_path / "moodle.csv", "w", newline="") as f:
+        csv.writer(f).writerows([["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade"],
+                                 ["Participant 7001", "Lina Berg", "lina@uni.example", "", "", "22"],
+                                 ["Participant 7002", "Marcus Okoro", "marcus@uni.example", "", "", "22"]])
+    assert main(["roster", str(tmp_path / "moodle.csv"), "--assignment", A, *c]) == 0
+    assert main(["grades-lms", A, "--lms", "moodle", *c]) == 0
+    moodle = {r["Full name"]: r for r in csv.DictReader(open(course / "reports" / A / "moodle-grades.csv", newline=""))}
+    assert float(moodle["Lina Berg"]["Grade"]) == auto + 3 and float(moodle["Marcus Okoro"]["Grade"]) == auto
+    assert "late by 2 h 6 min, no points taken" in moodle["Lina Berg"]["Feedback comments"]
+    assert "Canvas marked it late, no points taken" in moodle["Marcus Okoro"]["Feedback comments"]
