@@ -101,7 +101,8 @@ class Walk:
 
     def __init__(self, coursedir, student: str | None = None, groupshared: bool = False):
         self.exclude, self.include = coursedir.ignore or [], coursedir.include or []
-        self.max_file = 1000 * coursedir.max_file_size
+        # as in nbgrader, a max_file_size of 0 is no limit, and a max_dir_size of 0 refuses any file
+        self.max_file = 1000 * coursedir.max_file_size if coursedir.max_file_size else float("inf")
         self.max_dir = 1000 * coursedir.max_dir_size
         self.student = student
         self.file_mode, self.dir_mode = (0o664, 0o2775) if groupshared else (0o644, 0o755)
@@ -144,6 +145,8 @@ class Walk:
             self.at = sub = f"{rel}/{name}" if rel else name
             st = os.stat(name, dir_fd=fd, follow_symlinks=False)
             self._saw(st)
+            if sub == "timestamp.txt":          # the student's own claim: the collector writes its own
+                continue
             if stat.S_ISLNK(st.st_mode):
                 self.survey.links.append(sub)
             elif stat.S_ISDIR(st.st_mode):
@@ -182,7 +185,7 @@ class Walk:
             return
         if not os.access(name, os.R_OK, dir_fd=fd, effective_ids=True, follow_symlinks=False):
             raise Refused(f"{printable(sub)} cannot be read by the collecting user")
-        if dest is None or sub == "timestamp.txt":       # the collector writes its own
+        if dest is None:
             return
         src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
         try:
@@ -326,13 +329,17 @@ class OwnerCheckedCollect(ExchangeCollect):
                 f.write(_when(survey.latest_change).strftime(TIMESTAMP_FORMAT))
             os.chmod(fresh, walk.dir_mode)
             self._report_left_out(os.path.basename(src), survey)
-            old = None
-            if os.path.lexists(dest):
-                old = tempfile.mkdtemp(prefix=".replaced-", dir=os.path.dirname(dest))
-                os.rename(dest, os.path.join(old, "previous"))
-            os.rename(fresh, dest)
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
+            if not os.path.lexists(dest):
+                os.rename(fresh, dest)
+                return
+            old = tempfile.mkdtemp(prefix=".replaced-", dir=os.path.dirname(dest))
+            os.rename(dest, os.path.join(old, "previous"))
+            try:
+                os.rename(fresh, dest)
+            except BaseException:
+                os.rename(os.path.join(old, "previous"), dest)     # the copy collected before stays
+                raise
+            shutil.rmtree(old, ignore_errors=True)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise

@@ -28,7 +28,7 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 from traitlets.config import Config
 
 from autograder.course import REPO
-from autograder.exchange import OwnerCheckedCollect
+from autograder.exchange import OwnerCheckedCollect, Refused, Walk
 
 ASSIGNMENT = "ps03_lstm_gates"
 COURSE = "rnn-deep-dive"
@@ -76,7 +76,7 @@ def exchange(tmp_path, gradebook):
     return tmp_path, student
 
 
-def collect(root: Path, cls, caplog, **settings) -> dict:
+def collect(root: Path, cls, caplog, update: bool = False, **settings) -> dict:
     cfg = Config()
     for name, value in settings.items():               # CourseDirectory's, e.g. max_file_size
         setattr(cfg.CourseDirectory, name, value)
@@ -86,6 +86,7 @@ def collect(root: Path, cls, caplog, **settings) -> dict:
     cfg.Exchange.root = str(root / "exchange")
     coursedir = CourseDirectory(config=cfg)
     collector = cls(coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)
+    collector.update = update                          # nbgrader collect --update
     collector.log = logging.getLogger("collect-test")
     with caplog.at_level(logging.INFO, logger="collect-test"):
         collector.start()
@@ -344,3 +345,29 @@ def test_one_hostile_folder_never_stops_collect_for_the_others(hostile_exchange,
 
 def _hung(signum, frame):
     raise TimeoutError("collect hung")
+
+
+def test_a_refused_folder_leaves_the_students_earlier_one(hostile_exchange, caplog, monkeypatch):
+    """Bin's newer folder holds a sparse 2 GB file: it is refused, and bin's earlier submission is
+    collected instead. Collected again with --update after bin submits a newer good folder, a copy
+    that fails half-way leaves the copy collected before in place."""
+    root, inbound = hostile_exchange
+    submit(inbound, "bin", "2026-11-20 10:00:00.000000 UTC", "first", 2, "aaaa")
+    time.sleep(0.01)                                   # the exchange dates folders by their ctime
+    submit(inbound, "bin", "2026-11-20 11:00:00.000000 UTC", "second", 2, "bbbb")
+    second = next(inbound.glob("bin+*bbbb"))
+    with _as(2):
+        with open(second / "data.bin", "wb") as f:
+            os.truncate(f.fileno(), 2 * 1024 ** 3)
+    assert collect(root, OwnerCheckedCollect, caplog) == {"bin": "first"}
+    assert "Not collected: bin+" in caplog.text and "+bbbb (student bin): its files hold 2.1 GB" in caplog.text
+
+    time.sleep(0.01)
+    submit(inbound, "bin", "2026-11-20 12:00:00.000000 UTC", "third", 2, "cccc")
+
+    def fails(self, src, out, sub):
+        raise Refused(f"{sub}: the disk is full")
+    monkeypatch.setattr(Walk, "_copy", fails)
+    assert collect(root, OwnerCheckedCollect, caplog, update=True) == {"bin": "first"}
+    assert "+cccc (student bin): ps03_lstm_gates.ipynb: the disk is full" in caplog.text
+    assert sorted(p.name for p in (root / "course" / "submitted" / "bin").iterdir()) == [ASSIGNMENT]
