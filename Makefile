@@ -205,7 +205,8 @@ grades-lms: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(LMS)" || { echo "usage: make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle [TITLE=...] [PER_EXERCISE=1]"; exit 2; }
 	$(PY) -m autograder grades-lms $(ASSIGNMENT) --lms $(LMS) $(if $(TITLE),--title "$(TITLE)",) $(if $(PER_EXERCISE),--per-exercise,)
 
-# Final grades (automatic and hand-graded) of every assignment, from the gradebook.
+# Final grades (automatic and hand-graded, late penalty derived now) of every assignment, from the
+# gradebook: nbgrader_config.py routes nbgrader export to autograder/export.py.
 export: $(STAMP)
 	@mkdir -p reports
 	$(VENV)/bin/nbgrader export --to reports/gradebook.csv
