@@ -140,6 +140,18 @@ def lms_identity(notebook: Path, student: str, assignment: str) -> dict:
     return {}
 
 
+UNMATCHED = "file name does not match the expected"
+
+
+def _lms_owner(name: str) -> str | None:
+    """The student a Canvas, Moodle or Blackboard file name gives, whatever the file is."""
+    for pattern, group in ((CANVAS, "name"), (MOODLE, "id"), (BLACKBOARD, "id")):
+        m = pattern.match(name)
+        if m and STUDENT_ID.match(m[group]):
+            return m[group]
+    return None
+
+
 def renamed_notebook(name: str, assignment: str) -> bool:
     """A notebook's own file name (no LMS prefix) that is the assignment's, renamed."""
     return bool(re.fullmatch(rf"{re.escape(assignment)}{RENAMED}\.ipynb", name)) and name != f"{assignment}.ipynb"
@@ -465,6 +477,12 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
         student = parts[-3] if parts[-2] == assignment and len(parts) > 2 else parts[-2]
         if STUDENT_ID.match(student) and student not in intake.notebooks and student not in intake.refused:
             intake.refused[student] = f"the archive entry {name} was not extracted: {why}"
+    # another notebook of a student whose assignment notebook was found, named so by the LMS: on their row
+    for item in list(intake.rejected):
+        owner = _lms_owner(item[0]) if item[1].startswith(UNMATCHED) else None
+        if owner in intake.candidates:
+            intake.rejected.remove(item)
+            intake.others.setdefault(owner, []).append(f"{item[0]} (not named like the assignment)")
     choose(intake, assignment)
     for student in (*intake.refused, *intake.errors):
         intake.notebooks.pop(student, None)
@@ -489,8 +507,7 @@ def _entry(intake: Intake, entry: Path, assignment: str, student_of) -> None:
             _student_folder(intake, entry, student, assignment)
     elif entry.suffix == ".ipynb":
         if student is None:
-            intake.rejected.append((shown(entry.name), "file name does not match the expected "
-                                    f"'<student>_..._{assignment}.ipynb'"))
+            intake.rejected.append((shown(entry.name), f"{UNMATCHED} '<student>_..._{assignment}.ipynb'"))
             return
         why = _check_path(entry.parent, entry.name)
         if why:

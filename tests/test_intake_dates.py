@@ -103,6 +103,18 @@ def test_every_notebook_of_a_folder_is_named_on_the_row(tmp_path, drafts):
         "notebook goes)"]
 
 
+def test_a_flat_lms_download_names_a_students_other_notebooks_on_their_row(tmp_path, drafts):
+    """In Canvas's flat download a student's other notebook was listed under "Files not graded",
+    away from their row; it is named on the row now. A file of nobody with a row stays there."""
+    wrong, right = drafts
+    found = collect(_zip(tmp_path / "canvas.zip", [
+        (f"bob_23456_789_{A}.ipynb", NEWER, right), ("bob_23456_790_scratch.ipynb", NEWER, wrong),
+        ("carol_34567_791_scratch.ipynb", NEWER, wrong)]), A, tmp_path / "work")
+    assert found.notes["bob"] == ["also handed in, not graded: bob_23456_790_scratch.ipynb (not named like the "
+                                  "assignment)"]
+    assert [name for name, _ in found.rejected] == ["carol_34567_791_scratch.ipynb"] and "carol" not in found.missing
+
+
 def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch):
     """Through the pipeline's intake and staging into report.md and report.json (grading itself is
     the same for any notebook staged, and test_grading.py runs it): the staged notebook is the
