@@ -532,7 +532,10 @@ def _date(intake: Intake, path: Path) -> tuple[float | None, str]:
     if real in intake.entry_times:
         when = intake.entry_times[real]
         return when, ("no date in the zip" if when is None else f"dated {_clock(when)} in the zip")
-    when = os.lstat(path).st_mtime_ns / 1e9
+    try:
+        when = os.lstat(path).st_mtime_ns / 1e9
+    except OSError as err:                  # gone or unreadable since it was found
+        return None, f"its date cannot be read: {err.strerror}"
     return when, f"modified {_clock(when)}"
 
 
@@ -608,4 +611,4 @@ def _why_chosen(intake: Intake, paths: list[Path], dates: dict, dated: bool, own
         return f"modified at the same time as {intake.labels[next_one]}, so: {rule}"
     undated = [intake.labels[p] for p in paths if dates[p][0] is None]
     gives = "none of them a date" if len(undated) == len(paths) else f"{', '.join(undated)} no date"
-    return f"{rule}, since the zip gives {gives}"
+    return f"{rule}, since the {'zip' if intake.entry_times else 'folder'} gives {gives}"
