@@ -122,7 +122,8 @@ class PlainFeedback(NbGraderPreprocessor):
 
     Every output in the feedback is one the student's own run produced: each cell shows the
     outputs it had in the notebook the student submitted (found by cell id, or by grade id),
-    as plain text, capped, with the grading machine's folders replaced by a placeholder. Nothing
+    as plain text, capped, with the grading machine's folders replaced by a placeholder (in the
+    comments under answers too: an instructor may paste a graded notebook's traceback). Nothing
     printed in the grading kernel is shown: a student's code runs there next to the hidden tests
     and the graded quiz's keys, and could print them in any encoding. A test cell shows whether
     it passed and its points (nbgrader's verdict), and a visible one also what it showed when the
@@ -152,6 +153,9 @@ class PlainFeedback(NbGraderPreprocessor):
         return self._by_id.get(cell.get("id"))
 
     def preprocess_cell(self, cell, resources, cell_index):
+        grading = cell.metadata.get("nbgrader", {})
+        if isinstance(grading.get("comment"), str):       # from the gradebook (GetGrades): typed or the grader's
+            grading["comment"] = leakscan.redact(grading["comment"], self._paths)
         if cell.cell_type != "code":
             return cell, resources
         own = self._own(cell)

@@ -21,8 +21,10 @@ import binascii
 import codecs
 import functools
 import html
+import os
 import re
 import sys
+import tempfile
 import unicodedata
 import urllib.parse
 import warnings
@@ -164,20 +166,28 @@ def produced_text(page: str) -> str:
 
 
 def host_paths(course: Path | None = None) -> list[str]:
-    """Folders of the grading machine that say where the course and the instructor are."""
+    """Folders of the grading machine that say where the course, the instructor and a grading
+    run's scratch folders are: the repository, the environment, the home folder, the course (as
+    resolved and as spelled, which differ when a link leads to it; its grading-runs/, staged/ and
+    autograded/ are inside it) and the prefix of the runtime folders a run makes in the temporary
+    folder (a kernel's sockets: /tmp/rnnlab-rt-..., or under $TMPDIR, as on a cluster's nodes)."""
     from .course import REPO
-    paths = {str(REPO), sys.prefix, str(Path.home())}
+    paths = {str(REPO), sys.prefix, str(Path.home()), os.path.join(tempfile.gettempdir(), "rnnlab-")}
     if course is not None:
-        paths.add(str(Path(course).resolve()))
+        paths |= {str(Path(course).resolve()), os.path.abspath(course)}
     return sorted((p for p in paths if p not in ("/", "") and len(p) > 4), key=len, reverse=True)
 
 
-RUNTIME = re.compile(r"/tmp/rnnlab-[\w.-]+")
+def _runtime() -> re.Pattern:
+    """A runtime folder of a grading run, with the rest of its name, in /tmp or $TMPDIR."""
+    roots = sorted({"/tmp", tempfile.gettempdir()}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(re.escape(r) for r in roots) + r")/rnnlab-[\w.-]+")
 
 
 def redact(text: str, paths: list[str]) -> str:
-    """`text` with every host path replaced by a placeholder."""
+    """`text` with every host path replaced by a placeholder (a runtime folder with its name)."""
+    text = _runtime().sub("<grader>", text)
     for p in paths:
         text = text.replace(p, "<grader>")
-    return RUNTIME.sub("<grader>", text)
+    return text
 
