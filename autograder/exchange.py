@@ -119,7 +119,8 @@ class Walk:
             self._saw(os.fstat(top))
             self._folder(top, "", 0, dest)
         except OSError as err:
-            raise Refused(f"{printable(self.at) or 'the folder'} could not be read ({err.strerror})")
+            raise Refused(f"{printable(self.at) or 'the folder'} could not be "
+                          f"{'read' if dest is None else 'read or copied'} ({err.strerror})")
         finally:
             os.close(top)
         return self.survey
