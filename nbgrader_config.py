@@ -47,6 +47,8 @@ _autograder = importlib.util.find_spec("autograder")
 if _autograder is not None:
     c.GenerateFeedback.HTMLExporter.template_file = os.path.join(
         os.path.dirname(_autograder.origin), "templates", "feedback.html.j2")
+    # the template renders comments, which quote a student's code, with every tag escaped
+    c.GenerateFeedback.HTMLExporter.filters = {"untrusted_markdown": "autograder.untrusted.markdown_html"}
 
 # `nbgrader export` (make export) writes the final scores as every other output derives them (the
 # late penalty on the score as it is now, hand grades included: autograder/scores.py), not the

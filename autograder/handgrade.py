@@ -15,14 +15,14 @@ keeps a hand grade where the answer is unchanged) see them as they see the formg
 Every page needs the random token printed with the address (a wrong or missing one: 403), and
 so does every save, sent in the form's body: another page in the browser cannot save without it.
 Student answers are untrusted: they are rendered as markdown with every tag escaped, links only
-to harmless protocols, no images (`render_markdown`); the graded notebook holds them escaped by
-autograder.inert, which is undone first so that each shows as written. Every response carries a
+to harmless protocols, no images (`render_markdown`: autograder.untrusted's, which the feedback's
+comments use too); the graded notebook holds them escaped by autograder.inert, which is undone
+first so that each shows as written. Every response carries a
 Content-Security-Policy that runs scripts from this server only and no inline script: the page's
 script and MathJax (from `make mathjax-deps`, deploy/mathjax; never a CDN) are files it serves.
 """
 from __future__ import annotations
 
-import functools
 import hmac
 import html
 import ipaddress
@@ -41,6 +41,7 @@ import nbformat
 
 from .course import REPO, gradebook_url, is_file_gradebook
 from .inert import unescape_markdown
+from .untrusted import markdown_html as render_markdown
 
 STATIC = Path(__file__).resolve().parent / "handgrade_static"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
@@ -112,41 +113,6 @@ def questions(course: Path, assignment: str) -> list[Question]:
             found.append(Question(grading["grade_id"], path.stem, float(grading.get("points", 0)),
                                   prompt, model_answer(cell.source)))
     return found
-
-
-# -- markdown ----------------------------------------------------------------------------------
-@functools.cache
-def _renderer_class():
-    from mistune.renderers.html import HTMLRenderer
-    from nbconvert.filters.markdown_mistune import IPythonRenderer
-
-    class SafeRenderer(IPythonRenderer):
-        """nbconvert's renderer (it leaves `$...$` and `$$...$$` to MathJax, escaped), with every
-        tag in the text escaped, links to http(s), mailto and the like only, and no image or
-        diagram: code blocks are plain escaped text."""
-
-        def __init__(self):
-            super().__init__(escape=True, allow_harmful_protocols=False, exclude_anchor_links=True)
-
-        def block_code(self, code, info=None):
-            return HTMLRenderer.block_code(self, code, info)
-
-        def image(self, text, url, title=None):
-            return (f'<span class="not-shown">[image not shown: {html.escape(url)}'
-                    f'{" (" + text + ")" if text else ""}]</span>')
-
-        def link(self, text, url, title=None):
-            return "<a" + self.render_attrs({"href": self.sanitize_url(url), "title": title or None,
-                                             "rel": "noopener noreferrer nofollow"}) + ">" + text + "</a>"
-
-    return SafeRenderer
-
-
-def render_markdown(text: str) -> str:
-    """HTML of untrusted markdown: no element of its own, no script, no image, no harmful link."""
-    from nbconvert.filters.markdown_mistune import MarkdownWithMath
-
-    return MarkdownWithMath(renderer=_renderer_class()()).render(text)
 
 
 # -- the gradebook -----------------------------------------------------------------------------

@@ -7,7 +7,8 @@ that a student controls is made inert:
 - markdown the release does not have word for word (answers, added cells): every `<` and `&`
   escaped, so no tag survives rendering (nbconvert's sanitiser alone let `<img onerror>`
   through), `javascript:`/`data:`/`vbscript:` links made `unsafe-...:` (no browser runs
-  those), attachments removed;
+  those), markdown images shown as text (no address of a student's is fetched), attachments
+  removed;
 - raw cells: their mime type removed, so no exporter copies them into HTML;
 - outputs, as they arrive from the kernel (`InertExecute`): only text/plain, image/png and
   image/jpeg kept (no HTML, JavaScript, SVG, markdown, LaTeX or widget views); widget state
@@ -45,15 +46,20 @@ LINK = re.compile(r"(?i)\b(java|vb)script\s*:|\bdata\s*:")
 
 
 def escape_markdown(text: str) -> str:
-    """Markdown that renders as the text the student wrote, with no HTML element in it."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    """Markdown that renders as the text the student wrote, with no HTML element in it, and no
+    image: `![` becomes `!&#91;`, which shows as written and fetches nothing from the address a
+    student chose when the instructor opens the page."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("![", IMAGE)
     return LINK.sub(lambda m: "unsafe-" + m.group(0), text)
+
+
+IMAGE = "!&#91;"     # an image's `![` as escape_markdown writes it (a student's own `&` is `&amp;`)
 
 
 def unescape_markdown(text: str) -> str:
     """The text `escape_markdown` was given (but for its neutralised links): a page that escapes
     every tag itself (autograder.handgrade) shows an inert notebook's answer as it was written."""
-    return text.replace("&lt;", "<").replace("&amp;", "&")
+    return text.replace(IMAGE, "![").replace("&lt;", "<").replace("&amp;", "&")
 
 
 def make_inert(nb, release=None):

@@ -24,6 +24,7 @@ Every cell of both files is one a spreadsheet shows as text (autograder.csvcells
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import time
@@ -110,6 +111,12 @@ def comment(row: dict) -> str:
     return "; ".join(bits) + ". The feedback file shows each test."
 
 
+def worksheet_comment(row: dict) -> str:
+    """`comment` for Moodle's worksheet, whose "Feedback comments" Moodle shows as HTML: escaped,
+    since a reason may quote a file name or an error of the student's."""
+    return html.escape(comment(row), quote=False)
+
+
 def export(course: Path, assignment: str, lms: str, title: str | None = None,
            per_exercise: bool = False) -> tuple[Path, Path, list[str]]:
     """(grades file, feedback zip, what was left out and why)."""
@@ -166,7 +173,7 @@ def _moodle(path: Path, rows: list[dict]) -> None:
             status = "Submitted for grading" if r.get("status") != "missing" else "No submission"
             w.writerow(csvcells.row([f"Participant {r['lms_id']}", r.get("name") or r["student"], r.get("email", ""),
                                      status, "" if r["final"] is None else _num(r["final"]), _num(r["max_score"]),
-                                     "Yes", "", stamp, comment(r)]))
+                                     "Yes", "", stamp, worksheet_comment(r)]))
 
 
 def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bundle: Path) -> list[str]:

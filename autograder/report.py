@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 from . import csvcells
 from .intake import shown as _text
+from .untrusted import markdown_text
 
 
 def score_changes(previous: dict, results, gradebook: dict | None = None) -> list[tuple[str, float, float]]:
@@ -237,7 +238,9 @@ def late_by(seconds: float) -> str:
 
 
 def _cell(text: str) -> str:
-    return _text(text).replace("|", "\\|").replace("\n", " ")
+    """A field of report.md as text: names, file names and reasons may quote what a student wrote,
+    and JupyterLab or a code host would render their HTML, links and images (autograder.untrusted)."""
+    return markdown_text(_text(text))
 
 
 def limits_section(results) -> list[str]:

@@ -38,9 +38,9 @@ def formgrader(course):
             server.kill()
 
 
-def open_submission(batch, browser) -> dict:
+def open_submission(batch, browser, inspect=None) -> dict:
     """Open the hostile submission's page in the formgrader, in the session's shared Chromium
-    (a fresh page and context); what its payload managed to do."""
+    (a fresh page and context); what its payload managed to do, and what `inspect(page)` found."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{batch.course / 'gradebook.db'}") as gb:
@@ -62,11 +62,14 @@ def open_submission(batch, browser) -> dict:
                 time.sleep(0.2)
             runs = max(frame.evaluate("window.__rnnlab_pwned || 0") for frame in page.frames)
             text = page.content()
+            inspected = inspect(page) if inspect else None
         finally:
             page.close()
-    return {"runs": runs, "file": marker.exists(), "page": text}
+    return {"runs": runs, "file": marker.exists(), "page": text, "inspected": inspected}
 
 
+# with tests/test_student_text.py's browser test on one pytest worker: both open this batch, graded once
+@pytest.mark.xdist_group("hostile_html")
 def test_formgrader_runs_no_script_from_a_submission(grade_batch, lab):
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)

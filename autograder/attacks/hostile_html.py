@@ -1,10 +1,17 @@
-"""HTML and JavaScript meant for the instructor's browser: an explain answer with `<img onerror>`
-and `<script>`, and outputs of type text/html, application/javascript and image/svg+xml, all
-running one payload that marks the page and writes a file into the course folder through the
-contents API (what the formgrader allows the instructor). nbconvert's sanitiser alone let the
-`<img onerror>` through. Now student markdown is escaped and only plain outputs are kept, so
-the graded notebook, the formgrader and the feedback are inert (tests/test_formgrader.py opens
-it in a real browser)."""
+"""HTML and JavaScript meant for the instructor's browser: an explain answer with `<img onerror>`,
+`<script>`, `<svg onload>`, a `javascript:` link and a markdown image from another server, and
+outputs of type text/html, application/javascript and image/svg+xml, all running one payload that
+marks the page and writes a file into the course folder through the contents API (what the
+formgrader allows the instructor). nbconvert's sanitiser alone let the `<img onerror>` through.
+Now student markdown is escaped and only plain outputs are kept, so the graded notebook, the
+formgrader and the feedback are inert (tests/test_formgrader.py opens it in a real browser).
+
+The answer cell of exercise 1 also starts a thread, which the re-check's run of the answer cells
+does not allow: there the cell stops, the exercise's points are held back, and the grader's
+comment quotes the cell's first line, a line of HTML that breaks out of the quote's backticks
+(it became a live element in the feedback). The error a cell of its own raises, and the outputs
+of the student's own run, say HTML too (tests/test_student_text.py opens the feedback, the
+formgrader, the hand-grading page and report.md in Chromium)."""
 PAYLOAD = ("window.__rnnlab_pwned = (window.__rnnlab_pwned || 0) + 1;"
            "fetch('/api/contents/PWNED-formgrader.txt', {method: 'PUT', headers: {'Content-Type': "
            "'application/json', 'X-XSRFToken': (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || ''}, "
@@ -12,13 +19,36 @@ PAYLOAD = ("window.__rnnlab_pwned = (window.__rnnlab_pwned || 0) + 1;"
 IMG = f'<img src="nope.png" onerror="{PAYLOAD}">'
 SCRIPT = f"<script>{PAYLOAD}</script>"
 SVG_DOC = f'<svg xmlns="http://www.w3.org/2000/svg"><script>{PAYLOAD}</script></svg>'
-EXPECT = {"full": True, "output_lacks": ["text/html", "application/javascript", "image/svg+xml"]}
+# the first line the grader's comment quotes: at most 50 characters are quoted
+FIRST_LINE = "#`<img src=x onerror=document.title='pwned'>`"
+RAISED = "<img src=x onerror=document.title='pwned'> [a](javascript:alert(1))"
+EXPECT = {"lose": ["lstm_step"], "flag": "could not be run again",
+          "output_lacks": ["text/html", "application/javascript", "image/svg+xml"]}
 CELLS = {
-    "explain_forget": f"The forget gate decides what to keep.\n\n{IMG}\n\n{SCRIPT}\n",
+    "explain_forget": (f"The forget gate decides what to keep.\n\n{IMG}\n\n{SCRIPT}\n\n"
+                       f"<svg onload=\"{PAYLOAD}\"></svg> [more](javascript:alert(1)) "
+                       "![pixel](http://127.0.0.1:9/pixel.png)\n"),
 }
-EDITS = {"lstm_step": [("def lstm_step(", f"""from IPython.display import HTML, Javascript, SVG, display
+EDITS = {"lstm_step": [("def lstm_step(", f"""{FIRST_LINE}
+import threading
+_helper = threading.Thread(target=len, args=((),))
+_helper.start()
+_helper.join()
+from IPython.display import HTML, Javascript, SVG, display
 display(HTML({IMG!r}))
 display(Javascript({PAYLOAD!r}))
 display(SVG({SVG_DOC!r}))
 
 def lstm_step(""")]}
+
+
+def mutate(nb):
+    """What the student's own run showed (the feedback shows it, as text) says HTML, and a cell at
+    the end raises an error whose message is HTML (the graded notebook keeps it for the
+    formgrader)."""
+    from nbformat.v4 import new_code_cell, new_output
+
+    step = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
+    step.outputs = [new_output("stream", name="stdout", text=f"{IMG}\n{FIRST_LINE}\n"),
+                    new_output("error", ename="ValueError", evalue=RAISED, traceback=[f"ValueError: {RAISED}"])]
+    nb.cells.append(new_code_cell(f"raise ValueError({RAISED!r})"))
