@@ -1,0 +1,301 @@
+"""Student text is text everywhere a person reads it (issue 50, items 5 and 8).
+
+A student controls the first line of an answer cell (the re-check's comment quotes it), their
+markdown, their outputs, the messages their code raises, their file and folder names, their name
+in an LMS's file names and class lists, and timestamp.txt. Each place that shows such text to a
+person escapes it for its renderer: the feedback and its comments, the formgrader, make
+hand-grade's pages, report.md, the Moodle worksheet's comment. The browser test opens the pages of
+autograder/attacks/hostile_html.py, graded through the pipeline, in Chromium and looks for any
+element or script of the student's; its positive control finds them in the same text unescaped.
+
+Feedback names no host folder: comments are redacted like outputs, and the runtime folders a run
+makes in $TMPDIR count as host folders for the redaction and the leak scan.
+"""
+import csv
+import html
+import re
+import textwrap
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder import fixtures as F
+from autograder import leakscan, recheck
+from autograder.inert import escape_markdown, unescape_markdown
+from autograder.report import _cell
+from autograder.untrusted import markdown_html, markdown_text
+
+A = "ps03_lstm_gates"
+HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
+# what a student may put into any field: HTML that runs, markdown that links or fetches, markup
+FIELDS = [
+    "<img src=x onerror=\"document.title='pwned'\">",
+    "<script>document.title='pwned'</script>",
+    "<svg onload=\"document.title='pwned'\"></svg>",
+    "[click](javascript:document.title='pwned')",
+    "![pixel](http://127.0.0.1:9/pixel.png) [site](http://127.0.0.1:9/)",
+    "<http://127.0.0.1:9/auto> &lt;b&gt; `code` **bold** _it_ ~~gone~~ $x^2$ a|b",
+    "#`<img src=x onerror=document.title='pwned'>`",
+    "Ana <b>Bold</b>_12345_assignsubmission_file_",
+    "2026-11-20 10:00:00 <iframe src=javascript:alert(1)>",
+    "line one\n| forged | row |\n<img src=x onerror=alert(1)>",
+]
+
+
+class Elements(HTMLParser):
+    """The tags of an HTML fragment and every attribute they carry."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def elements(fragment: str) -> Elements:
+    parser = Elements()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def markdown_renderers():
+    """What instructors open report.md with: markdown-it (a code host's CommonMark, tables,
+    raw HTML let through as GitHub and JupyterLab let some through) and nbconvert's mistune."""
+    from markdown_it import MarkdownIt
+    from nbconvert.filters.markdown import markdown2html
+
+    it = MarkdownIt("commonmark", {"html": True}).enable("table")
+    return {"markdown-it": it.render, "nbconvert": markdown2html}
+
+
+# -- the re-check's comment quotes a first line -------------------------------------------------------------
+
+def _begins():
+    """The re-check process's `begins` (it runs inside the sandbox, as text of runner_source)."""
+    source = recheck.runner_source([])
+    body = re.search(r"\n( +)def begins\(source\):\n.*?(?=\n\1\S)", source, re.S).group(0)
+    scope: dict = {}
+    exec(textwrap.dedent(body), scope)
+    return scope["begins"]
+
+
+@pytest.mark.parametrize("line", ["#`<img src=x onerror=alert(1)>`", "x = 1  # `a` ``b`` <b>", "`",
+                                  "print('![i](http://127.0.0.1:9/i.png)')", "y = '<svg onload=alert(1)>'"])
+def test_the_quoted_first_line_is_one_code_span(line):
+    """Rendered as nbgrader renders a comment (markdown2html, HTML let through), the quote is one
+    <code> holding the line as written. Before: `#`<img ...>` closed the quote's backticks after
+    `#`, and the rest was a live <img onerror>."""
+    from nbconvert.filters.markdown import markdown2html
+
+    said = _begins()(line + "\nmore = 2")
+    found = elements(markdown2html(said).strip())
+    assert [tag for tag, _ in found.tags] == ["p", "code"], said
+    assert "".join(found.text).strip() == "the cell beginning " + line
+
+
+# -- comments, markdown and report.md -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", FIELDS)
+def test_comments_render_with_no_element_of_the_text(text):
+    """A grader's comment is rendered with every tag escaped, links only to harmless protocols and
+    no image (the feedback template's `untrusted_markdown`); the text itself is still shown."""
+    found = elements(markdown_html(text))
+    for tag, attrs in found.tags:
+        assert tag not in {"img", "script", "svg", "iframe", "object", "embed", "style", "link", "form"}, (tag, text)
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert tag != "a" or attrs.get("href", "").startswith(("http://", "https://", "#harmful")), attrs
+    assert "onerror" not in text or "onerror" in "".join(found.text)
+
+
+def test_feedback_template_renders_comments_through_the_safe_filter():
+    template = (Path(F.HERE) / "templates" / "feedback.html.j2").read_text()
+    footer = template.split("macro comment_footer", 1)[1].split("endmacro", 1)[0]
+    assert "| untrusted_markdown" in footer and "markdown2html" not in footer
+    assert "nbgrader_footer" not in template.split("{#- A comment under an answer", 1)[1]
+    config = (Path(F.HERE).parent / "nbgrader_config.py").read_text()
+    assert '"untrusted_markdown": "autograder.untrusted.markdown_html"' in config
+
+
+@pytest.mark.parametrize("text", FIELDS)
+def test_report_md_fields_render_as_the_text_itself(text):
+    """Each field of report.md (a name, a file name, a reason, a flag) renders in a table cell as
+    exactly its text under markdown-it and nbconvert: no element, no link, no emphasis. Before,
+    only `|` and line breaks were escaped."""
+    for name, render in markdown_renderers().items():
+        page = render(f"| student | notes |\n|---|---|\n| ann | {_cell(text)} |\n")
+        found = elements(page)
+        tags = {tag for tag, _ in found.tags}
+        assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "p"}, (name, tags, text)
+        shown = "".join(found.text).split("notes", 1)[-1]
+        assert " ".join(text.splitlines()) in shown.replace("\n", ""), (name, shown)
+
+
+def test_markdown_text_keeps_ordinary_text_readable():
+    assert markdown_text("alice_smith lstm_step 3.5 / 22") == "alice_smith lstm_step 3.5 / 22"
+    assert markdown_text("_x_ a*b <c> [d](e) http://f") == r"\_x\_ a\*b \<c\> \[d\](e) http\://f"
+
+
+def test_student_markdown_fetches_no_image():
+    """The graded notebook's markdown (autograder.inert) shows a markdown image as text: the
+    formgrader and the feedback fetched the address the student chose."""
+    from nbconvert.filters.markdown import markdown2html
+
+    text = "See ![chart](http://127.0.0.1:9/chart.png) and ![ref][r].\n\n[r]: http://127.0.0.1:9/r.png"
+    page = markdown2html(escape_markdown(text))
+    assert not [tag for tag, _ in elements(page).tags if tag == "img"], page
+    assert "![chart]" in html.unescape(re.sub("<[^>]+>", "", page))
+    assert unescape_markdown(escape_markdown(text)) == text
+
+
+def test_moodle_comment_is_text_in_moodle():
+    """Moodle renders the worksheet's "Feedback comments" as HTML; a reason quoting a file name
+    goes there escaped."""
+    from autograder import lms
+
+    row = {"final": None, "status": "rejected", "reason": FIELDS[0] + " " + FIELDS[1]}
+    shown = lms.worksheet_comment(row)
+    assert "<" not in shown and html.unescape(shown) == lms.comment(row)
+
+
+# -- no host folder in feedback ------------------------------------------------------------------------------
+
+def test_comments_and_runtime_folders_are_redacted_in_feedback(monkeypatch, tmp_path):
+    """A comment (typed in the formgrader from a graded notebook's traceback, or quoting one) is
+    redacted like an output, and a run's runtime folder under $TMPDIR (a cluster node's) counts
+    as the grader's. Before: comments were not redacted, and only /tmp/rnnlab-... was known."""
+    import tempfile
+
+    from autograder.feedback import PlainFeedback
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    course = tmp_path / "course"
+    course.mkdir()
+    monkeypatch.chdir(course)
+    run = course / "grading-runs" / "ps03_lstm_gates-20261125-101010-42"
+    runtime = scratch / "rnnlab-rt-k3j2"
+    answer = new_code_cell("x = 1", metadata={"nbgrader": {
+        "grade": False, "solution": True, "grade_id": "a",
+        "comment": f"File {run}/recheck/s.txt and {runtime}/kernel-1.json, see {course}/staged"}})
+    nb, _ = PlainFeedback().preprocess(new_notebook(cells=[answer]),
+                                       {"nbgrader": {"student": "s", "assignment": "ps", "notebook": "ps"}})
+    comment = nb.cells[0].metadata.nbgrader.comment
+    assert comment == "File <grader>/grading-runs/ps03_lstm_gates-20261125-101010-42/recheck/s.txt and " \
+                      "<grader>/kernel-1.json, see <grader>/staged", comment
+    page = f'<div class="panel-footer"><div><b>Comments:</b> <p>{runtime}/kernel-1.json</p></div></div>'
+    assert leakscan.find(leakscan.produced_text(page), set(leakscan.host_paths(course)))
+
+
+# -- in Chromium ---------------------------------------------------------------------------------------------
+
+INJECTED = """() => {
+  const bad = [];
+  const payload = /pwned|__rnnlab|alert\\(/;
+  for (const el of document.querySelectorAll('*')) {
+    const tag = el.tagName.toLowerCase();
+    for (const a of el.attributes) {
+      if (/^on/i.test(a.name) && payload.test(a.value)) bad.push(`${tag}[${a.name}]`);   // not the page's own
+      if (/^\\s*(javascript|vbscript|data):/i.test(a.value) && /^(href|src|action|formaction)$/.test(a.name))
+        bad.push(`${tag}[${a.name}=${a.value.slice(0, 40)}]`);
+    }
+    if (tag === 'img' && /^(x|nope\\.png)$|127\\.0\\.0\\.1:9/.test(el.getAttribute('src') || '')) bad.push('img');
+    if (['script', 'svg', 'iframe', 'object', 'embed'].includes(tag) && payload.test(el.outerHTML)) bad.push(tag);
+  }
+  return {bad, title: document.title, runs: window.__rnnlab_pwned || 0};
+}"""
+
+
+def injected(page, url: str | None = None, content: str | None = None) -> dict:
+    """What of a student's got into the page's DOM or ran: elements, script runs, the title."""
+    if url:
+        page.goto(url)
+    else:
+        page.goto("about:blank")                   # no Content-Security-Policy of the page before
+        page.set_content(content)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)                     # an onerror fires after the image fails
+    return page.evaluate(INJECTED)
+
+
+def clean(seen: dict) -> bool:
+    return not seen["bad"] and seen["title"] != "pwned" and not seen["runs"]
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("hostile_html")
+def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_path):
+    """hostile_html graded through the pipeline (the batch tests/test_formgrader.py grades too):
+    its feedback, its formgrader page, the hand-grading page of its explain answer and report.md
+    rendered as a code host would, opened in Chromium, hold no element or script of the student's,
+    while each shows the text. The positive control: the same check on the same text rendered
+    as before (nbgrader's markdown2html, report.md's old escaping) finds the elements and the
+    script's run."""
+    from conftest import _need_browser
+    from test_formgrader import open_submission
+
+    from autograder import handgrade as H
+
+    _need_browser()
+    batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)
+    student = F.student_id(HOSTILE)
+    result = batch.result(HOSTILE)
+    assert result.status == "graded" and any("could not be run again" in f for f in result.flags), result.flags
+    page = chromium.new_page()
+    try:
+        feedback = batch.course / "feedback" / student / A / f"{A}.html"
+        seen = injected(page, url=feedback.as_uri())
+        assert clean(seen), ("feedback", seen)
+        comment = page.locator(".panel-footer").first.inner_text()
+        assert "onerror=document.title='pwned'" in comment, comment       # shown, as text
+
+        report = (batch.course / "reports" / A / "report.md").read_text()
+        rows = "".join(f"| {i} | {_cell(text)} |\n" for i, text in enumerate(FIELDS))
+        synthetic = f"| field | text |\n|---|---|\n{rows}"
+        for name, render in markdown_renderers().items():
+            for md in (report, synthetic):
+                seen = injected(page, content=render(md))
+                assert clean(seen), (name, seen)
+        assert "onerror=document.title" in page.content()
+
+        grading = H.HandGrading(batch.course, A)
+        server = H.HandGradeServer(grading, log=lambda *a: None)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            seen = injected(page, url=server.url.replace("/?", "/q/explain_forget?"))
+            assert clean(seen), ("hand-grade", seen)
+            assert "The forget gate decides what to keep." in page.content()
+        finally:
+            server.shutdown()
+            server.server_close()
+
+        # the positive control: the same check finds what the old renderings let through
+        from nbconvert.filters.markdown import markdown2html
+
+        old_quote = "the cell beginning `#`<img src=x onerror=document.title='pwned'>``"   # as begins() quoted
+        raw = "".join(f"<div>{markdown2html(text)}</div>" for text in FIELDS + [old_quote])
+        seen = injected(page, content=f"<html><body>{raw}</body></html>")
+        assert seen["title"] == "pwned" and len(seen["bad"]) >= 4, seen
+        old_cells = "".join(f"| {i} | {' '.join(text.splitlines()).replace('|', chr(92) + '|')} |\n"
+                            for i, text in enumerate(FIELDS))                  # report.md's old escaping
+        seen = injected(page, content=markdown_renderers()["markdown-it"](f"| field | text |\n|---|---|\n{old_cells}"))
+        assert seen["bad"], seen
+    finally:
+        page.close()
+
+    # the formgrader: the comment is the comment box's placeholder; the error and the markdown as text
+    seen = open_submission(batch, chromium, inspect=lambda page: {
+        "dom": page.evaluate(INJECTED), "placeholder": page.locator("#lstm_step-comment").get_attribute("placeholder")})
+    assert seen["runs"] == 0 and not seen["file"] and clean(seen["inspected"]["dom"]), ("formgrader", seen["inspected"])
+    assert "onerror=document.title='pwned'" in seen["inspected"]["placeholder"], seen["inspected"]
+    assert "javascript:alert(1)" in seen["page"]                          # the raised error, as text
