@@ -296,6 +296,134 @@ def _resolve(dotted):
     raise ImportError(dotted)
 
 
+# -- the re-check process's record, out of the student's reach -------------------------------------
+#
+# The student's answer cells and calls run in the re-check process itself, in the interpreter that
+# watches them: whatever that process keeps in memory about them (a list of the forbidden calls
+# seen, the rules, the watch's state) their code can reach through the call stack or rebind. So
+# nothing is kept there. Each observation is written to the pipe the moment it is made, before the
+# student's code runs on (the grader, another process, reads it); the pipe's descriptor cannot be
+# taken away from the process (`_pin`); what could switch the observer off is reported by an audit
+# hook, which cannot be removed (`_audit_hook`); and the grader fails closed when a watched call's
+# record lacks the watch's own confirmations (`judge`). The functions below are copied into the
+# re-check's program (`runner_source`) and use only what they are given, captured before any
+# student code ran: a module attribute or builtin the student replaced later does not reach them.
+
+# system calls that could take a descriptor from its process (x86_64 and aarch64 numbers)
+_SYSCALLS = {"x86_64": (0xC000003E, {"close": 3, "dup2": 33, "dup3": 292, "close_range": 436,
+                                     "execve": 59, "execveat": 322}),
+             "aarch64": (0xC00000B7, {"close": 57, "dup3": 24, "close_range": 436,
+                                      "execve": 221, "execveat": 281})}
+
+
+def _pin(fd, syscalls):
+    """Refuse from now on, for the life of this process, every system call that could take
+    descriptor `fd` away from it or put another file in its place: close(fd), dup2/dup3 onto fd,
+    close_range, and exec (a new program would write in its place). A seccomp filter: no process
+    can remove one. Returns None when it is in force, else why not. Writes to `fd` still work, so
+    code in the process can add lines to the record but can never stop the process's own."""
+    import ctypes, os, struct
+    table = syscalls.get(os.uname().machine)
+    if table is None:
+        return "no table of system calls for " + os.uname().machine
+    arch, nr = table
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1           # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06         # BPF_LD|W|ABS, BPF_JMP|JEQ|K, JMP|JGE|K, BPF_RET|K
+    prog = [(load, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, refuse),   # another architecture: refused
+            (load, 0, 0, 0), (jge, 0, 1, 0x40000000), (ret, 0, 0, refuse)]   # x32 numbers: refused
+    for name in ("close_range", "execve", "execveat"):
+        prog += [(jeq, 0, 1, nr[name]), (ret, 0, 0, refuse)]
+    for name, offset in (("close", 16), ("dup2", 24), ("dup3", 24)):    # the argument's low 32 bits
+        if name in nr:
+            prog += [(jeq, 0, 4, nr[name]), (load, 0, 0, offset), (jeq, 0, 1, fd), (ret, 0, 0, refuse),
+                     (load, 0, 0, 0)]
+    prog.append((ret, 0, 0, allow))
+    code = b"".join(struct.pack("HBBI", c, jt, jf, k) for c, jt, jf, k in prog)
+    filters = ctypes.create_string_buffer(code, len(code))
+    fprog = ctypes.create_string_buffer(struct.pack("HxxxxxxP", len(prog), ctypes.addressof(filters)))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:                    # PR_SET_NO_NEW_PRIVS
+        return "no_new_privs refused: " + os.strerror(ctypes.get_errno())
+    if libc.prctl(22, 2, fprog, 0, 0) != 0:                # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+        return "seccomp refused: " + os.strerror(ctypes.get_errno())
+    return None
+
+
+def _audit_hook(fd, harness, mark, *owners):
+    """The re-check process's audit hook (sys.addaudithook: no code can remove it). It writes to
+    `fd`, at once, the events by which code could change or read what the process records about
+    it: a profiler or tracer set by any code but the harness (whose frames run the code object
+    `harness`), the code or defaults of one of the harness's functions rebound (those of
+    `harness`, of `owners` and the functions defined in them: the watch, its sentinels, this
+    hook), the garbage collector's lists of objects, and ctypes reaching the interpreter (a
+    function of its C API looked up, an object made at a raw address, memory read at one); the
+    last two kinds are also refused. Honest answers cause none of them (a namedtuple or an import
+    that sets the defaults of its own functions is not reported, nor is ctypes calling the C
+    library, as the keyring attacks do)."""
+    import os, sys, types
+    code_type = types.CodeType
+    ours = frozenset(c for owner in (harness, _audit_hook.__code__, *owners)
+                     for c in (owner, *(k for k in owner.co_consts if isinstance(k, code_type))))
+
+    def hook(event, args, fd=fd, harness=harness, ours=ours, write=os.write, frame=sys._getframe, kind=type,
+             function=types.FunctionType, text=str, refused=PermissionError, line=mark + ":audit:",
+             profilers=("sys.setprofile", "sys.settrace"), internals=("__code__", "__defaults__", "__kwdefaults__"),
+             lookups=("ctypes.dlsym", "ctypes.dlsym/handle"), interpreter=("Py", "_Py"),
+             reaching=("ctypes.cdata", "ctypes.string_at", "ctypes.wstring_at", "gc.get_objects",
+                       "gc.get_referrers", "gc.get_referents")):
+        if event in profilers:
+            if frame(1).f_code is harness:           # the harness's own watch, set or taken down
+                return
+            write(fd, (line + event + "\n").encode())
+            return
+        if event == "object.__setattr__":
+            if kind(args[0]) is function and args[1] in internals and args[0].__code__ in ours:
+                write(fd, (line + "the grader's function " + args[0].__code__.co_name + "'s " + args[1]
+                           + " rebound\n").encode())
+            return
+        if event in lookups:
+            if not (kind(args[1]) is text and args[1].startswith(interpreter)):
+                return
+            event = event + " " + args[1]
+        elif event not in reaching:
+            return
+        write(fd, (line + event + "\n").encode())
+        raise refused("the grader's check does not allow " + event)
+    return hook
+
+
+def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, name_of, harness, mark):
+    """The profiler of one call of `case`, with every name it uses given to it (nothing it looks
+    up can have been replaced). It writes each observation to `fd` at once: a call of a forbidden
+    function (`codes`, a frozenset of code objects; `named`, (code, dotted name) pairs), a profiler
+    or tracer set, autograd's backward pass (unless `autograd_ok`), and a call of each of the
+    harness's two sentinels (`sentinels`: the code objects of the functions it calls right after
+    setting the watch and right after the student's call), its proof that it was watching from
+    before the call to after it."""
+    seen = mark + ":seen:" + case + ":"
+    said = mark + ":watch:" + case + ":"
+    on, off = sentinels
+
+    def watch(frame, event, arg, write=write, fd=fd, codes=codes, named=named, on=on, off=off,
+              guards=guards, autograd_ok=autograd_ok, name_of=name_of, harness=harness, seen=seen, said=said):
+        if event == "call":
+            code = frame.f_code
+            if code in codes:
+                for forbidden, dotted in named:
+                    if forbidden is code:
+                        write(fd, (seen + "a call of " + dotted + "\n").encode())
+            elif code is on:
+                write(fd, (said + "on\n").encode())
+            elif code is off:
+                write(fd, (said + "off\n").encode())
+        elif event == "c_call" and frame.f_code is not harness:
+            if arg in guards:
+                write(fd, (seen + "a profiler or tracer of its own\n").encode())
+            elif not autograd_ok and name_of(arg, "__name__", "") == "run_backward":
+                write(fd, (seen + "autograd's backward pass\n").encode())
+    return watch
+
+
 def runner_source(cases: list[Case]) -> str:
     """The re-check process's program. The kernel's launcher forks it off before any student
     code runs (autograder.sandbox.KERNEL_START): it takes the known-answer probes, runs the
@@ -309,26 +437,53 @@ def runner_source(cases: list[Case]) -> str:
     buf = io.BytesIO()
     torch.save({c.name: c.inputs for c in cases}, buf)
     blob = base64.b64encode(buf.getvalue()).decode()
-    calls = {c.name: (c.code, list(c.forbid), c.autograd) for c in cases}
+    calls = [(c.name, c.code, list(c.forbid), c.autograd) for c in cases]
     return f'''
 PROBES = {PROBES!r}
 {inspect.getsource(probe_answers)}
 
 {inspect.getsource(_resolve)}
 
+{inspect.getsource(_pin)}
+
+{inspect.getsource(_audit_hook)}
+
+{inspect.getsource(_make_watch)}
+
 def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     import base64, ctypes, io, json, os, signal, sys, threading
     import torch
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)         # PR_SET_DUMPABLE 0: the kernel cannot trace this
-    out = os.fdopen(out_fd, "w", encoding="utf-8")
-    write, flush, save, b64, BytesIO = out.write, out.flush, torch.save, base64.b64encode, io.BytesIO
+    harness = sys._getframe().f_code               # this function's frames: the harness's own
+
+    def send(line, fd=out_fd, write=os.write, encode=str.encode):
+        data = encode("{MARK}:" + line + "\\n")       # out of this process at once: no buffer to empty
+        while data:
+            data = data[write(fd, data):]
+
+    # everything used once student code has run is bound here, before: a module attribute or a
+    # builtin it replaces later (json.dumps, torch.save, dict, exec, ...) does not reach the harness
+    save, b64, BytesIO, dumps = torch.save, base64.b64encode, io.BytesIO, json.dumps
     setprofile, getprofile, thread_profile = sys.setprofile, sys.getprofile, threading.setprofile
+    new_dict, run, kind, Everything, Failure, name_of = dict, exec, type, BaseException, Exception, getattr
+    make_watch, write_now = _make_watch, os.write
     guards = (sys.setprofile, sys.settrace)
     inputs = torch.load(BytesIO(base64.b64decode("{blob}")), weights_only=True)
-    calls = {calls!r}
-    forbidden = {{name: {{_resolve(f): f for f in forbid}} for name, (_, forbid, _) in calls.items()}}
-    write("{MARK}:cleanprobes:" + json.dumps(probe_answers({{}})) + "\\n")
-    flush()
+
+    def on():                                      # the watch's sentinels: it reports each call
+        pass
+
+    def off():
+        pass
+
+    sentinels = (on.__code__, off.__code__)
+    # each case: its name, its code, the code objects it must not reach (a set, and with their
+    # names), whether it may run autograd's backward pass; immutable, built before any student code
+    plan = tuple((name, code, frozenset(codes), tuple(codes.items()), autograd_ok)
+                 for name, code, codes, autograd_ok in
+                 ((name, code, {{_resolve(f): f for f in forbid}}, autograd_ok)
+                  for name, code, forbid, autograd_ok in {calls!r}))
+    send("cleanprobes:" + dumps(probe_answers({{}})))
     os.environ["MPLBACKEND"] = "Agg"
     import resource, time
     from IPython.core.interactiveshell import InteractiveShell
@@ -344,6 +499,12 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     # no process or thread of its own from here: a fork bomb or twelve processes holding memory
     # cannot take this process down with them (its own tasks exist already)
     resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
+    # the record out of the student's reach: the pipe cannot be taken from this process, and what
+    # could switch the watch off is reported by a hook that cannot be removed (before any of
+    # their code; the ctypes the first one uses is refused by the second)
+    pinned = _pin(out_fd, {_SYSCALLS!r})
+    sys.addaudithook(_audit_hook(out_fd, harness, "{MARK}", _make_watch.__code__))
+    send("guard:" + dumps({{"pinned": pinned or True, "hook": True}}))
 
     def too_long(signum, frame):
         raise TimeoutError("the cell ran past the time limit")
@@ -353,17 +514,8 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     stopped = []                                   # the cells that did not run through, and why
 
     def begins(source):
-        # the cell's first line, for the comment that says which cell stopped: as a markdown code
-        # span that holds it as written whatever it holds (a fence longer than any run of
-        # backticks in it), so no part of it is read as markup where the comment is rendered
         first = next((line.strip() for line in source.splitlines() if line.strip()), "")
-        first = first[:50] + " ..." if len(first) > 50 else first
-        run = longest = 0
-        for char in first:
-            run = run + 1 if char == "`" else 0
-            longest = max(longest, run)
-        pad = " " if first.startswith("`") or first.endswith("`") else ""
-        return "the cell beginning " + "`" * (longest + 1) + pad + first + pad + "`" * (longest + 1)
+        return "the cell beginning `" + (first[:50] + " ..." if len(first) > 50 else first) + "`"
 
     for source in cells:                           # the student's answer cells, in order
         left = int(deadline - time.monotonic())
@@ -380,51 +532,39 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
             stopped.append(begins(source) + " stopped with " + type(err).__name__)
         finally:
             signal.alarm(0)
-    write("{MARK}:cells:" + json.dumps(stopped) + "\\n")
-    flush()
-    namespace = dict(shell.user_ns)
-    for name, (code, _, autograd_ok) in calls.items():
-        write("{MARK}:case:" + name + "\\n")
-        flush()
-        scope = dict(namespace)
+    send("cells:" + dumps(stopped))
+    namespace = new_dict(shell.user_ns)
+    for name, code, codes, named, autograd_ok in plan:
+        send("case:" + name)
+        scope = new_dict(namespace)
         scope.update(inputs[name])
-        codes, seen = forbidden[name], []
-
-        def watch(frame, event, arg, codes=codes, seen=seen, autograd_ok=autograd_ok):
-            if event == "call" and frame.f_code in codes:
-                seen.append("a call of " + codes[frame.f_code])
-            elif event == "c_call":
-                if arg in guards:
-                    seen.append("a profiler or tracer of its own")
-                elif not autograd_ok and getattr(arg, "__name__", "") == "run_backward":
-                    seen.append("autograd's backward pass")
-
-        watching = bool(codes) or not autograd_ok
+        watching = True if codes or not autograd_ok else False
         if watching:
+            watch = make_watch(write_now, out_fd, name, codes, named, autograd_ok, sentinels, guards, name_of,
+                               harness, "{MARK}")
             thread_profile(watch)
             setprofile(watch)
+            on()
         try:
-            exec(code, scope)
+            run(code, scope)
             value = scope.get("result")
-        except BaseException as err:
-            value = "error: " + type(err).__name__
+        except Everything as err:
+            value = "error: " + kind(err).__name__
         finally:
-            broken = list(seen) + (["the profiler was replaced"] if watching and getprofile() is not watch else [])
             if watching:
+                off()
+                if getprofile() is not watch:
+                    send("seen:" + name + ":the profiler was replaced")
                 setprofile(None)
                 thread_profile(None)
-        if broken:
-            value = "{RULE_BROKEN} (" + broken[0] + ")"
         buf = BytesIO()
         try:
             save(value, buf)
-        except Exception:
+        except Failure:
             buf = BytesIO()
             save("unserialisable result", buf)
-        write("{MARK}:result:" + name + ":" + b64(buf.getvalue()).decode() + "\\n")
-        flush()
-    write("{MARK}:end\\n")
-    flush()
+        send("result:" + name + ":" + b64(buf.getvalue()).decode())
+    send("end")
 '''
 
 
@@ -509,6 +649,10 @@ class Printed:
     case_problems: dict = field(default_factory=dict)  # case name -> such lines printed during its call
     duplicated: set = field(default_factory=set)       # cases with more than one result line
     stopped: list = field(default_factory=list)        # cells that stopped in the re-check's run
+    guard: dict | None = None                # the re-check process's guards, reported before any student code
+    seen: dict = field(default_factory=dict)           # case name -> what its watch saw (a rule broken)
+    confirmed: dict = field(default_factory=dict)      # case name -> its watch's sentinels, in order
+    audits: list = field(default_factory=list)         # what the audit hook reported, anywhere
 
 
 def parse_printed(text: str) -> Printed:
@@ -542,14 +686,26 @@ def parse_printed(text: str) -> Printed:
                 problem("its call printed another case's marker")
             current = rest
             continue
-        if kind in ("probes", "cleanprobes", "end", "before", "after", "cells"):
-            current = None                      # printed by the harness itself, after the calls
-        if kind in ("before", "after"):
+        if kind in ("probes", "cleanprobes", "end", "before", "after", "cells", "guard"):
+            current = None                      # printed by the harness itself, outside the calls
+        if kind in ("before", "after", "guard"):
             value = _json(rest)
             if value is None or getattr(out, kind) is not None:
-                problem(f"a malformed or repeated {kind} fingerprint")
+                problem(f"a malformed or repeated {kind} line")
             else:
                 setattr(out, kind, value)
+        elif kind in ("seen", "watch"):           # written by a call's watch the moment it saw it
+            name, sep, what = rest.partition(":")
+            if not sep or not name or not what:
+                problem(f"a malformed line of the watch ({line[:60]!r})")
+                continue
+            if name != current:
+                problem(f"a line of the watch of {name} outside its call", name)
+                if current is not None:
+                    problem(f"a line of the watch of {name} during its call")
+            (out.seen if kind == "seen" else out.confirmed).setdefault(name, []).append(what[:200])
+        elif kind == "audit":                   # the audit hook: student code reached the harness
+            out.audits.append((rest[:200] or "an unnamed event", current))
         elif kind == "result":
             name, sep, payload = rest.partition(":")
             if not sep or not name:
@@ -661,9 +817,16 @@ def comment_text(template: str, tests: list[str], fields: dict | None = None) ->
     return template.format(score0=_score0(tests), questions=questions, **fields)
 
 
+PROFILER = "a profiler or tracer of its own"          # what the watch or the audit hook saw, as judged
+REACHED = "a reach into the grader's own check"
+
+
 def _rule_used(value: str) -> str:
     """What the re-check's profiler saw, as the student reads it (BROKE_RULE's {what})."""
     seen = value[len(RULE_BROKEN):].strip(" ()")
+    if seen.startswith(REACHED):
+        return ("it reached into the grader's own check of your function (" + seen[len(REACHED):].strip(" ()")
+                + "), which a graded answer may not do, so {score0}.")
     if seen.startswith("a call of "):
         return (f"it used `{seen[len('a call of '):]}`, which this exercise asks you not to use, so {{score0}}. "
                 "Write that part yourself, as the exercise says.")
@@ -722,6 +885,15 @@ def judge(cases: list[Case], printed: str, passed: set[str],
             flags.append("TAMPERING: the kernel's own results disagree with the same code run "
                          "outside it: " + "; ".join(lies))
     broken = list(got.problems)
+    if got.guard is None:
+        broken.append("the re-check process did not report its guards before the student's code ran")
+    elif got.guard.get("pinned") is not True:
+        flags.append(f"the re-check process's output could not be pinned ({got.guard.get('pinned')}): code in "
+                     "it could have hidden lines of its record (see What remains possible in docs/grading.md)")
+    # what the audit hook reported: any of it may have switched a watch off, so it breaks the rule
+    # of every watched call, wherever it happened
+    reached = [PROFILER if event in ("sys.setprofile", "sys.settrace") else f"{REACHED} ({event})"
+               for event, _ in got.audits]
     if got.clean_probes is not None and got.clean_probes != clean_probes:
         broken.append("the re-check process's probes disagree with the grader's before any student code ran")
     if not got.ended:
@@ -737,6 +909,13 @@ def judge(cases: list[Case], printed: str, passed: set[str],
             broken_here = broken + got.case_problems[case.name]
         else:
             broken_here = broken
+        watched = bool(case.forbid) or not case.autograd
+        if watched and case.name in got.results and got.confirmed.get(case.name) != ["on", "off"]:
+            # the watch's own sentinels, called by the harness right after setting it and right after
+            # the student's call: without both (once each) it was not watching the whole call
+            broken_here = broken_here + [f"its watch confirmed {got.confirmed.get(case.name, [])[:4]} instead of "
+                                         "['on', 'off'] (it was not watching the whole call)"]
+        rules = got.seen.get(case.name, []) + (reached if watched else [])
         if broken_here or case.name in got.duplicated or case.name not in got.results:
             why = ("; ".join(broken_here) if broken_here else
                    "two results were printed for it" if case.name in got.duplicated else "no result")
@@ -747,7 +926,9 @@ def judge(cases: list[Case], printed: str, passed: set[str],
                 fault = any("before any student code ran" in b for b in broken_here)
                 _note(notes, tests_that_passed, GRADER_FAULT if fault else UNTRUSTED)
             continue
-        if same(value, case.expected, case.atol):
+        if rules:                     # out of the process before the student's code could undo it
+            value = RULE_BROKEN + " (" + rules[0] + ")"
+        elif same(value, case.expected, case.atol):
             continue
         if len(tests_that_passed) < len(case.tests):
             continue          # the tests caught it already: they judged it

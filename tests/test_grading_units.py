@@ -260,7 +260,7 @@ CLEAN = recheck.clean_probe_answers()
 def _printed(results, probes=None, end=True):
     """The harness's output for `results`, as an honest kernel prints it."""
     import base64
-    lines = []
+    lines = [f"{recheck.MARK}:guard:" + json.dumps({"pinned": True, "hook": True})]
     for name, value in results.items():
         buf = io.BytesIO()
         torch.save(value, buf)
@@ -377,18 +377,18 @@ def test_a_malformed_line_during_one_call_costs_that_exercise_only():
     good = _printed({"c": (torch.ones(2), torch.zeros(2)), "d": torch.ones(2)})
     lines = good.splitlines(keepends=True)
     junk = f"{recheck.MARK}:result:broken\n"
-    text = "".join(lines[:1] + [junk] + lines[1:])             # printed by the call of c
+    text = "".join(lines[:2] + [junk] + lines[2:])             # printed by the call of c
     flags, lost = recheck.judge([CASE, other], text, BOTH | {"u"}, CLEAN)
     assert lost == BOTH and len(flags) == 1 and "re-check c:" in flags[0]
 
 
 def test_a_second_result_for_one_case_fails_closed():
     good = _printed({"c": (torch.ones(2), torch.zeros(2))})
-    forged = _printed({"c": (torch.ones(2), torch.zeros(2))}).splitlines(keepends=True)[1]
+    forged = _printed({"c": (torch.ones(2), torch.zeros(2))}).splitlines(keepends=True)[2]
     flags, lost = recheck.judge([CASE], forged + good, BOTH, CLEAN)
     assert lost == BOTH and "could not be trusted" in flags[0]
     twice = good.splitlines(keepends=True)
-    twice.insert(2, twice[1])                                  # the same result line, twice in the call
+    twice.insert(3, twice[2])                                  # the same result line, twice in the call
     flags, lost = recheck.judge([CASE], "".join(twice), BOTH, CLEAN)
     assert lost == BOTH and "two results" in flags[0]
 

@@ -1,0 +1,257 @@
+"""The re-check's record of a student's calls, out of the student's reach (issue 50).
+
+The student's answer cells and calls run in the re-check process itself. These tests run the
+re-check's real program (`recheck.runner_source`) as the kernel's launcher does, forked from a
+process that imported what the launcher imports, but without nbgrader or a sandbox (one
+subprocess, about 4 s), on answers that try to erase, stop or forge what it records; and they
+judge hand-written records (`recheck.judge`) that lack what the grader must see.
+"""
+import base64
+import io
+import json
+import runpy
+import subprocess
+import sys
+
+import torch
+
+from autograder import recheck
+from autograder.course import REPO
+
+FORBID = ("colorsys.rgb_to_hsv",)        # a plain Python function nothing else here calls
+
+# Forks the re-check process once per run (what KERNEL_START does), each with its own program and
+# cells; prints each run's record as a JSON list.
+DRIVER = r'''
+import json, os, sys
+import numpy, torch, rnnlab.checks, IPython.core.interactiveshell
+records = []
+for runner, cells in json.load(sys.stdin):
+    out_r, out_w = os.pipe()
+    go_r, go_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(out_r)
+            os.close(go_w)
+            scope = {"__name__": "__rnnlab_recheck__"}
+            exec(compile(runner, "<rnnlab-recheck>", "exec"), scope)
+            scope["_rnnlab_child"](out_w, go_r, cells, 20)
+        finally:
+            os._exit(0)
+    for fd in (out_w, go_r, go_w):
+        os.close(fd)
+    chunks = []
+    while chunk := os.read(out_r, 1 << 16):
+        chunks.append(chunk)
+    os.close(out_r)
+    os.waitpid(pid, 0)
+    records.append(b"".join(chunks).decode())
+print(json.dumps(records))
+'''
+
+# the attack's own walk up the stack (`_recheck_frames`: the re-check's frames, if any), and the
+# descriptor of the harness's pipe, found the same way
+FRAMES = runpy.run_path(str(REPO / "autograder" / "attacks" / "recheck_record_erased.py"))["FRAMES"] + '''
+import colorsys, os
+
+
+def pipe():
+    return next(f.f_locals["out_fd"] for f in _recheck_frames() if "out_fd" in f.f_locals)
+'''
+
+# run 1: each call breaks the rule and tries one way to undo the record; nothing in it reaches
+# the audit hook, so each call is judged on its own
+CALLS = FRAMES + '''
+import collections
+Point = collections.namedtuple("Point", "x y", defaults=(0,))     # sets __defaults__: not reported
+
+
+def honest():
+    return 1.0
+
+
+def erased():
+    # the walk of issue 50: up the stack to the harness's frames, and empty every list and set
+    # they hold (the watch's record was one)
+    colorsys.rgb_to_hsv(0.1, 0.2, 0.3)
+    for frame in _recheck_frames():
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, (list, set)):
+                value.clear()
+    return 1.0
+
+
+def pipe_taken():
+    # put another pipe in the place of the harness's, or close it: the lines after would be lost
+    fd, (_, other) = pipe(), os.pipe()
+    refused = []
+    for name, call in (("dup2", lambda: os.dup2(other, fd)), ("close", lambda: os.close(fd))):
+        try:
+            call()
+        except OSError:
+            refused.append(name)
+    os.closerange(fd, fd + 1)
+    colorsys.rgb_to_hsv(0.1, 0.2, 0.3)
+    return ",".join(refused)
+
+
+def forged():
+    # its own confirmation and result, written ahead of the harness's
+    import base64, io, torch
+    buf = io.BytesIO()
+    torch.save(1.0, buf)
+    colorsys.rgb_to_hsv(0.1, 0.2, 0.3)
+    os.write(pipe(), b"rnnlab_recheck:watch:forged:off\\nrnnlab_recheck:result:forged:" + base64.b64encode(buf.getvalue()) + b"\\n")
+    return 1.0
+'''
+
+# run 2: what the audit hook reports, anywhere (here in a cell, before any call), breaks the rule
+# of every watched call: a tracer set and taken down again, the garbage collector's list of
+# objects, a function of the interpreter's C API, the watch's defaults rebound
+REACHING = FRAMES + '''
+import ctypes, gc
+sys.settrace(lambda *args: None)
+sys.settrace(None)
+refused = []
+for name, reach in (("gc", gc.get_objects), ("C API", lambda: ctypes.pythonapi.PyEval_SetProfile)):
+    try:
+        reach()
+    except PermissionError:
+        refused.append(name)
+libc_pid = ctypes.CDLL(None).getpid()           # ctypes calling the C library: allowed, not reported
+
+
+def rebinds():
+    watch = sys.getprofile()
+    watch.__defaults__ = watch.__defaults__
+    return refused == ["gc", "C API"] and libc_pid == os.getpid()
+
+
+def plain():
+    return True
+'''
+
+
+def _case(name, expected, forbid=FORBID):
+    return recheck.Case(name, [f"{name}_visible", f"{name}_hidden"], f"result = {name}()", {}, expected,
+                        forbid=forbid)
+
+
+def _records(*runs):
+    """The record of each (cases, cells) run of the re-check's program."""
+    payload = json.dumps([(recheck.runner_source(cases), [cells]) for cases, cells in runs])
+    proc = subprocess.run([sys.executable, "-c", DRIVER], input=payload, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def _tests(cases):
+    return {t for case in cases for t in case.tests}
+
+
+def test_what_the_student_s_code_does_to_the_record_cannot_undo_it():
+    """Before issue 50, `erased` kept its points (the watch's list was emptied) and a cell could
+    put another pipe in the place of the harness's (and write the record it liked there)."""
+    calls = [_case("honest", 1.0), _case("erased", 1.0), _case("pipe_taken", "dup2,close"), _case("forged", 1.0)]
+    rebound = [_case("rebinds", True), _case("plain", True, forbid=())]
+    record, reaching = _records((calls, CALLS), (rebound, REACHING))
+
+    got = recheck.parse_printed(record)
+    assert got.guard == {"pinned": True, "hook": True}, got.guard
+    assert got.ended and not got.audits and not got.problems, (got.audits, got.problems)
+    assert got.results["pipe_taken"] == "dup2,close"          # both refused; closerange left it open
+    notes = {}
+    flags, lost = recheck.judge(calls, record, _tests(calls), recheck.clean_probe_answers(), notes)
+    assert lost == _tests(calls[1:]), flags
+    for name in ("erased", "pipe_taken"):
+        assert any(f.startswith(f"re-check {name}:") and "rule was broken (a call of colorsys.rgb_to_hsv)" in f
+                   for f in flags), flags
+        assert "colorsys.rgb_to_hsv" in recheck.comment_text(notes[f"{name}_hidden"][0], [f"{name}_hidden"],
+                                                             dict(notes[f"{name}_hidden"][1]))
+    assert any(f.startswith("re-check forged:") and "could not be trusted" in f for f in flags), flags
+
+    got = recheck.parse_printed(reaching)
+    events = [event for event, _ in got.audits]
+    assert events == ["sys.settrace", "sys.settrace", "gc.get_objects", "ctypes.dlsym PyEval_SetProfile",
+                      "the grader's function watch's __defaults__ rebound"], events
+    assert got.results["rebinds"] is True                       # both reaches refused, the C library not
+    flags, lost = recheck.judge(rebound, reaching, _tests(rebound), recheck.clean_probe_answers())
+    assert lost == _tests(rebound[:1]), flags                   # a call without rules keeps its points
+    assert "rule was broken (a profiler or tracer of its own)" in flags[0], flags
+
+
+# -- the judge, on records written by hand ------------------------------------------------------------
+
+WATCHED = recheck.Case("c", ["t_visible", "t_hidden"], "result = f()", {}, 1.0, forbid=FORBID)
+PLAIN = recheck.Case("p", ["u"], "result = g()", {}, 1.0)
+ALL = {"t_visible", "t_hidden", "u"}
+
+
+def _record(*case_lines, guard=True, end=True):
+    """An honest record: the guard, then for each (name, lines during its call) a case marker,
+    those lines and its result (1.0)."""
+    buf = io.BytesIO()
+    torch.save(1.0, buf)
+    payload = base64.b64encode(buf.getvalue()).decode()
+    lines = [f"guard:{json.dumps({'pinned': True, 'hook': True})}"] if guard else []
+    lines.append("cells:[]")
+    for name, during in case_lines:
+        lines += [f"case:{name}", *during, f"result:{name}:{payload}"]
+    lines += ["probes:" + json.dumps(recheck.clean_probe_answers())] + (["end"] if end else [])
+    return "".join(f"{recheck.MARK}:{line}\n" for line in lines)
+
+
+ON_OFF = ["watch:c:on", "watch:c:off"]
+
+
+def _judged(text):
+    return recheck.judge([WATCHED, PLAIN], text, ALL, recheck.clean_probe_answers())
+
+
+def test_an_honest_record_keeps_every_point():
+    assert _judged(_record(("c", ON_OFF), ("p", []))) == ([], set())
+
+
+def test_a_watched_call_without_both_confirmations_fails_closed():
+    """The watch reports the harness's two sentinel calls, right after it was set and right after
+    the student's call: without them it was not watching the whole call (switched off, replaced),
+    and without the fix a result alone was believed."""
+    for during in ([], ["watch:c:on"], ["watch:c:off"], ["watch:c:on", "watch:c:off", "watch:c:off"],
+                   ["watch:c:off", "watch:c:on"]):
+        flags, lost = _judged(_record(("c", during), ("p", [])))
+        assert lost == {"t_visible", "t_hidden"}, (during, flags)
+        assert "could not be trusted" in flags[0] and "not watching the whole call" in flags[0], flags
+
+
+def test_what_the_watch_saw_breaks_the_rule_whatever_the_result():
+    flags, lost = _judged(_record(("c", ["watch:c:on", "seen:c:a call of colorsys.rgb_to_hsv", "watch:c:off"]),
+                                  ("p", [])))
+    assert lost == {"t_visible", "t_hidden"} and "rule was broken (a call of colorsys.rgb_to_hsv)" in flags[0]
+
+
+def test_what_the_audit_hook_saw_breaks_the_rule_of_every_watched_call():
+    """Anywhere: a tracer set in a cell, or during another call, may switch later watches off."""
+    for event in ("sys.settrace", "ctypes.dlsym", "gc.get_referrers"):
+        text = _record(("p", [f"audit:{event}"]), ("c", ON_OFF))
+        flags, lost = _judged(text)
+        assert lost == {"t_visible", "t_hidden"}, (event, flags)         # the call without rules keeps its point
+        assert "rule was broken" in flags[0], flags
+        notes = {}
+        recheck.judge([WATCHED], text, ALL, recheck.clean_probe_answers(), notes)
+        said = recheck.comment_text(notes["t_hidden"][0], ["t_hidden"], dict(notes["t_hidden"][1]))
+        assert ("profiler or tracer" in said) if event == "sys.settrace" else (event in said), said
+
+
+def test_a_record_without_its_guards_fails_closed():
+    flags, lost = _judged(_record(("c", ON_OFF), ("p", []), guard=False))
+    assert lost == ALL and "did not report its guards" in flags[0], flags
+
+
+def test_a_line_of_the_watch_outside_its_call_fails_closed():
+    """A watch line written by student code elsewhere (the kernel's output comes first in the
+    record, and its cells may print anything) costs the case it names."""
+    text = f"{recheck.MARK}:watch:c:off\n" + _record(("c", ["watch:c:on"]), ("p", []))
+    flags, lost = _judged(text)
+    assert lost == {"t_visible", "t_hidden"} and "could not be trusted" in flags[0], flags
