@@ -514,8 +514,17 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     stopped = []                                   # the cells that did not run through, and why
 
     def begins(source):
+        # the cell's first line, for the comment that says which cell stopped: as a markdown code
+        # span that holds it as written whatever it holds (a fence longer than any run of
+        # backticks in it), so no part of it is read as markup where the comment is rendered
         first = next((line.strip() for line in source.splitlines() if line.strip()), "")
-        return "the cell beginning `" + (first[:50] + " ..." if len(first) > 50 else first) + "`"
+        first = first[:50] + " ..." if len(first) > 50 else first
+        run = longest = 0
+        for char in first:
+            run = run + 1 if char == "`" else 0
+            longest = max(longest, run)
+        pad = " " if first.startswith("`") or first.endswith("`") else ""
+        return "the cell beginning " + "`" * (longest + 1) + pad + first + pad + "`" * (longest + 1)
 
     for source in cells:                           # the student's answer cells, in order
         left = int(deadline - time.monotonic())
