@@ -101,9 +101,9 @@ def lateness(submission, marked_late: bool) -> tuple[float | None, str, str]:
     if not marked_late:
         return None, ON_TIME, ""
     if submission.extension is not None and submission.extension.total_seconds() > 0:
-        return None, ON_TIME, (f"Canvas marked it late; not counted, since an extension of "
-                               f"{late_by(submission.extension.total_seconds())} was given here (make due), "
-                               "which Canvas's mark did not know of")
+        return None, ON_TIME, (f"Canvas marked it late; not counted: an extension of "
+                               f"{late_by(submission.extension.total_seconds())} was given, which Canvas's "
+                               "mark did not know of")
     return None, BY_LMS, "counted as 1 s late on Canvas's mark (its file name does not say how late)"
 
 
