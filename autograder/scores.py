@@ -88,7 +88,18 @@ def lms_marks_at(path: Path) -> dict[str, str]:
 
 
 def lms_marks(course: Path, assignment: str) -> dict[str, str]:
-    return lms_marks_at(Path(course) / "reports" / assignment / LMS_MARKS)
+    """The Canvas marks of an assignment's graded students. A course graded before the grading run
+    recorded them has the file names in report.json's rows instead."""
+    reports = Path(course) / "reports" / assignment
+    if (reports / LMS_MARKS).exists():
+        return lms_marks_at(reports / LMS_MARKS)
+    try:
+        record = json.loads((reports / "report.json").read_text(encoding="utf-8"))
+        rows = record.get("students", []) + record.get("earlier_students", [])
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+    return {r["student"]: r["lms_prefix"] for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)
+            and isinstance(r.get("lms_prefix"), str) and canvas_marked_late(r["lms_prefix"])}
 
 
 def lateness(submission, marked_late: bool) -> tuple[float | None, str, str]:

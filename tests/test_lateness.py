@@ -121,6 +121,12 @@ def test_canvas_marks_count_as_the_least_lateness_unless_an_extension_was_given_
     record_lms_marks(reports, {"ola": "ola_late_2003_9003_"})          # a later run keeps the earlier marks
     assert lms_marks(tmp_path, A) == {
         "marcus": "marcus_LATE_2002_9001_", "ola": "ola_late_2003_9003_"}
+    # a course graded before the marks were recorded: report.json's rows name the files
+    (reports / "lms-late.json").unlink()
+    (reports / "report.json").write_text(json.dumps({"students": [
+        {"student": "marcus", "lms_prefix": "marcus_LATE_2002_9001_"}, {"student": "lina", "lms_prefix": ""}],
+        "earlier_students": [{"student": "ola", "lms_prefix": "ola_2003_9002_"}]}))
+    assert lms_marks(tmp_path, A) == {"marcus": "marcus_LATE_2002_9001_"}
 
 
 # -- every output, after each input changes without a regrade (issue 50, deliverable 2) ------------
