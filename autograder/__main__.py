@@ -37,9 +37,10 @@ def cmd_grade(args) -> int:
     except NotGradeable as err:
         print(err, file=sys.stderr)
         return 2
+    from .untrusted import visible              # a reason may name a student's file: no escape sequence acts
     for r in results:
         print(f"{r.student:20s} {r.score:6g} / {r.max_score:g}  {r.status}"
-              + (f"  ({r.reason})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
+              + (f"  ({visible(r.reason)})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
     args.prior_changes = [*opt.prior_changes, *run.changes]
     if run.changes:
         print(f"{len(run.changes)} score(s) changed since the last run: "

@@ -11,7 +11,9 @@ is rendered, for the renderer it is rendered by, and stored as it came:
   comments, the hand-grading pages);
 - `markdown_text`: a field put into a markdown document (report.md), so that any markdown viewer
   (JupyterLab, a code host, markdown-it) shows it as written: no HTML, link, image, code span,
-  emphasis, table cell break or formula.
+  emphasis, table cell break or formula;
+- `visible`: a field printed to the instructor's terminal (a reason naming a file), with its
+  control characters written out, so that no escape sequence of a file name acts there.
 
 HTML pages written by the course escape with `html.escape` (autograder.handgrade does). A page
 of the next tools (similarity, statistics) follows the same rule: docs/authoring.md's checklist.
@@ -30,10 +32,22 @@ import re
 MARKUP = re.compile(r"[\\`*~\[\]<>&|$]|(?<![^\W_])_|_(?![^\W_])|:(?=//)|(?<=\bwww)\.")
 
 
+# Control characters but tab and line breaks: a terminal acts on them (an escape sequence in a
+# file name can move the cursor, recolour or hide what follows, or set the clipboard).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def visible(text) -> str:
+    """`text` with every control character written as `\\xNN`: safe to print to a terminal or
+    to put in a file that someone may `cat`."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
+
+
 def markdown_text(text) -> str:
     """`text` as one line of markdown that renders as exactly that text (ASCII punctuation that a
-    parser would read is backslash-escaped, as CommonMark allows; line breaks become spaces)."""
-    return MARKUP.sub(lambda m: "\\" + m.group(0), " ".join(str(text).splitlines()))
+    parser would read is backslash-escaped, as CommonMark allows; line breaks become spaces;
+    control characters are written as `\\xNN`, see `visible`)."""
+    return MARKUP.sub(lambda m: "\\" + m.group(0), " ".join(visible(text).splitlines()))
 
 
 @functools.cache

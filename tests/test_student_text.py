@@ -27,7 +27,7 @@ from autograder import fixtures as F
 from autograder import leakscan, recheck
 from autograder.inert import escape_markdown, unescape_markdown
 from autograder.report import _cell
-from autograder.untrusted import markdown_html, markdown_text
+from autograder.untrusted import markdown_html, markdown_text, visible
 
 A = "ps03_lstm_gates"
 HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
@@ -142,6 +142,18 @@ def test_report_md_fields_render_as_the_text_itself(text):
 def test_markdown_text_keeps_ordinary_text_readable():
     assert markdown_text("alice_smith lstm_step 3.5 / 22") == "alice_smith lstm_step 3.5 / 22"
     assert markdown_text("_x_ a*b <c> [d](e) http://f") == r"\_x\_ a\*b \<c\> \[d\](e) http\://f"
+
+
+def test_control_characters_are_written_out():
+    """A file name with terminal escape sequences (set the clipboard, clear the screen) is printed
+    by make autograde in a reason and may be `cat` from report.md: its control characters are
+    written as \\xNN in both."""
+    name = "notes\x1b]52;c;ZXZpbA==\x07\x1b[2J.ipynb"
+    assert visible(name) == r"notes\x1b]52;c;ZXZpbA==\x07\x1b[2J.ipynb"
+    assert not re.search(r"[\x00-\x08\x0e-\x1f\x7f]", _cell(name))
+    assert visible("tab\tand\nline") == "tab\tand\nline"
+    for render in markdown_renderers().values():
+        assert r"notes\x1b]52;c;ZXZpbA==\x07\x1b[2J.ipynb" in html.unescape(render(_cell(name)))
 
 
 def test_student_markdown_fetches_no_image():
