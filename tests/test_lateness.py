@@ -147,16 +147,20 @@ def _raw(course, student: str) -> float:
                    for nb in gb.find_submission(A, student).notebooks for g in nb.grades)
 
 
+def _csv(path) -> list[dict]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
 def _outputs(course, canvas_ids: dict, export_csv) -> dict:
     """Every output's (raw, penalty, final) per student, as each file or record holds it now."""
     from nbgrader.api import Gradebook
 
     reports = course / "reports" / A
-    grades = {r["student_id"]: r for r in csv.DictReader(open(reports / "grades.csv", newline=""))}
+    grades = {r["student_id"]: r for r in _csv(reports / "grades.csv")}
     record = {r["student"]: r for r in json.loads((reports / "report.json").read_text())["students"]}
     md = (reports / "report.md").read_text()
-    canvas = {r[1]: r for r in list(csv.reader(open(reports / "canvas-grades.csv", newline="")))[2:]}
-    export = {r["student_id"]: r for r in csv.DictReader(open(export_csv, newline="")) if r["assignment"] == A}
+    canvas = {r[1]: r for r in list(csv.reader((reports / "canvas-grades.csv").read_text().splitlines()))[2:]}
+    export = {r["student_id"]: r for r in _csv(export_csv) if r["assignment"] == A}
     out = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in ("lina", "marcus"):
@@ -242,7 +246,7 @@ def test_every_output_follows_a_hand_grade_a_due_date_and_an_extension_without_a
     # 2. lina's explain answer graded by hand (make hand-grade's save), marcus given a day (make due)
     status, reply = HandGrading(course, A).save("explain_split", "lina", "3", "Right.")
     assert status == 200 and reply["message"] == "saved: 3 / 3"
-    grades = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv", newline=""))}
+    grades = {r["student_id"]: r for r in _csv(course / "reports" / A / "grades.csv")}
     assert float(grades["lina"]["score"]) == auto + 3 and grades["lina"]["final"] == "0"    # refreshed by the save
     assert main(["due", A, "--student", "marcus", "--days", "1", *c]) == 0
     outputs = publish()
@@ -272,7 +276,7 @@ def test_every_output_follows_a_hand_grade_a_due_date_and_an_extension_without_a
                                  ["Participant 7002", "Marcus Okoro", "marcus@uni.example", "", "", "22"]])
     assert main(["roster", str(tmp_path / "moodle.csv"), "--assignment", A, *c]) == 0
     assert main(["grades-lms", A, "--lms", "moodle", *c]) == 0
-    moodle = {r["Full name"]: r for r in csv.DictReader(open(course / "reports" / A / "moodle-grades.csv", newline=""))}
+    moodle = {r["Full name"]: r for r in _csv(course / "reports" / A / "moodle-grades.csv")}
     assert float(moodle["Lina Berg"]["Grade"]) == auto + 3 and float(moodle["Marcus Okoro"]["Grade"]) == auto
     assert "late by 2 h 6 min, no points taken" in moodle["Lina Berg"]["Feedback comments"]
     assert "Canvas marked it late, no points taken" in moodle["Marcus Okoro"]["Feedback comments"]
