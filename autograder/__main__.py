@@ -38,8 +38,10 @@ def cmd_grade(args) -> int:
         print(err, file=sys.stderr)
         return 2
     from .untrusted import visible              # a reason may name a student's file: no escape sequence acts
+    from .report import finals
+    final = finals(run.reports)                          # after the late penalty, as grades.csv says
     for r in results:
-        print(f"{r.student:20s} {r.score:6g} / {r.max_score:g}  {r.status}"
+        print(f"{r.student:20s} {final.get(r.student, r.score):6g} / {r.max_score:g}  {r.status}"
               + (f"  ({visible(r.reason)})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
     args.prior_changes = [*opt.prior_changes, *run.changes]
     if run.changes:

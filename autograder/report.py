@@ -82,6 +82,15 @@ def refresh(course: Path, assignment: str) -> bool:
     return True
 
 
+def finals(reports: Path) -> dict[str, float]:
+    """{student: final score} of report.json (students with one)."""
+    try:
+        rows = json.loads((Path(reports) / "report.json").read_text(encoding="utf-8"))["students"]
+        return {r["student"]: float(r["final"]) for r in rows if isinstance(r.get("final"), (int, float))}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
 def rescore(course: Path, assignment: str, record: dict) -> None:
     """Each graded row's score, lateness, penalty and final score from the gradebook
     (autograder.scores, which also writes the derived penalty back for the formgrader). A row the
