@@ -280,3 +280,21 @@ def test_every_output_follows_a_hand_grade_a_due_date_and_an_extension_without_a
     assert float(moodle["Lina Berg"]["Grade"]) == auto + 3 and float(moodle["Marcus Okoro"]["Grade"]) == auto
     assert "late by 2 h 6 min, no points taken" in moodle["Lina Berg"]["Feedback comments"]
     assert "Canvas marked it late, no points taken" in moodle["Marcus Okoro"]["Feedback comments"]
+
+
+def test_a_feedback_file_older_than_a_grade_is_not_sent_to_the_lms(tmp_path):
+    import zipfile
+
+    from autograder import lms
+    html = tmp_path / "feedback" / "lina" / A / f"{A}.html"
+    html.parent.mkdir(parents=True)
+    html.write_text(f'<h4 data-final-score="19">{A} &mdash; Score: 19 / 22</h4>')
+    row = {"student": "lina", "lms": "canvas", "lms_id": "3001", "lms_prefix": "berglina_3001_9001_",
+           "status": "graded", "final": 0.0}
+    left = lms._feedback_zip(tmp_path, A, "canvas", [row], tmp_path / "stale.zip")
+    assert zipfile.ZipFile(tmp_path / "stale.zip").namelist() == []
+    assert left == [f"lina: the feedback file shows a score of 19, the gradebook gives 0 now (a grade, due date "
+                    f"or extension changed since it was written): run make feedback ASSIGNMENT={A}, then this "
+                    "command again"]
+    assert lms._feedback_zip(tmp_path, A, "canvas", [{**row, "final": 19.0}], tmp_path / "fresh.zip") == []
+    assert zipfile.ZipFile(tmp_path / "fresh.zip").namelist() == [f"berglina_3001_9001_feedback_{A}.html"]
