@@ -81,3 +81,23 @@ def test_grades_csv_runs_nothing_and_keeps_negative_scores(tmp_path):
     assert [r["name"] for r in table] == ["'" + n for n in HOSTILE]
     assert all(float(r["score"]) == -1.5 and float(r["final"]) == -1.5 for r in table)
     assert json.loads((tmp_path / "report.json").read_text())["students"][0]["name"] == HOSTILE[0]
+
+
+def test_make_exports_file_runs_nothing(tmp_path, monkeypatch):
+    from nbgrader.api import Gradebook
+
+    from autograder.export import FinalExport
+    from autograder.worker import stamp_gradebooks_in_process
+
+    stamp_gradebooks_in_process()                 # no `alembic` process for a new gradebook
+    monkeypatch.chdir(tmp_path)
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        gb.add_assignment("ps01_sequence_data")
+        for k, name in enumerate(HOSTILE):
+            gb.add_student(f"s{k}", last_name=name, first_name=name, email=name)
+        FinalExport(to=str(tmp_path / "export.csv")).export(gb)
+    assert not any(runs_in_a_spreadsheet(c) for c in _cells(tmp_path / "export.csv"))
+    with open(tmp_path / "export.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(csvcells.plain(r["last_name"]) for r in rows) == sorted(HOSTILE)
+    assert {r["score"] for r in rows} == {"0"}

@@ -148,7 +148,8 @@ def _raw(course, student: str) -> float:
 
 
 def _csv(path) -> list[dict]:
-    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
 def _outputs(course, canvas_ids: dict, export_csv) -> dict:
@@ -159,7 +160,8 @@ def _outputs(course, canvas_ids: dict, export_csv) -> dict:
     grades = {r["student_id"]: r for r in _csv(reports / "grades.csv")}
     record = {r["student"]: r for r in json.loads((reports / "report.json").read_text())["students"]}
     md = (reports / "report.md").read_text()
-    canvas = {r[1]: r for r in list(csv.reader((reports / "canvas-grades.csv").read_text().splitlines()))[2:]}
+    with open(reports / "canvas-grades.csv", newline="", encoding="utf-8") as f:
+        canvas = {r[1]: r for r in list(csv.reader(f))[2:]}
     export = {r["student_id"]: r for r in _csv(export_csv) if r["assignment"] == A}
     out = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
