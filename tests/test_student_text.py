@@ -11,7 +11,6 @@ element or script of the student's; its positive control finds them in the same 
 Feedback names no host folder: comments are redacted like outputs, and the runtime folders a run
 makes in $TMPDIR count as host folders for the redaction and the leak scan.
 """
-import csv
 import html
 import re
 import textwrap
@@ -19,7 +18,6 @@ import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -81,7 +79,7 @@ def markdown_renderers():
 
 def _begins():
     """The re-check process's `begins` (it runs inside the sandbox, as text of runner_source)."""
-    source = recheck.runner_source([])
+    source = Path(recheck.__file__).read_text()
     body = re.search(r"\n( +)def begins\(source\):\n.*?(?=\n\1\S)", source, re.S).group(0)
     scope: dict = {}
     exec(textwrap.dedent(body), scope)
@@ -116,13 +114,34 @@ def test_comments_render_with_no_element_of_the_text(text):
     assert "onerror" not in text or "onerror" in "".join(found.text)
 
 
-def test_feedback_template_renders_comments_through_the_safe_filter():
-    template = (Path(F.HERE) / "templates" / "feedback.html.j2").read_text()
-    footer = template.split("macro comment_footer", 1)[1].split("endmacro", 1)[0]
-    assert "| untrusted_markdown" in footer and "markdown2html" not in footer
-    assert "nbgrader_footer" not in template.split("{#- A comment under an answer", 1)[1]
-    config = (Path(F.HERE).parent / "nbgrader_config.py").read_text()
-    assert '"untrusted_markdown": "autograder.untrusted.markdown_html"' in config
+def test_the_feedback_template_renders_a_comment_as_text():
+    """The course's feedback template, with the exporter settings nbgrader_config.py gives
+    generate_feedback, renders a comment quoting hostile lines with no element of theirs. Before,
+    nbgrader's footer (markdown2html) put the <img onerror>, <script> and <svg> into the page."""
+    import nbgrader
+    from nbconvert.exporters import HTMLExporter
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course = Path(F.HERE).parent
+    ours = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    c = Config()
+    c.HTMLExporter = ours.GenerateFeedback.HTMLExporter
+    c.HTMLExporter.template_name = "feedback"
+    c.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
+    c.HTMLExporter.extra_template_paths = [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    comment = "there the cell beginning `#`<img src=x onerror=alert(1)>`` stopped\n\n" + "\n\n".join(FIELDS)
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"nbgrader": {
+        "grade": True, "solution": True, "grade_id": "a", "points": 2, "score": 0.0, "comment": comment}})])
+    page, _ = HTMLExporter(config=c).from_notebook_node(nb, resources={"nbgrader": {
+        "notebook": A, "score": 0.0, "max_score": 2.0, "late_penalty": 0, "pending_points": 0.0}})
+    footer = page.split('<div class="panel-footer">', 1)[1].split("</div>\n</div>", 1)[0]
+    for tag, attrs in elements(footer).tags:
+        assert tag not in {"img", "script", "svg", "iframe"}, (tag, attrs)
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert not attrs.get("href", "").startswith("javascript"), attrs
+    assert "onerror=alert(1)" in html.unescape(footer)                       # shown, as text
 
 
 @pytest.mark.parametrize("text", FIELDS)
