@@ -152,7 +152,7 @@ def write_files(out: Path, record: dict) -> None:
     lines = [f"# Grading report: {record.get('assignment', out.name)}", "",
              f"{graded} submission(s) in {record.get('seconds', '?')} s with {record.get('jobs', '?')} worker(s), "
              f"{'sandboxed' if record.get('sandboxed') else '**UNSANDBOXED**'}. "
-             f"Feedback: feedback/<student>/{record.get('assignment', out.name)}/.{roster}", "", *TABLE]
+             f"Feedback: feedback/\\<student\\>/{record.get('assignment', out.name)}/.{roster}", "", *TABLE]
     lines += [_row(r) for r in results]
     shown = [tuple(c) for c in record.get("changes", []) if isinstance(c, (list, tuple)) and len(c) == 3]
     if shown:
