@@ -75,8 +75,9 @@ def final_scores(config, db_url: str, assignment: str, student: str, notebook: s
 
     from .scores import Scores, late_text
 
+    course = Path(config.get("CourseDirectory", {}).get("root") or os.getcwd())    # nbgrader_config.py's folder
     with Gradebook(db_url) as gb:
-        derived = Scores(Path(os.getcwd()), assignment, config=config).of(gb, student)
+        derived = Scores(course, assignment, config=config).of(gb, student)
     if derived is None:
         return {}
     raw, penalty = derived.raws.get(notebook, 0.0), derived.penalties.get(notebook, 0.0)
