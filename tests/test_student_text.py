@@ -290,6 +290,10 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
         assert "onerror=document.title='pwned'" in comment, comment       # shown, as text
 
         report = (batch.course / "reports" / A / "report.md").read_text()
+        for render in markdown_renderers().values():                      # the course's own markup only
+            tags = {tag for tag, attrs in elements(render(report)).tags
+                    if not (tag == "a" and attrs.get("href", "").startswith("#"))}   # nbconvert's heading anchors
+            assert tags <= {"h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td", "strong", "em"}, tags
         rows = "".join(f"| {i} | {_cell(text)} |\n" for i, text in enumerate(FIELDS))
         synthetic = f"| field | text |\n|---|---|\n{rows}"
         for name, render in markdown_renderers().items():
