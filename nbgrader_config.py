@@ -20,6 +20,25 @@ if os.environ.get("RNNLAB_GRADEBOOK_URL"):
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# Every path to a grade is the pipeline's (autograder/paths.py; docs/grading.md, "Every path to a
+# grade"). Stock nbgrader runs a student's code with the rights of whoever asks: the formgrader's
+# Autograde button, `nbgrader autograde`, nbgrader's Python API. Its Autograde builds this exporter
+# before it touches anything, and it refuses outside the pipeline's grading worker (a grant in that
+# process's memory, which no setting can give); without the course's package it cannot be built,
+# and autograde fails closed. Feedback written outside the pipeline and `make feedback` (the
+# formgrader's buttons, `nbgrader generate_feedback`) is checked page by page as they check it:
+# withheld feedback stays withheld.
+c.Autograde.exporter_class = "autograder.paths.PipelineOnlyExporter"
+c.GenerateFeedback.exporter_class = "autograder.paths.ScannedFeedbackExporter"
+if importlib.util.find_spec("autograder") is not None:
+    # the second line, once a kernel is up and before any cell: no autograde kernel outside the
+    # pipeline, and no `validate` of a notebook in submitted/, autograded/ and the like
+    def _no_student_code_outside_the_pipeline(course=c.CourseDirectory.root, **kwargs):
+        from autograder.paths import refuse_student_code
+        refuse_student_code(course, **kwargs)
+
+    c.Execute.on_notebook_start = _no_student_code_outside_the_pipeline
+
 # Grading kernels: a cell that runs longer than this is interrupted and counts as an error.
 c.Execute.timeout = 60
 # Tracebacks show only the exception and its message, never the lines of hidden tests around it.

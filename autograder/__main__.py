@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .course import REPO, assignments, gradebook_url, nbgrader, resolve
+from .course import REPO, assignments, gradebook_url, resolve
 
 
 def cmd_release(args) -> int:
@@ -95,7 +95,8 @@ def refresh_reports(course: Path, assignment: str) -> None:
 def cmd_feedback(args) -> int:
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
-    proc = nbgrader(course, "generate_feedback", name, "--force", check=False)
+    from .paths import feedback_for_make_feedback
+    proc = feedback_for_make_feedback(course, name)        # nbgrader's, unscanned: scanned below
     refresh_reports(course, name)
     print(proc.stdout[-2000:], proc.stderr[-2000:])
     # nbgrader wrote everyone's feedback again: what the grading run withheld stays withheld,

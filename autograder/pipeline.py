@@ -920,6 +920,26 @@ def scanned_secrets(source_nb: nbformat.NotebookNode, release_nb: nbformat.Noteb
             if len(normalise(line)) >= MIN_CHARS and normalise(line) not in taught}
 
 
+def leak_flag(course: Path, assignment: str, student: str, page: str, secret: set[str],
+              paths: set[str]) -> str | None:
+    """Why `student`'s feedback page must be withheld, or None: its outputs and comments (not the
+    student's own cells) hold a line of `secret` (scanned_secrets) that the student's source does
+    not, or one of the grading machine's folders `paths`, in any disguise autograder.leakscan can
+    undo. The one check of every path that writes feedback (scan_feedback, autograder.paths)."""
+    from . import leakscan
+    text = leakscan.produced_text(page)
+    own = leakscan.normalise("\n".join(own_lines(course, assignment, student)))
+    leaked = leakscan.find(text, {line for line in secret if leakscan.normalise(line) not in own} | paths)
+    if not leaked:
+        return None
+    lines, folders = [x for x in leaked if x in secret], [x for x in leaked if x in paths]
+    return ("feedback withheld: it contained " + " and ".join(
+        ([f"{len(lines)} line(s) of hidden tests"] if lines else []) +
+        ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])) +
+        " in the outputs of the student's own run or in a comment, possibly encoded; check the "
+        "page before releasing it (a coincidence is possible)")
+
+
 def scan_feedback(course: Path, assignment: str, students: list[str],
                   source_nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode | None = None
                   ) -> dict[str, str]:
@@ -942,16 +962,8 @@ def scan_feedback(course: Path, assignment: str, students: list[str],
                 continue
             if not html.exists():
                 continue
-            text = leakscan.produced_text(html.read_text(encoding="utf-8", errors="replace"))
-            own = leakscan.normalise("\n".join(own_lines(course, assignment, student)))
-            leaked = leakscan.find(text, {line for line in secret if leakscan.normalise(line) not in own} | paths)
-            if leaked:
-                lines, folders = [x for x in leaked if x in secret], [x for x in leaked if x in paths]
-                flag = ("feedback withheld: it contained " + " and ".join(
-                    ([f"{len(lines)} line(s) of hidden tests"] if lines else []) +
-                    ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])) +
-                    " in the outputs of the student's own run or in a comment, possibly encoded; check the "
-                    "page before releasing it (a coincidence is possible)")
+            flag = leak_flag(course, assignment, student, html.read_text(encoding="utf-8", errors="replace"),
+                             secret, paths)
         except Exception as err:                       # unchecked feedback is never handed out
             flag = (f"feedback withheld: it could not be checked ({type(err).__name__}: "
                     f"{str(err)[:200]}); a grader error: grade the assignment again (`make autograde`)")

@@ -56,6 +56,12 @@ def released_course(folder: Path, assignment: str) -> Path:
     return course
 
 
+# The course refuses stock nbgrader's autograde and checks its feedback (autograder/paths.py);
+# the baseline is stock nbgrader, so its throwaway course switches both off on the command line.
+STOCK = ("--Autograde.exporter_class=nbconvert.exporters.NotebookExporter", "--Execute.on_notebook_start=None",
+         "--GenerateFeedback.exporter_class=nbconvert.exporters.HTMLExporter")
+
+
 def stock(assignment: str, submissions: Path, students: list[str]) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         course = released_course(Path(tmp) / "course", assignment)
@@ -66,7 +72,7 @@ def stock(assignment: str, submissions: Path, students: list[str]) -> tuple[floa
             shutil.copy(submissions / student / f"{assignment}.ipynb", dest)
         start = time.perf_counter()
         for step in ("autograde", "generate_feedback"):
-            subprocess.run([sys.executable, "-m", "nbgrader", step, assignment, "--force"],
+            subprocess.run([sys.executable, "-m", "nbgrader", step, assignment, "--force", *STOCK],
                            cwd=course, env=env, capture_output=True)
         seconds = time.perf_counter() - start
         return seconds, scores(course, assignment)

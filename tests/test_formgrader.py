@@ -38,6 +38,15 @@ def formgrader(course):
             server.kill()
 
 
+def log_in(page, url: str, token: str, path: str) -> None:
+    """Log in to the server at `url` as the instructor does (a session for the whole server, as
+    in JupyterLab), and land on `path`."""
+    page.goto(f"{url}/login?next={path}")
+    page.locator("#password_input").fill(token)
+    page.locator("#password_input").press("Enter")
+    page.wait_for_url(f"**{path}")
+
+
 def open_submission(batch, browser, inspect=None) -> dict:
     """Open the hostile submission's page in the formgrader, in the session's shared Chromium
     (a fresh page and context); what its payload managed to do, and what `inspect(page)` found."""
@@ -49,12 +58,8 @@ def open_submission(batch, browser, inspect=None) -> dict:
     with formgrader(batch.course) as (url, token):
         page = browser.new_page()
         try:
-            # the instructor logs in (a session for the whole server, as in JupyterLab), then opens
-            # the submission for hand grading
-            page.goto(f"{url}/login?next=/formgrader/submissions/{sid}/")
-            page.locator("#password_input").fill(token)
-            page.locator("#password_input").press("Enter")
-            page.wait_for_url(f"**/formgrader/submissions/{sid}/")
+            # the instructor opens the submission for hand grading
+            log_in(page, url, token, f"/formgrader/submissions/{sid}/")
             page.wait_for_load_state("networkidle")
             page.get_by_text("The forget gate decides what to keep.").first.wait_for()
             deadline = time.time() + 3            # give a payload time to run and its request to land

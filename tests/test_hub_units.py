@@ -427,3 +427,20 @@ def test_the_hub_sets_up_the_problem_sets_it_is_asked_for():
     for bad in ("ps99", "", "ps0"):
         with pytest.raises(H.HubError, match="--assignments"):
             H.chosen_assignments(bad)
+
+
+def test_the_instructors_server_refuses_autograde_outside_the_pipeline(tmp_path, monkeypatch):
+    """The instructor's server reads the course's nbgrader_config.py (a copy in their course
+    folder, loaded from their ~/.jupyter), and with it the guards of autograder/paths.py: its
+    formgrader's Autograde and Generate Feedback buttons are the ones docs/grading.md describes."""
+    import pwd
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pwd, "getpwnam", lambda user: SimpleNamespace(pw_dir=str(tmp_path)))
+    monkeypatch.setattr(H, "give", lambda path, user: None)
+    course = H.setup_instructor("teacher", ["ps03"])
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path / ".jupyter")).load_config()
+    assert config.CourseDirectory.root == str(course)
+    assert config.Autograde.exporter_class == "autograder.paths.PipelineOnlyExporter"
+    assert config.GenerateFeedback.exporter_class == "autograder.paths.ScannedFeedbackExporter"
+    assert callable(config.Execute.on_notebook_start)
