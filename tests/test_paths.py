@@ -1,16 +1,17 @@
 """Every path to a grade is the pipeline's (issue 50, item 1; autograder/paths.py).
 
 The walk of the issue, as a test: a course with a graded class (as `nbgrader autograde` leaves
-it, test_handgrade's class) and one more submission, collected but not graded, whose first cell
+it, test_handgrade's class) and one more submission, collected but not graded, whose only cell
 lists `source/` into a file of the course root when it runs. A formgrader serves the course
 (test_formgrader's server), and every route of nbgrader's formgrader API that writes (read from
 nbgrader's own list of routes, so that a route a later nbgrader adds is not missed) is called
 over HTTP, as the instructor's browser calls it. Autograde is refused with the sentence that
 names `make autograde` and leaves no trace; feedback the grading withheld stays withheld, a page
 that would show a hidden-test line is withheld as the pipeline withholds it, and release sends
-neither. `nbgrader autograde` on the command line is refused with the same sentence; and
-Chromium shows it where the instructor clicks. A positive control runs the same submission with
-both guards switched off on nbgrader's command line: the file appears.
+neither. Chromium shows the sentence where the instructor clicks. `nbgrader autograde` on the
+command line is refused with it too, nbgrader's Python API with the exporter replaced is refused
+by the hook, and so is `validate` of the collected notebook. A positive control grades the same
+submission with both guards switched off: the file appears.
 """
 import hashlib
 import json
@@ -178,7 +179,7 @@ def state(course: Path) -> dict:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        scores = {(s.student.id): (s.score, s.code_score) for s in gb.assignment_submissions(A)}
+        scores = {s.student.id: (s.score, s.code_score) for s in gb.assignment_submissions(A)}
     return {"trace": (course / TRACE).exists(), "scores": scores,
             "autograded": {str(p.relative_to(course)): _hash(p) for p in (course / "autograded").rglob("*.ipynb")}}
 
