@@ -499,10 +499,13 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     # no process or thread of its own from here: a fork bomb or twelve processes holding memory
     # cannot take this process down with them (its own tasks exist already)
     resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
-    # the record out of the student's reach: the pipe cannot be taken from this process, and what
-    # could switch the watch off is reported by a hook that cannot be removed (before any of
-    # their code; the ctypes the first one uses is refused by the second)
-    pinned = _pin(out_fd, {_SYSCALLS!r})
+    # the record out of the student's reach, both before any of their code: the pipe cannot be
+    # taken from this process, and what could switch the watch off is reported by a hook that
+    # cannot be removed
+    try:
+        pinned = _pin(out_fd, {_SYSCALLS!r})
+    except Exception as err:                       # the judge flags it; the record goes on
+        pinned = "the filter could not be made: " + type(err).__name__
     sys.addaudithook(_audit_hook(out_fd, harness, "{MARK}", _make_watch.__code__))
     send("guard:" + dumps({{"pinned": pinned or True, "hook": True}}))
 

@@ -249,6 +249,14 @@ def test_a_record_without_its_guards_fails_closed():
     assert lost == ALL and "did not report its guards" in flags[0], flags
 
 
+def test_a_pipe_that_could_not_be_pinned_is_flagged_for_every_student():
+    """Another machine than x86_64 or aarch64, or a kernel without seccomp: the record could have
+    been cut and written again by the student's code, which the instructor is told."""
+    text = _record(("c", ON_OFF), ("p", [])).replace('"pinned": true', '"pinned": "no table of system calls for riscv64"')
+    flags, lost = _judged(text)
+    assert not lost and len(flags) == 1 and "could not be pinned (no table of system calls for riscv64)" in flags[0]
+
+
 def test_a_line_of_the_watch_outside_its_call_fails_closed():
     """A watch line written by student code elsewhere (the kernel's output comes first in the
     record, and its cells may print anything) costs the case it names."""
