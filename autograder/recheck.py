@@ -23,7 +23,10 @@ re-check runs outside it:
    itself. That restriction is not a sandbox: CVE-2025-32434 ran code through weights_only=True
    in torch <= 2.5.1, so the grader refuses to read them with a torch older than SAFE_TORCH (see
    check_torch). A test cell that passed in the kernel while the re-check of the same exercise
-   fails loses its points, with a flag.
+   fails loses its points, with a flag. The student's answers run in that process too, so what
+   it sees of their calls leaves it at once, on a pipe they cannot take from it, and what could
+   switch its watch off is reported by an audit hook they cannot remove (`_pin`, `_audit_hook`,
+   `_make_watch`); the grader fails closed when the watch's confirmations are missing.
 2. A fingerprint and probes in the kernel, for the report. InjectChecks adds a first cell, run
    before any student code, that prints the identity of the functions tests rely on and of
    IPython's execution machinery, and a last cell (`kernel_checks_source`) that waits for the
