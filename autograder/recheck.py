@@ -352,7 +352,7 @@ def _pin(fd, syscalls):
     return None
 
 
-def _audit_hook(fd, harness, mark, *owners):
+def _audit_hook(fd, harness, mark, held, *owners):
     """The re-check process's audit hook (sys.addaudithook: no code can remove it). It writes to
     `fd`, at once, the events by which code could change or read what the process records about
     it: a profiler or tracer set by any code but the harness (whose frames run the code object
@@ -362,18 +362,30 @@ def _audit_hook(fd, harness, mark, *owners):
     function of its C API looked up, an object made at a raw address, memory read at one); the
     last two kinds are also refused. Honest answers cause none of them (a namedtuple or an import
     that sets the defaults of its own functions is not reported, nor is ctypes calling the C
-    library, as the keyring attacks do)."""
+    library, as the keyring attacks do). Another audit hook is refused (it would see what this
+    one hands over). The hook also holds the calls' inputs (`held`: (case name, serialised
+    inputs) pairs), out of reach of the student's cells, which run before the calls: it hands
+    one call's to the harness when the harness asks (the event "rnnlab.inputs", with the case's
+    name and a list to put them in), and to nothing else."""
     import os, sys, types
     code_type = types.CodeType
     ours = frozenset(c for owner in (harness, _audit_hook.__code__, *owners)
                      for c in (owner, *(k for k in owner.co_consts if isinstance(k, code_type))))
 
-    def hook(event, args, fd=fd, harness=harness, ours=ours, write=os.write, frame=sys._getframe, kind=type,
+    def hook(event, args, fd=fd, harness=harness, ours=ours, held=held, write=os.write, frame=sys._getframe, kind=type,
              function=types.FunctionType, text=str, refused=PermissionError, line=mark + ":audit:",
              profilers=("sys.setprofile", "sys.settrace"), internals=("__code__", "__defaults__", "__kwdefaults__"),
              lookups=("ctypes.dlsym", "ctypes.dlsym/handle"), interpreter=("Py", "_Py"),
              reaching=("ctypes.cdata", "ctypes.string_at", "ctypes.wstring_at", "gc.get_objects",
                        "gc.get_referrers", "gc.get_referents")):
+        if event == "rnnlab.inputs" and frame(1).f_code is harness:
+            for name, given in held:
+                if name == args[0]:
+                    args[1].append(given)
+            return
+        if event in ("rnnlab.inputs", "sys.addaudithook"):
+            write(fd, (line + event + "\n").encode())
+            raise refused("the grader's check does not allow " + event)
         if event in profilers:
             if frame(1).f_code is harness:           # the harness's own watch, set or taken down
                 return
@@ -395,11 +407,14 @@ def _audit_hook(fd, harness, mark, *owners):
     return hook
 
 
-def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, name_of, harness, mark):
+def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, undoers, name_of, harness, mark,
+                reach):
     """The profiler of one call of `case`, with every name it uses given to it (nothing it looks
     up can have been replaced). It writes each observation to `fd` at once: a call of a forbidden
     function (`codes`, a frozenset of code objects; `named`, (code, dotted name) pairs), a profiler
-    or tracer set, autograd's backward pass (unless `autograd_ok`), and a call of each of the
+    or tracer set, autograd's backward pass (unless `autograd_ok`), a call of one of `undoers`
+    (what turns the garbage collector or signals back on: their handlers would run inside the
+    watch, where Python profiles nothing), and a call of each of the
     harness's two sentinels (`sentinels`: the code objects of the functions it calls right after
     setting the watch and right after the student's call), its proof that it was watching from
     before the call to after it."""
@@ -407,8 +422,9 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, n
     said = mark + ":watch:" + case + ":"
     on, off = sentinels
 
-    def watch(frame, event, arg, write=write, fd=fd, codes=codes, named=named, on=on, off=off,
-              guards=guards, autograd_ok=autograd_ok, name_of=name_of, harness=harness, seen=seen, said=said):
+    def watch(frame, event, arg, write=write, fd=fd, codes=codes, named=named, on=on, off=off, guards=guards,
+              undoers=undoers, autograd_ok=autograd_ok, name_of=name_of, harness=harness, seen=seen, said=said,
+              reach=reach):
         if event == "call":
             code = frame.f_code
             if code in codes:
@@ -422,6 +438,8 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, n
         elif event == "c_call" and frame.f_code is not harness:
             if arg in guards:
                 write(fd, (seen + "a profiler or tracer of its own\n").encode())
+            elif arg in undoers:
+                write(fd, (seen + reach + " (" + name_of(arg, "__name__", "") + ")\n").encode())
             elif not autograd_ok and name_of(arg, "__name__", "") == "run_backward":
                 write(fd, (seen + "autograd's backward pass\n").encode())
     return watch
@@ -437,11 +455,14 @@ def runner_source(cases: list[Case]) -> str:
     import inspect
     import torch
 
-    buf = io.BytesIO()
-    torch.save({c.name: c.inputs for c in cases}, buf)
-    blob = base64.b64encode(buf.getvalue()).decode()
+    held = {}
+    for case in cases:
+        buf = io.BytesIO()
+        torch.save(case.inputs, buf)
+        held[case.name] = base64.b64encode(buf.getvalue()).decode()
     calls = [(c.name, c.code, list(c.forbid), c.autograd) for c in cases]
     return f'''
+_RNNLAB_INPUTS = {held!r}
 PROBES = {PROBES!r}
 {inspect.getsource(probe_answers)}
 
@@ -454,7 +475,10 @@ PROBES = {PROBES!r}
 {inspect.getsource(_make_watch)}
 
 def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
-    import base64, ctypes, io, json, os, signal, sys, threading
+    # the calls' inputs: only the audit hook will hold them (the student's cells, which run first,
+    # could otherwise compute the answers with a forbidden function before any call is watched)
+    held = tuple(globals().pop("_RNNLAB_INPUTS").items())
+    import base64, ctypes, gc, io, json, os, signal, sys, threading
     import torch
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)         # PR_SET_DUMPABLE 0: the kernel cannot trace this
     harness = sys._getframe().f_code               # this function's frames: the harness's own
@@ -466,12 +490,13 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
 
     # everything used once student code has run is bound here, before: a module attribute or a
     # builtin it replaces later (json.dumps, torch.save, dict, exec, ...) does not reach the harness
-    save, b64, BytesIO, dumps = torch.save, base64.b64encode, io.BytesIO, json.dumps
-    setprofile, getprofile, thread_profile = sys.setprofile, sys.getprofile, threading.setprofile
-    new_dict, run, kind, Everything, Failure, name_of = dict, exec, type, BaseException, Exception, getattr
+    save, load, b64, unb64, BytesIO, dumps = torch.save, torch.load, base64.b64encode, base64.b64decode, io.BytesIO, json.dumps
+    setprofile, getprofile, thread_profile, audit = sys.setprofile, sys.getprofile, threading.setprofile, sys.audit
+    new_dict, run, kind, Everything, Failure, name_of, sync = dict, exec, type, BaseException, Exception, getattr, locals
     make_watch, write_now = _make_watch, os.write
+    gc_off, block, every_signal, SIG_BLOCK = gc.disable, signal.pthread_sigmask, signal.valid_signals(), signal.SIG_BLOCK
     guards = (sys.setprofile, sys.settrace)
-    inputs = torch.load(BytesIO(base64.b64decode("{blob}")), weights_only=True)
+    undoers = (gc.enable, signal.pthread_sigmask)
 
     def on():                                      # the watch's sentinels: it reports each call
         pass
@@ -509,7 +534,8 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
         pinned = _pin(out_fd, {_SYSCALLS!r})
     except Exception as err:                       # the judge flags it; the record goes on
         pinned = "the filter could not be made: " + type(err).__name__
-    sys.addaudithook(_audit_hook(out_fd, harness, "{MARK}", _make_watch.__code__))
+    sys.addaudithook(_audit_hook(out_fd, harness, "{MARK}", held, _make_watch.__code__))
+    del held
     send("guard:" + dumps({{"pinned": pinned or True, "hook": True}}))
 
     def too_long(signum, frame):
@@ -550,13 +576,23 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     send("cells:" + dumps(stopped))
     namespace = new_dict(shell.user_ns)
     for name, code, codes, named, autograd_ok in plan:
+        # nothing of the student's left in this frame (its copy of the locals too), the garbage
+        # collector off and signals blocked: no finalizer, collector callback or signal handler of
+        # theirs runs from here until the call, or inside the watch, where nothing is watched
+        value = err = scope = watch = given = None
+        sync()
+        gc_off()
+        block(SIG_BLOCK, every_signal)
         send("case:" + name)
+        given = []
+        audit("rnnlab.inputs", name, given)        # this call's inputs, from the audit hook
         scope = new_dict(namespace)
-        scope.update(inputs[name])
+        scope.update(load(BytesIO(unb64(given[0])), weights_only=True))
+        given = None
         watching = True if codes or not autograd_ok else False
         if watching:
-            watch = make_watch(write_now, out_fd, name, codes, named, autograd_ok, sentinels, guards, name_of,
-                               harness, "{MARK}")
+            watch = make_watch(write_now, out_fd, name, codes, named, autograd_ok, sentinels, guards, undoers,
+                               name_of, harness, "{MARK}", "{REACHED}")
             thread_profile(watch)
             setprofile(watch)
             on()

@@ -25,8 +25,9 @@ FORBID = ("colorsys.rgb_to_hsv",)        # a plain Python function nothing else 
 DRIVER = r'''
 import json, os, sys
 import numpy, torch, rnnlab.checks, IPython.core.interactiveshell
-records = []
-for runner, cells in json.load(sys.stdin):
+records, runs = [], json.load(sys.stdin)
+while runs:
+    runner, cells = runs.pop(0)
     out_r, out_w = os.pipe()
     go_r, go_w = os.pipe()
     pid = os.fork()
@@ -34,8 +35,10 @@ for runner, cells in json.load(sys.stdin):
         try:
             os.close(out_r)
             os.close(go_w)
-            scope = {"__name__": "__rnnlab_recheck__"}
+            runs.clear()                       # the other runs' programs, and this one, dropped as
+            scope = {"__name__": "__rnnlab_recheck__"}    # KERNEL_START drops its task's
             exec(compile(runner, "<rnnlab-recheck>", "exec"), scope)
+            del runner
             scope["_rnnlab_child"](out_w, go_r, cells, 20)
         finally:
             os._exit(0)
@@ -96,6 +99,35 @@ def pipe_taken():
     return ",".join(refused)
 
 
+def collector_callback():
+    # do the forbidden work in a garbage-collector callback, run by a collection that starts inside
+    # the watch (where Python profiles nothing): before, it kept its points; the collector is now
+    # off during the calls, and turning it on is seen
+    import gc
+    found = []
+
+    def collected(phase, info):
+        frame = sys._getframe(1)
+        while frame is not None and not found:
+            if frame.f_code.co_name == "watch" and frame.f_code.co_filename == "<rnnlab-recheck>":
+                found.append(colorsys.rgb_to_hsv(0.1, 0.2, 0.3))
+            frame = frame.f_back
+
+    gc.callbacks.append(collected)
+    gc.enable()
+    old = gc.get_threshold()
+    gc.set_threshold(1)
+    try:
+        for _ in range(20000):
+            [[]]
+            if found:
+                break
+    finally:
+        gc.set_threshold(*old)
+        gc.callbacks.remove(collected)
+    return 1.0
+
+
 def forged():
     # its own confirmation and result, written ahead of the harness's
     import base64, io, torch
@@ -108,7 +140,9 @@ def forged():
 
 # run 2: what the audit hook reports, anywhere (here in a cell, before any call), breaks the rule
 # of every watched call: a tracer set and taken down again, the garbage collector's list of
-# objects, a function of the interpreter's C API, the watch's defaults rebound
+# objects, a function of the interpreter's C API, the calls' inputs asked for, an audit hook of
+# its own, the watch's defaults rebound. And a cell finds no input of the calls to compute the
+# answers from before they are watched.
 REACHING = FRAMES + '''
 import ctypes, gc
 sys.settrace(lambda *args: None)
@@ -122,10 +156,47 @@ for name, reach in (("gc", gc.get_objects), ("C API", lambda: ctypes.pythonapi.P
 libc_pid = ctypes.CDLL(None).getpid()           # ctypes calling the C library: allowed, not reported
 
 
+def reachable(obj, found, depth=0, looked=set()):
+    """Every tensor, and every string that is torch.save's output in base64, reachable from obj."""
+    if id(obj) in looked or depth > 4:
+        return
+    looked.add(id(obj))
+    if isinstance(obj, torch.Tensor):
+        found.append("a tensor")
+    elif isinstance(obj, str) and obj.startswith("UEsDB"):
+        found.append("serialised inputs")
+    elif isinstance(obj, dict):
+        for value in list(obj.values()):
+            reachable(value, found, depth + 1)
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        for value in list(obj):
+            reachable(value, found, depth + 1)
+    elif isinstance(obj, type(reachable.__code__)):
+        reachable(obj.co_consts, found, depth + 1)
+    elif callable(obj) and hasattr(obj, "__code__"):
+        reachable((obj.__code__, obj.__defaults__, [c.cell_contents for c in obj.__closure__ or ()]), found, depth + 1)
+
+
+# the calls' inputs, looked for where a cell can reach them (before: a local of the harness's frame)
+import torch
+inputs_found = []
+for frame in _recheck_frames():
+    reachable((frame.f_locals, frame.f_globals, frame.f_code), inputs_found)
+try:
+    sys.audit("rnnlab.inputs", "rebinds", [])
+except PermissionError:
+    refused.append("handover")
+heard = []
+sys.addaudithook(lambda *args: heard.append(args))      # refused quietly: Python drops the hook
+sys.audit("rnnlab.anything")
+if not heard:
+    refused.append("audit hook")
+
+
 def rebinds():
     watch = sys.getprofile()
     watch.__defaults__ = watch.__defaults__
-    return refused == ["gc", "C API"] and libc_pid == os.getpid()
+    return refused == ["gc", "C API", "handover", "audit hook"] and libc_pid == os.getpid() and inputs_found == []
 
 
 def plain():
@@ -154,8 +225,10 @@ def _tests(cases):
 def test_what_the_student_s_code_does_to_the_record_cannot_undo_it():
     """Before issue 50, `erased` kept its points (the watch's list was emptied) and a cell could
     put another pipe in the place of the harness's (and write the record it liked there)."""
-    calls = [_case("honest", 1.0), _case("erased", 1.0), _case("pipe_taken", "dup2,close"), _case("forged", 1.0)]
+    calls = [_case("honest", 1.0), _case("erased", 1.0), _case("pipe_taken", "dup2,close"),
+             _case("collector_callback", 1.0), _case("forged", 1.0)]
     rebound = [_case("rebinds", True), _case("plain", True, forbid=())]
+    rebound[0].inputs = {"secret": torch.full((3,), 4242.0)}
     record, reaching = _records((calls, CALLS), (rebound, REACHING))
 
     got = recheck.parse_printed(record)
@@ -170,13 +243,15 @@ def test_what_the_student_s_code_does_to_the_record_cannot_undo_it():
                    for f in flags), flags
         assert "colorsys.rgb_to_hsv" in recheck.comment_text(notes[f"{name}_hidden"][0], [f"{name}_hidden"],
                                                              dict(notes[f"{name}_hidden"][1]))
+    assert any(f.startswith("re-check collector_callback:") and "rule was broken (a reach into the grader's own "
+               "check (enable))" in f for f in flags), flags
     assert any(f.startswith("re-check forged:") and "could not be trusted" in f for f in flags), flags
 
     got = recheck.parse_printed(reaching)
     events = [event for event, _ in got.audits]
     assert events == ["sys.settrace", "sys.settrace", "gc.get_objects", "ctypes.dlsym PyEval_SetProfile",
-                      "the grader's function watch's __defaults__ rebound"], events
-    assert got.results["rebinds"] is True                       # both reaches refused, the C library not
+                      "rnnlab.inputs", "sys.addaudithook", "the grader's function watch's __defaults__ rebound"], events
+    assert got.results["rebinds"] is True           # every reach refused, the C library not, no inputs found
     flags, lost = recheck.judge(rebound, reaching, _tests(rebound), recheck.clean_probe_answers())
     assert lost == _tests(rebound[:1]), flags                   # a call without rules keeps its points
     assert "rule was broken (a profiler or tracer of its own)" in flags[0], flags
