@@ -26,6 +26,7 @@ as not read. The originals are only ever read.
 """
 from __future__ import annotations
 
+import calendar
 import os
 import re
 import shutil
@@ -59,6 +60,10 @@ class Intake:
     candidates: dict[str, list[Path]] = field(default_factory=dict)   # student -> their notebooks, before choosing
     lms: dict[str, dict] = field(default_factory=dict)   # student -> who the LMS says they are (lms_identity)
     entry_times: dict[Path, float | None] = field(default_factory=dict)  # extracted file -> its zip entry's date (None: none)
+    # extracted file -> its entry's DOS date and time read as if UTC (None: none): every entry has
+    # one, written by one clock, so a student's entries compare in it when not all carry UTC times
+    entry_dos: dict[Path, float | None] = field(default_factory=dict)
+    entry_utc: set[Path] = field(default_factory=set)    # extracted files whose entry carries a UTC time
     others: dict[str, list[str]] = field(default_factory=dict)   # student -> their notebooks that are not candidates, and why
     labels: dict[Path, str] = field(default_factory=dict)        # candidate -> its name in the student's submission
 
@@ -218,6 +223,9 @@ def safe_extract(archive: Path, dest: Path, intake: Intake) -> None:
                 intake.rejected.append((name, problem))
                 continue
             when = intake.entry_times[target] = entry_time(info)
+            intake.entry_dos[target] = dos_time(info)
+            if has_utc_time(info):
+                intake.entry_utc.add(target)
             if when is not None:
                 os.utime(target, (when, when))
 
@@ -227,17 +235,43 @@ def entry_time(info: zipfile.ZipInfo) -> float | None:
     timestamp (UTC seconds) when the entry has one, else its DOS date and time (local time, to
     2 s, as the zip's writer read its clock); None for no date (1980-01-01, the DOS format's
     zero, or a date that does not exist)."""
+    utc = _utc_time(info)
+    if utc is not None:
+        return float(utc) if utc > DOS_ZERO else None
+    if info.date_time[:3] <= (1980, 1, 1):
+        return None
+    try:
+        return datetime(*info.date_time).timestamp()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _utc_time(info: zipfile.ZipInfo) -> int | None:
+    """The modification time of Info-ZIP's extended timestamp field ('UT'), if the entry has one."""
     extra = info.extra
     while len(extra) >= 4:
         tag, size = struct.unpack("<HH", extra[:4])
         data, extra = extra[4:4 + size], extra[4 + size:]
         if tag == 0x5455 and len(data) >= 5 and data[0] & 1:      # 'UT', modification time first
-            when = struct.unpack("<i", data[1:5])[0]
-            return float(when) if when > DOS_ZERO else None
+            return struct.unpack("<i", data[1:5])[0]
+    return None
+
+
+def has_utc_time(info: zipfile.ZipInfo) -> bool:
+    """Whether the entry carries a UTC modification time that is a date (Info-ZIP's 'UT')."""
+    utc = _utc_time(info)
+    return utc is not None and utc > DOS_ZERO
+
+
+def dos_time(info: zipfile.ZipInfo) -> float | None:
+    """The entry's DOS date and time as seconds, read as if UTC; None when it is the format's zero
+    or no date. Only for comparing entries of one zip: a zip that mixes entries with and without
+    UTC times (a student's files added by two tools, say) is compared in DOS times, which one
+    writer wrote with one clock, instead of UTC against the writer's unknown local time."""
     if info.date_time[:3] <= (1980, 1, 1):
         return None
     try:
-        return datetime(*info.date_time).timestamp()
+        return float(calendar.timegm(datetime(*info.date_time).timetuple()))
     except (ValueError, OverflowError):
         return None
 
@@ -539,6 +573,19 @@ def _date(intake: Intake, path: Path) -> tuple[float | None, str]:
     return when, f"modified {_clock(when)}"
 
 
+def _one_time_base(intake: Intake, paths: list[Path], dates: dict) -> dict:
+    """`dates` to compare: a student's zip entries in their DOS times when some of them carry a
+    UTC time and some do not (a UTC time against a local one would be off by the zip writer's
+    offset from UTC); the words for the report stay as they were."""
+    real = {p: p.resolve() for p in paths}
+    if not all(r in intake.entry_dos for r in real.values()):
+        return dates
+    utc = [r in intake.entry_utc for r in real.values()]
+    if all(utc) or not any(utc):
+        return dates
+    return {p: (intake.entry_dos[real[p]], dates[p][1]) for p in paths}
+
+
 def _clock(seconds: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
 
@@ -566,7 +613,7 @@ def choose(intake: Intake, assignment: str) -> None:
     for student, paths in intake.candidates.items():
         if student in intake.refused or student in intake.errors:
             continue
-        dates = {p: _date(intake, p) for p in paths}
+        dates = _one_time_base(intake, paths, {p: _date(intake, p) for p in paths})
         dated = all(when is not None for when, _ in dates.values())
 
         def own(p: Path) -> bool:

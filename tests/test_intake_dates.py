@@ -143,3 +143,33 @@ def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch
     assert "also handed in, not graded: notes.ipynb (not named like the assignment)" in row
     students = {s["student"]: s for s in json.loads((course / "reports" / A / "report.json").read_text())["students"]}
     assert f"graded {A} (1).ipynb" in students["alice"]["reason"] and "notes.ipynb" in students["bob"]["reason"]
+
+
+def _utc_field(seconds: int) -> bytes:
+    """Info-ZIP's extended timestamp extra field ('UT') holding a modification time."""
+    import struct
+    return struct.pack("<HHBi", 0x5455, 5, 1, seconds)
+
+
+def test_entries_with_and_without_utc_times_compare_in_one_clock(tmp_path, drafts, monkeypatch):
+    """A zip made in New York (UTC-5) whose older draft carries a UTC time (15:00 UTC, 10:00 on the
+    writer's clock) and whose newer answer has only its DOS time (10:30 on that clock): read in
+    two bases on a grader whose clock is UTC, the draft looked 4.5 hours newer and was graded."""
+    import calendar
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        wrong, right = drafts
+        draft = zipfile.ZipInfo(f"alice/{A}.ipynb", (2026, 11, 20, 10, 0, 0))
+        draft.extra = _utc_field(calendar.timegm((2026, 11, 20, 15, 0, 0)))
+        answer = zipfile.ZipInfo(f"alice/{A}_final.ipynb", (2026, 11, 20, 10, 30, 0))
+        path = tmp_path / "class.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(draft, wrong)
+            zf.writestr(answer, right)
+        found = collect(path, A, tmp_path / "work")
+        assert found.notebooks["alice"].read_text(encoding="utf-8") == right
+        assert "the one modified last" in found.notes["alice"][0]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
