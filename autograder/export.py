@@ -7,18 +7,22 @@ name with a comma shifts the columns) and writes cells a spreadsheet runs. `Fina
 in nbgrader_config.py (`c.ExportApp.plugin_class`), writes nbgrader's columns with the raw score,
 penalty and score of autograder.scores, writes the derived penalty back into the gradebook for
 the formgrader, refreshes the reports of every graded assignment, and makes every cell safe for a
-spreadsheet (autograder.csvcells).
+spreadsheet (autograder.csvcells). Which final a student gets is the reports' and the LMS files'
+rule (autograder.scores.final_for_row), read against the grading runs' rows (report.json): a
+submission that a failed or rejected run left in the gradebook scores 0 there too, and a grader
+error leaves the score empty.
 """
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 
 from . import csvcells
-from .report import refresh
+from .report import refresh, rows_by_student
 from .scores import Scores
 
 COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -41,28 +45,36 @@ class FinalExport(ExportPlugin):
                 if wanted and assignment.name not in wanted:
                     continue
                 scores = Scores(course, assignment.name, config=self.config)
+                rows = recorded_rows(course, assignment.name)
                 for student in gradebook.students:
                     if students and student.id not in students:
                         continue
-                    writer.writerow(csvcells.row(_row(gradebook, scores, assignment, student)))
+                    writer.writerow(csvcells.row(_row(gradebook, scores, assignment, student, rows.get(student.id))))
                 refresh(course, assignment.name)
 
 
-def _row(gradebook, scores: Scores, assignment, student) -> list:
-    """One student's line: nothing handed in scores 0, as in nbgrader's export."""
+def recorded_rows(course: Path, assignment: str) -> dict[str, dict]:
+    """The grading runs' rows of an assignment by student; none for one not graded here."""
     try:
-        submission = gradebook.find_submission(assignment.name, student.id)
+        return rows_by_student(json.loads((course / "reports" / assignment / "report.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def _row(gradebook, scores: Scores, assignment, student, row: dict | None = None) -> list:
+    """One student's line, whose row of report.json is `row` (None: no grading run listed them):
+    the final by final_for_row; the raw score and penalty beside it where the final counts them."""
+    got = scores.for_row(gradebook, student.id, row)
+    try:
+        timestamp = gradebook.find_submission(assignment.name, student.id).timestamp
     except MissingEntry:
-        timestamp, raw, penalty, final = "", 0.0, 0.0, 0.0
-    else:
-        timestamp = submission.timestamp
-        try:
-            derived = scores.of(gradebook, student.id)
-            raw, penalty, final = derived.raw, derived.penalty, derived.final
-        except Exception as err:                 # a late policy of the course's own that fails: this row alone
-            scores.plugin.log.error("%s of %s: no final score (%s: %s)", assignment.name, student.id,
-                                    type(err).__name__, err)
-            raw, penalty, final = float(submission.score), None, None
+        timestamp = ""
+    if got.derived is not None:
+        raw, penalty = got.derived.raw, got.derived.penalty
+    else:                                        # 0 by the rule (0 and 0 beside it), or none (neither)
+        raw = penalty = None if got.final is None else 0.0
+    if got.why:
+        scores.plugin.log.error("%s of %s: no final score (%s)", assignment.name, student.id, got.why)
     values = [assignment.name, assignment.duedate, timestamp, student.id, student.last_name, student.first_name,
-              student.email, raw, penalty, final, assignment.max_score]
+              student.email, raw, penalty, got.final, assignment.max_score]
     return ["" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values]

@@ -3,7 +3,9 @@
 Canvas  reports/<set>/canvas-grades.csv: Canvas's gradebook import (Grades > Import): the columns
         Student, ID, SIS User ID, SIS Login ID, Section, then the assignment's column, a "Points
         Possible" row first; ID is the Canvas user id, which Canvas matches on. With
-        --per-exercise, one more column per graded cell (Canvas makes each a new assignment).
+        --per-exercise, one more column per graded cell (Canvas makes each a new assignment),
+        holding the cell's share of the final score: the columns add up to the final, and a
+        late penalty reaches them as it reaches the final (autograder.scores.part_finals).
         reports/<set>/canvas-feedback.zip: each student's feedback named as Canvas named their
         submission (name_userid_attachmentid_...), which is how "Re-upload submissions" attaches a
         file to the right student as a comment.
@@ -15,8 +17,9 @@ Moodle  reports/<set>/moodle-grades.csv: the assignment's offline grading worksh
         in a zip".
 Scores are the final scores as autograder.scores derives them from the gradebook now (hand grades,
 and the late penalty on the current score, with extensions and Canvas's late marks), for every
-student of the last grading runs (report.json) and of the roster; the reports are written again
-with the same figures. A student the LMS cannot be matched to (no LMS id: a hub's or a folder's
+student of the last grading runs (report.json) and of the roster, by the rule every output follows
+(autograder.scores.final_for_row: 0 for nothing handed in, a rejected or a failed submission, an
+empty cell for a grader error); the reports are written again with the same figures. A student the LMS cannot be matched to (no LMS id: a hub's or a folder's
 submission without a roster row) is left out and named, and so is a feedback file that shows
 another final score than the gradebook gives now (written before a later grade: make feedback).
 Every cell of both files is one a spreadsheet shows as text (autograder.csvcells).
@@ -34,7 +37,7 @@ from pathlib import Path
 from . import csvcells
 from .course import gradebook_url
 from .roster import load as load_roster
-from .scores import BY_LMS, Scores, late_text
+from .scores import BY_LMS, Scores, late_text, part_finals
 
 WORKSHEET = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
              "Grade can be changed", "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
@@ -47,13 +50,14 @@ class NoGrades(RuntimeError):
 
 def rows_of(course: Path, assignment: str) -> list[dict]:
     """Every student of the assignment's last runs, with the roster's and the gradebook's view."""
+    from .report import rows_by_student
+
     try:
         report = json.loads((course / "reports" / assignment / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise NoGrades(f"{assignment} has not been graded in {course} yet (no report.json: {err}); "
                        "run make autograde first")
-    rows = {r["student"]: dict(r) for r in report.get("students", []) + report.get("earlier_students", [])
-            if isinstance(r, dict) and isinstance(r.get("student"), str)}
+    rows = {student: dict(row) for student, row in rows_by_student(report).items()}
     roster = load_roster(course, assignment)
     for entry in roster.entries if roster else []:
         row = rows.setdefault(entry.student, {"student": entry.student, "status": "missing",
@@ -65,29 +69,26 @@ def rows_of(course: Path, assignment: str) -> list[dict]:
 
 
 def _scores(course: Path, assignment: str, rows: dict) -> None:
-    from nbgrader.api import Gradebook, MissingEntry
+    """Each row's final (autograder.scores's rule, as in the reports and make export), the
+    figures of its lateness, its graded cells' points ("parts": score and maximum, as graded) and
+    their shares of the final ("part_finals", which add up to it: Canvas's per-exercise columns)."""
+    from nbgrader.api import Gradebook
 
     scores = Scores(course, assignment)
     with Gradebook(gradebook_url(course)) as gb:
         row_max = float(gb.find_assignment(assignment).max_score)
         for row in rows.values():
-            row["max_score"], row["final"], row["parts"], row["pending"] = row_max, None, {}, []
-            if row.get("status") != "graded" or row.get("grader_error"):
+            got = scores.for_row(gb, row["student"], row)
+            row.update(max_score=row_max, final=got.final, parts={}, part_finals={}, pending=[])
+            if got.why:
+                row["reason"] = got.why
+            derived = got.derived
+            if derived is None:
                 continue
-            try:
-                sub = gb.find_submission(assignment, row["student"])
-            except MissingEntry:
-                continue
-            try:
-                derived = scores.of(gb, row["student"])
-            except Exception as err:             # a late policy of the course's own that fails: this row alone
-                row["reason"] = f"the final score could not be derived ({type(err).__name__}: {str(err)[:200]})"
-                continue
-            row.update(final=derived.final, late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty,
-                       late_source=derived.late_source, late_note=derived.note, pending=list(derived.pending))
-            for nb in sub.notebooks:
-                for grade in nb.grades:
-                    row["parts"][grade.name] = (float(grade.score), float(grade.max_score))
+            row.update(late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty,
+                       late_source=derived.late_source, late_note=derived.note, pending=list(derived.pending),
+                       parts={name: (score, top) for grades in derived.grades.values() for name, score, top in grades},
+                       part_finals=part_finals(derived))
 
 
 def _num(x: float) -> str:
@@ -96,7 +97,7 @@ def _num(x: float) -> str:
 
 def comment(row: dict) -> str:
     """The text an LMS shows beside the grade: status, what is pending, lateness, failed parts."""
-    if row["final"] is None:
+    if row["final"] is None or row.get("status") != "graded":
         return f"{row.get('status', 'missing')}: {row.get('reason') or 'no grade'}"
     lost = [f"{name} {_num(s)}/{_num(m)}" for name, (s, m) in row["parts"].items() if s < m and name not in row["pending"]]
     bits = [f"{_num(row['final'])} of {_num(row['max_score'])} points"]
@@ -161,7 +162,15 @@ def _canvas(path: Path, rows: list[dict], title: str, per_exercise: bool) -> Non
             score = "" if r["final"] is None else _num(r["final"])
             w.writerow(csvcells.row([r.get("name") or r["student"], r["lms_id"], r.get("sis_user_id", ""),
                                      r.get("sis_login_id", ""), r.get("section", ""), score]
-                                    + ["" if p not in r["parts"] else _num(r["parts"][p][0]) for p in parts]))
+                                    + [_part(r, p) for p in parts]))
+
+
+def _part(row: dict, part: str) -> str:
+    """A per-exercise cell: the cell's share of the final; 0 for each cell of a final of 0 with
+    none graded (nothing handed in, rejected, failed); empty where the final is."""
+    if part in row["part_finals"]:
+        return _num(row["part_finals"][part])
+    return "0" if row["final"] == 0 and not row["part_finals"] else ""
 
 
 def _moodle(path: Path, rows: list[dict]) -> None:

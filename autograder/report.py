@@ -82,6 +82,12 @@ def refresh(course: Path, assignment: str) -> bool:
     return True
 
 
+def rows_by_student(record: dict) -> dict[str, dict]:
+    """The rows of report.json by student: the last run's, and those of earlier runs' students."""
+    rows = record.get("earlier_students", []) + record.get("students", []) if isinstance(record, dict) else []
+    return {r["student"]: r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)}
+
+
 def finals(reports: Path) -> dict[str, float]:
     """{student: final score} of report.json (students with one)."""
     try:
@@ -91,10 +97,11 @@ def finals(reports: Path) -> dict[str, float]:
         return {}
 
 
-def rescore(course: Path, assignment: str, record: dict) -> None:
-    """Each graded row's score, lateness, penalty and final score from the gradebook
-    (autograder.scores, which also writes the derived penalty back for the formgrader). A row the
-    gradebook cannot score keeps its score, and says why."""
+def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
+    """Each row's score, lateness, penalty and final score from the gradebook (autograder.scores:
+    its rule for the final, and the derived penalty written back for the formgrader); only the
+    rows of `students` when given. A graded row the gradebook cannot score keeps its score, has
+    no final, and says why."""
     from nbgrader.api import Gradebook
 
     from .course import gradebook_url
@@ -105,22 +112,18 @@ def rescore(course: Path, assignment: str, record: dict) -> None:
         for row in record.get("students", []) + record.get("earlier_students", []):
             if not isinstance(row, dict) or not isinstance(row.get("student"), str):
                 continue
-            row.update(final=None if row.get("grader_error") else 0.0, late_source="", late_note="")
-            if row.get("status") != "graded" or row.get("grader_error"):
+            if students is not None and row["student"] not in students:
                 continue
-            try:
-                derived = scores.of(gb, row["student"])
-            except Exception as err:                   # a late policy of the course's own that fails: this row alone
-                row.update(final=None, late_note=f"the final score could not be derived ({type(err).__name__}: "
-                                                 f"{str(err)[:200]}); the score is before any late penalty")
-                continue
+            got = scores.for_row(gb, row["student"], row)
+            row.update(final=got.final, late_source="",
+                       late_note=f"{got.why}; the score is the run's, before any late penalty" if got.why else "")
+            derived = got.derived
             if derived is None:
-                row["final"] = max(0.0, float(row.get("score") or 0) - float(row.get("late_penalty") or 0))
                 continue
             pending = set(derived.pending)
             kept = [name for name in row.get("needs_manual") or [] if name in pending]
             row.update(score=derived.raw, max_score=derived.max_score, late_seconds=derived.late_seconds or 0.0,
-                       late_penalty=derived.penalty, final=derived.final, late_source=derived.late_source,
+                       late_penalty=derived.penalty, late_source=derived.late_source,
                        late_note=derived.note, needs_manual=kept + sorted(pending - set(kept)))
 
 

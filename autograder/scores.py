@@ -20,11 +20,20 @@ date, without saying by how much. The grading run records that mark (`record_lms
 reports/<assignment>/lms-late.json) and it counts as late by the least amount, one second: for
 "zero" the final is 0, a policy that grows with time takes its smallest penalty. An extension
 given here (`make due STUDENT=...`) overrides the mark, since Canvas judged against its own date.
+
+Which final a student's row gets is one rule too (`final_for_row`), for the reports, the LMS files
+and `make export` alike: a graded submission has the derived final; a student who handed in
+nothing, or whose submission was rejected or failed, has 0 (a leftover of that run in the
+gradebook does not count); a grader error, or a final that cannot be derived, has none (an empty
+cell, never 0: run the student again). Canvas's per-exercise columns are the final shared among the
+graded cells (`part_finals`), so they add up to it and a late penalty reaches them too.
 """
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from .intake import CANVAS
@@ -47,6 +56,7 @@ class FinalScore:
     note: str = ""                   # what the student's row says about lateness, '' when nothing
     penalties: dict = field(default_factory=dict)   # notebook -> its penalty (nbgrader keeps one per notebook)
     raws: dict = field(default_factory=dict)        # notebook -> its score before the penalty
+    grades: dict = field(default_factory=dict)      # notebook -> ((grade name, score, max score), ...)
 
 
 def late_plugin(config):
@@ -124,9 +134,10 @@ def final_score(submission, plugin, marked_late: bool = False) -> FinalScore:
     seconds, source, note = lateness(submission, marked_late)
     late_for = seconds if source == BY_TIME else MARKED_LATE_SECONDS if source == BY_LMS else 0.0
     raw = top = penalty = 0.0
-    penalties, raws, pending = {}, {}, []
+    penalties, raws, grades, pending = {}, {}, {}, []
     for nb in submission.notebooks:
-        score = sum(float(g.score or 0) for g in nb.grades)
+        grades[nb.name] = tuple((g.name, float(g.score or 0), float(g.max_score or 0)) for g in nb.grades)
+        score = sum(s for _, s, _ in grades[nb.name])
         raw, top = raw + score, top + float(nb.max_score or 0)
         raws[nb.name] = score
         penalties[nb.name] = _penalty(plugin, submission.student.id, score, late_for)
@@ -134,7 +145,7 @@ def final_score(submission, plugin, marked_late: bool = False) -> FinalScore:
         pending += [g.name for g in nb.grades if g.needs_manual_grade]
     return FinalScore(raw=raw, max_score=top, late_seconds=seconds, late_source=source, penalty=penalty,
                       final=max(0.0, raw - penalty), pending=tuple(pending), note=note, penalties=penalties,
-                      raws=raws)
+                      raws=raws, grades=grades)
 
 
 def _penalty(plugin, student: str, score: float, seconds_late: float) -> float:
@@ -156,9 +167,57 @@ def store(submission, result: FinalScore) -> bool:
     return changed
 
 
+def final_for_row(row: dict | None, derived: FinalScore | None) -> float | None:
+    """The final score of a student's row of report.json (None: a student no grading run listed),
+    given what the gradebook derives (None: no submission there, or none could be derived):
+    None is an empty cell, which no LMS imports as a 0."""
+    if row is None:                                  # nbgrader's export: nothing handed in scores 0
+        return 0.0 if derived is None else derived.final
+    if row.get("grader_error"):
+        return None                                  # the pipeline failed, not the student: run them again
+    if row.get("status") != "graded":
+        return 0.0                                   # missing, rejected or failed
+    return None if derived is None else derived.final
+
+
+@dataclass(frozen=True)
+class RowScore:
+    final: float | None                  # final_for_row's answer
+    derived: FinalScore | None = None    # the gradebook's figures, for a row that counts them
+    why: str = ""                        # why a final that should be there is not ('' otherwise)
+
+
+NO_SUBMISSION = "the gradebook holds no submission of this student's: grade them again (make autograde)"
+
+
+def part_finals(derived: FinalScore) -> dict[str, float]:
+    """Each graded cell's share of the final score, in hundredths of a point, adding up to the
+    final exactly: each notebook's cells keep the part of their points that its penalty leaves
+    (all of them when on time, none under "zero" when late), and the hundredths that rounding
+    down drops go to the cells with the largest remainders (Hamilton's method)."""
+    exact: dict[str, Fraction] = {}
+    for notebook, grades in derived.grades.items():
+        raw = _exact(derived.raws.get(notebook, 0.0))
+        kept = (raw - _exact(derived.penalties.get(notebook, 0.0))) / raw if raw > 0 else Fraction(0)
+        for name, score, _ in grades:
+            exact[name] = exact.get(name, Fraction(0)) + _exact(score) * kept * 100
+    floors = {name: math.floor(value) for name, value in exact.items()}
+    spare = round(_exact(derived.final) * 100) - sum(floors.values())
+    by_remainder = sorted(exact, key=lambda name: exact[name] - floors[name], reverse=True)
+    for name in by_remainder[:max(0, spare)]:
+        floors[name] += 1
+    return {name: hundredths / 100 for name, hundredths in floors.items()}
+
+
+def _exact(value: float) -> Fraction:
+    """A score as the fraction it stands for (0.1 as 1/10, not the float nearest it)."""
+    return Fraction(value).limit_denominator(10**6)
+
+
 class Scores:
     """The course's late policy and LMS marks for one assignment, read once: `of(gb, student)`
-    gives each student's FinalScore, or None when the gradebook has no submission of theirs."""
+    gives each student's FinalScore, or None when the gradebook has no submission of theirs;
+    `for_row` the final of a row of report.json."""
 
     def __init__(self, course: Path, assignment: str, config=None):
         from .worker import course_config
@@ -178,6 +237,19 @@ class Scores:
         if write and store(submission, result):
             gb.db.commit()
         return result
+
+    def for_row(self, gb, student: str, row: dict | None) -> RowScore:
+        """The final of `student`, whose row of report.json is `row` (None: none), by final_for_row.
+        A late policy of the course's own that fails gives this row no final, and says why."""
+        if row is not None and (row.get("grader_error") or row.get("status") != "graded"):
+            return RowScore(final_for_row(row, None))
+        try:
+            derived = self.of(gb, student)
+        except Exception as err:
+            return RowScore(None, why=f"the final score could not be derived ({type(err).__name__}: "
+                                      f"{str(err)[:200]})")
+        return RowScore(final_for_row(row, derived), derived,
+                        NO_SUBMISSION if derived is None and row is not None else "")
 
 
 def late_text(source: str, seconds: float | None, penalty: float, note: str = "") -> str:

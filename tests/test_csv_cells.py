@@ -54,7 +54,8 @@ def test_the_roster_is_written_safe_and_read_back_as_it_was(tmp_path):
 
 def _lms_row(k, name, final):
     return {"student": f"s{k}", "name": name, "lms": "canvas", "lms_id": str(2000 + k), "final": final,
-            "max_score": 20.0, "parts": {"explain": (final, 3.0)}, "pending": [], "status": "graded",
+            "max_score": 20.0, "parts": {"explain": (final, 3.0)}, "part_finals": {"explain": final}, "pending": [],
+            "status": "graded",
             "sis_user_id": name, "sis_login_id": name, "section": name, "email": name, "reason": name}
 
 

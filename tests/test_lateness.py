@@ -300,3 +300,115 @@ def test_a_feedback_file_older_than_a_grade_is_not_sent_to_the_lms(tmp_path):
                     "command again"]
     assert lms._feedback_zip(tmp_path, A, "canvas", [{**row, "final": 19.0}], tmp_path / "fresh.zip") == []
     assert zipfile.ZipFile(tmp_path / "fresh.zip").namelist() == [f"berglina_3001_9001_feedback_{A}.html"]
+
+
+# -- one rule for each kind of row, and Canvas's per-exercise columns (issue 50, deliverable 2) ------
+# (status, grader error, the gradebook's grades (code, explain_split) or None, hours late, the final)
+KINDS = {"ada": ("graded", False, (19.0, 2.0), -1, 21.0),        # on time
+         "ben": ("graded", False, (19.0, 2.0), 2, 0.0),          # late under "zero"
+         "cai": ("failed", False, (19.0, 3.0), -1, 0.0),         # a failed run left a submission behind
+         "dee": ("rejected", False, (19.0, 3.0), -1, 0.0),       # so did a rejected one
+         "eli": ("failed", True, (19.0, 3.0), -1, None),         # a grader error: re-run, never a 0
+         "fay": ("missing", False, None, 0, 0.0),                # rostered, nothing handed in
+         "gus": ("graded", False, None, 0, None)}                # the gradebook lost the submission
+
+
+def _class_of_kinds(tmp_path):
+    """A course under penalty_method "zero" whose gradebook and report.json are made here (no
+    grading run) with a row of each kind of KINDS, every student on a Canvas roster."""
+    from nbgrader.api import Gradebook
+
+    from autograder import roster
+    from autograder.worker import stamp_gradebooks_in_process
+
+    stamp_gradebooks_in_process()                  # no `alembic` process for the new gradebook
+    course = F.make_course(tmp_path / "course", [])
+    with open(course / "nbgrader_config.py", "a") as f:
+        f.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.add_assignment(A, duedate=DUE)
+        gb.add_notebook(A, A)
+        gb.add_grade_cell("code", A, A, max_score=19, cell_type="code")
+        gb.add_grade_cell("explain_split", A, A, max_score=3, cell_type="markdown")
+        for student, (_, _, grades, hours, _) in KINDS.items():
+            gb.add_student(student)
+            if grades is not None:
+                gb.add_submission(A, student, timestamp=DUE + dt.timedelta(hours=hours))
+                for grade, points in zip(("code", "explain_split"), grades):
+                    gb.find_grade(grade, A, A, student).auto_score = points
+        gb.db.commit()
+    rows = [{"student": s, "status": status, "grader_error": error, "score": 99.0, "max_score": 22.0, "final": 99.0,
+             "reason": "grader error: re-run" if error else ""} for s, (status, error, *_) in KINDS.items()]
+    reports = course / "reports" / A
+    reports.mkdir(parents=True)
+    (reports / "report.json").write_text(json.dumps({"assignment": A, "students": rows, "earlier_students": []}))
+    roster.write(course, [roster.Entry(s, name=s.title(), lms="canvas", lms_id=str(3000 + k))
+                          for k, s in enumerate(KINDS)])
+    return course
+
+
+def _number(text: str):
+    return None if text == "" else float(text)
+
+
+def test_every_output_gives_each_kind_of_row_one_final_and_canvas_parts_add_up_to_it(tmp_path, monkeypatch):
+    """The same rows (graded, late, failed or rejected with a submission left in the gradebook, a
+    grader error, nothing handed in, a graded row the gradebook lost) through the reports, Canvas's
+    file with per-exercise columns and make export: one final each, by one rule; each row's
+    per-exercise columns add up to its final, so a late student under "zero" has 0 in every one."""
+    from autograder import lms
+    from autograder.export import FinalExport
+    from autograder.worker import course_config
+
+    course = _class_of_kinds(tmp_path)
+    reports = course / "reports" / A
+    grades, _, _ = lms.export(course, A, "canvas", per_exercise=True)          # refreshes every row first
+    with open(grades, newline="", encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    assert table[0][5:] == [A, f"{A}: code", f"{A}: explain_split"] and table[1][5:] == ["22", "19", "3"]
+    canvas = {r[0].lower(): [_number(x) for x in r[5:]] for r in table[2:]}
+    monkeypatch.chdir(course)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        FinalExport(config=course_config(course), to=str(tmp_path / "export.csv")).export(gb)
+    outputs = {"report.json": {r["student"]: r["final"] for r in json.loads((reports / "report.json").read_text())["students"]},
+               "grades.csv": {r["student_id"]: _number(r["final"]) for r in _csv(reports / "grades.csv")},
+               "canvas": {s: got[0] for s, got in canvas.items()},
+               "export": {r["student_id"]: _number(r["score"]) for r in _csv(tmp_path / "export.csv")}}
+    expected = {s: kind[-1] for s, kind in KINDS.items()}
+    assert outputs == {name: expected for name in outputs}
+    parts = {s: got[1:] for s, got in canvas.items()}
+    assert parts == {"ada": [19.0, 2.0], "ben": [0.0, 0.0], "cai": [0.0, 0.0], "dee": [0.0, 0.0], "eli": [None, None],
+                     "fay": [0.0, 0.0], "gus": [None, None]}
+
+
+def test_parts_of_a_final_are_shares_in_hundredths_that_add_up_to_it():
+    from autograder.scores import final_score, part_finals
+    half = _plugin(AssignLatePenalties={"plugin_class": f"{__name__}.HalfAfterAnHour"})
+    halved = final_score(_submission(GRADED, DUE + dt.timedelta(hours=3), due=DUE), half)
+    assert halved.final == 10.5 and part_finals(halved) == {"code": 9.5, "explain_split": 1.0}
+    on_time = final_score(_submission(GRADED, DUE, due=DUE), half)
+    assert part_finals(on_time) == {"code": 19.0, "explain_split": 2.0}
+    zero = _plugin(LateSubmissionPlugin={"penalty_method": "zero"})
+    assert part_finals(final_score(_submission(GRADED, DUE + dt.timedelta(hours=3), due=DUE), zero)) == \
+        {"code": 0.0, "explain_split": 0.0}
+    tenths = [("a", 1.0, 1.0, False), ("b", 0.1, 1.0, False), ("c", 1.0, 1.0, False), ("d", 0.0, 1.0, False)]
+    got = part_finals(final_score(_submission(tenths, DUE + dt.timedelta(hours=3), due=DUE), half))   # 2.1 / 2
+    assert got == {"a": 0.5, "b": 0.05, "c": 0.5, "d": 0.0} and round(sum(got.values()), 9) == 1.05
+
+
+class TwoOfThree(LateSubmissionPlugin):
+    """A test's policy whose final splits into thirds: two points of three taken."""
+
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        return score * 2 / 3
+
+
+def test_shares_that_do_not_come_out_in_hundredths_go_to_the_largest_remainders():
+    from autograder.scores import final_score, part_finals
+    policy = _plugin(AssignLatePenalties={"plugin_class": f"{__name__}.TwoOfThree"})
+    cells = [("a", 1.0, 1.0, False), ("b", 1.0, 1.0, False), ("c", 2.0, 2.0, False)]
+    got = part_finals(final_score(_submission(cells, DUE + dt.timedelta(hours=1), due=DUE), policy))
+    assert got == {"a": 0.33, "b": 0.33, "c": 0.67}               # 0.333.., 0.333.., 0.666..: 1.33 in all
+    tied = part_finals(final_score(_submission(cells[:2], DUE + dt.timedelta(hours=1), due=DUE), policy))
+    assert tied == {"a": 0.34, "b": 0.33}                         # 0.666.. is 0.67: the first cell's hundredth

@@ -96,9 +96,10 @@ def test_submissions_are_matched_by_the_lms_id_in_their_names(tmp_path):
 
 
 def _row(student, name, lms_id, final, **kw):
+    parts = kw.pop("parts", {})
     return {"student": student, "name": name, "lms": kw.pop("lms", "canvas"), "lms_id": lms_id, "final": final,
-            "max_score": 20.0, "parts": kw.pop("parts", {}), "pending": kw.pop("pending", []), "status": "graded",
-            **kw}
+            "max_score": 20.0, "parts": parts, "part_finals": {p: s for p, (s, _) in parts.items()},
+            "pending": kw.pop("pending", []), "status": "graded", **kw}
 
 
 def test_canvas_and_moodle_files_have_the_documented_headers(tmp_path):

@@ -148,7 +148,7 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A]
     assert canvas[1][0] == "Points Possible" and len(canvas) == 2 + 12
     by_id = {r[1]: r for r in canvas[2:]}
-    assert by_id["1001"][5] == f"{full - 1:g}" and by_id["1012"][5] == ""       # ada's hand grade; lea blank
+    assert by_id["1001"][5] == f"{full - 1:g}" and by_id["1012"][5] == "0"      # ada's hand grade; lea 0, as in grades.csv
     assert zipfile.ZipFile(course / "reports" / A / "canvas-feedback.zip").namelist() == [
         f"novakkai_1011_88001_feedback_{A}.html"]                              # the one Canvas submission
 
