@@ -210,17 +210,18 @@ class HandGrading:
             # a blank comment leaves nbgrader's own ("No response." for an unanswered cell)
             comment.manual_comment = comment_text if comment_text.strip() else None
             gb.db.commit()
-            stale = self.refresh_reports()
+            stale = self.refresh_reports(student)
         return 200, {"message": f"saved: {score:g} / {top:g}{stale}", "score": score, "max_score": top,
                      "student": student, "question": grade_id}
 
-    def refresh_reports(self) -> str:
-        """The reports again with the final scores the new grade gives (autograder.report.refresh,
-        which also writes the derived late penalty back for the formgrader); '' when done, else
+    def refresh_reports(self, student: str) -> str:
+        """The reports again with the final score the new grade gives `student` (the row of that
+        student alone: autograder.report.refresh, which also writes the derived late penalty back
+        for the formgrader, one writer at a time and each file replaced whole); '' when done, else
         a sentence to add to the reply (the grade itself is saved)."""
         from .report import refresh
         try:
-            refresh(self.course, self.assignment)
+            refresh(self.course, self.assignment, {student})
         except Exception as err:
             return (f"; the reports could not be written again ({type(err).__name__}: {str(err)[:200]}): "
                     f"make feedback ASSIGNMENT={self.assignment} does it")

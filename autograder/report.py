@@ -9,12 +9,23 @@ make export), so a hand grade, an extension or a new due date reaches them witho
 A student whose grading failed through a fault of the pipeline (`grader_error`) gets no score
 in grades.csv: an empty cell cannot be imported into an LMS as a zero. File names that are not
 UTF-8 are written with U+FFFD in their place. Every cell of grades.csv is one a spreadsheet
-shows as text (autograder.csvcells)."""
+shows as text (autograder.csvcells).
+
+The files are written again while other processes may read them (make hand-grade's server
+saves on a thread per request, `make feedback` may run beside it): one writer at a time per
+assignment (`one_writer`: a lock for this process's threads, an flock on the reports folder for
+other processes), and each file replaced whole (`write_whole`), so a reader sees the old file or
+the new one, never a truncated one."""
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
+import io
 import json
+import os
 import platform
+import threading
 import time
 from dataclasses import MISSING, asdict
 from pathlib import Path
@@ -37,11 +48,45 @@ def score_changes(previous: dict, results, gradebook: dict | None = None) -> lis
             if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9]
 
 
+_WRITING = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_writer(out: Path):
+    """Hold the reports folder `out` for one read-and-write of its files: against the threads of
+    this process, and against other processes through an flock on the folder itself (no lock
+    file left behind). A file system without flock leaves the threads' lock alone."""
+    out.mkdir(parents=True, exist_ok=True)
+    with _WRITING:
+        folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with contextlib.suppress(OSError):
+                fcntl.flock(folder, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(folder)                         # also releases the flock
+
+
+def write_whole(path: Path, text: str) -> None:
+    """`path` replaced by a file holding `text`, in one step: a reader opens the old file or the
+    new one, never one being written."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        part.write_text(text, encoding="utf-8", errors="replace", newline="")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
 def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, float]]:
     """Write the three files; returns the score changes since the previous run. `earlier`: rows
     of students graded in earlier runs and not in this one, kept in grades.csv and listed apart."""
+    with one_writer(run.reports):
+        return _write_reports(run, seconds, earlier)
+
+
+def _write_reports(run, seconds: float, earlier) -> list[tuple[str, float, float]]:
     out = run.reports
-    out.mkdir(parents=True, exist_ok=True)
     results = sorted(run.results.values(), key=lambda r: r.student)
     try:
         previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -67,18 +112,22 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
     return changes
 
 
-def refresh(course: Path, assignment: str) -> bool:
+def refresh(course: Path, assignment: str, students=None) -> bool:
     """grades.csv, report.md and report.json again, from the last run's record with every score
-    derived from the gradebook now; False when the assignment has not been graded here yet."""
+    derived from the gradebook now (only the rows of `students` when given: the others keep their
+    figures); False when the assignment has not been graded here yet."""
     out = Path(course) / "reports" / assignment
-    try:
-        record = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if not (out / "report.json").is_file():
         return False
-    if not isinstance(record, dict) or not isinstance(record.get("students"), list):
-        return False
-    rescore(Path(course), assignment, record)
-    write_files(out, record)
+    with one_writer(out):
+        try:
+            record = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(record, dict) or not isinstance(record.get("students"), list):
+            return False
+        rescore(Path(course), assignment, record, students)
+        write_files(out, record)
     return True
 
 
@@ -137,16 +186,17 @@ def write_files(out: Path, record: dict) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     results, earlier = _rows(record.get("students", [])), _rows(record.get("earlier_students", []))
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
-        writer = csv.writer(f)
-        writer.writerow(GRADES_CSV)
-        for r in sorted([*results, *earlier], key=lambda r: r.student):
-            late = "marked by Canvas" if r.late_source == BY_LMS else late_by(r.late_seconds)
-            writer.writerow(csvcells.row([
-                r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
-                len(r.needs_manual), len(r.flags), late, f"{r.late_penalty:g}",
-                "" if r.final is None else f"{r.final:g}"]))
-    (out / "report.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(GRADES_CSV)
+    for r in sorted([*results, *earlier], key=lambda r: r.student):
+        late = "marked by Canvas" if r.late_source == BY_LMS else late_by(r.late_seconds)
+        writer.writerow(csvcells.row([
+            r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
+            len(r.needs_manual), len(r.flags), late, f"{r.late_penalty:g}",
+            "" if r.final is None else f"{r.final:g}"]))
+    write_whole(out / "grades.csv", table.getvalue())
+    write_whole(out / "report.json", json.dumps(record, indent=1))
 
     absent = [r.student for r in [*results, *earlier] if r.status == "missing" and r.reason == NOTHING]
     roster = (f" The roster has {record['roster_size']} student(s), each with a row below; handed in nothing: "
@@ -172,7 +222,7 @@ def write_files(out: Path, record: dict) -> None:
     if rejected:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in rejected]
-    (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_whole(out / "report.md", "\n".join(lines) + "\n")
 
 
 def _rows(rows) -> list[SimpleNamespace]:

@@ -358,10 +358,14 @@ def test_every_output_gives_each_kind_of_row_one_final_and_canvas_parts_add_up_t
     per-exercise columns add up to its final, so a late student under "zero" has 0 in every one."""
     from autograder import lms
     from autograder.export import FinalExport
+    from autograder.report import refresh
     from autograder.worker import course_config
 
     course = _class_of_kinds(tmp_path)
     reports = course / "reports" / A
+    assert refresh(course, A, {"ada"})             # one student's row (make hand-grade's save): the rest kept
+    assert {r["student"]: r["final"] for r in json.loads((reports / "report.json").read_text())["students"]} == \
+        {s: 21.0 if s == "ada" else 99.0 for s in KINDS}
     grades, _, _ = lms.export(course, A, "canvas", per_exercise=True)          # refreshes every row first
     with open(grades, newline="", encoding="utf-8") as f:
         table = list(csv.reader(f))
