@@ -10,6 +10,8 @@ not display. A plain number (`-1.5`, a score) is left as it is, so it still read
 
 A cell that starts with a single quote of its own gets a second one, so that `plain` undoes
 `cell` exactly for files the course reads back (`roster.csv`): "'t Hooft" is written "''t Hooft".
+`plain` takes a quote away only where `cell` put one, so a file written before cells were quoted
+reads as it was written ("'t Hooft" stays "'t Hooft").
 """
 from __future__ import annotations
 
@@ -39,5 +41,6 @@ def record(values: dict) -> dict:
 
 
 def plain(text: str) -> str:
-    """What `cell` was given, from what it wrote (for files the course reads back)."""
-    return text[1:] if text.startswith(QUOTE) else text
+    """What `cell` was given, from what it wrote (for files the course reads back); any other
+    text as it is."""
+    return text[1:] if text.startswith(QUOTE) and cell(text[1:]) == text else text

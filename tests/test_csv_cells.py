@@ -52,6 +52,15 @@ def test_the_roster_is_written_safe_and_read_back_as_it_was(tmp_path):
     assert [(e.name, e.email, e.section) for e in back.entries] == [(n, f"{n}@x", n) for n in HOSTILE]
 
 
+def test_a_roster_written_before_cells_were_quoted_reads_as_it_was_written(tmp_path):
+    with open(tmp_path / roster.ROSTER, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "name", "lms", "lms_id", "email", "section"])
+        writer.writerows([["s0", "'t Hooft", "canvas", "1", "", "'s-Gravenhage"], ["s1", "O'Neil", "canvas", "2", "", ""]])
+    back = roster.load(tmp_path)
+    assert [(e.name, e.section) for e in back.entries] == [("'t Hooft", "'s-Gravenhage"), ("O'Neil", "")]
+
+
 def _lms_row(k, name, final):
     return {"student": f"s{k}", "name": name, "lms": "canvas", "lms_id": str(2000 + k), "final": final,
             "max_score": 20.0, "parts": {"explain": (final, 3.0)}, "part_finals": {"explain": final}, "pending": [],
