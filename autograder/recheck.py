@@ -38,6 +38,7 @@ whenever it is called with the grader's inputs is indistinguishable from a corre
 """
 from __future__ import annotations
 
+import ast
 import base64
 import importlib
 import io
@@ -355,48 +356,65 @@ def _pin(fd, syscalls):
 def _audit_hook(fd, harness, mark, held, *owners):
     """The re-check process's audit hook (sys.addaudithook: no code can remove it). It writes to
     `fd`, at once, the events by which code could change or read what the process records about
-    it: a profiler or tracer set by any code but the harness (whose frames run the code object
-    `harness`), the code or defaults of one of the harness's functions rebound (those of
-    `harness`, of `owners` and the functions defined in them: the watch, its sentinels, this
-    hook), the garbage collector's lists of objects, and ctypes reaching the interpreter (a
-    function of its C API looked up, an object made at a raw address, memory read at one); the
-    last two kinds are also refused. Honest answers cause none of them (a namedtuple or an import
-    that sets the defaults of its own functions is not reported, nor is ctypes calling the C
-    library, as the keyring attacks do). Another audit hook is refused (it would see what this
-    one hands over). The hook also holds the calls' inputs (`held`: (case name, serialised
-    inputs) pairs), out of reach of the student's cells, which run before the calls: it hands
-    one call's to the harness when the harness asks (the event "rnnlab.inputs", with the case's
-    name and a list to put them in), and to nothing else."""
+    it: a profiler or tracer set by any code but the harness (the frame `harness`, the one run of
+    the harness's function, taken before this hook is in place: its code object can be run again
+    in another frame, that frame cannot), the code or defaults of one of the harness's functions
+    rebound (those of the harness, of `owners` and the functions defined in them: the watch, its
+    sentinels, this hook), one of their code objects run again (made into a function, put in
+    another function's place, given to exec), the garbage collector's lists of objects, and
+    ctypes reaching the interpreter (a function of its C API looked up, an object made at a raw
+    address, memory read at one); all but the first two kinds are also refused. Honest answers
+    cause none of them (a namedtuple or an import that sets the defaults of its own functions is
+    not reported, nor is ctypes calling the C library, as the keyring attacks do). Another audit
+    hook is refused (it would see what this one hands over). The hook also holds the calls'
+    inputs (`held`: (case name, serialised inputs) pairs, in the order of the calls), out of
+    reach of the student's cells, which run before the calls: it hands the next call's, once, to
+    the harness's frame when it asks for that call's (the event "rnnlab.inputs", with the case's
+    name and a list to put them in), and to nothing else. Every line it writes starts on a line of
+    its own, whatever was written before it. Objects of the student's are compared by identity
+    only: no code of theirs (an __eq__ or __hash__) runs inside this hook."""
     import os, sys, types
     code_type = types.CodeType
-    ours = frozenset(c for owner in (harness, _audit_hook.__code__, *owners)
-                     for c in (owner, *(k for k in owner.co_consts if isinstance(k, code_type))))
+    ours = tuple(c for owner in (harness.f_code, _audit_hook.__code__, *owners)
+                 for c in (owner, *(k for k in owner.co_consts if isinstance(k, code_type))))
 
-    def hook(event, args, fd=fd, harness=harness, ours=ours, held=held, write=os.write, frame=sys._getframe, kind=type,
-             function=types.FunctionType, text=str, refused=PermissionError, line=mark + ":audit:",
-             profilers=("sys.setprofile", "sys.settrace"), internals=("__code__", "__defaults__", "__kwdefaults__"),
+    def hook(event, args, fd=fd, harness=harness, ours=ours, pending=iter(held), write=os.write, frame=sys._getframe,
+             kind=type, function=types.FunctionType, text=str, code_type=code_type, refused=PermissionError,
+             line="\n" + mark + ":audit:", profilers=("sys.setprofile", "sys.settrace"),
+             internals=("__code__", "__defaults__", "__kwdefaults__"), runs=("exec", "function.__new__"),
              lookups=("ctypes.dlsym", "ctypes.dlsym/handle"), interpreter=("Py", "_Py"),
              reaching=("ctypes.cdata", "ctypes.string_at", "ctypes.wstring_at", "gc.get_objects",
                        "gc.get_referrers", "gc.get_referents")):
-        if event == "rnnlab.inputs" and frame(1).f_code is harness:
-            for name, given in held:
-                if name == args[0]:
-                    args[1].append(given)
-            return
+        if event == "rnnlab.inputs" and frame(1) is harness:
+            name, given = next(pending, (None, None))
+            if name is not None and kind(args[0]) is text and name == args[0]:
+                args[1].append(given)
+                return
+            write(fd, (line + "a call's inputs asked for out of turn\n").encode())
+            raise refused("the grader's check does not allow that")
         if event in ("rnnlab.inputs", "sys.addaudithook"):
             write(fd, (line + event + "\n").encode())
             raise refused("the grader's check does not allow " + event)
         if event in profilers:
-            if frame(1).f_code is harness:           # the harness's own watch, set or taken down
+            if frame(1) is harness:                  # the harness's own watch, set or taken down
                 return
             write(fd, (line + event + "\n").encode())
             return
-        if event == "object.__setattr__":
-            if kind(args[0]) is function and args[1] in internals and args[0].__code__ in ours:
+        if event in runs:                            # a code object of ours run in a frame of someone else's
+            if not (kind(args[0]) is code_type and any(args[0] is code for code in ours)):
+                return
+            event = event + " of the grader's " + args[0].co_name
+        elif event == "object.__setattr__":
+            if kind(args[0]) is not function or not (kind(args[1]) is text and args[1] in internals):
+                return
+            if any(args[0].__code__ is code for code in ours):
                 write(fd, (line + "the grader's function " + args[0].__code__.co_name + "'s " + args[1]
                            + " rebound\n").encode())
-            return
-        if event in lookups:
+                return
+            if not (args[1] == "__code__" and kind(args[2]) is code_type and any(args[2] is code for code in ours)):
+                return
+            event = "the grader's " + args[2].co_name + " put in place of a function's code"
+        elif event in lookups:
             if not (kind(args[1]) is text and args[1].startswith(interpreter)):
                 return
             event = event + " " + args[1]
@@ -417,9 +435,10 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, u
     watch, where Python profiles nothing), and a call of each of the
     harness's two sentinels (`sentinels`: the code objects of the functions it calls right after
     setting the watch and right after the student's call), its proof that it was watching from
-    before the call to after it."""
-    seen = mark + ":seen:" + case + ":"
-    said = mark + ":watch:" + case + ":"
+    before the call to after it. `harness` is the harness's frame: what it calls is not reported.
+    Every line starts on a line of its own, whatever the student's code wrote before it."""
+    seen = "\n" + mark + ":seen:" + case + ":"
+    said = "\n" + mark + ":watch:" + case + ":"
     on, off = sentinels
 
     def watch(frame, event, arg, write=write, fd=fd, codes=codes, named=named, on=on, off=off, guards=guards,
@@ -435,7 +454,7 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, u
                 write(fd, (said + "on\n").encode())
             elif code is off:
                 write(fd, (said + "off\n").encode())
-        elif event == "c_call" and frame.f_code is not harness:
+        elif event == "c_call" and frame is not harness:
             if arg in guards:
                 write(fd, (seen + "a profiler or tracer of its own\n").encode())
             elif arg in undoers:
@@ -481,10 +500,14 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     import base64, ctypes, gc, io, json, os, signal, sys, threading
     import torch
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)         # PR_SET_DUMPABLE 0: the kernel cannot trace this
-    harness = sys._getframe().f_code               # this function's frames: the harness's own
+    # this run's frame, the harness's own: its code object can be run again by a cell, in a frame
+    # of its own, with globals of its own; this frame cannot
+    harness = sys._getframe()
 
     def send(line, fd=out_fd, write=os.write, encode=str.encode):
-        data = encode("{MARK}:" + line + "\\n")       # out of this process at once: no buffer to empty
+        # out of this process at once (no buffer to empty), and on a line of its own: bytes the
+        # student's code wrote to the pipe without ending their line do not hide it
+        data = encode("\\n{MARK}:" + line + "\\n")
         while data:
             data = data[write(fd, data):]
 
@@ -492,7 +515,7 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
     # builtin it replaces later (json.dumps, torch.save, dict, exec, ...) does not reach the harness
     save, load, b64, unb64, BytesIO, dumps = torch.save, torch.load, base64.b64encode, base64.b64decode, io.BytesIO, json.dumps
     setprofile, getprofile, thread_profile, audit = sys.setprofile, sys.getprofile, threading.setprofile, sys.audit
-    new_dict, run, kind, Everything, Failure, name_of, sync = dict, exec, type, BaseException, Exception, getattr, locals
+    new_dict, run, kind, Everything, Failure, name_of, sync, size = dict, exec, type, BaseException, Exception, getattr, locals, len
     make_watch, write_now = _make_watch, os.write
     gc_off, block, every_signal, SIG_BLOCK = gc.disable, signal.pthread_sigmask, signal.valid_signals(), signal.SIG_BLOCK
     guards = (sys.setprofile, sys.settrace)
@@ -585,7 +608,14 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
         block(SIG_BLOCK, every_signal)
         send("case:" + name)
         given = []
-        audit("rnnlab.inputs", name, given)        # this call's inputs, from the audit hook
+        try:
+            audit("rnnlab.inputs", name, given)    # this call's inputs, from the audit hook, once
+        except Everything:
+            given = []
+        if size(given) != 1:
+            send("noinputs:" + name)               # no call, no result: the judge fails closed
+            given = None
+            continue
         scope = new_dict(namespace)
         scope.update(load(BytesIO(unb64(given[0])), weights_only=True))
         given = None
@@ -646,7 +676,7 @@ class ExtractChecks(Preprocessor):
                     if out.get("output_type") == "stream":
                         printed.append(out.get("text", ""))
                     elif out.get("output_type") == "error":
-                        printed.append(f"{MARK}:error:{out.get('ename')}")
+                        printed.append(f"\n{MARK}:error:{out.get('ename')}\n")
             else:
                 keep.append(cell)
         nb.cells = keep
@@ -714,7 +744,10 @@ def parse_printed(text: str) -> Printed:
     saying it was unreadable, for that case alone. The restriction is only as good as the
     installed torch: check_torch refuses versions with a known way around it. A line that starts like the harness's but
     breaks its format, or a second result for one case, is a problem: student code printed
-    into the harness's output, so its results are not trusted (the caller fails closed)."""
+    into the harness's output, so its results are not trusted (the caller fails closed). So is a
+    line that holds the harness's marker after other bytes: every line of the harness, its watch
+    and its hook starts on a line of its own, so only code that wrote to the record without ending
+    its line (to hide the line that followed) leaves one."""
     import torch
 
     check_torch(torch.__version__)
@@ -730,6 +763,8 @@ def parse_printed(text: str) -> Printed:
 
     for line in text.splitlines():
         if not line.startswith(f"{MARK}:"):
+            if MARK in line:
+                problem(f"a line of the record behind other bytes ({line[:60]!r})")
             continue
         kind, _, rest = line[len(MARK) + 1:].partition(":")
         if kind == "case":
@@ -792,6 +827,8 @@ def parse_printed(text: str) -> Printed:
                 out.stopped += [v[:200] for v in value]
         elif kind == "end" and not rest:
             out.ended = True
+        elif kind == "noinputs":                 # the harness got no inputs for this call: it made none
+            problem("the call's inputs were not handed over", rest or None)
         elif kind == "error":
             out.problems.append(f"the grader's cell stopped with {rest or 'an error'}")
         else:
@@ -1030,6 +1067,45 @@ def student_cells(nb) -> list[str]:
     return out
 
 
+# what an answer names to reach the re-check's own frames or the interpreter's memory, where the watch
+# cannot see it (ctypes writes memory with no audit event): no honest answer of the course names one
+REACHING_NAMES = frozenset({"ctypes", "_ctypes", "cffi", "pythonapi", "_getframe", "f_locals", "f_back",
+                            "__defaults__", "currentframe"})
+
+
+def reaching_names(source: str) -> list[str]:
+    """The names of REACHING_NAMES, and `gc.` with its function, that a cell's code uses (names,
+    attributes and imports, read with ast: a comment or a string does not count)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return []
+    found = set()
+    for node in ast.walk(tree):
+        names = ([node.id] if isinstance(node, ast.Name) else [node.attr] if isinstance(node, ast.Attribute)
+                 else node.name.split(".") if isinstance(node, ast.alias)
+                 else (node.module or "").split(".") if isinstance(node, ast.ImportFrom) else [])
+        found.update(name for name in names if name in REACHING_NAMES)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gc":
+            found.add("gc." + node.attr)
+        elif isinstance(node, ast.ImportFrom) and node.module == "gc":
+            found.update("gc." + alias.name for alias in node.names)
+    return sorted(found)
+
+
+def reaching_flags(cells: list[str]) -> list[str]:
+    """A flag for each of the student's cells that names a way around the watch (no points taken):
+    the instructor reads that answer (docs/grading.md, What remains possible)."""
+    return [f"re-check: a cell uses {', '.join(names)}, by which an answer can switch the grader's watch off "
+            f"unseen; read it (it begins {first_line(cell)!r})" for cell in cells if (names := reaching_names(cell))]
+
+
+def first_line(source: str) -> str:
+    line = next((text.strip() for text in source.splitlines() if text.strip()), "")
+    return line[:60] + " ..." if len(line) > 60 else line
+
+
 def answer_cells(release_nb) -> dict[str, str]:
     """For each graded test cell of the released notebook, the answer cell it checks: the nearest
     solution cell above it (the grade id of a cell with `solution: true`)."""
@@ -1106,6 +1182,14 @@ def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], n
     return float(submission.score)
 
 
+def _cells_of(run, student: str) -> list[str]:
+    """The cells the re-check process ran for `student` (its input file), or none."""
+    try:
+        return json.loads((run.work / f"recheck-{student}.json").read_text())["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def recheck_all(run, students: list[str]) -> None:
     """Judge every graded student of a pipeline run (autograder.pipeline.Run)."""
     cases = run.cases
@@ -1135,7 +1219,7 @@ def recheck_all(run, students: list[str]) -> None:
                 flags = [f"re-check could not be judged ({type(err).__name__}: {err}); "
                          f"{', '.join(sorted(deducted)) or 'no test'} lose their points"]
                 _note(notes, sorted(deducted), GRADER_FAULT)
-            result.flags += flags
+            result.flags += flags + reaching_flags(_cells_of(run, student))
             result.failed_tests += sorted(deducted)
             if deducted:
                 result.score = record_in_gradebook(gb, run.assignment, student, deducted, notes, answers)

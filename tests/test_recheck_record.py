@@ -9,10 +9,13 @@ judge hand-written records (`recheck.judge`) that lack what the grader must see.
 import base64
 import io
 import json
+import os
 import runpy
 import subprocess
 import sys
+import types
 
+import nbformat
 import torch
 
 from autograder import recheck
@@ -128,6 +131,15 @@ def collector_callback():
     return 1.0
 
 
+def prefixed():
+    # an unfinished line on the record, then the forbidden call: before, the watch's line came out
+    # behind it ("#rnnlab_recheck:seen:...") and the grader, which reads lines that start with the
+    # marker, never saw it (full points)
+    os.write(pipe(), b"#")
+    colorsys.rgb_to_hsv(0.1, 0.2, 0.3)
+    return 1.0
+
+
 def forged():
     # its own confirmation and result, written ahead of the harness's
     import base64, io, torch
@@ -145,6 +157,7 @@ def forged():
 # answers from before they are watched.
 REACHING = FRAMES + '''
 import ctypes, gc
+os.write(pipe(), b"#")                          # an unfinished line: it must not hide the hook's line
 sys.settrace(lambda *args: None)
 sys.settrace(None)
 refused = []
@@ -178,10 +191,77 @@ def reachable(obj, found, depth=0, looked=set()):
 
 
 # the calls' inputs, looked for where a cell can reach them (before: a local of the harness's frame)
+import nbformat
 import torch
 inputs_found = []
 for frame in _recheck_frames():
     reachable((frame.f_locals, frame.f_globals, frame.f_code), inputs_found)
+
+
+class Anything:
+    """What a copy of the harness gets for every module it imports and everything it calls."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __add__(self, other):
+        return ""
+
+    __radd__ = __add__
+
+    def __index__(self):
+        return 1 << 30
+
+    def __iter__(self):
+        return iter(())
+
+
+class Caught(Exception):
+    pass
+
+
+def b64decode(given):
+    raise Caught(given)
+
+
+def fake_import(name, *args, **kwargs):
+    if name == "sys":            # the real sys.audit, so that the hook hears the copy ask
+        return types.SimpleNamespace(audit=sys.audit, _getframe=Anything(), setprofile=Anything(),
+                                     getprofile=Anything(), addaudithook=Anything(), settrace=Anything())
+    if name == "base64":         # where the copy decodes the inputs it was handed
+        return types.SimpleNamespace(b64decode=b64decode, b64encode=Anything())
+    return Anything()
+
+
+# the reviewer's copy of the harness: its code object, run as a new function with globals and an
+# __import__ of the cell's, so that it asks the hook for the first call's inputs (before: handed
+# over, as to the harness). And the same code object put in place of a function's of the cell's.
+import builtins, types
+harness_code = next(f.f_code for f in _recheck_frames() if f.f_code.co_name == "_rnnlab_child")
+fakes = {"__builtins__": dict(vars(builtins), __import__=fake_import), "_RNNLAB_INPUTS": {},
+         **{name: Anything() for name in ("_make_watch", "_resolve", "_pin", "_audit_hook", "probe_answers")}}
+try:
+    types.FunctionType(harness_code, fakes)(1, 2, [], 3)
+except PermissionError:
+    refused.append("copy")
+except Caught as caught:
+    inputs_found.append(caught.args[0])
+
+
+def vessel(out_fd, go_fd, cells, cell_timeout):
+    pass
+
+
+try:
+    vessel.__code__ = harness_code
+except PermissionError:
+    refused.append("code")
 try:
     sys.audit("rnnlab.inputs", "rebinds", [])
 except PermissionError:
@@ -196,7 +276,7 @@ if not heard:
 def rebinds():
     watch = sys.getprofile()
     watch.__defaults__ = watch.__defaults__
-    return refused == ["gc", "C API", "handover", "audit hook"] and libc_pid == os.getpid() and inputs_found == []
+    return (refused, libc_pid == os.getpid(), inputs_found)
 
 
 def plain():
@@ -226,8 +306,9 @@ def test_what_the_student_s_code_does_to_the_record_cannot_undo_it():
     """Before issue 50, `erased` kept its points (the watch's list was emptied) and a cell could
     put another pipe in the place of the harness's (and write the record it liked there)."""
     calls = [_case("honest", 1.0), _case("erased", 1.0), _case("pipe_taken", "dup2,close"),
-             _case("collector_callback", 1.0), _case("forged", 1.0)]
-    rebound = [_case("rebinds", True), _case("plain", True, forbid=())]
+             _case("collector_callback", 1.0), _case("prefixed", 1.0), _case("forged", 1.0)]
+    rebound = [_case("rebinds", (["gc", "C API", "copy", "code", "handover", "audit hook"], True, [])),
+               _case("plain", True, forbid=())]
     rebound[0].inputs = {"secret": torch.full((3,), 4242.0)}
     record, reaching = _records((calls, CALLS), (rebound, REACHING))
 
@@ -238,7 +319,7 @@ def test_what_the_student_s_code_does_to_the_record_cannot_undo_it():
     notes = {}
     flags, lost = recheck.judge(calls, record, _tests(calls), recheck.clean_probe_answers(), notes)
     assert lost == _tests(calls[1:]), flags
-    for name in ("erased", "pipe_taken"):
+    for name in ("erased", "pipe_taken", "prefixed"):
         assert any(f.startswith(f"re-check {name}:") and "rule was broken (a call of colorsys.rgb_to_hsv)" in f
                    for f in flags), flags
         assert "colorsys.rgb_to_hsv" in recheck.comment_text(notes[f"{name}_hidden"][0], [f"{name}_hidden"],
@@ -250,11 +331,44 @@ def test_what_the_student_s_code_does_to_the_record_cannot_undo_it():
     got = recheck.parse_printed(reaching)
     events = [event for event, _ in got.audits]
     assert events == ["sys.settrace", "sys.settrace", "gc.get_objects", "ctypes.dlsym PyEval_SetProfile",
+                      "function.__new__ of the grader's _rnnlab_child",
+                      "the grader's _rnnlab_child put in place of a function's code",
                       "rnnlab.inputs", "sys.addaudithook", "the grader's function watch's __defaults__ rebound"], events
-    assert got.results["rebinds"] is True           # every reach refused, the C library not, no inputs found
+    # every reach refused, the C library not, no inputs found
+    assert got.results["rebinds"] == (["gc", "C API", "copy", "code", "handover", "audit hook"], True, []), \
+        got.results["rebinds"]
     flags, lost = recheck.judge(rebound, reaching, _tests(rebound), recheck.clean_probe_answers())
     assert lost == _tests(rebound[:1]), flags                   # a call without rules keeps its points
     assert "rule was broken (a profiler or tracer of its own)" in flags[0], flags
+
+
+def test_the_hook_hands_each_call_s_inputs_once_in_turn_and_to_the_harness_s_frame_only():
+    """The hook, called as the audit machinery calls it, from the frame it was made in and from a
+    copy of that frame's code (a new function, globals of its own: the reviewer's attack). Before,
+    it recognised the harness by its code object: the copy got the inputs, and so did a second
+    request for one call."""
+    read, write = os.pipe()
+    hooks, got = [], []
+
+    def harness(asks):
+        if not hooks:
+            hooks.append(recheck._audit_hook(write, sys._getframe(), recheck.MARK, (("a", "A"), ("b", "B"))))
+        for name in asks:
+            given = []
+            try:
+                hooks[0]("rnnlab.inputs", (name, given))
+                got.append(given)
+            except PermissionError:
+                got.append("refused")
+
+    harness(["a", "a", "b"])
+    copy = types.FunctionType(harness.__code__, {}, "copy", None, harness.__closure__)
+    copy(["b"])
+    os.close(write)
+    with os.fdopen(read) as record:
+        events = [event for event, _ in recheck.parse_printed(record.read()).audits]
+    assert got == [["A"], "refused", "refused", "refused"], got
+    assert events == ["a call's inputs asked for out of turn"] * 2 + ["rnnlab.inputs"], events
 
 
 # -- the judge, on records written by hand ------------------------------------------------------------
@@ -338,3 +452,43 @@ def test_a_line_of_the_watch_outside_its_call_fails_closed():
     text = f"{recheck.MARK}:watch:c:off\n" + _record(("c", ["watch:c:on"]), ("p", []))
     flags, lost = _judged(text)
     assert lost == {"t_visible", "t_hidden"} and "could not be trusted" in flags[0], flags
+
+
+def test_a_line_of_the_record_behind_other_bytes_fails_closed():
+    """Every line of the harness, its watch and its hook starts on a line of its own, so a marker
+    after other bytes is the student's: during a call it costs that call, outside every call all
+    of them. Before, such a line was passed over, and a partial line written just before the
+    watch's hid the watch's (the call broke its rule and kept its points)."""
+    off = f"{recheck.MARK}:watch:c:off"
+    hidden = _record(("c", ON_OFF), ("p", [])).replace(off, f"#{recheck.MARK}:seen:c:a call of colorsys.rgb_to_hsv\n" + off)
+    flags, lost = _judged(hidden)
+    assert lost == {"t_visible", "t_hidden"} and "behind other bytes" in flags[0], flags
+    flags, lost = _judged("#" + _record(("c", ON_OFF), ("p", [])))
+    assert lost == ALL and all("behind other bytes" in f for f in flags), flags
+
+
+def test_a_call_without_its_inputs_fails_closed():
+    """The harness makes no call without the inputs the hook hands over; the judge fails closed."""
+    record = _record(("c", ON_OFF), ("p", [])).replace(f"{recheck.MARK}:result:c:", f"{recheck.MARK}:noinputs:c\n#")
+    flags, lost = _judged(record)
+    assert lost == {"t_visible", "t_hidden"} and "inputs were not handed over" in flags[0], flags
+
+
+def test_a_cell_that_names_a_way_around_the_watch_is_flagged_and_the_course_s_answers_are_not():
+    """ctypes writes the interpreter's memory with no audit event, and a walk up the frames reaches
+    the harness: the watch cannot see either, so the instructor is asked to read such a cell (no
+    points taken). Read as Python: a comment or a string naming them is not flagged, an IPython
+    magic does not hide the cell. (Every solution, alternative, mutant and copy of the ten sets
+    gets no flag either: 323 notebooks, checked when this was written; too slow to run here.)"""
+    named = {"import ctypes\n": ["ctypes"], "%matplotlib inline\nfrom ctypes import pythonapi": ["ctypes", "pythonapi"],
+             "import _ctypes, cffi": ["_ctypes", "cffi"], "up = sys._getframe().f_back.f_locals": ["_getframe", "f_back",
+             "f_locals"], "import inspect\ninspect.currentframe()": ["currentframe"], "gc.get_referrers(x)":
+             ["gc.get_referrers"], "from gc import callbacks": ["gc.callbacks"], "w.__defaults__ = ()": ["__defaults__"]}
+    for source, names in named.items():
+        assert recheck.reaching_names(source) == sorted(names), source
+    assert recheck.reaching_names("# ctypes, sys._getframe\ntext = 'gc.get_objects()'\n") == []
+    flags = recheck.reaching_flags(["x = 1\n", "import ctypes\nctypes.memmove(1, 2, 3)\n"])
+    assert len(flags) == 1 and "uses ctypes" in flags[0] and "'import ctypes'" in flags[0], flags
+    for path in sorted((REPO / "source").glob("ps*/ps*.ipynb")):
+        cells = [cell.source for cell in nbformat.read(path, 4).cells if cell.cell_type == "code"]
+        assert recheck.reaching_flags(cells) == [], path
