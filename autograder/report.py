@@ -151,13 +151,10 @@ def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
     its rule for the final, and the derived penalty written back for the formgrader); only the
     rows of `students` when given. A graded row the gradebook cannot score keeps its score, has
     no final, and says why."""
-    from nbgrader.api import Gradebook
-
-    from .course import gradebook_url
-    from .scores import Scores
+    from .scores import Scores, existing_gradebook
 
     scores = Scores(course, assignment)
-    with Gradebook(gradebook_url(course)) as gb:
+    with existing_gradebook(course) as gb:
         for row in record.get("students", []) + record.get("earlier_students", []):
             if not isinstance(row, dict) or not isinstance(row.get("student"), str):
                 continue

@@ -167,6 +167,21 @@ def store(submission, result: FinalScore) -> bool:
     return changed
 
 
+def existing_gradebook(course: Path):
+    """The course's gradebook opened, or None (as a context) when it is a SQLite file that does
+    not exist: reading scores must not create one (a run that staged and graded nobody, say)."""
+    from contextlib import nullcontext
+
+    from nbgrader.api import Gradebook
+
+    from .course import gradebook_url, is_file_gradebook
+
+    url = gradebook_url(course)
+    if is_file_gradebook(url) and not Path(url.removeprefix("sqlite:///")).exists():
+        return nullcontext(None)
+    return Gradebook(url)
+
+
 def final_for_row(row: dict | None, derived: FinalScore | None) -> float | None:
     """The final score of a student's row of report.json (None: a student no grading run listed),
     given what the gradebook derives (None: no submission there, or none could be derived):
@@ -229,6 +244,8 @@ class Scores:
     def of(self, gb, student: str, write: bool = True) -> FinalScore | None:
         from nbgrader.api import MissingEntry
 
+        if gb is None:                                 # no gradebook yet (existing_gradebook)
+            return None
         try:
             submission = gb.find_submission(self.assignment, student)
         except MissingEntry:
