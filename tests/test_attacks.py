@@ -374,16 +374,31 @@ def _feedback_outputs(html: str) -> list[str]:
     return [line for b in blocks for line in H.unescape(re.sub(r"<[^>]+>", "", b)).splitlines() if line.strip()]
 
 
+def _own_output_lines(batch, fx) -> set[str]:
+    """The lines of text the student's own run left in the notebook they handed in (most attack
+    notebooks have none; hostile_html's say HTML)."""
+    from autograder.feedback import submitted_notebook
+    nb = submitted_notebook(batch.course, F.student_id(fx), A, A)
+    lines: set[str] = set()
+    for cell in nb.cells if nb is not None else []:
+        for out in cell.get("outputs", []):
+            text = out.get("text") or "\n".join(out.get("traceback", [])) or str(out.get("data", {}).get("text/plain", ""))
+            lines.update(line.strip() for line in str(text).splitlines() if line.strip())
+    return lines
+
+
 def test_feedback_shows_nothing_that_ran_in_the_grading_kernel(attacked):
-    """Every output in an attack's feedback is one of the student's own run (an attack notebook
-    has none) or a test's verdict; nothing printed, displayed or updated in the grading kernel.
-    (Before: the graded quiz keys, compressed and base85-encoded, reached quiz_key_exfiltration's
-    feedback through a display it updated, and encoded_exfiltration needed the scan to catch it.)"""
+    """Every output in an attack's feedback is one of the student's own run or a test's verdict;
+    nothing printed, displayed or updated in the grading kernel. (Before: the graded quiz keys,
+    compressed and base85-encoded, reached quiz_key_exfiltration's feedback through a display it
+    updated, and encoded_exfiltration needed the scan to catch it.)"""
     pages = _feedback_pages(attacked)
     for fx, html in pages:
-        other = [line for line in _feedback_outputs(html) if not VERDICT.match(line.strip())
+        own = _own_output_lines(attacked, fx)
+        other = [line for line in _feedback_outputs(html) if not VERDICT.match(line.strip()) and line.strip() not in own
                  and line.strip() not in ("Run this cell in your notebook to see why.", SHOWED.strip())]
         assert not other, f"{fx.name}: {other[:5]}"
+    assert _own_output_lines(attacked, _by_name("hostile_html"))          # the allowance is not empty for nothing
     assert len(pages) >= 20
     quiz = _feedback(attacked, _by_name("quiz_key_exfiltration"))
     assert quiz is not None and not [line for line in _feedback_outputs(quiz) if "KEYS" in line or len(line) == 8]

@@ -51,4 +51,6 @@ def mutate(nb):
     step = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
     step.outputs = [new_output("stream", name="stdout", text=f"{IMG}\n{FIRST_LINE}\n"),
                     new_output("error", ename="ValueError", evalue=RAISED, traceback=[f"ValueError: {RAISED}"])]
-    nb.cells.append(new_code_cell(f"raise ValueError({RAISED!r})"))
+    raising = new_code_cell(f"raise ValueError({RAISED!r})")
+    raising.id = "hostile-html-raises"          # the same in every build: two gradings compare equal
+    nb.cells.append(raising)
