@@ -2,9 +2,9 @@
 # Every target creates the virtual environment first if it is missing.
 .DEFAULT_GOAL := help
 # the virtual environment, `make lab` and `make progress`, shared with the students' Makefile:
-# `make student-dist` ships autograder/student/course.mk beside it (students install
+# `make student-dist` ships instructor/publishing/student/course.mk beside it (students install
 # requirements-student.txt, shipped as their requirements.txt; this course installs requirements.txt)
-include autograder/student/course.mk
+include instructor/publishing/student/course.mk
 
 ASSIGNMENT  ?=
 SUBMISSIONS ?=
@@ -81,9 +81,9 @@ $(COLAB_VENV)/.installed: deploy/colab/requirements.txt | $(STAMP)
 # Point the README's Binder and tests badges at your copy: OWNER/REPO from `git remote get-url origin`.
 .PHONY: badges
 badges: $(STAMP)
-	$(PY) -m rnnlab.badges README.md
+	$(PY) -m instructor.publishing.badges README.md
 
-# `make lab` and `make progress` (the students' commands) are in autograder/student/course.mk.
+# `make lab` and `make progress` (the students' commands) are in instructor/publishing/student/course.mk.
 # Instructors: JupyterLab with every nbgrader tool, the formgrader among them.
 lab-instructor: $(STAMP)
 	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
@@ -148,24 +148,24 @@ test-hub: $(STAMP) system-deps hub-deps ngshare-deps
 # JupyterHub on 127.0.0.1:8000 with an instructor and three students (root): docs/hub.md.
 # HUB_ARGS="--port N --state DIR --prefix P" (tests/test_make_hub.py runs it so).
 hub: $(STAMP) system-deps hub-deps
-	$(PY) -m autograder.hub $(HUB_ARGS)
+	$(PY) -m instructor.deploying.hub $(HUB_ARGS)
 
-# The course as a static website in site/ (rnnlab/site): the executed lectures, the cheat sheet and
+# The course as a static website in site/ (instructor/publishing/site): the executed lectures, the cheat sheet and
 # the problem sets' release versions, each lecture's widgets baked so they answer without a kernel,
 # Colab and Binder buttons pointing at STUDENT_REPO; tests/test_site.py drives it in Chromium.
 site: $(STAMP) mathjax-deps
-	$(PY) -m rnnlab.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO))
+	$(PY) -m instructor.publishing.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO))
 
 # Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
 assignments: $(STAMP)
-	$(PY) -m autograder release --all
+	$(PY) -m instructor release --all
 
 # The students' repository: lectures, release/, the package, Binder and Jupyter settings, a README
-# and Makefile for students; no source/, autograder/ (fixtures, re-checks), tests or instructor docs.
+# and Makefile for students; no source/ (solutions, fixtures, re-checks), instructor/, tests or instructor docs.
 # It is scanned for every solution, hidden-test and graded-key line before it is written.
 student-dist: $(STAMP)
 	@test -n "$(DEST)" || { echo "usage: make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]"; exit 2; }
-	$(PY) -m autograder.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,) \
+	$(PY) -m instructor.publishing.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,) \
 	  $(if $(FROM),--from "$(FROM)",) $(if $(ALLOW_DIRTY),--allow-dirty,)
 
 # The class list, from the LMS's export (Canvas gradebook, Moodle grading worksheet, Blackboard
@@ -173,55 +173,55 @@ student-dist: $(STAMP)
 # Moodle numbers participants per assignment: read each assignment's worksheet with ASSIGNMENT=ps03.
 roster: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make roster FILE=class-list.csv"; exit 2; }
-	$(PY) -m autograder roster "$(FILE)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
+	$(PY) -m instructor roster "$(FILE)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
 # On a Dask cluster, one task per student (docs/grading.md): CLUSTER=tcp://scheduler:8786
 autograde: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path [CLUSTER=tcp://scheduler:8786]"; exit 2; }
-	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
+	$(PY) -m instructor grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 # After a fix to a test or a quiz key: regenerate the set and grade again the submissions of every
 # run so far (each download must still be where it was graded from); hand grades of unchanged
 # answers stay, and the report says whose score the fix changed.
 regrade: $(STAMP) system-deps
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make regrade ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m autograder regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
+	$(PY) -m instructor regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 # A due date, or one student's extension (docs/instructor.md):
 #   make due ASSIGNMENT=ps03 WHEN="2026-12-01 23:59 Europe/Berlin"
 #   make due ASSIGNMENT=ps03 STUDENT=alice DAYS=2
 due: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(WHEN)$(STUDENT)" || { echo 'usage: make due ASSIGNMENT=ps03 WHEN="2026-12-01 23:59 Europe/Berlin" | STUDENT=alice DAYS=2 [HOURS=h]'; exit 2; }
-	$(PY) -m autograder due $(ASSIGNMENT) $(if $(STUDENT),--student "$(STUDENT)" --days $(or $(DAYS),0) --hours $(or $(HOURS),0),"$(WHEN)")
+	$(PY) -m instructor due $(ASSIGNMENT) $(if $(STUDENT),--student "$(STUDENT)" --days $(or $(DAYS),0) --hours $(or $(HOURS),0),"$(WHEN)")
 
 # Sample submissions to try grading on: make demo-class ASSIGNMENT=ps03
 demo-class: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make demo-class ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m autograder demo $(ASSIGNMENT) demo-class
+	$(PY) -m instructor demo $(ASSIGNMENT) demo-class
 
 # One problem set's grades in the LMS's import format, and its feedback zipped for the LMS's bulk upload.
 grades-lms: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(LMS)" || { echo "usage: make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle [TITLE=...] [PER_EXERCISE=1]"; exit 2; }
-	$(PY) -m autograder grades-lms $(ASSIGNMENT) --lms $(LMS) $(if $(TITLE),--title "$(TITLE)",) $(if $(PER_EXERCISE),--per-exercise,)
+	$(PY) -m instructor grades-lms $(ASSIGNMENT) --lms $(LMS) $(if $(TITLE),--title "$(TITLE)",) $(if $(PER_EXERCISE),--per-exercise,)
 
 # Final grades (automatic and hand-graded, late penalty derived now) of every assignment, from the
-# gradebook: nbgrader_config.py routes nbgrader export to autograder/export.py.
+# gradebook: nbgrader_config.py routes nbgrader export to instructor/term/export.py.
 export: $(STAMP)
 	@mkdir -p reports
 	$(VENV)/bin/nbgrader export --to reports/gradebook.csv
 	@echo "grades of all assignments: reports/gradebook.csv"
 
 # The explain answers graded question by question: each student's answer under the model answer,
-# formulas rendered, scores and comments into the gradebook (autograder/handgrade.py). Serves on
+# formulas rendered, scores and comments into the gradebook (instructor/term/handgrade.py). Serves on
 # 127.0.0.1 and prints the address with its token; PORT=n to choose the port.
 hand-grade: $(STAMP) mathjax-deps
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make hand-grade ASSIGNMENT=ps03 [PORT=8765]"; exit 2; }
-	$(PY) -m autograder handgrade $(ASSIGNMENT) $(if $(PORT),--port $(PORT),)
+	$(PY) -m instructor handgrade $(ASSIGNMENT) $(if $(PORT),--port $(PORT),)
 
 feedback: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make feedback ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m autograder feedback $(ASSIGNMENT)
+	$(PY) -m instructor feedback $(ASSIGNMENT)
 
 # Re-execute the lecture notebooks in place (after editing one), so the committed outputs are fresh.
 execute-notebooks: $(STAMP)

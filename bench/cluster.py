@@ -4,10 +4,10 @@
 
 The class is bench.grading's (the solution, the blank release, every wrong solution and
 alternative of ps03, repeated to `count`). Each run grades it in a fresh course folder whose
-gradebook is a new database on one throwaway PostgreSQL server (autograder.pgserver):
+gradebook is a new database on one throwaway PostgreSQL server (instructor.deploying.pgserver):
 
 - local, 1 and 2 workers: `make autograde` as on one machine (the workers are pipes to
-  autograder.worker processes), PostgreSQL gradebook;
+  instructor.grading.worker processes), PostgreSQL gradebook;
 - cluster, 1 and 2 workers: `CLUSTER=...` on a LocalCluster of that many one-thread worker
   processes over TCP, started before the clock starts (a course's cluster is already up);
 - local, 2 workers, SQLite: the default, to show what the gradebook's server costs.
@@ -23,9 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import fixtures as F
-from autograder.pgserver import another_database, temporary_gradebook
-from autograder.pipeline import Options, Run
+from instructor.authoring import fixtures as F
+from instructor.deploying.pgserver import another_database, temporary_gradebook
+from instructor.grading.cluster import ClusterRun
+from instructor.grading.pipeline import Options, Run
 from bench.grading import make_batch
 
 A = "ps03_lstm_gates"
@@ -50,8 +51,8 @@ def grade_once(folder: Path, submissions: Path, workers: int, on_cluster: bool, 
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, protocol="tcp",
                                    host="127.0.0.1", dashboard_address=None)
     try:
-        run = Run(A, submissions, course=course, log=lambda *a: None,
-                  options=Options(jobs=workers, cluster=cluster.scheduler_address if cluster else None))
+        run = (ClusterRun if cluster else Run)(A, submissions, course=course, log=lambda *a: None,
+                                               options=Options(jobs=workers, cluster=cluster.scheduler_address if cluster else None))
         start = time.perf_counter()
         results = run.run()
         seconds = time.perf_counter() - start

@@ -342,7 +342,7 @@ CHANGES = [
     "Grading processes no longer import rfc3987_syntax, which jsonschema loads for a string "
     "format nobody here checks: starting a worker (nbgrader imported) went from 4.1 s to 1.5 s.",
     "`make test` grades wrong and alternative answers of independent exercises in shared "
-    "submissions (autograder.fixtures.bundles): 169 answers in 62 submissions instead of 169, "
+    "submissions (instructor.authoring.fixtures.bundles): 169 answers in 62 submissions instead of 169, "
     "and the grading tests went from 900 s to 500 s. Each answer is still judged on its own "
     "exercise's tests, through nbgrader and the sandbox.",
     "The grading tests run in two pytest-xdist workers, one problem set at a time each, one kernel "

@@ -9,9 +9,10 @@ import nbformat
 import pytest
 from distributed import LocalCluster
 
-from autograder import fixtures as F
-from autograder.pgserver import another_database, temporary_gradebook
-from autograder.pipeline import Options, Run
+from instructor.authoring import fixtures as F
+from instructor.deploying.pgserver import another_database, temporary_gradebook
+from instructor.grading.cluster import ClusterRun
+from instructor.grading.pipeline import Options, Run
 from conftest import auto_test_ids
 
 A = "ps03_lstm_gates"
@@ -43,7 +44,8 @@ def local_cluster(**config) -> LocalCluster:
 
 
 def grade(course: Path, klass: Path, **options) -> dict:
-    run = Run(A, klass, course=course, options=Options(**{**OPTIONS, **options}), log=lambda *a: None)
+    kind = ClusterRun if options.get("cluster") else Run
+    run = kind(A, klass, course=course, options=Options(**{**OPTIONS, **options}), log=lambda *a: None)
     return {r.student: r for r in run.run()}
 
 
@@ -59,7 +61,7 @@ def submissions_in(course: Path) -> dict[str, int]:
     """How many submissions of A the course's gradebook holds per student, and grades per submission."""
     from nbgrader.api import Gradebook
 
-    from autograder.course import gradebook_url
+    from instructor.common.course import gradebook_url
     with Gradebook(gradebook_url(course)) as gb:
         counts: dict[str, int] = {}
         for sub in gb.assignment_submissions(A):

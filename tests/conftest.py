@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 # pytest-xdist workers grade at the same time: each needs its own sandbox uids, since the
-# sandbox's process limit counts every process of a uid (set before autograder reads it)
+# sandbox's process limit counts every process of a uid (set before the instructor package reads it)
 if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
     os.environ["RNNLAB_SANDBOX_UID_BASE"] = str(int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
                                                 + 1000 * int(os.environ["PYTEST_XDIST_WORKER"][2:]))
@@ -27,9 +27,9 @@ if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
 # the tests' gradebooks are thrown away: SQLite need not wait for the disk after each commit
 os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
 
-from autograder import fixtures as F  # noqa: E402
-from autograder.course import REPO  # noqa: E402
-from autograder.pipeline import Options, Run  # noqa: E402
+from instructor.authoring import fixtures as F  # noqa: E402
+from instructor.common.course import REPO  # noqa: E402
+from instructor.grading.pipeline import Options, Run  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -84,7 +84,7 @@ def auto_points(source) -> float:
 # The class of 40 ps03 submissions that test_grading.py checks answer by answer and
 # test_grading_cluster.py grades again on a Dask cluster: the solution, the untouched release,
 # every wrong, alternative and copied answer of ps03 in a submission of its own, and the attacks
-# of autograder/attacks/ that end fast (the slow ones are in test_attacks.py's batch).
+# of instructor/authoring/attacks/ that end fast (the slow ones are in test_attacks.py's batch).
 PS03 = "ps03_lstm_gates"
 FAST_ATTACKS = ("always_equal", "change_points", "delete_tests", "edit_tests", "hijack_traceback", "patch_helpers",
                 "retype_tests", "schema_version", "encoded_exfiltration", "hostile_html", "os_exit",
@@ -151,12 +151,12 @@ def ps03_class(grade_batch) -> Batch:
 
 @pytest.fixture(scope="session")
 def hub_env_view():
-    """One folder for what every hub the session starts may share (autograder.hub,
+    """One folder for what every hub the session starts may share (instructor.deploying.hub,
     RNNLAB_HUB_SHARED): the view of the course environment's third-party packages (about 50 000
     links, seconds to make and as many to remove), the students' environment built from the
     student distribution of HEAD, a copy of the Python runtime; removed at the end. The
     repository's mode is put back too (the hub makes it private)."""
-    from autograder import hub as H
+    from instructor.deploying import hub as H
     folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-shared-", dir="/tmp"))
     folder.chmod(0o755)
     os.environ[H.SHARED_VIEW_ENV] = str(folder)

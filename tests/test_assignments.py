@@ -2,17 +2,18 @@
 import ast
 import re
 import runpy
+import shutil
 import subprocess
 import sys
 
 import nbformat
 import pytest
 
-from autograder import fixtures as F
-from autograder.course import REPO, assignments, venv_env
-from autograder.pipeline import hidden_test_lines, secret_lines
-from autograder.release import release
-from autograder.recheck import load_cases
+from instructor.authoring import fixtures as F
+from instructor.common.course import REPO, assignments, venv_env
+from instructor.common.leakscan import hidden_test_lines, secret_lines
+from instructor.authoring.release import release
+from instructor.grading.recheck import load_cases
 from rnnlab.quiz import load_quiz
 
 ASSIGNMENTS = assignments()
@@ -318,7 +319,7 @@ def test_recheck_rules_are_the_tests_rules(a):
     by forbid_calls in one of the case's test cells forbids exactly what those tests forbid (its
     dotted names resolved as the re-check process resolves them), every rule of the tests is kept
     by some case, and a case runs without autograd exactly when one of its tests does."""
-    from autograder.recheck import _resolve
+    from instructor.grading.recheck import _resolve
     forbidden, no_autograd = _rules_of_the_tests(source_nb(a))
     kept = set()
     for case in load_cases(a):
@@ -361,6 +362,7 @@ def test_graded_quiz_keys_come_from_the_course_being_graded(tmp_path):
     cell.source = cell.source.replace(f'"q1", "{key}")', f'"q1", "{other}")')
     (tmp_path / "source" / a).mkdir(parents=True)
     nbformat.write(nb, tmp_path / "source" / a / f"{a}.ipynb")
+    shutil.copy(REPO / "source" / a / "recheck.py", tmp_path / "source" / a / "recheck.py")
     expected = {c.name: c.expected for c in load_cases(a, tmp_path) if c.name.startswith("quiz_")}
     assert expected["quiz_q1"] == other
     assert {c.name: c.expected for c in load_cases(a) if c.name.startswith("quiz_")}["quiz_q1"] == key

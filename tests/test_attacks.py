@@ -1,4 +1,4 @@
-"""The attack corpus (autograder/attacks/) against the real pipeline, sandbox and all.
+"""The attack corpus (instructor/authoring/attacks/) against the real pipeline, sandbox and all.
 
 All attacks are graded in one batch next to an honest control student. Each must end as its
 EXPECT says; the control's grade must not move; no sandbox process may survive; nothing may be
@@ -15,9 +15,9 @@ import zipfile
 
 import pytest
 
-from autograder import fixtures as F
-from autograder import sandbox as sb
-from autograder.pipeline import Options, Run, SandboxUnavailable
+from instructor.authoring import fixtures as F
+from instructor.grading import sandbox as sb
+from instructor.grading.pipeline import Options, Run, SandboxUnavailable
 from conftest import auto_points, processes_of
 
 pytestmark = pytest.mark.grading
@@ -100,7 +100,7 @@ def test_zip_entries_cannot_escape(tmp_path, attacked):
         link = zipfile.ZipInfo("lms-export/linky/ps03_lstm_gates.ipynb")
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, "/etc/passwd")
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "ps03", str(archive),
+    proc = subprocess.run([sys.executable, "-m", "instructor", "grade", "ps03", str(archive),
                            "--course", str(attacked.course), "--jobs", "1"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -179,8 +179,8 @@ def test_forged_replies_reach_no_other_student(grade_batch):
 
 
 def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
-    from autograder import leakscan
-    from autograder.pipeline import hidden_test_lines
+    from instructor.common import leakscan
+    from instructor.common.leakscan import hidden_test_lines
     _, source = __import__("conftest").notebooks(A)
     secret = hidden_test_lines(source)
     course = str(attacked.course.resolve())
@@ -279,7 +279,7 @@ def nbformat_read(path):
 
 def _feedback_score(html: str) -> float:
     """The total in a feedback page's heading: nbgrader's "(Score: 12.0 / 20.0)", or the course's
-    "Score: 12 / 20 (3 points not graded yet)" (autograder/templates/feedback.html.j2)."""
+    "Score: 12 / 20 (3 points not graded yet)" (instructor/grading/templates/feedback.html.j2)."""
     return float(re.search(r"Score: ([\d.]+) / [\d.]+(?:\)| \([\d.]+ points? not graded yet\))?</h4>", html).group(1))
 
 
@@ -287,7 +287,7 @@ def _records(batch) -> dict[str, dict]:
     """Every record of each student's grade: the report, the gradebook, the feedback and nbgrader's
     export (what goes to the LMS)."""
     from nbgrader.api import Gradebook, MissingEntry
-    from autograder.course import nbgrader
+    from instructor.common.course import nbgrader
     # the run's own results (report.json: a later run in this course, test_zip_entries_cannot_escape,
     # writes its own)
     report = {student: {"score": r.score, "status": r.status} for student, r in batch.results.items()}
@@ -314,8 +314,8 @@ def test_one_record_of_each_grade(attacked):
     every student of the corpus, also after `make feedback`; what the run withheld stays withheld.
     (Before: honest_missed_bug's report said 15/22, the gradebook, the feedback and the export
     kept 21/22, and make feedback wrote encoded_exfiltration's withheld feedback again.)"""
-    from autograder.__main__ import main
-    from autograder.pipeline import withheld_marker
+    from instructor.__main__ import main
+    from instructor.grading.feedbackscan import withheld_marker
     deducted = {"honest-missed-bug", "patch-helpers", "recheck-fail-open"}
     withheld = [fx for fx in BATCHED if any("feedback withheld" in f for f in attacked.result(fx).flags)]
     # no attack's feedback needs withholding any more (it shows nothing of the grading kernel);
@@ -361,7 +361,7 @@ def test_the_formgrader_flags_what_the_report_flags(attacked):
     assert shown == {s: bool(r.flags) for s, r in graded.items()}
 
 
-from autograder.feedback import SHOWED  # noqa: E402  (the one line a verdict may add)
+from instructor.grading.feedback import SHOWED  # noqa: E402  (the one line a verdict may add)
 
 VERDICT = re.compile(r"^(Hidden tests|Visible test) (passed|failed|passed in the notebook, but the points were taken back):"
                      r" [\d.]+ of [\d.]+ points?(\.| \(see the comment under your answer\)\.)$")
@@ -377,7 +377,7 @@ def _feedback_outputs(html: str) -> list[str]:
 def _own_output_lines(batch, fx) -> set[str]:
     """The lines of text the student's own run left in the notebook they handed in (most attack
     notebooks have none; hostile_html's say HTML)."""
-    from autograder.feedback import submitted_notebook
+    from instructor.grading.feedback import submitted_notebook
     nb = submitted_notebook(batch.course, F.student_id(fx), A, A)
     lines: set[str] = set()
     for cell in nb.cells if nb is not None else []:

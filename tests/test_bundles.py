@@ -2,8 +2,8 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder import fixtures as F
-from autograder.pipeline import Result
+from instructor.authoring import fixtures as F
+from instructor.gradebook.rows import Result
 
 
 def cell(source, grade_id=None, solution=False, grade=False):

@@ -1,5 +1,5 @@
 """Issue 32, first part: the catalogue of misconceptions and the diagnosis by behaviour
-(rnnlab.diagnose, rnnlab/probes/, autograder/catalogue.py), for the problem sets that have a
+(rnnlab.diagnose, rnnlab/probes/, instructor/authoring/catalogue.py), for the problem sets that have a
 catalogue. Every catalogued wrong solution is named as its own entry; the instructor's solution
 and the right alternatives are never named; the shipped file holds
 fingerprints, not code or numbers, and is what the catalogue builds, here and as another CPU."""
@@ -14,8 +14,9 @@ import time
 import pytest
 import torch
 
-from autograder import catalogue as C
-from autograder import fixtures as F
+from instructor.authoring import catalogue as C
+from instructor.authoring import fixtures as F
+from instructor.common.problemsets import problem_sets
 from rnnlab import diagnose as D
 
 SETS = C.catalogued()
@@ -36,8 +37,8 @@ def catalogued(request):
 
 def test_every_set_with_mutants_has_a_catalogue():
     """Issue 32: every problem set with wrong solutions has its catalogue (and its probes)."""
-    with_mutants = sorted(p.parent.name for p in F.FIXTURES.glob("*/mutants") if any(p.glob("*.py")))
-    assert len(with_mutants) == 10 and SETS == with_mutants, (SETS, with_mutants)
+    with_mutants = [ps.name for ps in problem_sets() if any(ps.fixtures("mutants").glob("*.py"))]
+    assert with_mutants and SETS == with_mutants, (SETS, with_mutants)
     from importlib import import_module
     for assignment in SETS:
         assert import_module(f"rnnlab.probes.{assignment}").PROBES, assignment
@@ -131,7 +132,7 @@ def test_the_fingerprints_are_the_same_on_another_cpu():
     if not other:
         pytest.skip("this CPU already runs PyTorch's default kernels")
     env = dict(os.environ, **dict(item.split("=", 1) for item in other))
-    proc = subprocess.run([sys.executable, "-m", "autograder.catalogue", "--check"], env=env,
+    proc = subprocess.run([sys.executable, "-m", "instructor.authoring.catalogue", "--check"], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

@@ -7,7 +7,7 @@ its exercise's rule behind the tests' back (attacks/) loses them in the re-check
 tests, and tracebacks show no code.
 
 Wrong and alternative answers of independent exercises share a submission (see
-autograder.fixtures.bundles), which makes about a third as many submissions as answers; each
+instructor.authoring.fixtures.bundles), which makes about a third as many submissions as answers; each
 answer is still judged on its own exercise's tests, through nbgrader, in the sandbox. ps03's
 answers are not bundled: they are graded one per submission in the class of 40 that
 test_grading_cluster.py also grades on a Dask cluster (conftest.PS03_CLASS), graded once for both.
@@ -18,9 +18,9 @@ import re
 
 import pytest
 
-from autograder import fixtures as F
-from autograder.course import REPO, assignments
-from autograder.pipeline import hidden_test_lines
+from instructor.authoring import fixtures as F
+from instructor.common.course import REPO, assignments
+from instructor.common.leakscan import hidden_test_lines
 from conftest import PS03, PS03_CLASS, auto_points, notebooks, ps03_class
 
 pytestmark = pytest.mark.grading
@@ -136,7 +136,7 @@ class GradedProblemSet:
         right alternatives and the wrong solutions marked `not_diagnosed` are never named."""
         import html
 
-        from autograder import catalogue as C
+        from instructor.authoring import catalogue as C
         from rnnlab.diagnose import catalogue
 
         shipped = catalogue(self.assignment)

@@ -11,11 +11,11 @@ from contextlib import contextmanager
 import nbformat
 import pytest
 
-from autograder import intake, pipeline
-from autograder import fixtures as F
-from autograder.pipeline import Options, Run
-from autograder.report import write_reports
-from autograder.sanitize import MAX_DEPTH, Rejected, read, repair
+from instructor.grading import intake, staging
+from instructor.authoring import fixtures as F
+from instructor.grading.pipeline import Options, Run
+from instructor.gradebook.report import write_reports
+from instructor.grading.sanitize import MAX_DEPTH, Rejected, read, repair
 from conftest import notebooks
 
 A = "ps01_sequence_data"
@@ -273,7 +273,7 @@ def boom_for(student, real):
 
 
 def test_a_fault_while_reading_one_student_is_that_students_grader_error(staged_run, monkeypatch):
-    monkeypatch.setattr(pipeline, "read", boom_for("bob", pipeline.read))
+    monkeypatch.setattr(staging, "read", boom_for("bob", staging.read))
     assert staged_run.stage() == ["alice", "carol"]
     bob = staged_run.results["bob"]
     assert bob.status == "failed" and bob.grader_error and "re-run" in bob.reason
@@ -324,7 +324,7 @@ def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_
 
 
 def test_a_fault_while_rechecking_one_student_is_that_students_grader_error(staged_run, monkeypatch):
-    from autograder import recheck
+    from instructor.grading import recheck
     staged_run.stage()
     staged_run.cases = ["a case"]
 

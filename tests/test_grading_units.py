@@ -12,8 +12,8 @@ import nbformat
 import pytest
 import torch
 
-from autograder import intake, recheck, sandbox as sb
-from autograder.sanitize import Rejected, read, repair
+from instructor.grading import intake, recheck, sandbox as sb
+from instructor.grading.sanitize import Rejected, read, repair
 from conftest import IN_CI, notebooks, processes_of
 
 A = "ps03_lstm_gates"
@@ -318,7 +318,7 @@ def test_an_answer_the_re_check_could_not_run_is_held_back_and_said_so():
     assert lost == BOTH and "malformed list of stopped cells" in flags[0]
 
 
-@pytest.mark.parametrize("assignment", sorted(p.stem for p in (sb.REPO / "autograder" / "rechecks").glob("ps*.py")))
+@pytest.mark.parametrize("assignment", sorted(p.parent.name for p in (sb.REPO / "source").glob("ps*/recheck.py")))
 def test_the_re_check_program_and_the_kernel_s_cells_compile(assignment):
     """A syntax error in the re-check's program takes every point of every student (it fails
     closed): compile what each assignment's kernel and re-check process would run."""
@@ -443,7 +443,7 @@ def test_strict_comparison():
 def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_path, monkeypatch):
     import nbgrader.api
     from sqlalchemy import create_engine, text
-    from autograder import worker
+    from instructor.grading import worker
 
     from nbgrader.dbutil import _temp_alembic_ini
 
@@ -466,7 +466,7 @@ def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_
 def test_feedback_templates_compiled_once_render_the_same_page(monkeypatch):
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
-    from autograder import worker
+    from instructor.grading import worker
 
     nb = RELEASE
     plain = HTMLExporter().from_notebook_node(nb)[0]
@@ -494,7 +494,7 @@ def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
     import nbgrader.api
     from sqlalchemy import event, text
     from sqlalchemy.engine import Engine
-    from autograder import worker
+    from instructor.grading import worker
 
     monkeypatch.setattr(nbgrader.api, "get_alembic_version", worker.alembic_head)
     def synchronous(name):
@@ -518,8 +518,8 @@ def test_submission_time_only_from_the_collector(tmp_path):
     exchange's record; a folder from anywhere else holds whatever the student wrote (2001, say),
     so it is not taken. (Before: a student's timestamp.txt of 2001 was the submission time.)"""
     import nbformat
-    from autograder import fixtures as F
-    from autograder.pipeline import Run
+    from instructor.authoring import fixtures as F
+    from instructor.grading.pipeline import Run
     a = "ps03_lstm_gates"
     course = F.make_course(tmp_path / "course", [a])
     nb = nbformat.v4.new_notebook()

@@ -10,7 +10,7 @@ then works only through the hub's REST API and each user's own server:
   solution), student3 blank; each saves through the contents API and submits;
 - student3 also forges a submission in student1's name, which the course's collector refuses;
 - the instructor collects (formgrader), grades the collected folder with the course's sandboxed
-  pipeline in a terminal of their server (`python -m autograder grade ps03 submitted`, what
+  pipeline in a terminal of their server (`python -m instructor grade ps03 submitted`, what
   `make autograde` runs), hand-grades student1's explain answer in the formgrader, regenerates
   feedback and releases it; each student fetches their own;
 - every student probes, from a terminal of their own server, what else they can read.
@@ -34,10 +34,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import fixtures as F
-from autograder import hub as H
-from autograder.course import REPO
-from autograder.pipeline import hidden_test_lines
+from instructor.authoring import fixtures as F
+from instructor.deploying import hub as H
+from instructor.common.course import REPO
+from instructor.common.leakscan import hidden_test_lines
 from conftest import IN_CI
 
 pytestmark = pytest.mark.hub
@@ -47,7 +47,7 @@ ARTIFACTS = REPO / "test-artifacts" / "hub"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXPLAIN = "explain_forget"
 COMMENT = "Right: a forget gate near 1 keeps the cell state, so the gradient survives."
-WRONG = "step_gate_order"        # a known wrong solution of ps03 (autograder/fixtures)
+WRONG = "step_gate_order"        # a known wrong solution of ps03 (source/ps03_lstm_gates/mutants)
 
 
 def _need(condition: bool, why: str) -> None:
@@ -274,7 +274,7 @@ def run_term(hub, srv, users, course, settings, record, lap):
     lap("instructor collected")
 
     # the instructor grades the collected folder with the course's sandboxed pipeline
-    rc, out = teach.shell(f"cd ~/rnn-deep-dive && python -m autograder grade ps03 submitted --course . --jobs 2 2>&1")
+    rc, out = teach.shell(f"cd ~/rnn-deep-dive && python -m instructor grade ps03 submitted --course . --jobs 2 2>&1")
     assert rc == 0, out
     record["grading output"] = out.strip().splitlines()[-6:]
     report = json.loads(teach.read_text(f"rnn-deep-dive/reports/{ASSIGNMENT}/report.json"))
@@ -282,7 +282,7 @@ def run_term(hub, srv, users, course, settings, record, lap):
                                                            "failed_tests", "needs_manual")}
                         for r in report["students"]}
     assert report["sandboxed"], report
-    lap("instructor graded in the sandbox (python -m autograder grade ps03 submitted)")
+    lap("instructor graded in the sandbox (python -m instructor grade ps03 submitted)")
 
     # hand grading of student1's explain answer in the formgrader
     subs = teach.formgrader("GET", f"submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
@@ -504,10 +504,10 @@ try:        # installed (the students'), or a view of the instructor's working c
 except md.PackageNotFoundError:
     out["editable"] = None
 try:
-    import autograder
-    out["autograder"] = os.path.realpath(autograder.__file__)
+    import instructor
+    out["instructor"] = os.path.realpath(instructor.__file__)
 except ImportError:
-    out["autograder"] = None
+    out["instructor"] = None
 print("@IMPORTS@" + json.dumps(out) + "@")
 """
 
@@ -608,7 +608,7 @@ def test_students_run_the_student_distribution_without_the_instructors_tools(ter
         imports = seen["imports"]
         # the package installed from the student distribution, not the repository's (editable)
         assert imports["editable"] is False, imports
-        assert imports["autograder"] is None, f"{student} imports the instructor's package: {imports}"
+        assert imports["instructor"] is None, f"{student} imports the instructor's package: {imports}"
         files = imports["rnnlab files"] + imports["rnnlab modules"] + [imports["rnnlab"]]
         assert len(imports["rnnlab modules"]) >= 1 and len(imports["rnnlab files"]) > 10, imports
         assert not [f for f in files if f == str(REPO) or f.startswith(f"{REPO}/")], files
@@ -621,5 +621,5 @@ def test_students_run_the_student_distribution_without_the_instructors_tools(ter
     # and the instructor keeps every tool, with their own packages
     assert teach["formgrader answers"] and teach["course list answers"], teach
     assert not set(INSTRUCTOR_PLUGINS) & set(teach["disabled plugins"]), teach["disabled plugins"]
-    assert teach["imports"]["autograder"], teach
-    assert importlib.util.find_spec("autograder") is not None
+    assert teach["imports"]["instructor"], teach
+    assert importlib.util.find_spec("instructor") is not None

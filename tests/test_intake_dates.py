@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import fixtures as F
-from autograder.course import REPO
-from autograder.intake import collect, entry_time
+from instructor.authoring import fixtures as F
+from instructor.common.course import REPO
+from instructor.grading.intake import collect, entry_time
 
 A = "ps03_lstm_gates"
 OLDER, NEWER = (2026, 11, 20, 9, 15, 0), (2026, 11, 20, 23, 40, 0)
@@ -27,7 +27,7 @@ def drafts():
     """(wrong draft, right answer): notebook texts as Jupyter writes them."""
     release = nbformat.read(REPO / "release" / A / f"{A}.ipynb", 4)
     source = nbformat.read(REPO / "source" / A / f"{A}.ipynb", 4)
-    wrong = F.load(REPO / "autograder" / "fixtures" / A / "mutants" / "gates_gate_order.py")
+    wrong = F.load(REPO / "source" / A / "mutants" / "gates_gate_order.py")
     return F.build(wrong, release, source), F.build(F.SOLUTION, release, source)
 
 
@@ -120,9 +120,9 @@ def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch
     the same for any notebook staged, and test_grading.py runs it): the staged notebook is the
     newer entry, and the row names both."""
     import nbgrader.api
-    from autograder.pipeline import Options, Run
-    from autograder.report import write_reports
-    from autograder.worker import alembic_head
+    from instructor.grading.pipeline import Options, Run
+    from instructor.gradebook.report import write_reports
+    from instructor.grading.worker import alembic_head
     monkeypatch.setattr(nbgrader.api, "get_alembic_version", alembic_head)   # as the pipeline does: no subprocess
     wrong, right = drafts
     course = F.make_course(tmp_path / "course", [A])

@@ -3,7 +3,7 @@ notebook was graded and why; nobody disappears into "files not graded"."""
 import os
 import time
 
-from autograder.intake import collect
+from instructor.grading.intake import collect
 
 A = "ps03_lstm_gates"
 

@@ -51,7 +51,7 @@ def test_nbval_kernels_use_unix_sockets_too():
 def test_every_notebook_client_comes_from_rnnlab_kernels():
     """The guard for the class: a NotebookClient built elsewhere would pick TCP ports again."""
     built = []
-    for top in ("rnnlab", "tests", "bench", "autograder", "scripts"):
+    for top in ("rnnlab", "tests", "bench", "instructor", "scripts"):
         for path in (REPO / top).rglob("*.py"):
             if path.name == "kernels.py" or path == Path(__file__).resolve():
                 continue

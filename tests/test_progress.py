@@ -8,7 +8,7 @@ import time
 import nbformat
 import pytest
 
-from autograder import fixtures as F
+from instructor.authoring import fixtures as F
 from rnnlab import progress
 
 A = "ps03_lstm_gates"
@@ -192,7 +192,7 @@ def test_the_readmes_example_count_is_the_courses():
     import re
     total = sum(1 for path in progress.find_sets(REPO / "release") for cell in nbformat.read(path, 4).cells
                 if progress._visible_test(cell))
-    for readme in (REPO / "README.md", REPO / "autograder" / "student" / "README.md"):
+    for readme in (REPO / "README.md", REPO / "instructor" / "publishing" / "student" / "README.md"):
         said = re.findall(r"12 of\s+(\d+)\s+visible tests pass", readme.read_text())
         assert said == [str(total)], (readme, said, total)
 

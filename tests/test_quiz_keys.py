@@ -23,7 +23,7 @@ import io
 import re
 from collections import Counter
 
-from autograder.course import assignments
+from instructor.common.course import assignments
 from rnnlab.quiz import available_chapters, load_quiz
 from test_assignments import KEY_CALL, graded_quiz, is_test, source_nb
 

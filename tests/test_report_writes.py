@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 
-from autograder import report
+from instructor.gradebook import report
 
 A = "ps01_sequence_data"
 FILES = ("grades.csv", "report.json", "report.md")

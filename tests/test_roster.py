@@ -6,8 +6,9 @@ import zipfile
 
 import pytest
 
-from autograder import lms, roster
-from autograder.intake import collect
+from instructor.term import lms
+from instructor.gradebook import roster
+from instructor.grading.intake import collect
 
 A = "ps03_lstm_gates"
 

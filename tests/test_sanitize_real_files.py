@@ -7,8 +7,8 @@ import json
 
 import nbformat
 
-from autograder.course import REPO
-from autograder.sanitize import read, repair
+from instructor.common.course import REPO
+from instructor.grading.sanitize import read, repair
 
 ASSIGNMENT = "ps03_lstm_gates"
 

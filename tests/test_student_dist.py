@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import dist
+from instructor.publishing import dist
+from instructor.common import taught
 from rnnlab import colab
 from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 
@@ -61,7 +62,7 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
     dest, _ = built
     assert dist.forbidden_paths(dest) == []
     top = {p.name for p in dest.iterdir()}
-    assert not top & {"source", "autograder", "tests", "docs", "deploy", "nbgrader_config.py", "gradebook.db",
+    assert not top & {"source", "instructor", "tests", "docs", "deploy", "nbgrader_config.py", "gradebook.db",
                       "test-artifacts", "bench", ".github"}
     for lecture in sorted((REPO / "notebooks").glob("*.ipynb")):         # every lecture, start page, cheat sheet
         assert (dest / "notebooks" / lecture.name).read_bytes() == committed(REPO, f"notebooks/{lecture.name}").replace(
@@ -73,9 +74,12 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
                  "jupyter/student/labconfig/page_config.json", "Makefile", "course.mk", "README.md", ".gitignore"):
         assert (dest / name).is_file(), name
     assert not list(dest.rglob("__pycache__"))
-    assert not (dest / "rnnlab" / "badges.py").exists()          # `make badges`, for the course's README
+    # the student package whole, and nothing of the instructor's in it
+    tracked = subprocess.run(["git", "-C", str(REPO), "ls-tree", "-r", "--name-only", "HEAD", "rnnlab"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(f"rnnlab/{rel}" for rel in dist.files(dest / "rnnlab")) == sorted(tracked)
     assert 'include = ["rnnlab*"]' in (dest / "pyproject.toml").read_text()
-    assert "autograder" not in (dest / "pyproject.toml").read_text()
+    assert "instructor" not in (dest / "pyproject.toml").read_text()
     marker = json.loads((dest / dist.MARKER).read_text())
     assert marker["student_repo"] == STUDENT_REPO and marker["course_commit"] == head(REPO)
 
@@ -298,7 +302,7 @@ def test_every_make_command_a_student_reads_is_in_the_students_makefile(built):
     read = [dest / "README.md"] + sorted((dest / "notebooks").glob("*.ipynb")) + sorted(dest.glob("release/*/*.ipynb"))
     read += sorted((dest / "rnnlab").rglob("*.py"))
     for path in read:
-        for words in re.findall(r"\bmake((?: [a-z][a-z-]*)+)", dist.readable_text(path)):
+        for words in re.findall(r"\bmake((?: [a-z][a-z-]*)+)", taught.readable_text(path)):
             named = [w for w in words.split() if w in commands]
             assert set(named) <= have, f"{path.relative_to(dest)} says make {words.strip()}"
 
@@ -428,11 +432,12 @@ def test_the_students_requirements_provide_every_import_of_what_they_get(built):
 # Words in a student's files that only make sense to the course's authors. Each kind is computed
 # from the course, so that a new folder or make target is covered without editing this list:
 # 1. paths the distribution does not have: every top-level file and folder of the course at HEAD
-#    that is not in it (tests/, source/, autograder, docs/, .github ...), the grading folders of
+#    that is not in it (tests/, source/, instructor/, docs/, .github ...), the grading folders of
 #    dist.FORBIDDEN that git ignores (gradebook.db, feedback/ ...), and the files left out of
-#    shipped folders (sanitize.cfg, badges.py). A folder counts with its slash (`tests/`, not
-#    "the tests" a problem set means); a Python package folder also as a word (`autograder.z2jh`,
-#    "the autograder"); a file by its name, a Python file by its module name too.
+#    shipped folders (sanitize.cfg). A folder counts with its slash (`tests/`, not "the tests" a
+#    problem set means); a Python package folder also as a word, or only dotted
+#    (`instructor.deploying.z2jh`) where the word is a plain one of students' texts (PLAIN_WORDS:
+#    "ask your instructor"); a file by its name, a Python file by its module name too.
 #    `docs.pytorch.org/docs/` is not `docs/`: a path inside another path or a URL does not count.
 # 2. `make X` for a target of the course's Makefile that the students' Makefile lacks (make test,
 #    make bench, make assignments ...).
@@ -449,11 +454,12 @@ TALK = [(re.compile(r"(?i)\bthe course's (own )?tests\b"), "the course's own tes
         (re.compile(r"(?i)\b(pytest-xdist|xdist|pytest-benchmark|playwright)\b"), "a tool of the course's tests"),
         (re.compile(r"(?i)\bbench(mark(s|ed|ing)?)?\b"), "the course's timing reports (make bench)"),
         (re.compile(r"\bCI\b|GitHub Actions"), "the course's continuous integration")]
+# top-level names of the course that are also plain words of a student's text
+PLAIN_WORDS = {"instructor"}
 PINS = re.compile(r"(^|/)(requirements[\w-]*|constraints)\.txt$")
 BASE64 = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")           # a widget's binary buffer, not words
 # Matches that are code, not words for a reader: (file, matched text) -> why.
-NOT_TALK = {("rnnlab/checks.py", "autograder"): "a path in code: the course's own folders, which "
-            "a student's traceback leaves out"}
+NOT_TALK: dict = {}
 
 
 def distributed_tops() -> set[str]:
@@ -476,15 +482,15 @@ def talk_patterns(course: Path = REPO) -> list[tuple[re.Pattern, str]]:
             continue
         word = re.escape(name)
         if folder:
-            form = rf"{word}/" + (rf"|\b{word}\b" if (course / name / "__init__.py").exists() else "")
+            package = (course / name / "__init__.py").exists()
+            # a package folder counts as a word too (`bench`), or only dotted where its name is
+            # one students read in its plain sense ("ask your instructor")
+            form = rf"{word}/" + ((rf"|\b{word}\.\w" if name in PLAIN_WORDS else rf"|\b{word}\b") if package else "")
         else:
             form = rf"{word}\b" + (rf"|\b{re.escape(Path(name).stem)}\b" if name.endswith(".py") else "")
         out.append((re.compile(rf"(?<![\w./-])(?:{form})"), f"{name}{'/' if folder else ''} is not in the distribution"))
-    for rel in sorted(dist.SKIPPED_FILES):
+    for rel in sorted(taught.SKIPPED_FILES):
         out.append((re.compile(rf"(?<![\w.-]){re.escape(Path(rel).name)}\b"), f"{rel} is not in the distribution"))
-    for rel in dist.SKIPPED_FOLDERS:
-        out.append((re.compile(rf"\b{re.escape(rel)}\b|\b{re.escape(rel.replace('/', '.'))}\b"),
-                    f"{rel}/ is not in the distribution"))
     student = targets(course / dist.TEMPLATES / "Makefile")
     missing_targets = sorted(targets(course / "Makefile") - student)
     out.append((re.compile(rf"\bmake (?:[a-z][a-z-]* )*({'|'.join(map(re.escape, missing_targets))})\b"),
@@ -514,12 +520,12 @@ def readable_lines(path: Path, rel: str):
                 for n, line in enumerate(body.splitlines(), 1):
                     yield f"{rel} cell {i} ({cell.cell_type}){part} line {n}", line
         strings: list[str] = []
-        dist._strings(nb.metadata, strings)                     # saved widget state: labels, HTML
+        taught.json_strings(nb.metadata, strings)                   # saved widget state: labels, HTML
         for line in "\n".join(x for x in strings if not BASE64.fullmatch(x)).splitlines():
             yield f"{rel} metadata", line
         return
     if path.suffix == ".json":
-        text = dist.readable_text(path)
+        text = taught.readable_text(path)
     for n, line in enumerate(text.splitlines(), 1):
         if PINS.search(rel):
             line = line.partition("#")[2]
@@ -551,7 +557,7 @@ def test_no_instructor_talk_in_any_file(built):
 
 def test_the_talk_scan_finds_each_kind_and_spares_what_students_have(tmp_path):
     root = tmp_path / "students"
-    shutil.copytree(REPO / "autograder" / "student", root)
+    shutil.copytree(REPO / "instructor" / "publishing" / "student", root)
     (root / "notebooks").mkdir()
     (root / "notebooks" / "n.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("See [docs](https://docs.pytorch.org/docs/stable/x.html) and `release/`.\n"
@@ -559,7 +565,7 @@ def test_the_talk_scan_finds_each_kind_and_spares_what_students_have(tmp_path):
                                       "The course's tests check this widget."),
         nbformat.v4.new_code_cell("x = 1  # measured by the benchmarks")])))
     (root / "notes.md").write_text("ok: run make lab\nrun make test first\nsee tests/test_x.py\n"
-                                   "python -m autograder.z2jh\nnbgrader_config.py says\nCI runs it\n")
+                                   "python -m instructor.deploying.z2jh\nnbgrader_config.py says\nCI runs it\n")
     (root / "requirements.txt").write_text("pytest==9.2.0\nnumpy==2.4.6  # see .github/workflows\n")
     found = [f.split(" (")[0] if " cell " in f else f.split(": '")[0] for f in instructor_talk(root)]
     assert found == ["notebooks/n.ipynb cell 0", "notebooks/n.ipynb cell 1", "notes.md:2", "notes.md:3",

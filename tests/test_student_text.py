@@ -5,7 +5,7 @@ markdown, their outputs, the messages their code raises, their file and folder n
 in an LMS's file names and class lists, and timestamp.txt. Each place that shows such text to a
 person escapes it for its renderer: the feedback and its comments, the formgrader, make
 hand-grade's pages, report.md, the Moodle worksheet's comment. The browser test opens the pages of
-autograder/attacks/hostile_html.py, graded through the pipeline, in Chromium and looks for any
+instructor/authoring/attacks/hostile_html.py, graded through the pipeline, in Chromium and looks for any
 element or script of the student's; its positive control finds them in the same text unescaped.
 
 Feedback names no host folder: comments are redacted like outputs, and the runtime folders a run
@@ -21,11 +21,13 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder import fixtures as F
-from autograder import leakscan, recheck
-from autograder.inert import escape_markdown, unescape_markdown
-from autograder.report import _cell
-from autograder.untrusted import markdown_html, markdown_text, visible
+from instructor.authoring import fixtures as F
+from instructor.common import leakscan
+from instructor.grading import recheck
+from instructor.grading.inert import escape_markdown, unescape_markdown
+from instructor.gradebook.report import _cell
+from instructor.common.course import REPO
+from instructor.common.untrusted import markdown_html, markdown_text, visible
 
 A = "ps03_lstm_gates"
 HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
@@ -123,7 +125,7 @@ def test_the_feedback_template_renders_a_comment_as_text():
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
-    course = Path(F.HERE).parent
+    course = REPO
     ours = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
     c = Config()
@@ -176,7 +178,7 @@ def test_control_characters_are_written_out():
 
 
 def test_student_markdown_fetches_no_image():
-    """The graded notebook's markdown (autograder.inert) shows a markdown image as text: the
+    """The graded notebook's markdown (instructor.grading.inert) shows a markdown image as text: the
     formgrader and the feedback fetched the address the student chose."""
     from nbconvert.filters.markdown import markdown2html
 
@@ -190,7 +192,7 @@ def test_student_markdown_fetches_no_image():
 def test_moodle_comment_is_text_in_moodle():
     """Moodle renders the worksheet's "Feedback comments" as HTML; a reason quoting a file name
     goes there escaped."""
-    from autograder import lms
+    from instructor.term import lms
 
     row = {"final": None, "status": "rejected", "reason": FIELDS[0] + " " + FIELDS[1]}
     shown = lms.worksheet_comment(row)
@@ -205,7 +207,7 @@ def test_comments_and_runtime_folders_are_redacted_in_feedback(monkeypatch, tmp_
     as the grader's. Before: comments were not redacted, and only /tmp/rnnlab-... was known."""
     import tempfile
 
-    from autograder.feedback import PlainFeedback
+    from instructor.grading.feedback import PlainFeedback
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -274,7 +276,7 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
     from conftest import _need_browser
     from test_formgrader import open_submission
 
-    from autograder import handgrade as H
+    from instructor.term import handgrade as H
 
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)

@@ -1,3 +1,4 @@
+# Written by `make assignments` from source/ps07_gradient_flow/probes.py: edit that file.
 """Probes of ps07: the gradient norm at every step with a loss at every step, a clipping function
 equal to clip_grad_norm_, and the forget gate's bias set in every LSTM and LSTMCell of a model.
 

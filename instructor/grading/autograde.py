@@ -1,0 +1,191 @@
+"""Stage 3 of a grading run: nbgrader's autograde of each student in a sandboxed kernel
+(instructor.grading.sandbox, instructor.grading.limits), on the run's grading workers
+(instructor.grading.workers), as many at a time as there are workers, with a wall-clock limit
+per submission. The re-check process is forked in the same kernel's sandbox and writes its
+record into a FIFO read as it arrives."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from ..common.course import STAGED, course_config
+from . import sandbox as sb
+from .options import grader_error
+from .workers import FifoReader, Worker, first_error
+
+
+class Autograding:
+    """Run's third stage (instructor.grading.pipeline.Run)."""
+
+    def task_for(self, student: str, slot: int) -> tuple[dict, Path | None]:
+        """What a worker needs to grade `student` in parallel slot `slot`."""
+        config: dict = {"CourseDirectory": {"submitted_directory": STAGED}}
+        env: dict = {}
+        if self.opt.cell_timeout:
+            config["Execute"] = {"timeout": self.opt.cell_timeout}
+        runtime = None
+        recheck = self.recheck_files(student) if self.cases else {}
+        if not self.opt.sandboxed and self.cases:
+            # the same kernel start (it forks the re-check process), with the grader's rights
+            policy = sb.Policy(runtime_dir=str(self.work), sandboxed=False, **recheck)
+            policy_file = self.work / f"policy-{student}.json"
+            policy.save(policy_file)
+            config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
+            env.update({"JUPYTER_PATH": os.pathsep.join(p for p in (str(self.work / "jupyter"),
+                                                                     os.environ.get("JUPYTER_PATH")) if p),
+                        sb.POLICY_ENV: str(policy_file)})
+        if self.opt.sandboxed:
+            # kernel sockets live here: Unix socket paths must stay under 108 bytes, so keep it short
+            runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
+            policy = sb.Policy(runtime_dir=str(runtime), uid=self.opt.uid_base + slot,
+                               mpl_cache=str(self.mpl_cache),
+                               limits_file=str(self.work / f"limits-{student}.json"), **recheck)
+            policy_file = self.work / f"policy-{student}.json"
+            policy.save(policy_file)
+            sb.private_runtime(runtime, policy.uid)        # a sized tmpfs when grading as root
+            if os.geteuid() == 0:
+                os.chown(runtime, policy.uid, policy.uid)
+            config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
+            config["KernelManager"] = {"transport": "ipc", "ip": str(runtime / "kernel")}
+            # the sandbox's kernelspec first; the caller's JUPYTER_PATH (nbconvert's templates, for
+            # a Python outside the environment's prefix: instructor.deploying.hub) after it
+            jupyter_path = os.pathsep.join(p for p in (str(self.work / "jupyter"), os.environ.get("JUPYTER_PATH"))
+                                           if p)
+            env.update({"JUPYTER_PATH": jupyter_path, "JUPYTER_RUNTIME_DIR": str(runtime),
+                        sb.POLICY_ENV: str(policy_file)})
+        from .recheck import CELL_TIMEOUT_ENV, HARNESS_ENV, OUTPUT_ENV, preprocessors
+        execute = "instructor.grading.inert.InertExecute" if self.opt.inert else "instructor.grading.inert.CappedExecute"
+        config["Autograde"] = {"autograde_preprocessors": preprocessors(execute, bool(self.cases))}
+        if self.cases:
+            env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck"),
+                        CELL_TIMEOUT_ENV: str(self.cell_limit())})
+        return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
+
+
+    def cell_limit(self) -> int:
+        """Seconds per cell: the run's, else nbgrader_config.py's (Execute.timeout), else 30."""
+        if self.opt.cell_timeout:
+            return int(self.opt.cell_timeout)
+        return int(course_config(self.course).get("Execute", {}).get("timeout", 30) or 30)
+
+
+    def recheck_files(self, student: str) -> dict:
+        """The re-check process's input (its program and the student's answer cells, from the
+        staged notebook) and the FIFO it writes to, for `student`'s policy."""
+        from .recheck import student_cells
+        staged = nbformat.read(self.course / STAGED / student / self.assignment / f"{self.assignment}.ipynb", 4)
+        data = self.work / f"recheck-{student}.json"
+        data.write_text(json.dumps({"runner": self.runner, "cells": student_cells(staged),
+                                    "cell_timeout": self.cell_limit()}))
+        fifo = self.work / f"recheck-{student}.fifo"
+        if fifo.exists():
+            fifo.unlink()
+        os.mkfifo(fifo, 0o600)
+        return {"recheck_fifo": str(fifo), "recheck_input": str(data)}
+
+
+    def grade_one(self, student: str, slot: int, worker: "Worker") -> None:
+        result = self.results[student]
+        start = time.monotonic()
+        task, runtime = self.task_for(student, slot)
+        if self.cases:        # the re-check may change the score or name a mistake: feedback after it, once
+            task["feedback"] = False
+        reader = FifoReader(self.work / f"recheck-{student}.fifo") if self.cases else None
+        try:
+            reply = worker.request(task, timeout=self.opt.submission_timeout)
+        finally:
+            result.limits = self.limits_of(student)
+            if runtime is not None:
+                sb.release_runtime(runtime)
+            if reader is not None:                 # what the re-check process wrote, after the kernel's part
+                child = reader.finish()
+                kernel_part = self.work / "recheck" / f"{student}.txt"
+                before = kernel_part.read_text() if kernel_part.exists() else ""
+                kernel_part.write_text(before + child.decode("utf-8", errors="replace"))
+        if reply is None:
+            result.status = "failed"
+            result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "
+                             "stopped (a loop that never ends and ignores interrupts?)")
+        else:
+            graded = reply["autograde"]
+            log = graded.get("log", "") + "\n" + graded.get("error", "")
+            (self.work / f"autograde-{student}.log").write_text(log)
+            if not graded.get("success"):
+                result.status, result.reason = "failed", explain_failure(log)
+            elif task.get("feedback", True) and not reply.get("feedback", {}).get("success"):
+                result.flags.append("feedback could not be generated: " +
+                                    explain_failure(reply.get("feedback", {}).get("log", ""))[28:])
+        result.seconds = round(time.monotonic() - start, 2)
+        self.log(f"  {student}: {result.status} in {result.seconds} s")
+
+
+    def limits_of(self, student: str) -> dict:
+        """The limits the student's kernel ran under (recorded by the sandbox launcher), after
+        its control groups are emptied and removed, with the peak memory they measured."""
+        if not self.opt.sandboxed:
+            return {"sandbox": "NONE: graded unsandboxed"}
+        from .limits import Group
+        record = self.work / f"limits-{student}.json"
+        if not record.exists():
+            return {"sandbox": "no kernel was started"}
+        try:
+            data = json.loads(record.read_text())
+        except ValueError as err:
+            return {"sandbox": f"the launcher's record could not be read ({err})"}
+        limits = data.get("limits", {})
+        if data.get("group"):
+            group = Group(**data["group"])
+            peak, killed = group.peak_memory(), group.oom_kills()
+            group.remove()
+            if peak is not None:
+                limits["peak memory of the whole kernel"] = f"{peak / 1024 ** 2:.0f} MB"
+            if killed:
+                limits["processes killed by the memory limit"] = str(killed)
+        return limits
+
+
+    def grade_all(self, students: list[str]) -> None:
+        self.on_workers(students, self.grade_one,
+                        lambda student, err: grader_error(self.results[student], "grading", err))
+
+
+    def on_workers(self, students: list[str], work, failed) -> None:
+        """`work(student, slot, worker)` for every student, as many at a time as there are
+        workers, each on a free one; `failed(student, error)` keeps the batch going."""
+        slots: queue.Queue[int] = queue.Queue()
+        for slot in self.workers:
+            slots.put(slot)
+
+        def task(student: str) -> None:
+            slot = slots.get()
+            try:
+                if not self.workers[slot].alive():            # killed after a timeout: replace it
+                    self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
+                work(student, slot, self.workers[slot])
+            except Exception as err:                          # keep the batch going, always
+                failed(student, err)
+            finally:
+                slots.put(slot)
+
+        with ThreadPoolExecutor(max_workers=len(self.workers)) as pool:
+            list(pool.map(task, students))
+
+
+def explain_failure(log: str) -> str:
+    """A sentence for the report from nbgrader's log of a failed autograde."""
+    if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+        return ("the notebook's kernel died while it ran (os._exit, a crash, or the memory or "
+                "process limit); nothing after that point could be graded")
+    if "No submitted file" in log:
+        return "no notebook was submitted"
+    if "Timeout waiting for execute reply" in log:
+        return ("a cell ran past the time limit and did not stop when interrupted (a loop that "
+                "ignores interrupts?); the notebook could not be graded")
+    return "nbgrader could not grade it: " + first_error(log)

@@ -1,0 +1,187 @@
+"""Grade a class: every submission on its own, in a sandboxed kernel, in parallel.
+
+    python -m instructor grade ps03 path/to/folder-or.zip [--jobs 2] [--unsandboxed]
+
+`Run.run` takes every submission through the stages below, in order; each stage is a module of
+its own, and `Run` is made of them.
+
+1. prepare (instructor.grading.prepare): check the sandbox, start the grading workers, regenerate
+   the assignment in the gradebook from source/ (into a private release folder, so the committed
+   release/ is not touched), load the re-check's cases.
+2. staging (instructor.grading.staging): find each student's notebook (instructor.grading.intake),
+   read it and repair its grading metadata (instructor.grading.sanitize), make it inert
+   (instructor.grading.inert). Unreadable ones are rejected with a reason; the originals are only read.
+3. autograde (instructor.grading.autograde): `nbgrader autograde --student X` for each student,
+   `jobs` at a time, with the kernel in the sandbox (instructor.grading.sandbox) and a wall-clock
+   limit per submission.
+4. scoring (instructor.grading.scoring): the scores read back from the gradebook; on a regrade,
+   the hand grades of unchanged answers kept.
+5. re-check (instructor.grading.recheck): key results checked again outside the student's
+   kernel; disagreements take the points back, with a flag, and mistakes are named.
+6. feedback (instructor.grading.feedbackscan): feedback HTML per student without hidden tests; a
+   final scan withholds any that still holds a line of a hidden test or a folder of this machine.
+7. reports (instructor.gradebook.report): grades.csv, report.json and report.md in
+   reports/<assignment>/.
+
+On a Dask cluster, instructor.grading.cluster.ClusterRun does stages 2 to 6 of each student in
+one task on a worker (`Run.grade_alone`).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from ..common.course import REPO, resolve
+from ..gradebook.report import write_reports
+from ..gradebook.rows import Result
+from ..gradebook.scores import record_lms_marks
+from .autograde import Autograding
+from .feedbackscan import FeedbackStage, scan_feedback
+from .options import NotGradeable, Options, SandboxUnavailable, grader_error
+from .prepare import Preparation
+from .scoring import Scoring
+from .staging import Staging
+from .workers import Worker
+
+# what callers take from here: the run, its options and how it stops
+__all__ = ["DEMO_MARKER", "NotGradeable", "Options", "Run", "SandboxUnavailable", "demo_course"]
+
+DEMO_MARKER = ".rnnlab-demo-course"      # `make demo-class` writes it into the demo's course folder
+
+
+def demo_course(submissions: Path, assignment: str) -> Path | None:
+    """The demo course that `submissions` is (or holds, for `assignment`), or None. A demo class
+    is graded in its own course folder, never into the course's real gradebook."""
+    for folder in (submissions, submissions / assignment):
+        if (folder / DEMO_MARKER).is_file() and (folder / "source" / assignment).is_dir():
+            return folder.resolve()
+    return None
+
+
+class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
+    """One grading run of one assignment over one batch of submissions, on this machine. What
+    the stages share: the course and the assignment, `opt`, the run's folder `work`, the workers,
+    the re-check's `cases`, the notebooks (`release_nb`, `source_nb`), and a row per student
+    (`results`, with what the intake `found` for each)."""
+
+    on_cluster = False                   # instructor.grading.cluster.ClusterRun: True
+
+    def __init__(self, assignment: str, submissions: Path, course: Path = REPO,
+                 options: Options | None = None, log=print):
+        self.course = Path(course).resolve()
+        self.assignment = resolve(assignment, self.course)
+        self.submissions = Path(submissions).resolve()
+        demo = demo_course(self.submissions, self.assignment)
+        if demo:
+            log(f"a demo class: graded in its own course folder {demo} (gradebook, reports and "
+                f"feedback there), not in {self.course}")
+            self.course, self.submissions = demo, demo / "submissions"
+        self.opt = options or Options()
+        if bool(self.opt.cluster) != self.on_cluster:
+            raise ValueError("a run on a Dask cluster is instructor.grading.cluster.ClusterRun's, with "
+                             "Options(cluster=address); Run grades on this machine")
+        self.log = log
+        self.work = self.course / "grading-runs" / f"{self.assignment}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        self.reports = self.course / "reports" / self.assignment
+        self.results: dict[str, Result] = {}
+        self.rejected_files: list[tuple[str, str]] = []
+        self.workers: dict[int, Worker] = {}
+        self.cases: list = []
+        self.changes: list[tuple[str, float, float]] = []    # scores changed since the last run
+        self.scores_before: dict[str, float] | None = None   # the gradebook's, when the run started
+        self.roster = None                   # the course's roster.csv (instructor.gradebook.roster), if it has one
+        self.max_score = 0.0
+        self.found: dict[str, tuple] = {}    # student -> (notebook found, roster row, LMS details)
+
+
+    def run(self) -> list[Result]:
+        """Grade the class, write the reports, and return every student's row."""
+        t0 = time.monotonic()
+        try:
+            self.prepare()
+            earlier = self.graded_answers()             # staging removes the last run's notebooks
+            self.scores_before = self.gradebook_scores()
+            students = self.stage()
+            # Canvas's late marks, where the final score (instructor.gradebook.scores) reads them from now on
+            record_lms_marks(self.reports, {s: found[2].get("prefix", "") for s, found in self.found.items()
+                                            if found[0] is not None})
+            self.log(f"grading {len(students)} submission(s) of {self.assignment} {self.where()}, "
+                     f"{'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
+            self.grade_class(students, earlier)
+            self.mark_flagged()
+            earlier = self.earlier_rows()
+            for result in self.absent(earlier):
+                result.max_score = self.max_score
+                self.results[result.student] = result
+            self.changes = write_reports(self, seconds=round(time.monotonic() - t0, 1), earlier=earlier)
+            self.reported()
+        finally:
+            self.stop()
+            if not self.opt.keep_workdir:
+                shutil.rmtree(self.work, ignore_errors=True)
+        return sorted(self.results.values(), key=lambda r: r.student)
+
+
+    def grade_class(self, students: list[str], earlier: dict[str, dict[str, str]]) -> None:
+        """Stages 3 to 6 for the staged `students` (`earlier`: the last run's answers, by student)."""
+        self.grade_all(students)
+        self.keep_hand_grades(earlier)
+        self.collect_scores()
+        if self.cases:
+            graded = [s for s in students if self.results[s].status == "graded"]
+            self.recheck(graded)
+            # the feedback shows the re-checked score and the mistakes named in comments: it
+            # is written now, once (writing it in the worker, then again for each student
+            # whose score changed or whose mistake was named, cost 0.1 s per submission)
+            self.refresh_feedback(graded)
+        self.check_feedback()
+
+
+    def recheck(self, students: list[str]) -> None:
+        """The re-check of each graded student, one at a time: a fault judging one is that
+        student's grader error, never a score."""
+        from .recheck import recheck_all
+        for student in students:
+            try:
+                recheck_all(self, [student])
+            except Exception as err:
+                grader_error(self.results[student], "re-checking the results outside the kernel", err)
+
+
+    def grade_alone(self, student: str, slot: int, worker: "Worker", earlier: dict[str, str]) -> Result:
+        """Everything a class run does for one student, in the same order, for a cluster's task
+        (instructor.grading.cluster): repair and stage, grade in the sandbox, keep the hand grades of
+        unchanged answers (`earlier`: the last run's answers), read the scores, re-check, write the
+        feedback and scan it. Each step is the class run's own, given this one student."""
+        result = self.results[student]
+        if self.repair_one(student, self.found[student][0]):
+            try:
+                self.grade_one(student, slot, worker)
+            except Exception as err:
+                grader_error(result, "grading", err)
+            if earlier:
+                self.keep_hand_grades({student: earlier})
+        self.collect_scores([student])
+        if self.cases and result.status == "graded":
+            self.recheck([student])
+            try:
+                self.feedback_one(student, slot, worker)
+            except Exception as err:
+                self.withhold_feedback(student, err)
+        for flag in scan_feedback(self.course, self.assignment, [student], self.source_nb, self.release_nb).values():
+            result.flags.append(flag)
+        return result
+
+
+    def where(self) -> str:
+        return f"with {self.opt.jobs} worker(s)"
+
+    def reported(self) -> None:
+        """The reports are written (a cluster's run forgets the students it kept)."""
+
+    def stop(self) -> None:
+        """The run is over, graded or not: its workers, and the kernels they started, stop."""
+        for worker in self.workers.values():
+            worker.stop()

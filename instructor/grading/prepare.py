@@ -1,0 +1,100 @@
+"""Stage 1 of a grading run: the sandbox checked, the grading workers started, the assignment
+regenerated from source/ into the run's own release folder (the committed release/ is not
+touched), the re-check's cases loaded and the notebooks read."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from ..common.course import gradebook_url, is_file_gradebook, venv_env
+from ..gradebook import roster as roster_mod
+from . import sandbox as sb
+from .options import NotGradeable, SandboxUnavailable
+from .workers import Worker
+
+
+class Preparation:
+    """Run's first stage (instructor.grading.pipeline.Run)."""
+
+    def check_sandbox(self) -> None:
+        if self.opt.sandboxed:
+            reason = sb.check()
+            if reason:
+                raise SandboxUnavailable(
+                    f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
+                    "with your rights. Install bubblewrap, or rerun with --unsandboxed "
+                    "(make autograde ... UNSANDBOXED=1) if you trust every submission.")
+
+
+    def prepare(self) -> None:
+        """Check the sandbox, start the workers, and bring the gradebook up to date with source/.
+
+        The workers import nbgrader (about 3 s) while the rest is set up, and the first one
+        regenerates the assignment into a private release folder, so the committed release/ is
+        not touched."""
+        self.check_sandbox()
+        from ..gradebook.cells import changed_after_grading
+        from .worker import stamp_gradebooks_in_process
+        stamp_gradebooks_in_process()     # an empty PostgreSQL gradebook is set up here: 2.5 s less
+        why = changed_after_grading(self.course, self.assignment)
+        if why:
+            raise NotGradeable(f"{self.assignment} cannot be graded as source/ now stands: {why}")
+        try:
+            self.roster = roster_mod.load(self.course, self.assignment)
+        except roster_mod.RosterError as err:
+            raise NotGradeable(str(err))
+        if self.opt.cluster and is_file_gradebook(gradebook_url(self.course)):
+            raise NotGradeable(
+                f"grading on the cluster {self.opt.cluster} needs a gradebook that many machines can write "
+                f"at once; {self.course}'s is a SQLite file. Set c.CourseDirectory.db_url to a PostgreSQL "
+                "URL in its nbgrader_config.py (docs/grading.md), or grade without CLUSTER")
+        self.work.mkdir(parents=True)
+        self.start_workers()
+        self.load_checks(write=True)
+        self.workers[0].generate(self.assignment, self.work / "release")
+        self.read_notebooks()
+
+
+    def start_workers(self) -> None:
+        """One grading worker per parallel slot, each importing nbgrader while the rest is set up
+        (a cluster's run starts its workers there: instructor.grading.cluster)."""
+        for slot in range(max(1, self.opt.jobs)):
+            self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
+
+
+    def load_checks(self, write: bool) -> None:
+        """The re-check's cases and program, and the sandbox's kernelspec and font cache; `write`
+        puts the files every worker reads into the run's folder (a cluster's workers only read them)."""
+        from .recheck import kernel_checks_source, load_cases, runner_source
+        self.cases = load_cases(self.assignment, self.course) if self.opt.recheck else []
+        if self.cases:
+            self.runner = runner_source(self.cases)
+        if write and self.cases:
+            (self.work / "recheck").mkdir()
+            (self.work / "harness.py").write_text(kernel_checks_source())
+        if write and (self.opt.sandboxed or self.cases):
+            sb.write_kernelspec(self.work / "jupyter")
+        if self.opt.sandboxed:
+            self.mpl_cache = self.font_cache()
+
+
+    def read_notebooks(self) -> None:
+        self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
+        self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
+
+
+    def font_cache(self) -> Path:
+        """matplotlib's font list, built once per user and matplotlib version (about 1 s) and
+        shown read-only to kernels."""
+        import matplotlib
+        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        cache = home / "rnnlab" / f"mplcache-{matplotlib.__version__}"
+        if not any(cache.glob("fontlist-*.json")):
+            cache.mkdir(parents=True, exist_ok=True)
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                           env=venv_env({"MPLCONFIGDIR": str(cache)}), check=True, capture_output=True)
+        return cache

@@ -1,5 +1,0 @@
-import sys
-
-from rnnlab.site.build import main
-
-sys.exit(main())

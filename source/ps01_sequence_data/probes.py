@@ -1,0 +1,44 @@
+"""Probes of ps01: sliding windows with a horizon, one-hot codes of a batch of texts, and any
+layout of a 3-D batch into the layout nn.RNN reads."""
+import torch
+
+from rnnlab.diagnose import call
+from rnnlab.probes import Inputs
+
+
+def _windows(seed, n, features, window, horizon):
+    def probe(names):
+        r = Inputs(seed)
+        series = r.randn(n, exact32=True) if features is None else r.randn(n, features, exact32=True)
+        return call(names["make_windows"], series, window, horizon)
+    return probe
+
+
+def _counts(names):
+    """Integer counts with room for exactly one window and its target."""
+    return call(names["make_windows"], torch.tensor([5, 3, 8, 1, 9]), 3, 2)
+
+
+def _one_hot(texts, alphabet):
+    def probe(names):
+        return call(names["one_hot"], list(texts), alphabet)
+    return probe
+
+
+def _layout(seed, layout, batch_first, sizes=(2, 3, 4)):
+    def probe(names):
+        x = Inputs(seed).randn(*sizes)
+        return call(names["to_rnn_layout"], x, layout, batch_first)
+    return probe
+
+
+PROBES = {
+    "make_windows": [_windows(1, 7, None, 3, 1), _windows(2, 8, None, 2, 3), _windows(3, 7, 2, 3, 2),
+                     _windows(4, 4, None, 3, 2), _counts],
+    # "d" is the alphabet's last class and occurs in no text; the alphabet is not in sorted order
+    "one_hot": [_one_hot(["abc", "cca"], "cabd"), _one_hot(["ab", "az"], "abc"), _one_hot(["bca"], "abc"),
+                _one_hot(["b", "a", "b"], "ba")],
+    "to_rnn_layout": [_layout(5, "BFT", False), _layout(6, "FTB", True), _layout(7, "BTF", False),
+                      _layout(8, "TBFB", False),
+                      _layout(9, "FBT", True, sizes=(2, 1, 3))],                # a batch of one
+}

@@ -1,0 +1,153 @@
+"""Probes of ps10: scaled and masked attention weights (also whether gradients reach the query and
+the keys), a decoder step that attends with the previous state, a beam search with a final
+ranking by score per token, and exact match with per-token accuracy of outputs cut at their EOS.
+
+The beam search's toy models are tables of log-probabilities, one row per previous token, whose
+entries are plain decimals (no log computed here: torch.log's last bits differ between CPUs, and a
+near tie could then rank two hypotheses either way). Only the tie probes hold equal entries."""
+import torch
+from torch import nn
+
+from rnnlab.diagnose import call
+from rnnlab.probes import Inputs
+
+# ---- exercise 1: attention_weights -------------------------------------------------------------
+
+
+def _lengths(lengths):
+    return torch.tensor(lengths, dtype=torch.int64)
+
+
+def _weights(seed, lengths, S, H):
+    def probe(names):
+        r = Inputs(seed)
+        query, keys = r.randn(len(lengths), H, scale=2.0), r.randn(len(lengths), S, H, scale=2.0)
+        return call(names["attention_weights"], query, keys, _lengths(lengths))
+    return probe
+
+
+def _with_grads(attention_weights, query, keys, lengths, coef):
+    """The weights, and the gradients of sum(coef * weights) with respect to the query and the
+    keys (None where no gradient reaches them)."""
+    q, k = query.clone().requires_grad_(True), keys.clone().requires_grad_(True)
+    w = attention_weights(q, k, lengths)
+    if not (isinstance(w, torch.Tensor) and w.requires_grad):
+        return w, None, None
+    gq, gk = torch.autograd.grad((w * coef).sum(), (q, k), allow_unused=True)
+    return w.detach(), gq, gk
+
+
+def _grads(seed, lengths, S, H):
+    def probe(names):
+        r = Inputs(seed)
+        query, keys = r.randn(len(lengths), H), r.randn(len(lengths), S, H)
+        coef = r.randn(len(lengths), S)
+        return call(_with_grads, names["attention_weights"], query, keys, _lengths(lengths), coef)
+    return probe
+
+
+# ---- exercise 2: decoder_step ------------------------------------------------------------------
+
+
+class _Layers(nn.Module):
+    def __init__(self, V, E, H):
+        super().__init__()
+        self.embed, self.cell, self.out = nn.Embedding(V, E), nn.LSTMCell(E + H, H), nn.Linear(2 * H, V)
+
+
+def _step(seed, lengths, S, V, E, H):
+    def probe(names):
+        r = Inputs(seed)
+        layers = r.module(_Layers(V, E, H))
+        B = len(lengths)
+        token = torch.from_numpy(r.rng.integers(0, V, size=B))
+        state = (r.randn(B, H), r.randn(B, H))
+        enc_out = r.randn(B, S, H, scale=1.5)
+        return call(names["decoder_step"], token, state, enc_out, _lengths(lengths), layers)
+    return probe
+
+
+# ---- exercise 3: beam_search -------------------------------------------------------------------
+
+
+def _table_step(rows):
+    table = torch.tensor(rows, dtype=torch.float64)
+
+    def step(token, state):
+        return table[token].clone(), state + 1
+    return step
+
+
+def _beam(rows, k, max_len, bos=0, eos=1):
+    def probe(names):
+        return call(names["beam_search"], _table_step(rows), 0, k, max_len, bos, eos)
+    return probe
+
+
+NEG = -30.0          # a token that is (almost) never chosen
+
+_PLAIN = [[NEG, -2.3, -0.7, -0.9],      # after BOS (0); EOS is 1
+          [NEG, 0.0, NEG, NEG],         # after EOS (never used)
+          [NEG, -0.5, -2.3, -1.2],      # after 2
+          [NEG, -0.1, -3.0, -2.9]]      # after 3
+# EOS at once ([1]) finishes first and has the higher total, [2, 3, 1] the higher score per token
+_SHORT_FIRST = [[NEG, -1.2, -0.35, NEG],
+                [NEG, 0.0, NEG, NEG],
+                [NEG, -3.0, -0.1, -2.4],
+                [NEG, -0.05, -4.0, -4.1]]
+# [2, 1] ranks before [3, 3, 1] per token (and by total), after it if EOS is not counted
+_EOS_LENGTH = [[NEG, -3.0, -0.6, -0.5],
+               [NEG, 0.0, NEG, NEG],
+               [NEG, -0.4, -3.0, -3.1],
+               [NEG, -1.0, -1.4, -0.3]]
+# nothing ends within 3 steps: the live hypotheses are the answer
+_NEVER_ENDS = [[NEG, NEG, -0.2, -0.9],
+               [NEG, 0.0, NEG, NEG],
+               [NEG, -8.0, -0.6, -0.7],
+               [NEG, -9.0, -0.4, -1.1]]
+_FLAT = [[-1.0] * 4] * 4                 # every token tied (EOS is 3 there)
+
+# ---- exercise 4: exact_match -------------------------------------------------------------------
+
+
+def _tokens(rows, width=3):
+    """An int64 (B, L) tensor of these rows; an empty batch has `width` columns."""
+    return torch.tensor(rows, dtype=torch.int64) if rows else torch.zeros(0, width, dtype=torch.int64)
+
+
+def _match(predicted, target, eos=2, pad=0):
+    def probe(names):
+        return call(names["exact_match"], _tokens(predicted), _tokens(target), eos, pad)
+    return probe
+
+
+PROBES = {
+    "attention_weights": [
+        _weights(1, (4, 2, 1), 4, 3),
+        _weights(2, (2,), 3, 2),
+        _weights(3, (3, 4), 3, 2),          # a length above S
+        _weights(4, (2, 0), 3, 2),          # a length of 0
+        _grads(5, (3, 1), 3, 4),
+    ],
+    "decoder_step": [
+        _step(11, (3, 1), 3, 4, 2, 3),
+        _step(12, (2,), 2, 3, 3, 1),
+        _step(13, (2, 4, 1), 4, 5, 2, 2),
+    ],
+    "beam_search": [
+        _beam(_PLAIN, 2, 5),
+        _beam(_SHORT_FIRST, 2, 6),
+        _beam(_EOS_LENGTH, 2, 6),
+        _beam(_NEVER_ENDS, 2, 3),
+        _beam(_FLAT, 3, 2, 0, 3),
+    ],
+    "exact_match": [
+        _match([[5, 4, 3, 2, 9], [6, 2, 7, 7, 7]], [[5, 4, 3, 2], [6, 2, 0, 0]]),      # right, with leftovers
+        # stops early; never stops; a pad id written before the EOS
+        _match([[5, 4, 2, 2, 9], [6, 6, 6, 6, 6], [3, 0, 5, 2, 0]], [[5, 4, 3, 2], [6, 2, 0, 0], [3, 4, 5, 2]]),
+        # other ids, the predictions shorter than the targets: one stops late, one is right
+        _match([[4, 4, 0], [5, 0, 3]], [[4, 0, 9, 9], [5, 0, 9, 9]], eos=0, pad=9),
+        _match([[3, 2]], [[3, 3]]),                       # a target without EOS
+        _match([], []),                                   # an empty batch
+    ],
+}
