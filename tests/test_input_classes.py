@@ -1,10 +1,11 @@
 """Hidden tests reach the inputs a careful tester tries (issue 28).
 
-Each code exercise of every problem set declares below which classes of input its hidden tests
-must reach, and the hidden test cells of that exercise must use the shared helper of each class
-(`rnnlab.checks`): a new exercise cannot land without saying which apply. Each class also has a
-wrong solution among the fixtures (`INPUT_CLASS = ...`) that the hidden tests of that class catch, and
-`tests/test_grading.py` grades it: it must lose its exercise, for the reason the class gives.
+Each code exercise of every problem set declares in its folder's exercises.toml which classes of
+input its hidden tests must reach, and the hidden test cells of that exercise must use the shared
+helper of each class (`rnnlab.checks`): a new exercise cannot land without saying which apply.
+Each class also has a wrong solution among the fixtures (`INPUT_CLASS = ...`) that the hidden
+tests of that class catch, and `tests/test_grading.py` grades it: it must lose its exercise, for
+the reason the class gives.
 
 And every hidden test cell runs on its own: it reads no name that only another hidden cell
 defines (a cell that did would fail, or pass, depending on what the grader ran before it).
@@ -16,8 +17,9 @@ import symtable
 import nbformat
 import pytest
 
-from autograder import fixtures as F
-from autograder.course import REPO, assignments
+from instructor.authoring import fixtures as F
+from instructor.common.course import REPO, assignments
+from instructor.common.problemsets import problem_sets
 
 ASSIGNMENTS = assignments()
 
@@ -36,42 +38,13 @@ MARKERS = {
 # classes with no marker: a wrong solution in the fixtures shows the hidden tests reach them
 FIXTURE_ONLY = {"batch": "a comparison over every element of a batch, not one"}
 
-# exercise -> the classes its hidden tests reach. Exercises whose arguments are numbers only have
-# nothing to change or shrink.
-CLASSES = {
-    "ps01_sequence_data": {"make_windows": {"unchanged", "size_one", "float64"},
-                           "one_hot": {"unchanged", "size_one"},
-                           "to_rnn_layout": {"unchanged", "size_one", "float64"}},
-    "ps02_rnn": {"manual_rnn": {"unchanged", "size_one", "float64"}, "rnn_shapes": set(), "count_parameters": set()},
-    "ps03_lstm_gates": {"lstm_step": {"unchanged", "size_one", "float64"},
-                        "lstm_all_gates": {"unchanged", "size_one", "float64"}},
-    "ps04_using_lstm": {"lstm_output_shapes": set(), "train_tbptt": {"unchanged", "size_one"},
-                        "spam_classifier": {"unchanged", "size_one", "keyword"},
-                        "forecaster": {"unchanged", "size_one", "keyword"}},
-    "ps05_padding_packing": {"collate_recent": {"unchanged", "size_one", "float64"},
-                             "bidirectional_final": {"unchanged", "size_one", "float64", "input_grads"},
-                             "masked_cross_entropy": {"unchanged", "size_one", "float64", "input_grads"},
-                             "packed_matches_alone": {"unchanged"}},
-    "ps06_stacked_bidirectional": {"merge_directions": {"unchanged", "size_one", "float64", "input_grads"},
-                                   "lstm_param_count": set(),
-                                   "bi_tagger": {"unchanged", "size_one", "keyword"}},
-    "ps07_gradient_flow": {"step_gradient_norms": {"unchanged", "size_one", "float64"},
-                           "clip_grad_norm": {"size_one", "float64"},
-                           "set_forget_bias": {"float64"}},
-    "ps08_evaluating_models": {"classification_metrics": {"unchanged", "size_one"},
-                               "chronological_split": {"unchanged", "size_one", "float64"},
-                               "evaluate_classifier": {"unchanged", "ties"}},
-    "ps09_language_models": {"stream_batches": {"unchanged", "size_one"},
-                             "masked_perplexity": {"unchanged", "size_one"},
-                             "sample_tokens": {"unchanged", "ties"},
-                             "gru_forward": {"unchanged", "size_one", "float64"}},
-    "ps10_seq2seq_attention": {"attention_weights": {"unchanged", "size_one", "float64", "input_grads"},
-                               "decoder_step": {"unchanged", "size_one", "float64", "input_grads"},
-                               "beam_search": {"unchanged", "size_one", "ties"},
-                               "exact_match": {"unchanged", "size_one", "pad_eos"}},
-}
-# exercises whose function changes an argument on purpose (the spec says so): no "unchanged"
-CHANGES_BY_DESIGN = {"clip_grad_norm": "scales the gradients in place", "set_forget_bias": "sets the biases in place"}
+# Each problem set declares, in its folder's exercises.toml, the classes of input each code exercise's
+# hidden tests reach (exercises whose arguments are numbers only, `arguments = "numbers"`, have
+# nothing to change or shrink), and which exercises change an argument on purpose (the spec says so).
+EXERCISES = {ps.name: ps.exercises() for ps in problem_sets()}
+CLASSES = {a: {ex: set(spec.get("input_classes", [])) for ex, spec in table.items()} for a, table in EXERCISES.items()}
+CHANGES_BY_DESIGN = {ex: spec["changes_arguments"] for table in EXERCISES.values()
+                     for ex, spec in table.items() if "changes_arguments" in spec}
 
 
 # what every problem set's introduction tells students about the classes above
@@ -109,17 +82,16 @@ def _missing_classes(nb, table):
 
 
 def test_every_code_exercise_declares_its_input_classes():
-    assert set(CLASSES) == set(ASSIGNMENTS), "a problem set without an entry in CLASSES"
+    assert all(CLASSES[a] for a in ASSIGNMENTS), "a problem set without exercises.toml"
     for a in ASSIGNMENTS:
         nb = _nb(a)
-        assert set(CLASSES[a]) == set(_code_exercises(nb)), f"{a}: CLASSES should list exactly its code exercises"
+        assert set(CLASSES[a]) == set(_code_exercises(nb)), f"{a}: exercises.toml should list exactly its code exercises"
         for exercise, classes in CLASSES[a].items():
             assert classes <= set(MARKERS), f"{a}:{exercise}: unknown classes {classes - set(MARKERS)}"
             solution = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
             if re.search(r"^class \w+\(", solution, re.M):
                 assert "keyword" in classes, f"{a}:{exercise} defines a class: call it positionally and by keyword"
-            takes_data = bool(classes) or exercise not in ("rnn_shapes", "count_parameters", "lstm_output_shapes",
-                                                           "lstm_param_count")
+            takes_data = EXERCISES[a][exercise].get("arguments") != "numbers"
             if takes_data and exercise not in CHANGES_BY_DESIGN:
                 assert "unchanged" in classes, f"{a}:{exercise}: check that the inputs are unchanged"
 
@@ -157,7 +129,7 @@ def test_each_class_has_a_wrong_solution_that_only_it_catches():
                     f"{fx.name}: a class fixture loses its exercise, with the message that class gives (output_has)"
                 found.setdefault(fx.input_class, []).append(fx.name)
     missing = sorted((set(MARKERS) | set(FIXTURE_ONLY)) - set(found))
-    assert not missing, f"no wrong solution in autograder/fixtures for the classes {missing}"
+    assert not missing, f"no wrong solution in the fixtures of source/ for the classes {missing}"
 
 
 def _free_names(source):
