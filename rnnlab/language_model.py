@@ -1,5 +1,6 @@
 """Character-level language models: a corpus of the course's own, counted baselines, a model,
-stateful training, perplexity, sampling, the GRU step, and units that track the text.
+stateful training, perplexity, sampling and the GRU step. Chapter 09's measurements of a trained
+model live beside it: exposure bias in rnnlab.exposure, units that track the text in rnnlab.units.
 
 The corpus is generated, not downloaded: a small grammar of nested, indented, code-like lines
 (function headers, assignments, calls, lists, strings in quotes). Every student gets the same
@@ -16,10 +17,7 @@ from __future__ import annotations
 
 import math
 import random
-import re
-from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -120,34 +118,6 @@ class Vocab:
 
     def decode(self, ids) -> str:
         return "".join(self.chars[int(k)] for k in ids)
-
-
-def text_features(text: str) -> dict[str, np.ndarray]:
-    """What is true at each character (after reading it): float arrays of len(text).
-
-    inside quotes: 1 after an odd number of '"'; bracket depth: '(' and '[' open, ')' and ']'
-    close; position in line: characters since the last newline (a newline is 0); indent: the
-    current line's leading spaces divided by 4."""
-    quotes, depth, column, indent = [], [], [], []
-    q = d = col = lead = 0
-    at_start = True
-    for ch in text:
-        if ch == "\n":
-            col, lead, at_start = 0, 0, True
-        else:
-            col += 1
-            if at_start and ch == " ":
-                lead += 1
-            else:
-                at_start = False
-        q ^= ch == '"'
-        d += (ch in "([") - (ch in ")]")
-        quotes.append(q)
-        depth.append(d)
-        column.append(col)
-        indent.append(lead // 4)
-    return {"inside quotes": np.array(quotes, float), "bracket depth": np.array(depth, float),
-            "position in line": np.array(column, float), "indent": np.array(indent, float)}
 
 
 # ------------------------------------------------------------------------------------ batching
@@ -355,7 +325,7 @@ def stepper(model: CharLM):
     return step
 
 
-def _last_state(state):
+def last_state(state):
     """The state of a one-layer, batch-of-one run as the stepper keeps it."""
     if isinstance(state, tuple):
         return tuple(s[0, 0] for s in state)
@@ -377,7 +347,7 @@ def generate(model: CharLM, vocab: Vocab, prompt: str, n: int, temperature: floa
     logits = logits[0, -1]
     step = stepper(model)
     if model.rnn.num_layers == 1:
-        state = _last_state(state)
+        state = last_state(state)
     out = []
     for _ in range(n):
         probs = shape_logits(logits, temperature, top_k)
@@ -385,182 +355,6 @@ def generate(model: CharLM, vocab: Vocab, prompt: str, n: int, temperature: floa
         out.append(vocab.chars[nxt])
         logits, state = step(nxt, state)
     return "".join(out)
-
-
-# ------------------------------------------------------------------------------------ exposure bias
-def chain_accuracy(chain: torch.Tensor, start: torch.Tensor, steps: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """What a perfect model scores when its predictions are compared with one text, step by step.
-
-    The text comes from a Markov chain: `chain[a, b]` is P(next = b | this = a), each row summing
-    to 1, and `start` is the distribution of the character the continuation starts after. The
-    perfect model is the chain itself, and it predicts its likeliest next character (argmax).
-    Returns two float64 tensors of length `steps`: the expected share of predictions equal to the
-    text's character at steps 1, 2, ..., teacher-forced (each prediction made after the text's
-    true previous character) and free-running (greedy from the start, fed its own predictions).
-    Exact, from powers of `chain`: no text is drawn."""
-    chain, start = chain.double(), start.double()
-    V = chain.shape[0]
-    if chain.shape != (V, V) or start.shape != (V,):
-        raise ValueError(f"chain must be (V, V) and start (V,), not {tuple(chain.shape)} and {tuple(start.shape)}")
-    sums = torch.cat([chain.sum(1), start.sum(0, keepdim=True)])
-    if not torch.allclose(sums, torch.ones_like(sums)):
-        raise ValueError("every row of chain, and start, must sum to 1")
-    rows, best = torch.arange(V), chain.argmax(1)
-    dist, power, guess = start, torch.eye(V, dtype=torch.float64), torch.arange(V)
-    forced, free = [], []
-    for _ in range(steps):
-        forced.append((dist * chain[rows, best]).sum())         # dist: P(the true previous character)
-        dist, power, guess = dist @ chain, power @ chain, best[guess]
-        free.append((start * power[rows, guess]).sum())         # P(text's character t = greedy guess t)
-    return torch.stack(forced), torch.stack(free)
-
-
-@torch.no_grad()
-def free_running_accuracy(model: CharLM, vocab: Vocab, text: str, steps: int,
-                          every: int = 20) -> tuple[torch.Tensor, torch.Tensor]:
-    """The tempting test of exposure bias, on a model: from every `every`-th character of `text`
-    (the first excepted), the share of predictions equal to the text's character at steps
-    1, 2, ..., `steps` on, teacher-forced (argmax after the true text) and free-running (greedy,
-    fed its own predictions from the place on). Two float64 tensors of length `steps`, as
-    `chain_accuracy` returns for a perfect model."""
-    ids = vocab.encode(text)
-    places = list(range(every, len(ids) - steps, every))
-    if not places or steps < 1:
-        raise ValueError(f"text too short for {steps} steps from every {every}-th character")
-    model.eval()
-    logits, _ = model(ids[:-1].unsqueeze(0))
-    guesses = logits[0].argmax(-1)                           # guesses[t]: prediction of ids[t + 1]
-    at = torch.tensor(places)
-    forced = torch.stack([(guesses[at + k - 1] == ids[at + k]).double().mean() for k in range(1, steps + 1)])
-    states, state, done = [], None, 0                        # the state after ids[:p + 1], each place
-    for p in places:
-        _, state = model(ids[done:p + 1].unsqueeze(0), state)
-        states.append(state)
-        done = p + 1
-    if isinstance(state, tuple):                             # LSTM: (h, c); GRU: h
-        state = tuple(torch.cat([s[j] for s in states], dim=1) for j in range(len(state)))
-    else:
-        state = torch.cat(states, dim=1)
-    token, free = guesses[at].unsqueeze(1), []             # step 1: the prediction after the true prefix
-    for k in range(1, steps + 1):
-        free.append((token[:, 0] == ids[at + k]).double().mean())
-        out, state = model(token, state)
-        token = out[:, -1].argmax(-1, keepdim=True)
-    return forced, torch.stack(free)
-
-
-def split_functions(text: str) -> list[str]:
-    """The whole functions of code-like text: each from a line that starts with 'def ' to the
-    newline before the next such line. What comes before the first such line, and the last
-    function (it may be unfinished), are left out."""
-    return re.split(r"(?m)^(?=def )", text)[1:-1]
-
-
-@torch.no_grad()
-def nats_after(model: CharLM, vocab: Vocab, befores: list[str], texts: list[str], skip: int = 1) -> float:
-    """Mean cross-entropy (nats per character) of the model on `texts`, each read right after the
-    text at the same position in `befores`: the model reads befores[0] + texts[0] + befores[1] +
-    texts[1] + ... as one stream, its state carried throughout. The first `skip` characters of
-    each text are read but not scored. In float64 from the logits."""
-    if len(befores) != len(texts):
-        raise ValueError(f"one before per text: {len(befores)} befores, {len(texts)} texts")
-    stream, scored = "", []
-    for before, text in zip(befores, texts):
-        stream += before
-        scored += range(len(stream) + skip, len(stream) + len(text))
-        stream += text
-    if not scored or scored[0] == 0:
-        raise ValueError("nothing to score, or a scored character with nothing before it")
-    ids = vocab.encode(stream)
-    model.eval()
-    logits, _ = model(ids[:-1].unsqueeze(0))
-    at = torch.tensor(scored)
-    return float(F.cross_entropy(logits[0, at - 1].double(), ids[at]))
-
-
-def statement_lines(text: str) -> list[int]:
-    """Where a fair test of exposure bias can look inside a function: indices of the lines of
-    code-like text (`text.split("\n")`) that are statements, not headers, and are followed by a
-    line. The grammar draws each statement independently of the one before it, given its
-    indentation and how many lines the block has left; so after any statement at the same
-    indentation the true next line is still a right continuation. A header (a line ending in ':')
-    decides the next line's indentation, so it is left out. The line after each index is kept
-    true (it is the one scored), so it is never an index itself: from each run of statements,
-    every other line."""
-    lines, picked = text.split("\n"), []
-    for i, line in enumerate(lines[:-1]):
-        if line.strip() and not line.endswith(":") and lines[i + 1].strip() and (not picked or picked[-1] < i - 1):
-            picked.append(i)
-    return picked
-
-
-def _indent(line: str) -> str:
-    return line[:len(line) - len(line.lstrip(" "))]
-
-
-@torch.no_grad()
-def write_lines(model: CharLM, vocab: Vocab, text: str, lines: list[int], seed: int = 0, tries: int = 5,
-                max_chars: int = 100) -> dict[int, str]:
-    """Lines the model writes in place of `lines` (increasing indices into `text.split("\n")`):
-    each sampled at T = 1, with one torch.multinomial per character from a generator seeded with
-    `seed`, after the text before it, in which the earlier of these lines are already the model's;
-    the true line's indentation is given, the model writes the rest up to its newline. A draw
-    that ends in ':' (a header, after which the true next line would be indented wrongly), is
-    blank, or runs `max_chars` characters without a newline is drawn again, up to `tries` times;
-    a line with no acceptable draw keeps no entry. Returns {index: line}, indentation included,
-    newline not."""
-    if list(lines) != sorted(set(lines)):
-        raise ValueError("lines must be increasing indices")
-    true_lines, model = text.split("\n"), model.eval()
-    step, g, newline = stepper(model), torch.Generator().manual_seed(seed), vocab.index["\n"]
-    written, done, state, logits = {}, 0, None, None          # done: lines read so far
-    for i in lines:
-        pad = _indent(true_lines[i])
-        read = "".join(line + "\n" for line in true_lines[done:i]) + pad
-        if not read:
-            raise ValueError("a written line needs text before it")
-        out, state = model(vocab.encode(read).unsqueeze(0), state)
-        logits = out[0, -1]
-        for _ in range(tries):
-            chars, lg, st = [], logits, _last_state(state) if model.rnn.num_layers == 1 else state
-            while len(chars) < max_chars:
-                nxt = int(torch.multinomial(shape_logits(lg), 1, generator=g))
-                if nxt == newline:
-                    break
-                chars.append(vocab.chars[nxt])
-                lg, st = step(nxt, st)
-            body = "".join(chars)
-            if len(chars) < max_chars and body.strip() and not body.endswith(":"):
-                written[i] = pad + body
-                break
-        line = written.get(i, true_lines[i])[len(pad):] + "\n"
-        out, state = model(vocab.encode(line).unsqueeze(0), state)
-        done = i + 1
-    return written
-
-
-def random_line(vocab: Vocab, line: str, generator: torch.Generator) -> str:
-    """A control for `line`: its indentation, then as many characters as the rest of it, each
-    drawn uniformly from the vocabulary with `generator` (a newline drawn becomes a space)."""
-    pad = _indent(line)
-    ids = torch.randint(len(vocab), (len(line) - len(pad),), generator=generator)
-    return pad + vocab.decode(ids).replace("\n", " ")
-
-
-def swap_lines(text: str, new: dict[int, str]) -> tuple[list[str], list[str]]:
-    """`text` with line i (of text.split("\n")) replaced by new[i], cut for `nats_after(...,
-    skip=0)`, which then scores the line after each replaced one: befores[k] runs from the end of
-    the previous scored line to the k-th replaced line and its newline, texts[k] is the true
-    line after it with its newline. Text after the last scored line is left out."""
-    lines = text.split("\n")
-    if any(not 0 <= i < len(lines) - 1 for i in new) or any(i + 1 in new for i in new):
-        raise ValueError("each replaced line needs a line after it that is not replaced")
-    befores, texts, done = [], [], 0
-    for i in sorted(new):
-        befores.append("".join(line + "\n" for line in lines[done:i]) + new[i] + "\n")
-        texts.append(lines[i + 1] + "\n")
-        done = i + 2
-    return befores, texts
 
 
 def repeats(text: str, width: int = 20) -> bool:
@@ -585,65 +379,6 @@ def gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
     r, z = torch.sigmoid(i_r + h_r), torch.sigmoid(i_z + h_z)
     n = torch.tanh(i_n + r * h_n)
     return r, z, n, (1 - z) * n + z * h
-
-
-# ------------------------------------------------------------------------------------ units
-@dataclass
-class UnitTrace:
-    """The states and gates of a CharLM's recurrent layer (layer 0) over one text, each
-    (len(text), hidden_size) float64: c, h, i, f, g, o for an LSTM; h, r, z, n for a GRU."""
-    text: str
-    values: dict
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.values[name]
-
-
-@torch.no_grad()
-def unit_trace(model: CharLM, vocab: Vocab, text: str) -> UnitTrace:
-    """Recompute every gate of the model's first recurrent layer from its weights, checked
-    against the layer's own output. nn.LSTM and nn.GRU run every step inside one call of an
-    ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
-    states, so no hook sees a gate. What runs inside differs: on a CPU the LSTM's steps go to
-    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products."""
-    from .gates import lstm_gates
-
-    model.eval()
-    x = model.embed(vocab.encode(text))                        # (T, embed)
-    output, _ = model.rnn(x.unsqueeze(0))
-    if model.cell == "lstm":
-        tr = lstm_gates(model.rnn, x)
-        values = {name: tr.get(name, layer=0).astype(np.float64) for name in ("c", "h", "i", "f", "g", "o")}
-        mine = torch.from_numpy(values["h"]).float()
-    else:
-        rnn, h, rows = model.rnn, torch.zeros(model.rnn.hidden_size), {k: [] for k in "rznh"}
-        for t in range(len(text)):
-            r, z, n, h = gru_step(x[t], h, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)
-            for k, v in zip("rznh", (r, z, n, h)):
-                rows[k].append(v)
-        values = {k: torch.stack(v).double().numpy() for k, v in rows.items()}
-        mine = torch.stack(rows["h"])
-    if model.rnn.num_layers == 1 and not torch.allclose(mine, output[0], atol=1e-5):
-        raise RuntimeError("the recomputed states do not reproduce the layer's output")
-    return UnitTrace(text, values)
-
-
-def correlations(values: np.ndarray, feature: np.ndarray) -> np.ndarray:
-    """Pearson correlation of each unit's values (T, H) with a feature (T,); 0 for a unit or a
-    feature that never changes."""
-    v = values - values.mean(0)
-    f = feature - feature.mean()
-    denom = np.sqrt((v ** 2).sum(0) * (f ** 2).sum())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = (v * f[:, None]).sum(0) / denom
-    return np.where(denom > 0, r, 0.0)
-
-
-def rank_units(values: np.ndarray, feature: np.ndarray) -> list[tuple[int, float]]:
-    """(unit, correlation) for every unit, the best tracker (largest |r|) first."""
-    r = correlations(values, feature)
-    order = sorted(range(len(r)), key=lambda u: (-abs(r[u]), u))
-    return [(u, float(r[u])) for u in order]
 
 
 # ---- shipped weights: chapter 09's LSTM as trained on the course's machine ---------------------

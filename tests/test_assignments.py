@@ -319,7 +319,7 @@ def test_recheck_rules_are_the_tests_rules(a):
     by forbid_calls in one of the case's test cells forbids exactly what those tests forbid (its
     dotted names resolved as the re-check process resolves them), every rule of the tests is kept
     by some case, and a case runs without autograd exactly when one of its tests does."""
-    from instructor.grading.recheck import _resolve
+    from instructor.grading.recheck.runner import _resolve
     forbidden, no_autograd = _rules_of_the_tests(source_nb(a))
     kept = set()
     for case in load_cases(a):

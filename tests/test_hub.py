@@ -36,6 +36,7 @@ import pytest
 
 from instructor.authoring import fixtures as F
 from instructor.deploying import hub as H
+from instructor.deploying import serverenv as E
 from instructor.common.course import REPO
 from instructor.common.leakscan import hidden_test_lines
 from conftest import IN_CI
@@ -480,7 +481,7 @@ def probe_repository(settings, student: str) -> dict:
     shared = own & {tuple(i) for i in seen["inodes"]}
     return {"paths tried": len(paths), "opened": seen["opened"][:50], "opened count": len(seen["opened"]),
             "files of the repository outside .venv": len(own), "their inodes reachable": len(shared),
-            "repository closed to others": H.closed_folder(REPO) is not None}
+            "repository closed to others": E.closed_folder(REPO) is not None}
 
 
 def stat_is_file(st) -> bool:

@@ -14,6 +14,7 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from instructor.deploying import hub as H
+from instructor.deploying import serverenv as E
 
 REPO = Path(__file__).resolve().parent.parent
 NOBODY = 65534
@@ -58,12 +59,12 @@ def test_usable_by_all_needs_every_folder_above_open(open_tmp):
     for p in (tmp_path, tmp_path / "a", folder):
         p.chmod(0o755)
     tool.chmod(0o755)
-    assert H.usable_by_all(tool)
+    assert E.usable_by_all(tool)
     (tmp_path / "a").chmod(0o700)
-    assert not H.usable_by_all(tool)
+    assert not E.usable_by_all(tool)
     (tmp_path / "a").chmod(0o755)
     tool.chmod(0o750)
-    assert not H.usable_by_all(tool)
+    assert not E.usable_by_all(tool)
 
 
 def test_nbgrader_system_config_names_course_exchange_and_collector(tmp_path):
@@ -192,7 +193,7 @@ def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_t
     before = {p: p.lstat().st_mode for p in tree.rglob("*")}
     open_tmp.chmod(0o755)
     view = open_tmp / "view"
-    done = H.readable_view(tree, view)
+    done = E.readable_view(tree, view)
     # a file others may read already is linked (when linking works), a private one copied
     assert done == ({"linked": 1, "copied": 2} if linking else {"linked": 0, "copied": 3})
     same = (view / "pkg" / "__init__.py").stat().st_ino == (tree / "pkg" / "__init__.py").stat().st_ino
@@ -200,8 +201,8 @@ def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_t
     # and the originals keep their modes (a link shares its file's: chmod on one opens both)
     assert {p: p.lstat().st_mode for p in tree.rglob("*")} == before
     files = ["pkg/__init__.py", "pkg/private/data.txt", "link", "tool"]
-    assert [f for f in files if not H.usable_by_all(view / f)] == []
-    assert [f for f in files if H.usable_by_all(tree / f)] == []
+    assert [f for f in files if not E.usable_by_all(view / f)] == []
+    assert [f for f in files if E.usable_by_all(tree / f)] == []
     if os.geteuid() == 0:                 # what another user really gets
         for f in files[:3]:
             assert _as_nobody(["cat", str(view / f)]).returncode == 0, f
@@ -228,7 +229,7 @@ def test_environment_view_has_the_third_party_packages_and_nothing_of_the_course
     open_tmp.chmod(0o755)
     dest = open_tmp / "course-env"
     _write(dest / "stale.txt", "from an earlier start")
-    view = H.environment_view(dest, site=site, prefix=venv)
+    view = E.environment_view(dest, site=site, prefix=venv)
     assert view == dest and not (dest / "stale.txt").exists()
     view_site = view / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
     assert sorted(p.name for p in view_site.iterdir()) == ["torchlike"]
@@ -236,13 +237,13 @@ def test_environment_view_has_the_third_party_packages_and_nothing_of_the_course
     assert (view / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").exists()
     everything = list(view.rglob("*"))
     assert not [p for p in everything if p.name in ("source", "ps03.ipynb", "gradebook.db", "instructor")]
-    assert [p for p in everything if not H.usable_by_all(p)] == []
+    assert [p for p in everything if not E.usable_by_all(p)] == []
     # the instructor's packages go to a view of their own (for the instructor's server only)
-    packages = H.packages_view(open_tmp / "instructor" / "packages", [repo / "rnnlab", repo / "instructor"])
+    packages = E.packages_view(open_tmp / "instructor" / "packages", [repo / "rnnlab", repo / "instructor"])
     assert sorted(p.name for p in packages.iterdir()) == ["instructor", "rnnlab"]
     # the course's packages are what pyproject.toml names, where this Python imports them from
-    assert sorted(p.name for p in H.course_packages()) == ["instructor", "rnnlab"]
-    assert all((p / "__init__.py").exists() for p in H.course_packages())
+    assert sorted(p.name for p in E.course_packages()) == ["instructor", "rnnlab"]
+    assert all((p / "__init__.py").exists() for p in E.course_packages())
 
 
 def test_server_python_of_a_private_clone_imports_its_sites_as_another_user(private_tmp, open_tmp):
@@ -253,11 +254,11 @@ def test_server_python_of_a_private_clone_imports_its_sites_as_another_user(priv
     package = private_tmp / "course" / "courselib"
     _write(package / "__init__.py", "from coursedep import NAME\n")
     open_tmp.chmod(0o755)
-    view = H.readable_view(site, open_tmp / "site") and open_tmp / "site"
+    view = E.readable_view(site, open_tmp / "site") and open_tmp / "site"
     mine = open_tmp / "mine"
-    H.readable_view(package.parent, mine, skip=lambda rel: rel != "courselib" and not rel.startswith("courselib/"))
-    runtime, env_vars = H._runtime(open_tmp)
-    python = H.server_python(open_tmp / "env", runtime, env_vars, [mine, view])
+    E.readable_view(package.parent, mine, skip=lambda rel: rel != "courselib" and not rel.startswith("courselib/"))
+    runtime, env_vars = E._runtime(open_tmp)
+    python = E.server_python(open_tmp / "env", runtime, env_vars, [mine, view])
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", **env_vars}
     code = "import courselib; print(courselib.NAME, courselib.__file__)"
     run = _as_nobody([str(python), "-c", code], env=env)
@@ -275,7 +276,7 @@ def student_env():
     folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-student-", dir="/tmp"))
     folder.chmod(0o755)
     try:
-        yield H.student_environment(folder / "student")
+        yield E.student_environment(folder / "student")
     finally:
         shutil.rmtree(folder)
 
@@ -306,10 +307,10 @@ def test_student_environment_installs_the_student_distribution_not_editable(stud
     server = json.loads((settings / "jupyter_server_config.d" / "nbgrader-student.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"] == {"nbgrader.server_extensions.formgrader": False,
                                                           "nbgrader.server_extensions.course_list": False}
-    assert all(H.usable_by_all(p) for p in [student_env, *student_env.rglob("*")] if not p.is_symlink())
+    assert all(E.usable_by_all(p) for p in [student_env, *student_env.rglob("*")] if not p.is_symlink())
     # made once per commit
     before = (student_env / "commit.txt").stat().st_mtime_ns
-    assert H.student_environment(student_env) == student_env
+    assert E.student_environment(student_env) == student_env
     assert (student_env / "commit.txt").stat().st_mtime_ns == before
 
 
@@ -398,7 +399,7 @@ def test_git_trusts_a_repository_another_user_owns(open_tmp):
     with pytest.raises(dist.DistError):
         dist.resolve(repo, "HEAD")
     before = {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")}
-    with H.git_trusts(repo):
+    with E.git_trusts(repo):
         assert len(dist.resolve(repo, "HEAD")) == 40
     assert {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")} == before
 

@@ -8,13 +8,14 @@ from torch import nn
 from torch.nn import functional as F
 
 from rnnlab import language_model as lm
+from rnnlab import exposure, units
 
 
 def test_corpus_is_seeded_and_code_like():
     a, b, c = lm.code_corpus(50, seed=3), lm.code_corpus(50, seed=3), lm.code_corpus(50, seed=4)
     assert a == b and a != c
     assert a.endswith("\n") and a.count("\n") >= 50 and a.startswith("def ")
-    feats = lm.text_features(a)
+    feats = units.text_features(a)
     assert feats["bracket depth"].min() >= 0 and feats["bracket depth"][-1] == 0      # brackets balance
     assert feats["inside quotes"][-1] == 0 and a.count('"') % 2 == 0                  # quotes pair up
     for line in a.splitlines():
@@ -33,7 +34,7 @@ def test_vocab_round_trip_and_unknown_characters():
 
 def test_text_features_by_hand():
     text = 'a("b")\n    x'
-    f = lm.text_features(text)
+    f = units.text_features(text)
     assert f["inside quotes"].tolist() == [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
     assert f["bracket depth"].tolist() == [0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]
     assert f["position in line"].tolist() == [1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5]
@@ -162,7 +163,7 @@ def test_chain_accuracy_agrees_with_drawn_texts():
     g = torch.Generator().manual_seed(0)
     chain = torch.softmax(2 * torch.randn(4, 4, generator=g, dtype=torch.float64), 1)
     start = torch.tensor([0.4, 0.3, 0.2, 0.1], dtype=torch.float64)
-    forced, free = lm.chain_accuracy(chain, start, steps=6)
+    forced, free = exposure.chain_accuracy(chain, start, steps=6)
     assert forced.dtype == free.dtype == torch.float64 and forced.shape == free.shape == (6,)
     assert forced[0] == pytest.approx(free[0])           # step 1 reads the true prefix either way
     drawn_forced, drawn_free = _drawn_accuracy(chain, start, 6, n=200_000)
@@ -172,16 +173,16 @@ def test_chain_accuracy_agrees_with_drawn_texts():
 
 def test_chain_accuracy_edge_cases():
     cycle = torch.eye(3, dtype=torch.float64)[[1, 2, 0]]          # a -> b -> c -> a, no choice
-    forced, free = lm.chain_accuracy(cycle, torch.full((3,), 1 / 3, dtype=torch.float64), steps=5)
+    forced, free = exposure.chain_accuracy(cycle, torch.full((3,), 1 / 3, dtype=torch.float64), steps=5)
     ones = torch.ones(5, dtype=torch.float64)
     assert torch.allclose(forced, ones) and torch.allclose(free, ones)
     same_rows = torch.tensor([[0.5, 0.3, 0.2]] * 3, dtype=torch.float64)     # nothing to branch on
-    forced, free = lm.chain_accuracy(same_rows, torch.tensor([0.2, 0.3, 0.5]), steps=4)
+    forced, free = exposure.chain_accuracy(same_rows, torch.tensor([0.2, 0.3, 0.5]), steps=4)
     assert torch.allclose(forced, torch.full((4,), 0.5, dtype=torch.float64)) and torch.allclose(free, forced)
     with pytest.raises(ValueError, match="sum to 1"):
-        lm.chain_accuracy(torch.ones(3, 3), torch.full((3,), 1 / 3), steps=2)
+        exposure.chain_accuracy(torch.ones(3, 3), torch.full((3,), 1 / 3), steps=2)
     with pytest.raises(ValueError, match="must be"):
-        lm.chain_accuracy(cycle, torch.ones(2) / 2, steps=2)
+        exposure.chain_accuracy(cycle, torch.ones(2) / 2, steps=2)
 
 
 def test_a_perfect_model_loses_free_running_accuracy():
@@ -192,16 +193,16 @@ def test_a_perfect_model_loses_free_running_accuracy():
     counts = lm.bigram_counts(ids, int(ids.max()) + 1)
     chain = counts / counts.sum(1, keepdim=True)
     start = counts.sum(1) / counts.sum()
-    forced, free = lm.chain_accuracy(chain, start, steps=30)
+    forced, free = exposure.chain_accuracy(chain, start, steps=30)
     assert forced[0] == pytest.approx(free[0])
     assert free[1:].max() < forced[1:].min() - 0.1
 
 
 def test_split_functions_keeps_whole_functions():
     text = "x = 1\ndef f(a):\n    return a\ndef g(b):\n    y = b\n    return y\ndef h("
-    assert lm.split_functions(text) == ["def f(a):\n    return a\n", "def g(b):\n    y = b\n    return y\n"]
+    assert exposure.split_functions(text) == ["def f(a):\n    return a\n", "def g(b):\n    y = b\n    return y\n"]
     held = lm.code_corpus(40, seed=1)
-    parts = lm.split_functions(held)
+    parts = exposure.split_functions(held)
     assert held.startswith("".join(parts)) and all(p.startswith("def ") and p.endswith("\n") for p in parts)
     assert len(parts) == held.count("\ndef ")                    # all but the last function
 
@@ -212,7 +213,7 @@ def test_nats_after_scores_each_text_after_its_prefix():
     model = lm.CharLM(len(vocab), 4, 5)
     text = "abcabd\nbca\ndab\n" * 3
     # one text after one character: the whole stream, as cross_entropy_of scores it
-    assert lm.nats_after(model, vocab, [text[0]], [text[1:]], skip=0) == pytest.approx(
+    assert exposure.nats_after(model, vocab, [text[0]], [text[1:]], skip=0) == pytest.approx(
         lm.cross_entropy_of(model, vocab.encode(text), bptt=5), abs=1e-6)
     # two texts after their prefixes, the first character of each read but not scored
     befores, texts = ["ab\n", "dd"], ["cab\n", "bca"]
@@ -221,19 +222,19 @@ def test_nats_after_scores_each_text_after_its_prefix():
         logits, _ = model(ids[:-1].unsqueeze(0))
     at = torch.tensor([4, 5, 6, 10, 11])                 # 'ab\n' + 'c' read, then 'a b \n'; 'dd' + 'b', then 'c a'
     expected = F.cross_entropy(logits[0, at - 1].double(), ids[at]).item()
-    assert lm.nats_after(model, vocab, befores, texts) == pytest.approx(expected, abs=1e-9)
+    assert exposure.nats_after(model, vocab, befores, texts) == pytest.approx(expected, abs=1e-9)
     with pytest.raises(ValueError, match="one before per text"):
-        lm.nats_after(model, vocab, ["a"], ["b", "c"])
+        exposure.nats_after(model, vocab, ["a"], ["b", "c"])
     with pytest.raises(ValueError, match="nothing before it"):
-        lm.nats_after(model, vocab, [""], ["abc"], skip=0)
+        exposure.nats_after(model, vocab, [""], ["abc"], skip=0)
 
 
 def test_statement_lines_skip_headers_and_keep_the_next_line_true():
     text = "def f(a):\n    x = 1\n    y = 2\n    z = 3\n    if a < 1:\n        b = 2\n    c = 3\n"
     #        0            1          2          3          4               5              6      7 ('')
-    assert lm.statement_lines(text) == [1, 3, 5]          # 2 is scored after 1; 4 a header; 6 has no next line
+    assert exposure.statement_lines(text) == [1, 3, 5]          # 2 is scored after 1; 4 a header; 6 has no next line
     held = lm.code_corpus(150, seed=1)
-    lines, picked = held.split("\n"), lm.statement_lines(held)
+    lines, picked = held.split("\n"), exposure.statement_lines(held)
     assert len(picked) > 50 and all(b > a + 1 for a, b in zip(picked, picked[1:]))
     assert all(not lines[i].endswith(":") and lines[i].strip() and lines[i + 1].strip() for i in picked)
 
@@ -257,13 +258,13 @@ def test_the_grammar_draws_the_line_after_a_statement_whatever_the_statement():
 
 def test_swap_lines_cuts_the_text_for_nats_after():
     text = "a\nb\nc\nd\ne\n"
-    befores, texts = lm.swap_lines(text, {1: "B", 3: "D"})
+    befores, texts = exposure.swap_lines(text, {1: "B", 3: "D"})
     assert befores == ["a\nB\n", "D\n"] and texts == ["c\n", "e\n"]
     assert "".join(b + t for b, t in zip(befores, texts)) == "a\nB\nc\nD\ne\n"
     with pytest.raises(ValueError, match="not replaced"):
-        lm.swap_lines(text, {1: "B", 2: "C"})
+        exposure.swap_lines(text, {1: "B", 2: "C"})
     with pytest.raises(ValueError, match="line after it"):
-        lm.swap_lines(text, {5: "F"})
+        exposure.swap_lines(text, {5: "F"})
 
 
 def test_swapped_true_lines_score_as_the_text_itself():
@@ -272,25 +273,25 @@ def test_swapped_true_lines_score_as_the_text_itself():
     model = lm.CharLM(len(vocab), 8, 8).eval()
     text = lm.code_corpus(10, seed=1)
     lines = text.split("\n")
-    picked = lm.statement_lines(text)
-    befores, texts = lm.swap_lines(text, {i: lines[i] for i in picked})
+    picked = exposure.statement_lines(text)
+    befores, texts = exposure.swap_lines(text, {i: lines[i] for i in picked})
     ids = vocab.encode(text)
     with torch.no_grad():
         logits, _ = model(ids[:-1].unsqueeze(0))
     starts = [len("\n".join(lines[:i + 1])) + 1 for i in picked]          # first character of line i + 1
     at = torch.tensor([t for i, s in zip(picked, starts) for t in range(s, s + len(lines[i + 1]) + 1)])
     expected = F.cross_entropy(logits[0, at - 1].double(), ids[at]).item()
-    assert lm.nats_after(model, vocab, befores, texts, skip=0) == pytest.approx(expected, abs=1e-6)
+    assert exposure.nats_after(model, vocab, befores, texts, skip=0) == pytest.approx(expected, abs=1e-6)
 
 
 def test_write_lines_keeps_the_indentation_and_writes_statements():
     vocab = lm.Vocab(lm.code_corpus(600, seed=0))
     model = lm.load_trained_lm(vocab)
     text = lm.code_corpus(30, seed=1)
-    lines, picked = text.split("\n"), lm.statement_lines(text)
-    written = lm.write_lines(model, vocab, text, picked, seed=0)
-    assert written == lm.write_lines(model, vocab, text, picked, seed=0)           # seeded
-    assert written != lm.write_lines(model, vocab, text, picked, seed=1)
+    lines, picked = text.split("\n"), exposure.statement_lines(text)
+    written = exposure.write_lines(model, vocab, text, picked, seed=0)
+    assert written == exposure.write_lines(model, vocab, text, picked, seed=0)           # seeded
+    assert written != exposure.write_lines(model, vocab, text, picked, seed=1)
     assert set(written) <= set(picked) and len(written) >= len(picked) - 1
     for i, line in written.items():
         pad = len(lines[i]) - len(lines[i].lstrip(" "))
@@ -302,12 +303,12 @@ def test_write_lines_keeps_the_indentation_and_writes_statements():
     if body.strip() and not body.endswith(":"):
         assert written[first] == prompt.split("\n")[-1] + body
     with pytest.raises(ValueError, match="increasing"):
-        lm.write_lines(model, vocab, text, [3, 1])
+        exposure.write_lines(model, vocab, text, [3, 1])
 
 
 def test_random_line_keeps_indentation_and_length():
     vocab = lm.Vocab("ab\n c")
-    line = lm.random_line(vocab, "    abc ab", torch.Generator().manual_seed(0))
+    line = exposure.random_line(vocab, "    abc ab", torch.Generator().manual_seed(0))
     assert len(line) == 10 and line.startswith("    ") and "\n" not in line and set(line) <= set("ab c")
 
 
@@ -317,7 +318,7 @@ def test_free_running_accuracy_by_hand(cell):
     torch.manual_seed(1)
     model = lm.CharLM(len(vocab), 4, 6, cell=cell).eval()
     text = "abcab\ncabba\nbcabca\n" * 4
-    forced, free = lm.free_running_accuracy(model, vocab, text, steps=4, every=7)
+    forced, free = exposure.free_running_accuracy(model, vocab, text, steps=4, every=7)
     ids = vocab.encode(text)
     places = list(range(7, len(ids) - 4, 7))
     f_hand, r_hand = np.zeros(4), np.zeros(4)
@@ -335,7 +336,7 @@ def test_free_running_accuracy_by_hand(cell):
     assert forced.numpy() == pytest.approx(f_hand / len(places)) and free.numpy() == pytest.approx(r_hand / len(places))
     assert forced[0] == free[0]
     with pytest.raises(ValueError, match="too short"):
-        lm.free_running_accuracy(model, vocab, "abc", steps=4)
+        exposure.free_running_accuracy(model, vocab, "abc", steps=4)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -356,7 +357,7 @@ def test_unit_trace_reproduces_the_layer(cell):
     vocab = lm.Vocab('ab("c")\n ')
     model = lm.CharLM(len(vocab), 6, 5, cell=cell)
     text = 'a("bc")\n  b'
-    trace = lm.unit_trace(model, vocab, text)
+    trace = units.unit_trace(model, vocab, text)
     with torch.no_grad():
         out, _ = model.rnn(model.embed(vocab.encode(text)).unsqueeze(0))
     assert np.allclose(trace["h"], out[0].numpy(), atol=1e-6)
@@ -366,11 +367,11 @@ def test_unit_trace_reproduces_the_layer(cell):
 def test_rank_units_by_absolute_correlation():
     feature = np.array([0, 1, 0, 1, 1, 0], float)
     values = np.stack([np.ones(6), -feature * 3 + 0.1 * np.arange(6), feature + 0.5 * np.arange(6) % 2], 1)
-    ranking = lm.rank_units(values, feature)
+    ranking = units.rank_units(values, feature)
     assert [u for u, _ in ranking][0] in (1, 2) and ranking[-1] == (0, 0.0)
     for u, r in ranking[:2]:
         assert r == pytest.approx(np.corrcoef(values[:, u], feature)[0, 1])
-    assert lm.correlations(values, np.zeros(6)).tolist() == [0.0, 0.0, 0.0]
+    assert units.correlations(values, np.zeros(6)).tolist() == [0.0, 0.0, 0.0]
 
 
 @pytest.mark.parametrize("cell, layers", [("lstm", 1), ("gru", 1), ("lstm", 2)])
@@ -382,7 +383,7 @@ def test_stepper_follows_the_model(cell, layers):
         full, _ = model(ids.unsqueeze(0))
         _, state = model(ids[:1].unsqueeze(0))
         if layers == 1:
-            state = lm._last_state(state)
+            state = lm.last_state(state)
         step = lm.stepper(model)
         for t in range(1, 12):
             logits, state = step(int(ids[t]), state)

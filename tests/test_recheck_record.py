@@ -352,7 +352,7 @@ def test_the_hook_hands_each_call_s_inputs_once_in_turn_and_to_the_harness_s_fra
 
     def harness(asks):
         if not hooks:
-            hooks.append(recheck._audit_hook(write, sys._getframe(), recheck.MARK, (("a", "A"), ("b", "B"))))
+            hooks.append(recheck.runner._audit_hook(write, sys._getframe(), recheck.MARK, (("a", "A"), ("b", "B"))))
         for name in asks:
             given = []
             try:

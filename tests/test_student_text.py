@@ -81,7 +81,7 @@ def markdown_renderers():
 
 def _begins():
     """The re-check process's `begins` (it runs inside the sandbox, as text of runner_source)."""
-    source = Path(recheck.__file__).read_text()
+    source = Path(recheck.runner.__file__).read_text()
     body = re.search(r"\n( +)def begins\(source\):\n.*?(?=\n\1\S)", source, re.S).group(0)
     scope: dict = {}
     exec(textwrap.dedent(body), scope)

@@ -16,6 +16,7 @@ import torch
 from reference import lstm_by_hand
 from rnnlab import setup
 from rnnlab import language_model as lm
+from rnnlab import units
 from rnnlab.widgets.language import shown
 
 
@@ -105,7 +106,7 @@ def features_by_hand(text):
 def test_text_features_agree_with_counting_again(lecture):
     _, _, held = lecture
     text = held[:300]
-    mine, ref = lm.text_features(text), features_by_hand(text)
+    mine, ref = units.text_features(text), features_by_hand(text)
     for name in ref:
         assert np.array_equal(mine[name], ref[name]), name
 

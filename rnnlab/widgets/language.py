@@ -9,8 +9,8 @@ import matplotlib
 import numpy as np
 import torch
 
-from ..language_model import (CharLM, Vocab, generate, rank_units, shape_logits, text_features,
-                              unit_trace)
+from ..language_model import CharLM, Vocab, generate, shape_logits
+from ..units import rank_units, text_features, unit_trace
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import AutoLocator, ScalarFormatter
 

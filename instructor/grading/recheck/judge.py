@@ -1,0 +1,376 @@
+"""The grader's reading of the record (`parse_printed`) and its verdict (`judge`): each case's answer
+compared with the expected one in the grader's own process, tampering called only when the
+kernel's record disagrees with the same code run outside it, and the comment the student reads.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass, field
+
+from .cases import Case
+from .kernel import MARK, RECHECK_CELLS_BUDGET, clean_probe_answers
+
+
+SAFE_TORCH = (2, 6)          # CVE-2025-32434: weights_only=True could run code in torch <= 2.5.1
+
+
+def check_torch(version: str) -> None:
+    """Refuse, with a clear error, to unpickle student payloads with a torch known to let
+    weights_only=True run code. The course pins a current torch in requirements.txt."""
+    parts = version.split("+")[0].split(".")
+    try:
+        major, minor = int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        raise RuntimeError(f"cannot read the torch version {version!r}") from None
+    if (major, minor) < SAFE_TORCH:
+        raise RuntimeError(
+            f"torch {version} lets torch.load(weights_only=True) run code (CVE-2025-32434): the "
+            f"grader will not read re-check results with it. Install the torch that requirements.txt "
+            f"pins (at least {SAFE_TORCH[0]}.{SAFE_TORCH[1]}).")
+
+
+@dataclass
+class Printed:
+    """What the added cells printed, as the grader reads it."""
+    before: dict | None = None               # fingerprint before the student's code
+    after: dict | None = None                # and after it
+    results: dict = field(default_factory=dict)        # case name -> loaded value
+    probes: dict | None = None               # probe label -> answer in the kernel
+    clean_probes: dict | None = None         # and in the re-check process, before student code
+    ended: bool = False                      # the harness printed its last line
+    problems: list[str] = field(default_factory=list)  # lines that break the format, no case to blame
+    case_problems: dict = field(default_factory=dict)  # case name -> such lines printed during its call
+    duplicated: set = field(default_factory=set)       # cases with more than one result line
+    stopped: list = field(default_factory=list)        # cells that stopped in the re-check's run
+    guard: dict | None = None                # the re-check process's guards, reported before any student code
+    seen: dict = field(default_factory=dict)           # case name -> what its watch saw (a rule broken)
+    confirmed: dict = field(default_factory=dict)      # case name -> its watch's sentinels, in order
+    audits: list = field(default_factory=list)         # what the audit hook reported, anywhere
+
+
+def parse_printed(text: str) -> Printed:
+    """Read the stored output of the added cells; never raises.
+
+    Each result is loaded with torch.load(weights_only=True): plain tensors, numbers, strings
+    and containers only. Anything else (a pickled object of the student's) becomes a string
+    saying it was unreadable, for that case alone. The restriction is only as good as the
+    installed torch: check_torch refuses versions with a known way around it. A line that starts like the harness's but
+    breaks its format, or a second result for one case, is a problem: student code printed
+    into the harness's output, so its results are not trusted (the caller fails closed). So is a
+    line that holds the harness's marker after other bytes: every line of the harness, its watch
+    and its hook starts on a line of its own, so only code that wrote to the record without ending
+    its line (to hide the line that followed) leaves one."""
+    import torch
+
+    check_torch(torch.__version__)
+    out = Printed()
+    current = None                              # the case whose call is running
+
+    def problem(why: str, case: str | None = None) -> None:
+        case = case or current
+        if case is None:
+            out.problems.append(why)
+        else:
+            out.case_problems.setdefault(case, []).append(why)
+
+    for line in text.splitlines():
+        if not line.startswith(f"{MARK}:"):
+            if MARK in line:
+                problem(f"a line of the record behind other bytes ({line[:60]!r})")
+            continue
+        kind, _, rest = line[len(MARK) + 1:].partition(":")
+        if kind == "case":
+            if current is not None and current not in out.results:
+                problem("its call printed another case's marker")
+            current = rest
+            continue
+        if kind in ("probes", "cleanprobes", "end", "before", "after", "cells", "guard"):
+            current = None                      # printed by the harness itself, outside the calls
+        if kind in ("before", "after", "guard"):
+            value = _json(rest)
+            if value is None or getattr(out, kind) is not None:
+                problem(f"a malformed or repeated {kind} line")
+            else:
+                setattr(out, kind, value)
+        elif kind in ("seen", "watch"):           # written by a call's watch the moment it saw it
+            name, sep, what = rest.partition(":")
+            if not sep or not name or not what:
+                problem(f"a malformed line of the watch ({line[:60]!r})")
+                continue
+            if name != current:
+                problem(f"a line of the watch of {name} outside its call", name)
+                if current is not None:
+                    problem(f"a line of the watch of {name} during its call")
+            (out.seen if kind == "seen" else out.confirmed).setdefault(name, []).append(what[:200])
+        elif kind == "audit":                   # the audit hook: student code reached the harness
+            out.audits.append((rest[:200] or "an unnamed event", current))
+        elif kind == "result":
+            name, sep, payload = rest.partition(":")
+            if not sep or not name:
+                problem(f"a malformed result line ({line[:60]!r})")
+                continue
+            if name in out.results:
+                out.duplicated.add(name)
+                continue
+            if name != current:
+                problem(f"a result for {name} printed during the call of {current}", name)
+                if current is not None:
+                    problem(f"a result for {name} printed during its call")
+            try:
+                out.results[name] = torch.load(io.BytesIO(base64.b64decode(payload, validate=True)),
+                                               weights_only=True)
+            except Exception as err:                      # forged or unsafe payloads end here
+                out.results[name] = f"unreadable ({type(err).__name__})"
+        elif kind in ("probes", "cleanprobes"):       # the kernel's, and the re-check process's
+            field_name = "probes" if kind == "probes" else "clean_probes"
+            value = _json(rest)
+            if value is None or getattr(out, field_name) is not None:
+                problem(f"malformed or repeated probe answers ({kind})")
+            else:
+                setattr(out, field_name, value)
+        elif kind == "cells":
+            try:
+                value = json.loads(rest)
+            except ValueError:
+                value = None
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problem("a malformed list of stopped cells")
+            else:
+                out.stopped += [v[:200] for v in value]
+        elif kind == "end" and not rest:
+            out.ended = True
+        elif kind == "noinputs":                 # the harness got no inputs for this call: it made none
+            problem("the call's inputs were not handed over", rest or None)
+        elif kind == "error":
+            out.problems.append(f"the grader's cell stopped with {rest or 'an error'}")
+        else:
+            problem(f"an unknown line ({line[:60]!r})")
+    return out
+
+
+def _json(text: str):
+    try:
+        value = json.loads(text)
+        return value if isinstance(value, dict) else None
+    except ValueError:
+        return None
+
+
+def same(got, expected, atol: float) -> bool:
+    """Strict comparison: exact types, shapes, values within atol."""
+    import torch
+
+    if isinstance(expected, torch.Tensor):
+        if type(got) not in (torch.Tensor, torch.nn.Parameter) or got.shape != expected.shape:
+            return False
+        diff = (got.detach().double() - expected.double()).abs()
+        return diff.numel() == 0 or (bool(torch.isfinite(diff).all()) and float(diff.max()) <= atol)
+    if isinstance(expected, (tuple, list)):
+        return type(got) is type(expected) and len(got) == len(expected) and \
+            all(same(g, e, atol) for g, e in zip(got, expected))
+    if isinstance(expected, dict):
+        return type(got) is dict and set(got) == set(expected) and \
+            all(same(got[k], expected[k], atol) for k in expected)
+    if isinstance(expected, float):
+        return type(got) in (float, int) and abs(got - expected) <= atol
+    return type(got) is type(expected) and got == expected
+
+
+# What the student reads under an answer whose points the re-check took (the gradebook's comment
+# of that answer cell, shown in the feedback and in the formgrader). {score0} is "the test `a`
+# scores 0" or "the tests `a` and `b` score 0".
+AGAIN = "To check this answer, the grader runs your answer cells a second time, on their own, after your notebook"
+
+UNTRUSTED = (AGAIN + ". That run did not end as it should (its results were missing or garbled), so {score0} "
+             "for now. Your instructor sees the reason and can give the points back: ask them if you think "
+             "your answer is right.")
+
+GRADER_FAULT = ("The grader could not finish checking this answer because of a fault of its own, not because of "
+                "your answer: {score0} until your instructor grades it again.")
+
+NOT_RUN = (AGAIN + "; there {why}, so the answer could not be checked and {score0} for now. Your instructor "
+           "sees this and can give the points back. (That run stops at a line that needs Jupyter itself, such "
+           "as `input()` or a `!` shell command, at a new process or thread, or after " + str(RECHECK_CELLS_BUDGET)
+           + " s in all.)")
+
+RULE_BROKEN = "error: the exercise's rule was broken"
+
+BROKE_RULE = "When the grader called your function again, {what}"
+
+MISSED = ("When the grader called your function again on inputs of its own, it {did}, although the tests in "
+          "this notebook passed, so {score0}. Try your function on more inputs than the visible test uses "
+          "(other sizes, a size of 1, float64), as the problem set's introduction says.")
+
+QUIZ_MISSED = ("When the grader checked your quiz answers again, {questions} did not hold the right answer, "
+               "so {score0}.")
+
+
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _score0(tests: list[str]) -> str:
+    names = [f"`{t}`" for t in tests]
+    return (f"the test {names[0]} scores 0" if len(names) == 1 else f"the tests {_listed(names)} score 0")
+
+
+def comment_text(template: str, tests: list[str], fields: dict | None = None) -> str:
+    """The sentence `template` says about `tests` (the tests of one answer cell)."""
+    questions = _listed([t[len("quiz_"):] for t in tests])
+    fields = dict(fields or {})
+    if "what" in fields:                      # BROKE_RULE: the clause holds {score0} itself
+        fields["what"] = fields["what"].format(score0=_score0(tests))
+    return template.format(score0=_score0(tests), questions=questions, **fields)
+
+PROFILER = "a profiler or tracer of its own"          # what the watch or the audit hook saw, as judged
+
+REACHED = "a reach into the grader's own check"
+
+
+def _rule_used(value: str) -> str:
+    """What the re-check's profiler saw, as the student reads it (BROKE_RULE's {what})."""
+    seen = value[len(RULE_BROKEN):].strip(" ()")
+    if seen.startswith(REACHED):
+        return ("it reached into the grader's own check of your function (" + seen[len(REACHED):].strip(" ()")
+                + "), which a graded answer may not do, so {score0}.")
+    if seen.startswith("a call of "):
+        return (f"it used `{seen[len('a call of '):]}`, which this exercise asks you not to use, so {{score0}}. "
+                "Write that part yourself, as the exercise says.")
+    if "backward" in seen:
+        return ("it ran autograd's backward pass, where this exercise asks you to compute the gradients by "
+                "hand, so {score0}. Write that part yourself, as the exercise says.")
+    return ("it set a profiler or tracer of its own, which a graded answer may not do (the grader uses one "
+            "to see what your function calls), so {score0}.")
+
+
+def _did(value) -> str:
+    if isinstance(value, str) and value.startswith("error: "):
+        return f"raised {value[len('error: '):]}"
+    if isinstance(value, str) and value.startswith(("unreadable", "unserialisable")):
+        return "gave a result the grader could not read"
+    return "gave a wrong result"
+
+
+def judge(cases: list[Case], printed: str, passed: set[str],
+          clean_probes: dict | None = None, notes: dict | None = None) -> tuple[list[str], set[str]]:
+    """Flags, and the test cells whose points are taken back, for one student. Fails closed.
+
+    - a case whose result is missing or repeated, or whose call printed lines that break the
+      harness's format: a harness error caused by the student's code; every test of that
+      exercise that passed loses its points;
+    - such lines outside any call, or a harness that did not reach its end: no result can be
+      trusted; every passed test of every re-checked exercise loses its points;
+    - a wrong result (an error raised by the student's function, or a value that cannot be
+      saved or loaded as plain data, count as wrong results) although all the exercise's tests
+      passed: a plain failure the tests missed
+      (a reason to extend the hidden tests), never called tampering; when some of the tests
+      failed already, they judged the exercise, as stock nbgrader would;
+    - "tampering" only when the probes' answers in the kernel disagree with the same code
+      run outside it (`clean_probes`), i.e. the kernel's own record is false.
+
+    - a result that is an error while some of the student's cells stopped in the re-check's run
+      (`%matplotlib`'s kin, `input()`, a thread, the time limit): the answer could not be run
+      again; its points are held back (it could be a submission that stops itself there on
+      purpose) with a flag that asks the instructor to grade it by hand.
+
+    `notes`, if given, receives for each test that loses its points the sentence for the student
+    (a template of this module and its fields), which the gradebook keeps as the comment of the
+    exercise's answer (`comment_text`).
+    """
+    got = parse_printed(printed)
+    flags: list[str] = []
+    if got.before is not None and got.after is not None:
+        changed = sorted(k for k in got.before if got.after.get(k) != got.before[k])
+        if changed:
+            flags.append("the notebook replaced or hooked: " + ", ".join(changed))
+    clean_probes = clean_probe_answers() if clean_probes is None else clean_probes
+    if got.probes is not None:
+        lies = [f"{label} gave {got.probes.get(label)!r} in the kernel, {want!r} outside"
+                for label, want in clean_probes.items() if got.probes.get(label) != want]
+        if lies:
+            flags.append("TAMPERING: the kernel's own results disagree with the same code run "
+                         "outside it: " + "; ".join(lies))
+    broken = list(got.problems)
+    if got.guard is None:
+        broken.append("the re-check process did not report its guards before the student's code ran")
+    elif got.guard.get("pinned") is not True:
+        flags.append(f"the re-check process's output could not be pinned ({got.guard.get('pinned')}): code in "
+                     "it could have hidden lines of its record (see What remains possible in docs/grading.md)")
+    # what the audit hook reported: any of it may have switched a watch off, so it breaks the rule
+    # of every watched call, wherever it happened
+    reached = [PROFILER if event in ("sys.setprofile", "sys.settrace") else f"{REACHED} ({event})"
+               for event, _ in got.audits]
+    if got.clean_probes is not None and got.clean_probes != clean_probes:
+        broken.append("the re-check process's probes disagree with the grader's before any student code ran")
+    if not got.ended:
+        broken.append("the grader's check did not run to its end (output hidden, redirected, or the "
+                      "kernel stopped)")
+    deducted: set[str] = set()
+    for case in cases:
+        if case.diagnostic:
+            continue
+        value = got.results.get(case.name)
+        tests_that_passed = [t for t in case.tests if t in passed]
+        if case.name in got.case_problems:
+            broken_here = broken + got.case_problems[case.name]
+        else:
+            broken_here = broken
+        watched = bool(case.forbid) or not case.autograd
+        if watched and case.name in got.results and got.confirmed.get(case.name) != ["on", "off"]:
+            # the watch's own sentinels, called by the harness right after setting it and right after
+            # the student's call: without both (once each) it was not watching the whole call
+            broken_here = broken_here + [f"its watch confirmed {got.confirmed.get(case.name, [])[:4]} instead of "
+                                         "['on', 'off'] (it was not watching the whole call)"]
+        rules = got.seen.get(case.name, []) + (reached if watched else [])
+        if broken_here or case.name in got.duplicated or case.name not in got.results:
+            why = ("; ".join(broken_here) if broken_here else
+                   "two results were printed for it" if case.name in got.duplicated else "no result")
+            if tests_that_passed:
+                flags.append(f"re-check {case.name}: the grader's check could not be trusted ({why}); "
+                             f"{', '.join(tests_that_passed)} lose their points")
+                deducted.update(tests_that_passed)
+                fault = any("before any student code ran" in b for b in broken_here)
+                note(notes, tests_that_passed, GRADER_FAULT if fault else UNTRUSTED)
+            continue
+        if rules:                     # out of the process before the student's code could undo it
+            value = RULE_BROKEN + " (" + rules[0] + ")"
+        elif same(value, case.expected, case.atol):
+            continue
+        if len(tests_that_passed) < len(case.tests):
+            continue          # the tests caught it already: they judged it
+        if isinstance(value, str) and value.startswith(RULE_BROKEN):
+            flags.append(f"re-check {case.name}: {value[len('error: '):]}: "
+                         f"{', '.join(tests_that_passed)} lose their points")
+            deducted.update(tests_that_passed)
+            note(notes, tests_that_passed, BROKE_RULE, what=_rule_used(value))
+            continue
+        if isinstance(value, str) and value.startswith("error: ") and got.stopped:
+            why = got.stopped[0] + (f" (and {len(got.stopped) - 1} more)" if len(got.stopped) > 1 else "")
+            flags.append(f"re-check {case.name}: the answer could not be run again ({why}): "
+                         f"{', '.join(tests_that_passed)} lose their points until you grade them by hand "
+                         "(a manual score in the formgrader)")
+            deducted.update(tests_that_passed)
+            note(notes, tests_that_passed, NOT_RUN, why=why)
+            continue
+        what = (f"({value}) " if isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
+                else "")
+        tampered = any(f.startswith("TAMPERING") for f in flags)
+        flags.append(f"re-check {case.name}: a wrong result {what}on the grader's inputs, which the tests "
+                     f"missed: {', '.join(tests_that_passed)} lose their points "
+                     + ("(see the tampering above)" if tampered else
+                        "(a plain failure; consider extending the hidden tests)"))
+        deducted.update(tests_that_passed)
+        if case.name.startswith("quiz_"):
+            note(notes, tests_that_passed, QUIZ_MISSED)
+        else:
+            note(notes, tests_that_passed, MISSED, did=_did(value))
+    return flags, deducted
+
+
+def note(notes: dict | None, tests: list[str], template: str, **fields) -> None:
+    if notes is not None:
+        for test in tests:
+            notes.setdefault(test, (template, tuple(sorted(fields.items()))))

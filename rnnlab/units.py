@@ -1,0 +1,99 @@
+"""Units that track the text (chapter 09): what is true at each character of code-like text
+(`text_features`), every state and gate of a character model's recurrent layer over it,
+recomputed from its weights (`unit_trace`), and the units whose values follow a feature best
+(`rank_units`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .language_model import CharLM, Vocab, gru_step
+
+
+def text_features(text: str) -> dict[str, np.ndarray]:
+    """What is true at each character (after reading it): float arrays of len(text).
+
+    inside quotes: 1 after an odd number of '"'; bracket depth: '(' and '[' open, ')' and ']'
+    close; position in line: characters since the last newline (a newline is 0); indent: the
+    current line's leading spaces divided by 4."""
+    quotes, depth, column, indent = [], [], [], []
+    q = d = col = lead = 0
+    at_start = True
+    for ch in text:
+        if ch == "\n":
+            col, lead, at_start = 0, 0, True
+        else:
+            col += 1
+            if at_start and ch == " ":
+                lead += 1
+            else:
+                at_start = False
+        q ^= ch == '"'
+        d += (ch in "([") - (ch in ")]")
+        quotes.append(q)
+        depth.append(d)
+        column.append(col)
+        indent.append(lead // 4)
+    return {"inside quotes": np.array(quotes, float), "bracket depth": np.array(depth, float),
+            "position in line": np.array(column, float), "indent": np.array(indent, float)}
+
+
+@dataclass
+class UnitTrace:
+    """The states and gates of a CharLM's recurrent layer (layer 0) over one text, each
+    (len(text), hidden_size) float64: c, h, i, f, g, o for an LSTM; h, r, z, n for a GRU."""
+    text: str
+    values: dict
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[name]
+
+
+@torch.no_grad()
+def unit_trace(model: CharLM, vocab: Vocab, text: str) -> UnitTrace:
+    """Recompute every gate of the model's first recurrent layer from its weights, checked
+    against the layer's own output. nn.LSTM and nn.GRU run every step inside one call of an
+    ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
+    states, so no hook sees a gate. What runs inside differs: on a CPU the LSTM's steps go to
+    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products."""
+    from .gates import lstm_gates
+
+    model.eval()
+    x = model.embed(vocab.encode(text))                        # (T, embed)
+    output, _ = model.rnn(x.unsqueeze(0))
+    if model.cell == "lstm":
+        tr = lstm_gates(model.rnn, x)
+        values = {name: tr.get(name, layer=0).astype(np.float64) for name in ("c", "h", "i", "f", "g", "o")}
+        mine = torch.from_numpy(values["h"]).float()
+    else:
+        rnn, h, rows = model.rnn, torch.zeros(model.rnn.hidden_size), {k: [] for k in "rznh"}
+        for t in range(len(text)):
+            r, z, n, h = gru_step(x[t], h, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)
+            for k, v in zip("rznh", (r, z, n, h)):
+                rows[k].append(v)
+        values = {k: torch.stack(v).double().numpy() for k, v in rows.items()}
+        mine = torch.stack(rows["h"])
+    if model.rnn.num_layers == 1 and not torch.allclose(mine, output[0], atol=1e-5):
+        raise RuntimeError("the recomputed states do not reproduce the layer's output")
+    return UnitTrace(text, values)
+
+
+def correlations(values: np.ndarray, feature: np.ndarray) -> np.ndarray:
+    """Pearson correlation of each unit's values (T, H) with a feature (T,); 0 for a unit or a
+    feature that never changes."""
+    v = values - values.mean(0)
+    f = feature - feature.mean()
+    denom = np.sqrt((v ** 2).sum(0) * (f ** 2).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (v * f[:, None]).sum(0) / denom
+    return np.where(denom > 0, r, 0.0)
+
+
+def rank_units(values: np.ndarray, feature: np.ndarray) -> list[tuple[int, float]]:
+    """(unit, correlation) for every unit, the best tracker (largest |r|) first."""
+    r = correlations(values, feature)
+    order = sorted(range(len(r)), key=lambda u: (-abs(r[u]), u))
+    return [(u, float(r[u])) for u in order]
