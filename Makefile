@@ -20,7 +20,7 @@ help:
 	@echo "Everyone:    make test       # run every test (unit, notebooks, grading, browser, hub)"
 	@echo "             make site [STUDENT_REPO=owner/name]  # the course as a website in site/, widgets baked"
 	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
-	@echo "             make assignments                                # regenerate release/ from source/"
+	@echo "             make assignments [ASSIGNMENT=ps03]               # regenerate release/ (and what students get of each set) from source/"
 	@echo "             make demo-class ASSIGNMENT=ps03                   # a sample class to try grading on, in a course of its own"
 	@echo "             make roster FILE=class-list.csv [ASSIGNMENT=ps03] # the class, from the LMS's export (Moodle: per set)"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
@@ -156,9 +156,11 @@ hub: $(STAMP) system-deps hub-deps
 site: $(STAMP) mathjax-deps
 	$(PY) -m instructor.publishing.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO))
 
-# Regenerate the student versions in release/ from source/ (nbgrader generate_assignment).
+# Regenerate the student versions in release/ from source/ (nbgrader generate_assignment), the
+# probes and catalogues of mistakes students' visible tests use (rnnlab/probes/, rnnlab/data/diagnoses/)
+# and the start page's table of chapters; ASSIGNMENT=ps03 for one problem set (docs/authoring.md).
 assignments: $(STAMP)
-	$(PY) -m instructor release --all
+	$(PY) -m instructor release $(or $(ASSIGNMENT),--all)
 
 # The students' repository: lectures, release/, the package, Binder and Jupyter settings, a README
 # and Makefile for students; no source/ (solutions, fixtures, re-checks), instructor/, tests or instructor docs.

@@ -10,17 +10,21 @@ from .common.course import REPO, assignments, gradebook_url, resolve
 
 
 def cmd_release(args) -> int:
-    """release/ from source/ (nbgrader), then what the students' package holds of each set: its
-    probes and its catalogue's fingerprints (instructor.authoring.catalogue)."""
+    """release/ from source/ (nbgrader), then what the students' package holds of each set (its
+    probes and its catalogue's fingerprints: instructor.authoring.catalogue) and the start page's
+    table of chapters (instructor.common.chapters)."""
     from .authoring.catalogue import ship
     from .authoring.release import release
+    from .common.chapters import START_PAGE, write_start_page
     from .common.problemsets import problem_set
 
     course = Path(args.course).resolve()
     names = assignments(course) if args.all else [resolve(n, course) for n in args.names]
     refused = release(names, course)
-    if course == REPO:                   # the package students get is this repository's
+    if course == REPO:                   # the package and the start page students get are this repository's
         ship([n for n in names if problem_set(n, course).probes.is_file()])
+        if write_start_page(course):
+            print(f"wrote the table of chapters of {START_PAGE} from README.md's course map")
     if refused:
         print(f"{len(refused)} problem set(s) not regenerated (above); the others are", file=sys.stderr)
     return 1 if refused else 0

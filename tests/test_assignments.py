@@ -11,6 +11,7 @@ import pytest
 
 from instructor.authoring import fixtures as F
 from instructor.common.course import REPO, assignments, venv_env
+from instructor.common.problemsets import INSTRUCTOR_ONLY
 from instructor.common.leakscan import hidden_test_lines, secret_lines
 from instructor.authoring.release import release
 from instructor.grading.recheck import load_cases
@@ -61,6 +62,23 @@ def regenerated(tmp_path_factory):
 def test_regenerating_release_changes_nothing(a, regenerated):
     fresh = (regenerated / "release" / a / f"{a}.ipynb").read_text()
     assert fresh == release_path(a).read_text(), f"release/{a} is stale: run make assignments"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_release_gets_nothing_of_the_instructors_folder(a, regenerated):
+    """A problem set's folder holds the instructor's files beside the notebook (mutants, the
+    catalogue, the re-check...); nbgrader releases none of them, and release/ is what it writes."""
+    assert [name for name in INSTRUCTOR_ONLY if (REPO / "source" / a / name).exists()], "nothing to keep back?"
+    files = {folder: sorted(p.relative_to(folder / "release" / a).as_posix()
+                            for p in (folder / "release" / a).rglob("*") if p.is_file())
+             for folder in (regenerated, REPO)}
+    assert files[regenerated] == files[REPO], f"release/{a} is stale: run make assignments"
+    assert not [f for f in files[REPO] if f.split("/")[0] in INSTRUCTOR_ONLY], files[REPO]
+
+
+def test_nbgrader_releases_none_of_the_instructors_names():
+    from instructor.common.course import course_config
+    assert set(INSTRUCTOR_ONLY) <= set(course_config().CourseDirectory.ignore)
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)

@@ -280,3 +280,10 @@ def test_the_checks_can_fail():
         nbformat.v4.new_markdown_cell("## Two\n\n### Sub"), nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_markdown_cell("## Last")])
     assert empty_sections(sections) == ["cell 0: 'Empty'", "cell 3: 'Last'"]
+
+
+def test_the_start_pages_table_of_chapters_is_the_readmes_course_map():
+    """One list of chapters (README.md's course map): `make assignments` writes the start page's
+    table from it and from the problem sets on disk, so the two cannot say different things."""
+    from instructor.common.chapters import START_PAGE, write_start_page
+    assert not write_start_page(check=True), f"{START_PAGE}'s table of chapters is stale: run make assignments"

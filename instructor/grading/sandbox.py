@@ -164,6 +164,9 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp/mpl",
         "IPYTHONDIR": "/tmp/ipython", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp",
+        # the course package the grader runs from, shown read-only above, is the one the kernel
+        # imports (in a copy of the course too), whatever folder an editable install names
+        "PYTHONPATH": str(REPO),
     }
     if os.environ.get("LD_LIBRARY_PATH"):
         # a Python whose runtime was copied (instructor.deploying.hub) finds its shared library there

@@ -61,6 +61,7 @@ import nbformat
 
 from rnnlab.colab import BRANCH, PLACEHOLDER
 
+from ..common.chapters import course_map
 from ..common.course import REPO
 from ..common.leakscan import normalise, secret_lines
 from ..common.taught import readable_text, skipped, taught_text
@@ -229,51 +230,6 @@ def shipped_files(course: Path) -> list[Path]:
         if not (course / name).is_file():
             raise DistError(f"{course / name} is missing: the course is incomplete, nothing was written")
     return [p for p in out if p.as_posix() not in versions]
-
-
-def _title(nb, fallback: str) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
-
-
-OUTCOME = "after it you can"             # the column of README.md's course map that students get too
-
-
-def outcomes(course: Path) -> dict[str, str]:
-    """What each chapter teaches, from the course map in the course's README.md: the cell of its
-    OUTCOME column in the row that names `notebooks/NN_topic.ipynb`, by that file name."""
-    found, column = {}, None
-    for line in (course / "README.md").read_text().splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
-        if OUTCOME in cells:
-            column = cells.index(OUTCOME)
-        elif not cells:
-            column = None
-        elif column is not None and len(cells) > column:
-            lecture = re.search(r"`notebooks/([0-9][0-9]_[^`]+\.ipynb)`", line)
-            if lecture:
-                found[lecture.group(1)] = cells[column]
-    return found
-
-
-def course_map(course: Path) -> str:
-    """A markdown table: every numbered lecture and its problem set, found on disk, and what the
-    course's README says each chapter teaches."""
-    rows = [f"| chapter | lecture | problem set | {OUTCOME} |", "|---|---|---|---|"]
-    said = outcomes(course)
-    for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        number = lecture.name[:2]
-        if number == "00":
-            continue
-        title = _title(nbformat.read(lecture, 4), lecture.stem)
-        sets = sorted(p for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
-        ps = ", ".join(f"`release/{p.name}/`" for p in sets) or "none"
-        rows.append(f"| {title} | `notebooks/{lecture.name}` | {ps} | {said.get(lecture.name, '')} |")
-    return "\n".join(rows)
 
 
 def student_pyproject(course: Path) -> str:

@@ -1,7 +1,10 @@
 """The probes of each problem set's exercises, for `rnnlab.diagnose`: small fixed calls of a
 student's function, in float64, built afresh for every call (an answer that changes its inputs
 must not change the next probe's). Each module has PROBES: exercise -> list of probes; a probe
-takes the notebook's names and returns what `rnnlab.diagnose.call` records."""
+takes the notebook's names and returns what `rnnlab.diagnose.call` records.
+
+The modules `psNN_topic.py` here are written by `make assignments` from each problem set's
+source/psNN_topic/probes.py (the author edits that one); this file's helpers are shared by all."""
 
 import numpy
 import torch

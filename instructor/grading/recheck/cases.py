@@ -40,6 +40,7 @@ class Case:
     # which name a failed answer's mistake in the feedback
     diagnostic: bool = False
 
+
 DIAGNOSIS = "diagnosis__"          # the name of an exercise's diagnostic case: DIAGNOSIS + its grade id
 
 
@@ -65,6 +66,7 @@ def load_cases(assignment: str, course: Path = REPO) -> list[Case]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.cases(Path(course)) + diagnostic_cases(assignment)
+
 
 _KEY_CALL = r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)'
 

@@ -225,6 +225,7 @@ def comment_text(template: str, tests: list[str], fields: dict | None = None) ->
         fields["what"] = fields["what"].format(score0=_score0(tests))
     return template.format(score0=_score0(tests), questions=questions, **fields)
 
+
 PROFILER = "a profiler or tracer of its own"          # what the watch or the audit hook saw, as judged
 
 REACHED = "a reach into the grader's own check"

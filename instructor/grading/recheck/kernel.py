@@ -113,6 +113,7 @@ def fingerprint_cell(label: str) -> str:
             "_rs.stdout.flush()\n"
             "del _rnnlab_fingerprint, _rj, _rs\n")
 
+
 CELL_TIMEOUT_ENV = "RNNLAB_CELL_TIMEOUT"      # the grading's cell limit, for the wait cells
 
 
@@ -130,6 +131,7 @@ _rs.stdout.write("{MARK}:probes:" + _rj.dumps(probe_answers(globals())) + "\\n")
 _rs.stdout.flush()
 del probe_answers, PROBES, _rj, _rs
 '''
+
 
 RECHECK_CELLS_BUDGET = 40     # seconds the re-check process may spend on the answer cells
 

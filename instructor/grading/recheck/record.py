@@ -76,6 +76,7 @@ def answer_cells(release_nb) -> dict[str, str]:
             out[meta.get("grade_id")] = answer
     return out
 
+
 NOT_RECOGNISED = ("The course's catalogue of common mistakes does not recognise what this answer does; "
                   "compare it with the exercise's description and its visible test.")
 

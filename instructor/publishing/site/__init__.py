@@ -1,2 +1,2 @@
-"""The course as a static website (`make site`): instructor.publishing.site.build writes it, instructor.publishing.site.bake
-bakes each widget's states in the lecture's kernel, instructor.publishing.site.render draws a widget as HTML."""
+"""The course as a static website (`make site`): build writes it, bake bakes each widget's states
+in the lecture's kernel, render draws a widget as HTML."""

@@ -1,0 +1,99 @@
+"""Adding a problem set is one documented step (issue 51): docs/authoring.md's section "Adding a
+problem set", followed word for word in a copy of the repository.
+
+Its blocks are written where their header line says (a block's first line: ```lang path), its
+commands run in order, as the page shows them, and the class that `make demo-class` makes is
+graded by `make autograde` as the page's expected output says: the solution and the right answer
+written otherwise keep full marks, the blank version and the wrong solution score 0, the broken
+upload is rejected, and the wrong solution's mistake is named from the set's own catalogue. The
+copy is removed afterwards; the repository is never touched.
+
+The copy runs with this checkout's virtual environment (its `.venv` a link to ours, never
+reinstalled: `make -o .venv/.installed`), the copy's own packages first on PYTHONPATH; the grading
+sandbox shows the kernel the copy's rnnlab, so its new probes are the ones imported there.
+"""
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+
+import pytest
+
+from instructor.common.course import REPO
+
+pytestmark = pytest.mark.grading
+
+DOC = REPO / "docs" / "authoring.md"
+SECTION = "## Adding a problem set"
+BLOCK = re.compile(r"^```(\w+)(?: (\S+))?\n(.*?)^```$", re.M | re.S)
+
+
+def walk() -> list[tuple[str, str | None, str]]:
+    """(language, path or None, text) of every fenced block of the section, in order."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index(SECTION):]
+    section = section[:section.index("\n## ", len(SECTION))]
+    return [(m.group(1), m.group(2), m.group(3)) for m in BLOCK.finditer(section)]
+
+
+def tracked_copy(dest):
+    """The files of this checkout that git knows (and new ones it does not ignore), with their times."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True,
+                           check=True).stdout.decode().split("\0")
+    for rel in filter(None, files):
+        source = REPO / rel
+        if source.is_file() and not source.is_symlink():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / rel)
+    (dest / ".venv").symlink_to(REPO / ".venv")
+
+
+def test_the_walk_adds_a_set_that_grades(tmp_path):
+    blocks = walk()
+    files = [(path, body) for lang, path, body in blocks if path]
+    commands = [line for lang, _, body in blocks if lang == "sh" for line in body.splitlines() if line.strip()]
+    expected = [body for lang, path, body in blocks if lang == "text"]
+    assert len(files) >= 7 and commands and len(expected) == 1, "the section lost its blocks"
+    name = re.search(r"source/(ps\d\d_\w+)/", files[1][0]).group(1)
+
+    repo, scratch = tmp_path / "repo", tmp_path / "scratch"
+    scratch.mkdir()
+    tracked_copy(repo)
+    assert not (repo / "source" / name).exists()
+    for path, body in files:
+        target = scratch / path.removeprefix("/tmp/") if path.startswith("/tmp/") else repo / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body + "\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    said = []
+    for line in commands:
+        argv = shlex.split(line.replace("/tmp/", f"{scratch}/"))
+        if argv[0] == "make":
+            argv[1:1] = ["--no-print-directory", "-o", ".venv/.installed"]
+        proc = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"{line}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        said.append(proc.stdout)
+
+    # what make assignments wrote: the student version alone in release/, the package's probes and fingerprints
+    assert sorted(p.name for p in (repo / "release" / name).iterdir()) == [f"{name}.ipynb"]
+    assert (repo / "rnnlab" / "probes" / f"{name}.py").read_text().endswith(
+        (repo / "source" / name / "probes.py").read_text())
+    fingerprints = json.loads((repo / "rnnlab" / "data" / "diagnoses" / f"{name}.json").read_text())
+    catalogued = [e["id"] for e in fingerprints["entries"]]
+
+    # the class graded as the page says, line by line
+    graded = [" ".join(line.split()[:5]) for line in said[-1].splitlines() if re.search(r" \d+ / \d+ ", line)]
+    assert graded == [" ".join(line.split()) for line in expected[0].splitlines()], said[-1]
+    course = repo / "demo-class" / name
+    report = {row["student"]: row for row in json.loads((course / "reports" / name / "report.json").read_text())["students"]}
+    wrong = [s for s, row in report.items() if row["status"] == "graded" and row["failed_tests"] and s != "blank"]
+    assert wrong and all(set(report[s]["diagnoses"].values()) <= set(catalogued) and report[s]["diagnoses"]
+                         for s in wrong), {s: report[s]["diagnoses"] for s in wrong}
+    title = next(e["title"] for e in fingerprints["entries"] if e["id"] in report[wrong[0]]["diagnoses"].values())
+    assert title in DOC.read_text(encoding="utf-8")
+    assert title in (course / "feedback" / wrong[0] / name / f"{name}.html").read_text()
+    assert not any(row["flags"] for row in report.values()), {s: r["flags"] for s, r in report.items()}
+    # and nothing of it reached this checkout
+    assert not (REPO / "source" / name).exists() and not (REPO / "rnnlab" / "probes" / f"{name}.py").exists()
