@@ -1,4 +1,6 @@
-"""Command line: python -m instructor {release,grade,feedback,handgrade} ...  (the Makefile calls these)."""
+"""The instructor's commands: python -m instructor {release,grade,regrade,demo,feedback,handgrade,due,
+roster,grades-lms} ..., which the Makefile's targets call. Each parses its arguments, calls the
+package that does the job (docs/architecture.md) and prints what came of it."""
 from __future__ import annotations
 
 import argparse
@@ -6,16 +8,17 @@ import os
 import sys
 from pathlib import Path
 
-from .common.course import REPO, assignments, gradebook_url, resolve
+from .common.course import REPO, assignments, resolve
 
 
 def cmd_release(args) -> int:
     """release/ from source/ (nbgrader), then what the students' package holds of each set (its
-    probes and its catalogue's fingerprints: instructor.authoring.catalogue) and the start page's
-    table of chapters (instructor.common.chapters)."""
+    probes and its catalogue's fingerprints: instructor.authoring.catalogue), and what links the
+    notebooks together: the start page's table of chapters and each lecture's links to its
+    neighbours (instructor.authoring.navigation)."""
     from .authoring.catalogue import ship
     from .authoring.release import release
-    from .common.chapters import START_PAGE, write_start_page
+    from .authoring.navigation import START_PAGE, write_navigation, write_start_page
     from .common.problemsets import problem_set
 
     course = Path(args.course).resolve()
@@ -25,6 +28,8 @@ def cmd_release(args) -> int:
         ship([n for n in names if problem_set(n, course).probes.is_file()])
         if write_start_page(course):
             print(f"wrote the table of chapters of {START_PAGE} from README.md's course map")
+        for lecture in write_navigation(course):
+            print(f"wrote the links to the start page and the neighbouring chapters of notebooks/{lecture}")
     if refused:
         print(f"{len(refused)} problem set(s) not regenerated (above); the others are", file=sys.stderr)
     return 1 if refused else 0
@@ -108,25 +113,15 @@ def refresh_reports(course: Path, assignment: str) -> None:
 
 
 def cmd_feedback(args) -> int:
+    """Every student's feedback again, after hand grading (instructor.term.feedback_again)."""
+    from .term.feedback_again import feedback_again
+
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
-    from .grading.paths import feedback_for_make_feedback
-    proc = feedback_for_make_feedback(course, name)        # nbgrader's, unscanned: scanned below
+    proc, kept, now = feedback_again(course, name)
     refresh_reports(course, name)
     print(proc.stdout[-2000:], proc.stderr[-2000:])
-    # nbgrader wrote everyone's feedback again: what the grading run withheld stays withheld,
-    # and the rest is scanned as the run scanned it
-    import nbformat
-
-    from .grading.feedbackscan import scan_feedback, withheld_marker
-    students = sorted(p.name for p in (course / "feedback").iterdir() if (p / name).is_dir()) \
-        if (course / "feedback").is_dir() else []
-    before = [s for s in students if withheld_marker(course, name, s).exists()]
-    source = nbformat.read(course / "source" / name / f"{name}.ipynb", 4)
-    released = course / "release" / name / f"{name}.ipynb"
-    now = scan_feedback(course, name, students, source, nbformat.read(released, 4) if released.exists() else None)
-    for student in before:
-        why = withheld_marker(course, name, student).read_text().strip().removeprefix("feedback withheld: ")
+    for student, why in kept.items():
         print(f"feedback of {student} kept withheld, as the grading run decided ({why}); "
               "grade the assignment again to clear it")
     for student, flag in now.items():
@@ -143,79 +138,37 @@ def cmd_handgrade(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """A demo class: a course folder of its own (its own gradebook, reports and feedback) with
-    sample submissions (the course's own test fixtures) to try grading on."""
-    import nbformat
+    """A demo class: sample submissions in a course folder of their own (instructor.authoring.demo)."""
+    from .authoring.demo import NotADemo, write_demo_class
 
-    from .authoring import fixtures as F
-    from .grading.pipeline import DEMO_MARKER
     name = resolve(args.assignment)
-    release = nbformat.read(REPO / "release" / name / f"{name}.ipynb", 4)
-    source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
-    batch = [F.SOLUTION, F.BLANK] + F.fixtures_for(name, "mutants") + F.fixtures_for(name, "alternatives")
-    course = Path(args.folder) / name
-    if course.exists() and not (course / DEMO_MARKER).exists():
-        print(f"{course} exists and is not a demo class: choose another folder", file=sys.stderr)
+    try:
+        course, count = write_demo_class(name, Path(args.folder))
+    except NotADemo as err:
+        print(err, file=sys.stderr)
         return 2
-    F.make_course(course, [name], replace=True)
-    (course / DEMO_MARKER).write_text(
-        "A demo class of the course (python -m instructor demo): its own course folder, so grading\n"
-        "it never touches the real gradebook. Remove the folder when done.\n")
-    F.write_batch(course / "submissions", name, batch, release, source)
-    # and one broken upload: the student version cut off half-way, as an interrupted download leaves it
-    text = (REPO / "release" / name / f"{name}.ipynb").read_text()
-    (course / "submissions" / "broken").mkdir()
-    (course / "submissions" / "broken" / f"{name}.ipynb").write_text(text[:len(text) // 2])
-    print(f"{len(batch) + 1} sample submissions of {name} in {course / 'submissions'}, in a demo course of "
+    print(f"{count} sample submissions of {name} in {course / 'submissions'}, in a demo course of "
           f"their own; grade them with: make autograde ASSIGNMENT={args.assignment} SUBMISSIONS={args.folder}")
     return 0
 
 
-def due_time(text: str):
-    """'2026-12-01 23:59 Europe/Berlin', '2026-12-01T23:59+01:00' or '... UTC' -> naive UTC, as
-    nbgrader keeps times. A time without a zone is refused: whose midnight would it be?"""
-    import datetime as dt
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from dateutil.parser import ParserError, parse
-
-    head, _, zone = text.strip().rpartition(" ")
-    try:
-        when = parse(head).replace(tzinfo=ZoneInfo(zone)) if head and ("/" in zone or zone == "UTC") else parse(text)
-    except (ParserError, ValueError, ZoneInfoNotFoundError) as err:
-        raise SystemExit(f"due: cannot read the time {text!r} ({err})")
-    if when.tzinfo is None:
-        if zone.isalpha() and zone.isupper():          # CET, EST: abbreviations name no one rule
-            raise SystemExit(f"due: {zone!r} is an abbreviation, not a time zone; write the region instead, "
-                             f"e.g. '{head} Europe/Berlin' or '{head} UTC'")
-        raise SystemExit(f"due: {text!r} has no time zone; add one, e.g. '{text} Europe/Berlin' or '{text} UTC'")
-    return when.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
 def cmd_due(args) -> int:
     """Set a problem set's due date, or give one student an extension, in the course's gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from .term.due import DueError, due_time, extend, set_due
 
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
-    with Gradebook(gradebook_url(course)) as gb:
-        if args.student is None:
-            when = due_time(args.when)
-            gb.update_or_create_assignment(name, duedate=when)
-            print(f"{name} is due {when:%Y-%m-%d %H:%M} UTC")
-        else:
-            try:
-                gb.find_assignment(name)
-            except MissingEntry:
-                print(f"due: {name} is not in {course}'s gradebook yet; run make assignments first", file=sys.stderr)
-                return 2
-            gb.update_or_create_student(args.student)
-            try:
-                gb.find_submission(name, args.student)
-            except MissingEntry:                        # nbgrader keeps extensions on submissions
-                gb.add_submission(name, args.student)
-            gb.grant_extension(name, args.student, days=args.days, hours=args.hours)
-            print(f"{args.student} has {args.days:g} day(s) and {args.hours:g} hour(s) more for {name}")
+    if args.student is None:
+        when = due_time(args.when)
+        set_due(course, name, when)
+        print(f"{name} is due {when:%Y-%m-%d %H:%M} UTC")
+    else:
+        try:
+            extend(course, name, args.student, args.days, args.hours)
+        except DueError as err:
+            print(f"due: {err}", file=sys.stderr)
+            return 2
+        print(f"{args.student} has {args.days:g} day(s) and {args.hours:g} hour(s) more for {name}")
     refresh_reports(course, name)
     if any((course / "feedback").glob(f"*/{name}/{name}.html")):
         print(f"the feedback files still show the scores of before: run make feedback ASSIGNMENT={args.assignment}")

@@ -424,6 +424,22 @@ def load_trained_lm(vocab: Vocab) -> CharLM:
     return load_shipped(model, SHIPPED_FILE, "python -m rnnlab.language_model make-weights")
 
 
+# Chapter 09's measurements of a trained model live in rnnlab.exposure and rnnlab.units; a lecture or
+# problem set saved when they lived here (`from rnnlab.language_model import unit_trace`) still
+# imports them from here.
+MOVED = {"exposure": ("chain_accuracy", "free_running_accuracy", "split_functions", "nats_after",
+                      "statement_lines", "write_lines", "random_line", "swap_lines"),
+         "units": ("text_features", "UnitTrace", "unit_trace", "correlations", "rank_units")}
+
+
+def __getattr__(name: str):
+    for module, names in MOVED.items():
+        if name in names:
+            import importlib
+            return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 if __name__ == "__main__":
     from .shipped import make_weights_command
     raise SystemExit(make_weights_command(None, "python -m rnnlab.language_model", "chapter 09's shipped LSTM",

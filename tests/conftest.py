@@ -84,7 +84,7 @@ def auto_points(source) -> float:
 # The class of 40 ps03 submissions that test_grading.py checks answer by answer and
 # test_grading_cluster.py grades again on a Dask cluster: the solution, the untouched release,
 # every wrong, alternative and copied answer of ps03 in a submission of its own, and the attacks
-# of instructor/authoring/attacks/ that end fast (the slow ones are in test_attacks.py's batch).
+# of instructor/authoring/grader_attacks/ that end fast (the slow ones are in test_attacks.py's batch).
 PS03 = "ps03_lstm_gates"
 FAST_ATTACKS = ("always_equal", "change_points", "delete_tests", "edit_tests", "hijack_traceback", "patch_helpers",
                 "retype_tests", "schema_version", "encoded_exfiltration", "hostile_html", "os_exit",

@@ -1,4 +1,4 @@
-"""The attack corpus (instructor/authoring/attacks/) against the real pipeline, sandbox and all.
+"""The attack corpus (instructor/authoring/grader_attacks/) against the real pipeline, sandbox and all.
 
 All attacks are graded in one batch next to an honest control student. Each must end as its
 EXPECT says; the control's grade must not move; no sandbox process may survive; nothing may be

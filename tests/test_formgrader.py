@@ -1,6 +1,6 @@
 """A hostile submission opened by the instructor in nbgrader's formgrader, in a real browser.
 
-instructor/authoring/attacks/hostile_html.py puts one JavaScript payload into an explain answer
+instructor/authoring/grader_attacks/hostile_html.py puts one JavaScript payload into an explain answer
 (`<img onerror>`, `<script>`) and into text/html, application/javascript and SVG outputs. The
 payload counts its runs in a page global and writes PWNED-formgrader.txt into the course
 through the contents API, with the instructor's rights. The submission is graded through the

@@ -201,7 +201,7 @@ def test_the_reply_channel_takes_only_the_reply_to_the_pending_request():
     import queue
     import threading
 
-    from instructor.grading.workers import Worker
+    from instructor.grading.workerclient import Worker
     worker = object.__new__(Worker)                      # no process: only the reading side
     worker.prefix, worker.pending = "RNNLAB-RESULT ", "alice:1234"
     worker.log_file, worker.lock, worker.replies = io.StringIO(), threading.Lock(), queue.Queue()

@@ -26,7 +26,8 @@ from instructor.authoring import fixtures as F
 from instructor.common.course import REPO
 from instructor.term import handgrade as H
 from instructor.common import leakscan
-from instructor.grading.inert import escape_markdown, make_inert, unescape_markdown
+from instructor.common.untrusted import escape_markdown, unescape_markdown
+from instructor.grading.inert import make_inert
 from conftest import auto_points
 
 A = "ps01_sequence_data"

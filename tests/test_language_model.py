@@ -472,3 +472,15 @@ def test_retain_graph_does_not_carry_a_state_past_an_optimizer_step(optimizer):
         chunks(retain=False, step=True, detach=False)
     chunks(retain=True, step=False, detach=False)
     chunks(retain=False, step=True, detach=True)
+
+
+def test_names_that_moved_still_import_from_where_saved_notebooks_import_them():
+    """Lecture 09 and its problem set imported these from rnnlab.language_model before they moved
+    to rnnlab.exposure and rnnlab.units: a student's saved notebook still runs."""
+    namespace: dict = {}
+    for module, names in lm.MOVED.items():
+        exec(f"from rnnlab.language_model import {', '.join(names)}", namespace)
+        moved_to = exposure if module == "exposure" else units
+        assert all(namespace[n] is getattr(moved_to, n) for n in names), module
+    with pytest.raises(AttributeError):
+        lm.no_such_name

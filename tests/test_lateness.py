@@ -21,7 +21,8 @@ def test_late_by_reads_like_a_person_would_say_it():
 def test_due_dates_and_extensions_from_the_command_line(tmp_path, capsys):
     from nbgrader.api import Gradebook
 
-    from instructor.__main__ import due_time, main
+    from instructor.__main__ import main
+    from instructor.term.due import due_time
     from instructor.authoring.release import release
     assert due_time("2026-12-01 23:59 Europe/Berlin") == dt.datetime(2026, 12, 1, 22, 59)
     with pytest.raises(SystemExit, match="'CET' is an abbreviation"):

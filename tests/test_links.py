@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -282,8 +283,36 @@ def test_the_checks_can_fail():
     assert empty_sections(sections) == ["cell 0: 'Empty'", "cell 3: 'Last'"]
 
 
-def test_the_start_pages_table_of_chapters_is_the_readmes_course_map():
+def test_the_notebooks_links_are_what_the_course_map_and_the_lectures_make():
     """One list of chapters (README.md's course map): `make assignments` writes the start page's
-    table from it and from the problem sets on disk, so the two cannot say different things."""
-    from instructor.common.chapters import START_PAGE, write_start_page
+    table and every lecture's links to its neighbours from it and from the lectures on disk, so
+    they cannot say different things, and a new chapter names itself nowhere else."""
+    from instructor.authoring.navigation import START_PAGE, write_navigation, write_start_page
     assert not write_start_page(check=True), f"{START_PAGE}'s table of chapters is stale: run make assignments"
+    assert write_navigation(check=True) == [], "a lecture's links are stale: run make assignments"
+
+
+def test_a_new_chapter_is_linked_from_its_neighbours_and_the_start_page(tmp_path):
+    from instructor.authoring.navigation import navigation_line, write_navigation, write_start_page
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
+    shutil.copytree(REPO / "release", tmp_path / "release")
+    last = LECTURES[-1]
+    number = int(last.name[:2]) + 1
+    new = tmp_path / "notebooks" / f"{number:02d}_next_topic.ipynb"
+    nb = nbformat.read(last, 4)
+    nb.cells[0].source = f"[Start page](00_start_here.ipynb)\n\n# {number:02d} The next topic"
+    nbformat.write(nb, new)
+    readme = (REPO / "README.md").read_text()
+    row = f"| {number:02d} The next topic | `notebooks/{new.name}` | none | do the next thing |"
+    (tmp_path / "README.md").write_text(re.sub(r"(\| `notebooks/" + re.escape(last.name) + r"` [^\n]*\n)", r"\1" + row + "\n",
+                                               readme, count=1))
+    assert write_start_page(tmp_path) and write_navigation(tmp_path) == [last.name, new.name, "cheatsheet.ipynb"]
+    assert not write_start_page(tmp_path, check=True) and write_navigation(tmp_path, check=True) == []
+    start = nbformat.read(tmp_path / "notebooks" / START, 4)
+    assert any(f"| {number:02d} The next topic | [lecture]({new.name}) | none | do the next thing |" in c.source
+               for c in start.cells)
+    for name in (last.name, new.name, "cheatsheet.ipynb"):
+        nb = nbformat.read(tmp_path / "notebooks" / name, 4)
+        line = navigation_line(tmp_path, name)
+        assert nb.cells[0].source.splitlines()[0] == line and nb.cells[-1].source == line
+    assert "[The next topic" not in line and f"[← {number:02d} The next topic]({new.name})" in line

@@ -58,7 +58,7 @@ print(json.dumps(records))
 
 # the attack's own walk up the stack (`_recheck_frames`: the re-check's frames, if any), and the
 # descriptor of the harness's pipe, found the same way
-FRAMES = runpy.run_path(str(REPO / "instructor" / "authoring" / "attacks" / "recheck_record_erased.py"))["FRAMES"] + '''
+FRAMES = runpy.run_path(str(REPO / "instructor" / "authoring" / "grader_attacks" / "recheck_record_erased.py"))["FRAMES"] + '''
 import colorsys, os
 
 

@@ -100,7 +100,7 @@ def test_every_chapter_problem_set_and_the_cheat_sheet_has_a_page(built):
     folder, report = built
     for lecture in site.lectures(REPO):
         assert (folder / "notebooks" / f"{lecture.stem}.html").is_file(), lecture.name
-    for ps in site.problem_sets(REPO):
+    for ps in site.released_sets(REPO):
         assert (folder / "release" / ps.parent.name / f"{ps.stem}.html").is_file(), ps
     assert "notebooks/00_start_here.html" in (folder / "index.html").read_text()
     assert (folder / "searchindex.js").is_file()
@@ -144,7 +144,7 @@ def test_each_chapter_page_opens_in_colab_and_binder_from_the_students_repositor
         assert f"https://colab.research.google.com/github/{STUDENTS}/blob/main/{path}" in page, lecture.name
         assert re.search(rf"https://mybinder.org/v2/gh/{STUDENTS}/main\?urlpath=lab/tree/{path}", page), lecture.name
         assert "OWNER/REPO" not in page, lecture.name          # the lecture's own links too
-    for ps in site.problem_sets(REPO):            # they need the course installed: Binder, not Colab
+    for ps in site.released_sets(REPO):            # they need the course installed: Binder, not Colab
         page = (folder / "release" / ps.parent.name / f"{ps.stem}.html").read_text()
         assert f"https://mybinder.org/v2/gh/{STUDENTS}/main?urlpath=lab/tree/release/{ps.parent.name}/" in page, ps
         assert "colab.research.google.com" not in page, ps

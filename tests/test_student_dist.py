@@ -21,6 +21,7 @@ import pytest
 
 from instructor.publishing import dist
 from instructor.common import taught
+from instructor.common.problemsets import problem_sets
 from rnnlab import colab
 from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 
@@ -91,9 +92,9 @@ def test_normalising_removes_whitespace_and_invisible_characters():
 
 
 def test_the_scan_has_secrets_of_every_problem_set(found):
-    for path in dist.problem_sets(REPO):
-        kinds = {s.kind for s in found if s.assignment == path.parent.name}
-        assert {"solution", "hidden test"} <= kinds, f"{path.parent.name}: nothing to look for ({kinds})"
+    for ps in problem_sets(REPO):
+        kinds = {s.kind for s in found if s.assignment == ps.name}
+        assert {"solution", "hidden test"} <= kinds, f"{ps.name}: nothing to look for ({kinds})"
     released = "\0".join(dist.normalise(c.source) for a in released_sets()
                          for c in nbformat.read(REPO / "release" / a / f"{a}.ipynb", 4).cells)
     assert not [s.line for s in found if s.norm in released and s.kind != "graded key"]
@@ -112,7 +113,7 @@ def test_the_scan_finds_what_a_careless_copy_would_ship(tmp_path, found):
     shutil.copytree(REPO / "source", tmp_path / "course" / "source")
     assert dist.forbidden_paths(tmp_path / "course") == ["source"]
     leaked = dist.leaks(tmp_path / "course", REPO, found)
-    assert {x.secret.assignment for x in leaked} == {p.parent.name for p in dist.problem_sets(REPO)}
+    assert {x.secret.assignment for x in leaked} == {ps.name for ps in problem_sets(REPO)}
     assert {x.secret.kind for x in leaked} >= {"solution", "hidden test"}
     # one hidden-test line, re-indented in a text file, and one solution line inside a JSON string
     hidden = next(s for s in found if s.kind == "hidden test")
@@ -140,7 +141,7 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
     the filled-in release/ hid those answers from the scan's list of secrets.)"""
     course = tmp_path / "course"
     subprocess.run(["git", "clone", "-q", str(REPO), str(course)], check=True)
-    first = dist.problem_sets(course)[0]
+    first = problem_sets(course)[0].notebook
     name = first.parent.name
     solved = nbformat.read(first, 4)                     # the source, solutions in: "tried it"
     released = course / "release" / name / f"{name}.ipynb"
@@ -176,10 +177,19 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
         dist.build(tmp_path / "none", course, ref="no-such-branch")
 
 
-def test_no_graded_quiz_reads_its_keys_from_the_package():
+def test_no_graded_quiz_reads_its_keys_from_the_package(tmp_path):
     """rnnlab/data/quiz_NN.json ships (the lecture quizzes are formative): a problem set's graded
     quiz must ask its own questions, keyed only in hidden tests (check_choice)."""
     assert dist.keys_read_from_package(REPO) == []
+    # and it finds one that does
+    course = tmp_path / "course"
+    nb = nbformat.read(REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
+    cell = next(c for c in nb.cells if "### BEGIN HIDDEN TESTS" in c.source)
+    cell.source = cell.source.replace("### BEGIN HIDDEN TESTS\n", "### BEGIN HIDDEN TESTS\n"
+                                      "_key = load_quiz(\"03\")[\"questions\"][0][\"answer\"]\n", 1)
+    (course / "source" / "ps03_lstm_gates").mkdir(parents=True)
+    nbformat.write(nb, course / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb")
+    assert [line.split(":")[0] for line in dist.keys_read_from_package(course)] == ["ps03_lstm_gates"]
 
 
 def test_destination_is_new_empty_or_an_earlier_distribution(tmp_path, built, capsys):

@@ -5,7 +5,7 @@ markdown, their outputs, the messages their code raises, their file and folder n
 in an LMS's file names and class lists, and timestamp.txt. Each place that shows such text to a
 person escapes it for its renderer: the feedback and its comments, the formgrader, make
 hand-grade's pages, report.md, the Moodle worksheet's comment. The browser test opens the pages of
-instructor/authoring/attacks/hostile_html.py, graded through the pipeline, in Chromium and looks for any
+instructor/authoring/grader_attacks/hostile_html.py, graded through the pipeline, in Chromium and looks for any
 element or script of the student's; its positive control finds them in the same text unescaped.
 
 Feedback names no host folder: comments are redacted like outputs, and the runtime folders a run
@@ -24,7 +24,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from instructor.authoring import fixtures as F
 from instructor.common import leakscan
 from instructor.grading import recheck
-from instructor.grading.inert import escape_markdown, unescape_markdown
+from instructor.common.untrusted import escape_markdown, unescape_markdown
 from instructor.gradebook.report import _cell
 from instructor.common.course import REPO
 from instructor.common.untrusted import markdown_html, markdown_text, visible

@@ -99,7 +99,9 @@ def _texts():
             yield f"{path.relative_to(REPO)} cell {i}", cell.source
     for path in sorted((REPO / "rnnlab" / "data").glob("quiz_*.json")):
         yield str(path.relative_to(REPO)), " \n\n".join(_strings(json.loads(path.read_text())))
-    for path in sorted((REPO / "rnnlab").rglob("*.py")) + sorted(p for p in (REPO / "instructor").rglob("*.py") if "attacks" not in p.parts):
+    code = sorted((REPO / "rnnlab").rglob("*.py")) + sorted(
+        p for p in (REPO / "instructor").rglob("*.py") if "grader_attacks" not in p.parts)
+    for path in code:
         yield str(path.relative_to(REPO)), path.read_text()
     for path in sorted((REPO / "docs").glob("*.md")) + [REPO / "README.md"]:
         yield str(path.relative_to(REPO)), path.read_text()

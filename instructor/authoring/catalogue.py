@@ -126,8 +126,9 @@ def text(data: dict) -> str:
 
 
 def probes_text(assignment: str) -> str:
-    """The students' copy of a set's probes: its source, under a line that names it."""
-    return (f"# Written by `make assignments` from source/{assignment}/probes.py: edit that file.\n"
+    """The students' copy of a set's probes: its source, under a line a student can read (they
+    have no source/; `--check`, in make test, finds a copy edited by hand)."""
+    return (f"# The probes of {assignment}, shipped with the course package for rnnlab.diagnose.\n"
             + problem_set(assignment).probes.read_text(encoding="utf-8"))
 
 

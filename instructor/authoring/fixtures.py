@@ -53,7 +53,7 @@ from ..common.course import REPO
 from ..common.problemsets import problem_set
 
 # the attack corpus: attacks on the grader itself, which no one problem set owns
-ATTACKS = Path(__file__).resolve().parent / "attacks"
+ATTACKS = Path(__file__).resolve().parent / "grader_attacks"
 
 
 @dataclass

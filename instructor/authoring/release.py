@@ -35,7 +35,7 @@ def release(names: list[str], course: Path = REPO, log=print) -> list[str]:
     once for all of them (the command line would import it, about 4 s, for each). Returns the
     reasons of those not regenerated (their release/ folders are as they were); the others are
     regenerated whatever happens to one."""
-    from ..grading.workers import Worker, first_error
+    from ..grading.workerclient import Worker, first_error
 
     course = Path(course).resolve()
     (course / "release").mkdir(exist_ok=True)

@@ -1,7 +1,8 @@
 """The course's chapters: each numbered lecture, its problem sets found on disk, and what the
 course map in README.md says each chapter teaches. The README's course map is the one list an
 author adds a chapter to; the students' README (instructor.publishing.dist) and the start page's
-table of chapters (`make assignments` writes it: `write_start_page`) are made from it.
+table of chapters and the lectures' links to their neighbours (instructor.authoring.navigation,
+which `make assignments` runs) are made from it.
 """
 from __future__ import annotations
 
@@ -43,59 +44,30 @@ def outcomes(course: Path) -> dict[str, str]:
     return found
 
 
+def chapters(course: Path = REPO) -> list[tuple[str, str, list[str], str]]:
+    """(title, lecture file, its problem sets in release/, what it teaches) of every numbered
+    lecture of `course`, in order: the sets found on disk, the teaching from the README's map."""
+    said = outcomes(course)
+    found = []
+    for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        number = lecture.name[:2]
+        if number == "00":
+            continue
+        sets = sorted(p.name for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
+        found.append((lecture_title(nbformat.read(lecture, 4), lecture.stem), lecture.name, sets,
+                      said.get(lecture.name, "")))
+    return found
+
+
+def table(rows: list[str]) -> str:
+    return "\n".join([f"| chapter | lecture | problem set | {OUTCOME} |", "|---|---|---|---|"] + rows)
+
+
 def course_map(course: Path) -> str:
     """A markdown table: every numbered lecture and its problem set, found on disk, and what the
     course's README says each chapter teaches."""
-    rows = [f"| chapter | lecture | problem set | {OUTCOME} |", "|---|---|---|---|"]
-    said = outcomes(course)
-    for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        number = lecture.name[:2]
-        if number == "00":
-            continue
-        title = lecture_title(nbformat.read(lecture, 4), lecture.stem)
-        sets = sorted(p for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
-        ps = ", ".join(f"`release/{p.name}/`" for p in sets) or "none"
-        rows.append(f"| {title} | `notebooks/{lecture.name}` | {ps} | {said.get(lecture.name, '')} |")
-    return "\n".join(rows)
+    return table([f"| {title} | `notebooks/{lecture}` | "
+                   + (", ".join(f"`release/{name}/`" for name in sets) or "none") + f" | {teaches} |"
+                   for title, lecture, sets, teaches in chapters(course)])
 
 
-START_PAGE = Path("notebooks") / "00_start_here.ipynb"
-START_HEADING = "## 4. The chapters"
-
-
-def start_page_table(course: Path = REPO) -> str:
-    """The start page's table of chapters: course_map's rows, with links a notebook can follow."""
-    rows = [f"| chapter | lecture | problem set | {OUTCOME} |", "|---|---|---|---|"]
-    said = outcomes(course)
-    for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        number = lecture.name[:2]
-        if number == "00":
-            continue
-        title = lecture_title(nbformat.read(lecture, 4), lecture.stem)
-        sets = sorted(p.name for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
-        ps = ", ".join(f"[{name.split('_')[0]}](../release/{name}/{name}.ipynb)" for name in sets) or "none"
-        rows.append(f"| {title} | [lecture]({lecture.name}) | {ps} | {said.get(lecture.name, '')} |")
-    return "\n".join(rows)
-
-
-def write_start_page(course: Path = REPO, check: bool = False) -> bool:
-    """Put start_page_table into the start page's cell under START_HEADING, in place of the table
-    there; with `check`, only compare. Returns whether the page was (or, with `check`, would
-    be) changed."""
-    path = course / START_PAGE
-    nb = nbformat.read(path, 4)
-    cell = next(c for c in nb.cells if c.cell_type == "markdown" and START_HEADING in c.source)
-    lines = cell.source.split("\n")
-    start = lines.index(START_HEADING) + 1
-    while not lines[start].startswith("|"):
-        start += 1
-    end = start
-    while end < len(lines) and lines[end].startswith("|"):
-        end += 1
-    new = "\n".join(lines[:start] + start_page_table(course).split("\n") + lines[end:])
-    if new == cell.source:
-        return False
-    if not check:
-        cell.source = new
-        nbformat.write(nb, path)
-    return True

@@ -13,7 +13,10 @@ is rendered, for the renderer it is rendered by, and stored as it came:
   (JupyterLab, a code host, markdown-it) shows it as written: no HTML, link, image, code span,
   emphasis, table cell break or formula;
 - `visible`: a field printed to the instructor's terminal (a reason naming a file), with its
-  control characters written out, so that no escape sequence of a file name acts there.
+  control characters written out, so that no escape sequence of a file name acts there;
+- `escape_markdown`: a student's markdown cell made inert where nbgrader's pages render it (the
+  graded notebook, the formgrader: instructor.grading.inert), and `unescape_markdown`, the text it
+  was given, for a page that escapes every tag itself (instructor.term.handgrade).
 
 HTML pages written by the course escape with `html.escape` (instructor.term.handgrade does). A page
 of the next tools (similarity, statistics) follows the same rule: docs/authoring.md's checklist.
@@ -82,3 +85,23 @@ def markdown_html(text) -> str:
     from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
     return MarkdownWithMath(renderer=_renderer_class()()).render(str(text or ""))
+
+
+LINK = re.compile(r"(?i)\b(java|vb)script\s*:|\bdata\s*:")
+
+
+def escape_markdown(text: str) -> str:
+    """Markdown that renders as the text the student wrote, with no HTML element in it, and no
+    image: `![` becomes `!&#91;`, which shows as written and fetches nothing from the address a
+    student chose when the instructor opens the page."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("![", IMAGE)
+    return LINK.sub(lambda m: "unsafe-" + m.group(0), text)
+
+
+IMAGE = "!&#91;"     # an image's `![` as escape_markdown writes it (a student's own `&` is `&amp;`)
+
+
+def unescape_markdown(text: str) -> str:
+    """The text `escape_markdown` was given (but for its neutralised links): a page that escapes
+    every tag itself (instructor.term.handgrade) shows an inert notebook's answer as it was written."""
+    return text.replace(IMAGE, "![").replace("&lt;", "<").replace("&amp;", "&")

@@ -82,7 +82,12 @@ def write_whole(path: Path, text: str) -> None:
 
 def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, float]]:
     """Write the three files; returns the score changes since the previous run. `earlier`: rows
-    of students graded in earlier runs and not in this one, kept in grades.csv and listed apart."""
+    of students graded in earlier runs and not in this one, kept in grades.csv and listed apart.
+
+    `run` is the grading run that wrote the rows (instructor.grading.pipeline.Run, handed in, not
+    imported: the gradebook sits below grading). What is read of it: `course`, `assignment`,
+    `reports`, `submissions`, `results` (student -> Result), `rejected_files`, `roster`,
+    `scores_before`, and `opt.sandboxed`, `opt.jobs`, `opt.prior_changes`."""
     with one_writer(run.reports):
         return _write_reports(run, seconds, earlier)
 

@@ -1,16 +1,14 @@
 """Stage 3 of a grading run: nbgrader's autograde of each student in a sandboxed kernel
 (instructor.grading.sandbox, instructor.grading.limits), on the run's grading workers
-(instructor.grading.workers), as many at a time as there are workers, with a wall-clock limit
+(instructor.grading.workerclient), as many at a time as there are workers, with a wall-clock limit
 per submission. The re-check process is forked in the same kernel's sandbox and writes its
 record into a FIFO read as it arrives."""
 from __future__ import annotations
 
 import json
 import os
-import queue
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -18,7 +16,7 @@ import nbformat
 from ..common.course import STAGED, course_config
 from . import sandbox as sb
 from .options import grader_error
-from .workers import FifoReader, Worker, first_error
+from .workerclient import FifoReader, Worker, first_error
 
 
 class Autograding:
@@ -68,13 +66,11 @@ class Autograding:
                         CELL_TIMEOUT_ENV: str(self.cell_limit())})
         return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
 
-
     def cell_limit(self) -> int:
         """Seconds per cell: the run's, else nbgrader_config.py's (Execute.timeout), else 30."""
         if self.opt.cell_timeout:
             return int(self.opt.cell_timeout)
         return int(course_config(self.course).get("Execute", {}).get("timeout", 30) or 30)
-
 
     def recheck_files(self, student: str) -> dict:
         """The re-check process's input (its program and the student's answer cells, from the
@@ -90,8 +86,7 @@ class Autograding:
         os.mkfifo(fifo, 0o600)
         return {"recheck_fifo": str(fifo), "recheck_input": str(data)}
 
-
-    def grade_one(self, student: str, slot: int, worker: "Worker") -> None:
+    def grade_one(self, student: str, slot: int, worker: Worker) -> None:
         result = self.results[student]
         start = time.monotonic()
         task, runtime = self.task_for(student, slot)
@@ -125,7 +120,6 @@ class Autograding:
         result.seconds = round(time.monotonic() - start, 2)
         self.log(f"  {student}: {result.status} in {result.seconds} s")
 
-
     def limits_of(self, student: str) -> dict:
         """The limits the student's kernel ran under (recorded by the sandbox launcher), after
         its control groups are emptied and removed, with the peak memory they measured."""
@@ -150,32 +144,10 @@ class Autograding:
                 limits["processes killed by the memory limit"] = str(killed)
         return limits
 
-
     def grade_all(self, students: list[str]) -> None:
         self.on_workers(students, self.grade_one,
                         lambda student, err: grader_error(self.results[student], "grading", err))
 
-
-    def on_workers(self, students: list[str], work, failed) -> None:
-        """`work(student, slot, worker)` for every student, as many at a time as there are
-        workers, each on a free one; `failed(student, error)` keeps the batch going."""
-        slots: queue.Queue[int] = queue.Queue()
-        for slot in self.workers:
-            slots.put(slot)
-
-        def task(student: str) -> None:
-            slot = slots.get()
-            try:
-                if not self.workers[slot].alive():            # killed after a timeout: replace it
-                    self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
-                work(student, slot, self.workers[slot])
-            except Exception as err:                          # keep the batch going, always
-                failed(student, err)
-            finally:
-                slots.put(slot)
-
-        with ThreadPoolExecutor(max_workers=len(self.workers)) as pool:
-            list(pool.map(task, students))
 
 
 def explain_failure(log: str) -> str:

@@ -3,8 +3,8 @@
     python -m instructor grade ps03 SUBMISSIONS --cluster tcp://scheduler:8786
     make autograde ASSIGNMENT=ps03 SUBMISSIONS=... CLUSTER=tcp://scheduler:8786
 
-The instructor's process prepares the run as on one machine (instructor.grading.pipeline: the sandbox
-checked, the assignment regenerated in the gradebook, the submissions found, the re-check's
+The instructor's process prepares the run as on one machine (instructor.grading.prepare and
+staging: the sandbox checked, the assignment regenerated in the gradebook, the submissions found, the re-check's
 files written into the run's folder), then sends every student to the cluster as one task.
 Meanwhile every worker is checked and starts its grading worker (`connect`, `get_ready`), as
 the local path's workers start while the run is prepared.
@@ -45,7 +45,7 @@ from pathlib import Path
 from ..gradebook.rows import Result
 from .options import NotGradeable, Options, SandboxUnavailable, grader_error
 from .pipeline import Run
-from .workers import Worker
+from .workerclient import Worker
 
 
 class ClusterLost(NotGradeable):

@@ -12,7 +12,7 @@ from ..common import leakscan
 
 FEEDBACK_OUTPUT = 8 * 1024           # characters of one output in feedback
 FEEDBACK_TOTAL = 128 * 1024          # of all outputs of one feedback notebook
-# where the student's own notebook is kept: the pipeline's repaired copy (instructor.grading.pipeline's
+# where the student's own notebook is kept: the pipeline's repaired copy (instructor.common.course's
 # STAGED), else what `nbgrader collect` put in submitted/
 STUDENT_SIDE = ("staged", "submitted")
 

@@ -1,5 +1,6 @@
-"""Feedback that shows no secret: every page a grading run or `make feedback` writes is scanned
-before a student can get it, and withheld (with a record that outlives the run) when its outputs
+"""Stage 6 of a grading run (`FeedbackStage`: each graded student's feedback written after the
+re-check), and the scan of every feedback page a grading run or `make feedback` writes: each is
+scanned before a student can get it, and withheld (with a record that outlives the run) when its outputs
 or comments hold a line of a hidden test or a folder of the grading machine, in any disguise
 instructor.common.leakscan can undo. The one check of every path that writes feedback (the
 pipeline, `make feedback`, the formgrader's buttons: instructor.grading.paths)."""
@@ -15,7 +16,7 @@ from ..common import leakscan
 from ..common.course import REPO, STAGED
 from ..common.leakscan import hidden_test_lines
 from ..common.taught import taught_text
-from .workers import Worker
+from .workerclient import Worker
 
 
 def withheld_marker(course: Path, assignment: str, student: str) -> Path:
@@ -113,19 +114,16 @@ class FeedbackStage:
         for student, flag in withheld.items():
             self.results[student].flags.append(flag)
 
-
     def refresh_feedback(self, students: list[str]) -> None:
         """Feedback for the graded students, after the re-check, so that it shows the gradebook's
         scores and comments as the re-check left them; on every worker at once."""
         self.on_workers(students, self.feedback_one, self.withhold_feedback)
-
 
     def feedback_one(self, student: str, slot: int, worker: Worker) -> None:
         reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student},
                                timeout=300)
         if not (reply or {}).get("feedback", {}).get("success"):
             raise RuntimeError(((reply or {}).get("feedback", {}).get("log") or "no reply")[-300:])
-
 
     def withhold_feedback(self, student: str, err: Exception) -> None:
         """No feedback with the old score is handed out."""

@@ -28,10 +28,11 @@ import base64
 import binascii
 import copy
 import json
-import re
 
 from nbgrader.preprocessors import Execute
 from traitlets import default
+
+from ..common.untrusted import escape_markdown
 
 SAFE_MIMES = ("text/plain", "image/png", "image/jpeg")
 MAX_OUTPUT = 256 * 1024          # characters of one output's text or one image's base64
@@ -42,24 +43,6 @@ MAX_OUTPUTS_CELL = 200           # outputs of one cell
 MAX_OUTPUTS = 2000               # of the notebook
 MAX_COMMS = 200                  # widget (comm) messages kept for the whole notebook
 MAX_COMM_BYTES = 1024 * 1024     # and their content
-LINK = re.compile(r"(?i)\b(java|vb)script\s*:|\bdata\s*:")
-
-
-def escape_markdown(text: str) -> str:
-    """Markdown that renders as the text the student wrote, with no HTML element in it, and no
-    image: `![` becomes `!&#91;`, which shows as written and fetches nothing from the address a
-    student chose when the instructor opens the page."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("![", IMAGE)
-    return LINK.sub(lambda m: "unsafe-" + m.group(0), text)
-
-
-IMAGE = "!&#91;"     # an image's `![` as escape_markdown writes it (a student's own `&` is `&amp;`)
-
-
-def unescape_markdown(text: str) -> str:
-    """The text `escape_markdown` was given (but for its neutralised links): a page that escapes
-    every tag itself (instructor.term.handgrade) shows an inert notebook's answer as it was written."""
-    return text.replace(IMAGE, "![").replace("&lt;", "<").replace("&amp;", "&")
 
 
 def make_inert(nb, release=None):

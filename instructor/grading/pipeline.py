@@ -18,8 +18,10 @@ its own, and `Run` is made of them.
    the hand grades of unchanged answers kept.
 5. re-check (instructor.grading.recheck): key results checked again outside the student's
    kernel; disagreements take the points back, with a flag, and mistakes are named.
-6. feedback (instructor.grading.feedbackscan): feedback HTML per student without hidden tests; a
-   final scan withholds any that still holds a line of a hidden test or a folder of this machine.
+6. feedback (instructor.grading.feedbackscan): feedback HTML per student, rendered by nbgrader with
+   the course's preprocessors (instructor.grading.feedback: no hidden test, no kernel output a
+   student could use); a final scan withholds any page that still holds a line of a hidden test
+   or a folder of this machine.
 7. reports (instructor.gradebook.report): grades.csv, report.json and report.md in
    reports/<assignment>/.
 
@@ -31,6 +33,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import queue
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..common.course import REPO, resolve
@@ -43,7 +47,7 @@ from .options import NotGradeable, Options, SandboxUnavailable, grader_error
 from .prepare import Preparation
 from .scoring import Scoring
 from .staging import Staging
-from .workers import Worker
+from .workerclient import Worker
 
 # what callers take from here: the run, its options and how it stops
 __all__ = ["DEMO_MARKER", "NotGradeable", "Options", "Run", "SandboxUnavailable", "demo_course"]
@@ -95,7 +99,6 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         self.max_score = 0.0
         self.found: dict[str, tuple] = {}    # student -> (notebook found, roster row, LMS details)
 
-
     def run(self) -> list[Result]:
         """Grade the class, write the reports, and return every student's row."""
         t0 = time.monotonic()
@@ -123,7 +126,6 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
                 shutil.rmtree(self.work, ignore_errors=True)
         return sorted(self.results.values(), key=lambda r: r.student)
 
-
     def grade_class(self, students: list[str], earlier: dict[str, dict[str, str]]) -> None:
         """Stages 3 to 6 for the staged `students` (`earlier`: the last run's answers, by student)."""
         self.grade_all(students)
@@ -138,7 +140,6 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
             self.refresh_feedback(graded)
         self.check_feedback()
 
-
     def recheck(self, students: list[str]) -> None:
         """The re-check of each graded student, one at a time: a fault judging one is that
         student's grader error, never a score."""
@@ -149,8 +150,7 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
             except Exception as err:
                 grader_error(self.results[student], "re-checking the results outside the kernel", err)
 
-
-    def grade_alone(self, student: str, slot: int, worker: "Worker", earlier: dict[str, str]) -> Result:
+    def grade_alone(self, student: str, slot: int, worker: Worker, earlier: dict[str, str]) -> Result:
         """Everything a class run does for one student, in the same order, for a cluster's task
         (instructor.grading.cluster): repair and stage, grade in the sandbox, keep the hand grades of
         unchanged answers (`earlier`: the last run's answers), read the scores, re-check, write the
@@ -174,6 +174,26 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
             result.flags.append(flag)
         return result
 
+    def on_workers(self, students: list[str], work, failed) -> None:
+        """`work(student, slot, worker)` for every student, as many at a time as there are
+        workers, each on a free one; `failed(student, error)` keeps the batch going."""
+        slots: queue.Queue[int] = queue.Queue()
+        for slot in self.workers:
+            slots.put(slot)
+
+        def task(student: str) -> None:
+            slot = slots.get()
+            try:
+                if not self.workers[slot].alive():            # killed after a timeout: replace it
+                    self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
+                work(student, slot, self.workers[slot])
+            except Exception as err:                          # keep the batch going, always
+                failed(student, err)
+            finally:
+                slots.put(slot)
+
+        with ThreadPoolExecutor(max_workers=len(self.workers)) as pool:
+            list(pool.map(task, students))
 
     def where(self) -> str:
         return f"with {self.opt.jobs} worker(s)"

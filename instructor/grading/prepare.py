@@ -14,7 +14,7 @@ from ..common.course import gradebook_url, is_file_gradebook, venv_env
 from ..gradebook import roster as roster_mod
 from . import sandbox as sb
 from .options import NotGradeable, SandboxUnavailable
-from .workers import Worker
+from .workerclient import Worker
 
 
 class Preparation:
@@ -28,7 +28,6 @@ class Preparation:
                     f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
                     "with your rights. Install bubblewrap, or rerun with --unsandboxed "
                     "(make autograde ... UNSANDBOXED=1) if you trust every submission.")
-
 
     def prepare(self) -> None:
         """Check the sandbox, start the workers, and bring the gradebook up to date with source/.
@@ -58,13 +57,11 @@ class Preparation:
         self.workers[0].generate(self.assignment, self.work / "release")
         self.read_notebooks()
 
-
     def start_workers(self) -> None:
         """One grading worker per parallel slot, each importing nbgrader while the rest is set up
         (a cluster's run starts its workers there: instructor.grading.cluster)."""
         for slot in range(max(1, self.opt.jobs)):
             self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
-
 
     def load_checks(self, write: bool) -> None:
         """The re-check's cases and program, and the sandbox's kernelspec and font cache; `write`
@@ -81,11 +78,9 @@ class Preparation:
         if self.opt.sandboxed:
             self.mpl_cache = self.font_cache()
 
-
     def read_notebooks(self) -> None:
         self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
         self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
-
 
     def font_cache(self) -> Path:
         """matplotlib's font list, built once per user and matplotlib version (about 1 s) and

@@ -28,13 +28,11 @@ class Scoring:
                 if isinstance(c.metadata.get("nbgrader"), dict) and c.metadata["nbgrader"].get("solution")
                 and isinstance(c.metadata["nbgrader"].get("grade_id"), str)}
 
-
     def graded_answers(self) -> dict[str, dict[str, str]]:
         """The answers of the last grading run (autograded/), of every student it graded."""
         folder = self.course / "autograded"
         students = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
         return {s: self.answers_in("autograded", s) for s in students}
-
 
     def keep_hand_grades(self, earlier: dict[str, dict[str, str]]) -> None:
         """A regrade keeps hand grades as graded: nbgrader's autograde marks every answer with a
@@ -60,7 +58,6 @@ class Scoring:
                 except Exception as err:                       # this student alone
                     grader_error(self.results[student], "keeping the hand grades", err)
 
-
     def gradebook_scores(self) -> dict[str, float] | None:
         """Each student's score in the gradebook now (hand grades included); None if unreadable."""
         from nbgrader.api import Gradebook
@@ -69,7 +66,6 @@ class Scoring:
                 return {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(self.assignment)}
         except Exception:
             return None
-
 
     def collect_scores(self, students: list[str] | None = None) -> None:
         """Scores from the gradebook into the results of `students` (default: everyone's)."""
@@ -88,7 +84,6 @@ class Scoring:
                     self.score_one(gb, result)
                 except Exception as err:                       # this student alone
                     grader_error(result, "reading the scores from the gradebook", err)
-
 
     def earlier_rows(self) -> list[Result]:
         """The students of earlier runs of this assignment who are not in this one (a run of late
@@ -121,7 +116,6 @@ class Scoring:
                 kept.append(r)
         return kept
 
-
     def mark_flagged(self) -> None:
         """The formgrader's Flagged column shows what the report flags: each graded submission
         with a flag is flagged in the gradebook, one without is not (a regrade clears it)."""
@@ -139,7 +133,6 @@ class Scoring:
                     continue
                 except Exception as err:                       # this student alone
                     grader_error(result, "flagging the submission in the gradebook", err)
-
 
     def score_one(self, gb, result: Result) -> None:
         from nbgrader.api import MissingEntry

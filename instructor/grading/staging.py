@@ -54,7 +54,6 @@ class Staging:
                 self.identify(result, *self.found[student][1:])
         return ready
 
-
     def repair_one(self, student: str, path: Path) -> bool:
         """Read and repair one student's notebook and stage it for nbgrader; False if it cannot
         be graded (the reason is in the student's result)."""
@@ -78,7 +77,6 @@ class Staging:
             return False
         return True
 
-
     def identify(self, result: Result, row, lms: dict) -> None:
         """Name, LMS and LMS id on the row: the roster's, else what the file's name says."""
         result.lms, result.lms_id, result.lms_prefix = lms.get("lms", ""), lms.get("lms_id", ""), lms.get("prefix", "")
@@ -87,7 +85,6 @@ class Staging:
             result.lms_id = row.id_for(self.assignment) or result.lms_id
         elif self.roster is not None:
             result.reason = "; ".join(filter(None, [result.reason, "not on the roster"]))
-
 
     def absent(self, earlier: list[Result]) -> list[Result]:
         """A row for each rostered student with nothing in this run nor an earlier one."""
@@ -100,7 +97,6 @@ class Staging:
                 out.append(Result(entry.student, "missing", reason=NOTHING, name=entry.name))
                 self.identify(out[-1], entry, {})
         return out
-
 
     def stage_one(self, student: str, notebook: nbformat.NotebookNode, path: Path | None = None) -> None:
         folder = self.course / STAGED / student / self.assignment

@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from ..common.course import course_config
-from .workers import PREFIX
+from .workerclient import PREFIX
 
 
 def private_channel(request_fd: int, reply_fd: int):

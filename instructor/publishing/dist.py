@@ -63,6 +63,7 @@ from rnnlab.colab import BRANCH, PLACEHOLDER
 
 from ..common.chapters import course_map
 from ..common.course import REPO
+from ..common.problemsets import problem_sets
 from ..common.leakscan import normalise, secret_lines
 from ..common.taught import readable_text, skipped, taught_text
 
@@ -86,8 +87,9 @@ FORBIDDEN = ("source", "instructor", "tests", "docs", "deploy", "bench", "script
 MIN_CHARS = 12              # a normalised line shorter than this is not counted as a secret
 # A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
 GRADED_KEY = re.compile(r"\bcheck_choice\s*\(")
-# A hidden test that calls this reads its key from the shipped package (rnnlab/data/quiz_NN.json).
-PACKAGE_KEY_CALL = re.compile(r"\bcheck_quiz_answer\s*\(")
+# A hidden test that reads a key from the shipped package (rnnlab/data/quiz_NN.json, which the
+# lecture quizzes' widget and rnnlab.quiz.load_quiz read).
+PACKAGE_KEY_CALL = re.compile(r"\b(load_quiz|check_quiz_answer)\s*\(|quiz_\d\d\.json")
 STUDENT_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+")
 
 
@@ -114,10 +116,6 @@ class Leak:
 
 # -- what is secret -------------------------------------------------------------------------
 
-def problem_sets(course: Path) -> list[Path]:
-    """Every problem set's source notebook, source/psNN_topic/psNN_topic.ipynb."""
-    return sorted(p for p in (course / "source").glob("ps*/ps*.ipynb") if p.parent.name == p.stem)
-
 
 def _unmarked_solution_lines(nb) -> set[str]:
     """Lines of solution cells without `### BEGIN SOLUTION` (nbgrader replaces such a cell
@@ -137,7 +135,7 @@ def secrets(course: Path = REPO) -> list[Secret]:
     grades that code as a submission. A graded key is counted even if taught."""
     taught = taught_text(course)
     found: dict[str, Secret] = {}
-    for path in problem_sets(course):
+    for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
         name = path.parent.name
         nb = nbformat.read(path, 4)
         groups = (("solution", secret_lines(nb, "SOLUTION", min_len=0) | _unmarked_solution_lines(nb)),
@@ -156,7 +154,7 @@ def keys_read_from_package(course: Path = REPO) -> list[str]:
     """Problem sets whose hidden tests take a graded answer's key from the package that students
     get (rnnlab.checks.check_quiz_answer reads rnnlab/data/quiz_NN.json): those keys ship."""
     out = []
-    for path in problem_sets(course):
+    for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
         hidden = secret_lines(nbformat.read(path, 4), "HIDDEN TESTS", min_len=0)
         calls = sorted(line.strip() for line in hidden if PACKAGE_KEY_CALL.search(line))
         if calls:

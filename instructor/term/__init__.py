@@ -1,4 +1,4 @@
-"""Running a term after the grading runs: hand grading by question (handgrade), grades and feedback
-in the form an LMS imports (lms), every assignment's final grades (export). Due dates,
-extensions, regrades and `make feedback` are commands of instructor/__main__.py over the
-gradebook."""
+"""Running a term after the grading runs: hand grading by question (handgrade), due dates and
+extensions (due), every student's feedback written again after hand grading (feedback_again),
+grades and feedback in the form an LMS imports (lms), every assignment's final grades (export).
+A regrade is the command line's (instructor/__main__.py): grading again every earlier run."""

@@ -40,8 +40,7 @@ from pathlib import Path
 import nbformat
 
 from ..common.course import REPO, gradebook_url, is_file_gradebook
-from ..grading.inert import unescape_markdown
-from ..common.untrusted import markdown_html as render_markdown
+from ..common.untrusted import markdown_html as render_markdown, unescape_markdown
 
 STATIC = Path(__file__).resolve().parent / "handgrade_static"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"

@@ -3,8 +3,7 @@ student's function, in float64, built afresh for every call (an answer that chan
 must not change the next probe's). Each module has PROBES: exercise -> list of probes; a probe
 takes the notebook's names and returns what `rnnlab.diagnose.call` records.
 
-The modules `psNN_topic.py` here are written by `make assignments` from each problem set's
-source/psNN_topic/probes.py (the author edits that one); this file's helpers are shared by all."""
+This file's helpers are shared by the modules of every problem set (`psNN_topic.py`)."""
 
 import numpy
 import torch

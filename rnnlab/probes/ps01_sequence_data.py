@@ -1,4 +1,4 @@
-# Written by `make assignments` from source/ps01_sequence_data/probes.py: edit that file.
+# The probes of ps01_sequence_data, shipped with the course package for rnnlab.diagnose.
 """Probes of ps01: sliding windows with a horizon, one-hot codes of a batch of texts, and any
 layout of a 3-D batch into the layout nn.RNN reads."""
 import torch

@@ -1,4 +1,4 @@
-# Written by `make assignments` from source/ps02_rnn/probes.py: edit that file.
+# The probes of ps02_rnn, shipped with the course package for rnnlab.diagnose.
 """Probes of ps02: nn.RNN computed by hand for any number of layers, the shapes of its output and
 h_n, and its number of parameters.
 

@@ -1,4 +1,4 @@
-# Written by `make assignments` from source/ps03_lstm_gates/probes.py: edit that file.
+# The probes of ps03_lstm_gates, shipped with the course package for rnnlab.diagnose.
 """Probes of ps03: the LSTM step with its backward pass, and every gate of a layer."""
 from torch import nn
 

@@ -1,4 +1,4 @@
-# Written by `make assignments` from source/ps09_language_models/probes.py: edit that file.
+# The probes of ps09_language_models, shipped with the course package for rnnlab.diagnose.
 """Probes of ps09: a text cut into parallel streams of chunks with their targets (also a text too
 short for one chunk, one stream, chunks of one step), the perplexity of a padded batch (also a
 batch of one and a batch without padding), a sampler checked draw by draw, and a stacked nn.GRU

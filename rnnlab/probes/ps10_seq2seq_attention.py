@@ -1,4 +1,4 @@
-# Written by `make assignments` from source/ps10_seq2seq_attention/probes.py: edit that file.
+# The probes of ps10_seq2seq_attention, shipped with the course package for rnnlab.diagnose.
 """Probes of ps10: scaled and masked attention weights (also whether gradients reach the query and
 the keys), a decoder step that attends with the previous state, a beam search with a final
 ranking by score per token, and exact match with per-token accuracy of outputs cut at their EOS.

@@ -16,7 +16,7 @@ LM = "rnnlab.language_model."
 BATCHES_RULE = (LM + "batchify", LM + "chunks")
 PERPLEXITY_RULE = (LM + "perplexity", LM + "bits_per_char", LM + "cross_entropy_of")
 SAMPLE_RULE = (LM + "shape_logits", LM + "next_char_probs", LM + "generate", LM + "stepper")
-GRU_RULE = (LM + "gru_step", LM + "unit_trace", "torch.nn.modules.rnn.GRU.forward",
+GRU_RULE = (LM + "gru_step", "rnnlab.units.unit_trace", "torch.nn.modules.rnn.GRU.forward",
             "torch.nn.modules.rnn.GRUCell.forward")
 
 

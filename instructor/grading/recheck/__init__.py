@@ -40,10 +40,11 @@ from .cases import DIAGNOSIS, Case, diagnostic_cases, graded_quiz_cases, load_ca
 from .judge import Printed, check_torch, comment_text, judge, parse_printed, same
 from .kernel import (CELL_TIMEOUT_ENV, HARNESS_ENV, MARK, OUTPUT_ENV, ExtractChecks, InjectChecks,
                      clean_probe_answers, kernel_checks_source, preprocessors, probe_answers, wait_cells)
-from .record import reaching_flags, reaching_names, recheck_all, student_cells
-from .runner import runner_source
+from .record import reaching_flags, reaching_names, recheck_all
+from .runner import runner_source, student_cells
 
-# the re-check's face: what the grading run, nbgrader's settings and each set's recheck.py use
+# the re-check's face: the names the grading run, nbgrader's settings, each set's recheck.py and
+# the tests take from it
 __all__ = ["CELL_TIMEOUT_ENV", "DIAGNOSIS", "HARNESS_ENV", "MARK", "OUTPUT_ENV", "Case", "ExtractChecks",
            "InjectChecks", "Printed", "check_torch", "clean_probe_answers", "comment_text", "diagnostic_cases",
            "graded_quiz_cases", "judge", "kernel_checks_source", "load_cases", "parse_printed", "preprocessors",

@@ -13,18 +13,6 @@ from .judge import GRADER_FAULT, MISSED, comment_text, judge, note, parse_printe
 from .kernel import clean_probe_answers
 
 
-def student_cells(nb) -> list[str]:
-    """What the re-check process runs: the notebook's code cells that are not test cells (the
-    student's answers, the setup cells, cells they added), in order. Test cells, visible or
-    hidden, never run there."""
-    out = []
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and not (meta.get("grade") and not meta.get("solution")):
-            out.append(cell.source)
-    return out
-
-
 # what an answer names to reach the re-check's own frames or the interpreter's memory, where the watch
 # cannot see it (ctypes writes memory with no audit event): no honest answer of the course names one
 REACHING_NAMES = frozenset({"ctypes", "_ctypes", "cffi", "pythonapi", "_getframe", "f_locals", "f_back",

@@ -188,6 +188,18 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, u
     return watch
 
 
+def student_cells(nb) -> list[str]:
+    """What the re-check process runs: the notebook's code cells that are not test cells (the
+    student's answers, the setup cells, cells they added), in order. Test cells, visible or
+    hidden, never run there."""
+    out = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and not (meta.get("grade") and not meta.get("solution")):
+            out.append(cell.source)
+    return out
+
+
 def runner_source(cases: list[Case]) -> str:
     """The re-check process's program. The kernel's launcher forks it off before any student
     code runs (instructor.grading.sandbox.KERNEL_START): it takes the known-answer probes, runs the

@@ -50,7 +50,8 @@ def lectures(course: Path = REPO) -> list[Path]:
     return sorted((course / "notebooks").glob("*.ipynb"))
 
 
-def problem_sets(course: Path = REPO) -> list[Path]:
+def released_sets(course: Path = REPO) -> list[Path]:
+    """The student version of every problem set, release/psNN_topic/psNN_topic.ipynb."""
     return sorted((course / "release").glob("ps*/ps*.ipynb"))
 
 
@@ -119,7 +120,7 @@ def states_of(data: dict) -> int:
 def contents(course: Path) -> str:
     """The start page's table of contents (hidden: the sidebar and the next/previous links)."""
     names = [p.stem for p in lectures(course) if p.stem != START]
-    sets = [f"../release/{p.parent.name}/{p.stem}" for p in problem_sets(course)]
+    sets = [f"../release/{p.parent.name}/{p.stem}" for p in released_sets(course)]
     entries = "\n".join(names + sets)
     return f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{entries}\n```"
 
@@ -213,7 +214,7 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
             nb.cells.append(nbformat.v4.new_markdown_cell(contents(course)))
         (src / "notebooks").mkdir(exist_ok=True)
         nbformat.write(nb, src / "notebooks" / path.name)
-    for path in problem_sets(course):
+    for path in released_sets(course):
         target = src / "release" / path.parent.name / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
