@@ -45,6 +45,11 @@ if importlib.util.find_spec("instructor") is not None:
 
 # Grading kernels: a cell that runs longer than this is interrupted and counts as an error.
 c.Execute.timeout = 60
+# After a cell's reply, nbgrader waits this long for the outputs still on their way, then fails
+# the whole notebook (raise_on_iopub_timeout, which stays on: a late error output must never be
+# dropped and its test counted as passed). nbclient's 4 s was too short for a cell that displayed
+# thousands of small outputs on a loaded machine: grading failed for the student, now and then.
+c.Execute.iopub_timeout = 60
 # Tracebacks show only the exception and its message, never the lines of hidden tests around it.
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
 # A warning on stderr (torch prints some) must not zero a correct answer.

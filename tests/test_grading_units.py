@@ -534,3 +534,41 @@ def test_submission_time_only_from_the_collector(tmp_path):
         staged = course / "staged" / "alice" / a
         assert (staged / "submission_secret.txt").exists()
         assert (staged / "timestamp.txt").exists() == (folder == course / "submitted"), folder
+
+
+def test_a_failed_autograde_names_the_exception_nbgrader_logged():
+    """nbgrader logs an error raised in a preprocessor as a traceback after "There was an error
+    processing assignment", then a generic exception: the report names the first's exception."""
+    from instructor.grading.autograde import explain_failure
+    log = ("[AutogradeApp | INFO] Converting notebook ps03.ipynb\n"
+           "[AutogradeApp | ERROR] There was an error processing assignment: /c/staged/bob/ps03\n"
+           "[AutogradeApp | ERROR] Traceback (most recent call last):\n"
+           '      File "/x/nbgrader/converters/base.py", line 336, in convert_notebooks\n'
+           "        self.convert_single_notebook(notebook_filename)\n"
+           "    nbclient.exceptions.CellTimeoutError: A cell timed out while it was being executed, after 4 seconds.\n"
+           "    The message was: Timeout waiting for IOPub output.\n"
+           "    Here is a preview of the cell contents:\n"
+           "\n"
+           "[AutogradeApp | ERROR] There was an error processing assignment 'ps03' for student 'bob'\n"
+           "[AutogradeApp | ERROR] Please see the the above traceback for details on the specific errors\n"
+           "Traceback (most recent call last):\n"
+           '  File "/x/nbgrader/converters/base.py", line 468, in convert_notebooks\n'
+           "    raise NbGraderException(msg)\n"
+           "nbgrader.converters.base.NbGraderException: Please see the the above traceback\n")
+    assert explain_failure(log) == ("nbgrader could not grade it: nbclient.exceptions.CellTimeoutError: A cell "
+                                    "timed out while it was being executed, after 4 seconds. The message was: "
+                                    "Timeout waiting for IOPub output.")
+    assert explain_failure("[AutogradeApp | ERROR] No notebooks were matched by 'x'\n") == \
+        "nbgrader could not grade it: No notebooks were matched by 'x'"
+
+
+def test_outputs_still_on_their_way_have_time_and_a_late_one_fails_closed():
+    """After a cell's reply nbgrader waits iopub_timeout seconds for its remaining outputs, then
+    fails the notebook. A cell that displayed 4,000 small outputs (the small_output_flood attack)
+    needed more than nbclient's 4 s on a loaded machine, and its honest student's grading failed;
+    with 0 s it fails every time. The wait is long, and failing stays on: an error output dropped
+    because it came late would count its test as passed."""
+    from instructor.common.course import course_config
+    execute = course_config().Execute
+    assert execute.iopub_timeout >= 30
+    assert execute.get("raise_on_iopub_timeout", True) is True

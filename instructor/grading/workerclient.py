@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import secrets
 import signal
 import subprocess
@@ -163,10 +164,28 @@ class FifoReader:
         return b"".join(self.chunks)
 
 
+EXCEPTION = re.compile(r"^\s*[\w.]+(?:Error|Exception|Interrupt|Exit)\b.*:")  # a traceback's last line
+
+
 def first_error(log: str) -> str:
     """The first error nbgrader logged, without its tracebacks and generic lines (at most 300
-    characters); else the log's end."""
+    characters); else the exception that ended the first traceback it logged (nbgrader logs an
+    error in a preprocessor as its traceback alone); else the log's end."""
     generic = ("There was an error processing", "Please see the", "Traceback")
-    errors = [line.split("ERROR]", 1)[1].strip() for line in log.splitlines()
+    lines = log.splitlines()
+    errors = [line.split("ERROR]", 1)[1].strip() for line in lines
               if "ERROR]" in line and not any(g in line for g in generic)]
-    return (errors[0] if errors else log.strip()[-300:])[:300]
+    if errors:
+        return errors[0][:300]
+    for k, line in enumerate(lines):
+        if "ERROR]" in line and "Traceback" in line:
+            block = []
+            for rest in lines[k + 1:]:
+                if rest.startswith("["):              # the next record of the log
+                    break
+                block.append(rest)
+            raised = [n for n, b in enumerate(block) if EXCEPTION.match(b)]
+            if raised:
+                said = [b.strip() for b in block[raised[-1]:raised[-1] + 2] if b.strip()]
+                return " ".join(said)[:300]
+    return log.strip()[-300:][:300]
