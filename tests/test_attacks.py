@@ -105,7 +105,7 @@ def test_zip_entries_cannot_escape(tmp_path, attacked):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "zippy" in proc.stdout and "grades.csv" in proc.stdout
-    rows = {r["student_id"]: r for r in csv.DictReader(open(attacked.course / "reports" / A / "grades.csv"))}
+    rows = {r["student_id"]: r for r in csv.DictReader(open(attacked.course / "reports" / A / "grades.csv", encoding="utf-8-sig"))}
     assert rows["zippy"]["status"] == "graded" and float(rows["zippy"]["score"]) == auto_points(source)
     report = (attacked.course / "reports" / A / "report.md").read_text()
     for entry in ("../../escaped.ipynb", "/tmp/absolute-escape.ipynb", "linky/ps03_lstm_gates.ipynb"):
@@ -302,7 +302,7 @@ def _records(batch) -> dict[str, dict]:
             out[student] = {"report": row["score"], "status": row["status"], "gradebook": book,
                             "feedback": _feedback_score(html.read_text()) if html.exists() else None}
     nbgrader(batch.course, "export", "--to", str(batch.course / "export.csv"))
-    with open(batch.course / "export.csv") as f:
+    with open(batch.course / "export.csv", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             if row["assignment"] == A and row["student_id"] in out:
                 out[row["student_id"]]["export"] = float(row["score"])

@@ -3,6 +3,7 @@ spreadsheet would read as a formula as text (OWASP's rule: a single quote in fro
 negative ones included, stay numbers."""
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +42,10 @@ def test_numbers_stay_numbers(text):
 
 
 def _cells(path):
-    with open(path, newline="", encoding="utf-8") as f:
+    """Every cell of a CSV the course wrote, which starts with UTF-8's byte order mark: Excel then
+    opens it as UTF-8 (csvcells.ENCODING)."""
+    assert Path(path).read_bytes().startswith(b"\xef\xbb\xbf"), f"{path} does not say it is UTF-8"
+    with open(path, newline="", encoding="utf-8-sig") as f:
         return [cell for row in csv.reader(f) for cell in row]
 
 
@@ -76,9 +80,9 @@ def test_canvas_and_moodle_files_run_nothing_and_keep_negative_scores(tmp_path):
     lms._moodle(tmp_path / "m.csv", rows)
     for name in ("c.csv", "m.csv"):
         assert not any(runs_in_a_spreadsheet(c) for c in _cells(tmp_path / name)), name
-    canvas = list(csv.reader(open(tmp_path / "c.csv", newline="")))
+    canvas = list(csv.reader(open(tmp_path / "c.csv", newline="", encoding="utf-8-sig")))
     assert canvas[2][0] == "'" + HOSTILE[0] and float(canvas[2][5]) == -1.5 and float(canvas[2][6]) == -1.5
-    moodle = list(csv.DictReader(open(tmp_path / "m.csv", newline="")))
+    moodle = list(csv.DictReader(open(tmp_path / "m.csv", newline="", encoding="utf-8-sig")))
     assert float(moodle[0]["Grade"]) == -1.5 and moodle[1]["Full name"] == "'+1+1"
 
 
@@ -89,7 +93,7 @@ def test_grades_csv_runs_nothing_and_keeps_negative_scores(tmp_path):
               "rejected_files": [], "roster_size": None}
     report.write_files(tmp_path, record)
     assert not any(runs_in_a_spreadsheet(c) for c in _cells(tmp_path / "grades.csv"))
-    table = list(csv.DictReader(open(tmp_path / "grades.csv", newline="")))
+    table = list(csv.DictReader(open(tmp_path / "grades.csv", newline="", encoding="utf-8-sig")))
     assert [r["name"] for r in table] == ["'" + n for n in HOSTILE]
     assert all(float(r["score"]) == -1.5 and float(r["final"]) == -1.5 for r in table)
     assert json.loads((tmp_path / "report.json").read_text())["students"][0]["name"] == HOSTILE[0]
@@ -109,7 +113,7 @@ def test_make_exports_file_runs_nothing(tmp_path, monkeypatch):
             gb.add_student(f"s{k}", last_name=name, first_name=name, email=name)
         FinalExport(to=str(tmp_path / "export.csv")).export(gb)
     assert not any(runs_in_a_spreadsheet(c) for c in _cells(tmp_path / "export.csv"))
-    with open(tmp_path / "export.csv", newline="", encoding="utf-8") as f:
+    with open(tmp_path / "export.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert sorted(csvcells.plain(r["last_name"]) for r in rows) == sorted(HOSTILE)
     assert {r["score"] for r in rows} == {"0"}

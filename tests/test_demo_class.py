@@ -59,6 +59,6 @@ def test_grading_demos_leaves_the_real_course_untouched(tmp_path):
     assert results["broken"].status == "rejected" and results["broken"].reason and results["broken"].score == 0
     assert any("a demo class" in line for line in said)
     assert sorted(p.relative_to(real) for p in real.rglob("*")) == before, "the real course changed"
-    with open(demos / A / "reports" / A / "grades.csv") as f:
+    with open(demos / A / "reports" / A / "grades.csv", encoding="utf-8-sig") as f:
         assert {row["student_id"] for row in csv.DictReader(f)} == kept
     assert (demos / A / "gradebook.db").is_file() and not (demos / B / "gradebook.db").exists()

@@ -292,7 +292,7 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
     assert f"{len(kept)} submission(s) kept from the interrupted run; {n - len(kept)} to grade" in rerun.stdout
     for student, mtime in graded_at.items():        # not graded again
         assert (course / "autograded" / student / A / f"{A}.ipynb").stat().st_mtime_ns == mtime
-    rows = (course / "reports" / A / "grades.csv").read_text()
+    rows = (course / "reports" / A / "grades.csv").read_text(encoding="utf-8-sig")
     for fx in fixtures:
         assert F.student_id(fx) in rows
     assert not done.exists()

@@ -149,7 +149,7 @@ def _raw(course, student: str) -> float:
 
 
 def _csv(path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -161,7 +161,7 @@ def _outputs(course, canvas_ids: dict, export_csv) -> dict:
     grades = {r["student_id"]: r for r in _csv(reports / "grades.csv")}
     record = {r["student"]: r for r in json.loads((reports / "report.json").read_text())["students"]}
     md = (reports / "report.md").read_text()
-    with open(reports / "canvas-grades.csv", newline="", encoding="utf-8") as f:
+    with open(reports / "canvas-grades.csv", newline="", encoding="utf-8-sig") as f:
         canvas = {r[1]: r for r in list(csv.reader(f))[2:]}
     export = {r["student_id"]: r for r in _csv(export_csv) if r["assignment"] == A}
     out = {}
@@ -368,7 +368,7 @@ def test_every_output_gives_each_kind_of_row_one_final_and_canvas_parts_add_up_t
     assert {r["student"]: r["final"] for r in json.loads((reports / "report.json").read_text())["students"]} == \
         {s: 21.0 if s == "ada" else 99.0 for s in KINDS}
     grades, _, _ = lms.export(course, A, "canvas", per_exercise=True)          # refreshes every row first
-    with open(grades, newline="", encoding="utf-8") as f:
+    with open(grades, newline="", encoding="utf-8-sig") as f:
         table = list(csv.reader(f))
     assert table[0][5:] == [A, f"{A}: code", f"{A}: explain_split"] and table[1][5:] == ["22", "19", "3"]
     canvas = {r[0].lower(): [_number(x) for x in r[5:]] for r in table[2:]}

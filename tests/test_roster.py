@@ -108,7 +108,7 @@ def test_canvas_and_moodle_files_have_the_documented_headers(tmp_path):
                  section="A", parts={"lstm_cell": (6.0, 6.0), "explain": (1.0, 3.0)}),
             _row("ng", "Ng, Bo", "23456", None, status="missing", reason="nothing handed in")]
     lms._canvas(tmp_path / "c.csv", rows, "Problem set 3", per_exercise=True)
-    lines = list(csv.reader(open(tmp_path / "c.csv")))
+    lines = list(csv.reader(open(tmp_path / "c.csv", encoding="utf-8-sig")))
     assert lines[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Problem set 3",
                         "Problem set 3: explain", "Problem set 3: lstm_cell"]
     assert lines[1] == ["Points Possible", "", "", "", "", "20", "3", "6"]
@@ -118,7 +118,7 @@ def test_canvas_and_moodle_files_have_the_documented_headers(tmp_path):
     moodle = [_row("alice.smith", "Alice Smith", "123456", 12.0, lms="moodle", pending=["explain"],
                    parts={"explain": (0.0, 3.0)}, late_seconds=7500, late_penalty=0)]
     lms._moodle(tmp_path / "m.csv", moodle)
-    lines = list(csv.reader(open(tmp_path / "m.csv")))
+    lines = list(csv.reader(open(tmp_path / "m.csv", encoding="utf-8-sig")))
     assert lines[0] == lms.WORKSHEET
     assert lines[1][:6] == ["Participant 123456", "Alice Smith", "", "Submitted for grading", "12", "20"]
     assert "not graded yet: explain" in lines[1][-1] and "late by 2 h 5 min" in lines[1][-1]

@@ -80,7 +80,7 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
         shutil.copy(made / F.student_id(_fixture(what)) / f"{A}.ipynb", folder / f"{A}.ipynb")
         (folder / "timestamp.txt").write_text((DUE + dt.timedelta(hours=hours)).strftime(TIMESTAMP_FORMAT))
     _run("grade", A, str(course / "submitted"), "--jobs", str(JOBS), *c)
-    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv"))}
+    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv", encoding="utf-8-sig"))}
     assert sorted(rows) == sorted(x[0] for x in CLASS)                 # a row for every rostered student
     assert [rows[s]["status"] for s in ("kai", "lea")] == ["missing", "missing"]
     assert rows["hana"]["late_by"] == "2 h 6 min" and rows["ivan"]["late_by"] == "1 d 6 h"
@@ -95,7 +95,7 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
     with zipfile.ZipFile(late_zip, "w") as zf:
         zf.write(made / "solution" / f"{A}.ipynb", f"novakkai_1011_88001_{A} (1).ipynb")
     _run("grade", A, str(late_zip), "--jobs", str(JOBS), *c)
-    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv"))}
+    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv", encoding="utf-8-sig"))}
     assert sorted(rows) == sorted(x[0] for x in CLASS) and rows["kai"]["status"] == "graded"
     assert float(rows["kai"]["score"]) == full - 3
     assert rows["lea"]["status"] == "missing"
@@ -139,12 +139,12 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
     ada = next(s for s in report["students"] + report["earlier_students"] if s["student"] == "ada")
     assert ada["score"] == full - 1 and ada["needs_manual"] == []
     assert sorted(report["sources"]) == sorted([str(course / "submitted"), str(late_zip)])
-    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv"))}
+    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "reports" / A / "grades.csv", encoding="utf-8-sig"))}
     assert sorted(rows) == sorted(x[0] for x in CLASS) and float(rows["kai"]["score"]) == full - 3
 
     # 7. grades and feedback for Canvas, then the same class's for Moodle
     _run("grades-lms", A, "--lms", "canvas", *c)
-    canvas = list(csv.reader(open(course / "reports" / A / "canvas-grades.csv")))
+    canvas = list(csv.reader(open(course / "reports" / A / "canvas-grades.csv", encoding="utf-8-sig")))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A]
     assert canvas[1][0] == "Points Possible" and len(canvas) == 2 + 12
     by_id = {r[1]: r for r in canvas[2:]}
@@ -160,7 +160,7 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
                      f"{login}@uni.example", "", "", "24.00"] for i, (login, name, *_) in enumerate(CLASS))
     _run("roster", str(worksheet), "--assignment", A, *c)
     _run("grades-lms", A, "--lms", "moodle", *c)
-    moodle = list(csv.DictReader(open(course / "reports" / A / "moodle-grades.csv")))
+    moodle = list(csv.DictReader(open(course / "reports" / A / "moodle-grades.csv", encoding="utf-8-sig")))
     assert len(moodle) == 12 and moodle[0]["Identifier"].startswith("Participant 70")
     hana = next(r for r in moodle if r["Full name"] == "Hana Sato")
     assert "late by 2 h 6 min" in hana["Feedback comments"]

@@ -12,11 +12,18 @@ A cell that starts with a single quote of its own gets a second one, so that `pl
 `cell` exactly for files the course reads back (`roster.csv`): "'t Hooft" is written "''t Hooft".
 `plain` takes a quote away only where `cell` put one, so a file written before cells were quoted
 reads as it was written ("'t Hooft" stays "'t Hooft").
+
+Every CSV the course writes is UTF-8 with a byte order mark (`ENCODING`): Excel, opening a file
+by a double click, reads UTF-8 only when the file starts with the mark (without it, the
+platform's code page, and a name with an accent comes out garbled); Moodle's CSV import removes
+it (its csvlib), Canvas puts it on its own exports when a user asks, and the course's readers of
+its own files (roster.csv) take a file with or without it.
 """
 from __future__ import annotations
 
 import re
 
+ENCODING = "utf-8-sig"          # writing: UTF-8 after a byte order mark; reading: with or without one
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")

@@ -69,12 +69,12 @@ def one_writer(out: Path):
             os.close(folder)                         # also releases the flock
 
 
-def write_whole(path: Path, text: str) -> None:
+def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
     """`path` replaced by a file holding `text`, in one step: a reader opens the old file or the
     new one, never one being written."""
     part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
-        part.write_text(text, encoding="utf-8", errors="replace", newline="")
+        part.write_text(text, encoding=encoding, errors="replace", newline="")
         os.replace(part, path)
     finally:
         part.unlink(missing_ok=True)
@@ -199,7 +199,7 @@ def write_files(out: Path, record: dict) -> None:
             r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
             len(r.needs_manual), len(r.flags), late, f"{r.late_penalty:g}",
             "" if r.final is None else f"{r.final:g}"]))
-    write_whole(out / "grades.csv", table.getvalue())
+    write_whole(out / "grades.csv", table.getvalue(), encoding=csvcells.ENCODING)
     write_whole(out / "report.json", json.dumps(record, indent=1))
 
     absent = [r.student for r in [*results, *earlier] if r.status == "missing" and r.reason == NOTHING]

@@ -182,7 +182,7 @@ def write(course: Path, entries: list[Entry], assignment: str | None = None) -> 
                 if e.student in earlier else {}
             ids[assignment] = e.lms_id
             e.moodle_ids, e.lms_id = ";".join(f"{a}={i}" for a, i in sorted(ids.items())), ""
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
         writer = csv.DictWriter(f, fieldnames=[fl.name for fl in fields(Entry)])
         writer.writeheader()
         writer.writerows(csvcells.record(asdict(e)) for e in entries)   # a name never runs in a spreadsheet
@@ -211,7 +211,7 @@ def load(course: Path, assignment: str | None = None) -> Roster | None:
     if not path.exists():
         return None
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding=csvcells.ENCODING) as f:
             names = {fl.name for fl in fields(Entry)}
             entries = [Entry(**{k: csvcells.plain(v or "") for k, v in row.items() if k in names})
                        for row in csv.DictReader(f)]

@@ -38,7 +38,7 @@ class FinalExport(ExportPlugin):
         students = [str(s) for s in self.student]
         wanted = [str(a) for a in self.assignment]
         self.log.info("Exporting final grades to %s", dest)
-        with open(dest, "w", newline="", encoding="utf-8") as f:
+        with open(dest, "w", newline="", encoding=csvcells.ENCODING) as f:
             writer = csv.writer(f)
             writer.writerow(COLUMNS)
             for assignment in gradebook.assignments:

@@ -153,7 +153,7 @@ def export(course: Path, assignment: str, lms: str, title: str | None = None,
 def _canvas(path: Path, rows: list[dict], title: str, per_exercise: bool) -> None:
     parts = sorted({name for r in rows for name in r["parts"]}) if per_exercise else []
     maxima = {name: m for r in rows for name, (_, m) in r["parts"].items()}
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
         w = csv.writer(f)
         w.writerow(csvcells.row(CANVAS_HEAD + [title] + [f"{title}: {p}" for p in parts]))
         w.writerow(csvcells.row(["Points Possible", "", "", "", ""] + [_num(rows[0]["max_score"]) if rows else ""]
@@ -175,7 +175,7 @@ def _part(row: dict, part: str) -> str:
 
 def _moodle(path: Path, rows: list[dict]) -> None:
     stamp = time.strftime("%A, %d %B %Y, %I:%M %p")
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
         w = csv.writer(f)
         w.writerow(csvcells.row(WORKSHEET))
         for r in rows:
