@@ -204,7 +204,10 @@ def cmd_grades_lms(args) -> int:
     except (lms.NoGrades, RosterError) as err:
         print(f"grades-lms: {err}", file=sys.stderr)
         return 2
-    print(f"grades for {args.lms.capitalize()}: {grades}\nfeedback files for its bulk upload: {bundle}")
+    print(f"grades for {args.lms.capitalize()}: {grades}")
+    print(f"feedback files for its bulk upload: {bundle}" if bundle is not None else
+          f"no feedback zip: no feedback file can be matched to a {args.lms.capitalize()} submission (the reasons "
+          "below); students who did not hand in through its download get their feedback another way")
     if args.lms == "canvas" and not args.title:
         print(f"  the grade column is named {name!r}: Canvas makes a new assignment of a column it does not know; "
               "name it as your Canvas export does, e.g. TITLE=\"Problem set 3 (501)\"")

@@ -294,8 +294,9 @@ def test_a_feedback_file_older_than_a_grade_is_not_sent_to_the_lms(tmp_path):
     html.write_text(f'<h4 data-final-score="19">{A} &mdash; Score: 19 / 22</h4>')
     row = {"student": "lina", "lms": "canvas", "lms_id": "3001", "lms_prefix": "berglina_3001_9001_",
            "status": "graded", "final": 0.0}
+    (tmp_path / "stale.zip").write_bytes(b"an earlier upload's zip")
     left = lms._feedback_zip(tmp_path, A, "canvas", [row], tmp_path / "stale.zip")
-    assert zipfile.ZipFile(tmp_path / "stale.zip").namelist() == []
+    assert not (tmp_path / "stale.zip").exists()                  # no zip holding nothing, and not the old one
     assert left == [f"lina: the feedback file shows a score of 19, the gradebook gives 0 now (a grade, due date "
                     f"or extension changed since it was written): run make feedback ASSIGNMENT={A}, then this "
                     "command again"]

@@ -119,8 +119,9 @@ def worksheet_comment(row: dict) -> str:
 
 
 def export(course: Path, assignment: str, lms: str, title: str | None = None,
-           per_exercise: bool = False) -> tuple[Path, Path, list[str]]:
-    """(grades file, feedback zip, what was left out and why)."""
+           per_exercise: bool = False) -> tuple[Path, Path | None, list[str]]:
+    """(grades file, feedback zip or None when no feedback file could go into one, what was left
+    out and why)."""
     from ..gradebook.report import refresh
 
     course = Path(course)
@@ -147,7 +148,7 @@ def export(course: Path, assignment: str, lms: str, title: str | None = None,
     if pending:
         left.append(f"hand grading not finished for {len(pending)} student(s) ({', '.join(pending[:8])}): "
                     "their grade counts those answers as 0 until make hand-grade and make feedback")
-    return grades, bundle, left
+    return grades, bundle if bundle.exists() else None, left
 
 
 def _canvas(path: Path, rows: list[dict], title: str, per_exercise: bool) -> None:
@@ -186,29 +187,35 @@ def _moodle(path: Path, rows: list[dict]) -> None:
 
 
 def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bundle: Path) -> list[str]:
-    """The feedback files under the names the LMS matches them by; who has none, and why."""
-    left = []
-    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
-        for r in rows:
-            html = course / "feedback" / r["student"] / assignment / f"{assignment}.html"
-            prefix = r.get("lms_prefix", "") if r.get("lms") == lms else ""
-            if not prefix and lms == "moodle" and r.get("name"):
-                prefix = f"{r['name'].replace('_', ' ')}_{r['lms_id']}_assignsubmission_file_"
-            if not html.is_file():
-                if r.get("status") == "graded":
-                    left.append(f"{r['student']}: no feedback file (withheld, or not written yet)")
-                continue
-            if not prefix:
-                left.append(f"{r['student']}: no {lms.capitalize()} file name to match the feedback to "
-                            "(the submission did not come from its download)")
-                continue
-            shown = shown_final(html)
-            if shown is not None and r["final"] is not None and shown != f"{round(r['final'], 2):g}":
-                left.append(f"{r['student']}: the feedback file shows a score of {shown}, the gradebook gives "
-                            f"{_num(r['final'])} now (a grade, due date or extension changed since it was "
-                            f"written): run make feedback ASSIGNMENT={assignment}, then this command again")
-                continue
-            zf.write(html, f"{prefix}feedback_{assignment}.html")
+    """The feedback files under the names the LMS matches them by; who has none, and why. No zip
+    is written (and an earlier one is removed) when it would hold no file: an empty zip looks like
+    an upload that worked."""
+    left, files = [], []
+    for r in rows:
+        html = course / "feedback" / r["student"] / assignment / f"{assignment}.html"
+        prefix = r.get("lms_prefix", "") if r.get("lms") == lms else ""
+        if not prefix and lms == "moodle" and r.get("name"):
+            prefix = f"{r['name'].replace('_', ' ')}_{r['lms_id']}_assignsubmission_file_"
+        if not html.is_file():
+            if r.get("status") == "graded":
+                left.append(f"{r['student']}: no feedback file (withheld, or not written yet)")
+            continue
+        if not prefix:
+            left.append(f"{r['student']}: no {lms.capitalize()} file name to match the feedback to "
+                        "(the submission did not come from its download)")
+            continue
+        shown = shown_final(html)
+        if shown is not None and r["final"] is not None and shown != f"{round(r['final'], 2):g}":
+            left.append(f"{r['student']}: the feedback file shows a score of {shown}, the gradebook gives "
+                        f"{_num(r['final'])} now (a grade, due date or extension changed since it was "
+                        f"written): run make feedback ASSIGNMENT={assignment}, then this command again")
+            continue
+        files.append((html, f"{prefix}feedback_{assignment}.html"))
+    bundle.unlink(missing_ok=True)
+    if files:
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+            for html, name in files:
+                zf.write(html, name)
     return left
 
 
