@@ -22,6 +22,7 @@ def test_due_dates_and_extensions_from_the_command_line(tmp_path, capsys):
     from nbgrader.api import Gradebook
 
     from instructor.__main__ import main
+    from instructor.gradebook import roster
     from instructor.term.due import due_time
     from instructor.authoring.release import release
     assert due_time("2026-12-01 23:59 Europe/Berlin") == dt.datetime(2026, 12, 1, 22, 59)
@@ -37,11 +38,18 @@ def test_due_dates_and_extensions_from_the_command_line(tmp_path, capsys):
     assert "run make assignments first" in capsys.readouterr().err
     assert release([A], course, log=lambda *a: None) == []
     assert main(["due", "ps01", "2026-12-01 23:59 Europe/Berlin", "--course", str(course)]) == 0
+    assert "ps01_sequence_data is due 2026-12-01 22:59 UTC" in capsys.readouterr().out
+    # no roster and nobody graded yet: an id cannot be told from a typo
+    assert main(["due", "ps01", "--student", "alice", "--days", "2", "--course", str(course)]) == 2
+    assert "not on the gradebook" in capsys.readouterr().err
+    roster.write(course, [roster.Entry("alice", "Alice Liddell"), roster.Entry("bob", "Bob Dylan")])
+    assert main(["due", "ps01", "--student", "alcie", "--days", "2", "--course", str(course)]) == 2
+    assert "'alcie' is not on the roster; did you mean 'alice'?" in capsys.readouterr().err
     assert main(["due", "ps01", "--student", "alice", "--days", "2", "--course", str(course)]) == 0
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert gb.find_assignment(A).duedate == dt.datetime(2026, 12, 1, 22, 59)
         assert gb.find_submission(A, "alice").extension == dt.timedelta(days=2)
-    assert "ps01_sequence_data is due 2026-12-01 22:59 UTC" in capsys.readouterr().out
+        assert sorted(s.id for s in gb.students) == ["alice"]          # no phantom student of a typo
 
 
 # -- the final score (issue 50, item 3): one derivation from the gradebook ------------------------

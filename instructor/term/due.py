@@ -5,9 +5,11 @@ them; the final score derives the late penalty from them whenever it is shown
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 
 from ..common.course import gradebook_url
+from ..gradebook.roster import load as load_roster
 
 
 class DueError(Exception):
@@ -44,7 +46,10 @@ def set_due(course: Path, name: str, when: dt.datetime) -> None:
 
 def extend(course: Path, name: str, student: str, days: float, hours: float) -> None:
     """`student` has `days` and `hours` more for `name` (nbgrader keeps an extension on the
-    student's submission, made here if it does not exist yet)."""
+    student's submission, made here if it does not exist yet). A student who is not on the
+    roster (or, in a course without one, not in the gradebook) is refused, with the nearest ids:
+    a typo would otherwise make a student of its own, in every report and export, while the one
+    meant got no extension."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(gradebook_url(course)) as gb:
@@ -52,6 +57,15 @@ def extend(course: Path, name: str, student: str, days: float, hours: float) -> 
             gb.find_assignment(name)
         except MissingEntry:
             raise DueError(f"{name} is not in {course}'s gradebook yet; run make assignments first") from None
+        roster = load_roster(course)
+        where, known = (("the roster", [e.student for e in roster.entries]) if roster is not None
+                        else ("the gradebook", [s.id for s in gb.students]))
+        if student not in known:
+            near = difflib.get_close_matches(student, known, n=3, cutoff=0.6)
+            raise DueError(f"{student!r} is not on {where}" + (f"; did you mean {' or '.join(map(repr, near))}?" if near
+                           else "") + ("" if roster is not None else
+                                       "; a course without a roster knows only the students it graded: import "
+                                       "the class list first (make roster FILE=...)"))
         gb.update_or_create_student(student)
         try:
             gb.find_submission(name, student)
