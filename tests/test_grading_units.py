@@ -160,6 +160,45 @@ def test_repair_keeps_a_students_answer_when_its_cell_type_changed():
     assert cell.cell_type == "code" and cell.source == "def lstm_step(): pass"
 
 
+
+def test_a_copy_of_an_earlier_release_is_the_instructors_change_not_the_students():
+    """After a points fix (quiz_q3: 1 -> 2) or a fixed visible test, every student who fetched the
+    set before holds the earlier release's cells: their metadata and source agree with the checksum
+    nbgrader's generate_assignment stored. That is a note on their row, not a flag (every honest
+    student was flagged "grading metadata edited"); an edit of the student's breaks the checksum
+    and stays a flag. The current release is graded either way."""
+    from nbgrader.utils import compute_checksum
+
+    def cell_of(nb, gid):
+        return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+
+    def release_where(change):
+        nb = nbformat.from_dict(json.loads(json.dumps(RELEASE)))
+        for gid, edit in change.items():
+            cell = cell_of(nb, gid)
+            edit(cell)
+            cell.metadata.nbgrader["checksum"] = compute_checksum(cell)   # as generate_assignment stores it
+        return nb
+
+    earlier = release_where({"quiz_q3": lambda c: c.metadata.nbgrader.update(points=1),
+                             "lstm_step_visible": lambda c: setattr(c, "source", c.source + "\n# an older test")})
+    current = release_where({"quiz_q3": lambda c: c.metadata.nbgrader.update(points=2)})
+    student = nbformat.from_dict(json.loads(json.dumps(earlier)))
+    cell_of(student, "lstm_step").source = "def lstm_step(*args):\n    return args"      # their answer
+    fixed = repair(student, current)
+    assert fixed.flags == [], fixed.flags
+    assert any("'quiz_q3': grading metadata of an earlier release (points 1 -> 2)" in n for n in fixed.notes), fixed.notes
+    assert any("'lstm_step_visible': a test cell of an earlier release" in n for n in fixed.notes), fixed.notes
+    assert cell_of(fixed.notebook, "quiz_q3").metadata.nbgrader["points"] == 2
+    # the same change made by the student: the checksum is the release's, the points are not
+    cell_of(student, "quiz_q1").metadata.nbgrader["points"] = 50
+    cell_of(student, "lstm_all_gates_visible").source = "pass"
+    fixed = repair(student, current)
+    assert any("'quiz_q1': grading metadata edited (points 50 -> 1)" in f for f in fixed.flags), fixed.flags
+    assert any("'lstm_all_gates_visible': a locked or test cell was edited" in f for f in fixed.flags), fixed.flags
+    assert not any("quiz_q1" in n or "lstm_all_gates_visible" in n for n in fixed.notes)
+
+
 # -- sandbox ---------------------------------------------------------------------------------------
 
 UID = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 20    # clear of the pipeline's slots

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import compute_checksum
 from nbformat.warnings import DuplicateCellId
 
 MAX_BYTES = 20 * 1024 ** 2
@@ -46,7 +47,8 @@ class Rejected(Exception):
 @dataclass
 class Repaired:
     notebook: nbformat.NotebookNode
-    flags: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)    # what a student changed: for the instructor to look at
+    notes: list[str] = field(default_factory=list)    # what the instructor changed since the student's copy
 
 
 def _grade_id(cell) -> str | None:
@@ -170,10 +172,35 @@ def read(path: Path, notes: list[str] | None = None) -> nbformat.NotebookNode:
     return nb
 
 
+# the grading metadata nbgrader's checksum covers (beside the grade id, the source and the type)
+CHECKSUMMED = {"points", "grade", "solution", "locked"}
+
+
+def _as_released(cell, have: dict, ref) -> bool:
+    """Whether a cell's grading metadata is as a release of the set gave it, though not the current
+    release (the instructor changed a test or its points since the student fetched it): nbgrader's
+    generate_assignment stores a checksum of each cell's source (an answer cell's as released,
+    which the student then replaced), type and grading metadata, and a student's edit of either
+    breaks it (a change of a field the checksum does not cover, CHECKSUMMED, is never vouched
+    for). Only the current release's metadata is used either way; this decides whether the
+    difference is the student's (a flag) or the instructor's (a note). The checksum has no secret:
+    a student who computes one for an edit turns its flag into a note, and the grade is the same."""
+    stored = have.get("checksum")
+    if not isinstance(stored, str):
+        return False
+    source = _text(ref.source) if have.get("solution") and ref.metadata["nbgrader"].get("solution") else _text(cell.source)
+    probe = nbformat.from_dict({"cell_type": cell.get("cell_type"), "source": source, "metadata": {"nbgrader": have}})
+    try:
+        return compute_checksum(probe) == stored
+    except Exception:                                # malformed fields: not nbgrader's
+        return False
+
+
 def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaired:
     """Restore grading metadata and deleted cells from `release`; report each change."""
     nb = copy.deepcopy(nb)
     flags: list[str] = []
+    notes: list[str] = []
     reference = {_grade_id(c): c for c in release.cells if _grade_id(c)}
     seen: set[str] = set()
     for n, cell in enumerate(nb.cells):
@@ -197,13 +224,20 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
         have = meta["nbgrader"]
         changed = sorted(k for k in set(want) | set(have)
                          if k != "checksum" and want.get(k) != have.get(k))
+        released = _as_released(cell, have, ref)
         if changed:
             details = ", ".join(f"{k} {_short(have.get(k))} -> {_short(want.get(k))}" for k in changed)
-            flags.append(f"cell {gid!r}: grading metadata edited ({details}); restored")
+            if released and set(changed) <= CHECKSUMMED:
+                notes.append(f"cell {gid!r}: grading metadata of an earlier release ({details}); the current one used")
+            else:
+                flags.append(f"cell {gid!r}: grading metadata edited ({details}); restored")
         meta["nbgrader"] = copy.deepcopy(want)
         if (want.get("locked") or want.get("grade")) and not want.get("solution") \
                 and _text(cell.source).strip() != _text(ref.source).strip():
-            flags.append(f"cell {gid!r}: a locked or test cell was edited; nbgrader restores it")
+            if released:
+                notes.append(f"cell {gid!r}: a test cell of an earlier release; nbgrader grades with the current one")
+            else:
+                flags.append(f"cell {gid!r}: a locked or test cell was edited; nbgrader restores it")
         if cell.cell_type != ref.cell_type:
             flags.append(f"cell {gid!r}: type changed from {ref.cell_type} to {cell.cell_type}; restored")
             source = cell.source
@@ -235,4 +269,4 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
     except nbformat.ValidationError as err:
         first = (str(err).strip().splitlines() or ["invalid"])[0][:200]
         raise Rejected(f"the notebook is not valid even after its grading metadata was repaired: {first}") from None
-    return Repaired(nb, flags)
+    return Repaired(nb, flags, notes)

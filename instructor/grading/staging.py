@@ -68,6 +68,8 @@ class Staging:
             grader_error(result, "reading and repairing the notebook", err)
             return False
         result.flags += notes + repaired.flags
+        if repaired.notes:
+            result.reason = "; ".join(filter(None, [result.reason, *repaired.notes]))
         if self.opt.inert:
             make_inert(repaired.notebook, self.release_nb)
         try:
