@@ -178,15 +178,17 @@ roster: $(STAMP)
 	$(PY) -m instructor roster "$(FILE)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
+# (no system-deps here: grading needs bubblewrap alone, and without it the run refuses and says how to
+# install it; installing packages is not a grading command's business, and it ran apt as root each time)
 # On a Dask cluster, one task per student (docs/grading.md): CLUSTER=tcp://scheduler:8786
-autograde: $(STAMP) system-deps
+autograde: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path [CLUSTER=tcp://scheduler:8786]"; exit 2; }
 	$(PY) -m instructor grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 # After a fix to a test or a quiz key: regenerate the set and grade again the submissions of every
 # run so far (each download must still be where it was graded from); hand grades of unchanged
 # answers stay, and the report says whose score the fix changed.
-regrade: $(STAMP) system-deps
+regrade: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make regrade ASSIGNMENT=ps03"; exit 2; }
 	$(PY) -m instructor regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 

@@ -26,8 +26,8 @@ class Preparation:
             if reason:
                 raise SandboxUnavailable(
                     f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
-                    "with your rights. Install bubblewrap, or rerun with --unsandboxed "
-                    "(make autograde ... UNSANDBOXED=1) if you trust every submission.")
+                    "with your rights. Install bubblewrap (make system-deps, which runs apt), or rerun "
+                    "with --unsandboxed (make autograde ... UNSANDBOXED=1) if you trust every submission.")
 
     def prepare(self) -> None:
         """Check the sandbox, start the workers, and bring the gradebook up to date with source/.
