@@ -4,6 +4,7 @@
 #   bubblewrap - the sandbox each student kernel runs in when grading
 #   npm        - installs JupyterHub's proxy (the hub test, `make hub`) and MathJax (`make hand-grade`)
 #   postgresql - the gradebook a Dask cluster's workers share (the cluster tests start a throwaway server)
+#   zip        - Info-ZIP's zip, whose archives the intake reads as students and TAs make them (a test)
 # Only root on a Debian-like system can do this; anyone else is told what is missing.
 set -u
 need=()
@@ -11,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v zip >/dev/null 2>&1 || need+=(zip)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

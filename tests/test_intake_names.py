@@ -1,6 +1,7 @@
 """Issue 30: a student whose notebook was renamed, or who handed in two, has a row that says which
 notebook was graded and why; nobody disappears into "files not graded"."""
 import os
+import subprocess
 import time
 
 from instructor.grading.intake import collect
@@ -89,3 +90,22 @@ def test_moodle_and_blackboard_downloads_keep_each_student(tmp_path):
     assert sorted(found.notebooks) == ["alice2", "bob7"]
     assert any("Blackboard file" in n for n in found.notes["alice2"])
     assert [name for name, _ in found.rejected] == ["Problem Set 3_alice2_attempt_2026-11-20-10-00-00.txt"]
+
+
+def test_names_in_a_zip_made_by_info_zip_on_linux_are_read_as_written(tmp_path):
+    """Info-ZIP's zip (Linux, macOS) writes UTF-8 names without the zip format's UTF-8 flag, which
+    says cp437: a Moodle download zipped again by an instructor, or a class folder zipped by a TA,
+    gave 'J├╝rgen M├╝ller'. The zip here is made by the `zip` command itself."""
+    folder = tmp_path / "class" / "Jürgen Müller_123456_assignsubmission_file_"
+    _nb(folder / f"{A}.ipynb", 1000)
+    _nb(tmp_path / "class" / "zoe" / f"{A}.ipynb", 1000)
+    archive = tmp_path / "class.zip"
+    subprocess.run(["zip", "-q", "-r", str(archive), "Jürgen Müller_123456_assignsubmission_file_", "zoe"],
+                   cwd=tmp_path / "class", check=True, env={**os.environ, "LANG": "C.UTF-8"})
+    import zipfile
+    infos = zipfile.ZipFile(archive).infolist()
+    assert not any(i.flag_bits & 0x800 for i in infos) and "J├╝rgen" in infos[0].filename   # as zipfile reads it
+    found = collect(archive, A, tmp_path / "work")
+    assert sorted(found.notebooks) == ["123456", "zoe"], (found.notebooks, found.rejected)
+    assert found.notebooks["123456"].parent.name == "Jürgen Müller_123456_assignsubmission_file_"
+    assert not found.rejected

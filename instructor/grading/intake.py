@@ -109,6 +109,7 @@ def safe_extract(archive: Path, dest: Path, intake: Intake) -> None:
             intake.rejected.append((shown(archive.name), f"{len(infos)} entries; at most {MAX_ENTRIES} are read"))
             return
         for info in infos:
+            info.filename = entry_name(info)
             name = shown(info.filename)
             parts = PurePosixPath(info.filename.replace("\\", "/")).parts
             if info.is_dir():
@@ -181,6 +182,34 @@ def dos_time(info: zipfile.ZipInfo) -> float | None:
         return float(calendar.timegm(datetime(*info.date_time).timetuple()))
     except (ValueError, OverflowError):
         return None
+
+
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """An entry's name as the student's computer wrote it. A name without the UTF-8 flag is read
+    as cp437 by the zip format's rule, but Info-ZIP's zip on Linux and macOS writes UTF-8 names
+    without the flag: "Jürgen" came out "J├╝rgen". Such a name is taken from Info-ZIP's Unicode
+    Path field when the entry has one (for the name it stands beside), else read as UTF-8 when
+    its bytes are UTF-8 and not plain ASCII (cp437 text that is also valid UTF-8 is rare: it
+    needs pairs such as "├╝", which no one types in a file name)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437", errors="surrogateescape")
+    extra = info.extra
+    while len(extra) >= 4:
+        kind, size = struct.unpack("<HH", extra[:4])
+        body = extra[4:4 + size]
+        if kind == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                break
+        extra = extra[4 + size:]
+    if not raw.isascii():
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return info.filename
 
 
 def _unflag_bad_utf8_names(path: Path) -> None:
