@@ -68,6 +68,7 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "instructor.grading.feedback.PlainFeedback",
     "instructor.grading.feedback.ClearHiddenTestsInTestCells",
+    "instructor.grading.feedback.CourseMathAsMathML",
 ]
 # (for the exporter of generate_feedback only: the formgrader's own pages keep their template; the
 # instructor package is absent where only students' tools read this file)
@@ -76,7 +77,8 @@ if _instructor is not None:
     c.GenerateFeedback.HTMLExporter.template_file = os.path.join(
         os.path.dirname(_instructor.origin), "grading", "templates", "feedback.html.j2")
     # the template renders comments, which quote a student's code, with every tag escaped
-    c.GenerateFeedback.HTMLExporter.filters = {"untrusted_markdown": "instructor.common.untrusted.markdown_html"}
+    c.GenerateFeedback.HTMLExporter.filters = {"untrusted_markdown": "instructor.common.untrusted.markdown_html",
+                                               "without_mathjax": "instructor.grading.feedback.without_mathjax"}
 
 # `nbgrader export` (make export) writes the final scores as every other output derives them (the
 # late penalty on the score as it is now, hand grades included: instructor/gradebook/scores.py), not the

@@ -120,9 +120,20 @@ class GradedProblemSet:
             assert not leaked, f"{html.parent.parent.name}: {leaked[:3]}"
             assert "Traceback (most recent call last)" not in text and "Cell In[" not in text
 
+    def test_feedback_renders_offline_with_the_course_s_formulas(self, batch):
+        """The page loads nothing (nbgrader's feedback loaded MathJax from a CDN: a student opening
+        it offline saw the formulas' TeX), and the course's formulas are MathML."""
+        release, _ = notebooks(self.assignment)
+        formulas = sum(len(re.findall(r"\$[^$\n]+\$", c.source)) for c in release.cells if c.cell_type == "markdown")
+        text = (batch.course / "feedback" / "solution" / self.assignment / f"{self.assignment}.html").read_text()
+        fetched = re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?!data:)[^"]*"', text)
+        assert not fetched, fetched
+        assert not re.search(r"<script[^>]*(mathjax|x-mathjax-config)", text, re.I)
+        assert text.count("<math ") >= min(formulas, 1), (formulas, text.count("<math "))
+
     def test_reports_list_every_student(self, batch):
         reports = batch.course / "reports" / self.assignment
-        rows = list(csv.DictReader(open(reports / "grades.csv")))
+        rows = list(csv.DictReader(open(reports / "grades.csv", encoding="utf-8-sig")))
         assert {r["student_id"] for r in rows} == set(batch.results)
         for row in rows:
             assert float(row["score"]) == batch.results[row["student_id"]].score

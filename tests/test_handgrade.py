@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from instructor.authoring import fixtures as F
-from instructor.common.course import REPO
+from instructor.common.course import REPO, course_config
 from instructor.term import handgrade as H
 from instructor.common import leakscan
 from instructor.common.untrusted import escape_markdown, unescape_markdown
@@ -324,6 +324,7 @@ def test_the_feedback_template_marks_code_answers_not_graded_yet_too():
     c.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
     c.HTMLExporter.extra_template_paths = [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
     c.HTMLExporter.template_file = str(REPO / "instructor" / "grading" / "templates" / "feedback.html.j2")
+    c.HTMLExporter.filters = course_config().GenerateFeedback.HTMLExporter.filters      # the template uses them
     grading = {"grade": True, "solution": True, "grade_id": "code_answer", "points": 2, "score": 0.0}
     nb = new_notebook(cells=[new_code_cell("def f():\n    return 1", metadata={"nbgrader": {
         **grading, "not_graded_yet": True}})])

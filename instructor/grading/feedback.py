@@ -2,6 +2,7 @@
 how each graded cell scored, nothing that ran in the grading kernel, no hidden test, and
 nothing their browser would run."""
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -205,3 +206,62 @@ class PlainFeedback(NbGraderPreprocessor):
             text = text[:limit] + "\n[... cut in feedback]\n"
         self._left -= min(len(text), self._left)
         return [new_output("stream", name="stdout", text=text)]
+
+
+# -- math that renders offline ----------------------------------------------------------------
+
+MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$", re.S)
+CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
+
+
+def math_as_mathml(text: str) -> str:
+    """The course's markdown with each formula ($...$, $$...$$) written as MathML, which a browser
+    draws without a script or a network; code spans are left as they are."""
+    from latex2mathml.converter import convert
+
+    def formula(m):
+        tex, display = (m.group(1), "block") if m.group(1) is not None else (m.group(2), "inline")
+        try:
+            return convert(tex.strip(), display=display)
+        except Exception:                                  # a formula it cannot read stays as written
+            return m.group(0)
+
+    parts, last = [], 0
+    for code in CODE_SPAN.finditer(text):
+        parts += [MATH.sub(formula, text[last:code.start()]), code.group(0)]
+        last = code.end()
+    return "".join(parts + [MATH.sub(formula, text[last:])])
+
+
+class CourseMathAsMathML(NbGraderPreprocessor):
+    """The formulas of the course's own text (a markdown cell that is, word for word, one of the
+    source notebook's, and not a model answer) as MathML, so that the feedback page needs no
+    MathJax from a CDN and renders offline (the template drops the script: `without_mathjax`). A
+    student's own cells are left as they wrote them: their text is not made into markup."""
+
+    def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        assignment = str(info.get("assignment", ""))
+        path = Path(os.getcwd()) / "source" / assignment / f"{info.get('notebook', assignment)}.ipynb"
+        try:
+            source = nbformat.read(path, 4)
+        except Exception:
+            return nb, resources
+        self._course = {c.source for c in source.cells if c.cell_type == "markdown"
+                        and not c.metadata.get("nbgrader", {}).get("solution")}
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "markdown" and cell.source in self._course and "$" in cell.source:
+            cell.source = math_as_mathml(cell.source)
+        return cell, resources
+
+
+SCRIPTS = re.compile(r'<script\b[^>]*(?:src="[^"]*mathjax[^"]*"|type="text/x-mathjax-config")[^>]*>.*?</script>'
+                     r'|<!--[^>]*mathjax[^>]*-->', re.S | re.I)
+
+
+def without_mathjax(html: str) -> str:
+    """nbgrader's feedback header without MathJax's script from a CDN (and its settings): the page
+    is opened offline, and its formulas are MathML already (CourseMathAsMathML)."""
+    return SCRIPTS.sub("", html)
