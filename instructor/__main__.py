@@ -40,7 +40,7 @@ def cmd_grade(args) -> int:
 
     opt = Options(jobs=args.jobs, sandboxed=not args.unsandboxed, cell_timeout=args.cell_timeout,
                   submission_timeout=args.submission_timeout, named_regexp=args.regexp,
-                  keep_workdir=args.keep, prior_changes=tuple(getattr(args, "prior_changes", ())),
+                  keep_workdir=args.keep, regrade_baseline=getattr(args, "regrade_baseline", None),
                   cluster=args.cluster or None)
     if not opt.sandboxed:
         print("WARNING: grading UNSANDBOXED: student code runs with your rights.", file=sys.stderr)
@@ -63,8 +63,8 @@ def cmd_grade(args) -> int:
     for r in results:
         print(f"{r.student:20s} {final.get(r.student, r.score):6g} / {r.max_score:g}  {r.status}"
               + (f"  ({visible(r.reason)})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
-    args.prior_changes = [*opt.prior_changes, *run.changes]
-    if run.changes:
+    args.changes = run.changes
+    if run.changes and opt.regrade_baseline is None:            # a regrade says them once, net, at its end
         print(f"{len(run.changes)} score(s) changed since the last run: "
               + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in run.changes))
     print(f"grades: {run.reports / 'grades.csv'}\nreport: {run.reports / 'report.md'}")
@@ -74,7 +74,9 @@ def cmd_grade(args) -> int:
 def cmd_regrade(args) -> int:
     """After a test or key fix: regenerate the set (refused in one line if nbgrader cannot), then
     grade again the submissions of every run so far (the class, then the late ones), oldest
-    first; hand grades of unchanged answers stay, and each run says whose score changed."""
+    first; hand grades of unchanged answers stay. What it says changed is each student's score
+    before the regrade against after its last pass: a student graded in two passes (the class,
+    then a late resubmission) is one change or none, not one per pass."""
     import json
 
     from .authoring.release import release
@@ -91,6 +93,8 @@ def cmd_regrade(args) -> int:
         print(f"regrade: submissions graded earlier are gone ({', '.join(gone)}); put them back, or grade "
               "what you have with make autograde", file=sys.stderr)
         return 2
+    from .gradebook.scores import recorded_scores
+    args.regrade_baseline = recorded_scores(course, name) or {}
     if release([name], course):
         return 1
     args.assignment = name
@@ -99,6 +103,10 @@ def cmd_regrade(args) -> int:
         status = cmd_grade(args)
         if status:
             return status
+    changes = getattr(args, "changes", [])             # the last pass's: every pass's students, net
+    print(f"{len(changes)} score(s) changed by the regrade: "
+          + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in changes) if changes
+          else "no score changed by the regrade")
     return 0
 
 

@@ -72,3 +72,24 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     text = (course / "reports" / A / "report.md").read_text()
     assert "## Scores changed since the last run" in text
     assert f"| solution | {old:g} | {new:g} | +1 |" in text
+
+
+@pytest.mark.grading
+def test_a_regrade_over_two_downloads_lists_only_net_changes(tmp_path, capsys):
+    """A student in two downloads (the class, then a late resubmission) is graded in both passes of
+    a regrade: the first pass moved their score and the second moved it back, and the report said
+    "bob +20" with 20 before and after. Changes are from before the regrade to after its last pass."""
+    from instructor.__main__ import main
+
+    course, first = F.course_with_class(tmp_path, A, [F.SOLUTION])
+    release = nbformat.read(F.REPO / "release" / A / f"{A}.ipynb", 4)
+    source = nbformat.read(course / "source" / A / f"{A}.ipynb", 4)
+    late = F.write_batch(tmp_path / "late", A, [F.BLANK], release, source)
+    (late / "blank").rename(late / "solution")                      # the same student, handing in again
+    for download in (first, late):
+        assert main(["grade", A, str(download), "--course", str(course), "--jobs", "1"]) == 0
+    capsys.readouterr()
+    assert main(["regrade", A, "--course", str(course), "--jobs", "1"]) == 0
+    said = capsys.readouterr().out
+    assert "no score changed by the regrade" in said and "changed since the last run" not in said, said
+    assert _report(course)["changes"] == []

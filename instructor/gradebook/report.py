@@ -87,7 +87,7 @@ def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, flo
     `run` is the grading run that wrote the rows (instructor.grading.pipeline.Run, handed in, not
     imported: the gradebook sits below grading). What is read of it: `course`, `assignment`,
     `reports`, `submissions`, `results` (student -> Result), `rejected_files`, `roster`,
-    `scores_before`, and `opt.sandboxed`, `opt.jobs`, `opt.prior_changes`."""
+    `scores_before`, and `opt.sandboxed`, `opt.jobs`, `opt.regrade_baseline`."""
     with one_writer(run.reports):
         return _write_reports(run, seconds, earlier)
 
@@ -99,9 +99,14 @@ def _write_reports(run, seconds: float, earlier) -> list[tuple[str, float, float
         previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         previous = {}
-    changes = score_changes(previous if isinstance(previous, dict) else {}, results, getattr(run, "scores_before", None))
-    here = {r.student for r in results}
-    shown = changes + [tuple(c) for c in getattr(run.opt, "prior_changes", ()) if c[0] not in here]
+    baseline = getattr(run.opt, "regrade_baseline", None)
+    if baseline is None:
+        changes = score_changes(previous if isinstance(previous, dict) else {}, results,
+                                getattr(run, "scores_before", None))
+    else:                    # a regrade's pass: from the gradebook before the regrade, over every pass so far
+        changes = [(r.student, baseline[r.student], r.score) for r in sorted([*results, *earlier], key=lambda r: r.student)
+                   if r.student in baseline and not r.grader_error and r.status == "graded"
+                   and abs(r.score - baseline[r.student]) > 1e-9]
 
     sources = [p for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
                if isinstance(p, str) and p != str(run.submissions)] if isinstance(previous, dict) else []
@@ -111,7 +116,7 @@ def _write_reports(run, seconds: float, earlier) -> list[tuple[str, float, float
             "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node(),
             "previous_finished": str(previous.get("finished", "?")) if isinstance(previous, dict) else "?",
             "roster_size": len(run.roster.entries) if getattr(run, "roster", None) is not None else None}
-    record = {**meta, "students": [asdict(r) for r in results], "changes": shown,
+    record = {**meta, "students": [asdict(r) for r in results], "changes": changes,
               "earlier_students": [asdict(r) for r in earlier],
               "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]}
     rescore(run.course, run.assignment, record)

@@ -181,6 +181,16 @@ def existing_gradebook(course: Path):
     return Gradebook(url)
 
 
+def recorded_scores(course: Path, assignment: str) -> dict[str, float] | None:
+    """Each student's score of `assignment` in the gradebook now, before any late penalty (hand
+    grades included); {} without a gradebook, None if it cannot be read."""
+    try:
+        with existing_gradebook(course) as gb:
+            return {} if gb is None else {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(assignment)}
+    except Exception:
+        return None
+
+
 def final_for_row(row: dict | None, derived: FinalScore | None) -> float | None:
     """The final score of a student's row of report.json (None: a student no grading run listed),
     given what the gradebook derives (None: no submission there, or none could be derived):

@@ -25,8 +25,9 @@ class Options:
     submission_timeout: int = 900            # seconds of wall clock per submission
     named_regexp: str | None = None
     keep_workdir: bool = False
-    # a regrade's earlier passes' score changes (student, before, now): listed in this run's report too
-    prior_changes: tuple = ()
+    # a regrade's: each student's score in the gradebook when the regrade began (it grades every earlier
+    # run's submissions again, one pass each); its report lists the changes from these, net of the passes
+    regrade_baseline: dict | None = None
     recheck: bool = True
     # student markdown escaped and only plain outputs kept (instructor.grading.inert); off only to show
     # in a test what the formgrader would run without it

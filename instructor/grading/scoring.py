@@ -10,6 +10,7 @@ import nbformat
 
 from ..common.course import STAGED, gradebook_url
 from ..gradebook.rows import Result
+from ..gradebook.scores import recorded_scores
 from .options import grader_error
 
 
@@ -60,12 +61,7 @@ class Scoring:
 
     def gradebook_scores(self) -> dict[str, float] | None:
         """Each student's score in the gradebook now (hand grades included); None if unreadable."""
-        from nbgrader.api import Gradebook
-        try:
-            with Gradebook(gradebook_url(self.course)) as gb:
-                return {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(self.assignment)}
-        except Exception:
-            return None
+        return recorded_scores(self.course, self.assignment)
 
     def collect_scores(self, students: list[str] | None = None) -> None:
         """Scores from the gradebook into the results of `students` (default: everyone's)."""
