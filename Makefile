@@ -87,6 +87,8 @@ badges: $(STAMP)
 # Instructors: JupyterLab with every nbgrader tool, the formgrader among them.
 lab-instructor: $(STAMP)
 	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
+	@echo "The formgrader shows each score before any late penalty (nbgrader has no place for one there);"
+	@echo "the final scores are in reports/<set>/grades.csv and report.md, make hand-grade's pages and make export."
 	$(LAB)
 
 # Every test, in five parts: unit (package, widgets, assignment integrity), notebooks (strict

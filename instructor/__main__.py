@@ -198,6 +198,12 @@ def cmd_roster(args) -> int:
         print(f"roster: {err}", file=sys.stderr)
         return 2
     print(f"{len(entries)} student(s) from {kind} written to {path}; every grading run now has a row for each")
+    try:
+        n = roster.into_gradebook(course, entries)
+        print(f"names and e-mails in the gradebook for the formgrader and make export ({n} student(s) added or changed)")
+    except Exception as err:                    # the roster is written; the next grading run tries again
+        print(f"roster: the gradebook could not be updated now ({type(err).__name__}); "
+              "the next grading run writes the names into it", file=sys.stderr)
     return 0
 
 

@@ -168,3 +168,38 @@ def test_moodle_participant_numbers_are_kept_per_assignment(tmp_path):
     assert r3.find("x", {"lms": "moodle", "lms_id": "9100"}).student == "alice"
     assert r3.find("x", {"lms": "moodle", "lms_id": "7000"}) is None         # ps01's number means nobody in ps03
     assert roster.load(course, "ps02_rnn").by_student["bo"].id_for("ps02_rnn") == ""
+
+
+def test_roster_names_reach_the_gradebook_the_formgrader_reads(tmp_path, capsys):
+    """The formgrader showed "None, None" for every student: nbgrader's autograde adds a student by
+    id alone. `make roster` (and each grading run) writes the roster's names and e-mails, a
+    name's markup made inert (the formgrader writes names into its page unescaped), and leaves a
+    name the roster lacks as the gradebook has it."""
+    from nbgrader.api import Gradebook
+
+    from instructor.__main__ import main
+
+    course = tmp_path / "course"
+    course.mkdir()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:        # graded before the roster came
+        gb.add_student("bob", first_name="Robert", last_name="Jones")
+        gb.add_student("jsmith")
+    header, rows = CANVAS_EXPORT
+    hostile = ["<img src=x onerror=alert(1)>, Eve", "45678", "S004", "eve", "Section A", "", ""]
+    plain = _csv(tmp_path / "plain.csv", ["student", "name", "email"],
+                 [["bob", "", "bob@uni.example"], ["cher", "Cher", ""], ["ana", "Ana  María de la Cruz", ""]])
+    assert main(["roster", str(_csv(tmp_path / "canvas.csv", header, rows + [hostile])), "--course", str(course)]) == 0
+    assert "4 student(s) added or changed" in capsys.readouterr().out
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        names = {s.id: (s.first_name, s.last_name, s.email) for s in gb.students}
+    assert names["jsmith"] == ("John", "Smith", None) and names["jmuller"] == ("Jörg", "Müller", None)
+    assert names["eve"] == ("Eve", "\u2039img src=x onerror=alert(1)\u203a", None)
+    assert names["bob"] == ("Robert", "Jones", None)                 # not on this roster: untouched
+    assert main(["roster", str(plain), "--course", str(course)]) == 0
+    assert "3 student(s) added or changed" in capsys.readouterr().out
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        names = {s.id: (s.first_name, s.last_name, s.email) for s in gb.students}
+    assert names["bob"] == ("Robert", "Jones", "bob@uni.example")     # no name on the roster: the book's kept
+    assert names["cher"] == (None, "Cher", None) and names["ana"] == ("Ana María de la", "Cruz", None)
+    assert main(["roster", str(plain), "--course", str(course)]) == 0
+    assert "0 student(s) added or changed" in capsys.readouterr().out

@@ -189,6 +189,49 @@ def write(course: Path, entries: list[Entry], assignment: str | None = None) -> 
     return path
 
 
+def name_parts(entry: Entry) -> tuple[str, str]:
+    """(first name, last name) of a roster row, for nbgrader's gradebook: Canvas's sortable
+    "Last, First" at its comma, another LMS's "First Last" at its last space (one word is a last
+    name). A name is the student's own text and nbgrader's formgrader writes it into its page
+    unescaped (formgrade_macros.html.j2): '<' and '>' are changed to look-alikes that are not markup."""
+    name = " ".join(entry.name.split())
+    if "," in name:
+        last, _, first = name.partition(",")
+    else:
+        first, _, last = name.rpartition(" ")
+    return tuple(part.strip().translate(_NOT_MARKUP)[:128] for part in (first, last))
+
+
+_NOT_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a"})
+
+
+def into_gradebook(course: Path, entries: list[Entry]) -> int:
+    """Every rostered student into the course's gradebook, with their name and e-mail, so the
+    formgrader and `make export` show who they are (nbgrader's autograde adds a student by id
+    alone and leaves a name it finds); the number of students added or changed. A name the roster
+    does not have is left as the gradebook holds it."""
+    from nbgrader.api import Gradebook, Student
+
+    from ..common.course import gradebook_url
+
+    changed = set()
+    with Gradebook(gradebook_url(course)) as gb:
+        known = {s.id: s for s in gb.db.query(Student)}
+        for e in entries:
+            student = known.get(e.student)
+            if student is None:
+                student = known[e.student] = Student(id=e.student)
+                gb.db.add(student)
+                changed.add(e.student)
+            first, last = name_parts(e)
+            for key, value in (("first_name", first), ("last_name", last), ("email", e.email[:128])):
+                if value and getattr(student, key) != value:
+                    setattr(student, key, value)
+                    changed.add(e.student)
+        gb.db.commit()
+    return len(changed)
+
+
 class Roster:
     def __init__(self, entries: list[Entry], assignment: str | None = None):
         self.entries, self.assignment = entries, assignment

@@ -51,6 +51,8 @@ class Preparation:
                 f"grading on the cluster {self.opt.cluster} needs a gradebook that many machines can write "
                 f"at once; {self.course}'s is a SQLite file. Set c.CourseDirectory.db_url to a PostgreSQL "
                 "URL in its nbgrader_config.py (docs/grading.md), or grade without CLUSTER")
+        if self.roster is not None:       # names for the formgrader; also the students who hand in nothing
+            roster_mod.into_gradebook(self.course, self.roster.entries)
         self.work.mkdir(parents=True)
         self.start_workers()
         self.load_checks(write=True)
