@@ -1,5 +1,5 @@
 """The instructor's commands: python -m instructor {release,grade,regrade,demo,feedback,handgrade,due,
-roster,grades-lms} ..., which the Makefile's targets call. Each parses its arguments, calls the
+roster,grades-lms,similarity} ..., which the Makefile's targets call. Each parses its arguments, calls the
 package that does the job (docs/architecture.md) and prints what came of it."""
 from __future__ import annotations
 
@@ -230,6 +230,24 @@ def cmd_grades_lms(args) -> int:
     return 0
 
 
+def cmd_similarity(args) -> int:
+    """Pairs of students whose answers are unusually alike, after grading (instructor.term.similarity)."""
+    from .term.similarity import NotGraded, run
+
+    course = Path(args.course).resolve()
+    name = resolve(args.assignment, course)
+    try:
+        page, found = run(course, name)
+    except NotGraded as err:
+        print(f"similarity: {err}", file=sys.stderr)
+        return 2
+    print(f"{len(found.students)} student(s) compared: {len(found.pairs)} pair(s) listed, for a person to judge\n"
+          f"side by side: {page}\nreport: {page.with_name('report.md')} (section \"Similar submissions\")")
+    if found.left_out:
+        print(f"{len(found.left_out)} student(s) not compared (the page says why)")
+    return 0
+
+
 GRADE_OPTIONS = {
     "--jobs": dict(type=int, default=os.cpu_count() or 2),
     "--unsandboxed": dict(action="store_true", help="run student code with your rights"),
@@ -264,6 +282,8 @@ COMMANDS = {
                    {"assignment": {}, "--lms": dict(choices=["canvas", "moodle"], required=True),
                     "--title": dict(help="the assignment's name in the LMS (default: the problem set's)"),
                     "--per-exercise": dict(action="store_true", help="Canvas: one more column per graded cell")}),
+    "similarity": (cmd_similarity, "pairs of students whose answers are unusually alike, side by side",
+                   {"assignment": {}}),
 }
 
 

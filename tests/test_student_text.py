@@ -336,3 +336,72 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
     assert seen["runs"] == 0 and not seen["file"] and clean(seen["inspected"]["dom"]), ("formgrader", seen["inspected"])
     assert "onerror=document.title='pwned'" in seen["inspected"]["placeholder"], seen["inspected"]
     assert "javascript:alert(1)" in seen["page"]                          # the raised error, as text
+
+
+# -- make similarity: its page and report.md's section -------------------------------------------------------
+
+def _similarity_page(text: str) -> str:
+    """make similarity's page of one pair whose first student's id, name and code hold `text`."""
+    from instructor.term import similarity as S
+
+    code = f"x = 1  # {text}\ny = '{text}'\n"
+    match = S.Match((0.9, 0.8), 80, ([(0, len(code) // 2)], [(0, 5)]))
+    pair = S.Pair("lstm_step", (text, "ben"), match, (code, "z = 2\n"))
+    return S.page(S.Findings(A, [text, "ben"], ["lstm_step"], {"quiz": 48}, [pair, S.Pair("", (text, "ben"), match,
+                  (code, "z = 2\n"))], left_out={text: "no notebook"}, names={text: text, "ben": text}))
+
+
+SIMILARITY_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "table", "tr", "th", "td",
+                   "a", "div", "pre", "mark", "ul", "li"}
+
+
+@pytest.mark.parametrize("text", FIELDS)
+def test_similarity_page_shows_student_fields_as_text(text):
+    """make similarity's page (instructor.term.similarity) has only its own elements whatever a
+    student's id, name and code hold, each shown as text."""
+    found = elements(_similarity_page(text))
+    assert {tag for tag, _ in found.tags} <= SIMILARITY_TAGS, found.tags
+    for tag, attrs in found.tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert tag != "a" or attrs.get("href", "").startswith("#"), attrs
+    assert "".join(found.text).count(text) >= 6
+
+
+@pytest.mark.parametrize("text", FIELDS)
+def test_similarity_section_of_report_md_renders_as_the_text_itself(text):
+    """report.md's "Similar submissions" section (instructor.gradebook.report.similarity_section)
+    names the students of each pair as text under markdown-it and nbconvert."""
+    from instructor.gradebook.report import similarity_section
+
+    record = {"finished": "t", "students": [{"student": text, "name": text}, {"student": "ben", "name": ""}],
+              "similarity": {"computed": "t", "graded": "t", "students": 2, "page": "similarity.html",
+                             "pairs": [{"exercise": "lstm_step", "students": [text, "ben"], "shares": [0.9, 0.8],
+                                        "matched": 80}]}}
+    section = "\n".join(similarity_section(record)) + "\n"
+    for name, render in markdown_renderers().items():
+        found = elements(render(section))
+        tags = {tag for tag, attrs in found.tags if not (tag == "a" and attrs.get("href", "").startswith("#"))}
+        assert tags <= {"h2", "p", "table", "thead", "tbody", "tr", "th", "td"}, (name, tags)
+        assert "".join(found.text).replace("\n", "").count(" ".join(text.splitlines())) == 2, name
+
+
+@pytest.mark.browser
+def test_similarity_page_holds_no_student_element_in_chromium(chromium, monkeypatch):
+    """The similarity page of every field, opened in Chromium: no element or script of the
+    student's. The positive control: the same page with its escaping taken out has them."""
+    from conftest import _need_browser
+
+    from instructor.term import similarity as S
+
+    _need_browser()
+    page = chromium.new_page()
+    try:
+        for text in FIELDS:
+            seen = injected(page, content=_similarity_page(text))
+            assert clean(seen), (text, seen)
+        assert "onerror=alert(1)" in page.content()                        # the last field, as text
+        monkeypatch.setattr(S, "_e", str)
+        seen = injected(page, content="".join(_similarity_page(text) for text in FIELDS[:3]))
+        assert seen["bad"], seen
+    finally:
+        page.close()

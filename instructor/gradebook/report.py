@@ -119,6 +119,8 @@ def _write_reports(run, seconds: float, earlier) -> list[tuple[str, float, float
     record = {**meta, "students": [asdict(r) for r in results], "changes": changes,
               "earlier_students": [asdict(r) for r in earlier],
               "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]}
+    if isinstance(previous, dict) and isinstance(previous.get("similarity"), dict):
+        record["similarity"] = previous["similarity"]     # kept, and said to be of the class before this run
     rescore(run.course, run.assignment, record)
     write_files(out, record)
     return changes
@@ -227,6 +229,7 @@ def write_files(out: Path, record: dict) -> None:
                   *TABLE, *(_row(r) for r in earlier)]
     lines += limits_section(results)
     lines += mistakes_section(record.get("assignment", out.name), results)
+    lines += similarity_section(record)
     rejected = [(f.get("entry", ""), f.get("reason", "")) for f in record.get("rejected_files", []) if isinstance(f, dict)]
     if rejected:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
@@ -291,6 +294,37 @@ def _lateness(r) -> list[str]:
     if r.late_source == BY_LMS:
         return [f"{r.late_note}{penalty}"]
     return [r.late_note] if r.late_note else []
+
+
+def similarity_section(record: dict) -> list[str]:
+    """The pairs `make similarity` listed (report.json's "similarity", written by
+    instructor.term.similarity), or nothing when it has not run; said to be out of date when the
+    class was graded again after it."""
+    found = record.get("similarity")
+    if not isinstance(found, dict):
+        return []
+    names = {student: str(row.get("name") or "") for student, row in rows_by_student(record).items()}
+
+    def who(student) -> str:
+        return _cell(student) + (f" ({_cell(names[student])})" if names.get(student) else "")
+
+    pairs = [p for p in found.get("pairs", []) if isinstance(p, dict) and len(p.get("students") or ()) == 2]
+    out = ["", "## Similar submissions", "",
+           f"Computed {_cell(str(found.get('computed', '?')))} by make similarity over {found.get('students', '?')} "
+           f"student(s): {len(pairs)} pair(s) whose answers are more alike than the course's own independent "
+           "right answers ever were (starter and lecture code left out). This accuses no one: it is evidence "
+           f"for a person to read and judge. Both answers side by side: {_cell(str(found.get('page', '')))}."]
+    if str(found.get("graded", "")) != str(record.get("finished", "")):
+        out.append(f"The class was graded again since ({_cell(str(record.get('finished', '?')))}): run make "
+                   "similarity again to compare the answers graded now.")
+    if pairs:
+        out += ["", "| exercise | students | alike (share of each) | matching tokens |", "|---|---|---|---|"]
+        for p in pairs:
+            a, b = p["students"]
+            shares = " / ".join(f"{float(x):.0%}" for x in p.get("shares", []))
+            out.append(f"| {_cell(str(p.get('exercise') or 'whole notebook'))} | {who(a)} and {who(b)} | "
+                       f"{shares} | {_cell(str(p.get('matched', '')))} |")
+    return out
 
 
 def _cell(text: str) -> str:
