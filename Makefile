@@ -12,7 +12,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps ngshare-deps colab-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback similarity bench execute-notebooks clean distclean system-deps site
+        hub hub-deps ngshare-deps colab-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback similarity questions bench execute-notebooks clean distclean system-deps site
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -29,6 +29,7 @@ help:
 	@echo "             make hand-grade ASSIGNMENT=ps03                   # explain answers by question, beside the model answer"
 	@echo "             make feedback ASSIGNMENT=ps03                     # feedback HTML after hand grading"
 	@echo "             make similarity ASSIGNMENT=ps03                   # pairs of unusually alike answers, side by side"
+	@echo "             make questions ASSIGNMENT=ps03                    # question statistics: reports/<set>/questions.html"
 	@echo "             make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle  # grades file + feedback zip to upload"
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
@@ -235,6 +236,13 @@ feedback: $(STAMP)
 similarity: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make similarity ASSIGNMENT=ps03"; exit 2; }
 	$(PY) -m instructor similarity $(ASSIGNMENT)
+
+# Question statistics of a graded set, from the gradebook now: each graded item's share right,
+# mean, discrimination, most common wrong answer or mistake and flags, in report.md and
+# reports/<set>/questions.html with a plot (instructor/term/questions.py).
+questions: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make questions ASSIGNMENT=ps03"; exit 2; }
+	$(PY) -m instructor questions $(ASSIGNMENT)
 
 # Re-execute the lecture notebooks in place (after editing one), so the committed outputs are fresh.
 execute-notebooks: $(STAMP)

@@ -1,5 +1,5 @@
 """The instructor's commands: python -m instructor {release,grade,regrade,demo,feedback,handgrade,due,
-roster,grades-lms,similarity} ..., which the Makefile's targets call. Each parses its arguments, calls the
+questions,roster,grades-lms,similarity} ..., which the Makefile's targets call. Each parses its arguments, calls the
 package that does the job (docs/architecture.md) and prints what came of it."""
 from __future__ import annotations
 
@@ -183,6 +183,27 @@ def cmd_due(args) -> int:
     return 0
 
 
+def cmd_questions(args) -> int:
+    """Question statistics of a graded problem set: the reports again (their section), and
+    reports/<set>/questions.html with its plot (instructor.term.questions)."""
+    from .common.untrusted import visible
+    from .term.questions import NotGraded, write_page
+
+    course = Path(args.course).resolve()
+    name = resolve(args.assignment, course)
+    try:
+        path, stats = write_page(course, name)
+    except NotGraded as err:
+        print(f"questions: {err}", file=sys.stderr)
+        return 2
+    refresh_reports(course, name)
+    flagged = [f"{i['name']} ({', '.join(i['flags'])})" for i in stats["items"] if i["flags"]]
+    print(f"{len(stats['items'])} item(s) over {stats['students']} graded student(s): {path}")
+    if flagged:
+        print(f"{len(flagged)} flagged, worth a look: " + visible("; ".join(flagged)))
+    return 0
+
+
 def cmd_roster(args) -> int:
     """Read an LMS's class list into the course's roster.csv."""
     from .gradebook import roster
@@ -276,6 +297,8 @@ COMMANDS = {
             {"assignment": {}, "when": dict(nargs="?", help="due date, e.g. '2026-12-01 23:59 Europe/Berlin'"),
              "--student": dict(help="give this student an extension instead"),
              "--days": dict(type=float, default=0), "--hours": dict(type=float, default=0)}),
+    "questions": (cmd_questions, "question statistics of a graded set: report.md's section and questions.html",
+                  {"assignment": {}}),
     "roster": (cmd_roster, "read the LMS's class list into roster.csv",
                {"file": {}, "--assignment": dict(help="Moodle: the assignment whose grading worksheet it is")}),
     "grades-lms": (cmd_grades_lms, "grades and feedback in the form Canvas or Moodle imports",

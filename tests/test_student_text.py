@@ -160,6 +160,36 @@ def test_report_md_fields_render_as_the_text_itself(text):
         assert " ".join(text.splitlines()) in shown.replace("\n", ""), (name, shown)
 
 
+@pytest.mark.parametrize("text", FIELDS)
+def test_question_statistics_show_a_quiz_answer_and_a_student_id_as_text(text):
+    """A quiz answer (anything a student wrote into their quiz_answers dict) and a student id in
+    the question statistics: report.md's section renders them as their text under markdown-it and
+    nbconvert, and questions.html has exactly the elements it has for harmless text."""
+    from dataclasses import asdict
+
+    from instructor.gradebook.questions import Item
+    from instructor.gradebook.report import questions_section
+    from instructor.term.questions import page
+
+    def stats(answer, student):
+        item = Item("quiz_q1", "quiz", 1.0, students=5, right=1, share_right=0.2, mean_share=0.2, key="b",
+                    wrong_answer=answer, wrong_count=3, wrong_total=4, flags=["negative discrimination"],
+                    discrimination=-0.3)
+        return {"students": 5, "items": [asdict(item)], "unreadable": [student], "min_students": 5}
+
+    section = "\n".join(questions_section(stats(text, text))).split("## Question statistics", 1)[1]
+    for name, render in markdown_renderers().items():
+        found = elements(render(section))
+        assert {tag for tag, _ in found.tags} <= {"p", "em", "code", "strong", "table", "thead", "tbody", "tr",
+                                                   "th", "td"}, (name, text)
+        shown = "".join(found.text).replace("\n", " ")
+        assert shown.count(" ".join(text.splitlines())) == 2, (name, shown)
+    harmless = elements(page(A, stats("d", "ann"), b"png"))
+    found = elements(page(A, stats(text, text), b"png"))
+    assert found.tags == harmless.tags, text
+    assert "".join(found.text).count(text) == 2
+
+
 def test_markdown_text_keeps_ordinary_text_readable():
     assert markdown_text("alice_smith lstm_step 3.5 / 22") == "alice_smith lstm_step 3.5 / 22"
     assert markdown_text("_x_ a*b <c> [d](e) http://f") == r"\_x\_ a\*b \<c\> \[d\](e) http\://f"

@@ -185,6 +185,21 @@ def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
             row.update(score=derived.raw, max_score=derived.max_score, late_seconds=derived.late_seconds or 0.0,
                        late_penalty=derived.penalty, late_source=derived.late_source,
                        late_note=derived.note, needs_manual=kept + sorted(pending - set(kept)))
+        record["questions"] = question_stats(course, assignment, record, gb)
+
+
+def question_stats(course: Path, assignment: str, record: dict, gb) -> dict | None:
+    """The question statistics of the whole class (instructor.gradebook.questions), derived anew at
+    every write whichever rows were rescored: one hand grade moves its item's figures. None
+    without a gradebook; a failure is reported in the section, never stops the reports."""
+    from .questions import question_stats as derive
+
+    if gb is None:
+        return None
+    try:
+        return derive(course, assignment, record.get("students", []) + record.get("earlier_students", []), gb)
+    except Exception as err:
+        return {"error": f"{type(err).__name__}: {str(err)[:200]}"}
 
 
 GRADES_CSV = ["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags",
@@ -230,6 +245,7 @@ def write_files(out: Path, record: dict) -> None:
     lines += limits_section(results)
     lines += mistakes_section(record.get("assignment", out.name), results)
     lines += similarity_section(record)
+    lines += questions_section(record.get("questions"))
     rejected = [(f.get("entry", ""), f.get("reason", "")) for f in record.get("rejected_files", []) if isinstance(f, dict)]
     if rejected:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
@@ -269,6 +285,65 @@ def mistakes_section(assignment: str, results) -> list[str]:
         for k, (title, n) in enumerate(c for c in counts if c[1]):
             out.append(f"| {ex if k == 0 else ''} | {len(named) if k == 0 else ''} | {_cell(title)} | {n} |")
     return out
+
+
+def questions_section(stats) -> list[str]:
+    """Per graded item: the share of the class that got it, the mean share of its points, its
+    discrimination, the most common wrong answer or named mistake, and flags (written from what
+    `rescore` derived; instructor.gradebook.questions says what each figure is)."""
+    if not isinstance(stats, dict):
+        return []
+    out = ["", "## Question statistics", ""]
+    if stats.get("error"):
+        return out + [f"Could not be computed from the gradebook ({_cell(stats['error'])}); the scores above "
+                      "are not affected."]
+    out += [f"From the gradebook now, over {stats.get('students', 0)} graded student(s); an answer still to be "
+            "graded by hand is left out of its item. *right*: the share with full points; *mean*: the mean "
+            "share of the points; *discrimination*: the point-biserial correlation between getting the item and "
+            f"the rest of the score, from -1 to 1 (none with fewer than {stats.get('min_students', '?')} students). "
+            "`python -m instructor questions` draws them, and docs/instructor.md's section Question statistics "
+            "says when a flag deserves a look.", ""]
+    items = [i for i in stats.get("items", []) if isinstance(i, dict)]
+    if not items:
+        return out + ["No graded item yet."]
+    out += ["| item | kind | points | students | right | mean | discrimination | most common wrong answer or "
+            "mistake | flags |", "|---|---|---|---|---|---|---|---|---|"]
+    for i in items:
+        counted = f"{i['students']}" + (f" ({i['pending']} to grade)" if i.get("pending") else "")
+        flags = ", ".join(f"**{_cell(f)}**" for f in i["flags"]) or "-"
+        out.append(f"| {_cell(i['name'])} | {_cell(i['kind'])} | {i['points']:g} | {counted} | "
+                   f"{_share(i['share_right'])} | {_share(i['mean_share'])} | {_cell(_discrimination(i))} | "
+                   f"{_cell(common_error(i)) or '-'} | {flags} |")
+    if stats.get("unreadable"):
+        out += ["", "Quiz answers that could not be read (no `quiz` cell, or no dict written out in it): "
+                + _cell(", ".join(stats["unreadable"])) + "."]
+    return out
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def _discrimination(item: dict) -> str:
+    if item.get("discrimination") is None:
+        return f"- ({item['no_discrimination']})" if item.get("no_discrimination") else "-"
+    return f"{item['discrimination']:+.2f}"
+
+
+def common_error(item: dict) -> str:
+    """What students who missed an item most often did, in words ('' when nothing is known): the
+    wrong answer of a quiz question, the catalogued mistake of a test."""
+    if item.get("key"):
+        if not item.get("wrong_answer"):
+            return f"key {item['key']}"
+        return (f"{item['wrong_answer']} ({item['wrong_count']} of {item['wrong_total']} wrong answers; "
+                f"key {item['key']})")
+    if item.get("mistake"):
+        return (f"{item['mistake']} ({item['mistake_count']} of {item['missed_diagnosed']} who missed it "
+                "and were diagnosed)")
+    if item.get("missed_diagnosed"):
+        return f"none named ({item['missed_diagnosed']} not recognised)"
+    return ""
 
 
 NOTHING = "nothing handed in"          # the reason of a rostered student's row with no submission
