@@ -1,5 +1,5 @@
 """The instructor's commands: python -m instructor {release,grade,regrade,demo,feedback,handgrade,due,
-roster,grades-lms} ..., which the Makefile's targets call. Each parses its arguments, calls the
+roster,grades-lms,gradebook-move} ..., which the Makefile's targets call. Each parses its arguments, calls the
 package that does the job (docs/architecture.md) and prints what came of it."""
 from __future__ import annotations
 
@@ -213,6 +213,28 @@ def cmd_grades_lms(args) -> int:
     return 0
 
 
+def cmd_gradebook_move(args) -> int:
+    """The term's gradebook.db copied into an empty PostgreSQL database and checked row by row
+    (instructor.term.move), for grading the rest of the term on a cluster."""
+    from .term.move import MoveError, move, next_step, report
+
+    to = args.to or os.environ.get("RNNLAB_GRADEBOOK_URL")
+    if not to:
+        print("gradebook-move: name the PostgreSQL database: make gradebook-move TO=postgresql+psycopg://"
+              "grader:PASSWORD@db.example.org/rnn_course (or export RNNLAB_GRADEBOOK_URL first)", file=sys.stderr)
+        return 2
+    try:
+        moved = move(Path(args.course), to)
+    except MoveError as err:
+        print(f"gradebook-move: {err}", file=sys.stderr)
+        return 2
+    print("\n".join(report(moved)))
+    if moved.check.differences:
+        return 1
+    print("\n".join(next_step(moved)))
+    return 0
+
+
 GRADE_OPTIONS = {
     "--jobs": dict(type=int, default=os.cpu_count() or 2),
     "--unsandboxed": dict(action="store_true", help="run student code with your rights"),
@@ -247,6 +269,8 @@ COMMANDS = {
                    {"assignment": {}, "--lms": dict(choices=["canvas", "moodle"], required=True),
                     "--title": dict(help="the assignment's name in the LMS (default: the problem set's)"),
                     "--per-exercise": dict(action="store_true", help="Canvas: one more column per graded cell")}),
+    "gradebook-move": (cmd_gradebook_move, "copy the term's gradebook.db into an empty PostgreSQL database, checked",
+                       {"--to": dict(help="its URL (default: $RNNLAB_GRADEBOOK_URL)")})
 }
 
 
