@@ -1,5 +1,5 @@
 """The instructor's commands: python -m instructor {release,grade,regrade,demo,feedback,handgrade,due,
-roster,grades-lms,gradebook-move} ..., which the Makefile's targets call. Each parses its arguments, calls the
+roster,grades-lms,gradebook-move,try-cluster} ..., which the Makefile's targets call. Each parses its arguments, calls the
 package that does the job (docs/architecture.md) and prints what came of it."""
 from __future__ import annotations
 
@@ -235,6 +235,22 @@ def cmd_gradebook_move(args) -> int:
     return 0
 
 
+def cmd_try_cluster(args) -> int:
+    """A throwaway PostgreSQL gradebook and a Dask cluster on this machine, until Ctrl-C
+    (instructor.deploying.trycluster)."""
+    from .deploying.pgserver import NoPostgres
+    from .deploying.trycluster import run
+
+    try:
+        return run(Path(args.course), args.workers)
+    except NoPostgres as err:
+        print(f"try-cluster: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:                     # while starting: what had started is stopped
+        print("try-cluster: interrupted; stopped", file=sys.stderr)
+        return 130
+
+
 GRADE_OPTIONS = {
     "--jobs": dict(type=int, default=os.cpu_count() or 2),
     "--unsandboxed": dict(action="store_true", help="run student code with your rights"),
@@ -270,7 +286,9 @@ COMMANDS = {
                     "--title": dict(help="the assignment's name in the LMS (default: the problem set's)"),
                     "--per-exercise": dict(action="store_true", help="Canvas: one more column per graded cell")}),
     "gradebook-move": (cmd_gradebook_move, "copy the term's gradebook.db into an empty PostgreSQL database, checked",
-                       {"--to": dict(help="its URL (default: $RNNLAB_GRADEBOOK_URL)")})
+                       {"--to": dict(help="its URL (default: $RNNLAB_GRADEBOOK_URL)")}),
+    "try-cluster": (cmd_try_cluster, "a throwaway gradebook and Dask cluster on this machine, to try CLUSTER= on",
+                    {"--workers": dict(type=int, default=2, help="Dask workers of one thread each (default: 2)")}),
 }
 
 

@@ -16,20 +16,31 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import queue
 import re
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
 from instructor.__main__ import main
 from instructor.authoring import fixtures as F
+from instructor.common.course import REPO
 from instructor.deploying.pgserver import another_database
 from instructor.term.due import due_time, extend, set_due
 from instructor.term.move import check, move
 import cluster_support
+from cluster_support import A
 
 postgres = cluster_support.postgres                # the module's PostgreSQL server (a fixture)
 
@@ -255,3 +266,68 @@ def test_a_move_without_a_target_or_into_sqlite_is_refused(term, tmp_path):
     assert code == 2 and "make gradebook-move TO=" in err
     code, _, err = command("gradebook-move", "--to", f"sqlite:///{tmp_path / 'other.db'}", "--course", str(term))
     assert code == 2 and "moves to PostgreSQL" in err and not (tmp_path / "other.db").exists()
+
+
+# -- trying cluster grading on one machine -------------------------------------------------
+def _lines(stream, into: queue.Queue) -> None:
+    for line in stream:
+        into.put(line)
+    into.put(None)
+
+
+@pytest.mark.grading
+def test_try_cluster_grades_through_the_lines_it_prints_and_leaves_nothing(term, tmp_path):
+    """`python -m instructor try-cluster` (make try-cluster) moves the course's gradebook into its
+    own server, prints two lines; a class graded with them lands in that gradebook; Ctrl-C stops
+    the scheduler, the worker and the server, and removes the server's folder."""
+    course, klass = F.course_with_class(tmp_path, A, [F.SOLUTION])
+    shutil.copy(term / "gradebook.db", course / "gradebook.db")     # a term to carry along (its sets are not ps03)
+    before = file_state(course / "gradebook.db")
+    trial = subprocess.Popen([sys.executable, "-m", "instructor", "try-cluster", "--course", str(course), "--workers", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True, cwd=REPO)
+    printed: queue.Queue = queue.Queue()
+    threading.Thread(target=_lines, args=(trial.stdout, printed), daemon=True).start()
+    out = ""
+    try:
+        deadline = time.monotonic() + 120
+        while "Ctrl-C here stops" not in out:
+            line = printed.get(timeout=max(0.1, deadline - time.monotonic()))
+            assert line is not None, out
+            out += line
+        url = re.search(r"^  export RNNLAB_GRADEBOOK_URL='([^']+)'$", out, re.M).group(1)
+        address = re.search(r"^  make autograde .* CLUSTER=(tcp://127\.0\.0\.1:\d+)$", out, re.M).group(1)
+        assert "copied there and checked" in out and "1 worker(s) of one thread each" in out
+
+        graded = subprocess.run([sys.executable, "-m", "instructor", "grade", A, str(klass), "--course", str(course),
+                                 "--cluster", address, "--cell-timeout", "30"], capture_output=True, text=True,
+                                env={**os.environ, "RNNLAB_GRADEBOOK_URL": url}, timeout=300)
+        assert graded.returncode == 0, graded.stdout + graded.stderr
+        assert re.search(r"^solution\s+\S+ / \S+\s+graded", graded.stdout, re.M), graded.stdout
+        with connect(url) as conn:                  # the trial's gradebook: the term moved, and the new grade
+            students = {s for (s,) in conn.execute("SELECT student_id FROM submitted_assignment")}
+        assert students == {"alice", "bob", "zoe", "solution"}
+
+        started = psutil.Process(trial.pid).children(recursive=True)     # the server, scheduler, workers
+        assert len(started) >= 4, started
+        trial.send_signal(signal.SIGINT)
+        assert trial.wait(60) == 0
+    finally:
+        if trial.poll() is None:
+            os.killpg(trial.pid, signal.SIGKILL)
+            trial.wait()
+    while (line := printed.get(timeout=10)) is not None:
+        out += line
+    assert "stopped: the Dask workers and scheduler, and the PostgreSQL server" in out, out
+    assert not Path(make_url(url).query["host"]).exists()
+    assert not [p for p in started if _running(p)], started
+    left = re.search(r"\(logs: (\S+)\)", out).group(1)
+    assert not Path(left).exists()
+    assert file_state(course / "gradebook.db") == before
+    shutil.rmtree(course / "grading-runs", ignore_errors=True)
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
