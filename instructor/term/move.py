@@ -177,13 +177,14 @@ def move(course: Path, to: str) -> Moved:
                 if why:
                     raise MoveError(f"the database at {shown(url)} is refused: {why}; nothing was written")
                 everything = tables()
-                everything[0].metadata.create_all(tconn)      # nbgrader's tables, as nbgrader makes them
+                course_table = next(t for t in everything if t.name == "course")
+                course_table.metadata.create_all(tconn)       # nbgrader's tables, as nbgrader's models make them
                 if not tconn.dialect.has_table(tconn, VERSION_TABLE):
                     # as nbgrader stamps a gradebook it creates (nbgrader.api.Gradebook)
                     tconn.exec_driver_sql(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL)")
                 tconn.exec_driver_sql(f"DELETE FROM {VERSION_TABLE}")
                 tconn.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": version})
-                tconn.execute(delete(everything[0]))          # course names only: occupied() saw nothing else
+                tconn.execute(delete(course_table))           # course names only: occupied() saw nothing else
                 for table in everything:
                     for rows in sconn.execute(select(table)).partitions(2000):
                         tconn.execute(insert(table), [dict(row._mapping) for row in rows])
