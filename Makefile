@@ -12,7 +12,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps ngshare-deps colab-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback similarity questions bench execute-notebooks clean distclean system-deps site
+        hub hub-deps ngshare-deps colab-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback similarity questions gradebook-move try-cluster bench execute-notebooks clean distclean system-deps site
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -31,6 +31,8 @@ help:
 	@echo "             make similarity ASSIGNMENT=ps03                   # pairs of unusually alike answers, side by side"
 	@echo "             make questions ASSIGNMENT=ps03                    # question statistics: reports/<set>/questions.html"
 	@echo "             make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle  # grades file + feedback zip to upload"
+	@echo "             make gradebook-move TO=postgresql+psycopg://...   # the term's gradebook.db into PostgreSQL, for CLUSTER="
+	@echo "             make try-cluster [WORKERS=2]                      # a throwaway PostgreSQL and Dask cluster here, to try CLUSTER="
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
 	@echo "             make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]  # the students' repository, from a commit"
@@ -188,6 +190,19 @@ roster: $(STAMP)
 autograde: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path [CLUSTER=tcp://scheduler:8786]"; exit 2; }
 	$(PY) -m instructor grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
+
+# Grading on a cluster in the middle of a term (docs/grading.md): the term's gradebook.db copied into an
+# empty PostgreSQL database and checked row by row; then RNNLAB_GRADEBOOK_URL in the environment.
+# TO= or, keeping the password out of the shell's history, RNNLAB_GRADEBOOK_URL exported first;
+# the command is not echoed, since the URL carries the password.
+gradebook-move: $(STAMP)
+	@test -n "$(TO)$(RNNLAB_GRADEBOOK_URL)" || { echo "usage: make gradebook-move TO=postgresql+psycopg://grader:PASSWORD@host/database"; exit 2; }
+	@$(PY) -m instructor gradebook-move $(if $(TO),--to "$(TO)",)
+
+# Cluster grading tried on this machine: a throwaway PostgreSQL gradebook (the course's gradebook.db copied
+# into it) and a Dask scheduler with WORKERS one-thread workers, until Ctrl-C; it prints the two lines to use them.
+try-cluster: $(STAMP) system-deps
+	$(PY) -m instructor try-cluster --workers $(or $(WORKERS),$(JOBS))
 
 # After a fix to a test or a quiz key: regenerate the set and grade again the submissions of every
 # run so far (each download must still be where it was graded from); hand grades of unchanged

@@ -1,6 +1,7 @@
 """The instructor's commands: python -m instructor {release,grade,regrade,demo,feedback,handgrade,due,
-questions,roster,grades-lms,similarity} ..., which the Makefile's targets call. Each parses its arguments, calls the
-package that does the job (docs/architecture.md) and prints what came of it."""
+questions,roster,grades-lms,similarity,gradebook-move,try-cluster} ..., which the Makefile's
+targets call. Each parses its arguments, calls the package that does the job
+(docs/architecture.md) and prints what came of it."""
 from __future__ import annotations
 
 import argparse
@@ -269,6 +270,44 @@ def cmd_similarity(args) -> int:
     return 0
 
 
+def cmd_gradebook_move(args) -> int:
+    """The term's gradebook.db copied into an empty PostgreSQL database and checked row by row
+    (instructor.term.move), for grading the rest of the term on a cluster."""
+    from .term.move import MoveError, move, next_step, report
+
+    to = args.to or os.environ.get("RNNLAB_GRADEBOOK_URL")
+    if not to:
+        print("gradebook-move: name the PostgreSQL database: make gradebook-move TO=postgresql+psycopg://"
+              "grader:PASSWORD@db.example.org/rnn_course (or export RNNLAB_GRADEBOOK_URL first)", file=sys.stderr)
+        return 2
+    try:
+        moved = move(Path(args.course), to)
+    except MoveError as err:
+        print(f"gradebook-move: {err}", file=sys.stderr)
+        return 2
+    print("\n".join(report(moved)))
+    if moved.check.differences:
+        return 1
+    print("\n".join(next_step(moved)))
+    return 0
+
+
+def cmd_try_cluster(args) -> int:
+    """A throwaway PostgreSQL gradebook and a Dask cluster on this machine, until Ctrl-C
+    (instructor.deploying.trycluster)."""
+    from .deploying.pgserver import NoPostgres
+    from .deploying.trycluster import run
+
+    try:
+        return run(Path(args.course), args.workers)
+    except NoPostgres as err:
+        print(f"try-cluster: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:                     # while starting: what had started is stopped
+        print("try-cluster: interrupted; stopped", file=sys.stderr)
+        return 130
+
+
 GRADE_OPTIONS = {
     "--jobs": dict(type=int, default=os.cpu_count() or 2),
     "--unsandboxed": dict(action="store_true", help="run student code with your rights"),
@@ -307,6 +346,10 @@ COMMANDS = {
                     "--per-exercise": dict(action="store_true", help="Canvas: one more column per graded cell")}),
     "similarity": (cmd_similarity, "pairs of students whose answers are unusually alike, side by side",
                    {"assignment": {}}),
+    "gradebook-move": (cmd_gradebook_move, "copy the term's gradebook.db into an empty PostgreSQL database, checked",
+                       {"--to": dict(help="its URL (default: $RNNLAB_GRADEBOOK_URL)")}),
+    "try-cluster": (cmd_try_cluster, "a throwaway gradebook and Dask cluster on this machine, to try CLUSTER= on",
+                    {"--workers": dict(type=int, default=2, help="Dask workers of one thread each (default: 2)")}),
 }
 
 

@@ -221,9 +221,24 @@ def test_a_submission_that_crashes_its_worker_fails_alone(both):
 
 
 def test_sqlite_gradebook_is_refused_on_a_cluster(tmp_path):
+    """Refused before anything is graded, with the documented advice: the URL in the environment,
+    never in nbgrader_config.py, and a term's gradebook.db moved first (make gradebook-move)."""
+    from nbgrader.api import Gradebook
+
     course, klass = F.course_with_class(tmp_path, A, [F.SOLUTION])
-    with pytest.raises(NotGradeable, match="PostgreSQL"):
+    with pytest.raises(NotGradeable) as refused:
         grade(course, klass, cluster="tcp://127.0.0.1:9")
+    empty = str(refused.value)
+    assert "RNNLAB_GRADEBOOK_URL" in empty and "never in nbgrader_config.py" in empty
+    assert "an empty database is enough" in empty and "gradebook-move" not in empty
+    assert not (course / "autograded").exists()
+
+    Gradebook(f"sqlite:///{course / 'gradebook.db'}").close()             # a term graded on one machine so far
+    with pytest.raises(NotGradeable) as refused:
+        grade(course, klass, cluster="tcp://127.0.0.1:9")
+    held = str(refused.value)
+    assert "RNNLAB_GRADEBOOK_URL" in held and "never in nbgrader_config.py" in held
+    assert "make gradebook-move TO=<that URL>" in held and "grade without CLUSTER" in held
     assert not (course / "autograded").exists()
 
 

@@ -15,7 +15,8 @@ leaks. It returns the student's result; the instructor's process writes the repo
 What the workers need (docs/grading.md): the course folder at the same path (a shared
 filesystem), the course's environment at the same path, bubblewrap and user namespaces, one
 thread each (`--nthreads 1`; a worker grades one student at a time whatever it is given), and a
-gradebook they can all write: PostgreSQL (`c.CourseDirectory.db_url` in nbgrader_config.py).
+gradebook they can all write: PostgreSQL, its URL in the environment variable RNNLAB_GRADEBOOK_URL
+(which nbgrader_config.py reads), a term's SQLite gradebook moved there first (instructor.term.move).
 Each Dask worker process keeps one grading worker (instructor.grading.worker) for the run.
 
 Faults:

@@ -47,10 +47,7 @@ class Preparation:
         except roster_mod.RosterError as err:
             raise NotGradeable(str(err))
         if self.opt.cluster and is_file_gradebook(gradebook_url(self.course)):
-            raise NotGradeable(
-                f"grading on the cluster {self.opt.cluster} needs a gradebook that many machines can write "
-                f"at once; {self.course}'s is a SQLite file. Set c.CourseDirectory.db_url to a PostgreSQL "
-                "URL in its nbgrader_config.py (docs/grading.md), or grade without CLUSTER")
+            raise NotGradeable(cluster_needs_postgres(self.course, self.opt.cluster))
         if self.roster is not None:       # names for the formgrader; also the students who hand in nothing
             roster_mod.into_gradebook(self.course, self.roster.entries)
         self.work.mkdir(parents=True)
@@ -95,3 +92,17 @@ class Preparation:
             subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
                            env=venv_env({"MPLCONFIGDIR": str(cache)}), check=True, capture_output=True)
         return cache
+
+
+def cluster_needs_postgres(course: Path, cluster: str) -> str:
+    """Why a cluster run refuses the course's SQLite gradebook, and what to do (docs/grading.md,
+    "Moving a term to the cluster")."""
+    held = (course / "gradebook.db").is_file()
+    return (f"grading on the cluster {cluster} needs a gradebook that many machines can write at once; "
+            f"{course}'s is a SQLite file{' (gradebook.db)' if held else ''}. Put a PostgreSQL URL in the environment "
+            "variable RNNLAB_GRADEBOOK_URL, here and on every worker (export RNNLAB_GRADEBOOK_URL='postgresql+psycopg:"
+            "//grader:PASSWORD@db.example.org/rnn_course'), never in nbgrader_config.py, where its password would "
+            "reach the repository"
+            + (". Bring this term's grades along first, into the empty database: make gradebook-move TO=<that URL>"
+               if held else "; an empty database is enough, the run fills it")
+            + ". Or grade without CLUSTER (docs/grading.md; make try-cluster tries the cluster path on this machine)")
