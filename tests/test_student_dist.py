@@ -335,7 +335,8 @@ def test_every_link_in_the_notebooks_stays_inside_the_distribution(built):
 # class hub (a hub's image, built from the distribution's binder/, installs jupyterhub and
 # ngshare-exchange itself: binder/requirements-student.txt).
 INSTRUCTOR_PACKAGES = {"pytest", "pytest-xdist", "pytest-benchmark", "hypothesis", "playwright", "jupytext",
-                       "check-jsonschema", "nbval", "jupyterhub", "ngshare-exchange"}
+                       "check-jsonschema", "nbval", "jupyterhub", "ngshare-exchange",
+                       "copydetect", "latex2mathml"}     # make similarity; the feedback's formulas
 HUB_PACKAGES = {"jupyterhub", "ngshare-exchange"}
 
 
