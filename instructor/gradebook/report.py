@@ -301,7 +301,7 @@ def questions_section(stats) -> list[str]:
             "graded by hand is left out of its item. *right*: the share with full points; *mean*: the mean "
             "share of the points; *discrimination*: the point-biserial correlation between getting the item and "
             f"the rest of the score, from -1 to 1 (none with fewer than {stats.get('min_students', '?')} students). "
-            "`python -m instructor questions` draws them, and docs/instructor.md's section Question statistics "
+            "make questions draws them as a page, and docs/instructor.md's section Question statistics "
             "says when a flag deserves a look.", ""]
     items = [i for i in stats.get("items", []) if isinstance(i, dict)]
     if not items:
@@ -315,7 +315,7 @@ def questions_section(stats) -> list[str]:
                    f"{_share(i['share_right'])} | {_share(i['mean_share'])} | {_cell(_discrimination(i))} | "
                    f"{_cell(common_error(i)) or '-'} | {flags} |")
     if stats.get("unreadable"):
-        out += ["", "Quiz answers that could not be read (no `quiz` cell, or no dict written out in it): "
+        out += ["", "Quiz answers that could not be read (no quiz cell, or no dict written out in it): "
                 + _cell(", ".join(stats["unreadable"])) + "."]
     return out
 
