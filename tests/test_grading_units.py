@@ -601,6 +601,63 @@ def test_a_failed_autograde_names_the_exception_nbgrader_logged():
         "nbgrader could not grade it: No notebooks were matched by 'x'"
 
 
+# One cell that displays N outputs and then raises, run in a kernel started as the grading
+# kernelspec starts it (sb.KERNEL_START, its options) over a Unix socket, as graded, and read by
+# an nbclient that spends `slow` seconds on each message, as a loaded grader does; prints what arrived.
+FLOOD_PROBE = """
+import json, sys, tempfile, time
+from pathlib import Path
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+n, slow, argv = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
+home = Path(tempfile.mkdtemp(prefix="flood-"))
+(home / "kernels" / "probe").mkdir(parents=True)
+(home / "kernels" / "probe" / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python",
+                                                                    "display_name": "probe"}))
+source = (f"from IPython.display import display\\nfor k in range({n}):\\n"
+          "    display({'text/plain': str(k)}, raw=True)\\nraise ValueError('the last word')")
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+seen = {"display_data": 0, "error": 0}
+
+
+class Slow(NotebookClient):
+    def process_message(self, msg, cell, cell_index):
+        if msg["msg_type"] in seen:
+            seen[msg["msg_type"]] += 1
+        time.sleep(slow)
+        return super().process_message(msg, cell, cell_index)
+
+
+km = KernelManager(kernel_name="probe", transport="ipc", ip=str(home / "k"),
+                   kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(home / "kernels")]))
+try:
+    Slow(nb, km=km, allow_errors=True, timeout=60, iopub_timeout=10).execute()
+    seen["outcome"] = "finished"
+except Exception as err:
+    seen["outcome"] = type(err).__name__
+print(json.dumps(seen))
+"""
+
+
+def test_a_slow_grader_receives_every_output_of_a_flood():
+    """ZeroMQ drops what passes a PUB socket's high-water mark (1,000 messages by default) while
+    the reader lags. Through ipykernel's own start, of 3,000 displays read at 1.5 to 2 ms each
+    about 2,070 arrived, or the closing idle message was lost too: nbclient then waited without
+    end (killed after 13 minutes) or raised after iopub_timeout, and an honest student's grading
+    failed (small_output_flood, on a loaded machine). The grading kernel's IOPub is unbounded."""
+    argv = [sys.executable, "-c", sb.KERNEL_START, "-f", "{connection_file}", *sb.KERNEL_OPTIONS]
+    try:
+        done = subprocess.run([sys.executable, "-c", FLOOD_PROBE, "3000", "0.0015", json.dumps(argv)],
+                              capture_output=True, text=True, timeout=90, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    except subprocess.TimeoutExpired:
+        pytest.fail("the flood's reader waited 90 s: its idle message was lost")
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"display_data": 3000, "error": 1,
+                                                                "outcome": "finished"}, done.stderr[-2000:]
+
+
 def test_outputs_still_on_their_way_have_time_and_a_late_one_fails_closed():
     """After a cell's reply nbgrader waits iopub_timeout seconds for its remaining outputs, then
     fails the notebook. A cell that displayed 4,000 small outputs (the small_output_flood attack)

@@ -239,7 +239,9 @@ def limits_in_force(policy: Policy, group) -> dict:
 # emptied (they outlive processes: a key a kernel of this uid left there would reach the next).
 # SysV and POSIX IPC and abstract sockets are private already (IPC and network namespaces).
 KERNEL_START = """
-import ctypes, os, runpy, sys
+import ctypes, os, sys
+if sys.path and sys.path[0] == "":     # as ipykernel_launcher: no module of the working folder's (IPython
+    del sys.path[0]                    # puts it back for the notebook's code)
 _call = {"x86_64": 250, "aarch64": 219, "ppc64le": 280, "s390x": 280, "riscv64": 219}.get(os.uname().machine)
 if _call:
     _libc = ctypes.CDLL(None, use_errno=True)
@@ -283,7 +285,24 @@ if _fds:
     os.environ["RNNLAB_RECHECK_PID"], os.environ["RNNLAB_RECHECK_GO"] = str(_pid), str(_go_write)
     del _out, _in, _pid, _go_read, _go_write, _fd, _f
 del _fds, ctypes, os
-runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+# ipykernel's IOPub socket drops whatever passes its send high-water mark (ZeroMQ's default, 1000
+# messages, which neither ipykernel nor jupyter_client changes) while the grader reads more slowly
+# than the student's code displays: over a Unix socket, a loaded grader lost half of 4,500 outputs
+# and could lose the closing idle message too, after which nbclient waited without end or failed
+# the notebook (nbgrader puts a lost error back from the execute reply; a lost idle it cannot).
+# Unbounded here, the backlog waits in the kernel's memory, under its group's limit, and reaches
+# the grader whole (tests/test_grading_units.py's flood probe).
+import zmq
+from ipykernel.kernelapp import IPKernelApp
+
+
+class GradingKernelApp(IPKernelApp):
+    def init_iopub(self, context):
+        context.setsockopt(zmq.SNDHWM, 0)     # the default of the sockets made from here on
+        super().init_iopub(context)
+
+
+GradingKernelApp.launch_instance()
 """
 # ipykernel forwards what reaches descriptors 1 and 2 (C code, child processes, os.write) from
 # a thread of its own, which can deliver it after the cell that wrote it has ended: it then
