@@ -10,6 +10,7 @@ Parts, each a median over `repeats` runs, on this machine:
   cluster    the pipeline on a Dask LocalCluster of 1 and 2 workers against this machine's (bench/cluster.py)
   widgets    kernel-side latency of each widget (pytest-benchmark)
   browser    each widget in JupyterLab and Chromium: update latency, size on screen, aspect, text
+  similarity make similarity's comparison and page for classes of 40, 120 and 240 (bench/similarity.py)
   adding     chapter 07's adding problem: seconds to fall below a tenth of the 0.167 baseline
 """
 from __future__ import annotations
@@ -129,6 +130,11 @@ def part_cluster(repeats: int) -> dict:
     return measure(count=40, repeats=max(2, repeats))
 
 
+def part_similarity(repeats: int) -> dict:
+    from bench.similarity import measure
+    return measure(repeats=repeats)
+
+
 def part_widgets(repeats: int) -> dict:
     out = OUT / "widget-latency.json"
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -170,7 +176,7 @@ def part_adding(repeats: int) -> dict:
 
 
 PARTS = {"notebooks": part_notebooks, "widgets": part_widgets, "browser": part_browser,
-         "grading": part_grading, "cluster": part_cluster, "adding": part_adding, "tests": part_tests}
+         "grading": part_grading, "cluster": part_cluster, "similarity": part_similarity, "adding": part_adding, "tests": part_tests}
 
 
 def verdict(ok: bool) -> str:
@@ -252,6 +258,18 @@ def cluster_lines(c: dict) -> list[str]:
                     f"(goal: under 5%). Results identical in every run: {c['identical_results']}.", ""]
 
 
+def similarity_lines(s: dict) -> list[str]:
+    lines = ["## make similarity by class size", "", measured(s),
+             f"{s['assignment']}: classes made of its own answers (bench/similarity.py), every pair compared on "
+             f"{len(s['exercises'])} exercise(s) and over the whole notebook, one thread.", "",
+             "| students | pairs | seconds comparing | ms per pair and level | pairs listed | seconds for the page |",
+             "|---|---|---|---|---|---|"]
+    for r in s["sizes"]:
+        lines.append(f"| {r['students']} | {r['pairs']} | {r['compare_seconds']} | {r['ms_per_pair_and_level']} | "
+                     f"{r['listed']} | {r['page_seconds']} |")
+    return lines + [""]
+
+
 def write_report(results: dict) -> None:
     (OUT / "report.json").write_text(json.dumps(results, indent=1))
     m = results["machine"]
@@ -293,6 +311,9 @@ def write_report(results: dict) -> None:
     c = results.get("cluster")
     if c:
         lines += cluster_lines(c)
+    sim = results.get("similarity")
+    if sim:
+        lines += similarity_lines(sim)
     w = results.get("widgets")
     if w:
         lines += ["## Widget latency", "", measured(w), "From a control's change to the new figure, in the kernel "

@@ -223,6 +223,34 @@ def test_the_thresholds_stand_above_every_honest_pair():
         assert figure in docs, figure
 
 
+def test_the_shortcut_skips_only_pairs_that_cannot_be_listed():
+    """alike_pairs skips copydetect's comparison where `may_be_listed` says a pair cannot match on
+    MIN_TOKENS tokens. Against copydetect's own comparison, for fingerprints that share 0 to 8
+    k-grams at random places (and exactly three apart, which match on 3 K = MIN_TOKENS tokens):
+    every pair skipped matches on fewer tokens, and the pairs sharing one or two are skipped."""
+    import random
+
+    def fp(hashes_at, length=400):
+        idx: dict = {}
+        for place, h in hashes_at:
+            idx.setdefault(h, []).append(place)
+        return SimpleNamespace(hashes=set(idx), hash_idx=idx, k=S.K, filtered_code="t" * length, offsets=[],
+                               token_coverage=length)
+
+    a = fp([(p, f"a{p}") for p in range(375)])
+    rng = random.Random(7)
+    shared = [[0, 100, 200]] + [sorted(rng.sample(range(375), rng.randint(0, 8))) for _ in range(400)]
+    skipped = set()
+    for places in shared:
+        b = fp([(p, f"a{p}") for p in places] + [(p, f"b{p}") for p in range(300)])
+        matched = S.compare(a, b).matched
+        if not S.may_be_listed(a, b):
+            skipped.add(len(places))
+            assert matched < S.MIN_TOKENS, (places, matched)
+    assert S.compare(a, fp([(p, f"a{p}") for p in (0, 100, 200)])).matched == S.MIN_TOKENS
+    assert {0, 1, 2} <= skipped, skipped
+
+
 def test_honest_students_of_a_short_exercise_are_not_listed(tmp_path, monkeypatch):
     """Two students answer ps09's short masked_perplexity, one with the instructor's solution, one
     with the course's alternative, and give the same quiz answers (which the tokeniser makes the

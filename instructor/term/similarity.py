@@ -112,6 +112,15 @@ def listed(match: Match, threshold: float) -> bool:
     return match.matched >= MIN_TOKENS and match.alike >= threshold
 
 
+def may_be_listed(a, b) -> bool:
+    """False when `a` and `b` cannot match on MIN_TOKENS tokens, known without copydetect's
+    comparison: the tokens of `a` that match are covered by the K-token k-grams at the places
+    where `a` has a fingerprint of `b`'s, so fewer than MIN_TOKENS / K such places cannot cover
+    enough (in a class, most pairs share none)."""
+    shared = a.hashes & b.hashes
+    return sum(len(a.hash_idx[h]) for h in shared) * K >= MIN_TOKENS
+
+
 def code_cells(path: Path) -> list[str]:
     return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
@@ -188,6 +197,8 @@ def alike_pairs(answers: dict[str, dict[str, str]], exercises: list[str], bp: se
         big = sorted(s for s, f in prints.items() if f.token_coverage >= MIN_TOKENS)
         found = []
         for a, b in itertools.combinations(big, 2):
+            if not may_be_listed(prints[a], prints[b]):
+                continue
             match = compare(prints[a], prints[b])
             if listed(match, threshold):
                 found.append(Pair(level, (a, b), match, (texts[a], texts[b])))
