@@ -605,36 +605,35 @@ def test_a_failed_autograde_names_the_exception_nbgrader_logged():
 # kernelspec starts it (sb.KERNEL_START, its options) over a Unix socket, as graded, and read by
 # an nbclient that spends `slow` seconds on each message, as a loaded grader does; prints what arrived.
 FLOOD_PROBE = """
-import json, sys, tempfile, time
+import json, os, sys, tempfile, time
 from pathlib import Path
 import nbformat
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
+from rnnlab.kernels import notebook_client
 
 n, slow, argv = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
 home = Path(tempfile.mkdtemp(prefix="flood-"))
 (home / "kernels" / "probe").mkdir(parents=True)
 (home / "kernels" / "probe" / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python",
                                                                     "display_name": "probe"}))
+os.environ["JUPYTER_PATH"] = str(home)
 source = (f"from IPython.display import display\\nfor k in range({n}):\\n"
           "    display({'text/plain': str(k)}, raw=True)\\nraise ValueError('the last word')")
 nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
 seen = {"display_data": 0, "error": 0}
+client = notebook_client(nb, kernel_name="probe", allow_errors=True, timeout=60, iopub_timeout=10)
+read = client.process_message
 
 
-class Slow(NotebookClient):
-    def process_message(self, msg, cell, cell_index):
-        if msg["msg_type"] in seen:
-            seen[msg["msg_type"]] += 1
-        time.sleep(slow)
-        return super().process_message(msg, cell, cell_index)
+def slowly(msg, cell, cell_index):
+    if msg["msg_type"] in seen:
+        seen[msg["msg_type"]] += 1
+    time.sleep(slow)
+    return read(msg, cell, cell_index)
 
 
-km = KernelManager(kernel_name="probe", transport="ipc", ip=str(home / "k"),
-                   kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(home / "kernels")]))
+client.process_message = slowly
 try:
-    Slow(nb, km=km, allow_errors=True, timeout=60, iopub_timeout=10).execute()
+    client.execute()
     seen["outcome"] = "finished"
 except Exception as err:
     seen["outcome"] = type(err).__name__
