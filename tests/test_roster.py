@@ -57,8 +57,13 @@ def test_moodle_worksheet_blackboard_download_and_a_plain_list(tmp_path):
     assert [(e.student, e.lms, e.lms_id) for e in entries] == [("alice.smith", "moodle", "123456"),
                                                                ("bob", "moodle", "123457")]
     bb = _csv(tmp_path / "bb.csv", ["Last Name", "First Name", "Username", "Student ID", "Last Access"],
-              [["Smith", "Alice", "alice2", "S1", ""], ["Ng", "Bo", "bo7", "S2", ""]])
-    assert [(e.student, e.name) for e in roster.parse(bb)[1]] == [("alice2", "Alice Smith"), ("bo7", "Bo Ng")]
+              [["Smith", "Alice", "alice2", "S1", ""], ["de la Cruz", "Ana María", "ana3", "S2", ""],
+               ["Ng", "", "ng7", "S3", ""]])
+    entries = roster.parse(bb)[1]
+    assert [(e.student, e.name) for e in entries] == [("alice2", "Smith, Alice"), ("ana3", "de la Cruz, Ana María"),
+                                                      ("ng7", "Ng")]
+    # the gradebook's first and last names are Blackboard's own columns, not a split at the last space
+    assert [roster.name_parts(e) for e in entries] == [("Alice", "Smith"), ("Ana María", "de la Cruz"), ("", "Ng")]
     plain = _csv(tmp_path / "plain.csv", ["student", "name"], [["alice", "Alice"], ["bob", "Bob"]])
     assert roster.parse(plain)[0] == "a plain class list"
     with pytest.raises(roster.RosterError, match="not a class list"):

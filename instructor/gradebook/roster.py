@@ -133,8 +133,13 @@ def _moodle(rows):
 
 
 def _blackboard(rows):
-    return [Entry(row["Username"], f"{row.get('First Name', '')} {row.get('Last Name', '')}".strip(), "blackboard",
-                  row["Username"], email=row.get("Email", "")) for row in rows if row.get("Username")]
+    """Blackboard gives the last and the first name apart: kept as "Last, First", as Canvas writes
+    its sortable name, so that name_parts splits where Blackboard did ("de la Cruz", "Ana María")."""
+    def name(row):
+        last, first = (" ".join((row.get(k) or "").split()) for k in ("Last Name", "First Name"))
+        return ", ".join(part for part in (last, first) if part)
+    return [Entry(row["Username"], name(row), "blackboard", row["Username"], email=row.get("Email", ""))
+            for row in rows if row.get("Username")]
 
 
 def _plain(rows):
