@@ -364,3 +364,16 @@ def test_the_command_says_where_the_page_is_and_how_many_pairs(tmp_path, capsys)
     assert main(["similarity", "ps03", "--course", str(course)]) == 0
     said = capsys.readouterr().out
     assert "3 student(s) compared: 3 pair(s) listed" in said and str(course / "reports" / PS03 / S.PAGE) in said
+
+
+def test_a_course_without_lectures_or_release_takes_the_repositorys(tmp_path):
+    """A demo course (make demo-class) has no notebooks/ and, before its first grading, no
+    release/: `python -m instructor similarity ps03 --course demo-class/ps03_lstm_gates` failed with
+    a FileNotFoundError. The repository's lectures and release notebook are what its students had."""
+    assignment = "ps03_lstm_gates"
+    course = tmp_path / "demo"
+    (course / "source").mkdir(parents=True)
+    assert S.boilerplate(course, assignment) == S.boilerplate(REPO, assignment)
+    assert S.given(course, "release") == REPO / "release"
+    (course / "release").mkdir()
+    assert S.given(course, "release") == course / "release"

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..common.course import STAGED
+from ..common.course import REPO, STAGED
 from ..gradebook.report import one_writer, write_files, write_whole
 
 K = 25                     # tokens of one fingerprint (copydetect's noise threshold, its default)
@@ -136,12 +136,18 @@ def answer_cells(nb) -> dict[str, str]:
     return found
 
 
+def given(course: Path, part: str) -> Path:
+    """The course's `part` (release/, notebooks/), else the repository's: a demo course
+    (make demo-class) holds its own release but not the lectures."""
+    return course / part if (course / part).is_dir() else REPO / part
+
+
 def boilerplate(course: Path, assignment: str) -> set:
     """The fingerprints of what every student was given: the release notebook's code cells and the
     lectures' code cells."""
-    lectures = tuple((p.resolve(), p.stat().st_mtime_ns) for p in sorted((course / "notebooks").glob("*.ipynb")))
-    given = code_cells(course / "release" / assignment / f"{assignment}.ipynb")
-    return set().union(_lecture_prints(lectures), *(fingerprint(s).hashes for s in given))
+    lectures = tuple((p.resolve(), p.stat().st_mtime_ns) for p in sorted(given(course, "notebooks").glob("*.ipynb")))
+    given_code = code_cells(given(course, "release") / assignment / f"{assignment}.ipynb")
+    return set().union(_lecture_prints(lectures), *(fingerprint(s).hashes for s in given_code))
 
 
 @functools.lru_cache(maxsize=4)
@@ -222,7 +228,7 @@ def find(course: Path, assignment: str, record: dict) -> Findings:
     """The pairs among the students of report.json's `record` whose notebook grading read."""
     from ..gradebook.report import rows_by_student
 
-    release = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    release = nbformat.read(given(course, "release") / assignment / f"{assignment}.ipynb", as_version=4)
     source = course / "source" / assignment / f"{assignment}.ipynb"
     model = answer_cells(nbformat.read(source, as_version=4)) if source.is_file() else {}
     bp = boilerplate(course, assignment)
