@@ -193,6 +193,45 @@ def test_a_quiz_cell_is_read_never_run(tmp_path):
     assert quiz_answers(tmp_path / "nb.ipynb") is None
 
 
+@pytest.mark.parametrize("code", [
+    'for k, v in zip(["q1", "q2", "q3"], "bca"):\n    quiz_answers[k] = v\n',
+    'quiz_answers.update(q1="b")\n',
+    'for k in quiz_answers:\n    pass\nquiz_answers[k] = "b"\n',
+    'if True:\n    quiz_answers["q1"] = "b"\n',
+    'quiz_answers |= {"q1": "b"}\n',
+    'x = quiz_answers.pop("q1")\n'])
+def test_answers_set_by_code_are_unreadable_not_blank(tmp_path, code):
+    """A dict filled in by a loop or a call after the given literal (written by a student who had
+    not seen this code) was read as the literal's blanks: a wrong answer counted under none. Any
+    statement that may change quiz_answers makes the cell unreadable; a check that only reads it
+    (check_choices, print) does not."""
+    from instructor.gradebook.questions import quiz_answers
+
+    nb = nbformat.v4.new_notebook()
+    given = 'quiz_answers = {"q1": "", "q2": "", "q3": ""}\n'
+    nb.cells = [nbformat.v4.new_code_cell(given + code, metadata={"nbgrader": {"grade_id": "quiz"}})]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    assert quiz_answers(tmp_path / "nb.ipynb") is None
+    nb.cells[0].source = (given + 'quiz_answers["q1"] = "b"\ncheck_choices(quiz_answers, {"q1": "abcd"})\n'
+                          'print(quiz_answers)\n')
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    assert quiz_answers(tmp_path / "nb.ipynb") == {"q1": "b", "q2": "", "q3": ""}
+
+
+def test_a_tie_for_the_most_common_wrong_answer_is_said():
+    """Four wrong answers given once each: the one shown is not 'the most common' alone."""
+    from collections import Counter
+
+    from instructor.gradebook.questions import _most_common
+    from instructor.gradebook.report import common_error
+
+    assert _most_common(Counter({"d": 1, "8:12": 1, "a": 1, "c": 1})) == ("8:12", 1, 3)
+    assert _most_common(Counter({"d": 1, "a": 2})) == ("a", 2, 0)
+    item = {"key": "b", "wrong_answer": "8:12", "wrong_count": 1, "wrong_total": 4, "wrong_tied": 3}
+    assert common_error(item) == "8:12 (1 of 4 wrong answers, as often as 3 other answers; key b)"
+    assert common_error({**item, "wrong_tied": 0}) == "8:12 (1 of 4 wrong answers; key b)"
+
+
 def _section(report_md: str) -> dict[str, list[str]]:
     """report.md's question statistics table: item -> its cells."""
     part = report_md.split("## Question statistics", 1)[1].split("\n## ", 1)[0]

@@ -58,6 +58,7 @@ class Item:
     key: str = ""                     # a quiz question's right letter
     wrong_answer: str = ""            # the most common wrong answer (ties: the first in sorted order)
     wrong_count: int = 0              # students who gave it
+    wrong_tied: int = 0               # other wrong answers given as often
     wrong_total: int = 0              # students who answered something else than the key
     exercise: str = ""                # the code exercise a test belongs to, where mistakes were named
     mistake: str = ""                 # the catalogue's id of the most common named mistake
@@ -150,6 +151,8 @@ def _read_quiz(notebook: Path) -> dict[str, str] | None:
     answers = None
     for node in tree.body:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            if _changes_answers(node):
+                answers = None                           # answers set by code: not read, so unknown
             continue
         target = node.targets[0]
         if isinstance(target, ast.Name) and target.id == "quiz_answers" and isinstance(node.value, ast.Dict):
@@ -163,7 +166,25 @@ def _read_quiz(notebook: Path) -> dict[str, str] | None:
                 and isinstance(target.value, ast.Name) and target.value.id == "quiz_answers" \
                 and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
             answers[target.slice.value] = _literal(node.value)
+        elif _changes_answers(node):                     # quiz_answers[key] = ..., x = quiz_answers.pop(...)
+            answers = None
     return answers
+
+
+def _changes_answers(node) -> bool:
+    """Whether a top-level statement other than the two read may change quiz_answers: it names
+    the dict anywhere (a loop, an `if`, `.update(...)`, `quiz_answers |= ...`) except as a mere
+    argument of a call (`check_choices(quiz_answers, ...)`, `print(quiz_answers)`)."""
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        call = node.value
+        inside = [call.func] + [k.value for k in call.keywords if not _is_answers(k.value)] \
+            + [a for a in call.args if not _is_answers(a)]
+        return any(_is_answers(n) for part in inside for n in ast.walk(part))
+    return any(_is_answers(n) for n in ast.walk(node))
+
+
+def _is_answers(node) -> bool:
+    return isinstance(node, ast.Name) and node.id == "quiz_answers"
 
 
 def _literal(node) -> str:
@@ -217,11 +238,13 @@ def _exercise(name: str, exercises) -> str:
     return max(found, key=len) if found else ""
 
 
-def _most_common(counts: Counter) -> tuple[str, int]:
+def _most_common(counts: Counter) -> tuple[str, int, int]:
+    """(the most common answer, how often, how many others as often)."""
     if not counts:
-        return "", 0
+        return "", 0, 0
     top = max(counts.values())
-    return min(k for k, n in counts.items() if n == top), top
+    tied = sorted(k for k, n in counts.items() if n == top)
+    return tied[0], top, len(tied) - 1
 
 
 def question_stats(course: Path, assignment: str, rows, gb) -> dict:
@@ -292,13 +315,13 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
                 wrong = Counter(answers[s].get(name, "") for s in missed if s in answers)
                 wrong = Counter({a: n for a, n in wrong.items() if a.strip() and a != item.key})
                 item.wrong_total = sum(wrong.values())
-                item.wrong_answer, item.wrong_count = _most_common(wrong)
+                item.wrong_answer, item.wrong_count, item.wrong_tied = _most_common(wrong)
             item.exercise = _exercise(cell, exercises) if kind in (VISIBLE, HIDDEN) else ""
             if item.exercise:
                 named = [diagnoses[s][item.exercise] for s in missed
                          if s in diagnoses and isinstance(diagnoses[s].get(item.exercise), str)]
                 item.missed_diagnosed = len(named)
-                item.mistake, item.mistake_count = _most_common(Counter(n for n in named if n))
+                item.mistake, item.mistake_count, _ = _most_common(Counter(n for n in named if n))
             if item.right == 0:
                 item.flags.append(NOBODY)
             elif item.right == len(here):

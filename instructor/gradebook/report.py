@@ -336,7 +336,9 @@ def common_error(item: dict) -> str:
     if item.get("key"):
         if not item.get("wrong_answer"):
             return f"key {item['key']}"
-        return (f"{item['wrong_answer']} ({item['wrong_count']} of {item['wrong_total']} wrong answers; "
+        tied = item.get("wrong_tied") or 0
+        also = f", as often as {tied} other answer{'s' if tied > 1 else ''}" if tied else ""
+        return (f"{item['wrong_answer']} ({item['wrong_count']} of {item['wrong_total']} wrong answers{also}; "
                 f"key {item['key']})")
     if item.get("mistake"):
         return (f"{item['mistake']} ({item['mistake_count']} of {item['missed_diagnosed']} who missed it "
