@@ -228,14 +228,17 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
         if changed:
             details = ", ".join(f"{k} {_short(have.get(k))} -> {_short(want.get(k))}" for k in changed)
             if released and set(changed) <= CHECKSUMMED:
-                notes.append(f"cell {gid!r}: grading metadata of an earlier release ({details}); the current one used")
+                notes.append(f"cell {gid!r}: grading metadata not the current release's but consistent with "
+                             f"its checksum, as an earlier release's is ({details}; a student can compute a "
+                             "checksum too); the current one used")
             else:
                 flags.append(f"cell {gid!r}: grading metadata edited ({details}); restored")
         meta["nbgrader"] = copy.deepcopy(want)
         if (want.get("locked") or want.get("grade")) and not want.get("solution") \
                 and _text(cell.source).strip() != _text(ref.source).strip():
             if released:
-                notes.append(f"cell {gid!r}: a test cell of an earlier release; nbgrader grades with the current one")
+                notes.append(f"cell {gid!r}: a test cell not the current release's but consistent with its "
+                             "checksum, as an earlier release's is; nbgrader grades with the current one")
             else:
                 flags.append(f"cell {gid!r}: a locked or test cell was edited; nbgrader restores it")
         if cell.cell_type != ref.cell_type:
