@@ -201,7 +201,7 @@ gradebook-move: $(STAMP)
 
 # Cluster grading tried on this machine: a throwaway PostgreSQL gradebook (the course's gradebook.db copied
 # into it) and a Dask scheduler with WORKERS one-thread workers, until Ctrl-C; it prints the two lines to use them.
-try-cluster: $(STAMP) system-deps
+try-cluster: $(STAMP)
 	$(PY) -m instructor try-cluster --workers $(or $(WORKERS),$(JOBS))
 
 # After a fix to a test or a quiz key: regenerate the set and grade again the submissions of every

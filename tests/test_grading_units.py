@@ -669,11 +669,14 @@ def test_outputs_still_on_their_way_have_time_and_a_late_one_fails_closed():
     assert execute.get("raise_on_iopub_timeout", True) is True
 
 
-@pytest.mark.parametrize("target", ["autograde ASSIGNMENT=ps03 SUBMISSIONS=x", "regrade ASSIGNMENT=ps03"])
+@pytest.mark.parametrize("target", ["autograde ASSIGNMENT=ps03 SUBMISSIONS=x", "regrade ASSIGNMENT=ps03",
+                                    "try-cluster", "similarity ASSIGNMENT=ps03", "questions ASSIGNMENT=ps03",
+                                    "gradebook-move TO=postgresql://x/y"])
 def test_grading_commands_install_nothing(target):
     """make autograde and make regrade ran scripts/system-deps.sh first, which, as root, ran apt-get
     at every call on a machine without one of the test suite's tools (npm, chromium, PostgreSQL):
-    grading needs bubblewrap alone, and a run without it refuses and says how to install it."""
+    grading needs bubblewrap alone, and a run without it refuses and says how to install it (make
+    try-cluster, without PostgreSQL's server, likewise)."""
     dry = subprocess.run(["make", "-n", "--no-print-directory", *target.split()], cwd=sb.REPO,
                          capture_output=True, text=True, check=True).stdout
     assert "-m instructor" in dry and "system-deps" not in dry and "apt-get" not in dry, dry
