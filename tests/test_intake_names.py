@@ -109,3 +109,18 @@ def test_names_in_a_zip_made_by_info_zip_on_linux_are_read_as_written(tmp_path):
     assert sorted(found.notebooks) == ["123456", "zoe"], (found.notebooks, found.rejected)
     assert found.notebooks["123456"].parent.name == "Jürgen Müller_123456_assignsubmission_file_"
     assert not found.rejected
+
+
+def test_a_name_with_letters_no_student_id_has_says_so(tmp_path):
+    """'kjærnesøystein_5151_777_ps03_lstm_gates.ipynb' (Canvas's pattern with non-ASCII letters)
+    was rejected as not matching '<student>_..._ps03_lstm_gates.ipynb', which it seems to: the
+    reason names the letters a student id cannot hold and what to do."""
+    cls = tmp_path / "class"
+    _nb(cls / f"kjærnesøystein_5151_777_{A}.ipynb", 1000)
+    _nb(cls / f"notes for {A}.ipynb", 1000)
+    found = collect(cls, A, tmp_path / "work")
+    reasons = dict(found.rejected)
+    why = reasons[f"kjærnesøystein_5151_777_{A}.ipynb"]
+    assert why.startswith("file name does not match the expected") and "'kjærnesøystein' holds letters" in why, why
+    assert "rename the file" in why
+    assert "holds letters" not in reasons[f"notes for {A}.ipynb"]
