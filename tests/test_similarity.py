@@ -219,7 +219,7 @@ def test_the_thresholds_stand_above_every_honest_pair():
     assert max(short) < S.MIN_TOKENS <= min(compared)
     docs = (REPO / "docs" / "instructor.md").read_text()
     for figure in (f"{len(pairs)} pairs", f"{max(pairs):.3f}", f"{max(notebooks):.3f}",
-                   f"{S.EXERCISE_THRESHOLD:.2f}", f"{S.NOTEBOOK_THRESHOLD:.2f}", f"{S.MIN_TOKENS} tokens"):
+                   f"{S.EXERCISE_THRESHOLD:.2f}", f"{S.NOTEBOOK_THRESHOLD:.2f}", f"{S.MIN_TOKENS} characters"):
         assert figure in docs, figure
 
 

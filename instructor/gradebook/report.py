@@ -395,7 +395,7 @@ def similarity_section(record: dict) -> list[str]:
         out.append(f"The class was graded again since ({_cell(str(record.get('finished', '?')))}): run make "
                    "similarity again to compare the answers graded now.")
     if pairs:
-        out += ["", "| exercise | students | alike (share of each) | matching tokens |", "|---|---|---|---|"]
+        out += ["", "| exercise | students | alike (share of each) | matching characters |", "|---|---|---|---|"]
         for p in pairs:
             a, b = p["students"]
             shares = " / ".join(f"{float(x):.0%}" for x in p.get("shares", []))

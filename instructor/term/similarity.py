@@ -6,20 +6,22 @@ and in a section of report.md. It accuses no one: code can be alike for honest r
 page is evidence for a person to read and judge.
 
 How answers are compared: with copydetect (MOSS's fingerprints of k-grams, Schleimer, Wilkerson and
-Aiken 2003). Each answer is tokenised as Python, names become one letter and strings another, and
-comments and spacing are dropped, so renamed variables do not hide a copy; a fingerprint is a hash
-of K such tokens in a row, and reordered functions keep their fingerprints. Every k-gram is kept
+Aiken 2003). Each answer is normalised as Python: a name becomes V (F where a function is
+defined), a string "S", keywords, operators and imported modules stay as written, and comments and
+spacing are dropped, so renamed variables do not hide a copy. A fingerprint is a
+hash of K characters of that normalised text in a row (copydetect calls them tokens: a name counts
+1, `return` 6), and reordered functions keep their fingerprints. Every k-gram is kept
 (window 1, copydetect's default: its guarantee threshold equals its noise threshold), so a figure
 does not depend on which hashes a process's string hashing makes the smallest. Fingerprints that
 the course gave every student are boilerplate, dropped from every answer before comparing: the
 release notebook's code cells (the starter code of its answer cells, its tests) and the code cells
 of the lectures (notebooks/*.ipynb).
 
-A pair's figure on an exercise is the larger of its two shares: of the tokens of each answer (those
-beyond boilerplate), the share that also stands in the other. The whole notebook is the answers of
+A pair's figure on an exercise is the larger of its two shares: of the normalised characters of
+each answer (those beyond boilerplate), the share that also stands in the other. The whole notebook is the answers of
 the compared exercises, one after the other, with no fingerprint across two of them (so a function
 moved to another cell still matches). A pair is listed where that figure reaches the threshold and
-at least MIN_TOKENS tokens match.
+at least MIN_TOKENS normalised characters match.
 
 The thresholds were measured on the course's own honest answers (tests/test_similarity.py measures
 them again): for every exercise of every problem set, the instructor's solution and the correct
@@ -28,9 +30,9 @@ alternative is the instructor's answer edited, not written apart) are independen
 HONEST holds what their pairs reached; each threshold stands about 0.15 above it.
 
 Short exercises: a right answer of a few lines is alike in every honest hand (the quiz cells are
-the same dictionary with other letters, which the filter turns into the same tokens). An exercise
-whose model answer has fewer than MIN_TOKENS tokens beyond boilerplate is not compared, nor part of
-the whole notebook, and no pair is listed on fewer than MIN_TOKENS matching tokens.
+the same dictionary with other letters, which the filter turns into the same text). An exercise
+whose model answer has fewer than MIN_TOKENS normalised characters beyond boilerplate is not
+compared, nor part of the whole notebook, and no pair is listed on fewer than MIN_TOKENS matching.
 """
 from __future__ import annotations
 
@@ -48,15 +50,15 @@ import nbformat
 from ..common.course import REPO, STAGED
 from ..gradebook.report import one_writer, write_files, write_whole
 
-K = 25                     # tokens of one fingerprint (copydetect's noise threshold, its default)
+K = 25                     # normalised characters of one fingerprint (copydetect's noise threshold, its default)
 WINDOW = 1                 # winnowing window: every k-gram is a fingerprint (copydetect's default)
 EXERCISE_THRESHOLD = 0.60  # the larger share a pair reaches on one exercise to be listed
 NOTEBOOK_THRESHOLD = 0.40  # ... over the whole notebook
-MIN_TOKENS = 75            # tokens that must match, and that a compared exercise's model answer has
+MIN_TOKENS = 75            # characters ("tokens" to copydetect) that must match, and that a compared model answer has
 # measured on the course's honest answers (module docstring; docs/instructor.md): of the 43 exercises
 # compared, 33 have an alternative; their 41 pairs reach at most 0.452 (ps09 stream_batches, two
 # alternatives). Over a notebook made of each set's most alike honest pair per exercise, 10 pairs
-# (one per set) reach at most 0.256 (ps02). The model answers of the quiz cells have 48 tokens
+# (one per set) reach at most 0.256 (ps02). The model answers of the quiz cells have 48 characters
 # beyond boilerplate (not compared); the shortest compared, 80 (ps02 rnn_shapes).
 HONEST = {"exercises": 43, "exercises_with_pairs": 33, "exercise_pairs": 41, "exercise_max": 0.452,
           "notebook_pairs": 10, "notebook_max": 0.256, "short_tokens": 48, "shortest_compared": 80}
@@ -337,16 +339,16 @@ def page(findings: Findings) -> str:
         f'<td>{p.match.shares[0]:.0%} / {p.match.shares[1]:.0%}</td><td>{p.match.matched}</td>'
         f'<td><a href="#pair-{k}">side by side</a></td></tr>' for k, p in enumerate(f.pairs, 1))
     table = ("<table><tr><th>exercise</th><th>student</th><th>student</th><th>alike (share of each)</th>"
-             f"<th>matching tokens</th><th></th></tr>{rows}</table>" if f.pairs
+             f"<th>matching characters</th><th></th></tr>{rows}</table>" if f.pairs
              else "<p>No pair of students reaches the thresholds.</p>")
     details = "".join(
         f'<h2 id="pair-{k}">{k}. {_level(p.exercise)}: {_who(f, p.students[0])} and {_who(f, p.students[1])}</h2>'
-        f"<p>{p.match.shares[0]:.0%} of the first answer's tokens stand in the second, {p.match.shares[1]:.0%} "
-        f"of the second's in the first; {p.match.matched} tokens match (marked).</p>"
+        f"<p>{p.match.shares[0]:.0%} of the first answer's normalised code stands in the second, "
+        f"{p.match.shares[1]:.0%} of the second's in the first; {p.match.matched} characters of it match (marked).</p>"
         f'<div class="side"><div><h3>{_e(p.students[0])}</h3><pre>{marked(p.texts[0], p.match.spans[0])}</pre></div>'
         f'<div><h3>{_e(p.students[1])}</h3><pre>{marked(p.texts[1], p.match.spans[1])}</pre></div></div>'
         for k, p in enumerate(f.pairs, 1))
-    short = ", ".join(f"{_e(g)} ({n} tokens)" for g, n in f.short.items()) or "none"
+    short = ", ".join(f"{_e(g)} ({n} characters)" for g, n in f.short.items()) or "none"
     left = "".join(f"<li>{_e(s)}: {_e(why)}</li>" for s, why in f.left_out.items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -361,13 +363,13 @@ an exercise with one natural way to write it. Read both answers, and talk to the
 drawing any conclusion.</p>
 <p>{len(f.students)} students compared on {len(f.exercises)} exercise(s) ({_e(", ".join(f.exercises)) or "none"})
 and over the whole notebook (those exercises' answers together). {len(f.pairs)} pair(s) listed.</p>
-<p>How: copydetect's fingerprints (MOSS's method) of every {K} tokens in a row, names and strings
-made alike, comments and spacing dropped; the code every student was given (the problem set's
+<p>How: copydetect's fingerprints (MOSS's method) of every {K} characters in a row of the code
+normalised (each name one letter for its role, strings alike, comments and spacing dropped); the code every student was given (the problem set's
 release notebook) and the lectures' code are left out. A pair is listed on an exercise when the larger
 of its two shares reaches {EXERCISE_THRESHOLD:.0%} (over the whole notebook {NOTEBOOK_THRESHOLD:.0%})
-and at least {MIN_TOKENS} tokens match. The course's own honest answers, written apart, reached at
+and at least {MIN_TOKENS} characters of normalised code match. The course's own honest answers, written apart, reached at
 most {HONEST["exercise_max"]:.0%} on an exercise and {HONEST["notebook_max"]:.0%} over a notebook.
-Exercises too short to compare (their model answer has fewer than {MIN_TOKENS} tokens of its own): {short}.</p>
+Exercises too short to compare (their model answer has fewer than {MIN_TOKENS} normalised characters of its own): {short}.</p>
 {table}
 {"<h2>Not compared</h2><ul>" + left + "</ul>" if left else ""}
 {details}
