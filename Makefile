@@ -31,7 +31,7 @@ help:
 	@echo "             make similarity ASSIGNMENT=ps03                   # pairs of unusually alike answers, side by side"
 	@echo "             make questions ASSIGNMENT=ps03                    # question statistics: reports/<set>/questions.html"
 	@echo "             make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle  # grades file + feedback zip to upload"
-	@echo "             make gradebook-move TO=postgresql+psycopg://...   # the term's gradebook.db into PostgreSQL, for CLUSTER="
+	@echo "             make gradebook-move                               # the term's gradebook.db into PostgreSQL (RNNLAB_GRADEBOOK_URL), for CLUSTER="
 	@echo "             make try-cluster [WORKERS=2]                      # a throwaway PostgreSQL and Dask cluster here, to try CLUSTER="
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
@@ -196,7 +196,7 @@ autograde: $(STAMP)
 # TO= or, keeping the password out of the shell's history, RNNLAB_GRADEBOOK_URL exported first;
 # the command is not echoed, since the URL carries the password.
 gradebook-move: $(STAMP)
-	@test -n "$(TO)$(RNNLAB_GRADEBOOK_URL)" || { echo "usage: make gradebook-move TO=postgresql+psycopg://grader:PASSWORD@host/database"; exit 2; }
+	@test -n "$(TO)$(RNNLAB_GRADEBOOK_URL)" || { echo "usage: export RNNLAB_GRADEBOOK_URL=postgresql+psycopg://grader:PASSWORD@host/database; make gradebook-move (or TO=<URL>)"; exit 2; }
 	@$(PY) -m instructor gradebook-move $(if $(TO),--to "$(TO)",)
 
 # Cluster grading tried on this machine: a throwaway PostgreSQL gradebook (the course's gradebook.db copied

@@ -277,8 +277,9 @@ def cmd_gradebook_move(args) -> int:
 
     to = args.to or os.environ.get("RNNLAB_GRADEBOOK_URL")
     if not to:
-        print("gradebook-move: name the PostgreSQL database: make gradebook-move TO=postgresql+psycopg://"
-              "grader:PASSWORD@db.example.org/rnn_course (or export RNNLAB_GRADEBOOK_URL first)", file=sys.stderr)
+        print("gradebook-move: name the PostgreSQL database: export RNNLAB_GRADEBOOK_URL='postgresql+psycopg://"
+              "grader:PASSWORD@db.example.org/rnn_course', then make gradebook-move (TO=<URL> works too, but leaves "
+              "the password in your shell's history)", file=sys.stderr)
         return 2
     try:
         moved = move(Path(args.course), to)

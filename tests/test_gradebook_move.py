@@ -263,7 +263,7 @@ def test_the_check_reports_a_row_changed_or_lost_in_the_target(postgres, term):
 
 def test_a_move_without_a_target_or_into_sqlite_is_refused(term, tmp_path):
     code, _, err = command("gradebook-move", "--course", str(term))
-    assert code == 2 and "make gradebook-move TO=" in err
+    assert code == 2 and "export RNNLAB_GRADEBOOK_URL=" in err and "make gradebook-move" in err
     code, _, err = command("gradebook-move", "--to", f"sqlite:///{tmp_path / 'other.db'}", "--course", str(term))
     assert code == 2 and "moves to PostgreSQL" in err and not (tmp_path / "other.db").exists()
 

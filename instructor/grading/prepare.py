@@ -103,6 +103,7 @@ def cluster_needs_postgres(course: Path, cluster: str) -> str:
             "variable RNNLAB_GRADEBOOK_URL, here and on every worker (export RNNLAB_GRADEBOOK_URL='postgresql+psycopg:"
             "//grader:PASSWORD@db.example.org/rnn_course'), never in nbgrader_config.py, where its password would "
             "reach the repository"
-            + (". Bring this term's grades along first, into the empty database: make gradebook-move TO=<that URL>"
+            + (". Bring this term's grades along first, into the empty database: make gradebook-move (it reads that "
+               "variable)"
                if held else "; an empty database is enough, the run fills it")
             + ". Or grade without CLUSTER (docs/grading.md; make try-cluster tries the cluster path on this machine)")

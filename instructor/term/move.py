@@ -1,7 +1,8 @@
 """A term's gradebook moved from one machine's SQLite file to PostgreSQL, so that the rest of the
 term can be graded on a Dask cluster (docs/grading.md, "Moving a term to the cluster"):
 
-    make gradebook-move TO=postgresql+psycopg://grader:PASSWORD@db.example.org/rnn_course
+    export RNNLAB_GRADEBOOK_URL=postgresql+psycopg://grader:PASSWORD@db.example.org/rnn_course
+    make gradebook-move                                      # or TO=<URL>, which leaves it in the history
     python -m instructor gradebook-move --to URL            # the same
 
 Every table of nbgrader's schema is copied, in the order its foreign keys require, through
