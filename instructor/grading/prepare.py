@@ -26,7 +26,8 @@ class Preparation:
             if reason:
                 raise SandboxUnavailable(
                     f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
-                    "with your rights. Install bubblewrap (make system-deps, which runs apt), or rerun "
+                    "with your rights. Install bubblewrap (sudo apt-get install bubblewrap; or sudo make system-deps, "
+                    "which also installs the test suite's tools), or rerun "
                     "with --unsandboxed (make autograde ... UNSANDBOXED=1) if you trust every submission.")
 
     def prepare(self) -> None:
