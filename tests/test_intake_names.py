@@ -77,10 +77,19 @@ def test_moodle_and_blackboard_downloads_keep_each_student(tmp_path):
     assert "from the Moodle folder Alice Smith_123456_assignsubmission_file_" in found.notes["123456"]
     assert any("renamed" in n for n in found.notes["123457"])
     assert [name for name, _ in found.rejected] == ["Chloé Martin_123458_assignsubmission_onlinetext_"]
+    # without a roster the row is named as Moodle's folder names the student (it had only the number)
+    from types import SimpleNamespace
+
+    from instructor.gradebook.rows import Result
+    from instructor.grading.staging import Staging
+    row = Result("123457", "graded")
+    Staging.identify(SimpleNamespace(assignment=A, roster=None), row, None, found.lms["123457"])
+    assert (row.name, row.lms, row.lms_id) == ("Bob de Vries", "moodle", "123457")
 
     flat = tmp_path / "moodle-flat"
     _nb(flat / f"Alice Smith_123456_assignsubmission_file_{A}.ipynb", 1000)
-    assert sorted(collect(flat, A, tmp_path / "w2").notebooks) == ["123456"]
+    found = collect(flat, A, tmp_path / "w2")
+    assert sorted(found.notebooks) == ["123456"] and found.lms["123456"]["name"] == "Alice Smith"
 
     bb = tmp_path / "blackboard"
     _nb(bb / f"Problem Set 3_alice2_attempt_2026-11-20-10-00-00_{A}.ipynb", 1000)

@@ -82,7 +82,8 @@ def lms_identity(notebook: Path, student: str, assignment: str) -> dict:
     for candidate in (name, folder):
         m = MOODLE.match(candidate)
         if m and m["id"] == student:
-            return {"lms": "moodle", "lms_id": m["id"], "prefix": candidate[:m.start("file")]}
+            return {"lms": "moodle", "lms_id": m["id"], "prefix": candidate[:m.start("file")],
+                    "name": " ".join(shown(m["name"]).split())[:128]}
     m = BLACKBOARD.match(name)
     if m and m["id"] == student:
         return {"lms": "blackboard", "lms_id": m["id"], "prefix": name[:m.start("file")] if m["file"] else name}

@@ -85,8 +85,10 @@ class Staging:
         if row is not None:
             result.name, result.lms = row.name, row.lms or result.lms
             result.lms_id = row.id_for(self.assignment) or result.lms_id
-        elif self.roster is not None:
-            result.reason = "; ".join(filter(None, [result.reason, "not on the roster"]))
+        else:
+            result.name = result.name or lms.get("name", "")     # Moodle's folder names the student
+            if self.roster is not None:
+                result.reason = "; ".join(filter(None, [result.reason, "not on the roster"]))
 
     def absent(self, earlier: list[Result]) -> list[Result]:
         """A row for each rostered student with nothing in this run nor an earlier one."""
