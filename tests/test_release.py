@@ -81,10 +81,46 @@ def test_a_changed_test_in_an_existing_cell_is_regenerated(course):
     nbformat.write(nb, _source(course, A))
     try:
         assert changed_after_grading(course, A) is None
-        assert release([A], course, log=lambda *a: None) == []
+        said = []
+        assert release([A], course, log=said.append) == []
         assert "a test fixed after grading" in (course / "release" / A / f"{A}.ipynb").read_text()
+        # the graded submission is named, with the command that grades it again; the set whose
+        # grading did not change (B), and A released again unchanged, are released without it
+        assert said == [f"released {A} -> release/{A}/; its tests or points changed and 1 submission(s) of it "
+                        f"are graded with the old ones: make regrade ASSIGNMENT={A} grades them again"], said
+        said.clear()
+        assert release([A, B], course, log=said.append) == []
+        assert said == [f"released {A} -> release/{A}/", f"released {B} -> release/{B}/"], said
     finally:
         _source(course, A).write_bytes(original)
+        release([A], course, log=lambda *a: None)      # the gradebook records the source as it was
+
+
+@pytest.mark.parametrize("change", ["hidden", "points"])
+def test_a_changed_hidden_test_or_points_asks_for_a_regrade(course, change):
+    """A hidden test's code (gone from the release) and a test's points are what the gradebook
+    recorded at the last release: either change names the graded submissions; releasing again
+    without a change does not."""
+    from instructor.gradebook.cells import regrade_due
+
+    assert regrade_due(course, A) == 0
+    original = _source(course, A).read_bytes()
+    nb = nbformat.read(_source(course, A), 4)
+    cell = next(c for c in nb.cells if "BEGIN HIDDEN TESTS" in c.source)
+    if change == "hidden":
+        cell.source = cell.source.replace("### END HIDDEN TESTS", "assert True  # one more\n### END HIDDEN TESTS")
+    else:
+        cell.metadata["nbgrader"]["points"] += 1
+    nbformat.write(nb, _source(course, A))
+    try:
+        assert regrade_due(course, A) == 1
+        said = []
+        assert release([A], course, log=said.append) == []
+        assert f"make regrade ASSIGNMENT={A}" in said[0], said
+        assert regrade_due(course, A) == 0
+    finally:
+        _source(course, A).write_bytes(original)
+        release([A], course, log=lambda *a: None)
 
 
 def test_an_nbgrader_failure_keeps_the_last_release(course):

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..common.course import REPO
-from ..gradebook.cells import changed_after_grading
+from ..gradebook.cells import changed_after_grading, regrade_due
 
 
 def _swap(new: Path, target: Path) -> None:
@@ -30,11 +30,12 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def release(names: list[str], course: Path = REPO, log=print) -> list[str]:
+def release(names: list[str], course: Path = REPO, log=print, advise: bool = True) -> list[str]:
     """Generate the student versions of `names` into the course's release/, importing nbgrader
     once for all of them (the command line would import it, about 4 s, for each). Returns the
     reasons of those not regenerated (their release/ folders are as they were); the others are
-    regenerated whatever happens to one."""
+    regenerated whatever happens to one. With `advise`, a set whose tests or points changed since
+    submissions of it were graded is named with the command that grades them again."""
     from ..grading.workerclient import Worker, first_error
 
     course = Path(course).resolve()
@@ -51,13 +52,16 @@ def release(names: list[str], course: Path = REPO, log=print) -> list[str]:
                     if worker is None or not worker.alive():
                         worker = Worker(course, Path(tmp) / "worker.log")
                     out = Path(tmp) / "release"
+                    graded = regrade_due(course, name) if advise else 0
                     try:
                         worker.generate(name, out)
                     except RuntimeError as err:
                         why = f"{name} was not regenerated: nbgrader said: {first_error(str(err))}"
                     else:
                         _swap(out / name, course / "release" / name)
-                        log(f"released {name} -> release/{name}/")
+                        log(f"released {name} -> release/{name}/" + (
+                            f"; its tests or points changed and {graded} submission(s) of it are graded with "
+                            f"the old ones: make regrade ASSIGNMENT={name} grades them again" if graded else ""))
                         continue
                 refused.append(why)
                 log(why + f"; release/{name}/ is as it was")

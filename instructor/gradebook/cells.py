@@ -58,3 +58,35 @@ def changed_after_grading(course: Path, name: str) -> str | None:
                         "test into an existing test cell (its code and points may change), or give "
                         "the changed problem set a new name")
     return None
+
+
+def regrade_due(course: Path, name: str) -> int:
+    """How many graded submissions of `name` were graded with other tests or points than source/
+    holds now (0 when none, or nothing changed): the gradebook keeps, from the last `make
+    assignments`, each grade cell's points and each test cell's code with its hidden tests. Read
+    before the set is generated again, which records the new ones."""
+    url = gradebook_url(course)
+    if is_file_gradebook(url) and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0
+    from nbgrader import utils
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(url) as gb:
+        try:
+            assignment = gb.find_assignment(name)
+        except MissingEntry:
+            return 0
+        graded = len(assignment.submissions)
+        for notebook in assignment.notebooks if graded else ():
+            path = course / "source" / name / f"{notebook.name}.ipynb"
+            if not path.exists():
+                continue
+            cells = [c for c in nbformat.read(path, 4).cells if "nbgrader" in c.metadata]
+            points = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"].get("points") or 0)
+                      for c in cells if utils.is_grade(c)}
+            tests = {c.metadata["nbgrader"]["grade_id"]: c.source for c in cells
+                     if utils.is_grade(c) and not utils.is_solution(c)}
+            if points != {c.name: float(c.max_score) for c in notebook.grade_cells} or \
+                    any(c.name in tests and c.source != tests[c.name] for c in notebook.source_cells):
+                return graded
+    return 0
