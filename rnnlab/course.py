@@ -132,7 +132,7 @@ def check_setup(min_memory_gb: float = 0.8) -> list[tuple[str, bool, str]]:
     if on_colab():            # its own torch and ipywidgets 7, which the lectures run with: nothing to fix
         versions = [(f"torch {torch.__version__} and ipywidgets {ipywidgets.__version__}, Colab's own", True, "")]
     return [
-        ("Python 3.10 or newer", sys.version_info >= (3, 10),
+        ("Python 3.11 or newer", sys.version_info >= (3, 11),
          f"this is Python {platform.python_version()}; install a newer one"),
         *versions,
         ("one CPU thread (fast for small models)", torch.get_num_threads() == 1,

@@ -93,3 +93,28 @@ def test_binder_starts_jupyterlab_with_the_students_settings(tmp_path):
                          capture_output=True, text=True, check=True).stdout.strip()
     assert hub == "/srv/hub-settings"
 
+
+
+def test_every_pinned_package_installs_on_the_oldest_python_the_course_names():
+    """soupsieve 4.1.1 (Requires-Python >=3.11.5) stopped `make lab` on Debian 12's Python 3.11.2
+    with pip's "Cannot install nbconvert ... conflicting dependencies", while the README asked for
+    3.10 or newer. The oldest Python the course names (pyproject's requires-python, the READMEs and
+    rnnlab's setup check) must satisfy the Requires-Python of every distribution of the pinned stack
+    installed here, and the oldest 3.11 a student is likely to have, Debian 12's 3.11.2, too."""
+    import tomllib
+    from importlib.metadata import distributions
+
+    from packaging.specifiers import SpecifierSet
+
+    floor = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"]
+    oldest = re.fullmatch(r">=\s*(\d+\.\d+)", floor).group(1)
+    pinned = pins(REPO / "constraints.txt")
+    refused = sorted(f"{d.metadata['Name']} {d.version}: {d.metadata['Requires-Python']} ({v})"
+                     for d in distributions() if d.metadata["Name"].lower() in pinned
+                     and d.metadata.get("Requires-Python")
+                     for v in (f"{oldest}.0", "3.11.2") if v not in SpecifierSet(d.metadata["Requires-Python"]))
+    assert not refused, refused
+    for readme in (REPO / "README.md", REPO / "instructor/publishing/student/README.md"):
+        assert f"`python3` ({oldest} or newer" in readme.read_text(), readme
+    assert f'("Python {oldest} or newer", sys.version_info >= ({oldest.replace(".", ", ")}),' in \
+        (REPO / "rnnlab/course.py").read_text()

@@ -245,7 +245,7 @@ def student_pyproject(course: Path) -> str:
         f"name = {q(project['name'])}",
         f"version = {q(project['version'])}",
         f"description = {q(project.get('description', ''))}",
-        f"requires-python = {q(project.get('requires-python', '>=3.10'))}",
+        f"requires-python = {q(project.get('requires-python', '>=3.11'))}",
         "# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).",
         "dependencies = []",
         "",
