@@ -105,3 +105,13 @@ def lms_owner(name: str) -> str | None:
 def renamed_notebook(name: str, assignment: str) -> bool:
     """A notebook's own file name (no LMS prefix) that is the assignment's, renamed."""
     return bool(re.fullmatch(rf"{re.escape(assignment)}{RENAMED}\.ipynb", name)) and name != f"{assignment}.ipynb"
+
+
+def why_no_student(name: str) -> str:
+    """What keeps the part of `name` before its first '_' from being a student id, when that is
+    its letters: a student id is ASCII ('kjærnesøystein_5151_777_ps03.ipynb' is not one)."""
+    first = name.split("_", 1)[0]
+    if "_" in name and first and not first.isascii() and all(c.isalnum() or c in ".@-" for c in first):
+        return (f": {shown(first)!r} holds letters a student id cannot (ASCII letters, digits, '.', '-', '@'): "
+                "rename the file to the student's id")
+    return ""

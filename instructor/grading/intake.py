@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from ..common.names import BLACKBOARD, CANVAS, default_regexp, kind, lms_identity, lms_owner, lms_student, renamed_notebook, shown, STUDENT_ID, UNMATCHED
+from ..common.names import BLACKBOARD, CANVAS, default_regexp, kind, lms_identity, lms_owner, lms_student, renamed_notebook, shown, STUDENT_ID, UNMATCHED, why_no_student
 
 MAX_ENTRY = 50 * 1024 ** 2          # bytes per extracted file
 MAX_TOTAL = 1024 ** 3               # bytes per archive
@@ -478,7 +478,7 @@ def _entry(intake: Intake, entry: Path, assignment: str, student_of) -> None:
     elif entry.suffix == ".ipynb":
         if student is None:
             intake.rejected.append((shown(entry.name), f"{UNMATCHED} '<student>_..._{assignment}.ipynb'"
-                                    + _why_no_student(entry.name)))
+                                    + why_no_student(entry.name)))
             return
         why = _check_path(entry.parent, entry.name)
         if why:
@@ -525,16 +525,6 @@ def _one_time_base(intake: Intake, paths: list[Path], dates: dict) -> dict:
 
 def _clock(seconds: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
-
-
-def _why_no_student(name: str) -> str:
-    """What keeps the part of `name` before its first '_' from being a student id, when that is
-    its letters: a student id is ASCII ('kjærnesøystein_5151_777_ps03.ipynb' is not one)."""
-    first = name.split("_", 1)[0]
-    if "_" in name and first and not first.isascii() and all(c.isalnum() or c in ".@-" for c in first):
-        return (f": {shown(first)!r} holds letters a student id cannot (ASCII letters, digits, '.', '-', '@'): "
-                "rename the file to the student's id")
-    return ""
 
 
 def _upload_order(name: str) -> tuple[int, int, str]:
