@@ -11,7 +11,6 @@ import itertools
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -292,18 +291,6 @@ def test_starter_and_lecture_code_alone_make_no_pair(tmp_path, monkeypatch):
 
 # -- (4) escaping ---------------------------------------------------------------------------------------
 
-class Tags(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags, self.text = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 def test_a_students_id_name_and_code_are_text_in_the_page_and_the_report(tmp_path):
     """A student whose id, name and code hold an <img onerror>, listed with the one they copied:
     the page has no <img> and no on... attribute, and shows each as text; report.md's section
@@ -313,8 +300,9 @@ def test_a_students_id_name_and_code_are_text_in_the_page_and_the_report(tmp_pat
     write_class(course, PS03, {HOSTILE: hostile, "ben": ANN}, names={HOSTILE: HOSTILE, "ben": "Ben </td><b>"})
     page, found = S.run(course, PS03)
     assert (S.NOTEBOOK, HOSTILE, "ben") in listed(found)
-    parsed = Tags()
-    parsed.feed(page.read_text())
+    from test_student_text import elements
+
+    parsed = elements(page.read_text())
     assert not [t for t, _ in parsed.tags if t in ("img", "b", "script")], parsed.tags
     assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
     shown = "".join(parsed.text)
