@@ -118,9 +118,13 @@ def notebook_bytes(edit_list, dmg) -> bytes:
         elif not isinstance(cell, dict):
             continue
         elif e[0] == "nbgrader":
-            cell.setdefault("metadata", {})["nbgrader"] = e[2]
-        elif e[0] == "grade_id" and isinstance(cell.get("metadata", {}).get("nbgrader"), dict):
-            cell["metadata"]["nbgrader"]["grade_id"] = e[2]
+            if not isinstance(cell.get("metadata"), dict):        # an earlier "cell" edit may have replaced it
+                cell["metadata"] = {}
+            cell["metadata"]["nbgrader"] = e[2]
+        elif e[0] == "grade_id":
+            meta = cell.get("metadata")
+            if isinstance(meta, dict) and isinstance(meta.get("nbgrader"), dict):
+                meta["nbgrader"]["grade_id"] = e[2]
         elif e[0] == "source":
             cell["source"] = e[2]
         elif e[0] == "drop":
@@ -351,6 +355,8 @@ TRIGGERS = [
     ("folder", (("nb", "folder", (), ("none",)),), ()),                              # list sources (as saved)
     ("folder", (("nb", "folder", (("minor", 0),), ("none",)),), ()),                 # nbformat 4.0, no cell ids
     ("folder", (("nb", "folder", (("minor", 6), ("cell", 0, "cell_type", None)), ("none",)),), ()),  # 4.6 schema allows any cell type
+    ("folder", (("nb", "folder", (("cell", 2, "metadata", None), ("grade_id", 2, "x"), ("nbgrader", 2, None)),
+                 ("none",)),), ()),                                                  # a cell's metadata null, then edited
     ("folder", (("nb", "nested", (("nbgrader", 3, "solution"),), ("none",)),), ()),  # nbgrader metadata a string
     ("folder", (("nb", "flat", (("grade_id", 8, ["one_hot_visible"]),), ("none",)),), ()),  # grade_id a list
     ("folder", (("nb", "folder", (("deep", 5000),), ("none",)),), ()),               # RecursionError nesting
