@@ -26,6 +26,7 @@ import importlib
 import io
 import json
 import math
+import re
 import signal
 import textwrap
 import threading
@@ -112,17 +113,103 @@ def _changed(before, after) -> bool:
     return False
 
 
+# The kinds of error a probe tells apart, by the words of their messages (first match wins): an
+# answer that raises is fingerprinted by its error's type and kind, so that a shape mistake and
+# a dtype mistake that both raise RuntimeError are not the same behaviour.
+ERROR_KINDS = (
+    ("in-place", re.compile(r"modified by an inplace operation|inplace|in-place|version counter", re.I)),
+    ("graph", re.compile(r"backward through the graph a second time|freed|does not require grad|"
+                         r"grad_fn|does not have a grad|leaf Variable", re.I)),
+    ("dtype", re.compile(r"dtype|scalar type|expected (both )?(vectors|tensors)? ?to have same|"
+                         r"\b(Double|Float|Half|BFloat16|Long|Int|Bool)\b(?! object)|must have the same type", re.I)),
+    ("index", re.compile(r"index|out of range|out of bounds", re.I)),
+    ("shape", re.compile(r"size|shape|dimension|\bdims?\b|mat1 and mat2|must match|broadcast|"
+                         r"cannot be multiplied|view|reshape|expected .*input", re.I)),
+)
+
+
+def error_kind(err: BaseException) -> str:
+    """A coarse, stable class of an error: a rule broken (a function the probe switched off was
+    called), in-place, graph, dtype, index, shape, a TypeError or AttributeError's "type" (a
+    wrong kind of object), or "other"."""
+    if getattr(err, "_rnnlab_rule", False):       # a probe's switched-off function, called
+        return "rule"
+    message = str(err)
+    for kind, pattern in ERROR_KINDS:
+        if pattern.search(message):
+            return kind
+    if isinstance(err, IndexError):
+        return "index"
+    if isinstance(err, (TypeError, AttributeError)):
+        return "type"
+    return "other"
+
+
 def call(function: Callable, *args):
-    """What a probe records: the function's result (or the name of the error it raised) and
-    whether it changed any of its inputs."""
+    """What a probe records: the function's result (or the type and kind of the error it raised)
+    and whether it changed any of its inputs."""
     kept = copy.deepcopy(args)
     try:
         result = function(*args)
     except NotImplementedError:                   # not attempted yet: nothing to name
         raise
     except Exception as err:                      # a wrong answer may fail on a probe: that is its behaviour
-        result = {"raised": type(err).__name__}
-    return {"result": result, "inputs changed": _changed(kept, args)}
+        result = {"raised": type(err).__name__, "kind": error_kind(err)}
+    record = {"result": result, "inputs changed": _changed(kept, args)}
+    if _has_float32(kept):
+        record["float32 inputs"] = True           # a float32 result may then be right
+    return record
+
+
+def _has_float32(value) -> bool:
+    if isinstance(value, torch.Tensor):
+        return value.dtype in (torch.float32, torch.float16, torch.bfloat16)
+    if isinstance(value, torch.nn.Module):
+        return any(_has_float32(t) for t in value.state_dict().values())
+    if isinstance(value, dict):
+        return any(_has_float32(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_float32(v) for v in value)
+    return False
+
+
+def tagged(probe: Callable, *tags: str) -> Callable:
+    """Mark a probe with what its call leaves out or shrinks ("no_state": no initial state or
+    optional argument given; "size_one": a dimension of size 1): the shared mistakes
+    (`GENERIC`) that fail only on such calls are told by them."""
+    probe.tags = frozenset(tags)
+    return probe
+
+
+def signs(record) -> list[str]:
+    """What an answer's own behaviour on one probe shows, whatever the right result is: the kind
+    of error it raised, a float32 tensor or a numpy value in its result, a changed input."""
+    found: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, torch.Tensor):
+            if value.dtype in (torch.float32, torch.float16, torch.bfloat16):
+                found.add("float32")
+        elif type(value).__module__ == "numpy":
+            found.add("numpy")
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    if isinstance(record, dict) and "result" in record:
+        result = record["result"]
+        if isinstance(result, dict) and set(result) == {"raised", "kind"}:
+            found.add(f"raised:{result['kind']}")
+        else:
+            walk(result)
+        if record.get("float32 inputs"):
+            found.discard("float32")
+        if record.get("inputs changed"):
+            found.add("changed")
+    return sorted(found)
 
 
 @dataclass
@@ -133,6 +220,7 @@ class Entry:
     explain: str
     section: str
     fingerprints: list[list[str]] = field(default_factory=list)     # one list per wrong solution
+    rule: str | None = None                 # a shared mistake (GENERIC) told by signs, not fingerprints
 
     def text(self, width: int = 92) -> str:
         """What a student reads, in lines of at most `width` characters (an error's output area
@@ -168,17 +256,26 @@ def probes_for(assignment: str, exercise: str) -> list[tuple[str, Callable[[dict
 
 
 def run_probes(assignment: str, exercise: str, namespace: dict) -> list[str]:
-    """The fingerprints of an answer (the functions in `namespace`) on each probe of `exercise`."""
+    """What an answer (the functions in `namespace`) does on each probe of `exercise`: its
+    fingerprint, followed by the probe's tags and the answer's signs (`signs`) after a space,
+    "tag:no_state,raised:dtype"."""
     out = []
     with torch.random.fork_rng(devices=[]):           # the student's random state is left as it was
         for probe_id, probe in probes_for(assignment, exercise):
             torch.manual_seed(0)
-            out.append(fingerprint(probe_id, probe(namespace)))
+            record = probe(namespace)
+            marks = [f"tag:{t}" for t in sorted(getattr(probe, "tags", ()))] + signs(record)
+            out.append(fingerprint(probe_id, record) + (" " + ",".join(marks) if marks else ""))
     return out
 
 
+def fingerprints_only(prints: list[str]) -> list[str]:
+    return [p.split(" ", 1)[0] for p in prints]
+
+
 def catalogue(assignment: str, folder: Path = DATA) -> dict[str, list[Entry]]:
-    """exercise -> its entries, from the shipped catalogue of `assignment`."""
+    """exercise -> its entries, from the shipped catalogue of `assignment`, each exercise's
+    entries followed by the shared mistakes (`GENERIC`) its probes can tell."""
     path = folder / f"{assignment}.json"
     if not path.exists():
         return {}
@@ -186,15 +283,114 @@ def catalogue(assignment: str, folder: Path = DATA) -> dict[str, list[Entry]]:
     out: dict[str, list[Entry]] = {}
     for item in data["entries"]:
         out.setdefault(item["exercise"], []).append(Entry(**item))
+    for exercise, facts in data.get("exercises", {}).items():
+        out.setdefault(exercise, []).extend(generic_entries(exercise, facts))
     return out
 
 
 def match(exercise: str, prints: list[str], entries: list[Entry]) -> Diagnosis:
-    """The entry whose wrong solutions give `prints` on every probe, if exactly one does."""
-    found = [e.id for e in entries
-             if prints and any(len(fp) == len(prints) and fp == prints for fp in e.fingerprints)]
-    entry = next(e for e in entries if e.id == found[0]) if len(found) == 1 else None
-    return Diagnosis(exercise, entry, found, len(prints))
+    """The entry whose wrong solutions give `prints` on every probe, if exactly one does; else the
+    first shared mistake (`GENERIC`) that the answer's signs show."""
+    hashes = fingerprints_only(prints)
+    found = [e.id for e in entries if e.rule is None
+             if hashes and any(len(fp) == len(hashes) and fp == hashes for fp in e.fingerprints)]
+    if len(found) == 1:
+        return Diagnosis(exercise, next(e for e in entries if e.id == found[0]), found, len(prints))
+    if not found:
+        marks = [set(p.split(" ", 1)[1].split(",")) if " " in p else set() for p in prints]
+        for e in entries:
+            if e.rule is not None and GENERIC[e.rule][0](marks):
+                return Diagnosis(exercise, e, [e.id], len(prints))
+    return Diagnosis(exercise, None, found, len(prints))
+
+
+def _raised(marks: set[str], kind: str | None = None) -> bool:
+    return any(m.startswith("raised:") and (kind is None or m == f"raised:{kind}") for m in marks)
+
+
+def _only_where(tag: str, kinds=None):
+    """An answer that raises (an error of `kinds`, if given) on some probe tagged `tag` and on no
+    probe without it."""
+    def rule(marks: list[set[str]]) -> bool:
+        hit = [m for m in marks if _raised(m) and (kinds is None or any(_raised(m, k) for k in kinds))]
+        return bool(hit) and all(f"tag:{tag}" in m for m in hit) and \
+            not any(_raised(m) for m in marks if f"tag:{tag}" not in m)
+    return rule
+
+
+# The mistakes that recur across exercises, told by what an answer's own behaviour shows on the
+# probes (`signs`), not by comparing it with anything: rule, title, explanation, section. They are
+# named only when no entry of the exercise's own catalogue matches; {ex} is the exercise's name.
+INTRO = "the problem set's introduction (the rules every function follows)"
+GENERIC = {
+    "changes-inputs": (
+        lambda marks: any("changed" in m for m in marks),
+        "{ex} changes a tensor (or list, or model) it was given",
+        "After a call of {ex}, one of its arguments holds other values than before, and the caller, "
+        "who still needs them, cannot tell. An in-place operation on an argument (x += ..., "
+        "x[...] = ..., a method ending in _ such as .add_() or .zero_(), or a list's .append) "
+        "changes the caller's object; work on a copy (.clone(), list(...)) or build a new result.",
+        INTRO),
+    "state-float32": (
+        _only_where("no_state", ["dtype"]),
+        "{ex} makes its start state in float32 when none is given",
+        "With float64 inputs and no initial state, {ex} stops with a dtype error: the zeros you "
+        "make for the missing state are float32 (torch.zeros(...) uses the default dtype), and "
+        "float32 cannot be multiplied with float64 weights. Make them with the inputs' dtype, "
+        "for example torch.zeros(..., dtype=x.dtype) or x.new_zeros(...).",
+        INTRO),
+    "dtype-mix": (
+        lambda marks: any(_raised(m, "dtype") for m in marks),
+        "{ex} mixes float32 and float64 tensors in one operation",
+        "With float64 inputs, {ex} stops with a dtype error: somewhere a tensor you make yourself "
+        "(torch.zeros, torch.tensor, torch.ones, torch.arange of floats) has the default float32 "
+        "and meets a float64 one. Make new tensors with the inputs' dtype (dtype=x.dtype, "
+        "x.new_zeros(...), torch.zeros_like(x)).",
+        INTRO),
+    "float32-result": (
+        lambda marks: any("float32" in m for m in marks),
+        "{ex} returns float32 for float64 inputs",
+        "Given float64 inputs, {ex} hands back a float32 tensor, so its values agree with the "
+        "right ones to about 1e-7 at best. A tensor made without dtype= or a .float() somewhere "
+        "turns the result into float32; keep the inputs' dtype throughout. This looks at the "
+        "dtype only: if a check reports wrong values, that is a second mistake.",
+        INTRO),
+    "numpy": (
+        lambda marks: any("numpy" in m for m in marks),
+        "{ex} returns numpy values",
+        "What {ex} returns holds numpy numbers or arrays (np.prod, np.mean, .numpy() and "
+        "arithmetic on them give numpy types), where the exercise asks for Python numbers or "
+        "tensors. Convert with int(...) or float(...), or stay with torch.",
+        "the exercise's description (what it returns)"),
+    "size-one": (
+        _only_where("size_one"),
+        "{ex} fails when a dimension has size 1",
+        "{ex} works on the probes' larger sizes but raises an error when the batch, the sequence "
+        "or another dimension has size 1. The usual cause is .squeeze() without a dimension, "
+        "which removes every dimension of size 1, not only the one you meant; squeeze(dim) or "
+        "indexing keeps the others.",
+        "the problem set's introduction (any size may be 1)"),
+    "no-state": (
+        _only_where("no_state"),
+        "{ex} fails when the optional argument is not given",
+        "{ex} works when every argument is given but raises an error when the optional one (the "
+        "initial state, or another argument with a default) is left out: the path for None needs "
+        "its own code, the default the exercise describes.",
+        "the exercise's description (what happens when an argument is left out)"),
+}
+
+
+def generic_entries(exercise: str, facts: dict) -> list[Entry]:
+    """The shared mistakes that apply to `exercise` (facts from its catalogue: whether it keeps
+    its inputs' dtype, whether it leaves its arguments as they were)."""
+    out = []
+    for rule, (_, title, explain, section) in GENERIC.items():
+        if (rule == "changes-inputs" and not facts.get("keeps_inputs")) or \
+                (rule == "float32-result" and not facts.get("keeps_dtype")):
+            continue
+        out.append(Entry(f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise),
+                         section, rule=rule))
+    return out
 
 
 class TooSlow(Exception):

@@ -97,14 +97,18 @@ def build(assignment: str) -> dict:
     solution = namespace(F.SOLUTION, source_nb)
     out, seen = [], {}
     for e in entries:
-        right = D.run_probes(assignment, e["exercise"], solution)
+        right = D.fingerprints_only(D.run_probes(assignment, e["exercise"], solution))
         if not right:
             problems.append(f"{e['id']}: exercise {e['exercise']} has no probes")
         prints = []
         for name in e["mutants"]:
-            got = D.run_probes(assignment, e["exercise"], namespace(mutants[name], source_nb)) if name in mutants else []
+            marked = D.run_probes(assignment, e["exercise"], namespace(mutants[name], source_nb)) if name in mutants else []
+            got = D.fingerprints_only(marked)
             if got == right:
                 problems.append(f"{e['id']}: {name} behaves like the solution on every probe")
+            if marked and all("raised:" in p and "raised:rule" not in p for p in marked):
+                problems.append(f"{e['id']}: {name} raises on every probe, and another mistake could raise "
+                                "the same errors: add a probe on which it returns, or list it under [not_diagnosed]")
             other = seen.get((e["exercise"], tuple(got)))
             if other and other != e["id"]:
                 problems.append(f"{e['id']}: {name} behaves exactly like an example of {other}")
@@ -114,7 +118,22 @@ def build(assignment: str) -> dict:
         out.append({k: e[k] for k in ("id", "exercise", "title", "explain", "section")} | {"fingerprints": prints})
     if problems:
         raise ValueError(f"{assignment}: " + "; ".join(problems))
-    return {"assignment": assignment, "entries": out}
+    return {"assignment": assignment, "entries": out, "exercises": exercise_facts(assignment)}
+
+
+def exercise_facts(assignment: str) -> dict[str, dict]:
+    """What the shared mistakes (rnnlab.diagnose.GENERIC) need to know of each exercise that has
+    probes: whether it keeps its inputs' dtype (its hidden tests compare a float64 result) and
+    whether it leaves its arguments as they were (its hidden tests check it)."""
+    from rnnlab.diagnose import probes_for
+
+    out = {}
+    for exercise, spec in sorted(problem_set(assignment).exercises().items()):
+        if probes_for(assignment, exercise):
+            classes = spec.get("input_classes", [])
+            out[exercise] = {"keeps_dtype": "float64" in classes,
+                             "keeps_inputs": "unchanged" in classes and not spec.get("changes_arguments")}
+    return out
 
 
 def catalogued() -> list[str]:

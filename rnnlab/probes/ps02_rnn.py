@@ -15,7 +15,9 @@ class _NoForward(nn.RNN):
     """An nn.RNN that refuses to run: an answer must compute the steps from its weights."""
 
     def forward(self, *args, **kwargs):
-        raise RuntimeError("compute the steps yourself from the layer's weights; do not call the layer")
+        error = RuntimeError("compute the steps yourself from the layer's weights; do not call the layer")
+        error._rnnlab_rule = True          # a rule broken: told apart from every other error
+        raise error
 
 
 # ---- exercise 1: manual_rnn --------------------------------------------------------------------
