@@ -120,8 +120,9 @@ ERROR_KINDS = (
     ("in-place", re.compile(r"modified by an inplace operation|inplace|in-place|version counter", re.I)),
     ("graph", re.compile(r"backward through the graph a second time|freed|does not require grad|"
                          r"grad_fn|does not have a grad|leaf Variable", re.I)),
-    ("dtype", re.compile(r"dtype|scalar type|expected (both )?(vectors|tensors)? ?to have same|"
-                         r"\b(Double|Float|Half|BFloat16|Long|Int|Bool)\b(?! object)|must have the same type", re.I)),
+    # torch names dtypes with a capital (Double, Float): "float division by zero" is no dtype error
+    ("dtype", re.compile(r"(?i:dtype|scalar type|must have the same type)|"
+                         r"\b(Double|Float|Half|BFloat16|Long|Int|Bool)\b(?! object)")),
     ("index", re.compile(r"index|out of range|out of bounds", re.I)),
     ("shape", re.compile(r"size|shape|dimension|\bdims?\b|mat1 and mat2|must match|broadcast|"
                          r"cannot be multiplied|view|reshape|expected .*input", re.I)),

@@ -115,6 +115,21 @@ def _error_text(cell) -> tuple[str, str] | None:
     return None
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+NAMED = re.compile(r"Looks like: (.+?)\.(?:\n|$)", re.S)
+
+
+def _named_mistake(cell) -> str:
+    """The known mistake the test cell named under its error (rnnlab.checks.name_mistakes), in
+    one line, or ""."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            m = NAMED.search(ANSI.sub("", "\n".join(out.get("traceback", []))))
+            if m:
+                return " ".join(m[1].split())
+    return ""
+
+
 def _visible_test(cell) -> str | None:
     """The grade id of a cell holding visible tests, else None: a test cell, or the quiz's
     format check (`quiz_format`, locked and worth no points: only right answers score)."""
@@ -135,6 +150,9 @@ def _judge(cell, not_attempted: set[str]) -> TestResult:
         return TestResult(gid, "not attempted")
     ename, evalue = error or ("NotRun", "the cell did not run")
     first = (evalue.strip().splitlines() or [""])[0]
+    named = _named_mistake(cell)
+    if named:                      # the mistake's name is worth more than the rest of the message
+        return TestResult(gid, "failed", f"{ename}: {first}".strip()[:100] + f"; looks like: {named}"[:120])
     return TestResult(gid, "failed", f"{ename}: {first}".strip()[:160])
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from instructor.authoring import fixtures as F
 from rnnlab import progress
+from rnnlab.diagnose import catalogue
 
 A = "ps03_lstm_gates"
 REPO = progress.REPO
@@ -60,6 +61,9 @@ def test_a_bug_fails_with_its_message_and_exit_status(three_students):
     assert proc.returncode == 1
     failed = [line for line in proc.stdout.splitlines() if "FAILED" in line]
     assert len(failed) == 1 and failed[0].split()[0] == "lstm_step" and "AssertionError" in failed[0]
+    # the known mistake the test cell names is on the FAILED line too (issue 53)
+    title = next(e.title for e in catalogue(A)["lstm_step"] if e.id == "step-gate-order")
+    assert f"; looks like: {title}"[:60] in failed[0], failed[0]
     assert proc.stdout.strip().splitlines()[-1] == "2 of 3 visible tests pass (1 failed)"
     # it checks the files on disk, and says so first: unsaved answers in the browser are not seen
     assert proc.stdout.splitlines()[0] == progress.SAVED_ONLY

@@ -14,6 +14,7 @@ below). Everything else in the folder is the instructor's alone and belongs to t
     alternatives/        right solutions written differently, which must keep full marks
     copies/              the nearest lecture code, which must not pass
     attacks/             right answers that break an exercise's rule behind the tests' back
+    heldout/             answers written blind, from the release notebook alone: they measure the diagnosis
 
 docs/authoring.md walks an author through adding one.
 """
@@ -26,7 +27,7 @@ from pathlib import Path
 from .course import REPO, assignments
 
 # the fixtures' folders, each a kind of answer the tests judge (instructor.authoring.fixtures)
-FIXTURE_KINDS = ("mutants", "alternatives", "copies", "attacks")
+FIXTURE_KINDS = ("mutants", "alternatives", "copies", "attacks", "heldout")
 # what nbgrader must never release (nbgrader_config.py's c.CourseDirectory.ignore holds them too)
 INSTRUCTOR_ONLY = ("catalogue.toml", "exercises.toml", "recheck.py", "probes.py") + FIXTURE_KINDS
 # where `make assignments` ships each set's probes for the students' visible tests

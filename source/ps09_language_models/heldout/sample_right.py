@@ -1,0 +1,20 @@
+"""A correct answer: step, divide by the temperature in float64, keep values at least the k-th largest, softmax, one multinomial draw with the generator, sum the log-probabilities."""
+MISTAKE = ""
+EXPECT = {"full": True}
+CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+    """n tokens drawn one at a time; returns (list of ints, total log-probability as a float)."""
+    if temperature <= 0:
+        raise ValueError("temperature must be positive")
+    tokens, total = [], 0.0
+    for _ in range(n):
+        logits, state = step(token, state)
+        values = logits.double() / temperature
+        if top_k is not None:
+            kth = torch.topk(values, top_k).values[-1]
+            values = values.masked_fill(values < kth, float("-inf"))
+        probs = torch.softmax(values, dim=-1)
+        token = int(torch.multinomial(probs, 1, generator=generator))
+        tokens.append(token)
+        total += math.log(float(probs[token]))
+    return tokens, float(total)
+'''}

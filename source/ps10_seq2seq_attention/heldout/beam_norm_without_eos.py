@@ -1,0 +1,28 @@
+"""Divides the score by the number of tokens before EOS (len(tokens) - 1) instead of len(tokens), although EOS counts as a token."""
+MISTAKE = "length normalisation excludes EOS"
+EXPECT = {"lose": ["beam_search"]}
+CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+    """Up to k hypotheses [(tokens, score)], ranked by score / len(tokens)."""
+    live = [([], 0.0, start_state)]
+    finished = []
+    for _ in range(max_len):
+        candidates = []
+        for tokens, score, state in live:
+            logp, new_state = step(tokens[-1] if tokens else bos, state)
+            for v in range(logp.shape[0]):
+                candidates.append((tokens + [v], score + logp[v].item(), new_state))
+        candidates.sort(key=lambda e: (-e[1], e[0]))
+        live = []
+        for tokens, score, state in candidates[:k]:
+            if tokens[-1] == eos:
+                finished.append((tokens, score))
+            else:
+                live.append((tokens, score, state))
+        if len(finished) >= k or not live:
+            break
+    pool = list(finished)
+    if len(pool) < k:
+        pool += [(t, s) for t, s, _ in live[:k - len(pool)]]
+    pool.sort(key=lambda e: (-e[1] / max(len(e[0]) - (e[0][-1] == eos), 1), e[0]))
+    return [(list(t), float(s)) for t, s in pool[:k]]
+'''}
