@@ -14,7 +14,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py[
                             # what a problem set's folder holds for the instructor alone, never
                             # released (instructor/common/problemsets.py, INSTRUCTOR_ONLY)
                             "catalogue.toml", "exercises.toml", "recheck.py", "probes.py",
-                            "mutants", "alternatives", "copies", "attacks"]
+                            "mutants", "alternatives", "copies", "attacks", "heldout"]
 # The gradebook: gradebook.db in this folder (SQLite, one machine), or the PostgreSQL server that
 # the workers of a Dask cluster share (make autograde CLUSTER=..., docs/grading.md), named in the
 # environment so that no password is written into the repository.
