@@ -1,7 +1,7 @@
 # The probes of ps08_evaluating_models, shipped with the course package for rnnlab.diagnose.
 """Probes of ps08: confusion counts with precision, recall and F1 (also where a denominator is 0),
 a chronological split of a series (also with no test windows or no training windows), and the
-evaluation of a classifier at several thresholds.
+evaluation of a classifier at several thresholds (also with the threshold left out).
 
 The classifier probed in exercise 3 is a table of fixed logits, one row per token, whose training
 mode changes its output without drawing random numbers (a fixed mask stands for dropout: torch's
@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from rnnlab.classify import Messages
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 # ---- exercise 1: confusion counts, precision, recall and F1 ------------------------------------
@@ -75,8 +75,10 @@ class _Table(nn.Module):
 
 
 def _evaluated(evaluate_classifier, model, data, threshold):
-    """The report, and whether the model ever ran in training mode or with gradients on."""
-    report = evaluate_classifier(model, data, threshold=threshold)
+    """The report, and whether the model ever ran in training mode or with gradients on
+    (threshold None: the argument left out)."""
+    report = evaluate_classifier(model, data) if threshold is None else \
+        evaluate_classifier(model, data, threshold=threshold)
     return report, {"training mode": any(t for t, _ in model.seen), "gradients on": any(g for _, g in model.seen)}
 
 
@@ -101,20 +103,21 @@ PROBES = {
         _counts(*_MIXED),
         _scores(*_MIXED),
         _scores(*_NEVER),
-        _counts([1], [1]),                                              # a single item
+        tagged(_counts([1], [1]), "size_one"),                          # a single item
         _scores([0, 0, 1, 0], [1, 0, 1, 0]),
     ],
     "chronological_split": [
         _split(1, 9, 3, 2),
         _split(2, 7, 2, 0),                                             # no test windows
-        _split(3, 6, 1, 5),                                             # no training windows
-        _split(4, 4, 3, 1),                                             # a single window
+        tagged(_split(3, 6, 1, 5), "size_one"),                         # no training windows, window 1
+        tagged(_split(4, 4, 3, 1), "size_one"),                         # a single window
         _split_float32,
     ],
     "evaluate_classifier": [
         _evaluate(11, _TOKENS, _SPAM, 0.5, tie=2),                      # a tie at the threshold
         _evaluate(12, _TOKENS, _SPAM, 0.2),
         _evaluate(13, _TOKENS, _SPAM, 0.8),
-        _evaluate(14, [3], [1], 0.5, tie=3),                            # one message, at the threshold
+        tagged(_evaluate(14, [3], [1], 0.5, tie=3), "size_one"),        # one message, at the threshold
+        tagged(_evaluate(15, _TOKENS, _SPAM, None, tie=4), "no_state"), # threshold left out: 0.5
     ],
 }

@@ -1,7 +1,8 @@
 # The probes of ps10_seq2seq_attention, shipped with the course package for rnnlab.diagnose.
 """Probes of ps10: scaled and masked attention weights (also whether gradients reach the query and
 the keys), a decoder step that attends with the previous state, a beam search with a final
-ranking by score per token, and exact match with per-token accuracy of outputs cut at their EOS.
+ranking by score per token (also of width 1), and exact match with per-token accuracy of outputs
+cut at their EOS.
 
 The beam search's toy models are tables of log-probabilities, one row per previous token, whose
 entries are plain decimals (no log computed here: torch.log's last bits differ between CPUs, and a
@@ -9,7 +10,7 @@ near tie could then rank two hypotheses either way). Only the tie probes hold eq
 import torch
 from torch import nn
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 # ---- exercise 1: attention_weights -------------------------------------------------------------
@@ -125,14 +126,14 @@ def _match(predicted, target, eos=2, pad=0):
 PROBES = {
     "attention_weights": [
         _weights(1, (4, 2, 1), 4, 3),
-        _weights(2, (2,), 3, 2),
+        tagged(_weights(2, (2,), 3, 2), "size_one"),        # a batch of one
         _weights(3, (3, 4), 3, 2),          # a length above S
         _weights(4, (2, 0), 3, 2),          # a length of 0
         _grads(5, (3, 1), 3, 4),
     ],
     "decoder_step": [
         _step(11, (3, 1), 3, 4, 2, 3),
-        _step(12, (2,), 2, 3, 3, 1),
+        tagged(_step(12, (2,), 2, 3, 3, 1), "size_one"),    # a batch of one, H = 1
         _step(13, (2, 4, 1), 4, 5, 2, 2),
     ],
     "beam_search": [
@@ -141,6 +142,7 @@ PROBES = {
         _beam(_EOS_LENGTH, 2, 6),
         _beam(_NEVER_ENDS, 2, 3),
         _beam(_FLAT, 3, 2, 0, 3),
+        tagged(_beam(_PLAIN, 1, 5), "size_one"),            # width 1: greedy
     ],
     "exact_match": [
         _match([[5, 4, 3, 2, 9], [6, 2, 7, 7, 7]], [[5, 4, 3, 2], [6, 2, 0, 0]]),      # right, with leftovers
@@ -150,5 +152,6 @@ PROBES = {
         _match([[4, 4, 0], [5, 0, 3]], [[4, 0, 9, 9], [5, 0, 9, 9]], eos=0, pad=9),
         _match([[3, 2]], [[3, 3]]),                       # a target without EOS
         _match([], []),                                   # an empty batch
+        tagged(_match([[4, 2, 9]], [[4, 2, 0]]), "size_one"),   # a batch of one, right with a leftover
     ],
 }

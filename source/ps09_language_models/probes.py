@@ -1,7 +1,9 @@
 """Probes of ps09: a text cut into parallel streams of chunks with their targets (also a text too
 short for one chunk, one stream, chunks of one step), the perplexity of a padded batch (also a
-batch of one and a batch without padding), a sampler checked draw by draw, and a stacked nn.GRU
-computed from its weights (also layers whose input size differs from x's, and sizes of 1).
+batch of one and a batch without padding), a sampler checked draw by draw (also at a temperature
+of 0, and with its optional arguments left out), and a stacked nn.GRU computed from its weights
+(also layers whose input size differs from x's, sizes of 1, no h0), with whether its results hang
+on the autograd graph (the exercise works under torch.no_grad()).
 
 The sampler's model is the hidden tests' kind: its state is 0.5 * state + a row of a fixed table,
 so the logits depend on the whole past. Each probe draws with its own seeded torch.Generator:
@@ -11,7 +13,7 @@ the k-th largest exactly (sums of halves of whole numbers are exact in float64).
 import torch
 from torch import nn
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 # ---- exercise 1: stream_batches ----------------------------------------------------------------
@@ -61,7 +63,33 @@ def _sample(seed, vocab, first, n, temperature, top_k, whole=False):
     return probe
 
 
+def _sampled_by_default(sample_tokens, table, first, state, n):
+    """The sample drawn with temperature, top_k and generator left out (torch's global generator,
+    which run_probes seeds before every probe)."""
+    def step(token, state):
+        state = 0.5 * state + table[token]
+        return state.clone(), state
+    return sample_tokens(step, first, state, n)
+
+
+def _sample_by_default(seed, vocab, first, n):
+    def probe(names):
+        table = Inputs(seed).randn(vocab, vocab, scale=2.0)
+        return call(_sampled_by_default, names["sample_tokens"], table, first,
+                    torch.zeros(vocab, dtype=torch.float64), n)
+    return probe
+
+
 # ---- exercise 4: gru_forward -------------------------------------------------------------------
+
+
+def _gru_and_grad(gru_forward, gru, x, h0):
+    """The result, and which of its tensors hang on the autograd graph (the exercise works under
+    torch.no_grad(): none should)."""
+    result = gru_forward(gru, x, h0)
+    attached = [bool(t.requires_grad) for t in result if isinstance(t, torch.Tensor)] \
+        if isinstance(result, (tuple, list)) else None
+    return result, attached
 
 
 def _gru(seed, layers, n_in, n_hid, T, B, with_h0):
@@ -70,7 +98,7 @@ def _gru(seed, layers, n_in, n_hid, T, B, with_h0):
         gru = r.module(nn.GRU(n_in, n_hid, num_layers=layers), scale=0.8)
         x = r.randn(T, B, n_in)
         h0 = r.randn(layers, B, n_hid) if with_h0 else None
-        return call(names["gru_forward"], gru, x, h0)
+        return call(_gru_and_grad, names["gru_forward"], gru, x, h0)
     return probe
 
 
@@ -78,13 +106,13 @@ PROBES = {
     "stream_batches": [
         _batches(1, 27, 3, 4),          # the text splits evenly (27 = 3 x 9), rows cut into whole chunks
         _batches(2, 24, 2, 3),          # a tail left over in every row
-        _batches(3, 10, 1, 3),          # one stream
-        _batches(4, 9, 2, 1),           # chunks of one step
+        tagged(_batches(3, 10, 1, 3), "size_one"),          # one stream
+        tagged(_batches(4, 9, 2, 1), "size_one"),           # chunks of one step
         _batches(5, 8, 2, 4),           # too short for one chunk
     ],
     "masked_perplexity": [
         _perplexity(11, [4, 2, 1], 4, 5),
-        _perplexity(12, [2], 3, 4),     # a batch of one
+        tagged(_perplexity(12, [2], 3, 4), "size_one"),     # a batch of one
         _perplexity(13, [3, 3], 3, 3),  # no padding
         _perplexity(14, [1, 5], 5, 6),
     ],
@@ -94,11 +122,14 @@ PROBES = {
         _sample(23, 6, 1, 8, 2.0, None),
         _sample(24, 6, 3, 10, 1.0, 2, whole=True),
         _sample(25, 7, 0, 10, 1.0, 4, whole=True),
+        _sample(26, 5, 1, 3, 0.0, None),                    # a temperature of 0: a ValueError
+        tagged(_sample_by_default(27, 6, 2, 8), "no_state"),  # temperature, top_k, generator left out
     ],
     "gru_forward": [
         _gru(31, 2, 3, 2, 3, 2, True),  # layer 1 reads 2 values, x has 3
-        _gru(32, 2, 2, 2, 3, 1, False),
+        tagged(_gru(32, 2, 2, 2, 3, 1, False), "no_state", "size_one"),
         _gru(33, 1, 2, 3, 2, 2, True),
-        _gru(34, 3, 1, 1, 2, 1, True),  # sizes of 1
+        tagged(_gru(34, 3, 1, 1, 2, 1, True), "size_one"),  # sizes of 1
+        tagged(_gru(35, 2, 3, 2, 3, 2, False), "no_state"),  # no h0, no size of 1
     ],
 }
