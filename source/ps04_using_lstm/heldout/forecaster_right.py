@@ -1,0 +1,18 @@
+"""Correct: naive repeats x[:, -1]; the LSTM is batch first and the head maps h_n[-1] to horizons numbers."""
+MISTAKE = ""
+EXPECT = {"full": True}
+CELLS = {"forecaster": '''def naive_forecast(x, horizons):
+    """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
+    return x[:, -1].repeat(1, horizons)
+
+
+class Forecaster(nn.Module):
+    def __init__(self, horizons, hidden_size=32):
+        super().__init__()
+        self.lstm = nn.LSTM(1, hidden_size, batch_first=True)
+        self.head = nn.Linear(hidden_size, horizons)
+
+    def forward(self, x):
+        _, (h_n, _) = self.lstm(x)
+        return self.head(h_n[-1])
+'''}
