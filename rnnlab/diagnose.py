@@ -95,9 +95,31 @@ def canonical(value):
     return {"type": type(value).__name__}
 
 
-def fingerprint(probe: str, value) -> str:
-    text = json.dumps(canonical(value), sort_keys=True, separators=(",", ":"))
+def fingerprint(probe: str, value, form: Callable = canonical) -> str:
+    text = json.dumps(form(value), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(SALT + probe.encode() + b":" + text.encode()).hexdigest()[:24]
+
+
+def skeleton(value):
+    """The form of a probe's record without its values: each tensor's dtype and shape, each
+    number's or string's type, containers kept, an error's type and kind, and whether an input
+    changed. A `match = "structure"` entry is told by it: a tensor where a float is asked, a
+    layout with its dimensions swapped, whatever the values."""
+    if isinstance(value, dict) and "result" in value and "inputs changed" in value:
+        return {"result": skeleton(value["result"]), "inputs changed": value["inputs changed"]}
+    if isinstance(value, dict) and set(value) == {"raised", "kind"}:
+        return value
+    if isinstance(value, torch.Tensor):
+        return {"tensor": str(value.dtype), "shape": list(value.shape)}
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return type(value).__name__
+    if isinstance(value, dict):
+        return {"dict": [[repr(k), skeleton(v)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]}
+    if isinstance(value, (list, tuple)):
+        return {type(value).__name__: [skeleton(v) for v in value]}
+    return {"type": type(value).__name__}
 
 
 def _changed(before, after) -> bool:
@@ -184,13 +206,18 @@ def tagged(probe: Callable, *tags: str) -> Callable:
 
 def signs(record) -> list[str]:
     """What an answer's own behaviour on one probe shows, whatever the right result is: the kind
-    of error it raised, a float32 tensor or a numpy value in its result, a changed input."""
+    of error it raised, a float32 tensor, a 0-d tensor, a torch.Size or a numpy value in its
+    result, a changed input."""
     found: set[str] = set()
 
     def walk(value):
         if isinstance(value, torch.Tensor):
             if value.dtype in (torch.float32, torch.float16, torch.bfloat16):
                 found.add("float32")
+            if value.dim() == 0:
+                found.add("tensor0d")
+        elif isinstance(value, torch.Size):
+            found.add("size")
         elif type(value).__module__ == "numpy":
             found.add("numpy")
         elif isinstance(value, dict):
@@ -222,6 +249,7 @@ class Entry:
     section: str
     fingerprints: list[list[str]] = field(default_factory=list)     # one list per wrong solution
     rule: str | None = None                 # a shared mistake (GENERIC) told by signs, not fingerprints
+    match: str = "values"                   # "structure": its fingerprints are of `skeleton`s
 
     def text(self, width: int = 92) -> str:
         """What a student reads, in lines of at most `width` characters (an error's output area
@@ -257,21 +285,24 @@ def probes_for(assignment: str, exercise: str) -> list[tuple[str, Callable[[dict
 
 
 def run_probes(assignment: str, exercise: str, namespace: dict) -> list[str]:
-    """What an answer (the functions in `namespace`) does on each probe of `exercise`: its
-    fingerprint, followed by the probe's tags and the answer's signs (`signs`) after a space,
-    "tag:no_state,raised:dtype"."""
+    """What an answer (the functions in `namespace`) does on each probe of `exercise`: the
+    fingerprint of its record and, after a slash, of its skeleton, then the probe's tags and the
+    answer's signs (`signs`) after a space: "<24 hex>/<24 hex> tag:no_state,raised:dtype"."""
     out = []
     with torch.random.fork_rng(devices=[]):           # the student's random state is left as it was
         for probe_id, probe in probes_for(assignment, exercise):
             torch.manual_seed(0)
             record = probe(namespace)
             marks = [f"tag:{t}" for t in sorted(getattr(probe, "tags", ()))] + signs(record)
-            out.append(fingerprint(probe_id, record) + (" " + ",".join(marks) if marks else ""))
+            out.append(fingerprint(probe_id, record) + "/" + fingerprint(probe_id, record, skeleton)
+                       + (" " + ",".join(marks) if marks else ""))
     return out
 
 
-def fingerprints_only(prints: list[str]) -> list[str]:
-    return [p.split(" ", 1)[0] for p in prints]
+def fingerprints_only(prints: list[str], form: str = "values") -> list[str]:
+    """The values' fingerprints of `run_probes`'s results, or (form "structure") the skeletons'."""
+    heads = [p.split(" ", 1)[0].split("/") for p in prints]
+    return [h[1] if form == "structure" and len(h) > 1 else h[0] for h in heads]
 
 
 def catalogue(assignment: str, folder: Path = DATA) -> dict[str, list[Entry]]:
@@ -290,13 +321,18 @@ def catalogue(assignment: str, folder: Path = DATA) -> dict[str, list[Entry]]:
 
 
 def match(exercise: str, prints: list[str], entries: list[Entry]) -> Diagnosis:
-    """The entry whose wrong solutions give `prints` on every probe, if exactly one does; else the
-    first shared mistake (`GENERIC`) that the answer's signs show."""
-    hashes = fingerprints_only(prints)
-    found = [e.id for e in entries if e.rule is None
-             if hashes and any(len(fp) == len(hashes) and fp == hashes for fp in e.fingerprints)]
-    if len(found) == 1:
-        return Diagnosis(exercise, next(e for e in entries if e.id == found[0]), found, len(prints))
+    """The entry whose wrong solutions give `prints` on every probe, if exactly one does (by the
+    values; else by the skeletons, for the entries told by structure); else the first shared
+    mistake (`GENERIC`) that the answer's signs show."""
+    found = []
+    for form in ("values", "structure"):          # a story told by the values first
+        hashes = fingerprints_only(prints, form)
+        found = [e.id for e in entries if e.rule is None and e.match == form
+                 if hashes and any(len(fp) == len(hashes) and fp == hashes for fp in e.fingerprints)]
+        if len(found) == 1:
+            return Diagnosis(exercise, next(e for e in entries if e.id == found[0]), found, len(prints))
+        if found:
+            break
     if not found:
         marks = [set(p.split(" ", 1)[1].split(",")) if " " in p else set() for p in prints]
         for e in entries:
@@ -363,6 +399,21 @@ GENERIC = {
         "arithmetic on them give numpy types), where the exercise asks for Python numbers or "
         "tensors. Convert with int(...) or float(...), or stay with torch.",
         "the exercise's description (what it returns)"),
+    "number-tensor": (
+        lambda marks: any("tensor0d" in m for m in marks),
+        "{ex} returns tensors where Python numbers are asked",
+        "What {ex} returns holds a 0-d tensor (torch.tensor(3.0), or the result of .sum(), .mean() "
+        "or indexing a tensor) where the exercise asks for a Python int, float or bool. Such a "
+        "tensor prints like a number but is not one: it compares, formats and serialises "
+        "differently. Convert it with .item(), int(...) or float(...).",
+        "the exercise's description (what it returns)"),
+    "torch-size": (
+        lambda marks: any("size" in m for m in marks),
+        "{ex} returns a torch.Size where a tuple of ints is asked",
+        "What {ex} returns holds a torch.Size (what .shape and .size() give), a subclass of tuple "
+        "that prints as torch.Size([...]) and is not the plain tuple of Python ints the exercise "
+        "asks for. Convert it with tuple(...).",
+        "the exercise's description (what it returns)"),
     "size-one": (
         _only_where("size_one"),
         "{ex} fails when a dimension has size 1",
@@ -383,11 +434,13 @@ GENERIC = {
 
 def generic_entries(exercise: str, facts: dict) -> list[Entry]:
     """The shared mistakes that apply to `exercise` (facts from its catalogue: whether it keeps
-    its inputs' dtype, whether it leaves its arguments as they were)."""
+    its inputs' dtype, whether it leaves its arguments as they were, whether the numbers it
+    returns are Python's)."""
     out = []
     for rule, (_, title, explain, section) in GENERIC.items():
         if (rule == "changes-inputs" and not facts.get("keeps_inputs")) or \
-                (rule == "float32-result" and not facts.get("keeps_dtype")):
+                (rule == "float32-result" and not facts.get("keeps_dtype")) or \
+                (rule in ("number-tensor", "torch-size") and not facts.get("python_numbers")):
             continue
         out.append(Entry(f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise),
                          section, rule=rule))

@@ -97,25 +97,46 @@ def build(assignment: str) -> dict:
     solution = namespace(F.SOLUTION, source_nb)
     out, seen = [], {}
     for e in entries:
-        right = D.fingerprints_only(D.run_probes(assignment, e["exercise"], solution))
+        form = e.get("match", "values")
+        if form not in ("values", "structure"):
+            problems.append(f"{e['id']}: match is 'values' (the default) or 'structure', not {form!r}")
+            form = "values"
+        marked_right = D.run_probes(assignment, e["exercise"], solution)
+        right = D.fingerprints_only(marked_right, form)
         if not right:
             problems.append(f"{e['id']}: exercise {e['exercise']} has no probes")
         prints = []
         for name in e["mutants"]:
             marked = D.run_probes(assignment, e["exercise"], namespace(mutants[name], source_nb)) if name in mutants else []
-            got = D.fingerprints_only(marked)
+            got = D.fingerprints_only(marked, form)
             if got == right:
-                problems.append(f"{e['id']}: {name} behaves like the solution on every probe")
+                problems.append(f"{e['id']}: {name} behaves like the solution on every probe"
+                                + (" (by structure: its values differ, match by values)" if form == "structure" else ""))
             if marked and all("raised:" in p and "raised:rule" not in p for p in marked):
                 problems.append(f"{e['id']}: {name} raises on every probe, and another mistake could raise "
                                 "the same errors: add a probe on which it returns, or list it under [not_diagnosed]")
-            other = seen.get((e["exercise"], tuple(got)))
+            other = seen.get((e["exercise"], form, tuple(got)))
             if other and other != e["id"]:
                 problems.append(f"{e['id']}: {name} behaves exactly like an example of {other}")
-            seen[(e["exercise"], tuple(got))] = e["id"]
+            seen[(e["exercise"], form, tuple(got))] = e["id"]
             if got not in prints:
                 prints.append(got)
-        out.append({k: e[k] for k in ("id", "exercise", "title", "explain", "section")} | {"fingerprints": prints})
+        out.append({k: e[k] for k in ("id", "exercise", "title", "explain", "section")} | {"fingerprints": prints}
+                   | ({"match": "structure"} if form == "structure" else {}))
+    # an answer with a value entry's mistake must not match a structure entry of another story
+    for e in out:
+        if e.get("match") != "structure":
+            continue
+        for other in entries:
+            if other["exercise"] != e["exercise"] or other.get("match", "values") != "values":
+                continue
+            for name in other["mutants"]:
+                if name in mutants:
+                    shape = D.fingerprints_only(D.run_probes(assignment, other["exercise"],
+                                                             namespace(mutants[name], source_nb)), "structure")
+                    if shape in e["fingerprints"]:
+                        problems.append(f"{e['id']}: told by structure, it would also name {name}, an example of "
+                                        f"{other['id']}, whose values differ: make one of them tell the other apart")
     if problems:
         raise ValueError(f"{assignment}: " + "; ".join(problems))
     return {"assignment": assignment, "entries": out, "exercises": exercise_facts(assignment)}
@@ -123,8 +144,10 @@ def build(assignment: str) -> dict:
 
 def exercise_facts(assignment: str) -> dict[str, dict]:
     """What the shared mistakes (rnnlab.diagnose.GENERIC) need to know of each exercise that has
-    probes: whether it keeps its inputs' dtype (its hidden tests compare a float64 result) and
-    whether it leaves its arguments as they were (its hidden tests check it)."""
+    probes: whether it keeps its inputs' dtype (its hidden tests compare a float64 result),
+    whether it leaves its arguments as they were (its hidden tests check it), and whether the
+    numbers it returns are Python ints, floats and bools (`python_numbers = true`: a 0-d tensor
+    or a torch.Size there is a mistake)."""
     from rnnlab.diagnose import probes_for
 
     out = {}
@@ -132,7 +155,8 @@ def exercise_facts(assignment: str) -> dict[str, dict]:
         if probes_for(assignment, exercise):
             classes = spec.get("input_classes", [])
             out[exercise] = {"keeps_dtype": "float64" in classes,
-                             "keeps_inputs": "unchanged" in classes and not spec.get("changes_arguments")}
+                             "keeps_inputs": "unchanged" in classes and not spec.get("changes_arguments"),
+                             "python_numbers": bool(spec.get("python_numbers"))}
     return out
 
 
