@@ -7,7 +7,7 @@ the layer raises RuntimeError), in float64 with every parameter drawn here; the 
 and several layers, tanh and ReLU, with and without h_0, and sizes of 1."""
 from torch import nn
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 
@@ -44,24 +44,27 @@ def _plain(exercise, *args):
 
 PROBES = {
     "manual_rnn": [
-        _manual(1, 3, 2, 3, 2, 2, "tanh", False),     # two layers, no h_0
+        tagged(_manual(1, 3, 2, 3, 2, 2, "tanh", False), "no_state"),     # two layers, no h_0
         _manual(2, 4, 2, 2, 3, 2, "relu", True),      # two ReLU layers from h_0
-        _manual(3, 3, 1, 2, 2, 1, "relu", True),      # one layer, a batch of 1
-        _manual(4, 2, 3, 1, 1, 3, "tanh", True),      # three layers, input and hidden size 1
+        tagged(_manual(3, 3, 1, 2, 2, 1, "relu", True), "size_one"),      # one layer, a batch of 1
+        tagged(_manual(4, 2, 3, 1, 1, 3, "tanh", True), "size_one"),      # three layers, input and hidden size 1
+        # no h_0 again, input_size equal to hidden_size: zeros of the input's width are then right,
+        # where zeros of the wrong dtype still fail
+        tagged(_manual(5, 3, 2, 2, 2, 2, "relu", False), "no_state"),
     ],
     # (input_size, hidden_size, num_layers, bidirectional, batch_first, seq_len, batch)
     "rnn_shapes": [
         _plain("rnn_shapes", 2, 3, 1, False, True, 4, 2),
         _plain("rnn_shapes", 3, 2, 2, True, False, 5, 3),
-        _plain("rnn_shapes", 1, 4, 3, False, True, 1, 1),      # one step of one sequence
-        _plain("rnn_shapes", 4, 1, 1, True, True, 2, 5),
+        tagged(_plain("rnn_shapes", 1, 4, 3, False, True, 1, 1), "size_one"),      # one step of one sequence
+        tagged(_plain("rnn_shapes", 4, 1, 1, True, True, 2, 5), "size_one"),       # one hidden unit
     ],
     # (input_size, hidden_size, num_layers, bidirectional, bias)
     "count_parameters": [
-        _plain("count_parameters", 3, 4),                       # the defaults
+        tagged(_plain("count_parameters", 3, 4), "no_state"),   # the defaults
         _plain("count_parameters", 3, 4, 2, True, True),
         _plain("count_parameters", 5, 2, 3, False, False),
         _plain("count_parameters", 2, 3, 2, True, False),
-        _plain("count_parameters", 1, 1, 1, False, True),
+        tagged(_plain("count_parameters", 1, 1, 1, False, True), "size_one"),
     ],
 }

@@ -11,7 +11,7 @@ import functools
 import torch
 from torch import nn
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 # ---- exercise 1: shapes ------------------------------------------------------------------------
@@ -128,11 +128,11 @@ def _forecaster(seed, horizons, hidden_size, n, window):
 
 PROBES = {
     "lstm_output_shapes": [
-        _shapes(5, 3, 2, 4),
+        tagged(_shapes(5, 3, 2, 4), "no_state"),              # every option left at its default
         _shapes(5, 3, 2, 4, num_layers=2, batch_first=True),
         _shapes(4, 2, 3, 5, num_layers=2, bidirectional=True, proj_size=2),
-        _shapes(5, None, 2, 4, num_layers=3),
-        _shapes(3, None, 2, 4, bidirectional=True, batch_first=True, proj_size=1),
+        tagged(_shapes(5, None, 2, 4, num_layers=3), "size_one"),     # unbatched
+        tagged(_shapes(3, None, 2, 4, bidirectional=True, batch_first=True, proj_size=1), "size_one"),
     ],
     "train_tbptt": [
         # two layers, three streams, chunks of 3, 3 and 1 steps; boundaries in streams 1 and 2
@@ -140,7 +140,7 @@ PROBES = {
         # no learning (lr 0), batch first, one layer: chunk 0's resets partly False
         _tbptt(12, 5, 2, 2, 2, 2, 1, 2, [[False, True], [True, False], [False, False]], batch_first=True, lr=0.0),
         # one stream, one unit, chunks of one step, no boundary after the start
-        _tbptt(13, 4, 1, 2, 1, 1, 1, 1, [[False], [False], [False], [False]]),
+        tagged(_tbptt(13, 4, 1, 2, 1, 1, 1, 1, [[False], [False], [False], [False]]), "size_one"),
         # a single chunk: the whole series at once
         _tbptt(14, 3, 2, 1, 2, 1, 1, 5, [[False, True]], lr=0.3),
     ],
@@ -150,13 +150,13 @@ PROBES = {
         # built by keyword; lengths already sorted, no message fills the row
         _classifier(22, (9, 2, 3, 2), True, [4, 3, 1], 5),
         # one message of one word, one unit
-        _classifier(23, (7, 2, 1, 2), True, [1], 1),
+        tagged(_classifier(23, (7, 2, 1, 2), True, [1], 1), "size_one"),
     ],
     "forecaster": [
         _naive(31, 3, 4, 2),
-        _naive(32, 1, 1, 3),
+        tagged(_naive(32, 1, 1, 3), "size_one"),
         _forecaster(33, 3, 4, 2, 5),
-        _forecaster(34, 2, 3, 1, 4),
+        tagged(_forecaster(34, 2, 3, 1, 4), "size_one"),
         _forecaster(35, 1, 2, 3, 2),
     ],
 }

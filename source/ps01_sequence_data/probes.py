@@ -2,7 +2,7 @@
 layout of a 3-D batch into the layout nn.RNN reads."""
 import torch
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 
@@ -11,6 +11,13 @@ def _windows(seed, n, features, window, horizon):
         r = Inputs(seed)
         series = r.randn(n, exact32=True) if features is None else r.randn(n, features, exact32=True)
         return call(names["make_windows"], series, window, horizon)
+    return probe
+
+
+def _windows_default(seed, n, window):
+    """The horizon left out: its default is 1."""
+    def probe(names):
+        return call(names["make_windows"], Inputs(seed).randn(n, exact32=True), window)
     return probe
 
 
@@ -32,13 +39,22 @@ def _layout(seed, layout, batch_first, sizes=(2, 3, 4)):
     return probe
 
 
+def _layout_default(seed, layout):
+    """batch_first left out: its default is False."""
+    def probe(names):
+        return call(names["to_rnn_layout"], Inputs(seed).randn(3, 2, 4), layout)
+    return probe
+
+
 PROBES = {
     "make_windows": [_windows(1, 7, None, 3, 1), _windows(2, 8, None, 2, 3), _windows(3, 7, 2, 3, 2),
-                     _windows(4, 4, None, 3, 2), _counts],
+                     _windows(4, 4, None, 3, 2), tagged(_counts, "size_one"),      # no window; exactly one
+                     tagged(_windows_default(10, 6, 2), "no_state")],             # the default horizon
     # "d" is the alphabet's last class and occurs in no text; the alphabet is not in sorted order
-    "one_hot": [_one_hot(["abc", "cca"], "cabd"), _one_hot(["ab", "az"], "abc"), _one_hot(["bca"], "abc"),
-                _one_hot(["b", "a", "b"], "ba")],
+    "one_hot": [_one_hot(["abc", "cca"], "cabd"), _one_hot(["ab", "az"], "abc"), tagged(_one_hot(["bca"], "abc"), "size_one"),
+                tagged(_one_hot(["b", "a", "b"], "ba"), "size_one")],
     "to_rnn_layout": [_layout(5, "BFT", False), _layout(6, "FTB", True), _layout(7, "BTF", False),
                       _layout(8, "TBFB", False),
-                      _layout(9, "FBT", True, sizes=(2, 1, 3))],                # a batch of one
+                      tagged(_layout(9, "FBT", True, sizes=(2, 1, 3)), "size_one"),
+                      tagged(_layout_default(10, "FTB"), "no_state")],                # a batch of one
 }

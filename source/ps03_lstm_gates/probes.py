@@ -1,7 +1,7 @@
 """Probes of ps03: the LSTM step with its backward pass, and every gate of a layer."""
 from torch import nn
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 
@@ -26,6 +26,8 @@ def _layer(seed, seq_len, batch, n_in, n_hid, with_hx):
 
 
 PROBES = {
-    "lstm_step": [_step(1, 3, 2, 3), _step(2, 1, 3, 2), _step(3, 2, 2, 2, True, False), _step(4, 2, 3, 2, False, True)],
-    "lstm_all_gates": [_layer(5, 4, 2, 2, 3, False), _layer(6, 3, 2, 3, 2, True), _layer(7, 3, 1, 2, 1, True)],
+    "lstm_step": [_step(1, 3, 2, 3), tagged(_step(2, 1, 3, 2), "size_one"), _step(3, 2, 2, 2, True, False),
+                  _step(4, 2, 3, 2, False, True)],
+    "lstm_all_gates": [tagged(_layer(5, 4, 2, 2, 3, False), "no_state"), _layer(6, 3, 2, 3, 2, True),
+                       tagged(_layer(7, 3, 1, 2, 1, True), "size_one")],
 }
