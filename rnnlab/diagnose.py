@@ -198,10 +198,22 @@ def _has_float32(value) -> bool:
 
 def tagged(probe: Callable, *tags: str) -> Callable:
     """Mark a probe with what its call leaves out or shrinks ("no_state": no initial state or
-    optional argument given; "size_one": a dimension of size 1): the shared mistakes
-    (`GENERIC`) that fail only on such calls are told by them."""
+    optional argument given; "size_one": a dimension of size 1), or with what the exercise's text
+    says it must do ("refuse": raise ValueError): the shared mistakes (`GENERIC`) that show only
+    on such calls are told by them."""
     probe.tags = frozenset(tags)
     return probe
+
+
+def refusal(record, tags) -> list[str]:
+    """On a probe the exercise's text says to refuse with ValueError: "no-error" if the answer
+    returned, "wrong-error" if it raised another type of error."""
+    if "refuse" not in tags or not isinstance(record, dict):
+        return []
+    result = record.get("result")
+    if isinstance(result, dict) and set(result) == {"raised", "kind"}:
+        return [] if result["raised"] == "ValueError" else ["wrong-error"]
+    return ["no-error"]
 
 
 def signs(record) -> list[str]:
@@ -293,7 +305,8 @@ def run_probes(assignment: str, exercise: str, namespace: dict) -> list[str]:
         for probe_id, probe in probes_for(assignment, exercise):
             torch.manual_seed(0)
             record = probe(namespace)
-            marks = [f"tag:{t}" for t in sorted(getattr(probe, "tags", ()))] + signs(record)
+            tags = getattr(probe, "tags", frozenset())
+            marks = [f"tag:{t}" for t in sorted(tags)] + signs(record) + refusal(record, tags)
             out.append(fingerprint(probe_id, record) + "/" + fingerprint(probe_id, record, skeleton)
                        + (" " + ",".join(marks) if marks else ""))
     return out
@@ -349,6 +362,7 @@ def _only_where(tag: str, kinds=None):
     """An answer that raises (an error of `kinds`, if given) on some probe tagged `tag` and on no
     probe without it."""
     def rule(marks: list[set[str]]) -> bool:
+        marks = [m for m in marks if "tag:refuse" not in m]        # where an error is the right answer
         hit = [m for m in marks if _raised(m) and (kinds is None or any(_raised(m, k) for k in kinds))]
         return bool(hit) and all(f"tag:{tag}" in m for m in hit) and \
             not any(_raised(m) for m in marks if f"tag:{tag}" not in m)
@@ -414,6 +428,21 @@ GENERIC = {
         "that prints as torch.Size([...]) and is not the plain tuple of Python ints the exercise "
         "asks for. Convert it with tuple(...).",
         "the exercise's description (what it returns)"),
+    "wrong-error": (
+        lambda marks: any("wrong-error" in m for m in marks),
+        "{ex} refuses a bad input with another error than ValueError",
+        "Given an input the exercise says to refuse, {ex} stops, but with another type of error "
+        "(an AssertionError from assert, an IndexError or a RuntimeError from the computation) "
+        "where it asks for ValueError. A caller catches ValueError to tell a bad argument from "
+        "a bug; check the input first and raise ValueError with a message that says what is wrong.",
+        "the exercise's description (the inputs it refuses)"),
+    "no-error": (
+        lambda marks: any("no-error" in m for m in marks),
+        "{ex} accepts an input the exercise says to refuse",
+        "Given an input that the exercise says to refuse with ValueError, {ex} returns a result "
+        "instead. Read the exercise's list of bad inputs again and check each one before "
+        "computing (an empty result, a length or size that does not fit, an unknown symbol).",
+        "the exercise's description (the inputs it refuses)"),
     "size-one": (
         _only_where("size_one"),
         "{ex} fails when a dimension has size 1",

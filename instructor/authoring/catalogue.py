@@ -123,6 +123,7 @@ def build(assignment: str) -> dict:
                 prints.append(got)
         out.append({k: e[k] for k in ("id", "exercise", "title", "explain", "section")} | {"fingerprints": prints}
                    | ({"match": "structure"} if form == "structure" else {}))
+    problems += _tags_agree(assignment, solution)
     # an answer with a value entry's mistake must not match a structure entry of another story
     for e in out:
         if e.get("match") != "structure":
@@ -140,6 +141,24 @@ def build(assignment: str) -> dict:
     if problems:
         raise ValueError(f"{assignment}: " + "; ".join(problems))
     return {"assignment": assignment, "entries": out, "exercises": exercise_facts(assignment)}
+
+
+def _tags_agree(assignment: str, solution: dict) -> list[str]:
+    """A probe tagged "refuse" is one the solution refuses with ValueError, and every probe it
+    refuses so is tagged: the shared mistakes "no-error" and "wrong-error" read the tag as the
+    exercise's text, and an untagged refusal would count as an error of the answer's own."""
+    from rnnlab import diagnose as D
+
+    problems = []
+    for exercise in exercise_facts(assignment):
+        for (probe_id, probe), marked in zip(D.probes_for(assignment, exercise),
+                                             D.run_probes(assignment, exercise, solution)):
+            tagged = "refuse" in getattr(probe, "tags", ())
+            refused = "raised:" in marked and D.refusal(probe(solution), {"refuse"}) == []
+            if tagged != refused:
+                problems.append(f"probe {probe_id}: " + ("tagged refuse, but the solution does not raise ValueError"
+                                                         if tagged else "the solution raises ValueError: tag it refuse"))
+    return problems
 
 
 def exercise_facts(assignment: str) -> dict[str, dict]:

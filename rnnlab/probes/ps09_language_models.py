@@ -109,7 +109,7 @@ PROBES = {
         _batches(2, 24, 2, 3),          # a tail left over in every row
         tagged(_batches(3, 10, 1, 3), "size_one"),          # one stream
         tagged(_batches(4, 9, 2, 1), "size_one"),           # chunks of one step
-        _batches(5, 8, 2, 4),           # too short for one chunk
+        tagged(_batches(5, 8, 2, 4), "refuse"),           # too short for one chunk: a ValueError
     ],
     "masked_perplexity": [
         _perplexity(11, [4, 2, 1], 4, 5),
@@ -123,7 +123,7 @@ PROBES = {
         _sample(23, 6, 1, 8, 2.0, None),
         _sample(24, 6, 3, 10, 1.0, 2, whole=True),
         _sample(25, 7, 0, 10, 1.0, 4, whole=True),
-        _sample(26, 5, 1, 3, 0.0, None),                    # a temperature of 0: a ValueError
+        tagged(_sample(26, 5, 1, 3, 0.0, None), "refuse"),  # a temperature of 0: a ValueError
         tagged(_sample_by_default(27, 6, 2, 8), "no_state"),  # temperature, top_k, generator left out
     ],
     "gru_forward": [

@@ -127,8 +127,8 @@ PROBES = {
     "attention_weights": [
         _weights(1, (4, 2, 1), 4, 3),
         tagged(_weights(2, (2,), 3, 2), "size_one"),        # a batch of one
-        _weights(3, (3, 4), 3, 2),          # a length above S
-        _weights(4, (2, 0), 3, 2),          # a length of 0
+        tagged(_weights(3, (3, 4), 3, 2), "refuse"),          # a length above S
+        tagged(_weights(4, (2, 0), 3, 2), "refuse"),          # a length of 0
         _grads(5, (3, 1), 3, 4),
     ],
     "decoder_step": [
@@ -150,8 +150,8 @@ PROBES = {
         _match([[5, 4, 2, 2, 9], [6, 6, 6, 6, 6], [3, 0, 5, 2, 0]], [[5, 4, 3, 2], [6, 2, 0, 0], [3, 4, 5, 2]]),
         # other ids, the predictions shorter than the targets: one stops late, one is right
         _match([[4, 4, 0], [5, 0, 3]], [[4, 0, 9, 9], [5, 0, 9, 9]], eos=0, pad=9),
-        _match([[3, 2]], [[3, 3]]),                       # a target without EOS
-        _match([], []),                                   # an empty batch
+        tagged(_match([[3, 2]], [[3, 3]]), "refuse"),     # a target without EOS
+        tagged(_match([], []), "refuse"),                 # an empty batch
         tagged(_match([[4, 2, 9]], [[4, 2, 0]]), "size_one"),   # a batch of one, right with a leftover
     ],
 }

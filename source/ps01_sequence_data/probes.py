@@ -48,13 +48,14 @@ def _layout_default(seed, layout):
 
 PROBES = {
     "make_windows": [_windows(1, 7, None, 3, 1), _windows(2, 8, None, 2, 3), _windows(3, 7, 2, 3, 2),
-                     _windows(4, 4, None, 3, 2), tagged(_counts, "size_one"),      # no window; exactly one
+                     tagged(_windows(4, 4, None, 3, 2), "refuse"), tagged(_counts, "size_one"),  # no window; exactly one
                      tagged(_windows_default(10, 6, 2), "no_state")],             # the default horizon
     # "d" is the alphabet's last class and occurs in no text; the alphabet is not in sorted order
-    "one_hot": [_one_hot(["abc", "cca"], "cabd"), _one_hot(["ab", "az"], "abc"), tagged(_one_hot(["bca"], "abc"), "size_one"),
-                tagged(_one_hot(["b", "a", "b"], "ba"), "size_one")],
+    "one_hot": [_one_hot(["abc", "cca"], "cabd"), tagged(_one_hot(["ab", "az"], "abc"), "refuse"),    # "z" unknown
+                tagged(_one_hot(["bca"], "abc"), "size_one"), tagged(_one_hot(["b", "a", "b"], "ba"), "size_one"),
+                tagged(_one_hot(["ab", "abc"], "abc"), "refuse")],                              # lengths differ
     "to_rnn_layout": [_layout(5, "BFT", False), _layout(6, "FTB", True), _layout(7, "BTF", False),
-                      _layout(8, "TBFB", False),
+                      tagged(_layout(8, "TBFB", False), "refuse"), tagged(_layout(11, "TBB", False), "refuse"),
                       tagged(_layout(9, "FBT", True, sizes=(2, 1, 3)), "size_one"),
                       tagged(_layout_default(10, "FTB"), "no_state")],                # a batch of one
 }
