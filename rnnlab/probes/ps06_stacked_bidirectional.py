@@ -9,7 +9,7 @@ and its layers are filled here by kind (embedding, then LSTM, then linear), so t
 and the order in which an answer creates them do not matter."""
 import torch
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 # ---- exercise 1: merge_directions --------------------------------------------------------------
@@ -61,9 +61,9 @@ def _tagger(seed, sizes, batch, length):
 PROBES = {
     "merge_directions": [
         _merge(1, 4, (3,), 2, 2),           # two layers, a batch of 3
-        _merge(2, 6, (2,), 1, 3),           # three layers, features of size 1
+        tagged(_merge(2, 6, (2,), 1, 3), "size_one"),   # three layers, features of size 1
         _merge(3, 4, (), 3, 2),             # unbatched: (num_layers * 2, size)
-        _merge(4, 2, (1,), 3, 1),           # one layer, a batch of 1
+        tagged(_merge(4, 2, (1,), 3, 1), "size_one"),   # one layer, a batch of 1
         _merge(5, 2, (3,), 2, 2),           # a one-direction h_n of two layers: ValueError
     ],
     "lstm_param_count": [
@@ -71,11 +71,11 @@ PROBES = {
         _count(3, 5, 2, True, 0),
         _count(4, 6, 2, True, 2),
         _count(2, 3, 3, False, 1),
-        _count(10, 20),                     # the defaults
+        tagged(_count(10, 20), "no_state"), # the defaults
     ],
     "bi_tagger": [
-        _tagger(21, (5, 3, 2, 3), 2, 4),     # the default num_layers
+        tagged(_tagger(21, (5, 3, 2, 3), 2, 4), "no_state"),     # the default num_layers
         _tagger(22, (6, 2, 3, 2, 2), 3, 3),  # two layers
-        _tagger(23, (4, 2, 2, 2, 1), 1, 5),  # a batch of 1
+        tagged(_tagger(23, (4, 2, 2, 2, 1), 1, 5), "size_one"),  # a batch of 1
     ],
 }

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 # ---- exercise 1: collate_recent ----------------------------------------------------------------
@@ -33,10 +33,18 @@ def _collate(seed, lengths, features, max_len):
 # ---- exercise 2: bidirectional_final -----------------------------------------------------------
 
 
+def _final_run(bidirectional_final):
+    """The result, and whether it still carries the gradient to output (the exercise asks for it)."""
+    def run(output, lengths):
+        result = bidirectional_final(output, lengths)
+        return result, bool(getattr(result, "requires_grad", False))
+    return run
+
+
 def _final(seed, steps, lengths, hidden):
     def probe(names):
-        output = Inputs(seed).randn(steps, len(lengths), 2 * hidden)
-        return call(names["bidirectional_final"], output, torch.tensor(lengths, dtype=torch.int64))
+        output = Inputs(seed).randn(steps, len(lengths), 2 * hidden).requires_grad_()
+        return call(_final_run(names["bidirectional_final"]), output, torch.tensor(lengths, dtype=torch.int64))
     return probe
 
 
@@ -50,7 +58,8 @@ def _ce(seed, lengths, steps, classes, per_sequence):
         for b, n in enumerate(lengths):                       # garbage in the padding
             logits[n:, b] = r.randn(steps - n, classes, scale=20.0)
         tags = torch.from_numpy(r.rng.integers(0, classes, size=(steps, len(lengths))))
-        fn = functools.partial(names["masked_cross_entropy"], per_sequence=per_sequence)
+        fn = names["masked_cross_entropy"] if per_sequence is None else \
+            functools.partial(names["masked_cross_entropy"], per_sequence=per_sequence)
         return call(fn, logits, tags, torch.tensor(lengths, dtype=torch.int64))
     return probe
 
@@ -90,16 +99,37 @@ def _bottom_h_off(parts, sequences, r):             # h_n of the bottom layer of
     parts[1][0, -1, 0] += 1e-2
 
 
+def _padding_filled(parts, sequences, r):         # right: rounding, and the padded slots not zero
+    _rounding(parts, sequences, r)
+    for b, seq in enumerate(sequences):
+        parts[0][b, len(seq):] = 5.0
+
+
+def _early_output_off(parts, sequences, r):         # sequence 1's output far off at its first step
+    parts[0][1, 0, 0] += 1.0
+
+
+def _alone_each(lstm, sequences):
+    """Right, and bitwise: each sequence run alone, as the check itself runs it, padded with zeros."""
+    outs, hs, cs = [], [], []
+    for seq in sequences:
+        out, (h, c) = lstm(seq.unsqueeze(0))
+        outs.append(out[0].detach())
+        hs.append(h.detach())
+        cs.append(c.detach())
+    return (torch.nn.utils.rnn.pad_sequence(outs, batch_first=True), torch.cat(hs, 1), torch.cat(cs, 1))
+
+
 def _c_off(parts, sequences, r):                     # c_n of the top layer off, sequence 0
     parts[2][-1, 0, 1] += 1e-2
 
 
-def _proof(seed, change, lengths=(3, 5, 2), layers=2, bidirectional=False):
+def _proof(seed, change, lengths=(3, 5, 2), layers=2, bidirectional=False, run=None):
     def probe(names):
         r = Inputs(seed)
         lstm = r.module(nn.LSTM(2, 3, num_layers=layers, batch_first=True, bidirectional=bidirectional))
         sequences = [r.randn(n, 2) for n in lengths]
-        return call(names["packed_matches_alone"], lstm, sequences, _run(seed + 100, change))
+        return call(names["packed_matches_alone"], lstm, sequences, run or _run(seed + 100, change))
     return probe
 
 
@@ -108,20 +138,21 @@ PROBES = {
         _collate(1, (2, 5, 1), 2, 3),           # one recording cut; lengths not sorted
         _collate(2, (6, 3, 4, 2), 1, 2),        # every recording but the last cut, one feature
         _collate(3, (3, 1), 3, 10),             # max_len beyond every length: nothing cut
-        _collate(4, (4,), 2, 4),                # a batch of one, as long as max_len
+        tagged(_collate(4, (4,), 2, 4), "size_one"),    # a batch of one, as long as max_len
     ],
     "bidirectional_final": [
         _final(11, 4, (4, 2, 3), 2),
-        _final(12, 5, (3, 1), 1),               # padded beyond the longest (total_length)
+        tagged(_final(12, 5, (3, 1), 1), "size_one"),   # padded beyond the longest (total_length), hidden 1
         _final(13, 3, (1, 3, 2, 3), 2),
-        _final(14, 1, (1,), 3),                 # one sequence of one step
+        tagged(_final(14, 1, (1,), 3), "size_one"),     # one sequence of one step
     ],
     "masked_cross_entropy": [
         _ce(21, (3, 1), 3, 4, False),
         _ce(22, (3, 1), 3, 4, True),
         _ce(23, (2, 4, 1), 4, 3, False),
         _ce(24, (2, 4, 1), 4, 3, True),
-        _ce(25, (3,), 3, 2, True),              # a batch of one, no padding
+        tagged(_ce(25, (3,), 3, 2, True), "size_one"),  # a batch of one, no padding
+        tagged(_ce(26, (2, 4, 3), 4, 3, None), "no_state"),   # per_sequence left out
     ],
     "packed_matches_alone": [
         _proof(31, _rounding),                                   # right, up to rounding
@@ -129,5 +160,8 @@ PROBES = {
         _proof(33, _bottom_h_off),
         _proof(34, _c_off, layers=1, bidirectional=True),
         _proof(35, _last_output_off, layers=1),
+        _proof(36, _padding_filled, lengths=(2, 4, 1)),          # right; its padded slots hold 5.0
+        _proof(37, _early_output_off, lengths=(4, 3, 2, 5), layers=1),
+        _proof(38, None, lengths=(3, 1, 4), run=_alone_each),    # right, bitwise equal to running alone
     ],
 }

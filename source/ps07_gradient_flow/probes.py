@@ -8,7 +8,7 @@ CPUs), and a generator of parameters is made there too (a generator cannot be co
 import torch
 from torch import nn
 
-from rnnlab.diagnose import call
+from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
 # ---- exercise 1: the gradient norm at every step -----------------------------------------------
@@ -54,10 +54,11 @@ def _tiny_float32(names):
 
 
 def _clipped(clip_grad_norm, grads, max_norm, how):
-    """Parameters with these gradients (None: no gradient), given as a list, a generator or a
-    single tensor: the total norm, the gradients after, and whether each stayed the same tensor
-    with the same storage."""
-    params = [nn.Parameter(torch.zeros(g.shape if g is not None else (2,), dtype=torch.float64))
+    """Parameters of ones with these gradients (None: no gradient), given as a list, a generator or
+    a single tensor: the total norm (with no gradient at all, its type and value: the exercise asks
+    for torch.tensor(0.0), float32), the gradients after, whether each stayed the same tensor with
+    the same storage, and the parameters after (clipping leaves them as they were)."""
+    params = [nn.Parameter(torch.ones(g.shape if g is not None else (2,), dtype=torch.float64))
               for g in grads]
     for p, g in zip(params, grads):
         p.grad = None if g is None else g.clone()
@@ -66,7 +67,9 @@ def _clipped(clip_grad_norm, grads, max_norm, how):
     total = clip_grad_norm(given, max_norm)
     kept = [None if b is None else (p.grad is b[0] and p.grad is not None and p.grad.data_ptr() == b[1])
             for p, b in zip(params, before)]
-    return total, [p.grad for p in params], kept
+    if all(g is None for g in grads):
+        total = (type(total).__name__, float(total))
+    return total, [p.grad for p in params], kept, [p.detach().clone() for p in params]
 
 
 def _clip(seed, shapes, scale, max_norm, how="list", no_grad=()):
@@ -100,7 +103,7 @@ def _forgotten(set_forget_bias, build, seed, value):
     model = Inputs(seed).module(build())
     kept = [(p, p.data_ptr(), p.dtype) for p in model.parameters()]
     count = set_forget_bias(model, value)
-    same = [q is p and q.data_ptr() == ptr and q.dtype == dtype and q.requires_grad
+    same = [(q is p, q.data_ptr() == ptr, q.dtype == dtype, q.requires_grad)
             for q, (p, ptr, dtype) in zip(model.parameters(), kept)]
     return count, _after(model), same
 
@@ -116,6 +119,10 @@ def _encoder_decoder():
                           "gru": nn.GRU(4, 3), "out": nn.Linear(4, 2)})
 
 
+def _no_lstm():
+    return nn.Sequential(nn.GRU(2, 3), nn.Linear(3, 2))
+
+
 def _bidirectional():
     return nn.LSTM(2, 2, bidirectional=True)
 
@@ -128,8 +135,8 @@ PROBES = {
     "step_gradient_norms": [
         _norms(1, "rnn", 5, 3, 2, 3),
         _norms(2, "lstm", 4, 2, 2, 3),
-        _norms(3, "gru", 3, 1, 2, 1),                                     # a batch of one, one unit
-        _norms(4, "lstm", 1, 2, 1, 2, weights=[1.5]),                     # a single step
+        tagged(_norms(3, "gru", 3, 1, 2, 1), "size_one"),                 # a batch of one, one unit
+        tagged(_norms(4, "lstm", 1, 2, 1, 2, weights=[1.5]), "size_one"), # a single step
         _tiny_float32,
     ],
     "clip_grad_norm": [
@@ -138,10 +145,12 @@ PROBES = {
         _clip(13, [(4,), (2, 2)], 0.05, 2.0, "generator", no_grad=()),    # below max_norm: unchanged
         _clip(14, [(3,), (2,), (2,)], 1e-6, 1e-6, no_grad=(1,)),          # where the 1e-6 matters
         _clip(15, [(2, 2)], 3.0, 0.5, "tensor"),                          # a single tensor
+        _clip(16, [(2,), (3,)], 1.0, 1.0, no_grad=(0, 1)),                # no gradient at all
     ],
     "set_forget_bias": [
         _forget(21, _encoder_decoder, 1.0),
         _forget(22, _bidirectional, -2.5),
         _forget(23, _no_bias_first, 0.5),
+        _forget(24, _no_lstm, 1.0),                                       # nothing to set
     ],
 }
