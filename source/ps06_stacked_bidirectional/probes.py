@@ -63,7 +63,7 @@ PROBES = {
         tagged(_merge(2, 6, (2,), 1, 3), "size_one"),   # three layers, features of size 1
         _merge(3, 4, (), 3, 2),             # unbatched: (num_layers * 2, size)
         tagged(_merge(4, 2, (1,), 3, 1), "size_one"),   # one layer, a batch of 1
-        _merge(5, 2, (3,), 2, 2),           # a one-direction h_n of two layers: ValueError
+        tagged(_merge(5, 2, (3,), 2, 2), "refuse"),     # a one-direction h_n of two layers: ValueError
     ],
     "lstm_param_count": [
         _count(3, 5, 1, False, 0),
