@@ -444,12 +444,12 @@ GENERIC = {
         "computing (an empty result, a length or size that does not fit, an unknown symbol).",
         "the exercise's description (the inputs it refuses)"),
     "size-one": (
-        _only_where("size_one"),
+        _only_where("size_one", ["shape", "index"]),
         "{ex} fails when a dimension has size 1",
-        "{ex} works on the probes' larger sizes but raises an error when the batch, the sequence "
-        "or another dimension has size 1. The usual cause is .squeeze() without a dimension, "
-        "which removes every dimension of size 1, not only the one you meant; squeeze(dim) or "
-        "indexing keeps the others.",
+        "{ex} raises a shape or index error only on the calls where the batch, the sequence or "
+        "another dimension has size 1. The usual cause is .squeeze() without a dimension, which "
+        "removes every dimension of size 1, not only the one you meant (squeeze(dim) or indexing "
+        "keeps the others), or a reshape or view written with the sizes of the larger cases.",
         "the problem set's introduction (any size may be 1)"),
     "no-state": (
         _only_where("no_state"),

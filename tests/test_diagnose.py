@@ -97,9 +97,14 @@ def test_the_shipped_file_holds_hashes_and_words_only(catalogued):
     assignment, source_nb, entries, _ = catalogued
     data = json.loads((D.DATA / f"{assignment}.json").read_text())
     solution = C.namespace(F.SOLUTION, source_nb)
+    assert set(data) == {"assignment", "entries", "exercises"}
+    for facts in data["exercises"].values():
+        assert set(facts) == {"keeps_dtype", "keeps_inputs", "python_numbers"} and \
+            all(isinstance(v, bool) for v in facts.values())
     for item in data["entries"]:
-        assert set(item) == {"id", "exercise", "title", "explain", "section", "fingerprints"}
-        right = D.run_probes(assignment, item["exercise"], solution)
+        assert set(item) - {"match"} == {"id", "exercise", "title", "explain", "section", "fingerprints"}
+        assert item.get("match", "structure") == "structure"
+        right = D.fingerprints_only(D.run_probes(assignment, item["exercise"], solution), item.get("match", "values"))
         for prints in item["fingerprints"]:
             assert len(prints) == len(right) and all(re.fullmatch(r"[0-9a-f]{24}", p) for p in prints)
             assert prints != right, "the solution's own fingerprints are shipped"
@@ -213,3 +218,83 @@ def test_an_unknown_mistake_says_so_and_a_passed_test_says_nothing(ran_in_a_kern
     passed = ran_in_a_kernel["unknown"]["lstm_all_gates_visible"]
     assert not any(o.get("output_type") == "error" for o in passed.outputs)
     assert "mistake" not in "".join(o.get("text", "") for o in passed.outputs)
+
+
+# ---- issue 53: errors by kind, shared mistakes, structure ------------------------------------
+
+@pytest.mark.parametrize("err, kind", [
+    (ZeroDivisionError("float division by zero"), "other"),
+    (RuntimeError("expected scalar type Double but found Float"), "dtype"),
+    (RuntimeError("expected m1 and m2 to have the same dtype, but got: float != double"), "dtype"),
+    (RuntimeError("The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"), "shape"),
+    (RuntimeError("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"), "shape"),
+    (IndexError("Dimension out of range (expected to be in range of [-2, 1], but got 2)"), "index"),
+    (RuntimeError("one of the variables needed for gradient computation has been modified by an inplace "
+                  "operation"), "in-place"),
+    (RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn"), "graph"),
+    (TypeError("unsupported operand type(s) for +: 'int' and 'NoneType'"), "type"),
+])
+def test_an_error_is_fingerprinted_by_its_kind(err, kind):
+    assert D.error_kind(err) == kind
+    record = D.call(lambda: (_ for _ in ()).throw(err))
+    assert record["result"] == {"raised": type(err).__name__, "kind": kind}
+
+
+def test_two_errors_of_one_type_and_two_kinds_are_two_behaviours():
+    def shape(x):
+        return x @ torch.ones(5, 5, dtype=torch.float64)
+
+    def dtype(x):
+        return x @ torch.ones(3, 3)
+    x = torch.ones(2, 3, dtype=torch.float64)
+    assert D.fingerprint("p", D.call(shape, x)) != D.fingerprint("p", D.call(dtype, x))
+
+
+def test_signs_say_what_an_answer_shows_whatever_the_right_result():
+    x = torch.ones(3, dtype=torch.float64)
+
+    def in_place(t):
+        t.add_(1)
+        return t.sum().item()
+    assert D.signs(D.call(in_place, x)) == ["changed"]
+    assert D.signs(D.call(lambda t: t.float(), x)) == ["float32"]
+    assert D.signs(D.call(lambda t: t.float(), x.float())) == []          # float32 given: float32 may be right
+    assert D.signs(D.call(lambda t: t.sum(), x)) == ["tensor0d"]
+    assert D.signs(D.call(lambda t: t.shape, x)) == ["size"]
+    assert D.signs(D.call(lambda t: t.numpy().sum(), x)) == ["numpy"]
+    assert D.refusal(D.call(lambda t: t, x), {"refuse"}) == ["no-error"]
+    assert D.refusal(D.call(lambda t: (_ for _ in ()).throw(AssertionError("no")), x), {"refuse"}) == ["wrong-error"]
+    assert D.refusal(D.call(lambda t: (_ for _ in ()).throw(ValueError("no")), x), {"refuse"}) == []
+    assert D.refusal(D.call(lambda t: t, x), set()) == []
+
+
+def test_a_shared_mistake_is_named_in_the_exercises_words_and_a_set_entry_comes_first():
+    facts = {"keeps_dtype": True, "keeps_inputs": True, "python_numbers": False}
+    shared = D.generic_entries("my_exercise", facts)
+    assert {e.rule for e in shared} == set(D.GENERIC) - {"number-tensor", "torch-size"}
+    assert all("my_exercise" in e.title for e in shared if "{ex}" in D.GENERIC[e.rule][1])
+    own = D.Entry("own", "my_exercise", "own story", "x", "y", fingerprints=[["a" * 24, "b" * 24]])
+    changed = ["a" * 24 + "/" + "c" * 24 + " changed", "b" * 24 + "/" + "d" * 24]
+    assert D.match("my_exercise", changed, [own] + shared).entry.id == "own"
+    other = ["e" * 24 + "/" + "c" * 24 + " changed", "f" * 24 + "/" + "d" * 24]
+    assert D.match("my_exercise", other, [own] + shared).entry.id == "shared-changes-inputs"
+    # a float32 start state: a dtype error only where the state is left out
+    state = ["1" * 24 + " tag:no_state,raised:dtype", "2" * 24]
+    assert D.match("my_exercise", state, shared).entry.id == "shared-state-float32"
+    anywhere = ["1" * 24 + " tag:no_state,raised:dtype", "2" * 24 + " raised:dtype"]
+    assert D.match("my_exercise", anywhere, shared).entry.id == "shared-dtype-mix"
+    # the error a refused input must raise is no failure of the size-one kind
+    refused = ["1" * 24 + " tag:refuse,raised:other", "2" * 24 + " tag:size_one,raised:shape"]
+    assert D.match("my_exercise", refused, shared).entry.id == "shared-size-one"
+    assert D.match("my_exercise", ["1" * 24, "2" * 24], shared).entry is None
+
+
+def test_a_structure_entry_is_told_by_the_skeleton_after_the_value_entries():
+    values = D.Entry("by-values", "ex", "t", "x", "y", fingerprints=[["a" * 24]])
+    shape = D.Entry("by-structure", "ex", "t", "x", "y", fingerprints=[["s" * 24]], match="structure")
+    assert D.match("ex", ["a" * 24 + "/" + "s" * 24], [values, shape]).entry.id == "by-values"
+    assert D.match("ex", ["b" * 24 + "/" + "s" * 24], [values, shape]).entry.id == "by-structure"
+    assert D.match("ex", ["b" * 24 + "/" + "t" * 24], [values, shape]).entry is None
+    record = D.call(lambda t: (t.sum(), [1, 2.0]), torch.ones(2, dtype=torch.float64))
+    assert D.skeleton(record) == {"result": {"tuple": [{"tensor": "torch.float64", "shape": []},
+                                                       {"list": ["int", "float"]}]}, "inputs changed": False}

@@ -11,12 +11,15 @@ And every hidden test cell runs on its own: it reads no name that only another h
 defines (a cell that did would fail, or pass, depending on what the grader ran before it).
 """
 import builtins
+import inspect
 import re
 import symtable
 
 import nbformat
 import pytest
+import torch
 
+from instructor.authoring import catalogue as C
 from instructor.authoring import fixtures as F
 from instructor.common.course import REPO, assignments
 from instructor.common.problemsets import problem_sets
@@ -183,3 +186,69 @@ def test_the_running_alone_check_sees_a_name_from_another_hidden_cell():
                                   "### END HIDDEN TESTS", metadata={"nbgrader": {"grade_id": "b_hidden"}})])
     assert _hidden_cells_lean_on_each_other(nb) == [
         "b_hidden reads ['_random'], which no cell but a hidden one defines: define or import it in this cell"]
+
+
+def _float64(value) -> bool:
+    if isinstance(value, torch.Tensor):
+        return value.dtype == torch.float64
+    if isinstance(value, torch.nn.Module):
+        return any(p.dtype == torch.float64 for p in value.parameters())
+    if isinstance(value, (list, tuple)):
+        return any(_float64(v) for v in value)
+    if isinstance(value, dict):
+        return any(_float64(v) for v in value.values())
+    return False
+
+
+def float64_paths(nb, exercise: str) -> dict[str, set[str]]:
+    """For each optional parameter of the exercise's function, whether the float64 calls its test
+    cells make (the visible one, then the hidden ones, on the instructor's answer) leave it out
+    (or pass its default) and whether they give it: {"h0": {"given", "left out"}}."""
+    names = C.namespace(F.SOLUTION, nb)
+    function = names.get(exercise)
+    if not inspect.isfunction(function):
+        return {}
+    signature = inspect.signature(function)
+    optional = [p for p in signature.parameters.values() if p.default is not inspect.Parameter.empty]
+    seen: dict[str, set[str]] = {p.name: set() for p in optional}
+
+    def recorded(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        if _float64(list(bound.arguments.values())):
+            for p in optional:
+                value = bound.arguments.get(p.name, p.default)
+                seen[p.name].add("left out" if value is None or value is p.default or value == p.default
+                                 else "given")
+        return function(*args, **kwargs)
+
+    names[exercise] = recorded
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type == "code" and gid.startswith(exercise + "_") and not cell.metadata.nbgrader.get("solution"):
+            exec(compile(C._python(cell.source), f"<{gid}>", "exec"), names)
+    return seen
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_the_float64_class_reaches_every_path(a):
+    """Issue 53: a float64 case counts only if it reaches every path: each optional argument (an
+    initial state, a flag) both left out and given in some float64 call. An answer whose start
+    state is float32 when none is given kept full marks where no float64 call left it out."""
+    nb = _nb(a)
+    problems = [f"{exercise}: no float64 call {'gives' if 'given' not in ways else 'leaves out'} {name}"
+                for exercise, classes in CLASSES[a].items() if "float64" in classes
+                for name, ways in float64_paths(nb, exercise).items() if ways != {"given", "left out"}]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_path_check_sees_a_missing_path():
+    """The check above can fail: a test cell whose float64 call always gives the state."""
+    def cell(source, **nbgrader):
+        return nbformat.v4.new_code_cell(source, metadata={"nbgrader": nbgrader})
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("import torch", grade_id="setup"),
+        cell("def f(x, h=None):\n    return x if h is None else x + h", grade_id="f", solution=True),
+        cell("x = torch.zeros(2, dtype=torch.float64)\nf(x, x)\nf(x.float())", grade_id="f_hidden", grade=True)])
+    assert float64_paths(nb, "f") == {"h": {"given"}}
+    nb.cells[2].source += "\nf(x)"
+    assert float64_paths(nb, "f") == {"h": {"given", "left out"}}
