@@ -402,8 +402,8 @@ GENERIC = {
         lambda marks: any("float32" in m for m in marks),
         "{ex} returns float32 for float64 inputs",
         "Given float64 inputs, {ex} hands back a float32 tensor, so its values agree with the "
-        "right ones to about 1e-7 at best. A tensor made without dtype= or a .float() somewhere "
-        "turns the result into float32; keep the inputs' dtype throughout. This looks at the "
+        "right ones to about 7 significant digits at best. A tensor made without dtype= or a "
+        ".float() somewhere turns the result into float32; keep the inputs' dtype throughout. This looks at the "
         "dtype only: if a check reports wrong values, that is a second mistake.",
         INTRO),
     "numpy": (
@@ -418,8 +418,9 @@ GENERIC = {
         "{ex} returns tensors where Python numbers are asked",
         "What {ex} returns holds a 0-d tensor (torch.tensor(3.0), or the result of .sum(), .mean() "
         "or indexing a tensor) where the exercise asks for a Python int, float or bool. Such a "
-        "tensor prints like a number but is not one: it compares, formats and serialises "
-        "differently. Convert it with .item(), int(...) or float(...).",
+        "tensor can look like a number in an f-string, but it is not one: print shows "
+        "tensor(3.), == gives a tensor, and json cannot store it. Convert it with .item(), "
+        "int(...) or float(...).",
         "the exercise's description (what it returns)"),
     "torch-size": (
         lambda marks: any("size" in m for m in marks),
@@ -455,8 +456,9 @@ GENERIC = {
         _only_where("no_state"),
         "{ex} fails when the optional argument is not given",
         "{ex} works when every argument is given but raises an error when the optional one (the "
-        "initial state, or another argument with a default) is left out: the path for None needs "
-        "its own code, the default the exercise describes.",
+        "initial state, or another argument with a default) is left out: that case needs its "
+        "own code, computing the default the exercise describes (zeros for a missing state, "
+        "for example).",
         "the exercise's description (what happens when an argument is left out)"),
 }
 
