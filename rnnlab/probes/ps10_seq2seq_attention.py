@@ -107,6 +107,12 @@ _NEVER_ENDS = [[NEG, NEG, -0.2, -0.9],
                [NEG, 0.0, NEG, NEG],
                [NEG, -8.0, -0.6, -0.7],
                [NEG, -9.0, -0.4, -1.1]]
+# [1] finishes at step 1 and two live extensions of [2] then score higher: set aside, it stays in the
+# result; the beam keeps two live hypotheses at step 3, and [2, 3, 1] (from the second) finishes
+_OVERTAKEN = [[NEG, -0.6, -0.5, NEG],
+              [NEG, 0.0, NEG, NEG],
+              [NEG, -1.0, -0.01, -0.02],
+              [NEG, -0.001, -3.0, -3.0]]
 _FLAT = [[-1.0] * 4] * 4                 # every token tied (EOS is 3 there)
 
 # ---- exercise 4: exact_match -------------------------------------------------------------------
@@ -142,6 +148,7 @@ PROBES = {
         _beam(_EOS_LENGTH, 2, 6),
         _beam(_NEVER_ENDS, 2, 3),
         _beam(_FLAT, 3, 2, 0, 3),
+        _beam(_OVERTAKEN, 2, 3),
         tagged(_beam(_PLAIN, 1, 5), "size_one"),            # width 1: greedy
     ],
     "exact_match": [
