@@ -68,6 +68,30 @@ def _step(seed, lengths, S, V, E, H):
     return probe
 
 
+def _step_with_grads(decoder_step, token, state, enc_out, lengths, layers, coef):
+    """The step's logits, and the gradients of sum(coef * logits) with respect to the previous h
+    and c and to enc_out (None where no gradient reaches them)."""
+    h, c, enc = (t.clone().requires_grad_(True) for t in (*state, enc_out))
+    logits = decoder_step(token, (h, c), enc, lengths, layers)[0]
+    if not (isinstance(logits, torch.Tensor) and logits.requires_grad):
+        return logits, None, None, None
+    grads = torch.autograd.grad((logits * coef).sum(), (h, c, enc), allow_unused=True)
+    return (logits.detach(), *grads)
+
+
+def _step_grads(seed, lengths, S, V, E, H):
+    def probe(names):
+        r = Inputs(seed)
+        layers = r.module(_Layers(V, E, H))
+        B = len(lengths)
+        token = torch.from_numpy(r.rng.integers(0, V, size=B))
+        state = (r.randn(B, H), r.randn(B, H))
+        enc_out = r.randn(B, S, H)
+        coef = r.randn(B, V)
+        return call(_step_with_grads, names["decoder_step"], token, state, enc_out, _lengths(lengths), layers, coef)
+    return probe
+
+
 # ---- exercise 3: beam_search -------------------------------------------------------------------
 
 
@@ -106,6 +130,12 @@ _NEVER_ENDS = [[NEG, NEG, -0.2, -0.9],
                [NEG, 0.0, NEG, NEG],
                [NEG, -8.0, -0.6, -0.7],
                [NEG, -9.0, -0.4, -1.1]]
+# [1] finishes at step 1 and two live extensions of [2] then score higher: set aside, it stays in the
+# result; the beam keeps two live hypotheses at step 3, and [2, 3, 1] (from the second) finishes
+_OVERTAKEN = [[NEG, -0.6, -0.5, NEG],
+              [NEG, 0.0, NEG, NEG],
+              [NEG, -1.0, -0.01, -0.02],
+              [NEG, -0.001, -3.0, -3.0]]
 _FLAT = [[-1.0] * 4] * 4                 # every token tied (EOS is 3 there)
 
 # ---- exercise 4: exact_match -------------------------------------------------------------------
@@ -134,6 +164,7 @@ PROBES = {
         _step(11, (3, 1), 3, 4, 2, 3),
         tagged(_step(12, (2,), 2, 3, 3, 1), "size_one"),    # a batch of one, H = 1
         _step(13, (2, 4, 1), 4, 5, 2, 2),
+        _step_grads(14, (3, 2), 3, 4, 2, 3),         # gradients reach the state and enc_out
     ],
     "beam_search": [
         _beam(_PLAIN, 2, 5),
@@ -141,6 +172,7 @@ PROBES = {
         _beam(_EOS_LENGTH, 2, 6),
         _beam(_NEVER_ENDS, 2, 3),
         _beam(_FLAT, 3, 2, 0, 3),
+        _beam(_OVERTAKEN, 2, 3),
         tagged(_beam(_PLAIN, 1, 5), "size_one"),            # width 1: greedy
     ],
     "exact_match": [
