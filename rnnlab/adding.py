@@ -280,6 +280,17 @@ def load_race() -> list[AddingRun]:
     return [AddingRun(**run) for run in record["runs"]]
 
 
+def spread_seed(seed: int) -> dict[str, dict[str, float]]:
+    """Chapter 07's race run from `seed` (one seed of `python -m rnnlab.spread make race`): each
+    model's best evaluation MSE, and the training steps the LSTM and the GRU needed to get below
+    a tenth of the baseline (RACE_STEPS + 1 when they did not)."""
+    rnn, lstm, gru = adding_race(seed, progress=False)
+    labels = [run.label for run in (rnn, lstm, gru)]
+    return {"best evaluation MSE": dict(zip(labels, (run.best_mse for run in (rnn, lstm, gru)))),
+            "steps to a tenth of the baseline": {run.label: float(run.reached_step or RACE_STEPS + 1)
+                                                  for run in (lstm, gru)}}
+
+
 def left_baseline(run: AddingRun) -> int | None:
     """The first evaluated step at which the run scored below 90% of the baseline (None: never)."""
     return next((step for step, mse in zip(run.eval_steps, run.eval_mse) if mse < 0.9 * BASELINE_MSE), None)

@@ -227,6 +227,19 @@ def depth_claims(runs: dict[tuple[int, float], DepthRun], naive_val: float) -> d
     }
 
 
+def arm_name(num_layers: int, dropout: float) -> str:
+    return f"{num_layers} layer{'s' if num_layers > 1 else ''}" + (f", dropout {dropout}" if dropout else "")
+
+
+def spread_seed(seed: int) -> dict[str, dict[str, float]]:
+    """Chapter 06's six runs from `seed`, each arm's best and final validation MSE (one seed of
+    `python -m rnnlab.spread make depth`)."""
+    runs = depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
+                            seed=seed, progress=False)
+    return {"best validation MSE": {arm_name(*key): run.best_val[1] for key, run in runs.items()},
+            "final validation MSE": {arm_name(*key): run.history.evals["val"][-1] for key, run in runs.items()}}
+
+
 def step_seconds(data: Windows, num_layers: int, steps: int = 20, hidden_size: int = 16) -> float:
     """The median seconds of one full-batch training step (forward, backward, Adam) of a
     Forecaster with `num_layers` layers, measured here over `steps` steps."""

@@ -79,20 +79,29 @@ class SunspotData:
         return values * self.std + self.mean
 
 
-def sunspot_data(window: int = 12, test_size: int = 60, horizons: int | None = None) -> SunspotData:
+def sunspot_data(window: int = 12, test_size: int = 60, horizons: int | None = None,
+                 years: tuple[int, int] | None = None) -> SunspotData:
     """Windows of `window` years; the last `test_size` years (1949 to 2008 by default) are the
     test set, the years before them the training set. With `horizons` = k, each target is the
     next k years, shape (n, k), and the test set is the last `test_size` windows; the years
-    given are those of each window's first target."""
+    given are those of each window's first target. `years` = (first, last) keeps only that part
+    of the series: a validation split of the training years is `sunspot_data(..., years=(first,
+    1948))`, standardised again with the statistics of its own training part."""
     from .series import sunspots
 
-    years, values = sunspots()
+    all_years, values = sunspots()
+    if years is not None:
+        keep = (all_years >= years[0]) & (all_years <= years[1])
+        if not keep.any():
+            raise ValueError(f"no sunspot year between {years[0]} and {years[1]} (the series has "
+                             f"{all_years[0]} to {all_years[-1]})")
+        all_years, values = all_years[keep], values[torch.as_tensor(keep)]
     k = 1 if horizons is None else horizons
     n_train_values = len(values) - test_size - k + 1    # values before the first test target
     mean = float(values[:n_train_values].mean())
     std = float(values[:n_train_values].std())
     X_train, y_train, X_test, y_test = chronological_split((values - mean) / std, window, test_size, horizons)
-    first_target = years[window:]                       # the year of each window's first target
+    first_target = all_years[window:]                   # the year of each window's first target
     return SunspotData(window, X_train, y_train, X_test, y_test, first_target[:len(y_train)],
                        first_target[n_train_values - window:n_train_values - window + test_size], mean, std)
 
@@ -126,3 +135,48 @@ def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
     out = model(X)
     model.train(was_training)
     return out
+
+
+# ---- chapter 08's leakage demonstration: the same test years, two ways of picking training windows
+
+LEAKAGE = {"window": 12, "test_size": 60, "test_years": 30, "steps": 120, "split_seed": 0}
+
+
+def leakage_split(data: SunspotData, n_test: int = 30, seed: int = 0):
+    """(X_all, y_all, test_idx, random_idx, chrono_idx): all windows, `n_test` test windows drawn
+    from the test period, and two training sets of the same size: the windows before the test
+    period (chronological), and as many drawn at random from every window that is not a test
+    window, before, between and after the test years (the leak)."""
+    X_all = torch.cat([data.X_train, data.X_test])
+    y_all = torch.cat([data.y_train, data.y_test])
+    n_past = len(data.y_train)
+    g = torch.Generator().manual_seed(seed)
+    test_idx = (n_past + torch.randperm(len(data.y_test), generator=g)[:n_test]).sort().values
+    taken = set(test_idx.tolist())
+    others = torch.tensor([i for i in range(len(y_all)) if i not in taken])
+    random_idx = others[torch.randperm(len(others), generator=g)[:n_past]].sort().values
+    return X_all, y_all, test_idx, random_idx, torch.arange(n_past)
+
+
+def targets_among_inputs(test_idx: torch.Tensor, train_idx: torch.Tensor, window: int) -> int:
+    """How many test windows' targets are an input value of some training window: window i reads
+    the series at i .. i + window - 1, so target t (the series at t + window) is an input of
+    windows t + 1 .. t + window."""
+    train = set(train_idx.tolist())
+    return sum(any(i in train for i in range(t + 1, t + window + 1)) for t in test_idx.tolist())
+
+
+def leakage_seed(seed: int) -> dict[str, dict[str, float]]:
+    """Chapter 08's two forecasters trained from `seed`, their test MSE in sunspots squared
+    (one seed of `python -m rnnlab.spread make leakage`)."""
+    s = LEAKAGE
+    data = sunspot_data(window=s["window"], test_size=s["test_size"])
+    X_all, y_all, test_idx, random_idx, chrono_idx = leakage_split(data, s["test_years"], s["split_seed"])
+    truth = data.unscale(y_all[test_idx])
+    errors = {}
+    for name, idx in (("chronological", chrono_idx), ("random split", random_idx)):
+        torch.manual_seed(seed)
+        model = Forecaster()
+        train_forecaster(model, X_all[idx], y_all[idx], steps=s["steps"], progress=False)
+        errors[name] = float(((data.unscale(predict(model, X_all[test_idx])) - truth) ** 2).mean())
+    return {"test MSE": errors}

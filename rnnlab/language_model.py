@@ -424,6 +424,36 @@ def load_trained_lm(vocab: Vocab) -> CharLM:
     return load_shipped(model, SHIPPED_FILE, "python -m rnnlab.language_model make-weights")
 
 
+# ---- chapter 09's comparisons over seeds (printed with rnnlab.spread) -------------------------------
+
+# at about equal parameter counts: a GRU of 57 units has about as many as the LSTM of 48
+LM_ARMS = {"LSTM": {"hidden_size": 48}, "LSTM, tied": {"hidden_size": 48, "tie": True},
+           "GRU, 57 units": {"hidden_size": 57, "cell": "gru"}}
+
+
+def compare_cells(seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int,
+                  arms=tuple(LM_ARMS), steps=(100,)) -> dict[str, dict[str, float]]:
+    """Each arm of LM_ARMS trained as chapter 09 trains its LSTM (embedding 48, Adam at 1.5e-2),
+    from `seed`, for each number of `steps`: {"held-out perplexity after N steps": {arm: value}}."""
+    out = {}
+    for n in steps:
+        row = out[f"held-out perplexity after {n} steps"] = {}
+        for arm in arms:
+            torch.manual_seed(seed)
+            model = CharLM(vocab_size, embed_size=48, **LM_ARMS[arm])
+            train_lm(model, train_ids, steps=n, lr=1.5e-2, seed=seed, progress=False)
+            row[arm] = perplexity(cross_entropy_of(model, held_ids))
+    return out
+
+
+def spread_seed(seed: int) -> dict[str, dict[str, float]]:
+    """One seed of `python -m rnnlab.spread make lm`: the three arms on chapter 09's corpus, after the
+    lecture's 100 steps and after 400."""
+    train_text, held_text = code_corpus(600, seed=0), code_corpus(150, seed=1)
+    vocab = Vocab(train_text)
+    return compare_cells(seed, vocab.encode(train_text), vocab.encode(held_text), len(vocab), steps=(100, 400))
+
+
 # Chapter 09's measurements of a trained model live in rnnlab.exposure and rnnlab.units; a lecture or
 # problem set saved when they lived here (`from rnnlab.language_model import unit_trace`) still
 # imports them from here.
