@@ -81,6 +81,14 @@ WRONG = [
      "at a function start lecture 09's model scores the function as well after random characters "
      "too: the test cannot see a difference there, so equal scores say nothing about exposure bias",
      None),
+    ("an optimizer as the reason to change parameters in place rather than through .data",
+     r"in[- ]place[^.]{0,200}optimi[sz]er (?:built|made|created) (?:before|earlier)[^.]{0,60}still (?:update|train)"
+     r"|\.data\b[^.]{0,160}optimi[sz]er[^.]{0,80}(?:stale|never|no longer|old (?:one|tensor|parameter))",
+     r"\bobjects?\b|memory|view|new (?:nn\.)?Parameter",
+     "a new tensor assigned to p.data keeps the Parameter object: an optimizer built before still "
+     "updates it, and nn.LSTM's forward pass on CPU uses the new values; what keeps the old numbers "
+     "is memory taken before, a view of the parameter or the tensors of state_dict()",
+     "tests/test_wordings.py::test_a_new_data_tensor_keeps_the_optimizer_and_leaves_old_views_behind"),
 ]
 
 
@@ -152,6 +160,12 @@ def test_no_known_wrong_wording_comes_back():
      "After one mistake the model reads text unlike anything it was trained on, and errors compound."),
     ("compounding errors as a fact of free running",
      "In free running the model reads its own output, and the text derails after a few dozen characters."),
+    ("an optimizer as the reason to change parameters in place rather than through .data",
+     "Change the values in place: every parameter stays the same tensor (an optimizer built before "
+     "the call must still update it), with its dtype."),
+    ("an optimizer as the reason to change parameters in place rather than through .data",
+     "Every bias gets a new tensor through .data instead of being changed in place (an optimizer "
+     "built before keeps stale state)."),
 ])
 def test_each_pattern_finds_the_old_wording(name, sentence):
     """The guard can fail: each wording that once stood in the course is found."""
@@ -211,3 +225,38 @@ def test_bidirectional_adds_a_direction_to_every_layer():
     assert lstm.weight_ih_l1.shape[1] == 2 * 5          # layer 1 reads both directions of layer 0
     _, (h_n, _) = lstm(torch.randn(7, 2, 3))
     assert h_n.shape[0] == 2 * 2                        # (layers x directions, batch, hidden)
+
+
+def test_a_new_data_tensor_keeps_the_optimizer_and_leaves_old_views_behind():
+    """ps07 exercise 3 asks for in-place changes because of memory, not because of the optimizer:
+    `p.data = new` keeps the Parameter object (an optimizer built before still updates it, and
+    nn.LSTM's forward pass uses the new values), while a view and a state_dict() tensor taken
+    before keep the old numbers. Changed in place, all of them see the new values."""
+    def lstm_with_forget_bias(in_place):
+        torch.manual_seed(0)
+        lstm = torch.nn.LSTM(3, 4)
+        bias = lstm.bias_ih_l0
+        opt = torch.optim.SGD(lstm.parameters(), lr=0.1)
+        view, saved = bias[4:8], lstm.state_dict()["bias_ih_l0"]
+        with torch.no_grad():
+            if in_place:
+                bias[4:8] = 5.0
+            else:
+                new = bias.detach().clone()
+                new[4:8] = 5.0
+                bias.data = new
+        assert lstm.bias_ih_l0 is bias
+        shared = bool((view == 5.0).all()) and bool((saved[4:8] == 5.0).all())
+        return lstm, bias, opt, shared
+
+    x = torch.randn(5, 2, 3)
+    reference, *_ = lstm_with_forget_bias(in_place=True)
+    for in_place in (True, False):
+        lstm, bias, opt, shared = lstm_with_forget_bias(in_place)
+        assert shared == in_place                            # memory taken before sees in-place changes only
+        out = lstm(x)[0]
+        assert torch.equal(out, reference(x)[0])             # the forward pass reads the new bias either way
+        out.sum().backward()
+        before = bias.detach().clone()
+        opt.step()
+        assert not torch.equal(bias.detach(), before)        # the optimizer built before still updates it
