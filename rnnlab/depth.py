@@ -236,8 +236,8 @@ def spread_seed(seed: int) -> dict[str, dict[str, float]]:
     `python -m rnnlab.spread make depth`)."""
     runs = depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
                             seed=seed, progress=False)
-    return {"best validation MSE": {arm_name(*key): run.best_val[1] for key, run in runs.items()},
-            "final validation MSE": {arm_name(*key): run.history.evals["val"][-1] for key, run in runs.items()}}
+    return {"lowest validation MSE of the run": {arm_name(*key): run.best_val[1] for key, run in runs.items()},
+            "validation MSE at the end": {arm_name(*key): run.history.evals["val"][-1] for key, run in runs.items()}}
 
 
 def step_seconds(data: Windows, num_layers: int, steps: int = 20, hidden_size: int = 16) -> float:

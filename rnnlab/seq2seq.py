@@ -431,6 +431,24 @@ def make_weights(attention: str | None, steps: int = SHIPPED_STEPS, seed: int = 
     return model, history.loss
 
 
+def spread_seed(seed: int) -> dict[str, dict[str, float]]:
+    """Chapter 10's three models trained as the shipped ones are (SHIPPED_STEPS steps), from `seed`:
+    exact match of greedy decoding at the longest trained length and beyond it (one seed of
+    `python -m rnnlab.spread make seq2seq`)."""
+    lengths = (TRAIN_LENGTHS[1], TRAIN_LENGTHS[1] + 1, TRAIN_LENGTHS[1] + 4)
+    out = {f"exact match at {k} letters": {} for k in lengths}
+    for kind in ("none", "dot", "additive"):
+        model, _ = make_weights(None if kind == "none" else kind, seed=seed, progress=False)
+        scores = accuracy_by_length(model.eval(), lengths, n=200)
+        for k in lengths:
+            out[f"exact match at {k} letters"][ARM_NAMES[kind]] = scores[k][0]
+    return out
+
+
+ARM_NAMES = {"none": "no attention", "dot": "dot-product", "additive": "additive"}
+spread_seed.LOWER_IS_BETTER = False
+
+
 def load_trained(attention: str | None) -> Seq2Seq:
     """The shipped model of one kind (trained for SHIPPED_STEPS steps by make_weights).
 

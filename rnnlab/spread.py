@@ -29,6 +29,7 @@ RECORDS = {
     "lm": ("rnnlab.language_model:spread_seed", tuple(range(8))),
     "tagger": ("rnnlab.tagging:spread_seed", tuple(range(12))),
     "race": ("rnnlab.adding:spread_seed", tuple(range(8))),
+    "seq2seq": ("rnnlab.seq2seq:spread_seed", tuple(range(4))),
 }
 
 
@@ -82,23 +83,34 @@ class Spread:
             return f"{len(s)} seeds ({s[0]} to {s[-1]})"
         return f"{len(s)} seeds ({', '.join(map(str, s))})"
 
+    def ties(self) -> int:
+        """On how many seeds two or more arms shared the best figure."""
+        columns = list(zip(*self.values.values()))
+        best = min if self.lower_is_better else max
+        return sum(sum(v == best(column) for v in column) > 1 for column in columns)
+
     def table(self, digits: int = 3, against: str | None = None) -> str:
-        """The measure's median and range for each arm, and on how many seeds each arm was the
-        best of all (or, with `against`, beat that arm)."""
+        """The measure's median and range (lowest to highest over the seeds) for each arm, and on
+        how many seeds each arm was the best of all (or, with `against`, beat that arm)."""
+        n = len(self.seeds)
         name_width = max(len(arm) for arm in self.values) + 2
         value_width = digits + 5
+        range_width = max(2 * value_width + 3, len("lowest - highest"))
         better = "lower" if self.lower_is_better else "higher"
         column = f"better than {against}" if against else "best of all arms"
         lines = [f"{self.measure} over {self.seed_text()}, {better} is better",
-                 f"{'':{name_width}s}{'median':>{value_width}s}   {'range':^{2 * value_width + 3}s}   {column}"]
+                 f"{'':{name_width}s}{'median':>{value_width}s}   {'lowest - highest':^{range_width}s}   {column}"]
         for arm in self.values:
             low, high = self.range(arm)
             if against is None:
-                won = f"on {self.best_on(arm)} of {len(self.seeds)}"
+                won = f"on {self.best_on(arm)} of {n} seeds"
             else:
-                won = "" if arm == against else f"on {self.wins(arm, against)} of {len(self.seeds)}"
+                won = "-" if arm == against else f"on {self.wins(arm, against)} of {n} seeds"
             lines.append(f"{arm:{name_width}s}{self.median(arm):{value_width}.{digits}f}   "
-                         f"{low:{value_width}.{digits}f} - {high:<{value_width}.{digits}f}   {won}")
+                         f"{f'{low:.{digits}f} - {high:.{digits}f}':^{range_width}s}   {won}")
+        tied = self.ties() if against is None else 0
+        if tied:
+            lines.append(f"(on {tied} of {n} seeds arms tied for the best: each of them counts it)")
         if self.made_by:
             lines.append(f"(a committed record, made by `{self.made_by}`)")
         return "\n".join(line.rstrip() for line in lines)

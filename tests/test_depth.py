@@ -151,10 +151,11 @@ def test_the_spread_record_is_what_its_seeds_measure(seeded_runs):
 
     _, runs = seeded_runs
     record = load_spread("depth")
+    lowest, end = record["lowest validation MSE of the run"], record["validation MSE at the end"]
     for seed in range(6):
         for key, run in runs[seed].items():
-            best = record["best validation MSE"].values[arm_name(*key)][record["best validation MSE"].seeds.index(seed)]
-            final = record["final validation MSE"].values[arm_name(*key)][record["final validation MSE"].seeds.index(seed)]
+            best = lowest.values[arm_name(*key)][lowest.seeds.index(seed)]
+            final = end.values[arm_name(*key)][end.seeds.index(seed)]
             assert abs(best - run.best_val[1]) < RECORD_TOLERANCE and \
                 abs(final - run.history.evals["val"][-1]) < RECORD_TOLERANCE, (seed, key, best, final)
 

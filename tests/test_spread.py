@@ -45,11 +45,14 @@ def test_median_range_wins_and_best_counts():
 def test_table_shows_each_arm_median_range_and_wins():
     lines = example().table(digits=2).splitlines()
     assert lines[0] == "loss over 4 seeds (0 to 3), lower is better"
-    assert re.fullmatch(r"a\s+2\.50\s+1\.00 - 10\.00\s+on 1 of 4", lines[2]), lines[2]
-    assert re.fullmatch(r"c\s+5\.00\s+0\.50 - 9\.00\s+on 2 of 4", lines[4]), lines[4]
+    assert re.fullmatch(r"a\s+2\.50\s+1\.00 - 10\.00\s+on 1 of 4 seeds", lines[2]), lines[2]
+    assert re.fullmatch(r"c\s+5\.00\s+0\.50 - 9\.00\s+on 2 of 4 seeds", lines[4]), lines[4]
     against = example().table(against="a").splitlines()
-    assert against[2].endswith("10.000") and against[3].endswith("on 1 of 4")   # the arm itself: no count
+    assert against[2].endswith("10.000      -") and against[3].endswith("on 1 of 4 seeds")   # the arm itself: "-"
     assert "made by" not in example().table()
+    tied = Spread("m", (0, 1), {"a": (1.0, 2.0), "b": (1.0, 3.0)})
+    assert tied.ties() == 1 and tied.table().splitlines()[-1] == "(on 1 of 2 seeds arms tied for the best: each of them counts it)"
+    assert example().ties() == 0 and "tied" not in example().table()
     made = Spread("m", (5, 7), {"a": (1, 2)}, made_by="python -m rnnlab.spread make x").table()
     assert "2 seeds (5, 7)" in made and made.endswith("(a committed record, made by `python -m rnnlab.spread make x`)")
 
@@ -91,6 +94,20 @@ def test_a_record_is_measured_again():
             assert value == pytest.approx(recorded[measure].values[arm][seeds.index(1)], rel=0.05), (measure, arm)
 
 
+def test_records_agree_with_the_seed_zero_records_the_lectures_show():
+    """Chapter 06 and 07 show one run from seed 0 (depth_runs.json, adding_race.json) above the
+    spread over seeds: the spread's seed 0 is that run, so the two were made on one machine."""
+    from rnnlab.adding import load_race
+    from rnnlab.depth import arm_name, load_depth_runs
+
+    race = load_spread("race")
+    for run in load_race():
+        assert race["best evaluation MSE"].values[run.label][0] == pytest.approx(run.best_mse, rel=1e-6), run.label
+    depth = load_spread("depth")["lowest validation MSE of the run"]
+    for key, run in load_depth_runs().items():
+        assert depth.values[arm_name(*key)][0] == pytest.approx(run.best_val[1], rel=1e-6), key
+
+
 def test_a_missing_record_says_how_to_make_it(monkeypatch, tmp_path):
     monkeypatch.setattr(spread, "DATA", tmp_path)
     with pytest.raises(FileNotFoundError, match="run python -m rnnlab.spread make depth"):
@@ -102,7 +119,7 @@ def test_a_missing_record_says_how_to_make_it(monkeypatch, tmp_path):
 _NUM = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|sixteen)"
 SEED_COUNT = re.compile(rf"\b{_NUM} (?:of (?:the )?)?(?:\w+ ){{0,2}}seeds\b|\bseeds \d+ to \d+|\bevery seed\b"
                         rf"|\ball (?:\w+ )?seeds\b|\bfor \w+ seeds\b", re.I)
-SPREAD_CALL = re.compile(r"\b(?:load_spread|over_seeds)\(")
+SPREAD_CALL = re.compile(r"\b(?:load_spread|over_seeds)\(|\.(?:only|table)\(")
 
 
 def seed_count_problems(nb, name: str, reach: int = 2) -> list[str]:
