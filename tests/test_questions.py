@@ -27,23 +27,23 @@ A = "ps03_lstm_gates"
 CODE = ("lstm_step_visible", "lstm_step_hidden", "lstm_all_gates_visible", "lstm_all_gates_hidden")
 POINTS = {"lstm_step_visible": 2, "lstm_step_hidden": 6, "lstm_all_gates_visible": 2, "lstm_all_gates_hidden": 6,
           "quiz_q1": 1, "quiz_q2": 1, "quiz_q3": 1, "explain_forget": 3}
-KEY = {"q1": "b", "q2": "c", "q3": "a"}
+KEY = {"q1": "c", "q2": "b", "q3": "c"}
 HOSTILE_LETTER = "<script>alert(1)</script>|*x*"
 HOSTILE_ID = "eve<img src=x onerror=alert(1)>"
 # student: (points of CODE, quiz letters (None: a quiz cell that is not a dict literal), diagnoses)
 CLASS = {
-    "ada": ((2, 6, 2, 6), ("b", "a", HOSTILE_LETTER), {}),
-    "ben": ((2, 6, 2, 6), ("b", "a", HOSTILE_LETTER), {}),
-    "cai": ((2, 6, 2, 0), ("b", "d", HOSTILE_LETTER), {"lstm_all_gates": ""}),
-    "dee": ((2, 0, 2, 6), ("b", "a", "d"), {"lstm_step": "step-gate-order"}),
-    "eli": ((2, 0, 2, 0), ("b", "d", "a"), {"lstm_step": "step-gate-order", "lstm_all_gates": ""}),
-    "fay": ((0, 0, 2, 0), ("b", "a", "a"), {"lstm_step": "step-bias-mean", "lstm_all_gates": ""}),
-    "gus": ((0, 0, 0, 0), ("b", "", "a"), {"lstm_step": "", "lstm_all_gates": ""}),
+    "ada": ((2, 6, 2, 6), ("c", "a", HOSTILE_LETTER), {}),
+    "ben": ((2, 6, 2, 6), ("c", "a", HOSTILE_LETTER), {}),
+    "cai": ((2, 6, 2, 0), ("c", "d", HOSTILE_LETTER), {"lstm_all_gates": ""}),
+    "dee": ((2, 0, 2, 6), ("c", "a", "d"), {"lstm_step": "step-gate-order"}),
+    "eli": ((2, 0, 2, 0), ("c", "d", "c"), {"lstm_step": "step-gate-order", "lstm_all_gates": ""}),
+    "fay": ((0, 0, 2, 0), ("c", "a", "c"), {"lstm_step": "step-bias-mean", "lstm_all_gates": ""}),
+    "gus": ((0, 0, 0, 0), ("c", "", "c"), {"lstm_step": "", "lstm_all_gates": ""}),
     HOSTILE_ID: ((2, 6, 2, 6), None, {}),
 }
 # in the gradebook, not counted: a failed run's leftover, and a grader error
 NOT_COUNTED = {"zed": "failed", "yan": "graded"}
-UNREADABLE_CELL = 'quiz_answers = dict(q1="b", q2="x", q3="y")   # not a literal: nbgrader ran it, we do not'
+UNREADABLE_CELL = 'quiz_answers = dict(q1="c", q2="x", q3="y")   # not a literal: nbgrader ran it, we do not'
 
 
 def _quiz_points(letters, student):
@@ -152,9 +152,9 @@ def test_each_item_has_the_figures_computed_independently(course):
 def test_wrong_letters_named_mistakes_and_flags(course):
     items, stats = _stats(course)
     q2, q3 = items["quiz_q2"], items["quiz_q3"]
-    assert (q2["key"], q2["wrong_answer"], q2["wrong_count"], q2["wrong_total"]) == ("c", "a", 4, 6)   # gus: blank
-    assert (q3["key"], q3["wrong_answer"], q3["wrong_count"], q3["wrong_total"]) == ("a", HOSTILE_LETTER, 3, 4)
-    assert items["quiz_q1"]["wrong_answer"] == "" and items["quiz_q1"]["key"] == "b"
+    assert (q2["key"], q2["wrong_answer"], q2["wrong_count"], q2["wrong_total"]) == ("b", "a", 4, 6)   # gus: blank
+    assert (q3["key"], q3["wrong_answer"], q3["wrong_count"], q3["wrong_total"]) == ("c", HOSTILE_LETTER, 3, 4)
+    assert items["quiz_q1"]["wrong_answer"] == "" and items["quiz_q1"]["key"] == "c"
     assert stats["unreadable"] == [HOSTILE_ID]
     step = items["lstm_step_hidden"]
     assert (step["exercise"], step["mistake"], step["mistake_count"], step["missed_diagnosed"]) == \
@@ -249,7 +249,7 @@ def test_the_report_section_follows_a_later_hand_grade(course):
     table = _section(md)
     assert len(table) == len(POINTS)
     assert table["quiz_q2"][3:] == ["0%", "0%", "- (no variance: nobody got it)",
-                                    "a (4 of 6 wrong answers; key c)", "**nobody got it**"]
+                                    "a (4 of 6 wrong answers; key b)", "**nobody got it**"]
     want = _expected("quiz_q3")
     assert table["quiz_q3"][5] == f"{want['discrimination']:+.2f}" and table["quiz_q3"][7] == "**negative discrimination**"
     assert table["lstm_step_hidden"][6].startswith("step-gate-order (2 of 4")
@@ -261,7 +261,7 @@ def test_the_report_section_follows_a_later_hand_grade(course):
         assert {tag for tag, _ in found.tags} <= {"p", "em", "code", "strong", "table", "thead", "tbody",
                                                    "tr", "th", "td"}, name
         shown = "".join(found.text)
-        assert f"{HOSTILE_LETTER} (3 of 4 wrong answers; key a)" in shown and f"{HOSTILE_ID}." in shown, name
+        assert f"{HOSTILE_LETTER} (3 of 4 wrong answers; key c)" in shown and f"{HOSTILE_ID}." in shown, name
 
     status, reply = HandGrading(course, A).save("explain_forget", "ada", "3", "clear")   # make hand-grade's save
     assert status == 200, reply

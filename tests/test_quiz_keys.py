@@ -1,18 +1,26 @@
-"""Answer keys without a favourite letter, and quiz points only for right answers (issue 28,
-findings 17 and 23).
+"""Answer keys that give nothing away, and quiz points only for right answers (issue 28,
+findings 17 and 23; issue 54, findings 8 and 9).
 
-When keys lean on one letter, "when unsure, pick (a)" pays: before this test, answering "a"
-to every graded question scored 53% of the graded quiz points, and a check that only asked for
-valid letters gave one point per problem set to any answer. Every quiz of the course is read:
-the lectures' (`rnnlab/data/quiz_NN.json`) and the problem sets' graded ones (questions in the
-`quiz_questions` cell, keys in the hidden tests of `source/`). The rules:
+When keys lean on one letter, "when unsure, pick (a)" pays: before issue 28, answering "a" to
+every graded question scored 53% of the graded quiz points, and a check that only asked for valid
+letters gave one point per problem set to any answer. The cure then, no letter twice in a set,
+made keys that could be worked out from their structure instead (issue 54): every four-question
+set was a permutation of abcd, so three known answers gave the fourth, no set repeated a letter,
+and every first question was keyed a or b. Every quiz of the course is read: the lectures'
+(`rnnlab/data/quiz_NN.json`) and the problem sets' graded ones (questions in the `quiz_questions`
+cell, keys in the hidden tests of `source/`). The rules:
 
-- in a set of 4 or more questions, no letter is the key of more than 40% of them;
-- every letter a set offers is the key of some question in the course, counted apart for the
-  lecture quizzes and for the graded ones (no graded question was ever keyed "d");
+- over the course, each letter is the key of 20% to 30% of the questions, counted apart for the
+  lecture quizzes and for the graded ones, and every letter offered is the key of some question;
+- in a lecture quiz (8 to 10 questions) no letter is the key of more than 40% of them;
+- the graded keys carry no pattern: at most half of the four-question sets are permutations of
+  abcd, the first questions' keys take at least 3 letters and none of them in more than 40% of
+  the sets, no two sets share a whole key, and no set is keyed along the alphabet (abc, bcd,
+  abcd, or backwards);
 - a graded quiz's points are earned by right answers only: its cells, hidden tests included,
-  are run on constant answers ("a" everywhere, ...), which may score at most 35% of its points,
-  and on answers that are valid letters but all wrong, which must score nothing;
+  are run on constant answers ("a" everywhere, ...), which may score at most 30% of all graded
+  quiz points over the course and at most 2/3 of any one set's (no set is keyed one letter
+  throughout), and on answers that are valid letters but all wrong, which must score nothing.
 """
 from __future__ import annotations
 
@@ -29,9 +37,14 @@ from test_assignments import KEY_CALL, graded_quiz, is_test, source_nb
 
 source = functools.lru_cache(maxsize=None)(source_nb)       # read once; never modified here
 
-MAX_SHARE = 0.4          # of a set's keys, for sets of at least MIN_SET questions
+MAX_SHARE = 0.4          # of a lecture quiz's keys, for quizzes of at least MIN_SET questions
 MIN_SET = 4
-MAX_CONSTANT = 0.35      # of a graded quiz's points, for one letter answered everywhere
+LETTER_SHARE = (0.2, 0.3)   # of all keys of a kind (lecture or graded), for each letter offered
+MAX_CONSTANT = 0.3       # of all graded quiz points, for one letter answered everywhere
+MAX_CONSTANT_SET = 2 / 3     # of one graded quiz's points, for one letter answered everywhere
+MAX_PERMUTATIONS = 0.5   # of the four-question graded sets, keyed with each of abcd once
+MIN_FIRST_LETTERS = 3    # different keys among the graded sets' first questions
+MAX_FIRST_SHARE = 0.4    # of the graded sets, whose first question has one same key
 
 
 def lecture_sets() -> dict[str, dict[str, tuple[str, str]]]:
@@ -51,13 +64,18 @@ def graded_keys(nb) -> dict[str, str]:
 
 
 def graded_sets() -> dict[str, dict[str, tuple[str, str | None]]]:
-    """{"psNN_topic": {question id: (letters offered, key)}} of the problem sets' graded quizzes."""
+    """{"psNN_topic": {question id: (letters offered, key)}} of the problem sets' graded quizzes,
+    in the order the questions are asked."""
     out = {}
     for a in assignments():
         nb = source(a)
         keys = graded_keys(nb)
         out[a] = {qid: (letters, keys.get(qid)) for qid, (_, letters) in graded_quiz(nb).items()}
     return out
+
+
+def key_of(questions) -> str:
+    return "".join(key or "?" for _, key in questions.values())
 
 
 def biased_sets(sets) -> list[str]:
@@ -67,7 +85,7 @@ def biased_sets(sets) -> list[str]:
         letter, n = counts.most_common(1)[0]
         if len(questions) >= MIN_SET and n > MAX_SHARE * len(questions):
             problems.append(f"{name}: {letter!r} is the key of {n} of {len(questions)} questions "
-                            f"(keys {''.join(key or '?' for _, key in questions.values())})")
+                            f"(keys {key_of(questions)})")
     return problems
 
 
@@ -75,6 +93,62 @@ def letters_never_keyed(sets) -> list[str]:
     keyed = {key for questions in sets.values() for _, key in questions.values()}
     offered = {letter for questions in sets.values() for letters, _ in questions.values() for letter in letters}
     return [f"{letter!r} is offered but never the key" for letter in sorted(offered - keyed)]
+
+
+def unbalanced_letters(sets) -> list[str]:
+    """Letters that are the key of less than a fifth or more than three tenths of all questions."""
+    keys = Counter(key for questions in sets.values() for _, key in questions.values())
+    offered = sorted({letter for questions in sets.values() for letters, _ in questions.values() for letter in letters})
+    total = sum(keys.values())
+    low, high = LETTER_SHARE
+    return [f"{letter!r} is the key of {keys[letter]} of {total} questions ({keys[letter] / total:.0%}; "
+            f"between {low:.0%} and {high:.0%} wanted)"
+            for letter in offered if not low * total <= keys[letter] <= high * total]
+
+
+def permutation_problems(sets) -> list[str]:
+    """Four-question sets keyed with each letter once: then any three answers give the fourth."""
+    fours = {name: key_of(qs) for name, qs in sets.items() if len(qs) == 4}
+    permutations = sorted(name for name, key in fours.items() if sorted(key) == list("abcd"))
+    if len(permutations) > MAX_PERMUTATIONS * len(fours):
+        return [f"{len(permutations)} of the {len(fours)} four-question sets are permutations of abcd "
+                f"({', '.join(f'{n} {fours[n]}' for n in permutations)}): three known answers give the fourth"]
+    return []
+
+
+def first_question_problems(sets) -> list[str]:
+    firsts = {name: next(iter(qs.values()))[1] for name, qs in sets.items() if qs}
+    counts = Counter(firsts.values())
+    problems = []
+    if len(counts) < MIN_FIRST_LETTERS:
+        problems.append(f"the first questions are keyed with {len(counts)} letters only "
+                        f"({''.join(sorted(k or '?' for k in counts))}); at least {MIN_FIRST_LETTERS} wanted")
+    letter, n = counts.most_common(1)[0] if counts else (None, 0)
+    if n > MAX_FIRST_SHARE * len(firsts):
+        problems.append(f"the first question of {n} of {len(firsts)} sets is keyed {letter!r}")
+    return problems
+
+
+def shared_keys(sets) -> list[str]:
+    by_key: dict[str, list[str]] = {}
+    for name, questions in sets.items():
+        by_key.setdefault(key_of(questions), []).append(name)
+    return [f"{' and '.join(names)} share the key {key}" for key, names in by_key.items() if len(names) > 1]
+
+
+def alphabetical_keys(sets) -> list[str]:
+    """Sets keyed along the alphabet, up or down (abc, bcd, abcd, cba, ...)."""
+    problems = []
+    for name, questions in sets.items():
+        steps = {ord(b) - ord(a) for a, b in zip(key_of(questions), key_of(questions)[1:])}
+        if len(questions) >= 3 and steps in ({1}, {-1}):
+            problems.append(f"{name} is keyed along the alphabet: {key_of(questions)}")
+    return problems
+
+
+def pattern_problems(sets) -> list[str]:
+    return (permutation_problems(sets) + first_question_problems(sets) + shared_keys(sets)
+            + alphabetical_keys(sets))
 
 
 def points_earned(nb, answers: dict[str, str]) -> tuple[float, float]:
@@ -97,25 +171,51 @@ def points_earned(nb, answers: dict[str, str]) -> tuple[float, float]:
     return earned, total
 
 
-def constant_answer_problems(nb, name: str) -> list[str]:
+def constant_scores(nb) -> dict[str, tuple[float, float]]:
+    """{letter: (points, out of)} that answering that letter to every question earns."""
     questions = graded_quiz(nb)
     letters = sorted({letter for _, offered in questions.values() for letter in offered})
+    return {letter: points_earned(nb, {qid: letter for qid in questions}) for letter in letters}
+
+
+def constant_answer_problems(scores: dict[str, dict[str, tuple[float, float]]]) -> list[str]:
+    """`scores`: {set: constant_scores(its notebook)}. A letter answered everywhere may score at
+    most MAX_CONSTANT of all the sets' points, and at most MAX_CONSTANT_SET of any one set's."""
     problems = []
+    for name, by_letter in scores.items():
+        for letter, (earned, total) in by_letter.items():
+            if earned > MAX_CONSTANT_SET * total + 1e-9:
+                problems.append(f"{name}: answering {letter!r} everywhere scores {earned:g} of {total:g} quiz points")
+    letters = sorted({letter for by_letter in scores.values() for letter in by_letter})
     for letter in letters:
-        earned, total = points_earned(nb, {qid: letter for qid in questions})
+        earned = sum(by_letter.get(letter, (0.0, 0.0))[0] for by_letter in scores.values())
+        total = sum(next(iter(by_letter.values()))[1] for by_letter in scores.values() if by_letter)
         if earned > MAX_CONSTANT * total:
-            problems.append(f"{name}: answering {letter!r} everywhere scores {earned:g} of {total:g} quiz points")
+            problems.append(f"answering {letter!r} everywhere scores {earned:g} of the course's {total:g} "
+                            f"graded quiz points ({earned / total:.0%})")
+    return problems
+
+
+def wrong_answer_problems(nb, name: str) -> list[str]:
+    """Valid letters that are all wrong must score nothing."""
+    questions = graded_quiz(nb)
     keys = graded_keys(nb)
     wrong = {qid: next(l for l in offered if l != keys.get(qid)) for qid, (_, offered) in questions.items()}
     earned, total = points_earned(nb, wrong)
     if earned:
-        problems.append(f"{name}: valid letters that are all wrong ({''.join(wrong.values())}) score "
-                        f"{earned:g} of {total:g} quiz points")
-    return problems
+        return [f"{name}: valid letters that are all wrong ({''.join(wrong.values())}) score "
+                f"{earned:g} of {total:g} quiz points"]
+    return []
 
 
-def test_no_letter_is_the_key_of_more_than_two_fifths_of_a_set():
-    problems = biased_sets({**lecture_sets(), **graded_sets()})
+def test_no_letter_is_the_key_of_more_than_two_fifths_of_a_lecture_quiz():
+    problems = biased_sets(lecture_sets())
+    assert not problems, "\n".join(problems)
+
+
+def test_each_letter_is_the_key_of_a_fifth_to_three_tenths_of_the_questions():
+    problems = [f"{kind}: {p}" for kind, sets in (("lecture quizzes", lecture_sets()), ("graded quizzes", graded_sets()))
+                for p in unbalanced_letters(sets)]
     assert not problems, "\n".join(problems)
 
 
@@ -125,19 +225,65 @@ def test_every_letter_offered_is_a_key_somewhere_in_the_course():
     assert not problems, "\n".join(problems)
 
 
-def test_graded_quiz_points_come_from_right_answers_only():
-    problems = [p for a in assignments() for p in constant_answer_problems(source(a), a)]
+def test_graded_keys_carry_no_pattern():
+    problems = pattern_problems(graded_sets())
     assert not problems, "\n".join(problems)
 
 
+def test_graded_quiz_points_come_from_right_answers_only():
+    problems = constant_answer_problems({a: constant_scores(source(a)) for a in assignments()})
+    problems += [p for a in assignments() for p in wrong_answer_problems(source(a), a)]
+    assert not problems, "\n".join(problems)
+
+
+def _made_up(*keys: str) -> dict[str, dict[str, tuple[str, str]]]:
+    """Sets of questions offering abcd, one per key string given: {"s1": {"q1": ("abcd", "b"), ...}}."""
+    return {f"s{i}": {f"q{j}": ("abcd", k) for j, k in enumerate(key, 1)} for i, key in enumerate(keys, 1)}
+
+
 def test_the_checks_can_fail():
+    # lecture quizzes: a favourite letter in one quiz, a letter offered and never keyed
     sets = {"x": {"q1": ("abcd", "a"), "q2": ("abcd", "a"), "q3": ("abcd", "b"), "q4": ("abcd", "c")},
             "y": {"q1": ("abc", "a"), "q2": ("abc", "a"), "q3": ("abc", "a")}}
     assert biased_sets(sets) == ["x: 'a' is the key of 2 of 4 questions (keys aabc)"]   # y has 3: exempt
     assert letters_never_keyed(sets) == ["'d' is offered but never the key"]
+    # letters over the course: "b" in 4 of 10 keys, "d" in 1
+    assert unbalanced_letters(_made_up("bab", "cbd", "abca")) == [
+        "'b' is the key of 4 of 10 questions (40%; between 20% and 30% wanted)",
+        "'d' is the key of 1 of 10 questions (10%; between 20% and 30% wanted)"]
+    assert unbalanced_letters(_made_up("bac", "dcb", "adbc")) == []          # 2, 3, 3 and 2 of 10
+    # three of four four-question sets are permutations
+    assert permutation_problems(_made_up("badc", "cadb", "dbca", "abba")) == [
+        "3 of the 4 four-question sets are permutations of abcd (s1 badc, s2 cadb, s3 dbca): "
+        "three known answers give the fourth"]
+    assert permutation_problems(_made_up("badc", "cadb", "dbda", "abba")) == []
+    # first questions: two letters only, and one of them in 3 of 5 sets
+    assert first_question_problems(_made_up("ab", "bc", "ad", "ac", "bd")) == [
+        "the first questions are keyed with 2 letters only (ab); at least 3 wanted",
+        "the first question of 3 of 5 sets is keyed 'a'"]
+    assert first_question_problems(_made_up("ab", "bc", "cd", "ac", "dd")) == []
+    # two sets with one key, a set keyed along the alphabet (either way)
+    assert shared_keys(_made_up("bda", "cab", "bda")) == ["s1 and s3 share the key bda"]
+    assert alphabetical_keys(_made_up("abc", "bcd", "dcba", "abd", "ab")) == [
+        "s1 is keyed along the alphabet: abc", "s2 is keyed along the alphabet: bcd",
+        "s3 is keyed along the alphabet: dcba"]
+    # constant answers: one set that "b" wins whole, and "c" over the course
+    assert constant_answer_problems({"s1": {"b": (3.0, 3.0), "c": (0.0, 3.0)},
+                                     "s2": {"b": (0.0, 4.0), "c": (2.0, 4.0)},
+                                     "s3": {"b": (1.0, 3.0), "c": (1.0, 3.0)}}) == [
+        "s1: answering 'b' everywhere scores 3 of 3 quiz points",
+        "answering 'b' everywhere scores 4 of the course's 10 graded quiz points (40%)"]
+    # the graded cells themselves: the keys score everything; keyed "b" throughout, a constant
+    # "b" wins all; a check that takes any valid letter gives points to all-wrong answers
     nb = copy.deepcopy(source("ps03_lstm_gates"))
     keys = graded_keys(nb)
     assert points_earned(nb, keys) == (sum(float(c.metadata.nbgrader["points"]) for c in quiz_test_cells(nb)),) * 2
-    for cell in quiz_test_cells(nb):                 # every question keyed "b": a constant "b" wins all
+    for cell in quiz_test_cells(nb):
         cell.source = re.sub(r'(check_choice\(quiz_answers, "q\d+", )"[a-z]"', r'\1"b"', cell.source)
-    assert any("answering 'b' everywhere" in p for p in constant_answer_problems(nb, "ps03"))
+    assert constant_scores(nb)["b"] == (3.0, 3.0)
+    assert constant_answer_problems({"ps03": constant_scores(nb)})[0] == \
+        "ps03: answering 'b' everywhere scores 3 of 3 quiz points"
+    for cell in quiz_test_cells(nb):
+        cell.source = re.sub(r'check_choice\(quiz_answers, "(q\d+)", "[a-z]"\)',
+                             r'assert quiz_answers["\1"] in "abcd"', cell.source)
+    assert wrong_answer_problems(nb, "ps03") == ["ps03: valid letters that are all wrong (aaa) score 3 of 3 quiz points"]

@@ -39,6 +39,14 @@ WRONG = [
      "with optimizer.step() between chunks, backward(retain_graph=True) raises at the second chunk "
      "('modified by an inplace operation'); detach the carried state instead",
      "tests/test_wordings.py::test_retain_graph_after_a_step_raises_at_the_second_chunk"),
+    ("a fused optimizer's gradients as those of the old weights",
+     r"fused[^.]{0,200}\b(?:stale|old|outdated|previous) weights"
+     r"|gradients? (?:computed )?(?:from|with|at|of) (?:the )?(?:stale|old|outdated|previous) weights",
+     r"neither|\bnor\b",
+     "after a fused step (which autograd's version counter does not see) a backward pass through "
+     "the old graph reads the saved weights at their new values and the saved activations from "
+     "the forward pass before the step: its gradients belong to neither the old weights nor the new",
+     "tests/test_wordings.py::test_a_backward_through_the_old_graph_after_a_fused_step_matches_neither_weights"),
     ("weights_only as a guarantee",
      r"weights_only[^.]{0,100}\b(?:safe|secure|sandbox|cannot run|can't run|guarantee)",
      r"\bnot\b|\bno\b|\bnever\b|restrict|allowlist|CVE",
@@ -153,6 +161,8 @@ def test_no_known_wrong_wording_comes_back():
     ("finished beams compared by their mean log-probability",
      "Finished outputs are compared by their mean log-probability."),
     ("greedy output as a function of the recent text", "Greedy output is a function of the recent text."),
+    ("a fused optimizer's gradients as those of the old weights",
+     "A fused optimizer (fused=True) runs on silently with gradients computed from stale weights."),
     ("retain_graph=True as the cure for a chunked loop",
      "It raises a RuntimeError (or, with retain_graph, grows without end)."),
     ("fused kernel hides the gates", "(the layer runs one fused kernel; no hook sees the gates)"),
@@ -203,7 +213,7 @@ def test_retain_graph_after_a_step_raises_at_the_second_chunk(optimizer):
 
 def test_a_fused_optimizer_lets_retain_graph_run_on_silently():
     """Why the course says "with the default SGD or Adam": a fused step changes the weights
-    without bumping autograd's version counter, so nothing raises and the gradients are stale."""
+    without bumping autograd's version counter, so nothing raises and the gradients are wrong."""
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(3, 4, batch_first=True)
     opt = torch.optim.Adam(lstm.parameters(), lr=0.1, fused=True)
@@ -214,8 +224,36 @@ def test_a_fused_optimizer_lets_retain_graph_run_on_silently():
         out.pow(2).mean().backward(retain_graph=True)
         before, version = lstm.weight_hh_l0.detach().clone(), lstm.weight_hh_l0._version
         opt.step()
-        # the weights changed, and autograd was not told: no error, stale gradients next time
+        # the weights changed, and autograd was not told: no error, wrong gradients next time
         assert not torch.equal(lstm.weight_hh_l0.detach(), before) and lstm.weight_hh_l0._version == version
+
+
+def test_a_backward_through_the_old_graph_after_a_fused_step_matches_neither_weights():
+    """What the fused loop of lecture 09's pitfall computes: the graph kept by retain_graph=True
+    saved the weights by reference and the activations by value, so after a fused step its second
+    backward mixes the new weights with the old forward pass. The gradient it gives is neither the
+    one at the weights before the step nor the one at the weights after it."""
+    torch.manual_seed(0)
+    lstm, x = torch.nn.LSTM(3, 4, batch_first=True), torch.randn(2, 5, 3)
+
+    def gradient_at(weights):
+        fresh = torch.nn.LSTM(3, 4, batch_first=True)
+        fresh.load_state_dict(weights)
+        fresh(x)[0].pow(2).mean().backward()
+        return fresh.weight_hh_l0.grad
+
+    old = {k: v.clone() for k, v in lstm.state_dict().items()}
+    opt = torch.optim.Adam(lstm.parameters(), lr=0.1, fused=True)
+    loss = lstm(x)[0].pow(2).mean()
+    loss.backward(retain_graph=True)
+    assert torch.allclose(lstm.weight_hh_l0.grad, gradient_at(old), atol=1e-7)     # the first one is right
+    opt.step()
+    new = {k: v.clone() for k, v in lstm.state_dict().items()}
+    opt.zero_grad()
+    loss.backward()                                   # no error: the fused step moved no version counter
+    again = lstm.weight_hh_l0.grad
+    for weights in (old, new):
+        assert (again - gradient_at(weights)).abs().max() > 1e-5
 
 
 def test_bidirectional_adds_a_direction_to_every_layer():

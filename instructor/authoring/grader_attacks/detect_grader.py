@@ -4,5 +4,5 @@ EXPECT = {"full": True, "output_has": ["no grader variable"], "output_lacks": ["
 CELLS = {"quiz": '''
 import os
 print("GRADER-DETECTED" if "NBGRADER_EXECUTION" in os.environ else "no grader variable")
-quiz_answers = {"q1": "b", "q2": "c", "q3": "a"}
+quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
 '''}

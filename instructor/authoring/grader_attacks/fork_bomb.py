@@ -11,5 +11,5 @@ try:
         children += 1
 except OSError as err:
     print(f"fork stopped after {children} children: {err.strerror}")
-quiz_answers = {"q1": "b", "q2": "c", "q3": "a"}
+quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
 '''}

@@ -10,5 +10,5 @@ for path in ["../../../gradebook.db", os.path.abspath("../../../gradebook.db"), 
         print("GRADEBOOK-WRITTEN", path)
     except Exception as err:
         print("gradebook blocked:", type(err).__name__)
-quiz_answers = {"q1": "b", "q2": "c", "q3": "a"}
+quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
 '''}

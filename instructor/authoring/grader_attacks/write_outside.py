@@ -14,5 +14,5 @@ for path in targets:
         print("write blocked:", type(err).__name__)
 with open("scratch-only.txt", "w") as f:
     f.write("stays in the sandbox's copy of the folder")
-quiz_answers = {"q1": "b", "q2": "c", "q3": "a"}
+quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
 '''}
