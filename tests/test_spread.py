@@ -118,7 +118,7 @@ def test_a_missing_record_says_how_to_make_it(monkeypatch, tmp_path):
 
 _NUM = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|sixteen)"
 SEED_COUNT = re.compile(rf"\b{_NUM} (?:of (?:the )?)?(?:\w+ ){{0,2}}seeds\b|\bseeds \d+ to \d+|\bevery seed\b"
-                        rf"|\ball (?:\w+ )?seeds\b|\bfor \w+ seeds\b", re.I)
+                        rf"|\ball (?:\w+ )?seeds\b|\bfor \w+ seeds\b|\bmost (?:\w+ )?seeds\b|\bseeds we tried\b", re.I)
 SPREAD_CALL = re.compile(r"\b(?:load_spread|over_seeds)\(|\.(?:only|table)\(")
 
 
@@ -150,6 +150,7 @@ def test_the_seed_count_check_can_fail():
     assert [p.split(":")[0] for p in seed_count_problems(nb, "nb")] == ["nb cell 0"]
     assert "'8 training seeds'" in seed_count_problems(nb, "nb")[0]
     assert not seed_count_problems(nbformat.v4.new_notebook(cells=[md("the same seed; from seed 0")]), "nb")
+    assert seed_count_problems(nbformat.v4.new_notebook(cells=[md("none for most training seeds")]), "nb")
     takeaways = md("## Key takeaways\n\n- over 8 seeds it held")
     assert seed_count_problems(nbformat.v4.new_notebook(cells=[takeaways]), "nb")
     assert not seed_count_problems(nbformat.v4.new_notebook(cells=nb.cells + [code("y = 2")] * 3 + [takeaways]), "nb")[1:]

@@ -1,0 +1,20 @@
+"""Handles nn.LSTM only and forgets nn.LSTMCell, so a decoder's cell keeps its random forget bias and is not counted."""
+MISTAKE = "only nn.LSTM, nn.LSTMCell skipped"
+EXPECT = {"lose": ["set_forget_bias"]}
+CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+    """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
+    `model` to `value`, in place; return how many forget gates were set."""
+    count = 0
+    for module in model.modules():
+        if not isinstance(module, nn.LSTM) or not module.bias:
+            continue
+        H = module.hidden_size
+        with torch.no_grad():
+            for name, p in module.named_parameters():
+                if name.startswith("bias_ih"):
+                    p[H:2 * H] = value
+                    count += 1
+                elif name.startswith("bias_hh"):
+                    p[H:2 * H] = 0.0
+    return count
+'''}

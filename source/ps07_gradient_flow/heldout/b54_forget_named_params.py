@@ -1,0 +1,22 @@
+"""A right answer, written with isinstance on (nn.LSTM, nn.LSTMCell), each module's own named_parameters(), and fill_/zero_ on the forget block under torch.no_grad()."""
+MISTAKE = ""
+EXPECT = {"full": True}
+CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+    """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
+    `model` to `value`, in place; return how many forget gates were set."""
+    count = 0
+    for module in model.modules():
+        if not isinstance(module, (nn.LSTM, nn.LSTMCell)):
+            continue
+        if not module.bias:
+            continue
+        H = module.hidden_size
+        with torch.no_grad():
+            for name, p in module.named_parameters(recurse=False):
+                if name.startswith("bias_ih"):
+                    p[H:2 * H].fill_(value)
+                    count += 1
+                elif name.startswith("bias_hh"):
+                    p[H:2 * H].zero_()
+    return count
+'''}
