@@ -20,7 +20,13 @@ cell, keys in the hidden tests of `source/`). The rules:
 - a graded quiz's points are earned by right answers only: its cells, hidden tests included,
   are run on constant answers ("a" everywhere, ...), which may score at most 30% of all graded
   quiz points over the course and at most 2/3 of any one set's (no set is keyed one letter
-  throughout), and on answers that are valid letters but all wrong, which must score nothing.
+  throughout), and on answers that are valid letters but all wrong, which must score nothing;
+- the key is not told by its length (issue 54): a reader who found the right choice was often the
+  longest, most qualified one measured it in 13 of 34 graded questions and 43 of 90 lecture ones,
+  so "pick the longest" scored 48% on the lecture quizzes against 25% by chance. Over the course,
+  counted apart for lecture and graded quizzes, the key is the strictly longest choice in at most
+  30% of the questions, and the strictly shortest in at most 30% too (trimming every key would
+  only turn the cue round).
 """
 from __future__ import annotations
 
@@ -33,7 +39,7 @@ from collections import Counter
 
 from instructor.common.course import assignments
 from rnnlab.quiz import available_chapters, load_quiz
-from test_assignments import KEY_CALL, graded_quiz, is_test, source_nb
+from test_assignments import CHOICE, KEY_CALL, QUESTION, graded_quiz, is_test, source_nb
 
 source = functools.lru_cache(maxsize=None)(source_nb)       # read once; never modified here
 
@@ -45,6 +51,7 @@ MAX_CONSTANT_SET = 2 / 3     # of one graded quiz's points, for one letter answe
 MAX_PERMUTATIONS = 0.5   # of the four-question graded sets, keyed with each of abcd once
 MIN_FIRST_LETTERS = 3    # different keys among the graded sets' first questions
 MAX_FIRST_SHARE = 0.4    # of the graded sets, whose first question has one same key
+MAX_LENGTH_CUE = 0.3     # of all questions of a kind, whose key is the strictly longest (or shortest) choice
 
 
 def lecture_sets() -> dict[str, dict[str, tuple[str, str]]]:
@@ -72,6 +79,56 @@ def graded_sets() -> dict[str, dict[str, tuple[str, str | None]]]:
         keys = graded_keys(nb)
         out[a] = {qid: (letters, keys.get(qid)) for qid, (_, letters) in graded_quiz(nb).items()}
     return out
+
+
+def graded_choices(nb) -> dict[str, dict[str, str]]:
+    """{question id: {letter: text of the choice}} from the `quiz_questions` cell."""
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_questions")
+    found: dict[str, dict[str, str]] = {}
+    qid = None
+    for line in cell.source.splitlines():
+        if m := QUESTION.match(line):
+            qid = m.group(1)
+            found[qid] = {}
+        elif qid and (m := CHOICE.match(line)):
+            found[qid][m.group(1)] = line.split(")", 1)[1].strip()
+    return found
+
+
+def lecture_choices() -> dict[str, dict[str, tuple[dict[str, str], str]]]:
+    """{"quiz_NN": {question id: ({letter: choice}, key)}} of the lecture quizzes."""
+    return {f"quiz_{ch}": {q.id: (dict(q.choices), q.answer) for q in load_quiz(ch).questions}
+            for ch in available_chapters()}
+
+
+def graded_choice_sets() -> dict[str, dict[str, tuple[dict[str, str], str | None]]]:
+    """{"psNN_topic": {question id: ({letter: choice}, key)}} of the graded quizzes."""
+    out = {}
+    for a in assignments():
+        nb = source(a)
+        keys = graded_keys(nb)
+        out[a] = {qid: (choices, keys.get(qid)) for qid, choices in graded_choices(nb).items()}
+    return out
+
+
+def length_cue_problems(sets) -> list[str]:
+    """`sets`: {name: {question id: ({letter: choice}, key)}}. The key may be the strictly longest
+    choice of at most MAX_LENGTH_CUE of the questions, and the strictly shortest of as many."""
+    longest, shortest, total = [], [], 0
+    for name, questions in sets.items():
+        for qid, (choices, key) in questions.items():
+            total += 1
+            others = [len(text) for letter, text in choices.items() if letter != key]
+            if key not in choices or not others:
+                continue
+            if len(choices[key]) > max(others):
+                longest.append(f"{name}:{qid}")
+            elif len(choices[key]) < min(others):
+                shortest.append(f"{name}:{qid}")
+    return [f"the key is the strictly {word} choice in {len(found)} of {total} questions "
+            f"({len(found) / total:.0%}; at most {MAX_LENGTH_CUE:.0%} wanted): {', '.join(found)}"
+            for word, found in (("longest", longest), ("shortest", shortest))
+            if total and len(found) > MAX_LENGTH_CUE * total]
 
 
 def key_of(questions) -> str:
@@ -236,6 +293,13 @@ def test_graded_quiz_points_come_from_right_answers_only():
     assert not problems, "\n".join(problems)
 
 
+def test_the_key_is_not_told_by_its_length():
+    problems = [f"{kind}: {p}" for kind, sets in (("lecture quizzes", lecture_choices()),
+                                                    ("graded quizzes", graded_choice_sets()))
+                for p in length_cue_problems(sets)]
+    assert not problems, "\n".join(problems)
+
+
 def _made_up(*keys: str) -> dict[str, dict[str, tuple[str, str]]]:
     """Sets of questions offering abcd, one per key string given: {"s1": {"q1": ("abcd", "b"), ...}}."""
     return {f"s{i}": {f"q{j}": ("abcd", k) for j, k in enumerate(key, 1)} for i, key in enumerate(keys, 1)}
@@ -273,6 +337,17 @@ def test_the_checks_can_fail():
                                      "s3": {"b": (1.0, 3.0), "c": (1.0, 3.0)}}) == [
         "s1: answering 'b' everywhere scores 3 of 3 quiz points",
         "answering 'b' everywhere scores 4 of the course's 10 graded quiz points (40%)"]
+    # lengths: the key longest in 2 of 4 questions, then shortest in 2 of 4; one of each passes
+    def lengths(*questions):
+        return {"s1": {f"q{i}": (dict(zip("abc", choices)), "a") for i, choices in enumerate(questions, 1)}}
+    assert length_cue_problems(lengths(("the longest", "short", "wrong"), ("the longest", "a tie", "a tie"),
+                                       ("one", "two", "six"), ("same", "size", "here"))) == [
+        "the key is the strictly longest choice in 2 of 4 questions (50%; at most 30% wanted): s1:q1, s1:q2"]
+    assert length_cue_problems(lengths(("ab", "short", "wrong"), ("one", "two", "six"),
+                                       ("tie", "size", "here"), ("same", "size", "here"))) == [
+        "the key is the strictly shortest choice in 2 of 4 questions (50%; at most 30% wanted): s1:q1, s1:q3"]
+    assert length_cue_problems(lengths(("the longest", "short", "wrong"), ("ab", "short", "wrong"),
+                                       ("one", "two", "six"), ("same", "size", "here"))) == []
     # the graded cells themselves: the keys score everything; keyed "b" throughout, a constant
     # "b" wins all; a check that takes any valid letter gives points to all-wrong answers
     nb = copy.deepcopy(source("ps03_lstm_gates"))
