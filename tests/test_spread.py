@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from pathlib import Path
@@ -77,8 +78,11 @@ def test_every_record_is_its_registered_comparison(name):
     assert data["made_by"] == f"python -m rnnlab.spread make {name}"
     assert data["torch"] == torch.__version__.split("+")[0]
     record = load_spread(name)
+    module, function = RECORDS[name][0].split(":")
+    lower = getattr(getattr(importlib.import_module(module), function), "LOWER_IS_BETTER", True)
     for measure, s in record.spreads.items():
         assert s.seeds == RECORDS[name][1], (name, measure)
+        assert s.lower_is_better == lower, f"{name}: {measure} says the opposite of its measuring function"
         assert len(s.values) >= 2, f"{name}: {measure} compares nothing"
         assert s.table().endswith(f"made by `python -m rnnlab.spread make {name}`)")
 
