@@ -23,6 +23,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .language_model import Vocab, code_corpus
+
 
 # ------------------------------------------------------------------------------------ the scans
 def _check_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None) -> None:
@@ -243,7 +245,8 @@ ARMS = {
     "minGRU": lambda vocab_size: MinGRULM(vocab_size, size=48, num_layers=2, mlp=48),
     "GRU": lambda vocab_size: LoopLM(vocab_size, hidden_size=57, cell="gru"),
     "LSTM": lambda vocab_size: LoopLM(vocab_size, hidden_size=48, cell="lstm"),
-    "Transformer": lambda vocab_size: TransformerLM(vocab_size, size=48, num_layers=1, feedforward=64, context=WINDOW),
+    "Transformer": lambda vocab_size: TransformerLM(vocab_size, size=48, num_layers=1, heads=2, feedforward=64,
+                                                    context=WINDOW),
 }
 WINDOW = 64          # every model reads windows of this many characters, from an empty state
 
@@ -261,15 +264,15 @@ def windows(ids: torch.Tensor, window: int = WINDOW) -> torch.Tensor:
     return torch.stack([ids[s:s + window + 1] for s in starts.tolist()])
 
 
-def train_windows(model: nn.Module, ids: torch.Tensor, steps: int, batch: int = 32, lr: float = 3e-3,
-                  seed: int = 0, window: int = WINDOW) -> list[float]:
-    """Adam on random windows of the stream, each read from an empty state; the loss of every step."""
+def window_steps(model: nn.Module, ids: torch.Tensor, batch: int = 32, lr: float = 3e-3, seed: int = 0,
+                 window: int = WINDOW):
+    """Adam on random windows of the stream, each read from an empty state, gradient norm clipped
+    at 1: yields the loss of every step, for as long as it is asked."""
     data = windows(ids, window)
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    model.train()
-    for _ in range(steps):
+    while True:
+        model.train()
         rows = data[torch.randint(len(data), (batch,), generator=gen)]
         logits, _ = model(rows[:, :-1])
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), rows[:, 1:].reshape(-1))
@@ -277,9 +280,13 @@ def train_windows(model: nn.Module, ids: torch.Tensor, steps: int, batch: int = 
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        losses.append(loss.item())
-    model.eval()
-    return losses
+        model.eval()
+        yield loss.item()
+
+
+def train_windows(model: nn.Module, ids: torch.Tensor, steps: int, **options) -> list[float]:
+    """`steps` steps of `window_steps` (same options); the loss of every step."""
+    return [loss for loss, _ in zip(window_steps(model, ids, **options), range(steps))]
 
 
 @torch.no_grad()
@@ -371,3 +378,31 @@ def state_floats(model: nn.Module, prefix_length: int) -> int:
 def log2_levels(length: int) -> int:
     """ceil(log2 length): the levels a parallel scan needs for `length` steps."""
     return max(0, math.ceil(math.log2(length)))
+
+
+# ---- chapter 11's comparison over seeds (python -m rnnlab.spread make minrnn) ----------------------
+COMPARE_STEPS = (300, 600)
+COMPARE_LR = 3e-3
+
+
+def compare_arms(seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int,
+                 arms=tuple(ARMS), steps=COMPARE_STEPS) -> dict[str, dict[str, float]]:
+    """Each arm of ARMS trained from `seed` on windows of the training text (Adam at COMPARE_LR), its
+    held-out perplexity measured after each number of `steps`: {"held-out perplexity after N steps": {arm: value}}."""
+    out = {f"held-out perplexity after {n} steps": {} for n in steps}
+    for arm in arms:
+        torch.manual_seed(seed)
+        model = ARMS[arm](vocab_size)
+        for done, _ in enumerate(window_steps(model, train_ids, lr=COMPARE_LR, seed=seed), start=1):
+            if done in steps:
+                out[f"held-out perplexity after {done} steps"][arm] = math.exp(window_cross_entropy(model, held_ids))
+            if done == max(steps):
+                break
+    return out
+
+
+def spread_seed(seed: int) -> dict[str, dict[str, float]]:
+    """One seed of the record: the four arms on chapter 09's corpus (600 lines to train on, 150 held out)."""
+    train_text, held_text = code_corpus(600, seed=0), code_corpus(150, seed=1)
+    vocab = Vocab(train_text)
+    return compare_arms(seed, vocab.encode(train_text), vocab.encode(held_text), len(vocab))

@@ -30,6 +30,7 @@ RECORDS = {
     "tagger": ("rnnlab.tagging:spread_seed", tuple(range(12))),
     "race": ("rnnlab.adding:spread_seed", tuple(range(8))),
     "seq2seq": ("rnnlab.seq2seq:spread_seed", tuple(range(4))),
+    "minrnn": ("rnnlab.minrnn:spread_seed", tuple(range(8))),
 }
 
 
