@@ -41,6 +41,8 @@ API = {  # the name as a lecture writes it -> its page in PyTorch's documentatio
     "torch.nn.utils.clip_grad_value_": DOCS + "generated/torch.nn.utils.clip_grad_value_.html",
     "torch.load": DOCS + "generated/torch.load.html",
     "torch.set_flush_denormal": DOCS + "generated/torch.set_flush_denormal.html",
+    "torch.autograd.gradcheck": DOCS + "generated/torch.autograd.gradcheck.gradcheck.html",
+    "torch.autograd.Function": DOCS + "autograd.html#torch.autograd.Function",
 }
 PAPERS = {  # how a lecture cites it -> where to read it
     "Hochreiter and Schmidhuber (1997)": "https://doi.org/10.1162/neco.1997.9.8.1735",
