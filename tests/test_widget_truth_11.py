@@ -26,6 +26,10 @@ def first_step(t: int, level: int) -> int:
     return max(1, t - 2 ** level + 1)
 
 
+def named(first: int, last: int) -> str:
+    return str(last) if first == last else f"{first}..{last}"
+
+
 def test_a_and_b_are_the_min_grus(tree):
     a, b = min_gru_coefficients(tree.cell, tree.x)
     torch.testing.assert_close(tree.a, a)
@@ -47,7 +51,7 @@ def test_nodes_highlights_and_readout_are_the_loops_numbers(tree, length, level,
     capped = (k, t) != (level, step)
     assert shown["length, level, step"] == f"{length}, {k}, {t}" + (" (capped)" if capped else "")
     first = first_step(t, k)
-    assert shown["node holds steps"] == f"{first}..{t}"
+    assert shown["node holds steps"] == named(first, t)
     A, B, h = linear_stretch(a, b, first, t, h=0.5)
     assert float(shown["A = product of its a"]) == pytest.approx(A, rel=1e-4)
     assert float(shown["B = its h from h = 0"]) == pytest.approx(B, rel=1e-4)
@@ -59,7 +63,7 @@ def test_nodes_highlights_and_readout_are_the_loops_numbers(tree, length, level,
         assert shown["A h0 + B (h0 = 0.5)"] == f"not yet: needs steps 1..{t}"
     if k >= 1 and t - 2 ** (k - 1) >= 1:
         s = t - 2 ** (k - 1)
-        assert shown["joined at this level"] == f"{first_step(s, k - 1)}..{s} then {first_step(t, k - 1)}..{t}"
+        assert shown["joined at this level"] == f"{named(first_step(s, k - 1), s)} then {named(first_step(t, k - 1), t)}"
         assert tree.from_earlier.get_xy() == pytest.approx((s - HALF_W, k - 1 - HALF_H))
         assert tree.from_later.get_xy() == pytest.approx((t - HALF_W, k - 1 - HALF_H))
         assert tree.from_earlier.get_visible() and tree.edge_earlier.get_visible()
@@ -76,7 +80,7 @@ def test_nodes_highlights_and_readout_are_the_loops_numbers(tree, length, level,
             continue
         f = first_step(tt, kk)
         lines = label.get_text().split("\n")
-        assert lines[0] == (str(tt) if f == tt else f"{f}..{tt}")
+        assert lines[0] == named(f, tt)
         if length == 8:
             A_n, B_n, _ = linear_stretch(a, b, f, tt)
             assert lines[1].startswith("A ") and lines[2].startswith("B ")
@@ -92,5 +96,5 @@ def test_the_check_can_fail(tree):
     a, b = min_gru_coefficients(tree.cell, tree.x)
     wrong = linear_stretch(a[0, :, 0], b[0, :, 0], first_step(6, 1), 6)
     shown = readout(tree.readout.value)
-    assert shown["node holds steps"] != f"{first_step(6, 1)}..6"
+    assert shown["node holds steps"] != named(first_step(6, 1), 6)
     assert float(shown["B = its h from h = 0"]) != pytest.approx(wrong[1], rel=1e-4)

@@ -16,6 +16,11 @@ DONE, OPEN, FAINT = "#e3efe3", "#f4f4f4", "#d0d0d0"
 HALF_W, HALF_H = 0.44, 0.4          # half a node box, in steps and levels
 
 
+def steps_text(first: int, last: int) -> str:
+    """Steps first..last as a node names them: "3..6", or "5" for one step."""
+    return str(last) if first == last else f"{first}..{last}"
+
+
 def span(t: int, level: int) -> tuple[int, int]:
     """The steps (first, last), counted from 1, whose stretch node t holds after `level` levels."""
     return max(1, t - 2 ** level + 1), t
@@ -76,6 +81,7 @@ class ScanTree(FigureWidget):
             ax.spines[side].set_visible(False)
         ax.tick_params(length=0, labelsize=MIN_FONT_PT)
         ax.set_xticks([])
+        ax.grid(False)
         # one box, one label per node of the longest sequence; a length shows some of them
         self.boxes, self.labels = {}, {}
         for k in range(MAX_LEVEL + 1):
@@ -124,8 +130,7 @@ class ScanTree(FigureWidget):
         return float(A[0, t - 1, 0]), float(B[0, t - 1, 0])
 
     def node_text(self, level: int, t: int) -> str:
-        first, last = span(t, level)
-        steps = str(t) if first == last else f"{first}..{last}"
+        steps = steps_text(*span(t, level))
         if self.length.value > LENGTHS[0]:
             return steps                                 # 16 nodes a row: the steps only
         A, B = self.node(level, t)
@@ -168,7 +173,7 @@ class ScanTree(FigureWidget):
         self.held.set_bounds(first - HALF_W, -0.58, last - first + 2 * HALF_W, 0.12)
         rows = [("length, level, step", f"{T}, {k}, {t}" + (" (capped)" if (k, t) != (self.level.value,
                                                                                    self.step.value) else "")),
-                ("node holds steps", f"{first}..{last}")]
+                ("node holds steps", steps_text(first, last))]
         joined = k >= 1 and t - 2 ** (k - 1) >= 1
         if joined:
             s = t - 2 ** (k - 1)
@@ -178,8 +183,8 @@ class ScanTree(FigureWidget):
             self.from_later.set_xy((t - HALF_W, k - 1 - HALF_H))
             self.edge_earlier.set_data([s, t], [k - 1 + HALF_H, k - HALF_H])
             self.edge_later.set_data([t, t], [k - 1 + HALF_H, k - HALF_H])
-            rows.append(("joined at this level", f"<span style='color:{EARLIER}'>{e_first}..{e_last}</span> then "
-                                                 f"<span style='color:{LATER}'>{l_first}..{l_last}</span>"))
+            rows.append(("joined at this level", f"<span style='color:{EARLIER}'>{steps_text(e_first, e_last)}</span>"
+                                                 f" then <span style='color:{LATER}'>{steps_text(l_first, l_last)}</span>"))
         else:
             rows.append(("joined at this level", "its own a_t, b_t" if k == 0 else "nothing: kept"))
         for artist in (self.from_earlier, self.from_later, self.edge_earlier, self.edge_later):
