@@ -202,3 +202,26 @@ def test_timings_are_measured_for_every_layer():
     assert minrnn.generation_time(model, 8, new=2, repeats=1) > 0
     assert minrnn.log2_levels(1) == 0 and minrnn.log2_levels(1024) == 10 and minrnn.log2_levels(1025) == 11
     assert math.isfinite(minrnn.window_cross_entropy(ARMS["minGRU"](20), torch.randint(20, (200,))))
+
+
+def test_fastest_time_is_the_shortest_run():
+    """A run slowed by other work on the machine does not move it: the shortest of the runs is taken."""
+    delays = iter([0.0, 0.03, 0.0, 0.03, 0.03])              # the first call is the warm-up
+
+    def work():
+        import time
+        time.sleep(next(delays))
+    assert minrnn.fastest_time(work, repeats=4) < 0.02
+    assert minrnn.median_time(lambda: None, repeats=3) >= 0
+
+
+def test_generation_cost_grows_with_the_prefix_for_the_transformer_only():
+    """The lecture's claim, at sizes small enough for a unit test: one new character after a prefix
+    of 512 costs the Transformer (no cache) several times what it costs after 32; the minGRU, the same."""
+    torch.manual_seed(0)
+    rnn = ARMS["minGRU"](20)
+    transformer = TransformerLM(20, size=48, num_layers=1, heads=2, feedforward=64, context=600)
+    short, long = (minrnn.generation_time(transformer, n, new=4, repeats=3) for n in (32, 512))
+    assert long > 3 * short, (short, long)
+    short, long = (minrnn.generation_time(rnn, n, new=4, repeats=3) for n in (32, 512))
+    assert long < 2.5 * short, (short, long)
