@@ -72,6 +72,27 @@ def test_gradient_flow_forget_bias(benchmark):
     _percentile_95(benchmark)
 
 
+def test_scan_tree_step(benchmark):
+    """Chapter 11's scan at length 8, every level drawn: the step slider moves the highlights."""
+    from rnnlab.widgets import ScanTree
+    setup(quiet=True)
+    widget = ScanTree()
+    widget.level.value = 3
+    steps = itertools.cycle(range(1, 9))
+    benchmark.pedantic(lambda: setattr(widget.step, "value", next(steps)), rounds=60, warmup_rounds=3)
+    _percentile_95(benchmark)
+
+
+def test_scan_tree_level(benchmark):
+    """The level slider: each level's picture is drawn in full once, then kept."""
+    from rnnlab.widgets import ScanTree
+    setup(quiet=True)
+    widget = ScanTree(length=16)
+    levels = itertools.cycle([0, 1, 2, 3, 4, 3, 2, 1])
+    benchmark.pedantic(lambda: setattr(widget.level, "value", next(levels)), rounds=40, warmup_rounds=2)
+    _percentile_95(benchmark)
+
+
 def test_threshold_explorer(benchmark):
     from rnnlab.widgets import ThresholdExplorer
     setup(quiet=True)

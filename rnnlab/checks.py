@@ -34,7 +34,7 @@ _HERE = Path(__file__).resolve()
 
 __all__ = ["check_tensor", "check_close", "check_shape", "check_equal", "check_choices", "check_choice",
            "switched_off", "without_autograd", "forbid_calls", "inputs_unchanged", "size_one_cases",
-           "both_calls", "check_input_grads", "no_batch_loop", "name_mistakes"]
+           "both_calls", "check_input_grads", "no_batch_loop", "no_step_loop", "name_mistakes"]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
@@ -287,6 +287,26 @@ def no_batch_loop(what: str, function, make_inputs, small: int = 2, large: int =
         raise AssertionError(f"{what} makes {counts[0]} torch operations for a batch of {small} and {counts[1]} "
                              f"for a batch of {large}: it loops over the batch in Python; index the whole "
                              "batch at once")
+
+
+def no_step_loop(what: str, function, make_inputs, short: int = 16, long: int = 256) -> None:
+    """`function` handles all the steps of a sequence without a Python loop over them: one call
+    on `long` steps (`make_inputs(seq_len)` gives its arguments) makes fewer than
+    (long - short) / 2 more torch operations than one call on `short` steps. A loop over the steps
+    makes at least one operation per step (indexing a step is one), so its count grows by at
+    least long - short; a scan of ceil(log2 T) levels, each a few whole-sequence operations, grows
+    by a few operations per doubling and passes."""
+    __tracebackhide__ = True
+    counts = []
+    for seq_len in (short, long):
+        inputs = make_inputs(seq_len)
+        with _CountOps() as count:
+            function(*inputs)
+        counts.append(count.calls)
+    if counts[1] - counts[0] >= (long - short) / 2:
+        raise AssertionError(f"{what} makes {counts[0]} torch operations for {short} steps and {counts[1]} for "
+                             f"{long} steps: it loops over the steps in Python; compute all the steps at once "
+                             "with operations on the whole sequence")
 
 
 def check_input_grads(name: str, function, inputs: dict, reference, atol: float = 1e-6, seed: int = 0) -> None:

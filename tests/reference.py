@@ -115,3 +115,24 @@ def recurrent_grad_norms(layer, kind: str, x: torch.Tensor) -> torch.Tensor:
         hs.append(h)
     grads = torch.autograd.grad(hs[-1].sum(), hs)
     return torch.stack([g.double().norm() for g in grads])
+
+
+@torch.no_grad()
+def min_gru_coefficients(cell, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """a_t = 1 - z_t and b_t = z_t g(h~_t) of a minGRU layer (attributes linear_z, linear_h) on x
+    (batch, T, input), from its weights by the paper's equations; g(v) = v + 1/2 for v >= 0,
+    sigmoid(v) below."""
+    z = torch.sigmoid(x @ cell.linear_z.weight.T + cell.linear_z.bias)
+    pre = x @ cell.linear_h.weight.T + cell.linear_h.bias
+    candidate = torch.where(pre >= 0, pre + 0.5, torch.sigmoid(pre))
+    return 1 - z, z * candidate
+
+
+def linear_stretch(a, b, first: int, last: int, h: float = 0.0) -> tuple[float, float, float]:
+    """Steps first..last (counted from 1) of h_t = a_t h_(t-1) + b_t on one-dimensional a, b:
+    (the product of their a, the h they reach from h = 0, the h they reach from `h`), one step
+    after the other in Python floats."""
+    A, B = 1.0, 0.0
+    for t in range(first - 1, last):
+        A, B, h = float(a[t]) * A, float(a[t]) * B + float(b[t]), float(a[t]) * h + float(b[t])
+    return A, B, h

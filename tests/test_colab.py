@@ -105,7 +105,7 @@ others = [RNNUnroll(), LSTMShapes(), GradientFlow(hidden_size=8, batch=2, max_le
           ThresholdExplorer(torch.rand(200, generator=torch.Generator().manual_seed(0)), torch.arange(200) % 2, threshold=0.5),
           NextCharExplorer(char_lm, vocab, "x = "), CellViewer(char_lm, vocab, [text[:200], text[200:400]]),
           AttentionMap(load_trained("dot")), BeamExplorer(load_trained(None), "jihgfedcba", width=3),
-          Review()]
+          ScanTree(), Review()]
 report["others"] = {}
 for owner in others:
     figure = isinstance(owner, FigureWidget)

@@ -43,6 +43,9 @@ API = {  # the name as a lecture writes it -> its page in PyTorch's documentatio
     "torch.set_flush_denormal": DOCS + "generated/torch.set_flush_denormal.html",
     "torch.autograd.gradcheck": DOCS + "generated/torch.autograd.gradcheck.gradcheck.html",
     "torch.autograd.Function": DOCS + "autograd.html#torch.autograd.Function",
+    "torch.cumsum": DOCS + "generated/torch.cumsum.html",
+    "torch.cumprod": DOCS + "generated/torch.cumprod.html",
+    "torch.logcumsumexp": DOCS + "generated/torch.logcumsumexp.html",
 }
 PAPERS = {  # how a lecture cites it -> where to read it
     "Hochreiter and Schmidhuber (1997)": "https://doi.org/10.1162/neco.1997.9.8.1735",
@@ -57,6 +60,10 @@ PAPERS = {  # how a lecture cites it -> where to read it
     "Inan et al. 2017": "https://arxiv.org/abs/1611.01462",
     "Cho et al. 2014": "https://arxiv.org/abs/1406.1078",
     "He et al. (2021)": "https://arxiv.org/abs/1905.10617",
+    "Feng, Tung, Ahmed, Bengio and Hajimirsadeghi (2024)": "https://arxiv.org/abs/2410.01201",
+    "Heinsen (2023)": "https://arxiv.org/abs/2311.06281",
+    "Blelloch (1990)": "https://www.cs.cmu.edu/afs/cs.cmu.edu/project/scandal/public/papers/CMU-CS-90-190.html",
+    "Hillis and Steele (1986)": "https://doi.org/10.1145/7902.7903",
 }
 
 _FENCE = re.compile(r"```.*?```", re.S)

@@ -202,3 +202,31 @@ def test_timings_are_measured_for_every_layer():
     assert minrnn.generation_time(model, 8, new=2, repeats=1) > 0
     assert minrnn.log2_levels(1) == 0 and minrnn.log2_levels(1024) == 10 and minrnn.log2_levels(1025) == 11
     assert math.isfinite(minrnn.window_cross_entropy(ARMS["minGRU"](20), torch.randint(20, (200,))))
+
+
+def test_fastest_time_counts_this_process_only_and_takes_the_shortest_run():
+    """Waiting (another program's turn on the processor, here a sleep) is not counted; work is."""
+    import time
+
+    def wait():
+        time.sleep(0.05)
+
+    def work():
+        end = time.process_time() + 0.02
+        while time.process_time() < end:
+            pass
+    assert minrnn.fastest_time(wait, repeats=2) < 0.01
+    assert 0.015 < minrnn.fastest_time(work, repeats=2) < 0.2
+    assert minrnn.median_time(lambda: None, repeats=3) >= 0
+
+
+def test_generation_cost_grows_with_the_prefix_for_the_transformer_only():
+    """The lecture's claim, at sizes small enough for a unit test: one new character after a prefix
+    of 512 costs the Transformer (no cache) several times what it costs after 32; the minGRU, the same."""
+    torch.manual_seed(0)
+    rnn = ARMS["minGRU"](20)
+    transformer = TransformerLM(20, size=48, num_layers=1, heads=2, feedforward=64, context=600)
+    short, long = (minrnn.generation_time(transformer, n, new=4, repeats=3) for n in (32, 512))
+    assert long > 3 * short, (short, long)
+    short, long = (minrnn.generation_time(rnn, n, new=4, repeats=3) for n in (32, 512))
+    assert long < 2.5 * short, (short, long)

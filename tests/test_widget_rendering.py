@@ -29,10 +29,16 @@ def build(name):
         torch.manual_seed(0)
         lstm = nn.LSTM(6, 12, num_layers=2, bidirectional=True, batch_first=True)
         return Wd.SequenceGates(lstm, encode_letters, ["abcabcfed", "aaaaaaaaaaaa"], validate=encode_letters)
+    if name.startswith("scan_tree"):
+        widget = Wd.ScanTree()
+        widget.level.value = 4                      # every level drawn, the numbers at length 8
+        widget.length.value = int(name.split("_")[-1])
+        return widget
     raise KeyError(name)
 
 
-NAMES = ["gate_explorer", "rnn_unroll", "lstm_shapes", "gradient_flow", "threshold", "sequence_gates"]
+NAMES = ["gate_explorer", "rnn_unroll", "lstm_shapes", "gradient_flow", "threshold", "sequence_gates",
+         "scan_tree_8", "scan_tree_16"]
 
 
 @pytest.mark.parametrize("name", NAMES)

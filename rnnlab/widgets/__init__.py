@@ -8,9 +8,10 @@ from .language import CellViewer, NextCharExplorer
 from .lstm_shapes import LSTMShapes
 from .quiz import Flashcards, Quiz, Review
 from .rnn_unroll import RNNUnroll
+from .scan_tree import ScanTree
 from .sequence_gates import SequenceGates
 from .threshold import ThresholdExplorer
 
 __all__ = ["RNNUnroll", "GateExplorer", "SequenceGates", "LSTMShapes", "GradientFlow",
-           "ThresholdExplorer", "NextCharExplorer", "CellViewer", "AttentionMap", "BeamExplorer",
+           "ThresholdExplorer", "NextCharExplorer", "CellViewer", "AttentionMap", "BeamExplorer", "ScanTree",
            "Quiz", "Flashcards", "Review"]
