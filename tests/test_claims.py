@@ -106,6 +106,26 @@ def test_machine_dependent_cells_assert_their_claim(path):
                 "makes about its output as an assert with a tolerance that holds on every CPU")
 
 
+# a timing printed in a field of fixed width: the sanitizer blanks the figure, not its padding, so
+# "   46.2 ms" and "  164.7 ms" differ after it ("   TIME" against "  TIME") on another machine
+_PADDED_TIME = re.compile(r"\{[^{}]*:[<>^]?\d+(\.\d+)?f\}\s?m?s\b")
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_timings_are_printed_without_a_field_width(path):
+    nb = nbformat.read(path, 4)
+    padded = [(i, m.group(0)) for i, cell in code_cells(nb) for m in _PADDED_TIME.finditer(cell.source)]
+    assert not padded, (f"{path.name}: timings printed in a field of fixed width {padded}: write "
+                        "f\"{t:.1f} ms\" (nbval compares the padding the sanitizer leaves)")
+
+
+def test_the_padded_timing_check_can_fail():
+    assert _PADDED_TIME.search('print(f"{t * 1000:>9.1f} ms")')
+    assert _PADDED_TIME.search('print(f"{t:8.2f} s")')
+    assert not _PADDED_TIME.search('print(f"{t * 1000:.1f} ms")')
+    assert not _PADDED_TIME.search('print(f"{loss:>9.3f}")')
+
+
 def test_the_assert_check_can_fail():
     assert has_assert("x = 1\nassert x < 2, 'why'")
     assert not has_assert("%time x = 1\nprint(x)")
