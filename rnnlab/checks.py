@@ -309,27 +309,44 @@ def no_step_loop(what: str, function, make_inputs, short: int = 16, long: int = 
                              "with operations on the whole sequence")
 
 
+def _float_outputs(out) -> list:
+    """The floating-point tensors of a result, in order: the result itself, or every one inside a
+    tuple or list of them (nested, as an LSTM's (h, c) state is)."""
+    if isinstance(out, (tuple, list)):
+        return [t for item in out for t in _float_outputs(item)]
+    return [out] if isinstance(out, torch.Tensor) and out.is_floating_point() else []
+
+
 def check_input_grads(name: str, function, inputs: dict, reference, atol: float = 1e-6, seed: int = 0) -> None:
     """The result of `function(**inputs)` must let gradients flow to every tensor of `inputs`
-    exactly as `reference(**inputs)` does: both results are weighted by one random tensor and
-    summed, then differentiated with respect to fresh leaf copies of the inputs (so a `.item()`,
-    `.detach()` or `torch.no_grad()` inside shows as a missing or wrong gradient)."""
+    exactly as `reference(**inputs)` does: every floating-point tensor of both results (all of a
+    tuple's, such as (h, h_last)) is weighted by one random tensor and summed, then differentiated
+    with respect to fresh leaf copies of the inputs (so a `.item()`, `.detach()` or
+    `torch.no_grad()` inside, on any of the outputs, shows as a missing or wrong gradient)."""
     __tracebackhide__ = True
-    grads = []
+    grads, connected = [], []
     for label, fn in (("yours", function), ("reference", reference)):
         leaves = {k: v.detach().clone().requires_grad_() if isinstance(v, torch.Tensor) and v.is_floating_point()
                   else v for k, v in inputs.items()}
-        out = fn(**leaves)
-        out = out[0] if isinstance(out, tuple) else out
+        result = fn(**leaves)
+        outs = _float_outputs(result)
         if label == "yours":
-            check_tensor(name, out)
-            if not out.requires_grad:
-                raise AssertionError(f"{name} is not connected to its inputs: no gradient can flow back "
-                                     "(no .item(), .detach(), torch.no_grad() or new tensors built from numbers)")
-        weight = torch.randn(out.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).to(out.dtype)
+            check_tensor(name, result[0] if isinstance(result, (tuple, list)) and result else result)
+        connected.append([o.requires_grad for o in outs])
+        if label == "yours" and not any(connected[0]):
+            raise AssertionError(f"{name} is not connected to its inputs: no gradient can flow back "
+                                 "(no .item(), .detach(), torch.no_grad() or new tensors built from numbers)")
+        gen = torch.Generator().manual_seed(seed)
+        total = sum((o * torch.randn(o.shape, generator=gen, dtype=torch.float64).to(o.dtype)).sum()
+                    for o in outs if o.requires_grad)
         wrt = [k for k, v in leaves.items() if isinstance(v, torch.Tensor) and v.requires_grad]
-        got = torch.autograd.grad((out * weight).sum(), [leaves[k] for k in wrt], allow_unused=True)
+        got = torch.autograd.grad(total, [leaves[k] for k in wrt], allow_unused=True)
         grads.append(dict(zip(wrt, got)))
+    if len(connected[0]) == len(connected[1]) and len(connected[0]) > 1:
+        for i, (mine_on, ref_on) in enumerate(zip(*connected)):
+            if ref_on and not mine_on:
+                raise AssertionError(f"output {i} of {name} (counting from 0) is not connected to the inputs: no "
+                                     "gradient can flow back through it (a .detach(), .item() or torch.no_grad())")
     mine, ref = grads
     for k, expected in ref.items():
         expected = torch.zeros_like(inputs[k]) if expected is None else expected

@@ -300,25 +300,12 @@ def window_cross_entropy(model: nn.Module, ids: torch.Tensor, window: int = WIND
 
 # ------------------------------------------------------------------------------------ timing
 def median_time(fn, repeats: int = 5, warmup: int = 1) -> float:
-    """The median of `repeats` wall-clock times of fn(), in seconds, after `warmup` calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def fastest_time(fn, repeats: int = 5, warmup: int = 1) -> float:
-    """The shortest of `repeats` processor times of fn(), in seconds, after `warmup` calls.
+    """The median of `repeats` processor times of fn(), in seconds, after `warmup` calls.
 
     Processor time (`time.process_time`: what this process used, all its threads together) leaves
-    out the time other programs take on a busy machine, which wall-clock time counts; of what is
-    left, a run can only be slowed (caches emptied by another program), so the fastest run is the
-    steadiest measure. With the course's one thread, an idle machine gives the same figure as a
-    wall clock."""
+    out the time other programs take on a busy machine, which wall-clock time counts; the median
+    of several runs then sets aside a run slowed by caches another program emptied. With the
+    course's one thread, an idle machine gives the same figure as a wall clock."""
     for _ in range(warmup):
         fn()
     times = []
@@ -326,7 +313,7 @@ def fastest_time(fn, repeats: int = 5, warmup: int = 1) -> float:
         start = time.process_time()
         fn()
         times.append(time.process_time() - start)
-    return min(times)
+    return statistics.median(times)
 
 
 def layer_for(kind: str, size: int) -> nn.Module:
@@ -343,7 +330,7 @@ LAYERS = ("minGRU (scan)", "minGRU (loop)", "GRU", "LSTM")
 def training_step_time(kind: str, length: int, batch: int = 8, size: int = 64, repeats: int = 5,
                        seed: int = 0) -> float:
     """Seconds of one forward and backward pass of one layer of `kind` (one of LAYERS) over a batch of
-    random sequences of `length` steps: the fastest of `repeats` runs (`fastest_time`)."""
+    random sequences of `length` steps: the median of `repeats` runs (`median_time`)."""
     torch.manual_seed(seed)
     layer = layer_for(kind, size)
     x = torch.randn(batch, length, size)
@@ -354,13 +341,13 @@ def training_step_time(kind: str, length: int, batch: int = 8, size: int = 64, r
         out = layer(x, mode=mode)[0] if isinstance(layer, MinGRU) else layer(x)[0]
         out.sum().backward()
 
-    return fastest_time(once, repeats=repeats)
+    return median_time(once, repeats=repeats)
 
 
 @torch.no_grad()
 def generation_time(model: nn.Module, prefix_length: int, new: int = 16, repeats: int = 5) -> float:
-    """Seconds per generated character after a prefix of `prefix_length` characters: the fastest of
-    `repeats` runs of `new` greedy characters (`fastest_time`).
+    """Seconds per generated character after a prefix of `prefix_length` characters: the median of
+    `repeats` runs of `new` greedy characters (`median_time`).
 
     A recurrent model carries its state and reads one character per step; the Transformer (no
     cache of keys and values) reads the whole prefix again for every new character."""
@@ -378,7 +365,7 @@ def generation_time(model: nn.Module, prefix_length: int, new: int = 16, repeats
                 logits, _ = model(text[:, -model.context:])
             text = torch.cat([text, logits[:, -1:].argmax(-1)], dim=1)
 
-    return fastest_time(once, repeats=repeats) / new
+    return median_time(once, repeats=repeats) / new
 
 
 def state_floats(model: nn.Module, prefix_length: int) -> int:

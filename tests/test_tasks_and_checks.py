@@ -373,3 +373,20 @@ def test_check_input_grads_sees_detached_and_wrong_gradients():
     with pytest.raises(AssertionError, match="gradient of loss with respect to x"):
         checks.check_input_grads("loss", lambda x, w, mask: (x @ w).mean(),        # the padding counts too
                                  {"x": x, "w": w, "mask": mask}, reference)
+
+
+def test_check_input_grads_reads_every_output_of_a_tuple():
+    """(h, h_last): a detached second output loses its gradient even when the first is right."""
+    x = torch.randn(2, 5, 3, dtype=torch.float64)
+
+    def reference(x):
+        h = torch.cumsum(torch.tanh(x), dim=1)
+        return h, (h[:, -1], 2 * h[:, 0])
+
+    checks.check_input_grads("layer", reference, {"x": x}, reference)
+    with pytest.raises(AssertionError, match="output 1 of layer .* not connected"):
+        checks.check_input_grads("layer", lambda x: (reference(x)[0], (reference(x)[1][0].detach(), reference(x)[1][1])),
+                                 {"x": x}, reference)
+    with pytest.raises(AssertionError, match="gradient of layer with respect to x"):       # a wrong second output
+        checks.check_input_grads("layer", lambda x: (reference(x)[0], (3 * reference(x)[1][0], reference(x)[1][1])),
+                                 {"x": x}, reference)
