@@ -365,3 +365,18 @@ def test_a_course_without_lectures_or_release_takes_the_repositorys(tmp_path):
     assert S.given(course, "release") == REPO / "release"
     (course / "release").mkdir()
     assert S.given(course, "release") == course / "release"
+
+
+def test_code_a_hint_gives_is_boilerplate():
+    """A hint's <code> line is given to every student, so its fingerprints are boilerplate (as the
+    starter code's are), and they come from the hint: no code cell of the set or a lecture has them.
+    (A fingerprint is 25 characters: k-grams that reach past a short given line into the answer's
+    own code still count, so one line given in a hint lowers a pair's figure only a little.)"""
+    line = "torch.where(v >= 0, torch.log(F.relu(v) + 0.5), -F.softplus(-v))"
+    release = REPO / "release" / "ps11_parallel_recurrence" / "ps11_parallel_recurrence.ipynb"
+    assert line in S.text_code(release)
+    given = S.fingerprint(line).hashes
+    assert given and given <= S.boilerplate(REPO, "ps11_parallel_recurrence")
+    lectures = tuple((p.resolve(), p.stat().st_mtime_ns) for p in sorted((REPO / "notebooks").glob("*.ipynb")))
+    cells = set().union(S._lecture_prints(lectures), *(S.fingerprint(c).hashes for c in S.code_cells(release)))
+    assert not given <= cells

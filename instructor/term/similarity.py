@@ -14,8 +14,9 @@ hash of K characters of that normalised text in a row (copydetect calls them tok
 (window 1, copydetect's default: its guarantee threshold equals its noise threshold), so a figure
 does not depend on which hashes a process's string hashing makes the smallest. Fingerprints that
 the course gave every student are boilerplate, dropped from every answer before comparing: the
-release notebook's code cells (the starter code of its answer cells, its tests) and the code cells
-of the lectures (notebooks/*.ipynb).
+release notebook's code cells (the starter code of its answer cells, its tests), the code its
+text gives (a hint's <code> line, which honest answers copy alike) and the code cells of the
+lectures (notebooks/*.ipynb).
 
 A pair's figure on an exercise is the larger of its two shares: of the normalised characters of
 each answer (those beyond boilerplate), the share that also stands in the other. The whole notebook is the answers of
@@ -42,6 +43,7 @@ import io
 import itertools
 import json
 import time
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,13 +57,13 @@ WINDOW = 1                 # winnowing window: every k-gram is a fingerprint (co
 EXERCISE_THRESHOLD = 0.60  # the larger share a pair reaches on one exercise to be listed
 NOTEBOOK_THRESHOLD = 0.40  # ... over the whole notebook
 MIN_TOKENS = 75            # characters ("tokens" to copydetect) that must match, and that a compared model answer has
-# measured on the course's honest answers (module docstring; docs/instructor.md): of the 43 exercises
-# compared, 33 have an alternative; their 41 pairs reach at most 0.452 (ps09 stream_batches, two
-# alternatives). Over a notebook made of each set's most alike honest pair per exercise, 10 pairs
+# measured on the course's honest answers (module docstring; docs/instructor.md): of the 47 exercises
+# compared, 36 have an alternative; their 50 pairs reach at most 0.452 (ps09 stream_batches, two
+# alternatives). Over a notebook made of each set's most alike honest pair per exercise, 11 pairs
 # (one per set) reach at most 0.256 (ps02). The model answers of the quiz cells have 48 characters
 # beyond boilerplate (not compared); the shortest compared, 80 (ps02 rnn_shapes).
-HONEST = {"exercises": 43, "exercises_with_pairs": 33, "exercise_pairs": 41, "exercise_max": 0.452,
-          "notebook_pairs": 10, "notebook_max": 0.256, "short_tokens": 48, "shortest_compared": 80}
+HONEST = {"exercises": 47, "exercises_with_pairs": 36, "exercise_pairs": 50, "exercise_max": 0.452,
+          "notebook_pairs": 11, "notebook_max": 0.256, "short_tokens": 48, "shortest_compared": 80}
 NOTEBOOK = ""              # the exercise of a pair over the whole notebook
 PAGE = "similarity.html"
 
@@ -144,11 +146,24 @@ def given(course: Path, part: str) -> Path:
     return course / part if (course / part).is_dir() else REPO / part
 
 
+_CODE_IN_TEXT = re.compile(r"```[a-z]*\n(.*?)```|<code>(.*?)</code>|`([^`\n]+)`", re.S)
+
+
+def text_code(path: Path) -> list[str]:
+    """The code a notebook's text gives: fenced blocks, <code> elements (the hints) and `spans`,
+    unescaped as a reader sees them."""
+    cells = nbformat.read(path, as_version=4).cells
+    return [html.unescape(next(g for g in m.groups() if g is not None))
+            for c in cells if c.cell_type == "markdown" for m in _CODE_IN_TEXT.finditer(c.source)]
+
+
 def boilerplate(course: Path, assignment: str) -> set:
     """The fingerprints of what every student was given: the release notebook's code cells and the
-    lectures' code cells."""
+    code its text gives (a hint's <code> line, which honest answers copy alike), and the lectures'
+    code cells."""
     lectures = tuple((p.resolve(), p.stat().st_mtime_ns) for p in sorted(given(course, "notebooks").glob("*.ipynb")))
-    given_code = code_cells(given(course, "release") / assignment / f"{assignment}.ipynb")
+    release = given(course, "release") / assignment / f"{assignment}.ipynb"
+    given_code = code_cells(release) + text_code(release)
     return set().union(_lecture_prints(lectures), *(fingerprint(s).hashes for s in given_code))
 
 

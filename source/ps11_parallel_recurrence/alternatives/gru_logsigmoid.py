@@ -1,9 +1,10 @@
 """Exercise 2, right, written differently: every log from F.logsigmoid (log z = logsigmoid(k),
 log(1 - z) = logsigmoid(-k), log g = logsigmoid(v) below 0), the candidate's log from clamp instead
-of relu, and h0 == None handled after the scan, as h = exp(log_scan) of a sequence from 0."""
+of relu, and the scan written out in the forward pass with h0 as a step 0 whose decay is 1."""
 EXPECT = {"full": True}
-CELLS = {"min_gru": '''
-class MinGRU(nn.Module):
+CELLS = {"min_gru": '''class MinGRU(nn.Module):
+    """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
+
     def __init__(self, input_size, hidden_size):
         super().__init__()
         self.linear_z = nn.Linear(input_size, hidden_size)
@@ -11,9 +12,12 @@ class MinGRU(nn.Module):
 
     def forward(self, x, h0=None):
         gate, pre = self.linear_z(x), self.linear_h(x)
-        log_candidate = torch.where(pre < 0, F.logsigmoid(pre), torch.log(pre.clamp(min=0) + 0.5))
-        log_states = log_scan(F.logsigmoid(-gate), F.logsigmoid(gate) + log_candidate,
-                              h0.log() if h0 is not None else None)
-        states = log_states.exp()
-        return states, states[:, states.shape[1] - 1]
+        keep = F.logsigmoid(-gate)                                     # log(1 - z)
+        terms = F.logsigmoid(gate) + torch.where(pre < 0, F.logsigmoid(pre), torch.log(pre.clamp(min=0) + 0.5))
+        if h0 is not None:                  # h0 as step 0: kept whole (log 1 = 0), then decayed
+            keep = torch.cat([torch.zeros_like(h0)[:, None], keep], dim=1)
+            terms = torch.cat([h0.log()[:, None], terms], dim=1)
+        decay = keep.cumsum(dim=1)
+        states = (decay + torch.logcumsumexp(terms - decay, dim=1)).exp()[:, -x.shape[1]:]
+        return states, states[:, -1]
 '''}
