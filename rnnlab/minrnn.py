@@ -327,7 +327,7 @@ def layer_for(kind: str, size: int) -> nn.Module:
 LAYERS = ("minGRU (scan)", "minGRU (loop)", "GRU", "LSTM")
 
 
-def training_step_time(kind: str, length: int, batch: int = 8, size: int = 64, repeats: int = 5,
+def training_step_time(kind: str, length: int, batch: int = 4, size: int = 64, repeats: int = 3,
                        seed: int = 0) -> float:
     """Seconds of one forward and backward pass of one layer of `kind` (one of LAYERS) over a batch of
     random sequences of `length` steps: the median of `repeats` runs (`median_time`)."""
@@ -345,7 +345,7 @@ def training_step_time(kind: str, length: int, batch: int = 8, size: int = 64, r
 
 
 @torch.no_grad()
-def generation_time(model: nn.Module, prefix_length: int, new: int = 16, repeats: int = 5) -> float:
+def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats: int = 3) -> float:
     """Seconds per generated character after a prefix of `prefix_length` characters: the median of
     `repeats` runs of `new` greedy characters (`median_time`).
 
