@@ -14,8 +14,9 @@ P(. | h) sums to 1 over the vocabulary, and no character has probability 0.
 """
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import Counter
+
+import numpy as np
 
 # the kinds of character the paper's comparison is read by
 KINDS = ("letter", "digit", "whitespace", "open bracket", "close bracket", "quote", "other")
@@ -38,7 +39,11 @@ def kind_of(ch: str) -> str:
 
 
 class NGram:
-    """Counts of `order`-grams of a training text (a string or a list of ids), Witten-Bell interpolated."""
+    """Counts of `order`-grams of a training text (a string or a list of ids), Witten-Bell interpolated.
+
+    The counts are kept as sorted arrays of integer keys (a context of n symbols is one number in
+    base K + 1, K the number of distinct training symbols), so that counting a million characters
+    and scoring a text take numpy's sorts and searches, not a Python loop per character."""
 
     def __init__(self, order: int, train, vocab_size: int):
         if order < 1:
@@ -47,28 +52,70 @@ class NGram:
             raise ValueError("the vocabulary needs at least one symbol")
         self.order, self.vocab_size = order, vocab_size
         seq = list(train)
-        # follow[n][context] counts what followed each context of length n (n = 0: the unigram counts)
-        self.follow = [defaultdict(Counter) for _ in range(order)]
-        for i, c in enumerate(seq):
-            for n in range(min(order - 1, i) + 1):
-                self.follow[n][tuple(seq[i - n:i])][c] += 1
+        self.symbols = {c: k for k, c in enumerate(dict.fromkeys(seq))}
+        self.base = len(self.symbols) + 1                # the last id stands for any unseen symbol
+        if self.base ** order >= 2 ** 62:
+            raise ValueError(f"order {order} over {self.base - 1} symbols is too long for 64-bit keys")
+        ids = self._ids(seq)
+        # levels[n]: for contexts of n symbols (n = 0: the unigram counts), sorted context keys with
+        # their totals and numbers of distinct followers, and sorted (context, next) keys with counts
+        self.levels = []
+        for n in range(order):
+            if len(ids) <= n:
+                break
+            ctx = self._context_keys(ids, n)[n:]
+            pairs, counts = np.unique(ctx * self.base + ids[n:], return_counts=True)
+            keys, totals = np.unique(ctx, return_counts=True)
+            distinct = np.unique(pairs // self.base, return_counts=True)[1]
+            self.levels.append((keys, totals, distinct, pairs, counts))
+
+    def _ids(self, seq) -> np.ndarray:
+        unseen = self.base - 1
+        return np.array([self.symbols.get(c, unseen) for c in seq], dtype=np.int64)
+
+    def _context_keys(self, ids: np.ndarray, n: int) -> np.ndarray:
+        """Key of the n symbols before each position (positions before n get a partial key)."""
+        key = np.zeros(len(ids), dtype=np.int64)
+        for j in range(1, n + 1):
+            key[j:] = key[j:] * self.base + ids[:-j]
+        return key
+
+    def _log_probs(self, ids: np.ndarray, order: int) -> np.ndarray:
+        """log P(ids[i] | the up to order - 1 ids before it) for every i >= 1."""
+        positions = np.arange(1, len(ids))
+        p = np.full(len(positions), 1.0 / self.vocab_size)
+        alive = np.ones(len(positions), dtype=bool)
+        nxt = ids[1:]
+        for n, (keys, totals, distinct, pairs, counts) in enumerate(self.levels[:order]):
+            ctx = self._context_keys(ids, n)[1:]
+            alive &= positions >= n                     # the context is n symbols long
+            k = np.searchsorted(keys, ctx).clip(max=len(keys) - 1)
+            alive &= keys[k] == ctx                     # a longer context never seen has no counts either
+            if not alive.any():
+                break
+            pair = ctx * self.base + nxt
+            j = np.searchsorted(pairs, pair).clip(max=len(pairs) - 1)
+            seen = np.where(pairs[j] == pair, counts[j], 0)
+            mixed = (seen + distinct[k] * p) / (totals[k] + distinct[k])
+            p = np.where(alive, mixed, p)
+        return np.log(p)
 
     def prob(self, c, context) -> float:
         """P(c | the last order - 1 symbols of `context`)."""
-        context = tuple(context)[-(self.order - 1):] if self.order > 1 else ()
-        p = 1.0 / self.vocab_size
-        for n in range(0, len(context) + 1):
-            seen = self.follow[n].get(context[len(context) - n:] if n else ())
-            if not seen:
-                break            # a longer context that was never seen has no counts either
-            total, distinct = sum(seen.values()), len(seen)
-            p = (seen[c] + distinct * p) / (total + distinct)
-        return p
+        context = list(context)[-(self.order - 1):] if self.order > 1 else []
+        return float(np.exp(self._log_probs(self._ids([None] + context + [c]), self.order)[-1]))
 
-    def nll(self, seq) -> list[float]:
-        """-log P of every symbol of `seq` after the first, each from the symbols before it in `seq`."""
+    def nll(self, seq, order: int | None = None) -> list[float]:
+        """-log P of every symbol of `seq` after the first, each from the symbols before it in `seq`;
+        `order` below the model's gives the model of that order counted on the same text (one
+        count of order 7 holds those of orders 1 to 6)."""
+        order = self.order if order is None else order
+        if not 1 <= order <= self.order:
+            raise ValueError(f"this model counts orders 1 to {self.order}, not {order}")
         seq = list(seq)
-        return [-math.log(self.prob(seq[i], seq[max(0, i - self.order + 1):i])) for i in range(1, len(seq))]
+        if len(seq) < 2:
+            return []
+        return (-self._log_probs(self._ids(seq), order)).tolist()
 
 
 def mean_by_kind(nll, text: str) -> dict[str, float]:

@@ -61,3 +61,15 @@ def test_orders_and_sizes_are_checked():
     with pytest.raises(ValueError, match="at least one symbol"):
         NGram(2, "ab", 0)
     assert math.isfinite(NGram(1, "", 5).nll("abc")[0])
+
+
+def test_a_lower_order_of_one_count_equals_a_model_of_that_order():
+    rng = random.Random(7)
+    text = "".join(rng.choice("ab(c) \n") for _ in range(600))
+    test = "".join(rng.choice("ab(c) \nz") for _ in range(80))
+    big = NGram(5, text, vocab_size=8)
+    for order in (1, 2, 3, 5):
+        assert big.nll(test, order=order) == pytest.approx(NGram(order, text, vocab_size=8).nll(test))
+    assert big.nll(test, order=2) != pytest.approx(big.nll(test))
+    with pytest.raises(ValueError, match="orders 1 to 5"):
+        big.nll(test, order=6)
