@@ -364,6 +364,22 @@ def test_unit_trace_reproduces_the_layer(cell):
     assert set(trace.values) == ({"c", "h", "i", "f", "g", "o"} if cell == "lstm" else {"h", "r", "z", "n"})
 
 
+def test_unit_trace_of_a_one_layer_lstm_equals_the_step_by_step_recomputation():
+    """unit_trace computes a one-layer LSTM's gates for all steps at once from the layer's outputs;
+    rnnlab.gates.lstm_gates runs the recurrence step by step: the same gates and states."""
+    from rnnlab.gates import lstm_gates
+
+    torch.manual_seed(2)
+    vocab = lm.Vocab('ab("c")\n ')
+    model = lm.CharLM(len(vocab), 6, 7)
+    text = 'a("bc")\n  b' * 30
+    trace = units.unit_trace(model, vocab, text)
+    with torch.no_grad():
+        slow = lstm_gates(model.rnn, model.embed(vocab.encode(text)))
+    for name in ("c", "h", "i", "f", "g", "o"):
+        assert np.allclose(trace[name], slow.get(name, layer=0), atol=1e-5), name
+
+
 def test_rank_units_by_absolute_correlation():
     feature = np.array([0, 1, 0, 1, 1, 0], float)
     values = np.stack([np.ones(6), -feature * 3 + 0.1 * np.arange(6), feature + 0.5 * np.arange(6) % 2], 1)
