@@ -46,6 +46,8 @@ class Corpus:
     train: str
     held_out: str
     torch_root: Path
+    exact: bool = True          # torch 2.13.0's text, size and SHA-256 checked
+    note: str = ""              # what was found instead, when not exact
 
 
 def torch_root() -> Path:
@@ -100,3 +102,25 @@ def corpus(root: Path | None = None, check: bool = True) -> Corpus:
                                   f"SHA-256 {found[1][:12]}..., not {expected[0]:,} with {expected[1][:12]}...: "
                                   + _advice())
     return Corpus(parts["train"], parts["held_out"], root)
+
+
+def found_corpus(root: Path | None = None) -> Corpus:
+    """corpus() where torch 2.13.0 is installed; elsewhere (Colab installs its own torch) the same
+    selection as the installed torch has it, the files it lacks left out, with `exact` False and a
+    `note` saying what was found: a lecture can then still show the model on real code, and say
+    that its figures were measured on other text."""
+    try:
+        return corpus(root)
+    except CorpusError as err:
+        problem = str(err)
+    root = torch_root() if root is None else root
+    parts = {}
+    for part, files in (("train", TRAIN_FILES), ("held_out", HELD_OUT_FILES)):
+        present = tuple(name for name in files if (root / name).is_file())
+        if not present:
+            raise CorpusError(f"{problem} (and this torch has none of the {part} part's files)")
+        parts[part] = read_part(present, root)
+    note = (f"{problem} Read instead: {len(parts['train']):,} characters to train on and "
+            f"{len(parts['held_out']):,} held out, from this torch's files; the lecture's figures were measured "
+            f"on torch {TORCH_VERSION}'s and will differ a little here.")
+    return Corpus(parts["train"], parts["held_out"], root, exact=False, note=note)

@@ -47,3 +47,15 @@ def test_no_torch_says_what_to_install(monkeypatch):
     monkeypatch.setattr(R.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(R.CorpusError, match=r"torch is not installed .*torch==2\.13\.0"):
         R.torch_root()
+
+
+def test_found_corpus_reads_another_torchs_selection_and_says_so(tmp_path):
+    assert R.found_corpus().exact and R.found_corpus().note == ""
+    root = _copy(tmp_path, R.TRAIN_FILES + R.HELD_OUT_FILES[:5])            # an older torch: files missing
+    (root / "nn/modules/rnn.py").write_text("# another version\n")
+    c = R.found_corpus(root)
+    assert not c.exact and c.train.startswith(R.plain((root / "nn/modules/__init__.py").read_text()))
+    assert "# another version" in c.train and len(c.held_out) > 1000
+    assert "lacks 16 of the corpus's files" in c.note and "will differ" in c.note
+    with pytest.raises(R.CorpusError, match="none of the held_out part's files"):
+        R.found_corpus(_copy(tmp_path / "bare", R.TRAIN_FILES))
