@@ -12,7 +12,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
-        hub hub-deps ngshare-deps colab-deps mathjax-deps hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback similarity questions gradebook-move try-cluster bench execute-notebooks clean distclean system-deps site
+        hub hub-deps ngshare-deps colab-deps mathjax-deps code-lm hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback similarity questions gradebook-move try-cluster bench execute-notebooks clean distclean system-deps site
 
 help:
 	@echo "Students:    make lab        # install everything (first time) and open JupyterLab"
@@ -35,6 +35,7 @@ help:
 	@echo "             make try-cluster [WORKERS=2]                      # a throwaway PostgreSQL and Dask cluster here, to try CLUSTER="
 	@echo "             make export     # final grades of every assignment: reports/gradebook.csv"
 	@echo "             make bench      # measure times and memory into bench/REPORT.md"
+	@echo "             make code-lm    # train chapter 09's LSTM on real code again (about 6 minutes): rnnlab/data/code_lm.pt"
 	@echo "             make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]  # the students' repository, from a commit"
 	@echo "             make hub        # a JupyterHub with nbgrader's exchange on this machine (root; docs/hub.md)"
 	@echo "             make badges     # point the README's badges at your copy (origin remote)"
@@ -258,6 +259,12 @@ similarity: $(STAMP)
 questions: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make questions ASSIGNMENT=ps03"; exit 2; }
 	$(PY) -m instructor questions $(ASSIGNMENT)
+
+# Chapter 09's LSTM on real code (torch 2.13.0's own source, rnnlab.realcode), trained once from its
+# seeds on one core: rnnlab/data/code_lm.pt (1.4 MB) and code_lm.json (its training loss and time).
+# 373 s here; the lecture reads the shipped weights, and tests/test_codelm.py retrains its first steps.
+code-lm: $(STAMP)
+	$(PY) -m rnnlab.codelm make-weights
 
 # Re-execute the lecture notebooks in place (after editing one), so the committed outputs are fresh.
 execute-notebooks: $(STAMP)

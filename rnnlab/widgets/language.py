@@ -137,15 +137,18 @@ class CellViewer(FigureWidget):
     hidden state or a gate) of the model's first recurrent layer at that character, recomputed
     from the weights. The unit menu is sorted by how well each unit tracks the chosen feature of
     the text (|Pearson r| over the text); the plot shows the unit and the feature along the text.
-    `values` holds what is shown: the text, the unit, its values and the ranking."""
+    `values` holds what is shown: the text, the unit, its values and the ranking. `features` gives
+    the features of a text (rnnlab.units.text_features for the course's grammar,
+    rnnlab.codelm.code_features for Python source)."""
 
     css_class = "rnnlab-cell-viewer"
     MAX_CHARS = 400
 
     def __init__(self, model: CharLM, vocab: Vocab, examples: list[str], feature: str = "inside quotes",
-                 kind: str | None = None):
+                 kind: str | None = None, features=text_features):
         super().__init__(figsize=(9.4, 1.9))
         self.model, self.vocab = model.eval(), vocab
+        self.features_of = features             # text -> {feature name: value at each character}
         kinds = KINDS[model.cell]
         kind = kind or kinds[0]
         unusable = {e[:30]: self.check(e) for e in examples if self.check(e)}
@@ -155,7 +158,7 @@ class CellViewer(FigureWidget):
         self.examples = W.Dropdown(options=list(labels.items()), value=examples[0], description="pick")
         self.text = W.Textarea(value=examples[0], description="or type", continuous_update=False,
                                layout=W.Layout(width="30em", height="4.5em"))
-        self.feature = W.Dropdown(options=list(text_features("a")), value=feature, description="feature")
+        self.feature = W.Dropdown(options=list(features("a")), value=feature, description="feature")
         self.kind = W.Dropdown(options=[(self._kind_name(k), k) for k in kinds], value=kind, description="colour by")
         self.unit = W.Dropdown(options=[("unit 0", 0)], value=0, description="unit",
                                layout=W.Layout(width="20em"))
@@ -243,7 +246,7 @@ class CellViewer(FigureWidget):
             self.status.value = cannot_show("text", problem, getattr(self, "values", {}).get("text"))
             return
         self.trace = unit_trace(self.model, self.vocab, text)
-        self.features = text_features(text)
+        self.features = self.features_of(text)
         self.width = max(50, 50 * math.ceil(len(text) / 50))
         self.ax.set_xlim(-0.5, self.width - 0.5)
         self.twin.set_xlim(-0.5, self.width - 0.5)

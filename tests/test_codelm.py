@@ -1,0 +1,135 @@
+"""rnnlab.codelm: the features of Python code (checked by hand and against Python's tokenizer on
+every file of the corpus), the distance to a bracket's opening, losses character by character."""
+import io
+import tokenize
+
+import numpy as np
+import pytest
+import torch
+
+from rnnlab.codelm import CODE_VOCAB, char_losses, code_features, matching_distance
+from rnnlab.language_model import CharLM, cross_entropy_of
+from rnnlab.realcode import HELD_OUT_FILES, TRAIN_FILES, plain, torch_root
+
+EXAMPLE = 'x = f(a, "b(c", [1,\n    2])  # it\'s (\ny = """doc\n(q"""\nz = f"{a}(" + \'x\'\n'
+
+
+def bits(feature):
+    return "".join(str(int(v)) for v in feature)
+
+
+def test_features_by_hand():
+    f = code_features(EXAMPLE)
+    # the string flag is on from the opening quote to the character before the one that closes it
+    assert bits(f["inside a string"]) == ("000000000111100000000000000000000000000000"
+                                          "11111111111000000011111000011" "00")
+    assert bits(f["inside a comment"]) == "0" * 29 + "11111111" + "0" * 36
+    assert bits(f["bracket depth"]) == "00000111111111112222222221" + "0" * 47   # "(" in the string and comment count not
+    assert f["position in line"][:3].tolist() == [1, 2, 3] and f["position in line"][19] == 0
+    assert f["indent"][20:24].tolist() == [0, 0, 0, 1]
+
+
+def test_an_escaped_quote_and_a_piece_cut_from_a_file():
+    f = code_features('s = "a\\"b" + c\n')
+    assert bits(f["inside a string"]) == "000011111000000"
+    cut = code_features('call(x, "unclosed\nnext(')      # an unclosed one-line string ends at its line
+    assert cut["inside a string"][-4:].tolist() == [0, 0, 0, 0] and cut["bracket depth"][-1] == 2
+
+
+def tokenizer_features(text):
+    """The same string, comment and depth features from Python's tokenizer (Python 3.11's
+    tokenize gives an f-string as one STRING token; 3.12 splits it, handled as one span)."""
+    starts = np.cumsum([0] + [len(line) for line in text.splitlines(keepends=True)])
+    at = lambda pos: int(starts[pos[0] - 1] + pos[1])          # noqa: E731
+    string, comment, step, open_f = np.zeros(len(text)), np.zeros(len(text)), np.zeros(len(text)), []
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        name = tokenize.tok_name[tok.type]
+        if name == "FSTRING_START":
+            open_f.append(tok.start)
+        elif name == "STRING" or name == "FSTRING_END":
+            first, end = at(open_f.pop() if name == "FSTRING_END" else tok.start), at(tok.end)
+            quote = min(k for k in (text.find(q, first, end) for q in "'\"") if k >= 0)
+            string[quote:end - 1] = 1
+        elif name == "COMMENT":
+            comment[at(tok.start):at(tok.end)] = 1
+        elif name == "OP" and not open_f and tok.string in "([{)]}":
+            step[at(tok.start)] = 1 if tok.string in "([{" else -1
+    return {"inside a string": string, "inside a comment": comment, "bracket depth": np.cumsum(step)}
+
+
+@pytest.mark.parametrize("files", [TRAIN_FILES, HELD_OUT_FILES], ids=["train", "held_out"])
+def test_the_scanner_agrees_with_pythons_tokenizer_on_every_file_of_the_corpus(files):
+    root = torch_root()
+    for name in files:
+        text = plain((root / name).read_text(encoding="utf-8"))
+        mine, theirs = code_features(text), tokenizer_features(text)
+        for feature, expected in theirs.items():
+            wrong = np.flatnonzero(mine[feature] != expected)
+            assert not len(wrong), f"{name}: {feature} differs at {len(wrong)} characters, first at {wrong[:1]}"
+
+
+def test_matching_distance():
+    text = "f(a, [b])\n"
+    d = matching_distance(text)
+    assert len(d) == len(text) - 1
+    # ")" at 8 closes "(" at 1; "]" at 7 closes "[" at 5; losses are indexed by character - 1
+    assert d[7 - 1] == 2 and d[8 - 1] == 7 and np.count_nonzero(d) == 2
+
+
+def test_char_losses_are_the_models_cross_entropy_character_by_character():
+    torch.manual_seed(0)
+    model = CharLM(len(CODE_VOCAB), 8, 12)
+    text = EXAMPLE * 20
+    losses = char_losses(model, text, bptt=37)           # chunks that do not divide the text
+    assert losses.shape == (len(text) - 1,)
+    assert losses.mean() == pytest.approx(cross_entropy_of(model, CODE_VOCAB.encode(text)), rel=1e-6)
+
+
+def test_the_vocabulary_is_printable_ascii_and_the_newline():
+    assert len(CODE_VOCAB) == 96 and CODE_VOCAB.chars[0] == "\n" and CODE_VOCAB.chars[-1] == "~"
+
+
+def test_whole_lines():
+    from rnnlab.codelm import whole_lines
+
+    text = "ab\ncde\nfghij\nk\n"
+    assert whole_lines(text, 4, limit=8) == "cde\n"              # from the start of the line holding 4
+    assert whole_lines(text, 4, limit=10) == "cde\nfghij\n"
+    assert whole_lines(text, 0, limit=2) == "ab"                  # one line longer than the limit: cut
+
+
+def test_the_shipped_weights_are_what_make_code_lm_trains():
+    """code_lm.json records the run that made code_lm.pt; its first 15 steps, trained again from the
+    seeds, give the same losses (another CPU's last bits move them by far less than 1e-3), and the
+    shipped model is the record's: trained, it predicts the training text at about the record's last losses."""
+    from rnnlab.codelm import SHIPPED, load_code_lm, load_record, new_model, train_code_lm
+    from rnnlab.realcode import corpus
+    from rnnlab.shipped import DATA
+
+    record = load_record()
+    assert record["settings"] == SHIPPED and len(record["losses"]) == SHIPPED["steps"]
+    assert (DATA / "code_lm.pt").stat().st_size < 2_000_000          # "a few MB" at most: 1.4 MB
+    train = corpus().train
+    s = SHIPPED
+    again = train_code_lm(new_model(), CODE_VOCAB.encode(train), s["steps"], s["n_streams"], s["bptt"], s["lr"],
+                          s["lr_end"], s["clip"], s["seed"], log=None, stop=15)
+    assert again == pytest.approx(record["losses"][:15], abs=1e-3)
+    assert again != pytest.approx(record["losses"][1:16], abs=1e-3)        # the comparison can tell steps apart
+    late = np.mean(record["losses"][-100:])
+    shipped = char_losses(load_code_lm(), train[:20000]).mean()
+    assert abs(shipped - late) < 0.25 and late < 0.8, (shipped, late)
+
+
+def test_the_cell_viewer_on_real_code_ranks_units_by_the_code_features():
+    from rnnlab.codelm import PAPER_FEATURES, load_code_lm, paper_features
+    from rnnlab.units import rank_units, unit_trace
+    from rnnlab.widgets import CellViewer
+
+    model = load_code_lm()
+    viewer = CellViewer(model, CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features)
+    assert list(viewer.feature.options) == list(PAPER_FEATURES)
+    for name in PAPER_FEATURES:
+        viewer.feature.value = name
+        truth = rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["c"], code_features(EXAMPLE)[name])
+        assert [u for u, _ in viewer.values["ranking"]] == [u for u, _ in truth] and viewer.values["unit"] == truth[0][0]
+        assert np.array_equal(viewer.values["feature"], code_features(EXAMPLE)[name])
