@@ -106,10 +106,22 @@ others = [RNNUnroll(), LSTMShapes(), GradientFlow(hidden_size=8, batch=2, max_le
           NextCharExplorer(char_lm, vocab, "x = "), CellViewer(char_lm, vocab, [text[:200], text[200:400]]),
           AttentionMap(load_trained("dot")), BeamExplorer(load_trained(None), "jihgfedcba", width=3),
           ScanTree(), Review()]
+# chapter 09's real code under Colab's torch: the checked corpus is refused with what was found, and
+# the lecture's found_corpus reads that torch's files instead, saying so
+from rnnlab import codelm, realcode
+try:
+    realcode.corpus()
+    report["corpus"] = {"refused": None}
+except realcode.CorpusError as err:
+    report["corpus"] = {"refused": str(err)}
+code = realcode.found_corpus()
+report["corpus"].update(exact=code.exact, note=code.note, train=len(code.train), held_out=len(code.held_out))
+code_viewer = CellViewer(codelm.load_code_lm(), codelm.CODE_VOCAB, [codelm.whole_lines(code.held_out, 3159)],
+                         feature="inside a string", features=codelm.code_features)
 report["others"] = {}
-for owner in others:
+for owner in others + [code_viewer]:
     figure = isinstance(owner, FigureWidget)
-    report["others"][type(owner).__name__] = {
+    report["others"][type(owner).__name__ + (" on real code" if owner is code_viewer else "")] = {
         "figure": figure, "drawn": bool(owner.image.value) and owner.full_draws > 0 if figure else None,
         "changed": drive(owner)}
 print("PROBE " + json.dumps(report))
@@ -239,3 +251,13 @@ def test_the_first_cell_run_again_installs_nothing(colab):
     assert [o.get("text", "") for o in again.outputs if o["output_type"] == "stream"] == [
         f"rnnlab ready: torch {colab['report']['torch'].split('+')[0]}, seed 0, 1 CPU thread\n"]
     assert nb.cells[lecture + 3].outputs[0]["text"] == "pip runs: 0\n"
+
+
+def test_the_real_code_corpus_says_what_it_found_under_another_torch(colab):
+    """Colab's torch is not 2.13.0: the checked corpus is refused naming both versions, and
+    found_corpus (what lecture 09 calls) reads that torch's files instead and says so."""
+    corpus = colab["report"]["corpus"]
+    assert corpus["refused"] and f"torch {TORCH}" in corpus["refused"] and "torch==2.13.0" in corpus["refused"], corpus
+    assert corpus["exact"] is False and corpus["note"].startswith(corpus["refused"]) and "will differ" in corpus["note"]
+    assert corpus["train"] > 500_000 and corpus["held_out"] > 200_000, corpus
+    assert "CellViewer on real code" in colab["report"]["others"]
