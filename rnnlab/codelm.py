@@ -34,7 +34,6 @@ SHIPPED_FILE = "code_lm.pt"
 COMMAND = "make code-lm (python -m rnnlab.codelm make-weights)"
 
 
-FEATURES = ("inside a string", "inside a comment", "bracket depth", "position in line", "indent")
 
 
 def code_features(text: str) -> dict[str, np.ndarray]:
@@ -42,13 +41,15 @@ def code_features(text: str) -> dict[str, np.ndarray]:
     inside a string (from the opening quote up to, not including, the character that closes it; a
     docstring is a string, an f-string counts whole, its fields included), inside a comment,
     bracket depth (the brackets of the code, not those in strings or comments), position in line
-    (characters since the last newline; a newline is 0) and indent (leading spaces of the line / 4).
+    (characters since the last newline; a newline is 0) and indent (leading spaces of the line / 4);
+    inside a one-line string is the part of "inside a string" opened by one quote, not three (in
+    PyTorch's files most string characters are in docstrings).
 
     A scanner of Python's rules for quotes, triple quotes, backslashes and comments, so that any
     text has features, a piece cut from a file or typed half-way included; on whole files it agrees
     with Python's tokenizer (tests/test_codelm.py)."""
     n = len(text)
-    string, comment, depth = np.zeros(n), np.zeros(n), np.zeros(n)
+    string, short, comment, depth = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     quote, in_comment, escaped, d = "", False, False, 0
     k = 0
     while k < n:
@@ -77,15 +78,16 @@ def code_features(text: str) -> dict[str, np.ndarray]:
         for j in range(k, min(k + width, n)):
             # an opening triple quote is inside from its first character, a closing one until its last
             string[j] = bool(quote) or (width > 1 and j < k + width - 1 and not quote)
+            short[j] = len(quote) == 1
             comment[j], depth[j] = in_comment, d
         k += width
     column, indent = line_positions(text)
-    return {"inside a string": string, "inside a comment": comment, "bracket depth": depth,
-            "position in line": column, "indent": indent}
+    return {"inside a string": string, "inside a one-line string": short, "inside a comment": comment,
+            "bracket depth": depth, "position in line": column, "indent": indent}
 
 
 # the three the paper shows cells for, the cell viewer's menu (fewer states for the website to bake)
-PAPER_FEATURES = ("inside a string", "bracket depth", "position in line")
+PAPER_FEATURES = ("inside a string", "inside a one-line string", "bracket depth", "position in line")
 
 
 def paper_features(text: str) -> dict[str, np.ndarray]:

@@ -62,12 +62,13 @@ class UnitTrace:
 
 
 @torch.no_grad()
-def unit_trace(model: CharLM, vocab: Vocab, text: str) -> UnitTrace:
+def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | None = None) -> UnitTrace:
     """Recompute every gate of the model's first recurrent layer from its weights, checked
     against the layer's own output. nn.LSTM and nn.GRU run every step inside one call of an
     ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
     states, so no hook sees a gate. What runs inside differs: on a CPU the LSTM's steps go to
-    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products."""
+    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products. `keep` names
+    the states and gates to hand back (all by default; ("c",) for a long text keeps memory low)."""
     from .gates import lstm_gates
 
     model.eval()
@@ -90,6 +91,8 @@ def unit_trace(model: CharLM, vocab: Vocab, text: str) -> UnitTrace:
         mine = torch.stack(rows["h"])
     if model.rnn.num_layers == 1 and not torch.allclose(mine, output[0], atol=1e-4):
         raise RuntimeError("the recomputed states do not reproduce the layer's output")
+    if keep is not None:
+        values = {name: values[name] for name in keep}
     return UnitTrace(text, values)
 
 
@@ -99,16 +102,28 @@ def _lstm_layer(rnn, x: torch.Tensor, output: torch.Tensor) -> dict:
     text; then c_t = f_t c_{t-1} + i_t g_t step by step (elementwise, cheap) and h_t = o_t tanh(c_t),
     which the caller checks against the output. A thousand characters take milliseconds, where a
     step-by-step recomputation takes about 0.2 s."""
-    h_before = torch.cat([output.new_zeros(1, rnn.hidden_size), output[:-1]]).double()
-    pre = (x.double() @ rnn.weight_ih_l0.double().T + rnn.bias_ih_l0.double()
-           + h_before @ rnn.weight_hh_l0.double().T + rnn.bias_hh_l0.double())
+    h_before = torch.cat([output.new_zeros(1, rnn.hidden_size), output[:-1]])
+    pre = torch.addmm(rnn.bias_ih_l0 + rnn.bias_hh_l0, x, rnn.weight_ih_l0.T)
+    pre.addmm_(h_before, rnn.weight_hh_l0.T)                   # in place: one (T, 4H) float32 block
     i, f, g, o = pre.chunk(4, dim=1)
     i, f, g, o = torch.sigmoid(i).numpy(), torch.sigmoid(f).numpy(), torch.tanh(g).numpy(), torch.sigmoid(o).numpy()
-    c = np.empty_like(i)
+    c = np.empty(i.shape)
     prev = np.zeros(i.shape[1])
     for t in range(len(c)):
         prev = c[t] = f[t] * prev + i[t] * g[t]
-    return {"c": c, "h": o * np.tanh(c), "i": i, "f": f, "g": g, "o": o}
+    # float64 for every array handed back, made only when asked for (UnitTrace.__getitem__)
+    return _Lazy({"c": c, "h": o * np.tanh(c), "i": i, "f": f, "g": g, "o": o})
+
+
+class _Lazy(dict):
+    """Arrays converted to float64 when first read."""
+
+    def __getitem__(self, name):
+        value = dict.__getitem__(self, name)
+        if value.dtype != np.float64:
+            value = value.astype(np.float64)
+            self[name] = value
+        return value
 
 
 def correlations(values: np.ndarray, feature: np.ndarray) -> np.ndarray:

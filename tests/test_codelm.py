@@ -23,6 +23,8 @@ def test_features_by_hand():
     # the string flag is on from the opening quote to the character before the one that closes it
     assert bits(f["inside a string"]) == ("000000000111100000000000000000000000000000"
                                           "11111111111000000011111000011" "00")
+    assert bits(f["inside a one-line string"]) == ("000000000111100000000000000000000000000000"
+                                                   "00000000000000000011111000011" "00")   # not the docstring
     assert bits(f["inside a comment"]) == "0" * 29 + "11111111" + "0" * 36
     assert bits(f["bracket depth"]) == "00000111111111112222222221" + "0" * 47   # "(" in the string and comment count not
     assert f["position in line"][:3].tolist() == [1, 2, 3] and f["position in line"][19] == 0
@@ -42,6 +44,7 @@ def tokenizer_features(text):
     starts = np.cumsum([0] + [len(line) for line in text.splitlines(keepends=True)])
     at = lambda pos: int(starts[pos[0] - 1] + pos[1])          # noqa: E731
     string, comment, step, open_f = np.zeros(len(text)), np.zeros(len(text)), np.zeros(len(text)), []
+    short = np.zeros(len(text))
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         name = tokenize.tok_name[tok.type]
         if name == "FSTRING_START":
@@ -50,11 +53,14 @@ def tokenizer_features(text):
             first, end = at(open_f.pop() if name == "FSTRING_END" else tok.start), at(tok.end)
             quote = min(k for k in (text.find(q, first, end) for q in "'\"") if k >= 0)
             string[quote:end - 1] = 1
+            if not text.startswith(text[quote] * 3, quote):
+                short[quote:end - 1] = 1
         elif name == "COMMENT":
             comment[at(tok.start):at(tok.end)] = 1
         elif name == "OP" and not open_f and tok.string in "([{)]}":
             step[at(tok.start)] = 1 if tok.string in "([{" else -1
-    return {"inside a string": string, "inside a comment": comment, "bracket depth": np.cumsum(step)}
+    return {"inside a string": string, "inside a one-line string": short, "inside a comment": comment,
+            "bracket depth": np.cumsum(step)}
 
 
 @pytest.mark.parametrize("files", [TRAIN_FILES, HELD_OUT_FILES], ids=["train", "held_out"])
@@ -133,3 +139,23 @@ def test_the_cell_viewer_on_real_code_ranks_units_by_the_code_features():
         truth = rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["c"], code_features(EXAMPLE)[name])
         assert [u for u, _ in viewer.values["ranking"]] == [u for u, _ in truth] and viewer.values["unit"] == truth[0][0]
         assert np.array_equal(viewer.values["feature"], code_features(EXAMPLE)[name])
+
+
+def test_the_cell_viewer_ranks_units_over_a_longer_text_when_given_one():
+    from rnnlab.codelm import load_code_lm, paper_features
+    from rnnlab.units import rank_units, unit_trace
+    from rnnlab.widgets import CellViewer
+
+    model = load_code_lm()
+    longer = EXAMPLE * 12
+    trace, feats = unit_trace(model, CODE_VOCAB, longer, keep=("c",)), code_features(longer)
+    assert set(trace.values) == {"c"}
+    viewer = CellViewer(model, CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features,
+                        rank_on=(trace, feats))
+    assert viewer.values["ranking"] == rank_units(trace["c"], feats["bracket depth"])
+    assert "over the ranking text" in viewer.status.value
+    here = rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["c"], code_features(EXAMPLE)["bracket depth"])
+    assert viewer.values["r"] == pytest.approx(dict(here)[viewer.values["unit"]])   # the readout's r: the piece shown
+    viewer.kind.value = "f"                                # a kind the longer text's trace lacks: ranked on the piece
+    assert viewer.values["ranking"] == rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["f"], code_features(EXAMPLE)["bracket depth"])
+    assert "over the ranking text" not in viewer.status.value

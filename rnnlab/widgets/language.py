@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from ..language_model import CharLM, Vocab, generate, shape_logits
-from ..units import rank_units, text_features, unit_trace
+from ..units import correlations, rank_units, text_features, unit_trace
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import AutoLocator, ScalarFormatter
 
@@ -145,10 +145,13 @@ class CellViewer(FigureWidget):
     MAX_CHARS = 400
 
     def __init__(self, model: CharLM, vocab: Vocab, examples: list[str], feature: str = "inside quotes",
-                 kind: str | None = None, features=text_features):
+                 kind: str | None = None, features=text_features, rank_on=None):
         super().__init__(figsize=(9.4, 1.9))
         self.model, self.vocab = model.eval(), vocab
         self.features_of = features             # text -> {feature name: value at each character}
+        # (a UnitTrace of a longer text, its features): rank the units over it, not over the piece shown
+        self.rank_on = rank_on
+        self.ranked_on_text = False
         kinds = KINDS[model.cell]
         kind = kind or kinds[0]
         unusable = {e[:30]: self.check(e) for e in examples if self.check(e)}
@@ -264,7 +267,12 @@ class CellViewer(FigureWidget):
             self.ax.yaxis.set_major_locator(AutoLocator())
             self.ax.yaxis.set_major_formatter(ScalarFormatter())
         self.ax.set_ylabel(kind, rotation=0, fontsize=11, labelpad=10)
-        self.ranking = rank_units(self.trace[kind], self.features[self.feature.value])
+        self.ranked_on_text = self.rank_on is not None and kind in self.rank_on[0].values
+        if self.ranked_on_text:
+            trace, features = self.rank_on
+            self.ranking = rank_units(trace[kind], features[self.feature.value])
+        else:                                   # the piece on screen (also for a kind the text's trace lacks)
+            self.ranking = rank_units(self.trace[kind], self.features[self.feature.value])
         self._busy = True                       # one update for the whole menu change
         try:
             self.unit.options = [(f"unit {u} (r = {r:+.2f})", u) for u, r in self.ranking]
@@ -286,7 +294,7 @@ class CellViewer(FigureWidget):
         kind, unit, text = self.kind.value, self.unit.value, self.trace.text
         series = self.trace[kind][:, unit]
         feature = self.features[self.feature.value]
-        r = dict(self.ranking)[unit]
+        r = float(correlations(series[:, None], feature)[0]) if self.ranked_on_text else dict(self.ranking)[unit]
         self.values = {"text": text, "kind": kind, "unit": unit, "series": series, "r": r,
                        "feature": feature, "ranking": list(self.ranking)}
         spans = []
@@ -306,7 +314,8 @@ class CellViewer(FigureWidget):
         self.caption.set_text(f"{self._kind_name(kind)}, unit {unit} (solid{scale}) and {self.feature.value} (dashed)")
         self.status.value = readout_html([
             ("characters", str(len(text))), ("unit", str(unit)),
-            ("correlation with feature", f"{r:+.2f}"),
+            ("correlation with feature", f"{r:+.2f}")]
+            + ([("over the ranking text", f"{dict(self.ranking)[unit]:+.2f}")] if self.ranked_on_text else []) + [
             ("rank", f"1 of {len(self.ranking)}" if unit == self.ranking[0][0]
              else f"{[u for u, _ in self.ranking].index(unit) + 1} of {len(self.ranking)}")])
         self.render()
