@@ -159,3 +159,14 @@ def test_the_cell_viewer_ranks_units_over_a_longer_text_when_given_one():
     viewer.kind.value = "f"                                # a kind the longer text's trace lacks: ranked on the piece
     assert viewer.values["ranking"] == rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["f"], code_features(EXAMPLE)["bracket depth"])
     assert "over the ranking text" not in viewer.status.value
+
+
+def test_the_cell_viewer_offers_only_the_kinds_asked_for():
+    from rnnlab.codelm import load_code_lm, paper_features
+    from rnnlab.widgets import CellViewer
+
+    viewer = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features,
+                        kinds=("c",))
+    assert [v for _, v in viewer.kind.options] == ["c"]
+    with pytest.raises(ValueError, match="kinds must name some of"):
+        CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, kinds=("x",))

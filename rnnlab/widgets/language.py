@@ -139,20 +139,24 @@ class CellViewer(FigureWidget):
     the text (|Pearson r| over the text); the plot shows the unit and the feature along the text.
     `values` holds what is shown: the text, the unit, its values and the ranking. `features` gives
     the features of a text (rnnlab.units.text_features for the course's grammar,
-    rnnlab.codelm.code_features for Python source)."""
+    rnnlab.codelm.code_features for Python source); `rank_on` = (a UnitTrace of a longer text, its
+    features) ranks the units over that text; `kinds` limits what the text can be coloured by."""
 
     css_class = "rnnlab-cell-viewer"
     MAX_CHARS = 400
 
     def __init__(self, model: CharLM, vocab: Vocab, examples: list[str], feature: str = "inside quotes",
-                 kind: str | None = None, features=text_features, rank_on=None):
+                 kind: str | None = None, features=text_features, rank_on=None, kinds: tuple[str, ...] | None = None):
         super().__init__(figsize=(9.4, 1.9))
         self.model, self.vocab = model.eval(), vocab
         self.features_of = features             # text -> {feature name: value at each character}
         # (a UnitTrace of a longer text, its features): rank the units over it, not over the piece shown
         self.rank_on = rank_on
         self.ranked_on_text = False
-        kinds = KINDS[model.cell]
+        offered = tuple(k for k in KINDS[model.cell] if kinds is None or k in kinds)   # what "colour by" offers
+        if not offered:
+            raise ValueError(f"kinds must name some of {KINDS[model.cell]}, not {kinds}")
+        kinds = offered
         kind = kind or kinds[0]
         unusable = {e[:30]: self.check(e) for e in examples if self.check(e)}
         if unusable:                           # an example that only shows an error teaches nothing
