@@ -34,8 +34,6 @@ SHIPPED_FILE = "code_lm.pt"
 COMMAND = "python -m rnnlab.codelm make-weights"
 
 
-
-
 def code_features(text: str) -> dict[str, np.ndarray]:
     """What is true at each character of Python source (after reading it), float arrays of len(text):
     inside a string (from the opening quote up to, not including, the character that closes it; a
