@@ -116,12 +116,12 @@ class TestAttentionMap:
         image, last = w.image.value, w.values["text"]
         w.typed.value = "hello"
         rows = readout(w.readout.value)
-        assert "only the lower-case letters a to j; not 'l', 'o'" in rows["problem"] and last in rows["faded picture"]
+        assert "Unknown characters 'l', 'o'. Use only the lower-case letters a to j." in rows["problem"] and last in rows["faded picture"]
         assert not {"decoded", "right?", "reversed input"} & set(rows), rows
         np.testing.assert_array_equal(np.asarray(w.heat.get_array()), before)
         assert w.stale and w.image.value != image
         w.typed.value = "a" * 17
-        assert "1 to 16 letters (this has 17)" in readout(w.readout.value)["problem"]
+        assert "Keep it to 16 characters (this has 17)." in readout(w.readout.value)["problem"]
         w.typed.value = ""                                     # an emptied box: the picked example again
         assert not w.stale and w.values["text"] == w.pick.value
         w.pick.value = "badge"                                 # and it recovers

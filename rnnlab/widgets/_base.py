@@ -124,6 +124,26 @@ def cannot_show(what: str, problem: str, last: str | None) -> str:
     return f"<b style='color:#b00'>Cannot show this {what}:</b> {html.escape(problem)}{picture}"
 
 
+def typed_text_problem(text: str, allowed: str | None, allowed_words: str | None = None,
+                       max_len: int | None = None) -> str | None:
+    """The one wording of every widget's message for typed text it cannot take, or None when it
+    can: empty, longer than `max_len`, or holding characters outside `allowed` (None: any). Every bad
+    character is named, each once and in the order typed, as Python writes it (so a space reads
+    ' ' and a tab '\\t'), with what may be typed: `allowed_words` ("the lower-case letters a to
+    j"), else the allowed characters listed."""
+    if not text:
+        return "Type at least one character."
+    problems = []
+    bad = [] if allowed is None else list(dict.fromkeys(c for c in text if c not in allowed))
+    if bad:
+        words = allowed_words or ("these characters: " + ", ".join(map(repr, dict.fromkeys(allowed))))
+        problems.append(f"Unknown character{'s' if len(bad) > 1 else ''} {', '.join(map(repr, bad))}. "
+                        f"Use only {words}.")
+    if max_len is not None and len(text) > max_len:
+        problems.append(f"Keep it to {max_len} characters (this has {len(text)}).")
+    return " ".join(problems) or None
+
+
 def number(value: float, digits: int = 1, zero: str = "0") -> str:
     """A number for a readout in scientific notation, but never a rounded "0e+00": an exact
     zero is written as `zero` (say "0 (underflow)"), an infinite value as "inf"."""

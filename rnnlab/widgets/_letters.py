@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..seq2seq import LETTERS
+from ._base import typed_text_problem
 
 
 class LetterInput:
@@ -38,12 +39,8 @@ class LetterInput:
     @classmethod
     def check(cls, text: str) -> str | None:
         """Why the model cannot take `text`, or None."""
-        if not 1 <= len(text) <= cls.max_input:
-            return f"type 1 to {cls.max_input} letters (this has {len(text)})"
-        others = sorted(set(text) - set(LETTERS))
-        if others:
-            return f"only the lower-case letters a to j; not {', '.join(map(repr, others))}"
-        return None
+        return typed_text_problem(text, LETTERS, f"the lower-case letters {LETTERS[0]} to {LETTERS[-1]}",
+                                  cls.max_input)
 
     def show(self, text: str) -> None:
         raise NotImplementedError

@@ -14,8 +14,9 @@ from ..units import correlations, rank_units, text_features, unit_trace
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import AutoLocator, ScalarFormatter
 
-from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html, typed_text_problem
 
+CORPUS_CHARACTERS = "the characters of the text the model was trained on"
 SHOWN = {"\n": "⏎", " ": "␣"}          # characters that would be invisible on an axis or a page
 
 
@@ -91,13 +92,7 @@ class NextCharExplorer(FigureWidget):
         return self._logits_for[1]
 
     def check(self, prompt: str) -> str | None:
-        if not prompt:
-            return "Type at least one character."
-        unknown = sorted(set(prompt) - set(self.vocab.chars))
-        if unknown:
-            return ("The model has never seen " + ", ".join(repr(c) for c in unknown)
-                    + "; use only characters of the corpus.")
-        return None
+        return typed_text_problem(prompt, self.vocab.chars, CORPUS_CHARACTERS)
 
     def update(self, change=None) -> None:
         prompt, T = self.prompt.value, round(self.temperature.value, 1)
@@ -231,14 +226,7 @@ class CellViewer(FigureWidget):
         return -1.0, 1.0
 
     def check(self, text: str) -> str | None:
-        if not text:
-            return "Type at least one character."
-        if len(text) > self.MAX_CHARS:
-            return f"Keep it to {self.MAX_CHARS} characters (this has {len(text)})."
-        unknown = sorted(set(text) - set(self.vocab.chars))
-        if unknown:
-            return "The model has never seen " + ", ".join(repr(c) for c in unknown) + "."
-        return None
+        return typed_text_problem(text, self.vocab.chars, CORPUS_CHARACTERS, self.MAX_CHARS)
 
     def static_key(self):
         return (self.width, self.kind.value)

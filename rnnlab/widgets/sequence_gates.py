@@ -13,7 +13,7 @@ from torch import nn
 
 from ..gates import lstm_gates
 from ..plots import saturation_axes
-from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html, typed_text_problem
 
 PANELS = ("i", "f", "g", "o", "c")
 WIDTHS = (16, 32, 60)          # heatmap widths in steps; a width change costs one full redraw
@@ -26,7 +26,8 @@ class SequenceGates(FigureWidget):
 
     `encode(text)` turns the text into a (seq_len, input_size) tensor, one row per character,
     whatever the LSTM's layout: the widget runs it as one unbatched sequence, which nn.LSTM
-    reads the same way with and without batch_first. `validate(text)` may
+    reads the same way with and without batch_first. `allowed` holds the characters that may be
+    typed (`allowed_words` says them in words); `validate(text)` may then
     raise ValueError with a message for the student; `describe(text)` returns extra readout
     rows (for example the model's predictions).
 
@@ -39,9 +40,11 @@ class SequenceGates(FigureWidget):
     def __init__(self, lstm: nn.LSTM, encode: Callable[[str], torch.Tensor], examples: list[str],
                  validate: Callable[[str], object] | None = None,
                  describe: Callable[[str], list[tuple[str, str]]] | None = None,
-                 layer: int = -1, direction: int = 0):
+                 layer: int = -1, direction: int = 0, allowed: str | None = None,
+                 allowed_words: str | None = None):
         super().__init__(figsize=(10, 4.8))
         self.lstm, self.encode, self.validate, self.describe = lstm.eval(), encode, validate, describe
+        self.allowed, self.allowed_words = allowed, allowed_words
         layers, directions = lstm.num_layers, 2 if lstm.bidirectional else 1
         if not (-layers <= layer < layers and 0 <= direction < directions):
             raise ValueError(f"this LSTM has {layers} layer(s) and {directions} direction(s); "
@@ -148,10 +151,9 @@ class SequenceGates(FigureWidget):
 
     def check(self, text: str) -> str | None:
         """The reason `text` cannot be shown, or None."""
-        if not text:
-            return "Type at least one character."
-        if len(text) > self.max_len:
-            return f"Keep it to {self.max_len} characters (this has {len(text)})."
+        problem = typed_text_problem(text, self.allowed, self.allowed_words, self.max_len)
+        if problem:
+            return problem
         if self.validate is not None:
             try:
                 self.validate(text)
