@@ -15,6 +15,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 INSTRUCTOR_ONLY = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                    "@jupyter/nbgrader:course-list"]
+# a student's own JupyterLab has no exchange: the assignment list would say "Error fetching courses!"
+EXCHANGE_ONLY = ["@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu"]
 
 
 def lab_command(target: str, repo: Path = REPO, make_args: tuple = ()) -> tuple[dict, list[str]]:
@@ -79,14 +81,17 @@ def server(request, tmp_path_factory):
 def test_students_lack_the_instructor_tools_and_instructors_have_them(server):
     target, base, page = server
     formgrader = status(f"{base}/formgrader?token=t")
+    assignments = status(f"{base}/assignments?token=t")
     if target == "lab":
-        assert formgrader == 404
-        for plugin in INSTRUCTOR_ONLY:
+        assert formgrader == 404 and assignments == 404
+        for plugin in INSTRUCTOR_ONLY + EXCHANGE_ONLY:
             assert f'"{plugin}"' in disabled_extensions(page)
     else:
-        assert formgrader in (200, 302)
+        assert formgrader in (200, 302) and assignments not in (0, 404)
         assert '"disabledExtensions": []' in page
-    assert "@jupyter/nbgrader:assignment-list" not in disabled_extensions(page)
+    # Validate stays for everyone: its button and the version check it asks first
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled_extensions(page)
+    assert status(f"{base}/nbgrader_version?version=0&token=t") == 200
 
 
 @pytest.mark.parametrize("target", ["lab", "lab-instructor"])

@@ -72,7 +72,8 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
     assert sorted(p.parent.name for p in (dest / "release").glob("ps*/ps*.ipynb")) == released_sets()
     for name in ("rnnlab/__init__.py", "rnnlab/progress.py", "rnnlab/data/quiz_03.json", "requirements.txt",
                  "constraints.txt", "binder/postBuild", "binder/requirements.txt",
-                 "jupyter/student/labconfig/page_config.json", "Makefile", "course.mk", "README.md", ".gitignore"):
+                 "jupyter/student/labconfig/page_config.json", "jupyter/local/labconfig/page_config.json",
+                 "Makefile", "course.mk", "README.md", ".gitignore"):
         assert (dest / name).is_file(), name
     assert not list(dest.rglob("__pycache__"))
     # the student package whole, and nothing of the instructor's in it
@@ -613,13 +614,14 @@ def test_the_distributions_own_rnnlab_is_imported(student_env):
 def test_students_make_lab_serves_the_distribution_without_instructor_tools(student_env, tmp_path):
     dest, env = student_env
     env_extra, args = lab_command("lab", repo=dest, make_args=("-o", ".venv/.installed"))
-    assert env_extra == {"JUPYTER_CONFIG_PATH": f"{dest}/jupyter/student"}
+    assert env_extra == {"JUPYTER_CONFIG_PATH": f"{dest}/jupyter/local:{dest}/jupyter/student"}
     assert f"--ServerApp.root_dir={dest}" in args
     with running_lab(env_extra, args, tmp_path, env=env) as (base, page):
         assert status(f"{base}/formgrader?token=t") == 404
         for plugin in INSTRUCTOR_ONLY:
             assert f'"{plugin}"' in disabled_extensions(page)
-        assert "@jupyter/nbgrader:assignment-list" not in disabled_extensions(page)
+        assert '"@jupyter/nbgrader:assignment-list"' in disabled_extensions(page)   # no exchange here
+        assert status(f"{base}/assignments?token=t") == 404
         top = json.load(urllib.request.urlopen(f"{base}/api/contents?token=t", timeout=30))
         names = {item["name"] for item in top["content"]}
         assert {"notebooks", "release", "README.md"} <= names and "source" not in names

@@ -17,8 +17,8 @@ holds what they work with and nothing that grades them:
 - the students' requirements, `requirements-student.txt` as `requirements.txt` and
   `binder/requirements-student.txt` as `binder/requirements.txt` (what the lectures and problem
   sets need, without the course's test and authoring tools), `constraints.txt`, the rest of
-  `binder/`, the students' Jupyter settings (`jupyter/student/`), a `pyproject.toml` for the
-  package alone;
+  `binder/`, the students' Jupyter settings (`jupyter/student/`, and `jupyter/local/` for `make
+  lab`), a `pyproject.toml` for the package alone;
 - a Makefile (`make install`, `make lab`, `make progress`), a README for students and a
   `.gitignore`, from `instructor/publishing/student/`.
 
@@ -71,7 +71,7 @@ MARKER = ".student-dist.json"
 TEMPLATES = Path("instructor") / "publishing" / "student"        # in the course, at the commit distributed
 
 # Copied from the course as they are (folders: every file below them, see `skipped`).
-SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student", "constraints.txt")
+SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student", "jupyter/local", "constraints.txt")
 # Shipped under another name: the students' version of a file (name in the distribution -> file
 # of the course). The instructor's own requirements install the course's tests and tools.
 STUDENT_VERSIONS = {"requirements.txt": "requirements-student.txt",

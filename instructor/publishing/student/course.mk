@@ -24,11 +24,12 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 progress: $(STAMP)
 	@$(PY) -m rnnlab.progress release $(if $(ONLY),--only $(ONLY),); status=$$?; [ $$status -le 1 ] || exit $$status
 
-# Students: nbgrader's assignment list and Validate, without the instructor's formgrader,
-# course list and Create Assignment toolbar (jupyter/student).
+# Students: nbgrader's Validate, without the instructor's formgrader, course list and Create
+# Assignment toolbar (jupyter/student), nor the assignment list, which needs a JupyterHub's
+# exchange and says "Error fetching courses!" on this machine (jupyter/local, read first).
 LAB := $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
        --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 # The course's own notebooks are trusted first: JupyterLab shows saved widgets only in a trusted notebook.
 lab: $(STAMP)
 	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(LAB)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/local:$(CURDIR)/jupyter/student $(LAB)
