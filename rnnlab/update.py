@@ -1,6 +1,7 @@
 """`make update`: the course's new version, with the student's answers and notes kept.
 
     make update                  # or: python -m rnnlab.update [--remote origin]
+    make update RESTORE=1        # or: python -m rnnlab.update --restore
 
 A plain `git pull` conflicts as soon as the course publishes a lecture the student has run
 (JupyterLab saves outputs and widget state into it) or a problem set they have answered. This
@@ -17,6 +18,13 @@ command instead:
    edited kept as theirs when the course left it alone, else the course's with theirs below it;
    another file both changed takes the course's version (theirs is in the backup);
 4. says, per file, what it kept and what it took.
+
+It refuses, changing nothing, while a JupyterLab serves the folder (`rnnlab.labserver`): a notebook
+open there is still the old one, and saving it (JupyterLab's "Overwrite" when it says the file
+changed on disk) would put the old text back over the update. Should that have happened anyway,
+`make update RESTORE=1` merges the course's version of the last update into every file that lost
+it, keeping what the student wrote since (the files as they were go to the backup first); `make
+update` says when a file needs it, and refuses to bring a newer version until it has run.
 """
 from __future__ import annotations
 
@@ -31,7 +39,10 @@ from pathlib import Path
 
 import nbformat
 
+from rnnlab import labserver
+
 BACKUP = ".rnnlab-backup"
+SUBJECT = "course update to "                      # how the update's own merge commits begin
 STUDENT_FOLDERS = ("notebooks", "release")       # where new files of the student are committed too
 EARLIER = {"code": "# Your earlier version of the cell above, kept by make update:\n",
            "markdown": "*Your earlier version of the cell above, kept by make update:*\n\n",
@@ -77,7 +88,7 @@ def merge_notebook(base, mine, theirs) -> tuple[nbformat.NotebookNode, dict]:
                 new.outputs, new.execution_count = copy.deepcopy(own.outputs), own.execution_count
             out.append(new)
             continue
-        edited = old is not None and own.source != old.source
+        edited = old is not None and own.source != old.source and own.source != cell.source
         if not edited:
             out.append(new)
         elif cell.source == old.source:                  # the course left the cell alone: theirs stays
@@ -123,9 +134,9 @@ def describe(counts: dict) -> str:
     parts = [f"{counts['answers']} answer(s) kept" if counts["answers"] else "",
              f"{counts['notes']} cell(s) of yours kept" if counts["notes"] else "",
              f"{counts['edits']} edit(s) of yours kept" if counts["edits"] else "",
-             f"{counts['beside']} edit(s) of yours kept below the course's new version of the cell"
+             f"{counts['beside']} edit(s) of yours kept below the course's text of the cell"
              if counts["beside"] else ""]
-    return "; ".join(p for p in parts if p) or "the course's new version (nothing of yours in it)"
+    return "; ".join(p for p in parts if p) or "nothing of yours in it"
 
 
 # -- git ---------------------------------------------------------------------------------------
@@ -168,6 +179,7 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
                           "from: clone the course again and copy your notebooks into it")
     if subprocess.run(["git", "remote", "get-url", remote], cwd=root, capture_output=True).returncode != 0:
         raise UpdateError(f"this clone has no remote named {remote!r} (the course's repository)")
+    refuse_while_served(root)
     if (root / ".git" / "MERGE_HEAD").exists():
         raise UpdateError("a git merge is in progress here; finish it (git commit) or abort it "
                           "(git merge --abort) first")
@@ -177,9 +189,18 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
         raise UpdateError(f"could not reach the course's repository ({said}); "
                           "offline? Nothing was changed")
     upstream = _upstream(root, remote)
+    lost = lost_files(root)
     if subprocess.run(["git", "merge-base", "--is-ancestor", upstream, "HEAD"], cwd=root).returncode == 0:
         log(f"Already up to date with {upstream}.")
+        if lost:
+            log(f"{len(lost)} file(s) lost the last update's changes since (saved over from a notebook "
+                f"still open in JupyterLab?): {', '.join(lost)}. make update RESTORE=1 brings them back "
+                "and keeps your work in them.")
         return 0
+    if lost:
+        raise UpdateError(f"{', '.join(lost)} lost the last update's changes since (saved over from a "
+                          "notebook still open in JupyterLab?); run make update RESTORE=1 first, which "
+                          "brings them back and keeps your work, then make update. Nothing was changed")
     base = git("merge-base", "HEAD", upstream, cwd=root).strip()
 
     # 1. the student's work, committed as it is
@@ -227,35 +248,123 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
         file.parent.mkdir(parents=True, exist_ok=True)
         if mine_status is None or not file.exists():
             file.write_bytes(new)
-            log(f"{path}: the course's new version")
+            log(f"{path}: {'new' if status == 'A' else 'updated'}")
         elif path.endswith(".ipynb"):
             old = _blob(root, base, path)
             merged, counts = merge_notebook(nbformat.reads(old.decode(), 4) if old else None,
                                             nbformat.read(file, 4), nbformat.reads(new.decode(), 4))
             nbformat.write(merged, file)
-            log(f"{path}: the course's new version; {describe(counts)}")
+            log(f"{path}: updated; {describe(counts)}")
         else:
             file.write_bytes(new)
-            log(f"{path}: the course's new version; yours is in the backup")
+            log(f"{path}: updated; your version is in the backup")
         changed += 1
     git("add", "-A", "--", *theirs_changed, cwd=root)
     version = git("rev-parse", "--short", upstream, cwd=root).strip()
     git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
-        f"course update to {version}, my work kept", cwd=root)
-    log(f"Updated to the course's latest version ({version}): {changed} file(s). Restart the kernels "
-        "of open notebooks and reload them (File, Reload Notebook from Disk); if JupyterLab says a "
-        "file changed on disk, choose Revert, not Overwrite.")
+        f"{SUBJECT}{version}, my work kept", cwd=root)
+    log(f"Updated to version {version} of the course: {changed} file(s). Start JupyterLab again with make lab.")
     return changed
+
+
+def refuse_while_served(root: Path) -> None:
+    """UpdateError while a Jupyter server can open the files of `root`."""
+    running = labserver.servers(root)
+    if running:
+        where = "; ".join(f"{s.url} (process {s.pid}, serving {s.root})" for s in running)
+        raise UpdateError(f"JupyterLab is running for this folder: {where}. A notebook open there "
+                          "would be saved over the update and bring the old version back. Save your "
+                          "work (File, Save All), stop JupyterLab (File, Shut Down, or Ctrl+C twice in "
+                          "its terminal), then run make update again. Nothing was changed")
+
+
+def _last_update(root: Path) -> tuple[str, str, str, str] | None:
+    """The last update's merge commit, the student's commit before it, the course's version it
+    brought and the course's version before: (merge, mine, theirs, base), or None."""
+    line = git("log", "-1", "--merges", "--first-parent", f"--grep=^{SUBJECT}", "--format=%H %P",
+               cwd=root, check=False).split()
+    if len(line) != 3:
+        return None
+    merge, mine, theirs = line
+    base = git("merge-base", mine, theirs, cwd=root, check=False).strip()
+    return (merge, mine, theirs, base) if base else None
+
+
+def _repaired(root: Path) -> dict[str, bytes]:
+    """Each file the last update wrote that lost its changes since, with what it should hold:
+    for a notebook, the course's version of that update merged with the file as it is now (the
+    student's answers and notes, also those written since, kept); for another file, what the
+    update wrote, when the file holds again exactly what it held before the update."""
+    last = _last_update(root)
+    if last is None:
+        return {}
+    merge, mine, theirs, base = last
+    out = {}
+    for path, status in sorted(_changed(root, base, theirs).items()):
+        file = root / path
+        written = _blob(root, merge, path)
+        if status == "D" or written is None or not file.is_file():
+            continue
+        now = file.read_bytes()
+        if now == written:
+            continue
+        if path.endswith(".ipynb"):
+            try:
+                current = nbformat.reads(now.decode("utf-8"), 4)
+                old = _blob(root, base, path)
+                merged, _ = merge_notebook(nbformat.reads(old.decode(), 4) if old else None, current,
+                                           nbformat.reads(_blob(root, theirs, path).decode(), 4))
+            except Exception:                          # a file that is no notebook now: leave it
+                continue
+            if [(c.cell_type, c.source) for c in merged.cells] != [(c.cell_type, c.source) for c in current.cells]:
+                text = nbformat.writes(merged)
+                out[path] = (text if text.endswith("\n") else text + "\n").encode()   # as nbformat.write
+        elif now == _blob(root, mine, path):
+            out[path] = written
+    return out
+
+
+def lost_files(root: Path) -> list[str]:
+    """The files the last update wrote that lost its changes since (see `_repaired`)."""
+    return list(_repaired(root))
+
+
+def restore(root: Path, log=print) -> int:
+    """`make update RESTORE=1`: the last update's changes brought back into every file that lost
+    them, the student's work in them kept; each such file as it is now is copied to the backup
+    first. Returns the number of files written."""
+    if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True).returncode != 0:
+        raise UpdateError("this folder is not a git clone of the course: there is no update to restore")
+    refuse_while_served(root)
+    repaired = _repaired(root)
+    if not repaired:
+        log("Nothing to restore: every file the last update wrote still has its changes.")
+        return 0
+    backup = root / BACKUP / time.strftime("%Y%m%d-%H%M%S")
+    for path, content in repaired.items():
+        target = backup / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / path, target)
+        (root / path).write_bytes(content)
+        log(f"{path}: the update's changes back" + ("; your answers and notes kept" if path.endswith(".ipynb") else ""))
+    log(f"Your files as they were: {backup.relative_to(root)}/. Start JupyterLab again with make lab.")
+    return len(repaired)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnlab.update", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--remote", default="origin")
+    parser.add_argument("--restore", action="store_true",
+                        help="bring the last update's changes back into the files that lost them "
+                             "(saved over from an open notebook), keeping your work in them")
     parser.add_argument("folder", nargs="?", default=".")
     args = parser.parse_args(argv)
     try:
-        update(Path(args.folder).resolve(), args.remote)
+        if args.restore:
+            restore(Path(args.folder).resolve())
+        else:
+            update(Path(args.folder).resolve(), args.remote)
     except UpdateError as err:
         print(f"make update: {err}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ some committed, some not); the course then publishes a release that changes both
 README. A plain `git pull` after `git commit -am` conflicts there; `make update` keeps every piece
 of the student's work, takes the course's changes, backs up what it replaces, and leaves git clean.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import start_jupyter
+from rnnlab import labserver
 from rnnlab import update as U
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,9 +26,10 @@ LECTURE = "notebooks/03_lstm_gates.ipynb"
 PS = "release/ps03_lstm_gates/ps03_lstm_gates.ipynb"
 
 
-def run(*cmd, cwd, check=True):
+def run(*cmd, cwd, check=True, **extra_env):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS", "GIT_"))}
     env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@x")
+    env.update(extra_env)
     proc = subprocess.run(list(cmd), cwd=cwd, env=env, capture_output=True, text=True)
     assert not check or proc.returncode == 0, proc.stdout + proc.stderr
     return proc
@@ -160,7 +164,8 @@ def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
     run("git", "commit", "-qam", "v3", cwd=author)
     run("git", "push", "-q", "origin", "main", cwd=author)
     third = run("make", "-o", ".venv/.installed", "update", cwd=student)
-    assert "README.md: the course's new version" in third.stdout and LECTURE not in third.stdout, third.stdout
+    assert "README.md: updated\n" in third.stdout and LECTURE not in third.stdout, third.stdout
+    assert third.stdout.count("the course's new version") == 0, "said once per file (issue 57)"
     assert gid_cell(nbformat.read(student / PS, 4), "lstm_step").source.endswith("'MY STEP ANSWER'")
 
 
@@ -192,3 +197,96 @@ def test_cells_are_matched_by_grade_id_when_their_ids_changed():
     merged, counts = U.merge_notebook(base, mine, theirs)
     assert [c.source for c in merged.cells] == ["new intro", "answer = 42"]
     assert merged.cells[1].id == "x2" and counts["answers"] == 1
+
+
+def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path, monkeypatch, capsys):
+    """Issue 57, item 5: a notebook open in JupyterLab during the update is saved over it
+    ("Overwrite"), and the course's change is lost. A server of another folder, or the runtime
+    file a stopped server left behind, does not stop the update."""
+    _, author, student = course
+    student_works(student)
+    course_publishes(author)
+    runtime = tmp_path / "runtime"                  # Jupyter's runtime folder, as make update reads it
+    runtime.mkdir()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    server = start_jupyter(["server", f"--ServerApp.root_dir={student}"], tmp_path / "server.log", dict(os.environ), 60)[0]
+    try:
+        ours = runtime / f"jpserver-{server.pid}.json"       # the file the server wrote, as make lab's writes it
+        ours.write_text((server.runtime_dir / ours.name).read_text())
+        other = json.loads(ours.read_text())                 # a live server of another folder
+        (runtime / "jpserver-1.json").write_text(json.dumps(dict(other, root_dir=str(elsewhere))))
+        assert [s.pid for s in labserver.servers(student)] == [server.pid]
+        assert [s.root for s in labserver.servers(elsewhere)] == [elsewhere.resolve()]
+        head = run("git", "rev-parse", "HEAD", cwd=student).stdout
+        files = {rel: (student / rel).read_bytes() for rel in (LECTURE, PS)}
+        assert U.main([str(student)]) == 2                  # make update's own command line
+        said = capsys.readouterr().err
+        assert "JupyterLab is running for this folder" in said and f"process {server.pid}" in said, said
+        assert "stop JupyterLab" in said and str(elsewhere) not in said, said
+        assert {rel: (student / rel).read_bytes() for rel in files} == files
+        assert run("git", "rev-parse", "HEAD", cwd=student).stdout == head and not (student / U.BACKUP).exists()
+        with pytest.raises(U.UpdateError, match="JupyterLab is running"):
+            U.restore(student)
+        ours.unlink()                                        # only the other folder's server is left
+        assert labserver.servers(elsewhere) and not labserver.servers(student)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # the server has stopped and its runtime file stays behind (a server killed hard): the update runs
+    ours.write_text(json.dumps(other))
+    assert not labserver.servers(student)
+    said = []
+    assert U.update(student, log=said.append) > 0 and said[-1].startswith("Updated to version"), said
+
+
+def test_restore_brings_back_an_update_saved_over(course):
+    """JupyterLab's "Overwrite" after an update writes the notebook as it was before: the course's
+    change is gone and a second make update is already up to date. make update says so, and make
+    update RESTORE=1 brings the change back, keeping what the student typed since."""
+    _, author, student = course
+    student_works(student)
+    old_ps = (student / PS).read_bytes()
+    course_publishes(author)
+    U.update(student, log=lambda line: None)
+    ps = nbformat.reads(old_ps.decode(), 4)                   # the browser's copy, saved over the update
+    gid_cell(ps, "lstm_step").source = "def lstm_step(*args):\n    return 'TYPED AFTER THE UPDATE'"
+    nbformat.write(ps, student / PS)
+    overwritten = (student / PS).read_bytes()
+    assert not nbformat.read(student / PS, 4).cells[0].source.endswith("COURSE FIX in the instructions.")
+
+    again = []
+    assert U.update(student, log=again.append) == 0
+    assert "Already up to date" in again[0] and PS in again[1] and "make update RESTORE=1" in again[1], again
+    # a newer version would build on the loss: refused until it is restored
+    (author / "README.md").write_text("version 3\n")
+    run("git", "commit", "-qam", "v3", cwd=author)
+    run("git", "push", "-q", "origin", "main", cwd=author)
+    with pytest.raises(U.UpdateError, match="RESTORE=1 first"):
+        U.update(student)
+    assert (student / PS).read_bytes() == overwritten
+
+    restored = run("make", "-o", ".venv/.installed", "update", "RESTORE=1", cwd=student)
+    assert f"{PS}: the update's changes back" in restored.stdout, restored.stdout
+    ps = nbformat.read(student / PS, 4)
+    assert ps.cells[0].source.endswith("COURSE FIX in the instructions.")
+    assert gid_cell(ps, "lstm_step_visible").source.endswith("# COURSE FIX in the test")
+    assert gid_cell(ps, "lstm_step").source.endswith("'TYPED AFTER THE UPDATE'")
+    assert gid_cell(ps, "lstm_all_gates").source.endswith("'MY GATES ANSWER, unsaved to git'")
+    assert [c.source for c in ps.cells].count("MY PS NOTE") == 1
+    backups = sorted((student / U.BACKUP).iterdir())
+    assert (backups[-1] / PS).read_bytes() == overwritten, "the file as it was, kept"
+    said = []
+    assert U.restore(student, log=said.append) == 0 and said[0].startswith("Nothing to restore"), said
+    lecture = (student / LECTURE).read_bytes()
+    U.update(student, log=said.append)
+    assert "README.md: updated" in said and (student / LECTURE).read_bytes() == lecture, said
+
+
+def test_a_cell_the_student_changed_as_the_course_did_is_not_doubled():
+    base = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("old", id="a")])
+    mine = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new", id="a")])
+    theirs = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new", id="a")])
+    merged, counts = U.merge_notebook(base, mine, theirs)
+    assert [c.source for c in merged.cells] == ["new"] and counts["beside"] == 0
