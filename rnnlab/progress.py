@@ -10,8 +10,10 @@ still raises NotImplementedError). The summary counts what passes out of all vis
 passes, so it can gate a script (`make progress` ends with the count and status 0: unfinished
 work is where a student stands, not an error). Kernel start-up warnings are kept off the screen.
 
-It reads the saved files, and says when each was saved: the student's JupyterLab settings
-(jupyter/student) save a changed notebook every ten seconds. Only problem sets that changed since
+It reads the saved files, and says when each was saved (or that no answer is written yet: every
+answer cell as released), and which are open in the course's running JupyterLab, where what was
+typed since the last save is not on disk yet: the student's JupyterLab settings (jupyter/student)
+save a changed notebook every ten seconds, Ctrl+S at once. Only problem sets that changed since
 the last check run again (their results are kept in `.rnnlab-progress.json` beside `release/`,
 keyed by the notebook's bytes and the course package's code), one per usable core (up to four)
 at once, each kernel on one CPU thread. The start page's button runs the check in a thread of its own, so the start page's
@@ -82,14 +84,57 @@ class SetResult:
     error: str = ""
     saved: float = 0.0         # when the notebook was last saved (its file's time)
     reused: bool = False       # unchanged since the last check: its results were kept, not rerun
+    unanswered: bool = False   # every answer cell as the course released it
+    open_in_lab: bool = False  # open in the course's running JupyterLab, with a kernel
 
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tests)
 
+    def when(self, now: float | None = None) -> str:
+        """What the check read: when the file was saved (a file's time says nothing of a set
+        never answered: a fresh clone dates every file), and whether JupyterLab may hold more."""
+        said = "no answer written yet" if self.unanswered else f"saved {ago(self.saved, now)}"
+        said += ", unchanged since the last check" if self.reused else ""
+        return said + (f"; {OPEN_IN_LAB}" if self.open_in_lab else "")
+
     def heading(self, now: float | None = None) -> str:
-        when = f"saved {ago(self.saved, now)}" + (", unchanged since the last check" if self.reused else "")
-        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({when})" + \
+        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({self.when(now)})" + \
             (f"   ({self.error})" if self.error else "")
+
+
+OPEN_IN_LAB = "open in JupyterLab: what you typed there since it was saved counts once saved (Ctrl+S)"
+
+
+def _checksum(cell) -> str:
+    """nbgrader's checksum of a cell (nbgrader.utils.compute_checksum), which the released
+    notebook keeps for each answer cell as it was released."""
+    meta = cell.metadata["nbgrader"]
+    digest = hashlib.md5()
+    for part in (cell.source, cell.cell_type, str(bool(meta.get("grade"))), str(bool(meta.get("solution"))),
+                 str(bool(meta.get("locked"))), meta["grade_id"]):
+        digest.update(part.encode("utf-8"))
+    if meta.get("grade"):
+        digest.update(str(float(meta["points"])).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def unanswered(nb) -> bool:
+    """Whether every answer cell (nbgrader's solution cells) holds what the course released."""
+    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    try:
+        return bool(answers) and all(c.metadata["nbgrader"].get("checksum") == _checksum(c) for c in answers)
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def open_in_lab(release: Path) -> set[Path]:
+    """The notebooks under `release` open (with a kernel) in a running JupyterLab that serves
+    this folder; empty when none runs or it does not answer."""
+    from rnnlab import labserver
+    try:
+        return {path for server in labserver.servers(release) for path in server.open_notebooks()}
+    except Exception:                       # a help, never a reason for the check to fail
+        return set()
 
 
 def ago(then: float, now: float | None = None) -> str:
@@ -121,12 +166,15 @@ NAMED = re.compile(r"Looks like: (.+?)\.(?:\n|$)", re.S)
 
 def _named_mistake(cell) -> str:
     """The known mistake the test cell named under its error (rnnlab.checks.name_mistakes), in
-    one line, or ""."""
+    one line, or "". It is part of the error's text when a check failed, and printed below the
+    error when the cell's own line failed (a plain assert in the test cell)."""
     for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            m = NAMED.search(ANSI.sub("", "\n".join(out.get("traceback", []))))
-            if m:
-                return " ".join(m[1].split())
+        kind = out.get("output_type")
+        text = ("\n".join(out.get("traceback", [])) if kind == "error" else
+                out.get("text", "") if kind == "stream" else "")
+        m = NAMED.search(ANSI.sub("", "".join(text) if isinstance(text, list) else text))
+        if m:
+            return " ".join(m[1].split())
     return ""
 
 
@@ -152,7 +200,7 @@ def _judge(cell, not_attempted: set[str]) -> TestResult:
     first = (evalue.strip().splitlines() or [""])[0]
     named = _named_mistake(cell)
     if named:                      # the mistake's name is worth more than the rest of the message
-        return TestResult(gid, "failed", f"{ename}: {first}".strip()[:100] + f"; looks like: {named}"[:120])
+        return TestResult(gid, "failed", f"{ename}: {first}".strip()[:100] + f"; looks like: {named}")
     return TestResult(gid, "failed", f"{ename}: {first}".strip()[:160])
 
 
@@ -312,6 +360,7 @@ def run(release: Path = REPO / "release", names: list[str] | None = None,
     `on_done(result)` when the set is done; never two calls at once."""
     sets = [p for p in find_sets(release) if not names or any(p.stem.startswith(n) for n in names)]
     store = Cache(release.parent / CACHE_NAME if cache else None)
+    open_now = open_in_lab(release) if sets else set()
     lock = threading.Lock()
 
     def call(fn, *args):
@@ -324,18 +373,22 @@ def run(release: Path = REPO / "release", names: list[str] | None = None,
         key = Cache.key(data)
         result = store.get(path.stem, key) if cache else None
         call(on_set, path.stem)
+        try:
+            nb = nbformat.reads(data.decode("utf-8"), 4)
+        except Exception as err:                               # not a notebook JupyterLab can open
+            nb, unreadable = None, f"the notebook cannot be read: {type(err).__name__}: {err}"[:200]
+        blank = nb is not None and unanswered(nb)
         if result is not None:
             for test in result.tests:
                 call(on_result, path.stem, test)
         else:
-            try:
-                nb = nbformat.reads(data.decode("utf-8"), 4)
-            except Exception as err:                           # not a notebook JupyterLab can open
-                result = SetResult(path.stem, error=f"the notebook cannot be read: {type(err).__name__}: {err}"[:200])
+            if nb is None:
+                result = SetResult(path.stem, error=unreadable)
             else:
                 result = check(path, on_result=lambda test: call(on_result, path.stem, test), nb=nb)
             store.put(path.stem, key, result)
-        result.saved = saved
+        result.saved, result.unanswered = saved, blank
+        result.open_in_lab = path.resolve() in open_now
         call(on_done, result)
         return result
 
@@ -378,7 +431,7 @@ class ProgressButton:
         body = ""
         for r in sets.values():
             for n, t in enumerate(r.tests):
-                head = (f"{html.escape(r.name)}<br><small>saved {html.escape(ago(r.saved))}</small>"
+                head = (f"{html.escape(r.name)}<br><small>{html.escape(r.when())}</small>"
                         if n == 0 else "")
                 body += (f"<tr><td>{head}</td><td>{html.escape(t.exercise)}</td>"
                          f"<td style='color:{colour[t.status]}'>{html.escape(t.shown())}</td>"

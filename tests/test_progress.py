@@ -43,6 +43,8 @@ def test_a_fresh_release_says_none_pass_names_each_exercise_and_fails(three_stud
         assert f"{exercise} " in proc.stdout and "not attempted" in proc.stdout
     assert "all visible tests pass" not in proc.stdout
     assert "WARNING" not in proc.stdout + proc.stderr, "kernel warnings on screen"
+    # a set nobody answered: its file's time is the clone's, not a save (issue 57, item 5)
+    assert f"{A}: 0 of 3 pass (no answer written yet)" in proc.stdout and "saved" not in proc.stdout.split(A)[1]
 
 
 def test_finished_work_passes(three_students):
@@ -213,3 +215,34 @@ def test_the_texts_say_as_many_sets_at_once_as_the_code_runs():
         caps = re.findall(r"up to (\w+)\)", text)
         assert caps == [words[progress.MAX_JOBS]], (path, caps)
         assert "core" in text, path
+
+
+def test_no_answer_written_yet_is_read_from_nbgraders_checksums():
+    """Every answer cell of a released set carries nbgrader's checksum of it as released; one
+    changed character, and the set has an answer."""
+    from nbgrader.utils import compute_checksum
+    for path in progress.find_sets(REPO / "release"):
+        nb = nbformat.read(path, 4)
+        answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+        assert answers and all(progress._checksum(c) == compute_checksum(c) for c in answers), path.name
+        assert progress.unanswered(nb), path.name
+        answers[-1].source += " "
+        assert not progress.unanswered(nb), path.name
+    done = progress.SetResult(A, saved=time.time() - 300)
+    assert done.when() == "saved 5 min ago" and "no answer" in progress.SetResult(A, unanswered=True).when()
+
+
+def test_a_failed_line_names_the_mistake_printed_below_the_error():
+    """A plain assert in a test cell fails on the cell's own line: the named mistake is printed
+    below the error, not inside it (as nbclient recorded ps02's shapes_lists mutant), and the
+    FAILED line names it too (issue 57, item 5)."""
+    cell = nbformat.v4.new_code_cell("name_mistakes(...)\nassert type(shapes) is tuple", execution_count=5,
+                                     metadata={"nbgrader": {"grade_id": "rnn_shapes_visible", "grade": True}})
+    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", traceback=["AssertionError: rnn_shapes should return a tuple"],
+                                           evalue="rnn_shapes should return a tuple (output_shape, h_n_shape)"),
+                    nbformat.v4.new_output("stream", name="stdout", text=(
+                        "Looks like: the shapes given as lists, not tuples.\nYour numbers are right, but the exercise "
+                        "asks for a tuple of two tuples of ints (the form\ntuple(t.shape) has).\nSee the description.\n"))]
+    line = progress._judge(cell, set()).line()
+    assert "FAILED: AssertionError: rnn_shapes should return a tuple" in line
+    assert line.endswith("; looks like: the shapes given as lists, not tuples"), line

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -202,7 +203,8 @@ def test_cells_are_matched_by_grade_id_when_their_ids_changed():
 def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path, monkeypatch, capsys):
     """Issue 57, item 5: a notebook open in JupyterLab during the update is saved over it
     ("Overwrite"), and the course's change is lost. A server of another folder, or the runtime
-    file a stopped server left behind, does not stop the update."""
+    file a stopped server left behind, does not stop the update. make progress names a problem
+    set open in that server (what was typed there since the last save is not on disk)."""
     _, author, student = course
     student_works(student)
     course_publishes(author)
@@ -211,7 +213,8 @@ def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    server = start_jupyter(["server", f"--ServerApp.root_dir={student}"], tmp_path / "server.log", dict(os.environ), 60)[0]
+    server, server_url, _ = start_jupyter(["server", f"--ServerApp.root_dir={student}"], tmp_path / "server.log",
+                                          dict(os.environ), 60)
     try:
         ours = runtime / f"jpserver-{server.pid}.json"       # the file the server wrote, as make lab's writes it
         ours.write_text((server.runtime_dir / ours.name).read_text())
@@ -229,6 +232,16 @@ def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path
         assert run("git", "rev-parse", "HEAD", cwd=student).stdout == head and not (student / U.BACKUP).exists()
         with pytest.raises(U.UpdateError, match="JupyterLab is running"):
             U.restore(student)
+        # make progress, from the same files: the problem set open there may hold unsaved typing
+        from rnnlab import progress
+        assert progress.open_in_lab(student / "release") == set()
+        token = json.loads(ours.read_text())["token"]
+        request = urllib.request.Request(f"{server_url}/api/sessions?token={token}", method="POST",
+                                         data=json.dumps({"path": PS, "type": "notebook", "name": "",
+                                                          "kernel": {"name": "python3"}}).encode())
+        urllib.request.urlopen(request, timeout=60).close()
+        assert progress.open_in_lab(student / "release") == {(student / PS).resolve()}
+        assert progress.OPEN_IN_LAB in progress.SetResult("ps03", open_in_lab=True).heading()
         ours.unlink()                                        # only the other folder's server is left
         assert labserver.servers(elsewhere) and not labserver.servers(student)
     finally:
