@@ -312,16 +312,30 @@ def _repaired(root: Path) -> dict[str, bytes]:
             try:
                 current = nbformat.reads(now.decode("utf-8"), 4)
                 old = _blob(root, base, path)
-                merged, _ = merge_notebook(nbformat.reads(old.decode(), 4) if old else None, current,
-                                           nbformat.reads(_blob(root, theirs, path).decode(), 4))
+                old_nb = nbformat.reads(old.decode(), 4) if old else None
+                new_nb = nbformat.reads(_blob(root, theirs, path).decode(), 4)
+                merged, _ = merge_notebook(old_nb, current, new_nb)
             except Exception:                          # a file that is no notebook now: leave it
                 continue
-            if [(c.cell_type, c.source) for c in merged.cells] != [(c.cell_type, c.source) for c in current.cells]:
+            if _saved_over(old_nb, current, new_nb):
                 text = nbformat.writes(merged)
                 out[path] = (text if text.endswith("\n") else text + "\n").encode()   # as nbformat.write
         elif now == _blob(root, mine, path):
             out[path] = written
     return out
+
+
+def _saved_over(base, now, theirs) -> bool:
+    """Whether the notebook `now` is an old copy saved over the update from `base` to `theirs`:
+    a cell the course changed reads its old text again exactly, or every cell the course added is
+    gone. A cell the student edited since (into anything but the old text) is their work."""
+    if base is None:
+        return False
+    old, new, here = ({_key(c): c.source for c in nb.cells} for nb in (base, theirs, now))
+    if any(k in here and here[k] == old[k] != new[k] for k in old.keys() & new.keys()):
+        return True
+    added = new.keys() - old.keys()
+    return bool(added) and not added & here.keys()
 
 
 def lost_files(root: Path) -> list[str]:

@@ -302,3 +302,15 @@ def test_a_cell_the_student_changed_as_the_course_did_is_not_doubled():
     theirs = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new", id="a")])
     merged, counts = U.merge_notebook(base, mine, theirs)
     assert [c.source for c in merged.cells] == ["new"] and counts["beside"] == 0
+
+
+def test_only_an_old_copy_counts_as_saved_over():
+    """A cell the course changed that reads its old text again is an old copy saved over the
+    update; the student's own edit of that cell since is their work, not a loss."""
+    def nb(**cells):
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(v, id=k) for k, v in cells.items()])
+    base, theirs = nb(a="old", b="same"), nb(a="new", b="same", c="added")
+    assert U._saved_over(base, nb(a="old", b="same", c="added"), theirs)
+    assert U._saved_over(base, nb(a="new", b="same"), theirs), "every added cell gone"
+    assert not U._saved_over(base, nb(a="new", b="same", c="added"), theirs)
+    assert not U._saved_over(base, nb(a="my edit of the new text", b="mine too", c="added"), theirs)
