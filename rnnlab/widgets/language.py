@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 import torch
 
+from .. import colours
 from ..language_model import CharLM, Vocab, generate, shape_logits
 from ..units import correlations, rank_units, text_features, unit_trace
 from matplotlib.collections import PolyCollection
@@ -55,7 +56,7 @@ class NextCharExplorer(FigureWidget):
         V = len(vocab)
         # one collection of V rectangles: a single artist to redraw, not V of them
         self._left = np.arange(V) - 0.4
-        self.bars = PolyCollection(self._verts(np.zeros(V)), facecolors="#4c72b0", edgecolors="none")
+        self.bars = PolyCollection(self._verts(np.zeros(V)), facecolors=colours.CYCLE[0], edgecolors="none")
         ax.add_collection(self.bars)
         (self.at_one,) = ax.plot([], [], "_", color="k", ms=7, mew=1.2, label="T = 1")
         ax.set_xticks(range(V), [shown(c) for c in vocab.chars], fontsize=MIN_FONT_PT, family="monospace")
@@ -129,7 +130,7 @@ class NextCharExplorer(FigureWidget):
 
 KINDS = {"lstm": ("c", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
 BOUNDED01 = {"i", "f", "o", "r", "z"}          # sigmoid gates live in (0, 1)
-CMAPS = {name: matplotlib.colormaps[name] for name in ("viridis", "RdBu_r")}   # each lookup copies
+CMAPS = {name: matplotlib.colormaps[colours.MAPS[name]] for name in ("unit interval", "signed")}   # each lookup copies
 
 
 class CellViewer(FigureWidget):
@@ -183,9 +184,9 @@ class CellViewer(FigureWidget):
 
         ax = self.fig.add_subplot()
         self.ax = ax
-        (self.line,) = ax.plot([], [], color="#c44e52", lw=1.2, label="unit")
+        (self.line,) = ax.plot([], [], color=colours.TRACES["unit"], lw=1.2, label="unit")
         self.twin = ax.twinx()
-        (self.feature_line,) = self.twin.plot([], [], color="#555555", lw=1, ls="--", label="feature")
+        (self.feature_line,) = self.twin.plot([], [], color=colours.TRACES["feature"], lw=1, ls="--", label="feature")
         self.twin.set_ylim(-0.05, 1.05)
         self.twin.set_yticks([0, 1], ["min", "max"], fontsize=MIN_FONT_PT)
         self.twin.grid(False)
@@ -289,7 +290,7 @@ class CellViewer(FigureWidget):
         """Background colour of each value (viridis for gates in (0, 1), else red high, blue low)."""
         lo, hi = self.limits(kind, unit)
         shares = (np.clip(values, lo, hi) - lo) / (hi - lo)
-        rgb = np.round(CMAPS["viridis" if kind in BOUNDED01 else "RdBu_r"](shares)[:, :3] * 255).astype(int)
+        rgb = np.round(CMAPS["unit interval" if kind in BOUNDED01 else "signed"](shares)[:, :3] * 255).astype(int)
         return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
 
     def update(self, change=None) -> None:
