@@ -293,6 +293,18 @@ class CellViewer(FigureWidget):
         rgb = np.round(CMAPS["unit interval" if kind in BOUNDED01 else "signed"](shares)[:, :3] * 255).astype(int)
         return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
 
+    def colour_key(self, kind: str, unit: int = 0) -> str:
+        """A line above the text that says which colour is low and which high, with a swatch of
+        each end (and of 0 for a signed value), so the colours are not left to be guessed."""
+        lo, hi = self.limits(kind, unit)
+        ends = (lo, hi) if kind in BOUNDED01 else (lo, 0.0, hi)
+        names = colours.MAP_WORDS[colours.MAPS["unit interval" if kind in BOUNDED01 else "signed"]]
+        swatch = "<span style='background:{};border:1px solid #999;padding:0 0.6em;margin:0 0.3em'></span>{}"
+        marks = [swatch.format(c, f"{v:g}") for c, v in zip(self.colours(np.array(ends), kind, unit), ends)]
+        marks[0] += f" low ({names[0]})"
+        marks[-1] += f" high ({names[1]})"
+        return f"<div style='font-size:11px;margin-bottom:2px'>background: {' &hellip; '.join(marks)}</div>"
+
     def update(self, change=None) -> None:
         if self._busy or self.trace is None or self.error:
             return                              # a bad text: the faded picture and the message stay
@@ -309,8 +321,8 @@ class CellViewer(FigureWidget):
         for ch, v, bg, d in zip(text, series, self.colours(series, kind, unit), dark):
             body = "⏎<br>" if ch == "\n" else html.escape(ch)
             spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{'white' if d else 'black'}'>{body}</span>")
-        self.coloured.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px;"
-                               "line-height:1.35'>" + "".join(spans) + "</div>")
+        self.coloured.value = (self.colour_key(kind, unit) + "<div style='font-family:monospace;white-space:pre;"
+                               "font-size:12px;line-height:1.35'>" + "".join(spans) + "</div>")
         x = np.arange(len(text))
         self.line.set_data(x, series / hi if kind == "c" else series)
         span = feature.max() - feature.min()
