@@ -160,6 +160,8 @@ def device() -> "torch.device":
 def _plot_style() -> None:
     import matplotlib
 
+    from .colours import CYCLE, MAPS
+
     matplotlib.rcParams.update({
         "figure.figsize": (7.0, 3.2),
         "figure.dpi": 80,
@@ -168,5 +170,6 @@ def _plot_style() -> None:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "font.size": 10,
-        "image.cmap": "viridis",
+        "image.cmap": MAPS["unit interval"],
+        "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
     })

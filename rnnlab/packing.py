@@ -17,10 +17,11 @@ import numpy as np
 import torch
 from torch.nn.utils.rnn import PackedSequence
 
-# one colour per original sequence (up to eight), light enough to read black text on
-SEQ_COLORS = ("#a6cee3", "#fdbf6f", "#b2df8a", "#fb9a99", "#cab2d6", "#ffff99", "#8dd3c7",
-              "#bc80bd")
-PAD_COLOR = "#eeeeee"
+from . import colours
+
+# one colour per original sequence, light enough to read black text on (rnnlab.colours)
+SEQ_COLORS = colours.SEQUENCES
+PAD_COLOR = colours.PAD
 
 
 @dataclass(frozen=True)

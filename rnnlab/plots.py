@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import colours
 from .gates import GATE_TITLES, GATES
-
-GATE_COLORS = {"i": "#4c72b0", "f": "#dd8452", "g": "#55a868", "o": "#c44e52"}
 
 
 def saturation_axes(ax, saturation: dict | None = None) -> dict:
@@ -17,7 +16,8 @@ def saturation_axes(ax, saturation: dict | None = None) -> dict:
     dots = {}
     for g in GATES:
         left, right = saturation[g] if saturation else (np.empty(0), np.empty(0))
-        dots[g] = ax.scatter(left, right, s=22, alpha=0.8, color=GATE_COLORS[g], label=GATE_TITLES[g])
+        dots[g] = ax.scatter(left, right, s=22, alpha=0.8, color=colours.GATES[g],
+                             marker=colours.GATE_MARKERS[g], label=GATE_TITLES[g])
     ax.plot([0, 1], [1, 0], color="k", lw=0.6, alpha=0.5)
     ax.set(xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), aspect="equal", xlabel="share of steps < 0.1",
            ylabel="share of steps > 0.9", title="gate saturation per unit")
@@ -45,7 +45,7 @@ def curves(ax, history, names: list[str], label_prefix: str = "", logy: bool = F
 
 
 def confusion_matrix_axes(ax, y_true, y_pred, names: tuple[str, str] = ("negative", "positive"),
-                          cmap: str = "Blues") -> np.ndarray:
+                          cmap: str = colours.MAPS["counts"]) -> np.ndarray:
     """Draw the 2 x 2 confusion matrix of 0/1 labels and predictions on `ax`, in scikit-learn's
     layout (rows the true class, columns the predicted one, class 0 first: [[TN, FP], [FN, TP]]),
     each cell shaded by its count and labelled with it. Returns the counts drawn."""

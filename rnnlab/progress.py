@@ -427,7 +427,10 @@ class ProgressButton:
     def _render(self, sets: dict[str, SetResult], footer: str) -> None:
         import html
 
-        colour = {"passed": "#2e7d32", "failed": "#c62828", "not attempted": "#757575"}
+        from .colours import VERDICTS
+
+        colour = {"passed": VERDICTS["right"], "failed": VERDICTS["wrong"],
+                  "not attempted": VERDICTS["not attempted"]}
         body = ""
         for r in sets.values():
             for n, t in enumerate(r.tests):

@@ -7,6 +7,8 @@ final forward and backward states are `h_n[-2]` and `h_n[-1]` when D = 2.
 """
 from __future__ import annotations
 
+from . import colours
+
 DIRECTIONS = ("forward", "backward")
 SHORT = ("fwd", "bwd")
 
@@ -26,7 +28,7 @@ def draw_h_n_layout(num_layers: int, bidirectional: bool, fig=None):
 
     layout = h_n_layout(num_layers, bidirectional)
     dirs = 2 if bidirectional else 1
-    colors = ("#a6cee3", "#fdbf6f")
+    colors = colours.DIRECTIONS
     if fig is None:
         fig = Figure(figsize=(max(5.0, 1.3 * len(layout) + 1), 1.3 + 0.75 * num_layers))
     fig.set_layout_engine("constrained")

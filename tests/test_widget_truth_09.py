@@ -164,6 +164,24 @@ def test_each_unit_of_c_is_coloured_on_its_own_scale(lecture):
     assert max(scales) > 3 * np.median(scales), "one scale would do: the test shows nothing"
 
 
+def test_the_cell_viewer_says_which_colour_is_high(lecture):
+    """Issue 57, item 3: the text's background was left to be guessed (red high, blue low, or
+    viridis for a gate). A key above the text shows a swatch of each end of the scale, the
+    colours the lowest and highest values get, with the words low and high."""
+    from rnnlab.widgets import CellViewer
+    model, vocab, held = lecture
+    w = CellViewer(model, vocab, [held[:120], held[300:400]])
+    for kind in ("c", "f"):
+        w.kind.value = kind
+        lo, hi = w.limits(kind, w.unit.value)
+        key, text = w.coloured.value.split("</div>", 1)
+        ends = w.colours(np.array([lo, hi]), kind, w.unit.value)
+        swatches = re.findall(r"background:(#[0-9a-f]{6})", key)
+        assert swatches[0] == ends[0] and swatches[-1] == ends[1], (kind, swatches, ends)
+        assert f"{lo:g} low" in key and f"{hi:g} high" in key and "data-v" not in key
+        assert len(span_values(text)) == 120
+
+
 def test_the_cell_viewer_refuses_an_example_it_cannot_show(lecture):
     """Issue 31, item 5: a built-in example outside the model's vocabulary only showed an error
     (and was silently left out of the colour scales); like every widget's, it is refused."""

@@ -19,6 +19,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from .. import colours
+
 CSS_DPI = 72             # CSS pixels per inch: a figure of 8 x 3 inches is shown at 576 x 216 px
 SCALE = 2                # device pixels per CSS pixel in the PNG
 MIN_FONT_PT = 9          # = 9 CSS px on screen at CSS_DPI
@@ -121,7 +123,7 @@ def cannot_show(what: str, problem: str, last: str | None) -> str:
         last = last[:30] + "…"
     picture = (f"<br>The faded picture is still that of the last input it could show, "
                f"<code>{html.escape(last)}</code>." if last else "")
-    return f"<b style='color:#b00'>Cannot show this {what}:</b> {html.escape(problem)}{picture}"
+    return f"<b style='color:{colours.ERROR}'>Cannot show this {what}:</b> {html.escape(problem)}{picture}"
 
 
 def typed_text_problem(text: str, allowed: str | None, allowed_words: str | None = None,

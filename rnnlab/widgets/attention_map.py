@@ -7,6 +7,7 @@ import ipywidgets as W
 import numpy as np
 import torch
 
+from .. import colours
 from ..seq2seq import reverse_text
 from ._base import MIN_FONT_PT, FigureWidget, readout_html
 from ._letters import LetterInput
@@ -41,13 +42,13 @@ class AttentionMap(LetterInput, FigureWidget):
         # one fixed grid (every input up to MAX_INPUT letters, its output steps and EOS), so an
         # update redraws only the heatmap and the letters: unused cells stay blank (NaN)
         self.heat = ax.imshow(np.full((MAX_INPUT + 1, MAX_INPUT), np.nan), vmin=0, vmax=1,
-                              cmap="viridis", aspect="auto", interpolation="nearest")
+                              cmap=colours.colour_map("unit interval"), aspect="auto", interpolation="nearest")
         self.fig.colorbar(self.heat, ax=ax, label="attention weight", shrink=0.9)
         ax.set(title="attention weights of each output step", xticks=[], yticks=[])
         # the letters are drawn as text beside the axes (they change with every input)
         ax.set_xlabel("input letters", labelpad=MIN_FONT_PT + 6)
         ax.set_ylabel("output step: letter decoded", labelpad=3 * MIN_FONT_PT + 4)
-        ax.set_facecolor("#f2f2f2")
+        colours.hatch_missing(ax)
         ax.grid(False)
         self.x_letters = [ax.text(i, -0.02, "", transform=ax.get_xaxis_transform(), ha="center",
                                   va="top", fontsize=MIN_FONT_PT, family="monospace", clip_on=False)

@@ -7,6 +7,7 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.collections import LineCollection
 
+from .. import colours
 from ..seq2seq import EOS, VOCAB, beam_search, decode_tokens, model_stepper
 from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
 from ._letters import LetterInput
@@ -83,8 +84,8 @@ class BeamExplorer(LetterInput, FigureWidget):
         ax.add_collection(self.leaders)
         ax.plot([0], [0], "o", color="#555555", ms=5)                   # BOS, where every beam starts
         ax.annotate("BOS", (0, 0), textcoords="offset points", xytext=(3, 3), fontsize=MIN_FONT_PT)
-        (self.alive_dots,) = ax.plot([], [], "o", color="#4c72b0", ms=5)
-        (self.done_dots,) = ax.plot([], [], "s", color="#c44e52", ms=6)
+        (self.alive_dots,) = ax.plot([], [], "o", color=colours.BEAMS["alive"], ms=5)
+        (self.done_dots,) = ax.plot([], [], "s", color=colours.BEAMS["done"], ms=6)
         n = MAX_WIDTH * (MAX_INPUT + 3)
         self.letters = [ax.text(0, 0, "", fontsize=MIN_FONT_PT, ha="left", va="center", family="monospace")
                         for _ in range(n)]

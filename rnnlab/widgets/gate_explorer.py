@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from ..gates import lstm_step
-from ..plots import GATE_COLORS
+from .. import colours
 from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 
@@ -45,13 +45,12 @@ class GateExplorer(FigureWidget):
         self.values: dict[str, float] = {}
 
         ax_g, ax_c = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
-        self.gate_bars = ax_g.bar(list(GATE_COLORS), [0] * 4, color=list(GATE_COLORS.values()))
+        self.gate_bars = ax_g.bar(list(colours.GATES), [0] * 4, color=list(colours.GATES.values()))
         ax_g.set_ylim(-1, 1)
         ax_g.axhline(0, color="k", lw=0.8)
         ax_g.set_title("gates (i, f, o in 0..1; g in -1..1)")
         labels = ["c_(t-1)", "f*c_(t-1)\nkept", "i*g\nwritten", "c_t", "h_t"]
-        colors = ["#999999", GATE_COLORS["f"], GATE_COLORS["g"], "#333333", "#8172b2"]
-        self.state_bars = ax_c.bar(labels, [0] * 5, color=colors)
+        self.state_bars = ax_c.bar(labels, [0] * 5, color=list(colours.CELL_BARS.values()))
         ax_c.set_ylim(-4, 4)
         ax_c.axhline(0, color="k", lw=0.8)
         ax_c.set_title("c_t = f*c_(t-1) + i*g,   h_t = o*tanh(c_t)")

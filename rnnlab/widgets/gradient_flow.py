@@ -5,14 +5,14 @@ import ipywidgets as W
 import numpy as np
 import torch
 
+from .. import colours
 from ..adding import adding_batch
 from ..gradients import make_layer, norms64, per_step_factor, regime, set_forget_bias, unroll
 from ._base import MIN_FONT_PT, FigureWidget, number, readout_html
 
 MODELS = ("rnn", "lstm", "gru")
 TITLES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
-COLORS = {"rnn": "#c44e52", "lstm": "#4c72b0", "gru": "#55a868"}
-REGIME_COLORS = {"vanishing": "#c44e52", "stable": "#2e7d32", "exploding": "#ef6c00"}
+COLORS, STYLES, REGIME_COLORS = colours.MODELS, colours.MODEL_LINES, colours.REGIMES
 FLOOR = 1e-30                      # the bottom of the plot; a gradient flushed to 0 leaves a gap
 
 
@@ -56,7 +56,8 @@ class GradientFlow(FigureWidget):
         self._kept_norms: dict[tuple, np.ndarray] = {}     # (kind, T, scale): RNN and GRU only
 
         self.ax = self.fig.add_subplot()
-        self.lines = {k: self.ax.plot([], [], color=COLORS[k], lw=1.8, label=TITLES[k])[0]
+        self.lines = {k: self.ax.plot([], [], color=COLORS[k], ls=STYLES[k], lw=1.8,
+                                      label=TITLES[k])[0]
                       for k in MODELS}
         self.ax.set(yscale="log", ylim=(FLOOR, 1e20), xlabel="step t",
                     ylabel="||dL/dh_t||", title="gradient norm reaching each step (L at step T)")

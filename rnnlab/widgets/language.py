@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 import torch
 
+from .. import colours
 from ..language_model import CharLM, Vocab, generate, shape_logits
 from ..units import correlations, rank_units, text_features, unit_trace
 from matplotlib.collections import PolyCollection
@@ -56,7 +57,7 @@ class NextCharExplorer(FigureWidget):
         V = len(vocab)
         # one collection of V rectangles: a single artist to redraw, not V of them
         self._left = np.arange(V) - 0.4
-        self.bars = PolyCollection(self._verts(np.zeros(V)), facecolors="#4c72b0", edgecolors="none")
+        self.bars = PolyCollection(self._verts(np.zeros(V)), facecolors=colours.CYCLE[0], edgecolors="none")
         ax.add_collection(self.bars)
         (self.at_one,) = ax.plot([], [], "_", color="k", ms=7, mew=1.2, label="T = 1")
         ax.set_xticks(range(V), [shown(c) for c in vocab.chars], fontsize=MIN_FONT_PT, family="monospace")
@@ -124,7 +125,7 @@ class NextCharExplorer(FigureWidget):
 
 KINDS = {"lstm": ("c", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
 BOUNDED01 = {"i", "f", "o", "r", "z"}          # sigmoid gates live in (0, 1)
-CMAPS = {name: matplotlib.colormaps[name] for name in ("viridis", "RdBu_r")}   # each lookup copies
+CMAPS = {name: matplotlib.colormaps[colours.MAPS[name]] for name in ("unit interval", "signed")}   # each lookup copies
 
 
 class CellViewer(FigureWidget):
@@ -178,9 +179,9 @@ class CellViewer(FigureWidget):
 
         ax = self.fig.add_subplot()
         self.ax = ax
-        (self.line,) = ax.plot([], [], color="#c44e52", lw=1.2, label="unit")
+        (self.line,) = ax.plot([], [], color=colours.TRACES["unit"], lw=1.2, label="unit")
         self.twin = ax.twinx()
-        (self.feature_line,) = self.twin.plot([], [], color="#555555", lw=1, ls="--", label="feature")
+        (self.feature_line,) = self.twin.plot([], [], color=colours.TRACES["feature"], lw=1, ls="--", label="feature")
         self.twin.set_ylim(-0.05, 1.05)
         self.twin.set_yticks([0, 1], ["min", "max"], fontsize=MIN_FONT_PT)
         self.twin.grid(False)
@@ -277,8 +278,20 @@ class CellViewer(FigureWidget):
         """Background colour of each value (viridis for gates in (0, 1), else red high, blue low)."""
         lo, hi = self.limits(kind, unit)
         shares = (np.clip(values, lo, hi) - lo) / (hi - lo)
-        rgb = np.round(CMAPS["viridis" if kind in BOUNDED01 else "RdBu_r"](shares)[:, :3] * 255).astype(int)
+        rgb = np.round(CMAPS["unit interval" if kind in BOUNDED01 else "signed"](shares)[:, :3] * 255).astype(int)
         return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
+
+    def colour_key(self, kind: str, unit: int = 0) -> str:
+        """A line above the text that says which colour is low and which high, with a swatch of
+        each end (and of 0 for a signed value), so the colours are not left to be guessed."""
+        lo, hi = self.limits(kind, unit)
+        ends = (lo, hi) if kind in BOUNDED01 else (lo, 0.0, hi)
+        names = colours.MAP_WORDS[colours.MAPS["unit interval" if kind in BOUNDED01 else "signed"]]
+        swatch = "<span style='background:{};border:1px solid #999;padding:0 0.6em;margin:0 0.3em'></span>{}"
+        marks = [swatch.format(c, f"{v:g}") for c, v in zip(self.colours(np.array(ends), kind, unit), ends)]
+        marks[0] += f" low ({names[0]})"
+        marks[-1] += f" high ({names[1]})"
+        return f"<div style='font-size:11px;margin-bottom:2px'>background: {' &hellip; '.join(marks)}</div>"
 
     def update(self, change=None) -> None:
         if self._busy or self.trace is None or self.error:
@@ -296,8 +309,8 @@ class CellViewer(FigureWidget):
         for ch, v, bg, d in zip(text, series, self.colours(series, kind, unit), dark):
             body = "⏎<br>" if ch == "\n" else html.escape(ch)
             spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{'white' if d else 'black'}'>{body}</span>")
-        self.coloured.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px;"
-                               "line-height:1.35'>" + "".join(spans) + "</div>")
+        self.coloured.value = (self.colour_key(kind, unit) + "<div style='font-family:monospace;white-space:pre;"
+                               "font-size:12px;line-height:1.35'>" + "".join(spans) + "</div>")
         x = np.arange(len(text))
         self.line.set_data(x, series / hi if kind == "c" else series)
         span = feature.max() - feature.min()

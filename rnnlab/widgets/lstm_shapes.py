@@ -10,11 +10,12 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 from torch import nn
 
+from .. import colours
 from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 MAX_STEPS, MAX_BATCH, MAX_ROWS = 8, 6, 6
 PLAIN, PICKED, LAST, BOTH, GAP = 0, 1, 2, 3, 4
-COLORS = ["#d9d9d9", "#dd8452", "#55a868", "#8172b2", "#ffffff"]
+COLORS = [colours.SHAPE_CELLS[k] for k in ("plain", "picked", "last", "both")] + [colours.WHITE]
 CELL = 8                                       # pixels per cell side, one of them a white gap
 
 

@@ -12,10 +12,11 @@ import time
 
 import ipywidgets as W
 
+from .. import colours
 from ..quiz import ChapterQuiz, Flashcard, Question, load_quiz
 from ..review import ReviewStore, card_id, days_until, due_cards, next_due
 
-BADGE = {"easy": "#2e7d32", "medium": "#ef6c00", "hard": "#c62828"}
+BADGE = colours.DIFFICULTY
 
 
 class QuestionCard:
@@ -43,8 +44,8 @@ class QuestionCard:
         self.correct, text = self.q.feedback(self.choice.value)
         if self.on_grade:
             self.on_grade(self)
-        mark = "<b style='color:#2e7d32'>Correct.</b>" if self.correct else \
-            "<b style='color:#c62828'>Not quite.</b>"
+        mark = (f"<b style='color:{colours.VERDICTS['right']}'>Correct.</b>" if self.correct else
+                f"<b style='color:{colours.VERDICTS['wrong']}'>Not quite.</b>")
         self.feedback.value = f"{mark} {html.escape(text)}"
 
     def show_answer(self) -> None:

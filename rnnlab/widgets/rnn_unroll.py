@@ -5,15 +5,15 @@ import copy
 import math
 
 import ipywidgets as W
-import matplotlib
 import numpy as np
 import torch
 from torch import nn
 
+from .. import colours
 from ..rnn import first_input_memory, unroll
 from ._base import MIN_FONT_PT, FigureWidget, number, readout_html
 
-FROM_X, FROM_H = "#4c72b0", "#dd8452"
+FROM_X, FROM_H = colours.SOURCES["x"], colours.SOURCES["h"]
 
 
 def default_inputs(seq_len: int) -> dict[str, torch.Tensor]:
@@ -94,13 +94,13 @@ class RNNUnroll(FigureWidget):
         self.x_now = ax_x.axvline(1, color=FROM_X, lw=6, alpha=0.3)
         ax_x.set(ylim=(low - pad, high + pad), ylabel="x_t", title="input sequence")
         ax_x.tick_params(labelbottom=False)
-        cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#f2f2f2")
+        colours.hatch_missing(ax_h)
         self.heat = ax_h.imshow(np.full((units, self.seq_len), np.nan), aspect="auto", vmin=-1, vmax=1,
-                                cmap=cmap, interpolation="nearest",
+                                cmap=colours.colour_map("signed"), interpolation="nearest",
                                 extent=(0.5, self.seq_len + 0.5, units - 0.5, -0.5))
         self.h_now = ax_h.axvline(1, color="k", lw=1)
         self.fig.colorbar(self.heat, ax=ax_h, pad=0.01, aspect=8)
-        ax_h.set(xlabel="step t", ylabel="unit", title="hidden state h_t (blank: not computed yet)",
+        ax_h.set(xlabel="step t", ylabel="unit", title="hidden state h_t (hatched: not computed yet)",
                  yticks=range(units))
         ax_h.grid(False)
 

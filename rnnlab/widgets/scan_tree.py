@@ -6,13 +6,15 @@ import torch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from .. import colours
 from ..minrnn import MinGRU, g, log2_levels, scan_levels, scan_loop
 from ._base import MIN_FONT_PT, FigureWidget, number, readout_html
 
 LENGTHS = (8, 16)
 MAX_LEVEL = log2_levels(max(LENGTHS))
-PICKED, EARLIER, LATER = "#c44e52", "#dd8452", "#4c72b0"
-DONE, OPEN, FAINT = "#e3efe3", "#f4f4f4", "#d0d0d0"
+PICKED, EARLIER, LATER = (colours.SCAN_EDGES[k] for k in ("picked", "earlier", "later"))
+DONE, PENDING, OPEN = (colours.SCAN_FILLS[k] for k in ("done", "pending", "open"))
+FAINT = "#d0d0d0"
 HALF_W, HALF_H = 0.44, 0.4          # half a node box, in steps and levels
 
 
@@ -149,7 +151,7 @@ class ScanTree(FigureWidget):
             box.set_visible(visible)
             self.labels[k, t].set_visible(visible and k <= shown)
             if visible:
-                box.set_facecolor((DONE if span(t, k)[0] == 1 else "white") if k <= shown else OPEN)
+                box.set_facecolor((DONE if span(t, k)[0] == 1 else PENDING) if k <= shown else OPEN)
                 box.set_edgecolor("0.55" if k <= shown else FAINT)
                 if k <= shown:
                     self.labels[k, t].set_text(self.node_text(k, t))

@@ -5,12 +5,12 @@ import math
 from typing import Callable
 
 import ipywidgets as W
-import matplotlib
 import numpy as np
 import torch
 from matplotlib.ticker import MaxNLocator
 from torch import nn
 
+from .. import colours
 from ..gates import lstm_gates
 from ..plots import saturation_axes
 from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html, typed_text_problem
@@ -82,7 +82,8 @@ class SequenceGates(FigureWidget):
         for row, name in enumerate(PANELS):
             ax = self.fig.add_subplot(grid[row, 0])
             lo, hi = {"g": (-1, 1), "c": self.c_limits["unit"]}.get(name, (0, 1))
-            cmap = matplotlib.colormaps["viridis" if lo == 0 else "RdBu_r"].with_extremes(bad="#f2f2f2")
+            cmap = colours.colour_map("unit interval" if lo == 0 else "signed")
+            colours.hatch_missing(ax)
             self.images[name] = ax.imshow(np.full((units, WIDTHS[0]), np.nan), aspect="auto",
                                           vmin=lo, vmax=hi, cmap=cmap, interpolation="nearest")
             bar = self.fig.colorbar(self.images[name], ax=ax, pad=0.01, aspect=6)

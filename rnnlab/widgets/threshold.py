@@ -5,6 +5,7 @@ import ipywidgets as W
 import numpy as np
 import torch
 
+from .. import colours
 from ..metrics import confusion_counts, precision_recall_curve, scores_from_counts
 from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
@@ -36,7 +37,7 @@ class ThresholdExplorer(FigureWidget):
 
         ax_h, ax_m, ax_c = self.fig.subplots(1, 3, width_ratios=[1.3, 0.8, 1])
         bins = np.linspace(0, 1, 26)
-        for cls, color in ((0, "#4c72b0"), (1, "#c44e52")):
+        for cls, color in ((0, colours.CLASSES["negative"]), (1, colours.CLASSES["positive"])):
             ax_h.hist(self.scores[self.labels == cls].numpy(), bins=bins, color=color, alpha=0.6,
                       label=f"truly {names[cls]}")
         ax_h.set(yscale="log", xlabel=f"score (predicted probability of {names[1]})",
@@ -44,7 +45,7 @@ class ThresholdExplorer(FigureWidget):
         ax_h.legend(fontsize=MIN_FONT_PT, loc="upper center")
         self.line = ax_h.axvline(threshold, color="k", lw=1.5)
 
-        self.matrix = ax_m.imshow(np.zeros((2, 2)), vmin=0, vmax=1, cmap="Blues")
+        self.matrix = ax_m.imshow(np.zeros((2, 2)), vmin=0, vmax=1, cmap=colours.MAPS["counts"])
         ax_m.set(xticks=[0, 1], yticks=[0, 1], xticklabels=[f"pred. {n}" for n in names],
                  yticklabels=[f"true {n}" for n in names], title="confusion matrix")
         ax_m.grid(False)
@@ -55,7 +56,7 @@ class ThresholdExplorer(FigureWidget):
         ax_c.plot(recall.numpy(), precision.numpy(), color="#555555", lw=1)
         ax_c.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), xlabel="recall", ylabel="precision",
                  title="precision against recall")
-        (self.dot,) = ax_c.plot([], [], "o", color="#dd8452", ms=8)
+        (self.dot,) = ax_c.plot([], [], "o", color=colours.CLASSES["chosen"], ms=8)
         self.animate(self.line, self.matrix, *self.cell_text[0], *self.cell_text[1], self.dot)
 
         self.threshold.observe(self.update, names="value")
