@@ -155,3 +155,17 @@ def hatch_missing(ax) -> None:
     ax.patch.set_facecolor(WHITE)
     ax.patch.set_hatch(MISSING_HATCH)
     ax.patch.set_hatchcolor(MISSING_LINES)
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2.1's relative luminance of a colour written '#rrggbb'."""
+    channels = [int(colour[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever reads better on `background` (WCAG's contrast ratio): at least
+    4.58 to 1 on any colour, above the 4.5 that WCAG 2.1 AA asks of text."""
+    light = luminance(background)
+    return BLACK if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else WHITE

@@ -302,13 +302,10 @@ class CellViewer(FigureWidget):
         r = float(correlations(series[:, None], feature)[0]) if self.ranked_on_text else dict(self.ranking)[unit]
         self.values = {"text": text, "kind": kind, "unit": unit, "series": series, "r": r,
                        "feature": feature, "ranking": list(self.ranking)}
-        spans = []
-        lo, hi = self.limits(kind, unit)
-        shares = (np.clip(series, lo, hi) - lo) / (hi - lo)
-        dark = shares < 0.35 if kind in BOUNDED01 else np.abs(shares - 0.5) > 0.35
-        for ch, v, bg, d in zip(text, series, self.colours(series, kind, unit), dark):
+        spans, hi = [], self.limits(kind, unit)[1]
+        for ch, v, bg in zip(text, series, self.colours(series, kind, unit)):
             body = "⏎<br>" if ch == "\n" else html.escape(ch)
-            spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{'white' if d else 'black'}'>{body}</span>")
+            spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{colours.text_on(bg)}'>{body}</span>")
         self.coloured.value = (self.colour_key(kind, unit) + "<div style='font-family:monospace;white-space:pre;"
                                "font-size:12px;line-height:1.35'>" + "".join(spans) + "</div>")
         x = np.arange(len(text))
