@@ -280,6 +280,13 @@ def wait_until_serving(url: str, token: str, server: subprocess.Popen, seconds: 
             time.sleep(0.3)
 
 
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, with no network of its own, from a Playwright instance."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium, headless, driven by Playwright, with no network of its own: one for every
@@ -287,9 +294,7 @@ def chromium():
     _need_browser()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

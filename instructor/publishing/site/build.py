@@ -223,8 +223,9 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(built, out, ignore=shutil.ignore_patterns(".doctrees", ".buildinfo", "_sources"))
     (out / "index.html").write_text(
-        f"<!doctype html><meta charset='utf-8'><meta http-equiv='refresh' content='0; url=notebooks/{START}.html'>"
-        f"<title>Recurrent networks in PyTorch</title><a href='notebooks/{START}.html'>Start here</a>")
+        f"<!doctype html><html lang='en'><meta charset='utf-8'>"
+        f"<meta http-equiv='refresh' content='0; url=notebooks/{START}.html'><link rel='icon' href='_static/favicon.svg'>"
+        f"<title>Recurrent networks in PyTorch</title><a href='notebooks/{START}.html'>Start here</a></html>")
     found = leaks(out, course)
     if found:
         shutil.rmtree(out)

@@ -20,6 +20,9 @@ html_js_files = ["baked.js"]
 html_title = project
 html_favicon = "_static/favicon.svg"       # the browser asks for one on every page
 html_theme = "sphinx_book_theme"
+# the theme reads the mode from the page when the reader's browser has stored none (a first visit,
+# a page opened from disk); without one it logs "Got invalid theme mode" to the console on every page
+html_context = {"default_mode": "light"}
 html_theme_options = {
     # each chapter's page opens in Colab or on Binder from the students' repository
     "repository_url": f"https://github.com/{repo}",

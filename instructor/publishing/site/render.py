@@ -54,7 +54,8 @@ class Renderer:
             return f"<span {attrs}>{html.escape(s.get('value', ''))}</span>"
         if name == "ImageModel":
             src = self.pictures.get(model_id) or image_src(entry)
-            return f"<img {attrs} alt='the widget figure' src='{src}'>"
+            # a live widget's script names the widget and its setting (baked.js); a saved one is as the lecture left it
+            return f"<img {attrs} alt='a widget figure, as the lecture left it' src='{src}'>"
         desc = self.description(s)
         if name in ("FloatSliderModel", "IntSliderModel"):
             value = s.get("value", 0)

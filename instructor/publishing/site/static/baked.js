@@ -18,12 +18,27 @@
       data.outputs.forEach(function (out, j) {
         var el = part(root, out.id), value = S[state[j]];
         if (!el) { return; }
-        if (out.kind === "image") { el.src = value ? base + value : ""; }
+        if (out.kind === "image") { el.src = value ? base + value : ""; el.alt = described(); }
         else if (out.kind === "html") { el.innerHTML = value; }
         else if (out.kind === "label") { el.textContent = value; }
         else if (out.kind === "text") { el.querySelector("input, textarea").value = value; }
         else if (out.kind === "options") { relabel(el, JSON.parse(value)); }
       });
+    }
+
+    // a picture's text alternative: which widget drew it, at which setting of each control
+    function described() {
+      var named = Array.prototype.filter.call(root.querySelectorAll("[class*='rnnlab-']"), function (e) {
+        return /(^| )rnnlab-(?!control-|figure|readout)/.test(e.className);
+      })[0];
+      var what = named ? named.className.match(/rnnlab-(?!control-|figure|readout)([\w-]+)/)[1].split("-").join(" ") : "widget";
+      var settings = data.controls.map(function (control, k) {
+        var el = part(root, control.id), desc = el && el.querySelector(".bk-desc");
+        var name = desc && desc.textContent.trim() ? desc.textContent.trim().replace(/:$/, "") :
+                   (el ? (el.className.match(/rnnlab-control-([\w-]+)/) || [, "setting"])[1].split("-").join(" ") : "setting");
+        return name + " " + control.labels[Math.min(at[k], control.labels.length - 1)];
+      });
+      return "Figure of the " + what + (settings.length ? ", at " + settings.join(", ") : "");
     }
 
     function relabel(el, labels) {          // a menu or toggle whose options change with the others
@@ -75,6 +90,9 @@
         if (!select) {                      // a free-text box: the page offers the lecture's examples
           select = document.createElement("select");
           labels.forEach(function (label, n) { var o = document.createElement("option"); o.value = n; o.textContent = label; select.appendChild(o); });
+          // the examples are code: typed in the code's font, the menu as wide as the longest (up to 48 characters)
+          select.className = "bk-examples";
+          select.style.minWidth = Math.min(48, 3 + Math.max.apply(null, labels.map(function (l) { return l.length; }))) + "ch";
           text.parentNode.insertBefore(select, text);
           select.addEventListener("change", function () { text.value = labels[select.selectedIndex].split("\u23ce").join("\n"); });
         }
