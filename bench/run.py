@@ -92,7 +92,7 @@ def browser_latency(runs: list[dict]) -> dict:
 
 
 # the browser tests that move widgets (not the one that saves and grades problem sets)
-BROWSER_WIDGET_TESTS = ["tests/test_browser.py::test_gate_explorer_responds_in_jupyterlab",
+BROWSER_WIDGET_TESTS = ["tests/test_browser.py::TestLecture03::test_gate_explorer_responds_in_jupyterlab",
                         "tests/test_browser_chapters.py", "tests/test_browser_ch09.py",
                         "tests/test_browser_ch10.py"]
 

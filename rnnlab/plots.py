@@ -7,6 +7,25 @@ from . import colours
 from .gates import GATE_TITLES, GATES
 
 
+def show(fig, alt: str) -> None:
+    """Show a matplotlib figure in the notebook as plt.show() would, with a text alternative
+    `alt` saying what it shows: JupyterLab draws a figure's PNG output as an image without one
+    (axe: image-alt, critical), so the figure goes out as an <img alt=...> of its PNG instead,
+    and is closed."""
+    import base64
+    import html
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")     # as the inline backend saves it
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    display(HTML(f'<img class="rnnlab-plot" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'))
+
+
 def saturation_axes(ax, saturation: dict | None = None) -> dict:
     """Draw the gate saturation plot of Karpathy, Johnson and Fei-Fei (2015) on `ax`.
 

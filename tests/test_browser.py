@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
+from a11y import check_axe, drive_widget
 
 # `lab`, the JupyterLab server, is a session fixture of conftest.py: every browser test shares it
 
@@ -33,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 VIEWPORT = {"width": 1366, "height": 768}      # a common laptop screen
 NOTEBOOK = "03_lstm_gates.ipynb"
+A11Y_FILE = ARTIFACTS / "a11y-jupyterlab.json"
 
 
 @contextlib.contextmanager
@@ -482,10 +484,26 @@ def test_widgets_show_before_anything_runs(lab):
         assert counts == [c.execution_count for c in code], "a cell ran: this test opens the lecture only"
 
 
-def test_gate_explorer_responds_in_jupyterlab(lab):
-    from playwright.sync_api import expect
-
+@pytest.fixture(scope="class")
+def lecture03(lab):
     with notebook_page(lab, NOTEBOOK) as page:
+        yield page
+
+
+@pytest.mark.xdist_group("lecture03")
+@pytest.mark.usefixtures("lecture03")
+class TestLecture03:
+    """Lecture 03, run once in JupyterLab, for every test of its widgets: Run All costs about
+    30 s. The tests run in this order on one pytest worker (`--dist loadgroup`); the later
+    ones expect nothing of the widgets' values, which the earlier ones change."""
+
+    @pytest.fixture
+    def page(self, lecture03):
+        return lecture03
+
+    def test_gate_explorer_responds_in_jupyterlab(self, page):
+        from playwright.sync_api import expect
+
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         traceback_text = [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
         assert not traceback_text, traceback_text
@@ -514,6 +532,38 @@ def test_gate_explorer_responds_in_jupyterlab(lab):
         change_and_wait(page, seq, lambda: pick.select_option(index=2), count)
         time_updates(page, seq, "03-sequence-gates", [lambda: pick.select_option(index=1),
                                                       lambda: pick.select_option(index=2)])
+
+    def test_course_content_meets_wcag_21_aa(self, page):
+        """Issue 57: axe-core finds no serious or critical WCAG 2.1 A/AA violation in what the
+        lecture's cells show (Markdown, outputs, widgets); JupyterLab's own are recorded in
+        test-artifacts/a11y-jupyterlab.json."""
+        check_axe(page, "03_lstm_gates", A11Y_FILE)
+
+    def test_every_widget_by_keyboard_alone(self, page):
+        """Issue 57: each control of each widget of the lecture is reached with Tab, shows its
+        focus and changes what the widget shows when driven by its keys (the training bar has no
+        control). The coverage is written to test-artifacts/keyboard-03.json."""
+        coverage = {}
+        explorer = widget_in_cell(page, "explorer = GateExplorer()", "rnnlab-gate-explorer")
+        coverage["gate explorer"] = drive_widget(page, explorer, "gate explorer")
+        seq = widget_in_cell(page, "gates_widget = SequenceGates(", "rnnlab-sequence-gates")
+        coverage["sequence gates"] = drive_widget(page, seq, "sequence gates", text="(ab(a))")
+        quiz = widget_in_cell(page, 'Quiz("03")', "rnnlab-quiz")
+        coverage["quiz"] = drive_widget(page, quiz, "quiz")
+        cards = widget_in_cell(page, 'Flashcards("03")', "rnnlab-flashcards")
+        # Next, I knew it and Not yet each move on to another card and lock the answer buttons
+        # until Reveal: three rounds, each ending with one of them
+        coverage["flashcards"] = (
+            drive_widget(page, cards, "flashcards", operate=lambda label, kind: label != "Next")
+            + drive_widget(page, cards, "flashcards", operate=lambda label, kind: label in ("Reveal", "Not yet"))
+            + drive_widget(page, cards, "flashcards", operate=lambda label, kind: label == "Next"))
+        (ARTIFACTS / "keyboard-03.json").write_text(json.dumps(coverage, indent=1))
+        kinds = {w: sorted({c["kind"] for c in controls if "changed_by" in c}) for w, controls in coverage.items()}
+        assert kinds == {"gate explorer": ["slider", "slider-readout"],
+                         "sequence gates": ["dropdown", "text", "toggle"],
+                         "quiz": ["button", "radio"], "flashcards": ["button"]}, kinds
+        changed = {c["control"] for c in coverage["flashcards"] if "changed_by" in c}
+        assert changed == {"Previous", "Reveal", "Next", "I knew it", "Not yet"}, changed
 
 
 def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):

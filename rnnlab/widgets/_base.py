@@ -12,6 +12,7 @@ change (bars, heatmap data, labels), then encodes the pixels as a PNG for an Ima
 """
 from __future__ import annotations
 
+import html
 import io
 
 import ipywidgets as W
@@ -52,6 +53,10 @@ class FigureWidget:
             width=f"{width}px", height=f"{height}px", min_width=f"{width}px", max_width="none",
             flex="0 0 auto", align_self="flex-start"))
         self.image.add_class("rnnlab-figure")
+        # an Image widget cannot carry alt text (ipywidgets 8.1.9 even fails to draw one given a
+        # tooltip): the text goes in a hidden HTML widget, shown with the widget (`accessible`)
+        self.alt = W.HTML(layout=W.Layout(display="none"))
+        self.alt.add_class("rnnlab-figure-alt")
         self._animated: list = []
         self._backgrounds: dict = {}
         self.full_draws = 0
@@ -82,18 +87,29 @@ class FigureWidget:
         for artist in self._animated:
             self.fig.draw_artist(artist)
         self.image.value = png_bytes(canvas)
+        # the figure's text alternative, of what it shows now (_a11y makes it the image's alt)
+        self.alt.value = html.escape(self.alt_text())
         self.stale = False
+
+    def alt_text(self) -> str:
+        """What the figure shows, for who cannot see it: by default its panels' titles. Widgets
+        whose controls change the picture say what it shows for the current setting."""
+        titles = [ax.get_title() for ax in self.fig.axes if ax.get_title()]
+        return "Figure: " + "; ".join(titles) if titles else "Figure"
 
     def show_stale(self) -> None:
         """The input cannot be shown: the picture of the last one that could stays, faded, so
         that nobody reads it as this input's (the readout says which input it is)."""
         if self.image.value and not self.stale:
             self.image.value = faded(self.image.value)
+            self.alt.value = "Faded: the last picture that could be shown. " + self.alt.value
         self.stale = True
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
-        display(self.widget)
+
+        from ._a11y import accessible
+        display(accessible(self.widget, self.alt))
 
 
 def png_bytes(canvas: FigureCanvasAgg) -> bytes:

@@ -83,6 +83,14 @@ class GateExplorer(FigureWidget):
             raise RuntimeError("recomputed step disagrees with nn.LSTMCell")
         return {k: v.item() for k, v in zip("ifgoch", (i, f, g, o, c_new, h_new))}
 
+    def alt_text(self) -> str:
+        v = self.values
+        return (f"Bar charts of one LSTM step for input x_t {self.x.value:.2f}, previous h {self.h.value:.2f}, "
+                f"previous c {self.c.value:.2f} and forget bias {self.forget_bias.value:.2f}. Gates: i {v['i']:.2f}, "
+                f"f {v['f']:.2f}, g {v['g']:+.2f}, o {v['o']:.2f}. Cell: c_(t-1) {self.c.value:+.2f}, kept "
+                f"f*c_(t-1) {v['f'] * self.c.value:+.2f}, written i*g {v['i'] * v['g']:+.2f}, c_t {v['c']:+.2f}, "
+                f"h_t {v['h']:+.2f}.")
+
     def update(self, change=None) -> None:
         v = self.values = self.compute()
         kept, written = v["f"] * self.c.value, v["i"] * v["g"]

@@ -214,6 +214,16 @@ class SequenceGates(FigureWidget):
         self.shown_text = text
         self._show()
 
+    def alt_text(self) -> str:
+        text = self.shown_text
+        where = ""
+        if len(self.layer_choice.options) > 1 or len(self.direction_choice.options) > 1:
+            where = f", layer {self.layer}, {'backward' if self.direction else 'forward'} direction"
+        scale = "each unit on its own scale" if self.c_scale_choice.value == "unit" else "one scale for all units"
+        return (f"Heatmaps of the gates i, f, g, o and of the cell state c ({scale}) of the "
+                f"{self.lstm.hidden_size} units over the {len(text)} characters of {text!r}{where}; beside them, "
+                f"each unit's share of steps with each gate below 0.1 against its share above 0.9.")
+
     def _show(self) -> None:
         tr, text = self.trace, self.shown_text
         layer, direction = self.layer, self.direction
