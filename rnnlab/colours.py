@@ -25,11 +25,13 @@ OI_GREEN, OI_PURPLE = "#009E73", "#CC79A7"
 TOL_BLUE, TOL_RED, TOL_CYAN = "#0077BB", "#CC3311", "#33BBEE"
 TOL_WINE, TOL_INDIGO = "#882255", "#332288"
 TOL_LIGHT_CYAN, TOL_OLIVE, TOL_TEAL = "#99DDFF", "#AAAA00", "#44AA99"
-TOL_LIGHT_ORANGE, TOL_PINK, TOL_PALE_BLUE = "#EE8866", "#FFAABB", "#BBCCEE"
+TOL_LIGHT_ORANGE, TOL_PINK, TOL_SAND = "#EE8866", "#FFAABB", "#DDCC77"
 OI_YELLOW = "#F0E442"
 # the seaborn "deep" colours the course drew with first, kept where they pass
 DEEP_BLUE, DEEP_ORANGE, DEEP_RED, DEEP_PURPLE = "#4c72b0", "#dd8452", "#c44e52", "#8172b2"
 BLACK, WHITE = "#000000", "#ffffff"
+# keyboard focus in the widgets: 5.7:1 on white, where WCAG 1.4.11 asks 3:1 of a focus indicator
+FOCUS = "#1565c0"
 
 # ----------------------------------------------------------------- palettes, by meaning
 # matplotlib's colour cycle for every plot of the course ("C0", "C1", ... in the lectures):
@@ -58,7 +60,9 @@ BEAMS = {"alive": DEEP_BLUE, "done": DEEP_RED}
 # the parallel scan: the node picked (thick outline) and the two nodes it joins
 SCAN_EDGES = {"picked": DEEP_RED, "earlier": DEEP_ORANGE, "later": DEEP_BLUE}
 # its node boxes: holding every step from the first (done), not yet, and levels not reached
-SCAN_FILLS = {"done": TOL_PALE_BLUE, "pending": WHITE, "open": "#f4f4f4"}
+# (not a blue: the tree's outlines use blue for the later steps; a pale yellow fades into white for
+# a tritanope, 6.3 apart)
+SCAN_FILLS = {"done": TOL_SAND, "pending": WHITE, "open": "#f4f4f4"}
 # the unrolled RNN: what comes from the input, what from the previous hidden state
 SOURCES = {"x": DEEP_BLUE, "h": DEEP_ORANGE}
 # the LSTM shapes widget: rows picked by output[-1] / h_n[-1], last steps, both

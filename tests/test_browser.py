@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
-from a11y import check_axe, drive_widget
+from a11y import PAINT_ALL, check_axe, drive_widget
 
 # `lab`, the JupyterLab server, is a session fixture of conftest.py: every browser test shares it
 
@@ -564,6 +564,44 @@ class TestLecture03:
                          "quiz": ["button", "radio"], "flashcards": ["button"]}, kinds
         changed = {c["control"] for c in coverage["flashcards"] if "changed_by" in c}
         assert changed == {"Previous", "Reveal", "Next", "I knew it", "Not yet"}, changed
+
+    def test_widgets_at_200_percent_zoom(self, page):
+        """Issue 57: at 200% zoom of a 1366 x 768 screen (683 x 384 CSS pixels) every control of
+        the lecture's widgets can be scrolled to and is on top where a click lands, and no
+        readout is cut (a widget wider than the notebook scrolls inside its output)."""
+        page.set_viewport_size({"width": 683, "height": 384})
+        style = page.add_style_tag(content=PAINT_ALL)     # no cell moves when another comes into view
+        try:
+            page.wait_for_timeout(300)
+            found = page.evaluate(ZOOMED_CONTROLS)
+            if found["unreachable"]:
+                page.evaluate("""() => { const el = document.querySelector('[data-zoom-bad]');
+                    el.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'}); }""")
+                page.screenshot(path=str(ARTIFACTS / "zoom-200-03.png"))
+            style.evaluate("s => s.remove()")
+        finally:
+            page.set_viewport_size(VIEWPORT)
+        assert found["controls"] >= 15 and not found["unreachable"] and not found["cut"], found
+
+
+ZOOMED_CONTROLS = """() => {
+  const out = {controls: 0, unreachable: [], cut: []};
+  const controls = document.querySelectorAll('.jp-Notebook .jupyter-widgets :is(select, button, textarea, input, .noUi-handle)');
+  for (const el of controls) {
+    if (!el.checkVisibility() || el.closest('.rnnlab-a11y')) continue;
+    out.controls++;
+    el.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
+    const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const top = document.elementFromPoint(x, y);
+    if (!(top && (el.contains(top) || top.contains(el) || top.closest('.noUi-handle') === el))) {
+      if (!out.unreachable.length) el.setAttribute('data-zoom-bad', '');
+      out.unreachable.push(`${el.tagName}.${el.type || ''}.${el.className} in ${el.parentElement.className} ${(el.getAttribute('aria-label') || el.textContent || '').slice(0, 30)} at ${Math.round(x)},${Math.round(y)} ${r.width}x${r.height}: ${top && top.tagName}.${top && top.className}`); }
+  }
+  for (const e of document.querySelectorAll('.jp-Notebook .jupyter-widgets :is(.widget-label, .widget-readout, .rnnlab-readout td)'))
+    if (e.checkVisibility() && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'hidden')
+      out.cut.push(e.textContent.slice(0, 40));
+  return out;
+}"""
 
 
 def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):

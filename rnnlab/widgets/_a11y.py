@@ -15,6 +15,9 @@
   and the arrow keys do nothing. The options of each RadioButtons get one name: Tab enters and
   leaves the group at once, the arrows check the next option (the click they send is what
   ipywidgets listens to).
+- ipywidgets gives each radio option one fixed-height line: an option longer than the widget is
+  wide wraps onto lines that the next option is drawn over (a quiz at 200% zoom). Each option
+  takes the height its text needs.
 - Several controls show no focus when reached with Tab (the slider handle, the slider's value
   field, the buttons): each control of a widget gets an outline when it has the keyboard focus
   (`:focus-visible`, so a click shows none), 2 px in a blue that stands out 5.7:1 from white.
@@ -30,13 +33,18 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-FOCUS_COLOR = "#1565c0"      # 5.7:1 on white: WCAG 1.4.11 asks 3:1 of a focus indicator
+from ..colours import FOCUS
+
 
 FOCUS_CSS = f"""
+.widget-radio-box label {{
+    height: auto !important; line-height: 1.3 !important; min-height: var(--jp-widgets-radio-item-height);
+    align-items: flex-start; padding: 2px 0;
+}}
 .jupyter-widgets .noUi-handle:focus-visible, .jupyter-widgets .widget-readout:focus-visible,
 .jupyter-widgets button:focus-visible, .jupyter-widgets select:focus-visible,
 .jupyter-widgets input:focus-visible, .jupyter-widgets textarea:focus-visible {{
-    outline: 2px solid {FOCUS_COLOR} !important; outline-offset: 1px;
+    outline: 2px solid {FOCUS} !important; outline-offset: 1px;
 }}
 """
 

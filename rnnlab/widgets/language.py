@@ -118,7 +118,7 @@ class NextCharExplorer(FigureWidget):
         rows += [("entropy", f"{entropy:.2f} bits")]
         self.readout.value = readout_html(rows)
         self.sample.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px'>"
-                             f"<span style='color:#777'>{html.escape(prompt[-40:])}</span>"
+                             f"<span style='color:#767676'>{html.escape(prompt[-40:])}</span>"
                              f"<b>{html.escape(continuation)}</b></div>")
         self.render()
 

@@ -162,7 +162,7 @@ class ScanTree(FigureWidget):
         self.ax.set_yticks(range(L + 1), [f"level {k}" for k in range(L + 1)])
         self.ax.set_title(f"h_t = a_t h_(t-1) + b_t over {T} steps: {L} levels"
                           + ("; each node: its steps" if T > LENGTHS[0] else "; each node: its steps, A, B")
-                          + "; green: back to step 1",
+                          + "; yellow: back to step 1",
                           fontsize=MIN_FONT_PT + 1)
 
     def update(self, change=None) -> None:

@@ -12,7 +12,8 @@ import json
 
 REF = "IPY_MODEL_"
 # Layout properties copied to the element (the figure's fixed size among them)
-LAYOUT = ("width", "height", "min_width", "max_width", "flex", "align_self", "margin", "padding")
+# (display: a part the widget hides, such as its figure's text alternative, stays hidden on the page)
+LAYOUT = ("width", "height", "min_width", "max_width", "flex", "align_self", "margin", "padding", "display")
 
 
 class Renderer:
@@ -94,6 +95,8 @@ class Renderer:
         if name in ("FloatProgressModel", "IntProgressModel"):
             return (f"<progress {attrs} max='{s.get('max', 100)}' value='{s.get('value', 0)}'>"
                     f"{s.get('value', 0)}</progress>")
+        if name == "OutputModel":           # what a kernel printed into it: nothing a page can show
+            return ""
         if name == "PlayModel":
             return f"<button type='button' {attrs} disabled title='plays in the notebook'>&#9654;</button>"
         return f"<span {attrs}>{html.escape(s.get('description', '') or '')}</span>"

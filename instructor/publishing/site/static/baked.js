@@ -18,12 +18,16 @@
       data.outputs.forEach(function (out, j) {
         var el = part(root, out.id), value = S[state[j]];
         if (!el) { return; }
-        if (out.kind === "image") { el.src = value ? base + value : ""; el.alt = described(); }
+        if (out.kind === "image") { el.src = value ? base + value : ""; }
         else if (out.kind === "html") { el.innerHTML = value; }
         else if (out.kind === "label") { el.textContent = value; }
         else if (out.kind === "text") { el.querySelector("input, textarea").value = value; }
         else if (out.kind === "options") { relabel(el, JSON.parse(value)); }
       });
+      // the pictures' text alternative: what the widget says its figure shows now (a hidden part
+      // of it, baked with each state, as in the notebook), else which widget at which setting
+      var own = root.querySelector(".rnnlab-figure-alt"), said = own && own.textContent.trim();
+      root.querySelectorAll("img.rnnlab-figure").forEach(function (img) { img.alt = said || described(); });
     }
 
     // a picture's text alternative: which widget drew it, at which setting of each control
