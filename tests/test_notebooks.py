@@ -1,5 +1,4 @@
 """Lecture notebooks follow the course's conventions, and strict nbval really checks them."""
-import json
 import re
 import subprocess
 import sys
@@ -188,3 +187,54 @@ def test_widgets_show_before_anything_runs(path):
             for value in state[m]["state"].values():
                 refs = value if isinstance(value, list) else [value]
                 todo += [r[len("IPY_MODEL_"):] for r in refs if isinstance(r, str) and r.startswith("IPY_MODEL_")]
+
+
+CHEATSHEET = REPO / "notebooks" / "cheatsheet.ipynb"
+PLOT_IMG = re.compile(r'<img class="rnnlab-plot"[^>]*>')
+
+
+def figures_without_alt(nb) -> list[str]:
+    """Figures a screen reader cannot describe: an image/png output (JupyterLab and the website
+    draw it as an <img> without a text alternative) or an rnnlab.plots.show <img> whose alt is
+    missing or too short to say what the figure shows."""
+    import html
+
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data:
+                problems.append(f"cell {i}: a figure without a text alternative (image/png); "
+                                "show it with rnnlab.plots.show(fig, alt)")
+            markup = data.get("text/html", "")
+            for img in PLOT_IMG.findall("".join(markup) if isinstance(markup, list) else markup):
+                alt = re.search(r'\balt="([^"]*)"', img)
+                text = html.unescape(alt.group(1)).strip() if alt else ""
+                if len(text) < 20:
+                    problems.append(f"cell {i}: a figure whose alt text {text!r} is missing or too short")
+    return problems
+
+
+@pytest.mark.parametrize("path", LECTURES + [CHEATSHEET], ids=[p.stem for p in LECTURES] + ["cheatsheet"])
+def test_every_figure_has_a_text_alternative(path):
+    problems = figures_without_alt(nbformat.read(path, 4))
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+def test_the_alt_text_check_can_fail():
+    def shown(alt):
+        return nbformat.v4.new_output("display_data", data={
+            "text/html": f'<img class="rnnlab-plot" alt="{alt}" src="data:image/png;base64,PNG">'})
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plt.show()"),
+                                         nbformat.v4.new_code_cell("show(fig, '')"),
+                                         nbformat.v4.new_code_cell("show(fig, 'a chart')"),
+                                         nbformat.v4.new_code_cell("show(fig, 'Line chart: ...')")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR",
+                                                                        "text/plain": "<Figure>"})]
+    nb.cells[1].outputs = [shown("")]
+    nb.cells[2].outputs = [shown("a chart")]
+    nb.cells[3].outputs = [shown("Line chart: the training loss falls over 100 steps")]
+    assert [p.split(":")[0] for p in figures_without_alt(nb)] == ["cell 0", "cell 1", "cell 2"]
