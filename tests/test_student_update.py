@@ -228,10 +228,12 @@ def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path
         said = capsys.readouterr().err
         assert "JupyterLab is running for this folder" in said and f"process {server.pid}" in said, said
         assert "stop JupyterLab" in said and str(elsewhere) not in said, said
+        assert "then run make update again" in said, said
         assert {rel: (student / rel).read_bytes() for rel in files} == files
         assert run("git", "rev-parse", "HEAD", cwd=student).stdout == head and not (student / U.BACKUP).exists()
-        with pytest.raises(U.UpdateError, match="JupyterLab is running"):
+        with pytest.raises(U.UpdateError, match="JupyterLab is running") as refused:
             U.restore(student)
+        assert "then run make update RESTORE=1 again" in str(refused.value), refused.value
         # make progress, from the same files: the problem set open there may hold unsaved typing
         from rnnlab import progress
         assert progress.open_in_lab(student / "release") == set()
