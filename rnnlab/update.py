@@ -381,7 +381,7 @@ def main(argv=None) -> int:
         else:
             update(Path(args.folder).resolve(), args.remote)
     except UpdateError as err:
-        print(f"make update: {err}", file=sys.stderr)
+        print(f"make update{' RESTORE=1' if args.restore else ''}: {err}", file=sys.stderr)
         return 2
     return 0
 

@@ -281,6 +281,9 @@ def test_restore_brings_back_an_update_saved_over(course):
         U.update(student)
     assert (student / PS).read_bytes() == overwritten
 
+    plain = run("make", "-o", ".venv/.installed", "update", "RESTORE=0", cwd=student, check=False)
+    assert plain.returncode != 0 and "RESTORE=1 first" in plain.stderr, plain.stdout + plain.stderr
+    assert (student / PS).read_bytes() == overwritten, "RESTORE=0 is a plain update: refused, nothing restored"
     restored = run("make", "-o", ".venv/.installed", "update", "RESTORE=1", cwd=student)
     assert f"{PS}: the update's changes back" in restored.stdout, restored.stdout
     ps = nbformat.read(student / PS, 4)
