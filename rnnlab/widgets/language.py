@@ -15,7 +15,8 @@ from ..units import correlations, rank_units, text_features, unit_trace
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import AutoLocator, ScalarFormatter
 
-from ._base import MIN_FONT_PT, FigureWidget, cannot_show, describe_characters, readout_html, typed_text_problem
+from ._base import (CHARACTER_NAMES, MIN_FONT_PT, FigureWidget, cannot_show, describe_characters, readout_html,
+                    typed_text_problem)
 
 CORPUS_CHARACTERS = "the characters of the text the model was trained on"
 MOST_LISTED = 16       # more characters than this listed one by one (printable ASCII's 32 signs): CORPUS_CHARACTERS
@@ -24,6 +25,11 @@ SHOWN = {"\n": "⏎", " ": "␣"}          # characters that would be invisible 
 
 def shown(ch: str) -> str:
     return SHOWN.get(ch, ch)
+
+
+def spoken(ch: str) -> str:
+    """A character for a text alternative: 'x' in quotes, a space and a newline by name."""
+    return CHARACTER_NAMES.get(ch, repr(ch))
 
 
 def typable(vocab: Vocab) -> str:
@@ -102,6 +108,16 @@ class NextCharExplorer(FigureWidget):
 
     def check(self, prompt: str) -> str | None:
         return typed_text_problem(prompt, self.vocab.chars, typable(self.vocab))
+
+    def alt_text(self) -> str:
+        v = self.values
+        prompt = v["prompt"]
+        after = ("…" if len(prompt) > 20 else "") + prompt[-20:]
+        top = np.argsort(-v["probs"], kind="stable")[:3]
+        likeliest = ", ".join(f"{spoken(self.vocab.chars[j])} {v['probs'][j]:.2f}" for j in top)
+        return (f"Bar chart of the model's probabilities for the next character after {after!r} at "
+                f"temperature {v['temperature']:.1f}, a tick at each bar's value at temperature 1; "
+                f"likeliest: {likeliest}.")
 
     def update(self, change=None) -> None:
         prompt, T = self.prompt.value, round(self.temperature.value, 1)
@@ -236,6 +252,13 @@ class CellViewer(FigureWidget):
 
     def check(self, text: str) -> str | None:
         return typed_text_problem(text, self.vocab.chars, typable(self.vocab), self.MAX_CHARS)
+
+    def alt_text(self) -> str:
+        v = self.values
+        scale = f", as a share of its largest value {self.limits('c', v['unit'])[1]:g}" if v["kind"] == "c" else ""
+        return (f"Line chart of unit {v['unit']}'s {self._kind_name(v['kind'])} over the {len(v['text'])} "
+                f"characters of the text{scale}, with the feature {self.feature.value} dashed, scaled "
+                f"from its least to its largest value; r = {v['r']:+.2f}.")
 
     def static_key(self):
         return (self.width, self.kind.value)
