@@ -102,7 +102,8 @@ class SetResult:
             (f"   ({self.error})" if self.error else "")
 
 
-OPEN_IN_LAB = "open in JupyterLab: what you typed there since it was saved counts once saved (Ctrl+S)"
+# One clause inside the heading's parentheses: no parentheses of its own, true of a set never saved.
+OPEN_IN_LAB = "open in JupyterLab: unsaved typing there is not checked, Ctrl+S saves it"
 
 
 def _checksum(cell) -> str:

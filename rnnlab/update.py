@@ -267,15 +267,16 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
     return changed
 
 
-def refuse_while_served(root: Path) -> None:
-    """UpdateError while a Jupyter server can open the files of `root`."""
+def refuse_while_served(root: Path, command: str = "make update") -> None:
+    """UpdateError while a Jupyter server can open the files of `root`; its message tells to run
+    `command` (the one refused) again once JupyterLab is stopped."""
     running = labserver.servers(root)
     if running:
         where = "; ".join(f"{s.url} (process {s.pid}, serving {s.root})" for s in running)
         raise UpdateError(f"JupyterLab is running for this folder: {where}. A notebook open there "
                           "would be saved over the update and bring the old version back. Save your "
                           "work (File, Save All), stop JupyterLab (File, Shut Down, or Ctrl+C twice in "
-                          "its terminal), then run make update again. Nothing was changed")
+                          f"its terminal), then run {command} again. Nothing was changed")
 
 
 def _last_update(root: Path) -> tuple[str, str, str, str] | None:
@@ -349,7 +350,7 @@ def restore(root: Path, log=print) -> int:
     first. Returns the number of files written."""
     if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True).returncode != 0:
         raise UpdateError("this folder is not a git clone of the course: there is no update to restore")
-    refuse_while_served(root)
+    refuse_while_served(root, "make update RESTORE=1")
     repaired = _repaired(root)
     if not repaired:
         log("Nothing to restore: every file the last update wrote still has its changes.")
@@ -380,7 +381,7 @@ def main(argv=None) -> int:
         else:
             update(Path(args.folder).resolve(), args.remote)
     except UpdateError as err:
-        print(f"make update: {err}", file=sys.stderr)
+        print(f"make update{' RESTORE=1' if args.restore else ''}: {err}", file=sys.stderr)
         return 2
     return 0
 

@@ -217,6 +217,15 @@ def test_the_texts_say_as_many_sets_at_once_as_the_code_runs():
         assert "core" in text, path
 
 
+@pytest.mark.parametrize("unanswered", [True, False])
+def test_a_set_open_in_jupyterlab_says_unsaved_typing_is_not_checked_in_one_pair_of_parentheses(unanswered):
+    heading = progress.SetResult(A, saved=time.time() - 60, unanswered=unanswered, open_in_lab=True).heading()
+    assert heading.count("(") == heading.count(")") == 1 and heading.endswith(")"), heading
+    assert "open in JupyterLab: unsaved typing there is not checked, Ctrl+S saves it" in heading, heading
+    assert "since it was saved" not in heading, heading
+    assert ("no answer written yet" in heading) == unanswered, heading
+
+
 def test_no_answer_written_yet_is_read_from_nbgraders_checksums():
     """Every answer cell of a released set carries nbgrader's checksum of it as released; one
     changed character, and the set has an answer."""

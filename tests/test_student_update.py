@@ -228,10 +228,12 @@ def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path
         said = capsys.readouterr().err
         assert "JupyterLab is running for this folder" in said and f"process {server.pid}" in said, said
         assert "stop JupyterLab" in said and str(elsewhere) not in said, said
+        assert "then run make update again" in said, said
         assert {rel: (student / rel).read_bytes() for rel in files} == files
         assert run("git", "rev-parse", "HEAD", cwd=student).stdout == head and not (student / U.BACKUP).exists()
-        with pytest.raises(U.UpdateError, match="JupyterLab is running"):
+        with pytest.raises(U.UpdateError, match="JupyterLab is running") as refused:
             U.restore(student)
+        assert "then run make update RESTORE=1 again" in str(refused.value), refused.value
         # make progress, from the same files: the problem set open there may hold unsaved typing
         from rnnlab import progress
         assert progress.open_in_lab(student / "release") == set()
@@ -279,6 +281,9 @@ def test_restore_brings_back_an_update_saved_over(course):
         U.update(student)
     assert (student / PS).read_bytes() == overwritten
 
+    plain = run("make", "-o", ".venv/.installed", "update", "RESTORE=0", cwd=student, check=False)
+    assert plain.returncode != 0 and "RESTORE=1 first" in plain.stderr, plain.stdout + plain.stderr
+    assert (student / PS).read_bytes() == overwritten, "RESTORE=0 is a plain update: refused, nothing restored"
     restored = run("make", "-o", ".venv/.installed", "update", "RESTORE=1", cwd=student)
     assert f"{PS}: the update's changes back" in restored.stdout, restored.stdout
     ps = nbformat.read(student / PS, 4)

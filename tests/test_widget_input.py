@@ -2,13 +2,14 @@
 character named once, in the order typed, as Python writes it, and what may be typed."""
 import ast
 import html
+import re
 from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
-from rnnlab.widgets._base import typed_text_problem
+from rnnlab.widgets._base import describe_characters, typed_text_problem
 
 WIDGETS = Path(__file__).resolve().parent.parent / "rnnlab" / "widgets"
 
@@ -94,3 +95,49 @@ def test_every_widget_with_a_text_box_checks_it_with_the_shared_wording():
             takers |= {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
     covered = {name.split(",")[0] for name in CASES} | {"LetterInput"}
     assert takers <= covered, takers - covered
+
+
+GRAMMAR = '\n "()*+,-0123456789:<=[]abcdefghiklmnoprstuwxyz'      # chapter 09's vocabulary
+
+
+def test_a_set_of_characters_is_said_in_words():
+    assert describe_characters(GRAMMAR) == ('lower-case letters (not j, q or v), digits, space, newline '
+                                            'and the characters " ( ) * + , - : < = [ ]')
+    assert describe_characters("jihgfedcba") == "the lower-case letters a to j"
+    assert describe_characters("abcfxyz0123") == "lower-case letters (a to c, f and x to z) and the digits 0 to 3"
+    assert describe_characters("a7-") == "the lower-case letter a, the digit 7 and the character -"
+    assert describe_characters("ABCDEFGHIJKLMNOPQRSTUVWXYZ\t") == "capital letters and tab"
+    assert describe_characters("()ab", most_listed=2) == "lower-case letters (a and b) and the characters ( )"
+    assert describe_characters("()ab", most_listed=1) is None
+
+
+def test_chapter_09s_widgets_say_which_characters_the_grammar_has():
+    from rnnlab.codelm import CODE_VOCAB
+    from rnnlab.widgets.language import CORPUS_CHARACTERS, typable
+    widget, chars = _language("next")
+    assert "".join(chars) == GRAMMAR
+    widget.prompt.value = "value = 1"
+    said = html.unescape(widget.readout.value)
+    assert "Unknown character 'v'. Use only lower-case letters (not j, q or v), digits, space, newline" in said, said
+    assert typable(CODE_VOCAB) == CORPUS_CHARACTERS      # printable ASCII: the short wording
+
+
+def test_spaces_around_typed_letters_are_named_not_dropped():
+    widget, _ = _seq2seq("attention")
+    widget.typed.value = " abc "
+    said = html.unescape(widget.readout.value)
+    assert "Unknown character ' '. Use only the lower-case letters a to j." in said, said
+    widget.typed.value = ""                                   # an emptied box: the picked example again
+    assert "Unknown" not in html.unescape(widget.readout.value) and widget.pick.value in widget.readout.value
+
+
+def test_chapter_03s_bracket_errors_read_as_sentences():
+    widget, _ = _sequence_gates(3)
+    said = {}
+    for typed in (")(", "(((((a", "(a)("):
+        widget.text.value = typed
+        said[typed] = re.sub("<[^>]+>", "", html.unescape(widget.status.value))
+    assert "Cannot show this input: It closes a bracket that is not open, at character 1 (')')." in said[")("], said
+    assert "Cannot show this input: It goes above depth 4, the most the counter knows, at character 5 ('(')." \
+        in said["(((((a"], said
+    assert "Cannot show" not in said["(a)("], said

@@ -294,6 +294,23 @@ class TestGradientFlow:
                         fs.append(torch.sigmoid(f))
                 assert float(rows["LSTM mean forget gate"]) == pytest.approx(torch.stack(fs).mean().item(), abs=6e-4)
 
+    def test_the_text_alternative_names_the_sliders_settings_and_each_regime(self, flow):
+        """Issue 57: the figure's text alternative gave only its title, the same for every setting.
+        It names the sliders' values and, as the readout does, each model's regime and factor."""
+        seen = set()
+        for length, bias, scale in ((100, 0.0, 1.0), (60, 3.0, 0.5), (40, -1.0, 2.5)):
+            flow.length.value, flow.forget_bias.value, flow.scale.value = length, bias, scale
+            alt = html.unescape(flow.alt.value)
+            assert (f"for sequence length T = {length}, LSTM forget bias {bias:.1f} and recurrent weight "
+                    f"scale {scale:.2f}:") in alt, alt
+            lines = readout_rows(flow.readout.value)
+            for title in ("RNN", "LSTM", "GRU"):
+                at = next(k for k, (name, _) in enumerate(lines) if name == title)
+                regime, factor = re.sub("<[^>]+>", "", lines[at][1]), lines[at + 2][1]
+                assert f"{title} {regime}, factor {factor} per step back" in alt, (title, alt)
+            seen.add(alt)
+        assert len(seen) == 3
+
     def test_no_readout_shows_a_rounded_zero(self, flow):
         flow.length.value, flow.forget_bias.value, flow.scale.value = 200, 0.0, 0.25
         shown = readout(flow.readout.value)
@@ -342,6 +359,11 @@ class TestThresholdExplorer:
         assert float(rows["F1"]) == pytest.approx(skm.f1_score(y, pred, zero_division=0), abs=6e-4)
         assert float(rows["accuracy"]) == pytest.approx(skm.accuracy_score(y, pred), abs=6e-4)
         assert rows["ham flagged as spam"] == f"{fp} of {fp + tn}"
+        # the figure's text alternative (issue 57): this threshold and what it gives
+        alt = html.unescape(w.alt.value)
+        assert alt.startswith(f"Three charts at threshold {t:.2f}:"), alt
+        assert f"{tp} of {tp + fn} spam caught and {fp} of {fp + tn} ham flagged as spam" in alt, alt
+        assert f"recall {recall:.3f} and precision {precision:.3f}." in alt, alt
         # the static parts: histogram bars of each class, and the precision-recall curve
         bins = np.linspace(0, 1, 26)
         ax_h = w.line.axes

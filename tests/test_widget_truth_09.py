@@ -209,6 +209,46 @@ def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
     assert f"<code>{html.escape(held[:30])}…</code>" in w.status.value
 
 
+def test_the_next_character_figures_text_alternative_follows_the_prompt_and_temperature(lecture):
+    """Issue 57: its axes have no title, so the figure's text alternative said only "Figure". It
+    says what the bars are for the prompt and temperature shown, and the likeliest characters."""
+    from rnnlab.widgets import NextCharExplorer
+    model, vocab, _ = lecture
+    w = NextCharExplorer(model, vocab, "x = ")
+    for prompt, T in (("x = ", 1.0), ("x = ", 0.3), ('print("ab', 1.7), ("def f(a, b):\n    x = [", 0.5)):
+        w.prompt.value, w.temperature.value = prompt, T
+        alt = html.unescape(w.alt.value)
+        after = ("…" if len(prompt) > 20 else "") + prompt[-20:]
+        assert alt.startswith(f"Bar chart of the model's probabilities for the next character after {after!r} "
+                              f"at temperature {T:.1f}"), alt
+        expected = probs_by_hand(model, vocab, prompt, T)
+        top = np.argsort(-expected, kind="stable")[:3]
+        named = {" ": "space", "\n": "newline"}
+        likeliest = ", ".join(f"{named.get(vocab.chars[j], repr(vocab.chars[j]))} {expected[j]:.2f}" for j in top)
+        assert alt.endswith(f"likeliest: {likeliest}."), (alt, likeliest)
+
+
+def test_the_cell_viewers_text_alternative_follows_its_menus(lecture):
+    """Issue 57: "Figure" said nothing of the line chart; it names the unit, what it is coloured
+    by, the feature and r, as the menus set them."""
+    from rnnlab.widgets import CellViewer
+    model, vocab, held = lecture
+    w = CellViewer(model, vocab, [held[:120], held[300:400]])
+    seen = set()
+    for kind, feature in (("c", "inside quotes"), ("f", "bracket depth"), ("h", "position in line")):
+        w.kind.value, w.feature.value = kind, feature
+        for unit in (w.unit.options[0][1], w.unit.options[-1][1]):
+            w.unit.value = unit
+            alt = html.unescape(w.alt.value)
+            assert alt.startswith(f"Line chart of unit {unit}'s {w._kind_name(kind)} over the 120 characters"), alt
+            assert f"with the feature {feature} dashed" in alt and alt.endswith(f"r = {w.values['r']:+.2f}."), alt
+            assert ("as a share of its largest value" in alt) == (kind == "c"), alt
+            seen.add(alt)
+    assert len(seen) == 6, seen
+    w.examples.value = held[300:400]
+    assert "over the 100 characters" in w.alt.value
+
+
 def test_widgets_render_by_blitting(lecture):
     from rnnlab.widgets import CellViewer, NextCharExplorer
     model, vocab, held = lecture

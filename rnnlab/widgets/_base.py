@@ -162,6 +162,62 @@ def typed_text_problem(text: str, allowed: str | None, allowed_words: str | None
     return " ".join(problems) or None
 
 
+CHARACTER_GROUPS = (("lower-case letters", "abcdefghijklmnopqrstuvwxyz"),
+                    ("capital letters", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ("digits", "0123456789"))
+CHARACTER_NAMES = {" ": "space", "\n": "newline", "\t": "tab"}
+
+
+def _and(items: list[str], last: str = "and") -> str:
+    return ", ".join(items[:-1]) + f" {last} " * (len(items) > 1) + items[-1] if items else ""
+
+
+def _runs(chars: str, group: str) -> list[str]:
+    """`chars` (all of `group`) as runs in the group's order: "a to f", or a run of one or two
+    characters each named."""
+    runs, start = [], None
+    at = [group.index(c) for c in sorted(chars, key=group.index)]
+    for k, i in enumerate(at):
+        start = i if start is None else start
+        if k + 1 == len(at) or at[k + 1] != i + 1:
+            runs += [f"{group[start]} to {group[i]}"] if i - start >= 2 else list(group[start:i + 1])
+            start = None
+    return runs
+
+
+def describe_characters(chars, most_listed: int | None = None) -> str | None:
+    """The characters `chars` in words, for "Use only ...": each group of letters and the digits
+    as a whole ("digits"), as all but a few ("lower-case letters (not j, q or v)"), or as the runs
+    it has ("the lower-case letters a to j"); space, newline and tab by name; the rest listed one
+    by one after "the characters", in code-point order. None when more than `most_listed` would
+    be listed one by one (a short wording of the caller's serves better)."""
+    chars = set(chars)
+    parts = []
+    for name, group in CHARACTER_GROUPS:
+        have, missing = [c for c in group if c in chars], [c for c in group if c not in chars]
+        if not have:
+            continue
+        runs = _runs("".join(have), group)
+        if not missing:
+            parts.append(name)
+        elif len(have) == 1:
+            parts.append(f"the {name[:-1]} {have[0]}")
+        elif len(missing) <= min(5, len(runs) + 1):
+            parts.append(f"{name} (not {_and(missing, 'or')})")
+        elif len(runs) == 1:
+            parts.append(f"the {name} {runs[0]}")
+        else:
+            parts.append(f"{name} ({_and(runs)})")
+    grouped = {c for _, group in CHARACTER_GROUPS for c in group}
+    parts += [named for c, named in CHARACTER_NAMES.items() if c in chars]
+    rest = sorted(chars - grouped - set(CHARACTER_NAMES))
+    if most_listed is not None and len(rest) > most_listed:
+        return None
+    if rest:
+        shown = [c if c.isprintable() else repr(c) for c in rest]
+        parts.append(f"the character{'s' * (len(rest) > 1)} {' '.join(shown)}")
+    return _and(parts)
+
+
 def number(value: float, digits: int = 1, zero: str = "0") -> str:
     """A number for a readout in scientific notation, but never a rounded "0e+00": an exact
     zero is written as `zero` (say "0 (underflow)"), an infinite value as "inf"."""

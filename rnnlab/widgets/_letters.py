@@ -33,8 +33,9 @@ class LetterInput:
         self.show(change["new"])
 
     def _typed(self, change) -> None:
-        """Enter shows the typed text; an emptied box shows the picked example again."""
-        self.show(change["new"].strip() or self.pick.value)
+        """Enter shows the typed text as typed (a space before or after it is named, as any other
+        character the model cannot take); an emptied box shows the picked example again."""
+        self.show(change["new"] or self.pick.value)
 
     @classmethod
     def check(cls, text: str) -> str | None:

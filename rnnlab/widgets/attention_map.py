@@ -40,7 +40,8 @@ class AttentionMap(LetterInput, FigureWidget):
 
         ax = self.ax = self.fig.add_subplot()
         # one fixed grid (every input up to MAX_INPUT letters, its output steps and EOS), so an
-        # update redraws only the heatmap and the letters: unused cells stay blank (NaN)
+        # update redraws only the heatmap and the letters: unused cells are NaN, which shows the
+        # axes' hatched background (colours.hatch_missing)
         self.heat = ax.imshow(np.full((MAX_INPUT + 1, MAX_INPUT), np.nan), vmin=0, vmax=1,
                               cmap=colours.colour_map("unit interval"), aspect="auto", interpolation="nearest")
         self.fig.colorbar(self.heat, ax=ax, label="attention weight", shrink=0.9)

@@ -118,6 +118,13 @@ class GradientFlow(FigureWidget):
              + lstm.bias_ih_l0[H:2 * H] + lstm.bias_hh_l0[H:2 * H])
         return float(torch.sigmoid(z).mean())
 
+    def alt_text(self) -> str:
+        said = "; ".join(f"{TITLES[k]} {self.regimes[k]}, factor {self.factors[k]:.3f} per step back"
+                         for k in MODELS)
+        return (f"Line chart, log scale, of the gradient norm reaching each step t of an RNN, an LSTM "
+                f"and a GRU for sequence length T = {self.length.value}, LSTM forget bias "
+                f"{self.forget_bias.value:.1f} and recurrent weight scale {self.scale.value:.2f}: {said}.")
+
     def update(self, change=None) -> None:
         self.norms = self.compute()
         T = self.length.value

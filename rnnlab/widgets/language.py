@@ -15,14 +15,28 @@ from ..units import correlations, rank_units, text_features, unit_trace
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import AutoLocator, ScalarFormatter
 
-from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html, typed_text_problem
+from ._base import (CHARACTER_NAMES, MIN_FONT_PT, FigureWidget, cannot_show, describe_characters, readout_html,
+                    typed_text_problem)
 
 CORPUS_CHARACTERS = "the characters of the text the model was trained on"
+MOST_LISTED = 16       # more characters than this listed one by one (printable ASCII's 32 signs): CORPUS_CHARACTERS
 SHOWN = {"\n": "⏎", " ": "␣"}          # characters that would be invisible on an axis or a page
 
 
 def shown(ch: str) -> str:
     return SHOWN.get(ch, ch)
+
+
+def spoken(ch: str) -> str:
+    """A character for a text alternative: 'x' in quotes, a space and a newline by name."""
+    return CHARACTER_NAMES.get(ch, repr(ch))
+
+
+def typable(vocab: Vocab) -> str:
+    """What may be typed into a widget of a model with this vocabulary, for "Use only ...": the
+    characters in words while few are listed one by one (chapter 09's grammar has no j, q or v,
+    and a student who types `value` learns what it has), else CORPUS_CHARACTERS."""
+    return describe_characters(vocab.chars, MOST_LISTED) or CORPUS_CHARACTERS
 
 
 class NextCharExplorer(FigureWidget):
@@ -93,7 +107,17 @@ class NextCharExplorer(FigureWidget):
         return self._logits_for[1]
 
     def check(self, prompt: str) -> str | None:
-        return typed_text_problem(prompt, self.vocab.chars, CORPUS_CHARACTERS)
+        return typed_text_problem(prompt, self.vocab.chars, typable(self.vocab))
+
+    def alt_text(self) -> str:
+        v = self.values
+        prompt = v["prompt"]
+        after = ("…" if len(prompt) > 20 else "") + prompt[-20:]
+        top = np.argsort(-v["probs"], kind="stable")[:3]
+        likeliest = ", ".join(f"{spoken(self.vocab.chars[j])} {v['probs'][j]:.2f}" for j in top)
+        return (f"Bar chart of the model's probabilities for the next character after {after!r} at "
+                f"temperature {v['temperature']:.1f}, a tick at each bar's value at temperature 1; "
+                f"likeliest: {likeliest}.")
 
     def update(self, change=None) -> None:
         prompt, T = self.prompt.value, round(self.temperature.value, 1)
@@ -227,7 +251,14 @@ class CellViewer(FigureWidget):
         return -1.0, 1.0
 
     def check(self, text: str) -> str | None:
-        return typed_text_problem(text, self.vocab.chars, CORPUS_CHARACTERS, self.MAX_CHARS)
+        return typed_text_problem(text, self.vocab.chars, typable(self.vocab), self.MAX_CHARS)
+
+    def alt_text(self) -> str:
+        v = self.values
+        scale = f", as a share of its largest value {self.limits('c', v['unit'])[1]:g}" if v["kind"] == "c" else ""
+        return (f"Line chart of unit {v['unit']}'s {self._kind_name(v['kind'])} over the {len(v['text'])} "
+                f"characters of the text{scale}, with the feature {self.feature.value} dashed, scaled "
+                f"from its least to its largest value; r = {v['r']:+.2f}.")
 
     def static_key(self):
         return (self.width, self.kind.value)

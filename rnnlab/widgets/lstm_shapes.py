@@ -56,9 +56,10 @@ class LSTMShapes(FigureWidget):
     """Controls for every shape-changing option of nn.LSTM; a picture of output and h_n.
 
     Left: `output`, one cell per (first index, second index), so time-major and batch-first
-    layouts look different. Orange cells are what `output[-1]` picks, green cells are each
-    sequence's last step, purple cells are both. Right: `h_n`, one row per layer and
-    direction, with the row `h_n[-1]` picks in orange. The readout gives every shape.
+    layouts look different. In colours.SHAPE_CELLS, as the legend says: orange cells are what
+    `output[-1]` picks, blue cells are each sequence's last step, wine (dark red) cells are
+    both. Right: `h_n`, one row per layer and direction, with the row `h_n[-1]` picks in
+    orange. The readout gives every shape.
     """
 
     css_class = "rnnlab-lstm-shapes"

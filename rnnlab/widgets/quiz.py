@@ -112,8 +112,9 @@ class CardDeck:
         self.where = W.Label()
         self.reveal = W.Button(description="Reveal", button_style="primary")
         self.prev, self.next = W.Button(description="Previous"), W.Button(description="Next")
-        # ipywidgets' success and warning greens and oranges hold white text at 4.1:1 and 2.9:1;
-        # WCAG AA asks 4.5:1: the same hues darker
+        # ipywidgets' success green and warning orange hold white text at 4.1:1 and 2.9:1, and
+        # WCAG AA asks 4.5:1: the buttons take the quiz badges' easy blue and medium wine
+        # (colours.DIFFICULTY, 4.5:1 or more with white, measured there)
         self.knew = W.Button(description="I knew it", button_style="success", disabled=True,
                              style={"button_color": BADGE["easy"]})
         self.missed = W.Button(description="Not yet", button_style="warning", disabled=True,

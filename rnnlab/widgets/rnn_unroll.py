@@ -33,7 +33,7 @@ class RNNUnroll(FigureWidget):
     """A one-layer tanh nn.RNN, unrolled: a slider moves through time.
 
     At step t the widget shows the input sequence with t marked, the hidden state of every
-    unit at steps 1..t (a heatmap; later steps are blank), and for each unit the two parts of
+    unit at steps 1..t (a heatmap; later steps are hatched), and for each unit the two parts of
     the pre-activation, x_t W_ih^T + b_ih from the input and h_(t-1) W_hh^T + b_hh from the
     previous state, with the new value h_t = tanh(their sum). A second slider scales W_hh, to
     see the state's memory fade faster or last longer; the readout measures that memory as

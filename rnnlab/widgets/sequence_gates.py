@@ -19,6 +19,17 @@ PANELS = ("i", "f", "g", "o", "c")
 WIDTHS = (16, 32, 60)          # heatmap widths in steps; a width change costs one full redraw
 
 
+def as_sentence(message: str, text: str) -> str:
+    """`validate`'s message for the typed `text` as a sentence after "Cannot show this input:", as
+    the shared wording's are: the text it quotes at its start (the box shows it) read as "It",
+    a capital first letter and a full stop. So "')(' closes a bracket that is not open, at
+    character 1 (')')" reads: It closes a bracket that is not open, at character 1 (')')."""
+    message = message.strip()
+    if message.startswith(repr(text) + " "):
+        message = "It" + message[len(repr(text)):]
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else message + "."
+
 class SequenceGates(FigureWidget):
     """Heatmaps of i, f, g, o and the cell state c over time (x) and units (y), and a
     saturation plot: for each unit and gate, the share of steps below 0.1 (x axis) against the
@@ -151,7 +162,8 @@ class SequenceGates(FigureWidget):
         return trace
 
     def check(self, text: str) -> str | None:
-        """The reason `text` cannot be shown, or None."""
+        """The reason `text` cannot be shown, or None: the shared wording for the characters, else
+        `validate`'s message as a sentence like it (see `as_sentence`)."""
         problem = typed_text_problem(text, self.allowed, self.allowed_words, self.max_len)
         if problem:
             return problem
@@ -159,7 +171,7 @@ class SequenceGates(FigureWidget):
             try:
                 self.validate(text)
             except ValueError as err:
-                return str(err)
+                return as_sentence(str(err), text)
         return None
 
     def _set_width(self, length: int) -> None:

@@ -69,6 +69,14 @@ class ThresholdExplorer(FigureWidget):
         counts = confusion_counts(self.labels, predicted)
         return {"threshold": threshold, **counts, **scores_from_counts(**counts)}
 
+    def alt_text(self) -> str:
+        v, (neg, pos) = self.values, self.names
+        return (f"Three charts at threshold {v['threshold']:.2f}: histograms of the scores of truly {neg} "
+                f"and truly {pos} messages, the threshold marked; the confusion matrix, {v['tp']} of "
+                f"{v['tp'] + v['fn']} {pos} caught and {v['fp']} of {v['fp'] + v['tn']} {neg} flagged as "
+                f"{pos}; the precision-recall curve, the threshold's point at recall {v['recall']:.3f} "
+                f"and precision {v['precision']:.3f}.")
+
     def update(self, change=None) -> None:
         v = self.values = self.compute(self.threshold.value)
         self.line.set_xdata([v["threshold"], v["threshold"]])
