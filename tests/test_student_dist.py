@@ -510,6 +510,10 @@ def talk_patterns(course: Path = REPO) -> list[tuple[re.Pattern, str]]:
     return out + TALK
 
 
+# a picture inside HTML (a figure with its text alternative): its base64 letters are no words
+DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+
+
 def readable_lines(path: Path, rel: str):
     """(where, line) for every line a student can read in a text file: a notebook's cell sources and
     text outputs cell by cell, its saved widget state; a JSON file's strings; a requirement file's
@@ -526,7 +530,7 @@ def readable_lines(path: Path, rel: str):
         for i, cell in enumerate(nb.cells):
             outputs = []
             for out in cell.get("outputs", []):
-                outputs += [out.get("text", "")] + [str(v) for k, v in out.get("data", {}).items()
+                outputs += [out.get("text", "")] + [DATA_URI.sub("data:", str(v)) for k, v in out.get("data", {}).items()
                                                     if k in ("text/plain", "text/markdown", "text/html")]
             for part, body in (("", cell.source), (" output", "\n".join(outputs))):
                 for n, line in enumerate(body.splitlines(), 1):
