@@ -9,15 +9,22 @@ command instead:
 
 1. fetches the course's repository (the `origin` remote) and stops, changing nothing, when it
    cannot (offline, no remote, not a git clone) or when there is nothing new;
-2. commits the student's work as it is (tracked changes, new files in notebooks/ and release/),
+2. works out every file it will write, in memory, and stops, changing nothing (no file, no
+   commit), when one cannot be: a notebook to merge that is no readable notebook, a file or
+   folder that cannot be written; each is named with what to do;
+3. commits the student's work as it is (tracked changes, new files in notebooks/ and release/),
    and copies every file the update will change into `.rnnlab-backup/<time>/`, byte for byte;
-3. records the course's new version as a merge, so the next update starts from it, and writes
+4. records the course's new version as a merge, so the next update starts from it, and writes
    each file: the course's version where the student changed nothing; for a notebook both
    changed, a merge cell by cell (`merge_notebook`): the course's text, outputs and metadata, the
    student's answers (problem-set solution cells) and the cells they added, and a course cell they
    edited kept as theirs when the course left it alone, else the course's with theirs below it;
-   another file both changed takes the course's version (theirs is in the backup);
-4. says, per file, what it kept and what it took.
+   another file both changed takes the course's version (theirs is in the backup); each file is
+   written whole to a temporary file beside it, which then replaces it;
+5. says, per file, what it kept and what it took.
+
+Should the writing stop part-way (a full disk, Ctrl+C), it is undone: the files written go back
+from the backup, the student's commit and the merge are undone, and it says so.
 
 It refuses, changing nothing, while a JupyterLab serves the folder (`rnnlab.labserver`): a notebook
 open there is still the old one, and saving it (JupyterLab's "Overwrite" when it says the file
@@ -30,9 +37,12 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -141,8 +151,8 @@ def describe(counts: dict) -> str:
 
 # -- git ---------------------------------------------------------------------------------------
 
-def git(*args, cwd: Path, check: bool = True) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+def git(*args, cwd: Path, check: bool = True, env: dict | None = None) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
         raise UpdateError(f"git {' '.join(args)} failed: {(proc.stderr or proc.stdout).strip()[:300]}")
     return proc.stdout
@@ -202,69 +212,233 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
                           "notebook still open in JupyterLab?); run make update RESTORE=1 first, which "
                           "brings them back and keeps your work, then make update. Nothing was changed")
     base = git("merge-base", "HEAD", upstream, cwd=root).strip()
-
-    # 1. the student's work, committed as it is
-    git("add", "-u", cwd=root)
-    git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root)
-    if git("diff", "--cached", "--name-only", cwd=root).strip():
-        git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
-            f"my work before the course update of {time.strftime('%Y-%m-%d %H:%M')}", cwd=root)
     theirs_changed = _changed(root, base, upstream)
-    mine_changed = _changed(root, base, "HEAD")
+    tree = _student_tree(root)                       # what step 1 will commit, worked out without committing
+    mine_changed = _changed(root, base, tree)
     in_the_way = [p for p, s in theirs_changed.items() if s == "A" and p not in mine_changed and (root / p).exists()]
-
-    # 2. a copy of every file the update changes
     stamp = time.strftime("%Y%m%d-%H%M%S")
     backup = root / BACKUP / stamp
-    for path in theirs_changed:
-        if (root / path).is_file():
+    steps, problems = _plan(root, base, upstream, theirs_changed, mine_changed)
+    problems += _unwritable(root, [path for path, content, _ in steps if content is not False]
+                            + [f"{BACKUP}/{stamp}/{path}" for path in theirs_changed])
+    if problems:
+        raise UpdateError("these files stop the update; nothing was changed (no file, no commit):\n  "
+                          + "\n  ".join(dict.fromkeys(problems)) + "\nThen run make update again.")
+
+    git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip())
+    before = git("rev-parse", "HEAD", cwd=root).strip()
+    index = git_dir / "index"
+    staged = index.read_bytes() if index.is_file() else None
+    written: list[str] = []                          # the files changed so far, in order
+    try:
+        # 1. the student's work, committed as it is
+        git("add", "-u", cwd=root)
+        git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root)
+        if git("diff", "--cached", "--name-only", cwd=root).strip():
+            git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
+                f"my work before the course update of {time.strftime('%Y-%m-%d %H:%M')}", cwd=root)
+        if git("rev-parse", "HEAD^{tree}", cwd=root).strip() != tree:
+            raise UpdateError("a file changed while make update ran (saved from JupyterLab?)")
+
+        # 2. a copy of every file the update changes
+        for path in theirs_changed:
+            if (root / path).is_file():
+                target = backup / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(root / path, target)
+        if backup.exists():
+            log(f"Your files as they were: {backup.relative_to(root)}/")
+
+        # 3. the course's version, recorded as a merge, then each file written
+        for path in in_the_way:                     # an untracked file of the student's with the course's new name
             target = backup / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / path, target)
-    if backup.exists():
-        log(f"Your files as they were: {backup.relative_to(root)}/")
+            written.append(path)
+            shutil.move(str(root / path), target)
+            log(f"{path}: a file of yours had the name of a new course file; yours is in the backup")
+        git("-c", "user.name=student", "-c", "user.email=student@localhost", "merge", "--quiet", "--no-ff",
+            "--no-commit", "-s", "ours", upstream, cwd=root)
+        for path, content, said in steps:
+            file = root / path
+            if content is None:
+                written.append(path)
+                file.unlink(missing_ok=True)
+            elif content is not False:
+                written.append(path)
+                _mkdirs(root, file.parent, written)
+                _write(file, content)
+            log(f"{path}: {said}")
+        git("add", "-A", "--", *theirs_changed, cwd=root)
+        version = git("rev-parse", "--short", upstream, cwd=root).strip()
+        git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
+            f"{SUBJECT}{version}, my work kept", cwd=root)
+    except BaseException as err:
+        why = "it was interrupted (Ctrl+C)" if isinstance(err, KeyboardInterrupt) else \
+            f"{err}" if isinstance(err, UpdateError) else f"{type(err).__name__}: {err}"
+        raise UpdateError(_roll_back(root, backup, written, before, staged, index, why)) from err
+    log(f"Updated to version {version} of the course: {len(steps)} file(s). Start JupyterLab again with make lab.")
+    return len(steps)
 
-    # 3. the course's version, recorded as a merge, then each file written
-    for path in in_the_way:                         # an untracked file of the student's with the course's new name
-        target = backup / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(root / path), target)
-        log(f"{path}: a file of yours had the name of a new course file; yours is in the backup")
-    git("-c", "user.name=student", "-c", "user.email=student@localhost", "merge", "--quiet", "--no-ff",
-        "--no-commit", "-s", "ours", upstream, cwd=root)
-    changed = 0
+
+def _student_tree(root: Path) -> str:
+    """The tree step 1 of `update` commits (tracked changes, new files in the student's folders),
+    built in a copy of the index: the real index, HEAD and the files stay as they are."""
+    index = Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip()) / "index"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        if index.is_file():
+            shutil.copy2(index, env["GIT_INDEX_FILE"])
+        git("add", "-u", cwd=root, env=env)
+        git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root, env=env)
+        return git("write-tree", cwd=root, env=env).strip()
+
+
+def _notebook_bytes(nb) -> bytes:
+    """A notebook's file, as nbformat.write writes it."""
+    text = nbformat.writes(nb)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def _read_notebook(root: Path, path: str):
+    """(the notebook at `path`, None), or (None, a line saying why it cannot be read and what to do)."""
+    try:
+        text = (root / path).read_bytes().decode("utf-8")
+        json.loads(text)
+        return nbformat.reads(text, 4), None
+    except json.JSONDecodeError as err:
+        why = f"line {err.lineno}, column {err.colno}: {err.msg}"
+    except UnicodeDecodeError as err:
+        why = f"byte {err.start} is not UTF-8 text"
+    except OSError as err:
+        why = err.strerror or str(err)
+    except Exception as err:                          # JSON, but not a notebook nbformat can read
+        why = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
+    earlier = sorted((root / BACKUP).glob(f"*/{path}"))
+    fix = (f"copy it back from {earlier[-1].relative_to(root)}" if earlier else
+           f"take back your last committed version with git checkout -- {path}")
+    return None, (f"{path} is not a readable notebook ({why}): repair it in a text editor, or {fix} "
+                  "(what you changed in it since is lost then)")
+
+
+def _plan(root: Path, base: str, upstream: str, theirs_changed: dict, mine_changed: dict):
+    """What `update` writes, worked out before anything is written: ([(path, content, what to
+    say)], [problems]); content is the file's new bytes, None to remove it, False to leave it."""
+    steps, problems = [], []
     for path, status in sorted(theirs_changed.items()):
         file = root / path
         mine_status = mine_changed.get(path)
         if status == "D":
-            if mine_status is None:
-                file.unlink(missing_ok=True)
-                log(f"{path}: removed from the course")
-            else:
-                log(f"{path}: removed from the course, kept here because you changed it")
-            changed += 1
+            steps.append((path, None, "removed from the course") if mine_status is None else
+                         (path, False, "removed from the course, kept here because you changed it"))
             continue
         new = _blob(root, upstream, path)
-        file.parent.mkdir(parents=True, exist_ok=True)
         if mine_status is None or not file.exists():
-            file.write_bytes(new)
-            log(f"{path}: {'new' if status == 'A' else 'updated'}")
+            steps.append((path, new, "new" if status == "A" else "updated"))
         elif path.endswith(".ipynb"):
+            mine, problem = _read_notebook(root, path)
+            if problem:
+                problems.append(problem)
+                continue
             old = _blob(root, base, path)
             merged, counts = merge_notebook(nbformat.reads(old.decode(), 4) if old else None,
-                                            nbformat.read(file, 4), nbformat.reads(new.decode(), 4))
-            nbformat.write(merged, file)
-            log(f"{path}: updated; {describe(counts)}")
+                                            mine, nbformat.reads(new.decode(), 4))
+            steps.append((path, _notebook_bytes(merged), f"updated; {describe(counts)}"))
         else:
-            file.write_bytes(new)
-            log(f"{path}: updated; your version is in the backup")
-        changed += 1
-    git("add", "-A", "--", *theirs_changed, cwd=root)
-    version = git("rev-parse", "--short", upstream, cwd=root).strip()
-    git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
-        f"{SUBJECT}{version}, my work kept", cwd=root)
-    log(f"Updated to version {version} of the course: {changed} file(s). Start JupyterLab again with make lab.")
-    return changed
+            steps.append((path, new, "updated; your version is in the backup"))
+    return steps, problems
+
+
+def _unwritable(root: Path, paths) -> list[str]:
+    """A line per path that cannot be written (or removed, or created) here, saying why and what to do."""
+    problems = []
+    for path in paths:
+        file = root / path
+        folder = file.parent
+        while not folder.is_dir():
+            if folder.exists() or folder.is_symlink():
+                where = folder.relative_to(root)
+                problems.append(f"{where} is a file where the course needs a folder (for {path}): "
+                                f"rename or move {where}")
+                break
+            folder = folder.parent
+        else:
+            if file.is_dir():
+                problems.append(f"{path} is a folder where the course has a file: rename or move it")
+            elif not os.access(folder, os.W_OK | os.X_OK):
+                problems.append(f"{path} cannot be written: the folder {folder.relative_to(root) if folder != root else '.'}"
+                                " is read-only; make it writable (chmod u+w)")
+            elif file.exists():
+                try:
+                    os.close(os.open(file, os.O_WRONLY | os.O_APPEND))
+                except OSError as err:
+                    problems.append(f"{path} cannot be written ({err.strerror or err}): make it writable "
+                                    "(chmod u+w, or chattr -i if it was made immutable)")
+    return problems
+
+
+def _write(file: Path, content: bytes) -> None:
+    """`content` into `file`, whole or not at all: written to a temporary file beside it, which
+    then replaces it. The file keeps its permissions; a new one gets the usual ones."""
+    if file.exists():
+        mode = file.stat().st_mode & 0o7777
+    else:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        os.chmod(tmp, mode)
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _mkdirs(root: Path, folder: Path, written: list[str]) -> None:
+    """`folder` and the folders above it that are missing, each noted in `written` for a roll-back."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        written.append(str(folder.relative_to(root)) + "/")
+        folder.mkdir()
+
+
+def _roll_back(root: Path, backup: Path, written: list[str], before: str, staged: bytes | None,
+               index: Path, why: str) -> str:
+    """Undo an update that stopped part-way: each file written put back from `backup` (or removed,
+    when it is new), the folders made removed, the merge and the student's commit undone (HEAD
+    back at `before`, the index as it was). Returns what to tell the student."""
+    failed = []
+    for path in reversed(written):
+        file = root / path
+        try:
+            if path.endswith("/"):
+                file.rmdir()
+            elif (backup / path).is_file():
+                _write(file, (backup / path).read_bytes())
+                os.chmod(file, (backup / path).stat().st_mode & 0o7777)
+            else:
+                file.unlink(missing_ok=True)
+        except OSError as err:
+            failed.append(f"{path} ({err.strerror or err})")
+    reset = subprocess.run(["git", "reset", "--quiet", "--mixed", before], cwd=root, capture_output=True, text=True)
+    if staged is not None:
+        index.write_bytes(staged)
+    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, capture_output=True)
+    where = f"{backup.relative_to(root)}/" if backup.exists() else None
+    if failed or reset.returncode != 0:
+        return (f"the update stopped part-way: {why}. It could not undo everything: "
+                + (f"put these back by hand from {where}: {', '.join(failed)}. " if failed else "")
+                + (f"git reset {before} failed ({reset.stderr.strip()[:200]}). " if reset.returncode else "")
+                + "Your files as they were are in the backup; nothing there was lost")
+    return (f"the update stopped part-way: {why}. Everything is back as it was before make update "
+            "(every file, and git: no commit, no merge in progress), so nothing was lost"
+            + (f"; a copy of your files is also in {where}" if where else "")
+            + ". Run make update again once the cause is fixed")
 
 
 def refuse_while_served(root: Path, command: str = "make update") -> None:
@@ -319,8 +493,7 @@ def _repaired(root: Path) -> dict[str, bytes]:
             except Exception:                          # a file that is no notebook now: leave it
                 continue
             if _saved_over(old_nb, current, new_nb):
-                text = nbformat.writes(merged)
-                out[path] = (text if text.endswith("\n") else text + "\n").encode()   # as nbformat.write
+                out[path] = _notebook_bytes(merged)
         elif now == _blob(root, mine, path):
             out[path] = written
     return out
@@ -360,7 +533,7 @@ def restore(root: Path, log=print) -> int:
         target = backup / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / path, target)
-        (root / path).write_bytes(content)
+        _write(root / path, content)
         log(f"{path}: the update's changes back" + ("; your answers and notes kept" if path.endswith(".ipynb") else ""))
     log(f"Your files as they were: {backup.relative_to(root)}/. Start JupyterLab again with make lab.")
     return len(repaired)

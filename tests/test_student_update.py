@@ -7,6 +7,7 @@ some committed, some not); the course then publishes a release that changes both
 README. A plain `git pull` after `git commit -am` conflicts there; `make update` keeps every piece
 of the student's work, takes the course's changes, backs up what it replaces, and leaves git clean.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -319,3 +320,115 @@ def test_only_an_old_copy_counts_as_saved_over():
     assert U._saved_over(base, nb(a="new", b="same"), theirs), "every added cell gone"
     assert not U._saved_over(base, nb(a="new", b="same", c="added"), theirs)
     assert not U._saved_over(base, nb(a="my edit of the new text", b="mine too", c="added"), theirs)
+
+
+# -- bad input and failures part-way: refused or rolled back, nothing lost (issue: blind tester) ------
+
+def state(student, *, backup=True):
+    """Every file of the clone (its hash), git's status, HEAD, and whether a merge is in progress."""
+    files = {}
+    for folder, dirs, names in os.walk(student):
+        dirs[:] = [d for d in dirs if d != ".git" and (backup or d != U.BACKUP)]
+        for name in names:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                files[path.relative_to(student).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return (files, run("git", "status", "--porcelain", "--untracked-files=all", cwd=student).stdout,
+            run("git", "rev-parse", "HEAD", cwd=student).stdout, (student / ".git" / "MERGE_HEAD").exists(),
+            run("git", "diff", "--cached", "--name-only", cwd=student).stdout)
+
+
+def update_works_afterwards(student):
+    proc = run("make", "-o", ".venv/.installed", "update", cwd=student)
+    assert "Updated to version" in proc.stdout and "README.md: updated" in proc.stdout, proc.stdout
+    assert run("git", "status", "--porcelain", "--untracked-files=no", cwd=student).stdout == ""
+    assert (student / "README.md").read_text() == "version 2\n"
+    assert gid_cell(nbformat.read(student / PS, 4), "lstm_all_gates").source.endswith("unsaved to git'")
+
+
+def test_a_notebook_that_is_not_json_stops_the_update_before_anything_changes(course):
+    """A notebook the update must merge that is no notebook (a bad edit in a text editor, a half
+    written file) is named, with the line, and nothing changes: no file, no commit, no merge."""
+    _, author, student = course
+    student_works(student)
+    course_publishes(author)
+    good = (student / LECTURE).read_bytes()
+    lines = good.decode().splitlines(keepends=True)
+    lines[4] = lines[4].rstrip().rstrip(",") + " oops\n"
+    (student / LECTURE).write_text("".join(lines))
+    (student / "scratch.txt").write_text("untracked, outside notebooks/\n")
+    before = state(student)
+    proc = run("make", "-o", ".venv/.installed", "update", cwd=student, check=False)
+    said = proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in said, said
+    assert f"{LECTURE} is not a readable notebook (line 5," in said and f"git checkout -- {LECTURE}" in said, said
+    assert "nothing was changed" in said and PS not in said, said
+    assert state(student) == before and not (student / U.BACKUP).exists()
+    (student / LECTURE).write_bytes(good)
+    update_works_afterwards(student)
+
+
+def test_a_file_that_cannot_be_written_stops_the_update_before_anything_changes(course, monkeypatch, capsys):
+    """A target that cannot be written (chattr +i, another owner; simulated, as tests run as
+    root) and a folder the course needs that is a file here: each named, nothing changed."""
+    _, author, student = course
+    student_works(student)
+    (author / "notebooks" / "data").mkdir()
+    (author / "notebooks" / "data" / "new.csv").write_text("a,b\n")
+    run("git", "add", "-A", cwd=author)
+    course_publishes(author)
+    (student / "notebooks" / "data").write_text("my own file called data\n")
+    before = state(student)
+    real_open = os.open
+
+    def immutable(path, flags, *args, **kwargs):
+        if Path(path) == student / PS and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(1, "Operation not permitted", str(path))
+        return real_open(path, flags, *args, **kwargs)
+    monkeypatch.setattr(os, "open", immutable)
+    assert U.main([str(student)]) == 2
+    said = capsys.readouterr().err
+    assert f"{PS} cannot be written (Operation not permitted)" in said and "chattr -i" in said, said
+    assert "notebooks/data is a file where the course needs a folder (for notebooks/data/new.csv)" in said, said
+    assert "Traceback" not in said and LECTURE not in said, said
+    assert state(student) == before and not (student / U.BACKUP).exists()
+    monkeypatch.undo()
+    (student / "notebooks" / "data").unlink()
+    update_works_afterwards(student)
+    assert (student / "notebooks" / "data" / "new.csv").read_text() == "a,b\n"
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_an_update_stopped_part_way_is_rolled_back(course, monkeypatch, capsys, failure):
+    """A failure while the files are written (disk full, Ctrl+C) after the first one: the files
+    written go back from the backup, the student's commit and the merge are undone."""
+    _, author, student = course
+    student_works(student)
+    course_publishes(author)
+    (author / "notebooks" / "more" / "new.txt").parent.mkdir(parents=True)
+    (author / "notebooks" / "more" / "new.txt").write_text("new\n")
+    run("git", "add", "-A", cwd=author)
+    run("git", "commit", "-qm", "v2.1", cwd=author)
+    run("git", "push", "-q", "origin", "main", cwd=author)
+    before = state(student)
+    real_write, calls = U._write, []
+
+    def fails_the_third_time(file, content):
+        calls.append(file)
+        if len(calls) == 3:                              # README.md, notebooks/03, then notebooks/more/new.txt
+            raise failure
+        real_write(file, content)
+    monkeypatch.setattr(U, "_write", fails_the_third_time)
+    assert U.main([str(student)]) == 2
+    said = capsys.readouterr()
+    assert [c.relative_to(student).as_posix() for c in calls[:3]] == ["README.md", LECTURE, "notebooks/more/new.txt"]
+    assert "README.md: updated" in said.out and f"{LECTURE}: updated" in said.out, said.out
+    reason = "interrupted (Ctrl+C)" if isinstance(failure, KeyboardInterrupt) else "No space left on device"
+    assert "the update stopped part-way" in said.err and reason in said.err, said.err
+    assert "Everything is back as it was" in said.err and "nothing was lost" in said.err, said.err
+    assert state(student, backup=False) == before
+    assert not (student / "notebooks" / "more").exists(), "the folder it made is gone"
+    assert not list(student.rglob("*.tmp")), "no temporary file left behind"
+    monkeypatch.undo()
+    update_works_afterwards(student)
+    assert (student / "notebooks" / "more" / "new.txt").read_text() == "new\n"

@@ -141,3 +141,21 @@ def test_chapter_03s_bracket_errors_read_as_sentences():
     assert "Cannot show this input: It goes above depth 4, the most the counter knows, at character 5 ('(')." \
         in said["(((((a"], said
     assert "Cannot show" not in said["(a)("], said
+
+
+@pytest.mark.parametrize("kind", ["attention", "beam"])
+def test_chapter_10_widgets_escape_what_was_typed_under_the_shared_heading(kind):
+    """AttentionMap showed its problem as readout rows, unescaped ('<b>' went into the HTML as a
+    tag): both chapter 10 widgets now say it as every widget does (cannot_show), escaped."""
+    from rnnlab.widgets._base import cannot_show
+    widget, _ = _seq2seq(kind)
+    last = widget.values["text"] if kind == "attention" else widget.text
+    widget.typed.value = "<b>&"
+    said = widget.readout.value
+    assert "<b>" not in said.replace("<b style=", "") and "'<'" not in said and "&#x27;&lt;&#x27;" in said, said
+    assert cannot_show("input", widget.check("<b>&"), last) in said, said
+    shown = html.unescape(re.sub(r"<[^>]+>", "", said))
+    assert "Cannot show this input: Unknown characters '<', '>', '&'. Use only the lower-case letters a to j." in shown
+    assert "input<b>&" in shown, "what was typed, named as typed"
+    widget.typed.value = "badge"                                   # a valid input recovers
+    assert "Cannot show" not in widget.readout.value and not widget.stale

@@ -9,7 +9,7 @@ import torch
 
 from .. import colours
 from ..seq2seq import reverse_text
-from ._base import MIN_FONT_PT, FigureWidget, readout_html
+from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
 from ._letters import LetterInput
 
 MAX_INPUT = 16                   # letters the widget accepts (the heatmap's widest shape)
@@ -69,13 +69,12 @@ class AttentionMap(LetterInput, FigureWidget):
         """Decode `text` and draw its attention; a bad input is reported, and the last picture faded."""
         problem = self.check(text)
         if problem:
-            # nothing of the last input's decoding in the readout: its picture stays, faded
+            # nothing of the last input's decoding in the readout: its picture stays, faded, and
+            # the message is every widget's (cannot_show: the red heading, the problem escaped)
             last = self.values.get("text")
             self.values = {"error": problem, **({"text": last} if last else {})}
             self.show_stale()
-            self.readout.value = readout_html([("input", html.escape(text)), ("problem", problem)] + (
-                [("faded picture", f"the last input it could show, {html.escape(last)}")] if last else []),
-                wrap=("problem", "faded picture"))
+            self.readout.value = readout_html([("input", html.escape(text))]) + cannot_show("input", problem, last)
             return
         with torch.no_grad():
             output, weights = reverse_text(self.model, text, max_len=MAX_INPUT + 1)
@@ -97,7 +96,7 @@ class AttentionMap(LetterInput, FigureWidget):
             t.set_text(text[i] if i < len(text) else "")
         for j, t in enumerate(self.y_letters):
             t.set_text(decoded[j] if j < len(weights) and j < len(decoded) else "")
-        self.readout.value = readout_html([("input", text)] + self._rows())
+        self.readout.value = readout_html([("input", html.escape(text))] + self._rows())
         self.render()
 
     def static_key(self):
