@@ -472,7 +472,7 @@ def test_widgets_show_before_anything_runs(lab):
     with notebook_page(lab, name, run=False) as page:
         for i, source in enumerate(widget_cells):
             widget_in_cell(page, source, "jupyter-widgets").wait_for(timeout=30_000)
-            assert "VBox(children" not in page.locator(".jp-Cell.jp-mod-active .jp-OutputArea").inner_text()
+            assert "VBox(children" not in page.locator(".jp-Cell.jp-mod-active .jp-Cell-outputArea").inner_text()
             figures = page.locator(".jp-Cell.jp-mod-active img.rnnlab-figure")
             if figures.count():                                   # the saved picture, decoded
                 assert figures.first.evaluate("img => img.complete && img.naturalWidth") > 100, source

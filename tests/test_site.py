@@ -559,10 +559,12 @@ def test_every_control_is_reached_with_tab_and_moved_with_keys_showing_its_focus
                 assert info["key"].split(",")[c] != before["key"].split(",")[c], (name, control, key)
                 check_shown(info)
                 moved += 1
+                # the page shows another picture or readout, unless the kernel drew both settings alike
+                assert info["shown"] != before["shown"] or info["state"] == before["state"], (name, control)
                 changed += info["shown"] != before["shown"]
                 move(page, root, control, int(before["key"].split(",")[c]))
                 assert root.evaluate(FIGURE_STATE)["shown"] == before["shown"]
-    assert moved >= 30 and changed >= 0.9 * moved, (moved, changed)
+    assert moved >= 30 and changed >= 0.8 * moved, (moved, changed)
     page = driven["notebooks/03_lstm_gates.html"][1]
     page.bring_to_front()
     question = page.locator(".rnnlab-quiz > .bk-vbox").first

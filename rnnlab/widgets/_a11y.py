@@ -79,11 +79,13 @@ SCRIPT = """(() => {
             if (text) handle.setAttribute('aria-label', text);
         }
     };
-    let queued = false;
+    // once the page has been quiet for 200 ms (a Run All changes it all the time), and at least
+    // every second while it is not
+    let timer = null, last = Date.now();
     new MutationObserver(() => {
-        if (queued) return;
-        queued = true;
-        setTimeout(() => { queued = false; name(); }, 50);
+        clearTimeout(timer);
+        const run = () => { last = Date.now(); name(); };
+        if (Date.now() - last > 1000) run(); else timer = setTimeout(run, 200);
     }).observe(document.body, {childList: true, subtree: true, characterData: true});
     name();
 })();
