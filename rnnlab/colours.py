@@ -158,7 +158,11 @@ def hatch_missing(ax) -> None:
     """Hatch `ax`'s background, which a heat map drawn with colour_map() shows where a value is missing."""
     ax.patch.set_facecolor(WHITE)
     ax.patch.set_hatch(MISSING_HATCH)
-    ax.patch.set_hatchcolor(MISSING_LINES)
+    if hasattr(ax.patch, "set_hatchcolor"):              # matplotlib 3.11, the course's
+        ax.patch.set_hatchcolor(MISSING_LINES)
+    else:                                                # before it (Colab's 3.10) the hatch takes the edge's colour
+        ax.patch.set_edgecolor(MISSING_LINES)
+        ax.patch.set_linewidth(0)
 
 
 def luminance(colour: str) -> float:
