@@ -345,9 +345,11 @@ def training_step_time(kind: str, length: int, batch: int = 4, size: int = 64, r
 
 
 @torch.no_grad()
-def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats: int = 3) -> float:
+def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats: int = 5,
+                    least: float = 0.02) -> float:
     """Seconds per generated character after a prefix of `prefix_length` characters: the median of
-    `repeats` runs of `new` greedy characters (`median_time`).
+    `repeats` runs (`median_time`), each of `new` greedy characters, repeated within a run so that the
+    run takes about `least` seconds (a run of a few milliseconds is mostly noise on a busy machine).
 
     A recurrent model carries its state and reads one character per step; the Transformer (no
     cache of keys and values) reads the whole prefix again for every new character."""
@@ -365,7 +367,16 @@ def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats:
                 logits, _ = model(text[:, -model.context:])
             text = torch.cat([text, logits[:, -1:].argmax(-1)], dim=1)
 
-    return median_time(once, repeats=repeats) / new
+    once()                                   # warm-up: the first call is slower
+    start = time.process_time()
+    once()
+    rounds = max(1, math.ceil(least / max(time.process_time() - start, 1e-6)))
+
+    def run():
+        for _ in range(rounds):
+            once()
+
+    return median_time(run, repeats=repeats, warmup=0) / (new * rounds)
 
 
 def state_floats(model: nn.Module, prefix_length: int) -> int:

@@ -234,3 +234,21 @@ def test_generation_cost_grows_with_the_prefix_for_the_transformer_only():
     assert long > 3 * short, (short, long)
     short, long = (minrnn.generation_time(rnn, n, new=4, repeats=3) for n in (32, 512))
     assert long < 2.5 * short, (short, long)
+
+
+def test_a_generation_run_lasts_at_least_the_time_asked():
+    """A run of a few milliseconds is mostly noise on a busy machine: generation_time repeats the
+    characters within each timed run so that it takes about `least` seconds, and divides by all of them."""
+    model = ARMS["minGRU"](20)
+    timed = []
+
+    def record(fn, repeats, warmup):
+        import time
+        start = time.process_time()
+        fn()
+        timed.append(time.process_time() - start)
+        return timed[-1]
+    with unittest.mock.patch.object(minrnn, "median_time", record):
+        per_char = minrnn.generation_time(model, 8, new=2, least=0.05)
+    assert timed[0] >= 0.025, timed          # about `least`: the rounds are counted from one timed call
+    assert per_char < timed[0] / 4           # many rounds of 2 characters, not one
