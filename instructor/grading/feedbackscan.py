@@ -114,11 +114,6 @@ class FeedbackStage:
         for student, flag in withheld.items():
             self.results[student].flags.append(flag)
 
-    def refresh_feedback(self, students: list[str]) -> None:
-        """Feedback for the graded students, after the re-check, so that it shows the gradebook's
-        scores and comments as the re-check left them; on every worker at once."""
-        self.on_workers(students, self.feedback_one, self.withhold_feedback)
-
     def feedback_one(self, student: str, slot: int, worker: Worker) -> None:
         reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student},
                                timeout=300)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -37,6 +38,14 @@ class Preparation:
         regenerates the assignment into a private release folder, so the committed release/ is
         not touched."""
         self.check_sandbox()
+        if self.opt.cluster and is_file_gradebook(gradebook_url(self.course)):
+            raise NotGradeable(cluster_needs_postgres(self.course, self.opt.cluster))
+        # this machine's workers import nbgrader while this process checks the assignment and the
+        # roster (their logs are in the run's folder, which `run` removes if a check refuses); a
+        # cluster is reached only once the run is known to be gradeable
+        self.work.mkdir(parents=True)
+        if not self.on_cluster:
+            self.start_workers()
         from ..gradebook.cells import changed_after_grading
         from .worker import stamp_gradebooks_in_process
         stamp_gradebooks_in_process()     # an empty PostgreSQL gradebook is set up here: 2.5 s less
@@ -47,14 +56,16 @@ class Preparation:
             self.roster = roster_mod.load(self.course, self.assignment)
         except roster_mod.RosterError as err:
             raise NotGradeable(str(err))
-        if self.opt.cluster and is_file_gradebook(gradebook_url(self.course)):
-            raise NotGradeable(cluster_needs_postgres(self.course, self.opt.cluster))
         if self.roster is not None:       # names for the formgrader; also the students who hand in nothing
             roster_mod.into_gradebook(self.course, self.roster.entries)
-        self.work.mkdir(parents=True)
-        self.start_workers()
-        self.load_checks(write=True)
-        self.workers[0].generate(self.assignment, self.work / "release")
+        if self.on_cluster:
+            self.start_workers()
+        # the re-check's cases (their module imports torch here) are loaded while the first
+        # worker regenerates the assignment
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            generated = pool.submit(self.workers[0].generate, self.assignment, self.work / "release")
+            self.load_checks(write=True)
+            generated.result()
         self.read_notebooks()
 
     def start_workers(self) -> None:
