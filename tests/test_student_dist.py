@@ -332,12 +332,21 @@ def test_every_link_in_the_notebooks_stays_inside_the_distribution(built):
 # -- only what students need ------------------------------------------------------------------
 
 # The course's own tools, which the instructor's requirements.txt installs and students never run:
-# its test runner and plugins, the browser driver, the authoring and workflow checkers, and the
-# class hub (a hub's image, built from the distribution's binder/, installs jupyterhub and
-# ngshare-exchange itself: binder/requirements-student.txt).
-INSTRUCTOR_PACKAGES = {"pytest", "pytest-xdist", "pytest-benchmark", "hypothesis", "playwright", "jupytext",
-                       "check-jsonschema", "nbval", "jupyterhub", "ngshare-exchange",
-                       "copydetect", "latex2mathml"}     # make similarity; the feedback's formulas
+# its test runner and plugins, the browser driver and accessibility checks, the authoring and
+# workflow checkers, the website, grading on a cluster, and the class hub (a hub's image, built
+# from the distribution's binder/, installs jupyterhub and ngshare-exchange itself:
+# binder/requirements-student.txt). Every package of requirements.txt that students do not get is
+# named here, so that a new one is a decision (test_every_instructor_package_is_named_and_kept_out).
+INSTRUCTOR_PACKAGES = {"pytest", "pytest-xdist", "pytest-benchmark", "hypothesis", "nbval",  # the tests
+                       "playwright", "axe-playwright-python", "colorspacious",  # browser, accessibility
+                       "jupytext", "check-jsonschema", "import-linter",          # authoring, workflows, layers
+                       "copydetect", "latex2mathml",     # make similarity; the feedback's formulas
+                       "sphinx", "myst-nb", "sphinx-book-theme",                 # make site
+                       "dask", "distributed", "psycopg", "psycopg-binary",       # a cluster, PostgreSQL
+                       "jupyterhub", "ngshare-exchange",                         # the class hub
+                       # rnnlab.metrics is checked against it, and ps08's hidden tests use it; no
+                       # lecture, problem set or rnnlab module imports it (with SciPy: 199 MB)
+                       "scikit-learn"}
 HUB_PACKAGES = {"jupyterhub", "ngshare-exchange"}
 
 
@@ -365,6 +374,26 @@ def test_students_install_their_own_lean_requirements(built):
     assert INSTRUCTOR_PACKAGES <= pins(committed(REPO, "requirements.txt").decode()).keys()
     assert re.search(r"^-e \.$", (dest / "requirements.txt").read_text(), re.M)     # the package, as before
     assert "-r requirements.txt -c constraints.txt" in (dest / "course.mk").read_text()
+
+
+def test_every_instructor_package_is_named_and_kept_out():
+    """Read from the course's files, without building a distribution: what requirements.txt pins
+    and requirements-student.txt does not is exactly INSTRUCTOR_PACKAGES; none of them is in
+    either student file (a hub's image adds HUB_PACKAGES), nor pulled in by what students install
+    (read from this environment, which has everything). (Before: sphinx, dask or import-linter
+    could have been added to the students' file and no test would have said so.)"""
+    course = pins((REPO / "requirements.txt").read_text())
+    student = pins((REPO / "requirements-student.txt").read_text())
+    binder = pins((REPO / "binder" / "requirements-student.txt").read_text())
+    assert course.keys() - student.keys() == INSTRUCTOR_PACKAGES, (
+        f"in requirements.txt only, not named as the instructor's: "
+        f"{sorted(course.keys() - student.keys() - INSTRUCTOR_PACKAGES)}; "
+        f"named, yet in requirements-student.txt or not in requirements.txt: "
+        f"{sorted(INSTRUCTOR_PACKAGES - (course.keys() - student.keys()))}")
+    assert not student.keys() & INSTRUCTOR_PACKAGES
+    assert not binder.keys() & (INSTRUCTOR_PACKAGES - HUB_PACKAGES)
+    pulled = _closure(set(student)) & INSTRUCTOR_PACKAGES
+    assert not pulled, f"the students' requirements pull in the instructor's {sorted(pulled)}"
 
 
 def _imports(path: Path) -> set[str]:
