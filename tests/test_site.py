@@ -33,6 +33,10 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The site, built as `make site` builds it, with the probes. Lectures whose stored run in
+    .site-cache/ has a matching key are not run again: the key holds everything a run depends on
+    (instructor.publishing.site.runcache, tests/test_site_cache.py), the probes included, so a
+    reused run is the one this build would make; `make clean` removes the store for a fresh run."""
     root = tmp_path_factory.mktemp("site")
     report = site.build(root / "site", student_repo=STUDENTS, src=root / "src", log=lambda *a: None, probe=True)
     return root / "site", report

@@ -109,14 +109,19 @@ def test_baking_leaves_every_widget_as_the_lecture_did(tmp_path, monkeypatch):
 
 def test_make_site_warns_of_dead_links_and_refuses_a_malformed_repository(monkeypatch, capsys):
     from instructor.publishing.site import build
-    built = []
-    monkeypatch.setattr(build, "build", lambda out, student_repo, jobs: built.append(student_repo))
+    built, fresh_runs = [], []
+
+    def fake_build(out, student_repo, jobs, fresh):
+        built.append(student_repo)
+        fresh_runs.append(fresh)
+    monkeypatch.setattr(build, "build", fake_build)
     monkeypatch.delenv("STUDENT_REPO", raising=False)
     assert build.main(["--out", "/nonexistent"]) == 0 and built == ["OWNER/REPO"]
     assert "lead nowhere" in capsys.readouterr().err
-    assert build.main(["--student-repo", "course-org/rnn-students"]) == 0 and capsys.readouterr().err == ""
+    assert build.main(["--student-repo", "course-org/rnn-students", "--fresh"]) == 0 and capsys.readouterr().err == ""
     assert build.main(["--student-repo", "https://github.com/a/b"]) == 2 and len(built) == 2
     assert "owner/name" in capsys.readouterr().err
+    assert fresh_runs == [False, True]             # stored runs are reused unless --fresh
 
 
 def test_a_page_draws_each_widget_from_the_run_that_baked_it():

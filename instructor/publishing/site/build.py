@@ -1,9 +1,12 @@
 """`make site`: the course as a static website in site/, with widgets that answer without a kernel.
 
-    python -m instructor.publishing.site [--out site] [--student-repo owner/name] [--jobs 2]
+    python -m instructor.publishing.site [--out site] [--student-repo owner/name] [--jobs 2] [--fresh]
 
 1. Each lecture runs once in a kernel (as `rnnlab.tools execute` runs it), and every widget it
    displays is baked there (instructor.publishing.site.bake): the states the page offers, drawn by the widget.
+   A lecture whose run depends on nothing that changed since a build stored it (.site-cache/, keyed
+   by everything the run depends on: instructor.publishing.site.runcache) is not run again;
+   `--fresh` runs every lecture.
 2. The pages are those runs, not the committed lectures: a lecture that trains a model draws
    other pictures on another CPU (AVX2 against AVX-512), and a page must print, plot and bake
    from one model. Each widget output is replaced by the widget drawn as HTML from the run's
@@ -32,6 +35,7 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[3]          # the course folder (site/ is written here)
+from instructor.publishing.site import runcache
 from instructor.publishing.site.render import widget_html
 
 HERE = Path(__file__).parent
@@ -40,6 +44,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
 MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y")
 START = "00_start_here"
+CACHE = ".site-cache"            # each lecture's last runs, in the course folder (runcache)
 
 
 class BuildError(RuntimeError):
@@ -85,6 +90,37 @@ def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[
         if cell.get("execution_count"):
             cell.execution_count -= 1
     return clean_outputs(nb), baked
+
+
+def run_lectures(paths: list[Path], static: Path, probes: Path | None, jobs: int, cache: runcache.Cache,
+                 fresh: bool, course: Path, log=print) -> tuple[dict, dict, list[str]]:
+    """Every lecture's run_and_bake: the stored run where its key has one (runcache says what the
+    key covers), unless `fresh`; the others run `jobs` at a time, and are stored. Returns the runs
+    by path, the seconds each lecture that ran took, and the names of those reused."""
+    shared = runcache.inputs(course, HERE)
+    keys = {path: runcache.key(path, shared, probes is not None) for path in paths}
+    runs = {}
+    for path in [] if fresh else paths:
+        stored = cache.load(path.stem, keys[path], static, probes)
+        if stored is not None:
+            runs[path] = stored
+    reused = [path.stem for path in paths if path in runs]
+    # the longest first (the saved notebook's size is a fair guess), so neither worker idles at the end
+    order = sorted((path for path in paths if path not in runs), key=lambda p: -p.stat().st_size)
+    log(f"site: {len(reused)} lecture(s) reused from {cache.folder.name}/ ({', '.join(reused) or 'none'}), "
+        f"{len(order)} to run ({', '.join(p.stem for p in order) or 'none'})")
+    seconds = {}
+
+    def timed(path):
+        start = time.monotonic()
+        done = run_and_bake(path, static, probes)
+        seconds[path.stem] = round(time.monotonic() - start, 1)
+        cache.save(path.stem, keys[path], done, static, probes)
+        return done
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        runs.update(zip(order, pool.map(timed, order)))
+    return runs, seconds, reused
 
 
 # -- 2. pages --------------------------------------------------------------------------------
@@ -168,8 +204,11 @@ def leaks(site: Path, course: Path = REPO) -> list[str]:
 
 # -- all of it -------------------------------------------------------------------------------
 def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs: int = 2,
-          log=print, src: Path | None = None, probe: bool = False) -> dict:
-    """Build the site into `out`; with `probe`, src/probes/ holds each lecture's bake.probe_all."""
+          log=print, src: Path | None = None, probe: bool = False, fresh: bool = False,
+          cache: Path | None = None) -> dict:
+    """Build the site into `out`; with `probe`, src/probes/ holds each lecture's bake.probe_all.
+    A lecture whose inputs are unchanged since a build stored its run (in `cache`, course/.site-cache
+    unless named) is not run again; `fresh` runs every lecture (and stores the runs)."""
     t0 = time.monotonic()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # the widgets' saved answers are the author's own otherwise: a throwaway review file
@@ -189,18 +228,8 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
         (src / "probes").mkdir()
 
     paths = lectures(course)
-    seconds = {}
-
-    def timed(path):
-        start = time.monotonic()
-        done = run_and_bake(path, static, src / "probes" if probe else None)
-        seconds[path.stem] = round(time.monotonic() - start, 1)
-        return done
-
-    # the longest first (the saved notebook's size is a fair guess), so neither worker idles at the end
-    order = sorted(paths, key=lambda p: -p.stat().st_size)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        runs = dict(zip(order, pool.map(timed, order)))
+    runs, seconds, reused = run_lectures(paths, static, src / "probes" if probe else None, jobs,
+                                         runcache.Cache(cache or course / CACHE, log), fresh, course, log)
     baked_at = time.monotonic()
     states = {}
     for path in paths:
@@ -232,9 +261,10 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
         raise BuildError("the site holds solution or hidden-test lines; it was removed:\n" + "\n".join(found[:10]))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     report = {"seconds": round(time.monotonic() - t0, 1), "run_and_bake_seconds": round(baked_at - t0, 1),
-              "megabytes": round(size / 1e6, 1), "lecture_seconds": seconds, "states": states}
+              "megabytes": round(size / 1e6, 1), "lecture_seconds": seconds, "reused": reused, "states": states}
     (src / "build.json").write_text(json.dumps(report, indent=1))
-    log(f"site: {out} ({report['megabytes']} MB, {report['seconds']} s; baking {report['run_and_bake_seconds']} s)")
+    log(f"site: {out} ({report['megabytes']} MB, {report['seconds']} s; baking {report['run_and_bake_seconds']} s, "
+        f"{len(seconds)} lecture(s) run, {len(reused)} reused)")
     return report
 
 
@@ -244,13 +274,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--student-repo", default=os.environ.get("STUDENT_REPO") or "OWNER/REPO",
                         help="the students' GitHub repository, for the Colab and Binder buttons")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--fresh", action="store_true",
+                        help=f"run every lecture again, even those whose stored run in {CACHE}/ is still valid")
     args = parser.parse_args(argv)
     from instructor.publishing.dist import STUDENT_REPO
     if args.student_repo != "OWNER/REPO" and not STUDENT_REPO.fullmatch(args.student_repo):
         print(f"make site: STUDENT_REPO should be a GitHub path owner/name, not {args.student_repo!r}", file=sys.stderr)
         return 2
     try:
-        build(Path(args.out), student_repo=args.student_repo, jobs=args.jobs)
+        build(Path(args.out), student_repo=args.student_repo, jobs=args.jobs, fresh=args.fresh)
     except BuildError as err:
         print(f"make site: {err}", file=sys.stderr)
         return 1
