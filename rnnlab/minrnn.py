@@ -348,8 +348,9 @@ def training_step_time(kind: str, length: int, batch: int = 4, size: int = 64, r
 def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats: int = 5,
                     least: float = 0.02) -> float:
     """Seconds per generated character after a prefix of `prefix_length` characters: the median of
-    `repeats` runs (`median_time`), each of `new` greedy characters, repeated within a run so that the
-    run takes about `least` seconds (a run of a few milliseconds is mostly noise on a busy machine).
+    `repeats` runs (`median_time`), each of `new` greedy characters, repeated within a run until it
+    takes at least about `least` seconds (one pass, if that already takes longer): a run of a few
+    milliseconds is mostly noise on a busy machine.
 
     A recurrent model carries its state and reads one character per step; the Transformer (no
     cache of keys and values) reads the whole prefix again for every new character."""
