@@ -98,6 +98,7 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         self.roster = None                   # the course's roster.csv (instructor.gradebook.roster), if it has one
         self.max_score = 0.0
         self.found: dict[str, tuple] = {}    # student -> (notebook found, roster row, LMS details)
+        self.made_runs_folder = False        # grading-runs/ made by this run (prepare)
 
     def run(self) -> list[Result]:
         """Grade the class, write the reports, and return every student's row."""
@@ -124,6 +125,11 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
             self.stop()
             if not self.opt.keep_workdir:
                 shutil.rmtree(self.work, ignore_errors=True)
+                if self.made_runs_folder:         # a run that was refused leaves no trace
+                    try:
+                        self.work.parent.rmdir()      # only if no other run is in it
+                    except OSError:
+                        pass
         return sorted(self.results.values(), key=lambda r: r.student)
 
     def grade_class(self, students: list[str], earlier: dict[str, dict[str, str]]) -> None:

@@ -43,6 +43,7 @@ class Preparation:
         # this machine's workers import nbgrader while this process checks the assignment and the
         # roster (their logs are in the run's folder, which `run` removes if a check refuses); a
         # cluster is reached only once the run is known to be gradeable
+        self.made_runs_folder = not self.work.parent.exists()
         self.work.mkdir(parents=True)
         if not self.on_cluster:
             self.start_workers()
