@@ -105,7 +105,8 @@ def scan_feedback(course: Path, assignment: str, students: list[str],
 
 class FeedbackStage:
     """Run's sixth stage (instructor.grading.pipeline.Run): each graded student's feedback written
-    after the re-check, on every worker at once, then scanned; none with an old score handed out."""
+    after that student's re-check, on the worker that graded them (Run.grade_staged), then every
+    page scanned; none with an old score handed out."""
 
     def check_feedback(self) -> None:
         """No line of a hidden test and no folder of the grading machine may appear in any
