@@ -165,21 +165,31 @@ def describe_cell(state: dict) -> str:
     return f"cell {state['index']} (`{lines[0] if lines else ''}`)"
 
 
-def widget_in_cell(page, cell_text, css_class):
+def widget_in_cell(page, cell_text, css_class, attempts: int = 3):
     """The widget shown by the cell whose source holds `cell_text`. JupyterLab renders only the
-    cells near the view, so that cell is scrolled into view first."""
-    found = page.evaluate("""async (text) => {
-        const nb = window.jupyterapp.shell.currentWidget.content;
-        const index = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(text));
-        if (index < 0) return false;
-        nb.activeCellIndex = index;
-        await nb.scrollToItem(index, 'center');
-        return true;
-    }""", cell_text)
-    assert found, f"no cell contains {cell_text!r}"
-    widget = page.locator(f".jp-Cell.jp-mod-active .{css_class}").first
-    widget.scroll_into_view_if_needed()
-    return widget
+    cells near the view, so that cell is made active and scrolled into view first; if its widget
+    has not appeared after 15 s, that is done again (a loaded machine once left a quiz's cell
+    unrendered for the 30 s a single wait allowed, in a fresh clone's make test; alone, it
+    appeared at once)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        found = page.evaluate("""async (text) => {
+            const nb = window.jupyterapp.shell.currentWidget.content;
+            const index = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(text));
+            if (index < 0) return false;
+            nb.activeCellIndex = index;
+            await nb.scrollToItem(index, 'center');
+            return true;
+        }""", cell_text)
+        assert found, f"no cell contains {cell_text!r}"
+        widget = page.locator(f".jp-Cell.jp-mod-active .{css_class}").first
+        try:
+            widget.scroll_into_view_if_needed(timeout=15_000)
+            return widget
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
 
 
 # What a check of a widget on screen measures, and where it goes: one JSON file per kind,
