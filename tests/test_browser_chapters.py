@@ -114,7 +114,10 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
                      nbformat.v4.new_code_cell(f'Flashcards("{ch}")')]
     source = tmp_path / "quizzes.ipynb"
     nbformat.write(nb, source)
-    with notebook_page(lab, "quizzes.ipynb", source=source) as page:
+    # alone this Run All takes about 30 s; beside the other worker's JupyterLab tests in a fresh
+    # clone's make test it took over 180 s (cell 21, Quiz("11"), still running; last stop cell 17,
+    # Quiz("09")) though CI passed it: not yet explained, given the time while it is looked into
+    with notebook_page(lab, "quizzes.ipynb", source=source, run_seconds=420) as page:
         for ch in chapters:
             quiz = _widget(page, f'Quiz("{ch}")', "rnnlab-quiz")
             check_widget_on_screen(page, quiz, f"{ch}-quiz", figure=False, fit=False)
