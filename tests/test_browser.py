@@ -84,11 +84,13 @@ class CellError(AssertionError):
 # stop_on_error, except those tagged `raises-exception`), so those cells keep no execution count
 # for ever: waiting for every count would only end at the timeout. Run All clears every cell's
 # outputs and count as it queues it, so an error seen here is this run's, never a saved one.
-RUN_STATE_JS = """() => {
+# `last`: the index of the last cell asked to run (null: every cell).
+RUN_STATE_JS = """(last) => {
     const panel = window.jupyterapp.shell.currentWidget;
     const lost = panel.__rnnlabKernelLost || null;
     let first = null;
     for (const [index, cell] of panel.content.widgets.entries()) {
+        if (last !== null && index > last) break;
         const model = cell.model;
         if (model.type !== 'code') continue;
         const source = model.sharedModel.getSource();
@@ -109,33 +111,48 @@ RUN_STATE_JS = """() => {
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def run_all(page, notebook: str, seconds: float = 180) -> None:
+def run_all(page, notebook: str, seconds: float = 180, cells: range | None = None) -> None:
     """Run every cell of the page's notebook (JupyterLab's Run All) and wait until each code cell
     has run. A cell that raises (other than one tagged `raises-exception`, which Run All passes)
     raises CellError as soon as its error reaches the page, naming the notebook, the cell (its
     index in the notebook, as nbformat counts, and the first line of its source) and the error;
-    so does a kernel that dies, or a run still going after `seconds`."""
+    so does a kernel that dies, or a run still going after `seconds`.
+
+    `cells` (consecutive indices of the notebook's cells): run only those, as a student who
+    selects them and runs them, and wait for them (the cells above must have run)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    last = None if cells is None else cells[-1]
+    run = f"Run All of {notebook}" if cells is None else f"The run of cells {cells[0]} to {last} of {notebook}"
     # the kernel's death (out of memory, a crash) is a state that passes: note it when it happens
-    page.evaluate("""() => {
+    page.evaluate("""([first, last]) => {
         const panel = window.jupyterapp.shell.currentWidget;
-        panel.__rnnlabKernelLost = null;
-        panel.sessionContext.statusChanged.connect((_, status) => {
-            if (['dead', 'autorestarting', 'restarting'].includes(status))
-                panel.__rnnlabKernelLost = panel.__rnnlabKernelLost || status;
-        });
+        if (!panel.__rnnlabWatched) {
+            panel.__rnnlabWatched = true;
+            panel.__rnnlabKernelLost = null;
+            panel.sessionContext.statusChanged.connect((_, status) => {
+                if (['dead', 'autorestarting', 'restarting'].includes(status))
+                    panel.__rnnlabKernelLost = panel.__rnnlabKernelLost || status;
+            });
+        }
         // not awaited: its promise ends at the first error, before the cells it cancels
-        window.jupyterapp.commands.execute('notebook:run-all-cells');
-    }""")
+        if (first === null) {
+            window.jupyterapp.commands.execute('notebook:run-all-cells');
+        } else {
+            panel.content.activeCellIndex = first;
+            panel.content.deselectAll();
+            panel.content.extendContiguousSelectionTo(last);
+            window.jupyterapp.commands.execute('notebook:run-cell');
+        }
+    }""", [None if cells is None else cells[0], last])
+    state_js = f"({RUN_STATE_JS})({json.dumps(last)})"
     try:
-        state = page.wait_for_function(f"() => {{ const s = ({RUN_STATE_JS})(); "
-                                       f"return s.state !== 'running' && s; }}",
+        state = page.wait_for_function(f"() => {{ const s = {state_js}; return s.state !== 'running' && s; }}",
                                        polling=100, timeout=seconds * 1000).json_value()
     except PlaywrightTimeout:
-        state = page.evaluate(RUN_STATE_JS)
+        state = page.evaluate(f"() => {state_js}")
         if state["state"] == "running":
-            raise CellError(f"Run All of {notebook} did not finish in {seconds:g} s: "
+            raise CellError(f"{run} did not finish in {seconds:g} s: "
                             f"{describe_cell(state)} was still running") from None
     if state["state"] == "done":
         return
@@ -144,10 +161,10 @@ def run_all(page, notebook: str, seconds: float = 180) -> None:
         # just before (CI saw cell 0 named for a death in cell 1): let replies in flight land
         # (a reply the kernel had not sent when it died never lands: that cell is named)
         page.wait_for_timeout(1500)
-        settled = page.evaluate(RUN_STATE_JS)
+        settled = page.evaluate(f"() => {state_js}")
         if "source" in settled:
             state = {**settled, "kernel": state["kernel"]}
-        raise CellError(f"Run All of {notebook}: the kernel died (status {state['kernel']!r}) "
+        raise CellError(f"{run}: the kernel died (status {state['kernel']!r}) "
                         f"while running {describe_cell(state)}")
     error = f"{state['ename']}: {state['evalue']}".rstrip(": ")
     # the traceback's last lines, those that say more than the error (under setup()'s
@@ -155,7 +172,7 @@ def run_all(page, notebook: str, seconds: float = 180) -> None:
     said = {line.strip() for line in error.splitlines()}
     traceback = [line for entry in state["traceback"][-6:]
                  for line in ANSI.sub("", entry).rstrip().splitlines() if line.strip() not in said]
-    raise CellError(f"Run All of {notebook} stopped at {describe_cell(state)}: {error}"
+    raise CellError(f"{run} stopped at {describe_cell(state)}: {error}"
                     + "".join(f"\n    {line}" for line in traceback))
 
 
@@ -776,6 +793,27 @@ def test_run_all_passes_cells_that_raise_on_purpose(lab, tmp_path):
     assert [o["output_type"] for o in outputs[3]] == ["error"] and outputs[3][0]["ename"] == "ValueError"
     assert outputs[4] == [{"output_type": "stream", "name": "stdout", "text": "after 1\n"}], outputs[4]
     assert outputs[1][0]["text"] == "saved with an error\n", outputs[1]
+
+
+def test_run_all_runs_the_cells_asked_and_waits_for_them(lab, tmp_path):
+    """`run_all(cells=...)` runs those cells only, as a student who selects them, waits for them,
+    and names the run and the cell when one raises."""
+    name = "run-all-fixture-parts.ipynb"
+    cells = [("code", "x = 1", None), ("markdown", "Then:", None), ("code", "y = x + 1", None),
+             ("code", "print(y)", None), ("code", "1 / 0", None)]
+    with _served_fixture(lab, tmp_path, name, cells) as source:
+        with notebook_page(lab, name, source=source, run=False) as page:
+            counts = "() => window.jupyterapp.shell.currentWidget.content.widgets.map(c => c.model.executionCount ?? null)"
+            run_all(page, name, 60, cells=range(0, 3))
+            assert page.evaluate(counts) == [1, None, 2, None, None]
+            run_all(page, name, 60, cells=range(3, 4))
+            assert page.evaluate(counts)[3] == 3
+            assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets[3]"
+                                 ".model.outputs.toJSON()[0].text") == "2\n"
+            with pytest.raises(CellError) as failed:
+                run_all(page, name, 60, cells=range(4, 5))
+    assert str(failed.value).startswith(f"The run of cells 4 to 4 of {name} stopped at cell 4 (`1 / 0`): "
+                                        "ZeroDivisionError"), str(failed.value)
 
 
 @pytest.mark.parametrize("fault", ["dies", "hangs"])

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from test_browser import (ARTIFACTS, REPO, change_and_wait, check_widget_on_screen, key_presses,
-                          notebook_page, press_and_wait, time_updates, widget_in_cell)
+                          notebook_page, press_and_wait, run_all, time_updates, widget_in_cell)
 
 _widget = widget_in_cell
 
@@ -114,10 +114,14 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
                      nbformat.v4.new_code_cell(f'Flashcards("{ch}")')]
     source = tmp_path / "quizzes.ipynb"
     nbformat.write(nb, source)
-    # alone this Run All takes about 30 s; beside the other worker's JupyterLab tests in a fresh
-    # clone's make test it took over 180 s (cell 21, Quiz("11"), still running; last stop cell 17,
-    # Quiz("09")) though CI passed it: not yet explained, given the time while it is looked into
-    with notebook_page(lab, "quizzes.ipynb", source=source, run_seconds=420) as page:
+    # One chapter's cells at a time (about 220 widgets; WIDGETS_PER_RUN in tests/test_widgets.py
+    # says why): all eleven chapters in one Run All made 2,441, more than ZMQ queues for a server
+    # that falls behind, and the dropped "idle" left Quiz("09") or Quiz("11") running for ever in
+    # loaded make tests and in CI. Reproduced by stopping the server 8 s of every 12: that Run All
+    # never ended (cell 21); run a chapter at a time, the test passed in 67 s.
+    with notebook_page(lab, "quizzes.ipynb", source=source, run=False) as page:
+        for k in range(len(chapters)):
+            run_all(page, "quizzes.ipynb", 120, cells=range(0 if k == 0 else 2 * k + 1, 2 * k + 3))
         for ch in chapters:
             quiz = _widget(page, f'Quiz("{ch}")', "rnnlab-quiz")
             check_widget_on_screen(page, quiz, f"{ch}-quiz", figure=False, fit=False)

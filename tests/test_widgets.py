@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from rnnlab.gates import lstm_gates
-from rnnlab.quiz import load_quiz
+from rnnlab.quiz import available_chapters, load_quiz
 from rnnlab.tasks import bracket_depths, encode, train_bracket_counter
 from rnnlab.widgets import Flashcards, GateExplorer, Quiz, SequenceGates
 
@@ -334,3 +334,33 @@ def _mean_grey(png: bytes) -> float:
     from PIL import Image, ImageStat
     return ImageStat.Stat(Image.open(io.BytesIO(png)).convert("L")).mean[0]
 
+
+
+# A kernel sends one message per widget it makes, faster than a busy Jupyter server reads them.
+# ZMQ queues about 2,000 (a high-water mark of 1,000 at the kernel's end and 1,000 at the
+# server's) and drops what comes after, the "idle" that ends a cell among them: JupyterLab then
+# shows that cell running for ever. Measured with a reader that waits 20 s (IPC, as the browser
+# tests' server): of 23 cells making 2,441 widgets (every chapter's quiz and cards), the last six
+# never ended. One run (a lecture's Run All, a step of a browser test) must stay well below that.
+WIDGETS_PER_RUN = 600
+
+
+@pytest.mark.parametrize("chapter", available_chapters())
+def test_a_chapters_quiz_and_cards_make_few_enough_widgets_for_one_run(chapter):
+    """The browser test runs one chapter's quiz and cards at a time (test_browser_chapters.py)."""
+    from ipywidgets.widgets.widget import _instances
+    before = len(_instances)
+    made = [Quiz(chapter), Flashcards(chapter)]
+    count = len(_instances) - before
+    assert 40 < count <= WIDGETS_PER_RUN, f"chapter {chapter}: {count} widgets ({made})"
+
+
+def test_every_lecture_makes_few_enough_widgets_for_one_run():
+    """A lecture's saved widget state holds every widget its Run All made (counted against the
+    kernel's messages: equal for each lecture)."""
+    import nbformat
+
+    from test_notebooks import LECTURES, START, WIDGET_STATE
+    counts = {p.stem: len(nbformat.read(p, 4).metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}))
+              for p in [START, *LECTURES]}
+    assert all(counts.values()) and max(counts.values()) <= WIDGETS_PER_RUN, counts
