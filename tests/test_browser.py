@@ -566,6 +566,30 @@ class TestLecture03:
         test-artifacts/a11y-jupyterlab.json."""
         check_axe(page, "03_lstm_gates", A11Y_FILE)
 
+    def test_a_redrawn_figure_has_its_alt_at_once(self, page):
+        """A redrawn figure is a new image: the course's script names it before anything else can
+        read the page (a make test's axe scan found one without alt, named up to a second later,
+        the script's other work deferred while the page changes). The lecture's saved state holds
+        an older script, which ran first on opening; the newer, from Run All, took over."""
+        assert page.evaluate("() => window.__rnnlabA11y && window.__rnnlabA11y.version") == 2
+        alt = page.evaluate("""() => {
+            const view = document.querySelector('.rnnlab-sequence-gates img.rnnlab-figure');
+            const redrawn = view.cloneNode();
+            redrawn.removeAttribute('alt');
+            redrawn.id = 'rnnlab-test-redrawn';
+            view.replaceWith(redrawn);
+            window.__rnnlabTestView = view;
+            return view.getAttribute('alt');
+        }""")
+        # the next task: what a scan or a screen reader would read next (then the widget's own back)
+        named = page.evaluate("""() => {
+            const redrawn = document.getElementById('rnnlab-test-redrawn');
+            const alt = redrawn.getAttribute('alt');
+            redrawn.replaceWith(window.__rnnlabTestView);
+            return alt;
+        }""")
+        assert len(alt) > 20 and named == alt, (alt, named)
+
     def test_every_widget_by_keyboard_alone(self, page):
         """Issue 57: each control of each widget of the lecture is reached with Tab, shows its
         focus and changes what the widget shows when driven by its keys (the training bar has no

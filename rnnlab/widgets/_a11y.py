@@ -24,8 +24,8 @@
 
 Both need the browser: a script, run once per page, that adds the style sheet, names every
 slider handle of the page, groups its radio buttons, keeps JupyterLab's shortcuts off the controls and gives every course
-figure its alt text, now and whenever one
-appears or its text changes. It travels inside each course widget as
+figure its alt text, now and at once whenever one
+appears or its text changes (before a scan or a screen reader can read the page). It travels inside each course widget as
 a hidden Output widget that holds it (Output widgets render their outputs as trusted), so a
 lecture's saved widget state carries it too, and no cell gets an output of its own.
 """
@@ -49,27 +49,33 @@ FOCUS_CSS = f"""
 """
 
 SCRIPT = """(() => {
-    if (window.__rnnlabA11y) return;
-    window.__rnnlabA11y = true;
-    const style = document.createElement('style');
+    // once per page; a newer version (a lecture saved before it, then run) takes over: version 1
+    // set `true` and left no handle, so its observer stays, harmless
+    const VERSION = 2, before = window.__rnnlabA11y;
+    if (before && before.version >= VERSION) return;
+    if (before && before.observer) before.observer.disconnect();
+    const style = document.getElementById('rnnlab-a11y') || document.createElement('style');
     style.id = 'rnnlab-a11y';
     style.textContent = %s;
     document.head.appendChild(style);
     let groups = 0;
-    const name = () => {
+    const alts = () => {
         for (const img of document.querySelectorAll('img.rnnlab-figure')) {
             let box = img.parentElement, text = null;
             while (box && !(text = box.querySelector(':scope > .rnnlab-figure-alt'))) box = box.parentElement;
             const alt = text ? text.textContent.trim() : '';
             if (alt && img.getAttribute('alt') !== alt) img.setAttribute('alt', alt);
         }
+    };
+    const name = () => {
+        alts();
         for (const control of document.querySelectorAll(
                 '.jupyter-widgets :is(select, button, input, .widget-radio-box):not([data-lm-suppress-shortcuts])'))
             control.setAttribute('data-lm-suppress-shortcuts', 'true');
         for (const box of document.querySelectorAll('.widget-radio-box')) {
             const radios = box.querySelectorAll('input[type=radio]:not([name])');
             if (radios.length) {
-                box.dataset.rnnlabGroup = box.dataset.rnnlabGroup || `rnnlab-radio-${++groups}`;
+                box.dataset.rnnlabGroup = box.dataset.rnnlabGroup || `rnnlab-radio-${VERSION}-${++groups}`;
                 for (const radio of radios) radio.name = box.dataset.rnnlabGroup;
             }
         }
@@ -79,14 +85,18 @@ SCRIPT = """(() => {
             if (text) handle.setAttribute('aria-label', text);
         }
     };
-    // once the page has been quiet for 200 ms (a Run All changes it all the time), and at least
-    // every second while it is not
+    // a figure's alt at once, with every change (a redrawn figure is a new image, which a screen
+    // reader, or a scan, may reach before the next pass); the rest once the page has been quiet
+    // for 200 ms (a Run All changes it all the time), and at least every second while it is not
     let timer = null, last = Date.now();
-    new MutationObserver(() => {
+    const observer = new MutationObserver(() => {
+        alts();
         clearTimeout(timer);
         const run = () => { last = Date.now(); name(); };
         if (Date.now() - last > 1000) run(); else timer = setTimeout(run, 200);
-    }).observe(document.body, {childList: true, subtree: true, characterData: true});
+    });
+    observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+    window.__rnnlabA11y = {version: VERSION, observer};
     name();
 })();
 """
