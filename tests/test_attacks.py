@@ -49,6 +49,14 @@ def test_attack_ends_as_expected(attacked, fx):
     assert not problems, f"{fx.name}: " + "; ".join(problems)
 
 
+def test_a_kernel_that_ignores_the_interrupt_is_given_up_soon(attacked):
+    """The cell's limit (15 s here), then INTERRUPT_GRACE for the kernel to answer the interrupt:
+    nbgrader's 60 s wait for late outputs no longer follows (77 s in all before, 32 s after)."""
+    from instructor.grading.inert import INTERRUPT_GRACE
+    seconds = attacked.result(_by_name("loop_ignoring_interrupts")).seconds
+    assert seconds < 15 + INTERRUPT_GRACE + 30, seconds
+
+
 def test_control_student_is_untouched(attacked):
     control = attacked.result(CONTROL)
     assert control.status == "graded" and not control.failed_tests and not control.flags

@@ -43,6 +43,7 @@ MAX_OUTPUTS_CELL = 200           # outputs of one cell
 MAX_OUTPUTS = 2000               # of the notebook
 MAX_COMMS = 200                  # widget (comm) messages kept for the whole notebook
 MAX_COMM_BYTES = 1024 * 1024     # and their content
+INTERRUPT_GRACE = 15             # seconds a kernel has to answer the interrupt of a cell past its limit
 
 
 def make_inert(nb, release=None):
@@ -128,6 +129,25 @@ class CappedExecute(Execute):
     error outputs and stderr are kept, shortened, since nbgrader grades by them."""
 
     mimes = None                                          # InertExecute narrows this
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """A cell past its limit: nbclient interrupts the kernel and gives the cell nbgrader's
+        timeout error. A kernel that obeys replies at once; one that ignores the interrupt (a loop
+        that catches SIGINT) would hold the notebook iopub_timeout more (60 s) before nbgrader
+        failed it anyway: it fails after INTERRUPT_GRACE, with the same reason."""
+        from queue import Empty
+
+        from jupyter_core.utils import ensure_async
+        from nbclient.exceptions import CellTimeoutError
+
+        reply = await super()._async_handle_timeout(timeout, cell)
+        try:
+            await ensure_async(self.kc.shell_channel.get_msg(timeout=INTERRUPT_GRACE))
+        except Empty:
+            raise CellTimeoutError.error_from_timeout_and_cell(
+                f"Timeout waiting for execute reply: the kernel ignored the interrupt for {INTERRUPT_GRACE} s",
+                timeout, cell) from None
+        return reply
 
     @default("shutdown_kernel")
     def _kill_when_done(self):

@@ -142,8 +142,16 @@ def wait_cell(seconds: int) -> str:
     another, so the wait in all outlasts the re-check's budget)."""
     return f'''
 import os as _ro, time as _rt
+# the re-check process starts now: a byte, not only the close, which never reaches it while a
+# process the student's code started (and left running) holds this end of the pipe too
+_rg = _ro.environ.pop("RNNLAB_RECHECK_GO", "")
 try:
-    _ro.close(int(_ro.environ.pop("RNNLAB_RECHECK_GO", "")))   # the re-check process starts now
+    _ro.set_blocking(int(_rg), False)              # a pipe the student's code filled cannot hold this cell
+    _ro.write(int(_rg), b"g")
+except (OSError, ValueError):
+    pass
+try:
+    _ro.close(int(_rg))
 except (OSError, ValueError):
     pass
 _rp, _rend = _ro.environ.get("RNNLAB_RECHECK_PID"), _rt.monotonic() + {seconds}
@@ -156,7 +164,7 @@ while _rp and _rt.monotonic() < _rend:             # the re-check process ends b
         _ro.environ.pop("RNNLAB_RECHECK_PID", None)
         break
     _rt.sleep(0.05)
-del _ro, _rt, _rp, _rend
+del _ro, _rt, _rp, _rend, _rg
 '''
 
 
