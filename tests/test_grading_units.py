@@ -601,6 +601,18 @@ def test_a_failed_autograde_names_the_exception_nbgrader_logged():
         "nbgrader could not grade it: No notebooks were matched by 'x'"
 
 
+def test_a_failure_s_reason_says_what_counts_and_names_no_internal_error():
+    """A blind review: a kernel that died after every graded cell had run got 0, under a reason
+    that implied the earlier work counted; junk written to the kernel's descriptors was reported
+    as jupyter_client's ValueError."""
+    from instructor.grading.autograde import explain_failure
+    died = explain_failure("    nbclient.exceptions.DeadKernelError: Kernel died\n")
+    assert "no test counts" in died and "nothing after" not in died
+    garbled = explain_failure("[AutogradeApp | ERROR] Traceback (most recent call last):\n"
+                              "    ValueError: b'<IDS|MSG>' is not in list\n")
+    assert garbled.startswith("the kernel's messages to the grader were garbled") and "ValueError" not in garbled
+
+
 # One cell that displays N outputs and then raises, run in a kernel started as the grading
 # kernelspec starts it (sb.KERNEL_START, its options) over a Unix socket, as graded, and read by
 # an nbclient that spends `slow` seconds on each message, as a loaded grader does; prints what arrived.
@@ -693,3 +705,20 @@ def test_grading_a_folder_that_is_not_there_says_so_in_a_line():
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-1500:]
     assert done.stderr.strip() == ("no submissions at /nonexistent/typo: give SUBMISSIONS= the folder (or LMS zip) "
                                    "of the class's submissions")
+
+
+def test_the_instructors_guide_states_the_grading_limits_in_force():
+    """docs/instructor.md tells instructors the cell limit, the interrupt's grace and the
+    re-check's budget (a blind review found them nowhere an instructor reads): the figures it
+    gives are the code's."""
+    import re
+
+    from instructor.common.course import REPO
+    from instructor.grading.inert import INTERRUPT_GRACE
+    from instructor.grading.recheck.kernel import RECHECK_CELLS_BUDGET
+    guide = (REPO / "docs" / "instructor.md").read_text()
+    limits = guide[guide.index("Time limits:"):][:700]
+    cell = re.search(r"c\.Execute\.timeout = (\d+)", (REPO / "nbgrader_config.py").read_text()).group(1)
+    assert f"may run {cell} s" in limits, limits
+    assert f"interrupt for {INTERRUPT_GRACE} s" in limits, limits
+    assert f"with {RECHECK_CELLS_BUDGET} s for all of them" in limits, limits

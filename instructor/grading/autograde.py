@@ -153,11 +153,17 @@ class Autograding:
 def explain_failure(log: str) -> str:
     """A sentence for the report from nbgrader's log of a failed autograde."""
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
-        return ("the notebook's kernel died while it ran (os._exit, a crash, or the memory or "
-                "process limit); nothing after that point could be graded")
+        return ("the notebook's kernel died while it ran (os._exit, a crash, a signal, or the memory "
+                "or process limit); nbgrader keeps no grade of a notebook whose kernel dies, so no "
+                "test counts, not even those that passed before")
     if "No submitted file" in log:
         return "no notebook was submitted"
     if "Timeout waiting for execute reply" in log:
         return ("a cell ran past the time limit and did not stop when interrupted (a loop that "
                 "ignores interrupts?); the notebook could not be graded")
+    if "<IDS|MSG>" in log:
+        # jupyter_client met bytes that are no Jupyter message: the student's code wrote into
+        # the kernel's own connections (its descriptors are the kernel's to use)
+        return ("the kernel's messages to the grader were garbled (the notebook's code wrote into "
+                "the kernel's own connections?); the notebook could not be graded")
     return "nbgrader could not grade it: " + first_error(log)
