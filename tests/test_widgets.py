@@ -335,7 +335,6 @@ def _mean_grey(png: bytes) -> float:
     return ImageStat.Stat(Image.open(io.BytesIO(png)).convert("L")).mean[0]
 
 
-
 # A kernel sends one message per widget it makes, faster than a busy Jupyter server reads them.
 # ZMQ queues about 2,000 (a high-water mark of 1,000 at the kernel's end and 1,000 at the
 # server's) and drops what comes after, the "idle" that ends a cell among them: JupyterLab then
