@@ -49,11 +49,14 @@ def test_attack_ends_as_expected(attacked, fx):
     assert not problems, f"{fx.name}: " + "; ".join(problems)
 
 
-def test_a_kernel_that_ignores_the_interrupt_is_given_up_soon(attacked):
+@pytest.mark.parametrize("name", ["loop_ignoring_interrupts", "descriptor_junk"])
+def test_a_kernel_that_ignores_the_interrupt_is_given_up_soon(attacked, name):
     """The cell's limit (15 s here), then INTERRUPT_GRACE for the kernel to answer the interrupt:
-    nbgrader's 60 s wait for late outputs no longer follows (77 s in all before, 32 s after)."""
+    nbgrader's 60 s wait for late outputs no longer follows (77 s in all before, 32 s after), and
+    a kernel whose connection the student's code broke is killed, not interrupted again, at the
+    end (it waited for the submission's wall-clock limit, 120 s here, before)."""
     from instructor.grading.inert import INTERRUPT_GRACE
-    seconds = attacked.result(_by_name("loop_ignoring_interrupts")).seconds
+    seconds = attacked.result(_by_name(name)).seconds
     assert seconds < 15 + INTERRUPT_GRACE + 30, seconds
 
 

@@ -611,6 +611,12 @@ def test_a_failure_s_reason_says_what_counts_and_names_no_internal_error():
     garbled = explain_failure("[AutogradeApp | ERROR] Traceback (most recent call last):\n"
                               "    ValueError: b'<IDS|MSG>' is not in list\n")
     assert garbled.startswith("the kernel's messages to the grader were garbled") and "ValueError" not in garbled
+    from instructor.grading.inert import BROKEN_CONNECTION
+    broken = explain_failure("    The message was: Timeout waiting for execute reply (15s).\n"
+                             f"    nbclient.exceptions.CellTimeoutError: {BROKEN_CONNECTION}: the interrupt ...\n")
+    assert broken.startswith("the kernel's messages to the grader were garbled"), broken
+    ignored = explain_failure("    The message was: Timeout waiting for execute reply: the kernel ignored it\n")
+    assert "answered neither it nor the interrupt" in ignored, ignored
 
 
 # One cell that displays N outputs and then raises, run in a kernel started as the grading

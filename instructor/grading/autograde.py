@@ -15,6 +15,7 @@ import nbformat
 
 from ..common.course import STAGED, course_config
 from . import sandbox as sb
+from .inert import BROKEN_CONNECTION
 from .options import grader_error
 from .workerclient import FifoReader, Worker, first_error
 
@@ -158,10 +159,11 @@ def explain_failure(log: str) -> str:
                 "test counts, not even those that passed before")
     if "No submitted file" in log:
         return "no notebook was submitted"
-    if "Timeout waiting for execute reply" in log:
-        return ("a cell ran past the time limit and did not stop when interrupted (a loop that "
-                "ignores interrupts?); the notebook could not be graded")
-    if "<IDS|MSG>" in log:
+    if "Timeout waiting for execute reply" in log and BROKEN_CONNECTION not in log:
+        return ("a cell ran past the time limit and the kernel answered neither it nor the "
+                "interrupt (a loop that ignores interrupts, or code that wrote into the kernel's "
+                "own connections?); the notebook could not be graded")
+    if "<IDS|MSG>" in log or BROKEN_CONNECTION in log:
         # jupyter_client met bytes that are no Jupyter message: the student's code wrote into
         # the kernel's own connections (its descriptors are the kernel's to use)
         return ("the kernel's messages to the grader were garbled (the notebook's code wrote into "

@@ -29,6 +29,8 @@ import binascii
 import copy
 import json
 
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_core.utils import ensure_async, run_sync
 from nbgrader.preprocessors import Execute
 from traitlets import default
 
@@ -43,6 +45,7 @@ MAX_OUTPUTS_CELL = 200           # outputs of one cell
 MAX_OUTPUTS = 2000               # of the notebook
 MAX_COMMS = 200                  # widget (comm) messages kept for the whole notebook
 MAX_COMM_BYTES = 1024 * 1024     # and their content
+BROKEN_CONNECTION = "the kernel's connection to the grader was broken"
 INTERRUPT_GRACE = 15             # seconds a kernel has to answer the interrupt of a cell past its limit
 
 
@@ -121,6 +124,16 @@ def safe_output(out, limit: int = MAX_OUTPUT, mimes=SAFE_MIMES):
     return out
 
 
+class NoHeartbeatClient(AsyncKernelClient):
+    """A kernel client without the heartbeat's thread. That thread pings the kernel; once the
+    kernel is gone (or its code broke the connection) it makes a new socket, whose ping waits for
+    ever, and stop_channels() then waits for the thread for ever. nbclient asks the kernel
+    manager, not the heartbeat, whether the kernel lives, so nothing needs it."""
+
+    def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
+        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
+
+
 class CappedExecute(Execute):
     """nbgrader's Execute, with every output capped as it arrives from the kernel.
 
@@ -134,13 +147,24 @@ class CappedExecute(Execute):
         """A cell past its limit: nbclient interrupts the kernel and gives the cell nbgrader's
         timeout error. A kernel that obeys replies at once; one that ignores the interrupt (a loop
         that catches SIGINT) would hold the notebook iopub_timeout more (60 s) before nbgrader
-        failed it anyway: it fails after INTERRUPT_GRACE, with the same reason."""
+        failed it anyway: it fails after INTERRUPT_GRACE, with the same reason. An interrupt that
+        cannot be sent in that time fails the notebook as BROKEN_CONNECTION."""
         from queue import Empty
 
-        from jupyter_core.utils import ensure_async
+        import zmq
         from nbclient.exceptions import CellTimeoutError
 
-        reply = await super()._async_handle_timeout(timeout, cell)
+        # the interrupt is a message on the control connection (the sandbox's kernels take no
+        # signal from the grader); code that wrote junk into the kernel's descriptors breaks
+        # that connection, and a send with no one to take it waits for ever: give it the grace
+        self.km._connect_control_socket()
+        self.km._control_socket.setsockopt(zmq.SNDTIMEO, INTERRUPT_GRACE * 1000)
+        try:
+            reply = await super()._async_handle_timeout(timeout, cell)
+        except zmq.Again:
+            raise CellTimeoutError.error_from_timeout_and_cell(
+                f"{BROKEN_CONNECTION}: the interrupt of a cell past its limit found no kernel to "
+                f"take it for {INTERRUPT_GRACE} s", timeout, cell) from None
         try:
             await ensure_async(self.kc.shell_channel.get_msg(timeout=INTERRUPT_GRACE))
         except Empty:
@@ -148,6 +172,21 @@ class CappedExecute(Execute):
                 f"Timeout waiting for execute reply: the kernel ignored the interrupt for {INTERRUPT_GRACE} s",
                 timeout, cell) from None
         return reply
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.client_class = f"{__name__}.NoHeartbeatClient"
+        return km
+
+    async def _async_cleanup_kernel(self):
+        # jupyter_client's "immediate" shutdown still sends an interrupt first, a message on the
+        # control connection, which waits for ever once the student's code has broken that
+        # connection (junk written into the kernel's descriptors): the kernel is killed instead
+        if self.km is not None and self.km.has_kernel:
+            await ensure_async(self.km._kill_kernel())
+        await super()._async_cleanup_kernel()
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)    # nbclient's names its own method
 
     @default("shutdown_kernel")
     def _kill_when_done(self):
