@@ -102,14 +102,30 @@ def test_debian_job_runs_the_readmes_test_command_as_root_with_cpu_torch():
     upload = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert len(upload) == 1 and upload[0]["if"] == "always()"
     assert upload[0]["with"]["path"].rstrip("/") == "test-artifacts"
-    # .ci/run, the machines' CI, runs the same command
-    assert test_command in (REPO / ".ci" / "run").read_text().splitlines()
+    # then the sweeps moved out of make test (issue 58), here and in .ci/run, the machines' CI
+    assert runs(job)[runs(job).index(test_command) + 1] == "make test-more"
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert ci.index(test_command) < ci.index("make test-more"), ci
+
+
+def test_the_sweeps_run_every_test_make_test_leaves_out():
+    """make test-more runs what issue 58 took out of make test: the seeds' module, the cluster's,
+    and nbval as another CPU; make test runs every other test module."""
+    makefile = (REPO / "Makefile").read_text()
+
+    def recipe(target):
+        return re.search(rf"^{target}:.*?\n((?:\t.*\n|.*\\\n)*)", makefile, re.M).group(1)
+    assert "tests/test_seeds.py" in recipe("test-lectures-more") and "$(OTHER_CPU)" in recipe("test-lectures-more")
+    assert "tests/test_grading_cluster.py" in recipe("test-cluster")
+    assert re.search(r"^test-more: test-lectures-more test-cluster$", makefile, re.M)
+    assert "test_seeds" not in recipe("test-notebooks") and "OTHER_CPU" not in recipe("test-notebooks")
+    assert "--ignore=tests/test_grading_cluster.py" in recipe("test-grading")
 
 
 def test_macos_job_runs_the_lecture_notebooks_on_arm():
     job = load()["jobs"]["macos"]
     assert job["runs-on"] == "macos-14"
-    assert runs(job)[-1] == "make test-notebooks"
+    assert runs(job)[-2:] == ["make test-notebooks", "make test-lectures-more"]
 
 
 def test_every_make_target_the_workflow_runs_exists():
