@@ -98,9 +98,9 @@ lab-instructor: $(STAMP)
 	@echo "the final scores are in reports/<set>/grades.csv and report.md, make hand-grade's pages and make export."
 	$(LAB)
 
-# Every test, in five parts: unit (package, widgets, assignment integrity), notebooks (strict
-# nbval), grading (nbgrader end to end, attack corpus, sandboxed), browser (JupyterLab + Chromium),
-# hub (a term on a real JupyterHub with local users and nbgrader's exchange). Every part but the
+# The tests, in five parts (the sweeps are test-more's): unit (package, widgets, assignment
+# integrity), notebooks (strict nbval), grading (nbgrader end to end, attack corpus, sandboxed),
+# browser (JupyterLab + Chromium), hub (a term on a real JupyterHub with local users and nbgrader's exchange). Every part but the
 # hub keeps both cores busy (94-99% measured); the hub's keeps one (its hubs and servers start
 # one after another), so it runs beside the notebooks part, the one that shares nothing with it
 # (no sandbox, no users), each part's output printed whole when it ends: 373 s for both, against
