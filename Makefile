@@ -100,11 +100,11 @@ lab-instructor: $(STAMP)
 
 # The tests, in five parts (the sweeps are test-more's): unit (package, widgets, assignment
 # integrity), notebooks (strict nbval), grading (nbgrader end to end, attack corpus, sandboxed),
-# browser (JupyterLab + Chromium), hub (a term on a real JupyterHub with local users and nbgrader's exchange). Every part but the
-# hub keeps both cores busy (94-99% measured); the hub's keeps one (its hubs and servers start
-# one after another), so it runs beside the notebooks part, the one that shares nothing with it
-# (no sandbox, no users), each part's output printed whole when it ends: 373 s for both, against
-# 440 s one after the other.
+# browser (JupyterLab + Chromium), hub (a term on a real JupyterHub with local users and
+# nbgrader's exchange). Every part but the hub keeps both cores busy (85-99% measured); the hub's
+# keeps one (its hubs and servers start one after another), so it runs beside the notebooks part,
+# the one that shares nothing with it (no sandbox, no users), each part's output printed whole
+# when it ends: 373 s for both, against 440 s one after the other (before the sweeps moved out).
 test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit \
