@@ -160,9 +160,10 @@ def explain_failure(log: str) -> str:
     if "No submitted file" in log:
         return "no notebook was submitted"
     if "Timeout waiting for execute reply" in log and BROKEN_CONNECTION not in log:
-        return ("a cell ran past the time limit and the kernel answered neither it nor the "
-                "interrupt (a loop that ignores interrupts, or code that wrote into the kernel's "
-                "own connections?); the notebook could not be graded")
+        return ("the kernel stopped answering the grader: no reply came from a cell within the time "
+                "limit, nor from the interrupt that followed (a loop that ignores interrupts, a "
+                "stopped kernel, or code that broke the kernel's own output or connections?); the "
+                "notebook could not be graded")
     if "<IDS|MSG>" in log or BROKEN_CONNECTION in log:
         # jupyter_client met bytes that are no Jupyter message: the student's code wrote into
         # the kernel's own connections (its descriptors are the kernel's to use)

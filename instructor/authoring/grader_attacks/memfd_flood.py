@@ -7,7 +7,7 @@ graded. On a heavily loaded machine the group can spend longer than the cell's t
 in the tests) reclaiming its own file pages before the OOM killer acts; the kernel is then
 stopped by the time limit instead (seen once, in a fresh-clone `make test`). Either way the
 memory stays held (tests/test_attacks.py checks the group's peak) and nothing after is graded."""
-EXPECT = {"status": "failed", "reason": ("kernel died", "answered neither it nor the interrupt"),
+EXPECT = {"status": "failed", "reason": ("kernel died", "the kernel stopped answering the grader"),
           "output_lacks": ["MEMFD-FLOOD held 4320 MB"]}
 FLOOD = '''
 import os as _os
