@@ -149,7 +149,8 @@ class Scoring:
             for grade in sorted(nb.grades, key=lambda g: (order.get(g.name, len(order)), g.name)):
                 if grade.needs_manual_grade:
                     result.needs_manual.append(grade.name)
-                elif grade.cell.cell_type == "code" and grade.auto_score is not None \
+                # a test the re-check held for a hand grade needs one and failed (record_in_gradebook)
+                if grade.cell.cell_type == "code" and grade.auto_score is not None \
                         and grade.auto_score < grade.max_score and not _is_solution(grade):
                     result.failed_tests.append(grade.name)
         result.timeouts = timeouts_in(self.course / "autograded" / result.student /

@@ -9,7 +9,7 @@ import json
 
 from ...common.course import gradebook_url
 from .cases import DIAGNOSIS, Case
-from .judge import GRADER_FAULT, MISSED, comment_text, judge, note, parse_printed
+from .judge import GRADER_FAULT, MISSED, NOT_RUN, comment_text, judge, note, parse_printed
 from .kernel import clean_probe_answers
 
 
@@ -102,17 +102,24 @@ def comment_on_answers(gb, assignment: str, student: str, said: dict[str, str]) 
 
 
 def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], notes: dict,
-                        answers: dict[str, str]) -> float:
+                        answers: dict[str, str]) -> tuple[float, list[str]]:
     """Write the re-check's verdict where nbgrader keeps grades, so that the formgrader, feedback
     and export read the score the report gives: each test that lost its points gets an automatic
     score of 0, and the answer cell it checks a comment saying why (shown to the student in the
-    feedback and to the instructor in the formgrader; a comment typed by hand there wins).
-    Grading the student again starts from nbgrader's own scores. Returns the new total."""
+    feedback and to the instructor in the formgrader; a comment typed by hand there wins). A test
+    whose answer could not be run again (NOT_RUN) is held for a hand grade, as its flag says: it
+    needs manual grading in the gradebook, so the formgrader, grades.csv and the report count it
+    until the instructor gives it a score (one given before a regrade stands). Grading the
+    student again starts from nbgrader's own scores. Returns the new total and the tests held."""
     submission = gb.find_submission(assignment, student)
     grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
     grouped: dict[str, dict] = {}             # answer cell -> (template, fields) -> its tests
+    held: list[str] = []
     for test in sorted(deducted):
         grades[test].auto_score = 0.0
+        if notes.get(test, ("",))[0] == NOT_RUN and grades[test].manual_score is None:
+            grades[test].needs_manual_grade = True
+            held.append(test)
         if test in answers:
             note = notes.get(test, (MISSED, (("did", "gave a wrong result"),)))
             grouped.setdefault(answers[test], {}).setdefault(note, []).append(test)
@@ -125,7 +132,7 @@ def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], n
                                                     + said[comment.name])
     gb.db.commit()
     gb.db.refresh(submission)
-    return float(submission.score)
+    return float(submission.score), held
 
 
 def _cells_of(run, student: str) -> list[str]:
@@ -168,7 +175,8 @@ def recheck_all(run, students: list[str]) -> None:
             result.flags += flags + reaching_flags(_cells_of(run, student))
             result.failed_tests += sorted(deducted)
             if deducted:
-                result.score = record_in_gradebook(gb, run.assignment, student, deducted, notes, answers)
+                result.score, held = record_in_gradebook(gb, run.assignment, student, deducted, notes, answers)
+                result.needs_manual += held
             failed = {answers[t] for t in points if t in answers and (t not in passed or t in deducted)}
             try:
                 found = diagnoses(run.assignment, cases, printed, failed)
