@@ -728,3 +728,22 @@ def test_the_instructors_guide_states_the_grading_limits_in_force():
     assert f"may run {cell} s" in limits, limits
     assert f"interrupt for {INTERRUPT_GRACE} s" in limits, limits
     assert f"with {RECHECK_CELLS_BUDGET} s for all of them" in limits, limits
+
+
+def test_a_test_held_for_a_hand_grade_must_be_counted_as_needing_one():
+    """A blind review: the re-check held 3 quiz points 'until you grade them by hand' while
+    grades.csv's needs_manual_grading counted only the explain answer. Every graded fixture is
+    checked for it (fixtures.check); the check names what it finds missing."""
+    from instructor.authoring import fixtures as F
+    from instructor.gradebook.rows import Result
+    from instructor.grading.recheck.judge import lose
+    flag = (f"re-check quiz: the answer could not be run again (the cell beginning `x` stopped with "
+            f"TimeoutError (and 1 more cell)): {lose(['quiz_q1', 'quiz_q2'])} until you grade them by hand")
+    one = f"re-check q: the answer could not be run again (x): {lose(['quiz_q3'])} until you grade it by hand"
+    result = Result("s", "graded", flags=[flag, one], needs_manual=["explain_forget", "quiz_q1"],
+                    failed_tests=["quiz_q1", "quiz_q2", "quiz_q3"])
+    problems = F.check(F.Fixture("s", {"ignore": ["quiz_q1", "quiz_q2", "quiz_q3"]}), result, [])
+    assert len(problems) == 2 and all("needs_manual lacks" in p for p in problems), problems
+    result.needs_manual += ["quiz_q2", "quiz_q3"]
+    assert F.check(F.Fixture("s", {"ignore": ["quiz_q1", "quiz_q2", "quiz_q3"]}), result, []) == []
+    assert lose(["a"]) == "a loses its points" and lose(["a", "b"]) == "a, b lose their points"

@@ -232,9 +232,10 @@ def check(fx: Fixture, result, all_tests: list[str], outputs: str = "") -> list[
     if "flag" in e and not any(e["flag"] in f for f in result.flags):
         problems.append(f"no flag mentions {e['flag']!r}; flags: {result.flags}")
     for flag in result.flags:      # held for a hand grade: what the flag promises, the columns count
-        held = re.search(r"lose their points until you grade them by hand", flag)
-        if held and not set(flag[:held.start()].rsplit(": ", 1)[-1].rstrip().split(", ")) <= set(result.needs_manual):
-            problems.append(f"a flag holds tests for a hand grade that needs_manual lacks ({result.needs_manual}): {flag}")
+        held = re.search(r" loses? (its|their) points until you grade (it|them) by hand", flag)
+        if held and not set(flag[:held.start()].rsplit(": ", 1)[-1].split(", ")) <= set(result.needs_manual):
+            problems.append(f"a flag holds tests for a hand grade that needs_manual lacks "
+                            f"({result.needs_manual}): {flag}")
     if "flag_lacks" in e and any(e["flag_lacks"].lower() in f.lower() for f in result.flags):
         problems.append(f"a flag mentions {e['flag_lacks']!r}; flags: {result.flags}")
     reasons = e.get("reason", ())                          # one text, or a tuple of alternatives

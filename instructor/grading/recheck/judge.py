@@ -307,8 +307,8 @@ def judge(cases: list[Case], printed: str, passed: set[str],
     if got.clean_probes is not None and got.clean_probes != clean_probes:
         broken.append("the re-check process's probes disagree with the grader's before any student code ran")
     if not got.ended:
-        broken.append("the grader's check did not run to its end (output hidden, redirected, or the "
-                      "kernel stopped)")
+        broken.append("the grader's check did not run to its end (its output hidden or redirected, or "
+                      "its process stopped or killed)")
     deducted: set[str] = set()
     for case in cases:
         if case.diagnostic:
@@ -331,7 +331,7 @@ def judge(cases: list[Case], printed: str, passed: set[str],
                    "two results were printed for it" if case.name in got.duplicated else "no result")
             if tests_that_passed:
                 flags.append(f"re-check {case.name}: the grader's check could not be trusted ({why}); "
-                             f"{', '.join(tests_that_passed)} lose their points")
+                             + lose(tests_that_passed))
                 deducted.update(tests_that_passed)
                 fault = any("before any student code ran" in b for b in broken_here)
                 note(notes, tests_that_passed, GRADER_FAULT if fault else UNTRUSTED)
@@ -344,14 +344,16 @@ def judge(cases: list[Case], printed: str, passed: set[str],
             continue          # the tests caught it already: they judged it
         if isinstance(value, str) and value.startswith(RULE_BROKEN):
             flags.append(f"re-check {case.name}: {value[len('error: '):]}: "
-                         f"{', '.join(tests_that_passed)} lose their points")
+                         + lose(tests_that_passed))
             deducted.update(tests_that_passed)
             note(notes, tests_that_passed, BROKE_RULE, what=_rule_used(value))
             continue
         if isinstance(value, str) and value.startswith("error: ") and got.stopped:
-            why = got.stopped[0] + (f" (and {len(got.stopped) - 1} more)" if len(got.stopped) > 1 else "")
+            more = len(got.stopped) - 1
+            why = got.stopped[0] + (f" (and {more} more cell{'s' if more > 1 else ''})" if more else "")
             flags.append(f"re-check {case.name}: the answer could not be run again ({why}): "
-                         f"{', '.join(tests_that_passed)} lose their points until you grade them by hand "
+                         f"{lose(tests_that_passed)} until you grade "
+                         f"{'it' if len(tests_that_passed) == 1 else 'them'} by hand "
                          "(a manual score in the formgrader)")
             deducted.update(tests_that_passed)
             note(notes, tests_that_passed, NOT_RUN, why=why)
@@ -360,7 +362,7 @@ def judge(cases: list[Case], printed: str, passed: set[str],
                 else "")
         tampered = any(f.startswith("TAMPERING") for f in flags)
         flags.append(f"re-check {case.name}: a wrong result {what}on the grader's inputs, which the tests "
-                     f"missed: {', '.join(tests_that_passed)} lose their points "
+                     f"missed: {lose(tests_that_passed)} "
                      + ("(see the tampering above)" if tampered else
                         "(a plain failure; consider extending the hidden tests)"))
         deducted.update(tests_that_passed)
@@ -369,6 +371,11 @@ def judge(cases: list[Case], printed: str, passed: set[str],
         else:
             note(notes, tests_that_passed, MISSED, did=_did(value))
     return flags, deducted
+
+
+def lose(tests: list[str]) -> str:
+    """'a loses its points', 'a, b lose their points'."""
+    return ", ".join(tests) + (" loses its points" if len(tests) == 1 else " lose their points")
 
 
 def note(notes: dict | None, tests: list[str], template: str, **fields) -> None:

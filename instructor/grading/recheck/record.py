@@ -9,7 +9,7 @@ import json
 
 from ...common.course import gradebook_url
 from .cases import DIAGNOSIS, Case
-from .judge import GRADER_FAULT, MISSED, NOT_RUN, comment_text, judge, note, parse_printed
+from .judge import GRADER_FAULT, MISSED, NOT_RUN, comment_text, judge, lose, note, parse_printed
 from .kernel import clean_probe_answers
 
 
@@ -170,7 +170,7 @@ def recheck_all(run, students: list[str]) -> None:
             except Exception as err:                   # fail closed: no point the re-check guards stays
                 deducted = {t for case in cases for t in case.tests if t in passed}
                 flags = [f"re-check could not be judged ({type(err).__name__}: {err}); "
-                         f"{', '.join(sorted(deducted)) or 'no test'} lose their points"]
+                         f"{lose(sorted(deducted)) if deducted else 'no test loses its points'}"]
                 note(notes, sorted(deducted), GRADER_FAULT)
             result.flags += flags + reaching_flags(_cells_of(run, student))
             result.failed_tests += sorted(deducted)
