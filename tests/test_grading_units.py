@@ -747,3 +747,20 @@ def test_a_test_held_for_a_hand_grade_must_be_counted_as_needing_one():
     result.needs_manual += ["quiz_q2", "quiz_q3"]
     assert F.check(F.Fixture("s", {"ignore": ["quiz_q1", "quiz_q2", "quiz_q3"]}), result, []) == []
     assert lose(["a"]) == "a loses its points" and lose(["a", "b"]) == "a, b lose their points"
+
+
+def test_the_grading_kernel_s_client_starts_no_heartbeat(monkeypatch):
+    """The heartbeat's thread pinged a kernel whose connection the student's code had broken,
+    and stop_channels() then waited for it for ever (descriptor_junk: 120 s in 2 of 4 runs).
+    The grader's kernel manager makes clients that start every channel but that one."""
+    import nbformat
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    from instructor.grading.inert import CappedExecute
+    ep = CappedExecute()
+    ep.nb = nbformat.v4.new_notebook()
+    client = ep.create_kernel_manager().client()
+    asked = {}
+    monkeypatch.setattr(AsyncKernelClient, "start_channels", lambda self, **kw: asked.update(kw))
+    client.start_channels()
+    assert asked == {"shell": True, "iopub": True, "stdin": True, "hb": False, "control": True}, asked
