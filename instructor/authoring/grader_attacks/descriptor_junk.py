@@ -5,9 +5,10 @@ shutdown interrupts it again, each a send on the control connection, and the sec
 ever: the student's grading stopped only at the submission's wall-clock limit (900 s by default),
 with a reason that blamed a loop that never ends. The kernel is now killed, not interrupted, at
 shutdown (the cell's limit and INTERRUPT_GRACE in all), and the reason names the kernel's own
-connections (or its death, if the junk killed it first). The rest of the batch goes on."""
-EXPECT = {"status": "failed", "reason": ("the kernel's own output or connections", "kernel's messages to the grader were garbled",
-                                         "kernel died")}
+output or connections, or garbled messages (the cell's text, quoted in nbgrader's log, holds
+`<IDS|MSG>`), or its death if the junk killed it first. The rest of the batch goes on."""
+EXPECT = {"status": "failed", "reason": ("the kernel's own output or connections",
+                                         "kernel's messages to the grader were garbled", "kernel died")}
 CELLS = {"quiz": '''
 import os
 for fd in range(3, 65):
