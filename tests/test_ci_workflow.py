@@ -109,8 +109,8 @@ def test_debian_job_runs_the_readmes_test_command_as_root_with_cpu_torch():
 
 
 def test_the_sweeps_run_every_test_make_test_leaves_out():
-    """make test-more runs what issue 58 took out of make test: the seeds' module, the cluster's,
-    and nbval as another CPU; make test runs every other test module."""
+    """make test-more runs what issue 58 took out of make test (the seeds' module, the cluster's,
+    and nbval as another CPU), and make test's own parts no longer run them."""
     makefile = (REPO / "Makefile").read_text()
 
     def recipe(target):
