@@ -288,7 +288,8 @@ execute-notebooks: $(STAMP)
 
 # Time and memory of everything budgeted (about half an hour): bench/REPORT.md and bench/report.json.
 bench: $(STAMP) system-deps
-	$(PY) -m bench.run $(if $(PARTS),--parts $(PARTS),) $(if $(REPEATS),--repeats $(REPEATS),)
+	$(PY) -m bench.run $(if $(PARTS),--parts $(PARTS),) $(if $(REPEATS),--repeats $(REPEATS),) \
+	  $(if $(MAKE_TEST_LOG),--make-test-log $(MAKE_TEST_LOG),)
 
 clean:
 	rm -rf submitted staged autograded feedback reports demo-class gradebook.db .pytest_cache .hypothesis test-artifacts grading-runs .site-cache
