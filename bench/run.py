@@ -220,8 +220,8 @@ def measured(part: dict) -> str:
 
 
 def newest_browser(results: dict) -> dict | None:
-    """The browser figures of the `browser` part, or of the `tests` part if that ran later
-    (both run the browser test), in the current per-widget form."""
+    """The browser figures of the `browser` part, in the current per-widget form (the `tests` part
+    kept them too until it ran make test whole; a report.json of that time may still hold them)."""
     found = [(p["measured"], p) for p in (results.get("browser"), results.get("tests"))
              if p and isinstance(p.get("browser_latency"), dict)
              and all(isinstance(v, dict) for v in p["browser_latency"].values())]
