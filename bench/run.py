@@ -424,6 +424,11 @@ CHANGES = [
     "before, the pipeline alone paid for creating the gradebook (about 2 s of a 45 to 70 s run).",
     "Whole `make test` (after the first install): 1148 s before these changes, on this machine "
     "type with nothing else running; 732 s after.",
+    "`make test` then grew parts that were not there on 2026-11-21 (the hub, the website in "
+    "Chromium, the JupyterLab tests split from the browser part, the attack corpus): 1602 s from a "
+    "fresh clone on 2026-11-26; 1343 s after the sweeps (the lectures under other seeds, strict "
+    "nbval as another CPU, the Dask cluster) moved to `make test-more`, which CI runs after it, "
+    "and the notebooks part ran beside the hub's; 1370 s on 2026-11-27 (the table above).",
     "Browser latency is timed inside the page (issue 17b): one change per measurement (a key press, "
     "a click or a pick), from the event's dispatch to the kernel's new readout, the new figure's "
     "src, its decoding and its first paint, five repetitions per widget. The earlier figures (300 to "
