@@ -425,7 +425,7 @@ CHANGES = [
     "Whole `make test` (after the first install): 1148 s before these changes, on this machine "
     "type with nothing else running; 732 s after.",
     "`make test` then grew parts that were not there on 2026-11-21 (the hub, the website in "
-    "Chromium, the JupyterLab tests split from the browser part, the attack corpus): 1602 s from a "
+    "Chromium, more JupyterLab tests, the attack corpus): 1602 s from a "
     "fresh clone on 2026-11-26; 1343 s after the sweeps (the lectures under other seeds, strict "
     "nbval as another CPU, the Dask cluster) moved to `make test-more`, which CI runs after it, "
     "and the notebooks part ran beside the hub's; 1370 s on 2026-11-27 (the table above).",
