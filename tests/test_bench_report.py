@@ -82,3 +82,17 @@ def test_the_tests_part_reads_logs_of_runs_made_elsewhere(tmp_path):
         assert "unit" in str(err)
     else:
         raise AssertionError("a log without the parts' summaries was taken")
+
+
+def test_a_real_fresh_clone_log_gives_every_part():
+    """The whole output of `make test` in a fresh clone of 9ab1b56 (installs, pip's warnings, xdist's
+    lines and all), as the bench read it for bench/REPORT.md."""
+    from pathlib import Path
+
+    from bench.run import parts_of_make_test
+    log = (Path(__file__).parent / "data" / "make-test-fresh-clone.log").read_text()
+    found = parts_of_make_test(log)
+    assert found["whole"] == 1370
+    assert {name: part["seconds"] for name, part in found["parts"].items()} == {
+        "unit": 188.5, "notebooks": 138.2, "hub": 137.5, "grading": 595.1, "website": 175.8, "JupyterLab": 253.1}
+    assert found["parts"]["grading"]["tests"] == "672 passed, 4 warnings"
