@@ -6,7 +6,6 @@ import json
 import os
 import pickle
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -217,9 +216,10 @@ def processes_of(uids: set[int], settle: float = 10.0) -> list[str]:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port outside the range the system hands to kernels and clients (the hub's
+    free_port says why)."""
+    from instructor.deploying.hub import free_port
+    return free_port()
 
 
 _RUNTIME_DIRS: list[str] = []

@@ -4,6 +4,7 @@ import errno
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -445,3 +446,34 @@ def test_the_instructors_server_refuses_autograde_outside_the_pipeline(tmp_path,
     assert config.Autograde.exporter_class == "instructor.grading.paths.PipelineOnlyExporter"
     assert config.GenerateFeedback.exporter_class == "instructor.grading.paths.ScannedFeedbackExporter"
     assert callable(config.Execute.on_notebook_start)
+
+
+def test_free_ports_lie_outside_the_systems_range_and_are_never_given_twice():
+    """Kernels, Jupyter servers and outgoing connections take ports from the system's range
+    (ip_local_port_range): the hub's ports are chosen outside it, so none of them takes one
+    between the choice and the hub's bind (tests/test_hub_ports.py: what happens if
+    something else does)."""
+    low, high = H._system_range()
+    ports = [H.free_port() for _ in range(300)]
+    assert len(set(ports)) == len(ports)
+    assert not [p for p in ports if low <= p <= high]
+    assert all(1024 <= p <= 65535 for p in ports)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", ports[0]))
+        held.listen()
+        assert not H.port_is_free(ports[0])
+    assert H.port_is_free(ports[0])
+
+
+def test_make_hub_refuses_a_port_in_use_and_says_how_to_choose_another(monkeypatch, capsys):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    made = []
+    monkeypatch.setattr(H, "prepare_state", lambda *a, **k: made.append(a))
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        assert H.main(["--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"port {port} on 127.0.0.1 is in use" in err and "--port 8001" in err
+    assert not made, "nothing may be prepared for a hub that cannot start"

@@ -61,10 +61,49 @@ DEFAULT_STATE = "/srv/rnnlab-hub"
 SHARED_VIEW_ENV = "RNNLAB_HUB_SHARED"
 
 
-def free_port() -> int:
+_GIVEN: set[int] = set()       # the ports free_port gave out in this process
+
+
+def _system_range() -> tuple[int, int]:
+    """The ports the system hands out to sockets bound to port 0 and to outgoing connections."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return low, high
+    except (OSError, ValueError):
+        return 32768, 60999                  # Linux's default
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing listens on 127.0.0.1:`port` (or on every address) and no connection holds it."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def free_port() -> int:
+    """A free port for the hub, its proxy's API, ngshare or a test's hub, chosen at random
+    outside the system's own range (ip_local_port_range): the kernels, servers and clients
+    that run beside a hub (make test runs the notebooks beside the hub tests) take their ports
+    from that range, so none of them takes a port chosen here between the choice and its bind.
+    Something else still may: `start` then tries again with new ports. Never the same port
+    twice in one process (a hub's ports must differ)."""
+    low, high = _system_range()
+    if low - 10000 >= 2000:
+        span = range(10000, low)
+    elif 65535 - high >= 2000:
+        span = range(high + 1, 65536)
+    else:                                    # the system's range is nearly every port
+        span = range(1024, 65536)
+    pick = secrets.SystemRandom()
+    for _ in range(200):
+        port = pick.choice(span)
+        if port not in _GIVEN and port_is_free(port):
+            _GIVEN.add(port)
+            return port
+    raise HubError(f"no free port found in {span.start}-{span.stop - 1} after 200 tries")
 
 
 @dataclass
@@ -82,7 +121,8 @@ class Settings:
     students: list[str] = field(default_factory=lambda: ["student1", "student2", "student3"])
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     api_token: str = field(default_factory=lambda: secrets.token_hex(32))
-    port: int = 8000
+    port: int = 8000                     # prepare_state(port=0): one chosen (free_port), and
+    port_chosen: bool = False            # then chosen again if it is taken when the hub starts
     hub_port: int = field(default_factory=free_port)
     proxy_api_port: int = field(default_factory=free_port)
     proxy: str = str(PROXY)
@@ -147,10 +187,11 @@ def prepare_state(state: Path, ngshare: bool = False, shared: Path | None = None
     instructor_folder.mkdir(mode=0o700, exist_ok=True)
     instructor_folder.chmod(0o700)            # root's until the hub opens it to the instructor
     (instructor_folder / "etc-jupyter").mkdir(mode=0o755, exist_ok=True)
+    if kwargs.get("port") == 0:
+        kwargs.update(port=free_port(), port_chosen=True)
     if ngshare:
         kwargs["ngshare"] = ngshare_service(state, kwargs.get("instructor", "instructor"))
-        url = f"http://127.0.0.1:{kwargs.get('port', 8000)}/services/ngshare"
-        (config / "nbgrader_config.py").write_text(nbgrader_ngshare_config(url))
+        _write_ngshare_config(config, kwargs.get("port", 8000))
         (instructor_folder / "etc-jupyter" / "nbgrader_config.py").unlink(missing_ok=True)
     else:
         (config / "nbgrader_config.py").write_text(nbgrader_system_config(exchange))
@@ -168,10 +209,19 @@ def prepare_state(state: Path, ngshare: bool = False, shared: Path | None = None
                         exchange=str(exchange), instructor_server=asdict(instructor),
                         instructor_folder=str(instructor_folder), student_commit=commit, **kwargs)
     settings.repository_mode_before = make_private(Path(settings.repository))
-    path = state / "settings.json"
+    _save(settings)
+    return settings
+
+
+def _save(settings: Settings) -> None:
+    path = Path(settings.state) / "settings.json"
     path.touch(mode=0o600)
     path.write_text(json.dumps(asdict(settings), indent=1))
-    return settings
+
+
+def _write_ngshare_config(config: Path, port: int) -> None:
+    (config / "nbgrader_config.py").write_text(
+        nbgrader_ngshare_config(f"http://127.0.0.1:{port}/services/ngshare"))
 
 
 def nbgrader_system_config(exchange: Path) -> str:
@@ -306,23 +356,84 @@ def hub_env(settings_file: Path) -> dict:
     return env
 
 
-def start(settings: Settings, log) -> subprocess.Popen:
-    """JupyterHub in the background (its own process group); returns once its API answers."""
-    import urllib.request
+# what JupyterHub (tornado), its proxy (node) and ngshare log when a port they bind is taken
+PORT_TAKEN = ("Address already in use", "EADDRINUSE")
+
+
+def start(settings: Settings, log, attempts: int = 3) -> subprocess.Popen:
+    """JupyterHub in the background (its own process group); returns once its API answers as a
+    hub. A port of the hub, its proxy's API, ngshare or (if it was chosen) the public one may
+    be taken between free_port's choice and the bind: what started is stopped and the hub
+    starts again with new ports, up to `attempts` times. `log`: a file opened for writing."""
+    taken = ""
+    for attempt in range(attempts):
+        if attempt:
+            _choose_ports_again(settings)
+        proc, taken = _start_once(settings, log)
+        if proc is not None:
+            return proc
+        if not taken:
+            raise HubError("JupyterHub did not start; see its log")
+    raise HubError(f"JupyterHub did not start: a port it needs was in use at each of {attempts} "
+                   f"tries, with new ports each time (the last: {taken}); see its log")
+
+
+def _choose_ports_again(settings: Settings) -> None:
+    settings.hub_port, settings.proxy_api_port = free_port(), free_port()
+    if settings.ngshare:
+        settings.ngshare["port"] = free_port()
+    if settings.port_chosen:
+        settings.port = free_port()
+        if settings.ngshare:
+            _write_ngshare_config(Path(settings.state) / "etc-jupyter", settings.port)
+    _save(settings)
+
+
+def _start_once(settings: Settings, log) -> tuple[subprocess.Popen | None, str]:
+    """The hub started once: (its process, "") once its API answers, else (None, the log's line
+    that says a port was taken, or "") after stopping everything it started."""
     state = Path(settings.state)
+    log.flush()
+    log_path, offset = Path(log.name), log.tell()
     proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)], cwd=state,
                             env=hub_env(state / "settings.json"), stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{settings.url}/hub/api/", timeout=2)
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                stop(proc)
-                raise HubError("JupyterHub did not start; see its log")
-            time.sleep(0.5)
+    while not _answers_as_hub(settings.url):
+        with open(log_path, errors="replace") as f:
+            f.seek(offset)
+            taken = next((line.strip() for line in f if any(t in line for t in PORT_TAKEN)), "")
+        if taken or proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc)
+            _stop_left_behind(settings)
+            return None, taken
+        time.sleep(0.5)
+    return proc, ""
+
+
+def _answers_as_hub(url: str) -> bool:
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"{url}/hub/api/", timeout=2) as r:
+            return "version" in json.loads(r.read())
+    except (OSError, ValueError):
+        return False
+
+
+def _stop_left_behind(settings: Settings) -> None:
+    """What a hub that failed to start leaves running in sessions of their own: its proxy (its
+    pid file in the state folder) and ngshare (started with the hub's ngshare folder)."""
+    import psutil
+    marks = [f"--api-port {settings.proxy_api_port} "]
+    if settings.ngshare:
+        marks.append(f"{settings.ngshare['folder']}/")
+    for p in psutil.process_iter(["cmdline"]):
+        command = " ".join(p.info["cmdline"] or []) + " "
+        if any(mark in command for mark in marks):
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
 
 
 def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
@@ -353,6 +464,10 @@ def main(argv=None) -> int:
         return 2
     try:
         chosen = chosen_assignments(args.assignments)      # before anything is made
+        if not port_is_free(args.port):
+            raise HubError(f"port {args.port} on 127.0.0.1 is in use (another hub, a Jupyter server?): "
+                           "stop what uses it, or give the hub another, e.g. "
+                           "`sudo make hub HUB_ARGS=\"--port 8001\"`")
         if args.prefix and not re.fullmatch(r"[a-z_][a-z0-9_-]{0,20}", args.prefix):
             raise HubError(f"--prefix {args.prefix!r}: a user name's start is lower-case letters, "
                            "digits, '_' and '-' (at most 21), not starting with a digit or '-'")
