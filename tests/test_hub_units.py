@@ -477,3 +477,27 @@ def test_make_hub_refuses_a_port_in_use_and_says_how_to_choose_another(monkeypat
     err = capsys.readouterr().err
     assert f"port {port} on 127.0.0.1 is in use" in err and "--port 8001" in err
     assert not made, "nothing may be prepared for a hub that cannot start"
+
+
+def test_make_hub_moves_its_inner_ports_if_one_was_taken_while_it_prepared(monkeypatch, open_tmp):
+    """`make hub` execs JupyterHub, so it cannot try again as `start` does: just before the
+    exec it checks the ports it chose seconds earlier and chooses again those taken."""
+    settings = H.Settings(state=str(open_tmp), python=sys.executable, config_path="", data_path="",
+                          exchange=str(open_tmp / "exchange"), port=H.free_port())
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(H, "prepare_state", lambda *a, **k: settings)
+    monkeypatch.setattr(H, "create_user", lambda *a, **k: None)
+    monkeypatch.setattr(H, "setup_instructor", lambda *a, **k: open_tmp / "course")
+
+    def execve(*args):
+        raise SystemExit("exec")
+    monkeypatch.setattr(os, "execve", execve)
+    before = settings.hub_port
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", before))
+        held.listen()
+        with pytest.raises(SystemExit, match="exec"):
+            H.main(["--port", str(settings.port)])
+    saved = json.loads((open_tmp / "settings.json").read_text())
+    assert saved["hub_port"] == settings.hub_port != before
+    assert H.port_is_free(saved["hub_port"]) and H.port_is_free(saved["proxy_api_port"])

@@ -476,6 +476,13 @@ def main(argv=None) -> int:
         for user in [settings.instructor, *settings.students]:
             create_user(user)
         course = setup_instructor(settings.instructor, chosen)
+        # JupyterHub binds its ports after the exec below; one may have been taken while the
+        # users and the course folder were made (make hub has no second attempt, as start has)
+        if not port_is_free(settings.port):
+            raise HubError(f"port {settings.port} on 127.0.0.1 was taken while the hub was prepared: "
+                           "run make hub again, or with another --port")
+        if not (port_is_free(settings.hub_port) and port_is_free(settings.proxy_api_port)):
+            _choose_ports_again(settings)
     except HubError as err:
         print(err, file=sys.stderr)
         return 2
