@@ -428,7 +428,8 @@ CHANGES = [
     "Chromium, more JupyterLab tests, the attack corpus): 1602 s from a "
     "fresh clone on 2026-11-26; 1343 s after the sweeps (the lectures under other seeds, strict "
     "nbval as another CPU, the Dask cluster) moved to `make test-more`, which CI runs after it, "
-    "and the notebooks part ran beside the hub's; 1370 s on 2026-11-27 (the table above).",
+    "and the notebooks part ran beside the hub's; 1370 s on 2026-11-27 (9ab1b56) and 1351 s the same "
+    "evening (086c571, the table above, with a hub test more: ports taken before the hub binds them).",
     "Browser latency is timed inside the page (issue 17b): one change per measurement (a key press, "
     "a click or a pick), from the event's dispatch to the kernel's new readout, the new figure's "
     "src, its decoding and its first paint, five repetitions per widget. The earlier figures (300 to "
