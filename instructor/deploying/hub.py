@@ -421,8 +421,8 @@ def _answers_as_hub(url: str) -> bool:
 
 
 def _stop_left_behind(settings: Settings) -> None:
-    """What a hub that failed to start leaves running in sessions of their own: its proxy (its
-    pid file in the state folder) and ngshare (started with the hub's ngshare folder)."""
+    """What a hub that failed to start leaves running in sessions of their own: its proxy (found
+    by its API port in its command line) and ngshare (by the hub's ngshare folder in its own)."""
     import psutil
     marks = [f"--api-port {settings.proxy_api_port} "]
     if settings.ngshare:
