@@ -51,26 +51,37 @@ class NGram:
         if vocab_size < 1:
             raise ValueError("the vocabulary needs at least one symbol")
         self.order, self.vocab_size = order, vocab_size
-        seq = list(train)
+        seq = train if isinstance(train, str) else list(train)
         self.symbols = {c: k for k, c in enumerate(dict.fromkeys(seq))}
         self.base = len(self.symbols) + 1                # the last id stands for any unseen symbol
+        self._chars = all(isinstance(c, str) and len(c) == 1 for c in self.symbols)
         if self.base ** order >= 2 ** 62:
             raise ValueError(f"order {order} over {self.base - 1} symbols is too long for 64-bit keys")
         ids = self._ids(seq)
         # levels[n]: for contexts of n symbols (n = 0: the unigram counts), sorted context keys with
-        # their totals and numbers of distinct followers, and sorted (context, next) keys with counts
+        # their totals and numbers of distinct followers, and sorted (context, next) keys with counts.
+        # One sort per level: the sorted pairs hold their contexts sorted too, in runs.
         self.levels = []
         for n in range(order):
             if len(ids) <= n:
                 break
             ctx = self._context_keys(ids, n)[n:]
             pairs, counts = np.unique(ctx * self.base + ids[n:], return_counts=True)
-            keys, totals = np.unique(ctx, return_counts=True)
-            distinct = np.unique(pairs // self.base, return_counts=True)[1]
+            of_pair = pairs // self.base
+            starts = np.flatnonzero(np.r_[True, of_pair[1:] != of_pair[:-1]])
+            keys, totals = of_pair[starts], np.add.reduceat(counts, starts)
+            distinct = np.diff(np.r_[starts, len(pairs)])
             self.levels.append((keys, totals, distinct, pairs, counts))
 
     def _ids(self, seq) -> np.ndarray:
         unseen = self.base - 1
+        if isinstance(seq, str) and self._chars:          # a text: one table lookup per character
+            codes = np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+            table = np.full(max(max(map(ord, self.symbols), default=0), int(codes.max(initial=0))) + 1,
+                            unseen, dtype=np.int64)
+            for c, k in self.symbols.items():
+                table[ord(c)] = k
+            return table[codes]
         return np.array([self.symbols.get(c, unseen) for c in seq], dtype=np.int64)
 
     def _context_keys(self, ids: np.ndarray, n: int) -> np.ndarray:
