@@ -84,3 +84,32 @@ def test_the_hub_starts_on_new_ports_when_its_chosen_ones_are_taken(hub_env_view
         for release in releases:
             release()
         shutil.rmtree(state, ignore_errors=True)
+
+
+def test_the_hub_starts_again_when_ngshares_port_is_taken(hub_env_view):
+    """ngshare, a service the hub starts, binds its own port: taken, ngshare fails and JupyterHub
+    exits; the course stops what the attempt left (the proxy, by its API port) and starts again
+    with new ports (two attempts: the first fails, the second runs)."""
+    _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")
+    _need(H.NGSHARE_PYTHON.exists(), f"ngshare is not installed ({H.NGSHARE_PYTHON}); run make ngshare-deps")
+    state = Path(tempfile.mkdtemp(prefix="rnnlab-hub-ports-", dir="/tmp"))
+    log_path = state / "hub.log"
+    proc, releases = None, []
+    try:
+        settings = H.prepare_state(state, ngshare=True, port=0)
+        first = {settings.ngshare["port"], settings.hub_port, settings.proxy_api_port, settings.port}
+        releases += _hold(settings.ngshare["port"], answer_http=False)
+        with open(log_path, "w") as log:
+            proc = H.start(settings, log, attempts=2)
+        now = {settings.ngshare["port"], settings.hub_port, settings.proxy_api_port, settings.port}
+        assert not now & first and H._answers_as_hub(settings.url)
+        assert f'"port": {settings.ngshare["port"]}' in (state / "settings.json").read_text()
+        assert not _running_with(first), "the failed attempt left these running"
+        text = log_path.read_text()
+        assert "Address already in use" in text and text.count("JupyterHub is now running") == 1
+    finally:
+        if proc is not None:
+            H.stop(proc)
+        for release in releases:
+            release()
+        shutil.rmtree(state, ignore_errors=True)
