@@ -52,8 +52,8 @@ def line_positions(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class UnitTrace:
-    """The states and gates of a CharLM's recurrent layer (layer 0) over one text, each
-    (len(text), hidden_size) float64: c, h, i, f, g, o for an LSTM; h, r, z, n for a GRU."""
+    """The states and gates of one recurrent layer of a CharLM over one text, each
+    (len(text), hidden_size) float64: c, tanh(c), h, i, f, g, o for an LSTM; h, r, z, n for a GRU."""
     text: str
     values: dict
 
@@ -62,57 +62,74 @@ class UnitTrace:
 
 
 @torch.no_grad()
-def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | None = None) -> UnitTrace:
-    """Recompute every gate of the model's first recurrent layer from its weights, checked
-    against the layer's own output. nn.LSTM and nn.GRU run every step inside one call of an
-    ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
+def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | None = None,
+               layer: int = 0) -> UnitTrace:
+    """Recompute every gate of one recurrent layer of the model (the first by default) from its
+    weights, checked against the layer's own output. nn.LSTM and nn.GRU run every step inside one
+    call of an ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
     states, so no hook sees a gate. What runs inside differs: on a CPU the LSTM's steps go to
-    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products. `keep` names
-    the states and gates to hand back (all by default; ("c",) for a long text keeps memory low)."""
-    from .gates import lstm_gates
-
+    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products. An LSTM's
+    trace also holds tanh(c), the cell state squashed as h uses it (Karpathy et al. coloured their
+    text by it). `keep` names the states and gates to hand back (all by default; ("c",) for a long
+    text keeps memory low); `layer` picks the layer of a stacked LSTM."""
     model.eval()
     x = model.embed(vocab.encode(text))                        # (T, embed)
-    output, _ = model.rnn(x.unsqueeze(0))
-    if model.cell == "lstm" and model.rnn.num_layers == 1:
-        values = _lstm_layer(model.rnn, x, output[0])
-        mine = torch.from_numpy(values["h"]).float()
-    elif model.cell == "lstm":
-        tr = lstm_gates(model.rnn, x)
-        values = {name: tr.get(name, layer=0).astype(np.float64) for name in ("c", "h", "i", "f", "g", "o")}
+    rnn = model.rnn
+    if not 0 <= layer < rnn.num_layers or (model.cell != "lstm" and layer):
+        raise ValueError(f"layer {layer}: this model's {model.cell.upper()} has {rnn.num_layers} layer(s)"
+                         + ("" if model.cell == "lstm" else ", and only its first is traced"))
+    if model.cell == "lstm":
+        for below in range(layer):                             # the chosen layer's input: the outputs below it
+            x = _one_layer(rnn, below, x)
+        output = _one_layer(rnn, layer, x)
+        values = _lstm_layer(*(getattr(rnn, f"{w}_l{layer}") for w in ("weight_ih", "weight_hh", "bias_ih",
+                                                                         "bias_hh")), x, output)
         mine = torch.from_numpy(values["h"]).float()
     else:
-        rnn, h, rows = model.rnn, torch.zeros(model.rnn.hidden_size), {k: [] for k in "rznh"}
+        output = rnn(x.unsqueeze(0))[0][0]
+        h, rows = torch.zeros(rnn.hidden_size), {k: [] for k in "rznh"}
         for t in range(len(text)):
             r, z, n, h = gru_step(x[t], h, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)
             for k, v in zip("rznh", (r, z, n, h)):
                 rows[k].append(v)
         values = {k: torch.stack(v).double().numpy() for k, v in rows.items()}
         mine = torch.stack(rows["h"])
-    if model.rnn.num_layers == 1 and not torch.allclose(mine, output[0], atol=1e-4):
+        if rnn.num_layers > 1:
+            output = None                                      # layer 0's output is not the model's
+    if output is not None and not torch.allclose(mine, output, atol=1e-4):
         raise RuntimeError("the recomputed states do not reproduce the layer's output")
     if keep is not None:
         values = {name: values[name] for name in keep}
     return UnitTrace(text, values)
 
 
-def _lstm_layer(rnn, x: torch.Tensor, output: torch.Tensor) -> dict:
-    """The gates of a one-layer LSTM at every step at once: gate t needs only x_t and h_{t-1}, and
+def _one_layer(rnn: torch.nn.LSTM, layer: int, x: torch.Tensor) -> torch.Tensor:
+    """The output (T, hidden) of one layer of a stacked LSTM over its input x (T, input), run by
+    nn.LSTM's own fused kernel with that layer's weights."""
+    single = torch.nn.LSTM(x.shape[-1], rnn.hidden_size)
+    for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        getattr(single, f"{w}_l0").copy_(getattr(rnn, f"{w}_l{layer}"))
+    return single(x.unsqueeze(1))[0][:, 0]
+
+
+def _lstm_layer(w_ih, w_hh, b_ih, b_hh, x: torch.Tensor, output: torch.Tensor) -> dict:
+    """The gates of one LSTM layer at every step at once: gate t needs only x_t and h_{t-1}, and
     every h is in the layer's output, so all four gates are two matrix products over the whole
     text; then c_t = f_t c_{t-1} + i_t g_t step by step (elementwise, cheap) and h_t = o_t tanh(c_t),
     which the caller checks against the output. A thousand characters take milliseconds, where a
     step-by-step recomputation takes about 0.2 s."""
-    h_before = torch.cat([output.new_zeros(1, rnn.hidden_size), output[:-1]])
-    pre = torch.addmm(rnn.bias_ih_l0 + rnn.bias_hh_l0, x, rnn.weight_ih_l0.T)
-    pre.addmm_(h_before, rnn.weight_hh_l0.T)                   # in place: one (T, 4H) float32 block
+    h_before = torch.cat([output.new_zeros(1, w_hh.shape[1]), output[:-1]])
+    pre = torch.addmm(b_ih + b_hh, x, w_ih.T)
+    pre.addmm_(h_before, w_hh.T)                               # in place: one (T, 4H) float32 block
     i, f, g, o = pre.chunk(4, dim=1)
     i, f, g, o = torch.sigmoid(i).numpy(), torch.sigmoid(f).numpy(), torch.tanh(g).numpy(), torch.sigmoid(o).numpy()
     c = np.empty(i.shape)
     prev = np.zeros(i.shape[1])
     for t in range(len(c)):
         prev = c[t] = f[t] * prev + i[t] * g[t]
+    squashed = np.tanh(c)
     # float64 for every array handed back, made only when asked for (UnitTrace.__getitem__)
-    return _Lazy({"c": c, "h": o * np.tanh(c), "i": i, "f": f, "g": g, "o": o})
+    return _Lazy({"c": c, "tanh(c)": squashed, "h": o * squashed, "i": i, "f": f, "g": g, "o": o})
 
 
 class _Lazy(dict):

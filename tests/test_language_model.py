@@ -361,7 +361,7 @@ def test_unit_trace_reproduces_the_layer(cell):
     with torch.no_grad():
         out, _ = model.rnn(model.embed(vocab.encode(text)).unsqueeze(0))
     assert np.allclose(trace["h"], out[0].numpy(), atol=1e-6)
-    assert set(trace.values) == ({"c", "h", "i", "f", "g", "o"} if cell == "lstm" else {"h", "r", "z", "n"})
+    assert set(trace.values) == ({"c", "tanh(c)", "h", "i", "f", "g", "o"} if cell == "lstm" else {"h", "r", "z", "n"})
 
 
 def test_unit_trace_of_a_one_layer_lstm_equals_the_step_by_step_recomputation():
@@ -378,6 +378,36 @@ def test_unit_trace_of_a_one_layer_lstm_equals_the_step_by_step_recomputation():
         slow = lstm_gates(model.rnn, model.embed(vocab.encode(text)))
     for name in ("c", "h", "i", "f", "g", "o"):
         assert np.allclose(trace[name], slow.get(name, layer=0), atol=1e-5), name
+
+
+@pytest.mark.parametrize("layer", [0, 1, 2])
+def test_unit_trace_of_each_layer_of_a_stacked_lstm(layer):
+    """Each layer of a three-layer LSTM, traced from the outputs of the layers below it run one by
+    one, equals the step-by-step recomputation of the stacked model, and its tanh(c) is tanh of c."""
+    from rnnlab.gates import lstm_gates
+
+    torch.manual_seed(3)
+    vocab = lm.Vocab('ab("c")\n ')
+    model = lm.CharLM(len(vocab), 6, 7, num_layers=3)
+    text = 'a("bc")\n  b' * 20
+    trace = units.unit_trace(model, vocab, text, layer=layer)
+    with torch.no_grad():
+        slow = lstm_gates(model.rnn, model.embed(vocab.encode(text)))
+    for name in ("c", "h", "i", "f", "g", "o"):
+        assert np.allclose(trace[name], slow.get(name, layer=layer), atol=1e-5), name
+    assert np.allclose(trace["tanh(c)"], np.tanh(trace["c"]))
+    if layer == 2:                                   # the top layer's h is the model's output
+        with torch.no_grad():
+            out = model.rnn(model.embed(vocab.encode(text)).unsqueeze(0))[0][0]
+        assert np.allclose(trace["h"], out.numpy(), atol=1e-5)
+
+
+def test_unit_trace_refuses_a_layer_the_model_lacks():
+    vocab = lm.Vocab("ab")
+    with pytest.raises(ValueError, match="has 2 layer"):
+        units.unit_trace(lm.CharLM(2, 3, 4, num_layers=2), vocab, "ab", layer=2)
+    with pytest.raises(ValueError, match="only its first is traced"):
+        units.unit_trace(lm.CharLM(2, 3, 4, num_layers=2, cell="gru"), vocab, "ab", layer=1)
 
 
 def test_rank_units_by_absolute_correlation():

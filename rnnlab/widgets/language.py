@@ -147,15 +147,15 @@ class NextCharExplorer(FigureWidget):
         self.render()
 
 
-KINDS = {"lstm": ("c", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
+KINDS = {"lstm": ("c", "tanh(c)", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
 BOUNDED01 = {"i", "f", "o", "r", "z"}          # sigmoid gates live in (0, 1)
 CMAPS = {name: matplotlib.colormaps[colours.MAPS[name]] for name in ("unit interval", "signed")}   # each lookup copies
 
 
 class CellViewer(FigureWidget):
     """A text shown character by character, each coloured by the value of one unit (cell state,
-    hidden state or a gate) of the model's first recurrent layer at that character, recomputed
-    from the weights. The unit menu is sorted by how well each unit tracks the chosen feature of
+    hidden state or a gate) of one recurrent layer of the model (`layer`, the first by default) at
+    that character, recomputed from the weights. The unit menu is sorted by how well each unit tracks the chosen feature of
     the text (|Pearson r| over the text); the plot shows the unit and the feature along the text.
     `values` holds what is shown: the text, the unit, its values and the ranking. `features` gives
     the features of a text (rnnlab.units.text_features for the course's grammar,
@@ -166,9 +166,10 @@ class CellViewer(FigureWidget):
     MAX_CHARS = 400
 
     def __init__(self, model: CharLM, vocab: Vocab, examples: list[str], feature: str = "inside quotes",
-                 kind: str | None = None, features=text_features, rank_on=None, kinds: tuple[str, ...] | None = None):
+                 kind: str | None = None, features=text_features, rank_on=None, kinds: tuple[str, ...] | None = None,
+                 layer: int = 0):
         super().__init__(figsize=(9.4, 1.9))
-        self.model, self.vocab = model.eval(), vocab
+        self.model, self.vocab, self.layer = model.eval(), vocab, layer
         self.features_of = features             # text -> {feature name: value at each character}
         # (a UnitTrace of a longer text, its features): rank the units over it, not over the piece shown
         self.rank_on = rank_on
@@ -227,7 +228,7 @@ class CellViewer(FigureWidget):
 
     @staticmethod
     def _kind_name(k: str) -> str:
-        return {"c": "cell state c", "h": "hidden state h", "i": "input gate i", "f": "forget gate f",
+        return {"c": "cell state c", "tanh(c)": "tanh(c)", "h": "hidden state h", "i": "input gate i", "f": "forget gate f",
                 "g": "candidate g", "o": "output gate o", "r": "reset gate r", "z": "update gate z",
                 "n": "candidate n"}[k]
 
@@ -235,7 +236,8 @@ class CellViewer(FigureWidget):
         """Each unit's largest |c| over the examples (an LSTM's cell state is unbounded)."""
         if self.model.cell != "lstm":
             return None
-        return np.max([np.abs(unit_trace(self.model, self.vocab, t)["c"]).max(axis=0) for t in examples], axis=0)
+        return np.max([np.abs(unit_trace(self.model, self.vocab, t, layer=self.layer)["c"]).max(axis=0)
+                       for t in examples], axis=0)
 
     def limits(self, kind: str, unit: int = 0) -> tuple[float, float]:
         """The colour scale of `kind`: (0, 1) for a sigmoid gate, (-1, 1) for a tanh, and for c
@@ -272,7 +274,7 @@ class CellViewer(FigureWidget):
             self.show_stale()
             self.status.value = cannot_show("text", problem, getattr(self, "values", {}).get("text"))
             return
-        self.trace = unit_trace(self.model, self.vocab, text)
+        self.trace = unit_trace(self.model, self.vocab, text, layer=self.layer)
         self.features = self.features_of(text)
         self.width = max(50, 50 * math.ceil(len(text) / 50))
         self.ax.set_xlim(-0.5, self.width - 0.5)
