@@ -51,6 +51,15 @@ def _running_with(ports: set[int]) -> list[str]:
     return found
 
 
+def _clean_up(proc, releases, state: Path) -> None:
+    """Stop the hub, free the held ports, remove the hub's folder."""
+    if proc is not None:
+        H.stop(proc)
+    for release in releases:
+        release()
+    shutil.rmtree(state, ignore_errors=True)
+
+
 def test_the_hub_starts_on_new_ports_when_its_chosen_ones_are_taken(hub_env_view):
     _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")
     state = Path(tempfile.mkdtemp(prefix="rnnlab-hub-ports-", dir="/tmp"))
@@ -79,11 +88,7 @@ def test_the_hub_starts_on_new_ports_when_its_chosen_ones_are_taken(hub_env_view
             assert not _running_with(chosen), "the failed attempt left these running"
         assert log_path.read_text().count("JupyterHub is now running") == 1
     finally:
-        if proc is not None:
-            H.stop(proc)
-        for release in releases:
-            release()
-        shutil.rmtree(state, ignore_errors=True)
+        _clean_up(proc, releases, state)
 
 
 def test_the_hub_starts_again_when_ngshares_port_is_taken(hub_env_view):
@@ -108,8 +113,4 @@ def test_the_hub_starts_again_when_ngshares_port_is_taken(hub_env_view):
         text = log_path.read_text()
         assert "Address already in use" in text and text.count("JupyterHub is now running") == 1
     finally:
-        if proc is not None:
-            H.stop(proc)
-        for release in releases:
-            release()
-        shutil.rmtree(state, ignore_errors=True)
+        _clean_up(proc, releases, state)
