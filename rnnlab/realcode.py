@@ -2,37 +2,41 @@
 
 Nothing is downloaded and the course ships no text it did not write: torch==2.13.0's own Python
 files are on every machine that runs the course, and identical wherever that version is
-installed. `corpus()` reads a fixed, listed selection of them: the files of torch/nn/modules for
-training and those of torch/optim, other files by other hands, held out. It checks the size and
-the SHA-256 of each part, so a model trained on one machine meets the same text on another; with
-another torch (Colab installs its own) it says what it found and what to do.
+installed. `corpus()` reads a fixed, listed selection of them: every file of sixteen folders of
+torch (nn, utils, fx, onnx, ...) for training, and those of torch/optim, other files by other
+hands, held out. Each file is read as code only (`code_only`: docstrings and comments cut), so
+the strings left are the code's own. It checks the size and the SHA-256 of each part, so a model
+trained on one machine meets the same text on another; with another torch (Colab installs its
+own) it says what it found and what to do.
 
 The files are PyTorch's, under its BSD-style licence (the LICENSE file of the installed
 distribution); the course reads them in place and redistributes none of them.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
+import io
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 TORCH_VERSION = "2.13.0"
 
-TRAIN_FILES = tuple(f"nn/modules/{name}.py" for name in (
-    "__init__", "_functions", "activation", "adaptive", "batchnorm", "channelshuffle", "container", "conv",
-    "distance", "dropout", "flatten", "fold", "instancenorm", "lazy", "linear", "linear_cross_entropy",
-    "linear_cross_entropy_options", "loss", "module", "normalization", "padding", "pixelshuffle", "pooling",
-    "rnn", "sparse", "transformer", "upsampling", "utils"))
+# every .py file under these folders of torch, in the order of their paths (926 files in 2.13.0)
+TRAIN_DIRS = ("_decomp", "_export", "_higher_order_ops", "_numpy", "_refs", "ao", "autograd", "distributions",
+              "export", "fx", "jit", "nn", "onnx", "profiler", "sparse", "utils")
 HELD_OUT_FILES = tuple(f"optim/{name}.py" for name in (
     "__init__", "_adafactor", "_functional", "_muon", "_stateless", "adadelta", "adagrad", "adam", "adamax",
     "adamw", "asgd", "lbfgs", "lr_scheduler", "nadam", "optimizer", "radam", "rmsprop", "rprop", "sgd",
     "sparse_adam", "swa_utils"))
 
-# characters of the text after `plain()`, and the SHA-256 of its UTF-8 bytes, as torch 2.13.0's wheel has them
+# characters of each part (code only, after `plain()`), and the SHA-256 of its UTF-8 bytes, as
+# torch 2.13.0's wheel has them under Python 3.11
 EXPECTED = {
-    "train": (911633, "95b7648ea852b9a1fb31a6521b980b32411c974b58dae0dc680cff6b3278835f"),
-    "held_out": (497964, "1388bdb41856603e61935338b500e8f595aebe150d2c9eccb4d6f48ed7d91b97"),
+    "train": (9506463, "f423b72324cde53b1b03e399bbec13436be2245c14966cc9a8b3fe68d08eba6b"),
+    "held_out": (363638, "5cd4acdcdf409914af764b2d12619375cf0db30dc327b4c48b252cc17b53bfe0"),
 }
 SEPARATOR = "\n\n"        # between two files: a blank line more, as between two functions
 
@@ -65,13 +69,116 @@ def plain(text: str) -> str:
     return "".join(ch if ch == "\n" or " " <= ch <= "~" else "?" for ch in text)
 
 
-def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
+def code_only(source: str) -> str:
+    """Python source without its docstrings and comments: the lines of a docstring go (unless it is
+    a function's or class's whole body, which must keep a statement), a comment goes with the
+    spaces before it, and a line that held only a comment goes whole. Strings that are values
+    of the code stay. Raises SyntaxError for text that is not Python."""
+    lines = source.splitlines(keepends=True)
+    drop = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str) and (len(node.body) > 1 or isinstance(node, ast.Module))):
+                drop.update(range(first.lineno - 1, first.end_lineno))
+    lines = [line for k, line in enumerate(lines) if k not in drop]
+    comments = [tok.start for tok in tokenize.generate_tokens(io.StringIO("".join(lines)).readline)
+                if tok.type == tokenize.COMMENT]
+    for row, col in reversed(comments):
+        before = lines[row - 1][:col]
+        lines[row - 1] = before.rstrip() + "\n" if before.strip() else ""
+    return "".join(lines)
+
+
+_READ: dict[bytes, str] = {}          # one process cuts each file's text once: SHA-256 of its bytes -> code
+
+
+def _code_of(path: Path) -> str:
+    raw = path.read_bytes()
+    key = hashlib.sha256(raw).digest()
+    if key not in _READ:
+        _READ[key] = plain(code_only(raw.decode("utf-8")))
+    return _READ[key]
+
+
+def cache_dir() -> Path:
+    """Where a part's code, once cut, is kept between runs: $XDG_CACHE_HOME/rnnlab/realcode (or
+    ~/.cache/...). Cutting 926 files takes about 10 s; reading the cut text back, well under one."""
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rnnlab" / "realcode"
+
+
+def _part_key(files: tuple[str, ...], root: Path) -> str:
+    """What a part's code depends on: each file's name and bytes, code_only's own code, and the
+    Python that runs it (its ast and tokenize do the cutting)."""
+    import marshal
+    import sys
+
+    h = hashlib.sha256(marshal.dumps((code_only.__code__.co_code, code_only.__code__.co_consts)))
+    h.update(f"{sys.version_info[:2]}|{SEPARATOR}".encode())
+    for name in files:
+        h.update(name.encode() + b"\0" + hashlib.sha256((root / name).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _cached(key: str) -> str | None:
+    """The text kept under `key`, if it is there and whole: its first line is the SHA-256 of the rest."""
+    try:
+        digest, text = (cache_dir() / f"{key}.txt").read_text(encoding="utf-8").split("\n", 1)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return text if hashlib.sha256(text.encode("utf-8")).hexdigest() == digest else None
+
+
+def _keep(key: str, text: str) -> None:
+    """Keep the text under `key` (written whole, then renamed); a cache that cannot be written is skipped."""
+    import os
+    import tempfile
+
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text)
+        os.replace(tmp, folder / f"{key}.txt")
+    except OSError:
+        pass
+
+
+def train_files(root: Path | None = None) -> tuple[str, ...]:
+    """The training part's files (paths inside torch), every .py file under TRAIN_DIRS, sorted."""
     root = torch_root() if root is None else root
+    return tuple(sorted(p.relative_to(root).as_posix() for d in TRAIN_DIRS for p in (root / d).rglob("*.py")))
+
+
+def _check_present(files: tuple[str, ...], root: Path) -> None:
     missing = [name for name in files if not (root / name).is_file()]
     if missing:
         raise CorpusError(f"the installed torch at {root} lacks {len(missing)} of the corpus's files "
                           f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}")
-    return SEPARATOR.join(plain((root / name).read_text(encoding="utf-8")) for name in files)
+
+
+def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
+    """The code of `files` (paths inside torch), each through code_only() and plain(), joined."""
+    root = torch_root() if root is None else root
+    _check_present(files, root)
+    key = _part_key(files, root)
+    kept = _cached(key)
+    if kept is not None:
+        return kept
+    texts = []
+    for name in files:
+        try:
+            texts.append(_code_of(root / name))
+        except (SyntaxError, UnicodeDecodeError, tokenize.TokenError) as err:
+            raise CorpusError(f"{root / name} cannot be read as Python here ({type(err).__name__}: {err}): "
+                              + _advice()) from err
+    text = SEPARATOR.join(texts)
+    _keep(key, text)
+    return text
 
 
 def fingerprint(text: str) -> tuple[int, str]:
@@ -93,7 +200,13 @@ def corpus(root: Path | None = None, check: bool = True) -> Corpus:
     """The training and held-out text, checked against torch 2.13.0's (size and SHA-256) unless
     `check` is False (then any torch's files are read as they are)."""
     root = torch_root() if root is None else root
-    parts = {"train": read_part(TRAIN_FILES, root), "held_out": read_part(HELD_OUT_FILES, root)}
+    missing = [d for d in TRAIN_DIRS if not (root / d).is_dir()]
+    if missing:
+        raise CorpusError(f"the installed torch at {root} lacks {len(missing)} of the corpus's folders "
+                          f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}")
+    files = {"train": train_files(root), "held_out": HELD_OUT_FILES}
+    _check_present(files["train"] + files["held_out"], root)      # what is missing first, then what cannot be read
+    parts = {part: read_part(names, root) for part, names in files.items()}
     if check:
         for part, text in parts.items():
             found, expected = fingerprint(text), EXPECTED[part]
@@ -114,13 +227,45 @@ def found_corpus(root: Path | None = None) -> Corpus:
     except CorpusError as err:
         problem = str(err)
     root = torch_root() if root is None else root
-    parts = {}
-    for part, files in (("train", TRAIN_FILES), ("held_out", HELD_OUT_FILES)):
-        present = tuple(name for name in files if (root / name).is_file())
+    parts, unread = {}, []
+    for part, files in (("train", train_files(root)), ("held_out", HELD_OUT_FILES)):
+        present = tuple(name for name in files if (root / name).is_file())    # what is missing, the problem says
         if not present:
             raise CorpusError(f"{problem} (and this torch has none of the {part} part's files)")
-        parts[part] = read_part(present, root)
+        try:
+            parts[part] = read_part(present, root)       # (kept from an earlier run, when there was one)
+            continue
+        except CorpusError:
+            pass
+        readable = []
+        for name in present:
+            try:
+                _code_of(root / name)
+                readable.append(name)
+            except (OSError, SyntaxError, UnicodeDecodeError, tokenize.TokenError):
+                unread.append(name)
+        parts[part] = read_part(tuple(readable), root)
+    if unread:
+        problem += (f" {len(unread)} of this torch's files could not be read as Python here "
+                    f"({', '.join(unread[:3])}{'...' if len(unread) > 3 else ''}) and are left out.")
     note = (f"{problem} Read instead: {len(parts['train']):,} characters to train on and "
             f"{len(parts['held_out']):,} held out, from this torch's files; the lecture's figures were measured "
             f"on torch {TORCH_VERSION}'s and will differ a little here.")
     return Corpus(parts["train"], parts["held_out"], root, exact=False, note=note)
+
+
+def main() -> int:
+    """`python -m rnnlab.realcode`: read the corpus once, so that its cut code is kept for the
+    lecture (the course's install runs it: cutting takes about 10 s, reading it back well under 1)."""
+    try:
+        c = found_corpus()
+    except CorpusError as err:                        # the lecture will say it again; the install goes on
+        print(f"chapter 09's real-code corpus cannot be read: {err}")
+        return 0
+    print(f"chapter 09's real-code corpus: {len(c.train):,} characters to train on and {len(c.held_out):,} held "
+          f"out, their code kept in {cache_dir()}" + ("" if c.exact else f". {c.note}"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

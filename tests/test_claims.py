@@ -52,7 +52,6 @@ PROSE_CONSTANTS = {
     ("08_evaluating_models", "0.05"): "a slider position the reader is asked to try",
     ("08_evaluating_models", "0.95"): "a slider position the reader is asked to try",
     ("08_evaluating_models", "0.5"): "the default threshold of a classifier, a convention",
-    ("09_language_models", "3.3"): "the paper's War and Peace corpus, 3,258,256 characters (Karpathy et al. 2015), a published figure",
     ("09_language_models", "6.2"): "the paper's Linux kernel corpus, 6,206,996 characters (Karpathy et al. 2015), a published figure",
 }
 

@@ -9,7 +9,7 @@ import torch
 
 from rnnlab.codelm import CODE_VOCAB, char_losses, code_features, matching_distance
 from rnnlab.language_model import CharLM, cross_entropy_of
-from rnnlab.realcode import HELD_OUT_FILES, TRAIN_FILES, plain, torch_root
+from rnnlab.realcode import HELD_OUT_FILES, plain, torch_root, train_files
 
 EXAMPLE = 'x = f(a, "b(c", [1,\n    2])  # it\'s (\ny = """doc\n(q"""\nz = f"{a}(" + \'x\'\n'
 
@@ -63,9 +63,13 @@ def tokenizer_features(text):
             "bracket depth": np.cumsum(step)}
 
 
-@pytest.mark.parametrize("files", [TRAIN_FILES, HELD_OUT_FILES], ids=["train", "held_out"])
-def test_the_scanner_agrees_with_pythons_tokenizer_on_every_file_of_the_corpus(files):
+@pytest.mark.parametrize("part", ["nn/modules", "optim"])
+def test_the_scanner_agrees_with_pythons_tokenizer_on_whole_files(part):
+    """On 28 files of the training part and every held-out file, as torch has them (docstrings and
+    comments in: the scanner must follow them too)."""
     root = torch_root()
+    files = HELD_OUT_FILES if part == "optim" else [f for f in train_files() if f.startswith("nn/modules/")]
+    assert len(files) in (21, 28)
     for name in files:
         text = plain((root / name).read_text(encoding="utf-8"))
         mine, theirs = code_features(text), tokenizer_features(text)
@@ -114,7 +118,7 @@ def test_the_shipped_weights_are_what_make_code_lm_trains():
 
     record = load_record()
     assert record["settings"] == SHIPPED and len(record["losses"]) == SHIPPED["steps"]
-    assert (DATA / "code_lm.pt").stat().st_size < 2_000_000          # "a few MB" at most: 1.4 MB
+    assert (DATA / "code_lm.pt").stat().st_size < 4_000_000          # "a few MB" at most: 3.6 MB
     train = corpus().train
     s = SHIPPED
     again = train_code_lm(new_model(), CODE_VOCAB.encode(train), s["steps"], s["n_streams"], s["bptt"], s["lr"],

@@ -116,8 +116,8 @@ except realcode.CorpusError as err:
     report["corpus"] = {"refused": str(err)}
 code = realcode.found_corpus()
 report["corpus"].update(exact=code.exact, note=code.note, train=len(code.train), held_out=len(code.held_out))
-code_viewer = CellViewer(codelm.load_code_lm(), codelm.CODE_VOCAB, [codelm.whole_lines(code.held_out, 3159)],
-                         feature="inside a string", features=codelm.code_features)
+code_viewer = CellViewer(codelm.load_code_lm(), codelm.CODE_VOCAB, [codelm.whole_lines(code.held_out, 104994)],
+                         feature="inside a string", kind="tanh(c)", layer=1, features=codelm.code_features)
 report["others"] = {}
 for owner in others + [code_viewer]:
     figure = isinstance(owner, FigureWidget)

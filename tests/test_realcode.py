@@ -1,4 +1,6 @@
-"""rnnlab.realcode: the real-code corpus read from the installed torch, checked, and refused with a reason."""
+"""rnnlab.realcode: the real-code corpus read from the installed torch (code only), checked, and
+refused with a reason."""
+import ast
 import shutil
 
 import pytest
@@ -10,14 +12,55 @@ def test_the_corpus_is_torch_2_13s_own_files_checked():
     c = R.corpus()
     assert R.fingerprint(c.train) == R.EXPECTED["train"]
     assert R.fingerprint(c.held_out) == R.EXPECTED["held_out"]
+    files = R.train_files()
+    assert len(files) == 926 and files == tuple(sorted(files)) and "nn/modules/rnn.py" in files
+    assert {name.split("/")[0] for name in files} == set(R.TRAIN_DIRS)
     assert "class LSTM(RNNBase):" in c.train and "class Adam(Optimizer):" in c.held_out
-    assert not set(R.TRAIN_FILES) & set(R.HELD_OUT_FILES)
+    assert not set(files) & set(R.HELD_OUT_FILES)
     # the vocabulary is printable ASCII and the newline
     assert all(ch == "\n" or " " <= ch <= "~" for ch in set(c.train) | set(c.held_out))
 
 
 def test_plain_replaces_what_is_outside_printable_ascii():
     assert R.plain("a\u2014b\tc\n") == "a?b?c\n"
+
+
+SOURCE = '''"""The module's docstring,
+two lines."""
+import os  # a comment after code
+
+# a comment line
+def f(x="# not a comment"):
+    """f's docstring."""
+    return x + '"""'
+
+
+class Empty:
+    """A docstring that is the whole body stays."""
+
+
+def g():
+    "one line"
+    s = """a string of the code,
+    # not a comment"""
+    return s
+'''
+
+
+def test_code_only_cuts_docstrings_and_comments_and_keeps_the_codes_strings():
+    code = R.code_only(SOURCE)
+    assert code == ('import os\n\ndef f(x="# not a comment"):\n    return x + \'"""\'\n\n\nclass Empty:\n'
+                    '    """A docstring that is the whole body stays."""\n\n\ndef g():\n'
+                    '    s = """a string of the code,\n    # not a comment"""\n    return s\n')
+    ast.parse(code)                                       # still Python
+    with pytest.raises(SyntaxError):
+        R.code_only("def (:\n")
+
+
+def test_every_file_of_the_corpus_is_still_python_after_the_cut():
+    root = R.torch_root()
+    for name in R.train_files()[::37] + R.HELD_OUT_FILES:
+        ast.parse(R.code_only((root / name).read_text(encoding="utf-8")))
 
 
 def _copy(tmp_path, files):
@@ -29,17 +72,24 @@ def _copy(tmp_path, files):
 
 
 def test_another_torchs_files_are_refused_with_what_was_found(tmp_path):
-    root = _copy(tmp_path, R.TRAIN_FILES + R.HELD_OUT_FILES)
+    root = _copy(tmp_path, R.train_files() + R.HELD_OUT_FILES)
     assert R.corpus(root).train == R.corpus().train               # the same files: accepted
-    (root / "nn/modules/rnn.py").write_text((root / "nn/modules/rnn.py").read_text() + "\n# changed\n")
-    with pytest.raises(R.CorpusError, match=r"train part .* not 911,633 .* torch==2\.13\.0"):
+    (root / "nn/modules/rnn.py").write_text((root / "nn/modules/rnn.py").read_text() + "\nchanged = 1\n")
+    with pytest.raises(R.CorpusError, match=r"train part .* not 9,506,463 .* torch==2\.13\.0"):
         R.corpus(root)
-    assert "# changed" in R.corpus(root, check=False).train       # unchecked: read as it is
+    assert "changed = 1" in R.corpus(root, check=False).train     # unchecked: read as it is
+    (root / "fx/extra.py").write_text("added = 2\n")               # a file more in a folder: refused too
+    (root / "nn/modules/rnn.py").write_text(R.torch_root().joinpath("nn/modules/rnn.py").read_text())
+    with pytest.raises(R.CorpusError, match=r"train part .* 9,506,47\d"):
+        R.corpus(root)
 
 
-def test_missing_files_are_named(tmp_path):
-    root = _copy(tmp_path, R.TRAIN_FILES)
+def test_missing_files_and_folders_are_named(tmp_path):
+    root = _copy(tmp_path, R.train_files())
     with pytest.raises(R.CorpusError, match=r"lacks 21 of the corpus's files \(optim/__init__.py"):
+        R.corpus(root)
+    shutil.rmtree(root / "jit")
+    with pytest.raises(R.CorpusError, match=r"lacks 1 of the corpus's folders \(jit\)"):
         R.corpus(root)
 
 
@@ -49,13 +99,57 @@ def test_no_torch_says_what_to_install(monkeypatch):
         R.torch_root()
 
 
-def test_found_corpus_reads_another_torchs_selection_and_says_so(tmp_path):
+def test_found_corpus_reads_another_torchs_selection_and_says_so(tmp_path, monkeypatch):
     assert R.found_corpus().exact and R.found_corpus().note == ""
-    root = _copy(tmp_path, R.TRAIN_FILES + R.HELD_OUT_FILES[:5])            # an older torch: files missing
-    (root / "nn/modules/rnn.py").write_text("# another version\n")
+    monkeypatch.setattr(R, "TRAIN_DIRS", ("nn",))       # one folder is enough here, and cuts faster
+    root = _copy(tmp_path, R.train_files() + R.HELD_OUT_FILES[:5])            # an older torch: files missing
+    (root / "nn/modules/rnn.py").write_text("another_version = 1\n")
+    (root / "nn/newer.py").write_text("match x:\n    case (:\n")          # Python this one cannot read
     c = R.found_corpus(root)
-    assert not c.exact and c.train.startswith(R.plain((root / "nn/modules/__init__.py").read_text()))
-    assert "# another version" in c.train and len(c.held_out) > 1000
+    assert not c.exact and "another_version = 1" in c.train and len(c.held_out) > 1000
     assert "lacks 16 of the corpus's files" in c.note and "will differ" in c.note
+    assert "1 of this torch's files could not be read as Python here (nn/newer.py)" in c.note
     with pytest.raises(R.CorpusError, match="none of the held_out part's files"):
-        R.found_corpus(_copy(tmp_path / "bare", R.TRAIN_FILES))
+        R.found_corpus(_copy(tmp_path / "bare", R.train_files()))
+
+
+def test_a_parts_code_is_kept_between_runs_and_checked(tmp_path, monkeypatch):
+    """The cut text of a part is kept in the cache folder, read back without cutting again, and
+    refused (cut again) when the kept file is damaged; a cache that cannot be written changes nothing."""
+    expected = R.corpus().held_out
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(R, "_READ", {})
+    first = R.read_part(R.HELD_OUT_FILES)
+    kept = list(R.cache_dir().glob("*.txt"))
+    assert first == expected and len(kept) == 1
+    monkeypatch.setattr(R, "_READ", {})
+    monkeypatch.setattr(R, "_code_of", lambda path: pytest.fail("cut again although kept"))
+    assert R.read_part(R.HELD_OUT_FILES) == expected  # read back, not cut
+    kept[0].write_text(kept[0].read_text()[:-10] + "x = 1\n")   # damaged: its first line no longer matches
+    with pytest.raises(pytest.fail.Exception, match="cut again"):
+        R.read_part(R.HELD_OUT_FILES)
+    monkeypatch.undo()
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert R.read_part(R.HELD_OUT_FILES) == expected
+
+
+def test_the_cache_key_follows_the_files_bytes(tmp_path):
+    root = _copy(tmp_path, R.HELD_OUT_FILES[:2])
+    before = R._part_key(R.HELD_OUT_FILES[:2], root)
+    (root / R.HELD_OUT_FILES[1]).write_text((root / R.HELD_OUT_FILES[1]).read_text() + "\nx = 1\n")
+    assert R._part_key(R.HELD_OUT_FILES[:2], root) != before
+    assert R._part_key(R.HELD_OUT_FILES[:1], root) != R._part_key(R.HELD_OUT_FILES[:2], root)
+
+
+def test_the_install_reads_the_corpus_once_and_keeps_it(tmp_path, monkeypatch, capsys):
+    """`python -m rnnlab.realcode` (run by the course's install) leaves the cut code in the cache,
+    and says what it cannot read without failing the install."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(R, "_READ", {})
+    assert R.main() == 0
+    assert "9,506,463 characters to train on and 363,638 held out" in capsys.readouterr().out
+    assert len(list(R.cache_dir().glob("*.txt"))) == 2
+    monkeypatch.setattr(R.importlib.util, "find_spec", lambda name: None)
+    assert R.main() == 0 and "torch is not installed" in capsys.readouterr().out

@@ -12,9 +12,12 @@ export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# The install also reads chapter 09's real code (torch's own files) once, so the lecture finds
+# it cut and kept (rnnlab.realcode: about 10 s here, once).
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PY) -m rnnlab.realcode
 	@touch $(STAMP)
 
 # A student's progress: the visible tests of every problem set in release/; ONLY=ps03 for one of
