@@ -113,10 +113,10 @@ def cache_dir() -> Path:
 def _part_key(files: tuple[str, ...], root: Path) -> str:
     """What a part's code depends on: each file's name and bytes, code_only's own code, and the
     Python that runs it (its ast and tokenize do the cutting)."""
-    import marshal
+    import inspect
     import sys
 
-    h = hashlib.sha256(marshal.dumps((code_only.__code__.co_code, code_only.__code__.co_consts)))
+    h = hashlib.sha256(inspect.getsource(code_only).encode())     # not its path: one entry for every checkout
     h.update(f"{sys.version_info[:2]}|{SEPARATOR}".encode())
     for name in files:
         h.update(name.encode() + b"\0" + hashlib.sha256((root / name).read_bytes()).digest())
@@ -125,15 +125,28 @@ def _part_key(files: tuple[str, ...], root: Path) -> str:
 
 def _cached(key: str) -> str | None:
     """The text kept under `key`, if it is there and whole: its first line is the SHA-256 of the rest."""
+    import os
+
+    path = cache_dir() / f"{key}.txt"
     try:
-        digest, text = (cache_dir() / f"{key}.txt").read_text(encoding="utf-8").split("\n", 1)
+        digest, text = path.read_text(encoding="utf-8").split("\n", 1)
     except (OSError, ValueError, UnicodeDecodeError):
         return None
-    return text if hashlib.sha256(text.encode("utf-8")).hexdigest() == digest else None
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        return None
+    try:
+        os.utime(path)                                # read now: the last to be dropped (KEEP)
+    except OSError:
+        pass
+    return text
+
+
+KEEP = 4                  # texts kept in the cache: the two parts, for two versions of torch or of the cut
 
 
 def _keep(key: str, text: str) -> None:
-    """Keep the text under `key` (written whole, then renamed); a cache that cannot be written is skipped."""
+    """Keep the text under `key` (written whole, then renamed), and only the KEEP newest texts; a
+    cache that cannot be written is skipped."""
     import os
     import tempfile
 
@@ -144,6 +157,9 @@ def _keep(key: str, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text)
         os.replace(tmp, folder / f"{key}.txt")
+        kept = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:                       # another torch or course version's: about 10 MB each
+            old.unlink(missing_ok=True)
     except OSError:
         pass
 

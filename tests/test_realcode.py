@@ -1,6 +1,7 @@
 """rnnlab.realcode: the real-code corpus read from the installed torch (code only), checked, and
 refused with a reason."""
 import ast
+import os
 import shutil
 
 import pytest
@@ -153,3 +154,13 @@ def test_the_install_reads_the_corpus_once_and_keeps_it(tmp_path, monkeypatch, c
     assert len(list(R.cache_dir().glob("*.txt"))) == 2
     monkeypatch.setattr(R.importlib.util, "find_spec", lambda name: None)
     assert R.main() == 0 and "torch is not installed" in capsys.readouterr().out
+
+
+def test_the_cache_keeps_only_the_newest_texts(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for k in range(R.KEEP + 3):
+        R._keep(f"key{k}", f"text {k}")
+        path = R.cache_dir() / f"key{k}.txt"
+        os.utime(path, (1000 + k, 1000 + k))             # written in this order, a second apart
+    assert sorted(p.stem for p in R.cache_dir().glob("*.txt")) == [f"key{k}" for k in range(3, R.KEEP + 3)]
+    assert R._cached(f"key{R.KEEP + 2}") == f"text {R.KEEP + 2}" and R._cached("key0") is None
