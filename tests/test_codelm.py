@@ -172,5 +172,10 @@ def test_the_cell_viewer_offers_only_the_kinds_asked_for():
     viewer = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features,
                         kinds=("c",))
     assert [v for _, v in viewer.kind.options] == ["c"]
+    both = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features,
+                      kinds=("c", "tanh(c)"), kind="tanh(c)", layer=1)
+    assert [v for _, v in both.kind.options] == ["c", "tanh(c)"] and both.values["kind"] == "tanh(c)"
+    default = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features)
+    assert "tanh(c)" not in [v for _, v in default.kind.options]      # offered when asked for only
     with pytest.raises(ValueError, match="kinds must name some of"):
         CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, kinds=("x",))

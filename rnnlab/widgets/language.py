@@ -148,6 +148,7 @@ class NextCharExplorer(FigureWidget):
 
 
 KINDS = {"lstm": ("c", "tanh(c)", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
+ON_REQUEST = {"tanh(c)"}      # offered only when `kinds` names it (chapter 09's real-code cells)
 BOUNDED01 = {"i", "f", "o", "r", "z"}          # sigmoid gates live in (0, 1)
 CMAPS = {name: matplotlib.colormaps[colours.MAPS[name]] for name in ("unit interval", "signed")}   # each lookup copies
 
@@ -174,7 +175,8 @@ class CellViewer(FigureWidget):
         # (a UnitTrace of a longer text, its features): rank the units over it, not over the piece shown
         self.rank_on = rank_on
         self.ranked_on_text = False
-        offered = tuple(k for k in KINDS[model.cell] if kinds is None or k in kinds)   # what "colour by" offers
+        offered = tuple(k for k in KINDS[model.cell]                           # what "colour by" offers
+                        if (kinds is None and k not in ON_REQUEST) or (kinds is not None and k in kinds))
         if not offered:
             raise ValueError(f"kinds must name some of {KINDS[model.cell]}, not {kinds}")
         kinds = offered
