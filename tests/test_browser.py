@@ -187,7 +187,9 @@ def widget_in_cell(page, cell_text, css_class, attempts: int = 3):
     cells near the view, so that cell is made active and scrolled into view first; if its widget
     has not appeared after 15 s, that is done again (a loaded machine once left a quiz's cell
     unrendered for the 30 s a single wait allowed, in a fresh clone's make test; alone, it
-    appeared at once)."""
+    appeared at once). An element replaced while it is scrolled to (a widget that draws itself
+    again: the progress table, in another fresh clone's make test) is looked up again too."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(attempts):
@@ -204,8 +206,9 @@ def widget_in_cell(page, cell_text, css_class, attempts: int = 3):
         try:
             widget.scroll_into_view_if_needed(timeout=15_000)
             return widget
-        except PlaywrightTimeout:
-            if attempt == attempts - 1:
+        except PlaywrightError as err:               # a timeout is one too
+            again = isinstance(err, PlaywrightTimeout) or "not attached to the DOM" in str(err)
+            if not again or attempt == attempts - 1:
                 raise
 
 

@@ -1,0 +1,52 @@
+"""The browser tests' helpers, without a browser: what widget_in_cell does when JupyterLab is slow
+to draw a widget, or draws it again while it is being scrolled to."""
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from test_browser import widget_in_cell
+
+
+class _Widget:
+    def __init__(self, failures):
+        self.failures, self.calls = list(failures), 0
+
+    @property
+    def first(self):
+        return self
+
+    def scroll_into_view_if_needed(self, timeout):
+        self.calls += 1
+        if self.failures:
+            raise self.failures.pop(0)
+
+
+class _Page:
+    def __init__(self, widget):
+        self.widget, self.looked_up = widget, 0
+
+    def evaluate(self, script, text):
+        return True
+
+    def locator(self, selector):
+        self.looked_up += 1
+        return self.widget
+
+
+@pytest.mark.parametrize("failure", [PlaywrightTimeout("Timeout 15000ms exceeded."),
+                                     PlaywrightError("Locator.scroll_into_view_if_needed: Element is not attached to the DOM")])
+def test_a_widget_slow_to_draw_or_drawn_again_is_looked_up_again(failure):
+    page = _Page(_Widget([failure]))
+    assert widget_in_cell(page, "Quiz(", "rnnlab-quiz") is page.widget
+    assert page.widget.calls == 2 and page.looked_up == 2
+
+
+def test_other_errors_and_the_last_attempt_are_not_hidden():
+    page = _Page(_Widget([PlaywrightError("Target page, context or browser has been closed")]))
+    with pytest.raises(PlaywrightError, match="has been closed"):
+        widget_in_cell(page, "Quiz(", "rnnlab-quiz")
+    detached = PlaywrightError("Element is not attached to the DOM")
+    page = _Page(_Widget([detached, detached, detached]))
+    with pytest.raises(PlaywrightError, match="not attached"):
+        widget_in_cell(page, "Quiz(", "rnnlab-quiz", attempts=3)
+    assert page.widget.calls == 3
