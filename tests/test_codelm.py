@@ -177,5 +177,8 @@ def test_the_cell_viewer_offers_only_the_kinds_asked_for():
     assert [v for _, v in both.kind.options] == ["c", "tanh(c)"] and both.values["kind"] == "tanh(c)"
     default = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features)
     assert "tanh(c)" not in [v for _, v in default.kind.options]      # offered when asked for only
+    with pytest.raises(ValueError, match="'tanh\\(c\\)' is not among those offered .*name it in kinds"):
+        CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features,
+                   kind="tanh(c)")
     with pytest.raises(ValueError, match="kinds must name some of"):
         CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, kinds=("x",))

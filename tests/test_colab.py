@@ -117,7 +117,8 @@ except realcode.CorpusError as err:
 code = realcode.found_corpus()
 report["corpus"].update(exact=code.exact, note=code.note, train=len(code.train), held_out=len(code.held_out))
 code_viewer = CellViewer(codelm.load_code_lm(), codelm.CODE_VOCAB, [codelm.whole_lines(code.held_out, 104994)],
-                         feature="inside a string", kind="tanh(c)", layer=1, features=codelm.code_features)
+                         feature="inside a string", kind="tanh(c)", layer=1, features=codelm.code_features,
+                         kinds=("c", "tanh(c)"))
 report["others"] = {}
 for owner in others + [code_viewer]:
     figure = isinstance(owner, FigureWidget)

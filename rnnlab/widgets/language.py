@@ -181,6 +181,8 @@ class CellViewer(FigureWidget):
             raise ValueError(f"kinds must name some of {KINDS[model.cell]}, not {kinds}")
         kinds = offered
         kind = kind or kinds[0]
+        if kind not in kinds:
+            raise ValueError(f"kind {kind!r} is not among those offered {kinds}: name it in kinds")
         unusable = {e[:30]: self.check(e) for e in examples if self.check(e)}
         if unusable:                           # an example that only shows an error teaches nothing
             raise ValueError(f"examples it cannot show: {unusable}")
