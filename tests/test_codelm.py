@@ -167,6 +167,7 @@ def test_the_cell_viewer_ranks_units_over_a_longer_text_when_given_one():
 
 def test_the_cell_viewer_offers_only_the_kinds_asked_for():
     from rnnlab.codelm import load_code_lm, paper_features
+    from rnnlab.units import unit_trace
     from rnnlab.widgets import CellViewer
 
     viewer = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features,
@@ -175,6 +176,8 @@ def test_the_cell_viewer_offers_only_the_kinds_asked_for():
     both = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features,
                       kinds=("c", "tanh(c)"), kind="tanh(c)", layer=1)
     assert [v for _, v in both.kind.options] == ["c", "tanh(c)"] and both.values["kind"] == "tanh(c)"
+    c = unit_trace(load_code_lm(), CODE_VOCAB, EXAMPLE, layer=1)["c"][:, both.values["unit"]]
+    assert np.allclose(both.values["series"], np.tanh(c))            # what it shows: the second layer's tanh(c)
     default = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features)
     assert "tanh(c)" not in [v for _, v in default.kind.options]      # offered when asked for only
     with pytest.raises(ValueError, match="'tanh\\(c\\)' is not among those offered .*name it in kinds"):
