@@ -106,15 +106,23 @@ class Vocab:
         if not self.chars:
             raise ValueError("a vocabulary needs at least one character")
         self.index = {ch: k for k, ch in enumerate(self.chars)}
+        # id of each code point up to the largest in the vocabulary (-1: not in it), so that encoding
+        # millions of characters is one table lookup, not a Python loop (chapter 09's 9.5 M)
+        self._table = torch.full((ord(self.chars[-1]) + 1,), -1, dtype=torch.long)
+        self._table[[ord(ch) for ch in self.chars]] = torch.arange(len(self.chars))
 
     def __len__(self) -> int:
         return len(self.chars)
 
     def encode(self, text: str) -> torch.Tensor:
-        unknown = sorted(set(text) - set(self.index))
-        if unknown:
+        if not text:
+            return torch.zeros(0, dtype=torch.long)
+        codes = torch.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype=torch.int32).long()
+        ids = self._table[codes.clamp(max=len(self._table) - 1)]
+        if bool(((ids < 0) | (codes >= len(self._table))).any()):
+            unknown = sorted(set(text) - set(self.index))
             raise ValueError(f"characters not in the vocabulary: {''.join(unknown)!r}")
-        return torch.tensor([self.index[ch] for ch in text], dtype=torch.long)
+        return ids
 
     def decode(self, ids) -> str:
         return "".join(self.chars[int(k)] for k in ids)

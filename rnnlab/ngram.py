@@ -38,12 +38,18 @@ def kind_of(ch: str) -> str:
     return "other"
 
 
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+
+
 class NGram:
     """Counts of `order`-grams of a training text (a string or a list of ids), Witten-Bell interpolated.
 
     The counts are kept as sorted arrays of integer keys (a context of n symbols is one number in
     base K + 1, K the number of distinct training symbols), so that counting a million characters
     and scoring a text take numpy's sorts and searches, not a Python loop per character."""
+
+    DENSE = 2 ** 22          # a level with at most this many possible keys is counted with bincount, not sorted
 
     def __init__(self, order: int, train, vocab_size: int):
         if order < 1:
@@ -52,7 +58,10 @@ class NGram:
             raise ValueError("the vocabulary needs at least one symbol")
         self.order, self.vocab_size = order, vocab_size
         seq = train if isinstance(train, str) else list(train)
-        self.symbols = {c: k for k, c in enumerate(dict.fromkeys(seq))}
+        if isinstance(seq, str):              # a text's distinct characters from its code points, at numpy's speed
+            self.symbols = {chr(c): k for k, c in enumerate(np.unique(_code_points(seq)).tolist())}
+        else:
+            self.symbols = {c: k for k, c in enumerate(dict.fromkeys(seq))}
         self.base = len(self.symbols) + 1                # the last id stands for any unseen symbol
         self._chars = all(isinstance(c, str) and len(c) == 1 for c in self.symbols)
         if self.base ** order >= 2 ** 62:
@@ -62,11 +71,20 @@ class NGram:
         # their totals and numbers of distinct followers, and sorted (context, next) keys with counts.
         # One sort per level: the sorted pairs hold their contexts sorted too, in runs.
         self.levels = []
+        key = np.zeros(len(ids), dtype=np.int64)        # _context_keys(ids, n), one symbol longer each level
         for n in range(order):
             if len(ids) <= n:
                 break
-            ctx = self._context_keys(ids, n)[n:]
-            pairs, counts = np.unique(ctx * self.base + ids[n:], return_counts=True)
+            if n:
+                key[n:] = key[n:] * self.base + ids[:-n]
+            ctx = key[n:]
+            keyed = ctx * self.base + ids[n:]
+            if self.base ** (n + 1) <= self.DENSE:       # few possible keys: count them all in one pass
+                counts = np.bincount(keyed)
+                pairs = np.flatnonzero(counts)
+                counts = counts[pairs]
+            else:                                        # otherwise sort them (the keys come out sorted either way)
+                pairs, counts = np.unique(keyed, return_counts=True)
             of_pair = pairs // self.base
             starts = np.flatnonzero(np.r_[True, of_pair[1:] != of_pair[:-1]])
             keys, totals = of_pair[starts], np.add.reduceat(counts, starts)
@@ -76,7 +94,7 @@ class NGram:
     def _ids(self, seq) -> np.ndarray:
         unseen = self.base - 1
         if isinstance(seq, str) and self._chars:          # a text: one table lookup per character
-            codes = np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+            codes = _code_points(seq)
             table = np.full(max(max(map(ord, self.symbols), default=0), int(codes.max(initial=0))) + 1,
                             unseen, dtype=np.int64)
             for c, k in self.symbols.items():

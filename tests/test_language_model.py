@@ -30,6 +30,14 @@ def test_vocab_round_trip_and_unknown_characters():
     assert v.decode(v.encode("low hello")) == "low hello"
     with pytest.raises(ValueError, match="'z'"):
         v.encode("zoo")
+    ids = v.encode("world hello")
+    assert ids.dtype == torch.long and ids.tolist() == [v.index[ch] for ch in "world hello"]
+    assert v.encode("").shape == (0,) and v.encode("").dtype == torch.long
+    # above the vocabulary's largest code point, below it but not in it, and a lone surrogate: each named
+    for text, named in (("hello\u00e9", "'\u00e9'"), ("he!lo", "'!'"), ("\U0001f600o", "'\U0001f600'"),
+                        ("o\ud800", r"'\\ud800'")):
+        with pytest.raises(ValueError, match=named):
+            v.encode(text)
 
 
 def test_text_features_by_hand():

@@ -73,3 +73,15 @@ def test_a_lower_order_of_one_count_equals_a_model_of_that_order():
     assert big.nll(test, order=2) != pytest.approx(big.nll(test))
     with pytest.raises(ValueError, match="orders 1 to 5"):
         big.nll(test, order=6)
+
+
+def test_counting_by_bincount_and_by_sorting_give_the_same_model(monkeypatch):
+    rng = random.Random(7)
+    text = "".join(rng.choice("ab(c) \n\"'") for _ in range(3000))
+    other = "".join(rng.choice("ab(c) \nz") for _ in range(300))
+    dense = NGram(4, text, 12)
+    monkeypatch.setattr(NGram, "DENSE", 0)                     # every level sorted, as long contexts are
+    sorted_ = NGram(4, text, 12)
+    assert [len(level[3]) for level in dense.levels] == [len(level[3]) for level in sorted_.levels]
+    for n in (1, 2, 3, 4):
+        assert dense.nll(other, order=n) == sorted_.nll(other, order=n)
