@@ -102,12 +102,13 @@ def _code_of(path: Path) -> str:
     return _READ[key]
 
 
-def cache_dir() -> Path:
-    """Where a part's code, once cut, is kept between runs: $XDG_CACHE_HOME/rnnlab/realcode (or
-    ~/.cache/...). Cutting 926 files takes about 10 s; reading the cut text back, well under one."""
+def cache_dir(store: str = "realcode") -> Path:
+    """Where work done once is kept between runs: $XDG_CACHE_HOME/rnnlab/<store> (or ~/.cache/...).
+    "realcode": each part's code, once cut (cutting 926 files takes about 10 s; reading the cut text
+    back, well under one); "ngram": chapter 09's counted n-gram losses (rnnlab.codelm.ngram_losses)."""
     import os
 
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rnnlab" / "realcode"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rnnlab" / store
 
 
 def _part_key(files: tuple[str, ...], root: Path) -> str:
@@ -123,45 +124,58 @@ def _part_key(files: tuple[str, ...], root: Path) -> str:
     return h.hexdigest()
 
 
-def _cached(key: str) -> str | None:
-    """The text kept under `key`, if it is there and whole: its first line is the SHA-256 of the rest."""
+def kept(key: str, store: str = "realcode") -> bytes | None:
+    """The bytes kept under `key` in `store`, if they are there and whole: the file's first line is
+    the SHA-256 of the rest."""
     import os
 
-    path = cache_dir() / f"{key}.txt"
+    path = cache_dir(store) / f"{key}.txt"
     try:
-        digest, text = path.read_text(encoding="utf-8").split("\n", 1)
-    except (OSError, ValueError, UnicodeDecodeError):
+        digest, data = path.read_bytes().split(b"\n", 1)
+    except (OSError, ValueError):
         return None
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+    if hashlib.sha256(data).hexdigest().encode() != digest:
         return None
     try:
         os.utime(path)                                # read now: the last to be dropped (KEEP)
     except OSError:
         pass
-    return text
+    return data
 
 
-KEEP = 4                  # texts kept in the cache: the two parts, for two versions of torch or of the cut
+KEEP = 4                  # entries kept in a store: the two parts, for two versions of torch or of the cut
 
 
-def _keep(key: str, text: str) -> None:
-    """Keep the text under `key` (written whole, then renamed), and only the KEEP newest texts; a
-    cache that cannot be written is skipped."""
+def keep(key: str, data: bytes, store: str = "realcode") -> None:
+    """Keep `data` under `key` in `store` (written whole, then renamed), and only the KEEP newest
+    entries there; a cache that cannot be written is skipped."""
     import os
     import tempfile
 
     try:
-        folder = cache_dir()
+        folder = cache_dir(store)
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
         os.replace(tmp, folder / f"{key}.txt")
-        kept = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[KEEP:]:                       # another torch or course version's: about 10 MB each
+        entries = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:                    # another torch or course version's: about 10 MB each
             old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def _cached(key: str) -> str | None:
+    data = kept(key)
+    try:
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _keep(key: str, text: str) -> None:
+    keep(key, text.encode("utf-8"))
 
 
 def train_files(root: Path | None = None) -> tuple[str, ...]:

@@ -109,7 +109,7 @@ def test_whole_lines():
 
 
 def test_the_shipped_weights_are_what_make_code_lm_trains():
-    """code_lm.json records the run that made code_lm.pt; its first 15 steps, trained again from the
+    """code_lm.json records the run that made code_lm.pt; its first 5 steps, trained again from the
     seeds, give the same losses (another CPU's last bits move them by far less than 1e-3), and the
     shipped model is the record's: trained, it predicts the training text at about the record's last losses."""
     from rnnlab.codelm import SHIPPED, load_code_lm, load_record, new_model, train_code_lm
@@ -122,9 +122,9 @@ def test_the_shipped_weights_are_what_make_code_lm_trains():
     train = corpus().train
     s = SHIPPED
     again = train_code_lm(new_model(), CODE_VOCAB.encode(train), s["steps"], s["n_streams"], s["bptt"], s["lr"],
-                          s["lr_end"], s["clip"], s["seed"], log=None, stop=15)
-    assert again == pytest.approx(record["losses"][:15], abs=1e-3)
-    assert again != pytest.approx(record["losses"][1:16], abs=1e-3)        # the comparison can tell steps apart
+                          s["lr_end"], s["clip"], s["seed"], log=None, stop=5)
+    assert again == pytest.approx(record["losses"][:5], abs=1e-3)
+    assert again != pytest.approx(record["losses"][1:6], abs=1e-3)        # the comparison can tell steps apart
     late = np.mean(record["losses"][-100:])
     shipped = char_losses(load_code_lm(), train[:20000]).mean()
     assert abs(shipped - late) < 0.25 and late < 0.8, (shipped, late)
@@ -160,6 +160,10 @@ def test_the_cell_viewer_ranks_units_over_a_longer_text_when_given_one():
     assert "over the ranking text" in viewer.status.value
     here = rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["c"], code_features(EXAMPLE)["bracket depth"])
     assert viewer.values["r"] == pytest.approx(dict(here)[viewer.values["unit"]])   # the readout's r: the piece shown
+    viewer.feature.value = "inside a string"               # another feature, and back: each ranked over the longer text
+    assert viewer.values["ranking"] == rank_units(trace["c"], feats["inside a string"])
+    viewer.feature.value = "bracket depth"
+    assert viewer.values["ranking"] == rank_units(trace["c"], feats["bracket depth"])
     viewer.kind.value = "f"                                # a kind the longer text's trace lacks: ranked on the piece
     assert viewer.values["ranking"] == rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["f"], code_features(EXAMPLE)["bracket depth"])
     assert "over the ranking text" not in viewer.status.value
@@ -185,3 +189,28 @@ def test_the_cell_viewer_offers_only_the_kinds_asked_for():
                    kind="tanh(c)")
     with pytest.raises(ValueError, match="kinds must name some of"):
         CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, kinds=("x",))
+
+
+def test_ngram_losses_are_the_counted_models_and_are_kept_between_runs(tmp_path, monkeypatch):
+    from rnnlab import codelm, ngram
+    from rnnlab.realcode import cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    train, text = "def f(x):\n    return (x, [x])\n" * 40, "def g(y):\n    return [y, (y)]\n"
+    counted = []
+    monkeypatch.setattr(ngram, "NGram", lambda *a, _real=ngram.NGram: counted.append(a) or _real(*a))
+    first = codelm.ngram_losses(train, text, orders=range(1, 4))
+    model = ngram.NGram(3, train, len(CODE_VOCAB))
+    for n in (1, 2, 3):
+        assert first[n].tolist() == pytest.approx(model.nll(text, order=n), abs=0)
+    assert len(counted) == 2                                    # the function's count, and this test's
+    again = codelm.ngram_losses(train, text, orders=range(1, 4))
+    assert len(counted) == 2 and all(np.array_equal(first[n], again[n]) for n in (1, 2, 3))   # read back
+    other = codelm.ngram_losses(train, text[:-3], orders=range(1, 4))                      # another text: counted
+    assert len(counted) == 3 and len(other[1]) == len(text) - 4
+    codelm.ngram_losses(train, text, orders=(1, 2))                                        # other orders: counted
+    assert len(counted) == 4
+    for entry in cache_dir("ngram").glob("*.txt"):              # a damaged entry is counted again, not read
+        entry.write_bytes(entry.read_bytes()[:-8] + b"\0" * 8)
+    damaged = codelm.ngram_losses(train, text, orders=range(1, 4))
+    assert len(counted) == 5 and all(np.array_equal(first[n], damaged[n]) for n in (1, 2, 3))

@@ -175,6 +175,7 @@ class CellViewer(FigureWidget):
         # (a UnitTrace of a longer text, its features): rank the units over it, not over the piece shown
         self.rank_on = rank_on
         self.ranked_on_text = False
+        self._rankings: dict = {}               # (kind, feature) -> ranking over rank_on's text
         offered = tuple(k for k in KINDS[model.cell]                           # what "colour by" offers
                         if (kinds is None and k not in ON_REQUEST) or (kinds is not None and k in kinds))
         if not offered:
@@ -298,9 +299,12 @@ class CellViewer(FigureWidget):
             self.ax.yaxis.set_major_formatter(ScalarFormatter())
         self.ax.set_ylabel(kind, rotation=0, fontsize=11, labelpad=10)
         self.ranked_on_text = self.rank_on is not None and kind in self.rank_on[0].values
-        if self.ranked_on_text:
-            trace, features = self.rank_on
-            self.ranking = rank_units(trace[kind], features[self.feature.value])
+        if self.ranked_on_text:                 # the same text every time: each ranking made once
+            key = (kind, self.feature.value)
+            if key not in self._rankings:
+                trace, features = self.rank_on
+                self._rankings[key] = rank_units(trace[kind], features[self.feature.value])
+            self.ranking = self._rankings[key]
         else:                                   # the piece on screen (also for a kind the text's trace lacks)
             self.ranking = rank_units(self.trace[kind], self.features[self.feature.value])
         self._busy = True                       # one update for the whole menu change
