@@ -114,14 +114,19 @@ class Vocab:
     def __len__(self) -> int:
         return len(self.chars)
 
+    CHUNK = 1 << 20           # characters encoded at a time: the temporary arrays stay a few MB
+
     def encode(self, text: str) -> torch.Tensor:
-        if not text:
-            return torch.zeros(0, dtype=torch.long)
-        codes = torch.frombuffer(bytearray(text.encode("utf-32-le", "surrogatepass")), dtype=torch.int32).long()
-        ids = self._table[codes.clamp(max=len(self._table) - 1)]
-        if bool(((ids < 0) | (codes >= len(self._table))).any()):
-            unknown = sorted(set(text) - set(self.index))
-            raise ValueError(f"characters not in the vocabulary: {''.join(unknown)!r}")
+        ids = torch.empty(len(text), dtype=torch.long)
+        for start in range(0, len(text), self.CHUNK):
+            piece = text[start:start + self.CHUNK]
+            codes = torch.frombuffer(bytearray(piece.encode("utf-32-le", "surrogatepass")), dtype=torch.int32)
+            known = codes < len(self._table)
+            out = ids[start:start + len(piece)]
+            torch.index_select(self._table, 0, codes.where(known, 0), out=out)
+            if not bool(known.all()) or bool((out < 0).any()):
+                unknown = sorted(set(text) - set(self.index))
+                raise ValueError(f"characters not in the vocabulary: {''.join(unknown)!r}")
         return ids
 
     def decode(self, ids) -> str:

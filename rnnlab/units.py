@@ -83,19 +83,18 @@ def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | N
             x = _one_layer(rnn, below, x)
         output = _one_layer(rnn, layer, x)
         values = _lstm_layer(*(getattr(rnn, f"{w}_l{layer}") for w in ("weight_ih", "weight_hh", "bias_ih",
-                                                                         "bias_hh")), x, output)
-        mine = torch.from_numpy(values["h"]).float()
-    else:
-        output = rnn(x.unsqueeze(0))[0][0]
-        h, rows = torch.zeros(rnn.hidden_size), {k: [] for k in "rznh"}
-        for t in range(len(text)):
-            r, z, n, h = gru_step(x[t], h, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)
-            for k, v in zip("rznh", (r, z, n, h)):
-                rows[k].append(v)
-        values = {k: torch.stack(v).double().numpy() for k, v in rows.items()}
-        mine = torch.stack(rows["h"])
-        if rnn.num_layers > 1:
-            output = None                                      # layer 0's output is not the model's
+                                                                         "bias_hh")), x, output, keep)
+        return UnitTrace(text, values)
+    output = rnn(x.unsqueeze(0))[0][0]
+    h, rows = torch.zeros(rnn.hidden_size), {k: [] for k in "rznh"}
+    for t in range(len(text)):
+        r, z, n, h = gru_step(x[t], h, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)
+        for k, v in zip("rznh", (r, z, n, h)):
+            rows[k].append(v)
+    values = {k: torch.stack(v).double().numpy() for k, v in rows.items()}
+    mine = torch.stack(rows["h"])
+    if rnn.num_layers > 1:
+        output = None                                          # layer 0's output is not the model's
     if output is not None and not torch.allclose(mine, output, atol=1e-4):
         raise RuntimeError("the recomputed states do not reproduce the layer's output")
     if keep is not None:
@@ -103,33 +102,60 @@ def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | N
     return UnitTrace(text, values)
 
 
+STEPS = 2048              # steps of a long text traced at a time: memory stays that of a few thousand steps
+
+
 def _one_layer(rnn: torch.nn.LSTM, layer: int, x: torch.Tensor) -> torch.Tensor:
     """The output (T, hidden) of one layer of a stacked LSTM over its input x (T, input), run by
-    nn.LSTM's own fused kernel with that layer's weights."""
+    nn.LSTM's own fused kernel with that layer's weights, STEPS at a time with the state carried
+    (over 20,000 characters at once its workspace took 130 MB)."""
     single = torch.nn.LSTM(x.shape[-1], rnn.hidden_size)
     for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
         getattr(single, f"{w}_l0").copy_(getattr(rnn, f"{w}_l{layer}"))
-    return single(x.unsqueeze(1))[0][:, 0]
+    outputs, state = [], None
+    for start in range(0, max(len(x), 1), STEPS):
+        out, state = single(x[start:start + STEPS].unsqueeze(1), state)
+        outputs.append(out[:, 0])
+    return torch.cat(outputs)
 
 
-def _lstm_layer(w_ih, w_hh, b_ih, b_hh, x: torch.Tensor, output: torch.Tensor) -> dict:
-    """The gates of one LSTM layer at every step at once: gate t needs only x_t and h_{t-1}, and
-    every h is in the layer's output, so all four gates are two matrix products over the whole
-    text; then c_t = f_t c_{t-1} + i_t g_t step by step (elementwise, cheap) and h_t = o_t tanh(c_t),
-    which the caller checks against the output. A thousand characters take milliseconds, where a
-    step-by-step recomputation takes about 0.2 s."""
-    h_before = torch.cat([output.new_zeros(1, w_hh.shape[1]), output[:-1]])
-    pre = torch.addmm(b_ih + b_hh, x, w_ih.T)
-    pre.addmm_(h_before, w_hh.T)                               # in place: one (T, 4H) float32 block
-    i, f, g, o = pre.chunk(4, dim=1)
-    i, f, g, o = torch.sigmoid(i).numpy(), torch.sigmoid(f).numpy(), torch.tanh(g).numpy(), torch.sigmoid(o).numpy()
-    c = np.empty(i.shape)
-    prev = np.zeros(i.shape[1])
-    for t in range(len(c)):
-        prev = c[t] = f[t] * prev + i[t] * g[t]
-    squashed = np.tanh(c)
+FLOAT64 = ("c", "tanh(c)", "h")       # the states in float64; the gates float32 until read (_Lazy)
+
+
+def _lstm_layer(w_ih, w_hh, b_ih, b_hh, x: torch.Tensor, output: torch.Tensor, keep=None) -> dict:
+    """The gates of one LSTM layer at every step: gate t needs only x_t and h_{t-1}, and every h
+    is in the layer's output, so all four gates are two matrix products over many steps at once;
+    then c_t = f_t c_{t-1} + i_t g_t step by step (elementwise, cheap) and h_t = o_t tanh(c_t),
+    checked against the output. A thousand characters take milliseconds, where a step-by-step
+    recomputation takes about 0.2 s. STEPS steps at a time, keeping only what `keep` names."""
+    steps, hidden = len(x), w_hh.shape[1]
+    names = KEPT_LSTM if keep is None else tuple(keep)
+    if set(names) - set(KEPT_LSTM):
+        raise KeyError(f"an LSTM's trace holds {', '.join(KEPT_LSTM)}, not {', '.join(sorted(set(names) - set(KEPT_LSTM)))}")
+    values = {name: np.empty((steps, hidden), np.float64 if name in FLOAT64 else np.float32) for name in names}
+    bias, prev = b_ih + b_hh, np.zeros(hidden)
+    for start in range(0, steps, STEPS):
+        end = min(start + STEPS, steps)
+        h_before = output[start - 1:end - 1] if start else torch.cat([output.new_zeros(1, hidden), output[:end - 1]])
+        pre = torch.addmm(bias, x[start:end], w_ih.T)
+        pre.addmm_(h_before, w_hh.T)                           # in place: one (steps, 4H) float32 block
+        i, f, g, o = pre.chunk(4, dim=1)
+        i, f, g, o = i.sigmoid_().numpy(), f.sigmoid_().numpy(), g.tanh_().numpy(), o.sigmoid_().numpy()
+        c = np.empty((end - start, hidden))
+        for t in range(end - start):
+            prev = c[t] = f[t] * prev + i[t] * g[t]
+        squashed = np.tanh(c)
+        h = o * squashed
+        if not torch.allclose(torch.from_numpy(h).float(), output[start:end], atol=1e-4):
+            raise RuntimeError("the recomputed states do not reproduce the layer's output")
+        for name, v in (("c", c), ("tanh(c)", squashed), ("h", h), ("i", i), ("f", f), ("g", g), ("o", o)):
+            if name in values:
+                values[name][start:end] = v
     # float64 for every array handed back, made only when asked for (UnitTrace.__getitem__)
-    return _Lazy({"c": c, "tanh(c)": squashed, "h": o * squashed, "i": i, "f": f, "g": g, "o": o})
+    return _Lazy(values)
+
+
+KEPT_LSTM = ("c", "tanh(c)", "h", "i", "f", "g", "o")
 
 
 class _Lazy(dict):

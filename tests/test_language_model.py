@@ -38,6 +38,10 @@ def test_vocab_round_trip_and_unknown_characters():
                         ("o\ud800", r"'\\ud800'")):
         with pytest.raises(ValueError, match=named):
             v.encode(text)
+    v.CHUNK = 4                                          # a text over several pieces, the bad character in the last
+    assert v.encode("hello world hello").tolist() == [v.index[ch] for ch in "hello world hello"]
+    with pytest.raises(ValueError, match="'z'"):
+        v.encode("hello world z")
 
 
 def test_text_features_by_hand():
@@ -388,17 +392,26 @@ def test_unit_trace_of_a_one_layer_lstm_equals_the_step_by_step_recomputation():
         assert np.allclose(trace[name], slow.get(name, layer=0), atol=1e-5), name
 
 
+@pytest.mark.parametrize("steps", [None, 7])
 @pytest.mark.parametrize("layer", [0, 1, 2])
-def test_unit_trace_of_each_layer_of_a_stacked_lstm(layer):
+def test_unit_trace_of_each_layer_of_a_stacked_lstm(layer, steps, monkeypatch):
     """Each layer of a three-layer LSTM, traced from the outputs of the layers below it run one by
-    one, equals the step-by-step recomputation of the stacked model, and its tanh(c) is tanh of c."""
+    one, equals the step-by-step recomputation of the stacked model, and its tanh(c) is tanh of c;
+    also traced 7 steps at a time (a long text is traced units.STEPS at a time, the state carried)."""
     from rnnlab.gates import lstm_gates
 
+    if steps:
+        monkeypatch.setattr(units, "STEPS", steps)
     torch.manual_seed(3)
     vocab = lm.Vocab('ab("c")\n ')
     model = lm.CharLM(len(vocab), 6, 7, num_layers=3)
-    text = 'a("bc")\n  b' * 20
+    text = 'a("bc")\n  b' * 20                            # 220 characters: 31 pieces of 7 and one of 3
     trace = units.unit_trace(model, vocab, text, layer=layer)
+    kept = units.unit_trace(model, vocab, text, layer=layer, keep=("tanh(c)", "f"))
+    assert set(kept.values) == {"tanh(c)", "f"}
+    assert np.array_equal(kept["tanh(c)"], trace["tanh(c)"]) and np.array_equal(kept["f"], trace["f"])
+    with pytest.raises(KeyError, match="not z"):
+        units.unit_trace(model, vocab, text, layer=layer, keep=("c", "z"))
     with torch.no_grad():
         slow = lstm_gates(model.rnn, model.embed(vocab.encode(text)))
     for name in ("c", "h", "i", "f", "g", "o"):
