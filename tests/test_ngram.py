@@ -85,3 +85,15 @@ def test_counting_by_bincount_and_by_sorting_give_the_same_model(monkeypatch):
     assert [len(level[3]) for level in dense.levels] == [len(level[3]) for level in sorted_.levels]
     for n in (1, 2, 3, 4):
         assert dense.nll(other, order=n) == sorted_.nll(other, order=n)
+
+
+def test_a_text_read_in_pieces_and_one_of_many_symbols_count_as_its_ids_do(monkeypatch):
+    from rnnlab import ngram
+
+    rng = random.Random(11)
+    many = "".join(chr(0x100 + rng.randrange(300)) for _ in range(2000))      # 300 symbols: ids wider than a byte
+    few = "".join(rng.choice("ab(c) \n") for _ in range(2000))
+    monkeypatch.setattr(ngram, "PIECE", 7)                                 # every text in many pieces
+    for text in (many, few):
+        ids = [ord(c) for c in text]
+        assert NGram(3, text, 400).nll(text[:300]) == pytest.approx(NGram(3, ids, 400).nll(ids[:300]), abs=1e-12)
