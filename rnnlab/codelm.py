@@ -199,16 +199,17 @@ def ngram_losses(train: str, text: str, orders=range(1, 8)) -> dict[int, np.ndar
     the models counted on `train` (one count of the highest order holds all the lower ones).
     Counting 9.5 M characters takes seconds, so the losses are kept (realcode.keep, store "ngram"),
     keyed by both texts, the orders, numpy's version and rnnlab/ngram.py's code."""
+    import inspect
     import io
 
     from . import ngram
     from .realcode import keep, kept
 
     orders = list(orders)
-    h = hashlib.sha256(Path(ngram.__file__).read_bytes())
+    h = hashlib.sha256(Path(ngram.__file__).read_bytes() + inspect.getsource(ngram_losses).encode())
     h.update(f"{orders}|{len(CODE_VOCAB)}|{np.__version__}|{len(text)}".encode())
     for part in (train, text):
-        h.update(hashlib.sha256(part.encode("utf-8")).digest())
+        h.update(hashlib.sha256(part.encode("utf-8", "surrogatepass")).digest())
     key = h.hexdigest()
     data = kept(key, "ngram")
     if data is not None:

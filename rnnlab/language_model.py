@@ -117,6 +117,8 @@ class Vocab:
     CHUNK = 1 << 20           # characters encoded at a time: the temporary arrays stay a few MB
 
     def encode(self, text: str) -> torch.Tensor:
+        if not isinstance(text, str):
+            text = "".join(text)               # characters given one by one (a list), as before
         ids = torch.empty(len(text), dtype=torch.long)
         for start in range(0, len(text), self.CHUNK):
             piece = text[start:start + self.CHUNK]

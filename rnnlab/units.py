@@ -102,7 +102,8 @@ def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | N
     return UnitTrace(text, values)
 
 
-STEPS = 2048              # steps of a long text traced at a time: memory stays that of a few thousand steps
+STEPS = 2048              # steps of a long text traced at a time: nn.LSTM's workspace and the gates' blocks
+                          # stay those of a few thousand steps (the arrays handed back are whole)
 
 
 def _one_layer(rnn: torch.nn.LSTM, layer: int, x: torch.Tensor) -> torch.Tensor:

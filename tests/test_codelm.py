@@ -164,6 +164,11 @@ def test_the_cell_viewer_ranks_units_over_a_longer_text_when_given_one():
     assert viewer.values["ranking"] == rank_units(trace["c"], feats["inside a string"])
     viewer.feature.value = "bracket depth"
     assert viewer.values["ranking"] == rank_units(trace["c"], feats["bracket depth"])
+    shorter = EXAMPLE * 3                                  # another ranking text: its own rankings, not the kept ones
+    viewer.rank_on = (unit_trace(model, CODE_VOCAB, shorter, keep=("c",)), code_features(shorter))
+    viewer.feature.value = "inside a string"
+    assert viewer.values["ranking"] == rank_units(viewer.rank_on[0]["c"], viewer.rank_on[1]["inside a string"])
+    viewer.feature.value = "bracket depth"
     viewer.kind.value = "f"                                # a kind the longer text's trace lacks: ranked on the piece
     assert viewer.values["ranking"] == rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["f"], code_features(EXAMPLE)["bracket depth"])
     assert "over the ranking text" not in viewer.status.value
@@ -214,3 +219,4 @@ def test_ngram_losses_are_the_counted_models_and_are_kept_between_runs(tmp_path,
         entry.write_bytes(entry.read_bytes()[:-8] + b"\0" * 8)
     damaged = codelm.ngram_losses(train, text, orders=range(1, 4))
     assert len(counted) == 5 and all(np.array_equal(first[n], damaged[n]) for n in (1, 2, 3))
+    assert len(codelm.ngram_losses(train, "a\ud800b", orders=(1,))[1]) == 2       # a lone surrogate: keyed too

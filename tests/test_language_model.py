@@ -38,6 +38,7 @@ def test_vocab_round_trip_and_unknown_characters():
                         ("o\ud800", r"'\\ud800'")):
         with pytest.raises(ValueError, match=named):
             v.encode(text)
+    assert v.encode(list("low")).tolist() == v.encode("low").tolist()        # characters one by one, as before
     v.CHUNK = 4                                          # a text over several pieces, the bad character in the last
     assert v.encode("hello world hello").tolist() == [v.index[ch] for ch in "hello world hello"]
     with pytest.raises(ValueError, match="'z'"):

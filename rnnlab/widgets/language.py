@@ -176,6 +176,7 @@ class CellViewer(FigureWidget):
         self.rank_on = rank_on
         self.ranked_on_text = False
         self._rankings: dict = {}               # (kind, feature) -> ranking over rank_on's text
+        self._rankings_for = rank_on
         offered = tuple(k for k in KINDS[model.cell]                           # what "colour by" offers
                         if (kinds is None and k not in ON_REQUEST) or (kinds is not None and k in kinds))
         if not offered:
@@ -300,6 +301,8 @@ class CellViewer(FigureWidget):
         self.ax.set_ylabel(kind, rotation=0, fontsize=11, labelpad=10)
         self.ranked_on_text = self.rank_on is not None and kind in self.rank_on[0].values
         if self.ranked_on_text:                 # the same text every time: each ranking made once
+            if self._rankings_for is not self.rank_on:
+                self._rankings, self._rankings_for = {}, self.rank_on
             key = (kind, self.feature.value)
             if key not in self._rankings:
                 trace, features = self.rank_on
