@@ -180,7 +180,7 @@ def _keep(key: str, text: str) -> None:
 
 def train_files(root: Path | None = None) -> tuple[str, ...]:
     """The training part's files (paths inside torch), every .py file under TRAIN_DIRS, sorted."""
-    root = torch_root() if root is None else root
+    root = torch_root() if root is None else Path(root)
     return tuple(sorted(p.relative_to(root).as_posix() for d in TRAIN_DIRS for p in (root / d).rglob("*.py")))
 
 
@@ -193,7 +193,7 @@ def _check_present(files: tuple[str, ...], root: Path) -> None:
 
 def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
     """The code of `files` (paths inside torch), each through code_only() and plain(), joined."""
-    root = torch_root() if root is None else root
+    root = torch_root() if root is None else Path(root)
     _check_present(files, root)
     key = _part_key(files, root)
     kept = _cached(key)
@@ -229,7 +229,7 @@ def _advice() -> str:
 def corpus(root: Path | None = None, check: bool = True) -> Corpus:
     """The training and held-out text, checked against torch 2.13.0's (size and SHA-256) unless
     `check` is False (then any torch's files are read as they are)."""
-    root = torch_root() if root is None else root
+    root = torch_root() if root is None else Path(root)
     missing = [d for d in TRAIN_DIRS if not (root / d).is_dir()]
     if missing:
         raise CorpusError(f"the installed torch at {root} lacks {len(missing)} of the corpus's folders "
@@ -256,7 +256,7 @@ def found_corpus(root: Path | None = None) -> Corpus:
         return corpus(root)
     except CorpusError as err:
         problem = str(err)
-    root = torch_root() if root is None else root
+    root = torch_root() if root is None else Path(root)
     parts, unread = {}, []
     for part, files in (("train", train_files(root)), ("held_out", HELD_OUT_FILES)):
         present = tuple(name for name in files if (root / name).is_file())    # what is missing, the problem says

@@ -98,6 +98,7 @@ def test_another_torchs_files_are_refused_with_what_was_found(tmp_path, monkeypa
     assert R.corpus().train == real.train and len(R.train_files()) > 5
     root = _copy(tmp_path, R.train_files() + R.HELD_OUT_FILES)
     assert R.corpus(root).train == real.train                      # the same files: accepted
+    assert R.corpus(str(root)).train == real.train and R.found_corpus(str(root)).train == real.train   # a str too
     changed = R.train_files()[0]
     (root / changed).write_text((root / changed).read_text() + "\nchanged = 1\n")
     with pytest.raises(R.CorpusError, match=rf"train part .* not {len(real.train):,} .* torch==2\.13\.0"):
