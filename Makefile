@@ -112,8 +112,9 @@ test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 	  && $(MAKE) --no-print-directory test-grading test-browser \
 	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
 
-# Two workers, each module's tests in one of them (module-scoped fixtures are made once).
-test-unit: $(STAMP)
+# Two workers, each module's tests in one of them (module-scoped fixtures are made once). MathJax:
+# the hand-grading pages load it (tests/test_handgrade.py), so the part runs alone too.
+test-unit: $(STAMP) mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
 	  -m "not grading and not browser and not hub and not lectures" tests
 
