@@ -9,13 +9,12 @@ switched off (the positive control, which proves the payload and the page would 
 """
 import contextlib
 import os
-import subprocess
 import time
 
 import pytest
 
 from instructor.authoring import fixtures as F
-from conftest import _need_browser, start_jupyter
+from conftest import _need_browser, start_jupyter, stop_server
 
 pytestmark = pytest.mark.browser
 A = "ps03_lstm_gates"
@@ -31,11 +30,7 @@ def formgrader(course):
     try:
         yield url, token
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
 
 def log_in(page, url: str, token: str, path: str) -> None:

@@ -34,8 +34,7 @@ def test_a_server_whose_port_was_taken_meanwhile_starts_on_another_and_says_so(t
             assert next(ports, None) is None                       # it was started twice
             assert_kernels_bind_unix_sockets(server, url, token)
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            conftest.stop_server(server)
 
 
 def assert_kernels_bind_unix_sockets(server, url: str, token: str) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import stop_server
+
 REPO = Path(__file__).resolve().parent.parent
 INSTRUCTOR_ONLY = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                    "@jupyter/nbgrader:course-list"]
@@ -63,8 +65,7 @@ def running_lab(env_extra: dict, args: list, tmp: Path, env: dict | None = None)
         page = urllib.request.urlopen(f"{base}/lab?token=t", timeout=30).read().decode()
         yield base, page
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop_server(proc)
 
 
 def disabled_extensions(page: str) -> str:

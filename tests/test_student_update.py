@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import start_jupyter
+from conftest import start_jupyter, stop_server
 from rnnlab import labserver
 from rnnlab import update as U
 
@@ -248,8 +248,7 @@ def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path
         ours.unlink()                                        # only the other folder's server is left
         assert labserver.servers(elsewhere) and not labserver.servers(student)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     # the server has stopped and its runtime file stays behind (a server killed hard): no refusal
     ours.write_text(json.dumps(other))
     assert not labserver.servers(student)
