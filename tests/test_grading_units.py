@@ -679,6 +679,31 @@ def test_a_slow_grader_receives_every_output_of_a_flood():
                                                                 "outcome": "finished"}, done.stderr[-2000:]
 
 
+def test_the_grading_kernel_keeps_no_history_file_and_in_and_out_still_work(tmp_path, monkeypatch):
+    """The grading kernel runs without IPython's history database (--HistoryManager.enabled=False):
+    no SQLite file and no thread saving to it, a kernel start's cost cut by about 0.07 s of CPU,
+    and nothing of a student's cells written anywhere. What a notebook may read of its history
+    (In, Out, _, %history) is kept in memory and still answers."""
+    from rnnlab.kernels import notebook_client
+
+    spec = tmp_path / "kernels" / "grading"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-c", sb.KERNEL_START, "-f", "{connection_file}", *sb.KERNEL_OPTIONS]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python", "display_name": "g"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    cells = ["6 * 7", "print(Out[1], _, In[1], len(In))",
+             "import threading\nprint(sorted(type(t).__name__ for t in threading.enumerate()))",
+             "%history -n 1"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook_client(nb, kernel_name="grading", timeout=60).execute()
+    said = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells]
+    assert said[1] == "42 42 6 * 7 3\n", said
+    assert "HistorySavingThread" not in said[2], said
+    assert "6 * 7" in said[3], said
+    assert not list(tmp_path.rglob("history.sqlite*")), sorted(tmp_path.rglob("*"))
+
+
 def test_outputs_still_on_their_way_have_time_and_a_late_one_fails_closed():
     """After a cell's reply nbgrader waits iopub_timeout seconds for its remaining outputs, then
     fails the notebook. A cell that displayed 4,000 small outputs (the small_output_flood attack)

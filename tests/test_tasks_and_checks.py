@@ -1,7 +1,9 @@
 """The bracket task, the training loop, the setup helper and the problem-set assertions."""
+import os
 import random
-
 import re
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -73,6 +75,35 @@ def test_setup_sets_threads_and_seed(capsys):
     rnnlab.setup(seed=5, quiet=True)
     assert torch.equal(a, torch.rand(1))
     assert "1 CPU thread" in capsys.readouterr().out
+
+
+STYLE_PROBE = """
+import sys
+{before}
+import rnnlab
+from rnnlab.colours import CYCLE
+rnnlab.setup(quiet=True)
+print("imported by setup:", "matplotlib" in sys.modules)
+{after}
+import matplotlib
+print("style:", matplotlib.rcParams["figure.dpi"], matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(CYCLE))
+print("hooks left:", sum(type(f).__name__ == "_StyleWhenImported" for f in sys.meta_path))
+print("loader:", type(matplotlib.__spec__.loader).__name__, "exec_module" in vars(matplotlib.__spec__.loader))
+"""
+
+
+@pytest.mark.parametrize("before, after", [("", "import matplotlib.pyplot"), ("", "rnnlab.setup(quiet=True)"),
+                                           ("import matplotlib", "")])
+def test_setup_styles_plots_without_importing_matplotlib_itself(before, after):
+    """setup() leaves matplotlib unimported (0.1 s that each graded kernel spent on no plot), and
+    its style is still in force when matplotlib comes: imported alone, as pyplot's parent, after a
+    second setup(), or before setup()."""
+    out = subprocess.run([sys.executable, "-c", STYLE_PROBE.format(before=before, after=after)],
+                         capture_output=True, text=True, timeout=120, env=dict(os.environ, MPLBACKEND="agg"))
+    assert out.returncode == 0, out.stderr
+    assert f"imported by setup: {bool(before)}" in out.stdout, out.stdout
+    assert "style: 80.0 True" in out.stdout, out.stdout
+    assert "hooks left: 0" in out.stdout and "loader: SourceFileLoader False" in out.stdout, out.stdout
 
 
 def test_setup_takes_the_seed_from_rnnlab_seed(monkeypatch, capsys):
