@@ -186,6 +186,21 @@ def pytest_configure(config):
             (REPO / "test-artifacts" / name).unlink(missing_ok=True)
 
 
+def cache_of_its_own(folder: Path, stores=("realcode",)) -> Path:
+    """An XDG cache folder for a test, with the user's entries of rnnlab's `stores` linked in (or
+    copied across file systems): what the test cuts or counts never pushes the user's entries out
+    (each store keeps its newest few), and nothing the user has already cut is cut again."""
+    from rnnlab.realcode import cache_dir
+    for store in stores:
+        (folder / "rnnlab" / store).mkdir(parents=True, exist_ok=True)
+        for entry in cache_dir(store).glob("*.txt"):
+            try:
+                os.link(entry, folder / "rnnlab" / store / entry.name)
+            except OSError:
+                shutil.copy(entry, folder / "rnnlab" / store / entry.name)
+    return folder
+
+
 # ---------------------------------------------------------------- browser tests
 def _need_browser():
     problems = []

@@ -121,3 +121,41 @@ def test_every_pinned_package_installs_on_the_oldest_python_the_course_names():
         assert f"`python3` ({oldest} or newer" in readme.read_text(), readme
     assert f'("Python {oldest} or newer", sys.version_info >= ({oldest.replace(".", ", ")}),' in \
         (REPO / "rnnlab/course.py").read_text()
+
+
+def test_every_postbuild_step_runs_and_leaves_what_the_lectures_read(tmp_path):
+    """binder/postBuild, run as repo2docker runs it (from the repository, `set -e`): each step must
+    succeed, and the corpus step must leave chapter 09's cut code in the cache, or the lecture cuts
+    it again at its first run on Binder. pip is a stand-in that records its arguments (the real one
+    would install into this environment); the cache and the notary are the test's own."""
+    import os
+    import subprocess
+    import sys
+
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    from conftest import cache_of_its_own
+
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    (shims / "pip").write_text(f'#!/bin/sh\necho "$@" >> {tmp_path / "pip.args"}\n')
+    (shims / "pip").chmod(0o755)
+    cache = cache_of_its_own(tmp_path / "cache")
+    env = dict(os.environ, PATH=f"{shims}:{Path(sys.executable).parent}:{os.environ['PATH']}",
+               NB_PYTHON_PREFIX=str(tmp_path / "prefix"), XDG_CACHE_HOME=str(cache),
+               JUPYTER_DATA_DIR=str(tmp_path / "data"), OMP_NUM_THREADS="1")
+    done = subprocess.run(["bash", str(BINDER / "postBuild")], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (tmp_path / "pip.args").read_text() == "install --no-deps .\n"
+    for name in ("student", "local"):
+        copied = tmp_path / "prefix" / "share" / "rnnlab" / f"jupyter-{name}"
+        assert sorted(p.relative_to(copied) for p in copied.rglob("*")) == \
+            sorted(p.relative_to(REPO / "jupyter" / name) for p in (REPO / "jupyter" / name).rglob("*"))
+    assert "characters to train on" in done.stdout and str(cache) in done.stdout, done.stdout
+    assert list((cache / "rnnlab" / "realcode").glob("*.txt")), "no cut code in the cache"
+    notary = NotebookNotary(db_file=str(tmp_path / "data" / "nbsignatures.db"),
+                            secret_file=str(tmp_path / "data" / "notebook_secret"))
+    lectures = sorted((REPO / "notebooks").glob("*.ipynb"))
+    assert lectures and all(notary.check_signature(nbformat.read(p, 4)) for p in lectures)

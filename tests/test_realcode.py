@@ -8,6 +8,8 @@ import pytest
 
 from rnnlab import realcode as R
 
+from conftest import cache_of_its_own
+
 
 def test_the_corpus_is_torch_2_13s_own_files_checked():
     c = R.corpus()
@@ -69,15 +71,7 @@ def own_cache(tmp_path_factory, monkeypatch):
     """Each test keeps what it cuts in a cache of its own, so that the texts it makes (changed files,
     smaller selections) never push the real corpus out of the user's (KEEP), which would make the
     next run of lecture 09 cut it again; the user's entries are linked in, so nothing is cut twice."""
-    mine = tmp_path_factory.mktemp("cache")
-    for store in ("realcode",):
-        (mine / "rnnlab" / store).mkdir(parents=True)
-        for entry in R.cache_dir(store).glob("*.txt"):
-            try:
-                os.link(entry, mine / "rnnlab" / store / entry.name)
-            except OSError:                               # another file system: a copy
-                shutil.copy(entry, mine / "rnnlab" / store / entry.name)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_of_its_own(tmp_path_factory.mktemp("cache"))))
 
 
 def _copy(tmp_path, files):
