@@ -95,11 +95,19 @@ _READ: dict[bytes, str] = {}          # one process cuts each file's text once: 
 
 
 def _code_of(path: Path) -> str:
+    """A file's code, decoded as Python decodes a source file: its coding declaration or UTF-8, a
+    byte-order mark dropped, and Windows' or old Mac's line ends made newlines (the corpus of torch
+    2.13.0 has none of those; another torch's files may, and were left out or kept a '?' per line)."""
     raw = path.read_bytes()
     key = hashlib.sha256(raw).digest()
     if key not in _READ:
-        _READ[key] = plain(code_only(raw.decode("utf-8")))
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)      # "utf-8-sig" drops the mark
+        source = raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+        _READ[key] = plain(code_only(source))
     return _READ[key]
+
+
+_CUTTING = (code_only, _code_of, plain)      # the code a part's cut text depends on (_part_key)
 
 
 def cache_dir(store: str = "realcode") -> Path:
@@ -112,12 +120,13 @@ def cache_dir(store: str = "realcode") -> Path:
 
 
 def _part_key(files: tuple[str, ...], root: Path) -> str:
-    """What a part's code depends on: each file's name and bytes, code_only's own code, and the
-    Python that runs it (its ast and tokenize do the cutting)."""
+    """What a part's code depends on: each file's name and bytes, the code that decodes and cuts it
+    (code_only, _code_of, plain), and the Python that runs it (its ast and tokenize do the cutting)."""
     import inspect
     import sys
 
-    h = hashlib.sha256(inspect.getsource(code_only).encode())     # not its path: one entry for every checkout
+    # the code's text, not its path: one entry for every checkout
+    h = hashlib.sha256("".join(inspect.getsource(f) for f in _CUTTING).encode())
     h.update(f"{sys.version_info[:2]}|{SEPARATOR}".encode())
     for name in files:
         h.update(name.encode() + b"\0" + hashlib.sha256((root / name).read_bytes()).digest())

@@ -134,6 +134,24 @@ def test_found_corpus_reads_another_torchs_selection_and_says_so(tmp_path, monke
         R.found_corpus(_copy(tmp_path / "bare", R.train_files()))
 
 
+def test_another_torchs_files_are_decoded_as_python_decodes_them(tmp_path, monkeypatch):
+    """A file with a byte-order mark, with Windows' or old Mac's line ends, or in Latin-1 under a
+    coding declaration is Python that Python reads: its code is the same as the plain UTF-8 file's
+    (the mark was a syntax error, Latin-1 a decoding error, both left out; each CR became a '?')."""
+    monkeypatch.setattr(R, "_READ", {})
+    name = next(n for n in R.HELD_OUT_FILES if (R.torch_root() / n).read_bytes().isascii())
+    raw = (R.torch_root() / name).read_bytes() + "\nname = 'caf\u00e9'\n".encode("utf-8")
+    variants = {"plain.py": raw, "bom.py": b"\xef\xbb\xbf" + raw, "crlf.py": raw.replace(b"\n", b"\r\n"),
+                "cr.py": raw.replace(b"\n", b"\r"),
+                "latin1.py": b"# -*- coding: latin-1 -*-\n" + raw.decode("utf-8").encode("latin-1")}
+    for file, data in variants.items():
+        (tmp_path / file).write_bytes(data)
+    code = {file: R._code_of(tmp_path / file) for file in variants}
+    assert "name = 'caf?'\n" in code["plain.py"] and "\r" not in code["plain.py"]
+    assert {file: text == code["plain.py"] for file, text in code.items()} == dict.fromkeys(variants, True)
+    assert R.read_part(tuple(variants), tmp_path) == R.SEPARATOR.join([code["plain.py"]] * len(variants))
+
+
 def test_a_parts_code_is_kept_between_runs_and_checked(tmp_path, monkeypatch):
     """The cut text of a part is kept in the cache folder, read back without cutting again, and
     refused (cut again) when the kept file is damaged; a cache that cannot be written changes nothing."""
