@@ -6,6 +6,8 @@ import importlib.util
 import os
 import random
 import sys
+import threading
+import warnings
 
 import numpy as np
 
@@ -167,27 +169,44 @@ def _plot_style() -> None:
     problem set's graded kernel, and its re-check process, ran `setup()` and no plot."""
     if "matplotlib" in sys.modules:
         _apply_plot_style(sys.modules["matplotlib"])
-    elif not any(isinstance(finder, _StyleWhenImported) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _StyleWhenImported())
+    elif not any(getattr(finder, "rnnlab_plot_style", False) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _StyleWhenImported())     # one, even after rnnlab.course is reloaded
 
 
 class _StyleWhenImported(importlib.abc.MetaPathFinder):
-    """Finds no module itself. When matplotlib is first imported (alone or as the parent of
-    matplotlib.pyplot), it leaves sys.meta_path, lets the other finders find matplotlib, and sets
-    the course's style as soon as the module has run, before the importer sees it."""
+    """Finds no module itself. Each lookup of matplotlib (an import, or a check that it is there, as
+    importlib.util.find_spec or the completer makes) gets the other finders' spec, its loader
+    wrapped: when the module runs (matplotlib's first import, alone or as matplotlib.pyplot's
+    parent), the course's style is set before the importer sees it, and this finder leaves
+    sys.meta_path. A lookup that imports nothing leaves it where it is."""
+
+    rnnlab_plot_style = True
+
+    def __init__(self):
+        self._looking = threading.local()            # the other finders' lookup, made from here
 
     def find_spec(self, name, path=None, target=None):
-        if name != "matplotlib":
+        if name != "matplotlib" or getattr(self._looking, "now", False):
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
+        self._looking.now = True
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            self._looking.now = False
         if spec is not None and spec.loader is not None:
             loader, run = spec.loader, spec.loader.exec_module
 
             def exec_module(module):
-                del loader.exec_module                 # the loader is matplotlib's own again
+                vars(loader).pop("exec_module", None)      # the loader is matplotlib's own again
                 run(module)
-                _apply_plot_style(module)
+                try:
+                    sys.meta_path.remove(self)
+                except ValueError:                         # another thread's import took it out
+                    pass
+                try:
+                    _apply_plot_style(module)
+                except Exception as err:                   # a plot style is no reason to fail an import
+                    warnings.warn(f"rnnlab could not set the course's plot style: {err!r}")
 
             loader.exec_module = exec_module
         return spec

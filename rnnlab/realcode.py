@@ -74,7 +74,7 @@ def code_only(source: str) -> str:
     a function's or class's whole body, which must keep a statement), a comment goes with the
     spaces before it, and a line that held only a comment goes whole. Strings that are values
     of the code stay. Raises SyntaxError for text that is not Python."""
-    lines = source.splitlines(keepends=True)
+    lines = io.StringIO(source).readlines()       # at newlines only, as ast and tokenize count lines
     drop = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
@@ -102,7 +102,10 @@ def _code_of(path: Path) -> str:
     key = hashlib.sha256(raw).digest()
     if key not in _READ:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)      # "utf-8-sig" drops the mark
-        source = raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            source = raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+        except LookupError as err:             # a declared coding that is no text codec (rot13, hex)
+            raise SyntaxError(f"encoding problem: {encoding}") from err       # as Python says it
         _READ[key] = plain(code_only(source))
     return _READ[key]
 

@@ -150,6 +150,14 @@ def test_another_torchs_files_are_decoded_as_python_decodes_them(tmp_path, monke
     assert "name = 'caf?'\n" in code["plain.py"] and "\r" not in code["plain.py"]
     assert {file: text == code["plain.py"] for file, text in code.items()} == dict.fromkeys(variants, True)
     assert R.read_part(tuple(variants), tmp_path) == R.SEPARATOR.join([code["plain.py"]] * len(variants))
+    # a coding Python refuses is refused as Python refuses it; a Latin-1 byte 0x85 (U+0085, a line
+    # break to str.splitlines, not to Python) and a form feed stay inside their lines
+    (tmp_path / "rot13.py").write_bytes(b"# coding: rot13\nx = 1\n")
+    with pytest.raises(R.CorpusError, match="rot13.py cannot be read as Python here"):
+        R.read_part(("rot13.py",), tmp_path)
+    (tmp_path / "breaks.py").write_bytes(b'# -*- coding: latin-1 -*-\ndef f():\n    """doc\x0c"""\n'
+                                         b"    return 1  # odd \x85 here\nx = 1\n")
+    assert R._code_of(tmp_path / "breaks.py") == "def f():\n    return 1\nx = 1\n"
 
 
 def test_a_parts_code_is_kept_between_runs_and_checked(tmp_path, monkeypatch):

@@ -92,18 +92,37 @@ print("loader:", type(matplotlib.__spec__.loader).__name__, "exec_module" in var
 """
 
 
-@pytest.mark.parametrize("before, after", [("", "import matplotlib.pyplot"), ("", "rnnlab.setup(quiet=True)"),
-                                           ("import matplotlib", "")])
+@pytest.mark.parametrize("before, after", [
+    ("", "import matplotlib.pyplot"), ("", "rnnlab.setup(quiet=True)"), ("import matplotlib", ""),
+    ("", "import importlib.util; assert importlib.util.find_spec('matplotlib')"),   # looked up, not imported
+    ("", "import importlib, rnnlab.course; importlib.reload(rnnlab.course).setup(quiet=True)")])
 def test_setup_styles_plots_without_importing_matplotlib_itself(before, after):
     """setup() leaves matplotlib unimported (0.1 s that each graded kernel spent on no plot), and
     its style is still in force when matplotlib comes: imported alone, as pyplot's parent, after a
-    second setup(), or before setup()."""
+    second setup() (from a reloaded module too), before setup(), or after a lookup that imported
+    nothing (a check that it is installed; the completer makes one when Tab is pressed)."""
     out = subprocess.run([sys.executable, "-c", STYLE_PROBE.format(before=before, after=after)],
                          capture_output=True, text=True, timeout=120, env=dict(os.environ, MPLBACKEND="agg"))
     assert out.returncode == 0, out.stderr
     assert f"imported by setup: {bool(before)}" in out.stdout, out.stdout
     assert "style: 80.0 True" in out.stdout, out.stdout
     assert "hooks left: 0" in out.stdout and "loader: SourceFileLoader False" in out.stdout, out.stdout
+
+
+def test_a_plot_style_that_cannot_be_set_warns_and_matplotlib_still_imports():
+    """Set when matplotlib is imported, the style's failure would be the student's `import
+    matplotlib.pyplot` failing (and the next import would run without the style): it is a warning."""
+    probe = ("import warnings, rnnlab, rnnlab.course as course\n"
+             "course._apply_plot_style = lambda matplotlib: 1 / 0\n"
+             "rnnlab.setup(quiet=True)\n"
+             "with warnings.catch_warnings(record=True) as said:\n"
+             "    warnings.simplefilter('always')\n"
+             "    import matplotlib.pyplot\n"
+             "print([str(w.message) for w in said if 'plot style' in str(w.message)])")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, MPLBACKEND="agg"))
+    assert out.returncode == 0, out.stderr
+    assert "could not set the course's plot style: ZeroDivisionError" in out.stdout, out.stdout
 
 
 def test_setup_takes_the_seed_from_rnnlab_seed(monkeypatch, capsys):

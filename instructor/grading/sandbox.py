@@ -311,7 +311,8 @@ GradingKernelApp.launch_instance()
 # In the grading kernel those descriptors lead to /dev/null and are not forwarded; Python's own
 # sys.stdout and sys.stderr still reach the cell that wrote to them.
 # IPython's history database is off: no SQLite file in the sandbox's home and no thread saving to it
-# (a kernel's start cost 0.07 s of CPU less); In, Out, _ and %history still answer from memory.
+# (a kernel's start costs 0.07 s of CPU less); In, Out, _ and `%history -n` of this session still
+# answer from memory (what reads earlier sessions, `%history -g`, finds nothing: there are none).
 KERNEL_OPTIONS = ["--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
 RECHECK_WAIT = 60         # seconds the graded notebook's last cells wait, in all, for the re-check process
 
