@@ -151,7 +151,7 @@ test-cluster: $(STAMP) system-deps
 
 # Two pytest workers, one problem set's batch each at a time, one kernel each (tests/conftest.py).
 test-grading: $(STAMP) system-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope --durations=12 \
+	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope --durations=30 \
 	  --ignore=tests/test_grading_cluster.py tests
 
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
