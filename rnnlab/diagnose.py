@@ -14,8 +14,10 @@ every probe is that mistake; none or several entries: nothing is named.
 Rounding float64 results to 6 digits of each tensor's largest value keeps a fingerprint the same
 on every CPU (their results differ in the last few of float64's 16 digits, and a value that is
 zero up to that noise becomes 0). A float32 result computed by arithmetic would not: its values are
-left out and it counts by its dtype and shape. Float32 values a probe made exact (one-hot codes,
-halves: multiples of GRID) are the same everywhere and are kept.
+left out and it counts by its dtype and shape. So does a float64 tensor whose values all are
+float32 numbers (an answer that computed in float32 and whose result, or gradient, was cast back:
+its sixth digit is float32's noise, and it differed between two CPUs). Float32 values a probe made
+exact (one-hot codes, halves: multiples of GRID) are the same everywhere and are kept.
 """
 from __future__ import annotations
 
@@ -60,6 +62,13 @@ def _on_grid(flat: torch.Tensor) -> bool:
     return bool((scaled == scaled.round()).all())
 
 
+def _float32_numbers(flat: torch.Tensor) -> bool:
+    """Whether every finite value of a float64 tensor is a float32 number: what a float32
+    computation cast back to float64 gives, and a float64 computation practically never does."""
+    finite = flat[torch.isfinite(flat)]
+    return finite.numel() > 0 and bool((finite.float().double() == finite).all())
+
+
 def canonical(value):
     """A JSON-able form of a probe's result: tensors as dtype, shape and rounded values; numbers
     rounded; containers kept; anything else by its type's name."""
@@ -69,6 +78,8 @@ def canonical(value):
             # float32's last digits differ from CPU to CPU (vector widths sum in other orders),
             # and so would any rounding of them: such a result counts by its dtype and shape
             return {"tensor": str(value.dtype), "shape": list(value.shape)}
+        if value.dtype == torch.float64 and not _on_grid(flat) and _float32_numbers(flat):
+            return {"tensor": str(value.dtype), "shape": list(value.shape), "precision": "float32"}
         if value.is_floating_point():
             # on the tensor's own scale: a value that is zero up to rounding noise (1e-17 on
             # one CPU, -3e-18 on another) is 0 on both, where per-value digits would differ
