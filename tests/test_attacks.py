@@ -53,6 +53,16 @@ def test_attack_ends_as_expected(attacked, fx):
     assert not problems, f"{fx.name}: " + "; ".join(problems)
 
 
+def test_every_kernel_of_the_batch_was_forked_from_its_slot_s_warm_process(attacked):
+    """The batch has more submissions than slots: each kernel is a child of its slot's warm
+    process (instructor.grading.warm), so the attacks above ran against that start, and an attack
+    that broke a warm process would show here as a kernel started the classic way after it."""
+    starts = {s: r.limits["kernel start"] for s, r in attacked.results.items() if "kernel start" in r.limits}
+    assert len(starts) >= len(BATCHED) - 2, sorted(attacked.results)
+    classic = {s: how for s, how in starts.items() if not how.startswith("forked from the grading slot's warm process")}
+    assert not classic, classic
+
+
 @pytest.mark.parametrize("name", ["loop_ignoring_interrupts", "descriptor_junk"])
 def test_a_kernel_that_ignores_the_interrupt_is_given_up_soon(attacked, name):
     """The cell's limit (CELL_LIMIT here), then INTERRUPT_GRACE for the kernel to answer the

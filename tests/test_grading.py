@@ -102,6 +102,11 @@ class GradedProblemSet:
         assert blank.status == "graded" and blank.score == 0 and not blank.timeouts, blank
         assert solution.needs_manual, "the explain answer must be left for hand grading"
 
+    def test_every_kernel_was_forked_from_its_slot_s_warm_process(self, batch):
+        starts = {s: r.limits.get("kernel start", "") for s, r in batch.results.items() if r.status == "graded"}
+        assert starts and all(how.startswith("forked from the grading slot's warm process")
+                              for how in starts.values()), starts
+
     def test_feedback_shows_no_hidden_tests_and_no_code_in_tracebacks(self, batch):
         _, source = notebooks(self.assignment)
         secret = hidden_test_lines(source)

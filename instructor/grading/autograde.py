@@ -41,16 +41,15 @@ class Autograding:
                                                                      os.environ.get("JUPYTER_PATH")) if p),
                         sb.POLICY_ENV: str(policy_file)})
         if self.opt.sandboxed:
-            # kernel sockets live here: Unix socket paths must stay under 108 bytes, so keep it short
-            runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
+            warm = self.warm.get(slot)
+            runtime = Path(warm.runtime if warm else self.new_runtime(self.opt.uid_base + slot))
             policy = sb.Policy(runtime_dir=str(runtime), uid=self.opt.uid_base + slot,
                                mpl_cache=str(self.mpl_cache),
                                limits_file=str(self.work / f"limits-{student}.json"), **recheck)
+            if warm:
+                policy.warm_socket, policy.warm_root = warm.socket_path, warm.work_root
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
-            sb.private_runtime(runtime, policy.uid)        # a sized tmpfs when grading as root
-            if os.geteuid() == 0:
-                os.chown(runtime, policy.uid, policy.uid)
             config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
             config["KernelManager"] = {"transport": "ipc", "ip": str(runtime / "kernel")}
             # the sandbox's kernelspec first; the caller's JUPYTER_PATH (nbconvert's templates, for
@@ -65,7 +64,37 @@ class Autograding:
         if self.cases:
             env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck"),
                         CELL_TIMEOUT_ENV: str(self.cell_limit())})
-        return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
+        # the slot's runtime folder outlives this kernel: its warm process empties it for the next
+        return ({"assignment": self.assignment, "student": student, "env": env, "config": config},
+                None if self.opt.sandboxed and slot in self.warm else runtime)
+
+    @staticmethod
+    def new_runtime(uid: int) -> Path:
+        """A kernel's runtime folder (its sockets): a sized tmpfs of the sandbox uid's when grading as
+        root. Unix socket paths must stay under 108 bytes, so its path is short."""
+        runtime = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
+        sb.private_runtime(runtime, uid)
+        if os.geteuid() == 0:
+            os.chown(runtime, uid, uid)
+        return runtime
+
+    def start_warm(self, count: int) -> None:
+        """A warm process for each slot when the batch has more submissions (`count`) than slots: it
+        costs what one kernel's start costs, and each kernel forked from it saves about that much."""
+        if not (self.opt.sandboxed and self.opt.warm and not self.on_cluster and count > len(self.workers)):
+            return
+        from .warm import WarmProcess
+        for slot in self.workers:
+            uid = self.opt.uid_base + slot
+            runtime = self.new_runtime(uid)
+            policy = sb.Policy(runtime_dir=str(runtime), uid=uid, mpl_cache=str(self.mpl_cache))
+            self.warm[slot] = WarmProcess(policy, self.course / "autograded", self.work / f"warm-{slot}.log")
+
+    def stop_warm(self) -> None:
+        for warm in self.warm.values():
+            warm.stop()
+            sb.release_runtime(Path(warm.runtime))
+        self.warm.clear()
 
     def cell_limit(self) -> int:
         """Seconds per cell: the run's, else nbgrader_config.py's (Execute.timeout), else 30."""

@@ -37,6 +37,9 @@ class Options:
     # a Dask scheduler's address (tcp://host:8786): each student is graded there by one task
     # (instructor.grading.cluster), on workers that share the course folder and a PostgreSQL gradebook
     cluster: str | None = None
+    # each grading slot forks its kernels from a warm process (instructor.grading.warm) when a batch has
+    # more submissions than slots; off: every kernel is a fresh process in a fresh sandbox
+    warm: bool = True
 
 
 def grader_error(result: Result, stage: str, err: BaseException) -> None:

@@ -92,6 +92,7 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         self.results: dict[str, Result] = {}
         self.rejected_files: list[tuple[str, str]] = []
         self.workers: dict[int, Worker] = {}
+        self.warm: dict = {}                 # slot -> its warm process (instructor.grading.warm), if any
         self.cases: list = []
         self.changes: list[tuple[str, float, float]] = []    # scores changed since the last run
         self.scores_before: dict[str, float] | None = None   # the gradebook's, when the run started
@@ -138,6 +139,7 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         does (`grade_alone`): one path for both. (Taking each stage for the whole class in turn
         was no faster: 21.1 s against 20.8 s for 12 ps03 submissions on two workers, medians of
         three pairs, within the noise.)"""
+        self.start_warm(len(students))
         self.on_workers(students, lambda student, slot, worker: self.grade_staged(
                             student, slot, worker, earlier.get(student, {})),
                         lambda student, err: grader_error(self.results[student], "grading", err))
@@ -220,3 +222,4 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         """The run is over, graded or not: its workers, and the kernels they started, stop."""
         for worker in self.workers.values():
             worker.stop()
+        self.stop_warm()

@@ -1,9 +1,11 @@
 """Run a grading kernel in a sandbox made of existing tools: bubblewrap, setpriv and prlimit.
 
 nbgrader starts kernels through jupyter_client. The pipeline points it at a kernelspec whose
-command is this module (`python -m instructor.grading.sandbox CONNECTION_FILE [kernel args]`). This
-launcher runs with the grader's rights, prepares a private copy of the kernel's working folder,
-and then replaces itself (exec) with
+command is the launcher (`python -m instructor.grading.launcher CONNECTION_FILE [kernel args]`),
+which forks the kernel from its grading slot's warm process when it can (instructor.grading.warm)
+and otherwise starts it the classic way, described here. The launcher runs with the grader's
+rights, prepares a private copy of the kernel's working folder, and then replaces itself (exec)
+with
 
     setpriv (an unprivileged uid, no capabilities)
       prlimit (address space, processes, CPU seconds, file size, open files)
@@ -63,6 +65,8 @@ class Policy:
     sandboxed: bool = True               # False: the same kernel start, without the sandbox
     mpl_cache: str | None = None         # a prebuilt matplotlib font cache to copy in
     read_only: list[str] = field(default_factory=list)   # extra folders to show, read-only
+    warm_socket: str | None = None       # the grading slot's warm process (instructor.grading.warm)
+    warm_root: str | None = None         # the folder whose tmpfs its kernels' working folders are in
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))
@@ -106,18 +110,22 @@ def check() -> str | None:
 
 def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Policy,
          env: dict | None = None, binds_ro: list[tuple[str, str]] = (),
-         sized_tmpfs: list[tuple[str, int]] = ()) -> list[str]:
+         sized_tmpfs: list[tuple[str, int]] = (), as_pid_1: bool = False) -> list[str]:
     """The command line that runs `argv` in the sandbox with working folder `cwd`.
 
     As root (CI, a grading server): bwrap builds pid, network, ipc and uts namespaces and the
     mounts, then setpriv drops to an unprivileged uid with no capabilities, and prlimit sets the
     limits; a real unprivileged uid is what makes the process limit bind. As another user:
     bwrap also makes a user namespace, and the process limit is left out, since it would count
-    every process of that user.
+    every process of that user. With `as_pid_1`, `argv` is the pid namespace's first process
+    (instructor.grading.warm_process: no other process of the sandbox may signal it), and the
+    namespace's POSIX message queues are in /dev/mqueue.
     """
     root = os.geteuid() == 0
     cmd = ["bwrap", "--die-with-parent", "--new-session", "--clearenv", "--unshare-pid",
            "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if as_pid_1:
+        cmd.append("--as-pid-1")
     if root:
         # only what setpriv needs to drop to the uid; it then drops every capability
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
@@ -126,6 +134,8 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
     cmd += ["--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--size", str(policy.tmp_size), "--tmpfs", "/tmp",
             "--perms", "1777", "--size", str(policy.shm_size), "--tmpfs", "/dev/shm"]
+    if as_pid_1:
+        cmd += ["--mqueue", "/dev/mqueue"]     # the IPC namespace's POSIX message queues, to remove them
 
     made: set[str] = {"/", "/tmp", "/proc", "/dev"}
     bound: list[str] = []
@@ -184,11 +194,11 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
 
 
 def write_kernelspec(folder: Path) -> Path:
-    """A kernelspec named rnnlab-sandbox whose command is this launcher."""
+    """A kernelspec named rnnlab-sandbox whose command is the launcher (instructor.grading.launcher)."""
     spec_dir = folder / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "instructor.grading.sandbox", "{connection_file}"],
+        "argv": [sys.executable, "-m", "instructor.grading.launcher", "{connection_file}"],
         "display_name": "Python 3 (grading sandbox)",
         "language": "python",
         # bwrap does not forward signals into its pid namespace: interrupt by message instead
@@ -228,7 +238,7 @@ def limits_in_force(policy: Policy, group) -> dict:
         "disk: /dev/shm": f"{mb(policy.shm_size)} (tmpfs)",
         "disk: runtime folder (kernel sockets)": f"{mb(RUNTIME_SIZE)} (tmpfs)" if os.path.ismount(policy.runtime_dir)
                                                  else "NOT IN FORCE: a host folder (needs root to mount a tmpfs)",
-        "keyrings": "a session keyring of its own; the uid's user keyrings emptied at start",
+        "keyrings": "a session keyring of its own; the uid's user and persistent keyrings emptied at start",
     })
     return found
 
@@ -248,6 +258,11 @@ if _call:
     _libc.syscall(_call, 1, None)          # KEYCTL_JOIN_SESSION_KEYRING: a new, anonymous one
     for _ring in (-4, -5):                 # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
         _libc.syscall(_call, 7, _ring)     # KEYCTL_CLEAR
+    # the uid's persistent keyring (KEYCTL_GET_PERSISTENT, linked into the new session keyring):
+    # it outlives processes, and grading runs, as the user keyrings do
+    _ring = _libc.syscall(_call, 22, -1, -3)
+    if _ring > 0:
+        _libc.syscall(_call, 7, _ring)
     del _libc, _ring
 del _call
 # the re-check process (instructor.grading.recheck.runner_source): forked off here, before ipykernel
@@ -342,70 +357,31 @@ def release_runtime(folder: Path) -> None:
 RECHECK_OUT, RECHECK_IN = 3, 4        # descriptors the kernel process starts with
 
 
-def recheck_descriptors(policy: Policy) -> dict:
-    """Open the re-check's FIFO (the grader reads the other end) and its input, as descriptors 3
-    and 4 that the kernel inherits; neither path is visible in the sandbox. The environment
-    variable that tells the kernel, or {} when there is no re-check."""
+RECHECK_ENV = "RNNLAB_RECHECK_FDS"
+
+
+def open_recheck(policy: Policy) -> tuple[int, int] | None:
+    """The re-check's FIFO, opened for writing (the grader is reading), and its input, or None
+    when there is no re-check; neither path is visible in the sandbox."""
     if not (policy.recheck_fifo and policy.recheck_input):
-        return {}
+        return None
     out = os.open(policy.recheck_fifo, os.O_WRONLY | os.O_NONBLOCK)   # the grader is reading
     os.set_blocking(out, True)
-    inp = os.open(policy.recheck_input, os.O_RDONLY)
+    return out, os.open(policy.recheck_input, os.O_RDONLY)
+
+
+def recheck_descriptors(policy: Policy) -> dict:
+    """Open the re-check's FIFO and its input as descriptors 3 and 4, which the kernel
+    inherits. The environment variable that tells the kernel, or {} when there is no re-check."""
+    opened = open_recheck(policy)
+    if opened is None:
+        return {}
     # move them above 3 and 4 first: either may have been given one of those numbers
     import fcntl
-    moved = fcntl.fcntl(out, fcntl.F_DUPFD, 10), fcntl.fcntl(inp, fcntl.F_DUPFD, 10)
-    os.close(out)
-    os.close(inp)
+    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in opened]
+    for fd in opened:
+        os.close(fd)
     for fd, target in zip(moved, (RECHECK_OUT, RECHECK_IN)):
         os.dup2(fd, target)                # dup2's copy is inheritable
         os.close(fd)
-    return {"RNNLAB_RECHECK_FDS": f"{RECHECK_OUT},{RECHECK_IN}"}
-
-
-def launch(argv: list[str]) -> None:
-    """Entry point of the kernelspec: the kernel's groups and limits, then exec the sandbox.
-
-    The kernel's working folder is a size-capped tmpfs (it never writes to the host's disk);
-    the other files of the submission's folder are shown read-only in it. Not the notebooks:
-    nbgrader writes the one being graded there with its hidden tests restored. The kernel's
-    standard output and error lead to /dev/null: descriptors 1 and 2 of this launcher are the
-    grading worker's, and nothing the kernel writes may reach them."""
-    from .limits import Group
-
-    policy = Policy.load(os.environ[POLICY_ENV])
-    connection_file, kernel_args = argv[0], argv[1:]
-    if not policy.sandboxed:               # graded unsandboxed: the same start, with the grader's rights
-        os.environ.update(recheck_descriptors(policy))
-        os.execvp(sys.executable, [sys.executable, "-c", KERNEL_START, "-f", connection_file,
-                                             *KERNEL_OPTIONS, *kernel_args])
-    cwd = os.getcwd()
-    shown = []
-    for item in sorted(Path(cwd).iterdir()):
-        if item.suffix == ".ipynb" or item.name.startswith(".ipynb_checkpoints") or item.is_symlink():
-            continue
-        if item.is_file() or item.is_dir():
-            shown.append((str(item), str(item)))
-    # the connection file is written 0600 by the grader; the kernel gets its own copy
-    private = Path(policy.runtime_dir) / (Path(connection_file).stem + "-sandbox.json")
-    shutil.copy(connection_file, private)
-    _give(private, policy.uid)
-    group = None
-    if os.geteuid() == 0:
-        group = Group.create(f"rnnlab-{policy.uid}-{os.getpid()}", policy.kernel_memory, policy.nproc)
-        group.enter()                      # the sandbox and everything it starts are born inside
-    if policy.limits_file:
-        Path(policy.limits_file).write_text(json.dumps(
-            {"group": asdict(group) if group else None, "limits": limits_in_force(policy, group)}))
-    kernel = [sys.executable, "-c", KERNEL_START, "-f", str(private), *KERNEL_OPTIONS, *kernel_args]
-    extra_env = recheck_descriptors(policy)
-    cmd = wrap(kernel, cwd=cwd, binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
-               binds_ro=shown, sized_tmpfs=[(cwd, policy.work_size)], env=extra_env)
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-    os.execvp(cmd[0], cmd)
-
-
-if __name__ == "__main__":
-    launch(sys.argv[1:])
+    return {RECHECK_ENV: f"{RECHECK_OUT},{RECHECK_IN}"}

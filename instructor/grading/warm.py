@@ -1,0 +1,162 @@
+"""Grading kernels forked from a warm process, one per grading slot (instructor.grading.warm_process).
+
+A fresh grading kernel spends about 1.8 s of CPU importing torch, NumPy, IPython and ipykernel
+before it runs a cell: most of a submission's cost. A slot's warm process imports them once, in
+the same sandbox a kernel gets, and forks each of the slot's kernels from there; a kernel still
+serves one student only, and what it leaves behind is removed before the next one
+(warm_process's docstring lists how).
+
+The host's side is here: `WarmProcess` starts a slot's warm process (the pipeline does, when a
+batch has more submissions than slots), and `forked` is the kernel launcher's way to it
+(instructor.grading.launcher): it asks the warm process for a child, moves the child into
+the kernel's control group, hands it the kernel's connection, files and re-check descriptors,
+and then waits for it as jupyter_client waits for the launcher. Whenever the warm process cannot
+serve (not started, gone, refused), `forked` returns None before any of the student's code has
+run, and the launcher starts the kernel the classic way.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import sandbox as sb
+
+SOURCE = Path(__file__).with_name("warm_process.py")
+MAX_FILES = 32                      # files beside the notebook in its folder (nbgrader's records: 1 or 2)
+FILE_LIMIT = 1024 ** 2              # bytes of each, at most (larger: the classic start, which binds them)
+PR_SET_PDEATHSIG = 1
+
+
+class WarmProcess:
+    """One slot's warm process, in the sandbox `policy` describes, listening on a socket in a
+    private folder of the grader's (the sandbox sees neither)."""
+
+    def __init__(self, policy: sb.Policy, work_root: Path, log_path: Path):
+        self.folder = Path(tempfile.mkdtemp(prefix="rnnlab-warm-"))
+        self.socket_path = str(self.folder / "s")
+        self.work_root = str(work_root)
+        self.runtime = policy.runtime_dir
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        listener.bind(self.socket_path)
+        listener.listen(4)
+        # the grader's end of a pipe: when it closes (this process stops or dies), the warm process
+        # ends, and its namespace with it (bwrap's --die-with-parent does not reach a pid 1 whose
+        # uid setpriv changed: a change of credentials clears the parent-death signal)
+        lifeline, self.lifeline = os.pipe()
+        config = {"listen_fd": listener.fileno(), "lifeline_fd": lifeline, "work_root": self.work_root,
+                  "runtime": policy.runtime_dir, "kernel_start": sb.KERNEL_START}
+        cmd = sb.wrap([sys.executable, "-c", SOURCE.read_text(), json.dumps(config)], cwd=self.work_root,
+                      binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
+                      sized_tmpfs=[(self.work_root, policy.work_size)], as_pid_1=True)
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, pass_fds=[listener.fileno(), lifeline], stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=log)
+        listener.close()
+        os.close(lifeline)                # the warm process holds it: once it is gone, connecting fails
+
+    def pid(self) -> int | None:
+        """The warm process's pid (bwrap's child), once it runs."""
+        try:
+            return int(Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()[0])
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.lifeline is not None:
+            os.close(self.lifeline)
+            self.lifeline = None
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for path in (self.socket_path,):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        try:
+            self.folder.rmdir()
+        except OSError:
+            pass
+
+
+def files_beside(cwd: str) -> list[str] | None:
+    """The names of the regular files the kernel's folder holds beside the notebook (the classic
+    start shows them read-only), or None if the folder holds what only the classic start shows
+    (a folder, many or large files)."""
+    names = []
+    for item in sorted(Path(cwd).iterdir()):
+        if item.suffix == ".ipynb" or item.name.startswith(".ipynb_checkpoints") or item.is_symlink():
+            continue
+        if not item.is_file() or item.stat().st_size > FILE_LIMIT:
+            return None
+        names.append(item.name)
+    return names if len(names) <= MAX_FILES else None
+
+
+def forked(policy: sb.Policy, connection_file: str, kernel_args: list[str], group, record) -> int | None:
+    """Run the kernel as a child of the slot's warm process; its exit code once it ends, or None
+    if the warm process could not start it (nothing of the student's has run then).
+    `record(how)` writes the kernel's limits with the way it started, once it is in its group."""
+    cwd = os.getcwd()
+    if not (policy.warm_socket and policy.warm_root and cwd.startswith(policy.warm_root.rstrip("/") + "/")):
+        return None
+    names = files_beside(cwd)
+    if names is None:
+        return None
+    runtime = Path(policy.runtime_dir)
+    connection = Path(connection_file)
+    private = runtime / (connection.stem + "-sandbox.json")
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        conn.connect(policy.warm_socket)
+        conn.send(json.dumps({"keep": [connection.name] if connection.parent == runtime else []}).encode())
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        msg, ancdata, _, _ = conn.recvmsg(16, socket.CMSG_SPACE(struct.calcsize("3i")))
+    except OSError:
+        conn.close()
+        return None
+    pid = next((struct.unpack("3i", data)[0] for level, kind, data in ancdata
+                if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), None)
+    if msg != b"pid" or not pid:
+        conn.close()                   # the warm process refused (it says why in its log) or is gone
+        return None
+    # a child is waiting for its request: from here on, this is the kernel
+    if group:
+        group.enter(pid)
+    record("forked from the grading slot's warm process (a fork, not a fresh start: torch and "
+           "IPython already imported)")
+    try:
+        recheck = list(sb.open_recheck(policy) or ())
+        fds = recheck + [os.open(os.path.join(cwd, n), os.O_RDONLY | os.O_NOFOLLOW) for n in names]
+        request = {"cwd": cwd, "files": names, "file_limit": FILE_LIMIT, "recheck_fds": len(recheck),
+                   "connection_file": str(private), "connection": connection.read_text(),
+                   "env": {sb.RECHECK_ENV: f"{sb.RECHECK_OUT},{sb.RECHECK_IN}"} if recheck else {},
+                   "argv": ["-f", str(private), *sb.KERNEL_OPTIONS, *kernel_args]}
+        conn.sendmsg([json.dumps(request).encode()],
+                     [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))] if fds else [])
+        for fd in fds:
+            os.close(fd)
+        said = conn.recv(64)
+    except OSError:
+        said = b""
+    conn.close()
+    return int(said[5:]) if said.startswith(b"exit ") else 1
+
+
+def die_with_parent() -> None:
+    """This launcher ends when the grading worker that started it does (the warm process then
+    kills its kernel): what bwrap's --die-with-parent gives the classic start."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
