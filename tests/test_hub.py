@@ -283,6 +283,11 @@ def run_term(hub, srv, users, course, settings, record, lap):
                                                            "failed_tests", "needs_manual")}
                         for r in report["students"]}
     assert report["sandboxed"], report
+    # graded by a user who is not root, who has one uid for itself and every kernel: no warm
+    # process (instructor.grading.warm), every kernel a fresh sandbox of its own
+    record["kernel starts"] = {r["student"]: r["limits"].get("kernel start") for r in report["students"]}
+    assert all(how == "a fresh process in a sandbox of its own" for how in record["kernel starts"].values()), \
+        record["kernel starts"]
     lap("instructor graded in the sandbox (python -m instructor grade ps03 submitted)")
 
     # hand grading of student1's explain answer in the formgrader

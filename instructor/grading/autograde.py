@@ -42,7 +42,10 @@ class Autograding:
                         sb.POLICY_ENV: str(policy_file)})
         if self.opt.sandboxed:
             warm = self.warm.get(slot)
-            runtime = Path(warm.runtime if warm else self.new_runtime(self.opt.uid_base + slot))
+            if warm:
+                self.kernels_started += 1
+            runtime = (self.kernel_runtime(warm, self.kernels_started) if warm
+                       else self.new_runtime(self.opt.uid_base + slot))
             policy = sb.Policy(runtime_dir=str(runtime), uid=self.opt.uid_base + slot,
                                mpl_cache=str(self.mpl_cache),
                                limits_file=str(self.work / f"limits-{student}.json"), **recheck)
@@ -64,9 +67,17 @@ class Autograding:
         if self.cases:
             env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck"),
                         CELL_TIMEOUT_ENV: str(self.cell_limit())})
-        # the slot's runtime folder outlives this kernel: its warm process empties it for the next
-        return ({"assignment": self.assignment, "student": student, "env": env, "config": config},
-                None if self.opt.sandboxed and slot in self.warm else runtime)
+        return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
+
+    @staticmethod
+    def kernel_runtime(warm, number: int) -> Path:
+        """A forked kernel's own runtime folder, made afresh in its slot's (which the warm process's
+        sandbox binds, and which is root's: a kernel can change nothing of it but its own folder,
+        whose mode, ACL, attributes and files go with it)."""
+        runtime = Path(warm.runtime) / f"k{number}"
+        runtime.mkdir(mode=0o700)
+        os.chown(runtime, warm.uid, warm.uid)
+        return runtime
 
     @staticmethod
     def new_runtime(uid: int) -> Path:
@@ -78,15 +89,27 @@ class Autograding:
             os.chown(runtime, uid, uid)
         return runtime
 
+    @classmethod
+    def slot_runtime(cls, uid: int) -> Path:
+        """A warm slot's runtime folder: root's (each kernel's own folder is made in it), a sized tmpfs."""
+        runtime = cls.new_runtime(uid)
+        os.chown(runtime, 0, 0)
+        os.chmod(runtime, 0o755)
+        return runtime
+
     def start_warm(self, count: int) -> None:
         """A warm process for each slot when the batch has more submissions (`count`) than slots: it
         costs what one kernel's start costs, and each kernel forked from it saves about that much."""
         if not (self.opt.sandboxed and self.opt.warm and not self.on_cluster and count > len(self.workers)):
             return
+        if os.geteuid() != 0:
+            # a grader that is not root has one uid for itself and every kernel: the slot's folders,
+            # and the warm process, would be the kernels' own to change
+            return
         from .warm import WarmProcess
         for slot in self.workers:
             uid = self.opt.uid_base + slot
-            runtime = self.new_runtime(uid)
+            runtime = self.slot_runtime(uid)
             policy = sb.Policy(runtime_dir=str(runtime), uid=uid, mpl_cache=str(self.mpl_cache))
             self.warm[slot] = WarmProcess(policy, self.course / "autograded", self.work / f"warm-{slot}.log")
 
@@ -128,7 +151,7 @@ class Autograding:
         finally:
             result.limits = self.limits_of(student)
             if runtime is not None:
-                sb.release_runtime(runtime)
+                sb.release_runtime(runtime)        # GNU rm: a tree of any depth, no link followed
             if reader is not None:                 # what the re-check process wrote, after the kernel's part
                 child = reader.finish()
                 kernel_part = self.work / "recheck" / f"{student}.txt"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -54,8 +53,6 @@ def launch(argv: list[str]) -> None:
         code = warm.forked(policy, connection_file, kernel_args, group, record)
         if code is not None:
             sys.exit(code)
-    if policy.warm_socket:
-        empty_runtime(policy.runtime_dir, keep=connection_file)
     shown = []
     for item in sorted(Path(cwd).iterdir()):
         if item.suffix == ".ipynb" or item.name.startswith(".ipynb_checkpoints") or item.is_symlink():
@@ -80,17 +77,6 @@ def launch(argv: list[str]) -> None:
     os.close(null)
     os.execvp(cmd[0], cmd)
 
-
-
-def empty_runtime(folder: str, keep: str) -> None:
-    """Empty the grading slot's runtime folder but for this kernel's connection file, before a
-    kernel starts the classic way in it. Its warm process empties it before each fork; a kernel
-    started without it must not meet what an earlier kernel of the slot left there (files, or a
-    folder filled to its size: the kernel could not start). GNU rm walks a tree of any depth and
-    follows no link; find hands it the entries in batches (a folder of 100,000 files)."""
-    subprocess.run(["find", folder, "-mindepth", "1", "-maxdepth", "1", "!", "-name", os.path.basename(keep),
-                    "-exec", "rm", "-rf", "--one-file-system", "--", "{}", "+"],
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

@@ -257,7 +257,8 @@ if _call:
     _libc = ctypes.CDLL(None, use_errno=True)
     _libc.syscall(_call, 1, None)          # KEYCTL_JOIN_SESSION_KEYRING: a new, anonymous one
     for _ring in (-4, -5):                 # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
-        _libc.syscall(_call, 7, _ring)     # KEYCTL_CLEAR
+        _libc.syscall(_call, 5, _ring, 0x3f3f0000)   # KEYCTL_SETPERM: back to its owner's rights, if
+        _libc.syscall(_call, 7, _ring)     # a kernel took them away; KEYCTL_CLEAR
     # the uid's persistent keyring (KEYCTL_GET_PERSISTENT, linked into the new session keyring):
     # it outlives processes, and grading runs, as the user keyrings do
     _ring = _libc.syscall(_call, 22, -1, -3)
@@ -351,7 +352,8 @@ def release_runtime(folder: Path) -> None:
     """Unmount (if mounted) and remove a runtime folder."""
     if os.geteuid() == 0 and os.path.ismount(folder):
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    # a kernel may leave a tree too deep for shutil.rmtree's recursion; rm walks any depth
+    subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], capture_output=True)
 
 
 RECHECK_OUT, RECHECK_IN = 3, 4        # descriptors the kernel process starts with

@@ -12,7 +12,9 @@ batch has more submissions than slots), and `forked` is the kernel launcher's wa
 the kernel's control group, hands it the kernel's connection, files and re-check descriptors,
 and then waits for it as jupyter_client waits for the launcher. Whenever the warm process cannot
 serve (not started, gone, refused), `forked` returns None before any of the student's code has
-run, and the launcher starts the kernel the classic way.
+run, and the launcher starts the kernel the classic way. The pipeline starts warm processes only
+when grading as root: the slot's runtime folder is root's, each kernel's its own in it, and the
+warm process's uid is not the grader's.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ class WarmProcess:
         self.folder = Path(tempfile.mkdtemp(prefix="rnnlab-warm-"))
         self.socket_path = str(self.folder / "s")
         self.work_root = str(work_root)
-        self.runtime = policy.runtime_dir
+        self.runtime, self.uid = policy.runtime_dir, policy.uid
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener.bind(self.socket_path)
         listener.listen(4)
@@ -52,7 +54,7 @@ class WarmProcess:
         # uid setpriv changed: a change of credentials clears the parent-death signal)
         lifeline, self.lifeline = os.pipe()
         config = {"listen_fd": listener.fileno(), "lifeline_fd": lifeline, "work_root": self.work_root,
-                  "runtime": policy.runtime_dir, "kernel_start": sb.KERNEL_START}
+                  "kernel_start": sb.KERNEL_START}
         cmd = sb.wrap([sys.executable, "-c", SOURCE.read_text(), json.dumps(config)], cwd=self.work_root,
                       binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
                       sized_tmpfs=[(self.work_root, policy.work_size)], as_pid_1=True)
@@ -116,13 +118,12 @@ def forked(policy: sb.Policy, connection_file: str, kernel_args: list[str], grou
     names = files_beside(cwd)
     if names is None:
         return None
-    runtime = Path(policy.runtime_dir)
     connection = Path(connection_file)
-    private = runtime / (connection.stem + "-sandbox.json")
+    private = Path(policy.runtime_dir) / (connection.stem + "-sandbox.json")
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         conn.connect(policy.warm_socket)
-        conn.send(json.dumps({"keep": [connection.name] if connection.parent == runtime else []}).encode())
+        conn.send(b"{}")                     # a kernel, please
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         msg, ancdata, _, _ = conn.recvmsg(16, socket.CMSG_SPACE(struct.calcsize("3i")))
     except OSError:

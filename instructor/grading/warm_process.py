@@ -7,19 +7,23 @@ files), as the pid 1 of the sandbox's pid namespace. It imports what every gradi
 (torch, NumPy, IPython, ipykernel, the course's checks) and then only forks: one child per
 kernel, which becomes that kernel. A kernel's start then costs a fork, not 1.8 s of CPU.
 
-It never runs student code and never reads a student's data: the launcher's first message (the
-names of the files to keep in the runtime folder) is the grader's; everything else of a kernel
-(its connection, its files, its descriptors) is read by the child after the fork. What one
+It never runs student code and never reads a student's data: the launcher's first message asks
+for a kernel and holds nothing; everything of a kernel (its connection, its files, its
+descriptors) is read by the child after the fork. Each kernel's runtime folder is its own, made
+afresh by the grader in the slot's, which is root's (instructor.grading.autograde). What one
 kernel may leave behind cannot reach the next:
 
 - processes: when a kernel ends, the warm process (as pid 1, the only process here that no
   other may signal) kills every other process of the namespace and reaps them;
-- files: before each fork, /tmp, /dev/shm, the working folders' tmpfs and the runtime folder
-  are emptied (but the file the grader just wrote there), and checked empty;
+- files: before each fork, /tmp, /dev/shm, /dev/mqueue and the working folders' tmpfs are
+  emptied, and checked empty;
 - System V IPC objects and POSIX message queues (its own /dev/mqueue) are removed; keyrings
   are emptied by each kernel's own start;
 - memory: every child is a copy of the warm process, which holds no student's data, and no
-  child writes into it (it is not dumpable: no ptrace, no /proc/1/mem).
+  child writes into it (it is not dumpable: no ptrace, no /proc/1/mem);
+- what a process of the uid may change in another (limits, priority, scheduling, CPUs, io
+  priority) or in the session they share (its autogroup's nice), and children inherit: compared
+  before each fork with what it started with.
 
 If anything of that fails, it exits, and the slot's next kernels start the classic way (a fresh
 sandbox each: instructor.grading.launcher).
@@ -57,7 +61,17 @@ def attributes(libc) -> dict:
                        for name in sorted(dir(resource)) if name.startswith("RLIMIT_")},
             "nice": os.getpriority(os.PRIO_PROCESS, 0), "policy": os.sched_getscheduler(0),
             "priority": os.sched_getparam(0).sched_priority, "cpus": sorted(os.sched_getaffinity(0)),
-            "io": libc.syscall(ioprio, 1, 0) if ioprio else None}      # IOPRIO_WHO_PROCESS, itself
+            "io": libc.syscall(ioprio, 1, 0) if ioprio else None,      # IOPRIO_WHO_PROCESS, itself
+            "sched_attr": sched_attr(libc), "autogroup": open("/proc/self/autogroup").read()}
+
+
+def sched_attr(libc) -> bytes | None:
+    """sched_getattr's whole record of this process (its policy, nice, time slice, clamps)."""
+    call = {"x86_64": 315, "aarch64": 275, "ppc64le": 356, "s390x": 346, "riscv64": 275}.get(os.uname().machine)
+    if call is None:
+        return None
+    buf = ctypes.create_string_buffer(128)
+    return buf.raw if libc.syscall(call, 0, buf, 128, 0) == 0 else None
 
 
 def threads() -> int:
@@ -199,7 +213,7 @@ def become_kernel(conn: socket.socket, config: dict, libc) -> None:
 def serve(config: dict) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     listener = socket.socket(fileno=config["listen_fd"])
-    roots = [config["work_root"], config["runtime"], "/tmp", "/dev/shm", "/dev/mqueue"]
+    roots = [config["work_root"], "/tmp", "/dev/shm", "/dev/mqueue"]
     started = attributes(libc)
     waiting = select.poll()
     waiting.register(listener, select.POLLIN)
@@ -209,9 +223,9 @@ def serve(config: dict) -> None:
             os._exit(0)
         conn, _ = listener.accept()
         try:
-            header = json.loads(receive(conn)[0])
-            keep = {os.path.join(config["runtime"], name) for name in header["keep"]}
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+            json.loads(receive(conn)[0])
+            keep: set[str] = set()
+        except (OSError, ValueError, RuntimeError):
             conn.close()                        # a launcher gone before it asked: nothing to start
             continue
         try:
