@@ -42,10 +42,7 @@ class Autograding:
                         sb.POLICY_ENV: str(policy_file)})
         if self.opt.sandboxed:
             warm = self.warm.get(slot)
-            if warm:
-                self.kernels_started += 1
-            runtime = (self.kernel_runtime(warm, self.kernels_started) if warm
-                       else self.new_runtime(self.opt.uid_base + slot))
+            runtime = self.kernel_runtime(warm) if warm else self.new_runtime(self.opt.uid_base + slot)
             policy = sb.Policy(runtime_dir=str(runtime), uid=self.opt.uid_base + slot,
                                mpl_cache=str(self.mpl_cache),
                                limits_file=str(self.work / f"limits-{student}.json"), **recheck)
@@ -70,12 +67,11 @@ class Autograding:
         return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
 
     @staticmethod
-    def kernel_runtime(warm, number: int) -> Path:
+    def kernel_runtime(warm) -> Path:
         """A forked kernel's own runtime folder, made afresh in its slot's (which the warm process's
         sandbox binds, and which is root's: a kernel can change nothing of it but its own folder,
-        whose mode, ACL, attributes and files go with it)."""
-        runtime = Path(warm.runtime) / f"k{number}"
-        runtime.mkdir(mode=0o700)
+        whose mode, ACL, attributes and files go with it), under a name no kernel can foresee."""
+        runtime = Path(tempfile.mkdtemp(prefix="k", dir=warm.runtime))
         os.chown(runtime, warm.uid, warm.uid)
         return runtime
 
@@ -111,7 +107,11 @@ class Autograding:
             uid = self.opt.uid_base + slot
             runtime = self.slot_runtime(uid)
             policy = sb.Policy(runtime_dir=str(runtime), uid=uid, mpl_cache=str(self.mpl_cache))
-            self.warm[slot] = WarmProcess(policy, self.course / "autograded", self.work / f"warm-{slot}.log")
+            try:
+                self.warm[slot] = WarmProcess(policy, self.course / "autograded", self.work / f"warm-{slot}.log")
+            except OSError as err:            # the slot's kernels start the classic way
+                self.log(f"  slot {slot}: no warm process ({err}); its kernels start fresh")
+                sb.release_runtime(runtime)
 
     def stop_warm(self) -> None:
         for warm in self.warm.values():

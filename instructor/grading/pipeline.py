@@ -93,7 +93,6 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         self.rejected_files: list[tuple[str, str]] = []
         self.workers: dict[int, Worker] = {}
         self.warm: dict = {}                 # slot -> its warm process (instructor.grading.warm), if any
-        self.kernels_started = 0            # names each forked kernel's runtime folder
         self.cases: list = []
         self.changes: list[tuple[str, float, float]] = []    # scores changed since the last run
         self.scores_before: dict[str, float] | None = None   # the gradebook's, when the run started

@@ -236,8 +236,10 @@ def limits_in_force(policy: Policy, group) -> dict:
         "disk: working folder": f"{mb(policy.work_size)} (tmpfs)",
         "disk: /tmp": f"{mb(policy.tmp_size)} (tmpfs)",
         "disk: /dev/shm": f"{mb(policy.shm_size)} (tmpfs)",
-        "disk: runtime folder (kernel sockets)": f"{mb(RUNTIME_SIZE)} (tmpfs)" if os.path.ismount(policy.runtime_dir)
-                                                 else "NOT IN FORCE: a host folder (needs root to mount a tmpfs)",
+        # a forked kernel's folder is made in its slot's tmpfs (instructor.grading.autograde)
+        "disk: runtime folder (kernel sockets)": f"{mb(RUNTIME_SIZE)} (tmpfs)" if any(
+            os.path.ismount(p) for p in (policy.runtime_dir, os.path.dirname(policy.runtime_dir.rstrip("/"))))
+            else "NOT IN FORCE: a host folder (needs root to mount a tmpfs)",
         "keyrings": "a session keyring of its own; the uid's user and persistent keyrings emptied at start",
     })
     return found
@@ -247,7 +249,8 @@ def limits_in_force(policy: Policy, group) -> dict:
 # keyring of its own (the one inherited from the grader is shared by every kernel it starts, and
 # any process may add keys to a keyring it possesses), and the sandbox uid's user keyrings
 # emptied (they outlive processes: a key a kernel of this uid left there would reach the next).
-# SysV and POSIX IPC and abstract sockets are private already (IPC and network namespaces).
+# SysV and POSIX IPC and abstract sockets are private already (IPC and network namespaces; a
+# forked kernel shares its slot's, which its warm process empties between two kernels).
 KERNEL_START = """
 import ctypes, os, sys
 if sys.path and sys.path[0] == "":     # as ipykernel_launcher: no module of the working folder's (IPython

@@ -35,6 +35,10 @@ SOURCE = Path(__file__).with_name("warm_process.py")
 MAX_FILES = 32                      # files beside the notebook in its folder (nbgrader's records: 1 or 2)
 FILE_LIMIT = 1024 ** 2              # bytes of each, at most (larger: the classic start, which binds them)
 PR_SET_PDEATHSIG = 1
+# seconds a launcher waits for the warm process to fork its kernel: it first removes what the
+# slot's last kernel left, which that kernel can make slow (millions of hard links); past this,
+# the kernel starts the classic way, well inside nbclient's 60 s for a kernel's start
+START_WAIT = 15
 
 
 class WarmProcess:
@@ -83,11 +87,10 @@ class WarmProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        for path in (self.socket_path,):
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+        try:
+            os.unlink(self.socket_path)
+        except OSError:
+            pass
         try:
             self.folder.rmdir()
         except OSError:
@@ -121,6 +124,7 @@ def forked(policy: sb.Policy, connection_file: str, kernel_args: list[str], grou
     connection = Path(connection_file)
     private = Path(policy.runtime_dir) / (connection.stem + "-sandbox.json")
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    conn.settimeout(START_WAIT)                # a busy or stuck warm process: the classic start
     try:
         conn.connect(policy.warm_socket)
         conn.send(b"{}")                     # a kernel, please
@@ -135,6 +139,7 @@ def forked(policy: sb.Policy, connection_file: str, kernel_args: list[str], grou
         conn.close()                   # the warm process refused (it says why in its log) or is gone
         return None
     # a child is waiting for its request: from here on, this is the kernel
+    conn.settimeout(None)
     if group:
         group.enter(pid)
     record("forked from the grading slot's warm process (a fork, not a fresh start: torch and "
@@ -154,7 +159,10 @@ def forked(policy: sb.Policy, connection_file: str, kernel_args: list[str], grou
     except OSError:
         said = b""
     conn.close()
-    return int(said[5:]) if said.startswith(b"exit ") else 1
+    if not said.startswith(b"exit "):
+        return 1
+    code = int(said[5:])
+    return code if code >= 0 else 128 - code       # killed by a signal: as a shell (and bwrap) says it
 
 
 def die_with_parent() -> None:

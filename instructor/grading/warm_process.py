@@ -22,8 +22,8 @@ kernel may leave behind cannot reach the next:
 - memory: every child is a copy of the warm process, which holds no student's data, and no
   child writes into it (it is not dumpable: no ptrace, no /proc/1/mem);
 - what a process of the uid may change in another (limits, priority, scheduling, CPUs, io
-  priority) or in the session they share (its autogroup's nice), and children inherit: compared
-  before each fork with what it started with.
+  priority, its session keyring) or in the session they share (its autogroup's nice), and
+  children inherit: compared before each fork with what it started with.
 
 If anything of that fails, it exits, and the slot's next kernels start the classic way (a fresh
 sandbox each: instructor.grading.launcher).
@@ -62,7 +62,16 @@ def attributes(libc) -> dict:
             "nice": os.getpriority(os.PRIO_PROCESS, 0), "policy": os.sched_getscheduler(0),
             "priority": os.sched_getparam(0).sched_priority, "cpus": sorted(os.sched_getaffinity(0)),
             "io": libc.syscall(ioprio, 1, 0) if ioprio else None,      # IOPRIO_WHO_PROCESS, itself
-            "sched_attr": sched_attr(libc), "autogroup": open("/proc/self/autogroup").read()}
+            "sched_attr": sched_attr(libc), "autogroup": open("/proc/self/autogroup").read(),
+            "session keyring": session_keyring(libc)}
+
+
+def session_keyring(libc) -> int | None:
+    """The id of this process's session keyring: a kernel's KEYCTL_SESSION_TO_PARENT puts its own
+    in its parent's place (a blind review: a key passed so to later kernels), and every child
+    starts from it."""
+    call = {"x86_64": 250, "aarch64": 219, "ppc64le": 280, "s390x": 280, "riscv64": 219}.get(os.uname().machine)
+    return libc.syscall(call, 0, -3, 0) if call else None       # KEYCTL_GET_KEYRING_ID, no creation
 
 
 def sched_attr(libc) -> bytes | None:
@@ -79,35 +88,38 @@ def threads() -> int:
 
 
 def mount_points() -> set[str]:
-    with open("/proc/self/mountinfo") as f:
-        return {line.split()[4].encode().decode("unicode_escape") for line in f}
+    """Every mount point of this namespace (mountinfo writes space, tab, newline and backslash as
+    octal escapes; any other byte, non-ASCII ones too, as it is)."""
+    import re
+    with open("/proc/self/mountinfo", "rb") as f:
+        return {os.fsdecode(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), line.split()[4]))
+                for line in f}
 
 
-def empty(folder: str, keep: set[str], mounts: set[str]) -> None:
-    """Remove everything under `folder` but the paths in `keep` and the mount points (and the
-    folders that hold them). Folders a kernel made unreadable are made readable first (they are
+def empty(folder: str, mounts: set[str]) -> None:
+    """Remove everything under `folder` but the mount points (and the folders that hold them). Folders a kernel made unreadable are made readable first (they are
     this uid's)."""
     for entry in os.listdir(folder):
         path = os.path.join(folder, entry)
-        if path in keep or path in mounts:
+        if path in mounts:
             continue
         st = os.lstat(path)
         if stat.S_ISDIR(st.st_mode):
             if st.st_uid == os.getuid():
                 os.chmod(path, 0o700)
-            empty(path, keep, mounts)
+            empty(path, mounts)
             if not any(m.startswith(path + "/") for m in mounts):
                 os.rmdir(path)
         else:
             os.unlink(path)
 
 
-def leftovers(folder: str, keep: set[str], mounts: set[str]) -> list[str]:
+def leftovers(folder: str, mounts: set[str]) -> list[str]:
     """What `empty` left that it should have removed (mount points are not entered)."""
     left = []
     for root, dirs, files in os.walk(folder, onerror=lambda err: left.append(f"unreadable: {err}")):
         for name in files:
-            if os.path.join(root, name) not in keep | mounts:
+            if os.path.join(root, name) not in mounts:
                 left.append(os.path.join(root, name))
         for name in list(dirs):
             path = os.path.join(root, name)
@@ -223,8 +235,8 @@ def serve(config: dict) -> None:
             os._exit(0)
         conn, _ = listener.accept()
         try:
-            json.loads(receive(conn)[0])
-            keep: set[str] = set()
+            if not receive(conn)[0]:
+                raise ValueError("no request")
         except (OSError, ValueError, RuntimeError):
             conn.close()                        # a launcher gone before it asked: nothing to start
             continue
@@ -232,8 +244,8 @@ def serve(config: dict) -> None:
             kill_the_rest()
             mounts = mount_points()
             for root in roots:
-                empty(root, keep, mounts)
-            left = [p for root in roots for p in leftovers(root, keep, mounts)]
+                empty(root, mounts)
+            left = [p for root in roots for p in leftovers(root, mounts)]
             if left:
                 raise RuntimeError(f"left after emptying: {left[:5]}")
             remove_sysv_ipc(libc)
@@ -281,23 +293,39 @@ def run_child(listener: socket.socket, conn: socket.socket, config: dict, libc) 
 
 
 def wait_for(pid: int, conn: socket.socket, lifeline: int) -> int:
-    """The child's exit code, once it exits; if the launcher goes away first, the child is killed."""
+    """The child's exit code, once it exits; if the launcher goes away first, the child is killed.
+    Meanwhile every other process that ends here is reaped (as pid 1, the kernel's orphans are
+    this process's children): a zombie would count against the uid's and the group's processes."""
     watch = os.pidfd_open(pid)
     poll = select.poll()
     poll.register(watch, select.POLLIN)
     poll.register(conn, 0)                      # its hang-up only: the child reads what comes
     poll.register(lifeline, select.POLLIN)
     while True:
-        events = dict(poll.poll())
+        events = dict(poll.poll(500))
         if lifeline in events:
             os._exit(0)                         # the grader is gone: pid 1's end takes every process here
         if watch in events:
             break
         if conn.fileno() in events:
             os.kill(pid, signal.SIGKILL)
+            poll.unregister(conn)
+        reap_others(pid)
     os.close(watch)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
+
+
+def reap_others(pid: int) -> None:
+    """Reap every ended child but `pid` (looked at first without reaping it)."""
+    while True:
+        try:
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return
+        if ended is None or ended.si_pid == pid:
+            return
+        os.waitpid(ended.si_pid, 0)
 
 
 def main(config: dict) -> None:
