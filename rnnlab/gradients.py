@@ -202,18 +202,26 @@ def cell_highway(lstm: nn.LSTM, x: torch.Tensor) -> tuple[torch.Tensor, torch.Te
     return grad[0].detach(), forget.prod(dim=0)
 
 
+# Gradient norms below this take no part in per_step_factor: float32's denormal range starts
+# near 1.2e-38, where kept denormals lose precision, flushed ones become 0, and CPUs differ;
+# eight orders of magnitude above it, their contribution to a norm is below 1e-8 of it.
+FACTOR_FLOOR = 1e-30
+
+
 def per_step_factor(norms: torch.Tensor) -> float:
     """How much one step back multiplies the gradient norm, on average: the geometric mean of
-    ||dL/dh_t|| / ||dL/dh_(t+1)|| from the first step whose gradient is not zero (a gradient
-    whose entries fall below float32's normal range, about 1e-38, is flushed to 0) to the last.
-    Below 1 it vanishes, above 1 it explodes; 0 when only the last step's gradient is nonzero."""
+    ||dL/dh_t|| / ||dL/dh_(t+1)|| over the last steps whose norms are all at least
+    FACTOR_FLOOR (1e-30). Earlier steps, whose gradients reach float32's denormal range (below
+    about 1.2e-38) or are flushed to 0 there, would make the factor depend on the CPU and on
+    torch.set_flush_denormal. Below 1 it vanishes, above 1 it explodes; 0 when only the last
+    step's norm reaches the floor."""
     norms = torch.as_tensor(norms, dtype=torch.float64)
     if norms.dim() != 1 or norms.numel() < 2:
         raise ValueError("need a 1-D tensor of at least two norms")
-    if not norms[-1] > 0:
-        raise ValueError("the gradient at the last step is zero")
-    nonzero = torch.nonzero(norms > 0).flatten()
-    first = int(nonzero[0])
+    if not norms[-1] >= FACTOR_FLOOR:
+        raise ValueError(f"the gradient at the last step is zero or below {FACTOR_FLOOR:g}")
+    below = torch.nonzero(~(norms >= FACTOR_FLOOR)).flatten()     # NaN counts as below
+    first = int(below[-1]) + 1 if below.numel() else 0
     if first == norms.numel() - 1:
         return 0.0
     return float((norms[first] / norms[-1]) ** (1.0 / (norms.numel() - 1 - first)))

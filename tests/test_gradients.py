@@ -263,10 +263,36 @@ class TestHelpers:
         # gradients flushed to 0 at the start: the factor comes from the nonzero part
         assert per_step_factor(torch.tensor([0.0, 0.0, 0.25, 0.5, 1.0])) == pytest.approx(0.5)
         assert per_step_factor(torch.tensor([0.0, 0.0, 1.0])) == 0.0
+        # and so do norms below the floor that are not zero (a denormal, say), however odd
+        odd = torch.tensor([1e-40, 3e-35, 0.25, 0.5, 1.0], dtype=torch.float64)
+        assert per_step_factor(odd) == pytest.approx(0.5)
+        assert per_step_factor(torch.tensor([0.25, float("nan"), 0.25, 0.5, 1.0])) == pytest.approx(0.5)
         with pytest.raises(ValueError):
             per_step_factor(torch.tensor([1.0]))
         with pytest.raises(ValueError, match="last step"):
             per_step_factor(torch.tensor([1.0, 0.0]))
+        with pytest.raises(ValueError, match="last step"):
+            per_step_factor(torch.tensor([1.0, 1e-35], dtype=torch.float64))
+
+    @pytest.mark.parametrize("kind", ["rnn", "lstm"])
+    def test_per_step_factor_ignores_denormals(self, kind):
+        # Lecture 07's widget at weight scale 0.5: the RNN's gradient falls into float32's
+        # denormal range within 100 steps. Kept or flushed, those steps must not move the factor
+        # (they moved it from 0.305 to 0.308, and another CPU printed 0.30 instead of 0.31).
+        x, _ = adding_batch(16, 100, torch.Generator().manual_seed(0))
+        factors, reached = [], []
+        try:
+            for flush in (False, True):
+                torch.set_flush_denormal(flush)
+                layer = scale_recurrent(make_layer(kind, 2, 32, seed=0), 0.5)
+                norms = hidden_grad_norms(layer, x)
+                reached.append(float(norms[norms > 0].min()))
+                factors.append(per_step_factor(norms))
+        finally:
+            torch.set_flush_denormal(True)
+        if kind == "rnn":
+            assert reached[0] < torch.finfo(torch.float32).tiny      # the case this is about
+        assert factors[0] == pytest.approx(factors[1], rel=1e-6)
 
     def test_regime(self):
         assert regime(torch.tensor([1e-3, 1.0])) == "vanishing"
