@@ -46,6 +46,9 @@ IPC_RMID = 0
 def warm_up() -> None:
     """Import, once, what a grading kernel imports at its start and its notebook at its first cells."""
     import numpy, torch, rnnlab, rnnlab.checks  # noqa: F401
+    # torch.optim imports torch._dynamo at an optimizer's first use (1.8 s of CPU here, as much
+    # as torch itself): every submission of a problem set that trains (ps04, ps06) paid it.
+    import torch._dynamo  # noqa: F401
     import IPython.core.interactiveshell, zmq  # noqa: F401
     import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell, jupyter_client.session  # noqa: F401
 
