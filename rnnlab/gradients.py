@@ -210,11 +210,12 @@ FACTOR_FLOOR = 1e-30
 
 def per_step_factor(norms: torch.Tensor) -> float:
     """How much one step back multiplies the gradient norm, on average: the geometric mean of
-    ||dL/dh_t|| / ||dL/dh_(t+1)|| over the last steps whose norms are all at least
-    FACTOR_FLOOR (1e-30). Earlier steps, whose gradients reach float32's denormal range (below
-    about 1.2e-38) or are flushed to 0 there, would make the factor depend on the CPU and on
-    torch.set_flush_denormal. Below 1 it vanishes, above 1 it explodes; 0 when only the last
-    step's norm reaches the floor."""
+    ||dL/dh_t|| / ||dL/dh_(t+1)|| over the steps after the last one whose norm is below
+    FACTOR_FLOOR (1e-30) or NaN. The floor is a margin above float32's denormal range (below
+    about 1.2e-38), where gradients lose precision or are flushed to 0, so that the factor does
+    not depend on the CPU or on torch.set_flush_denormal. Below 1 the gradient shrinks with the
+    distance, above 1 it grows (regime() judges the whole length); 0 when only the last step's
+    norm reaches the floor."""
     norms = torch.as_tensor(norms, dtype=torch.float64)
     if norms.dim() != 1 or norms.numel() < 2:
         raise ValueError("need a 1-D tensor of at least two norms")

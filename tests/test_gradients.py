@@ -276,9 +276,10 @@ class TestHelpers:
 
     @pytest.mark.parametrize("kind", ["rnn", "lstm"])
     def test_per_step_factor_ignores_denormals(self, kind):
-        # Lecture 07's widget at weight scale 0.5: the RNN's gradient falls into float32's
-        # denormal range within 100 steps. Kept or flushed, those steps must not move the factor
-        # (they moved it from 0.305 to 0.308, and another CPU printed 0.30 instead of 0.31).
+        # The case of lecture 07's widget at weight scale 0.5 (which reads the first 100 steps of a
+        # 200-step batch; here a 100-step one): the RNN's gradient falls into float32's denormal
+        # range. Kept or flushed, those steps must not move the factor (they moved the widget's
+        # from 0.305 to 0.308, and another CPU printed 0.30 where this one printed 0.31).
         x, _ = adding_batch(16, 100, torch.Generator().manual_seed(0))
         factors, reached = [], []
         try:

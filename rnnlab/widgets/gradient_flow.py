@@ -7,13 +7,13 @@ import torch
 
 from .. import colours
 from ..adding import adding_batch
-from ..gradients import make_layer, norms64, per_step_factor, regime, set_forget_bias, unroll
+from ..gradients import FACTOR_FLOOR, make_layer, norms64, per_step_factor, regime, set_forget_bias, unroll
 from ._base import MIN_FONT_PT, FigureWidget, number, readout_html
 
 MODELS = ("rnn", "lstm", "gru")
 TITLES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 COLORS, STYLES, REGIME_COLORS = colours.MODELS, colours.MODEL_LINES, colours.REGIMES
-FLOOR = 1e-30                      # the bottom of the plot; a gradient flushed to 0 leaves a gap
+FLOOR = FACTOR_FLOOR               # the bottom of the plot, and of the steps the factor covers
 
 
 class GradientFlow(FigureWidget):
@@ -23,7 +23,10 @@ class GradientFlow(FigureWidget):
     Controls: the sequence length T, the forget gate's total bias of the LSTM (bias_ih +
     bias_hh, set with rnnlab.gradients.set_forget_bias), and a factor applied to every
     recurrent weight matrix weight_hh. The readout gives, per model, the ratio of the gradient
-    norm at t = 1 to the one at t = T, the average factor per step, and the regime.
+    norm at t = 1 to the one at t = T, the regime (judged from that ratio), and the factor per
+    step back (rnnlab.gradients.per_step_factor: the geometric mean over the last steps whose
+    norm is at least FACTOR_FLOOR, the part of the curve the plot shows; where the gradient falls
+    below it, only the later steps count).
     """
 
     css_class = "rnnlab-gradient-flow"
