@@ -38,6 +38,20 @@ def test_leak_scan_sees_through_disguises(disguise):
     assert leakscan.find(text, {SECRET, "an unrelated line of code"}) == [SECRET]
 
 
+from hypothesis import given, settings, strategies as st
+
+# few letters, so that needles overlap, nest and repeat in the text; one outside the BMP
+_LETTERS = st.text(alphabet="ab\u200b\U0001f600", max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(needles=st.lists(_LETTERS, max_size=8), text=st.text(alphabet="ab\u200b\U0001f600x", max_size=40))
+def test_the_one_pass_finder_finds_what_in_finds(needles, text):
+    """leakscan.finder (one Aho-Corasick pass, for the distribution's, the site's and the
+    feedback's scans) gives exactly the needles that `in` finds, the empty one included."""
+    assert leakscan.finder(needles)(text) == {n for n in needles if n in text}
+
+
 def test_leak_scan_ignores_ordinary_feedback_and_short_lines():
     text = "Exercise 1: the visible test passed.\n" + base64.b64encode(os.urandom(3000)).decode()
     assert leakscan.find(text, {SECRET, "x = 1"}) == []

@@ -341,6 +341,7 @@ INSTRUCTOR_PACKAGES = {"pytest", "pytest-xdist", "pytest-benchmark", "hypothesis
                        "playwright", "axe-playwright-python", "colorspacious",  # browser, accessibility
                        "jupytext", "check-jsonschema", "import-linter",          # authoring, workflows, layers
                        "copydetect", "latex2mathml",     # make similarity; the feedback's formulas
+                       "pyahocorasick",                  # the leak scans (dist, site, feedback)
                        "sphinx", "myst-nb", "sphinx-book-theme",                 # make site
                        "dask", "distributed", "psycopg", "psycopg-binary",       # a cluster, PostgreSQL
                        "jupyterhub", "ngshare-exchange",                         # the class hub

