@@ -8,12 +8,13 @@ test_attacks.py check that graded kernels really were forked (the limits each re
 """
 import json
 import os
+import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from instructor.grading import sandbox as sb
+from instructor.grading import sandbox as sb, warm
 from rnnlab.kernels import IpcKernelManager
 from instructor.grading.autograde import Autograding
 from instructor.grading.limits import Group
@@ -331,6 +332,32 @@ def test_without_its_warm_process_a_kernel_starts_the_classic_way(slot):
     assert "left-by-dora" not in left and "-sandbox.json" in left, left
     assert limits(record)["kernel start"].startswith("a fresh process in a sandbox of its own (the grading "
                                                      "slot's warm process could not start it)")
+
+
+def test_a_warm_process_that_did_not_answer_in_time_is_asked_no_more(slot, monkeypatch):
+    """A warm process still busy with what a hostile kernel left (millions of folders, a blind
+    attack) made every later student of the slot wait START_WAIT before the classic start."""
+    deadline = time.monotonic() + 30
+    while (pid := slot.warm.pid()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGSTOP)                  # busy: it does not answer
+    try:
+        for student, wait in (("fay", "2"), ("gus", "60")):
+            monkeypatch.setenv(warm.WAIT_ENV, wait)
+            started = time.monotonic()
+            km, record = slot.kernel(student)
+            try:
+                assert run(km, "print(6 * 7)", timeout=90) == "42\n"
+            finally:
+                km.shutdown_kernel(now=True)
+            assert limits(record)["kernel start"].startswith(
+                "a fresh process in a sandbox of its own (the grading slot's warm process did not answer in time")
+        assert os.path.exists(slot.warm.socket_path + warm.GAVE_UP)
+        assert time.monotonic() - started < 60, "gus did not ask the warm process that fay waited for in vain"
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    slot.warm.stop()
+    assert not slot.warm.folder.exists(), "the folder and the file that says it gave up are removed"
 
 
 def test_only_a_few_small_files_beside_the_notebook_are_copied_in(tmp_path):

@@ -65,8 +65,10 @@ def launch(argv: list[str]) -> None:
     sb._give(private, policy.uid)
     if group:
         group.enter()                      # the sandbox and everything it starts are born inside
-    record("a fresh process in a sandbox of its own" + (" (the grading slot's warm process could not "
-           "start it)" if policy.warm_socket else ""))
+    record("a fresh process in a sandbox of its own" + (
+        " (the grading slot's warm process did not answer in time, for this kernel or an earlier "
+        "one, and is asked no more)" if warm.gave_up(policy) else
+        " (the grading slot's warm process could not start it)" if policy.warm_socket else ""))
     kernel = [sys.executable, "-c", sb.KERNEL_START, "-f", str(private), *sb.KERNEL_OPTIONS, *kernel_args]
     extra_env = sb.recheck_descriptors(policy)
     cmd = sb.wrap(kernel, cwd=cwd, binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
