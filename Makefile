@@ -116,7 +116,7 @@ test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 # the hand-grading pages load it (tests/test_handgrade.py), so the part runs alone too.
 test-unit: $(STAMP) mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
-	  -m "not grading and not browser and not hub and not lectures" tests
+	  -m "not grading and not browser and not hub and not lectures and not sweep" tests
 
 # Strict nbval on the lectures, the claims they assert (tests/test_claims.py: each fails for an
 # untrained model), lecture 03 as Colab runs it (tests/test_colab.py: its first cell installs the
@@ -132,7 +132,9 @@ test-notebooks: $(STAMP) colab-deps
 	$(PY) $(NBVAL) tests/test_claims.py tests/test_colab.py
 
 # The sweeps, which CI runs after `make test` (.ci/run; issue 58 moved them out of it): the lectures'
-# claims under other training seeds (tests/test_seeds.py: RNNLAB_SEED=1 and 2), strict nbval again
+# claims under other training seeds (tests/test_seeds.py: RNNLAB_SEED=1 and 2), the unit tests marked
+# `sweep` (records trained again from their seeds and others: chapters 06 and 07's; the catalogues'
+# fingerprints and the CPU probe as another CPU), strict nbval again
 # as another CPU would compute (`python -m rnnlab.tools other-cpu` steps ATen's vector kernels,
 # MKL's and oneDNN's matrix products, nn.LSTM's kernel among them, down from this machine's own to
 # the nearest step that computes other bits here: AVX-512 -> AVX2 or older, AVX2 -> older, measured
@@ -142,6 +144,7 @@ test-more: test-lectures-more test-cluster
 test-lectures-more: $(STAMP)
 	@mkdir -p test-artifacts; rm -f $(REVIEW_FILE)
 	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope tests/test_seeds.py
+	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope -m sweep tests
 	@other="$(OTHER_CPU)"; if [ -z "$$other" ]; then \
 	    echo "test-lectures-more: this CPU already runs PyTorch's default kernels; no second capability to try"; \
 	else echo "test-lectures-more: again as another CPU, with $$other (native: $$($(PY) -c 'import torch; print(torch.backends.cpu.get_cpu_capability())'))"; \

@@ -139,6 +139,7 @@ def _first_losses_differ(a, b) -> float:
                for x, y in zip(ra.loss[:FIRST_STEPS], rb.loss[:FIRST_STEPS], strict=True))
 
 
+@pytest.mark.sweep
 def test_the_race_record_is_what_its_seed_trains(races):
     import json
     from rnnlab.shipped import DATA
@@ -152,6 +153,7 @@ def test_the_race_record_is_what_its_seed_trains(races):
         assert _first_losses_differ(record, races[seed]) > 1000 * LOSS_TOLERANCE, seed
 
 
+@pytest.mark.sweep
 def test_the_chapter_s_race_claims_hold_for_the_record_and_seeds_0_to_4(races):
     """Chapter 07 says so. Measured natively and on the other-cpu emulation: seeds 0 to 7 bear out
     every claim; the LSTM left the baseline after 125 to 225 steps, the GRU after 25 to 75."""

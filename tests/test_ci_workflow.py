@@ -120,6 +120,10 @@ def test_the_sweeps_run_every_test_make_test_leaves_out():
     assert re.search(r"^test-more: test-lectures-more test-cluster$", makefile, re.M)
     assert "test_seeds" not in recipe("test-notebooks") and "OTHER_CPU" not in recipe("test-notebooks")
     assert "--ignore=tests/test_grading_cluster.py" in recipe("test-grading")
+    # the unit tests marked sweep (records trained again under other seeds, another CPU's bits)
+    assert "-m sweep tests" in recipe("test-lectures-more") and "not sweep" in recipe("test-unit")
+    marked = [p.name for p in (REPO / "tests").glob("test_*.py") if "@pytest.mark.sweep" in p.read_text()]
+    assert marked, "no test is marked sweep"
 
 
 def test_macos_job_runs_the_lecture_notebooks_on_arm():

@@ -101,6 +101,7 @@ def _distance(a, b) -> float:
                for x, y in zip(a[key].history.evals[name], b[key].history.evals[name], strict=True))
 
 
+@pytest.mark.sweep
 def test_the_record_is_what_its_seed_measures_and_no_other_seed(seeded_runs):
     data, runs = seeded_runs
     record = load_depth_runs()
@@ -111,6 +112,7 @@ def test_the_record_is_what_its_seed_measures_and_no_other_seed(seeded_runs):
         assert _distance(record, runs[seed]) > 4 * RECORD_TOLERANCE, seed
 
 
+@pytest.mark.sweep
 def test_the_chapter_s_claims_hold_for_the_record_and_for_other_seeds(seeded_runs):
     data, runs = seeded_runs
     assert all(depth_claims(load_depth_runs(), data.naive_val).values())
@@ -143,6 +145,7 @@ def test_step_seconds_grow_with_depth():
     assert 0 < min(ones) < min(fours), (ones, fours)
 
 
+@pytest.mark.sweep
 def test_the_spread_record_is_what_its_seeds_measure(seeded_runs):
     """rnnlab/data/spread_depth.json (chapter 06's table over 16 seeds) against seeds 0 to 5 run
     now: each arm's best and final validation MSE, as close as the record of seed 0 is."""

@@ -129,6 +129,7 @@ def test_a_diagnosis_is_quick_and_leaves_the_students_state_alone(catalogued):
     assert seconds < 1.0, f"{seconds:.2f} s for every exercise of {assignment}"
 
 
+@pytest.mark.sweep
 def test_the_fingerprints_are_the_same_on_another_cpu():
     """A student's laptop computes other low bits than this machine; rounded float64 results
     must hash the same (rnnlab.tools other-cpu: the nearest other instruction set here)."""

@@ -55,6 +55,7 @@ def test_execute_still_stops_at_an_unexpected_error(tmp_path):
         execute([str(path)])
 
 
+@pytest.mark.sweep
 def test_the_other_cpu_changes_the_bits_of_sums_matrix_products_and_the_lstm():
     """The second nbval run must compute as another CPU would: ATen's own kernels, MKL's and
     oneDNN's matrix products and nn.LSTM's fused kernel all take another path. ATen's and oneDNN's
