@@ -116,7 +116,7 @@ test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 # the hand-grading pages load it (tests/test_handgrade.py), so the part runs alone too.
 test-unit: $(STAMP) mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
-	  -m "not grading and not browser and not hub and not lectures and not sweep" tests
+	  -m "not grading and not browser and not hub and not lectures and not sweep" --durations=15 tests
 
 # Strict nbval on the lectures, the claims they assert (tests/test_claims.py: each fails for an
 # untrained model), lecture 03 as Colab runs it (tests/test_colab.py: its first cell installs the
@@ -162,8 +162,8 @@ test-grading: $(STAMP) system-deps
 # The website's tests first, alone: its build runs two lectures at a time on both cores, and run
 # beside the JupyterLab tests it slowed them by more than it took (319 s in all against 85 + 177 s).
 test-browser: $(STAMP) system-deps mathjax-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_site.py
-	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --ignore=tests/test_site.py tests
+	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_site.py --durations=10
+	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --ignore=tests/test_site.py --durations=15 tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
 test-hub: $(STAMP) system-deps hub-deps ngshare-deps
