@@ -1,6 +1,4 @@
 """rnnlab.tools: executing a lecture keeps the cells that raise on purpose, and only those."""
-import os
-import sys
 
 import nbformat
 import pytest
