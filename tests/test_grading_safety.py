@@ -25,13 +25,14 @@ SECRET = "check_close(f'gates[\"{name}\"] {where}', gates[name], ref[name][0, 0]
     lambda s: base64.b64encode(base64.b64encode(s.encode())).decode(),
     lambda s: s.encode().hex(),
     lambda s: urllib.parse.quote(s),
+    lambda s: urllib.parse.quote_plus(s),                      # + for each space (a blind review)
     lambda s: codecs.encode(s, "rot13"),
     lambda s: s[::-1],
     lambda s: "\u200b".join(s),
     lambda s: "\u2060".join(s).replace("c", "\uff43"),          # word joiners, full-width c
     lambda s: s.replace(" ", "\n    "),
     lambda s: s.replace("<", "&lt;").replace('"', "&quot;"),
-], ids=["plain", "base64", "base64-wrapped", "urlsafe-shifted", "base64-twice", "hex", "percent",
+], ids=["plain", "base64", "base64-wrapped", "urlsafe-shifted", "base64-twice", "hex", "percent", "percent-plus",
         "rot13", "reversed", "zero-width", "word-joiner-fullwidth", "rewrapped", "html"])
 def test_leak_scan_sees_through_disguises(disguise):
     text = "<pre>some output\n" + disguise(SECRET) + "\nmore</pre>"
@@ -50,6 +51,15 @@ def test_the_one_pass_finder_finds_what_in_finds(needles, text):
     """leakscan.finder (one Aho-Corasick pass, for the distribution's, the site's and the
     feedback's scans) gives exactly the needles that `in` finds, the empty one included."""
     assert leakscan.finder(needles)(text) == {n for n in needles if n in text}
+
+
+def test_the_finder_takes_needles_of_any_length():
+    """pyahocorasick 2.1.0 crashed (a segmentation fault) freeing the trie of a needle of 700,000
+    characters (a blind review): long needles are looked for with `in`."""
+    long = "ab" * 400_000
+    found_in = leakscan.finder([long, long[:-1] + "c", "ba"])
+    assert found_in("x" + long + "x") == {long, "ba"}
+    del found_in
 
 
 def test_leak_scan_ignores_ordinary_feedback_and_short_lines():

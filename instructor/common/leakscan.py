@@ -104,6 +104,8 @@ def views(text: str, depth: int = 2) -> list[str]:
     out = [text, plain]
     if "%" in plain:
         out.append(urllib.parse.unquote(plain))
+    if "+" in plain:                                    # a form's encoding: + for a space
+        out.append(urllib.parse.unquote_plus(plain))
     if "\\u" in plain or "\\x" in plain:
         try:
             with warnings.catch_warnings():
@@ -119,6 +121,9 @@ def views(text: str, depth: int = 2) -> list[str]:
     return out
 
 
+LONG_NEEDLE = 2000          # characters; a secret is a line of code
+
+
 def finder(needles: Iterable[str]) -> Callable[[str], set[str]]:
     """A function that gives the strings of `needles` occurring in a text, as
     `{n for n in needles if n in text}` would, in one pass over the text (an Aho-Corasick
@@ -128,14 +133,18 @@ def finder(needles: Iterable[str]) -> Callable[[str], set[str]]:
 
     needles = set(needles)
     always = {n for n in needles if not n}                  # "" is in every text
+    # a needle this long is looked for with `in`: pyahocorasick 2.1.0 crashed freeing the trie of
+    # a 700,000-character one, and slowed down with long repetitive ones (a blind review)
+    long = {n for n in needles if len(n) > LONG_NEEDLE}
     automaton = ahocorasick.Automaton()
-    for n in needles - always:
+    for n in needles - always - long:
         automaton.add_word(n, n)
     if len(automaton):
         automaton.make_automaton()
 
     def found_in(text: str) -> set[str]:
-        return always | ({n for _, n in automaton.iter(text)} if len(automaton) else set())
+        return always | {n for n in long if n in text} | (
+            {n for _, n in automaton.iter(text)} if len(automaton) else set())
     return found_in
 
 
