@@ -53,8 +53,8 @@ def part_notebooks(repeats: int) -> dict:
 
 # make test's parts, told apart by the pytest command each runs (make echoes it before its output;
 # with --output-sync each part's output is printed whole), in the order make test runs them
-TEST_PARTS = (("unit", "not grading and not browser"), ("notebooks", "--nbval"), ("hub", "-m hub"),
-              ("grading", "-m grading"), ("website", "-m browser tests/test_site.py"),
+TEST_PARTS = (("unit", "not grading and not browser"), ("notebooks", "--nbval"), ("grading", "-m grading"),
+              ("hub", "-m hub"), ("website", "-m browser tests/test_site.py"),
               ("JupyterLab", "-m browser -n"))
 SUMMARY = re.compile(r"^=*\s*(?P<counts>(?:\d+ \w+(?:, )?)+) in (?P<seconds>[\d.]+)s")
 WHOLE = re.compile(r"^make test: all parts passed in (?P<seconds>\d+) s$")
@@ -85,7 +85,7 @@ def make_test_run(output: str, where: str) -> dict:
 
 
 def part_tests(repeats: int, logs: list[Path] = ()) -> dict:
-    """`make test` as a user runs it (notebooks and hub side by side), `repeats` times, or the logs
+    """`make test` as a user runs it (grading and hub side by side), `repeats` times, or the logs
     of runs made elsewhere (a fresh clone's: `make test 2>&1 | tee make-test.log`): each part's
     seconds and the whole, medians."""
     runs = [make_test_run(Path(log).read_text(), f"the log {Path(log).name}") for log in logs]
@@ -322,7 +322,7 @@ def write_report(results: dict) -> None:
     t = results.get("tests")
     if t and "parts" in t:
         lines += ["## make test", "", measured(t),
-                  "Each part's seconds as pytest counts them; notebooks and hub run side by side, the other "
+                  "Each part's seconds as pytest counts them; grading and hub run side by side, the other "
                   "parts one after another. The whole is make test's own count, from its first part to its "
                   "last (the tools' installs before it are left out).", "",
                   "| part | tests | seconds |", "|---|---|---|"]

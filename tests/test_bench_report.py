@@ -61,7 +61,7 @@ def test_a_part_without_its_summary_is_missing_not_taken_from_the_next():
     from bench.run import TEST_PARTS, parts_of_make_test
     summaries = ["5 passed in 1.00s"] + ["no summary here"] + [f"3 passed in {k}.00s" for k in range(len(TEST_PARTS) - 2)]
     found = parts_of_make_test(_make_test_output(summaries))
-    assert "notebooks" not in found["parts"] and found["parts"]["hub"]["seconds"] == 0.0
+    assert "notebooks" not in found["parts"] and found["parts"]["grading"]["seconds"] == 0.0
 
 
 def test_the_tests_part_reads_logs_of_runs_made_elsewhere(tmp_path):
