@@ -107,6 +107,12 @@ lab-instructor: $(STAMP)
 # each part's output printed whole when it ends. Measured 2026-11-28 in one quiet run each: notebooks
 # 94 s alone, grading 461 s alone, hub 131 s alone, grading and hub side by side 505 s; the last
 # fresh clone's notebooks and hub side by side took 204 s, 110 s more than the notebooks alone.
+# The tests write Python's bytecode caches (__pycache__/, ignored by git) even where the shell
+# says not to (PYTHONDONTWRITEBYTECODE, set on the machines the course is developed on): pytest then
+# rewrites each test module's asserts once, not in every one of the run's seven collections of the
+# whole suite (collecting took 14.5 s of CPU each without the caches, 8.6 s with them).
+test test-unit test-notebooks test-grading test-browser test-hub test-more test-lectures-more \
+  test-cluster: export PYTHONDONTWRITEBYTECODE =
 test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit \
