@@ -101,9 +101,9 @@ lab-instructor: $(STAMP)
 # The tests, in five parts (the sweeps are test-more's): unit (package, widgets, assignment
 # integrity), notebooks (strict nbval), grading (nbgrader end to end, attack corpus, sandboxed),
 # browser (JupyterLab + Chromium), hub (a term on a real JupyterHub with local users and
-# nbgrader's exchange). Every part but the hub keeps both cores busy (83-91% measured); the hub's
+# nbgrader's exchange). Every part but the hub keeps both cores busy (83-92% measured); the hub's
 # keeps one (0.83 of a core: its hubs and servers start one after another), so it runs beside the
-# grading part, the longest and the one with most room (1.67 cores), on sandbox uids of its own;
+# grading part, the longest and the one with most room (1.67 cores; they share no uid, test-hub says why);
 # each part's output printed whole when it ends. Measured 2026-11-28 in one quiet run each: notebooks
 # 94 s alone, grading 461 s alone, hub 131 s alone, grading and hub side by side 505 s; the last
 # fresh clone's notebooks and hub side by side took 204 s, 110 s more than the notebooks alone.
@@ -175,10 +175,10 @@ test-browser: $(STAMP) system-deps mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --ignore=tests/test_site.py --durations=15 tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
-# Sandbox uids from 63001 (if a test grades as root): the grading part's two workers, beside it,
-# take 60001 and 61001 (tests/conftest.py), and a uid's process limit counts all of its processes.
+# Its instructor grades as a user who is not root, on that user's own uid, never on the sandbox
+# uids from 60001 that the grading part, beside it in `make test`, gives its workers.
 test-hub: $(STAMP) system-deps hub-deps ngshare-deps
-	RNNLAB_SANDBOX_UID_BASE=63001 $(PY) -m pytest -q -p no:cacheprovider -m hub tests
+	$(PY) -m pytest -q -p no:cacheprovider -m hub tests
 
 # JupyterHub on 127.0.0.1:8000 with an instructor and three students (root): docs/hub.md.
 # HUB_ARGS="--port N --state DIR --prefix P" (tests/test_make_hub.py runs it so).

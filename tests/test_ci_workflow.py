@@ -141,3 +141,16 @@ def test_every_make_target_the_workflow_runs_exists():
             for target in re.findall(r"\bmake ([A-Za-z0-9_./-]+)", run):
                 assert target in targets, f"the workflow runs `make {target}`, which is no target"
 
+
+
+def test_test_recipes_write_bytecode_caches_where_the_shell_says_not_to():
+    """Each part of make test runs with PYTHONDONTWRITEBYTECODE emptied (issue 58: with it set, each
+    collection of the whole suite rewrote every test module's asserts again, 14.5 s of CPU against
+    8.6 s). The recipe's Python is replaced by one that prints whether it would write them."""
+    probe = f"{sys.executable} -c 'import sys; print(\"writes\", not sys.flags.dont_write_bytecode)' #"
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    for target in ("test-unit", "test-notebooks", "test-grading", "test-hub", "test-browser"):
+        out = subprocess.run(["make", "--no-print-directory", "-s", target, f"PY={probe}"], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=120).stdout
+        said = [line for line in out.splitlines() if line.startswith("writes ")]
+        assert said and set(said) == {"writes True"}, (target, out[-2000:])
