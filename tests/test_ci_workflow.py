@@ -142,7 +142,6 @@ def test_every_make_target_the_workflow_runs_exists():
                 assert target in targets, f"the workflow runs `make {target}`, which is no target"
 
 
-
 def test_test_recipes_write_bytecode_caches_where_the_shell_says_not_to():
     """Each part of make test runs with PYTHONDONTWRITEBYTECODE emptied (issue 58: with it set, each
     collection of the whole suite rewrote every test module's asserts again, 14.5 s of CPU against
