@@ -470,12 +470,13 @@ CHANGES = [
     "44.1 and 51.8 s with every kernel fresh (2026-11-28, alternating runs, another job loading the "
     "machine), about 1.3 to 1.9 s less per submission; on two workers 16.2 s of wall clock against 25.9 s.",
     "`make test` from a fresh clone: 1641 s on 2026-11-28 (339eb64), 1112 s (4e99b82) and 1008 s "
-    "(984e95e) the same afternoon (the table above, their medians) after two changes. The hub part (0.83 of a core: 108 s of CPU in 131 s "
-    "alone) runs beside the grading part (1.67 cores), not the notebooks part: the notebooks took 82 s "
-    "alone against 186 s beside the hub, and the grading part 421 s with the hub beside it. The test "
+    "(984e95e) the same afternoon (the table above, their medians) after two changes. The hub part "
+    "(0.83 of a core: 108 s of CPU in 131 s alone) runs beside the grading part (1.67 cores), not the "
+    "notebooks part: in 4e99b82's run the notebooks took 82 s alone (186 s beside the hub at 339eb64), "
+    "and the grading part 421 s with the hub beside it (536 s). The test "
     "runs write Python's bytecode caches where the shell sets PYTHONDONTWRITEBYTECODE (this machine "
     "does): each of the run's seven collections of the whole suite took 14.5 s of CPU, 8.6 s with "
-    "the caches. The unit part went from 214 s to 141 s and the browser parts from 659 s to 454 s, "
+    "the caches. In that run the unit part went from 214 s to 141 s and the browser parts from 659 s to 454 s, "
     "more than these changes explain: whole runs on this shared machine vary by 100 s and more, so "
     "part of the difference is the machine.",
 ]
