@@ -121,10 +121,11 @@ test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 	  && $(MAKE) --no-print-directory test-browser \
 	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
 
-# Two workers, each module's tests in one of them (module-scoped fixtures are made once). MathJax:
+# Two workers, each module's tests in one of them (module-scoped fixtures are made once), the
+# longest modules first (tests/conftest.py's LONGEST_FIRST). MathJax:
 # the hand-grading pages load it (tests/test_handgrade.py), so the part runs alone too.
 test-unit: $(STAMP) mathjax-deps
-	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
+	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --no-loadscope-reorder \
 	  -m "not grading and not browser and not hub and not lectures and not sweep" --durations=15 tests
 
 # Strict nbval on the lectures, the claims they assert (tests/test_claims.py: each fails for an
@@ -161,18 +162,20 @@ test-lectures-more: $(STAMP)
 test-cluster: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m grading tests/test_grading_cluster.py
 
-# Two pytest workers, one problem set's batch each at a time, one kernel each (tests/conftest.py).
+# Two pytest workers, one problem set's batch each at a time, one kernel each (tests/conftest.py),
+# the longest scopes first (tests/conftest.py's LONGEST_FIRST; --no-loadscope-reorder keeps that order).
 test-grading: $(STAMP) system-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope --durations=30 \
+	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope --no-loadscope-reorder --durations=30 \
 	  --ignore=tests/test_grading_cluster.py tests
 
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
+# The longest tests first, as in the grading part.
 # The website's tests first, alone: its build runs two lectures at a time on both cores, and run
 # beside the JupyterLab tests it slowed them by more than it took (319 s in all against 85 + 177 s).
 test-browser: $(STAMP) system-deps mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_site.py --durations=10
-	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --ignore=tests/test_site.py --durations=15 tests
+	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --no-loadscope-reorder --ignore=tests/test_site.py --durations=15 tests
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
 # Its instructor grades as a user who is not root, on that user's own uid, never on the sandbox

@@ -111,7 +111,7 @@ def test_debian_job_runs_the_readmes_test_command_as_root_with_cpu_torch():
 def test_the_sweeps_run_every_test_make_test_leaves_out():
     """make test-more runs what issue 58 took out of make test (the seeds' module, the cluster's,
     and nbval as another CPU), and make test's own parts no longer run them."""
-    makefile = (REPO / "Makefile").read_text()
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")       # a recipe's continued lines
 
     def recipe(target):
         return re.search(rf"^{target}:.*?\n((?:\t.*\n|.*\\\n)*)", makefile, re.M).group(1)
@@ -133,7 +133,7 @@ def test_macos_job_runs_the_lecture_notebooks_on_arm():
 
 
 def test_every_make_target_the_workflow_runs_exists():
-    makefile = (REPO / "Makefile").read_text()
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")       # a recipe's continued lines
     targets = set(re.findall(r"^([A-Za-z0-9_./$()-]+):", makefile, re.M))
     targets.add(".venv/.installed")   # $(STAMP)
     for job in load()["jobs"].values():
@@ -153,3 +153,35 @@ def test_test_recipes_write_bytecode_caches_where_the_shell_says_not_to():
                              capture_output=True, text=True, timeout=120).stdout
         said = [line for line in out.splitlines() if line.startswith("writes ")]
         assert said and set(said) == {"writes True"}, (target, out[-2000:])
+
+
+def test_the_longest_scopes_start_first_and_the_rest_keep_their_order():
+    """tests/conftest.py's longest_first (issue 58: in make test's grading part the term, one test of
+    41 s, began last, and one core idled for 40 s at the end)."""
+    from types import SimpleNamespace
+
+    from conftest import LONGEST_FIRST, longest_first
+
+    ids = ["tests/test_a.py::test_x", f"{LONGEST_FIRST[1]}::test_y", f"{LONGEST_FIRST[0]}x::test_not_it",
+           f"{LONGEST_FIRST[0]}::test_z[1]", f"{LONGEST_FIRST[1]}::test_w", "tests/test_b.py::test_v"]
+    ordered = [item.nodeid for item in longest_first([SimpleNamespace(nodeid=i) for i in ids])]
+    assert ordered == [ids[3], ids[1], ids[4], ids[0], ids[2], ids[5]]
+
+
+def test_the_scopes_started_first_exist_and_the_parts_keep_that_order():
+    """Each scope LONGEST_FIRST names is a test module, class or function that is there (a renamed one
+    would silently go back to the end), and the parts it orders tell xdist not to sort the scopes by
+    their number of tests."""
+    from conftest import LONGEST_FIRST
+
+    for scope in LONGEST_FIRST:
+        path, _, name = scope.partition("::")
+        assert (REPO / path).is_file(), scope
+        if name:
+            text = (REPO / path).read_text()
+            made = name.startswith("Test_") and (REPO / "source" / name[5:]).is_dir() and 'globals()[f"Test_{_a}"]' in text
+            assert made or re.search(rf"^(def|class) {re.escape(name)}\b", text, re.M), scope
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")       # a recipe's continued lines
+    for mark in ('-m "not grading', "-m grading -n", "-m browser -n"):
+        command = next(line for line in makefile.splitlines() if "-m pytest" in line and mark in line)
+        assert "--no-loadscope-reorder" in command, command
