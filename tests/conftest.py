@@ -82,7 +82,10 @@ def longest_first(items: list) -> list:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    items[:] = longest_first(items)
+    """Only in a run that tells xdist to keep the collected order (the Makefile's parts do); any other
+    run (one module, a debugging session, make test-more's sweeps) keeps pytest's own order."""
+    if config.getoption("loadscopereorder", default=True) is False:
+        items[:] = longest_first(items)
 
 
 @dataclass

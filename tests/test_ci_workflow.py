@@ -168,6 +168,19 @@ def test_the_longest_scopes_start_first_and_the_rest_keep_their_order():
     assert ordered == [ids[3], ids[1], ids[4], ids[0], ids[2], ids[5]]
 
 
+def test_only_a_run_that_keeps_the_collected_order_is_reordered():
+    from types import SimpleNamespace
+
+    from conftest import LONGEST_FIRST, pytest_collection_modifyitems
+
+    ids = ["tests/test_a.py::test_x", f"{LONGEST_FIRST[0]}::test_y"]
+    for keep, expected in ((False, ids[::-1]), (True, ids)):       # keep: xdist's own reorder, the default
+        config = SimpleNamespace(getoption=lambda name, default=None, keep=keep: keep if name == "loadscopereorder" else default)
+        items = [SimpleNamespace(nodeid=i) for i in ids]
+        pytest_collection_modifyitems(None, config, items)
+        assert [item.nodeid for item in items] == expected, keep
+
+
 def test_the_scopes_started_first_exist_and_the_parts_keep_that_order():
     """Each scope LONGEST_FIRST names is a test module, class or function that is there (a renamed one
     would silently go back to the end), and the parts it orders tell xdist not to sort the scopes by
