@@ -55,6 +55,7 @@ LONGEST_FIRST = (
     "tests/test_student_dist.py",                              # 26 s
     "tests/test_diagnose.py",                                  # 20 s
     "tests/test_student_update.py",                            # 19 s
+    "tests/test_kernels.py",                                   # 18 s
     "tests/test_grading_units.py",                             # 16 s
     "tests/test_progress.py",                                  # 15 s
     "tests/test_tasks_and_checks.py",                          # 11 s
@@ -403,7 +404,10 @@ def lab(tmp_path_factory, chromium):
     server, url, token = start_jupyter(
         ["lab", f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / 'workspaces'}",
          f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True",
-         f"--NotebookNotary.db_file={root / 'nbsignatures.db'}"],     # trust is the test's, not this user's
+         f"--NotebookNotary.db_file={root / 'nbsignatures.db'}",      # trust is the test's, not this user's
+         # its kernels forked from a warm process, each as a fresh one (tests/test_kernels.py): a
+         # session opens about twenty notebooks
+         "--AsyncMappingKernelManager.kernel_manager_class=instructor.common.labkernels.ForkedServerKernelManager"],
         root / "lab.log", env, seconds=90)
     yield url, token, root, chromium
     stop_server(server)

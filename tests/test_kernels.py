@@ -3,9 +3,11 @@ TCP ports picked before the kernel binds them race with other kernels starting a
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -53,9 +55,158 @@ def test_every_notebook_client_comes_from_rnnlab_kernels():
     built = []
     for top in ("rnnlab", "tests", "bench", "instructor", "scripts"):
         for path in (REPO / top).rglob("*.py"):
-            if path.name == "kernels.py" or path == Path(__file__).resolve():
+            if path.name in ("kernels.py", "kernelfork.py") or path == Path(__file__).resolve():
                 continue
             for number, line in enumerate(path.read_text().splitlines(), 1):
                 if re.search(r"\bNotebookClient\(|\bKernelManager\(|start_new_kernel\(", line):
                     built.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
     assert not built, "start kernels with rnnlab.kernels.notebook_client:\n" + "\n".join(built)
+
+
+# --------------------------------------------------------------------------- forked kernels
+# instructor/common/kernelfork.py: the lectures' kernels in the website's build and the tests'
+# notebook runs are forked from a warm process; each must be what a fresh kernel is.
+PROBE = """import json, os, signal, sys, threading, warnings, torch
+layer = torch.nn.Linear(2, 1)                 # a lecture that trains: torch.optim imports torch._dynamo
+layer(torch.ones(2)).sum().backward()
+torch.optim.SGD(layer.parameters(), lr=0.1).step()
+print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0], "flags": str(sys.flags),
+  "modules": sorted(m for m in sys.modules if not m.startswith("_")), "env": dict(os.environ),
+  "signals": {s.name: str(signal.getsignal(s)) for s in signal.Signals if s not in (signal.SIGKILL, signal.SIGSTOP)},
+  "mask": sorted(map(int, signal.pthread_sigmask(signal.SIG_BLOCK, []))), "fds": sorted(os.listdir("/proc/self/fd")),
+  "threads": sorted(t.name for t in threading.enumerate()), "warnings": len(warnings.filters),
+  "session leader": os.getsid(0) == os.getpid(), "torch threads": torch.get_num_threads(),
+  "random": __import__("random").random(), "numpy": __import__("numpy").random.rand(), "torch": torch.rand(1).item(),
+  "pid": os.getpid(), "ppid": os.getppid()}))"""
+
+
+def _probe(client_of, folder):
+    nb = _notebook(PROBE)
+    client_of(nb, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return json.loads(nb.cells[0].outputs[0]["text"])
+
+
+def test_a_forked_kernel_is_what_a_fresh_kernel_is(tmp_path, monkeypatch):
+    from instructor.common import kernelfork
+    monkeypatch.setenv("FORK_PROBE", "this test")
+    fresh = _probe(notebook_client, tmp_path)
+    forked = [_probe(kernelfork.notebook_client, tmp_path)]
+    # a variable of the course's (read by rnnlab, which the warm process does not import) may differ
+    monkeypatch.setenv("RNNLAB_SEED", "7")
+    forked.append(_probe(kernelfork.notebook_client, tmp_path))
+    warm = {w.proc.pid for w in kernelfork._warm.values()}
+    assert forked[0]["ppid"] == forked[1]["ppid"] in warm and fresh["ppid"] not in warm, "not forked from one warm process"
+    for got in forked:
+        for key in ("cwd", "path", "argv0", "flags", "modules", "signals", "mask", "fds", "threads", "warnings",
+                    "session leader", "torch threads"):
+            assert got[key] == fresh[key], key
+    jpy = ("JPY_",)
+    assert {k: v for k, v in forked[0]["env"].items() if not k.startswith(jpy)} == \
+        {k: v for k, v in fresh["env"].items() if not k.startswith(jpy)}
+    assert {k: v for k, v in forked[1]["env"].items() if not k.startswith(jpy)} == \
+        {**{k: v for k, v in fresh["env"].items() if not k.startswith(jpy)}, "RNNLAB_SEED": "7"}
+    for key in ("random", "numpy", "torch"):      # every kernel draws its own numbers
+        assert len({fresh[key], forked[0][key], forked[1][key]}) == 3, key
+
+
+def _started(manager_class, env=None):
+    km = manager_class(kernel_name="python3")
+    km.start_kernel(**({"env": env} if env else {}))
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc
+
+
+def _run(kc, code, timeout=60):
+    out = []
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: out.append(msg["content"]))
+    return reply["content"], "".join(c.get("text", "") for c in out)
+
+
+def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
+    from instructor.common.kernelfork import ForkedKernelManager
+    km, kc = _started(ForkedKernelManager)
+    try:
+        pid = int(_run(kc, "import os; print(os.getpid())")[1])
+        assert pid != km.provisioner.pid, "not forked"
+        kc.execute("import time; time.sleep(60)")
+        time.sleep(1)
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=20)["content"]
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+        kc.execute("os._exit(3)")
+        assert km.provisioner.process.wait(timeout=20) == 3
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_a_forked_kernel_dies_with_its_launcher_and_with_the_process_that_started_it(tmp_path):
+    from instructor.common.kernelfork import ForkedKernelManager
+    km, kc = _started(ForkedKernelManager)
+    try:
+        pid = int(_run(kc, "import os; print(os.getpid())")[1])
+        os.kill(km.provisioner.pid, signal.SIGKILL)
+        assert _gone(pid), "the kernel outlived its launcher"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    # a process that starts a forked kernel, killed: its warm process and the kernel end too
+    script = ("from instructor.common.kernelfork import ForkedKernelManager as M\n"
+              "km = M(kernel_name='python3'); km.start_kernel(); kc = km.client(); kc.start_channels()\n"
+              "kc.wait_for_ready(timeout=60)\n"
+              "kc.execute_interactive('import os; print(os.getpid(), os.getppid(), flush=True)', timeout=60)\n"
+              "import time; time.sleep(120)")
+    owner = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        kernel, warm = map(int, owner.stdout.readline().split())
+    finally:
+        owner.kill()
+        owner.wait()
+    assert _gone(kernel) and _gone(warm), "the warm process or its kernel outlived the process that started them"
+
+
+def _gone(pid, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatch, capfd):
+    """Another environment than the warm process's, or a warm process gone: the launcher becomes
+    the kernel (exec), which then runs as a fresh one; a warm process that ended is not started
+    again (one that failed at its start would cost every kernel its imports twice)."""
+    from instructor.common import kernelfork
+    from instructor.common.kernelfork import ForkedKernelManager
+    warm = kernelfork.warm_kernels(os.environ)
+    # the warm process of this environment, asked with another one
+    with monkeypatch.context() as patch:
+        patch.setattr(kernelfork, "warm_kernels", lambda env: warm)
+        km, kc = _started(ForkedKernelManager, env={**os.environ, "FORK_PROBE": "another"})
+        try:
+            content, text = _run(kc, "import os; print(os.getpid(), os.environ['FORK_PROBE'])")
+            assert text.split() == [str(km.provisioner.pid), "another"], "forked from a process of another environment"
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    assert "refused a kernel of another environment: ['FORK_PROBE']" in Path(warm.folder, "log").read_text()
+    # the warm process gone
+    warm.proc.kill()
+    warm.proc.wait()
+    km, kc = _started(ForkedKernelManager)
+    try:
+        assert _run(kc, "import os; print(os.getpid())")[1].split() == [str(km.provisioner.pid)]
+        assert kernelfork.warm_kernels(os.environ) is None
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        kernelfork.stop_all()
+    assert "the warm process ended (exit code -9); kernels start the classic way" in capfd.readouterr().err

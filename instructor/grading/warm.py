@@ -29,6 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..common.lifeline import end_by_lifeline
 from . import sandbox as sb
 
 SOURCE = Path(__file__).with_name("warm_process.py")
@@ -90,13 +91,8 @@ class WarmProcess:
 
     def stop(self) -> None:
         if self.lifeline is not None:
-            os.close(self.lifeline)
+            end_by_lifeline(self.proc, self.lifeline)
             self.lifeline = None
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
         for path in (self.socket_path, self.socket_path + GAVE_UP):
             try:
                 os.unlink(path)

@@ -65,7 +65,7 @@ def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[
     """The lecture executed in a kernel of its own, and the baked states of its widgets (with
     `probes`, a folder: what each figure widget draws at a second setting, before any baking,
     for the tests: bake.probe_all)."""
-    from rnnlab.kernels import notebook_client
+    from instructor.common.kernelfork import notebook_client
     from rnnlab.tools import clean_outputs, marks_to_tags
 
     nb = nbformat.read(path, as_version=4)
