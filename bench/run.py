@@ -486,6 +486,12 @@ CHANGES = [
     "above; 971 s at 8429ca7 the day before): every part but JupyterLab (233 s both) took longer, "
     "the unit part too (134 s against 123 s), which only changed order, so the machine was slower "
     "and the change is within the noise of whole runs.",
+    "Lecture kernels forked from a warm process (instructor/common/kernelfork.py) in the site build "
+    "and the tests' nbval, claims and JupyterLab, about seventy kernels that each imported torch, "
+    "torch._dynamo and IPython (2.4 s of CPU): make test-notebooks 80.2 -> 59.5 s (medians of two "
+    "alternating pairs), make test-browser 400 -> 378 s. A fresh clone of 6e74f67 took 939 s (the "
+    "table above; 980 s at f61ef25): notebooks 61 s (72), website 140 s (152), JupyterLab 216 s "
+    "(239); the unit part 144 s (139), with the new kernel tests.",
 ]
 
 
