@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from rnnlab.kernels import notebook_client
 
@@ -66,18 +67,34 @@ def test_every_notebook_client_comes_from_rnnlab_kernels():
 # --------------------------------------------------------------------------- forked kernels
 # instructor/common/kernelfork.py: the lectures' kernels in the website's build and the tests'
 # notebook runs are forked from a warm process; each must be what a fresh kernel is.
-PROBE = """import json, os, signal, sys, threading, warnings, torch
+PROBE = """import json, multiprocessing.process, os, re, signal, sys, threading, warnings, torch, torch._dynamo.config
 layer = torch.nn.Linear(2, 1)                 # a lecture that trains: torch.optim imports torch._dynamo
 layer(torch.ones(2)).sum().backward()
 torch.optim.SGD(layer.parameters(), lr=0.1).step()
+__import__("numpy").ones((256, 256)) @ __import__("numpy").ones((256, 256))   # OpenBLAS starts its threads
 print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0], "flags": str(sys.flags),
   "modules": sorted(m for m in sys.modules if not m.startswith("_")), "env": dict(os.environ),
   "signals": {s.name: str(signal.getsignal(s)) for s in signal.Signals if s not in (signal.SIGKILL, signal.SIGSTOP)},
   "mask": sorted(map(int, signal.pthread_sigmask(signal.SIG_BLOCK, []))), "fds": sorted(os.listdir("/proc/self/fd")),
-  "threads": sorted(t.name for t in threading.enumerate()), "warnings": len(warnings.filters),
+  "fd kinds": sorted(re.sub(r"[0-9]+", "N", os.readlink("/proc/self/fd/" + fd)) for fd in os.listdir("/proc/self/fd")
+                     if os.path.exists("/proc/self/fd/" + fd)),
+  "threads": sorted(t.name for t in threading.enumerate()), "tasks": len(os.listdir("/proc/self/task")),
+  "warnings": len(warnings.filters), "umask": os.umask(0o22),
+  "group leader": os.getpgid(0) == os.getpid(), "mp dir": multiprocessing.process.ORIGINAL_DIR,
+  "dynamo debug dir": torch._dynamo.config.debug_dir_root,
+  "stdio buffering": [sys.__stdout__.line_buffering, sys.__stderr__.line_buffering, sys.__stderr__.write_through],
+  "authkey": multiprocessing.process.current_process().authkey.hex(),
   "session leader": os.getsid(0) == os.getpid(), "torch threads": torch.get_num_threads(),
   "random": __import__("random").random(), "numpy": __import__("numpy").random.rand(), "torch": torch.rand(1).item(),
   "pid": os.getpid(), "ppid": os.getppid()}))"""
+
+
+@pytest.fixture(autouse=True)
+def _no_warm_process_left():
+    """A warm process made by a test (another environment's too) ends with it."""
+    yield
+    from instructor.common import kernelfork
+    kernelfork.stop_all()
 
 
 def _probe(client_of, folder):
@@ -97,15 +114,17 @@ def test_a_forked_kernel_is_what_a_fresh_kernel_is(tmp_path, monkeypatch):
     warm = {w.proc.pid for w in kernelfork._warm.values()}
     assert forked[0]["ppid"] == forked[1]["ppid"] in warm and fresh["ppid"] not in warm, "not forked from one warm process"
     for got in forked:
-        for key in ("cwd", "path", "argv0", "flags", "modules", "signals", "mask", "fds", "threads", "warnings",
-                    "session leader", "torch threads"):
+        for key in ("cwd", "path", "argv0", "flags", "modules", "signals", "mask", "fds", "fd kinds", "threads",
+                    "tasks", "warnings", "session leader", "group leader", "torch threads", "umask", "mp dir",
+                    "dynamo debug dir", "stdio buffering"):
             assert got[key] == fresh[key], key
     jpy = ("JPY_",)
     assert {k: v for k, v in forked[0]["env"].items() if not k.startswith(jpy)} == \
         {k: v for k, v in fresh["env"].items() if not k.startswith(jpy)}
     assert {k: v for k, v in forked[1]["env"].items() if not k.startswith(jpy)} == \
         {**{k: v for k, v in fresh["env"].items() if not k.startswith(jpy)}, "RNNLAB_SEED": "7"}
-    for key in ("random", "numpy", "torch"):      # every kernel draws its own numbers
+    assert fresh["mp dir"] == str(tmp_path)
+    for key in ("random", "numpy", "torch", "authkey"):      # every kernel draws its own numbers
         assert len({fresh[key], forked[0][key], forked[1][key]}) == 3, key
 
 
@@ -135,8 +154,22 @@ def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=20)["content"]
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+        # jupyter_client signals a fresh kernel's process group: a child process the kernel started
+        # (every lecture's first cell may run one) is interrupted with it
+        child = int(_run(kc, "import subprocess, sys\nchild = subprocess.Popen([sys.executable, '-c', "
+                              "'import time; time.sleep(120)'])\nprint(child.pid)")[1])
+        time.sleep(1)
+        km.interrupt_kernel()
+        assert _gone(child), "the interrupt did not reach the kernel's child process"
         kc.execute("os._exit(3)")
         assert km.provisioner.process.wait(timeout=20) == 3
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    km, kc = _started(ForkedKernelManager)        # killed by a signal: so is its launcher
+    try:
+        kc.execute("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+        assert km.provisioner.process.wait(timeout=20) == -signal.SIGKILL
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -146,9 +179,11 @@ def test_a_forked_kernel_dies_with_its_launcher_and_with_the_process_that_starte
     from instructor.common.kernelfork import ForkedKernelManager
     km, kc = _started(ForkedKernelManager)
     try:
-        pid = int(_run(kc, "import os; print(os.getpid())")[1])
-        os.kill(km.provisioner.pid, signal.SIGKILL)
+        pid, child = map(int, _run(kc, "import os, subprocess, sys\nchild = subprocess.Popen([sys.executable, "
+                                        "'-c', 'import time; time.sleep(120)'])\nprint(os.getpid(), child.pid)")[1].split())
+        os.kill(km.provisioner.pid, signal.SIGKILL)     # what jupyter_client's kill does to the launcher's group
         assert _gone(pid), "the kernel outlived its launcher"
+        assert _gone(child), "the kernel's child process outlived its launcher"
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -180,10 +215,23 @@ def _gone(pid, seconds=10):
     return False
 
 
+def _classic_kernel(km, kc) -> bool:
+    """Whether the kernel is its launcher itself (exec: the classic start), not a forked child."""
+    try:
+        return _run(kc, "import os; print(os.getpid())")[1].split() == [str(km.provisioner.pid)]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatch, capfd):
-    """Another environment than the warm process's, or a warm process gone: the launcher becomes
-    the kernel (exec), which then runs as a fresh one; a warm process that ended is not started
-    again (one that failed at its start would cost every kernel its imports twice)."""
+    """Another environment than the warm process's, other limits or umask, a request that is not
+    one, a socket gone, a warm process gone: the launcher becomes the kernel (exec), which then
+    runs as a fresh one, and the warm process goes on serving; a warm process that ended is not
+    started again (one that failed at its start would cost every kernel its imports twice)."""
+    import socket
+    import struct
+    import types
     from instructor.common import kernelfork
     from instructor.common.kernelfork import ForkedKernelManager
     warm = kernelfork.warm_kernels(os.environ)
@@ -197,16 +245,35 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
-    assert "refused a kernel of another environment: ['FORK_PROBE']" in Path(warm.folder, "log").read_text()
+    assert "refused a kernel: another environment: ['FORK_PROBE']" in Path(warm.folder, "log").read_text()
+    # a request that is JSON but not an object, then a launcher that says nothing: refused, and served after
+    for message in (b"[]", None):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as conn:
+            conn.connect(warm.socket_path)
+            if message is None:
+                time.sleep(0.5)
+                continue
+            conn.sendmsg([message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))])
+            assert conn.recv(64) == b"refused"
+    km, kc = _started(ForkedKernelManager)
+    assert not _classic_kernel(km, kc), "the warm process no longer forks after a bad request"
+    # a umask changed since the warm process started: a fresh kernel would have the new one
+    old = os.umask(0o077)
+    try:
+        km, kc = _started(ForkedKernelManager)
+        assert _classic_kernel(km, kc), "forked with the warm process's umask"
+    finally:
+        os.umask(old)
+    # the warm process's socket gone: the launcher's own fallback
+    with monkeypatch.context() as patch:
+        patch.setattr(kernelfork, "warm_kernels", lambda env: types.SimpleNamespace(
+            socket_path=str(Path(warm.folder, "gone")), inherited=kernelfork.inherited()))
+        km, kc = _started(ForkedKernelManager)
+        assert _classic_kernel(km, kc)
     # the warm process gone
     warm.proc.kill()
     warm.proc.wait()
     km, kc = _started(ForkedKernelManager)
-    try:
-        assert _run(kc, "import os; print(os.getpid())")[1].split() == [str(km.provisioner.pid)]
-        assert kernelfork.warm_kernels(os.environ) is None
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-        kernelfork.stop_all()
+    assert _classic_kernel(km, kc)
+    assert kernelfork.warm_kernels(os.environ) is None
     assert "the warm process ended (exit code -9); kernels start the classic way" in capfd.readouterr().err

@@ -1,20 +1,28 @@
 """Lecture kernels forked from a warm process, for the runs that start many: the website's build
-(every lecture) and the tests' notebook runs (strict nbval, the untrained claims).
+(every lecture), the tests' notebook runs (strict nbval, the untrained claims) and the tests'
+JupyterLab (instructor/common/labkernels.py).
 
 A lecture's kernel spends about 2.4 s of CPU importing torch, torch._dynamo, NumPy, IPython and
-ipykernel before its cells do any work; `make test` starts about forty of them. Here a process
+ipykernel before its cells do any work; `make test` starts about seventy of them. Here a process
 that runs them (a pytest worker, the website's build) starts one warm process per environment
 (instructor/common/kernelwarm.py), which imports all that once and forks each kernel from there.
 jupyter_client still starts a process per kernel, a small launcher (instructor/common/kernelstub.py)
 that stands for the forked kernel: signals, exit code, and its death (the kernel dies with it).
 
-Nothing else changes: a forked kernel has the working folder, the environment, the streams and
-the command line a fresh one would have, a fresh random state, and what it prints is what a fresh
-kernel prints (strict nbval, in `make test`, compares every lecture's outputs with the committed
-ones, which `make execute-notebooks` writes with fresh kernels). Whenever a kernel cannot be
-forked (another interpreter or kernel, another environment, a warm process that is gone), its
-launcher starts it the classic way. Lecture notebooks only: a forked kernel is a copy of the
-instructor's process, not a sandbox.
+Nothing else changes: a forked kernel has the working folder, the environment, the streams
+(buffered as a fresh process's), the umask, limits, priority and CPUs, and the command line a fresh
+one would have, leads its own process group (jupyter_client's interrupts and kills reach the
+processes it starts), draws its own random numbers (Python's, NumPy's, torch's, multiprocessing's
+key), and what the warm-up computed from its folder is recomputed; tests/test_kernels.py compares
+it with a fresh kernel. What shows that it was forked: torch._dynamo is imported even in a
+kernel that never trains (with the variable it sets); warnings printed while those modules were
+imported went to the warm process's log; Python's hash seed is the warm process's; the kernel's
+parent is the warm process, and the process jupyter_client holds is its launcher. Strict nbval,
+in `make test`, compares every lecture's outputs with the committed ones, which
+`make execute-notebooks` writes with fresh kernels. Whenever a kernel cannot be forked (another
+interpreter or kernel, another environment, limits or umask changed since, a warm process gone or
+refusing), its launcher starts it the classic way. Lecture notebooks only: a forked kernel is a
+copy of the instructor's process, not a sandbox.
 """
 from __future__ import annotations
 
@@ -50,11 +58,24 @@ def _comparable(env: dict) -> tuple:
     return tuple(sorted((k, v) for k, v in env.items() if not k.startswith(PER_KERNEL)))
 
 
+def inherited() -> dict:
+    """What a kernel inherits from this process beside its folder, environment and streams (its
+    launcher has this process's; the warm process has what this process had when it started it)."""
+    import resource
+    umask = os.umask(0o22)
+    os.umask(umask)
+    return {"umask": umask, "nice": os.getpriority(os.PRIO_PROCESS, 0), "cpus": sorted(os.sched_getaffinity(0)),
+            "limits": {name: resource.getrlimit(getattr(resource, name))
+                       for name in sorted(dir(resource)) if name.startswith("RLIMIT_")}}
+
+
 class WarmKernels:
     """One warm process, for kernels started with `env`; it ends when this process does."""
 
     def __init__(self, env: dict):
-        self.folder = tempfile.mkdtemp(prefix="rnnlab-fork-")
+        self.inherited = inherited()
+        # short: a Unix socket's path must fit in 107 bytes (a long $TMPDIR would not)
+        self.folder = tempfile.mkdtemp(prefix="rnnlab-fork-", dir="/tmp" if os.path.isdir("/tmp") else None)
         self.socket_path = os.path.join(self.folder, "s")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener.bind(self.socket_path)
@@ -92,7 +113,7 @@ class WarmKernels:
 
 
 
-_warm: dict[tuple, WarmKernels] = {}
+_warm: dict[tuple, WarmKernels | None] = {}
 _lock = threading.Lock()
 
 
@@ -105,15 +126,17 @@ def warm_kernels(env: dict) -> WarmKernels | None:
         if key not in _warm:
             if not _warm:
                 atexit.register(stop_all)
+            _warm[key] = None                # if it cannot start, it is not tried again
             _warm[key] = WarmKernels(dict(env))
         warm = _warm[key]
-    return None if warm.ended() else warm
+    return None if warm is None or warm.ended() else warm
 
 
 def stop_all() -> None:
     with _lock:
         for warm in _warm.values():
-            warm.stop()
+            if warm is not None:
+                warm.stop()
         _warm.clear()
 
 
@@ -122,8 +145,13 @@ def forked_command(kernel_cmd: list[str], env: dict | None) -> list[str]:
     interpreter's ipykernel (another kernel, another Python)."""
     if os.name != "posix" or kernel_cmd[:3] != [sys.executable, *LAUNCHER] or os.environ.get(OFF) == "0":
         return kernel_cmd
-    warm = warm_kernels(os.environ if env is None else env)
-    if warm is None:
+    try:
+        warm = warm_kernels(os.environ if env is None else env)
+    except Exception as err:                 # no warm process (a socket, a process it could not make)
+        print(f"instructor.common.kernelfork: no warm process ({err!r}); the kernel starts the classic way",
+              file=sys.stderr)
+        return kernel_cmd
+    if warm is None or warm.inherited != inherited():   # limits, priority, CPUs or umask changed since
         return kernel_cmd
     return [sys.executable, "-I", "-S", "-c", STUB, warm.socket_path, *kernel_cmd]
 

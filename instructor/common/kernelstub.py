@@ -4,8 +4,9 @@ only, so it starts in a few milliseconds).
 
 It asks the warm process (instructor/common/kernelwarm.py) for a kernel, handing it this process's
 working folder, environment and standard streams, then stands for that kernel: the signals
-jupyter_client sends here (an interrupt, a termination) go to the kernel, and this process exits
-with the kernel's exit code. If it is killed, the warm process kills the kernel. If the warm process
+jupyter_client sends here (an interrupt, a termination) go to the kernel's process group, as they
+would to a fresh kernel's, and this process exits with the kernel's exit code. If it is killed,
+the warm process kills the kernel's group. If the warm process
 is not there or refuses, this process becomes the kernel the classic way (exec of the command line).
 """
 import json
@@ -38,11 +39,13 @@ def main() -> None:
     if not reply.startswith(b"pid "):
         conn.close()
         classic(cmd)
-    kernel = os.pidfd_open(int(reply[4:]))
+    pid = int(reply[4:])
 
     def forward(number, frame):
+        # to the kernel's process group, as jupyter_client signals a fresh kernel's: the kernel
+        # leads its own, and the warm process reaps it only after this process has its exit code
         try:
-            signal.pidfd_send_signal(kernel, number)
+            os.killpg(pid, number)
         except ProcessLookupError:            # it has ended: its code is on its way
             pass
 
@@ -52,7 +55,8 @@ def main() -> None:
     said = conn.recv(64)
     code = int(said[5:]) if said.startswith(b"exit ") else 1     # nothing: the warm process is gone
     if code < 0:                                  # killed by a signal: so is this process
-        signal.signal(-code, signal.SIG_DFL)
+        if -code not in (signal.SIGKILL, signal.SIGSTOP):
+            signal.signal(-code, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
         os.kill(os.getpid(), -code)
     os._exit(code & 0xFF)

@@ -54,14 +54,29 @@ def receive(conn: socket.socket):
         return None
     try:
         request = json.loads(msg)
-        if not (isinstance(request.get("argv"), list) and isinstance(request.get("cwd"), str)
-                and isinstance(request.get("env"), dict)):
+        if not (isinstance(request, dict) and isinstance(request.get("argv"), list)
+                and isinstance(request.get("cwd"), str) and isinstance(request.get("env"), dict)):
             raise ValueError
     except ValueError:
         for fd in fds:
             os.close(fd)
         return None
     return request, fds
+
+
+def fresh_stdio() -> None:
+    """sys.stdin, stdout and stderr made again on descriptors 0 to 2, as Python makes them at its
+    start (line-buffered only on a terminal, standard error written through): the warm process's
+    were made for its log."""
+    import io
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        old = getattr(sys, "__" + name + "__")
+        binary = io.open(fd, mode + "b", closefd=False)
+        text = io.TextIOWrapper(binary, encoding=old.encoding, errors=old.errors,
+                                line_buffering=(name != "stdin" and os.isatty(fd)),
+                                write_through=(name == "stderr"))
+        setattr(sys, name, text)
+        setattr(sys, "__" + name + "__", text)
 
 
 def become_kernel(request: dict, fds: list[int], zygote: int, added: dict) -> int:
@@ -85,6 +100,14 @@ def become_kernel(request: dict, fds: list[int], zygote: int, added: dict) -> in
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update({**added, **request["env"]})
+    fresh_stdio()
+    # what the warm-up's imports computed from the working folder, which was "/" (a scan of every
+    # module's globals after the warm-up, run elsewhere, found these): as the kernel's folder
+    import multiprocessing.process
+    multiprocessing.process.ORIGINAL_DIR = os.path.abspath(os.getcwd())
+    multiprocessing.process.current_process().authkey = os.urandom(32)   # a fresh process draws its own
+    import torch._dynamo.config
+    torch._dynamo.config.debug_dir_root = torch._dynamo.config.default_debug_dir_root()
     import random
     import numpy
     import torch
@@ -142,12 +165,16 @@ def serve(config: dict, env: dict, added: dict) -> None:
                 continue
             if fd == lifeline:                    # the process that started this one is gone
                 for pid, _ in kernels.values():
-                    os.kill(pid, signal.SIGKILL)
+                    os.killpg(pid, signal.SIGKILL)
                 import shutil
                 shutil.rmtree(config["folder"], ignore_errors=True)   # its socket and this log
                 os._exit(0)
             if fd == listener.fileno():
-                conn = start_one(listener, env, per_kernel, me, added)
+                try:
+                    conn = start_one(listener, env, per_kernel, me, added)
+                except Exception as err:          # fork, descriptors, memory: that launcher starts it classically
+                    print(f"warm process: could not start a kernel: {err!r}", file=sys.stderr, flush=True)
+                    continue
                 if conn is None:
                     continue
                 conn, pid = conn
@@ -173,33 +200,48 @@ def serve(config: dict, env: dict, added: dict) -> None:
             elif fd in launchers:                 # a launcher gone (killed): so is its kernel
                 poll.unregister(fd)
                 pid, _ = kernels[launchers.pop(fd)]
-                os.kill(pid, signal.SIGKILL)
+                os.killpg(pid, signal.SIGKILL)      # not reaped yet: its group id is still its own
 
 
 def start_one(listener: socket.socket, env: dict, per_kernel: tuple, me: int, added: dict):
     """Accept a launcher's request and fork its kernel: (the connection, the kernel's pid), or
     None if it was refused (another user, not a request, another environment)."""
     conn, _ = listener.accept()
-    uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
-    got = receive(conn) if uid == os.getuid() else None
-    if got is None or comparable(got[0]["env"], per_kernel) != env:
-        if got:
+    conn.settimeout(5)                            # a launcher that connects and says nothing holds no one up
+    got = None
+    try:
+        uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
+        got = receive(conn) if uid == os.getuid() else None
+        why = None if got else "not a request of this user's"
+        if got and comparable(got[0]["env"], per_kernel) != env:
             other = comparable(got[0]["env"], per_kernel)
-            print("warm process: refused a kernel of another environment:",
-                  sorted(k for k in env.keys() | other.keys() if env.get(k) != other.get(k)),
-                  file=sys.stderr, flush=True)
+            why = "another environment: " + str(sorted(k for k in env.keys() | other.keys()
+                                                       if env.get(k) != other.get(k)))
+        if why:
+            raise ValueError(why)
+        request, fds = got
+        pid = os.fork()
+    except Exception as err:
+        if got:
             for extra in got[1]:
                 os.close(extra)
+        print(f"warm process: refused a kernel: {err}", file=sys.stderr, flush=True)
         try:
             conn.send(b"refused")
         except OSError:
             pass
         conn.close()
         return None
-    request, fds = got
-    pid = os.fork()
     if pid == 0:
-        os._exit(become_kernel(request, fds, me, added))
+        status = 1
+        try:
+            status = become_kernel(request, fds, me, added)
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+    conn.settimeout(None)
     for extra in fds:
         os.close(extra)
     try:
