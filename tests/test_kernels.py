@@ -138,9 +138,25 @@ def _started(manager_class, env=None):
 
 
 def _run(kc, code, timeout=60):
-    out = []
-    reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: out.append(msg["content"]))
-    return reply["content"], "".join(c.get("text", "") for c in out)
+    # a request that arrives while ipykernel still aborts the queue after an error (an interrupt's
+    # KeyboardInterrupt) is answered "aborted" unrun, fresh kernel or forked: it is sent again
+    for _ in range(50):
+        out = []
+        reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: out.append(msg["content"]))
+        if reply["content"]["status"] != "aborted":
+            return reply["content"], "".join(c.get("text", "") for c in out)
+        time.sleep(0.1)
+    raise AssertionError(f"every request was aborted: {code!r}")
+
+
+def _running(kc, code):
+    """Send `code` and return once it runs (it prints a line first): an interrupt that arrives
+    before that is ignored by ipykernel, fresh or forked."""
+    sent = kc.execute("print('running', flush=True)\n" + code)
+    while True:
+        msg = kc.get_iopub_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") == sent and msg["msg_type"] == "stream":
+            return
 
 
 def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
@@ -149,8 +165,7 @@ def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
     try:
         pid = int(_run(kc, "import os; print(os.getpid())")[1])
         assert pid != km.provisioner.pid, "not forked"
-        kc.execute("import time; time.sleep(60)")
-        time.sleep(1)
+        _running(kc, "import time; time.sleep(60)")
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=20)["content"]
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
