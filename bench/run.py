@@ -489,9 +489,14 @@ CHANGES = [
     "Lecture kernels forked from a warm process (instructor/common/kernelfork.py) in the site build "
     "and the tests' nbval, claims and JupyterLab, about seventy kernels that each imported torch, "
     "torch._dynamo and IPython (2.4 s of CPU): make test-notebooks 80.2 -> 59.5 s (medians of two "
-    "alternating pairs), make test-browser 400 -> 378 s. A fresh clone of 6e74f67 took 939 s (the "
-    "table above; 980 s at f61ef25): notebooks 61 s (72), website 140 s (152), JupyterLab 216 s "
+    "alternating pairs), make test-browser 400 -> 378 s. A fresh clone of 6e74f67 took 939 s (980 s "
+    "at f61ef25): notebooks 61 s (72), website 140 s (152), JupyterLab 216 s "
     "(239); the unit part 144 s (139), with the new kernel tests.",
+    "The forked kernels fixed after a review (5324e77: signals to the kernel's process group, "
+    "refusals instead of a dead warm process, the folder-bound state of multiprocessing and "
+    "torch._dynamo reset) and the interrupt test made robust to ipykernel's aborted requests "
+    "(cb5c103): a fresh clone took 891 s (the table above; 939 s at 6e74f67): unit 138 s, "
+    "notebooks 55 s, grading 347 s beside the hub's 153 s, website 129 s, JupyterLab 208 s.",
 ]
 
 
