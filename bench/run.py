@@ -440,7 +440,7 @@ CHANGES = [
     "fresh clone on 2026-11-26; 1343 s after the sweeps (the lectures under other seeds, strict "
     "nbval as another CPU, the Dask cluster) moved to `make test-more`, which CI runs after it, "
     "and the notebooks part ran beside the hub's; 1370 s on 2026-11-27 (9ab1b56) and 1351 s the same "
-    "evening (086c571, the table above, with a hub test more: ports taken before the hub binds them).",
+    "evening (086c571, with a hub test more: ports taken before the hub binds them).",
     "Browser latency is timed inside the page (issue 17b): one change per measurement (a key press, "
     "a click or a pick), from the event's dispatch to the kernel's new readout, the new figure's "
     "src, its decoding and its first paint, five repetitions per widget. The earlier figures (300 to "
@@ -470,7 +470,7 @@ CHANGES = [
     "44.1 and 51.8 s with every kernel fresh (2026-11-28, alternating runs, another job loading the "
     "machine), about 1.3 to 1.9 s less per submission; on two workers 16.2 s of wall clock against 25.9 s.",
     "`make test` from a fresh clone: 1641 s on 2026-11-28 (339eb64), 1112 s (4e99b82) and 1008 s "
-    "(984e95e) the same afternoon (the table above, their medians) after two changes. The hub part "
+    "(984e95e) the same afternoon (their medians) after two changes. The hub part "
     "(0.83 of a core: 108 s of CPU in 131 s alone) runs beside the grading part (1.67 cores), not the "
     "notebooks part: in 4e99b82's run the notebooks took 82 s alone (186 s beside the hub at 339eb64), "
     "and the grading part 421 s with the hub beside it (536 s). The test "
@@ -482,8 +482,8 @@ CHANGES = [
     "The longest scopes of the unit, grading and JupyterLab parts start first (tests/conftest.py's "
     "LONGEST_FIRST): xdist had sorted them by their number of tests, and the term (one test, 41 s) "
     "began last in the grading part, one core idle for its last 40 s. In main the grading part alone "
-    "then kept 1.65 cores busy instead of 1.55. A fresh clone of 72dffb8 took 1009 s (the table "
-    "above; 971 s at 8429ca7 the day before): every part but JupyterLab (233 s both) took longer, "
+    "then kept 1.65 cores busy instead of 1.55. A fresh clone of 72dffb8 took 1009 s (971 s "
+    "at 8429ca7 the day before): every part but JupyterLab (233 s both) took longer, "
     "the unit part too (134 s against 123 s), which only changed order, so the machine was slower "
     "and the change is within the noise of whole runs.",
     "Lecture kernels forked from a warm process (instructor/common/kernelfork.py) in the site build "
