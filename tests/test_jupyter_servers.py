@@ -54,3 +54,36 @@ def assert_kernels_bind_unix_sockets(server, url: str, token: str) -> None:
     finally:
         stop = urllib.request.Request(f"{url}/api/kernels/{kernel}?token={token}", method="DELETE")
         urllib.request.urlopen(stop, timeout=30)
+
+
+def test_the_lab_s_kernels_are_forked_from_a_warm_process(lab):
+    """The tests' JupyterLab (conftest's `lab`) starts its kernels through
+    instructor.common.labkernels: a kernel the server starts is served by the standard-library
+    launcher (instructor/common/kernelstub.py), which stays in place only while a forked kernel
+    answers for it; refused, it would have become the kernel itself (`python -m ipykernel_launcher`).
+    Without this, a typo in the server's option would silently give every test fresh kernels."""
+    import psutil
+
+    url, token = lab[0], lab[1]
+    (server,) = [p for p in psutil.process_iter(["cmdline"])
+                 if f"--ServerApp.token={token}" in (p.info["cmdline"] or [])]
+    start = urllib.request.Request(f"{url}/api/kernels?token={token}", data=b"{}", method="POST")
+    kernel = json.loads(urllib.request.urlopen(start, timeout=30).read())["id"]
+    try:
+        binders, deadline = set(), time.monotonic() + 60
+        while not binders and time.monotonic() < deadline:       # the kernel, once it has bound its sockets
+            time.sleep(0.2)
+            binders = {c.pid for c in psutil.net_connections(kind="unix")
+                       if c.pid and f"kernel-{kernel}-ipc-" in (c.laddr or "")}
+        (launcher,) = [p for p in server.children() if any(f"kernel-{kernel}.json" in a for a in p.cmdline())]
+        assert launcher.cmdline()[1:4] == ["-I", "-S", "-c"], launcher.cmdline()
+        assert "ipykernel_launcher" not in launcher.cmdline()[3], "the launcher became the kernel"
+        # the kernel itself binds the sockets: a child of the warm process, not the server's
+        assert len(binders) == 1 and launcher.pid not in binders, (binders, launcher.pid)
+        kernel_process = psutil.Process(binders.pop())
+        warm = kernel_process.parent()
+        assert warm.pid not in (server.pid, launcher.pid), "not forked"
+        assert warm.ppid() == server.pid and warm.cmdline()[1] == "-c", warm.cmdline()[:2]
+    finally:
+        stop = urllib.request.Request(f"{url}/api/kernels/{kernel}?token={token}", method="DELETE")
+        urllib.request.urlopen(stop, timeout=30)
