@@ -12,6 +12,7 @@ SUBMISSIONS ?=
 JOBS        ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub \
+        test-site test-lab test-hub-site \
         test-more test-lectures-more test-cluster \
         hub hub-deps ngshare-deps colab-deps mathjax-deps code-lm hand-grade assignments student-dist roster autograde regrade due grades-lms demo-class export feedback similarity questions gradebook-move try-cluster bench execute-notebooks clean distclean system-deps site
 
@@ -103,7 +104,8 @@ lab-instructor: $(STAMP)
 # browser (JupyterLab + Chromium), hub (a term on a real JupyterHub with local users and
 # nbgrader's exchange). Every part but the hub keeps both cores busy (83-92% measured); the hub's
 # keeps one (0.83 of a core: its hubs and servers start one after another), so it runs beside the
-# grading part, the longest and the one with most room (1.67 cores; they share no uid, test-hub says why);
+# grading part, the longest and the one with most room (1.67 cores; they share no uid, test-hub says why),
+# and the website's tests follow it there (test-hub-site, test-browser says why);
 # each part's output printed whole when it ends. Measured 2026-11-28 in one quiet run each: notebooks
 # 94 s alone, grading 461 s alone, hub 131 s alone, grading and hub side by side 505 s; the last
 # fresh clone's notebooks and hub side by side took 204 s, 110 s more than the notebooks alone.
@@ -111,14 +113,14 @@ lab-instructor: $(STAMP)
 # says not to (PYTHONDONTWRITEBYTECODE, set on the machines the course is developed on): pytest then
 # rewrites each test module's asserts once, not in every one of the run's seven collections of the
 # whole suite (collecting took 14.5 s of CPU each without the caches, 8.6 s with them).
-test test-unit test-notebooks test-grading test-browser test-hub test-more test-lectures-more \
-  test-cluster: export PYTHONDONTWRITEBYTECODE =
+test test-unit test-notebooks test-grading test-browser test-hub test-site test-lab test-hub-site test-more \
+  test-lectures-more test-cluster: export PYTHONDONTWRITEBYTECODE =
 test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit \
 	  && $(MAKE) --no-print-directory test-notebooks \
-	  && $(MAKE) --no-print-directory -j2 --output-sync=target test-grading test-hub \
-	  && $(MAKE) --no-print-directory test-browser \
+	  && $(MAKE) --no-print-directory -j2 --output-sync=target test-grading test-hub-site \
+	  && $(MAKE) --no-print-directory test-lab \
 	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
 
 # Two workers, each module's tests in one of them (module-scoped fixtures are made once), the
@@ -173,11 +175,22 @@ test-grading: $(STAMP) system-deps
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
 # The longest tests first, as in the grading part.
-# The website's tests first, alone: its build runs two lectures at a time on both cores, and run
-# beside the JupyterLab tests it slowed them by more than it took (319 s in all against 85 + 177 s).
+# test-browser is both browser parts, the website's first: test-site (the site built as `make site`
+# builds it, then driven in Chromium) and test-lab (JupyterLab). Run beside the JupyterLab tests, the
+# site's build slowed them by more than it took (319 s in all against 85 + 177 s); `make test` runs
+# it after the hub's tests, beside the grading part (test-hub-site), where a core is free once the
+# hub is done. Measured 2026-11-29, two alternating pairs on a slow afternoon: grading beside the
+# hub, then the website, 684 and 677 s; the website after the hub beside grading, 588 and 628 s.
 test-browser: $(STAMP) system-deps mathjax-deps
+	$(MAKE) --no-print-directory test-site
+	$(MAKE) --no-print-directory test-lab
+test-site: $(STAMP) system-deps mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_site.py --durations=10
+test-lab: $(STAMP) system-deps mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --no-loadscope-reorder --ignore=tests/test_site.py --durations=15 tests
+test-hub-site: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
+	$(MAKE) --no-print-directory test-hub
+	$(MAKE) --no-print-directory test-site
 
 # Creates local users (as root; skipped otherwise, never under CI=true): tests/test_hub.py.
 # Its instructor grades as a user who is not root, on that user's own uid, never on the sandbox

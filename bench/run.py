@@ -85,7 +85,7 @@ def make_test_run(output: str, where: str) -> dict:
 
 
 def part_tests(repeats: int, logs: list[Path] = ()) -> dict:
-    """`make test` as a user runs it (grading and hub side by side), `repeats` times, or the logs
+    """`make test` as a user runs it (grading beside the hub, then the website), `repeats` times, or the logs
     of runs made elsewhere (a fresh clone's: `make test 2>&1 | tee make-test.log`): each part's
     seconds and the whole, medians."""
     runs = [make_test_run(Path(log).read_text(), f"the log {Path(log).name}") for log in logs]
@@ -322,8 +322,8 @@ def write_report(results: dict) -> None:
     t = results.get("tests")
     if t and "parts" in t:
         lines += ["## make test", "", measured(t),
-                  "Each part's seconds as pytest counts them; grading and hub run side by side, the other "
-                  "parts one after another. The whole is make test's own count, from its first part to its "
+                  "Each part's seconds as pytest counts them; the grading part runs beside the hub's tests and "
+                  "then the website's (test-hub-site), the other parts one after another. The whole is make test's own count, from its first part to its "
                   "last (the tools' installs before it are left out).", "",
                   "| part | tests | seconds |", "|---|---|---|"]
         for name, _ in TEST_PARTS:

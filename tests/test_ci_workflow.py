@@ -148,7 +148,8 @@ def test_test_recipes_write_bytecode_caches_where_the_shell_says_not_to():
     8.6 s). The recipe's Python is replaced by one that prints whether it would write them."""
     probe = f"{sys.executable} -c 'import sys; print(\"writes\", not sys.flags.dont_write_bytecode)' #"
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    for target in ("test-unit", "test-notebooks", "test-grading", "test-hub", "test-browser"):
+    for target in ("test-unit", "test-notebooks", "test-grading", "test-hub", "test-site", "test-lab",
+                   "test-hub-site", "test-browser"):
         out = subprocess.run(["make", "--no-print-directory", "-s", target, f"PY={probe}"], cwd=REPO, env=env,
                              capture_output=True, text=True, timeout=120).stdout
         said = [line for line in out.splitlines() if line.startswith("writes ")]
