@@ -495,8 +495,15 @@ CHANGES = [
     "The forked kernels fixed after a review (5324e77: signals to the kernel's process group, "
     "refusals instead of a dead warm process, the folder-bound state of multiprocessing and "
     "torch._dynamo reset) and the interrupt test made robust to ipykernel's aborted requests "
-    "(cb5c103): a fresh clone took 891 s (the table above; 939 s at 6e74f67): unit 138 s, "
-    "notebooks 55 s, grading 347 s beside the hub's 153 s, website 129 s, JupyterLab 208 s.",
+    "(cb5c103): a fresh clone took 891 s (939 s at 6e74f67): unit 138 s, notebooks 55 s, grading "
+    "347 s beside the hub's 153 s, website 129 s, JupyterLab 208 s; 959 s in a second fresh clone "
+    "(0d41294), every part 3-10% slower.",
+    "The website's tests run after the hub's, beside the grading part (701e6ca, test-hub-site), "
+    "where a core was partly idle once the hub was done: two alternating pairs on one machine, 684 "
+    "and 677 s for grading beside the hub and then the website, 588 and 628 s in the new order. A "
+    "fresh clone of 701e6ca took 1090 s (the table above) on a machine that was slower all that "
+    "afternoon: the unit part 173 s (138 and 152 s in the two runs before), notebooks 67 s (55, 58), "
+    "the grading part alone 493-498 s in the pairs (347 and 365 s in those clones).",
 ]
 
 
