@@ -789,3 +789,20 @@ def test_the_grading_kernel_s_client_starts_no_heartbeat(monkeypatch):
     monkeypatch.setattr(AsyncKernelClient, "start_channels", lambda self, **kw: asked.update(kw))
     client.start_channels()
     assert asked == {"shell": True, "iopub": True, "stdin": True, "hb": False, "control": True}, asked
+
+
+def test_the_warm_process_is_given_every_module_the_notebook_imports():
+    """What instructor.grading.warm.notebook_imports finds: every absolute import of every code
+    cell, nested ones too, each `from` import's names as possible submodules; not a relative
+    import, not a markdown cell; a cell with IPython's syntax is read as IPython reads it."""
+    from instructor.grading.warm import notebook_imports
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport torch, numpy as np\nfrom sklearn import metrics as m"),
+        nbformat.v4.new_markdown_cell("import pandas"),
+        nbformat.v4.new_code_cell("def f():\n    import json\n    from . import sibling\n    from os.path import *\n"),
+        nbformat.v4.new_code_cell("!ls\nimport torch\nthis is not python"),
+        nbformat.v4.new_code_cell("from rnnlab.checks import check_close")])
+    assert notebook_imports(nb) == ["torch", "numpy", "sklearn", "sklearn.metrics", "json", "os.path",
+                                    "rnnlab.checks", "rnnlab.checks.check_close"]
+    ps08 = nbformat.read(sb.REPO / "source" / "ps08_evaluating_models" / "ps08_evaluating_models.ipynb", 4)
+    assert "sklearn.metrics" in notebook_imports(ps08)

@@ -34,7 +34,7 @@ FORKED = "forked from the grading slot's warm process"
 class Slot:
     """A warm process and what the pipeline gives each kernel of its slot."""
 
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, imports: list[str] = ()):
         self.base = base
         self.root = base / "course" / "autograded"
         self.root.mkdir(parents=True)
@@ -43,7 +43,7 @@ class Slot:
         spec = sb.write_kernelspec(base / "jupyter")
         assert spec.is_dir()
         self.warm = WarmProcess(sb.Policy(runtime_dir=str(self.runtime), uid=UID), self.root,
-                                base / "log" / "warm.log")
+                                base / "log" / "warm.log", imports)
         self.count, self.last = 0, None
 
     def kernel(self, student: str, files: dict[str, str] | None = None, warm: bool = True):
@@ -311,6 +311,29 @@ def test_a_kernel_is_in_its_group_and_dies_with_its_launcher(slot):
         assert limits(record)["kernel start"].startswith(FORKED)
     finally:
         km.shutdown_kernel(now=True)
+
+
+def test_the_warm_process_imports_what_the_problem_set_imports(tmp_path, monkeypatch):
+    """The modules the problem set's notebook imports (instructor.grading.warm.notebook_imports)
+    are imported once, before any fork: scikit-learn is already in a forked kernel. A module that
+    is not there is named in the warm process's log and left to the kernel; a name that is a
+    function (`from rnnlab import setup`) is passed over in silence."""
+    for key in ("JUPYTER_PATH", "JUPYTER_RUNTIME_DIR", sb.POLICY_ENV):
+        monkeypatch.delenv(key, raising=False)
+    made = Slot(tmp_path, ["sklearn", "sklearn.metrics", "rnnlab.setup", "no_such_module_of_the_course"])
+    try:
+        km, record = made.kernel("fay")
+        try:
+            seen = run(km, "import sys; print(sorted(m for m in ('sklearn.metrics', 'rnnlab.checks') if m in sys.modules))")
+            assert seen == "['rnnlab.checks', 'sklearn.metrics']\n", seen
+            assert run(km, "import no_such_module_of_the_course").startswith("ModuleNotFoundError")
+        finally:
+            km.shutdown_kernel(now=True)
+        assert limits(record)["kernel start"].startswith(FORKED)
+    finally:
+        made.stop()
+    log = (tmp_path / "log" / "warm.log").read_text()
+    assert "no_such_module_of_the_course not imported" in log and "rnnlab.setup" not in log, log
 
 
 def test_without_its_warm_process_a_kernel_starts_the_classic_way(slot):

@@ -102,13 +102,14 @@ class Autograding:
             # a grader that is not root has one uid for itself and every kernel: the slot's folders,
             # and the warm process, would be the kernels' own to change
             return
-        from .warm import WarmProcess
+        from .warm import WarmProcess, notebook_imports
+        imports = notebook_imports(self.source_nb)
         for slot in self.workers:
             uid = self.opt.uid_base + slot
             runtime = self.slot_runtime(uid)
             policy = sb.Policy(runtime_dir=str(runtime), uid=uid, mpl_cache=str(self.mpl_cache))
             try:
-                self.warm[slot] = WarmProcess(policy, self.course / "autograded", self.work / f"warm-{slot}.log")
+                self.warm[slot] = WarmProcess(policy, self.course / "autograded", self.work / f"warm-{slot}.log", imports)
             except OSError as err:            # the slot's kernels start the classic way
                 self.log(f"  slot {slot}: no warm process ({err}); its kernels start fresh")
                 sb.release_runtime(runtime)

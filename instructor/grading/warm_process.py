@@ -4,8 +4,9 @@ where only the standard library, the course environment and the course package a
 instructor.grading.warm starts it, once per slot and run, in the same sandbox a kernel gets
 (instructor.grading.sandbox.wrap: its uid, no capability, its namespaces, limits and read-only
 files), as the pid 1 of the sandbox's pid namespace. It imports what every grading kernel imports
-(torch, NumPy, IPython, ipykernel, the course's checks) and then only forks: one child per
-kernel, which becomes that kernel. A kernel's start then costs a fork, not 1.8 s of CPU.
+(torch, NumPy, IPython, ipykernel, the course's checks) and what the problem set's notebook
+imports, and then only forks: one child per kernel, which becomes that kernel. A kernel's start
+then costs a fork, not 1.8 s of CPU.
 
 It never runs student code and never reads a student's data: the launcher's first message asks
 for a kernel and holds nothing; everything of a kernel (its connection, its files, its
@@ -43,14 +44,28 @@ PR_SET_DUMPABLE = 4
 IPC_RMID = 0
 
 
-def warm_up() -> None:
-    """Import, once, what a grading kernel imports at its start and its notebook at its first cells."""
+def warm_up(modules: list[str]) -> None:
+    """Import, once, what a grading kernel imports at its start and its notebook at its first cells,
+    then `modules`: what the problem set's own notebook imports (instructor.grading.warm's
+    `notebook_imports`), the instructor's text, never a student's. One that fails to import here
+    is left to the kernel, which meets the same error where the notebook imports it."""
+    import importlib
     import numpy, torch, rnnlab, rnnlab.checks  # noqa: F401
     # torch.optim imports torch._dynamo at an optimizer's first use (1.8 s of CPU here, as much
     # as torch itself): every submission of a problem set that trains (ps04, ps06) paid it.
     import torch._dynamo  # noqa: F401
     import IPython.core.interactiveshell, zmq  # noqa: F401
     import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell, jupyter_client.session  # noqa: F401
+    # the kernel's class names ipykernel's debugger, which imports debugpy (50 ms of each kernel)
+    for name in ["ipykernel.debugger", *modules]:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name or "." not in name:    # `from rnnlab import setup`: a function
+                print(f"warm process: {name} not imported ({err})", file=sys.stderr, flush=True)
+        except Exception as err:
+            print(f"warm process: {name} not imported ({type(err).__name__}); the kernel imports it",
+                  file=sys.stderr, flush=True)
 
 
 def attributes(libc) -> dict:
@@ -334,7 +349,7 @@ def reap_others(pid: int) -> None:
 def main(config: dict) -> None:
     if sys.path and sys.path[0] == "":
         del sys.path[0]
-    warm_up()
+    warm_up(config.get("imports", []))
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     # no handler for any signal: the pid 1 of a namespace takes from the processes in it only the
