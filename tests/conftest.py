@@ -203,7 +203,7 @@ def ps03_class(grade_batch) -> Batch:
     """PS03_CLASS graded on one machine, once for the session: test_grading.py's batch of ps03 and
     the reference that test_grading_cluster.py compares the cluster with. Two kernels, since a
     pytest worker that waits for it leaves its core to it."""
-    return grade_batch(PS03, PS03_CLASS, "class", shared=True, jobs=2)
+    return grade_batch(PS03, PS03_CLASS, "class", shared=True, jobs=2, keep_workdir=True)
 
 
 @pytest.fixture(scope="session")

@@ -48,7 +48,7 @@ def submissions(assignment):
 def graded(grade_batch, assignment):
     if assignment == PS03:
         return ps03_class(grade_batch)
-    batch = grade_batch(assignment, submissions(assignment), "fixtures")
+    batch = grade_batch(assignment, submissions(assignment), "fixtures", keep_workdir=True)
     keep = REPO / "test-artifacts" / "grading" / f"{assignment}-bundles.json"
     if not keep.exists():
         keep.write_text(json.dumps({b.name: [m.name for m in b.members] for b in BUNDLES[assignment]}, indent=1))
@@ -108,6 +108,22 @@ class GradedProblemSet:
         # as root (CI) only: a grader that is not root starts every kernel fresh
         want = "forked from the grading slot's warm process" if os.geteuid() == 0 else "a fresh process"
         assert starts and all(how.startswith(want) for how in starts.values()), starts
+
+    def test_each_warm_process_imported_what_the_notebook_imports(self, batch):
+        """Before its first fork (instructor.grading.warm.notebook_imports): ps08's kernels found
+        scikit-learn imported. The run's folder is kept (keep_workdir) with each slot's log."""
+        from instructor.grading.warm import notebook_imports
+        _, source = notebooks(self.assignment)
+        logs = sorted((batch.course / "grading-runs").glob(f"{self.assignment}-*/warm-*.log"))
+        if os.geteuid() != 0:             # no warm process: every kernel starts fresh
+            assert not logs, logs
+            return
+        want = {m + (f" ({', '.join(subs)})" if subs else "") for m, subs in notebook_imports(source)}
+        assert logs and want
+        for log in logs:
+            ready = [line for line in log.read_text().splitlines() if line.startswith("warm process: ready, with ")]
+            assert len(ready) == 1, log.read_text()
+            assert want <= set(ready[0].removeprefix("warm process: ready, with ").split("; ")), (want, ready)
 
     def test_feedback_shows_no_hidden_tests_and_no_code_in_tracebacks(self, batch):
         _, source = notebooks(self.assignment)

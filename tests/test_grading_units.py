@@ -793,16 +793,34 @@ def test_the_grading_kernel_s_client_starts_no_heartbeat(monkeypatch):
 
 def test_the_warm_process_is_given_every_module_the_notebook_imports():
     """What instructor.grading.warm.notebook_imports finds: every absolute import of every code
-    cell, nested ones too, each `from` import's names as possible submodules; not a relative
-    import, not a markdown cell; a cell with IPython's syntax is read as IPython reads it."""
+    cell, nested ones too, and of each `from` import's names those that are modules on disk (not a
+    function: the hidden tests' helpers stay out of the warm process's command line); not a
+    relative import, not a markdown cell; a cell with IPython's syntax is read as IPython reads it,
+    and one that is not Python is skipped."""
     from instructor.grading.warm import notebook_imports
     nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("%matplotlib inline\nimport torch, numpy as np\nfrom sklearn import metrics as m"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport torch, numpy as np\nfrom sklearn import metrics as m, clone"),
         nbformat.v4.new_markdown_cell("import pandas"),
         nbformat.v4.new_code_cell("def f():\n    import json\n    from . import sibling\n    from os.path import *\n"),
-        nbformat.v4.new_code_cell("!ls\nimport torch\nthis is not python"),
-        nbformat.v4.new_code_cell("from rnnlab.checks import check_close")])
-    assert notebook_imports(nb) == ["torch", "numpy", "sklearn", "sklearn.metrics", "json", "os.path",
-                                    "rnnlab.checks", "rnnlab.checks.check_close"]
+        nbformat.v4.new_code_cell("!ls\nimport csv\nprint('unclosed'"),
+        nbformat.v4.new_code_cell("from rnnlab.checks import check_close\nfrom torch.nn import utils, Linear\n"
+                                  "from torch import nn\nfrom no_such_package import x")])
+    assert notebook_imports(nb) == [["torch", ["nn"]], ["numpy", []], ["sklearn", ["metrics"]], ["json", []],
+                                    ["os.path", []], ["rnnlab.checks", []], ["torch.nn", ["utils"]],
+                                    ["no_such_package", []]]
     ps08 = nbformat.read(sb.REPO / "source" / "ps08_evaluating_models" / "ps08_evaluating_models.ipynb", 4)
-    assert "sklearn.metrics" in notebook_imports(ps08)
+    assert ["sklearn", ["metrics"]] in notebook_imports(ps08)
+
+
+def test_the_warm_process_survives_a_module_that_fails_to_import(tmp_path, monkeypatch, capsys):
+    """instructor.grading.warm_process.warm_up: a module of the list that raises at its import, even
+    SystemExit, is named in the log and the rest are imported (a review ended the warm process so)."""
+    from instructor.grading.warm_process import warm_up
+    (tmp_path / "rnnlab_exits_on_import.py").write_text("raise SystemExit(3)\n")
+    (tmp_path / "rnnlab_fails_on_import.py").write_text("raise ValueError('broken on purpose')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    done = warm_up([["rnnlab_exits_on_import", []], ["rnnlab_fails_on_import", []], ["csv", []]])
+    assert done == ["ipykernel.debugger", "csv"], done
+    said = capsys.readouterr().err
+    assert "rnnlab_exits_on_import not imported (SystemExit: 3)" in said, said
+    assert "rnnlab_fails_on_import not imported (ValueError: broken on purpose)" in said, said

@@ -315,25 +315,29 @@ def test_a_kernel_is_in_its_group_and_dies_with_its_launcher(slot):
 
 def test_the_warm_process_imports_what_the_problem_set_imports(tmp_path, monkeypatch):
     """The modules the problem set's notebook imports (instructor.grading.warm.notebook_imports)
-    are imported once, before any fork: scikit-learn is already in a forked kernel. A module that
-    is not there is named in the warm process's log and left to the kernel; a name that is a
-    function (`from rnnlab import setup`) is passed over in silence."""
+    are imported once, before any fork, as its statements would: scikit-learn's metrics is already
+    in a forked kernel, while a package's function of a submodule's name stays a function (a review
+    found `from torch.quantization.fx import convert` turned into the module). A module that is not
+    there is named in the warm process's log and left to the kernel."""
     for key in ("JUPYTER_PATH", "JUPYTER_RUNTIME_DIR", sb.POLICY_ENV):
         monkeypatch.delenv(key, raising=False)
-    made = Slot(tmp_path, ["sklearn", "sklearn.metrics", "rnnlab.setup", "no_such_module_of_the_course"])
+    made = Slot(tmp_path, [["sklearn", ["metrics"]], ["torch.quantization.fx", ["convert"]],
+                           ["no_such_module_of_the_course", []]])
     try:
         km, record = made.kernel("fay")
         try:
-            seen = run(km, "import sys; print(sorted(m for m in ('sklearn.metrics', 'rnnlab.checks') if m in sys.modules))")
-            assert seen == "['rnnlab.checks', 'sklearn.metrics']\n", seen
-            assert run(km, "import no_such_module_of_the_course").startswith("ModuleNotFoundError")
+            seen = run(km, "import sys, torch\n"
+                           "print(sorted(m for m in ('sklearn.metrics', 'rnnlab.checks') if m in sys.modules),"
+                           " type(torch.quantization.fx.convert).__name__)")
+            assert seen == "['rnnlab.checks', 'sklearn.metrics'] function\n", seen
         finally:
             km.shutdown_kernel(now=True)
         assert limits(record)["kernel start"].startswith(FORKED)
     finally:
         made.stop()
     log = (tmp_path / "log" / "warm.log").read_text()
-    assert "no_such_module_of_the_course not imported" in log and "rnnlab.setup" not in log, log
+    assert "no_such_module_of_the_course not imported (ModuleNotFoundError" in log, log
+    assert "ready, with ipykernel.debugger; sklearn (metrics); torch.quantization.fx (convert)\n" in log, log
 
 
 def test_without_its_warm_process_a_kernel_starts_the_classic_way(slot):

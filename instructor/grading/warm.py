@@ -56,7 +56,7 @@ class WarmProcess:
     """One slot's warm process, in the sandbox `policy` describes, listening on a socket in a
     private folder of the grader's (the sandbox sees neither)."""
 
-    def __init__(self, policy: sb.Policy, work_root: Path, log_path: Path, imports: list[str] = ()):
+    def __init__(self, policy: sb.Policy, work_root: Path, log_path: Path, imports: list | None = None):
         self.folder = Path(tempfile.mkdtemp(prefix="rnnlab-warm-"))
         self.socket_path = str(self.folder / "s")
         self.work_root = str(work_root)
@@ -69,7 +69,7 @@ class WarmProcess:
         # uid setpriv changed: a change of credentials clears the parent-death signal)
         lifeline, self.lifeline = os.pipe()
         config = {"listen_fd": listener.fileno(), "lifeline_fd": lifeline, "work_root": self.work_root,
-                  "kernel_start": sb.KERNEL_START, "imports": list(imports)}
+                  "kernel_start": sb.KERNEL_START, "imports": imports or []}
         cmd = sb.wrap([sys.executable, "-c", SOURCE.read_text(), json.dumps(config)], cwd=self.work_root,
                       binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
                       sized_tmpfs=[(self.work_root, policy.work_size)], as_pid_1=True)
@@ -104,14 +104,19 @@ class WarmProcess:
             pass
 
 
-def notebook_imports(nb) -> list[str]:
-    """The absolute modules that the code cells of `nb` (the problem set's source notebook: its
-    setup, solutions and hidden tests) import anywhere, in order, for the warm process to import
-    once: ps08's hidden tests import scikit-learn, about 0.9 s of CPU in each kernel and again in
-    its re-check. A cell that is not Python once IPython's syntax is read is skipped."""
+def notebook_imports(nb) -> list[list]:
+    """What the code cells of `nb` (the problem set's source notebook: its setup, solutions and
+    hidden tests) import anywhere, for the warm process to import once, before any fork: ps08's
+    hidden tests import scikit-learn, about 0.9 s of CPU in each kernel and again in its re-check.
+    Each entry is [module, submodules]: `import a.b` is ["a.b", []]; `from a import b, c` is
+    ["a", [...]] with those of b and c that are modules on disk (`from sklearn import metrics`),
+    which the warm process imports as the statement does, only where `a` has no such name (a
+    function of `a` stays one). Names that are not modules (the hidden tests' helpers) are left
+    out: the warm process's command line and memory are readable by the kernels. A cell that is
+    not Python once IPython's syntax is read is skipped."""
     import ast
     from IPython.core.inputtransformer2 import TransformerManager
-    found: dict[str, None] = {}
+    found: dict[str, list[str]] = {}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -121,12 +126,33 @@ def notebook_imports(nb) -> list[str]:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                found.update(dict.fromkeys(alias.name for alias in node.names))
+                for alias in node.names:
+                    found.setdefault(alias.name, [])
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                # `from sklearn import metrics`: the module, and what it imports if that is one
-                found.update(dict.fromkeys([node.module] + [f"{node.module}.{alias.name}" for alias in node.names
-                                                            if alias.name != "*"]))
-    return list(found)
+                names = found.setdefault(node.module, [])
+                names += [a.name for a in node.names if a.name not in names and is_submodule(node.module, a.name)]
+    return [[module, names] for module, names in found.items()]
+
+
+def is_submodule(package: str, name: str) -> bool:
+    """Whether `package`.`name` is a module on disk (a folder, a .py file or an extension), found
+    without importing anything."""
+    import importlib.machinery
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(package.split(".")[0])
+    except (ImportError, ValueError):
+        return False
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    folders = [Path(p) for p in spec.submodule_search_locations]
+    for part in package.split(".")[1:] + [name]:
+        below = [f / part for f in folders]
+        if part == name and any(f.with_suffix(ext).is_file() for f in below
+                                for ext in importlib.machinery.all_suffixes()):
+            return True
+        folders = [f for f in below if f.is_dir()]
+    return bool(folders)
 
 
 def files_beside(cwd: str) -> list[str] | None:

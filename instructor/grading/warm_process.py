@@ -44,28 +44,28 @@ PR_SET_DUMPABLE = 4
 IPC_RMID = 0
 
 
-def warm_up(modules: list[str]) -> None:
+def warm_up(imports: list) -> list[str]:
     """Import, once, what a grading kernel imports at its start and its notebook at its first cells,
-    then `modules`: what the problem set's own notebook imports (instructor.grading.warm's
-    `notebook_imports`), the instructor's text, never a student's. One that fails to import here
-    is left to the kernel, which meets the same error where the notebook imports it."""
-    import importlib
+    then `imports`: what the problem set's own notebook imports (instructor.grading.warm's
+    `notebook_imports`, [module, submodules] each, the instructor's text, never a student's), as
+    its statements do. One that fails is named in the log and left to the kernel, which meets the
+    same error where the notebook imports it. Returns what was imported, for the log."""
     import numpy, torch, rnnlab, rnnlab.checks  # noqa: F401
     # torch.optim imports torch._dynamo at an optimizer's first use (1.8 s of CPU here, as much
     # as torch itself): every submission of a problem set that trains (ps04, ps06) paid it.
     import torch._dynamo  # noqa: F401
     import IPython.core.interactiveshell, zmq  # noqa: F401
     import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell, jupyter_client.session  # noqa: F401
+    done = []
     # the kernel's class names ipykernel's debugger, which imports debugpy (50 ms of each kernel)
-    for name in ["ipykernel.debugger", *modules]:
+    for module, submodules in [["ipykernel.debugger", []], *imports]:
         try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name or "." not in name:    # `from rnnlab import setup`: a function
-                print(f"warm process: {name} not imported ({err})", file=sys.stderr, flush=True)
-        except Exception as err:
-            print(f"warm process: {name} not imported ({type(err).__name__}); the kernel imports it",
+            __import__(module, fromlist=submodules)      # `from a import b` imports a.b only if a has no b
+            done.append(module + (f" ({', '.join(submodules)})" if submodules else ""))
+        except BaseException as err:                     # SystemExit or KeyboardInterrupt too: this process stays
+            print(f"warm process: {module} not imported ({type(err).__name__}: {err}); the kernel imports it",
                   file=sys.stderr, flush=True)
+    return done
 
 
 def attributes(libc) -> dict:
@@ -349,13 +349,13 @@ def reap_others(pid: int) -> None:
 def main(config: dict) -> None:
     if sys.path and sys.path[0] == "":
         del sys.path[0]
-    warm_up(config.get("imports", []))
+    imported = warm_up(config.get("imports", []))
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     # no handler for any signal: the pid 1 of a namespace takes from the processes in it only the
     # signals it handles, and Python handles SIGINT (a kernel's os.kill(1, SIGINT) ended it)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    print("warm process: ready", file=sys.stderr, flush=True)
+    print(f"warm process: ready, with {'; '.join(imported)}", file=sys.stderr, flush=True)
     serve(config)
 
 
