@@ -501,9 +501,20 @@ CHANGES = [
     "The website's tests run after the hub's, beside the grading part (701e6ca, test-hub-site), "
     "where a core was partly idle once the hub was done: two alternating pairs on one machine, 684 "
     "and 677 s for grading beside the hub and then the website, 588 and 628 s in the new order. A "
-    "fresh clone of 701e6ca took 1090 s (the table above) on a machine that was slower all that "
+    "fresh clone of 701e6ca took 1090 s on a machine that was slower all that "
     "afternoon: the unit part 173 s (138 and 152 s in the two runs before), notebooks 67 s (55, 58), "
-    "the grading part alone 493-498 s in the pairs (347 and 365 s in those clones).",
+    "the grading part alone 493-498 s in the pairs (347 and 365 s in those clones); 1024 s at ceedf78.",
+    "Every part of `make test` keeps both cores busy (vmstat every 5 s, 2026-11-29, a quiet machine): "
+    "the unit part 90%, the grading part with the hub and the website beside it 98-100% until its "
+    "last 90 s (about 75%, the grading part alone), JupyterLab about 90%. The grading part with three "
+    "pytest workers instead of two took as long (435 s against 426 s, 756 s of CPU against 701 s): "
+    "only less CPU makes it shorter.",
+    "A grading slot's warm process imports what the problem set's notebook imports (1294160, "
+    "395a84e): each ps08 kernel, and again its re-check, imported scikit-learn (68% of the CPU of "
+    "ps08's kernels, py-spy). 15 ps08 submissions on one worker: 37.5 s of wall clock and 45.5 s of "
+    "CPU before, 25.7 s and 21.6 s after, the same grades. A fresh clone of 1294160 took 825 s (the grading "
+    "part 417 s with the hub's 146 s and the website's 214 s beside it; unit 142 s, notebooks 58 s, "
+    "JupyterLab 199 s); the table above is 395a84e's, 828 s.",
 ]
 
 
