@@ -82,7 +82,7 @@ print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0], "f
   "warnings": len(warnings.filters), "umask": os.umask(0o22),
   "group leader": os.getpgid(0) == os.getpid(), "mp dir": multiprocessing.process.ORIGINAL_DIR,
   "dynamo debug dir": torch._dynamo.config.debug_dir_root,
-  "stdio buffering": [sys.__stdout__.line_buffering, sys.__stderr__.line_buffering, sys.__stderr__.write_through],
+  "stdio buffering": [[s.line_buffering, s.write_through, type(s.buffer).__name__] for s in (sys.__stdout__, sys.__stderr__)],
   "authkey": multiprocessing.process.current_process().authkey.hex(),
   "session leader": os.getsid(0) == os.getpid(), "torch threads": torch.get_num_threads(),
   "random": __import__("random").random(), "numpy": __import__("numpy").random.rand(), "torch": torch.rand(1).item(),
@@ -239,7 +239,7 @@ def _classic_kernel(km, kc) -> bool:
         km.shutdown_kernel(now=True)
 
 
-def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatch, capfd):
+def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatch, capfd, tmp_path):
     """Another environment than the warm process's, other limits or umask, a request that is not
     one, a socket gone, a warm process gone: the launcher becomes the kernel (exec), which then
     runs as a fresh one, and the warm process goes on serving; a warm process that ended is not
@@ -270,8 +270,20 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
                 continue
             conn.sendmsg([message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))])
             assert conn.recv(64) == b"refused"
+    # launchers that hang up right after their request: each child is killed (before its setsid,
+    # test_a_kernel_without_its_own_group_yet_is_killed) and the warm process goes on
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for _ in range(5):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as conn:
+                conn.connect(warm.socket_path)
+                request = {"argv": ["-f", str(tmp_path / "never.json")], "cwd": str(tmp_path), "env": dict(os.environ)}
+                conn.sendmsg([json.dumps(request).encode()],
+                             [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", null, null, null))])
+    finally:
+        os.close(null)
     km, kc = _started(ForkedKernelManager)
-    assert not _classic_kernel(km, kc), "the warm process no longer forks after a bad request"
+    assert not _classic_kernel(km, kc), "the warm process no longer forks after a bad request or a launcher gone"
     # a umask changed since the warm process started: a fresh kernel would have the new one
     old = os.umask(0o077)
     try:
@@ -292,3 +304,55 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
     assert _classic_kernel(km, kc)
     assert kernelfork.warm_kernels(os.environ) is None
     assert "the warm process ended (exit code -9); kernels start the classic way" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_forked_kernel_s_streams_are_made_as_python_makes_them(unbuffered):
+    """instructor.common.kernelwarm.fresh_stdio against Python's own streams at its start, on pipes,
+    with and without PYTHONUNBUFFERED (a review: standard error was written through but not
+    line-buffered, and PYTHONUNBUFFERED was ignored; the kernel test above compares only this
+    machine's setting)."""
+    code = ("import sys\nfrom instructor.common.kernelwarm import fresh_stdio\n"
+            "def seen(): return [[s.line_buffering, s.write_through, type(s.buffer).__name__, s.encoding]"
+            " for s in (sys.stdin, sys.stdout, sys.stderr)]\n"
+            "before = seen(); fresh_stdio(); print(before == seen(), before, seen())")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
+                          stdin=subprocess.PIPE, timeout=60)
+    assert done.stdout.startswith("True "), done.stdout + done.stderr
+
+
+def test_kernels_of_another_interpreter_or_with_forking_off_start_the_classic_way(monkeypatch):
+    """kernelfork.forked_command leaves alone a kernel command of another Python or another kernel
+    (this interpreter's ipykernel would serve it otherwise), and every one with RNNLAB_KERNEL_FORK=0;
+    it asks no warm process for them (a review found no test that failed without these checks)."""
+    from instructor.common import kernelfork
+    asked = []
+    monkeypatch.setattr(kernelfork, "warm_kernels", lambda env: asked.append(env))
+    ours = [sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]
+    for other in ([sys.executable + "3.9", *ours[1:]], ["/usr/bin/python3", *ours[1:]],
+                  ["R", "--slave", "-e", "IRkernel::main()"], [sys.executable, "-m", "other_kernel", "-f", "k.json"]):
+        assert kernelfork.forked_command(other, None) == other
+    monkeypatch.setenv(kernelfork.OFF, "0")
+    assert kernelfork.forked_command(ours, None) == ours
+    assert asked == []
+    monkeypatch.setenv(kernelfork.OFF, "1")
+    assert kernelfork.forked_command(ours, None) == ours          # no warm process (None): the classic start
+    assert len(asked) == 1
+
+
+def test_a_kernel_without_its_own_group_yet_is_killed():
+    """A launcher that hangs up after its kernel's fork and before the kernel's setsid: the warm
+    process's kill (instructor.common.kernelwarm.kill) finds no process group of the kernel's pid
+    yet, and os.killpg's ProcessLookupError ended the warm process, and with it every kernel it
+    served (a review, 1 launcher in 13 killed 0-50 ms after its start). The kernel is killed still."""
+    from instructor.common import kernelwarm
+    pid = os.fork()
+    if pid == 0:                             # in the test's own process group, as a kernel before setsid
+        time.sleep(60)
+        os._exit(0)
+    kernelwarm.kill(pid)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == -signal.SIGKILL

@@ -10,12 +10,13 @@ jupyter_client still starts a process per kernel, a small launcher (instructor/c
 that stands for the forked kernel: signals, exit code, and its death (the kernel dies with it).
 
 Nothing else changes: a forked kernel has the working folder, the environment, the streams
-(buffered as a fresh process's), the umask, limits, priority and CPUs, and the command line a fresh
-one would have, leads its own process group (jupyter_client's interrupts and kills reach the
+(buffered as a fresh process's, PYTHONUNBUFFERED read), the umask, limits, priority and CPUs, and
+the sys.argv a fresh one would have (not sys.orig_argv nor /proc/self/cmdline, which show the warm
+process's `python -c`), leads its own process group (jupyter_client's interrupts and kills reach the
 processes it starts), draws its own random numbers (Python's, NumPy's, torch's, multiprocessing's
 key), and what the warm-up computed from its folder is recomputed; tests/test_kernels.py compares
-it with a fresh kernel. What shows that it was forked: torch._dynamo is imported even in a
-kernel that never trains (with the variable it sets); warnings printed while those modules were
+it with a fresh kernel. What shows that it was forked: torch, torch._dynamo, NumPy and IPython's
+modules are imported even in a kernel that never uses them (with the variable torch._dynamo sets); warnings printed while those modules were
 imported went to the warm process's log; Python's hash seed is the warm process's; the kernel's
 parent is the warm process, and the process jupyter_client holds is its launcher. Strict nbval,
 in `make test`, compares every lecture's outputs with the committed ones, which

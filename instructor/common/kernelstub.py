@@ -44,10 +44,12 @@ def main() -> None:
     def forward(number, frame):
         # to the kernel's process group, as jupyter_client signals a fresh kernel's: the kernel
         # leads its own, and the warm process reaps it only after this process has its exit code
-        try:
-            os.killpg(pid, number)
-        except ProcessLookupError:            # it has ended: its code is on its way
-            pass
+        for send in (os.killpg, os.kill):   # the kernel, before its setsid, has no group yet
+            try:
+                send(pid, number)
+                return
+            except ProcessLookupError:        # or it has ended: its code is on its way
+                pass
 
     for sig in FORWARDED:
         signal.signal(sig, forward)

@@ -66,15 +66,17 @@ def receive(conn: socket.socket):
 
 def fresh_stdio() -> None:
     """sys.stdin, stdout and stderr made again on descriptors 0 to 2, as Python makes them at its
-    start (line-buffered only on a terminal, standard error written through): the warm process's
-    were made for its log."""
+    start (CPython's create_stdio): line-buffered on a terminal, and standard error always, unless
+    PYTHONUNBUFFERED asks for unbuffered streams, written through; the warm process's were made
+    for its log."""
     import io
+    unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))
     for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
         old = getattr(sys, "__" + name + "__")
-        binary = io.open(fd, mode + "b", closefd=False)
+        binary = io.open(fd, mode + "b", 0 if unbuffered and mode == "w" else -1, closefd=False)
         text = io.TextIOWrapper(binary, encoding=old.encoding, errors=old.errors,
-                                line_buffering=(name != "stdin" and os.isatty(fd)),
-                                write_through=(name == "stderr"))
+                                line_buffering=not unbuffered and (fd == 2 or os.isatty(fd)),
+                                write_through=unbuffered)
         setattr(sys, name, text)
         setattr(sys, "__" + name + "__", text)
 
@@ -165,7 +167,7 @@ def serve(config: dict, env: dict, added: dict) -> None:
                 continue
             if fd == lifeline:                    # the process that started this one is gone
                 for pid, _ in kernels.values():
-                    os.killpg(pid, signal.SIGKILL)
+                    kill(pid)
                 import shutil
                 shutil.rmtree(config["folder"], ignore_errors=True)   # its socket and this log
                 os._exit(0)
@@ -200,7 +202,18 @@ def serve(config: dict, env: dict, added: dict) -> None:
             elif fd in launchers:                 # a launcher gone (killed): so is its kernel
                 poll.unregister(fd)
                 pid, _ = kernels[launchers.pop(fd)]
-                os.killpg(pid, signal.SIGKILL)      # not reaped yet: its group id is still its own
+                kill(pid)                           # not reaped yet: its pid, and its group's, still its own
+
+
+def kill(pid: int) -> None:
+    """SIGKILL to a kernel forked here and not yet reaped, and to its process group. A kernel whose
+    launcher hung up at once may not have called setsid yet, so that its group does not exist (a
+    review: os.killpg's ProcessLookupError ended this process, and every kernel it served)."""
+    for send in (os.killpg, os.kill):
+        try:
+            send(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def start_one(listener: socket.socket, env: dict, per_kernel: tuple, me: int, added: dict):
@@ -247,7 +260,7 @@ def start_one(listener: socket.socket, env: dict, per_kernel: tuple, me: int, ad
     try:
         conn.send(b"pid %d" % pid)
     except OSError:
-        os.kill(pid, signal.SIGKILL)              # its launcher is gone: the pidfd's event reaps it
+        kill(pid)                                 # its launcher is gone: the pidfd's event reaps it
     return conn, pid
 
 
