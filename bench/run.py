@@ -514,7 +514,11 @@ CHANGES = [
     "ps08's kernels, py-spy). 15 ps08 submissions on one worker: 37.5 s of wall clock and 45.5 s of "
     "CPU before, 25.7 s and 21.6 s after, the same grades. A fresh clone of 1294160 took 825 s (the grading "
     "part 417 s with the hub's 146 s and the website's 214 s beside it; unit 142 s, notebooks 58 s, "
-    "JupyterLab 199 s); the table above is 395a84e's, 828 s.",
+    "JupyterLab 199 s); 828 s at 395a84e.",
+    "The forked lecture kernels fixed after a second review (cde95a4: a launcher gone before its "
+    "kernel's setsid no longer ends the warm process; the kernel's streams made as Python makes "
+    "them): a fresh clone took 800 s (the table above): unit 126 s, notebooks 52 s, grading 413 s "
+    "with the hub's 139 s and the website's 208 s beside it, JupyterLab 201 s.",
 ]
 
 
