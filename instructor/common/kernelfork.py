@@ -16,8 +16,8 @@ process's `python -c`), leads its own process group (jupyter_client's interrupts
 processes it starts), draws its own random numbers (Python's, NumPy's, torch's, multiprocessing's
 key), and what the warm-up computed from its folder is recomputed; tests/test_kernels.py compares
 it with a fresh kernel. What shows that it was forked: torch, torch._dynamo, NumPy and IPython's
-modules are imported even in a kernel that never uses them (with the variable torch._dynamo sets); warnings printed while those modules were
-imported went to the warm process's log; Python's hash seed is the warm process's; the kernel's
+modules are imported even in a kernel that never uses them (with the variable torch._dynamo
+sets); warnings printed while those modules were imported went to the warm process's log; Python's hash seed is the warm process's; the kernel's
 parent is the warm process, and the process jupyter_client holds is its launcher. Strict nbval,
 in `make test`, compares every lecture's outputs with the committed ones, which
 `make execute-notebooks` writes with fresh kernels. Whenever a kernel cannot be forked (another
