@@ -270,8 +270,8 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
                 continue
             conn.sendmsg([message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))])
             assert conn.recv(64) == b"refused"
-    # launchers that hang up right after their request: each child is killed (before its setsid,
-    # test_a_kernel_without_its_own_group_yet_is_killed) and the warm process goes on
+    # launchers that hang up right after their request: the warm process goes on serving (that a
+    # kernel without its own group yet is killed: test_a_kernel_without_its_own_group_yet_is_killed)
     null = os.open(os.devnull, os.O_RDWR)
     try:
         for _ in range(5):

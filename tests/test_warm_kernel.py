@@ -34,7 +34,7 @@ FORKED = "forked from the grading slot's warm process"
 class Slot:
     """A warm process and what the pipeline gives each kernel of its slot."""
 
-    def __init__(self, base: Path, imports: list[str] = ()):
+    def __init__(self, base: Path, imports: list | None = None):
         self.base = base
         self.root = base / "course" / "autograded"
         self.root.mkdir(parents=True)
