@@ -2,9 +2,9 @@
 # Every target creates the virtual environment first if it is missing.
 .DEFAULT_GOAL := help
 # the virtual environment, `make lab` and `make progress`, shared with the students' Makefile:
-# `make student-dist` ships instructor/publishing/student/course.mk beside it (students install
+# `make student-dist` ships autograder/publishing/student/course.mk beside it (students install
 # requirements-student.txt, shipped as their requirements.txt; this course installs requirements.txt)
-include instructor/publishing/student/course.mk
+include autograder/publishing/student/course.mk
 
 ASSIGNMENT  ?=
 SUBMISSIONS ?=
@@ -89,9 +89,9 @@ $(COLAB_VENV)/.installed: deploy/colab/requirements.txt | $(STAMP)
 # Point the README's Binder and tests badges at your copy: OWNER/REPO from `git remote get-url origin`.
 .PHONY: badges
 badges: $(STAMP)
-	$(PY) -m instructor.publishing.badges README.md
+	$(PY) -m autograder.publishing.badges README.md
 
-# `make lab` and `make progress` (the students' commands) are in instructor/publishing/student/course.mk.
+# `make lab` and `make progress` (the students' commands) are in autograder/publishing/student/course.mk.
 # Instructors: JupyterLab with every nbgrader tool, the formgrader among them.
 lab-instructor: $(STAMP)
 	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
@@ -135,7 +135,7 @@ test-unit: $(STAMP) mathjax-deps
 # course package into a fresh environment with Colab's ipywidgets and another torch, .colab/venv's).
 # (a throwaway review file: a student's saved quiz answers must not change what nbval compares)
 # The kernels of nbval and the claims are forked from a warm process per pytest worker (conftest.py,
-# instructor/common/kernelfork.py): the outputs nbval compares were written by fresh kernels.
+# autograder/course/kernelfork.py): the outputs nbval compares were written by fresh kernels.
 NBVAL := -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --nbval notebooks \
          --nbval-sanitize-with notebooks/sanitize.cfg
 OTHER_CPU = $(shell $(PY) -m rnnlab.tools other-cpu)
@@ -201,29 +201,29 @@ test-hub: $(STAMP) system-deps hub-deps ngshare-deps
 # JupyterHub on 127.0.0.1:8000 with an instructor and three students (root): docs/hub.md.
 # HUB_ARGS="--port N --state DIR --prefix P" (tests/test_make_hub.py runs it so).
 hub: $(STAMP) system-deps hub-deps
-	$(PY) -m instructor.deploying.hub $(HUB_ARGS)
+	$(PY) -m autograder.deploying.hub $(HUB_ARGS)
 
-# The course as a static website in site/ (instructor/publishing/site): the executed lectures, the cheat sheet and
+# The course as a static website in site/ (autograder/publishing/site): the executed lectures, the cheat sheet and
 # the problem sets' release versions, each lecture's widgets baked so they answer without a kernel,
 # Colab and Binder buttons pointing at STUDENT_REPO; tests/test_site.py drives it in Chromium.
 # Only the lectures whose inputs changed run again (their runs are kept in .site-cache/, keyed by
 # everything a run depends on; FRESH=1 runs them all): on 2 loaded cores 54-71 s with nothing
 # changed, 75-95 s with one lecture changed, 296-343 s for all (docs/site.md).
 site: $(STAMP) mathjax-deps
-	$(PY) -m instructor.publishing.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO)) $(if $(FRESH),--fresh)
+	$(PY) -m autograder.publishing.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO)) $(if $(FRESH),--fresh)
 
 # Regenerate the student versions in release/ from source/ (nbgrader generate_assignment), the
 # probes and catalogues of mistakes students' visible tests use (rnnlab/probes/, rnnlab/data/diagnoses/)
 # and the start page's table of chapters; ASSIGNMENT=ps03 for one problem set (docs/authoring.md).
 assignments: $(STAMP)
-	$(PY) -m instructor release $(or $(ASSIGNMENT),--all)
+	$(PY) -m autograder release $(or $(ASSIGNMENT),--all)
 
 # The students' repository: lectures, release/, the package, Binder and Jupyter settings, a README
 # and Makefile for students; no source/ (solutions, fixtures, re-checks), instructor/, tests or instructor docs.
 # It is scanned for every solution, hidden-test and graded-key line before it is written.
 student-dist: $(STAMP)
 	@test -n "$(DEST)" || { echo "usage: make student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]"; exit 2; }
-	$(PY) -m instructor.publishing.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,) \
+	$(PY) -m autograder.publishing.dist "$(DEST)" $(if $(STUDENT_REPO),--student-repo "$(STUDENT_REPO)",) $(if $(COMMIT),--commit,) \
 	  $(if $(FROM),--from "$(FROM)",) $(if $(ALLOW_DIRTY),--allow-dirty,)
 
 # The class list, from the LMS's export (Canvas gradebook, Moodle grading worksheet, Blackboard
@@ -231,7 +231,7 @@ student-dist: $(STAMP)
 # Moodle numbers participants per assignment: read each assignment's worksheet with ASSIGNMENT=ps03.
 roster: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make roster FILE=class-list.csv"; exit 2; }
-	$(PY) -m instructor roster "$(FILE)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
+	$(PY) -m autograder roster "$(FILE)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT),)
 
 # Grade a class: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path/to/folder-or.zip
 # (no system-deps here: grading needs bubblewrap alone, and without it the run refuses and says how to
@@ -239,7 +239,7 @@ roster: $(STAMP)
 # On a Dask cluster, one task per student (docs/grading.md): CLUSTER=tcp://scheduler:8786
 autograde: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make autograde ASSIGNMENT=ps03 SUBMISSIONS=path [CLUSTER=tcp://scheduler:8786]"; exit 2; }
-	$(PY) -m instructor grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
+	$(PY) -m autograder grade $(ASSIGNMENT) "$(SUBMISSIONS)" --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 # Grading on a cluster in the middle of a term (docs/grading.md): the term's gradebook.db copied into an
 # empty PostgreSQL database and checked row by row; then RNNLAB_GRADEBOOK_URL in the environment.
@@ -247,67 +247,67 @@ autograde: $(STAMP)
 # the command is not echoed, since the URL carries the password.
 gradebook-move: $(STAMP)
 	@test -n "$(TO)$(RNNLAB_GRADEBOOK_URL)" || { echo "usage: export RNNLAB_GRADEBOOK_URL=postgresql+psycopg://grader:PASSWORD@host/database; make gradebook-move (or TO=<URL>)"; exit 2; }
-	@$(PY) -m instructor gradebook-move $(if $(TO),--to "$(TO)",)
+	@$(PY) -m autograder gradebook-move $(if $(TO),--to "$(TO)",)
 
 # Cluster grading tried on this machine: a throwaway PostgreSQL gradebook (the course's gradebook.db copied
 # into it) and a Dask scheduler with WORKERS one-thread workers, until Ctrl-C; it prints the two lines to use them.
 try-cluster: $(STAMP)
-	$(PY) -m instructor try-cluster --workers $(or $(WORKERS),$(JOBS))
+	$(PY) -m autograder try-cluster --workers $(or $(WORKERS),$(JOBS))
 
 # After a fix to a test or a quiz key: regenerate the set and grade again the submissions of every
 # run so far (each download must still be where it was graded from); hand grades of unchanged
 # answers stay, and the report says whose score the fix changed.
 regrade: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make regrade ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m instructor regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
+	$(PY) -m autograder regrade $(ASSIGNMENT) --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 # A due date, or one student's extension (docs/instructor.md):
 #   make due ASSIGNMENT=ps03 WHEN="2026-12-01 23:59 Europe/Berlin"
 #   make due ASSIGNMENT=ps03 STUDENT=alice DAYS=2
 due: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(WHEN)$(STUDENT)" || { echo 'usage: make due ASSIGNMENT=ps03 WHEN="2026-12-01 23:59 Europe/Berlin" | STUDENT=alice DAYS=2 [HOURS=h]'; exit 2; }
-	$(PY) -m instructor due $(ASSIGNMENT) $(if $(STUDENT),--student "$(STUDENT)" --days $(or $(DAYS),0) --hours $(or $(HOURS),0),"$(WHEN)")
+	$(PY) -m autograder due $(ASSIGNMENT) $(if $(STUDENT),--student "$(STUDENT)" --days $(or $(DAYS),0) --hours $(or $(HOURS),0),"$(WHEN)")
 
 # Sample submissions to try grading on: make demo-class ASSIGNMENT=ps03
 demo-class: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make demo-class ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m instructor demo $(ASSIGNMENT) demo-class
+	$(PY) -m autograder demo $(ASSIGNMENT) demo-class
 
 # One problem set's grades in the LMS's import format, and its feedback zipped for the LMS's bulk upload.
 grades-lms: $(STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(LMS)" || { echo "usage: make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle [TITLE=...] [PER_EXERCISE=1]"; exit 2; }
-	$(PY) -m instructor grades-lms $(ASSIGNMENT) --lms $(LMS) $(if $(TITLE),--title "$(TITLE)",) $(if $(PER_EXERCISE),--per-exercise,)
+	$(PY) -m autograder grades-lms $(ASSIGNMENT) --lms $(LMS) $(if $(TITLE),--title "$(TITLE)",) $(if $(PER_EXERCISE),--per-exercise,)
 
 # Final grades (automatic and hand-graded, late penalty derived now) of every assignment, from the
-# gradebook: nbgrader_config.py routes nbgrader export to instructor/term/export.py.
+# gradebook: nbgrader_config.py routes nbgrader export to autograder/term/export.py.
 export: $(STAMP)
 	@mkdir -p reports
 	$(VENV)/bin/nbgrader export --to reports/gradebook.csv
 	@echo "grades of all assignments: reports/gradebook.csv"
 
 # The explain answers graded question by question: each student's answer under the model answer,
-# formulas rendered, scores and comments into the gradebook (instructor/term/handgrade.py). Serves on
+# formulas rendered, scores and comments into the gradebook (autograder/term/handgrade.py). Serves on
 # 127.0.0.1 and prints the address with its token; PORT=n to choose the port.
 hand-grade: $(STAMP) mathjax-deps
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make hand-grade ASSIGNMENT=ps03 [PORT=8765]"; exit 2; }
-	$(PY) -m instructor handgrade $(ASSIGNMENT) $(if $(PORT),--port $(PORT),)
+	$(PY) -m autograder handgrade $(ASSIGNMENT) $(if $(PORT),--port $(PORT),)
 
 feedback: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make feedback ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m instructor feedback $(ASSIGNMENT)
+	$(PY) -m autograder feedback $(ASSIGNMENT)
 
 # After grading: pairs of students whose answers are unusually alike, per exercise and over the
-# notebook, side by side in reports/<set>/similarity.html and listed in report.md (instructor/term/similarity.py).
+# notebook, side by side in reports/<set>/similarity.html and listed in report.md (autograder/term/similarity.py).
 similarity: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make similarity ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m instructor similarity $(ASSIGNMENT)
+	$(PY) -m autograder similarity $(ASSIGNMENT)
 
 # Question statistics of a graded set, from the gradebook now: each graded item's share right,
 # mean, discrimination, most common wrong answer or mistake and flags, in report.md and
-# reports/<set>/questions.html with a plot (instructor/term/questions.py).
+# reports/<set>/questions.html with a plot (autograder/term/questions.py).
 questions: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make questions ASSIGNMENT=ps03"; exit 2; }
-	$(PY) -m instructor questions $(ASSIGNMENT)
+	$(PY) -m autograder questions $(ASSIGNMENT)
 
 # Chapter 09's LSTM on real code (torch 2.13.0's own source, rnnlab.realcode), trained once from its
 # seeds on one core: rnnlab/data/code_lm.pt (3.6 MB) and code_lm.json (its training loss and time).

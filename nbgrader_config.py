@@ -1,7 +1,7 @@
 """nbgrader settings for the course. The course root is the folder of this file.
 
 Instructors run nbgrader through the Makefile (make assignments, make autograde, make feedback),
-which adds the sandbox and the safety checks of the instructor package (instructor/) around these settings.
+which adds the sandbox and the safety checks of the instructor package (autograder/) around these settings.
 """
 import importlib.util
 import os
@@ -12,7 +12,7 @@ c.CourseDirectory.course_id = "rnn-deep-dive"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py[co]",
                             # what a problem set's folder holds for the instructor alone, never
-                            # released (instructor/common/problemsets.py, INSTRUCTOR_ONLY)
+                            # released (autograder/course/problemsets.py, INSTRUCTOR_ONLY)
                             "catalogue.toml", "exercises.toml", "recheck.py", "probes.py",
                             "mutants", "alternatives", "copies", "attacks", "heldout"]
 # The gradebook: gradebook.db in this folder (SQLite, one machine), or the PostgreSQL server that
@@ -24,7 +24,7 @@ if os.environ.get("RNNLAB_GRADEBOOK_URL"):
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Every path to a grade is the pipeline's (instructor/grading/paths.py; docs/grading.md, "Every path to a
+# Every path to a grade is the pipeline's (autograder/grading/nbgrader_guard.py; docs/grading.md, "Every path to a
 # grade"). Stock nbgrader runs a student's code with the rights of whoever asks: the formgrader's
 # Autograde button, `nbgrader autograde`, nbgrader's Python API. Its Autograde builds this exporter
 # before it touches anything, and it refuses outside the pipeline's grading worker (a grant in that
@@ -32,13 +32,13 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # and autograde fails closed. Feedback written outside the pipeline and `make feedback` (the
 # formgrader's buttons, `nbgrader generate_feedback`) is checked page by page as they check it:
 # withheld feedback stays withheld.
-c.Autograde.exporter_class = "instructor.grading.paths.PipelineOnlyExporter"
-c.GenerateFeedback.exporter_class = "instructor.grading.paths.ScannedFeedbackExporter"
-if importlib.util.find_spec("instructor") is not None:
+c.Autograde.exporter_class = "autograder.grading.nbgrader_guard.PipelineOnlyExporter"
+c.GenerateFeedback.exporter_class = "autograder.grading.nbgrader_guard.ScannedFeedbackExporter"
+if importlib.util.find_spec("autograder") is not None:
     # the second line, once a kernel is up and before any cell: no autograde kernel outside the
     # pipeline, and no `validate` of a notebook in submitted/, autograded/ and the like
     def _no_student_code_outside_the_pipeline(course=c.CourseDirectory.root, **kwargs):
-        from instructor.grading.paths import refuse_student_code
+        from autograder.grading.nbgrader_guard import refuse_student_code
         refuse_student_code(course, **kwargs)
 
     c.Execute.on_notebook_start = _no_student_code_outside_the_pipeline
@@ -59,33 +59,33 @@ c.IgnorePattern.pattern = r"\w+Warning: "
 # Feedback shows test cells without their hidden tests (stock nbgrader shows them). The course's
 # version reads only test cells, so marker text in a student's answer cannot break feedback.
 # Hidden-test cells show only passed or failed and their points; other outputs plain text, capped,
-# without the grading machine's folders (instructor/grading/feedback.py). An answer still to be graded by
+# without the grading machine's folders (autograder/grading/feedback.py). An answer still to be graded by
 # hand says "not graded yet" (stock nbgrader: "Score: 0.0 / 3.0"), and the total how many points
 # are not graded yet: GetGradesOrPending marks them, the course's template (which extends
 # nbgrader's feedback template) shows them.
 c.GenerateFeedback.preprocessors = [
-    "instructor.grading.feedback.GetGradesOrPending",
+    "autograder.grading.feedback.GetGradesOrPending",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "instructor.grading.feedback.PlainFeedback",
-    "instructor.grading.feedback.ClearHiddenTestsInTestCells",
-    "instructor.grading.feedback.CourseMathAsMathML",
+    "autograder.grading.feedback.PlainFeedback",
+    "autograder.grading.feedback.ClearHiddenTestsInTestCells",
+    "autograder.grading.feedback.CourseMathAsMathML",
 ]
 # (for the exporter of generate_feedback only: the formgrader's own pages keep their template; the
 # instructor package is absent where only students' tools read this file)
-_instructor = importlib.util.find_spec("instructor")
+_instructor = importlib.util.find_spec("autograder")
 if _instructor is not None:
     c.GenerateFeedback.HTMLExporter.template_file = os.path.join(
         os.path.dirname(_instructor.origin), "grading", "templates", "feedback.html.j2")
     # the template renders comments, which quote a student's code, with every tag escaped
-    c.GenerateFeedback.HTMLExporter.filters = {"untrusted_markdown": "instructor.common.untrusted.markdown_html",
-                                               "without_mathjax": "instructor.grading.feedback.without_mathjax"}
+    c.GenerateFeedback.HTMLExporter.filters = {"untrusted_markdown": "autograder.course.student_text.markdown_html",
+                                               "without_mathjax": "autograder.grading.feedback.without_mathjax"}
 
 # `nbgrader export` (make export) writes the final scores as every other output derives them (the
-# late penalty on the score as it is now, hand grades included: instructor/gradebook/scores.py), not the
+# late penalty on the score as it is now, hand grades included: autograder/gradebook/scores.py), not the
 # penalty nbgrader stored when it graded, and cells no spreadsheet runs.
 if _instructor is not None:
-    c.ExportApp.plugin_class = "instructor.term.export.FinalExport"
+    c.ExportApp.plugin_class = "autograder.term.export.FinalExport"
 
 # nbgrader collect (on a JupyterHub with the exchange) refuses a submission folder that is not
-# owned by the student it names; stock nbgrader only warns (instructor/deploying/exchange.py, docs/hub.md).
-c.ExchangeFactory.collect = "instructor.deploying.exchange.OwnerCheckedCollect"
+# owned by the student it names; stock nbgrader only warns (autograder/deploying/exchange.py, docs/hub.md).
+c.ExchangeFactory.collect = "autograder.deploying.exchange.OwnerCheckedCollect"

@@ -4,10 +4,10 @@
 
 The class is bench.grading's (the solution, the blank release, every wrong solution and
 alternative of ps03, repeated to `count`). Each run grades it in a fresh course folder whose
-gradebook is a new database on one throwaway PostgreSQL server (instructor.deploying.pgserver):
+gradebook is a new database on one throwaway PostgreSQL server (autograder.deploying.pgserver):
 
 - local, 1 and 2 workers: `make autograde` as on one machine (the workers are pipes to
-  instructor.grading.worker processes), PostgreSQL gradebook;
+  autograder.grading.worker processes), PostgreSQL gradebook;
 - cluster, 1 and 2 workers: `CLUSTER=...` on a LocalCluster of that many one-thread worker
   processes over TCP, started before the clock starts (a course's cluster is already up);
 - local, 2 workers, SQLite: the default, to show what the gradebook's server costs.
@@ -23,10 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from instructor.authoring import fixtures as F
-from instructor.deploying.pgserver import another_database, temporary_gradebook
-from instructor.grading.cluster import ClusterRun
-from instructor.grading.pipeline import Options, Run
+from autograder.authoring import fixtures as F
+from autograder.deploying.pgserver import another_database, temporary_gradebook
+from autograder.grading.cluster import ClusterRun
+from autograder.grading.pipeline import Options, Run
 from bench.grading import make_batch
 
 A = "ps03_lstm_gates"

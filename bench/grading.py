@@ -5,7 +5,7 @@ of a problem set, repeated to reach `count`) are graded twice in fresh course fo
 
 - stock: `nbgrader autograde ASSIGNMENT` once for all students, serial, unsandboxed, then
   `nbgrader generate_feedback` (the pipeline makes feedback too, so both include it);
-- pipeline: `python -m instructor grade` with its sandbox, re-checks and `jobs` workers.
+- pipeline: `python -m autograder grade` with its sandbox, re-checks and `jobs` workers.
 
 Scores must be identical; the result is seconds per submission and the ratio.
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import nbformat
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO, venv_env
-from instructor.grading.pipeline import Options, Run
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO, venv_env
+from autograder.grading.pipeline import Options, Run
 
 
 def make_batch(assignment: str, folder: Path, count: int) -> list[str]:
@@ -56,7 +56,7 @@ def released_course(folder: Path, assignment: str) -> Path:
     return course
 
 
-# The course refuses stock nbgrader's autograde and checks its feedback (instructor/grading/paths.py);
+# The course refuses stock nbgrader's autograde and checks its feedback (autograder/grading/nbgrader_guard.py);
 # the baseline is stock nbgrader, so its throwaway course switches both off on the command line.
 STOCK = ("--Autograde.exporter_class=nbconvert.exporters.NotebookExporter", "--Execute.on_notebook_start=None",
          "--GenerateFeedback.exporter_class=nbconvert.exporters.HTMLExporter")

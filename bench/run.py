@@ -400,7 +400,7 @@ SUBMISSION_PROFILE = (
     "torch, rnnlab.checks, IPython and ipykernel and then running one LSTM step took 1.84 s of CPU in a "
     "fresh process, the same step 0.05 s in a child forked from a process that had imported them. "
     "Since 2026-11-28 a batch with more submissions than slots forks its kernels from a warm process "
-    "per slot (instructor.grading.warm): 12 ps03 submissions on one worker took 29.0 and 28.9 s of CPU "
+    "per slot (autograder.grading.warm): 12 ps03 submissions on one worker took 29.0 and 28.9 s of CPU "
     "in all against 44.1 and 51.8 s with every kernel fresh (one cpuacct group over the pipeline, its "
     "workers, kernels and warm processes; alternating runs while another job loaded the machine).")
 
@@ -421,7 +421,7 @@ CHANGES = [
     "Grading processes no longer import rfc3987_syntax, which jsonschema loads for a string "
     "format nobody here checks: starting a worker (nbgrader imported) went from 4.1 s to 1.5 s.",
     "`make test` grades wrong and alternative answers of independent exercises in shared "
-    "submissions (instructor.authoring.fixtures.bundles): 169 answers in 62 submissions instead of 169, "
+    "submissions (autograder.authoring.fixtures.bundles): 169 answers in 62 submissions instead of 169, "
     "and the grading tests went from 900 s to 500 s. Each answer is still judged on its own "
     "exercise's tests, through nbgrader and the sandbox.",
     "The grading tests run in two pytest-xdist workers, one problem set at a time each, one kernel "
@@ -464,7 +464,7 @@ CHANGES = [
     "artists are redrawn. The browser figures of 2026-11-22 were measured while five other jobs "
     "shared the two cores (the browser tests took 952 s instead of about 120 s): they are upper "
     "bounds, not the figures of a quiet laptop.",
-    "Grading kernels are forked from a warm process per grading slot (instructor.grading.warm) when a "
+    "Grading kernels are forked from a warm process per grading slot (autograder.grading.warm) when a "
     "batch has more submissions than slots: 12 ps03 submissions on one worker took 29.0 and 28.9 s of "
     "CPU in all (the pipeline, its workers, kernels and warm processes, one cpuacct group) against "
     "44.1 and 51.8 s with every kernel fresh (2026-11-28, alternating runs, another job loading the "
@@ -486,7 +486,7 @@ CHANGES = [
     "at 8429ca7 the day before): every part but JupyterLab (233 s both) took longer, "
     "the unit part too (134 s against 123 s), which only changed order, so the machine was slower "
     "and the change is within the noise of whole runs.",
-    "Lecture kernels forked from a warm process (instructor/common/kernelfork.py) in the site build "
+    "Lecture kernels forked from a warm process (autograder/course/kernelfork.py) in the site build "
     "and the tests' nbval, claims and JupyterLab, about seventy kernels that each imported torch, "
     "torch._dynamo and IPython (2.4 s of CPU): make test-notebooks 80.2 -> 59.5 s (medians of two "
     "alternating pairs), make test-browser 400 -> 378 s. A fresh clone of 6e74f67 took 939 s (980 s "

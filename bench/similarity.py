@@ -6,7 +6,7 @@ alternatives, the mutants and the lecture copies of source/<set>/): each student
 per exercise at random, and nine in ten then add lines of their own after most lines of it. The
 mutants are the solution with a small change each, so such a class holds more alike pairs than a
 real one: the page is timed with hundreds of pairs listed. Timed: the
-comparison (instructor.term.similarity.alike_pairs, with the set's boilerplate and exercises as
+comparison (autograder.term.similarity.alike_pairs, with the set's boilerplate and exercises as
 make similarity finds them) and the page, on one thread.
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ import time
 
 import nbformat
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO
-from instructor.term import similarity as S
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO
+from autograder.term import similarity as S
 
 ASSIGNMENT = "ps03_lstm_gates"
 KINDS = ("alternatives", "mutants", "copies")

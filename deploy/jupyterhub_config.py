@@ -1,7 +1,7 @@
 """JupyterHub for a class on one machine: `make hub`, and the hub that tests/test_hub.py starts.
 
 Every setting that differs between the two comes from the JSON file named by
-RNNLAB_HUB_SETTINGS, which `python -m instructor.deploying.hub` writes (instructor/deploying/hub.py).
+RNNLAB_HUB_SETTINGS, which `python -m autograder.deploying.hub` writes (autograder/deploying/hub.py).
 
 - listens on loopback only (the proxy, the hub and every single-user server);
 - local Unix users, one per person, logged in with JupyterHub's DummyAuthenticator and one
@@ -50,7 +50,7 @@ c.JupyterHub.load_roles = [{
     "services": ["course-admin"],
 }]
 
-# ngshare, when it is the exchange (instructor/deploying/hub.py prepare_state(ngshare=True)): a service
+# ngshare, when it is the exchange (autograder/deploying/hub.py prepare_state(ngshare=True)): a service
 # the hub starts; it asks the hub who each request's token belongs to, and only the course's
 # instructors (ngshare's admin: the instructor, who creates the course) see others' work
 if S.get("ngshare"):

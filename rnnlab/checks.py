@@ -392,7 +392,7 @@ def _not_the_students() -> tuple[str, ...]:
     roots = {sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
     roots.update(site.getsitepackages() if hasattr(site, "getsitepackages") else ())
     roots.add(site.getusersitepackages() if hasattr(site, "getusersitepackages") else None)
-    roots.update((str(_HERE.parent), str(_HERE.parent.parent / "instructor")))
+    roots.update((str(_HERE.parent), str(_HERE.parent.parent / "autograder")))
     return tuple(sorted({os.path.join(os.path.realpath(r), "") for r in roots if r}))
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from instructor.common.course import assignments  # noqa: E402
+from autograder.course.folder import assignments  # noqa: E402
 from test_quiz_keys import (MAX_CONSTANT, MAX_CONSTANT_SET, MAX_SHARE, MIN_SET,  # noqa: E402
                             graded_keys, graded_sets, lecture_sets, pattern_problems, quiz_test_cells,
                             source, unbalanced_letters)

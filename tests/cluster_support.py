@@ -9,10 +9,10 @@ import nbformat
 import pytest
 from distributed import LocalCluster
 
-from instructor.authoring import fixtures as F
-from instructor.deploying.pgserver import another_database, temporary_gradebook
-from instructor.grading.cluster import ClusterRun
-from instructor.grading.pipeline import Options, Run
+from autograder.authoring import fixtures as F
+from autograder.deploying.pgserver import another_database, temporary_gradebook
+from autograder.grading.cluster import ClusterRun
+from autograder.grading.pipeline import Options, Run
 from conftest import auto_test_ids
 
 A = "ps03_lstm_gates"
@@ -61,7 +61,7 @@ def submissions_in(course: Path) -> dict[str, int]:
     """How many submissions of A the course's gradebook holds per student, and grades per submission."""
     from nbgrader.api import Gradebook
 
-    from instructor.common.course import gradebook_url
+    from autograder.course.folder import gradebook_url
     with Gradebook(gradebook_url(course)) as gb:
         counts: dict[str, int] = {}
         for sub in gb.assignment_submissions(A):

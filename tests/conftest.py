@@ -26,9 +26,9 @@ if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
 # the tests' gradebooks are thrown away: SQLite need not wait for the disk after each commit
 os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
 
-from instructor.authoring import fixtures as F  # noqa: E402
-from instructor.common.course import REPO  # noqa: E402
-from instructor.grading.pipeline import Options, Run  # noqa: E402
+from autograder.authoring import fixtures as F  # noqa: E402
+from autograder.course.folder import REPO  # noqa: E402
+from autograder.grading.pipeline import Options, Run  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -136,7 +136,7 @@ def auto_points(source) -> float:
 # test_grading_cluster.py grades again on a Dask cluster: the solution, the untouched release,
 # every wrong, alternative and copied answer of ps03 (two of independent exercises sharing a
 # submission, as every other set's: fixtures.bundles), and the attacks of
-# instructor/authoring/grader_attacks/ that end fast (the slow ones are in test_attacks.py's batch).
+# autograder/authoring/grader_attacks/ that end fast (the slow ones are in test_attacks.py's batch).
 # Its answers were one per submission until they were 47: the class would have been 64.
 PS03 = "ps03_lstm_gates"
 FAST_ATTACKS = ("always_equal", "change_points", "delete_tests", "edit_tests", "hijack_traceback", "patch_helpers",
@@ -208,12 +208,12 @@ def ps03_class(grade_batch) -> Batch:
 
 @pytest.fixture(scope="session")
 def hub_env_view():
-    """One folder for what every hub the session starts may share (instructor.deploying.hub,
+    """One folder for what every hub the session starts may share (autograder.deploying.hub,
     RNNLAB_HUB_SHARED): the view of the course environment's third-party packages (about 50 000
     links, seconds to make and as many to remove), the students' environment built from the
     student distribution of HEAD, a copy of the Python runtime; removed at the end. The
     repository's mode is put back too (the hub makes it private)."""
-    from instructor.deploying import hub as H
+    from autograder.deploying import hub as H
     folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-shared-", dir="/tmp"))
     folder.chmod(0o755)
     os.environ[H.SHARED_VIEW_ENV] = str(folder)
@@ -288,7 +288,7 @@ def processes_of(uids: set[int], settle: float = 10.0) -> list[str]:
 def _free_port() -> int:
     """A free port outside the range the system hands to kernels and clients (the hub's
     free_port says why)."""
-    from instructor.deploying.hub import free_port
+    from autograder.deploying.hub import free_port
     return free_port()
 
 
@@ -407,7 +407,7 @@ def lab(tmp_path_factory, chromium):
          f"--NotebookNotary.db_file={root / 'nbsignatures.db'}",      # trust is the test's, not this user's
          # its kernels forked from a warm process, each as a fresh one (tests/test_kernels.py): a
          # session opens about twenty notebooks
-         "--AsyncMappingKernelManager.kernel_manager_class=instructor.common.labkernels.ForkedServerKernelManager"],
+         "--AsyncMappingKernelManager.kernel_manager_class=autograder.course.labkernels.ForkedServerKernelManager"],
         root / "lab.log", env, seconds=90)
     yield url, token, root, chromium
     stop_server(server)

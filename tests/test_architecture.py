@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from instructor.common.course import REPO
+from autograder.course.folder import REPO
 
 LINT = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ("rnnlab", "instructor")
+PACKAGES = ("rnnlab", "autograder")
 MAX_LINES = 600
 
 
@@ -46,13 +46,13 @@ def test_the_contracts_hold():
 # one import per contract that it must refuse: (file, code added at its end, contract id, the
 # report's words for it)
 BREAKS = [
-    ("rnnlab/checks.py", "def _reach_up():\n    from instructor.grading import pipeline\n", "student-package",
-     "rnnlab.checks -> instructor.grading.pipeline"),
-    ("instructor/common/course.py", "def _reach_up():\n    from instructor.term import lms\n", "instructor-layers",
-     "instructor.common.course -> instructor.term.lms"),
+    ("rnnlab/checks.py", "def _reach_up():\n    from autograder.grading import pipeline\n", "student-package",
+     "rnnlab.checks -> autograder.grading.pipeline"),
+    ("autograder/course/folder.py", "def _reach_up():\n    from autograder.term import lms\n", "instructor-layers",
+     "autograder.course.folder -> autograder.term.lms"),
     ("rnnlab/progress.py", "def _draw():\n    import rnnlab.widgets\n", "student-tools",
      "rnnlab.progress -> rnnlab.widgets"),
-    ("instructor/grading/sandbox.py", "def _round():\n    from instructor.grading import pipeline\n", "no-cycles",
+    ("autograder/grading/sandbox.py", "def _round():\n    from autograder.grading import pipeline\n", "no-cycles",
      ".sandbox -> .pipeline"),
 ]
 
@@ -82,7 +82,7 @@ def test_no_module_is_longer_than_a_reader_takes_in_at_once():
     assert not long, long
 
 
-@pytest.mark.parametrize("package", ["instructor", "rnnlab"])
+@pytest.mark.parametrize("package", ["autograder", "rnnlab"])
 def test_the_map_describes_every_package(package):
     """docs/architecture.md has a paragraph for each package of the instructor's tools and each of
     rnnlab's: a package added without one fails here."""

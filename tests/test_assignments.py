@@ -9,12 +9,12 @@ import sys
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO, assignments, venv_env
-from instructor.common.problemsets import INSTRUCTOR_ONLY
-from instructor.common.leakscan import hidden_test_lines, secret_lines
-from instructor.authoring.release import release
-from instructor.grading.recheck import load_cases
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO, assignments, venv_env
+from autograder.course.problemsets import INSTRUCTOR_ONLY
+from autograder.course.leakscan import hidden_test_lines, secret_lines
+from autograder.authoring.release import release
+from autograder.grading.recheck import load_cases
 from rnnlab.quiz import load_quiz
 
 ASSIGNMENTS = assignments()
@@ -77,7 +77,7 @@ def test_release_gets_nothing_of_the_instructors_folder(a, regenerated):
 
 
 def test_nbgrader_releases_none_of_the_instructors_names():
-    from instructor.common.course import course_config
+    from autograder.course.folder import course_config
     assert set(INSTRUCTOR_ONLY) <= set(course_config().CourseDirectory.ignore)
 
 
@@ -337,7 +337,7 @@ def test_recheck_rules_are_the_tests_rules(a):
     by forbid_calls in one of the case's test cells forbids exactly what those tests forbid (its
     dotted names resolved as the re-check process resolves them), every rule of the tests is kept
     by some case, and a case runs without autograd exactly when one of its tests does."""
-    from instructor.grading.recheck.runner import _resolve
+    from autograder.grading.recheck.runner import _resolve
     forbidden, no_autograd = _rules_of_the_tests(source_nb(a))
     kept = set()
     for case in load_cases(a):

@@ -1,4 +1,4 @@
-"""The attack corpus (instructor/authoring/grader_attacks/) against the real pipeline, sandbox and all.
+"""The attack corpus (autograder/authoring/grader_attacks/) against the real pipeline, sandbox and all.
 
 All attacks are graded in one batch next to an honest control student. Each must end as its
 EXPECT says; the control's grade must not move; no sandbox process may survive; nothing may be
@@ -15,9 +15,9 @@ import zipfile
 
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.grading import sandbox as sb
-from instructor.grading.pipeline import Options, Run, SandboxUnavailable
+from autograder.authoring import fixtures as F
+from autograder.grading import sandbox as sb
+from autograder.grading.pipeline import Options, Run, SandboxUnavailable
 from conftest import auto_points, processes_of
 
 pytestmark = pytest.mark.grading
@@ -55,7 +55,7 @@ def test_attack_ends_as_expected(attacked, fx):
 
 def test_every_kernel_of_the_batch_was_forked_from_its_slot_s_warm_process(attacked):
     """The batch has more submissions than slots: each kernel is a child of its slot's warm
-    process (instructor.grading.warm), so the attacks above ran against that start, and an attack
+    process (autograder.grading.warm), so the attacks above ran against that start, and an attack
     that broke a warm process would show here as a kernel started the classic way after it."""
     starts = {s: r.limits["kernel start"] for s, r in attacked.results.items() if "kernel start" in r.limits}
     assert len(starts) >= len(BATCHED) - 2, sorted(attacked.results)
@@ -71,7 +71,7 @@ def test_a_kernel_that_ignores_the_interrupt_is_given_up_soon(attacked, name):
     interrupt: nbgrader's 60 s wait for late outputs no longer follows (with a 15 s limit: 77 s in
     all before, 32 s after), and a kernel whose connection the student's code broke is killed, not
     interrupted again, at the end (it waited for the submission's wall-clock limit, 120 s here)."""
-    from instructor.grading.inert import INTERRUPT_GRACE
+    from autograder.grading.inert import INTERRUPT_GRACE
     seconds = attacked.result(_by_name(name)).seconds
     assert seconds < CELL_LIMIT + INTERRUPT_GRACE + 30, seconds
 
@@ -127,7 +127,7 @@ def test_zip_entries_cannot_escape(tmp_path, attacked):
         link = zipfile.ZipInfo("lms-export/linky/ps03_lstm_gates.ipynb")
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, "/etc/passwd")
-    proc = subprocess.run([sys.executable, "-m", "instructor", "grade", "ps03", str(archive),
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "ps03", str(archive),
                            "--course", str(attacked.course), "--jobs", "1"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -206,8 +206,8 @@ def test_forged_replies_reach_no_other_student(grade_batch):
 
 
 def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
-    from instructor.common import leakscan
-    from instructor.common.leakscan import hidden_test_lines
+    from autograder.course import leakscan
+    from autograder.course.leakscan import hidden_test_lines
     _, source = __import__("conftest").notebooks(A)
     secret = hidden_test_lines(source)
     course = str(attacked.course.resolve())
@@ -306,7 +306,7 @@ def nbformat_read(path):
 
 def _feedback_score(html: str) -> float:
     """The total in a feedback page's heading: nbgrader's "(Score: 12.0 / 20.0)", or the course's
-    "Score: 12 / 20 (3 points not graded yet)" (instructor/grading/templates/feedback.html.j2)."""
+    "Score: 12 / 20 (3 points not graded yet)" (autograder/grading/templates/feedback.html.j2)."""
     return float(re.search(r"Score: ([\d.]+) / [\d.]+(?:\)| \([\d.]+ points? not graded yet\))?</h4>", html).group(1))
 
 
@@ -314,7 +314,7 @@ def _records(batch) -> dict[str, dict]:
     """Every record of each student's grade: the report, the gradebook, the feedback and nbgrader's
     export (what goes to the LMS)."""
     from nbgrader.api import Gradebook, MissingEntry
-    from instructor.common.course import nbgrader
+    from autograder.course.folder import nbgrader
     # the run's own results (report.json: a later run in this course, test_zip_entries_cannot_escape,
     # writes its own)
     report = {student: {"score": r.score, "status": r.status} for student, r in batch.results.items()}
@@ -341,8 +341,8 @@ def test_one_record_of_each_grade(attacked):
     every student of the corpus, also after `make feedback`; what the run withheld stays withheld.
     (Before: honest_missed_bug's report said 15/22, the gradebook, the feedback and the export
     kept 21/22, and make feedback wrote encoded_exfiltration's withheld feedback again.)"""
-    from instructor.__main__ import main
-    from instructor.grading.feedbackscan import withheld_marker
+    from autograder.__main__ import main
+    from autograder.grading.feedbackscan import withheld_marker
     deducted = {"honest-missed-bug", "patch-helpers", "recheck-fail-open"}
     withheld = [fx for fx in BATCHED if any("feedback withheld" in f for f in attacked.result(fx).flags)]
     # no attack's feedback needs withholding any more (it shows nothing of the grading kernel);
@@ -388,7 +388,7 @@ def test_the_formgrader_flags_what_the_report_flags(attacked):
     assert shown == {s: bool(r.flags) for s, r in graded.items()}
 
 
-from instructor.grading.feedback import SHOWED  # noqa: E402  (the one line a verdict may add)
+from autograder.grading.feedback import SHOWED  # noqa: E402  (the one line a verdict may add)
 
 VERDICT = re.compile(r"^(Hidden tests|Visible test) (passed|failed|passed in the notebook, but the points were taken back):"
                      r" [\d.]+ of [\d.]+ points?(\.| \(see the comment under your answer\)\.)$")
@@ -404,7 +404,7 @@ def _feedback_outputs(html: str) -> list[str]:
 def _own_output_lines(batch, fx) -> set[str]:
     """The lines of text the student's own run left in the notebook they handed in (most attack
     notebooks have none; hostile_html's say HTML)."""
-    from instructor.grading.feedback import submitted_notebook
+    from autograder.grading.feedback import submitted_notebook
     nb = submitted_notebook(batch.course, F.student_id(fx), A, A)
     lines: set[str] = set()
     for cell in nb.cells if nb is not None else []:

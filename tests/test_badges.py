@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from instructor.publishing.badges import BadgeError, fill, github_path, main
+from autograder.publishing.badges import BadgeError, fill, github_path, main
 
 REPO = Path(__file__).resolve().parent.parent
 BINDER = "https://mybinder.org/v2/gh/{}/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb"
@@ -72,7 +72,7 @@ def clone(tmp_path, monkeypatch):
 
 @pytest.fixture
 def badges(capsys):
-    """`make badges` in the current folder: instructor.publishing.badges on README.md."""
+    """`make badges` in the current folder: autograder.publishing.badges on README.md."""
     def run(repo: Path) -> Outcome:
         assert Path.cwd() == repo
         code = main(["README.md"])
@@ -117,4 +117,4 @@ def test_make_badges_runs_the_module_on_the_readme():
     dry = subprocess.run(["make", "-n", "--no-print-directory", "badges"], cwd=REPO,
                          capture_output=True, text=True, timeout=60)
     assert dry.returncode == 0, dry.stderr
-    assert re.search(r"python -m instructor\.publishing\.badges README\.md$", dry.stdout, re.M), dry.stdout
+    assert re.search(r"python -m autograder\.publishing\.badges README\.md$", dry.stdout, re.M), dry.stdout

@@ -117,7 +117,7 @@ def test_every_pinned_package_installs_on_the_oldest_python_the_course_names():
                      and d.metadata.get("Requires-Python")
                      for v in (f"{oldest}.0", "3.11.2") if v not in SpecifierSet(d.metadata["Requires-Python"]))
     assert not refused, refused
-    for readme in (REPO / "README.md", REPO / "instructor/publishing/student/README.md"):
+    for readme in (REPO / "README.md", REPO / "autograder/publishing/student/README.md"):
         assert f"`python3` ({oldest} or newer" in readme.read_text(), readme
     assert f'("Python {oldest} or newer", sys.version_info >= ({oldest.replace(".", ", ")}),' in \
         (REPO / "rnnlab/course.py").read_text()

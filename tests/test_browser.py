@@ -665,9 +665,9 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
     import threading
 
     import nbformat
-    from instructor.authoring import fixtures as F
-    from instructor.common.course import assignments
-    from instructor.grading.pipeline import Options, Run
+    from autograder.authoring import fixtures as F
+    from autograder.course.folder import assignments
+    from autograder.grading.pipeline import Options, Run
 
     url, token, root, shared_browser = lab
     names = assignments()

@@ -8,7 +8,7 @@ import time
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
+from autograder.authoring import fixtures as F
 from test_browser import ARTIFACTS, REPO, VIEWPORT, check_widget_on_screen, widget_in_cell
 
 pytestmark = pytest.mark.browser

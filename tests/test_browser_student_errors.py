@@ -62,7 +62,7 @@ def test_a_broken_answer_shows_the_students_line(lab, tmp_path):
 def _known_mistake(path):
     """ps03 as released with exercise 1 answered by a catalogued wrong solution (the gradients
     stacked i, f, o, g), up to its visible test (tagged `raises-exception` for Run All)."""
-    from instructor.authoring import fixtures as F
+    from autograder.authoring import fixtures as F
 
     release = nbformat.read(REPO / "release" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
     source = nbformat.read(REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)

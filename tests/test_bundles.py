@@ -2,8 +2,8 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from instructor.authoring import fixtures as F
-from instructor.gradebook.rows import Result
+from autograder.authoring import fixtures as F
+from autograder.gradebook.rows import Result
 
 
 def cell(source, grade_id=None, solution=False, grade=False):

@@ -264,7 +264,7 @@ UNTRAINED_CHANGES = {
 
 
 def _execute_untrained(path: Path, monkeypatch):
-    from instructor.common.kernelfork import notebook_client
+    from autograder.course.kernelfork import notebook_client
 
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
     nb = nbformat.read(path, 4)

@@ -24,7 +24,7 @@ import pytest
 import rnnlab.widgets
 from rnnlab.kernels import notebook_client
 
-from instructor.publishing import dist
+from autograder.publishing import dist
 from test_student_dist import STUDENT_REPO, built, head  # noqa: F401  (built: the fixture)
 
 pytestmark = pytest.mark.lectures

@@ -267,7 +267,7 @@ def sources():
     for path in sorted((REPO / "rnnlab").rglob("*.py")):
         if path.name != "colours.py":
             yield path, path.read_text()
-    for path in sorted((REPO / "instructor" / "publishing" / "site").rglob("*")):
+    for path in sorted((REPO / "autograder" / "publishing" / "site").rglob("*")):
         if path.suffix in {".py", ".js", ".html"}:
             yield path, path.read_text()
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from instructor.common import csvcells
-from instructor.term import lms
-from instructor.gradebook import report, roster
+from autograder.course import csvcells
+from autograder.term import lms
+from autograder.gradebook import report, roster
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "\t=1", "\r=1", "=1+1", "'t Hooft"]
 NUMBERS = ["-1.5", "19", "0", "+2", "1e+06", "-0.25"]
@@ -102,8 +102,8 @@ def test_grades_csv_runs_nothing_and_keeps_negative_scores(tmp_path):
 def test_make_exports_file_runs_nothing(tmp_path, monkeypatch):
     from nbgrader.api import Gradebook
 
-    from instructor.term.export import FinalExport
-    from instructor.grading.worker import stamp_gradebooks_in_process
+    from autograder.term.export import FinalExport
+    from autograder.grading.worker import stamp_gradebooks_in_process
 
     stamp_gradebooks_in_process()                 # no `alembic` process for a new gradebook
     monkeypatch.chdir(tmp_path)

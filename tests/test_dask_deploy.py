@@ -5,8 +5,8 @@ import copy
 import pytest
 import yaml
 
-from instructor.deploying import daskdeploy
-from instructor.common.course import REPO
+from autograder.deploying import daskdeploy
+from autograder.course.folder import REPO
 
 FILE = REPO / "deploy" / "dask-grading.yaml"
 VALUES = yaml.safe_load(FILE.read_text())
@@ -93,6 +93,6 @@ def test_a_password_written_in_the_file_fails():
 
 
 def test_a_worker_that_cannot_see_the_course_says_so(tmp_path):
-    from instructor.grading.cluster import worker_problem
+    from autograder.grading.cluster import worker_problem
     assert worker_problem(str(REPO), sandboxed=False) is None
     assert "does not see the course folder" in worker_problem(str(tmp_path / "course"), sandboxed=False)

@@ -7,15 +7,15 @@ import sys
 
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import venv_env
-from instructor.grading.pipeline import DEMO_MARKER, Options, Run
+from autograder.authoring import fixtures as F
+from autograder.course.folder import venv_env
+from autograder.grading.pipeline import DEMO_MARKER, Options, Run
 
 A, B = "ps01_sequence_data", "ps02_rnn"
 
 
 def _demo(folder, name):
-    proc = subprocess.run([sys.executable, "-m", "instructor", "demo", name, str(folder)],
+    proc = subprocess.run([sys.executable, "-m", "autograder", "demo", name, str(folder)],
                           capture_output=True, text=True, env=venv_env())
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
@@ -34,7 +34,7 @@ def test_a_demo_class_is_a_course_of_its_own(tmp_path):
     _demo(tmp_path, "ps03")
     assert not (course / "submissions" / "stale").exists()
     (tmp_path / "real" / "ps03_lstm_gates").mkdir(parents=True)
-    proc = subprocess.run([sys.executable, "-m", "instructor", "demo", "ps03", str(tmp_path / "real")],
+    proc = subprocess.run([sys.executable, "-m", "autograder", "demo", "ps03", str(tmp_path / "real")],
                           capture_output=True, text=True, env=venv_env())
     assert proc.returncode == 2 and "is not a demo class" in proc.stderr
 

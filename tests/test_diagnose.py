@@ -1,5 +1,5 @@
 """Issue 32, first part: the catalogue of misconceptions and the diagnosis by behaviour
-(rnnlab.diagnose, rnnlab/probes/, instructor/authoring/catalogue.py), for the problem sets that have a
+(rnnlab.diagnose, rnnlab/probes/, autograder/authoring/catalogue.py), for the problem sets that have a
 catalogue. Every catalogued wrong solution is named as its own entry; the instructor's solution
 and the right alternatives are never named; the shipped file holds
 fingerprints, not code or numbers, and is what the catalogue builds, here and as another CPU."""
@@ -14,9 +14,9 @@ import time
 import pytest
 import torch
 
-from instructor.authoring import catalogue as C
-from instructor.authoring import fixtures as F
-from instructor.common.problemsets import problem_sets
+from autograder.authoring import catalogue as C
+from autograder.authoring import fixtures as F
+from autograder.course.problemsets import problem_sets
 from rnnlab import diagnose as D
 
 SETS = C.catalogued()
@@ -138,7 +138,7 @@ def test_the_fingerprints_are_the_same_on_another_cpu():
     if not other:
         pytest.skip("this CPU already runs PyTorch's default kernels")
     env = dict(os.environ, **dict(item.split("=", 1) for item in other))
-    proc = subprocess.run([sys.executable, "-m", "instructor.authoring.catalogue", "--check"], env=env,
+    proc = subprocess.run([sys.executable, "-m", "autograder.authoring.catalogue", "--check"], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

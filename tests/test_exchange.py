@@ -3,7 +3,7 @@
 Any student may create folders in the exchange's inbound/ (it is 0733 so everyone can submit),
 and `nbgrader collect` reads the student id and the timestamp from the folder's name. Stock
 nbgrader warns when the folder's Unix owner differs and collects it anyway; the course's
-instructor.deploying.exchange.OwnerCheckedCollect (selected in nbgrader_config.py) refuses it. The same
+autograder.deploying.exchange.OwnerCheckedCollect (selected in nbgrader_config.py) refuses it. The same
 forgery by a real user on a real hub is in tests/test_hub.py.
 """
 import contextlib
@@ -27,8 +27,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default.collect import ExchangeCollect
 from traitlets.config import Config
 
-from instructor.common.course import REPO
-from instructor.deploying.exchange import OwnerCheckedCollect, Refused, Walk
+from autograder.course.folder import REPO
+from autograder.deploying.exchange import OwnerCheckedCollect, Refused, Walk
 
 ASSIGNMENT = "ps03_lstm_gates"
 COURSE = "rnn-deep-dive"
@@ -49,7 +49,7 @@ def gradebook(tmp_path_factory):
     """An empty gradebook, made once, stamped as the grading worker stamps one (nbgrader would
     run `alembic` in a subprocess for it: seconds)."""
     import nbgrader.api
-    from instructor.grading.worker import alembic_head
+    from autograder.grading.worker import alembic_head
     path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(nbgrader.api, "get_alembic_version", alembic_head)

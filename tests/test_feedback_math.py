@@ -1,10 +1,10 @@
 """Feedback pages render offline: the course's formulas become MathML (which browsers draw with no
 script), and nbgrader's MathJax script from a CDN is dropped; a student's own text is not made
-into markup (instructor.grading.feedback.CourseMathAsMathML, without_mathjax)."""
+into markup (autograder.grading.feedback.CourseMathAsMathML, without_mathjax)."""
 import nbformat
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from instructor.grading.feedback import CourseMathAsMathML, math_as_mathml, without_mathjax
+from autograder.grading.feedback import CourseMathAsMathML, math_as_mathml, without_mathjax
 
 A = "ps99"
 

@@ -1,6 +1,6 @@
 """A hostile submission opened by the instructor in nbgrader's formgrader, in a real browser.
 
-instructor/authoring/grader_attacks/hostile_html.py puts one JavaScript payload into an explain answer
+autograder/authoring/grader_attacks/hostile_html.py puts one JavaScript payload into an explain answer
 (`<img onerror>`, `<script>`) and into text/html, application/javascript and SVG outputs. The
 payload counts its runs in a page global and writes PWNED-formgrader.txt into the course
 through the contents API, with the instructor's rights. The submission is graded through the
@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from instructor.authoring import fixtures as F
+from autograder.authoring import fixtures as F
 from conftest import _need_browser, start_jupyter, stop_server
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def name_ran(page) -> int:
 # with tests/test_student_text.py's browser test on one pytest worker: both open this batch, graded once
 @pytest.mark.xdist_group("hostile_html")
 def test_formgrader_runs_no_script_from_a_submission(grade_batch, lab):
-    from instructor.gradebook import roster
+    from autograder.gradebook import roster
 
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)

@@ -1,5 +1,5 @@
-"""Moving a term's gradebook from its SQLite file to PostgreSQL (instructor.term.move, `make
-gradebook-move`), and cluster grading tried on one machine (instructor.deploying.trycluster,
+"""Moving a term's gradebook from its SQLite file to PostgreSQL (autograder.term.move, `make
+gradebook-move`), and cluster grading tried on one machine (autograder.deploying.trycluster,
 `make try-cluster`).
 
 The term is built through nbgrader's API and the course's own `make due` functions, without a
@@ -33,12 +33,12 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from instructor.__main__ import main
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO
-from instructor.deploying.pgserver import another_database
-from instructor.term.due import due_time, extend, set_due
-from instructor.term.move import check, move
+from autograder.__main__ import main
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO
+from autograder.deploying.pgserver import another_database
+from autograder.term.due import due_time, extend, set_due
+from autograder.term.move import check, move
 import cluster_support
 from cluster_support import A
 
@@ -64,7 +64,7 @@ def term_gradebook(course: Path) -> None:
     """A term's gradebook.db in `course`, with a row in every table of nbgrader's schema."""
     from nbgrader.api import Gradebook
 
-    from instructor.grading.worker import stamp_gradebooks_in_process
+    from autograder.grading.worker import stamp_gradebooks_in_process
     stamp_gradebooks_in_process()                      # no `alembic heads` process: 3 s less
     url = f"sqlite:///{course / 'gradebook.db'}"
     with Gradebook(url, COURSE_ID) as gb:
@@ -277,13 +277,13 @@ def _lines(stream, into: queue.Queue) -> None:
 
 @pytest.mark.grading
 def test_try_cluster_grades_through_the_lines_it_prints_and_leaves_nothing(term, tmp_path):
-    """`python -m instructor try-cluster` (make try-cluster) moves the course's gradebook into its
+    """`python -m autograder try-cluster` (make try-cluster) moves the course's gradebook into its
     own server, prints two lines; a class graded with them lands in that gradebook; Ctrl-C stops
     the scheduler, the worker and the server, and removes the server's folder."""
     course, klass = F.course_with_class(tmp_path, A, [F.SOLUTION])
     shutil.copy(term / "gradebook.db", course / "gradebook.db")     # a term to carry along (its sets are not ps03)
     before = file_state(course / "gradebook.db")
-    trial = subprocess.Popen([sys.executable, "-m", "instructor", "try-cluster", "--course", str(course), "--workers", "1"],
+    trial = subprocess.Popen([sys.executable, "-m", "autograder", "try-cluster", "--course", str(course), "--workers", "1"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True, cwd=REPO)
     printed: queue.Queue = queue.Queue()
     threading.Thread(target=_lines, args=(trial.stdout, printed), daemon=True).start()
@@ -298,7 +298,7 @@ def test_try_cluster_grades_through_the_lines_it_prints_and_leaves_nothing(term,
         address = re.search(r"^  make autograde .* CLUSTER=(tcp://127\.0\.0\.1:\d+)$", out, re.M).group(1)
         assert "copied there and checked" in out and "1 worker(s) of one thread each" in out
 
-        graded = subprocess.run([sys.executable, "-m", "instructor", "grade", A, str(klass), "--course", str(course),
+        graded = subprocess.run([sys.executable, "-m", "autograder", "grade", A, str(klass), "--course", str(course),
                                  "--cluster", address, "--cell-timeout", "30"], capture_output=True, text=True,
                                 env={**os.environ, "RNNLAB_GRADEBOOK_URL": url}, timeout=300)
         assert graded.returncode == 0, graded.stdout + graded.stderr

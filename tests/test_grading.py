@@ -7,7 +7,7 @@ its exercise's rule behind the tests' back (attacks/) loses them in the re-check
 tests, and tracebacks show no code.
 
 Wrong and alternative answers of independent exercises share a submission (see
-instructor.authoring.fixtures.bundles), which makes about a third as many submissions as answers; each
+autograder.authoring.fixtures.bundles), which makes about a third as many submissions as answers; each
 answer is still judged on its own exercise's tests, through nbgrader, in the sandbox. ps03's
 submissions are the class of about 40 that test_grading_cluster.py also grades on a Dask cluster
 (conftest.PS03_CLASS), graded once for both.
@@ -19,9 +19,9 @@ import re
 
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO, assignments
-from instructor.common.leakscan import hidden_test_lines
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO, assignments
+from autograder.course.leakscan import hidden_test_lines
 from conftest import PS03, PS03_BUNDLES, PS03_CLASS, auto_points, notebooks, ps03_class
 
 pytestmark = pytest.mark.grading
@@ -110,9 +110,9 @@ class GradedProblemSet:
         assert starts and all(how.startswith(want) for how in starts.values()), starts
 
     def test_each_warm_process_imported_what_the_notebook_imports(self, batch):
-        """Before its first fork (instructor.grading.warm.notebook_imports): ps08's kernels found
+        """Before its first fork (autograder.grading.warm.notebook_imports): ps08's kernels found
         scikit-learn imported. The run's folder is kept (keep_workdir) with each slot's log."""
-        from instructor.grading.warm import notebook_imports
+        from autograder.grading.warm import notebook_imports
         _, source = notebooks(self.assignment)
         logs = sorted((batch.course / "grading-runs").glob(f"{self.assignment}-*/warm-*.log"))
         if os.geteuid() != 0:             # no warm process: every kernel starts fresh
@@ -170,7 +170,7 @@ class GradedProblemSet:
         right alternatives and the wrong solutions marked `not_diagnosed` are never named."""
         import html
 
-        from instructor.authoring import catalogue as C
+        from autograder.authoring import catalogue as C
         from rnnlab.diagnose import catalogue
 
         shipped = catalogue(self.assignment)

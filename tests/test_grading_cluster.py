@@ -1,4 +1,4 @@
-"""Grading on a Dask cluster (instructor.grading.cluster) with a PostgreSQL gradebook, and when things
+"""Grading on a Dask cluster (autograder.grading.cluster) with a PostgreSQL gradebook, and when things
 go wrong there.
 
 A LocalCluster of two worker processes over TCP grades a class of about 40 (right, wrong, blank,
@@ -30,10 +30,10 @@ import psutil
 import pytest
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from instructor.authoring import fixtures as F
-from instructor.grading.cluster import ClusterRun, done_folder, submit_queued
-from instructor.common.course import REPO
-from instructor.grading.pipeline import NotGradeable, Options, Run
+from autograder.authoring import fixtures as F
+from autograder.grading.cluster import ClusterRun, done_folder, submit_queued
+from autograder.course.folder import REPO
+from autograder.grading.pipeline import NotGradeable, Options, Run
 from cluster_support import A, OPTIONS, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
 from conftest import FAST_ATTACKS, PS03_CLASS, _free_port, ps03_class
 
@@ -73,7 +73,7 @@ class CrashOn(WorkerPlugin):
         self.student = student
 
     def setup(self, worker):
-        from instructor.grading.pipeline import Run as WorkerRun
+        from autograder.grading.pipeline import Run as WorkerRun
         grade_alone, student = WorkerRun.grade_alone, self.student
 
         def crash(run, name, *args):
@@ -278,7 +278,7 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
         started = start_cluster(port)
     scheduler, worker = started
     address = f"tcp://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "instructor", "grade", A, str(klass), "--course", str(course),
+    command = [sys.executable, "-m", "autograder", "grade", A, str(klass), "--course", str(course),
                "--cluster", address, "--cell-timeout", "30"]
     grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     done = done_folder(Run(A, klass, course=course))

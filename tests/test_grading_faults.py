@@ -11,11 +11,11 @@ from contextlib import contextmanager
 import nbformat
 import pytest
 
-from instructor.grading import intake, staging
-from instructor.authoring import fixtures as F
-from instructor.grading.pipeline import Options, Run
-from instructor.gradebook.report import write_reports
-from instructor.grading.sanitize import MAX_DEPTH, Rejected, read, repair
+from autograder.grading import intake, staging
+from autograder.authoring import fixtures as F
+from autograder.grading.pipeline import Options, Run
+from autograder.gradebook.report import write_reports
+from autograder.grading.sanitize import MAX_DEPTH, Rejected, read, repair
 from conftest import notebooks
 
 A = "ps01_sequence_data"
@@ -324,7 +324,7 @@ def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_
 
 
 def test_a_fault_while_rechecking_one_student_is_that_students_grader_error(staged_run, monkeypatch):
-    from instructor.grading import recheck
+    from autograder.grading import recheck
     staged_run.stage()
     staged_run.cases = ["a case"]
 

@@ -42,10 +42,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from instructor.authoring import fixtures as F
-from instructor.common.names import shown
-from instructor.grading.pipeline import Options, Run
-from instructor.gradebook.report import write_reports
+from autograder.authoring import fixtures as F
+from autograder.course.submission_names import shown
+from autograder.grading.pipeline import Options, Run
+from autograder.gradebook.report import write_reports
 from conftest import JOBS, auto_test_ids, notebooks
 
 pytestmark = pytest.mark.grading

@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
-from instructor.grading import inert, limits
-from instructor.common import leakscan
+from autograder.grading import inert, limits
+from autograder.course import leakscan
 
 SECRET = "check_close(f'gates[\"{name}\"] {where}', gates[name], ref[name][0, 0])"
 
@@ -129,7 +129,7 @@ def test_plain_feedback_shows_only_the_students_own_outputs_and_verdicts(monkeyp
     """Each cell shows the outputs it had in the notebook the student submitted (staged/, else
     submitted/), as plain text with the grader's folders hidden; a test cell its verdict, and a
     visible one also what it showed the student. What the grading kernel printed is not shown."""
-    from instructor.grading.feedback import PlainFeedback
+    from autograder.grading.feedback import PlainFeedback
     monkeypatch.chdir(tmp_path)
     hidden = new_code_cell("### BEGIN HIDDEN TESTS\nassert secret_thing()\n### END HIDDEN TESTS", outputs=[
         new_output("error", ename="AssertionError", evalue="assert secret_thing()", traceback=["secret_thing"])],
@@ -168,7 +168,7 @@ def test_plain_feedback_shows_only_the_students_own_outputs_and_verdicts(monkeyp
 def test_a_verdict_says_passed_failed_or_taken_back():
     """A test that ran through in the grading kernel but scores 0 had its points taken back by the
     re-check: the feedback must not call it failed next to a comment that says it passed."""
-    from instructor.grading.feedback import verdict
+    from autograder.grading.feedback import verdict
     assert verdict(2, 2, hidden=False, raised=False) == "Visible test passed: 2 of 2 points.\n"
     assert verdict(0, 1, hidden=True, raised=True) == "Hidden tests failed: 0 of 1 point.\n"
     assert verdict(0, 6, hidden=True, raised=False) == (
@@ -225,7 +225,7 @@ def test_the_reply_channel_takes_only_the_reply_to_the_pending_request():
     import queue
     import threading
 
-    from instructor.grading.workerclient import Worker
+    from autograder.grading.workerclient import Worker
     worker = object.__new__(Worker)                      # no process: only the reading side
     worker.prefix, worker.pending = "RNNLAB-RESULT ", "alice:1234"
     worker.log_file, worker.lock, worker.replies = io.StringIO(), threading.Lock(), queue.Queue()
@@ -260,7 +260,7 @@ for fd in range(256):
 '''
 WORKER_SIDE = r'''
 import subprocess, sys
-from instructor.grading.worker import private_channel
+from autograder.grading.worker import private_channel
 requests, replies = private_channel(int(sys.argv[1]), int(sys.argv[2]))
 subprocess.run([sys.executable, "-c", sys.argv[3]], close_fds=False, check=True)   # even without close_fds
 replies.write("RNNLAB-RESULT " + requests.readline())

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 import torch
 
-from instructor.grading import intake, recheck, sandbox as sb
-from instructor.grading.sanitize import Rejected, read, repair
+from autograder.grading import intake, recheck, sandbox as sb
+from autograder.grading.sanitize import Rejected, read, repair
 from conftest import IN_CI, notebooks, processes_of
 
 A = "ps03_lstm_gates"
@@ -482,7 +482,7 @@ def test_strict_comparison():
 def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_path, monkeypatch):
     import nbgrader.api
     from sqlalchemy import create_engine, text
-    from instructor.grading import worker
+    from autograder.grading import worker
 
     from nbgrader.dbutil import _temp_alembic_ini
 
@@ -505,7 +505,7 @@ def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_
 def test_feedback_templates_compiled_once_render_the_same_page(monkeypatch):
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
-    from instructor.grading import worker
+    from autograder.grading import worker
 
     nb = RELEASE
     plain = HTMLExporter().from_notebook_node(nb)[0]
@@ -533,7 +533,7 @@ def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
     import nbgrader.api
     from sqlalchemy import event, text
     from sqlalchemy.engine import Engine
-    from instructor.grading import worker
+    from autograder.grading import worker
 
     monkeypatch.setattr(nbgrader.api, "get_alembic_version", worker.alembic_head)
     def synchronous(name):
@@ -557,8 +557,8 @@ def test_submission_time_only_from_the_collector(tmp_path):
     exchange's record; a folder from anywhere else holds whatever the student wrote (2001, say),
     so it is not taken. (Before: a student's timestamp.txt of 2001 was the submission time.)"""
     import nbformat
-    from instructor.authoring import fixtures as F
-    from instructor.grading.pipeline import Run
+    from autograder.authoring import fixtures as F
+    from autograder.grading.pipeline import Run
     a = "ps03_lstm_gates"
     course = F.make_course(tmp_path / "course", [a])
     nb = nbformat.v4.new_notebook()
@@ -578,7 +578,7 @@ def test_submission_time_only_from_the_collector(tmp_path):
 def test_a_failed_autograde_names_the_exception_nbgrader_logged():
     """nbgrader logs an error raised in a preprocessor as a traceback after "There was an error
     processing assignment", then a generic exception: the report names the first's exception."""
-    from instructor.grading.autograde import explain_failure
+    from autograder.grading.autograde import explain_failure
     log = ("[AutogradeApp | INFO] Converting notebook ps03.ipynb\n"
            "[AutogradeApp | ERROR] There was an error processing assignment: /c/staged/bob/ps03\n"
            "[AutogradeApp | ERROR] Traceback (most recent call last):\n"
@@ -605,13 +605,13 @@ def test_a_failure_s_reason_says_what_counts_and_names_no_internal_error():
     """A blind review: a kernel that died after every graded cell had run got 0, under a reason
     that implied the earlier work counted; junk written to the kernel's descriptors was reported
     as jupyter_client's ValueError."""
-    from instructor.grading.autograde import explain_failure
+    from autograder.grading.autograde import explain_failure
     died = explain_failure("    nbclient.exceptions.DeadKernelError: Kernel died\n")
     assert "no test counts" in died and "nothing after" not in died
     garbled = explain_failure("[AutogradeApp | ERROR] Traceback (most recent call last):\n"
                               "    ValueError: b'<IDS|MSG>' is not in list\n")
     assert garbled.startswith("the kernel's messages to the grader were garbled") and "ValueError" not in garbled
-    from instructor.grading.inert import BROKEN_CONNECTION
+    from autograder.grading.inert import BROKEN_CONNECTION
     broken = explain_failure("    The message was: Timeout waiting for execute reply (15s).\n"
                              f"    nbclient.exceptions.CellTimeoutError: {BROKEN_CONNECTION}: the interrupt ...\n")
     assert broken.startswith("the kernel's messages to the grader were garbled"), broken
@@ -710,7 +710,7 @@ def test_outputs_still_on_their_way_have_time_and_a_late_one_fails_closed():
     needed more than nbclient's 4 s on a loaded machine, and its honest student's grading failed;
     with 0 s it fails every time. The wait is long, and failing stays on: an error output dropped
     because it came late would count its test as passed."""
-    from instructor.common.course import course_config
+    from autograder.course.folder import course_config
     execute = course_config().Execute
     assert execute.iopub_timeout >= 30
     assert execute.get("raise_on_iopub_timeout", True) is True
@@ -726,12 +726,12 @@ def test_grading_commands_install_nothing(target):
     try-cluster, without PostgreSQL's server, likewise)."""
     dry = subprocess.run(["make", "-n", "--no-print-directory", *target.split()], cwd=sb.REPO,
                          capture_output=True, text=True, check=True).stdout
-    assert "-m instructor" in dry and "system-deps" not in dry and "apt-get" not in dry, dry
+    assert "-m autograder" in dry and "system-deps" not in dry and "apt-get" not in dry, dry
 
 
 def test_grading_a_folder_that_is_not_there_says_so_in_a_line():
     """make autograde SUBMISSIONS=<a typo> ended in a Python traceback."""
-    done = subprocess.run([sys.executable, "-m", "instructor", "grade", "ps03_lstm_gates", "/nonexistent/typo"],
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "ps03_lstm_gates", "/nonexistent/typo"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-1500:]
     assert done.stderr.strip() == ("no submissions at /nonexistent/typo: give SUBMISSIONS= the folder (or LMS zip) "
@@ -744,9 +744,9 @@ def test_the_instructors_guide_states_the_grading_limits_in_force():
     gives are the code's."""
     import re
 
-    from instructor.common.course import REPO
-    from instructor.grading.inert import INTERRUPT_GRACE
-    from instructor.grading.recheck.kernel import RECHECK_CELLS_BUDGET
+    from autograder.course.folder import REPO
+    from autograder.grading.inert import INTERRUPT_GRACE
+    from autograder.grading.recheck.kernel import RECHECK_CELLS_BUDGET
     guide = (REPO / "docs" / "instructor.md").read_text()
     limits = guide[guide.index("Time limits:"):][:700]
     cell = re.search(r"c\.Execute\.timeout = (\d+)", (REPO / "nbgrader_config.py").read_text()).group(1)
@@ -759,9 +759,9 @@ def test_a_test_held_for_a_hand_grade_must_be_counted_as_needing_one():
     """A blind review: the re-check held 3 quiz points 'until you grade them by hand' while
     grades.csv's needs_manual_grading counted only the explain answer. Every graded fixture is
     checked for it (fixtures.check); the check names what it finds missing."""
-    from instructor.authoring import fixtures as F
-    from instructor.gradebook.rows import Result
-    from instructor.grading.recheck.judge import lose
+    from autograder.authoring import fixtures as F
+    from autograder.gradebook.rows import Result
+    from autograder.grading.recheck.judge import lose
     flag = (f"re-check quiz: the answer could not be run again (the cell beginning `x` stopped with "
             f"TimeoutError (and 1 more cell)): {lose(['quiz_q1', 'quiz_q2'])} until you grade them by hand")
     one = f"re-check q: the answer could not be run again (x): {lose(['quiz_q3'])} until you grade it by hand"
@@ -781,7 +781,7 @@ def test_the_grading_kernel_s_client_starts_no_heartbeat(monkeypatch):
     import nbformat
     from jupyter_client.asynchronous import AsyncKernelClient
 
-    from instructor.grading.inert import CappedExecute
+    from autograder.grading.inert import CappedExecute
     ep = CappedExecute()
     ep.nb = nbformat.v4.new_notebook()
     client = ep.create_kernel_manager().client()
@@ -792,12 +792,12 @@ def test_the_grading_kernel_s_client_starts_no_heartbeat(monkeypatch):
 
 
 def test_the_warm_process_is_given_every_module_the_notebook_imports():
-    """What instructor.grading.warm.notebook_imports finds: every absolute import of every code
+    """What autograder.grading.warm.notebook_imports finds: every absolute import of every code
     cell, nested ones too, and of each `from` import's names those that are modules on disk (not a
     function: the hidden tests' helpers stay out of the warm process's command line); not a
     relative import, not a markdown cell; a cell with IPython's syntax is read as IPython reads it,
     and one that is not Python is skipped."""
-    from instructor.grading.warm import notebook_imports
+    from autograder.grading.warm import notebook_imports
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("%matplotlib inline\nimport torch, numpy as np\nfrom sklearn import metrics as m, clone"),
         nbformat.v4.new_markdown_cell("import pandas"),
@@ -813,9 +813,9 @@ def test_the_warm_process_is_given_every_module_the_notebook_imports():
 
 
 def test_the_warm_process_survives_a_module_that_fails_to_import(tmp_path, monkeypatch, capsys):
-    """instructor.grading.warm_process.warm_up: a module of the list that raises at its import, even
+    """autograder.grading.warm_process.warm_up: a module of the list that raises at its import, even
     SystemExit, is named in the log and the rest are imported (a review ended the warm process so)."""
-    from instructor.grading.warm_process import warm_up
+    from autograder.grading.warm_process import warm_up
     (tmp_path / "rnnlab_exits_on_import.py").write_text("raise SystemExit(3)\n")
     (tmp_path / "rnnlab_fails_on_import.py").write_text("raise ValueError('broken on purpose')\n")
     monkeypatch.syspath_prepend(str(tmp_path))

@@ -22,12 +22,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO, course_config
-from instructor.term import handgrade as H
-from instructor.common import leakscan
-from instructor.common.untrusted import escape_markdown, unescape_markdown
-from instructor.grading.inert import make_inert
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO, course_config
+from autograder.term import handgrade as H
+from autograder.course import leakscan
+from autograder.course.student_text import escape_markdown, unescape_markdown
+from autograder.grading.inert import make_inert
 from conftest import auto_points
 
 A = "ps01_sequence_data"
@@ -53,8 +53,8 @@ def _graded_class(course: Path) -> None:
     from nbgrader.apps import NbGraderAPI
     from nbgrader.preprocessors import SaveAutoGrades
 
-    from instructor.common.course import STAGED
-    from instructor.grading.worker import course_config, stamp_gradebooks_in_process
+    from autograder.course.folder import STAGED
+    from autograder.grading.worker import course_config, stamp_gradebooks_in_process
 
     stamp_gradebooks_in_process()                        # no `alembic` process for a new gradebook
     with pytest.MonkeyPatch.context() as mp:
@@ -190,7 +190,7 @@ def test_the_server_serves_its_script_and_mathjax_and_no_other_file(server):
     status, headers, script = _get(server, "/static/handgrade.js", token=None)
     assert status == 200 and "window.MathJax" in script and headers["Content-Security-Policy"] == H.CSP
     for path in ("/mathjax/../../package.json", "/mathjax/%2e%2e/%2e%2e/package.json", "/static/../handgrade.py",
-                 "/mathjax/../../../../instructor/term/handgrade.py"):
+                 "/mathjax/../../../../autograder/term/handgrade.py"):
         assert _get(server, path, token=None)[0] == 404, path
     if (H.MATHJAX / "tex-chtml.js").is_file():
         status, headers, _ = _get(server, "/mathjax/tex-chtml.js", token=None)
@@ -198,7 +198,7 @@ def test_the_server_serves_its_script_and_mathjax_and_no_other_file(server):
 
 
 def test_the_pages_are_served_on_the_loopback_interface_only(course, capsys):
-    from instructor.__main__ import main
+    from autograder.__main__ import main
 
     for host in ("0.0.0.0", "192.0.2.1", "example.org"):
         with pytest.raises(H.HandGradeError, match="not a loopback address"):
@@ -218,7 +218,7 @@ def test_a_students_html_is_shown_as_text(server):
 
 @pytest.mark.parametrize("text", ["a < b & c", "&lt;b&gt; and &amp;", "<i>x</i> $a<b$"])
 def test_an_inert_notebooks_answer_shows_as_written(text):
-    # the graded notebook holds answers escaped by instructor.grading.inert; the page escapes by itself
+    # the graded notebook holds answers escaped by autograder.grading.inert; the page escapes by itself
     assert unescape_markdown(escape_markdown(text)) == text
     assert H.render_markdown(unescape_markdown(escape_markdown(text))) == H.render_markdown(text)
 
@@ -232,8 +232,8 @@ def test_the_model_answer_is_the_text_between_the_solution_markers():
 def test_a_save_writes_what_the_formgrader_writes_and_a_regrade_keeps_it(server, course):
     from nbgrader.preprocessors import SaveAutoGrades
 
-    from instructor.gradebook.rows import Result
-    from instructor.grading.pipeline import Run
+    from autograder.gradebook.rows import Result
+    from autograder.grading.pipeline import Run
 
     status, headers, _ = _save(server, accept="text/html")       # the form without the page's script
     assert status == 303 and headers["Location"].endswith(f"/q/{Q}?token={server.token}#student-ada")
@@ -290,8 +290,8 @@ def _explain_heading(html: str) -> str:
 def test_feedback_says_not_graded_yet_until_the_answer_is_graded_by_hand(server, course, monkeypatch):
     from nbgrader.apps import NbGraderAPI
 
-    from instructor.__main__ import main
-    from instructor.grading.worker import course_config
+    from autograder.__main__ import main
+    from autograder.grading.worker import course_config
 
     automatic = auto_points(nbformat.read(course / "source" / A / f"{A}.ipynb", 4))
     assert main(["feedback", A, "--course", str(course)]) == 0          # make feedback
@@ -324,7 +324,7 @@ def test_the_feedback_template_marks_code_answers_not_graded_yet_too():
     c.HTMLExporter.template_name = "feedback"
     c.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
     c.HTMLExporter.extra_template_paths = [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    c.HTMLExporter.template_file = str(REPO / "instructor" / "grading" / "templates" / "feedback.html.j2")
+    c.HTMLExporter.template_file = str(REPO / "autograder" / "grading" / "templates" / "feedback.html.j2")
     c.HTMLExporter.filters = course_config().GenerateFeedback.HTMLExporter.filters      # the template uses them
     grading = {"grade": True, "solution": True, "grade_id": "code_answer", "points": 2, "score": 0.0}
     nb = new_notebook(cells=[new_code_cell("def f():\n    return 1", metadata={"nbgrader": {

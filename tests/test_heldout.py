@@ -1,13 +1,13 @@
 """Issue 53: the diagnosis measured on answers written blind (source/<set>/heldout/, by authors who
-read neither the catalogues nor the hidden tests; instructor/authoring/heldout.py). Every name it
+read neither the catalogues nor the hidden tests; autograder/authoring/heldout.py). Every name it
 gives them has been judged by a reader, and none sends the student to the wrong place; most wrong
 answers are named; right ones never; and no catalogue example copies a held-out answer."""
 import pytest
 
-from instructor.authoring import catalogue as C
-from instructor.authoring import fixtures as F
-from instructor.authoring import heldout as H
-from instructor.common.problemsets import problem_set, problem_sets
+from autograder.authoring import catalogue as C
+from autograder.authoring import fixtures as F
+from autograder.authoring import heldout as H
+from autograder.course.problemsets import problem_set, problem_sets
 
 SETS = [ps.name for ps in problem_sets() if ps.fixtures("heldout").is_dir()]
 GOAL = 0.70                  # of the wrong answers, the share that must be named

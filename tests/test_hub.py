@@ -10,7 +10,7 @@ then works only through the hub's REST API and each user's own server:
   solution), student3 blank; each saves through the contents API and submits;
 - student3 also forges a submission in student1's name, which the course's collector refuses;
 - the instructor collects (formgrader), grades the collected folder with the course's sandboxed
-  pipeline in a terminal of their server (`python -m instructor grade ps03 submitted`, what
+  pipeline in a terminal of their server (`python -m autograder grade ps03 submitted`, what
   `make autograde` runs), hand-grades student1's explain answer in the formgrader, regenerates
   feedback and releases it; each student fetches their own;
 - every student probes, from a terminal of their own server, what else they can read.
@@ -34,11 +34,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.deploying import hub as H
-from instructor.deploying import serverenv as E
-from instructor.common.course import REPO
-from instructor.common.leakscan import hidden_test_lines
+from autograder.authoring import fixtures as F
+from autograder.deploying import hub as H
+from autograder.deploying import serverenv as E
+from autograder.course.folder import REPO
+from autograder.course.leakscan import hidden_test_lines
 from conftest import IN_CI
 
 pytestmark = pytest.mark.hub
@@ -275,7 +275,7 @@ def run_term(hub, srv, users, course, settings, record, lap):
     lap("instructor collected")
 
     # the instructor grades the collected folder with the course's sandboxed pipeline
-    rc, out = teach.shell(f"cd ~/rnn-deep-dive && python -m instructor grade ps03 submitted --course . --jobs 2 2>&1")
+    rc, out = teach.shell(f"cd ~/rnn-deep-dive && python -m autograder grade ps03 submitted --course . --jobs 2 2>&1")
     assert rc == 0, out
     record["grading output"] = out.strip().splitlines()[-6:]
     report = json.loads(teach.read_text(f"rnn-deep-dive/reports/{ASSIGNMENT}/report.json"))
@@ -284,11 +284,11 @@ def run_term(hub, srv, users, course, settings, record, lap):
                         for r in report["students"]}
     assert report["sandboxed"], report
     # graded by a user who is not root, who has one uid for itself and every kernel: no warm
-    # process (instructor.grading.warm), every kernel a fresh sandbox of its own
+    # process (autograder.grading.warm), every kernel a fresh sandbox of its own
     record["kernel starts"] = {r["student"]: r["limits"].get("kernel start") for r in report["students"]}
     assert all(how == "a fresh process in a sandbox of its own" for how in record["kernel starts"].values()), \
         record["kernel starts"]
-    lap("instructor graded in the sandbox (python -m instructor grade ps03 submitted)")
+    lap("instructor graded in the sandbox (python -m autograder grade ps03 submitted)")
 
     # hand grading of student1's explain answer in the formgrader
     subs = teach.formgrader("GET", f"submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
@@ -510,8 +510,8 @@ try:        # installed (the students'), or a view of the instructor's working c
 except md.PackageNotFoundError:
     out["editable"] = None
 try:
-    import instructor
-    out["instructor"] = os.path.realpath(instructor.__file__)
+    import autograder
+    out["instructor"] = os.path.realpath(autograder.__file__)
 except ImportError:
     out["instructor"] = None
 print("@IMPORTS@" + json.dumps(out) + "@")
@@ -628,4 +628,4 @@ def test_students_run_the_student_distribution_without_the_instructors_tools(ter
     assert teach["formgrader answers"] and teach["course list answers"], teach
     assert not set(INSTRUCTOR_PLUGINS) & set(teach["disabled plugins"]), teach["disabled plugins"]
     assert teach["imports"]["instructor"], teach
-    assert importlib.util.find_spec("instructor") is not None
+    assert importlib.util.find_spec("autograder") is not None

@@ -1,6 +1,6 @@
 """The hub starts although a port chosen for it is taken before it binds it.
 
-instructor.deploying.hub chooses the ports of the hub, its proxy's API, ngshare and (for a test)
+autograder.deploying.hub chooses the ports of the hub, its proxy's API, ngshare and (for a test)
 the public one when it prepares a hub, and JupyterHub binds them later. In a fresh clone's make
 test the notebooks part runs beside the hub part, and something took a chosen port in between:
 the proxy answered with 404s for two minutes and the ngshare tests failed with "JupyterHub did
@@ -21,7 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from instructor.deploying import hub as H
+from autograder.deploying import hub as H
 from test_hub import _need
 
 pytestmark = pytest.mark.hub

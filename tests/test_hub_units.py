@@ -1,4 +1,4 @@
-"""instructor.deploying.hub and deploy/jupyterhub_config.py without starting anything (the real hub:
+"""autograder.deploying.hub and deploy/jupyterhub_config.py without starting anything (the real hub:
 tests/test_hub.py)."""
 import errno
 import json
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from instructor.deploying import hub as H
-from instructor.deploying import serverenv as E
+from autograder.deploying import hub as H
+from autograder.deploying import serverenv as E
 
 REPO = Path(__file__).resolve().parent.parent
 NOBODY = 65534
@@ -75,7 +75,7 @@ def test_nbgrader_system_config_names_course_exchange_and_collector(tmp_path):
     # the collector is the instructor's (the instructor package, which students' servers do not have: naming
     # it in their config would break their fetch and submit)
     assert "instructor." not in text
-    assert "c.ExchangeFactory.collect = 'instructor.deploying.exchange.OwnerCheckedCollect'" in H.nbgrader_instructor_config()
+    assert "c.ExchangeFactory.collect = 'autograder.deploying.exchange.OwnerCheckedCollect'" in H.nbgrader_instructor_config()
 
 
 def test_prepare_state_without_the_proxy_says_how_to_install_it(tmp_path):
@@ -223,7 +223,7 @@ def test_environment_view_has_the_third_party_packages_and_nothing_of_the_course
     _write(site / "__editable___rnnlab_0_1_0_finder.py", f"MAPPING = {{'rnnlab': {str(repo / 'rnnlab')!r}}}\n")
     _write(venv / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json", "{}")
     _write(venv / "share" / "jupyter" / "kernels" / "python3" / "kernel.json", "{}")
-    for package in ("rnnlab", "instructor"):
+    for package in ("rnnlab", "autograder"):
         _write(repo / package / "__init__.py", "")
     _write(repo / "source" / "ps03" / "ps03.ipynb", "hidden tests")
     _write(repo / "gradebook.db", "grades")
@@ -237,13 +237,13 @@ def test_environment_view_has_the_third_party_packages_and_nothing_of_the_course
     assert (view / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json").exists()
     assert (view / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").exists()
     everything = list(view.rglob("*"))
-    assert not [p for p in everything if p.name in ("source", "ps03.ipynb", "gradebook.db", "instructor")]
+    assert not [p for p in everything if p.name in ("source", "ps03.ipynb", "gradebook.db", "autograder")]
     assert [p for p in everything if not E.usable_by_all(p)] == []
     # the instructor's packages go to a view of their own (for the instructor's server only)
-    packages = E.packages_view(open_tmp / "instructor" / "packages", [repo / "rnnlab", repo / "instructor"])
-    assert sorted(p.name for p in packages.iterdir()) == ["instructor", "rnnlab"]
+    packages = E.packages_view(open_tmp / "autograder" / "packages", [repo / "rnnlab", repo / "autograder"])
+    assert sorted(p.name for p in packages.iterdir()) == ["autograder", "rnnlab"]
     # the course's packages are what pyproject.toml names, where this Python imports them from
-    assert sorted(p.name for p in E.course_packages()) == ["instructor", "rnnlab"]
+    assert sorted(p.name for p in E.course_packages()) == ["autograder", "rnnlab"]
     assert all((p / "__init__.py").exists() for p in E.course_packages())
 
 
@@ -283,7 +283,7 @@ def student_env():
 
 
 def test_student_environment_installs_the_student_distribution_not_editable(student_env):
-    from instructor.publishing import dist
+    from autograder.publishing import dist
     site = student_env / "site"
     assert (student_env / "commit.txt").read_text().strip() == dist.resolve(REPO, "HEAD")
     assert sorted(p.name for p in site.iterdir() if not p.name.startswith("__")) == ["rnnlab", "rnnlab-0.1.0.dist-info"]
@@ -297,8 +297,8 @@ def test_student_environment_installs_the_student_distribution_not_editable(stud
     assert installed == shipped and len(installed) > 10
     repo_inodes = {p.stat().st_ino for p in (REPO / "rnnlab").rglob("*") if p.is_file()}
     assert not [p for p in (site / "rnnlab").rglob("*") if p.is_file() and p.stat().st_ino in repo_inodes]
-    # nothing that grades: the distribution's own checks passed (instructor.publishing.dist), and
-    for forbidden in ("source", "instructor", ".git", "gradebook.db", "tests"):
+    # nothing that grades: the distribution's own checks passed (autograder.publishing.dist), and
+    for forbidden in ("source", "autograder", ".git", "gradebook.db", "tests"):
         assert not (student_env / "dist" / forbidden).exists(), forbidden
     # the students' Jupyter settings turn off the instructor's nbgrader tools
     settings = student_env / "dist" / "jupyter" / "student"
@@ -343,7 +343,7 @@ def test_make_hub_refuses_a_state_folder_inside_the_repository(open_tmp, monkeyp
 
 def test_the_hub_starts_the_instructor_on_their_own_environment(open_tmp, monkeypatch):
     import pwd
-    folder = open_tmp / "instructor"
+    folder = open_tmp / "autograder"
     folder.mkdir(mode=0o700)
     teach = {"python": "/opt/teach/bin/python", "env": {}, "config_path": "/t1:/c1", "data_path": "/d"}
     settings = H.Settings(state=str(open_tmp), python="/opt/py/bin/python", config_path="/c1:/student:/c2",
@@ -390,7 +390,7 @@ def test_git_trusts_a_repository_another_user_owns(open_tmp):
     user owns, unless told to trust it (the hub builds the student distribution with git)."""
     if os.geteuid() != 0:
         pytest.skip("owning a repository by another user needs root")
-    from instructor.publishing import dist
+    from autograder.publishing import dist
     repo = open_tmp / "theirs"
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q",
@@ -433,7 +433,7 @@ def test_the_hub_sets_up_the_problem_sets_it_is_asked_for():
 
 def test_the_instructors_server_refuses_autograde_outside_the_pipeline(tmp_path, monkeypatch):
     """The instructor's server reads the course's nbgrader_config.py (a copy in their course
-    folder, loaded from their ~/.jupyter), and with it the guards of instructor/grading/paths.py: its
+    folder, loaded from their ~/.jupyter), and with it the guards of autograder/grading/nbgrader_guard.py: its
     formgrader's Autograde and Generate Feedback buttons are the ones docs/grading.md describes."""
     import pwd
     from types import SimpleNamespace
@@ -443,8 +443,8 @@ def test_the_instructors_server_refuses_autograde_outside_the_pipeline(tmp_path,
     course = H.setup_instructor("teacher", ["ps03"])
     config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path / ".jupyter")).load_config()
     assert config.CourseDirectory.root == str(course)
-    assert config.Autograde.exporter_class == "instructor.grading.paths.PipelineOnlyExporter"
-    assert config.GenerateFeedback.exporter_class == "instructor.grading.paths.ScannedFeedbackExporter"
+    assert config.Autograde.exporter_class == "autograder.grading.nbgrader_guard.PipelineOnlyExporter"
+    assert config.GenerateFeedback.exporter_class == "autograder.grading.nbgrader_guard.ScannedFeedbackExporter"
     assert callable(config.Execute.on_notebook_start)
 
 

@@ -19,10 +19,10 @@ import nbformat
 import pytest
 import torch
 
-from instructor.authoring import catalogue as C
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO, assignments
-from instructor.common.problemsets import problem_sets
+from autograder.authoring import catalogue as C
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO, assignments
+from autograder.course.problemsets import problem_sets
 
 ASSIGNMENTS = assignments()
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO
-from instructor.grading.intake import collect, entry_time
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO
+from autograder.grading.intake import collect, entry_time
 
 A = "ps03_lstm_gates"
 OLDER, NEWER = (2026, 11, 20, 9, 15, 0), (2026, 11, 20, 23, 40, 0)
@@ -120,9 +120,9 @@ def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch
     the same for any notebook staged, and test_grading.py runs it): the staged notebook is the
     newer entry, and the row names both."""
     import nbgrader.api
-    from instructor.grading.pipeline import Options, Run
-    from instructor.gradebook.report import write_reports
-    from instructor.grading.worker import alembic_head
+    from autograder.grading.pipeline import Options, Run
+    from autograder.gradebook.report import write_reports
+    from autograder.grading.worker import alembic_head
     monkeypatch.setattr(nbgrader.api, "get_alembic_version", alembic_head)   # as the pipeline does: no subprocess
     wrong, right = drafts
     course = F.make_course(tmp_path / "course", [A])

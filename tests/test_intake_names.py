@@ -4,7 +4,7 @@ import os
 import subprocess
 import time
 
-from instructor.grading.intake import collect
+from autograder.grading.intake import collect
 
 A = "ps03_lstm_gates"
 
@@ -80,8 +80,8 @@ def test_moodle_and_blackboard_downloads_keep_each_student(tmp_path):
     # without a roster the row is named as Moodle's folder names the student (it had only the number)
     from types import SimpleNamespace
 
-    from instructor.gradebook.rows import Result
-    from instructor.grading.staging import Staging
+    from autograder.gradebook.rows import Result
+    from autograder.grading.staging import Staging
     row = Result("123457", "graded")
     Staging.identify(SimpleNamespace(assignment=A, roster=None), row, None, found.lms["123457"])
     assert (row.name, row.lms, row.lms_id) == ("Bob de Vries", "moodle", "123457")

@@ -58,8 +58,8 @@ def assert_kernels_bind_unix_sockets(server, url: str, token: str) -> None:
 
 def test_the_lab_s_kernels_are_forked_from_a_warm_process(lab):
     """The tests' JupyterLab (conftest's `lab`) starts its kernels through
-    instructor.common.labkernels: a kernel the server starts is served by the standard-library
-    launcher (instructor/common/kernelstub.py), which stays in place only while a forked kernel
+    autograder.course.labkernels: a kernel the server starts is served by the standard-library
+    launcher (autograder/course/kernelstub.py), which stays in place only while a forked kernel
     answers for it; refused, it would have become the kernel itself (`python -m ipykernel_launcher`).
     Without this, a typo in the server's option would silently give every test fresh kernels."""
     import psutil

@@ -65,7 +65,7 @@ def test_every_notebook_client_comes_from_rnnlab_kernels():
 
 
 # --------------------------------------------------------------------------- forked kernels
-# instructor/common/kernelfork.py: the lectures' kernels in the website's build and the tests'
+# autograder/course/kernelfork.py: the lectures' kernels in the website's build and the tests'
 # notebook runs are forked from a warm process; each must be what a fresh kernel is.
 PROBE = """import json, multiprocessing.process, os, re, signal, sys, threading, warnings, torch, torch._dynamo.config
 layer = torch.nn.Linear(2, 1)                 # a lecture that trains: torch.optim imports torch._dynamo
@@ -93,7 +93,7 @@ print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0], "f
 def _no_warm_process_left():
     """A warm process made by a test (another environment's too) ends with it."""
     yield
-    from instructor.common import kernelfork
+    from autograder.course import kernelfork
     kernelfork.stop_all()
 
 
@@ -104,7 +104,7 @@ def _probe(client_of, folder):
 
 
 def test_a_forked_kernel_is_what_a_fresh_kernel_is(tmp_path, monkeypatch):
-    from instructor.common import kernelfork
+    from autograder.course import kernelfork
     monkeypatch.setenv("FORK_PROBE", "this test")
     fresh = _probe(notebook_client, tmp_path)
     forked = [_probe(kernelfork.notebook_client, tmp_path)]
@@ -160,7 +160,7 @@ def _running(kc, code):
 
 
 def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
-    from instructor.common.kernelfork import ForkedKernelManager
+    from autograder.course.kernelfork import ForkedKernelManager
     km, kc = _started(ForkedKernelManager)
     try:
         pid = int(_run(kc, "import os; print(os.getpid())")[1])
@@ -191,7 +191,7 @@ def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
 
 
 def test_a_forked_kernel_dies_with_its_launcher_and_with_the_process_that_started_it(tmp_path):
-    from instructor.common.kernelfork import ForkedKernelManager
+    from autograder.course.kernelfork import ForkedKernelManager
     km, kc = _started(ForkedKernelManager)
     try:
         pid, child = map(int, _run(kc, "import os, subprocess, sys\nchild = subprocess.Popen([sys.executable, "
@@ -203,7 +203,7 @@ def test_a_forked_kernel_dies_with_its_launcher_and_with_the_process_that_starte
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     # a process that starts a forked kernel, killed: its warm process and the kernel end too
-    script = ("from instructor.common.kernelfork import ForkedKernelManager as M\n"
+    script = ("from autograder.course.kernelfork import ForkedKernelManager as M\n"
               "km = M(kernel_name='python3'); km.start_kernel(); kc = km.client(); kc.start_channels()\n"
               "kc.wait_for_ready(timeout=60)\n"
               "kc.execute_interactive('import os; print(os.getpid(), os.getppid(), flush=True)', timeout=60)\n"
@@ -247,8 +247,8 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
     import socket
     import struct
     import types
-    from instructor.common import kernelfork
-    from instructor.common.kernelfork import ForkedKernelManager
+    from autograder.course import kernelfork
+    from autograder.course.kernelfork import ForkedKernelManager
     warm = kernelfork.warm_kernels(os.environ)
     # the warm process of this environment, asked with another one
     with monkeypatch.context() as patch:
@@ -308,11 +308,11 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
 
 @pytest.mark.parametrize("unbuffered", ["", "1"])
 def test_a_forked_kernel_s_streams_are_made_as_python_makes_them(unbuffered):
-    """instructor.common.kernelwarm.fresh_stdio against Python's own streams at its start, on pipes,
+    """autograder.course.kernelwarm.fresh_stdio against Python's own streams at its start, on pipes,
     with and without PYTHONUNBUFFERED (a review: standard error was written through but not
     line-buffered, and PYTHONUNBUFFERED was ignored; the kernel test above compares only this
     machine's setting)."""
-    code = ("import sys\nfrom instructor.common.kernelwarm import fresh_stdio\n"
+    code = ("import sys\nfrom autograder.course.kernelwarm import fresh_stdio\n"
             "def seen(): return [[s.line_buffering, s.write_through, type(s.buffer).__name__, s.encoding]"
             " for s in (sys.stdin, sys.stdout, sys.stderr)]\n"
             "before = seen(); fresh_stdio(); print(before == seen(), before, seen())")
@@ -328,7 +328,7 @@ def test_kernels_of_another_interpreter_or_with_forking_off_start_the_classic_wa
     """kernelfork.forked_command leaves alone a kernel command of another Python or another kernel
     (this interpreter's ipykernel would serve it otherwise), and every one with RNNLAB_KERNEL_FORK=0;
     it asks no warm process for them (a review found no test that failed without these checks)."""
-    from instructor.common import kernelfork
+    from autograder.course import kernelfork
     asked = []
     monkeypatch.setattr(kernelfork, "warm_kernels", lambda env: asked.append(env))
     ours = [sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]
@@ -345,10 +345,10 @@ def test_kernels_of_another_interpreter_or_with_forking_off_start_the_classic_wa
 
 def test_a_kernel_without_its_own_group_yet_is_killed():
     """A launcher that hangs up after its kernel's fork and before the kernel's setsid: the warm
-    process's kill (instructor.common.kernelwarm.kill) finds no process group of the kernel's pid
+    process's kill (autograder.course.kernelwarm.kill) finds no process group of the kernel's pid
     yet, and os.killpg's ProcessLookupError ended the warm process, and with it every kernel it
     served (a review, 1 launcher in 13 killed 0-50 ms after its start). The kernel is killed still."""
-    from instructor.common import kernelwarm
+    from autograder.course import kernelwarm
     pid = os.fork()
     if pid == 0:                             # in the test's own process group, as a kernel before setsid
         time.sleep(60)

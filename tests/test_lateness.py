@@ -7,8 +7,8 @@ import re
 import pytest
 from nbgrader.plugins import LateSubmissionPlugin
 
-from instructor.authoring import fixtures as F
-from instructor.gradebook.report import late_by
+from autograder.authoring import fixtures as F
+from autograder.gradebook.report import late_by
 
 A = "ps01_sequence_data"
 
@@ -21,10 +21,10 @@ def test_late_by_reads_like_a_person_would_say_it():
 def test_due_dates_and_extensions_from_the_command_line(tmp_path, capsys):
     from nbgrader.api import Gradebook
 
-    from instructor.__main__ import main
-    from instructor.gradebook import roster
-    from instructor.term.due import due_time
-    from instructor.authoring.release import release
+    from autograder.__main__ import main
+    from autograder.gradebook import roster
+    from autograder.term.due import due_time
+    from autograder.authoring.release import release
     assert due_time("2026-12-01 23:59 Europe/Berlin") == dt.datetime(2026, 12, 1, 22, 59)
     with pytest.raises(SystemExit, match="'CET' is an abbreviation"):
         due_time("2026-12-01 23:59 CET")
@@ -54,7 +54,7 @@ def test_due_dates_and_extensions_from_the_command_line(tmp_path, capsys):
 
 # -- the final score (issue 50, item 3): one derivation from the gradebook ------------------------
 def _submission(grades, timestamp=None, due=None, extension=None, student="lina"):
-    """A gradebook submission as instructor.gradebook.scores reads it: one notebook of (name, score, max,
+    """A gradebook submission as autograder.gradebook.scores reads it: one notebook of (name, score, max,
     needs manual grading) grades, nbgrader's lateness from its time, due date and extension."""
     from types import SimpleNamespace as NS
     nb = NS(name=A, max_score=sum(g[2] for g in grades), late_submission_penalty=None,
@@ -72,7 +72,7 @@ GRADED = [("code", 19.0, 19.0, False), ("explain_split", 2.0, 3.0, False)]
 def _plugin(**settings):
     from traitlets.config import Config
 
-    from instructor.gradebook.scores import late_plugin
+    from autograder.gradebook.scores import late_plugin
     return late_plugin(Config(settings))
 
 
@@ -84,7 +84,7 @@ class HalfAfterAnHour(LateSubmissionPlugin):
 
 
 def test_the_penalty_is_taken_on_the_score_as_it_is_now():
-    from instructor.gradebook.scores import BY_TIME, final_score
+    from autograder.gradebook.scores import BY_TIME, final_score
     zero = _plugin(LateSubmissionPlugin={"penalty_method": "zero"})
     late = _submission(GRADED, timestamp=DUE + dt.timedelta(hours=2, minutes=6), due=DUE)
     got = final_score(late, zero)
@@ -106,14 +106,14 @@ def test_the_penalty_is_taken_on_the_score_as_it_is_now():
 
 
 def test_a_course_policy_of_its_own_is_asked_as_nbgrader_asks_it():
-    from instructor.gradebook.scores import final_score
+    from autograder.gradebook.scores import final_score
     policy = _plugin(AssignLatePenalties={"plugin_class": f"{__name__}.HalfAfterAnHour"})
     assert final_score(_submission(GRADED, DUE + dt.timedelta(minutes=30), due=DUE), policy).penalty == 0.0
     assert final_score(_submission(GRADED, DUE + dt.timedelta(hours=3), due=DUE), policy).final == 10.5
 
 
 def test_canvas_marks_count_as_the_least_lateness_unless_an_extension_was_given_here(tmp_path):
-    from instructor.gradebook.scores import BY_LMS, final_score, lms_marks, record_lms_marks
+    from autograder.gradebook.scores import BY_LMS, final_score, lms_marks, record_lms_marks
     zero = _plugin(LateSubmissionPlugin={"penalty_method": "zero"})
     half = _plugin(AssignLatePenalties={"plugin_class": f"{__name__}.HalfAfterAnHour"})
     marked = final_score(_submission(GRADED, due=DUE), zero, marked_late=True)
@@ -208,10 +208,10 @@ def test_every_output_follows_a_hand_grade_a_due_date_and_an_extension_without_a
     import nbformat
     from nbgrader.apps.exportapp import ExportApp
 
-    from instructor.__main__ import main
-    from instructor.common.course import REPO
-    from instructor.deploying.exchange import TIMESTAMP_FORMAT
-    from instructor.term.handgrade import HandGrading
+    from autograder.__main__ import main
+    from autograder.course.folder import REPO
+    from autograder.deploying.exchange import TIMESTAMP_FORMAT
+    from autograder.term.handgrade import HandGrading
 
     from conftest import JOBS
 
@@ -296,7 +296,7 @@ def test_every_output_follows_a_hand_grade_a_due_date_and_an_extension_without_a
 def test_a_feedback_file_older_than_a_grade_is_not_sent_to_the_lms(tmp_path):
     import zipfile
 
-    from instructor.term import lms
+    from autograder.term import lms
     html = tmp_path / "feedback" / "lina" / A / f"{A}.html"
     html.parent.mkdir(parents=True)
     html.write_text(f'<h4 data-final-score="19">{A} &mdash; Score: 19 / 22</h4>')
@@ -328,8 +328,8 @@ def _class_of_kinds(tmp_path):
     grading run) with a row of each kind of KINDS, every student on a Canvas roster."""
     from nbgrader.api import Gradebook
 
-    from instructor.gradebook import roster
-    from instructor.grading.worker import stamp_gradebooks_in_process
+    from autograder.gradebook import roster
+    from autograder.grading.worker import stamp_gradebooks_in_process
 
     stamp_gradebooks_in_process()                  # no `alembic` process for the new gradebook
     course = F.make_course(tmp_path / "course", [])
@@ -366,10 +366,10 @@ def test_every_output_gives_each_kind_of_row_one_final_and_canvas_parts_add_up_t
     grader error, nothing handed in, a graded row the gradebook lost) through the reports, Canvas's
     file with per-exercise columns and make export: one final each, by one rule; each row's
     per-exercise columns add up to its final, so a late student under "zero" has 0 in every one."""
-    from instructor.term import lms
-    from instructor.term.export import FinalExport
-    from instructor.gradebook.report import refresh
-    from instructor.grading.worker import course_config
+    from autograder.term import lms
+    from autograder.term.export import FinalExport
+    from autograder.gradebook.report import refresh
+    from autograder.grading.worker import course_config
 
     course = _class_of_kinds(tmp_path)
     reports = course / "reports" / A
@@ -397,7 +397,7 @@ def test_every_output_gives_each_kind_of_row_one_final_and_canvas_parts_add_up_t
 
 
 def test_parts_of_a_final_are_shares_in_hundredths_that_add_up_to_it():
-    from instructor.gradebook.scores import final_score, part_finals
+    from autograder.gradebook.scores import final_score, part_finals
     half = _plugin(AssignLatePenalties={"plugin_class": f"{__name__}.HalfAfterAnHour"})
     halved = final_score(_submission(GRADED, DUE + dt.timedelta(hours=3), due=DUE), half)
     assert halved.final == 10.5 and part_finals(halved) == {"code": 9.5, "explain_split": 1.0}
@@ -419,7 +419,7 @@ class TwoOfThree(LateSubmissionPlugin):
 
 
 def test_shares_that_do_not_come_out_in_hundredths_go_to_the_largest_remainders():
-    from instructor.gradebook.scores import final_score, part_finals
+    from autograder.gradebook.scores import final_score, part_finals
     policy = _plugin(AssignLatePenalties={"plugin_class": f"{__name__}.TwoOfThree"})
     cells = [("a", 1.0, 1.0, False), ("b", 1.0, 1.0, False), ("c", 2.0, 2.0, False)]
     got = part_finals(final_score(_submission(cells, DUE + dt.timedelta(hours=1), due=DUE), policy))

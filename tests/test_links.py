@@ -296,13 +296,13 @@ def test_the_notebooks_links_are_what_the_course_map_and_the_lectures_make():
     """One list of chapters (README.md's course map): `make assignments` writes the start page's
     table and every lecture's links to its neighbours from it and from the lectures on disk, so
     they cannot say different things, and a new chapter names itself nowhere else."""
-    from instructor.authoring.navigation import START_PAGE, write_navigation, write_start_page
+    from autograder.authoring.navigation import START_PAGE, write_navigation, write_start_page
     assert not write_start_page(check=True), f"{START_PAGE}'s table of chapters is stale: run make assignments"
     assert write_navigation(check=True) == [], "a lecture's links are stale: run make assignments"
 
 
 def test_a_new_chapter_is_linked_from_its_neighbours_and_the_start_page(tmp_path):
-    from instructor.authoring.navigation import navigation_line, write_navigation, write_start_page
+    from autograder.authoring.navigation import navigation_line, write_navigation, write_start_page
     shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
     shutil.copytree(REPO / "release", tmp_path / "release")
     last = LECTURES[-1]

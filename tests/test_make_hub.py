@@ -35,8 +35,8 @@ from pathlib import Path
 
 import pytest
 
-from instructor.deploying import hub as H
-from instructor.common.course import REPO
+from autograder.deploying import hub as H
+from autograder.course.folder import REPO
 from test_hub import _need
 
 pytestmark = pytest.mark.hub

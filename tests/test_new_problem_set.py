@@ -21,7 +21,7 @@ import subprocess
 
 import pytest
 
-from instructor.common.course import REPO
+from autograder.course.folder import REPO
 
 pytestmark = pytest.mark.grading
 

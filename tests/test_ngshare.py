@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from instructor.deploying import hub as H
-from instructor.common.course import REPO
+from autograder.deploying import hub as H
+from autograder.course.folder import REPO
 from test_hub import ASSIGNMENT, NOTEBOOK, Hub, _need, stop_and_clean
 
 pytestmark = pytest.mark.hub

@@ -1,4 +1,4 @@
-"""Every path to a grade is the pipeline's (issue 50, item 1; instructor/grading/paths.py).
+"""Every path to a grade is the pipeline's (issue 50, item 1; autograder/grading/nbgrader_guard.py).
 
 The walk of the issue, as a test: a course with a graded class (as `nbgrader autograde` leaves
 it, test_handgrade's class) and one more submission, collected but not graded, whose only cell
@@ -26,8 +26,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import venv_env
+from autograder.authoring import fixtures as F
+from autograder.course.folder import venv_env
 from conftest import _need_browser
 
 A = "ps01_sequence_data"
@@ -69,7 +69,7 @@ WRITES = {
     "AssignHandler": "generate_assignment from source/: the instructor's own code",
     "ReleaseHandler": "the exchange: release/ to students",
     "UnReleaseHandler": "the exchange: withdraws a release",
-    "CollectHandler": "the exchange: copies submissions into submitted/ (instructor.deploying.exchange), runs nothing",
+    "CollectHandler": "the exchange: copies submissions into submitted/ (autograder.deploying.exchange), runs nothing",
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -113,8 +113,8 @@ def course(tmp_path_factory, request):
     into submitted/ (in the gradebook, not graded)."""
     from nbgrader.api import Gradebook
 
-    from instructor.common.course import STAGED
-    from instructor.grading.feedbackscan import scanned_secrets, withheld_marker
+    from autograder.course.folder import STAGED
+    from autograder.grading.feedbackscan import scanned_secrets, withheld_marker
     from test_handgrade import Q, _graded_class
 
     base = tmp_path_factory.mktemp("paths")
@@ -200,7 +200,7 @@ def released(course: Path, student: str) -> bool:
 def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, server):
     from nbgrader.api import Gradebook
 
-    from instructor.grading.feedbackscan import withheld_marker
+    from autograder.grading.feedbackscan import withheld_marker
     from test_handgrade import Q
 
     before = state(course)
@@ -295,8 +295,8 @@ def test_autograde_elsewhere_is_refused_and_the_payload_is_real(course, tmp_path
     from nbgrader.validator import Validator
     from traitlets.config import Config
 
-    from instructor.grading.paths import Refused
-    from instructor.common.course import course_config
+    from autograder.grading.nbgrader_guard import Refused
+    from autograder.course.folder import course_config
 
     course = Path(shutil.copytree(course, tmp_path / "course"))     # the runs below change it
     before = state(course)

@@ -8,7 +8,7 @@ import time
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
+from autograder.authoring import fixtures as F
 from rnnlab import progress
 from rnnlab.diagnose import catalogue
 
@@ -198,7 +198,7 @@ def test_the_readmes_example_count_is_the_courses():
     import re
     total = sum(1 for path in progress.find_sets(REPO / "release") for cell in nbformat.read(path, 4).cells
                 if progress._visible_test(cell))
-    for readme in (REPO / "README.md", REPO / "instructor" / "publishing" / "student" / "README.md"):
+    for readme in (REPO / "README.md", REPO / "autograder" / "publishing" / "student" / "README.md"):
         said = re.findall(r"12 of\s+(\d+)\s+visible tests pass", readme.read_text())
         assert said == [str(total)], (readme, said, total)
 

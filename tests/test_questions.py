@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from scipy.stats import pointbiserialr
 
-from instructor.authoring import fixtures as F
+from autograder.authoring import fixtures as F
 from test_student_text import elements, markdown_renderers
 
 A = "ps03_lstm_gates"
@@ -61,7 +61,7 @@ def _make_class(course: Path) -> None:
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
 
-    from instructor.grading.worker import course_config, stamp_gradebooks_in_process
+    from autograder.grading.worker import course_config, stamp_gradebooks_in_process
 
     stamp_gradebooks_in_process()                        # no `alembic` process for a new gradebook
     with pytest.MonkeyPatch.context() as mp:
@@ -118,7 +118,7 @@ def _expected(item: str, students=tuple(CLASS)) -> dict:
 
 
 def _stats(course):
-    from instructor.term.questions import stats_of
+    from autograder.term.questions import stats_of
     return {i["name"]: i for i in stats_of(course, A)["items"]}, stats_of(course, A)
 
 
@@ -167,7 +167,7 @@ def test_wrong_letters_named_mistakes_and_flags(course):
 
 
 def test_too_few_students_or_no_variance_give_no_correlation():
-    from instructor.gradebook.questions import point_biserial
+    from autograder.gradebook.questions import point_biserial
 
     assert point_biserial([1, 0, 1, 0], [3, 1, 2, 0]) == (None, "fewer than 5 students")
     assert point_biserial([1, 1, 1, 1, 1], [3, 1, 2, 0, 4])[1] == "no variance: everybody got it"
@@ -178,7 +178,7 @@ def test_too_few_students_or_no_variance_give_no_correlation():
 
 
 def test_a_quiz_cell_is_read_never_run(tmp_path):
-    from instructor.gradebook.questions import quiz_answers
+    from autograder.gradebook.questions import quiz_answers
 
     marker = tmp_path / "ran"
     nb = nbformat.v4.new_notebook()
@@ -205,7 +205,7 @@ def test_answers_set_by_code_are_unreadable_not_blank(tmp_path, code):
     not seen this code) was read as the literal's blanks: a wrong answer counted under none. Any
     statement that may change quiz_answers makes the cell unreadable; a check that only reads it
     (check_choices, print) does not."""
-    from instructor.gradebook.questions import quiz_answers
+    from autograder.gradebook.questions import quiz_answers
 
     nb = nbformat.v4.new_notebook()
     given = 'quiz_answers = {"q1": "", "q2": "", "q3": ""}\n'
@@ -222,8 +222,8 @@ def test_a_tie_for_the_most_common_wrong_answer_is_said():
     """Four wrong answers given once each: the one shown is not 'the most common' alone."""
     from collections import Counter
 
-    from instructor.gradebook.questions import _most_common
-    from instructor.gradebook.report import common_error
+    from autograder.gradebook.questions import _most_common
+    from autograder.gradebook.report import common_error
 
     assert _most_common(Counter({"d": 1, "8:12": 1, "a": 1, "c": 1})) == ("8:12", 1, 3)
     assert _most_common(Counter({"d": 1, "a": 2})) == ("a", 2, 0)
@@ -241,8 +241,8 @@ def _section(report_md: str) -> dict[str, list[str]]:
 
 
 def test_the_report_section_follows_a_later_hand_grade(course):
-    from instructor.gradebook.report import refresh
-    from instructor.term.handgrade import HandGrading
+    from autograder.gradebook.report import refresh
+    from autograder.term.handgrade import HandGrading
 
     assert refresh(course, A)
     md = (course / "reports" / A / "report.md").read_text()
@@ -273,8 +273,8 @@ def test_the_report_section_follows_a_later_hand_grade(course):
 def test_the_page_plots_every_graded_item_and_escapes_what_students_wrote(course, monkeypatch, capsys):
     import matplotlib.image
 
-    from instructor.__main__ import main
-    from instructor.term import questions
+    from autograder.__main__ import main
+    from autograder.term import questions
 
     drawn = []
     real_draw = questions.draw
@@ -313,7 +313,7 @@ def html_id() -> str:
 
 
 def test_a_set_not_graded_yet_is_refused_in_one_line(tmp_path, capsys):
-    from instructor.__main__ import main
+    from autograder.__main__ import main
 
     course = F.make_course(tmp_path / "c", [A])
     assert main(["questions", "ps03", "--course", str(course)]) == 2

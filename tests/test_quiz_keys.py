@@ -37,7 +37,7 @@ import io
 import re
 from collections import Counter
 
-from instructor.common.course import assignments
+from autograder.course.folder import assignments
 from rnnlab.quiz import available_chapters, load_quiz
 from test_assignments import CHOICE, KEY_CALL, QUESTION, graded_quiz, is_test, source_nb
 

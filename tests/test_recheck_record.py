@@ -18,8 +18,8 @@ import types
 import nbformat
 import torch
 
-from instructor.grading import recheck
-from instructor.common.course import REPO
+from autograder.grading import recheck
+from autograder.course.folder import REPO
 
 FORBID = ("colorsys.rgb_to_hsv",)        # a plain Python function nothing else here calls
 
@@ -58,7 +58,7 @@ print(json.dumps(records))
 
 # the attack's own walk up the stack (`_recheck_frames`: the re-check's frames, if any), and the
 # descriptor of the harness's pipe, found the same way
-FRAMES = runpy.run_path(str(REPO / "instructor" / "authoring" / "grader_attacks" / "recheck_record_erased.py"))["FRAMES"] + '''
+FRAMES = runpy.run_path(str(REPO / "autograder" / "authoring" / "grader_attacks" / "recheck_record_erased.py"))["FRAMES"] + '''
 import colorsys, os
 
 

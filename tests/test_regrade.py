@@ -5,16 +5,16 @@ import shutil
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.grading.pipeline import Options, Run
+from autograder.authoring import fixtures as F
+from autograder.grading.pipeline import Options, Run
 
 A = "ps01_sequence_data"
 EXPLAIN = "explain_split"
 
 
 def test_score_changes_name_each_student_whose_score_moved():
-    from instructor.gradebook.rows import Result
-    from instructor.gradebook.report import score_changes
+    from autograder.gradebook.rows import Result
+    from autograder.gradebook.report import score_changes
     previous = {"students": [{"student": "a", "score": 5.0}, {"student": "b", "score": 7.0},
                              {"student": "c", "score": None, "grader_error": "x"}, "junk"]}
     now = [Result("a", "graded", score=5.0), Result("b", "graded", score=4.5), Result("c", "graded", score=3.0),
@@ -58,7 +58,7 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     next(c for c in src.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_q1").metadata.nbgrader.points = 2
     nbformat.write(src, source)
 
-    from instructor.__main__ import main                # what make regrade runs
+    from autograder.__main__ import main                # what make regrade runs
     assert main(["regrade", A, "--course", str(course), "--jobs", "1"]) == 0
     report = _report(course)
     again = {r["student"]: r for r in report["students"]}
@@ -79,7 +79,7 @@ def test_a_regrade_over_two_downloads_lists_only_net_changes(tmp_path, capsys):
     """A student in two downloads (the class, then a late resubmission) is graded in both passes of
     a regrade: the first pass moved their score and the second moved it back, and the report said
     "bob +20" with 20 before and after. Changes are from before the regrade to after its last pass."""
-    from instructor.__main__ import main
+    from autograder.__main__ import main
 
     course, first = F.course_with_class(tmp_path, A, [F.SOLUTION])
     release = nbformat.read(F.REPO / "release" / A / f"{A}.ipynb", 4)

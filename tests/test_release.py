@@ -3,9 +3,9 @@ in one sentence before nbgrader runs, and no failure leaves release/ half-writte
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.authoring.release import release
-from instructor.gradebook.cells import changed_after_grading
+from autograder.authoring import fixtures as F
+from autograder.authoring.release import release
+from autograder.gradebook.cells import changed_after_grading
 
 A, B = "ps01_sequence_data", "ps02_rnn"
 
@@ -62,7 +62,7 @@ def test_a_cell_added_after_grading_is_refused_in_one_sentence_and_release_stays
         assert _snapshot(course, A) == before, "release/ changed though nothing was regenerated"
         assert any(line == f"released {B} -> release/{B}/" for line in said), "the other set was not released"
         # grading it again stops before any student, with the same sentence
-        from instructor.grading.pipeline import NotGradeable, Options, Run
+        from autograder.grading.pipeline import NotGradeable, Options, Run
         (course / "empty").mkdir(exist_ok=True)
         with pytest.raises(NotGradeable, match="added test_added_later"):
             Run(A, course / "empty", course=course, options=Options(sandboxed=False), log=lambda *a: None).run()
@@ -101,7 +101,7 @@ def test_a_changed_hidden_test_or_points_asks_for_a_regrade(course, change):
     """A hidden test's code (gone from the release) and a test's points are what the gradebook
     recorded at the last release: either change names the graded submissions; releasing again
     without a change does not."""
-    from instructor.gradebook.cells import regrade_due
+    from autograder.gradebook.cells import regrade_due
 
     assert regrade_due(course, A) == 0
     original = _source(course, A).read_bytes()
@@ -157,6 +157,6 @@ def test_an_extension_granted_before_release_is_named_not_a_traceback(tmp_path):
 
 
 def test_regrade_needs_an_earlier_run(course, capsys):
-    from instructor.__main__ import main
+    from autograder.__main__ import main
     assert main(["regrade", A, "--course", str(course)]) == 2
     assert "has not been graded" in capsys.readouterr().err

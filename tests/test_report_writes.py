@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 
-from instructor.gradebook import report
+from autograder.gradebook import report
 
 A = "ps01_sequence_data"
 FILES = ("grades.csv", "report.json", "report.md")

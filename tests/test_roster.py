@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from instructor.term import lms
-from instructor.gradebook import roster
-from instructor.grading.intake import collect
+from autograder.term import lms
+from autograder.gradebook import roster
+from autograder.grading.intake import collect
 
 A = "ps03_lstm_gates"
 
@@ -182,7 +182,7 @@ def test_roster_names_reach_the_gradebook_the_formgrader_reads(tmp_path, capsys)
     name the roster lacks as the gradebook has it."""
     from nbgrader.api import Gradebook
 
-    from instructor.__main__ import main
+    from autograder.__main__ import main
 
     course = tmp_path / "course"
     course.mkdir()

@@ -7,8 +7,8 @@ import json
 
 import nbformat
 
-from instructor.common.course import REPO
-from instructor.grading.sanitize import read, repair
+from autograder.course.folder import REPO
+from autograder.grading.sanitize import read, repair
 
 ASSIGNMENT = "ps03_lstm_gates"
 

@@ -2,7 +2,7 @@
 
 Each test writes a graded class the way grading leaves it (report.json's rows, each student's
 notebook in autograded/, written with nbformat) into a course folder of its own, and calls
-instructor.term.similarity directly: no grading run. The thresholds are measured again on the
+autograder.term.similarity directly: no grading run. The thresholds are measured again on the
 course's own honest answers, and must still stand above them with the module's margin.
 """
 import ast
@@ -16,11 +16,11 @@ from types import SimpleNamespace
 
 import nbformat
 
-from instructor.authoring import fixtures as F
-from instructor.common.course import REPO, assignments
-from instructor.gradebook import report
-from instructor.gradebook.rows import Result
-from instructor.term import similarity as S
+from autograder.authoring import fixtures as F
+from autograder.course.folder import REPO, assignments
+from autograder.gradebook import report
+from autograder.gradebook.rows import Result
+from autograder.term import similarity as S
 
 PS03 = "ps03_lstm_gates"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -341,9 +341,9 @@ def test_the_section_survives_a_refresh_and_a_new_grading_run_dates_it(tmp_path)
 
 
 def test_the_command_says_where_the_page_is_and_how_many_pairs(tmp_path, capsys):
-    """python -m instructor similarity (make similarity): the page, the count, report.md; a set
+    """python -m autograder similarity (make similarity): the page, the count, report.md; a set
     not graded yet is refused in one sentence."""
-    from instructor.__main__ import main
+    from autograder.__main__ import main
 
     course = make_course(tmp_path, PS03)
     assert main(["similarity", "ps03", "--course", str(course)]) == 2
@@ -356,7 +356,7 @@ def test_the_command_says_where_the_page_is_and_how_many_pairs(tmp_path, capsys)
 
 def test_a_course_without_lectures_or_release_takes_the_repositorys(tmp_path):
     """A demo course (make demo-class) has no notebooks/ and, before its first grading, no
-    release/: `python -m instructor similarity ps03 --course demo-class/ps03_lstm_gates` failed with
+    release/: `python -m autograder similarity ps03 --course demo-class/ps03_lstm_gates` failed with
     a FileNotFoundError. The repository's lectures and release notebook are what its students had."""
     assignment = "ps03_lstm_gates"
     course = tmp_path / "demo"

@@ -1,4 +1,4 @@
-"""The course website (`make site`, instructor.publishing.site): built once from the lectures, then read in
+"""The course website (`make site`, autograder.publishing.site): built once from the lectures, then read in
 Chromium with no kernel and no network. Every widget's every control is moved; what the page then
 shows must be the baked state, and for two settings per widget it must equal what the kernel-side
 widget draws: the lecture's own saved state (drawn by the kernel of `rnnlab.tools execute`), and a
@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from instructor.publishing.site import build as site
+from autograder.publishing.site import build as site
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -35,7 +35,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def built(tmp_path_factory):
     """The site, built as `make site` builds it, with the probes. Lectures whose stored run in
     .site-cache/ has a matching key are not run again: the key holds everything a run depends on
-    (instructor.publishing.site.runcache, tests/test_site_cache.py), the probes included, so a
+    (autograder.publishing.site.runcache, tests/test_site_cache.py), the probes included, so a
     reused run is the one this build would make; `make clean` removes the store for a fresh run."""
     root = tmp_path_factory.mktemp("site")
     report = site.build(root / "site", student_repo=STUDENTS, src=root / "src", log=lambda *a: None, probe=True)
@@ -45,7 +45,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def probes(built):
     """What each figure widget drew in the build's kernel at its second setting, set directly and
-    before any state was baked (instructor.publishing.site.bake.probe_all), by the widget's output ids."""
+    before any state was baked (autograder.publishing.site.bake.probe_all), by the widget's output ids."""
     folder, _ = built
     found = {}
     for path in (folder.parent / "src" / "probes").glob("*.json"):
@@ -162,7 +162,7 @@ def test_each_chapter_page_opens_in_colab_and_binder_from_the_students_repositor
 def test_the_scan_finds_a_solution_line_put_into_a_page(built, tmp_path):
     folder, _ = built
     assert site.leaks(folder) == []
-    from instructor.publishing.dist import secrets
+    from autograder.publishing.dist import secrets
     secret = next(s for s in secrets(REPO) if len(s.norm) > 30)
     copy = tmp_path / "copy"
     shutil.copytree(folder / "notebooks", copy / "notebooks")

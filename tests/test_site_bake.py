@@ -1,8 +1,8 @@
-"""instructor.publishing.site.bake on small widgets: the states a page is given are what the widget shows."""
+"""autograder.publishing.site.bake on small widgets: the states a page is given are what the widget shows."""
 import ipywidgets as W
 import pytest
 
-from instructor.publishing.site import bake
+from autograder.publishing.site import bake
 
 
 def powers(start=3):
@@ -108,7 +108,7 @@ def test_baking_leaves_every_widget_as_the_lecture_did(tmp_path, monkeypatch):
 
 
 def test_make_site_warns_of_dead_links_and_refuses_a_malformed_repository(monkeypatch, capsys):
-    from instructor.publishing.site import build
+    from autograder.publishing.site import build
     built, fresh_runs = [], []
 
     def fake_build(out, student_repo, jobs, fresh):
@@ -129,7 +129,7 @@ def test_a_page_draws_each_widget_from_the_run_that_baked_it():
     kernel flushed in two parts stays, and Sphinx merges it), and each widget output drawn as
     HTML from that run's widget state, which the page itself no longer carries."""
     import nbformat
-    from instructor.publishing.site import build
+    from autograder.publishing.site import build
     v4 = nbformat.v4
     view = {build.WIDGET_VIEW: {"model_id": "m1", "version_major": 2, "version_minor": 0}, "text/plain": "Label()"}
     run = v4.new_notebook(cells=[v4.new_code_cell("x = 1"), v4.new_code_cell("show()")])

@@ -1,4 +1,4 @@
-"""instructor.publishing.site.runcache: a lecture's stored run is reused only while nothing it
+"""autograder.publishing.site.runcache: a lecture's stored run is reused only while nothing it
 depends on has changed, is the run as it was, and a damaged one is run again; on a small course of
 its own (fake lectures, a fake package), not the whole site."""
 import json
@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from instructor.publishing.site import build, runcache
+from autograder.publishing.site import build, runcache
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from instructor.publishing import dist
-from instructor.common import taught
-from instructor.common.problemsets import problem_sets
+from autograder.publishing import dist
+from autograder.course import student_files
+from autograder.course.problemsets import problem_sets
 from rnnlab import colab
 from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 
@@ -313,7 +313,7 @@ def test_every_make_command_a_student_reads_is_in_the_students_makefile(built):
     read = [dest / "README.md"] + sorted((dest / "notebooks").glob("*.ipynb")) + sorted(dest.glob("release/*/*.ipynb"))
     read += sorted((dest / "rnnlab").rglob("*.py"))
     for path in read:
-        for words in re.findall(r"\bmake((?: [a-z][a-z-]*)+)", taught.readable_text(path)):
+        for words in re.findall(r"\bmake((?: [a-z][a-z-]*)+)", student_files.readable_text(path)):
             named = [w for w in words.split() if w in commands]
             assert set(named) <= have, f"{path.relative_to(dest)} says make {words.strip()}"
 
@@ -478,7 +478,7 @@ def test_the_students_requirements_provide_every_import_of_what_they_get(built):
 #    dist.FORBIDDEN that git ignores (gradebook.db, feedback/ ...), and the files left out of
 #    shipped folders (sanitize.cfg). A folder counts with its slash (`tests/`, not "the tests" a
 #    problem set means); a Python package folder also as a word, or only dotted
-#    (`instructor.deploying.z2jh`) where the word is a plain one of students' texts (PLAIN_WORDS:
+#    (`autograder.deploying.z2jh`) where the word is a plain one of students' texts (PLAIN_WORDS:
 #    "ask your instructor"); a file by its name, a Python file by its module name too.
 #    `docs.pytorch.org/docs/` is not `docs/`: a path inside another path or a URL does not count.
 # 2. `make X` for a target of the course's Makefile that the students' Makefile lacks (make test,
@@ -531,7 +531,7 @@ def talk_patterns(course: Path = REPO) -> list[tuple[re.Pattern, str]]:
         else:
             form = rf"{word}\b" + (rf"|\b{re.escape(Path(name).stem)}\b" if name.endswith(".py") else "")
         out.append((re.compile(rf"(?<![\w./-])(?:{form})"), f"{name}{'/' if folder else ''} is not in the distribution"))
-    for rel in sorted(taught.SKIPPED_FILES):
+    for rel in sorted(student_files.SKIPPED_FILES):
         out.append((re.compile(rf"(?<![\w.-]){re.escape(Path(rel).name)}\b"), f"{rel} is not in the distribution"))
     student = targets(course / dist.TEMPLATES / "Makefile")
     missing_targets = sorted(targets(course / "Makefile") - student)
@@ -566,12 +566,12 @@ def readable_lines(path: Path, rel: str):
                 for n, line in enumerate(body.splitlines(), 1):
                     yield f"{rel} cell {i} ({cell.cell_type}){part} line {n}", line
         strings: list[str] = []
-        taught.json_strings(nb.metadata, strings)                   # saved widget state: labels, HTML
+        student_files.json_strings(nb.metadata, strings)                   # saved widget state: labels, HTML
         for line in "\n".join(x for x in strings if not BASE64.fullmatch(x)).splitlines():
             yield f"{rel} metadata", line
         return
     if path.suffix == ".json":
-        text = taught.readable_text(path)
+        text = student_files.readable_text(path)
     for n, line in enumerate(text.splitlines(), 1):
         if PINS.search(rel):
             line = line.partition("#")[2]
@@ -603,7 +603,7 @@ def test_no_instructor_talk_in_any_file(built):
 
 def test_the_talk_scan_finds_each_kind_and_spares_what_students_have(tmp_path):
     root = tmp_path / "students"
-    shutil.copytree(REPO / "instructor" / "publishing" / "student", root)
+    shutil.copytree(REPO / "autograder" / "publishing" / "student", root)
     (root / "notebooks").mkdir()
     (root / "notebooks" / "n.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("See [docs](https://docs.pytorch.org/docs/stable/x.html) and `release/`.\n"
@@ -611,7 +611,7 @@ def test_the_talk_scan_finds_each_kind_and_spares_what_students_have(tmp_path):
                                       "The course's tests check this widget."),
         nbformat.v4.new_code_cell("x = 1  # measured by the benchmarks")])))
     (root / "notes.md").write_text("ok: run make lab\nrun make test first\nsee tests/test_x.py\n"
-                                   "python -m instructor.deploying.z2jh\nnbgrader_config.py says\nCI runs it\n")
+                                   "python -m autograder.deploying.z2jh\nnbgrader_config.py says\nCI runs it\n")
     (root / "requirements.txt").write_text("pytest==9.2.0\nnumpy==2.4.6  # see .github/workflows\n")
     found = [f.split(" (")[0] if " cell " in f else f.split(": '")[0] for f in instructor_talk(root)]
     assert found == ["notebooks/n.ipynb cell 0", "notebooks/n.ipynb cell 1", "notes.md:2", "notes.md:3",

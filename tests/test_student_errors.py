@@ -11,7 +11,7 @@ import re
 import nbformat
 import pytest
 
-from instructor.common.course import REPO
+from autograder.course.folder import REPO
 
 SHAPE_BUG = '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, computed step by step from rnn's weights."""

@@ -5,7 +5,7 @@ markdown, their outputs, the messages their code raises, their file and folder n
 in an LMS's file names and class lists, and timestamp.txt. Each place that shows such text to a
 person escapes it for its renderer: the feedback and its comments, the formgrader, make
 hand-grade's pages, report.md, the Moodle worksheet's comment. The browser test opens the pages of
-instructor/authoring/grader_attacks/hostile_html.py, graded through the pipeline, in Chromium and looks for any
+autograder/authoring/grader_attacks/hostile_html.py, graded through the pipeline, in Chromium and looks for any
 element or script of the student's; its positive control finds them in the same text unescaped.
 
 Feedback names no host folder: comments are redacted like outputs, and the runtime folders a run
@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from instructor.authoring import fixtures as F
-from instructor.common import leakscan
-from instructor.grading import recheck
-from instructor.common.untrusted import escape_markdown, unescape_markdown
-from instructor.gradebook.report import _cell
-from instructor.common.course import REPO
-from instructor.common.untrusted import markdown_html, markdown_text, visible
+from autograder.authoring import fixtures as F
+from autograder.course import leakscan
+from autograder.grading import recheck
+from autograder.course.student_text import escape_markdown, unescape_markdown
+from autograder.gradebook.report import _cell
+from autograder.course.folder import REPO
+from autograder.course.student_text import markdown_html, markdown_text, visible
 
 A = "ps03_lstm_gates"
 HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
@@ -172,9 +172,9 @@ def test_question_statistics_show_a_quiz_answer_and_a_student_id_as_text(text):
     nbconvert, and questions.html has exactly the elements it has for harmless text."""
     from dataclasses import asdict
 
-    from instructor.gradebook.questions import Item
-    from instructor.gradebook.report import questions_section
-    from instructor.term.questions import page
+    from autograder.gradebook.questions import Item
+    from autograder.gradebook.report import questions_section
+    from autograder.term.questions import page
 
     def stats(answer, student):
         item = Item("quiz_q1", "quiz", 1.0, students=5, right=1, share_right=0.2, mean_share=0.2, key="b",
@@ -212,7 +212,7 @@ def test_control_characters_are_written_out():
 
 
 def test_student_markdown_fetches_no_image():
-    """The graded notebook's markdown (instructor.grading.inert) shows a markdown image as text: the
+    """The graded notebook's markdown (autograder.grading.inert) shows a markdown image as text: the
     formgrader and the feedback fetched the address the student chose."""
     from nbconvert.filters.markdown import markdown2html
 
@@ -226,7 +226,7 @@ def test_student_markdown_fetches_no_image():
 def test_moodle_comment_is_text_in_moodle():
     """Moodle renders the worksheet's "Feedback comments" as HTML; a reason quoting a file name
     goes there escaped."""
-    from instructor.term import lms
+    from autograder.term import lms
 
     row = {"final": None, "status": "rejected", "reason": FIELDS[0] + " " + FIELDS[1]}
     shown = lms.worksheet_comment(row)
@@ -241,7 +241,7 @@ def test_comments_and_runtime_folders_are_redacted_in_feedback(monkeypatch, tmp_
     as the grader's. Before: comments were not redacted, and only /tmp/rnnlab-... was known."""
     import tempfile
 
-    from instructor.grading.feedback import PlainFeedback
+    from autograder.grading.feedback import PlainFeedback
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -310,7 +310,7 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
     from conftest import _need_browser
     from test_formgrader import open_submission
 
-    from instructor.term import handgrade as H
+    from autograder.term import handgrade as H
 
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)
@@ -376,7 +376,7 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
 
 def _similarity_page(text: str) -> str:
     """make similarity's page of one pair whose first student's id, name and code hold `text`."""
-    from instructor.term import similarity as S
+    from autograder.term import similarity as S
 
     code = f"x = 1  # {text}\ny = '{text}'\n"
     match = S.Match((0.9, 0.8), 80, ([(0, len(code) // 2)], [(0, 5)]))
@@ -391,7 +391,7 @@ SIMILARITY_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2",
 
 @pytest.mark.parametrize("text", FIELDS)
 def test_similarity_page_shows_student_fields_as_text(text):
-    """make similarity's page (instructor.term.similarity) has only its own elements whatever a
+    """make similarity's page (autograder.term.similarity) has only its own elements whatever a
     student's id, name and code hold, each shown as text."""
     found = elements(_similarity_page(text))
     assert {tag for tag, _ in found.tags} <= SIMILARITY_TAGS, found.tags
@@ -403,9 +403,9 @@ def test_similarity_page_shows_student_fields_as_text(text):
 
 @pytest.mark.parametrize("text", FIELDS)
 def test_similarity_section_of_report_md_renders_as_the_text_itself(text):
-    """report.md's "Similar submissions" section (instructor.gradebook.report.similarity_section)
+    """report.md's "Similar submissions" section (autograder.gradebook.report.similarity_section)
     names the students of each pair as text under markdown-it and nbconvert."""
-    from instructor.gradebook.report import similarity_section
+    from autograder.gradebook.report import similarity_section
 
     record = {"finished": "t", "students": [{"student": text, "name": text}, {"student": "ben", "name": ""}],
               "similarity": {"computed": "t", "graded": "t", "students": 2, "page": "similarity.html",
@@ -425,7 +425,7 @@ def test_similarity_page_holds_no_student_element_in_chromium(chromium, monkeypa
     student's. The positive control: the same page with its escaping taken out has them."""
     from conftest import _need_browser
 
-    from instructor.term import similarity as S
+    from autograder.term import similarity as S
 
     _need_browser()
     page = chromium.new_page()

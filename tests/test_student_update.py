@@ -52,9 +52,9 @@ def course(tmp_path):
     for rel in (LECTURE, PS):
         (author / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / rel, author / rel)
-    shutil.copy(REPO / "instructor" / "publishing" / "student" / "Makefile", author / "Makefile")
-    shutil.copy(REPO / "instructor" / "publishing" / "student" / "course.mk", author / "course.mk")
-    shutil.copy(REPO / "instructor" / "publishing" / "student" / "gitignore", author / ".gitignore")
+    shutil.copy(REPO / "autograder" / "publishing" / "student" / "Makefile", author / "Makefile")
+    shutil.copy(REPO / "autograder" / "publishing" / "student" / "course.mk", author / "course.mk")
+    shutil.copy(REPO / "autograder" / "publishing" / "student" / "gitignore", author / ".gitignore")
     (author / "README.md").write_text("version 1\n")
     run("git", "init", "-q", "-b", "main", cwd=author)
     run("git", "add", "-A", cwd=author)

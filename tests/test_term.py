@@ -16,10 +16,10 @@ import zipfile
 import nbformat
 import pytest
 
-from instructor.authoring import fixtures as F
-from instructor.__main__ import main
-from instructor.common.course import REPO
-from instructor.deploying.exchange import TIMESTAMP_FORMAT
+from autograder.authoring import fixtures as F
+from autograder.__main__ import main
+from autograder.course.folder import REPO
+from autograder.deploying.exchange import TIMESTAMP_FORMAT
 
 from conftest import JOBS
 
@@ -107,7 +107,7 @@ def test_a_term_for_twelve_rostered_students(tmp_path, capsys):
     assert "late by 2 h 6 min" in md and "late by 1 d 6 h" in md and md.count("late by") == 2
 
     # 5. hand grading, on make hand-grade's page: ada's explain answer, 2 of 3 points with a comment
-    from instructor.term.handgrade import HandGrading, HandGradeServer
+    from autograder.term.handgrade import HandGrading, HandGradeServer
     server = HandGradeServer(HandGrading(course, A), log=lambda *a: None)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

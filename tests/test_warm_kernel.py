@@ -1,4 +1,4 @@
-"""Kernels forked from a grading slot's warm process (instructor.grading.warm): one kernel per
+"""Kernels forked from a grading slot's warm process (autograder.grading.warm): one kernel per
 student still, and nothing one kernel does reaches the next or the warm process.
 
 Each test drives the real launcher (the rnnlab-sandbox kernelspec) through jupyter_client, as
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from instructor.grading import sandbox as sb, warm
+from autograder.grading import sandbox as sb, warm
 from rnnlab.kernels import IpcKernelManager
-from instructor.grading.autograde import Autograding
-from instructor.grading.limits import Group
-from instructor.grading.warm import WarmProcess
+from autograder.grading.autograde import Autograding
+from autograder.grading.limits import Group
+from autograder.grading.warm import WarmProcess
 from conftest import IN_CI, processes_of
 
 pytestmark = [pytest.mark.grading,
@@ -314,7 +314,7 @@ def test_a_kernel_is_in_its_group_and_dies_with_its_launcher(slot):
 
 
 def test_the_warm_process_imports_what_the_problem_set_imports(tmp_path, monkeypatch):
-    """The modules the problem set's notebook imports (instructor.grading.warm.notebook_imports)
+    """The modules the problem set's notebook imports (autograder.grading.warm.notebook_imports)
     are imported once, before any fork, as its statements would: scikit-learn's metrics is already
     in a forked kernel, while a package's function of a submodule's name stays a function (a review
     found `from torch.quantization.fx import convert` turned into the module). A module that is not
@@ -390,7 +390,7 @@ def test_a_warm_process_that_did_not_answer_in_time_is_asked_no_more(slot, monke
 def test_only_a_few_small_files_beside_the_notebook_are_copied_in(tmp_path):
     """The warm start copies the files beside the notebook (nbgrader's records) into the kernel's
     tmpfs; a folder, a large file or many files are left to the classic start, which binds them."""
-    from instructor.grading.warm import FILE_LIMIT, MAX_FILES, files_beside
+    from autograder.grading.warm import FILE_LIMIT, MAX_FILES, files_beside
     (tmp_path / "ps.ipynb").write_text("{}")
     (tmp_path / "timestamp.txt").write_text("t")
     (tmp_path / "link").symlink_to("/etc/passwd")
@@ -410,7 +410,7 @@ def test_emptying_leaves_only_the_kept_file_and_the_mount_points(tmp_path):
     """What the warm process removes between two kernels (warm_process.empty), and its check
     that nothing else is left (warm_process.leftovers): folders made unreadable go too, and a mount
     point (a file bound in) is neither removed nor entered."""
-    from instructor.grading import warm_process as wp
+    from autograder.grading import warm_process as wp
     (tmp_path / "a" / "b" / "c").mkdir(parents=True)
     (tmp_path / "a" / "b" / "c" / "f").write_text("x")
     (tmp_path / ".hidden").write_text("x")

@@ -116,7 +116,7 @@ def _texts():
     for path in sorted((REPO / "rnnlab" / "data").glob("quiz_*.json")):
         yield str(path.relative_to(REPO)), " \n\n".join(_strings(json.loads(path.read_text())))
     code = sorted((REPO / "rnnlab").rglob("*.py")) + sorted(
-        p for p in (REPO / "instructor").rglob("*.py") if "grader_attacks" not in p.parts)
+        p for p in (REPO / "autograder").rglob("*.py") if "grader_attacks" not in p.parts)
     for path in code:
         yield str(path.relative_to(REPO)), path.read_text()
     for path in sorted((REPO / "docs").glob("*.md")) + [REPO / "README.md"]:

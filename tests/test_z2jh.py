@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from instructor.deploying import z2jh
+from autograder.deploying import z2jh
 
 REPO = Path(__file__).resolve().parent.parent
 VALUES = REPO / "deploy" / "z2jh-values.yaml"

@@ -1,7 +1,7 @@
 """Re-checks for ps01: make_windows, one_hot, to_rnn_layout and the quiz answers."""
 import torch
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 
 RAISES = ("try:\n    {call}\n    result = 'no error'\n"
           "except ValueError:\n    result = 'ValueError'\n"

@@ -5,7 +5,7 @@ arguments, and rebuild the nn.RNN inside the kernel."""
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 
 
 def _manual_case(k, seq_len, batch, n_in, n_hid, layers, nonlinearity, with_h0, dtype=torch.float32):

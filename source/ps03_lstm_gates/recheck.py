@@ -3,7 +3,7 @@ rnnlab.gates) and the quiz answers."""
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 from rnnlab.gates import lstm_gates, lstm_step
 
 

@@ -7,7 +7,7 @@ import copy
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 from rnnlab.classify import make_messages
 
 

@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 
 
 def _collate_case(k, lengths, max_len):

@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 
 
 def _merge_case(k, layers, batch, size, dtype=torch.float64):

@@ -4,7 +4,7 @@ rnn_backward (without autograd) and the quiz, each exercise with the rule its hi
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 from rnnlab.gradients import norms64, set_forget_bias, unroll
 
 LAYERS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}

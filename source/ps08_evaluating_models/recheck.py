@@ -2,7 +2,7 @@
 the quiz, called with inputs the tests never use and compared with references computed here."""
 import torch
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 from rnnlab.classify import SpamClassifier, make_messages
 from rnnlab.metrics import classification_scores, confusion_counts
 

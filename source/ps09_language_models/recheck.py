@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 
 # the hidden tests' rules (forbid_calls), judged in the re-check process too: each exercise
 # without the course's own rnnlab.language_model functions that do it (and gru_forward without

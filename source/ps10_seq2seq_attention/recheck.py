@@ -5,7 +5,7 @@ import math
 import torch
 from torch import nn
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 
 
 def _weights(q, k, n):

@@ -10,7 +10,7 @@ kernel's is, so it would add no evidence the kernel's count lacks. A replaced co
 is reported by the fingerprint (no_step_loop is in rnnlab.checks.__all__)."""
 import torch
 
-from instructor.grading.recheck import Case, graded_quiz_cases
+from autograder.grading.recheck import Case, graded_quiz_cases
 from rnnlab.minrnn import MinGRU as _CourseMinGRU
 from rnnlab.minrnn import log_scan as _course_log_scan
 

@@ -1,0 +1,73 @@
+"""The course's chapters: each numbered lecture, its problem sets found on disk, and what the
+course map in README.md says each chapter teaches. The README's course map is the one list an
+author adds a chapter to; the students' README (autograder.publishing.dist) and the start page's
+table of chapters and the lectures' links to their neighbours (autograder.authoring.navigation,
+which `make assignments` runs) are made from it.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from .folder import REPO
+
+
+def lecture_title(nb, fallback: str) -> str:
+    """The first `# ` heading of a notebook's markdown, else `fallback`."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+OUTCOME = "after it you can"             # the column of README.md's course map that students get too
+
+
+def outcomes(course: Path) -> dict[str, str]:
+    """What each chapter teaches, from the course map in the course's README.md: the cell of its
+    OUTCOME column in the row that names `notebooks/NN_topic.ipynb`, by that file name."""
+    found, column = {}, None
+    for line in (course / "README.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if OUTCOME in cells:
+            column = cells.index(OUTCOME)
+        elif not cells:
+            column = None
+        elif column is not None and len(cells) > column:
+            lecture = re.search(r"`notebooks/([0-9][0-9]_[^`]+\.ipynb)`", line)
+            if lecture:
+                found[lecture.group(1)] = cells[column]
+    return found
+
+
+def chapters(course: Path = REPO) -> list[tuple[str, str, list[str], str]]:
+    """(title, lecture file, its problem sets in release/, what it teaches) of every numbered
+    lecture of `course`, in order: the sets found on disk, the teaching from the README's map."""
+    said = outcomes(course)
+    found = []
+    for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        number = lecture.name[:2]
+        if number == "00":
+            continue
+        sets = sorted(p.name for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
+        found.append((lecture_title(nbformat.read(lecture, 4), lecture.stem), lecture.name, sets,
+                      said.get(lecture.name, "")))
+    return found
+
+
+def table(rows: list[str]) -> str:
+    return "\n".join([f"| chapter | lecture | problem set | {OUTCOME} |", "|---|---|---|---|"] + rows)
+
+
+def course_map(course: Path) -> str:
+    """A markdown table: every numbered lecture and its problem set, found on disk, and what the
+    course's README says each chapter teaches."""
+    return table([f"| {title} | `notebooks/{lecture}` | "
+                   + (", ".join(f"`release/{name}/`" for name in sets) or "none") + f" | {teaches} |"
+                   for title, lecture, sets, teaches in chapters(course)])
+
+

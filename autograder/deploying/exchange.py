@@ -1,0 +1,367 @@
+"""nbgrader's file-system exchange, collected one student at a time and without trusting a folder.
+
+Stock `nbgrader collect` takes the student id from the name of each folder in the exchange's
+inbound/ (`<student>+<assignment>+<timestamp>+<random>`), which any student can create (the
+folder is 0733 so that everyone can submit). It warns when the folder's Unix owner is not that
+student ("cheating attempt?") and collects it anyway, and it keeps the newest timestamp, which
+the folder name also sets. So one student can replace another's submission. And one folder can
+stop the class: a sparse file of 2 GB (no disk used) makes its size check raise, folders nested
+a thousand deep make its walk raise, a name whose timestamp does not parse makes reading the
+names raise, and every student after that one is not collected. The course's
+nbgrader_config.py selects this collector instead:
+
+    c.ExchangeFactory.collect = "autograder.deploying.exchange.OwnerCheckedCollect"
+
+It takes nothing from the student on trust that the student could forge:
+
+- **one folder, one verdict**: each inbound folder is looked at on its own, through file
+  descriptors, following nothing, and either collected whole or refused with a reason, logged
+  as an error (on the command line, and in the formgrader's log window); a fault of any kind
+  while one is copied refuses that one alone. A folder is refused when it is not a folder, when
+  anything in it belongs to someone other than the student it names (a forged folder, or a
+  file swapped into a real one), when its files add up to more than nbgrader's
+  `CourseDirectory.max_dir_size` (by their apparent size, as nbgrader counts: a sparse file
+  counts whole), when it holds more than MAX_ENTRIES files and folders or folders nested
+  deeper than MAX_DEPTH, when something in it cannot be read, and when its name cannot be read
+  as nbgrader's. Refused folders are set aside before each student's newest submission is
+  chosen, so a refused folder neither replaces nor hides a good one; a summary names them all
+  at the end. The originals are only ever read;
+- **only the student's own regular files** are copied: a symbolic link anywhere (to the
+  instructor's `source/`, say; a link loop) is neither followed nor copied, nor is a named pipe,
+  socket or device; each is named in the log. nbgrader's `CourseDirectory.ignore` and
+  `include` rules hold, and a file over `max_file_size` is left out and named (stock copies
+  with `shutil.copytree`, which follows links with the instructor's rights);
+- **the time of submission** is the exchange's own record: the latest change time (`ctime`,
+  which only the kernel sets and no user can move back) of the folder and everything in it, not
+  the time the folder's name or `timestamp.txt` claims (the student's `nbgrader submit` wrote
+  both). It chooses each student's newest submission, and `timestamp.txt` in `submitted/` is
+  written with it, so lateness is judged by it.
+
+A student's collected folder is replaced only once the new copy is complete. The owner check
+needs one Unix user per student, as on a hub with local users; on Kubernetes every server runs
+as the same uid and an exchange service (ngshare) is the fix (docs/hub.md).
+"""
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import os
+import pwd
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
+
+from nbgrader.exchange.default.collect import ExchangeCollect
+
+from ..course.submission_names import kind, shown
+
+REFUSED = "\0refused"     # no real student id holds a NUL: refused records group apart
+MAX_ENTRIES = 2_000       # files and folders in one submission (a problem set hands in a few)
+MAX_DEPTH = 16            # folders inside one another in one submission
+CHUNK = 1024 ** 2
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"      # as nbgrader submit writes it
+
+
+class Refused(Exception):
+    """Why a submission folder is not collected, in words for the instructor."""
+
+
+def printable(name: str, limit: int = 120) -> str:
+    """A name as one line of a log: bytes that are not UTF-8 as U+FFFD, control characters (a
+    newline) escaped, cut at `limit` characters."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown(name))
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+@dataclass
+class Survey:
+    """What one submission folder holds, seen without following anything."""
+    owners: set = field(default_factory=set)          # user names of the folder and everything in it
+    latest_change: float = 0.0                        # the latest ctime among them
+    size: int = 0                                     # apparent bytes of the files nbgrader's rules keep
+    largest: tuple = ("", 0)                          # (path, bytes) of the largest of those
+    entries: int = 0
+    links: list = field(default_factory=list)         # paths of symbolic links
+    special: list = field(default_factory=list)       # (path, what it is) of pipes, sockets, devices
+    too_large: list = field(default_factory=list)     # (path, bytes) over max_file_size
+
+
+class Walk:
+    """One pass over a submission folder through file descriptors, following no link. It
+    surveys the folder; given the descriptor of an empty folder it copies it there as it goes,
+    checking every file again as it opens it (the student may change the folder meanwhile)."""
+
+    def __init__(self, coursedir, student: str | None = None, groupshared: bool = False):
+        self.exclude, self.include = coursedir.ignore or [], coursedir.include or []
+        # as in nbgrader, a max_file_size of 0 is no limit, and a max_dir_size of 0 refuses any file
+        self.max_file = 1000 * coursedir.max_file_size if coursedir.max_file_size else float("inf")
+        self.max_dir = 1000 * coursedir.max_dir_size
+        self.student = student
+        self.file_mode, self.dir_mode = (0o664, 0o2775) if groupshared else (0o644, 0o755)
+        self.survey = Survey()
+        self.copied = 0
+        self.at = ""
+
+    def run(self, path: str, dest: int | None = None) -> Survey:
+        try:
+            top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError as err:
+            raise Refused(f"it is not a folder that can be read ({err.strerror})")
+        try:
+            self._saw(os.fstat(top))
+            self._folder(top, "", 0, dest)
+        except OSError as err:
+            raise Refused(f"{printable(self.at) or 'the folder'} could not be "
+                          f"{'read' if dest is None else 'read or copied'} ({err.strerror})")
+        finally:
+            os.close(top)
+        return self.survey
+
+    def _saw(self, st: os.stat_result) -> None:
+        self.survey.owners.add(user_name(st.st_uid))
+        self.survey.latest_change = max(self.survey.latest_change, st.st_ctime)
+        self.survey.entries += 1
+        if self.survey.entries > MAX_ENTRIES:
+            raise Refused(f"it holds more than {MAX_ENTRIES} files and folders")
+
+    def _excluded(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name, glob) for glob in self.exclude)
+
+    def _folder(self, fd: int, rel: str, depth: int, dest: int | None) -> None:
+        with os.scandir(fd) as listing:
+            names = []
+            for entry in listing:
+                names.append(entry.name)
+                if len(names) > MAX_ENTRIES:
+                    raise Refused(f"it holds more than {MAX_ENTRIES} files and folders")
+        for name in sorted(names):
+            self.at = sub = f"{rel}/{name}" if rel else name
+            st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            self._saw(st)
+            if sub == "timestamp.txt":          # the student's own claim: the collector writes its own
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                self.survey.links.append(sub)
+            elif stat.S_ISDIR(st.st_mode):
+                if not self._excluded(name):
+                    self._subfolder(fd, name, sub, depth + 1, dest)
+            elif stat.S_ISREG(st.st_mode):
+                self._file(fd, name, sub, st, dest)
+            else:
+                self.survey.special.append((sub, kind(st.st_mode) or "not a regular file"))
+
+    def _subfolder(self, fd: int, name: str, sub: str, depth: int, dest: int | None) -> None:
+        if depth > MAX_DEPTH:
+            raise Refused(f"its folders are nested more than {MAX_DEPTH} deep ({printable(sub)})")
+        child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+        copy = None
+        try:
+            if dest is not None:
+                os.mkdir(name, 0o700, dir_fd=dest)
+                copy = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dest)
+            self._folder(child, sub, depth, copy)
+            if copy is not None:
+                os.fchmod(copy, self.dir_mode)
+        finally:
+            os.close(child)
+            if copy is not None:
+                os.close(copy)
+
+    def _file(self, fd: int, name: str, sub: str, st: os.stat_result, dest: int | None) -> None:
+        if self._excluded(name) or (self.include and not any(fnmatch.fnmatch(name, g) for g in self.include)):
+            return
+        self.survey.size += st.st_size
+        if st.st_size > self.survey.largest[1]:
+            self.survey.largest = (sub, st.st_size)
+        if st.st_size > self.max_file:
+            self.survey.too_large.append((sub, st.st_size))
+            return
+        if not os.access(name, os.R_OK, dir_fd=fd, effective_ids=True, follow_symlinks=False):
+            raise Refused(f"{printable(sub)} cannot be read by the collecting user")
+        if dest is None:
+            return
+        src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+        try:
+            now = os.fstat(src)
+            if not stat.S_ISREG(now.st_mode) or user_name(now.st_uid) != self.student:
+                raise Refused(f"{printable(sub)} changed while it was collected")
+            out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dest)
+            try:
+                self._copy(src, out, sub)
+                os.fchmod(out, self.file_mode)
+                os.utime(out, ns=(now.st_atime_ns, now.st_mtime_ns))
+            finally:
+                os.close(out)
+        finally:
+            os.close(src)
+
+    def _copy(self, src: int, out: int, sub: str) -> None:
+        written = 0
+        while chunk := os.read(src, CHUNK):
+            written += len(chunk)
+            self.copied += len(chunk)
+            if written > self.max_file or self.copied > self.max_dir:
+                raise Refused(f"{printable(sub)} grew past the size limit while it was collected")
+            while chunk:
+                chunk = chunk[os.write(out, chunk):]
+
+
+def survey_of(path: str, coursedir) -> Survey:
+    return Walk(coursedir).run(path)
+
+
+def _when(seconds: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).replace(tzinfo=None)
+
+
+class OwnerCheckedCollect(ExchangeCollect):
+    """`nbgrader collect` that looks at each submission folder on its own, collects only the
+    student's own regular files, refuses a folder it cannot collect whole (with the reason) and
+    collects everyone else, and dates each submission by the file system (see the module's
+    docstring)."""
+
+    def _path_to_record(self, path):
+        name = os.path.basename(path)
+        try:
+            record = super()._path_to_record(path)
+        except Exception as err:              # a name nbgrader cannot read (its timestamp, say)
+            return self._refuse({"username": name.split("+")[0], "filename": name, "timestamp": None},
+                                f"its name cannot be read as '<student>+<assignment>+<time>+...' ({err})")
+        claimed = record["timestamp"]
+        try:
+            survey = survey_of(path, self.coursedir)
+        except Refused as why:
+            return self._refuse(record, str(why))
+        except Exception as err:              # a fault of ours: this folder alone, said as such
+            return self._refuse(record, f"grader error while looking at it ({type(err).__name__}: "
+                                f"{printable(str(err), 200)})")
+        record["timestamp"] = _when(survey.latest_change)
+        if claimed is not None and abs((record["timestamp"] - claimed.replace(tzinfo=None)).total_seconds()) > 300:
+            self.log.warning("%s: submitted at %s by the exchange's record; its name claims %s",
+                             printable(name), record["timestamp"], claimed)
+        # the folder is 0777 (nbgrader submit makes it so): anyone who learns its name may
+        # replace a file in it, so every file must be the student's too (a link is judged by
+        # its own owner, never by what it points to)
+        if survey.owners != {record["username"]}:
+            owner = ", ".join(sorted(survey.owners - {record["username"]}))
+            return self._refuse(record, f"names student {printable(record['username'])} but belongs to {owner}",
+                                owner=owner)
+        if survey.size > 1000 * self.coursedir.max_dir_size:
+            path_, size = survey.largest
+            return self._refuse(record, f"its files hold {size_in_words(survey.size)} (the largest, "
+                                f"{printable(path_)}, {size_in_words(size)}, by apparent size); the limit is "
+                                f"{size_in_words(1000 * self.coursedir.max_dir_size)} (CourseDirectory.max_dir_size)")
+        return record
+
+    def _refuse(self, record: dict, why: str, **extra) -> dict:
+        """Log why a folder is not collected, and set its record apart from every student's."""
+        if "belongs to" in why:
+            self.log.error("Not collected: %s %s", printable(record["filename"]), why)
+        else:
+            self.log.error("Not collected: %s (student %s): %s", printable(record["filename"]),
+                           printable(record["username"]), why)
+        return dict(record, username=REFUSED + record["filename"], claimed=record["username"], why=why,
+                    timestamp=record["timestamp"] or datetime.datetime.min, **extra)
+
+    def copy_files(self):
+        refused = [r for r in self.src_records if r["username"].startswith(REFUSED)]
+        self.src_records = sorted((r for r in self.src_records if not r["username"].startswith(REFUSED)),
+                                  key=lambda r: r["username"])
+        if not self.src_records:
+            self.log.warning("No submissions of '%s' for course '%s' to collect", self.coursedir.assignment_id,
+                             self.coursedir.course_id)
+        else:
+            self.log.info("Processing %d submissions of '%s' for course '%s'", len(self.src_records),
+                          self.coursedir.assignment_id, self.coursedir.course_id)
+        for record in list(self.src_records):
+            try:
+                self.collect_one(record)
+            except Exception as err:              # whatever it was: this student alone
+                why = str(err) if isinstance(err, Refused) else f"{type(err).__name__}: {printable(str(err), 200)}"
+                self.log.error("Not collected: %s (student %s): %s", printable(record["filename"]),
+                               printable(record["username"]), why)
+                refused.append(record)
+        if refused:
+            self.log.error("%d submission folder(s) not collected, each for the reason above: %s", len(refused),
+                           ", ".join(printable(r["filename"], 60) for r in refused))
+
+    def collect_one(self, record: dict) -> None:
+        """Collect one student's chosen submission, unless the copy already collected is as new
+        (nbgrader's --update and --before-duedate rules)."""
+        student, assignment = record["username"], self.coursedir.assignment_id
+        dest = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
+        if os.path.isdir(dest):
+            existing = self.coursedir.get_existing_timestamp(dest)
+            if not ((self.update and (existing is None or record["timestamp"] > existing))
+                    or (self.before_duedate and existing != record["timestamp"])):
+                self.log.info("%s: %s %s", "No newer submission to collect" if self.update else
+                              "Submission already exists, use --update to update", student, assignment)
+                return
+            self.log.info("Updating submission: %s %s", student, assignment)
+        else:
+            self.log.info("Collecting submission: %s %s", student, assignment)
+        self.do_copy(os.path.join(self.inbound_path, record["filename"]), dest, student=student)
+
+    def do_copy(self, src, dest, log=None, student=None):
+        """Copy a submission folder into a new folder beside `dest`, then put it in `dest`'s place:
+        only the student's own regular files, nothing followed. Raises Refused (nothing changed)
+        when it cannot be copied whole."""
+        student = student or os.path.basename(src).rsplit("+", 3)[0]
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        fresh = tempfile.mkdtemp(prefix=".collecting-", dir=os.path.dirname(dest))
+        try:
+            into = os.open(fresh, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            try:
+                walk = Walk(self.coursedir, student, self.coursedir.groupshared)
+                survey = walk.run(src, into)
+            finally:
+                os.close(into)
+            if survey.owners != {student}:
+                raise Refused(f"its owner changed while it was collected ({', '.join(sorted(survey.owners))})")
+            with open(os.path.join(fresh, "timestamp.txt"), "x") as f:
+                f.write(_when(survey.latest_change).strftime(TIMESTAMP_FORMAT))
+            os.chmod(fresh, walk.dir_mode)
+            self._report_left_out(os.path.basename(src), survey)
+            if not os.path.lexists(dest):
+                os.rename(fresh, dest)
+                return
+            old = tempfile.mkdtemp(prefix=".replaced-", dir=os.path.dirname(dest))
+            os.rename(dest, os.path.join(old, "previous"))
+            try:
+                os.rename(fresh, dest)
+            except BaseException:
+                os.rename(os.path.join(old, "previous"), dest)     # the copy collected before stays
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+
+    def _report_left_out(self, folder: str, survey: Survey) -> None:
+        name = printable(folder)
+        if survey.links:
+            self.log.error("Collected %s without its %d symbolic link(s), which were not followed: %s", name,
+                           len(survey.links), ", ".join(printable(p, 80) for p in survey.links[:10]))
+        if survey.special:
+            self.log.error("Collected %s without %d named pipe(s), socket(s) or device(s), which were not read: %s",
+                           name, len(survey.special),
+                           ", ".join(f"{printable(p, 80)} ({what})" for p, what in survey.special[:10]))
+        if survey.too_large:
+            self.log.error("Collected %s without %d file(s) over %s (CourseDirectory.max_file_size): %s", name,
+                           len(survey.too_large), size_in_words(1000 * self.coursedir.max_file_size),
+                           ", ".join(f"{printable(p, 80)} ({size_in_words(n)})" for p, n in survey.too_large[:10]))
+
+
+def size_in_words(n: int) -> str:
+    for unit, scale in (("GB", 1000 ** 3), ("MB", 1000 ** 2), ("kB", 1000)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"

@@ -1,0 +1,424 @@
+"""grades.csv, report.json and report.md for one grading run, and again whenever the grades move.
+
+report.json is the run's record; grades.csv and report.md are written from it. Each student's
+score, late penalty and final score in all three are derived from the gradebook as it is now
+(autograder.gradebook.scores), when the run writes them and again each time a later command changes or
+publishes a grade (`refresh`: make hand-grade's save, make feedback, make due, make grades-lms,
+make export), so a hand grade, an extension or a new due date reaches them without a regrade.
+
+A student whose grading failed through a fault of the pipeline (`grader_error`) gets no score
+in grades.csv: an empty cell cannot be imported into an LMS as a zero. File names that are not
+UTF-8 are written with U+FFFD in their place. Every cell of grades.csv is one a spreadsheet
+shows as text (autograder.course.csvcells).
+
+The files are written again while other processes may read them (make hand-grade's server
+saves on a thread per request, `make feedback` may run beside it): one writer at a time per
+assignment (`one_writer`: a lock for this process's threads, an flock on the reports folder for
+other processes), and each file replaced whole (`write_whole`), so a reader sees the old file or
+the new one, never a truncated one."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import io
+import json
+import os
+import platform
+import threading
+import time
+from dataclasses import MISSING, asdict
+from pathlib import Path
+from types import SimpleNamespace
+
+from ..course import csvcells
+from ..course.submission_names import shown as _text
+from ..course.student_text import markdown_text
+from .rows import Result
+from .scores import late_by
+
+
+def score_changes(previous: dict, results, gradebook: dict | None = None) -> list[tuple[str, float, float]]:
+    """(student, score before, score now) of each student graded before this run and in it whose
+    score differs. Before: what the gradebook held when the run started (`gradebook`, hand grades
+    given since the last run included), else the previous run's report.json."""
+    before = {s["student"]: s["score"] for s in previous.get("students", []) + previous.get("earlier_students", [])
+              if isinstance(s, dict) and not s.get("grader_error") and isinstance(s.get("score"), (int, float))}
+    if gradebook is not None:
+        before = {student: score for student, score in gradebook.items() if student in before}
+    return [(r.student, before[r.student], r.score) for r in results
+            if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9]
+
+
+_WRITING = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_writer(out: Path):
+    """Hold the reports folder `out` for one read-and-write of its files: against the threads of
+    this process, and against other processes through an flock on the folder itself (no lock
+    file left behind). A file system without flock leaves the threads' lock alone."""
+    out.mkdir(parents=True, exist_ok=True)
+    with _WRITING:
+        folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with contextlib.suppress(OSError):
+                fcntl.flock(folder, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(folder)                         # also releases the flock
+
+
+def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """`path` replaced by a file holding `text`, in one step: a reader opens the old file or the
+    new one, never one being written."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        part.write_text(text, encoding=encoding, errors="replace", newline="")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, float]]:
+    """Write the three files; returns the score changes since the previous run. `earlier`: rows
+    of students graded in earlier runs and not in this one, kept in grades.csv and listed apart.
+
+    `run` is the grading run that wrote the rows (autograder.grading.pipeline.Run, handed in, not
+    imported: the gradebook sits below grading). What is read of it: `course`, `assignment`,
+    `reports`, `submissions`, `results` (student -> Result), `rejected_files`, `roster`,
+    `scores_before`, and `opt.sandboxed`, `opt.jobs`, `opt.regrade_baseline`."""
+    with one_writer(run.reports):
+        return _write_reports(run, seconds, earlier)
+
+
+def _write_reports(run, seconds: float, earlier) -> list[tuple[str, float, float]]:
+    out = run.reports
+    results = sorted(run.results.values(), key=lambda r: r.student)
+    try:
+        previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    baseline = getattr(run.opt, "regrade_baseline", None)
+    if baseline is None:
+        changes = score_changes(previous if isinstance(previous, dict) else {}, results,
+                                getattr(run, "scores_before", None))
+    else:                    # a regrade's pass: from the gradebook before the regrade, over every pass so far
+        changes = [(r.student, baseline[r.student], r.score) for r in sorted([*results, *earlier], key=lambda r: r.student)
+                   if r.student in baseline and not r.grader_error and r.status == "graded"
+                   and abs(r.score - baseline[r.student]) > 1e-9]
+
+    sources = [p for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
+               if isinstance(p, str) and p != str(run.submissions)] if isinstance(previous, dict) else []
+    meta = {"assignment": run.assignment, "submissions": str(run.submissions),
+            "sources": [*sources, str(run.submissions)],       # every run's, oldest first: make regrade grades each
+            "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
+            "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node(),
+            "previous_finished": str(previous.get("finished", "?")) if isinstance(previous, dict) else "?",
+            "roster_size": len(run.roster.entries) if getattr(run, "roster", None) is not None else None}
+    record = {**meta, "students": [asdict(r) for r in results], "changes": changes,
+              "earlier_students": [asdict(r) for r in earlier],
+              "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]}
+    if isinstance(previous, dict) and isinstance(previous.get("similarity"), dict):
+        record["similarity"] = previous["similarity"]     # kept, and said to be of the class before this run
+    rescore(run.course, run.assignment, record)
+    write_files(out, record)
+    return changes
+
+
+def refresh(course: Path, assignment: str, students=None) -> bool:
+    """grades.csv, report.md and report.json again, from the last run's record with every score
+    derived from the gradebook now (only the rows of `students` when given: the others keep their
+    figures); False when the assignment has not been graded here yet."""
+    out = Path(course) / "reports" / assignment
+    if not (out / "report.json").is_file():
+        return False
+    with one_writer(out):
+        try:
+            record = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(record, dict) or not isinstance(record.get("students"), list):
+            return False
+        rescore(Path(course), assignment, record, students)
+        write_files(out, record)
+    return True
+
+
+def rows_by_student(record: dict) -> dict[str, dict]:
+    """The rows of report.json by student: the last run's, and those of earlier runs' students."""
+    rows = record.get("earlier_students", []) + record.get("students", []) if isinstance(record, dict) else []
+    return {r["student"]: r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)}
+
+
+def finals(reports: Path) -> dict[str, float]:
+    """{student: final score} of report.json (students with one)."""
+    try:
+        rows = json.loads((Path(reports) / "report.json").read_text(encoding="utf-8"))["students"]
+        return {r["student"]: float(r["final"]) for r in rows if isinstance(r.get("final"), (int, float))}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
+    """Each row's score, lateness, penalty and final score from the gradebook (autograder.gradebook.scores:
+    its rule for the final, and the derived penalty written back for the formgrader); only the
+    rows of `students` when given. A graded row the gradebook cannot score keeps its score, has
+    no final, and says why."""
+    from .scores import Scores, existing_gradebook
+
+    scores = Scores(course, assignment)
+    with existing_gradebook(course) as gb:
+        for row in record.get("students", []) + record.get("earlier_students", []):
+            if not isinstance(row, dict) or not isinstance(row.get("student"), str):
+                continue
+            if students is not None and row["student"] not in students:
+                continue
+            got = scores.for_row(gb, row["student"], row)
+            row.update(final=got.final, late_source="",
+                       late_note=f"{got.why}; the score is the run's, before any late penalty" if got.why else "")
+            derived = got.derived
+            if derived is None:
+                continue
+            pending = set(derived.pending)
+            kept = [name for name in row.get("needs_manual") or [] if name in pending]
+            row.update(score=derived.raw, max_score=derived.max_score, late_seconds=derived.late_seconds or 0.0,
+                       late_penalty=derived.penalty, late_source=derived.late_source,
+                       late_note=derived.note, needs_manual=kept + sorted(pending - set(kept)))
+        record["questions"] = question_stats(course, assignment, record, gb)
+
+
+def question_stats(course: Path, assignment: str, record: dict, gb) -> dict | None:
+    """The question statistics of the whole class (autograder.gradebook.questions), derived anew at
+    every write whichever rows were rescored: one hand grade moves its item's figures. None
+    without a gradebook; a failure is reported in the section, never stops the reports."""
+    from .questions import question_stats as derive
+
+    if gb is None:
+        return None
+    try:
+        return derive(course, assignment, record.get("students", []) + record.get("earlier_students", []), gb)
+    except Exception as err:
+        return {"error": f"{type(err).__name__}: {str(err)[:200]}"}
+
+
+GRADES_CSV = ["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags",
+              "late_by", "late_penalty", "final"]
+
+
+def write_files(out: Path, record: dict) -> None:
+    """report.json as `record` holds it; grades.csv and report.md from it."""
+    from .scores import BY_LMS
+
+    out.mkdir(parents=True, exist_ok=True)
+    results, earlier = _rows(record.get("students", [])), _rows(record.get("earlier_students", []))
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(GRADES_CSV)
+    for r in sorted([*results, *earlier], key=lambda r: r.student):
+        late = "marked by Canvas" if r.late_source == BY_LMS else late_by(r.late_seconds)
+        writer.writerow(csvcells.row([
+            r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
+            len(r.needs_manual), len(r.flags), late, f"{r.late_penalty:g}",
+            "" if r.final is None else f"{r.final:g}"]))
+    write_whole(out / "grades.csv", table.getvalue(), encoding=csvcells.ENCODING)
+    write_whole(out / "report.json", json.dumps(record, indent=1))
+
+    absent = [r.student for r in [*results, *earlier] if r.status == "missing" and r.reason == NOTHING]
+    roster = (f" The roster has {record['roster_size']} student(s), each with a row below; handed in nothing: "
+              f"{_cell(', '.join(absent)) or 'nobody'}." if record.get("roster_size") is not None else "")
+    graded = sum(r.reason != NOTHING for r in results)
+    lines = [f"# Grading report: {record.get('assignment', out.name)}", "",
+             f"{graded} submission(s) in {record.get('seconds', '?')} s with {record.get('jobs', '?')} worker(s), "
+             f"{'sandboxed' if record.get('sandboxed') else '**UNSANDBOXED**'}. "
+             f"Feedback: feedback/\\<student\\>/{record.get('assignment', out.name)}/.{roster}", "", *TABLE]
+    lines += [_row(r) for r in results]
+    shown = [tuple(c) for c in record.get("changes", []) if isinstance(c, (list, tuple)) and len(c) == 3]
+    if shown:
+        lines += ["", f"## Scores changed since the last run ({_cell(str(record.get('previous_finished', '?')))})", "",
+                  "| student | before | now | change |", "|---|---|---|---|"]
+        lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in sorted(shown)]
+    if earlier:
+        lines += ["", "## Graded in earlier runs, not in this one", "",
+                  "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).", "",
+                  *TABLE, *(_row(r) for r in earlier)]
+    lines += limits_section(results)
+    lines += mistakes_section(record.get("assignment", out.name), results)
+    lines += similarity_section(record)
+    lines += questions_section(record.get("questions"))
+    rejected = [(f.get("entry", ""), f.get("reason", "")) for f in record.get("rejected_files", []) if isinstance(f, dict)]
+    if rejected:
+        lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
+        lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in rejected]
+    write_whole(out / "report.md", "\n".join(lines) + "\n")
+
+
+def _rows(rows) -> list[SimpleNamespace]:
+    """The rows of report.json as the report's tables read them (a Result's fields, and the final score)."""
+    defaults = {name: (f.default_factory() if f.default_factory is not MISSING else f.default)
+                for name, f in Result.__dataclass_fields__.items() if f.default is not MISSING
+                or f.default_factory is not MISSING}
+    defaults.update(final=None, late_source="", late_note="")
+    return sorted((SimpleNamespace(**{**defaults, **row}) for row in rows
+                   if isinstance(row, dict) and isinstance(row.get("student"), str)), key=lambda r: r.student)
+
+
+def mistakes_section(assignment: str, results) -> list[str]:
+    """Per exercise of the catalogue: how many students failed it, and how many of those made
+    each catalogued mistake, or one it does not recognise (where to revisit a lecture)."""
+    if not any(r.diagnoses for r in results):
+        return []
+    from rnnlab.diagnose import catalogue          # (imports torch: only when there is a mistake to count)
+
+    entries = catalogue(assignment)
+    failed = {ex: [r.diagnoses[ex] for r in results if ex in r.diagnoses] for ex in entries}
+    if not any(failed.values()):
+        return []
+    out = ["", "## Mistakes named in the feedback", "",
+           "Students who failed an exercise, by the catalogued mistake their answer behaves like "
+           "(rnnlab/data/diagnoses/).", "", "| exercise | failed | mistake | students |", "|---|---|---|---|"]
+    for ex, named in failed.items():
+        if not named:
+            continue
+        counts = [(e.title, named.count(e.id)) for e in entries[ex] if e.id in named]
+        counts.append(("not recognised", named.count("")))
+        for k, (title, n) in enumerate(c for c in counts if c[1]):
+            out.append(f"| {ex if k == 0 else ''} | {len(named) if k == 0 else ''} | {_cell(title)} | {n} |")
+    return out
+
+
+def questions_section(stats) -> list[str]:
+    """Per graded item: the share of the class that got it, the mean share of its points, its
+    discrimination, the most common wrong answer or named mistake, and flags (written from what
+    `rescore` derived; autograder.gradebook.questions says what each figure is)."""
+    if not isinstance(stats, dict):
+        return []
+    out = ["", "## Question statistics", ""]
+    if stats.get("error"):
+        return out + [f"Could not be computed from the gradebook ({_cell(stats['error'])}); the scores above "
+                      "are not affected."]
+    out += [f"From the gradebook now, over {stats.get('students', 0)} graded student(s); an answer still to be "
+            "graded by hand is left out of its item. *right*: the share with full points; *mean*: the mean "
+            "share of the points; *discrimination*: the point-biserial correlation between getting the item and "
+            f"the rest of the score, from -1 to 1 (none with fewer than {stats.get('min_students', '?')} students). "
+            "make questions draws them as a page, and docs/instructor.md's section Question statistics "
+            "says when a flag deserves a look.", ""]
+    items = [i for i in stats.get("items", []) if isinstance(i, dict)]
+    if not items:
+        return out + ["No graded item yet."]
+    out += ["| item | kind | points | students | right | mean | discrimination | most common wrong answer or "
+            "mistake | flags |", "|---|---|---|---|---|---|---|---|---|"]
+    for i in items:
+        counted = f"{i['students']}" + (f" ({i['pending']} to grade)" if i.get("pending") else "")
+        flags = ", ".join(f"**{_cell(f)}**" for f in i["flags"]) or "-"
+        out.append(f"| {_cell(i['name'])} | {_cell(i['kind'])} | {i['points']:g} | {counted} | "
+                   f"{_share(i['share_right'])} | {_share(i['mean_share'])} | {_cell(_discrimination(i))} | "
+                   f"{_cell(common_error(i)) or '-'} | {flags} |")
+    if stats.get("unreadable"):
+        out += ["", "Quiz answers that could not be read (no quiz cell, or no dict written out in it): "
+                + _cell(", ".join(stats["unreadable"])) + "."]
+    return out
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def _discrimination(item: dict) -> str:
+    if item.get("discrimination") is None:
+        return f"- ({item['no_discrimination']})" if item.get("no_discrimination") else "-"
+    return f"{item['discrimination']:+.2f}"
+
+
+def common_error(item: dict) -> str:
+    """What students who missed an item most often did, in words ('' when nothing is known): the
+    wrong answer of a quiz question, the catalogued mistake of a test."""
+    if item.get("key"):
+        if not item.get("wrong_answer"):
+            return f"key {item['key']}"
+        tied = item.get("wrong_tied") or 0
+        also = f", as often as {tied} other answer{'s' if tied > 1 else ''}" if tied else ""
+        return (f"{item['wrong_answer']} ({item['wrong_count']} of {item['wrong_total']} wrong answers{also}; "
+                f"key {item['key']})")
+    if item.get("mistake"):
+        return (f"{item['mistake']} ({item['mistake_count']} of {item['missed_diagnosed']} who missed it "
+                "and were diagnosed)")
+    if item.get("missed_diagnosed"):
+        return f"none named ({item['missed_diagnosed']} not recognised)"
+    return ""
+
+
+NOTHING = "nothing handed in"          # the reason of a rostered student's row with no submission
+TABLE = ["| student | score | status | failed tests | timeouts | flags and reasons |", "|---|---|---|---|---|---|"]
+
+
+def _row(r) -> str:
+    notes = "; ".join(([r.reason] if r.reason else []) + _lateness(r) + r.flags +
+                      ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
+    score = "grader error" if r.grader_error else f"{r.score if r.final is None else r.final:g}"
+    who = f"{_cell(r.student)} ({_cell(r.name)})" if r.name else _cell(r.student)
+    return (f"| {who} | {score} / {r.max_score:g} | {r.status} | {', '.join(r.failed_tests) or '-'} | "
+            f"{', '.join(r.timeouts) or '-'} | {_cell(notes) or '-'} |")
+
+
+def _lateness(r) -> list[str]:
+    """What a row says about lateness: how late, by what, the penalty and the score before it."""
+    from .scores import BY_LMS, BY_TIME
+
+    penalty = f" (penalty {r.late_penalty:g}: {r.score:g} before it)" if r.late_penalty else ""
+    if r.late_source == BY_TIME or (not r.late_source and r.late_seconds > 0 and r.final is None):
+        return [f"late by {late_by(r.late_seconds)}{penalty}"] + ([r.late_note] if r.late_note else [])
+    if r.late_source == BY_LMS:
+        return [f"{r.late_note}{penalty}"]
+    return [r.late_note] if r.late_note else []
+
+
+def similarity_section(record: dict) -> list[str]:
+    """The pairs `make similarity` listed (report.json's "similarity", written by
+    autograder.term.similarity), or nothing when it has not run; said to be out of date when the
+    class was graded again after it."""
+    found = record.get("similarity")
+    if not isinstance(found, dict):
+        return []
+    names = {student: str(row.get("name") or "") for student, row in rows_by_student(record).items()}
+
+    def who(student) -> str:
+        return _cell(student) + (f" ({_cell(names[student])})" if names.get(student) else "")
+
+    pairs = [p for p in found.get("pairs", []) if isinstance(p, dict) and len(p.get("students") or ()) == 2]
+    out = ["", "## Similar submissions", "",
+           f"Computed {_cell(str(found.get('computed', '?')))} by make similarity over {found.get('students', '?')} "
+           f"student(s): {len(pairs)} pair(s) whose answers are more alike than the course's own independent "
+           "right answers ever were (starter and lecture code left out). This accuses no one: it is evidence "
+           f"for a person to read and judge. Both answers side by side: {_cell(str(found.get('page', '')))}."]
+    if str(found.get("graded", "")) != str(record.get("finished", "")):
+        out.append(f"The class was graded again since ({_cell(str(record.get('finished', '?')))}): run make "
+                   "similarity again to compare the answers graded now.")
+    if pairs:
+        out += ["", "| exercise | students | alike (share of each) | matching characters |", "|---|---|---|---|"]
+        for p in pairs:
+            a, b = p["students"]
+            shares = " / ".join(f"{float(x):.0%}" for x in p.get("shares", []))
+            out.append(f"| {_cell(str(p.get('exercise') or 'whole notebook'))} | {who(a)} and {who(b)} | "
+                       f"{shares} | {_cell(str(p.get('matched', '')))} |")
+    return out
+
+
+def _cell(text: str) -> str:
+    """A field of report.md as text: names, file names and reasons may quote what a student wrote,
+    and JupyterLab or a code host would render their HTML, links and images (autograder.course.student_text)."""
+    return markdown_text(_text(text))
+
+
+def limits_section(results) -> list[str]:
+    """The limits each kernel ran under; students with the same limits share a row."""
+    rows: dict[str, list[str]] = {}
+    for r in results:
+        if r.limits:
+            shown = "; ".join(f"{k}: {v}" for k, v in r.limits.items() if k != "peak memory of the whole kernel")
+            rows.setdefault(shown, []).append(r.student + (f" (peak {r.limits['peak memory of the whole kernel']})"
+                                                           if "peak memory of the whole kernel" in r.limits else ""))
+    if not rows:
+        return []
+    out = ["", "## Limits in force", "", "| limits | students (peak memory of the whole kernel) |", "|---|---|"]
+    return out + [f"| {_cell(shown)} | {_cell(', '.join(students))} |" for shown, students in rows.items()]

@@ -1,0 +1,297 @@
+"""The class list: who should hand in, under which id, and who the LMS says they are.
+
+`make roster FILE=...` reads the class list an LMS exports and writes the course's `roster.csv`
+(never committed: it names students). Understood, by their headers:
+  Canvas      Gradebook > Export: Student ("Last, First"), ID (the user id), SIS User ID,
+              SIS Login ID, Section, then one column per assignment; its "Points Possible" row
+              and the test student are skipped.
+  Moodle      the assignment's "Download grading worksheet": Identifier ("Participant 123",
+              the number its submission download carries), Full name, Email address, ...
+  Blackboard  Grade Center > Work Offline > Download: Last Name, First Name, Username, ...
+  plain       student (or username), and optionally name, email, lms_id: for a JupyterHub
+              class, where the student id is the hub user name.
+
+The course's student id of each row: the SIS login in Canvas (what a university's JupyterHub
+logs students in with; else the name Canvas writes into its download's file names,
+lastnamefirstname), the Moodle user's e-mail name, the Blackboard username, or the plain file's
+own. With a roster, every grading run has one row per rostered student (graded, missing,
+rejected) and a submission is matched to its row by the LMS's id when its name carries one.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from ..course import csvcells
+from ..course.submission_names import STUDENT_ID
+
+ROSTER = "roster.csv"
+
+
+@dataclass
+class Entry:
+    student: str              # the course's id: gradebook, feedback/<student>/, reports
+    name: str = ""            # as the LMS shows it ("Smith, John" in Canvas)
+    lms: str = ""             # canvas | moodle | blackboard | "" (a hub's or a plain list)
+    lms_id: str = ""          # Canvas user id, Moodle participant number, Blackboard username
+    email: str = ""
+    section: str = ""
+    sis_user_id: str = ""     # Canvas's, kept for its grade import
+    sis_login_id: str = ""
+    # Moodle numbers its participants per assignment (assign_user_mapping): "ps01_x=7000;ps03_y=8123",
+    # one worksheet read per assignment (make roster FILE=... ASSIGNMENT=...)
+    moodle_ids: str = ""
+
+    def id_for(self, assignment: str | None) -> str:
+        """The LMS's id of the student for `assignment`: Moodle's participant number of that
+        assignment, else the one id (Canvas, Blackboard)."""
+        if self.lms != "moodle":
+            return self.lms_id
+        ids = dict(part.split("=", 1) for part in self.moodle_ids.split(";") if "=" in part)
+        return ids.get(assignment or "", "")
+
+
+class RosterError(ValueError):
+    """A class list that cannot be read: one sentence says why."""
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _id(text: str) -> str:
+    """A student id from free text: letters, digits, '.', '_', '-', as intake accepts."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "", _ascii(text).replace(" ", ".")).strip("._-")[:64]
+
+
+def canvas_token(sortable: str) -> str:
+    """The name Canvas writes before the ids in a download ('Smith, John' -> 'smithjohn')."""
+    return re.sub(r"[^a-z0-9]", "", _ascii(sortable).lower())
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise RosterError(f"cannot read {path}: {err.strerror or err}")
+    for encoding in ("utf-8-sig", "cp1252"):         # Excel saves either
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows:
+        raise RosterError(f"{path} holds no rows under a header line")
+    return [{(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None} for row in rows]
+
+
+def parse(path: Path) -> tuple[str, list[Entry]]:
+    """(which format it was, its students) of an LMS's class list."""
+    rows = _read(Path(path))
+    head = set(rows[0])
+    if {"Student", "ID"} <= head:              # SIS columns only for who may read SIS data
+        kind, entries = "a Canvas gradebook export", _canvas(rows)
+    elif {"Identifier", "Full name"} <= head:
+        kind, entries = "a Moodle grading worksheet", _moodle(rows)
+    elif {"Last Name", "First Name", "Username"} <= head:
+        kind, entries = "a Blackboard Grade Center download", _blackboard(rows)
+    elif head & {"student", "username", "student_id"}:
+        kind, entries = "a plain class list", _plain(rows)
+    else:
+        raise RosterError(f"{path}: not a class list this course reads (columns: {', '.join(sorted(head))[:300]}); "
+                          "see docs/instructor.md, 'The roster'")
+    return kind, _unique(entries)
+
+
+def _canvas(rows):
+    out = []
+    for row in rows:
+        if not row.get("ID", "").isdigit() or row.get("Student") in ("Student, Test", "Test Student"):
+            continue                                   # Points Possible, posting policy, test student
+        login = row.get("SIS Login ID", "")
+        student = login if STUDENT_ID.match(login) else canvas_token(row["Student"]) or f"canvas{row['ID']}"
+        out.append(Entry(student, row["Student"], "canvas", row["ID"],
+                         section=row.get("Section", ""), sis_user_id=row.get("SIS User ID", ""),
+                         sis_login_id=row.get("SIS Login ID", "")))
+    return out
+
+
+def _moodle(rows):
+    out = []
+    for row in rows:
+        m = re.search(r"(\d+)\s*$", row.get("Identifier", ""))
+        if not m:
+            continue
+        email = row.get("Email address", "")
+        out.append(Entry(_id(email.split("@")[0]) or m[1], row.get("Full name", ""), "moodle", m[1], email=email))
+    return out
+
+
+def _blackboard(rows):
+    """Blackboard gives the last and the first name apart: kept as "Last, First", as Canvas writes
+    its sortable name, so that name_parts splits where Blackboard did ("de la Cruz", "Ana María")."""
+    def name(row):
+        last, first = (" ".join((row.get(k) or "").split()) for k in ("Last Name", "First Name"))
+        return ", ".join(part for part in (last, first) if part)
+    return [Entry(row["Username"], name(row), "blackboard", row["Username"], email=row.get("Email", ""))
+            for row in rows if row.get("Username")]
+
+
+def _plain(rows):
+    out = []
+    for row in rows:
+        student = row.get("student") or row.get("username") or row.get("student_id") or ""
+        if student:
+            out.append(Entry(student, row.get("name", ""), row.get("lms", ""), row.get("lms_id", ""),
+                             email=row.get("email", ""), section=row.get("section", "")))
+    return out
+
+
+def _unique(entries: list[Entry]) -> list[Entry]:
+    """Every student id valid and used once: two 'smithjohn's become smithjohn-<lms id>."""
+    seen: dict[str, int] = {}
+    for e in entries:
+        seen[e.student] = seen.get(e.student, 0) + 1
+    out, bad = [], []
+    for e in entries:
+        if seen[e.student] > 1 and e.lms_id:
+            e.student = f"{e.student}-{e.lms_id}"
+        if not STUDENT_ID.match(e.student):
+            bad.append(e.student or e.name or "(empty)")
+        out.append(e)
+    if bad:
+        raise RosterError(f"{len(bad)} student id(s) a grading run cannot use: {', '.join(bad[:5])} "
+                          "(letters, digits, '.', '_', '-', '@'; at most 64)")
+    twice = sorted({e.student for e in out if [x.student for x in out].count(e.student) > 1})
+    if twice:
+        raise RosterError(f"the same student id on several rows: {', '.join(twice[:5])}")
+    return out
+
+
+def write(course: Path, entries: list[Entry], assignment: str | None = None) -> Path:
+    """roster.csv from `entries`. A Moodle worksheet's participant numbers are `assignment`'s:
+    kept beside those of the other assignments read before, for the same students."""
+    path = Path(course) / ROSTER
+    if any(e.lms == "moodle" for e in entries):
+        if not assignment:
+            raise RosterError("a Moodle worksheet numbers its participants for one assignment only: "
+                              "say which, make roster FILE=... ASSIGNMENT=ps03")
+        earlier = {e.student: e for e in (load(course) or Roster([])).entries if e.lms == "moodle"}
+        for e in entries:
+            ids = dict(part.split("=", 1) for part in earlier[e.student].moodle_ids.split(";") if "=" in part) \
+                if e.student in earlier else {}
+            ids[assignment] = e.lms_id
+            e.moodle_ids, e.lms_id = ";".join(f"{a}={i}" for a, i in sorted(ids.items())), ""
+    with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
+        writer = csv.DictWriter(f, fieldnames=[fl.name for fl in fields(Entry)])
+        writer.writeheader()
+        writer.writerows(csvcells.record(asdict(e)) for e in entries)   # a name never runs in a spreadsheet
+    return path
+
+
+def name_parts(entry: Entry) -> tuple[str, str]:
+    """(first name, last name) of a roster row, for nbgrader's gradebook: Canvas's sortable
+    "Last, First" at its comma, another LMS's "First Last" at its last space (one word is a last
+    name). A name is the student's own text and nbgrader's formgrader writes it into its page
+    unescaped (formgrade_macros.html.j2): '<' and '>' are changed to look-alikes that are not markup."""
+    name = " ".join(entry.name.split())
+    if "," in name:
+        last, _, first = name.partition(",")
+    else:
+        first, _, last = name.rpartition(" ")
+    return tuple(part.strip().translate(_NOT_MARKUP)[:128] for part in (first, last))
+
+
+_NOT_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a"})
+
+
+def into_gradebook(course: Path, entries: list[Entry]) -> int:
+    """Every rostered student into the course's gradebook, with their name and e-mail, so the
+    formgrader and `make export` show who they are (nbgrader's autograde adds a student by id
+    alone and leaves a name it finds); the number of students added or changed. A name the roster
+    does not have is left as the gradebook holds it."""
+    from nbgrader.api import Gradebook, Student
+
+    from ..course.folder import gradebook_url
+
+    changed = set()
+    with Gradebook(gradebook_url(course)) as gb:
+        known = {s.id: s for s in gb.db.query(Student)}
+        for e in entries:
+            student = known.get(e.student)
+            if student is None:
+                student = known[e.student] = Student(id=e.student)
+                gb.db.add(student)
+                changed.add(e.student)
+            first, last = name_parts(e)
+            for key, value in (("first_name", first), ("last_name", last), ("email", e.email[:128])):
+                if value and getattr(student, key) != value:
+                    setattr(student, key, value)
+                    changed.add(e.student)
+        gb.db.commit()
+    return len(changed)
+
+
+class Roster:
+    def __init__(self, entries: list[Entry], assignment: str | None = None):
+        self.entries, self.assignment = entries, assignment
+        self.by_student = {e.student: e for e in entries}
+        self.by_lms = {(e.lms, e.id_for(assignment)): e for e in entries if e.lms and e.id_for(assignment)}
+
+    def find(self, student: str, lms: dict) -> Entry | None:
+        """The row of a submission: by the LMS's id where its name carries one, else by id."""
+        if lms.get("lms_id"):
+            hit = self.by_lms.get((lms.get("lms", ""), lms["lms_id"]))
+            if hit:
+                return hit
+        return self.by_student.get(student)
+
+
+def load(course: Path, assignment: str | None = None) -> Roster | None:
+    """The course's roster, or None when it has none. A damaged roster.csv stops the run:
+    grading without it would drop rows silently."""
+    path = Path(course) / ROSTER
+    if not path.exists():
+        return None
+    try:
+        with open(path, newline="", encoding=csvcells.ENCODING) as f:
+            names = {fl.name for fl in fields(Entry)}
+            entries = [Entry(**{k: csvcells.plain(v or "") for k, v in row.items() if k in names})
+                       for row in csv.DictReader(f)]
+    except (OSError, UnicodeDecodeError, TypeError, csv.Error) as err:
+        raise RosterError(f"{path} cannot be read ({err}); write it again with make roster FILE=...")
+    return Roster(_unique(entries), assignment)
+
+
+def apply(found, roster: Roster | None) -> dict[str, Entry]:
+    """Rename the students of an intake (autograder.grading.intake.Intake) to their roster ids, matched
+    by the LMS's id where the submission's name carries one; {student: their row} of those on the
+    roster. Two submissions that land on one row keep their own names, and say so."""
+    if roster is None:
+        return {}
+    maps = ("notebooks", "missing", "refused", "errors", "notes", "candidates", "lms")
+    keys = sorted({k for attr in maps for k in getattr(found, attr)})
+    rows, taken = {}, {}
+    for key in keys:
+        entry = roster.find(key, found.lms.get(key, {}))
+        if entry is None:
+            continue
+        if entry.student in taken or (entry.student != key and entry.student in keys):
+            found.notes.setdefault(key, []).append(
+                f"the roster's {entry.student} handed in under another name too; graded as {key}")
+            continue
+        taken[entry.student] = key
+        rows[entry.student] = entry
+        if entry.student == key:
+            continue
+        for attr in maps:
+            table = getattr(found, attr)
+            if key in table:
+                table[entry.student] = table.pop(key)
+        found.notes.setdefault(entry.student, []).insert(0, f"handed in as {key}")
+    return rows

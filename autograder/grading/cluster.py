@@ -1,0 +1,339 @@
+"""Grade a class on a Dask cluster: one task per student, each the class run's own path.
+
+    python -m autograder grade ps03 SUBMISSIONS --cluster tcp://scheduler:8786
+    make autograde ASSIGNMENT=ps03 SUBMISSIONS=... CLUSTER=tcp://scheduler:8786
+
+The instructor's process prepares the run as on one machine (autograder.grading.prepare and
+staging: the sandbox checked, the assignment regenerated in the gradebook, the submissions found, the re-check's
+files written into the run's folder), then sends every student to the cluster as one task.
+Meanwhile every worker is checked and starts its grading worker (`connect`, `get_ready`), as
+the local path's workers start while the run is prepared.
+The task (`grade_task`, on a `dask.distributed` worker) does for its student what the class run
+does (Run.grade_alone): repair, the sandboxed kernel, the re-check, the feedback and its scan for
+leaks. It returns the student's result; the instructor's process writes the reports.
+
+What the workers need (docs/grading.md): the course folder at the same path (a shared
+filesystem), the course's environment at the same path, bubblewrap and user namespaces, one
+thread each (`--nthreads 1`; a worker grades one student at a time whatever it is given), and a
+gradebook they can all write: PostgreSQL, its URL in the environment variable RNNLAB_GRADEBOOK_URL
+(which nbgrader_config.py reads), a term's SQLite gradebook moved there first (autograder.term.move).
+Each Dask worker process keeps one grading worker (autograder.grading.worker) for the run.
+
+Faults:
+- a worker that dies mid-task: the scheduler gives its tasks to another worker, and the grading
+  worker and kernel it started end with it (autograder.grading.worker's watchdog); the student is graded
+  again from the start, and nbgrader's autograde replaces whatever the first attempt wrote;
+- a task that ends the scheduler's `allowed-failures` workers (a submission that crashes
+  whatever grades it): that student's grader error, the others go on;
+- the scheduler gone: `ClusterLost` says how far the run got. Each finished student is recorded
+  as it comes back (`done_folder`); a rerun of the same command grades only the others, and the
+  records go once the run has written its reports.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import socket
+import threading
+import zlib
+from pathlib import Path
+
+from ..gradebook.rows import Result
+from .options import NotGradeable, Options, SandboxUnavailable, grader_error
+from .pipeline import Run
+from .workerclient import Worker
+
+
+class ClusterLost(NotGradeable):
+    """The scheduler could not be reached, or went away during the run."""
+
+
+# -- on the worker --------------------------------------------------------------------------
+_LOCK = threading.RLock()                # one student at a time per worker process (re-entered by _start)
+_STATE: dict = {}                        # the run this process grades: work folder, Run, Worker, slot
+
+
+def _slot(name) -> int:
+    """A worker's sandbox slot (uid_base + slot): its name when that is a small number (a
+    LocalCluster's, or `dask worker --name 3`), else a number drawn from its name."""
+    return name if isinstance(name, int) and 0 <= name < 1000 else zlib.crc32(str(name).encode()) % 1000
+
+
+def _start(course: str, work: str, slot: int) -> None:
+    """This process's grading worker for the run in `work`, started, and what the re-check needs
+    imported (torch, matplotlib: 1.5 s, while the grading worker imports nbgrader)."""
+    with _LOCK:
+        if _STATE.get("work") != work:
+            finish(_STATE.get("work"))
+            log = Path(work) / f"worker-{socket.gethostname()}-{os.getpid()}.log"
+            _STATE.update(work=work, run=None, slot=slot, worker=Worker(Path(course), log))
+        import matplotlib.pyplot  # noqa: F401
+        import torch  # noqa: F401
+
+
+def get_ready(course: str, sandboxed: bool, work: str, dask_worker=None) -> str | None:
+    """Run on every worker as the run begins: why this worker cannot grade the course, or None,
+    and then it starts its grading worker in a thread while the instructor's process prepares
+    the run, as the local path starts its workers (the first task waited 2.7-3.6 s for it)."""
+    why = worker_problem(course, sandboxed)
+    if why is None:
+        threading.Thread(target=_start, args=(course, work, _slot(dask_worker.name)), daemon=True,
+                         name="grading-start").start()
+    return why
+
+
+def _attach(spec: dict) -> tuple[Run, Worker, int]:
+    """The worker side of the run `spec` describes, made once per worker process: the same
+    options, the run's folder (written by the instructor's process), a grading worker."""
+    from distributed import get_worker
+
+    if _STATE.get("work") != spec["work"]:             # not started by get_ready (a worker that joined late)
+        _start(spec["course"], spec["work"], _slot(get_worker().name))
+    if _STATE.get("run") is None:
+        # this worker grades its students here: the run's own options, on this machine
+        run = Run(spec["assignment"], spec["submissions"], course=spec["course"],
+                  options=Options(**{**spec["options"], "cluster": None}), log=lambda *a: None)
+        run.work = Path(spec["work"])
+        try:
+            run.check_sandbox()
+            run.load_checks(write=False)
+            run.read_notebooks()
+        except BaseException:
+            finish(spec["work"])
+            raise
+        _STATE["run"] = run
+    run = _STATE["run"]
+    if not _STATE["worker"].alive():                                 # stopped after a timeout
+        _STATE["worker"] = Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
+    return run, _STATE["worker"], _STATE["slot"]
+
+
+def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: dict) -> dict:
+    """One student's grading on a Dask worker: its result, as a dict.
+
+    The result is also written into the run's folder before it is returned, and a task whose
+    student has one there returns it without grading again. A finished task's result waits on
+    its worker until the instructor's process has read it; a worker that dies meanwhile (the
+    next student's submission crashed it, a node was taken away) has the task run again
+    elsewhere, and the student graded twice. In a test, the two students graded just before a
+    crashing submission, one on each worker, were."""
+    finished = Path(spec["work"]) / "finished" / f"{student}.json"
+    if finished.exists():
+        return json.loads(finished.read_text())
+    with _LOCK:
+        run, worker, slot = _attach(spec)
+        attempts = run.work / "attempts"
+        attempts.mkdir(exist_ok=True)
+        with open(attempts / f"{student}.log", "a") as log:
+            log.write(f"{socket.gethostname()} {os.getpid()}\n")
+        run.results[student] = Result(**result)
+        run.found[student] = (Path(notebook), None, {})
+        try:
+            graded = dataclasses.asdict(run.grade_alone(student, slot, worker, earlier))
+            finished.parent.mkdir(exist_ok=True)
+            finished.with_suffix(".new").write_text(json.dumps(graded))
+            os.replace(finished.with_suffix(".new"), finished)
+            return graded
+        finally:
+            run.results.pop(student, None)
+            run.found.pop(student, None)
+
+
+def worker_problem(course: str, sandboxed: bool) -> str | None:
+    """Why this worker cannot grade the course, or None: checked on every worker before a run."""
+    if not (Path(course) / "nbgrader_config.py").is_file():
+        return (f"it does not see the course folder {course} (the workers need it at the same path, "
+                "on a shared filesystem)")
+    if sandboxed:
+        from . import sandbox as sb
+        return sb.check()
+    return None
+
+
+def finish(work: str | None) -> None:
+    """Stop this process's grading worker of the run in `work` (the run is over)."""
+    if work is not None and _STATE.get("work") == work:
+        if _STATE.get("worker") is not None:
+            _STATE["worker"].stop()
+        _STATE.clear()
+
+
+# -- in the instructor's process ------------------------------------------------------------
+class ClusterRun(Run):
+    """A grading run whose students are graded on the Dask cluster at `options.cluster`, one task
+    each (`grade_task`); the instructor's process prepares the run and writes the reports."""
+
+    on_cluster = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = None                  # the Dask client (`connect`), once the run's folder exists
+
+    def start_workers(self) -> None:
+        # the cluster's workers start theirs while the rest is set up here; the one worker here
+        # only regenerates the assignment
+        self.client = connect(self)
+        self.workers[0] = Worker(self.course, self.work / "worker-0.log")
+
+    def where(self) -> str:
+        return f"on the Dask cluster {self.opt.cluster}"
+
+    def grade_class(self, students: list[str], earlier: dict[str, dict[str, str]]) -> None:
+        # each student's whole path in one task
+        done = grade_on_cluster(self, students, earlier)
+        self.collect_scores([s for s in self.results if s not in done])
+
+    def reported(self) -> None:
+        forget(self)
+
+    def stop(self) -> None:
+        super().stop()
+        if self.client is not None and self.client.status == "running":    # not graded: a fault before
+            self.client.run(finish, str(self.work))
+            self.client.close(timeout=10)
+
+
+def done_folder(run: Run) -> Path:
+    return run.course / "grading-runs" / f"{run.assignment}-cluster-done"
+
+
+def _fingerprint(run: Run, notebook: Path) -> str:
+    """What a finished student's record is valid for: this submission, this source notebook."""
+    digest = hashlib.sha256(Path(notebook).read_bytes())
+    digest.update((run.course / "source" / run.assignment / f"{run.assignment}.ipynb").read_bytes())
+    return digest.hexdigest()
+
+
+def _recorded(run: Run, student: str) -> Result | None:
+    """The result of an earlier, interrupted run for this very submission, if there is one."""
+    try:
+        record = json.loads((done_folder(run) / f"{student}.json").read_text())
+        if record["fingerprint"] == _fingerprint(run, run.found[student][0]):
+            return Result(**record["result"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _record(run: Run, student: str) -> None:
+    folder = done_folder(run)
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"fingerprint": _fingerprint(run, run.found[student][0]),
+              "result": dataclasses.asdict(run.results[student])}
+    (folder / f"{student}.json.new").write_text(json.dumps(record))
+    os.replace(folder / f"{student}.json.new", folder / f"{student}.json")
+
+
+def forget(run: Run) -> None:
+    """The run has written its reports: the next run grades everyone again."""
+    shutil.rmtree(done_folder(run), ignore_errors=True)
+
+
+def connect(run: Run):
+    """The client of the run's cluster, every worker checked and starting its grading worker
+    (`get_ready`); called as the run is prepared, once its folder exists."""
+    from distributed import Client
+
+    address = run.opt.cluster
+    # the client's reconnection attempts log a traceback each; ClusterLost says it in a sentence
+    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError) as err:
+        raise ClusterLost(f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade "
+                          "without CLUSTER") from None
+    problems = {w: why for w, why in client.run(get_ready, str(run.course), run.opt.sandboxed, str(run.work)).items()
+                if why}
+    if problems:
+        client.run(finish, str(run.work))
+        client.close()
+        where = "; ".join(f"{w}: {why}" for w, why in sorted(problems.items()))
+        raise SandboxUnavailable(f"{len(problems)} Dask worker(s) cannot grade here ({where}). Nothing was graded: "
+                                 "fix them or stop them (docs/grading.md), then run again")
+    return client
+
+
+def submit_queued(client, function, calls: dict[str, tuple]) -> dict:
+    """{future: name} of `function(*args)` for each name's args, as tasks the scheduler keeps in
+    its own queue and gives to a worker only when one of its threads is free (with
+    worker-saturation 1.0): a worker that dies then held one student, the one it was grading.
+
+    Tasks the scheduler sends ahead would wait on a worker, and each death of that worker would
+    count against them as if they had caused it (`allowed-failures`): with one key prefix per
+    student (`grade-<student>-...`), every task was its own group, none was queued, and a
+    submission that crashed two workers failed ten other students of a class of 40 (a test's, with
+    allowed-failures 1). Queuing needs tasks of one group much larger than the cluster, or tasks
+    marked as data producers: these are both (one key prefix, the mark), so a class smaller than
+    the cluster is queued too."""
+    from dask._task_spec import Task
+
+    token = secrets.token_hex(4)
+    keys = {name: f"grade-{token}-{name}" for name in calls}       # the prefix names the group: "grade"
+    graph = {keys[name]: Task(keys[name], function, *args, _data_producer=True) for name, args in calls.items()}
+    futures = client.get(graph, list(graph), sync=False)
+    return dict(zip(futures, calls))
+
+
+def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str, str]]) -> set[str]:
+    """Grade `students` (found, not yet repaired) on the cluster at run.opt.cluster; returns the
+    students whose results came back (or were kept from an interrupted run)."""
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
+
+    done: set[str] = set()
+    todo = []
+    for student in students:
+        kept = _recorded(run, student)
+        if kept is not None:
+            run.results[student] = kept
+            done.add(student)
+        else:
+            todo.append(student)
+    if done:
+        run.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
+    address = run.opt.cluster
+    client = run.client
+    spec = {"assignment": run.assignment, "course": str(run.course), "submissions": str(run.submissions),
+            "work": str(run.work), "options": dataclasses.asdict(run.opt)}
+    try:
+        futures = submit_queued(client, grade_task, {
+            student: (spec, student, str(run.found[student][0]), dataclasses.asdict(run.results[student]),
+                      earlier.get(student, {})) for student in todo})
+        for future in as_completed(futures):
+            # the client lets go of each result once read: a worker holds the results the client
+            # still wants, and a worker that died would have every student it had graded in this
+            # run graded again elsewhere (27 of 40 in a test), rewriting their notebooks, grades and
+            # feedback behind the run's back
+            student = futures.pop(future)
+            if future.status == "cancelled" or client.status != "running":
+                raise _lost(address, len(done), len(students))
+            try:
+                run.results[student] = Result(**future.result())
+            except KilledWorker as err:
+                grader_error(run.results[student], "grading on the cluster",
+                             RuntimeError(f"its task ended every Dask worker that ran it ({err})"))
+            except Exception as err:
+                if client.status != "running":
+                    raise _lost(address, len(done), len(students)) from None
+                grader_error(run.results[student], "grading on the cluster", err)
+            future.release()
+            run.identify(run.results[student], *run.found[student][1:])
+            _record(run, student)
+            done.add(student)
+            run.log(f"  {student}: {run.results[student].status} in {run.results[student].seconds} s")
+        client.run(finish, str(run.work))
+    except OSError:
+        raise _lost(address, len(done), len(students)) from None
+    finally:
+        client.close(timeout=10)
+    return done
+
+
+def _lost(address: str, done: int, total: int) -> ClusterLost:
+    return ClusterLost(f"the Dask scheduler at {address} went away: {done} of {total} submission(s) are "
+                       f"graded and kept; run the same command again to grade the other {total - done}")

@@ -1,0 +1,185 @@
+"""Every path to a grade is the pipeline's: nbgrader grades and writes feedback only inside it.
+
+Stock nbgrader grades wherever an instructor asks it to: the formgrader's Autograde button (its
+API, `POST /formgrader/api/submission/<assignment>/<student>/autograde`), `nbgrader autograde`
+on the command line, a script with nbgrader's Python API, the same on the hub's instructor
+server. Each runs the student's code in a kernel with the rights of whoever started it: a
+submission listed `source/` and wrote into the course folder from the formgrader's button. Only
+the pipeline (autograder.grading.pipeline) puts that kernel in the sandbox.
+
+The course's nbgrader_config.py hands nbgrader three things of this module, which every one of
+those paths goes through, since nbgrader builds them itself:
+
+- `PipelineOnlyExporter`, Autograde's exporter. nbgrader builds it in `BaseConverter.start`,
+  before it removes an earlier `autograded/` folder, writes the gradebook or starts a kernel.
+  Outside the pipeline's grading worker it refuses, with one sentence that names `make
+  autograde`, and nothing has changed. The worker (autograder.grading.worker) grants its own process
+  with `grant()`: a grant lives in that process's memory, so no setting in any config file or
+  on any command line satisfies the check, and a student can set none.
+- `refuse_student_code`, a hook that nbgrader's Execute runs once the kernel is up and before
+  any cell: the second line, for an autograde that got past the exporter (a command line that
+  replaced it), and the guard of `nbgrader validate` (and JupyterLab's Validate button) on a
+  notebook in the course's folders of students' work.
+- `ScannedFeedbackExporter`, GenerateFeedback's HTML exporter. The pipeline and `make feedback`
+  scan the feedback they write themselves (feedbackscan.scan_feedback) and are granted; anywhere
+  else (the formgrader's Generate Feedback buttons, `nbgrader generate_feedback`) each page is
+  checked before it is written, by the same check: feedback the grading withheld stays
+  withheld, and a page that holds a line of a hidden test or a folder of the grading machine is
+  withheld and recorded as the pipeline records it. nbgrader then writes the other students'.
+
+Where the course's package cannot be imported, nbgrader cannot build the two exporters and
+refuses both commands: the guard fails closed. `nbgrader release_feedback` sends what
+`feedback/` holds, and no path leaves withheld feedback there. docs/grading.md ("Every path to a
+grade") lists every path and what happens on it.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from nbconvert.exporters import HTMLExporter, NotebookExporter
+from nbgrader.converters.base import NbGraderException
+
+# who holds a grant in this process (the pipeline's grading worker, `make feedback`'s nbgrader)
+_GRANTS: list[str] = []
+
+# folders of a course that hold students' work, as the pipeline and nbgrader lay them out
+STUDENT_WORK = ("submitted", "autograded", "staged", "feedback", "grading-runs", "demo-class")
+
+
+class Refused(NbGraderException):
+    """A path to a grade that is not the pipeline's; the message names the right command."""
+
+
+def grant(holder: str) -> None:
+    """Let nbgrader autograde and write unscanned feedback in this process, for the rest of its
+    life. Called by the pipeline's grading worker, whose kernels are sandboxed and whose
+    feedback the pipeline scans, and by `make feedback`'s nbgrader, which scans what it wrote."""
+    _GRANTS.append(holder)
+
+
+def granted() -> bool:
+    return bool(_GRANTS)
+
+
+def autograde_refusal(assignment: str) -> str:
+    name = assignment if assignment and "*" not in assignment else "psNN"
+    return (f"Autograde here would run the student's code with your rights, outside the sandbox; "
+            f"grade with `make autograde ASSIGNMENT={name} SUBMISSIONS=submitted` in the course folder "
+            f"(the sandboxed pipeline; on the hub: `python -m autograder grade {name} submitted --course .`).")
+
+
+def refuse(log, sentence: str):
+    """Log `sentence` where the formgrader and the command line show it, and stop."""
+    log.error(sentence)
+    raise Refused(sentence)
+
+
+class PipelineOnlyExporter(NotebookExporter):
+    """nbgrader's Autograde exporter, built only inside the pipeline's grading worker."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not granted():
+            coursedir = getattr(self.parent, "coursedir", None)
+            refuse(self.log, autograde_refusal(getattr(coursedir, "assignment_id", "")))
+
+
+def _inside(folder: Path, root: Path) -> bool:
+    try:
+        folder.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def refuse_student_code(course: str, notebook=None, **_) -> None:
+    """nbgrader's Execute hook (`on_notebook_start`, set in the course's nbgrader_config.py, which
+    passes its folder as `course`): outside a grant, no autograde kernel runs a cell, and
+    `validate` runs no notebook in a folder of students' work (it would run that student's code
+    with your rights)."""
+    if granted():
+        return
+    execution = os.environ.get("NBGRADER_EXECUTION", "")
+    if execution == "autograde":
+        raise Refused(autograde_refusal(""))
+    here = Path.cwd()
+    if execution == "validate" and any(_inside(here, Path(course) / part) for part in STUDENT_WORK):
+        raise Refused(f"Validating {here.name} would run a student's code with your rights; grade it with "
+                      f"`make autograde` (sandboxed), or read it without running it.")
+
+
+class ScannedFeedbackExporter(HTMLExporter):
+    """nbgrader's GenerateFeedback exporter: outside a grant, a page is checked before nbgrader
+    writes it, as the pipeline checks the pages it writes (feedbackscan.leak_flag)."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        page, resources = super().from_notebook_node(nb, resources, **kw)
+        if not granted():
+            self.check(page, resources or {})
+        return page, resources
+
+    def check(self, page: str, resources: dict) -> None:
+        from ..course import leakscan
+        from .feedbackscan import leak_flag, withheld_marker
+
+        info = resources.get("nbgrader", {})
+        student, assignment = info.get("student", ""), info.get("assignment", "")
+        course = Path(getattr(getattr(self.parent, "coursedir", None), "root", "") or os.getcwd())
+        marker = withheld_marker(course, assignment, student)
+        if marker.exists():
+            why = marker.read_text(encoding="utf-8", errors="replace").strip().removeprefix("feedback withheld: ")
+            refuse(self.log, f"The feedback of {student} for {assignment} stays withheld, as the grading run "
+                             f"decided ({why}); grading the student again (`make autograde`) clears it.")
+        try:
+            flag = leak_flag(course, assignment, student, page, self.secrets(course, assignment),
+                             set(leakscan.host_paths(course)))
+        except Exception as err:                        # unchecked feedback is never written
+            flag = (f"feedback withheld: it could not be checked ({type(err).__name__}: {str(err)[:200]}); "
+                    f"run `make feedback ASSIGNMENT={assignment}`")
+        if flag:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(flag + "\n", encoding="utf-8")
+            refuse(self.log, f"The feedback of {student} for {assignment} is {flag.removeprefix('feedback ')}.")
+
+    def secrets(self, course: Path, assignment: str) -> set[str]:
+        """The hidden-test lines of `assignment` that a page may not show, read once per exporter
+        (nbgrader builds one for every student of a run)."""
+        import nbformat
+
+        from .feedbackscan import scanned_secrets
+
+        cache = self.__dict__.setdefault("_secrets", {})
+        if assignment not in cache:
+            source = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", 4)
+            released = course / "release" / assignment / f"{assignment}.ipynb"
+            cache[assignment] = scanned_secrets(source, nbformat.read(released, 4) if released.exists() else None)
+        return cache[assignment]
+
+
+def feedback_for_make_feedback(course: Path, assignment: str) -> subprocess.CompletedProcess:
+    """`nbgrader generate_feedback ASSIGNMENT --force` in `course` with a grant, for `make
+    feedback`, which scans every page itself once nbgrader has written them."""
+    from ..course.folder import venv_env
+
+    return subprocess.run([sys.executable, "-m", "autograder.grading.nbgrader_guard", "generate_feedback", assignment, "--force"],
+                          cwd=course, env=venv_env(), capture_output=True, text=True)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] != ["generate_feedback"]:
+        print("python -m autograder.grading.nbgrader_guard runs nbgrader's generate_feedback for `make feedback` only",
+              file=sys.stderr)
+        return 2
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    from autograder.grading import nbgrader_guard            # this file runs as __main__: grant the module nbgrader reads
+    nbgrader_guard.grant("make feedback")
+    NbGraderApp.launch_instance(argv=argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

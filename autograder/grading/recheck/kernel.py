@@ -1,0 +1,223 @@
+"""What runs in the student's kernel, and only reports: the fingerprint of the functions tests rely on
+and the known-answer probes (InjectChecks adds the first cell, `kernel_checks_source` the last,
+which also waits for the re-check process); ExtractChecks keeps what they printed for the grader.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor as Preprocessor  # enabled by default
+
+
+HARNESS_ENV = "RNNLAB_RECHECK_HARNESS"       # file with the harness cell's source
+
+OUTPUT_ENV = "RNNLAB_RECHECK_DIR"            # where ExtractChecks stores what the cells printed
+
+MARK = "rnnlab_recheck"
+
+FINGERPRINT = r'''
+def _rnnlab_fingerprint():
+    import builtins, math, sys
+    import numpy, numpy.testing, torch, torch.testing
+    import rnnlab.checks
+    shell = get_ipython()
+    watched = {
+        "torch.allclose": torch.allclose, "torch.equal": torch.equal, "torch.isclose": torch.isclose,
+        "torch.testing.assert_close": torch.testing.assert_close, "torch.Tensor.__eq__": torch.Tensor.__eq__,
+        "math.isclose": math.isclose, "numpy.allclose": numpy.allclose,
+        "numpy.testing.assert_allclose": numpy.testing.assert_allclose,
+        "numpy.testing.assert_array_equal": numpy.testing.assert_array_equal,
+        "builtins.isinstance": builtins.isinstance, "builtins.type": builtins.type,
+        "builtins.print": builtins.print, "builtins.__import__": builtins.__import__,
+        "sys.excepthook": sys.excepthook, "shell.showtraceback": shell.showtraceback,
+        "shell.run_cell": shell.run_cell, "shell.run_ast_nodes": shell.run_ast_nodes,
+        "shell.run_code": shell.run_code,
+    }
+    watched.update({f"rnnlab.checks.{n}": getattr(rnnlab.checks, n) for n in rnnlab.checks.__all__})
+    own = lambda f: getattr(f, "__module__", "") in ("__main__", None) or "<ipython-input" in getattr(getattr(f, "__code__", None), "co_filename", "")
+    # bound methods are new objects on every access: compare the functions behind them, and
+    # notice a function stored on the shell object itself
+    state = {k: str(id(getattr(v, "__func__", v))) for k, v in watched.items()}
+    state["functions stored on the shell"] = ",".join(sorted(k for k, v in vars(shell).items() if callable(v) and not isinstance(v, type) and k in ("showtraceback", "run_cell", "run_ast_nodes", "run_code", "showsyntaxerror", "_showtraceback")))
+    state["input transformers"] = str(len(shell.input_transformers_post) + len(shell.input_transformers_cleanup))
+    state["AST transformers"] = str(len(shell.ast_transformers))
+    state["event callbacks from the notebook"] = str(sum(own(cb) for cbs in shell.events.callbacks.values() for cb in cbs))
+    state["trace function"] = str(sys.gettrace() is not None)
+    main = sys.modules["__main__"].__dict__
+    state["test helpers rebound in the notebook"] = ",".join(sorted(
+        n for n in rnnlab.checks.__all__ if n in main and main[n] is not getattr(rnnlab.checks, n)))
+    return state
+'''
+
+
+# Known-answer probes of what tests rely on. Each is run twice: in the student's kernel after all
+# of the student's code (by the harness) and in the grader's own process. A correct comparison
+# helper gives the same answer in both; a disagreement is the only thing the re-check calls
+# tampering. Each expression sees the modules below and the notebook's own names.
+# torch.testing.assert_close has no probe (its identity is in the fingerprint): no test of the
+# course calls it, and its first call imports torch.distributed.tensor, 0.8 s in every kernel,
+# about a sixth of grading a ps03 submission.
+PROBES = {
+    "torch.allclose(zeros, ones)": "torch.allclose(torch.zeros(3), torch.ones(3))",
+    "torch.equal(zeros, ones)": "torch.equal(torch.zeros(3), torch.ones(3))",
+    "torch.isclose(zeros, ones)": "bool(torch.isclose(torch.zeros(3), torch.ones(3)).any())",
+    "zeros == ones": "bool((torch.zeros(3) == torch.ones(3)).any())",
+    "math.isclose(0, 1)": "math.isclose(0.0, 1.0)",
+    "numpy.allclose(zeros, ones)": "bool(numpy.allclose(numpy.zeros(3), numpy.ones(3)))",
+    "numpy.testing.assert_allclose(zeros, ones)": "_raises(lambda: numpy.testing.assert_allclose(numpy.zeros(3), numpy.ones(3)))",
+    "numpy.testing.assert_array_equal(zeros, ones)": "_raises(lambda: numpy.testing.assert_array_equal(numpy.zeros(3), numpy.ones(3)))",
+    "isinstance(1, str)": "isinstance(1, str)",
+    "rnnlab.checks.check_close(zeros, ones)": "_raises(lambda: rnnlab.checks.check_close('x', torch.zeros(3), torch.ones(3)))",
+    "check_close(zeros, ones) in the notebook": "_raises(lambda: check_close('x', torch.zeros(3), torch.ones(3)))",
+    "check_tensor(a list) in the notebook": "_raises(lambda: check_tensor('x', [1.0]))",
+}
+
+
+def probe_answers(scope: dict) -> dict:
+    """The probes evaluated in `scope` (a notebook's globals, or a clean one)."""
+    import importlib
+    names = {"torch": "torch", "math": "math", "numpy": "numpy", "rnnlab": "rnnlab"}
+    env = {k: importlib.import_module(v) for k, v in names.items()}
+    for module in ("torch.testing", "numpy.testing", "rnnlab.checks"):
+        importlib.import_module(module)
+    for name in ("check_close", "check_tensor"):
+        env[name] = scope.get(name, getattr(env["rnnlab"].checks, name))
+
+    def _raises(call):
+        try:
+            call()
+        except BaseException:                    # what a failing check does: raise
+            return "raised"
+        return "returned"
+    env["_raises"] = _raises
+    out = {}
+    for label, code in PROBES.items():
+        try:
+            value = eval(code, env)
+            out[label] = value if isinstance(value, (bool, str)) else repr(type(value))
+        except BaseException as err:
+            out[label] = "error: " + type(err).__name__
+    return out
+
+
+def clean_probe_answers() -> dict:
+    """What the probes give in the grader's own process, where nothing is patched."""
+    return probe_answers({})
+
+
+def fingerprint_cell(label: str) -> str:
+    return (FINGERPRINT + "import json as _rj, sys as _rs\n"
+            f"_rs.stdout.write('{MARK}:{label}:' + _rj.dumps(_rnnlab_fingerprint()) + '\\n')\n"
+            "_rs.stdout.flush()\n"
+            "del _rnnlab_fingerprint, _rj, _rs\n")
+
+
+CELL_TIMEOUT_ENV = "RNNLAB_CELL_TIMEOUT"      # the grading's cell limit, for the wait cells
+
+
+def kernel_checks_source() -> str:
+    """The last cell added to the graded notebook: the fingerprint after the student's code and
+    the known-answer probes in the kernel. They only report (replaced helpers, tampering); the
+    grade's cases are computed in the re-check process (`runner_source`)."""
+    import inspect
+    probes = inspect.getsource(probe_answers)
+    return fingerprint_cell("after") + f'''
+PROBES = {PROBES!r}
+{probes}
+import json as _rj, sys as _rs
+_rs.stdout.write("{MARK}:probes:" + _rj.dumps(probe_answers(globals())) + "\\n")
+_rs.stdout.flush()
+del probe_answers, PROBES, _rj, _rs
+'''
+
+
+RECHECK_CELLS_BUDGET = 40     # seconds the re-check process may spend on the answer cells
+
+
+def wait_cell(seconds: int) -> str:
+    """A cell added after the graded notebook: it lets the re-check process start (once) and
+    waits for it to end, at most `seconds` (under the cell limit; several such cells follow one
+    another, so the wait in all outlasts the re-check's budget)."""
+    return f'''
+import os as _ro, time as _rt
+# the re-check process starts now: a byte, not only the close, which never reaches it while a
+# process the student's code started (and left running) holds this end of the pipe too
+_rg = _ro.environ.pop("RNNLAB_RECHECK_GO", "")
+try:
+    _ro.set_blocking(int(_rg), False)              # a pipe the student's code filled cannot hold this cell
+    _ro.write(int(_rg), b"g")
+except (OSError, ValueError):
+    pass
+try:
+    _ro.close(int(_rg))
+except (OSError, ValueError):
+    pass
+_rp, _rend = _ro.environ.get("RNNLAB_RECHECK_PID"), _rt.monotonic() + {seconds}
+while _rp and _rt.monotonic() < _rend:             # the re-check process ends before the kernel does
+    try:
+        if _ro.waitpid(int(_rp), _ro.WNOHANG)[0]:
+            _ro.environ.pop("RNNLAB_RECHECK_PID", None)
+            break
+    except (ChildProcessError, ValueError):
+        _ro.environ.pop("RNNLAB_RECHECK_PID", None)
+        break
+    _rt.sleep(0.05)
+del _ro, _rt, _rp, _rend, _rg
+'''
+
+
+def wait_cells(cell_timeout: int) -> list[str]:
+    """Enough wait cells, each under the cell limit, to outlast the re-check's budget."""
+    from ..sandbox import RECHECK_WAIT
+    per = max(1, cell_timeout - 3)
+    return [wait_cell(per) for _ in range(-(-RECHECK_WAIT // per))]
+
+
+class InjectChecks(Preprocessor):
+    """nbgrader autograde preprocessor: add the fingerprint cell first and the harness last."""
+
+    def preprocess(self, nb, resources):
+        harness = os.environ.get(HARNESS_ENV)
+        if not harness:
+            return nb, resources
+        first = nbformat.v4.new_code_cell(fingerprint_cell("before"))
+        waits = [nbformat.v4.new_code_cell(c) for c in wait_cells(int(os.environ.get(CELL_TIMEOUT_ENV, "60")))]
+        last = nbformat.v4.new_code_cell(Path(harness).read_text())
+        for cell in (first, *waits, last):
+            cell.metadata[MARK] = True
+        nb.cells = [first] + nb.cells + waits + [last]
+        return nb, resources
+
+
+class ExtractChecks(Preprocessor):
+    """nbgrader autograde preprocessor: remove the added cells and store what they printed."""
+
+    def preprocess(self, nb, resources):
+        keep, printed = [], []
+        for cell in nb.cells:
+            if cell.metadata.get(MARK):
+                for out in cell.get("outputs", []):
+                    if out.get("output_type") == "stream":
+                        printed.append(out.get("text", ""))
+                    elif out.get("output_type") == "error":
+                        printed.append(f"\n{MARK}:error:{out.get('ename')}\n")
+            else:
+                keep.append(cell)
+        nb.cells = keep
+        folder = os.environ.get(OUTPUT_ENV)
+        student = resources.get("nbgrader", {}).get("student")
+        if folder and student:
+            Path(folder, f"{student}.txt").write_text("".join(printed))
+        return nb, resources
+
+
+def preprocessors(execute: str = "nbgrader.preprocessors.Execute", rechecks: bool = True) -> list[str]:
+    """nbgrader's autograde preprocessors, with `execute` for its Execute and the two of this
+    module around it (when there are re-checks)."""
+    around = ["autograder.grading.recheck.InjectChecks", execute, "autograder.grading.recheck.ExtractChecks"]
+    return (around if rechecks else [execute]) + ["nbgrader.preprocessors.IgnorePattern",
+             "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+             "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+             "nbgrader.preprocessors.CheckCellMetadata"]

@@ -1,0 +1,553 @@
+"""The students' repository: the course without anything that grades it.
+
+    make student-dist DEST=../rnn-course-students [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]
+    python -m autograder.publishing.dist DEST [--student-repo owner/name] [--commit] [--from REF] [--allow-dirty]
+
+This repository is the instructor's course: `source/` holds every solution and hidden test and
+each set's wrong-solution fixtures and re-checks, `autograder/` the tools that grade them.
+Students get a generated copy that
+holds what they work with and nothing that grades them:
+
+- every lecture, the start page and the cheat sheet (`notebooks/*.ipynb`), with STUDENT_REPO in
+  place of OWNER/REPO in their Colab and Binder links and their first cell's install line
+  (`rnnlab.colab`; a commit goes on branch `main`, which the Colab links name);
+- every problem set in `release/`;
+- the `rnnlab` package (the lecture quizzes' keys in `rnnlab/data/quiz_NN.json` are formative
+  and stay: a problem set's graded quiz asks other questions, keyed only in hidden tests);
+- the students' requirements, `requirements-student.txt` as `requirements.txt` and
+  `binder/requirements-student.txt` as `binder/requirements.txt` (what the lectures and problem
+  sets need, without the course's test and authoring tools), `constraints.txt`, the rest of
+  `binder/`, the students' Jupyter settings (`jupyter/student/`, and `jupyter/local/` for `make
+  lab`), a `pyproject.toml` for the package alone;
+- a Makefile (`make install`, `make lab`, `make progress`), a README for students and a
+  `.gitignore`, from `autograder/publishing/student/`.
+
+Nothing is registered per chapter: every lecture notebook and every problem set found is
+shipped, and the README's course map is made from them.
+
+The distribution is made from a commit of the course (HEAD, or the one `--from` names), taken
+with `git archive`, never from the working tree: an instructor who tried a problem set in
+`release/`, or edited a lecture without committing, publishes nothing of it, and the list of
+secrets comes from `source/` at that commit. A working tree that differs from HEAD (changed or
+untracked files that git does not ignore) is refused unless `--allow-dirty` says so, since what
+the instructor sees is then not what students get; the output names the commit either way.
+
+The copy is built in a folder beside DEST and scanned before it replaces anything: no forbidden
+folder (`FORBIDDEN`), and no line of a solution, a hidden test or a graded key of any problem set
+in `source/` (normalised for whitespace, as `autograder.course.leakscan` does; lines too short to be
+secret, and lines the teaching material already holds, such as a released template, are not
+counted: see `secrets`). A failed scan leaves DEST as it was. DEST must be new, empty or an
+earlier student distribution (it has `MARKER`, which lists the files it wrote). An earlier one is
+updated in place: the files it wrote are replaced, files added to it since (a LICENSE, a
+workflow) stay and are scanned with the rest, and its `.git` stays, so the instructor can commit
+and push the update (`--commit` does that).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from rnnlab.colab import BRANCH, PLACEHOLDER
+
+from ..course.chapters import course_map
+from ..course.folder import REPO
+from ..course.problemsets import problem_sets
+from ..course.leakscan import finder, normalise, secret_lines
+from ..course.student_files import readable_text, skipped, taught_text
+
+MARKER = ".student-dist.json"
+TEMPLATES = Path("autograder") / "publishing" / "student"        # in the course, at the commit distributed
+
+# Copied from the course as they are (folders: every file below them, see `skipped`).
+SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student", "jupyter/local", "constraints.txt")
+# Shipped under another name: the students' version of a file (name in the distribution -> file
+# of the course). The instructor's own requirements install the course's tests and tools.
+STUDENT_VERSIONS = {"requirements.txt": "requirements-student.txt",
+                    "binder/requirements.txt": "binder/requirements-student.txt"}
+# Written for students from autograder/publishing/student/ (name there -> name in the distribution).
+WRITTEN = {"README.md": "README.md", "Makefile": "Makefile", "course.mk": "course.mk", "gitignore": ".gitignore"}
+# Never in a distribution: where answers, grading and the instructor's tools live.
+FORBIDDEN = ("source", "autograder", "tests", "docs", "deploy", "bench", "scripts", ".github",
+             ".ci", "nbgrader_config.py", "gradebook.db", "submitted", "autograded", "staged",
+             "feedback", "exchange", "reports", "grading-runs", "demo-class", "test-artifacts",
+             ".hub")
+
+MIN_CHARS = 12              # a normalised line shorter than this is not counted as a secret
+# A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
+GRADED_KEY = re.compile(r"\bcheck_choice\s*\(")
+# A hidden test that reads a key from the shipped package (rnnlab/data/quiz_NN.json, which the
+# lecture quizzes' widget and rnnlab.quiz.load_quiz read).
+PACKAGE_KEY_CALL = re.compile(r"\b(load_quiz|check_quiz_answer)\s*\(|quiz_\d\d\.json")
+STUDENT_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+")
+
+
+class DistError(Exception):
+    """The distribution cannot be written; DEST is as it was."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    assignment: str
+    kind: str            # "solution", "hidden test" or "graded key"
+    line: str            # as written in source/
+    norm: str            # normalised: what is searched for
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: str            # relative to the distribution
+    secret: Secret
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.secret.kind} of {self.secret.assignment}: {self.secret.line.strip()}"
+
+
+# -- what is secret -------------------------------------------------------------------------
+
+
+def _unmarked_solution_lines(nb) -> set[str]:
+    """Lines of solution cells without `### BEGIN SOLUTION` (nbgrader replaces such a cell
+    whole with its stub)."""
+    return {line for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("solution") and "BEGIN SOLUTION" not in cell.source
+            for line in cell.source.splitlines()}
+
+
+def secrets(course: Path = REPO) -> list[Secret]:
+    """The lines of every problem set in `source/` that must not reach a student: its solutions,
+    its hidden tests and its graded quiz keys (`check_choice(quiz_answers, "q1", "c")` in a
+    hidden test). Not counted: lines shorter than MIN_CHARS once normalised, and lines that the
+    teaching material already holds (`taught_text`: a template or test of a released problem
+    set, `torch.manual_seed(0)`, a lecture's `super().__init__()`). Whether a lecture's code
+    solves an exercise is the copy detector's question (source/*/copies), which
+    grades that code as a submission. A graded key is counted even if taught."""
+    candidates = []
+    for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
+        name = path.parent.name
+        nb = nbformat.read(path, 4)
+        groups = (("solution", secret_lines(nb, "SOLUTION", min_len=0) | _unmarked_solution_lines(nb)),
+                  ("hidden test", secret_lines(nb, "HIDDEN TESTS", min_len=0)))
+        candidates += [(name, kind, line, normalise(line)) for kind, lines in groups for line in sorted(lines)]
+    taught = finder(norm for *_, norm in candidates)(taught_text(course))     # the lines it holds
+    found: dict[str, Secret] = {}
+    for name, kind, line, norm in candidates:
+        key = kind == "hidden test" and GRADED_KEY.search(line)
+        if not key and (len(norm) < MIN_CHARS or norm in taught):
+            continue
+        found.setdefault(norm, Secret(name, "graded key" if key else kind, line, norm))
+    return list(found.values())
+
+
+def keys_read_from_package(course: Path = REPO) -> list[str]:
+    """Problem sets whose hidden tests take a graded answer's key from the package that students
+    get (rnnlab.checks.check_quiz_answer reads rnnlab/data/quiz_NN.json): those keys ship."""
+    out = []
+    for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
+        hidden = secret_lines(nbformat.read(path, 4), "HIDDEN TESTS", min_len=0)
+        calls = sorted(line.strip() for line in hidden if PACKAGE_KEY_CALL.search(line))
+        if calls:
+            out.append(f"{path.parent.name}: {len(calls)} hidden test line(s) such as {calls[0]}")
+    return out
+
+
+# -- scanning a distribution ----------------------------------------------------------------
+
+
+def _local(rel: Path) -> bool:
+    """Part of a clone that is never published: git's own folder, the virtual environment, caches."""
+    return rel.parts[0] in (".git", ".venv") or skipped(rel)
+
+
+def files(root: Path) -> list[str]:
+    """Every file below `root` (relative, as posix paths), without .git, .venv and caches."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and not _local(p.relative_to(root)))
+
+
+def leaks(root: Path, course: Path = REPO, found: list[Secret] | None = None,
+          only: list[str] | None = None) -> list[Leak]:
+    """Every secret of `course` that some file below `root` (or the files `only`) holds,
+    whitespace ignored."""
+    wanted = found if found is not None else secrets(course)
+    found_in = finder(s.norm for s in wanted)
+    out = []
+    for rel in files(root) if only is None else only:
+        held = found_in(normalise(readable_text(root / rel)))
+        out += [Leak(rel, s) for s in wanted if s.norm in held]
+    return out
+
+
+def _forbidden(rel: Path) -> bool:
+    tops = {Path(f).name for f in FORBIDDEN}
+    return rel.parts[0] in tops or any(part in ("source", "autograder") for part in rel.parts[:-1])
+
+
+def forbidden_paths(root: Path) -> list[str]:
+    """Forbidden files and folders below `root`: at the top (FORBIDDEN), and a `source/` or
+    `autograder/` folder anywhere (nested in `release/`, say)."""
+    out = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if _local(rel):
+            continue
+        if len(rel.parts) == 1 and _forbidden(rel) or path.is_dir() and rel.name in ("source", "autograder"):
+            out.append(rel.as_posix())
+    return out
+
+
+# -- writing it -----------------------------------------------------------------------------
+
+
+def shipped_files(course: Path) -> list[Path]:
+    """Paths (relative to the course) of every file copied as it is: not the instructor's
+    version of a file that students get in their own version (STUDENT_VERSIONS), nor the
+    students' version under its own name."""
+    versions = set(STUDENT_VERSIONS) | set(STUDENT_VERSIONS.values())
+    out = []
+    for item in SHIPPED:
+        path = course / item
+        if path.is_file():
+            out.append(Path(item))
+        elif path.is_dir():
+            out += [p.relative_to(course) for p in sorted(path.rglob("*"))
+                    if p.is_file() and not skipped(p.relative_to(course))]
+        else:
+            raise DistError(f"{path} is missing: the course is incomplete, nothing was written")
+    for name in STUDENT_VERSIONS.values():
+        if not (course / name).is_file():
+            raise DistError(f"{course / name} is missing: the course is incomplete, nothing was written")
+    return [p for p in out if p.as_posix() not in versions]
+
+
+def student_pyproject(course: Path) -> str:
+    """The course's pyproject.toml for the package alone (no instructor package, no test settings)."""
+    meta = tomllib.loads((course / "pyproject.toml").read_text())
+    project = meta["project"]
+    data = meta.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("rnnlab", [])
+    q = json.dumps                                         # TOML's basic strings read as JSON's
+    return "\n".join([
+        "[build-system]",
+        f"requires = {q(meta['build-system']['requires'])}",
+        f"build-backend = {q(meta['build-system']['build-backend'])}",
+        "",
+        "[project]",
+        f"name = {q(project['name'])}",
+        f"version = {q(project['version'])}",
+        f"description = {q(project.get('description', ''))}",
+        f"requires-python = {q(project.get('requires-python', '>=3.11'))}",
+        "# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).",
+        "dependencies = []",
+        "",
+        "[tool.setuptools.packages.find]",
+        'include = ["rnnlab*"]',
+        "",
+        "[tool.setuptools.package-data]",
+        f"rnnlab = {q(data)}",
+        "",
+    ])
+
+
+def course_summary(course: Path) -> str:
+    """The first paragraph of the course's README.md that is not its title or a badge: what the
+    course teaches, chapter by chapter. The students' README says the same (one record)."""
+    for paragraph in re.split(r"\n\s*\n", (course / "README.md").read_text()):
+        text = paragraph.strip()
+        if text and not text.startswith(("#", "[![")):
+            return text
+    raise DistError(f"{course / 'README.md'} has no summary paragraph; nothing was written")
+
+
+def student_readme(course: Path, student_repo: str | None) -> str:
+    text = (course / TEMPLATES / "README.md").read_text()
+    text = text.replace("{{summary}}", course_summary(course)).replace("{{course_map}}", course_map(course))
+    if student_repo:
+        text = text.replace(PLACEHOLDER, student_repo).replace("cd REPO", f"cd {student_repo.split('/')[1]}")
+    return text
+
+
+def _git(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(course), *args], capture_output=True, text=True)
+
+
+def resolve(course: Path, ref: str) -> str:
+    """The full id of the commit `ref` names in the course's repository; DistError if none."""
+    proc = _git(course, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if proc.returncode != 0:
+        if _git(course, "rev-parse", "--git-dir").returncode != 0:
+            raise DistError(f"{course} is not a git repository: the distribution is made from a commit "
+                            "of the course, so that it holds exactly what that commit holds")
+        raise DistError(f"{ref!r} names no commit of {course}; nothing was written")
+    return proc.stdout.strip()
+
+
+def dirty(course: Path) -> list[str]:
+    """Files of the working tree that differ from HEAD: changed, staged, deleted or untracked
+    (and not ignored), as `git status --porcelain` lists them."""
+    proc = _git(course, "status", "--porcelain", "--untracked-files=all")
+    if proc.returncode != 0:
+        raise DistError(f"git status failed in {course}: {proc.stderr.strip()}")
+    return [line[3:] for line in proc.stdout.splitlines() if line.strip()]
+
+
+def snapshot(course: Path, commit: str, into: Path) -> Path:
+    """The tree of `commit`, written below `into` by `git archive`; returns its root."""
+    root = into / "course"
+    root.mkdir()
+    proc = subprocess.run(["git", "-C", str(course), "archive", "--format=tar", commit],
+                          capture_output=True)
+    if proc.returncode != 0:
+        raise DistError(f"git archive {commit[:12]} failed: {proc.stderr.decode(errors='replace').strip()}")
+    tar = into / "course.tar"
+    tar.write_bytes(proc.stdout)
+    with tarfile.open(tar) as archive:
+        if hasattr(tarfile, "data_filter"):       # Python 3.11.4 and later (PEP 706)
+            archive.extractall(root, filter="data")
+        else:                                     # Debian 12's 3.11.2, which the course supports: the
+            archive.extractall(root)              # archive is git's own, of the course's own commit
+    tar.unlink()
+    return root
+
+
+def write(course: Path, out: Path, student_repo: str | None, commit: str | None = None) -> int:
+    """Write the distribution into the empty folder `out`; returns the number of files. The
+    marker lists them, so a later build knows which files of the folder it may replace."""
+    written = []
+    for rel in shipped_files(course):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(course / rel, out / rel)
+        if student_repo and rel.parts[0] == "notebooks" and rel.suffix == ".ipynb":
+            # each lecture's Colab and Binder links and its first cell's install line
+            (out / rel).write_text((course / rel).read_text(encoding="utf-8").replace(PLACEHOLDER, student_repo),
+                                  encoding="utf-8")
+        written.append(rel.as_posix())
+    for name, version in STUDENT_VERSIONS.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(course / version, out / name)
+        written.append(name)
+    for template, name in WRITTEN.items():
+        text = student_readme(course, student_repo) if name == "README.md" else (course / TEMPLATES / template).read_text()
+        (out / name).write_text(text)
+        written.append(name)
+    (out / "pyproject.toml").write_text(student_pyproject(course))
+    written += ["pyproject.toml", MARKER]
+    (out / MARKER).write_text(json.dumps({
+        "what": "the students' copy of the course: an update of the course replaces the files listed here",
+        "course_commit": commit,
+        "student_repo": student_repo,
+        "files": sorted(written),
+    }, indent=1) + "\n")
+    return len(written)
+
+
+def written_before(dest: Path) -> set[str]:
+    """The files an earlier build wrote into `dest`, from its marker."""
+    try:
+        listed = json.loads((dest / MARKER).read_text())["files"]
+        if not all(isinstance(f, str) for f in listed):
+            raise TypeError
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DistError(f"{dest / MARKER} is unreadable, so the files of the earlier distribution are "
+                        "unknown; nothing was changed: give a new or empty folder") from None
+    return set(listed)
+
+
+# -- where it goes --------------------------------------------------------------------------
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_destination(dest: Path, course: Path) -> str:
+    """'new', 'empty' or 'previous' (an earlier distribution); DistError for anything else."""
+    dest, course = dest.resolve(), course.resolve()
+    if _inside(course, dest):
+        raise DistError(f"{dest} is the course itself (or holds it): give a folder outside it")
+    for item in SHIPPED:
+        if _inside(dest, course / item):
+            raise DistError(f"{dest} is inside {item}/, which the distribution copies: give another folder")
+    if not dest.exists():
+        return "new"
+    if not dest.is_dir():
+        raise DistError(f"{dest} exists and is not a folder")
+    entries = [p.name for p in dest.iterdir() if p.name != ".git"]
+    if not entries:
+        return "empty"
+    if MARKER not in entries:
+        raise DistError(f"{dest} is not empty and is not a student distribution (no {MARKER}); "
+                        "nothing was changed: give a new or empty folder, or an earlier distribution")
+    return "previous"
+
+
+def _github_origin(dest: Path) -> str | None:
+    from autograder.publishing.badges import github_path, origin_url
+
+    if not (dest / ".git").exists():
+        return None
+    url = origin_url(dest)
+    return github_path(url) if url else None
+
+
+def _commit(dest: Path, commit: str) -> str:
+    def git(*args):
+        return subprocess.run(["git", "-C", str(dest), *args], capture_output=True, text=True, check=True)
+
+    if not (dest / ".git").exists():
+        git("init", "-q", "-b", BRANCH)             # the branch the lectures' Colab links name
+    git("add", "-A")
+    if not git("status", "--porcelain").stdout.strip():
+        return "nothing changed since the last commit"
+    ident = []
+    if subprocess.run(["git", "-C", str(dest), "config", "user.email"], capture_output=True).returncode:
+        ident = ["-c", "user.name=make student-dist", "-c", "user.email=student-dist@localhost"]
+    message = f"Student distribution of the course at {commit[:12]}"
+    subprocess.run(["git", *ident, "-C", str(dest), "commit", "-q", "-m", message],
+                   capture_output=True, text=True, check=True)
+    branch = git("branch", "--show-current").stdout.strip()
+    if branch != BRANCH:                        # a clone the instructor made on another branch
+        return (f"committed on branch {branch}: {message}. The lectures' Colab links open branch "
+                f"{BRANCH}: rename it (git branch -m {BRANCH}) before you push")
+    return "committed: " + message
+
+
+def _replace(dest: Path, staging: Path, ours: set[str]) -> None:
+    """Swap the files an earlier build wrote in `dest` for the new ones in `staging`."""
+    for rel in ours:
+        path = dest / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    for folder in sorted((p for p in dest.rglob("*") if p.is_dir() and not _local(p.relative_to(dest))),
+                         key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    for rel in files(staging):
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / rel, dest / rel)
+
+
+@dataclass
+class Built:
+    dest: Path
+    files: int
+    secrets: int
+    student_repo: str | None
+    package_keys: list[str]
+    kept: list[str]
+    source_commit: str = ""
+    dirty: list[str] = field(default_factory=list)
+    commit: str | None = None
+
+
+def build(dest: Path, course: Path = REPO, student_repo: str | None = None, commit: bool = False,
+          found: list[Secret] | None = None, ref: str = "HEAD", allow_dirty: bool = False) -> Built:
+    """Write the students' repository into `dest` from the commit `ref` of `course` (see the
+    module's docstring); `found`: the secrets of that commit, if already known."""
+    dest, course = Path(dest).absolute(), Path(course).resolve()
+    if student_repo is not None and not STUDENT_REPO.fullmatch(student_repo):
+        raise DistError(f"STUDENT_REPO should be a GitHub path owner/name, not {student_repo!r}")
+    state = check_destination(dest, course)
+    source_commit = resolve(course, ref)
+    changed = dirty(course)
+    if changed and not allow_dirty:
+        shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+        raise DistError(f"the working tree differs from HEAD ({len(changed)} file(s): {shown}); the "
+                        f"distribution is made from commit {source_commit[:12]} and would not hold what "
+                        "you see. Commit (or stash) first, or pass ALLOW_DIRTY=1 (--allow-dirty) to "
+                        "build from the commit anyway; nothing was written")
+    ours = written_before(dest) if state == "previous" else set()
+    if student_repo is None and state != "new":
+        student_repo = _github_origin(dest.resolve())
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.resolve().parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)                         # mkdtemp's folder is private (0700)
+    tree = Path(tempfile.mkdtemp(prefix="student-dist-tree-"))
+    try:
+        at = snapshot(course, source_commit, tree)
+        count = write(at, staging, student_repo, source_commit)
+        bad = forbidden_paths(staging)
+        found = secrets(at) if found is None else found
+        leaked = leaks(staging, at, found)
+        # files someone added to an earlier distribution (a LICENSE, a workflow) stay, and are
+        # published with it: they are scanned too
+        kept = [rel for rel in files(dest) if rel not in ours] if state != "new" else []
+        bad += [f"{rel} (already in {dest})" for rel in kept if _forbidden(Path(rel))]
+        leaked += leaks(dest, at, found, only=kept)
+        if bad or leaked:
+            lines = [f"forbidden: {p}" for p in bad] + [f"leak: {x}" for x in leaked[:20]]
+            if len(leaked) > 20:
+                lines.append(f"... and {len(leaked) - 20} more leaked lines")
+            raise DistError("the distribution would give answers away; nothing was written:\n  "
+                            + "\n  ".join(lines))
+        package_keys = keys_read_from_package(at)
+        if state == "new":
+            staging.rename(dest)
+        else:
+            _replace(dest, staging, ours)
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+        if staging.exists():
+            shutil.rmtree(staging)
+    done = Built(dest, count, len(found), student_repo, package_keys=package_keys, kept=kept,
+                 source_commit=source_commit, dirty=changed)
+    if commit:
+        done.commit = _commit(dest, source_commit)
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.publishing.dist", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dest", help="folder to write: new, empty, or an earlier distribution")
+    parser.add_argument("--student-repo", metavar="OWNER/NAME",
+                        help="the students' GitHub repository, for the README's clone command and Binder badge")
+    parser.add_argument("--commit", action="store_true", help="git init (if needed) and commit the result")
+    parser.add_argument("--from", dest="ref", default="HEAD", metavar="REF",
+                        help="the commit (or branch, tag) of the course to distribute (default HEAD)")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="build from the commit although the working tree differs from HEAD")
+    parser.add_argument("--course", default=str(REPO), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        done = build(Path(args.dest), Path(args.course), args.student_repo, args.commit,
+                     ref=args.ref, allow_dirty=args.allow_dirty)
+    except DistError as err:
+        print(f"make student-dist: {err}", file=sys.stderr)
+        return 1
+    print(f"make student-dist: the course at commit {done.source_commit[:12]} ({args.ref}): {done.files} "
+          f"files in {done.dest}; none holds any of the {done.secrets} solution, hidden-test and "
+          "graded-key lines of source/ at that commit.")
+    if done.dirty:
+        print(f"WARNING: {len(done.dirty)} file(s) of the working tree differ from HEAD and were NOT "
+              "distributed (ALLOW_DIRTY=1): " + ", ".join(done.dirty[:8]), file=sys.stderr)
+    if done.student_repo:
+        print(f"The README's clone command and Binder badge, and the notebooks' Colab and Binder links "
+              f"and install line, point at {done.student_repo} (Colab opens branch {BRANCH}).")
+    else:
+        print("The README and the notebooks still say OWNER/REPO: run again with STUDENT_REPO=owner/name "
+              "(the students' GitHub repository), or from a clone of it that has it as origin.")
+    for line in done.package_keys:
+        print(f"WARNING: a graded quiz reads its keys from the package students get (the lecture "
+              f"quiz's keys): {line}", file=sys.stderr)
+    if done.kept:
+        print(f"Kept {len(done.kept)} file(s) that the earlier distribution did not write: "
+              + ", ".join(done.kept[:10]) + (" ..." if len(done.kept) > 10 else ""))
+    if done.commit:
+        print(f"git: {done.commit}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from autograder.publishing.site.build import main
+
+sys.exit(main())

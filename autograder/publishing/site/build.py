@@ -1,0 +1,293 @@
+"""`make site`: the course as a static website in site/, with widgets that answer without a kernel.
+
+    python -m autograder.publishing.site [--out site] [--student-repo owner/name] [--jobs 2] [--fresh]
+
+1. Each lecture runs once in a kernel (as `rnnlab.tools execute` runs it), and every widget it
+   displays is baked there (autograder.publishing.site.bake): the states the page offers, drawn by the widget.
+   A lecture whose run depends on nothing that changed since a build stored it (.site-cache/, keyed
+   by everything the run depends on: autograder.publishing.site.runcache) is not run again;
+   `--fresh` runs every lecture.
+2. The pages are those runs, not the committed lectures: a lecture that trains a model draws
+   other pictures on another CPU (AVX2 against AVX-512), and a page must print, plot and bake
+   from one model. Each widget output is replaced by the widget drawn as HTML from the run's
+   widget state (autograder.publishing.site.render) with its baked states inline; a widget the site cannot
+   drive (a training loop's progress bar) stays as the run left it.
+3. Sphinx with myst-nb (and the Sphinx Book Theme: navigation, search, and the Colab and Binder
+   buttons of each chapter) writes the pages; the problem sets are their release versions, the
+   start page is the index, and MathJax is served from the site itself (no CDN).
+4. The site is scanned for every solution and hidden-test line, as the student distribution is.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import html.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[3]          # the course folder (site/ is written here)
+from autograder.publishing.site import runcache
+from autograder.publishing.site.render import widget_html
+
+HERE = Path(__file__).parent
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
+MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y")
+START = "00_start_here"
+CACHE = ".site-cache"            # each lecture's last runs, in the course folder (runcache)
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def lectures(course: Path = REPO) -> list[Path]:
+    return sorted((course / "notebooks").glob("*.ipynb"))
+
+
+def released_sets(course: Path = REPO) -> list[Path]:
+    """The student version of every problem set, release/psNN_topic/psNN_topic.ipynb."""
+    return sorted((course / "release").glob("ps*/ps*.ipynb"))
+
+
+# -- 1. run and bake -------------------------------------------------------------------------
+def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[nbformat.NotebookNode, dict]:
+    """The lecture executed in a kernel of its own, and the baked states of its widgets (with
+    `probes`, a folder: what each figure widget draws at a second setting, before any baking,
+    for the tests: bake.probe_all)."""
+    from autograder.course.kernelfork import notebook_client
+    from rnnlab.tools import clean_outputs, marks_to_tags
+
+    nb = nbformat.read(path, as_version=4)
+    marks_to_tags(nb)
+    folder = static / "baked" / path.stem
+    with tempfile.TemporaryDirectory() as tmp:
+        into = Path(tmp) / "baked.json"
+        nb.cells.insert(0, nbformat.v4.new_code_cell("from autograder.publishing.site import bake\nbake.record()"))
+        if probes:
+            nb.cells.append(nbformat.v4.new_code_cell(f"bake.probe_all({str(probes / (path.stem + '.json'))!r})"))
+        nb.cells.append(nbformat.v4.new_code_cell(f"bake.bake_all({str(folder)!r}, {str(into)!r})"))
+        client = notebook_client(nb, timeout=600, kernel_name="python3", store_widget_state=True,
+                                 resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+        baked = json.loads(into.read_text())
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+              and "raises-exception" not in c.metadata.get("tags", [])]
+    if errors:
+        raise BuildError(f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}")
+    nb.cells = nb.cells[1:-2 if probes else -1]
+    for cell in nb.cells:                  # numbered as the lecture is, without the build's first cell
+        if cell.get("execution_count"):
+            cell.execution_count -= 1
+    return clean_outputs(nb), baked
+
+
+def run_lectures(paths: list[Path], static: Path, probes: Path | None, jobs: int, cache: runcache.Cache,
+                 fresh: bool, course: Path, log=print) -> tuple[dict, dict, list[str]]:
+    """Every lecture's run_and_bake: the stored run where its key has one (runcache says what the
+    key covers), unless `fresh`; the others run `jobs` at a time, and are stored. Returns the runs
+    by path, the seconds each lecture that ran took, and the names of those reused."""
+    shared = runcache.inputs(course, HERE)
+    keys = {path: runcache.key(path, shared, probes is not None) for path in paths}
+    runs = {}
+    for path in [] if fresh else paths:
+        stored = cache.load(path.stem, keys[path], static, probes)
+        if stored is not None:
+            runs[path] = stored
+    reused = [path.stem for path in paths if path in runs]
+    # the longest first (the saved notebook's size is a fair guess), so neither worker idles at the end
+    order = sorted((path for path in paths if path not in runs), key=lambda p: -p.stat().st_size)
+    log(f"site: {len(reused)} lecture(s) reused from {cache.folder.name}/ ({', '.join(reused) or 'none'}), "
+        f"{len(order)} to run ({', '.join(p.stem for p in order) or 'none'})")
+    seconds = {}
+
+    def timed(path):
+        start = time.monotonic()
+        done = run_and_bake(path, static, probes)
+        seconds[path.stem] = round(time.monotonic() - start, 1)
+        cache.save(path.stem, keys[path], done, static, probes)
+        return done
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        runs.update(zip(order, pool.map(timed, order)))
+    return runs, seconds, reused
+
+
+# -- 2. pages --------------------------------------------------------------------------------
+def widget_outputs(nb) -> list[tuple[int, int, str]]:
+    return [(i, j, o["data"][WIDGET_VIEW]["model_id"]) for i, cell in enumerate(nb.cells)
+            for j, o in enumerate(cell.get("outputs", []))
+            if o.get("output_type") in ("display_data", "execute_result") and WIDGET_VIEW in o.get("data", {})]
+
+
+def page(executed: nbformat.NotebookNode, baked: dict, base: str) -> tuple[nbformat.NotebookNode, dict]:
+    """The lecture as the build ran it, each widget output drawn as HTML from that run's widget
+    state, with its baked states. Returns the page and how many states each widget baked."""
+    out = copy.deepcopy(executed)
+    state = out.metadata.pop("widgets", {}).get(WIDGET_STATE, {})
+    counts = {}
+    for i, j, model_id in widget_outputs(out):
+        data = baked.get(model_id)
+        out.cells[i].outputs[j] = nbformat.v4.new_output(
+            "display_data", data={"text/html": widget_html(state, model_id, data, base)})
+        if data is not None:
+            counts[f"cell {i}: {data['widget']}"] = states_of(data)
+    return out, counts
+
+
+def states_of(data: dict) -> int:
+    if data["kind"] == "figure":
+        return len(data["states"])
+    if data["kind"] == "quiz":
+        return sum(len(q["answers"]) + 2 for q in data["questions"])
+    return 2 * len(data["cards"])
+
+
+def contents(course: Path) -> str:
+    """The start page's table of contents (hidden: the sidebar and the next/previous links)."""
+    names = [p.stem for p in lectures(course) if p.stem != START]
+    sets = [f"../release/{p.parent.name}/{p.stem}" for p in released_sets(course)]
+    entries = "\n".join(names + sets)
+    return f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{entries}\n```"
+
+
+# -- 3. Sphinx -------------------------------------------------------------------------------
+def sphinx(src: Path, out: Path, student_repo: str) -> None:
+    env = dict(os.environ, RNNLAB_STUDENT_REPO=student_repo)
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "2", str(src), str(out)],
+                          env=env, capture_output=True, text=True)
+    problems = [line for line in done.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
+    if done.returncode or problems:
+        raise BuildError("Sphinx failed:\n" + "\n".join(problems[:20] or done.stderr.splitlines()[-20:]))
+
+
+# -- 4. the scan -----------------------------------------------------------------------------
+class _Text(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def page_text(path: Path) -> str:
+    """What a reader of the page can see or pull out of it: its text without tags (so a
+    highlighted line of code reads as written), scripts and inline data included."""
+    parser = _Text()
+    parser.feed(path.read_text(errors="ignore"))
+    return "".join(parser.parts)
+
+
+def leaks(site: Path, course: Path = REPO) -> list[str]:
+    from autograder.publishing.dist import secrets
+    from autograder.course.leakscan import finder, normalise
+
+    wanted = secrets(course)
+    found_in = finder(s.norm for s in wanted)
+    found = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".js", ".json", ".txt", ".ipynb"):
+            held = found_in(normalise(page_text(path) if path.suffix == ".html" else path.read_text(errors="ignore")))
+            found += [f"{path.relative_to(site)}: {s.norm[:60]}" for s in wanted if s.norm in held]
+    return found
+
+
+# -- all of it -------------------------------------------------------------------------------
+def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs: int = 2,
+          log=print, src: Path | None = None, probe: bool = False, fresh: bool = False,
+          cache: Path | None = None) -> dict:
+    """Build the site into `out`; with `probe`, src/probes/ holds each lecture's bake.probe_all.
+    A lecture whose inputs are unchanged since a build stored its run (in `cache`, course/.site-cache
+    unless named) is not run again; `fresh` runs every lecture (and stores the runs)."""
+    t0 = time.monotonic()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # the widgets' saved answers are the author's own otherwise: a throwaway review file
+    os.environ["RNNLAB_REVIEW_FILE"] = os.path.join(tempfile.mkdtemp(), ".rnnlab-review.json")
+    src = src or course / ".site-build"
+    shutil.rmtree(src, ignore_errors=True)
+    static = src / "_static"
+    shutil.copytree(HERE / "static", static)
+    if not (MATHJAX / "tex-chtml.js").is_file():
+        raise BuildError(f"MathJax is missing ({MATHJAX}): run `make mathjax-deps`")
+    for part in MATHJAX_PARTS:             # what tex-chtml.js loads (fonts, extensions, menu): 3 of 24 MB
+        target = static / "mathjax" / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (MATHJAX / part).is_dir() else shutil.copy)(MATHJAX / part, target)
+    shutil.copy(HERE / "conf.py", src / "conf.py")
+    if probe:
+        (src / "probes").mkdir()
+
+    paths = lectures(course)
+    runs, seconds, reused = run_lectures(paths, static, src / "probes" if probe else None, jobs,
+                                         runcache.Cache(cache or course / CACHE, log), fresh, course, log)
+    baked_at = time.monotonic()
+    states = {}
+    for path in paths:
+        executed, baked = runs[path]
+        for cell in executed.cells:            # the Colab and Binder links point at the students' repository
+            cell.source = cell.source.replace("OWNER/REPO", student_repo)
+        nb, counts = page(executed, baked, base=f"../_static/baked/{path.stem}/")
+        if counts:
+            states[path.stem] = counts
+        if path.stem == START:
+            nb.cells.append(nbformat.v4.new_markdown_cell(contents(course)))
+        (src / "notebooks").mkdir(exist_ok=True)
+        nbformat.write(nb, src / "notebooks" / path.name)
+    for path in released_sets(course):
+        target = src / "release" / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    built = src / "_build"
+    sphinx(src, built, student_repo)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(built, out, ignore=shutil.ignore_patterns(".doctrees", ".buildinfo", "_sources"))
+    (out / "index.html").write_text(
+        f"<!doctype html><html lang='en'><meta charset='utf-8'>"
+        f"<meta http-equiv='refresh' content='0; url=notebooks/{START}.html'><link rel='icon' href='_static/favicon.svg'>"
+        f"<title>Recurrent networks in PyTorch</title><a href='notebooks/{START}.html'>Start here</a></html>")
+    found = leaks(out, course)
+    if found:
+        shutil.rmtree(out)
+        raise BuildError("the site holds solution or hidden-test lines; it was removed:\n" + "\n".join(found[:10]))
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    report = {"seconds": round(time.monotonic() - t0, 1), "run_and_bake_seconds": round(baked_at - t0, 1),
+              "megabytes": round(size / 1e6, 1), "lecture_seconds": seconds, "reused": reused, "states": states}
+    (src / "build.json").write_text(json.dumps(report, indent=1))
+    log(f"site: {out} ({report['megabytes']} MB, {report['seconds']} s; baking {report['run_and_bake_seconds']} s, "
+        f"{len(seconds)} lecture(s) run, {len(reused)} reused)")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.publishing.site", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=str(REPO / "site"))
+    parser.add_argument("--student-repo", default=os.environ.get("STUDENT_REPO") or "OWNER/REPO",
+                        help="the students' GitHub repository, for the Colab and Binder buttons")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--fresh", action="store_true",
+                        help=f"run every lecture again, even those whose stored run in {CACHE}/ is still valid")
+    args = parser.parse_args(argv)
+    from autograder.publishing.dist import STUDENT_REPO
+    if args.student_repo != "OWNER/REPO" and not STUDENT_REPO.fullmatch(args.student_repo):
+        print(f"make site: STUDENT_REPO should be a GitHub path owner/name, not {args.student_repo!r}", file=sys.stderr)
+        return 2
+    try:
+        build(Path(args.out), student_repo=args.student_repo, jobs=args.jobs, fresh=args.fresh)
+    except BuildError as err:
+        print(f"make site: {err}", file=sys.stderr)
+        return 1
+    if args.student_repo == "OWNER/REPO":
+        print("make site: the Colab and Binder links say OWNER/REPO and lead nowhere: build again with "
+              "STUDENT_REPO=owner/name (the students' public repository) before you publish the site", file=sys.stderr)
+    return 0

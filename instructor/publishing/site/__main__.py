@@ -1,5 +1,0 @@
-import sys
-
-from instructor.publishing.site.build import main
-
-sys.exit(main())
