@@ -48,7 +48,7 @@ def test_the_contracts_hold():
 BREAKS = [
     ("rnnlab/checks.py", "def _reach_up():\n    from autograder.grading import pipeline\n", "student-package",
      "rnnlab.checks -> autograder.grading.pipeline"),
-    ("autograder/course/folder.py", "def _reach_up():\n    from autograder.term import lms\n", "instructor-layers",
+    ("autograder/course/folder.py", "def _reach_up():\n    from autograder.term import lms\n", "autograder-layers",
      "autograder.course.folder -> autograder.term.lms"),
     ("rnnlab/progress.py", "def _draw():\n    import rnnlab.widgets\n", "student-tools",
      "rnnlab.progress -> rnnlab.widgets"),

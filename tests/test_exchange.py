@@ -117,7 +117,7 @@ def test_owner_checked_collect_refuses_it(exchange, caplog):
 
 def test_the_course_config_selects_it():
     text = (REPO / "nbgrader_config.py").read_text()
-    assert re.search(r'^c\.ExchangeFactory\.collect = "instructor\.deploying\.exchange\.OwnerCheckedCollect"$', text, re.M)
+    assert re.search(r'^c\.ExchangeFactory\.collect = "autograder\.deploying\.exchange\.OwnerCheckedCollect"$', text, re.M)
 
 
 def test_collect_follows_no_link_and_dates_by_the_file_system(tmp_path, gradebook, caplog):
