@@ -127,6 +127,7 @@ test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 # longest modules first (tests/conftest.py's LONGEST_FIRST). MathJax:
 # the hand-grading pages load it (tests/test_handgrade.py), so the part runs alone too.
 test-unit: $(STAMP) mathjax-deps
+	$(VENV)/bin/ruff format --check --quiet . && $(VENV)/bin/ruff check --quiet .
 	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --no-loadscope-reorder \
 	  -m "not grading and not browser and not hub and not lectures and not sweep" --durations=15 tests
 

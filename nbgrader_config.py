@@ -3,6 +3,7 @@
 Instructors run nbgrader through the Makefile (make assignments, make autograde, make feedback),
 which adds the sandbox and the safety checks of the instructor package (autograder/) around these settings.
 """
+
 import importlib.util
 import os
 
@@ -10,11 +11,23 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "rnn-deep-dive"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py[co]",
-                            # what a problem set's folder holds for the instructor alone, never
-                            # released (autograder/course/problemsets.py, INSTRUCTOR_ONLY)
-                            "catalogue.toml", "exercises.toml", "recheck.py", "probes.py",
-                            "mutants", "alternatives", "copies", "attacks", "heldout"]
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "*.py[co]",
+    # what a problem set's folder holds for the instructor alone, never
+    # released (autograder/course/problemsets.py, INSTRUCTOR_ONLY)
+    "catalogue.toml",
+    "exercises.toml",
+    "recheck.py",
+    "probes.py",
+    "mutants",
+    "alternatives",
+    "copies",
+    "attacks",
+    "heldout",
+]
 # The gradebook: gradebook.db in this folder (SQLite, one machine), or the PostgreSQL server that
 # the workers of a Dask cluster share (make autograde CLUSTER=..., docs/grading.md), named in the
 # environment so that no password is written into the repository.
@@ -39,6 +52,7 @@ if importlib.util.find_spec("autograder") is not None:
     # pipeline, and no `validate` of a notebook in submitted/, autograded/ and the like
     def _no_student_code_outside_the_pipeline(course=c.CourseDirectory.root, **kwargs):
         from autograder.grading.nbgrader_guard import refuse_student_code
+
         refuse_student_code(course, **kwargs)
 
     c.Execute.on_notebook_start = _no_student_code_outside_the_pipeline
@@ -75,10 +89,13 @@ c.GenerateFeedback.preprocessors = [
 _instructor = importlib.util.find_spec("autograder")
 if _instructor is not None:
     c.GenerateFeedback.HTMLExporter.template_file = os.path.join(
-        os.path.dirname(_instructor.origin), "grading", "templates", "feedback.html.j2")
+        os.path.dirname(_instructor.origin), "grading", "templates", "feedback.html.j2"
+    )
     # the template renders comments, which quote a student's code, with every tag escaped
-    c.GenerateFeedback.HTMLExporter.filters = {"untrusted_markdown": "autograder.course.student_text.markdown_html",
-                                               "without_mathjax": "autograder.grading.feedback.without_mathjax"}
+    c.GenerateFeedback.HTMLExporter.filters = {
+        "untrusted_markdown": "autograder.course.student_text.markdown_html",
+        "without_mathjax": "autograder.grading.feedback.without_mathjax",
+    }
 
 # `nbgrader export` (make export) writes the final scores as every other output derives them (the
 # late penalty on the score as it is now, hand grades included: autograder/gradebook/scores.py), not the

@@ -1,6 +1,7 @@
 """The instructor's tools, one subpackage per job (docs/architecture.md): grading a class, the
 term's gradebook and its outputs, authoring problem sets, publishing to students, deploying.
 `python -m autograder` is their command line (the Makefile calls it)."""
+
 import sys
 
 # jsonschema imports rfc3987_syntax when it is installed (jupyter-events asks for it), and that

@@ -2,6 +2,7 @@
 questions,roster,grades-lms,similarity,gradebook-move,try-cluster} ..., which the Makefile's
 targets call. Each parses its arguments, calls the package that does the job
 (docs/architecture.md) and prints what came of it."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,14 +19,14 @@ def cmd_release(args) -> int:
     notebooks together: the start page's table of chapters and each lecture's links to its
     neighbours (autograder.authoring.navigation)."""
     from .authoring.catalogue import ship
-    from .authoring.release import release
     from .authoring.navigation import START_PAGE, write_navigation, write_start_page
+    from .authoring.release import release
     from .course.problemsets import problem_set
 
     course = Path(args.course).resolve()
     names = assignments(course) if args.all else [resolve(n, course) for n in args.names]
     refused = release(names, course)
-    if course == REPO:                   # the package and the start page students get are this repository's
+    if course == REPO:  # the package and the start page students get are this repository's
         ship([n for n in names if problem_set(n, course).probes.is_file()])
         if write_start_page(course):
             print(f"wrote the table of chapters of {START_PAGE} from README.md's course map")
@@ -39,14 +40,21 @@ def cmd_release(args) -> int:
 def cmd_grade(args) -> int:
     from .grading.pipeline import NotGradeable, Options, Run, SandboxUnavailable
 
-    opt = Options(jobs=args.jobs, sandboxed=not args.unsandboxed, cell_timeout=args.cell_timeout,
-                  submission_timeout=args.submission_timeout, named_regexp=args.regexp,
-                  keep_workdir=args.keep, regrade_baseline=getattr(args, "regrade_baseline", None),
-                  cluster=args.cluster or None)
+    opt = Options(
+        jobs=args.jobs,
+        sandboxed=not args.unsandboxed,
+        cell_timeout=args.cell_timeout,
+        submission_timeout=args.submission_timeout,
+        named_regexp=args.regexp,
+        keep_workdir=args.keep,
+        regrade_baseline=getattr(args, "regrade_baseline", None),
+        cluster=args.cluster or None,
+    )
     if not opt.sandboxed:
         print("WARNING: grading UNSANDBOXED: student code runs with your rights.", file=sys.stderr)
-    if opt.cluster:                              # each student in a task on the Dask cluster
+    if opt.cluster:  # each student in a task on the Dask cluster
         from .grading.cluster import ClusterRun
+
         run = ClusterRun(args.assignment, args.submissions, course=args.course, options=opt)
     else:
         run = Run(args.assignment, args.submissions, course=args.course, options=opt)
@@ -58,19 +66,25 @@ def cmd_grade(args) -> int:
     except NotGradeable as err:
         print(err, file=sys.stderr)
         return 2
-    except FileNotFoundError as err:                   # SUBMISSIONS= names no folder or zip
+    except FileNotFoundError as err:  # SUBMISSIONS= names no folder or zip
         print(f"{err}: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions", file=sys.stderr)
         return 2
-    from .course.student_text import visible              # a reason may name a student's file: no escape sequence acts
+    from .course.student_text import visible  # a reason may name a student's file: no escape sequence acts
     from .gradebook.report import finals
-    final = finals(run.reports)                          # after the late penalty, as grades.csv says
+
+    final = finals(run.reports)  # after the late penalty, as grades.csv says
     for r in results:
-        print(f"{r.student:20s} {final.get(r.student, r.score):6g} / {r.max_score:g}  {r.status}"
-              + (f"  ({visible(r.reason)})" if r.reason else "") + (f"  [{len(r.flags)} flag(s)]" if r.flags else ""))
+        print(
+            f"{r.student:20s} {final.get(r.student, r.score):6g} / {r.max_score:g}  {r.status}"
+            + (f"  ({visible(r.reason)})" if r.reason else "")
+            + (f"  [{len(r.flags)} flag(s)]" if r.flags else "")
+        )
     args.changes = run.changes
-    if run.changes and opt.regrade_baseline is None:            # a regrade says them once, net, at its end
-        print(f"{len(run.changes)} score(s) changed since the last run: "
-              + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in run.changes))
+    if run.changes and opt.regrade_baseline is None:  # a regrade says them once, net, at its end
+        print(
+            f"{len(run.changes)} score(s) changed since the last run: "
+            + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in run.changes)
+        )
     print(f"grades: {run.reports / 'grades.csv'}\nreport: {run.reports / 'report.md'}")
     return 0
 
@@ -84,6 +98,7 @@ def cmd_regrade(args) -> int:
     import json
 
     from .authoring.release import release
+
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
     try:
@@ -94,12 +109,16 @@ def cmd_regrade(args) -> int:
         return 2
     gone = [s for s in sources if not Path(s).exists()]
     if gone:
-        print(f"regrade: submissions graded earlier are gone ({', '.join(gone)}); put them back, or grade "
-              "what you have with make autograde", file=sys.stderr)
+        print(
+            f"regrade: submissions graded earlier are gone ({', '.join(gone)}); put them back, or grade "
+            "what you have with make autograde",
+            file=sys.stderr,
+        )
         return 2
     from .gradebook.scores import recorded_scores
+
     args.regrade_baseline = recorded_scores(course, name) or {}
-    if release([name], course, advise=False):        # this regrade is what it would advise
+    if release([name], course, advise=False):  # this regrade is what it would advise
         return 1
     args.assignment = name
     for source in sources:
@@ -107,10 +126,13 @@ def cmd_regrade(args) -> int:
         status = cmd_grade(args)
         if status:
             return status
-    changes = getattr(args, "changes", [])             # the last pass's: every pass's students, net
-    print(f"{len(changes)} score(s) changed by the regrade: "
-          + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in changes) if changes
-          else "no score changed by the regrade")
+    changes = getattr(args, "changes", [])  # the last pass's: every pass's students, net
+    print(
+        f"{len(changes)} score(s) changed by the regrade: "
+        + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in changes)
+        if changes
+        else "no score changed by the regrade"
+    )
     return 0
 
 
@@ -134,8 +156,10 @@ def cmd_feedback(args) -> int:
     refresh_reports(course, name)
     print(proc.stdout[-2000:], proc.stderr[-2000:])
     for student, why in kept.items():
-        print(f"feedback of {student} kept withheld, as the grading run decided ({why}); "
-              "grade the assignment again to clear it")
+        print(
+            f"feedback of {student} kept withheld, as the grading run decided ({why}); "
+            "grade the assignment again to clear it"
+        )
     for student, flag in now.items():
         print(f"feedback of {student} withheld: {flag}")
     return proc.returncode
@@ -159,8 +183,10 @@ def cmd_demo(args) -> int:
     except NotADemo as err:
         print(err, file=sys.stderr)
         return 2
-    print(f"{count} sample submissions of {name} in {course / 'submissions'}, in a demo course of "
-          f"their own; grade them with: make autograde ASSIGNMENT={args.assignment} SUBMISSIONS={args.folder}")
+    print(
+        f"{count} sample submissions of {name} in {course / 'submissions'}, in a demo course of "
+        f"their own; grade them with: make autograde ASSIGNMENT={args.assignment} SUBMISSIONS={args.folder}"
+    )
     return 0
 
 
@@ -211,6 +237,7 @@ def cmd_questions(args) -> int:
 def cmd_roster(args) -> int:
     """Read an LMS's class list into the course's roster.csv."""
     from .gradebook import roster
+
     course = Path(args.course).resolve()
     try:
         kind, entries = roster.parse(Path(args.file))
@@ -225,17 +252,23 @@ def cmd_roster(args) -> int:
     print(f"{len(entries)} student(s) from {kind} written to {path}; every grading run now has a row for each")
     try:
         n = roster.into_gradebook(course, entries)
-        print(f"names and e-mails in the gradebook for the formgrader and make export ({n} student(s) added or changed)")
-    except Exception as err:                    # the roster is written; the next grading run tries again
-        print(f"roster: the gradebook could not be updated now ({type(err).__name__}); "
-              "the next grading run writes the names into it", file=sys.stderr)
+        print(
+            f"names and e-mails in the gradebook for the formgrader and make export ({n} student(s) added or changed)"
+        )
+    except Exception as err:  # the roster is written; the next grading run tries again
+        print(
+            f"roster: the gradebook could not be updated now ({type(err).__name__}); "
+            "the next grading run writes the names into it",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_grades_lms(args) -> int:
     """The LMS's grade-import file and feedback zip of one problem set."""
-    from .term import lms
     from .gradebook.roster import RosterError
+    from .term import lms
+
     course = Path(args.course).resolve()
     name = resolve(args.assignment, course)
     try:
@@ -244,12 +277,17 @@ def cmd_grades_lms(args) -> int:
         print(f"grades-lms: {err}", file=sys.stderr)
         return 2
     print(f"grades for {args.lms.capitalize()}: {grades}")
-    print(f"feedback files for its bulk upload: {bundle}" if bundle is not None else
-          f"no feedback zip: no feedback file can be matched to a {args.lms.capitalize()} submission (the reasons "
-          "below); students who did not hand in through its download get their feedback another way")
+    print(
+        f"feedback files for its bulk upload: {bundle}"
+        if bundle is not None
+        else f"no feedback zip: no feedback file can be matched to a {args.lms.capitalize()} submission (the reasons "
+        "below); students who did not hand in through its download get their feedback another way"
+    )
     if args.lms == "canvas" and not args.title:
-        print(f"  the grade column is named {name!r}: Canvas makes a new assignment of a column it does not know; "
-              "name it as your Canvas export does, e.g. TITLE=\"Problem set 3 (501)\"")
+        print(
+            f"  the grade column is named {name!r}: Canvas makes a new assignment of a column it does not know; "
+            'name it as your Canvas export does, e.g. TITLE="Problem set 3 (501)"'
+        )
     for line in left:
         print(f"  not in them: {line}")
     return 0
@@ -266,8 +304,10 @@ def cmd_similarity(args) -> int:
     except NotGraded as err:
         print(f"similarity: {err}", file=sys.stderr)
         return 2
-    print(f"{len(found.students)} student(s) compared: {len(found.pairs)} pair(s) listed, for a person to judge\n"
-          f"side by side: {page}\nreport: {page.with_name('report.md')} (section \"Similar submissions\")")
+    print(
+        f"{len(found.students)} student(s) compared: {len(found.pairs)} pair(s) listed, for a person to judge\n"
+        f'side by side: {page}\nreport: {page.with_name("report.md")} (section "Similar submissions")'
+    )
     if found.left_out:
         print(f"{len(found.left_out)} student(s) not compared (the page says why)")
     return 0
@@ -280,9 +320,12 @@ def cmd_gradebook_move(args) -> int:
 
     to = args.to or os.environ.get("RNNLAB_GRADEBOOK_URL")
     if not to:
-        print("gradebook-move: name the PostgreSQL database: export RNNLAB_GRADEBOOK_URL='postgresql+psycopg://"
-              "grader:PASSWORD@db.example.org/rnn_course', then make gradebook-move (TO=<URL> works too, but leaves "
-              "the password in your shell's history)", file=sys.stderr)
+        print(
+            "gradebook-move: name the PostgreSQL database: export RNNLAB_GRADEBOOK_URL='postgresql+psycopg://"
+            "grader:PASSWORD@db.example.org/rnn_course', then make gradebook-move (TO=<URL> works too, but leaves "
+            "the password in your shell's history)",
+            file=sys.stderr,
+        )
         return 2
     try:
         moved = move(Path(args.course), to)
@@ -307,7 +350,7 @@ def cmd_try_cluster(args) -> int:
     except NoPostgres as err:
         print(f"try-cluster: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:                     # while starting: what had started is stopped
+    except KeyboardInterrupt:  # while starting: what had started is stopped
         print("try-cluster: interrupted; stopped", file=sys.stderr)
         return 130
 
@@ -319,41 +362,90 @@ GRADE_OPTIONS = {
     "--submission-timeout": dict(type=int, default=900, help="seconds per submission"),
     "--regexp": dict(default=None, help="named regexp for LMS file names (student_id, file_id)"),
     "--keep": dict(action="store_true", help="keep the run's working folder for debugging"),
-    "--cluster": dict(default=None, help="a Dask scheduler (tcp://host:8786): one task per student there "
-                                         "(docs/grading.md; needs a PostgreSQL gradebook)"),
+    "--cluster": dict(
+        default=None,
+        help="a Dask scheduler (tcp://host:8786): one task per student there "
+        "(docs/grading.md; needs a PostgreSQL gradebook)",
+    ),
 }
 # name: (function, help, its arguments: name -> argparse's keywords); every command takes --course
 COMMANDS = {
-    "release": (cmd_release, "regenerate release/ from source/ with nbgrader",
-                {"names": dict(nargs="*"), "--all": dict(action="store_true")}),
-    "grade": (cmd_grade, "grade a folder or an LMS zip of submissions",
-              {"assignment": {}, "submissions": {}, **GRADE_OPTIONS}),
-    "regrade": (cmd_regrade, "regenerate a set and grade every run's submissions again",
-                {"assignment": {}, **GRADE_OPTIONS}),
-    "demo": (cmd_demo, "write sample submissions (solution, blank, wrong solutions) to try grading",
-             {"assignment": {}, "folder": {}}),
+    "release": (
+        cmd_release,
+        "regenerate release/ from source/ with nbgrader",
+        {"names": dict(nargs="*"), "--all": dict(action="store_true")},
+    ),
+    "grade": (
+        cmd_grade,
+        "grade a folder or an LMS zip of submissions",
+        {"assignment": {}, "submissions": {}, **GRADE_OPTIONS},
+    ),
+    "regrade": (
+        cmd_regrade,
+        "regenerate a set and grade every run's submissions again",
+        {"assignment": {}, **GRADE_OPTIONS},
+    ),
+    "demo": (
+        cmd_demo,
+        "write sample submissions (solution, blank, wrong solutions) to try grading",
+        {"assignment": {}, "folder": {}},
+    ),
     "feedback": (cmd_feedback, "regenerate feedback HTML (after hand grading)", {"assignment": {}}),
-    "handgrade": (cmd_handgrade, "grade the explain answers by question, beside the model answer",
-                  {"assignment": {}, "--port": dict(type=int, default=0, help="port (default: any free one)"),
-                   "--host": dict(default="127.0.0.1", help="a loopback address (default: 127.0.0.1)")}),
-    "due": (cmd_due, "set a due date, or give a student an extension",
-            {"assignment": {}, "when": dict(nargs="?", help="due date, e.g. '2026-12-01 23:59 Europe/Berlin'"),
-             "--student": dict(help="give this student an extension instead"),
-             "--days": dict(type=float, default=0), "--hours": dict(type=float, default=0)}),
-    "questions": (cmd_questions, "question statistics of a graded set: report.md's section and questions.html",
-                  {"assignment": {}}),
-    "roster": (cmd_roster, "read the LMS's class list into roster.csv",
-               {"file": {}, "--assignment": dict(help="Moodle: the assignment whose grading worksheet it is")}),
-    "grades-lms": (cmd_grades_lms, "grades and feedback in the form Canvas or Moodle imports",
-                   {"assignment": {}, "--lms": dict(choices=["canvas", "moodle"], required=True),
-                    "--title": dict(help="the assignment's name in the LMS (default: the problem set's)"),
-                    "--per-exercise": dict(action="store_true", help="Canvas: one more column per graded cell")}),
-    "similarity": (cmd_similarity, "pairs of students whose answers are unusually alike, side by side",
-                   {"assignment": {}}),
-    "gradebook-move": (cmd_gradebook_move, "copy the term's gradebook.db into an empty PostgreSQL database, checked",
-                       {"--to": dict(help="its URL (default: $RNNLAB_GRADEBOOK_URL)")}),
-    "try-cluster": (cmd_try_cluster, "a throwaway gradebook and Dask cluster on this machine, to try CLUSTER= on",
-                    {"--workers": dict(type=int, default=2, help="Dask workers of one thread each (default: 2)")}),
+    "handgrade": (
+        cmd_handgrade,
+        "grade the explain answers by question, beside the model answer",
+        {
+            "assignment": {},
+            "--port": dict(type=int, default=0, help="port (default: any free one)"),
+            "--host": dict(default="127.0.0.1", help="a loopback address (default: 127.0.0.1)"),
+        },
+    ),
+    "due": (
+        cmd_due,
+        "set a due date, or give a student an extension",
+        {
+            "assignment": {},
+            "when": dict(nargs="?", help="due date, e.g. '2026-12-01 23:59 Europe/Berlin'"),
+            "--student": dict(help="give this student an extension instead"),
+            "--days": dict(type=float, default=0),
+            "--hours": dict(type=float, default=0),
+        },
+    ),
+    "questions": (
+        cmd_questions,
+        "question statistics of a graded set: report.md's section and questions.html",
+        {"assignment": {}},
+    ),
+    "roster": (
+        cmd_roster,
+        "read the LMS's class list into roster.csv",
+        {"file": {}, "--assignment": dict(help="Moodle: the assignment whose grading worksheet it is")},
+    ),
+    "grades-lms": (
+        cmd_grades_lms,
+        "grades and feedback in the form Canvas or Moodle imports",
+        {
+            "assignment": {},
+            "--lms": dict(choices=["canvas", "moodle"], required=True),
+            "--title": dict(help="the assignment's name in the LMS (default: the problem set's)"),
+            "--per-exercise": dict(action="store_true", help="Canvas: one more column per graded cell"),
+        },
+    ),
+    "similarity": (
+        cmd_similarity,
+        "pairs of students whose answers are unusually alike, side by side",
+        {"assignment": {}},
+    ),
+    "gradebook-move": (
+        cmd_gradebook_move,
+        "copy the term's gradebook.db into an empty PostgreSQL database, checked",
+        {"--to": dict(help="its URL (default: $RNNLAB_GRADEBOOK_URL)")},
+    ),
+    "try-cluster": (
+        cmd_try_cluster,
+        "a throwaway gradebook and Dask cluster on this machine, to try CLUSTER= on",
+        {"--workers": dict(type=int, default=2, help="Dask workers of one thread each (default: 2)")},
+    ),
 }
 
 

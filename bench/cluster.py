@@ -15,6 +15,7 @@ gradebook is a new database on one throwaway PostgreSQL server (autograder.deplo
 The overhead per task is the cluster run's seconds less the local run's with the same number
 of workers and the same gradebook, over `count`; the figures are medians over `repeats`.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -33,13 +34,18 @@ A = "ps03_lstm_gates"
 # as docs/grading.md says to start a course's scheduler and workers: one task per thread, and no
 # statistical profiler (a worker samples its task's stack every 10 ms: 1.5% of a core each)
 CLUSTER_CONFIG = {"distributed.scheduler.worker-saturation": 1.0, "distributed.worker.profile.enabled": False}
-MODES = {"local-1": (1, False, True), "local-2": (2, False, True), "cluster-1": (1, True, True),
-         "cluster-2": (2, True, True), "local-2-sqlite": (2, False, False)}
+MODES = {
+    "local-1": (1, False, True),
+    "local-2": (2, False, True),
+    "cluster-1": (1, True, True),
+    "cluster-2": (2, True, True),
+    "local-2-sqlite": (2, False, False),
+}
 
 
 def grade_once(folder: Path, submissions: Path, workers: int, on_cluster: bool, url: str | None) -> tuple[float, dict]:
-    from distributed import LocalCluster
     import dask
+    from distributed import LocalCluster
 
     course = F.make_course(folder, [A])
     if url:
@@ -48,11 +54,22 @@ def grade_once(folder: Path, submissions: Path, workers: int, on_cluster: bool, 
     cluster = None
     if on_cluster:
         with dask.config.set(CLUSTER_CONFIG):
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, protocol="tcp",
-                                   host="127.0.0.1", dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                protocol="tcp",
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
     try:
-        run = (ClusterRun if cluster else Run)(A, submissions, course=course, log=lambda *a: None,
-                                               options=Options(jobs=workers, cluster=cluster.scheduler_address if cluster else None))
+        run = (ClusterRun if cluster else Run)(
+            A,
+            submissions,
+            course=course,
+            log=lambda *a: None,
+            options=Options(jobs=workers, cluster=cluster.scheduler_address if cluster else None),
+        )
         start = time.perf_counter()
         results = run.run()
         seconds = time.perf_counter() - start
@@ -77,16 +94,24 @@ def measure(count: int = 40, repeats: int = 2) -> dict:
                 outcomes.append(outcome)
                 print(f"{mode}: {seconds:.1f} s", file=sys.stderr)
     median = {mode: statistics.median(series) for mode, series in times.items()}
-    out = {"assignment": A, "submissions": count, "repeats": repeats, "runs": times,
-           "per_minute": {mode: round(60 * count / s, 1) for mode, s in median.items()},
-           "identical_results": all(o == outcomes[0] for o in outcomes)}
+    out = {
+        "assignment": A,
+        "submissions": count,
+        "repeats": repeats,
+        "runs": times,
+        "per_minute": {mode: round(60 * count / s, 1) for mode, s in median.items()},
+        "identical_results": all(o == outcomes[0] for o in outcomes),
+    }
     for workers in (1, 2):
         local, cluster = median[f"local-{workers}"], median[f"cluster-{workers}"]
-        out[f"overhead_per_task_{workers}"] = {"seconds": round((cluster - local) / count, 3),
-                                               "percent": round(100 * (cluster - local) / local, 1)}
+        out[f"overhead_per_task_{workers}"] = {
+            "seconds": round((cluster - local) / count, 3),
+            "percent": round(100 * (cluster - local) / local, 1),
+        }
     return out
 
 
 if __name__ == "__main__":
     import json
+
     print(json.dumps(measure(*map(int, sys.argv[1:3])), indent=1))

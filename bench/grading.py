@@ -9,6 +9,7 @@ of a problem set, repeated to reach `count`) are graded twice in fresh course fo
 
 Scores must be identical; the result is seconds per submission and the ratio.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -51,15 +52,23 @@ def released_course(folder: Path, assignment: str) -> Path:
     """A course in which the assignment has been released, as an instructor's is when grading:
     both sides start from one, so neither pays for creating the gradebook."""
     course = F.make_course(folder, [assignment])
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
-                   cwd=course, env=venv_env(), check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+        cwd=course,
+        env=venv_env(),
+        check=True,
+        capture_output=True,
+    )
     return course
 
 
 # The course refuses stock nbgrader's autograde and checks its feedback (autograder/grading/nbgrader_guard.py);
 # the baseline is stock nbgrader, so its throwaway course switches both off on the command line.
-STOCK = ("--Autograde.exporter_class=nbconvert.exporters.NotebookExporter", "--Execute.on_notebook_start=None",
-         "--GenerateFeedback.exporter_class=nbconvert.exporters.HTMLExporter")
+STOCK = (
+    "--Autograde.exporter_class=nbconvert.exporters.NotebookExporter",
+    "--Execute.on_notebook_start=None",
+    "--GenerateFeedback.exporter_class=nbconvert.exporters.HTMLExporter",
+)
 
 
 def stock(assignment: str, submissions: Path, students: list[str]) -> tuple[float, dict]:
@@ -72,8 +81,12 @@ def stock(assignment: str, submissions: Path, students: list[str]) -> tuple[floa
             shutil.copy(submissions / student / f"{assignment}.ipynb", dest)
         start = time.perf_counter()
         for step in ("autograde", "generate_feedback"):
-            subprocess.run([sys.executable, "-m", "nbgrader", step, assignment, "--force", *STOCK],
-                           cwd=course, env=env, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "nbgrader", step, assignment, "--force", *STOCK],
+                cwd=course,
+                env=env,
+                capture_output=True,
+            )
         seconds = time.perf_counter() - start
         return seconds, scores(course, assignment)
 
@@ -94,14 +107,23 @@ def measure(assignment: str = "ps03_lstm_gates", count: int = 12, jobs: int = 2)
         students = make_batch(assignment, submissions, count)
         stock_s, stock_scores = stock(assignment, submissions, students)
         pipe_s, pipe_scores = pipeline(assignment, submissions, jobs)
-    return {"assignment": assignment, "submissions": count, "jobs": jobs,
-            "stock_seconds": round(stock_s, 1), "pipeline_seconds": round(pipe_s, 1),
-            "stock_per_submission": round(stock_s / count, 2), "pipeline_per_submission": round(pipe_s / count, 2),
-            "ratio": round(stock_s / pipe_s, 2), "identical_scores": stock_scores == pipe_scores,
-            "differences": {s: (stock_scores.get(s), pipe_scores.get(s)) for s in students
-                            if stock_scores.get(s) != pipe_scores.get(s)}}
+    return {
+        "assignment": assignment,
+        "submissions": count,
+        "jobs": jobs,
+        "stock_seconds": round(stock_s, 1),
+        "pipeline_seconds": round(pipe_s, 1),
+        "stock_per_submission": round(stock_s / count, 2),
+        "pipeline_per_submission": round(pipe_s / count, 2),
+        "ratio": round(stock_s / pipe_s, 2),
+        "identical_scores": stock_scores == pipe_scores,
+        "differences": {
+            s: (stock_scores.get(s), pipe_scores.get(s)) for s in students if stock_scores.get(s) != pipe_scores.get(s)
+        },
+    }
 
 
 if __name__ == "__main__":
     import json
+
     print(json.dumps(measure(*sys.argv[1:2]), indent=1))

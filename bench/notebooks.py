@@ -6,6 +6,7 @@ thread). Peak memory is the kernel process's own high-water mark of resident mem
 floor is a kernel that only imports torch: every notebook pays it, so each time is also given
 as a multiple of it.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,9 @@ def run_once(nb: nbformat.NotebookNode, cwd: Path) -> tuple[float, float]:
     from rnnlab.kernels import notebook_client
 
     os.environ["OMP_NUM_THREADS"] = "1"
-    client = notebook_client(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(cwd)}})
+    client = notebook_client(
+        nb, timeout=600, kernel_name="python3", allow_errors=False, resources={"metadata": {"path": str(cwd)}}
+    )
     start = time.perf_counter()
     with client.setup_kernel():
         pid = client.km.provisioner.process.pid
@@ -66,13 +68,19 @@ def measure(repeats: int = 3) -> dict:
     rows = []
     for name, path in targets():
         seconds, peak = median_run(nbformat.read(path, 4), path.parent)
-        rows.append({"notebook": name, "seconds": round(seconds, 2), "peak_mb": round(peak),
-                     "x_floor": round(seconds / floor_s, 1)})
-    return {"repeats": repeats, "floor_seconds": round(floor_s, 2), "floor_peak_mb": round(floor_mb),
-            "notebooks": rows}
+        rows.append(
+            {
+                "notebook": name,
+                "seconds": round(seconds, 2),
+                "peak_mb": round(peak),
+                "x_floor": round(seconds / floor_s, 1),
+            }
+        )
+    return {"repeats": repeats, "floor_seconds": round(floor_s, 2), "floor_peak_mb": round(floor_mb), "notebooks": rows}
 
 
 if __name__ == "__main__":
     import json
     import sys
+
     print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3), indent=1))

@@ -14,6 +14,7 @@ Parts, each a median over `repeats` runs, on this machine:
   similarity make similarity's comparison and page for classes of 40, 120 and 240 (bench/similarity.py)
   adding     chapter 07's adding problem: seconds to fall below a tenth of the 0.167 baseline
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,31 +32,57 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench"
 
 BUDGETS = {
-    "notebook_seconds": 30, "notebook_mb": 1024, "lecture_x_floor": 4.0, "make_test_seconds": 15 * 60,
-    "grading_ratio": 2.5, "widget_kernel_median_ms": 50, "widget_browser_ms": 300,
+    "notebook_seconds": 30,
+    "notebook_mb": 1024,
+    "lecture_x_floor": 4.0,
+    "make_test_seconds": 15 * 60,
+    "grading_ratio": 2.5,
+    "widget_kernel_median_ms": 50,
+    "widget_browser_ms": 300,
 }
 
 
 def machine() -> dict:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
-    mem = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines()
-                   if l.startswith("MemTotal"))) // 1024 ** 2
+    cpu = next(
+        (
+            l.split(":", 1)[1].strip()
+            for l in Path("/proc/cpuinfo").read_text().splitlines()
+            if l.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = (
+        int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
+        // 1024**2
+    )
     import torch
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem, "python": platform.python_version(),
-            "torch": torch.__version__, "date": time.strftime("%Y-%m-%d %H:%M")}
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def part_notebooks(repeats: int) -> dict:
     from bench.notebooks import measure
+
     return measure(repeats)
 
 
 # make test's parts, told apart by the pytest command each runs (make echoes it before its output;
 # with --output-sync each part's output is printed whole), in the order make test runs them
-TEST_PARTS = (("unit", "not grading and not browser"), ("notebooks", "--nbval"), ("grading", "-m grading"),
-              ("hub", "-m hub"), ("website", "-m browser tests/test_site.py"),
-              ("JupyterLab", "-m browser -n"))
+TEST_PARTS = (
+    ("unit", "not grading and not browser"),
+    ("notebooks", "--nbval"),
+    ("grading", "-m grading"),
+    ("hub", "-m hub"),
+    ("website", "-m browser tests/test_site.py"),
+    ("JupyterLab", "-m browser -n"),
+)
 SUMMARY = re.compile(r"^=*\s*(?P<counts>(?:\d+ \w+(?:, )?)+) in (?P<seconds>[\d.]+)s")
 WHOLE = re.compile(r"^make test: all parts passed in (?P<seconds>\d+) s$")
 
@@ -64,7 +91,7 @@ def parts_of_make_test(output: str) -> dict:
     """Each part's test counts and seconds (pytest's own summary) and the whole (make test's own
     line) from the output of `make test`; a part whose summary is missing is left out."""
     parts, current, whole = {}, None, None
-    for line in output.replace("\\\n", " ").splitlines():     # make echoes a recipe's continued lines
+    for line in output.replace("\\\n", " ").splitlines():  # make echoes a recipe's continued lines
         line = line.strip()
         if " -m pytest " in line:
             current = next((name for name, mark in TEST_PARTS if mark in line), None)
@@ -95,10 +122,18 @@ def part_tests(repeats: int, logs: list[Path] = ()) -> dict:
             raise RuntimeError(f"make test failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
         runs.append(make_test_run(proc.stdout, "this checkout"))
     median = lambda values: round(statistics.median(values), 1)
-    return {"parts": {name: {"seconds": median([r["parts"][name]["seconds"] for r in runs]),
-                             "tests": runs[-1]["parts"][name]["tests"]} for name, _ in TEST_PARTS},
-            "make_test_seconds": median([r["whole"] for r in runs]), "runs": runs,
-            **({"load": "not recorded (the runs were made elsewhere)"} if logs else {})}
+    return {
+        "parts": {
+            name: {
+                "seconds": median([r["parts"][name]["seconds"] for r in runs]),
+                "tests": runs[-1]["parts"][name]["tests"],
+            }
+            for name, _ in TEST_PARTS
+        },
+        "make_test_seconds": median([r["whole"] for r in runs]),
+        "runs": runs,
+        **({"load": "not recorded (the runs were made elsewhere)"} if logs else {}),
+    }
 
 
 LATENCY_KEYS = ("readout_ms", "src_ms", "decoded_ms", "figure_ms", "figure_max_ms", "readout_max_ms")
@@ -121,9 +156,12 @@ def browser_latency(runs: list[dict]) -> dict:
 
 
 # the browser tests that move widgets (not the one that saves and grades problem sets)
-BROWSER_WIDGET_TESTS = ["tests/test_browser.py::TestLecture03::test_gate_explorer_responds_in_jupyterlab",
-                        "tests/test_browser_chapters.py", "tests/test_browser_ch09.py",
-                        "tests/test_browser_ch10.py"]
+BROWSER_WIDGET_TESTS = [
+    "tests/test_browser.py::TestLecture03::test_gate_explorer_responds_in_jupyterlab",
+    "tests/test_browser_chapters.py",
+    "tests/test_browser_ch09.py",
+    "tests/test_browser_ch10.py",
+]
 
 
 def part_browser(repeats: int) -> dict:
@@ -132,55 +170,90 @@ def part_browser(repeats: int) -> dict:
     latencies, layout, times, loads = [], {}, [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "browser",
-                               *BROWSER_WIDGET_TESTS], cwd=REPO, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "browser", *BROWSER_WIDGET_TESTS],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
         times.append(round(time.perf_counter() - start, 1))
         loads.append(os.getloadavg()[1])
         if proc.returncode != 0:
             raise RuntimeError(f"the browser tests failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
         latencies.append(json.loads((REPO / "test-artifacts" / "browser-latency.json").read_text()))
         layout = json.loads((REPO / "test-artifacts" / "widget-layout.json").read_text())
-    return {"browser_latency": browser_latency(latencies), "browser_layout": layout, "runs": times,
-            "load": "5-minute load average " + ", ".join(f"{x:.2f}" for x in loads) + " after each run"}
+    return {
+        "browser_latency": browser_latency(latencies),
+        "browser_layout": layout,
+        "runs": times,
+        "load": "5-minute load average " + ", ".join(f"{x:.2f}" for x in loads) + " after each run",
+    }
 
 
 def part_grading(repeats: int, count: int = 24) -> dict:
     from bench.grading import measure
+
     runs = [measure(count=count, jobs=os.cpu_count() or 2) for _ in range(repeats)]
-    return {"submissions": count, "jobs": runs[0]["jobs"], "runs": runs,
-            "stock_per_submission": statistics.median(r["stock_per_submission"] for r in runs),
-            "pipeline_per_submission": statistics.median(r["pipeline_per_submission"] for r in runs),
-            "ratio": statistics.median(r["ratio"] for r in runs),
-            "identical_scores": all(r["identical_scores"] for r in runs)}
+    return {
+        "submissions": count,
+        "jobs": runs[0]["jobs"],
+        "runs": runs,
+        "stock_per_submission": statistics.median(r["stock_per_submission"] for r in runs),
+        "pipeline_per_submission": statistics.median(r["pipeline_per_submission"] for r in runs),
+        "ratio": statistics.median(r["ratio"] for r in runs),
+        "identical_scores": all(r["identical_scores"] for r in runs),
+    }
 
 
 def part_cluster(repeats: int) -> dict:
     from bench.cluster import measure
+
     return measure(count=40, repeats=max(2, repeats))
 
 
 def part_similarity(repeats: int) -> dict:
     from bench.similarity import measure
+
     return measure(repeats=repeats)
 
 
 def part_widgets(repeats: int) -> dict:
     out = OUT / "widget-latency.json"
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           str(OUT / "test_widget_latency.py"), f"--benchmark-json={out}"],
-                          cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(OUT / "test_widget_latency.py"),
+            f"--benchmark-json={out}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stdout[-3000:])
     data = json.loads(out.read_text())
     out.unlink()
-    return {b["name"].removeprefix("test_"): {"median_ms": round(b["extra_info"]["median_ms"], 1),
-                                               "p95_ms": round(b["extra_info"]["p95_ms"], 1),
-                                               "rounds": b["stats"]["rounds"]}
-            for b in data["benchmarks"]}
+    return {
+        b["name"].removeprefix("test_"): {
+            "median_ms": round(b["extra_info"]["median_ms"], 1),
+            "p95_ms": round(b["extra_info"]["p95_ms"], 1),
+            "rounds": b["stats"]["rounds"],
+        }
+        for b in data["benchmarks"]
+    }
 
 
-ADDING_MODELS = {"RNN": ("rnn", None), "LSTM, default init": ("lstm", None),
-                 "LSTM, forget bias 1": ("lstm", 1.0), "GRU": ("gru", None)}
+ADDING_MODELS = {
+    "RNN": ("rnn", None),
+    "LSTM, default init": ("lstm", None),
+    "LSTM, forget bias 1": ("lstm", 1.0),
+    "GRU": ("gru", None),
+}
 
 
 def part_adding(repeats: int) -> dict:
@@ -188,6 +261,7 @@ def part_adding(repeats: int) -> dict:
     lecture trains: seconds until the evaluation MSE is below a tenth of the baseline."""
     from rnnlab import setup
     from rnnlab.adding import RACE_07, train_adding
+
     setup(quiet=True)
     seeds = list(range(max(repeats, 5)))
     models = {}
@@ -198,14 +272,30 @@ def part_adding(repeats: int) -> dict:
             "seeds": len(seeds),
             "reached": f"{len(reached)} of {len(seeds)}",
             "median_seconds": round(statistics.median(reached), 1) if len(reached) * 2 > len(seeds) else "never",
-            "runs": [{"seed": r.seed, "best_mse": round(r.best_mse, 4), "steps": r.steps,
-                      "seconds": round(r.reached_seconds if r.reached else r.seconds, 1),
-                      "reached": r.reached} for r in runs]}
+            "runs": [
+                {
+                    "seed": r.seed,
+                    "best_mse": round(r.best_mse, 4),
+                    "steps": r.steps,
+                    "seconds": round(r.reached_seconds if r.reached else r.seconds, 1),
+                    "reached": r.reached,
+                }
+                for r in runs
+            ],
+        }
     return {"models": models}
 
 
-PARTS = {"notebooks": part_notebooks, "widgets": part_widgets, "browser": part_browser,
-         "grading": part_grading, "cluster": part_cluster, "similarity": part_similarity, "adding": part_adding, "tests": part_tests}
+PARTS = {
+    "notebooks": part_notebooks,
+    "widgets": part_widgets,
+    "browser": part_browser,
+    "grading": part_grading,
+    "cluster": part_cluster,
+    "similarity": part_similarity,
+    "adding": part_adding,
+    "tests": part_tests,
+}
 
 
 def verdict(ok: bool) -> str:
@@ -222,40 +312,56 @@ def measured(part: dict) -> str:
 def newest_browser(results: dict) -> dict | None:
     """The browser figures of the `browser` part, in the current per-widget form (the `tests` part
     kept them too until it ran make test whole; a report.json of that time may still hold them)."""
-    found = [(p["measured"], p) for p in (results.get("browser"), results.get("tests"))
-             if p and isinstance(p.get("browser_latency"), dict)
-             and all(isinstance(v, dict) for v in p["browser_latency"].values())]
+    found = [
+        (p["measured"], p)
+        for p in (results.get("browser"), results.get("tests"))
+        if p
+        and isinstance(p.get("browser_latency"), dict)
+        and all(isinstance(v, dict) for v in p["browser_latency"].values())
+    ]
     return max(found, key=lambda f: f[0])[1] if found else None
 
 
 def browser_lines(b: dict) -> list[str]:
-    lines = ["## Widgets in the browser", "", measured(b),
-             "Each widget in JupyterLab and Chromium at 1366 x 768 (the browser tests, `make "
-             "test-browser`), timed inside the page: one change at a time (a key press, a click or "
-             "a pick), repeated; milliseconds from the event's dispatch to the kernel's new readout, "
-             "to the new figure arriving (img src), decoded, and painted (median, and the largest "
-             f"of all repetitions; budget {BUDGETS['widget_browser_ms']} ms for the painted "
-             "figure's median); the size it is shown at, how far the figure's shown aspect ratio "
-             "is from its own, and the smallest text on screen.", "",
-             "| widget | readout ms | figure arrives ms | decoded ms | painted ms (max) | budget | "
-             "widget on screen (CSS px) | aspect error | smallest text px (figure / controls) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Widgets in the browser",
+        "",
+        measured(b),
+        "Each widget in JupyterLab and Chromium at 1366 x 768 (the browser tests, `make "
+        "test-browser`), timed inside the page: one change at a time (a key press, a click or "
+        "a pick), repeated; milliseconds from the event's dispatch to the kernel's new readout, "
+        "to the new figure arriving (img src), decoded, and painted (median, and the largest "
+        f"of all repetitions; budget {BUDGETS['widget_browser_ms']} ms for the painted "
+        "figure's median); the size it is shown at, how far the figure's shown aspect ratio "
+        "is from its own, and the smallest text on screen.",
+        "",
+        "| widget | readout ms | figure arrives ms | decoded ms | painted ms (max) | budget | "
+        "widget on screen (CSS px) | aspect error | smallest text px (figure / controls) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     layout, latency = b.get("browser_layout", {}), b["browser_latency"]
     for name in sorted(set(layout) | set(latency)):
         lat = latency.get(name)
         # a second control of a widget measured above (10-attention-map-typed) is laid out as it
-        lay = layout.get(name) or next((layout[k] for k in sorted(layout, key=len, reverse=True)
-                                        if name.startswith(k + "-")), {})
+        lay = layout.get(name) or next(
+            (layout[k] for k in sorted(layout, key=len, reverse=True) if name.startswith(k + "-")), {}
+        )
         # every chapter's quiz (and flashcards) is the same widget: one chapter's is timed
-        same = next((k for k in sorted(latency) if lat is None and k != name
-                     and k.split("-", 1)[1] == name.split("-", 1)[1]), None)
+        same = next(
+            (k for k in sorted(latency) if lat is None and k != name and k.split("-", 1)[1] == name.split("-", 1)[1]),
+            None,
+        )
         if lat and "figure_ms" in lat:
-            ms = (f"{lat['readout_ms']} | {lat.get('src_ms', '')} | {lat.get('decoded_ms', '')} | "
-                  f"{lat['figure_ms']} ({lat.get('figure_max_ms', '?')}) | "
-                  f"{verdict(lat['figure_ms'] <= BUDGETS['widget_browser_ms'])}")
-        elif lat:       # a widget without a figure: the readout is what the student waits for
-            ms = (f"{lat['readout_ms']} ({lat.get('readout_max_ms', '?')}) | | | | "
-                  f"{verdict(lat['readout_ms'] <= BUDGETS['widget_browser_ms'])}")
+            ms = (
+                f"{lat['readout_ms']} | {lat.get('src_ms', '')} | {lat.get('decoded_ms', '')} | "
+                f"{lat['figure_ms']} ({lat.get('figure_max_ms', '?')}) | "
+                f"{verdict(lat['figure_ms'] <= BUDGETS['widget_browser_ms'])}"
+            )
+        elif lat:  # a widget without a figure: the readout is what the student waits for
+            ms = (
+                f"{lat['readout_ms']} ({lat.get('readout_max_ms', '?')}) | | | | "
+                f"{verdict(lat['readout_ms'] <= BUDGETS['widget_browser_ms'])}"
+            )
         elif same:
             ms = f"| | | | as {same}"
         else:
@@ -270,49 +376,85 @@ def browser_lines(b: dict) -> list[str]:
 
 
 def cluster_lines(c: dict) -> list[str]:
-    rows = {"local-1": "this machine, 1 worker", "local-2": "this machine, 2 workers",
-            "cluster-1": "Dask cluster, 1 worker", "cluster-2": "Dask cluster, 2 workers",
-            "local-2-sqlite": "this machine, 2 workers, SQLite gradebook"}
-    lines = ["## Grading on a Dask cluster", "", measured(c),
-             f"{c['submissions']} {c['assignment']} submissions (as above), sandboxed and re-checked, into a "
-             "PostgreSQL gradebook unless said otherwise; the cluster is a LocalCluster of one-thread worker "
-             "processes over TCP on this machine, started before the clock (`python -m bench.cluster`).", "",
-             "| grading | seconds (runs) | submissions per minute |", "|---|---|---|"]
+    rows = {
+        "local-1": "this machine, 1 worker",
+        "local-2": "this machine, 2 workers",
+        "cluster-1": "Dask cluster, 1 worker",
+        "cluster-2": "Dask cluster, 2 workers",
+        "local-2-sqlite": "this machine, 2 workers, SQLite gradebook",
+    }
+    lines = [
+        "## Grading on a Dask cluster",
+        "",
+        measured(c),
+        f"{c['submissions']} {c['assignment']} submissions (as above), sandboxed and re-checked, into a "
+        "PostgreSQL gradebook unless said otherwise; the cluster is a LocalCluster of one-thread worker "
+        "processes over TCP on this machine, started before the clock (`python -m bench.cluster`).",
+        "",
+        "| grading | seconds (runs) | submissions per minute |",
+        "|---|---|---|",
+    ]
     for mode, label in rows.items():
         runs = c["runs"][mode]
-        lines.append(f"| {label} | {statistics.median(runs):.1f} ({', '.join(map(str, runs))}) | {c['per_minute'][mode]} |")
-    over = [f"{c[f'overhead_per_task_{k}']['seconds']} s per task ({c[f'overhead_per_task_{k}']['percent']}%) with {k} "
-            f"worker{'s' if k > 1 else ''}" for k in (1, 2)]
-    return lines + ["", f"The cluster path against this machine's, same workers and gradebook: {over[0]}, {over[1]} "
-                    f"(goal: under 5%). Results identical in every run: {c['identical_results']}.", ""]
+        lines.append(
+            f"| {label} | {statistics.median(runs):.1f} ({', '.join(map(str, runs))}) | {c['per_minute'][mode]} |"
+        )
+    over = [
+        f"{c[f'overhead_per_task_{k}']['seconds']} s per task ({c[f'overhead_per_task_{k}']['percent']}%) with {k} "
+        f"worker{'s' if k > 1 else ''}"
+        for k in (1, 2)
+    ]
+    return lines + [
+        "",
+        f"The cluster path against this machine's, same workers and gradebook: {over[0]}, {over[1]} "
+        f"(goal: under 5%). Results identical in every run: {c['identical_results']}.",
+        "",
+    ]
 
 
 def similarity_lines(s: dict) -> list[str]:
-    lines = ["## make similarity by class size", "", measured(s),
-             f"{s['assignment']}: classes made of its own answers (bench/similarity.py), every pair compared on "
-             f"{len(s['exercises'])} exercise(s) and over the whole notebook, one thread.", "",
-             "| students | pairs | seconds comparing | ms per pair and level | pairs listed | seconds for the page |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "## make similarity by class size",
+        "",
+        measured(s),
+        f"{s['assignment']}: classes made of its own answers (bench/similarity.py), every pair compared on "
+        f"{len(s['exercises'])} exercise(s) and over the whole notebook, one thread.",
+        "",
+        "| students | pairs | seconds comparing | ms per pair and level | pairs listed | seconds for the page |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in s["sizes"]:
-        lines.append(f"| {r['students']} | {r['pairs']} | {r['compare_seconds']} | {r['ms_per_pair_and_level']} | "
-                     f"{r['listed']} | {r['page_seconds']} |")
+        lines.append(
+            f"| {r['students']} | {r['pairs']} | {r['compare_seconds']} | {r['ms_per_pair_and_level']} | "
+            f"{r['listed']} | {r['page_seconds']} |"
+        )
     return lines + [""]
 
 
 def write_report(results: dict) -> None:
     (OUT / "report.json").write_text(json.dumps(results, indent=1))
     m = results["machine"]
-    lines = ["# Benchmark report", "",
-             f"Made by `make bench` on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
-             f"Python {m['python']}, torch {m['torch']}. Figures are medians of {results['repeats']} runs "
-             "unless a row says otherwise; the machine is shared, so expect noise of tens of percent.", ""]
+    lines = [
+        "# Benchmark report",
+        "",
+        f"Made by `make bench` on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
+        f"Python {m['python']}, torch {m['torch']}. Figures are medians of {results['repeats']} runs "
+        "unless a row says otherwise; the machine is shared, so expect noise of tens of percent.",
+        "",
+    ]
     nb = results.get("notebooks")
     if nb:
-        lines += ["## Notebooks (one CPU thread, fresh kernel each)", "", measured(nb),
-                  f"Floor: a kernel that starts and imports torch takes {nb['floor_seconds']} s and "
-                  f"{nb['floor_peak_mb']} MB. Budget: {BUDGETS['notebook_seconds']} s and 1 GB each; a lecture "
-                  f"also within {BUDGETS['lecture_x_floor']:g}x the floor.", "",
-                  "| notebook | seconds | x floor | kernel peak MB | budget |", "|---|---|---|---|---|"]
+        lines += [
+            "## Notebooks (one CPU thread, fresh kernel each)",
+            "",
+            measured(nb),
+            f"Floor: a kernel that starts and imports torch takes {nb['floor_seconds']} s and "
+            f"{nb['floor_peak_mb']} MB. Budget: {BUDGETS['notebook_seconds']} s and 1 GB each; a lecture "
+            f"also within {BUDGETS['lecture_x_floor']:g}x the floor.",
+            "",
+            "| notebook | seconds | x floor | kernel peak MB | budget |",
+            "|---|---|---|---|---|",
+        ]
         for r in nb["notebooks"]:
             ok = r["seconds"] <= BUDGETS["notebook_seconds"] and r["peak_mb"] <= BUDGETS["notebook_mb"]
             if "(solution)" not in r["notebook"]:
@@ -321,27 +463,46 @@ def write_report(results: dict) -> None:
         lines.append("")
     t = results.get("tests")
     if t and "parts" in t:
-        lines += ["## make test", "", measured(t),
-                  "Each part's seconds as pytest counts them; the grading part runs beside the hub's tests and "
-                  "then the website's (test-hub-site), the other parts one after another. The whole is make test's own count, from its first part to its "
-                  "last (the tools' installs before it are left out).", "",
-                  "| part | tests | seconds |", "|---|---|---|"]
+        lines += [
+            "## make test",
+            "",
+            measured(t),
+            "Each part's seconds as pytest counts them; the grading part runs beside the hub's tests and "
+            "then the website's (test-hub-site), the other parts one after another. "
+            "The whole is make test's own count, from its first part to its "
+            "last (the tools' installs before it are left out).",
+            "",
+            "| part | tests | seconds |",
+            "|---|---|---|",
+        ]
         for name, _ in TEST_PARTS:
             lines.append(f"| {name} | {t['parts'][name]['tests']} | {t['parts'][name]['seconds']} |")
-        lines += [f"| **whole** | | **{t['make_test_seconds']}** "
-                  f"({verdict(t['make_test_seconds'] <= BUDGETS['make_test_seconds'])}: 15 min) |", ""]
+        lines += [
+            f"| **whole** | | **{t['make_test_seconds']}** "
+            f"({verdict(t['make_test_seconds'] <= BUDGETS['make_test_seconds'])}: 15 min) |",
+            "",
+        ]
     g = results.get("grading")
     if g:
-        lines += ["## Grading throughput", "", measured(g),
-                  f"{g['submissions']} submissions (solution, blank, wrong solutions, alternatives, repeated), "
-                  f"graded by stock serial `nbgrader autograde` + `generate_feedback`, and by the pipeline "
-                  f"(sandboxed, re-checked, {g['jobs']} workers).", "",
-                  "| | seconds per submission | submissions per minute |", "|---|---|---|",
-                  f"| stock nbgrader, serial | {g['stock_per_submission']} | {round(60 / g['stock_per_submission'], 1)} |",
-                  f"| pipeline | {g['pipeline_per_submission']} | {round(60 / g['pipeline_per_submission'], 1)} |", "",
-                  f"Ratio {g['ratio']} ({verdict(g['ratio'] >= BUDGETS['grading_ratio'])}: at least "
-                  f"{BUDGETS['grading_ratio']}); scores identical in every run: {g['identical_scores']}.", "",
-                  SUBMISSION_PROFILE, ""]
+        lines += [
+            "## Grading throughput",
+            "",
+            measured(g),
+            f"{g['submissions']} submissions (solution, blank, wrong solutions, alternatives, repeated), "
+            f"graded by stock serial `nbgrader autograde` + `generate_feedback`, and by the pipeline "
+            f"(sandboxed, re-checked, {g['jobs']} workers).",
+            "",
+            "| | seconds per submission | submissions per minute |",
+            "|---|---|---|",
+            f"| stock nbgrader, serial | {g['stock_per_submission']} | {round(60 / g['stock_per_submission'], 1)} |",
+            f"| pipeline | {g['pipeline_per_submission']} | {round(60 / g['pipeline_per_submission'], 1)} |",
+            "",
+            f"Ratio {g['ratio']} ({verdict(g['ratio'] >= BUDGETS['grading_ratio'])}: at least "
+            f"{BUDGETS['grading_ratio']}); scores identical in every run: {g['identical_scores']}.",
+            "",
+            SUBMISSION_PROFILE,
+            "",
+        ]
     c = results.get("cluster")
     if c:
         lines += cluster_lines(c)
@@ -350,12 +511,20 @@ def write_report(results: dict) -> None:
         lines += similarity_lines(sim)
     w = results.get("widgets")
     if w:
-        lines += ["## Widget latency", "", measured(w), "From a control's change to the new figure, in the kernel "
-                  "(pytest-benchmark; budget: median 50 ms):", "",
-                  "| widget | median ms | 95th percentile ms | rounds | budget |", "|---|---|---|---|---|"]
+        lines += [
+            "## Widget latency",
+            "",
+            measured(w),
+            "From a control's change to the new figure, in the kernel (pytest-benchmark; budget: median 50 ms):",
+            "",
+            "| widget | median ms | 95th percentile ms | rounds | budget |",
+            "|---|---|---|---|---|",
+        ]
         for name, r in ((k, v) for k, v in w.items() if isinstance(v, dict)):
-            lines.append(f"| {name} | {r['median_ms']} | {r['p95_ms']} | {r['rounds']} | "
-                         f"{verdict(r['median_ms'] <= BUDGETS['widget_kernel_median_ms'])} |")
+            lines.append(
+                f"| {name} | {r['median_ms']} | {r['p95_ms']} | {r['rounds']} | "
+                f"{verdict(r['median_ms'] <= BUDGETS['widget_kernel_median_ms'])} |"
+            )
         lines.append("")
     browser = newest_browser(results)
     if browser:
@@ -366,11 +535,15 @@ def write_report(results: dict) -> None:
         if "note" in a:
             lines.append(a["note"])
         else:
-            lines += ["Chapter 07's settings (16 units, T = 40, batches of 64, Adam, at most 400 steps, "
-                      "one thread). Seconds of training until the evaluation MSE falls below a tenth of "
-                      "the 0.167 baseline (median over the seeds that got there; `never` if fewer than "
-                      "half did), and each seed's best evaluation MSE.", "",
-                      "| model | reached | median seconds | best MSE per seed |", "|---|---|---|---|"]
+            lines += [
+                "Chapter 07's settings (16 units, T = 40, batches of 64, Adam, at most 400 steps, "
+                "one thread). Seconds of training until the evaluation MSE falls below a tenth of "
+                "the 0.167 baseline (median over the seeds that got there; `never` if fewer than "
+                "half did), and each seed's best evaluation MSE.",
+                "",
+                "| model | reached | median seconds | best MSE per seed |",
+                "|---|---|---|---|",
+            ]
             for name, r in a["models"].items():
                 best = ", ".join(f"{x['best_mse']:.3f}" for x in r["runs"])
                 lines.append(f"| {name} | {r['reached']} | {r['median_seconds']} | {best} |")
@@ -402,7 +575,8 @@ SUBMISSION_PROFILE = (
     "Since 2026-11-28 a batch with more submissions than slots forks its kernels from a warm process "
     "per slot (autograder.grading.warm): 12 ps03 submissions on one worker took 29.0 and 28.9 s of CPU "
     "in all against 44.1 and 51.8 s with every kernel fresh (one cpuacct group over the pipeline, its "
-    "workers, kernels and warm processes; alternating runs while another job loaded the machine).")
+    "workers, kernels and warm processes; alternating runs while another job loaded the machine)."
+)
 
 # Measured when each change was made (same machine type, medians); see the git log for details.
 CHANGES = [
@@ -526,8 +700,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--parts", default=",".join(PARTS))
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--make-test-log", action="append", default=[], type=Path,
-                        help="the tests part from this log of `make test` (a fresh clone's), not a run here")
+    parser.add_argument(
+        "--make-test-log",
+        action="append",
+        default=[],
+        type=Path,
+        help="the tests part from this log of `make test` (a fresh clone's), not a run here",
+    )
     args = parser.parse_args(argv)
     previous = json.loads((OUT / "report.json").read_text()) if (OUT / "report.json").exists() else {}
     results = {k: v for k, v in previous.items() if k in PARTS}
@@ -537,12 +716,13 @@ def main(argv=None) -> int:
         start = time.perf_counter()
         logs = args.make_test_log if name == "tests" else []
         results[name] = PARTS[name](args.repeats, logs) if logs else PARTS[name](args.repeats)
-        results[name]["measured"] = (f"{time.strftime('%Y-%m-%d %H:%M')}, {len(logs) or args.repeats} run(s)"
-                                     + (f" from {', '.join(r['where'] for r in results[name]['runs'])}"
-                                        if logs else ""))
+        results[name]["measured"] = f"{time.strftime('%Y-%m-%d %H:%M')}, {len(logs) or args.repeats} run(s)" + (
+            f" from {', '.join(r['where'] for r in results[name]['runs'])}" if logs else ""
+        )
         # the machine may be shared: say how busy it was
-        results[name].setdefault("load", "load average {:.2f}, {:.2f}, {:.2f} (1, 5, 15 min) at the "
-                                 "end".format(*os.getloadavg()))
+        results[name].setdefault(
+            "load", "load average {:.2f}, {:.2f}, {:.2f} (1, 5, 15 min) at the end".format(*os.getloadavg())
+        )
         print(f"bench: {name} took {time.perf_counter() - start:.0f} s", flush=True)
     write_report(results)
     print(f"wrote {OUT / 'REPORT.md'}")

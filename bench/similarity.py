@@ -9,6 +9,7 @@ real one: the page is timed with hundreds of pairs listed. Timed: the
 comparison (autograder.term.similarity.alike_pairs, with the set's boilerplate and exercises as
 make similarity finds them) and the page, on one thread.
 """
+
 from __future__ import annotations
 
 import random
@@ -29,7 +30,9 @@ def variants(assignment: str) -> dict[str, list[str]]:
     """grade id -> the distinct answers the set's solution and fixtures give it."""
     source = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     found: dict[str, list[str]] = {}
-    fixtures = [F.Fixture(name="solution", expect={})] + [fx for kind in KINDS for fx in F.fixtures_for(assignment, kind)]
+    fixtures = [F.Fixture(name="solution", expect={})] + [
+        fx for kind in KINDS for fx in F.fixtures_for(assignment, kind)
+    ]
     for fx in fixtures:
         try:
             answers = F.answers(fx, source)
@@ -48,8 +51,8 @@ def own_hand(text: str, rng: random.Random, student: int) -> str:
     for k, line in enumerate(text.splitlines()):
         out.append(line)
         if line.strip() and not line.rstrip().endswith((":", ",", "(", "[", "\\")) and rng.random() < 0.7:
-            indent = line[:len(line) - len(line.lstrip())]
-            out.append(f"{indent}_note_{student}_{k} = {rng.randint(0, 10 ** 6)}")
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}_note_{student}_{k} = {rng.randint(0, 10**6)}")
     return "\n".join(out) + "\n"
 
 
@@ -68,8 +71,7 @@ def measure(sizes=(40, 120, 240), repeats: int = 1, assignment: str = ASSIGNMENT
     release = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     bp = S.boilerplate(REPO, assignment)
     model = S.answer_cells(nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4))
-    exercises = [gid for gid in S.answer_cells(release)
-                 if S.fingerprint(model[gid], bp).token_coverage >= S.MIN_TOKENS]
+    exercises = [gid for gid in S.answer_cells(release) if S.fingerprint(model[gid], bp).token_coverage >= S.MIN_TOKENS]
     choices = variants(assignment)
     rows = []
     for n in sizes:
@@ -84,15 +86,28 @@ def measure(sizes=(40, 120, 240), repeats: int = 1, assignment: str = ASSIGNMENT
             S.page(findings)
             page.append(time.perf_counter() - start)
             listed = len(pairs)
-        rows.append({"students": n, "pairs": n * (n - 1) // 2, "levels": len(exercises) + 1,
-                     "compare_seconds": round(statistics.median(compare), 2),
-                     "page_seconds": round(statistics.median(page), 2), "listed": listed,
-                     "ms_per_pair_and_level": round(1000 * statistics.median(compare)
-                                                    / max(1, n * (n - 1) // 2 * (len(exercises) + 1)), 3)})
-    return {"assignment": assignment, "exercises": exercises, "variants": {g: len(v) for g, v in choices.items()},
-            "sizes": rows}
+        rows.append(
+            {
+                "students": n,
+                "pairs": n * (n - 1) // 2,
+                "levels": len(exercises) + 1,
+                "compare_seconds": round(statistics.median(compare), 2),
+                "page_seconds": round(statistics.median(page), 2),
+                "listed": listed,
+                "ms_per_pair_and_level": round(
+                    1000 * statistics.median(compare) / max(1, n * (n - 1) // 2 * (len(exercises) + 1)), 3
+                ),
+            }
+        )
+    return {
+        "assignment": assignment,
+        "exercises": exercises,
+        "variants": {g: len(v) for g, v in choices.items()},
+        "sizes": rows,
+    }
 
 
 if __name__ == "__main__":
     import json
+
     print(json.dumps(measure(sizes=(20, 40)), indent=1))

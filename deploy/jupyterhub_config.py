@@ -14,6 +14,7 @@ RNNLAB_HUB_SETTINGS, which `python -m autograder.deploying.hub` writes (autograd
   owner-checked collector) from a folder that the hub opens to the instructor's group only,
   when it starts their server. Nothing is read from the course's repository, which is private.
 """
+
 import json
 import os
 import pwd
@@ -44,23 +45,36 @@ c.Authenticator.admin_users = {S["instructor"]}
 
 # a service whose token drives the hub's REST API (the test; `make hub` prints it)
 c.JupyterHub.services = [{"name": "course-admin", "api_token": S["api_token"]}]
-c.JupyterHub.load_roles = [{
-    "name": "course-admin",
-    "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "list:users", "read:users"],
-    "services": ["course-admin"],
-}]
+c.JupyterHub.load_roles = [
+    {
+        "name": "course-admin",
+        "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "list:users", "read:users"],
+        "services": ["course-admin"],
+    }
+]
 
 # ngshare, when it is the exchange (autograder/deploying/hub.py prepare_state(ngshare=True)): a service
 # the hub starts; it asks the hub who each request's token belongs to, and only the course's
 # instructors (ngshare's admin: the instructor, who creates the course) see others' work
 if S.get("ngshare"):
     NG = S["ngshare"]
-    c.JupyterHub.services.append({
-        "name": "ngshare",
-        "url": f"http://127.0.0.1:{NG['port']}",
-        "command": [NG["python"], "-m", "ngshare", "--admins", NG["admin"],
-                    "--database", f"sqlite:///{NG['folder']}/ngshare.db", "--storage", f"{NG['folder']}/files/"],
-    })
+    c.JupyterHub.services.append(
+        {
+            "name": "ngshare",
+            "url": f"http://127.0.0.1:{NG['port']}",
+            "command": [
+                NG["python"],
+                "-m",
+                "ngshare",
+                "--admins",
+                NG["admin"],
+                "--database",
+                f"sqlite:///{NG['folder']}/ngshare.db",
+                "--storage",
+                f"{NG['folder']}/files/",
+            ],
+        }
+    )
 
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [S["python"], "-m", "jupyterhub.singleuser"]
@@ -84,8 +98,13 @@ def server_environment(server: dict) -> dict:
 
 # everyone's server is a student's, but the instructor's
 c.Spawner.environment = server_environment(
-    {"python": S["python"], "config_path": S["config_path"], "data_path": S["data_path"],
-     "env": S.get("python_env", {})})
+    {
+        "python": S["python"],
+        "config_path": S["config_path"],
+        "data_path": S["data_path"],
+        "env": S.get("python_env", {}),
+    }
+)
 
 
 def instructor_server(spawner) -> None:

@@ -2,6 +2,7 @@
 
 Notebooks tell the story; this package does the work that is long, reused or worth testing.
 """
+
 from .course import device, setup
 
 __version__ = "0.1.0"

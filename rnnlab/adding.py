@@ -19,6 +19,7 @@ chapter's time), and times a training step of each model live (`race_step_second
 `race_claims` states what the chapter says of the race; the course retrains the record and
 checks the claims for other seeds.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,16 +34,17 @@ from torch import nn
 from .course import training_steps
 from .gradients import make_layer, scale_recurrent
 
-BASELINE_MSE = 1 / 6            # always predicting 1: the variance of U(0,1) + U(0,1)
+BASELINE_MSE = 1 / 6  # always predicting 1: the variance of U(0,1) + U(0,1)
 TARGET_MSE = BASELINE_MSE / 10  # "far below the baseline"
 # chapter 07's race (its cell passes these; their time is measured): quick on one core, and the
 # LSTM (forget bias 1) and GRU still leave the plateau while a plain RNN stays on it
 RACE_07 = dict(hidden_size=16, length=40, lr=0.07)
-EVAL_SEED = 12345               # every run is evaluated on the same sequences
+EVAL_SEED = 12345  # every run is evaluated on the same sequences
 
 
-def _draw(batch: int, length: int, generator: torch.Generator | None
-          ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _draw(
+    batch: int, length: int, generator: torch.Generator | None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The random part of a batch: values (length, batch) and the two marked steps (batch,)."""
     if length < 2:
         raise ValueError("the sequence needs at least two steps")
@@ -53,8 +55,9 @@ def _draw(batch: int, length: int, generator: torch.Generator | None
     return values, first, second
 
 
-def adding_batch(batch: int, length: int, generator: torch.Generator | None = None
-                 ) -> tuple[torch.Tensor, torch.Tensor]:
+def adding_batch(
+    batch: int, length: int, generator: torch.Generator | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs (length, batch, 2) and targets (batch,) of the adding problem.
 
     Feature 0 is uniform on [0, 1]; feature 1 marks one step in the first half
@@ -79,8 +82,9 @@ class AddingModel(nn.Module):
     """A recurrent layer ("rnn", "lstm" or "gru") and a linear read-out of its last hidden
     state: (length, batch, 2) -> (batch,)."""
 
-    def __init__(self, kind: str = "lstm", hidden_size: int = 32, forget_bias: float | None = None,
-                 recurrent_scale: float = 1.0):
+    def __init__(
+        self, kind: str = "lstm", hidden_size: int = 32, forget_bias: float | None = None, recurrent_scale: float = 1.0
+    ):
         super().__init__()
         self.kind = kind
         self.rnn = make_layer(kind, 2, hidden_size, forget_bias=forget_bias)
@@ -101,6 +105,7 @@ class AddingRun:
     clipping), `step_seconds` how long each step took (evaluations not counted); `eval_steps`
     and `eval_mse` the evaluations. `reached_step` and
     `reached_seconds` say when the evaluation MSE first fell below `target` (None: never)."""
+
     kind: str
     seed: int
     forget_bias: float | None
@@ -148,11 +153,24 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     return mse
 
 
-def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None = None,
-                 length: int = 50, hidden_size: int = 32, steps: int = 400, batch: int = 64,
-                 lr: float = 3e-2, clip: float | None = 0.1, optimizer: str = "adam",
-                 recurrent_scale: float = 1.0, eval_every: int = 25, eval_size: int = 512,
-                 stop_below: float | None = TARGET_MSE, progress: bool = True) -> AddingRun:
+def train_adding(
+    kind: str = "lstm",
+    seed: int = 0,
+    *,
+    forget_bias: float | None = None,
+    length: int = 50,
+    hidden_size: int = 32,
+    steps: int = 400,
+    batch: int = 64,
+    lr: float = 3e-2,
+    clip: float | None = 0.1,
+    optimizer: str = "adam",
+    recurrent_scale: float = 1.0,
+    eval_every: int = 25,
+    eval_size: int = 512,
+    stop_below: float | None = TARGET_MSE,
+    progress: bool = True,
+) -> AddingRun:
     """Train an AddingModel on fresh random batches and return its AddingRun.
 
     `seed` fixes the initial weights and the training batches. Every `eval_every` steps the
@@ -175,10 +193,11 @@ def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None
     bar = None
     if progress:
         from tqdm.auto import tqdm
+
         bar = tqdm(total=steps, desc=f"{run.label} seed {seed}", leave=True)
     model.train()
     start = time.perf_counter()
-    last = training_steps(steps)                  # all, except in the tests' untrained runs
+    last = training_steps(steps)  # all, except in the tests' untrained runs
     for step in range(1, last + 1):
         step_start = time.perf_counter()
         x, y = adding_batch(batch, length, gen)
@@ -203,9 +222,14 @@ def train_adding(kind: str = "lstm", seed: int = 0, *, forget_bias: float | None
                 run.reached_seconds = time.perf_counter() - start
                 break
     run.seconds = time.perf_counter() - start
-    if bar is not None:                           # the bar stays, with what the run reached
-        done = (f"diverged at step {run.diverged_step}" if run.diverged_step else
-                f"best MSE {min(run.eval_mse):.3f}" if run.eval_mse else "")
+    if bar is not None:  # the bar stays, with what the run reached
+        done = (
+            f"diverged at step {run.diverged_step}"
+            if run.diverged_step
+            else f"best MSE {min(run.eval_mse):.3f}"
+            if run.eval_mse
+            else ""
+        )
         bar.set_postfix_str(done + ("; below a tenth of the baseline" if run.reached_step else ""), refresh=True)
         bar.close()
     model.eval()
@@ -237,8 +261,8 @@ def constant_mse(value: float, size: int = 100_000, length: int = 50, seed: int 
 
 
 RACE_FILE = "adding_race.json"
-RACE_SEED = 0                   # the seed of the record chapter 07 shows
-RACE_STEPS = 500                # the LSTM's and the GRU's most steps
+RACE_SEED = 0  # the seed of the record chapter 07 shows
+RACE_STEPS = 500  # the LSTM's and the GRU's most steps
 
 
 def adding_race(seed: int = RACE_SEED, progress: bool = True) -> list[AddingRun]:
@@ -253,20 +277,28 @@ def adding_race(seed: int = RACE_SEED, progress: bool = True) -> list[AddingRun]
 
 def race_record(runs: list[AddingRun]) -> dict:
     """The record's JSON of a race: what each run learned, not how long it took here."""
-    keep = ("kind", "seed", "forget_bias", "target", "loss", "eval_steps", "eval_mse", "reached_step",
-            "diverged_step")
-    return {"race": race_setting(runs[0].seed),
-            "runs": [{name: getattr(run, name) for name in keep} for run in runs]}
+    keep = ("kind", "seed", "forget_bias", "target", "loss", "eval_steps", "eval_mse", "reached_step", "diverged_step")
+    return {"race": race_setting(runs[0].seed), "runs": [{name: getattr(run, name) for name in keep} for run in runs]}
 
 
 def race_setting(seed: int = RACE_SEED) -> dict:
     """Everything that decides what a race trains and evaluates (the record keeps it: a test
     compares it with the code's own): train_adding's defaults that the race does not set, too."""
     import inspect
-    defaults = {name: p.default for name, p in inspect.signature(train_adding).parameters.items()
-                if name in ("batch", "clip", "optimizer", "recurrent_scale", "eval_every", "eval_size", "stop_below")}
-    return {**RACE_07, **defaults, "steps": RACE_STEPS, "seed": seed, "eval_seed": EVAL_SEED,
-            "torch": torch.__version__.split("+")[0]}
+
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(train_adding).parameters.items()
+        if name in ("batch", "clip", "optimizer", "recurrent_scale", "eval_every", "eval_size", "stop_below")
+    }
+    return {
+        **RACE_07,
+        **defaults,
+        "steps": RACE_STEPS,
+        "seed": seed,
+        "eval_seed": EVAL_SEED,
+        "torch": torch.__version__.split("+")[0],
+    }
 
 
 def load_race() -> list[AddingRun]:
@@ -275,8 +307,9 @@ def load_race() -> list[AddingRun]:
     untrained, so every claim about it must fail."""
     from .shipped import load_record
 
-    record = load_record(RACE_FILE, "python -m rnnlab.adding make-record",
-                         lambda: race_record(adding_race(progress=False)))
+    record = load_record(
+        RACE_FILE, "python -m rnnlab.adding make-record", lambda: race_record(adding_race(progress=False))
+    )
     return [AddingRun(**run) for run in record["runs"]]
 
 
@@ -286,9 +319,12 @@ def spread_seed(seed: int) -> dict[str, dict[str, float]]:
     a tenth of the baseline (RACE_STEPS + 1 when they did not)."""
     rnn, lstm, gru = adding_race(seed, progress=False)
     labels = [run.label for run in (rnn, lstm, gru)]
-    return {"best evaluation MSE": dict(zip(labels, (run.best_mse for run in (rnn, lstm, gru)))),
-            "steps to a tenth of the baseline": {run.label: float(run.reached_step or RACE_STEPS + 1)
-                                                  for run in (lstm, gru)}}
+    return {
+        "best evaluation MSE": dict(zip(labels, (run.best_mse for run in (rnn, lstm, gru)))),
+        "steps to a tenth of the baseline": {
+            run.label: float(run.reached_step or RACE_STEPS + 1) for run in (lstm, gru)
+        },
+    }
 
 
 def left_baseline(run: AddingRun) -> int | None:
@@ -299,13 +335,14 @@ def left_baseline(run: AddingRun) -> int | None:
 def race_claims(runs: list[AddingRun]) -> dict[str, bool]:
     """What chapter 07 says of the race [rnn, lstm, gru], each claim with whether it holds."""
     rnn, lstm, gru = runs
-    never = 10 ** 9
+    never = 10**9
     return {
         "the RNN does not get below a tenth of the baseline in its steps": not rnn.reached,
         "the RNN's best evaluation stays above 90% of the baseline": rnn.best_mse > 0.9 * BASELINE_MSE,
         "the LSTM and the GRU get below a tenth of the baseline": lstm.reached and gru.reached,
-        "the LSTM is still near the baseline at step 100, the GRU has left it by then":
-            (left_baseline(lstm) or never) > 100 and (left_baseline(gru) or never) <= 100,
+        "the LSTM is still near the baseline at step 100, the GRU has left it by then": (left_baseline(lstm) or never)
+        > 100
+        and (left_baseline(gru) or never) <= 100,
         "in steps, the GRU gets there first": (gru.reached_step or never) < (lstm.reached_step or never),
     }
 
@@ -313,15 +350,30 @@ def race_claims(runs: list[AddingRun]) -> dict[str, bool]:
 def race_step_seconds(kind: str, steps: int = 20) -> float:
     """The median seconds of one training step of chapter 07's race for `kind` (a batch drawn,
     forward, backward, clipping and Adam), measured here over `steps` steps."""
-    run = train_adding(kind, RACE_SEED, forget_bias=1.0 if kind == "lstm" else None, steps=steps,
-                       eval_every=10 ** 9, eval_size=1, stop_below=None, progress=False, **RACE_07)
+    run = train_adding(
+        kind,
+        RACE_SEED,
+        forget_bias=1.0 if kind == "lstm" else None,
+        steps=steps,
+        eval_every=10**9,
+        eval_size=1,
+        stop_below=None,
+        progress=False,
+        **RACE_07,
+    )
     return statistics.median(run.step_seconds)
 
 
 def main(argv=None) -> int:
     from .shipped import make_record_command
-    return make_record_command(argv, "python -m rnnlab.adding", "chapter 07's record of the adding race",
-                               lambda: race_record(adding_race()), RACE_FILE)
+
+    return make_record_command(
+        argv,
+        "python -m rnnlab.adding",
+        "chapter 07's record of the adding race",
+        lambda: race_record(adding_race()),
+        RACE_FILE,
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ No autograd is used: `rnn_backward` is plain tensor arithmetic, and `HandRNN` wr
 `torch.autograd.Function`, so that `torch.autograd.gradcheck` can compare it with finite
 differences. Shapes are nn.RNN's time-major ones, with the state as (batch, hidden).
 """
+
 from __future__ import annotations
 
 import torch
@@ -24,8 +25,9 @@ import torch
 NAMES = ("x", "h0", "W_ih", "W_hh", "b_ih", "b_hh")
 
 
-def rnn_forward(x: torch.Tensor, h0: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-                b_ih: torch.Tensor, b_hh: torch.Tensor) -> torch.Tensor:
+def rnn_forward(
+    x: torch.Tensor, h0: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor, b_ih: torch.Tensor, b_hh: torch.Tensor
+) -> torch.Tensor:
     """The states h_1 ... h_T of a tanh RNN, shape (T, batch, hidden), as nn.RNN's `output`.
 
     x: (T, batch, input_size); h0: (batch, hidden); W_ih: (hidden, input_size);
@@ -37,9 +39,17 @@ def rnn_forward(x: torch.Tensor, h0: torch.Tensor, W_ih: torch.Tensor, W_hh: tor
     return torch.stack(states)
 
 
-def rnn_backward(x: torch.Tensor, h0: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
-                 b_ih: torch.Tensor, b_hh: torch.Tensor, grad_output: torch.Tensor,
-                 grad_h_n: torch.Tensor | None = None, states: torch.Tensor | None = None) -> dict:
+def rnn_backward(
+    x: torch.Tensor,
+    h0: torch.Tensor,
+    W_ih: torch.Tensor,
+    W_hh: torch.Tensor,
+    b_ih: torch.Tensor,
+    b_hh: torch.Tensor,
+    grad_output: torch.Tensor,
+    grad_h_n: torch.Tensor | None = None,
+    states: torch.Tensor | None = None,
+) -> dict:
     """The gradients of L with respect to x, h0 and the four parameters, by hand.
 
     grad_output: (T, batch, hidden), dL/d output[t] for every step (its direct part only);
@@ -48,13 +58,17 @@ def rnn_backward(x: torch.Tensor, h0: torch.Tensor, W_ih: torch.Tensor, W_hh: to
     Returns a dict with the keys of NAMES, each tensor the shape of that argument."""
     h = rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh) if states is None else states
     T = x.shape[0]
-    grads = {"x": torch.zeros_like(x), "W_ih": torch.zeros_like(W_ih), "W_hh": torch.zeros_like(W_hh),
-             "b_ih": torch.zeros_like(b_ih)}
-    from_later = torch.zeros_like(h0)                  # delta_(t+1) W_hh; nothing after step T
+    grads = {
+        "x": torch.zeros_like(x),
+        "W_ih": torch.zeros_like(W_ih),
+        "W_hh": torch.zeros_like(W_hh),
+        "b_ih": torch.zeros_like(b_ih),
+    }
+    from_later = torch.zeros_like(h0)  # delta_(t+1) W_hh; nothing after step T
     if grad_h_n is not None:
         from_later = from_later + grad_h_n
     for t in range(T - 1, -1, -1):
-        h_prev = h[t - 1] if t > 0 else h0             # output[t] is h_(t+1): step t reads h[t - 1]
+        h_prev = h[t - 1] if t > 0 else h0  # output[t] is h_(t+1): step t reads h[t - 1]
         delta = (grad_output[t] + from_later) * (1 - h[t] ** 2)
         grads["W_ih"] += delta.T @ x[t]
         grads["W_hh"] += delta.T @ h_prev
@@ -62,7 +76,7 @@ def rnn_backward(x: torch.Tensor, h0: torch.Tensor, W_ih: torch.Tensor, W_hh: to
         grads["x"][t] = delta @ W_ih
         from_later = delta @ W_hh
     grads["h0"] = from_later
-    grads["b_hh"] = grads["b_ih"].clone()               # b_ih and b_hh enter z_t the same way
+    grads["b_hh"] = grads["b_ih"].clone()  # b_ih and b_hh enter z_t the same way
     return {name: grads[name] for name in NAMES}
 
 

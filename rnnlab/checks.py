@@ -16,6 +16,7 @@ Lines of cells that hold hidden tests are never shown. The error output's name a
 nbgrader, the feedback and the progress command read, are the exception's own; other errors
 keep IPython's usual display.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,14 +33,29 @@ import torch
 
 _HERE = Path(__file__).resolve()
 
-__all__ = ["check_tensor", "check_close", "check_shape", "check_equal", "check_choices", "check_choice",
-           "switched_off", "without_autograd", "forbid_calls", "inputs_unchanged", "size_one_cases",
-           "both_calls", "check_input_grads", "no_batch_loop", "no_step_loop", "name_mistakes"]
+__all__ = [
+    "check_tensor",
+    "check_close",
+    "check_shape",
+    "check_equal",
+    "check_choices",
+    "check_choice",
+    "switched_off",
+    "without_autograd",
+    "forbid_calls",
+    "inputs_unchanged",
+    "size_one_cases",
+    "both_calls",
+    "check_input_grads",
+    "no_batch_loop",
+    "no_step_loop",
+    "name_mistakes",
+]
 
 
 def check_tensor(name: str, value, shape: tuple | None = None) -> None:
     """`value` must be a plain torch.Tensor (or nn.Parameter) of `shape`, finite everywhere."""
-    __tracebackhide__ = True          # IPython and pytest leave this frame out of tracebacks
+    __tracebackhide__ = True  # IPython and pytest leave this frame out of tracebacks
     if type(value) not in (torch.Tensor, torch.nn.Parameter):
         raise AssertionError(f"{name} should be a torch.Tensor, but it is a {type(value).__name__}")
     if shape is not None:
@@ -61,7 +77,7 @@ def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> N
     check_tensor(name, got, tuple(expected.shape))
     if got.dtype != expected.dtype:
         raise AssertionError(f"{name} has dtype {got.dtype} but should have {expected.dtype}")
-    expected = expected.detach()      # no "requires_grad ... to a scalar" warning in the feedback
+    expected = expected.detach()  # no "requires_grad ... to a scalar" warning in the feedback
     diff = (got.detach().double() - expected.detach().double()).abs()
     if diff.numel() == 0:
         return
@@ -71,15 +87,15 @@ def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> N
         index = tuple(int(k) for k in numpy.unravel_index(int(diff.argmax()), tuple(diff.shape)))
         raise AssertionError(
             f"{name} is off by up to {worst:.3g} (tolerance {atol:g}); at index {index} it is "
-            f"{float(got.detach()[index]):.5f} but should be {float(expected[index]):.5f}")
+            f"{float(got.detach()[index]):.5f} but should be {float(expected[index]):.5f}"
+        )
 
 
 def check_equal(name: str, got, expected) -> None:
     """`got` must have exactly the type of `expected` and compare equal to it."""
     __tracebackhide__ = True
     if type(got) is not type(expected):
-        raise AssertionError(f"{name} should be a {type(expected).__name__}, but it is a "
-                             f"{type(got).__name__}")
+        raise AssertionError(f"{name} should be a {type(expected).__name__}, but it is a {type(got).__name__}")
     if got != expected:
         raise AssertionError(f"{name} is {got!r} but should be {expected!r}")
 
@@ -118,7 +134,7 @@ def switched_off(*targets, message: str):
 
     def refuse(*args, **kwargs):
         error = RuntimeError(message)
-        error._rnnlab_rule = True         # a rule broken, not a wrong value: no mistake is named
+        error._rnnlab_rule = True  # a rule broken, not a wrong value: no mistake is named
         raise error
 
     for owner, name, _ in originals:
@@ -133,9 +149,11 @@ def switched_off(*targets, message: str):
 def without_autograd():
     """Autograd's backward pass switched off: backward(), torch.autograd.grad and torch.func's
     transforms all run through the engine call patched here."""
-    return switched_off((torch.autograd, "_engine_run_backward"), (torch.autograd.graph, "_engine_run_backward"),
-                        message="compute the gradients by hand: autograd is switched off while the tests "
-                                "call your function")
+    return switched_off(
+        (torch.autograd, "_engine_run_backward"),
+        (torch.autograd.graph, "_engine_run_backward"),
+        message="compute the gradients by hand: autograd is switched off while the tests call your function",
+    )
 
 
 def _innermost_code(function):
@@ -162,7 +180,7 @@ def forbid_calls(what: str, *functions):
 
     def watch(frame, event, arg):
         if event == "call" and frame.f_code in codes:
-            if not seen:                  # where the first one came from, innermost caller first
+            if not seen:  # where the first one came from, innermost caller first
                 callers.extend(_callers(frame.f_back))
             seen.append(codes[frame.f_code])
 
@@ -174,7 +192,7 @@ def forbid_calls(what: str, *functions):
         sys.setprofile(before)
     if seen:
         error = AssertionError(f"{what} calls {seen[0]}: write it yourself, without calling it")
-        error._rnnlab_callers = callers   # for the display only: the message stays one sentence
+        error._rnnlab_callers = callers  # for the display only: the message stays one sentence
         error._rnnlab_rule = True
         raise error
 
@@ -205,9 +223,20 @@ def _snapshot(value):
 
 def _same(a, b) -> bool:
     if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
-        return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype == b.dtype
-                and a.shape == b.shape and bool(torch.equal(a, b) or (a.is_floating_point() and torch.equal(
-                    torch.isnan(a), torch.isnan(b)) and torch.equal(a.nan_to_num(0), b.nan_to_num(0)))))
+        return (
+            isinstance(a, torch.Tensor)
+            and isinstance(b, torch.Tensor)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and bool(
+                torch.equal(a, b)
+                or (
+                    a.is_floating_point()
+                    and torch.equal(torch.isnan(a), torch.isnan(b))
+                    and torch.equal(a.nan_to_num(0), b.nan_to_num(0))
+                )
+            )
+        )
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -225,8 +254,10 @@ def inputs_unchanged(what: str, **inputs):
     yield
     for name, value in inputs.items():
         if not _same(_snapshot(value), before[name]):
-            raise AssertionError(f"{what} changed its input {name}: leave the arguments as they were "
-                                 f"(compute on a copy, or with out-of-place operations)")
+            raise AssertionError(
+                f"{what} changed its input {name}: leave the arguments as they were "
+                f"(compute on a copy, or with out-of-place operations)"
+            )
 
 
 def size_one_cases(**sizes) -> list[dict]:
@@ -249,8 +280,10 @@ def both_calls(make, *values, names: tuple, seed: int | None = None):
         raise ValueError("both_calls needs one name per value")
     what = getattr(make, "__name__", repr(make))
     results = []
-    for how, call in (("positionally", lambda: make(*values)),
-                      ("by keyword", lambda: make(**dict(zip(names, values))))):
+    for how, call in (
+        ("positionally", lambda: make(*values)),
+        ("by keyword", lambda: make(**dict(zip(names, values)))),
+    ):
         if seed is not None:
             torch.manual_seed(seed)
         try:
@@ -284,9 +317,11 @@ def no_batch_loop(what: str, function, make_inputs, small: int = 2, large: int =
             function(*inputs)
         counts.append(count.calls)
     if counts[1] > counts[0]:
-        raise AssertionError(f"{what} makes {counts[0]} torch operations for a batch of {small} and {counts[1]} "
-                             f"for a batch of {large}: it loops over the batch in Python; index the whole "
-                             "batch at once")
+        raise AssertionError(
+            f"{what} makes {counts[0]} torch operations for a batch of {small} and {counts[1]} "
+            f"for a batch of {large}: it loops over the batch in Python; index the whole "
+            "batch at once"
+        )
 
 
 def no_step_loop(what: str, function, make_inputs, short: int = 16, long: int = 256) -> None:
@@ -304,9 +339,11 @@ def no_step_loop(what: str, function, make_inputs, short: int = 16, long: int = 
             function(*inputs)
         counts.append(count.calls)
     if counts[1] - counts[0] >= (long - short) / 2:
-        raise AssertionError(f"{what} makes {counts[0]} torch operations for {short} steps and {counts[1]} for "
-                             f"{long} steps: it loops over the steps in Python; compute all the steps at once "
-                             "with operations on the whole sequence")
+        raise AssertionError(
+            f"{what} makes {counts[0]} torch operations for {short} steps and {counts[1]} for "
+            f"{long} steps: it loops over the steps in Python; compute all the steps at once "
+            "with operations on the whole sequence"
+        )
 
 
 def _float_outputs(out) -> list:
@@ -326,27 +363,36 @@ def check_input_grads(name: str, function, inputs: dict, reference, atol: float 
     __tracebackhide__ = True
     grads, connected = [], []
     for label, fn in (("yours", function), ("reference", reference)):
-        leaves = {k: v.detach().clone().requires_grad_() if isinstance(v, torch.Tensor) and v.is_floating_point()
-                  else v for k, v in inputs.items()}
+        leaves = {
+            k: v.detach().clone().requires_grad_() if isinstance(v, torch.Tensor) and v.is_floating_point() else v
+            for k, v in inputs.items()
+        }
         result = fn(**leaves)
         outs = _float_outputs(result)
         if label == "yours":
             check_tensor(name, result[0] if isinstance(result, (tuple, list)) and result else result)
         connected.append([o.requires_grad for o in outs])
         if label == "yours" and not any(connected[0]):
-            raise AssertionError(f"{name} is not connected to its inputs: no gradient can flow back "
-                                 "(no .item(), .detach(), torch.no_grad() or new tensors built from numbers)")
+            raise AssertionError(
+                f"{name} is not connected to its inputs: no gradient can flow back "
+                "(no .item(), .detach(), torch.no_grad() or new tensors built from numbers)"
+            )
         gen = torch.Generator().manual_seed(seed)
-        total = sum((o * torch.randn(o.shape, generator=gen, dtype=torch.float64).to(o.dtype)).sum()
-                    for o in outs if o.requires_grad)
+        total = sum(
+            (o * torch.randn(o.shape, generator=gen, dtype=torch.float64).to(o.dtype)).sum()
+            for o in outs
+            if o.requires_grad
+        )
         wrt = [k for k, v in leaves.items() if isinstance(v, torch.Tensor) and v.requires_grad]
         got = torch.autograd.grad(total, [leaves[k] for k in wrt], allow_unused=True)
         grads.append(dict(zip(wrt, got)))
     if len(connected[0]) == len(connected[1]) and len(connected[0]) > 1:
         for i, (mine_on, ref_on) in enumerate(zip(*connected)):
             if ref_on and not mine_on:
-                raise AssertionError(f"output {i} of {name} (counting from 0) is not connected to the inputs: no "
-                                     "gradient can flow back through it (a .detach(), .item() or torch.no_grad())")
+                raise AssertionError(
+                    f"output {i} of {name} (counting from 0) is not connected to the inputs: no "
+                    "gradient can flow back through it (a .detach(), .item() or torch.no_grad())"
+                )
     mine, ref = grads
     for k, expected in ref.items():
         expected = torch.zeros_like(inputs[k]) if expected is None else expected
@@ -363,7 +409,7 @@ def _from_here(frame: traceback.FrameSummary) -> bool:
         return False
 
 
-HIDDEN_MARK = "BEGIN HIDDEN TESTS"     # in a test cell's source in the grading kernel only
+HIDDEN_MARK = "BEGIN HIDDEN TESTS"  # in a test cell's source in the grading kernel only
 
 
 def _shell():
@@ -375,7 +421,7 @@ def _shell():
 
 
 def _cell_label(filename: str, shell) -> str | None:
-    """"Cell In[7]" for code of a notebook cell, as IPython's own tracebacks name it: its compiler
+    """ "Cell In[7]" for code of a notebook cell, as IPython's own tracebacks name it: its compiler
     maps the cells' file names (/tmp/ipykernel_<pid>/<hash>.py in a kernel) to their execution
     counts. None for any other file."""
     format_code_name = getattr(getattr(shell, "compile", None), "format_code_name", None)
@@ -405,8 +451,9 @@ def _place(filename: str, shell) -> str | None:
     if not filename or filename.startswith("<"):
         return None
     real = os.path.realpath(filename)
-    if real.startswith(_not_the_students()) or any(f"{os.sep}{d}{os.sep}" in real
-                                                    for d in ("site-packages", "dist-packages")):
+    if real.startswith(_not_the_students()) or any(
+        f"{os.sep}{d}{os.sep}" in real for d in ("site-packages", "dist-packages")
+    ):
         return None
     return f'File "{filename}"'
 
@@ -428,11 +475,13 @@ def _called(frames) -> str:
     """What a run of frames that are not the student's is, as one name: the innermost public
     function of the package the student's code called into (torch.nn.modules.linear.Linear.forward,
     not Module._call_impl)."""
-    names = [f"{f.f_globals.get('__name__') or '?'}.{getattr(f.f_code, 'co_qualname', f.f_code.co_name)}"
-             for f in frames]
+    names = [
+        f"{f.f_globals.get('__name__') or '?'}.{getattr(f.f_code, 'co_qualname', f.f_code.co_name)}" for f in frames
+    ]
     top = names[0].split(".")[0]
-    public = [n for n in names if n.split(".")[0] == top
-              and not any(part.startswith(("_", "<")) for part in n.split("."))]
+    public = [
+        n for n in names if n.split(".")[0] == top and not any(part.startswith(("_", "<")) for part in n.split("."))
+    ]
     return (public or names)[-1]
 
 
@@ -445,8 +494,9 @@ def short_failure(etype, value, tb) -> list[str] | None:
         return None
     shell = _shell()
     # the innermost frame of a cell, not contextlib's (a `with forbid_calls(...)` block ends there)
-    caller = (next((f for f in reversed(frames) if _cell_label(f.filename, shell)), None)
-              or next((f for f in reversed(frames) if not _from_here(f)), None))
+    caller = next((f for f in reversed(frames) if _cell_label(f.filename, shell)), None) or next(
+        (f for f in reversed(frames) if not _from_here(f)), None
+    )
     lines = [f"{etype.__name__}: {value}"]
     for filename, lineno, qualname, name in getattr(value, "_rnnlab_callers", ()):
         # the innermost function of the student's that was running: what made the call
@@ -469,12 +519,16 @@ def student_failure(etype, value, tb, shell=None) -> list[str] | None:
     while tb is not None:
         frames.append((tb.tb_frame, tb.tb_lineno))
         tb = tb.tb_next
-    shown = [_frame_lines(f.f_code.co_filename, lineno, getattr(f.f_code, "co_qualname", f.f_code.co_name),
-                          f.f_code.co_name, shell) for f, lineno in frames]
+    shown = [
+        _frame_lines(
+            f.f_code.co_filename, lineno, getattr(f.f_code, "co_qualname", f.f_code.co_name), f.f_code.co_name, shell
+        )
+        for f, lineno in frames
+    ]
     if not any(s is not None and f.f_code.co_name != "<module>" for s, (f, _) in zip(shown, frames)):
-        return None                   # the cell's own line failed: IPython's one line says it
+        return None  # the cell's own line failed: IPython's one line says it
     lines = ["Where it failed in your code (run %xmode Context in a cell for the full traceback):"]
-    k = next(k for k, s in enumerate(shown) if s is not None)    # IPython's own frames come first
+    k = next(k for k, s in enumerate(shown) if s is not None)  # IPython's own frames come first
     while k < len(frames):
         if shown[k] is not None:
             lines += shown[k]
@@ -483,7 +537,7 @@ def student_failure(etype, value, tb, shell=None) -> list[str] | None:
         end = k
         while end < len(frames) and shown[end] is None:
             end += 1
-        if end == len(frames):        # the error came from what the student's last line called
+        if end == len(frames):  # the error came from what the student's last line called
             lines.append(f"  inside {_called([f for f, _ in frames[k:]])}")
         k = end
     lines += "".join(traceback.format_exception_only(etype, value)).rstrip("\n").splitlines()
@@ -492,13 +546,14 @@ def student_failure(etype, value, tb, shell=None) -> list[str] | None:
 
 def _short_errors(shell) -> bool:
     """Whether the shell shows errors in one line (setup()'s %xmode Minimal), with no debugger."""
-    return (getattr(getattr(shell, "InteractiveTB", None), "mode", None) == "Minimal"
-            and not getattr(shell, "call_pdb", False))
+    return getattr(getattr(shell, "InteractiveTB", None), "mode", None) == "Minimal" and not getattr(
+        shell, "call_pdb", False
+    )
 
 
 # Which exercise the running visible test cell checks: execution count -> (set, exercise)
 _NAMED: dict = {}
-GRADING_ENV = "RNNLAB_RECHECK_FDS"     # set in a grading kernel, whose output never reaches a student
+GRADING_ENV = "RNNLAB_RECHECK_FDS"  # set in a grading kernel, whose output never reaches a student
 
 
 def name_mistakes(assignment: str, exercise: str) -> None:
@@ -520,6 +575,7 @@ def diagnosis_lines(shell, etype, value=None) -> list[str]:
     if key is None or issubclass(etype, NotImplementedError) or getattr(value, "_rnnlab_rule", False):
         return []
     from rnnlab.diagnose import diagnose
+
     found = diagnose(key[0], key[1], shell.user_ns)
     return ["", found.text()] if found.probes else []
 
@@ -533,11 +589,11 @@ def _show(shell, etype, value, tb, tb_offset=None):
         # running_compiled_code, as IPython passes it: raised while the cell ran (a frame of a
         # cell), not while IPython parsed it
         ran = any(_cell_label(f.filename, shell) for f in traceback.extract_tb(tb))
-    except Exception:                 # a fault here must not hide the error: IPython shows it
+    except Exception:  # a fault here must not hide the error: IPython shows it
         lines = None
     try:
         named = diagnosis_lines(shell, etype, value)
-    except Exception:                 # the diagnosis is a help: never in the way of the error
+    except Exception:  # the diagnosis is a help: never in the way of the error
         named = []
     if lines is not None:
         lines += named
@@ -548,7 +604,7 @@ def _show(shell, etype, value, tb, tb_offset=None):
     if lines is None:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=ran)
     else:
-        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb    # for %debug, %tb
+        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for %debug, %tb
         if sys.version_info >= (3, 12):
             sys.last_exc = value
         # one entry: JupyterLab joins entries with new lines, a terminal's Minimal mode without

@@ -13,6 +13,7 @@ ten is spam (imbalanced, like real spam or fraud data). What makes a message spa
 Nothing is downloaded: `make_messages(n, seed)` generates the same messages for the same seed.
 Batches are padded at the end with token 0 and come with their true lengths.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,21 +24,44 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 PAD = 0
-NEUTRAL = ("hi", "see", "you", "at", "the", "meeting", "tomorrow", "lunch", "today", "thanks",
-           "for", "your", "report", "call", "me", "later", "are", "ok", "and", "friday", "a", "here")
+NEUTRAL = (
+    "hi",
+    "see",
+    "you",
+    "at",
+    "the",
+    "meeting",
+    "tomorrow",
+    "lunch",
+    "today",
+    "thanks",
+    "for",
+    "your",
+    "report",
+    "call",
+    "me",
+    "later",
+    "are",
+    "ok",
+    "and",
+    "friday",
+    "a",
+    "here",
+)
 LURE = ("win", "prize", "offer", "now", "link")
 VOCAB = ("<pad>", "free", "click") + NEUTRAL + LURE
 WORD_INDEX = {word: k for k, word in enumerate(VOCAB)}
 
 SPAM_RATE = 0.1
-PATTERN_RATE = 0.85          # share of spam that says "free" before "click"
-LURE_RATE = {0: 0.03, 1: 0.15}   # chance that a word is a lure word, for ham (0) and spam (1)
+PATTERN_RATE = 0.85  # share of spam that says "free" before "click"
+LURE_RATE = {0: 0.03, 1: 0.15}  # chance that a word is a lure word, for ham (0) and spam (1)
 MIN_LEN, MAX_LEN = 5, 30
 
 
 class Messages(NamedTuple):
     """A padded batch: tokens (n, longest) int64 padded with PAD at the end, lengths (n,) int64
     on the CPU, labels (n,) int64 with 1 for spam."""
+
     tokens: torch.Tensor
     lengths: torch.Tensor
     labels: torch.Tensor
@@ -46,12 +70,12 @@ class Messages(NamedTuple):
     def pad_at(self) -> str:
         return "end"
 
-    def subset(self, index) -> "Messages":
+    def subset(self, index) -> Messages:
         """Some of the messages (index: slice, list or tensor), trimmed to their own longest."""
         lengths = self.lengths[index]
-        return Messages(self.tokens[index][:, :int(lengths.max())], lengths, self.labels[index])
+        return Messages(self.tokens[index][:, : int(lengths.max())], lengths, self.labels[index])
 
-    def padded_at_start(self) -> "MessagesPaddedAtStart":
+    def padded_at_start(self) -> MessagesPaddedAtStart:
         """The same messages with their padding moved in front of the first word (as tokenizers
         that pad on the left deliver them): row b ends with its lengths[b] words."""
         width = self.tokens.shape[1]
@@ -69,12 +93,12 @@ class MessagesPaddedAtStart(Messages):
     def pad_at(self) -> str:
         return "start"
 
-    def subset(self, index) -> "MessagesPaddedAtStart":
+    def subset(self, index) -> MessagesPaddedAtStart:
         lengths = self.lengths[index]
         tokens = self.tokens[index]
-        return MessagesPaddedAtStart(tokens[:, tokens.shape[1] - int(lengths.max()):], lengths, self.labels[index])
+        return MessagesPaddedAtStart(tokens[:, tokens.shape[1] - int(lengths.max()) :], lengths, self.labels[index])
 
-    def padded_at_start(self) -> "MessagesPaddedAtStart":
+    def padded_at_start(self) -> MessagesPaddedAtStart:
         return self
 
 
@@ -89,7 +113,7 @@ def message_words(rng: random.Random, spam: bool) -> list[str]:
             words[first], words[second] = "free", "click"
     else:
         kind = rng.random()
-        if kind < 0.2:                                   # both words, in the harmless order
+        if kind < 0.2:  # both words, in the harmless order
             first, second = sorted(rng.sample(range(n), 2))
             words[first], words[second] = "click", "free"
         elif kind < 0.4:
@@ -139,16 +163,14 @@ class SpamClassifier(nn.Module):
     LSTM stops at each message's last real word and h_n[-1] is the state there.
     """
 
-    def __init__(self, vocab_size: int = len(VOCAB), embed_dim: int = 16, hidden_size: int = 32,
-                 num_classes: int = 2):
+    def __init__(self, vocab_size: int = len(VOCAB), embed_dim: int = 16, hidden_size: int = 32, num_classes: int = 2):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD)
         self.lstm = nn.LSTM(embed_dim, hidden_size, batch_first=True)
         self.head = nn.Linear(hidden_size, num_classes)
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        packed = pack_padded_sequence(self.embed(tokens), lengths.cpu(), batch_first=True,
-                                      enforce_sorted=False)
+        packed = pack_padded_sequence(self.embed(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
         return self.head(h_n[-1])
 
@@ -164,10 +186,19 @@ class _TokensAndLengths(nn.Module):
         return self.model(*inputs)
 
 
-def train_classifier(model: nn.Module, steps: int = 200, batch_size: int = 64, seed: int = 0,
-                     lr: float = 1e-2, class_weight: float = 3.0, progress: bool = True,
-                     evaluate=None, eval_every: int = 50, data: Messages | None = None,
-                     pad_at: str = "end"):
+def train_classifier(
+    model: nn.Module,
+    steps: int = 200,
+    batch_size: int = 64,
+    seed: int = 0,
+    lr: float = 1e-2,
+    class_weight: float = 3.0,
+    progress: bool = True,
+    evaluate=None,
+    eval_every: int = 50,
+    data: Messages | None = None,
+    pad_at: str = "end",
+):
     """Train a forward(tokens, lengths) classifier with Adam and cross-entropy; returns its History.
 
     Each step draws a fresh batch of `batch_size` messages (seeded by `seed` and the step), or,
@@ -199,8 +230,17 @@ def train_classifier(model: nn.Module, steps: int = 200, batch_size: int = 64, s
         return nn.functional.cross_entropy(logits, labels, weight=weight)
 
     wrapped_eval = None if evaluate is None else (lambda m: evaluate(m.model))
-    return fit(_TokensAndLengths(model), make_batch, loss_fn, steps, lr=lr, evaluate=wrapped_eval,
-               eval_every=eval_every, progress=progress, desc="spam classifier")
+    return fit(
+        _TokensAndLengths(model),
+        make_batch,
+        loss_fn,
+        steps,
+        lr=lr,
+        evaluate=wrapped_eval,
+        eval_every=eval_every,
+        progress=progress,
+        desc="spam classifier",
+    )
 
 
 @torch.no_grad()
@@ -252,5 +292,9 @@ def load_trained_classifier() -> SpamClassifier:
 
 if __name__ == "__main__":
     from .shipped import make_weights_command
-    raise SystemExit(make_weights_command(None, "python -m rnnlab.classify", "chapter 08's shipped classifier",
-                                          make_weights, SHIPPED_FILE))
+
+    raise SystemExit(
+        make_weights_command(
+            None, "python -m rnnlab.classify", "chapter 08's shipped classifier", make_weights, SHIPPED_FILE
+        )
+    )

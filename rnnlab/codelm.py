@@ -12,6 +12,7 @@ unknown character.
 
 `python -m rnnlab.codelm make-weights` trains it again from its seeds (about 45 minutes on one core).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,18 @@ from .units import line_positions
 CODE_VOCAB = Vocab("\n" + "".join(chr(k) for k in range(32, 127)))
 
 # the shipped model and how it was trained (stateful truncated BPTT over the whole training part)
-SHIPPED = {"embed_size": 64, "hidden_size": 256, "num_layers": 2, "n_streams": 32, "bptt": 100, "steps": 12000,
-           "lr": 3e-3, "lr_end": 1e-4, "clip": 1.0, "seed": 0}
+SHIPPED = {
+    "embed_size": 64,
+    "hidden_size": 256,
+    "num_layers": 2,
+    "n_streams": 32,
+    "bptt": 100,
+    "steps": 12000,
+    "lr": 3e-3,
+    "lr_end": 1e-4,
+    "clip": 1.0,
+    "seed": 0,
+}
 SHIPPED_FILE = "code_lm.pt"
 COMMAND = "python -m rnnlab.codelm make-weights"
 
@@ -54,7 +65,7 @@ def code_features(text: str) -> dict[str, np.ndarray]:
     k = 0
     while k < n:
         ch, width = text[k], 1
-        if quote:                                      # inside a string: what closes it?
+        if quote:  # inside a string: what closes it?
             if escaped:
                 escaped = False
             elif ch == "\\":
@@ -62,7 +73,7 @@ def code_features(text: str) -> dict[str, np.ndarray]:
             elif text.startswith(quote, k):
                 width = len(quote)
                 quote = ""
-            elif ch == "\n" and len(quote) == 1:       # an unclosed one-line string ends at the line
+            elif ch == "\n" and len(quote) == 1:  # an unclosed one-line string ends at the line
                 quote = ""
         elif in_comment:
             in_comment = ch != "\n"
@@ -82,8 +93,14 @@ def code_features(text: str) -> dict[str, np.ndarray]:
             comment[j], depth[j] = in_comment, d
         k += width
     column, indent = line_positions(text)
-    return {"inside a string": string, "inside a one-line string": short, "inside a comment": comment,
-            "bracket depth": depth, "position in line": column, "indent": indent}
+    return {
+        "inside a string": string,
+        "inside a one-line string": short,
+        "inside a comment": comment,
+        "bracket depth": depth,
+        "position in line": column,
+        "indent": indent,
+    }
 
 
 # the three the paper shows cells for, the cell viewer's menu (fewer states for the website to bake)
@@ -101,8 +118,19 @@ def new_model(seed: int = SHIPPED["seed"]) -> CharLM:
     return CharLM(len(CODE_VOCAB), SHIPPED["embed_size"], SHIPPED["hidden_size"], num_layers=SHIPPED["num_layers"])
 
 
-def train_code_lm(model: CharLM, ids: torch.Tensor, steps: int, n_streams: int, bptt: int, lr: float,
-                  lr_end: float, clip: float, seed: int, log=print, stop: int | None = None) -> list[float]:
+def train_code_lm(
+    model: CharLM,
+    ids: torch.Tensor,
+    steps: int,
+    n_streams: int,
+    bptt: int,
+    lr: float,
+    lr_end: float,
+    clip: float,
+    seed: int,
+    log=print,
+    stop: int | None = None,
+) -> list[float]:
     """Stateful truncated BPTT as rnnlab.language_model.train_lm, with Adam's step size falling
     from `lr` to `lr_end` along a cosine over `steps`; returns the training loss of every step
     (nats). `stop` ends the run after that many steps (the schedule stays that of `steps`)."""
@@ -110,7 +138,8 @@ def train_code_lm(model: CharLM, ids: torch.Tensor, steps: int, n_streams: int, 
     pieces = list(chunks(batchify(ids, n_streams), bptt))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda k: (lr_end + (lr - lr_end) * 0.5 * (1 + math.cos(math.pi * k / steps))) / lr)
+        opt, lambda k: (lr_end + (lr - lr_end) * 0.5 * (1 + math.cos(math.pi * k / steps))) / lr
+    )
     losses, state, start = [], None, time.time()
     model.train()
     for step in range(steps if stop is None else min(stop, steps)):
@@ -128,8 +157,10 @@ def train_code_lm(model: CharLM, ids: torch.Tensor, steps: int, n_streams: int, 
         losses.append(loss.item())
         if log and (step % 200 == 0 or step == steps - 1):
             recent = losses[-200:]
-            log(f"step {step + 1}/{steps}: training loss {sum(recent) / len(recent):.3f} nats "
-                f"({time.time() - start:.0f} s)")
+            log(
+                f"step {step + 1}/{steps}: training loss {sum(recent) / len(recent):.3f} nats "
+                f"({time.time() - start:.0f} s)"
+            )
     model.eval()
     return losses
 
@@ -145,10 +176,24 @@ def make_weights(log=print) -> tuple[CharLM, dict]:
     s = SHIPPED
     model = new_model(s["seed"])
     start = time.time()
-    losses = train_code_lm(model, CODE_VOCAB.encode(corpus().train), s["steps"], s["n_streams"], s["bptt"],
-                           s["lr"], s["lr_end"], s["clip"], s["seed"], log=log)
-    record = {"settings": dict(s), "threads": torch.get_num_threads(), "seconds": round(time.time() - start),
-              "losses": [round(v, 5) for v in losses]}
+    losses = train_code_lm(
+        model,
+        CODE_VOCAB.encode(corpus().train),
+        s["steps"],
+        s["n_streams"],
+        s["bptt"],
+        s["lr"],
+        s["lr_end"],
+        s["clip"],
+        s["seed"],
+        log=log,
+    )
+    record = {
+        "settings": dict(s),
+        "threads": torch.get_num_threads(),
+        "seconds": round(time.time() - start),
+        "losses": [round(v, 5) for v in losses],
+    }
     return model, record
 
 
@@ -156,6 +201,7 @@ def load_record() -> dict:
     import json
 
     from .shipped import DATA
+
     return json.loads((DATA / RECORD_FILE).read_text())
 
 
@@ -177,7 +223,7 @@ def whole_lines(text: str, start: int, limit: int = 400) -> str:
         if nxt == -1 or nxt + 1 - begin > limit:
             break
         end = nxt + 1
-    return text[begin:end] if end > begin else text[begin:begin + limit]
+    return text[begin:end] if end > begin else text[begin : begin + limit]
 
 
 @torch.no_grad()
@@ -188,9 +234,9 @@ def char_losses(model: CharLM, text: str, bptt: int = 512) -> np.ndarray:
     out, state = [], None
     model.eval()
     for start in range(0, len(ids) - 1, bptt):
-        x = ids[start:min(start + bptt, len(ids) - 1)].unsqueeze(0)
+        x = ids[start : min(start + bptt, len(ids) - 1)].unsqueeze(0)
         logits, state = model(x, state)
-        out.append(F.cross_entropy(logits[0].double(), ids[start + 1:start + 1 + x.shape[1]], reduction="none"))
+        out.append(F.cross_entropy(logits[0].double(), ids[start + 1 : start + 1 + x.shape[1]], reduction="none"))
     return torch.cat(out).numpy()
 
 
@@ -222,8 +268,7 @@ def ngram_losses(train: str, text: str, orders=range(1, 8)) -> dict[int, np.ndar
     model = ngram.NGram(max(orders), train, len(CODE_VOCAB))
     losses = {n: np.array(model.nll(text, order=n), dtype=np.float64) for n in orders}
     buf = io.BytesIO()
-    np.save(buf, np.array([losses[n] for n in orders]).reshape(len(orders), max(len(text) - 1, 0)),
-            allow_pickle=False)
+    np.save(buf, np.array([losses[n] for n in orders]).reshape(len(orders), max(len(text) - 1, 0)), allow_pickle=False)
     keep(key, buf.getvalue(), "ngram")
     return losses
 
@@ -251,9 +296,11 @@ def main(argv=None) -> int:
 
     from .shipped import DATA
 
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.codelm",
-                                     description="Train chapter 09's LSTM on real code from its seeds (one CPU "
-                                                 "thread): rnnlab/data/code_lm.pt and code_lm.json.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rnnlab.codelm",
+        description="Train chapter 09's LSTM on real code from its seeds (one CPU "
+        "thread): rnnlab/data/code_lm.pt and code_lm.json.",
+    )
     parser.add_argument("command", choices=["make-weights"])
     parser.parse_args(argv)
     torch.set_num_threads(1)

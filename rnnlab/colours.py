@@ -13,6 +13,7 @@ carry no category and may stay where they are drawn.
 Plain data and two small helpers that import matplotlib only when called: the student's own
 commands import this module too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,15 +43,14 @@ GATES = {"i": OI_BLUE, "f": OI_ORANGE, "g": TOL_CYAN, "o": TOL_WINE}
 GATE_MARKERS = {"i": "o", "f": "s", "g": "^", "o": "D"}
 # the gate explorer's bars of the cell state: what is kept is the forget gate's, what is
 # written the candidate's; every bar is named under it
-CELL_BARS = {"c_prev": "#999999", "kept": GATES["f"], "written": GATES["g"], "c": "#333333",
-             "h": DEEP_PURPLE}
+CELL_BARS = {"c_prev": "#999999", "kept": GATES["f"], "written": GATES["g"], "c": "#333333", "h": DEEP_PURPLE}
 # the three recurrent layers compared in chapter 07, each with its own line style too
 MODELS = {"rnn": OI_VERMILLION, "lstm": TOL_INDIGO, "gru": TOL_CYAN}
 MODEL_LINES = {"rnn": "-", "lstm": "--", "gru": "-."}
 # words shown in colour on a white page (each word says it too): dark enough to read
 REGIMES = {"vanishing": TOL_BLUE, "stable": BLACK, "exploding": TOL_RED}
 VERDICTS = {"right": TOL_BLUE, "wrong": TOL_RED, "not attempted": "#666666"}
-ERROR = VERDICTS["wrong"]            # "Cannot show this text:" above a widget's message
+ERROR = VERDICTS["wrong"]  # "Cannot show this text:" above a widget's message
 # a question's difficulty, as a badge of white text on the colour
 DIFFICULTY = {"easy": TOL_BLUE, "medium": TOL_WINE, "hard": TOL_RED}
 # the threshold explorer's two true classes, and the operating point on its curve
@@ -87,6 +87,7 @@ class Palette:
     must still differ at a smaller distance. `cue`: what besides colour carries the meaning.
     `text`: "on white" for words coloured on a white page, "under white" for white words on the
     colour. `printed`: meant to read in greyscale too."""
+
     colours: dict
     used_in: str
     cue: str
@@ -104,31 +105,56 @@ def _indexed(colours) -> dict:
 
 
 PALETTES = {
-    "cycle": Palette(_indexed(CYCLE), "every plot's colour cycle (course.setup)",
-                     "a legend; beyond four series, line styles or markers",
-                     apart=("0", "1", "2", "3"), labelled=tuple(map(str, range(len(CYCLE))))),
-    "gates": Palette(GATES, "plots.saturation_axes, GateExplorer, SequenceGates",
-                     "a legend and one marker per gate; the bars are named i, f, g, o"),
-    "cell bars": Palette(CELL_BARS, "GateExplorer", "each bar is named under it",
-                         apart=("kept", "written"), labelled=tuple(CELL_BARS)),
+    "cycle": Palette(
+        _indexed(CYCLE),
+        "every plot's colour cycle (course.setup)",
+        "a legend; beyond four series, line styles or markers",
+        apart=("0", "1", "2", "3"),
+        labelled=tuple(map(str, range(len(CYCLE)))),
+    ),
+    "gates": Palette(
+        GATES,
+        "plots.saturation_axes, GateExplorer, SequenceGates",
+        "a legend and one marker per gate; the bars are named i, f, g, o",
+    ),
+    "cell bars": Palette(
+        CELL_BARS, "GateExplorer", "each bar is named under it", apart=("kept", "written"), labelled=tuple(CELL_BARS)
+    ),
     "models": Palette(MODELS, "GradientFlow, chapter 07's race", "a legend and one line style per model"),
     "regimes": Palette(REGIMES, "GradientFlow's readout", "the word itself", text="on white"),
-    "verdicts": Palette(VERDICTS, "Quiz (Correct / Not quite), the progress table",
-                        "the words Correct, Not quite, passed, failed", text="on white"),
-    "difficulty": Palette(DIFFICULTY, "Quiz's badges", "the word easy, medium or hard",
-                          text="under white"),
-    "classes": Palette(CLASSES, "ThresholdExplorer", "a legend; the operating point is a dot on a curve",
-                       apart=("negative", "positive")),
+    "verdicts": Palette(
+        VERDICTS,
+        "Quiz (Correct / Not quite), the progress table",
+        "the words Correct, Not quite, passed, failed",
+        text="on white",
+    ),
+    "difficulty": Palette(DIFFICULTY, "Quiz's badges", "the word easy, medium or hard", text="under white"),
+    "classes": Palette(
+        CLASSES,
+        "ThresholdExplorer",
+        "a legend; the operating point is a dot on a curve",
+        apart=("negative", "positive"),
+    ),
     "beams": Palette(BEAMS, "BeamExplorer", "dots for running beams, squares for finished ones"),
     "scan edges": Palette(SCAN_EDGES, "ScanTree", "the picked node's outline is thicker; the readout names the steps"),
-    "scan fills": Palette(SCAN_FILLS, "ScanTree", "each box names its steps; levels not reached have no label",
-                          apart=("done", "pending")),
+    "scan fills": Palette(
+        SCAN_FILLS, "ScanTree", "each box names its steps; levels not reached have no label", apart=("done", "pending")
+    ),
     "sources": Palette(SOURCES, "RNNUnroll", "a legend; the input's bar left of the hidden state's"),
     "shape cells": Palette(SHAPE_CELLS, "LSTMShapes", "a legend"),
-    "sequences": Palette(_indexed(SEQUENCES), "packing.draw_packed", "every cell is labelled with its step",
-                         apart=("0", "1", "2", "3"), labelled=tuple(map(str, range(len(SEQUENCES))))),
-    "directions": Palette(_indexed(DIRECTIONS), "stacking.draw_h_n_layout",
-                          "every slot is labelled with its layer and direction", printed=True),
+    "sequences": Palette(
+        _indexed(SEQUENCES),
+        "packing.draw_packed",
+        "every cell is labelled with its step",
+        apart=("0", "1", "2", "3"),
+        labelled=tuple(map(str, range(len(SEQUENCES)))),
+    ),
+    "directions": Palette(
+        _indexed(DIRECTIONS),
+        "stacking.draw_h_n_layout",
+        "every slot is labelled with its layer and direction",
+        printed=True,
+    ),
     "traces": Palette(TRACES, "CellViewer's plot", "solid against dashed, named in the caption"),
 }
 
@@ -136,9 +162,9 @@ PALETTES = {
 # name -> (matplotlib's map, kind): "sequential" maps order values by lightness, "diverging"
 # maps give the two signs two arms that meet in a light middle
 MAPS = {
-    "unit interval": "viridis",      # gates in (0, 1), attention weights, every image's default
-    "signed": "RdBu_r",              # tanh values, h, c and candidates: red high, blue low
-    "counts": "Blues",               # confusion matrices
+    "unit interval": "viridis",  # gates in (0, 1), attention weights, every image's default
+    "signed": "RdBu_r",  # tanh values, h, c and candidates: red high, blue low
+    "counts": "Blues",  # confusion matrices
 }
 MAP_KINDS = {"viridis": "sequential", "RdBu_r": "diverging", "Blues": "sequential"}
 MAP_WORDS = {"viridis": ("dark purple", "yellow"), "RdBu_r": ("blue", "red"), "Blues": ("white", "dark blue")}
@@ -158,16 +184,16 @@ def hatch_missing(ax) -> None:
     """Hatch `ax`'s background, which a heat map drawn with colour_map() shows where a value is missing."""
     ax.patch.set_facecolor(WHITE)
     ax.patch.set_hatch(MISSING_HATCH)
-    if hasattr(ax.patch, "set_hatchcolor"):              # matplotlib 3.11, the course's
+    if hasattr(ax.patch, "set_hatchcolor"):  # matplotlib 3.11, the course's
         ax.patch.set_hatchcolor(MISSING_LINES)
-    else:                                                # before it (Colab's 3.10) the hatch takes the edge's colour
+    else:  # before it (Colab's 3.10) the hatch takes the edge's colour
         ax.patch.set_edgecolor(MISSING_LINES)
         ax.patch.set_linewidth(0)
 
 
 def luminance(colour: str) -> float:
     """WCAG 2.1's relative luminance of a colour written '#rrggbb'."""
-    channels = [int(colour[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 

@@ -1,4 +1,5 @@
 """One setup call at the top of every notebook: seeds, one CPU thread, plot style."""
+
 from __future__ import annotations
 
 import importlib.abc
@@ -8,9 +9,12 @@ import random
 import sys
 import threading
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import torch
 
 SEED_VARIABLE = "RNNLAB_SEED"
 
@@ -71,10 +75,13 @@ def setup(seed: int = 0, threads: int = 1, quiet: bool = False, short_errors: bo
     if os.environ.get("RNNLAB_UNTRAINED") == "1":
         freeze_optimizers()
     from .review import remember_lecture
+
     remember_lecture()
     if not quiet:
-        print(f"rnnlab ready: torch {torch.__version__.split('+')[0]}, seed {seed}, "
-              f"{torch.get_num_threads()} CPU thread{'s' if threads != 1 else ''}")
+        print(
+            f"rnnlab ready: torch {torch.__version__.split('+')[0]}, seed {seed}, "
+            f"{torch.get_num_threads()} CPU thread{'s' if threads != 1 else ''}"
+        )
     return seed
 
 
@@ -126,25 +133,43 @@ def check_setup(min_memory_gb: float = 0.8) -> list[tuple[str, bool, str]]:
 
     from .colab import on_colab
 
-    available = psutil.virtual_memory().available / 1024 ** 3
+    available = psutil.virtual_memory().available / 1024**3
     versions = [
-        ("torch 2.13.0", torch.__version__.split("+")[0] == "2.13.0",
-         f"found torch {torch.__version__}; run make lab, which installs the pinned version"),
-        ("the CPU build of torch (no CUDA download)", torch.version.cuda is None or torch.cuda.is_available(),
-         "a CUDA build without a GPU wastes gigabytes; reinstall with make distclean lab"),
-        ("ipywidgets 8", ipywidgets.__version__.split(".")[0] == "8",
-         f"found ipywidgets {ipywidgets.__version__}; run make lab"),
+        (
+            "torch 2.13.0",
+            torch.__version__.split("+")[0] == "2.13.0",
+            f"found torch {torch.__version__}; run make lab, which installs the pinned version",
+        ),
+        (
+            "the CPU build of torch (no CUDA download)",
+            torch.version.cuda is None or torch.cuda.is_available(),
+            "a CUDA build without a GPU wastes gigabytes; reinstall with make distclean lab",
+        ),
+        (
+            "ipywidgets 8",
+            ipywidgets.__version__.split(".")[0] == "8",
+            f"found ipywidgets {ipywidgets.__version__}; run make lab",
+        ),
     ]
-    if on_colab():            # its own torch and ipywidgets 7, which the lectures run with: nothing to fix
+    if on_colab():  # its own torch and ipywidgets 7, which the lectures run with: nothing to fix
         versions = [(f"torch {torch.__version__} and ipywidgets {ipywidgets.__version__}, Colab's own", True, "")]
     return [
-        ("Python 3.11 or newer", sys.version_info >= (3, 11),
-         f"this is Python {platform.python_version()}; install a newer one"),
+        (
+            "Python 3.11 or newer",
+            sys.version_info >= (3, 11),
+            f"this is Python {platform.python_version()}; install a newer one",
+        ),
         *versions,
-        ("one CPU thread (fast for small models)", torch.get_num_threads() == 1,
-         "run from rnnlab import setup; setup() first"),
-        (f"at least {min_memory_gb:g} GB of free memory", available >= min_memory_gb,
-         f"only {available:.1f} GB free; close other programs (Binder gives 1 to 2 GB)"),
+        (
+            "one CPU thread (fast for small models)",
+            torch.get_num_threads() == 1,
+            "run from rnnlab import setup; setup() first",
+        ),
+        (
+            f"at least {min_memory_gb:g} GB of free memory",
+            available >= min_memory_gb,
+            f"only {available:.1f} GB free; close other programs (Binder gives 1 to 2 GB)",
+        ),
     ]
 
 
@@ -156,7 +181,7 @@ def report_setup() -> bool:
     return all(ok for _, ok, _ in rows)
 
 
-def device() -> "torch.device":
+def device() -> torch.device:
     """The GPU when one is there, else the CPU: move the model and each batch to it."""
     import torch
 
@@ -170,7 +195,7 @@ def _plot_style() -> None:
     if "matplotlib" in sys.modules:
         _apply_plot_style(sys.modules["matplotlib"])
     elif not any(getattr(finder, "rnnlab_plot_style", False) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _StyleWhenImported())     # one, even after rnnlab.course is reloaded
+        sys.meta_path.insert(0, _StyleWhenImported())  # one, even after rnnlab.course is reloaded
 
 
 class _StyleWhenImported(importlib.abc.MetaPathFinder):
@@ -183,7 +208,7 @@ class _StyleWhenImported(importlib.abc.MetaPathFinder):
     rnnlab_plot_style = True
 
     def __init__(self):
-        self._looking = threading.local()            # the other finders' lookup, made from here
+        self._looking = threading.local()  # the other finders' lookup, made from here
 
     def find_spec(self, name, path=None, target=None):
         if name != "matplotlib" or getattr(self._looking, "now", False):
@@ -197,15 +222,15 @@ class _StyleWhenImported(importlib.abc.MetaPathFinder):
             loader, run = spec.loader, spec.loader.exec_module
 
             def exec_module(module):
-                vars(loader).pop("exec_module", None)      # the loader is matplotlib's own again
+                vars(loader).pop("exec_module", None)  # the loader is matplotlib's own again
                 run(module)
                 try:
                     sys.meta_path.remove(self)
-                except ValueError:                         # another thread's import took it out
+                except ValueError:  # another thread's import took it out
                     pass
                 try:
                     _apply_plot_style(module)
-                except Exception as err:                   # a plot style is no reason to fail an import
+                except Exception as err:  # a plot style is no reason to fail an import
                     warnings.warn(f"rnnlab could not set the course's plot style: {err!r}")
 
             loader.exec_module = exec_module
@@ -215,14 +240,16 @@ class _StyleWhenImported(importlib.abc.MetaPathFinder):
 def _apply_plot_style(matplotlib) -> None:
     from .colours import CYCLE, MAPS
 
-    matplotlib.rcParams.update({
-        "figure.figsize": (7.0, 3.2),
-        "figure.dpi": 80,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "font.size": 10,
-        "image.cmap": MAPS["unit interval"],
-        "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
-    })
+    matplotlib.rcParams.update(
+        {
+            "figure.figsize": (7.0, 3.2),
+            "figure.dpi": 80,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.size": 10,
+            "image.cmap": MAPS["unit interval"],
+            "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+        }
+    )

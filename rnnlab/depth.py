@@ -14,6 +14,7 @@ rnnlab/data/depth_runs.json that `python -m rnnlab.depth make-record` writes): s
 The course retrains the record and checks every claim for seeds 0 to 2 and what the text
 says of seeds 3 to 5. The claims are a tendency: of seeds 0 to 15, seeds 9 and 15 fail one or two.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -31,11 +32,12 @@ from .train import History, fit, fused_adam
 @dataclass
 class Windows:
     """Standardised sliding windows: x (n, window, 1) and targets y (n,), train and validation."""
+
     x_train: torch.Tensor
     y_train: torch.Tensor
     x_val: torch.Tensor
     y_val: torch.Tensor
-    naive_val: float       # validation MSE of repeating the last value of each window
+    naive_val: float  # validation MSE of repeating the last value of each window
 
 
 def sunspot_windows(window: int = 8, split_year: int = 1930) -> Windows:
@@ -48,7 +50,7 @@ def sunspot_windows(window: int = 8, split_year: int = 1930) -> Windows:
     train_years = torch.as_tensor(years < split_year)
     mean, std = values[train_years].mean(), values[train_years].std()
     z = (values - mean) / std
-    rows = z.unfold(0, window + 1, 1)                      # (n, window + 1)
+    rows = z.unfold(0, window + 1, 1)  # (n, window + 1)
     target_years = torch.as_tensor(years[window:])
     x, y = rows[:, :window].unsqueeze(-1), rows[:, window]
     train = target_years < split_year
@@ -65,8 +67,7 @@ class Forecaster(nn.Module):
             # dropout with one layer does nothing, and PyTorch says so; the experiment runs it
             # anyway to show that the run is identical to the one without dropout
             warnings.filterwarnings("ignore", message="dropout option adds dropout")
-            self.lstm = nn.LSTM(1, hidden_size, num_layers=num_layers, dropout=dropout,
-                                batch_first=True)
+            self.lstm = nn.LSTM(1, hidden_size, num_layers=num_layers, dropout=dropout, batch_first=True)
         self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -94,29 +95,44 @@ class DepthRun:
         return None
 
 
-def depth_run(data: Windows, num_layers: int, dropout: float = 0.0, hidden_size: int = 16,
-              steps: int = 108, lr: float = 0.03, eval_every: int = 6, seed: int = 0,
-              progress: bool = True) -> DepthRun:
+def depth_run(
+    data: Windows,
+    num_layers: int,
+    dropout: float = 0.0,
+    hidden_size: int = 16,
+    steps: int = 108,
+    lr: float = 0.03,
+    eval_every: int = 6,
+    seed: int = 0,
+    progress: bool = True,
+) -> DepthRun:
     """Train one Forecaster full batch with Adam; evaluate train and validation MSE as it goes."""
     torch.manual_seed(seed)
     model = Forecaster(hidden_size, num_layers, dropout)
     mse = nn.functional.mse_loss
 
     def evaluate(m):
-        return {"train": mse(m(data.x_train), data.y_train).item(),
-                "val": mse(m(data.x_val), data.y_val).item()}
+        return {"train": mse(m(data.x_train), data.y_train).item(), "val": mse(m(data.x_val), data.y_val).item()}
 
     start = time.perf_counter()
-    history = fit(model, lambda step: (data.x_train, data.y_train), mse, steps,
-                  optimizer=fused_adam(model.parameters(), lr),
-                  evaluate=evaluate, eval_every=eval_every, progress=progress,
-                  desc=f"{num_layers} layer{'s' if num_layers > 1 else ''}, dropout {dropout}")
+    history = fit(
+        model,
+        lambda step: (data.x_train, data.y_train),
+        mse,
+        steps,
+        optimizer=fused_adam(model.parameters(), lr),
+        evaluate=evaluate,
+        eval_every=eval_every,
+        progress=progress,
+        desc=f"{num_layers} layer{'s' if num_layers > 1 else ''}, dropout {dropout}",
+    )
     seconds = time.perf_counter() - start
     return DepthRun(num_layers, dropout, history, seconds, sum(p.numel() for p in model.parameters()))
 
 
-def depth_experiment(data: Windows | None = None, layers=(1, 2, 4), dropouts=(0.0, 0.3),
-                     **kwargs) -> dict[tuple[int, float], DepthRun]:
+def depth_experiment(
+    data: Windows | None = None, layers=(1, 2, 4), dropouts=(0.0, 0.3), **kwargs
+) -> dict[tuple[int, float], DepthRun]:
     """Every combination of `layers` and `dropouts`, each trained from the same seed."""
     data = data or sunspot_windows()
     return {(n, p): depth_run(data, n, p, **kwargs) for n in layers for p in dropouts}
@@ -124,17 +140,22 @@ def depth_experiment(data: Windows | None = None, layers=(1, 2, 4), dropouts=(0.
 
 def depth_table(runs: dict[tuple[int, float], DepthRun]) -> str:
     """One line per run: parameters, best validation loss and when, final losses."""
-    lines = [f"{'layers':>6} {'dropout':>7} {'params':>6} {'best val':>8} {'at step':>7} "
-             f"{'final train':>11} {'final val':>9}"]
+    lines = [
+        f"{'layers':>6} {'dropout':>7} {'params':>6} {'best val':>8} {'at step':>7} "
+        f"{'final train':>11} {'final val':>9}"
+    ]
     for (n, p), run in runs.items():
         step, best = run.best_val
-        lines.append(f"{n:>6} {p:>7.1f} {run.parameters:>6} {best:>8.3f} {step:>7} "
-                     f"{run.history.evals['train'][-1]:>11.3f} {run.history.evals['val'][-1]:>9.3f}")
+        lines.append(
+            f"{n:>6} {p:>7.1f} {run.parameters:>6} {best:>8.3f} {step:>7} "
+            f"{run.history.evals['train'][-1]:>11.3f} {run.history.evals['val'][-1]:>9.3f}"
+        )
     return "\n".join(lines)
 
 
-def plot_depth(axes, runs: dict[tuple[int, float], DepthRun], naive: float | None = None,
-               ylim: tuple[float, float] = (0, 1.2)) -> None:
+def plot_depth(
+    axes, runs: dict[tuple[int, float], DepthRun], naive: float | None = None, ylim: tuple[float, float] = (0, 1.2)
+) -> None:
     """One panel per number of layers: training (dashed) and validation (solid) MSE, one colour
     per dropout rate; the naive baseline as a grey line."""
     layers = sorted({n for n, _ in runs})
@@ -164,9 +185,11 @@ def signal_at_init(data: Windows, num_layers: int, hidden_size: int = 16, seed: 
     _, (h_n, _) = model.lstm(data.x_train)
     loss = nn.functional.mse_loss(model.head(h_n[-1]).squeeze(-1), data.y_train)
     loss.backward()
-    return {"spread": float(h_n[-1].detach().std(dim=0).mean()),
-            "grad_first": float(model.lstm.weight_ih_l0.grad.norm()),
-            "grad_top": float(getattr(model.lstm, f"weight_hh_l{num_layers - 1}").grad.norm())}
+    return {
+        "spread": float(h_n[-1].detach().std(dim=0).mean()),
+        "grad_first": float(model.lstm.weight_ih_l0.grad.norm()),
+        "grad_top": float(getattr(model.lstm, f"weight_hh_l{num_layers - 1}").grad.norm()),
+    }
 
 
 # chapter 06's experiment: the data it reads and the runs it makes (depth_run's defaults otherwise)
@@ -180,17 +203,31 @@ def shipped_windows() -> Windows:
 
 def shipped_experiment(progress: bool = True) -> dict[tuple[int, float], DepthRun]:
     """Chapter 06's experiment (SHIPPED), run now."""
-    return depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
-                            seed=SHIPPED["seed"], progress=progress)
+    return depth_experiment(
+        shipped_windows(),
+        layers=SHIPPED["layers"],
+        dropouts=SHIPPED["dropouts"],
+        seed=SHIPPED["seed"],
+        progress=progress,
+    )
 
 
 def make_record(progress: bool = True) -> dict:
     """Run chapter 06's experiment (SHIPPED, one CPU thread) and return it as the record's JSON."""
     runs = shipped_experiment(progress)
-    return {"experiment": {**SHIPPED, "torch": torch.__version__.split("+")[0]},
-            "runs": [{"num_layers": run.num_layers, "dropout": run.dropout, "parameters": run.parameters,
-                      "seconds": round(run.seconds, 3), "history": asdict(run.history)}
-                     for run in runs.values()]}
+    return {
+        "experiment": {**SHIPPED, "torch": torch.__version__.split("+")[0]},
+        "runs": [
+            {
+                "num_layers": run.num_layers,
+                "dropout": run.dropout,
+                "parameters": run.parameters,
+                "seconds": round(run.seconds, 3),
+                "history": asdict(run.history),
+            }
+            for run in runs.values()
+        ],
+    }
 
 
 def load_depth_runs() -> dict[tuple[int, float], DepthRun]:
@@ -201,26 +238,31 @@ def load_depth_runs() -> dict[tuple[int, float], DepthRun]:
     from .shipped import load_record
 
     record = load_record(RECORD_FILE, "python -m rnnlab.depth make-record", lambda: make_record(progress=False))
-    return {(r["num_layers"], r["dropout"]): DepthRun(r["num_layers"], r["dropout"], History(**r["history"]),
-                                                      r["seconds"], r["parameters"])
-            for r in record["runs"]}
+    return {
+        (r["num_layers"], r["dropout"]): DepthRun(
+            r["num_layers"], r["dropout"], History(**r["history"]), r["seconds"], r["parameters"]
+        )
+        for r in record["runs"]
+    }
 
 
 def depth_claims(runs: dict[tuple[int, float], DepthRun], naive_val: float) -> dict[str, bool]:
     """What chapter 06 says of the experiment's runs, each claim with whether these runs bear it out."""
     final = {key: run.history.evals["val"][-1] for key, run in runs.items()}
     two = runs[2, 0.0].history
-    never = 10 ** 9
+    never = 10**9
     return {
-        "one layer ends with the best validation loss, or within 15% of it":
-            final[1, 0.0] <= 1.15 * min(final.values()),
-        "two layers overfit: validation ends 10% above its best, training below a fifth of its start":
-            two.evals["val"][-1] > 1.1 * runs[2, 0.0].best_val[1]
-            and two.evals["train"][-1] < two.evals["train"][0] / 5,
-        "four layers end worse than one, with and without dropout":
-            final[4, 0.0] > final[1, 0.0] and final[4, 0.3] > final[1, 0.0],
-        "four layers need more steps than one to reach a training MSE of 0.15":
-            (runs[4, 0.0].steps_to(0.15) or never) > (runs[1, 0.0].steps_to(0.15) or never),
+        "one layer ends with the best validation loss, or within 15% of it": final[1, 0.0]
+        <= 1.15 * min(final.values()),
+        "two layers overfit: validation ends 10% above its best, training below a fifth of its start": two.evals["val"][
+            -1
+        ]
+        > 1.1 * runs[2, 0.0].best_val[1]
+        and two.evals["train"][-1] < two.evals["train"][0] / 5,
+        "four layers end worse than one, with and without dropout": final[4, 0.0] > final[1, 0.0]
+        and final[4, 0.3] > final[1, 0.0],
+        "four layers need more steps than one to reach a training MSE of 0.15": (runs[4, 0.0].steps_to(0.15) or never)
+        > (runs[1, 0.0].steps_to(0.15) or never),
         "dropout with one layer changes nothing": runs[1, 0.0].history.evals == runs[1, 0.3].history.evals,
         "dropout between four layers changes the path": runs[4, 0.0].history.evals != runs[4, 0.3].history.evals,
         "every stack beats the naive forecast by 30% or more": max(final.values()) < 0.7 * naive_val,
@@ -234,10 +276,13 @@ def arm_name(num_layers: int, dropout: float) -> str:
 def spread_seed(seed: int) -> dict[str, dict[str, float]]:
     """Chapter 06's six runs from `seed`, each arm's best and final validation MSE (one seed of
     `python -m rnnlab.spread make depth`)."""
-    runs = depth_experiment(shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
-                            seed=seed, progress=False)
-    return {"lowest validation MSE of the run": {arm_name(*key): run.best_val[1] for key, run in runs.items()},
-            "validation MSE at the end": {arm_name(*key): run.history.evals["val"][-1] for key, run in runs.items()}}
+    runs = depth_experiment(
+        shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"], seed=seed, progress=False
+    )
+    return {
+        "lowest validation MSE of the run": {arm_name(*key): run.best_val[1] for key, run in runs.items()},
+        "validation MSE at the end": {arm_name(*key): run.history.evals["val"][-1] for key, run in runs.items()},
+    }
 
 
 def step_seconds(data: Windows, num_layers: int, steps: int = 20, hidden_size: int = 16) -> float:
@@ -258,8 +303,10 @@ def step_seconds(data: Windows, num_layers: int, steps: int = 20, hidden_size: i
 
 def main(argv=None) -> int:
     from .shipped import make_record_command
-    return make_record_command(argv, "python -m rnnlab.depth", "chapter 06's record of the depth experiment",
-                               make_record, RECORD_FILE)
+
+    return make_record_command(
+        argv, "python -m rnnlab.depth", "chapter 06's record of the depth experiment", make_record, RECORD_FILE
+    )
 
 
 if __name__ == "__main__":

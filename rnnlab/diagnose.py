@@ -19,6 +19,7 @@ float32 numbers (an answer that computed in float32 and whose result, or gradien
 its sixth digit is float32's noise, and it differed between two CPUs). Float32 values a probe made
 exact (one-hot codes, halves: multiples of GRID) are the same everywhere and are kept.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,15 +34,15 @@ import signal
 import textwrap
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import torch
 
 DATA = Path(__file__).resolve().parent / "data" / "diagnoses"
 DIGITS = 6
-GRID = 2.0 ** -12
+GRID = 2.0**-12
 SALT = b"rnnlab-diagnose-1:"
 
 
@@ -86,10 +87,11 @@ def canonical(value):
             flat = flat.double()
             finite = flat[torch.isfinite(flat)]
             scale = float(finite.abs().max()) if finite.numel() else 0.0
-            values = [_number(float(v)) if not math.isfinite(v) or scale == 0
-                      else round(v / scale * 10 ** DIGITS) for v in flat.tolist()]
-            return {"tensor": str(value.dtype), "shape": list(value.shape), "scale": _number(scale),
-                    "values": values}
+            values = [
+                _number(float(v)) if not math.isfinite(v) or scale == 0 else round(v / scale * 10**DIGITS)
+                for v in flat.tolist()
+            ]
+            return {"tensor": str(value.dtype), "shape": list(value.shape), "scale": _number(scale), "values": values}
         else:
             values = [int(v) for v in flat.tolist()]
         return {"tensor": str(value.dtype), "shape": list(value.shape), "values": values}
@@ -135,8 +137,7 @@ def skeleton(value):
 
 def _changed(before, after) -> bool:
     if isinstance(before, torch.Tensor):
-        return not (before.shape == after.shape and before.dtype == after.dtype
-                    and bool(torch.equal(before, after)))
+        return not (before.shape == after.shape and before.dtype == after.dtype and bool(torch.equal(before, after)))
     if isinstance(before, dict):
         return any(_changed(before[k], after[k]) for k in before)
     if isinstance(before, (list, tuple)):
@@ -151,14 +152,31 @@ def _changed(before, after) -> bool:
 # a dtype mistake that both raise RuntimeError are not the same behaviour.
 ERROR_KINDS = (
     ("in-place", re.compile(r"modified by an inplace operation|inplace|in-place|version counter", re.I)),
-    ("graph", re.compile(r"backward through the graph a second time|freed|does not require grad|"
-                         r"grad_fn|does not have a grad|leaf Variable", re.I)),
+    (
+        "graph",
+        re.compile(
+            r"backward through the graph a second time|freed|does not require grad|"
+            r"grad_fn|does not have a grad|leaf Variable",
+            re.I,
+        ),
+    ),
     # torch names dtypes with a capital (Double, Float): "float division by zero" is no dtype error
-    ("dtype", re.compile(r"(?i:dtype|scalar type|must have the same type)|"
-                         r"\b(Double|Float|Half|BFloat16|Long|Int|Bool)\b(?! object)")),
+    (
+        "dtype",
+        re.compile(
+            r"(?i:dtype|scalar type|must have the same type)|"
+            r"\b(Double|Float|Half|BFloat16|Long|Int|Bool)\b(?! object)"
+        ),
+    ),
     ("index", re.compile(r"index|out of range|out of bounds", re.I)),
-    ("shape", re.compile(r"size|shape|dimension|\bdims?\b|mat1 and mat2|must match|broadcast|"
-                         r"cannot be multiplied|view|reshape|expected .*input", re.I)),
+    (
+        "shape",
+        re.compile(
+            r"size|shape|dimension|\bdims?\b|mat1 and mat2|must match|broadcast|"
+            r"cannot be multiplied|view|reshape|expected .*input",
+            re.I,
+        ),
+    ),
 )
 
 
@@ -166,7 +184,7 @@ def error_kind(err: BaseException) -> str:
     """A coarse, stable class of an error: a rule broken (a function the probe switched off was
     called), in-place, graph, dtype, index, shape, a TypeError or AttributeError's "type" (a
     wrong kind of object), or "other"."""
-    if getattr(err, "_rnnlab_rule", False):       # a probe's switched-off function, called
+    if getattr(err, "_rnnlab_rule", False):  # a probe's switched-off function, called
         return "rule"
     message = str(err)
     for kind, pattern in ERROR_KINDS:
@@ -185,13 +203,13 @@ def call(function: Callable, *args):
     kept = copy.deepcopy(args)
     try:
         result = function(*args)
-    except NotImplementedError:                   # not attempted yet: nothing to name
+    except NotImplementedError:  # not attempted yet: nothing to name
         raise
-    except Exception as err:                      # a wrong answer may fail on a probe: that is its behaviour
+    except Exception as err:  # a wrong answer may fail on a probe: that is its behaviour
         result = {"raised": type(err).__name__, "kind": error_kind(err)}
     record = {"result": result, "inputs changed": _changed(kept, args)}
     if _has_float32(kept):
-        record["float32 inputs"] = True           # a float32 result may then be right
+        record["float32 inputs"] = True  # a float32 result may then be right
     return record
 
 
@@ -270,22 +288,23 @@ class Entry:
     title: str
     explain: str
     section: str
-    fingerprints: list[list[str]] = field(default_factory=list)     # one list per wrong solution
-    rule: str | None = None                 # a shared mistake (GENERIC) told by signs, not fingerprints
-    match: str = "values"                   # "structure": its fingerprints are of `skeleton`s
+    fingerprints: list[list[str]] = field(default_factory=list)  # one list per wrong solution
+    rule: str | None = None  # a shared mistake (GENERIC) told by signs, not fingerprints
+    match: str = "values"  # "structure": its fingerprints are of `skeleton`s
 
     def text(self, width: int = 92) -> str:
         """What a student reads, in lines of at most `width` characters (an error's output area
         wraps long lines anywhere, also inside a word)."""
-        return "\n".join(textwrap.fill(part, width) for part in
-                         (f"Looks like: {self.title}.", self.explain, f"See {self.section}."))
+        return "\n".join(
+            textwrap.fill(part, width) for part in (f"Looks like: {self.title}.", self.explain, f"See {self.section}.")
+        )
 
 
 @dataclass
 class Diagnosis:
     exercise: str
     entry: Entry | None = None
-    candidates: list[str] = field(default_factory=list)            # entry ids that matched
+    candidates: list[str] = field(default_factory=list)  # entry ids that matched
     probes: int = 0
 
     def text(self) -> str:
@@ -295,8 +314,10 @@ class Diagnosis:
 
     def _plain(self) -> str:
         if self.candidates:
-            return ("Your answer behaves like several known mistakes at once "
-                    f"({', '.join(self.candidates)}); the message above says what differs.")
+            return (
+                "Your answer behaves like several known mistakes at once "
+                f"({', '.join(self.candidates)}); the message above says what differs."
+            )
         return "This is not one of the mistakes the course knows; the message above says what differs."
 
 
@@ -312,14 +333,18 @@ def run_probes(assignment: str, exercise: str, namespace: dict) -> list[str]:
     fingerprint of its record and, after a slash, of its skeleton, then the probe's tags and the
     answer's signs (`signs`) after a space: "<24 hex>/<24 hex> tag:no_state,raised:dtype"."""
     out = []
-    with torch.random.fork_rng(devices=[]):           # the student's random state is left as it was
+    with torch.random.fork_rng(devices=[]):  # the student's random state is left as it was
         for probe_id, probe in probes_for(assignment, exercise):
             torch.manual_seed(0)
             record = probe(namespace)
             tags = getattr(probe, "tags", frozenset())
             marks = [f"tag:{t}" for t in sorted(tags)] + signs(record) + refusal(record, tags)
-            out.append(fingerprint(probe_id, record) + "/" + fingerprint(probe_id, record, skeleton)
-                       + (" " + ",".join(marks) if marks else ""))
+            out.append(
+                fingerprint(probe_id, record)
+                + "/"
+                + fingerprint(probe_id, record, skeleton)
+                + (" " + ",".join(marks) if marks else "")
+            )
     return out
 
 
@@ -349,10 +374,14 @@ def match(exercise: str, prints: list[str], entries: list[Entry]) -> Diagnosis:
     values; else by the skeletons, for the entries told by structure); else the first shared
     mistake (`GENERIC`) that the answer's signs show."""
     found = []
-    for form in ("values", "structure"):          # a story told by the values first
+    for form in ("values", "structure"):  # a story told by the values first
         hashes = fingerprints_only(prints, form)
-        found = [e.id for e in entries if e.rule is None and e.match == form
-                 if hashes and any(len(fp) == len(hashes) and fp == hashes for fp in e.fingerprints)]
+        found = [
+            e.id
+            for e in entries
+            if e.rule is None and e.match == form
+            if hashes and any(len(fp) == len(hashes) and fp == hashes for fp in e.fingerprints)
+        ]
         if len(found) == 1:
             return Diagnosis(exercise, next(e for e in entries if e.id == found[0]), found, len(prints))
         if found:
@@ -372,11 +401,16 @@ def _raised(marks: set[str], kind: str | None = None) -> bool:
 def _only_where(tag: str, kinds=None):
     """An answer that raises (an error of `kinds`, if given) on some probe tagged `tag` and on no
     probe without it."""
+
     def rule(marks: list[set[str]]) -> bool:
-        marks = [m for m in marks if "tag:refuse" not in m]        # where an error is the right answer
+        marks = [m for m in marks if "tag:refuse" not in m]  # where an error is the right answer
         hit = [m for m in marks if _raised(m) and (kinds is None or any(_raised(m, k) for k in kinds))]
-        return bool(hit) and all(f"tag:{tag}" in m for m in hit) and \
-            not any(_raised(m) for m in marks if f"tag:{tag}" not in m)
+        return (
+            bool(hit)
+            and all(f"tag:{tag}" in m for m in hit)
+            and not any(_raised(m) for m in marks if f"tag:{tag}" not in m)
+        )
+
     return rule
 
 
@@ -392,7 +426,8 @@ GENERIC = {
         "who still needs them, cannot tell. An in-place operation on an argument (x += ..., "
         "x[...] = ..., a method ending in _ such as .add_() or .zero_(), or a list's .append) "
         "changes the caller's object; work on a copy (.clone(), list(...)) or build a new result.",
-        INTRO),
+        INTRO,
+    ),
     "state-float32": (
         _only_where("no_state", ["dtype"]),
         "{ex} makes its start state in float32 when none is given",
@@ -400,7 +435,8 @@ GENERIC = {
         "make for the missing state are float32 (torch.zeros(...) uses the default dtype), and "
         "float32 cannot be multiplied with float64 weights. Make them with the inputs' dtype, "
         "for example torch.zeros(..., dtype=x.dtype) or x.new_zeros(...).",
-        INTRO),
+        INTRO,
+    ),
     "dtype-mix": (
         lambda marks: any(_raised(m, "dtype") for m in marks),
         "{ex} mixes float32 and float64 tensors in one operation",
@@ -408,7 +444,8 @@ GENERIC = {
         "(torch.zeros, torch.tensor, torch.ones, torch.arange of floats) has the default float32 "
         "and meets a float64 one. Make new tensors with the inputs' dtype (dtype=x.dtype, "
         "x.new_zeros(...), torch.zeros_like(x)).",
-        INTRO),
+        INTRO,
+    ),
     "float32-result": (
         lambda marks: any("float32" in m for m in marks),
         "{ex} returns float32 for float64 inputs",
@@ -416,14 +453,16 @@ GENERIC = {
         "right ones to about 7 significant digits at best. A tensor made without dtype= or a "
         ".float() somewhere turns the result into float32; keep the inputs' dtype throughout. This looks at the "
         "dtype only: if a check reports wrong values, that is a second mistake.",
-        INTRO),
+        INTRO,
+    ),
     "numpy": (
         lambda marks: any("numpy" in m for m in marks),
         "{ex} returns numpy values",
         "What {ex} returns holds numpy numbers or arrays (np.prod, np.mean, .numpy() and "
         "arithmetic on them give numpy types), where the exercise asks for Python numbers or "
         "tensors. Convert with int(...) or float(...), or stay with torch.",
-        "the exercise's description (what it returns)"),
+        "the exercise's description (what it returns)",
+    ),
     "number-tensor": (
         lambda marks: any("tensor0d" in m for m in marks),
         "{ex} returns tensors where Python numbers are asked",
@@ -432,14 +471,16 @@ GENERIC = {
         "tensor can look like a number in an f-string, but it is not one: print shows "
         "tensor(3.), == gives a tensor, and json cannot store it. Convert it with .item(), "
         "int(...) or float(...).",
-        "the exercise's description (what it returns)"),
+        "the exercise's description (what it returns)",
+    ),
     "torch-size": (
         lambda marks: any("size" in m for m in marks),
         "{ex} returns a torch.Size where a tuple of ints is asked",
         "What {ex} returns holds a torch.Size (what .shape and .size() give), a subclass of tuple "
         "that prints as torch.Size([...]) and is not the plain tuple of Python ints the exercise "
         "asks for. Convert it with tuple(...).",
-        "the exercise's description (what it returns)"),
+        "the exercise's description (what it returns)",
+    ),
     "wrong-error": (
         lambda marks: any("wrong-error" in m for m in marks),
         "{ex} refuses a bad input with another error than ValueError",
@@ -447,14 +488,16 @@ GENERIC = {
         "(an AssertionError from assert, an IndexError or a RuntimeError from the computation) "
         "where it asks for ValueError. A caller catches ValueError to tell a bad argument from "
         "a bug; check the input first and raise ValueError with a message that says what is wrong.",
-        "the exercise's description (the inputs it refuses)"),
+        "the exercise's description (the inputs it refuses)",
+    ),
     "no-error": (
         lambda marks: any("no-error" in m for m in marks),
         "{ex} accepts an input the exercise says to refuse",
         "Given an input that the exercise says to refuse with ValueError, {ex} returns a result "
         "instead. Read the exercise's list of bad inputs again and check each one before "
         "computing (an empty result, a length or size that does not fit, an unknown symbol).",
-        "the exercise's description (the inputs it refuses)"),
+        "the exercise's description (the inputs it refuses)",
+    ),
     "size-one": (
         _only_where("size_one", ["shape", "index"]),
         "{ex} fails when a dimension has size 1",
@@ -462,7 +505,8 @@ GENERIC = {
         "another dimension has size 1. The usual cause is .squeeze() without a dimension, which "
         "removes every dimension of size 1, not only the one you meant (squeeze(dim) or indexing "
         "keeps the others), or a reshape or view written with the sizes of the larger cases.",
-        "the problem set's introduction (any size may be 1)"),
+        "the problem set's introduction (any size may be 1)",
+    ),
     "no-state": (
         _only_where("no_state"),
         "{ex} fails when the optional argument is not given",
@@ -470,7 +514,8 @@ GENERIC = {
         "initial state, or another argument with a default) is left out: that case needs its "
         "own code, computing the default the exercise describes (zeros for a missing state, "
         "for example).",
-        "the exercise's description (what happens when an argument is left out)"),
+        "the exercise's description (what happens when an argument is left out)",
+    ),
 }
 
 
@@ -480,12 +525,17 @@ def generic_entries(exercise: str, facts: dict) -> list[Entry]:
     returns are Python's)."""
     out = []
     for rule, (_, title, explain, section) in GENERIC.items():
-        if (rule == "changes-inputs" and not facts.get("keeps_inputs")) or \
-                (rule == "float32-result" and not facts.get("keeps_dtype")) or \
-                (rule in ("number-tensor", "torch-size") and not facts.get("python_numbers")):
+        if (
+            (rule == "changes-inputs" and not facts.get("keeps_inputs"))
+            or (rule == "float32-result" and not facts.get("keeps_dtype"))
+            or (rule in ("number-tensor", "torch-size") and not facts.get("python_numbers"))
+        ):
             continue
-        out.append(Entry(f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise),
-                         section, rule=rule))
+        out.append(
+            Entry(
+                f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise), section, rule=rule
+            )
+        )
     return out
 
 
@@ -514,18 +564,21 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def diagnose(assignment: str, exercise: str, namespace: dict, folder: Path = DATA,
-             seconds: float = 3.0) -> Diagnosis:
+def diagnose(assignment: str, exercise: str, namespace: dict, folder: Path = DATA, seconds: float = 3.0) -> Diagnosis:
     """Run the probes of `exercise` on the answer in `namespace` and match the catalogue. What the
     answer prints while probed is not shown; probes that take over `seconds` name nothing."""
     entries = catalogue(assignment, folder).get(exercise, [])
     if not entries:
         return Diagnosis(exercise)
     try:
-        with _time_limit(seconds), contextlib.redirect_stdout(io.StringIO()), \
-                contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
+        with (
+            _time_limit(seconds),
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("ignore")
             prints = run_probes(assignment, exercise, namespace)
-    except (TooSlow, KeyError, NotImplementedError):   # too slow, not defined, or not attempted
+    except (TooSlow, KeyError, NotImplementedError):  # too slow, not defined, or not attempted
         return Diagnosis(exercise)
     return match(exercise, prints, entries)

@@ -4,6 +4,7 @@ chain (`chain_accuracy`), the same tempting test on a trained model (`free_runni
 and the test with its control: the model's own lines, or true ones swapped in, before the next
 true line (`nats_after`, `write_lines`, `swap_lines`, `random_line`).
 """
+
 from __future__ import annotations
 
 import re
@@ -36,15 +37,16 @@ def chain_accuracy(chain: torch.Tensor, start: torch.Tensor, steps: int) -> tupl
     dist, power, guess = start, torch.eye(V, dtype=torch.float64), torch.arange(V)
     forced, free = [], []
     for _ in range(steps):
-        forced.append((dist * chain[rows, best]).sum())         # dist: P(the true previous character)
+        forced.append((dist * chain[rows, best]).sum())  # dist: P(the true previous character)
         dist, power, guess = dist @ chain, power @ chain, best[guess]
-        free.append((start * power[rows, guess]).sum())         # P(text's character t = greedy guess t)
+        free.append((start * power[rows, guess]).sum())  # P(text's character t = greedy guess t)
     return torch.stack(forced), torch.stack(free)
 
 
 @torch.no_grad()
-def free_running_accuracy(model: CharLM, vocab: Vocab, text: str, steps: int,
-                          every: int = 20) -> tuple[torch.Tensor, torch.Tensor]:
+def free_running_accuracy(
+    model: CharLM, vocab: Vocab, text: str, steps: int, every: int = 20
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The tempting test of exposure bias, on a model: from every `every`-th character of `text`
     (the first excepted), the share of predictions equal to the text's character at steps
     1, 2, ..., `steps` on, teacher-forced (argmax after the true text) and free-running (greedy,
@@ -56,19 +58,19 @@ def free_running_accuracy(model: CharLM, vocab: Vocab, text: str, steps: int,
         raise ValueError(f"text too short for {steps} steps from every {every}-th character")
     model.eval()
     logits, _ = model(ids[:-1].unsqueeze(0))
-    guesses = logits[0].argmax(-1)                           # guesses[t]: prediction of ids[t + 1]
+    guesses = logits[0].argmax(-1)  # guesses[t]: prediction of ids[t + 1]
     at = torch.tensor(places)
     forced = torch.stack([(guesses[at + k - 1] == ids[at + k]).double().mean() for k in range(1, steps + 1)])
-    states, state, done = [], None, 0                        # the state after ids[:p + 1], each place
+    states, state, done = [], None, 0  # the state after ids[:p + 1], each place
     for p in places:
-        _, state = model(ids[done:p + 1].unsqueeze(0), state)
+        _, state = model(ids[done : p + 1].unsqueeze(0), state)
         states.append(state)
         done = p + 1
-    if isinstance(state, tuple):                             # LSTM: (h, c); GRU: h
+    if isinstance(state, tuple):  # LSTM: (h, c); GRU: h
         state = tuple(torch.cat([s[j] for s in states], dim=1) for j in range(len(state)))
     else:
         state = torch.cat(states, dim=1)
-    token, free = guesses[at].unsqueeze(1), []             # step 1: the prediction after the true prefix
+    token, free = guesses[at].unsqueeze(1), []  # step 1: the prediction after the true prefix
     for k in range(1, steps + 1):
         free.append((token[:, 0] == ids[at + k]).double().mean())
         out, state = model(token, state)
@@ -122,12 +124,13 @@ def statement_lines(text: str) -> list[int]:
 
 
 def _indent(line: str) -> str:
-    return line[:len(line) - len(line.lstrip(" "))]
+    return line[: len(line) - len(line.lstrip(" "))]
 
 
 @torch.no_grad()
-def write_lines(model: CharLM, vocab: Vocab, text: str, lines: list[int], seed: int = 0, tries: int = 5,
-                max_chars: int = 100) -> dict[int, str]:
+def write_lines(
+    model: CharLM, vocab: Vocab, text: str, lines: list[int], seed: int = 0, tries: int = 5, max_chars: int = 100
+) -> dict[int, str]:
     """Lines the model writes in place of `lines` (increasing indices into `text.split("\n")`):
     each sampled at T = 1, with one torch.multinomial per character from a generator seeded with
     `seed`, after the text before it, in which the earlier of these lines are already the model's;
@@ -140,7 +143,7 @@ def write_lines(model: CharLM, vocab: Vocab, text: str, lines: list[int], seed: 
         raise ValueError("lines must be increasing indices")
     true_lines, model = text.split("\n"), model.eval()
     step, g, newline = stepper(model), torch.Generator().manual_seed(seed), vocab.index["\n"]
-    written, done, state, logits = {}, 0, None, None          # done: lines read so far
+    written, done, state, logits = {}, 0, None, None  # done: lines read so far
     for i in lines:
         pad = _indent(true_lines[i])
         read = "".join(line + "\n" for line in true_lines[done:i]) + pad
@@ -160,7 +163,7 @@ def write_lines(model: CharLM, vocab: Vocab, text: str, lines: list[int], seed: 
             if len(chars) < max_chars and body.strip() and not body.endswith(":"):
                 written[i] = pad + body
                 break
-        line = written.get(i, true_lines[i])[len(pad):] + "\n"
+        line = written.get(i, true_lines[i])[len(pad) :] + "\n"
         out, state = model(vocab.encode(line).unsqueeze(0), state)
         done = i + 1
     return written

@@ -4,6 +4,7 @@ The series is cut into windows: the inputs are `window` consecutive values, the 
 value right after them. The naive forecast repeats the last value of each window; a model is
 only useful if its error is clearly below that baseline's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,8 @@ def make_windows(series: torch.Tensor, window: int, horizons: int | None = None)
     if not 0 < window <= len(series) - k:
         raise ValueError(f"window must be between 1 and {len(series) - k}, not {window}")
     n = len(series) - window - k + 1
-    inputs = series.unfold(0, window, 1)[:n]             # (n, window)
-    targets = series[window:].unfold(0, k, 1)[:n]        # (n, k): the k values after each window
+    inputs = series.unfold(0, window, 1)[:n]  # (n, window)
+    targets = series[window:].unfold(0, k, 1)[:n]  # (n, k): the k values after each window
     return inputs.unsqueeze(-1).clone(), (targets[:, 0] if horizons is None else targets).clone()
 
 
@@ -43,7 +44,7 @@ def chronological_split(series: torch.Tensor, window: int, test_size: int, horiz
     if not 0 < test_size < len(y) - gap:
         raise ValueError(f"test_size must be between 1 and {len(y) - gap - 1}, not {test_size}")
     cut = len(y) - test_size
-    return X[:cut - gap], y[:cut - gap], X[cut:], y[cut:]
+    return X[: cut - gap], y[: cut - gap], X[cut:], y[cut:]
 
 
 def random_split(X: torch.Tensor, y: torch.Tensor, test_size: int, seed: int = 0):
@@ -65,6 +66,7 @@ class SunspotData:
 
     `mean` and `std` come from the training years only: using the whole series would let the
     test period leak into the inputs. `unscale` turns standardized values back into sunspots."""
+
     window: int
     X_train: torch.Tensor
     y_train: torch.Tensor
@@ -79,8 +81,9 @@ class SunspotData:
         return values * self.std + self.mean
 
 
-def sunspot_data(window: int = 12, test_size: int = 60, horizons: int | None = None,
-                 years: tuple[int, int] | None = None) -> SunspotData:
+def sunspot_data(
+    window: int = 12, test_size: int = 60, horizons: int | None = None, years: tuple[int, int] | None = None
+) -> SunspotData:
     """Windows of `window` years; the last `test_size` years (1949 to 2008 by default) are the
     test set, the years before them the training set. With `horizons` = k, each target is the
     next k years, shape (n, k), and the test set is the last `test_size` windows; the years
@@ -93,17 +96,27 @@ def sunspot_data(window: int = 12, test_size: int = 60, horizons: int | None = N
     if years is not None:
         keep = (all_years >= years[0]) & (all_years <= years[1])
         if not keep.any():
-            raise ValueError(f"no sunspot year between {years[0]} and {years[1]} (the series has "
-                             f"{all_years[0]} to {all_years[-1]})")
+            raise ValueError(
+                f"no sunspot year between {years[0]} and {years[1]} (the series has {all_years[0]} to {all_years[-1]})"
+            )
         all_years, values = all_years[keep], values[torch.as_tensor(keep)]
     k = 1 if horizons is None else horizons
-    n_train_values = len(values) - test_size - k + 1    # values before the first test target
+    n_train_values = len(values) - test_size - k + 1  # values before the first test target
     mean = float(values[:n_train_values].mean())
     std = float(values[:n_train_values].std())
     X_train, y_train, X_test, y_test = chronological_split((values - mean) / std, window, test_size, horizons)
-    first_target = all_years[window:]                   # the year of each window's first target
-    return SunspotData(window, X_train, y_train, X_test, y_test, first_target[:len(y_train)],
-                       first_target[n_train_values - window:n_train_values - window + test_size], mean, std)
+    first_target = all_years[window:]  # the year of each window's first target
+    return SunspotData(
+        window,
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        first_target[: len(y_train)],
+        first_target[n_train_values - window : n_train_values - window + test_size],
+        mean,
+        std,
+    )
 
 
 class Forecaster(nn.Module):
@@ -119,13 +132,30 @@ class Forecaster(nn.Module):
         return self.head(h_n[-1]).squeeze(-1)
 
 
-def train_forecaster(model: nn.Module, X: torch.Tensor, y: torch.Tensor, steps: int = 200,
-                     lr: float = 1e-2, progress: bool = True, evaluate=None, eval_every: int = 25):
+def train_forecaster(
+    model: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    steps: int = 200,
+    lr: float = 1e-2,
+    progress: bool = True,
+    evaluate=None,
+    eval_every: int = 25,
+):
     """Full-batch Adam on the mean squared error; returns rnnlab.train.History."""
     from .train import fit
 
-    return fit(model, lambda step: (X, y), nn.functional.mse_loss, steps, lr=lr,
-               evaluate=evaluate, eval_every=eval_every, progress=progress, desc="forecaster")
+    return fit(
+        model,
+        lambda step: (X, y),
+        nn.functional.mse_loss,
+        steps,
+        lr=lr,
+        evaluate=evaluate,
+        eval_every=eval_every,
+        progress=progress,
+        desc="forecaster",
+    )
 
 
 @torch.no_grad()

@@ -19,6 +19,7 @@ adds both biases. Layer k+1 reads the concatenated directions of layer k.
 `lstm_gates` returns an `LSTMTrace` whose `output`, `h_n` and `c_n` reproduce the layer's own
 results (float32, about 1e-7), which the tests check on many random configurations.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,14 +68,15 @@ class LSTMTrace:
         """One sequence's values of gate or state `name` as a (seq_len, units) NumPy array."""
         return self[name][layer, direction, :, sample].numpy()
 
-    def saturation(self, low: float = 0.1, high: float = 0.9, layer: int = -1,
-                   direction: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def saturation(
+        self, low: float = 0.1, high: float = 0.9, layer: int = -1, direction: int = 0
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """For each gate, the fraction of (step, sequence) pairs each unit spends below `low`
         (left-saturated) and above `high` (right-saturated), as in Karpathy, Johnson and
         Fei-Fei (2015). The candidate g lives in (-1, 1); it is mapped to (0, 1) first."""
         out = {}
         for name in GATES:
-            v = self[name][layer, direction]                   # (T, B, H)
+            v = self[name][layer, direction]  # (T, B, H)
             if name == "g":
                 v = (v + 1) / 2
             v = v.reshape(-1, v.shape[-1])
@@ -82,9 +84,15 @@ class LSTMTrace:
         return out
 
 
-def lstm_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w_ih: torch.Tensor,
-              w_hh: torch.Tensor, b_ih: torch.Tensor | None = None,
-              b_hh: torch.Tensor | None = None) -> tuple[torch.Tensor, ...]:
+def lstm_step(
+    x: torch.Tensor,
+    h: torch.Tensor,
+    c: torch.Tensor,
+    w_ih: torch.Tensor,
+    w_hh: torch.Tensor,
+    b_ih: torch.Tensor | None = None,
+    b_hh: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, ...]:
     """One LSTM step from raw weights. Returns (i, f, g, o, c_new, h_new) before projection."""
     z = x @ w_ih.T + h @ w_hh.T
     if b_ih is not None:
@@ -101,8 +109,7 @@ def _param(lstm: nn.LSTM, name: str, layer: int, direction: int) -> torch.Tensor
 
 
 @torch.no_grad()
-def lstm_gates(lstm: nn.LSTM, x: torch.Tensor,
-               hx: tuple[torch.Tensor, torch.Tensor] | None = None) -> LSTMTrace:
+def lstm_gates(lstm: nn.LSTM, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None) -> LSTMTrace:
     """Recompute the gates, cell and hidden states of `lstm` on input `x`.
 
     Accepts what nn.LSTM accepts: (seq_len, batch, input_size), or (batch, seq_len,
@@ -112,13 +119,13 @@ def lstm_gates(lstm: nn.LSTM, x: torch.Tensor,
     if not isinstance(lstm, nn.LSTM):
         raise TypeError(f"lstm_gates expects an nn.LSTM, got {type(lstm).__name__}")
     if lstm.training and lstm.dropout > 0 and lstm.num_layers > 1:
-        raise ValueError("this LSTM is in training mode with dropout between layers, so its "
-                         "output is random; call lstm.eval() first")
+        raise ValueError(
+            "this LSTM is in training mode with dropout between layers, so its output is random; call lstm.eval() first"
+        )
     if x.dim() not in (2, 3):
         raise ValueError(f"expected a 2-D (unbatched) or 3-D input, got shape {tuple(x.shape)}")
     if x.shape[-1] != lstm.input_size:
-        raise ValueError(f"input has {x.shape[-1]} features but the LSTM expects "
-                         f"input_size={lstm.input_size}")
+        raise ValueError(f"input has {x.shape[-1]} features but the LSTM expects input_size={lstm.input_size}")
 
     batched = x.dim() == 3
     if not batched:

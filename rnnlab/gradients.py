@@ -18,10 +18,11 @@ measures it on PyTorch's own layers:
   as i, f, g, o, so the forget gate's bias is the sum of the slices [H:2H] of both.
 - `regime(norms)`: vanishing, stable or exploding, from the first and last norms.
 """
+
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -30,8 +31,9 @@ RECURRENT = (nn.RNN, nn.LSTM, nn.GRU)
 KINDS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
-def make_layer(kind: str, input_size: int, hidden_size: int, forget_bias: float | None = None,
-               seed: int | None = None, **kwargs) -> nn.Module:
+def make_layer(
+    kind: str, input_size: int, hidden_size: int, forget_bias: float | None = None, seed: int | None = None, **kwargs
+) -> nn.Module:
     """nn.RNN, nn.LSTM or nn.GRU by name ("rnn", "lstm", "gru"), seeded without touching the
     global random state when `seed` is given. `forget_bias` (LSTM only) sets the forget gate's
     total bias with `set_forget_bias`."""
@@ -77,8 +79,8 @@ def set_forget_bias(lstm: nn.Module, value: float) -> nn.Module:
     H = lstm.hidden_size
     with torch.no_grad():
         for _, b_ih, b_hh in pairs:
-            b_ih[H:2 * H] = value
-            b_hh[H:2 * H] = 0.0
+            b_ih[H : 2 * H] = value
+            b_hh[H : 2 * H] = 0.0
     return lstm
 
 
@@ -86,7 +88,7 @@ def forget_biases(lstm: nn.Module) -> dict[str, torch.Tensor]:
     """The forget gate's total bias (bias_ih + bias_hh)[H:2H] per layer and direction, by
     parameter suffix ("_l0", "_l0_reverse", ...; "" for an LSTMCell)."""
     H = lstm.hidden_size
-    return {s: (b_ih + b_hh)[H:2 * H].detach().clone() for s, b_ih, b_hh in _bias_pairs(lstm)}
+    return {s: (b_ih + b_hh)[H : 2 * H].detach().clone() for s, b_ih, b_hh in _bias_pairs(lstm)}
 
 
 def _check_layer(layer: nn.Module, x: torch.Tensor) -> None:
@@ -116,7 +118,7 @@ def as_cell(layer: nn.Module) -> nn.Module:
         raise ValueError("only a one-layer layer without projections has an equivalent cell")
     kind = next(cell for cls, cell in CELLS.items() if isinstance(layer, cls))
     extra = {"nonlinearity": layer.nonlinearity} if isinstance(layer, nn.RNN) else {}
-    with torch.random.fork_rng():                      # the cell's own random init is discarded
+    with torch.random.fork_rng():  # the cell's own random init is discarded
         cell = kind(layer.input_size, layer.hidden_size, bias=layer.bias, **extra)
     names = ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if layer.bias else ())
     for name in names:
@@ -147,16 +149,16 @@ def unroll(layer: nn.Module, x: torch.Tensor, hx=None) -> tuple[list, list]:
         return hs, cs
     state = hx
     for t in range(x.shape[0]):
-        _, state = layer(x[t:t + 1], state)
+        _, state = layer(x[t : t + 1], state)
         hs.append(state[0] if is_lstm else state)
         if is_lstm:
             cs.append(state[1])
     return hs, cs
 
 
-def hidden_grad_norms(layer: nn.Module, x: torch.Tensor,
-                      loss_fn: Callable[[torch.Tensor], torch.Tensor] = sum_of_last,
-                      hx=None) -> torch.Tensor:
+def hidden_grad_norms(
+    layer: nn.Module, x: torch.Tensor, loss_fn: Callable[[torch.Tensor], torch.Tensor] = sum_of_last, hx=None
+) -> torch.Tensor:
     """||dL/dh_t|| for t = 1..T, where h_t is the hidden state after step t (of every layer)
     and L = loss_fn(last layer's h_T, shape (batch, hidden_size)). Returns a float64 tensor of
     shape (T,), without a graph (see `norms64` for why float64).
@@ -198,7 +200,7 @@ def cell_highway(lstm: nn.LSTM, x: torch.Tensor) -> tuple[torch.Tensor, torch.Te
     c0 = x.new_zeros(1, batch, lstm.hidden_size, requires_grad=True)
     _, (_, c_n) = lstm(x, (h0, c0))
     (grad,) = torch.autograd.grad(c_n.sum(), c0)
-    forget = lstm_gates(lstm, x, (h0, c0.detach())).f[0, 0]          # (T, batch, hidden)
+    forget = lstm_gates(lstm, x, (h0, c0.detach())).f[0, 0]  # (T, batch, hidden)
     return grad[0].detach(), forget.prod(dim=0)
 
 
@@ -221,7 +223,7 @@ def per_step_factor(norms: torch.Tensor) -> float:
         raise ValueError("need a 1-D tensor of at least two norms")
     if not norms[-1] >= FACTOR_FLOOR:
         raise ValueError(f"the gradient at the last step is zero or below {FACTOR_FLOOR:g}")
-    below = torch.nonzero(~(norms >= FACTOR_FLOOR)).flatten()     # NaN counts as below
+    below = torch.nonzero(~(norms >= FACTOR_FLOOR)).flatten()  # NaN counts as below
     first = int(below[-1]) + 1 if below.numel() else 0
     if first == norms.numel() - 1:
         return 0.0
@@ -229,11 +231,11 @@ def per_step_factor(norms: torch.Tensor) -> float:
 
 
 def regime(norms: torch.Tensor, low: float = 1e-2, high: float = 1e2) -> str:
-    """"vanishing" when the first step gets less than `low` times the last step's gradient norm,
+    """ "vanishing" when the first step gets less than `low` times the last step's gradient norm,
     "exploding" when more than `high` times, else "stable"."""
     norms = torch.as_tensor(norms, dtype=torch.float64)
     ratio = float(norms[0] / norms[-1])
-    if not ratio == ratio:                                   # NaN: 0/0 or inf/inf
+    if not ratio == ratio:  # NaN: 0/0 or inf/inf
         return "exploding" if torch.isinf(norms).any() else "vanishing"
     if ratio < low:
         return "vanishing"
@@ -251,8 +253,9 @@ def scale_recurrent(layer: nn.Module, scale: float) -> nn.Module:
     return layer
 
 
-def denormal_timing(steps: int = 300, batch: int = 64, hidden: int = 32, repeats: int = 3,
-                    start: float = 1e-39) -> dict[str, float]:
+def denormal_timing(
+    steps: int = 300, batch: int = 64, hidden: int = 32, repeats: int = 3, start: float = 1e-39
+) -> dict[str, float]:
     """Seconds for the forward pass of a tanh RNN whose state has faded into the denormal
     range (tiny initial state, no input, no bias, orthogonal recurrent weights), with denormal
     numbers kept ("denormals kept") and with them flushed to zero ("flushed to zero"), and the
@@ -270,11 +273,11 @@ def denormal_timing(steps: int = 300, batch: int = 64, hidden: int = 32, repeats
     try:
         for label, flush in (("denormals kept", False), ("flushed to zero", True)):
             torch.set_flush_denormal(flush)
-            h0 = start * noise                               # made after the switch: 0 if flushed
+            h0 = start * noise  # made after the switch: 0 if flushed
             with torch.no_grad():
-                output, _ = rnn(x, h0)                       # warm-up
+                output, _ = rnn(x, h0)  # warm-up
                 if not flush:
-                    tiny = torch.finfo(output.dtype).tiny        # the smallest normal float32
+                    tiny = torch.finfo(output.dtype).tiny  # the smallest normal float32
                     share = ((output != 0) & (output.abs() < tiny)).float().mean().item()
                 t0 = time.perf_counter()
                 for _ in range(repeats):

@@ -7,6 +7,7 @@ then exits with "Address already in use" and the caller reports only "Kernel die
 to kernel_info" (nbmake #129 describes the same race). A Unix socket in a fresh private folder has
 no number to race for. Windows keeps TCP (its ZeroMQ builds may lack `ipc://`).
 """
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ process lives and its port answers. `make update` refuses to write notebooks whi
 serves the course's folder (a notebook open there would be saved over the update), and `make
 progress` names the problem sets open in it (what is typed there counts once it is saved).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,9 @@ class Server:
         activity (ISO time, UTC). Empty when the server does not answer."""
         query = f"?token={urllib.parse.quote(self.token)}" if self.token else ""
         try:
-            with urllib.request.urlopen(urllib.parse.urljoin(self.url, "api/sessions") + query,
-                                        timeout=timeout) as reply:
+            with urllib.request.urlopen(
+                urllib.parse.urljoin(self.url, "api/sessions") + query, timeout=timeout
+            ) as reply:
                 sessions = json.loads(reply.read().decode())
         except (OSError, ValueError):
             return {}
@@ -54,8 +56,9 @@ def runtime_dir() -> Path:
     """Jupyter's runtime folder, as the servers of this user find it."""
     try:
         from jupyter_core.paths import jupyter_runtime_dir
+
         return Path(jupyter_runtime_dir())
-    except ImportError:                               # no Jupyter here: no server either
+    except ImportError:  # no Jupyter here: no server either
         return Path(os.environ.get("JUPYTER_RUNTIME_DIR", Path.home() / ".local/share/jupyter/runtime"))
 
 
@@ -64,7 +67,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:                           # another user's process: it exists
+    except PermissionError:  # another user's process: it exists
         return True
     except (OSError, OverflowError, ValueError):
         return False
@@ -89,15 +92,19 @@ def servers(folder: Path | None = None, timeout: float = 1.0) -> list[Server]:
     for file in sorted(runtime_dir().glob("jpserver-*.json")) if runtime_dir().is_dir() else []:
         try:
             info = json.loads(file.read_text(encoding="utf-8"))
-            server = Server(int(info["pid"]), str(info["url"]),
-                            Path(info.get("root_dir") or info.get("notebook_dir")).expanduser().resolve(),
-                            str(info.get("token") or ""), file)
+            server = Server(
+                int(info["pid"]),
+                str(info["url"]),
+                Path(info.get("root_dir") or info.get("notebook_dir")).expanduser().resolve(),
+                str(info.get("token") or ""),
+                file,
+            )
         except (OSError, ValueError, KeyError, TypeError):
-            continue                                  # half written, or not a server's file
+            continue  # half written, or not a server's file
         if not _alive(server.pid):
             continue
         if not info.get("sock") and not _answers(server.url, timeout):
-            continue                                  # its process id now belongs to another program
+            continue  # its process id now belongs to another program
         if folder is None or server.serves(folder):
             found.append(server)
     return found

@@ -13,6 +13,7 @@ brackets it is, whether it is inside quotes, how far it is into a line, how deep
 
 Perplexity is exp(mean cross-entropy in nats); bits per character = mean cross-entropy / ln 2.
 """
+
 from __future__ import annotations
 
 import math
@@ -114,17 +115,17 @@ class Vocab:
     def __len__(self) -> int:
         return len(self.chars)
 
-    CHUNK = 1 << 20           # characters encoded at a time: the temporary arrays stay a few MB
+    CHUNK = 1 << 20  # characters encoded at a time: the temporary arrays stay a few MB
 
     def encode(self, text: str) -> torch.Tensor:
         if not isinstance(text, str):
-            text = "".join(text)               # characters given one by one (a list), as before
+            text = "".join(text)  # characters given one by one (a list), as before
         ids = torch.empty(len(text), dtype=torch.long)
         for start in range(0, len(text), self.CHUNK):
-            piece = text[start:start + self.CHUNK]
+            piece = text[start : start + self.CHUNK]
             codes = torch.frombuffer(bytearray(piece.encode("utf-32-le", "surrogatepass")), dtype=torch.int32)
             known = codes < len(self._table)
-            out = ids[start:start + len(piece)]
+            out = ids[start : start + len(piece)]
             torch.index_select(self._table, 0, codes.where(known, 0), out=out)
             if not bool(known.all()) or bool((out < 0).any()):
                 unknown = sorted(set(text) - set(self.index))
@@ -154,7 +155,7 @@ def chunks(streams: torch.Tensor, bptt: int):
     """(inputs, targets) pieces of `bptt` steps, in order; targets are inputs shifted by one."""
     for start in range(0, streams.shape[1] - 1, bptt):
         end = min(start + bptt, streams.shape[1] - 1)
-        yield streams[:, start:end], streams[:, start + 1:end + 1]
+        yield streams[:, start:end], streams[:, start + 1 : end + 1]
 
 
 # ------------------------------------------------------------------------------------ model
@@ -164,14 +165,23 @@ class CharLM(nn.Module):
     `tie=True` makes the output layer use the embedding matrix as its weight (Press and Wolf
     2017; Inan et al. 2017), which needs embed_size == hidden_size."""
 
-    def __init__(self, vocab_size: int, embed_size: int = 32, hidden_size: int = 64,
-                 cell: str = "lstm", num_layers: int = 1, tie: bool = False):
+    def __init__(
+        self,
+        vocab_size: int,
+        embed_size: int = 32,
+        hidden_size: int = 64,
+        cell: str = "lstm",
+        num_layers: int = 1,
+        tie: bool = False,
+    ):
         super().__init__()
         if cell not in ("lstm", "gru"):
             raise ValueError(f"cell must be 'lstm' or 'gru', not {cell!r}")
         if tie and embed_size != hidden_size:
-            raise ValueError(f"tying needs embed_size == hidden_size (got {embed_size} and "
-                             f"{hidden_size}); add a projection or change one of them")
+            raise ValueError(
+                f"tying needs embed_size == hidden_size (got {embed_size} and "
+                f"{hidden_size}); add a projection or change one of them"
+            )
         self.cell = cell
         self.embed = nn.Embedding(vocab_size, embed_size)
         rnn = nn.LSTM if cell == "lstm" else nn.GRU
@@ -198,9 +208,19 @@ def detach_state(state):
     return state.detach()
 
 
-def train_lm(model: CharLM, ids: torch.Tensor, steps: int, n_streams: int = 32, bptt: int = 16,
-             lr: float = 3e-3, clip: float = 1.0, stateful: bool = True, seed: int = 0,
-             progress: bool = True, desc: str = "training") -> History:
+def train_lm(
+    model: CharLM,
+    ids: torch.Tensor,
+    steps: int,
+    n_streams: int = 32,
+    bptt: int = 16,
+    lr: float = 3e-3,
+    clip: float = 1.0,
+    stateful: bool = True,
+    seed: int = 0,
+    progress: bool = True,
+    desc: str = "training",
+) -> History:
     """Stateful truncated BPTT over one long stream: batchify, then take the chunks in order
     (starting again at the beginning when they run out), carrying the state from one chunk to
     the next with detach(). `stateful=False` starts every chunk from zeros. Adam, gradient
@@ -217,7 +237,7 @@ def train_lm(model: CharLM, ids: torch.Tensor, steps: int, n_streams: int = 32, 
     for step in bar:
         k = step % len(pieces)
         if k == 0:
-            state = None                      # back at the start of the streams
+            state = None  # back at the start of the streams
         x, y = pieces[k]
         logits, state = model(x, detach_state(state) if stateful else None)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
@@ -241,8 +261,8 @@ def cross_entropy_of(model: CharLM, ids: torch.Tensor, bptt: int = 256) -> float
     model.eval()
     state, total, count = None, 0.0, 0
     for start in range(0, len(ids) - 1, bptt):
-        x = ids[start:min(start + bptt, len(ids) - 1)].unsqueeze(0)
-        y = ids[start + 1:start + 1 + x.shape[1]]
+        x = ids[start : min(start + bptt, len(ids) - 1)].unsqueeze(0)
+        y = ids[start + 1 : start + 1 + x.shape[1]]
         logits, state = model(x, state)
         total += float(F.cross_entropy(logits[0].double(), y, reduction="sum"))
         count += len(y)
@@ -265,8 +285,7 @@ def bigram_counts(ids: torch.Tensor, vocab_size: int) -> torch.Tensor:
     return counts
 
 
-def ngram_cross_entropy(train_ids: torch.Tensor, test_ids: torch.Tensor, vocab_size: int,
-                        order: int) -> float:
+def ngram_cross_entropy(train_ids: torch.Tensor, test_ids: torch.Tensor, vocab_size: int, order: int) -> float:
     """Cross-entropy (nats per character) on test_ids[1:] of a counted model with add-one
     (Laplace) smoothing: order 1 is the unigram model P(c), order 2 the bigram model
     P(c | previous c). Counts come from train_ids only."""
@@ -301,8 +320,9 @@ def shape_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | No
 
 
 @torch.no_grad()
-def next_char_probs(model: CharLM, vocab: Vocab, prompt: str, temperature: float = 1.0,
-                    top_k: int | None = None) -> torch.Tensor:
+def next_char_probs(
+    model: CharLM, vocab: Vocab, prompt: str, temperature: float = 1.0, top_k: int | None = None
+) -> torch.Tensor:
     """P(next character | prompt), float64 of shape (len(vocab),)."""
     if not prompt:
         raise ValueError("the prompt needs at least one character")
@@ -317,13 +337,16 @@ def stepper(model: CharLM):
     one small matrix product. Same numbers as model(...) up to float rounding (about 1e-7)."""
     rnn = model.rnn
     if rnn.num_layers != 1:
+
         def step(token, state):
             logits, state = model(torch.tensor([[token]]), state)
             return logits[0, -1], state
+
         return step
-    table = model.embed.weight @ rnn.weight_ih_l0.T + rnn.bias_ih_l0            # (V, blocks * H)
+    table = model.embed.weight @ rnn.weight_ih_l0.T + rnn.bias_ih_l0  # (V, blocks * H)
     w_hh, b_hh, w_out, b_out = rnn.weight_hh_l0.T, rnn.bias_hh_l0, model.out.weight.T, model.out.bias
     if model.cell == "lstm":
+
         def step(token, state):
             h, c = state
             i, f, g, o = (table[token] + h @ w_hh + b_hh).chunk(4)
@@ -331,12 +354,14 @@ def stepper(model: CharLM):
             h = torch.sigmoid(o) * torch.tanh(c)
             return h @ w_out + b_out, (h, c)
     else:
+
         def step(token, state):
             i_r, i_z, i_n = table[token].chunk(3)
             h_r, h_z, h_n = (state @ w_hh + b_hh).chunk(3)
             r, z = torch.sigmoid(i_r + h_r), torch.sigmoid(i_z + h_z)
             h = (1 - z) * torch.tanh(i_n + r * h_n) + z * state
             return h @ w_out + b_out, h
+
     return step
 
 
@@ -348,8 +373,9 @@ def last_state(state):
 
 
 @torch.no_grad()
-def generate(model: CharLM, vocab: Vocab, prompt: str, n: int, temperature: float = 1.0,
-             top_k: int | None = None, seed: int = 0) -> str:
+def generate(
+    model: CharLM, vocab: Vocab, prompt: str, n: int, temperature: float = 1.0, top_k: int | None = None, seed: int = 0
+) -> str:
     """`n` characters after `prompt`, fed back one at a time (free running). Temperature 0 is
     greedy decoding; otherwise each character is drawn from shape_logits(...) with one
     torch.multinomial(probs, 1, generator=g) per character, g seeded with `seed`, so the same
@@ -403,8 +429,17 @@ def gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
 # training (the loss falls, the model beats the bigram) are made on the model each student trains.
 # Made by `python -m rnnlab.language_model make-weights`.
 
-SHIPPED = {"corpus_lines": 600, "corpus_seed": 0, "embed_size": 48, "hidden_size": 48,
-           "steps": 400, "n_streams": 16, "bptt": 32, "lr": 1e-2, "seed": 0}
+SHIPPED = {
+    "corpus_lines": 600,
+    "corpus_seed": 0,
+    "embed_size": 48,
+    "hidden_size": 48,
+    "steps": 400,
+    "n_streams": 16,
+    "bptt": 32,
+    "lr": 1e-2,
+    "seed": 0,
+}
 
 
 SHIPPED_FILE = "char_lm.pt"
@@ -412,6 +447,7 @@ SHIPPED_FILE = "char_lm.pt"
 
 def shipped_path():
     from .shipped import DATA
+
     return DATA / SHIPPED_FILE
 
 
@@ -423,8 +459,17 @@ def make_weights(progress: bool = True) -> tuple[CharLM, Vocab]:
     vocab = Vocab(text)
     torch.manual_seed(s["seed"])
     model = CharLM(len(vocab), s["embed_size"], s["hidden_size"])
-    train_lm(model, vocab.encode(text), steps=s["steps"], n_streams=s["n_streams"], bptt=s["bptt"], lr=s["lr"],
-             seed=s["seed"], progress=progress, desc="shipped LSTM")
+    train_lm(
+        model,
+        vocab.encode(text),
+        steps=s["steps"],
+        n_streams=s["n_streams"],
+        bptt=s["bptt"],
+        lr=s["lr"],
+        seed=s["seed"],
+        progress=progress,
+        desc="shipped LSTM",
+    )
     return model.eval(), vocab
 
 
@@ -442,12 +487,16 @@ def load_trained_lm(vocab: Vocab) -> CharLM:
 # ---- chapter 09's comparisons over seeds (printed with rnnlab.spread) -------------------------------
 
 # at about equal parameter counts: a GRU of 57 units has about as many as the LSTM of 48
-LM_ARMS = {"LSTM": {"hidden_size": 48}, "LSTM, tied": {"hidden_size": 48, "tie": True},
-           "GRU, 57 units": {"hidden_size": 57, "cell": "gru"}}
+LM_ARMS = {
+    "LSTM": {"hidden_size": 48},
+    "LSTM, tied": {"hidden_size": 48, "tie": True},
+    "GRU, 57 units": {"hidden_size": 57, "cell": "gru"},
+}
 
 
-def compare_cells(seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int,
-                  arms=tuple(LM_ARMS), steps=(100,)) -> dict[str, dict[str, float]]:
+def compare_cells(
+    seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int, arms=tuple(LM_ARMS), steps=(100,)
+) -> dict[str, dict[str, float]]:
     """Each arm of LM_ARMS trained as chapter 09 trains its LSTM (embedding 48, Adam at 1.5e-2),
     from `seed`, for each number of `steps`: {"held-out perplexity after N steps": {arm: value}}."""
     out = {}
@@ -472,20 +521,39 @@ def spread_seed(seed: int) -> dict[str, dict[str, float]]:
 # Chapter 09's measurements of a trained model live in rnnlab.exposure and rnnlab.units; a lecture or
 # problem set saved when they lived here (`from rnnlab.language_model import unit_trace`) still
 # imports them from here.
-MOVED = {"exposure": ("chain_accuracy", "free_running_accuracy", "split_functions", "nats_after",
-                      "statement_lines", "write_lines", "random_line", "swap_lines"),
-         "units": ("text_features", "UnitTrace", "unit_trace", "correlations", "rank_units")}
+MOVED = {
+    "exposure": (
+        "chain_accuracy",
+        "free_running_accuracy",
+        "split_functions",
+        "nats_after",
+        "statement_lines",
+        "write_lines",
+        "random_line",
+        "swap_lines",
+    ),
+    "units": ("text_features", "UnitTrace", "unit_trace", "correlations", "rank_units"),
+}
 
 
 def __getattr__(name: str):
     for module, names in MOVED.items():
         if name in names:
             import importlib
+
             return getattr(importlib.import_module(f"{__package__}.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":
     from .shipped import make_weights_command
-    raise SystemExit(make_weights_command(None, "python -m rnnlab.language_model", "chapter 09's shipped LSTM",
-                                          lambda: make_weights()[0], SHIPPED_FILE))
+
+    raise SystemExit(
+        make_weights_command(
+            None,
+            "python -m rnnlab.language_model",
+            "chapter 09's shipped LSTM",
+            lambda: make_weights()[0],
+            SHIPPED_FILE,
+        )
+    )

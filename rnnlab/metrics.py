@@ -10,6 +10,7 @@ Binary classification, positive class 1:
 
 A ratio whose denominator is 0 is reported as 0.0, as scikit-learn does with zero_division=0.
 """
+
 from __future__ import annotations
 
 import torch
@@ -30,10 +31,12 @@ def confusion_counts(y_true, y_pred) -> dict[str, int]:
     y_true, y_pred = _as_labels("y_true", y_true), _as_labels("y_pred", y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}")
-    return {"tp": int(((y_pred == 1) & (y_true == 1)).sum()),
-            "fp": int(((y_pred == 1) & (y_true == 0)).sum()),
-            "fn": int(((y_pred == 0) & (y_true == 1)).sum()),
-            "tn": int(((y_pred == 0) & (y_true == 0)).sum())}
+    return {
+        "tp": int(((y_pred == 1) & (y_true == 1)).sum()),
+        "fp": int(((y_pred == 1) & (y_true == 0)).sum()),
+        "fn": int(((y_pred == 0) & (y_true == 1)).sum()),
+        "tn": int(((y_pred == 0) & (y_true == 0)).sum()),
+    }
 
 
 def confusion_matrix(y_true, y_pred) -> torch.Tensor:
@@ -50,8 +53,12 @@ def _ratio(num: float, den: float) -> float:
 def scores_from_counts(tp: int, fp: int, fn: int, tn: int) -> dict[str, float]:
     """accuracy, precision, recall and F1 from the four counts."""
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-    return {"accuracy": _ratio(tp + tn, tp + fp + fn + tn), "precision": precision,
-            "recall": recall, "f1": _ratio(2 * precision * recall, precision + recall)}
+    return {
+        "accuracy": _ratio(tp + tn, tp + fp + fn + tn),
+        "precision": precision,
+        "recall": recall,
+        "f1": _ratio(2 * precision * recall, precision + recall),
+    }
 
 
 def classification_scores(y_true, y_pred) -> dict[str, float]:
@@ -71,7 +78,7 @@ def precision_recall_curve(scores, y_true, thresholds=None) -> tuple[torch.Tenso
     if thresholds is None:
         thresholds = torch.unique(scores)
     thresholds = torch.as_tensor(thresholds, dtype=torch.float64).reshape(-1)
-    predicted = scores.unsqueeze(0) >= thresholds.unsqueeze(1)          # (thresholds, samples)
+    predicted = scores.unsqueeze(0) >= thresholds.unsqueeze(1)  # (thresholds, samples)
     positive = (y_true == 1).unsqueeze(0)
     tp = (predicted & positive).sum(1).double()
     fp = (predicted & ~positive).sum(1).double()

@@ -13,6 +13,7 @@ form that stays finite over long sequences.
 
 Everything is batch_first: a, b and h are (batch, seq_len, hidden); h0 is (batch, hidden).
 """
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,7 @@ from .language_model import Vocab, code_corpus
 # ------------------------------------------------------------------------------------ the scans
 def _check_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None) -> None:
     if a.dim() != 3 or a.shape != b.shape:
-        raise ValueError(f"a and b must both be (batch, seq_len, hidden), got {tuple(a.shape)} "
-                         f"and {tuple(b.shape)}")
+        raise ValueError(f"a and b must both be (batch, seq_len, hidden), got {tuple(a.shape)} and {tuple(b.shape)}")
     if h0 is not None and h0.shape != (a.shape[0], a.shape[2]):
         raise ValueError(f"h0 must be (batch, hidden) = {(a.shape[0], a.shape[2])}, got {tuple(h0.shape)}")
 
@@ -121,8 +121,8 @@ class MinGRU(nn.Module):
         """x: (batch, seq_len, input_size) -> (h for every step, h at the last step)."""
         k, pre = self.linear_z(x), self.linear_h(x)
         if mode == "scan":
-            log_z = -F.softplus(-k)                     # log sigmoid(k)
-            log_one_minus_z = -F.softplus(k)            # log (1 - sigmoid(k))
+            log_z = -F.softplus(-k)  # log sigmoid(k)
+            log_one_minus_z = -F.softplus(k)  # log (1 - sigmoid(k))
             h = log_scan(log_one_minus_z, log_z + log_g(pre), None if h0 is None else torch.log(h0)).exp()
         elif mode == "loop":
             z = torch.sigmoid(k)
@@ -154,8 +154,9 @@ class MinLSTM(nn.Module):
         if mode == "scan":
             # log f' = log f - log(f + i) = -softplus(log i - log f), with log sigmoid(k) = -softplus(-k)
             diff = F.softplus(-kf) - F.softplus(-ki)
-            h = log_scan(-F.softplus(diff), -F.softplus(-diff) + log_g(pre),
-                         None if h0 is None else torch.log(h0)).exp()
+            h = log_scan(
+                -F.softplus(diff), -F.softplus(-diff) + log_g(pre), None if h0 is None else torch.log(h0)
+            ).exp()
         elif mode == "loop":
             f, i = torch.sigmoid(kf), torch.sigmoid(ki)
             h = scan_loop(f / (f + i), i / (f + i) * g(pre), h0)
@@ -179,8 +180,9 @@ class MinGRULM(nn.Module):
         self.norms1 = nn.ModuleList(nn.LayerNorm(size) for _ in range(num_layers))
         self.cells = nn.ModuleList(MinGRU(size, size) for _ in range(num_layers))
         self.norms2 = nn.ModuleList(nn.LayerNorm(size) for _ in range(num_layers))
-        self.mlps = nn.ModuleList(nn.Sequential(nn.Linear(size, mlp), nn.GELU(), nn.Linear(mlp, size))
-                                  for _ in range(num_layers))
+        self.mlps = nn.ModuleList(
+            nn.Sequential(nn.Linear(size, mlp), nn.GELU(), nn.Linear(mlp, size)) for _ in range(num_layers)
+        )
         self.norm = nn.LayerNorm(size)
         self.out = nn.Linear(size, vocab_size)
 
@@ -204,14 +206,20 @@ class TransformerLM(nn.Module):
     forward(x, state) -> (logits, None): it keeps no state; to continue a text it reads the whole
     prefix again (or keeps every past key and value, which grows with the text)."""
 
-    def __init__(self, vocab_size: int, size: int = 48, num_layers: int = 1, heads: int = 4,
-                 feedforward: int = 96, context: int = 1024):
+    def __init__(
+        self,
+        vocab_size: int,
+        size: int = 48,
+        num_layers: int = 1,
+        heads: int = 4,
+        feedforward: int = 96,
+        context: int = 1024,
+    ):
         super().__init__()
         self.context = context
         self.embed = nn.Embedding(vocab_size, size)
         self.position = nn.Embedding(context, size)
-        layer = nn.TransformerEncoderLayer(size, heads, feedforward, dropout=0.0, batch_first=True,
-                                           norm_first=True)
+        layer = nn.TransformerEncoderLayer(size, heads, feedforward, dropout=0.0, batch_first=True, norm_first=True)
         self.layers = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(size)
         self.out = nn.Linear(size, vocab_size)
@@ -245,10 +253,11 @@ ARMS = {
     "minGRU": lambda vocab_size: MinGRULM(vocab_size, size=48, num_layers=2, mlp=48),
     "GRU": lambda vocab_size: LoopLM(vocab_size, hidden_size=57, cell="gru"),
     "LSTM": lambda vocab_size: LoopLM(vocab_size, hidden_size=48, cell="lstm"),
-    "Transformer": lambda vocab_size: TransformerLM(vocab_size, size=48, num_layers=1, heads=2, feedforward=64,
-                                                    context=WINDOW),
+    "Transformer": lambda vocab_size: TransformerLM(
+        vocab_size, size=48, num_layers=1, heads=2, feedforward=64, context=WINDOW
+    ),
 }
-WINDOW = 64          # every model reads windows of this many characters, from an empty state
+WINDOW = 64  # every model reads windows of this many characters, from an empty state
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -261,11 +270,12 @@ def windows(ids: torch.Tensor, window: int = WINDOW) -> torch.Tensor:
     if n < 1:
         raise ValueError(f"{len(ids)} ids are too few for one window of {window}")
     starts = torch.arange(n) * window
-    return torch.stack([ids[s:s + window + 1] for s in starts.tolist()])
+    return torch.stack([ids[s : s + window + 1] for s in starts.tolist()])
 
 
-def window_steps(model: nn.Module, ids: torch.Tensor, batch: int = 32, lr: float = 3e-3, seed: int = 0,
-                 window: int = WINDOW):
+def window_steps(
+    model: nn.Module, ids: torch.Tensor, batch: int = 32, lr: float = 3e-3, seed: int = 0, window: int = WINDOW
+):
     """Adam on random windows of the stream, each read from an empty state, gradient norm clipped
     at 1: yields the loss of every step, for as long as it is asked."""
     data = windows(ids, window)
@@ -327,8 +337,9 @@ def layer_for(kind: str, size: int) -> nn.Module:
 LAYERS = ("minGRU (scan)", "minGRU (loop)", "GRU", "LSTM")
 
 
-def training_step_time(kind: str, length: int, batch: int = 4, size: int = 64, repeats: int = 3,
-                       seed: int = 0) -> float:
+def training_step_time(
+    kind: str, length: int, batch: int = 4, size: int = 64, repeats: int = 3, seed: int = 0
+) -> float:
     """Seconds of one forward and backward pass of one layer of `kind` (one of LAYERS) over a batch of
     random sequences of `length` steps: the median of `repeats` runs (`median_time`)."""
     torch.manual_seed(seed)
@@ -345,8 +356,7 @@ def training_step_time(kind: str, length: int, batch: int = 4, size: int = 64, r
 
 
 @torch.no_grad()
-def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats: int = 5,
-                    least: float = 0.02) -> float:
+def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats: int = 5, least: float = 0.02) -> float:
     """Seconds per generated character after a prefix of `prefix_length` characters: the median of
     `repeats` runs (`median_time`), each of `new` greedy characters, repeated within a run until it
     takes at least about `least` seconds (one pass, if that already takes longer): a run of a few
@@ -365,10 +375,10 @@ def generation_time(model: nn.Module, prefix_length: int, new: int = 8, repeats:
             if recurrent:
                 logits, s = model(text[:, -1:], s)
             else:
-                logits, _ = model(text[:, -model.context:])
+                logits, _ = model(text[:, -model.context :])
             text = torch.cat([text, logits[:, -1:].argmax(-1)], dim=1)
 
-    once()                                   # warm-up: the first call is slower
+    once()  # warm-up: the first call is slower
     start = time.process_time()
     once()
     rounds = max(1, math.ceil(least / max(time.process_time() - start, 1e-6)))
@@ -403,8 +413,9 @@ COMPARE_STEPS = (300, 600)
 COMPARE_LR = 3e-3
 
 
-def compare_arms(seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int,
-                 arms=tuple(ARMS), steps=COMPARE_STEPS) -> dict[str, dict[str, float]]:
+def compare_arms(
+    seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int, arms=tuple(ARMS), steps=COMPARE_STEPS
+) -> dict[str, dict[str, float]]:
     """Each arm of ARMS trained from `seed` on windows of the training text (Adam at COMPARE_LR), its
     held-out perplexity measured after each number of `steps`: {"held-out perplexity after N steps": {arm: value}}."""
     out = {f"held-out perplexity after {n} steps": {} for n in steps}

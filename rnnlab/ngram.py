@@ -12,6 +12,7 @@ shorter one):
 down to order 1, which mixes the unigram counts with a uniform distribution the same way. Every
 P(. | h) sums to 1 over the vocabulary, and no character has probability 0.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -38,13 +39,13 @@ def kind_of(ch: str) -> str:
     return "other"
 
 
-PIECE = 1 << 20            # characters read at a time: a text's temporary arrays stay a few MB
+PIECE = 1 << 20  # characters read at a time: a text's temporary arrays stay a few MB
 
 
 def _code_points(text: str):
     """(start, code points of text[start:start + PIECE]) for each piece of the text, uint32."""
     for start in range(0, len(text), PIECE):
-        yield start, np.frombuffer(text[start:start + PIECE].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        yield start, np.frombuffer(text[start : start + PIECE].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 class NGram:
@@ -54,7 +55,7 @@ class NGram:
     base K + 1, K the number of distinct training symbols), so that counting a million characters
     and scoring a text take numpy's sorts and searches, not a Python loop per character."""
 
-    DENSE = 2 ** 22          # a level with at most this many possible keys is counted with bincount, not sorted
+    DENSE = 2**22  # a level with at most this many possible keys is counted with bincount, not sorted
 
     def __init__(self, order: int, train, vocab_size: int):
         if order < 1:
@@ -63,16 +64,16 @@ class NGram:
             raise ValueError("the vocabulary needs at least one symbol")
         self.order, self.vocab_size = order, vocab_size
         seq = train if isinstance(train, str) else list(train)
-        if isinstance(seq, str):              # a text's distinct characters from its code points, at numpy's speed
+        if isinstance(seq, str):  # a text's distinct characters from its code points, at numpy's speed
             present = np.zeros(0x110000, dtype=bool)
             for _, codes in _code_points(seq):
                 present[codes] = True
             self.symbols = {chr(c): k for k, c in enumerate(np.flatnonzero(present).tolist())}
         else:
             self.symbols = {c: k for k, c in enumerate(dict.fromkeys(seq))}
-        self.base = len(self.symbols) + 1                # the last id stands for any unseen symbol
+        self.base = len(self.symbols) + 1  # the last id stands for any unseen symbol
         self._chars = all(isinstance(c, str) and len(c) == 1 for c in self.symbols)
-        if self.base ** order >= 2 ** 62:
+        if self.base**order >= 2**62:
             raise ValueError(f"order {order} over {self.base - 1} symbols is too long for 64-bit keys")
         ids = self._ids(seq)
         # levels[n]: for contexts of n symbols (n = 0: the unigram counts), sorted context keys with
@@ -81,7 +82,7 @@ class NGram:
         # arrays of the text's length, used in place level after level, besides its ids (bytes):
         # 150 MB for 9.5 M characters, plus a sort's temporaries (244 MB at the most, measured).
         self.levels = []
-        key = np.zeros(len(ids), dtype=np.int64)        # _context_keys(ids, n), one symbol longer each level
+        key = np.zeros(len(ids), dtype=np.int64)  # _context_keys(ids, n), one symbol longer each level
         buffer = np.empty(len(ids), dtype=np.int64)
         for n in range(order):
             if len(ids) <= n:
@@ -89,13 +90,13 @@ class NGram:
             if n:
                 key[n:] *= self.base
                 key[n:] += ids[:-n]
-            keyed = np.multiply(key[n:], self.base, out=buffer[:len(ids) - n])
+            keyed = np.multiply(key[n:], self.base, out=buffer[: len(ids) - n])
             keyed += ids[n:]
-            if self.base ** (n + 1) <= self.DENSE:       # few possible keys: count them all in one pass
+            if self.base ** (n + 1) <= self.DENSE:  # few possible keys: count them all in one pass
                 counts = np.bincount(keyed)
                 pairs = np.flatnonzero(counts)
                 counts = counts[pairs]
-            else:                                        # otherwise sort them in place and read the runs
+            else:  # otherwise sort them in place and read the runs
                 keyed.sort()
                 starts = np.flatnonzero(np.r_[True, keyed[1:] != keyed[:-1]])
                 pairs, counts = keyed[starts], np.diff(np.r_[starts, len(keyed)])
@@ -107,13 +108,13 @@ class NGram:
 
     def _ids(self, seq) -> np.ndarray:
         unseen = self.base - 1
-        if isinstance(seq, str) and self._chars:          # a text: one table lookup per character
-            table = np.full(max(map(ord, self.symbols), default=0) + 2, unseen, dtype=np.int64)   # last: any other
+        if isinstance(seq, str) and self._chars:  # a text: one table lookup per character
+            table = np.full(max(map(ord, self.symbols), default=0) + 2, unseen, dtype=np.int64)  # last: any other
             for c, k in self.symbols.items():
                 table[ord(c)] = k
-            ids = np.empty(len(seq), dtype=np.uint8 if self.base <= 256 else np.int64)    # 76 MB less on 9.5 M
+            ids = np.empty(len(seq), dtype=np.uint8 if self.base <= 256 else np.int64)  # 76 MB less on 9.5 M
             for start, codes in _code_points(seq):
-                ids[start:start + len(codes)] = table[np.minimum(codes, len(table) - 1)]
+                ids[start : start + len(codes)] = table[np.minimum(codes, len(table) - 1)]
             return ids
         return np.array([self.symbols.get(c, unseen) for c in seq], dtype=np.int64)
 
@@ -132,9 +133,9 @@ class NGram:
         nxt = ids[1:]
         for n, (keys, totals, distinct, pairs, counts) in enumerate(self.levels[:order]):
             ctx = self._context_keys(ids, n)[1:]
-            alive &= positions >= n                     # the context is n symbols long
+            alive &= positions >= n  # the context is n symbols long
             k = np.searchsorted(keys, ctx).clip(max=len(keys) - 1)
-            alive &= keys[k] == ctx                     # a longer context never seen has no counts either
+            alive &= keys[k] == ctx  # a longer context never seen has no counts either
             if not alive.any():
                 break
             pair = ctx * self.base + nxt
@@ -146,7 +147,7 @@ class NGram:
 
     def prob(self, c, context) -> float:
         """P(c | the last order - 1 symbols of `context`)."""
-        context = list(context)[-(self.order - 1):] if self.order > 1 else []
+        context = list(context)[-(self.order - 1) :] if self.order > 1 else []
         return float(np.exp(self._log_probs(self._ids([None] + context + [c]), self.order)[-1]))
 
     def nll(self, seq, order: int | None = None) -> list[float]:
@@ -166,7 +167,9 @@ def mean_by_kind(nll, text: str) -> dict[str, float]:
     """Mean loss for each kind of character, `nll[i]` being the loss of predicting text[i + 1]
     (kinds absent from the text are left out)."""
     if len(nll) != len(text) - 1:
-        raise ValueError(f"{len(nll)} losses for a text of {len(text)} characters: expected one per character after the first")
+        raise ValueError(
+            f"{len(nll)} losses for a text of {len(text)} characters: expected one per character after the first"
+        )
     sums, counts = Counter(), Counter()
     for loss, ch in zip(nll, text[1:]):
         k = kind_of(ch)

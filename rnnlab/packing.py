@@ -8,6 +8,7 @@ and so on. `packed_layout` says which sequence and step each row of `data` comes
 `bucket_batches` measure how much of a padded batch is wasted, and how grouping by length
 reduces it.
 """
+
 from __future__ import annotations
 
 import random
@@ -27,6 +28,7 @@ PAD_COLOR = colours.PAD
 @dataclass(frozen=True)
 class PackedRow:
     """Row `row` of a PackedSequence's data: step `t` of the sequence at batch index `seq`."""
+
     row: int
     t: int
     seq: int
@@ -40,8 +42,7 @@ def packed_layout(packed: PackedSequence) -> list[PackedRow]:
     the batch was packed with enforce_sorted=True, where PyTorch stores None).
     """
     sizes = [int(n) for n in packed.batch_sizes]
-    order = (list(range(sizes[0])) if packed.sorted_indices is None
-             else [int(k) for k in packed.sorted_indices])
+    order = list(range(sizes[0])) if packed.sorted_indices is None else [int(k) for k in packed.sorted_indices]
     rows, row = [], 0
     for t, size in enumerate(sizes):
         for k in range(size):
@@ -63,15 +64,14 @@ def lengths_from_layout(layout: list[PackedRow]) -> dict[int, int]:
 def _cell(ax, x, y, text, color, hatch=None, fontsize=8):
     from matplotlib.patches import Rectangle
 
-    ax.add_patch(Rectangle((x, y), 1, 1, facecolor=color, edgecolor="#555555", lw=0.8,
-                           hatch=hatch))
+    ax.add_patch(Rectangle((x, y), 1, 1, facecolor=color, edgecolor="#555555", lw=0.8, hatch=hatch))
     if text:
-        ax.text(x + 0.5, y + 0.5, text, ha="center", va="center", fontsize=fontsize,
-                family="monospace")
+        ax.text(x + 0.5, y + 0.5, text, ha="center", va="center", fontsize=fontsize, family="monospace")
 
 
-def draw_packed(packed: PackedSequence, names: list[str] | None = None,
-                values: list[list[str]] | None = None, fig=None):
+def draw_packed(
+    packed: PackedSequence, names: list[str] | None = None, values: list[list[str]] | None = None, fig=None
+):
     """Draw a packed batch: the padded batch on top, `data` row by row below it.
 
     `names` labels the original sequences (default "seq 0", "seq 1", ...); `values[b][t]` is
@@ -99,10 +99,10 @@ def draw_packed(packed: PackedSequence, names: list[str] | None = None,
         y = batch - 1 - b
         for t in range(steps):
             real = t < lengths[b]
-            _cell(top, t, y, label(b, t) if real else "pad", color(b) if real else PAD_COLOR,
-                  hatch=None if real else "//")
-        top.text(-0.2, y + 0.5, f"{names[b]} (length {lengths[b]})", ha="right", va="center",
-                 fontsize=8)
+            _cell(
+                top, t, y, label(b, t) if real else "pad", color(b) if real else PAD_COLOR, hatch=None if real else "//"
+            )
+        top.text(-0.2, y + 0.5, f"{names[b]} (length {lengths[b]})", ha="right", va="center", fontsize=8)
     for t in range(steps):
         top.text(t + 0.5, batch + 0.15, f"t={t}", ha="center", va="bottom", fontsize=8)
     top.set(xlim=(-0.1, steps + 0.1), ylim=(-0.1, batch + 0.8), aspect="equal")
@@ -112,8 +112,7 @@ def draw_packed(packed: PackedSequence, names: list[str] | None = None,
     # data: the rows of every time step, grouped, with batch_sizes under each group
     for r in layout:
         _cell(bottom, r.row, 1, label(r.seq, r.t), color(r.seq))
-        bottom.text(r.row + 0.5, 2.15, str(r.row), ha="center", va="bottom", fontsize=7,
-                    color="#555555")
+        bottom.text(r.row + 0.5, 2.15, str(r.row), ha="center", va="bottom", fontsize=7, color="#555555")
     start = 0
     for t, size in enumerate(int(n) for n in packed.batch_sizes):
         bottom.plot([start + 0.05, start + size - 0.05], [0.85, 0.85], color="k", lw=1)
@@ -121,12 +120,18 @@ def draw_packed(packed: PackedSequence, names: list[str] | None = None,
         start += size
     sorted_idx = "None" if packed.sorted_indices is None else str(packed.sorted_indices.tolist())
     unsorted_idx = "None" if packed.unsorted_indices is None else str(packed.unsorted_indices.tolist())
-    bottom.text(0, -0.75, f"batch_sizes = {packed.batch_sizes.tolist()}    sorted_indices = "
-                f"{sorted_idx}    unsorted_indices = {unsorted_idx}", ha="left", va="top",
-                fontsize=8, family="monospace")
+    bottom.text(
+        0,
+        -0.75,
+        f"batch_sizes = {packed.batch_sizes.tolist()}    sorted_indices = "
+        f"{sorted_idx}    unsorted_indices = {unsorted_idx}",
+        ha="left",
+        va="top",
+        fontsize=8,
+        family="monospace",
+    )
     bottom.set(xlim=(-0.1, len(layout) + 0.1), ylim=(-1.3, 2.6), aspect="equal")
-    bottom.set_title("packed.data, row by row (row number above; time step and batch size below)",
-                     fontsize=9)
+    bottom.set_title("packed.data, row by row (row number above; time step and batch size below)", fontsize=9)
     bottom.axis("off")
     return fig, layout
 
@@ -144,7 +149,7 @@ def random_batches(n: int, batch_size: int, seed: int = 0) -> list[list[int]]:
     """The usual shuffled batches: indices 0..n-1 in random order, cut into batches."""
     order = list(range(n))
     random.Random(seed).shuffle(order)
-    return [order[k:k + batch_size] for k in range(0, n, batch_size)]
+    return [order[k : k + batch_size] for k in range(0, n, batch_size)]
 
 
 def bucket_batches(lengths, batch_size: int, seed: int = 0) -> list[list[int]]:
@@ -158,7 +163,7 @@ def bucket_batches(lengths, batch_size: int, seed: int = 0) -> list[list[int]]:
     lengths = [int(n) for n in lengths]
     keys = [(n, rng.random(), k) for k, n in enumerate(lengths)]
     order = [k for _, _, k in sorted(keys)]
-    batches = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+    batches = [order[k : k + batch_size] for k in range(0, len(order), batch_size)]
     rng.shuffle(batches)
     return batches
 
@@ -169,8 +174,7 @@ def random_lengths(n: int, low: int, high: int, seed: int = 0) -> list[int]:
     return rng.integers(low, high + 1, size=n).tolist()
 
 
-def padding_drift(lstm: torch.nn.LSTM, length: int, pads: list[int], trials: int = 100,
-                  seed: int = 0) -> list[float]:
+def padding_drift(lstm: torch.nn.LSTM, length: int, pads: list[int], trials: int = 100, seed: int = 0) -> list[float]:
     """How far h_n moves when a sequence is fed with zero padding after its real steps and no
     packing: for each number of padding steps, the mean over `trials` random sequences of the
     largest absolute difference from h_n of the sequence alone. `lstm` must be batch_first."""
@@ -196,13 +200,16 @@ def step_counts(lengths, batches: list[list[int]]) -> dict[str, int]:
     """
     lengths = [int(n) for n in lengths]
     longest = [max(lengths[k] for k in idx) for idx in batches]
-    return {"padded": sum(len(idx) * m for idx, m in zip(batches, longest)),
-            "real": sum(lengths[k] for idx in batches for k in idx),
-            "loop": sum(longest)}
+    return {
+        "padded": sum(len(idx) * m for idx, m in zip(batches, longest)),
+        "real": sum(lengths[k] for idx in batches for k in idx),
+        "loop": sum(longest),
+    }
 
 
-def time_epoch(lstm: torch.nn.LSTM, sequences: list[torch.Tensor], batches: list[list[int]],
-               pack: bool = True) -> float:
+def time_epoch(
+    lstm: torch.nn.LSTM, sequences: list[torch.Tensor], batches: list[list[int]], pack: bool = True
+) -> float:
     """Seconds for one pass of forward and backward over `batches` of `sequences` (each of
     shape (length, features)), padded, and packed when `pack`; `lstm` must be batch_first."""
     import time

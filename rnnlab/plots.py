@@ -1,4 +1,5 @@
 """Plots shared by notebooks and widgets."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,7 +21,7 @@ def show(fig, alt: str) -> None:
     from IPython.display import HTML, display
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")     # as the inline backend saves it
+    fig.savefig(buf, format="png", bbox_inches="tight")  # as the inline backend saves it
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     display(HTML(f'<img class="rnnlab-plot" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'))
@@ -35,12 +36,19 @@ def saturation_axes(ax, saturation: dict | None = None) -> dict:
     dots = {}
     for g in GATES:
         left, right = saturation[g] if saturation else (np.empty(0), np.empty(0))
-        dots[g] = ax.scatter(left, right, s=22, alpha=0.8, color=colours.GATES[g],
-                             marker=colours.GATE_MARKERS[g], label=GATE_TITLES[g])
+        dots[g] = ax.scatter(
+            left, right, s=22, alpha=0.8, color=colours.GATES[g], marker=colours.GATE_MARKERS[g], label=GATE_TITLES[g]
+        )
     ax.plot([0, 1], [1, 0], color="k", lw=0.6, alpha=0.5)
-    ax.set(xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), aspect="equal", xlabel="share of steps < 0.1",
-           ylabel="share of steps > 0.9", title="gate saturation per unit")
-    ax.legend(fontsize=9, loc="upper right")      # 9 px on screen in a widget: still readable
+    ax.set(
+        xlim=(-0.03, 1.03),
+        ylim=(-0.03, 1.03),
+        aspect="equal",
+        xlabel="share of steps < 0.1",
+        ylabel="share of steps > 0.9",
+        title="gate saturation per unit",
+    )
+    ax.legend(fontsize=9, loc="upper right")  # 9 px on screen in a widget: still readable
     return dots
 
 
@@ -63,8 +71,9 @@ def curves(ax, history, names: list[str], label_prefix: str = "", logy: bool = F
     ax.legend()
 
 
-def confusion_matrix_axes(ax, y_true, y_pred, names: tuple[str, str] = ("negative", "positive"),
-                          cmap: str = colours.MAPS["counts"]) -> np.ndarray:
+def confusion_matrix_axes(
+    ax, y_true, y_pred, names: tuple[str, str] = ("negative", "positive"), cmap: str = colours.MAPS["counts"]
+) -> np.ndarray:
     """Draw the 2 x 2 confusion matrix of 0/1 labels and predictions on `ax`, in scikit-learn's
     layout (rows the true class, columns the predicted one, class 0 first: [[TN, FP], [FN, TP]]),
     each cell shaded by its count and labelled with it. Returns the counts drawn."""
@@ -72,8 +81,14 @@ def confusion_matrix_axes(ax, y_true, y_pred, names: tuple[str, str] = ("negativ
 
     counts = confusion_matrix(y_true, y_pred).numpy()
     ax.imshow(counts, cmap=cmap, vmin=0)
-    ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=list(names), yticklabels=list(names),
-           xlabel="predicted label", ylabel="true label")
+    ax.set(
+        xticks=[0, 1],
+        yticks=[0, 1],
+        xticklabels=list(names),
+        yticklabels=list(names),
+        xlabel="predicted label",
+        ylabel="true label",
+    )
     ax.grid(False)
     for i in (0, 1):
         for j in (0, 1):

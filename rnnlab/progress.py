@@ -16,9 +16,10 @@ typed since the last save is not on disk yet: the student's JupyterLab settings 
 save a changed notebook every ten seconds, Ctrl+S at once. Only problem sets that changed since
 the last check run again (their results are kept in `.rnnlab-progress.json` beside `release/`,
 keyed by the notebook's bytes and the course package's code), one per usable core (up to four)
-at once, each kernel on one CPU thread. The start page's button runs the check in a thread of its own, so the start page's
-kernel stays free while it runs.
+at once, each kernel on one CPU thread. The start page's button runs the check in a thread of its
+own, so the start page's kernel stays free while it runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,10 +31,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -47,7 +48,7 @@ MARK = {"passed": "passed", "failed": "FAILED", "not attempted": "not attempted"
 @dataclass
 class TestResult:
     grade_id: str
-    status: str            # passed | failed | not attempted
+    status: str  # passed | failed | not attempted
     message: str = ""
 
     @property
@@ -82,9 +83,9 @@ class SetResult:
     name: str
     tests: list[TestResult] = field(default_factory=list)
     error: str = ""
-    saved: float = 0.0         # when the notebook was last saved (its file's time)
-    reused: bool = False       # unchanged since the last check: its results were kept, not rerun
-    unanswered: bool = False   # every answer cell as the course released it
+    saved: float = 0.0  # when the notebook was last saved (its file's time)
+    reused: bool = False  # unchanged since the last check: its results were kept, not rerun
+    unanswered: bool = False  # every answer cell as the course released it
     open_in_lab: bool = False  # open in the course's running JupyterLab, with a kernel
 
     def count(self, status: str) -> int:
@@ -98,8 +99,9 @@ class SetResult:
         return said + (f"; {OPEN_IN_LAB}" if self.open_in_lab else "")
 
     def heading(self, now: float | None = None) -> str:
-        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({self.when(now)})" + \
-            (f"   ({self.error})" if self.error else "")
+        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({self.when(now)})" + (
+            f"   ({self.error})" if self.error else ""
+        )
 
 
 # One clause inside the heading's parentheses: no parentheses of its own, true of a set never saved.
@@ -111,8 +113,14 @@ def _checksum(cell) -> str:
     notebook keeps for each answer cell as it was released."""
     meta = cell.metadata["nbgrader"]
     digest = hashlib.md5()
-    for part in (cell.source, cell.cell_type, str(bool(meta.get("grade"))), str(bool(meta.get("solution"))),
-                 str(bool(meta.get("locked"))), meta["grade_id"]):
+    for part in (
+        cell.source,
+        cell.cell_type,
+        str(bool(meta.get("grade"))),
+        str(bool(meta.get("solution"))),
+        str(bool(meta.get("locked"))),
+        meta["grade_id"],
+    ):
         digest.update(part.encode("utf-8"))
     if meta.get("grade"):
         digest.update(str(float(meta["points"])).encode("utf-8"))
@@ -132,9 +140,10 @@ def open_in_lab(release: Path) -> set[Path]:
     """The notebooks under `release` open (with a kernel) in a running JupyterLab that serves
     this folder; empty when none runs or it does not answer."""
     from rnnlab import labserver
+
     try:
         return {path for server in labserver.servers(release) for path in server.open_notebooks()}
-    except Exception:                       # a help, never a reason for the check to fail
+    except Exception:  # a help, never a reason for the check to fail
         return set()
 
 
@@ -171,8 +180,9 @@ def _named_mistake(cell) -> str:
     error when the cell's own line failed (a plain assert in the test cell)."""
     for out in cell.get("outputs", []):
         kind = out.get("output_type")
-        text = ("\n".join(out.get("traceback", [])) if kind == "error" else
-                out.get("text", "") if kind == "stream" else "")
+        text = (
+            "\n".join(out.get("traceback", [])) if kind == "error" else out.get("text", "") if kind == "stream" else ""
+        )
         m = NAMED.search(ANSI.sub("", "".join(text) if isinstance(text, list) else text))
         if m:
             return " ".join(m[1].split())
@@ -200,13 +210,17 @@ def _judge(cell, not_attempted: set[str]) -> TestResult:
     ename, evalue = error or ("NotRun", "the cell did not run")
     first = (evalue.strip().splitlines() or [""])[0]
     named = _named_mistake(cell)
-    if named:                      # the mistake's name is worth more than the rest of the message
+    if named:  # the mistake's name is worth more than the rest of the message
         return TestResult(gid, "failed", f"{ename}: {first}".strip()[:100] + f"; looks like: {named}")
     return TestResult(gid, "failed", f"{ename}: {first}".strip()[:160])
 
 
-def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None] | None = None,
-          nb: nbformat.NotebookNode | None = None) -> SetResult:
+def check(
+    path: Path,
+    timeout: int = 120,
+    on_result: Callable[[TestResult], None] | None = None,
+    nb: nbformat.NotebookNode | None = None,
+) -> SetResult:
     """Run one problem-set notebook (a copy in memory; the file is not changed; `nb`, if given, is
     its content as already read). `on_result` is called with each visible test's result as soon as
     its cell has run."""
@@ -230,13 +244,19 @@ def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None
             if on_result:
                 on_result(test)
 
-    client = notebook_client(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}}, on_cell_executed=executed)
+    client = notebook_client(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_executed=executed,
+    )
     try:
-        client.execute(stderr=subprocess.DEVNULL)        # no kernel start-up warnings on screen
-    except Exception as err:                             # a dead kernel, or a cell over the time limit
+        client.execute(stderr=subprocess.DEVNULL)  # no kernel start-up warnings on screen
+    except Exception as err:  # a dead kernel, or a cell over the time limit
         result.error = f"{type(err).__name__}: {str(err).strip().splitlines()[0][:200]}"
-    for cell in nb.cells:                                # tests that never ran count as failed
+    for cell in nb.cells:  # tests that never ran count as failed
         gid = _visible_test(cell)
         if gid and gid not in reported:
             test = TestResult(gid, "failed", "NotRun: an earlier cell stopped the notebook")
@@ -247,10 +267,11 @@ def check(path: Path, timeout: int = 120, on_result: Callable[[TestResult], None
 
 
 # what the check reads: the files on disk, which the course's JupyterLab saves every ten seconds
-SAVED_ONLY = ("Checking the saved notebooks (JupyterLab saves a changed notebook every ten seconds; "
-              "Ctrl+S saves at once).")
+SAVED_ONLY = (
+    "Checking the saved notebooks (JupyterLab saves a changed notebook every ten seconds; Ctrl+S saves at once)."
+)
 CACHE_NAME = ".rnnlab-progress.json"
-MAX_JOBS = 4               # kernels at once: each holds torch (about 300 MB)
+MAX_JOBS = 4  # kernels at once: each holds torch (about 300 MB)
 
 
 def usable_cpus() -> int:
@@ -258,7 +279,7 @@ def usable_cpus() -> int:
     cpu.max, which Binder and JupyterHub set and os.cpu_count() does not see)."""
     try:
         cpus = len(os.sched_getaffinity(0))
-    except AttributeError:                      # macOS, Windows
+    except AttributeError:  # macOS, Windows
         cpus = os.cpu_count() or 1
     try:
         quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
@@ -312,7 +333,7 @@ class Cache:
         return SetResult(name, tests, reused=True)
 
     def put(self, name: str, key: str, result: SetResult) -> None:
-        if self.path is None or result.error:          # a dead kernel or a time-out: check again next time
+        if self.path is None or result.error:  # a dead kernel or a time-out: check again next time
             return
         with self.lock:
             self.entries[name] = {"key": key, "tests": [asdict(t) for t in result.tests]}
@@ -320,7 +341,7 @@ class Cache:
             try:
                 tmp.write_text(json.dumps(self.entries, indent=1), encoding="utf-8")
                 os.replace(tmp, self.path)
-            except OSError:                                # a read-only folder: nothing kept
+            except OSError:  # a read-only folder: nothing kept
                 tmp.unlink(missing_ok=True)
 
 
@@ -349,11 +370,15 @@ def table(results: list[SetResult]) -> str:
     return "\n".join(lines + [summary(results)])
 
 
-def run(release: Path = REPO / "release", names: list[str] | None = None,
-        on_result: Callable[[str, TestResult], None] | None = None,
-        on_set: Callable[[str], None] | None = None,
-        on_done: Callable[[SetResult], None] | None = None,
-        jobs: int | None = None, cache: bool = True) -> tuple[list[SetResult], int]:
+def run(
+    release: Path = REPO / "release",
+    names: list[str] | None = None,
+    on_result: Callable[[str, TestResult], None] | None = None,
+    on_set: Callable[[str], None] | None = None,
+    on_done: Callable[[SetResult], None] | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
+) -> tuple[list[SetResult], int]:
     """Check every problem set (in release order in the list returned); status 0 only when every
     visible test passes. Sets unchanged since the last check are not run again (`cache`); the
     others run `jobs` at a time (default: the usable CPUs, at most MAX_JOBS). `on_set(name)` is
@@ -370,13 +395,13 @@ def run(release: Path = REPO / "release", names: list[str] | None = None,
                 fn(*args)
 
     def one(path: Path) -> SetResult:
-        saved, data = path.stat().st_mtime, path.read_bytes()     # the key and the run: the same bytes
+        saved, data = path.stat().st_mtime, path.read_bytes()  # the key and the run: the same bytes
         key = Cache.key(data)
         result = store.get(path.stem, key) if cache else None
         call(on_set, path.stem)
         try:
             nb = nbformat.reads(data.decode("utf-8"), 4)
-        except Exception as err:                               # not a notebook JupyterLab can open
+        except Exception as err:  # not a notebook JupyterLab can open
             nb, unreadable = None, f"the notebook cannot be read: {type(err).__name__}: {err}"[:200]
         blank = nb is not None and unanswered(nb)
         if result is not None:
@@ -395,7 +420,7 @@ def run(release: Path = REPO / "release", names: list[str] | None = None,
 
     fresh = [p for p in sets if not cache or store.get(p.stem, Cache.key(p.read_bytes())) is None]
     kept = [p for p in sets if p not in fresh]
-    results = {p: one(p) for p in kept}                   # at once, and shown first
+    results = {p: one(p) for p in kept}  # at once, and shown first
     workers = max(1, min(jobs or min(usable_cpus(), MAX_JOBS), len(fresh) or 1))
     with ThreadPoolExecutor(workers) as pool:
         results.update(zip(fresh, pool.map(one, fresh)))
@@ -418,8 +443,11 @@ class ProgressButton:
         import ipywidgets as W
 
         self.release = Path(release)
-        self.button = W.Button(description="Check my progress", button_style="primary",
-                               tooltip="runs the visible tests of the problem sets changed since the last check")
+        self.button = W.Button(
+            description="Check my progress",
+            button_style="primary",
+            tooltip="runs the visible tests of the problem sets changed since the last check",
+        )
         self.table = W.HTML()
         self.thread: threading.Thread | None = None
         self.button.on_click(lambda _: self.start())
@@ -430,24 +458,26 @@ class ProgressButton:
 
         from .colours import VERDICTS
 
-        colour = {"passed": VERDICTS["right"], "failed": VERDICTS["wrong"],
-                  "not attempted": VERDICTS["not attempted"]}
+        colour = {"passed": VERDICTS["right"], "failed": VERDICTS["wrong"], "not attempted": VERDICTS["not attempted"]}
         body = ""
         for r in sets.values():
             for n, t in enumerate(r.tests):
-                head = (f"{html.escape(r.name)}<br><small>{html.escape(r.when())}</small>"
-                        if n == 0 else "")
-                body += (f"<tr><td>{head}</td><td>{html.escape(t.exercise)}</td>"
-                         f"<td style='color:{colour[t.status]}'>{html.escape(t.shown())}</td>"
-                         f"<td class='rnnlab-progress-why'>{html.escape(t.note())}</td></tr>")
+                head = f"{html.escape(r.name)}<br><small>{html.escape(r.when())}</small>" if n == 0 else ""
+                body += (
+                    f"<tr><td>{head}</td><td>{html.escape(t.exercise)}</td>"
+                    f"<td style='color:{colour[t.status]}'>{html.escape(t.shown())}</td>"
+                    f"<td class='rnnlab-progress-why'>{html.escape(t.note())}</td></tr>"
+                )
         nowrap = "white-space:nowrap;vertical-align:top;padding-right:1em"
-        self.table.value = (f"<style>.rnnlab-progress td{{{nowrap}}} .rnnlab-progress td.rnnlab-progress-why"
-                            f"{{white-space:normal;overflow-wrap:anywhere}}</style>"
-                            # fixed columns: the table keeps its shape as results arrive
-                            f"<table class='rnnlab-progress' style='table-layout:fixed;width:100%'>"
-                            f"<colgroup><col style='width:17em'><col style='width:14em'><col style='width:9em'>"
-                            f"<col></colgroup><tr><th>problem set</th><th>exercise</th>"
-                            f"<th>visible test</th><th>notes</th></tr>{body}</table><p>{html.escape(footer)}</p>")
+        self.table.value = (
+            f"<style>.rnnlab-progress td{{{nowrap}}} .rnnlab-progress td.rnnlab-progress-why"
+            f"{{white-space:normal;overflow-wrap:anywhere}}</style>"
+            # fixed columns: the table keeps its shape as results arrive
+            f"<table class='rnnlab-progress' style='table-layout:fixed;width:100%'>"
+            f"<colgroup><col style='width:17em'><col style='width:14em'><col style='width:9em'>"
+            f"<col></colgroup><tr><th>problem set</th><th>exercise</th>"
+            f"<th>visible test</th><th>notes</th></tr>{body}</table><p>{html.escape(footer)}</p>"
+        )
 
     def start(self) -> None:
         """Start a check unless one is running; returns at once."""
@@ -491,26 +521,29 @@ class ProgressButton:
             reused = sum(r.reused for r in results)
             note = f" ({reused} unchanged since the last check, not run again)" if reused else ""
             self._render(sets, summary(results) + note if results else f"no problem sets found in {self.release}")
-        except Exception as err:                          # shown, not lost in a thread
+        except Exception as err:  # shown, not lost in a thread
             self._render(sets, f"the check stopped: {type(err).__name__}: {err}")
         finally:
             self.button.disabled = False
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(self.widget)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.progress", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m rnnlab.progress", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("release", nargs="?", default=str(REPO / "release"))
     parser.add_argument("--only", nargs="*", help="problem sets to run, e.g. ps01 ps03")
-    parser.add_argument("--again", action="store_true",
-                        help="run every problem set, also those unchanged since the last check")
+    parser.add_argument(
+        "--again", action="store_true", help="run every problem set, also those unchanged since the last check"
+    )
     args = parser.parse_args(argv)
 
-    def finished(result):                   # each set as a block, as soon as it is done
+    def finished(result):  # each set as a block, as soon as it is done
         print("\n".join([result.heading()] + [t.line() for t in result.tests]), flush=True)
 
     print(SAVED_ONLY, flush=True)

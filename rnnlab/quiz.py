@@ -4,6 +4,7 @@ Each question has an id, a difficulty (easy, medium, hard), a text, lettered cho
 answer, an explanation, and for each tempting wrong choice the mistake behind it. The lecture
 notebook renders them with rnnlab.widgets.Quiz; the problem set grades the same questions.
 """
+
 from __future__ import annotations
 
 import json

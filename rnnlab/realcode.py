@@ -12,6 +12,7 @@ own) it says what it found and what to do.
 The files are PyTorch's, under its BSD-style licence (the LICENSE file of the installed
 distribution); the course reads them in place and redistributes none of them.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,12 +26,50 @@ from pathlib import Path
 TORCH_VERSION = "2.13.0"
 
 # every .py file under these folders of torch, in the order of their paths (926 files in 2.13.0)
-TRAIN_DIRS = ("_decomp", "_export", "_higher_order_ops", "_numpy", "_refs", "ao", "autograd", "distributions",
-              "export", "fx", "jit", "nn", "onnx", "profiler", "sparse", "utils")
-HELD_OUT_FILES = tuple(f"optim/{name}.py" for name in (
-    "__init__", "_adafactor", "_functional", "_muon", "_stateless", "adadelta", "adagrad", "adam", "adamax",
-    "adamw", "asgd", "lbfgs", "lr_scheduler", "nadam", "optimizer", "radam", "rmsprop", "rprop", "sgd",
-    "sparse_adam", "swa_utils"))
+TRAIN_DIRS = (
+    "_decomp",
+    "_export",
+    "_higher_order_ops",
+    "_numpy",
+    "_refs",
+    "ao",
+    "autograd",
+    "distributions",
+    "export",
+    "fx",
+    "jit",
+    "nn",
+    "onnx",
+    "profiler",
+    "sparse",
+    "utils",
+)
+HELD_OUT_FILES = tuple(
+    f"optim/{name}.py"
+    for name in (
+        "__init__",
+        "_adafactor",
+        "_functional",
+        "_muon",
+        "_stateless",
+        "adadelta",
+        "adagrad",
+        "adam",
+        "adamax",
+        "adamw",
+        "asgd",
+        "lbfgs",
+        "lr_scheduler",
+        "nadam",
+        "optimizer",
+        "radam",
+        "rmsprop",
+        "rprop",
+        "sgd",
+        "sparse_adam",
+        "swa_utils",
+    )
+)
 
 # characters of each part (code only, after `plain()`), and the SHA-256 of its UTF-8 bytes, as
 # torch 2.13.0's wheel has them under Python 3.11
@@ -38,7 +77,7 @@ EXPECTED = {
     "train": (9506463, "f423b72324cde53b1b03e399bbec13436be2245c14966cc9a8b3fe68d08eba6b"),
     "held_out": (363638, "5cd4acdcdf409914af764b2d12619375cf0db30dc327b4c48b252cc17b53bfe0"),
 }
-SEPARATOR = "\n\n"        # between two files: a blank line more, as between two functions
+SEPARATOR = "\n\n"  # between two files: a blank line more, as between two functions
 
 
 class CorpusError(RuntimeError):
@@ -50,16 +89,18 @@ class Corpus:
     train: str
     held_out: str
     torch_root: Path
-    exact: bool = True          # torch 2.13.0's text, size and SHA-256 checked
-    note: str = ""              # what was found instead, when not exact
+    exact: bool = True  # torch 2.13.0's text, size and SHA-256 checked
+    note: str = ""  # what was found instead, when not exact
 
 
 def torch_root() -> Path:
     """Where the installed torch package lives, found without importing it."""
     spec = importlib.util.find_spec("torch")
     if spec is None or not spec.submodule_search_locations:
-        raise CorpusError("torch is not installed in this Python: the real-code corpus is read from torch's own "
-                          f"source files. Install the course's requirements (torch=={TORCH_VERSION}).")
+        raise CorpusError(
+            "torch is not installed in this Python: the real-code corpus is read from torch's own "
+            f"source files. Install the course's requirements (torch=={TORCH_VERSION})."
+        )
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -74,24 +115,31 @@ def code_only(source: str) -> str:
     a function's or class's whole body, which must keep a statement), a comment goes with the
     spaces before it, and a line that held only a comment goes whole. Strings that are values
     of the code stay. Raises SyntaxError for text that is not Python."""
-    lines = io.StringIO(source).readlines()       # at newlines only, as ast and tokenize count lines
+    lines = io.StringIO(source).readlines()  # at newlines only, as ast and tokenize count lines
     drop = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-                    and isinstance(first.value.value, str) and (len(node.body) > 1 or isinstance(node, ast.Module))):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+                and (len(node.body) > 1 or isinstance(node, ast.Module))
+            ):
                 drop.update(range(first.lineno - 1, first.end_lineno))
     lines = [line for k, line in enumerate(lines) if k not in drop]
-    comments = [tok.start for tok in tokenize.generate_tokens(io.StringIO("".join(lines)).readline)
-                if tok.type == tokenize.COMMENT]
+    comments = [
+        tok.start
+        for tok in tokenize.generate_tokens(io.StringIO("".join(lines)).readline)
+        if tok.type == tokenize.COMMENT
+    ]
     for row, col in reversed(comments):
         before = lines[row - 1][:col]
         lines[row - 1] = before.rstrip() + "\n" if before.strip() else ""
     return "".join(lines)
 
 
-_READ: dict[bytes, str] = {}          # one process cuts each file's text once: SHA-256 of its bytes -> code
+_READ: dict[bytes, str] = {}  # one process cuts each file's text once: SHA-256 of its bytes -> code
 
 
 def _code_of(path: Path) -> str:
@@ -101,16 +149,16 @@ def _code_of(path: Path) -> str:
     raw = path.read_bytes()
     key = hashlib.sha256(raw).digest()
     if key not in _READ:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)      # "utf-8-sig" drops the mark
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)  # "utf-8-sig" drops the mark
         try:
             source = raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
-        except LookupError as err:             # a declared coding that is no text codec (rot13, hex)
-            raise SyntaxError(f"encoding problem: {encoding}") from err       # as Python says it
+        except LookupError as err:  # a declared coding that is no text codec (rot13, hex)
+            raise SyntaxError(f"encoding problem: {encoding}") from err  # as Python says it
         _READ[key] = plain(code_only(source))
     return _READ[key]
 
 
-_CUTTING = (code_only, _code_of, plain)      # the code a part's cut text depends on (_part_key)
+_CUTTING = (code_only, _code_of, plain)  # the code a part's cut text depends on (_part_key)
 
 
 def cache_dir(store: str = "realcode") -> Path:
@@ -149,13 +197,13 @@ def kept(key: str, store: str = "realcode") -> bytes | None:
     if hashlib.sha256(data).hexdigest().encode() != digest:
         return None
     try:
-        os.utime(path)                                # read now: the last to be dropped (KEEP)
+        os.utime(path)  # read now: the last to be dropped (KEEP)
     except OSError:
         pass
     return data
 
 
-KEEP = 4                  # entries kept in a store: the two parts, for two versions of torch or of the cut
+KEEP = 4  # entries kept in a store: the two parts, for two versions of torch or of the cut
 
 
 def keep(key: str, data: bytes, store: str = "realcode") -> None:
@@ -172,7 +220,7 @@ def keep(key: str, data: bytes, store: str = "realcode") -> None:
             out.write(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
         os.replace(tmp, folder / f"{key}.txt")
         entries = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:                    # another torch or course version's: about 10 MB each
+        for old in entries[KEEP:]:  # another torch or course version's: about 10 MB each
             old.unlink(missing_ok=True)
     except OSError:
         pass
@@ -199,8 +247,10 @@ def train_files(root: Path | None = None) -> tuple[str, ...]:
 def _check_present(files: tuple[str, ...], root: Path) -> None:
     missing = [name for name in files if not (root / name).is_file()]
     if missing:
-        raise CorpusError(f"the installed torch at {root} lacks {len(missing)} of the corpus's files "
-                          f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}")
+        raise CorpusError(
+            f"the installed torch at {root} lacks {len(missing)} of the corpus's files "
+            f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}"
+        )
 
 
 def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
@@ -216,8 +266,9 @@ def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
         try:
             texts.append(_code_of(root / name))
         except (SyntaxError, UnicodeDecodeError, tokenize.TokenError) as err:
-            raise CorpusError(f"{root / name} cannot be read as Python here ({type(err).__name__}: {err}): "
-                              + _advice()) from err
+            raise CorpusError(
+                f"{root / name} cannot be read as Python here ({type(err).__name__}: {err}): " + _advice()
+            ) from err
     text = SEPARATOR.join(texts)
     _keep(key, text)
     return text
@@ -230,12 +281,15 @@ def fingerprint(text: str) -> tuple[int, str]:
 def _advice() -> str:
     try:
         from importlib.metadata import version
+
         found = version("torch")
-    except Exception:                                 # pragma: no cover - torch without metadata
+    except Exception:  # pragma: no cover - torch without metadata
         found = "unknown"
-    return (f"this corpus is torch {TORCH_VERSION}'s own source, and this Python has torch {found}. "
-            f"Install torch=={TORCH_VERSION} (the course's requirements pin it), or use the shipped model "
-            "without retraining it.")
+    return (
+        f"this corpus is torch {TORCH_VERSION}'s own source, and this Python has torch {found}. "
+        f"Install torch=={TORCH_VERSION} (the course's requirements pin it), or use the shipped model "
+        "without retraining it."
+    )
 
 
 def corpus(root: Path | None = None, check: bool = True) -> Corpus:
@@ -244,18 +298,21 @@ def corpus(root: Path | None = None, check: bool = True) -> Corpus:
     root = torch_root() if root is None else Path(root)
     missing = [d for d in TRAIN_DIRS if not (root / d).is_dir()]
     if missing:
-        raise CorpusError(f"the installed torch at {root} lacks {len(missing)} of the corpus's folders "
-                          f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}")
+        raise CorpusError(
+            f"the installed torch at {root} lacks {len(missing)} of the corpus's folders "
+            f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}"
+        )
     files = {"train": train_files(root), "held_out": HELD_OUT_FILES}
-    _check_present(files["train"] + files["held_out"], root)      # what is missing first, then what cannot be read
+    _check_present(files["train"] + files["held_out"], root)  # what is missing first, then what cannot be read
     parts = {part: read_part(names, root) for part, names in files.items()}
     if check:
         for part, text in parts.items():
             found, expected = fingerprint(text), EXPECTED[part]
             if found != expected:
-                raise CorpusError(f"the {part} part of the real-code corpus is {found[0]:,} characters with "
-                                  f"SHA-256 {found[1][:12]}..., not {expected[0]:,} with {expected[1][:12]}...: "
-                                  + _advice())
+                raise CorpusError(
+                    f"the {part} part of the real-code corpus is {found[0]:,} characters with "
+                    f"SHA-256 {found[1][:12]}..., not {expected[0]:,} with {expected[1][:12]}...: " + _advice()
+                )
     return Corpus(parts["train"], parts["held_out"], root)
 
 
@@ -271,11 +328,11 @@ def found_corpus(root: Path | None = None) -> Corpus:
     root = torch_root() if root is None else Path(root)
     parts, unread = {}, []
     for part, files in (("train", train_files(root)), ("held_out", HELD_OUT_FILES)):
-        present = tuple(name for name in files if (root / name).is_file())    # what is missing, the problem says
+        present = tuple(name for name in files if (root / name).is_file())  # what is missing, the problem says
         if not present:
             raise CorpusError(f"{problem} (and this torch has none of the {part} part's files)")
         try:
-            parts[part] = read_part(present, root)       # (kept from an earlier run, when there was one)
+            parts[part] = read_part(present, root)  # (kept from an earlier run, when there was one)
             continue
         except CorpusError:
             pass
@@ -288,11 +345,15 @@ def found_corpus(root: Path | None = None) -> Corpus:
                 unread.append(name)
         parts[part] = read_part(tuple(readable), root)
     if unread:
-        problem += (f" {len(unread)} of this torch's files could not be read as Python here "
-                    f"({', '.join(unread[:3])}{'...' if len(unread) > 3 else ''}) and are left out.")
-    note = (f"{problem} Read instead: {len(parts['train']):,} characters to train on and "
-            f"{len(parts['held_out']):,} held out, from this torch's files; the lecture's figures were measured "
-            f"on torch {TORCH_VERSION}'s and will differ a little here.")
+        problem += (
+            f" {len(unread)} of this torch's files could not be read as Python here "
+            f"({', '.join(unread[:3])}{'...' if len(unread) > 3 else ''}) and are left out."
+        )
+    note = (
+        f"{problem} Read instead: {len(parts['train']):,} characters to train on and "
+        f"{len(parts['held_out']):,} held out, from this torch's files; the lecture's figures were measured "
+        f"on torch {TORCH_VERSION}'s and will differ a little here."
+    )
     return Corpus(parts["train"], parts["held_out"], root, exact=False, note=note)
 
 
@@ -301,11 +362,13 @@ def main() -> int:
     lecture (the course's install runs it: cutting takes about 10 s, reading it back well under 1)."""
     try:
         c = found_corpus()
-    except CorpusError as err:                        # the lecture will say it again; the install goes on
+    except CorpusError as err:  # the lecture will say it again; the install goes on
         print(f"chapter 09's real-code corpus cannot be read: {err}")
         return 0
-    print(f"chapter 09's real-code corpus: {len(c.train):,} characters to train on and {len(c.held_out):,} held "
-          f"out, their code kept in {cache_dir()}" + ("" if c.exact else f". {c.note}"))
+    print(
+        f"chapter 09's real-code corpus: {len(c.train):,} characters to train on and {len(c.held_out):,} held "
+        f"out, their code kept in {cache_dir()}" + ("" if c.exact else f". {c.note}")
+    )
     return 0
 
 

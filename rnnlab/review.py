@@ -29,6 +29,7 @@ The file: {"quiz": {chapter: {question id: {"choice", "correct", "at", "attempts
 when it was first studied}}. Files from before "studied" existed are read as they are: a
 chapter with a saved answer counts as studied.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,11 +37,11 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 DAY = 86400.0
@@ -85,7 +86,7 @@ class CardState:
     box: int = 1
     due: float = 0.0
     reviews: int = 0
-    held: bool = False      # not saved: "I knew it" came before the card was due, so nothing moved
+    held: bool = False  # not saved: "I knew it" came before the card was due, so nothing moved
 
 
 class ReviewStore:
@@ -153,7 +154,7 @@ class ReviewStore:
         raw = data["cards"].get(cid)
         try:
             box, due, reviews = int(raw.get("box", 1)), float(raw.get("due", 0.0)), int(raw.get("reviews", 0))
-        except (AttributeError, TypeError, ValueError):     # not a card's record: a new card
+        except (AttributeError, TypeError, ValueError):  # not a card's record: a new card
             return CardState()
         return CardState(min(max(box, 1), TOP_BOX), due, reviews)
 
@@ -188,17 +189,19 @@ def scheduled_cards(store: ReviewStore, chapters: list[str] | None = None) -> li
 
     data = store.load()
     studied = store.studied(data)
-    return [(store._state(data, card_id(chapter, card.front)), chapter, card)
-            for chapter in chapters or available_chapters() if chapter in studied
-            for card in load_quiz(chapter).flashcards]
+    return [
+        (store._state(data, card_id(chapter, card.front)), chapter, card)
+        for chapter in chapters or available_chapters()
+        if chapter in studied
+        for card in load_quiz(chapter).flashcards
+    ]
 
 
 def due_cards(store: ReviewStore, chapters: list[str] | None = None) -> list[tuple[str, object]]:
     """(chapter, Flashcard) of every card due now, lowest box first, in chapter order; only the
     chapters studied have cards."""
     now = store.clock()
-    due = [(state.box, chapter, card) for state, chapter, card in scheduled_cards(store, chapters)
-           if state.due <= now]
+    due = [(state.box, chapter, card) for state, chapter, card in scheduled_cards(store, chapters) if state.due <= now]
     due.sort(key=lambda item: item[0])
     return [(chapter, card) for _, chapter, card in due]
 
@@ -226,6 +229,7 @@ def running_notebook() -> str | None:
     (`__vsc_ipynb_file__`) tell it; None elsewhere (nbval, nbclient, plain Python)."""
     try:
         from IPython import get_ipython
+
         namespace = getattr(get_ipython(), "user_ns", None) or {}
     except ImportError:
         namespace = {}

@@ -10,6 +10,7 @@ a lecture can show where each hidden value comes from, and checks that the steps
 the layer's own output and h_n. `first_input_memory` and `first_input_gradients` measure how
 fast the hidden state forgets its first input: the limit that chapter 07 studies.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,9 +43,11 @@ def _check_layer(rnn: nn.RNN) -> None:
     if not isinstance(rnn, nn.RNN):
         raise TypeError(f"expected an nn.RNN, got {type(rnn).__name__}")
     if rnn.num_layers != 1 or rnn.bidirectional or rnn.batch_first:
-        raise ValueError("unroll handles one layer, one direction, batch_first=False; "
-                         f"this layer has num_layers={rnn.num_layers}, "
-                         f"bidirectional={rnn.bidirectional}, batch_first={rnn.batch_first}")
+        raise ValueError(
+            "unroll handles one layer, one direction, batch_first=False; "
+            f"this layer has num_layers={rnn.num_layers}, "
+            f"bidirectional={rnn.bidirectional}, batch_first={rnn.batch_first}"
+        )
 
 
 def unroll(rnn: nn.RNN, x: torch.Tensor, h_0: torch.Tensor | None = None, check: bool = True) -> RNNTrace:

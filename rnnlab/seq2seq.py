@@ -7,12 +7,13 @@ checked against the anti-diagonal, and accuracy can be measured for every input 
 Tokens: 0 is padding, 1 begins a decoded sequence (BOS), 2 ends one (EOS), 3.. are the letters.
 Everything is batch_first: sources (batch, src_len), targets (batch, tgt_len).
 """
+
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 from torch import nn
@@ -22,7 +23,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 PAD, BOS, EOS = 0, 1, 2
 LETTERS = "abcdefghij"
 VOCAB = ["<pad>", "<bos>", "<eos>"] + list(LETTERS)
-TRAIN_LENGTHS = (3, 12)          # the lengths training sees (inclusive)
+TRAIN_LENGTHS = (3, 12)  # the lengths training sees (inclusive)
 
 
 _LETTER_ID = {ch: 3 + k for k, ch in enumerate(LETTERS)}
@@ -56,15 +57,15 @@ def random_strings(n: int, min_len: int, max_len: int, seed: int) -> list[str]:
     # so this is the same as one draw per string, string after string (and much faster)
     letters = "".join(LETTERS[i] for i in torch.randint(0, len(LETTERS), (sum(lengths),), generator=g).tolist())
     ends = list(itertools.accumulate(lengths))
-    return [letters[end - k:end] for k, end in zip(lengths, ends)]
+    return [letters[end - k : end] for k, end in zip(lengths, ends)]
 
 
 @dataclass
 class Batch:
-    src: torch.Tensor            # (B, S) letters, padded with PAD
-    lengths: torch.Tensor        # (B,) true source lengths (on the CPU, for packing)
-    tgt_in: torch.Tensor         # (B, T) BOS + target, padded (teacher forcing's inputs)
-    tgt_out: torch.Tensor        # (B, T) target + EOS, padded (what each step should predict)
+    src: torch.Tensor  # (B, S) letters, padded with PAD
+    lengths: torch.Tensor  # (B,) true source lengths (on the CPU, for packing)
+    tgt_in: torch.Tensor  # (B, T) BOS + target, padded (teacher forcing's inputs)
+    tgt_out: torch.Tensor  # (B, T) target + EOS, padded (what each step should predict)
 
     @property
     def inputs(self):
@@ -108,8 +109,9 @@ class Seq2Seq(nn.Module):
     and the prediction comes from tanh(W_c [context; h_t]).
     """
 
-    def __init__(self, hidden_size: int = 64, embed_size: int = 32, attention: str | None = None,
-                 vocab_size: int = len(VOCAB)):
+    def __init__(
+        self, hidden_size: int = 64, embed_size: int = 32, attention: str | None = None, vocab_size: int = len(VOCAB)
+    ):
         super().__init__()
         if attention not in (None, "dot", "additive"):
             raise ValueError(f"attention must be None, 'dot' or 'additive', not {attention!r}")
@@ -128,8 +130,9 @@ class Seq2Seq(nn.Module):
     def encode(self, src: torch.Tensor, lengths: torch.Tensor):
         """Encoder outputs (B, S, H), the final (h, c) of each sequence's last real step, and
         the padding mask (B, S)."""
-        packed = pack_padded_sequence(self.embed(src), torch.as_tensor(lengths).cpu(),
-                                      batch_first=True, enforce_sorted=False)
+        packed = pack_padded_sequence(
+            self.embed(src), torch.as_tensor(lengths).cpu(), batch_first=True, enforce_sorted=False
+        )
         out, state = self.encoder(packed)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.shape[1])
         return out, state, padding_mask(lengths, src.shape[1])
@@ -139,16 +142,16 @@ class Seq2Seq(nn.Module):
         (B, T, S)."""
         if self.attention == "dot":
             return h @ enc_out.transpose(1, 2)
-        q = self.w_query(h).unsqueeze(2)                 # (B, T, 1, H)
-        k = self.w_key(enc_out).unsqueeze(1)             # (B, 1, S, H)
-        return self.v(torch.tanh(q + k)).squeeze(-1)     # (B, T, S)
+        q = self.w_query(h).unsqueeze(2)  # (B, T, 1, H)
+        k = self.w_key(enc_out).unsqueeze(1)  # (B, 1, S, H)
+        return self.v(torch.tanh(q + k)).squeeze(-1)  # (B, T, S)
 
     def read(self, h: torch.Tensor, enc_out: torch.Tensor, mask: torch.Tensor):
         """Logits (B, T, V) from decoder states h (B, T, H), and attention weights (B, T, S) or None."""
         if self.attention is None:
             return self.out(h), None
         weights = masked_softmax(self.scores(h, enc_out), mask.unsqueeze(1))
-        context = weights @ enc_out                                   # (B, T, H)
+        context = weights @ enc_out  # (B, T, H)
         return self.out(torch.tanh(self.combine(torch.cat([context, h], -1)))), weights
 
     def forward(self, src, lengths=None, tgt_in=None):
@@ -173,8 +176,16 @@ def seq2seq_loss(logits: torch.Tensor, tgt_out: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD)
 
 
-def train_seq2seq(model: Seq2Seq, steps: int = 600, batch_size: int = 64, lengths=TRAIN_LENGTHS,
-                  lr: float = 3e-3, seed: int = 0, progress: bool = True, desc: str | None = None):
+def train_seq2seq(
+    model: Seq2Seq,
+    steps: int = 600,
+    batch_size: int = 64,
+    lengths=TRAIN_LENGTHS,
+    lr: float = 3e-3,
+    seed: int = 0,
+    progress: bool = True,
+    desc: str | None = None,
+):
     """Teacher-forced training on fresh random strings at every step (seeded); returns the
     History of `rnnlab.train.fit` (with its progress bar)."""
     from .train import fit
@@ -183,8 +194,16 @@ def train_seq2seq(model: Seq2Seq, steps: int = 600, batch_size: int = 64, length
         b = make_batch(random_strings(batch_size, *lengths, seed=seed * 1_000_003 + step))
         return b.inputs, b.tgt_out
 
-    return fit(model, batch, seq2seq_loss, steps, lr=lr, clip=1.0, progress=progress,
-               desc=desc or f"seq2seq, attention={model.attention}")
+    return fit(
+        model,
+        batch,
+        seq2seq_loss,
+        steps,
+        lr=lr,
+        clip=1.0,
+        progress=progress,
+        desc=desc or f"seq2seq, attention={model.attention}",
+    )
 
 
 @torch.no_grad()
@@ -254,16 +273,18 @@ def accuracy_by_position(model: Seq2Seq, length: int, n: int = 200, seed: int = 
 
 # ---- beam search, on any step function ------------------------------------------------------
 
+
 @dataclass
 class Beam:
-    tokens: tuple[int, ...]       # decoded tokens after BOS (the search's eos last if finished)
+    tokens: tuple[int, ...]  # decoded tokens after BOS (the search's eos last if finished)
     logprob: float
     state: object = None
-    finished: bool = False        # ends with the eos that beam_search was given
+    finished: bool = False  # ends with the eos that beam_search was given
 
 
-def beam_search(step: Callable, state, width: int, max_len: int, bos: int = BOS, eos: int = EOS,
-                trace: list | None = None) -> list[Beam]:
+def beam_search(
+    step: Callable, state, width: int, max_len: int, bos: int = BOS, eos: int = EOS, trace: list | None = None
+) -> list[Beam]:
     """Beam search of width `width` for one sequence.
 
     `step(token, state)` returns (log-probabilities over the vocabulary (V,), new state). Each
@@ -295,7 +316,7 @@ def beam_search(step: Callable, state, width: int, max_len: int, bos: int = BOS,
         if len(finished) >= width or not alive:
             break
     ranked = sorted(finished, key=lambda b: (-b.logprob, b.tokens))
-    return ranked + sorted(alive, key=lambda b: (-b.logprob, b.tokens))[:width - len(ranked)]
+    return ranked + sorted(alive, key=lambda b: (-b.logprob, b.tokens))[: width - len(ranked)]
 
 
 def model_stepper(model: Seq2Seq, text: str):
@@ -377,8 +398,10 @@ def _batched_beams(model: Seq2Seq, texts: list[str], width: int, limits: list[in
         last = torch.tensor([beam[0][-1] if beam[0] else BOS for beam in parents])
         out, (h, c) = model.decoder(model.embed(last).unsqueeze(1), (h[:, rows], c[:, rows]))
         logits = torch.baddbmm(model.out.bias.view(1, 1, V), out, model.out.weight.T.expand(R, H, V))
-        totals = torch.tensor([beam[1] for beam in parents], dtype=torch.float64)[:, None] \
-            + logits[:, 0].log_softmax(-1).double()                                     # (R, V)
+        totals = (
+            torch.tensor([beam[1] for beam in parents], dtype=torch.float64)[:, None]
+            + logits[:, 0].log_softmax(-1).double()
+        )  # (R, V)
         # one row of width * V candidates per text: its beams' rows first, -inf in empty slots
         slots = torch.tensor([t * width + j for t, text_beams in enumerate(beams) for j in range(len(text_beams))])
         table = torch.full((len(open_texts) * width, V), -math.inf, dtype=torch.float64)
@@ -390,8 +413,8 @@ def _batched_beams(model: Seq2Seq, texts: list[str], width: int, limits: list[in
             n = len(beams[t])
             kept = []
             for k, total in zip(order[t], values[t]):
-                j, token = divmod(k, V)                 # candidate k: beam j, then token
-                if j < n:                               # (not an empty slot)
+                j, token = divmod(k, V)  # candidate k: beam j, then token
+                if j < n:  # (not an empty slot)
                     kept.append((beams[t][j][0] + (token,), total, first_row + j, (h, c)))
             first_row += n
             finished[i] += [beam for beam in kept if beam[0][-1] == EOS]
@@ -402,13 +425,15 @@ def _batched_beams(model: Seq2Seq, texts: list[str], width: int, limits: list[in
 
     def as_beam(beam, done):
         tokens, total, row, (h_step, c_step) = beam
-        return Beam(tokens, total, (h_step[:, row:row + 1], c_step[:, row:row + 1]), done)
+        return Beam(tokens, total, (h_step[:, row : row + 1], c_step[:, row : row + 1]), done)
 
-    def ranking(beam):                                  # beam_search's: total, then tokens
+    def ranking(beam):  # beam_search's: total, then tokens
         return -beam[1], beam[0]
 
-    return [as_beam(min(finished[i], key=ranking), True) if finished[i] else
-            as_beam(min(alive[i], key=ranking), False) for i in range(B)]
+    return [
+        as_beam(min(finished[i], key=ranking), True) if finished[i] else as_beam(min(alive[i], key=ranking), False)
+        for i in range(B)
+    ]
 
 
 # ---- shipped weights: made by `python -m rnnlab.seq2seq make-weights`, from fixed seeds -------
@@ -422,8 +447,9 @@ def weights_path(attention: str | None):
     return DATA / f"seq2seq_{attention or 'none'}.pt"
 
 
-def make_weights(attention: str | None, steps: int = SHIPPED_STEPS, seed: int = SHIPPED_SEED,
-                 progress: bool = True) -> tuple[Seq2Seq, list[float]]:
+def make_weights(
+    attention: str | None, steps: int = SHIPPED_STEPS, seed: int = SHIPPED_SEED, progress: bool = True
+) -> tuple[Seq2Seq, list[float]]:
     """Train the shipped model of one kind from its fixed seed: (model, loss of every step)."""
     torch.manual_seed(seed)
     model = Seq2Seq(attention=attention)
@@ -458,8 +484,9 @@ def load_trained(attention: str | None) -> Seq2Seq:
     from .shipped import load_shipped
 
     torch.manual_seed(SHIPPED_SEED)
-    return load_shipped(Seq2Seq(attention=attention), weights_path(attention).name,
-                        "python -m rnnlab.seq2seq make-weights")
+    return load_shipped(
+        Seq2Seq(attention=attention), weights_path(attention).name, "python -m rnnlab.seq2seq make-weights"
+    )
 
 
 def curve_path(attention: str | None):
@@ -470,19 +497,20 @@ def _main(argv=None) -> int:
     import argparse
     import json
 
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.seq2seq",
-                                     description="Make chapter 10's shipped weights from fixed seeds.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rnnlab.seq2seq", description="Make chapter 10's shipped weights from fixed seeds."
+    )
     parser.add_argument("command", choices=["make-weights"])
-    parser.add_argument("--kinds", nargs="*", default=["none", "dot", "additive"],
-                        choices=["none", "dot", "additive"])
+    parser.add_argument("--kinds", nargs="*", default=["none", "dot", "additive"], choices=["none", "dot", "additive"])
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     for kind in args.kinds:
         attention = None if kind == "none" else kind
         model, losses = make_weights(attention)
         torch.save(model.state_dict(), weights_path(attention))
-        curve_path(attention).write_text(json.dumps(
-            {"steps": SHIPPED_STEPS, "seed": SHIPPED_SEED, "loss": [round(x, 6) for x in losses]}))
+        curve_path(attention).write_text(
+            json.dumps({"steps": SHIPPED_STEPS, "seed": SHIPPED_SEED, "loss": [round(x, 6) for x in losses]})
+        )
         print(f"{weights_path(attention).name}: {weights_path(attention).stat().st_size / 1e6:.2f} MB")
     return 0
 

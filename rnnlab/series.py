@@ -1,4 +1,5 @@
 """Time series the course uses: one synthetic, one real, both without any download."""
+
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,7 @@ import numpy as np
 import torch
 
 
-def noisy_sine(n: int = 2000, period: float = 2 * np.pi / 0.01, noise: float = 0.1,
-               seed: int = 0) -> torch.Tensor:
+def noisy_sine(n: int = 2000, period: float = 2 * np.pi / 0.01, noise: float = 0.1, seed: int = 0) -> torch.Tensor:
     """sin(2*pi*t/period) plus Gaussian noise, t = 0..n-1, as a float32 tensor of shape (n,).
 
     The default period is 2*pi/0.01, about 628 steps: the series sin(0.01 t)."""

@@ -6,6 +6,7 @@ opens on) would change with the last bits of another CPU's arithmetic if each st
 the model; so those claims are made on weights trained once, from fixed seeds, on the course's
 machine, and shipped. Each module that ships weights has a `make-weights` command.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,10 @@ def load_shipped(model: nn.Module, name: str, command: str) -> nn.Module:
         mine = model.state_dict()
         wrong = [k for k in mine if k in state and state[k].shape != mine[k].shape]
         if wrong:
-            raise ValueError(f"{name} holds {wrong[0]} of shape {tuple(state[wrong[0]].shape)}, the model "
-                             f"has {tuple(mine[wrong[0]].shape)}: build the model as the shipped one was built")
+            raise ValueError(
+                f"{name} holds {wrong[0]} of shape {tuple(state[wrong[0]].shape)}, the model "
+                f"has {tuple(mine[wrong[0]].shape)}: build the model as the shipped one was built"
+            )
         model.load_state_dict(state)
     return model.eval()
 

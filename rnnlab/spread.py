@@ -12,13 +12,14 @@ prints it with `load_spread(NAME)`, which names the command that made it. These 
 measured figures, the same file on every machine: a cell that prints one prints the same on
 every CPU.
 """
+
 from __future__ import annotations
 
 import importlib
 import json
 import statistics
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .shipped import DATA
 
@@ -37,11 +38,12 @@ RECORDS = {
 @dataclass
 class Spread:
     """One measure of several arms over the same seeds: `values[arm][i]` is seed `seeds[i]`'s."""
+
     measure: str
     seeds: tuple[int, ...]
     values: dict[str, tuple[float, ...]]
     lower_is_better: bool = True
-    made_by: str = ""                      # the command that made a committed record
+    made_by: str = ""  # the command that made a committed record
 
     def __post_init__(self):
         self.seeds = tuple(self.seeds)
@@ -50,10 +52,11 @@ class Spread:
             if len(vs) != len(self.seeds):
                 raise ValueError(f"{arm!r} has {len(vs)} values for {len(self.seeds)} seeds")
 
-    def only(self, *arms: str) -> "Spread":
+    def only(self, *arms: str) -> Spread:
         """The same measure for some of the arms (their wins then count among those arms only)."""
-        return Spread(self.measure, self.seeds, {arm: self.values[arm] for arm in arms}, self.lower_is_better,
-                      self.made_by)
+        return Spread(
+            self.measure, self.seeds, {arm: self.values[arm] for arm in arms}, self.lower_is_better, self.made_by
+        )
 
     def median(self, arm: str) -> float:
         return statistics.median(self.values[arm])
@@ -99,16 +102,20 @@ class Spread:
         range_width = max(2 * value_width + 3, len("lowest - highest"))
         better = "lower" if self.lower_is_better else "higher"
         column = f"better than {against}" if against else "best of all arms"
-        lines = [f"{self.measure} over {self.seed_text()}, {better} is better",
-                 f"{'':{name_width}s}{'median':>{value_width}s}   {'lowest - highest':^{range_width}s}   {column}"]
+        lines = [
+            f"{self.measure} over {self.seed_text()}, {better} is better",
+            f"{'':{name_width}s}{'median':>{value_width}s}   {'lowest - highest':^{range_width}s}   {column}",
+        ]
         for arm in self.values:
             low, high = self.range(arm)
             if against is None:
                 won = f"on {self.best_on(arm)} of {n} seeds"
             else:
                 won = "-" if arm == against else f"on {self.wins(arm, against)} of {n} seeds"
-            lines.append(f"{arm:{name_width}s}{self.median(arm):{value_width}.{digits}f}   "
-                         f"{f'{low:.{digits}f} - {high:.{digits}f}':^{range_width}s}   {won}")
+            lines.append(
+                f"{arm:{name_width}s}{self.median(arm):{value_width}.{digits}f}   "
+                f"{f'{low:.{digits}f} - {high:.{digits}f}':^{range_width}s}   {won}"
+            )
         tied = self.ties() if against is None else 0
         if tied:
             lines.append(f"(on {tied} of {n} seeds arms tied for the best: each of them counts it)")
@@ -117,14 +124,19 @@ class Spread:
         return "\n".join(line.rstrip() for line in lines)
 
     def to_json(self) -> dict:
-        return {"measure": self.measure, "seeds": list(self.seeds), "lower_is_better": self.lower_is_better,
-                "values": {arm: list(vs) for arm, vs in self.values.items()}}
+        return {
+            "measure": self.measure,
+            "seeds": list(self.seeds),
+            "lower_is_better": self.lower_is_better,
+            "values": {arm: list(vs) for arm, vs in self.values.items()},
+        }
 
 
 @dataclass
 class Record:
     """The measures of one comparison, run over the same seeds, as `python -m rnnlab.spread make`
     committed them."""
+
     name: str
     spreads: dict[str, Spread] = field(default_factory=dict)
 
@@ -132,8 +144,12 @@ class Record:
         return self.spreads[measure]
 
 
-def over_seeds(run: Callable[[int], dict[str, dict[str, float]]], seeds: Iterable[int],
-               lower_is_better: dict[str, bool] | bool = True, made_by: str = "") -> dict[str, Spread]:
+def over_seeds(
+    run: Callable[[int], dict[str, dict[str, float]]],
+    seeds: Iterable[int],
+    lower_is_better: dict[str, bool] | bool = True,
+    made_by: str = "",
+) -> dict[str, Spread]:
     """Run `run(seed)` for each seed and gather its figures as one Spread per measure.
 
     `run(seed)` returns {measure: {arm: value}}: every arm trained from that seed (so arms share
@@ -146,8 +162,9 @@ def over_seeds(run: Callable[[int], dict[str, dict[str, float]]], seeds: Iterabl
     spreads = {}
     for measure, arms in results[0].items():
         lower = lower_is_better if isinstance(lower_is_better, bool) else lower_is_better[measure]
-        spreads[measure] = Spread(measure, seeds, {arm: [r[measure][arm] for r in results] for arm in arms},
-                                  lower, made_by)
+        spreads[measure] = Spread(
+            measure, seeds, {arm: [r[measure][arm] for r in results] for arm in arms}, lower, made_by
+        )
     return spreads
 
 
@@ -166,8 +183,12 @@ def make_record(name: str, seeds: Iterable[int] | None = None) -> Record:
     target, default_seeds = RECORDS[name]
     module, function = target.split(":")
     one_seed = getattr(importlib.import_module(module), function)
-    measured = over_seeds(one_seed, default_seeds if seeds is None else seeds,
-                          getattr(one_seed, "LOWER_IS_BETTER", True), made_by=_command(name))
+    measured = over_seeds(
+        one_seed,
+        default_seeds if seeds is None else seeds,
+        getattr(one_seed, "LOWER_IS_BETTER", True),
+        made_by=_command(name),
+    )
     return Record(name, measured)
 
 
@@ -184,8 +205,11 @@ def load_spread(name: str) -> Record:
 def save_record(record: Record) -> None:
     import torch
 
-    data = {"made_by": _command(record.name), "torch": torch.__version__.split("+")[0],
-            "measures": {m: s.to_json() for m, s in record.spreads.items()}}
+    data = {
+        "made_by": _command(record.name),
+        "torch": torch.__version__.split("+")[0],
+        "measures": {m: s.to_json() for m, s in record.spreads.items()},
+    }
     record_path(record.name).write_text(json.dumps(data, indent=1) + "\n")
 
 
@@ -194,8 +218,9 @@ def main(argv=None) -> int:
 
     import torch
 
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.spread",
-                                     description="Run a lecture's comparison over its seeds and commit the figures.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rnnlab.spread", description="Run a lecture's comparison over its seeds and commit the figures."
+    )
     parser.add_argument("command", choices=["make", "show"])
     parser.add_argument("names", nargs="*", help=f"one or more of: {', '.join(RECORDS)} (default: all)")
     args = parser.parse_args(argv)

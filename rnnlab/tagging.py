@@ -5,6 +5,7 @@ letter appears again later in the string. At the last position the answer is alw
 the start it is usually yes. A left-to-right LSTM can only guess from the position; a
 bidirectional one reads the rest of the string backwards and knows.
 """
+
 from __future__ import annotations
 
 import torch
@@ -17,7 +18,7 @@ LETTERS = "abcdef"
 
 def seen_again(text: str) -> list[int]:
     """1 where the letter at that position occurs again later in `text`, else 0."""
-    return [int(ch in text[k + 1:]) for k, ch in enumerate(text)]
+    return [int(ch in text[k + 1 :]) for k, ch in enumerate(text)]
 
 
 def encode_letters(text: str) -> torch.Tensor:
@@ -45,8 +46,8 @@ def seen_again_batch(n: int, length: int, seed: int) -> tuple[torch.Tensor, torc
     `seen_again` would, computed on the whole batch at once (training draws a batch per step)."""
     idx = random_letters(n, length, seed)
     x = nn.functional.one_hot(idx, len(LETTERS)).float()
-    same = idx.unsqueeze(2) == idx.unsqueeze(1)                   # [b, t, u]: letter t is letter u
-    later = torch.ones(length, length, dtype=torch.bool).triu(1)   # u after t
+    same = idx.unsqueeze(2) == idx.unsqueeze(1)  # [b, t, u]: letter t is letter u
+    later = torch.ones(length, length, dtype=torch.bool).triu(1)  # u after t
     y = (same & later).any(dim=2).long()
     return x, y
 
@@ -65,13 +66,14 @@ class Tagger(nn.Module):
 
     def __init__(self, hidden_size: int = 12, num_layers: int = 1, bidirectional: bool = True):
         super().__init__()
-        self.lstm = nn.LSTM(len(LETTERS), hidden_size, num_layers=num_layers,
-                            bidirectional=bidirectional, batch_first=True)
+        self.lstm = nn.LSTM(
+            len(LETTERS), hidden_size, num_layers=num_layers, bidirectional=bidirectional, batch_first=True
+        )
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        output, _ = self.lstm(x)                # (batch, seq_len, directions * hidden)
-        return self.head(output)                # (batch, seq_len, 2)
+        output, _ = self.lstm(x)  # (batch, seq_len, directions * hidden)
+        return self.head(output)  # (batch, seq_len, 2)
 
     @torch.no_grad()
     def predict(self, text: str) -> list[int]:
@@ -82,15 +84,29 @@ def tag_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten())
 
 
-def train_tagger(bidirectional: bool = True, num_layers: int = 1, hidden_size: int = 12,
-                 steps: int = 300, length: int = 12, batch: int = 32, seed: int = 0,
-                 lr: float = 0.05, progress: bool = True) -> tuple[Tagger, list[float]]:
+def train_tagger(
+    bidirectional: bool = True,
+    num_layers: int = 1,
+    hidden_size: int = 12,
+    steps: int = 300,
+    length: int = 12,
+    batch: int = 32,
+    seed: int = 0,
+    lr: float = 0.05,
+    progress: bool = True,
+) -> tuple[Tagger, list[float]]:
     """Train a Tagger on fresh random strings; returns (model, loss per step)."""
     torch.manual_seed(seed)
     model = Tagger(hidden_size, num_layers, bidirectional)
-    history = fit(model, lambda step: seen_again_batch(batch, length, seed * 100_000 + step),
-                  tag_loss, steps, optimizer=fused_adam(model.parameters(), lr), progress=progress,
-                  desc="bidirectional tagger" if bidirectional else "forward tagger")
+    history = fit(
+        model,
+        lambda step: seen_again_batch(batch, length, seed * 100_000 + step),
+        tag_loss,
+        steps,
+        optimizer=fused_adam(model.parameters(), lr),
+        progress=progress,
+        desc="bidirectional tagger" if bidirectional else "forward tagger",
+    )
     return model, history.loss
 
 
@@ -128,8 +144,12 @@ def load_trained_tagger() -> Tagger:
 
 if __name__ == "__main__":
     from .shipped import make_weights_command
-    raise SystemExit(make_weights_command(None, "python -m rnnlab.tagging", "chapter 06's shipped tagger",
-                                          make_weights, SHIPPED_FILE))
+
+    raise SystemExit(
+        make_weights_command(
+            None, "python -m rnnlab.tagging", "chapter 06's shipped tagger", make_weights, SHIPPED_FILE
+        )
+    )
 
 
 def spread_seed(seed: int) -> dict[str, dict[str, float]]:

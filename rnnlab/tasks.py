@@ -4,6 +4,7 @@ Bracket counting: read a string of '(', ')' and filler letters; at every step, s
 nested the brackets are. An LSTM that solves it has to count, and one can watch the count
 in its cell state.
 """
+
 from __future__ import annotations
 
 import random
@@ -25,16 +26,16 @@ def bracket_depths(text: str) -> list[int]:
         if depth < 0:
             raise ValueError(f"{text!r} closes a bracket that is not open, at character {k + 1} ({ch!r})")
         if depth > MAX_DEPTH:
-            raise ValueError(f"{text!r} goes above depth {MAX_DEPTH}, the most the counter knows, "
-                             f"at character {k + 1} ({ch!r})")
+            raise ValueError(
+                f"{text!r} goes above depth {MAX_DEPTH}, the most the counter knows, at character {k + 1} ({ch!r})"
+            )
         out.append(depth)
     return out
 
 
 # the characters a string may go on with at each depth (letters always; "(" below the maximum
 # depth, ")" above 0), each bracket listed twice so that brackets come as often as letters
-_OPTIONS = [("a", "b") + ("(", "(") * (depth < MAX_DEPTH) + (")", ")") * (depth > 0)
-            for depth in range(MAX_DEPTH + 1)]
+_OPTIONS = [("a", "b") + ("(", "(") * (depth < MAX_DEPTH) + (")", ")") * (depth > 0) for depth in range(MAX_DEPTH + 1)]
 _STEP = {"a": 0, "b": 0, "(": 1, ")": -1}
 
 
@@ -69,8 +70,14 @@ def bracket_batch(batch: int, length: int, seed: int) -> tuple[torch.Tensor, tor
     tensors as `encode` and `bracket_depths` give string by string, made several times faster:
     training draws one batch per step)."""
     rng = random.Random(seed)
-    codes = torch.frombuffer(bytearray("".join(random_bracket_string(length, rng) for _ in range(batch)),
-                                        "ascii"), dtype=torch.uint8).long().view(batch, length).T
+    codes = (
+        torch.frombuffer(
+            bytearray("".join(random_bracket_string(length, rng) for _ in range(batch)), "ascii"), dtype=torch.uint8
+        )
+        .long()
+        .view(batch, length)
+        .T
+    )
     x = nn.functional.one_hot(_INDEX[codes], len(BRACKET_CHARS)).float()
     y = _DEPTH_STEP[codes].cumsum(0)
     return x, y
@@ -86,7 +93,7 @@ class BracketCounter(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         output, _ = self.lstm(x)
-        return self.head(output)                      # (seq_len, batch, MAX_DEPTH + 1)
+        return self.head(output)  # (seq_len, batch, MAX_DEPTH + 1)
 
     @torch.no_grad()
     def predict(self, text: str) -> list[int]:
@@ -97,9 +104,15 @@ def depth_loss(logits: torch.Tensor, depths: torch.Tensor) -> torch.Tensor:
     return nn.functional.cross_entropy(logits.flatten(0, 1), depths.flatten())
 
 
-def train_bracket_counter(hidden_size: int = 8, steps: int = 300, length: int = 30,
-                          batch: int = 32, seed: int = 0, progress: bool = True, clip: float | None = None
-                          ) -> tuple[BracketCounter, list[float]]:
+def train_bracket_counter(
+    hidden_size: int = 8,
+    steps: int = 300,
+    length: int = 30,
+    batch: int = 32,
+    seed: int = 0,
+    progress: bool = True,
+    clip: float | None = None,
+) -> tuple[BracketCounter, list[float]]:
     """Train a BracketCounter on fresh random strings, one batch per step; returns (model, losses).
 
     `clip` clips the gradient's norm (chapter 07). Chapter 03's counter (8 units, 500 steps) uses
@@ -109,8 +122,16 @@ def train_bracket_counter(hidden_size: int = 8, steps: int = 300, length: int = 
     trains without it (clipped, it fell short on 6 of seeds 0 to 9; unclipped, none)."""
     torch.manual_seed(seed)
     model = BracketCounter(hidden_size)
-    losses = _train(model, lambda step: bracket_batch(batch, length, seed * 100_000 + step),
-                    depth_loss, steps, lr=2e-2, clip=clip, progress=progress, desc="bracket counter")
+    losses = _train(
+        model,
+        lambda step: bracket_batch(batch, length, seed * 100_000 + step),
+        depth_loss,
+        steps,
+        lr=2e-2,
+        clip=clip,
+        progress=progress,
+        desc="bracket counter",
+    )
     return model, losses
 
 
@@ -123,4 +144,5 @@ def bracket_accuracy(model: BracketCounter, n: int = 200, length: int = 60, seed
 
 def _train(*args, **kwargs):
     from .train import train
+
     return train(*args, **kwargs)

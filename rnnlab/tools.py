@@ -11,6 +11,7 @@ metadata sits in the cell header (`# %% nbgrader={"grade": true, ...}`). The not
 the single source of truth; the text form is for editing with any editor. They need jupytext
 (`pip install jupytext -c constraints.txt`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,7 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop jupytext's bookkeeping, set the course kernel, and give cells stable ids."""
-    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC,
-                                      "language_info": {"name": "python"}})
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
     seen = set()
     for n, cell in enumerate(nb.cells):
         cell.metadata.pop("lines_to_next_cell", None)
@@ -56,8 +56,7 @@ def edit(src: str, dst: str | None = None) -> str:
 
     dst = dst or str(Path(src).with_suffix(".py"))
     nb = nbformat.read(src, as_version=4)
-    nb.metadata["jupytext"] = {"cell_metadata_filter": "nbgrader,tags,-all",
-                               "notebook_metadata_filter": "-all"}
+    nb.metadata["jupytext"] = {"cell_metadata_filter": "nbgrader,tags,-all", "notebook_metadata_filter": "-all"}
     jupytext.write(nb, dst, fmt="py:percent")
     return dst
 
@@ -75,15 +74,24 @@ def execute(paths: list[str], timeout: int = 300) -> None:
         marks_to_tags(nb)
         # the widgets' last state is saved, so JupyterLab, GitHub and nbviewer show each widget
         # before anything runs (otherwise a reader sees "VBox(children=...)" text)
-        client = notebook_client(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                                resources={"metadata": {"path": str(Path(path).parent)}})
+        client = notebook_client(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            store_widget_state=True,
+            resources={"metadata": {"path": str(Path(path).parent)}},
+        )
         client.execute()
         nbformat.write(clean_outputs(nb), path)
         print(f"executed {path}")
 
 
-MARKS = {"NBVAL_IGNORE_OUTPUT": "nbval-ignore-output", "NBVAL_RAISES_EXCEPTION": "raises-exception",
-         "NBVAL_SKIP": "nbval-skip", "NBVAL_CHECK_OUTPUT": "nbval-check-output"}
+MARKS = {
+    "NBVAL_IGNORE_OUTPUT": "nbval-ignore-output",
+    "NBVAL_RAISES_EXCEPTION": "raises-exception",
+    "NBVAL_SKIP": "nbval-skip",
+    "NBVAL_CHECK_OUTPUT": "nbval-check-output",
+}
 
 
 def marks_to_tags(nb: nbformat.NotebookNode) -> list:
@@ -96,12 +104,16 @@ def marks_to_tags(nb: nbformat.NotebookNode) -> list:
         if cell.cell_type != "code":
             continue
         lines = cell.source.splitlines()
-        marks = [MARKS[line.strip()[2:]] for line in lines
-                 if line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS]
+        marks = [
+            MARKS[line.strip()[2:]]
+            for line in lines
+            if line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS
+        ]
         if not marks:
             continue
-        cell.source = "\n".join(line for line in lines
-                                if not (line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS))
+        cell.source = "\n".join(
+            line for line in lines if not (line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS)
+        )
         tags = cell.metadata.setdefault("tags", [])
         tags.extend(tag for tag in marks if tag not in tags)
         changed.append(cell)
@@ -179,8 +191,16 @@ print(" ".join(k + ":" + hashlib.sha1(v.numpy().tobytes()).hexdigest() for k, v 
 def probe(envs: list[dict]) -> list[dict[str, str]]:
     """The probe's hashes under each environment, run at once (each imports torch: a few seconds)."""
     import subprocess
-    procs = [subprocess.Popen([sys.executable, "-c", PROBE], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "OMP_NUM_THREADS": "1", **env}) for env in envs]
+
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", PROBE],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "OMP_NUM_THREADS": "1", **env},
+        )
+        for env in envs
+    ]
     results = []
     for p in procs:
         out = p.communicate()[0]
@@ -199,6 +219,7 @@ def other_cpu(capability: str | None = None) -> dict[str, str]:
         steps = OTHER_CPU.get(capability.upper(), [])
         return dict(steps[0]) if steps else {}
     import torch
+
     steps = OTHER_CPU.get(torch.backends.cpu.get_cpu_capability().upper(), [])
     if not steps:
         return {}
@@ -210,8 +231,9 @@ def other_cpu(capability: str | None = None) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.tools", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m rnnlab.tools", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("execute", help="execute notebooks in place")
     p.add_argument("paths", nargs="+")

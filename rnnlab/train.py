@@ -1,8 +1,9 @@
 """Training loops with a progress bar, shared by the chapters."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 from torch import nn
@@ -13,6 +14,7 @@ from .course import training_steps
 @dataclass
 class History:
     """What a training run recorded: the loss of every step, and evaluations every few steps."""
+
     loss: list[float] = field(default_factory=list)
     eval_steps: list[int] = field(default_factory=list)
     evals: dict[str, list[float]] = field(default_factory=dict)
@@ -25,8 +27,11 @@ class History:
     def best(self, name: str, mode: str = "min") -> tuple[int, float]:
         """(step, value) of the best evaluation of `name`."""
         values = self.evals[name]
-        k = min(range(len(values)), key=values.__getitem__) if mode == "min" else \
-            max(range(len(values)), key=values.__getitem__)
+        k = (
+            min(range(len(values)), key=values.__getitem__)
+            if mode == "min"
+            else max(range(len(values)), key=values.__getitem__)
+        )
         return self.eval_steps[k], values[k]
 
 
@@ -40,11 +45,19 @@ def fused_adam(parameters, lr: float) -> torch.optim.Adam:
     return torch.optim.Adam(parameters, lr=lr, fused=True)
 
 
-def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable, steps: int,
-        lr: float = 1e-2, clip: float | None = None,
-        evaluate: Callable[[nn.Module], dict[str, float]] | None = None, eval_every: int = 50,
-        progress: bool = True, desc: str = "training",
-        optimizer: torch.optim.Optimizer | None = None) -> History:
+def fit(
+    model: nn.Module,
+    make_batch: Callable[[int], tuple],
+    loss_fn: Callable,
+    steps: int,
+    lr: float = 1e-2,
+    clip: float | None = None,
+    evaluate: Callable[[nn.Module], dict[str, float]] | None = None,
+    eval_every: int = 50,
+    progress: bool = True,
+    desc: str = "training",
+    optimizer: torch.optim.Optimizer | None = None,
+) -> History:
     """Train `model` for `steps` steps (Adam unless `optimizer` is given) and return its History.
 
     `make_batch(step)` returns `(inputs, targets)`; the loss is `loss_fn(model(inputs), targets)`.
@@ -95,8 +108,15 @@ def loss_summary(losses: list[float], window: int = 20) -> str:
     return f"loss {sum(head) / len(head):.3f} -> {sum(tail) / len(tail):.3f}"
 
 
-def train(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable, steps: int,
-          lr: float = 1e-2, clip: float | None = None, progress: bool = True,
-          desc: str = "training") -> list[float]:
+def train(
+    model: nn.Module,
+    make_batch: Callable[[int], tuple],
+    loss_fn: Callable,
+    steps: int,
+    lr: float = 1e-2,
+    clip: float | None = None,
+    progress: bool = True,
+    desc: str = "training",
+) -> list[float]:
     """`fit` without evaluations: the loss of every step."""
     return fit(model, make_batch, loss_fn, steps, lr=lr, clip=clip, progress=progress, desc=desc).loss

@@ -3,6 +3,7 @@
 recomputed from its weights (`unit_trace`), and the units whose values follow a feature best
 (`rank_units`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,12 @@ def text_features(text: str) -> dict[str, np.ndarray]:
         quotes.append(q)
         depth.append(d)
     column, indent = line_positions(text)
-    return {"inside quotes": np.array(quotes, float), "bracket depth": np.array(depth, float),
-            "position in line": column, "indent": indent}
+    return {
+        "inside quotes": np.array(quotes, float),
+        "bracket depth": np.array(depth, float),
+        "position in line": column,
+        "indent": indent,
+    }
 
 
 def line_positions(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -54,6 +59,7 @@ def line_positions(text: str) -> tuple[np.ndarray, np.ndarray]:
 class UnitTrace:
     """The states and gates of one recurrent layer of a CharLM over one text, each
     (len(text), hidden_size) float64: c, tanh(c), h, i, f, g, o for an LSTM; h, r, z, n for a GRU."""
+
     text: str
     values: dict
 
@@ -62,8 +68,9 @@ class UnitTrace:
 
 
 @torch.no_grad()
-def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | None = None,
-               layer: int = 0) -> UnitTrace:
+def unit_trace(
+    model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | None = None, layer: int = 0
+) -> UnitTrace:
     """Recompute every gate of one recurrent layer of the model (the first by default) from its
     weights, checked against the layer's own output. nn.LSTM and nn.GRU run every step inside one
     call of an ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
@@ -73,17 +80,20 @@ def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | N
     text by it). `keep` names the states and gates to hand back (all by default; ("c",) for a long
     text keeps memory low); `layer` picks the layer of a stacked LSTM."""
     model.eval()
-    x = model.embed(vocab.encode(text))                        # (T, embed)
+    x = model.embed(vocab.encode(text))  # (T, embed)
     rnn = model.rnn
     if not 0 <= layer < rnn.num_layers or (model.cell != "lstm" and layer):
-        raise ValueError(f"layer {layer}: this model's {model.cell.upper()} has {rnn.num_layers} layer(s)"
-                         + ("" if model.cell == "lstm" else ", and only its first is traced"))
+        raise ValueError(
+            f"layer {layer}: this model's {model.cell.upper()} has {rnn.num_layers} layer(s)"
+            + ("" if model.cell == "lstm" else ", and only its first is traced")
+        )
     if model.cell == "lstm":
-        for below in range(layer):                             # the chosen layer's input: the outputs below it
+        for below in range(layer):  # the chosen layer's input: the outputs below it
             x = _one_layer(rnn, below, x)
         output = _one_layer(rnn, layer, x)
-        values = _lstm_layer(*(getattr(rnn, f"{w}_l{layer}") for w in ("weight_ih", "weight_hh", "bias_ih",
-                                                                         "bias_hh")), x, output, keep)
+        values = _lstm_layer(
+            *(getattr(rnn, f"{w}_l{layer}") for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")), x, output, keep
+        )
         return UnitTrace(text, values)
     output = rnn(x.unsqueeze(0))[0][0]
     h, rows = torch.zeros(rnn.hidden_size), {k: [] for k in "rznh"}
@@ -94,7 +104,7 @@ def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | N
     values = {k: torch.stack(v).double().numpy() for k, v in rows.items()}
     mine = torch.stack(rows["h"])
     if rnn.num_layers > 1:
-        output = None                                          # layer 0's output is not the model's
+        output = None  # layer 0's output is not the model's
     if output is not None and not torch.allclose(mine, output, atol=1e-4):
         raise RuntimeError("the recomputed states do not reproduce the layer's output")
     if keep is not None:
@@ -102,8 +112,8 @@ def unit_trace(model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | N
     return UnitTrace(text, values)
 
 
-STEPS = 2048              # steps of a long text traced at a time: nn.LSTM's workspace and the gates' blocks
-                          # stay those of a few thousand steps (the arrays handed back are whole)
+STEPS = 2048  # steps of a long text traced at a time: nn.LSTM's workspace and the gates' blocks
+# stay those of a few thousand steps (the arrays handed back are whole)
 
 
 def _one_layer(rnn: torch.nn.LSTM, layer: int, x: torch.Tensor) -> torch.Tensor:
@@ -115,12 +125,12 @@ def _one_layer(rnn: torch.nn.LSTM, layer: int, x: torch.Tensor) -> torch.Tensor:
         getattr(single, f"{w}_l0").copy_(getattr(rnn, f"{w}_l{layer}"))
     outputs, state = [], None
     for start in range(0, max(len(x), 1), STEPS):
-        out, state = single(x[start:start + STEPS].unsqueeze(1), state)
+        out, state = single(x[start : start + STEPS].unsqueeze(1), state)
         outputs.append(out[:, 0])
     return torch.cat(outputs)
 
 
-FLOAT64 = ("c", "tanh(c)", "h")       # the states in float64; the gates float32 until read (_Lazy)
+FLOAT64 = ("c", "tanh(c)", "h")  # the states in float64; the gates float32 until read (_Lazy)
 
 
 def _lstm_layer(w_ih, w_hh, b_ih, b_hh, x: torch.Tensor, output: torch.Tensor, keep=None) -> dict:
@@ -132,14 +142,16 @@ def _lstm_layer(w_ih, w_hh, b_ih, b_hh, x: torch.Tensor, output: torch.Tensor, k
     steps, hidden = len(x), w_hh.shape[1]
     names = KEPT_LSTM if keep is None else tuple(keep)
     if set(names) - set(KEPT_LSTM):
-        raise KeyError(f"an LSTM's trace holds {', '.join(KEPT_LSTM)}, not {', '.join(sorted(set(names) - set(KEPT_LSTM)))}")
+        raise KeyError(
+            f"an LSTM's trace holds {', '.join(KEPT_LSTM)}, not {', '.join(sorted(set(names) - set(KEPT_LSTM)))}"
+        )
     values = {name: np.empty((steps, hidden), np.float64 if name in FLOAT64 else np.float32) for name in names}
     bias, prev = b_ih + b_hh, np.zeros(hidden)
     for start in range(0, steps, STEPS):
         end = min(start + STEPS, steps)
-        h_before = output[start - 1:end - 1] if start else torch.cat([output.new_zeros(1, hidden), output[:end - 1]])
+        h_before = output[start - 1 : end - 1] if start else torch.cat([output.new_zeros(1, hidden), output[: end - 1]])
         pre = torch.addmm(bias, x[start:end], w_ih.T)
-        pre.addmm_(h_before, w_hh.T)                           # in place: one (steps, 4H) float32 block
+        pre.addmm_(h_before, w_hh.T)  # in place: one (steps, 4H) float32 block
         i, f, g, o = pre.chunk(4, dim=1)
         i, f, g, o = i.sigmoid_().numpy(), f.sigmoid_().numpy(), g.tanh_().numpy(), o.sigmoid_().numpy()
         c = np.empty((end - start, hidden))
@@ -175,7 +187,7 @@ def correlations(values: np.ndarray, feature: np.ndarray) -> np.ndarray:
     feature that never changes."""
     v = values - values.mean(0)
     f = feature - feature.mean()
-    denom = np.sqrt((v ** 2).sum(0) * (f ** 2).sum())
+    denom = np.sqrt((v**2).sum(0) * (f**2).sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (v * f[:, None]).sum(0) / denom
     return np.where(denom > 0, r, 0.0)

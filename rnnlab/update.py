@@ -33,6 +33,7 @@ changed on disk) would put the old text back over the update. Should that have h
 it, keeping what the student wrote since (the files as they were go to the backup first); `make
 update` says when a file needs it, and refuses to bring a newer version until it has run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,11 +53,13 @@ import nbformat
 from rnnlab import labserver
 
 BACKUP = ".rnnlab-backup"
-SUBJECT = "course update to "                      # how the update's own merge commits begin
-STUDENT_FOLDERS = ("notebooks", "release")       # where new files of the student are committed too
-EARLIER = {"code": "# Your earlier version of the cell above, kept by make update:\n",
-           "markdown": "*Your earlier version of the cell above, kept by make update:*\n\n",
-           "raw": "Your earlier version of the cell above, kept by make update:\n"}
+SUBJECT = "course update to "  # how the update's own merge commits begin
+STUDENT_FOLDERS = ("notebooks", "release")  # where new files of the student are committed too
+EARLIER = {
+    "code": "# Your earlier version of the cell above, kept by make update:\n",
+    "markdown": "*Your earlier version of the cell above, kept by make update:*\n\n",
+    "raw": "Your earlier version of the cell above, kept by make update:\n",
+}
 
 
 class UpdateError(Exception):
@@ -64,6 +67,7 @@ class UpdateError(Exception):
 
 
 # -- notebooks ---------------------------------------------------------------------------------
+
 
 def _key(cell) -> str:
     """How a cell is recognised across versions: its nbgrader grade id, else its cell id."""
@@ -101,11 +105,11 @@ def merge_notebook(base, mine, theirs) -> tuple[nbformat.NotebookNode, dict]:
         edited = old is not None and own.source != old.source and own.source != cell.source
         if not edited:
             out.append(new)
-        elif cell.source == old.source:                  # the course left the cell alone: theirs stays
+        elif cell.source == old.source:  # the course left the cell alone: theirs stays
             new.source = own.source
             counts["edits"] += 1
             out.append(new)
-        else:                                            # both changed it: the course's, then theirs
+        else:  # both changed it: the course's, then theirs
             out.append(new)
             beside = copy.deepcopy(own)
             beside.source = EARLIER.get(own.cell_type, "") + own.source
@@ -133,7 +137,7 @@ def merge_notebook(base, mine, theirs) -> tuple[nbformat.NotebookNode, dict]:
     merged = copy.deepcopy(theirs)
     merged.cells = out
     ids = set()
-    for n, cell in enumerate(merged.cells):          # cell ids stay unique
+    for n, cell in enumerate(merged.cells):  # cell ids stay unique
         if not cell.get("id") or cell.id in ids:
             cell.id = f"kept-{n}-{uuid.uuid4().hex[:6]}"
         ids.add(cell.id)
@@ -141,15 +145,17 @@ def merge_notebook(base, mine, theirs) -> tuple[nbformat.NotebookNode, dict]:
 
 
 def describe(counts: dict) -> str:
-    parts = [f"{counts['answers']} answer(s) kept" if counts["answers"] else "",
-             f"{counts['notes']} cell(s) of yours kept" if counts["notes"] else "",
-             f"{counts['edits']} edit(s) of yours kept" if counts["edits"] else "",
-             f"{counts['beside']} edit(s) of yours kept below the course's text of the cell"
-             if counts["beside"] else ""]
+    parts = [
+        f"{counts['answers']} answer(s) kept" if counts["answers"] else "",
+        f"{counts['notes']} cell(s) of yours kept" if counts["notes"] else "",
+        f"{counts['edits']} edit(s) of yours kept" if counts["edits"] else "",
+        f"{counts['beside']} edit(s) of yours kept below the course's text of the cell" if counts["beside"] else "",
+    ]
     return "; ".join(p for p in parts if p) or "nothing of yours in it"
 
 
 # -- git ---------------------------------------------------------------------------------------
+
 
 def git(*args, cwd: Path, check: bool = True, env: dict | None = None) -> str:
     proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
@@ -173,10 +179,16 @@ def _changed(root: Path, a: str, b: str) -> dict[str, str]:
 
 
 def _upstream(root: Path, remote: str) -> str:
-    for ref in (f"{remote}/HEAD", f"{remote}/{git('rev-parse', '--abbrev-ref', 'HEAD', cwd=root).strip()}",
-                f"{remote}/main", f"{remote}/master"):
-        if subprocess.run(["git", "rev-parse", "--verify", "--quiet", ref], cwd=root,
-                          capture_output=True).returncode == 0:
+    for ref in (
+        f"{remote}/HEAD",
+        f"{remote}/{git('rev-parse', '--abbrev-ref', 'HEAD', cwd=root).strip()}",
+        f"{remote}/main",
+        f"{remote}/master",
+    ):
+        if (
+            subprocess.run(["git", "rev-parse", "--verify", "--quiet", ref], cwd=root, capture_output=True).returncode
+            == 0
+        ):
             return ref
     raise UpdateError(f"the remote {remote!r} has no branch to update from")
 
@@ -185,58 +197,79 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
     """Bring the course's new version into the clone at `root`; returns the number of files
     changed. Raises UpdateError (nothing changed) when it cannot."""
     if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True).returncode != 0:
-        raise UpdateError("this folder is not a git clone of the course, so there is nothing to update "
-                          "from: clone the course again and copy your notebooks into it")
+        raise UpdateError(
+            "this folder is not a git clone of the course, so there is nothing to update "
+            "from: clone the course again and copy your notebooks into it"
+        )
     if subprocess.run(["git", "remote", "get-url", remote], cwd=root, capture_output=True).returncode != 0:
         raise UpdateError(f"this clone has no remote named {remote!r} (the course's repository)")
     refuse_while_served(root)
     if (root / ".git" / "MERGE_HEAD").exists():
-        raise UpdateError("a git merge is in progress here; finish it (git commit) or abort it "
-                          "(git merge --abort) first")
+        raise UpdateError(
+            "a git merge is in progress here; finish it (git commit) or abort it (git merge --abort) first"
+        )
     fetched = subprocess.run(["git", "fetch", "--quiet", remote], cwd=root, capture_output=True, text=True)
     if fetched.returncode != 0:
         said = (fetched.stderr.strip().splitlines() or [""])[0][:200]
-        raise UpdateError(f"could not reach the course's repository ({said}); "
-                          "offline? Nothing was changed")
+        raise UpdateError(f"could not reach the course's repository ({said}); offline? Nothing was changed")
     upstream = _upstream(root, remote)
     lost = lost_files(root)
     if subprocess.run(["git", "merge-base", "--is-ancestor", upstream, "HEAD"], cwd=root).returncode == 0:
         log(f"Already up to date with {upstream}.")
         if lost:
-            log(f"{len(lost)} file(s) lost the last update's changes since (saved over from a notebook "
+            log(
+                f"{len(lost)} file(s) lost the last update's changes since (saved over from a notebook "
                 f"still open in JupyterLab?): {', '.join(lost)}. make update RESTORE=1 brings them back "
-                "and keeps your work in them.")
+                "and keeps your work in them."
+            )
         return 0
     if lost:
-        raise UpdateError(f"{', '.join(lost)} lost the last update's changes since (saved over from a "
-                          "notebook still open in JupyterLab?); run make update RESTORE=1 first, which "
-                          "brings them back and keeps your work, then make update. Nothing was changed")
+        raise UpdateError(
+            f"{', '.join(lost)} lost the last update's changes since (saved over from a "
+            "notebook still open in JupyterLab?); run make update RESTORE=1 first, which "
+            "brings them back and keeps your work, then make update. Nothing was changed"
+        )
     base = git("merge-base", "HEAD", upstream, cwd=root).strip()
     theirs_changed = _changed(root, base, upstream)
-    tree = _student_tree(root)                       # what step 1 will commit, worked out without committing
+    tree = _student_tree(root)  # what step 1 will commit, worked out without committing
     mine_changed = _changed(root, base, tree)
     in_the_way = [p for p, s in theirs_changed.items() if s == "A" and p not in mine_changed and (root / p).exists()]
     stamp = time.strftime("%Y%m%d-%H%M%S")
     backup = root / BACKUP / stamp
     steps, problems = _plan(root, base, upstream, theirs_changed, mine_changed)
-    problems += _unwritable(root, [path for path, content, _ in steps if content is not False]
-                            + [f"{BACKUP}/{stamp}/{path}" for path in theirs_changed])
+    problems += _unwritable(
+        root,
+        [path for path, content, _ in steps if content is not False]
+        + [f"{BACKUP}/{stamp}/{path}" for path in theirs_changed],
+    )
     if problems:
-        raise UpdateError("these files stop the update; nothing was changed (no file, no commit):\n  "
-                          + "\n  ".join(dict.fromkeys(problems)) + "\nThen run make update again.")
+        raise UpdateError(
+            "these files stop the update; nothing was changed (no file, no commit):\n  "
+            + "\n  ".join(dict.fromkeys(problems))
+            + "\nThen run make update again."
+        )
 
     git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip())
     before = git("rev-parse", "HEAD", cwd=root).strip()
     index = git_dir / "index"
     staged = index.read_bytes() if index.is_file() else None
-    written: list[str] = []                          # the files changed so far, in order
+    written: list[str] = []  # the files changed so far, in order
     try:
         # 1. the student's work, committed as it is
         git("add", "-u", cwd=root)
         git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root)
         if git("diff", "--cached", "--name-only", cwd=root).strip():
-            git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
-                f"my work before the course update of {time.strftime('%Y-%m-%d %H:%M')}", cwd=root)
+            git(
+                "-c",
+                "user.name=student",
+                "-c",
+                "user.email=student@localhost",
+                "commit",
+                "--quiet",
+                "-m",
+                f"my work before the course update of {time.strftime('%Y-%m-%d %H:%M')}",
+                cwd=root,
+            )
         if git("rev-parse", "HEAD^{tree}", cwd=root).strip() != tree:
             raise UpdateError("a file changed while make update ran (saved from JupyterLab?)")
 
@@ -250,14 +283,26 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
             log(f"Your files as they were: {backup.relative_to(root)}/")
 
         # 3. the course's version, recorded as a merge, then each file written
-        for path in in_the_way:                     # an untracked file of the student's with the course's new name
+        for path in in_the_way:  # an untracked file of the student's with the course's new name
             target = backup / path
             target.parent.mkdir(parents=True, exist_ok=True)
             written.append(path)
             shutil.move(str(root / path), target)
             log(f"{path}: a file of yours had the name of a new course file; yours is in the backup")
-        git("-c", "user.name=student", "-c", "user.email=student@localhost", "merge", "--quiet", "--no-ff",
-            "--no-commit", "-s", "ours", upstream, cwd=root)
+        git(
+            "-c",
+            "user.name=student",
+            "-c",
+            "user.email=student@localhost",
+            "merge",
+            "--quiet",
+            "--no-ff",
+            "--no-commit",
+            "-s",
+            "ours",
+            upstream,
+            cwd=root,
+        )
         for path, content, said in steps:
             file = root / path
             if content is None:
@@ -270,11 +315,25 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
             log(f"{path}: {said}")
         git("add", "-A", "--", *theirs_changed, cwd=root)
         version = git("rev-parse", "--short", upstream, cwd=root).strip()
-        git("-c", "user.name=student", "-c", "user.email=student@localhost", "commit", "--quiet", "-m",
-            f"{SUBJECT}{version}, my work kept", cwd=root)
+        git(
+            "-c",
+            "user.name=student",
+            "-c",
+            "user.email=student@localhost",
+            "commit",
+            "--quiet",
+            "-m",
+            f"{SUBJECT}{version}, my work kept",
+            cwd=root,
+        )
     except BaseException as err:
-        why = "it was interrupted (Ctrl+C)" if isinstance(err, KeyboardInterrupt) else \
-            f"{err}" if isinstance(err, UpdateError) else f"{type(err).__name__}: {err}"
+        why = (
+            "it was interrupted (Ctrl+C)"
+            if isinstance(err, KeyboardInterrupt)
+            else f"{err}"
+            if isinstance(err, UpdateError)
+            else f"{type(err).__name__}: {err}"
+        )
         raise UpdateError(_roll_back(root, backup, written, before, staged, index, why)) from err
     log(f"Updated to version {version} of the course: {len(steps)} file(s). Start JupyterLab again with make lab.")
     return len(steps)
@@ -311,13 +370,18 @@ def _read_notebook(root: Path, path: str):
         why = f"byte {err.start} is not UTF-8 text"
     except OSError as err:
         why = err.strerror or str(err)
-    except Exception as err:                          # JSON, but not a notebook nbformat can read
+    except Exception as err:  # JSON, but not a notebook nbformat can read
         why = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
     earlier = sorted((root / BACKUP).glob(f"*/{path}"))
-    fix = (f"copy it back from {earlier[-1].relative_to(root)}" if earlier else
-           f"take back your last committed version with git checkout -- {path}")
-    return None, (f"{path} is not a readable notebook ({why}): repair it in a text editor, or {fix} "
-                  "(what you changed in it since is lost then)")
+    fix = (
+        f"copy it back from {earlier[-1].relative_to(root)}"
+        if earlier
+        else f"take back your last committed version with git checkout -- {path}"
+    )
+    return None, (
+        f"{path} is not a readable notebook ({why}): repair it in a text editor, or {fix} "
+        "(what you changed in it since is lost then)"
+    )
 
 
 def _plan(root: Path, base: str, upstream: str, theirs_changed: dict, mine_changed: dict):
@@ -328,8 +392,11 @@ def _plan(root: Path, base: str, upstream: str, theirs_changed: dict, mine_chang
         file = root / path
         mine_status = mine_changed.get(path)
         if status == "D":
-            steps.append((path, None, "removed from the course") if mine_status is None else
-                         (path, False, "removed from the course, kept here because you changed it"))
+            steps.append(
+                (path, None, "removed from the course")
+                if mine_status is None
+                else (path, False, "removed from the course, kept here because you changed it")
+            )
             continue
         new = _blob(root, upstream, path)
         if mine_status is None or not file.exists():
@@ -340,8 +407,9 @@ def _plan(root: Path, base: str, upstream: str, theirs_changed: dict, mine_chang
                 problems.append(problem)
                 continue
             old = _blob(root, base, path)
-            merged, counts = merge_notebook(nbformat.reads(old.decode(), 4) if old else None,
-                                            mine, nbformat.reads(new.decode(), 4))
+            merged, counts = merge_notebook(
+                nbformat.reads(old.decode(), 4) if old else None, mine, nbformat.reads(new.decode(), 4)
+            )
             steps.append((path, _notebook_bytes(merged), f"updated; {describe(counts)}"))
         else:
             steps.append((path, new, "updated; your version is in the backup"))
@@ -357,22 +425,27 @@ def _unwritable(root: Path, paths) -> list[str]:
         while not folder.is_dir():
             if folder.exists() or folder.is_symlink():
                 where = folder.relative_to(root)
-                problems.append(f"{where} is a file where the course needs a folder (for {path}): "
-                                f"rename or move {where}")
+                problems.append(
+                    f"{where} is a file where the course needs a folder (for {path}): rename or move {where}"
+                )
                 break
             folder = folder.parent
         else:
             if file.is_dir():
                 problems.append(f"{path} is a folder where the course has a file: rename or move it")
             elif not os.access(folder, os.W_OK | os.X_OK):
-                problems.append(f"{path} cannot be written: the folder {folder.relative_to(root) if folder != root else '.'}"
-                                " is read-only; make it writable (chmod u+w)")
+                problems.append(
+                    f"{path} cannot be written: the folder {folder.relative_to(root) if folder != root else '.'}"
+                    " is read-only; make it writable (chmod u+w)"
+                )
             elif file.exists():
                 try:
                     os.close(os.open(file, os.O_WRONLY | os.O_APPEND))
                 except OSError as err:
-                    problems.append(f"{path} cannot be written ({err.strerror or err}): make it writable "
-                                    "(chmod u+w, or chattr -i if it was made immutable)")
+                    problems.append(
+                        f"{path} cannot be written ({err.strerror or err}): make it writable "
+                        "(chmod u+w, or chattr -i if it was made immutable)"
+                    )
     return problems
 
 
@@ -407,8 +480,9 @@ def _mkdirs(root: Path, folder: Path, written: list[str]) -> None:
         folder.mkdir()
 
 
-def _roll_back(root: Path, backup: Path, written: list[str], before: str, staged: bytes | None,
-               index: Path, why: str) -> str:
+def _roll_back(
+    root: Path, backup: Path, written: list[str], before: str, staged: bytes | None, index: Path, why: str
+) -> str:
     """Undo an update that stopped part-way: each file written put back from `backup` (or removed,
     when it is new), the folders made removed, the merge and the student's commit undone (HEAD
     back at `before`, the index as it was). Returns what to tell the student."""
@@ -431,14 +505,18 @@ def _roll_back(root: Path, backup: Path, written: list[str], before: str, staged
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, capture_output=True)
     where = f"{backup.relative_to(root)}/" if backup.exists() else None
     if failed or reset.returncode != 0:
-        return (f"the update stopped part-way: {why}. It could not undo everything: "
-                + (f"put these back by hand from {where}: {', '.join(failed)}. " if failed else "")
-                + (f"git reset {before} failed ({reset.stderr.strip()[:200]}). " if reset.returncode else "")
-                + "Your files as they were are in the backup; nothing there was lost")
-    return (f"the update stopped part-way: {why}. Everything is back as it was before make update "
-            "(every file, and git: no commit, no merge in progress), so nothing was lost"
-            + (f"; a copy of your files is also in {where}" if where else "")
-            + ". Run make update again once the cause is fixed")
+        return (
+            f"the update stopped part-way: {why}. It could not undo everything: "
+            + (f"put these back by hand from {where}: {', '.join(failed)}. " if failed else "")
+            + (f"git reset {before} failed ({reset.stderr.strip()[:200]}). " if reset.returncode else "")
+            + "Your files as they were are in the backup; nothing there was lost"
+        )
+    return (
+        f"the update stopped part-way: {why}. Everything is back as it was before make update "
+        "(every file, and git: no commit, no merge in progress), so nothing was lost"
+        + (f"; a copy of your files is also in {where}" if where else "")
+        + ". Run make update again once the cause is fixed"
+    )
 
 
 def refuse_while_served(root: Path, command: str = "make update") -> None:
@@ -447,17 +525,20 @@ def refuse_while_served(root: Path, command: str = "make update") -> None:
     running = labserver.servers(root)
     if running:
         where = "; ".join(f"{s.url} (process {s.pid}, serving {s.root})" for s in running)
-        raise UpdateError(f"JupyterLab is running for this folder: {where}. A notebook open there "
-                          "would be saved over the update and bring the old version back. Save your "
-                          "work (File, Save All), stop JupyterLab (File, Shut Down, or Ctrl+C twice in "
-                          f"its terminal), then run {command} again. Nothing was changed")
+        raise UpdateError(
+            f"JupyterLab is running for this folder: {where}. A notebook open there "
+            "would be saved over the update and bring the old version back. Save your "
+            "work (File, Save All), stop JupyterLab (File, Shut Down, or Ctrl+C twice in "
+            f"its terminal), then run {command} again. Nothing was changed"
+        )
 
 
 def _last_update(root: Path) -> tuple[str, str, str, str] | None:
     """The last update's merge commit, the student's commit before it, the course's version it
     brought and the course's version before: (merge, mine, theirs, base), or None."""
-    line = git("log", "-1", "--merges", "--first-parent", f"--grep=^{SUBJECT}", "--format=%H %P",
-               cwd=root, check=False).split()
+    line = git(
+        "log", "-1", "--merges", "--first-parent", f"--grep=^{SUBJECT}", "--format=%H %P", cwd=root, check=False
+    ).split()
     if len(line) != 3:
         return None
     merge, mine, theirs = line
@@ -490,7 +571,7 @@ def _repaired(root: Path) -> dict[str, bytes]:
                 old_nb = nbformat.reads(old.decode(), 4) if old else None
                 new_nb = nbformat.reads(_blob(root, theirs, path).decode(), 4)
                 merged, _ = merge_notebook(old_nb, current, new_nb)
-            except Exception:                          # a file that is no notebook now: leave it
+            except Exception:  # a file that is no notebook now: leave it
                 continue
             if _saved_over(old_nb, current, new_nb):
                 out[path] = _notebook_bytes(merged)
@@ -540,12 +621,16 @@ def restore(root: Path, log=print) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.update", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m rnnlab.update", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--remote", default="origin")
-    parser.add_argument("--restore", action="store_true",
-                        help="bring the last update's changes back into the files that lost them "
-                             "(saved over from an open notebook), keeping your work in them")
+    parser.add_argument(
+        "--restore",
+        action="store_true",
+        help="bring the last update's changes back into the files that lost them "
+        "(saved over from an open notebook), keeping your work in them",
+    )
     parser.add_argument("folder", nargs="?", default=".")
     args = parser.parse_args(argv)
     try:

@@ -5,6 +5,7 @@ value `horizon` steps after the last input, series[k + window + horizon - 1]. Wi
 start one step apart share all but one of their values, so a random split of windows puts
 the neighbours of every test window, and its target value, into the training set.
 """
+
 from __future__ import annotations
 
 import torch
@@ -31,4 +32,3 @@ def leaked_share(train_starts, test_starts, window: int, horizon: int) -> float:
     seen = seen_times(train_starts, window, horizon)
     leaked = torch.isin(target_times(test_starts, window, horizon), seen)
     return float(leaked.float().mean())
-

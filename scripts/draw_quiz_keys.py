@@ -26,6 +26,7 @@ class of tests/test_questions.py) is not written here.
 --apply writes only when the sources still hold the keys of FROM, so it can run once; it then
 checks that every question's keyed text is the one it was, and that the keys are the draw.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,24 +40,51 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from test_quiz_keys import (  # noqa: E402
+    MAX_CONSTANT,
+    MAX_CONSTANT_SET,
+    MAX_SHARE,
+    MIN_SET,  # noqa: E402
+    graded_keys,
+    graded_sets,
+    lecture_sets,
+    pattern_problems,
+    quiz_test_cells,
+    source,
+    unbalanced_letters,
+)
+
 from autograder.course.folder import assignments  # noqa: E402
-from test_quiz_keys import (MAX_CONSTANT, MAX_CONSTANT_SET, MAX_SHARE, MIN_SET,  # noqa: E402
-                            graded_keys, graded_sets, lecture_sets, pattern_problems, quiz_test_cells,
-                            source, unbalanced_letters)
 
 GRADED_SEED = 54
 LECTURE_SEED = 5409
 
 # the keys the draw started from (issue 54's review)
 FROM = {
-    "graded": {"ps01_sequence_data": "bad", "ps02_rnn": "bac", "ps03_lstm_gates": "bca", "ps04_using_lstm": "bad",
-               "ps05_padding_packing": "bdca", "ps06_stacked_bidirectional": "adbc",
-               "ps07_gradient_flow": "adbc", "ps08_evaluating_models": "abcd",
-               "ps09_language_models": "bac", "ps10_seq2seq_attention": "abd"},
-    "lecture": {"quiz_01": "cbacbdcba", "quiz_02": "bcbadccbd", "quiz_03": "bbdccbada",
-                "quiz_04": "babbcdcdbc", "quiz_05": "adcbccbd", "quiz_06": "dbacbccad",
-                "quiz_07": "cbdbacbcd", "quiz_08": "acbdbcdbac", "quiz_09": "babccabcd",
-                "quiz_10": "badcbcba"},
+    "graded": {
+        "ps01_sequence_data": "bad",
+        "ps02_rnn": "bac",
+        "ps03_lstm_gates": "bca",
+        "ps04_using_lstm": "bad",
+        "ps05_padding_packing": "bdca",
+        "ps06_stacked_bidirectional": "adbc",
+        "ps07_gradient_flow": "adbc",
+        "ps08_evaluating_models": "abcd",
+        "ps09_language_models": "bac",
+        "ps10_seq2seq_attention": "abd",
+    },
+    "lecture": {
+        "quiz_01": "cbacbdcba",
+        "quiz_02": "bcbadccbd",
+        "quiz_03": "bbdccbada",
+        "quiz_04": "babbcdcdbc",
+        "quiz_05": "adcbccbd",
+        "quiz_06": "dbacbccad",
+        "quiz_07": "cbdbacbcd",
+        "quiz_08": "acbdbcdbac",
+        "quiz_09": "babccabcd",
+        "quiz_10": "badcbcba",
+    },
 }
 
 # lecture questions whose choices stay where they are
@@ -83,9 +111,14 @@ def constant_problems(sets, points) -> list[str]:
     letters = sorted({letter for qs in sets.values() for letters, _ in qs.values() for letter in letters})
     course = sum(p for by_q in points.values() for p in by_q.values())
     for letter in letters:
-        earned = {name: sum(points[name][q] for q, (_, key) in qs.items() if key == letter) for name, qs in sets.items()}
-        problems += [f"{name}: {letter!r} everywhere scores {e:g}" for name, e in earned.items()
-                     if e > MAX_CONSTANT_SET * sum(points[name].values()) + 1e-9]
+        earned = {
+            name: sum(points[name][q] for q, (_, key) in qs.items() if key == letter) for name, qs in sets.items()
+        }
+        problems += [
+            f"{name}: {letter!r} everywhere scores {e:g}"
+            for name, e in earned.items()
+            if e > MAX_CONSTANT_SET * sum(points[name].values()) + 1e-9
+        ]
         if sum(earned.values()) > MAX_CONSTANT * course:
             problems.append(f"{letter!r} everywhere scores {sum(earned.values()):g} of {course:g}")
     return problems
@@ -94,7 +127,9 @@ def constant_problems(sets, points) -> list[str]:
 def draw_graded(sets, points) -> tuple[dict[str, str], int]:
     rng = random.Random(GRADED_SEED)
     for attempt in range(1, 100_000):
-        drawn = {name: {q: (letters, rng.choice(letters)) for q, (letters, _) in qs.items()} for name, qs in sets.items()}
+        drawn = {
+            name: {q: (letters, rng.choice(letters)) for q, (letters, _) in qs.items()} for name, qs in sets.items()
+        }
         if not (unbalanced_letters(drawn) or pattern_problems(drawn) or constant_problems(drawn, points)):
             return {name: key_string(qs) for name, qs in drawn.items()}, attempt
     raise RuntimeError("no draw passed the rules")
@@ -162,11 +197,18 @@ def plan_lecture(sets) -> list[tuple[str, str, str, str]]:
     while any(counts[l] > high for l in letters):
         over = [l for l in letters if counts[l] > high]
         under = [l for l in letters if counts[l] < low]
-        movable = sorted((name, q) for name, by_q in keys.items() for q, k in by_q.items()
-                         if k in over and (name, q) not in KEEP and (name, q) not in moved)
+        movable = sorted(
+            (name, q)
+            for name, by_q in keys.items()
+            for q, k in by_q.items()
+            if k in over and (name, q) not in KEEP and (name, q) not in moved
+        )
         name, q = rng.choice(movable)
-        targets = [l for l in under if len(keys[name]) < MIN_SET
-                   or Counter(keys[name].values())[l] + 1 <= MAX_SHARE * len(keys[name])]
+        targets = [
+            l
+            for l in under
+            if len(keys[name]) < MIN_SET or Counter(keys[name].values())[l] + 1 <= MAX_SHARE * len(keys[name])
+        ]
         moved.add((name, q))
         if not targets:
             continue
@@ -212,27 +254,41 @@ def apply_lecture(name: str, qid: str, old: str, new: str) -> None:
     swap = {old: new, new: old}
     start = raw.index(f'"id": "{qid}",')
     choices = question["choices"]
-    raw = _rewrite_entries(raw, _object_span(raw, start, "choices"), choices,
-                           {swap.get(l, l): t for l, t in choices.items()})
+    raw = _rewrite_entries(
+        raw, _object_span(raw, start, "choices"), choices, {swap.get(l, l): t for l, t in choices.items()}
+    )
     answer = raw.index(f'"answer": "{old}"', start)
-    raw = raw[:answer] + f'"answer": "{new}"' + raw[answer + len(f'"answer": "{old}"'):]
+    raw = raw[:answer] + f'"answer": "{new}"' + raw[answer + len(f'"answer": "{old}"') :]
     mistakes = question.get("mistakes", {})
     if mistakes:
-        raw = _rewrite_entries(raw, _object_span(raw, start, "mistakes"), mistakes,
-                               {swap.get(l, l): t for l, t in mistakes.items()})
+        raw = _rewrite_entries(
+            raw, _object_span(raw, start, "mistakes"), mistakes, {swap.get(l, l): t for l, t in mistakes.items()}
+        )
     path.write_text(raw, encoding="utf-8")
 
 
 def main(apply: bool) -> None:
     graded = graded_sets()
     lecture = lecture_sets()
-    points = {a: {c.metadata.nbgrader["grade_id"][len("quiz_"):]: float(c.metadata.nbgrader["points"])
-                  for c in quiz_test_cells(source(a)) if re.fullmatch(r"quiz_q\d+", c.metadata.nbgrader["grade_id"])}
-              for a in assignments()}
-    now = {"graded": {n: key_string(qs) for n, qs in graded.items()},
-           "lecture": {n: key_string(qs) for n, qs in lecture.items()}}
-    start = {kind: {n: {q: (letters, old) for (q, (letters, _)), old in zip(qs.items(), FROM[kind][n])}
-                    for n, qs in sets.items()} for kind, sets in (("graded", graded), ("lecture", lecture))}
+    points = {
+        a: {
+            c.metadata.nbgrader["grade_id"][len("quiz_") :]: float(c.metadata.nbgrader["points"])
+            for c in quiz_test_cells(source(a))
+            if re.fullmatch(r"quiz_q\d+", c.metadata.nbgrader["grade_id"])
+        }
+        for a in assignments()
+    }
+    now = {
+        "graded": {n: key_string(qs) for n, qs in graded.items()},
+        "lecture": {n: key_string(qs) for n, qs in lecture.items()},
+    }
+    start = {
+        kind: {
+            n: {q: (letters, old) for (q, (letters, _)), old in zip(qs.items(), FROM[kind][n])}
+            for n, qs in sets.items()
+        }
+        for kind, sets in (("graded", graded), ("lecture", lecture))
+    }
     keys, attempts = draw_graded(start["graded"], points)
     moves = plan_lecture(start["lecture"])
     print(f"graded keys (draw {attempts} of seed {GRADED_SEED}):")
@@ -262,7 +318,8 @@ def main(apply: bool) -> None:
 
 def _quiz(name: str):
     from rnnlab.quiz import load_quiz
-    return load_quiz(name[len("quiz_"):])
+
+    return load_quiz(name[len("quiz_") :])
 
 
 if __name__ == "__main__":

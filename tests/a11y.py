@@ -9,6 +9,7 @@ fix. The keyboard driver reaches each control of a widget with Tab from its neig
 `document.activeElement` at every step and that the focus is drawn), then changes it with the
 keys its kind takes and waits for the widget to show the change.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,8 @@ PAINT_ALL = ".jp-Notebook .jp-Cell { content-visibility: visible !important; }"
 CONTRAST_JS = """([course]) => {
     const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
         const [r, g, b, a = 1] = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [r, g, b, a]; };
-    const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const lum = ([r, g, b]) => { const f = v => { v /= 255; \
+return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
         return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
     const over = (top, below) => top.slice(0, 3).map((v, k) => v * top[3] + below[k] * (1 - top[3]));
     const background = e => { const layers = [];
@@ -60,12 +62,16 @@ CONTRAST_JS = """([course]) => {
             const px = parseFloat(s.fontSize), bold = parseInt(s.fontWeight) >= 700;
             const needed = px >= 24 || (bold && px >= 18.66) ? 3 : 4.5;
             if (ratio < needed)
-                found.push({course: true, impact: 'serious', target: [e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')],
+                found.push({course: true, impact: 'serious', target: [e.tagName.toLowerCase() + \
+(e.className ? '.' + String(e.className).split(' ').join('.') : '')],
                             html: e.outerHTML.slice(0, 300),
-                            summary: `contrast ${ratio.toFixed(2)}:1 (needs ${needed}:1): ${s.color} on rgb(${bg.map(Math.round)}), ${px}px`});
+                            summary: `contrast ${ratio.toFixed(2)}:1 (needs ${needed}:1): \
+${s.color} on rgb(${bg.map(Math.round)}), ${px}px`});
         }
     }
-    return found.length ? [{id: 'color-contrast', impact: 'serious', help: 'Elements must meet minimum color contrast ratio thresholds (measured by the course: axe sees no text in the notebook as on screen)', nodes: found}] : [];
+    return found.length ? [{id: 'color-contrast', impact: 'serious', \
+help: 'Elements must meet minimum color contrast ratio thresholds (measured by the course: \
+axe sees no text in the notebook as on screen)', nodes: found}] : [];
 }"""
 
 AXE_RUN_JS = """async ([tags, course, paintAll]) => {
@@ -95,8 +101,9 @@ def axe_violations(page) -> list[dict]:
 
     page.evaluate(Axe().axe_script)
     found = page.evaluate(AXE_RUN_JS, [WCAG_TAGS, COURSE_CONTENT, PAINT_ALL])
-    assert "color-contrast" not in {v["id"] for v in found if any(n["course"] for n in v["nodes"])}, \
+    assert "color-contrast" not in {v["id"] for v in found if any(n["course"] for n in v["nodes"])}, (
         "axe now judges the contrast of text in the notebook: CONTRAST_JS can go"
+    )
     painted = page.add_style_tag(content=PAINT_ALL)
     try:
         return found + page.evaluate(CONTRAST_JS, [COURSE_CONTENT])
@@ -113,8 +120,11 @@ def split(violations: list[dict]) -> tuple[dict, dict]:
             if nodes:
                 impacts = Counter(n["impact"] for n in nodes)
                 sides[0 if course else 1][v["id"]] = {
-                    "impact": impacts.most_common(1)[0][0], "help": v["help"], "count": len(nodes),
-                    "example": {k: nodes[0][k] for k in ("target", "html", "summary")}}
+                    "impact": impacts.most_common(1)[0][0],
+                    "help": v["help"],
+                    "count": len(nodes),
+                    "example": {k: nodes[0][k] for k in ("target", "html", "summary")},
+                }
     return sides
 
 
@@ -130,6 +140,7 @@ def record_jupyterlab(path: Path, page_name: str, rules: dict) -> None:
     """JupyterLab's own violations on one page, merged into the JSON record at `path` (one key per
     page; the other pytest worker may write its page at the same time)."""
     import fcntl
+
     path.parent.mkdir(exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -140,8 +151,11 @@ def record_jupyterlab(path: Path, page_name: str, rules: dict) -> None:
 
 def describe(rules: dict) -> str:
     """The course's violations, one paragraph per rule, for an assertion message."""
-    return "\n".join(f"{rule} ({r['impact']}, {r['count']} nodes): {r['help']}\n    e.g. {r['example']['target']}: "
-                     f"{r['example']['html'][:160]}\n    {r['example']['summary'][:300]}" for rule, r in rules.items())
+    return "\n".join(
+        f"{rule} ({r['impact']}, {r['count']} nodes): {r['help']}\n    e.g. {r['example']['target']}: "
+        f"{r['example']['html'][:160]}\n    {r['example']['summary'][:300]}"
+        for rule, r in rules.items()
+    )
 
 
 # ------------------------------------------------------------------ the keyboard alone
@@ -161,7 +175,8 @@ TAB_STOPS_JS = """(root) => {
             const group = e.closest('.widget-radio-box') || e.name;
             if (groups.has(group)) continue;
             groups.add(group);
-            const all = [...root.querySelectorAll('input[type=radio]')].filter(r => (r.closest('.widget-radio-box') || r.name) === group);
+            const all = [...root.querySelectorAll('input[type=radio]')].filter(r => \
+(r.closest('.widget-radio-box') || r.name) === group);
             stops.push(all.find(r => r.checked) || all[0]);
             continue;
         }
@@ -213,7 +228,7 @@ def _change_keys(kind: str, element) -> list[str] | None:
     nothing (the toggle button already chosen)."""
     if kind == "slider":
         return ["ArrowRight"]
-    if kind == "dropdown":           # Chromium on Linux picks the next option at once
+    if kind == "dropdown":  # Chromium on Linux picks the next option at once
         return ["ArrowDown"]
     if kind == "radio":
         return ["ArrowDown"]
@@ -221,11 +236,10 @@ def _change_keys(kind: str, element) -> list[str] | None:
         return None if "mod-active" in (element.get_attribute("class") or "") else ["Space"]
     if kind == "button":
         return ["Enter"]
-    return None                      # text fields and slider readouts: typed, see drive_widget
+    return None  # text fields and slider readouts: typed, see drive_widget
 
 
-def drive_widget(page, widget, name: str, operate=None, text: str | None = None,
-                 seconds: float = 15) -> list[dict]:
+def drive_widget(page, widget, name: str, operate=None, text: str | None = None, seconds: float = 15) -> list[dict]:
     """Every control of `widget` by the keyboard alone, in Tab order: the first one is focused
     by script (no click), each next one must be where one Tab press leads (document.activeElement),
     and each must show that it has the focus (its outline or box shadow differs from the unfocused
@@ -252,45 +266,60 @@ def drive_widget(page, widget, name: str, operate=None, text: str | None = None,
         kind, label = page.evaluate(KIND_JS, element), page.evaluate(LABEL_JS, element)
         assert _is_active(page, element), (
             f"{name}: the keyboard did not bring the focus to {kind} '{label}' but to "
-            f"{page.evaluate('() => document.activeElement && document.activeElement.outerHTML.slice(0, 160)')}")
+            f"{page.evaluate('() => document.activeElement && document.activeElement.outerHTML.slice(0, 160)')}"
+        )
         edge = page.evaluate(EDGE_JS, element)
         entry = {"control": label, "kind": kind, "focus": edge, "unfocused": unfocused}
         assert edge["focusVisible"], f"{name}: {kind} '{label}' reached by Tab does not match :focus-visible"
-        assert (edge["outline"], edge["shadow"]) != (unfocused["outline"], unfocused["shadow"]), \
+        assert (edge["outline"], edge["shadow"]) != (unfocused["outline"], unfocused["shadow"]), (
             f"{name}: {kind} '{label}' shows no focus (outline and box shadow as unfocused: {edge})"
+        )
         if operate is None or operate(label, kind):
             keys = _change_keys(kind, element)
             before = page.evaluate(FIGURE_JS if has_figure else SHOWN_JS, handle)
             if kind == "text":
                 keys = ["Control+a", *list(text or "x"), "Enter"]
-            elif kind == "slider-readout":         # to the end of the range farther away
-                value = page.evaluate("""(e) => {
+            elif kind == "slider-readout":  # to the end of the range farther away
+                value = page.evaluate(
+                    """(e) => {
                     const h = e.parentElement.querySelector('.noUi-handle');
                     const [lo, hi] = ['aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a)));
-                    return parseFloat(e.textContent) > (lo + hi) / 2 ? lo : hi; }""", element)
+                    return parseFloat(e.textContent) > (lo + hi) / 2 ? lo : hi; }""",
+                    element,
+                )
                 keys = ["Control+a", *list(f"{value:g}"), "Enter"]
             if keys:
                 for key in keys:
                     page.keyboard.press(key)
                 try:
-                    page.wait_for_function(f"([root, old]) => ({FIGURE_JS if has_figure else SHOWN_JS})(root) !== old",
-                                           arg=[handle, before], timeout=seconds * 1000)
+                    page.wait_for_function(
+                        f"([root, old]) => ({FIGURE_JS if has_figure else SHOWN_JS})(root) !== old",
+                        arg=[handle, before],
+                        timeout=seconds * 1000,
+                    )
                 except PlaywrightTimeout:
-                    raise AssertionError(f"{name}: {kind} '{label}' changed by {keys}, but the widget "
-                                         f"showed no change in {seconds:g} s") from None
+                    raise AssertionError(
+                        f"{name}: {kind} '{label}' changed by {keys}, but the widget showed no change in {seconds:g} s"
+                    ) from None
                 entry["changed_by"] = keys
                 # arrows in a radio group move the focus to the button they check
-                element = page.evaluate_handle("""([root, e]) => root.contains(document.activeElement)
-                    ? document.activeElement : e""", [handle, element]).as_element()
+                element = page.evaluate_handle(
+                    """([root, e]) => root.contains(document.activeElement)
+                    ? document.activeElement : e""",
+                    [handle, element],
+                ).as_element()
         records.append(entry)
         # the next control: where Tab must lead from this one (the controls may have changed:
         # a button that enables others, a card that moves on)
-        expected = page.evaluate_handle(f"""([root, e]) => {{
+        expected = page.evaluate_handle(
+            f"""([root, e]) => {{
             const stops = ({TAB_STOPS_JS})(root);
             const group = x => x.type === 'radio' ? x.closest('.widget-radio-box') : x;
             const after = stops.filter(s => group(s) !== group(e)
                 && (e.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING));
-            return after.length ? after[0] : null; }}""", [handle, element])
+            return after.length ? after[0] : null; }}""",
+            [handle, element],
+        )
         if _none(page, expected):
             break
         unfocused = page.evaluate(EDGE_JS, expected)
@@ -307,6 +336,7 @@ def check_axe(page, page_name: str, record_file: Path) -> tuple[dict, dict]:
     record_jupyterlab(record_file, page_name, jupyterlab)
     record_jupyterlab(record_file.with_name("a11y-course.json"), page_name, course)
     print(f"\naxe on {page_name}: JupyterLab's own UI: {summary(jupyterlab)}; the course's content: {summary(course)}")
-    assert not blocking(course), f"{page_name}: serious or critical WCAG violations in the course's content:\n" \
-        + describe(blocking(course))
+    assert not blocking(course), (
+        f"{page_name}: serious or critical WCAG violations in the course's content:\n" + describe(blocking(course))
+    )
     return course, jupyterlab

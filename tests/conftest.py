@@ -1,4 +1,5 @@
 """Shared test helpers: grade a batch of fixture submissions once per session."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,9 @@ import pytest
 # pytest-xdist workers grade at the same time: each needs its own sandbox uids, since the
 # sandbox's process limit counts every process of a uid (set before the instructor package reads it)
 if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
-    os.environ["RNNLAB_SANDBOX_UID_BASE"] = str(int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
-                                                + 1000 * int(os.environ["PYTEST_XDIST_WORKER"][2:]))
+    os.environ["RNNLAB_SANDBOX_UID_BASE"] = str(
+        int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 1000 * int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    )
 
 # the tests' gradebooks are thrown away: SQLite need not wait for the disk after each commit
 os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
@@ -45,41 +47,43 @@ JOBS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
 # unit, grading and JupyterLab parts) start these first, the others in the order collected.
 LONGEST_FIRST = (
     # the grading part: a batch's grading is its scope's setup
-    "tests/test_attacks.py",                                   # 92 s batch, then its tests
-    "tests/test_grading.py::Test_ps04_using_lstm",             # 82 s
-    "tests/test_grading.py::Test_ps07_gradient_flow",          # 45 s
-    "tests/test_term.py",                                      # 41 s
-    "tests/test_grading.py::Test_ps10_seq2seq_attention",      # 40 s
-    "tests/test_grading.py::Test_ps08_evaluating_models",      # 40 s
+    "tests/test_attacks.py",  # 92 s batch, then its tests
+    "tests/test_grading.py::Test_ps04_using_lstm",  # 82 s
+    "tests/test_grading.py::Test_ps07_gradient_flow",  # 45 s
+    "tests/test_term.py",  # 41 s
+    "tests/test_grading.py::Test_ps10_seq2seq_attention",  # 40 s
+    "tests/test_grading.py::Test_ps08_evaluating_models",  # 40 s
     # the unit part: every module of over 8 s (the others take 6 s or less)
-    "tests/test_student_dist.py",                              # 26 s
-    "tests/test_diagnose.py",                                  # 20 s
-    "tests/test_student_update.py",                            # 19 s
-    "tests/test_kernels.py",                                   # 18 s
-    "tests/test_grading_units.py",                             # 16 s
-    "tests/test_progress.py",                                  # 15 s
-    "tests/test_tasks_and_checks.py",                          # 11 s
-    "tests/test_widgets.py",                                   # 10 s
-    "tests/test_lab_modes.py",                                 # 10 s
-    "tests/test_release.py",                                   # 9 s
+    "tests/test_student_dist.py",  # 26 s
+    "tests/test_diagnose.py",  # 20 s
+    "tests/test_student_update.py",  # 19 s
+    "tests/test_kernels.py",  # 18 s
+    "tests/test_grading_units.py",  # 16 s
+    "tests/test_progress.py",  # 15 s
+    "tests/test_tasks_and_checks.py",  # 11 s
+    "tests/test_widgets.py",  # 10 s
+    "tests/test_lab_modes.py",  # 10 s
+    "tests/test_release.py",  # 9 s
     # the JupyterLab part
-    "tests/test_browser.py::test_problem_sets_saved_by_jupyterlab_are_graded",    # 48 s
-    "tests/test_browser_ch09.py",                              # 28 s
+    "tests/test_browser.py::test_problem_sets_saved_by_jupyterlab_are_graded",  # 48 s
+    "tests/test_browser_ch09.py",  # 28 s
     "tests/test_browser_chapters.py::test_quiz_and_flashcards_of_every_chapter",  # 24 s
-    "tests/test_browser_progress.py",                          # 23 s
-    "tests/test_browser_ch10.py",                              # 21 s
-    "tests/test_browser_ch11.py",                              # 19 s
+    "tests/test_browser_progress.py",  # 23 s
+    "tests/test_browser_ch10.py",  # 21 s
+    "tests/test_browser_ch11.py",  # 19 s
 )
 
 
 def longest_first(items: list) -> list:
     """`items` with those of LONGEST_FIRST's scopes first, in its order; the rest as they were."""
+
     def rank(item) -> int:
         for k, scope in enumerate(LONGEST_FIRST):
             if item.nodeid == scope or item.nodeid.startswith((scope + "::", scope + "[")):
                 return k
         return len(LONGEST_FIRST)
-    return sorted(items, key=rank)          # stable: within a scope, and for the rest, as collected
+
+    return sorted(items, key=rank)  # stable: within a scope, and for the rest, as collected
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -93,10 +97,10 @@ def pytest_collection_modifyitems(session, config, items):
 class Batch:
     course: Path
     submissions: Path
-    run: Run | None          # None for a batch another pytest worker graded (grade_batch's `shared`)
+    run: Run | None  # None for a batch another pytest worker graded (grade_batch's `shared`)
     results: dict
     tests: list[str]
-    submitted: dict          # path -> sha256 of every file of the submissions, before grading
+    submitted: dict  # path -> sha256 of every file of the submissions, before grading
     assignment: str = ""
     seconds: float = 0.0
 
@@ -121,15 +125,22 @@ def notebooks(assignment: str):
 
 
 def auto_test_ids(source) -> list[str]:
-    return [c.metadata["nbgrader"]["grade_id"] for c in source.cells
-            if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+    return [
+        c.metadata["nbgrader"]["grade_id"]
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")
+    ]
 
 
 def auto_points(source) -> float:
     """The automatic points of a problem set: what its solution scores before hand grading."""
-    return sum(float(c.metadata["nbgrader"]["points"]) for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
-               and not c.metadata["nbgrader"].get("solution"))
+    return sum(
+        float(c.metadata["nbgrader"]["points"])
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+        and c.cell_type == "code"
+        and not c.metadata["nbgrader"].get("solution")
+    )
 
 
 # The class of about 40 ps03 submissions that test_grading.py checks answer by answer and
@@ -139,15 +150,37 @@ def auto_points(source) -> float:
 # autograder/authoring/grader_attacks/ that end fast (the slow ones are in test_attacks.py's batch).
 # Its answers were one per submission until they were 47: the class would have been 64.
 PS03 = "ps03_lstm_gates"
-FAST_ATTACKS = ("always_equal", "change_points", "delete_tests", "edit_tests", "hijack_traceback", "patch_helpers",
-                "retype_tests", "schema_version", "encoded_exfiltration", "hostile_html", "os_exit",
-                "malformed_json", "write_gradebook", "read_source", "missing_notebook")
-PS03_ANSWERS = (F.fixtures_for(PS03, "mutants") + F.fixtures_for(PS03, "alternatives") + F.fixtures_for(PS03, "copies")
-                + F.fixtures_for(PS03, "attacks"))
+FAST_ATTACKS = (
+    "always_equal",
+    "change_points",
+    "delete_tests",
+    "edit_tests",
+    "hijack_traceback",
+    "patch_helpers",
+    "retype_tests",
+    "schema_version",
+    "encoded_exfiltration",
+    "hostile_html",
+    "os_exit",
+    "malformed_json",
+    "write_gradebook",
+    "read_source",
+    "missing_notebook",
+)
+PS03_ANSWERS = (
+    F.fixtures_for(PS03, "mutants")
+    + F.fixtures_for(PS03, "alternatives")
+    + F.fixtures_for(PS03, "copies")
+    + F.fixtures_for(PS03, "attacks")
+)
 PS03_BUNDLES = F.bundles(PS03_ANSWERS, nbformat.read(REPO / "source" / PS03 / f"{PS03}.ipynb", 4), prefix="ps03-bundle")
 _PACKED = {m.name for b in PS03_BUNDLES for m in b.members}
-PS03_CLASS = ([F.SOLUTION, F.BLANK] + [b.fixture for b in PS03_BUNDLES] + [fx for fx in PS03_ANSWERS if fx.name not in _PACKED]
-              + [fx for fx in F.attacks() if fx.name in FAST_ATTACKS])
+PS03_CLASS = (
+    [F.SOLUTION, F.BLANK]
+    + [b.fixture for b in PS03_BUNDLES]
+    + [fx for fx in PS03_ANSWERS if fx.name not in _PACKED]
+    + [fx for fx in F.attacks() if fx.name in FAST_ATTACKS]
+)
 
 
 @pytest.fixture(scope="session")
@@ -165,6 +198,7 @@ def grade_batch(tmp_path_factory):
             cache[key] = graded_now(assignment, fixtures, label, options)
             return cache[key]
         from filelock import FileLock
+
         record = tmp_path_factory.getbasetemp().parent / f"shared-{label}-{assignment}.pickle"
         with FileLock(f"{record}.lock"):
             if record.exists():
@@ -191,9 +225,11 @@ def grade_batch(tmp_path_factory):
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy(course / "reports" / assignment / "grades.csv", keep / f"{assignment}-{label}.csv")
         with open(keep / "batches.log", "a") as log:
-            print(f"{assignment} {label}: {len(results)} submissions in {seconds:.1f} s "
-                  f"(worker {os.environ.get('PYTEST_XDIST_WORKER', '-')}, sandbox uids from {opts.uid_base})",
-                  file=log)
+            print(
+                f"{assignment} {label}: {len(results)} submissions in {seconds:.1f} s "
+                f"(worker {os.environ.get('PYTEST_XDIST_WORKER', '-')}, sandbox uids from {opts.uid_base})",
+                file=log,
+            )
         return batch
 
     return grade
@@ -214,6 +250,7 @@ def hub_env_view():
     student distribution of HEAD, a copy of the Python runtime; removed at the end. The
     repository's mode is put back too (the hub makes it private)."""
     from autograder.deploying import hub as H
+
     folder = Path(tempfile.mkdtemp(prefix="rnnlab-hub-shared-", dir="/tmp"))
     folder.chmod(0o755)
     os.environ[H.SHARED_VIEW_ENV] = str(folder)
@@ -243,15 +280,16 @@ def cache_of_its_own(folder: Path, stores=("realcode",)) -> Path:
     copied across file systems): what the test cuts or counts never pushes the user's entries out
     (each store keeps its newest few), and nothing the user has already cut is cut again."""
     from rnnlab.realcode import cache_dir
+
     for store in stores:
         (folder / "rnnlab" / store).mkdir(parents=True, exist_ok=True)
         for entry in cache_dir(store).glob("*.txt"):
             try:
                 try:
                     os.link(entry, folder / "rnnlab" / store / entry.name)
-                except OSError:                         # another file system: a copy
+                except OSError:  # another file system: a copy
                     shutil.copy(entry, folder / "rnnlab" / store / entry.name)
-            except FileNotFoundError:                   # gone meanwhile (each store keeps its newest few)
+            except FileNotFoundError:  # gone meanwhile (each store keeps its newest few)
                 pass
     return folder
 
@@ -289,6 +327,7 @@ def _free_port() -> int:
     """A free port outside the range the system hands to kernels and clients (the hub's
     free_port says why)."""
     from autograder.deploying.hub import free_port
+
     return free_port()
 
 
@@ -319,8 +358,18 @@ def start_jupyter(args: list[str], log_path: Path, env: dict, seconds: float, cw
     env = dict(env, JUPYTER_RUNTIME_DIR=runtime)
     for _ in range(5):
         port = _free_port()
-        cmd = [sys.executable, "-m", "jupyter", *args, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.port_retries=0", f"--ServerApp.token={token}", "--KernelManager.transport=ipc"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            *args,
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.token={token}",
+            "--KernelManager.transport=ipc",
+        ]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
         with open(log_path, "w") as log:
@@ -329,7 +378,7 @@ def start_jupyter(args: list[str], log_path: Path, env: dict, seconds: float, cw
         if wait_until_serving(url, token, server, seconds):
             server.runtime_dir = Path(runtime)
             return server, url, token
-        gave_up = server.poll() is None                 # running, but not answering here in time
+        gave_up = server.poll() is None  # running, but not answering here in time
         server.kill()
         server.wait()
         if gave_up or "already in use" not in log_path.read_text():
@@ -367,9 +416,18 @@ def wait_until_serving(url: str, token: str, server: subprocess.Popen, seconds: 
 
 def launch_chromium(playwright):
     """Debian's Chromium, headless, with no network of its own, from a Playwright instance."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
 
 
 @pytest.fixture(scope="session")
@@ -378,6 +436,7 @@ def chromium():
     browser test of the session; each test opens its own page."""
     _need_browser()
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = launch_chromium(p)
         yield browser
@@ -392,23 +451,42 @@ def lab(tmp_path_factory, chromium):
     (root / "notebooks").mkdir()
     # the students' settings, as `make lab` gives them (no news or update pop-ups over outputs, a
     # changed notebook saved every ten seconds), written as this server's user settings
-    overrides = json.loads((Path(__file__).resolve().parent.parent / "jupyter" / "student" / "labconfig"
-                            / "default_setting_overrides.json").read_text())
+    overrides = json.loads(
+        (
+            Path(__file__).resolve().parent.parent
+            / "jupyter"
+            / "student"
+            / "labconfig"
+            / "default_setting_overrides.json"
+        ).read_text()
+    )
     for plugin, values in overrides.items():
         package, name = plugin.split(":")
         folder = root / "settings" / package
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1",
-               RNNLAB_REVIEW_FILE=str(root / ".rnnlab-review.json"))
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        RNNLAB_REVIEW_FILE=str(root / ".rnnlab-review.json"),
+    )
     server, url, token = start_jupyter(
-        ["lab", f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / 'workspaces'}",
-         f"--LabApp.user_settings_dir={root / 'settings'}", "--LabApp.expose_app_in_browser=True",
-         f"--NotebookNotary.db_file={root / 'nbsignatures.db'}",      # trust is the test's, not this user's
-         # its kernels forked from a warm process, each as a fresh one (tests/test_kernels.py): a
-         # session opens about twenty notebooks
-         "--AsyncMappingKernelManager.kernel_manager_class=autograder.course.labkernels.ForkedServerKernelManager"],
-        root / "lab.log", env, seconds=90)
+        [
+            "lab",
+            f"--ServerApp.root_dir={root}",
+            f"--LabApp.workspaces_dir={root / 'workspaces'}",
+            f"--LabApp.user_settings_dir={root / 'settings'}",
+            "--LabApp.expose_app_in_browser=True",
+            f"--NotebookNotary.db_file={root / 'nbsignatures.db'}",  # trust is the test's, not this user's
+            # its kernels forked from a warm process, each as a fresh one (tests/test_kernels.py): a
+            # session opens about twenty notebooks
+            "--AsyncMappingKernelManager.kernel_manager_class=autograder.course.labkernels.ForkedServerKernelManager",
+        ],
+        root / "lab.log",
+        env,
+        seconds=90,
+    )
     yield url, token, root, chromium
     stop_server(server)
 

@@ -5,6 +5,7 @@ documentation of nn.RNN, nn.LSTM, nn.GRU), one sequence at a time, so that a wid
 values can be checked against something the widget's own code path never touched. Each
 reference is itself checked against the layer's forward pass in the tests that use it.
 """
+
 from __future__ import annotations
 
 import torch
@@ -34,14 +35,14 @@ def lstm_by_hand(lstm, seq: torch.Tensor) -> dict:
             h = torch.zeros(w_hh.shape[1])
             c = torch.zeros(H)
             rows = {name: [None] * T for name in "ifgoch"}
-            for t in (range(T - 1, -1, -1) if d else range(T)):
+            for t in range(T - 1, -1, -1) if d else range(T):
                 z = w_ih @ layer_in[t] + w_hh @ h
                 if b_ih is not None:
                     z = z + b_ih + b_hh
                 i = 1 / (1 + torch.exp(-z[0:H]))
-                f = 1 / (1 + torch.exp(-z[H:2 * H]))
-                g = torch.tanh(z[2 * H:3 * H])
-                o = 1 / (1 + torch.exp(-z[3 * H:4 * H]))
+                f = 1 / (1 + torch.exp(-z[H : 2 * H]))
+                g = torch.tanh(z[2 * H : 3 * H])
+                o = 1 / (1 + torch.exp(-z[3 * H : 4 * H]))
                 c = f * c + i * g
                 h = o * torch.tanh(c)
                 if w_hr is not None:
@@ -64,13 +65,20 @@ def lstm_cell_by_hand(cell, x: float, h: float, c: float) -> dict:
     sig = lambda v: 1 / (1 + torch.exp(-v))  # noqa: E731
     i, f, g, o = sig(z[0]), sig(z[1]), torch.tanh(z[2]), sig(z[3])
     c_new = f * c + i * g
-    return {"i": i.item(), "f": f.item(), "g": g.item(), "o": o.item(), "c": c_new.item(),
-            "h": (o * torch.tanh(c_new)).item()}
+    return {
+        "i": i.item(),
+        "f": f.item(),
+        "g": g.item(),
+        "o": o.item(),
+        "c": c_new.item(),
+        "h": (o * torch.tanh(c_new)).item(),
+    }
 
 
 @torch.no_grad()
-def rnn_parts_by_hand(rnn, seq: torch.Tensor, w_hh: torch.Tensor | None = None,
-                      dtype: torch.dtype = torch.float32) -> dict:
+def rnn_parts_by_hand(
+    rnn, seq: torch.Tensor, w_hh: torch.Tensor | None = None, dtype: torch.dtype = torch.float32
+) -> dict:
     """A one-layer tanh RNN on one sequence (T, input): per step the input part x_t W_ih^T + b_ih,
     the recurrent part h_(t-1) W_hh^T + b_hh and h_t, each (T, units), computed in `dtype`."""
     w_hh = (rnn.weight_hh_l0 if w_hh is None else w_hh).to(dtype)

@@ -1,11 +1,21 @@
 """The adding problem: data, baseline, model and the training run."""
+
 import math
 
 import pytest
 import torch
 
-from rnnlab.adding import (BASELINE_MSE, TARGET_MSE, AddingModel, adding_batch, constant_mse,
-                           eval_set, evaluate, seconds_to_tenth, train_adding)
+from rnnlab.adding import (
+    BASELINE_MSE,
+    TARGET_MSE,
+    AddingModel,
+    adding_batch,
+    constant_mse,
+    eval_set,
+    evaluate,
+    seconds_to_tenth,
+    train_adding,
+)
 from rnnlab.gradients import forget_biases
 
 
@@ -15,7 +25,7 @@ def test_batch_layout_markers_and_targets():
     values, markers = x[..., 0], x[..., 1]
     assert values.min() >= 0 and values.max() <= 1
     assert torch.equal(markers.sum(0), torch.full((200,), 2.0))
-    assert torch.equal(markers[:5].sum(0), torch.ones(200))          # one in each half
+    assert torch.equal(markers[:5].sum(0), torch.ones(200))  # one in each half
     assert torch.equal(markers[5:].sum(0), torch.ones(200))
     torch.testing.assert_close(y, (values * markers).sum(0))
     # every position of each half is used
@@ -35,7 +45,7 @@ def test_batch_is_reproducible_and_checked():
 def test_baseline_is_one_sixth():
     assert BASELINE_MSE == pytest.approx(0.1667, abs=1e-4) and TARGET_MSE == BASELINE_MSE / 10
     assert constant_mse(1.0) == pytest.approx(1 / 6, abs=0.003)
-    assert constant_mse(0.0) == pytest.approx(7 / 6, abs=0.01)      # E[S^2] = Var + mean^2
+    assert constant_mse(0.0) == pytest.approx(7 / 6, abs=0.01)  # E[S^2] = Var + mean^2
     assert constant_mse(1.0) < constant_mse(0.9) and constant_mse(1.0) < constant_mse(1.1)
 
 
@@ -101,8 +111,16 @@ def test_seconds_to_tenth():
 
 def test_sgd_explodes_without_clipping_and_not_with_it():
     # lecture 07's run (80 steps: 60 did not overflow under every seed); 16 doubled units do not explode
-    config = dict(optimizer="sgd", lr=0.1, recurrent_scale=2.0, steps=80, stop_below=None,
-                  eval_every=20, eval_size=64, hidden_size=32)
+    config = dict(
+        optimizer="sgd",
+        lr=0.1,
+        recurrent_scale=2.0,
+        steps=80,
+        stop_below=None,
+        eval_every=20,
+        eval_size=64,
+        hidden_size=32,
+    )
     wild = train_adding("rnn", 0, clip=None, **config)
     tame = train_adding("rnn", 0, clip=1.0, **config)
     assert wild.diverged_step is not None and wild.steps == wild.diverged_step
@@ -114,8 +132,14 @@ def test_sgd_explodes_without_clipping_and_not_with_it():
 
 
 # -- chapter 07's record of the race, and the claims the chapter makes of it ------------------
-from rnnlab.adding import (RACE_SEED, adding_race, load_race, race_claims, race_setting,  # noqa: E402
-                           race_step_seconds)
+from rnnlab.adding import (  # noqa: E402
+    RACE_SEED,
+    adding_race,
+    load_race,
+    race_claims,
+    race_setting,  # noqa: E402
+    race_step_seconds,
+)
 
 # Training amplifies the last bits of arithmetic: on the other-cpu emulation, seed 0's first 10
 # training losses moved by 9e-8 and its LSTM's and GRU's first evaluations (step 25) by 5e-8 at
@@ -123,9 +147,11 @@ from rnnlab.adding import (RACE_SEED, adding_race, load_race, race_claims, race_
 # So the record is compared with a fresh run over its first steps; another seed differs there by
 # 0.28 or more.
 FIRST_STEPS, LOSS_TOLERANCE, FIRST_EVAL_TOLERANCE = 10, 1e-5, 1e-3
-GATED = ("the LSTM and the GRU get below a tenth of the baseline",
-         "the LSTM is still near the baseline at step 100, the GRU has left it by then",
-         "in steps, the GRU gets there first")
+GATED = (
+    "the LSTM and the GRU get below a tenth of the baseline",
+    "the LSTM is still near the baseline at step 100, the GRU has left it by then",
+    "in steps, the GRU gets there first",
+)
 
 
 @pytest.fixture(scope="module")
@@ -135,21 +161,28 @@ def races():
 
 
 def _first_losses_differ(a, b) -> float:
-    return max(abs(x - y) for ra, rb in zip(a, b, strict=True)
-               for x, y in zip(ra.loss[:FIRST_STEPS], rb.loss[:FIRST_STEPS], strict=True))
+    return max(
+        abs(x - y)
+        for ra, rb in zip(a, b, strict=True)
+        for x, y in zip(ra.loss[:FIRST_STEPS], rb.loss[:FIRST_STEPS], strict=True)
+    )
 
 
 @pytest.mark.sweep
 def test_the_race_record_is_what_its_seed_trains(races):
     import json
+
     from rnnlab.shipped import DATA
+
     assert json.loads((DATA / "adding_race.json").read_text())["race"] == race_setting()
     record, fresh = load_race(), races[RACE_SEED]
     assert [(r.kind, r.seed, r.forget_bias) for r in record] == [("rnn", 0, None), ("lstm", 0, 1.0), ("gru", 0, None)]
     assert _first_losses_differ(record, fresh) < LOSS_TOLERANCE
-    for shown, now in zip(record[1:], fresh[1:]):          # the evaluations shown: the gated models' first
-        assert shown.eval_steps[0] == now.eval_steps[0] and abs(shown.eval_mse[0] - now.eval_mse[0]) < FIRST_EVAL_TOLERANCE
-    for seed in range(1, 5):                     # the comparison can fail: every other seed does
+    for shown, now in zip(record[1:], fresh[1:]):  # the evaluations shown: the gated models' first
+        assert (
+            shown.eval_steps[0] == now.eval_steps[0] and abs(shown.eval_mse[0] - now.eval_mse[0]) < FIRST_EVAL_TOLERANCE
+        )
+    for seed in range(1, 5):  # the comparison can fail: every other seed does
         assert _first_losses_differ(record, races[seed]) > 1000 * LOSS_TOLERANCE, seed
 
 
@@ -165,7 +198,7 @@ def test_the_chapter_s_race_claims_hold_for_the_record_and_seeds_0_to_4(races):
 
 def test_the_race_claims_about_the_gated_models_fail_untrained(monkeypatch):
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
-    untrained = load_race()                      # runs the race, a few steps per run
+    untrained = load_race()  # runs the race, a few steps per run
     assert all(run.steps < 10 for run in untrained)
     claims = race_claims(untrained)
     assert [claims[c] for c in GATED] == [False, False, False], claims
@@ -173,24 +206,29 @@ def test_the_race_claims_about_the_gated_models_fail_untrained(monkeypatch):
 
 def test_step_seconds_leave_evaluations_out(monkeypatch):
     import time
+
     import rnnlab.adding as adding
 
     def slow_evaluate(*args):
         time.sleep(0.05)
         return 1.0
+
     monkeypatch.setattr(adding, "evaluate", slow_evaluate)
-    run = train_adding("gru", 0, hidden_size=4, length=5, steps=4, eval_every=1, eval_size=8,
-                       stop_below=None, progress=False)
+    run = train_adding(
+        "gru", 0, hidden_size=4, length=5, steps=4, eval_every=1, eval_size=8, stop_below=None, progress=False
+    )
     assert len(run.step_seconds) == 4 and max(run.step_seconds) < 0.05 < run.seconds / 4
 
 
 def test_race_step_seconds_is_the_median_of_20_steps(monkeypatch):
     import rnnlab.adding as adding
+
     asked = {}
 
     def fake(kind, seed, **config):
         asked.update(config, kind=kind)
         return adding.AddingRun(kind, seed, None, 0.0, step_seconds=[0.5, 0.1, 0.2, 9.0, 0.3])
+
     monkeypatch.setattr(adding, "train_adding", fake)
     assert race_step_seconds("gru") == 0.3
     assert asked["steps"] == 20 and asked["kind"] == "gru" and asked["eval_every"] > 20

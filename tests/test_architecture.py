@@ -11,6 +11,7 @@ by import-linter, and what docs/architecture.md promises a maintainer.
 Each contract is shown to fail: a copy of the packages with one forbidden import added to each is
 reported broken, for that import.
 """
+
 import shutil
 import subprocess
 import sys
@@ -28,8 +29,14 @@ MAX_LINES = 600
 
 def lint(root: Path) -> subprocess.CompletedProcess:
     """import-linter on the packages in `root`, with `root`'s pyproject.toml, writing no cache."""
-    return subprocess.run([str(LINT), "--no-cache", "--verbose"], cwd=root, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}, timeout=120)
+    return subprocess.run(
+        [str(LINT), "--no-cache", "--verbose"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)},
+        timeout=120,
+    )
 
 
 def contracts() -> list[dict]:
@@ -46,14 +53,30 @@ def test_the_contracts_hold():
 # one import per contract that it must refuse: (file, code added at its end, contract id, the
 # report's words for it)
 BREAKS = [
-    ("rnnlab/checks.py", "def _reach_up():\n    from autograder.grading import pipeline\n", "student-package",
-     "rnnlab.checks -> autograder.grading.pipeline"),
-    ("autograder/course/folder.py", "def _reach_up():\n    from autograder.term import lms\n", "autograder-layers",
-     "autograder.course.folder -> autograder.term.lms"),
-    ("rnnlab/progress.py", "def _draw():\n    import rnnlab.widgets\n", "student-tools",
-     "rnnlab.progress -> rnnlab.widgets"),
-    ("autograder/grading/sandbox.py", "def _round():\n    from autograder.grading import pipeline\n", "no-cycles",
-     ".sandbox -> .pipeline"),
+    (
+        "rnnlab/checks.py",
+        "def _reach_up():\n    from autograder.grading import pipeline\n",
+        "student-package",
+        "rnnlab.checks -> autograder.grading.pipeline",
+    ),
+    (
+        "autograder/course/folder.py",
+        "def _reach_up():\n    from autograder.term import lms\n",
+        "autograder-layers",
+        "autograder.course.folder -> autograder.term.lms",
+    ),
+    (
+        "rnnlab/progress.py",
+        "def _draw():\n    import rnnlab.widgets\n",
+        "student-tools",
+        "rnnlab.progress -> rnnlab.widgets",
+    ),
+    (
+        "autograder/grading/sandbox.py",
+        "def _round():\n    from autograder.grading import pipeline\n",
+        "no-cycles",
+        ".sandbox -> .pipeline",
+    ),
 ]
 
 
@@ -70,15 +93,19 @@ def test_each_contract_refuses_its_kind_of_import(tmp_path):
     proc = lint(tmp_path)
     assert proc.returncode != 0
     assert f"Contracts: 0 kept, {len(BREAKS)} broken." in proc.stdout, proc.stdout[-3000:]
-    report = proc.stdout[proc.stdout.index("Broken contracts"):]
+    report = proc.stdout[proc.stdout.index("Broken contracts") :]
     starts = [report.index(c["name"]) for c in contracts()] + [len(report)]
     for (rel, _, contract, words), start, end in zip(BREAKS, starts, starts[1:]):
         assert words in report[start:end], (contract, words, report[start:end])
 
 
 def test_no_module_is_longer_than_a_reader_takes_in_at_once():
-    long = [f"{p.relative_to(REPO)}: {n} lines" for package in PACKAGES for p in sorted((REPO / package).rglob("*.py"))
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
+    long = [
+        f"{p.relative_to(REPO)}: {n} lines"
+        for package in PACKAGES
+        for p in sorted((REPO / package).rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
     assert not long, long
 
 
@@ -87,7 +114,10 @@ def test_the_map_describes_every_package(package):
     """docs/architecture.md has a paragraph for each package of the instructor's tools and each of
     rnnlab's: a package added without one fails here."""
     text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
-    packages = sorted(p.parent.relative_to(REPO).as_posix() for p in (REPO / package).rglob("__init__.py")
-                      if "__pycache__" not in p.parts)
+    packages = sorted(
+        p.parent.relative_to(REPO).as_posix()
+        for p in (REPO / package).rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    )
     missing = [p for p in packages if f"`{p}/`" not in text]
     assert not missing, f"docs/architecture.md says nothing of {missing}"

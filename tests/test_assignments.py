@@ -1,19 +1,17 @@
 """Problem sets are well formed, and release/ is exactly what nbgrader makes of source/."""
+
 import ast
 import re
-import runpy
 import shutil
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
 from autograder.authoring import fixtures as F
-from autograder.course.folder import REPO, assignments, venv_env
-from autograder.course.problemsets import INSTRUCTOR_ONLY
-from autograder.course.leakscan import hidden_test_lines, secret_lines
 from autograder.authoring.release import release
+from autograder.course.folder import REPO, assignments
+from autograder.course.leakscan import hidden_test_lines, secret_lines
+from autograder.course.problemsets import INSTRUCTOR_ONLY
 from autograder.grading.recheck import load_cases
 from rnnlab.quiz import load_quiz
 
@@ -39,8 +37,13 @@ def is_test(cell):
 
 def code_exercises(nb):
     """Solution code cells other than the quiz answers."""
-    return [c.metadata.nbgrader["grade_id"] for c in nb.cells if c.cell_type == "code"
-            and c.metadata.get("nbgrader", {}).get("solution") and c.metadata.nbgrader["grade_id"] != "quiz"]
+    return [
+        c.metadata.nbgrader["grade_id"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        and c.metadata.get("nbgrader", {}).get("solution")
+        and c.metadata.nbgrader["grade_id"] != "quiz"
+    ]
 
 
 def test_every_chapter_problem_set_is_found():
@@ -69,15 +72,19 @@ def test_release_gets_nothing_of_the_instructors_folder(a, regenerated):
     """A problem set's folder holds the instructor's files beside the notebook (mutants, the
     catalogue, the re-check...); nbgrader releases none of them, and release/ is what it writes."""
     assert [name for name in INSTRUCTOR_ONLY if (REPO / "source" / a / name).exists()], "nothing to keep back?"
-    files = {folder: sorted(p.relative_to(folder / "release" / a).as_posix()
-                            for p in (folder / "release" / a).rglob("*") if p.is_file())
-             for folder in (regenerated, REPO)}
+    files = {
+        folder: sorted(
+            p.relative_to(folder / "release" / a).as_posix() for p in (folder / "release" / a).rglob("*") if p.is_file()
+        )
+        for folder in (regenerated, REPO)
+    }
     assert files[regenerated] == files[REPO], f"release/{a} is stale: run make assignments"
     assert not [f for f in files[REPO] if f.split("/")[0] in INSTRUCTOR_ONLY], files[REPO]
 
 
 def test_nbgrader_releases_none_of_the_instructors_names():
     from autograder.course.folder import course_config
+
     assert set(INSTRUCTOR_ONLY) <= set(course_config().CourseDirectory.ignore)
 
 
@@ -114,8 +121,11 @@ def test_metadata_is_valid(a):
             assert not m.get("locked"), where
         if is_test(cell):
             assert m.get("locked"), f"{where}: test cells must be locked"
-    explain = [c for c in cells if c.cell_type == "markdown" and c.metadata.nbgrader.get("solution")
-               and c.metadata.nbgrader.get("grade")]
+    explain = [
+        c
+        for c in cells
+        if c.cell_type == "markdown" and c.metadata.nbgrader.get("solution") and c.metadata.nbgrader.get("grade")
+    ]
     assert explain, f"{a} needs an 'explain' answer graded by hand"
     assert nb.cells[1].metadata.get("nbgrader", {}).get("locked"), "the setup cell comes first and is locked"
 
@@ -148,8 +158,9 @@ def test_no_test_cell_ends_in_a_bare_expression(a):
     for version in (source_nb(a), nbformat.read(release_path(a), 4)):
         for cell in version.cells:
             if is_test(cell) and cell.source.strip():
-                assert not _last_statement_is_bare_expression(cell.source), \
+                assert not _last_statement_is_bare_expression(cell.source), (
                     f"{cell.metadata.nbgrader['grade_id']} ends in an expression nbgrader would read as a score"
+                )
 
 
 def test_the_bare_expression_check_can_fail():
@@ -162,7 +173,9 @@ def test_the_bare_expression_check_can_fail():
 
 def test_check_helpers_return_none():
     import torch
+
     from rnnlab import checks
+
     t = torch.ones(2)
     assert checks.check_tensor("t", t, (2,)) is None
     assert checks.check_close("t", t, t) is None
@@ -192,8 +205,9 @@ def test_every_code_exercise_has_a_lecture_copy_that_must_lose_it(a):
     nb = source_nb(a)
     copies = F.fixtures_for(a, "copies")
     for fx in copies:
-        assert fx.copy and {"lecture", "find"} <= set(fx.copy) <= {"lecture", "find", "definitions", "imports_only"}, \
+        assert fx.copy and {"lecture", "find"} <= set(fx.copy) <= {"lecture", "find", "definitions", "imports_only"}, (
             f"{fx.name}: a copy names its lecture cell in COPY"
+        )
         lecture = F.lecture_cell(fx.copy["lecture"], fx.copy["find"], fx.copy.get("definitions", False))
         if fx.copy.get("imports_only"):
             lecture = F.imports_of(lecture)
@@ -203,12 +217,13 @@ def test_every_code_exercise_has_a_lecture_copy_that_must_lose_it(a):
         mine = [fx for fx in copies if ex in fx.cells]
         assert mine, f"{a}:{ex} has no copies/ fixture (the nearest lecture code wrapped into its signature)"
         for fx in mine:
-            assert all(p == ex or p.startswith(ex + "_") for p in fx.expect["lose"]), \
+            assert all(p == ex or p.startswith(ex + "_") for p in fx.expect["lose"]), (
                 f"{fx.name} should expect {ex} (or one of its test cells) to lose points, not {fx.expect['lose']}"
+            )
 
 
-QUESTION = re.compile(r"^\*\*(q\d+)\.\*\*\s*(.+)$")          # **q1.** the question
-CHOICE = re.compile(r"^\s*-\s*\(([a-z])\)\s*\S")                 # - (a) a choice
+QUESTION = re.compile(r"^\*\*(q\d+)\.\*\*\s*(.+)$")  # **q1.** the question
+CHOICE = re.compile(r"^\s*-\s*\(([a-z])\)\s*\S")  # - (a) a choice
 KEY_CALL = re.compile(r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)')
 
 
@@ -216,7 +231,9 @@ def graded_quiz(nb):
     """{question id: (question text, letters of its choices)} from the problem set's
     `quiz_questions` markdown cell."""
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_questions")
-    assert cell.cell_type == "markdown" and cell.metadata.nbgrader.get("locked"), "quiz_questions: a locked markdown cell"
+    assert cell.cell_type == "markdown" and cell.metadata.nbgrader.get("locked"), (
+        "quiz_questions: a locked markdown cell"
+    )
     found, qid = {}, None
     for line in cell.source.splitlines():
         if m := QUESTION.match(line):
@@ -236,11 +253,12 @@ def _plain(text):
 @pytest.mark.parametrize("a", ASSIGNMENTS)
 def test_graded_quiz_asks_new_questions_whose_keys_only_hidden_tests_hold(a):
     import difflib
+
     nb = source_nb(a)
     questions = graded_quiz(nb)
     assert len(questions) >= 3, f"{a}: a graded quiz of at least three questions"
     for qid, (text, letters) in questions.items():
-        assert len(letters) >= 3 and letters == "abcdefgh"[:len(letters)], f"{a}:{qid} choices (a), (b), (c)..."
+        assert len(letters) >= 3 and letters == "abcdefgh"[: len(letters)], f"{a}:{qid} choices (a), (b), (c)..."
     # new questions on the chapter's ideas: none is (nearly) a question of the lecture quiz
     lecture = [_plain(q.text) for q in load_quiz(a[2:4]).questions]
     for qid, (text, _) in questions.items():
@@ -262,14 +280,16 @@ def test_graded_quiz_asks_new_questions_whose_keys_only_hidden_tests_hold(a):
     solution = {}
     exec(F.solution_source(answer_cell), {}, solution)
     assert solution["quiz_answers"] == keys
-    released = next(c for c in nbformat.read(release_path(a), 4).cells
-                    if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz")
-    template = {}     # the template dict; nbgrader's stub (raise NotImplementedError) follows it
+    released = next(
+        c for c in nbformat.read(release_path(a), 4).cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz"
+    )
+    template = {}  # the template dict; nbgrader's stub (raise NotImplementedError) follows it
     exec(released.source.split("# YOUR CODE HERE")[0], {}, template)
     assert set(template["quiz_answers"]) == set(keys) and not any(template["quiz_answers"].values())
     fmt = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format")
-    assert fmt.metadata.nbgrader.get("locked") and not fmt.metadata.nbgrader.get("grade"), \
+    assert fmt.metadata.nbgrader.get("locked") and not fmt.metadata.nbgrader.get("grade"), (
         f"{a}: quiz_format is a locked check worth no points (valid letters earn nothing)"
+    )
     letters = ast.literal_eval(re.search(r"check_choices\(quiz_answers, (\{.*?\})\)", fmt.source, re.S).group(1))
     assert letters == {q: l for q, (_, l) in questions.items()}, f"{a}: quiz_format checks the questions' letters"
     # a fifth of the automatic points at most
@@ -288,8 +308,11 @@ def test_recheck_cases_cover_every_exercise(a):
     tests = {c.metadata.nbgrader["grade_id"] for c in nb.cells if is_test(c)}
     assert protected <= tests, protected - tests
     # one record of the quiz keys: the re-checks expect what the hidden tests check
-    keys = {c.metadata.nbgrader["grade_id"]: KEY_CALL.findall(c.source)[0][1] for c in nb.cells
-            if is_test(c) and re.fullmatch(r"quiz_q\d+", c.metadata.nbgrader["grade_id"])}
+    keys = {
+        c.metadata.nbgrader["grade_id"]: KEY_CALL.findall(c.source)[0][1]
+        for c in nb.cells
+        if is_test(c) and re.fullmatch(r"quiz_q\d+", c.metadata.nbgrader["grade_id"])
+    }
     assert {c.name: c.expected for c in cases if c.name.startswith("quiz_")} == keys, f"{a}: re-check keys"
 
 
@@ -301,6 +324,7 @@ def _rules_of_the_tests(nb):
     import torch
 
     from rnnlab.checks import _innermost_code
+
     forbidden, no_autograd = {}, set()
     for cell in nb.cells:
         if not is_test(cell):
@@ -316,14 +340,18 @@ def _rules_of_the_tests(nb):
         used = {n.id for c in rules for a in c.args[1:] for n in ast.walk(a) if isinstance(n, ast.Name)}
         scope = {"torch": torch, "nn": torch.nn}
         for stmt in tree.body:
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)) or isinstance(stmt, ast.Assign) and all(
-                    isinstance(t, ast.Name) and t.id in used for t in stmt.targets):
+            if (
+                isinstance(stmt, (ast.Import, ast.ImportFrom))
+                or isinstance(stmt, ast.Assign)
+                and all(isinstance(t, ast.Name) and t.id in used for t in stmt.targets)
+            ):
                 exec(compile(ast.Module([stmt], []), gid, "exec"), scope)
         for c in rules:
             functions = []
             for arg in c.args[1:]:
-                value = eval(compile(ast.Expression(arg.value if isinstance(arg, ast.Starred) else arg), gid, "eval"),
-                             scope)
+                value = eval(
+                    compile(ast.Expression(arg.value if isinstance(arg, ast.Starred) else arg), gid, "eval"), scope
+                )
                 functions += list(value) if isinstance(arg, ast.Starred) else [value]
             key = (gid, ast.literal_eval(c.args[0]))
             forbidden.setdefault(key, set()).update(_innermost_code(f) for f in functions)
@@ -338,6 +366,7 @@ def test_recheck_rules_are_the_tests_rules(a):
     dotted names resolved as the re-check process resolves them), every rule of the tests is kept
     by some case, and a case runs without autograd exactly when one of its tests does."""
     from autograder.grading.recheck.runner import _resolve
+
     forbidden, no_autograd = _rules_of_the_tests(source_nb(a))
     kept = set()
     for case in load_cases(a):
@@ -347,22 +376,27 @@ def test_recheck_rules_are_the_tests_rules(a):
                 want |= codes
                 kept.add((gid, name))
         got = {_resolve(f) for f in case.forbid}
-        assert got == want, (f"{a}:{case.name} forbids {sorted(c.co_qualname for c in got)}, its tests "
-                             f"{sorted(c.co_qualname for c in want)}")
+        assert got == want, (
+            f"{a}:{case.name} forbids {sorted(c.co_qualname for c in got)}, its tests "
+            f"{sorted(c.co_qualname for c in want)}"
+        )
         assert case.autograd == (not no_autograd & set(case.tests)), f"{a}:{case.name}: autograd={case.autograd}"
     assert kept == set(forbidden), f"{a}: rules no re-check case keeps: {sorted(set(forbidden) - kept)}"
 
 
 def test_the_tests_rules_are_read_through_their_aliases():
     nb = nbformat.v4.new_notebook()
-    test = nbformat.v4.new_code_cell("from rnnlab import gates as _g\n_OFF = (_g.lstm_step,)\n"
-                                     "with forbid_calls('f', *_OFF, _g.lstm_gates):\n    f(1)\n"
-                                     "with without_autograd():\n    g(2)")
+    test = nbformat.v4.new_code_cell(
+        "from rnnlab import gates as _g\n_OFF = (_g.lstm_step,)\n"
+        "with forbid_calls('f', *_OFF, _g.lstm_gates):\n    f(1)\n"
+        "with without_autograd():\n    g(2)"
+    )
     test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "f_hidden", "points": 1}
     nb.cells.append(test)
     forbidden, no_autograd = _rules_of_the_tests(nb)
     from rnnlab import gates
     from rnnlab.checks import _innermost_code
+
     # lstm_gates runs under torch.no_grad: the code watched is the function's own, not the wrapper's
     assert forbidden == {("f_hidden", "f"): {gates.lstm_step.__code__, _innermost_code(gates.lstm_gates)}}
     assert _innermost_code(gates.lstm_gates).co_name == "lstm_gates"
@@ -385,18 +419,23 @@ def test_graded_quiz_keys_come_from_the_course_being_graded(tmp_path):
     assert expected["quiz_q1"] == other
     assert {c.name: c.expected for c in load_cases(a) if c.name.startswith("quiz_")}["quiz_q1"] == key
 
+
 def test_copy_fixtures_read_the_lecture_cell_they_name(tmp_path):
-    cell = F.lecture_cell("03_lstm_gates", "import torch")     # any one-cell marker of lecture 03
+    cell = F.lecture_cell("03_lstm_gates", "import torch")  # any one-cell marker of lecture 03
     assert "import torch" in cell
     with pytest.raises(ValueError, match="exactly one"):
         F.lecture_cell("03_lstm_gates", "no lecture cell holds this text")
     copy_ = tmp_path / "copy_x.py"
-    copy_.write_text('COPY = {"lecture": "03_lstm_gates", "find": "import torch"}\n'
-                     'CELLS = {"ex": "{lecture}\\nanswer = 1"}\nEXPECT = {"lose": ["ex"]}\n')
+    copy_.write_text(
+        'COPY = {"lecture": "03_lstm_gates", "find": "import torch"}\n'
+        'CELLS = {"ex": "{lecture}\\nanswer = 1"}\nEXPECT = {"lose": ["ex"]}\n'
+    )
     fx = F.load(copy_)
     assert fx.cells["ex"].startswith(cell) and fx.cells["ex"].endswith("answer = 1")
-    copy_.write_text('COPY = {"lecture": "03_lstm_gates", "find": "import torch"}\n'
-                     'CELLS = {"ex": "answer = 1"}\nEXPECT = {"lose": ["ex"]}\n')
+    copy_.write_text(
+        'COPY = {"lecture": "03_lstm_gates", "find": "import torch"}\n'
+        'CELLS = {"ex": "answer = 1"}\nEXPECT = {"lose": ["ex"]}\n'
+    )
     with pytest.raises(ValueError, match="no CELLS answer"):
         F.load(copy_)
     # definitions only: the class of lecture 04's model cell without the lines that use it
@@ -408,12 +447,17 @@ def test_copy_fixtures_read_the_lecture_cell_they_name(tmp_path):
 
 
 def test_a_copy_may_take_only_the_lecture_cells_imports(tmp_path):
-    assert F.imports_of("import torch\nx = 1\nfrom a import (b,\n    c)\nprint(x)") == "import torch\nfrom a import (b,\n    c)"
+    assert (
+        F.imports_of("import torch\nx = 1\nfrom a import (b,\n    c)\nprint(x)")
+        == "import torch\nfrom a import (b,\n    c)"
+    )
     with pytest.raises(ValueError, match="imports nothing"):
         F.imports_of("x = 1")
     copy_ = tmp_path / "copy_y.py"
-    copy_.write_text('COPY = {"lecture": "07_gradient_flow", "find": "from rnnlab.gradients import hidden_grad_norms", '
-                     '"imports_only": True}\nCELLS = {"ex": "{lecture}"}\nEXPECT = {"lose": ["ex"]}\n')
+    copy_.write_text(
+        'COPY = {"lecture": "07_gradient_flow", "find": "from rnnlab.gradients import hidden_grad_norms", '
+        '"imports_only": True}\nCELLS = {"ex": "{lecture}"}\nEXPECT = {"lose": ["ex"]}\n'
+    )
     fx = F.load(copy_)
     assert "from rnnlab.gradients import hidden_grad_norms, make_layer" in fx.cells["ex"]
     assert "grad_norms = {" not in fx.cells["ex"]

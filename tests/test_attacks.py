@@ -4,6 +4,7 @@ All attacks are graded in one batch next to an honest control student. Each must
 EXPECT says; the control's grade must not move; no sandbox process may survive; nothing may be
 written outside the course's own folders; the submitted files must stay as they were.
 """
+
 import csv
 import json
 import os
@@ -36,8 +37,7 @@ CELL_LIMIT = 10
 def attacked(grade_batch):
     # short limits keep the endless loops cheap; the control proves they hurt no one else
     # two workers, so that the comparison with a serial run below means something
-    return grade_batch(A, [CONTROL] + BATCHED, "attacks", jobs=2, cell_timeout=CELL_LIMIT,
-                       submission_timeout=120)
+    return grade_batch(A, [CONTROL] + BATCHED, "attacks", jobs=2, cell_timeout=CELL_LIMIT, submission_timeout=120)
 
 
 def test_corpus_covers_the_threats():
@@ -72,6 +72,7 @@ def test_a_kernel_that_ignores_the_interrupt_is_given_up_soon(attacked, name):
     all before, 32 s after), and a kernel whose connection the student's code broke is killed, not
     interrupted again, at the end (it waited for the submission's wall-clock limit, 120 s here)."""
     from autograder.grading.inert import INTERRUPT_GRACE
+
     seconds = attacked.result(_by_name(name)).seconds
     assert seconds < CELL_LIMIT + INTERRUPT_GRACE + 30, seconds
 
@@ -127,12 +128,29 @@ def test_zip_entries_cannot_escape(tmp_path, attacked):
         link = zipfile.ZipInfo("lms-export/linky/ps03_lstm_gates.ipynb")
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, "/etc/passwd")
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "ps03", str(archive),
-                           "--course", str(attacked.course), "--jobs", "1"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            "ps03",
+            str(archive),
+            "--course",
+            str(attacked.course),
+            "--jobs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "zippy" in proc.stdout and "grades.csv" in proc.stdout
-    rows = {r["student_id"]: r for r in csv.DictReader(open(attacked.course / "reports" / A / "grades.csv", encoding="utf-8-sig"))}
+    rows = {
+        r["student_id"]: r
+        for r in csv.DictReader(open(attacked.course / "reports" / A / "grades.csv", encoding="utf-8-sig"))
+    }
     assert rows["zippy"]["status"] == "graded" and float(rows["zippy"]["score"]) == auto_points(source)
     report = (attacked.course / "reports" / A / "report.md").read_text()
     for entry in ("../../escaped.ipynb", "/tmp/absolute-escape.ipynb", "linky/ps03_lstm_gates.ipynb"):
@@ -148,8 +166,9 @@ def test_refuses_to_run_unsandboxed_by_default(monkeypatch, tmp_path):
 
 
 def test_parallel_and_serial_give_identical_scores(grade_batch, attacked):
-    picks = [CONTROL] + [fx for fx in ATTACKS if fx.name in
-                         ("patch_helpers", "always_equal", "change_points", "edit_tests")]
+    picks = [CONTROL] + [
+        fx for fx in ATTACKS if fx.name in ("patch_helpers", "always_equal", "change_points", "edit_tests")
+    ]
     serial = grade_batch(A, picks, "serial", jobs=1, cell_timeout=15)
     for fx in picks:
         s, p = serial.result(fx), attacked.result(fx)
@@ -157,6 +176,7 @@ def test_parallel_and_serial_give_identical_scores(grade_batch, attacked):
 
 
 # -- issue 16: the grader's own channels, limits and outputs -----------------------------------------
+
 
 def _by_name(name):
     return next(fx for fx in ATTACKS if fx.name == name)
@@ -200,30 +220,33 @@ def test_forged_replies_reach_no_other_student(grade_batch):
     # passed test (seen once in ten runs). The grading kernel forwards nothing written there.
     forwarded = batch.outputs(forger).count("RNNLAB-RESULT")
     if forwarded:
-        problems.append(f"{forger.name}: {forwarded} forged lines written to descriptors 1 and 2 "
-                        "reached the graded notebook's outputs")
+        problems.append(
+            f"{forger.name}: {forwarded} forged lines written to descriptors 1 and 2 "
+            "reached the graded notebook's outputs"
+        )
     assert not problems, "\n".join(problems)
 
 
 def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
     from autograder.course import leakscan
     from autograder.course.leakscan import hidden_test_lines
+
     _, source = __import__("conftest").notebooks(A)
     secret = hidden_test_lines(source)
     course = str(attacked.course.resolve())
     pages = _feedback_pages(attacked)
     for fx, html in pages:
-        produced = leakscan.produced_text(html)       # the student's own code may name any folder
+        produced = leakscan.produced_text(html)  # the student's own code may name any folder
         assert course not in produced and str(sb.REPO) not in produced, fx.name
         assert leakscan.find(produced, secret) == [], fx.name
     assert len(pages) >= 10
-    details = _feedback(attacked, _by_name("host_details"))         # the mount table: for the grader only
+    details = _feedback(attacked, _by_name("host_details"))  # the mount table: for the grader only
     assert details is not None and "/proc" not in leakscan.produced_text(details)
 
 
 def test_hidden_test_cells_show_only_passed_or_failed(attacked):
     html = _feedback(attacked, CONTROL)
-    assert html.count("Hidden tests passed: 6 of 6 points.") == 2          # lstm_step, lstm_all_gates
+    assert html.count("Hidden tests passed: 6 of 6 points.") == 2  # lstm_step, lstm_all_gates
     wrong = _feedback(attacked, _by_name("memory_bomb"))
     assert wrong is not None and "Hidden tests failed: 0 of 6 points." in wrong
     assert "MemoryError" not in wrong.split("Hidden tests failed")[1][:400]
@@ -248,8 +271,9 @@ def test_a_full_address_space_leaves_the_group_room(attacked):
     assert "processes killed by the memory limit" not in limits, limits
 
 
-@pytest.mark.parametrize("name,held", [("memory_flood", "MEMORY-FLOOD held 4200"),
-                                       ("memfd_flood", "MEMFD-FLOOD held 4320")])
+@pytest.mark.parametrize(
+    "name,held", [("memory_flood", "MEMORY-FLOOD held 4200"), ("memfd_flood", "MEMFD-FLOOD held 4320")]
+)
 def test_memory_flood_is_held_by_the_kernel_s_group(attacked, name, held):
     """Memory in processes, or in anonymous files no address space counts (memfd_create)."""
     fx = _by_name(name)
@@ -267,10 +291,10 @@ def test_output_flood_is_capped_before_it_is_stored(attacked, name):
     caps counted characters only: a 32 MB graded notebook and a 5 MB feedback file)."""
     fx = _by_name(name)
     graded = attacked.course / "autograded" / F.student_id(fx) / A / f"{A}.ipynb"
-    assert graded.stat().st_size < 6 * 1024 ** 2, graded.stat().st_size
+    assert graded.stat().st_size < 6 * 1024**2, graded.stat().st_size
     assert sum(len(c.get("outputs", [])) for c in nbformat_read(graded).cells) <= 2100
     html = attacked.course / "feedback" / F.student_id(fx) / A / f"{A}.html"
-    assert html.exists() and html.stat().st_size < 2 * 1024 ** 2, html.stat().st_size
+    assert html.exists() and html.stat().st_size < 2 * 1024**2, html.stat().st_size
 
 
 def test_every_run_reports_the_limits_in_force(attacked):
@@ -278,8 +302,13 @@ def test_every_run_reports_the_limits_in_force(attacked):
     graded = [s for s in report["students"] if s["status"] == "graded"]
     assert graded
     for s in graded:
-        for key in ("memory (whole kernel)", "pids (whole kernel)", "address space per process",
-                    "disk: working folder", "disk: /tmp"):
+        for key in (
+            "memory (whole kernel)",
+            "pids (whole kernel)",
+            "address space per process",
+            "disk: working folder",
+            "disk: /tmp",
+        ):
             assert key in s["limits"], (s["student"], s["limits"])
     assert "Limits in force" in (attacked.course / "reports" / A / "report.md").read_text()
 
@@ -299,10 +328,12 @@ def test_graded_notebook_of_hostile_html_is_inert(attacked):
 
 def nbformat_read(path):
     import nbformat
+
     return nbformat.read(path, 4)
 
 
 # -- issue 29: one record of each grade ------------------------------------------------------------
+
 
 def _feedback_score(html: str) -> float:
     """The total in a feedback page's heading: nbgrader's "(Score: 12.0 / 20.0)", or the course's
@@ -314,7 +345,9 @@ def _records(batch) -> dict[str, dict]:
     """Every record of each student's grade: the report, the gradebook, the feedback and nbgrader's
     export (what goes to the LMS)."""
     from nbgrader.api import Gradebook, MissingEntry
+
     from autograder.course.folder import nbgrader
+
     # the run's own results (report.json: a later run in this course, test_zip_entries_cannot_escape,
     # writes its own)
     report = {student: {"score": r.score, "status": r.status} for student, r in batch.results.items()}
@@ -326,8 +359,12 @@ def _records(batch) -> dict[str, dict]:
             except MissingEntry:
                 book = None
             html = batch.course / "feedback" / student / A / f"{A}.html"
-            out[student] = {"report": row["score"], "status": row["status"], "gradebook": book,
-                            "feedback": _feedback_score(html.read_text()) if html.exists() else None}
+            out[student] = {
+                "report": row["score"],
+                "status": row["status"],
+                "gradebook": book,
+                "feedback": _feedback_score(html.read_text()) if html.exists() else None,
+            }
     nbgrader(batch.course, "export", "--to", str(batch.course / "export.csv"))
     with open(batch.course / "export.csv", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
@@ -343,6 +380,7 @@ def test_one_record_of_each_grade(attacked):
     kept 21/22, and make feedback wrote encoded_exfiltration's withheld feedback again.)"""
     from autograder.__main__ import main
     from autograder.grading.feedbackscan import withheld_marker
+
     deducted = {"honest-missed-bug", "patch-helpers", "recheck-fail-open"}
     withheld = [fx for fx in BATCHED if any("feedback withheld" in f for f in attacked.result(fx).flags)]
     # no attack's feedback needs withholding any more (it shows nothing of the grading kernel);
@@ -358,7 +396,9 @@ def test_one_record_of_each_grade(attacked):
         for student, r in records.items():
             if r["status"] != "graded":
                 continue
-            values = {r["report"], r["gradebook"], r.get("export")} | ({r["feedback"]} if r["feedback"] is not None else set())
+            values = {r["report"], r["gradebook"], r.get("export")} | (
+                {r["feedback"]} if r["feedback"] is not None else set()
+            )
             if len(values) != 1:
                 problems.append(f"{student}: {r}")
         return problems
@@ -381,6 +421,7 @@ def test_the_formgrader_flags_what_the_report_flags(attacked):
     """Issue 30: the pipeline's flags reach the formgrader's Flagged column (the gradebook's
     `flagged`), and a submission without a flag is not flagged."""
     from nbgrader.api import Gradebook
+
     graded = {s: r for s, r in attacked.results.items() if r.status == "graded"}
     assert any(r.flags for r in graded.values()) and any(not r.flags for r in graded.values())
     with Gradebook(f"sqlite:///{attacked.course / 'gradebook.db'}") as gb:
@@ -390,13 +431,16 @@ def test_the_formgrader_flags_what_the_report_flags(attacked):
 
 from autograder.grading.feedback import SHOWED  # noqa: E402  (the one line a verdict may add)
 
-VERDICT = re.compile(r"^(Hidden tests|Visible test) (passed|failed|passed in the notebook, but the points were taken back):"
-                     r" [\d.]+ of [\d.]+ points?(\.| \(see the comment under your answer\)\.)$")
+VERDICT = re.compile(
+    r"^(Hidden tests|Visible test) (passed|failed|passed in the notebook, but the points were taken back):"
+    r" [\d.]+ of [\d.]+ points?(\.| \(see the comment under your answer\)\.)$"
+)
 
 
 def _feedback_outputs(html: str) -> list[str]:
     """The text of every output of a feedback page (not its comments), line by line."""
     import html as H
+
     blocks = re.findall(r'<div class="output_subarea[^"]*">(.*?)</div>', html, re.S)
     return [line for b in blocks for line in H.unescape(re.sub(r"<[^>]+>", "", b)).splitlines() if line.strip()]
 
@@ -405,11 +449,14 @@ def _own_output_lines(batch, fx) -> set[str]:
     """The lines of text the student's own run left in the notebook they handed in (most attack
     notebooks have none; hostile_html's say HTML)."""
     from autograder.grading.feedback import submitted_notebook
+
     nb = submitted_notebook(batch.course, F.student_id(fx), A, A)
     lines: set[str] = set()
     for cell in nb.cells if nb is not None else []:
         for out in cell.get("outputs", []):
-            text = out.get("text") or "\n".join(out.get("traceback", [])) or str(out.get("data", {}).get("text/plain", ""))
+            text = (
+                out.get("text") or "\n".join(out.get("traceback", [])) or str(out.get("data", {}).get("text/plain", ""))
+            )
             lines.update(line.strip() for line in str(text).splitlines() if line.strip())
     return lines
 
@@ -422,11 +469,16 @@ def test_feedback_shows_nothing_that_ran_in_the_grading_kernel(attacked):
     pages = _feedback_pages(attacked)
     for fx, html in pages:
         own = _own_output_lines(attacked, fx)
-        other = [line for line in _feedback_outputs(html) if not VERDICT.match(line.strip()) and line.strip() not in own
-                 and line.strip() not in ("Run this cell in your notebook to see why.", SHOWED.strip())]
+        other = [
+            line
+            for line in _feedback_outputs(html)
+            if not VERDICT.match(line.strip())
+            and line.strip() not in own
+            and line.strip() not in ("Run this cell in your notebook to see why.", SHOWED.strip())
+        ]
         assert not other, f"{fx.name}: {other[:5]}"
-    assert _own_output_lines(attacked, _by_name("hostile_html"))          # the allowance is not empty for nothing
+    assert _own_output_lines(attacked, _by_name("hostile_html"))  # the allowance is not empty for nothing
     assert len(pages) >= 20
     quiz = _feedback(attacked, _by_name("quiz_key_exfiltration"))
     assert quiz is not None and not [line for line in _feedback_outputs(quiz) if "KEYS" in line or len(line) == 8]
-    assert "KEYS-EXFILTRATED" in attacked.outputs(_by_name("quiz_key_exfiltration"))   # the kernel did print them
+    assert "KEYS-EXFILTRATED" in attacked.outputs(_by_name("quiz_key_exfiltration"))  # the kernel did print them

@@ -1,4 +1,5 @@
 """`make badges`: the README's Binder and tests badges take OWNER/REPO from the origin remote."""
+
 from __future__ import annotations
 
 import re
@@ -17,22 +18,25 @@ STATUS = "https://github.com/{}/actions/workflows/test.yml/badge.svg"
 PAGE = "https://github.com/{}/actions/workflows/test.yml)"
 
 
-@pytest.mark.parametrize("url, path", [
-    ("https://github.com/ada/rnn-course", "ada/rnn-course"),
-    ("https://github.com/ada/rnn-course.git", "ada/rnn-course"),
-    ("https://github.com/ada/rnn.course.git/", "ada/rnn.course"),
-    ("https://ada@github.com/Ada-L/rnn_course.git", "Ada-L/rnn_course"),
-    ("git@github.com:ada/rnn-course.git", "ada/rnn-course"),
-    ("git@github.com:ada/rnn-course", "ada/rnn-course"),
-    ("ssh://git@github.com/ada/rnn-course.git", "ada/rnn-course"),
-    ("ssh://git@github.com:22/ada/rnn-course.git", "ada/rnn-course"),
-    ("https://gitlab.com/ada/rnn-course.git", None),
-    ("git@gitlab.com:ada/rnn-course.git", None),
-    ("/srv/git/rnn-course", None),
-    ("https://github.com/ada", None),
-    ("https://github.com/ada/rnn-course/tree/main", None),
-    ("https://github.com.evil.example/ada/rnn-course", None),
-])
+@pytest.mark.parametrize(
+    "url, path",
+    [
+        ("https://github.com/ada/rnn-course", "ada/rnn-course"),
+        ("https://github.com/ada/rnn-course.git", "ada/rnn-course"),
+        ("https://github.com/ada/rnn.course.git/", "ada/rnn.course"),
+        ("https://ada@github.com/Ada-L/rnn_course.git", "Ada-L/rnn_course"),
+        ("git@github.com:ada/rnn-course.git", "ada/rnn-course"),
+        ("git@github.com:ada/rnn-course", "ada/rnn-course"),
+        ("ssh://git@github.com/ada/rnn-course.git", "ada/rnn-course"),
+        ("ssh://git@github.com:22/ada/rnn-course.git", "ada/rnn-course"),
+        ("https://gitlab.com/ada/rnn-course.git", None),
+        ("git@gitlab.com:ada/rnn-course.git", None),
+        ("/srv/git/rnn-course", None),
+        ("https://github.com/ada", None),
+        ("https://github.com/ada/rnn-course/tree/main", None),
+        ("https://github.com.evil.example/ada/rnn-course", None),
+    ],
+)
 def test_github_path_of_remote_urls(url, path):
     assert github_path(url) == path
 
@@ -45,8 +49,7 @@ def test_fill_replaces_the_placeholder_and_an_earlier_path_in_both_badges():
         assert url.format("ada/rnn-course") in once
     assert fill(once, "bo/fork") == fill(readme, "bo/fork")
     with pytest.raises(BadgeError, match="tests badge"):
-        fill(readme.replace(STATUS.format("OWNER/REPO"), "").replace(PAGE.format("OWNER/REPO"), ""),
-             "ada/rnn-course")
+        fill(readme.replace(STATUS.format("OWNER/REPO"), "").replace(PAGE.format("OWNER/REPO"), ""), "ada/rnn-course")
 
 
 def git(repo: Path, *args: str) -> None:
@@ -73,11 +76,13 @@ def clone(tmp_path, monkeypatch):
 @pytest.fixture
 def badges(capsys):
     """`make badges` in the current folder: autograder.publishing.badges on README.md."""
+
     def run(repo: Path) -> Outcome:
         assert Path.cwd() == repo
         code = main(["README.md"])
         out = capsys.readouterr()
         return Outcome(code, out.out, out.err)
+
     return run
 
 
@@ -114,7 +119,8 @@ def test_an_origin_not_on_github_is_an_error_that_changes_nothing(clone, badges)
 
 
 def test_make_badges_runs_the_module_on_the_readme():
-    dry = subprocess.run(["make", "-n", "--no-print-directory", "badges"], cwd=REPO,
-                         capture_output=True, text=True, timeout=60)
+    dry = subprocess.run(
+        ["make", "-n", "--no-print-directory", "badges"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert dry.returncode == 0, dry.stderr
     assert re.search(r"python -m autograder\.publishing\.badges README\.md$", dry.stdout, re.M), dry.stdout

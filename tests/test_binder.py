@@ -1,4 +1,5 @@
 """Binder's environment: the CPU build of torch from its own index, and the same pins as everywhere."""
+
 import re
 from pathlib import Path
 
@@ -23,8 +24,11 @@ def test_torch_is_the_cpu_build_from_its_index():
 
 
 def test_every_requirement_is_pinned_as_everywhere_else():
-    binder, root, constraints = (pins(BINDER / "requirements.txt"), pins(REPO / "requirements.txt"),
-                                 pins(REPO / "constraints.txt"))
+    binder, root, constraints = (
+        pins(BINDER / "requirements.txt"),
+        pins(REPO / "requirements.txt"),
+        pins(REPO / "constraints.txt"),
+    )
     for name, version in root.items():
         assert name in binder, f"binder/requirements.txt lacks {name}"
         if name != "torch":
@@ -67,7 +71,7 @@ def test_the_students_requirements_are_pinned_as_everywhere_else():
     for name, version in binder.items():
         if name != "torch":
             assert root.get(name) == version == constraints[name], name
-    assert set(binder) - set(student) == {"jupyterhub", "ngshare-exchange"}     # what a hub's image needs
+    assert set(binder) - set(student) == {"jupyterhub", "ngshare-exchange"}  # what a hub's image needs
     assert binder["torch"] == "2.13.0+cpu"
     text = (BINDER / "requirements-student.txt").read_text()
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text and "-c ../constraints.txt" in text
@@ -83,19 +87,28 @@ def test_binder_starts_jupyterlab_with_the_students_settings(tmp_path):
     postBuild copies, Binder showed JupyterLab's news toast and the instructor's tools; a hub that
     sets the path itself keeps it."""
     import subprocess
+
     post = (BINDER / "postBuild").read_text()
     # the students' settings, and first those for a server without nbgrader's exchange (no
     # assignment list that says "Error fetching courses!")
     copied = [re.search(rf'cp -r jupyter/{name} "([^"]+)"', post).group(1) for name in ("local", "student")]
     env = {"PATH": "/usr/bin:/bin", "NB_PYTHON_PREFIX": str(tmp_path)}
-    got = subprocess.run([str(BINDER / "start"), "sh", "-c", 'echo "$JUPYTER_CONFIG_PATH"'], env=env,
-                         capture_output=True, text=True, check=True).stdout.strip()
+    got = subprocess.run(
+        [str(BINDER / "start"), "sh", "-c", 'echo "$JUPYTER_CONFIG_PATH"'],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert got == ":".join(copied).replace("${NB_PYTHON_PREFIX}", str(tmp_path)), (got, copied)
-    hub = subprocess.run([str(BINDER / "start"), "sh", "-c", 'echo "$JUPYTER_CONFIG_PATH"'],
-                         env=dict(env, JUPYTER_CONFIG_PATH="/srv/hub-settings"),
-                         capture_output=True, text=True, check=True).stdout.strip()
+    hub = subprocess.run(
+        [str(BINDER / "start"), "sh", "-c", 'echo "$JUPYTER_CONFIG_PATH"'],
+        env=dict(env, JUPYTER_CONFIG_PATH="/srv/hub-settings"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert hub == "/srv/hub-settings"
-
 
 
 def test_every_pinned_package_installs_on_the_oldest_python_the_course_names():
@@ -112,15 +125,20 @@ def test_every_pinned_package_installs_on_the_oldest_python_the_course_names():
     floor = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"]
     oldest = re.fullmatch(r">=\s*(\d+\.\d+)", floor).group(1)
     pinned = pins(REPO / "constraints.txt")
-    refused = sorted(f"{d.metadata['Name']} {d.version}: {d.metadata['Requires-Python']} ({v})"
-                     for d in distributions() if d.metadata["Name"].lower() in pinned
-                     and d.metadata.get("Requires-Python")
-                     for v in (f"{oldest}.0", "3.11.2") if v not in SpecifierSet(d.metadata["Requires-Python"]))
+    refused = sorted(
+        f"{d.metadata['Name']} {d.version}: {d.metadata['Requires-Python']} ({v})"
+        for d in distributions()
+        if d.metadata["Name"].lower() in pinned and d.metadata.get("Requires-Python")
+        for v in (f"{oldest}.0", "3.11.2")
+        if v not in SpecifierSet(d.metadata["Requires-Python"])
+    )
     assert not refused, refused
     for readme in (REPO / "README.md", REPO / "autograder/publishing/student/README.md"):
         assert f"`python3` ({oldest} or newer" in readme.read_text(), readme
-    assert f'("Python {oldest} or newer", sys.version_info >= ({oldest.replace(".", ", ")}),' in \
-        (REPO / "rnnlab/course.py").read_text()
+    assert (
+        f'("Python {oldest} or newer", sys.version_info >= ({oldest.replace(".", ", ")}),'
+        in (REPO / "rnnlab/course.py").read_text()
+    )
 
 
 def test_every_postbuild_step_runs_and_leaves_what_the_lectures_read(tmp_path):
@@ -141,25 +159,34 @@ def test_every_postbuild_step_runs_and_leaves_what_the_lectures_read(tmp_path):
     shims.mkdir()
     (shims / "pip").write_text(f'#!/bin/sh\necho "$@" >> "{tmp_path / "pip.args"}"\n')
     (shims / "pip").chmod(0o755)
-    assert "-m pip" not in (BINDER / "postBuild").read_text()      # it would pass the stand-in by
+    assert "-m pip" not in (BINDER / "postBuild").read_text()  # it would pass the stand-in by
     cache = cache_of_its_own(tmp_path / "cache")
-    env = dict(os.environ, PATH=f"{shims}:{Path(sys.executable).parent}:{os.environ['PATH']}",
-               NB_PYTHON_PREFIX=str(tmp_path / "prefix"), XDG_CACHE_HOME=str(cache),
-               JUPYTER_DATA_DIR=str(tmp_path / "data"), OMP_NUM_THREADS="1")
-    done = subprocess.run(["bash", str(BINDER / "postBuild")], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = dict(
+        os.environ,
+        PATH=f"{shims}:{Path(sys.executable).parent}:{os.environ['PATH']}",
+        NB_PYTHON_PREFIX=str(tmp_path / "prefix"),
+        XDG_CACHE_HOME=str(cache),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        OMP_NUM_THREADS="1",
+    )
+    done = subprocess.run(
+        ["bash", str(BINDER / "postBuild")], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert (tmp_path / "pip.args").read_text() == "install --no-deps .\n"
     for name in ("student", "local"):
         copied = tmp_path / "prefix" / "share" / "rnnlab" / f"jupyter-{name}"
-        assert sorted(p.relative_to(copied) for p in copied.rglob("*")) == \
-            sorted(p.relative_to(REPO / "jupyter" / name) for p in (REPO / "jupyter" / name).rglob("*"))
+        assert sorted(p.relative_to(copied) for p in copied.rglob("*")) == sorted(
+            p.relative_to(REPO / "jupyter" / name) for p in (REPO / "jupyter" / name).rglob("*")
+        )
     assert "characters to train on" in done.stdout and str(cache) in done.stdout, done.stdout
     from rnnlab import realcode as R
+
     root = R.torch_root()
-    for files in (R.train_files(), R.HELD_OUT_FILES):               # what lecture 09 will look for
+    for files in (R.train_files(), R.HELD_OUT_FILES):  # what lecture 09 will look for
         assert (cache / "rnnlab" / "realcode" / f"{R._part_key(files, root)}.txt").is_file()
-    notary = NotebookNotary(db_file=str(tmp_path / "data" / "nbsignatures.db"),
-                            secret_file=str(tmp_path / "data" / "notebook_secret"))
+    notary = NotebookNotary(
+        db_file=str(tmp_path / "data" / "nbsignatures.db"), secret_file=str(tmp_path / "data" / "notebook_secret")
+    )
     lectures = sorted((REPO / "notebooks").glob("*.ipynb"))
     assert lectures and all(notary.check_signature(nbformat.read(p, 4)) for p in lectures)

@@ -1,4 +1,5 @@
 """rnnlab.bptt: the backward pass of a tanh nn.RNN by hand, against autograd and finite differences."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,7 +49,7 @@ def _wrong_no_tanh_derivative(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output, grad_h
 def _wrong_skips_h0(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output, grad_h_n=None, states=None):
     """A deliberately wrong variant: W_hh's gradient summed over t >= 2 only (h_0's term forgotten)."""
     grads = rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output, grad_h_n)
-    delta_1 = grads["h0"] @ torch.linalg.inv(W_hh)                # dL/dh_0 = delta_1 W_hh
+    delta_1 = grads["h0"] @ torch.linalg.inv(W_hh)  # dL/dh_0 = delta_1 W_hh
     grads["W_hh"] = grads["W_hh"] - delta_1.T @ h0
     return grads
 
@@ -109,6 +110,7 @@ def test_the_comparison_catches_a_wrong_backward(wrong, monkeypatch):
     got = wrong(x, h0, *weights, grad_output)
     assert not all(torch.allclose(got[n], expected[n], atol=1e-10) for n in NAMES)
     import rnnlab.bptt as bptt
+
     monkeypatch.setattr(bptt, "rnn_backward", wrong)
     leaves = [t.clone().requires_grad_() for t in (x, h0, *weights)]
     assert not torch.autograd.gradcheck(HandRNN.apply, leaves, eps=1e-6, atol=1e-5, raise_exception=False)

@@ -15,6 +15,7 @@ The same server also saves one submission per problem set (the release notebook,
 the browser with the instructor's solutions), which the real grading pipeline then grades.
 Without Chromium the tests are skipped, except under CI=true, where that fails.
 """
+
 import contextlib
 import hashlib
 import json
@@ -32,14 +33,13 @@ from a11y import PAINT_ALL, check_axe, drive_widget
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
-VIEWPORT = {"width": 1366, "height": 768}      # a common laptop screen
+VIEWPORT = {"width": 1366, "height": 768}  # a common laptop screen
 NOTEBOOK = "03_lstm_gates.ipynb"
 A11Y_FILE = ARTIFACTS / "a11y-jupyterlab.json"
 
 
 @contextlib.contextmanager
-def notebook_page(lab, notebook: str, source: Path | None = None, run: bool = True,
-                  run_seconds: float = 180):
+def notebook_page(lab, notebook: str, source: Path | None = None, run: bool = True, run_seconds: float = 180):
     """Chromium on a copy of notebooks/`notebook` (or of `source`) in the test's JupyterLab,
     with every cell run (unless `run` is False: as a student first opens it), at a laptop's
     1366 x 768. A cell that raises where it should not (`run_all`) fails the test at once, with
@@ -52,16 +52,19 @@ def notebook_page(lab, notebook: str, source: Path | None = None, run: bool = Tr
     shutil.copy(source, root / "notebooks" / notebook)
     committed = hashlib.sha256(source.read_bytes()).hexdigest()
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport=VIEWPORT)        # a fresh context: no state of other tests
+    page = browser.new_page(viewport=VIEWPORT)  # a fresh context: no state of other tests
     try:
-        page.goto(f"{url}/lab/tree/notebooks/{notebook}?reset&token={token}")   # reset: no tabs of earlier tests
+        page.goto(f"{url}/lab/tree/notebooks/{notebook}?reset&token={token}")  # reset: no tabs of earlier tests
         # run-all races the kernel start: wait until the command is enabled and the kernel idle
-        page.wait_for_function("""() => {
+        page.wait_for_function(
+            """() => {
             const app = window.jupyterapp;
             const w = app && app.shell.currentWidget;
             const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
             return k && k.status === 'idle' && app.commands.isEnabled('notebook:run-all-cells');
-        }""", timeout=120_000)
+        }""",
+            timeout=120_000,
+        )
         if run:
             run_all(page, notebook, run_seconds)
         yield page
@@ -125,7 +128,8 @@ def run_all(page, notebook: str, seconds: float = 180, cells: range | None = Non
     last = None if cells is None else cells[-1]
     run = f"Run All of {notebook}" if cells is None else f"The run of cells {cells[0]} to {last} of {notebook}"
     # the kernel's death (out of memory, a crash) is a state that passes: note it when it happens
-    page.evaluate("""([first, last]) => {
+    page.evaluate(
+        """([first, last]) => {
         const panel = window.jupyterapp.shell.currentWidget;
         if (!panel.__rnnlabWatched) {
             panel.__rnnlabWatched = true;
@@ -144,16 +148,20 @@ def run_all(page, notebook: str, seconds: float = 180, cells: range | None = Non
             panel.content.extendContiguousSelectionTo(last);
             window.jupyterapp.commands.execute('notebook:run-cell');
         }
-    }""", [None if cells is None else cells[0], last])
+    }""",
+        [None if cells is None else cells[0], last],
+    )
     state_js = f"({RUN_STATE_JS})({json.dumps(last)})"
     try:
-        state = page.wait_for_function(f"() => {{ const s = {state_js}; return s.state !== 'running' && s; }}",
-                                       polling=100, timeout=seconds * 1000).json_value()
+        state = page.wait_for_function(
+            f"() => {{ const s = {state_js}; return s.state !== 'running' && s; }}", polling=100, timeout=seconds * 1000
+        ).json_value()
     except PlaywrightTimeout:
         state = page.evaluate(f"() => {state_js}")
         if state["state"] == "running":
-            raise CellError(f"{run} did not finish in {seconds:g} s: "
-                            f"{describe_cell(state)} was still running") from None
+            raise CellError(
+                f"{run} did not finish in {seconds:g} s: {describe_cell(state)} was still running"
+            ) from None
     if state["state"] == "done":
         return
     if state["state"] == "lost":
@@ -164,16 +172,20 @@ def run_all(page, notebook: str, seconds: float = 180, cells: range | None = Non
         settled = page.evaluate(f"() => {state_js}")
         if "source" in settled:
             state = {**settled, "kernel": state["kernel"]}
-        raise CellError(f"{run}: the kernel died (status {state['kernel']!r}) "
-                        f"while running {describe_cell(state)}")
+        raise CellError(f"{run}: the kernel died (status {state['kernel']!r}) while running {describe_cell(state)}")
     error = f"{state['ename']}: {state['evalue']}".rstrip(": ")
     # the traceback's last lines, those that say more than the error (under setup()'s
     # %xmode Minimal it holds the error alone)
     said = {line.strip() for line in error.splitlines()}
-    traceback = [line for entry in state["traceback"][-6:]
-                 for line in ANSI.sub("", entry).rstrip().splitlines() if line.strip() not in said]
-    raise CellError(f"{run} stopped at {describe_cell(state)}: {error}"
-                    + "".join(f"\n    {line}" for line in traceback))
+    traceback = [
+        line
+        for entry in state["traceback"][-6:]
+        for line in ANSI.sub("", entry).rstrip().splitlines()
+        if line.strip() not in said
+    ]
+    raise CellError(
+        f"{run} stopped at {describe_cell(state)}: {error}" + "".join(f"\n    {line}" for line in traceback)
+    )
 
 
 def describe_cell(state: dict) -> str:
@@ -193,20 +205,23 @@ def widget_in_cell(page, cell_text, css_class, attempts: int = 3):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(attempts):
-        found = page.evaluate("""async (text) => {
+        found = page.evaluate(
+            """async (text) => {
             const nb = window.jupyterapp.shell.currentWidget.content;
             const index = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(text));
             if (index < 0) return false;
             nb.activeCellIndex = index;
             await nb.scrollToItem(index, 'center');
             return true;
-        }""", cell_text)
+        }""",
+            cell_text,
+        )
         assert found, f"no cell contains {cell_text!r}"
         widget = page.locator(f".jp-Cell.jp-mod-active .{css_class}").first
         try:
             widget.scroll_into_view_if_needed(timeout=15_000)
             return widget
-        except PlaywrightError as err:               # a timeout is one too
+        except PlaywrightError as err:  # a timeout is one too
             again = isinstance(err, PlaywrightTimeout) or "not attached to the DOM" in str(err)
             if not again or attempt == attempts - 1:
                 raise
@@ -216,7 +231,7 @@ def widget_in_cell(page, cell_text, css_class, attempts: int = 3):
 # merged over the tests of a run (conftest.py clears them when a browser run starts).
 LAYOUT_FILE = ARTIFACTS / "widget-layout.json"
 LATENCY_FILE = ARTIFACTS / "browser-latency.json"
-MIN_FONT_PT = 9          # rnnlab.widgets._base.MIN_FONT_PT: 9 CSS px when shown at its size
+MIN_FONT_PT = 9  # rnnlab.widgets._base.MIN_FONT_PT: 9 CSS px when shown at its size
 ASPECT_TOLERANCE = 0.02
 
 
@@ -224,6 +239,7 @@ def record(path: Path, name: str, values: dict) -> None:
     """Add `name` to the JSON record at `path`. `make test-browser` runs two pytest workers: the
     read and the write happen under a lock, so neither drops what the other added."""
     import fcntl
+
     path.parent.mkdir(exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -245,7 +261,8 @@ MEASURE_JS = """(el) => {
     });
     const visible = e => e.offsetParent !== null && e.getClientRects().length > 0;
     const truncated = [];
-    for (const e of el.querySelectorAll('label, button, .widget-label, .widget-readout, .widget-label-basic, .widget-toggle-button, .widget-inline-hbox .widget-label, .rnnlab-progress td, .rnnlab-progress th')) {
+    for (const e of el.querySelectorAll('label, button, .widget-label, .widget-readout, .widget-label-basic, \
+.widget-toggle-button, .widget-inline-hbox .widget-label, .rnnlab-progress td, .rnnlab-progress th')) {
         if (visible(e) && e.textContent.trim() && e.scrollWidth > e.clientWidth + 1)
             truncated.push(e.textContent.trim());
     }
@@ -286,7 +303,8 @@ MEASURE_JS = """(el) => {
             const [a, ra] = kids[i], [b, rb] = kids[j];
             const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
             const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-            if (w > 1 && h > 1) overlapping.push([a.textContent.trim().slice(0, 40), b.textContent.trim().slice(0, 40)]);
+            if (w > 1 && h > 1) overlapping.push([a.textContent.trim().slice(0, 40), \
+b.textContent.trim().slice(0, 40)]);
         }
     }
     let smallestHtml = Infinity;
@@ -313,23 +331,33 @@ def check_widget_on_screen(page, widget, name: str, figure: bool = True, fit: bo
     widget.scroll_into_view_if_needed()
     if figure:
         expect(widget.locator("img.rnnlab-figure").first).to_be_visible()
-        page.wait_for_function("(el) => [...el.querySelectorAll('img.rnnlab-figure')].every("
-                               "i => i.complete && i.naturalWidth > 0)", arg=widget.element_handle())
+        page.wait_for_function(
+            "(el) => [...el.querySelectorAll('img.rnnlab-figure')].every(i => i.complete && i.naturalWidth > 0)",
+            arg=widget.element_handle(),
+        )
     m = widget.evaluate(MEASURE_JS)
     widget.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"))
-    values = {"displayed": [round(v) for v in m["box"]], "notebook_area": [round(v) for v in m["panel"]],
-              "smallest_html_text_px": m["smallestHtml"], "truncated": m["truncated"],
-              "wrapped": m["wrapped"], "overlapping": m["overlapping"]}
+    values = {
+        "displayed": [round(v) for v in m["box"]],
+        "notebook_area": [round(v) for v in m["panel"]],
+        "smallest_html_text_px": m["smallestHtml"],
+        "truncated": m["truncated"],
+        "wrapped": m["wrapped"],
+        "overlapping": m["overlapping"],
+    }
     if figure:
         assert m["images"], f"{name}: no figure"
         errors, text_px = [], []
         for img in m["images"]:
             (nw, nh), (sw, sh) = img["natural"], img["shown"]
             errors.append(abs((nw / nh) / (sw / sh) - 1))
-            text_px.append(MIN_FONT_PT * sw / (nw / 2))    # the PNG holds 2 pixels per CSS pixel
-        values.update(figure_natural=m["images"][0]["natural"],
-                      figure_shown=[round(v, 1) for v in m["images"][0]["shown"]],
-                      aspect_error=round(max(errors), 4), smallest_figure_text_px=round(min(text_px), 2))
+            text_px.append(MIN_FONT_PT * sw / (nw / 2))  # the PNG holds 2 pixels per CSS pixel
+        values.update(
+            figure_natural=m["images"][0]["natural"],
+            figure_shown=[round(v, 1) for v in m["images"][0]["shown"]],
+            aspect_error=round(max(errors), 4),
+            smallest_figure_text_px=round(min(text_px), 2),
+        )
     record(LAYOUT_FILE, name, values)
     assert not m["truncated"], f"{name}: cut-off labels {m['truncated']}"
     assert not m["wrapped"], f"{name}: readouts or labels wrapped onto more lines {m['wrapped']}"
@@ -339,8 +367,9 @@ def check_widget_on_screen(page, widget, name: str, figure: bool = True, fit: bo
         assert values["smallest_figure_text_px"] >= MIN_FONT_PT - 0.01, values
     assert m["smallestHtml"] >= MIN_FONT_PT, values
     if fit:
-        assert m["box"][0] <= m["panel"][0] and m["box"][1] <= m["panel"][1], \
+        assert m["box"][0] <= m["panel"][0] and m["box"][1] <= m["panel"][1], (
             f"{name} ({values['displayed']}) does not fit the notebook area {values['notebook_area']}"
+        )
     return values
 
 
@@ -357,6 +386,7 @@ def press_and_wait(page, widget, control: str, keys: list[str], watched, name: s
     def press():
         for key in keys:
             handle.press(key)
+
     return change_and_wait(page, widget, press, watched, name)
 
 
@@ -371,18 +401,22 @@ def change_and_wait(page, widget, action, watched, name: str | None = None):
 
     figure = widget.locator("img.rnnlab-figure").first
     before, before_src = watched.inner_text(), figure.get_attribute("src")
-    def place():        # the figure's corner within the widget (the page itself may scroll)
+
+    def place():  # the figure's corner within the widget (the page itself may scroll)
         f, w = figure.bounding_box(), widget.bounding_box()
         return round(f["x"] - w["x"], 1), round(f["y"] - w["y"], 1)
+
     where = place()
     action()
     expect(watched).not_to_have_text(before, timeout=15_000)
-    page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
-                           arg=[figure.element_handle(), before_src], timeout=15_000)
+    page.wait_for_function(
+        "([img, old]) => img.getAttribute('src') !== old", arg=[figure.element_handle(), before_src], timeout=15_000
+    )
     # the figure stays where it was: a readout that grows or wraps with its values pushes it about
     now = place()
-    assert abs(now[0] - where[0]) <= 1 and abs(now[1] - where[1]) <= 1, \
+    assert abs(now[0] - where[0]) <= 1 and abs(now[1] - where[1]) <= 1, (
         f"the figure moved within the widget from {where} to {now} when {watched} changed"
+    )
     return before, watched.inner_text()
 
 
@@ -432,14 +466,24 @@ ARM_JS = """(root, [figure, readout]) => {
 
 
 def kernel_idle(page) -> None:
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
         const s = window.jupyterapp.shell.currentWidget.sessionContext;
         return s.session && s.session.kernel && s.session.kernel.status === 'idle';
-    }""", timeout=30_000)
+    }""",
+        timeout=30_000,
+    )
 
 
-def time_updates(page, widget, name: str, actions: list, figure: bool = True,
-                 readout: str = ".rnnlab-readout", repeats: int = LATENCY_REPEATS) -> dict:
+def time_updates(
+    page,
+    widget,
+    name: str,
+    actions: list,
+    figure: bool = True,
+    readout: str = ".rnnlab-readout",
+    repeats: int = LATENCY_REPEATS,
+) -> dict:
     """Time `repeats` single changes of `widget` in the page, cycling through `actions` (each a
     callable making one change: one key press, one click, one pick); records the median and the
     largest milliseconds from the event to the new readout, to the new figure's src, to its
@@ -451,23 +495,23 @@ def time_updates(page, widget, name: str, actions: list, figure: bool = True,
     runs, began = [], time.perf_counter()
     for k in range(repeats):
         kernel_idle(page)
-        page.wait_for_timeout(100)          # let the last frame settle
+        page.wait_for_timeout(100)  # let the last frame settle
         widget.evaluate(ARM_JS, [figure, readout])
         actions[k % len(actions)]()
-        page.wait_for_function("(root) => root.__rnnlabTiming.done", arg=widget.element_handle(),
-                               timeout=15_000)
+        page.wait_for_function("(root) => root.__rnnlabTiming.done", arg=widget.element_handle(), timeout=15_000)
         t = widget.evaluate("(root) => root.__rnnlabTiming")
         assert not t["error"], f"{name}: {t['error']}"
         assert t["start"] is not None, f"{name}: the change dispatched no key, change or click event"
-        runs.append({k: round(t[k] - t["start"], 1) for k in ("readout", "src", "decoded", "painted")
-                     if t[k] is not None})
+        runs.append(
+            {k: round(t[k] - t["start"], 1) for k in ("readout", "src", "decoded", "painted") if t[k] is not None}
+        )
     # what the timing adds to the test run, in seconds of wall clock
     values = {"repeats": repeats, "runs": runs, "seconds": round(time.perf_counter() - began, 2)}
     for key in runs[0]:
         series = [r[key] for r in runs]
         values[f"{key}_ms"] = round(statistics.median(series), 1)
         values[f"{key}_max_ms"] = max(series)
-    if figure:      # the figure is there for the student once it is painted
+    if figure:  # the figure is there for the student once it is painted
         values["figure_ms"], values["figure_max_ms"] = values["painted_ms"], values["painted_max_ms"]
     record(LATENCY_FILE, name, values)
     return values
@@ -479,6 +523,7 @@ def key_presses(widget, control: str, *keys: str) -> list:
 
     def press(key):
         return lambda: (handle.focus(), handle.press(key))
+
     return [press(key) for key in keys]
 
 
@@ -488,23 +533,39 @@ def test_widgets_show_before_anything_runs(lab):
     cell; untrusted, JupyterLab would print VBox(children=...) instead."""
     import subprocess
     import sys
+
     import nbformat
+
     url, token, root, browser = lab
     name = "03_lstm_gates.ipynb"
     shutil.copy(REPO / "notebooks" / name, root / "notebooks" / name)
-    subprocess.run([sys.executable, "-m", "rnnlab.tools", "trust", str(root / "notebooks" / name),
-                    "--db-file", str(root / "nbsignatures.db")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rnnlab.tools",
+            "trust",
+            str(root / "notebooks" / name),
+            "--db-file",
+            str(root / "nbsignatures.db"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     nb = nbformat.read(REPO / "notebooks" / name, 4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    widget_cells = [c.source for c in code if any(
-        "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.outputs)]
+    widget_cells = [
+        c.source
+        for c in code
+        if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.outputs)
+    ]
     assert len(widget_cells) >= 3
     with notebook_page(lab, name, run=False) as page:
         for i, source in enumerate(widget_cells):
             widget_in_cell(page, source, "jupyter-widgets").wait_for(timeout=30_000)
             assert "VBox(children" not in page.locator(".jp-Cell.jp-mod-active .jp-Cell-outputArea").inner_text()
             figures = page.locator(".jp-Cell.jp-mod-active img.rnnlab-figure")
-            if figures.count():                                   # the saved picture, decoded
+            if figures.count():  # the saved picture, decoded
                 assert figures.first.evaluate("img => img.complete && img.naturalWidth") > 100, source
             if i == 0:
                 assert figures.count(), "the first widget of lecture 03 draws a figure"
@@ -549,7 +610,9 @@ class TestLecture03:
         check_widget_on_screen(page, explorer, "03-gate-explorer")
         before_f, after_f = press_and_wait(page, explorer, "forget-bias", ["PageUp"], forget)  # a big step
         assert float(after_f) > float(before_f), (before_f, after_f)  # a higher bias opens the gate
-        time_updates(page, explorer, "03-gate-explorer", key_presses(explorer, "forget-bias", "ArrowLeft", "ArrowRight"))
+        time_updates(
+            page, explorer, "03-gate-explorer", key_presses(explorer, "forget-bias", "ArrowLeft", "ArrowRight")
+        )
         explorer.screenshot(path=str(ARTIFACTS / "gate-explorer-after.png"))
 
         # the sequence widget is live too: pick another example and wait for its readout
@@ -560,8 +623,9 @@ class TestLecture03:
         check_widget_on_screen(page, seq, "03-sequence-gates")
         pick = seq.locator("select")
         change_and_wait(page, seq, lambda: pick.select_option(index=2), count)
-        time_updates(page, seq, "03-sequence-gates", [lambda: pick.select_option(index=1),
-                                                      lambda: pick.select_option(index=2)])
+        time_updates(
+            page, seq, "03-sequence-gates", [lambda: pick.select_option(index=1), lambda: pick.select_option(index=2)]
+        )
 
     def test_course_content_meets_wcag_21_aa(self, page):
         """Issue 57: axe-core finds no serious or critical WCAG 2.1 A/AA violation in what the
@@ -610,12 +674,16 @@ class TestLecture03:
         coverage["flashcards"] = (
             drive_widget(page, cards, "flashcards", operate=lambda label, kind: label != "Next")
             + drive_widget(page, cards, "flashcards", operate=lambda label, kind: label in ("Reveal", "Not yet"))
-            + drive_widget(page, cards, "flashcards", operate=lambda label, kind: label == "Next"))
+            + drive_widget(page, cards, "flashcards", operate=lambda label, kind: label == "Next")
+        )
         (ARTIFACTS / "keyboard-03.json").write_text(json.dumps(coverage, indent=1))
         kinds = {w: sorted({c["kind"] for c in controls if "changed_by" in c}) for w, controls in coverage.items()}
-        assert kinds == {"gate explorer": ["slider", "slider-readout"],
-                         "sequence gates": ["dropdown", "text", "toggle"],
-                         "quiz": ["button", "radio"], "flashcards": ["button"]}, kinds
+        assert kinds == {
+            "gate explorer": ["slider", "slider-readout"],
+            "sequence gates": ["dropdown", "text", "toggle"],
+            "quiz": ["button", "radio"],
+            "flashcards": ["button"],
+        }, kinds
         changed = {c["control"] for c in coverage["flashcards"] if "changed_by" in c}
         assert changed == {"Previous", "Reveal", "Next", "I knew it", "Not yet"}, changed
 
@@ -624,7 +692,7 @@ class TestLecture03:
         the lecture's widgets can be scrolled to and is on top where a click lands, and no
         readout is cut (a widget wider than the notebook scrolls inside its output)."""
         page.set_viewport_size({"width": 683, "height": 384})
-        style = page.add_style_tag(content=PAINT_ALL)     # no cell moves when another comes into view
+        style = page.add_style_tag(content=PAINT_ALL)  # no cell moves when another comes into view
         try:
             page.wait_for_timeout(300)
             found = page.evaluate(ZOOMED_CONTROLS)
@@ -640,7 +708,8 @@ class TestLecture03:
 
 ZOOMED_CONTROLS = """() => {
   const out = {controls: 0, unreachable: [], cut: []};
-  const controls = document.querySelectorAll('.jp-Notebook .jupyter-widgets :is(select, button, textarea, input, .noUi-handle)');
+  const controls = document.querySelectorAll(\
+'.jp-Notebook .jupyter-widgets :is(select, button, textarea, input, .noUi-handle)');
   for (const el of controls) {
     if (!el.checkVisibility() || el.closest('.rnnlab-a11y')) continue;
     out.controls++;
@@ -649,9 +718,12 @@ ZOOMED_CONTROLS = """() => {
     const top = document.elementFromPoint(x, y);
     if (!(top && (el.contains(top) || top.contains(el) || top.closest('.noUi-handle') === el))) {
       if (!out.unreachable.length) el.setAttribute('data-zoom-bad', '');
-      out.unreachable.push(`${el.tagName}.${el.type || ''}.${el.className} in ${el.parentElement.className} ${(el.getAttribute('aria-label') || el.textContent || '').slice(0, 30)} at ${Math.round(x)},${Math.round(y)} ${r.width}x${r.height}: ${top && top.tagName}.${top && top.className}`); }
+      out.unreachable.push(`${el.tagName}.${el.type || ''}.${el.className} in ${el.parentElement.className} \
+${(el.getAttribute('aria-label') || el.textContent || '').slice(0, 30)} at ${Math.round(x)},${Math.round(y)} \
+${r.width}x${r.height}: ${top && top.tagName}.${top && top.className}`); }
   }
-  for (const e of document.querySelectorAll('.jp-Notebook .jupyter-widgets :is(.widget-label, .widget-readout, .rnnlab-readout td)'))
+  for (const e of document.querySelectorAll(\
+'.jp-Notebook .jupyter-widgets :is(.widget-label, .widget-readout, .rnnlab-readout td)'))
     if (e.checkVisibility() && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'hidden')
       out.cut.push(e.textContent.slice(0, 40));
   return out;
@@ -665,6 +737,7 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
     import threading
 
     import nbformat
+
     from autograder.authoring import fixtures as F
     from autograder.course.folder import assignments
     from autograder.grading.pipeline import Options, Run
@@ -676,16 +749,21 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
     for name in names:
         shutil.copy(REPO / "release" / name / f"{name}.ipynb", root / "saved" / f"{name}.ipynb")
         source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
-        answers[name] = {c.metadata["nbgrader"]["grade_id"]: F.solution_source(c) for c in source.cells
-                         if c.metadata.get("nbgrader", {}).get("solution")}
+        answers[name] = {
+            c.metadata["nbgrader"]["grade_id"]: F.solution_source(c)
+            for c in source.cells
+            if c.metadata.get("nbgrader", {}).get("solution")
+        }
     page = shared_browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{url}/lab?reset&token={token}")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')",
-                           timeout=120_000)
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')", timeout=120_000
+    )
     for name in names:
         # open it, answer each solution cell with the instructor's answer, and save it through
         # the document's context, as File > Save does
-        edited, dirty = page.evaluate("""async ([path, answers]) => {
+        edited, dirty = page.evaluate(
+            """async ([path, answers]) => {
             const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
             await widget.context.ready;
             let n = 0;
@@ -700,7 +778,9 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
             const dirty = widget.context.model.dirty;
             widget.close();
             return [n, dirty];
-        }""", [f"saved/{name}.ipynb", answers[name]])
+        }""",
+            [f"saved/{name}.ipynb", answers[name]],
+        )
         assert edited == len(answers[name]) and not dirty, name
     page.close()
 
@@ -714,11 +794,12 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
         (tmp_path / "class" / name / "jupyterlab" / f"{name}.ipynb").write_text(saved)
     results, base = {}, int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))
 
-    def grade(slot, todo):              # two at a time, on their own sandbox uids
+    def grade(slot, todo):  # two at a time, on their own sandbox uids
         for name in todo:
             opts = Options(jobs=1, cell_timeout=60, submission_timeout=300, uid_base=base + 50 + slot)
             run = Run(name, tmp_path / "class" / name, course=courses[slot], options=opts, log=lambda *a: None)
             results[name] = run.run()
+
     threads = [threading.Thread(target=grade, args=(k, names[k::2])) for k in range(2)]
     for t in threads:
         t.start()
@@ -726,9 +807,13 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
         t.join()
     for name in names:
         source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", 4)
-        full = sum(float(c.metadata["nbgrader"]["points"]) for c in source.cells
-                   if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
-                   and not c.metadata["nbgrader"].get("solution"))
+        full = sum(
+            float(c.metadata["nbgrader"]["points"])
+            for c in source.cells
+            if c.metadata.get("nbgrader", {}).get("grade")
+            and c.cell_type == "code"
+            and not c.metadata["nbgrader"].get("solution")
+        )
         (result,) = results[name]
         assert result.status == "graded" and result.score == full and not result.flags, (name, result)
 
@@ -738,8 +823,7 @@ def _fixture_notebook(path: Path, cells: list) -> Path:
     import nbformat
     from nbformat import v4
 
-    nb = v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                  "language": "python"}})
+    nb = v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     for kind, source, tags in cells:
         cell = v4.new_markdown_cell(source) if kind == "markdown" else v4.new_code_cell(source)
         if tags:
@@ -764,6 +848,7 @@ def _served_fixture(lab, tmp_path, name: str, cells: list):
 
 def _kernels_of(lab, name: str) -> list:
     import urllib.request
+
     url, token, root, browser = lab
     with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10) as reply:
         return [s for s in json.load(reply) if s["path"].endswith(name)]
@@ -774,13 +859,19 @@ def test_run_all_reports_the_failing_cell(lab, tmp_path):
     it. The test says so within seconds, naming the notebook, the cell and the error, instead of
     waiting out its timeout; a cell tagged `raises-exception` before it is passed over."""
     name = "run-all-fixture-fails.ipynb"
-    cells = [("markdown", "# A notebook that fails partway", None),
-             ("code", "import time\nx = 1", None),
-             ("code", "1 / 0", ["raises-exception"]),                              # cell 2
-             ("code", 'greedy = "the cat"\n'                                       # cell 3
-                      'assert greedy == "the dog", f"greedy text {greedy!r} at {time.time():.3f}"', None),
-             ("code", 'print("never run")', None),
-             ("code", 'print("never run either")', None)]
+    cells = [
+        ("markdown", "# A notebook that fails partway", None),
+        ("code", "import time\nx = 1", None),
+        ("code", "1 / 0", ["raises-exception"]),  # cell 2
+        (
+            "code",
+            'greedy = "the cat"\n'  # cell 3
+            'assert greedy == "the dog", f"greedy text {greedy!r} at {time.time():.3f}"',
+            None,
+        ),
+        ("code", 'print("never run")', None),
+        ("code", 'print("never run either")', None),
+    ]
     with _served_fixture(lab, tmp_path, name, cells) as source:
         began = time.time()
         with pytest.raises(CellError) as failed:
@@ -788,9 +879,10 @@ def test_run_all_reports_the_failing_cell(lab, tmp_path):
                 pass
         reported = time.time()
     message = str(failed.value)
-    assert message.startswith(f"Run All of {name} stopped at cell 3 (`greedy = \"the cat\"`): "
-                              "AssertionError: greedy text 'the cat' at "), message
-    raised_at = float(re.search(r" at (\d+\.\d+)", message).group(1))   # the kernel's clock
+    assert message.startswith(
+        f"Run All of {name} stopped at cell 3 (`greedy = \"the cat\"`): AssertionError: greedy text 'the cat' at "
+    ), message
+    raised_at = float(re.search(r" at (\d+\.\d+)", message).group(1))  # the kernel's clock
     assert reported - raised_at < 10, f"reported {reported - raised_at:.1f} s after the error"
     assert reported - began < 30, f"{reported - began:.1f} s from opening the notebook to the report"
     assert not _kernels_of(lab, name), "the failed notebook's kernel was left running"
@@ -804,13 +896,15 @@ def test_run_all_passes_cells_that_raise_on_purpose(lab, tmp_path):
     from nbformat import v4
 
     name = "run-all-fixture-passes.ipynb"
-    cells = [("code", "x = 1", None),
-             ("code", 'print("saved with an error")', None),                       # cell 1
-             ("markdown", "**Pitfall**", None),
-             ("code", 'raise ValueError("meant to fail")', ["raises-exception"]),  # cell 3
-             ("code", 'print("after", x)', None)]
+    cells = [
+        ("code", "x = 1", None),
+        ("code", 'print("saved with an error")', None),  # cell 1
+        ("markdown", "**Pitfall**", None),
+        ("code", 'raise ValueError("meant to fail")', ["raises-exception"]),  # cell 3
+        ("code", 'print("after", x)', None),
+    ]
     with _served_fixture(lab, tmp_path, name, cells) as source:
-        nb = nbformat.read(source, 4)            # as if saved after a run where cell 1 failed
+        nb = nbformat.read(source, 4)  # as if saved after a run where cell 1 failed
         nb.cells[1].execution_count = 2
         nb.cells[1].outputs = [v4.new_output("error", ename="NameError", evalue="stale", traceback=[])]
         nbformat.write(nb, source)
@@ -826,21 +920,33 @@ def test_run_all_runs_the_cells_asked_and_waits_for_them(lab, tmp_path):
     """`run_all(cells=...)` runs those cells only, as a student who selects them, waits for them,
     and names the run and the cell when one raises."""
     name = "run-all-fixture-parts.ipynb"
-    cells = [("code", "x = 1", None), ("markdown", "Then:", None), ("code", "y = x + 1", None),
-             ("code", "print(y)", None), ("code", "1 / 0", None)]
+    cells = [
+        ("code", "x = 1", None),
+        ("markdown", "Then:", None),
+        ("code", "y = x + 1", None),
+        ("code", "print(y)", None),
+        ("code", "1 / 0", None),
+    ]
     with _served_fixture(lab, tmp_path, name, cells) as source:
         with notebook_page(lab, name, source=source, run=False) as page:
-            counts = "() => window.jupyterapp.shell.currentWidget.content.widgets.map(c => c.model.executionCount ?? null)"
+            counts = (
+                "() => window.jupyterapp.shell.currentWidget.content.widgets.map(c => c.model.executionCount ?? null)"
+            )
             run_all(page, name, 60, cells=range(0, 3))
             assert page.evaluate(counts) == [1, None, 2, None, None]
             run_all(page, name, 60, cells=range(3, 4))
             assert page.evaluate(counts)[3] == 3
-            assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets[3]"
-                                 ".model.outputs.toJSON()[0].text") == "2\n"
+            assert (
+                page.evaluate(
+                    "() => window.jupyterapp.shell.currentWidget.content.widgets[3].model.outputs.toJSON()[0].text"
+                )
+                == "2\n"
+            )
             with pytest.raises(CellError) as failed:
                 run_all(page, name, 60, cells=range(4, 5))
-    assert str(failed.value).startswith(f"The run of cells 4 to 4 of {name} stopped at cell 4 (`1 / 0`): "
-                                        "ZeroDivisionError"), str(failed.value)
+    assert str(failed.value).startswith(
+        f"The run of cells 4 to 4 of {name} stopped at cell 4 (`1 / 0`): ZeroDivisionError"
+    ), str(failed.value)
 
 
 @pytest.mark.parametrize("fault", ["dies", "hangs"])
@@ -850,8 +956,9 @@ def test_run_all_reports_a_lost_kernel_or_a_cell_that_hangs(lab, tmp_path, fault
     # the dying cell waits a moment first: os._exit a millisecond after the cell before it
     # replied can drop that reply unsent (the kernel's zmq queue dies with it; on a loaded
     # machine the page then rightly names cell 0), which a real crash mid-cell does not race
-    body = {"dies": "import os\nimport time\ntime.sleep(1)\nos._exit(1)",
-            "hangs": "import time\ntime.sleep(120)"}[fault]
+    body = {"dies": "import os\nimport time\ntime.sleep(1)\nos._exit(1)", "hangs": "import time\ntime.sleep(120)"}[
+        fault
+    ]
     name = f"run-all-fixture-{fault}.ipynb"
     cells = [("code", "x = 1", None), ("code", body, None), ("code", "print(x)", None)]
     with _served_fixture(lab, tmp_path, name, cells) as source:
@@ -860,8 +967,10 @@ def test_run_all_reports_a_lost_kernel_or_a_cell_that_hangs(lab, tmp_path, fault
             with notebook_page(lab, name, source=source, run_seconds=5):
                 pass
         seconds = time.time() - began
-    expected = {"dies": r": the kernel died \(status '\w+'\) while running cell 1 \(`import os`\)$",
-                "hangs": r" did not finish in 5 s: cell 1 \(`import time`\) was still running$"}[fault]
+    expected = {
+        "dies": r": the kernel died \(status '\w+'\) while running cell 1 \(`import os`\)$",
+        "hangs": r" did not finish in 5 s: cell 1 \(`import time`\) was still running$",
+    }[fault]
     assert re.fullmatch(f"Run All of {re.escape(name)}{expected}", str(failed.value)), str(failed.value)
     assert seconds < 30, f"{seconds:.1f} s from opening the notebook to the report"
     assert not _kernels_of(lab, name), "the failed notebook's kernel was left running"

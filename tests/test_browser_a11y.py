@@ -7,6 +7,7 @@ themselves are in a11y.py. axe's nodes are split into the course's content (what
 and JupyterLab's own UI: only the course's are asserted; JupyterLab's go to
 test-artifacts/a11y-jupyterlab.json and a one-line summary.
 """
+
 import pytest
 from a11y import check_axe
 from test_browser import A11Y_FILE, notebook_page
@@ -16,5 +17,5 @@ pytestmark = pytest.mark.browser
 
 def test_start_page_meets_wcag_21_aa(lab):
     with notebook_page(lab, "00_start_here.ipynb") as page:
-        page.locator(".rnnlab-flashcards").first.wait_for(timeout=30_000)   # the review, drawn
+        page.locator(".rnnlab-flashcards").first.wait_for(timeout=30_000)  # the review, drawn
         check_axe(page, "00_start_here", A11Y_FILE)

@@ -4,12 +4,20 @@ One run of the lecture serves both checks: the next-character explorer's tempera
 moved with the keyboard (a lower temperature sharpens the distribution: the top probability
 can only rise, the entropy only fall), and the cell viewer's unit menu is switched to another
 unit (its rank and correlation change). Both must fit a 1366 x 768 screen."""
+
 import re
 
 import pytest
-
-from test_browser import (ARTIFACTS, change_and_wait, check_widget_on_screen, key_presses, notebook_page,
-                          press_and_wait, time_updates, widget_in_cell)
+from test_browser import (
+    ARTIFACTS,
+    change_and_wait,
+    check_widget_on_screen,
+    key_presses,
+    notebook_page,
+    press_and_wait,
+    time_updates,
+    widget_in_cell,
+)
 from test_browser_chapters import _readout
 
 pytestmark = pytest.mark.browser
@@ -29,9 +37,9 @@ def test_language_model_widgets(lab):
         check_widget_on_screen(page, explorer, "09-next-char")
         before, _ = press_and_wait(page, explorer, "temperature", ["ArrowLeft"] * 5, temperature)
         assert before == "1.0"
-        expect(temperature).to_have_text("0.5", timeout=30_000)          # each key press updates it
+        expect(temperature).to_have_text("0.5", timeout=30_000)  # each key press updates it
         expect(entropy).not_to_have_text(f"{entropy_before:.2f} bits")
-        assert float(top.inner_text().split()[-1]) >= top_before          # sharper: the favourite gains
+        assert float(top.inner_text().split()[-1]) >= top_before  # sharper: the favourite gains
         assert float(entropy.inner_text().split()[0]) < entropy_before
         explorer.screenshot(path=str(ARTIFACTS / "next-char-explorer.png"))
         time_updates(page, explorer, "09-next-char", key_presses(explorer, "temperature", "ArrowRight", "ArrowLeft"))
@@ -44,6 +52,7 @@ def test_language_model_widgets(lab):
         menu = viewer.locator(".rnnlab-control-unit select")
         change_and_wait(page, viewer, lambda: menu.select_option(index=5), rank)
         expect(rank).to_have_text("6 of 48")
-        time_updates(page, viewer, "09-cell-viewer", [lambda: menu.select_option(index=4),
-                                                      lambda: menu.select_option(index=5)])
+        time_updates(
+            page, viewer, "09-cell-viewer", [lambda: menu.select_option(index=4), lambda: menu.select_option(index=5)]
+        )
         viewer.screenshot(path=str(ARTIFACTS / "cell-viewer.png"))

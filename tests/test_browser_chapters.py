@@ -5,12 +5,22 @@ copy of a lecture, runs all its cells, moves one control with the keyboard, as a
 and waits for the readout and the figure to change. Without Chromium the tests are skipped,
 except under CI=true, where that fails.
 """
+
 import re
 
 import pytest
-
-from test_browser import (ARTIFACTS, REPO, change_and_wait, check_widget_on_screen, key_presses,
-                          notebook_page, press_and_wait, run_all, time_updates, widget_in_cell)
+from test_browser import (
+    ARTIFACTS,
+    REPO,
+    change_and_wait,
+    check_widget_on_screen,
+    key_presses,
+    notebook_page,
+    press_and_wait,
+    run_all,
+    time_updates,
+    widget_in_cell,
+)
 
 _widget = widget_in_cell
 
@@ -49,7 +59,7 @@ def test_gradient_flow_follows_the_forget_bias(lab):
         check_widget_on_screen(page, widget, "07-gradient-flow")
         before, after = press_and_wait(page, widget, "forget-bias", ["ArrowRight"] * 4, forget)
         expect(bias).to_have_text("2.0")
-        assert float(after) > float(before)          # a higher bias opens the forget gate
+        assert float(after) > float(before)  # a higher bias opens the forget gate
         time_updates(page, widget, "07-gradient-flow", key_presses(widget, "forget-bias", "ArrowLeft", "ArrowRight"))
         widget.screenshot(path=str(ARTIFACTS / "gradient-flow.png"))
 
@@ -65,7 +75,7 @@ def test_threshold_trades_recall_for_precision(lab):
         check_widget_on_screen(page, widget, "08-threshold-explorer")
         before, after = press_and_wait(page, widget, "threshold", ["PageUp"], threshold)
         assert float(after) > float(before)
-        assert float(_readout(widget, "recall").inner_text()) <= recall_before   # never more recall
+        assert float(_readout(widget, "recall").inner_text()) <= recall_before  # never more recall
         time_updates(page, widget, "08-threshold-explorer", key_presses(widget, "threshold", "ArrowRight", "ArrowLeft"))
         widget.screenshot(path=str(ARTIFACTS / "threshold-explorer.png"))
 
@@ -89,7 +99,7 @@ def test_stacked_bidirectional_gates(lab):
     with notebook_page(lab, "06_stacked_bidirectional.ipynb") as page:
         widget = _widget(page, "widget = SequenceGates(", "rnnlab-sequence-gates")
         count = _readout(widget, "characters")
-        expect(count).to_have_text("9", timeout=30_000)        # the notebook shows "abcabcfed"
+        expect(count).to_have_text("9", timeout=30_000)  # the notebook shows "abcabcfed"
         check_widget_on_screen(page, widget, "06-sequence-gates")
         showing = _readout(widget, "showing")
         layers = widget.locator(".rnnlab-control-layer button")
@@ -105,13 +115,13 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
     from playwright.sync_api import expect
 
     from rnnlab.quiz import available_chapters
+
     chapters = available_chapters()
     lecture = nbformat.read(REPO / "notebooks" / "01_sequence_data.ipynb", 4)
-    nb = nbformat.v4.new_notebook(metadata=lecture.metadata)     # its kernel: no kernel dialog
+    nb = nbformat.v4.new_notebook(metadata=lecture.metadata)  # its kernel: no kernel dialog
     nb.cells = [nbformat.v4.new_code_cell("from rnnlab.widgets import Flashcards, Quiz")]
     for ch in chapters:
-        nb.cells += [nbformat.v4.new_code_cell(f'Quiz("{ch}")'),
-                     nbformat.v4.new_code_cell(f'Flashcards("{ch}")')]
+        nb.cells += [nbformat.v4.new_code_cell(f'Quiz("{ch}")'), nbformat.v4.new_code_cell(f'Flashcards("{ch}")')]
     source = tmp_path / "quizzes.ipynb"
     nbformat.write(nb, source)
     # One chapter's cells at a time (about 220 widgets; WIDGETS_PER_RUN in tests/test_widgets.py
@@ -136,12 +146,18 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
             first = quiz.locator(".widget-radio-box input").first
             first.check()
             quiz.locator("button", has_text="Check").first.click()
-            expect(quiz.locator(".widget-html").filter(has_text=re.compile("Correct|Not quite")).first)\
-                .to_be_visible(timeout=30_000)
-            if ch == chapters[0]:       # every chapter's quiz is the same widget
-                time_updates(page, quiz, f"{ch}-quiz", [quiz.locator("button", has_text=text).first.click
-                                                        for text in ("Show answer", "Check")],
-                             figure=False, readout=".widget-html")
+            expect(quiz.locator(".widget-html").filter(has_text=re.compile("Correct|Not quite")).first).to_be_visible(
+                timeout=30_000
+            )
+            if ch == chapters[0]:  # every chapter's quiz is the same widget
+                time_updates(
+                    page,
+                    quiz,
+                    f"{ch}-quiz",
+                    [quiz.locator("button", has_text=text).first.click for text in ("Show answer", "Check")],
+                    figure=False,
+                    readout=".widget-html",
+                )
             cards = _widget(page, f'Flashcards("{ch}")', "rnnlab-flashcards")
             check_widget_on_screen(page, cards, f"{ch}-flashcards", figure=False)
             counter = cards.locator(".widget-label").first
@@ -157,7 +173,12 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
                     cards.locator("button", has_text="Previous").click()
                 expect(counter).to_have_text(re.compile(r"^card (\d+) of \1$"), timeout=30_000)
                 assert where.bounding_box()["x"] == x, (x, where.bounding_box())
-            if ch == chapters[0]:       # every chapter's cards are the same widget
-                time_updates(page, cards, f"{ch}-flashcards", [cards.locator("button", has_text=text).click
-                                                               for text in ("Previous", "Next")],
-                             figure=False, readout=".widget-label")
+            if ch == chapters[0]:  # every chapter's cards are the same widget
+                time_updates(
+                    page,
+                    cards,
+                    f"{ch}-flashcards",
+                    [cards.locator("button", has_text=text).click for text in ("Previous", "Next")],
+                    figure=False,
+                    readout=".widget-label",
+                )

@@ -1,5 +1,6 @@
 """The browser tests' helpers, without a browser: what widget_in_cell does when JupyterLab is slow
 to draw a widget, or draws it again while it is being scrolled to."""
+
 import signal
 import subprocess
 import sys
@@ -9,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from test_browser import widget_in_cell
 
 from conftest import stop_server
-from test_browser import widget_in_cell
 
 
 class _Widget:
@@ -40,8 +41,13 @@ class _Page:
         return self.widget
 
 
-@pytest.mark.parametrize("failure", [PlaywrightTimeout("Timeout 15000ms exceeded."),
-                                     PlaywrightError("Locator.scroll_into_view_if_needed: Element is not attached to the DOM")])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        PlaywrightTimeout("Timeout 15000ms exceeded."),
+        PlaywrightError("Locator.scroll_into_view_if_needed: Element is not attached to the DOM"),
+    ],
+)
 def test_a_widget_slow_to_draw_or_drawn_again_is_looked_up_again(failure):
     page = _Page(_Widget([failure]))
     assert widget_in_cell(page, "Quiz(", "rnnlab-quiz") is page.widget
@@ -62,23 +68,35 @@ def test_other_errors_and_the_last_attempt_are_not_hidden():
 def test_a_server_that_ignores_sigterm_is_killed_and_the_stop_does_not_fail():
     """stop_server: a server slow to stop (a Jupyter server shutting kernels down on a loaded
     machine took over 20 s) is killed after the wait, and the test that started it goes on."""
-    proc = subprocess.Popen([sys.executable, "-c", "import signal, sys, time\n"
-                             "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-                             "print('ready', flush=True)\ntime.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, sys, time\n"
+            "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+            "print('ready', flush=True)\ntime.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline() == "ready\n"
     started = time.monotonic()
     stop_server(proc, seconds=1)
     assert proc.returncode == -signal.SIGKILL
     assert time.monotonic() - started < 10
     proc.stdout.close()
-    stop_server(proc, seconds=1)                                 # one already stopped: nothing to do
+    stop_server(proc, seconds=1)  # one already stopped: nothing to do
 
 
 def test_every_test_stops_its_servers_through_stop_server():
     """A bare terminate() and wait(timeout) raised TimeoutExpired when a server was slow to stop
     (CI, test_jupyter_servers): the tests stop what they start in one place."""
     here = Path(__file__).resolve().parent
-    bare = [f"{p.name}:{n}" for p in sorted(here.glob("*.py")) if p.name != "conftest.py"
-            for n, line in enumerate(p.read_text().splitlines(), 1)
-            if ".terminate()" in line and "bare = " not in line and '".terminate()"' not in line]
+    bare = [
+        f"{p.name}:{n}"
+        for p in sorted(here.glob("*.py"))
+        if p.name != "conftest.py"
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if ".terminate()" in line and "bare = " not in line and '".terminate()"' not in line
+    ]
     assert bare == [], bare

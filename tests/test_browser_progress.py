@@ -3,18 +3,19 @@
 progress check, because the students' JupyterLab saves a changed notebook within ten seconds; the
 check runs in a thread, so the notebook holding the button still runs a cell at once; the table
 names when the set was saved. Screenshot: test-artifacts/progress-after.png."""
+
 import time
 
 import nbformat
 import pytest
+from test_browser import ARTIFACTS, REPO, VIEWPORT, check_widget_on_screen, widget_in_cell
 
 from autograder.authoring import fixtures as F
-from test_browser import ARTIFACTS, REPO, VIEWPORT, check_widget_on_screen, widget_in_cell
 
 pytestmark = pytest.mark.browser
 A = "ps03_lstm_gates"
 EXERCISE = "lstm_step"
-AUTOSAVE_SECONDS = 10          # jupyter/student/labconfig/default_setting_overrides.json
+AUTOSAVE_SECONDS = 10  # jupyter/student/labconfig/default_setting_overrides.json
 
 KERNEL_IDLE = """() => {
     const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -41,15 +42,25 @@ def _every_set_table() -> str:
     name, an answered quiz, a long failure, "not attempted" (the real check of the test runs one
     set only)."""
     from rnnlab import progress
+
     names = sorted(p.name for p in (REPO / "release").iterdir() if p.is_dir())
-    longest = max((cell.metadata["nbgrader"]["grade_id"] for path in progress.find_sets(REPO / "release")
-                   for cell in nbformat.read(path, 4).cells if progress._visible_test(cell)), key=len)
-    return ("from rnnlab.progress import ProgressButton, SetResult, TestResult\n\n"
-            "every = ProgressButton()\n"
-            f"every._render({{name: SetResult(name, [TestResult('quiz_format', 'passed'), "
-            f"TestResult({longest!r}, 'failed', 'AssertionError: ' + 'shapes differ ' * 12), "
-            f"TestResult('masked_cross_entropy_visible', 'not attempted')]) for name in {names!r}}}, 'a footer')\n"
-            "every.widget")
+    longest = max(
+        (
+            cell.metadata["nbgrader"]["grade_id"]
+            for path in progress.find_sets(REPO / "release")
+            for cell in nbformat.read(path, 4).cells
+            if progress._visible_test(cell)
+        ),
+        key=len,
+    )
+    return (
+        "from rnnlab.progress import ProgressButton, SetResult, TestResult\n\n"
+        "every = ProgressButton()\n"
+        f"every._render({{name: SetResult(name, [TestResult('quiz_format', 'passed'), "
+        f"TestResult({longest!r}, 'failed', 'AssertionError: ' + 'shapes differ ' * 12), "
+        f"TestResult('masked_cross_entropy_visible', 'not attempted')]) for name in {names!r}}}, 'a footer')\n"
+        "every.widget"
+    )
 
 
 def test_an_unsaved_answer_reaches_the_progress_check_and_the_kernel_stays_free(lab):
@@ -59,30 +70,40 @@ def test_an_unsaved_answer_reaches_the_progress_check_and_the_kernel_stays_free(
     saved = folder / f"{A}.ipynb"
     saved.write_bytes((REPO / "release" / A / f"{A}.ipynb").read_bytes())
     starter = root / "notebooks" / "progress-check.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('from rnnlab.progress import ProgressButton\n\nProgressButton("../release")'),
-        nbformat.v4.new_code_cell('print("the kernel is free")'),
-        nbformat.v4.new_code_cell(_every_set_table())],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), starter)
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_code_cell('from rnnlab.progress import ProgressButton\n\nProgressButton("../release")'),
+                nbformat.v4.new_code_cell('print("the kernel is free")'),
+                nbformat.v4.new_code_cell(_every_set_table()),
+            ],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        ),
+        starter,
+    )
     answer = _answer()
     page = browser.new_page(viewport=VIEWPORT)
     try:
         # the student types the answer into ps03 and does not press Ctrl+S
         _open(page, url, token, f"release/{A}/{A}.ipynb")
         typed = time.monotonic()
-        assert page.evaluate("""([gid, text]) => {
+        assert page.evaluate(
+            """([gid, text]) => {
             const cells = window.jupyterapp.shell.currentWidget.content.widgets;
             const cell = cells.find(c => ((c.model.getMetadata('nbgrader') || {}).grade_id) === gid);
             if (!cell) return false;
             cell.model.sharedModel.setSource(text);
             return true;
-        }""", [EXERCISE, answer])
+        }""",
+            [EXERCISE, answer],
+        )
         deadline = typed + AUTOSAVE_SECONDS + 15
         while answer.strip().splitlines()[-1] not in saved.read_text() and time.monotonic() < deadline:
             time.sleep(0.5)
         waited = time.monotonic() - typed
-        assert answer.strip().splitlines()[-1] in saved.read_text(), \
+        assert answer.strip().splitlines()[-1] in saved.read_text(), (
             f"the typed answer was not saved within {waited:.0f} s: the check would not see it"
+        )
         page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
 
         # the start page's button, then another cell of the same notebook at once
@@ -101,18 +122,24 @@ def test_an_unsaved_answer_reaches_the_progress_check_and_the_kernel_stays_free(
         widget_in_cell(page, 'print("the kernel is free")', "jp-OutputArea-output").wait_for(timeout=30_000)
         free_after = time.monotonic() - clicked
         table = widget_in_cell(page, "ProgressButton(", "rnnlab-progress")
-        page.wait_for_function("() => [...document.querySelectorAll('.widget-html p')]"
-                               ".some(p => /visible tests pass/.test(p.textContent))", timeout=120_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.widget-html p')]"
+            ".some(p => /visible tests pass/.test(p.textContent))",
+            timeout=120_000,
+        )
         checked = time.monotonic() - clicked
-        rows = page.evaluate("() => [...document.querySelector('.rnnlab-progress').querySelectorAll('tr')]"
-                             ".map(tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()))")
+        rows = page.evaluate(
+            "() => [...document.querySelector('.rnnlab-progress').querySelectorAll('tr')]"
+            ".map(tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()))"
+        )
         text = page.locator(".jp-Cell", has=page.locator(".rnnlab-progress")).first.inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         # issue 31, item 5: at 1366 x 768 no cell but the notes wraps, nothing is cut off
         check_widget_on_screen(page, table, "00-progress", figure=False, fit=False)
         table.scroll_into_view_if_needed()
         page.locator(".jp-Cell", has=page.locator(".rnnlab-progress")).first.screenshot(
-            path=str(ARTIFACTS / "progress-after.png"))
+            path=str(ARTIFACTS / "progress-after.png")
+        )
         every = widget_in_cell(page, "every = ProgressButton()", "rnnlab-progress")
         check_widget_on_screen(page, every, "00-progress-every-set", figure=False, fit=False)
         every.screenshot(path=str(ARTIFACTS / "progress-every-set.png"))
@@ -124,5 +151,7 @@ def test_an_unsaved_answer_reaches_the_progress_check_and_the_kernel_stays_free(
     assert rows[1][0].startswith(A) and "saved " in rows[1][0], rows
     assert "1 of 3 visible tests pass" in text and "saved " in text, text
     assert free_after < 5, f"the notebook's next cell waited {free_after:.1f} s for the check"
-    print(f"saved {waited:.1f} s after typing; next cell ran {free_after:.1f} s after the click; "
-          f"check done in {checked:.1f} s")
+    print(
+        f"saved {waited:.1f} s after typing; next cell ran {free_after:.1f} s after the click; "
+        f"check done in {checked:.1f} s"
+    )

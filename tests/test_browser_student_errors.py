@@ -2,11 +2,11 @@
 (the `lab` fixture of conftest.py) with a broken answer, run up to the exercise's visible test.
 The error under the test names the student's line, and a screenshot of the cell goes to
 test-artifacts/student-error-after.png."""
+
 import time
 
 import nbformat
 import pytest
-
 from test_browser import ARTIFACTS, REPO, notebook_page, widget_in_cell
 from test_student_errors import SHAPE_BUG, SHAPE_BUG_LINE
 
@@ -51,7 +51,9 @@ def test_a_broken_answer_shows_the_students_line(lab, tmp_path):
             text = output.inner_text()
     finally:
         (root / "notebooks" / NAME).unlink(missing_ok=True)
-        (root / "notebooks" / ".ipynb_checkpoints" / NAME.replace(".ipynb", "-checkpoint.ipynb")).unlink(missing_ok=True)
+        (root / "notebooks" / ".ipynb_checkpoints" / NAME.replace(".ipynb", "-checkpoint.ipynb")).unlink(
+            missing_ok=True
+        )
     seconds = time.time() - began
     bug = SHAPE_BUG.splitlines()[SHAPE_BUG_LINE - 1].strip()
     assert f", line {SHAPE_BUG_LINE}, in manual_rnn" in text and bug in text, text
@@ -83,7 +85,8 @@ def test_a_known_mistake_is_named_under_the_failed_check(lab, tmp_path):
             expect(output).to_contain_text("Looks like:")
             ARTIFACTS.mkdir(exist_ok=True)
             page.locator(".jp-Cell.jp-mod-active .jp-Cell-outputWrapper").screenshot(
-                path=str(ARTIFACTS / "diagnosis-in-notebook.png"))
+                path=str(ARTIFACTS / "diagnosis-in-notebook.png")
+            )
             text = " ".join(output.inner_text().split())
     finally:
         (root / "notebooks" / name).unlink(missing_ok=True)

@@ -1,4 +1,5 @@
 """Packing wrong answers of independent exercises into shared submissions (fixtures.bundles)."""
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -9,23 +10,40 @@ from autograder.gradebook.rows import Result
 def cell(source, grade_id=None, solution=False, grade=False):
     c = new_code_cell(source)
     if grade_id:
-        c.metadata["nbgrader"] = {"grade_id": grade_id, "solution": solution, "grade": grade,
-                                  "locked": not solution, "points": 1 if grade else 0}
+        c.metadata["nbgrader"] = {
+            "grade_id": grade_id,
+            "solution": solution,
+            "grade": grade,
+            "locked": not solution,
+            "points": 1 if grade else 0,
+        }
     return c
 
 
 def notebook():
     """Three exercises: `twice` and `square` are independent; `total`'s test reads `data`, which
     the test of `square` makes."""
-    return new_notebook(cells=[
-        cell("import math"),
-        cell("def twice(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", "twice", solution=True),
-        cell("assert twice(2) == 4", "twice_test", grade=True),
-        cell("def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION", "square", solution=True),
-        cell("data = [square(k) for k in range(3)]\nassert data == [0, 1, 4]", "square_test", grade=True),
-        cell("def total(xs):\n    ### BEGIN SOLUTION\n    return sum(xs)\n    ### END SOLUTION", "total", solution=True),
-        cell("assert total(data) == 5", "total_test", grade=True),
-    ])
+    return new_notebook(
+        cells=[
+            cell("import math"),
+            cell(
+                "def twice(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", "twice", solution=True
+            ),
+            cell("assert twice(2) == 4", "twice_test", grade=True),
+            cell(
+                "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
+                "square",
+                solution=True,
+            ),
+            cell("data = [square(k) for k in range(3)]\nassert data == [0, 1, 4]", "square_test", grade=True),
+            cell(
+                "def total(xs):\n    ### BEGIN SOLUTION\n    return sum(xs)\n    ### END SOLUTION",
+                "total",
+                solution=True,
+            ),
+            cell("assert total(data) == 5", "total_test", grade=True),
+        ]
+    )
 
 
 def fixture(name, gid, new, lose=True):
@@ -33,17 +51,21 @@ def fixture(name, gid, new, lose=True):
 
 
 def test_independent_answers_share_and_dependent_ones_do_not():
-    fxs = [fixture("twice-wrong", "twice", "return 1 +"), fixture("twice-other", "twice", "return 0 +"),
-           fixture("square-wrong", "square", "return 1 +"), fixture("total-wrong", "total", "return 1 +"),
-           fixture("total-alt", "total", "return 0 +", lose=False)]
+    fxs = [
+        fixture("twice-wrong", "twice", "return 1 +"),
+        fixture("twice-other", "twice", "return 0 +"),
+        fixture("square-wrong", "square", "return 1 +"),
+        fixture("total-wrong", "total", "return 1 +"),
+        fixture("total-alt", "total", "return 0 +", lose=False),
+    ]
     packed = F.bundles(fxs, notebook())
     groups = [sorted(m.name for m in b.members) for b in packed]
-    assert sorted(n for g in groups for n in g) == sorted(fx.name for fx in fxs)        # each once
+    assert sorted(n for g in groups for n in g) == sorted(fx.name for fx in fxs)  # each once
     for g in groups:
-        assert not ("twice-wrong" in g and "twice-other" in g)                         # same cell
-        assert not ("square-wrong" in g and any(n.startswith("total") for n in g))    # total reads data
+        assert not ("twice-wrong" in g and "twice-other" in g)  # same cell
+        assert not ("square-wrong" in g and any(n.startswith("total") for n in g))  # total reads data
     assert any(len(g) > 1 for g in groups)
-    assert len(packed) == 3              # square, total-wrong and total-alt exclude one another
+    assert len(packed) == 3  # square, total-wrong and total-alt exclude one another
 
 
 def test_a_bundle_builds_every_members_answer_and_expects_their_losses():
@@ -74,12 +96,16 @@ def test_each_member_is_judged_on_its_own_region():
 
 
 def test_fixtures_that_do_more_than_replace_answers_stay_alone():
-    odd = [F.Fixture("blank", {"score": 0}, blank=True), F.Fixture("flagged", {"flag": "x"}, edits={"twice": []}),
-           F.Fixture("mutated", {"lose": ["twice"]}, edits={"twice": []}, mutate=lambda nb: None)]
+    odd = [
+        F.Fixture("blank", {"score": 0}, blank=True),
+        F.Fixture("flagged", {"flag": "x"}, edits={"twice": []}),
+        F.Fixture("mutated", {"lose": ["twice"]}, edits={"twice": []}, mutate=lambda nb: None),
+    ]
     assert F.bundles(odd, notebook()) == []
     # a flag that names the fixture's own re-check case cannot come from another member: it may share
-    own = F.Fixture("own-flag", {"lose": ["twice"], "flag": "twice_0: the exercise's rule was broken"},
-                    edits={"twice": []})
+    own = F.Fixture(
+        "own-flag", {"lose": ["twice"], "flag": "twice_0: the exercise's rule was broken"}, edits={"twice": []}
+    )
     other = F.Fixture("other", {"lose": ["square"]}, edits={"square": []})
     assert [sorted(m.name for m in b.members) for b in F.bundles([own, other], notebook())] == [["other", "own-flag"]]
 

@@ -1,4 +1,5 @@
 """A failed check in a notebook leads with the one useful line: no warning, no course frames."""
+
 import re
 
 import nbformat
@@ -32,7 +33,7 @@ def test_a_failed_check_shows_its_message_first_and_nothing_else(ran):
     assert lines[0].startswith("AssertionError: c_new is off by up to 0.5")
     assert "should be 0.50000" in lines[0] and "at index (0, 0)" in lines[0]
     assert lines[1:] == ["(the check at line 5 of this cell)"]
-    assert outputs[0].ename == "AssertionError"        # still an error: nbgrader and progress see it
+    assert outputs[0].ename == "AssertionError"  # still an error: nbgrader and progress see it
 
 
 def test_other_errors_keep_their_full_traceback(ran):

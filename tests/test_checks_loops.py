@@ -1,5 +1,6 @@
 """rnnlab.checks' loop detectors: no_step_loop (chapter 11's scan) and no_batch_loop (ps05)
 tell a Python loop from whole-tensor operations by counting torch operations at two sizes."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,8 +23,10 @@ def _scan_by_levels(log_a, log_b):
     """Hillis and Steele in log space: ceil(log2 T) levels of whole-sequence operations."""
     A, B, span = log_a, log_b, 1
     while span < log_a.shape[1]:
-        A, B = (torch.cat([A[:, :span], A[:, span:] + A[:, :-span]], dim=1),
-                torch.cat([B[:, :span], torch.logaddexp(A[:, span:] + B[:, :-span], B[:, span:])], dim=1))
+        A, B = (
+            torch.cat([A[:, :span], A[:, span:] + A[:, :-span]], dim=1),
+            torch.cat([B[:, :span], torch.logaddexp(A[:, span:] + B[:, :-span], B[:, span:])], dim=1),
+        )
         span *= 2
     return B
 
@@ -46,7 +49,7 @@ def _loop_with_operators_only(log_a, log_b):
 
 
 def _loop_over_steps_in_chunks_of_two(log_a, log_b):
-    rows = [_scan_at_once(log_a[:, t:t + 2], log_b[:, t:t + 2]) for t in range(0, log_a.shape[1], 2)]
+    rows = [_scan_at_once(log_a[:, t : t + 2], log_b[:, t : t + 2]) for t in range(0, log_a.shape[1], 2)]
     return torch.cat(rows, dim=1)
 
 
@@ -59,11 +62,13 @@ def test_whole_sequence_operations_pass_and_agree():
     torch.testing.assert_close(_loop_with_operators_only(log_a, log_b), _scan_at_once(log_a, log_b))
 
 
-@pytest.mark.parametrize("function", [_loop_with_methods, _loop_with_operators_only,
-                                      _loop_over_steps_in_chunks_of_two])
+@pytest.mark.parametrize("function", [_loop_with_methods, _loop_with_operators_only, _loop_over_steps_in_chunks_of_two])
 def test_a_loop_over_the_steps_is_seen_whatever_it_calls(function):
-    with pytest.raises(AssertionError, match=r"makes \d+ torch operations for 16 steps and \d+ for 256 steps: "
-                                             "it loops over the steps in Python"):
+    with pytest.raises(
+        AssertionError,
+        match=r"makes \d+ torch operations for 16 steps and \d+ for 256 steps: "
+        "it loops over the steps in Python",
+    ):
         no_step_loop("scan", function, _steps)
 
 
@@ -76,7 +81,7 @@ def test_the_counter_is_off_after_the_check():
 
 
 def test_no_batch_loop_tells_a_loop_over_rows_from_one_operation():
-    rows = lambda batch: (torch.randn(batch, 4),)                     # noqa: E731
+    rows = lambda batch: (torch.randn(batch, 4),)  # noqa: E731
     no_batch_loop("sum", lambda x: x.sum(1), rows)
     with pytest.raises(AssertionError, match="loops over the batch in Python"):
         no_batch_loop("sum", lambda x: torch.stack([row.sum() for row in x]), rows)

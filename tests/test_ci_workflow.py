@@ -1,4 +1,5 @@
 """The GitHub Actions workflow: valid for GitHub (checked offline), and running the README's tests."""
+
 from __future__ import annotations
 
 import copy
@@ -33,21 +34,39 @@ def validate(paths: list[Path]) -> dict[str, list[str]]:
 
     Any attempt to reach the network goes to a closed local port, so a schema that is not
     vendored fails here instead of being downloaded."""
-    env = dict(os.environ, HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9",
-               http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
+    env = dict(
+        os.environ,
+        HTTP_PROXY="http://127.0.0.1:9",
+        HTTPS_PROXY="http://127.0.0.1:9",
+        http_proxy="http://127.0.0.1:9",
+        https_proxy="http://127.0.0.1:9",
+    )
     # jsonschema compiles rfc3987_syntax's grammar on import (seconds) for the "iri" format;
     # the vendored workflow schema uses no string format, so declaring it absent changes nothing
     schema = files("check_jsonschema.builtin_schemas.vendor") / "github-workflows.json"
     assert '"format"' not in schema.read_text()
     run = "import sys; sys.modules['rfc3987_syntax'] = None; import check_jsonschema as c; c.main()"
-    proc = subprocess.run([sys.executable, "-c", run, "--builtin-schema",
-                           "vendor.github-workflows", "--output-format", "json",
-                           *map(str, paths)], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            run,
+            "--builtin-schema",
+            "vendor.github-workflows",
+            "--output-format",
+            "json",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     report = json.loads(proc.stdout)
     errors: dict[str, list[str]] = {str(p): [] for p in paths}
     for err in report.get("errors", []):
         deepest = err.get("best_deep_match") or err
-        errors[err["filename"]].append(f'{deepest["path"]}: {deepest["message"]}')
+        errors[err["filename"]].append(f"{deepest['path']}: {deepest['message']}")
     assert proc.returncode == (1 if any(errors.values()) else 0), proc.stderr
     assert not report.get("parse_errors"), report["parse_errors"]
     return errors
@@ -64,8 +83,12 @@ def broken_copies() -> dict[str, dict]:
     bad_permission["permissions"] = {"contents": "full"}
     bad_trigger = copy.deepcopy(wf)
     bad_trigger["on"] = {"pushed": None}
-    return {"job-without-runs-on": no_runner, "step-with-uses-and-run": uses_and_run,
-            "permission-that-is-no-level": bad_permission, "unknown-event": bad_trigger}
+    return {
+        "job-without-runs-on": no_runner,
+        "step-with-uses-and-run": uses_and_run,
+        "permission-that-is-no-level": bad_permission,
+        "unknown-event": bad_trigger,
+    }
 
 
 def test_workflow_is_valid_for_github_and_broken_copies_are_not(tmp_path):
@@ -76,8 +99,12 @@ def test_workflow_is_valid_for_github_and_broken_copies_are_not(tmp_path):
     errors = validate([WORKFLOW, *copies.values()])
     assert errors[str(WORKFLOW)] == [], errors[str(WORKFLOW)]
     # each copy differs from the valid workflow in one place, and fails there
-    where = {"job-without-runs-on": "$.jobs.debian", "step-with-uses-and-run": "$.jobs.debian",
-             "permission-that-is-no-level": "$.permissions", "unknown-event": "$.on"}
+    where = {
+        "job-without-runs-on": "$.jobs.debian",
+        "step-with-uses-and-run": "$.jobs.debian",
+        "permission-that-is-no-level": "$.permissions",
+        "unknown-event": "$.on",
+    }
     for name, path in copies.items():
         assert errors[str(path)], f"the schema accepted a workflow with a {name}"
         assert all(e.startswith(where[name]) for e in errors[str(path)]), (name, errors[str(path)])
@@ -97,7 +124,7 @@ def test_debian_job_runs_the_readmes_test_command_as_root_with_cpu_torch():
     assert "bookworm" in job["container"]["image"]
     assert "--privileged" in job["container"]["options"]
     assert job["env"]["PIP_EXTRA_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
-    before = runs(job)[:runs(job).index(test_command)]
+    before = runs(job)[: runs(job).index(test_command)]
     assert any("make system-deps" in r for r in before), "chromium and bubblewrap come first"
     upload = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert len(upload) == 1 and upload[0]["if"] == "always()"
@@ -111,10 +138,11 @@ def test_debian_job_runs_the_readmes_test_command_as_root_with_cpu_torch():
 def test_the_sweeps_run_every_test_make_test_leaves_out():
     """make test-more runs what issue 58 took out of make test (the seeds' module, the cluster's,
     and nbval as another CPU), and make test's own parts no longer run them."""
-    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")       # a recipe's continued lines
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")  # a recipe's continued lines
 
     def recipe(target):
         return re.search(rf"^{target}:.*?\n((?:\t.*\n|.*\\\n)*)", makefile, re.M).group(1)
+
     assert "tests/test_seeds.py" in recipe("test-lectures-more") and "$(OTHER_CPU)" in recipe("test-lectures-more")
     assert "tests/test_grading_cluster.py" in recipe("test-cluster")
     assert re.search(r"^test-more: test-lectures-more test-cluster$", makefile, re.M)
@@ -133,9 +161,9 @@ def test_macos_job_runs_the_lecture_notebooks_on_arm():
 
 
 def test_every_make_target_the_workflow_runs_exists():
-    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")       # a recipe's continued lines
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")  # a recipe's continued lines
     targets = set(re.findall(r"^([A-Za-z0-9_./$()-]+):", makefile, re.M))
-    targets.add(".venv/.installed")   # $(STAMP)
+    targets.add(".venv/.installed")  # $(STAMP)
     for job in load()["jobs"].values():
         for run in runs(job):
             for target in re.findall(r"\bmake ([A-Za-z0-9_./-]+)", run):
@@ -148,10 +176,24 @@ def test_test_recipes_write_bytecode_caches_where_the_shell_says_not_to():
     8.6 s). The recipe's Python is replaced by one that prints whether it would write them."""
     probe = f"{sys.executable} -c 'import sys; print(\"writes\", not sys.flags.dont_write_bytecode)' #"
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    for target in ("test-unit", "test-notebooks", "test-grading", "test-hub", "test-site", "test-lab",
-                   "test-hub-site", "test-browser"):
-        out = subprocess.run(["make", "--no-print-directory", "-s", target, f"PY={probe}"], cwd=REPO, env=env,
-                             capture_output=True, text=True, timeout=120).stdout
+    for target in (
+        "test-unit",
+        "test-notebooks",
+        "test-grading",
+        "test-hub",
+        "test-site",
+        "test-lab",
+        "test-hub-site",
+        "test-browser",
+    ):
+        out = subprocess.run(
+            ["make", "--no-print-directory", "-s", target, f"PY={probe}"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
         said = [line for line in out.splitlines() if line.startswith("writes ")]
         assert said and set(said) == {"writes True"}, (target, out[-2000:])
 
@@ -163,8 +205,14 @@ def test_the_longest_scopes_start_first_and_the_rest_keep_their_order():
 
     from conftest import LONGEST_FIRST, longest_first
 
-    ids = ["tests/test_a.py::test_x", f"{LONGEST_FIRST[1]}::test_y", f"{LONGEST_FIRST[0]}x::test_not_it",
-           f"{LONGEST_FIRST[0]}::test_z[1]", f"{LONGEST_FIRST[1]}::test_w", "tests/test_b.py::test_v"]
+    ids = [
+        "tests/test_a.py::test_x",
+        f"{LONGEST_FIRST[1]}::test_y",
+        f"{LONGEST_FIRST[0]}x::test_not_it",
+        f"{LONGEST_FIRST[0]}::test_z[1]",
+        f"{LONGEST_FIRST[1]}::test_w",
+        "tests/test_b.py::test_v",
+    ]
     ordered = [item.nodeid for item in longest_first([SimpleNamespace(nodeid=i) for i in ids])]
     assert ordered == [ids[3], ids[1], ids[4], ids[0], ids[2], ids[5]]
 
@@ -175,8 +223,10 @@ def test_only_a_run_that_keeps_the_collected_order_is_reordered():
     from conftest import LONGEST_FIRST, pytest_collection_modifyitems
 
     ids = ["tests/test_a.py::test_x", f"{LONGEST_FIRST[0]}::test_y"]
-    for keep, expected in ((False, ids[::-1]), (True, ids)):       # keep: xdist's own reorder, the default
-        config = SimpleNamespace(getoption=lambda name, default=None, keep=keep: keep if name == "loadscopereorder" else default)
+    for keep, expected in ((False, ids[::-1]), (True, ids)):  # keep: xdist's own reorder, the default
+        config = SimpleNamespace(
+            getoption=lambda name, default=None, keep=keep: keep if name == "loadscopereorder" else default
+        )
         items = [SimpleNamespace(nodeid=i) for i in ids]
         pytest_collection_modifyitems(None, config, items)
         assert [item.nodeid for item in items] == expected, keep
@@ -193,9 +243,11 @@ def test_the_scopes_started_first_exist_and_the_parts_keep_that_order():
         assert (REPO / path).is_file(), scope
         if name:
             text = (REPO / path).read_text()
-            made = name.startswith("Test_") and (REPO / "source" / name[5:]).is_dir() and 'globals()[f"Test_{_a}"]' in text
+            made = (
+                name.startswith("Test_") and (REPO / "source" / name[5:]).is_dir() and 'globals()[f"Test_{_a}"]' in text
+            )
             assert made or re.search(rf"^(def|class) {re.escape(name)}\b", text, re.M), scope
-    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")       # a recipe's continued lines
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")  # a recipe's continued lines
     for mark in ('-m "not grading', "-m grading -n", "-m browser -n"):
         command = next(line for line in makefile.splitlines() if "-m pytest" in line and mark in line)
         assert "--no-loadscope-reorder" in command, command

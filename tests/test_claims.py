@@ -12,6 +12,7 @@
 
 These tests carry the `lectures` mark: `make test-notebooks` runs them next to nbval.
 """
+
 from __future__ import annotations
 
 import ast
@@ -52,7 +53,10 @@ PROSE_CONSTANTS = {
     ("08_evaluating_models", "0.05"): "a slider position the reader is asked to try",
     ("08_evaluating_models", "0.95"): "a slider position the reader is asked to try",
     ("08_evaluating_models", "0.5"): "the default threshold of a classifier, a convention",
-    ("09_language_models", "6.2"): "the paper's Linux kernel corpus, 6,206,996 characters (Karpathy et al. 2015), a published figure",
+    (
+        "09_language_models",
+        "6.2",
+    ): "the paper's Linux kernel corpus, 6,206,996 characters (Karpathy et al. 2015), a published figure",
 }
 
 
@@ -104,7 +108,8 @@ def test_machine_dependent_cells_assert_their_claim(path):
         if machine_dependent(cell):
             assert has_assert(cell.source), (
                 f"{path.name} cell {i} is tagged {IGNORE} but asserts nothing: state the claim the text "
-                "makes about its output as an assert with a tolerance that holds on every CPU")
+                "makes about its output as an assert with a tolerance that holds on every CPU"
+            )
 
 
 # a timing printed in a field of fixed width: the sanitizer blanks the figure, not its padding, so
@@ -116,8 +121,10 @@ _PADDED_TIME = re.compile(r"\{[^{}]*:[<>^]?\d+(\.\d+)?f\}\s?m?s\b")
 def test_timings_are_printed_without_a_field_width(path):
     nb = nbformat.read(path, 4)
     padded = [(i, m.group(0)) for i, cell in code_cells(nb) for m in _PADDED_TIME.finditer(cell.source)]
-    assert not padded, (f"{path.name}: timings printed in a field of fixed width {padded}: write "
-                        "f\"{t:.1f} ms\" (nbval compares the padding the sanitizer leaves)")
+    assert not padded, (
+        f"{path.name}: timings printed in a field of fixed width {padded}: write "
+        'f"{t:.1f} ms" (nbval compares the padding the sanitizer leaves)'
+    )
 
 
 def test_the_padded_timing_check_can_fail():
@@ -135,8 +142,15 @@ def test_the_assert_check_can_fail():
 # ---------------------------------------------------------------------------------------- prose
 _CODE = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]+>", re.S)
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e[-+]?\d+)?)(\s?%|x\b|×)?", re.I)
-_WORDS = {"three times": "3x", "four times": "4x", "five times": "5x",
-          "six times": "6x", "ten times": "10x", "a hundred times": "100x", "a million times": "1000000x"}
+_WORDS = {
+    "three times": "3x",
+    "four times": "4x",
+    "five times": "5x",
+    "six times": "6x",
+    "ten times": "10x",
+    "a hundred times": "100x",
+    "a million times": "1000000x",
+}
 
 
 def prose_numbers(markdown: str) -> list[str]:
@@ -163,7 +177,7 @@ def _value_and_step(token: str) -> tuple[float, float, str]:
         step = 10 ** (int(exponent) - decimals)
     else:
         decimals = len(body.split(".")[1]) if "." in body else 0
-        step = 10 ** -decimals
+        step = 10**-decimals
     return float(body), step / 2, kind
 
 
@@ -185,7 +199,7 @@ def shown_by(token: str, outputs: str) -> bool:
             continue
         candidates = [shown]
         if kind == "%" and suffix != "%":
-            candidates.append(shown * 100)                       # 0.85 printed, 85% in prose
+            candidates.append(shown * 100)  # 0.85 printed, 85% in prose
         if kind != "%" and suffix == "%":
             candidates.append(shown / 100)
         if any(abs(c - value) <= half * (1 + 1e-9) for c in candidates):
@@ -197,7 +211,7 @@ def _context(nb, index: int, reach: int) -> str:
     """The sources of the `reach` code cells on either side of cell `index` (settings the text may
     name), and the outputs of those that nbval compares (figures of training do not count)."""
     before = [c for c in nb.cells[:index][::-1] if c.cell_type == "code"][:reach]
-    after = [c for c in nb.cells[index + 1:] if c.cell_type == "code"][:reach]
+    after = [c for c in nb.cells[index + 1 :] if c.cell_type == "code"][:reach]
     return "\n".join(("" if machine_dependent(c) else text_outputs(c)) + "\n" + c.source for c in before + after)
 
 
@@ -214,13 +228,15 @@ def prose_problems(path: Path, used: set | None = None) -> list[str]:
             used.add((path.stem, token))
             if (path.stem, token) in PROSE_CONSTANTS or shown_by(token, context):
                 continue
-            problems.append(f"{path.name} cell {i}: the prose says {token!r}, which no output or code "
-                            "of the cells around it shows")
+            problems.append(
+                f"{path.name} cell {i}: the prose says {token!r}, which no output or code of the cells around it shows"
+            )
     return problems
 
 
-@pytest.mark.parametrize("path", LECTURES + [NOTEBOOKS / "cheatsheet.ipynb"],
-                         ids=[p.stem for p in LECTURES] + ["cheatsheet"])
+@pytest.mark.parametrize(
+    "path", LECTURES + [NOTEBOOKS / "cheatsheet.ipynb"], ids=[p.stem for p in LECTURES] + ["cheatsheet"]
+)
 def test_prose_quotes_only_numbers_the_outputs_show(path):
     problems = prose_problems(path)
     assert not problems, "\n".join(problems)
@@ -235,13 +251,16 @@ def test_every_prose_constant_is_still_used():
 
 
 def test_prose_check_catches_a_quoted_training_figure(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("Training lowers the error by 60% (a 2.5x gain)."),
-        nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", text="58% lower\n")]),
-        nbformat.v4.new_markdown_cell("The threshold 0.91 and a ratio of 5.2x are in the output."),
-        nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output(
-            "stream", text="precision 0.909, speed-up 5.2x\n")]),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("Training lowers the error by 60% (a 2.5x gain)."),
+            nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", text="58% lower\n")]),
+            nbformat.v4.new_markdown_cell("The threshold 0.91 and a ratio of 5.2x are in the output."),
+            nbformat.v4.new_code_cell(
+                "print(1)", outputs=[nbformat.v4.new_output("stream", text="precision 0.909, speed-up 5.2x\n")]
+            ),
+        ]
+    )
     path = tmp_path / "99_demo.ipynb"
     nbformat.write(nb, path)
     problems = prose_problems(path)
@@ -258,8 +277,10 @@ def test_prose_check_catches_a_quoted_training_figure(tmp_path):
 # of the cell's source.
 UNTRAINED_CHANGES = {
     "07_gradient_flow": {"def one_update(": "one hand-made SGD step on a 3-number toy parameter: exact arithmetic"},
-    "09_language_models": {"step_opt = torch.optim.SGD": "the retain_graph pitfall is about what a real optimizer "
-                           "step does to the saved graph, and untrained runs switch every step off"},
+    "09_language_models": {
+        "step_opt = torch.optim.SGD": "the retain_graph pitfall is about what a real optimizer "
+        "step does to the saved graph, and untrained runs switch every step off"
+    },
 }
 
 
@@ -268,8 +289,9 @@ def _execute_untrained(path: Path, monkeypatch):
 
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
     nb = nbformat.read(path, 4)
-    notebook_client(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    notebook_client(
+        nb, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     return nb
 
 
@@ -283,25 +305,34 @@ def check_untrained(path: Path, monkeypatch) -> None:
         if machine_dependent(before):
             if not any(e.ename == "AssertionError" for e in errors):
                 got = errors[0].ename if errors else "no error"
-                problems.append(f"cell {i}: its claim held for an untrained model ({got}); "
-                                "the assertion cannot tell training from no training")
+                problems.append(
+                    f"cell {i}: its claim held for an untrained model ({got}); "
+                    "the assertion cannot tell training from no training"
+                )
         elif not any(snippet in before.source for snippet in allowed):
             if "raises-exception" in before.metadata.get("tags", []):
                 continue
             if errors:
                 problems.append(f"cell {i}: {errors[0].ename}: {errors[0].evalue} with an untrained model")
             elif sanitize(text_outputs(after)) != sanitize(text_outputs(before)):
-                problems.append(f"cell {i}: prints figures of training but is compared by nbval "
-                                f"(tag it {IGNORE} and assert the claim):\n  committed: "
-                                f"{text_outputs(before)[:300]!r}\n  untrained: {text_outputs(after)[:300]!r}")
+                problems.append(
+                    f"cell {i}: prints figures of training but is compared by nbval "
+                    f"(tag it {IGNORE} and assert the claim):\n  committed: "
+                    f"{text_outputs(before)[:300]!r}\n  untrained: {text_outputs(after)[:300]!r}"
+                )
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
 # One test class per lecture: pytest-xdist's --dist loadscope sends each class to a worker of its
 # own, so the lectures run two at a time beside nbval's notebooks.
-for _path in [p for p in LECTURES if not p.name.startswith("00")]:      # the start page trains nothing
+for _path in [p for p in LECTURES if not p.name.startswith("00")]:  # the start page trains nothing
     _name = "TestUntrained_" + _path.stem.split("_")[0]
-    globals()[_name] = type(_name, (), {
-        "test_claims_fail_for_untrained_models_and_nothing_else_moves":
-            (lambda self, monkeypatch, path=_path: check_untrained(path, monkeypatch)),
-    })
+    globals()[_name] = type(
+        _name,
+        (),
+        {
+            "test_claims_fail_for_untrained_models_and_nothing_else_moves": (
+                lambda self, monkeypatch, path=_path: check_untrained(path, monkeypatch)
+            ),
+        },
+    )

@@ -1,14 +1,26 @@
 """The spam task is what its docstring says, and the reference classifier learns it."""
+
 import pytest
 import torch
 from torch import nn
 
-from rnnlab.classify import (LURE, PAD, VOCAB, Messages, SpamClassifier, accuracy_and_recall, decode,
-                             encode, make_messages, spam_scores, train_classifier)
+from rnnlab.classify import (
+    LURE,
+    PAD,
+    VOCAB,
+    Messages,
+    SpamClassifier,
+    accuracy_and_recall,
+    decode,
+    encode,
+    make_messages,
+    spam_scores,
+    train_classifier,
+)
 
 
 def ordered_pair(words):
-    return "free" in words and "click" in words[words.index("free") + 1:]
+    return "free" in words and "click" in words[words.index("free") + 1 :]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +38,12 @@ def test_same_seed_same_messages_and_shapes():
 
 # sha256 (first 16 hex digits) of tokens, lengths and labels as make_messages drew them before it
 # was made faster: the shipped classifier and chapter 08's test sets depend on these very messages
-MESSAGE_DIGESTS = {(64, 0): "9ce12bd192a32be5", (64, 1_000_003 * 4 + 199): "34ddc6e67e457cd6",
-                   (2000, 1_000_000): "45996cdefdf3a797", (1, 83): "47b1df1159d80294"}
+MESSAGE_DIGESTS = {
+    (64, 0): "9ce12bd192a32be5",
+    (64, 1_000_003 * 4 + 199): "34ddc6e67e457cd6",
+    (2000, 1_000_000): "45996cdefdf3a797",
+    (1, 83): "47b1df1159d80294",
+}
 
 
 @pytest.mark.parametrize("n, seed", list(MESSAGE_DIGESTS))
@@ -52,10 +68,10 @@ def test_spam_is_rare_and_the_order_rule_holds(big):
     words = [decode(t, int(n)).split() for t, n in zip(big.tokens, big.lengths)]
     ham = [w for w, y in zip(words, big.labels.tolist()) if y == 0]
     spam = [w for w, y in zip(words, big.labels.tolist()) if y == 1]
-    assert not any(ordered_pair(w) for w in ham)                    # ham never says free ... click
-    assert 0.78 < sum(map(ordered_pair, spam)) / len(spam) < 0.92   # most spam does
+    assert not any(ordered_pair(w) for w in ham)  # ham never says free ... click
+    assert 0.78 < sum(map(ordered_pair, spam)) / len(spam) < 0.92  # most spam does
     both_reversed = sum("free" in w and "click" in w for w in ham) / len(ham)
-    assert both_reversed > 0.15                                     # word counts alone cannot tell
+    assert both_reversed > 0.15  # word counts alone cannot tell
     lure = lambda group: sum(x in LURE for w in group for x in w) / sum(len(w) for w in group)
     assert lure(spam) > 3 * lure(ham)
 
@@ -96,7 +112,7 @@ class FixedScores(nn.Module):
     def forward(self, tokens, lengths):
         start = self.calls
         self.calls += len(lengths)
-        p = self.p[start:start + len(lengths)]
+        p = self.p[start : start + len(lengths)]
         return torch.stack([torch.log(1 - p), torch.log(p)], dim=1)
 
 
@@ -125,8 +141,14 @@ def test_training_on_a_fixed_set_with_evaluations():
     data = make_messages(100, seed=8)
     torch.manual_seed(0)
     model = SpamClassifier(hidden_size=8)
-    history = train_classifier(model, steps=10, data=data, progress=False, eval_every=5,
-                               evaluate=lambda m: {"accuracy": accuracy_and_recall(m, data)[0]})
+    history = train_classifier(
+        model,
+        steps=10,
+        data=data,
+        progress=False,
+        eval_every=5,
+        evaluate=lambda m: {"accuracy": accuracy_and_recall(m, data)[0]},
+    )
     assert history.eval_steps == [5, 10] and len(history.loss) == 10
 
 
@@ -136,8 +158,8 @@ def test_messages_padded_at_the_start_end_in_the_last_column():
     assert torch.equal(start.lengths, end.lengths) and torch.equal(start.labels, end.labels)
     width = end.tokens.shape[1]
     for b, n in enumerate(end.lengths.tolist()):
-        assert torch.equal(start.tokens[b, width - n:], end.tokens[b, :n])      # the same words, last
-        assert bool((start.tokens[b, :width - n] == PAD).all())                   # padding before them
+        assert torch.equal(start.tokens[b, width - n :], end.tokens[b, :n])  # the same words, last
+        assert bool((start.tokens[b, : width - n] == PAD).all())  # padding before them
     assert torch.equal(end.padded_at_start().tokens, start.tokens)
     assert start.padded_at_start() is start
     # a subset keeps the last columns, where the words are
@@ -161,8 +183,7 @@ def test_training_on_messages_padded_at_the_start_feeds_them_so():
             return self.w.expand(len(lengths), 2)
 
     train_classifier(Spy(), steps=2, batch_size=8, progress=False, pad_at="start")
-    train_classifier(Spy(), steps=1, batch_size=8, progress=False, pad_at="start",
-                     data=make_messages(20, seed=9))
+    train_classifier(Spy(), steps=1, batch_size=8, progress=False, pad_at="start", data=make_messages(20, seed=9))
     for tokens, lengths in seen:
         width = tokens.shape[1]
         real = torch.arange(width).unsqueeze(0) >= (width - lengths).unsqueeze(1)

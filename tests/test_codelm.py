@@ -1,5 +1,6 @@
 """rnnlab.codelm: the features of Python code (checked by hand and against Python's tokenizer on
 every file of the corpus), the distance to a bracket's opening, losses character by character."""
+
 import io
 import tokenize
 
@@ -21,12 +22,14 @@ def bits(feature):
 def test_features_by_hand():
     f = code_features(EXAMPLE)
     # the string flag is on from the opening quote to the character before the one that closes it
-    assert bits(f["inside a string"]) == ("000000000111100000000000000000000000000000"
-                                          "11111111111000000011111000011" "00")
-    assert bits(f["inside a one-line string"]) == ("000000000111100000000000000000000000000000"
-                                                   "00000000000000000011111000011" "00")   # not the docstring
+    assert bits(f["inside a string"]) == ("0000000001111000000000000000000000000000001111111111100000001111100001100")
+    assert bits(f["inside a one-line string"]) == (
+        "0000000001111000000000000000000000000000000000000000000000001111100001100"
+    )  # not the docstring
     assert bits(f["inside a comment"]) == "0" * 29 + "11111111" + "0" * 36
-    assert bits(f["bracket depth"]) == "00000111111111112222222221" + "0" * 47   # "(" in the string and comment count not
+    assert (
+        bits(f["bracket depth"]) == "00000111111111112222222221" + "0" * 47
+    )  # "(" in the string and comment count not
     assert f["position in line"][:3].tolist() == [1, 2, 3] and f["position in line"][19] == 0
     assert f["indent"][20:24].tolist() == [0, 0, 0, 1]
 
@@ -34,7 +37,7 @@ def test_features_by_hand():
 def test_an_escaped_quote_and_a_piece_cut_from_a_file():
     f = code_features('s = "a\\"b" + c\n')
     assert bits(f["inside a string"]) == "000011111000000"
-    cut = code_features('call(x, "unclosed\nnext(')      # an unclosed one-line string ends at its line
+    cut = code_features('call(x, "unclosed\nnext(')  # an unclosed one-line string ends at its line
     assert cut["inside a string"][-4:].tolist() == [0, 0, 0, 0] and cut["bracket depth"][-1] == 2
 
 
@@ -42,7 +45,7 @@ def tokenizer_features(text):
     """The same string, comment and depth features from Python's tokenizer (Python 3.11's
     tokenize gives an f-string as one STRING token; 3.12 splits it, handled as one span)."""
     starts = np.cumsum([0] + [len(line) for line in text.splitlines(keepends=True)])
-    at = lambda pos: int(starts[pos[0] - 1] + pos[1])          # noqa: E731
+    at = lambda pos: int(starts[pos[0] - 1] + pos[1])  # noqa: E731
     string, comment, step, open_f = np.zeros(len(text)), np.zeros(len(text)), np.zeros(len(text)), []
     short = np.zeros(len(text))
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -52,15 +55,19 @@ def tokenizer_features(text):
         elif name == "STRING" or name == "FSTRING_END":
             first, end = at(open_f.pop() if name == "FSTRING_END" else tok.start), at(tok.end)
             quote = min(k for k in (text.find(q, first, end) for q in "'\"") if k >= 0)
-            string[quote:end - 1] = 1
+            string[quote : end - 1] = 1
             if not text.startswith(text[quote] * 3, quote):
-                short[quote:end - 1] = 1
+                short[quote : end - 1] = 1
         elif name == "COMMENT":
-            comment[at(tok.start):at(tok.end)] = 1
+            comment[at(tok.start) : at(tok.end)] = 1
         elif name == "OP" and not open_f and tok.string in "([{)]}":
             step[at(tok.start)] = 1 if tok.string in "([{" else -1
-    return {"inside a string": string, "inside a one-line string": short, "inside a comment": comment,
-            "bracket depth": np.cumsum(step)}
+    return {
+        "inside a string": string,
+        "inside a one-line string": short,
+        "inside a comment": comment,
+        "bracket depth": np.cumsum(step),
+    }
 
 
 @pytest.mark.parametrize("part", ["nn/modules", "optim"])
@@ -90,7 +97,7 @@ def test_char_losses_are_the_models_cross_entropy_character_by_character():
     torch.manual_seed(0)
     model = CharLM(len(CODE_VOCAB), 8, 12)
     text = EXAMPLE * 20
-    losses = char_losses(model, text, bptt=37)           # chunks that do not divide the text
+    losses = char_losses(model, text, bptt=37)  # chunks that do not divide the text
     assert losses.shape == (len(text) - 1,)
     assert losses.mean() == pytest.approx(cross_entropy_of(model, CODE_VOCAB.encode(text)), rel=1e-6)
 
@@ -103,9 +110,9 @@ def test_whole_lines():
     from rnnlab.codelm import whole_lines
 
     text = "ab\ncde\nfghij\nk\n"
-    assert whole_lines(text, 4, limit=8) == "cde\n"              # from the start of the line holding 4
+    assert whole_lines(text, 4, limit=8) == "cde\n"  # from the start of the line holding 4
     assert whole_lines(text, 4, limit=10) == "cde\nfghij\n"
-    assert whole_lines(text, 0, limit=2) == "ab"                  # one line longer than the limit: cut
+    assert whole_lines(text, 0, limit=2) == "ab"  # one line longer than the limit: cut
 
 
 def test_the_shipped_weights_are_what_make_code_lm_trains():
@@ -118,13 +125,24 @@ def test_the_shipped_weights_are_what_make_code_lm_trains():
 
     record = load_record()
     assert record["settings"] == SHIPPED and len(record["losses"]) == SHIPPED["steps"]
-    assert (DATA / "code_lm.pt").stat().st_size < 4_000_000          # "a few MB" at most: 3.6 MB
+    assert (DATA / "code_lm.pt").stat().st_size < 4_000_000  # "a few MB" at most: 3.6 MB
     train = corpus().train
     s = SHIPPED
-    again = train_code_lm(new_model(), CODE_VOCAB.encode(train), s["steps"], s["n_streams"], s["bptt"], s["lr"],
-                          s["lr_end"], s["clip"], s["seed"], log=None, stop=5)
+    again = train_code_lm(
+        new_model(),
+        CODE_VOCAB.encode(train),
+        s["steps"],
+        s["n_streams"],
+        s["bptt"],
+        s["lr"],
+        s["lr_end"],
+        s["clip"],
+        s["seed"],
+        log=None,
+        stop=5,
+    )
     assert again == pytest.approx(record["losses"][:5], abs=1e-3)
-    assert again != pytest.approx(record["losses"][1:6], abs=1e-3)        # the comparison can tell steps apart
+    assert again != pytest.approx(record["losses"][1:6], abs=1e-3)  # the comparison can tell steps apart
     late = np.mean(record["losses"][-100:])
     shipped = char_losses(load_code_lm(), train[:20000]).mean()
     assert abs(shipped - late) < 0.25 and late < 0.8, (shipped, late)
@@ -141,7 +159,9 @@ def test_the_cell_viewer_on_real_code_ranks_units_by_the_code_features():
     for name in PAPER_FEATURES:
         viewer.feature.value = name
         truth = rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["c"], code_features(EXAMPLE)[name])
-        assert [u for u, _ in viewer.values["ranking"]] == [u for u, _ in truth] and viewer.values["unit"] == truth[0][0]
+        assert [u for u, _ in viewer.values["ranking"]] == [u for u, _ in truth] and viewer.values["unit"] == truth[0][
+            0
+        ]
         assert np.array_equal(viewer.values["feature"], code_features(EXAMPLE)[name])
 
 
@@ -154,23 +174,26 @@ def test_the_cell_viewer_ranks_units_over_a_longer_text_when_given_one():
     longer = EXAMPLE * 12
     trace, feats = unit_trace(model, CODE_VOCAB, longer, keep=("c",)), code_features(longer)
     assert set(trace.values) == {"c"}
-    viewer = CellViewer(model, CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features,
-                        rank_on=(trace, feats))
+    viewer = CellViewer(
+        model, CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, rank_on=(trace, feats)
+    )
     assert viewer.values["ranking"] == rank_units(trace["c"], feats["bracket depth"])
     assert "over the ranking text" in viewer.status.value
     here = rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["c"], code_features(EXAMPLE)["bracket depth"])
-    assert viewer.values["r"] == pytest.approx(dict(here)[viewer.values["unit"]])   # the readout's r: the piece shown
-    viewer.feature.value = "inside a string"               # another feature, and back: each ranked over the longer text
+    assert viewer.values["r"] == pytest.approx(dict(here)[viewer.values["unit"]])  # the readout's r: the piece shown
+    viewer.feature.value = "inside a string"  # another feature, and back: each ranked over the longer text
     assert viewer.values["ranking"] == rank_units(trace["c"], feats["inside a string"])
     viewer.feature.value = "bracket depth"
     assert viewer.values["ranking"] == rank_units(trace["c"], feats["bracket depth"])
-    shorter = EXAMPLE * 3                                  # another ranking text: its own rankings, not the kept ones
+    shorter = EXAMPLE * 3  # another ranking text: its own rankings, not the kept ones
     viewer.rank_on = (unit_trace(model, CODE_VOCAB, shorter, keep=("c",)), code_features(shorter))
     viewer.feature.value = "inside a string"
     assert viewer.values["ranking"] == rank_units(viewer.rank_on[0]["c"], viewer.rank_on[1]["inside a string"])
     viewer.feature.value = "bracket depth"
-    viewer.kind.value = "f"                                # a kind the longer text's trace lacks: ranked on the piece
-    assert viewer.values["ranking"] == rank_units(unit_trace(model, CODE_VOCAB, EXAMPLE)["f"], code_features(EXAMPLE)["bracket depth"])
+    viewer.kind.value = "f"  # a kind the longer text's trace lacks: ranked on the piece
+    assert viewer.values["ranking"] == rank_units(
+        unit_trace(model, CODE_VOCAB, EXAMPLE)["f"], code_features(EXAMPLE)["bracket depth"]
+    )
     assert "over the ranking text" not in viewer.status.value
 
 
@@ -179,21 +202,33 @@ def test_the_cell_viewer_offers_only_the_kinds_asked_for():
     from rnnlab.units import unit_trace
     from rnnlab.widgets import CellViewer
 
-    viewer = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features,
-                        kinds=("c",))
+    viewer = CellViewer(
+        load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, kinds=("c",)
+    )
     assert [v for _, v in viewer.kind.options] == ["c"]
-    both = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features,
-                      kinds=("c", "tanh(c)"), kind="tanh(c)", layer=1)
+    both = CellViewer(
+        load_code_lm(),
+        CODE_VOCAB,
+        [EXAMPLE],
+        feature="inside a string",
+        features=paper_features,
+        kinds=("c", "tanh(c)"),
+        kind="tanh(c)",
+        layer=1,
+    )
     assert [v for _, v in both.kind.options] == ["c", "tanh(c)"] and both.values["kind"] == "tanh(c)"
     c = unit_trace(load_code_lm(), CODE_VOCAB, EXAMPLE, layer=1)["c"][:, both.values["unit"]]
-    assert np.allclose(both.values["series"], np.tanh(c))            # what it shows: the second layer's tanh(c)
+    assert np.allclose(both.values["series"], np.tanh(c))  # what it shows: the second layer's tanh(c)
     default = CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features)
-    assert "tanh(c)" not in [v for _, v in default.kind.options]      # offered when asked for only
+    assert "tanh(c)" not in [v for _, v in default.kind.options]  # offered when asked for only
     with pytest.raises(ValueError, match="'tanh\\(c\\)' is not among those offered .*name it in kinds"):
-        CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features,
-                   kind="tanh(c)")
+        CellViewer(
+            load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="inside a string", features=paper_features, kind="tanh(c)"
+        )
     with pytest.raises(ValueError, match="kinds must name some of"):
-        CellViewer(load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, kinds=("x",))
+        CellViewer(
+            load_code_lm(), CODE_VOCAB, [EXAMPLE], feature="bracket depth", features=paper_features, kinds=("x",)
+        )
 
 
 def test_ngram_losses_are_the_counted_models_and_are_kept_between_runs(tmp_path, monkeypatch):
@@ -208,15 +243,15 @@ def test_ngram_losses_are_the_counted_models_and_are_kept_between_runs(tmp_path,
     model = ngram.NGram(3, train, len(CODE_VOCAB))
     for n in (1, 2, 3):
         assert first[n].tolist() == pytest.approx(model.nll(text, order=n), abs=0)
-    assert len(counted) == 2                                    # the function's count, and this test's
+    assert len(counted) == 2  # the function's count, and this test's
     again = codelm.ngram_losses(train, text, orders=range(1, 4))
-    assert len(counted) == 2 and all(np.array_equal(first[n], again[n]) for n in (1, 2, 3))   # read back
-    other = codelm.ngram_losses(train, text[:-3], orders=range(1, 4))                      # another text: counted
+    assert len(counted) == 2 and all(np.array_equal(first[n], again[n]) for n in (1, 2, 3))  # read back
+    other = codelm.ngram_losses(train, text[:-3], orders=range(1, 4))  # another text: counted
     assert len(counted) == 3 and len(other[1]) == len(text) - 4
-    codelm.ngram_losses(train, text, orders=(1, 2))                                        # other orders: counted
+    codelm.ngram_losses(train, text, orders=(1, 2))  # other orders: counted
     assert len(counted) == 4
-    for entry in cache_dir("ngram").glob("*.txt"):              # a damaged entry is counted again, not read
+    for entry in cache_dir("ngram").glob("*.txt"):  # a damaged entry is counted again, not read
         entry.write_bytes(entry.read_bytes()[:-8] + b"\0" * 8)
     damaged = codelm.ngram_losses(train, text, orders=range(1, 4))
     assert len(counted) == 5 and all(np.array_equal(first[n], damaged[n]) for n in (1, 2, 3))
-    assert len(codelm.ngram_losses(train, "a\ud800b", orders=(1,))[1]) == 2       # a lone surrogate: keyed too
+    assert len(codelm.ngram_losses(train, "a\ud800b", orders=(1,))[1]) == 2  # a lone surrogate: keyed too

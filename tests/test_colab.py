@@ -12,6 +12,7 @@ again. (docs/colab.md: where Colab's versions come from.)
 
 These tests carry the `lectures` mark: `make test-notebooks` runs them next to nbval.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import rnnlab.widgets
-from rnnlab.kernels import notebook_client
-
-from autograder.publishing import dist
 from test_student_dist import STUDENT_REPO, built, head  # noqa: F401  (built: the fixture)
+
+import rnnlab.widgets
+from autograder.publishing import dist
+from rnnlab.kernels import notebook_client
 
 pytestmark = pytest.mark.lectures
 
@@ -88,11 +89,11 @@ for model_id, owner in owners.items():
     report["owners"][model_id] = {"class": type(owner).__name__, "figure": figure,
                                   "drawn": bool(owner.image.value) and owner.full_draws > 0 if figure else None,
                                   "changed": drive(owner)}
-'''
+'''  # noqa: E501
 
 # Every course widget that lecture 03 does not show, built as the lectures build it (shipped
 # models), then driven.
-OTHERS = r'''
+OTHERS = r"""
 import rnnlab.language_model as lm
 from rnnlab.review import ReviewStore
 from rnnlab.seq2seq import load_trained
@@ -126,14 +127,14 @@ for owner in others + [code_viewer]:
         "figure": figure, "drawn": bool(owner.image.value) and owner.full_draws > 0 if figure else None,
         "changed": drive(owner)}
 print("PROBE " + json.dumps(report))
-'''
+"""  # noqa: E501
 
 # After the probe: the first cell again, with pip's runs counted.
-COUNT_PIP = r'''
+COUNT_PIP = r"""
 import subprocess
 pip_runs, _run = [], subprocess.run
 subprocess.run = lambda *a, **k: (pip_runs.append(a), _run(*a, **k))[1]
-'''
+"""
 
 
 def site_packages(venv: Path) -> Path:
@@ -143,14 +144,21 @@ def site_packages(venv: Path) -> Path:
 
 
 def widget_views(nb) -> list[tuple[int, str]]:
-    return [(i, o["data"][WIDGET_VIEW]["model_id"]) for i, cell in enumerate(nb.cells)
-            for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
+    return [
+        (i, o["data"][WIDGET_VIEW]["model_id"])
+        for i, cell in enumerate(nb.cells)
+        for o in cell.get("outputs", [])
+        if WIDGET_VIEW in o.get("data", {})
+    ]
 
 
 def errors(nb) -> list[str]:
-    return [f"cell {i}: {o['ename']}: {o['evalue']}" for i, cell in enumerate(nb.cells)
-            for o in cell.get("outputs", []) if o.get("output_type") == "error"
-            and "raises-exception" not in cell.metadata.get("tags", [])]
+    return [
+        f"cell {i}: {o['ename']}: {o['evalue']}"
+        for i, cell in enumerate(nb.cells)
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "error" and "raises-exception" not in cell.metadata.get("tags", [])
+    ]
 
 
 def fresh_environment(root: Path) -> tuple[Path, Path]:
@@ -161,19 +169,27 @@ def fresh_environment(root: Path) -> tuple[Path, Path]:
     (site_packages(venv) / "colab.pth").write_text(f"{site_packages(COLAB_VENV)}\n")
     spec = root / "jupyter" / "kernels" / "colab"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Colab-like", "language": "python",
-        # an option ipywidgets 7 lacks (8's tooltip on any widget, a style key) is only warned
-        # about there, and silently lost on Colab: an error here
-        "env": {"RNNLAB_REVIEW_FILE": str(root / "review.json"),
-                "PYTHONWARNINGS": "error:Passing unrecognized arguments"}}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Colab-like",
+                "language": "python",
+                # an option ipywidgets 7 lacks (8's tooltip on any widget, a style key) is only warned
+                # about there, and silently lost on Colab: an error here
+                "env": {
+                    "RNNLAB_REVIEW_FILE": str(root / "review.json"),
+                    "PYTHONWARNINGS": "error:Passing unrecognized arguments",
+                },
+            }
+        )
+    )
     return venv, root / "jupyter"
 
 
 def run(nb, folder: Path, jupyter_path: Path):
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("JUPYTER_PATH", str(jupyter_path))             # the kernelspec "colab"
+        env.setenv("JUPYTER_PATH", str(jupyter_path))  # the kernelspec "colab"
         env.delenv("PYTHONPATH", raising=False)
         notebook_client(nb, timeout=300, kernel_name="colab", resources={"metadata": {"path": str(folder)}}).execute()
     return nb
@@ -190,23 +206,38 @@ def lecture_as_on_colab(dest: Path, folder: Path):
 
 
 @pytest.fixture(scope="module")
-def colab(built, tmp_path_factory):
+def colab(built, tmp_path_factory):  # noqa: F811
     dest, _ = built
     assert dist._commit(dest, head(REPO)).startswith("committed: ")
     root = tmp_path_factory.mktemp("colab")
     venv, jupyter_path = fresh_environment(root)
-    absent = subprocess.run([venv / "bin" / "python", "-c", "import importlib.util as u; print(u.find_spec('rnnlab'))"],
-                            capture_output=True, text=True, cwd=root,
-                            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    absent = subprocess.run(
+        [venv / "bin" / "python", "-c", "import importlib.util as u; print(u.find_spec('rnnlab'))"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
     nb = lecture_as_on_colab(dest, root / "content")
     lecture = len(nb.cells)
     first = next(c for c in nb.cells if c.cell_type == "code")
-    nb.cells += [nbformat.v4.new_code_cell(PROBE + OTHERS), nbformat.v4.new_code_cell(COUNT_PIP),
-                 nbformat.v4.new_code_cell(first.source), nbformat.v4.new_code_cell("print('pip runs:', len(pip_runs))")]
+    nb.cells += [
+        nbformat.v4.new_code_cell(PROBE + OTHERS),
+        nbformat.v4.new_code_cell(COUNT_PIP),
+        nbformat.v4.new_code_cell(first.source),
+        nbformat.v4.new_code_cell("print('pip runs:', len(pip_runs))"),
+    ]
     run(nb, root / "content", jupyter_path)
     probe = next(o["text"] for o in nb.cells[lecture].outputs if o.get("text", "").startswith("PROBE "))
-    return {"dest": dest, "venv": venv, "nb": nb, "lecture": lecture, "absent": absent,
-            "report": json.loads(probe[len("PROBE "):]), "folder": root / "content"}
+    return {
+        "dest": dest,
+        "venv": venv,
+        "nb": nb,
+        "lecture": lecture,
+        "absent": absent,
+        "report": json.loads(probe[len("PROBE ") :]),
+        "folder": root / "content",
+    }
 
 
 def test_the_first_cell_installs_the_package_and_nothing_else(colab):
@@ -219,7 +250,7 @@ def test_the_first_cell_installs_the_package_and_nothing_else(colab):
     installed = sorted(p.name for p in site.iterdir() if p.name != "__pycache__")
     assert installed == ["colab.pth", "rnnlab", "rnnlab-0.1.0.dist-info"], installed
     assert report["torch"].split("+")[0] == TORCH and report["ipywidgets"] == IPYWIDGETS
-    assert sorted(p.name for p in colab["folder"].iterdir()) == [LECTURE]      # nothing downloaded beside it
+    assert sorted(p.name for p in colab["folder"].iterdir()) == [LECTURE]  # nothing downloaded beside it
 
 
 def test_the_lecture_runs_and_every_widget_it_displays_answers(colab):
@@ -237,7 +268,9 @@ def test_the_lecture_runs_and_every_widget_it_displays_answers(colab):
 
 
 def test_every_course_widget_works_under_colabs_ipywidgets(colab):
-    shown = {colab["report"]["owners"][m]["class"] for _, m in widget_views(colab["nb"]) if m in colab["report"]["owners"]}
+    shown = {
+        colab["report"]["owners"][m]["class"] for _, m in widget_views(colab["nb"]) if m in colab["report"]["owners"]
+    }
     others = colab["report"]["others"]
     assert set(rnnlab.widgets.__all__) <= shown | set(others), set(rnnlab.widgets.__all__) - shown - set(others)
     for name, seen in others.items():
@@ -250,7 +283,8 @@ def test_the_first_cell_run_again_installs_nothing(colab):
     again = nb.cells[lecture + 2]
     assert again.source == next(c for c in nb.cells if c.cell_type == "code").source
     assert [o.get("text", "") for o in again.outputs if o["output_type"] == "stream"] == [
-        f"rnnlab ready: torch {colab['report']['torch'].split('+')[0]}, seed 0, 1 CPU thread\n"]
+        f"rnnlab ready: torch {colab['report']['torch'].split('+')[0]}, seed 0, 1 CPU thread\n"
+    ]
     assert nb.cells[lecture + 3].outputs[0]["text"] == "pip runs: 0\n"
 
 

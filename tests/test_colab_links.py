@@ -1,5 +1,6 @@
 """Every notebook opens in Colab and on Binder, and its first cell installs the course package
 only where it is missing (rnnlab.colab; tests/test_colab.py runs lecture 03 that way)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,8 +23,7 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 def first_cells(path: Path):
     nb = nbformat.read(path, 4)
-    return (next(c for c in nb.cells if c.cell_type == "markdown"),
-            next(c for c in nb.cells if c.cell_type == "code"))
+    return (next(c for c in nb.cells if c.cell_type == "markdown"), next(c for c in nb.cells if c.cell_type == "code"))
 
 
 def test_every_lecture_opens_itself_in_colab_and_on_binder():
@@ -44,8 +44,9 @@ def test_the_links_have_the_forms_the_readme_and_colab_use():
     file on the branch the students' repository is committed on."""
     badge = re.search(r"\]\((https://mybinder\.org/v2/gh/[^)]+)\)", (REPO / "README.md").read_text()).group(1)
     assert badge in colab.links("00_start_here.ipynb")
-    assert ("(https://colab.research.google.com/github/a/b/blob/main/notebooks/03_lstm_gates.ipynb)"
-            in colab.links("03_lstm_gates.ipynb", "a/b"))
+    assert "(https://colab.research.google.com/github/a/b/blob/main/notebooks/03_lstm_gates.ipynb)" in colab.links(
+        "03_lstm_gates.ipynb", "a/b"
+    )
 
 
 def test_every_first_code_cell_starts_with_the_same_install_lines():
@@ -54,7 +55,7 @@ def test_every_first_code_cell_starts_with_the_same_install_lines():
         assert code.source.startswith(colab.INSTALL + "from rnnlab import setup\n"), path.name
     pip = " ".join(re.search(r"subprocess\.run\((\[.*?\])", colab.INSTALL, re.S).group(1).split())
     assert pip == '[sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/OWNER/REPO"]'
-    assert max(len(line) for line in colab.INSTALL.splitlines()) <= 100      # read at a glance
+    assert max(len(line) for line in colab.INSTALL.splitlines()) <= 100  # read at a glance
     for word in ("==", ">=", "torch", "numpy", "ipywidgets", "drive", "wget", "curl", "--upgrade", "-U "):
         assert word not in colab.INSTALL, word
 
@@ -71,7 +72,8 @@ def run_install(monkeypatch, capsys, installed: bool) -> list:
 def test_the_install_lines_run_pip_only_where_the_package_is_missing(monkeypatch, capsys):
     assert run_install(monkeypatch, capsys, installed=True) == []
     assert run_install(monkeypatch, capsys, installed=False) == [
-        (([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/OWNER/REPO"],), {"check": True})]
+        (([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/OWNER/REPO"],), {"check": True})
+    ]
 
 
 def test_the_setup_check_takes_colabs_own_torch_and_ipywidgets(monkeypatch, capsys):
@@ -86,22 +88,33 @@ def test_the_setup_check_takes_colabs_own_torch_and_ipywidgets(monkeypatch, caps
     assert course.report_setup() is True
     out = capsys.readouterr().out
     assert "OK      torch 2.11.0+cpu and ipywidgets 7.7.1, Colab's own" in out and "make lab" not in out
-    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)      # what Colab can fix is still checked
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)  # what Colab can fix is still checked
     assert course.report_setup() is False
-
 
 
 def test_the_colab_like_environment_has_colabs_ipywidgets_and_another_torch():
     """deploy/colab/requirements.txt (make colab-deps, before `make test` times anything): every
     package pinned, ipywidgets 7.7.1 as on Colab, and a torch that is not the course's."""
-    lines = [line.split("#")[0].strip() for line in (REPO / "deploy" / "colab" / "requirements.txt").read_text().splitlines()]
+    lines = [
+        line.split("#")[0].strip() for line in (REPO / "deploy" / "colab" / "requirements.txt").read_text().splitlines()
+    ]
     pins = dict(line.split("==") for line in lines if line)
     assert all("==" in line for line in lines if line)
-    course = dict(line.split("#")[0].strip().split("==") for line in (REPO / "requirements.txt").read_text().splitlines()
-                  if line.startswith("torch=="))
+    course = dict(
+        line.split("#")[0].strip().split("==")
+        for line in (REPO / "requirements.txt").read_text().splitlines()
+        if line.startswith("torch==")
+    )
     assert pins["ipywidgets"] == "7.7.1" and pins["torch"] != course["torch"] and "rnnlab" not in pins
-    recipe = subprocess.run(["make", "-n", "-W", "deploy/colab/requirements.txt", "colab-deps"], cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout
+    recipe = subprocess.run(
+        ["make", "-n", "-W", "deploy/colab/requirements.txt", "colab-deps"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "--no-deps -r deploy/colab/requirements.txt" in recipe, recipe
     makefile = (REPO / "Makefile").read_text()
-    assert re.search(r"^test: .*\bcolab-deps\b", makefile, re.M) and re.search(r"^test-notebooks: .*\bcolab-deps\b", makefile, re.M)
+    assert re.search(r"^test: .*\bcolab-deps\b", makefile, re.M) and re.search(
+        r"^test-notebooks: .*\bcolab-deps\b", makefile, re.M
+    )

@@ -20,6 +20,7 @@ Thresholds, with what the course's palettes measured when this test was written:
   grey scale, which an office printer keeps apart.
 - Words coloured on white (or white words on a colour) keep WCAG's contrast of 4.5 for text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,7 +52,7 @@ def ucs(rgb, vision=None) -> np.ndarray:
     return cspace_convert(rgb, "sRGB1", "CAM02-UCS")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def seen(colour: str, vision) -> tuple:
     return tuple(ucs(to_rgb(colour), vision))
 
@@ -64,15 +65,22 @@ def closest(palette: dict, keys=None) -> tuple[float, str, str, str]:
     """The two colours of `palette` (among `keys`) that come closest under any vision:
     (distance, key, key, vision)."""
     keys = list(keys or palette)
-    return min((distance(palette[a], palette[b], v), a, b, v or "normal")
-               for a, b in itertools.combinations(keys, 2) for v in VISIONS)
+    return min(
+        (distance(palette[a], palette[b], v), a, b, v or "normal")
+        for a, b in itertools.combinations(keys, 2)
+        for v in VISIONS
+    )
 
 
 def too_close(palette: dict, keys=None, minimum: float = MIN_APART) -> list:
     """Every pair of `keys` closer than `minimum` under some vision: [(a, b, vision, distance)]."""
     keys = list(keys or palette)
-    return [(a, b, v or "normal", round(d, 1)) for a, b in itertools.combinations(keys, 2) for v in VISIONS
-            if (d := distance(palette[a], palette[b], v)) < minimum]
+    return [
+        (a, b, v or "normal", round(d, 1))
+        for a, b in itertools.combinations(keys, 2)
+        for v in VISIONS
+        if (d := distance(palette[a], palette[b], v)) < minimum
+    ]
 
 
 def lightness(colour: str) -> float:
@@ -81,9 +89,11 @@ def lightness(colour: str) -> float:
 
 def too_alike_in_grey(palette: dict, keys=None, minimum: float = MIN_LIGHTNESS) -> list:
     keys = list(keys or palette)
-    return [(a, b, round(abs(lightness(palette[a]) - lightness(palette[b])), 1))
-            for a, b in itertools.combinations(keys, 2)
-            if abs(lightness(palette[a]) - lightness(palette[b])) < minimum]
+    return [
+        (a, b, round(abs(lightness(palette[a]) - lightness(palette[b])), 1))
+        for a, b in itertools.combinations(keys, 2)
+        if abs(lightness(palette[a]) - lightness(palette[b])) < minimum
+    ]
 
 
 def relative_luminance(colour: str) -> float:
@@ -105,11 +115,11 @@ def map_problems(name: str, kind: str) -> list[str]:
     problems = []
     for vision in VISIONS:
         who = vision or "normal"
-        if kind == "sequential":          # lightness alone orders the values
+        if kind == "sequential":  # lightness alone orders the values
             J = ucs(cmap(np.linspace(0, 1, 64))[:, :3], vision)[:, 0]
             if not (np.all(np.diff(J) > 0) or np.all(np.diff(J) < 0)):
                 problems.append(f"{who}: lightness not monotonic")
-        else:                             # two arms from the ends to a light middle
+        else:  # two arms from the ends to a light middle
             low = ucs(cmap(np.linspace(0, 0.5, 32))[:, :3], vision)
             high = ucs(cmap(np.linspace(1, 0.5, 32))[:, :3], vision)
             for arm, points in (("low", low), ("high", high)):
@@ -131,8 +141,11 @@ def test_the_measure_rejects_pairs_colour_blind_readers_confuse():
     assert too_close({"red": "#c44e52", "green": "#55a868"}) == [("red", "green", "deuteranomaly", 8.8)]
     # the course's own palettes before issue 57, each caught
     old_regimes = {"vanishing": "#c44e52", "stable": "#2e7d32", "exploding": "#ef6c00"}
-    assert {(a, b) for a, b, *_ in too_close(old_regimes)} == {("vanishing", "stable"), ("stable", "exploding"),
-                                                               ("vanishing", "exploding")}
+    assert {(a, b) for a, b, *_ in too_close(old_regimes)} == {
+        ("vanishing", "stable"),
+        ("stable", "exploding"),
+        ("vanishing", "exploding"),
+    }
     old_gates = {"i": "#4c72b0", "f": "#dd8452", "g": "#55a868", "o": "#c44e52"}
     assert closest(old_gates)[0] < 6
     # pure blue and orange pass for every reader; a grey pair of one lightness fails in print
@@ -239,8 +252,10 @@ def test_model_lines_differ_in_style_as_well_as_colour():
 # ----------------------------------------------------------------- one home for colours
 # six hex digits anywhere; three only where CSS or a string starts ("#129" in a comment is an issue)
 HEX = re.compile(r"(?<![\w&])#[0-9a-fA-F]{6}\b|(?<=[\"':])#[0-9a-fA-F]{3}\b")
-NAMED = re.compile(r"""(?:color|colou?rs?|facecolors?|edgecolors?|cmap|fc|ec)\s*=\s*["']"""
-                   r"""(red|green|blue|orange|purple|yellow|magenta|cyan|tab:\w+|[A-Z]\w*_r?|[a-z]+_r)["']""")
+NAMED = re.compile(
+    r"""(?:color|colou?rs?|facecolors?|edgecolors?|cmap|fc|ec)\s*=\s*["']"""
+    r"""(red|green|blue|orange|purple|yellow|magenta|cyan|tab:\w+|[A-Z]\w*_r?|[a-z]+_r)["']"""
+)
 MAP_BY_NAME = re.compile(r"""colormaps\[\s*["']""")
 
 
@@ -249,7 +264,7 @@ def chromatic(literal: str) -> bool:
     h = literal.lstrip("#")
     if len(h) == 3:
         h = "".join(c * 2 for c in h)
-    r, g, b = (int(h[k:k + 2], 16) for k in (0, 2, 4))
+    r, g, b = (int(h[k : k + 2], 16) for k in (0, 2, 4))
     return max(r, g, b) - min(r, g, b) > 8
 
 

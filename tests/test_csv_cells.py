@@ -1,6 +1,7 @@
 """CSV cells that cannot run (issue 50, item 6): every CSV the course writes shows a cell that a
 spreadsheet would read as a formula as text (OWASP's rule: a single quote in front), and numbers,
 negative ones included, stay numbers."""
+
 import csv
 import json
 from pathlib import Path
@@ -8,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from autograder.course import csvcells
-from autograder.term import lms
 from autograder.gradebook import report, roster
+from autograder.term import lms
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "\t=1", "\r=1", "=1+1", "'t Hooft"]
 NUMBERS = ["-1.5", "19", "0", "+2", "1e+06", "-0.25"]
@@ -50,8 +51,10 @@ def _cells(path):
 
 
 def test_the_roster_is_written_safe_and_read_back_as_it_was(tmp_path):
-    entries = [roster.Entry(f"s{k}", name=name, lms="canvas", lms_id=str(1000 + k), email=f"{name}@x", section=name)
-               for k, name in enumerate(HOSTILE)]
+    entries = [
+        roster.Entry(f"s{k}", name=name, lms="canvas", lms_id=str(1000 + k), email=f"{name}@x", section=name)
+        for k, name in enumerate(HOSTILE)
+    ]
     roster.write(tmp_path, entries)
     assert not any(runs_in_a_spreadsheet(c) for c in _cells(tmp_path / roster.ROSTER))
     back = roster.load(tmp_path)
@@ -62,16 +65,31 @@ def test_a_roster_written_before_cells_were_quoted_reads_as_it_was_written(tmp_p
     with open(tmp_path / roster.ROSTER, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["student", "name", "lms", "lms_id", "email", "section"])
-        writer.writerows([["s0", "'t Hooft", "canvas", "1", "", "'s-Gravenhage"], ["s1", "O'Neil", "canvas", "2", "", ""]])
+        writer.writerows(
+            [["s0", "'t Hooft", "canvas", "1", "", "'s-Gravenhage"], ["s1", "O'Neil", "canvas", "2", "", ""]]
+        )
     back = roster.load(tmp_path)
     assert [(e.name, e.section) for e in back.entries] == [("'t Hooft", "'s-Gravenhage"), ("O'Neil", "")]
 
 
 def _lms_row(k, name, final):
-    return {"student": f"s{k}", "name": name, "lms": "canvas", "lms_id": str(2000 + k), "final": final,
-            "max_score": 20.0, "parts": {"explain": (final, 3.0)}, "part_finals": {"explain": final}, "pending": [],
-            "status": "graded",
-            "sis_user_id": name, "sis_login_id": name, "section": name, "email": name, "reason": name}
+    return {
+        "student": f"s{k}",
+        "name": name,
+        "lms": "canvas",
+        "lms_id": str(2000 + k),
+        "final": final,
+        "max_score": 20.0,
+        "parts": {"explain": (final, 3.0)},
+        "part_finals": {"explain": final},
+        "pending": [],
+        "status": "graded",
+        "sis_user_id": name,
+        "sis_login_id": name,
+        "section": name,
+        "email": name,
+        "reason": name,
+    }
 
 
 def test_canvas_and_moodle_files_run_nothing_and_keep_negative_scores(tmp_path):
@@ -87,10 +105,27 @@ def test_canvas_and_moodle_files_run_nothing_and_keep_negative_scores(tmp_path):
 
 
 def test_grades_csv_runs_nothing_and_keeps_negative_scores(tmp_path):
-    rows = [{"student": f"s{k}", "status": "graded", "name": name, "lms_id": name, "score": -1.5, "final": -1.5,
-             "max_score": 20.0, "reason": name} for k, name in enumerate(HOSTILE)]
-    record = {"assignment": "ps01_sequence_data", "students": rows, "earlier_students": [], "changes": [],
-              "rejected_files": [], "roster_size": None}
+    rows = [
+        {
+            "student": f"s{k}",
+            "status": "graded",
+            "name": name,
+            "lms_id": name,
+            "score": -1.5,
+            "final": -1.5,
+            "max_score": 20.0,
+            "reason": name,
+        }
+        for k, name in enumerate(HOSTILE)
+    ]
+    record = {
+        "assignment": "ps01_sequence_data",
+        "students": rows,
+        "earlier_students": [],
+        "changes": [],
+        "rejected_files": [],
+        "roster_size": None,
+    }
     report.write_files(tmp_path, record)
     assert not any(runs_in_a_spreadsheet(c) for c in _cells(tmp_path / "grades.csv"))
     table = list(csv.DictReader(open(tmp_path / "grades.csv", newline="", encoding="utf-8-sig")))
@@ -102,10 +137,10 @@ def test_grades_csv_runs_nothing_and_keeps_negative_scores(tmp_path):
 def test_make_exports_file_runs_nothing(tmp_path, monkeypatch):
     from nbgrader.api import Gradebook
 
-    from autograder.term.export import FinalExport
     from autograder.grading.worker import stamp_gradebooks_in_process
+    from autograder.term.export import FinalExport
 
-    stamp_gradebooks_in_process()                 # no `alembic` process for a new gradebook
+    stamp_gradebooks_in_process()  # no `alembic` process for a new gradebook
     monkeypatch.chdir(tmp_path)
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
         gb.add_assignment("ps01_sequence_data")

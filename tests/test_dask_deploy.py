@@ -1,12 +1,13 @@
 """deploy/dask-grading.yaml: the grading workers' DaskCluster has what the course needs, and
 broken copies fail. Nothing ran on a Kubernetes cluster: this is what can be checked here."""
+
 import copy
 
 import pytest
 import yaml
 
-from autograder.deploying import daskdeploy
 from autograder.course.folder import REPO
+from autograder.deploying import daskdeploy
 
 FILE = REPO / "deploy" / "dask-grading.yaml"
 VALUES = yaml.safe_load(FILE.read_text())
@@ -70,10 +71,17 @@ def _no_port(v):
 
 
 BROKEN = {
-    _threads: "--nthreads 1 is missing", _private_course: "not shared", _elsewhere: "no volume is mounted",
-    _literal_url: "from a Secret", _system_python: ".venv/bin/python", _small: "memory limit",
-    _default_seccomp: "seccomp", _masked_proc: "procMount Unmasked", _privileged: "privileged",
-    _saturated: "WORKER_SATURATION", _no_port: "port 8786",
+    _threads: "--nthreads 1 is missing",
+    _private_course: "not shared",
+    _elsewhere: "no volume is mounted",
+    _literal_url: "from a Secret",
+    _system_python: ".venv/bin/python",
+    _small: "memory limit",
+    _default_seccomp: "seccomp",
+    _masked_proc: "procMount Unmasked",
+    _privileged: "privileged",
+    _saturated: "WORKER_SATURATION",
+    _no_port: "port 8786",
 }
 
 
@@ -87,12 +95,13 @@ def test_a_broken_copy_fails(change):
 
 def test_a_password_written_in_the_file_fails():
     text = FILE.read_text().replace("key: url", "key: url\n# postgresql://grader:secret@db/course is in the Secret")
-    assert daskdeploy.problems(text) == []        # a comment is not configuration
+    assert daskdeploy.problems(text) == []  # a comment is not configuration
     text = FILE.read_text() + "\nextra: postgresql://grader:secret@db/course\n"
     assert any("password" in p for p in daskdeploy.problems(text))
 
 
 def test_a_worker_that_cannot_see_the_course_says_so(tmp_path):
     from autograder.grading.cluster import worker_problem
+
     assert worker_problem(str(REPO), sandboxed=False) is None
     assert "does not see the course folder" in worker_problem(str(tmp_path / "course"), sandboxed=False)

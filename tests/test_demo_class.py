@@ -1,5 +1,6 @@
 """Demo classes (issue 30): `make demo-class` writes a course folder of its own, and grading it
 never touches the course's real gradebook, reports or feedback, however many demos exist."""
+
 import csv
 import shutil
 import subprocess
@@ -15,8 +16,9 @@ A, B = "ps01_sequence_data", "ps02_rnn"
 
 
 def _demo(folder, name):
-    proc = subprocess.run([sys.executable, "-m", "autograder", "demo", name, str(folder)],
-                          capture_output=True, text=True, env=venv_env())
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "demo", name, str(folder)], capture_output=True, text=True, env=venv_env()
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -34,8 +36,12 @@ def test_a_demo_class_is_a_course_of_its_own(tmp_path):
     _demo(tmp_path, "ps03")
     assert not (course / "submissions" / "stale").exists()
     (tmp_path / "real" / "ps03_lstm_gates").mkdir(parents=True)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "demo", "ps03", str(tmp_path / "real")],
-                          capture_output=True, text=True, env=venv_env())
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "demo", "ps03", str(tmp_path / "real")],
+        capture_output=True,
+        text=True,
+        env=venv_env(),
+    )
     assert proc.returncode == 2 and "is not a demo class" in proc.stderr
 
 
@@ -45,7 +51,7 @@ def test_grading_demos_leaves_the_real_course_untouched(tmp_path):
     before = sorted(p.relative_to(real) for p in real.rglob("*"))
     demos = tmp_path / "demo-class"
     _demo(demos, "ps01")
-    _demo(demos, "ps02")                    # two demo classes side by side: the README's command still finds each
+    _demo(demos, "ps02")  # two demo classes side by side: the README's command still finds each
     kept = {"solution", "blank", "broken"}
     for student in (demos / A / "submissions").iterdir():
         if student.name not in kept:
@@ -54,7 +60,7 @@ def test_grading_demos_leaves_the_real_course_untouched(tmp_path):
     run = Run("ps01", demos, course=real, options=Options(jobs=1), log=said.append)
     results = {r.student: r for r in run.run()}
     assert set(results) == kept, results
-    assert not results["solution"].failed_tests and results["solution"].score > 0   # all but hand grading
+    assert not results["solution"].failed_tests and results["solution"].score > 0  # all but hand grading
     assert results["blank"].score == 0
     assert results["broken"].status == "rejected" and results["broken"].reason and results["broken"].score == 0
     assert any("a demo class" in line for line in said)

@@ -1,11 +1,11 @@
 """The depth experiment of chapter 06: data, model, runs and what they record."""
+
 import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
 
-from rnnlab.depth import (Forecaster, depth_experiment, depth_run, depth_table, plot_depth,
-                          sunspot_windows)
+from rnnlab.depth import Forecaster, depth_experiment, depth_run, depth_table, plot_depth, sunspot_windows
 from rnnlab.series import sunspots
 
 
@@ -32,7 +32,7 @@ def test_one_layer_with_dropout_is_silent_and_changes_nothing(recwarn):
     d = sunspot_windows()
     a = depth_run(d, 1, 0.0, steps=12, eval_every=6)
     b = depth_run(d, 1, 0.5, steps=12, eval_every=6)
-    assert a.history.evals == b.history.evals             # dropout after the last layer: none
+    assert a.history.evals == b.history.evals  # dropout after the last layer: none
     assert not [w for w in recwarn if "dropout" in str(w.message)]
 
 
@@ -58,13 +58,14 @@ def test_experiment_table_and_plot():
     fig = Figure()
     axes = fig.subplots(1, 2)
     plot_depth(axes, runs, naive=0.9)
-    assert len(axes[1].lines) == 5                      # 2 dropouts x (train, val) + baseline
+    assert len(axes[1].lines) == 5  # 2 dropouts x (train, val) + baseline
     np.testing.assert_allclose(axes[1].lines[1].get_ydata(), runs[(2, 0.0)].history.evals["val"])
     assert axes[0].get_title() == "1 layer" and axes[1].get_title() == "2 layers"
 
 
 def test_signal_at_init_fades_with_depth():
     from rnnlab.depth import signal_at_init
+
     d = sunspot_windows()
     one, four = signal_at_init(d, 1), signal_at_init(d, 4)
     assert set(one) == {"spread", "grad_first", "grad_top"}
@@ -83,32 +84,41 @@ RECORD_TOLERANCE = 0.05
 # seeds 3 to 5 the two that carry its conclusion (seed 3's two layers end 13% above their best
 # against the 10% asked). The lecture itself states the spread over 16 seeds from
 # rnnlab/data/spread_depth.json, which the last test below finds in these runs.
-SENTENCE = ("one layer ends with the best validation loss, or within 15% of it",
-            "four layers end worse than one, with and without dropout")
+SENTENCE = (
+    "one layer ends with the best validation loss, or within 15% of it",
+    "four layers end worse than one, with and without dropout",
+)
 
 
 @pytest.fixture(scope="module")
 def seeded_runs():
     torch.set_num_threads(1)
     data = shipped_windows()
-    return data, {seed: depth_experiment(data, layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"],
-                                         seed=seed, progress=False) for seed in range(6)}
+    return data, {
+        seed: depth_experiment(data, layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"], seed=seed, progress=False)
+        for seed in range(6)
+    }
 
 
 def _distance(a, b) -> float:
     assert list(a) == list(b)
-    return max(abs(x - y) for key in a for name in ("train", "val")
-               for x, y in zip(a[key].history.evals[name], b[key].history.evals[name], strict=True))
+    return max(
+        abs(x - y)
+        for key in a
+        for name in ("train", "val")
+        for x, y in zip(a[key].history.evals[name], b[key].history.evals[name], strict=True)
+    )
 
 
 @pytest.mark.sweep
 def test_the_record_is_what_its_seed_measures_and_no_other_seed(seeded_runs):
     data, runs = seeded_runs
     record = load_depth_runs()
-    assert {k: (r.parameters, r.history.eval_steps, len(r.history.loss)) for k, r in record.items()} == \
-        {k: (r.parameters, r.history.eval_steps, len(r.history.loss)) for k, r in runs[SHIPPED["seed"]].items()}
+    assert {k: (r.parameters, r.history.eval_steps, len(r.history.loss)) for k, r in record.items()} == {
+        k: (r.parameters, r.history.eval_steps, len(r.history.loss)) for k, r in runs[SHIPPED["seed"]].items()
+    }
     assert _distance(record, runs[SHIPPED["seed"]]) < RECORD_TOLERANCE
-    for seed in range(1, 6):                    # the comparison can fail: every other seed does
+    for seed in range(1, 6):  # the comparison can fail: every other seed does
         assert _distance(record, runs[seed]) > 4 * RECORD_TOLERANCE, seed
 
 
@@ -126,7 +136,7 @@ def test_the_chapter_s_claims_hold_for_the_record_and_for_other_seeds(seeded_run
 
 def test_the_claims_fail_for_untrained_runs(monkeypatch):
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
-    untrained = load_depth_runs()               # runs the experiment, a few steps per run
+    untrained = load_depth_runs()  # runs the experiment, a few steps per run
     assert all(len(run.history.loss) < 10 for run in untrained.values())
     claims = depth_claims(untrained, shipped_windows().naive_val)
     assert not all(claims.values()), claims
@@ -134,6 +144,7 @@ def test_the_claims_fail_for_untrained_runs(monkeypatch):
 
 def test_step_seconds_grow_with_depth():
     from rnnlab.depth import step_seconds
+
     data = shipped_windows()
     # the fastest of three interleaved measurements of each: another process's burst of work (a
     # fresh-clone make test beside other jobs measured one layer at 5.7 ms and four at 4.1 ms once)
@@ -159,6 +170,7 @@ def test_the_spread_record_is_what_its_seeds_measure(seeded_runs):
         for key, run in runs[seed].items():
             best = lowest.values[arm_name(*key)][lowest.seeds.index(seed)]
             final = end.values[arm_name(*key)][end.seeds.index(seed)]
-            assert abs(best - run.best_val[1]) < RECORD_TOLERANCE and \
-                abs(final - run.history.evals["val"][-1]) < RECORD_TOLERANCE, (seed, key, best, final)
-
+            assert (
+                abs(best - run.best_val[1]) < RECORD_TOLERANCE
+                and abs(final - run.history.evals["val"][-1]) < RECORD_TOLERANCE
+            ), (seed, key, best, final)

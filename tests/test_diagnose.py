@@ -3,6 +3,7 @@
 catalogue. Every catalogued wrong solution is named as its own entry; the instructor's solution
 and the right alternatives are never named; the shipped file holds
 fingerprints, not code or numbers, and is what the catalogue builds, here and as another CPU."""
+
 import copy
 import json
 import os
@@ -40,6 +41,7 @@ def test_every_set_with_mutants_has_a_catalogue():
     with_mutants = [ps.name for ps in problem_sets() if any(ps.fixtures("mutants").glob("*.py"))]
     assert with_mutants and SETS == with_mutants, (SETS, with_mutants)
     from importlib import import_module
+
     for assignment in SETS:
         assert import_module(f"rnnlab.probes.{assignment}").PROBES, assignment
 
@@ -99,8 +101,9 @@ def test_the_shipped_file_holds_hashes_and_words_only(catalogued):
     solution = C.namespace(F.SOLUTION, source_nb)
     assert set(data) == {"assignment", "entries", "exercises"}
     for facts in data["exercises"].values():
-        assert set(facts) == {"keeps_dtype", "keeps_inputs", "python_numbers"} and \
-            all(isinstance(v, bool) for v in facts.values())
+        assert set(facts) == {"keeps_dtype", "keeps_inputs", "python_numbers"} and all(
+            isinstance(v, bool) for v in facts.values()
+        )
     for item in data["entries"]:
         assert set(item) - {"match"} == {"id", "exercise", "title", "explain", "section", "fingerprints"}
         assert item.get("match", "structure") == "structure"
@@ -133,13 +136,15 @@ def test_a_diagnosis_is_quick_and_leaves_the_students_state_alone(catalogued):
 def test_the_fingerprints_are_the_same_on_another_cpu():
     """A student's laptop computes other low bits than this machine; rounded float64 results
     must hash the same (rnnlab.tools other-cpu: the nearest other instruction set here)."""
-    other = subprocess.run([sys.executable, "-m", "rnnlab.tools", "other-cpu"], capture_output=True,
-                           text=True, check=True).stdout.split()
+    other = subprocess.run(
+        [sys.executable, "-m", "rnnlab.tools", "other-cpu"], capture_output=True, text=True, check=True
+    ).stdout.split()
     if not other:
         pytest.skip("this CPU already runs PyTorch's default kernels")
     env = dict(os.environ, **dict(item.split("=", 1) for item in other))
-    proc = subprocess.run([sys.executable, "-m", "autograder.authoring.catalogue", "--check"], env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder.authoring.catalogue", "--check"], env=env, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -149,10 +154,10 @@ def test_computed_float32_results_hash_by_dtype_and_exact_ones_by_value():
     float32 result must hash the same whatever its last bits; float64 noise in the last bits and
     exact float32 values (one-hot codes, halves) still tell results apart."""
     computed = torch.linspace(-1, 1, 200, dtype=torch.float32).sigmoid()
-    nudged = torch.nextafter(computed, torch.full_like(computed, 2.0))       # one ulp up, every value
+    nudged = torch.nextafter(computed, torch.full_like(computed, 2.0))  # one ulp up, every value
     assert D.fingerprint("p", computed) == D.fingerprint("p", nudged)
-    assert D.fingerprint("p", computed) != D.fingerprint("p", computed[:-1])         # shape counts
-    assert D.fingerprint("p", computed) != D.fingerprint("p", computed.double())     # dtype counts
+    assert D.fingerprint("p", computed) != D.fingerprint("p", computed[:-1])  # shape counts
+    assert D.fingerprint("p", computed) != D.fingerprint("p", computed.double())  # dtype counts
     wide = torch.linspace(-1, 1, 200, dtype=torch.float64).sigmoid()
     assert D.fingerprint("p", wide) == D.fingerprint("p", torch.nextafter(wide, torch.full_like(wide, 2.0)))
     assert D.fingerprint("p", wide) != D.fingerprint("p", wide.flip(0))
@@ -172,8 +177,11 @@ A = "ps03_lstm_gates"
 
 
 def _error_text(cell) -> str:
-    return "\n".join("\n".join(o.get("traceback", [])) + o.get("text", "")
-                     for o in cell.get("outputs", []) if o.get("output_type") in ("error", "stream"))
+    return "\n".join(
+        "\n".join(o.get("traceback", [])) + o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") in ("error", "stream")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +189,7 @@ def ran_in_a_kernel(tmp_path_factory):
     """ps03 as released, answered twice and run as a student runs it: (1) two catalogued mistakes,
     (2) a mistake the catalogue does not know in exercise 1 and the right answer in exercise 2."""
     import nbformat
+
     from rnnlab.kernels import notebook_client
 
     release = nbformat.read(C.REPO / "release" / A / f"{A}.ipynb", 4)
@@ -192,15 +201,20 @@ def ran_in_a_kernel(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kernel")
     for fx in (known, unknown):
         nb = nbformat.reads(F.build(fx, release, source), 4)
-        notebook_client(nb, kernel_name="python3", allow_errors=True, timeout=120,
-                        resources={"metadata": {"path": str(folder)}}).execute()
-        out[fx.name] = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-                        if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_visible")}
+        notebook_client(
+            nb, kernel_name="python3", allow_errors=True, timeout=120, resources={"metadata": {"path": str(folder)}}
+        ).execute()
+        out[fx.name] = {
+            c.metadata["nbgrader"]["grade_id"]: c
+            for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_visible")
+        }
     return out
 
 
 def _seconds(cell) -> float:
     from datetime import datetime
+
     t = cell.metadata["execution"]
     parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
     return (parse(t["shell.execute_reply"]) - parse(t["iopub.execute_input"])).total_seconds()
@@ -228,18 +242,29 @@ def test_an_unknown_mistake_says_so_and_a_passed_test_says_nothing(ran_in_a_kern
 
 # ---- issue 53: errors by kind, shared mistakes, structure ------------------------------------
 
-@pytest.mark.parametrize("err, kind", [
-    (ZeroDivisionError("float division by zero"), "other"),
-    (RuntimeError("expected scalar type Double but found Float"), "dtype"),
-    (RuntimeError("expected m1 and m2 to have the same dtype, but got: float != double"), "dtype"),
-    (RuntimeError("The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"), "shape"),
-    (RuntimeError("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"), "shape"),
-    (IndexError("Dimension out of range (expected to be in range of [-2, 1], but got 2)"), "index"),
-    (RuntimeError("one of the variables needed for gradient computation has been modified by an inplace "
-                  "operation"), "in-place"),
-    (RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn"), "graph"),
-    (TypeError("unsupported operand type(s) for +: 'int' and 'NoneType'"), "type"),
-])
+
+@pytest.mark.parametrize(
+    "err, kind",
+    [
+        (ZeroDivisionError("float division by zero"), "other"),
+        (RuntimeError("expected scalar type Double but found Float"), "dtype"),
+        (RuntimeError("expected m1 and m2 to have the same dtype, but got: float != double"), "dtype"),
+        (
+            RuntimeError("The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"),
+            "shape",
+        ),
+        (RuntimeError("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"), "shape"),
+        (IndexError("Dimension out of range (expected to be in range of [-2, 1], but got 2)"), "index"),
+        (
+            RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace operation"
+            ),
+            "in-place",
+        ),
+        (RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn"), "graph"),
+        (TypeError("unsupported operand type(s) for +: 'int' and 'NoneType'"), "type"),
+    ],
+)
 def test_an_error_is_fingerprinted_by_its_kind(err, kind):
     assert D.error_kind(err) == kind
     record = D.call(lambda: (_ for _ in ()).throw(err))
@@ -252,6 +277,7 @@ def test_two_errors_of_one_type_and_two_kinds_are_two_behaviours():
 
     def dtype(x):
         return x @ torch.ones(3, 3)
+
     x = torch.ones(2, 3, dtype=torch.float64)
     assert D.fingerprint("p", D.call(shape, x)) != D.fingerprint("p", D.call(dtype, x))
 
@@ -262,9 +288,10 @@ def test_signs_say_what_an_answer_shows_whatever_the_right_result():
     def in_place(t):
         t.add_(1)
         return t.sum().item()
+
     assert D.signs(D.call(in_place, x)) == ["changed"]
     assert D.signs(D.call(lambda t: t.float(), x)) == ["float32"]
-    assert D.signs(D.call(lambda t: t.float(), x.float())) == []          # float32 given: float32 may be right
+    assert D.signs(D.call(lambda t: t.float(), x.float())) == []  # float32 given: float32 may be right
     assert D.signs(D.call(lambda t: t.sum(), x)) == ["tensor0d"]
     assert D.signs(D.call(lambda t: t.shape, x)) == ["size"]
     assert D.signs(D.call(lambda t: t.numpy().sum(), x)) == ["numpy"]
@@ -302,5 +329,7 @@ def test_a_structure_entry_is_told_by_the_skeleton_after_the_value_entries():
     assert D.match("ex", ["b" * 24 + "/" + "s" * 24], [values, shape]).entry.id == "by-structure"
     assert D.match("ex", ["b" * 24 + "/" + "t" * 24], [values, shape]).entry is None
     record = D.call(lambda t: (t.sum(), [1, 2.0]), torch.ones(2, dtype=torch.float64))
-    assert D.skeleton(record) == {"result": {"tuple": [{"tensor": "torch.float64", "shape": []},
-                                                       {"list": ["int", "float"]}]}, "inputs changed": False}
+    assert D.skeleton(record) == {
+        "result": {"tuple": [{"tensor": "torch.float64", "shape": []}, {"list": ["int", "float"]}]},
+        "inputs changed": False,
+    }

@@ -6,6 +6,7 @@ nbgrader warns when the folder's Unix owner differs and collects it anyway; the 
 autograder.deploying.exchange.OwnerCheckedCollect (selected in nbgrader_config.py) refuses it. The same
 forgery by a real user on a real hub is in tests/test_hub.py.
 """
+
 import contextlib
 import glob
 import logging
@@ -49,7 +50,9 @@ def gradebook(tmp_path_factory):
     """An empty gradebook, made once, stamped as the grading worker stamps one (nbgrader would
     run `alembic` in a subprocess for it: seconds)."""
     import nbgrader.api
+
     from autograder.grading.worker import alembic_head
+
     path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(nbgrader.api, "get_alembic_version", alembic_head)
@@ -63,8 +66,8 @@ def exchange(tmp_path, gradebook):
     shutil.copy(gradebook, tmp_path / "course" / "gradebook.db")
     if os.geteuid() != 0:
         pytest.skip("making folders owned by another user needs root")
-    student = pwd.getpwuid(65534).pw_name          # 'nobody' plays the student
-    intruder = 1                                    # 'daemon' plays another student
+    student = pwd.getpwuid(65534).pw_name  # 'nobody' plays the student
+    intruder = 1  # 'daemon' plays another student
     inbound = tmp_path / "exchange" / COURSE / "inbound"
     inbound.mkdir(parents=True)
     submit(inbound, student, "2026-11-20 10:00:00.000000 UTC", "genuine", 65534, "aaaa")
@@ -78,7 +81,7 @@ def exchange(tmp_path, gradebook):
 
 def collect(root: Path, cls, caplog, update: bool = False, **settings) -> dict:
     cfg = Config()
-    for name, value in settings.items():               # CourseDirectory's, e.g. max_file_size
+    for name, value in settings.items():  # CourseDirectory's, e.g. max_file_size
         setattr(cfg.CourseDirectory, name, value)
     cfg.CourseDirectory.root = str(root / "course")
     cfg.CourseDirectory.course_id = COURSE
@@ -86,7 +89,7 @@ def collect(root: Path, cls, caplog, update: bool = False, **settings) -> dict:
     cfg.Exchange.root = str(root / "exchange")
     coursedir = CourseDirectory(config=cfg)
     collector = cls(coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)
-    collector.update = update                          # nbgrader collect --update
+    collector.update = update  # nbgrader collect --update
     collector.log = logging.getLogger("collect-test")
     with caplog.at_level(logging.INFO, logger="collect-test"):
         collector.start()
@@ -97,10 +100,10 @@ def collect(root: Path, cls, caplog, update: bool = False, **settings) -> dict:
 def test_stock_collect_takes_a_forged_submission(exchange, caplog):
     root, student = exchange
     got = collect(root, ExchangeCollect, caplog)
-    assert got[student] == "forged"                 # the newer (forged) folder replaced the real one
+    assert got[student] == "forged"  # the newer (forged) folder replaced the real one
     assert got["nosuchstudent"] == "forged too"
     assert got["daemon"] == "replaced"
-    assert "cheating attempt" in caplog.text        # ... with only a warning
+    assert "cheating attempt" in caplog.text  # ... with only a warning
 
 
 def test_owner_checked_collect_refuses_it(exchange, caplog):
@@ -117,7 +120,9 @@ def test_owner_checked_collect_refuses_it(exchange, caplog):
 
 def test_the_course_config_selects_it():
     text = (REPO / "nbgrader_config.py").read_text()
-    assert re.search(r'^c\.ExchangeFactory\.collect = "autograder\.deploying\.exchange\.OwnerCheckedCollect"$', text, re.M)
+    assert re.search(
+        r'^c\.ExchangeFactory\.collect = "autograder\.deploying\.exchange\.OwnerCheckedCollect"$', text, re.M
+    )
 
 
 def test_collect_follows_no_link_and_dates_by_the_file_system(tmp_path, gradebook, caplog):
@@ -151,18 +156,20 @@ def test_collect_follows_no_link_and_dates_by_the_file_system(tmp_path, gradeboo
     assert copied == [f"{ASSIGNMENT}.ipynb", "timestamp.txt"], copied
     assert not any("SOLUTIONS" in p.read_text() for p in dest.rglob("*") if p.is_file())
     assert any("without its 2 symbolic link(s)" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
-    from nbgrader.utils import parse_utc
     import datetime
+
+    from nbgrader.utils import parse_utc
+
     stamp = parse_utc((dest / "timestamp.txt").read_text())
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    assert abs((now - stamp).total_seconds()) < 120, stamp            # the exchange's time, not 2001
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    assert abs((now - stamp).total_seconds()) < 120, stamp  # the exchange's time, not 2001
     assert any("its name claims 2001" in r.getMessage() for r in caplog.records)
 
 
 # -- issue 50: one student's folder, whatever it holds, never stops collect for the others --------
-STUDENTS = {"bin": 2, "daemon": 1, "nobody": 65534}      # 'bin' hands in the hostile folder
-INSTRUCTOR = 3                                             # 'sys' collects where root would read anything
-DEPTH = 1200                                               # past Python's recursion limit (os.walk, copytree)
+STUDENTS = {"bin": 2, "daemon": 1, "nobody": 65534}  # 'bin' hands in the hostile folder
+INSTRUCTOR = 3  # 'sys' collects where root would read anything
+DEPTH = 1200  # past Python's recursion limit (os.walk, copytree)
 
 
 def _tree(top: str, contents: bool = True) -> dict:
@@ -180,8 +187,13 @@ def _tree(top: str, contents: bool = True) -> dict:
         for entry in entries:
             st = entry.stat(follow_symlinks=False)
             small = contents and stat.S_ISREG(st.st_mode) and 0 < st.st_size < 4096 and st.st_mode & 0o444
-            out[entry.path] = (st.st_mode, st.st_uid, st.st_size, st.st_mtime_ns,
-                               Path(entry.path).read_bytes() if small else None)
+            out[entry.path] = (
+                st.st_mode,
+                st.st_uid,
+                st.st_size,
+                st.st_mtime_ns,
+                Path(entry.path).read_bytes() if small else None,
+            )
             if stat.S_ISDIR(st.st_mode) and depth < 40:
                 stack.append((entry.path, depth + 1))
     return out
@@ -219,22 +231,22 @@ def _hostile(kind_: str, folder: Path, course: Path) -> None:
     elif kind_ in ("sparse-file", "huge-file"):
         with open(folder / "data.bin", "wb") as f:
             if kind_ == "sparse-file":
-                os.truncate(f.fileno(), 2 * 1024 ** 3)          # 2 GB apparent, no disk used
+                os.truncate(f.fileno(), 2 * 1024**3)  # 2 GB apparent, no disk used
             else:
-                f.write(os.urandom(1_500_000))                  # over the 1000 kB limit set below
+                f.write(os.urandom(1_500_000))  # over the 1000 kB limit set below
     elif kind_ == "fifos-and-devices":
         os.mkfifo(folder / "answers.ipynb")
-        with _as(0):                                            # a device is made by root, given to bin
-            os.mknod(folder / "zero", stat.S_IFCHR | 0o666, os.makedev(1, 5))     # reads forever
+        with _as(0):  # a device is made by root, given to bin
+            os.mknod(folder / "zero", stat.S_IFCHR | 0o666, os.makedev(1, 5))  # reads forever
             os.chown(folder / "zero", STUDENTS["bin"], STUDENTS["bin"])
     elif kind_ == "odd-names":
         for name in (b"a\nNot collected: nobody+forged", b"\xff\xfe not UTF-8.ipynb", b"n" * 255):
             (folder / os.fsdecode(name)).write_bytes(b"odd " + name)
         os.symlink("/etc/passwd", os.fsencode(folder) + b"/link\nNot collected: \xff")
-        os.mkdir(folder.parent / f"bin+{ASSIGNMENT}+not a time at all+eeee")   # a name nbgrader cannot read
+        os.mkdir(folder.parent / f"bin+{ASSIGNMENT}+not a time at all+eeee")  # a name nbgrader cannot read
     elif kind_ == "deep-nesting":
         path = str(folder)
-        for _ in range(DEPTH):                                  # os.makedirs recurses too deep for it
+        for _ in range(DEPTH):  # os.makedirs recurses too deep for it
             path += "/d"
             os.mkdir(path)
     elif kind_ == "100000-files":
@@ -258,12 +270,25 @@ HOSTILE = {
     "links": ([f"{ASSIGNMENT}.ipynb", "timestamp.txt"], "without its 2 symbolic link(s)"),
     "link-loops": ([f"{ASSIGNMENT}.ipynb", "timestamp.txt"], "without its 4 symbolic link(s)"),
     "sparse-file": (None, "its files hold 2.1 GB (the largest, data.bin, 2.1 GB, by apparent size)"),
-    "huge-file": ([f"{ASSIGNMENT}.ipynb", "timestamp.txt"], "without 1 file(s) over 1.0 MB (CourseDirectory"
-                  ".max_file_size): data.bin (1.5 MB)"),
-    "fifos-and-devices": ([f"{ASSIGNMENT}.ipynb", "timestamp.txt"], "without 2 named pipe(s), socket(s) or "
-                          "device(s), which were not read: answers.ipynb (a named pipe), zero (a character device)"),
-    "odd-names": ([os.fsdecode(b"\xff\xfe not UTF-8.ipynb"), "a\nNot collected: nobody+forged", "n" * 255,
-                   f"{ASSIGNMENT}.ipynb", "timestamp.txt"], "its name cannot be read"),
+    "huge-file": (
+        [f"{ASSIGNMENT}.ipynb", "timestamp.txt"],
+        "without 1 file(s) over 1.0 MB (CourseDirectory.max_file_size): data.bin (1.5 MB)",
+    ),
+    "fifos-and-devices": (
+        [f"{ASSIGNMENT}.ipynb", "timestamp.txt"],
+        "without 2 named pipe(s), socket(s) or "
+        "device(s), which were not read: answers.ipynb (a named pipe), zero (a character device)",
+    ),
+    "odd-names": (
+        [
+            os.fsdecode(b"\xff\xfe not UTF-8.ipynb"),
+            "a\nNot collected: nobody+forged",
+            "n" * 255,
+            f"{ASSIGNMENT}.ipynb",
+            "timestamp.txt",
+        ],
+        "its name cannot be read",
+    ),
     "deep-nesting": (None, "its folders are nested more than 16 deep"),
     "100000-files": (None, "it holds more than 2000 files and folders"),
     "unreadable-file": (None, "secret.txt cannot be read by the collecting user"),
@@ -297,6 +322,7 @@ def test_one_hostile_folder_never_stops_collect_for_the_others(hostile_exchange,
     without what is not its own regular file, or refused with the reason; daemon and nobody are
     collected either way, within seconds, and nothing in the exchange changes."""
     import nbgrader.exchange.default.collect as stock
+
     root, inbound = hostile_exchange
     monkeypatch.setattr(stock, "glob", types.SimpleNamespace(glob=lambda pattern: sorted(glob.glob(pattern))))
     for student, uid in STUDENTS.items():
@@ -305,8 +331,8 @@ def test_one_hostile_folder_never_stops_collect_for_the_others(hostile_exchange,
     with _as(STUDENTS["bin"]):
         _hostile(kind_, folder, root / "course")
     settings = {"max_file_size": 1000} if kind_ == "huge-file" else {}
-    as_instructor = kind_.startswith("unreadable")      # root reads anything: collect as an ordinary user
-    if as_instructor:                                   # who owns the course and the exchange's course folder
+    as_instructor = kind_.startswith("unreadable")  # root reads anything: collect as an ordinary user
+    if as_instructor:  # who owns the course and the exchange's course folder
         _own(root / "course", INSTRUCTOR)
         for path in (inbound.parent, inbound):
             os.chown(path, INSTRUCTOR, INSTRUCTOR)
@@ -336,7 +362,7 @@ def test_one_hostile_folder_never_stops_collect_for_the_others(hostile_exchange,
         for path in dest.iterdir():
             st = path.lstat()
             assert stat.S_ISREG(st.st_mode) and st.st_nlink == 1, path
-    assert not [r.getMessage() for r in caplog.records if "\n" in r.getMessage()]     # one line each
+    assert not [r.getMessage() for r in caplog.records if "\n" in r.getMessage()]  # one line each
     if kind_ == "odd-names":
         assert "which were not followed: link\\nNot collected: \ufffd" in errors, errors
     assert not list((root / "course" / "submitted").glob("*/.collecting-*"))
@@ -353,12 +379,12 @@ def test_a_refused_folder_leaves_the_students_earlier_one(hostile_exchange, capl
     that fails half-way leaves the copy collected before in place."""
     root, inbound = hostile_exchange
     submit(inbound, "bin", "2026-11-20 10:00:00.000000 UTC", "first", 2, "aaaa")
-    time.sleep(0.01)                                   # the exchange dates folders by their ctime
+    time.sleep(0.01)  # the exchange dates folders by their ctime
     submit(inbound, "bin", "2026-11-20 11:00:00.000000 UTC", "second", 2, "bbbb")
     second = next(inbound.glob("bin+*bbbb"))
     with _as(2):
         with open(second / "data.bin", "wb") as f:
-            os.truncate(f.fileno(), 2 * 1024 ** 3)
+            os.truncate(f.fileno(), 2 * 1024**3)
     assert collect(root, OwnerCheckedCollect, caplog) == {"bin": "first"}
     assert "Not collected: bin+" in caplog.text and "+bbbb (student bin): its files hold 2.1 GB" in caplog.text
 
@@ -367,6 +393,7 @@ def test_a_refused_folder_leaves_the_students_earlier_one(hostile_exchange, capl
 
     def fails(self, src, out, sub):
         raise Refused(f"{sub}: the disk is full")
+
     monkeypatch.setattr(Walk, "_copy", fails)
     assert collect(root, OwnerCheckedCollect, caplog, update=True) == {"bin": "first"}
     assert "+cccc (student bin): ps03_lstm_gates.ipynb: the disk is full" in caplog.text

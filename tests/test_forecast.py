@@ -1,9 +1,18 @@
 """Windows, splits in time, the naive baseline and the sunspot forecaster."""
+
 import pytest
 import torch
 
-from rnnlab.forecast import (Forecaster, chronological_split, make_windows, naive_forecast, predict,
-                             random_split, sunspot_data, train_forecaster)
+from rnnlab.forecast import (
+    Forecaster,
+    chronological_split,
+    make_windows,
+    naive_forecast,
+    predict,
+    random_split,
+    sunspot_data,
+    train_forecaster,
+)
 from rnnlab.metrics import mse
 from rnnlab.series import sunspots
 
@@ -20,7 +29,7 @@ def test_chronological_split_keeps_time_order():
     s = torch.arange(20.0)
     X_tr, y_tr, X_te, y_te = chronological_split(s, 4, 5)
     assert y_te.tolist() == [15, 16, 17, 18, 19] and y_tr.tolist() == list(range(4, 15))
-    assert X_te[0, :, 0].tolist() == [11, 12, 13, 14]     # inputs may reach back into training years
+    assert X_te[0, :, 0].tolist() == [11, 12, 13, 14]  # inputs may reach back into training years
     assert X_tr.shape == (11, 4, 1) and X_te.shape == (5, 4, 1)
     with pytest.raises(ValueError):
         chronological_split(s, 4, 16)
@@ -31,7 +40,7 @@ def test_random_split_mixes_times():
     X_tr, y_tr, X_te, y_te = random_split(X, y, 9, seed=1)
     assert len(y_te) == 9 and len(y_tr) == 36
     assert sorted(y_tr.tolist() + y_te.tolist()) == y.tolist()
-    assert y_te.max() > y_tr.min() and y_te.min() < y_tr.max()   # interleaved, not a cut
+    assert y_te.max() > y_tr.min() and y_te.min() < y_tr.max()  # interleaved, not a cut
     assert torch.equal(random_split(X, y, 9, seed=1)[3], y_te)
 
 
@@ -77,7 +86,7 @@ def test_windows_with_several_horizons():
 def test_split_with_horizons_keeps_test_years_out_of_training_targets():
     X_tr, y_tr, X_te, y_te = chronological_split(torch.arange(12.0), 3, 2, horizons=2)
     assert y_te.tolist() == [[9, 10], [10, 11]]
-    assert y_tr.max() < y_te.min()                       # no training target is a test year
+    assert y_tr.max() < y_te.min()  # no training target is a test year
     assert y_tr.tolist()[-1] == [7, 8] and len(X_tr) == len(y_tr) == 5
 
 
@@ -90,5 +99,7 @@ def test_sunspot_data_with_horizons():
     assert len(three.years_train) == len(three.y_train) and len(three.years_test) == 60
     years, values = sunspots()
     k = list(years).index(three.years_test[0])
-    assert torch.allclose(three.unscale(three.y_test[0]), torch.as_tensor(values[k:k + 3], dtype=torch.float32), atol=1e-3)
+    assert torch.allclose(
+        three.unscale(three.y_test[0]), torch.as_tensor(values[k : k + 3], dtype=torch.float32), atol=1e-3
+    )
     assert one.years_test[0] == 1949 and one.y_test.shape == (60,)

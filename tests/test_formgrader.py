@@ -7,6 +7,7 @@ through the contents API, with the instructor's rights. The submission is graded
 real pipeline twice: as the course grades (the graded notebook made inert), and with that step
 switched off (the positive control, which proves the payload and the page would run it).
 """
+
 import contextlib
 import os
 import time
@@ -25,8 +26,9 @@ HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
 def formgrader(course):
     """A Jupyter server with nbgrader's formgrader, serving `course` as the instructor would."""
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    server, url, token = start_jupyter(["server", f"--ServerApp.root_dir={course}"], course / "formgrader.log",
-                                       env, seconds=60, cwd=course)
+    server, url, token = start_jupyter(
+        ["server", f"--ServerApp.root_dir={course}"], course / "formgrader.log", env, seconds=60, cwd=course
+    )
     try:
         yield url, token
     finally:
@@ -57,7 +59,7 @@ def open_submission(batch, browser, inspect=None) -> dict:
             log_in(page, url, token, f"/formgrader/submissions/{sid}/")
             page.wait_for_load_state("networkidle")
             page.get_by_text("The forget gate decides what to keep.").first.wait_for()
-            deadline = time.time() + 3            # give a payload time to run and its request to land
+            deadline = time.time() + 3  # give a payload time to run and its request to land
             while time.time() < deadline and not marker.exists():
                 time.sleep(0.2)
             runs = max(frame.evaluate("window.__rnnlab_pwned || 0") for frame in page.frames)
@@ -88,7 +90,7 @@ def test_formgrader_runs_no_script_from_a_submission(grade_batch, lab):
     roster.into_gradebook(batch.course, [roster.Entry(F.student_id(HOSTILE), f"{NAME}, Eve", "canvas", "7")])
     seen = open_submission(batch, lab[3], inspect=name_ran)
     assert seen["runs"] == 0 and not seen["file"], seen["runs"]
-    assert "onerror" in seen["page"]                 # the answer is shown, as text
+    assert "onerror" in seen["page"]  # the answer is shown, as text
     assert seen["inspected"] == 0 and "Eve" in seen["page"], "the roster's name ran as markup, or is not shown"
 
 
@@ -97,7 +99,7 @@ def test_positive_control_the_payload_runs_without_the_sanitising_step(grade_bat
 
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-raw", jobs=1, inert=False)
-    with Gradebook(f"sqlite:///{batch.course / 'gradebook.db'}") as gb:       # the name as the LMS gave it
+    with Gradebook(f"sqlite:///{batch.course / 'gradebook.db'}") as gb:  # the name as the LMS gave it
         gb.update_or_create_student(F.student_id(HOSTILE), first_name="Eve", last_name=NAME)
     seen = open_submission(batch, lab[3], inspect=name_ran)
     assert seen["runs"] >= 1, "the payload did not run even unsanitised: the test above would prove nothing"

@@ -1,5 +1,5 @@
 """Gate extraction must reproduce nn.LSTM's own output, h_n and c_n."""
-import itertools
+
 import random
 
 import numpy as np
@@ -14,15 +14,21 @@ def random_configs(n, seed=0):
     rng = random.Random(seed)
     for _ in range(n):
         hidden = rng.randint(1, 9)
-        yield dict(
-            input_size=rng.randint(1, 6),
-            hidden_size=hidden,
-            num_layers=rng.randint(1, 3),
-            bidirectional=rng.random() < 0.5,
-            batch_first=rng.random() < 0.5,
-            bias=rng.random() < 0.8,
-            proj_size=rng.choice([0, 0, rng.randint(1, hidden - 1)]) if hidden > 1 else 0,
-        ), rng.randint(1, 12), rng.randint(1, 4), rng.random() < 0.5, rng.random() < 0.2
+        yield (
+            dict(
+                input_size=rng.randint(1, 6),
+                hidden_size=hidden,
+                num_layers=rng.randint(1, 3),
+                bidirectional=rng.random() < 0.5,
+                batch_first=rng.random() < 0.5,
+                bias=rng.random() < 0.8,
+                proj_size=rng.choice([0, 0, rng.randint(1, hidden - 1)]) if hidden > 1 else 0,
+            ),
+            rng.randint(1, 12),
+            rng.randint(1, 4),
+            rng.random() < 0.5,
+            rng.random() < 0.2,
+        )
 
 
 @pytest.mark.parametrize("cfg,seq_len,batch,with_hx,unbatched", list(random_configs(60)))
@@ -35,11 +41,13 @@ def test_reproduces_lstm(cfg, seq_len, batch, with_hx, unbatched):
         x = torch.randn(seq_len, cfg["input_size"])
         state_shape = (cfg["num_layers"] * dirs,)
     else:
-        x = torch.randn(batch, seq_len, cfg["input_size"]) if cfg["batch_first"] \
+        x = (
+            torch.randn(batch, seq_len, cfg["input_size"])
+            if cfg["batch_first"]
             else torch.randn(seq_len, batch, cfg["input_size"])
+        )
         state_shape = (cfg["num_layers"] * dirs, batch)
-    hx = (torch.randn(*state_shape, h_out), torch.randn(*state_shape, cfg["hidden_size"])) \
-        if with_hx else None
+    hx = (torch.randn(*state_shape, h_out), torch.randn(*state_shape, cfg["hidden_size"])) if with_hx else None
     with torch.no_grad():
         out, (h_n, c_n) = lstm(x, hx)
     trace = lstm_gates(lstm, x, hx)

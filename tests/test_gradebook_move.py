@@ -9,6 +9,7 @@ move, both databases are read again here, with sqlite3 and psycopg (not the modu
 compared table by table, field by field. One PostgreSQL server serves the module, a database per
 test.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,9 +29,11 @@ import threading
 import time
 from pathlib import Path
 
+import cluster_support
 import psutil
 import psycopg
 import pytest
+from cluster_support import A
 from sqlalchemy.engine import make_url
 
 from autograder.__main__ import main
@@ -39,24 +42,26 @@ from autograder.course.folder import REPO
 from autograder.deploying.pgserver import another_database
 from autograder.term.due import due_time, extend, set_due
 from autograder.term.move import check, move
-import cluster_support
-from cluster_support import A
 
-postgres = cluster_support.postgres                # the module's PostgreSQL server (a fixture)
+postgres = cluster_support.postgres  # the module's PostgreSQL server (a fixture)
 
 # nbgrader's add_submission builds its rows before adding them to the session, and SQLAlchemy says so
 pytestmark = pytest.mark.filterwarnings("ignore:Object of type <Submitted:sqlalchemy.exc.SAWarning")
 COURSE_ID = "rnn-deep-dive"
-STUDENTS = {"alice": dict(first_name="Alice", last_name="Liddell", email="alice@example.org", lms_user_id="1201"),
-            "zoe": dict(first_name="Zoë", last_name="Ñúñez-O'Brien", lms_user_id="1202"),
-            "bob": {},
-            "no-show": dict(first_name="Nora", email="nora@example.org")}
+STUDENTS = {
+    "alice": dict(first_name="Alice", last_name="Liddell", email="alice@example.org", lms_user_id="1201"),
+    "zoe": dict(first_name="Zoë", last_name="Ñúñez-O'Brien", lms_user_id="1202"),
+    "bob": {},
+    "no-show": dict(first_name="Nora", email="nora@example.org"),
+}
 NOTEBOOKS = {"ps01_alpha": ["ps01_alpha"], "ps02_beta": ["ps02_beta", "ps02_extra"]}
-SOURCES = [("intro", "markdown", True, "# Gates\n\nRead §2 \"the forget gate\" first.\t✓\n"),
-           ("q1-code", "code", False, "def step(x, h):\n    ### BEGIN SOLUTION\n    return x + h\n    ### END SOLUTION\n"),
-           ("q1-test", "code", True, "assert step(1, 2) == 3\n### BEGIN HIDDEN TESTS\nassert step(0, 0) == 0\n"),
-           ("q2-explain", "markdown", False, "YOUR ANSWER HERE"),
-           ("task", "markdown", True, "Describe what the plot shows.")]
+SOURCES = [
+    ("intro", "markdown", True, '# Gates\n\nRead §2 "the forget gate" first.\t✓\n'),
+    ("q1-code", "code", False, "def step(x, h):\n    ### BEGIN SOLUTION\n    return x + h\n    ### END SOLUTION\n"),
+    ("q1-test", "code", True, "assert step(1, 2) == 3\n### BEGIN HIDDEN TESTS\nassert step(0, 0) == 0\n"),
+    ("q2-explain", "markdown", False, "YOUR ANSWER HERE"),
+    ("task", "markdown", True, "Describe what the plot shows."),
+]
 PASSWORD = "s3cret-never-shown"
 
 
@@ -65,7 +70,8 @@ def term_gradebook(course: Path) -> None:
     from nbgrader.api import Gradebook
 
     from autograder.grading.worker import stamp_gradebooks_in_process
-    stamp_gradebooks_in_process()                      # no `alembic heads` process: 3 s less
+
+    stamp_gradebooks_in_process()  # no `alembic heads` process: 3 s less
     url = f"sqlite:///{course / 'gradebook.db'}"
     with Gradebook(url, COURSE_ID) as gb:
         for student, details in STUDENTS.items():
@@ -80,8 +86,15 @@ def term_gradebook(course: Path) -> None:
                 gb.update_or_create_solution_cell("q2-explain", nb, assignment)
                 gb.update_or_create_task_cell("task", nb, assignment, max_score=1.0, cell_type="markdown")
                 for name, kind, locked, text in SOURCES:
-                    gb.update_or_create_source_cell(name, nb, assignment, cell_type=kind, locked=locked, source=text,
-                                                    checksum=hashlib.sha256(text.encode()).hexdigest())
+                    gb.update_or_create_source_cell(
+                        name,
+                        nb,
+                        assignment,
+                        cell_type=kind,
+                        locked=locked,
+                        source=text,
+                        checksum=hashlib.sha256(text.encode()).hexdigest(),
+                    )
     # the course's own commands (make due): due dates, and zoe's extension, which makes her submission
     set_due(course, "ps01_alpha", dt.datetime(2026, 12, 1, 22, 59, 0, 250000))
     set_due(course, "ps02_beta", due_time("2026-12-15 23:59 Europe/Berlin"))
@@ -99,12 +112,14 @@ def term_gradebook(course: Path) -> None:
                     code = grade.cell.cell_type == "code"
                     grade.auto_score = (0.1 + 0.2) * n if code else None
                     grade.needs_manual_grade = not code
-                    if grade.name == "q2-explain" and submission.student_id == "alice":   # a hand grade
+                    if grade.name == "q2-explain" and submission.student_id == "alice":  # a hand grade
                         grade.manual_score, grade.extra_credit, grade.needs_manual_grade = 2.5, 0.5, False
                 for comment in nb.comments:
-                    comment.auto_comment = "Mistake: the gates in the order i, f, o, g\n<b>not</b> i, f, g, o" if n % 2 else None
+                    comment.auto_comment = (
+                        "Mistake: the gates in the order i, f, o, g\n<b>not</b> i, f, g, o" if n % 2 else None
+                    )
                     if comment.name == "q2-explain" and submission.student_id != "bob":
-                        comment.manual_comment = f"Good — but see §3 \"gates\" ({submission.student_id})"
+                        comment.manual_comment = f'Good — but see §3 "gates" ({submission.student_id})'
         gb.db.commit()
 
 
@@ -118,8 +133,10 @@ def sqlite_tables(path: Path) -> dict[str, list[dict]]:
             kinds = {row[1]: row[2].upper() for row in con.execute(f"PRAGMA table_info({name})")}
             cursor = con.execute(f"SELECT * FROM {name}")
             columns = [d[0] for d in cursor.description]
-            found[name] = sorted(({c: _as_postgres(v, kinds[c], c == "extension") for c, v in zip(columns, row)}
-                                  for row in cursor), key=repr)
+            found[name] = sorted(
+                ({c: _as_postgres(v, kinds[c], c == "extension") for c, v in zip(columns, row)} for row in cursor),
+                key=repr,
+            )
         return found
     finally:
         con.close()
@@ -128,7 +145,7 @@ def sqlite_tables(path: Path) -> dict[str, list[dict]]:
 def _as_postgres(value, kind: str, interval: bool):
     if value is None:
         return None
-    if interval:                     # nbgrader's Interval, which SQLite keeps as a time after 1970-01-01
+    if interval:  # nbgrader's Interval, which SQLite keeps as a time after 1970-01-01
         return dt.datetime.fromisoformat(value) - dt.datetime(1970, 1, 1)
     if kind == "BOOLEAN":
         return bool(value)
@@ -146,8 +163,9 @@ def connect(url: str) -> psycopg.Connection:
 
 def postgres_tables(url: str) -> dict[str, list[dict]]:
     with connect(url) as conn:
-        names = [n for (n,) in conn.execute("SELECT table_name FROM information_schema.tables "
-                                            "WHERE table_schema = 'public'")]
+        names = [
+            n for (n,) in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        ]
         found = {}
         for name in names:
             cursor = conn.execute(f'SELECT * FROM "{name}"')
@@ -184,56 +202,77 @@ def no_gradebook_in_the_environment(monkeypatch):
 
 def test_the_term_has_a_row_in_every_table(term):
     from nbgrader.api import Base
+
     rows = sqlite_tables(term / "gradebook.db")
     assert {t.name for t in Base.metadata.sorted_tables} | {"alembic_version"} == set(rows)
     assert all(rows.values()), {name for name, held in rows.items() if not held}
     assert len(rows["student"]) == 4 and len(rows["assignment"]) == 2 and len(rows["notebook"]) == 3
     assert any(r["extension"] for r in rows["submitted_assignment"])
     assert any(r["manual_score"] is not None for r in rows["grade"])
-    assert any(r["manual_comment"] for r in rows["comment"]) and any(r["late_submission_penalty"] for r in rows["submitted_notebook"])
+    assert any(r["manual_comment"] for r in rows["comment"]) and any(
+        r["late_submission_penalty"] for r in rows["submitted_notebook"]
+    )
 
 
 def test_the_whole_term_moves_and_gradebook_db_is_untouched(postgres, term):
     url = another_database(postgres, "moved")
     before = file_state(term / "gradebook.db")
-    typed = url.replace("gradebook@", f"gradebook:{PASSWORD}@")     # the server trusts the socket: any password
+    typed = url.replace("gradebook@", f"gradebook:{PASSWORD}@")  # the server trusts the socket: any password
     code, out, err = command("gradebook-move", "--to", typed, "--course", str(term))
     assert code == 0, out + err
-    assert file_state(term / "gradebook.db") == before             # not a byte, not its time, no journal beside it
+    assert file_state(term / "gradebook.db") == before  # not a byte, not its time, no journal beside it
     assert PASSWORD not in out + err
-    assert re.search(r"^  export RNNLAB_GRADEBOOK_URL='postgresql\+psycopg://gradebook:\*\*\*@/moved\?host=", out, re.M), out
+    assert re.search(
+        r"^  export RNNLAB_GRADEBOOK_URL='postgresql\+psycopg://gradebook:\*\*\*@/moved\?host=", out, re.M
+    ), out
     assert "student " in out and "grade_cells " in out and "checked: every row of the 13 tables arrived" in out
     assert "nbgrader_config.py" in out
 
     mine, theirs = sqlite_tables(term / "gradebook.db"), postgres_tables(url)
     assert set(mine) == set(theirs)
     for table in mine:
-        assert mine[table] == theirs[table], table            # every row, every column, equal
+        assert mine[table] == theirs[table], table  # every row, every column, equal
 
     # and nbgrader reads the moved term as the old one
     from nbgrader.api import Gradebook
+
     seen = []
     for where in (f"sqlite:///{term / 'gradebook.db'}", url):
         with Gradebook(where, COURSE_ID) as gb:
             zoe = gb.find_submission("ps01_alpha", "zoe")
-            seen.append((gb.find_assignment("ps02_beta").duedate, zoe.extension, zoe.duedate, zoe.total_seconds_late,
-                         [(s.student_id, s.score, s.max_score, s.late_submission_penalty, s.needs_manual_grade)
-                          for a in NOTEBOOKS for s in sorted(gb.assignment_submissions(a), key=lambda s: s.student_id)],
-                         gb.find_comment("q2-explain", "ps02_extra", "ps02_beta", "alice").manual_comment))
-    assert seen[0] == seen[1] and seen[0][2] == dt.datetime(2026, 12, 1, 22, 59, 0, 250000) + dt.timedelta(days=2, hours=3)
+            seen.append(
+                (
+                    gb.find_assignment("ps02_beta").duedate,
+                    zoe.extension,
+                    zoe.duedate,
+                    zoe.total_seconds_late,
+                    [
+                        (s.student_id, s.score, s.max_score, s.late_submission_penalty, s.needs_manual_grade)
+                        for a in NOTEBOOKS
+                        for s in sorted(gb.assignment_submissions(a), key=lambda s: s.student_id)
+                    ],
+                    gb.find_comment("q2-explain", "ps02_extra", "ps02_beta", "alice").manual_comment,
+                )
+            )
+    assert seen[0] == seen[1] and seen[0][2] == dt.datetime(2026, 12, 1, 22, 59, 0, 250000) + dt.timedelta(
+        days=2, hours=3
+    )
 
 
 def test_a_database_that_holds_a_gradebook_is_refused_and_left_as_it_was(postgres, term):
     from nbgrader.api import Gradebook
 
     held = another_database(postgres, "held")
-    with Gradebook(held, COURSE_ID) as gb:                      # another term's gradebook, one student in it
+    with Gradebook(held, COURSE_ID) as gb:  # another term's gradebook, one student in it
         gb.update_or_create_student("someone")
     notes = another_database(postgres, "notes")
     with connect(notes) as conn:
         conn.execute("CREATE TABLE notes (line text)")
         conn.execute("INSERT INTO notes VALUES ('the department''s own')")
-    for url, why in ((held, "already holds a gradebook with data (1 student)"), (notes, "tables that are not nbgrader's (notes)")):
+    for url, why in (
+        (held, "already holds a gradebook with data (1 student)"),
+        (notes, "tables that are not nbgrader's (notes)"),
+    ):
         before = postgres_tables(url)
         code, out, err = command("gradebook-move", "--to", url, "--course", str(term))
         assert code == 2 and why in err and "nothing was written" in err, (url, out, err)
@@ -250,8 +289,10 @@ def test_the_check_reports_a_row_changed_or_lost_in_the_target(postgres, term):
     url = another_database(postgres, "altered")
     assert move(term, url).check.differences == []
     with connect(url) as conn:
-        grade = conn.execute("SELECT g.id FROM grade g JOIN base_cell c ON c.id = g.cell_id "
-                             "WHERE c.name = 'q2-explain' AND g.manual_score = 2.5 LIMIT 1").fetchone()[0]
+        grade = conn.execute(
+            "SELECT g.id FROM grade g JOIN base_cell c ON c.id = g.cell_id "
+            "WHERE c.name = 'q2-explain' AND g.manual_score = 2.5 LIMIT 1"
+        ).fetchone()[0]
         conn.execute("UPDATE grade SET manual_score = 2.75 WHERE id = %s", (grade,))
         comment = conn.execute("SELECT id FROM comment LIMIT 1").fetchone()[0]
         conn.execute("DELETE FROM comment WHERE id = %s", (comment,))
@@ -281,10 +322,16 @@ def test_try_cluster_grades_through_the_lines_it_prints_and_leaves_nothing(term,
     own server, prints two lines; a class graded with them lands in that gradebook; Ctrl-C stops
     the scheduler, the worker and the server, and removes the server's folder."""
     course, klass = F.course_with_class(tmp_path, A, [F.SOLUTION])
-    shutil.copy(term / "gradebook.db", course / "gradebook.db")     # a term to carry along (its sets are not ps03)
+    shutil.copy(term / "gradebook.db", course / "gradebook.db")  # a term to carry along (its sets are not ps03)
     before = file_state(course / "gradebook.db")
-    trial = subprocess.Popen([sys.executable, "-m", "autograder", "try-cluster", "--course", str(course), "--workers", "1"],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True, cwd=REPO)
+    trial = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "try-cluster", "--course", str(course), "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        cwd=REPO,
+    )
     printed: queue.Queue = queue.Queue()
     threading.Thread(target=_lines, args=(trial.stdout, printed), daemon=True).start()
     out = ""
@@ -298,16 +345,33 @@ def test_try_cluster_grades_through_the_lines_it_prints_and_leaves_nothing(term,
         address = re.search(r"^  make autograde .* CLUSTER=(tcp://127\.0\.0\.1:\d+)$", out, re.M).group(1)
         assert "copied there and checked" in out and "1 worker(s) of one thread each" in out
 
-        graded = subprocess.run([sys.executable, "-m", "autograder", "grade", A, str(klass), "--course", str(course),
-                                 "--cluster", address, "--cell-timeout", "30"], capture_output=True, text=True,
-                                env={**os.environ, "RNNLAB_GRADEBOOK_URL": url}, timeout=300)
+        graded = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "autograder",
+                "grade",
+                A,
+                str(klass),
+                "--course",
+                str(course),
+                "--cluster",
+                address,
+                "--cell-timeout",
+                "30",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "RNNLAB_GRADEBOOK_URL": url},
+            timeout=300,
+        )
         assert graded.returncode == 0, graded.stdout + graded.stderr
         assert re.search(r"^solution\s+\S+ / \S+\s+graded", graded.stdout, re.M), graded.stdout
-        with connect(url) as conn:                  # the trial's gradebook: the term moved, and the new grade
+        with connect(url) as conn:  # the trial's gradebook: the term moved, and the new grade
             students = {s for (s,) in conn.execute("SELECT student_id FROM submitted_assignment")}
         assert students == {"alice", "bob", "zoe", "solution"}
 
-        started = psutil.Process(trial.pid).children(recursive=True)     # the server, scheduler, workers
+        started = psutil.Process(trial.pid).children(recursive=True)  # the server, scheduler, workers
         assert len(started) >= 4, started
         trial.send_signal(signal.SIGINT)
         assert trial.wait(60) == 0

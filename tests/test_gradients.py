@@ -1,4 +1,5 @@
 """Per-step gradient norms, forget-bias initialisation and the regime helpers."""
+
 import math
 
 import pytest
@@ -6,9 +7,20 @@ import torch
 from torch import nn
 
 from rnnlab.adding import adding_batch
-from rnnlab.gradients import (as_cell, cell_highway, denormal_timing, forget_biases, hidden_grad_norms,
-                              make_layer, per_step_factor, regime, scale_recurrent,
-                              set_forget_bias, sum_of_last, unroll)
+from rnnlab.gradients import (
+    as_cell,
+    cell_highway,
+    denormal_timing,
+    forget_biases,
+    hidden_grad_norms,
+    make_layer,
+    per_step_factor,
+    regime,
+    scale_recurrent,
+    set_forget_bias,
+    sum_of_last,
+    unroll,
+)
 
 
 def manual_rnn_norms(rnn, x):
@@ -50,7 +62,7 @@ def layer_unrolled_norms(layer, x):
     """The same quantity from the layer itself, called on one step at a time."""
     states, state = [], None
     for t in range(x.shape[0]):
-        _, state = layer(x[t:t + 1], state)
+        _, state = layer(x[t : t + 1], state)
         states.append(state[0] if isinstance(layer, nn.LSTM) else state)
     grads = torch.autograd.grad(states[-1][-1].sum(), states)
     return torch.stack([g.double().norm() for g in grads])
@@ -61,8 +73,7 @@ class TestHiddenGradNorms:
     def test_cells_agree_with_the_layer(self, kind):
         layer = make_layer(kind, 3, 6, seed=2)
         x = torch.randn(15, 4, 3)
-        torch.testing.assert_close(hidden_grad_norms(layer, x), layer_unrolled_norms(layer, x),
-                                   rtol=1e-4, atol=1e-9)
+        torch.testing.assert_close(hidden_grad_norms(layer, x), layer_unrolled_norms(layer, x), rtol=1e-4, atol=1e-9)
 
     def test_relu_rnn_and_no_bias(self):
         for layer in (nn.RNN(2, 3, nonlinearity="relu"), nn.GRU(2, 3, bias=False)):
@@ -79,13 +90,12 @@ class TestHiddenGradNorms:
     def test_last_step_gets_the_loss_gradient(self):
         gru = make_layer("gru", 2, 6, seed=0)
         norms = hidden_grad_norms(gru, torch.randn(5, 3, 2))
-        assert norms[-1].item() == pytest.approx(math.sqrt(3 * 6))     # dL/dh_T is all ones
+        assert norms[-1].item() == pytest.approx(math.sqrt(3 * 6))  # dL/dh_T is all ones
 
     def test_lstm_matches_cell_by_cell(self):
         lstm = make_layer("lstm", 2, 4, forget_bias=2.0, seed=3)
         x = torch.randn(9, 3, 2)
-        torch.testing.assert_close(hidden_grad_norms(lstm, x), cell_unrolled_norms(lstm, x),
-                                   rtol=1e-5, atol=1e-8)
+        torch.testing.assert_close(hidden_grad_norms(lstm, x), cell_unrolled_norms(lstm, x), rtol=1e-5, atol=1e-8)
 
     def test_the_output_gradient_is_only_the_direct_part(self):
         # the reason for unrolling: output's gradient misses everything flowing back in time
@@ -118,13 +128,14 @@ class TestHiddenGradNorms:
         assert norms.dtype == torch.float64
         hs, _ = unroll(rnn, x)
         (first,) = torch.autograd.grad(hs[-1].sum(), hs[0])
-        assert 0 < first.abs().max() < 1e-19 and first.norm() == 0       # float32 says 0
+        assert 0 < first.abs().max() < 1e-19 and first.norm() == 0  # float32 says 0
         assert norms[0].item() == pytest.approx(first.double().norm().item(), rel=1e-6)
         assert 1e-21 < norms[0] < 1e-18
 
     def test_norms64(self):
         from rnnlab.gradients import norms64
-        tiny = torch.full((4, 4), 1e-24)              # squares below even float32's denormals
+
+        tiny = torch.full((4, 4), 1e-24)  # squares below even float32's denormals
         assert tiny.norm() == 0
         got = norms64([tiny, torch.ones(3, requires_grad=True)])
         assert got.dtype == torch.float64 and not got.requires_grad
@@ -239,6 +250,7 @@ class TestForgetBias:
             lstm.weight_ih_l0.zero_()
             lstm.weight_hh_l0.zero_()
         from rnnlab.gates import lstm_gates
+
         assert torch.allclose(lstm_gates(lstm, torch.zeros(3, 1, 1)).f, torch.ones(1))
 
 
@@ -247,7 +259,7 @@ class TestHelpers:
         torch.manual_seed(7)
         state = torch.random.get_rng_state()
         a, b = make_layer("gru", 2, 3, seed=4), make_layer("gru", 2, 3, seed=4)
-        assert torch.equal(torch.random.get_rng_state(), state)       # global RNG untouched
+        assert torch.equal(torch.random.get_rng_state(), state)  # global RNG untouched
         assert torch.equal(a.weight_hh_l0, b.weight_hh_l0)
         assert isinstance(make_layer("rnn", 1, 2), nn.RNN)
         assert make_layer("lstm", 1, 2, num_layers=3).num_layers == 3
@@ -257,9 +269,9 @@ class TestHelpers:
             make_layer("transformer", 1, 2)
 
     def test_per_step_factor(self):
-        norms = torch.tensor([0.5 ** k for k in range(10, -1, -1)])
+        norms = torch.tensor([0.5**k for k in range(10, -1, -1)])
         assert per_step_factor(norms) == pytest.approx(0.5)
-        assert per_step_factor(torch.tensor([2.0 ** k for k in range(5, -1, -1)])) == pytest.approx(2.0)
+        assert per_step_factor(torch.tensor([2.0**k for k in range(5, -1, -1)])) == pytest.approx(2.0)
         # gradients flushed to 0 at the start: the factor comes from the nonzero part
         assert per_step_factor(torch.tensor([0.0, 0.0, 0.25, 0.5, 1.0])) == pytest.approx(0.5)
         assert per_step_factor(torch.tensor([0.0, 0.0, 1.0])) == 0.0
@@ -290,7 +302,7 @@ class TestHelpers:
                 factors.append(per_step_factor(norms))
         finally:
             torch.set_flush_denormal(True)
-        assert reached[0] < torch.finfo(torch.float32).tiny          # the case this is about
+        assert reached[0] < torch.finfo(torch.float32).tiny  # the case this is about
         assert factors[0] == pytest.approx(factors[1], rel=1e-6)
 
     def test_regime(self):
@@ -314,4 +326,4 @@ class TestHelpers:
         assert set(result) == {"denormals kept", "flushed to zero", "share of states that are denormal"}
         assert result["denormals kept"] > 0 and result["flushed to zero"] > 0
         assert result["share of states that are denormal"] == 1.0
-        assert (torch.tensor([1e-39]) * 1.0).item() == 0.0           # flushed again
+        assert (torch.tensor([1e-39]) * 1.0).item() == 0.0  # flushed again

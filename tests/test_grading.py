@@ -12,6 +12,7 @@ answer is still judged on its own exercise's tests, through nbgrader, in the san
 submissions are the class of about 40 that test_grading_cluster.py also grades on a Dask cluster
 (conftest.PS03_CLASS), graded once for both.
 """
+
 import csv
 import json
 import os
@@ -30,8 +31,12 @@ ASSIGNMENTS = assignments()
 
 
 def answers(assignment):
-    return (F.fixtures_for(assignment, "mutants") + F.fixtures_for(assignment, "alternatives")
-            + F.fixtures_for(assignment, "copies") + F.fixtures_for(assignment, "attacks"))
+    return (
+        F.fixtures_for(assignment, "mutants")
+        + F.fixtures_for(assignment, "alternatives")
+        + F.fixtures_for(assignment, "copies")
+        + F.fixtures_for(assignment, "attacks")
+    )
 
 
 # ps03's submissions are the class that the cluster test grades again (conftest.PS03_CLASS): one
@@ -72,6 +77,7 @@ def pytest_generate_tests(metafunc):
 class GradedProblemSet:
     """Every check of one problem set's batch. One class per problem set (made below): with
     `pytest -n 2 --dist loadscope` a class runs in one worker, so each batch is graded once."""
+
     assignment = ""
 
     @pytest.fixture
@@ -113,9 +119,10 @@ class GradedProblemSet:
         """Before its first fork (autograder.grading.warm.notebook_imports): ps08's kernels found
         scikit-learn imported. The run's folder is kept (keep_workdir) with each slot's log."""
         from autograder.grading.warm import notebook_imports
+
         _, source = notebooks(self.assignment)
         logs = sorted((batch.course / "grading-runs").glob(f"{self.assignment}-*/warm-*.log"))
-        if os.geteuid() != 0:             # no warm process: every kernel starts fresh
+        if os.geteuid() != 0:  # no warm process: every kernel starts fresh
             assert not logs, logs
             return
         want = {m + (f" ({', '.join(subs)})" if subs else "") for m, subs in notebook_imports(source)}
@@ -163,7 +170,6 @@ class GradedProblemSet:
         md = (reports / "report.md").read_text()
         assert all(f"| {s} |" in md for s in batch.results)
 
-
     def test_mistakes_are_named_as_catalogued(self, batch):
         """Issue 32: the grader names each catalogued wrong solution's mistake, as its own entry,
         in the result and in the feedback (the comment of its answer cell); the solution, the
@@ -186,8 +192,9 @@ class GradedProblemSet:
             if fx.name in named:
                 e = named[fx.name]
                 assert whole.diagnoses.get(e["exercise"]) == e["id"], (fx.name, whole.diagnoses)
-                page = (batch.course / "feedback" / F.student_id(submission) / self.assignment
-                        / f"{self.assignment}.html").read_text()
+                page = (
+                    batch.course / "feedback" / F.student_id(submission) / self.assignment / f"{self.assignment}.html"
+                ).read_text()
                 shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
                 title = next(x.title for x in shipped[e["exercise"]] if x.id == e["id"])
                 assert f"Looks like: {title}." in shown, (fx.name, title)

@@ -13,6 +13,7 @@ away is tested on a cluster of its own, started from the command line.
 One module, one PostgreSQL server, one class run for the faults: `make test-grading` pays for
 a cluster's start and a class's set-up once (issue 34 allows the cluster tests 120 s).
 """
+
 from __future__ import annotations
 
 import os
@@ -28,21 +29,31 @@ from pathlib import Path
 
 import psutil
 import pytest
+from cluster_support import OPTIONS, A, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.authoring import fixtures as F
-from autograder.grading.cluster import ClusterRun, done_folder, submit_queued
 from autograder.course.folder import REPO
+from autograder.grading.cluster import ClusterRun, done_folder, submit_queued
 from autograder.grading.pipeline import NotGradeable, Options, Run
-from cluster_support import A, OPTIONS, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
 from conftest import FAST_ATTACKS, PS03_CLASS, _free_port, ps03_class
 
 pytestmark = pytest.mark.grading
 MUTANTS = F.fixtures_for(A, "mutants")
 CLASS = PS03_CLASS
 CRASHER = F.Fixture("crasher", {"full": True})
-COMPARED = ("status", "score", "max_score", "reason", "failed_tests", "timeouts", "needs_manual", "diagnoses",
-            "late_seconds", "grader_error")
+COMPARED = (
+    "status",
+    "score",
+    "max_score",
+    "reason",
+    "failed_tests",
+    "timeouts",
+    "needs_manual",
+    "diagnoses",
+    "late_seconds",
+    "grader_error",
+)
 
 
 def feedback(course: Path, student: str) -> str | None:
@@ -74,24 +85,26 @@ class CrashOn(WorkerPlugin):
 
     def setup(self, worker):
         from autograder.grading.pipeline import Run as WorkerRun
+
         grade_alone, student = WorkerRun.grade_alone, self.student
 
         def crash(run, name, *args):
             if name == student:
                 os._exit(3)
             return grade_alone(run, name, *args)
+
         WorkerRun.grade_alone = crash
 
 
 @dataclass
 class Graded:
     local_course: Path
-    local: dict               # student -> Result, on this machine
+    local: dict  # student -> Result, on this machine
     course: Path
-    graded: dict              # student -> Result, on the cluster (the crasher too)
-    attempts: dict            # student -> [host, pid, host, pid, ...]: one pair per task started
-    victim: int | None        # the Dask worker's pid that was killed
-    orphans: list             # its grading worker and kernel, if still running 1.5 s after
+    graded: dict  # student -> Result, on the cluster (the crasher too)
+    attempts: dict  # student -> [host, pid, host, pid, ...]: one pair per task started
+    victim: int | None  # the Dask worker's pid that was killed
+    orphans: list  # its grading worker and kernel, if still running 1.5 s after
 
 
 def kill_a_worker_whose_kernel_runs(workers: list[int]) -> tuple[int | None, list]:
@@ -103,7 +116,7 @@ def kill_a_worker_whose_kernel_runs(workers: list[int]) -> tuple[int | None, lis
         for pid in workers:
             try:
                 children = psutil.Process(pid).children(recursive=True)
-            except psutil.NoSuchProcess:                # ended meanwhile (by the crasher)
+            except psutil.NoSuchProcess:  # ended meanwhile (by the crasher)
                 continue
             if any("ipykernel" in command(p) for p in children):
                 os.kill(pid, signal.SIGKILL)
@@ -120,7 +133,7 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def both(postgres, cluster, grade_batch, tmp_path_factory):
+def both(postgres, cluster, grade_batch, tmp_path_factory):  # noqa: F811
     """The class and the crasher graded on the cluster, one worker killed mid-task; and the class
     on this machine (SQLite, two workers) as test_grading.py grades it: one grading serves both
     (conftest.ps03_class). The cluster goes first: if the other pytest worker is grading the
@@ -129,8 +142,13 @@ def both(postgres, cluster, grade_batch, tmp_path_factory):
     with cluster.get_client() as client:
         client.register_plugin(CrashOn(CRASHER.name))
         workers = list(client.run(os.getpid).values())
-    run = ClusterRun(A, klass, course=course, options=Options(**OPTIONS, cluster=cluster.scheduler_address,
-                                                              keep_workdir=True), log=lambda *a: None)
+    run = ClusterRun(
+        A,
+        klass,
+        course=course,
+        options=Options(**OPTIONS, cluster=cluster.scheduler_address, keep_workdir=True),
+        log=lambda *a: None,
+    )
     results: list = []
     start = time.monotonic()
     runner = threading.Thread(target=lambda: results.extend(run.run()))
@@ -144,8 +162,11 @@ def both(postgres, cluster, grade_batch, tmp_path_factory):
     keep = REPO / "test-artifacts" / "grading"
     keep.mkdir(parents=True, exist_ok=True)
     with open(keep / "batches.log", "a") as log:
-        print(f"{A} cluster: {len(results)} submissions in {seconds:.1f} s on 2 Dask workers (one killed, "
-              f"one crasher), {local.seconds:.1f} s on this machine with 2 workers", file=log)
+        print(
+            f"{A} cluster: {len(results)} submissions in {seconds:.1f} s on 2 Dask workers (one killed, "
+            f"one crasher), {local.seconds:.1f} s on this machine with 2 workers",
+            file=log,
+        )
     return Graded(local.course, local.results, course, {r.student: r for r in results}, attempts, victim, orphans)
 
 
@@ -166,8 +187,12 @@ def test_a_class_smaller_than_the_cluster_is_queued_too(cluster):
     with cluster.get_client() as client:
         futures = submit_queued(client, _nap, {name: (1.0,) for name in "abc"})
         time.sleep(0.5)
-        queued, held = client.run_on_scheduler(lambda dask_scheduler: (
-            len(dask_scheduler.queued), sorted(len(w.processing) for w in dask_scheduler.workers.values())))
+        queued, held = client.run_on_scheduler(
+            lambda dask_scheduler: (
+                len(dask_scheduler.queued),
+                sorted(len(w.processing) for w in dask_scheduler.workers.values()),
+            )
+        )
         assert [f.result() for f in futures] == [1.0] * 3 and sorted(futures.values()) == list("abc")
     assert (queued, held) == (1, [1, 1])
 
@@ -185,7 +210,7 @@ def test_cluster_grades_as_one_machine_does(both):
     statuses = {r.status for r in graded.values()}
     assert statuses == {"graded", "rejected", "failed", "missing"}
     assert graded["blank"].score == 0 < graded["solution"].score and not graded["solution"].failed_tests
-    assert sum(bool(r.flags) for r in graded.values()) >= 8          # the attacks are caught as before
+    assert sum(bool(r.flags) for r in graded.values()) >= 8  # the attacks are caught as before
 
 
 def test_every_fixture_ends_as_it_expects(both):
@@ -208,14 +233,14 @@ def test_a_worker_killed_mid_task_has_its_student_graded_again_once(both):
     again = [s for s, tries in tried.items() if len(tries) == 4]
     assert len(again) == 1 and int(tried[again[0]][1]) == both.victim, both.attempts
     assert sum(len(tries) for tries in tried.values()) == 2 * (len(tried) + 1) and len(tried) >= 35, both.attempts
-    assert not both.graded[again[0]].grader_error                  # and graded as on one machine (above)
+    assert not both.graded[again[0]].grader_error  # and graded as on one machine (above)
 
 
 def test_a_submission_that_crashes_its_worker_fails_alone(both):
     crashed = both.graded[CRASHER.name]
     assert crashed.status == "failed" and crashed.grader_error and crashed.score == 0
     assert "ended every Dask worker that ran it" in crashed.reason
-    assert len(both.attempts[CRASHER.name]) == 2 * 2                  # two workers, as allowed
+    assert len(both.attempts[CRASHER.name]) == 2 * 2  # two workers, as allowed
     assert CRASHER.name not in submissions_in(both.course)
     assert not [s for s, r in both.graded.items() if r.grader_error and s != CRASHER.name]
 
@@ -233,7 +258,7 @@ def test_sqlite_gradebook_is_refused_on_a_cluster(tmp_path):
     assert "an empty database is enough" in empty and "gradebook-move" not in empty
     assert not (course / "autograded").exists()
 
-    Gradebook(f"sqlite:///{course / 'gradebook.db'}").close()             # a term graded on one machine so far
+    Gradebook(f"sqlite:///{course / 'gradebook.db'}").close()  # a term graded on one machine so far
     with pytest.raises(NotGradeable) as refused:
         grade(course, klass, cluster="tcp://127.0.0.1:9")
     held = str(refused.value)
@@ -243,8 +268,9 @@ def test_sqlite_gradebook_is_refused_on_a_cluster(tmp_path):
 
 
 def _start(args: list[str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.DEVNULL, stderr=open(log, "w"),
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", *args], stdout=subprocess.DEVNULL, stderr=open(log, "w"), start_new_session=True
+    )
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -252,8 +278,8 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(postgres, tmp_path):
-    fixtures = [F.SOLUTION, F.BLANK, MUTANTS[0]]             # one graded before the scheduler goes
+def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(postgres, tmp_path):  # noqa: F811
+    fixtures = [F.SOLUTION, F.BLANK, MUTANTS[0]]  # one graded before the scheduler goes
     n = len(fixtures)
     course, klass = course_on(postgres, tmp_path / "lost", fixtures)
 
@@ -261,25 +287,44 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
         """A scheduler on `port` and, once it listens there, one worker; [] if the port was taken
         meanwhile (a worker must not join another test's scheduler there)."""
         log = tmp_path / "scheduler.log"
-        scheduler = _start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-                            "--dashboard-address", ":0"], log)
+        scheduler = _start(
+            ["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
+            log,
+        )
         deadline = time.monotonic() + 60
         while not re.search(rf"Scheduler at:\s+tcp://127\.0\.0\.1:{port}\b", log.read_text()):
             if scheduler.poll() is not None or time.monotonic() > deadline:
                 _stop(scheduler)
                 return []
             time.sleep(0.1)
-        return [scheduler, _start(["distributed.cli.dask_worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1",
-                                   "--name", "0"], tmp_path / "worker.log")]
+        return [
+            scheduler,
+            _start(
+                ["distributed.cli.dask_worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1", "--name", "0"],
+                tmp_path / "worker.log",
+            ),
+        ]
 
     started = []
-    while not started:                      # a port found free may be taken before the scheduler binds it
+    while not started:  # a port found free may be taken before the scheduler binds it
         port = _free_port()
         started = start_cluster(port)
     scheduler, worker = started
     address = f"tcp://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "autograder", "grade", A, str(klass), "--course", str(course),
-               "--cluster", address, "--cell-timeout", "30"]
+    command = [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        A,
+        str(klass),
+        "--course",
+        str(course),
+        "--cluster",
+        address,
+        "--cell-timeout",
+        "30",
+    ]
     grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     done = done_folder(Run(A, klass, course=course))
     deadline = time.monotonic() + 120
@@ -287,13 +332,16 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
         time.sleep(0.1)
     _stop(scheduler)
     out = grading.communicate(timeout=120)[0]
-    _stop(worker)                                           # the whole cluster went away
+    _stop(worker)  # the whole cluster went away
     assert grading.returncode == 2, out
     kept = sorted(p.stem for p in done.glob("*.json"))
-    assert 0 < len(kept) < n, kept                          # the rerun has work left, and skips some
+    assert 0 < len(kept) < n, kept  # the rerun has work left, and skips some
     last_line = out.strip().splitlines()[-1]
-    assert re.fullmatch(rf"the Dask scheduler at {address} went away: {len(kept)} of {n} submission\(s\) are graded "
-                        rf"and kept; run the same command again to grade the other {n - len(kept)}", last_line), out
+    assert re.fullmatch(
+        rf"the Dask scheduler at {address} went away: {len(kept)} of {n} submission\(s\) are graded "
+        rf"and kept; run the same command again to grade the other {n - len(kept)}",
+        last_line,
+    ), out
     graded_at = {s: (course / "autograded" / s / A / f"{A}.ipynb").stat().st_mtime_ns for s in kept}
 
     processes = start_cluster(port)
@@ -305,7 +353,7 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
             _stop(proc)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert f"{len(kept)} submission(s) kept from the interrupted run; {n - len(kept)} to grade" in rerun.stdout
-    for student, mtime in graded_at.items():        # not graded again
+    for student, mtime in graded_at.items():  # not graded again
         assert (course / "autograded" / student / A / f"{A}.ipynb").stat().st_mtime_ns == mtime
     rows = (course / "reports" / A / "grades.csv").read_text(encoding="utf-8-sig")
     for fx in fixtures:

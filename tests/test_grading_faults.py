@@ -1,6 +1,7 @@
 """One bad file never stops a class (issue 15): each trigger that aborted, hung or graded the
 wrong notebook, at the level of the part that failed, and the per-student isolation of every
 stage of a run. Fast: no kernel runs here (the fuzzer in test_grading_fuzz.py grades)."""
+
 import io
 import json
 import os
@@ -11,10 +12,10 @@ from contextlib import contextmanager
 import nbformat
 import pytest
 
-from autograder.grading import intake, staging
 from autograder.authoring import fixtures as F
-from autograder.grading.pipeline import Options, Run
 from autograder.gradebook.report import write_reports
+from autograder.grading import intake, staging
+from autograder.grading.pipeline import Options, Run
 from autograder.grading.sanitize import MAX_DEPTH, Rejected, read, repair
 from conftest import notebooks
 
@@ -37,14 +38,18 @@ def edited(change) -> str:
 
 
 def gid_cell(nb, gid):
-    return next(c for c in nb["cells"] if isinstance(c["metadata"].get("nbgrader"), dict)
-                and c["metadata"]["nbgrader"].get("grade_id") == gid)
+    return next(
+        c
+        for c in nb["cells"]
+        if isinstance(c["metadata"].get("nbgrader"), dict) and c["metadata"]["nbgrader"].get("grade_id") == gid
+    )
 
 
 @contextmanager
 def no_hang(seconds=20):
     def fail(*_):
         raise TimeoutError(f"no answer within {seconds} s (a hang)")
+
     old = signal.signal(signal.SIGALRM, fail)
     signal.alarm(seconds)
     try:
@@ -55,6 +60,7 @@ def no_hang(seconds=20):
 
 
 # -- reading and repair ---------------------------------------------------------------------------
+
 
 def test_a_notebook_saved_by_jupyter_is_read_and_repaired(tmp_path):
     assert '"source": [' in SAVED
@@ -69,6 +75,7 @@ def test_nbformat_4_0_without_cell_ids_is_upgraded(tmp_path):
         nb["nbformat_minor"] = 0
         for cell in nb["cells"]:
             del cell["id"]
+
     nb = read(put(tmp_path / "nb.ipynb", edited(to_4_0)))
     assert nb.nbformat_minor >= 5 and all(c.get("id") for c in nb.cells)
     fixed = repair(nb, RELEASE)
@@ -80,6 +87,7 @@ def test_nbformat_4_0_without_cell_ids_is_upgraded(tmp_path):
 def test_nbgrader_metadata_that_is_not_an_object_is_removed_and_the_cell_put_back(tmp_path, value):
     def spoil(nb):
         gid_cell(nb, "make_windows_visible")["metadata"]["nbgrader"] = value
+
     fixed = repair(read(put(tmp_path / "nb.ipynb", edited(spoil))), RELEASE)
     text = " | ".join(fixed.flags)
     assert "grading metadata is malformed" in text and "'make_windows_visible' was deleted; put back" in text
@@ -91,6 +99,7 @@ def test_nbgrader_metadata_that_is_not_an_object_is_removed_and_the_cell_put_bac
 def test_a_grade_id_that_is_not_a_string_is_removed(tmp_path, value):
     def spoil(nb):
         gid_cell(nb, "one_hot")["metadata"]["nbgrader"]["grade_id"] = value
+
     fixed = repair(read(put(tmp_path / "nb.ipynb", edited(spoil))), RELEASE)
     assert any("grading metadata is malformed" in f for f in fixed.flags)
     nbformat.validate(fixed.notebook)
@@ -113,24 +122,25 @@ def test_a_named_pipe_is_never_opened_for_reading(tmp_path):
 
 # -- intake: folders ------------------------------------------------------------------------------
 
+
 def test_links_pipes_and_hard_links_are_refused_per_student(tmp_path):
     course = F.make_course(tmp_path / "course", [A])
     sub = tmp_path / "class"
     put(sub / "alice" / A / f"{A}.ipynb", SAVED)
     put(sub / "honest" / f"{A}.ipynb", SAVED)
     (sub / "eve").mkdir()
-    os.symlink("../alice/" + A, sub / "eve" / A)                        # a classmate's folder
+    os.symlink("../alice/" + A, sub / "eve" / A)  # a classmate's folder
     (sub / "trudy").mkdir()
-    os.symlink(course / "source" / A, sub / "trudy" / A)                # the instructor's solutions
-    os.symlink(sub / "alice", sub / "mallet")                           # a whole student folder
-    os.mkfifo(sub / f"pipe_{A}.ipynb")                                  # flat LMS name
+    os.symlink(course / "source" / A, sub / "trudy" / A)  # the instructor's solutions
+    os.symlink(sub / "alice", sub / "mallet")  # a whole student folder
+    os.mkfifo(sub / f"pipe_{A}.ipynb")  # flat LMS name
     (sub / "piper").mkdir()
     os.mkfifo(sub / "piper" / f"{A}.ipynb")
     put(tmp_path / "elsewhere.ipynb", SAVED)
     (sub / "hardy").mkdir()
     os.link(tmp_path / "elsewhere.ipynb", sub / "hardy" / f"{A}.ipynb")
     put(sub / "walt" / f"{A}.ipynb", SAVED)
-    os.symlink("/etc/passwd", sub / "walt" / "notes.txt")              # a link beside a good notebook
+    os.symlink("/etc/passwd", sub / "walt" / "notes.txt")  # a link beside a good notebook
     with no_hang():
         got = intake.collect(sub, A, tmp_path / "work")
     assert sorted(got.notebooks) == ["alice", "honest", "walt"]
@@ -170,6 +180,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_written(tmp_path):
 
 # -- intake: zips -----------------------------------------------------------------------------------
 
+
 def zip_of(entries, compression=zipfile.ZIP_DEFLATED) -> bytearray:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression) as zf:
@@ -183,9 +194,10 @@ def set_flag(data: bytearray, name: bytes, bit: int, then=None) -> bytearray:
     for sig, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
         i = data.find(sig)
         while i >= 0:
-            if data[i + name_at:i + name_at + len(name)] == name:
-                data[i + flags_at:i + flags_at + 2] = (int.from_bytes(data[i + flags_at:i + flags_at + 2], "little")
-                                                       | bit).to_bytes(2, "little")
+            if data[i + name_at : i + name_at + len(name)] == name:
+                data[i + flags_at : i + flags_at + 2] = (
+                    int.from_bytes(data[i + flags_at : i + flags_at + 2], "little") | bit
+                ).to_bytes(2, "little")
                 if then:
                     then(data, i + name_at)
             i = data.find(sig, i + 4)
@@ -202,7 +214,7 @@ def test_zip_name_clash_is_refused_by_entry(tmp_path):
     got = collect_zip(tmp_path, zip_of([(f"honest/{A}.ipynb", SAVED), ("bob", "x"), (f"bob/{A}.ipynb", SAVED)]))
     assert list(got.notebooks) == ["honest"]
     assert "clashes with another entry" in dict(got.rejected)[f"bob/{A}.ipynb"]
-    assert "clashes with another entry" in got.refused["bob"]          # bob ends rejected, with why
+    assert "clashes with another entry" in got.refused["bob"]  # bob ends rejected, with why
 
 
 def test_zip_bad_crc_is_refused_by_entry(tmp_path):
@@ -224,7 +236,8 @@ def test_zip_encrypted_entry_is_refused_by_entry(tmp_path):
 
 def test_zip_names_flagged_utf8_that_are_not_are_read_as_cp437(tmp_path):
     def spoil(data, at):
-        data[at + 5] = 0xFF                                  # "notes.pdf" -> b"notes\xffpdf"
+        data[at + 5] = 0xFF  # "notes.pdf" -> b"notes\xffpdf"
+
     data = set_flag(zip_of([(f"honest/{A}.ipynb", SAVED), ("notes.pdf", "%PDF")]), b"notes.pdf", 0x800, spoil)
     got = collect_zip(tmp_path, data)
     assert list(got.notebooks) == ["honest"]
@@ -232,14 +245,18 @@ def test_zip_names_flagged_utf8_that_are_not_are_read_as_cp437(tmp_path):
 
 
 def test_zip_bomb_by_ratio_is_refused(tmp_path):
-    got = collect_zip(tmp_path, zip_of([(f"honest/{A}.ipynb", SAVED), (f"bob/{A}.ipynb", b" " * (4 * 1024 ** 2))]))
+    got = collect_zip(tmp_path, zip_of([(f"honest/{A}.ipynb", SAVED), (f"bob/{A}.ipynb", b" " * (4 * 1024**2))]))
     assert list(got.notebooks) == ["honest"]
     assert "zip bomb" in dict(got.rejected)[f"bob/{A}.ipynb"]
 
 
 def test_lms_zip_with_a_stray_file_beside_the_student_folders(tmp_path):
-    got = collect_zip(tmp_path, zip_of([(f"export/alice/{A}.ipynb", SAVED), (f"export/bob/{A}.ipynb", SAVED),
-                                        ("export/instructions.pdf", "%PDF")]))
+    got = collect_zip(
+        tmp_path,
+        zip_of(
+            [(f"export/alice/{A}.ipynb", SAVED), (f"export/bob/{A}.ipynb", SAVED), ("export/instructions.pdf", "%PDF")]
+        ),
+    )
     assert sorted(got.notebooks) == ["alice", "bob"] and not got.missing
     assert "not a notebook or a student folder" in dict(got.rejected)["instructions.pdf"]
 
@@ -251,6 +268,7 @@ def test_a_wrapping_folder_with_strays_beside_it(tmp_path):
 
 
 # -- per-student isolation of every stage of a run ----------------------------------------------------
+
 
 @pytest.fixture
 def staged_run(tmp_path):
@@ -269,6 +287,7 @@ def boom_for(student, real):
         if any(student in str(a) for a in args):
             raise RuntimeError("simulated fault")
         return real(*args, **kwargs)
+
     return fn
 
 
@@ -286,16 +305,18 @@ def test_a_fault_while_finding_one_students_notebook_is_that_students_grader_err
         if student == "bob":
             raise KeyError("simulated fault")
         return real(found, folder, student, assignment)
+
     monkeypatch.setattr(intake, "_student_folder", student_folder)
     assert staged_run.stage() == ["alice", "carol"]
     assert staged_run.results["bob"].status == "failed" and staged_run.results["bob"].grader_error
 
 
 def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_run, monkeypatch):
-    import nbgrader.api
     from types import SimpleNamespace
 
-    class Gradebook:                       # the gradebook fails to answer for bob alone
+    import nbgrader.api
+
+    class Gradebook:  # the gradebook fails to answer for bob alone
         def __init__(self, url):
             pass
 
@@ -320,20 +341,23 @@ def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_
     assert staged_run.results["alice"].score == 23 and staged_run.results["bob"].grader_error
     write_reports(staged_run, seconds=0)
     rows = (staged_run.reports / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert any(r.startswith("bob,,") for r in rows), rows          # no score for a grader error
+    assert any(r.startswith("bob,,") for r in rows), rows  # no score for a grader error
 
 
 def test_a_fault_while_rechecking_one_student_is_that_students_grader_error(staged_run, monkeypatch):
     from autograder.grading import recheck
+
     staged_run.stage()
     staged_run.cases = ["a case"]
 
     def judge(run, students):
         if "bob" in students:
             raise RuntimeError("simulated fault")
+
     monkeypatch.setattr(recheck, "recheck_all", judge)
-    staged_run.recheck(["alice", "bob", "carol"]) if hasattr(staged_run, "recheck") else \
-        recheck.recheck_all(staged_run, ["alice", "bob", "carol"])
+    staged_run.recheck(["alice", "bob", "carol"]) if hasattr(staged_run, "recheck") else recheck.recheck_all(
+        staged_run, ["alice", "bob", "carol"]
+    )
     assert [staged_run.results[s].status for s in ("alice", "bob", "carol")] == ["graded", "failed", "graded"]
 
 
@@ -345,7 +369,7 @@ def test_feedback_that_cannot_be_checked_is_withheld_for_that_student_alone(stag
         put(folder / f"{A}.html", "<html>fine</html>")
     html = staged_run.course / "feedback" / "bob" / A / f"{A}.html"
     html.unlink()
-    html.mkdir()                                          # unreadable as a file
+    html.mkdir()  # unreadable as a file
     staged_run.check_feedback()
     assert any("feedback withheld" in f for f in staged_run.results["bob"].flags)
     assert not staged_run.results["alice"].flags

@@ -23,6 +23,7 @@ through the whole pipeline, sandbox and all. Properties:
 
 The generated part stops after FUZZ_SECONDS; the explicit examples always run.
 """
+
 from __future__ import annotations
 
 import copy
@@ -44,38 +45,54 @@ from hypothesis import strategies as st
 
 from autograder.authoring import fixtures as F
 from autograder.course.submission_names import shown
-from autograder.grading.pipeline import Options, Run
 from autograder.gradebook.report import write_reports
+from autograder.grading.pipeline import Options, Run
 from conftest import JOBS, auto_test_ids, notebooks
 
 pytestmark = pytest.mark.grading
 A = "ps01_sequence_data"
 RELEASE, SOURCE = notebooks(A)
 HONEST_NB = nbformat.reads(F.build(F.SOLUTION, RELEASE, SOURCE), 4)
-HONEST = nbformat.writes(HONEST_NB).encode()          # sources as lists of lines, as Jupyter saves
+HONEST = nbformat.writes(HONEST_NB).encode()  # sources as lists of lines, as Jupyter saves
 HONEST_DICT = json.loads(HONEST)
-GRADED_IDS = [c.metadata["nbgrader"]["grade_id"] for c in RELEASE.cells if c.metadata.get("nbgrader", {}).get("grade_id")]
-FULL = sum(float(c.metadata["nbgrader"]["points"]) for c in SOURCE.cells if c.metadata.get("nbgrader", {}).get("grade")
-           and c.cell_type == "code" and not c.metadata["nbgrader"].get("solution"))
+GRADED_IDS = [
+    c.metadata["nbgrader"]["grade_id"] for c in RELEASE.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+]
+FULL = sum(
+    float(c.metadata["nbgrader"]["points"])
+    for c in SOURCE.cells
+    if c.metadata.get("nbgrader", {}).get("grade")
+    and c.cell_type == "code"
+    and not c.metadata["nbgrader"].get("solution")
+)
 RUN_FOLDERS = {"staged", "autograded", "feedback", "reports", "grading-runs", "gradebook.db"}
 FUZZ_SECONDS = float(os.environ.get("RNNLAB_FUZZ_SECONDS", "5"))
-GRADE_RANDOM = 1                 # generated notebooks graded in the batch with the honest student
-LINKED = ("fifo", "link-notebook", "link-classmate", "link-source", "link-outside", "link-folder",
-          "hardlink", "dangling")
+GRADE_RANDOM = 1  # generated notebooks graded in the batch with the honest student
+LINKED = (
+    "fifo",
+    "link-notebook",
+    "link-classmate",
+    "link-source",
+    "link-outside",
+    "link-folder",
+    "hardlink",
+    "dangling",
+)
 
 # -- generated notebooks: the honest one, then edits --------------------------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 10 ** 6) | st.text(max_size=8),
+    st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=8),
     lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=6), kids, max_size=3),
-    max_leaves=6)
+    max_leaves=6,
+)
 cell_index = st.integers(0, len(HONEST_DICT["cells"]) - 1)
 edits = st.one_of(
-    st.tuples(st.just("nbgrader"), cell_index, json_values),        # metadata.nbgrader := value
+    st.tuples(st.just("nbgrader"), cell_index, json_values),  # metadata.nbgrader := value
     st.tuples(st.just("grade_id"), cell_index, json_values),
-    st.tuples(st.just("minor"), st.integers(0, 6)),                   # 4.0 to 4.4 have no cell ids
+    st.tuples(st.just("minor"), st.integers(0, 6)),  # 4.0 to 4.4 have no cell ids
     st.tuples(st.just("source"), cell_index, json_values),
-    st.tuples(st.just("deep"), st.integers(1, 5000)),                 # nesting depth in metadata
+    st.tuples(st.just("deep"), st.integers(1, 5000)),  # nesting depth in metadata
     st.tuples(st.just("drop"), cell_index),
     st.tuples(st.just("dup"), cell_index),
     st.tuples(st.just("top"), st.sampled_from(["cells", "metadata", "nbformat", "nbformat_minor"]), json_values),
@@ -83,11 +100,23 @@ edits = st.one_of(
 )
 # text that JSON can hold and Unicode cannot (unpaired surrogates), and other odd code points,
 # written as JSON escapes (as JupyterLab writes a lone surrogate)
-ODD_TEXT = [r"\ud83d", r"\udc80", r"\udfff\ud800", r"\ud83d\ude00\ud83d", r"\u0000", r"\ufffe", r"\uffff",
-            r"\udbff\udfff"]
-damage = st.one_of(st.just(("none",)), st.tuples(st.just("cut"), st.floats(0, 1)),
-                   st.tuples(st.just("bytes"), st.binary(max_size=40)), st.just(("latin1",)),
-                   st.tuples(st.just("escape"), st.sampled_from(ODD_TEXT)))
+ODD_TEXT = [
+    r"\ud83d",
+    r"\udc80",
+    r"\udfff\ud800",
+    r"\ud83d\ude00\ud83d",
+    r"\u0000",
+    r"\ufffe",
+    r"\uffff",
+    r"\udbff\udfff",
+]
+damage = st.one_of(
+    st.just(("none",)),
+    st.tuples(st.just("cut"), st.floats(0, 1)),
+    st.tuples(st.just("bytes"), st.binary(max_size=40)),
+    st.just(("latin1",)),
+    st.tuples(st.just("escape"), st.sampled_from(ODD_TEXT)),
+)
 layouts = st.sampled_from(["folder", "nested", "flat"])
 entries = st.one_of(
     st.tuples(st.just("nb"), layouts, st.lists(edits, max_size=4).map(tuple), damage),
@@ -95,30 +124,37 @@ entries = st.one_of(
     st.tuples(st.just("stray"), st.binary(min_size=1, max_size=12)),
 )
 zip_damage = st.sampled_from(["conflict", "crc", "encrypted", "bomb", "escape", "absolute", "symlink", "utf8-flag"])
-classes = st.tuples(st.sampled_from(["folder", "zip", "lms"]), st.lists(entries, min_size=1, max_size=4).map(tuple),
-                    st.lists(zip_damage, max_size=2).map(tuple))
+classes = st.tuples(
+    st.sampled_from(["folder", "zip", "lms"]),
+    st.lists(entries, min_size=1, max_size=4).map(tuple),
+    st.lists(zip_damage, max_size=2).map(tuple),
+)
 
 
 def notebook_bytes(edit_list, dmg) -> bytes:
     nb = copy.deepcopy(HONEST_DICT)
     for e in edit_list:
         cells = nb.get("cells") if isinstance(nb.get("cells"), list) else []
-        cell = cells[e[1] % len(cells)] if cells and isinstance(e[1], int) and e[0] not in ("minor", "deep", "top") else None
+        cell = (
+            cells[e[1] % len(cells)]
+            if cells and isinstance(e[1], int) and e[0] not in ("minor", "deep", "top")
+            else None
+        )
         if e[0] == "minor":
             nb["nbformat_minor"] = e[1]
             if e[1] < 5:
                 for c in cells:
                     c.pop("id", None) if isinstance(c, dict) else None
         elif e[0] == "deep":
-            if not isinstance(nb.get("metadata"), dict):      # an earlier "top" edit may have replaced it
+            if not isinstance(nb.get("metadata"), dict):  # an earlier "top" edit may have replaced it
                 nb["metadata"] = {}
-            nb["metadata"]["deep"] = "[" * e[1] + "]" * e[1]       # placeholder, spliced below
+            nb["metadata"]["deep"] = "[" * e[1] + "]" * e[1]  # placeholder, spliced below
         elif e[0] == "top":
             nb[e[1]] = e[2]
         elif not isinstance(cell, dict):
             continue
         elif e[0] == "nbgrader":
-            if not isinstance(cell.get("metadata"), dict):        # an earlier "cell" edit may have replaced it
+            if not isinstance(cell.get("metadata"), dict):  # an earlier "cell" edit may have replaced it
                 cell["metadata"] = {}
             cell["metadata"]["nbgrader"] = e[2]
         elif e[0] == "grade_id":
@@ -144,13 +180,17 @@ def notebook_bytes(edit_list, dmg) -> bytes:
         raw = dmg[1]
     elif dmg[0] == "latin1":
         raw = text.replace("Problem set", "Probl\u00e8me set").encode("latin-1", "replace")
-    elif dmg[0] == "escape":                                  # in a markdown cell and a solution cell
-        raw = text.replace("Problem set", "Problem " + dmg[1] + " set", 1).replace(
-            "### BEGIN SOLUTION", "### BEGIN SOLUTION  # " + dmg[1], 1).encode()
+    elif dmg[0] == "escape":  # in a markdown cell and a solution cell
+        raw = (
+            text.replace("Problem set", "Problem " + dmg[1] + " set", 1)
+            .replace("### BEGIN SOLUTION", "### BEGIN SOLUTION  # " + dmg[1], 1)
+            .encode()
+        )
     return raw
 
 
 # -- building a class ------------------------------------------------------------------------------
+
 
 def put(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,8 +198,9 @@ def put(path: Path, data: bytes) -> None:
 
 
 def where(layout: str, student: str) -> str:
-    return {"folder": f"{student}/{A}.ipynb", "nested": f"{student}/{A}/{A}.ipynb",
-            "flat": f"{student}_{A}.ipynb"}[layout]
+    return {"folder": f"{student}/{A}.ipynb", "nested": f"{student}/{A}/{A}.ipynb", "flat": f"{student}_{A}.ipynb"}[
+        layout
+    ]
 
 
 def build_class(spec, base: Path, course: Path) -> tuple[Path, dict]:
@@ -184,8 +225,11 @@ def build_class(spec, base: Path, course: Path) -> tuple[Path, dict]:
         students[student] = item
         if item[0] in ("link-classmate", "link-source", "link-folder"):
             # the <student>/<assignment>/ folder is the link (for the flat layout, the student folder)
-            dest = {"link-classmate": folder / "classmate" / A, "link-source": course / "source" / A,
-                    "link-folder": folder / "classmate"}[item[0]]
+            dest = {
+                "link-classmate": folder / "classmate" / A,
+                "link-source": course / "source" / A,
+                "link-folder": folder / "classmate",
+            }[item[0]]
             if item[1] == "flat" or item[0] == "link-folder":
                 os.symlink(dest if item[0] == "link-folder" else dest.parent, folder / student)
             else:
@@ -208,8 +252,11 @@ def build_class(spec, base: Path, course: Path) -> tuple[Path, dict]:
     if packaging == "folder":
         return folder, students
     # a zip holds no pipes, and a hard-linked file is zipped as an ordinary copy
-    students = {k: (("zipped",) + v if v[0] in ("fifo", "hardlink") else v) for k, v in students.items()
-                if k != "strays" and v[0] != "fifo"}
+    students = {
+        k: (("zipped",) + v if v[0] in ("fifo", "hardlink") else v)
+        for k, v in students.items()
+        if k != "strays" and v[0] != "fifo"
+    }
     archive = base / "class.zip"
     prefix = "lms-export/" if packaging == "lms" else ""
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -223,7 +270,7 @@ def build_class(spec, base: Path, course: Path) -> tuple[Path, dict]:
             elif stat.S_ISREG(mode):
                 try:
                     zf.writestr(rel, path.read_bytes())
-                except UnicodeEncodeError:           # a name that is not UTF-8 cannot be stored as such
+                except UnicodeEncodeError:  # a name that is not UTF-8 cannot be stored as such
                     zf.writestr(rel.encode("utf-8", "surrogateescape").decode("cp437"), path.read_bytes())
         if packaging == "lms":
             zf.writestr(prefix + "instructions.pdf", b"%PDF-1.4")
@@ -234,10 +281,10 @@ def build_class(spec, base: Path, course: Path) -> tuple[Path, dict]:
                 zf.writestr(name, HONEST)
             elif d in ("crc", "encrypted"):
                 zf.writestr(name, HONEST, compress_type=zipfile.ZIP_STORED)
-            elif d == "utf8-flag":                     # its "u" becomes a byte that is not UTF-8, below
+            elif d == "utf8-flag":  # its "u" becomes a byte that is not UTF-8, below
                 zf.writestr(f"{prefix}z{k}-u/{A}.ipynb", HONEST)
             elif d == "bomb":
-                zf.writestr(name, b" " * (3 * 1024 ** 2))
+                zf.writestr(name, b" " * (3 * 1024**2))
             elif d == "escape":
                 zf.writestr(f"../z{k}_{A}.ipynb", HONEST)
             elif d == "absolute":
@@ -251,16 +298,16 @@ def build_class(spec, base: Path, course: Path) -> tuple[Path, dict]:
     for k, d in enumerate(zdamage):
         name = (f"{prefix}z{k}-u/{A}.ipynb" if d == "utf8-flag" else f"{prefix}z{k}/{A}.ipynb").encode()
         if d == "crc":
-            at = data.find(name) + len(name) + 200                 # inside the stored notebook's bytes
+            at = data.find(name) + len(name) + 200  # inside the stored notebook's bytes
             data[at] ^= 0x20
         elif d in ("encrypted", "utf8-flag"):
             for sig, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
                 i = data.find(sig)
                 while i >= 0:
-                    if data[i + name_at:i + name_at + len(name)] == name:
+                    if data[i + name_at : i + name_at + len(name)] == name:
                         if d == "encrypted":
                             data[i + flag_at] |= 0x01
-                        else:                                  # flag the names UTF-8, then break one
+                        else:  # flag the names UTF-8, then break one
                             data[i + flag_at + 1] |= 0x08
                             data[i + name_at + len(f"{prefix}z{k}-")] = 0xFF
                     i = data.find(sig, i + 4)
@@ -269,6 +316,7 @@ def build_class(spec, base: Path, course: Path) -> tuple[Path, dict]:
 
 
 # -- the properties ---------------------------------------------------------------------------------
+
 
 def tree_hash(base: Path, course: Path) -> dict:
     """Every file and link under `base` (the course, the class, beside them) except the run's
@@ -282,8 +330,13 @@ def tree_hash(base: Path, course: Path) -> dict:
         for name in filenames + [d for d in dirnames if os.path.islink(here / d)]:
             path = here / name
             mode = os.lstat(path).st_mode
-            out[str(path)] = (os.readlink(path) if stat.S_ISLNK(mode) else
-                              hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(mode) else stat.S_IFMT(mode))
+            out[str(path)] = (
+                os.readlink(path)
+                if stat.S_ISLNK(mode)
+                else hashlib.sha256(path.read_bytes()).hexdigest()
+                if stat.S_ISREG(mode)
+                else stat.S_IFMT(mode)
+            )
     return out
 
 
@@ -300,8 +353,9 @@ def within(seconds: float, fn):
     def target():
         try:
             box["value"] = fn()
-        except BaseException as err:          # reported in the test's thread
+        except BaseException as err:  # reported in the test's thread
             box["error"] = err
+
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join(seconds)
@@ -316,7 +370,7 @@ def check_stage(run: Run, ready: list[str], students: dict) -> list[tuple[str, b
     results = run.results
     assert "honest" in ready and not results["honest"].flags, results.get("honest")
     rejected_names = " ".join(e for e, _ in run.rejected_files)
-    for stray in students.pop("strays", ()):              # every stray file is reported by name
+    for stray in students.pop("strays", ()):  # every stray file is reported by name
         assert shown(stray) in dict(run.rejected_files), (stray, run.rejected_files)
     staged = []
     for student, what in students.items():
@@ -337,7 +391,7 @@ def check_stage(run: Run, ready: list[str], students: dict) -> list[tuple[str, b
             assert set(GRADED_IDS) <= set(ids), f"{student}: graded cells missing after repair"
             if what[0] == "nb":
                 raw = notebook_bytes(what[2], what[3])
-                if json.loads(raw) != HONEST_DICT:           # the honest notebook is graded anyway
+                if json.loads(raw) != HONEST_DICT:  # the honest notebook is graded anyway
                     staged.append((student, raw))
     report = (run.reports / "report.md").read_text(encoding="utf-8")
     assert all(f"| {s} |" in report for s in results)
@@ -352,25 +406,32 @@ def fuzz_course(tmp_path_factory):
 
 # Each trigger of issue 15, written as the generator would write it
 TRIGGERS = [
-    ("folder", (("nb", "folder", (), ("none",)),), ()),                              # list sources (as saved)
-    ("folder", (("nb", "folder", (("minor", 0),), ("none",)),), ()),                 # nbformat 4.0, no cell ids
-    ("folder", (("nb", "folder", (("minor", 6), ("cell", 0, "cell_type", None)), ("none",)),), ()),  # 4.6 schema allows any cell type
-    ("folder", (("nb", "folder", (("cell", 2, "metadata", None), ("grade_id", 2, "x"), ("nbgrader", 2, None)),
-                 ("none",)),), ()),                                                  # a cell's metadata null, then edited
+    ("folder", (("nb", "folder", (), ("none",)),), ()),  # list sources (as saved)
+    ("folder", (("nb", "folder", (("minor", 0),), ("none",)),), ()),  # nbformat 4.0, no cell ids
+    (
+        "folder",
+        (("nb", "folder", (("minor", 6), ("cell", 0, "cell_type", None)), ("none",)),),
+        (),
+    ),  # 4.6 schema allows any cell type
+    (
+        "folder",
+        (("nb", "folder", (("cell", 2, "metadata", None), ("grade_id", 2, "x"), ("nbgrader", 2, None)), ("none",)),),
+        (),
+    ),  # a cell's metadata null, then edited
     ("folder", (("nb", "nested", (("nbgrader", 3, "solution"),), ("none",)),), ()),  # nbgrader metadata a string
     ("folder", (("nb", "flat", (("grade_id", 8, ["one_hot_visible"]),), ("none",)),), ()),  # grade_id a list
-    ("folder", (("nb", "folder", (("deep", 5000),), ("none",)),), ()),               # RecursionError nesting
-    ("zip", (), ("conflict",)),                                                       # file/folder name clash
-    ("zip", (), ("crc",)),                                                            # bad CRC
-    ("zip", (), ("encrypted",)),                                                      # encrypted member
-    ("folder", (("stray", b"caf\xe9.pdf"),), ()),                                     # name not UTF-8
-    ("zip", (("stray", b"caf\xe9.pdf"),), ("utf8-flag",)),                            # ... in a zip
-    ("folder", (("fifo", "flat"),), ()),                                              # named pipe (hang)
+    ("folder", (("nb", "folder", (("deep", 5000),), ("none",)),), ()),  # RecursionError nesting
+    ("zip", (), ("conflict",)),  # file/folder name clash
+    ("zip", (), ("crc",)),  # bad CRC
+    ("zip", (), ("encrypted",)),  # encrypted member
+    ("folder", (("stray", b"caf\xe9.pdf"),), ()),  # name not UTF-8
+    ("zip", (("stray", b"caf\xe9.pdf"),), ("utf8-flag",)),  # ... in a zip
+    ("folder", (("fifo", "flat"),), ()),  # named pipe (hang)
     ("folder", (("fifo", "folder"),), ()),
-    ("folder", (("link-classmate", "nested"),), ()),                                  # <student>/<ps>/ -> classmate
-    ("folder", (("link-source", "nested"),), ()),                                     # <student>/<ps>/ -> source/
+    ("folder", (("link-classmate", "nested"),), ()),  # <student>/<ps>/ -> classmate
+    ("folder", (("link-source", "nested"),), ()),  # <student>/<ps>/ -> source/
     ("folder", (("hardlink", "folder"), ("link-folder", "folder")), ()),
-    ("lms", (), ()),                                                                  # LMS zip + stray file
+    ("lms", (), ()),  # LMS zip + stray file
 ]
 
 
@@ -381,11 +442,12 @@ def test_fuzz_a_class_around_one_honest_student(fuzz_course):
     seen = set()
     kinds: Counter = Counter()
 
-    @settings(max_examples=200, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=200, deadline=None, database=None, derandomize=False, suppress_health_check=list(HealthCheck)
+    )
     @given(classes)
     def one_class(spec):
-        if spec not in TRIGGERS:                                 # the explicit examples always run
+        if spec not in TRIGGERS:  # the explicit examples always run
             if deadline[0] is None:
                 deadline[0] = time.monotonic() + FUZZ_SECONDS
             elif time.monotonic() > deadline[0]:
@@ -411,7 +473,7 @@ def test_fuzz_a_class_around_one_honest_student(fuzz_course):
             after = tree_hash(base, course)
             assert after == before, sorted(set(after.items()) ^ set(before.items()))[:5]
         except BaseException:
-            deadline[0] = float("inf")     # Hypothesis replays a failure to report it: let the replay run
+            deadline[0] = float("inf")  # Hypothesis replays a failure to report it: let the replay run
             raise
         finally:
             clean_run_folders(course)
@@ -437,8 +499,13 @@ def graded_batch(base: Path, course: Path, extra: list[tuple[str, bytes]], stage
         put(folder / f"malformed-{k}" / f"{A}.ipynb", raw)
     before = tree_hash(base, course)
     started = time.monotonic()
-    run = Run(A, folder, course=course, options=Options(jobs=JOBS, cell_timeout=30, submission_timeout=300),
-              log=lambda *a: None)
+    run = Run(
+        A,
+        folder,
+        course=course,
+        options=Options(jobs=JOBS, cell_timeout=30, submission_timeout=300),
+        log=lambda *a: None,
+    )
     results = {r.student: r for r in run.run()}
     assert tree_hash(base, course) == before
     honest = results["honest"]
@@ -453,7 +520,10 @@ def graded_batch(base: Path, course: Path, extra: list[tuple[str, bytes]], stage
     keep = Path(__file__).resolve().parent.parent / "test-artifacts" / "grading"
     keep.mkdir(parents=True, exist_ok=True)
     with open(keep / "fuzz.log", "w") as log:
-        print(f"stage-level classes: {stage_seconds:.1f} s; graded batch of {len(results)} in "
-              f"{time.monotonic() - started:.1f} s\n{note}", file=log)
+        print(
+            f"stage-level classes: {stage_seconds:.1f} s; graded batch of {len(results)} in "
+            f"{time.monotonic() - started:.1f} s\n{note}",
+            file=log,
+        )
         for r in sorted(results.values(), key=lambda r: r.student):
             print(f"{r.student}: {r.status} {r.score:g}/{r.max_score:g} {r.reason} {r.flags}", file=log)

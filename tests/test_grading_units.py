@@ -1,4 +1,5 @@
 """Unit tests of the grading pipeline's parts: intake, repair, sandbox, re-check judging."""
+
 import io
 import json
 import os
@@ -12,7 +13,8 @@ import nbformat
 import pytest
 import torch
 
-from autograder.grading import intake, recheck, sandbox as sb
+from autograder.grading import intake, recheck
+from autograder.grading import sandbox as sb
 from autograder.grading.sanitize import Rejected, read, repair
 from conftest import IN_CI, notebooks, processes_of
 
@@ -27,6 +29,7 @@ def write(path, nb):
 
 
 # -- intake -----------------------------------------------------------------------------------
+
 
 def test_folder_layouts_and_lms_names(tmp_path):
     write(tmp_path / "alice" / f"{A}.ipynb", RELEASE)
@@ -74,15 +77,25 @@ def test_not_a_zip(tmp_path):
 
 # -- reading and repairing ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("content,reason", [
-    ('{"cells": [', "not valid JSON"),
-    (b"\xff\xfe\x00", "not UTF-8"),
-    ('{"nbformat": 3, "worksheets": []}', "version 4"),
-    ('{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "bogus", "id": "a"}], "metadata": {}}', "notebook format"),
-    # a newer minor: nbformat's own schema for it allows any cell type (the fuzzer's TypeError)
-    ('{"nbformat": 4, "nbformat_minor": 6, "cells": [{"cell_type": null, "id": "a", "metadata": {}, '
-     '"source": "x", "outputs": [], "execution_count": null}], "metadata": {}}', "notebook format"),
-])
+
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        ('{"cells": [', "not valid JSON"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+        ('{"nbformat": 3, "worksheets": []}', "version 4"),
+        (
+            '{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "bogus", "id": "a"}], "metadata": {}}',
+            "notebook format",
+        ),
+        # a newer minor: nbformat's own schema for it allows any cell type (the fuzzer's TypeError)
+        (
+            '{"nbformat": 4, "nbformat_minor": 6, "cells": [{"cell_type": null, "id": "a", "metadata": {}, '
+            '"source": "x", "outputs": [], "execution_count": null}], "metadata": {}}',
+            "notebook format",
+        ),
+    ],
+)
 def test_unreadable_submissions_are_rejected_with_a_reason(tmp_path, content, reason):
     path = tmp_path / "nb.ipynb"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -109,14 +122,16 @@ def test_a_lone_surrogate_is_mended_and_the_notebook_can_be_written(tmp_path):
     nb["cells"][0]["source"] = "a smile \ud83d and \udc80"
     nb["cells"][1].setdefault("metadata", {})["x\udfff"] = "\ud800"
     path = tmp_path / "nb.ipynb"
-    path.write_text(json.dumps(nb))                  # ensure_ascii: the escapes as JupyterLab writes them
+    path.write_text(json.dumps(nb))  # ensure_ascii: the escapes as JupyterLab writes them
     notes = []
     got = read(path, notes)
     assert notes and "4 broken character(s)" in notes[0], notes
     assert got.cells[0].source == "a smile \ufffd and \ufffd"
-    nbformat.writes(got).encode("utf-8")             # what staging does: no UnicodeEncodeError
+    nbformat.writes(got).encode("utf-8")  # what staging does: no UnicodeEncodeError
     notes = []
-    read(tmp_path.joinpath("ok.ipynb") if tmp_path.joinpath("ok.ipynb").write_text(json.dumps(RELEASE)) else None, notes)
+    read(
+        tmp_path.joinpath("ok.ipynb") if tmp_path.joinpath("ok.ipynb").write_text(json.dumps(RELEASE)) else None, notes
+    )
     assert notes == []
 
 
@@ -129,22 +144,28 @@ def test_repair_restores_metadata_cells_and_types():
     hidden = cells["lstm_all_gates_hidden"]
     hidden.cell_type = "markdown"
     del hidden["outputs"], hidden["execution_count"]
-    forged = nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {"grade": True, "grade_id": "mine",
-                                                                     "points": 99, "schema_version": 3}})
+    forged = nbformat.v4.new_code_cell(
+        "pass", metadata={"nbgrader": {"grade": True, "grade_id": "mine", "points": 99, "schema_version": 3}}
+    )
     twin = nbformat.from_dict(json.loads(json.dumps(cells["quiz_q2"])))
     twin["id"] = "twin"
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "quiz_q3"]
     nb.cells += [forged, twin]
     fixed = repair(nb, RELEASE)
     text = " | ".join(fixed.flags)
-    for part in ("'quiz_q1': grading metadata edited (points 50 -> 1)", "schema_version 4 -> 3",
-                 "'lstm_step_visible': a locked or test cell was edited",
-                 "'lstm_all_gates_hidden': type changed", "unknown cell 'mine'", "second copy of cell 'quiz_q2'",
-                 "'quiz_q3' was deleted"):
+    for part in (
+        "'quiz_q1': grading metadata edited (points 50 -> 1)",
+        "schema_version 4 -> 3",
+        "'lstm_step_visible': a locked or test cell was edited",
+        "'lstm_all_gates_hidden': type changed",
+        "unknown cell 'mine'",
+        "second copy of cell 'quiz_q2'",
+        "'quiz_q3' was deleted",
+    ):
         assert part in text, part
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in fixed.notebook.cells]
     release_ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in RELEASE.cells]
-    assert [i for i in ids if i] == [i for i in release_ids if i]       # same graded cells, same order
+    assert [i for i in ids if i] == [i for i in release_ids if i]  # same graded cells, same order
     restored = fixed.notebook.cells[ids.index("lstm_all_gates_hidden")]
     assert restored.cell_type == "code" and restored.metadata.nbgrader["points"] == 6
     nbformat.validate(fixed.notebook)
@@ -158,7 +179,6 @@ def test_repair_keeps_a_students_answer_when_its_cell_type_changed():
     fixed = repair(nb, RELEASE)
     cell = next(c for c in fixed.notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
     assert cell.cell_type == "code" and cell.source == "def lstm_step(): pass"
-
 
 
 def test_a_copy_of_an_earlier_release_is_the_instructors_change_not_the_students():
@@ -177,18 +197,28 @@ def test_a_copy_of_an_earlier_release_is_the_instructors_change_not_the_students
         for gid, edit in change.items():
             cell = cell_of(nb, gid)
             edit(cell)
-            cell.metadata.nbgrader["checksum"] = compute_checksum(cell)   # as generate_assignment stores it
+            cell.metadata.nbgrader["checksum"] = compute_checksum(cell)  # as generate_assignment stores it
         return nb
 
-    earlier = release_where({"quiz_q3": lambda c: c.metadata.nbgrader.update(points=1),
-                             "lstm_step_visible": lambda c: setattr(c, "source", c.source + "\n# an older test")})
+    earlier = release_where(
+        {
+            "quiz_q3": lambda c: c.metadata.nbgrader.update(points=1),
+            "lstm_step_visible": lambda c: setattr(c, "source", c.source + "\n# an older test"),
+        }
+    )
     current = release_where({"quiz_q3": lambda c: c.metadata.nbgrader.update(points=2)})
     student = nbformat.from_dict(json.loads(json.dumps(earlier)))
-    cell_of(student, "lstm_step").source = "def lstm_step(*args):\n    return args"      # their answer
+    cell_of(student, "lstm_step").source = "def lstm_step(*args):\n    return args"  # their answer
     fixed = repair(student, current)
     assert fixed.flags == [], fixed.flags
-    assert any("'quiz_q3': grading metadata not the current release's but consistent with its checksum, as an earlier release's is (points 1 -> 2;" in n for n in fixed.notes), fixed.notes
-    assert any("'lstm_step_visible': a test cell not the current release's but consistent" in n for n in fixed.notes), fixed.notes
+    assert any(
+        "'quiz_q3': grading metadata not the current release's but consistent with its checksum, "
+        "as an earlier release's is (points 1 -> 2;" in n
+        for n in fixed.notes
+    ), fixed.notes
+    assert any("'lstm_step_visible': a test cell not the current release's but consistent" in n for n in fixed.notes), (
+        fixed.notes
+    )
     assert cell_of(fixed.notebook, "quiz_q3").metadata.nbgrader["points"] == 2
     # the same change made by the student: the checksum is the release's, the points are not
     cell_of(student, "quiz_q1").metadata.nbgrader["points"] = 50
@@ -201,9 +231,10 @@ def test_a_copy_of_an_earlier_release_is_the_instructors_change_not_the_students
 
 # -- sandbox ---------------------------------------------------------------------------------------
 
-UID = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 20    # clear of the pipeline's slots
-needs_sandbox = pytest.mark.skipif(not IN_CI and sb.missing_tools() != [],
-                                   reason=f"sandbox tools missing: {sb.missing_tools()} (CI installs them)")
+UID = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 20  # clear of the pipeline's slots
+needs_sandbox = pytest.mark.skipif(
+    not IN_CI and sb.missing_tools() != [], reason=f"sandbox tools missing: {sb.missing_tools()} (CI installs them)"
+)
 
 
 @needs_sandbox
@@ -222,7 +253,7 @@ except OSError: out.append("net-blocked")
 out.append("source-visible" if os.path.exists({str(secret)!r}) else "source-hidden")
 out.append("env-clean" if "NBGRADER_EXECUTION" not in os.environ and "HOME" in os.environ else "env-dirty")
 try:
-    open({str(sb.REPO / 'rnnlab' / 'x')!r}, "w"); out.append("package-writable")
+    open({str(sb.REPO / "rnnlab" / "x")!r}, "w"); out.append("package-writable")
 except OSError: out.append("package-readonly")
 open("ok.txt", "w").write("fine"); out.append("scratch-writable")
 import rnnlab; out.append("package-importable")
@@ -230,14 +261,20 @@ if os.geteuid() != 0 and os.getuid() != 0: out.append("unprivileged")
 print(" ".join(out))
 """
     policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID)
-    cmd = sb.wrap([sys.executable, "-c", probe], cwd="/work/x", binds_rw=[(str(scratch), "/work/x")],
-                  policy=policy)
+    cmd = sb.wrap([sys.executable, "-c", probe], cwd="/work/x", binds_rw=[(str(scratch), "/work/x")], policy=policy)
     env = dict(os.environ, NBGRADER_EXECUTION="autograde")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
     words = proc.stdout.split()
     assert proc.returncode == 0, proc.stderr
-    assert words == ["net-blocked", "source-hidden", "env-clean", "package-readonly", "scratch-writable",
-                     "package-importable", "unprivileged"], proc.stdout + proc.stderr
+    assert words == [
+        "net-blocked",
+        "source-hidden",
+        "env-clean",
+        "package-readonly",
+        "scratch-writable",
+        "package-importable",
+        "unprivileged",
+    ], proc.stdout + proc.stderr
     assert (scratch / "ok.txt").read_text() == "fine"
 
 
@@ -263,8 +300,8 @@ except OSError: print("forks-limited", n)
     assert "memory-limited" in proc.stdout, proc.stdout + proc.stderr
     if os.geteuid() == 0:
         assert "forks-limited" in proc.stdout and int(proc.stdout.split()[-1]) < 40
-    left = processes_of({UID + 1})               # the children sleep 30 s unless killed
-    assert not left, left                         # they died with the sandbox
+    left = processes_of({UID + 1})  # the children sleep 30 s unless killed
+    assert not left, left  # they died with the sandbox
 
 
 @needs_sandbox
@@ -273,14 +310,24 @@ def test_sandbox_kernel_reads_the_prebuilt_font_cache(tmp_path):
     every kernel (about a second, and a warning in the student's feedback)."""
     cache = tmp_path / "mplcache"
     cache.mkdir()
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
-                   env=dict(os.environ, MPLCONFIGDIR=str(cache)), capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", "import matplotlib.font_manager"],
+        check=True,
+        env=dict(os.environ, MPLCONFIGDIR=str(cache)),
+        capture_output=True,
+    )
     assert list(cache.glob("fontlist-*.json"))
-    probe = ("import matplotlib, os, sys; from matplotlib import font_manager; "
-             "print(matplotlib.get_cachedir(), sorted(os.listdir('/tmp/mpl')))")
+    probe = (
+        "import matplotlib, os, sys; from matplotlib import font_manager; "
+        "print(matplotlib.get_cachedir(), sorted(os.listdir('/tmp/mpl')))"
+    )
     policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID + 2, mpl_cache=str(cache))
-    proc = subprocess.run(sb.wrap([sys.executable, "-c", probe], cwd="/tmp", binds_rw=[], policy=policy),
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        sb.wrap([sys.executable, "-c", probe], cwd="/tmp", binds_rw=[], policy=policy),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[0] == "/tmp/mpl" and "fontlist" in proc.stdout, proc.stdout
     assert "temporary cache directory" not in proc.stderr and "Matplotlib is building" not in proc.stderr, proc.stderr
@@ -299,6 +346,7 @@ CLEAN = recheck.clean_probe_answers()
 def _printed(results, probes=None, end=True):
     """The harness's output for `results`, as an honest kernel prints it."""
     import base64
+
     lines = [f"{recheck.MARK}:guard:" + json.dumps({"pinned": True, "hook": True})]
     for name, value in results.items():
         buf = io.BytesIO()
@@ -321,7 +369,7 @@ def test_judge_takes_back_points_only_when_tests_passed():
     assert recheck.judge([CASE], good, BOTH, CLEAN) == ([], set())
     flags, lost = recheck.judge([CASE], bad, BOTH, CLEAN)
     assert lost == BOTH and "lose their points" in flags[0]
-    assert recheck.judge([CASE], bad, set(), CLEAN) == ([], set())          # the tests caught it already
+    assert recheck.judge([CASE], bad, set(), CLEAN) == ([], set())  # the tests caught it already
     assert recheck.judge([CASE], bad, {"t_visible"}, CLEAN) == ([], set())  # an honest hidden-test failure
     flags, lost = recheck.judge([CASE], "nothing printed", BOTH, CLEAN)
     assert lost == BOTH and "did not run to its end" in flags[0]
@@ -342,16 +390,19 @@ def test_an_answer_the_re_check_could_not_run_is_held_back_and_said_so():
     stopped = f"{recheck.MARK}:cells:" + json.dumps(["the cell beginning `x = input()` stopped with EOFError"]) + "\n"
     notes = {}
     flags, lost = recheck.judge([CASE], stopped + undefined, BOTH, CLEAN, notes)
-    assert lost == BOTH and "could not be run again (the cell beginning `x = input()` stopped with EOFError)" in flags[0]
+    assert (
+        lost == BOTH and "could not be run again (the cell beginning `x = input()` stopped with EOFError)" in flags[0]
+    )
     assert "by hand" in flags[0] and "wrong result" not in flags[0]
     text = recheck.comment_text(*notes["t_hidden"][:1], ["t_visible", "t_hidden"], dict(notes["t_hidden"][1]))
     assert "`x = input()` stopped with EOFError" in text and "the tests `t_visible` and `t_hidden` score 0" in text
     assert "wrong" not in text
-    notes = {}                                        # without a stopped cell: the call raised
+    notes = {}  # without a stopped cell: the call raised
     flags, lost = recheck.judge([CASE], undefined, BOTH, CLEAN, notes)
     assert lost == BOTH and "wrong result (error: NameError)" in flags[0]
-    assert "it raised NameError, although" in recheck.comment_text(notes["t_hidden"][0], ["t_hidden"],
-                                                                   dict(notes["t_hidden"][1]))
+    assert "it raised NameError, although" in recheck.comment_text(
+        notes["t_hidden"][0], ["t_hidden"], dict(notes["t_hidden"][1])
+    )
     malformed = f"{recheck.MARK}:cells:" + '{"not": "a list"}\n'
     flags, lost = recheck.judge([CASE], malformed + _printed({"c": (torch.ones(2), torch.zeros(2))}), BOTH, CLEAN)
     assert lost == BOTH and "malformed list of stopped cells" in flags[0]
@@ -375,8 +426,10 @@ def test_one_sentence_per_answer_cell_names_every_test_it_takes():
     flags, lost = recheck.judge(quiz, _printed({c.name: "b" for c in quiz}), {c.name for c in quiz}, CLEAN, notes)
     assert lost == {"quiz_q1", "quiz_q2", "quiz_q3"} and len({notes[t] for t in lost}) == 1
     text = recheck.comment_text(notes["quiz_q1"][0], sorted(lost))
-    assert text == ("When the grader checked your quiz answers again, q1, q2 and q3 did not hold the right "
-                    "answer, so the tests `quiz_q1`, `quiz_q2` and `quiz_q3` score 0."), text
+    assert text == (
+        "When the grader checked your quiz answers again, q1, q2 and q3 did not hold the right "
+        "answer, so the tests `quiz_q1`, `quiz_q2` and `quiz_q3` score 0."
+    ), text
 
 
 def test_tampering_only_when_the_kernel_disagrees_with_the_same_code_outside():
@@ -389,19 +442,25 @@ def test_tampering_only_when_the_kernel_disagrees_with_the_same_code_outside():
 
 def test_probes_agree_between_a_clean_scope_and_a_notebook_with_the_helpers_imported():
     from rnnlab import checks
+
     assert recheck.probe_answers(dict(vars(checks))) == CLEAN
-    assert CLEAN["torch.allclose(zeros, ones)"] is False and CLEAN["check_close(zeros, ones) in the notebook"] == "raised"
+    assert (
+        CLEAN["torch.allclose(zeros, ones)"] is False and CLEAN["check_close(zeros, ones) in the notebook"] == "raised"
+    )
     patched = dict(vars(checks), check_close=lambda *a, **k: None)
     assert recheck.probe_answers(patched)["check_close(zeros, ones) in the notebook"] == "returned"
 
 
-@pytest.mark.parametrize("junk", [
-    f"{recheck.MARK}:result:broken",                      # no payload separator
-    f"{recheck.MARK}:result::AAAA",                       # no case name
-    f"{recheck.MARK}:probes:not json",
-    f"{recheck.MARK}:something-else:1",
-    f"{recheck.MARK}:error:NameError",
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        f"{recheck.MARK}:result:broken",  # no payload separator
+        f"{recheck.MARK}:result::AAAA",  # no case name
+        f"{recheck.MARK}:probes:not json",
+        f"{recheck.MARK}:something-else:1",
+        f"{recheck.MARK}:error:NameError",
+    ],
+)
 def test_a_malformed_harness_line_fails_closed(junk):
     """A line printed into the harness's output by student code must cost the re-checked
     exercises their points, not be ignored (the old parser raised, and the caller kept them)."""
@@ -416,7 +475,7 @@ def test_a_malformed_line_during_one_call_costs_that_exercise_only():
     good = _printed({"c": (torch.ones(2), torch.zeros(2)), "d": torch.ones(2)})
     lines = good.splitlines(keepends=True)
     junk = f"{recheck.MARK}:result:broken\n"
-    text = "".join(lines[:2] + [junk] + lines[2:])             # printed by the call of c
+    text = "".join(lines[:2] + [junk] + lines[2:])  # printed by the call of c
     flags, lost = recheck.judge([CASE, other], text, BOTH | {"u"}, CLEAN)
     assert lost == BOTH and len(flags) == 1 and "re-check c:" in flags[0]
 
@@ -427,7 +486,7 @@ def test_a_second_result_for_one_case_fails_closed():
     flags, lost = recheck.judge([CASE], forged + good, BOTH, CLEAN)
     assert lost == BOTH and "could not be trusted" in flags[0]
     twice = good.splitlines(keepends=True)
-    twice.insert(3, twice[2])                                  # the same result line, twice in the call
+    twice.insert(3, twice[2])  # the same result line, twice in the call
     flags, lost = recheck.judge([CASE], "".join(twice), BOTH, CLEAN)
     assert lost == BOTH and "two results" in flags[0]
 
@@ -436,14 +495,20 @@ def test_judge_rejects_forged_payloads():
     class Evil:
         def __reduce__(self):
             return (os.system, ("echo pwned",))
+
     buf = io.BytesIO()
     torch.save(Evil(), buf)
     import base64
-    text = (f"{recheck.MARK}:case:c\n{recheck.MARK}:result:c:" + base64.b64encode(buf.getvalue()).decode() + "\n"
-            + _printed({"d": torch.ones(2)}))
+
+    text = (
+        f"{recheck.MARK}:case:c\n{recheck.MARK}:result:c:"
+        + base64.b64encode(buf.getvalue()).decode()
+        + "\n"
+        + _printed({"d": torch.ones(2)})
+    )
     results = recheck.parse_printed(text).results
-    assert results["c"].startswith("unreadable")            # the forged one, alone
-    assert torch.equal(results["d"], torch.ones(2))         # the honest one still counts
+    assert results["c"].startswith("unreadable")  # the forged one, alone
+    assert torch.equal(results["d"], torch.ones(2))  # the honest one still counts
     case = recheck.Case("d", ["t"], "", {}, torch.ones(2))
     assert recheck.judge([case], text, {"t"}, CLEAN) == ([], set())
     flags, lost = recheck.judge([recheck.Case("c", ["u"], "", {}, torch.ones(2)), case], text, {"t", "u"}, CLEAN)
@@ -479,14 +544,15 @@ def test_strict_comparison():
 
 # -- the worker's shortcuts give nbgrader's own results ------------------------------------------
 
+
 def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_path, monkeypatch):
     import nbgrader.api
+    from nbgrader.dbutil import _temp_alembic_ini
     from sqlalchemy import create_engine, text
+
     from autograder.grading import worker
 
-    from nbgrader.dbutil import _temp_alembic_ini
-
-    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:       # what nbgrader itself runs
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:  # what nbgrader itself runs
         heads = subprocess.check_output(["alembic", "-c", ini, "heads"], text=True).split()
     assert heads[1:] == ["(head)"], heads
     stamped_by_nbgrader = heads[0]
@@ -495,6 +561,7 @@ def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_
 
     def no_process(*args, **kwargs):
         raise AssertionError(f"a subprocess was started: {args}")
+
     monkeypatch.setattr(nbgrader.api.sp, "check_output", no_process)
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     nbgrader.api.Gradebook(url).close()
@@ -505,6 +572,7 @@ def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_
 def test_feedback_templates_compiled_once_render_the_same_page(monkeypatch):
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
+
     from autograder.grading import worker
 
     nb = RELEASE
@@ -514,8 +582,8 @@ def test_feedback_templates_compiled_once_render_the_same_page(monkeypatch):
     cache.install()
     first = HTMLExporter().from_notebook_node(nb)[0]
     compiled = len(cache.store)
-    again = HTMLExporter().from_notebook_node(nb)[0]       # a new exporter, as nbgrader makes per student
-    assert compiled > 0 and len(cache.store) == compiled     # nothing compiled the second time
+    again = HTMLExporter().from_notebook_node(nb)[0]  # a new exporter, as nbgrader makes per student
+    assert compiled > 0 and len(cache.store) == compiled  # nothing compiled the second time
     assert plain == first == again
     # a template whose source changed is compiled afresh, not served from the cache
     key = next(iter(cache.store))
@@ -533,9 +601,11 @@ def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
     import nbgrader.api
     from sqlalchemy import event, text
     from sqlalchemy.engine import Engine
+
     from autograder.grading import worker
 
     monkeypatch.setattr(nbgrader.api, "get_alembic_version", worker.alembic_head)
+
     def synchronous(name):
         gb = nbgrader.api.Gradebook(f"sqlite:///{tmp_path / name}")
         try:
@@ -543,10 +613,10 @@ def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
         finally:
             gb.close()
 
-    assert synchronous("default.db") == 2                     # FULL: SQLite's default, for real classes
+    assert synchronous("default.db") == 2  # FULL: SQLite's default, for real classes
     listener = worker.gradebook_commits_without_fsync()
     try:
-        assert synchronous("tests.db") == 0                   # OFF
+        assert synchronous("tests.db") == 0  # OFF
     finally:
         event.remove(Engine, "connect", listener)
     assert synchronous("again.db") == 2
@@ -557,8 +627,10 @@ def test_submission_time_only_from_the_collector(tmp_path):
     exchange's record; a folder from anywhere else holds whatever the student wrote (2001, say),
     so it is not taken. (Before: a student's timestamp.txt of 2001 was the submission time.)"""
     import nbformat
+
     from autograder.authoring import fixtures as F
     from autograder.grading.pipeline import Run
+
     a = "ps03_lstm_gates"
     course = F.make_course(tmp_path / "course", [a])
     nb = nbformat.v4.new_notebook()
@@ -579,26 +651,33 @@ def test_a_failed_autograde_names_the_exception_nbgrader_logged():
     """nbgrader logs an error raised in a preprocessor as a traceback after "There was an error
     processing assignment", then a generic exception: the report names the first's exception."""
     from autograder.grading.autograde import explain_failure
-    log = ("[AutogradeApp | INFO] Converting notebook ps03.ipynb\n"
-           "[AutogradeApp | ERROR] There was an error processing assignment: /c/staged/bob/ps03\n"
-           "[AutogradeApp | ERROR] Traceback (most recent call last):\n"
-           '      File "/x/nbgrader/converters/base.py", line 336, in convert_notebooks\n'
-           "        self.convert_single_notebook(notebook_filename)\n"
-           "    nbclient.exceptions.CellTimeoutError: A cell timed out while it was being executed, after 4 seconds.\n"
-           "    The message was: Timeout waiting for IOPub output.\n"
-           "    Here is a preview of the cell contents:\n"
-           "\n"
-           "[AutogradeApp | ERROR] There was an error processing assignment 'ps03' for student 'bob'\n"
-           "[AutogradeApp | ERROR] Please see the the above traceback for details on the specific errors\n"
-           "Traceback (most recent call last):\n"
-           '  File "/x/nbgrader/converters/base.py", line 468, in convert_notebooks\n'
-           "    raise NbGraderException(msg)\n"
-           "nbgrader.converters.base.NbGraderException: Please see the the above traceback\n")
-    assert explain_failure(log) == ("nbgrader could not grade it: nbclient.exceptions.CellTimeoutError: A cell "
-                                    "timed out while it was being executed, after 4 seconds. The message was: "
-                                    "Timeout waiting for IOPub output.")
-    assert explain_failure("[AutogradeApp | ERROR] No notebooks were matched by 'x'\n") == \
-        "nbgrader could not grade it: No notebooks were matched by 'x'"
+
+    log = (
+        "[AutogradeApp | INFO] Converting notebook ps03.ipynb\n"
+        "[AutogradeApp | ERROR] There was an error processing assignment: /c/staged/bob/ps03\n"
+        "[AutogradeApp | ERROR] Traceback (most recent call last):\n"
+        '      File "/x/nbgrader/converters/base.py", line 336, in convert_notebooks\n'
+        "        self.convert_single_notebook(notebook_filename)\n"
+        "    nbclient.exceptions.CellTimeoutError: A cell timed out while it was being executed, after 4 seconds.\n"
+        "    The message was: Timeout waiting for IOPub output.\n"
+        "    Here is a preview of the cell contents:\n"
+        "\n"
+        "[AutogradeApp | ERROR] There was an error processing assignment 'ps03' for student 'bob'\n"
+        "[AutogradeApp | ERROR] Please see the the above traceback for details on the specific errors\n"
+        "Traceback (most recent call last):\n"
+        '  File "/x/nbgrader/converters/base.py", line 468, in convert_notebooks\n'
+        "    raise NbGraderException(msg)\n"
+        "nbgrader.converters.base.NbGraderException: Please see the the above traceback\n"
+    )
+    assert explain_failure(log) == (
+        "nbgrader could not grade it: nbclient.exceptions.CellTimeoutError: A cell "
+        "timed out while it was being executed, after 4 seconds. The message was: "
+        "Timeout waiting for IOPub output."
+    )
+    assert (
+        explain_failure("[AutogradeApp | ERROR] No notebooks were matched by 'x'\n")
+        == "nbgrader could not grade it: No notebooks were matched by 'x'"
+    )
 
 
 def test_a_failure_s_reason_says_what_counts_and_names_no_internal_error():
@@ -606,14 +685,19 @@ def test_a_failure_s_reason_says_what_counts_and_names_no_internal_error():
     that implied the earlier work counted; junk written to the kernel's descriptors was reported
     as jupyter_client's ValueError."""
     from autograder.grading.autograde import explain_failure
+
     died = explain_failure("    nbclient.exceptions.DeadKernelError: Kernel died\n")
     assert "no test counts" in died and "nothing after" not in died
-    garbled = explain_failure("[AutogradeApp | ERROR] Traceback (most recent call last):\n"
-                              "    ValueError: b'<IDS|MSG>' is not in list\n")
+    garbled = explain_failure(
+        "[AutogradeApp | ERROR] Traceback (most recent call last):\n    ValueError: b'<IDS|MSG>' is not in list\n"
+    )
     assert garbled.startswith("the kernel's messages to the grader were garbled") and "ValueError" not in garbled
     from autograder.grading.inert import BROKEN_CONNECTION
-    broken = explain_failure("    The message was: Timeout waiting for execute reply (15s).\n"
-                             f"    nbclient.exceptions.CellTimeoutError: {BROKEN_CONNECTION}: the interrupt ...\n")
+
+    broken = explain_failure(
+        "    The message was: Timeout waiting for execute reply (15s).\n"
+        f"    nbclient.exceptions.CellTimeoutError: {BROKEN_CONNECTION}: the interrupt ...\n"
+    )
     assert broken.startswith("the kernel's messages to the grader were garbled"), broken
     ignored = explain_failure("    The message was: Timeout waiting for execute reply: the kernel ignored it\n")
     assert ignored.startswith("the kernel stopped answering the grader") and "ran past" not in ignored, ignored
@@ -671,12 +755,20 @@ def test_a_slow_grader_receives_every_output_of_a_flood():
     failed (small_output_flood, on a loaded machine). The grading kernel's IOPub is unbounded."""
     argv = [sys.executable, "-c", sb.KERNEL_START, "-f", "{connection_file}", *sb.KERNEL_OPTIONS]
     try:
-        done = subprocess.run([sys.executable, "-c", FLOOD_PROBE, "3000", "0.0015", json.dumps(argv)],
-                              capture_output=True, text=True, timeout=180, env={**os.environ, "OMP_NUM_THREADS": "1"})
+        done = subprocess.run(
+            [sys.executable, "-c", FLOOD_PROBE, "3000", "0.0015", json.dumps(argv)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env={**os.environ, "OMP_NUM_THREADS": "1"},
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("the flood's reader waited 180 s: its idle message was lost")
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"display_data": 3000, "error": 1,
-                                                                "outcome": "finished"}, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "display_data": 3000,
+        "error": 1,
+        "outcome": "finished",
+    }, done.stderr[-2000:]
 
 
 def test_the_grading_kernel_keeps_no_history_file_and_in_and_out_still_work(tmp_path, monkeypatch):
@@ -692,9 +784,12 @@ def test_the_grading_kernel_keeps_no_history_file_and_in_and_out_still_work(tmp_
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python", "display_name": "g"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    cells = ["6 * 7", "print(Out[1], _, In[1], len(In))",
-             "import threading\nprint(sorted(type(t).__name__ for t in threading.enumerate()))",
-             "%history -n 1"]
+    cells = [
+        "6 * 7",
+        "print(Out[1], _, In[1], len(In))",
+        "import threading\nprint(sorted(type(t).__name__ for t in threading.enumerate()))",
+        "%history -n 1",
+    ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     notebook_client(nb, kernel_name="grading", timeout=60).execute()
     said = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells]
@@ -711,31 +806,46 @@ def test_outputs_still_on_their_way_have_time_and_a_late_one_fails_closed():
     with 0 s it fails every time. The wait is long, and failing stays on: an error output dropped
     because it came late would count its test as passed."""
     from autograder.course.folder import course_config
+
     execute = course_config().Execute
     assert execute.iopub_timeout >= 30
     assert execute.get("raise_on_iopub_timeout", True) is True
 
 
-@pytest.mark.parametrize("target", ["autograde ASSIGNMENT=ps03 SUBMISSIONS=x", "regrade ASSIGNMENT=ps03",
-                                    "try-cluster", "similarity ASSIGNMENT=ps03", "questions ASSIGNMENT=ps03",
-                                    "gradebook-move TO=postgresql://x/y"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "autograde ASSIGNMENT=ps03 SUBMISSIONS=x",
+        "regrade ASSIGNMENT=ps03",
+        "try-cluster",
+        "similarity ASSIGNMENT=ps03",
+        "questions ASSIGNMENT=ps03",
+        "gradebook-move TO=postgresql://x/y",
+    ],
+)
 def test_grading_commands_install_nothing(target):
     """make autograde and make regrade ran scripts/system-deps.sh first, which, as root, ran apt-get
     at every call on a machine without one of the test suite's tools (npm, chromium, PostgreSQL):
     grading needs bubblewrap alone, and a run without it refuses and says how to install it (make
     try-cluster, without PostgreSQL's server, likewise)."""
-    dry = subprocess.run(["make", "-n", "--no-print-directory", *target.split()], cwd=sb.REPO,
-                         capture_output=True, text=True, check=True).stdout
+    dry = subprocess.run(
+        ["make", "-n", "--no-print-directory", *target.split()], cwd=sb.REPO, capture_output=True, text=True, check=True
+    ).stdout
     assert "-m autograder" in dry and "system-deps" not in dry and "apt-get" not in dry, dry
 
 
 def test_grading_a_folder_that_is_not_there_says_so_in_a_line():
     """make autograde SUBMISSIONS=<a typo> ended in a Python traceback."""
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "ps03_lstm_gates", "/nonexistent/typo"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "ps03_lstm_gates", "/nonexistent/typo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-1500:]
-    assert done.stderr.strip() == ("no submissions at /nonexistent/typo: give SUBMISSIONS= the folder (or LMS zip) "
-                                   "of the class's submissions")
+    assert done.stderr.strip() == (
+        "no submissions at /nonexistent/typo: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions"
+    )
 
 
 def test_the_instructors_guide_states_the_grading_limits_in_force():
@@ -747,8 +857,9 @@ def test_the_instructors_guide_states_the_grading_limits_in_force():
     from autograder.course.folder import REPO
     from autograder.grading.inert import INTERRUPT_GRACE
     from autograder.grading.recheck.kernel import RECHECK_CELLS_BUDGET
+
     guide = (REPO / "docs" / "instructor.md").read_text()
-    limits = guide[guide.index("Time limits:"):][:700]
+    limits = guide[guide.index("Time limits:") :][:700]
     cell = re.search(r"c\.Execute\.timeout = (\d+)", (REPO / "nbgrader_config.py").read_text()).group(1)
     assert f"may run {cell} s" in limits, limits
     assert f"interrupt for {INTERRUPT_GRACE} s" in limits, limits
@@ -762,11 +873,19 @@ def test_a_test_held_for_a_hand_grade_must_be_counted_as_needing_one():
     from autograder.authoring import fixtures as F
     from autograder.gradebook.rows import Result
     from autograder.grading.recheck.judge import lose
-    flag = (f"re-check quiz: the answer could not be run again (the cell beginning `x` stopped with "
-            f"TimeoutError (and 1 more cell)): {lose(['quiz_q1', 'quiz_q2'])} until you grade them by hand")
+
+    flag = (
+        f"re-check quiz: the answer could not be run again (the cell beginning `x` stopped with "
+        f"TimeoutError (and 1 more cell)): {lose(['quiz_q1', 'quiz_q2'])} until you grade them by hand"
+    )
     one = f"re-check q: the answer could not be run again (x): {lose(['quiz_q3'])} until you grade it by hand"
-    result = Result("s", "graded", flags=[flag, one], needs_manual=["explain_forget", "quiz_q1"],
-                    failed_tests=["quiz_q1", "quiz_q2", "quiz_q3"])
+    result = Result(
+        "s",
+        "graded",
+        flags=[flag, one],
+        needs_manual=["explain_forget", "quiz_q1"],
+        failed_tests=["quiz_q1", "quiz_q2", "quiz_q3"],
+    )
     problems = F.check(F.Fixture("s", {"ignore": ["quiz_q1", "quiz_q2", "quiz_q3"]}), result, [])
     assert len(problems) == 2 and all("needs_manual lacks" in p for p in problems), problems
     result.needs_manual += ["quiz_q2", "quiz_q3"]
@@ -782,6 +901,7 @@ def test_the_grading_kernel_s_client_starts_no_heartbeat(monkeypatch):
     from jupyter_client.asynchronous import AsyncKernelClient
 
     from autograder.grading.inert import CappedExecute
+
     ep = CappedExecute()
     ep.nb = nbformat.v4.new_notebook()
     client = ep.create_kernel_manager().client()
@@ -798,16 +918,33 @@ def test_the_warm_process_is_given_every_module_the_notebook_imports():
     relative import, not a markdown cell; a cell with IPython's syntax is read as IPython reads it,
     and one that is not Python is skipped."""
     from autograder.grading.warm import notebook_imports
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("%matplotlib inline\nimport torch, numpy as np\nfrom sklearn import metrics as m, clone"),
-        nbformat.v4.new_markdown_cell("import pandas"),
-        nbformat.v4.new_code_cell("def f():\n    import json\n    from . import sibling\n    from os.path import *\n"),
-        nbformat.v4.new_code_cell("!ls\nimport csv\nprint('unclosed'"),
-        nbformat.v4.new_code_cell("from rnnlab.checks import check_close\nfrom torch.nn import utils, Linear\n"
-                                  "from torch import nn\nfrom no_such_package import x")])
-    assert notebook_imports(nb) == [["torch", ["nn"]], ["numpy", []], ["sklearn", ["metrics"]], ["json", []],
-                                    ["os.path", []], ["rnnlab.checks", []], ["torch.nn", ["utils"]],
-                                    ["no_such_package", []]]
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "%matplotlib inline\nimport torch, numpy as np\nfrom sklearn import metrics as m, clone"
+            ),
+            nbformat.v4.new_markdown_cell("import pandas"),
+            nbformat.v4.new_code_cell(
+                "def f():\n    import json\n    from . import sibling\n    from os.path import *\n"
+            ),
+            nbformat.v4.new_code_cell("!ls\nimport csv\nprint('unclosed'"),
+            nbformat.v4.new_code_cell(
+                "from rnnlab.checks import check_close\nfrom torch.nn import utils, Linear\n"
+                "from torch import nn\nfrom no_such_package import x"
+            ),
+        ]
+    )
+    assert notebook_imports(nb) == [
+        ["torch", ["nn"]],
+        ["numpy", []],
+        ["sklearn", ["metrics"]],
+        ["json", []],
+        ["os.path", []],
+        ["rnnlab.checks", []],
+        ["torch.nn", ["utils"]],
+        ["no_such_package", []],
+    ]
     ps08 = nbformat.read(sb.REPO / "source" / "ps08_evaluating_models" / "ps08_evaluating_models.ipynb", 4)
     assert ["sklearn", ["metrics"]] in notebook_imports(ps08)
 
@@ -816,6 +953,7 @@ def test_the_warm_process_survives_a_module_that_fails_to_import(tmp_path, monke
     """autograder.grading.warm_process.warm_up: a module of the list that raises at its import, even
     SystemExit, is named in the log and the rest are imported (a review ended the warm process so)."""
     from autograder.grading.warm_process import warm_up
+
     (tmp_path / "rnnlab_exits_on_import.py").write_text("raise SystemExit(3)\n")
     (tmp_path / "rnnlab_fails_on_import.py").write_text("raise ValueError('broken on purpose')\n")
     monkeypatch.syspath_prepend(str(tmp_path))

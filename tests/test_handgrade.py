@@ -9,6 +9,7 @@ is the instructor's solution with its own explain answer, made inert and scored 
 SaveAutoGrades (test cells without an error score full marks; a changed written answer needs a
 hand grade), as `nbgrader autograde` would after running it.
 """
+
 import json
 import re
 import shutil
@@ -23,11 +24,11 @@ import nbformat
 import pytest
 
 from autograder.authoring import fixtures as F
-from autograder.course.folder import REPO, course_config
-from autograder.term import handgrade as H
 from autograder.course import leakscan
+from autograder.course.folder import REPO, course_config
 from autograder.course.student_text import escape_markdown, unescape_markdown
 from autograder.grading.inert import make_inert
+from autograder.term import handgrade as H
 from conftest import auto_points
 
 A = "ps01_sequence_data"
@@ -35,13 +36,13 @@ Q = "explain_split"
 MODEL = "Windows that start one hour apart share 47 of their 48 values."
 ANSWERS = {
     "ada": "The window after a test window holds its target: with $h_t$ the state, "
-           "$$h_{t+1} = \\tanh(W h_t)$$ sees it, and 3 < 4 & so on.",
+    "$$h_{t+1} = \\tanh(W h_t)$$ sees it, and 3 < 4 & so on.",
     "bob": "<script>window.__pwned = 1</script> <img src=http://127.0.0.1:9/pixel.png>\n\n"
-           "See ![chart](http://example.invalid/chart.png) and [more](javascript:alert(1)).\n\n"
-           "```mermaid\n<img src=x onerror=alert(2)>\n```",
+    "See ![chart](http://example.invalid/chart.png) and [more](javascript:alert(1)).\n\n"
+    "```mermaid\n<img src=x onerror=alert(2)>\n```",
     "cy": "Split by time: train on the first months, test on the later ones.",
 }
-HAND_GRADED = ("cy", 2.0, "Good: a split by time.")       # graded in the formgrader before
+HAND_GRADED = ("cy", 2.0, "Good: a split by time.")  # graded in the formgrader before
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -56,7 +57,7 @@ def _graded_class(course: Path) -> None:
     from autograder.course.folder import STAGED
     from autograder.grading.worker import course_config, stamp_gradebooks_in_process
 
-    stamp_gradebooks_in_process()                        # no `alembic` process for a new gradebook
+    stamp_gradebooks_in_process()  # no `alembic` process for a new gradebook
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(course)
         assert NbGraderAPI(config=course_config(course)).generate_assignment(A, force=True, create=True)["success"]
@@ -70,11 +71,12 @@ def _graded_class(course: Path) -> None:
             (course / folder / student / A).mkdir(parents=True)
             nbformat.write(nb, course / folder / student / A / f"{A}.ipynb")
         with warnings.catch_warnings(), Gradebook(db) as gb:
-            warnings.simplefilter("ignore")             # SQLAlchemy's notes on nbgrader's add_submission
+            warnings.simplefilter("ignore")  # SQLAlchemy's notes on nbgrader's add_submission
             gb.update_or_create_student(student)
             gb.update_or_create_submission(A, student)
-        SaveAutoGrades().preprocess(nb, {"nbgrader": {"notebook": A, "assignment": A, "student": student,
-                                                      "db_url": db}})
+        SaveAutoGrades().preprocess(
+            nb, {"nbgrader": {"notebook": A, "assignment": A, "student": student, "db_url": db}}
+        )
     student, score, comment = HAND_GRADED
     with Gradebook(db) as gb:
         grade, note = gb.find_grade(Q, A, A, student), gb.find_comment(Q, A, A, student)
@@ -115,13 +117,23 @@ def _get(server, path: str, token: str | None = "right"):
     return _request(urllib.request.Request(_base(server) + path + query))
 
 
-def _save(server, student="ada", score="2.5", comment="Right, but no split proposed.", token="right",
-          question=Q, accept="application/json"):
+def _save(
+    server,
+    student="ada",
+    score="2.5",
+    comment="Right, but no split proposed.",
+    token="right",
+    question=Q,
+    accept="application/json",
+):
     form = {"question": question, "student": student, "score": score, "comment": comment}
     if token is not None:
         form["token"] = server.token if token == "right" else token
-    return _request(urllib.request.Request(_base(server) + "/save", data=urllib.parse.urlencode(form).encode(),
-                                           headers={"Accept": accept}))
+    return _request(
+        urllib.request.Request(
+            _base(server) + "/save", data=urllib.parse.urlencode(form).encode(), headers={"Accept": accept}
+        )
+    )
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -143,8 +155,12 @@ def _grade(course: Path, student: str) -> dict:
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         grade, comment = gb.find_grade(Q, A, A, student), gb.find_comment(Q, A, A, student)
-        return {"manual_score": grade.manual_score, "needs_manual_grade": grade.needs_manual_grade,
-                "manual_comment": comment.manual_comment, "score": grade.score}
+        return {
+            "manual_score": grade.manual_score,
+            "needs_manual_grade": grade.needs_manual_grade,
+            "manual_comment": comment.manual_comment,
+            "score": grade.score,
+        }
 
 
 def _card(page: str, student: str) -> str:
@@ -158,7 +174,7 @@ def _card(page: str, student: str) -> str:
 def test_the_index_counts_graded_and_ungraded_answers_of_each_question(server):
     status, headers, page = _get(server, "/")
     assert status == 200
-    assert f'/q/{Q}?token={server.token}' in page
+    assert f"/q/{Q}?token={server.token}" in page
     assert '<td class="graded-count">1</td><td class="pending-count">2</td>' in page
     assert _get(server, "/", token=None)[0] == 403
     assert _get(server, "/", token="not-the-token")[0] == 403
@@ -169,19 +185,21 @@ def test_a_question_page_shows_the_model_answer_and_every_answer_ungraded_first(
     assert status == 200
     model = page.split('<aside class="model">')[1].split("</aside>")[0]
     assert MODEL in model and "BEGIN SOLUTION" not in model
-    assert "Exercise 5: explain" in model                  # the question itself, above it
+    assert "Exercise 5: explain" in model  # the question itself, above it
     order = re.findall(r'<section class="answer ([a-z]+)" id="student-([^"]+)"', page)
     assert order == [("pending", "ada"), ("pending", "bob"), ("graded", "cy")]
     assert "The window after a test window holds its target" in _card(page, "ada")
     assert "not graded yet" in _card(page, "ada") and "not graded yet" not in _card(page, "cy")
-    cy = _card(page, "cy")                                  # prefilled from the gradebook
+    cy = _card(page, "cy")  # prefilled from the gradebook
     assert 'name="score" min="0" max="3" step="0.5" required value="2"' in cy and HAND_GRADED[2] in cy
     # what the browser may run: this server's files, no inline script
     policy = headers["Content-Security-Policy"]
     scripts = re.search(r"script-src ([^;]*)", policy).group(1).split()
     assert scripts == ["'self'"] and "default-src 'none'" in policy
-    assert re.findall(r"<script\b[^>]*>", page) == ['<script src="/static/handgrade.js">',
-                                                    '<script src="/mathjax/tex-chtml.js" async>']
+    assert re.findall(r"<script\b[^>]*>", page) == [
+        '<script src="/static/handgrade.js">',
+        '<script src="/mathjax/tex-chtml.js" async>',
+    ]
     assert _get(server, "/q/no_such_question")[0] == 404
     assert _get(server, f"/q/{Q}", token=None)[0] == 403
 
@@ -189,8 +207,12 @@ def test_a_question_page_shows_the_model_answer_and_every_answer_ungraded_first(
 def test_the_server_serves_its_script_and_mathjax_and_no_other_file(server):
     status, headers, script = _get(server, "/static/handgrade.js", token=None)
     assert status == 200 and "window.MathJax" in script and headers["Content-Security-Policy"] == H.CSP
-    for path in ("/mathjax/../../package.json", "/mathjax/%2e%2e/%2e%2e/package.json", "/static/../handgrade.py",
-                 "/mathjax/../../../../autograder/term/handgrade.py"):
+    for path in (
+        "/mathjax/../../package.json",
+        "/mathjax/%2e%2e/%2e%2e/package.json",
+        "/static/../handgrade.py",
+        "/mathjax/../../../../autograder/term/handgrade.py",
+    ):
         assert _get(server, path, token=None)[0] == 404, path
     if (H.MATHJAX / "tex-chtml.js").is_file():
         status, headers, _ = _get(server, "/mathjax/tex-chtml.js", token=None)
@@ -211,7 +233,7 @@ def test_a_students_html_is_shown_as_text(server):
     bob = _card(_get(server, f"/q/{Q}")[2], "bob")
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in bob and "<script" not in bob
     assert "&lt;img src=http://127.0.0.1:9/pixel.png&gt;" in bob
-    assert "<img" not in bob and "onerror=alert(2)" in bob          # the diagram's source, as text
+    assert "<img" not in bob and "onerror=alert(2)" in bob  # the diagram's source, as text
     assert "[image not shown: http://example.invalid/chart.png (chart)]" in bob
     assert 'href="#harmful-link"' in bob and "javascript:" not in bob
 
@@ -235,19 +257,24 @@ def test_a_save_writes_what_the_formgrader_writes_and_a_regrade_keeps_it(server,
     from autograder.gradebook.rows import Result
     from autograder.grading.pipeline import Run
 
-    status, headers, _ = _save(server, accept="text/html")       # the form without the page's script
+    status, headers, _ = _save(server, accept="text/html")  # the form without the page's script
     assert status == 303 and headers["Location"].endswith(f"/q/{Q}?token={server.token}#student-ada")
     status, _, body = _save(server, score="3", comment="Clear, and the split is right.")
     assert status == 200 and json.loads(body)["message"] == "saved: 3 / 3"
-    assert _grade(course, "ada") == {"manual_score": 3.0, "needs_manual_grade": False,
-                                     "manual_comment": "Clear, and the split is right.", "score": 3.0}
+    assert _grade(course, "ada") == {
+        "manual_score": 3.0,
+        "needs_manual_grade": False,
+        "manual_comment": "Clear, and the split is right.",
+        "score": 3.0,
+    }
     # a regrade: nbgrader's autograde marks every hand-graded answer "needs manual grade" again, and
     # the pipeline clears the mark where the answer is the one graded (Run.keep_hand_grades)
     db = f"sqlite:///{course / 'gradebook.db'}"
     for student in ANSWERS:
         nb = nbformat.read(course / "autograded" / student / A / f"{A}.ipynb", 4)
-        SaveAutoGrades().preprocess(nb, {"nbgrader": {"notebook": A, "assignment": A, "student": student,
-                                                      "db_url": db}})
+        SaveAutoGrades().preprocess(
+            nb, {"nbgrader": {"notebook": A, "assignment": A, "student": student, "db_url": db}}
+        )
     assert _grade(course, "ada")["needs_manual_grade"] is True
     run = Run(A, course / "staged", course=course, log=lambda *a: None)
     run.results = {s: Result(s, "graded") for s in ANSWERS}
@@ -260,7 +287,7 @@ def test_a_save_writes_what_the_formgrader_writes_and_a_regrade_keeps_it(server,
 def test_a_save_without_the_token_is_refused(server, course):
     before = _grade(course, "ada")
     assert _save(server, token=None)[0] == 403
-    wrong = server.token[:-1] + ("y" if server.token.endswith("x") else "x")    # never the token itself
+    wrong = server.token[:-1] + ("y" if server.token.endswith("x") else "x")  # never the token itself
     status, _, body = _save(server, token=wrong)
     assert status == 403 and "token" in json.loads(body)["message"]
     assert _grade(course, "ada") == before
@@ -294,7 +321,7 @@ def test_feedback_says_not_graded_yet_until_the_answer_is_graded_by_hand(server,
     from autograder.grading.worker import course_config
 
     automatic = auto_points(nbformat.read(course / "source" / A / f"{A}.ipynb", 4))
-    assert main(["feedback", A, "--course", str(course)]) == 0          # make feedback
+    assert main(["feedback", A, "--course", str(course)]) == 0  # make feedback
     before = _feedback(course, "ada")
     assert "not graded yet, 3 points" in _explain_heading(before)
     assert not re.search(r"0(\.0)? / 3", _explain_heading(before)), "the ungraded answer shows a score of 0"
@@ -304,7 +331,7 @@ def test_feedback_says_not_graded_yet_until_the_answer_is_graded_by_hand(server,
     assert f"Score: {automatic + 2:g} / {automatic + 3:g}</h4>" in graded
 
     assert _save(server, score="2.5")[0] == 200
-    monkeypatch.chdir(course)                   # as the grading run's worker writes feedback
+    monkeypatch.chdir(course)  # as the grading run's worker writes feedback
     assert NbGraderAPI(config=course_config(course)).generate_feedback(A, "ada", force=True)["success"]
     after = _feedback(course, "ada")
     assert "Score: 2.5 / 3.0" in _explain_heading(after) and "not graded yet" not in after
@@ -320,17 +347,22 @@ def test_the_feedback_template_marks_code_answers_not_graded_yet_too():
     from traitlets.config import Config
 
     formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-    c = Config()                                   # what nbgrader's GenerateFeedback and the course's config set
+    c = Config()  # what nbgrader's GenerateFeedback and the course's config set
     c.HTMLExporter.template_name = "feedback"
     c.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
     c.HTMLExporter.extra_template_paths = [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
     c.HTMLExporter.template_file = str(REPO / "autograder" / "grading" / "templates" / "feedback.html.j2")
-    c.HTMLExporter.filters = course_config().GenerateFeedback.HTMLExporter.filters      # the template uses them
+    c.HTMLExporter.filters = course_config().GenerateFeedback.HTMLExporter.filters  # the template uses them
     grading = {"grade": True, "solution": True, "grade_id": "code_answer", "points": 2, "score": 0.0}
-    nb = new_notebook(cells=[new_code_cell("def f():\n    return 1", metadata={"nbgrader": {
-        **grading, "not_graded_yet": True}})])
-    page, _ = HTMLExporter(config=c).from_notebook_node(nb, resources={"nbgrader": {
-        "notebook": A, "score": 0.0, "max_score": 2.0, "late_penalty": 0, "pending_points": 2.0}})
+    nb = new_notebook(
+        cells=[new_code_cell("def f():\n    return 1", metadata={"nbgrader": {**grading, "not_graded_yet": True}})]
+    )
+    page, _ = HTMLExporter(config=c).from_notebook_node(
+        nb,
+        resources={
+            "nbgrader": {"notebook": A, "score": 0.0, "max_score": 2.0, "late_penalty": 0, "pending_points": 2.0}
+        },
+    )
     assert "Coding free-response</a> (not graded yet, 2 points)" in page
     assert '<span class="pull-right not-graded-yet">not graded yet, 2 points' in page
     assert "Score: 0 / 2 (2 points not graded yet)</h4>" in page and "0.0 / 2" not in page
@@ -350,8 +382,8 @@ def test_in_the_browser_formulas_render_and_a_score_is_saved(server, course, chr
     try:
         page.goto(f"{_base(server)}/q/{Q}?token={server.token}")
         ada = page.locator("#student-ada")
-        ada.locator("mjx-container").first.wait_for(timeout=20_000)       # MathJax typeset $h_t$
-        assert ada.locator("mjx-container").count() == 2                   # $h_t$ and the $$...$$
+        ada.locator("mjx-container").first.wait_for(timeout=20_000)  # MathJax typeset $h_t$
+        assert ada.locator("mjx-container").count() == 2  # $h_t$ and the $$...$$
         assert page.evaluate("window.__pwned") is None, "a student's script ran"
         ada.locator("input[name=score]").fill("2.5")
         ada.locator("textarea[name=comment]").fill("Right, but no split proposed.")
@@ -363,9 +395,14 @@ def test_in_the_browser_formulas_render_and_a_score_is_saved(server, course, chr
         page.screenshot(path=str(ARTIFACTS / "handgrade.png"))
     finally:
         page.close()
-    assert _grade(course, "ada") == {"manual_score": 2.5, "needs_manual_grade": False,
-                                     "manual_comment": "Right, but no split proposed.", "score": 2.5}
-    assert all(url.startswith(_base(server) + "/") for url in requests), [u for u in requests
-                                                                          if not u.startswith(_base(server))]
+    assert _grade(course, "ada") == {
+        "manual_score": 2.5,
+        "needs_manual_grade": False,
+        "manual_comment": "Right, but no split proposed.",
+        "score": 2.5,
+    }
+    assert all(url.startswith(_base(server) + "/") for url in requests), [
+        u for u in requests if not u.startswith(_base(server))
+    ]
     assert any("/mathjax/output/chtml/fonts/woff-v2/" in url for url in requests), "MathJax's fonts were not served"
     assert not errors, errors

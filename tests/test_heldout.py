@@ -2,6 +2,7 @@
 read neither the catalogues nor the hidden tests; autograder/authoring/heldout.py). Every name it
 gives them has been judged by a reader, and none sends the student to the wrong place; most wrong
 answers are named; right ones never; and no catalogue example copies a held-out answer."""
+
 import pytest
 
 from autograder.authoring import catalogue as C
@@ -10,7 +11,7 @@ from autograder.authoring import heldout as H
 from autograder.course.problemsets import problem_set, problem_sets
 
 SETS = [ps.name for ps in problem_sets() if ps.fixtures("heldout").is_dir()]
-GOAL = 0.70                  # of the wrong answers, the share that must be named
+GOAL = 0.70  # of the wrong answers, the share that must be named
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +46,21 @@ def test_every_name_is_judged_and_none_is_wrong(diagnosed):
             elif v["verdict"] == "wrong":
                 wrong.append(f"{assignment}/{a.fixture.name}: {a.named} ({a.mistake}): {v.get('why', '')}")
     assert not wrong, "named with the wrong story:\n" + "\n".join(wrong)
-    assert not unjudged, ("named, and nobody has judged the name (add it to the set's heldout/verdicts.toml):\n"
-                          + "\n".join(unjudged))
+    assert not unjudged, (
+        "named, and nobody has judged the name (add it to the set's heldout/verdicts.toml):\n" + "\n".join(unjudged)
+    )
 
 
 def test_most_wrong_answers_are_named_and_right_ones_never(diagnosed):
     wrong = [a for answers in diagnosed.values() for a in answers if a.wrong]
     named = [a for a in wrong if a.named]
     assert len(named) >= GOAL * len(wrong), f"{len(named)} of {len(wrong)} wrong answers named"
-    right_named = [f"{a.assignment}/{a.fixture.name}: {a.named}" for answers in diagnosed.values()
-                   for a in answers if not a.wrong and a.named]
+    right_named = [
+        f"{a.assignment}/{a.fixture.name}: {a.named}"
+        for answers in diagnosed.values()
+        for a in answers
+        if not a.wrong and a.named
+    ]
     assert not right_named, right_named
 
 
@@ -77,7 +83,10 @@ def test_a_judged_wrong_name_fails(diagnosed, monkeypatch):
     """The check above can fail: judge one named answer wrong and it does."""
     assignment, a = next((s, a) for s, answers in diagnosed.items() for a in answers if a.named)
     real = H.verdicts
-    monkeypatch.setattr(H, "verdicts", lambda s: {**real(s), a.fixture.name: {"entry": a.named, "verdict": "wrong"}}
-                        if s == assignment else real(s))
+    monkeypatch.setattr(
+        H,
+        "verdicts",
+        lambda s: {**real(s), a.fixture.name: {"entry": a.named, "verdict": "wrong"}} if s == assignment else real(s),
+    )
     with pytest.raises(AssertionError, match="wrong story"):
         test_every_name_is_judged_and_none_is_wrong(diagnosed)

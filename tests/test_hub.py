@@ -18,6 +18,7 @@ then works only through the hub's REST API and each user's own server:
 What each user could and could not do lands in test-artifacts/hub/term.json. Without root
 (no users can be made) the test is skipped, except under CI=true, where that fails.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,10 @@ import nbformat
 import pytest
 
 from autograder.authoring import fixtures as F
-from autograder.deploying import hub as H
-from autograder.deploying import serverenv as E
 from autograder.course.folder import REPO
 from autograder.course.leakscan import hidden_test_lines
+from autograder.deploying import hub as H
+from autograder.deploying import serverenv as E
 from conftest import IN_CI
 
 pytestmark = pytest.mark.hub
@@ -48,7 +49,7 @@ ARTIFACTS = REPO / "test-artifacts" / "hub"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXPLAIN = "explain_forget"
 COMMENT = "Right: a forget gate near 1 keeps the cell state, so the gradient survives."
-WRONG = "step_gate_order"        # a known wrong solution of ps03 (source/ps03_lstm_gates/mutants)
+WRONG = "step_gate_order"  # a known wrong solution of ps03 (source/ps03_lstm_gates/mutants)
 
 
 def _need(condition: bool, why: str) -> None:
@@ -64,6 +65,7 @@ class Server:
 
     def __init__(self, hub_url: str, user: str, token: str):
         import requests
+
         self.user, self.token = user, token
         self.base = f"{hub_url}/user/{user}"
         self.http = requests.Session()
@@ -88,8 +90,9 @@ class Server:
 
     def nbgrader(self, action: str) -> dict:
         """fetch, submit or fetch_feedback, as the Assignments tab does."""
-        out = self.json("POST", f"assignments/{action}",
-                        data={"course_id": "rnn-deep-dive", "assignment_id": ASSIGNMENT})
+        out = self.json(
+            "POST", f"assignments/{action}", data={"course_id": "rnn-deep-dive", "assignment_id": ASSIGNMENT}
+        )
         assert out.get("success"), f"{self.user}: {action} failed: {out}"
         return out
 
@@ -102,12 +105,15 @@ class Server:
     def shell(self, command: str, timeout: float = 240) -> tuple[int, str]:
         """Run `command` in a terminal of this server (as its user), like typing it in JupyterLab."""
         import websocket
+
         name = self.json("POST", "api/terminals")["name"]
         ws = websocket.create_connection(
             f"{self.base.replace('http://', 'ws://')}/terminals/websocket/{name}",
-            header=[f"Authorization: token {self.token}"], timeout=timeout)
+            header=[f"Authorization: token {self.token}"],
+            timeout=timeout,
+        )
         tag = uuid.uuid4().hex[:8]
-        ws.send(json.dumps(["stdin", f"stty -echo; {command}; echo \"@{tag}@$?@\"\r"]))
+        ws.send(json.dumps(["stdin", f'stty -echo; {command}; echo "@{tag}@$?@"\r']))
         out, deadline = "", time.monotonic() + timeout
         try:
             while not (m := re.search(rf"@{tag}@(\d+)@", out)):
@@ -118,12 +124,13 @@ class Server:
         finally:
             ws.close()
             self.call("DELETE", f"api/terminals/{name}")
-        return int(m.group(1)), out[:m.start()].replace("\r", "")
+        return int(m.group(1)), out[: m.start()].replace("\r", "")
 
 
 class Hub:
     def __init__(self, settings: H.Settings):
         import requests
+
         self.s = settings
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"token {settings.api_token}"
@@ -135,7 +142,7 @@ class Hub:
 
     def spawn_all(self, users: list[str], timeout: float = 180) -> None:
         for user in users:
-            self.api("POST", f"users/{user}/server")      # answers at once (slow_spawn_timeout 0)
+            self.api("POST", f"users/{user}/server")  # answers at once (slow_spawn_timeout 0)
         deadline = time.monotonic() + timeout
         waiting = set(users)
         while waiting:
@@ -160,8 +167,7 @@ def term(hub_env_view):
     _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")
     _need(shutil.which("bwrap") is not None, "bubblewrap (the grading sandbox) is not installed")
     tag = secrets.token_hex(2)
-    users = {"instructor": f"rh{tag}-teach", "right": f"rh{tag}-s1", "wrong": f"rh{tag}-s2",
-             "blank": f"rh{tag}-s3"}
+    users = {"instructor": f"rh{tag}-teach", "right": f"rh{tag}-s1", "wrong": f"rh{tag}-s2", "blank": f"rh{tag}-s3"}
     state = Path(tempfile.mkdtemp(prefix="rnnlab-hub-", dir="/tmp"))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / "hub.log", "w")
@@ -173,9 +179,9 @@ def term(hub_env_view):
         record["seconds"][name] = round(time.monotonic() - t0 - sum(record["seconds"].values()), 1)
 
     try:
-        settings = H.prepare_state(state, instructor=users["instructor"],
-                                   students=[users["right"], users["wrong"], users["blank"]],
-                                   port=0)
+        settings = H.prepare_state(
+            state, instructor=users["instructor"], students=[users["right"], users["wrong"], users["blank"]], port=0
+        )
         for user in users.values():
             H.create_user(user, comment="rnnlab hub test")
             made.append(user)
@@ -189,8 +195,7 @@ def term(hub_env_view):
         record["seconds"]["whole term"] = round(time.monotonic() - t0, 1)
         yield record
     finally:
-        (ARTIFACTS / "term.json").write_text(json.dumps({k: v for k, v in record.items() if k != "feedback"},
-                                                        indent=1))
+        (ARTIFACTS / "term.json").write_text(json.dumps({k: v for k, v in record.items() if k != "feedback"}, indent=1))
         stop_and_clean(proc, log, made, state)
 
 
@@ -216,8 +221,9 @@ def run_term(hub, srv, users, course, settings, record, lap):
 
     # answers: right (in JupyterLab, in the browser), wrong (a known wrong solution), blank
     solution = F.answers(F.SOLUTION, source_nb)
-    solution[EXPLAIN] = ("A forget gate near 1 copies the cell state forward almost unchanged, "
-                         "so its gradient survives many steps.")
+    solution[EXPLAIN] = (
+        "A forget gate near 1 copies the cell state forward almost unchanged, so its gradient survives many steps."
+    )
     mutant = next(fx for fx in F.fixtures_for(ASSIGNMENT, "mutants") if fx.name == WRONG)
     failed: list = []
 
@@ -225,8 +231,9 @@ def run_term(hub, srv, users, course, settings, record, lap):
         def run():
             try:
                 work(*args)
-            except BaseException as err:          # re-raised below, in the test's thread
+            except BaseException as err:  # re-raised below, in the test's thread
                 failed.append(err)
+
         thread = threading.Thread(target=run)
         thread.start()
         return thread
@@ -253,8 +260,10 @@ def run_term(hub, srv, users, course, settings, record, lap):
     # student3 forges a submission in student1's name, newer than anything real
     inbound = f"{settings.exchange}/rnn-deep-dive/inbound"
     forged = f"{inbound}/{users['right']}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+forged"
-    rc, out = blank.shell(f"mkdir '{forged}' && cp ~/{NOTEBOOK} '{forged}/' && "
-                          f"echo '2099-01-01 00:00:00.000000 UTC' > '{forged}/timestamp.txt'")
+    rc, out = blank.shell(
+        f"mkdir '{forged}' && cp ~/{NOTEBOOK} '{forged}/' && "
+        f"echo '2099-01-01 00:00:00.000000 UTC' > '{forged}/timestamp.txt'"
+    )
     record["student3 could forge a submission folder named for student1"] = rc == 0
     assert rc == 0, out
     browser.join()
@@ -266,39 +275,48 @@ def run_term(hub, srv, users, course, settings, record, lap):
 
     # the instructor collects: the course's collector refuses the forgery ...
     teach.formgrader("POST", f"assignment/{ASSIGNMENT}/collect")
-    collected = {u: teach.read_nb(f"rnn-deep-dive/submitted/{u}/{NOTEBOOK}")
-                 for u in (users["right"], users["wrong"], users["blank"])}
-    assert _answer(collected[users["right"]], "lstm_step") == solution["lstm_step"].strip(), \
+    collected = {
+        u: teach.read_nb(f"rnn-deep-dive/submitted/{u}/{NOTEBOOK}")
+        for u in (users["right"], users["wrong"], users["blank"])
+    }
+    assert _answer(collected[users["right"]], "lstm_step") == solution["lstm_step"].strip(), (
         "student1's collected notebook is not what student1 saved (the forgery won?)"
+    )
     record["the course's collector refused the forgery"] = True
     # (stock nbgrader's collector takes it, with a warning: tests/test_exchange.py)
     lap("instructor collected")
 
     # the instructor grades the collected folder with the course's sandboxed pipeline
-    rc, out = teach.shell(f"cd ~/rnn-deep-dive && python -m autograder grade ps03 submitted --course . --jobs 2 2>&1")
+    rc, out = teach.shell("cd ~/rnn-deep-dive && python -m autograder grade ps03 submitted --course . --jobs 2 2>&1")
     assert rc == 0, out
     record["grading output"] = out.strip().splitlines()[-6:]
     report = json.loads(teach.read_text(f"rnn-deep-dive/reports/{ASSIGNMENT}/report.json"))
-    record["grades"] = {r["student"]: {k: r[k] for k in ("score", "max_score", "status", "flags", "reason",
-                                                           "failed_tests", "needs_manual")}
-                        for r in report["students"]}
+    record["grades"] = {
+        r["student"]: {
+            k: r[k] for k in ("score", "max_score", "status", "flags", "reason", "failed_tests", "needs_manual")
+        }
+        for r in report["students"]
+    }
     assert report["sandboxed"], report
     # graded by a user who is not root, who has one uid for itself and every kernel: no warm
     # process (autograder.grading.warm), every kernel a fresh sandbox of its own
     record["kernel starts"] = {r["student"]: r["limits"].get("kernel start") for r in report["students"]}
-    assert all(how == "a fresh process in a sandbox of its own" for how in record["kernel starts"].values()), \
-        record["kernel starts"]
+    assert all(how == "a fresh process in a sandbox of its own" for how in record["kernel starts"].values()), record[
+        "kernel starts"
+    ]
     lap("instructor graded in the sandbox (python -m autograder grade ps03 submitted)")
 
     # hand grading of student1's explain answer in the formgrader
     subs = teach.formgrader("GET", f"submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
     sub = next(s for s in subs if s["student"] == users["right"])
-    grade = next(g for g in teach.formgrader("GET", "grades", params={"submission_id": sub["id"]})
-                 if g["name"] == EXPLAIN)
+    grade = next(
+        g for g in teach.formgrader("GET", "grades", params={"submission_id": sub["id"]}) if g["name"] == EXPLAIN
+    )
     assert grade["needs_manual_grade"], grade
     teach.formgrader("PUT", f"grade/{grade['id']}", json={"manual_score": grade["max_score"]})
-    comment = next(c for c in teach.formgrader("GET", "comments", params={"submission_id": sub["id"]})
-                   if c["name"] == EXPLAIN)
+    comment = next(
+        c for c in teach.formgrader("GET", "comments", params={"submission_id": sub["id"]}) if c["name"] == EXPLAIN
+    )
     teach.formgrader("PUT", f"comment/{comment['id']}", json={"manual_comment": COMMENT})
     record["hand grade"] = {"student": users["right"], "points": grade["max_score"]}
     # nbgrader's generate_feedback with the course's config (what make feedback runs), in the formgrader
@@ -332,10 +350,19 @@ def answer_in_browser(settings, server: Server, user: str, answers: dict, record
     """Log in on the hub's page, open the fetched notebook in JupyterLab, type the answers into
     its cells (JupyterLab's own cell models) and save with JupyterLab's save command."""
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{settings.url}/hub/login")
@@ -344,11 +371,15 @@ def answer_in_browser(settings, server: Server, user: str, answers: dict, record
             page.click("input[type=submit], button[type=submit]")
             page.wait_for_url(re.compile(rf"/user/{user}/"), timeout=120_000)
             page.goto(f"{settings.url}/user/{user}/lab/tree/{NOTEBOOK}?reset")
-            page.wait_for_function("""() => {
+            page.wait_for_function(
+                """() => {
                 const app = window.jupyterapp; const w = app && app.shell.currentWidget;
                 return w && w.context && w.context.isReady && w.content && w.content.widgets.length > 0;
-            }""", timeout=120_000)
-            filled = page.evaluate("""(answers) => {
+            }""",
+                timeout=120_000,
+            )
+            filled = page.evaluate(
+                """(answers) => {
                 const panel = window.jupyterapp.shell.currentWidget;
                 let n = 0;
                 for (const cell of panel.content.widgets) {
@@ -358,11 +389,12 @@ def answer_in_browser(settings, server: Server, user: str, answers: dict, record
                     }
                 }
                 return n;
-            }""", answers)
+            }""",
+                answers,
+            )
             assert filled == len(answers), (filled, sorted(answers))
             page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-            page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
-                                   timeout=60_000)
+            page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "student1-jupyterlab.png"))
         finally:
             browser.close()
@@ -382,7 +414,9 @@ PROBES = {
     "read the released assignment in the exchange": "cat {exchange}/rnn-deep-dive/outbound/{a}/{a}.ipynb",
     "list the exchange's inbound (every submission's name)": "ls {exchange}/rnn-deep-dive/inbound",
     "read another student's submission, knowing its folder name": "cat '{other_submission}/{a}.ipynb'",
-    "read another student's submission secret, knowing its folder name": "cat '{other_submission}/submission_secret.txt'",
+    "read another student's submission secret, knowing its folder name": (
+        "cat '{other_submission}/submission_secret.txt'"
+    ),
     "list the exchange's feedback folder": "ls {exchange}/rnn-deep-dive/feedback",
     "read another student's feedback, knowing its file name": "cat {other_feedback}",
     "write into another student's submission folder, knowing its name": "touch '{other_submission}/x'",
@@ -397,24 +431,37 @@ def probe_visibility(srv, users, course, settings, record) -> dict:
     """Each student tries PROBES from a terminal of their own server; the answers (yes/no)."""
     import glob
     import hashlib
+
     inbound = f"{settings.exchange}/rnn-deep-dive/inbound"
-    submission_of = {u: max(f for f in glob.glob(f"{inbound}/{u}+{ASSIGNMENT}+*") if not f.endswith("+forged"))
-                     for u in (users["right"], users["wrong"], users["blank"])}
+    submission_of = {
+        u: max(f for f in glob.glob(f"{inbound}/{u}+{ASSIGNMENT}+*") if not f.endswith("+forged"))
+        for u in (users["right"], users["wrong"], users["blank"])
+    }
     feedback_of = {}
     for u, folder in submission_of.items():
         secret = Path(folder, "submission_secret.txt").read_text()
-        feedback_of[u] = (f"{settings.exchange}/rnn-deep-dive/feedback/"
-                          f"{hashlib.md5((secret + ASSIGNMENT).encode()).hexdigest()}.html")
+        feedback_of[u] = (
+            f"{settings.exchange}/rnn-deep-dive/feedback/{hashlib.md5((secret + ASSIGNMENT).encode()).hexdigest()}.html"
+        )
         assert Path(feedback_of[u]).exists(), f"no released feedback at {feedback_of[u]}"
     order = ["right", "wrong", "blank"]
     seen = {}
     for i, role in enumerate(order):
         other = users[order[(i + 1) % 3]]
-        fill = dict(a=ASSIGNMENT, course=course, repo=REPO, instructor_home=course.parent,
-                    other_home=f"/home/{other}", exchange=settings.exchange,
-                    other_submission=submission_of[other], other_feedback=feedback_of[other])
-        script = "; ".join(f"({cmd.format(**fill)}) >/dev/null 2>&1 && echo 'P{n}:yes' || echo 'P{n}:no'"
-                           for n, cmd in enumerate(PROBES.values()))
+        fill = dict(
+            a=ASSIGNMENT,
+            course=course,
+            repo=REPO,
+            instructor_home=course.parent,
+            other_home=f"/home/{other}",
+            exchange=settings.exchange,
+            other_submission=submission_of[other],
+            other_feedback=feedback_of[other],
+        )
+        script = "; ".join(
+            f"({cmd.format(**fill)}) >/dev/null 2>&1 && echo 'P{n}:yes' || echo 'P{n}:no'"
+            for n, cmd in enumerate(PROBES.values())
+        )
         rc, out = srv[role].shell(script)
         answers = dict(re.findall(r"P(\d+):(yes|no)", out))
         assert len(answers) == len(PROBES), out
@@ -478,19 +525,33 @@ def probe_repository(settings, student: str) -> dict:
             own.add((st.st_dev, st.st_ino))
     walk = [settings.state, *(p for p in [os.environ.get(H.SHARED_VIEW_ENV)] if p)]
     pw = pwd.getpwnam(student)
-    run = subprocess.run([settings.python, "-c", REACH], input=json.dumps({"paths": paths, "walk": walk}),
-                         user=pw.pw_uid, group=pw.pw_gid, extra_groups=[], capture_output=True, text=True,
-                         cwd="/", env={"PATH": "/usr/bin:/bin", "HOME": pw.pw_dir, **settings.python_env})
+    run = subprocess.run(
+        [settings.python, "-c", REACH],
+        input=json.dumps({"paths": paths, "walk": walk}),
+        user=pw.pw_uid,
+        group=pw.pw_gid,
+        extra_groups=[],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env={"PATH": "/usr/bin:/bin", "HOME": pw.pw_dir, **settings.python_env},
+    )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     shared = own & {tuple(i) for i in seen["inodes"]}
-    return {"paths tried": len(paths), "opened": seen["opened"][:50], "opened count": len(seen["opened"]),
-            "files of the repository outside .venv": len(own), "their inodes reachable": len(shared),
-            "repository closed to others": E.closed_folder(REPO) is not None}
+    return {
+        "paths tried": len(paths),
+        "opened": seen["opened"][:50],
+        "opened count": len(seen["opened"]),
+        "files of the repository outside .venv": len(own),
+        "their inodes reachable": len(shared),
+        "repository closed to others": E.closed_folder(REPO) is not None,
+    }
 
 
 def stat_is_file(st) -> bool:
     import stat as S
+
     return S.S_ISREG(st.st_mode)
 
 
@@ -523,19 +584,25 @@ def probe_student_server(server: Server, settings) -> dict:
     own HTTP API: whether nbgrader's instructor tools answer (the formgrader, the course list)
     and which JupyterLab plugins its page disables (Create Assignment among them)."""
     import base64
+
     encoded = base64.b64encode(IMPORTS.encode()).decode()
     rc, out = server.shell(f"python -c \"import base64; exec(base64.b64decode('{encoded}'))\" 2>&1")
     assert rc == 0 and "@IMPORTS@" in out, out
     imports = json.loads(re.search(r"@IMPORTS@(.*)@", out).group(1))
     page = server.call("GET", "lab").text
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                  page, re.S).group(1))
-    return {"imports": imports,
-            "formgrader answers": server.call("GET", "formgrader", expect=(200, 403, 404)).status_code == 200,
-            "course list answers": server.call("GET", "formgraders", expect=(200, 403, 404)).status_code == 200,
-            "assignment list answers": server.call("GET", "assignments", params={"course_id": "rnn-deep-dive"},
-                                                   expect=(200, 403, 404)).status_code == 200,
-            "disabled plugins": sorted(config.get("disabledExtensions", []))}
+    config = json.loads(
+        re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
+    return {
+        "imports": imports,
+        "formgrader answers": server.call("GET", "formgrader", expect=(200, 403, 404)).status_code == 200,
+        "course list answers": server.call("GET", "formgraders", expect=(200, 403, 404)).status_code == 200,
+        "assignment list answers": server.call(
+            "GET", "assignments", params={"course_id": "rnn-deep-dive"}, expect=(200, 403, 404)
+        ).status_code
+        == 200,
+        "disabled plugins": sorted(config.get("disabledExtensions", [])),
+    }
 
 
 # -- what the term must show ------------------------------------------------------------------
@@ -543,7 +610,7 @@ def test_the_term_grades_right_wrong_and_blank(term):
     u, g = term["users"], term["grades"]
     assert g[u["right"]]["status"] == g[u["wrong"]]["status"] == g[u["blank"]]["status"] == "graded", g
     full = float(g[u["right"]]["max_score"])
-    auto = full - 3                                   # the explain answer is graded by hand
+    auto = full - 3  # the explain answer is graded by hand
     assert float(g[u["right"]]["score"]) == auto, g
     assert 0 < float(g[u["wrong"]]["score"]) < auto, g
     assert float(g[u["blank"]]["score"]) == 0, g
@@ -560,27 +627,38 @@ def test_each_student_gets_their_own_feedback_with_the_hand_grade(term):
         assert (COMMENT in html) == (student == u["right"]), student
     # the hand-graded points count: student1's feedback shows the full score
     g = term["grades"][u["right"]]
-    assert re.search(rf"Score:\s*{float(g['max_score']):g}(\.0)?\s*/\s*{float(g['max_score']):g}",
-                     re.sub(r"<[^>]+>", " ", fb[u["right"]])), "hand grade missing from the feedback"
+    assert re.search(
+        rf"Score:\s*{float(g['max_score']):g}(\.0)?\s*/\s*{float(g['max_score']):g}",
+        re.sub(r"<[^>]+>", " ", fb[u["right"]]),
+    ), "hand grade missing from the feedback"
 
 
 def test_what_students_can_and_cannot_see(term):
-    must_not = ["list the instructor's repository", "list the repository's source/",
-                "read the repository's gradebook.db", "read the repository's .git",
-                "read the instructor's source/ (solutions, hidden tests)", "list the instructor's home",
-                "read the instructor's gradebook", "list another student's home",
-                "read another student's notebook", "list the exchange's inbound (every submission's name)",
-                "list the exchange's feedback folder"]
+    must_not = [
+        "list the instructor's repository",
+        "list the repository's source/",
+        "read the repository's gradebook.db",
+        "read the repository's .git",
+        "read the instructor's source/ (solutions, hidden tests)",
+        "list the instructor's home",
+        "read the instructor's gradebook",
+        "list another student's home",
+        "read another student's notebook",
+        "list the exchange's inbound (every submission's name)",
+        "list the exchange's feedback folder",
+    ]
     # nbgrader's exchange by design: released files are public; a submission or a feedback file
     # is readable by anyone who has its name, which holds 72 random bits (submission) or an MD5 of
     # a 512-bit secret (feedback), and cannot be listed
     # nbgrader submit leaves each submission folder 0777: given the name, files can be replaced
     # (the course's collector then refuses the folder: tests/test_exchange.py)
-    by_name = ["read the released assignment in the exchange",
-               "write into another student's submission folder, knowing its name",
-               "read another student's submission, knowing its folder name",
-               "read another student's submission secret, knowing its folder name",
-               "read another student's feedback, knowing its file name"]
+    by_name = [
+        "read the released assignment in the exchange",
+        "write into another student's submission folder, knowing its name",
+        "read another student's submission, knowing its folder name",
+        "read another student's submission secret, knowing its folder name",
+        "read another student's feedback, knowing its file name",
+    ]
     for student, seen in term["visibility"].items():
         for what in must_not:
             assert seen[what] is False, f"{student} could {what}"
@@ -588,7 +666,6 @@ def test_what_students_can_and_cannot_see(term):
             assert seen[what] is True, f"{student}: expected nbgrader's exchange to allow: {what}"
     assert term["student3 could forge a submission folder named for student1"]
     assert term["the course's collector refused the forgery"]
-
 
 
 def test_no_student_reaches_the_instructors_repository(term):
@@ -603,12 +680,16 @@ def test_no_student_reaches_the_instructors_repository(term):
     assert seen["their inodes reachable"] == 0, seen
 
 
-INSTRUCTOR_PLUGINS = ["@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
-                      "@jupyter/nbgrader:formgrader"]
+INSTRUCTOR_PLUGINS = [
+    "@jupyter/nbgrader:course-list",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:formgrader",
+]
 
 
 def test_students_run_the_student_distribution_without_the_instructors_tools(term):
     import importlib.util
+
     teach = term["instructor server"]
     for student, seen in term["student servers"].items():
         imports = seen["imports"]

@@ -9,6 +9,7 @@ not start". Here the three ports are held by other sockets (one an HTTP server t
 running from the failed attempt, and say what happened when it runs out of attempts. Needs
 root and the proxy (make test-hub installs it), like tests/test_hub.py.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import psutil
 import pytest
+from test_hub import _need
 
 from autograder.deploying import hub as H
-from test_hub import _need
 
 pytestmark = pytest.mark.hub
 
@@ -45,8 +46,9 @@ def _running_with(ports: set[int]) -> list[str]:
     found = []
     for p in psutil.process_iter(["cmdline"]):
         words = p.info["cmdline"] or []
-        if any(str(port) in words or f"http://127.0.0.1:{port}" in " ".join(words) for port in ports) \
-                and "pytest" not in " ".join(words):
+        if any(
+            str(port) in words or f"http://127.0.0.1:{port}" in " ".join(words) for port in ports
+        ) and "pytest" not in " ".join(words):
             found.append(" ".join(words)[:200])
     return found
 

@@ -1,5 +1,6 @@
 """autograder.deploying.hub and deploy/jupyterhub_config.py without starting anything (the real hub:
 tests/test_hub.py)."""
+
 import errno
 import json
 import os
@@ -23,8 +24,9 @@ NOBODY = 65534
 
 def _as_nobody(argv: list[str], **kw) -> subprocess.CompletedProcess:
     """`argv` run as an unprivileged user without root's groups, as a hub's student (root only)."""
-    return subprocess.run(argv, user=NOBODY, group=NOBODY, extra_groups=[], capture_output=True,
-                          text=True, cwd="/", **kw)
+    return subprocess.run(
+        argv, user=NOBODY, group=NOBODY, extra_groups=[], capture_output=True, text=True, cwd="/", **kw
+    )
 
 
 @pytest.fixture
@@ -75,7 +77,10 @@ def test_nbgrader_system_config_names_course_exchange_and_collector(tmp_path):
     # the collector is the instructor's (the instructor package, which students' servers do not have: naming
     # it in their config would break their fetch and submit)
     assert "instructor." not in text
-    assert "c.ExchangeFactory.collect = 'autograder.deploying.exchange.OwnerCheckedCollect'" in H.nbgrader_instructor_config()
+    assert (
+        "c.ExchangeFactory.collect = 'autograder.deploying.exchange.OwnerCheckedCollect'"
+        in H.nbgrader_instructor_config()
+    )
 
 
 def test_prepare_state_without_the_proxy_says_how_to_install_it(tmp_path):
@@ -84,9 +89,16 @@ def test_prepare_state_without_the_proxy_says_how_to_install_it(tmp_path):
 
 
 def test_hub_config_listens_on_loopback_and_runs_the_course_python(tmp_path, monkeypatch):
-    settings = H.Settings(state=str(tmp_path), python="/opt/py/bin/python", config_path="/c1:/c2",
-                          data_path="/d", exchange=str(tmp_path / "x"), instructor="teach",
-                          students=["s1", "s2"], port=8123)
+    settings = H.Settings(
+        state=str(tmp_path),
+        python="/opt/py/bin/python",
+        config_path="/c1:/c2",
+        data_path="/d",
+        exchange=str(tmp_path / "x"),
+        instructor="teach",
+        students=["s1", "s2"],
+        port=8123,
+    )
     (tmp_path / "settings.json").write_text(json.dumps(asdict(settings)))
     monkeypatch.setenv("RNNLAB_HUB_SETTINGS", str(tmp_path / "settings.json"))
     loader = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy"))
@@ -120,7 +132,9 @@ def test_the_proxy_is_pinned_with_a_lockfile():
     assert all("integrity" in p for name, p in lock["packages"].items() if name)
     makefile = (REPO / "Makefile").read_text()
     assert "npm ci --prefix deploy/hub" in makefile
-    assert "test: $(STAMP) system-deps hub-deps" in makefile and "test-hub" in makefile.split("test:")[1].split("\n\n")[0]
+    assert (
+        "test: $(STAMP) system-deps hub-deps" in makefile and "test-hub" in makefile.split("test:")[1].split("\n\n")[0]
+    )
 
 
 @pytest.mark.parametrize("prefix", ["Demo-", "1st-", "-x", "a b", "x" * 22])
@@ -137,19 +151,31 @@ def test_hub_config_runs_ngshare_as_a_service_when_asked(open_tmp, monkeypatch):
     fake_python.write_text("")
     service = H.ngshare_service(open_tmp, "teach", python=fake_python)
     assert oct(Path(service["folder"]).stat().st_mode & 0o777) == "0o700"
-    settings = H.Settings(state=str(open_tmp), python="/opt/py/bin/python", config_path="/c", data_path="/d",
-                          exchange=str(open_tmp / "x"), instructor="teach", students=["s1"], port=8123,
-                          ngshare=service)
+    settings = H.Settings(
+        state=str(open_tmp),
+        python="/opt/py/bin/python",
+        config_path="/c",
+        data_path="/d",
+        exchange=str(open_tmp / "x"),
+        instructor="teach",
+        students=["s1"],
+        port=8123,
+        ngshare=service,
+    )
     (open_tmp / "settings.json").write_text(json.dumps(asdict(settings)))
     monkeypatch.setenv("RNNLAB_HUB_SETTINGS", str(open_tmp / "settings.json"))
     c = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy")).load_config()
     ng = next(s for s in c.JupyterHub.services if s["name"] == "ngshare")
     assert ng["url"] == f"http://127.0.0.1:{service['port']}"
     assert ng["command"][:3] == [str(fake_python), "-m", "ngshare"]
-    assert ng["command"][ng["command"].index("--admins") + 1] == "teach"      # students are no admins
-    assert all(a.startswith(f"sqlite:///{service['folder']}") or a.startswith(service["folder"])
-               for a in (ng["command"][ng["command"].index("--database") + 1],
-                         ng["command"][ng["command"].index("--storage") + 1]))
+    assert ng["command"][ng["command"].index("--admins") + 1] == "teach"  # students are no admins
+    assert all(
+        a.startswith(f"sqlite:///{service['folder']}") or a.startswith(service["folder"])
+        for a in (
+            ng["command"][ng["command"].index("--database") + 1],
+            ng["command"][ng["command"].index("--storage") + 1],
+        )
+    )
     # without ngshare in the settings, no such service
     (open_tmp / "settings.json").write_text(json.dumps(asdict(settings) | {"ngshare": {}}))
     c = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy")).load_config()
@@ -166,21 +192,28 @@ def test_ngshare_needs_its_environment_and_switches_nbgrader_to_it(open_tmp):
 
 
 def test_ngshare_environment_is_pinned_with_sqlalchemy_1():
-    lines = [line for line in (REPO / "deploy" / "ngshare" / "requirements.txt").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        line
+        for line in (REPO / "deploy" / "ngshare" / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     pins = dict(line.split("==") for line in lines)
     assert len(pins) == len(lines), "pin every package with =="
     assert pins["ngshare"] == "0.6.0" and pins["SQLAlchemy"].startswith("1.4."), pins
     makefile = (REPO / "Makefile").read_text()
-    recipe = subprocess.run(["make", "-n", "-W", "deploy/ngshare/requirements.txt", "ngshare-deps"], cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout
+    recipe = subprocess.run(
+        ["make", "-n", "-W", "deploy/ngshare/requirements.txt", "ngshare-deps"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "--no-deps -r deploy/ngshare/requirements.txt" in recipe, recipe
     assert "test-hub: $(STAMP) system-deps hub-deps ngshare-deps" in makefile
 
 
 @pytest.mark.parametrize("linking", [True, False], ids=["linked", "copied (another filesystem)"])
-def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_tmp, open_tmp, monkeypatch,
-                                                                        linking):
+def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_tmp, open_tmp, monkeypatch, linking):
     tree = private_tmp / "tree"
     _write(tree / "pkg" / "__init__.py", "X = 1\n")
     _write(tree / "pkg" / "private" / "data.txt", "data\n", 0o600)
@@ -188,8 +221,10 @@ def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_t
     _write(tree / "tool", "#!/bin/sh\necho ran\n", 0o700)
     (tree / "link").symlink_to("pkg/__init__.py")
     if not linking:
+
         def cross_device(src, dst):
             raise OSError(errno.EXDEV, "Invalid cross-device link")
+
         monkeypatch.setattr(H.os, "link", cross_device)
     before = {p: p.lstat().st_mode for p in tree.rglob("*")}
     open_tmp.chmod(0o755)
@@ -204,7 +239,7 @@ def test_readable_view_opens_a_tree_in_a_private_folder_to_other_users(private_t
     files = ["pkg/__init__.py", "pkg/private/data.txt", "link", "tool"]
     assert [f for f in files if not E.usable_by_all(view / f)] == []
     assert [f for f in files if E.usable_by_all(tree / f)] == []
-    if os.geteuid() == 0:                 # what another user really gets
+    if os.geteuid() == 0:  # what another user really gets
         for f in files[:3]:
             assert _as_nobody(["cat", str(view / f)]).returncode == 0, f
             assert _as_nobody(["cat", str(tree / f)]).returncode != 0, f
@@ -266,8 +301,10 @@ def test_server_python_of_a_private_clone_imports_its_sites_as_another_user(priv
     assert run.returncode == 0, run.stderr
     assert run.stdout == f"dep {mine}/courselib/__init__.py\n"
     # the same Python, told to import them where they are, cannot (what the hub's servers met)
-    direct = _as_nobody([str(python), "-S", "-c",
-                         f"import sys; sys.path[:0] = [{str(site)!r}, {str(package.parent)!r}]; {code}"], env=env)
+    direct = _as_nobody(
+        [str(python), "-S", "-c", f"import sys; sys.path[:0] = [{str(site)!r}, {str(package.parent)!r}]; {code}"],
+        env=env,
+    )
     assert direct.returncode != 0 and "courselib" in direct.stderr, direct.stderr
 
 
@@ -284,16 +321,19 @@ def student_env():
 
 def test_student_environment_installs_the_student_distribution_not_editable(student_env):
     from autograder.publishing import dist
+
     site = student_env / "site"
     assert (student_env / "commit.txt").read_text().strip() == dist.resolve(REPO, "HEAD")
     assert sorted(p.name for p in site.iterdir() if not p.name.startswith("__")) == ["rnnlab", "rnnlab-0.1.0.dist-info"]
     url = json.loads((site / "rnnlab-0.1.0.dist-info" / "direct_url.json").read_text())
     assert not url.get("dir_info", {}).get("editable"), url
     # files of its own (not links to the repository's), the same package as the distribution's
-    shipped = sorted(str(p.relative_to(student_env / "dist")) for p in (student_env / "dist" / "rnnlab").rglob("*")
-                     if p.is_file())
-    installed = sorted(str(p.relative_to(site)) for p in (site / "rnnlab").rglob("*")
-                       if p.is_file() and "__pycache__" not in p.parts)
+    shipped = sorted(
+        str(p.relative_to(student_env / "dist")) for p in (student_env / "dist" / "rnnlab").rglob("*") if p.is_file()
+    )
+    installed = sorted(
+        str(p.relative_to(site)) for p in (site / "rnnlab").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     assert installed == shipped and len(installed) > 10
     repo_inodes = {p.stat().st_ino for p in (REPO / "rnnlab").rglob("*") if p.is_file()}
     assert not [p for p in (site / "rnnlab").rglob("*") if p.is_file() and p.stat().st_ino in repo_inodes]
@@ -303,11 +343,16 @@ def test_student_environment_installs_the_student_distribution_not_editable(stud
     # the students' Jupyter settings turn off the instructor's nbgrader tools
     settings = student_env / "dist" / "jupyter" / "student"
     page = json.loads((settings / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
-    assert {k for k, v in page.items() if v} >= {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                                                 "@jupyter/nbgrader:course-list"}
+    assert {k for k, v in page.items() if v} >= {
+        "@jupyter/nbgrader:formgrader",
+        "@jupyter/nbgrader:create-assignment",
+        "@jupyter/nbgrader:course-list",
+    }
     server = json.loads((settings / "jupyter_server_config.d" / "nbgrader-student.json").read_text())
-    assert server["ServerApp"]["jpserver_extensions"] == {"nbgrader.server_extensions.formgrader": False,
-                                                          "nbgrader.server_extensions.course_list": False}
+    assert server["ServerApp"]["jpserver_extensions"] == {
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.course_list": False,
+    }
     assert all(E.usable_by_all(p) for p in [student_env, *student_env.rglob("*")] if not p.is_symlink())
     # made once per commit
     before = (student_env / "commit.txt").stat().st_mtime_ns
@@ -343,12 +388,21 @@ def test_make_hub_refuses_a_state_folder_inside_the_repository(open_tmp, monkeyp
 
 def test_the_hub_starts_the_instructor_on_their_own_environment(open_tmp, monkeypatch):
     import pwd
+
     folder = open_tmp / "autograder"
     folder.mkdir(mode=0o700)
     teach = {"python": "/opt/teach/bin/python", "env": {}, "config_path": "/t1:/c1", "data_path": "/d"}
-    settings = H.Settings(state=str(open_tmp), python="/opt/py/bin/python", config_path="/c1:/student:/c2",
-                          data_path="/d", exchange=str(open_tmp / "x"), instructor="root", students=["nobody"],
-                          instructor_server=teach, instructor_folder=str(folder))
+    settings = H.Settings(
+        state=str(open_tmp),
+        python="/opt/py/bin/python",
+        config_path="/c1:/student:/c2",
+        data_path="/d",
+        exchange=str(open_tmp / "x"),
+        instructor="root",
+        students=["nobody"],
+        instructor_server=teach,
+        instructor_folder=str(folder),
+    )
     (open_tmp / "settings.json").write_text(json.dumps(asdict(settings)))
     monkeypatch.setenv("RNNLAB_HUB_SETTINGS", str(open_tmp / "settings.json"))
     c = PyFileConfigLoader("jupyterhub_config.py", path=str(REPO / "deploy")).load_config()
@@ -377,7 +431,7 @@ def test_the_hub_starts_the_instructor_on_their_own_environment(open_tmp, monkey
 def test_make_hub_from_a_private_folder_says_where_to_put_the_state(private_tmp, open_tmp):
     proxy = open_tmp / "proxy"
     proxy.write_text("")
-    state = private_tmp / "course" / ".hub" / "state"         # make hub's default in such a clone
+    state = private_tmp / "course" / ".hub" / "state"  # make hub's default in such a clone
     with pytest.raises(H.HubError) as refused:
         H.prepare_state(state, proxy=str(proxy))
     message = str(refused.value)
@@ -391,10 +445,26 @@ def test_git_trusts_a_repository_another_user_owns(open_tmp):
     if os.geteuid() != 0:
         pytest.skip("owning a repository by another user needs root")
     from autograder.publishing import dist
+
     repo = open_tmp / "theirs"
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q",
-                    "--allow-empty", "-m", "x"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@x",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "x",
+        ],
+        check=True,
+    )
     for p in [repo, *repo.rglob("*")]:
         os.chown(p, NOBODY, NOBODY, follow_symlinks=False)
     with pytest.raises(dist.DistError):
@@ -415,8 +485,12 @@ def test_the_points_docs_hub_quotes_are_ps03_s():
     graded = [c["metadata"]["nbgrader"] for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
     auto = sum(g["points"] for g in graded if not g.get("solution"))
     hand = sum(g["points"] for g in graded if g.get("solution"))
-    quoted = re.search(r"student1 all (\d+) automatic points.*?the explain\s+answer's (\d+) points make "
-                       r"ps03's (\d+)", text, re.S)
+    quoted = re.search(
+        r"student1 all (\d+) automatic points.*?the explain\s+answer's (\d+) points make "
+        r"ps03's (\d+)",
+        text,
+        re.S,
+    )
     assert quoted, "docs/hub.md no longer says what the hub test's students score"
     assert tuple(map(int, quoted.groups())) == (auto, hand, auto + hand)
 
@@ -424,8 +498,7 @@ def test_the_points_docs_hub_quotes_are_ps03_s():
 def test_the_hub_sets_up_the_problem_sets_it_is_asked_for():
     assert H.chosen_assignments("ps03") == ["ps03_lstm_gates"]
     assert H.chosen_assignments(" ps03, ps04_using_lstm ") == ["ps03_lstm_gates", "ps04_using_lstm"]
-    assert H.chosen_assignments("all") == sorted(p.name for p in (REPO / "source").iterdir()
-                                                 if p.name.startswith("ps"))
+    assert H.chosen_assignments("all") == sorted(p.name for p in (REPO / "source").iterdir() if p.name.startswith("ps"))
     for bad in ("ps99", "", "ps0"):
         with pytest.raises(H.HubError, match="--assignments"):
             H.chosen_assignments(bad)
@@ -482,8 +555,14 @@ def test_make_hub_refuses_a_port_in_use_and_says_how_to_choose_another(monkeypat
 def test_make_hub_moves_its_inner_ports_if_one_was_taken_while_it_prepared(monkeypatch, open_tmp):
     """`make hub` execs JupyterHub, so it cannot try again as `start` does: just before the
     exec it checks the ports it chose seconds earlier and chooses again those taken."""
-    settings = H.Settings(state=str(open_tmp), python=sys.executable, config_path="", data_path="",
-                          exchange=str(open_tmp / "exchange"), port=H.free_port())
+    settings = H.Settings(
+        state=str(open_tmp),
+        python=sys.executable,
+        config_path="",
+        data_path="",
+        exchange=str(open_tmp / "exchange"),
+        port=H.free_port(),
+    )
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     monkeypatch.setattr(H, "prepare_state", lambda *a, **k: settings)
     monkeypatch.setattr(H, "create_user", lambda *a, **k: None)
@@ -491,6 +570,7 @@ def test_make_hub_moves_its_inner_ports_if_one_was_taken_while_it_prepared(monke
 
     def execve(*args):
         raise SystemExit("exec")
+
     monkeypatch.setattr(os, "execve", execve)
     before = settings.hub_port
     with socket.socket() as held:

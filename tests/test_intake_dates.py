@@ -5,6 +5,7 @@ compared the times of extraction: the entry extracted last, or (within the file 
 tick) the one named like the assignment, was graded, whatever the zip said. An older wrong draft
 went into the LMS file. The entries' dates now decide, the row says which file was graded, what
 was compared and which notebooks were not graded."""
+
 import json
 import os
 import time
@@ -40,20 +41,21 @@ def _zip(path: Path, entries) -> Path:
 
 
 def _clock(date_time) -> str:
-    return "%04d-%02d-%02d %02d:%02d:%02d" % date_time
+    return "{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format(*date_time)
 
 
 @pytest.mark.parametrize("newer_first", [False, True], ids=["older-entry-first", "newer-entry-first"])
 def test_the_newer_zip_entry_is_graded_whatever_the_order(tmp_path, drafts, newer_first):
     wrong, right = drafts
-    older = (f"alice/{A}.ipynb", OLDER, wrong)                    # the draft, named like the assignment
-    newer = (f"alice/{A} (1).ipynb", NEWER, right)                # the copy she finished
+    older = (f"alice/{A}.ipynb", OLDER, wrong)  # the draft, named like the assignment
+    newer = (f"alice/{A} (1).ipynb", NEWER, right)  # the copy she finished
     entries = [newer, older] if newer_first else [older, newer]
     found = collect(_zip(tmp_path / "class.zip", entries), A, tmp_path / "work")
     assert found.notebooks["alice"].read_text(encoding="utf-8") == right
     assert found.notes["alice"] == [
         f"2 notebooks submitted: graded {A} (1).ipynb (dated {_clock(NEWER)} in the zip), the one modified last; "
-        f"not graded: {A}.ipynb (dated {_clock(OLDER)} in the zip)"]
+        f"not graded: {A}.ipynb (dated {_clock(OLDER)} in the zip)"
+    ]
     # the extracted copy carries the entry's date
     assert time.localtime(found.notebooks["alice"].stat().st_mtime)[:6] == NEWER
 
@@ -71,27 +73,41 @@ def test_zips_without_dates_are_decided_by_the_lms_order_and_say_so(tmp_path, dr
     dates could not tell."""
     wrong, right = drafts
     moodle = "Alice Smith_123456_assignsubmission_file_"
-    found = collect(_zip(tmp_path / "lms.zip", [
-        (f"bob_23456_790_{A}-1.ipynb", None, right),
-        (f"bob_23456_789_{A}.ipynb", None, wrong),
-        (f"{moodle}/{A} (1).ipynb", None, wrong),
-        (f"{moodle}/{A}.ipynb", None, right),
-    ]), A, tmp_path / "work")
+    found = collect(
+        _zip(
+            tmp_path / "lms.zip",
+            [
+                (f"bob_23456_790_{A}-1.ipynb", None, right),
+                (f"bob_23456_789_{A}.ipynb", None, wrong),
+                (f"{moodle}/{A} (1).ipynb", None, wrong),
+                (f"{moodle}/{A}.ipynb", None, right),
+            ],
+        ),
+        A,
+        tmp_path / "work",
+    )
     assert found.notebooks["bob"].read_text(encoding="utf-8") == right
     assert found.notes["bob"] == [
         f"2 notebooks submitted: graded bob_23456_790_{A}-1.ipynb (no date in the zip), Canvas's later upload "
         f"(attachment 790), since the zip gives none of them a date; not graded: bob_23456_789_{A}.ipynb "
-        "(no date in the zip)"]
+        "(no date in the zip)"
+    ]
     assert found.notebooks["123456"].read_text(encoding="utf-8") == right
-    assert (f"2 notebooks submitted: graded {A}.ipynb (no date in the zip), named like the assignment, since the "
-            f"zip gives none of them a date; not graded: {A} (1).ipynb (no date in the zip)") in found.notes["123456"]
+    assert (
+        f"2 notebooks submitted: graded {A}.ipynb (no date in the zip), named like the assignment, since the "
+        f"zip gives none of them a date; not graded: {A} (1).ipynb (no date in the zip)"
+    ) in found.notes["123456"]
 
 
 def test_every_notebook_of_a_folder_is_named_on_the_row(tmp_path, drafts):
     wrong, right = drafts
     folder = tmp_path / "class" / "alice"
-    for rel, text, mtime in ((f"{A}.ipynb", right, 2000), ("Untitled.ipynb", wrong, 3000),
-                             (f"drafts/{A}.ipynb", wrong, 3000), (f".ipynb_checkpoints/{A}-checkpoint.ipynb", wrong, 3000)):
+    for rel, text, mtime in (
+        (f"{A}.ipynb", right, 2000),
+        ("Untitled.ipynb", wrong, 3000),
+        (f"drafts/{A}.ipynb", wrong, 3000),
+        (f".ipynb_checkpoints/{A}-checkpoint.ipynb", wrong, 3000),
+    ):
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(text, encoding="utf-8")
         os.utime(folder / rel, (mtime, mtime))
@@ -100,18 +116,29 @@ def test_every_notebook_of_a_folder_is_named_on_the_row(tmp_path, drafts):
     assert found.notes["alice"] == [
         f"also handed in, not graded: .ipynb_checkpoints/{A}-checkpoint.ipynb (Jupyter's automatic checkpoint "
         f"copy), Untitled.ipynb (not named like the assignment), drafts/{A}.ipynb (not where a submission's "
-        "notebook goes)"]
+        "notebook goes)"
+    ]
 
 
 def test_a_flat_lms_download_names_a_students_other_notebooks_on_their_row(tmp_path, drafts):
     """In Canvas's flat download a student's other notebook was listed under "Files not graded",
     away from their row; it is named on the row now. A file of nobody with a row stays there."""
     wrong, right = drafts
-    found = collect(_zip(tmp_path / "canvas.zip", [
-        (f"bob_23456_789_{A}.ipynb", NEWER, right), ("bob_23456_790_scratch.ipynb", NEWER, wrong),
-        ("carol_34567_791_scratch.ipynb", NEWER, wrong)]), A, tmp_path / "work")
-    assert found.notes["bob"] == ["also handed in, not graded: bob_23456_790_scratch.ipynb (not named like the "
-                                  "assignment)"]
+    found = collect(
+        _zip(
+            tmp_path / "canvas.zip",
+            [
+                (f"bob_23456_789_{A}.ipynb", NEWER, right),
+                ("bob_23456_790_scratch.ipynb", NEWER, wrong),
+                ("carol_34567_791_scratch.ipynb", NEWER, wrong),
+            ],
+        ),
+        A,
+        tmp_path / "work",
+    )
+    assert found.notes["bob"] == [
+        "also handed in, not graded: bob_23456_790_scratch.ipynb (not named like the assignment)"
+    ]
     assert [name for name, _ in found.rejected] == ["carol_34567_791_scratch.ipynb"] and "carol" not in found.missing
 
 
@@ -120,14 +147,23 @@ def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch
     the same for any notebook staged, and test_grading.py runs it): the staged notebook is the
     newer entry, and the row names both."""
     import nbgrader.api
-    from autograder.grading.pipeline import Options, Run
+
     from autograder.gradebook.report import write_reports
+    from autograder.grading.pipeline import Options, Run
     from autograder.grading.worker import alembic_head
-    monkeypatch.setattr(nbgrader.api, "get_alembic_version", alembic_head)   # as the pipeline does: no subprocess
+
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", alembic_head)  # as the pipeline does: no subprocess
     wrong, right = drafts
     course = F.make_course(tmp_path / "course", [A])
-    archive = _zip(tmp_path / "class.zip", [(f"alice/{A} (1).ipynb", NEWER, right), (f"alice/{A}.ipynb", OLDER, wrong),
-                                            (f"bob/{A}.ipynb", NEWER, right), ("bob/notes.ipynb", OLDER, wrong)])
+    archive = _zip(
+        tmp_path / "class.zip",
+        [
+            (f"alice/{A} (1).ipynb", NEWER, right),
+            (f"alice/{A}.ipynb", OLDER, wrong),
+            (f"bob/{A}.ipynb", NEWER, right),
+            ("bob/notes.ipynb", OLDER, wrong),
+        ],
+    )
     run = Run(A, archive, course=course, options=Options(jobs=1), log=lambda *a: None)
     run.work.mkdir(parents=True)
     run.release_nb = nbformat.read(REPO / "release" / A / f"{A}.ipynb", 4)
@@ -148,6 +184,7 @@ def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch
 def _utc_field(seconds: int) -> bytes:
     """Info-ZIP's extended timestamp extra field ('UT') holding a modification time."""
     import struct
+
     return struct.pack("<HHBi", 0x5455, 5, 1, seconds)
 
 
@@ -156,6 +193,7 @@ def test_entries_with_and_without_utc_times_compare_in_one_clock(tmp_path, draft
     writer's clock) and whose newer answer has only its DOS time (10:30 on that clock): read in
     two bases on a grader whose clock is UTC, the draft looked 4.5 hours newer and was graded."""
     import calendar
+
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     try:

@@ -1,5 +1,6 @@
 """Issue 30: a student whose notebook was renamed, or who handed in two, has a row that says which
 notebook was graded and why; nobody disappears into "files not graded"."""
+
 import os
 import subprocess
 import time
@@ -34,26 +35,30 @@ def test_a_renamed_notebook_is_graded_and_said(tmp_path):
 
 def test_of_two_notebooks_the_one_modified_last_is_graded_and_both_are_named(tmp_path):
     cls = tmp_path / "class"
-    _nb(cls / "alice" / f"{A}.ipynb", 1000)                  # the untouched copy
-    _nb(cls / "alice" / f"{A} (1).ipynb", 2000)              # where she worked
+    _nb(cls / "alice" / f"{A}.ipynb", 1000)  # the untouched copy
+    _nb(cls / "alice" / f"{A} (1).ipynb", 2000)  # where she worked
     _nb(cls / "bob" / f"{A}.ipynb", 3000)
-    _nb(cls / "bob" / f"{A}-2.ipynb", 3000)                  # modified at once: the assignment's name wins
+    _nb(cls / "bob" / f"{A}-2.ipynb", 3000)  # modified at once: the assignment's name wins
     found = collect(cls, A, tmp_path / "work")
     assert found.notebooks["alice"].name == f"{A} (1).ipynb"
-    assert found.notes["alice"] == [f"2 notebooks submitted: graded {A} (1).ipynb (modified {_clock(2000)}), "
-                                    f"the one modified last; not graded: {A}.ipynb (modified {_clock(1000)})"]
+    assert found.notes["alice"] == [
+        f"2 notebooks submitted: graded {A} (1).ipynb (modified {_clock(2000)}), "
+        f"the one modified last; not graded: {A}.ipynb (modified {_clock(1000)})"
+    ]
     assert found.notebooks["bob"].name == f"{A}.ipynb"
-    assert found.notes["bob"] == [f"2 notebooks submitted: graded {A}.ipynb (modified {_clock(3000)}), modified at "
-                                  f"the same time as {A}-2.ipynb, so: named like the assignment; not graded: "
-                                  f"{A}-2.ipynb (modified {_clock(3000)})"]
+    assert found.notes["bob"] == [
+        f"2 notebooks submitted: graded {A}.ipynb (modified {_clock(3000)}), modified at "
+        f"the same time as {A}-2.ipynb, so: named like the assignment; not graded: "
+        f"{A}-2.ipynb (modified {_clock(3000)})"
+    ]
     assert not found.rejected
 
 
 def test_lms_names_renamed_and_late_keep_their_student(tmp_path):
     cls = tmp_path / "class"
     _nb(cls / f"alice_12345_678_{A}.ipynb", 1000)
-    _nb(cls / f"alice_12345_901_{A}-1.ipynb", 2000)           # Canvas's name for a resubmission
-    _nb(cls / f"bob_LATE_23456_789_{A}.ipynb", 1000)          # Canvas's mark for a late one
+    _nb(cls / f"alice_12345_901_{A}-1.ipynb", 2000)  # Canvas's name for a resubmission
+    _nb(cls / f"bob_LATE_23456_789_{A}.ipynb", 1000)  # Canvas's mark for a late one
     _nb(cls / f"carol_34567_890_{A} (2).ipynb", 1000)
     _nb(cls / "notes_for_ta.ipynb", 1000)
     found = collect(cls, A, tmp_path / "work")
@@ -82,6 +87,7 @@ def test_moodle_and_blackboard_downloads_keep_each_student(tmp_path):
 
     from autograder.gradebook.rows import Result
     from autograder.grading.staging import Staging
+
     row = Result("123457", "graded")
     Staging.identify(SimpleNamespace(assignment=A, roster=None), row, None, found.lms["123457"])
     assert (row.name, row.lms, row.lms_id) == ("Bob de Vries", "moodle", "123457")
@@ -109,11 +115,16 @@ def test_names_in_a_zip_made_by_info_zip_on_linux_are_read_as_written(tmp_path):
     _nb(folder / f"{A}.ipynb", 1000)
     _nb(tmp_path / "class" / "zoe" / f"{A}.ipynb", 1000)
     archive = tmp_path / "class.zip"
-    subprocess.run(["zip", "-q", "-r", str(archive), "Jürgen Müller_123456_assignsubmission_file_", "zoe"],
-                   cwd=tmp_path / "class", check=True, env={**os.environ, "LANG": "C.UTF-8"})
+    subprocess.run(
+        ["zip", "-q", "-r", str(archive), "Jürgen Müller_123456_assignsubmission_file_", "zoe"],
+        cwd=tmp_path / "class",
+        check=True,
+        env={**os.environ, "LANG": "C.UTF-8"},
+    )
     import zipfile
+
     infos = zipfile.ZipFile(archive).infolist()
-    assert not any(i.flag_bits & 0x800 for i in infos) and "J├╝rgen" in infos[0].filename   # as zipfile reads it
+    assert not any(i.flag_bits & 0x800 for i in infos) and "J├╝rgen" in infos[0].filename  # as zipfile reads it
     found = collect(archive, A, tmp_path / "work")
     assert sorted(found.notebooks) == ["123456", "zoe"], (found.notebooks, found.rejected)
     assert found.notebooks["123456"].parent.name == "Jürgen Müller_123456_assignsubmission_file_"

@@ -1,4 +1,5 @@
 """The tests' Jupyter servers (conftest.start_jupyter) serve where the tests look for them."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ import pytest
 
 import conftest
 
-pytestmark = pytest.mark.browser        # with the tests whose servers it starts (two server starts, 20-40 s)
+pytestmark = pytest.mark.browser  # with the tests whose servers it starts (two server starts, 20-40 s)
 
 
 def test_a_server_whose_port_was_taken_meanwhile_starts_on_another_and_says_so(tmp_path, monkeypatch):
@@ -25,13 +26,14 @@ def test_a_server_whose_port_was_taken_meanwhile_starts_on_another_and_says_so(t
         taken = held.getsockname()[1]
         ports = iter([taken, conftest._free_port()])
         monkeypatch.setattr(conftest, "_free_port", lambda: next(ports))
-        server, url, token = conftest.start_jupyter(["server", f"--ServerApp.root_dir={tmp_path}"],
-                                                    tmp_path / "server.log", dict(os.environ), seconds=60)
+        server, url, token = conftest.start_jupyter(
+            ["server", f"--ServerApp.root_dir={tmp_path}"], tmp_path / "server.log", dict(os.environ), seconds=60
+        )
         try:
             assert url != f"http://127.0.0.1:{taken}"
             status = json.loads(urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5).read())
             assert "started" in status
-            assert next(ports, None) is None                       # it was started twice
+            assert next(ports, None) is None  # it was started twice
             assert_kernels_bind_unix_sockets(server, url, token)
         finally:
             conftest.stop_server(server)
@@ -46,7 +48,7 @@ def assert_kernels_bind_unix_sockets(server, url: str, token: str) -> None:
         connection = json.loads((server.runtime_dir / f"kernel-{kernel}.json").read_text())
         assert connection["transport"] == "ipc", connection
         sockets, deadline = [], time.monotonic() + 60
-        while len(sockets) < 5 and time.monotonic() < deadline:   # shell, iopub, stdin, control, heartbeat
+        while len(sockets) < 5 and time.monotonic() < deadline:  # shell, iopub, stdin, control, heartbeat
             time.sleep(0.2)
             sockets = [p for p in server.runtime_dir.glob(f"kernel-{kernel}-ipc-*") if stat.S_ISSOCK(p.stat().st_mode)]
         assert len(sockets) == 5, sorted(p.name for p in server.runtime_dir.iterdir())
@@ -65,16 +67,20 @@ def test_the_lab_s_kernels_are_forked_from_a_warm_process(lab):
     import psutil
 
     url, token = lab[0], lab[1]
-    (server,) = [p for p in psutil.process_iter(["cmdline"])
-                 if f"--ServerApp.token={token}" in (p.info["cmdline"] or [])]
+    (server,) = [
+        p for p in psutil.process_iter(["cmdline"]) if f"--ServerApp.token={token}" in (p.info["cmdline"] or [])
+    ]
     start = urllib.request.Request(f"{url}/api/kernels?token={token}", data=b"{}", method="POST")
     kernel = json.loads(urllib.request.urlopen(start, timeout=30).read())["id"]
     try:
         binders, deadline = set(), time.monotonic() + 60
-        while not binders and time.monotonic() < deadline:       # the kernel, once it has bound its sockets
+        while not binders and time.monotonic() < deadline:  # the kernel, once it has bound its sockets
             time.sleep(0.2)
-            binders = {c.pid for c in psutil.net_connections(kind="unix")
-                       if c.pid and f"kernel-{kernel}-ipc-" in (c.laddr or "")}
+            binders = {
+                c.pid
+                for c in psutil.net_connections(kind="unix")
+                if c.pid and f"kernel-{kernel}-ipc-" in (c.laddr or "")
+            }
         (launcher,) = [p for p in server.children() if any(f"kernel-{kernel}.json" in a for a in p.cmdline())]
         assert launcher.cmdline()[1:4] == ["-I", "-S", "-c"], launcher.cmdline()
         assert "ipykernel_launcher" not in launcher.cmdline()[3], "the launcher became the kernel"

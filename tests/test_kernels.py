@@ -1,5 +1,6 @@
 """Every kernel the course starts talks over Unix sockets in its own folder (rnnlab/kernels.py):
 TCP ports picked before the kernel binds them race with other kernels starting at the same time."""
+
 import json
 import os
 import re
@@ -41,10 +42,16 @@ def test_nbval_kernels_use_unix_sockets_too():
     folder = Path(tempfile.mkdtemp(dir=REPO / "test-artifacts" if (REPO / "test-artifacts").is_dir() else REPO))
     try:
         path = folder / "transport.ipynb"
-        nbformat.write(_notebook(ASK + "\nassert json.loads(ipykernel.get_connection_info())['transport'] == 'ipc'"),
-                       path)
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                              str(path)], cwd=REPO, capture_output=True, text=True, timeout=300)
+        nbformat.write(
+            _notebook(ASK + "\nassert json.loads(ipykernel.get_connection_info())['transport'] == 'ipc'"), path
+        )
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", str(path)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
         assert re.search(r"\b1 passed", run.stdout), run.stdout[-2000:]
     finally:
@@ -82,7 +89,8 @@ print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0], "f
   "warnings": len(warnings.filters), "umask": os.umask(0o22),
   "group leader": os.getpgid(0) == os.getpid(), "mp dir": multiprocessing.process.ORIGINAL_DIR,
   "dynamo debug dir": torch._dynamo.config.debug_dir_root,
-  "stdio buffering": [[s.line_buffering, s.write_through, type(s.buffer).__name__] for s in (sys.__stdout__, sys.__stderr__)],
+  "stdio buffering": [[s.line_buffering, s.write_through, type(s.buffer).__name__] \
+for s in (sys.__stdout__, sys.__stderr__)],
   "authkey": multiprocessing.process.current_process().authkey.hex(),
   "session leader": os.getsid(0) == os.getpid(), "torch threads": torch.get_num_threads(),
   "random": __import__("random").random(), "numpy": __import__("numpy").random.rand(), "torch": torch.rand(1).item(),
@@ -94,6 +102,7 @@ def _no_warm_process_left():
     """A warm process made by a test (another environment's too) ends with it."""
     yield
     from autograder.course import kernelfork
+
     kernelfork.stop_all()
 
 
@@ -105,6 +114,7 @@ def _probe(client_of, folder):
 
 def test_a_forked_kernel_is_what_a_fresh_kernel_is(tmp_path, monkeypatch):
     from autograder.course import kernelfork
+
     monkeypatch.setenv("FORK_PROBE", "this test")
     fresh = _probe(notebook_client, tmp_path)
     forked = [_probe(kernelfork.notebook_client, tmp_path)]
@@ -112,19 +122,42 @@ def test_a_forked_kernel_is_what_a_fresh_kernel_is(tmp_path, monkeypatch):
     monkeypatch.setenv("RNNLAB_SEED", "7")
     forked.append(_probe(kernelfork.notebook_client, tmp_path))
     warm = {w.proc.pid for w in kernelfork._warm.values()}
-    assert forked[0]["ppid"] == forked[1]["ppid"] in warm and fresh["ppid"] not in warm, "not forked from one warm process"
+    assert forked[0]["ppid"] == forked[1]["ppid"] in warm and fresh["ppid"] not in warm, (
+        "not forked from one warm process"
+    )
     for got in forked:
-        for key in ("cwd", "path", "argv0", "flags", "modules", "signals", "mask", "fds", "fd kinds", "threads",
-                    "tasks", "warnings", "session leader", "group leader", "torch threads", "umask", "mp dir",
-                    "dynamo debug dir", "stdio buffering"):
+        for key in (
+            "cwd",
+            "path",
+            "argv0",
+            "flags",
+            "modules",
+            "signals",
+            "mask",
+            "fds",
+            "fd kinds",
+            "threads",
+            "tasks",
+            "warnings",
+            "session leader",
+            "group leader",
+            "torch threads",
+            "umask",
+            "mp dir",
+            "dynamo debug dir",
+            "stdio buffering",
+        ):
             assert got[key] == fresh[key], key
     jpy = ("JPY_",)
-    assert {k: v for k, v in forked[0]["env"].items() if not k.startswith(jpy)} == \
-        {k: v for k, v in fresh["env"].items() if not k.startswith(jpy)}
-    assert {k: v for k, v in forked[1]["env"].items() if not k.startswith(jpy)} == \
-        {**{k: v for k, v in fresh["env"].items() if not k.startswith(jpy)}, "RNNLAB_SEED": "7"}
+    assert {k: v for k, v in forked[0]["env"].items() if not k.startswith(jpy)} == {
+        k: v for k, v in fresh["env"].items() if not k.startswith(jpy)
+    }
+    assert {k: v for k, v in forked[1]["env"].items() if not k.startswith(jpy)} == {
+        **{k: v for k, v in fresh["env"].items() if not k.startswith(jpy)},
+        "RNNLAB_SEED": "7",
+    }
     assert fresh["mp dir"] == str(tmp_path)
-    for key in ("random", "numpy", "torch", "authkey"):      # every kernel draws its own numbers
+    for key in ("random", "numpy", "torch", "authkey"):  # every kernel draws its own numbers
         assert len({fresh[key], forked[0][key], forked[1][key]}) == 3, key
 
 
@@ -142,7 +175,7 @@ def _run(kc, code, timeout=60):
     # KeyboardInterrupt) is answered "aborted" unrun, fresh kernel or forked: it is sent again
     for _ in range(50):
         out = []
-        reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: out.append(msg["content"]))
+        reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: out.append(msg["content"]))  # noqa: B023
         if reply["content"]["status"] != "aborted":
             return reply["content"], "".join(c.get("text", "") for c in out)
         time.sleep(0.1)
@@ -161,6 +194,7 @@ def _running(kc, code):
 
 def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
     from autograder.course.kernelfork import ForkedKernelManager
+
     km, kc = _started(ForkedKernelManager)
     try:
         pid = int(_run(kc, "import os; print(os.getpid())")[1])
@@ -171,8 +205,13 @@ def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
         # jupyter_client signals a fresh kernel's process group: a child process the kernel started
         # (every lecture's first cell may run one) is interrupted with it
-        child = int(_run(kc, "import subprocess, sys\nchild = subprocess.Popen([sys.executable, '-c', "
-                              "'import time; time.sleep(120)'])\nprint(child.pid)")[1])
+        child = int(
+            _run(
+                kc,
+                "import subprocess, sys\nchild = subprocess.Popen([sys.executable, '-c', "
+                "'import time; time.sleep(120)'])\nprint(child.pid)",
+            )[1]
+        )
         time.sleep(1)
         km.interrupt_kernel()
         assert _gone(child), "the interrupt did not reach the kernel's child process"
@@ -181,7 +220,7 @@ def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    km, kc = _started(ForkedKernelManager)        # killed by a signal: so is its launcher
+    km, kc = _started(ForkedKernelManager)  # killed by a signal: so is its launcher
     try:
         kc.execute("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
         assert km.provisioner.process.wait(timeout=20) == -signal.SIGKILL
@@ -192,22 +231,31 @@ def test_a_forked_kernel_is_interrupted_and_its_launcher_ends_with_its_code():
 
 def test_a_forked_kernel_dies_with_its_launcher_and_with_the_process_that_started_it(tmp_path):
     from autograder.course.kernelfork import ForkedKernelManager
+
     km, kc = _started(ForkedKernelManager)
     try:
-        pid, child = map(int, _run(kc, "import os, subprocess, sys\nchild = subprocess.Popen([sys.executable, "
-                                        "'-c', 'import time; time.sleep(120)'])\nprint(os.getpid(), child.pid)")[1].split())
-        os.kill(km.provisioner.pid, signal.SIGKILL)     # what jupyter_client's kill does to the launcher's group
+        pid, child = map(
+            int,
+            _run(
+                kc,
+                "import os, subprocess, sys\nchild = subprocess.Popen([sys.executable, "
+                "'-c', 'import time; time.sleep(120)'])\nprint(os.getpid(), child.pid)",
+            )[1].split(),
+        )
+        os.kill(km.provisioner.pid, signal.SIGKILL)  # what jupyter_client's kill does to the launcher's group
         assert _gone(pid), "the kernel outlived its launcher"
         assert _gone(child), "the kernel's child process outlived its launcher"
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     # a process that starts a forked kernel, killed: its warm process and the kernel end too
-    script = ("from autograder.course.kernelfork import ForkedKernelManager as M\n"
-              "km = M(kernel_name='python3'); km.start_kernel(); kc = km.client(); kc.start_channels()\n"
-              "kc.wait_for_ready(timeout=60)\n"
-              "kc.execute_interactive('import os; print(os.getpid(), os.getppid(), flush=True)', timeout=60)\n"
-              "import time; time.sleep(120)")
+    script = (
+        "from autograder.course.kernelfork import ForkedKernelManager as M\n"
+        "km = M(kernel_name='python3'); km.start_kernel(); kc = km.client(); kc.start_channels()\n"
+        "kc.wait_for_ready(timeout=60)\n"
+        "kc.execute_interactive('import os; print(os.getpid(), os.getppid(), flush=True)', timeout=60)\n"
+        "import time; time.sleep(120)"
+    )
     owner = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         kernel, warm = map(int, owner.stdout.readline().split())
@@ -247,8 +295,10 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
     import socket
     import struct
     import types
+
     from autograder.course import kernelfork
     from autograder.course.kernelfork import ForkedKernelManager
+
     warm = kernelfork.warm_kernels(os.environ)
     # the warm process of this environment, asked with another one
     with monkeypatch.context() as patch:
@@ -278,8 +328,10 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
             with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as conn:
                 conn.connect(warm.socket_path)
                 request = {"argv": ["-f", str(tmp_path / "never.json")], "cwd": str(tmp_path), "env": dict(os.environ)}
-                conn.sendmsg([json.dumps(request).encode()],
-                             [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", null, null, null))])
+                conn.sendmsg(
+                    [json.dumps(request).encode()],
+                    [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", null, null, null))],
+                )
     finally:
         os.close(null)
     km, kc = _started(ForkedKernelManager)
@@ -293,8 +345,13 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_the_classic_way(monkeypatc
         os.umask(old)
     # the warm process's socket gone: the launcher's own fallback
     with monkeypatch.context() as patch:
-        patch.setattr(kernelfork, "warm_kernels", lambda env: types.SimpleNamespace(
-            socket_path=str(Path(warm.folder, "gone")), inherited=kernelfork.inherited()))
+        patch.setattr(
+            kernelfork,
+            "warm_kernels",
+            lambda env: types.SimpleNamespace(
+                socket_path=str(Path(warm.folder, "gone")), inherited=kernelfork.inherited()
+            ),
+        )
         km, kc = _started(ForkedKernelManager)
         assert _classic_kernel(km, kc)
     # the warm process gone
@@ -312,15 +369,24 @@ def test_a_forked_kernel_s_streams_are_made_as_python_makes_them(unbuffered):
     with and without PYTHONUNBUFFERED (a review: standard error was written through but not
     line-buffered, and PYTHONUNBUFFERED was ignored; the kernel test above compares only this
     machine's setting)."""
-    code = ("import sys\nfrom autograder.course.kernelwarm import fresh_stdio\n"
-            "def seen(): return [[s.line_buffering, s.write_through, type(s.buffer).__name__, s.encoding]"
-            " for s in (sys.stdin, sys.stdout, sys.stderr)]\n"
-            "before = seen(); fresh_stdio(); print(before == seen(), before, seen())")
+    code = (
+        "import sys\nfrom autograder.course.kernelwarm import fresh_stdio\n"
+        "def seen(): return [[s.line_buffering, s.write_through, type(s.buffer).__name__, s.encoding]"
+        " for s in (sys.stdin, sys.stdout, sys.stderr)]\n"
+        "before = seen(); fresh_stdio(); print(before == seen(), before, seen())"
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     if unbuffered:
         env["PYTHONUNBUFFERED"] = unbuffered
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
-                          stdin=subprocess.PIPE, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.PIPE,
+        timeout=60,
+    )
     assert done.stdout.startswith("True "), done.stdout + done.stderr
 
 
@@ -329,17 +395,22 @@ def test_kernels_of_another_interpreter_or_with_forking_off_start_the_classic_wa
     (this interpreter's ipykernel would serve it otherwise), and every one with RNNLAB_KERNEL_FORK=0;
     it asks no warm process for them (a review found no test that failed without these checks)."""
     from autograder.course import kernelfork
+
     asked = []
     monkeypatch.setattr(kernelfork, "warm_kernels", lambda env: asked.append(env))
     ours = [sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]
-    for other in ([sys.executable + "3.9", *ours[1:]], ["/usr/bin/python3", *ours[1:]],
-                  ["R", "--slave", "-e", "IRkernel::main()"], [sys.executable, "-m", "other_kernel", "-f", "k.json"]):
+    for other in (
+        [sys.executable + "3.9", *ours[1:]],
+        ["/usr/bin/python3", *ours[1:]],
+        ["R", "--slave", "-e", "IRkernel::main()"],
+        [sys.executable, "-m", "other_kernel", "-f", "k.json"],
+    ):
         assert kernelfork.forked_command(other, None) == other
     monkeypatch.setenv(kernelfork.OFF, "0")
     assert kernelfork.forked_command(ours, None) == ours
     assert asked == []
     monkeypatch.setenv(kernelfork.OFF, "1")
-    assert kernelfork.forked_command(ours, None) == ours          # no warm process (None): the classic start
+    assert kernelfork.forked_command(ours, None) == ours  # no warm process (None): the classic start
     assert len(asked) == 1
 
 
@@ -349,8 +420,9 @@ def test_a_kernel_without_its_own_group_yet_is_killed():
     yet, and os.killpg's ProcessLookupError ended the warm process, and with it every kernel it
     served (a review, 1 launcher in 13 killed 0-50 ms after its start). The kernel is killed still."""
     from autograder.course import kernelwarm
+
     pid = os.fork()
-    if pid == 0:                             # in the test's own process group, as a kernel before setsid
+    if pid == 0:  # in the test's own process group, as a kernel before setsid
         time.sleep(60)
         os._exit(0)
     kernelwarm.kill(pid)

@@ -1,5 +1,6 @@
 """make lab gives students nbgrader's assignment tools without the instructor's; make
 lab-instructor gives everything. Checked on a real JupyterLab server for each."""
+
 import contextlib
 import os
 import shlex
@@ -15,16 +16,22 @@ import pytest
 from conftest import stop_server
 
 REPO = Path(__file__).resolve().parent.parent
-INSTRUCTOR_ONLY = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                   "@jupyter/nbgrader:course-list"]
+INSTRUCTOR_ONLY = [
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+]
 # a student's own JupyterLab has no exchange: the assignment list would say "Error fetching courses!"
 EXCHANGE_ONLY = ["@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu"]
 
 
 def lab_command(target: str, repo: Path = REPO, make_args: tuple = ()) -> tuple[dict, list[str]]:
     """The environment and arguments `make <target>` would start JupyterLab with."""
-    line = subprocess.run(["make", "-n", "-s", *make_args, target], cwd=repo, capture_output=True, text=True,
-                          check=True).stdout.strip().splitlines()[-1]
+    line = (
+        subprocess.run(["make", "-n", "-s", *make_args, target], cwd=repo, capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     words = shlex.split(line)
     env = dict(w.split("=", 1) for w in words if "=" in w and not w.startswith("-") and words.index(w) == 0)
     return env, [w for w in words if w not in {f"{k}={v}" for k, v in env.items()}]
@@ -34,12 +41,13 @@ def status(url: str) -> int:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
+
     try:
         return urllib.request.build_opener(NoRedirect).open(url, timeout=10).status
     except urllib.error.HTTPError as err:
         return err.code
     except (urllib.error.URLError, OSError):
-        return 0                                   # not listening yet
+        return 0  # not listening yet
 
 
 @contextlib.contextmanager
@@ -50,10 +58,20 @@ def running_lab(env_extra: dict, args: list, tmp: Path, env: dict | None = None)
         port = s.getsockname()[1]
     env = {**(env or os.environ), **env_extra}
     args = [REPO / ".venv" / "bin" / "jupyter" if str(a).endswith("bin/jupyter") else a for a in args]
-    proc = subprocess.Popen([str(a) for a in args] + [
-        f"--port={port}", "--no-browser", "--IdentityProvider.token=t", "--allow-root",
-        f"--LabApp.workspaces_dir={tmp}", f"--LabApp.user_settings_dir={tmp}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(a) for a in args]
+        + [
+            f"--port={port}",
+            "--no-browser",
+            "--IdentityProvider.token=t",
+            "--allow-root",
+            f"--LabApp.workspaces_dir={tmp}",
+            f"--LabApp.user_settings_dir={tmp}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -101,11 +119,15 @@ def test_lab_trusts_the_course_notebooks_before_it_starts(target, tmp_path):
     shows every widget as VBox(children=...) text until it is run."""
     import nbformat
     from nbformat.sign import NotebookNotary
-    lines = subprocess.run(["make", "-n", "-s", target], cwd=REPO, capture_output=True, text=True,
-                           check=True).stdout.strip().splitlines()
+
+    lines = (
+        subprocess.run(["make", "-n", "-s", target], cwd=REPO, capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()
+    )
     trust = [line for line in lines[:-1] if "rnnlab.tools trust" in line]
     assert trust, f"make {target} starts JupyterLab without trusting the lectures"
-    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path))      # a private notary, not this user's
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path))  # a private notary, not this user's
     lectures = sorted((REPO / "notebooks").glob("*.ipynb"))
     notary = NotebookNotary(data_dir=str(tmp_path))
     assert not any(notary.check_signature(nbformat.read(p, 4)) for p in lectures)

@@ -1,4 +1,5 @@
 """rnnlab.language_model: the corpus, batching, baselines, decoding, the GRU step, unit ranking."""
+
 import math
 
 import numpy as np
@@ -7,8 +8,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from rnnlab import language_model as lm
 from rnnlab import exposure, units
+from rnnlab import language_model as lm
 
 
 def test_corpus_is_seeded_and_code_like():
@@ -16,8 +17,8 @@ def test_corpus_is_seeded_and_code_like():
     assert a == b and a != c
     assert a.endswith("\n") and a.count("\n") >= 50 and a.startswith("def ")
     feats = units.text_features(a)
-    assert feats["bracket depth"].min() >= 0 and feats["bracket depth"][-1] == 0      # brackets balance
-    assert feats["inside quotes"][-1] == 0 and a.count('"') % 2 == 0                  # quotes pair up
+    assert feats["bracket depth"].min() >= 0 and feats["bracket depth"][-1] == 0  # brackets balance
+    assert feats["inside quotes"][-1] == 0 and a.count('"') % 2 == 0  # quotes pair up
     for line in a.splitlines():
         assert (len(line) - len(line.lstrip(" "))) % 4 == 0
     with pytest.raises(ValueError, match="at least 1"):
@@ -34,12 +35,16 @@ def test_vocab_round_trip_and_unknown_characters():
     assert ids.dtype == torch.long and ids.tolist() == [v.index[ch] for ch in "world hello"]
     assert v.encode("").shape == (0,) and v.encode("").dtype == torch.long
     # above the vocabulary's largest code point, below it but not in it, and a lone surrogate: each named
-    for text, named in (("hello\u00e9", "'\u00e9'"), ("he!lo", "'!'"), ("\U0001f600o", "'\U0001f600'"),
-                        ("o\ud800", r"'\\ud800'")):
+    for text, named in (
+        ("hello\u00e9", "'\u00e9'"),
+        ("he!lo", "'!'"),
+        ("\U0001f600o", "'\U0001f600'"),
+        ("o\ud800", r"'\\ud800'"),
+    ):
         with pytest.raises(ValueError, match=named):
             v.encode(text)
-    assert v.encode(list("low")).tolist() == v.encode("low").tolist()        # characters one by one, as before
-    v.CHUNK = 4                                          # a text over several pieces, the bad character in the last
+    assert v.encode(list("low")).tolist() == v.encode("low").tolist()  # characters one by one, as before
+    v.CHUNK = 4  # a text over several pieces, the bad character in the last
     assert v.encode("hello world hello").tolist() == [v.index[ch] for ch in "hello world hello"]
     with pytest.raises(ValueError, match="'z'"):
         v.encode("hello world z")
@@ -103,7 +108,7 @@ def test_cross_entropy_of_matches_one_forward_pass():
     with torch.no_grad():
         logits, _ = model(ids[:-1].unsqueeze(0))
     expected = F.cross_entropy(logits[0].double(), ids[1:]).item()
-    assert lm.cross_entropy_of(model, ids, bptt=7) == pytest.approx(expected, abs=1e-6)   # chunked, state carried
+    assert lm.cross_entropy_of(model, ids, bptt=7) == pytest.approx(expected, abs=1e-6)  # chunked, state carried
 
 
 def test_training_lowers_the_loss_and_stateless_differs():
@@ -161,12 +166,12 @@ def _drawn_accuracy(chain, start, steps, n, seed=0):
     """chain_accuracy's two curves estimated from `n` texts drawn from the chain (numpy)."""
     rng = np.random.default_rng(seed)
     cum, best = np.cumsum(chain.numpy(), 1), chain.argmax(1).numpy()
-    x = np.searchsorted(np.cumsum(start.numpy()), rng.random(n))      # n starting characters
+    x = np.searchsorted(np.cumsum(start.numpy()), rng.random(n))  # n starting characters
     guess, forced, free = x.copy(), [], []
     for _ in range(steps):
-        nxt = (rng.random((n, 1)) > cum[x]).sum(1)                      # one draw from each row x
-        forced.append(np.mean(best[x] == nxt))          # predicted after the true previous character
-        guess = best[guess]                             # fed its own previous prediction
+        nxt = (rng.random((n, 1)) > cum[x]).sum(1)  # one draw from each row x
+        forced.append(np.mean(best[x] == nxt))  # predicted after the true previous character
+        guess = best[guess]  # fed its own previous prediction
         free.append(np.mean(guess == nxt))
         x = nxt
     return np.array(forced), np.array(free)
@@ -178,18 +183,18 @@ def test_chain_accuracy_agrees_with_drawn_texts():
     start = torch.tensor([0.4, 0.3, 0.2, 0.1], dtype=torch.float64)
     forced, free = exposure.chain_accuracy(chain, start, steps=6)
     assert forced.dtype == free.dtype == torch.float64 and forced.shape == free.shape == (6,)
-    assert forced[0] == pytest.approx(free[0])           # step 1 reads the true prefix either way
+    assert forced[0] == pytest.approx(free[0])  # step 1 reads the true prefix either way
     drawn_forced, drawn_free = _drawn_accuracy(chain, start, 6, n=200_000)
     assert np.abs(drawn_forced - forced.numpy()).max() < 0.005
     assert np.abs(drawn_free - free.numpy()).max() < 0.005
 
 
 def test_chain_accuracy_edge_cases():
-    cycle = torch.eye(3, dtype=torch.float64)[[1, 2, 0]]          # a -> b -> c -> a, no choice
+    cycle = torch.eye(3, dtype=torch.float64)[[1, 2, 0]]  # a -> b -> c -> a, no choice
     forced, free = exposure.chain_accuracy(cycle, torch.full((3,), 1 / 3, dtype=torch.float64), steps=5)
     ones = torch.ones(5, dtype=torch.float64)
     assert torch.allclose(forced, ones) and torch.allclose(free, ones)
-    same_rows = torch.tensor([[0.5, 0.3, 0.2]] * 3, dtype=torch.float64)     # nothing to branch on
+    same_rows = torch.tensor([[0.5, 0.3, 0.2]] * 3, dtype=torch.float64)  # nothing to branch on
     forced, free = exposure.chain_accuracy(same_rows, torch.tensor([0.2, 0.3, 0.5]), steps=4)
     assert torch.allclose(forced, torch.full((4,), 0.5, dtype=torch.float64)) and torch.allclose(free, forced)
     with pytest.raises(ValueError, match="sum to 1"):
@@ -217,7 +222,7 @@ def test_split_functions_keeps_whole_functions():
     held = lm.code_corpus(40, seed=1)
     parts = exposure.split_functions(held)
     assert held.startswith("".join(parts)) and all(p.startswith("def ") and p.endswith("\n") for p in parts)
-    assert len(parts) == held.count("\ndef ")                    # all but the last function
+    assert len(parts) == held.count("\ndef ")  # all but the last function
 
 
 def test_nats_after_scores_each_text_after_its_prefix():
@@ -227,13 +232,14 @@ def test_nats_after_scores_each_text_after_its_prefix():
     text = "abcabd\nbca\ndab\n" * 3
     # one text after one character: the whole stream, as cross_entropy_of scores it
     assert exposure.nats_after(model, vocab, [text[0]], [text[1:]], skip=0) == pytest.approx(
-        lm.cross_entropy_of(model, vocab.encode(text), bptt=5), abs=1e-6)
+        lm.cross_entropy_of(model, vocab.encode(text), bptt=5), abs=1e-6
+    )
     # two texts after their prefixes, the first character of each read but not scored
     befores, texts = ["ab\n", "dd"], ["cab\n", "bca"]
     ids = vocab.encode("ab\ncab\nddbca")
     with torch.no_grad():
         logits, _ = model(ids[:-1].unsqueeze(0))
-    at = torch.tensor([4, 5, 6, 10, 11])                 # 'ab\n' + 'c' read, then 'a b \n'; 'dd' + 'b', then 'c a'
+    at = torch.tensor([4, 5, 6, 10, 11])  # 'ab\n' + 'c' read, then 'a b \n'; 'dd' + 'b', then 'c a'
     expected = F.cross_entropy(logits[0, at - 1].double(), ids[at]).item()
     assert exposure.nats_after(model, vocab, befores, texts) == pytest.approx(expected, abs=1e-9)
     with pytest.raises(ValueError, match="one before per text"):
@@ -245,7 +251,7 @@ def test_nats_after_scores_each_text_after_its_prefix():
 def test_statement_lines_skip_headers_and_keep_the_next_line_true():
     text = "def f(a):\n    x = 1\n    y = 2\n    z = 3\n    if a < 1:\n        b = 2\n    c = 3\n"
     #        0            1          2          3          4               5              6      7 ('')
-    assert exposure.statement_lines(text) == [1, 3, 5]          # 2 is scored after 1; 4 a header; 6 has no next line
+    assert exposure.statement_lines(text) == [1, 3, 5]  # 2 is scored after 1; 4 a header; 6 has no next line
     held = lm.code_corpus(150, seed=1)
     lines, picked = held.split("\n"), exposure.statement_lines(held)
     assert len(picked) > 50 and all(b > a + 1 for a, b in zip(picked, picked[1:]))
@@ -291,7 +297,7 @@ def test_swapped_true_lines_score_as_the_text_itself():
     ids = vocab.encode(text)
     with torch.no_grad():
         logits, _ = model(ids[:-1].unsqueeze(0))
-    starts = [len("\n".join(lines[:i + 1])) + 1 for i in picked]          # first character of line i + 1
+    starts = [len("\n".join(lines[: i + 1])) + 1 for i in picked]  # first character of line i + 1
     at = torch.tensor([t for i, s in zip(picked, starts) for t in range(s, s + len(lines[i + 1]) + 1)])
     expected = F.cross_entropy(logits[0, at - 1].double(), ids[at]).item()
     assert exposure.nats_after(model, vocab, befores, texts, skip=0) == pytest.approx(expected, abs=1e-6)
@@ -303,7 +309,7 @@ def test_write_lines_keeps_the_indentation_and_writes_statements():
     text = lm.code_corpus(30, seed=1)
     lines, picked = text.split("\n"), exposure.statement_lines(text)
     written = exposure.write_lines(model, vocab, text, picked, seed=0)
-    assert written == exposure.write_lines(model, vocab, text, picked, seed=0)           # seeded
+    assert written == exposure.write_lines(model, vocab, text, picked, seed=0)  # seeded
     assert written != exposure.write_lines(model, vocab, text, picked, seed=1)
     assert set(written) <= set(picked) and len(written) >= len(picked) - 1
     for i, line in written.items():
@@ -311,7 +317,7 @@ def test_write_lines_keeps_the_indentation_and_writes_statements():
         assert line[:pad] == lines[i][:pad] and line[pad:].strip() and "\n" not in line and not line.endswith(":")
     # the first line is drawn after the true text before it, with one multinomial per character
     first = picked[0]
-    prompt = "".join(x + "\n" for x in lines[:first]) + lines[first][:len(lines[first]) - len(lines[first].lstrip())]
+    prompt = "".join(x + "\n" for x in lines[:first]) + lines[first][: len(lines[first]) - len(lines[first].lstrip())]
     body = lm.generate(model, vocab, prompt, 100, temperature=1.0, seed=0).split("\n")[0]
     if body.strip() and not body.endswith(":"):
         assert written[first] == prompt.split("\n")[-1] + body
@@ -337,10 +343,10 @@ def test_free_running_accuracy_by_hand(cell):
     f_hand, r_hand = np.zeros(4), np.zeros(4)
     with torch.no_grad():
         for p in places:
-            logits, _ = model(ids[:p + 1].unsqueeze(0))
-            out = ids[:p + 1].tolist()
+            logits, _ = model(ids[: p + 1].unsqueeze(0))
+            out = ids[: p + 1].tolist()
             for k in range(4):
-                tf, _ = model(ids[:p + k + 1].unsqueeze(0))
+                tf, _ = model(ids[: p + k + 1].unsqueeze(0))
                 f_hand[k] += int(tf[0, -1].argmax()) == int(ids[p + k + 1])
                 fr, _ = model(torch.tensor([out]))
                 out.append(int(fr[0, -1].argmax()))
@@ -406,7 +412,7 @@ def test_unit_trace_of_each_layer_of_a_stacked_lstm(layer, steps, monkeypatch):
     torch.manual_seed(3)
     vocab = lm.Vocab('ab("c")\n ')
     model = lm.CharLM(len(vocab), 6, 7, num_layers=3)
-    text = 'a("bc")\n  b' * 20                            # 220 characters: 31 pieces of 7 and one of 3
+    text = 'a("bc")\n  b' * 20  # 220 characters: 31 pieces of 7 and one of 3
     trace = units.unit_trace(model, vocab, text, layer=layer)
     kept = units.unit_trace(model, vocab, text, layer=layer, keep=("tanh(c)", "f"))
     assert set(kept.values) == {"tanh(c)", "f"}
@@ -418,7 +424,7 @@ def test_unit_trace_of_each_layer_of_a_stacked_lstm(layer, steps, monkeypatch):
     for name in ("c", "h", "i", "f", "g", "o"):
         assert np.allclose(trace[name], slow.get(name, layer=layer), atol=1e-5), name
     assert np.allclose(trace["tanh(c)"], np.tanh(trace["c"]))
-    if layer == 2:                                   # the top layer's h is the model's output
+    if layer == 2:  # the top layer's h is the model's output
         with torch.no_grad():
             out = model.rnn(model.embed(vocab.encode(text)).unsqueeze(0))[0][0]
         assert np.allclose(trace["h"], out.numpy(), atol=1e-5)
@@ -460,6 +466,7 @@ def test_stepper_follows_the_model(cell, layers):
 
 # ---- shipped weights --------------------------------------------------------------------------
 
+
 def test_shipped_model_loads_beats_the_bigram_and_is_what_make_weights_trains(monkeypatch):
     """Chapter 09's discrete claims (greedy text, samples, the unit the viewer opens on) read the
     shipped model. It must be the chapter's LSTM: the command that made it, rerun here, lands
@@ -476,7 +483,7 @@ def test_shipped_model_loads_beats_the_bigram_and_is_what_make_weights_trains(mo
     remade, _ = lm.make_weights(progress=False)
     assert abs(lm.cross_entropy_of(remade, held) / h_shipped - 1) < 0.03
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
-    untrained = lm.load_trained_lm(vocab)             # the claims tests: the model as initialised
+    untrained = lm.load_trained_lm(vocab)  # the claims tests: the model as initialised
     assert lm.perplexity(lm.cross_entropy_of(untrained, held)) > 0.5 * len(vocab)
     assert not torch.equal(untrained.out.weight, shipped.out.weight)
     with pytest.raises(ValueError, match="embed.weight of shape"):
@@ -485,6 +492,7 @@ def test_shipped_model_loads_beats_the_bigram_and_is_what_make_weights_trains(mo
 
 
 # ---- claims about PyTorch that the course once worded wrongly (issue 28) ----------------------
+
 
 def _graph_nodes(output):
     """The kinds of autograd nodes that produced `output`: what ran, seen from Python."""
@@ -520,6 +528,7 @@ def test_retain_graph_does_not_carry_a_state_past_an_optimizer_step(optimizer):
     """Carrying the state across chunks without detach(): backward(retain_graph=True) fails at the
     second chunk once optimizer.step() has changed the weights in place (the first chunk's graph
     needs their old values); without a step it runs, and the graph keeps growing; detach() works."""
+
     def chunks(retain, step, detach):
         torch.manual_seed(0)
         lstm, head = nn.LSTM(3, 4), nn.Linear(4, 1)
@@ -551,4 +560,4 @@ def test_names_that_moved_still_import_from_where_saved_notebooks_import_them():
         moved_to = exposure if module == "exposure" else units
         assert all(namespace[n] is getattr(moved_to, n) for n in names), module
     with pytest.raises(AttributeError):
-        lm.no_such_name
+        lm.no_such_name  # noqa: B018

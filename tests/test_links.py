@@ -1,6 +1,7 @@
 """Every lecture links the start page and its neighbours at the top and the bottom, links the
 first mention of each PyTorch API it teaches to its documentation, and links the papers it
 cites; every relative link resolves."""
+
 from __future__ import annotations
 
 import json
@@ -107,8 +108,9 @@ def test_navigation_at_the_top_and_the_bottom(path):
     expected = expected_nav(path)
     first, last = nb.cells[0].source.splitlines()[0], nb.cells[-1].source
     assert nav_links(first) == expected, f"{path.name}: the first line should link {expected}"
-    assert nb.cells[-1].cell_type == "markdown" and nav_links(last) == expected, \
+    assert nb.cells[-1].cell_type == "markdown" and nav_links(last) == expected, (
         f"{path.name}: the last cell should link {expected}"
+    )
 
 
 def test_the_cheat_sheet_has_navigation_at_the_top_and_the_bottom():
@@ -116,8 +118,9 @@ def test_the_cheat_sheet_has_navigation_at_the_top_and_the_bottom():
     nb = nbformat.read(NOTEBOOKS / "cheatsheet.ipynb", 4)
     expected = [START, LECTURES[-1].name]
     assert nav_links(nb.cells[0].source.splitlines()[0]) == expected, f"the first line should link {expected}"
-    assert nb.cells[-1].cell_type == "markdown" and nav_links(nb.cells[-1].source) == expected, \
+    assert nb.cells[-1].cell_type == "markdown" and nav_links(nb.cells[-1].source) == expected, (
         f"the last cell should link {expected}"
+    )
 
 
 # ------------------------------------------------------------------------ one name per chapter
@@ -148,8 +151,9 @@ def _table_names(text: str, pattern: str) -> dict[str, str]:
     return names
 
 
-def chapter_name_problems(notebooks: Path = NOTEBOOKS, readme: Path = REPO / "README.md",
-                          quizzes: Path = QUIZZES, source: Path = SOURCE) -> list[str]:
+def chapter_name_problems(
+    notebooks: Path = NOTEBOOKS, readme: Path = REPO / "README.md", quizzes: Path = QUIZZES, source: Path = SOURCE
+) -> list[str]:
     lectures = sorted(p for p in notebooks.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))
     titles = {p.name: lecture_title(p) for p in lectures}
     problems = []
@@ -161,8 +165,10 @@ def chapter_name_problems(notebooks: Path = NOTEBOOKS, readme: Path = REPO / "RE
                 if target in titles and name != titles[target]:
                     problems.append(f"{path.name}, {where}: [{label}]({target}) should name {titles[target]!r}")
     start = "\n".join(text for _, text in markdown(nbformat.read(notebooks / START, 4)))
-    tables = {START: _table_names(start, r"\[lecture\]\(([^)]+\.ipynb)\)"),
-              "README.md": _table_names(readme.read_text(), r"`notebooks/([^`]+\.ipynb)`")}
+    tables = {
+        START: _table_names(start, r"\[lecture\]\(([^)]+\.ipynb)\)"),
+        "README.md": _table_names(readme.read_text(), r"`notebooks/([^`]+\.ipynb)`"),
+    }
     for where, names in tables.items():
         for lecture, title in titles.items():
             if names.get(lecture) != title:
@@ -186,23 +192,36 @@ def test_every_chapter_has_one_name_everywhere():
 
 def test_the_name_check_can_fail(tmp_path):
     def lecture(name, title, links):
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"{links}\n\n# {title}\n\ntext"),
-                                             nbformat.v4.new_markdown_cell(links)])
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell(f"{links}\n\n# {title}\n\ntext"), nbformat.v4.new_markdown_cell(links)]
+        )
         nbformat.write(nb, tmp_path / name)
+
     lecture("01_a.ipynb", "01 Sequence data", f"[Start page]({START}) · [02 Padding →](02_b.ipynb)")
     lecture("02_b.ipynb", "02 Padding and packing", f"[Start page]({START}) · [← 01 Sequence data](01_a.ipynb)")
     lecture("cheatsheet.ipynb", "Cheat sheet", f"[Start page]({START}) · [← 02 Padding and packing](02_b.ipynb)")
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "| chapter | lecture |\n|---|---|\n| 01 Sequence data | [lecture](01_a.ipynb) |\n"
-        "| 02 Padding | [lecture](02_b.ipynb) |")]), tmp_path / START)
-    (tmp_path / "README.md").write_text("| chapter | lecture |\n|---|---|\n"
-                                        "| 01 Sequence data | `notebooks/01_a.ipynb` |\n")
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_markdown_cell(
+                    "| chapter | lecture |\n|---|---|\n| 01 Sequence data | [lecture](01_a.ipynb) |\n"
+                    "| 02 Padding | [lecture](02_b.ipynb) |"
+                )
+            ]
+        ),
+        tmp_path / START,
+    )
+    (tmp_path / "README.md").write_text(
+        "| chapter | lecture |\n|---|---|\n| 01 Sequence data | `notebooks/01_a.ipynb` |\n"
+    )
     (tmp_path / "quiz_01.json").write_text(json.dumps({"title": "Sequence data"}))
     (tmp_path / "quiz_02.json").write_text(json.dumps({"title": "Padding"}))
     for number, heading in (("01", "Problem set 01 · Sequence data"), ("02", "Problem set 02: padding")):
         (tmp_path / f"ps{number}_x").mkdir()
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {heading}\n\ntext")]),
-                       tmp_path / f"ps{number}_x" / f"ps{number}_x.ipynb")
+        nbformat.write(
+            nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {heading}\n\ntext")]),
+            tmp_path / f"ps{number}_x" / f"ps{number}_x.ipynb",
+        )
     problems = chapter_name_problems(tmp_path, tmp_path / "README.md", tmp_path, tmp_path)
     assert problems == [
         "01_a.ipynb, first line: [02 Padding →](02_b.ipynb) should name '02 Padding and packing'",
@@ -210,7 +229,8 @@ def test_the_name_check_can_fail(tmp_path):
         f"{START}: the row of 02_b.ipynb names '02 Padding', not '02 Padding and packing'",
         "README.md: the row of 02_b.ipynb names None, not '02 Padding and packing'",
         "quiz_02.json: title 'Padding', not 'Padding and packing'",
-        "ps02_x.ipynb: '# Problem set 02: padding', not '# Problem set 02 · Padding and packing'"], problems
+        "ps02_x.ipynb: '# Problem set 02: padding', not '# Problem set 02 · Padding and packing'",
+    ], problems
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)")
@@ -219,7 +239,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)")
 def empty_sections(nb) -> list[str]:
     """Headings with nothing under them: the next thing after the heading (text or a code cell)
     is a heading of the same or a higher level, or the end of the notebook."""
-    items = []                        # (cell, heading level or None for content, heading text)
+    items = []  # (cell, heading level or None for content, heading text)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             items.append((i, None, ""))
@@ -237,15 +257,21 @@ def empty_sections(nb) -> list[str]:
     return empty
 
 
-@pytest.mark.parametrize("path", LECTURES + [NOTEBOOKS / START, NOTEBOOKS / "cheatsheet.ipynb"],
-                         ids=[p.stem for p in LECTURES] + ["start", "cheatsheet"])
+@pytest.mark.parametrize(
+    "path",
+    LECTURES + [NOTEBOOKS / START, NOTEBOOKS / "cheatsheet.ipynb"],
+    ids=[p.stem for p in LECTURES] + ["start", "cheatsheet"],
+)
 def test_no_heading_is_left_empty(path):
     empty = empty_sections(nbformat.read(path, 4))
     assert not empty, f"{path.name}: headings with nothing under them: {empty}"
 
 
-@pytest.mark.parametrize("path", LECTURES + [NOTEBOOKS / START, NOTEBOOKS / "cheatsheet.ipynb"],
-                         ids=[p.stem for p in LECTURES] + ["start", "cheatsheet"])
+@pytest.mark.parametrize(
+    "path",
+    LECTURES + [NOTEBOOKS / START, NOTEBOOKS / "cheatsheet.ipynb"],
+    ids=[p.stem for p in LECTURES] + ["start", "cheatsheet"],
+)
 def test_every_relative_link_resolves(path):
     nb = nbformat.read(path, 4)
     for _, text in markdown(nb):
@@ -276,19 +302,30 @@ def test_cited_papers_are_linked(path):
 
 
 def test_the_checks_can_fail():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# Title with `nn.LSTM`\n\nFirst `nn.LSTM(10, 20)` plain, then [`nn.LSTM`](x).\n\n"
-        "```python\nnn.GRU(1, 2)\n```\nA [`nn.GRU`](" + API["nn.GRU"] + ") link.")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(
+                "# Title with `nn.LSTM`\n\nFirst `nn.LSTM(10, 20)` plain, then [`nn.LSTM`](x).\n\n"
+                "```python\nnn.GRU(1, 2)\n```\nA [`nn.GRU`](" + API["nn.GRU"] + ") link."
+            )
+        ]
+    )
     assert first_mention(nb, "nn.LSTM") == (0, "nn.LSTM(10, 20)", None)
     assert first_mention(nb, "nn.GRU") == (0, "nn.GRU", API["nn.GRU"])
     assert first_mention(nb, "nn.RNN") is None
-    assert first_mention(nb, "nn.LSTMCell") is None          # nn.LSTM is not nn.LSTMCell
-    assert nav_links("[a](00_start_here.ipynb) · [b](https://x.org/y.ipynb)") == \
-        ["00_start_here.ipynb", "https://x.org/y.ipynb"]
-    sections = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Title\n\n## One\n\ntext\n\n## Empty"),
-        nbformat.v4.new_markdown_cell("## Two\n\n### Sub"), nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_markdown_cell("## Last")])
+    assert first_mention(nb, "nn.LSTMCell") is None  # nn.LSTM is not nn.LSTMCell
+    assert nav_links("[a](00_start_here.ipynb) · [b](https://x.org/y.ipynb)") == [
+        "00_start_here.ipynb",
+        "https://x.org/y.ipynb",
+    ]
+    sections = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Title\n\n## One\n\ntext\n\n## Empty"),
+            nbformat.v4.new_markdown_cell("## Two\n\n### Sub"),
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_markdown_cell("## Last"),
+        ]
+    )
     assert empty_sections(sections) == ["cell 0: 'Empty'", "cell 3: 'Last'"]
 
 
@@ -297,12 +334,14 @@ def test_the_notebooks_links_are_what_the_course_map_and_the_lectures_make():
     table and every lecture's links to its neighbours from it and from the lectures on disk, so
     they cannot say different things, and a new chapter names itself nowhere else."""
     from autograder.authoring.navigation import START_PAGE, write_navigation, write_start_page
+
     assert not write_start_page(check=True), f"{START_PAGE}'s table of chapters is stale: run make assignments"
     assert write_navigation(check=True) == [], "a lecture's links are stale: run make assignments"
 
 
 def test_a_new_chapter_is_linked_from_its_neighbours_and_the_start_page(tmp_path):
     from autograder.authoring.navigation import navigation_line, write_navigation, write_start_page
+
     shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
     shutil.copytree(REPO / "release", tmp_path / "release")
     last = LECTURES[-1]
@@ -313,13 +352,16 @@ def test_a_new_chapter_is_linked_from_its_neighbours_and_the_start_page(tmp_path
     nbformat.write(nb, new)
     readme = (REPO / "README.md").read_text()
     row = f"| {number:02d} The next topic | `notebooks/{new.name}` | none | do the next thing |"
-    (tmp_path / "README.md").write_text(re.sub(r"(\| `notebooks/" + re.escape(last.name) + r"` [^\n]*\n)", r"\1" + row + "\n",
-                                               readme, count=1))
+    (tmp_path / "README.md").write_text(
+        re.sub(r"(\| `notebooks/" + re.escape(last.name) + r"` [^\n]*\n)", r"\1" + row + "\n", readme, count=1)
+    )
     assert write_start_page(tmp_path) and write_navigation(tmp_path) == [last.name, new.name, "cheatsheet.ipynb"]
     assert not write_start_page(tmp_path, check=True) and write_navigation(tmp_path, check=True) == []
     start = nbformat.read(tmp_path / "notebooks" / START, 4)
-    assert any(f"| {number:02d} The next topic | [lecture]({new.name}) | none | do the next thing |" in c.source
-               for c in start.cells)
+    assert any(
+        f"| {number:02d} The next topic | [lecture]({new.name}) | none | do the next thing |" in c.source
+        for c in start.cells
+    )
     for name in (last.name, new.name, "cheatsheet.ipynb"):
         nb = nbformat.read(tmp_path / "notebooks" / name, 4)
         line = navigation_line(tmp_path, name)

@@ -1,4 +1,5 @@
 """The nn.LSTM shapes widget: its numbers come from a real layer, its picture follows the controls."""
+
 import itertools
 
 import numpy as np
@@ -8,16 +9,16 @@ from rnnlab.widgets import LSTMShapes
 from rnnlab.widgets.lstm_shapes import BOTH, CELL, LAST, PICKED, lstm_shapes
 
 
-@pytest.mark.parametrize("layers,bidirectional,batch_first,proj",
-                         list(itertools.product([1, 2], [False, True], [False, True], [0, 3])))
+@pytest.mark.parametrize(
+    "layers,bidirectional,batch_first,proj", list(itertools.product([1, 2], [False, True], [False, True], [0, 3]))
+)
 def test_shapes_for_every_option(layers, bidirectional, batch_first, proj):
-    v = lstm_shapes(7, 4, 5, 6, num_layers=layers, bidirectional=bidirectional,
-                    batch_first=batch_first, proj_size=proj)
+    v = lstm_shapes(7, 4, 5, 6, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first, proj_size=proj)
     d = 2 if bidirectional else 1
     out = d * (proj or 6)
     assert v["output"] == ((4, 7, out) if batch_first else (7, 4, out))
-    assert v["h_n"] == (layers * d, 4, proj or 6)        # never batch-first
-    assert v["c_n"] == (layers * d, 4, 6)                # the cell is never projected
+    assert v["h_n"] == (layers * d, 4, proj or 6)  # never batch-first
+    assert v["c_n"] == (layers * d, 4, 6)  # the cell is never projected
     assert v["output[-1]"] == ((7, out) if batch_first else (4, out))
     assert v["h_n[-1] is the last step"] is (not bidirectional)
 
@@ -57,9 +58,15 @@ def test_hidden_state_rows_follow_layers_and_directions():
     w.bidirectional.value = True
     c = codes(w.images[1])
     assert c.shape == (6, 2) and (c[-1] == PICKED).all() and (c[:-1] == 0).all()
-    assert [t.get_text() for t in w.row_labels] == ["layer 0 fwd", "layer 0 bwd", "layer 1 fwd",
-                                                   "layer 1 bwd", "layer 2 fwd", "layer 2 bwd"]
-    assert "False" in w.readout.value            # h_n[-1] is the backward direction's state
+    assert [t.get_text() for t in w.row_labels] == [
+        "layer 0 fwd",
+        "layer 0 bwd",
+        "layer 1 fwd",
+        "layer 1 bwd",
+        "layer 2 fwd",
+        "layer 2 bwd",
+    ]
+    assert "False" in w.readout.value  # h_n[-1] is the backward direction's state
 
 
 def test_an_impossible_option_shows_pytorchs_message():

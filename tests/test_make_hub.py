@@ -17,6 +17,7 @@ whole-term test's users in tests/test_hub.py), then, as a person at the keyboard
 The users are removed at the end, also when a step fails. Without root the test is skipped
 (never under CI=true), like tests/test_hub.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,10 +35,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from autograder.deploying import hub as H
-from autograder.course.folder import REPO
 from test_hub import _need
+
+from autograder.course.folder import REPO
+from autograder.deploying import hub as H
 
 pytestmark = pytest.mark.hub
 ASSIGNMENT = "ps03_lstm_gates"
@@ -66,6 +67,7 @@ def _left_running(uids: set[int], ports: set[int], settings_file: str, kill: boo
     """Every process of these users, holding one of these ports, or started with this settings
     file (the hub and its proxy, which runs in a session of its own); with `kill`, killed."""
     import psutil
+
     left = []
     for proc in psutil.process_iter(["pid", "uids", "cmdline"]):
         try:
@@ -74,8 +76,10 @@ def _left_running(uids: set[int], ports: set[int], settings_file: str, kill: boo
                 why.append("runs as a hub user")
             if proc.environ().get("RNNLAB_HUB_SETTINGS") == settings_file:
                 why.append("has this hub's settings")
-            if any(c.laddr and c.laddr.port in ports and c.status == psutil.CONN_LISTEN
-                   for c in proc.net_connections("inet")):
+            if any(
+                c.laddr and c.laddr.port in ports and c.status == psutil.CONN_LISTEN
+                for c in proc.net_connections("inet")
+            ):
                 why.append("listens on a hub port")
         except psutil.Error:
             continue
@@ -92,6 +96,7 @@ def _left_running(uids: set[int], ports: set[int], settings_file: str, kill: boo
 @pytest.fixture(scope="module")
 def made_hub(hub_env_view):
     import requests
+
     _need(os.geteuid() == 0, "make hub creates local users, which needs root")
     _need(H.PROXY.exists(), f"JupyterHub's proxy is not installed ({H.PROXY}); run make hub-deps")
     _need(shutil.which("make") is not None, "make is not installed")
@@ -118,16 +123,32 @@ def made_hub(hub_env_view):
             # environment of a terminal (Python buffers what it prints to a file or a pipe)
             env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
             proc = subprocess.Popen(
-                ["make", "--no-print-directory", "-o", ".venv/.installed", f"PY={sys.executable}", "hub",
-                 f"HUB_ARGS=--port {port} --state {state} --prefix {prefix}"],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
-        login_page = _wait("login page", lambda: (r := requests.get(f"{url}/hub/login", timeout=5)).ok and r,
-                           proc, log_path, 120)
+                [
+                    "make",
+                    "--no-print-directory",
+                    "-o",
+                    ".venv/.installed",
+                    f"PY={sys.executable}",
+                    "hub",
+                    f"HUB_ARGS=--port {port} --state {state} --prefix {prefix}",
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        login_page = _wait(
+            "login page", lambda: (r := requests.get(f"{url}/hub/login", timeout=5)).ok and r, proc, log_path, 120
+        )
         # what `make hub` printed for the instructor before the hub started (not the hub's own
         # log, which says "password" too)
-        printed = re.search(rf"^JupyterHub on {re.escape(url)} .*\bLog in as {instructor}\b.*, password (\S+)$",
-                            log_path.read_text(), re.MULTILINE)
+        printed = re.search(
+            rf"^JupyterHub on {re.escape(url)} .*\bLog in as {instructor}\b.*, password (\S+)$",
+            log_path.read_text(),
+            re.MULTILINE,
+        )
         assert printed, f"make hub printed no password for {instructor}:\n{log_path.read_text()[:3000]}"
         password = printed.group(1)
         record["printed"] = printed.group(0)
@@ -137,8 +158,12 @@ def made_hub(hub_env_view):
         def login(user: str, pw: str) -> requests.Session:
             web = requests.Session()
             web.get(f"{url}/hub/login", timeout=30)
-            r = web.post(f"{url}/hub/login", timeout=60, allow_redirects=False,
-                         data={"username": user, "password": pw, "_xsrf": web.cookies.get("_xsrf", "")})
+            r = web.post(
+                f"{url}/hub/login",
+                timeout=60,
+                allow_redirects=False,
+                data={"username": user, "password": pw, "_xsrf": web.cookies.get("_xsrf", "")},
+            )
             web.last_status = r.status_code
             return web
 
@@ -154,6 +179,7 @@ def made_hub(hub_env_view):
         def jupyterlab():
             page = web.get(f"{server}/lab", timeout=60)
             return page.ok and page.url.startswith(f"{server}/lab") and "jupyter-config-data" in page.text
+
         _wait("instructor's JupyterLab", jupyterlab, proc, log_path, 180)
         web.headers["X-XSRFToken"] = web.cookies.get("_xsrf", path=f"/user/{instructor}/")
         listing = f"{server}/api/contents/rnn-deep-dive"
@@ -162,14 +188,21 @@ def made_hub(hub_env_view):
         course = course.json()
         record["seconds"]["instructor's server answers"] = round(time.monotonic() - t0, 1)
         record["course folder"] = sorted(c["name"] for c in course["content"])
-        record["ps03 files"] = {part: sorted(c["name"] for c in web.get(
-            f"{listing}/{part}/{ASSIGNMENT}", timeout=30, params={"content": 1}).json()["content"])
-            for part in ("source", "release")}
+        record["ps03 files"] = {
+            part: sorted(
+                c["name"]
+                for c in web.get(f"{listing}/{part}/{ASSIGNMENT}", timeout=30, params={"content": 1}).json()["content"]
+            )
+            for part in ("source", "release")
+        }
         import psutil
+
         uid = pwd.getpwnam(instructor).pw_uid
         record["instructor's server runs as the instructor"] = any(
             p.info["uids"].real == uid and "jupyterhub.singleuser" in " ".join(p.info["cmdline"] or [])
-            for p in psutil.process_iter(["uids", "cmdline"]) if p.info["uids"])
+            for p in psutil.process_iter(["uids", "cmdline"])
+            if p.info["uids"]
+        )
 
         settings_file = str(state / "settings.json")
         settings = json.loads(Path(settings_file).read_text())
@@ -186,36 +219,45 @@ def made_hub(hub_env_view):
         except subprocess.TimeoutExpired:
             record["make ended after Ctrl-C"] = False
         record["seconds"]["stop"] = round(time.monotonic() - stopped, 1)
-        time.sleep(1)           # what the hub stopped has gone, not what it forgot
+        time.sleep(1)  # what the hub stopped has gone, not what it forgot
         record["left running"] = _left_running(uids, ports, settings_file)
         record["users after stop"] = {u: H.user_exists(u) for u in users}
-        record["homes"] = {u: stat.S_IMODE(Path(pwd.getpwnam(u).pw_dir).stat().st_mode) for u in users
-                           if H.user_exists(u)}
-        record["kept the existing user"] = (pwd.getpwnam(students[2]).pw_uid == record["existed before"]["uid"]
-                                            and (home / MARKER).read_text() == "mine\n")
+        record["homes"] = {
+            u: stat.S_IMODE(Path(pwd.getpwnam(u).pw_dir).stat().st_mode) for u in users if H.user_exists(u)
+        }
+        record["kept the existing user"] = (
+            pwd.getpwnam(students[2]).pw_uid == record["existed before"]["uid"]
+            and (home / MARKER).read_text() == "mine\n"
+        )
         record["course owned by the instructor"] = all(
-            p.stat().st_uid == uid for p in [Path(pwd.getpwnam(instructor).pw_dir) / "rnn-deep-dive",
-                                            *(Path(pwd.getpwnam(instructor).pw_dir) / "rnn-deep-dive").rglob("*")])
+            p.stat().st_uid == uid
+            for p in [
+                Path(pwd.getpwnam(instructor).pw_dir) / "rnn-deep-dive",
+                *(Path(pwd.getpwnam(instructor).pw_dir) / "rnn-deep-dive").rglob("*"),
+            ]
+        )
         record["seconds"]["whole test"] = round(time.monotonic() - t0, 1)
         yield record
     finally:
-        if proc is not None and proc.poll() is None:      # a step failed: stop the hub as Ctrl-C would
+        if proc is not None and proc.poll() is None:  # a step failed: stop the hub as Ctrl-C would
             os.killpg(proc.pid, signal.SIGINT)
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        if (state / "settings.json").exists():                 # and whatever it could not stop
+        if (state / "settings.json").exists():  # and whatever it could not stop
             settings = json.loads((state / "settings.json").read_text())
-            _left_running({pwd.getpwnam(u).pw_uid for u in users if H.user_exists(u)},
-                          {settings["port"], settings["hub_port"], settings["proxy_api_port"]},
-                          str(state / "settings.json"), kill=True)
+            _left_running(
+                {pwd.getpwnam(u).pw_uid for u in users if H.user_exists(u)},
+                {settings["port"], settings["hub_port"], settings["proxy_api_port"]},
+                str(state / "settings.json"),
+                kill=True,
+            )
         for user in users:
             H.remove_user(user)
         shutil.rmtree(state, ignore_errors=True)
         (ARTIFACTS / "make-hub.json").write_text(json.dumps(record, indent=1, default=str))
-
 
 
 def test_make_hub_prints_a_password_that_logs_the_instructor_in(made_hub):
@@ -234,7 +276,7 @@ def test_the_instructor_reaches_their_server_with_the_course_ps03(made_hub):
 
 
 def test_ctrl_c_stops_everything_and_leaves_the_users_as_documented(made_hub):
-    assert made_hub["running before Ctrl-C"] >= 3, made_hub     # make's hub, its proxy, a server
+    assert made_hub["running before Ctrl-C"] >= 3, made_hub  # make's hub, its proxy, a server
     assert made_hub["make ended after Ctrl-C"], made_hub
     assert made_hub["left running"] == [], made_hub["left running"]
     # docs/hub.md: the users are made if missing, kept if they exist, and stay until userdel

@@ -1,12 +1,21 @@
 """rnnlab.metrics against scikit-learn and against hand-computed examples."""
+
 import numpy as np
 import pytest
 import torch
 from sklearn import metrics as skm
 
-from rnnlab.metrics import (classification_scores, confusion_counts, confusion_matrix, mae, mse,
-                            per_step_and_per_sequence, precision_recall_curve, scores_from_counts,
-                            step_mask)
+from rnnlab.metrics import (
+    classification_scores,
+    confusion_counts,
+    confusion_matrix,
+    mae,
+    mse,
+    per_step_and_per_sequence,
+    precision_recall_curve,
+    scores_from_counts,
+    step_mask,
+)
 
 
 def test_the_syllabus_example():
@@ -59,7 +68,7 @@ def test_bad_inputs_are_refused():
 def test_precision_recall_curve_matches_scikit_learn():
     rng = np.random.default_rng(3)
     y = (rng.random(400) < 0.2).astype(int)
-    scores = np.round(np.clip(0.3 * y + rng.random(400) * 0.7, 0, 1), 2)   # ties on purpose
+    scores = np.round(np.clip(0.3 * y + rng.random(400) * 0.7, 0, 1), 2)  # ties on purpose
     thresholds, precision, recall = precision_recall_curve(torch.tensor(scores), torch.tensor(y))
     p_ref, r_ref, t_ref = skm.precision_recall_curve(y, scores)
     # scikit-learn keeps thresholds from the first one with full recall upwards, then appends (1, 0)
@@ -79,16 +88,20 @@ def test_regression_errors():
     assert mae([1.0, 2.0, 4.0], [1.0, 1.0, 1.0]) == pytest.approx((0 + 1 + 3) / 3)
     rng = np.random.default_rng(5)
     predictions, targets = rng.normal(50, 30, 60), rng.normal(50, 30, 60)
-    assert mse(torch.tensor(predictions), torch.tensor(targets)) == pytest.approx(skm.mean_squared_error(targets, predictions))
-    assert mae(torch.tensor(predictions), torch.tensor(targets)) == pytest.approx(skm.mean_absolute_error(targets, predictions))
+    assert mse(torch.tensor(predictions), torch.tensor(targets)) == pytest.approx(
+        skm.mean_squared_error(targets, predictions)
+    )
+    assert mae(torch.tensor(predictions), torch.tensor(targets)) == pytest.approx(
+        skm.mean_absolute_error(targets, predictions)
+    )
 
 
 def test_per_step_and_per_sequence_differ():
     values = torch.zeros(3, 10)
     lengths = torch.tensor([10, 2, 2])
-    values[0, :10] = 1.0                  # the long sequence is all right
+    values[0, :10] = 1.0  # the long sequence is all right
     values[1, :2] = torch.tensor([1.0, 0.0])
-    values[2, :] = 7.0                    # padding steps must not count
+    values[2, :] = 7.0  # padding steps must not count
     values[2, :2] = 0.0
     per_step, per_sequence = per_step_and_per_sequence(values, lengths)
     assert per_step == pytest.approx(11 / 14)

@@ -1,4 +1,5 @@
 """Chapter 11's package code: the three scans agree, minGRU/minLSTM in both modes, the models' claims."""
+
 import math
 import unittest.mock
 
@@ -6,8 +7,24 @@ import pytest
 import torch
 
 from rnnlab import minrnn
-from rnnlab.minrnn import (ARMS, LAYERS, MinGRU, MinGRULM, MinLSTM, TransformerLM, combine, count_parameters,
-                           g, log_g, log_scan, scan_levels, scan_loop, scan_tree, state_floats, windows)
+from rnnlab.minrnn import (
+    ARMS,
+    LAYERS,
+    MinGRU,
+    MinGRULM,
+    MinLSTM,
+    TransformerLM,
+    combine,
+    count_parameters,
+    g,
+    log_g,
+    log_scan,
+    scan_levels,
+    scan_loop,
+    scan_tree,
+    state_floats,
+    windows,
+)
 
 
 def positive(*shape, seed=0, dtype=torch.float64):
@@ -53,15 +70,18 @@ def test_each_level_holds_the_steps_it_says(T):
     assert len(levels) == minrnn.log2_levels(T) + 1
     for k, (A, B) in enumerate(levels):
         for t in range(T):
-            first = max(0, t - 2 ** k + 1)           # the 2^k steps ending at t, fewer near the start
-            torch.testing.assert_close(A[:, t], a[:, first:t + 1].prod(dim=1))
+            first = max(0, t - 2**k + 1)  # the 2^k steps ending at t, fewer near the start
+            torch.testing.assert_close(A[:, t], a[:, first : t + 1].prod(dim=1))
             # B_t is h_t of those steps alone, started from 0
-            torch.testing.assert_close(B[:, t], scan_loop(a[:, first:t + 1], b[:, first:t + 1])[:, -1])
+            torch.testing.assert_close(B[:, t], scan_loop(a[:, first : t + 1], b[:, first : t + 1])[:, -1])
 
 
 def test_a_wrong_combine_order_is_caught():
     """The check above can fail: composing the later stretch first gives other numbers."""
-    x, y = (positive(1, 1, 3, seed=1), positive(1, 1, 3, seed=2)), (positive(1, 1, 3, seed=3), positive(1, 1, 3, seed=4))
+    x, y = (
+        (positive(1, 1, 3, seed=1), positive(1, 1, 3, seed=2)),
+        (positive(1, 1, 3, seed=3), positive(1, 1, 3, seed=4)),
+    )
     right, swapped = combine(x, y), combine(y, x)
     assert not torch.allclose(right[1], swapped[1])
 
@@ -70,7 +90,7 @@ def test_log_scan_survives_where_the_product_underflows():
     T = 4000
     a = torch.full((1, T, 1), 0.9)
     b = torch.full((1, T, 1), 0.1)
-    assert torch.cumprod(a, dim=1)[0, -1, 0] == 0          # 0.9^4000 underflows float32
+    assert torch.cumprod(a, dim=1)[0, -1, 0] == 0  # 0.9^4000 underflows float32
     h = log_scan(a.log(), b.log()).exp()
     assert torch.isfinite(h).all()
     # the fixed point of h = 0.9 h + 0.1 is 1
@@ -94,7 +114,7 @@ def test_g_is_positive_continuous_and_log_g_is_its_log():
     assert (g(x) > 0).all()
     torch.testing.assert_close(g(torch.tensor([0.0])), torch.tensor([0.5]))
     torch.testing.assert_close(log_g(x), g(x).log())
-    assert torch.isfinite(log_g(torch.tensor([-200.0]))).all()   # g underflows there, log g does not
+    assert torch.isfinite(log_g(torch.tensor([-200.0]))).all()  # g underflows there, log g does not
 
 
 @pytest.mark.parametrize("cls", [MinGRU, MinLSTM])
@@ -216,10 +236,11 @@ def test_median_time_counts_this_process_only():
         end = time.process_time() + 0.02
         while time.process_time() < end:
             pass
+
     assert minrnn.median_time(wait, repeats=3) < 0.01
     assert 0.015 < minrnn.median_time(work, repeats=3) < 0.2
     # the median, not the fastest or the mean: process_time read at each run's start and end
-    readings = iter([0.0, 0.1, 0.1, 0.11, 0.11, 4.5])             # runs of 0.1, 0.01 and 4.39 s
+    readings = iter([0.0, 0.1, 0.1, 0.11, 0.11, 4.5])  # runs of 0.1, 0.01 and 4.39 s
     with unittest.mock.patch.object(minrnn.time, "process_time", lambda: next(readings)):
         assert minrnn.median_time(lambda: None, repeats=3, warmup=0) == pytest.approx(0.1)
 
@@ -233,7 +254,7 @@ def test_generation_cost_grows_with_the_prefix_for_the_transformer_only():
     short, long = (minrnn.generation_time(transformer, n, new=4, repeats=3) for n in (32, 512))
     assert long > 3 * short, (short, long)
     short, long = (minrnn.generation_time(rnn, n, new=4, repeats=3) for n in (32, 512))
-    assert long < 3 * short, (short, long)       # as the lecture asserts: load moves it up to 2x
+    assert long < 3 * short, (short, long)  # as the lecture asserts: load moves it up to 2x
 
 
 def test_a_generation_run_lasts_at_least_the_time_asked():
@@ -244,11 +265,13 @@ def test_a_generation_run_lasts_at_least_the_time_asked():
 
     def record(fn, repeats, warmup):
         import time
+
         start = time.process_time()
         fn()
         timed.append(time.process_time() - start)
         return timed[-1]
+
     with unittest.mock.patch.object(minrnn, "median_time", record):
         per_char = minrnn.generation_time(model, 8, new=2, least=0.05)
-    assert timed[0] >= 0.025, timed          # about `least`: the rounds are counted from one timed call
-    assert per_char < timed[0] / 4           # many rounds of 2 characters, not one
+    assert timed[0] >= 0.025, timed  # about `least`: the rounds are counted from one timed call
+    assert per_char < timed[0] / 4  # many rounds of 2 characters, not one

@@ -12,6 +12,7 @@ The copy runs with this checkout's virtual environment (its `.venv` a link to ou
 reinstalled: `make -o .venv/.installed`), the copy's own packages first on PYTHONPATH; the grading
 sandbox shows the kernel the copy's rnnlab, so its new probes are the ones imported there.
 """
+
 import json
 import os
 import re
@@ -33,15 +34,20 @@ BLOCK = re.compile(r"^```(\w+)(?: (\S+))?\n(.*?)^```$", re.M | re.S)
 def walk() -> list[tuple[str, str | None, str]]:
     """(language, path or None, text) of every fenced block of the section, in order."""
     text = DOC.read_text(encoding="utf-8")
-    section = text[text.index(SECTION):]
-    section = section[:section.index("\n## ", len(SECTION))]
+    section = text[text.index(SECTION) :]
+    section = section[: section.index("\n## ", len(SECTION))]
     return [(m.group(1), m.group(2), m.group(3)) for m in BLOCK.finditer(section)]
 
 
 def tracked_copy(dest):
     """The files of this checkout that git knows (and new ones it does not ignore), with their times."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True,
-                           check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for rel in filter(None, files):
         source = REPO / rel
         if source.is_file() and not source.is_symlink():
@@ -78,8 +84,11 @@ def test_the_walk_adds_a_set_that_grades(tmp_path):
 
     # what make assignments wrote: the student version alone in release/, the package's probes and fingerprints
     assert sorted(p.name for p in (repo / "release" / name).iterdir()) == [f"{name}.ipynb"]
-    assert (repo / "rnnlab" / "probes" / f"{name}.py").read_text().endswith(
-        (repo / "source" / name / "probes.py").read_text())
+    assert (
+        (repo / "rnnlab" / "probes" / f"{name}.py")
+        .read_text()
+        .endswith((repo / "source" / name / "probes.py").read_text())
+    )
     fingerprints = json.loads((repo / "rnnlab" / "data" / "diagnoses" / f"{name}.json").read_text())
     catalogued = [e["id"] for e in fingerprints["entries"]]
 
@@ -87,10 +96,13 @@ def test_the_walk_adds_a_set_that_grades(tmp_path):
     graded = [" ".join(line.split()[:5]) for line in said[-1].splitlines() if re.search(r" \d+ / \d+ ", line)]
     assert graded == [" ".join(line.split()) for line in expected[0].splitlines()], said[-1]
     course = repo / "demo-class" / name
-    report = {row["student"]: row for row in json.loads((course / "reports" / name / "report.json").read_text())["students"]}
+    report = {
+        row["student"]: row for row in json.loads((course / "reports" / name / "report.json").read_text())["students"]
+    }
     wrong = [s for s, row in report.items() if row["status"] == "graded" and row["failed_tests"] and s != "blank"]
-    assert wrong and all(set(report[s]["diagnoses"].values()) <= set(catalogued) and report[s]["diagnoses"]
-                         for s in wrong), {s: report[s]["diagnoses"] for s in wrong}
+    assert wrong and all(
+        set(report[s]["diagnoses"].values()) <= set(catalogued) and report[s]["diagnoses"] for s in wrong
+    ), {s: report[s]["diagnoses"] for s in wrong}
     title = next(e["title"] for e in fingerprints["entries"] if e["id"] in report[wrong[0]]["diagnoses"].values())
     assert title in DOC.read_text(encoding="utf-8")
     assert title in (course / "feedback" / wrong[0] / name / f"{name}.html").read_text()

@@ -16,6 +16,7 @@ This test starts the course's local hub with ngshare as a hub service (its own e
 
 What happened lands in test-artifacts/hub/ngshare.json. Root only, like tests/test_hub.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from autograder.deploying import hub as H
-from autograder.course.folder import REPO
 from test_hub import ASSIGNMENT, NOTEBOOK, Hub, _need, stop_and_clean
+
+from autograder.course.folder import REPO
+from autograder.deploying import hub as H
 
 pytestmark = pytest.mark.hub
 ARTIFACTS = REPO / "test-artifacts" / "hub"
@@ -42,6 +43,7 @@ class Ngshare:
 
     def __init__(self, url: str, token: str):
         import requests
+
         self.url, self.http = f"{url}/services/ngshare", requests.Session()
         self.http.headers["Authorization"] = f"token {token}"
 
@@ -106,13 +108,21 @@ def ng_term(hub_env_view):
             ("list every submission", "GET", f"submissions/{COURSE}/{ASSIGNMENT}", {}),
             ("list student2's submissions", "GET", f"submissions/{COURSE}/{ASSIGNMENT}/{s2}", {}),
             ("download student2's submission", "GET", f"submission/{COURSE}/{ASSIGNMENT}/{s2}", {}),
-            ("upload feedback for student2", "POST", f"feedback/{COURSE}/{ASSIGNMENT}/{s2}",
-             {"data": {"timestamp": "2026-01-01 00:00:00.000000", "files": "[]"}}),
+            (
+                "upload feedback for student2",
+                "POST",
+                f"feedback/{COURSE}/{ASSIGNMENT}/{s2}",
+                {"data": {"timestamp": "2026-01-01 00:00:00.000000", "files": "[]"}},
+            ),
             ("list the students", "GET", f"students/{COURSE}", {}),
             ("make themself an instructor", "POST", f"instructor/{COURSE}/{s1}", {"data": {}}),
             ("delete the released assignment", "DELETE", f"assignment/{COURSE}/{ASSIGNMENT}", {}),
-            ("submit in student2's name", "POST", f"submission/{COURSE}/{ASSIGNMENT}",
-             {"data": {"files": "[]", "student_id": s2, "user": s2}, "params": {"user": s2}}),
+            (
+                "submit in student2's name",
+                "POST",
+                f"submission/{COURSE}/{ASSIGNMENT}",
+                {"data": {"files": "[]", "student_id": s2, "user": s2}, "params": {"user": s2}},
+            ),
         ]:
             tries[what] = ng_a(method, path, **kw)
         allowed = {what: got for what, got in tries.items() if what != "submit in student2's name" and got[0] != 403}
@@ -122,7 +132,8 @@ def ng_term(hub_env_view):
         # whose name that submission went under: only the instructor may list a student's
         rec["submissions listed by the instructor"] = {
             s: [x["student_id"] for x in ng_t("GET", f"submissions/{COURSE}/{ASSIGNMENT}/{s}")[1]["submissions"]]
-            for s in (s1, s2)}
+            for s in (s1, s2)
+        }
 
         # the instructor collects and releases feedback for each student
         collect = t.formgrader("POST", f"assignment/{ASSIGNMENT}/collect").get("log", "")
@@ -130,17 +141,23 @@ def ng_term(hub_env_view):
         for s in (s1, s2):
             nb = t.read_nb(f"rnn-deep-dive/submitted/{s}/{NOTEBOOK}")
             rec["collected answers"][s] = next(
-                "".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in nb["cells"]
-                if c["metadata"].get("nbgrader", {}).get("solution")).strip()
+                "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                for c in nb["cells"]
+                if c["metadata"].get("nbgrader", {}).get("solution")
+            ).strip()
             stamp = t.read_text(f"rnn-deep-dive/submitted/{s}/{ASSIGNMENT}/timestamp.txt")
             rec.setdefault("timestamps", {})[s] = stamp.strip()
             base = f"rnn-deep-dive/feedback/{s}/{ASSIGNMENT}"
             for folder in ("rnn-deep-dive/feedback", f"rnn-deep-dive/feedback/{s}", base):
                 t.call("PUT", f"api/contents/{folder}", json={"type": "directory"})
-            t.call("PUT", f"api/contents/{base}/timestamp.txt",
-                   json={"type": "file", "format": "text", "content": stamp})
-            t.call("PUT", f"api/contents/{base}/{ASSIGNMENT}.html",
-                   json={"type": "file", "format": "text", "content": f"<p>feedback for {s}</p>"})
+            t.call(
+                "PUT", f"api/contents/{base}/timestamp.txt", json={"type": "file", "format": "text", "content": stamp}
+            )
+            t.call(
+                "PUT",
+                f"api/contents/{base}/{ASSIGNMENT}.html",
+                json={"type": "file", "format": "text", "content": f"<p>feedback for {s}</p>"},
+            )
         rec["collect log"] = collect
         t.formgrader("POST", f"assignment/{ASSIGNMENT}/release_feedback")
         rec["feedback fetched"] = {}
@@ -149,10 +166,13 @@ def ng_term(hub_env_view):
             folder = srv.json("GET", f"api/contents/{ASSIGNMENT}/feedback")["content"]
             rec["feedback fetched"][srv.user] = [srv.read_text(f"{f['path']}/{ASSIGNMENT}.html") for f in folder]
         tries["download student2's feedback"] = ng_a(
-            "GET", f"feedback/{COURSE}/{ASSIGNMENT}/{s2}", params={"timestamp": rec["timestamps"][s2]})
+            "GET", f"feedback/{COURSE}/{ASSIGNMENT}/{s2}", params={"timestamp": rec["timestamps"][s2]}
+        )
         rec["own feedback through ngshare"] = ng_a(
-            "GET", f"feedback/{COURSE}/{ASSIGNMENT}/{s1}", params={"timestamp": rec["timestamps"][s1],
-                                                                  "list_only": "true"})[0]
+            "GET",
+            f"feedback/{COURSE}/{ASSIGNMENT}/{s1}",
+            params={"timestamp": rec["timestamps"][s1], "list_only": "true"},
+        )[0]
         rec["seconds"] = round(time.monotonic() - t0, 1)
         yield rec
     finally:

@@ -6,6 +6,7 @@ papers' habit) beside code that computes `x @ W.T` makes a student transpose in 
 get shapes wrong; it may stand only in a cell that names the switch ("column vectors").
 This test reads the LaTeX of every lecture, problem set and quiz.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 # a weight matrix W_{..} (or W_q) not transposed, followed by the vector it multiplies
-LEFT_PRODUCT = re.compile(r"\bW_(?:\{[^}]*\}|[A-Za-z0-9]+)(?!\s*\^)\s*(?:\\,\s*)?"
-                          r"(?:[a-z](?:_(?:\{[^}]*\}|\w+))?(?![A-Za-z])|\(|\[|\\left)")
+LEFT_PRODUCT = re.compile(
+    r"\bW_(?:\{[^}]*\}|[A-Za-z0-9]+)(?!\s*\^)\s*(?:\\,\s*)?"
+    r"(?:[a-z](?:_(?:\{[^}]*\}|\w+))?(?![A-Za-z])|\(|\[|\\left)"
+)
 SWITCH = re.compile(r"column vector", re.I)
 
 
@@ -29,7 +32,7 @@ def left_products(text: str) -> list[str]:
     found = []
     for match in MATH.finditer(text):
         math = match.group(1) or match.group(2)
-        found += [math[max(0, m.start() - 20):m.end() + 20].replace("\n", " ") for m in LEFT_PRODUCT.finditer(math)]
+        found += [math[max(0, m.start() - 20) : m.end() + 20].replace("\n", " ") for m in LEFT_PRODUCT.finditer(math)]
     return found
 
 
@@ -39,26 +42,34 @@ def _readable():
             if cell.cell_type == "markdown":
                 yield f"{path.relative_to(REPO)} cell {i}", cell.source
     for path in sorted((REPO / "rnnlab" / "data").glob("quiz_*.json")):
-        yield str(path.relative_to(REPO)), json.dumps(json.loads(path.read_text()), ensure_ascii=False).replace("\\\\", "\\")
+        yield (
+            str(path.relative_to(REPO)),
+            json.dumps(json.loads(path.read_text()), ensure_ascii=False).replace("\\\\", "\\"),
+        )
 
 
 def test_equations_use_row_vectors_as_pytorch_computes():
     wrong = [f"{where}: ...{snippet}..." for where, text in _readable() for snippet in left_products(text)]
-    assert not wrong, ("write x W^T (row vectors, as nn.Linear computes x @ W.T), or name the switch "
-                       "to column vectors in the same cell:\n" + "\n".join(wrong))
+    assert not wrong, (
+        "write x W^T (row vectors, as nn.Linear computes x @ W.T), or name the switch "
+        "to column vectors in the same cell:\n" + "\n".join(wrong)
+    )
 
 
-@pytest.mark.parametrize("text, flagged", [
-    (r"$h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$", True),
-    (r"$n = \tanh(W_{in} x + b_{in} + r * (W_{hn} h + b_{hn}))$", True),
-    (r"$e_i = v^\top \tanh(W_q q + W_k k_i)$", True),
-    (r"$\mathrm{logits} = W_o \tanh(W_c [c; q])$", True),
-    (r"$W_{hn} (r * h)$", True),
-    (r"$h_t = \tanh(x_t W_{ih}^T + b_{ih} + h_{t-1} W_{hh}^T + b_{hh})$", False),
-    (r"$\operatorname{diag}(1 - h_t^2) W_{hh}$", False),
-    (r"$W_{ih}, W_{hh}, b_{ih}, b_{hh}$", False),
-    (r"The paper uses column vectors: $W_{ih} x_t$.", False),
-])
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        (r"$h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$", True),
+        (r"$n = \tanh(W_{in} x + b_{in} + r * (W_{hn} h + b_{hn}))$", True),
+        (r"$e_i = v^\top \tanh(W_q q + W_k k_i)$", True),
+        (r"$\mathrm{logits} = W_o \tanh(W_c [c; q])$", True),
+        (r"$W_{hn} (r * h)$", True),
+        (r"$h_t = \tanh(x_t W_{ih}^T + b_{ih} + h_{t-1} W_{hh}^T + b_{hh})$", False),
+        (r"$\operatorname{diag}(1 - h_t^2) W_{hh}$", False),
+        (r"$W_{ih}, W_{hh}, b_{ih}, b_{hh}$", False),
+        (r"The paper uses column vectors: $W_{ih} x_t$.", False),
+    ],
+)
 def test_the_detector(text, flagged):
     """It can fail: the forms chapters 09, 10, the cheat sheet and ps09 used are found."""
     assert bool(left_products(text)) == flagged, text

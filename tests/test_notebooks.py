@@ -1,4 +1,5 @@
 """Lecture notebooks follow the course's conventions, and strict nbval really checks them."""
+
 import re
 import subprocess
 import sys
@@ -30,8 +31,9 @@ def test_committed_executed(path):
     assert sum(bool(c.outputs) for c in cells) >= len(cells) // 2
     for cell in cells:
         for out in cell.outputs:
-            assert out.output_type != "error" or "raises-exception" in cell.metadata.get("tags", []), \
+            assert out.output_type != "error" or "raises-exception" in cell.metadata.get("tags", []), (
                 f"{path.name}: an error output in a cell not tagged raises-exception"
+            )
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
@@ -53,25 +55,37 @@ def test_conventions(path):
 
 def test_strict_nbval_fails_on_a_changed_output(tmp_path):
     """Guards against a setup that checks nothing: a wrong stored output must fail."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)"),
-                                         nbformat.v4.new_code_cell("print(hex(id(object())))")])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("print(6 * 7)"), nbformat.v4.new_code_cell("print(hex(id(object())))")]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     from rnnlab.kernels import notebook_client
+
     notebook_client(nb, kernel_name="python3").execute()
     good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
     nbformat.write(nb, good)
     nb.cells[0].outputs[0]["text"] = "41\n"
     nbformat.write(nb, bad)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-           "--nbval-sanitize-with", str(REPO / "notebooks" / "sanitize.cfg")]
-    assert subprocess.run(cmd + [str(good)], capture_output=True).returncode == 0   # address sanitized
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-sanitize-with",
+        str(REPO / "notebooks" / "sanitize.cfg"),
+    ]
+    assert subprocess.run(cmd + [str(good)], capture_output=True).returncode == 0  # address sanitized
     assert subprocess.run(cmd + [str(bad)], capture_output=True).returncode != 0
 
 
 def _links(nb):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    return [link for link in re.findall(r"\]\(([^)#]+\.ipynb)\)", text)
-            if not link.startswith("https://")]             # Colab and Binder: tests/test_colab_links.py
+    return [
+        link for link in re.findall(r"\]\(([^)#]+\.ipynb)\)", text) if not link.startswith("https://")
+    ]  # Colab and Binder: tests/test_colab_links.py
 
 
 def test_start_page_links_every_chapter_and_problem_set():
@@ -109,18 +123,29 @@ def test_start_pages_setup_check_shows_nothing_until_it_runs():
     assert "report_setup()" in setup.source
     assert setup.outputs == [] and setup.execution_count is None, setup.outputs
     assert SAVED_WITHOUT_OUTPUT in setup.metadata.get("tags", [])
-    for path in sorted((REPO / "notebooks").glob("*.ipynb")):             # the tag means no output
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):  # the tag means no output
         for cell in code_cells(nbformat.read(path, 4)):
             if SAVED_WITHOUT_OUTPUT in cell.metadata.get("tags", []):
                 assert not cell.outputs and cell.execution_count is None, f"{path.name}: {cell.source[:60]}"
 
 
 # rnnlab's training functions; each shows a progress bar unless told progress=False
-TRAINERS = {"fit", "train", "train_classifier", "train_forecaster", "train_bracket_counter", "train_tagger",
-            "train_adding", "depth_experiment", "depth_run"}
+TRAINERS = {
+    "fit",
+    "train",
+    "train_classifier",
+    "train_forecaster",
+    "train_bracket_counter",
+    "train_tagger",
+    "train_adding",
+    "depth_experiment",
+    "depth_run",
+}
 # cells with an optimiser step in a loop that need no bar, each with its reason
-NO_BAR = {"optimizer.step()\nexcept RuntimeError": "the detach pitfall: stops at the second chunk",
-          "backward(retain_graph=True)\n        step_opt.step()": "the retain_graph pitfall: stops at the second chunk"}
+NO_BAR = {
+    "optimizer.step()\nexcept RuntimeError": "the detach pitfall: stops at the second chunk",
+    "backward(retain_graph=True)\n        step_opt.step()": "the retain_graph pitfall: stops at the second chunk",
+}
 
 
 def bar_problems(nb) -> list[str]:
@@ -134,15 +159,25 @@ def bar_problems(nb) -> list[str]:
         for node in ast.walk(ast.parse(code)):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if name in TRAINERS and any(k.arg == "progress" and isinstance(k.value, ast.Constant)
-                                            and k.value.value is False for k in node.keywords):
+                if name in TRAINERS and any(
+                    k.arg == "progress" and isinstance(k.value, ast.Constant) and k.value.value is False
+                    for k in node.keywords
+                ):
                     problems.append(f"cell {i}: {name}(..., progress=False) trains without a bar")
             if isinstance(node, ast.For):
-                steps = [n for n in ast.walk(node) if isinstance(n, ast.Call)
-                         and getattr(n.func, "attr", "") == "step" and not n.args]
-                if steps and "tqdm" not in cell.source and not any(
+                steps = [
+                    n
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "step" and not n.args
+                ]
+                if (
+                    steps
+                    and "tqdm" not in cell.source
+                    and not any(
                         isinstance(n, ast.Call) and getattr(n.func, "id", getattr(n.func, "attr", "")) in TRAINERS
-                        for n in ast.walk(node)):
+                        for n in ast.walk(node)
+                    )
+                ):
                     problems.append(f"cell {i}: a training loop without a tqdm bar")
     return problems
 
@@ -154,11 +189,14 @@ def test_cells_that_train_show_a_progress_bar(path):
 
 
 def test_the_bar_check_can_fail():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("model = train_forecaster(m, x, y, steps=9, progress=False)"),
-        nbformat.v4.new_code_cell("for step in range(9):\n    loss.backward()\n    opt.step()"),
-        nbformat.v4.new_code_cell("for step in tqdm(range(9)):\n    opt.step()"),
-        nbformat.v4.new_code_cell("runs = [train_adding('rnn', seed) for seed in (0, 1)]")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("model = train_forecaster(m, x, y, steps=9, progress=False)"),
+            nbformat.v4.new_code_cell("for step in range(9):\n    loss.backward()\n    opt.step()"),
+            nbformat.v4.new_code_cell("for step in tqdm(range(9)):\n    opt.step()"),
+            nbformat.v4.new_code_cell("runs = [train_adding('rnn', seed) for seed in (0, 1)]"),
+        ]
+    )
     assert [p.split(":")[0] for p in bar_problems(nb)] == ["cell 0", "cell 1"]
 
 
@@ -170,13 +208,17 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 def test_widgets_show_before_anything_runs(path):
     """Every widget output has its saved state, so a reader sees the widget, not VBox(...) text."""
     nb = nbformat.read(path, 4)
-    views = [out.data[WIDGET_VIEW]["model_id"] for c in code_cells(nb) for out in c.outputs
-             if out.output_type in ("display_data", "execute_result") and WIDGET_VIEW in out.get("data", {})]
+    views = [
+        out.data[WIDGET_VIEW]["model_id"]
+        for c in code_cells(nb)
+        for out in c.outputs
+        if out.output_type in ("display_data", "execute_result") and WIDGET_VIEW in out.get("data", {})
+    ]
     assert views, f"{path.name} shows no widget"
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     missing = [m for m in views if m not in state]
     assert not missing, f"{path.name}: {len(missing)} widgets without saved state; run make execute-notebooks"
-    for model_id in views:                            # and the state holds the whole tree of each
+    for model_id in views:  # and the state holds the whole tree of each
         todo, seen = [model_id], set()
         while todo:
             m = todo.pop()
@@ -186,7 +228,7 @@ def test_widgets_show_before_anything_runs(path):
             assert m in state, f"{path.name}: widget {model_id} refers to {m}, which was not saved"
             for value in state[m]["state"].values():
                 refs = value if isinstance(value, list) else [value]
-                todo += [r[len("IPY_MODEL_"):] for r in refs if isinstance(r, str) and r.startswith("IPY_MODEL_")]
+                todo += [r[len("IPY_MODEL_") :] for r in refs if isinstance(r, str) and r.startswith("IPY_MODEL_")]
 
 
 CHEATSHEET = REPO / "notebooks" / "cheatsheet.ipynb"
@@ -206,8 +248,10 @@ def figures_without_alt(nb) -> list[str]:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if "image/png" in data:
-                problems.append(f"cell {i}: a figure without a text alternative (image/png); "
-                                "show it with rnnlab.plots.show(fig, alt)")
+                problems.append(
+                    f"cell {i}: a figure without a text alternative (image/png); "
+                    "show it with rnnlab.plots.show(fig, alt)"
+                )
             markup = data.get("text/html", "")
             for img in PLOT_IMG.findall("".join(markup) if isinstance(markup, list) else markup):
                 alt = re.search(r'\balt="([^"]*)"', img)
@@ -225,15 +269,21 @@ def test_every_figure_has_a_text_alternative(path):
 
 def test_the_alt_text_check_can_fail():
     def shown(alt):
-        return nbformat.v4.new_output("display_data", data={
-            "text/html": f'<img class="rnnlab-plot" alt="{alt}" src="data:image/png;base64,PNG">'})
+        return nbformat.v4.new_output(
+            "display_data", data={"text/html": f'<img class="rnnlab-plot" alt="{alt}" src="data:image/png;base64,PNG">'}
+        )
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plt.show()"),
-                                         nbformat.v4.new_code_cell("show(fig, '')"),
-                                         nbformat.v4.new_code_cell("show(fig, 'a chart')"),
-                                         nbformat.v4.new_code_cell("show(fig, 'Line chart: ...')")])
-    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR",
-                                                                        "text/plain": "<Figure>"})]
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("plt.show()"),
+            nbformat.v4.new_code_cell("show(fig, '')"),
+            nbformat.v4.new_code_cell("show(fig, 'a chart')"),
+            nbformat.v4.new_code_cell("show(fig, 'Line chart: ...')"),
+        ]
+    )
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBOR", "text/plain": "<Figure>"})
+    ]
     nb.cells[1].outputs = [shown("")]
     nb.cells[2].outputs = [shown("a chart")]
     nb.cells[3].outputs = [shown("Line chart: the training loss falls over 100 steps")]

@@ -1,12 +1,23 @@
 """The packed-batch picture and the padding measurements of chapter 05."""
+
 import pytest
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pack_sequence, pad_sequence
 
-from rnnlab.packing import (PackedRow, bucket_batches, draw_packed, lengths_from_layout,
-                            packed_layout, padding_drift, padding_share, random_batches,
-                            random_lengths, step_counts, time_epoch)
+from rnnlab.packing import (
+    PackedRow,
+    bucket_batches,
+    draw_packed,
+    lengths_from_layout,
+    packed_layout,
+    padding_drift,
+    padding_share,
+    random_batches,
+    random_lengths,
+    step_counts,
+    time_epoch,
+)
 
 
 def four_sequences():
@@ -19,7 +30,7 @@ def test_layout_says_where_each_row_of_data_comes_from():
     packed = pack_sequence(seqs, enforce_sorted=False)
     layout = packed_layout(packed)
     assert [(r.t, r.seq) for r in layout[:5]] == [(0, 1), (0, 3), (0, 0), (0, 2), (1, 1)]
-    for r in layout:                                   # each row holds that sequence's step
+    for r in layout:  # each row holds that sequence's step
         assert packed.data[r.row].item() == 10 * r.seq + r.t
     assert [r.row for r in layout] == list(range(14))
     assert lengths_from_layout(layout) == {0: 3, 1: 5, 2: 2, 3: 4}
@@ -27,8 +38,7 @@ def test_layout_says_where_each_row_of_data_comes_from():
 
 def test_layout_of_a_sorted_batch_uses_the_batch_order():
     seqs = sorted(four_sequences(), key=len, reverse=True)
-    packed = pack_padded_sequence(pad_sequence(seqs, batch_first=True), [5, 4, 3, 2],
-                                  batch_first=True)
+    packed = pack_padded_sequence(pad_sequence(seqs, batch_first=True), [5, 4, 3, 2], batch_first=True)
     assert packed.sorted_indices is None
     layout = packed_layout(packed)
     assert layout[:4] == [PackedRow(0, 0, 0), PackedRow(1, 0, 1), PackedRow(2, 0, 2), PackedRow(3, 0, 3)]
@@ -48,11 +58,10 @@ def test_drawing_shows_every_cell_and_the_index_tensors():
     fig, layout = draw_packed(packed, names=list("ABCD"), values=values)
     top, bottom = fig.axes
     top_texts = [t.get_text() for t in top.texts]
-    assert top_texts.count("pad") == 4 * 5 - 14                 # padded slots of the batch
+    assert top_texts.count("pad") == 4 * 5 - 14  # padded slots of the batch
     assert "B (length 5)" in top_texts and "C (length 2)" in top_texts
-    cell_texts = [t.get_text() for t in bottom.texts if t.get_text() in
-                  {v for row in values for v in row}]
-    assert cell_texts == [values[r.seq][r.t] for r in layout]    # data drawn in storage order
+    cell_texts = [t.get_text() for t in bottom.texts if t.get_text() in {v for row in values for v in row}]
+    assert cell_texts == [values[r.seq][r.t] for r in layout]  # data drawn in storage order
     assert cell_texts[:5] == ["b0", "d0", "a0", "c0", "b1"]
     legend = " ".join(t.get_text() for t in bottom.texts)
     assert "batch_sizes = [4, 4, 3, 2, 1]" in legend
@@ -65,7 +74,7 @@ def test_drawing_a_sorted_batch_says_none():
     fig, _ = draw_packed(pack_sequence(seqs))
     legend = " ".join(t.get_text() for t in fig.axes[1].texts)
     assert "sorted_indices = None" in legend and "unsorted_indices = None" in legend
-    assert "0,0" in [t.get_text() for t in fig.axes[1].texts]      # default labels b,t
+    assert "0,0" in [t.get_text() for t in fig.axes[1].texts]  # default labels b,t
 
 
 def test_padding_share():
@@ -87,12 +96,12 @@ def test_buckets_waste_less_and_still_cover_everything():
     assert min(lengths) >= 5 and max(lengths) <= 60 and len(set(lengths)) > 40
     buckets = bucket_batches(lengths, 32, seed=0)
     assert sorted(k for b in buckets for k in b) == list(range(400))
-    for b in buckets:                                  # each batch spans a narrow band of lengths
+    for b in buckets:  # each batch spans a narrow band of lengths
         assert max(lengths[k] for k in b) - min(lengths[k] for k in b) <= 6
     shuffled = random_batches(400, 32, seed=0)
     assert padding_share(lengths, buckets) < 0.1 < 0.3 < padding_share(lengths, shuffled)
     firsts = [min(lengths[k] for k in b) for b in buckets]
-    assert firsts != sorted(firsts)                    # batches come in random order
+    assert firsts != sorted(firsts)  # batches come in random order
     assert bucket_batches(lengths, 32, seed=1) != buckets
 
 
@@ -119,12 +128,13 @@ def test_time_epoch_runs_every_batch_forward_and_backward():
         seconds = time_epoch(lstm, seqs, batches, pack=pack)
         assert seconds > 0 and lstm.weight_hh_l0.grad is not None
         assert lstm.weight_hh_l0.grad.abs().sum() > 0
-    with pytest.raises(RuntimeError):                  # the sequences must fit the layer
+    with pytest.raises(RuntimeError):  # the sequences must fit the layer
         time_epoch(nn.LSTM(2, 4, batch_first=True), seqs, batches)
 
 
 def test_drawing_on_a_given_figure():
     from matplotlib.figure import Figure
+
     given = Figure(figsize=(9, 4))
     fig, layout = draw_packed(pack_sequence(four_sequences(), enforce_sorted=False), fig=given)
     assert fig is given and len(fig.axes) == 2 and len(layout) == 14

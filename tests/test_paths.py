@@ -13,6 +13,7 @@ command line is refused with it too, nbgrader's Python API with the exporter rep
 by the hook, and so is `validate` of the collected notebook. A positive control grades the same
 submission with both guards switched off: the file appears.
 """
+
 import hashlib
 import json
 import shutil
@@ -34,26 +35,44 @@ A = "ps01_sequence_data"
 HOSTILE = "mallory"
 TRACE = "PWNED-paths.txt"
 # the answer a hostile student hands in: with the instructor's rights it lists the hidden folder
-PAYLOAD = ("import os, pathlib\n"
-           "root = pathlib.Path.cwd()\n"
-           "while not (root / 'nbgrader_config.py').exists():\n"
-           "    root = root.parent\n"
-           f"(root / {TRACE!r}).write_text('\\n'.join(os.listdir(root / 'source')))\n")
+PAYLOAD = (
+    "import os, pathlib\n"
+    "root = pathlib.Path.cwd()\n"
+    "while not (root / 'nbgrader_config.py').exists():\n"
+    "    root = root.parent\n"
+    f"(root / {TRACE!r}).write_text('\\n'.join(os.listdir(root / 'source')))\n"
+)
 REFUSAL = "Autograde here would run the student's code with your rights, outside the sandbox"
 
 # What each route of nbgrader's formgrader does when it writes, by nbgrader's handler class
 # (nbgrader/server_extensions/formgrader/apihandlers.py and handlers.py). A handler missing
 # here fails test_every_formgrader_route_is_known: decide what it does first.
 READS = {
-    "StatusHandler", "AssignmentCollectionHandler", "NotebookCollectionHandler", "SubmissionCollectionHandler",
-    "SubmissionHandler", "SubmittedNotebookCollectionHandler", "GradeCollectionHandler",
-    "CommentCollectionHandler", "StudentCollectionHandler", "StudentSubmissionCollectionHandler",
+    "StatusHandler",
+    "AssignmentCollectionHandler",
+    "NotebookCollectionHandler",
+    "SubmissionCollectionHandler",
+    "SubmissionHandler",
+    "SubmittedNotebookCollectionHandler",
+    "GradeCollectionHandler",
+    "CommentCollectionHandler",
+    "StudentCollectionHandler",
+    "StudentSubmissionCollectionHandler",
     "StudentNotebookSubmissionCollectionHandler",
     # the pages (handlers.py)
-    "FormgraderHandler", "ManageAssignmentsHandler", "ManageSubmissionsHandler", "GradebookAssignmentsHandler",
-    "GradebookNotebooksHandler", "GradebookNotebookSubmissionsHandler", "ManageStudentsHandler",
-    "ManageStudentsAssignmentsHandler", "ManageStudentNotebookSubmissionsHandler", "SubmissionNavigationHandler",
-    "SubmissionFilesHandler", "StaticFileHandler", "Template404",
+    "FormgraderHandler",
+    "ManageAssignmentsHandler",
+    "ManageSubmissionsHandler",
+    "GradebookAssignmentsHandler",
+    "GradebookNotebooksHandler",
+    "GradebookNotebookSubmissionsHandler",
+    "ManageStudentsHandler",
+    "ManageStudentsAssignmentsHandler",
+    "ManageStudentNotebookSubmissionsHandler",
+    "SubmissionNavigationHandler",
+    "SubmissionFilesHandler",
+    "StaticFileHandler",
+    "Template404",
 }
 WRITES = {
     "AutogradeHandler": "runs the student's code: refused",
@@ -76,12 +95,14 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 def formgrader_routes() -> list[tuple[str, type]]:
     from nbgrader.server_extensions.formgrader import apihandlers, handlers
+
     return [(route[0], route[1]) for route in apihandlers.default_handlers + handlers.default_handlers]
 
 
 def writes(handler: type) -> list[str]:
     """The HTTP methods `handler` answers that may change something."""
     from tornado.web import RequestHandler
+
     return [m for m in WRITE_METHODS if getattr(handler, m) is not getattr(RequestHandler, m)]
 
 
@@ -112,10 +133,10 @@ def course(tmp_path_factory, request):
     hidden-test line in the comment on cy's answer, and mallory's hostile submission collected
     into submitted/ (in the gradebook, not graded)."""
     from nbgrader.api import Gradebook
+    from test_handgrade import Q, _graded_class
 
     from autograder.course.folder import STAGED
     from autograder.grading.feedbackscan import scanned_secrets, withheld_marker
-    from test_handgrade import Q, _graded_class
 
     base = tmp_path_factory.mktemp("paths")
     course = F.make_course(base / "course", [A])
@@ -127,19 +148,21 @@ def course(tmp_path_factory, request):
     sockets = tempfile.mkdtemp(prefix="rnnlab-rt-", dir="/tmp")
     request.addfinalizer(lambda: shutil.rmtree(sockets, ignore_errors=True))
     with open(course / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.Exchange.root = {str(base / 'exchange')!r}\n"
-                     f"c.KernelManager.transport = 'ipc'\nc.KernelManager.ip = {sockets + '/kernel'!r}\n")
+        config.write(
+            f"\nc.Exchange.root = {str(base / 'exchange')!r}\n"
+            f"c.KernelManager.transport = 'ipc'\nc.KernelManager.ip = {sockets + '/kernel'!r}\n"
+        )
     for student in ("ada", "bob", "cy"):
         folder = course / "autograded" / student / A
         (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
         (folder / "submission_secret.txt").write_text(f"secret-of-{student}")
-        shutil.copytree(course / STAGED / student, course / "submitted" / student)     # as collect left it
+        shutil.copytree(course / STAGED / student, course / "submitted" / student)  # as collect left it
     marker = withheld_marker(course, A, "bob")
     marker.parent.mkdir(parents=True)
     marker.write_text("feedback withheld: it contained 1 line(s) of hidden tests (by the test)\n")
     source = nbformat.read(course / "source" / A / f"{A}.ipynb", 4)
     hidden = sorted(scanned_secrets(source, nbformat.read(course / "release" / A / f"{A}.ipynb", 4)))[0]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAYLOAD)])   # the rest deleted
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAYLOAD)])  # the rest deleted
     nb.metadata = nbformat.read(course / "release" / A / f"{A}.ipynb", 4).metadata
     (course / "submitted" / HOSTILE / A).mkdir(parents=True)
     nbformat.write(nb, course / "submitted" / HOSTILE / A / f"{A}.ipynb")
@@ -155,15 +178,19 @@ def course(tmp_path_factory, request):
 @pytest.fixture(scope="module")
 def server(course):
     from test_formgrader import formgrader
+
     with formgrader(course) as (url, token):
         yield url, token
 
 
 def call(server, method: str, path: str, body: dict | None = None):
     url, token = server
-    request = urllib.request.Request(f"{url}{path}", method=method.upper(),
-                                     data=json.dumps(body or {}).encode(),
-                                     headers={"Authorization": f"token {token}"})
+    request = urllib.request.Request(
+        f"{url}{path}",
+        method=method.upper(),
+        data=json.dumps(body or {}).encode(),
+        headers={"Authorization": f"token {token}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=300) as answer:
             text = answer.read().decode()
@@ -181,8 +208,11 @@ def state(course: Path) -> dict:
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {s.student.id: (s.score, s.code_score) for s in gb.assignment_submissions(A)}
-    return {"trace": (course / TRACE).exists(), "scores": scores,
-            "autograded": {str(p.relative_to(course)): _hash(p) for p in (course / "autograded").rglob("*.ipynb")}}
+    return {
+        "trace": (course / TRACE).exists(),
+        "scores": scores,
+        "autograded": {str(p.relative_to(course)): _hash(p) for p in (course / "autograded").rglob("*.ipynb")},
+    }
 
 
 def feedback(course: Path, student: str) -> Path:
@@ -191,6 +221,7 @@ def feedback(course: Path, student: str) -> Path:
 
 def released(course: Path, student: str) -> bool:
     from nbgrader.utils import notebook_hash
+
     exchange = Path(course).parent / "exchange" / "rnn-deep-dive" / "feedback"
     return (exchange / f"{notebook_hash(secret=f'secret-of-{student}', notebook_id=A)}.html").exists()
 
@@ -199,19 +230,23 @@ def released(course: Path, student: str) -> bool:
 @pytest.mark.xdist_group("paths")
 def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, server):
     from nbgrader.api import Gradebook
+    from test_handgrade import Q
 
     from autograder.grading.feedbackscan import withheld_marker
-    from test_handgrade import Q
 
     before = state(course)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        ids = {"submission": gb.find_submission_notebook(A, A, HOSTILE).id,
-               "grade": gb.find_grade(Q, A, A, "ada").id, "comment": gb.find_comment(Q, A, A, "ada").id}
+        ids = {
+            "submission": gb.find_submission_notebook(A, A, HOSTILE).id,
+            "grade": gb.find_grade(Q, A, A, "ada").id,
+            "comment": gb.find_comment(Q, A, A, "ada").id,
+        }
     # each route that writes, with the arguments an instructor's click sends, in a term's order:
     # records and hand grades, autograde, feedback, release
     calls = {
-        "AssignmentHandler": [("put", f"assignment/{A}", {"duedate_notimezone": "2026-12-01 12:00:00",
-                                                          "duedate_timezone": "UTC"})],
+        "AssignmentHandler": [
+            ("put", f"assignment/{A}", {"duedate_notimezone": "2026-12-01 12:00:00", "duedate_timezone": "UTC"})
+        ],
         "StudentHandler": [("put", f"student/{HOSTILE}", {"first_name": "M", "last_name": "H", "email": ""})],
         "AssignHandler": [("post", f"assignment/{A}/assign", None)],
         "ReleaseHandler": [("post", f"assignment/{A}/release", None)],
@@ -221,8 +256,9 @@ def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, 
         "CommentHandler": [("put", f"comment/{ids['comment']}", {"manual_comment": "Fine, but name the split."})],
         "FlagSubmissionHandler": [("post", f"submitted_notebook/{ids['submission']}/flag", None)],
         "AutogradeHandler": [("post", f"submission/{A}/{s}/autograde", None) for s in (HOSTILE, "ada")],
-        "GenerateFeedbackHandler": [("post", f"assignment/{A}/{s}/generate_feedback", None)
-                                    for s in ("bob", "cy", "ada")],
+        "GenerateFeedbackHandler": [
+            ("post", f"assignment/{A}/{s}/generate_feedback", None) for s in ("bob", "cy", "ada")
+        ],
         "GenerateAllFeedbackHandler": [("post", f"assignment/{A}/generate_feedback", None)],
         "ReleaseFeedbackHandler": [("post", f"assignment/{A}/{s}/release_feedback", None) for s in ("bob", "cy")],
         "ReleaseAllFeedbackHandler": [("post", f"assignment/{A}/release_feedback", None)],
@@ -249,8 +285,11 @@ def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, 
     code, answer = answers[f"post assignment/{A}/bob/generate_feedback"]
     assert answer["success"] is False and "The feedback of bob for ps01_sequence_data stays withheld" in answer["log"]
     code, answer = answers[f"post assignment/{A}/cy/generate_feedback"]
-    assert answer["success"] is False and "The feedback of cy for ps01_sequence_data is withheld: it contained 1 line(s) " \
-                                          "of hidden tests" in answer["log"], answer
+    assert (
+        answer["success"] is False
+        and "The feedback of cy for ps01_sequence_data is withheld: it contained 1 line(s) of hidden tests"
+        in answer["log"]
+    ), answer
     assert withheld_marker(course, A, "cy").exists()
     assert answers[f"post assignment/{A}/ada/generate_feedback"][1]["success"], answers
     assert not feedback(course, "bob").exists() and not feedback(course, "cy").exists()
@@ -270,7 +309,7 @@ def test_the_formgrader_shows_the_refusal_where_the_instructor_clicks(course, se
         log_in(page, url, token, f"/formgrader/manage_submissions/{A}/")
         row = page.locator("tr", has_text=HOSTILE)
         row.locator(".autograde a").click()
-        modal = page.locator("#error-modal, #success-modal")       # what nbgrader's page opens
+        modal = page.locator("#error-modal, #success-modal")  # what nbgrader's page opens
         modal.wait_for(timeout=60_000)
         text = modal.inner_text()
     finally:
@@ -280,8 +319,14 @@ def test_the_formgrader_shows_the_refusal_where_the_instructor_clicks(course, se
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=venv_env(),
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        env=venv_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.browser
@@ -295,13 +340,19 @@ def test_autograde_elsewhere_is_refused_and_the_payload_is_real(course, tmp_path
     from nbgrader.validator import Validator
     from traitlets.config import Config
 
-    from autograder.grading.nbgrader_guard import Refused
     from autograder.course.folder import course_config
+    from autograder.grading.nbgrader_guard import Refused
 
-    course = Path(shutil.copytree(course, tmp_path / "course"))     # the runs below change it
+    course = Path(shutil.copytree(course, tmp_path / "course"))  # the runs below change it
     before = state(course)
-    refused = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", A, "--student", HOSTILE],
-                             cwd=course, env=venv_env(), capture_output=True, text=True, timeout=300)
+    refused = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "autograde", A, "--student", HOSTILE],
+        cwd=course,
+        env=venv_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert refused.returncode == 1 and REFUSAL in refused.stderr, refused.stderr[-2000:]
     assert state(course) == before
 
@@ -318,7 +369,7 @@ def test_autograde_elsewhere_is_refused_and_the_payload_is_real(course, tmp_path
     with pytest.raises(Refused, match="would run a student's code with your rights"):
         Validator(config=course_config(course)).validate(str(collected))
     assert not (course / TRACE).exists()
-    autograde(Autograde={"exporter_class": "nbconvert.exporters.NotebookExporter"},
-              Execute={"on_notebook_start": None})
-    assert (course / TRACE).exists() and A in (course / TRACE).read_text(), \
+    autograde(Autograde={"exporter_class": "nbconvert.exporters.NotebookExporter"}, Execute={"on_notebook_start": None})
+    assert (course / TRACE).exists() and A in (course / TRACE).read_text(), (
         "the payload left no trace when run: the checks above prove nothing"
+    )

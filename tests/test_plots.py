@@ -1,4 +1,5 @@
 """The course's shared plots draw what they say, checked against independent computations."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -19,9 +20,9 @@ def test_confusion_matrix_is_drawn_in_scikit_learns_layout():
     counts = confusion_matrix_axes(ax, y_true, y_pred, names=("ham", "spam"))
     expected = skm.confusion_matrix(y_true.numpy(), y_pred.numpy(), labels=[0, 1])
     assert np.array_equal(counts, expected)
-    assert np.array_equal(ax.images[0].get_array(), expected)              # the shading
+    assert np.array_equal(ax.images[0].get_array(), expected)  # the shading
     drawn = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts}
-    assert drawn == {(i, j): str(expected[i, j]) for i in (0, 1) for j in (0, 1)}   # (row, column)
+    assert drawn == {(i, j): str(expected[i, j]) for i in (0, 1) for j in (0, 1)}  # (row, column)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["ham", "spam"]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted label", "true label")
     plt.close(fig)

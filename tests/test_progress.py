@@ -1,4 +1,5 @@
 """The student's progress command: visible tests of every problem set, non-zero on failure."""
+
 import shutil
 import subprocess
 import sys
@@ -35,8 +36,9 @@ def three_students(tmp_path_factory):
 
 
 def test_a_fresh_release_says_none_pass_names_each_exercise_and_fails(three_students):
-    proc = subprocess.run([sys.executable, "-m", "rnnlab.progress", str(three_students["blank"])],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rnnlab.progress", str(three_students["blank"])], capture_output=True, text=True
+    )
     assert proc.returncode == 1
     assert proc.stdout.strip().splitlines()[-1] == "0 of 3 visible tests pass (3 not attempted)"
     for exercise in ("lstm_step", "lstm_all_gates"):
@@ -58,8 +60,9 @@ def test_finished_work_passes(three_students):
 
 
 def test_a_bug_fails_with_its_message_and_exit_status(three_students):
-    proc = subprocess.run([sys.executable, "-m", "rnnlab.progress", str(three_students["buggy"])],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rnnlab.progress", str(three_students["buggy"])], capture_output=True, text=True
+    )
     assert proc.returncode == 1
     failed = [line for line in proc.stdout.splitlines() if "FAILED" in line]
     assert len(failed) == 1 and failed[0].split()[0] == "lstm_step" and "AssertionError" in failed[0]
@@ -73,8 +76,11 @@ def test_a_bug_fails_with_its_message_and_exit_status(three_students):
 
 def test_results_arrive_one_by_one_in_notebook_order(three_students):
     seen = []
-    results, _ = progress.run(three_students["buggy"], on_set=lambda name: seen.append(name),
-                              on_result=lambda name, test: seen.append((name, test.grade_id, test.status)))
+    results, _ = progress.run(
+        three_students["buggy"],
+        on_set=lambda name: seen.append(name),
+        on_result=lambda name, test: seen.append((name, test.grade_id, test.status)),
+    )
     assert seen[0] == A and len(seen) == 1 + len(results[0].tests)
     assert [s[1] for s in seen[1:]] == [t.grade_id for t in results[0].tests]
 
@@ -129,10 +135,15 @@ def test_unchanged_sets_are_not_run_again_and_a_change_runs_them(three_students,
     release = _fresh(three_students["buggy"])
     ran = []
 
-    def counted_check(path, on_result=None, nb=None):        # what the real check would say, without a kernel
+    def counted_check(path, on_result=None, nb=None):  # what the real check would say, without a kernel
         ran.append(path)
-        return progress.SetResult(path.stem, [progress.TestResult("lstm_step_visible", "failed", "AssertionError: x"),
-                                              progress.TestResult("quiz_format", "passed")])
+        return progress.SetResult(
+            path.stem,
+            [
+                progress.TestResult("lstm_step_visible", "failed", "AssertionError: x"),
+                progress.TestResult("quiz_format", "passed"),
+            ],
+        )
 
     monkeypatch.setattr(progress, "check", counted_check)
     first, _ = progress.run(release)
@@ -179,7 +190,7 @@ def test_changed_sets_run_at_once_up_to_the_jobs_allowed(tmp_path, monkeypatch):
     monkeypatch.setattr(progress, "check", slow_check)
     results, status = progress.run(release, jobs=2)
     assert most[0] == 2 and status == 0
-    assert [r.name for r in results] == [f"ps0{n}_x" for n in range(4)]      # release order
+    assert [r.name for r in results] == [f"ps0{n}_x" for n in range(4)]  # release order
     _fresh(release)
     most[0] = 0
     progress.run(release, jobs=1)
@@ -187,8 +198,9 @@ def test_changed_sets_run_at_once_up_to_the_jobs_allowed(tmp_path, monkeypatch):
 
 
 def test_the_command_names_when_each_set_was_saved(three_students):
-    proc = subprocess.run([sys.executable, "-m", "rnnlab.progress", str(three_students["done"])],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rnnlab.progress", str(three_students["done"])], capture_output=True, text=True
+    )
     heading = next(line for line in proc.stdout.splitlines() if line.startswith(A))
     assert heading.startswith(f"{A}: 3 of 3 pass (saved ") and " ago" in heading, heading
 
@@ -196,8 +208,13 @@ def test_the_command_names_when_each_set_was_saved(three_students):
 def test_the_readmes_example_count_is_the_courses():
     """The READMEs' example ("12 of N visible tests pass") names the course's own number of tests."""
     import re
-    total = sum(1 for path in progress.find_sets(REPO / "release") for cell in nbformat.read(path, 4).cells
-                if progress._visible_test(cell))
+
+    total = sum(
+        1
+        for path in progress.find_sets(REPO / "release")
+        for cell in nbformat.read(path, 4).cells
+        if progress._visible_test(cell)
+    )
     for readme in (REPO / "README.md", REPO / "autograder" / "publishing" / "student" / "README.md"):
         said = re.findall(r"12 of\s+(\d+)\s+visible tests pass", readme.read_text())
         assert said == [str(total)], (readme, said, total)
@@ -207,10 +224,12 @@ def test_the_texts_say_as_many_sets_at_once_as_the_code_runs():
     """The start page, the READMEs and the docstring name the same cap on sets run at once as the
     code (`MAX_JOBS`), and the same rule (one per core)."""
     import re
+
     words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight"}
-    texts = {path: " ".join(path.read_text().replace('\\n",', " ").replace('"', " ").split())
-             for path in (REPO / "README.md", REPO / "notebooks" / "00_start_here.ipynb",
-                          REPO / "rnnlab" / "progress.py")}
+    texts = {
+        path: " ".join(path.read_text().replace('\\n",', " ").replace('"', " ").split())
+        for path in (REPO / "README.md", REPO / "notebooks" / "00_start_here.ipynb", REPO / "rnnlab" / "progress.py")
+    }
     for path, text in texts.items():
         caps = re.findall(r"up to (\w+)\)", text)
         assert caps == [words[progress.MAX_JOBS]], (path, caps)
@@ -230,6 +249,7 @@ def test_no_answer_written_yet_is_read_from_nbgraders_checksums():
     """Every answer cell of a released set carries nbgrader's checksum of it as released; one
     changed character, and the set has an answer."""
     from nbgrader.utils import compute_checksum
+
     for path in progress.find_sets(REPO / "release"):
         nb = nbformat.read(path, 4)
         answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
@@ -245,13 +265,27 @@ def test_a_failed_line_names_the_mistake_printed_below_the_error():
     """A plain assert in a test cell fails on the cell's own line: the named mistake is printed
     below the error, not inside it (as nbclient recorded ps02's shapes_lists mutant), and the
     FAILED line names it too (issue 57, item 5)."""
-    cell = nbformat.v4.new_code_cell("name_mistakes(...)\nassert type(shapes) is tuple", execution_count=5,
-                                     metadata={"nbgrader": {"grade_id": "rnn_shapes_visible", "grade": True}})
-    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", traceback=["AssertionError: rnn_shapes should return a tuple"],
-                                           evalue="rnn_shapes should return a tuple (output_shape, h_n_shape)"),
-                    nbformat.v4.new_output("stream", name="stdout", text=(
-                        "Looks like: the shapes given as lists, not tuples.\nYour numbers are right, but the exercise "
-                        "asks for a tuple of two tuples of ints (the form\ntuple(t.shape) has).\nSee the description.\n"))]
+    cell = nbformat.v4.new_code_cell(
+        "name_mistakes(...)\nassert type(shapes) is tuple",
+        execution_count=5,
+        metadata={"nbgrader": {"grade_id": "rnn_shapes_visible", "grade": True}},
+    )
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            traceback=["AssertionError: rnn_shapes should return a tuple"],
+            evalue="rnn_shapes should return a tuple (output_shape, h_n_shape)",
+        ),
+        nbformat.v4.new_output(
+            "stream",
+            name="stdout",
+            text=(
+                "Looks like: the shapes given as lists, not tuples.\nYour numbers are right, but the exercise "
+                "asks for a tuple of two tuples of ints (the form\ntuple(t.shape) has).\nSee the description.\n"
+            ),
+        ),
+    ]
     line = progress._judge(cell, set()).line()
     assert "FAILED: AssertionError: rnn_shapes should return a tuple" in line
     assert line.endswith("; looks like: the shapes given as lists, not tuples"), line

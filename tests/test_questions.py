@@ -7,6 +7,7 @@ nbgrader, each student's grades are set in the gradebook, their graded notebook 
 one with their own quiz cell (written with nbformat), and report.json's rows carry their
 diagnoses. The expected figures are computed here independently (numpy, scipy).
 """
+
 import base64
 import io
 import json
@@ -19,14 +20,22 @@ import nbformat
 import numpy as np
 import pytest
 from scipy.stats import pointbiserialr
+from test_student_text import elements, markdown_renderers
 
 from autograder.authoring import fixtures as F
-from test_student_text import elements, markdown_renderers
 
 A = "ps03_lstm_gates"
 CODE = ("lstm_step_visible", "lstm_step_hidden", "lstm_all_gates_visible", "lstm_all_gates_hidden")
-POINTS = {"lstm_step_visible": 2, "lstm_step_hidden": 6, "lstm_all_gates_visible": 2, "lstm_all_gates_hidden": 6,
-          "quiz_q1": 1, "quiz_q2": 1, "quiz_q3": 1, "explain_forget": 3}
+POINTS = {
+    "lstm_step_visible": 2,
+    "lstm_step_hidden": 6,
+    "lstm_all_gates_visible": 2,
+    "lstm_all_gates_hidden": 6,
+    "quiz_q1": 1,
+    "quiz_q2": 1,
+    "quiz_q3": 1,
+    "explain_forget": 3,
+}
 KEY = {"q1": "c", "q2": "b", "q3": "c"}
 HOSTILE_LETTER = "<script>alert(1)</script>|*x*"
 HOSTILE_ID = "eve<img src=x onerror=alert(1)>"
@@ -47,7 +56,7 @@ UNREADABLE_CELL = 'quiz_answers = dict(q1="c", q2="x", q3="y")   # not a literal
 
 
 def _quiz_points(letters, student):
-    if letters is None:                   # the grader ran the cell: say q1 was right, q2 and q3 not
+    if letters is None:  # the grader ran the cell: say q1 was right, q2 and q3 not
         return {"quiz_q1": 1, "quiz_q2": 0, "quiz_q3": 0}
     return {f"quiz_{q}": int(letter == KEY[q]) for q, letter in zip(("q1", "q2", "q3"), letters)}
 
@@ -63,33 +72,38 @@ def _make_class(course: Path) -> None:
 
     from autograder.grading.worker import course_config, stamp_gradebooks_in_process
 
-    stamp_gradebooks_in_process()                        # no `alembic` process for a new gradebook
+    stamp_gradebooks_in_process()  # no `alembic` process for a new gradebook
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(course)
         assert NbGraderAPI(config=course_config(course)).generate_assignment(A, force=True, create=True)["success"]
     release = nbformat.read(course / "release" / A / f"{A}.ipynb", 4)
     everyone = {**{s: _points(s) for s in CLASS}, **{s: {c: POINTS[c] for c in POINTS} for s in NOT_COUNTED}}
     with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        warnings.simplefilter("ignore")                  # SQLAlchemy's notes on nbgrader's add_submission
+        warnings.simplefilter("ignore")  # SQLAlchemy's notes on nbgrader's add_submission
         for student, points in everyone.items():
             gb.update_or_create_student(student)
             gb.add_submission(A, student)
             for cell, score in points.items():
                 grade = gb.find_grade(cell, A, A, student)
                 grade.auto_score, grade.needs_manual_grade = float(score), False
-            gb.find_grade("explain_forget", A, A, student).needs_manual_grade = True     # to grade by hand
+            gb.find_grade("explain_forget", A, A, student).needs_manual_grade = True  # to grade by hand
         gb.db.commit()
     for student, (_, letters, _) in CLASS.items():
         nb = nbformat.from_dict(json.loads(json.dumps(release)))
         quiz = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz")
-        quiz.source = UNREADABLE_CELL if letters is None else \
-            "quiz_answers = " + repr(dict(zip(("q1", "q2", "q3"), letters)))
+        quiz.source = (
+            UNREADABLE_CELL if letters is None else "quiz_answers = " + repr(dict(zip(("q1", "q2", "q3"), letters)))
+        )
         (course / "autograded" / student / A).mkdir(parents=True)
         nbformat.write(nb, course / "autograded" / student / A / f"{A}.ipynb")
-    rows = [{"student": s, "status": "graded", "score": 0.0, "max_score": 25.0, "diagnoses": d}
-            for s, (_, _, d) in CLASS.items()]
-    rows += [{"student": "zed", "status": "failed", "reason": "a test timed out"},
-             {"student": "yan", "status": "failed", "grader_error": True}]
+    rows = [
+        {"student": s, "status": "graded", "score": 0.0, "max_score": 25.0, "diagnoses": d}
+        for s, (_, _, d) in CLASS.items()
+    ]
+    rows += [
+        {"student": "zed", "status": "failed", "reason": "a test timed out"},
+        {"student": "yan", "status": "failed", "grader_error": True},
+    ]
     reports = course / "reports" / A
     reports.mkdir(parents=True)
     (reports / "report.json").write_text(json.dumps({"assignment": A, "students": rows, "earlier_students": []}))
@@ -119,18 +133,33 @@ def _expected(item: str, students=tuple(CLASS)) -> dict:
 
 def _stats(course):
     from autograder.term.questions import stats_of
+
     return {i["name"]: i for i in stats_of(course, A)["items"]}, stats_of(course, A)
 
 
 def test_each_item_has_the_figures_computed_independently(course):
     items, stats = _stats(course)
-    assert stats["students"] == len(CLASS)                  # not zed (failed), nor yan (grader error)
-    assert list(items) == ["lstm_step_visible", "lstm_step_hidden", "lstm_all_gates_visible",
-                           "lstm_all_gates_hidden", "quiz_q1", "quiz_q2", "quiz_q3", "explain_forget"]
+    assert stats["students"] == len(CLASS)  # not zed (failed), nor yan (grader error)
+    assert list(items) == [
+        "lstm_step_visible",
+        "lstm_step_hidden",
+        "lstm_all_gates_visible",
+        "lstm_all_gates_hidden",
+        "quiz_q1",
+        "quiz_q2",
+        "quiz_q3",
+        "explain_forget",
+    ]
     assert {n: i["kind"] for n, i in items.items()} == {
-        "lstm_step_visible": "visible test", "lstm_step_hidden": "hidden test", "lstm_all_gates_visible":
-        "visible test", "lstm_all_gates_hidden": "hidden test", "quiz_q1": "quiz", "quiz_q2": "quiz",
-        "quiz_q3": "quiz", "explain_forget": "hand-graded"}
+        "lstm_step_visible": "visible test",
+        "lstm_step_hidden": "hidden test",
+        "lstm_all_gates_visible": "visible test",
+        "lstm_all_gates_hidden": "hidden test",
+        "quiz_q1": "quiz",
+        "quiz_q2": "quiz",
+        "quiz_q3": "quiz",
+        "explain_forget": "hand-graded",
+    }
     for name in POINTS:
         if name == "explain_forget":
             continue
@@ -145,25 +174,38 @@ def test_each_item_has_the_figures_computed_independently(course):
     scores = np.array([_points(s)["quiz_q3"] for s in CLASS], float)
     totals = np.array([sum(_points(s).values()) for s in CLASS], float)
     assert items["quiz_q3"]["discrimination"] != pytest.approx(np.corrcoef(scores, totals)[0, 1])
-    assert (items["explain_forget"]["students"], items["explain_forget"]["pending"],
-            items["explain_forget"]["share_right"]) == (0, len(CLASS), None)
+    assert (
+        items["explain_forget"]["students"],
+        items["explain_forget"]["pending"],
+        items["explain_forget"]["share_right"],
+    ) == (0, len(CLASS), None)
 
 
 def test_wrong_letters_named_mistakes_and_flags(course):
     items, stats = _stats(course)
     q2, q3 = items["quiz_q2"], items["quiz_q3"]
-    assert (q2["key"], q2["wrong_answer"], q2["wrong_count"], q2["wrong_total"]) == ("b", "a", 4, 6)   # gus: blank
+    assert (q2["key"], q2["wrong_answer"], q2["wrong_count"], q2["wrong_total"]) == ("b", "a", 4, 6)  # gus: blank
     assert (q3["key"], q3["wrong_answer"], q3["wrong_count"], q3["wrong_total"]) == ("c", HOSTILE_LETTER, 3, 4)
     assert items["quiz_q1"]["wrong_answer"] == "" and items["quiz_q1"]["key"] == "c"
     assert stats["unreadable"] == [HOSTILE_ID]
     step = items["lstm_step_hidden"]
-    assert (step["exercise"], step["mistake"], step["mistake_count"], step["missed_diagnosed"]) == \
-        ("lstm_step", "step-gate-order", 2, 4)
-    assert (items["lstm_step_visible"]["mistake"], items["lstm_step_visible"]["missed_diagnosed"]) == ("step-bias-mean", 2)
+    assert (step["exercise"], step["mistake"], step["mistake_count"], step["missed_diagnosed"]) == (
+        "lstm_step",
+        "step-gate-order",
+        2,
+        4,
+    )
+    assert (items["lstm_step_visible"]["mistake"], items["lstm_step_visible"]["missed_diagnosed"]) == (
+        "step-bias-mean",
+        2,
+    )
     gates = items["lstm_all_gates_hidden"]
-    assert (gates["mistake"], gates["missed_diagnosed"]) == ("", 4)          # none recognised
+    assert (gates["mistake"], gates["missed_diagnosed"]) == ("", 4)  # none recognised
     assert {n: i["flags"] for n, i in items.items() if i["flags"]} == {
-        "quiz_q1": ["everybody got it"], "quiz_q2": ["nobody got it"], "quiz_q3": ["negative discrimination"]}
+        "quiz_q1": ["everybody got it"],
+        "quiz_q2": ["nobody got it"],
+        "quiz_q3": ["negative discrimination"],
+    }
 
 
 def test_too_few_students_or_no_variance_give_no_correlation():
@@ -182,9 +224,13 @@ def test_a_quiz_cell_is_read_never_run(tmp_path):
 
     marker = tmp_path / "ran"
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        f'quiz_answers = {{"q1": "b", "q2": __import__("pathlib").Path({str(marker)!r}).touch(), "q3": 3}}\n'
-        'quiz_answers["q3"] = "d"\n', metadata={"nbgrader": {"grade_id": "quiz"}})]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            f'quiz_answers = {{"q1": "b", "q2": __import__("pathlib").Path({str(marker)!r}).touch(), "q3": 3}}\n'
+            'quiz_answers["q3"] = "d"\n',
+            metadata={"nbgrader": {"grade_id": "quiz"}},
+        )
+    ]
     nbformat.write(nb, tmp_path / "nb.ipynb")
     assert quiz_answers(tmp_path / "nb.ipynb") == {"q1": "b", "q2": "?", "q3": "d"}
     assert not marker.exists()
@@ -193,13 +239,17 @@ def test_a_quiz_cell_is_read_never_run(tmp_path):
     assert quiz_answers(tmp_path / "nb.ipynb") is None
 
 
-@pytest.mark.parametrize("code", [
-    'for k, v in zip(["q1", "q2", "q3"], "bca"):\n    quiz_answers[k] = v\n',
-    'quiz_answers.update(q1="b")\n',
-    'for k in quiz_answers:\n    pass\nquiz_answers[k] = "b"\n',
-    'if True:\n    quiz_answers["q1"] = "b"\n',
-    'quiz_answers |= {"q1": "b"}\n',
-    'x = quiz_answers.pop("q1")\n'])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'for k, v in zip(["q1", "q2", "q3"], "bca"):\n    quiz_answers[k] = v\n',
+        'quiz_answers.update(q1="b")\n',
+        'for k in quiz_answers:\n    pass\nquiz_answers[k] = "b"\n',
+        'if True:\n    quiz_answers["q1"] = "b"\n',
+        'quiz_answers |= {"q1": "b"}\n',
+        'x = quiz_answers.pop("q1")\n',
+    ],
+)
 def test_answers_set_by_code_are_unreadable_not_blank(tmp_path, code):
     """A dict filled in by a loop or a call after the given literal (written by a student who had
     not seen this code) was read as the literal's blanks: a wrong answer counted under none. Any
@@ -212,8 +262,9 @@ def test_answers_set_by_code_are_unreadable_not_blank(tmp_path, code):
     nb.cells = [nbformat.v4.new_code_cell(given + code, metadata={"nbgrader": {"grade_id": "quiz"}})]
     nbformat.write(nb, tmp_path / "nb.ipynb")
     assert quiz_answers(tmp_path / "nb.ipynb") is None
-    nb.cells[0].source = (given + 'quiz_answers["q1"] = "b"\ncheck_choices(quiz_answers, {"q1": "abcd"})\n'
-                          'print(quiz_answers)\n')
+    nb.cells[0].source = (
+        given + 'quiz_answers["q1"] = "b"\ncheck_choices(quiz_answers, {"q1": "abcd"})\nprint(quiz_answers)\n'
+    )
     nbformat.write(nb, tmp_path / "nb.ipynb")
     assert quiz_answers(tmp_path / "nb.ipynb") == {"q1": "b", "q2": "", "q3": ""}
 
@@ -236,8 +287,10 @@ def _section(report_md: str) -> dict[str, list[str]]:
     """report.md's question statistics table: item -> its cells."""
     part = report_md.split("## Question statistics", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in part.splitlines() if line.startswith("| ") and not line.startswith("| item")]
-    return {re.split(r"(?<!\\)\|", r)[1].strip().replace("\\_", "_"): [c.strip() for c in re.split(r"(?<!\\)\|", r)[2:-1]]
-            for r in rows}
+    return {
+        re.split(r"(?<!\\)\|", r)[1].strip().replace("\\_", "_"): [c.strip() for c in re.split(r"(?<!\\)\|", r)[2:-1]]
+        for r in rows
+    }
 
 
 def test_the_report_section_follows_a_later_hand_grade(course):
@@ -248,22 +301,39 @@ def test_the_report_section_follows_a_later_hand_grade(course):
     md = (course / "reports" / A / "report.md").read_text()
     table = _section(md)
     assert len(table) == len(POINTS)
-    assert table["quiz_q2"][3:] == ["0%", "0%", "- (no variance: nobody got it)",
-                                    "a (4 of 6 wrong answers; key b)", "**nobody got it**"]
+    assert table["quiz_q2"][3:] == [
+        "0%",
+        "0%",
+        "- (no variance: nobody got it)",
+        "a (4 of 6 wrong answers; key b)",
+        "**nobody got it**",
+    ]
     want = _expected("quiz_q3")
-    assert table["quiz_q3"][5] == f"{want['discrimination']:+.2f}" and table["quiz_q3"][7] == "**negative discrimination**"
+    assert (
+        table["quiz_q3"][5] == f"{want['discrimination']:+.2f}" and table["quiz_q3"][7] == "**negative discrimination**"
+    )
     assert table["lstm_step_hidden"][6].startswith("step-gate-order (2 of 4")
     assert table["explain_forget"][2:5] == [f"0 ({len(CLASS)} to grade)", "-", "-"]
     # escaped: the hostile letter and student id show as text, never as HTML or a table cell break
-    section = md.split("## Question statistics", 1)[1]          # (nbconvert gives its own heading an anchor link)
-    for name, render in markdown_renderers().items():           # as markdown-it and nbconvert show it
+    section = md.split("## Question statistics", 1)[1]  # (nbconvert gives its own heading an anchor link)
+    for name, render in markdown_renderers().items():  # as markdown-it and nbconvert show it
         found = elements(render(section))
-        assert {tag for tag, _ in found.tags} <= {"p", "em", "code", "strong", "table", "thead", "tbody",
-                                                   "tr", "th", "td"}, name
+        assert {tag for tag, _ in found.tags} <= {
+            "p",
+            "em",
+            "code",
+            "strong",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+        }, name
         shown = "".join(found.text)
         assert f"{HOSTILE_LETTER} (3 of 4 wrong answers; key c)" in shown and f"{HOSTILE_ID}." in shown, name
 
-    status, reply = HandGrading(course, A).save("explain_forget", "ada", "3", "clear")   # make hand-grade's save
+    status, reply = HandGrading(course, A).save("explain_forget", "ada", "3", "clear")  # make hand-grade's save
     assert status == 200, reply
     table = _section((course / "reports" / A / "report.md").read_text())
     assert table["explain_forget"][2:5] == [f"1 ({len(CLASS) - 1} to grade)", "100%", "100%"]
@@ -287,7 +357,7 @@ def test_the_page_plots_every_graded_item_and_escapes_what_students_wrote(course
     ax = fig.axes[0]
     points = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
     labels = [t.get_text() for t in ax.texts]
-    plotted = [n for n in POINTS if n != "explain_forget"]           # nobody graded on it yet
+    plotted = [n for n in POINTS if n != "explain_forget"]  # nobody graded on it yet
     assert sorted(labels) == sorted(plotted) and len(points) == len(plotted)
     for name in plotted:
         want = _expected(name)
@@ -309,6 +379,7 @@ def test_the_page_plots_every_graded_item_and_escapes_what_students_wrote(course
 
 def html_id() -> str:
     import html
+
     return html.escape(HOSTILE_ID)
 
 

@@ -1,5 +1,4 @@
 """Quiz data files: every chapter's file loads and is well formed."""
-import json
 
 import pytest
 
@@ -29,9 +28,20 @@ def test_quiz_file_is_valid(chapter):
 
 
 def test_validation_reports_every_problem(tmp_path, monkeypatch):
-    bad = {"questions": [{"id": "q1", "difficulty": "tricky", "text": "?", "choices": {"a": "x"},
-                          "answer": "b", "explanation": "", "mistakes": {"b": "no"}}],
-           "flashcards": []}
+    bad = {
+        "questions": [
+            {
+                "id": "q1",
+                "difficulty": "tricky",
+                "text": "?",
+                "choices": {"a": "x"},
+                "answer": "b",
+                "explanation": "",
+                "mistakes": {"b": "no"},
+            }
+        ],
+        "flashcards": [],
+    }
     with pytest.raises(ValueError) as err:
         quizmod._validate(bad, "quiz_99.json")
     msg = str(err.value)

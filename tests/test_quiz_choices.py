@@ -19,20 +19,20 @@ A choice that parses as Python (as an expression or as a statement) but is not c
 question's sense is exempted, with the reason, in EXEMPT below; every other one must have a
 setup in SPECS, or the coverage test fails.
 """
+
 from __future__ import annotations
 
 import ast
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 import torch
 from sklearn import metrics as skm
 from torch import nn
-from torch.nn.utils.rnn import (pack_padded_sequence, pack_sequence, pad_packed_sequence,
-                                pad_sequence)
+from torch.nn.utils.rnn import pack_padded_sequence, pack_sequence, pad_packed_sequence, pad_sequence
 
 from rnnlab.quiz import available_chapters, load_quiz
 
@@ -40,7 +40,7 @@ from rnnlab.quiz import available_chapters, load_quiz
 EXEMPT = {
     ("03", "q1", "d"): "'none, g is linear' is prose that happens to parse as a tuple",
     ("03", "q2", "a"): "gate letters, not an expression; the order i, f, g, o is checked against "
-                       "nn.LSTM's own output by tests/test_gates.py, which recomputes the gates with it",
+    "nn.LSTM's own output by tests/test_gates.py, which recomputes the gates with it",
     ("03", "q2", "b"): "gate letters (see q2 a)",
     ("03", "q2", "c"): "gate letters (see q2 a)",
     ("03", "q2", "d"): "gate letters (see q2 a)",
@@ -51,8 +51,8 @@ EXEMPT = {
 
 @dataclass
 class Spec:
-    setup: Callable[[], tuple[dict, object]]       # -> (namespace, true value)
-    observe: Callable | None = None                 # (namespace, value) -> what is compared
+    setup: Callable[[], tuple[dict, object]]  # -> (namespace, true value)
+    observe: Callable | None = None  # (namespace, value) -> what is compared
     atol: float = 1e-6
 
 
@@ -63,6 +63,7 @@ def spec(chapter: str, qid: str, observe=None, atol: float = 1e-6):
     def register(setup):
         SPECS[(chapter, qid)] = Spec(setup, observe, atol)
         return setup
+
     return register
 
 
@@ -80,15 +81,15 @@ def run_alone(lstm, sequence):
 @spec("01", "q3")
 def _():
     sequences = [torch.randn(50, 8) for _ in range(32)]
-    batch = pad_sequence(sequences)          # time-major by default, as nn.RNN reads by default
+    batch = pad_sequence(sequences)  # time-major by default, as nn.RNN reads by default
     _, h_n = nn.RNN(8, 16)(batch)
-    assert h_n.shape[1] == 32                # the layer sees 32 sequences
+    assert h_n.shape[1] == 32  # the layer sees 32 sequences
     return {}, tuple(batch.shape)
 
 
 @spec("01", "q4")
 def _():
-    x = torch.arange(24.0).view(4, 2, 3)     # (seq_len, batch, features)
+    x = torch.arange(24.0).view(4, 2, 3)  # (seq_len, batch, features)
     return {"x": x}, torch.stack([x[:, b] for b in range(x.shape[1])])
 
 
@@ -114,8 +115,7 @@ def _():
 def _shapes(layer, x):
     output, h_n = layer(x)
     h_n = h_n[0] if isinstance(h_n, tuple) else h_n
-    return ({"output": tag("output"), "h_n": tag("h_n")},
-            (("output", tuple(output.shape)), ("h_n", tuple(h_n.shape))))
+    return ({"output": tag("output"), "h_n": tag("h_n")}, (("output", tuple(output.shape)), ("h_n", tuple(h_n.shape))))
 
 
 @spec("02", "q4")
@@ -144,7 +144,7 @@ def _():
 def _():
     rnn = nn.RNN(3, 4, num_layers=2, batch_first=True)
     x = torch.randn(5, 7, 3)
-    _, h_n = rnn(x)                          # h_0 has the shape of h_n
+    _, h_n = rnn(x)  # h_0 has the shape of h_n
     rnn(x, torch.zeros(h_n.shape))
     return {}, tuple(h_n.shape)
 
@@ -161,13 +161,13 @@ def _constant_gates(i, f, g, o):
     return cell
 
 
-@spec("03", "q1", observe=lambda ns, fn: fn(ns["_z"]))    # a choice names a function: apply it
+@spec("03", "q1", observe=lambda ns, fn: fn(ns["_z"]))  # a choice names a function: apply it
 def _():
     # c_1 of a cell with the input gate open, the forget gate shut, c_0 = 0 and the candidate's
     # pre-activation z is i * g = g(z)
     cell = _constant_gates(30.0, -30.0, 0.0, 0.0)
     with torch.no_grad():
-        cell.weight_ih[2, 0] = 1.0                                  # g's pre-activation is x
+        cell.weight_ih[2, 0] = 1.0  # g's pre-activation is x
     z = torch.linspace(-3, 3, 13).view(-1, 1)
     with torch.no_grad():
         _, c_1 = cell(z, (torch.zeros(13, 1), torch.zeros(13, 1)))
@@ -182,7 +182,7 @@ def _():
 
 @spec("03", "q4")
 def _():
-    cell = _constant_gates(-100.0, 0.0, 0.0, 0.0)                # i = 0, f = sigmoid(0) = 0.5
+    cell = _constant_gates(-100.0, 0.0, 0.0, 0.0)  # i = 0, f = sigmoid(0) = 0.5
     with torch.no_grad():
         h, c = torch.zeros(1, 1), torch.ones(1, 1)
         for _ in range(10):
@@ -250,8 +250,9 @@ def _():
     lstm = nn.LSTM(8, 16, batch_first=True)
     lengths = torch.tensor([5, 3, 7, 2])
     sequences = [torch.randn(int(n), 8) for n in lengths]
-    packed = pack_padded_sequence(pad_sequence(sequences, batch_first=True), lengths,
-                                  batch_first=True, enforce_sorted=False)
+    packed = pack_padded_sequence(
+        pad_sequence(sequences, batch_first=True), lengths, batch_first=True, enforce_sorted=False
+    )
     packed_out, (h_n, _) = lstm(packed)
     output, _ = pad_packed_sequence(packed_out, batch_first=True)
     last = torch.stack([run_alone(lstm, s)[len(s) - 1] for s in sequences])
@@ -261,8 +262,7 @@ def _():
 @spec("04", "q8")
 def _():
     _, (h_n, c_n) = nn.LSTM(8, 16, proj_size=4)(torch.randn(7, 3, 8))
-    ns = {"h_n": tag("h_n"), "c_n": tag("c_n"),
-          "both": lambda *shape: (("h_n", tuple(shape)), ("c_n", tuple(shape)))}
+    ns = {"h_n": tag("h_n"), "c_n": tag("c_n"), "both": lambda *shape: (("h_n", tuple(shape)), ("c_n", tuple(shape)))}
     return ns, (("h_n", tuple(h_n.shape)), ("c_n", tuple(c_n.shape)))
 
 
@@ -350,7 +350,7 @@ def _():
     lstm = nn.LSTM(3, H, bidirectional=True)
     x = torch.randn(6, 2, 3)
     output, _ = lstm(x)
-    backward = nn.LSTM(3, H)                 # the backward direction alone, on the reversed input
+    backward = nn.LSTM(3, H)  # the backward direction alone, on the reversed input
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
             getattr(backward, name + "_l0").copy_(getattr(lstm, name + "_l0_reverse"))
@@ -380,13 +380,13 @@ def _():
     H = 6
     lstm = nn.LSTM(10, H)
     f = _forget_gate(lstm).double()
-    return {"lstm": lstm, "H": H}, torch.log(f / (1 - f))       # the bias that gives this gate
+    return {"lstm": lstm, "H": H}, torch.log(f / (1 - f))  # the bias that gives this gate
 
 
 @spec("07", "q4")
 def _():
     f = torch.tensor(0.9, dtype=torch.float64)
-    cell = _constant_gates(0.0, float(torch.log(f / (1 - f))), 0.0, 0.0).double()   # f = 0.9
+    cell = _constant_gates(0.0, float(torch.log(f / (1 - f))), 0.0, 0.0).double()  # f = 0.9
     c0 = torch.ones(1, 1, dtype=torch.float64, requires_grad=True)
     h, c = torch.zeros(1, 1, dtype=torch.float64), c0
     for _ in range(100):
@@ -397,7 +397,7 @@ def _():
 
 @spec("07", "q8")
 def _():
-    u = (torch.arange(1000, dtype=torch.float64) + 0.5) / 1000    # midpoints of [0, 1]
+    u = (torch.arange(1000, dtype=torch.float64) + 0.5) / 1000  # midpoints of [0, 1]
     return {}, float(((u[:, None] + u[None, :] - 1) ** 2).mean())
 
 
@@ -423,7 +423,7 @@ def _():
 # ---------------------------------------------------------------- chapter 09
 @spec("09", "q9")
 def _():
-    assert sum(p.numel() for p in nn.LSTM(32, 64).parameters()) == 25088      # as the question says
+    assert sum(p.numel() for p in nn.LSTM(32, 64).parameters()) == 25088  # as the question says
     return {}, sum(p.numel() for p in nn.GRU(32, 64).parameters())
 
 
@@ -447,15 +447,15 @@ def decimals(text: str) -> int | None:
 
 def evaluate(text: str, ns: dict, observe):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")          # x.T on a 3-D tensor warns; the value is what counts
+        warnings.simplefilter("ignore")  # x.T on a 3-D tensor warns; the value is what counts
         try:
             if parse_mode(text) == "eval":
-                value = eval(compile(text, "<choice>", "eval"), ns)   # noqa: S307 - the course's own data
+                value = eval(compile(text, "<choice>", "eval"), ns)  # noqa: S307 - the course's own data
             else:
-                exec(compile(text, "<choice>", "exec"), ns)           # noqa: S102
+                exec(compile(text, "<choice>", "exec"), ns)  # noqa: S102
                 value = None
             return observe(ns, value) if observe else value
-        except Exception as err:                 # a wrong choice may well raise
+        except Exception as err:  # a wrong choice may well raise
             return Raised(f"{type(err).__name__}: {err}")
 
 
@@ -468,13 +468,15 @@ def same(value, truth, text: str, atol: float) -> bool:
     if isinstance(value, Raised):
         return False
     if isinstance(truth, torch.Tensor):
-        return (type(value) in (torch.Tensor, nn.Parameter) and value.shape == truth.shape
-                and bool(torch.allclose(value.detach().double(), truth.detach().double(),
-                                        atol=atol, rtol=1e-5)))
+        return (
+            type(value) in (torch.Tensor, nn.Parameter)
+            and value.shape == truth.shape
+            and bool(torch.allclose(value.detach().double(), truth.detach().double(), atol=atol, rtol=1e-5))
+        )
     if isinstance(truth, float) and type(value) in (float, int):
         places = decimals(text)
         if places is None:
-            return value == truth                 # an integer is an exact value
+            return value == truth  # an integer is an exact value
         return round(truth, places) == value
     if type(value) is not type(truth):
         return False
@@ -503,11 +505,14 @@ def judge(chapter: str, q) -> tuple[list[str], int]:
         right = same(value, truth, text, s.atol)
         shown = value.error if isinstance(value, Raised) else "a different value"
         if letter == q.answer and not right:
-            problems.append(f"{chapter} {q.id}: the keyed choice {letter}) {text!r} gives {shown}, "
-                            f"not the true value {truth!r}")
+            problems.append(
+                f"{chapter} {q.id}: the keyed choice {letter}) {text!r} gives {shown}, not the true value {truth!r}"
+            )
         if letter != q.answer and right:
-            problems.append(f"{chapter} {q.id}: the wrong choice {letter}) {text!r} gives the true "
-                            f"value too, like the keyed {q.answer})")
+            problems.append(
+                f"{chapter} {q.id}: the wrong choice {letter}) {text!r} gives the true "
+                f"value too, like the keyed {q.answer})"
+            )
     return problems, evaluated
 
 
@@ -532,24 +537,32 @@ def test_every_parseable_choice_is_evaluated_or_exempt(capsys):
                 evaluated += 1
             else:
                 unjudged.append(f"{chapter} {q.id} {letter}) {text!r}")
-    assert not unjudged, ("these choices parse as Python but have no setup in SPECS and no "
-                          "reason in EXEMPT:\n" + "\n".join(unjudged))
-    stale = [key for key in EXEMPT
-             if key[0] not in chapters or key[2] not in load_quiz(key[0]).question(key[1]).choices
-             or not parse_mode(load_quiz(key[0]).question(key[1]).choices[key[2]])]
+    assert not unjudged, (
+        "these choices parse as Python but have no setup in SPECS and no reason in EXEMPT:\n" + "\n".join(unjudged)
+    )
+    stale = [
+        key
+        for key in EXEMPT
+        if key[0] not in chapters
+        or key[2] not in load_quiz(key[0]).question(key[1]).choices
+        or not parse_mode(load_quiz(key[0]).question(key[1]).choices[key[2]])
+    ]
     assert not stale, f"exemptions for choices that no longer exist or parse: {stale}"
-    missing = [key for key in SPECS if key[0] not in chapters
-               or key[1] not in {q.id for q in load_quiz(key[0]).questions}]
+    missing = [
+        key for key in SPECS if key[0] not in chapters or key[1] not in {q.id for q in load_quiz(key[0]).questions}
+    ]
     assert not missing, f"setups for questions that do not exist: {missing}"
     with capsys.disabled():
-        print(f"\nquiz choices that parse as Python: {evaluated + exempted}; evaluated {evaluated}, "
-              f"exempted {exempted} (reasons in tests/test_quiz_choices.py EXEMPT)")
+        print(
+            f"\nquiz choices that parse as Python: {evaluated + exempted}; evaluated {evaluated}, "
+            f"exempted {exempted} (reasons in tests/test_quiz_choices.py EXEMPT)"
+        )
 
 
 def test_same_compares_as_documented():
-    assert same(0.91, 50 / 55, "0.91", 0) and same(0.9, 50 / 55, "0.9", 0)   # to its own decimals
+    assert same(0.91, 50 / 55, "0.91", 0) and same(0.9, 50 / 55, "0.9", 0)  # to its own decimals
     assert not same(0.92, 50 / 55, "0.92", 0) and not same(0.1, 2 / 11, "0.1", 0)
-    assert not same(0, 1 / 6, "0", 0)                       # an integer is exact
+    assert not same(0, 1 / 6, "0", 0)  # an integer is exact
     assert same(86, 86, "86", 0) and not same(85, 86, "85", 0)
     assert same((2, 3), (2, 3), "(2, 3)", 0) and not same([2, 3], (2, 3), "[2, 3]", 0)
     assert not same(Raised("IndexError"), 1, "x[9]", 0)

@@ -28,6 +28,7 @@ cell, keys in the hidden tests of `source/`). The rules:
   30% of the questions, and the strictly shortest in at most 30% too (trimming every key would
   only turn the cue round).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,27 +38,30 @@ import io
 import re
 from collections import Counter
 
-from autograder.course.folder import assignments
-from rnnlab.quiz import available_chapters, load_quiz
 from test_assignments import CHOICE, KEY_CALL, QUESTION, graded_quiz, is_test, source_nb
 
-source = functools.lru_cache(maxsize=None)(source_nb)       # read once; never modified here
+from autograder.course.folder import assignments
+from rnnlab.quiz import available_chapters, load_quiz
 
-MAX_SHARE = 0.4          # of a lecture quiz's keys, for quizzes of at least MIN_SET questions
+source = functools.lru_cache(maxsize=None)(source_nb)  # read once; never modified here
+
+MAX_SHARE = 0.4  # of a lecture quiz's keys, for quizzes of at least MIN_SET questions
 MIN_SET = 4
-LETTER_SHARE = (0.2, 0.3)   # of all keys of a kind (lecture or graded), for each letter offered
-MAX_CONSTANT = 0.3       # of all graded quiz points, for one letter answered everywhere
-MAX_CONSTANT_SET = 2 / 3     # of one graded quiz's points, for one letter answered everywhere
-MAX_PERMUTATIONS = 0.5   # of the four-question graded sets, keyed with each of abcd once
-MIN_FIRST_LETTERS = 3    # different keys among the graded sets' first questions
-MAX_FIRST_SHARE = 0.4    # of the graded sets, whose first question has one same key
-MAX_LENGTH_CUE = 0.3     # of all questions of a kind, whose key is the strictly longest (or shortest) choice
+LETTER_SHARE = (0.2, 0.3)  # of all keys of a kind (lecture or graded), for each letter offered
+MAX_CONSTANT = 0.3  # of all graded quiz points, for one letter answered everywhere
+MAX_CONSTANT_SET = 2 / 3  # of one graded quiz's points, for one letter answered everywhere
+MAX_PERMUTATIONS = 0.5  # of the four-question graded sets, keyed with each of abcd once
+MIN_FIRST_LETTERS = 3  # different keys among the graded sets' first questions
+MAX_FIRST_SHARE = 0.4  # of the graded sets, whose first question has one same key
+MAX_LENGTH_CUE = 0.3  # of all questions of a kind, whose key is the strictly longest (or shortest) choice
 
 
 def lecture_sets() -> dict[str, dict[str, tuple[str, str]]]:
     """{"quiz_NN": {question id: (letters offered, key)}} of the lecture quizzes."""
-    return {f"quiz_{ch}": {q.id: ("".join(sorted(q.choices)), q.answer) for q in load_quiz(ch).questions}
-            for ch in available_chapters()}
+    return {
+        f"quiz_{ch}": {q.id: ("".join(sorted(q.choices)), q.answer) for q in load_quiz(ch).questions}
+        for ch in available_chapters()
+    }
 
 
 def quiz_test_cells(nb) -> list:
@@ -97,8 +101,10 @@ def graded_choices(nb) -> dict[str, dict[str, str]]:
 
 def lecture_choices() -> dict[str, dict[str, tuple[dict[str, str], str]]]:
     """{"quiz_NN": {question id: ({letter: choice}, key)}} of the lecture quizzes."""
-    return {f"quiz_{ch}": {q.id: (dict(q.choices), q.answer) for q in load_quiz(ch).questions}
-            for ch in available_chapters()}
+    return {
+        f"quiz_{ch}": {q.id: (dict(q.choices), q.answer) for q in load_quiz(ch).questions}
+        for ch in available_chapters()
+    }
 
 
 def graded_choice_sets() -> dict[str, dict[str, tuple[dict[str, str], str | None]]]:
@@ -125,10 +131,12 @@ def length_cue_problems(sets) -> list[str]:
                 longest.append(f"{name}:{qid}")
             elif len(choices[key]) < min(others):
                 shortest.append(f"{name}:{qid}")
-    return [f"the key is the strictly {word} choice in {len(found)} of {total} questions "
-            f"({len(found) / total:.0%}; at most {MAX_LENGTH_CUE:.0%} wanted): {', '.join(found)}"
-            for word, found in (("longest", longest), ("shortest", shortest))
-            if total and len(found) > MAX_LENGTH_CUE * total]
+    return [
+        f"the key is the strictly {word} choice in {len(found)} of {total} questions "
+        f"({len(found) / total:.0%}; at most {MAX_LENGTH_CUE:.0%} wanted): {', '.join(found)}"
+        for word, found in (("longest", longest), ("shortest", shortest))
+        if total and len(found) > MAX_LENGTH_CUE * total
+    ]
 
 
 def key_of(questions) -> str:
@@ -141,8 +149,9 @@ def biased_sets(sets) -> list[str]:
         counts = Counter(key for _, key in questions.values())
         letter, n = counts.most_common(1)[0]
         if len(questions) >= MIN_SET and n > MAX_SHARE * len(questions):
-            problems.append(f"{name}: {letter!r} is the key of {n} of {len(questions)} questions "
-                            f"(keys {key_of(questions)})")
+            problems.append(
+                f"{name}: {letter!r} is the key of {n} of {len(questions)} questions (keys {key_of(questions)})"
+            )
     return problems
 
 
@@ -158,9 +167,12 @@ def unbalanced_letters(sets) -> list[str]:
     offered = sorted({letter for questions in sets.values() for letters, _ in questions.values() for letter in letters})
     total = sum(keys.values())
     low, high = LETTER_SHARE
-    return [f"{letter!r} is the key of {keys[letter]} of {total} questions ({keys[letter] / total:.0%}; "
-            f"between {low:.0%} and {high:.0%} wanted)"
-            for letter in offered if not low * total <= keys[letter] <= high * total]
+    return [
+        f"{letter!r} is the key of {keys[letter]} of {total} questions ({keys[letter] / total:.0%}; "
+        f"between {low:.0%} and {high:.0%} wanted)"
+        for letter in offered
+        if not low * total <= keys[letter] <= high * total
+    ]
 
 
 def permutation_problems(sets) -> list[str]:
@@ -168,8 +180,10 @@ def permutation_problems(sets) -> list[str]:
     fours = {name: key_of(qs) for name, qs in sets.items() if len(qs) == 4}
     permutations = sorted(name for name, key in fours.items() if sorted(key) == list("abcd"))
     if len(permutations) > MAX_PERMUTATIONS * len(fours):
-        return [f"{len(permutations)} of the {len(fours)} four-question sets are permutations of abcd "
-                f"({', '.join(f'{n} {fours[n]}' for n in permutations)}): three known answers give the fourth"]
+        return [
+            f"{len(permutations)} of the {len(fours)} four-question sets are permutations of abcd "
+            f"({', '.join(f'{n} {fours[n]}' for n in permutations)}): three known answers give the fourth"
+        ]
     return []
 
 
@@ -178,8 +192,10 @@ def first_question_problems(sets) -> list[str]:
     counts = Counter(firsts.values())
     problems = []
     if len(counts) < MIN_FIRST_LETTERS:
-        problems.append(f"the first questions are keyed with {len(counts)} letters only "
-                        f"({''.join(sorted(k or '?' for k in counts))}); at least {MIN_FIRST_LETTERS} wanted")
+        problems.append(
+            f"the first questions are keyed with {len(counts)} letters only "
+            f"({''.join(sorted(k or '?' for k in counts))}); at least {MIN_FIRST_LETTERS} wanted"
+        )
     letter, n = counts.most_common(1)[0] if counts else (None, 0)
     if n > MAX_FIRST_SHARE * len(firsts):
         problems.append(f"the first question of {n} of {len(firsts)} sets is keyed {letter!r}")
@@ -204,8 +220,7 @@ def alphabetical_keys(sets) -> list[str]:
 
 
 def pattern_problems(sets) -> list[str]:
-    return (permutation_problems(sets) + first_question_problems(sets) + shared_keys(sets)
-            + alphabetical_keys(sets))
+    return permutation_problems(sets) + first_question_problems(sets) + shared_keys(sets) + alphabetical_keys(sets)
 
 
 def points_earned(nb, answers: dict[str, str]) -> tuple[float, float]:
@@ -248,8 +263,10 @@ def constant_answer_problems(scores: dict[str, dict[str, tuple[float, float]]]) 
         earned = sum(by_letter.get(letter, (0.0, 0.0))[0] for by_letter in scores.values())
         total = sum(next(iter(by_letter.values()))[1] for by_letter in scores.values() if by_letter)
         if earned > MAX_CONSTANT * total:
-            problems.append(f"answering {letter!r} everywhere scores {earned:g} of the course's {total:g} "
-                            f"graded quiz points ({earned / total:.0%})")
+            problems.append(
+                f"answering {letter!r} everywhere scores {earned:g} of the course's {total:g} "
+                f"graded quiz points ({earned / total:.0%})"
+            )
     return problems
 
 
@@ -260,8 +277,10 @@ def wrong_answer_problems(nb, name: str) -> list[str]:
     wrong = {qid: next(l for l in offered if l != keys.get(qid)) for qid, (_, offered) in questions.items()}
     earned, total = points_earned(nb, wrong)
     if earned:
-        return [f"{name}: valid letters that are all wrong ({''.join(wrong.values())}) score "
-                f"{earned:g} of {total:g} quiz points"]
+        return [
+            f"{name}: valid letters that are all wrong ({''.join(wrong.values())}) score "
+            f"{earned:g} of {total:g} quiz points"
+        ]
     return []
 
 
@@ -271,14 +290,20 @@ def test_no_letter_is_the_key_of_more_than_two_fifths_of_a_lecture_quiz():
 
 
 def test_each_letter_is_the_key_of_a_fifth_to_three_tenths_of_the_questions():
-    problems = [f"{kind}: {p}" for kind, sets in (("lecture quizzes", lecture_sets()), ("graded quizzes", graded_sets()))
-                for p in unbalanced_letters(sets)]
+    problems = [
+        f"{kind}: {p}"
+        for kind, sets in (("lecture quizzes", lecture_sets()), ("graded quizzes", graded_sets()))
+        for p in unbalanced_letters(sets)
+    ]
     assert not problems, "\n".join(problems)
 
 
 def test_every_letter_offered_is_a_key_somewhere_in_the_course():
-    problems = [f"{kind}: {p}" for kind, sets in (("lecture quizzes", lecture_sets()), ("graded quizzes", graded_sets()))
-                for p in letters_never_keyed(sets)]
+    problems = [
+        f"{kind}: {p}"
+        for kind, sets in (("lecture quizzes", lecture_sets()), ("graded quizzes", graded_sets()))
+        for p in letters_never_keyed(sets)
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -294,9 +319,11 @@ def test_graded_quiz_points_come_from_right_answers_only():
 
 
 def test_the_key_is_not_told_by_its_length():
-    problems = [f"{kind}: {p}" for kind, sets in (("lecture quizzes", lecture_choices()),
-                                                    ("graded quizzes", graded_choice_sets()))
-                for p in length_cue_problems(sets)]
+    problems = [
+        f"{kind}: {p}"
+        for kind, sets in (("lecture quizzes", lecture_choices()), ("graded quizzes", graded_choice_sets()))
+        for p in length_cue_problems(sets)
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -307,47 +334,75 @@ def _made_up(*keys: str) -> dict[str, dict[str, tuple[str, str]]]:
 
 def test_the_checks_can_fail():
     # lecture quizzes: a favourite letter in one quiz, a letter offered and never keyed
-    sets = {"x": {"q1": ("abcd", "a"), "q2": ("abcd", "a"), "q3": ("abcd", "b"), "q4": ("abcd", "c")},
-            "y": {"q1": ("abc", "a"), "q2": ("abc", "a"), "q3": ("abc", "a")}}
-    assert biased_sets(sets) == ["x: 'a' is the key of 2 of 4 questions (keys aabc)"]   # y has 3: exempt
+    sets = {
+        "x": {"q1": ("abcd", "a"), "q2": ("abcd", "a"), "q3": ("abcd", "b"), "q4": ("abcd", "c")},
+        "y": {"q1": ("abc", "a"), "q2": ("abc", "a"), "q3": ("abc", "a")},
+    }
+    assert biased_sets(sets) == ["x: 'a' is the key of 2 of 4 questions (keys aabc)"]  # y has 3: exempt
     assert letters_never_keyed(sets) == ["'d' is offered but never the key"]
     # letters over the course: "b" in 4 of 10 keys, "d" in 1
     assert unbalanced_letters(_made_up("bab", "cbd", "abca")) == [
         "'b' is the key of 4 of 10 questions (40%; between 20% and 30% wanted)",
-        "'d' is the key of 1 of 10 questions (10%; between 20% and 30% wanted)"]
-    assert unbalanced_letters(_made_up("bac", "dcb", "adbc")) == []          # 2, 3, 3 and 2 of 10
+        "'d' is the key of 1 of 10 questions (10%; between 20% and 30% wanted)",
+    ]
+    assert unbalanced_letters(_made_up("bac", "dcb", "adbc")) == []  # 2, 3, 3 and 2 of 10
     # three of four four-question sets are permutations
     assert permutation_problems(_made_up("badc", "cadb", "dbca", "abba")) == [
         "3 of the 4 four-question sets are permutations of abcd (s1 badc, s2 cadb, s3 dbca): "
-        "three known answers give the fourth"]
+        "three known answers give the fourth"
+    ]
     assert permutation_problems(_made_up("badc", "cadb", "dbda", "abba")) == []
     # first questions: two letters only, and one of them in 3 of 5 sets
     assert first_question_problems(_made_up("ab", "bc", "ad", "ac", "bd")) == [
         "the first questions are keyed with 2 letters only (ab); at least 3 wanted",
-        "the first question of 3 of 5 sets is keyed 'a'"]
+        "the first question of 3 of 5 sets is keyed 'a'",
+    ]
     assert first_question_problems(_made_up("ab", "bc", "cd", "ac", "dd")) == []
     # two sets with one key, a set keyed along the alphabet (either way)
     assert shared_keys(_made_up("bda", "cab", "bda")) == ["s1 and s3 share the key bda"]
     assert alphabetical_keys(_made_up("abc", "bcd", "dcba", "abd", "ab")) == [
-        "s1 is keyed along the alphabet: abc", "s2 is keyed along the alphabet: bcd",
-        "s3 is keyed along the alphabet: dcba"]
+        "s1 is keyed along the alphabet: abc",
+        "s2 is keyed along the alphabet: bcd",
+        "s3 is keyed along the alphabet: dcba",
+    ]
     # constant answers: one set that "b" wins whole, and "c" over the course
-    assert constant_answer_problems({"s1": {"b": (3.0, 3.0), "c": (0.0, 3.0)},
-                                     "s2": {"b": (0.0, 4.0), "c": (2.0, 4.0)},
-                                     "s3": {"b": (1.0, 3.0), "c": (1.0, 3.0)}}) == [
+    assert constant_answer_problems(
+        {
+            "s1": {"b": (3.0, 3.0), "c": (0.0, 3.0)},
+            "s2": {"b": (0.0, 4.0), "c": (2.0, 4.0)},
+            "s3": {"b": (1.0, 3.0), "c": (1.0, 3.0)},
+        }
+    ) == [
         "s1: answering 'b' everywhere scores 3 of 3 quiz points",
-        "answering 'b' everywhere scores 4 of the course's 10 graded quiz points (40%)"]
+        "answering 'b' everywhere scores 4 of the course's 10 graded quiz points (40%)",
+    ]
+
     # lengths: the key longest in 2 of 4 questions, then shortest in 2 of 4; one of each passes
     def lengths(*questions):
         return {"s1": {f"q{i}": (dict(zip("abc", choices)), "a") for i, choices in enumerate(questions, 1)}}
-    assert length_cue_problems(lengths(("the longest", "short", "wrong"), ("the longest", "a tie", "a tie"),
-                                       ("one", "two", "six"), ("same", "size", "here"))) == [
-        "the key is the strictly longest choice in 2 of 4 questions (50%; at most 30% wanted): s1:q1, s1:q2"]
-    assert length_cue_problems(lengths(("ab", "short", "wrong"), ("one", "two", "six"),
-                                       ("tie", "size", "here"), ("same", "size", "here"))) == [
-        "the key is the strictly shortest choice in 2 of 4 questions (50%; at most 30% wanted): s1:q1, s1:q3"]
-    assert length_cue_problems(lengths(("the longest", "short", "wrong"), ("ab", "short", "wrong"),
-                                       ("one", "two", "six"), ("same", "size", "here"))) == []
+
+    assert length_cue_problems(
+        lengths(
+            ("the longest", "short", "wrong"),
+            ("the longest", "a tie", "a tie"),
+            ("one", "two", "six"),
+            ("same", "size", "here"),
+        )
+    ) == ["the key is the strictly longest choice in 2 of 4 questions (50%; at most 30% wanted): s1:q1, s1:q2"]
+    assert length_cue_problems(
+        lengths(("ab", "short", "wrong"), ("one", "two", "six"), ("tie", "size", "here"), ("same", "size", "here"))
+    ) == ["the key is the strictly shortest choice in 2 of 4 questions (50%; at most 30% wanted): s1:q1, s1:q3"]
+    assert (
+        length_cue_problems(
+            lengths(
+                ("the longest", "short", "wrong"),
+                ("ab", "short", "wrong"),
+                ("one", "two", "six"),
+                ("same", "size", "here"),
+            )
+        )
+        == []
+    )
     # the graded cells themselves: the keys score everything; keyed "b" throughout, a constant
     # "b" wins all; a check that takes any valid letter gives points to all-wrong answers
     nb = copy.deepcopy(source("ps03_lstm_gates"))
@@ -356,9 +411,14 @@ def test_the_checks_can_fail():
     for cell in quiz_test_cells(nb):
         cell.source = re.sub(r'(check_choice\(quiz_answers, "q\d+", )"[a-z]"', r'\1"b"', cell.source)
     assert constant_scores(nb)["b"] == (3.0, 3.0)
-    assert constant_answer_problems({"ps03": constant_scores(nb)})[0] == \
-        "ps03: answering 'b' everywhere scores 3 of 3 quiz points"
+    assert (
+        constant_answer_problems({"ps03": constant_scores(nb)})[0]
+        == "ps03: answering 'b' everywhere scores 3 of 3 quiz points"
+    )
     for cell in quiz_test_cells(nb):
-        cell.source = re.sub(r'check_choice\(quiz_answers, "(q\d+)", "[a-z]"\)',
-                             r'assert quiz_answers["\1"] in "abcd"', cell.source)
-    assert wrong_answer_problems(nb, "ps03") == ["ps03: valid letters that are all wrong (aaa) score 3 of 3 quiz points"]
+        cell.source = re.sub(
+            r'check_choice\(quiz_answers, "(q\d+)", "[a-z]"\)', r'assert quiz_answers["\1"] in "abcd"', cell.source
+        )
+    assert wrong_answer_problems(nb, "ps03") == [
+        "ps03: valid letters that are all wrong (aaa) score 3 of 3 quiz points"
+    ]

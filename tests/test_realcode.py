@@ -1,14 +1,14 @@
 """rnnlab.realcode: the real-code corpus read from the installed torch (code only), checked, and
 refused with a reason."""
+
 import ast
 import os
 import shutil
 
 import pytest
 
-from rnnlab import realcode as R
-
 from conftest import cache_of_its_own
+from rnnlab import realcode as R
 
 
 def test_the_corpus_is_torch_2_13s_own_files_checked():
@@ -52,10 +52,12 @@ def g():
 
 def test_code_only_cuts_docstrings_and_comments_and_keeps_the_codes_strings():
     code = R.code_only(SOURCE)
-    assert code == ('import os\n\ndef f(x="# not a comment"):\n    return x + \'"""\'\n\n\nclass Empty:\n'
-                    '    """A docstring that is the whole body stays."""\n\n\ndef g():\n'
-                    '    s = """a string of the code,\n    # not a comment"""\n    return s\n')
-    ast.parse(code)                                       # still Python
+    assert code == (
+        'import os\n\ndef f(x="# not a comment"):\n    return x + \'"""\'\n\n\nclass Empty:\n'
+        '    """A docstring that is the whole body stays."""\n\n\ndef g():\n'
+        '    s = """a string of the code,\n    # not a comment"""\n    return s\n'
+    )
+    ast.parse(code)  # still Python
     with pytest.raises(SyntaxError):
         R.code_only("def (:\n")
 
@@ -91,14 +93,14 @@ def test_another_torchs_files_are_refused_with_what_was_found(tmp_path, monkeypa
     monkeypatch.setitem(R.EXPECTED, "train", R.fingerprint(real.train))
     assert R.corpus().train == real.train and len(R.train_files()) > 5
     root = _copy(tmp_path, R.train_files() + R.HELD_OUT_FILES)
-    assert R.corpus(root).train == real.train                      # the same files: accepted
-    assert R.corpus(str(root)).train == real.train and R.found_corpus(str(root)).train == real.train   # a str too
+    assert R.corpus(root).train == real.train  # the same files: accepted
+    assert R.corpus(str(root)).train == real.train and R.found_corpus(str(root)).train == real.train  # a str too
     changed = R.train_files()[0]
     (root / changed).write_text((root / changed).read_text() + "\nchanged = 1\n")
     with pytest.raises(R.CorpusError, match=rf"train part .* not {len(real.train):,} .* torch==2\.13\.0"):
         R.corpus(root)
-    assert "changed = 1" in R.corpus(root, check=False).train     # unchecked: read as it is
-    (root / "profiler/extra.py").write_text("added = 2\n")        # a file more in a folder: refused too
+    assert "changed = 1" in R.corpus(root, check=False).train  # unchecked: read as it is
+    (root / "profiler/extra.py").write_text("added = 2\n")  # a file more in a folder: refused too
     (root / changed).write_text(R.torch_root().joinpath(changed).read_text())
     grown = len(real.train) + len(R.SEPARATOR + R.plain(R.code_only("added = 2\n")))
     with pytest.raises(R.CorpusError, match=rf"train part .* is {grown:,} characters"):
@@ -122,10 +124,10 @@ def test_no_torch_says_what_to_install(monkeypatch):
 
 def test_found_corpus_reads_another_torchs_selection_and_says_so(tmp_path, monkeypatch):
     assert R.found_corpus().exact and R.found_corpus().note == ""
-    monkeypatch.setattr(R, "TRAIN_DIRS", ("nn",))       # one folder is enough here, and cuts faster
-    root = _copy(tmp_path, R.train_files() + R.HELD_OUT_FILES[:5])            # an older torch: files missing
+    monkeypatch.setattr(R, "TRAIN_DIRS", ("nn",))  # one folder is enough here, and cuts faster
+    root = _copy(tmp_path, R.train_files() + R.HELD_OUT_FILES[:5])  # an older torch: files missing
     (root / "nn/modules/rnn.py").write_text("another_version = 1\n")
-    (root / "nn/newer.py").write_text("match x:\n    case (:\n")          # Python this one cannot read
+    (root / "nn/newer.py").write_text("match x:\n    case (:\n")  # Python this one cannot read
     c = R.found_corpus(root)
     assert not c.exact and "another_version = 1" in c.train and len(c.held_out) > 1000
     assert "lacks 16 of the corpus's files" in c.note and "will differ" in c.note
@@ -141,9 +143,13 @@ def test_another_torchs_files_are_decoded_as_python_decodes_them(tmp_path, monke
     monkeypatch.setattr(R, "_READ", {})
     name = next(n for n in R.HELD_OUT_FILES if (R.torch_root() / n).read_bytes().isascii())
     raw = (R.torch_root() / name).read_bytes() + "\nname = 'caf\u00e9'\n".encode("utf-8")
-    variants = {"plain.py": raw, "bom.py": b"\xef\xbb\xbf" + raw, "crlf.py": raw.replace(b"\n", b"\r\n"),
-                "cr.py": raw.replace(b"\n", b"\r"),
-                "latin1.py": b"# -*- coding: latin-1 -*-\n" + raw.decode("utf-8").encode("latin-1")}
+    variants = {
+        "plain.py": raw,
+        "bom.py": b"\xef\xbb\xbf" + raw,
+        "crlf.py": raw.replace(b"\n", b"\r\n"),
+        "cr.py": raw.replace(b"\n", b"\r"),
+        "latin1.py": b"# -*- coding: latin-1 -*-\n" + raw.decode("utf-8").encode("latin-1"),
+    }
     for file, data in variants.items():
         (tmp_path / file).write_bytes(data)
     code = {file: R._code_of(tmp_path / file) for file in variants}
@@ -155,8 +161,9 @@ def test_another_torchs_files_are_decoded_as_python_decodes_them(tmp_path, monke
     (tmp_path / "rot13.py").write_bytes(b"# coding: rot13\nx = 1\n")
     with pytest.raises(R.CorpusError, match="rot13.py cannot be read as Python here"):
         R.read_part(("rot13.py",), tmp_path)
-    (tmp_path / "breaks.py").write_bytes(b'# -*- coding: latin-1 -*-\ndef f():\n    """doc\x0c"""\n'
-                                         b"    return 1  # odd \x85 here\nx = 1\n")
+    (tmp_path / "breaks.py").write_bytes(
+        b'# -*- coding: latin-1 -*-\ndef f():\n    """doc\x0c"""\n    return 1  # odd \x85 here\nx = 1\n'
+    )
     assert R._code_of(tmp_path / "breaks.py") == "def f():\n    return 1\nx = 1\n"
 
 
@@ -172,7 +179,7 @@ def test_a_parts_code_is_kept_between_runs_and_checked(tmp_path, monkeypatch):
     monkeypatch.setattr(R, "_READ", {})
     monkeypatch.setattr(R, "_code_of", lambda path: pytest.fail("cut again although kept"))
     assert R.read_part(R.HELD_OUT_FILES) == expected  # read back, not cut
-    kept[0].write_text(kept[0].read_text()[:-10] + "x = 1\n")   # damaged: its first line no longer matches
+    kept[0].write_text(kept[0].read_text()[:-10] + "x = 1\n")  # damaged: its first line no longer matches
     with pytest.raises(pytest.fail.Exception, match="cut again"):
         R.read_part(R.HELD_OUT_FILES)
     monkeypatch.undo()
@@ -195,7 +202,7 @@ def test_the_install_reads_the_corpus_once_and_keeps_it(tmp_path, monkeypatch, c
     and says what it cannot read without failing the install."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(R, "_READ", {})
-    monkeypatch.setattr(R, "TRAIN_DIRS", ("nn",))       # one folder: cutting all 926 files takes 10 s
+    monkeypatch.setattr(R, "TRAIN_DIRS", ("nn",))  # one folder: cutting all 926 files takes 10 s
     assert R.main() == 0
     out = capsys.readouterr().out
     assert "characters to train on and 363,638 held out" in out and "cannot be read" not in out
@@ -209,6 +216,6 @@ def test_the_cache_keeps_only_the_newest_texts(tmp_path, monkeypatch):
     for k in range(R.KEEP + 3):
         R._keep(f"key{k}", f"text {k}")
         path = R.cache_dir() / f"key{k}.txt"
-        os.utime(path, (1000 + k, 1000 + k))             # written in this order, a second apart
+        os.utime(path, (1000 + k, 1000 + k))  # written in this order, a second apart
     assert sorted(p.stem for p in R.cache_dir().glob("*.txt")) == [f"key{k}" for k in range(3, R.KEEP + 3)]
     assert R._cached(f"key{R.KEEP + 2}") == f"text {R.KEEP + 2}" and R._cached("key0") is None

@@ -6,6 +6,7 @@ process that imported what the launcher imports, but without nbgrader or a sandb
 subprocess, about 4 s), on answers that try to erase, stop or forge what it records; and they
 judge hand-written records (`recheck.judge`) that lack what the grader must see.
 """
+
 import base64
 import io
 import json
@@ -18,14 +19,14 @@ import types
 import nbformat
 import torch
 
-from autograder.grading import recheck
 from autograder.course.folder import REPO
+from autograder.grading import recheck
 
-FORBID = ("colorsys.rgb_to_hsv",)        # a plain Python function nothing else here calls
+FORBID = ("colorsys.rgb_to_hsv",)  # a plain Python function nothing else here calls
 
 # Forks the re-check process once per run (what KERNEL_START does), each with its own program and
 # cells; prints each run's record as a JSON list.
-DRIVER = r'''
+DRIVER = r"""
 import json, os, sys
 import numpy, torch, rnnlab.checks, IPython.core.interactiveshell
 records, runs = [], json.load(sys.stdin)
@@ -54,21 +55,26 @@ while runs:
     os.waitpid(pid, 0)
     records.append(b"".join(chunks).decode())
 print(json.dumps(records))
-'''
+"""
 
 # the attack's own walk up the stack (`_recheck_frames`: the re-check's frames, if any), and the
 # descriptor of the harness's pipe, found the same way
-FRAMES = runpy.run_path(str(REPO / "autograder" / "authoring" / "grader_attacks" / "recheck_record_erased.py"))["FRAMES"] + '''
+FRAMES = (
+    runpy.run_path(str(REPO / "autograder" / "authoring" / "grader_attacks" / "recheck_record_erased.py"))["FRAMES"]
+    + """
 import colorsys, os
 
 
 def pipe():
     return next(f.f_locals["out_fd"] for f in _recheck_frames() if "out_fd" in f.f_locals)
-'''
+"""
+)
 
 # run 1: each call breaks the rule and tries one way to undo the record; nothing in it reaches
 # the audit hook, so each call is judged on its own
-CALLS = FRAMES + '''
+CALLS = (
+    FRAMES
+    + """
 import collections
 Point = collections.namedtuple("Point", "x y", defaults=(0,))     # sets __defaults__: not reported
 
@@ -146,16 +152,20 @@ def forged():
     buf = io.BytesIO()
     torch.save(1.0, buf)
     colorsys.rgb_to_hsv(0.1, 0.2, 0.3)
-    os.write(pipe(), b"rnnlab_recheck:watch:forged:off\\nrnnlab_recheck:result:forged:" + base64.b64encode(buf.getvalue()) + b"\\n")
+    os.write(pipe(), b"rnnlab_recheck:watch:forged:off\\nrnnlab_recheck:result:forged:" \
++ base64.b64encode(buf.getvalue()) + b"\\n")
     return 1.0
-'''
+"""
+)
 
 # run 2: what the audit hook reports, anywhere (here in a cell, before any call), breaks the rule
 # of every watched call: a tracer set and taken down again, the garbage collector's list of
 # objects, a function of the interpreter's C API, the calls' inputs asked for, an audit hook of
 # its own, the watch's defaults rebound. And a cell finds no input of the calls to compute the
 # answers from before they are watched.
-REACHING = FRAMES + '''
+REACHING = (
+    FRAMES
+    + '''
 import ctypes, gc
 os.write(pipe(), b"#")                          # an unfinished line: it must not hide the hook's line
 sys.settrace(lambda *args: None)
@@ -282,18 +292,17 @@ def rebinds():
 def plain():
     return True
 '''
+)
 
 
 def _case(name, expected, forbid=FORBID):
-    return recheck.Case(name, [f"{name}_visible", f"{name}_hidden"], f"result = {name}()", {}, expected,
-                        forbid=forbid)
+    return recheck.Case(name, [f"{name}_visible", f"{name}_hidden"], f"result = {name}()", {}, expected, forbid=forbid)
 
 
 def _records(*runs):
     """The record of each (cases, cells) run of the re-check's program."""
     payload = json.dumps([(recheck.runner_source(cases), [cells]) for cases, cells in runs])
-    proc = subprocess.run([sys.executable, "-c", DRIVER], input=payload, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", DRIVER], input=payload, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.splitlines()[-1])
 
@@ -305,40 +314,61 @@ def _tests(cases):
 def test_what_the_student_s_code_does_to_the_record_cannot_undo_it():
     """Before issue 50, `erased` kept its points (the watch's list was emptied) and a cell could
     put another pipe in the place of the harness's (and write the record it liked there)."""
-    calls = [_case("honest", 1.0), _case("erased", 1.0), _case("pipe_taken", "dup2,close"),
-             _case("collector_callback", 1.0), _case("prefixed", 1.0), _case("forged", 1.0)]
-    rebound = [_case("rebinds", (["gc", "C API", "copy", "code", "handover", "audit hook"], True, [])),
-               _case("plain", True, forbid=())]
+    calls = [
+        _case("honest", 1.0),
+        _case("erased", 1.0),
+        _case("pipe_taken", "dup2,close"),
+        _case("collector_callback", 1.0),
+        _case("prefixed", 1.0),
+        _case("forged", 1.0),
+    ]
+    rebound = [
+        _case("rebinds", (["gc", "C API", "copy", "code", "handover", "audit hook"], True, [])),
+        _case("plain", True, forbid=()),
+    ]
     rebound[0].inputs = {"secret": torch.full((3,), 4242.0)}
     record, reaching = _records((calls, CALLS), (rebound, REACHING))
 
     got = recheck.parse_printed(record)
     assert got.guard == {"pinned": True, "hook": True}, got.guard
     assert got.ended and not got.audits and not got.problems, (got.audits, got.problems)
-    assert got.results["pipe_taken"] == "dup2,close"          # both refused; closerange left it open
+    assert got.results["pipe_taken"] == "dup2,close"  # both refused; closerange left it open
     notes = {}
     flags, lost = recheck.judge(calls, record, _tests(calls), recheck.clean_probe_answers(), notes)
     assert lost == _tests(calls[1:]), flags
     for name in ("erased", "pipe_taken", "prefixed"):
-        assert any(f.startswith(f"re-check {name}:") and "rule was broken (a call of colorsys.rgb_to_hsv)" in f
-                   for f in flags), flags
-        assert "colorsys.rgb_to_hsv" in recheck.comment_text(notes[f"{name}_hidden"][0], [f"{name}_hidden"],
-                                                             dict(notes[f"{name}_hidden"][1]))
-    assert any(f.startswith("re-check collector_callback:") and "rule was broken (a reach into the grader's own "
-               "check (enable))" in f for f in flags), flags
+        assert any(
+            f.startswith(f"re-check {name}:") and "rule was broken (a call of colorsys.rgb_to_hsv)" in f for f in flags
+        ), flags
+        assert "colorsys.rgb_to_hsv" in recheck.comment_text(
+            notes[f"{name}_hidden"][0], [f"{name}_hidden"], dict(notes[f"{name}_hidden"][1])
+        )
+    assert any(
+        f.startswith("re-check collector_callback:")
+        and "rule was broken (a reach into the grader's own check (enable))" in f
+        for f in flags
+    ), flags
     assert any(f.startswith("re-check forged:") and "could not be trusted" in f for f in flags), flags
 
     got = recheck.parse_printed(reaching)
     events = [event for event, _ in got.audits]
-    assert events == ["sys.settrace", "sys.settrace", "gc.get_objects", "ctypes.dlsym PyEval_SetProfile",
-                      "function.__new__ of the grader's _rnnlab_child",
-                      "the grader's _rnnlab_child put in place of a function's code",
-                      "rnnlab.inputs", "sys.addaudithook", "the grader's function watch's __defaults__ rebound"], events
+    assert events == [
+        "sys.settrace",
+        "sys.settrace",
+        "gc.get_objects",
+        "ctypes.dlsym PyEval_SetProfile",
+        "function.__new__ of the grader's _rnnlab_child",
+        "the grader's _rnnlab_child put in place of a function's code",
+        "rnnlab.inputs",
+        "sys.addaudithook",
+        "the grader's function watch's __defaults__ rebound",
+    ], events
     # every reach refused, the C library not, no inputs found
-    assert got.results["rebinds"] == (["gc", "C API", "copy", "code", "handover", "audit hook"], True, []), \
-        got.results["rebinds"]
+    assert got.results["rebinds"] == (["gc", "C API", "copy", "code", "handover", "audit hook"], True, []), got.results[
+        "rebinds"
+    ]
     flags, lost = recheck.judge(rebound, reaching, _tests(rebound), recheck.clean_probe_answers())
-    assert lost == _tests(rebound[:1]), flags                   # a call without rules keeps its points
+    assert lost == _tests(rebound[:1]), flags  # a call without rules keeps its points
     assert "rule was broken (a profiler or tracer of its own)" in flags[0], flags
 
 
@@ -407,16 +437,22 @@ def test_a_watched_call_without_both_confirmations_fails_closed():
     """The watch reports the harness's two sentinel calls, right after it was set and right after
     the student's call: without them it was not watching the whole call (switched off, replaced),
     and without the fix a result alone was believed."""
-    for during in ([], ["watch:c:on"], ["watch:c:off"], ["watch:c:on", "watch:c:off", "watch:c:off"],
-                   ["watch:c:off", "watch:c:on"]):
+    for during in (
+        [],
+        ["watch:c:on"],
+        ["watch:c:off"],
+        ["watch:c:on", "watch:c:off", "watch:c:off"],
+        ["watch:c:off", "watch:c:on"],
+    ):
         flags, lost = _judged(_record(("c", during), ("p", [])))
         assert lost == {"t_visible", "t_hidden"}, (during, flags)
         assert "could not be trusted" in flags[0] and "not watching the whole call" in flags[0], flags
 
 
 def test_what_the_watch_saw_breaks_the_rule_whatever_the_result():
-    flags, lost = _judged(_record(("c", ["watch:c:on", "seen:c:a call of colorsys.rgb_to_hsv", "watch:c:off"]),
-                                  ("p", [])))
+    flags, lost = _judged(
+        _record(("c", ["watch:c:on", "seen:c:a call of colorsys.rgb_to_hsv", "watch:c:off"]), ("p", []))
+    )
     assert lost == {"t_visible", "t_hidden"} and "rule was broken (a call of colorsys.rgb_to_hsv)" in flags[0]
 
 
@@ -425,7 +461,7 @@ def test_what_the_audit_hook_saw_breaks_the_rule_of_every_watched_call():
     for event in ("sys.settrace", "ctypes.dlsym", "gc.get_referrers"):
         text = _record(("p", [f"audit:{event}"]), ("c", ON_OFF))
         flags, lost = _judged(text)
-        assert lost == {"t_visible", "t_hidden"}, (event, flags)         # the call without rules keeps its point
+        assert lost == {"t_visible", "t_hidden"}, (event, flags)  # the call without rules keeps its point
         assert "rule was broken" in flags[0], flags
         notes = {}
         recheck.judge([WATCHED], text, ALL, recheck.clean_probe_answers(), notes)
@@ -441,7 +477,9 @@ def test_a_record_without_its_guards_fails_closed():
 def test_a_pipe_that_could_not_be_pinned_is_flagged_for_every_student():
     """Another machine than x86_64 or aarch64, or a kernel without seccomp: the record could have
     been cut and written again by the student's code, which the instructor is told."""
-    text = _record(("c", ON_OFF), ("p", [])).replace('"pinned": true', '"pinned": "no table of system calls for riscv64"')
+    text = _record(("c", ON_OFF), ("p", [])).replace(
+        '"pinned": true', '"pinned": "no table of system calls for riscv64"'
+    )
     flags, lost = _judged(text)
     assert not lost and len(flags) == 1 and "could not be pinned (no table of system calls for riscv64)" in flags[0]
 
@@ -460,7 +498,9 @@ def test_a_line_of_the_record_behind_other_bytes_fails_closed():
     of them. Before, such a line was passed over, and a partial line written just before the
     watch's hid the watch's (the call broke its rule and kept its points)."""
     off = f"{recheck.MARK}:watch:c:off"
-    hidden = _record(("c", ON_OFF), ("p", [])).replace(off, f"#{recheck.MARK}:seen:c:a call of colorsys.rgb_to_hsv\n" + off)
+    hidden = _record(("c", ON_OFF), ("p", [])).replace(
+        off, f"#{recheck.MARK}:seen:c:a call of colorsys.rgb_to_hsv\n" + off
+    )
     flags, lost = _judged(hidden)
     assert lost == {"t_visible", "t_hidden"} and "behind other bytes" in flags[0], flags
     flags, lost = _judged("#" + _record(("c", ON_OFF), ("p", [])))
@@ -480,10 +520,16 @@ def test_a_cell_that_names_a_way_around_the_watch_is_flagged_and_the_course_s_an
     points taken). Read as Python: a comment or a string naming them is not flagged, an IPython
     magic does not hide the cell. (Every solution, alternative, mutant and copy of the ten sets
     gets no flag either: 323 notebooks, checked when this was written; too slow to run here.)"""
-    named = {"import ctypes\n": ["ctypes"], "%matplotlib inline\nfrom ctypes import pythonapi": ["ctypes", "pythonapi"],
-             "import _ctypes, cffi": ["_ctypes", "cffi"], "up = sys._getframe().f_back.f_locals": ["_getframe", "f_back",
-             "f_locals"], "import inspect\ninspect.currentframe()": ["currentframe"], "gc.get_referrers(x)":
-             ["gc.get_referrers"], "from gc import callbacks": ["gc.callbacks"], "w.__defaults__ = ()": ["__defaults__"]}
+    named = {
+        "import ctypes\n": ["ctypes"],
+        "%matplotlib inline\nfrom ctypes import pythonapi": ["ctypes", "pythonapi"],
+        "import _ctypes, cffi": ["_ctypes", "cffi"],
+        "up = sys._getframe().f_back.f_locals": ["_getframe", "f_back", "f_locals"],
+        "import inspect\ninspect.currentframe()": ["currentframe"],
+        "gc.get_referrers(x)": ["gc.get_referrers"],
+        "from gc import callbacks": ["gc.callbacks"],
+        "w.__defaults__ = ()": ["__defaults__"],
+    }
     for source, names in named.items():
         assert recheck.reaching_names(source) == sorted(names), source
     assert recheck.reaching_names("# ctypes, sys._getframe\ntext = 'gc.get_objects()'\n") == []

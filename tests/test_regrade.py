@@ -1,5 +1,6 @@
 """Grading a class again (issue 30): hand grades of unchanged answers stay graded, changed answers
 are marked for another look."""
+
 import shutil
 
 import nbformat
@@ -13,12 +14,23 @@ EXPLAIN = "explain_split"
 
 
 def test_score_changes_name_each_student_whose_score_moved():
-    from autograder.gradebook.rows import Result
     from autograder.gradebook.report import score_changes
-    previous = {"students": [{"student": "a", "score": 5.0}, {"student": "b", "score": 7.0},
-                             {"student": "c", "score": None, "grader_error": "x"}, "junk"]}
-    now = [Result("a", "graded", score=5.0), Result("b", "graded", score=4.5), Result("c", "graded", score=3.0),
-           Result("d", "graded", score=1.0)]
+    from autograder.gradebook.rows import Result
+
+    previous = {
+        "students": [
+            {"student": "a", "score": 5.0},
+            {"student": "b", "score": 7.0},
+            {"student": "c", "score": None, "grader_error": "x"},
+            "junk",
+        ]
+    }
+    now = [
+        Result("a", "graded", score=5.0),
+        Result("b", "graded", score=4.5),
+        Result("c", "graded", score=3.0),
+        Result("d", "graded", score=1.0),
+    ]
     assert score_changes(previous, now) == [("b", 7.0, 4.5)]
     assert score_changes({}, now) == []
     # a student of an earlier run (a regrade's other pass) counts too
@@ -29,6 +41,7 @@ def test_score_changes_name_each_student_whose_score_moved():
 
 def _report(course):
     import json
+
     return json.loads((course / "reports" / A / "report.json").read_text())
 
 
@@ -43,7 +56,7 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     first = {r.student: r for r in run.run()}
     assert run.changes == []
     assert first["solution"].needs_manual == [EXPLAIN] == first["changed"].needs_manual
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:       # the instructor grades by hand
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # the instructor grades by hand
         for student in ("solution", "changed"):
             g = gb.find_grade(EXPLAIN, A, A, student)
             g.manual_score, g.needs_manual_grade = 2.0, False
@@ -53,12 +66,15 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EXPLAIN)
     cell.source += "\n\nAnd a sentence added after the hand grade."
     nbformat.write(nb, path)
-    source = course / "source" / A / f"{A}.ipynb"        # and a key fix: the first quiz question is worth 2
+    source = course / "source" / A / f"{A}.ipynb"  # and a key fix: the first quiz question is worth 2
     src = nbformat.read(source, 4)
-    next(c for c in src.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_q1").metadata.nbgrader.points = 2
+    next(
+        c for c in src.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_q1"
+    ).metadata.nbgrader.points = 2
     nbformat.write(src, source)
 
-    from autograder.__main__ import main                # what make regrade runs
+    from autograder.__main__ import main  # what make regrade runs
+
     assert main(["regrade", A, "--course", str(course), "--jobs", "1"]) == 0
     report = _report(course)
     again = {r["student"]: r for r in report["students"]}
@@ -85,7 +101,7 @@ def test_a_regrade_over_two_downloads_lists_only_net_changes(tmp_path, capsys):
     release = nbformat.read(F.REPO / "release" / A / f"{A}.ipynb", 4)
     source = nbformat.read(course / "source" / A / f"{A}.ipynb", 4)
     late = F.write_batch(tmp_path / "late", A, [F.BLANK], release, source)
-    (late / "blank").rename(late / "solution")                      # the same student, handing in again
+    (late / "blank").rename(late / "solution")  # the same student, handing in again
     for download in (first, late):
         assert main(["grade", A, str(download), "--course", str(course), "--jobs", "1"]) == 0
     capsys.readouterr()

@@ -1,5 +1,6 @@
 """`make assignments` after grading (issue 30): a problem set nbgrader cannot regenerate is refused
 in one sentence before nbgrader runs, and no failure leaves release/ half-written or removed."""
+
 import nbformat
 import pytest
 
@@ -26,8 +27,13 @@ def _source(course, name):
 def _add_test_cell(course, name):
     path = _source(course, name)
     nb = nbformat.read(path, 4)
-    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-                and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
+    test = next(
+        c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+        and not c.metadata["nbgrader"].get("solution")
+        and c.cell_type == "code"
+    )
     extra = nbformat.from_dict(dict(test))
     extra.metadata = nbformat.from_dict({"nbgrader": {**test.metadata["nbgrader"], "grade_id": "test_added_later"}})
     extra.id = "test-added-later"
@@ -63,6 +69,7 @@ def test_a_cell_added_after_grading_is_refused_in_one_sentence_and_release_stays
         assert any(line == f"released {B} -> release/{B}/" for line in said), "the other set was not released"
         # grading it again stops before any student, with the same sentence
         from autograder.grading.pipeline import NotGradeable, Options, Run
+
         (course / "empty").mkdir(exist_ok=True)
         with pytest.raises(NotGradeable, match="added test_added_later"):
             Run(A, course / "empty", course=course, options=Options(sandboxed=False), log=lambda *a: None).run()
@@ -75,8 +82,13 @@ def test_a_cell_added_after_grading_is_refused_in_one_sentence_and_release_stays
 def test_a_changed_test_in_an_existing_cell_is_regenerated(course):
     original = _source(course, A).read_bytes()
     nb = nbformat.read(_source(course, A), 4)
-    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-                and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
+    test = next(
+        c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+        and not c.metadata["nbgrader"].get("solution")
+        and c.cell_type == "code"
+    )
     test.source += "\nassert True  # a test fixed after grading\n"
     nbformat.write(nb, _source(course, A))
     try:
@@ -86,14 +98,16 @@ def test_a_changed_test_in_an_existing_cell_is_regenerated(course):
         assert "a test fixed after grading" in (course / "release" / A / f"{A}.ipynb").read_text()
         # the graded submission is named, with the command that grades it again; the set whose
         # grading did not change (B), and A released again unchanged, are released without it
-        assert said == [f"released {A} -> release/{A}/; its tests or points changed and 1 submission(s) of it "
-                        f"are graded with the old ones: make regrade ASSIGNMENT={A} grades them again"], said
+        assert said == [
+            f"released {A} -> release/{A}/; its tests or points changed and 1 submission(s) of it "
+            f"are graded with the old ones: make regrade ASSIGNMENT={A} grades them again"
+        ], said
         said.clear()
         assert release([A, B], course, log=said.append) == []
         assert said == [f"released {A} -> release/{A}/", f"released {B} -> release/{B}/"], said
     finally:
         _source(course, A).write_bytes(original)
-        release([A], course, log=lambda *a: None)      # the gradebook records the source as it was
+        release([A], course, log=lambda *a: None)  # the gradebook records the source as it was
 
 
 @pytest.mark.parametrize("change", ["hidden", "points"])
@@ -129,8 +143,10 @@ def test_an_nbgrader_failure_keeps_the_last_release(course):
     nb = nbformat.read(_source(course, B), 4)
     solution = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
     solution.metadata["nbgrader"]["grade_id"] = next(
-        c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-        if c is not solution and c.metadata.get("nbgrader", {}).get("grade_id"))   # a duplicate id
+        c.metadata["nbgrader"]["grade_id"]
+        for c in nb.cells
+        if c is not solution and c.metadata.get("nbgrader", {}).get("grade_id")
+    )  # a duplicate id
     nbformat.write(nb, _source(course, B))
     try:
         refused = release([B], course, log=lambda *a: None)
@@ -158,5 +174,6 @@ def test_an_extension_granted_before_release_is_named_not_a_traceback(tmp_path):
 
 def test_regrade_needs_an_earlier_run(course, capsys):
     from autograder.__main__ import main
+
     assert main(["regrade", A, "--course", str(course)]) == 2
     assert "has not been graded" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 hand-grade's server saves on a thread per request and each save writes the reports again, while
 make feedback or make grades-lms may run beside it. A reader must find each file whole, old or
 new, and two writers must not both work from the same old report.json."""
+
 import json
 import sys
 import threading
@@ -14,10 +15,26 @@ FILES = ("grades.csv", "report.json", "report.md")
 
 
 def _record(final: float) -> dict:
-    rows = [{"student": f"s{k}", "status": "graded", "name": f"Student {k}", "score": 20.0, "final": final,
-             "max_score": 22.0, "reason": "x" * 200} for k in range(40)]
-    return {"assignment": A, "students": rows, "earlier_students": [], "changes": [], "rejected_files": [],
-            "roster_size": None}
+    rows = [
+        {
+            "student": f"s{k}",
+            "status": "graded",
+            "name": f"Student {k}",
+            "score": 20.0,
+            "final": final,
+            "max_score": 22.0,
+            "reason": "x" * 200,
+        }
+        for k in range(40)
+    ]
+    return {
+        "assignment": A,
+        "students": rows,
+        "earlier_students": [],
+        "changes": [],
+        "rejected_files": [],
+        "roster_size": None,
+    }
 
 
 def _read(path) -> bytes | None:
@@ -49,7 +66,7 @@ def test_a_reader_finds_each_report_file_whole_while_it_is_written_again(tmp_pat
     for moment, files in enumerate(seen):
         for name in FILES:
             assert files[name] in (old[name], new[name]), (moment, name, (files[name] or b"")[:80])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)     # no part file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)  # no part file left behind
 
 
 def test_two_refreshes_at_once_take_turns_and_lose_neither_change(tmp_path, monkeypatch):
@@ -62,14 +79,18 @@ def test_two_refreshes_at_once_take_turns_and_lose_neither_change(tmp_path, monk
     def rescore(course, assignment, record, *students):
         inside.append(threading.current_thread().name)
         most.append(len(inside))
-        time.sleep(0.15)                           # a class's gradebook being read
+        time.sleep(0.15)  # a class's gradebook being read
         record["students"][0]["reason"] += f" {threading.current_thread().name}"
         inside.pop()
 
     monkeypatch.setattr(report, "rescore", rescore)
     done = {}
-    threads = [threading.Thread(target=lambda: done.update({threading.current_thread().name: report.refresh(
-        tmp_path, A)}), name=name) for name in ("first", "second")]
+    threads = [
+        threading.Thread(
+            target=lambda: done.update({threading.current_thread().name: report.refresh(tmp_path, A)}), name=name
+        )
+        for name in ("first", "second")
+    ]
     for t in threads:
         t.start()
     for t in threads:

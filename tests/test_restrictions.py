@@ -8,6 +8,7 @@ exercise that calls `rnnlab.checks.forbid_calls` (or switches the thing off with
 tests make it impossible, in the same cell ("a layer whose forward pass is switched off"). A restriction in the
 set's introduction holds for every exercise: some test of the set must enforce it.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,11 @@ import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-RESTRICTION = re.compile(r"\b(?:do not|don't|must not|may not) (?:call|use)\b|\bwithout (?:calling|using|autograd)\b"
-                         r"|\bnot allowed\b", re.I)
+RESTRICTION = re.compile(
+    r"\b(?:do not|don't|must not|may not) (?:call|use)\b|\bwithout (?:calling|using|autograd)\b"
+    r"|\bnot allowed\b",
+    re.I,
+)
 ENFORCED_BY_DESIGN = re.compile(r"switched off", re.I)
 # rnnlab.checks' ways of making a call fail or be seen while the tests run a student's function
 ENFORCING = re.compile(r"\b(?:forbid_calls|without_autograd|switched_off)\(")
@@ -36,8 +40,13 @@ def sections(nb) -> list[tuple[str, list]]:
 
 
 def unenforced(nb) -> list[str]:
-    tests = lambda cells: [c for c in cells if c.cell_type == "code" and ENFORCING.search(c.source)  # noqa: E731
-                           and not c.metadata.get("nbgrader", {}).get("solution")]
+    tests = lambda cells: [
+        c
+        for c in cells
+        if c.cell_type == "code"
+        and ENFORCING.search(c.source)  # noqa: E731
+        and not c.metadata.get("nbgrader", {}).get("solution")
+    ]
     problems = []
     for title, cells in sections(nb):
         for cell in cells:
@@ -64,11 +73,14 @@ def test_every_restriction_is_enforced(path):
 
 def test_the_detector_finds_an_unenforced_restriction():
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    nb = nbformat.v4.new_notebook(cells=[
-        md("# ps99\n\nUse tensor operations; do not call `rnnlab.language_model`."),
-        md("## Exercise 1: a step (3 points)\n\nWrite it without using autograd."),
-        code("def step(x):\n    return x"),
-        code("assert step(1) == 1")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            md("# ps99\n\nUse tensor operations; do not call `rnnlab.language_model`."),
+            md("## Exercise 1: a step (3 points)\n\nWrite it without using autograd."),
+            code("def step(x):\n    return x"),
+            code("assert step(1) == 1"),
+        ]
+    )
     assert len(unenforced(nb)) == 2
     nb.cells.append(code("with forbid_calls('autograd', torch.autograd.grad):\n    step(1)"))
     assert unenforced(nb) == []

@@ -1,4 +1,5 @@
 """Review that remembers: the Leitner schedule under a fake clock, the file, and the widgets."""
+
 import json
 from datetime import date, datetime, timedelta
 
@@ -9,7 +10,7 @@ from rnnlab.quiz import load_quiz
 from rnnlab.review import DAY, ReviewStore, card_id, default_path, due_cards, lecture_chapter
 from rnnlab.widgets import Flashcards, Quiz, Review
 
-INTERVALS = [1, 2, 4, 8, 16]        # days a card waits in box 1 to 5, written out independently
+INTERVALS = [1, 2, 4, 8, 16]  # days a card waits in box 1 to 5, written out independently
 
 
 class Clock:
@@ -71,18 +72,18 @@ def answer_all(review, knew):
 def test_leitner_boxes_and_calendar_day_intervals(store):
     cid = "03:abc"
     store.mark_studied("03")
-    assert store.card(cid).box == 1 and store.is_due(cid)              # a new card is due at once
+    assert store.card(cid).box == 1 and store.is_due(cid)  # a new card is due at once
     day = 0
-    for box in [2, 3, 4, 5, 5]:                                          # knew it, five times
+    for box in [2, 3, 4, 5, 5]:  # knew it, five times
         state = store.record_card(cid, knew=True)
         wait = INTERVALS[box - 1]
-        assert state.box == box and state.due == at(day + wait, 0)     # from midnight, local time
-        store.clock.now = at(day + wait - 1, 23.99)                     # late on the day before
+        assert state.box == box and state.due == at(day + wait, 0)  # from midnight, local time
+        store.clock.now = at(day + wait - 1, 23.99)  # late on the day before
         assert not store.is_due(cid)
         day += wait
-        store.clock.now = at(day, 0.01)                                 # early on the day itself
+        store.clock.now = at(day, 0.01)  # early on the day itself
         assert store.is_due(cid)
-    state = store.record_card(cid, knew=False)                           # not yet: box 1, tomorrow
+    state = store.record_card(cid, knew=False)  # not yet: box 1, tomorrow
     assert state.box == 1 and state.due == at(day + 1, 0) and state.reviews == 6
     assert not store.is_due(cid)
     store.clock.now = at(day + 1, 0.01)
@@ -91,18 +92,18 @@ def test_leitner_boxes_and_calendar_day_intervals(store):
 
 def test_only_studied_chapters_have_due_cards_and_low_boxes_come_first(store):
     cards = load_quiz("03").flashcards
-    assert due_cards(store, ["03"]) == []                               # chapter 03 not studied
+    assert due_cards(store, ["03"]) == []  # chapter 03 not studied
     store.mark_studied("03")
     assert len(due_cards(store, ["03"])) == len(cards)
-    store.record_card(card_id("03", cards[0].front), knew=True)        # box 2, due in 2 days
-    store.record_card(card_id("03", cards[1].front), knew=False)       # box 1, due tomorrow
+    store.record_card(card_id("03", cards[0].front), knew=True)  # box 2, due in 2 days
+    store.record_card(card_id("03", cards[1].front), knew=False)  # box 1, due tomorrow
     due = due_cards(store, ["03"])
     assert {c for _, c in due} == set(cards[2:])
     store.clock.advance(1)
     assert {c for _, c in due_cards(store, ["03"])} == set(cards[1:])
     store.clock.advance(1)
     due = due_cards(store, ["03"])
-    assert len(due) == len(cards) and due[-1][1] == cards[0]          # box 2 after the box-1 cards
+    assert len(due) == len(cards) and due[-1][1] == cards[0]  # box 2 after the box-1 cards
 
 
 def test_a_new_student_has_no_cards_yet(tmp_path):
@@ -111,7 +112,7 @@ def test_a_new_student_has_no_cards_yet(tmp_path):
     review = Review(store=ReviewStore(path))
     assert review.cards == [] and review.counter.value == "no cards due"
     assert "No cards yet: run a lecture first" in review.title.value
-    assert not path.exists()                                           # looking writes nothing
+    assert not path.exists()  # looking writes nothing
 
 
 def test_a_simulated_fortnight(monkeypatch, capsys):
@@ -120,38 +121,38 @@ def test_a_simulated_fortnight(monkeypatch, capsys):
     elapsed are due, the count falls to zero as they are answered, a card not known is back the
     next day, and boxes and days survive in the file."""
     clock = Clock(at(0, 9))
-    path = default_path()                                                # the test's own (conftest)
+    path = default_path()  # the test's own (conftest)
 
     def review():
         return Review(store=ReviewStore(path, clock=clock))
 
-    assert review().cards == []                                          # day 0: nothing yet
+    assert review().cards == []  # day 0: nothing yet
     run_lecture(monkeypatch, capsys, "01_sequence_data.ipynb")
     run_lecture(monkeypatch, capsys, "02_rnn.ipynb")
-    run_lecture(monkeypatch, capsys, "02_rnn.ipynb")                    # again: nothing new
+    run_lecture(monkeypatch, capsys, "02_rnn.ipynb")  # again: nothing new
     cards = ids("01") + ids("02")
-    model = {cid: (1, 0) for cid in cards}                               # box, day due
+    model = {cid: (1, 0) for cid in cards}  # box, day due
     assert {card_id(ch, c.front) for ch, c in review().cards} == set(cards)
 
     missed = set()
     for day in range(15):
-        clock.now = at(day, [9, 21, 7][day % 3])                         # morning, evening, early
+        clock.now = at(day, [9, 21, 7][day % 3])  # morning, evening, early
         today = review()
         due = [cid for cid, (_, on) in model.items() if on <= day]
         assert sorted(card_id(ch, c.front) for ch, c in today.cards) == sorted(due), f"day {day}"
-        assert missed <= set(due)                                         # not yet: back the next day
+        assert missed <= set(due)  # not yet: back the next day
         boxes = [model[card_id(ch, c.front)][0] for ch, c in today.cards]
-        assert boxes == sorted(boxes)                                     # lowest box first
+        assert boxes == sorted(boxes)  # lowest box first
         missed = {cid for i, cid in enumerate(sorted(due)) if (i + day) % 4 == 0 and day < 12}
-        answered = answer_all(today, knew=lambda cid: cid not in missed)
+        answered = answer_all(today, knew=lambda cid: cid not in missed)  # noqa: B023
         assert sorted(answered) == sorted(due)
         for cid in answered:
             box = 1 if cid in missed else min(model[cid][0] + 1, 5)
             model[cid] = (box, day + INTERVALS[box - 1])
-        assert review().cards == []                                      # done for today
+        assert review().cards == []  # done for today
         saved = json.loads(path.read_text())["cards"]
         assert {cid: saved[cid]["box"] for cid in answered} == {cid: model[cid][0] for cid in answered}
-    assert max(box for box, _ in model.values()) == 5                    # the fortnight reached the top box
+    assert max(box for box, _ in model.values()) == 5  # the fortnight reached the top box
     assert ReviewStore(path).studied() == ["01", "02"]
 
 
@@ -159,14 +160,14 @@ def test_setup_records_lectures_only_and_writes_once(monkeypatch, capsys):
     path = default_path()
     for name in ["00_start_here.ipynb", "ps03_lstm_gates.ipynb", "notes.ipynb", "99_extra.ipynb"]:
         run_lecture(monkeypatch, capsys, name)
-    assert not path.exists()                                             # nothing to record
-    rnnlab.setup(quiet=True)                                              # nbval, nbclient: no name
+    assert not path.exists()  # nothing to record
+    rnnlab.setup(quiet=True)  # nbval, nbclient: no name
     assert not path.exists()
     run_lecture(monkeypatch, capsys, "03_lstm_gates-Copy1.ipynb")
     first = path.read_text()
     assert json.loads(first)["studied"].keys() == {"03"}
     run_lecture(monkeypatch, capsys, "03_lstm_gates.ipynb")
-    assert path.read_text() == first                                     # a second run writes nothing
+    assert path.read_text() == first  # a second run writes nothing
     assert lecture_chapter(r"C:\course\notebooks\10_seq2seq_attention.ipynb") == "10"
     assert lecture_chapter(None) is None and lecture_chapter("03_lstm_gates.py") is None
 
@@ -196,7 +197,7 @@ def test_knowing_a_card_before_it_is_due_does_not_move_it_up(store):
     deck.reveal.click()
     deck.knew.click()
     moved, said = store.card(first), deck.status.value
-    deck.go(-1)                                                          # the same card, same day
+    deck.go(-1)  # the same card, same day
     deck.reveal.click()
     deck.knew.click()
     assert (store.card(first).box, store.card(first).due) == (2, moved.due)
@@ -214,15 +215,19 @@ def test_an_old_file_is_read_not_reset(tmp_path):
     path = tmp_path / "review.json"
     clock = Clock()
     old_card, other = ids("03")[:2]
-    old = {"quiz": {"05": {"q1": {"attempts": 1, "at": clock() - 3 * DAY, "choice": "b", "correct": True}}},
-           "cards": {old_card: {"box": 3, "due": clock() + DAY, "reviews": 2},
-                     other: {"box": 2, "due": clock() - DAY, "reviews": 1}}}
+    old = {
+        "quiz": {"05": {"q1": {"attempts": 1, "at": clock() - 3 * DAY, "choice": "b", "correct": True}}},
+        "cards": {
+            old_card: {"box": 3, "due": clock() + DAY, "reviews": 2},
+            other: {"box": 2, "due": clock() - DAY, "reviews": 1},
+        },
+    }
     path.write_text(json.dumps(old, indent=1, sort_keys=True))
     store = ReviewStore(path, clock=clock)
     review = Review(store=store)
     due = {card_id(ch, c.front) for ch, c in review.cards}
     assert due == (set(ids("03")) - {old_card}) | set(ids("05"))
-    assert review.cards[-1][1].front == load_quiz("03").flashcards[1].front    # box 2 last
+    assert review.cards[-1][1].front == load_quiz("03").flashcards[1].front  # box 2 last
     assert store.card(old_card).box == 3 and list(tmp_path.iterdir()) == [path]
     store.record_card(other, knew=True)
     data = json.loads(path.read_text())
@@ -240,7 +245,7 @@ def test_the_file_survives_a_new_store_and_an_unreadable_file_is_kept_aside(tmp_
     assert (tmp_path / "review.json.unreadable-42").read_text() == "{not json"
     store.record_answer("03", "q2", "a", False)
     assert json.loads(path.read_text())["quiz"]["03"]["q2"]["correct"] is False
-    path.write_text('{"quiz": {}, "cards": []}')                        # JSON, but not a review file
+    path.write_text('{"quiz": {}, "cards": []}')  # JSON, but not a review file
     store = ReviewStore(path, clock=lambda: 43.0)
     assert Review(store=store).cards == []
     assert (tmp_path / "review.json.unreadable-43").read_text() == '{"quiz": {}, "cards": []}'
@@ -254,19 +259,19 @@ def test_quiz_remembers_answers_across_widgets(store):
     again = Quiz("03", store=store)
     assert again.cards[0].choice.value == card.q.answer and again.cards[0].correct is True
     assert "1 of 9" in again.score.value and "Correct" in again.cards[0].feedback.value
-    assert store.answers("03")[card.q.id]["attempts"] == 1            # restoring saved nothing
+    assert store.answers("03")[card.q.id]["attempts"] == 1  # restoring saved nothing
 
 
 def test_flashcard_answers_move_the_card_and_review_shows_only_due_cards(store):
     deck = Flashcards("03", store=store)
     n = len(deck.cards)
-    deck.knew.click()                                                   # not revealed: ignored
+    deck.knew.click()  # not revealed: ignored
     assert store.load()["cards"] == {}
     deck.reveal.click()
     deck.knew.click()
     first = card_id("03", load_quiz("03").flashcards[0].front)
     assert store.card(first).box == 2 and "box 2" in deck.status.value
-    assert "card 2 of" in deck.counter.value                            # moved on to the next card
+    assert "card 2 of" in deck.counter.value  # moved on to the next card
     review = Review(store=store, chapters=["03"])
     assert len(review.cards) == n - 1 and f"{n - 1} cards due" in review.title.value
     store.clock.advance(2)
@@ -292,7 +297,7 @@ def test_the_file_stays_in_the_course_folder_when_the_package_is_installed(tmp_p
     (course / "notebooks" / "00_start_here.ipynb").write_text("{}")
     (course / "release" / "ps03_lstm_gates").mkdir(parents=True)
     monkeypatch.delenv("RNNLAB_REVIEW_FILE")
-    assert default_path() == review.REPO / ".rnnlab-review.json"       # editable: the repository
+    assert default_path() == review.REPO / ".rnnlab-review.json"  # editable: the repository
     monkeypatch.setattr(review, "REPO", tmp_path / "site-packages")
     for folder in ["notebooks", "release/ps03_lstm_gates", "."]:
         monkeypatch.chdir(course / folder)
@@ -310,8 +315,9 @@ def test_the_start_page_shows_what_a_new_student_sees(tmp_path):
     nb = nbformat.read(REPO / "notebooks" / "00_start_here.ipynb", 4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "Review()" in c.source)
     fresh = Review(store=ReviewStore(tmp_path / "fresh.json"))
-    assert [o.data["text/plain"] for o in cell.outputs if "data" in o] == \
-        [fresh.widget._repr_mimebundle_()["text/plain"]]
+    assert [o.data["text/plain"] for o in cell.outputs if "data" in o] == [
+        fresh.widget._repr_mimebundle_()["text/plain"]
+    ]
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     shown = [m["state"].get("value") for m in state.get("state", {}).values()]
     assert fresh.title.value in shown and not any("due for review" in str(v) for v in shown)

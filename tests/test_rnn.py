@@ -1,4 +1,5 @@
 """rnnlab.rnn: the unrolled steps reproduce nn.RNN, and the memory measures behave."""
+
 import pytest
 import torch
 from torch import nn
@@ -30,7 +31,7 @@ def test_parts_are_the_formula():
     x = torch.randn(4, 1, 2)
     tr = unroll(rnn, x)
     prev = tr.previous()
-    assert torch.equal(prev[0], torch.zeros(1, 3))          # zeros when h_0 is left out
+    assert torch.equal(prev[0], torch.zeros(1, 3))  # zeros when h_0 is left out
     assert torch.equal(prev[1:], tr.h[:-1])
     with torch.no_grad():
         torch.testing.assert_close(tr.from_x, x @ rnn.weight_ih_l0.T + rnn.bias_ih_l0)
@@ -61,7 +62,7 @@ def test_unroll_check_catches_a_disagreement():
     liar.load_state_dict(rnn.state_dict())
     with pytest.raises(RuntimeError, match="disagree"):
         unroll(liar, torch.randn(3, 1, 2))
-    unroll(liar, torch.randn(3, 1, 2), check=False)        # no check, no error
+    unroll(liar, torch.randn(3, 1, 2), check=False)  # no check, no error
 
 
 def test_first_input_memory_fades_for_a_small_recurrent_weight():
@@ -72,7 +73,7 @@ def test_first_input_memory_fades_for_a_small_recurrent_weight():
     assert memory.shape == (30,)
     assert memory[0] > 0.1
     assert memory[-1] < 0.05 * memory[0]
-    with torch.no_grad():                                    # no recurrence: nothing to remember
+    with torch.no_grad():  # no recurrence: nothing to remember
         rnn.weight_hh_l0.zero_()
     memory = first_input_memory(rnn, x)
     assert memory[0] > 0.1 and float(memory[1:].abs().max()) == 0.0

@@ -1,4 +1,5 @@
 """The RNN unroll widget without a browser: set a control's value, assert what changed."""
+
 import copy
 
 import numpy as np
@@ -28,7 +29,9 @@ def test_bars_hold_the_two_parts_of_each_step(widget):
         np.testing.assert_allclose(heights(widget.bars_x), expected.from_x[t - 1, 0], atol=1e-6)
         np.testing.assert_allclose(heights(widget.bars_h), expected.from_h[t - 1, 0], atol=1e-6)
         np.testing.assert_allclose(widget.dots.get_ydata(), expected.h[t - 1, 0], atol=1e-6)
-        assert widget.dots.get_ydata() == pytest.approx(np.tanh(heights(widget.bars_x) + heights(widget.bars_h)), abs=1e-6)
+        assert widget.dots.get_ydata() == pytest.approx(
+            np.tanh(heights(widget.bars_x) + heights(widget.bars_h)), abs=1e-6
+        )
 
 
 def test_heatmap_shows_steps_up_to_t_only(widget):
@@ -41,7 +44,7 @@ def test_heatmap_shows_steps_up_to_t_only(widget):
 
 
 def test_first_step_reads_only_the_bias_from_h(widget):
-    widget.step.value = 1                               # h_0 = 0, so W_hh contributes nothing
+    widget.step.value = 1  # h_0 = 0, so W_hh contributes nothing
     np.testing.assert_allclose(heights(widget.bars_h), widget.rnn.bias_hh_l0.detach(), atol=1e-6)
 
 
@@ -51,7 +54,7 @@ def test_moving_the_step_redraws_and_updates_the_readout(widget):
     assert widget.image.value != before[0] and widget.readout.value != before[1]
     assert ">step t</td><td" in widget.readout.value and ">6</td>" in widget.readout.value
     assert f"{widget.values['from_h']:.3f}" in widget.readout.value
-    assert widget.full_draws == 1                       # later updates blit onto the background
+    assert widget.full_draws == 1  # later updates blit onto the background
 
 
 def test_pattern_changes_the_input_line_and_the_trace(widget):
@@ -87,13 +90,13 @@ def test_readout_measures_the_memory_of_x1(widget):
     x = widget.inputs[widget.pattern.value]
     changed = x.clone()
     changed[0] += 1
-    wide = copy.deepcopy(widget.rnn).double()          # the widget measures it in float64
+    wide = copy.deepcopy(widget.rnn).double()  # the widget measures it in float64
     gap = (unroll(wide, changed[:, None, :].double()).h - unroll(wide, x[:, None, :].double()).h).norm(dim=-1)[:, 0]
     for t in (1, 5, 10):
         widget.step.value = t
         assert widget.values["memory"] == pytest.approx(gap[t - 1].item(), rel=1e-5, abs=1e-9)
         assert f"{widget.values['memory']:.1e}" in widget.readout.value
-    widget.scale.value = 0.0                  # no recurrence: x_1 is forgotten after step 1
+    widget.scale.value = 0.0  # no recurrence: x_1 is forgotten after step 1
     widget.step.value = 2
     assert widget.values["memory"] == 0.0
 
@@ -105,12 +108,17 @@ def test_sliders_start_on_their_grid(widget):
 
 
 def test_rejects_layers_it_cannot_show():
-    for rnn in (nn.RNN(1, 3, num_layers=2), nn.RNN(1, 3, nonlinearity="relu"),
-                nn.RNN(1, 3, bidirectional=True), nn.RNN(1, 3, batch_first=True), nn.LSTM(1, 3)):
+    for rnn in (
+        nn.RNN(1, 3, num_layers=2),
+        nn.RNN(1, 3, nonlinearity="relu"),
+        nn.RNN(1, 3, bidirectional=True),
+        nn.RNN(1, 3, batch_first=True),
+        nn.LSTM(1, 3),
+    ):
         with pytest.raises(ValueError, match="one layer"):
             RNNUnroll(rnn)
     with pytest.raises(ValueError, match="same shape"):
-        RNNUnroll(nn.RNN(2, 3))                          # default inputs have one feature
+        RNNUnroll(nn.RNN(2, 3))  # default inputs have one feature
 
 
 def test_custom_inputs_with_several_features():

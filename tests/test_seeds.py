@@ -14,6 +14,7 @@ other seeds too. Its visible tests train from SEED, its hidden tests from `cours
 RNNLAB_TEST_SEEDS="3,4" runs other seeds (the closing note of issue 27 ran 3 and 4 once).
 These tests carry the `lectures` mark: `make test-notebooks` runs them next to nbval.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from test_claims import LECTURES, NOTEBOOKS, code_cells, machine_dependent, sanitize, text_outputs
 
 pytestmark = pytest.mark.lectures
@@ -49,8 +49,12 @@ def graded_tests_train(nb) -> bool:
 
 def _quality_cell(cell) -> bool:
     grading = cell.metadata.get("nbgrader", {})
-    return (cell.cell_type == "code" and bool(grading.get("grade")) and not grading.get("solution")
-            and bool(QUALITY.search(cell.source)))
+    return (
+        cell.cell_type == "code"
+        and bool(grading.get("grade"))
+        and not grading.get("solution")
+        and bool(QUALITY.search(cell.source))
+    )
 
 
 PROBLEM_SETS = [p for p in sorted(SOURCE.glob("ps*/ps*.ipynb")) if graded_tests_train(nbformat.read(p, 4))]
@@ -62,8 +66,9 @@ def execute(path: Path, seed: int, monkeypatch) -> nbformat.NotebookNode:
     monkeypatch.setenv("RNNLAB_SEED", str(seed))
     monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
     nb = nbformat.read(path, 4)
-    notebook_client(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook_client(
+        nb, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     return nb
 
 
@@ -80,8 +85,10 @@ def seed_problems(committed, ran, seed: int, lecture: bool = True) -> list[str]:
         if machine_dependent(before) and sanitize(text_outputs(after)) != sanitize(text_outputs(before)):
             moved = True
     if not moved:
-        problems.append(f"under RNNLAB_SEED={seed} every cell that shows training printed what seed 0 "
-                        "printed: the seed does not reach the training (use SEED from setup())")
+        problems.append(
+            f"under RNNLAB_SEED={seed} every cell that shows training printed what seed 0 "
+            "printed: the seed does not reach the training (use SEED from setup())"
+        )
     return problems
 
 
@@ -113,34 +120,53 @@ def test_problem_sets_whose_tests_train_take_the_course_seed():
             assert not fixed, f"{path.name} {c.metadata['nbgrader']['grade_id']}: trains from a fixed seed {fixed}"
             assert ("course_seed()" if hidden else "SEED") in c.source, c.metadata["nbgrader"]["grade_id"]
     test = {"nbgrader": {"grade": True, "solution": False}}
-    assert graded_tests_train(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "fit(m)\nassert val_mse < 0.5 * naive", metadata=test)]))
-    assert not graded_tests_train(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "check_close('h', h, ref)", metadata=test)]))
+    assert graded_tests_train(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("fit(m)\nassert val_mse < 0.5 * naive", metadata=test)]
+        )
+    )
+    assert not graded_tests_train(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("check_close('h', h, ref)", metadata=test)])
+    )
 
 
 def test_the_seed_check_catches_an_error_and_a_seed_that_changes_nothing():
     v4 = nbformat.v4
-    shown = v4.new_code_cell("print(model_loss)", metadata={"tags": ["nbval-ignore-output"]},
-                             outputs=[v4.new_output("stream", text="loss 0.12\n")])
+    shown = v4.new_code_cell(
+        "print(model_loss)",
+        metadata={"tags": ["nbval-ignore-output"]},
+        outputs=[v4.new_output("stream", text="loss 0.12\n")],
+    )
     pitfall = v4.new_code_cell("nn.RNN(10)", metadata={"tags": ["raises-exception"]})
     committed = v4.new_notebook(cells=[v4.new_code_cell("SEED = setup()"), shown, pitfall])
     ran = nbformat.from_dict(nbformat.v4.new_notebook(cells=[c.copy() for c in committed.cells]))
     ran.cells[2].outputs = [v4.new_output("error", ename="TypeError", evalue="missing", traceback=[])]
     assert seed_problems(committed, ran, 1) == [
         "under RNNLAB_SEED=1 every cell that shows training printed what seed 0 printed: the seed "
-        "does not reach the training (use SEED from setup())"]
-    ran.cells[1].outputs = [v4.new_output("stream", text="loss 0.31\n"),
-                            v4.new_output("error", ename="AssertionError", evalue="claim", traceback=[])]
+        "does not reach the training (use SEED from setup())"
+    ]
+    ran.cells[1].outputs = [
+        v4.new_output("stream", text="loss 0.31\n"),
+        v4.new_output("error", ename="AssertionError", evalue="claim", traceback=[]),
+    ]
     assert seed_problems(committed, ran, 1) == ["cell 1 (print(model_loss)): AssertionError: claim"]
 
 
 # One test class per lecture (or problem set) and seed: pytest-xdist's --dist loadscope sends each
 # to a worker.
-for _paths, _test, _check in ((PROBLEM_SETS, "test_the_solution_passes_every_test", check_problem_set),
-                              (TRAINING, "test_every_claim_holds", check_seed)):
+for _paths, _test, _check in (
+    (PROBLEM_SETS, "test_the_solution_passes_every_test", check_problem_set),
+    (TRAINING, "test_every_claim_holds", check_seed),
+):
     for _path in _paths:
         for _seed in SEEDS:
             _name = f"TestSeed{_seed}_{_path.stem.split('_')[0]}"
-            globals()[_name] = type(_name, (), {
-                _test: (lambda self, monkeypatch, path=_path, seed=_seed, check=_check: check(path, seed, monkeypatch))})
+            globals()[_name] = type(
+                _name,
+                (),
+                {
+                    _test: (
+                        lambda self, monkeypatch, path=_path, seed=_seed, check=_check: check(path, seed, monkeypatch)
+                    )
+                },
+            )

@@ -1,17 +1,38 @@
 """Chapter 10's package code: the reversal task, the encoder-decoder with and without attention,
 greedy and beam decoding, the scores, and the shipped weights."""
+
 import itertools
 import json
 import math
 
 import pytest
 import torch
-from torch import nn
 
-from rnnlab.seq2seq import (BOS, EOS, PAD, SHIPPED_SEED, SHIPPED_STEPS, Seq2Seq, accuracy_by_position,
-                            beam_answers, beam_search, curve_path, decode_tokens, encode_text, greedy_decode, load_trained,
-                            make_batch, make_weights, masked_softmax, match_scores, model_stepper,
-                            padding_mask, random_strings, reverse_text, weights_path)
+from rnnlab.seq2seq import (
+    BOS,
+    EOS,
+    PAD,
+    SHIPPED_SEED,
+    SHIPPED_STEPS,
+    Seq2Seq,
+    accuracy_by_position,
+    beam_answers,
+    beam_search,
+    curve_path,
+    decode_tokens,
+    encode_text,
+    greedy_decode,
+    load_trained,
+    make_batch,
+    make_weights,
+    masked_softmax,
+    match_scores,
+    model_stepper,
+    padding_mask,
+    random_strings,
+    reverse_text,
+    weights_path,
+)
 
 
 def test_text_round_trip_and_bad_letters():
@@ -31,7 +52,9 @@ def test_random_strings_are_one_draw_of_letters_per_string_in_turn():
     """random_strings draws every letter at once; the strings must be those of a draw per string
     (the training data of the shipped weights, and every seeded set of the lecture)."""
     letters = "abcdefghij"
-    for seed, (n, lo, hi) in itertools.product((0, 1, 10_012, 3_000_009), ((64, 3, 12), (200, 12, 12), (7, 0, 2), (1, 1, 40))):
+    for seed, (n, lo, hi) in itertools.product(
+        (0, 1, 10_012, 3_000_009), ((64, 3, 12), (200, 12, 12), (7, 0, 2), (1, 1, 40))
+    ):
         g = torch.Generator().manual_seed(seed)
         lengths = torch.randint(lo, hi + 1, (n,), generator=g)
         by_string = ["".join(letters[int(i)] for i in torch.randint(0, 10, (int(k),), generator=g)) for k in lengths]
@@ -130,13 +153,14 @@ def test_greedy_decode_pads_after_eos_and_matches_single_decoding():
     tokens, maps = greedy_decode(model, b.src, b.lengths, max_len=9)
     for row in tokens.tolist():
         if EOS in row:
-            assert all(t == PAD for t in row[row.index(EOS) + 1:])
+            assert all(t == PAD for t in row[row.index(EOS) + 1 :])
     alone, alone_map = reverse_text(model, "ab", max_len=9)
     assert alone == decode_tokens(tokens[1])
-    torch.testing.assert_close(alone_map, maps[1, :len(alone_map), :2], atol=1e-6, rtol=0)
+    torch.testing.assert_close(alone_map, maps[1, : len(alone_map), :2], atol=1e-6, rtol=0)
 
 
 # ---- beam search ----------------------------------------------------------------------------
+
 
 def markov_step(table):
     return lambda token, state: (table[token], state)
@@ -163,7 +187,7 @@ def test_beam_of_width_one_is_greedy_and_wide_beams_find_the_best():
     g = torch.Generator().manual_seed(4)
     for trial in range(5):
         table = torch.log_softmax(torch.randn(4, 4, generator=g) * 2, 1).double()
-        table[:, 0] = -math.inf                      # token 0 (padding) is never emitted
+        table[:, 0] = -math.inf  # token 0 (padding) is never emitted
         step = markov_step(table)
         # greedy by hand
         prev, tokens = BOS, []
@@ -175,7 +199,7 @@ def test_beam_of_width_one_is_greedy_and_wide_beams_find_the_best():
         assert beam_search(step, None, 1, 5)[0].tokens == tuple(tokens)
         # a beam as wide as the vocabulary to the power of the length keeps everything: exact
         score, seq = brute_force_best(table, 4, EOS)
-        best = beam_search(step, None, 4 ** 4, 4)[0]
+        best = beam_search(step, None, 4**4, 4)[0]
         assert best.tokens == seq and best.logprob == pytest.approx(score)
 
 
@@ -195,17 +219,24 @@ def test_beam_ties_go_to_the_lower_token_and_trace_records_each_step():
 def test_beam_search_ends_beams_at_the_eos_it_is_given():
     """`eos` decides which beams are finished, not the module's EOS: a vocabulary whose end
     symbol is another id must stop there (and token 2 is then an ordinary token)."""
-    table = torch.log(torch.tensor([[0.1, 0.1, 0.2, 0.6],        # after token 0 (bos here)
-                                    [0.0, 1.0, 0.0, 0.0],        # after token 1
-                                    [0.1, 0.1, 0.7, 0.1],        # after token 2
-                                    [0.1, 0.8, 0.05, 0.05]]))    # after token 3
+    table = torch.log(
+        torch.tensor(
+            [
+                [0.1, 0.1, 0.2, 0.6],  # after token 0 (bos here)
+                [0.0, 1.0, 0.0, 0.0],  # after token 1
+                [0.1, 0.1, 0.7, 0.1],  # after token 2
+                [0.1, 0.8, 0.05, 0.05],
+            ]
+        )
+    )  # after token 3
     beams = beam_search(markov_step(table), None, 1, 4, bos=0, eos=3)
     assert [b.tokens for b in beams] == [(3,)] and beams[0].finished
     beams = beam_search(markov_step(table), None, 1, 4, bos=0, eos=1)
     assert [b.tokens for b in beams] == [(3, 1)] and beams[0].finished
     # with eos=3, token 2 (the module's EOS) ends nothing: a greedy run through it stays open
-    loop = torch.log(torch.tensor([[0.1, 0.1, 0.8, 0.0], [0.0, 1.0, 0.0, 0.0],
-                                   [0.1, 0.1, 0.7, 0.1], [0.0, 1.0, 0.0, 0.0]]))
+    loop = torch.log(
+        torch.tensor([[0.1, 0.1, 0.8, 0.0], [0.0, 1.0, 0.0, 0.0], [0.1, 0.1, 0.7, 0.1], [0.0, 1.0, 0.0, 0.0]])
+    )
     beams = beam_search(markov_step(loop), None, 1, 3, bos=0, eos=3)
     assert [b.tokens for b in beams] == [(2, 2, 2)] and not beams[0].finished
 
@@ -216,13 +247,16 @@ def test_beam_answers_of_width_one_are_greedy_and_positions_are_scored_one_by_on
     texts = random_strings(6, 3, 5, seed=3)
     b = make_batch(texts)
     greedy, _ = greedy_decode(model, b.src, b.lengths, max_len=8)
-    assert [decode_tokens(beam.tokens) for beam in beam_answers(model, texts, 1, max_len=8)] == \
-        [decode_tokens(row) for row in greedy]
+    assert [decode_tokens(beam.tokens) for beam in beam_answers(model, texts, 1, max_len=8)] == [
+        decode_tokens(row) for row in greedy
+    ]
     by_position = accuracy_by_position(model, 4, n=30, seed=5)
     b = make_batch(random_strings(30, 4, 4, seed=9))
     predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=7)
-    by_hand = [sum(int(predicted[i, j]) == int(b.tgt_out[i, j]) for i in range(30) if j < predicted.shape[1]) / 30
-               for j in range(5)]
+    by_hand = [
+        sum(int(predicted[i, j]) == int(b.tgt_out[i, j]) for i in range(30) if j < predicted.shape[1]) / 30
+        for j in range(5)
+    ]
     assert len(by_position) == 5 and by_position == pytest.approx(by_hand)
 
 
@@ -303,6 +337,7 @@ def test_model_stepper_runs_the_models_decoder():
 
 # ---- shipped weights --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["none", "dot", "additive"])
 def test_shipped_weights_are_small_and_load(kind, monkeypatch):
     attention = None if kind == "none" else kind
@@ -310,7 +345,7 @@ def test_shipped_weights_are_small_and_load(kind, monkeypatch):
     monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
     trained = load_trained(attention)
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
-    untrained = load_trained(attention)             # the claims tests: the model as initialised
+    untrained = load_trained(attention)  # the claims tests: the model as initialised
     assert not torch.equal(trained.out.weight, untrained.out.weight)
     curve = json.loads(curve_path(attention).read_text())
     assert curve["steps"] == SHIPPED_STEPS == len(curve["loss"]) and curve["seed"] == SHIPPED_SEED

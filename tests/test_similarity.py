@@ -5,6 +5,7 @@ notebook in autograded/, written with nbformat) into a course folder of its own,
 autograder.term.similarity directly: no grading run. The thresholds are measured again on the
 course's own honest answers, and must still stand above them with the module's margin.
 """
+
 import ast
 import copy
 import itertools
@@ -28,7 +29,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 # A student's own answers to ps03 (helper functions, then the exercise's function), written for
 # these tests and unlike the course's solution and alternatives.
 ANN = {
-    "lstm_step": '''
+    "lstm_step": """
 def _split_gates(pre, width):
     zi, zf, zg, zo = (pre[:, k * width:(k + 1) * width] for k in range(4))
     return torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
@@ -52,8 +53,8 @@ def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     grads = dict(x=d_pre.mm(W_ih), h=d_pre.mm(W_hh), c=total * f, W_ih=d_pre.t().mm(x),
                  W_hh=d_pre.t().mm(h), b_ih=d_pre.sum(dim=0), b_hh=d_pre.sum(dim=0))
     return h_next, c_next, grads
-''',
-    "lstm_all_gates": '''
+""",
+    "lstm_all_gates": """
 def _advance(layer, x_t, h, c):
     pre = torch.addmm(layer.bias_ih_l0 + layer.bias_hh_l0, x_t, layer.weight_ih_l0.t())
     pre = pre + h.mm(layer.weight_hh_l0.t())
@@ -80,15 +81,39 @@ def lstm_all_gates(lstm, x, hx=None):
             for key, value in zip("ifgoch", values):
                 kept[key].append(value)
     return {key: torch.stack(seq) for key, seq in kept.items()}
-''',
+""",
 }
 # what ben renamed in ann's answers
-RENAMED = {"_split_gates": "gate_blocks", "pre": "z_all", "width": "n_hidden", "zi": "a1", "zf": "a2",
-           "zg": "a3", "zo": "a4", "_local_grads": "backward_local", "c_prev": "old_cell", "squashed": "tc",
-           "d_h": "gh", "d_c": "gc", "total": "dcell", "parts": "pieces", "c_next": "cell", "h_next": "hid",
-           "d_pre": "dz", "grads": "result", "_advance": "one_step", "layer": "net", "x_t": "xt",
-           "_start": "initial_state", "blank": "zeros", "kept": "history", "key": "gate", "values": "outs",
-           "value": "out", "seq": "items"}
+RENAMED = {
+    "_split_gates": "gate_blocks",
+    "pre": "z_all",
+    "width": "n_hidden",
+    "zi": "a1",
+    "zf": "a2",
+    "zg": "a3",
+    "zo": "a4",
+    "_local_grads": "backward_local",
+    "c_prev": "old_cell",
+    "squashed": "tc",
+    "d_h": "gh",
+    "d_c": "gc",
+    "total": "dcell",
+    "parts": "pieces",
+    "c_next": "cell",
+    "h_next": "hid",
+    "d_pre": "dz",
+    "grads": "result",
+    "_advance": "one_step",
+    "layer": "net",
+    "x_t": "xt",
+    "_start": "initial_state",
+    "blank": "zeros",
+    "kept": "history",
+    "key": "gate",
+    "values": "outs",
+    "value": "out",
+    "seq": "items",
+}
 
 
 def renamed(code: str) -> str:
@@ -127,18 +152,37 @@ def write_class(course: Path, assignment: str, answers: dict, names: dict | None
         folder = course / "autograded" / student / assignment
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{assignment}.ipynb")
-    rows = [{"student": s, "status": "graded", "name": (names or {}).get(s, ""), "score": 1.0, "max_score": 9.0,
-             "final": 1.0} for s in answers]
-    record = {"assignment": assignment, "finished": "2026-12-02 10:00:00", "students": rows,
-              "earlier_students": [], "changes": [], "rejected_files": [], "roster_size": None}
+    rows = [
+        {
+            "student": s,
+            "status": "graded",
+            "name": (names or {}).get(s, ""),
+            "score": 1.0,
+            "max_score": 9.0,
+            "final": 1.0,
+        }
+        for s in answers
+    ]
+    record = {
+        "assignment": assignment,
+        "finished": "2026-12-02 10:00:00",
+        "students": rows,
+        "earlier_students": [],
+        "changes": [],
+        "rejected_files": [],
+        "roster_size": None,
+    }
     report.write_files(course / "reports" / assignment, record)
     return record
 
 
 def solution(assignment: str) -> dict:
     source = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    return {c.metadata.nbgrader.grade_id: F.solution_source(c) for c in source.cells
-            if c.metadata.get("nbgrader", {}).get("solution")}
+    return {
+        c.metadata.nbgrader.grade_id: F.solution_source(c)
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
 
 
 def listed(findings) -> set:
@@ -147,6 +191,7 @@ def listed(findings) -> set:
 
 # -- (1) a copy that renamed and reordered is found --------------------------------------------------
 
+
 def test_a_renamed_and_reordered_copy_is_found_per_exercise_and_over_the_notebook(tmp_path):
     """ben handed in ann's answers with every name of theirs changed and the functions of each
     cell in the reverse order; cal handed in the instructor's solution, dee nothing but the starter
@@ -154,7 +199,7 @@ def test_a_renamed_and_reordered_copy_is_found_per_exercise_and_over_the_noteboo
     course = make_course(tmp_path, PS03)
     ben = {gid: reordered(renamed(code)) for gid, code in ANN.items()}
     assert all(ben[g] != ANN[g] and "_split_gates" not in ben[g] for g in ANN)
-    assert ben["lstm_step"].lstrip().startswith("def lstm_step(")            # the definitions moved
+    assert ben["lstm_step"].lstrip().startswith("def lstm_step(")  # the definitions moved
     write_class(course, PS03, {"ann": ANN, "ben": ben, "cal": solution(PS03), "dee": {}})
     page, found = S.run(course, PS03)
     assert found.students == ["ann", "ben", "cal", "dee"] and found.exercises == ["lstm_step", "lstm_all_gates"]
@@ -163,12 +208,13 @@ def test_a_renamed_and_reordered_copy_is_found_per_exercise_and_over_the_noteboo
         assert pair.match.alike >= 0.9 and pair.match.matched >= S.MIN_TOKENS, pair.match
     text = page.read_text()
     assert text.count("<mark>") > 6 and "accuses no one" in text
-    assert "def gate_blocks(" in text and "def _split_gates(" in text           # both answers, side by side
+    assert "def gate_blocks(" in text and "def _split_gates(" in text  # both answers, side by side
     md = (course / "reports" / PS03 / "report.md").read_text()
     assert "## Similar submissions" in md and md.count("| ann and ben |") == 3, md
 
 
 # -- (2) honest answers, short exercises --------------------------------------------------------------
+
 
 def honest_answers(assignment: str) -> dict[str, list[str]]:
     """grade id -> the course's independent right answers to it: the instructor's solution and each
@@ -209,16 +255,28 @@ def test_the_thresholds_stand_above_every_honest_pair():
         match = S.compare(S.notebook(first, list(first), bp)[1], S.notebook(second, list(first), bp)[1])
         notebooks.append(match.alike)
         assert not S.listed(match, S.NOTEBOOK_THRESHOLD), (assignment, match)
-    measured = {"exercises": len(compared), "exercises_with_pairs": paired,
-                "exercise_pairs": len(pairs), "exercise_max": max(pairs),
-                "notebook_pairs": len(notebooks), "notebook_max": max(notebooks), "short_tokens": max(short),
-                "shortest_compared": min(compared)}
+    measured = {
+        "exercises": len(compared),
+        "exercises_with_pairs": paired,
+        "exercise_pairs": len(pairs),
+        "exercise_max": max(pairs),
+        "notebook_pairs": len(notebooks),
+        "notebook_max": max(notebooks),
+        "short_tokens": max(short),
+        "shortest_compared": min(compared),
+    }
     assert measured == S.HONEST
     assert S.EXERCISE_THRESHOLD - max(pairs) >= 0.13 and S.NOTEBOOK_THRESHOLD - max(notebooks) >= 0.13
     assert max(short) < S.MIN_TOKENS <= min(compared)
     docs = (REPO / "docs" / "instructor.md").read_text()
-    for figure in (f"{len(pairs)} pairs", f"{max(pairs):.3f}", f"{max(notebooks):.3f}",
-                   f"{S.EXERCISE_THRESHOLD:.2f}", f"{S.NOTEBOOK_THRESHOLD:.2f}", f"{S.MIN_TOKENS} characters"):
+    for figure in (
+        f"{len(pairs)} pairs",
+        f"{max(pairs):.3f}",
+        f"{max(notebooks):.3f}",
+        f"{S.EXERCISE_THRESHOLD:.2f}",
+        f"{S.NOTEBOOK_THRESHOLD:.2f}",
+        f"{S.MIN_TOKENS} characters",
+    ):
         assert figure in docs, figure
 
 
@@ -233,8 +291,9 @@ def test_the_shortcut_skips_only_pairs_that_cannot_be_listed():
         idx: dict = {}
         for place, h in hashes_at:
             idx.setdefault(h, []).append(place)
-        return SimpleNamespace(hashes=set(idx), hash_idx=idx, k=S.K, filtered_code="t" * length, offsets=[],
-                               token_coverage=length)
+        return SimpleNamespace(
+            hashes=set(idx), hash_idx=idx, k=S.K, filtered_code="t" * length, offsets=[], token_coverage=length
+        )
 
     a = fp([(p, f"a{p}") for p in range(375)])
     rng = random.Random(7)
@@ -260,9 +319,14 @@ def test_honest_students_of_a_short_exercise_are_not_listed(tmp_path, monkeypatc
     honest = honest_answers(assignment)
     assert len(honest["masked_perplexity"]) >= 2
     quiz = solution(assignment)["quiz"]
-    write_class(course, assignment, {
-        "sol": {"masked_perplexity": honest["masked_perplexity"][0], "quiz": quiz},
-        "alt": {"masked_perplexity": honest["masked_perplexity"][1], "quiz": quiz.replace('"b"', '"c"')}})
+    write_class(
+        course,
+        assignment,
+        {
+            "sol": {"masked_perplexity": honest["masked_perplexity"][0], "quiz": quiz},
+            "alt": {"masked_perplexity": honest["masked_perplexity"][1], "quiz": quiz.replace('"b"', '"c"')},
+        },
+    )
     _, found = S.run(course, assignment)
     assert found.students == ["alt", "sol"] and "quiz" in found.short and not found.pairs
     monkeypatch.setattr(S, "MIN_TOKENS", 0)
@@ -272,13 +336,16 @@ def test_honest_students_of_a_short_exercise_are_not_listed(tmp_path, monkeypatc
 
 # -- (3) the course's own code is no evidence -------------------------------------------------------
 
+
 def test_starter_and_lecture_code_alone_make_no_pair(tmp_path, monkeypatch):
     """Two students leave the starter code; two answer each exercise with the lecture's own cell
     (lecture 03's LSTM step and its gate trace), one pasted alone, one under the starter's `def`
     line and docstring: no pair. The control: with no boilerplate, those two are listed."""
     course = make_course(tmp_path, PS03)
-    lecture = {"lstm_step": F.lecture_cell("03_lstm_gates", "cell = nn.LSTMCell(3, 5)"),
-               "lstm_all_gates": F.lecture_cell("03_lstm_gates", "trace = lstm_gates(model.lstm, x_test)")}
+    lecture = {
+        "lstm_step": F.lecture_cell("03_lstm_gates", "cell = nn.LSTMCell(3, 5)"),
+        "lstm_all_gates": F.lecture_cell("03_lstm_gates", "trace = lstm_gates(model.lstm, x_test)"),
+    }
     starter = S.answer_cells(release(PS03))
     under = {gid: starter[gid].split("# YOUR CODE HERE")[0] + code for gid, code in lecture.items()}
     write_class(course, PS03, {"blank1": {}, "blank2": {}, "lecture1": lecture, "lecture2": under})
@@ -290,6 +357,7 @@ def test_starter_and_lecture_code_alone_make_no_pair(tmp_path, monkeypatch):
 
 
 # -- (4) escaping ---------------------------------------------------------------------------------------
+
 
 def test_a_students_id_name_and_code_are_text_in_the_page_and_the_report(tmp_path):
     """A student whose id, name and code hold an <img onerror>, listed with the one they copied:
@@ -306,7 +374,7 @@ def test_a_students_id_name_and_code_are_text_in_the_page_and_the_report(tmp_pat
     assert not [t for t, _ in parsed.tags if t in ("img", "b", "script")], parsed.tags
     assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
     shown = "".join(parsed.text)
-    assert shown.count(HOSTILE) >= 8 and "Ben </td><b>" in shown          # id, name, code, as text
+    assert shown.count(HOSTILE) >= 8 and "Ben </td><b>" in shown  # id, name, code, as text
     md = (course / "reports" / PS03 / "report.md").read_text()
     section = md.split("## Similar submissions", 1)[1]
     assert HOSTILE not in section and r"\<img src=x onerror=alert(1)\>" in section
@@ -315,12 +383,13 @@ def test_a_students_id_name_and_code_are_text_in_the_page_and_the_report(tmp_pat
 
 # -- (5) one record: report.json ---------------------------------------------------------------------
 
+
 def test_the_section_survives_a_refresh_and_a_new_grading_run_dates_it(tmp_path):
     """make similarity keeps its findings in report.json; a refresh (make due, make feedback ...)
     writes report.md again from it with the section, and a later grading run keeps it with a
     sentence saying the class was graded again since."""
     course = make_course(tmp_path, PS03)
-    shutil.copy(REPO / "nbgrader_config.py", course)          # the late policy the scores are derived with
+    shutil.copy(REPO / "nbgrader_config.py", course)  # the late policy the scores are derived with
     ben = {gid: renamed(code) for gid, code in ANN.items()}
     write_class(course, PS03, {"ann": ANN, "ben": ben})
     S.run(course, PS03)
@@ -331,9 +400,17 @@ def test_the_section_survives_a_refresh_and_a_new_grading_run_dates_it(tmp_path)
     assert report.refresh(course, PS03)
     md = (out / "report.md").read_text()
     assert "## Similar submissions" in md and md.count("| ann and ben |") == 3 and "graded again" not in md
-    run = SimpleNamespace(course=course, assignment=PS03, reports=out, submissions=course / "submitted",
-                          results={}, rejected_files=[], roster=None, scores_before=None,
-                          opt=SimpleNamespace(sandboxed=True, jobs=1, prior_changes=()))
+    run = SimpleNamespace(
+        course=course,
+        assignment=PS03,
+        reports=out,
+        submissions=course / "submitted",
+        results={},
+        rejected_files=[],
+        roster=None,
+        scores_before=None,
+        opt=SimpleNamespace(sandboxed=True, jobs=1, prior_changes=()),
+    )
     run.results = {s: Result(s, "graded", score=1.0, max_score=9.0) for s in ("ann", "ben")}
     report.write_reports(run, 1.0)
     md = (out / "report.md").read_text()

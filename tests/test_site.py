@@ -5,6 +5,7 @@ widget draws: the lecture's own saved state (drawn by the kernel of `rnnlab.tool
 second setting drawn in the build's kernel with the controls set directly, before anything was baked
 (pixels of the picture, text of the readouts).
 """
+
 from __future__ import annotations
 
 import base64
@@ -67,7 +68,7 @@ def served(built):
 
     class Server(ThreadingHTTPServer):
         def handle_error(self, request, client_address):
-            pass                         # a page closed while a picture was on its way
+            pass  # a page closed while a picture was on its way
 
     server = Server(("127.0.0.1", 0), Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -101,6 +102,7 @@ def text_of(fragment: str) -> str:
 
 def pixels(data: bytes) -> bytes:
     from PIL import Image
+
     return Image.open(io.BytesIO(data)).convert("RGB").tobytes()
 
 
@@ -125,7 +127,7 @@ def test_every_file_a_page_loads_is_in_the_site(built):
     folder, _ = built
     tag = re.compile(r"<(?:link|script|img)\b[^>]*?\b(?:href|src)=[\"']([^\"'#?]+)")
     for path in folder.rglob("*.html"):
-        if path.parts[len(folder.parts)] == "_static":       # the theme's templates, not pages
+        if path.parts[len(folder.parts)] == "_static":  # the theme's templates, not pages
             continue
         text = path.read_text()
         assert re.search(r"<link[^>]*rel=[\"']icon[\"']", text), path
@@ -152,8 +154,8 @@ def test_each_chapter_page_opens_in_colab_and_binder_from_the_students_repositor
         path = f"notebooks/{lecture.name}"
         assert f"https://colab.research.google.com/github/{STUDENTS}/blob/main/{path}" in page, lecture.name
         assert re.search(rf"https://mybinder.org/v2/gh/{STUDENTS}/main\?urlpath=lab/tree/{path}", page), lecture.name
-        assert "OWNER/REPO" not in page, lecture.name          # the lecture's own links too
-    for ps in site.released_sets(REPO):            # they need the course installed: Binder, not Colab
+        assert "OWNER/REPO" not in page, lecture.name  # the lecture's own links too
+    for ps in site.released_sets(REPO):  # they need the course installed: Binder, not Colab
         page = (folder / "release" / ps.parent.name / f"{ps.stem}.html").read_text()
         assert f"https://mybinder.org/v2/gh/{STUDENTS}/main?urlpath=lab/tree/release/{ps.parent.name}/" in page, ps
         assert "colab.research.google.com" not in page, ps
@@ -163,6 +165,7 @@ def test_the_scan_finds_a_solution_line_put_into_a_page(built, tmp_path):
     folder, _ = built
     assert site.leaks(folder) == []
     from autograder.publishing.dist import secrets
+
     secret = next(s for s in secrets(REPO) if len(s.norm) > 30)
     copy = tmp_path / "copy"
     shutil.copytree(folder / "notebooks", copy / "notebooks")
@@ -178,8 +181,10 @@ def test_the_scan_finds_a_solution_line_put_into_a_page(built, tmp_path):
 def open_page(chromium, url):
     page = chromium.new_page(viewport={"width": 1366, "height": 768})
     outside, errors = [], []
-    page.route(re.compile(r"^(?!http://127\.0\.0\.1)(?!data:).*"),
-               lambda route: (outside.append(route.request.url), route.abort()))
+    page.route(
+        re.compile(r"^(?!http://127\.0\.0\.1)(?!data:).*"),
+        lambda route: (outside.append(route.request.url), route.abort()),
+    )
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     # a file the page asks its own server for and the site lacks (a picture, a script, the icon)
@@ -196,7 +201,8 @@ FIGURE_STATE = """root => {
     const el = root.querySelector(`[data-w="${o.id}"]`);
     if (o.kind === 'image') return el.getAttribute('src');
     if (o.kind === 'text') return el.querySelector('input, textarea').value;
-    if (o.kind === 'options') return JSON.stringify(Array.from(el.querySelectorAll('option, .bk-toggles button')).map(e => e.textContent));
+    if (o.kind === 'options') return JSON.stringify(\
+Array.from(el.querySelectorAll('option, .bk-toggles button')).map(e => e.textContent));
     return el.textContent;
   });
   return {key: root.dataset.state, state: state && state.map(k => S[k]), shown, outputs: data.outputs,
@@ -208,7 +214,7 @@ def move(page, root, control, k):
     """Set one control of a baked widget to its k-th offered value, as a reader would."""
     el = root.locator(f"[data-w='{control['id']}']")
     kind = control["kind"]
-    if len(control["labels"]) < 2:            # one value offered: the page shows it, disabled, as set
+    if len(control["labels"]) < 2:  # one value offered: the page shows it, disabled, as set
         assert k == 0 and el.locator("input, select, button").first.is_disabled(), (control, k)
         return
     if kind == "slider":
@@ -234,7 +240,7 @@ def check_shown(info):
         elif out["kind"] == "text":
             assert got == want
         elif out["kind"] == "options":
-            assert json.loads(got)[:len(json.loads(want))] == json.loads(want)
+            assert json.loads(got)[: len(json.loads(want))] == json.loads(want)
 
 
 @pytest.fixture(scope="module")
@@ -246,9 +252,11 @@ def driven(built, served, chromium, probes, page_checks):
     seen = {}
     for name in pages(folder):
         page, outside, errors = open_page(chromium, f"{served}/{name}")
-        shown = "\n".join(page.locator(".cell_output").all_inner_texts())     # what the cells printed
-        assert not re.search(r"Traceback|\b[VH]?Box\(|\w+(Slider|Dropdown|Buttons?|Progress)\(", shown), \
-            (name, shown[:200])
+        shown = "\n".join(page.locator(".cell_output").all_inner_texts())  # what the cells printed
+        assert not re.search(r"Traceback|\b[VH]?Box\(|\w+(Slider|Dropdown|Buttons?|Progress)\(", shown), (
+            name,
+            shown[:200],
+        )
         widgets = []
         for n in range(page.locator(".bk-live").count()):
             root = page.locator(".bk-live").nth(n)
@@ -259,7 +267,7 @@ def driven(built, served, chromium, probes, page_checks):
             start = root.evaluate(FIGURE_STATE)
             check_shown(start)
             for c, control in enumerate(start["controls"]):
-                n = len(control["labels"])                 # every value; 20 of a long slider, both ends
+                n = len(control["labels"])  # every value; 20 of a long slider, both ends
                 for k in sorted({round(j * (n - 1) / 19) for j in range(20)} if n > 20 else range(n)):
                     move(page, root, control, k)
                     info = root.evaluate(FIGURE_STATE)
@@ -274,8 +282,9 @@ def driven(built, served, chromium, probes, page_checks):
             check_shown(second)
             assert second["key"] == ",".join(map(str, drawn["setting"]))
             widgets.append(("figure", start, (second, drawn)))
-        page.screenshot(path=str(REPO / "test-artifacts" / f"site-{Path(name).stem}.png")) \
-            if (REPO / "test-artifacts").is_dir() else None
+        page.screenshot(path=str(REPO / "test-artifacts" / f"site-{Path(name).stem}.png")) if (
+            REPO / "test-artifacts"
+        ).is_dir() else None
         assert outside == [], f"{name} asked the network for {outside[:3]}"
         assert errors == [], f"{name}: {errors[:3]}"
         seen[name] = (widgets, page)
@@ -292,6 +301,7 @@ def test_every_widget_on_every_page_answers_without_a_kernel(driven):
 
 def picture(served, src, name):
     import urllib.request
+
     url = src if src.startswith("data:") else f"{served}/{Path(name).parent}/{src}"
     if url.startswith("data:"):
         return base64.b64decode(url.split(",", 1)[1])
@@ -319,8 +329,12 @@ def test_every_figure_widget_the_lecture_saved_is_baked_on_its_page(driven):
     for name, (widgets, _) in driven.items():
         nb = nbformat.read(REPO / "notebooks" / (Path(name).stem + ".ipynb"), 4)
         saved = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-        ids = [o["data"][WIDGET_VIEW]["model_id"] for c in nb.cells
-               for o in c.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
+        ids = [
+            o["data"][WIDGET_VIEW]["model_id"]
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if WIDGET_VIEW in o.get("data", {})
+        ]
         owners = [i for i in ids if _is_figure(saved, i)]
         assert len(owners) == len([w for w in widgets if w[0] == "figure"]), (name, len(owners))
 
@@ -328,14 +342,15 @@ def test_every_figure_widget_the_lecture_saved_is_baked_on_its_page(driven):
 def _walk(state, model_id):
     yield model_id
     for child in state[model_id]["state"].get("children", []):
-        yield from _walk(state, child[len("IPY_MODEL_"):])
+        yield from _walk(state, child[len("IPY_MODEL_") :])
 
 
 def _is_figure(state, model_id):
-    return any(state[m]["model_name"] == "ImageModel" or state[m]["model_name"] in (
-        "FloatSliderModel", "IntSliderModel", "DropdownModel", "ToggleButtonsModel")
-        for m in _walk(state, model_id)) and not any(
-        state[m]["model_name"] in ("ButtonModel", "FloatProgressModel") for m in _walk(state, model_id))
+    return any(
+        state[m]["model_name"] == "ImageModel"
+        or state[m]["model_name"] in ("FloatSliderModel", "IntSliderModel", "DropdownModel", "ToggleButtonsModel")
+        for m in _walk(state, model_id)
+    ) and not any(state[m]["model_name"] in ("ButtonModel", "FloatProgressModel") for m in _walk(state, model_id))
 
 
 def test_a_second_setting_of_each_widget_equals_what_the_kernel_draws(driven, served, probes):
@@ -360,12 +375,13 @@ def test_quizzes_check_answers_and_flashcards_turn_in_the_page(driven, tmp_path,
     kernel's Quiz writes it, and so does the score; the flashcards reveal and move on."""
     monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / "review.json"))
     from rnnlab.widgets import Quiz
+
     lines = 0
-    for name, (_, opened) in driven.items():         # before any click, no answer is given away
+    for name, (_, opened) in driven.items():  # before any click, no answer is given away
         shown = opened.locator(".rnnlab-quiz > .bk-vbox > :last-child").all_inner_texts()
         assert not any(t.strip() for t in shown), (name, [t for t in shown if t.strip()][:2])
         lines += len(shown)
-    assert lines >= 50, lines                          # every chapter's questions were looked at
+    assert lines >= 50, lines  # every chapter's questions were looked at
     page = driven["notebooks/03_lstm_gates.html"][1]
     question = page.locator(".rnnlab-quiz > .bk-vbox").first
     kernel = Quiz("03")
@@ -400,7 +416,8 @@ ONE_OF_EACH_LOOK = """() => {
     if (!e) return 'page';
     if (!behind.has(e)) {
       const s = getComputedStyle(e), own = s.backgroundColor !== 'rgba(0, 0, 0, 0)' || s.backgroundImage !== 'none';
-      behind.set(e, (own ? s.backgroundColor + ' ' + s.backgroundImage : '') + (s.opacity !== '1' ? ' o' + s.opacity : '')
+      behind.set(e, (own ? s.backgroundColor + ' ' + s.backgroundImage : '') \
++ (s.opacity !== '1' ? ' o' + s.opacity : '')
                     + '/' + (own && s.backgroundColor.startsWith('rgb(') ? '' : back(e.parentElement)));
     }
     return behind.get(e);
@@ -439,26 +456,27 @@ class PageChecks(threading.Thread):
         from playwright.sync_api import sync_playwright
 
         from conftest import launch_chromium
+
         try:
             with sync_playwright() as p:
                 browser = launch_chromium(p)
                 for name in every_page(self.folder):
                     page, _, errors = open_page(browser, f"{self.served}/{name}")
-                    if name == "index.html":           # the start redirect: checked where it leads
+                    if name == "index.html":  # the start redirect: checked where it leads
                         page.wait_for_url(re.compile(r"00_start_here\.html$"))
                         page.wait_for_function("document.querySelectorAll('.bk-live:not(.bk-ready)').length === 0")
                     self.looks[name] = page.evaluate(ONE_OF_EACH_LOOK)
                     self.found[name] = axe_violations(page) + errors
                     # 200% zoom: half the CSS pixels each way (the device pixels change the sharpness only)
                     page.set_viewport_size({"width": 683, "height": 384})
-                    page.evaluate(TRANSITIONS_ENDED)   # the theme folds its sidebar away, with a transition
+                    page.evaluate(TRANSITIONS_ENDED)  # the theme folds its sidebar away, with a transition
                     self.zoomed[name] = page.evaluate(ZOOM_200)
                     page.close()
                 browser.close()
-        except Exception as err:          # handed to the tests that wait for the run
+        except Exception as err:  # handed to the tests that wait for the run
             self.failed = err
 
-    def finished(self) -> "PageChecks":
+    def finished(self) -> PageChecks:
         self.join(timeout=600)
         assert not self.is_alive() and self.failed is None, self.failed
         return self
@@ -477,9 +495,12 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
         .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
                                            target: v.nodes[0].target, why: v.nodes[0].failureSummary})))"""
     marked = page.evaluate("document.querySelector('[data-axe-look]') !== null")
-    found = (page.evaluate(run, [WCAG, None, "color-contrast", None])
-             + page.evaluate(run, [WCAG, ["color-contrast"], None, "[data-axe-look]" if marked else None]))
-    return [f"{v['impact']} {v['id']} x{v['n']}: {v['target']} {v['why'][:160]!r}" for v in found if v["impact"] in impacts]
+    found = page.evaluate(run, [WCAG, None, "color-contrast", None]) + page.evaluate(
+        run, [WCAG, ["color-contrast"], None, "[data-axe-look]" if marked else None]
+    )
+    return [
+        f"{v['impact']} {v['id']} x{v['n']}: {v['target']} {v['why'][:160]!r}" for v in found if v["impact"] in impacts
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -519,7 +540,8 @@ FOCUS_BEFORE = """el => {
     `the focus stays on ${document.activeElement.tagName}, not ${all[first - 1].outerHTML.slice(0, 120)}`;
 }"""
 FOCUSED = """el => { const a = document.activeElement, s = getComputedStyle(a);
-  return {inside: el.contains(a), tag: a.tagName, html: a.outerHTML.slice(0, 160), on: a.classList.contains('bk-on'), checked: !!a.checked,
+  return {inside: el.contains(a), tag: a.tagName, html: a.outerHTML.slice(0, 160), \
+on: a.classList.contains('bk-on'), checked: !!a.checked,
           last: a.tagName === 'SELECT' ? a.selectedIndex === [...a.options].filter(o => !o.disabled).length - 1
                 : a.type === 'range' ? a.value === a.max : false,
           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1 || s.boxShadow !== 'none'}; }"""
@@ -545,12 +567,15 @@ def test_every_control_is_reached_with_tab_and_moved_with_keys_showing_its_focus
     shows; each quiz takes an answer and checks it, each deck of flashcards turns, by keys."""
     moved, changed = 0, 0
     for name, (widgets, page) in driven.items():
-        page.bring_to_front()                       # the keyboard's focus goes to the page in front
+        page.bring_to_front()  # the keyboard's focus goes to the page in front
         roots = page.locator(".bk-live")
         for n in range(roots.count()):
             root = roots.nth(n)
-            before = root.evaluate(FIGURE_STATE) if root.evaluate(
-                "r => JSON.parse(r.querySelector('.bk-data').textContent).kind") == "figure" else None
+            before = (
+                root.evaluate(FIGURE_STATE)
+                if root.evaluate("r => JSON.parse(r.querySelector('.bk-data').textContent).kind") == "figure"
+                else None
+            )
             if before is None:
                 continue
             for c, control in enumerate(before["controls"]):
@@ -558,15 +583,19 @@ def test_every_control_is_reached_with_tab_and_moved_with_keys_showing_its_focus
                     continue
                 el = root.locator(f"[data-w='{control['id']}']")
                 if not el.evaluate("e => e.checkVisibility()"):
-                    continue                        # hidden by the widget (a one-layer model's layer menu)
+                    continue  # hidden by the widget (a one-layer model's layer menu)
                 focus = tab_into(page, el)
                 assert focus["inside"] and focus["outline"], (name, control["id"], focus)
                 kind = control["kind"]
                 if kind == "toggle" and focus["on"]:
-                    page.keyboard.press("Tab")                       # the next choice of the same control
+                    page.keyboard.press("Tab")  # the next choice of the same control
                     assert el.evaluate(FOCUSED)["inside"], (name, control["id"])
-                key = {"slider": "ArrowLeft" if focus["last"] else "ArrowRight", "checkbox": "Space",
-                       "toggle": "Enter", "radio": "ArrowDown"}.get(kind, "ArrowUp" if focus["last"] else "ArrowDown")
+                key = {
+                    "slider": "ArrowLeft" if focus["last"] else "ArrowRight",
+                    "checkbox": "Space",
+                    "toggle": "Enter",
+                    "radio": "ArrowDown",
+                }.get(kind, "ArrowUp" if focus["last"] else "ArrowDown")
                 page.keyboard.press(key)
                 info = root.evaluate(FIGURE_STATE)
                 assert info["key"].split(",")[c] != before["key"].split(",")[c], (name, control, key)
@@ -582,7 +611,7 @@ def test_every_control_is_reached_with_tab_and_moved_with_keys_showing_its_focus
     page.bring_to_front()
     question = page.locator(".rnnlab-quiz > .bk-vbox").first
     assert tab_into(page, question)["tag"] == "INPUT"
-    page.keyboard.press("Space")                                     # the first choice, picked
+    page.keyboard.press("Space")  # the first choice, picked
     for _ in range(6):
         if page.evaluate("document.activeElement.textContent") == "Check":
             break
@@ -604,7 +633,9 @@ def test_every_picture_says_what_it_shows(driven):
     """Every picture on the site has a text alternative; a baked widget's names the widget and
     the setting of each of its controls, and follows the controls."""
     for name, (_, page) in driven.items():
-        missing = page.evaluate("() => [...document.images].filter(i => !(i.alt || '').trim()).map(i => i.src.slice(-60))")
+        missing = page.evaluate(
+            "() => [...document.images].filter(i => !(i.alt || '').trim()).map(i => i.src.slice(-60))"
+        )
         assert not missing, (name, missing[:3])
     said = 0
     for name, (widgets, page) in driven.items():
@@ -613,9 +644,12 @@ def test_every_picture_says_what_it_shows(driven):
             for image in root.locator("img.rnnlab-figure").all():
                 own = root.locator(".rnnlab-figure-alt")
                 want = own.first.text_content().strip() if own.count() else ""
-                assert image.get_attribute("alt") == want if want else image.get_attribute("alt").startswith(
-                    "Figure of the "), (name, image.get_attribute("alt"), want)
-                assert not own.count() or not own.first.is_visible(), name      # read out, not shown
+                assert (
+                    image.get_attribute("alt") == want
+                    if want
+                    else image.get_attribute("alt").startswith("Figure of the ")
+                ), (name, image.get_attribute("alt"), want)
+                assert not own.count() or not own.first.is_visible(), name  # read out, not shown
                 said += bool(want)
     assert said >= 11, said
     page = driven["notebooks/03_lstm_gates.html"][1]
@@ -626,7 +660,7 @@ def test_every_picture_says_what_it_shows(driven):
     k = int(start["key"].split(",")[start["controls"].index(control)])
     alt = image.get_attribute("alt")
     move(page, root, control, (k + 1) % len(control["labels"]))
-    assert image.get_attribute("alt") != alt, alt               # the setting changed, and so does the text
+    assert image.get_attribute("alt") != alt, alt  # the setting changed, and so does the text
     move(page, root, control, k)
     assert image.get_attribute("alt") == alt
 
@@ -648,7 +682,8 @@ ZOOM_200 = """() => {
   for (const sel of document.querySelectorAll('.bk-live select')) {
     ctx.font = getComputedStyle(sel).font;
     const need = Math.max(...[...sel.options].map(o => ctx.measureText(o.textContent.replace(/\\s+/g, ' ')).width));
-    if (need > sel.clientWidth - 20) cut.push(`a menu ${Math.round(sel.clientWidth)} px wide for ${Math.round(need)} px of text`);
+    if (need > sel.clientWidth - 20) cut.push(\
+`a menu ${Math.round(sel.clientWidth)} px wide for ${Math.round(need)} px of text`);
   }
   return {unreachable: out, cut, page: document.documentElement.scrollWidth > width + 1};
 }"""
@@ -668,7 +703,8 @@ def test_pages_stay_usable_at_200_percent_zoom(page_checks):
 def test_the_zoom_check_finds_a_hidden_control_and_a_narrow_menu(driven):
     page = driven["notebooks/03_lstm_gates.html"][1]
     page.evaluate("""() => { const box = document.createElement('div'); box.className = 'bk-live'; box.id = 'zoom-bad';
-        box.innerHTML = "<select><option>a choice far longer than the menu is wide</option></select><button>under</button>";
+        box.innerHTML = \
+"<select><option>a choice far longer than the menu is wide</option></select><button>under</button>";
         box.querySelector('select').style.width = '40px';
         const cover = document.createElement('div'); cover.style.cssText = 'position:fixed;inset:0;z-index:99';
         document.querySelector('article').append(box, cover); box.cover = cover; }""")

@@ -1,4 +1,5 @@
 """autograder.publishing.site.bake on small widgets: the states a page is given are what the widget shows."""
+
 import ipywidgets as W
 import pytest
 
@@ -22,8 +23,8 @@ def test_each_state_holds_what_the_widget_shows_for_that_setting(tmp_path):
     assert len(data["states"]) == 10
     for key, (shown,) in data["states"].items():
         steps = int(control["labels"][int(key)])
-        assert store.strings[shown] == f"{0.9 ** steps:.3f}"          # computed here, not by the widget
-    assert slider.value == 3                                          # left as the lecture left it
+        assert store.strings[shown] == f"{0.9**steps:.3f}"  # computed here, not by the widget
+    assert slider.value == 3  # left as the lecture left it
 
 
 def test_a_slider_offers_its_named_positions_and_the_one_it_stands_at():
@@ -31,7 +32,7 @@ def test_a_slider_offers_its_named_positions_and_the_one_it_stands_at():
     assert bake.slider_values(slider, [-3, 0, 3]) == [-3, 0, 0.7, 3]
     with pytest.raises(bake.BakeError, match="outside"):
         bake.slider_values(slider, [-4, 0])
-    with pytest.raises(bake.BakeError, match="SLIDERS"):              # 61 positions: name the few
+    with pytest.raises(bake.BakeError, match="SLIDERS"):  # 61 positions: name the few
         bake.slider_values(slider, None)
     assert len(bake.slider_values(slider, "all")) == 61
 
@@ -50,10 +51,11 @@ def test_a_widget_with_too_many_states_or_controls_that_move_each_other_is_refus
 
 def test_pictures_are_stored_once_and_losslessly(tmp_path):
     import io
+    import random
 
     from PIL import Image
-    import random
-    rng = random.Random(0)                 # noise: the hardest picture for a lossless coder to keep
+
+    rng = random.Random(0)  # noise: the hardest picture for a lossless coder to keep
     buf = io.BytesIO()
     Image.frombytes("RGB", (70, 50), bytes(rng.randrange(256) for _ in range(70 * 50 * 3))).save(buf, format="png")
     store = bake.Store(tmp_path)
@@ -71,6 +73,7 @@ def test_the_states_are_visited_one_control_change_at_a_time():
 
 def test_the_probe_draws_the_second_setting_before_baking_and_puts_the_controls_back(tmp_path, monkeypatch):
     import json
+
     box, slider = powers()
     monkeypatch.setattr(bake, "DISPLAYED", [box.model_id, box.model_id])
     bake.probe_all(str(tmp_path / "probe.json"))
@@ -78,8 +81,12 @@ def test_the_probe_draws_the_second_setting_before_baking_and_puts_the_controls_
     assert list(drawn) == [box.model_id]
     (label,) = [w for w in box.children if isinstance(w, W.Label)]
     # at 3 of 1..10 (index 2): the last, 10 steps; at the last already: the first
-    assert drawn[box.model_id] == {"outputs": [label.model_id], "setting": [9],
-                                   "start": [f"{0.9 ** 3:.3f}"], "shown": [f"{0.9 ** 10:.3f}"]}
+    assert drawn[box.model_id] == {
+        "outputs": [label.model_id],
+        "setting": [9],
+        "start": [f"{0.9**3:.3f}"],
+        "shown": [f"{0.9**10:.3f}"],
+    }
     assert slider.value == 3
     slider.value = 10
     bake.probe_all(str(tmp_path / "probe.json"))
@@ -91,6 +98,7 @@ def test_baking_leaves_every_widget_as_the_lecture_did(tmp_path, monkeypatch):
     feedback (no answer given away), and a widget that remembers its past is refused."""
     monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / "review.json"))
     from rnnlab.widgets import Quiz
+
     quiz = Quiz("03")
     before = [card.feedback.value for card in quiz.cards], quiz.score.value
     data = bake.bake_quiz(quiz, bake.Store(tmp_path))
@@ -109,11 +117,13 @@ def test_baking_leaves_every_widget_as_the_lecture_did(tmp_path, monkeypatch):
 
 def test_make_site_warns_of_dead_links_and_refuses_a_malformed_repository(monkeypatch, capsys):
     from autograder.publishing.site import build
+
     built, fresh_runs = [], []
 
     def fake_build(out, student_repo, jobs, fresh):
         built.append(student_repo)
         fresh_runs.append(fresh)
+
     monkeypatch.setattr(build, "build", fake_build)
     monkeypatch.delenv("STUDENT_REPO", raising=False)
     assert build.main(["--out", "/nonexistent"]) == 0 and built == ["OWNER/REPO"]
@@ -121,7 +131,7 @@ def test_make_site_warns_of_dead_links_and_refuses_a_malformed_repository(monkey
     assert build.main(["--student-repo", "course-org/rnn-students", "--fresh"]) == 0 and capsys.readouterr().err == ""
     assert build.main(["--student-repo", "https://github.com/a/b"]) == 2 and len(built) == 2
     assert "owner/name" in capsys.readouterr().err
-    assert fresh_runs == [False, True]             # stored runs are reused unless --fresh
+    assert fresh_runs == [False, True]  # stored runs are reused unless --fresh
 
 
 def test_a_page_draws_each_widget_from_the_run_that_baked_it():
@@ -129,17 +139,30 @@ def test_a_page_draws_each_widget_from_the_run_that_baked_it():
     kernel flushed in two parts stays, and Sphinx merges it), and each widget output drawn as
     HTML from that run's widget state, which the page itself no longer carries."""
     import nbformat
+
     from autograder.publishing.site import build
+
     v4 = nbformat.v4
     view = {build.WIDGET_VIEW: {"model_id": "m1", "version_major": 2, "version_minor": 0}, "text/plain": "Label()"}
     run = v4.new_notebook(cells=[v4.new_code_cell("x = 1"), v4.new_code_cell("show()")])
-    run.cells[1].outputs = [v4.new_output("stream", name="stdout", text="right at widths [2]"),
-                            v4.new_output("stream", name="stdout", text="\n"), v4.new_output("display_data", data=view)]
-    run.metadata["widgets"] = {build.WIDGET_STATE: {"state": {"m1": {
-        "model_name": "LabelModel", "model_module": "@jupyter-widgets/controls",
-        "state": {"value": "drawn from the run state"}}}}}
+    run.cells[1].outputs = [
+        v4.new_output("stream", name="stdout", text="right at widths [2]"),
+        v4.new_output("stream", name="stdout", text="\n"),
+        v4.new_output("display_data", data=view),
+    ]
+    run.metadata["widgets"] = {
+        build.WIDGET_STATE: {
+            "state": {
+                "m1": {
+                    "model_name": "LabelModel",
+                    "model_module": "@jupyter-widgets/controls",
+                    "state": {"value": "drawn from the run state"},
+                }
+            }
+        }
+    }
     page, counts = build.page(run, {}, base="")
     assert [o.get("text") for o in page.cells[1].outputs[:2]] == ["right at widths [2]", "\n"]
     assert "drawn from the run state" in page.cells[1].outputs[2].data["text/html"]
     assert build.WIDGET_VIEW not in page.cells[1].outputs[2].data and "widgets" not in page.metadata
-    assert counts == {} and run.cells[1].outputs[2].data == view          # the run itself is untouched
+    assert counts == {} and run.cells[1].outputs[2].data == view  # the run itself is untouched

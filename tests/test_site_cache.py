@@ -1,6 +1,7 @@
 """autograder.publishing.site.runcache: a lecture's stored run is reused only while nothing it
 depends on has changed, is the run as it was, and a damaged one is run again; on a small course of
 its own (fake lectures, a fake package), not the whole site."""
+
 import json
 
 import nbformat
@@ -26,8 +27,7 @@ def course(tmp_path):
 
 
 def key_of(course, lecture="01_short", probe=False):
-    return runcache.key(course / "notebooks" / f"{lecture}.ipynb",
-                        runcache.inputs(course, course / "code"), probe)
+    return runcache.key(course / "notebooks" / f"{lecture}.ipynb", runcache.inputs(course, course / "code"), probe)
 
 
 # -- the key ---------------------------------------------------------------------------------
@@ -63,12 +63,12 @@ def test_the_key_changes_with_each_input(course, monkeypatch):
 def test_the_key_stays_when_nothing_a_run_reads_changed(course, monkeypatch):
     before = key_of(course)
     lecture = course / "notebooks" / "01_short.ipynb"
-    lecture.write_bytes(lecture.read_bytes())                          # touched: a new time, the same bytes
+    lecture.write_bytes(lecture.read_bytes())  # touched: a new time, the same bytes
     (course / "rnnlab" / "__pycache__").mkdir()
     (course / "rnnlab" / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"compiled")
-    (course / "notebooks" / "03_other.ipynb").write_text("{}")         # another lecture
+    (course / "notebooks" / "03_other.ipynb").write_text("{}")  # another lecture
     (course / "code" / "notes.txt").write_text("not code")
-    monkeypatch.setenv("RNNLAB_REVIEW_FILE", "/tmp/elsewhere.json")    # a new empty file each build
+    monkeypatch.setenv("RNNLAB_REVIEW_FILE", "/tmp/elsewhere.json")  # a new empty file each build
     monkeypatch.setenv("SOME_EDITOR_SETTING", "1")
     assert key_of(course) == before
 
@@ -101,8 +101,16 @@ def runs(course, tmp_path, fresh=False, probe=False):
         if folder:
             folder.mkdir()
     said = []
-    got, seconds, reused = build.run_lectures(build.lectures(course), static, probes, 2,
-                                              runcache.Cache(course / ".site-cache", said.append), fresh, course, said.append)
+    got, seconds, reused = build.run_lectures(
+        build.lectures(course),
+        static,
+        probes,
+        2,
+        runcache.Cache(course / ".site-cache", said.append),
+        fresh,
+        course,
+        said.append,
+    )
     return {path.stem: run for path, run in got.items()}, static, probes, reused, said
 
 
@@ -125,8 +133,8 @@ def test_an_unchanged_lecture_is_reused_as_it_ran_and_a_changed_one_runs(course,
     again, static2, _, reused, said = runs(course, tmp_path)
     assert sorted(fake.ran) == ["01_short", "02_long"], "an unchanged lecture ran again"
     assert reused == ["01_short", "02_long"] and "2 lecture(s) reused" in said[-1]
-    assert again == first                                            # the notebook and baked states
-    assert files(static2) == files(static1)                          # and the pictures it wrote
+    assert again == first  # the notebook and baked states
+    assert files(static2) == files(static1)  # and the pictures it wrote
     lecture = course / "notebooks" / "02_long.ipynb"
     lecture.write_text(lecture.read_text().replace("print(y)", "print(y + 1)"))
     _, _, _, reused, said = runs(course, tmp_path)
@@ -139,11 +147,11 @@ def test_fresh_runs_every_lecture_and_stores_the_new_runs(course, tmp_path, fake
     fresh, _, _, reused, _ = runs(course, tmp_path, fresh=True)
     assert len(fake.ran) == 4 and reused == []
     again, _, _, _, _ = runs(course, tmp_path)
-    assert len(fake.ran) == 4 and again == fresh                      # the fresh runs, not the first
+    assert len(fake.ran) == 4 and again == fresh  # the fresh runs, not the first
 
 
 def test_the_probes_are_stored_and_given_back_under_a_key_of_their_own(course, tmp_path, fake):
-    runs(course, tmp_path)                                           # the site's runs, without probes
+    runs(course, tmp_path)  # the site's runs, without probes
     _, _, probes1, reused, _ = runs(course, tmp_path, probe=True)
     assert reused == [] and len(fake.ran) == 4
     _, _, probes2, reused, _ = runs(course, tmp_path, probe=True)
@@ -152,8 +160,17 @@ def test_the_probes_are_stored_and_given_back_under_a_key_of_their_own(course, t
     assert len(fake.ran) == 4, "the site's runs were pushed out by the tests' (KEEP)"
 
 
-@pytest.mark.parametrize("damage", ["a picture", "the notebook cut short", "no manifest", "a manifest of another shape",
-                                    "a file more", "the probes gone"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "a picture",
+        "the notebook cut short",
+        "no manifest",
+        "a manifest of another shape",
+        "a file more",
+        "the probes gone",
+    ],
+)
 def test_a_damaged_entry_is_run_again_and_stored_anew(course, tmp_path, fake, damage):
     first, _, _, _, _ = runs(course, tmp_path, probe=True)
     (entry,) = (course / ".site-cache").glob("01_short.*")
@@ -161,7 +178,7 @@ def test_a_damaged_entry_is_run_again_and_stored_anew(course, tmp_path, fake, da
         (entry / "pictures" / "a1b2.webp").write_bytes(b"picture 9")
     elif damage == "the notebook cut short":
         text = (entry / "notebook.json").read_text()
-        (entry / "notebook.json").write_text(text[:len(text) // 2])
+        (entry / "notebook.json").write_text(text[: len(text) // 2])
     elif damage == "no manifest":
         (entry / "manifest.json").unlink()
     elif damage == "a manifest of another shape":
@@ -173,7 +190,7 @@ def test_a_damaged_entry_is_run_again_and_stored_anew(course, tmp_path, fake, da
     again, static, _, reused, said = runs(course, tmp_path, probe=True)
     assert reused == ["02_long"] and fake.ran[2:] == ["01_short"], damage
     assert any("01_short is damaged" in line for line in said)
-    assert again["01_short"] != first["01_short"]                    # a new run (its output says run 3)
+    assert again["01_short"] != first["01_short"]  # a new run (its output says run 3)
     assert set(files(static / "baked" / "01_short")) == {"a1b2.webp"}
     _, _, _, reused, _ = runs(course, tmp_path, probe=True)
     assert reused == ["01_short", "02_long"], "the run again was not stored"
@@ -182,8 +199,10 @@ def test_a_damaged_entry_is_run_again_and_stored_anew(course, tmp_path, fake, da
 def test_a_stopped_store_leaves_no_entry(course, tmp_path, fake, monkeypatch):
     """A build stopped while it stored a run (here: the rename that completes it fails) leaves
     nothing the next build would take for a run."""
+
     def stopped(src, dst):
         raise OSError("stopped")
+
     with monkeypatch.context() as patched:
         patched.setattr(runcache.os, "rename", stopped)
         _, _, _, _, said = runs(course, tmp_path)
@@ -201,10 +220,15 @@ def test_a_small_lecture_run_in_a_kernel_is_reused_as_it_ran(course, tmp_path, m
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     for path in build.lectures(course):
         path.unlink()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import ipywidgets as W\nslider = W.IntSlider(value=3, min=1, max=4)\nlabel = W.Label()\n"
-        "slider.observe(lambda c: setattr(label, 'value', f'{0.9 ** c[\"new\"]:.3f}'), names='value')\n"
-        "slider.value = 2\nW.HBox([slider, label])")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import ipywidgets as W\nslider = W.IntSlider(value=3, min=1, max=4)\nlabel = W.Label()\n"
+                "slider.observe(lambda c: setattr(label, 'value', f'{0.9 ** c[\"new\"]:.3f}'), names='value')\n"
+                "slider.value = 2\nW.HBox([slider, label])"
+            )
+        ]
+    )
     nbformat.write(nb, course / "notebooks" / "01_widget.ipynb")
     first, _, _, reused, _ = runs(course, tmp_path)
     assert reused == []

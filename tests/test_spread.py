@@ -9,6 +9,7 @@
 - a lecture cuts time-ordered data only with the course's splits, whose scaling statistics
   come from the training part: none standardises with figures of the years it validates on.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -28,15 +29,16 @@ LECTURES = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def example() -> Spread:
-    return Spread("loss", (0, 1, 2, 3), {"a": (1.0, 2.0, 3.0, 10.0), "b": (2.0, 1.0, 4.0, 10.0),
-                                         "c": (5.0, 5.0, 0.5, 9.0)})
+    return Spread(
+        "loss", (0, 1, 2, 3), {"a": (1.0, 2.0, 3.0, 10.0), "b": (2.0, 1.0, 4.0, 10.0), "c": (5.0, 5.0, 0.5, 9.0)}
+    )
 
 
 def test_median_range_wins_and_best_counts():
     s = example()
     assert s.median("a") == 2.5 and s.range("c") == (0.5, 9.0)
-    assert s.wins("a", "b") == 2 and s.wins("b", "a") == 1          # a tie (seed 3) is no win
-    assert [s.best_on(arm) for arm in "abc"] == [1, 1, 2]          # seed 3: c alone; ties count for both
+    assert s.wins("a", "b") == 2 and s.wins("b", "a") == 1  # a tie (seed 3) is no win
+    assert [s.best_on(arm) for arm in "abc"] == [1, 1, 2]  # seed 3: c alone; ties count for both
     assert s.count("c", 4.0) == 1
     assert s.only("a", "b").best_on("a") == 3 and list(s.only("c", "a").values) == ["c", "a"]
     higher = Spread("accuracy", (0, 1), {"x": (0.9, 0.5), "y": (0.8, 0.6)}, lower_is_better=False)
@@ -49,10 +51,13 @@ def test_table_shows_each_arm_median_range_and_wins():
     assert re.fullmatch(r"a\s+2\.50\s+1\.00 - 10\.00\s+on 1 of 4 seeds", lines[2]), lines[2]
     assert re.fullmatch(r"c\s+5\.00\s+0\.50 - 9\.00\s+on 2 of 4 seeds", lines[4]), lines[4]
     against = example().table(against="a").splitlines()
-    assert against[2].endswith("10.000      -") and against[3].endswith("on 1 of 4 seeds")   # the arm itself: "-"
+    assert against[2].endswith("10.000      -") and against[3].endswith("on 1 of 4 seeds")  # the arm itself: "-"
     assert "made by" not in example().table()
     tied = Spread("m", (0, 1), {"a": (1.0, 2.0), "b": (1.0, 3.0)})
-    assert tied.ties() == 1 and tied.table().splitlines()[-1] == "(on 1 of 2 seeds arms tied for the best: each of them counts it)"
+    assert (
+        tied.ties() == 1
+        and tied.table().splitlines()[-1] == "(on 1 of 2 seeds arms tied for the best: each of them counts it)"
+    )
     assert example().ties() == 0 and "tied" not in example().table()
     made = Spread("m", (5, 7), {"a": (1, 2)}, made_by="python -m rnnlab.spread make x").table()
     assert "2 seeds (5, 7)" in made and made.endswith("(a committed record, made by `python -m rnnlab.spread make x`)")
@@ -61,6 +66,7 @@ def test_table_shows_each_arm_median_range_and_wins():
 def test_over_seeds_gathers_one_spread_per_measure():
     def run(seed):
         return {"m1": {"a": seed, "b": -seed}, "m2": {"a": 2 * seed}}
+
     out = over_seeds(run, [3, 1], lower_is_better={"m1": True, "m2": False})
     assert out["m1"].values == {"a": (3.0, 1.0), "b": (-3.0, -1.0)} and out["m1"].seeds == (3, 1)
     assert out["m2"].lower_is_better is False and out["m2"].median("a") == 4.0
@@ -121,8 +127,11 @@ def test_a_missing_record_says_how_to_make_it(monkeypatch, tmp_path):
 # ---- the lectures: counts of seeds come from a printed comparison ------------------------------
 
 _NUM = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|sixteen)"
-SEED_COUNT = re.compile(rf"\b{_NUM} (?:of (?:the )?)?(?:\w+ ){{0,2}}seeds\b|\bseeds \d+ to \d+|\bevery seed\b"
-                        rf"|\ball (?:\w+ )?seeds\b|\bfor \w+ seeds\b|\bmost (?:\w+ )?seeds\b|\bseeds we tried\b", re.I)
+SEED_COUNT = re.compile(
+    rf"\b{_NUM} (?:of (?:the )?)?(?:\w+ ){{0,2}}seeds\b|\bseeds \d+ to \d+|\bevery seed\b"
+    rf"|\ball (?:\w+ )?seeds\b|\bfor \w+ seeds\b|\bmost (?:\w+ )?seeds\b|\bseeds we tried\b",
+    re.I,
+)
 SPREAD_CALL = re.compile(r"\b(?:load_spread|over_seeds)\(|\.(?:only|table)\(")
 
 
@@ -134,10 +143,12 @@ def seed_count_problems(nb, name: str, reach: int = 2) -> list[str]:
             continue
         for m in SEED_COUNT.finditer(cell.source):
             # key takeaways may cite any comparison of the notebook, as they may cite any output
-            near = cells if "Key takeaways" in cell.source else cells[max(0, i - reach):i + reach + 1]
+            near = cells if "Key takeaways" in cell.source else cells[max(0, i - reach) : i + reach + 1]
             if not any(c.cell_type == "code" and SPREAD_CALL.search(c.source) for c in near):
-                problems.append(f"{name} cell {i}: {m.group(0)!r} with no comparison over seeds printed beside it "
-                                f"(rnnlab.spread's load_spread or over_seeds within {reach} cells)")
+                problems.append(
+                    f"{name} cell {i}: {m.group(0)!r} with no comparison over seeds printed beside it "
+                    f"(rnnlab.spread's load_spread or over_seeds within {reach} cells)"
+                )
     return problems
 
 
@@ -149,35 +160,49 @@ def test_counts_of_seeds_come_from_a_printed_comparison(path):
 
 def test_the_seed_count_check_can_fail():
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    nb = nbformat.v4.new_notebook(cells=[md("We tried 8 training seeds: it won in 7 of them."), code("x = 1"),
-                                         md("Over seeds 0 to 4 it held."), code("print(load_spread('depth').table())")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            md("We tried 8 training seeds: it won in 7 of them."),
+            code("x = 1"),
+            md("Over seeds 0 to 4 it held."),
+            code("print(load_spread('depth').table())"),
+        ]
+    )
     assert [p.split(":")[0] for p in seed_count_problems(nb, "nb")] == ["nb cell 0"]
     assert "'8 training seeds'" in seed_count_problems(nb, "nb")[0]
     assert not seed_count_problems(nbformat.v4.new_notebook(cells=[md("the same seed; from seed 0")]), "nb")
     assert seed_count_problems(nbformat.v4.new_notebook(cells=[md("none for most training seeds")]), "nb")
     takeaways = md("## Key takeaways\n\n- over 8 seeds it held")
     assert seed_count_problems(nbformat.v4.new_notebook(cells=[takeaways]), "nb")
-    assert not seed_count_problems(nbformat.v4.new_notebook(cells=nb.cells + [code("y = 2")] * 3 + [takeaways]), "nb")[1:]
+    assert not seed_count_problems(nbformat.v4.new_notebook(cells=nb.cells + [code("y = 2")] * 3 + [takeaways]), "nb")[
+        1:
+    ]
 
 
 # ---- the lectures: scaling statistics from the training part only ------------------------------
 
-HAND_SPLIT = re.compile(r"\b[Xxy]_train\[[^\]]*:")        # windows cut out of a training set by hand
+HAND_SPLIT = re.compile(r"\b[Xxy]_train\[[^\]]*:")  # windows cut out of a training set by hand
 
 
 def test_lectures_cut_time_only_with_the_course_splits():
     """A validation set cut out of training windows by hand keeps the scaling of the whole
     training period, validation years included (chapter 08 did, issue 54); the course's splits
     standardise with their own training part."""
-    found = [f"{p.stem} cell {i}: {line.strip()}" for p in LECTURES
-             for i, c in enumerate(nbformat.read(p, as_version=4).cells) if c.cell_type == "code"
-             for line in c.source.splitlines() if HAND_SPLIT.search(line)]
+    found = [
+        f"{p.stem} cell {i}: {line.strip()}"
+        for p in LECTURES
+        for i, c in enumerate(nbformat.read(p, as_version=4).cells)
+        if c.cell_type == "code"
+        for line in c.source.splitlines()
+        if HAND_SPLIT.search(line)
+    ]
     assert not found, "cut with rnnlab.forecast.sunspot_data(..., years=...) instead:\n" + "\n".join(found)
     assert HAND_SPLIT.search("X_fit = data.X_train[-150:-60]") and not HAND_SPLIT.search("data.X_train.shape")
 
 
 def _series_with(monkeypatch, change):
     from rnnlab import depth, series
+
     years, values = series.sunspots()
     values = values.clone()
     change(years, values)
@@ -185,13 +210,17 @@ def _series_with(monkeypatch, change):
         monkeypatch.setattr(module, "sunspots", lambda: (years, values))
 
 
-@pytest.mark.parametrize("split", [
-    dict(window=12, test_size=60),
-    dict(window=12, test_size=60, years=(1787, 1948)),        # chapter 08's validation split
-    dict(window=5, test_size=20, horizons=3),
-])
+@pytest.mark.parametrize(
+    "split",
+    [
+        dict(window=12, test_size=60),
+        dict(window=12, test_size=60, years=(1787, 1948)),  # chapter 08's validation split
+        dict(window=5, test_size=20, horizons=3),
+    ],
+)
 def test_sunspot_data_scales_with_its_training_values_only(monkeypatch, split):
     from rnnlab.forecast import sunspot_data
+
     base = sunspot_data(**split)
     first_test = int(base.years_test[0])
     _series_with(monkeypatch, lambda years, v: v.__setitem__(torch.as_tensor(years >= first_test), 1e4))
@@ -204,14 +233,21 @@ def test_sunspot_data_scales_with_its_training_values_only(monkeypatch, split):
 
 def test_chapter_08s_validation_split_is_its_own_period():
     from rnnlab.forecast import sunspot_data
+
     part = sunspot_data(window=12, test_size=60, years=(1787, 1948))
-    assert (part.years_train[0], part.years_train[-1], part.years_test[0], part.years_test[-1]) == (1799, 1888, 1889, 1948)
+    assert (part.years_train[0], part.years_train[-1], part.years_test[0], part.years_test[-1]) == (
+        1799,
+        1888,
+        1889,
+        1948,
+    )
     with pytest.raises(ValueError, match="no sunspot year between 1500 and 1600"):
         sunspot_data(years=(1500, 1600))
 
 
 def test_sunspot_windows_scale_with_the_training_years_only(monkeypatch):
     from rnnlab.depth import sunspot_windows
+
     base = sunspot_windows(window=8, split_year=1930)
     _series_with(monkeypatch, lambda years, v: v.__setitem__(torch.as_tensor(years >= 1930), 1e4))
     after = sunspot_windows(window=8, split_year=1930)

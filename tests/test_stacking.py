@@ -1,4 +1,5 @@
 """h_n's layout for stacked and bidirectional LSTMs, and its picture."""
+
 import pytest
 import torch
 from torch import nn
@@ -21,7 +22,7 @@ def test_layout_matches_what_nn_lstm_returns(layers, bidirectional):
     for k, layer, d in layout:
         if layer == layers - 1:
             step = 0 if d else -1
-            assert torch.allclose(h_n[k], output[step, :, 3 * d:3 * (d + 1)], atol=1e-6)
+            assert torch.allclose(h_n[k], output[step, :, 3 * d : 3 * (d + 1)], atol=1e-6)
 
 
 def test_drawing_labels_every_slot_and_its_view_index():

@@ -1,11 +1,13 @@
 """`make student-dist`: the students' repository holds the course without anything that grades it.
 
 Built once with the real make target (from HEAD; ALLOW_DIRTY=1, so that a developer's uncommitted
-work does not stop it, and it must then not be in the distribution); then scanned for every solution, hidden-test and graded-key
-line of every problem set in source/, checked for forbidden folders, and used as a student would:
+work does not stop it, and it must then not be in the distribution); then scanned for every
+solution, hidden-test and graded-key line of every problem set in source/, checked for forbidden
+folders, and used as a student would:
 its own `make lab` (student settings, its own folder) and `make progress` (without source/), with
 this virtual environment and the distribution's own rnnlab.
 """
+
 import json
 import os
 import re
@@ -18,36 +20,40 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 
-from autograder.publishing import dist
 from autograder.course import student_files
 from autograder.course.problemsets import problem_sets
+from autograder.publishing import dist
 from rnnlab import colab
-from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 
 REPO = Path(__file__).resolve().parent.parent
 STUDENT_REPO = "prof-example/rnn-course-students"
-VENV = Path(sys.prefix)                         # this virtual environment, reused by the distribution
+VENV = Path(sys.prefix)  # this virtual environment, reused by the distribution
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     dest = tmp_path_factory.mktemp("dist") / "students"
-    proc = subprocess.run(["make", "-s", "student-dist", f"DEST={dest}", f"STUDENT_REPO={STUDENT_REPO}",
-                           "ALLOW_DIRTY=1"], cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["make", "-s", "student-dist", f"DEST={dest}", f"STUDENT_REPO={STUDENT_REPO}", "ALLOW_DIRTY=1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"the course at commit {head(REPO)[:12]} (HEAD)" in proc.stdout, proc.stdout
     return dest, proc
 
 
 def head(course: Path, ref: str = "HEAD") -> str:
-    return subprocess.run(["git", "-C", str(course), "rev-parse", ref], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(course), "rev-parse", ref], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def committed(course: Path, rel: str, ref: str = "HEAD") -> bytes:
-    return subprocess.run(["git", "-C", str(course), "show", f"{ref}:{rel}"], capture_output=True,
-                          check=True).stdout
+    return subprocess.run(["git", "-C", str(course), "show", f"{ref}:{rel}"], capture_output=True, check=True).stdout
 
 
 @pytest.fixture(scope="module")
@@ -63,22 +69,48 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
     dest, _ = built
     assert dist.forbidden_paths(dest) == []
     top = {p.name for p in dest.iterdir()}
-    assert not top & {"source", "instructor", "tests", "docs", "deploy", "nbgrader_config.py", "gradebook.db",
-                      "test-artifacts", "bench", ".github"}
-    for lecture in sorted((REPO / "notebooks").glob("*.ipynb")):         # every lecture, start page, cheat sheet
+    assert not top & {
+        "source",
+        "instructor",
+        "tests",
+        "docs",
+        "deploy",
+        "nbgrader_config.py",
+        "gradebook.db",
+        "test-artifacts",
+        "bench",
+        ".github",
+    }
+    for lecture in sorted((REPO / "notebooks").glob("*.ipynb")):  # every lecture, start page, cheat sheet
         assert (dest / "notebooks" / lecture.name).read_bytes() == committed(REPO, f"notebooks/{lecture.name}").replace(
-            b"OWNER/REPO", STUDENT_REPO.encode()), lecture.name
+            b"OWNER/REPO", STUDENT_REPO.encode()
+        ), lecture.name
     assert not (dest / "notebooks" / "sanitize.cfg").exists()
     assert sorted(p.parent.name for p in (dest / "release").glob("ps*/ps*.ipynb")) == released_sets()
-    for name in ("rnnlab/__init__.py", "rnnlab/progress.py", "rnnlab/data/quiz_03.json", "requirements.txt",
-                 "constraints.txt", "binder/postBuild", "binder/requirements.txt",
-                 "jupyter/student/labconfig/page_config.json", "jupyter/local/labconfig/page_config.json",
-                 "Makefile", "course.mk", "README.md", ".gitignore"):
+    for name in (
+        "rnnlab/__init__.py",
+        "rnnlab/progress.py",
+        "rnnlab/data/quiz_03.json",
+        "requirements.txt",
+        "constraints.txt",
+        "binder/postBuild",
+        "binder/requirements.txt",
+        "jupyter/student/labconfig/page_config.json",
+        "jupyter/local/labconfig/page_config.json",
+        "Makefile",
+        "course.mk",
+        "README.md",
+        ".gitignore",
+    ):
         assert (dest / name).is_file(), name
     assert not list(dest.rglob("__pycache__"))
     # the student package whole, and nothing of the instructor's in it
-    tracked = subprocess.run(["git", "-C", str(REPO), "ls-tree", "-r", "--name-only", "HEAD", "rnnlab"],
-                             capture_output=True, text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "-C", str(REPO), "ls-tree", "-r", "--name-only", "HEAD", "rnnlab"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert sorted(f"rnnlab/{rel}" for rel in dist.files(dest / "rnnlab")) == sorted(tracked)
     assert 'include = ["rnnlab*"]' in (dest / "pyproject.toml").read_text()
     assert "instructor" not in (dest / "pyproject.toml").read_text()
@@ -96,8 +128,11 @@ def test_the_scan_has_secrets_of_every_problem_set(found):
     for ps in problem_sets(REPO):
         kinds = {s.kind for s in found if s.assignment == ps.name}
         assert {"solution", "hidden test"} <= kinds, f"{ps.name}: nothing to look for ({kinds})"
-    released = "\0".join(dist.normalise(c.source) for a in released_sets()
-                         for c in nbformat.read(REPO / "release" / a / f"{a}.ipynb", 4).cells)
+    released = "\0".join(
+        dist.normalise(c.source)
+        for a in released_sets()
+        for c in nbformat.read(REPO / "release" / a / f"{a}.ipynb", 4).cells
+    )
     assert not [s.line for s in found if s.norm in released and s.kind != "graded key"]
 
 
@@ -124,7 +159,9 @@ def test_the_scan_finds_what_a_careless_copy_would_ship(tmp_path, found):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1\n" + solution.line)])
     nbformat.write(nb, tmp_path / "notes" / "tips.ipynb")
     assert {(x.path, x.secret) for x in dist.leaks(tmp_path / "notes", REPO, found)} == {
-        ("README.md", hidden), ("tips.ipynb", solution)}
+        ("README.md", hidden),
+        ("tips.ipynb", solution),
+    }
 
 
 def test_a_dist_that_would_leak_is_not_written(tmp_path, monkeypatch, found):
@@ -144,13 +181,13 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
     subprocess.run(["git", "clone", "-q", str(REPO), str(course)], check=True)
     first = problem_sets(course)[0].notebook
     name = first.parent.name
-    solved = nbformat.read(first, 4)                     # the source, solutions in: "tried it"
+    solved = nbformat.read(first, 4)  # the source, solutions in: "tried it"
     released = course / "release" / name / f"{name}.ipynb"
     nbformat.write(solved, released)
     nbformat.write(nbformat.v4.new_notebook(), course / "notebooks" / "scratch.ipynb")
     (tmp_path / "snap").mkdir()
     clean = dist.secrets(dist.snapshot(course, head(course), tmp_path / "snap"))
-    assert len(dist.secrets(course)) < len(clean)         # what the working tree's scan would miss
+    assert len(dist.secrets(course)) < len(clean)  # what the working tree's scan would miss
 
     with pytest.raises(dist.DistError, match=r"differs from HEAD \(2 file\(s\): .*release/.*scratch.ipynb"):
         dist.build(tmp_path / "out", course)
@@ -158,7 +195,9 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
 
     done = dist.build(tmp_path / "out", course, allow_dirty=True)
     assert done.source_commit == head(course) and len(done.dirty) == 2
-    assert (tmp_path / "out" / "release" / name / f"{name}.ipynb").read_bytes() == committed(course, f"release/{name}/{name}.ipynb")
+    assert (tmp_path / "out" / "release" / name / f"{name}.ipynb").read_bytes() == committed(
+        course, f"release/{name}/{name}.ipynb"
+    )
     assert not (tmp_path / "out" / "notebooks" / "scratch.ipynb").exists()
     assert done.secrets == len(clean) and dist.leaks(tmp_path / "out", found=clean) == []
 
@@ -168,8 +207,10 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
     (course / "notebooks" / "scratch.ipynb").unlink()
     subprocess.run(["git", "-C", str(course), "checkout", "-q", "--", "release"], check=True)
     lecture.write_bytes(lecture.read_bytes().replace(b'"cells": [', b'"cells": [\n  ', 1))
-    subprocess.run(["git", "-C", str(course), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam",
-                    "a lecture edit"], check=True)
+    subprocess.run(
+        ["git", "-C", str(course), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "a lecture edit"],
+        check=True,
+    )
     older = dist.build(tmp_path / "older", course, ref="HEAD~1")
     assert older.source_commit == head(course, "HEAD~1") and older.dirty == []
     assert (tmp_path / "older" / rel).read_bytes() == committed(course, rel, "HEAD~1") != lecture.read_bytes()
@@ -186,8 +227,9 @@ def test_no_graded_quiz_reads_its_keys_from_the_package(tmp_path):
     course = tmp_path / "course"
     nb = nbformat.read(REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
     cell = next(c for c in nb.cells if "### BEGIN HIDDEN TESTS" in c.source)
-    cell.source = cell.source.replace("### BEGIN HIDDEN TESTS\n", "### BEGIN HIDDEN TESTS\n"
-                                      "_key = load_quiz(\"03\")[\"questions\"][0][\"answer\"]\n", 1)
+    cell.source = cell.source.replace(
+        "### BEGIN HIDDEN TESTS\n", '### BEGIN HIDDEN TESTS\n_key = load_quiz("03")["questions"][0]["answer"]\n', 1
+    )
     (course / "source" / "ps03_lstm_gates").mkdir(parents=True)
     nbformat.write(nb, course / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb")
     assert [line.split(":")[0] for line in dist.keys_read_from_package(course)] == ["ps03_lstm_gates"]
@@ -198,8 +240,12 @@ def test_destination_is_new_empty_or_an_earlier_distribution(tmp_path, built, ca
     mine = tmp_path / "thesis"
     mine.mkdir()
     (mine / "chapter1.tex").write_text("precious")
-    for bad, message in ((mine, "not a student distribution"), (REPO, "the course itself"),
-                         (REPO.parent, "the course itself"), (REPO / "release" / "x", "inside release")):
+    for bad, message in (
+        (mine, "not a student distribution"),
+        (REPO, "the course itself"),
+        (REPO.parent, "the course itself"),
+        (REPO / "release" / "x", "inside release"),
+    ):
         with pytest.raises(dist.DistError, match=message):
             dist.check_destination(bad, REPO)
     assert [p.name for p in mine.iterdir()] == ["chapter1.tex"]
@@ -219,31 +265,39 @@ def test_an_earlier_distribution_is_updated_keeping_its_git_and_what_was_added(t
     dest = tmp_path / "students"
     first = dist.build(dest, REPO, STUDENT_REPO, commit=True, found=found, allow_dirty=True)
     assert first.commit.startswith("committed: Student distribution")
-    subprocess.run(["git", "-C", str(dest), "remote", "add", "origin", f"git@github.com:{STUDENT_REPO}.git"],
-                   check=True)
+    subprocess.run(
+        ["git", "-C", str(dest), "remote", "add", "origin", f"git@github.com:{STUDENT_REPO}.git"], check=True
+    )
     marker = json.loads((dest / dist.MARKER).read_text())
-    (dest / "notebooks" / "99_dropped.ipynb").write_text("{}")          # written by an older build
+    (dest / "notebooks" / "99_dropped.ipynb").write_text("{}")  # written by an older build
     marker["files"].append("notebooks/99_dropped.ipynb")
     (dest / dist.MARKER).write_text(json.dumps(marker))
     (dest / "README.md").write_text("edited by hand")
     (dest / "LICENSE").write_text("CC BY 4.0, added by the instructor")
-    again = dist.build(dest, REPO, commit=True, found=found, allow_dirty=True)          # the student repo read from origin
+    again = dist.build(dest, REPO, commit=True, found=found, allow_dirty=True)  # the student repo read from origin
     assert again.student_repo == STUDENT_REPO and again.kept == ["LICENSE"]
-    assert again.commit.startswith("committed:")                      # LICENSE is new
+    assert again.commit.startswith("committed:")  # LICENSE is new
     assert not (dest / "notebooks" / "99_dropped.ipynb").exists()
     assert f"github.com/{STUDENT_REPO}.git" in (dest / "README.md").read_text()
     assert (dest / "LICENSE").read_text().startswith("CC BY")
-    assert dist.build(dest, REPO, commit=True, found=found, allow_dirty=True).commit == "nothing changed since the last commit"
+    assert (
+        dist.build(dest, REPO, commit=True, found=found, allow_dirty=True).commit
+        == "nothing changed since the last commit"
+    )
     log = subprocess.run(["git", "-C", str(dest), "log", "--oneline"], capture_output=True, text=True).stdout
     assert len(log.splitlines()) == 2
-    assert (dest / "rnnlab").stat().st_mode & 0o077, "folders readable as the umask says, not 0700 as mkdtemp makes them"
+    assert (dest / "rnnlab").stat().st_mode & 0o077, (
+        "folders readable as the umask says, not 0700 as mkdtemp makes them"
+    )
     # an answer added to it by hand is not published, and nothing changes
     hidden = next(s for s in found if s.kind == "hidden test")
     (dest / "notes.md").write_text(hidden.line)
     before = sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
     with pytest.raises(dist.DistError, match="leak: notes.md"):
         dist.build(dest, REPO, found=found, allow_dirty=True)
-    assert before == sorted((p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts)
+    assert before == sorted(
+        (p.relative_to(dest), p.stat().st_mtime_ns) for p in dest.rglob("*") if ".git" not in p.parts
+    )
     (dest / dist.MARKER).write_text("{")
     with pytest.raises(dist.DistError, match="unreadable"):
         dist.build(dest, REPO, found=found, allow_dirty=True)
@@ -268,7 +322,7 @@ def test_readme_sends_students_to_their_repository(built):
         assert f"`notebooks/{lecture.name}`" in readme, f"the course map lacks {lecture.name}"
     for ps in released_sets():
         assert f"`release/{ps}/`" in readme, f"the course map lacks {ps}"
-    assert "## How to submit" in readme and "Troubleshooting" in readme   # the start page sends students there
+    assert "## How to submit" in readme and "Troubleshooting" in readme  # the start page sends students there
 
 
 def test_the_notebooks_open_in_colab_and_binder_from_the_students_repository(built, tmp_path, found):
@@ -287,12 +341,15 @@ def test_the_notebooks_open_in_colab_and_binder_from_the_students_repository(bui
     for path in sorted((tmp_path / "plain" / "notebooks").glob("*.ipynb")):
         assert path.read_bytes() == committed(REPO, f"notebooks/{path.name}"), path.name
     assert plain.student_repo is None and "OWNER/REPO" in (tmp_path / "plain" / "README.md").read_text()
-    branch = subprocess.run(["git", "-C", str(tmp_path / "plain"), "branch", "--show-current"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    branch = subprocess.run(
+        ["git", "-C", str(tmp_path / "plain"), "branch", "--show-current"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert branch == colab.BRANCH == "main"
-    other = tmp_path / "other"                    # an instructor's clone on another branch is told
+    other = tmp_path / "other"  # an instructor's clone on another branch is told
     subprocess.run(["git", "init", "-q", "-b", "master", str(other)], check=True)
-    assert "rename it (git branch -m main)" in dist.build(other, REPO, commit=True, found=found, allow_dirty=True).commit
+    assert (
+        "rename it (git branch -m main)" in dist.build(other, REPO, commit=True, found=found, allow_dirty=True).commit
+    )
 
 
 def targets(makefile: Path) -> set[str]:
@@ -337,17 +394,34 @@ def test_every_link_in_the_notebooks_stays_inside_the_distribution(built):
 # from the distribution's binder/, installs jupyterhub and ngshare-exchange itself:
 # binder/requirements-student.txt). Every package of requirements.txt that students do not get is
 # named here, so that a new one is a decision (test_every_instructor_package_is_named_and_kept_out).
-INSTRUCTOR_PACKAGES = {"pytest", "pytest-xdist", "pytest-benchmark", "hypothesis", "nbval",  # the tests
-                       "playwright", "axe-playwright-python", "colorspacious",  # browser, accessibility
-                       "jupytext", "check-jsonschema", "import-linter",          # authoring, workflows, layers
-                       "copydetect", "latex2mathml",     # make similarity; the feedback's formulas
-                       "pyahocorasick",                  # the leak scans (dist, site, feedback)
-                       "sphinx", "myst-nb", "sphinx-book-theme",                 # make site
-                       "dask", "distributed", "psycopg", "psycopg-binary",       # a cluster, PostgreSQL
-                       "jupyterhub", "ngshare-exchange",                         # the class hub
-                       # rnnlab.metrics is checked against it, and ps08's hidden tests use it; no
-                       # lecture, problem set or rnnlab module imports it (with SciPy: 199 MB)
-                       "scikit-learn"}
+INSTRUCTOR_PACKAGES = {
+    "pytest",
+    "pytest-xdist",
+    "pytest-benchmark",
+    "hypothesis",
+    "nbval",  # the tests
+    "playwright",
+    "axe-playwright-python",
+    "colorspacious",  # browser, accessibility
+    "jupytext",
+    "check-jsonschema",
+    "import-linter",  # authoring, workflows, layers
+    "copydetect",
+    "latex2mathml",  # make similarity; the feedback's formulas
+    "pyahocorasick",  # the leak scans (dist, site, feedback)
+    "sphinx",
+    "myst-nb",
+    "sphinx-book-theme",  # make site
+    "dask",
+    "distributed",
+    "psycopg",
+    "psycopg-binary",  # a cluster, PostgreSQL
+    "jupyterhub",
+    "ngshare-exchange",  # the class hub
+    # rnnlab.metrics is checked against it, and ps08's hidden tests use it; no
+    # lecture, problem set or rnnlab module imports it (with SciPy: 199 MB)
+    "scikit-learn",
+}
 HUB_PACKAGES = {"jupyterhub", "ngshare-exchange"}
 
 
@@ -369,11 +443,14 @@ def test_students_install_their_own_lean_requirements(built):
     assert (dest / "requirements.txt").read_bytes() == committed(REPO, "requirements-student.txt")
     assert (dest / "binder" / "requirements.txt").read_bytes() == committed(REPO, "binder/requirements-student.txt")
     assert not list(dest.rglob("requirements-student.txt"))
-    student, binder = pins((dest / "requirements.txt").read_text()), pins((dest / "binder" / "requirements.txt").read_text())
+    student, binder = (
+        pins((dest / "requirements.txt").read_text()),
+        pins((dest / "binder" / "requirements.txt").read_text()),
+    )
     assert not student.keys() & INSTRUCTOR_PACKAGES, student.keys() & INSTRUCTOR_PACKAGES
     assert not binder.keys() & (INSTRUCTOR_PACKAGES - HUB_PACKAGES)
     assert INSTRUCTOR_PACKAGES <= pins(committed(REPO, "requirements.txt").decode()).keys()
-    assert re.search(r"^-e \.$", (dest / "requirements.txt").read_text(), re.M)     # the package, as before
+    assert re.search(r"^-e \.$", (dest / "requirements.txt").read_text(), re.M)  # the package, as before
     assert "-r requirements.txt -c constraints.txt" in (dest / "course.mk").read_text()
 
 
@@ -390,7 +467,8 @@ def test_every_instructor_package_is_named_and_kept_out():
         f"in requirements.txt only, not named as the instructor's: "
         f"{sorted(course.keys() - student.keys() - INSTRUCTOR_PACKAGES)}; "
         f"named, yet in requirements-student.txt or not in requirements.txt: "
-        f"{sorted(INSTRUCTOR_PACKAGES - (course.keys() - student.keys()))}")
+        f"{sorted(INSTRUCTOR_PACKAGES - (course.keys() - student.keys()))}"
+    )
     assert not student.keys() & INSTRUCTOR_PACKAGES
     assert not binder.keys() & (INSTRUCTOR_PACKAGES - HUB_PACKAGES)
     pulled = _closure(set(student)) & INSTRUCTOR_PACKAGES
@@ -410,7 +488,7 @@ def _imports(path: Path) -> set[str]:
         code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
         try:
             tree = ast.parse(code)
-        except SyntaxError:                    # a pitfall written to fail
+        except SyntaxError:  # a pitfall written to fail
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -457,8 +535,11 @@ def test_the_students_requirements_provide_every_import_of_what_they_get(built):
     from importlib import metadata
 
     dest, _ = built
-    files = sorted((dest / "rnnlab").rglob("*.py")) + sorted((dest / "notebooks").glob("*.ipynb")) \
+    files = (
+        sorted((dest / "rnnlab").rglob("*.py"))
+        + sorted((dest / "notebooks").glob("*.ipynb"))
         + sorted(dest.glob("release/*/*.ipynb"))
+    )
     wanted = set().union(*(_imports(p) for p in files)) - set(sys.stdlib_module_names) - {"rnnlab"}
     providers = metadata.packages_distributions()
     installed = _closure(set(pins((dest / "requirements.txt").read_text())))
@@ -492,14 +573,16 @@ def test_the_students_requirements_provide_every_import_of_what_they_get(built):
 # Requirement and constraint files are read for their comments only: a pin is not talk
 # (constraints.txt pins the course's own tools too; test_students_install_their_own_lean_requirements
 # keeps them out of what students install).
-TALK = [(re.compile(r"(?i)\bthe course's (own )?tests\b"), "the course's own test suite"),
-        (re.compile(r"(?i)\b(pytest-xdist|xdist|pytest-benchmark|playwright)\b"), "a tool of the course's tests"),
-        (re.compile(r"(?i)\bbench(mark(s|ed|ing)?)?\b"), "the course's timing reports (make bench)"),
-        (re.compile(r"\bCI\b|GitHub Actions"), "the course's continuous integration")]
+TALK = [
+    (re.compile(r"(?i)\bthe course's (own )?tests\b"), "the course's own test suite"),
+    (re.compile(r"(?i)\b(pytest-xdist|xdist|pytest-benchmark|playwright)\b"), "a tool of the course's tests"),
+    (re.compile(r"(?i)\bbench(mark(s|ed|ing)?)?\b"), "the course's timing reports (make bench)"),
+    (re.compile(r"\bCI\b|GitHub Actions"), "the course's continuous integration"),
+]
 # top-level names of the course that are also plain words of a student's text
 PLAIN_WORDS = {"instructor"}
 PINS = re.compile(r"(^|/)(requirements[\w-]*|constraints)\.txt$")
-BASE64 = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")           # a widget's binary buffer, not words
+BASE64 = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")  # a widget's binary buffer, not words
 # Matches that are code, not words for a reader: (file, matched text) -> why.
 NOT_TALK: dict = {
     ("rnnlab/checks.py", "autograder"): "the grader's own frames in a traceback are not the student's code",
@@ -509,14 +592,19 @@ NOT_TALK: dict = {
 def distributed_tops() -> set[str]:
     """The top-level names that every distribution has, by construction (dist.SHIPPED and what
     dist.write adds)."""
-    return ({Path(item).parts[0] for item in dist.SHIPPED} | set(dist.WRITTEN.values())
-            | {Path(name).parts[0] for name in dist.STUDENT_VERSIONS} | {"pyproject.toml", dist.MARKER})
+    return (
+        {Path(item).parts[0] for item in dist.SHIPPED}
+        | set(dist.WRITTEN.values())
+        | {Path(name).parts[0] for name in dist.STUDENT_VERSIONS}
+        | {"pyproject.toml", dist.MARKER}
+    )
 
 
 def talk_patterns(course: Path = REPO) -> list[tuple[re.Pattern, str]]:
     """TALK, and the paths and make targets of `course` that a student distribution lacks."""
-    tree = subprocess.run(["git", "-C", str(course), "ls-tree", "HEAD"], capture_output=True, text=True,
-                          check=True).stdout.splitlines()
+    tree = subprocess.run(
+        ["git", "-C", str(course), "ls-tree", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     entries = {line.split("\t", 1)[1]: line.split()[1] == "tree" for line in tree}
     for name in dist.FORBIDDEN:
         entries.setdefault(name, "." not in name or name.startswith("."))
@@ -532,13 +620,19 @@ def talk_patterns(course: Path = REPO) -> list[tuple[re.Pattern, str]]:
             form = rf"{word}/" + ((rf"|\b{word}\.\w" if name in PLAIN_WORDS else rf"|\b{word}\b") if package else "")
         else:
             form = rf"{word}\b" + (rf"|\b{re.escape(Path(name).stem)}\b" if name.endswith(".py") else "")
-        out.append((re.compile(rf"(?<![\w./-])(?:{form})"), f"{name}{'/' if folder else ''} is not in the distribution"))
+        out.append(
+            (re.compile(rf"(?<![\w./-])(?:{form})"), f"{name}{'/' if folder else ''} is not in the distribution")
+        )
     for rel in sorted(student_files.SKIPPED_FILES):
         out.append((re.compile(rf"(?<![\w.-]){re.escape(Path(rel).name)}\b"), f"{rel} is not in the distribution"))
     student = targets(course / dist.TEMPLATES / "Makefile")
     missing_targets = sorted(targets(course / "Makefile") - student)
-    out.append((re.compile(rf"\bmake (?:[a-z][a-z-]* )*({'|'.join(map(re.escape, missing_targets))})\b"),
-                "a make target that only the course's Makefile has"))
+    out.append(
+        (
+            re.compile(rf"\bmake (?:[a-z][a-z-]* )*({'|'.join(map(re.escape, missing_targets))})\b"),
+            "a make target that only the course's Makefile has",
+        )
+    )
     return out + TALK
 
 
@@ -562,13 +656,16 @@ def readable_lines(path: Path, rel: str):
         for i, cell in enumerate(nb.cells):
             outputs = []
             for out in cell.get("outputs", []):
-                outputs += [out.get("text", "")] + [DATA_URI.sub("data:", str(v)) for k, v in out.get("data", {}).items()
-                                                    if k in ("text/plain", "text/markdown", "text/html")]
+                outputs += [out.get("text", "")] + [
+                    DATA_URI.sub("data:", str(v))
+                    for k, v in out.get("data", {}).items()
+                    if k in ("text/plain", "text/markdown", "text/html")
+                ]
             for part, body in (("", cell.source), (" output", "\n".join(outputs))):
                 for n, line in enumerate(body.splitlines(), 1):
                     yield f"{rel} cell {i} ({cell.cell_type}){part} line {n}", line
         strings: list[str] = []
-        student_files.json_strings(nb.metadata, strings)                   # saved widget state: labels, HTML
+        student_files.json_strings(nb.metadata, strings)  # saved widget state: labels, HTML
         for line in "\n".join(x for x in strings if not BASE64.fullmatch(x)).splitlines():
             yield f"{rel} metadata", line
         return
@@ -607,17 +704,36 @@ def test_the_talk_scan_finds_each_kind_and_spares_what_students_have(tmp_path):
     root = tmp_path / "students"
     shutil.copytree(REPO / "autograder" / "publishing" / "student", root)
     (root / "notebooks").mkdir()
-    (root / "notebooks" / "n.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("See [docs](https://docs.pytorch.org/docs/stable/x.html) and `release/`.\n"
-                                      "Run the tests below; the beam keeps each hypothesis.\n"
-                                      "The course's tests check this widget."),
-        nbformat.v4.new_code_cell("x = 1  # measured by the benchmarks")])))
-    (root / "notes.md").write_text("ok: run make lab\nrun make test first\nsee tests/test_x.py\n"
-                                   "python -m autograder.deploying.z2jh\nnbgrader_config.py says\nCI runs it\n")
+    (root / "notebooks" / "n.ipynb").write_text(
+        nbformat.writes(
+            nbformat.v4.new_notebook(
+                cells=[
+                    nbformat.v4.new_markdown_cell(
+                        "See [docs](https://docs.pytorch.org/docs/stable/x.html) and `release/`.\n"
+                        "Run the tests below; the beam keeps each hypothesis.\n"
+                        "The course's tests check this widget."
+                    ),
+                    nbformat.v4.new_code_cell("x = 1  # measured by the benchmarks"),
+                ]
+            )
+        )
+    )
+    (root / "notes.md").write_text(
+        "ok: run make lab\nrun make test first\nsee tests/test_x.py\n"
+        "python -m autograder.deploying.z2jh\nnbgrader_config.py says\nCI runs it\n"
+    )
     (root / "requirements.txt").write_text("pytest==9.2.0\nnumpy==2.4.6  # see .github/workflows\n")
     found = [f.split(" (")[0] if " cell " in f else f.split(": '")[0] for f in instructor_talk(root)]
-    assert found == ["notebooks/n.ipynb cell 0", "notebooks/n.ipynb cell 1", "notes.md:2", "notes.md:3",
-                     "notes.md:4", "notes.md:5", "notes.md:6", "requirements.txt:2"], instructor_talk(root)
+    assert found == [
+        "notebooks/n.ipynb cell 0",
+        "notebooks/n.ipynb cell 1",
+        "notes.md:2",
+        "notes.md:3",
+        "notes.md:4",
+        "notes.md:5",
+        "notes.md:6",
+        "requirements.txt:2",
+    ], instructor_talk(root)
 
 
 def test_the_students_jupyterlab_shows_no_news_or_update_toast(built):
@@ -642,8 +758,13 @@ def student_env(built):
 
 def test_the_distributions_own_rnnlab_is_imported(student_env):
     dest, env = student_env
-    where = subprocess.run([str(dest / ".venv/bin/python"), "-c", "import rnnlab; print(rnnlab.__file__)"],
-                           cwd=dest / "release" / released_sets()[0], env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [str(dest / ".venv/bin/python"), "-c", "import rnnlab; print(rnnlab.__file__)"],
+        cwd=dest / "release" / released_sets()[0],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert Path(where.stdout.strip()) == dest / "rnnlab" / "__init__.py", where.stdout + where.stderr
 
 
@@ -656,7 +777,7 @@ def test_students_make_lab_serves_the_distribution_without_instructor_tools(stud
         assert status(f"{base}/formgrader?token=t") == 404
         for plugin in INSTRUCTOR_ONLY:
             assert f'"{plugin}"' in disabled_extensions(page)
-        assert '"@jupyter/nbgrader:assignment-list"' in disabled_extensions(page)   # no exchange here
+        assert '"@jupyter/nbgrader:assignment-list"' in disabled_extensions(page)  # no exchange here
         assert status(f"{base}/assignments?token=t") == 404
         top = json.load(urllib.request.urlopen(f"{base}/api/contents?token=t", timeout=30))
         names = {item["name"] for item in top["content"]}
@@ -677,17 +798,29 @@ def test_students_make_progress_runs_without_source(student_env):
     dest, env = student_env
     first = released_sets()[0]
     nb = nbformat.read(dest / "release" / first / f"{first}.ipynb", 4)
-    visible = sum(1 for c in nb.cells          # test cells with code left in them, and the quiz's format
-                  if c.cell_type == "code"         # check, which is locked and worth no points
-                  and (c.metadata.get("nbgrader", {}).get("grade")
-                       or c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format")
-                  and not c.metadata["nbgrader"].get("solution")
-                  and any(line.strip() and not line.strip().startswith("#") for line in c.source.splitlines()))
-    proc = subprocess.run(["make", "-o", ".venv/.installed", "progress", f"ONLY={first}"], cwd=dest, env=env,
-                          capture_output=True, text=True, timeout=600)
+    visible = sum(
+        1
+        for c in nb.cells  # test cells with code left in them, and the quiz's format
+        if c.cell_type == "code"  # check, which is locked and worth no points
+        and (
+            c.metadata.get("nbgrader", {}).get("grade")
+            or c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_format"
+        )
+        and not c.metadata["nbgrader"].get("solution")
+        and any(line.strip() and not line.strip().startswith("#") for line in c.source.splitlines())
+    )
+    proc = subprocess.run(
+        ["make", "-o", ".venv/.installed", "progress", f"ONLY={first}"],
+        cwd=dest,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert not (dest / "source").exists()
-    assert proc.stdout.strip().splitlines()[-1] == f"0 of {visible} visible tests pass ({visible} not attempted)", \
+    assert proc.stdout.strip().splitlines()[-1] == f"0 of {visible} visible tests pass ({visible} not attempted)", (
         proc.stdout + proc.stderr
+    )
     # unfinished work is where a student stands: the count ends it, not make's "Error 1"
     assert proc.returncode == 0 and "Error" not in proc.stderr, proc.stderr
 
@@ -710,4 +843,5 @@ def test_a_snapshot_is_taken_on_a_python_without_tar_filters(tmp_path, monkeypat
     monkeypatch.setattr(tarfile.TarFile, "extractall", old_extractall)
     root = dist.snapshot(REPO, "HEAD", tmp_path)
     assert (root / "README.md").read_bytes() == subprocess.run(
-        ["git", "-C", str(REPO), "show", "HEAD:README.md"], capture_output=True, check=True).stdout
+        ["git", "-C", str(REPO), "show", "HEAD:README.md"], capture_output=True, check=True
+    ).stdout

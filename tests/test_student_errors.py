@@ -6,6 +6,7 @@ copied here), then a test cell holding hidden tests, as the grading kernel runs 
 must show the student's frames as Jupyter names them ("Cell In[3], line 11, in manual_rnn" and
 that line's text) and none of the course's, torch's or Python's; the error output's name and
 value stay the exception's own (nbgrader, the feedback and the progress command read those)."""
+
 import re
 
 import nbformat
@@ -29,7 +30,7 @@ SHAPE_BUG = '''def manual_rnn(rnn, x, h_0=None):
         last.append(h)
     return layer_input, torch.stack(last)
 '''
-SHAPE_BUG_LINE = 11                          # w_ih without .T: (2x3 and 4x3)
+SHAPE_BUG_LINE = 11  # w_ih without .T: (2x3 and 4x3)
 
 FORBIDDEN_CALL = '''from rnnlab.gates import lstm_gates as trace_gates
 
@@ -46,16 +47,16 @@ LOSS_BUG = '''def sequence_loss(logits, targets):
     classes = logits.shape[-1]
     return torch.nn.functional.cross_entropy(logits.reshape(-1, classes), targets.reshape(-1)[:-1])
 '''
-LOSS_BUG_LINE = 4                            # one target too few
+LOSS_BUG_LINE = 4  # one target too few
 
-HIDDEN_TEST = '''# Hidden tests run when your work is graded.
+HIDDEN_TEST = """# Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
 from rnnlab.checks import check_input_grads
 secret_logits, secret_targets = torch.randn(4, 3, 5), torch.randint(0, 5, (4, 3))
 check_input_grads("the loss", sequence_loss, {"logits": secret_logits, "targets": secret_targets},
                   lambda logits, targets: logits.logsumexp(-1).mean())
 ### END HIDDEN TESTS
-'''
+"""
 
 
 def _release_cell(assignment: str, grade_id: str) -> str:
@@ -99,8 +100,15 @@ def _line_of(source: str, start: str) -> int:
 
 
 def _none_of_the_course(text: str) -> None:
-    for part in ("rnnlab", "site-packages", "checks.py", "contextlib", "File ", "ipykernel_",
-                 "Traceback (most recent call last)"):
+    for part in (
+        "rnnlab",
+        "site-packages",
+        "checks.py",
+        "contextlib",
+        "File ",
+        "ipykernel_",
+        "Traceback (most recent call last)",
+    ):
         assert part not in text, f"{part!r} in the message:\n{text}"
 
 
@@ -113,15 +121,17 @@ def test_an_error_in_the_students_function_shows_their_line(ran):
     assert error.evalue == "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x3)"
     lines = _text(error).splitlines()
     call = _line_of(source, "result = manual_rnn(")
-    assert lines == ["Where it failed in your code (run %xmode Context in a cell for the full traceback):",
-                     f"  Cell In[{count}], line {call}",
-                     "    result = manual_rnn(without_forward(reference), x)",
-                     f"  Cell In[{answer}], line {SHAPE_BUG_LINE}, in manual_rnn",
-                     "    " + SHAPE_BUG.splitlines()[SHAPE_BUG_LINE - 1].strip(),
-                     "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 4x3)",
-                     # ps02's catalogue of mistakes (issue 32) does not know this shape bug, and says so
-                     "", "This is not one of the mistakes the course knows; the message above says what differs."
-                     ], "\n".join(lines)
+    assert lines == [
+        "Where it failed in your code (run %xmode Context in a cell for the full traceback):",
+        f"  Cell In[{count}], line {call}",
+        "    result = manual_rnn(without_forward(reference), x)",
+        f"  Cell In[{answer}], line {SHAPE_BUG_LINE}, in manual_rnn",
+        "    " + SHAPE_BUG.splitlines()[SHAPE_BUG_LINE - 1].strip(),
+        "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 4x3)",
+        # ps02's catalogue of mistakes (issue 32) does not know this shape bug, and says so
+        "",
+        "This is not one of the mistakes the course knows; the message above says what differs.",
+    ], "\n".join(lines)
     _none_of_the_course("\n".join(lines))
 
 
@@ -139,7 +149,8 @@ def test_forbid_calls_names_the_students_call_and_the_tests_line(ran):
         "Your code called it here:",
         f"  Cell In[{answer}], line {FORBIDDEN_CALL_LINE}, in lstm_all_gates",
         "    " + FORBIDDEN_CALL.splitlines()[FORBIDDEN_CALL_LINE - 1].strip(),
-        f"(the check at line {_line_of(source, 'with forbid_calls(')} of this cell)"], text
+        f"(the check at line {_line_of(source, 'with forbid_calls(')} of this cell)",
+    ], text
     _none_of_the_course(text)
 
 
@@ -152,11 +163,13 @@ def test_a_hidden_test_shows_the_students_lines_and_none_of_its_own(ran):
     count, error, source = ran["hidden test"]
     assert error is not None and error.ename == "ValueError"
     lines = _text(error).splitlines()
-    assert lines == ["Where it failed in your code (run %xmode Context in a cell for the full traceback):",
-                     f"  Cell In[{count}], line {_line_of(source, 'check_input_grads(')} (a hidden test)",
-                     f"  Cell In[{answer}], line {LOSS_BUG_LINE}, in sequence_loss",
-                     "    " + LOSS_BUG.splitlines()[LOSS_BUG_LINE - 1].strip(),
-                     "  inside torch.nn.functional.cross_entropy",
-                     "ValueError: Expected input batch_size (12) to match target batch_size (11)."], "\n".join(lines)
+    assert lines == [
+        "Where it failed in your code (run %xmode Context in a cell for the full traceback):",
+        f"  Cell In[{count}], line {_line_of(source, 'check_input_grads(')} (a hidden test)",
+        f"  Cell In[{answer}], line {LOSS_BUG_LINE}, in sequence_loss",
+        "    " + LOSS_BUG.splitlines()[LOSS_BUG_LINE - 1].strip(),
+        "  inside torch.nn.functional.cross_entropy",
+        "ValueError: Expected input batch_size (12) to match target batch_size (11).",
+    ], "\n".join(lines)
     _none_of_the_course("\n".join(lines))
     assert "secret" not in "\n".join(lines)

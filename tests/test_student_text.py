@@ -11,6 +11,7 @@ element or script of the student's; its positive control finds them in the same 
 Feedback names no host folder: comments are redacted like outputs, and the runtime folders a run
 makes in $TMPDIR count as host folders for the redaction and the leak scan.
 """
+
 import html
 import re
 import textwrap
@@ -23,11 +24,10 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.authoring import fixtures as F
 from autograder.course import leakscan
-from autograder.grading import recheck
-from autograder.course.student_text import escape_markdown, unescape_markdown
-from autograder.gradebook.report import _cell
 from autograder.course.folder import REPO
-from autograder.course.student_text import markdown_html, markdown_text, visible
+from autograder.course.student_text import escape_markdown, markdown_html, markdown_text, unescape_markdown, visible
+from autograder.gradebook.report import _cell
+from autograder.grading import recheck
 
 A = "ps03_lstm_gates"
 HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
@@ -84,6 +84,7 @@ def markdown_renderers():
 
 # -- the re-check's comment quotes a first line -------------------------------------------------------------
 
+
 def _begins():
     """The re-check process's `begins` (it runs inside the sandbox, as text of runner_source)."""
     source = Path(recheck.runner.__file__).read_text()
@@ -93,8 +94,16 @@ def _begins():
     return scope["begins"]
 
 
-@pytest.mark.parametrize("line", ["#`<img src=x onerror=alert(1)>`", "x = 1  # `a` ``b`` <b>", "`",
-                                  "print('![i](http://127.0.0.1:9/i.png)')", "y = '<svg onload=alert(1)>'"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "#`<img src=x onerror=alert(1)>`",
+        "x = 1  # `a` ``b`` <b>",
+        "`",
+        "print('![i](http://127.0.0.1:9/i.png)')",
+        "y = '<svg onload=alert(1)>'",
+    ],
+)
 def test_the_quoted_first_line_is_one_code_span(line):
     """Rendered as nbgrader renders a comment (markdown2html, HTML let through), the quote is one
     <code> holding the line as written. Before: `#`<img ...>` closed the quote's backticks after
@@ -108,6 +117,7 @@ def test_the_quoted_first_line_is_one_code_span(line):
 
 
 # -- comments, markdown and report.md -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", FIELDS)
 def test_comments_render_with_no_element_of_the_text(text):
@@ -139,16 +149,35 @@ def test_the_feedback_template_renders_a_comment_as_text():
     c.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
     c.HTMLExporter.extra_template_paths = [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
     comment = "there the cell beginning `#`<img src=x onerror=alert(1)>`` stopped\n\n" + "\n\n".join(FIELDS)
-    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"nbgrader": {
-        "grade": True, "solution": True, "grade_id": "a", "points": 2, "score": 0.0, "comment": comment}})])
-    page, _ = HTMLExporter(config=c).from_notebook_node(nb, resources={"nbgrader": {
-        "notebook": A, "score": 0.0, "max_score": 2.0, "late_penalty": 0, "pending_points": 0.0}})
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "x = 1",
+                metadata={
+                    "nbgrader": {
+                        "grade": True,
+                        "solution": True,
+                        "grade_id": "a",
+                        "points": 2,
+                        "score": 0.0,
+                        "comment": comment,
+                    }
+                },
+            )
+        ]
+    )
+    page, _ = HTMLExporter(config=c).from_notebook_node(
+        nb,
+        resources={
+            "nbgrader": {"notebook": A, "score": 0.0, "max_score": 2.0, "late_penalty": 0, "pending_points": 0.0}
+        },
+    )
     footer = page.split('<div class="panel-footer">', 1)[1].split("</div>\n</div>", 1)[0]
     for tag, attrs in elements(footer).tags:
         assert tag not in {"img", "script", "svg", "iframe"}, (tag, attrs)
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         assert not attrs.get("href", "").startswith("javascript"), attrs
-    assert "onerror=alert(1)" in html.unescape(footer)                       # shown, as text
+    assert "onerror=alert(1)" in html.unescape(footer)  # shown, as text
 
 
 @pytest.mark.parametrize("text", FIELDS)
@@ -177,9 +206,21 @@ def test_question_statistics_show_a_quiz_answer_and_a_student_id_as_text(text):
     from autograder.term.questions import page
 
     def stats(answer, student):
-        item = Item("quiz_q1", "quiz", 1.0, students=5, right=1, share_right=0.2, mean_share=0.2, key="b",
-                    wrong_answer=answer, wrong_count=3, wrong_total=4, flags=["negative discrimination"],
-                    discrimination=-0.3)
+        item = Item(
+            "quiz_q1",
+            "quiz",
+            1.0,
+            students=5,
+            right=1,
+            share_right=0.2,
+            mean_share=0.2,
+            key="b",
+            wrong_answer=answer,
+            wrong_count=3,
+            wrong_total=4,
+            flags=["negative discrimination"],
+            discrimination=-0.3,
+        )
         return {"students": 5, "items": [asdict(item)], "unreadable": [student], "min_students": 5}
 
     section = "\n".join(questions_section(stats(text, text))).split("## Question statistics", 1)[1]
@@ -235,6 +276,7 @@ def test_moodle_comment_is_text_in_moodle():
 
 # -- no host folder in feedback ------------------------------------------------------------------------------
 
+
 def test_comments_and_runtime_folders_are_redacted_in_feedback(monkeypatch, tmp_path):
     """A comment (typed in the formgrader from a graded notebook's traceback, or quoting one) is
     redacted like an output, and a run's runtime folder under $TMPDIR (a cluster node's) counts
@@ -251,14 +293,25 @@ def test_comments_and_runtime_folders_are_redacted_in_feedback(monkeypatch, tmp_
     monkeypatch.chdir(course)
     run = course / "grading-runs" / "ps03_lstm_gates-20261125-101010-42"
     runtime = scratch / "rnnlab-rt-k3j2"
-    answer = new_code_cell("x = 1", metadata={"nbgrader": {
-        "grade": False, "solution": True, "grade_id": "a",
-        "comment": f"File {run}/recheck/s.txt and {runtime}/kernel-1.json, see {course}/staged"}})
-    nb, _ = PlainFeedback().preprocess(new_notebook(cells=[answer]),
-                                       {"nbgrader": {"student": "s", "assignment": "ps", "notebook": "ps"}})
+    answer = new_code_cell(
+        "x = 1",
+        metadata={
+            "nbgrader": {
+                "grade": False,
+                "solution": True,
+                "grade_id": "a",
+                "comment": f"File {run}/recheck/s.txt and {runtime}/kernel-1.json, see {course}/staged",
+            }
+        },
+    )
+    nb, _ = PlainFeedback().preprocess(
+        new_notebook(cells=[answer]), {"nbgrader": {"student": "s", "assignment": "ps", "notebook": "ps"}}
+    )
     comment = nb.cells[0].metadata.nbgrader.comment
-    assert comment == "File <grader>/grading-runs/ps03_lstm_gates-20261125-101010-42/recheck/s.txt and " \
-                      "<grader>/kernel-1.json, see <grader>/staged", comment
+    assert (
+        comment == "File <grader>/grading-runs/ps03_lstm_gates-20261125-101010-42/recheck/s.txt and "
+        "<grader>/kernel-1.json, see <grader>/staged"
+    ), comment
     page = f'<div class="panel-footer"><div><b>Comments:</b> <p>{runtime}/kernel-1.json</p></div></div>'
     assert leakscan.find(leakscan.produced_text(page), set(leakscan.host_paths(course)))
 
@@ -287,10 +340,10 @@ def injected(page, url: str | None = None, content: str | None = None) -> dict:
     if url:
         page.goto(url)
     else:
-        page.goto("about:blank")                   # no Content-Security-Policy of the page before
+        page.goto("about:blank")  # no Content-Security-Policy of the page before
         page.set_content(content)
     page.wait_for_load_state("load")
-    page.wait_for_timeout(300)                     # an onerror fires after the image fails
+    page.wait_for_timeout(300)  # an onerror fires after the image fails
     return page.evaluate(INJECTED)
 
 
@@ -307,10 +360,10 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
     while each shows the text. The positive control: the same check on the same text rendered
     as before (nbgrader's markdown2html, report.md's old escaping) finds the elements and the
     script's run."""
-    from conftest import _need_browser
     from test_formgrader import open_submission
 
     from autograder.term import handgrade as H
+    from conftest import _need_browser
 
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)
@@ -323,12 +376,15 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
         seen = injected(page, url=feedback.as_uri())
         assert clean(seen), ("feedback", seen)
         comment = page.locator(".panel-footer").first.inner_text()
-        assert "onerror=document.title='pwned'" in comment, comment       # shown, as text
+        assert "onerror=document.title='pwned'" in comment, comment  # shown, as text
 
         report = (batch.course / "reports" / A / "report.md").read_text()
-        for render in markdown_renderers().values():                      # the course's own markup only
-            tags = {tag for tag, attrs in elements(render(report)).tags
-                    if not (tag == "a" and attrs.get("href", "").startswith("#"))}   # nbconvert's heading anchors
+        for render in markdown_renderers().values():  # the course's own markup only
+            tags = {
+                tag
+                for tag, attrs in elements(render(report)).tags
+                if not (tag == "a" and attrs.get("href", "").startswith("#"))
+            }  # nbconvert's heading anchors
             assert tags <= REPORT_MARKUP, tags
         rows = "".join(f"| {i} | {_cell(text)} |\n" for i, text in enumerate(FIELDS))
         synthetic = f"| field | text |\n|---|---|\n{rows}"
@@ -353,26 +409,34 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
         # the positive control: the same check finds what the old renderings let through
         from nbconvert.filters.markdown import markdown2html
 
-        old_quote = "the cell beginning `#`<img src=x onerror=document.title='pwned'>``"   # as begins() quoted
+        old_quote = "the cell beginning `#`<img src=x onerror=document.title='pwned'>``"  # as begins() quoted
         raw = "".join(f"<div>{markdown2html(text)}</div>" for text in FIELDS + [old_quote])
         seen = injected(page, content=f"<html><body>{raw}</body></html>")
         assert seen["title"] == "pwned" and len(seen["bad"]) >= 4, seen
-        old_cells = "".join(f"| {i} | {' '.join(text.splitlines()).replace('|', chr(92) + '|')} |\n"
-                            for i, text in enumerate(FIELDS))                  # report.md's old escaping
+        old_cells = "".join(
+            f"| {i} | {' '.join(text.splitlines()).replace('|', chr(92) + '|')} |\n" for i, text in enumerate(FIELDS)
+        )  # report.md's old escaping
         seen = injected(page, content=markdown_renderers()["markdown-it"](f"| field | text |\n|---|---|\n{old_cells}"))
         assert seen["bad"], seen
     finally:
         page.close()
 
     # the formgrader: the comment is the comment box's placeholder; the error and the markdown as text
-    seen = open_submission(batch, chromium, inspect=lambda page: {
-        "dom": page.evaluate(INJECTED), "placeholder": page.locator("#lstm_step-comment").get_attribute("placeholder")})
+    seen = open_submission(
+        batch,
+        chromium,
+        inspect=lambda page: {
+            "dom": page.evaluate(INJECTED),
+            "placeholder": page.locator("#lstm_step-comment").get_attribute("placeholder"),
+        },
+    )
     assert seen["runs"] == 0 and not seen["file"] and clean(seen["inspected"]["dom"]), ("formgrader", seen["inspected"])
     assert "onerror=document.title='pwned'" in seen["inspected"]["placeholder"], seen["inspected"]
-    assert "javascript:alert(1)" in seen["page"]                          # the raised error, as text
+    assert "javascript:alert(1)" in seen["page"]  # the raised error, as text
 
 
 # -- make similarity: its page and report.md's section -------------------------------------------------------
+
 
 def _similarity_page(text: str) -> str:
     """make similarity's page of one pair whose first student's id, name and code hold `text`."""
@@ -381,12 +445,41 @@ def _similarity_page(text: str) -> str:
     code = f"x = 1  # {text}\ny = '{text}'\n"
     match = S.Match((0.9, 0.8), 80, ([(0, len(code) // 2)], [(0, 5)]))
     pair = S.Pair("lstm_step", (text, "ben"), match, (code, "z = 2\n"))
-    return S.page(S.Findings(A, [text, "ben"], ["lstm_step"], {"quiz": 48}, [pair, S.Pair("", (text, "ben"), match,
-                  (code, "z = 2\n"))], left_out={text: "no notebook"}, names={text: text, "ben": text}))
+    return S.page(
+        S.Findings(
+            A,
+            [text, "ben"],
+            ["lstm_step"],
+            {"quiz": 48},
+            [pair, S.Pair("", (text, "ben"), match, (code, "z = 2\n"))],
+            left_out={text: "no notebook"},
+            names={text: text, "ben": text},
+        )
+    )
 
 
-SIMILARITY_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "table", "tr", "th", "td",
-                   "a", "div", "pre", "mark", "ul", "li"}
+SIMILARITY_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "table",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "div",
+    "pre",
+    "mark",
+    "ul",
+    "li",
+}
 
 
 @pytest.mark.parametrize("text", FIELDS)
@@ -407,10 +500,17 @@ def test_similarity_section_of_report_md_renders_as_the_text_itself(text):
     names the students of each pair as text under markdown-it and nbconvert."""
     from autograder.gradebook.report import similarity_section
 
-    record = {"finished": "t", "students": [{"student": text, "name": text}, {"student": "ben", "name": ""}],
-              "similarity": {"computed": "t", "graded": "t", "students": 2, "page": "similarity.html",
-                             "pairs": [{"exercise": "lstm_step", "students": [text, "ben"], "shares": [0.9, 0.8],
-                                        "matched": 80}]}}
+    record = {
+        "finished": "t",
+        "students": [{"student": text, "name": text}, {"student": "ben", "name": ""}],
+        "similarity": {
+            "computed": "t",
+            "graded": "t",
+            "students": 2,
+            "page": "similarity.html",
+            "pairs": [{"exercise": "lstm_step", "students": [text, "ben"], "shares": [0.9, 0.8], "matched": 80}],
+        },
+    }
     section = "\n".join(similarity_section(record)) + "\n"
     for name, render in markdown_renderers().items():
         found = elements(render(section))
@@ -423,9 +523,8 @@ def test_similarity_section_of_report_md_renders_as_the_text_itself(text):
 def test_similarity_page_holds_no_student_element_in_chromium(chromium, monkeypatch):
     """The similarity page of every field, opened in Chromium: no element or script of the
     student's. The positive control: the same page with its escaping taken out has them."""
-    from conftest import _need_browser
-
     from autograder.term import similarity as S
+    from conftest import _need_browser
 
     _need_browser()
     page = chromium.new_page()
@@ -433,7 +532,7 @@ def test_similarity_page_holds_no_student_element_in_chromium(chromium, monkeypa
         for text in FIELDS:
             seen = injected(page, content=_similarity_page(text))
             assert clean(seen), (text, seen)
-        assert "onerror=alert(1)" in page.content()                        # the last field, as text
+        assert "onerror=alert(1)" in page.content()  # the last field, as text
         monkeypatch.setattr(S, "_e", str)
         seen = injected(page, content="".join(_similarity_page(text) for text in FIELDS[:3]))
         assert seen["bad"], seen

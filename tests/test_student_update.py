@@ -7,6 +7,7 @@ some committed, some not); the course then publishes a release that changes both
 README. A plain `git pull` after `git commit -am` conflicts there; `make update` keeps every piece
 of the student's work, takes the course's changes, backs up what it replaces, and leaves git clean.
 """
+
 import hashlib
 import json
 import os
@@ -65,7 +66,7 @@ def course(tmp_path):
     run("git", "fetch", "-q", "origin", cwd=author)
     student = tmp_path / "student"
     run("git", "clone", "-q", str(origin), str(student), cwd=tmp_path)
-    (student / ".venv").symlink_to(VENV)            # a link, which `.venv/` in .gitignore does not match
+    (student / ".venv").symlink_to(VENV)  # a link, which `.venv/` in .gitignore does not match
     (student / ".git" / "info" / "exclude").write_text(".venv\n")
     return origin, author, student
 
@@ -76,8 +77,8 @@ def student_works(student):
     lecture.metadata["language_info"] = {"name": "python", "version": "3.11.9"}
     cells = code_cells(lecture)
     cells[0].execution_count, cells[0].outputs = 7, [nbformat.v4.new_output("stream", text="ran it\n")]
-    cells[2].source += "\nprint('my experiment')"             # the course will not change this one
-    cells[3].source += "\n# my tweak"                         # the course will change this one
+    cells[2].source += "\nprint('my experiment')"  # the course will not change this one
+    cells[3].source += "\n# my tweak"  # the course will change this one
     at = lecture.cells.index(cells[1])
     lecture.cells.insert(at + 1, nbformat.v4.new_markdown_cell("MY NOTE: the forget gate decides."))
     nbformat.write(lecture, student / LECTURE)
@@ -87,8 +88,7 @@ def student_works(student):
     run("git", "commit", "-qam", "my work", cwd=student)
     ps = nbformat.read(student / PS, 4)
     gid_cell(ps, "lstm_all_gates").source = "def lstm_all_gates(*a):\n    return 'MY GATES ANSWER, unsaved to git'"
-    ps.cells.insert(ps.cells.index(gid_cell(ps, "lstm_all_gates")) + 1,
-                    nbformat.v4.new_markdown_cell("MY PS NOTE"))
+    ps.cells.insert(ps.cells.index(gid_cell(ps, "lstm_all_gates")) + 1, nbformat.v4.new_markdown_cell("MY PS NOTE"))
     nbformat.write(ps, student / PS)
 
 
@@ -133,8 +133,11 @@ def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
     assert any("COURSE FIX in the text." in t for t in text) and text[-1] == "COURSE NEW CELL"
     assert any(t.endswith("print('my experiment')") for t in text), "an edit the course did not touch"
     fixed = next(k for k, t in enumerate(text) if t.endswith("# COURSE FIX in the code"))
-    assert "# my tweak" not in text[fixed] and text[fixed + 1].startswith(U.EARLIER["code"]) \
-        and text[fixed + 1].endswith("# my tweak"), "both changed it: the course's, then the student's"
+    assert (
+        "# my tweak" not in text[fixed]
+        and text[fixed + 1].startswith(U.EARLIER["code"])
+        and text[fixed + 1].endswith("# my tweak")
+    ), "both changed it: the course's, then the student's"
     note = text.index("MY NOTE: the forget gate decides.")
     assert lecture.cells[note - 1].source == code_cells(nbformat.read(author / LECTURE, 4))[1].source
     assert code_cells(lecture)[0].outputs[0]["text"] == "re-executed by the course\n"
@@ -176,7 +179,7 @@ def test_without_the_courses_repository_nothing_changes(course):
     student_works(student)
     files = {rel: (student / rel).read_bytes() for rel in (LECTURE, PS)}
     head = run("git", "rev-parse", "HEAD", cwd=student).stdout
-    shutil.move(str(origin), str(origin) + ".gone")                     # offline, or the URL moved
+    shutil.move(str(origin), str(origin) + ".gone")  # offline, or the URL moved
     proc = run("make", "-o", ".venv/.installed", "update", cwd=student, check=False)
     assert proc.returncode != 0 and "could not reach the course's repository" in proc.stderr, proc.stderr
     assert {rel: (student / rel).read_bytes() for rel in files} == files
@@ -188,10 +191,14 @@ def test_without_the_courses_repository_nothing_changes(course):
 
 def test_cells_are_matched_by_grade_id_when_their_ids_changed():
     """A regenerated problem set may give its cells new ids: the answer still finds its cell."""
-    base = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("intro", id="a"),
-        nbformat.v4.new_code_cell("raise NotImplementedError()", id="b",
-                                  metadata={"nbgrader": {"grade_id": "ex1", "solution": True}})])
+    base = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("intro", id="a"),
+            nbformat.v4.new_code_cell(
+                "raise NotImplementedError()", id="b", metadata={"nbgrader": {"grade_id": "ex1", "solution": True}}
+            ),
+        ]
+    )
     mine = nbformat.reads(nbformat.writes(base), 4)
     mine.cells[1].source = "answer = 42"
     theirs = nbformat.reads(nbformat.writes(base), 4)
@@ -209,23 +216,24 @@ def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path
     _, author, student = course
     student_works(student)
     course_publishes(author)
-    runtime = tmp_path / "runtime"                  # Jupyter's runtime folder, as make update reads it
+    runtime = tmp_path / "runtime"  # Jupyter's runtime folder, as make update reads it
     runtime.mkdir()
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    server, server_url, _ = start_jupyter(["server", f"--ServerApp.root_dir={student}"], tmp_path / "server.log",
-                                          dict(os.environ), 60)
+    server, server_url, _ = start_jupyter(
+        ["server", f"--ServerApp.root_dir={student}"], tmp_path / "server.log", dict(os.environ), 60
+    )
     try:
-        ours = runtime / f"jpserver-{server.pid}.json"       # the file the server wrote, as make lab's writes it
+        ours = runtime / f"jpserver-{server.pid}.json"  # the file the server wrote, as make lab's writes it
         ours.write_text((server.runtime_dir / ours.name).read_text())
-        other = json.loads(ours.read_text())                 # a live server of another folder
+        other = json.loads(ours.read_text())  # a live server of another folder
         (runtime / "jpserver-1.json").write_text(json.dumps(dict(other, root_dir=str(elsewhere))))
         assert [s.pid for s in labserver.servers(student)] == [server.pid]
         assert [s.root for s in labserver.servers(elsewhere)] == [elsewhere.resolve()]
         head = run("git", "rev-parse", "HEAD", cwd=student).stdout
         files = {rel: (student / rel).read_bytes() for rel in (LECTURE, PS)}
-        assert U.main([str(student)]) == 2                  # make update's own command line
+        assert U.main([str(student)]) == 2  # make update's own command line
         said = capsys.readouterr().err
         assert "JupyterLab is running for this folder" in said and f"process {server.pid}" in said, said
         assert "stop JupyterLab" in said and str(elsewhere) not in said, said
@@ -237,15 +245,18 @@ def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path
         assert "then run make update RESTORE=1 again" in str(refused.value), refused.value
         # make progress, from the same files: the problem set open there may hold unsaved typing
         from rnnlab import progress
+
         assert progress.open_in_lab(student / "release") == set()
         token = json.loads(ours.read_text())["token"]
-        request = urllib.request.Request(f"{server_url}/api/sessions?token={token}", method="POST",
-                                         data=json.dumps({"path": PS, "type": "notebook", "name": "",
-                                                          "kernel": {"name": "python3"}}).encode())
+        request = urllib.request.Request(
+            f"{server_url}/api/sessions?token={token}",
+            method="POST",
+            data=json.dumps({"path": PS, "type": "notebook", "name": "", "kernel": {"name": "python3"}}).encode(),
+        )
         urllib.request.urlopen(request, timeout=60).close()
         assert progress.open_in_lab(student / "release") == {(student / PS).resolve()}
         assert progress.OPEN_IN_LAB in progress.SetResult("ps03", open_in_lab=True).heading()
-        ours.unlink()                                        # only the other folder's server is left
+        ours.unlink()  # only the other folder's server is left
         assert labserver.servers(elsewhere) and not labserver.servers(student)
     finally:
         stop_server(server)
@@ -264,7 +275,7 @@ def test_restore_brings_back_an_update_saved_over(course):
     old_ps = (student / PS).read_bytes()
     course_publishes(author)
     U.update(student, log=lambda line: None)
-    ps = nbformat.reads(old_ps.decode(), 4)                   # the browser's copy, saved over the update
+    ps = nbformat.reads(old_ps.decode(), 4)  # the browser's copy, saved over the update
     gid_cell(ps, "lstm_step").source = "def lstm_step(*args):\n    return 'TYPED AFTER THE UPDATE'"
     nbformat.write(ps, student / PS)
     overwritten = (student / PS).read_bytes()
@@ -312,8 +323,10 @@ def test_a_cell_the_student_changed_as_the_course_did_is_not_doubled():
 def test_only_an_old_copy_counts_as_saved_over():
     """A cell the course changed that reads its old text again is an old copy saved over the
     update; the student's own edit of that cell since is their work, not a loss."""
+
     def nb(**cells):
         return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(v, id=k) for k, v in cells.items()])
+
     base, theirs = nb(a="old", b="same"), nb(a="new", b="same", c="added")
     assert U._saved_over(base, nb(a="old", b="same", c="added"), theirs)
     assert U._saved_over(base, nb(a="new", b="same"), theirs), "every added cell gone"
@@ -322,6 +335,7 @@ def test_only_an_old_copy_counts_as_saved_over():
 
 
 # -- bad input and failures part-way: refused or rolled back, nothing lost (issue: blind tester) ------
+
 
 def state(student, *, backup=True):
     """Every file of the clone (its hash), git's status, HEAD, and whether a merge is in progress."""
@@ -332,9 +346,13 @@ def state(student, *, backup=True):
             path = Path(folder) / name
             if not path.is_symlink():
                 files[path.relative_to(student).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return (files, run("git", "status", "--porcelain", "--untracked-files=all", cwd=student).stdout,
-            run("git", "rev-parse", "HEAD", cwd=student).stdout, (student / ".git" / "MERGE_HEAD").exists(),
-            run("git", "diff", "--cached", "--name-only", cwd=student).stdout)
+    return (
+        files,
+        run("git", "status", "--porcelain", "--untracked-files=all", cwd=student).stdout,
+        run("git", "rev-parse", "HEAD", cwd=student).stdout,
+        (student / ".git" / "MERGE_HEAD").exists(),
+        run("git", "diff", "--cached", "--name-only", cwd=student).stdout,
+    )
 
 
 def update_works_afterwards(student):
@@ -384,6 +402,7 @@ def test_a_file_that_cannot_be_written_stops_the_update_before_anything_changes(
         if Path(path) == student / PS and flags & (os.O_WRONLY | os.O_RDWR):
             raise PermissionError(1, "Operation not permitted", str(path))
         return real_open(path, flags, *args, **kwargs)
+
     monkeypatch.setattr(os, "open", immutable)
     assert U.main([str(student)]) == 2
     said = capsys.readouterr().err
@@ -414,9 +433,10 @@ def test_an_update_stopped_part_way_is_rolled_back(course, monkeypatch, capsys, 
 
     def fails_the_third_time(file, content):
         calls.append(file)
-        if len(calls) == 3:                              # README.md, notebooks/03, then notebooks/more/new.txt
+        if len(calls) == 3:  # README.md, notebooks/03, then notebooks/more/new.txt
             raise failure
         real_write(file, content)
+
     monkeypatch.setattr(U, "_write", fails_the_third_time)
     assert U.main([str(student)]) == 2
     said = capsys.readouterr()

@@ -1,9 +1,19 @@
 """The "seen again" tagging task of chapter 06 and its LSTM tagger."""
+
 import pytest
 import torch
 
-from rnnlab.tagging import (LETTERS, Tagger, best_causal_accuracy, encode_letters, random_texts,
-                            seen_again, seen_again_batch, tag_accuracy, train_tagger)
+from rnnlab.tagging import (
+    LETTERS,
+    Tagger,
+    best_causal_accuracy,
+    encode_letters,
+    random_texts,
+    seen_again,
+    seen_again_batch,
+    tag_accuracy,
+    train_tagger,
+)
 
 
 def test_labels():
@@ -25,7 +35,7 @@ def test_encoding_and_batches():
 
 def test_best_causal_accuracy_matches_simulation():
     _, y = seen_again_batch(4000, 12, seed=0)
-    p = y.float().mean(0)                                  # share of "yes" at each position
+    p = y.float().mean(0)  # share of "yes" at each position
     simulated = torch.maximum(p, 1 - p).mean().item()
     assert best_causal_accuracy(12) == pytest.approx(simulated, abs=0.01)
     assert best_causal_accuracy(1) == 1.0
@@ -38,7 +48,7 @@ def test_tagger_shapes_and_directions():
     assert bi.head.in_features == 10 and uni.head.in_features == 5
     changed = x.clone()
     changed[:, -1] += 1
-    assert torch.allclose(uni(x)[:, 0], uni(changed)[:, 0])          # the past cannot see ahead
+    assert torch.allclose(uni(x)[:, 0], uni(changed)[:, 0])  # the past cannot see ahead
     assert not torch.allclose(bi(x)[:, 0], bi(changed)[:, 0])
     assert len(bi.predict("abc")) == 3
 
@@ -64,7 +74,8 @@ def test_batches_equal_the_strings_encoded_and_labelled_one_by_one():
 def mean_forget_gates(model, text="abcabcfed"):
     """The mean forget gate of every layer and direction on `text` (what chapter 06 reads)."""
     from rnnlab.gates import lstm_gates
-    f = lstm_gates(model.lstm, encode_letters(text).unsqueeze(0), None).f     # (layers, dirs, steps, 1, units)
+
+    f = lstm_gates(model.lstm, encode_letters(text).unsqueeze(0), None).f  # (layers, dirs, steps, 1, units)
     return f.mean(dim=(2, 3, 4))
 
 

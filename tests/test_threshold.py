@@ -1,4 +1,5 @@
 """The threshold widget: counts and scores at the slider's threshold, drawn and read out."""
+
 import numpy as np
 import pytest
 import torch

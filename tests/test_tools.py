@@ -43,7 +43,7 @@ def test_execute_keeps_the_error_and_the_tag(tmp_path):
     assert nb.cells[1].outputs[0].text == "after\n"
     # JupyterLab's "run all" reads the tag and runs on past the error, as students need
     assert nb.cells[0].metadata.tags == ["raises-exception"]
-    assert marks_to_tags(nb) == [] and nb.cells[0].source == "1 / 0"   # nothing left to convert
+    assert marks_to_tags(nb) == [] and nb.cells[0].source == "1 / 0"  # nothing left to convert
 
 
 def test_execute_still_stops_at_an_unexpected_error(tmp_path):
@@ -60,6 +60,7 @@ def test_the_other_cpu_changes_the_bits_of_sums_matrix_products_and_the_lstm():
     variables each change something alone; MKL's changed no bit on the AMD EPYCs this was measured
     on, and stays for Intel CPUs, where MKL picks its own path."""
     import torch
+
     from rnnlab.tools import OTHER_CPU, other_cpu, probe
 
     native = torch.backends.cpu.get_cpu_capability()
@@ -79,16 +80,17 @@ def test_a_step_down_that_computes_the_same_bits_is_passed_over(monkeypatch):
     """On an AVX-512 AMD EPYC the AVX2 step gave the native bits: the emulation takes the next
     step, and none at all when every step computes as this CPU does."""
     import torch
+
     from rnnlab import tools
 
     monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AVX512")
     same, differs = {"sum": "a", "linear": "b", "lstm": "c"}, {"sum": "x", "linear": "y", "lstm": "z"}
     partly = {**same, "lstm": "z"}
-    monkeypatch.setattr(tools, "probe", lambda envs: [same, same, differs][:len(envs)])
+    monkeypatch.setattr(tools, "probe", lambda envs: [same, same, differs][: len(envs)])
     assert tools.other_cpu() == tools.OTHER_CPU["AVX512"][1]
-    monkeypatch.setattr(tools, "probe", lambda envs: [same, differs, differs][:len(envs)])
+    monkeypatch.setattr(tools, "probe", lambda envs: [same, differs, differs][: len(envs)])
     assert tools.other_cpu() == tools.OTHER_CPU["AVX512"][0]
-    monkeypatch.setattr(tools, "probe", lambda envs: [same, partly, same][:len(envs)])
+    monkeypatch.setattr(tools, "probe", lambda envs: [same, partly, same][: len(envs)])
     assert tools.other_cpu() == {}
     assert tools.other_cpu("AVX512")["ONEDNN_MAX_CPU_ISA"] == "AVX2" and tools.other_cpu("default") == {}
     monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "DEFAULT")

@@ -6,6 +6,7 @@ nbgrader does, with kernels started one after another from one warm process: a f
 leaves everything it can behind, and the next looks for it. The batches of test_grading.py and
 test_attacks.py check that graded kernels really were forked (the limits each records).
 """
+
 import json
 import os
 import signal
@@ -14,20 +15,24 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import sandbox as sb, warm
-from rnnlab.kernels import IpcKernelManager
+from autograder.grading import sandbox as sb
+from autograder.grading import warm
 from autograder.grading.autograde import Autograding
 from autograder.grading.limits import Group
 from autograder.grading.warm import WarmProcess
 from conftest import IN_CI, processes_of
+from rnnlab.kernels import IpcKernelManager
 
-pytestmark = [pytest.mark.grading,
-              pytest.mark.skipif(not IN_CI and sb.missing_tools() != [],
-                                 reason=f"sandbox tools missing: {sb.missing_tools()} (CI installs them)"),
-              # the pipeline starts warm processes only as root (CI grades as root)
-              pytest.mark.skipif(not IN_CI and os.geteuid() != 0, reason="warm processes need root")]
+pytestmark = [
+    pytest.mark.grading,
+    pytest.mark.skipif(
+        not IN_CI and sb.missing_tools() != [], reason=f"sandbox tools missing: {sb.missing_tools()} (CI installs them)"
+    ),
+    # the pipeline starts warm processes only as root (CI grades as root)
+    pytest.mark.skipif(not IN_CI and os.geteuid() != 0, reason="warm processes need root"),
+]
 
-UID = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 30     # clear of the pipeline's slots
+UID = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001")) + 30  # clear of the pipeline's slots
 FORKED = "forked from the grading slot's warm process"
 
 
@@ -42,8 +47,9 @@ class Slot:
         (base / "log").mkdir()
         spec = sb.write_kernelspec(base / "jupyter")
         assert spec.is_dir()
-        self.warm = WarmProcess(sb.Policy(runtime_dir=str(self.runtime), uid=UID), self.root,
-                                base / "log" / "warm.log", imports)
+        self.warm = WarmProcess(
+            sb.Policy(runtime_dir=str(self.runtime), uid=UID), self.root, base / "log" / "warm.log", imports
+        )
         self.count, self.last = 0, None
 
     def kernel(self, student: str, files: dict[str, str] | None = None, warm: bool = True):
@@ -54,15 +60,20 @@ class Slot:
         for name, text in (files or {}).items():
             (cwd / name).write_text(text)
         record = self.base / "log" / f"limits-{self.count}.json"
-        if self.last:                         # the pipeline removes a kernel's folder when it ends
+        if self.last:  # the pipeline removes a kernel's folder when it ends
             sb.release_runtime(self.last)
         runtime = self.last = Autograding.kernel_runtime(self.warm)
         policy = sb.Policy(runtime_dir=str(runtime), uid=UID, limits_file=str(record))
         if warm:
             policy.warm_socket, policy.warm_root = self.warm.socket_path, self.warm.work_root
         policy.save(self.base / f"policy-{self.count}.json")
-        os.environ.update({"JUPYTER_PATH": str(self.base / "jupyter"), "JUPYTER_RUNTIME_DIR": str(runtime),
-                           sb.POLICY_ENV: str(self.base / f"policy-{self.count}.json")})
+        os.environ.update(
+            {
+                "JUPYTER_PATH": str(self.base / "jupyter"),
+                "JUPYTER_RUNTIME_DIR": str(runtime),
+                sb.POLICY_ENV: str(self.base / f"policy-{self.count}.json"),
+            }
+        )
         km = IpcKernelManager(kernel_name=sb.KERNEL_NAME, ip=str(runtime / "kernel"))
         km.start_kernel(cwd=str(cwd))
         return km, record
@@ -94,6 +105,7 @@ def run(km: IpcKernelManager, code: str, timeout: float = 60) -> str:
                 said.append(msg["content"]["text"])
             elif msg["msg_type"] == "error":
                 said.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
+
         client.execute_interactive(code, output_hook=output, timeout=timeout)
         return "".join(said)
     finally:
@@ -113,7 +125,9 @@ KEYCTL, ADD_KEY = {"x86_64": (250, 248), "aarch64": (219, 217)}[os.uname().machi
 persistent = libc.syscall(KEYCTL, 22, -1, -3)                 # KEYCTL_GET_PERSISTENT, into the session keyring
 """
 
-LEAVE_BEHIND = KEYS + r"""
+LEAVE_BEHIND = (
+    KEYS
+    + r"""
 import subprocess, sys, numpy, torch
 libc.syscall(ADD_KEY, b"user", b"alice", b"alice's secret", 14, persistent)
 queue = librt.mq_open(b"/alice", os.O_RDWR | os.O_CREAT, 0o600, None)
@@ -148,11 +162,14 @@ for name in ("environ", "mem", "maps"):
 tries.append("ptrace " + str(libc.ptrace(16, 1, None, None)))   # PTRACE_ATTACH
 print(segment >= 0 and queue >= 0 and persistent > 0, lingering.pid > 1, numpy.random.randint(1 << 30), tries)
 """
+)
 
 # the sandboxed kernel, forked or fresh, runs without IPython's history thread (sandbox.KERNEL_OPTIONS)
 THREADS = "import threading\nprint(sorted(type(t).__name__ for t in threading.enumerate()))"
 
-LOOK = KEYS + r"""
+LOOK = (
+    KEYS
+    + r"""
 import sys, torch, numpy
 seen = []
 if librt.mq_open(b"/alice", os.O_RDONLY | os.O_NONBLOCK, 0, None) >= 0:
@@ -179,6 +196,7 @@ seen += [what for what in ("torch", "environ", "module") if
           "module": "alice_module" in sys.modules}[what]]
 print(seen, numpy.random.randint(1 << 30), os.getcwd())
 """
+)
 
 
 def test_nothing_of_one_kernel_reaches_the_next_or_the_warm_process(slot):
@@ -193,8 +211,16 @@ def test_nothing_of_one_kernel_reaches_the_next_or_the_warm_process(slot):
     segment, lingered, alice_draw, tries = left.split(" ", 3)
     assert segment == lingered == "True", left
     # pid 1 of the namespace takes no signal from inside it, and is not dumpable
-    assert eval(tries) == ["signalled", "signalled", "PermissionError", "handles signals 0000000000000000", "PermissionError",
-                           "PermissionError", "PermissionError", "ptrace -1"], left
+    assert eval(tries) == [
+        "signalled",
+        "signalled",
+        "PermissionError",
+        "handles signals 0000000000000000",
+        "PermissionError",
+        "PermissionError",
+        "PermissionError",
+        "ptrace -1",
+    ], left
     assert slot.warm.alive()
 
     km, record = slot.kernel("bob")
@@ -228,7 +254,8 @@ print("changed")
 """,
     # its own session keyring put in its parent's place (KEYCTL_SESSION_TO_PARENT), with a key
     # anyone may read (a blind review: a later kernel read it)
-    "session keyring": KEYS + r"""
+    "session keyring": KEYS
+    + r"""
 key = libc.syscall(ADD_KEY, b"user", b"alice", b"alice's secret", 14, -3)
 libc.syscall(KEYCTL, 5, key, 0x3f3f3f3f)                       # KEYCTL_SETPERM: everyone, everything
 libc.syscall(KEYCTL, 5, libc.syscall(KEYCTL, 0, -3, 0), 0x3f3f3f3f)
@@ -268,8 +295,11 @@ def test_a_kernel_that_changes_the_warm_process_sends_the_next_ones_to_the_class
     assert said == "changed\n", said
     km, record = slot.kernel("bob")
     try:
-        said = run(km, "import os, resource\nprint(resource.getrlimit(resource.RLIMIT_NOFILE), "
-                       "os.getpriority(os.PRIO_PROCESS, 0))")
+        said = run(
+            km,
+            "import os, resource\nprint(resource.getrlimit(resource.RLIMIT_NOFILE), "
+            "os.getpriority(os.PRIO_PROCESS, 0))",
+        )
     finally:
         km.shutdown_kernel(now=False)
     assert limits(record)["kernel start"].startswith("a fresh process in a sandbox of its own (the grading")
@@ -283,25 +313,33 @@ def test_a_kernel_is_in_its_group_and_dies_with_its_launcher(slot):
         pid = int(run(km, "import os; print(os.getpid())"))
         # orphans (`cmd &` in a shell) are the warm process's children: reaped while the kernel runs,
         # as a fresh sandbox's pid 1 reaps them, not left as zombies counting against its processes
-        zombies = run(km, "import subprocess, time, os\n"
-                          "for _ in range(20): subprocess.run(['sh', '-c', 'sleep 0.05 & exit'])\n"
-                          "time.sleep(1.5)\n"
-                          "print(sum(open(f'/proc/{p}/stat').read().split(') ')[1][0] == 'Z'\n"
-                          "          for p in os.listdir('/proc') if p.isdigit()))")
+        zombies = run(
+            km,
+            "import subprocess, time, os\n"
+            "for _ in range(20): subprocess.run(['sh', '-c', 'sleep 0.05 & exit'])\n"
+            "time.sleep(1.5)\n"
+            "print(sum(open(f'/proc/{p}/stat').read().split(') ')[1][0] == 'Z'\n"
+            "          for p in os.listdir('/proc') if p.isdigit()))",
+        )
         assert zombies == "0\n", zombies
         group = json.loads(record.read_text())["group"]
         if os.geteuid() == 0 and group and group["folders"]:
             procs = Path(group["folders"]["pids" if "pids" in group["folders"] else "memory"], "cgroup.procs")
             inside = [int(p) for p in procs.read_text().split()]
-            nspids = [line.split()[-1] for p in inside for line in Path(f"/proc/{p}/status").read_text().splitlines()
-                      if line.startswith("NSpid:")]
+            nspids = [
+                line.split()[-1]
+                for p in inside
+                for line in Path(f"/proc/{p}/status").read_text().splitlines()
+                if line.startswith("NSpid:")
+            ]
             assert str(pid) in nspids, (pid, nspids)
-        km.shutdown_kernel(now=True)       # no shutdown request: jupyter_client kills the launcher
+        km.shutdown_kernel(now=True)  # no shutdown request: jupyter_client kills the launcher
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and len(processes_of({UID}, settle=0)) > 1:
             time.sleep(0.2)
-        assert [p.split()[1] for p in processes_of({UID}, settle=0)] == [str(slot.warm.pid())], \
+        assert [p.split()[1] for p in processes_of({UID}, settle=0)] == [str(slot.warm.pid())], (
             "the kernel dies with its launcher; the warm process stays"
+        )
     finally:
         if group := json.loads(record.read_text())["group"]:
             Group(**group).remove()
@@ -321,14 +359,19 @@ def test_the_warm_process_imports_what_the_problem_set_imports(tmp_path, monkeyp
     there is named in the warm process's log and left to the kernel."""
     for key in ("JUPYTER_PATH", "JUPYTER_RUNTIME_DIR", sb.POLICY_ENV):
         monkeypatch.delenv(key, raising=False)
-    made = Slot(tmp_path, [["sklearn", ["metrics"]], ["torch.quantization.fx", ["convert"]],
-                           ["no_such_module_of_the_course", []]])
+    made = Slot(
+        tmp_path,
+        [["sklearn", ["metrics"]], ["torch.quantization.fx", ["convert"]], ["no_such_module_of_the_course", []]],
+    )
     try:
         km, record = made.kernel("fay")
         try:
-            seen = run(km, "import sys, torch\n"
-                           "print(sorted(m for m in ('sklearn.metrics', 'rnnlab.checks') if m in sys.modules),"
-                           " type(torch.quantization.fx.convert).__name__)")
+            seen = run(
+                km,
+                "import sys, torch\n"
+                "print(sorted(m for m in ('sklearn.metrics', 'rnnlab.checks') if m in sys.modules),"
+                " type(torch.quantization.fx.convert).__name__)",
+            )
             assert seen == "['rnnlab.checks', 'sklearn.metrics'] function\n", seen
         finally:
             km.shutdown_kernel(now=True)
@@ -357,8 +400,9 @@ def test_without_its_warm_process_a_kernel_starts_the_classic_way(slot):
     finally:
         km.shutdown_kernel(now=True)
     assert "left-by-dora" not in left and "-sandbox.json" in left, left
-    assert limits(record)["kernel start"].startswith("a fresh process in a sandbox of its own (the grading "
-                                                     "slot's warm process could not start it)")
+    assert limits(record)["kernel start"].startswith(
+        "a fresh process in a sandbox of its own (the grading slot's warm process could not start it)"
+    )
 
 
 def test_a_warm_process_that_did_not_answer_in_time_is_asked_no_more(slot, monkeypatch):
@@ -367,7 +411,7 @@ def test_a_warm_process_that_did_not_answer_in_time_is_asked_no_more(slot, monke
     deadline = time.monotonic() + 30
     while (pid := slot.warm.pid()) is None and time.monotonic() < deadline:
         time.sleep(0.1)
-    os.kill(pid, signal.SIGSTOP)                  # busy: it does not answer
+    os.kill(pid, signal.SIGSTOP)  # busy: it does not answer
     try:
         for student, wait in (("fay", "2"), ("gus", "60")):
             monkeypatch.setenv(warm.WAIT_ENV, wait)
@@ -378,7 +422,8 @@ def test_a_warm_process_that_did_not_answer_in_time_is_asked_no_more(slot, monke
             finally:
                 km.shutdown_kernel(now=True)
             assert limits(record)["kernel start"].startswith(
-                "a fresh process in a sandbox of its own (the grading slot's warm process did not answer in time")
+                "a fresh process in a sandbox of its own (the grading slot's warm process did not answer in time"
+            )
         assert os.path.exists(slot.warm.socket_path + warm.GAVE_UP)
         assert time.monotonic() - started < 60, "gus did not ask the warm process that fay waited for in vain"
     finally:
@@ -391,6 +436,7 @@ def test_only_a_few_small_files_beside_the_notebook_are_copied_in(tmp_path):
     """The warm start copies the files beside the notebook (nbgrader's records) into the kernel's
     tmpfs; a folder, a large file or many files are left to the classic start, which binds them."""
     from autograder.grading.warm import FILE_LIMIT, MAX_FILES, files_beside
+
     (tmp_path / "ps.ipynb").write_text("{}")
     (tmp_path / "timestamp.txt").write_text("t")
     (tmp_path / "link").symlink_to("/etc/passwd")
@@ -411,6 +457,7 @@ def test_emptying_leaves_only_the_kept_file_and_the_mount_points(tmp_path):
     that nothing else is left (warm_process.leftovers): folders made unreadable go too, and a mount
     point (a file bound in) is neither removed nor entered."""
     from autograder.grading import warm_process as wp
+
     (tmp_path / "a" / "b" / "c").mkdir(parents=True)
     (tmp_path / "a" / "b" / "c" / "f").write_text("x")
     (tmp_path / ".hidden").write_text("x")

@@ -1,5 +1,6 @@
 """One rendering path for every widget figure: drawn at twice its display size, shown at exactly
 that size (never stretched by the page), with no text smaller than 9 px on screen."""
+
 import io
 
 import numpy as np
@@ -12,6 +13,7 @@ from torch import nn
 
 def build(name):
     from rnnlab import widgets as Wd
+
     if name == "gate_explorer":
         return Wd.GateExplorer()
     if name == "rnn_unroll":
@@ -26,24 +28,34 @@ def build(name):
         return Wd.ThresholdExplorer(torch.sigmoid(torch.randn(400, generator=g) + 2 * labels - 1), labels)
     if name == "sequence_gates":
         from rnnlab.tagging import encode_letters
+
         torch.manual_seed(0)
         lstm = nn.LSTM(6, 12, num_layers=2, bidirectional=True, batch_first=True)
         return Wd.SequenceGates(lstm, encode_letters, ["abcabcfed", "aaaaaaaaaaaa"], validate=encode_letters)
     if name.startswith("scan_tree"):
         widget = Wd.ScanTree()
-        widget.level.value = 4                      # every level drawn, the numbers at length 8
+        widget.level.value = 4  # every level drawn, the numbers at length 8
         widget.length.value = int(name.split("_")[-1])
         return widget
     raise KeyError(name)
 
 
-NAMES = ["gate_explorer", "rnn_unroll", "lstm_shapes", "gradient_flow", "threshold", "sequence_gates",
-         "scan_tree_8", "scan_tree_16"]
+NAMES = [
+    "gate_explorer",
+    "rnn_unroll",
+    "lstm_shapes",
+    "gradient_flow",
+    "threshold",
+    "sequence_gates",
+    "scan_tree_8",
+    "scan_tree_16",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_drawn_at_twice_a_fixed_size_with_readable_uncut_text(name):
     from rnnlab.widgets._base import CSS_DPI, MIN_FONT_PT, SCALE
+
     w = build(name)
     # the PNG holds SCALE pixels per CSS pixel, and the page shows it at exactly its CSS size
     width, height = w.css_size
@@ -51,12 +63,15 @@ def test_drawn_at_twice_a_fixed_size_with_readable_uncut_text(name):
     assert png.size == (SCALE * width, SCALE * height)
     layout = w.image.layout
     assert (layout.width, layout.height) == (f"{width}px", f"{height}px")
-    assert layout.flex == "0 0 auto" and layout.max_width == "none"     # never squeezed or grown
+    assert layout.flex == "0 0 auto" and layout.max_width == "none"  # never squeezed or grown
     assert 300 <= width <= 760 and height <= 400, w.css_size
     # no text under 9 px on screen: 1 pt = 1 CSS px, drawn with SCALE device pixels
     assert w.fig.dpi == SCALE * CSS_DPI
-    small = [(t.get_text(), t.get_fontsize()) for t in w.fig.findobj(Text)
-             if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT_PT]
+    small = [
+        (t.get_text(), t.get_fontsize())
+        for t in w.fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT_PT
+    ]
     assert not small, small
     # nothing cut off at the edge: each axes with everything it draws (tick labels in view,
     # axis labels, title, legend, texts), and the figure's own legends
@@ -79,6 +94,7 @@ def test_png_holds_exactly_the_canvas_pixels():
     """What a widget sends (rnnlab.widgets._base.png_bytes): a valid PNG whose pixels are the
     canvas's, bit for bit, at its size (no lossy step, no resampling)."""
     from rnnlab.widgets._base import png_bytes
+
     w = build("rnn_unroll")
     w.step.value = 5
     data = w.image.value

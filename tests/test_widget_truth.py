@@ -5,17 +5,17 @@ controls, and compares what is drawn (artist arrays, bar heights, readout text) 
 computed here by hand from the model's weights (tests/reference.py, plain tensor code that
 never calls the rnnlab function the widget uses), or from scikit-learn and NumPy.
 """
+
 import html
 import re
 
 import numpy as np
 import pytest
 import torch
+from reference import lstm_by_hand, lstm_cell_by_hand, recurrent_grad_norms, rnn_parts_by_hand
 from torch import nn
 
 from rnnlab.quiz import available_chapters
-from reference import (lstm_by_hand, lstm_cell_by_hand, recurrent_grad_norms,
-                       rnn_parts_by_hand)
 
 
 def readout_rows(widget_html: str) -> list[tuple[str, str]]:
@@ -36,10 +36,10 @@ def heights(bars):
 class TestGateExplorer:
     """Chapter 03 shows GateExplorer() and moves the forget bias to -5, 0 and 5."""
 
-    @pytest.mark.parametrize("x,h,c,bias", [(1.0, 0.0, 0.5, 0.0), (-2.5, 0.6, -1.2, -5.0),
-                                            (0.3, -0.9, 2.9, 5.0)])
+    @pytest.mark.parametrize("x,h,c,bias", [(1.0, 0.0, 0.5, 0.0), (-2.5, 0.6, -1.2, -5.0), (0.3, -0.9, 2.9, 5.0)])
     def test_bars_labels_and_readout_are_the_cells_step(self, x, h, c, bias):
         from rnnlab.widgets import GateExplorer
+
         ex = GateExplorer()
         ex.x.value, ex.h.value, ex.c.value, ex.forget_bias.value = x, h, c, bias
         # by hand from the cell's weights, with the forget bias the slider asked for
@@ -63,7 +63,7 @@ def check_heatmaps(widget, lstm, text, encode):
     """Every layer and direction: the heatmaps, characters and saturation dots against gates
     recomputed by hand from `lstm`'s weights for `text` read as one sequence."""
     ref = lstm_by_hand(lstm, encode(text))
-    with torch.no_grad():                # the reference itself is right: it gives nn.LSTM's output
+    with torch.no_grad():  # the reference itself is right: it gives nn.LSTM's output
         out, _ = lstm(encode(text).unsqueeze(0 if lstm.batch_first else 1))
     np.testing.assert_allclose(ref["output"], out.squeeze(0 if lstm.batch_first else 1), atol=1e-5)
     n = len(text)
@@ -76,18 +76,20 @@ def check_heatmaps(widget, lstm, text, encode):
             widget.layer_choice.value, widget.direction_choice.value = layer, direction
             for name in "ifgoc":
                 shown = np.asarray(widget.images[name].get_array())
-                expected = ref[name][(layer, direction)].T.numpy()             # (units, steps)
-                np.testing.assert_allclose(shown[:, :n], expected, atol=1e-5,
-                                           err_msg=f"{name}, layer {layer}, direction {direction}")
+                expected = ref[name][(layer, direction)].T.numpy()  # (units, steps)
+                np.testing.assert_allclose(
+                    shown[:, :n], expected, atol=1e-5, err_msg=f"{name}, layer {layer}, direction {direction}"
+                )
                 assert np.isnan(shown[:, n:]).all()
             for gate in "ifgo":
                 v = ref[gate][(layer, direction)]
                 if gate == "g":
                     v = (v + 1) / 2
                 left, right = (v < 0.1).float().mean(0), (v > 0.9).float().mean(0)
-                np.testing.assert_allclose(widget.scatter[gate].get_offsets(),
-                                           np.column_stack([left, right]), atol=1e-6)
-    assert [t.get_text() for t in widget.chars[:n + 1]] == list(text) + [""]
+                np.testing.assert_allclose(
+                    widget.scatter[gate].get_offsets(), np.column_stack([left, right]), atol=1e-6
+                )
+    assert [t.get_text() for t in widget.chars[: n + 1]] == list(text) + [""]
     return ref
 
 
@@ -97,6 +99,7 @@ class TestSequenceGatesChapter03:
     def test_heatmaps_are_the_counters_gates(self):
         from rnnlab.tasks import bracket_depths, encode, train_bracket_counter
         from rnnlab.widgets import SequenceGates
+
         model, _ = train_bracket_counter(steps=10, progress=False)
         assert not model.lstm.batch_first
         w = SequenceGates(model.lstm, encode, ["(((a)))b", "(a(b)a)(b(a))"], validate=bracket_depths)
@@ -113,7 +116,8 @@ class TestSequenceGatesChapter06:
     @staticmethod
     def tagger():
         from rnnlab.tagging import load_trained_tagger
-        model = load_trained_tagger()                  # the lecture's own model
+
+        model = load_trained_tagger()  # the lecture's own model
         assert model.lstm.batch_first and model.lstm.bidirectional and model.lstm.num_layers == 2
         return model
 
@@ -122,14 +126,19 @@ class TestSequenceGatesChapter06:
         from rnnlab.widgets import SequenceGates
 
         def describe(text):
-            return [("appears again later", " ".join(map(str, seen_again(text)))),
-                    ("predicted", " ".join(map(str, tagger.predict(text))))]
+            return [
+                ("appears again later", " ".join(map(str, seen_again(text)))),
+                ("predicted", " ".join(map(str, tagger.predict(text)))),
+            ]
+
         examples = ["abcabcfed", "abcdefabcdef", "aaaaaaaaaaaa", "fedcbaf", "abacadaeaf"]
-        return SequenceGates(tagger.lstm, encode_letters, examples, validate=encode_letters,
-                             describe=describe, layer=0, direction=1)
+        return SequenceGates(
+            tagger.lstm, encode_letters, examples, validate=encode_letters, describe=describe, layer=0, direction=1
+        )
 
     def test_heatmaps_are_the_taggers_gates(self, tagger):
         from rnnlab.tagging import encode_letters
+
         w = self.make(tagger)
         w.text.value = "abcabcfed"
         ref = check_heatmaps(w, tagger.lstm, "abcabcfed", encode_letters)
@@ -137,7 +146,8 @@ class TestSequenceGatesChapter06:
         for layer in (0, 1):
             for direction in (0, 1):
                 assert w.trace.get("f", layer, direction).mean() == pytest.approx(
-                    ref["f"][(layer, direction)].mean().item(), abs=1e-6)
+                    ref["f"][(layer, direction)].mean().item(), abs=1e-6
+                )
         # columns differ: one column per character, not one step copied across
         shown = np.asarray(w.images["c"].get_array())[:, :9]
         assert not np.allclose(shown, shown[:, :1])
@@ -152,6 +162,7 @@ class TestSequenceGatesChapter06:
         assert rows["appears again later"] == "1 0 0 0 0 0 0"
         with torch.no_grad():
             from rnnlab.tagging import encode_letters
+
             logits = tagger(encode_letters("fedcbaf")[None])[0]
         assert rows["predicted"] == " ".join(str(int(k)) for k in logits.argmax(-1))
 
@@ -163,6 +174,7 @@ class TestRNNUnroll:
     @pytest.mark.parametrize("scale", [0.5, 1.0, 2.0])
     def test_bars_heatmap_and_readout_are_the_layers_steps(self, scale):
         from rnnlab.widgets import RNNUnroll
+
         w = RNNUnroll()
         w.scale.value = scale
         for pattern in w.pattern.options:
@@ -197,18 +209,19 @@ class TestRNNUnroll:
 class TestLSTMShapes:
     """Chapter 04 shows LSTMShapes() (seq_len 5, batch 3, input 4, hidden 6) and its sliders."""
 
-    @pytest.mark.parametrize("layers,bidirectional,batch_first,proj",
-                             [(1, False, False, 0), (2, True, True, 0), (3, True, False, 2),
-                              (2, False, True, 3)])
+    @pytest.mark.parametrize(
+        "layers,bidirectional,batch_first,proj",
+        [(1, False, False, 0), (2, True, True, 0), (3, True, False, 2), (2, False, True, 3)],
+    )
     def test_picture_and_readout_are_pytorchs_shapes(self, layers, bidirectional, batch_first, proj):
         from rnnlab.widgets import LSTMShapes
         from rnnlab.widgets.lstm_shapes import CELL, GAP
+
         w = LSTMShapes()
         w.num_layers.value, w.bidirectional.value = layers, bidirectional
         w.batch_first.value, w.proj_size.value = batch_first, proj
         T, B, I, H = 5, 3, 4, 6
-        lstm = nn.LSTM(I, H, num_layers=layers, bidirectional=bidirectional,
-                       batch_first=batch_first, proj_size=proj)
+        lstm = nn.LSTM(I, H, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first, proj_size=proj)
         x = torch.zeros((B, T, I) if batch_first else (T, B, I))
         with torch.no_grad():
             output, (h_n, c_n) = lstm(x)
@@ -216,11 +229,17 @@ class TestLSTMShapes:
         rows = readout(w.readout.value)
         shape = lambda t: str(tuple(t.shape))  # noqa: E731
         last_step = output[:, -1] if batch_first else output[-1]
-        assert (rows["input"], rows["output"], rows["h_n"], rows["c_n"], rows["output[-1]"],
-                rows["h_n[-1]"]) == (shape(x), shape(output), shape(h_n), shape(c_n),
-                                     shape(output[-1]), shape(h_n[-1]))
+        assert (rows["input"], rows["output"], rows["h_n"], rows["c_n"], rows["output[-1]"], rows["h_n[-1]"]) == (
+            shape(x),
+            shape(output),
+            shape(h_n),
+            shape(c_n),
+            shape(output[-1]),
+            shape(h_n[-1]),
+        )
         assert rows["h_n[-1] equals the last step of output"] == str(
-            last_step.shape == h_n[-1].shape and bool(torch.allclose(last_step, h_n[-1])))
+            last_step.shape == h_n[-1].shape and bool(torch.allclose(last_step, h_n[-1]))
+        )
         # parameters: per layer and direction, 4H x (input + recurrent) + two 4H biases (+ projection)
         count = 0
         for k in range(layers):
@@ -232,10 +251,10 @@ class TestLSTMShapes:
         data = np.asarray(w.images[0].get_array())
         assert data.shape == (output.shape[0] * CELL, output.shape[1] * CELL)
         cells = data[::CELL, ::CELL]
-        picked = output[-1]                              # what output[-1] selects: the last row
+        picked = output[-1]  # what output[-1] selects: the last row
         assert (cells[-1] != 0).all() and picked.shape[0] == cells.shape[1]
         last = cells[:, -1] if batch_first else cells[-1]
-        assert (last >= 2).all()                          # each sequence's last step is marked
+        assert (last >= 2).all()  # each sequence's last step is marked
         h_cells = np.asarray(w.images[1].get_array())[::CELL, ::CELL]
         assert h_cells.shape == (h_n.shape[0], h_n.shape[1])
         assert (h_cells[-1] == 1).all() and (h_cells[:-1] == 0).all()
@@ -250,6 +269,7 @@ class TestGradientFlow:
     @staticmethod
     def flow():
         from rnnlab.widgets import GradientFlow
+
         return GradientFlow()
 
     @pytest.mark.parametrize("length,bias,scale", [(100, 0.0, 1.0), (60, 3.0, 0.5), (40, -1.0, 2.5)])
@@ -261,7 +281,7 @@ class TestGradientFlow:
         lines = readout_rows(flow.readout.value)
         for kind, title in titles.items():
             layer = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind](2, 32)
-            with torch.no_grad():                        # the widget's starting weights, then
+            with torch.no_grad():  # the widget's starting weights, then
                 for name, p in layer.named_parameters():  # the sliders' changes, by hand
                     p.copy_(flow.originals[kind][name])
                 layer.weight_hh_l0.mul_(scale)
@@ -301,8 +321,9 @@ class TestGradientFlow:
         for length, bias, scale in ((100, 0.0, 1.0), (60, 3.0, 0.5), (40, -1.0, 2.5)):
             flow.length.value, flow.forget_bias.value, flow.scale.value = length, bias, scale
             alt = html.unescape(flow.alt.value)
-            assert (f"for sequence length T = {length}, LSTM forget bias {bias:.1f} and recurrent weight "
-                    f"scale {scale:.2f}:") in alt, alt
+            assert (
+                f"for sequence length T = {length}, LSTM forget bias {bias:.1f} and recurrent weight scale {scale:.2f}:"
+            ) in alt, alt
             lines = readout_rows(flow.readout.value)
             for title in ("RNN", "LSTM", "GRU"):
                 at = next(k for k, (name, _) in enumerate(lines) if name == title)
@@ -327,6 +348,7 @@ class TestThresholdExplorer:
     def data():
         from rnnlab.classify import SpamClassifier, make_messages, spam_scores, train_classifier
         from rnnlab.widgets import ThresholdExplorer
+
         torch.manual_seed(0)
         model = SpamClassifier()
         train_classifier(model, steps=40, seed=0)
@@ -337,6 +359,7 @@ class TestThresholdExplorer:
     @pytest.mark.parametrize("t", [0.5, 0.12, 0.87])
     def test_drawn_counts_and_scores_are_sklearns(self, data, t):
         from sklearn import metrics as skm
+
         scores, labels, w = data
         w.threshold.value = t
         y, s = labels.numpy(), scores.double().numpy()
@@ -372,7 +395,7 @@ class TestThresholdExplorer:
             np.testing.assert_array_equal(bars, np.histogram(s[y == cls], bins=bins)[0])
         curve = w.dot.axes.lines[0]
         for threshold in (0.2, 0.5, 0.8):
-            p = (s >= threshold)
+            p = s >= threshold
             if p.sum():
                 r_t, p_t = (p & (y == 1)).sum() / (y == 1).sum(), (p & (y == 1)).sum() / p.sum()
                 near = np.isclose(curve.get_xdata(), r_t) & np.isclose(curve.get_ydata(), p_t)
@@ -383,11 +406,12 @@ class TestThresholdExplorer:
 @pytest.mark.parametrize("chapter", available_chapters())
 def test_quiz_score_and_flashcard_counter_count_what_happened(chapter):
     from rnnlab.widgets import Flashcards, Quiz
+
     quiz = Quiz(chapter)
     right = 0
     for k, card in enumerate(quiz.cards):
         if k % 3 == 2:
-            continue                                   # left unanswered
+            continue  # left unanswered
         choice = card.q.answer if k % 2 == 0 else next(c for c in card.q.choices if c != card.q.answer)
         card.choice.value = choice
         card.check.click()

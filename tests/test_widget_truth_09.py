@@ -5,6 +5,7 @@ references never call the model's modules: the embedding is a row lookup in its 
 is unrolled by hand from its weights (tests/reference.py), the output layer is a matrix product,
 the text features are counted again here, and correlations come from numpy.corrcoef.
 """
+
 import html
 import math
 import re
@@ -12,11 +13,10 @@ import re
 import numpy as np
 import pytest
 import torch
-
 from reference import lstm_by_hand
-from rnnlab import setup
+
 from rnnlab import language_model as lm
-from rnnlab import units
+from rnnlab import setup, units
 from rnnlab.widgets.language import shown
 
 
@@ -44,6 +44,7 @@ def bar_heights(widget):
 
 def test_next_char_bars_are_the_softmax_of_the_logits_at_each_temperature(lecture):
     from rnnlab.widgets import NextCharExplorer
+
     model, vocab, _ = lecture
     w = NextCharExplorer(model, vocab, "def f(a, b):\n    x = [")
     for prompt, T in (("def f(a, b):\n    x = [", 1.0), ('print("', 0.5), ("x = ", 1.7), ("d", 0.1)):
@@ -61,6 +62,7 @@ def test_next_char_bars_are_the_softmax_of_the_logits_at_each_temperature(lectur
 
 def test_next_char_continuation_is_the_seeded_multinomial_sample(lecture):
     from rnnlab.widgets import NextCharExplorer
+
     model, vocab, _ = lecture
     w = NextCharExplorer(model, vocab, "def ", n_sample=25)
     for T, seed in ((1.0, 0), (0.5, 3), (1.5, 7)):
@@ -77,6 +79,7 @@ def test_next_char_continuation_is_the_seeded_multinomial_sample(lecture):
 
 def test_next_char_rejects_unknown_characters_and_keeps_the_picture(lecture):
     from rnnlab.widgets import NextCharExplorer
+
     model, vocab, _ = lecture
     w = NextCharExplorer(model, vocab, "x = ")
     before = bar_heights(w).copy()
@@ -94,13 +97,18 @@ def test_next_char_rejects_unknown_characters_and_keeps_the_picture(lecture):
 
 
 def features_by_hand(text):
-    quotes = [text[:t + 1].count('"') % 2 for t in range(len(text))]
-    depth = [sum(text[:t + 1].count(c) for c in "([") - sum(text[:t + 1].count(c) for c in ")]")
-             for t in range(len(text))]
-    column = [t - (text.rfind("\n", 0, t + 1) + 1) + (text[t] != "\n") if text[t] != "\n" else 0
-              for t in range(len(text))]
-    return {"inside quotes": np.array(quotes, float), "bracket depth": np.array(depth, float),
-            "position in line": np.array(column, float)}
+    quotes = [text[: t + 1].count('"') % 2 for t in range(len(text))]
+    depth = [
+        sum(text[: t + 1].count(c) for c in "([") - sum(text[: t + 1].count(c) for c in ")]") for t in range(len(text))
+    ]
+    column = [
+        t - (text.rfind("\n", 0, t + 1) + 1) + (text[t] != "\n") if text[t] != "\n" else 0 for t in range(len(text))
+    ]
+    return {
+        "inside quotes": np.array(quotes, float),
+        "bracket depth": np.array(depth, float),
+        "position in line": np.array(column, float),
+    }
 
 
 def test_text_features_agree_with_counting_again(lecture):
@@ -115,10 +123,12 @@ def span_values(html_text):
     return np.array([float(v) for v in re.findall(r"data-v='(-?[\d.]+)'", html_text)])
 
 
-@pytest.mark.parametrize("kind, feature", [("c", "inside quotes"), ("f", "bracket depth"),
-                                           ("h", "position in line"), ("c", "bracket depth")])
+@pytest.mark.parametrize(
+    "kind, feature", [("c", "inside quotes"), ("f", "bracket depth"), ("h", "position in line"), ("c", "bracket depth")]
+)
 def test_cell_viewer_colours_by_the_unit_and_ranks_units_by_correlation(lecture, kind, feature):
     from rnnlab.widgets import CellViewer
+
     model, vocab, held = lecture
     text = held[:200]
     w = CellViewer(model, vocab, [text, held[300:400]], feature=feature)
@@ -135,7 +145,7 @@ def test_cell_viewer_colours_by_the_unit_and_ranks_units_by_correlation(lecture,
         shown = span_values(w.coloured.value)
         assert len(shown) == len(text)
         assert np.allclose(shown, ref[:, unit], atol=2e-4), (kind, unit)
-        scale = w.limits(kind, unit)[1] if kind == "c" else 1.0       # c: a share of its unit's scale
+        scale = w.limits(kind, unit)[1] if kind == "c" else 1.0  # c: a share of its unit's scale
         assert np.allclose(w.line.get_ydata(), ref[:, unit] / scale, atol=1e-5)
         assert f"{r[unit]:+.2f}" in w.status.value
 
@@ -145,12 +155,20 @@ def test_each_unit_of_c_is_coloured_on_its_own_scale(lecture):
     33 here) left the unit the lecture asks about pale and its line flat. Each unit's scale is now
     its own largest |c| over the examples and the text, rounded up to a half."""
     from rnnlab.widgets import CellViewer
+
     model, vocab, held = lecture
     examples = [held[:200], held[300:400]]
     w = CellViewer(model, vocab, examples)
     w.kind.value = "c"
-    largest = np.max([np.abs(lstm_by_hand(model.rnn, model.embed.weight[[vocab.chars.index(c) for c in t]])
-                             ["c"][(0, 0)].numpy()).max(axis=0) for t in examples], axis=0)
+    largest = np.max(
+        [
+            np.abs(
+                lstm_by_hand(model.rnn, model.embed.weight[[vocab.chars.index(c) for c in t]])["c"][(0, 0)].numpy()
+            ).max(axis=0)
+            for t in examples
+        ],
+        axis=0,
+    )
     scales = []
     for unit in range(len(largest)):
         w.unit.value = unit
@@ -169,6 +187,7 @@ def test_the_cell_viewer_says_which_colour_is_high(lecture):
     viridis for a gate). A key above the text shows a swatch of each end of the scale, the
     colours the lowest and highest values get, with the words low and high."""
     from rnnlab.widgets import CellViewer
+
     model, vocab, held = lecture
     w = CellViewer(model, vocab, [held[:120], held[300:400]])
     for kind in ("c", "f"):
@@ -186,6 +205,7 @@ def test_the_cell_viewer_refuses_an_example_it_cannot_show(lecture):
     """Issue 31, item 5: a built-in example outside the model's vocabulary only showed an error
     (and was silently left out of the colour scales); like every widget's, it is refused."""
     from rnnlab.widgets import CellViewer
+
     model, vocab, held = lecture
     with pytest.raises(ValueError, match="cannot show"):
         CellViewer(model, vocab, [held[:100], "x = {1}"])
@@ -193,6 +213,7 @@ def test_the_cell_viewer_refuses_an_example_it_cannot_show(lecture):
 
 def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
     from rnnlab.widgets import CellViewer
+
     model, vocab, held = lecture
     w = CellViewer(model, vocab, [held[:100]])
     before = w.coloured.value
@@ -200,11 +221,11 @@ def test_cell_viewer_reports_bad_text_and_keeps_the_last_picture(lecture):
     assert "Cannot show" in w.status.value and "&#x27;{&#x27;" in w.status.value
     assert w.stale and w.coloured.value == f"<div style='opacity:0.3'>{before}</div>", "faded, not kept as it was"
     faded = w.coloured.value
-    w.kind.value = "f"                       # another menu: still this text's problem, still faded
+    w.kind.value = "f"  # another menu: still this text's problem, still faded
     assert w.stale and w.coloured.value == faded and "Cannot show" in w.status.value
     w.text.value = "x" * (w.MAX_CHARS + 1)
     assert "Keep it to" in w.status.value
-    w.text.value = held[:100] * 3            # the readout names a long last text by its start only
+    w.text.value = held[:100] * 3  # the readout names a long last text by its start only
     w.text.value = "x = {1}"
     assert f"<code>{html.escape(held[:30])}…</code>" in w.status.value
 
@@ -213,14 +234,16 @@ def test_the_next_character_figures_text_alternative_follows_the_prompt_and_temp
     """Issue 57: its axes have no title, so the figure's text alternative said only "Figure". It
     says what the bars are for the prompt and temperature shown, and the likeliest characters."""
     from rnnlab.widgets import NextCharExplorer
+
     model, vocab, _ = lecture
     w = NextCharExplorer(model, vocab, "x = ")
     for prompt, T in (("x = ", 1.0), ("x = ", 0.3), ('print("ab', 1.7), ("def f(a, b):\n    x = [", 0.5)):
         w.prompt.value, w.temperature.value = prompt, T
         alt = html.unescape(w.alt.value)
         after = ("…" if len(prompt) > 20 else "") + prompt[-20:]
-        assert alt.startswith(f"Bar chart of the model's probabilities for the next character after {after!r} "
-                              f"at temperature {T:.1f}"), alt
+        assert alt.startswith(
+            f"Bar chart of the model's probabilities for the next character after {after!r} at temperature {T:.1f}"
+        ), alt
         expected = probs_by_hand(model, vocab, prompt, T)
         top = np.argsort(-expected, kind="stable")[:3]
         named = {" ": "space", "\n": "newline"}
@@ -232,6 +255,7 @@ def test_the_cell_viewers_text_alternative_follows_its_menus(lecture):
     """Issue 57: "Figure" said nothing of the line chart; it names the unit, what it is coloured
     by, the feature and r, as the menus set them."""
     from rnnlab.widgets import CellViewer
+
     model, vocab, held = lecture
     w = CellViewer(model, vocab, [held[:120], held[300:400]])
     seen = set()
@@ -251,6 +275,7 @@ def test_the_cell_viewers_text_alternative_follows_its_menus(lecture):
 
 def test_widgets_render_by_blitting(lecture):
     from rnnlab.widgets import CellViewer, NextCharExplorer
+
     model, vocab, held = lecture
     e = NextCharExplorer(model, vocab, "x = ")
     draws = e.full_draws

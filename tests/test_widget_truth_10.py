@@ -1,6 +1,7 @@
 """Chapter 10's widgets draw the truth: the attention map and the beam explorer, on the lecture's
 own shipped models, against computations written here from the models' weights (plain tensor
 code following the LSTM equations, no call into rnnlab.seq2seq's forward, step or search)."""
+
 import html
 import itertools
 import re
@@ -84,14 +85,16 @@ class TestAttentionMap:
     @pytest.mark.parametrize("text", ["abcdefgh", "badge", "aaaaaaa", "jihgfedcbajihg"])
     def test_heatmap_letters_and_readout_are_the_models_attention(self, dot_model, text):
         from rnnlab.widgets import AttentionMap
+
         w = AttentionMap(dot_model)
         w.typed.value = text
         output, maps, tokens = greedy_by_hand(dot_model, text, 17)
-        grid = np.asarray(w.heat.get_array().filled(np.nan) if np.ma.isMaskedArray(w.heat.get_array())
-                          else w.heat.get_array())
+        grid = np.asarray(
+            w.heat.get_array().filled(np.nan) if np.ma.isMaskedArray(w.heat.get_array()) else w.heat.get_array()
+        )
         n_out, n_in = maps.shape
         np.testing.assert_allclose(grid[:n_out, :n_in], maps.numpy(), atol=1e-5)
-        assert np.isnan(grid[n_out:]).all() and np.isnan(grid[:, n_in:]).all()   # nothing else drawn
+        assert np.isnan(grid[n_out:]).all() and np.isnan(grid[:, n_in:]).all()  # nothing else drawn
         assert [t.get_text() for t in w.x_letters[:n_in]] == list(text)
         assert all(t.get_text() == "" for t in w.x_letters[n_in:])
         shown_rows = [t.get_text() for t in w.y_letters[:n_out]]
@@ -104,6 +107,7 @@ class TestAttentionMap:
 
     def test_the_trained_model_reverses_and_looks_along_the_anti_diagonal(self, dot_model):
         from rnnlab.widgets import AttentionMap
+
         w = AttentionMap(dot_model, text="abcdefgh")
         assert w.values["output"] == "hgfedcba" and w.values["on_alignment"] > 0.5
 
@@ -111,6 +115,7 @@ class TestAttentionMap:
         """Issue 31, item 5: no row of the last input's decoding ("right? yes" under "hello"),
         and its picture only faded, named as the last input's."""
         from rnnlab.widgets import AttentionMap
+
         w = AttentionMap(dot_model)
         before = np.array(w.heat.get_array(), copy=True)
         image, last = w.image.value, w.values["text"]
@@ -123,13 +128,14 @@ class TestAttentionMap:
         assert w.stale and w.image.value != image
         w.typed.value = "a" * 17
         assert "Keep it to 16 characters (this has 17)." in w.readout.value
-        w.typed.value = ""                                     # an emptied box: the picked example again
+        w.typed.value = ""  # an emptied box: the picked example again
         assert not w.stale and w.values["text"] == w.pick.value
-        w.pick.value = "badge"                                 # and it recovers
+        w.pick.value = "badge"  # and it recovers
         assert w.values["output"] == "egdab" and "Cannot show" not in w.readout.value
 
     def test_a_model_without_attention_is_refused(self, plain_model):
         from rnnlab.widgets import AttentionMap
+
         with pytest.raises(ValueError, match="attention"):
             AttentionMap(plain_model)
 
@@ -156,6 +162,7 @@ def beam_by_hand(model, text, width, max_len):
 @pytest.fixture(scope="module")
 def explorer(plain_model):
     from rnnlab.widgets import BeamExplorer
+
     return BeamExplorer(plain_model, "jihgfedcba", width=3)
 
 
@@ -200,6 +207,7 @@ def test_a_typed_input_is_searched_at_every_width(explorer, plain_model):
     no width changed the answer); its default examples include one that width changes both
     ways, and a bad input fades the picture and says which input it still shows."""
     from rnnlab.widgets.beam_explorer import BOTH_WAYS
+
     explorer.typed.value = "abcab"
     explorer.width.value = 3
     steps = beam_by_hand(plain_model, "abcab", 3, len("abcab") + 3)
@@ -215,7 +223,7 @@ def test_a_typed_input_is_searched_at_every_width(explorer, plain_model):
     said = html.unescape(explorer.readout.value)
     assert explorer.stale and "Cannot show this input" in said and f"<code>{BOTH_WAYS}</code>" in said
     assert explorer.image.value != picture
-    explorer.width.value = 1                  # the slider does not bring the old picture back
+    explorer.width.value = 1  # the slider does not bring the old picture back
     assert explorer.stale and "Cannot show this input" in explorer.readout.value
     explorer.pick.value = "jihgfedcba"
     assert not explorer.stale and explorer.values["text"] == "jihgfedcba"
@@ -241,15 +249,16 @@ def test_the_letters_of_a_step_do_not_overlap(explorer, width):
         boxes = [t.get_window_extent(renderer) for t in explorer.letters if t.get_text()]
         assert len(boxes) == sum(len(kept) for kept in explorer.values["steps"])
         for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
+            for b in boxes[i + 1 :]:
                 overlap = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
                 assert min(overlap) <= 0.5, (text, width, a, b)
 
 
 def test_spread_keeps_order_and_gap_and_moves_no_more_than_needed():
     from rnnlab.widgets.beam_explorer import spread
-    assert list(spread([0, 50, 100], 10)) == [0, 50, 100]              # far apart: unmoved
-    assert list(spread([5, 5], 10)) == [0, 10]                         # a pair: about their mean
+
+    assert list(spread([0, 50, 100], 10)) == [0, 50, 100]  # far apart: unmoved
+    assert list(spread([5, 5], 10)) == [0, 10]  # a pair: about their mean
     out = spread([3, 0, 1, 30, 2], 10)
     order = np.argsort([3, 0, 1, 30, 2], kind="stable")
     assert np.all(np.diff(out[order]) >= 10 - 1e-9)
@@ -260,6 +269,7 @@ def test_every_built_in_example_can_be_shown(dot_model):
     """Issue 31, item 5: lecture 10's examples are all inputs the model takes ("hijacked" had a k,
     outside a-j, and showed only an error); a widget now refuses an example it cannot show."""
     from rnnlab.widgets import AttentionMap
+
     w = AttentionMap(dot_model)
     for example in w.pick.options:
         w.pick.value = example
@@ -272,6 +282,7 @@ def test_the_grid_fits_the_input(dot_model):
     """Issue 31, item 5: the axes show the input's letters and output steps, not a 16 x 17 grid
     of which 8 letters filled a quarter."""
     from rnnlab.widgets import AttentionMap
+
     w = AttentionMap(dot_model, text="abcdefgh")
     steps = len(w.values["weights"])
     assert w.ax.get_xlim() == (-0.5, 7.5) and w.ax.get_ylim() == (steps - 0.5, -0.5)

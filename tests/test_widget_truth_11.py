@@ -1,12 +1,12 @@
 """Chapter 11's scan widget draws the truth: every node's steps and numbers, the picked node's readout
 and its highlights, against the recurrence run one step after the other here (tests/reference.py),
 from a and b recomputed from the minGRU's weights, never through rnnlab.minrnn's scans."""
+
 import html
 import re
 
 import pytest
 import torch
-
 from reference import linear_stretch, min_gru_coefficients
 
 
@@ -18,12 +18,13 @@ def readout(widget_html: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def tree():
     from rnnlab.widgets import ScanTree
-    return ScanTree()               # as chapter 11 shows it
+
+    return ScanTree()  # as chapter 11 shows it
 
 
 def first_step(t: int, level: int) -> int:
     """The earliest step that node t holds after `level` levels: each level doubles the stretch."""
-    return max(1, t - 2 ** level + 1)
+    return max(1, t - 2**level + 1)
 
 
 def named(first: int, last: int) -> str:
@@ -42,6 +43,7 @@ def test_a_and_b_are_the_min_grus(tree):
 @pytest.mark.parametrize("step", [1, 3, 6, 8, 13, 16])
 def test_nodes_highlights_and_readout_are_the_loops_numbers(tree, length, level, step):
     from rnnlab.widgets.scan_tree import HALF_H, HALF_W
+
     tree.length.value, tree.level.value, tree.step.value = length, level, step
     levels = {8: 3, 16: 4}[length]
     k, t = min(level, levels), min(step, length)
@@ -63,7 +65,9 @@ def test_nodes_highlights_and_readout_are_the_loops_numbers(tree, length, level,
         assert shown["A h0 + B (h0 = 0.5)"] == f"not yet: needs steps 1..{t}"
     if k >= 1 and t - 2 ** (k - 1) >= 1:
         s = t - 2 ** (k - 1)
-        assert shown["joined at this level"] == f"{named(first_step(s, k - 1), s)} then {named(first_step(t, k - 1), t)}"
+        assert (
+            shown["joined at this level"] == f"{named(first_step(s, k - 1), s)} then {named(first_step(t, k - 1), t)}"
+        )
         assert tree.from_earlier.get_xy() == pytest.approx((s - HALF_W, k - 1 - HALF_H))
         assert tree.from_later.get_xy() == pytest.approx((t - HALF_W, k - 1 - HALF_H))
         assert tree.from_earlier.get_visible() and tree.edge_earlier.get_visible()

@@ -1,4 +1,5 @@
 """Widget logic without a browser: set a control's value, assert what changed in the kernel."""
+
 import numpy as np
 import pytest
 import torch
@@ -42,7 +43,7 @@ class TestGateExplorer:
         assert ex.readout.value != before[1]
         assert f"{ex.values['i']:.3f}" in ex.readout.value
         assert bar_heights(ex.gate_bars) != before[2]
-        assert ex.full_draws == 1            # later updates blit onto the saved background
+        assert ex.full_draws == 1  # later updates blit onto the saved background
 
     def test_cell_update_identity_shown(self):
         ex = GateExplorer()
@@ -96,7 +97,7 @@ class TestSequenceGates:
             # c is shown as a share of each unit's largest |c| (the default scale, "each unit")
             scale = w.unit_scales()[:, None] if name == "c" else 1.0
             np.testing.assert_allclose(shown[:, :6], expected.get(name).T / scale, atol=1e-6)
-            assert np.isnan(shown[:, 6:]).all()          # columns past the input stay blank
+            assert np.isnan(shown[:, 6:]).all()  # columns past the input stay blank
         assert [t.get_text() for t in w.chars[:7]] == list("((a)b)") + [""]
 
     def test_picking_an_example_updates_the_text_and_figure(self, counter):
@@ -111,11 +112,16 @@ class TestSequenceGates:
         """Issue 31, item 5: the last good picture stays only faded, and the readout says whose
         it is (before: kept as it was, as if it were this input's)."""
         import html
+
         w = self.make(counter)
         picture, shown = w.image.value, w.text.value
         w.text.value = "(x)"
         said = html.unescape(w.status.value)
-        assert "Cannot show" in said and "'x'" in said and f"still that of the last input it could show, <code>{shown}</code>" in said
+        assert (
+            "Cannot show" in said
+            and "'x'" in said
+            and f"still that of the last input it could show, <code>{shown}</code>" in said
+        )
         assert w.stale and 255 - _mean_grey(w.image.value) < 0.4 * (255 - _mean_grey(picture)), "not faded"
         w.text.value = shown
         assert not w.stale and w.image.value == picture and "Cannot show" not in w.status.value
@@ -137,7 +143,7 @@ class TestSequenceGates:
         and the text; "shared" shows c itself on one scale; each is its own kept picture."""
         w = self.make(counter)
         w.text.value = "((((a))))"
-        c = w.trace.get("c", -1, 0).T                                   # (units, time)
+        c = w.trace.get("c", -1, 0).T  # (units, time)
         in_examples = np.max([np.abs(w._trace(e).get("c")).max(axis=0) for e in w.examples.options], axis=0)
         largest = np.maximum(np.abs(c).max(axis=1), in_examples)
         shown = np.asarray(w.images["c"].get_array())[:, :9]
@@ -163,13 +169,13 @@ class TestSequenceGates:
     def test_each_heatmap_width_is_drawn_in_full_once(self, counter):
         w = self.make(counter)
         draws = w.full_draws
-        w.text.value = "(a)" * 10                       # 30 characters: next width bucket
+        w.text.value = "(a)" * 10  # 30 characters: next width bucket
         assert w.width == 32 and w.full_draws == draws + 1
         w.text.value = "(b)" * 9
-        w.text.value = "(a)"                            # back to the first width: kept picture
+        w.text.value = "(a)"  # back to the first width: kept picture
         w.text.value = "(b)" * 8
         assert w.full_draws == draws + 1
-        w.invalidate()                                  # forget the kept pictures
+        w.invalidate()  # forget the kept pictures
         w.update()
         assert w.full_draws == draws + 2
 
@@ -178,6 +184,7 @@ class TestSequenceGates:
         a second, and once made every layer switch in the browser take that long); each reading
         direction is drawn in full once, with its own axis label, and its picture kept."""
         from rnnlab.tagging import encode_letters
+
         torch.manual_seed(0)
         lstm = nn.LSTM(6, 4, num_layers=2, bidirectional=True, batch_first=True)
         w = SequenceGates(lstm, encode_letters, ["abcabcfed"], validate=encode_letters, layer=0, direction=0)
@@ -185,7 +192,7 @@ class TestSequenceGates:
         w.layer_choice.value = 1
         assert w.full_draws == draws and w.image.value != first
         w.layer_choice.value = 0
-        assert w.full_draws == draws and w.image.value == first      # the same picture again
+        assert w.full_draws == draws and w.image.value == first  # the same picture again
         w.direction_choice.value = 1
         assert w.full_draws == draws + 1 and "right to left" in w.axes["c"].get_xlabel()
         backward = w.image.value
@@ -255,18 +262,20 @@ class TestSequenceGatesLayersAndDirections:
     @staticmethod
     def make(lstm, **kw):
         from rnnlab.tagging import encode_letters
+
         return SequenceGates(lstm, encode_letters, ["abcab", "fedcbaabc"], **kw)
 
     @pytest.mark.parametrize("proj_size", [0, 2])
     def test_every_layer_and_direction_shows_its_own_gates(self, proj_size):
         from rnnlab.tagging import encode_letters
+
         torch.manual_seed(4)
         lstm = nn.LSTM(6, 5, num_layers=3, bidirectional=True, proj_size=proj_size)
         w = self.make(lstm)
         w.text.value = "abcdefa"
         expected = lstm_gates(lstm, encode_letters("abcdefa").unsqueeze(1))
         examples = [lstm_gates(lstm, encode_letters(t).unsqueeze(1)) for t in ("abcab", "fedcbaabc")]
-        assert w.layer == 2 and w.direction == 0           # the top layer, forward, by default
+        assert w.layer == 2 and w.direction == 0  # the top layer, forward, by default
         for layer in range(3):
             for direction in range(2):
                 w.layer_choice.value = layer
@@ -274,9 +283,10 @@ class TestSequenceGatesLayersAndDirections:
                 for name in ("i", "f", "g", "o", "c"):
                     shown = np.asarray(w.images[name].get_array())[:, :7]
                     scale = 1.0
-                    if name == "c":                 # each unit on its own scale, in this layer and direction
-                        scale = np.max([np.abs(t.get("c", layer, direction)).max(axis=0)
-                                        for t in examples + [expected]], axis=0)[:, None]
+                    if name == "c":  # each unit on its own scale, in this layer and direction
+                        scale = np.max(
+                            [np.abs(t.get("c", layer, direction)).max(axis=0) for t in examples + [expected]], axis=0
+                        )[:, None]
                     np.testing.assert_allclose(shown, expected.get(name, layer, direction).T / scale, atol=1e-6)
                 sat = expected.saturation(layer=layer, direction=direction)
                 np.testing.assert_allclose(w.scatter["f"].get_offsets(), np.column_stack(sat["f"]))
@@ -288,8 +298,9 @@ class TestSequenceGatesLayersAndDirections:
         w = self.make(lstm)
         w.text.value = "abcd"
         forward = np.asarray(w.images["c"].get_array()).copy()
-        assert "forward (left to right)" in w.status.value and "position 0 (&#x27;a&#x27;)" in \
-            w.status.value.replace("'", "&#x27;")
+        assert "forward (left to right)" in w.status.value and "position 0 (&#x27;a&#x27;)" in w.status.value.replace(
+            "'", "&#x27;"
+        )
         picture = w.image.value
         w.direction_choice.value = 1
         assert not np.allclose(np.asarray(w.images["c"].get_array())[:, :4], forward[:, :4])
@@ -299,16 +310,16 @@ class TestSequenceGatesLayersAndDirections:
 
     def test_switching_keeps_the_trace_and_a_later_text_uses_the_choice(self):
         from rnnlab.tagging import encode_letters
+
         torch.manual_seed(6)
         lstm = nn.LSTM(6, 3, num_layers=2)
         w = self.make(lstm, layer=0)
         trace = w.trace
         w.layer_choice.value = 1
-        assert w.trace is trace                              # no recomputation for a switch
+        assert w.trace is trace  # no recomputation for a switch
         w.text.value = "fff"
         expected = lstm_gates(lstm, encode_letters("fff").unsqueeze(1))
-        np.testing.assert_allclose(np.asarray(w.images["i"].get_array())[:, :3],
-                                   expected.get("i", 1, 0).T, atol=1e-6)
+        np.testing.assert_allclose(np.asarray(w.images["i"].get_array())[:, :3], expected.get("i", 1, 0).T, atol=1e-6)
 
     def test_controls_appear_only_when_there_is_a_choice(self):
         torch.manual_seed(7)
@@ -332,6 +343,7 @@ def _mean_grey(png: bytes) -> float:
     import io
 
     from PIL import Image, ImageStat
+
     return ImageStat.Stat(Image.open(io.BytesIO(png)).convert("L")).mean[0]
 
 
@@ -348,6 +360,7 @@ WIDGETS_PER_RUN = 600
 def test_a_chapters_quiz_and_cards_make_few_enough_widgets_for_one_run(chapter):
     """The browser test runs one chapter's quiz and cards at a time (test_browser_chapters.py)."""
     from ipywidgets.widgets.widget import _instances
+
     before = len(_instances)
     made = [Quiz(chapter), Flashcards(chapter)]
     count = len(_instances) - before
@@ -358,8 +371,10 @@ def test_every_lecture_makes_few_enough_widgets_for_one_run():
     """A lecture's saved widget state holds every widget its Run All made (counted against the
     kernel's messages: equal for each lecture)."""
     import nbformat
-
     from test_notebooks import LECTURES, START, WIDGET_STATE
-    counts = {p.stem: len(nbformat.read(p, 4).metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}))
-              for p in [START, *LECTURES]}
+
+    counts = {
+        p.stem: len(nbformat.read(p, 4).metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}))
+        for p in [START, *LECTURES]
+    }
     assert all(counts.values()) and max(counts.values()) <= WIDGETS_PER_RUN, counts

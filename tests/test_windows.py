@@ -1,4 +1,5 @@
 """rnnlab.windows: which time steps a set of windows shows, and what a random split leaks."""
+
 import pytest
 import torch
 
@@ -35,4 +36,3 @@ def test_leak_counts_each_test_window_once():
     assert leaked_share([0], [0, 1], window=3, horizon=1) == 0.5
     with pytest.raises(ValueError):
         leaked_share([0], [], window=3, horizon=1)
-

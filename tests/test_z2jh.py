@@ -2,6 +2,7 @@
 
 The chart's schema is not available offline and nothing ran on a cluster: this is what can be
 checked here (docs/hub.md says so too)."""
+
 import re
 from pathlib import Path
 
@@ -60,16 +61,19 @@ def test_an_image_other_than_the_one_built_fails():
 def test_a_wrong_volume_mount_fails():
     def elsewhere(v):
         v["singleuser"]["storage"]["extraVolumeMounts"][0]["mountPath"] = "/srv/exchange"
+
     found = broken(elsewhere)
     assert any("no extra volume is mounted at the exchange root" in p for p in found), found
 
     def unnamed(v):
         v["singleuser"]["storage"]["extraVolumeMounts"][0]["name"] = "exchange"
+
     found = broken(unnamed)
     assert any("names no volume" in p for p in found), found
 
     def private(v):
         v["singleuser"]["storage"]["extraVolumes"][0] = {"name": "nbgrader-exchange", "emptyDir": {}}
+
     found = broken(private)
     assert any("is not shared" in p for p in found), found
 
@@ -78,16 +82,19 @@ def test_an_exchange_path_mismatch_fails():
     def other_root(v):
         f = v["singleuser"]["extraFiles"]["nbgrader-config"]
         f["stringData"] = f["stringData"].replace("/srv/nbgrader/exchange", "/srv/nbgrader/exch")
+
     found = broken(other_root)
     assert any("no extra volume is mounted at the exchange root /srv/nbgrader/exch" in p for p in found), found
 
     def no_config(v):
         v["singleuser"].pop("extraFiles")
+
     found = broken(no_config)
     assert any("no nbgrader_config.py" in p for p in found), found
 
     def unread(v):
         v["singleuser"]["extraFiles"]["nbgrader-config"]["mountPath"] = "/opt/nbgrader_config.py"
+
     found = broken(unread)
     assert any("where nbgrader does not look" in p for p in found), found
 
@@ -96,17 +103,22 @@ def test_other_course_id_home_and_threads_fail():
     def other_course(v):
         f = v["singleuser"]["extraFiles"]["nbgrader-config"]
         f["stringData"] = f["stringData"].replace("rnn-deep-dive", "rnn-101")
+
     assert any("course id 'rnn-101'" in p for p in broken(other_course))
-    assert any("/home/jovyan" in p for p in
-               broken(lambda v: v["singleuser"]["storage"].update(homeMountPath="/home/student")))
+    assert any(
+        "/home/jovyan" in p for p in broken(lambda v: v["singleuser"]["storage"].update(homeMountPath="/home/student"))
+    )
     assert any("OMP_NUM_THREADS" in p for p in broken(lambda v: v["singleuser"].pop("extraEnv")))
 
 
 def test_an_image_built_from_the_repository_fails():
     """The values before issue 29 (class 7): repo2docker built the repository itself (`.`),
     source/ and .git included."""
-    old = text().replace("#   make student-dist DEST=../rnn-course-students\n", "").replace(
-        "course:2026-1 ../rnn-course-students", "course:2026-1 .")
+    old = (
+        text()
+        .replace("#   make student-dist DEST=../rnn-course-students\n", "")
+        .replace("course:2026-1 ../rnn-course-students", "course:2026-1 .")
+    )
     assert "student-dist" not in old.split("hub:")[0].replace("student distribution", "")
     found = z2jh.problems(old)
     assert any("built from the student distribution" in p for p in found), found
@@ -123,7 +135,8 @@ def _course_with(tmp_path, post_build: str, requirements: str | None = None) -> 
     (course / "binder").mkdir(parents=True)
     (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
     (course / "binder" / "requirements.txt").write_text(
-        requirements if requirements is not None else (REPO / "binder" / "requirements.txt").read_text())
+        requirements if requirements is not None else (REPO / "binder" / "requirements.txt").read_text()
+    )
     (course / "binder" / "postBuild").write_text(post_build)
     return course
 
@@ -136,8 +149,12 @@ def test_import_rnnlab_must_survive_the_home_volume(tmp_path):
     found = z2jh.problems(text(), _course_with(tmp_path / "editable", editable))
     assert any("installs the course package editable" in p for p in found), found
     for flag in ("--user", "--target /home/jovyan/lib"):
-        found = z2jh.problems(text(), _course_with(tmp_path / flag[2:6], post.replace(
-            "pip install --no-deps .", f"pip install --no-deps {flag} .")))
+        found = z2jh.problems(
+            text(),
+            _course_with(
+                tmp_path / flag[2:6], post.replace("pip install --no-deps .", f"pip install --no-deps {flag} .")
+            ),
+        )
         assert any("installs into a folder of its own" in p for p in found), (flag, found)
     found = z2jh.problems(text(), _course_with(tmp_path / "none", post.replace("pip install --no-deps .", "")))
     assert any("does not install the course package" in p for p in found), found
@@ -152,11 +169,17 @@ def test_import_rnnlab_must_survive_the_home_volume(tmp_path):
 def test_students_servers_get_the_student_jupyter_settings(tmp_path):
     found = broken(lambda v: v["singleuser"]["extraEnv"].pop("JUPYTER_CONFIG_PATH"))
     assert any("JUPYTER_CONFIG_PATH must name" in p for p in found), found
-    found = broken(lambda v: v["singleuser"]["extraEnv"].update(
-        JUPYTER_CONFIG_PATH=f"/home/jovyan/jupyter/student:{z2jh.STUDENT_SETTINGS}"))
+    found = broken(
+        lambda v: v["singleuser"]["extraEnv"].update(
+            JUPYTER_CONFIG_PATH=f"/home/jovyan/jupyter/student:{z2jh.STUDENT_SETTINGS}"
+        )
+    )
     assert any("JUPYTER_CONFIG_PATH has /home/jovyan/jupyter/student, inside the home" in p for p in found), found
-    post = "\n".join(line for line in (REPO / "binder" / "postBuild").read_text().splitlines()
-                     if not line.startswith("cp -r jupyter/student"))
+    post = "\n".join(
+        line
+        for line in (REPO / "binder" / "postBuild").read_text().splitlines()
+        if not line.startswith("cp -r jupyter/student")
+    )
     found = z2jh.problems(text(), _course_with(tmp_path, post))
     assert any("does not copy jupyter/student" in p for p in found), found
     # and the settings postBuild copies are the ones that turn the instructor's tools off
@@ -189,19 +212,21 @@ def test_the_ngshare_overlay_passes_and_replaces_the_shared_volume():
     assert z2jh.main([str(VALUES), str(NGSHARE)]) == 0
     values = z2jh.merged(yaml.safe_load(text()), yaml.safe_load(NGSHARE.read_text()))
     assert values["singleuser"]["storage"]["extraVolumeMounts"] == []
-    assert values["singleuser"]["image"] == yaml.safe_load(text())["singleuser"]["image"]   # merged, kept
+    assert values["singleuser"]["image"] == yaml.safe_load(text())["singleuser"]["image"]  # merged, kept
     assert "configureExchange" in values["singleuser"]["extraFiles"]["nbgrader-config"]["stringData"]
 
 
 def test_ngshare_overlay_with_a_wrong_service_fails():
     def other_port(o):
         o["hub"]["extraConfig"]["ngshare.py"] = o["hub"]["extraConfig"]["ngshare.py"].replace(":8080", ":8081")
+
     assert any("but nbgrader talks to" in p for p in ng_broken(other_port))
     assert any("registers no such service" in p for p in ng_broken(lambda o: o.pop("hub")))
 
     def bad_url(o):
         f = o["singleuser"]["extraFiles"]["nbgrader-config"]
         f["stringData"] = f["stringData"].replace("/services/ngshare", "/ngshare")
+
     assert any("not <service url>/services/<name>" in p for p in ng_broken(bad_url))
 
 
@@ -211,6 +236,7 @@ def test_ngshare_overlay_without_network_access_or_course_id_fails():
     def other_course(o):
         f = o["singleuser"]["extraFiles"]["nbgrader-config"]
         f["stringData"] = f["stringData"].replace("rnn-deep-dive", "rnn-101")
+
     assert any("course id 'rnn-101'" in p for p in ng_broken(other_course))
 
 

@@ -19,6 +19,7 @@ show). The build runs each example on the set's probes (`source/<set>/probes.py`
 the entries' text and fingerprints; it fails if an example behaves like the instructor's solution
 on every probe (nothing to tell them apart), or like another entry's example.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,6 +75,7 @@ class _NoMagic:
 def _python(code: str) -> str:
     """An answer cell's code as IPython runs it (magics become get_ipython() calls)."""
     from IPython.core.inputtransformer2 import TransformerManager
+
     return TransformerManager().transform_cell(code)
 
 
@@ -97,8 +99,10 @@ def _build(assignment: str) -> dict:
     entries, skipped = entries_of(assignment)
     mutants = {fx.name: fx for fx in F.fixtures_for(assignment, "mutants")}
     listed = [m for e in entries for m in e["mutants"]] + list(skipped)
-    problems = [f"mutant {m} is neither an entry's example nor under [not_diagnosed]"
-                for m in sorted(set(mutants) - set(listed))]
+    problems = [
+        f"mutant {m} is neither an entry's example nor under [not_diagnosed]"
+        for m in sorted(set(mutants) - set(listed))
+    ]
     problems += [f"{m} is not a mutant of {assignment}" for m in sorted(set(listed) - set(mutants))]
     problems += [f"{m} is listed twice" for m in sorted({m for m in listed if listed.count(m) > 1})]
     source_nb = source_notebook(assignment)
@@ -115,22 +119,31 @@ def _build(assignment: str) -> dict:
             problems.append(f"{e['id']}: exercise {e['exercise']} has no probes")
         prints = []
         for name in e["mutants"]:
-            marked = D.run_probes(assignment, e["exercise"], namespace(mutants[name], source_nb)) if name in mutants else []
+            marked = (
+                D.run_probes(assignment, e["exercise"], namespace(mutants[name], source_nb)) if name in mutants else []
+            )
             got = D.fingerprints_only(marked, form)
             if got == right:
-                problems.append(f"{e['id']}: {name} behaves like the solution on every probe"
-                                + (" (by structure: its values differ, match by values)" if form == "structure" else ""))
+                problems.append(
+                    f"{e['id']}: {name} behaves like the solution on every probe"
+                    + (" (by structure: its values differ, match by values)" if form == "structure" else "")
+                )
             if marked and all("raised:" in p and "raised:rule" not in p for p in marked):
-                problems.append(f"{e['id']}: {name} raises on every probe, and another mistake could raise "
-                                "the same errors: add a probe on which it returns, or list it under [not_diagnosed]")
+                problems.append(
+                    f"{e['id']}: {name} raises on every probe, and another mistake could raise "
+                    "the same errors: add a probe on which it returns, or list it under [not_diagnosed]"
+                )
             other = seen.get((e["exercise"], form, tuple(got)))
             if other and other != e["id"]:
                 problems.append(f"{e['id']}: {name} behaves exactly like an example of {other}")
             seen[(e["exercise"], form, tuple(got))] = e["id"]
             if got not in prints:
                 prints.append(got)
-        out.append({k: e[k] for k in ("id", "exercise", "title", "explain", "section")} | {"fingerprints": prints}
-                   | ({"match": "structure"} if form == "structure" else {}))
+        out.append(
+            {k: e[k] for k in ("id", "exercise", "title", "explain", "section")}
+            | {"fingerprints": prints}
+            | ({"match": "structure"} if form == "structure" else {})
+        )
     problems += _tags_agree(assignment, solution)
     # an answer with a value entry's mistake must not match a structure entry of another story
     for e in out:
@@ -141,11 +154,14 @@ def _build(assignment: str) -> dict:
                 continue
             for name in other["mutants"]:
                 if name in mutants:
-                    shape = D.fingerprints_only(D.run_probes(assignment, other["exercise"],
-                                                             namespace(mutants[name], source_nb)), "structure")
+                    shape = D.fingerprints_only(
+                        D.run_probes(assignment, other["exercise"], namespace(mutants[name], source_nb)), "structure"
+                    )
                     if shape in e["fingerprints"]:
-                        problems.append(f"{e['id']}: told by structure, it would also name {name}, an example of "
-                                        f"{other['id']}, whose values differ: make one of them tell the other apart")
+                        problems.append(
+                            f"{e['id']}: told by structure, it would also name {name}, an example of "
+                            f"{other['id']}, whose values differ: make one of them tell the other apart"
+                        )
     if problems:
         raise ValueError(f"{assignment}: " + "; ".join(problems))
     return {"assignment": assignment, "entries": out, "exercises": exercise_facts(assignment)}
@@ -159,13 +175,20 @@ def _tags_agree(assignment: str, solution: dict) -> list[str]:
 
     problems = []
     for exercise in exercise_facts(assignment):
-        for (probe_id, probe), marked in zip(D.probes_for(assignment, exercise),
-                                             D.run_probes(assignment, exercise, solution)):
+        for (probe_id, probe), marked in zip(
+            D.probes_for(assignment, exercise), D.run_probes(assignment, exercise, solution)
+        ):
             tagged = "refuse" in getattr(probe, "tags", ())
             refused = "raised:" in marked and D.refusal(probe(solution), {"refuse"}) == []
             if tagged != refused:
-                problems.append(f"probe {probe_id}: " + ("tagged refuse, but the solution does not raise ValueError"
-                                                         if tagged else "the solution raises ValueError: tag it refuse"))
+                problems.append(
+                    f"probe {probe_id}: "
+                    + (
+                        "tagged refuse, but the solution does not raise ValueError"
+                        if tagged
+                        else "the solution raises ValueError: tag it refuse"
+                    )
+                )
     return problems
 
 
@@ -181,9 +204,11 @@ def exercise_facts(assignment: str) -> dict[str, dict]:
     for exercise, spec in sorted(problem_set(assignment).exercises().items()):
         if probes_for(assignment, exercise):
             classes = spec.get("input_classes", [])
-            out[exercise] = {"keeps_dtype": "float64" in classes,
-                             "keeps_inputs": "unchanged" in classes and not spec.get("changes_arguments"),
-                             "python_numbers": bool(spec.get("python_numbers"))}
+            out[exercise] = {
+                "keeps_dtype": "float64" in classes,
+                "keeps_inputs": "unchanged" in classes and not spec.get("changes_arguments"),
+                "python_numbers": bool(spec.get("python_numbers")),
+            }
     return out
 
 
@@ -198,8 +223,9 @@ def text(data: dict) -> str:
 def probes_text(assignment: str) -> str:
     """The students' copy of a set's probes: its source, under a line a student can read (they
     have no source/; `--check`, in make test, finds a copy edited by hand)."""
-    return (f"# The probes of {assignment}, shipped with the course package for rnnlab.diagnose.\n"
-            + problem_set(assignment).probes.read_text(encoding="utf-8"))
+    return f"# The probes of {assignment}, shipped with the course package for rnnlab.diagnose.\n" + problem_set(
+        assignment
+    ).probes.read_text(encoding="utf-8")
 
 
 def use_source_probes(assignment: str) -> None:
@@ -249,8 +275,11 @@ def ship(assignments: list[str], check: bool = False, log=print) -> list[str]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.authoring.catalogue", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.authoring.catalogue",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--check", action="store_true", help="compare with the shipped files; write nothing")
     parser.add_argument("assignments", nargs="*", help="only these sets (default: every set with probes)")
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@
 class: the solution, the blank student version, every wrong solution and right alternative, and
 one broken upload. A grading run given that folder grades it there, never into the course's
 gradebook (autograder.grading.pipeline.demo_course)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,10 +31,11 @@ def write_demo_class(name: str, folder: Path) -> tuple[Path, int]:
     F.make_course(course, [name], replace=True)
     (course / DEMO_MARKER).write_text(
         "A demo class of the course (python -m autograder demo): its own course folder, so grading\n"
-        "it never touches the real gradebook. Remove the folder when done.\n")
+        "it never touches the real gradebook. Remove the folder when done.\n"
+    )
     F.write_batch(course / "submissions", name, batch, release, source)
     # and one broken upload: the student version cut off half-way, as an interrupted download leaves it
     text = (REPO / "release" / name / f"{name}.ipynb").read_text()
     (course / "submissions" / "broken").mkdir()
-    (course / "submissions" / "broken" / f"{name}.ipynb").write_text(text[:len(text) // 2])
+    (course / "submissions" / "broken" / f"{name}.ipynb").write_text(text[: len(text) // 2])
     return course, len(batch) + 1

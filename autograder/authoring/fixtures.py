@@ -36,6 +36,7 @@ EXPECT keys:
     max_score    the score must not exceed this
     output_has / output_lacks   texts that must (not) appear in the graded notebook's outputs
 """
+
 from __future__ import annotations
 
 import ast
@@ -69,9 +70,9 @@ class Fixture:
     notebook: bool = True
     files: dict = field(default_factory=dict)
     path: Path | None = None
-    copy: dict | None = None          # COPY of a copies/ fixture: the lecture cell it answers with
-    input_class: str | None = None    # INPUT_CLASS: the class of inputs whose hidden test catches it
-    idle: tuple = ()                  # solution cells left unanswered (a bundle's exercises judged elsewhere)
+    copy: dict | None = None  # COPY of a copies/ fixture: the lecture cell it answers with
+    input_class: str | None = None  # INPUT_CLASS: the class of inputs whose hidden test catches it
+    idle: tuple = ()  # solution cells left unanswered (a bundle's exercises judged elsewhere)
 
 
 NOTEBOOKS = REPO / "notebooks"
@@ -100,7 +101,7 @@ def lecture_cell(lecture: str, find: str, definitions: bool = False) -> str:
     for node in ast.parse("\n".join(lines)).body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            kept.append("\n".join(lines[first - 1:node.end_lineno]))
+            kept.append("\n".join(lines[first - 1 : node.end_lineno]))
     if not kept:
         raise ValueError(f"the cell of {path.name} that contains {find!r} defines no function or class")
     return "\n\n\n".join(kept)
@@ -109,8 +110,7 @@ def lecture_cell(lecture: str, find: str, definitions: bool = False) -> str:
 def imports_of(code: str) -> str:
     """The import statements of a cell's code, in order (parenthesised ones whole)."""
     tree = ast.parse(code)
-    found = [ast.get_source_segment(code, node) for node in tree.body
-             if isinstance(node, (ast.Import, ast.ImportFrom))]
+    found = [ast.get_source_segment(code, node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     if not found:
         raise ValueError("the lecture cell imports nothing; a copy with imports_only needs an import")
     return "\n".join(found)
@@ -128,10 +128,20 @@ def load(path: Path) -> Fixture:
         if ns["COPY"].get("imports_only"):
             code = imports_of(code)
         cells = {gid: text.replace("{lecture}", code) for gid, text in cells.items()}
-    return Fixture(name=path.stem, expect=ns["EXPECT"], cells=cells, edits=ns.get("EDITS", {}),
-                   mutate=ns.get("mutate"), raw=ns.get("raw"), blank=ns.get("BLANK", False),
-                   notebook=ns.get("NOTEBOOK", True), files=ns.get("FILES", {}), path=path,
-                   copy=ns.get("COPY"), input_class=ns.get("INPUT_CLASS"))
+    return Fixture(
+        name=path.stem,
+        expect=ns["EXPECT"],
+        cells=cells,
+        edits=ns.get("EDITS", {}),
+        mutate=ns.get("mutate"),
+        raw=ns.get("raw"),
+        blank=ns.get("BLANK", False),
+        notebook=ns.get("NOTEBOOK", True),
+        files=ns.get("FILES", {}),
+        path=path,
+        copy=ns.get("COPY"),
+        input_class=ns.get("INPUT_CLASS"),
+    )
 
 
 def fixtures_for(assignment: str, kind: str) -> list[Fixture]:
@@ -149,15 +159,19 @@ def attacks() -> list[Fixture]:
 
 def solution_source(cell) -> str:
     """The instructor's answer in a source cell, without nbgrader's markers."""
-    return "\n".join(line for line in cell.source.splitlines()
-                     if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
+    return "\n".join(
+        line for line in cell.source.splitlines() if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line
+    )
 
 
 def answers(fx: Fixture, source_nb: nbformat.NotebookNode) -> dict[str, str]:
     """grade id -> the fixture's answer, for every solution cell (the instructor's where the
     fixture changes nothing)."""
-    found = {c.metadata["nbgrader"]["grade_id"]: solution_source(c) for c in source_nb.cells
-             if c.metadata.get("nbgrader", {}).get("solution")}
+    found = {
+        c.metadata["nbgrader"]["grade_id"]: solution_source(c)
+        for c in source_nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     unknown = (set(fx.cells) | set(fx.edits)) - set(found)
     if unknown:
         raise ValueError(f"fixture {fx.name} replaces cells that are not solution cells: {sorted(unknown)}")
@@ -202,9 +216,13 @@ def graded_outputs(course: Path, student: str, assignment: str) -> str:
     parts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            parts.append(out.get("text", "") if out.get("output_type") == "stream" else
-                         f"{out.get('ename', '')}: {out.get('evalue', '')}" if out.get("output_type") == "error"
-                         else json.dumps(out.get("data", {})))
+            parts.append(
+                out.get("text", "")
+                if out.get("output_type") == "stream"
+                else f"{out.get('ename', '')}: {out.get('evalue', '')}"
+                if out.get("output_type") == "error"
+                else json.dumps(out.get("data", {}))
+            )
     return "\n".join(parts)
 
 
@@ -231,14 +249,15 @@ def check(fx: Fixture, result, all_tests: list[str], outputs: str = "") -> list[
         problems.append(f"expected no flags, got {result.flags}")
     if "flag" in e and not any(e["flag"] in f for f in result.flags):
         problems.append(f"no flag mentions {e['flag']!r}; flags: {result.flags}")
-    for flag in result.flags:      # held for a hand grade: what the flag promises, the columns count
+    for flag in result.flags:  # held for a hand grade: what the flag promises, the columns count
         held = re.search(r" loses? (its|their) points until you grade (it|them) by hand", flag)
-        if held and not set(flag[:held.start()].rsplit(": ", 1)[-1].split(", ")) <= set(result.needs_manual):
-            problems.append(f"a flag holds tests for a hand grade that needs_manual lacks "
-                            f"({result.needs_manual}): {flag}")
+        if held and not set(flag[: held.start()].rsplit(": ", 1)[-1].split(", ")) <= set(result.needs_manual):
+            problems.append(
+                f"a flag holds tests for a hand grade that needs_manual lacks ({result.needs_manual}): {flag}"
+            )
     if "flag_lacks" in e and any(e["flag_lacks"].lower() in f.lower() for f in result.flags):
         problems.append(f"a flag mentions {e['flag_lacks']!r}; flags: {result.flags}")
-    reasons = e.get("reason", ())                          # one text, or a tuple of alternatives
+    reasons = e.get("reason", ())  # one text, or a tuple of alternatives
     reasons = (reasons,) if isinstance(reasons, str) else reasons
     if reasons and not any(r in result.reason for r in reasons):
         problems.append(f"reason {result.reason!r} lacks {' or '.join(map(repr, reasons))}")
@@ -266,6 +285,7 @@ def make_course(folder: Path, assignments: list[str], replace: bool = False) -> 
     """A throwaway course folder: the course's nbgrader settings and the named source assignments
     (with `replace`, whatever the folder held before is removed first)."""
     import shutil
+
     repo = REPO
     if replace and folder.exists():
         shutil.rmtree(folder)
@@ -280,6 +300,7 @@ def course_with_class(folder: Path, assignment: str, fixtures: list[Fixture]) ->
     """A throwaway course (folder/course) and a class of `fixtures` handed in for `assignment`
     (folder/class, one folder per fixture): (course, class)."""
     import nbformat
+
     course = make_course(folder / "course", [assignment])
     release = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", 4)
     source = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", 4)
@@ -311,11 +332,12 @@ class Bundle:
     exercise and a wrong answer of another can share that run when neither exercise's tests can
     see the other's names. Each member is then judged on the tests of its own region, and the
     regions of the other members are left out of its view."""
+
     name: str
     members: list
-    regions: dict                         # fixture name -> the test ids of its exercise
-    idle: tuple = ()                      # answer cells no member reads or answers: left unanswered
-    unjudged: tuple = ()                  # the tests that read what an idle answer would have made
+    regions: dict  # fixture name -> the test ids of its exercise
+    idle: tuple = ()  # answer cells no member reads or answers: left unanswered
+    unjudged: tuple = ()  # the tests that read what an idle answer would have made
 
     @property
     def fixture(self) -> Fixture:
@@ -336,7 +358,7 @@ class Bundle:
         return dataclasses.replace(result, failed_tests=[t for t in result.failed_tests if t not in others])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _names(source: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names a cell binds, names it reads), from its syntax tree; anything unparsable binds and
     reads a wildcard, so it shares a submission with nothing. Kept per text: packing the bundles
@@ -372,24 +394,43 @@ def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: s
     independence allows. Two fixtures share one when they replace different
     cells, their regions (the tests named by their `lose` prefixes or their cells' ids) are
     disjoint, and no test of either region reads a name that the other's cells or tests bind."""
-    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")}
-    tests = [gid for gid, c in cells.items() if c.metadata["nbgrader"].get("grade") and not c.metadata["nbgrader"].get("solution")]
-    simple = [fx for fx in fixtures if not (fx.mutate or fx.raw or fx.blank or fx.files or not fx.notebook)
-              and set(fx.expect) <= {"lose", "full", "output_has", "flag"} and (fx.cells or fx.edits)
-              and ("flag" not in fx.expect or _names_own_case(fx))]
+    cells = {
+        c.metadata["nbgrader"]["grade_id"]: c for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+    }
+    tests = [
+        gid
+        for gid, c in cells.items()
+        if c.metadata["nbgrader"].get("grade") and not c.metadata["nbgrader"].get("solution")
+    ]
+    simple = [
+        fx
+        for fx in fixtures
+        if not (fx.mutate or fx.raw or fx.blank or fx.files or not fx.notebook)
+        and set(fx.expect) <= {"lose", "full", "output_has", "flag"}
+        and (fx.cells or fx.edits)
+        and ("flag" not in fx.expect or _names_own_case(fx))
+    ]
     unknown = {gid for fx in simple for gid in (*fx.cells, *fx.edits)} - set(cells)
     if unknown:
         raise ValueError(f"fixtures replace cells that are not in the notebook: {sorted(unknown)}")
     # names that cells outside every exercise bind (the setup cell's imports) are shared by all
-    shared = set().union(*(_names(c.source)[0] for c in source_nb.cells
-                           if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade_id")))
+    shared = set().union(
+        *(
+            _names(c.source)[0]
+            for c in source_nb.cells
+            if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade_id")
+        )
+    )
     info = {}
     for fx in simple:
         touched = set(fx.cells) | set(fx.edits)
         region = {t for t in tests if any(t.startswith(p) for p in (*fx.expect.get("lose", []), *touched))}
         binds, reads = set(), set()
-        for text in [solution_source(cells[gid]) for gid in touched] + list(fx.cells.values()) + \
-                [cells[gid].source for gid in region]:
+        for text in (
+            [solution_source(cells[gid]) for gid in touched]
+            + list(fx.cells.values())
+            + [cells[gid].source for gid in region]
+        ):
             b, r = _names(text)
             binds |= b
             reads |= r
@@ -409,9 +450,15 @@ def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: s
             groups.append([fx])
         else:
             home.append(fx)
-    return [Bundle(f"{prefix}-{k + 1:02d}", sorted(g, key=lambda f: f.name), {m.name: info[m.name][1] for m in g},
-                   *_idle(source_nb, [info[m.name] for m in g]))
-            for k, g in enumerate(groups)]
+    return [
+        Bundle(
+            f"{prefix}-{k + 1:02d}",
+            sorted(g, key=lambda f: f.name),
+            {m.name: info[m.name][1] for m in g},
+            *_idle(source_nb, [info[m.name] for m in g]),
+        )
+        for k, g in enumerate(groups)
+    ]
 
 
 def _idle(source_nb: nbformat.NotebookNode, members: list) -> tuple[tuple, tuple]:
@@ -445,7 +492,7 @@ def _idle(source_nb: nbformat.NotebookNode, members: list) -> tuple[tuple, tuple
     if "*" in reads:
         return (), ()
     idle = []
-    for c in code:                        # each answer cell on its own: idle if nothing read comes from it
+    for c in code:  # each answer cell on its own: idle if nothing read comes from it
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if c.metadata.get("nbgrader", {}).get("solution") and gid not in touched:
             tainted, _ = spread({gid})

@@ -14,6 +14,7 @@ the mistake ("" for a right answer). What the diagnosis names is judged in
 has judged, on one judged wrong, and on a catalogue example that copies a held-out answer: the
 answers measure the catalogue, they never feed it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,10 +40,10 @@ class Answer:
     assignment: str
     fixture: F.Fixture
     exercise: str
-    mistake: str                 # the author's words; "" for a right answer
-    named: str = ""              # the entry id the diagnosis named ("" none)
-    lost: bool | None = None     # lost points when graded (None: not graded)
-    graded_named: str | None = None     # what the grader's feedback named (None: not graded)
+    mistake: str  # the author's words; "" for a right answer
+    named: str = ""  # the entry id the diagnosis named ("" none)
+    lost: bool | None = None  # lost points when graded (None: not graded)
+    graded_named: str | None = None  # what the grader's feedback named (None: not graded)
 
     @property
     def wrong(self) -> bool:
@@ -64,6 +65,7 @@ def answers_of(assignment: str) -> list[Answer]:
 
 def _mistake(path: Path) -> str:
     import runpy
+
     value = runpy.run_path(str(path)).get("MISTAKE")
     if not isinstance(value, str):
         raise ValueError(f"{path} has no MISTAKE (the author's words, '' for a right answer)")
@@ -84,7 +86,7 @@ def diagnose_all(assignment: str, answers: list[Answer]) -> None:
     for a in answers:
         try:
             names = C.namespace(a.fixture, source_nb)
-        except Exception:                 # an answer that fails while defined: nothing to probe
+        except Exception:  # an answer that fails while defined: nothing to probe
             continue
         found = diagnose(assignment, a.exercise, names)
         a.named = found.entry.id if found.entry else ""
@@ -101,8 +103,13 @@ def grade_all(assignment: str, answers: list[Answer], jobs: int = 2) -> None:
         base = Path(tmp)
         course = F.make_course(base / "course", [assignment])
         submissions = F.write_batch(base / "submissions", assignment, [a.fixture for a in answers], release, source)
-        run = Run(assignment, submissions, course=course,
-                  options=Options(jobs=jobs, cell_timeout=30, submission_timeout=300), log=lambda *a: None)
+        run = Run(
+            assignment,
+            submissions,
+            course=course,
+            options=Options(jobs=jobs, cell_timeout=30, submission_timeout=300),
+            log=lambda *a: None,
+        )
         results = {r.student: r for r in run.run()}
     for a in answers:
         r = results[F.student_id(a.fixture)]
@@ -123,9 +130,11 @@ class Tally:
     def row(self, name: str) -> str:
         j = self.judged
         graded = f"{self.lost} of {self.wrong}" if self.lost >= 0 else "not graded"
-        return (f"| {name} | {self.wrong} | {graded} | {self.kept if self.lost >= 0 else '-'} of {self.right} "
-                f"| {self.named} of {self.failing} ({100 * self.named / max(1, self.failing):.0f}%) "
-                f"| {j['right']} | {j['partly']} | {j['wrong']} | {j['unjudged']} |")
+        return (
+            f"| {name} | {self.wrong} | {graded} | {self.kept if self.lost >= 0 else '-'} of {self.right} "
+            f"| {self.named} of {self.failing} ({100 * self.named / max(1, self.failing):.0f}%) "
+            f"| {j['right']} | {j['partly']} | {j['wrong']} | {j['unjudged']} |"
+        )
 
 
 def tally(assignment: str, answers: list[Answer]) -> Tally:
@@ -142,7 +151,7 @@ def tally(assignment: str, answers: list[Answer]) -> Tally:
         if graded:
             t.lost += a.lost
         if graded and not a.lost:
-            continue                       # full marks: nothing is shown, nothing to name
+            continue  # full marks: nothing is shown, nothing to name
         t.failing += 1
         name = a.graded_named if graded else a.named
         if name:
@@ -152,13 +161,19 @@ def tally(assignment: str, answers: list[Answer]) -> Tally:
     return t
 
 
-HEADER = ["| set | wrong answers | lose points | right answers at full marks | failing ones named "
-          "| rightly | partly | wrongly | not judged |", "|---|---|---|---|---|---|---|---|---|"]
+HEADER = [
+    "| set | wrong answers | lose points | right answers at full marks | failing ones named "
+    "| rightly | partly | wrongly | not judged |",
+    "|---|---|---|---|---|---|---|---|---|",
+]
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.authoring.heldout", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.authoring.heldout",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--grade", action="store_true", help="grade every answer (sandboxed pipeline)")
     parser.add_argument("--list", action="store_true", help="one line per answer: named, lost, mistake")
     parser.add_argument("assignments", nargs="*")
@@ -180,8 +195,10 @@ def main(argv=None) -> int:
             total.judged[k] += t.judged[k]
         if args.list:
             for a in answers:
-                print(f"{assignment} {a.fixture.name}: named {a.graded_named if args.grade else a.named!r}"
-                      f"{'' if a.lost is None else ', lost' if a.lost else ', full marks'}; {a.mistake!r}")
+                print(
+                    f"{assignment} {a.fixture.name}: named {a.graded_named if args.grade else a.named!r}"
+                    f"{'' if a.lost is None else ', lost' if a.lost else ', full marks'}; {a.mistake!r}"
+                )
     lines.append(total.row("all"))
     print("\n".join(lines))
     print(f"\n({time.monotonic() - started:.0f} s)")

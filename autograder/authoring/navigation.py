@@ -3,6 +3,7 @@ problem sets on disk and the one list of chapters, the course map in README.md
 (autograder.course.chapters): the start page's table of chapters, and the line at the top and at
 the bottom of every lecture and of the cheat sheet that links the start page and the neighbours.
 A new chapter is its lecture and a row of the course map; nothing else names it by hand."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,16 +13,20 @@ import nbformat
 from ..course.chapters import chapters, table
 from ..course.folder import REPO
 
-
 START_PAGE = Path("notebooks") / "00_start_here.ipynb"
 START_HEADING = "## 4. The chapters"
 
 
 def start_page_table(course: Path = REPO) -> str:
     """The start page's table of chapters: course_map's rows, with links a notebook can follow."""
-    return table([f"| {title} | [lecture]({lecture}) | "
-                  + (", ".join(f"[{name.split('_')[0]}](../release/{name}/{name}.ipynb)" for name in sets) or "none")
-                  + f" | {teaches} |" for title, lecture, sets, teaches in chapters(course)])
+    return table(
+        [
+            f"| {title} | [lecture]({lecture}) | "
+            + (", ".join(f"[{name.split('_')[0]}](../release/{name}/{name}.ipynb)" for name in sets) or "none")
+            + f" | {teaches} |"
+            for title, lecture, sets, teaches in chapters(course)
+        ]
+    )
 
 
 def write_start_page(course: Path = REPO, check: bool = False) -> bool:

@@ -8,6 +8,7 @@ students were graded is refused before nbgrader runs, in one sentence: nbgrader 
 assignment's cells once it has submissions (its SaveCells preprocessor raises), and the grades
 already in the gradebook must stay.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -59,9 +60,15 @@ def release(names: list[str], course: Path = REPO, log=print, advise: bool = Tru
                         why = f"{name} was not regenerated: nbgrader said: {first_error(str(err))}"
                     else:
                         _swap(out / name, course / "release" / name)
-                        log(f"released {name} -> release/{name}/" + (
-                            f"; its tests or points changed and {graded} submission(s) of it are graded with "
-                            f"the old ones: make regrade ASSIGNMENT={name} grades them again" if graded else ""))
+                        log(
+                            f"released {name} -> release/{name}/"
+                            + (
+                                f"; its tests or points changed and {graded} submission(s) of it are graded with "
+                                f"the old ones: make regrade ASSIGNMENT={name} grades them again"
+                                if graded
+                                else ""
+                            )
+                        )
                         continue
                 refused.append(why)
                 log(why + f"; release/{name}/ is as it was")

@@ -4,6 +4,7 @@ author adds a chapter to; the students' README (autograder.publishing.dist) and 
 table of chapters and the lectures' links to their neighbours (autograder.authoring.navigation,
 which `make assignments` runs) are made from it.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ def lecture_title(nb, fallback: str) -> str:
     return fallback
 
 
-OUTCOME = "after it you can"             # the column of README.md's course map that students get too
+OUTCOME = "after it you can"  # the column of README.md's course map that students get too
 
 
 def outcomes(course: Path) -> dict[str, str]:
@@ -54,8 +55,9 @@ def chapters(course: Path = REPO) -> list[tuple[str, str, list[str], str]]:
         if number == "00":
             continue
         sets = sorted(p.name for p in (course / "release").glob(f"ps{number}_*") if p.is_dir())
-        found.append((lecture_title(nbformat.read(lecture, 4), lecture.stem), lecture.name, sets,
-                      said.get(lecture.name, "")))
+        found.append(
+            (lecture_title(nbformat.read(lecture, 4), lecture.stem), lecture.name, sets, said.get(lecture.name, ""))
+        )
     return found
 
 
@@ -66,8 +68,11 @@ def table(rows: list[str]) -> str:
 def course_map(course: Path) -> str:
     """A markdown table: every numbered lecture and its problem set, found on disk, and what the
     course's README says each chapter teaches."""
-    return table([f"| {title} | `notebooks/{lecture}` | "
-                   + (", ".join(f"`release/{name}/`" for name in sets) or "none") + f" | {teaches} |"
-                   for title, lecture, sets, teaches in chapters(course)])
-
-
+    return table(
+        [
+            f"| {title} | `notebooks/{lecture}` | "
+            + (", ".join(f"`release/{name}/`" for name in sets) or "none")
+            + f" | {teaches} |"
+            for title, lecture, sets, teaches in chapters(course)
+        ]
+    )

@@ -19,11 +19,12 @@ platform's code page, and a name with an accent comes out garbled); Moodle's CSV
 it (its csvlib), Canvas puts it on its own exports when a user asks, and the course's readers of
 its own files (roster.csv) take a file with or without it.
 """
+
 from __future__ import annotations
 
 import re
 
-ENCODING = "utf-8-sig"          # writing: UTF-8 after a byte order mark; reading: with or without one
+ENCODING = "utf-8-sig"  # writing: UTF-8 after a byte order mark; reading: with or without one
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")

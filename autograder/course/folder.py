@@ -1,4 +1,5 @@
 """Where things are in a course folder, and how to run nbgrader's command line there."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-STAGED = "staged"          # the course's folder where repaired copies of the submissions are graded from
+STAGED = "staged"  # the course's folder where repaired copies of the submissions are graded from
 
 
 def venv_env(extra: dict | None = None) -> dict:
@@ -23,12 +24,12 @@ def venv_env(extra: dict | None = None) -> dict:
     return env
 
 
-def nbgrader(course: Path, *args: str, check: bool = True, env: dict | None = None,
-             timeout: float | None = None) -> subprocess.CompletedProcess:
+def nbgrader(
+    course: Path, *args: str, check: bool = True, env: dict | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess:
     """Run `nbgrader ARGS` in `course` and return the finished process."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=course, env=env or venv_env(), capture_output=True, text=True,
-                          timeout=timeout)
+    proc = subprocess.run(cmd, cwd=course, env=env or venv_env(), capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -48,8 +49,11 @@ def gradebook_url(course: Path = REPO) -> str:
     from traitlets.config.loader import PyFileConfigLoader
 
     course = Path(course).resolve()
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config() \
-        if (course / "nbgrader_config.py").is_file() else {}
+    config = (
+        PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+        if (course / "nbgrader_config.py").is_file()
+        else {}
+    )
     return config.get("CourseDirectory", {}).get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
 
 

@@ -17,14 +17,16 @@ processes it starts), draws its own random numbers (Python's, NumPy's, torch's, 
 key), and what the warm-up computed from its folder is recomputed; tests/test_kernels.py compares
 it with a fresh kernel. What shows that it was forked: torch, torch._dynamo, NumPy and IPython's
 modules are imported even in a kernel that never uses them (with the variable torch._dynamo
-sets); warnings printed while those modules were imported went to the warm process's log; Python's hash seed is the warm process's; the kernel's
-parent is the warm process, and the process jupyter_client holds is its launcher. Strict nbval,
+sets); warnings printed while those modules were imported went to the warm process's log; Python's
+hash seed is the warm process's; the kernel's parent is the warm process, and the process
+jupyter_client holds is its launcher. Strict nbval,
 in `make test`, compares every lecture's outputs with the committed ones, which
 `make execute-notebooks` writes with fresh kernels. Whenever a kernel cannot be forked (another
 interpreter or kernel, another environment, limits or umask changed since, a warm process gone or
 refusing), its launcher starts it the classic way. Lecture notebooks only: a forked kernel is a
 copy of the instructor's process, not a sandbox.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -52,7 +54,7 @@ LAUNCHER = ["-m", "ipykernel_launcher"]
 # which the warm process reads again in each kernel), and the course's own, read by rnnlab, which the
 # warm process does not import (every test has its own RNNLAB_REVIEW_FILE; the claims run RNNLAB_UNTRAINED).
 PER_KERNEL = ("PYTEST_CURRENT_TEST", "JPY_", "RNNLAB_")
-OFF = "RNNLAB_KERNEL_FORK"                 # 0: every kernel starts the classic way (to compare, or to rule this out)
+OFF = "RNNLAB_KERNEL_FORK"  # 0: every kernel starts the classic way (to compare, or to rule this out)
 
 
 def _comparable(env: dict) -> tuple:
@@ -63,11 +65,19 @@ def inherited() -> dict:
     """What a kernel inherits from this process beside its folder, environment and streams (its
     launcher has this process's; the warm process has what this process had when it started it)."""
     import resource
+
     umask = os.umask(0o22)
     os.umask(umask)
-    return {"umask": umask, "nice": os.getpriority(os.PRIO_PROCESS, 0), "cpus": sorted(os.sched_getaffinity(0)),
-            "limits": {name: resource.getrlimit(getattr(resource, name))
-                       for name in sorted(dir(resource)) if name.startswith("RLIMIT_")}}
+    return {
+        "umask": umask,
+        "nice": os.getpriority(os.PRIO_PROCESS, 0),
+        "cpus": sorted(os.sched_getaffinity(0)),
+        "limits": {
+            name: resource.getrlimit(getattr(resource, name))
+            for name in sorted(dir(resource))
+            if name.startswith("RLIMIT_")
+        },
+    }
 
 
 class WarmKernels:
@@ -82,12 +92,23 @@ class WarmKernels:
         listener.bind(self.socket_path)
         listener.listen(16)
         lifeline, self.lifeline = os.pipe()
-        config = {"listen_fd": listener.fileno(), "lifeline_fd": lifeline, "per_kernel": PER_KERNEL,
-                  "folder": self.folder}
+        config = {
+            "listen_fd": listener.fileno(),
+            "lifeline_fd": lifeline,
+            "per_kernel": PER_KERNEL,
+            "folder": self.folder,
+        }
         with open(os.path.join(self.folder, "log"), "ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-c", WARM, json.dumps(config)], env=env,
-                                         cwd="/", pass_fds=[listener.fileno(), lifeline], stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=log, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", WARM, json.dumps(config)],
+                env=env,
+                cwd="/",
+                pass_fds=[listener.fileno(), lifeline],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         listener.close()
         os.close(lifeline)
         self.said = False
@@ -102,8 +123,11 @@ class WarmKernels:
                 log = Path(self.folder, "log").read_text(errors="replace")[-2000:]
             except OSError as err:
                 log = str(err)
-            print(f"autograder.course.kernelfork: the warm process ended (exit code {self.proc.returncode}); "
-                  f"kernels start the classic way. Its log:\n{log}", file=sys.stderr)
+            print(
+                f"autograder.course.kernelfork: the warm process ended (exit code {self.proc.returncode}); "
+                f"kernels start the classic way. Its log:\n{log}",
+                file=sys.stderr,
+            )
         return True
 
     def stop(self) -> None:
@@ -111,7 +135,6 @@ class WarmKernels:
             end_by_lifeline(self.proc, self.lifeline)
             self.lifeline = None
         shutil.rmtree(self.folder, ignore_errors=True)
-
 
 
 _warm: dict[tuple, WarmKernels | None] = {}
@@ -127,7 +150,7 @@ def warm_kernels(env: dict) -> WarmKernels | None:
         if key not in _warm:
             if not _warm:
                 atexit.register(stop_all)
-            _warm[key] = None                # if it cannot start, it is not tried again
+            _warm[key] = None  # if it cannot start, it is not tried again
             _warm[key] = WarmKernels(dict(env))
         warm = _warm[key]
     return None if warm is None or warm.ended() else warm
@@ -148,11 +171,13 @@ def forked_command(kernel_cmd: list[str], env: dict | None) -> list[str]:
         return kernel_cmd
     try:
         warm = warm_kernels(os.environ if env is None else env)
-    except Exception as err:                 # no warm process (a socket, a process it could not make)
-        print(f"autograder.course.kernelfork: no warm process ({err!r}); the kernel starts the classic way",
-              file=sys.stderr)
+    except Exception as err:  # no warm process (a socket, a process it could not make)
+        print(
+            f"autograder.course.kernelfork: no warm process ({err!r}); the kernel starts the classic way",
+            file=sys.stderr,
+        )
         return kernel_cmd
-    if warm is None or warm.inherited != inherited():   # limits, priority, CPUs or umask changed since
+    if warm is None or warm.inherited != inherited():  # limits, priority, CPUs or umask changed since
         return kernel_cmd
     return [sys.executable, "-I", "-S", "-c", STUB, warm.socket_path, *kernel_cmd]
 

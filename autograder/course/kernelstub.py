@@ -9,6 +9,7 @@ would to a fresh kernel's, and this process exits with the kernel's exit code. I
 the warm process kills the kernel's group. If the warm process
 is not there or refuses, this process becomes the kernel the classic way (exec of the command line).
 """
+
 import json
 import os
 import signal
@@ -26,13 +27,14 @@ def classic(cmd: list[str]) -> None:
 
 def main() -> None:
     path, cmd = sys.argv[1], sys.argv[2:]
-    signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)    # until the kernel's pid is known
+    signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)  # until the kernel's pid is known
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         conn.connect(path)
         request = {"argv": cmd[3:], "cwd": os.getcwd(), "env": dict(os.environ)}
-        conn.sendmsg([json.dumps(request).encode()],
-                      [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))])
+        conn.sendmsg(
+            [json.dumps(request).encode()], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))]
+        )
         reply = conn.recv(64)
     except OSError:
         reply = b""
@@ -44,19 +46,19 @@ def main() -> None:
     def forward(number, frame):
         # to the kernel's process group, as jupyter_client signals a fresh kernel's: the kernel
         # leads its own, and the warm process reaps it only after this process has its exit code
-        for send in (os.killpg, os.kill):   # the kernel, before its setsid, has no group yet
+        for send in (os.killpg, os.kill):  # the kernel, before its setsid, has no group yet
             try:
                 send(pid, number)
                 return
-            except ProcessLookupError:        # or it has ended: its code is on its way
+            except ProcessLookupError:  # or it has ended: its code is on its way
                 pass
 
     for sig in FORWARDED:
         signal.signal(sig, forward)
     signal.pthread_sigmask(signal.SIG_SETMASK, set())
     said = conn.recv(64)
-    code = int(said[5:]) if said.startswith(b"exit ") else 1     # nothing: the warm process is gone
-    if code < 0:                                  # killed by a signal: so is this process
+    code = int(said[5:]) if said.startswith(b"exit ") else 1  # nothing: the warm process is gone
+    if code < 0:  # killed by a signal: so is this process
         if -code not in (signal.SIGKILL, signal.SIGSTOP):
             signal.signal(-code, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())

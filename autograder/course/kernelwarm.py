@@ -10,13 +10,15 @@ jupyter_client sends it (an interrupt is a SIGINT); when the launcher ends, kill
 kernel is killed; when the kernel ends, its exit code is the launcher's.
 
 A request whose environment differs from this process's in anything but the variables a test or a
-server sets per kernel and the course's own (kernelfork.PER_KERNEL) is refused, and its launcher starts the kernel the classic way:
-what torch, NumPy or OpenMP read from the environment when they were imported must be what the
+server sets per kernel and the course's own (kernelfork.PER_KERNEL) is refused, and its launcher
+starts the kernel the classic way: what torch, NumPy or OpenMP read from the environment when they
+were imported must be what the
 kernel would have read. Only processes of this process's user are served.
 
 Lecture kernels only: a kernel forked here is a copy of a process of the instructor's, not a
 sandbox (student code is graded by autograder.grading, whose warm process is another).
 """
+
 import json
 import os
 import select
@@ -36,9 +38,10 @@ def comparable(env, per_kernel: tuple) -> dict:
 def warm_up() -> None:
     """What a lecture's kernel imports at its start and its first cells (torch.optim imports
     torch._dynamo at an optimizer's first use: 0.9 s of CPU here)."""
-    import numpy, torch, torch._dynamo  # noqa: F401
-    import IPython.core.interactiveshell, zmq  # noqa: F401
-    import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell, jupyter_client.session  # noqa: F401
+    import jupyter_client.session  # noqa: F401
+    import torch
+    import torch._dynamo  # noqa: F401
+    import zmq  # noqa: F401
 
 
 def receive(conn: socket.socket):
@@ -47,15 +50,19 @@ def receive(conn: socket.socket):
     fds = []
     for level, kind, data in ancdata:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds += list(struct.unpack(f"{len(data) // 4}i", data[:len(data) - len(data) % 4]))
+            fds += list(struct.unpack(f"{len(data) // 4}i", data[: len(data) - len(data) % 4]))
     if flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC) or len(fds) != 3:
         for fd in fds:
             os.close(fd)
         return None
     try:
         request = json.loads(msg)
-        if not (isinstance(request, dict) and isinstance(request.get("argv"), list)
-                and isinstance(request.get("cwd"), str) and isinstance(request.get("env"), dict)):
+        if not (
+            isinstance(request, dict)
+            and isinstance(request.get("argv"), list)
+            and isinstance(request.get("cwd"), str)
+            and isinstance(request.get("env"), dict)
+        ):
             raise ValueError
     except ValueError:
         for fd in fds:
@@ -70,13 +77,18 @@ def fresh_stdio() -> None:
     PYTHONUNBUFFERED asks for unbuffered streams, written through; the warm process's were made
     for its log."""
     import io
+
     unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))
     for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
         old = getattr(sys, "__" + name + "__")
-        binary = io.open(fd, mode + "b", 0 if unbuffered and mode == "w" else -1, closefd=False)
-        text = io.TextIOWrapper(binary, encoding=old.encoding, errors=old.errors,
-                                line_buffering=not unbuffered and (fd == 2 or os.isatty(fd)),
-                                write_through=unbuffered)
+        binary = open(fd, mode + "b", 0 if unbuffered and mode == "w" else -1, closefd=False)
+        text = io.TextIOWrapper(
+            binary,
+            encoding=old.encoding,
+            errors=old.errors,
+            line_buffering=not unbuffered and (fd == 2 or os.isatty(fd)),
+            write_through=unbuffered,
+        )
         setattr(sys, name, text)
         setattr(sys, "__" + name + "__", text)
 
@@ -87,9 +99,10 @@ def become_kernel(request: dict, fds: list[int], zygote: int, added: dict) -> in
     torch._dynamo sets TORCHINDUCTOR_CACHE_DIR), which the kernel has too, as a fresh one that
     imported them."""
     import ctypes
-    os.setsid()                                   # as jupyter_client starts a kernel: a session of its own
+
+    os.setsid()  # as jupyter_client starts a kernel: a session of its own
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != zygote:                    # the warm process ended before the line above
+    if os.getppid() != zygote:  # the warm process ended before the line above
         return 1
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
@@ -106,13 +119,17 @@ def become_kernel(request: dict, fds: list[int], zygote: int, added: dict) -> in
     # what the warm-up's imports computed from the working folder, which was "/" (a scan of every
     # module's globals after the warm-up, run elsewhere, found these): as the kernel's folder
     import multiprocessing.process
+
     multiprocessing.process.ORIGINAL_DIR = os.path.abspath(os.getcwd())
-    multiprocessing.process.current_process().authkey = os.urandom(32)   # a fresh process draws its own
+    multiprocessing.process.current_process().authkey = os.urandom(32)  # a fresh process draws its own
     import torch._dynamo.config
+
     torch._dynamo.config.debug_dir_root = torch._dynamo.config.default_debug_dir_root()
     import random
+
     import numpy
     import torch
+
     # a fresh process seeds these from the system (torch's default generator too, unlike its
     # documented default seed): so does each child. (Python's hash seed stays the warm process's:
     # the order of a set of strings, which differs between fresh processes, is the same in its kernels.)
@@ -122,13 +139,15 @@ def become_kernel(request: dict, fds: list[int], zygote: int, added: dict) -> in
     # ipykernel reads these two when it is imported (its kernel's watch of its parent process), and
     # jupyter_client sets them for each kernel: read them again, as a fresh process would have
     from ipykernel.kernelapp import IPKernelApp
+
     for trait, variable in (("parent_handle", "JPY_PARENT_PID"), ("interrupt", "JPY_INTERRUPT_EVENT")):
         value = int(os.environ.get(variable) or 0)
         IPKernelApp.class_traits()[trait].default_value = value
-        for cls in IPKernelApp.__mro__:           # traitlets' copy of a constant default
+        for cls in IPKernelApp.__mro__:  # traitlets' copy of a constant default
             if trait in vars(cls).get("_static_immutable_initial_values", {}):
                 cls._static_immutable_initial_values[trait] = value
     import runpy
+
     status = 0
     sys.argv = ["ipykernel_launcher", *request["argv"]]
     try:
@@ -137,10 +156,13 @@ def become_kernel(request: dict, fds: list[int], zygote: int, added: dict) -> in
         status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:
         import traceback
+
         traceback.print_exc()
         status = 1
-    try:                                           # what a fresh interpreter does at its end
-        import atexit, threading
+    try:  # what a fresh interpreter does at its end
+        import atexit
+        import threading
+
         threading._shutdown()
         atexit._run_exitfuncs()
         sys.stdout.flush(), sys.stderr.flush()
@@ -155,26 +177,27 @@ def serve(config: dict, env: dict, added: dict) -> None:
     per_kernel = tuple(config["per_kernel"])
     env = comparable(env, per_kernel)
     me = os.getpid()
-    kernels: dict[int, tuple[int, socket.socket]] = {}     # pidfd -> (pid, the launcher's connection)
-    launchers: dict[int, int] = {}                          # the connection's fd -> the kernel's pidfd
+    kernels: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, the launcher's connection)
+    launchers: dict[int, int] = {}  # the connection's fd -> the kernel's pidfd
     poll = select.poll()
     poll.register(listener, select.POLLIN)
     poll.register(lifeline, select.POLLIN)
     while True:
-        changed: set[int] = set()               # descriptors closed or opened in this round: their
-        for fd, event in poll.poll():           # other events of the round are not theirs
+        changed: set[int] = set()  # descriptors closed or opened in this round: their
+        for fd, event in poll.poll():  # other events of the round are not theirs
             if fd in changed:
                 continue
-            if fd == lifeline:                    # the process that started this one is gone
+            if fd == lifeline:  # the process that started this one is gone
                 for pid, _ in kernels.values():
                     kill(pid)
                 import shutil
-                shutil.rmtree(config["folder"], ignore_errors=True)   # its socket and this log
+
+                shutil.rmtree(config["folder"], ignore_errors=True)  # its socket and this log
                 os._exit(0)
             if fd == listener.fileno():
                 try:
                     conn = start_one(listener, env, per_kernel, me, added)
-                except Exception as err:          # fork, descriptors, memory: that launcher starts it classically
+                except Exception as err:  # fork, descriptors, memory: that launcher starts it classically
                     print(f"warm process: could not start a kernel: {err!r}", file=sys.stderr, flush=True)
                     continue
                 if conn is None:
@@ -185,8 +208,8 @@ def serve(config: dict, env: dict, added: dict) -> None:
                 launchers[conn.fileno()] = watch
                 changed |= {watch, conn.fileno()}
                 poll.register(watch, select.POLLIN)
-                poll.register(conn, 0)            # its hang-up only
-            elif fd in kernels:                   # a kernel ended: its launcher ends with its code
+                poll.register(conn, 0)  # its hang-up only
+            elif fd in kernels:  # a kernel ended: its launcher ends with its code
                 pid, conn = kernels.pop(fd)
                 if launchers.pop(conn.fileno(), None) is not None:
                     poll.unregister(conn)
@@ -199,10 +222,10 @@ def serve(config: dict, env: dict, added: dict) -> None:
                 except OSError:
                     pass
                 conn.close()
-            elif fd in launchers:                 # a launcher gone (killed): so is its kernel
+            elif fd in launchers:  # a launcher gone (killed): so is its kernel
                 poll.unregister(fd)
                 pid, _ = kernels[launchers.pop(fd)]
-                kill(pid)                           # not reaped yet: its pid, and its group's, still its own
+                kill(pid)  # not reaped yet: its pid, and its group's, still its own
 
 
 def kill(pid: int) -> None:
@@ -220,7 +243,7 @@ def start_one(listener: socket.socket, env: dict, per_kernel: tuple, me: int, ad
     """Accept a launcher's request and fork its kernel: (the connection, the kernel's pid), or
     None if it was refused (another user, not a request, another environment)."""
     conn, _ = listener.accept()
-    conn.settimeout(5)                            # a launcher that connects and says nothing holds no one up
+    conn.settimeout(5)  # a launcher that connects and says nothing holds no one up
     got = None
     try:
         uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
@@ -228,8 +251,9 @@ def start_one(listener: socket.socket, env: dict, per_kernel: tuple, me: int, ad
         why = None if got else "not a request of this user's"
         if got and comparable(got[0]["env"], per_kernel) != env:
             other = comparable(got[0]["env"], per_kernel)
-            why = "another environment: " + str(sorted(k for k in env.keys() | other.keys()
-                                                       if env.get(k) != other.get(k)))
+            why = "another environment: " + str(
+                sorted(k for k in env.keys() | other.keys() if env.get(k) != other.get(k))
+            )
         if why:
             raise ValueError(why)
         request, fds = got
@@ -251,6 +275,7 @@ def start_one(listener: socket.socket, env: dict, per_kernel: tuple, me: int, ad
             status = become_kernel(request, fds, me, added)
         except BaseException:
             import traceback
+
             traceback.print_exc()
         finally:
             os._exit(status)
@@ -260,7 +285,7 @@ def start_one(listener: socket.socket, env: dict, per_kernel: tuple, me: int, ad
     try:
         conn.send(b"pid %d" % pid)
     except OSError:
-        kill(pid)                                 # its launcher is gone: the pidfd's event reaps it
+        kill(pid)  # its launcher is gone: the pidfd's event reaps it
     return conn, pid
 
 

@@ -14,6 +14,7 @@ in several views before matching, each normalised the same way:
 A secret is matched by its normalised form. Lines shorter than `MIN_CHARS` after normalising
 are ignored (they would match by chance).
 """
+
 from __future__ import annotations
 
 import base64
@@ -28,9 +29,9 @@ import tempfile
 import unicodedata
 import urllib.parse
 import warnings
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable
 
 import nbformat
 
@@ -40,14 +41,14 @@ HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){8,}")
 TAG = re.compile(r"<[^<>]{0,2000}>")
 
 
-STYLE = re.compile(r"(?is)<style[^>]*>.*?</style>")      # the exporter's CSS: nothing of a student's
+STYLE = re.compile(r"(?is)<style[^>]*>.*?</style>")  # the exporter's CSS: nothing of a student's
 
 
 @functools.lru_cache(maxsize=1)
 def _invisible() -> dict[int, None]:
     """Whitespace and every format character (Unicode category Cf), as a table for
     str.translate that deletes them (three times faster than a regular expression's class)."""
-    planes = list(range(0x20000)) + list(range(0xE0000, 0xE1000))   # where Cf characters live
+    planes = list(range(0x20000)) + list(range(0xE0000, 0xE1000))  # where Cf characters live
     return {c: None for c in planes if chr(c).isspace() or unicodedata.category(chr(c)) == "Cf"}
 
 
@@ -64,7 +65,7 @@ def _decoded_runs(text: str) -> list[str]:
         for shift in range(4):
             part = run[shift:].rstrip("=")
             if len(part) % 4 == 1:
-                part = part[:-1]                           # cannot end a base64 text
+                part = part[:-1]  # cannot end a base64 text
             if len(part) < 16:
                 continue
             part += "=" * (-len(part) % 4)
@@ -104,12 +105,12 @@ def views(text: str, depth: int = 2) -> list[str]:
     out = [text, plain]
     if "%" in plain:
         out.append(urllib.parse.unquote(plain))
-    if "+" in plain:                                    # a form's encoding: + for a space
+    if "+" in plain:  # a form's encoding: + for a space
         out.append(urllib.parse.unquote_plus(plain))
     if "\\u" in plain or "\\x" in plain:
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")          # invalid escapes in ordinary text
+                warnings.simplefilter("ignore")  # invalid escapes in ordinary text
                 out.append(codecs.decode(plain, "unicode_escape"))
         except (UnicodeDecodeError, ValueError):
             pass
@@ -121,7 +122,7 @@ def views(text: str, depth: int = 2) -> list[str]:
     return out
 
 
-LONG_NEEDLE = 2000          # characters; a secret is a line of code
+LONG_NEEDLE = 2000  # characters; a secret is a line of code
 
 
 def finder(needles: Iterable[str]) -> Callable[[str], set[str]]:
@@ -132,7 +133,7 @@ def finder(needles: Iterable[str]) -> Callable[[str], set[str]]:
     import ahocorasick
 
     needles = set(needles)
-    always = {n for n in needles if not n}                  # "" is in every text
+    always = {n for n in needles if not n}  # "" is in every text
     # a needle this long is looked for with `in`: pyahocorasick 2.1.0 crashed freeing the trie of
     # a 700,000-character one, and slowed down with long repetitive ones (a blind review)
     long = {n for n in needles if len(n) > LONG_NEEDLE}
@@ -143,8 +144,12 @@ def finder(needles: Iterable[str]) -> Callable[[str], set[str]]:
         automaton.make_automaton()
 
     def found_in(text: str) -> set[str]:
-        return always | {n for n in long if n in text} | (
-            {n for _, n in automaton.iter(text)} if len(automaton) else set())
+        return (
+            always
+            | {n for n in long if n in text}
+            | ({n for _, n in automaton.iter(text)} if len(automaton) else set())
+        )
+
     return found_in
 
 
@@ -162,12 +167,13 @@ class _Produced(HTMLParser):
     """Collects the text of a feedback page's outputs (nbconvert's `output_subarea` elements)
     and comments (nbgrader's feedback template puts them in `panel-footer` elements): what the
     grading produced, as against the student's own cells, which the page shows as submitted."""
+
     WANTED = ("output_subarea", "panel-footer")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.stack: list[bool] = []              # per open div: inside a wanted element?
+        self.stack: list[bool] = []  # per open div: inside a wanted element?
 
     def handle_starttag(self, tag, attrs):
         if tag != "div":
@@ -204,6 +210,7 @@ def host_paths(course: Path | None = None) -> list[str]:
     autograded/ are inside it) and the prefix of the runtime folders a run makes in the temporary
     folder (a kernel's sockets: /tmp/rnnlab-rt-..., or under $TMPDIR, as on a cluster's nodes)."""
     from .folder import REPO
+
     paths = {str(REPO), sys.prefix, str(Path.home()), os.path.join(tempfile.gettempdir(), "rnnlab-")}
     if course is not None:
         paths |= {str(Path(course).resolve()), os.path.abspath(course)}
@@ -226,8 +233,8 @@ def redact(text: str, paths: list[str]) -> str:
 
 # -- what is secret in a problem set's notebook --------------------------------------------
 
-def secret_lines(source_nb: nbformat.NotebookNode, marker: str = "HIDDEN TESTS",
-                 min_len: int = 12) -> set[str]:
+
+def secret_lines(source_nb: nbformat.NotebookNode, marker: str = "HIDDEN TESTS", min_len: int = 12) -> set[str]:
     """Non-trivial lines inside `### BEGIN <marker>` regions that appear nowhere else in the
     notebook: none of them may reach a student."""
     inside_lines, outside_lines, inside = set(), set(), False

@@ -18,6 +18,7 @@ below). Everything else in the folder is the instructor's alone and belongs to t
 
 docs/authoring.md walks an author through adding one.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -37,6 +38,7 @@ PROBES_PACKAGE = "rnnlab/probes"
 @dataclass(frozen=True)
 class ProblemSet:
     """One problem set's folder in a course."""
+
     name: str
     folder: Path
 

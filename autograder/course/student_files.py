@@ -4,6 +4,7 @@ The student distribution ships these files (autograder.publishing.dist) and scan
 secrets; the grading run's feedback scan (autograder.grading.feedbackscan) does not count a
 hidden-test line that this text already holds (`model.eval()` in a lecture) as a leak.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,15 +18,21 @@ from .leakscan import normalise
 
 # Inside shipped folders: caches, a user's state and files for the course's own tests.
 SKIPPED_NAMES = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store"}
-SKIPPED_PATTERNS = (re.compile(r".*\.py[co]$"), re.compile(r".*\.egg-info$"),
-                    re.compile(r"\.rnnlab-review\.json.*"), re.compile(r"\.~.*"))
-SKIPPED_FILES = {"notebooks/sanitize.cfg"}          # nbval's settings for `make test`
+SKIPPED_PATTERNS = (
+    re.compile(r".*\.py[co]$"),
+    re.compile(r".*\.egg-info$"),
+    re.compile(r"\.rnnlab-review\.json.*"),
+    re.compile(r"\.~.*"),
+)
+SKIPPED_FILES = {"notebooks/sanitize.cfg"}  # nbval's settings for `make test`
 
 
 def skipped(rel: Path) -> bool:
     """A file that no student gets although its folder ships: a cache, a user's state, a test setting."""
-    return (any(part in SKIPPED_NAMES or any(p.fullmatch(part) for p in SKIPPED_PATTERNS) for part in rel.parts)
-            or rel.as_posix() in SKIPPED_FILES)
+    return (
+        any(part in SKIPPED_NAMES or any(p.fullmatch(part) for p in SKIPPED_PATTERNS) for part in rel.parts)
+        or rel.as_posix() in SKIPPED_FILES
+    )
 
 
 def taught_text(course: Path = REPO) -> str:

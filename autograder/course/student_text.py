@@ -21,6 +21,7 @@ is rendered, for the renderer it is rendered by, and stored as it came:
 HTML pages written by the course escape with `html.escape` (autograder.term.handgrade does). A page
 of the next tools (similarity, statistics) follows the same rule: docs/authoring.md's checklist.
 """
+
 from __future__ import annotations
 
 import functools
@@ -70,12 +71,21 @@ def _renderer_class():
             return HTMLRenderer.block_code(self, code, info)
 
         def image(self, text, url, title=None):
-            return (f'<span class="not-shown">[image not shown: {html.escape(url)}'
-                    f'{" (" + text + ")" if text else ""}]</span>')
+            return (
+                f'<span class="not-shown">[image not shown: {html.escape(url)}'
+                f"{' (' + text + ')' if text else ''}]</span>"
+            )
 
         def link(self, text, url, title=None):
-            return "<a" + self.render_attrs({"href": self.sanitize_url(url), "title": title or None,
-                                             "rel": "noopener noreferrer nofollow"}) + ">" + text + "</a>"
+            return (
+                "<a"
+                + self.render_attrs(
+                    {"href": self.sanitize_url(url), "title": title or None, "rel": "noopener noreferrer nofollow"}
+                )
+                + ">"
+                + text
+                + "</a>"
+            )
 
     return SafeRenderer
 
@@ -98,7 +108,7 @@ def escape_markdown(text: str) -> str:
     return LINK.sub(lambda m: "unsafe-" + m.group(0), text)
 
 
-IMAGE = "!&#91;"     # an image's `![` as escape_markdown writes it (a student's own `&` is `&amp;`)
+IMAGE = "!&#91;"  # an image's `![` as escape_markdown writes it (a student's own `&` is `&amp;`)
 
 
 def unescape_markdown(text: str) -> str:

@@ -3,6 +3,7 @@ a submission, what a file that is not a regular one is, and how a name that is n
 printed. The intake reads submissions by them (autograder.grading.intake), the roster checks
 ids by them, the reports print names with them, and the exchange's collector names files with them.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,13 @@ def shown(name) -> str:
 
 def kind(mode: int) -> str | None:
     """What a non-regular file is, in words; None for a regular file or a folder."""
-    for test, word in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, word in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return word
     return None
@@ -40,8 +45,10 @@ RENAMED = r"(?:-\d{1,3}| ?\(\d{1,3}\)|[ _-][A-Za-z0-9 ()_-]{1,40})?"
 def default_regexp(assignment: str) -> str:
     """LMS file names such as 'alice_1234_5678_ps03_lstm_gates.ipynb' or 'alice_ps03_lstm_gates.ipynb',
     also renamed ('..._ps03_lstm_gates-1.ipynb', '..._ps03_lstm_gates (1).ipynb')."""
-    return (rf"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9.@-]*)_(?:.*_)?"
-            rf"(?P<file_id>{re.escape(assignment)}{RENAMED}\.ipynb)$")
+    return (
+        rf"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9.@-]*)_(?:.*_)?"
+        rf"(?P<file_id>{re.escape(assignment)}{RENAMED}\.ipynb)$"
+    )
 
 
 # Moodle's "download all submissions": 'Full Name_123456_assignsubmission_file_' folders, or the
@@ -51,9 +58,13 @@ MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d{1,12})_assignsubmission_file_(?P<
 # Canvas's: 'lastnamefirstname_<user id>_<attachment id>_<file name>', with '_LATE_' (or '_late_')
 # after the name when it came after the due date. Canvas takes feedback files back by the first two
 # numbers (user, attachment) of such a name.
-CANVAS = re.compile(r"^(?P<name>[A-Za-z0-9]+)_(?P<late>(?:LATE|late)_)?(?P<id>\d{1,20})_(?P<att>\d{1,20})_(?P<file>.+)$")
-BLACKBOARD = re.compile(r"^.*?_(?P<id>[A-Za-z0-9][A-Za-z0-9.@-]{0,63})_attempt_"
-                        r"(?P<when>\d{4}(?:-\d\d){5})(?:_(?P<file>.+))?$")
+CANVAS = re.compile(
+    r"^(?P<name>[A-Za-z0-9]+)_(?P<late>(?:LATE|late)_)?(?P<id>\d{1,20})_(?P<att>\d{1,20})_(?P<file>.+)$"
+)
+BLACKBOARD = re.compile(
+    r"^.*?_(?P<id>[A-Za-z0-9][A-Za-z0-9.@-]{0,63})_attempt_"
+    r"(?P<when>\d{4}(?:-\d\d){5})(?:_(?P<file>.+))?$"
+)
 
 
 def lms_student(name: str, assignment: str, is_dir: bool) -> tuple[str, str] | None:
@@ -78,15 +89,19 @@ def lms_identity(notebook: Path, student: str, assignment: str) -> dict:
     name, folder = notebook.name, notebook.parent.name
     m = CANVAS.match(name)
     if m and m["name"] == student:
-        return {"lms": "canvas", "lms_id": m["id"], "prefix": name[:m.start("file")]}
+        return {"lms": "canvas", "lms_id": m["id"], "prefix": name[: m.start("file")]}
     for candidate in (name, folder):
         m = MOODLE.match(candidate)
         if m and m["id"] == student:
-            return {"lms": "moodle", "lms_id": m["id"], "prefix": candidate[:m.start("file")],
-                    "name": " ".join(shown(m["name"]).split())[:128]}
+            return {
+                "lms": "moodle",
+                "lms_id": m["id"],
+                "prefix": candidate[: m.start("file")],
+                "name": " ".join(shown(m["name"]).split())[:128],
+            }
     m = BLACKBOARD.match(name)
     if m and m["id"] == student:
-        return {"lms": "blackboard", "lms_id": m["id"], "prefix": name[:m.start("file")] if m["file"] else name}
+        return {"lms": "blackboard", "lms_id": m["id"], "prefix": name[: m.start("file")] if m["file"] else name}
     return {}
 
 
@@ -112,6 +127,8 @@ def why_no_student(name: str) -> str:
     its letters: a student id is ASCII ('kjærnesøystein_5151_777_ps03.ipynb' is not one)."""
     first = name.split("_", 1)[0]
     if "_" in name and first and not first.isascii() and all(c.isalnum() or c in ".@-" for c in first):
-        return (f": {shown(first)!r} holds letters a student id cannot (ASCII letters, digits, '.', '-', '@'): "
-                "rename the file to the student's id")
+        return (
+            f": {shown(first)!r} holds letters a student id cannot (ASCII letters, digits, '.', '-', '@'): "
+            "rename the file to the student's id"
+        )
     return ""

@@ -41,6 +41,7 @@ A student's collected folder is replaced only once the new copy is complete. The
 needs one Unix user per student, as on a hub with local users; on Kubernetes every server runs
 as the same uid and an exchange service (ngshare) is the fix (docs/hub.md).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -56,11 +57,11 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 
 from ..course.submission_names import kind, shown
 
-REFUSED = "\0refused"     # no real student id holds a NUL: refused records group apart
-MAX_ENTRIES = 2_000       # files and folders in one submission (a problem set hands in a few)
-MAX_DEPTH = 16            # folders inside one another in one submission
-CHUNK = 1024 ** 2
-TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"      # as nbgrader submit writes it
+REFUSED = "\0refused"  # no real student id holds a NUL: refused records group apart
+MAX_ENTRIES = 2_000  # files and folders in one submission (a problem set hands in a few)
+MAX_DEPTH = 16  # folders inside one another in one submission
+CHUNK = 1024**2
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"  # as nbgrader submit writes it
 
 
 class Refused(Exception):
@@ -84,14 +85,15 @@ def user_name(uid: int) -> str:
 @dataclass
 class Survey:
     """What one submission folder holds, seen without following anything."""
-    owners: set = field(default_factory=set)          # user names of the folder and everything in it
-    latest_change: float = 0.0                        # the latest ctime among them
-    size: int = 0                                     # apparent bytes of the files nbgrader's rules keep
-    largest: tuple = ("", 0)                          # (path, bytes) of the largest of those
+
+    owners: set = field(default_factory=set)  # user names of the folder and everything in it
+    latest_change: float = 0.0  # the latest ctime among them
+    size: int = 0  # apparent bytes of the files nbgrader's rules keep
+    largest: tuple = ("", 0)  # (path, bytes) of the largest of those
     entries: int = 0
-    links: list = field(default_factory=list)         # paths of symbolic links
-    special: list = field(default_factory=list)       # (path, what it is) of pipes, sockets, devices
-    too_large: list = field(default_factory=list)     # (path, bytes) over max_file_size
+    links: list = field(default_factory=list)  # paths of symbolic links
+    special: list = field(default_factory=list)  # (path, what it is) of pipes, sockets, devices
+    too_large: list = field(default_factory=list)  # (path, bytes) over max_file_size
 
 
 class Walk:
@@ -119,8 +121,10 @@ class Walk:
             self._saw(os.fstat(top))
             self._folder(top, "", 0, dest)
         except OSError as err:
-            raise Refused(f"{printable(self.at) or 'the folder'} could not be "
-                          f"{'read' if dest is None else 'read or copied'} ({err.strerror})")
+            raise Refused(
+                f"{printable(self.at) or 'the folder'} could not be "
+                f"{'read' if dest is None else 'read or copied'} ({err.strerror})"
+            )
         finally:
             os.close(top)
         return self.survey
@@ -146,7 +150,7 @@ class Walk:
             self.at = sub = f"{rel}/{name}" if rel else name
             st = os.stat(name, dir_fd=fd, follow_symlinks=False)
             self._saw(st)
-            if sub == "timestamp.txt":          # the student's own claim: the collector writes its own
+            if sub == "timestamp.txt":  # the student's own claim: the collector writes its own
                 continue
             if stat.S_ISLNK(st.st_mode):
                 self.survey.links.append(sub)
@@ -211,7 +215,7 @@ class Walk:
             if written > self.max_file or self.copied > self.max_dir:
                 raise Refused(f"{printable(sub)} grew past the size limit while it was collected")
             while chunk:
-                chunk = chunk[os.write(out, chunk):]
+                chunk = chunk[os.write(out, chunk) :]
 
 
 def survey_of(path: str, coursedir) -> Survey:
@@ -219,7 +223,7 @@ def survey_of(path: str, coursedir) -> Survey:
 
 
 def _when(seconds: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).replace(tzinfo=None)
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).replace(tzinfo=None)
 
 
 class OwnerCheckedCollect(ExchangeCollect):
@@ -232,33 +236,44 @@ class OwnerCheckedCollect(ExchangeCollect):
         name = os.path.basename(path)
         try:
             record = super()._path_to_record(path)
-        except Exception as err:              # a name nbgrader cannot read (its timestamp, say)
-            return self._refuse({"username": name.split("+")[0], "filename": name, "timestamp": None},
-                                f"its name cannot be read as '<student>+<assignment>+<time>+...' ({err})")
+        except Exception as err:  # a name nbgrader cannot read (its timestamp, say)
+            return self._refuse(
+                {"username": name.split("+")[0], "filename": name, "timestamp": None},
+                f"its name cannot be read as '<student>+<assignment>+<time>+...' ({err})",
+            )
         claimed = record["timestamp"]
         try:
             survey = survey_of(path, self.coursedir)
         except Refused as why:
             return self._refuse(record, str(why))
-        except Exception as err:              # a fault of ours: this folder alone, said as such
-            return self._refuse(record, f"grader error while looking at it ({type(err).__name__}: "
-                                f"{printable(str(err), 200)})")
+        except Exception as err:  # a fault of ours: this folder alone, said as such
+            return self._refuse(
+                record, f"grader error while looking at it ({type(err).__name__}: {printable(str(err), 200)})"
+            )
         record["timestamp"] = _when(survey.latest_change)
         if claimed is not None and abs((record["timestamp"] - claimed.replace(tzinfo=None)).total_seconds()) > 300:
-            self.log.warning("%s: submitted at %s by the exchange's record; its name claims %s",
-                             printable(name), record["timestamp"], claimed)
+            self.log.warning(
+                "%s: submitted at %s by the exchange's record; its name claims %s",
+                printable(name),
+                record["timestamp"],
+                claimed,
+            )
         # the folder is 0777 (nbgrader submit makes it so): anyone who learns its name may
         # replace a file in it, so every file must be the student's too (a link is judged by
         # its own owner, never by what it points to)
         if survey.owners != {record["username"]}:
             owner = ", ".join(sorted(survey.owners - {record["username"]}))
-            return self._refuse(record, f"names student {printable(record['username'])} but belongs to {owner}",
-                                owner=owner)
+            return self._refuse(
+                record, f"names student {printable(record['username'])} but belongs to {owner}", owner=owner
+            )
         if survey.size > 1000 * self.coursedir.max_dir_size:
             path_, size = survey.largest
-            return self._refuse(record, f"its files hold {size_in_words(survey.size)} (the largest, "
-                                f"{printable(path_)}, {size_in_words(size)}, by apparent size); the limit is "
-                                f"{size_in_words(1000 * self.coursedir.max_dir_size)} (CourseDirectory.max_dir_size)")
+            return self._refuse(
+                record,
+                f"its files hold {size_in_words(survey.size)} (the largest, "
+                f"{printable(path_)}, {size_in_words(size)}, by apparent size); the limit is "
+                f"{size_in_words(1000 * self.coursedir.max_dir_size)} (CourseDirectory.max_dir_size)",
+            )
         return record
 
     def _refuse(self, record: dict, why: str, **extra) -> dict:
@@ -266,32 +281,54 @@ class OwnerCheckedCollect(ExchangeCollect):
         if "belongs to" in why:
             self.log.error("Not collected: %s %s", printable(record["filename"]), why)
         else:
-            self.log.error("Not collected: %s (student %s): %s", printable(record["filename"]),
-                           printable(record["username"]), why)
-        return dict(record, username=REFUSED + record["filename"], claimed=record["username"], why=why,
-                    timestamp=record["timestamp"] or datetime.datetime.min, **extra)
+            self.log.error(
+                "Not collected: %s (student %s): %s", printable(record["filename"]), printable(record["username"]), why
+            )
+        return dict(
+            record,
+            username=REFUSED + record["filename"],
+            claimed=record["username"],
+            why=why,
+            timestamp=record["timestamp"] or datetime.datetime.min,
+            **extra,
+        )
 
     def copy_files(self):
         refused = [r for r in self.src_records if r["username"].startswith(REFUSED)]
-        self.src_records = sorted((r for r in self.src_records if not r["username"].startswith(REFUSED)),
-                                  key=lambda r: r["username"])
+        self.src_records = sorted(
+            (r for r in self.src_records if not r["username"].startswith(REFUSED)), key=lambda r: r["username"]
+        )
         if not self.src_records:
-            self.log.warning("No submissions of '%s' for course '%s' to collect", self.coursedir.assignment_id,
-                             self.coursedir.course_id)
+            self.log.warning(
+                "No submissions of '%s' for course '%s' to collect",
+                self.coursedir.assignment_id,
+                self.coursedir.course_id,
+            )
         else:
-            self.log.info("Processing %d submissions of '%s' for course '%s'", len(self.src_records),
-                          self.coursedir.assignment_id, self.coursedir.course_id)
+            self.log.info(
+                "Processing %d submissions of '%s' for course '%s'",
+                len(self.src_records),
+                self.coursedir.assignment_id,
+                self.coursedir.course_id,
+            )
         for record in list(self.src_records):
             try:
                 self.collect_one(record)
-            except Exception as err:              # whatever it was: this student alone
+            except Exception as err:  # whatever it was: this student alone
                 why = str(err) if isinstance(err, Refused) else f"{type(err).__name__}: {printable(str(err), 200)}"
-                self.log.error("Not collected: %s (student %s): %s", printable(record["filename"]),
-                               printable(record["username"]), why)
+                self.log.error(
+                    "Not collected: %s (student %s): %s",
+                    printable(record["filename"]),
+                    printable(record["username"]),
+                    why,
+                )
                 refused.append(record)
         if refused:
-            self.log.error("%d submission folder(s) not collected, each for the reason above: %s", len(refused),
-                           ", ".join(printable(r["filename"], 60) for r in refused))
+            self.log.error(
+                "%d submission folder(s) not collected, each for the reason above: %s",
+                len(refused),
+                ", ".join(printable(r["filename"], 60) for r in refused),
+            )
 
     def collect_one(self, record: dict) -> None:
         """Collect one student's chosen submission, unless the copy already collected is as new
@@ -300,10 +337,18 @@ class OwnerCheckedCollect(ExchangeCollect):
         dest = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
         if os.path.isdir(dest):
             existing = self.coursedir.get_existing_timestamp(dest)
-            if not ((self.update and (existing is None or record["timestamp"] > existing))
-                    or (self.before_duedate and existing != record["timestamp"])):
-                self.log.info("%s: %s %s", "No newer submission to collect" if self.update else
-                              "Submission already exists, use --update to update", student, assignment)
+            if not (
+                (self.update and (existing is None or record["timestamp"] > existing))
+                or (self.before_duedate and existing != record["timestamp"])
+            ):
+                self.log.info(
+                    "%s: %s %s",
+                    "No newer submission to collect"
+                    if self.update
+                    else "Submission already exists, use --update to update",
+                    student,
+                    assignment,
+                )
                 return
             self.log.info("Updating submission: %s %s", student, assignment)
         else:
@@ -338,7 +383,7 @@ class OwnerCheckedCollect(ExchangeCollect):
             try:
                 os.rename(fresh, dest)
             except BaseException:
-                os.rename(os.path.join(old, "previous"), dest)     # the copy collected before stays
+                os.rename(os.path.join(old, "previous"), dest)  # the copy collected before stays
                 raise
             shutil.rmtree(old, ignore_errors=True)
         except BaseException:
@@ -348,20 +393,31 @@ class OwnerCheckedCollect(ExchangeCollect):
     def _report_left_out(self, folder: str, survey: Survey) -> None:
         name = printable(folder)
         if survey.links:
-            self.log.error("Collected %s without its %d symbolic link(s), which were not followed: %s", name,
-                           len(survey.links), ", ".join(printable(p, 80) for p in survey.links[:10]))
+            self.log.error(
+                "Collected %s without its %d symbolic link(s), which were not followed: %s",
+                name,
+                len(survey.links),
+                ", ".join(printable(p, 80) for p in survey.links[:10]),
+            )
         if survey.special:
-            self.log.error("Collected %s without %d named pipe(s), socket(s) or device(s), which were not read: %s",
-                           name, len(survey.special),
-                           ", ".join(f"{printable(p, 80)} ({what})" for p, what in survey.special[:10]))
+            self.log.error(
+                "Collected %s without %d named pipe(s), socket(s) or device(s), which were not read: %s",
+                name,
+                len(survey.special),
+                ", ".join(f"{printable(p, 80)} ({what})" for p, what in survey.special[:10]),
+            )
         if survey.too_large:
-            self.log.error("Collected %s without %d file(s) over %s (CourseDirectory.max_file_size): %s", name,
-                           len(survey.too_large), size_in_words(1000 * self.coursedir.max_file_size),
-                           ", ".join(f"{printable(p, 80)} ({size_in_words(n)})" for p, n in survey.too_large[:10]))
+            self.log.error(
+                "Collected %s without %d file(s) over %s (CourseDirectory.max_file_size): %s",
+                name,
+                len(survey.too_large),
+                size_in_words(1000 * self.coursedir.max_file_size),
+                ", ".join(f"{printable(p, 80)} ({size_in_words(n)})" for p, n in survey.too_large[:10]),
+            )
 
 
 def size_in_words(n: int) -> str:
-    for unit, scale in (("GB", 1000 ** 3), ("MB", 1000 ** 2), ("kB", 1000)):
+    for unit, scale in (("GB", 1000**3), ("MB", 1000**2), ("kB", 1000)):
         if n >= scale:
             return f"{n / scale:.1f} {unit}"
     return f"{n} bytes"

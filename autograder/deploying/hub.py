@@ -25,6 +25,7 @@ autograder.deploying.serverenv (`server_environments`):
   under /root, for one: `_runtime_copy`; not the system's Python, whose older patch release
   breaks some packages).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,7 @@ PROXY = REPO / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-p
 # environment, deploy/ngshare/requirements.txt, since ngshare 0.6.0 needs SQLAlchemy 1.4)
 NGSHARE_PYTHON = REPO / ".hub" / "ngshare-venv" / "bin" / "python"
 HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
-COURSE_DIR = "rnn-deep-dive"          # the instructor's course folder, in their home
+COURSE_DIR = "rnn-deep-dive"  # the instructor's course folder, in their home
 # a folder (every user may enter it) for what several hubs may share: the view of the course
 # environment's third-party packages (environment_view), the students' environment of a commit
 # (student_environment) and a copy of the Python runtime. The hub tests make one per session
@@ -61,7 +62,7 @@ DEFAULT_STATE = "/srv/rnnlab-hub"
 SHARED_VIEW_ENV = "RNNLAB_HUB_SHARED"
 
 
-_GIVEN: set[int] = set()       # the ports free_port gave out in this process
+_GIVEN: set[int] = set()  # the ports free_port gave out in this process
 
 
 def _system_range() -> tuple[int, int]:
@@ -70,7 +71,7 @@ def _system_range() -> tuple[int, int]:
         low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
         return low, high
     except (OSError, ValueError):
-        return 32768, 60999                  # Linux's default
+        return 32768, 60999  # Linux's default
 
 
 def port_is_free(port: int) -> bool:
@@ -95,7 +96,7 @@ def free_port() -> int:
         span = range(10000, low)
     elif 65535 - high >= 2000:
         span = range(high + 1, 65536)
-    else:                                    # the system's range is nearly every port
+    else:  # the system's range is nearly every port
         span = range(1024, 65536)
     pick = secrets.SystemRandom()
     for _ in range(200):
@@ -111,27 +112,28 @@ class Settings:
     """What deploy/jupyterhub_config.py reads (as JSON, from RNNLAB_HUB_SETTINGS). `python`,
     `python_env`, `config_path` and `data_path` start every server but the instructor's, which
     `instructor_server` starts (a ServerEnv's fields)."""
+
     state: str
     python: str
-    config_path: str                     # JUPYTER_CONFIG_PATH of the servers
-    data_path: str                       # JUPYTER_PATH (JupyterLab's extensions, kernels)
+    config_path: str  # JUPYTER_CONFIG_PATH of the servers
+    data_path: str  # JUPYTER_PATH (JupyterLab's extensions, kernels)
     exchange: str
-    python_env: dict = field(default_factory=dict)   # what `python` needs (LD_LIBRARY_PATH)
+    python_env: dict = field(default_factory=dict)  # what `python` needs (LD_LIBRARY_PATH)
     instructor: str = "instructor"
     students: list[str] = field(default_factory=lambda: ["student1", "student2", "student3"])
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     api_token: str = field(default_factory=lambda: secrets.token_hex(32))
-    port: int = 8000                     # prepare_state(port=0): one chosen (free_port), and
-    port_chosen: bool = False            # then chosen again if it is taken when the hub starts
+    port: int = 8000  # prepare_state(port=0): one chosen (free_port), and
+    port_chosen: bool = False  # then chosen again if it is taken when the hub starts
     hub_port: int = field(default_factory=free_port)
     proxy_api_port: int = field(default_factory=free_port)
     proxy: str = str(PROXY)
-    ngshare: dict = field(default_factory=dict)     # the ngshare service, if the exchange is ngshare
-    instructor_server: dict = field(default_factory=dict)   # a ServerEnv, for the instructor
-    instructor_folder: str = ""          # what only the instructor's server may read
-    student_commit: str = ""             # the course commit whose student distribution students run
+    ngshare: dict = field(default_factory=dict)  # the ngshare service, if the exchange is ngshare
+    instructor_server: dict = field(default_factory=dict)  # a ServerEnv, for the instructor
+    instructor_folder: str = ""  # what only the instructor's server may read
+    student_commit: str = ""  # the course commit whose student distribution students run
     repository: str = str(REPO)
-    repository_mode_before: int | None = None   # its mode, if the hub had to make it private
+    repository_mode_before: int | None = None  # its mode, if the hub had to make it private
 
     @property
     def url(self) -> str:
@@ -145,7 +147,8 @@ def _refuse_closed_state(state: Path, check: Path) -> None:
             f"the hub's state folder {state} is inside {closed} (mode {stat.S_IMODE(closed.stat().st_mode):04o}), "
             "which other users may not enter: the students' servers could not reach the exchange "
             "there. Give the hub a state folder everyone may enter, e.g. "
-            "`sudo make hub HUB_ARGS=\"--state /srv/rnnlab-hub\"`.")
+            '`sudo make hub HUB_ARGS="--state /srv/rnnlab-hub"`.'
+        )
 
 
 def make_private(repo: Path = REPO) -> int | None:
@@ -166,26 +169,30 @@ def prepare_state(state: Path, ngshare: bool = False, shared: Path | None = None
     several hubs share, as RNNLAB_HUB_SHARED names). Then the repository is made private
     (make_private)."""
     if not Path(kwargs.get("proxy", PROXY)).exists():
-        raise HubError(f"JupyterHub's proxy is not installed ({PROXY}): run `make hub-deps` "
-                       "(npm install of configurable-http-proxy)")
-    _refuse_closed_state(state, state.parent)     # before anything is made
+        raise HubError(
+            f"JupyterHub's proxy is not installed ({PROXY}): run `make hub-deps` "
+            "(npm install of configurable-http-proxy)"
+        )
+    _refuse_closed_state(state, state.parent)  # before anything is made
     state_inside = Path(os.path.realpath(state)).is_relative_to(os.path.realpath(REPO))
     if state_inside:
-        raise HubError(f"the hub's state folder {state} is inside the course's repository {REPO}, which the "
-                       "hub keeps private (the students' servers could not reach the exchange there). Give it "
-                       "a state folder outside, e.g. `sudo make hub HUB_ARGS=\"--state /srv/rnnlab-hub\"`.")
+        raise HubError(
+            f"the hub's state folder {state} is inside the course's repository {REPO}, which the "
+            "hub keeps private (the students' servers could not reach the exchange there). Give it "
+            'a state folder outside, e.g. `sudo make hub HUB_ARGS="--state /srv/rnnlab-hub"`.'
+        )
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
-    _refuse_closed_state(state, state)            # (folders made above it under a strict umask)
+    _refuse_closed_state(state, state)  # (folders made above it under a strict umask)
     exchange = state / "exchange"
     exchange.mkdir(exist_ok=True)
-    exchange.chmod(0o777)             # as nbgrader's docs say: every user may create in it
+    exchange.chmod(0o777)  # as nbgrader's docs say: every user may create in it
     config = state / "etc-jupyter"
     config.mkdir(exist_ok=True)
     config.chmod(0o755)
     instructor_folder = state / "instructor"
     instructor_folder.mkdir(mode=0o700, exist_ok=True)
-    instructor_folder.chmod(0o700)            # root's until the hub opens it to the instructor
+    instructor_folder.chmod(0o700)  # root's until the hub opens it to the instructor
     (instructor_folder / "etc-jupyter").mkdir(mode=0o755, exist_ok=True)
     if kwargs.get("port") == 0:
         kwargs.update(port=free_port(), port_chosen=True)
@@ -200,14 +207,23 @@ def prepare_state(state: Path, ngshare: bool = False, shared: Path | None = None
         "c = get_config()\n"
         "# a terminal keeps the server's PATH (the course's commands first); a login shell would\n"
         "# reset it from /etc/profile\n"
-        "c.ServerApp.terminado_settings = {'shell_command': ['/bin/bash']}\n")
+        "c.ServerApp.terminado_settings = {'shell_command': ['/bin/bash']}\n"
+    )
     if shared is None and os.environ.get(SHARED_VIEW_ENV):
         shared = Path(os.environ[SHARED_VIEW_ENV])
     students, instructor, commit = server_environments(state, config, instructor_folder, shared)
-    settings = Settings(state=str(state), python=students.python, python_env=students.env,
-                        config_path=students.config_path, data_path=students.data_path,
-                        exchange=str(exchange), instructor_server=asdict(instructor),
-                        instructor_folder=str(instructor_folder), student_commit=commit, **kwargs)
+    settings = Settings(
+        state=str(state),
+        python=students.python,
+        python_env=students.env,
+        config_path=students.config_path,
+        data_path=students.data_path,
+        exchange=str(exchange),
+        instructor_server=asdict(instructor),
+        instructor_folder=str(instructor_folder),
+        student_commit=commit,
+        **kwargs,
+    )
     settings.repository_mode_before = make_private(Path(settings.repository))
     _save(settings)
     return settings
@@ -220,17 +236,14 @@ def _save(settings: Settings) -> None:
 
 
 def _write_ngshare_config(config: Path, port: int) -> None:
-    (config / "nbgrader_config.py").write_text(
-        nbgrader_ngshare_config(f"http://127.0.0.1:{port}/services/ngshare"))
+    (config / "nbgrader_config.py").write_text(nbgrader_ngshare_config(f"http://127.0.0.1:{port}/services/ngshare"))
 
 
 def nbgrader_system_config(exchange: Path) -> str:
     """nbgrader's config for every server on the hub (students and the instructor)."""
     from .z2jh import course_id
-    return (
-        "c = get_config()\n"
-        f"c.CourseDirectory.course_id = {course_id()!r}\n"
-        f"c.Exchange.root = {str(exchange)!r}\n")
+
+    return f"c = get_config()\nc.CourseDirectory.course_id = {course_id()!r}\nc.Exchange.root = {str(exchange)!r}\n"
 
 
 def nbgrader_instructor_config() -> str:
@@ -239,7 +252,8 @@ def nbgrader_instructor_config() -> str:
     return (
         "c = get_config()\n"
         "# collect refuses submissions whose folder is not owned by the student it names\n"
-        "c.ExchangeFactory.collect = 'autograder.deploying.exchange.OwnerCheckedCollect'\n")
+        "c.ExchangeFactory.collect = 'autograder.deploying.exchange.OwnerCheckedCollect'\n"
+    )
 
 
 def ngshare_service(state: Path, admin: str, python: Path = NGSHARE_PYTHON) -> dict:
@@ -256,13 +270,15 @@ def ngshare_service(state: Path, admin: str, python: Path = NGSHARE_PYTHON) -> d
 def nbgrader_ngshare_config(url: str) -> str:
     """nbgrader's config for every server when the exchange is the ngshare service at `url`."""
     from .z2jh import course_id
+
     return (
         "c = get_config()\n"
         f"c.CourseDirectory.course_id = {course_id()!r}\n"
         "# the exchange is the ngshare service: it knows each user by their hub token, not by\n"
         "# the owner of a file (on Kubernetes every server runs as the same uid)\n"
         "from ngshare_exchange import configureExchange\n"
-        f"configureExchange(c, {url!r})\n")
+        f"configureExchange(c, {url!r})\n"
+    )
 
 
 # -- users ---------------------------------------------------------------------------------------
@@ -279,8 +295,11 @@ def create_user(name: str, comment: str = "rnn-deep-dive hub") -> Path:
     if os.geteuid() != 0:
         raise HubError("creating users needs root")
     if not user_exists(name):
-        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", comment, name],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["useradd", "--create-home", "--shell", "/bin/bash", "--comment", comment, name],
+            check=True,
+            capture_output=True,
+        )
     home = Path(pwd.getpwnam(name).pw_dir)
     home.chmod(0o700)
     return home
@@ -292,6 +311,7 @@ def remove_user(name: str) -> None:
         return
     uid = pwd.getpwnam(name).pw_uid
     import psutil
+
     for proc in psutil.process_iter(["uids"]):
         if proc.info["uids"] and proc.info["uids"].real == uid:
             try:
@@ -342,7 +362,8 @@ def setup_instructor(user: str, assignments: list[str]) -> Path:
     (jupyter / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "# the formgrader and nbgrader's commands use the course folder, wherever they start\n"
-        f"load_subconfig('nbgrader_config.py', path={str(course)!r})\n")
+        f"load_subconfig('nbgrader_config.py', path={str(course)!r})\n"
+    )
     give(course, user)
     give(jupyter, user)
     return course
@@ -374,8 +395,10 @@ def start(settings: Settings, log, attempts: int = 3) -> subprocess.Popen:
             return proc
         if not taken:
             raise HubError("JupyterHub did not start; see its log")
-    raise HubError(f"JupyterHub did not start: a port it needs was in use at each of {attempts} "
-                   f"tries, with new ports each time (the last: {taken}); see its log")
+    raise HubError(
+        f"JupyterHub did not start: a port it needs was in use at each of {attempts} "
+        f"tries, with new ports each time (the last: {taken}); see its log"
+    )
 
 
 def _choose_ports_again(settings: Settings) -> None:
@@ -395,9 +418,14 @@ def _start_once(settings: Settings, log) -> tuple[subprocess.Popen | None, str]:
     state = Path(settings.state)
     log.flush()
     log_path, offset = Path(log.name), log.tell()
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)], cwd=state,
-                            env=hub_env(state / "settings.json"), stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)],
+        cwd=state,
+        env=hub_env(state / "settings.json"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while not _answers_as_hub(settings.url):
         with open(log_path, errors="replace") as f:
@@ -413,6 +441,7 @@ def _start_once(settings: Settings, log) -> tuple[subprocess.Popen | None, str]:
 
 def _answers_as_hub(url: str) -> bool:
     import urllib.request
+
     try:
         with urllib.request.urlopen(f"{url}/hub/api/", timeout=2) as r:
             return "version" in json.loads(r.read())
@@ -424,6 +453,7 @@ def _stop_left_behind(settings: Settings) -> None:
     """What a hub that failed to start leaves running in sessions of their own: its proxy (found
     by its API port in its command line) and ngshare (by the hub's ngshare folder in its own)."""
     import psutil
+
     marks = [f"--api-port {settings.proxy_api_port} "]
     if settings.ngshare:
         marks.append(f"{settings.ngshare['folder']}/")
@@ -451,53 +481,80 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.deploying.hub", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--state", default=DEFAULT_STATE)
-    parser.add_argument("--prefix", default="", metavar="PREFIX",
-                        help="put PREFIX before the users' names (PREFIXinstructor, PREFIXstudent1, ...)")
-    parser.add_argument("--assignments", default="ps03", metavar="LIST",
-                        help="problem sets copied into the instructor's course folder: ps03,ps04 or all "
-                             "(default ps03; run again with more to add them, nothing copied is replaced)")
+    parser.add_argument(
+        "--prefix",
+        default="",
+        metavar="PREFIX",
+        help="put PREFIX before the users' names (PREFIXinstructor, PREFIXstudent1, ...)",
+    )
+    parser.add_argument(
+        "--assignments",
+        default="ps03",
+        metavar="LIST",
+        help="problem sets copied into the instructor's course folder: ps03,ps04 or all "
+        "(default ps03; run again with more to add them, nothing copied is replaced)",
+    )
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
-        print("make hub runs JupyterHub as root (it starts each user's server as that user, and "
-              "creates the local users): run it with sudo on a machine you may add users to.",
-              file=sys.stderr)
+        print(
+            "make hub runs JupyterHub as root (it starts each user's server as that user, and "
+            "creates the local users): run it with sudo on a machine you may add users to.",
+            file=sys.stderr,
+        )
         return 2
     try:
-        chosen = chosen_assignments(args.assignments)      # before anything is made
+        chosen = chosen_assignments(args.assignments)  # before anything is made
         if not port_is_free(args.port):
-            raise HubError(f"port {args.port} on 127.0.0.1 is in use (another hub, a Jupyter server?): "
-                           "stop what uses it, or give the hub another, e.g. "
-                           "`sudo make hub HUB_ARGS=\"--port 8001\"`")
+            raise HubError(
+                f"port {args.port} on 127.0.0.1 is in use (another hub, a Jupyter server?): "
+                "stop what uses it, or give the hub another, e.g. "
+                '`sudo make hub HUB_ARGS="--port 8001"`'
+            )
         if args.prefix and not re.fullmatch(r"[a-z_][a-z0-9_-]{0,20}", args.prefix):
-            raise HubError(f"--prefix {args.prefix!r}: a user name's start is lower-case letters, "
-                           "digits, '_' and '-' (at most 21), not starting with a digit or '-'")
-        settings = prepare_state(Path(args.state), port=args.port, instructor=f"{args.prefix}instructor",
-                                 students=[f"{args.prefix}student{i}" for i in (1, 2, 3)])
+            raise HubError(
+                f"--prefix {args.prefix!r}: a user name's start is lower-case letters, "
+                "digits, '_' and '-' (at most 21), not starting with a digit or '-'"
+            )
+        settings = prepare_state(
+            Path(args.state),
+            port=args.port,
+            instructor=f"{args.prefix}instructor",
+            students=[f"{args.prefix}student{i}" for i in (1, 2, 3)],
+        )
         for user in [settings.instructor, *settings.students]:
             create_user(user)
         course = setup_instructor(settings.instructor, chosen)
         # JupyterHub binds its ports after the exec below; one may have been taken while the
         # users and the course folder were made (make hub has no second attempt, as start has)
         if not port_is_free(settings.port):
-            raise HubError(f"port {settings.port} on 127.0.0.1 was taken while the hub was prepared: "
-                           "run make hub again, or with another --port")
+            raise HubError(
+                f"port {settings.port} on 127.0.0.1 was taken while the hub was prepared: "
+                "run make hub again, or with another --port"
+            )
         if not (port_is_free(settings.hub_port) and port_is_free(settings.proxy_api_port)):
             _choose_ports_again(settings)
     except HubError as err:
         print(err, file=sys.stderr)
         return 2
     if settings.repository_mode_before is not None:
-        print(f"made the course's repository {settings.repository} private (chmod 700; it was "
-              f"{settings.repository_mode_before:04o}): its source/, gradebook and reports are yours alone")
-    print(f"students' servers run the student distribution of commit {settings.student_commit[:12]} "
-          f"(installed in {Path(settings.python).parent.parent}; uncommitted changes are not in it)")
-    print(f"JupyterHub on {settings.url} (loopback only). Log in as {settings.instructor} (course "
-          f"folder {course}) or {', '.join(settings.students)}, password {settings.password}\n"
-          f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME",
-          flush=True)                # (exec below drops what Python has not written yet: a pipe, a log)
+        print(
+            f"made the course's repository {settings.repository} private (chmod 700; it was "
+            f"{settings.repository_mode_before:04o}): its source/, gradebook and reports are yours alone"
+        )
+    print(
+        f"students' servers run the student distribution of commit {settings.student_commit[:12]} "
+        f"(installed in {Path(settings.python).parent.parent}; uncommitted changes are not in it)"
+    )
+    print(
+        f"JupyterHub on {settings.url} (loopback only). Log in as {settings.instructor} (course "
+        f"folder {course}) or {', '.join(settings.students)}, password {settings.password}\n"
+        f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME",
+        flush=True,
+    )  # (exec below drops what Python has not written yet: a pipe, a log)
     state = Path(settings.state)
-    os.execve(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)],
-              hub_env(state / "settings.json"))
+    os.execve(
+        sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)], hub_env(state / "settings.json")
+    )
 
 
 if __name__ == "__main__":

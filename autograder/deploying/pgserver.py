@@ -11,6 +11,7 @@ PostgreSQL refuses to run as root: as root the server runs as `nobody`. The fold
 server are gone when the block ends. A course's real gradebook belongs on a server kept by the
 university or the cluster (docs/grading.md), not here.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,14 @@ import time
 from pathlib import Path
 
 # Debian's server binaries, the newest version installed
-PG_BIN = Path(os.environ.get("RNNLAB_PG_BIN") or max(glob.glob("/usr/lib/postgresql/*/bin"), default="/usr/lib/postgresql/bin",
-                                                     key=lambda p: int(p.split("/")[-2]) if p.split("/")[-2].isdigit() else 0))
+PG_BIN = Path(
+    os.environ.get("RNNLAB_PG_BIN")
+    or max(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        default="/usr/lib/postgresql/bin",
+        key=lambda p: int(p.split("/")[-2]) if p.split("/")[-2].isdigit() else 0,
+    )
+)
 USER = "gradebook"
 
 
@@ -36,8 +43,10 @@ class NoPostgres(RuntimeError):
 def missing() -> str | None:
     """Why no server can be started here, or None."""
     if not (PG_BIN / "postgres").is_file():
-        return (f"PostgreSQL's server is not in {PG_BIN} (Debian: apt-get install postgresql, "
-                "which make system-deps does; elsewhere set RNNLAB_PG_BIN)")
+        return (
+            f"PostgreSQL's server is not in {PG_BIN} (Debian: apt-get install postgresql, "
+            "which make system-deps does; elsewhere set RNNLAB_PG_BIN)"
+        )
     return None
 
 
@@ -50,26 +59,56 @@ def temporary_gradebook(start_seconds: float = 30):
     folder = Path(tempfile.mkdtemp(prefix="rnnlab-pg-"))
     # the server stops (a fast shutdown) if this process dies without the `finally` below
     as_user = ["setpriv", "--pdeathsig", "SIGINT"]
-    if os.geteuid() == 0:                           # postgres will not run as root
+    if os.geteuid() == 0:  # postgres will not run as root
         nobody = pwd.getpwnam("nobody")
         os.chown(folder, nobody.pw_uid, nobody.pw_gid)
         as_user += [f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
     server = None
     try:
-        subprocess.run([*as_user, str(PG_BIN / "initdb"), "-D", str(folder / "data"), "-U", USER,
-                        "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
-                       check=True, capture_output=True, env={**os.environ, "HOME": str(folder)})
+        subprocess.run(
+            [
+                *as_user,
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(folder / "data"),
+                "-U",
+                USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "HOME": str(folder)},
+        )
         # the socket in the folder only; no fsync: the data is thrown away with the folder
         server = subprocess.Popen(
-            [*as_user, str(PG_BIN / "postgres"), "-D", str(folder / "data"), "-k", str(folder),
-             "-c", "listen_addresses=", "-c", "fsync=off", "-c", "max_connections=200"],
-            stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "w"), start_new_session=True)
+            [
+                *as_user,
+                str(PG_BIN / "postgres"),
+                "-D",
+                str(folder / "data"),
+                "-k",
+                str(folder),
+                "-c",
+                "listen_addresses=",
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=200",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(folder / "server.log", "w"),
+            start_new_session=True,
+        )
         url = f"postgresql+psycopg://{USER}@/{USER}?host={folder}"
         _create_database(folder, server, start_seconds)
         yield url
     finally:
         if server is not None:
-            server.terminate()                     # SIGTERM: a smart shutdown, then gone
+            server.terminate()  # SIGTERM: a smart shutdown, then gone
             try:
                 server.wait(15)
             except subprocess.TimeoutExpired:

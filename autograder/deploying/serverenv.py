@@ -5,6 +5,7 @@ instructor's loads a view of the instructor's own packages in a folder only the 
 group may enter; both load a view of the course environment's third-party packages and run a
 copy of this Python's runtime that every user may run.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,6 +62,7 @@ def course_packages() -> list[Path]:
     with the environment's editable install."""
     import importlib.util
     import tomllib
+
     find = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
     names = sorted({pattern.split(".")[0].rstrip("*") for pattern in find["include"]})
     return [Path(importlib.util.find_spec(name).submodule_search_locations[0]) for name in names]
@@ -72,7 +74,7 @@ def _share_file(src: str, dst: str, mode: int, linking: list[bool]) -> str:
     another filesystem, say), else a copy they may read and run. Returns "linked" or "copied"."""
     if linking[0] and _others_may_use(mode):
         try:
-            os.link(src, dst)           # shares the file's mode: never chmod a link
+            os.link(src, dst)  # shares the file's mode: never chmod a link
             return "linked"
         except OSError:
             linking[0] = False
@@ -93,7 +95,7 @@ def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[b
 
     def view(folder: str, out: str, rel: str) -> None:
         os.mkdir(out)
-        os.chmod(out, 0o755)             # (whatever the umask)
+        os.chmod(out, 0o755)  # (whatever the umask)
         with os.scandir(folder) as entries:
             for entry in entries:
                 if skip(rel + entry.name):
@@ -115,6 +117,7 @@ def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[b
 
 def _project_name() -> str:
     import tomllib
+
     return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
 
 
@@ -125,12 +128,14 @@ def _course_install(rel: str) -> bool:
     if "/" in rel:
         return False
     names = {p.name for p in course_packages()} if (REPO / "pyproject.toml").exists() else set()
-    return (rel.startswith("__editable__") or rel in names
-            or re.fullmatch(rf"{re.escape(_project_name())}-[^/]*\.(dist|egg)-info", rel) is not None)
+    return (
+        rel.startswith("__editable__")
+        or rel in names
+        or re.fullmatch(rf"{re.escape(_project_name())}-[^/]*\.(dist|egg)-info", rel) is not None
+    )
 
 
-def environment_view(dest: Path, site: Path | None = None, prefix: Path | None = None,
-                     skip=None) -> Path:
+def environment_view(dest: Path, site: Path | None = None, prefix: Path | None = None, skip=None) -> Path:
     """A prefix every user may read with the course environment's third-party packages
     (lib/pythonX.Y/site-packages without the course's own install: `_course_install`) and its
     Jupyter config and data (etc/jupyter, share/jupyter). Nothing of the repository is in it:
@@ -168,8 +173,12 @@ def packages_view(dest: Path, packages: list[Path] | None = None) -> Path:
     partial.chmod(0o755)
     linking = [True]
     for package in packages:
-        readable_view(package, partial / package.name, linking=linking,
-                      skip=lambda rel: os.path.basename(rel.rstrip("/")) == "__pycache__")
+        readable_view(
+            package,
+            partial / package.name,
+            linking=linking,
+            skip=lambda rel: os.path.basename(rel.rstrip("/")) == "__pycache__",
+        )
     shutil.rmtree(dest, ignore_errors=True)
     partial.rename(dest)
     return dest
@@ -191,8 +200,9 @@ def git_trusts(folder: Path):
     command-scope config, through the environment the dist module's git inherits)."""
     saved = {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")}
     n = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
-    os.environ.update({f"GIT_CONFIG_KEY_{n}": "safe.directory", f"GIT_CONFIG_VALUE_{n}": str(folder),
-                       "GIT_CONFIG_COUNT": str(n + 1)})
+    os.environ.update(
+        {f"GIT_CONFIG_KEY_{n}": "safe.directory", f"GIT_CONFIG_VALUE_{n}": str(folder), "GIT_CONFIG_COUNT": str(n + 1)}
+    )
     try:
         yield
     finally:
@@ -210,6 +220,7 @@ def student_environment(dest: Path, commit: str | None = None, course: Path = RE
     editable (pip install --target: files of their own, no path back to any repository), and
     `dest/commit.txt`. Kept while `commit.txt` names the same commit; every user may read it."""
     from ..publishing import dist
+
     with git_trusts(course):
         commit = commit or dist.resolve(course, "HEAD")
     done = dest / "commit.txt"
@@ -225,10 +236,25 @@ def student_environment(dest: Path, commit: str | None = None, course: Path = RE
     try:
         # pip builds a local folder in place (build/, *.egg-info): build from a copy
         shutil.copytree(partial / "dist", work / "dist", ignore=shutil.ignore_patterns(".git"))
-        proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                               "--no-build-isolation", "--disable-pip-version-check",
-                               "--target", str(partial / "site"), str(work / "dist")],
-                              capture_output=True, text=True, env=dict(os.environ, PIP_NO_INPUT="1"))
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-index",
+                "--no-build-isolation",
+                "--disable-pip-version-check",
+                "--target",
+                str(partial / "site"),
+                str(work / "dist"),
+            ],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PIP_NO_INPUT="1"),
+        )
         if proc.returncode:
             raise HubError(f"installing the student distribution failed:\n{proc.stderr[-2000:]}")
     finally:
@@ -264,8 +290,12 @@ def _runtime_copy(dest: Path) -> Path:
         else:
             _share_file(str(lib), str(partial / "lib" / lib.name), lib.stat().st_mode, linking)
     left_out = {"test", "site-packages", "idlelib", "tkinter"}
-    readable_view(base / "lib" / version, partial / "lib" / version, linking=linking,
-                  skip=lambda rel: os.path.basename(rel) in left_out)
+    readable_view(
+        base / "lib" / version,
+        partial / "lib" / version,
+        linking=linking,
+        skip=lambda rel: os.path.basename(rel) in left_out,
+    )
     (partial / "lib" / version / "site-packages").mkdir(mode=0o755)
     partial.rename(dest)
     return python
@@ -291,12 +321,19 @@ def server_python(env: Path, runtime: Path, env_vars: dict, sites: list[Path]) -
     jupyter...) started by it; returns its Python."""
     python = env / "bin" / "python"
     if not python.exists():
-        subprocess.run([str(runtime), "-m", "venv", "--without-pip", str(env)], check=True,
-                       env=dict(os.environ, **env_vars))
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True, env=dict(os.environ, **env_vars)).stdout.strip()
+        subprocess.run(
+            [str(runtime), "-m", "venv", "--without-pip", str(env)], check=True, env=dict(os.environ, **env_vars)
+        )
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **env_vars),
+    ).stdout.strip()
     (Path(purelib) / "rnnlab-course-env.pth").write_text(
-        "import site; " + "; ".join(f"site.addsitedir({str(s)!r})" for s in sites) + "\n")
+        "import site; " + "; ".join(f"site.addsitedir({str(s)!r})" for s in sites) + "\n"
+    )
     own_shebang = f"#!{sys.prefix}/bin/python"
     for script in (Path(sys.prefix) / "bin").iterdir():
         target = env / "bin" / script.name
@@ -312,22 +349,25 @@ def server_python(env: Path, runtime: Path, env_vars: dict, sites: list[Path]) -
             target.chmod(0o755)
     for p in [env, *env.rglob("*")]:
         if not p.is_symlink():
-            p.chmod(p.stat().st_mode | stat.S_IROTH
-                    | (stat.S_IXOTH if p.is_dir() or p.stat().st_mode & stat.S_IXUSR else 0))
+            p.chmod(
+                p.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() or p.stat().st_mode & stat.S_IXUSR else 0)
+            )
     return python
 
 
 @dataclass
 class ServerEnv:
     """How a server is started: its Python, what that Python needs, its Jupyter config and data."""
+
     python: str
-    env: dict                 # LD_LIBRARY_PATH when the runtime had to be copied
-    config_path: str          # JUPYTER_CONFIG_PATH
-    data_path: str            # JUPYTER_PATH (JupyterLab's extensions, kernels)
+    env: dict  # LD_LIBRARY_PATH when the runtime had to be copied
+    config_path: str  # JUPYTER_CONFIG_PATH
+    data_path: str  # JUPYTER_PATH (JupyterLab's extensions, kernels)
 
 
-def server_environments(state: Path, config: Path, instructor_folder: Path,
-                        shared: Path | None = None, commit: str | None = None) -> tuple[ServerEnv, ServerEnv, str]:
+def server_environments(
+    state: Path, config: Path, instructor_folder: Path, shared: Path | None = None, commit: str | None = None
+) -> tuple[ServerEnv, ServerEnv, str]:
     """The students' and the instructor's server environments, and the commit the students' is
     made from. Nothing in either is read from the repository (which stays private):
 
@@ -341,16 +381,17 @@ def server_environments(state: Path, config: Path, instructor_folder: Path,
       packages (rnnlab, instructor) and the instructor's nbgrader config.
     """
     from ..publishing import dist
+
     cache = shared or state
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     view = cache / "course-env"
-    if not (shared and (view / "lib").is_dir()):      # an earlier hub of the same test session made it
+    if not (shared and (view / "lib").is_dir()):  # an earlier hub of the same test session made it
         environment_view(view)
     third_party = view / "lib" / version / "site-packages"
     with git_trusts(REPO):
         commit = commit or dist.resolve(REPO, "HEAD")
     student = student_environment(cache / f"student-{commit[:12]}", commit)
-    if not shared:                  # a hub's own state folder keeps the current commit's only
+    if not shared:  # a hub's own state folder keeps the current commit's only
         for old in cache.glob("student-*"):
             if old != student:
                 shutil.rmtree(old, ignore_errors=True)
@@ -359,8 +400,18 @@ def server_environments(state: Path, config: Path, instructor_folder: Path,
     packages = packages_view(instructor_folder / "packages")
     instructor = server_python(instructor_folder / "python", runtime, env_vars, [packages, third_party])
     system = [str(config), f"{view}/etc/jupyter"]
-    return (ServerEnv(str(students), env_vars, os.pathsep.join([str(config), str(student / "dist" / "jupyter" / "student"),
-                                                                 f"{view}/etc/jupyter"]), f"{view}/share/jupyter"),
-            ServerEnv(str(instructor), env_vars, os.pathsep.join([str(instructor_folder / "etc-jupyter"), *system]),
-                      f"{view}/share/jupyter"),
-            commit)
+    return (
+        ServerEnv(
+            str(students),
+            env_vars,
+            os.pathsep.join([str(config), str(student / "dist" / "jupyter" / "student"), f"{view}/etc/jupyter"]),
+            f"{view}/share/jupyter",
+        ),
+        ServerEnv(
+            str(instructor),
+            env_vars,
+            os.pathsep.join([str(instructor_folder / "etc-jupyter"), *system]),
+            f"{view}/share/jupyter",
+        ),
+        commit,
+    )

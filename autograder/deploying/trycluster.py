@@ -19,6 +19,7 @@ Grades given meanwhile live in the throwaway gradebook and go with it; gradebook
 A grading run also writes the course folder (autograded/, feedback/, reports/): rehearse on a
 demo class (make demo-class), a course folder of its own, or grade again on one machine after.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,7 @@ from ..course.folder import venv_env
 from ..term.move import MoveError, move
 from .pgserver import temporary_gradebook
 
-START_SECONDS = 120          # for the scheduler and every worker to be up
+START_SECONDS = 120  # for the scheduler and every worker to be up
 
 
 class TryFailed(RuntimeError):
@@ -46,9 +47,14 @@ class TryFailed(RuntimeError):
 def _start(args: list[str], log: Path, env: dict) -> subprocess.Popen:
     # a session of its own (Ctrl-C at the terminal reaches only this process), and SIGTERM when
     # this process dies, whatever kills it
-    return subprocess.Popen(["setpriv", "--pdeathsig", "SIGTERM", sys.executable, "-m", *args],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(log, "w"),
-                            env=env, start_new_session=True)
+    return subprocess.Popen(
+        ["setpriv", "--pdeathsig", "SIGTERM", sys.executable, "-m", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "w"),
+        env=env,
+        start_new_session=True,
+    )
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -67,23 +73,60 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 def start_dask(folder: Path, workers: int, gradebook: str) -> tuple[str, list[subprocess.Popen]]:
     """A scheduler and `workers` one-thread workers on 127.0.0.1, their logs in `folder`: (the
     scheduler's address, [scheduler, workers])."""
-    env = venv_env({"RNNLAB_GRADEBOOK_URL": gradebook, "OMP_NUM_THREADS": "1",
-                    "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0",
-                    "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"})
+    env = venv_env(
+        {
+            "RNNLAB_GRADEBOOK_URL": gradebook,
+            "OMP_NUM_THREADS": "1",
+            "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0",
+            "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+        }
+    )
     address_file = folder / "scheduler.json"
-    processes = [_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                         "--scheduler-file", str(address_file)], folder / "scheduler.log", env)]
+    processes = [
+        _start(
+            [
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(address_file),
+            ],
+            folder / "scheduler.log",
+            env,
+        )
+    ]
     try:
         deadline = time.monotonic() + START_SECONDS
         while not address_file.is_file():
             if processes[0].poll() is not None or time.monotonic() > deadline:
                 raise TryFailed(f"the Dask scheduler did not start; its log: {folder / 'scheduler.log'}")
             time.sleep(0.1)
-        time.sleep(0.1)                                 # the file is written in one go, but not atomically
+        time.sleep(0.1)  # the file is written in one go, but not atomically
         address = json.loads(address_file.read_text())["address"]
-        processes.append(_start(["distributed.cli.dask_worker", address, "--nworkers", str(workers), "--nthreads", "1",
-                                 "--name", "worker", "--host", "127.0.0.1", "--no-dashboard",
-                                 "--local-directory", str(folder / "workers")], folder / "workers.log", env))
+        processes.append(
+            _start(
+                [
+                    "distributed.cli.dask_worker",
+                    address,
+                    "--nworkers",
+                    str(workers),
+                    "--nthreads",
+                    "1",
+                    "--name",
+                    "worker",
+                    "--host",
+                    "127.0.0.1",
+                    "--no-dashboard",
+                    "--local-directory",
+                    str(folder / "workers"),
+                ],
+                folder / "workers.log",
+                env,
+            )
+        )
         _wait_for_workers(address, workers, deadline, processes, folder)
     except BaseException:
         _stop(processes[::-1])
@@ -102,7 +145,7 @@ def _wait_for_workers(address: str, workers: int, deadline: float, processes, fo
 
 
 def _say(*text) -> None:
-    print(*text, flush=True)              # at once, also into a pipe: someone is waiting for the lines
+    print(*text, flush=True)  # at once, also into a pipe: someone is waiting for the lines
 
 
 def run(course: Path, workers: int, log=_say) -> int:
@@ -119,11 +162,16 @@ def run(course: Path, workers: int, log=_say) -> int:
                     log(f"try-cluster: {err}")
                     return 2
                 if moved.check.differences:
-                    log("try-cluster: the copy of gradebook.db differs from it:\n  " + "\n  ".join(moved.check.differences))
+                    log(
+                        "try-cluster: the copy of gradebook.db differs from it:\n  "
+                        + "\n  ".join(moved.check.differences)
+                    )
                     return 1
                 rows = sum(t.rows for t in moved.check.tables.values())
-                held = (f"{course / 'gradebook.db'} copied there and checked ({rows} rows in "
-                        f"{len(moved.check.tables)} tables; gradebook.db itself is only read)")
+                held = (
+                    f"{course / 'gradebook.db'} copied there and checked ({rows} rows in "
+                    f"{len(moved.check.tables)} tables; gradebook.db itself is only read)"
+                )
             else:
                 held = "empty (the course has no gradebook.db); the first run fills it"
             try:
@@ -133,24 +181,30 @@ def run(course: Path, workers: int, log=_say) -> int:
                 return 2
             try:
                 stop = _stop_on_signals()
-                log(f"Cluster grading on this machine, until Ctrl-C here:\n"
+                log(
+                    f"Cluster grading on this machine, until Ctrl-C here:\n"
                     f"  a throwaway PostgreSQL gradebook: {held}\n"
                     f"  a Dask scheduler and {workers} worker(s) of one thread each (logs: {folder})\n"
                     "In another terminal, in the course folder (a class to try: make demo-class ASSIGNMENT=ps03):\n"
                     f"  export RNNLAB_GRADEBOOK_URL='{url}'\n"
                     f"  make autograde ASSIGNMENT=ps03 SUBMISSIONS=demo-class CLUSTER={address}\n"
-                    "Ctrl-C here stops them all; the gradebook and every grade given in it go with them.")
+                    "Ctrl-C here stops them all; the gradebook and every grade given in it go with them."
+                )
                 while not stop.wait(0.5):
                     ended = [p for p in processes if p.poll() is not None]
                     if ended:
-                        log(f"try-cluster: the Dask {'scheduler' if processes[0] in ended else 'workers'} ended; "
-                            f"stopping (logs: {folder})")
-                        folder = None                   # kept, to read
+                        log(
+                            f"try-cluster: the Dask {'scheduler' if processes[0] in ended else 'workers'} ended; "
+                            f"stopping (logs: {folder})"
+                        )
+                        folder = None  # kept, to read
                         return 1
             finally:
                 _stop(processes[::-1])
-        log("stopped: the Dask workers and scheduler, and the PostgreSQL server with its gradebook"
-            + ("; gradebook.db is as it was" if (course / "gradebook.db").is_file() else ""))
+        log(
+            "stopped: the Dask workers and scheduler, and the PostgreSQL server with its gradebook"
+            + ("; gradebook.db is as it was" if (course / "gradebook.db").is_file() else "")
+        )
         return 0
     finally:
         if folder is not None:

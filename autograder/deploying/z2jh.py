@@ -23,8 +23,10 @@ ngshare_exchange's configureExchange with <url>/services/<name>, the hub registe
 that name at that url (hub.extraConfig), the image has ngshare_exchange, and the servers may
 reach the cluster's private addresses.
 
-    python -m autograder.deploying.z2jh deploy/z2jh-values.yaml [deploy/z2jh-ngshare.yaml]   # exit 1 and the problems if any
+    python -m autograder.deploying.z2jh deploy/z2jh-values.yaml [deploy/z2jh-ngshare.yaml]
+    # exit 1 and the problems if any
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -36,12 +38,12 @@ import yaml
 
 from ..course.folder import REPO
 
-IMAGE_HOME = "/home/jovyan"          # where repo2docker puts the repository in the image
+IMAGE_HOME = "/home/jovyan"  # where repo2docker puts the repository in the image
 # repo2docker's environment for binder/runtime.txt's Python (NB_PYTHON_PREFIX), where
 # binder/postBuild's pip install puts the package, and where it copies the students' settings
 IMAGE_ENV = "/srv/conda/envs/notebook"
 STUDENT_SETTINGS = f"{IMAGE_ENV}/share/rnnlab/jupyter-student"
-CONFIG_DIRS = ("/etc/jupyter", "/usr/local/etc/jupyter")   # system config that nbgrader reads
+CONFIG_DIRS = ("/etc/jupyter", "/usr/local/etc/jupyter")  # system config that nbgrader reads
 
 
 class ValuesError(ValueError):
@@ -114,15 +116,19 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
 
     name, tag = _get(single, "image", "name"), _get(single, "image", "tag")
     if not name or not isinstance(name, str):
-        found.append("singleuser.image.name is missing: the servers would run the chart's default "
-                     "image, without torch or the course")
+        found.append(
+            "singleuser.image.name is missing: the servers would run the chart's default "
+            "image, without torch or the course"
+        )
     if tag in (None, "") or str(tag) == "latest":
         found.append("singleuser.image.tag must name one build (not missing, not 'latest')")
     if name and tag not in (None, ""):
         built = re.search(r"repo2docker\b[^\n]*(?:\n#[^\n]*)*?--image-name\s+(\S+)(?:[ \t]+([^\s#\\]+))?", text)
         if not built:
-            found.append("the file does not say how repo2docker builds its image (a comment with "
-                         "`repo2docker ... --image-name NAME:TAG DIR`)")
+            found.append(
+                "the file does not say how repo2docker builds its image (a comment with "
+                "`repo2docker ... --image-name NAME:TAG DIR`)"
+            )
         else:
             if built.group(1) != f"{name}:{tag}":
                 found.append(f"repo2docker builds {built.group(1)} but the servers run {name}:{tag}")
@@ -130,24 +136,28 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
     found += _image_problems(single, course)
 
     if _get(single, "cmd") != "jupyterhub-singleuser":
-        found.append("singleuser.cmd must be jupyterhub-singleuser (the image's start script "
-                     "binder/start runs first)")
+        found.append("singleuser.cmd must be jupyterhub-singleuser (the image's start script binder/start runs first)")
     if str(_get(single, "extraEnv", "OMP_NUM_THREADS")) != "1":
-        found.append("singleuser.extraEnv.OMP_NUM_THREADS must be \"1\" (several times faster for "
-                     "the course's small models)")
+        found.append(
+            'singleuser.extraEnv.OMP_NUM_THREADS must be "1" (several times faster for the course\'s small models)'
+        )
 
     # nbgrader's configuration and its exchange path
-    configs = [(key, f) for key, f in (_get(single, "extraFiles", default={}) or {}).items()
-               if isinstance(f, dict) and str(f.get("mountPath", "")).endswith("nbgrader_config.py")]
+    configs = [
+        (key, f)
+        for key, f in (_get(single, "extraFiles", default={}) or {}).items()
+        if isinstance(f, dict) and str(f.get("mountPath", "")).endswith("nbgrader_config.py")
+    ]
     root = ngshare = None
     if not configs:
-        found.append("no nbgrader_config.py in singleuser.extraFiles: the servers would not know "
-                     "the exchange")
+        found.append("no nbgrader_config.py in singleuser.extraFiles: the servers would not know the exchange")
     for key, f in configs:
         where = posixpath.dirname(f["mountPath"])
         if where not in CONFIG_DIRS:
-            found.append(f"extraFiles.{key} is mounted in {where}, where nbgrader does not look "
-                         f"for system config ({', '.join(CONFIG_DIRS)})")
+            found.append(
+                f"extraFiles.{key} is mounted in {where}, where nbgrader does not look "
+                f"for system config ({', '.join(CONFIG_DIRS)})"
+            )
         body = f.get("stringData") or ""
         ngshare = _ngshare_url(body)
         root = None if ngshare else _assigned(body, "Exchange.root")
@@ -157,37 +167,49 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
             found.append(f"extraFiles.{key} sets no c.Exchange.root (nor ngshare's configureExchange)")
         cid = _assigned(body, "CourseDirectory.course_id")
         if cid != course_id(course):
-            found.append(f"extraFiles.{key} sets course id {cid!r}; nbgrader_config.py says "
-                         f"{course_id(course)!r}")
+            found.append(f"extraFiles.{key} sets course id {cid!r}; nbgrader_config.py says {course_id(course)!r}")
 
-    volumes = {v.get("name"): v for v in (_get(single, "storage", "extraVolumes", default=[]) or [])
-               if isinstance(v, dict)}
-    mounts = [m for m in (_get(single, "storage", "extraVolumeMounts", default=[]) or [])
-              if isinstance(m, dict)]
+    volumes = {
+        v.get("name"): v for v in (_get(single, "storage", "extraVolumes", default=[]) or []) if isinstance(v, dict)
+    }
+    mounts = [m for m in (_get(single, "storage", "extraVolumeMounts", default=[]) or []) if isinstance(m, dict)]
     home = _get(single, "storage", "homeMountPath", default=IMAGE_HOME)
     if home != IMAGE_HOME:
-        found.append(f"the home volume is mounted at {home}, not at {IMAGE_HOME}, the users' home in "
-                     "the image repo2docker builds")
+        found.append(
+            f"the home volume is mounted at {home}, not at {IMAGE_HOME}, the users' home in "
+            "the image repo2docker builds"
+        )
     if home and _under(IMAGE_ENV, home):
-        found.append(f"the home volume at {home} is mounted over the image's environment {IMAGE_ENV}: "
-                     "every server would lose torch, nbgrader and rnnlab")
+        found.append(
+            f"the home volume at {home} is mounted over the image's environment {IMAGE_ENV}: "
+            "every server would lose torch, nbgrader and rnnlab"
+        )
     if root:
-        holding = [m for m in mounts if m.get("mountPath") and
-                   (root == m["mountPath"] or root.startswith(m["mountPath"].rstrip("/") + "/"))]
+        holding = [
+            m
+            for m in mounts
+            if m.get("mountPath") and (root == m["mountPath"] or root.startswith(m["mountPath"].rstrip("/") + "/"))
+        ]
         if not holding:
-            found.append(f"no extra volume is mounted at the exchange root {root}: each server would "
-                         "have a private exchange in its own container")
+            found.append(
+                f"no extra volume is mounted at the exchange root {root}: each server would "
+                "have a private exchange in its own container"
+            )
         for m in holding:
             if m.get("readOnly"):
                 found.append(f"the exchange volume {m.get('name')} is mounted read-only")
             vol = volumes.get(m.get("name"))
             if vol is None:
-                found.append(f"the mount {m.get('name')!r} at {m['mountPath']} names no volume in "
-                             "singleuser.storage.extraVolumes")
+                found.append(
+                    f"the mount {m.get('name')!r} at {m['mountPath']} names no volume in "
+                    "singleuser.storage.extraVolumes"
+                )
             elif not ({"persistentVolumeClaim", "nfs"} & set(vol)):
-                found.append(f"the exchange volume {m.get('name')!r} is not shared (use a "
-                             "ReadWriteMany persistentVolumeClaim or nfs, not "
-                             f"{', '.join(k for k in vol if k != 'name') or 'nothing'})")
+                found.append(
+                    f"the exchange volume {m.get('name')!r} is not shared (use a "
+                    "ReadWriteMany persistentVolumeClaim or nfs, not "
+                    f"{', '.join(k for k in vol if k != 'name') or 'nothing'})"
+                )
         if home and (root == home or root.startswith(home.rstrip("/") + "/")):
             found.append(f"the exchange root {root} is inside each user's own home volume")
     return found
@@ -203,15 +225,20 @@ def _build_context_problems(text: str, context: str | None) -> list[str]:
     the DEST of a `make student-dist DEST=...` the file gives, never the repository itself."""
     made = re.search(r"make\s+student-dist\b[^\n]*?\bDEST=(\S+)", text)
     if not made:
-        return ["the file does not say that the image is built from the student distribution (a "
-                "comment with `make student-dist DEST=DIR`, then `repo2docker ... DIR`): built from "
-                "this repository, the image carries source/ and .git (every solution and hidden test)"]
+        return [
+            "the file does not say that the image is built from the student distribution (a "
+            "comment with `make student-dist DEST=DIR`, then `repo2docker ... DIR`): built from "
+            "this repository, the image carries source/ and .git (every solution and hidden test)"
+        ]
     if context is None:
-        return [f"the repo2docker command names no folder to build; it must build {made.group(1)}, the "
-                "student distribution"]
+        return [
+            f"the repo2docker command names no folder to build; it must build {made.group(1)}, the student distribution"
+        ]
     if posixpath.normpath(context) != posixpath.normpath(made.group(1)):
-        return [f"repo2docker builds {context}, not the student distribution {made.group(1)} (`make "
-                "student-dist DEST=...`): built from the repository, the image carries source/ and .git"]
+        return [
+            f"repo2docker builds {context}, not the student distribution {made.group(1)} (`make "
+            "student-dist DEST=...`): built from the repository, the image carries source/ and .git"
+        ]
     return []
 
 
@@ -227,28 +254,37 @@ def _image_problems(single: dict, course: Path) -> list[str]:
     elsewhere = [line for line in installs if re.search(r"(^|\s)(--user|--target|--prefix|-t)(\s|=|$)", line)]
     package = [line for line in installs if re.search(r"\s\.$", line) and line not in editable + elsewhere]
     if editable:
-        found.append(f"binder/postBuild installs the course package editable ({editable[0]!r}): it would "
-                     f"import rnnlab from {IMAGE_HOME}, which the home volume hides on every server")
+        found.append(
+            f"binder/postBuild installs the course package editable ({editable[0]!r}): it would "
+            f"import rnnlab from {IMAGE_HOME}, which the home volume hides on every server"
+        )
     if elsewhere:
-        found.append(f"binder/postBuild installs into a folder of its own ({elsewhere[0]!r}); install into "
-                     f"the image's environment ({IMAGE_ENV}), outside the home volume")
+        found.append(
+            f"binder/postBuild installs into a folder of its own ({elsewhere[0]!r}); install into "
+            f"the image's environment ({IMAGE_ENV}), outside the home volume"
+        )
     if not package and not editable:
         found.append("binder/postBuild does not install the course package (`pip install --no-deps .`)")
     reqs = course / "binder" / "requirements.txt"
     if reqs.exists() and re.search(r"^\s*(-e|--editable)\b", reqs.read_text(), re.M):
-        found.append("binder/requirements.txt installs something editable: it would import from the "
-                     "home folder the volume hides")
+        found.append(
+            "binder/requirements.txt installs something editable: it would import from the home folder the volume hides"
+        )
     env = _get(single, "extraEnv", default={}) or {}
     for entry in str(env.get("PYTHONPATH", "") or "").split(":"):
         if entry and _under(entry, home):
             found.append(f"singleuser.extraEnv.PYTHONPATH has {entry}, inside the home volume")
     config = [p for p in str(env.get("JUPYTER_CONFIG_PATH", "") or "").split(":") if p]
     if STUDENT_SETTINGS not in config:
-        found.append(f"singleuser.extraEnv.JUPYTER_CONFIG_PATH must name {STUDENT_SETTINGS} (the students' "
-                     "Jupyter settings: no formgrader, course list or Create Assignment)")
+        found.append(
+            f"singleuser.extraEnv.JUPYTER_CONFIG_PATH must name {STUDENT_SETTINGS} (the students' "
+            "Jupyter settings: no formgrader, course list or Create Assignment)"
+        )
     if not re.search(rf"jupyter/student\S*\s+\S*{re.escape('/share/rnnlab/jupyter-student')}", "\n".join(lines)):
-        found.append(f"binder/postBuild does not copy jupyter/student to {STUDENT_SETTINGS} "
-                     "(${NB_PYTHON_PREFIX}/share/rnnlab/jupyter-student), outside the home volume")
+        found.append(
+            f"binder/postBuild does not copy jupyter/student to {STUDENT_SETTINGS} "
+            "(${NB_PYTHON_PREFIX}/share/rnnlab/jupyter-student), outside the home volume"
+        )
     for p in config:
         if _under(p, home):
             found.append(f"singleuser.extraEnv.JUPYTER_CONFIG_PATH has {p}, inside the home volume")
@@ -263,16 +299,20 @@ def _ngshare_problems(values: dict, key: str, url: str, course: Path) -> list[st
     base, name = m.groups()
     services = _hub_services(values)
     if name not in services:
-        found.append(f"nbgrader talks to the ngshare service {name!r}, but hub.extraConfig registers "
-                     f"no such service (c.JupyterHub.services.append({{'name': {name!r}, 'url': ...}}))")
+        found.append(
+            f"nbgrader talks to the ngshare service {name!r}, but hub.extraConfig registers "
+            f"no such service (c.JupyterHub.services.append({{'name': {name!r}, 'url': ...}}))"
+        )
     elif services[name].rstrip("/") != base:
         found.append(f"the hub's service {name!r} is at {services[name]} but nbgrader talks to {base}")
-    image_pins = (course / "binder" / "requirements.txt")
+    image_pins = course / "binder" / "requirements.txt"
     if not re.search(r"^ngshare[-_]exchange==", image_pins.read_text() if image_pins.exists() else "", re.M | re.I):
         found.append("the image has no ngshare_exchange (pin it in binder/requirements.txt)")
     if _get(values, "singleuser", "networkPolicy", "egressAllowRules", "privateIPs") is not True:
-        found.append("singleuser.networkPolicy.egressAllowRules.privateIPs must be true: the servers "
-                     "reach ngshare's service at a private address of the cluster")
+        found.append(
+            "singleuser.networkPolicy.egressAllowRules.privateIPs must be true: the servers "
+            "reach ngshare's service at a private address of the cluster"
+        )
     return found
 
 
@@ -292,8 +332,10 @@ def main(argv=None) -> int:
     except (ValuesError, OSError) as err:
         print(err, file=sys.stderr)
         return 1
-    print(f"{' + '.join(map(str, paths))}: the structure the course needs is there (not checked "
-          "against the chart's schema)")
+    print(
+        f"{' + '.join(map(str, paths))}: the structure the course needs is there (not checked "
+        "against the chart's schema)"
+    )
     return 0
 
 

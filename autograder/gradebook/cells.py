@@ -4,6 +4,7 @@ nbgrader cannot change an assignment's graded cells once it has submissions (its
 preprocessor raises), and the grades already in the gradebook must stay: `make assignments`
 and a grading run both refuse, in one sentence, a problem set whose graded cells were added or
 removed after students were graded."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,12 @@ def graded_cells(nb: nbformat.NotebookNode) -> set[str]:
     """The cells nbgrader records for a notebook (grade, solution, task and locked cells), by id."""
     from nbgrader import utils
 
-    return {c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-            if "nbgrader" in c.metadata and (utils.is_grade(c) or utils.is_solution(c)
-                                              or utils.is_task(c) or utils.is_locked(c))}
+    return {
+        c.metadata["nbgrader"]["grade_id"]
+        for c in nb.cells
+        if "nbgrader" in c.metadata
+        and (utils.is_grade(c) or utils.is_solution(c) or utils.is_task(c) or utils.is_locked(c))
+    }
 
 
 def changed_after_grading(course: Path, name: str) -> str | None:
@@ -39,24 +43,35 @@ def changed_after_grading(course: Path, name: str) -> str | None:
         if not submitted:
             return None
         if not assignment.notebooks:
-            return (f"the gradebook holds {submitted} submission(s) or extension(s) of it but none of its "
-                    "notebooks, and nbgrader cannot add them now; generate a problem set (make "
-                    "assignments) before granting extensions or grading it")
+            return (
+                f"the gradebook holds {submitted} submission(s) or extension(s) of it but none of its "
+                "notebooks, and nbgrader cannot add them now; generate a problem set (make "
+                "assignments) before granting extensions or grading it"
+            )
         for notebook in assignment.notebooks:
             path = course / "source" / name / f"{notebook.name}.ipynb"
             if not path.exists():
-                return (f"its notebook {notebook.name}.ipynb is gone from source/, and {submitted} "
-                        "submission(s) of it are graded")
+                return (
+                    f"its notebook {notebook.name}.ipynb is gone from source/, and {submitted} "
+                    "submission(s) of it are graded"
+                )
             old = {c.name for c in notebook.source_cells}
             new = graded_cells(nbformat.read(path, 4))
             if old != new:
-                what = "; ".join(part for part in (
-                    "added " + ", ".join(sorted(new - old)) if new - old else "",
-                    "removed " + ", ".join(sorted(old - new)) if old - new else "") if part)
-                return (f"{submitted} submission(s) of it are graded, and "
-                        f"nbgrader cannot add or remove graded cells after that ({what}); put a new "
-                        "test into an existing test cell (its code and points may change), or give "
-                        "the changed problem set a new name")
+                what = "; ".join(
+                    part
+                    for part in (
+                        "added " + ", ".join(sorted(new - old)) if new - old else "",
+                        "removed " + ", ".join(sorted(old - new)) if old - new else "",
+                    )
+                    if part
+                )
+                return (
+                    f"{submitted} submission(s) of it are graded, and "
+                    f"nbgrader cannot add or remove graded cells after that ({what}); put a new "
+                    "test into an existing test cell (its code and points may change), or give "
+                    "the changed problem set a new name"
+                )
     return None
 
 
@@ -82,11 +97,18 @@ def regrade_due(course: Path, name: str) -> int:
             if not path.exists():
                 continue
             cells = [c for c in nbformat.read(path, 4).cells if "nbgrader" in c.metadata]
-            points = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"].get("points") or 0)
-                      for c in cells if utils.is_grade(c)}
-            tests = {c.metadata["nbgrader"]["grade_id"]: c.source for c in cells
-                     if utils.is_grade(c) and not utils.is_solution(c)}
-            if points != {c.name: float(c.max_score) for c in notebook.grade_cells} or \
-                    any(c.name in tests and c.source != tests[c.name] for c in notebook.source_cells):
+            points = {
+                c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"].get("points") or 0)
+                for c in cells
+                if utils.is_grade(c)
+            }
+            tests = {
+                c.metadata["nbgrader"]["grade_id"]: c.source
+                for c in cells
+                if utils.is_grade(c) and not utils.is_solution(c)
+            }
+            if points != {c.name: float(c.max_score) for c in notebook.grade_cells} or any(
+                c.name in tests and c.source != tests[c.name] for c in notebook.source_cells
+            ):
                 return graded
     return 0

@@ -26,6 +26,7 @@ Derived whenever it is shown: autograder.gradebook.report computes it at every w
 reports (a hand grade given later moves it), and autograder.term.questions draws it. It imports
 nbgrader and nothing of the course but `common`.
 """
+
 from __future__ import annotations
 
 import ast
@@ -37,40 +38,48 @@ from pathlib import Path
 
 import nbformat
 
-MIN_STUDENTS = 5             # fewer graded students: no correlation is shown, it would mean nothing
+MIN_STUDENTS = 5  # fewer graded students: no correlation is shown, it would mean nothing
 QUIZ, VISIBLE, HIDDEN, HAND = "quiz", "visible test", "hidden test", "hand-graded"
 NOBODY, EVERYBODY, NEGATIVE = "nobody got it", "everybody got it", "negative discrimination"
-SHOWN_ANSWER = 40            # characters of a student's quiz answer kept (it is theirs: anything fits)
+SHOWN_ANSWER = 40  # characters of a student's quiz answer kept (it is theirs: anything fits)
 
 
 @dataclass
 class Item:
-    name: str                         # the graded cell's id (notebook/id when the set has several notebooks)
-    kind: str                         # QUIZ, VISIBLE, HIDDEN or HAND
+    name: str  # the graded cell's id (notebook/id when the set has several notebooks)
+    kind: str  # QUIZ, VISIBLE, HIDDEN or HAND
     points: float
-    students: int = 0                 # graded students counted for this item
-    pending: int = 0                  # answers still waiting for a hand grade (left out)
-    right: int = 0                    # of `students`, those with full points
+    students: int = 0  # graded students counted for this item
+    pending: int = 0  # answers still waiting for a hand grade (left out)
+    right: int = 0  # of `students`, those with full points
     share_right: float | None = None
     mean_share: float | None = None
     discrimination: float | None = None
-    no_discrimination: str = ""       # why there is none ('' when there is one)
-    key: str = ""                     # a quiz question's right letter
-    wrong_answer: str = ""            # the most common wrong answer (ties: the first in sorted order)
-    wrong_count: int = 0              # students who gave it
-    wrong_tied: int = 0               # other wrong answers given as often
-    wrong_total: int = 0              # students who answered something else than the key
-    exercise: str = ""                # the code exercise a test belongs to, where mistakes were named
-    mistake: str = ""                 # the catalogue's id of the most common named mistake
+    no_discrimination: str = ""  # why there is none ('' when there is one)
+    key: str = ""  # a quiz question's right letter
+    wrong_answer: str = ""  # the most common wrong answer (ties: the first in sorted order)
+    wrong_count: int = 0  # students who gave it
+    wrong_tied: int = 0  # other wrong answers given as often
+    wrong_total: int = 0  # students who answered something else than the key
+    exercise: str = ""  # the code exercise a test belongs to, where mistakes were named
+    mistake: str = ""  # the catalogue's id of the most common named mistake
     mistake_count: int = 0
-    missed_diagnosed: int = 0         # students who missed it and whose exercise was diagnosed
+    missed_diagnosed: int = 0  # students who missed it and whose exercise was diagnosed
     flags: list[str] = field(default_factory=list)
 
 
 def graded_students(rows) -> list[str]:
     """The students of report.json's rows whose submission was graded (no grader error)."""
-    return sorted({r["student"] for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)
-                   and r.get("status") == "graded" and not r.get("grader_error")})
+    return sorted(
+        {
+            r["student"]
+            for r in rows
+            if isinstance(r, dict)
+            and isinstance(r.get("student"), str)
+            and r.get("status") == "graded"
+            and not r.get("grader_error")
+        }
+    )
 
 
 def point_biserial(got: list[int], rest: list[float]) -> tuple[float | None, str]:
@@ -106,14 +115,18 @@ def quiz_keys(source: Path) -> dict[str, str]:
         except SyntaxError:
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_choice" \
-                    and len(node.args) == 3 and all(isinstance(a, ast.Constant) for a in node.args[1:]) \
-                    and f"quiz_{node.args[1].value}" == gid:
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "check_choice"
+                and len(node.args) == 3
+                and all(isinstance(a, ast.Constant) for a in node.args[1:])
+                and f"quiz_{node.args[1].value}" == gid
+            ):
                 keys[gid] = str(node.args[2].value)
     return keys
 
 
-_READ: dict[Path, tuple[tuple[int, int], dict | None]] = {}    # notebook -> (its mtime and size, its answers)
+_READ: dict[Path, tuple[tuple[int, int], dict | None]] = {}  # notebook -> (its mtime and size, its answers)
 
 
 def quiz_answers(notebook: Path) -> dict[str, str] | None:
@@ -140,8 +153,9 @@ def _read_quiz(notebook: Path) -> dict[str, str] | None:
         cells = nbformat.read(notebook, 4).cells
     except (OSError, ValueError):
         return None
-    cell = next((c for c in cells if c.cell_type == "code"
-                 and c.metadata.get("nbgrader", {}).get("grade_id") == "quiz"), None)
+    cell = next(
+        (c for c in cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade_id") == "quiz"), None
+    )
     if cell is None:
         return None
     try:
@@ -152,7 +166,7 @@ def _read_quiz(notebook: Path) -> dict[str, str] | None:
     for node in tree.body:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             if _changes_answers(node):
-                answers = None                           # answers set by code: not read, so unknown
+                answers = None  # answers set by code: not read, so unknown
             continue
         target = node.targets[0]
         if isinstance(target, ast.Name) and target.id == "quiz_answers" and isinstance(node.value, ast.Dict):
@@ -161,12 +175,17 @@ def _read_quiz(notebook: Path) -> dict[str, str] | None:
                 if isinstance(k, ast.Constant) and isinstance(k.value, str):
                     answers[k.value] = _literal(v)
         elif isinstance(target, ast.Name) and target.id == "quiz_answers":
-            answers = None                               # something not a dict literal: unknown
-        elif answers is not None and isinstance(target, ast.Subscript) \
-                and isinstance(target.value, ast.Name) and target.value.id == "quiz_answers" \
-                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+            answers = None  # something not a dict literal: unknown
+        elif (
+            answers is not None
+            and isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "quiz_answers"
+            and isinstance(target.slice, ast.Constant)
+            and isinstance(target.slice.value, str)
+        ):
             answers[target.slice.value] = _literal(node.value)
-        elif _changes_answers(node):                     # quiz_answers[key] = ..., x = quiz_answers.pop(...)
+        elif _changes_answers(node):  # quiz_answers[key] = ..., x = quiz_answers.pop(...)
             answers = None
     return answers
 
@@ -177,8 +196,11 @@ def _changes_answers(node) -> bool:
     argument of a call (`check_choices(quiz_answers, ...)`, `print(quiz_answers)`)."""
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         call = node.value
-        inside = [call.func] + [k.value for k in call.keywords if not _is_answers(k.value)] \
+        inside = (
+            [call.func]
+            + [k.value for k in call.keywords if not _is_answers(k.value)]
             + [a for a in call.args if not _is_answers(a)]
+        )
         return any(_is_answers(n) for part in inside for n in ast.walk(part))
     return any(_is_answers(n) for n in ast.walk(node))
 
@@ -208,9 +230,15 @@ def _kinds(source: Path) -> tuple[list[str], dict[str, str]]:
             continue
         gid = grading["grade_id"]
         order.append(gid)
-        kinds[gid] = (HAND if cell.cell_type == "markdown" or grading.get("solution")
-                      else QUIZ if gid.startswith("quiz_q")
-                      else HIDDEN if "BEGIN HIDDEN TESTS" in cell.source else VISIBLE)
+        kinds[gid] = (
+            HAND
+            if cell.cell_type == "markdown" or grading.get("solution")
+            else QUIZ
+            if gid.startswith("quiz_q")
+            else HIDDEN
+            if "BEGIN HIDDEN TESTS" in cell.source
+            else VISIBLE
+        )
     return order, kinds
 
 
@@ -219,16 +247,29 @@ def _scores(gb, assignment: str, students: set[str]) -> list[tuple]:
     assignment's submissions by `students`, in one query."""
     from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
 
-    query = (gb.db.query(SubmittedAssignment.student_id, Notebook.name, BaseCell.name, Grade.score,
-                         Grade.max_score, Grade.needs_manual_grade, Grade.manual_score, Grade.cell_type)
-             .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-             .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-             .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-             .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-             .join(BaseCell, Grade.cell_id == BaseCell.id)
-             .filter(Assignment.name == assignment))
-    return [(student, nb, cell, float(score or 0), float(top or 0), bool(needs) and manual is None, kind)
-            for student, nb, cell, score, top, needs, manual, kind in query if student in students]
+    query = (
+        gb.db.query(
+            SubmittedAssignment.student_id,
+            Notebook.name,
+            BaseCell.name,
+            Grade.score,
+            Grade.max_score,
+            Grade.needs_manual_grade,
+            Grade.manual_score,
+            Grade.cell_type,
+        )
+        .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+        .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+        .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+        .join(BaseCell, Grade.cell_id == BaseCell.id)
+        .filter(Assignment.name == assignment)
+    )
+    return [
+        (student, nb, cell, float(score or 0), float(top or 0), bool(needs) and manual is None, kind)
+        for student, nb, cell, score, top, needs, manual, kind in query
+        if student in students
+    ]
 
 
 def _exercise(name: str, exercises) -> str:
@@ -288,8 +329,11 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
             else:
                 answers.setdefault(student, {}).update({label(nb, f"quiz_{q}"): a for q, a in got.items()})
 
-    diagnoses = {r["student"]: r["diagnoses"] for r in rows
-                 if r.get("student") in students and isinstance(r.get("diagnoses"), dict)}
+    diagnoses = {
+        r["student"]: r["diagnoses"]
+        for r in rows
+        if r.get("student") in students and isinstance(r.get("diagnoses"), dict)
+    }
     exercises = {ex for d in diagnoses.values() for ex in d if isinstance(ex, str)}
     totals = {s: sum(score for score, _, _ in got.values()) for s, got in by_student.items()}
 
@@ -309,7 +353,8 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
             item.share_right = item.right / len(here)
             item.mean_share = sum(min(max(score / top, 0.0), 1.0) for score in scores) / len(here)
             item.discrimination, item.no_discrimination = point_biserial(
-                got, [totals[s] - score for s, score in zip(here, scores)])
+                got, [totals[s] - score for s, score in zip(here, scores)]
+            )
             missed = [s for s, g in zip(here, got) if not g]
             if item.key:
                 wrong = Counter(answers[s].get(name, "") for s in missed if s in answers)
@@ -318,8 +363,11 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
                 item.wrong_answer, item.wrong_count, item.wrong_tied = _most_common(wrong)
             item.exercise = _exercise(cell, exercises) if kind in (VISIBLE, HIDDEN) else ""
             if item.exercise:
-                named = [diagnoses[s][item.exercise] for s in missed
-                         if s in diagnoses and isinstance(diagnoses[s].get(item.exercise), str)]
+                named = [
+                    diagnoses[s][item.exercise]
+                    for s in missed
+                    if s in diagnoses and isinstance(diagnoses[s].get(item.exercise), str)
+                ]
                 item.missed_diagnosed = len(named)
                 item.mistake, item.mistake_count, _ = _most_common(Counter(n for n in named if n))
             if item.right == 0:
@@ -329,5 +377,9 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
             if item.discrimination is not None and item.discrimination < 0:
                 item.flags.append(NEGATIVE)
         items.append(item)
-    return {"students": len(counted), "items": [asdict(i) for i in items], "unreadable": sorted(set(unreadable)),
-            "min_students": MIN_STUDENTS}
+    return {
+        "students": len(counted),
+        "items": [asdict(i) for i in items],
+        "unreadable": sorted(set(unreadable)),
+        "min_students": MIN_STUDENTS,
+    }

@@ -16,6 +16,7 @@ saves on a thread per request, `make feedback` may run beside it): one writer at
 assignment (`one_writer`: a lock for this process's threads, an flock on the reports folder for
 other processes), and each file replaced whole (`write_whole`), so a reader sees the old file or
 the new one, never a truncated one."""
+
 from __future__ import annotations
 
 import contextlib
@@ -32,8 +33,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from ..course import csvcells
-from ..course.submission_names import shown as _text
 from ..course.student_text import markdown_text
+from ..course.submission_names import shown as _text
 from .rows import Result
 from .scores import late_by
 
@@ -42,12 +43,18 @@ def score_changes(previous: dict, results, gradebook: dict | None = None) -> lis
     """(student, score before, score now) of each student graded before this run and in it whose
     score differs. Before: what the gradebook held when the run started (`gradebook`, hand grades
     given since the last run included), else the previous run's report.json."""
-    before = {s["student"]: s["score"] for s in previous.get("students", []) + previous.get("earlier_students", [])
-              if isinstance(s, dict) and not s.get("grader_error") and isinstance(s.get("score"), (int, float))}
+    before = {
+        s["student"]: s["score"]
+        for s in previous.get("students", []) + previous.get("earlier_students", [])
+        if isinstance(s, dict) and not s.get("grader_error") and isinstance(s.get("score"), (int, float))
+    }
     if gradebook is not None:
         before = {student: score for student, score in gradebook.items() if student in before}
-    return [(r.student, before[r.student], r.score) for r in results
-            if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9]
+    return [
+        (r.student, before[r.student], r.score)
+        for r in results
+        if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9
+    ]
 
 
 _WRITING = threading.Lock()
@@ -66,7 +73,7 @@ def one_writer(out: Path):
                 fcntl.flock(folder, fcntl.LOCK_EX)
             yield
         finally:
-            os.close(folder)                         # also releases the flock
+            os.close(folder)  # also releases the flock
 
 
 def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -101,26 +108,49 @@ def _write_reports(run, seconds: float, earlier) -> list[tuple[str, float, float
         previous = {}
     baseline = getattr(run.opt, "regrade_baseline", None)
     if baseline is None:
-        changes = score_changes(previous if isinstance(previous, dict) else {}, results,
-                                getattr(run, "scores_before", None))
-    else:                    # a regrade's pass: from the gradebook before the regrade, over every pass so far
-        changes = [(r.student, baseline[r.student], r.score) for r in sorted([*results, *earlier], key=lambda r: r.student)
-                   if r.student in baseline and not r.grader_error and r.status == "graded"
-                   and abs(r.score - baseline[r.student]) > 1e-9]
+        changes = score_changes(
+            previous if isinstance(previous, dict) else {}, results, getattr(run, "scores_before", None)
+        )
+    else:  # a regrade's pass: from the gradebook before the regrade, over every pass so far
+        changes = [
+            (r.student, baseline[r.student], r.score)
+            for r in sorted([*results, *earlier], key=lambda r: r.student)
+            if r.student in baseline
+            and not r.grader_error
+            and r.status == "graded"
+            and abs(r.score - baseline[r.student]) > 1e-9
+        ]
 
-    sources = [p for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
-               if isinstance(p, str) and p != str(run.submissions)] if isinstance(previous, dict) else []
-    meta = {"assignment": run.assignment, "submissions": str(run.submissions),
-            "sources": [*sources, str(run.submissions)],       # every run's, oldest first: make regrade grades each
-            "sandboxed": run.opt.sandboxed, "jobs": run.opt.jobs, "seconds": seconds,
-            "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.node(),
-            "previous_finished": str(previous.get("finished", "?")) if isinstance(previous, dict) else "?",
-            "roster_size": len(run.roster.entries) if getattr(run, "roster", None) is not None else None}
-    record = {**meta, "students": [asdict(r) for r in results], "changes": changes,
-              "earlier_students": [asdict(r) for r in earlier],
-              "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files]}
+    sources = (
+        [
+            p
+            for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
+            if isinstance(p, str) and p != str(run.submissions)
+        ]
+        if isinstance(previous, dict)
+        else []
+    )
+    meta = {
+        "assignment": run.assignment,
+        "submissions": str(run.submissions),
+        "sources": [*sources, str(run.submissions)],  # every run's, oldest first: make regrade grades each
+        "sandboxed": run.opt.sandboxed,
+        "jobs": run.opt.jobs,
+        "seconds": seconds,
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": platform.node(),
+        "previous_finished": str(previous.get("finished", "?")) if isinstance(previous, dict) else "?",
+        "roster_size": len(run.roster.entries) if getattr(run, "roster", None) is not None else None,
+    }
+    record = {
+        **meta,
+        "students": [asdict(r) for r in results],
+        "changes": changes,
+        "earlier_students": [asdict(r) for r in earlier],
+        "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files],
+    }
     if isinstance(previous, dict) and isinstance(previous.get("similarity"), dict):
-        record["similarity"] = previous["similarity"]     # kept, and said to be of the class before this run
+        record["similarity"] = previous["similarity"]  # kept, and said to be of the class before this run
     rescore(run.course, run.assignment, record)
     write_files(out, record)
     return changes
@@ -175,16 +205,25 @@ def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
             if students is not None and row["student"] not in students:
                 continue
             got = scores.for_row(gb, row["student"], row)
-            row.update(final=got.final, late_source="",
-                       late_note=f"{got.why}; the score is the run's, before any late penalty" if got.why else "")
+            row.update(
+                final=got.final,
+                late_source="",
+                late_note=f"{got.why}; the score is the run's, before any late penalty" if got.why else "",
+            )
             derived = got.derived
             if derived is None:
                 continue
             pending = set(derived.pending)
             kept = [name for name in row.get("needs_manual") or [] if name in pending]
-            row.update(score=derived.raw, max_score=derived.max_score, late_seconds=derived.late_seconds or 0.0,
-                       late_penalty=derived.penalty, late_source=derived.late_source,
-                       late_note=derived.note, needs_manual=kept + sorted(pending - set(kept)))
+            row.update(
+                score=derived.raw,
+                max_score=derived.max_score,
+                late_seconds=derived.late_seconds or 0.0,
+                late_penalty=derived.penalty,
+                late_source=derived.late_source,
+                late_note=derived.note,
+                needs_manual=kept + sorted(pending - set(kept)),
+            )
         record["questions"] = question_stats(course, assignment, record, gb)
 
 
@@ -202,8 +241,19 @@ def question_stats(course: Path, assignment: str, record: dict, gb) -> dict | No
         return {"error": f"{type(err).__name__}: {str(err)[:200]}"}
 
 
-GRADES_CSV = ["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags",
-              "late_by", "late_penalty", "final"]
+GRADES_CSV = [
+    "student_id",
+    "name",
+    "lms_id",
+    "score",
+    "max_score",
+    "status",
+    "needs_manual_grading",
+    "flags",
+    "late_by",
+    "late_penalty",
+    "final",
+]
 
 
 def write_files(out: Path, record: dict) -> None:
@@ -217,36 +267,71 @@ def write_files(out: Path, record: dict) -> None:
     writer.writerow(GRADES_CSV)
     for r in sorted([*results, *earlier], key=lambda r: r.student):
         late = "marked by Canvas" if r.late_source == BY_LMS else late_by(r.late_seconds)
-        writer.writerow(csvcells.row([
-            r.student, r.name, r.lms_id, "" if r.grader_error else f"{r.score:g}", f"{r.max_score:g}", r.status,
-            len(r.needs_manual), len(r.flags), late, f"{r.late_penalty:g}",
-            "" if r.final is None else f"{r.final:g}"]))
+        writer.writerow(
+            csvcells.row(
+                [
+                    r.student,
+                    r.name,
+                    r.lms_id,
+                    "" if r.grader_error else f"{r.score:g}",
+                    f"{r.max_score:g}",
+                    r.status,
+                    len(r.needs_manual),
+                    len(r.flags),
+                    late,
+                    f"{r.late_penalty:g}",
+                    "" if r.final is None else f"{r.final:g}",
+                ]
+            )
+        )
     write_whole(out / "grades.csv", table.getvalue(), encoding=csvcells.ENCODING)
     write_whole(out / "report.json", json.dumps(record, indent=1))
 
     absent = [r.student for r in [*results, *earlier] if r.status == "missing" and r.reason == NOTHING]
-    roster = (f" The roster has {record['roster_size']} student(s), each with a row below; handed in nothing: "
-              f"{_cell(', '.join(absent)) or 'nobody'}." if record.get("roster_size") is not None else "")
+    roster = (
+        f" The roster has {record['roster_size']} student(s), each with a row below; handed in nothing: "
+        f"{_cell(', '.join(absent)) or 'nobody'}."
+        if record.get("roster_size") is not None
+        else ""
+    )
     graded = sum(r.reason != NOTHING for r in results)
-    lines = [f"# Grading report: {record.get('assignment', out.name)}", "",
-             f"{graded} submission(s) in {record.get('seconds', '?')} s with {record.get('jobs', '?')} worker(s), "
-             f"{'sandboxed' if record.get('sandboxed') else '**UNSANDBOXED**'}. "
-             f"Feedback: feedback/\\<student\\>/{record.get('assignment', out.name)}/.{roster}", "", *TABLE]
+    lines = [
+        f"# Grading report: {record.get('assignment', out.name)}",
+        "",
+        f"{graded} submission(s) in {record.get('seconds', '?')} s with {record.get('jobs', '?')} worker(s), "
+        f"{'sandboxed' if record.get('sandboxed') else '**UNSANDBOXED**'}. "
+        f"Feedback: feedback/\\<student\\>/{record.get('assignment', out.name)}/.{roster}",
+        "",
+        *TABLE,
+    ]
     lines += [_row(r) for r in results]
     shown = [tuple(c) for c in record.get("changes", []) if isinstance(c, (list, tuple)) and len(c) == 3]
     if shown:
-        lines += ["", f"## Scores changed since the last run ({_cell(str(record.get('previous_finished', '?')))})", "",
-                  "| student | before | now | change |", "|---|---|---|---|"]
+        lines += [
+            "",
+            f"## Scores changed since the last run ({_cell(str(record.get('previous_finished', '?')))})",
+            "",
+            "| student | before | now | change |",
+            "|---|---|---|---|",
+        ]
         lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in sorted(shown)]
     if earlier:
-        lines += ["", "## Graded in earlier runs, not in this one", "",
-                  "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).", "",
-                  *TABLE, *(_row(r) for r in earlier)]
+        lines += [
+            "",
+            "## Graded in earlier runs, not in this one",
+            "",
+            "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).",
+            "",
+            *TABLE,
+            *(_row(r) for r in earlier),
+        ]
     lines += limits_section(results)
     lines += mistakes_section(record.get("assignment", out.name), results)
     lines += similarity_section(record)
     lines += questions_section(record.get("questions"))
-    rejected = [(f.get("entry", ""), f.get("reason", "")) for f in record.get("rejected_files", []) if isinstance(f, dict)]
+    rejected = [
+        (f.get("entry", ""), f.get("reason", "")) for f in record.get("rejected_files", []) if isinstance(f, dict)
+    ]
     if rejected:
         lines += ["", "## Files not graded", "", "| file or archive entry | reason |", "|---|---|"]
         lines += [f"| {_cell(e)} | {_cell(why)} |" for e, why in rejected]
@@ -255,12 +340,20 @@ def write_files(out: Path, record: dict) -> None:
 
 def _rows(rows) -> list[SimpleNamespace]:
     """The rows of report.json as the report's tables read them (a Result's fields, and the final score)."""
-    defaults = {name: (f.default_factory() if f.default_factory is not MISSING else f.default)
-                for name, f in Result.__dataclass_fields__.items() if f.default is not MISSING
-                or f.default_factory is not MISSING}
+    defaults = {
+        name: (f.default_factory() if f.default_factory is not MISSING else f.default)
+        for name, f in Result.__dataclass_fields__.items()
+        if f.default is not MISSING or f.default_factory is not MISSING
+    }
     defaults.update(final=None, late_source="", late_note="")
-    return sorted((SimpleNamespace(**{**defaults, **row}) for row in rows
-                   if isinstance(row, dict) and isinstance(row.get("student"), str)), key=lambda r: r.student)
+    return sorted(
+        (
+            SimpleNamespace(**{**defaults, **row})
+            for row in rows
+            if isinstance(row, dict) and isinstance(row.get("student"), str)
+        ),
+        key=lambda r: r.student,
+    )
 
 
 def mistakes_section(assignment: str, results) -> list[str]:
@@ -268,15 +361,22 @@ def mistakes_section(assignment: str, results) -> list[str]:
     each catalogued mistake, or one it does not recognise (where to revisit a lecture)."""
     if not any(r.diagnoses for r in results):
         return []
-    from rnnlab.diagnose import catalogue          # (imports torch: only when there is a mistake to count)
+    from rnnlab.diagnose import catalogue  # (imports torch: only when there is a mistake to count)
 
     entries = catalogue(assignment)
     failed = {ex: [r.diagnoses[ex] for r in results if ex in r.diagnoses] for ex in entries}
     if not any(failed.values()):
         return []
-    out = ["", "## Mistakes named in the feedback", "",
-           "Students who failed an exercise, by the catalogued mistake their answer behaves like "
-           "(rnnlab/data/diagnoses/).", "", "| exercise | failed | mistake | students |", "|---|---|---|---|"]
+    out = [
+        "",
+        "## Mistakes named in the feedback",
+        "",
+        "Students who failed an exercise, by the catalogued mistake their answer behaves like "
+        "(rnnlab/data/diagnoses/).",
+        "",
+        "| exercise | failed | mistake | students |",
+        "|---|---|---|---|",
+    ]
     for ex, named in failed.items():
         if not named:
             continue
@@ -295,28 +395,41 @@ def questions_section(stats) -> list[str]:
         return []
     out = ["", "## Question statistics", ""]
     if stats.get("error"):
-        return out + [f"Could not be computed from the gradebook ({_cell(stats['error'])}); the scores above "
-                      "are not affected."]
-    out += [f"From the gradebook now, over {stats.get('students', 0)} graded student(s); an answer still to be "
-            "graded by hand is left out of its item. *right*: the share with full points; *mean*: the mean "
-            "share of the points; *discrimination*: the point-biserial correlation between getting the item and "
-            f"the rest of the score, from -1 to 1 (none with fewer than {stats.get('min_students', '?')} students). "
-            "make questions draws them as a page, and docs/instructor.md's section Question statistics "
-            "says when a flag deserves a look.", ""]
+        return out + [
+            f"Could not be computed from the gradebook ({_cell(stats['error'])}); the scores above are not affected."
+        ]
+    out += [
+        f"From the gradebook now, over {stats.get('students', 0)} graded student(s); an answer still to be "
+        "graded by hand is left out of its item. *right*: the share with full points; *mean*: the mean "
+        "share of the points; *discrimination*: the point-biserial correlation between getting the item and "
+        f"the rest of the score, from -1 to 1 (none with fewer than {stats.get('min_students', '?')} students). "
+        "make questions draws them as a page, and docs/instructor.md's section Question statistics "
+        "says when a flag deserves a look.",
+        "",
+    ]
     items = [i for i in stats.get("items", []) if isinstance(i, dict)]
     if not items:
         return out + ["No graded item yet."]
-    out += ["| item | kind | points | students | right | mean | discrimination | most common wrong answer or "
-            "mistake | flags |", "|---|---|---|---|---|---|---|---|---|"]
+    out += [
+        "| item | kind | points | students | right | mean | discrimination | most common wrong answer or "
+        "mistake | flags |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for i in items:
         counted = f"{i['students']}" + (f" ({i['pending']} to grade)" if i.get("pending") else "")
         flags = ", ".join(f"**{_cell(f)}**" for f in i["flags"]) or "-"
-        out.append(f"| {_cell(i['name'])} | {_cell(i['kind'])} | {i['points']:g} | {counted} | "
-                   f"{_share(i['share_right'])} | {_share(i['mean_share'])} | {_cell(_discrimination(i))} | "
-                   f"{_cell(common_error(i)) or '-'} | {flags} |")
+        out.append(
+            f"| {_cell(i['name'])} | {_cell(i['kind'])} | {i['points']:g} | {counted} | "
+            f"{_share(i['share_right'])} | {_share(i['mean_share'])} | {_cell(_discrimination(i))} | "
+            f"{_cell(common_error(i)) or '-'} | {flags} |"
+        )
     if stats.get("unreadable"):
-        out += ["", "Quiz answers that could not be read (no quiz cell, or no dict written out in it): "
-                + _cell(", ".join(stats["unreadable"])) + "."]
+        out += [
+            "",
+            "Quiz answers that could not be read (no quiz cell, or no dict written out in it): "
+            + _cell(", ".join(stats["unreadable"]))
+            + ".",
+        ]
     return out
 
 
@@ -338,27 +451,37 @@ def common_error(item: dict) -> str:
             return f"key {item['key']}"
         tied = item.get("wrong_tied") or 0
         also = f", as often as {tied} other answer{'s' if tied > 1 else ''}" if tied else ""
-        return (f"{item['wrong_answer']} ({item['wrong_count']} of {item['wrong_total']} wrong answers{also}; "
-                f"key {item['key']})")
+        return (
+            f"{item['wrong_answer']} ({item['wrong_count']} of {item['wrong_total']} wrong answers{also}; "
+            f"key {item['key']})"
+        )
     if item.get("mistake"):
-        return (f"{item['mistake']} ({item['mistake_count']} of {item['missed_diagnosed']} who missed it "
-                "and were diagnosed)")
+        return (
+            f"{item['mistake']} ({item['mistake_count']} of {item['missed_diagnosed']} who missed it "
+            "and were diagnosed)"
+        )
     if item.get("missed_diagnosed"):
         return f"none named ({item['missed_diagnosed']} not recognised)"
     return ""
 
 
-NOTHING = "nothing handed in"          # the reason of a rostered student's row with no submission
+NOTHING = "nothing handed in"  # the reason of a rostered student's row with no submission
 TABLE = ["| student | score | status | failed tests | timeouts | flags and reasons |", "|---|---|---|---|---|---|"]
 
 
 def _row(r) -> str:
-    notes = "; ".join(([r.reason] if r.reason else []) + _lateness(r) + r.flags +
-                      ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []))
+    notes = "; ".join(
+        ([r.reason] if r.reason else [])
+        + _lateness(r)
+        + r.flags
+        + ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else [])
+    )
     score = "grader error" if r.grader_error else f"{r.score if r.final is None else r.final:g}"
     who = f"{_cell(r.student)} ({_cell(r.name)})" if r.name else _cell(r.student)
-    return (f"| {who} | {score} / {r.max_score:g} | {r.status} | {', '.join(r.failed_tests) or '-'} | "
-            f"{', '.join(r.timeouts) or '-'} | {_cell(notes) or '-'} |")
+    return (
+        f"| {who} | {score} / {r.max_score:g} | {r.status} | {', '.join(r.failed_tests) or '-'} | "
+        f"{', '.join(r.timeouts) or '-'} | {_cell(notes) or '-'} |"
+    )
 
 
 def _lateness(r) -> list[str]:
@@ -386,21 +509,29 @@ def similarity_section(record: dict) -> list[str]:
         return _cell(student) + (f" ({_cell(names[student])})" if names.get(student) else "")
 
     pairs = [p for p in found.get("pairs", []) if isinstance(p, dict) and len(p.get("students") or ()) == 2]
-    out = ["", "## Similar submissions", "",
-           f"Computed {_cell(str(found.get('computed', '?')))} by make similarity over {found.get('students', '?')} "
-           f"student(s): {len(pairs)} pair(s) whose answers are more alike than the course's own independent "
-           "right answers ever were (starter and lecture code left out). This accuses no one: it is evidence "
-           f"for a person to read and judge. Both answers side by side: {_cell(str(found.get('page', '')))}."]
+    out = [
+        "",
+        "## Similar submissions",
+        "",
+        f"Computed {_cell(str(found.get('computed', '?')))} by make similarity over {found.get('students', '?')} "
+        f"student(s): {len(pairs)} pair(s) whose answers are more alike than the course's own independent "
+        "right answers ever were (starter and lecture code left out). This accuses no one: it is evidence "
+        f"for a person to read and judge. Both answers side by side: {_cell(str(found.get('page', '')))}.",
+    ]
     if str(found.get("graded", "")) != str(record.get("finished", "")):
-        out.append(f"The class was graded again since ({_cell(str(record.get('finished', '?')))}): run make "
-                   "similarity again to compare the answers graded now.")
+        out.append(
+            f"The class was graded again since ({_cell(str(record.get('finished', '?')))}): run make "
+            "similarity again to compare the answers graded now."
+        )
     if pairs:
         out += ["", "| exercise | students | alike (share of each) | matching characters |", "|---|---|---|---|"]
         for p in pairs:
             a, b = p["students"]
             shares = " / ".join(f"{float(x):.0%}" for x in p.get("shares", []))
-            out.append(f"| {_cell(str(p.get('exercise') or 'whole notebook'))} | {who(a)} and {who(b)} | "
-                       f"{shares} | {_cell(str(p.get('matched', '')))} |")
+            out.append(
+                f"| {_cell(str(p.get('exercise') or 'whole notebook'))} | {who(a)} and {who(b)} | "
+                f"{shares} | {_cell(str(p.get('matched', '')))} |"
+            )
     return out
 
 
@@ -416,8 +547,14 @@ def limits_section(results) -> list[str]:
     for r in results:
         if r.limits:
             shown = "; ".join(f"{k}: {v}" for k, v in r.limits.items() if k != "peak memory of the whole kernel")
-            rows.setdefault(shown, []).append(r.student + (f" (peak {r.limits['peak memory of the whole kernel']})"
-                                                           if "peak memory of the whole kernel" in r.limits else ""))
+            rows.setdefault(shown, []).append(
+                r.student
+                + (
+                    f" (peak {r.limits['peak memory of the whole kernel']})"
+                    if "peak memory of the whole kernel" in r.limits
+                    else ""
+                )
+            )
     if not rows:
         return []
     out = ["", "## Limits in force", "", "| limits | students (peak memory of the whole kernel) |", "|---|---|"]

@@ -17,6 +17,7 @@ lastnamefirstname), the Moodle user's e-mail name, the Blackboard username, or t
 own. With a roster, every grading run has one row per rostered student (graded, missing,
 rejected) and a submission is matched to its row by the LMS's id when its name carries one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,13 +35,13 @@ ROSTER = "roster.csv"
 
 @dataclass
 class Entry:
-    student: str              # the course's id: gradebook, feedback/<student>/, reports
-    name: str = ""            # as the LMS shows it ("Smith, John" in Canvas)
-    lms: str = ""             # canvas | moodle | blackboard | "" (a hub's or a plain list)
-    lms_id: str = ""          # Canvas user id, Moodle participant number, Blackboard username
+    student: str  # the course's id: gradebook, feedback/<student>/, reports
+    name: str = ""  # as the LMS shows it ("Smith, John" in Canvas)
+    lms: str = ""  # canvas | moodle | blackboard | "" (a hub's or a plain list)
+    lms_id: str = ""  # Canvas user id, Moodle participant number, Blackboard username
     email: str = ""
     section: str = ""
-    sis_user_id: str = ""     # Canvas's, kept for its grade import
+    sis_user_id: str = ""  # Canvas's, kept for its grade import
     sis_login_id: str = ""
     # Moodle numbers its participants per assignment (assign_user_mapping): "ps01_x=7000;ps03_y=8123",
     # one worksheet read per assignment (make roster FILE=... ASSIGNMENT=...)
@@ -78,7 +79,7 @@ def _read(path: Path) -> list[dict[str, str]]:
         raw = path.read_bytes()
     except OSError as err:
         raise RosterError(f"cannot read {path}: {err.strerror or err}")
-    for encoding in ("utf-8-sig", "cp1252"):         # Excel saves either
+    for encoding in ("utf-8-sig", "cp1252"):  # Excel saves either
         try:
             text = raw.decode(encoding)
             break
@@ -94,7 +95,7 @@ def parse(path: Path) -> tuple[str, list[Entry]]:
     """(which format it was, its students) of an LMS's class list."""
     rows = _read(Path(path))
     head = set(rows[0])
-    if {"Student", "ID"} <= head:              # SIS columns only for who may read SIS data
+    if {"Student", "ID"} <= head:  # SIS columns only for who may read SIS data
         kind, entries = "a Canvas gradebook export", _canvas(rows)
     elif {"Identifier", "Full name"} <= head:
         kind, entries = "a Moodle grading worksheet", _moodle(rows)
@@ -103,8 +104,10 @@ def parse(path: Path) -> tuple[str, list[Entry]]:
     elif head & {"student", "username", "student_id"}:
         kind, entries = "a plain class list", _plain(rows)
     else:
-        raise RosterError(f"{path}: not a class list this course reads (columns: {', '.join(sorted(head))[:300]}); "
-                          "see docs/instructor.md, 'The roster'")
+        raise RosterError(
+            f"{path}: not a class list this course reads (columns: {', '.join(sorted(head))[:300]}); "
+            "see docs/instructor.md, 'The roster'"
+        )
     return kind, _unique(entries)
 
 
@@ -112,12 +115,20 @@ def _canvas(rows):
     out = []
     for row in rows:
         if not row.get("ID", "").isdigit() or row.get("Student") in ("Student, Test", "Test Student"):
-            continue                                   # Points Possible, posting policy, test student
+            continue  # Points Possible, posting policy, test student
         login = row.get("SIS Login ID", "")
         student = login if STUDENT_ID.match(login) else canvas_token(row["Student"]) or f"canvas{row['ID']}"
-        out.append(Entry(student, row["Student"], "canvas", row["ID"],
-                         section=row.get("Section", ""), sis_user_id=row.get("SIS User ID", ""),
-                         sis_login_id=row.get("SIS Login ID", "")))
+        out.append(
+            Entry(
+                student,
+                row["Student"],
+                "canvas",
+                row["ID"],
+                section=row.get("Section", ""),
+                sis_user_id=row.get("SIS User ID", ""),
+                sis_login_id=row.get("SIS Login ID", ""),
+            )
+        )
     return out
 
 
@@ -135,11 +146,16 @@ def _moodle(rows):
 def _blackboard(rows):
     """Blackboard gives the last and the first name apart: kept as "Last, First", as Canvas writes
     its sortable name, so that name_parts splits where Blackboard did ("de la Cruz", "Ana María")."""
+
     def name(row):
         last, first = (" ".join((row.get(k) or "").split()) for k in ("Last Name", "First Name"))
         return ", ".join(part for part in (last, first) if part)
-    return [Entry(row["Username"], name(row), "blackboard", row["Username"], email=row.get("Email", ""))
-            for row in rows if row.get("Username")]
+
+    return [
+        Entry(row["Username"], name(row), "blackboard", row["Username"], email=row.get("Email", ""))
+        for row in rows
+        if row.get("Username")
+    ]
 
 
 def _plain(rows):
@@ -147,8 +163,16 @@ def _plain(rows):
     for row in rows:
         student = row.get("student") or row.get("username") or row.get("student_id") or ""
         if student:
-            out.append(Entry(student, row.get("name", ""), row.get("lms", ""), row.get("lms_id", ""),
-                             email=row.get("email", ""), section=row.get("section", "")))
+            out.append(
+                Entry(
+                    student,
+                    row.get("name", ""),
+                    row.get("lms", ""),
+                    row.get("lms_id", ""),
+                    email=row.get("email", ""),
+                    section=row.get("section", ""),
+                )
+            )
     return out
 
 
@@ -165,8 +189,10 @@ def _unique(entries: list[Entry]) -> list[Entry]:
             bad.append(e.student or e.name or "(empty)")
         out.append(e)
     if bad:
-        raise RosterError(f"{len(bad)} student id(s) a grading run cannot use: {', '.join(bad[:5])} "
-                          "(letters, digits, '.', '_', '-', '@'; at most 64)")
+        raise RosterError(
+            f"{len(bad)} student id(s) a grading run cannot use: {', '.join(bad[:5])} "
+            "(letters, digits, '.', '_', '-', '@'; at most 64)"
+        )
     twice = sorted({e.student for e in out if [x.student for x in out].count(e.student) > 1})
     if twice:
         raise RosterError(f"the same student id on several rows: {', '.join(twice[:5])}")
@@ -179,18 +205,23 @@ def write(course: Path, entries: list[Entry], assignment: str | None = None) -> 
     path = Path(course) / ROSTER
     if any(e.lms == "moodle" for e in entries):
         if not assignment:
-            raise RosterError("a Moodle worksheet numbers its participants for one assignment only: "
-                              "say which, make roster FILE=... ASSIGNMENT=ps03")
+            raise RosterError(
+                "a Moodle worksheet numbers its participants for one assignment only: "
+                "say which, make roster FILE=... ASSIGNMENT=ps03"
+            )
         earlier = {e.student: e for e in (load(course) or Roster([])).entries if e.lms == "moodle"}
         for e in entries:
-            ids = dict(part.split("=", 1) for part in earlier[e.student].moodle_ids.split(";") if "=" in part) \
-                if e.student in earlier else {}
+            ids = (
+                dict(part.split("=", 1) for part in earlier[e.student].moodle_ids.split(";") if "=" in part)
+                if e.student in earlier
+                else {}
+            )
             ids[assignment] = e.lms_id
             e.moodle_ids, e.lms_id = ";".join(f"{a}={i}" for a, i in sorted(ids.items())), ""
     with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
         writer = csv.DictWriter(f, fieldnames=[fl.name for fl in fields(Entry)])
         writer.writeheader()
-        writer.writerows(csvcells.record(asdict(e)) for e in entries)   # a name never runs in a spreadsheet
+        writer.writerows(csvcells.record(asdict(e)) for e in entries)  # a name never runs in a spreadsheet
     return path
 
 
@@ -261,8 +292,9 @@ def load(course: Path, assignment: str | None = None) -> Roster | None:
     try:
         with open(path, newline="", encoding=csvcells.ENCODING) as f:
             names = {fl.name for fl in fields(Entry)}
-            entries = [Entry(**{k: csvcells.plain(v or "") for k, v in row.items() if k in names})
-                       for row in csv.DictReader(f)]
+            entries = [
+                Entry(**{k: csvcells.plain(v or "") for k, v in row.items() if k in names}) for row in csv.DictReader(f)
+            ]
     except (OSError, UnicodeDecodeError, TypeError, csv.Error) as err:
         raise RosterError(f"{path} cannot be read ({err}); write it again with make roster FILE=...")
     return Roster(_unique(entries), assignment)
@@ -283,7 +315,8 @@ def apply(found, roster: Roster | None) -> dict[str, Entry]:
             continue
         if entry.student in taken or (entry.student != key and entry.student in keys):
             found.notes.setdefault(key, []).append(
-                f"the roster's {entry.student} handed in under another name too; graded as {key}")
+                f"the roster's {entry.student} handed in under another name too; graded as {key}"
+            )
             continue
         taken[entry.student] = key
         rows[entry.student] = entry

@@ -28,6 +28,7 @@ gradebook does not count); a grader error, or a final that cannot be derived, ha
 cell, never 0: run the student again). Canvas's per-exercise columns are the final shared among the
 graded cells (`part_finals`), so they add up to it and a late penalty reaches them too.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,25 +39,25 @@ from pathlib import Path
 
 from ..course.submission_names import CANVAS
 
-LMS_MARKS = "lms-late.json"          # in reports/<assignment>/: student -> the file name Canvas marked late
-MARKED_LATE_SECONDS = 1.0            # how late a mark without a time counts: the least it can mean
+LMS_MARKS = "lms-late.json"  # in reports/<assignment>/: student -> the file name Canvas marked late
+MARKED_LATE_SECONDS = 1.0  # how late a mark without a time counts: the least it can mean
 
 ON_TIME, BY_TIME, BY_LMS = "", "submission time", "Canvas"
 
 
 @dataclass(frozen=True)
 class FinalScore:
-    raw: float                       # every grade's current score: the hand score where given, else the automatic
+    raw: float  # every grade's current score: the hand score where given, else the automatic
     max_score: float
-    late_seconds: float | None       # past the due date plus extension (0: on time); None: no submission time
-    late_source: str                 # ON_TIME, BY_TIME (the collector's time), BY_LMS (Canvas's mark)
+    late_seconds: float | None  # past the due date plus extension (0: on time); None: no submission time
+    late_source: str  # ON_TIME, BY_TIME (the collector's time), BY_LMS (Canvas's mark)
     penalty: float
     final: float
-    pending: tuple[str, ...] = ()    # answers still to be graded by hand (they count 0 until then)
-    note: str = ""                   # what the student's row says about lateness, '' when nothing
-    penalties: dict = field(default_factory=dict)   # notebook -> its penalty (nbgrader keeps one per notebook)
-    raws: dict = field(default_factory=dict)        # notebook -> its score before the penalty
-    grades: dict = field(default_factory=dict)      # notebook -> ((grade name, score, max score), ...)
+    pending: tuple[str, ...] = ()  # answers still to be graded by hand (they count 0 until then)
+    note: str = ""  # what the student's row says about lateness, '' when nothing
+    penalties: dict = field(default_factory=dict)  # notebook -> its penalty (nbgrader keeps one per notebook)
+    raws: dict = field(default_factory=dict)  # notebook -> its score before the penalty
+    grades: dict = field(default_factory=dict)  # notebook -> ((grade name, score, max score), ...)
 
 
 def late_plugin(config):
@@ -93,8 +94,9 @@ def lms_marks_at(path: Path) -> dict[str, str]:
         marks = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in marks.items() if isinstance(k, str) and isinstance(v, str)} \
-        if isinstance(marks, dict) else {}
+    return (
+        {k: v for k, v in marks.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(marks, dict) else {}
+    )
 
 
 def lms_marks(course: Path, assignment: str) -> dict[str, str]:
@@ -108,8 +110,14 @@ def lms_marks(course: Path, assignment: str) -> dict[str, str]:
         rows = record.get("students", []) + record.get("earlier_students", [])
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
-    return {r["student"]: r["lms_prefix"] for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)
-            and isinstance(r.get("lms_prefix"), str) and canvas_marked_late(r["lms_prefix"])}
+    return {
+        r["student"]: r["lms_prefix"]
+        for r in rows
+        if isinstance(r, dict)
+        and isinstance(r.get("student"), str)
+        and isinstance(r.get("lms_prefix"), str)
+        and canvas_marked_late(r["lms_prefix"])
+    }
 
 
 def lateness(submission, marked_late: bool) -> tuple[float | None, str, str]:
@@ -121,9 +129,15 @@ def lateness(submission, marked_late: bool) -> tuple[float | None, str, str]:
     if not marked_late:
         return None, ON_TIME, ""
     if submission.extension is not None and submission.extension.total_seconds() > 0:
-        return None, ON_TIME, (f"Canvas marked it late; not counted: an extension of "
-                               f"{late_by(submission.extension.total_seconds())} was given, which Canvas's "
-                               "mark did not know of")
+        return (
+            None,
+            ON_TIME,
+            (
+                f"Canvas marked it late; not counted: an extension of "
+                f"{late_by(submission.extension.total_seconds())} was given, which Canvas's "
+                "mark did not know of"
+            ),
+        )
     return None, BY_LMS, "counted as 1 s late on Canvas's mark (its file name does not say how late)"
 
 
@@ -142,9 +156,19 @@ def final_score(submission, plugin, marked_late: bool = False) -> FinalScore:
         penalties[nb.name] = _penalty(plugin, submission.student.id, score, late_for)
         penalty += penalties[nb.name]
         pending += [g.name for g in nb.grades if g.needs_manual_grade]
-    return FinalScore(raw=raw, max_score=top, late_seconds=seconds, late_source=source, penalty=penalty,
-                      final=max(0.0, raw - penalty), pending=tuple(pending), note=note, penalties=penalties,
-                      raws=raws, grades=grades)
+    return FinalScore(
+        raw=raw,
+        max_score=top,
+        late_seconds=seconds,
+        late_source=source,
+        penalty=penalty,
+        final=max(0.0, raw - penalty),
+        pending=tuple(pending),
+        note=note,
+        penalties=penalties,
+        raws=raws,
+        grades=grades,
+    )
 
 
 def _penalty(plugin, student: str, score: float, seconds_late: float) -> float:
@@ -160,7 +184,7 @@ def store(submission, result: FinalScore) -> bool:
     The caller commits."""
     changed = False
     for nb in submission.notebooks:
-        value = result.penalties.get(nb.name) or None          # nbgrader keeps None when not late
+        value = result.penalties.get(nb.name) or None  # nbgrader keeps None when not late
         if nb.late_submission_penalty != value:
             nb.late_submission_penalty, changed = value, True
     return changed
@@ -186,7 +210,11 @@ def recorded_scores(course: Path, assignment: str) -> dict[str, float] | None:
     grades included); {} without a gradebook, None if it cannot be read."""
     try:
         with existing_gradebook(course) as gb:
-            return {} if gb is None else {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(assignment)}
+            return (
+                {}
+                if gb is None
+                else {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(assignment)}
+            )
     except Exception:
         return None
 
@@ -195,20 +223,20 @@ def final_for_row(row: dict | None, derived: FinalScore | None) -> float | None:
     """The final score of a student's row of report.json (None: a student no grading run listed),
     given what the gradebook derives (None: no submission there, or none could be derived):
     None is an empty cell, which no LMS imports as a 0."""
-    if row is None:                                  # nbgrader's export: nothing handed in scores 0
+    if row is None:  # nbgrader's export: nothing handed in scores 0
         return 0.0 if derived is None else derived.final
     if row.get("grader_error"):
-        return None                                  # the pipeline failed, not the student: run them again
+        return None  # the pipeline failed, not the student: run them again
     if row.get("status") != "graded":
-        return 0.0                                   # missing, rejected or failed
+        return 0.0  # missing, rejected or failed
     return None if derived is None else derived.final
 
 
 @dataclass(frozen=True)
 class RowScore:
-    final: float | None                  # final_for_row's answer
-    derived: FinalScore | None = None    # the gradebook's figures, for a row that counts them
-    why: str = ""                        # why a final that should be there is not ('' otherwise)
+    final: float | None  # final_for_row's answer
+    derived: FinalScore | None = None  # the gradebook's figures, for a row that counts them
+    why: str = ""  # why a final that should be there is not ('' otherwise)
 
 
 NO_SUBMISSION = "the gradebook holds no submission of this student's: grade them again (make autograde)"
@@ -228,7 +256,7 @@ def part_finals(derived: FinalScore) -> dict[str, float]:
     floors = {name: math.floor(value) for name, value in exact.items()}
     spare = round(_exact(derived.final) * 100) - sum(floors.values())
     by_remainder = sorted(exact, key=lambda name: exact[name] - floors[name], reverse=True)
-    for name in by_remainder[:max(0, spare)]:
+    for name in by_remainder[: max(0, spare)]:
         floors[name] += 1
     return {name: hundredths / 100 for name, hundredths in floors.items()}
 
@@ -253,7 +281,7 @@ class Scores:
     def of(self, gb, student: str, write: bool = True) -> FinalScore | None:
         from nbgrader.api import MissingEntry
 
-        if gb is None:                                 # no gradebook yet (existing_gradebook)
+        if gb is None:  # no gradebook yet (existing_gradebook)
             return None
         try:
             submission = gb.find_submission(self.assignment, student)
@@ -272,10 +300,10 @@ class Scores:
         try:
             derived = self.of(gb, student)
         except Exception as err:
-            return RowScore(None, why=f"the final score could not be derived ({type(err).__name__}: "
-                                      f"{str(err)[:200]})")
-        return RowScore(final_for_row(row, derived), derived,
-                        NO_SUBMISSION if derived is None and row is not None else "")
+            return RowScore(None, why=f"the final score could not be derived ({type(err).__name__}: {str(err)[:200]})")
+        return RowScore(
+            final_for_row(row, derived), derived, NO_SUBMISSION if derived is None and row is not None else ""
+        )
 
 
 def late_by(seconds: float) -> str:

@@ -3,6 +3,7 @@
 (autograder.grading.workerclient), as many at a time as there are workers, with a wall-clock limit
 per submission. The re-check process is forked in the same kernel's sandbox and writes its
 record into a FIFO read as it arrives."""
+
 from __future__ import annotations
 
 import json
@@ -37,15 +38,24 @@ class Autograding:
             policy_file = self.work / f"policy-{student}.json"
             policy.save(policy_file)
             config.setdefault("Execute", {})["kernel_name"] = sb.KERNEL_NAME
-            env.update({"JUPYTER_PATH": os.pathsep.join(p for p in (str(self.work / "jupyter"),
-                                                                     os.environ.get("JUPYTER_PATH")) if p),
-                        sb.POLICY_ENV: str(policy_file)})
+            env.update(
+                {
+                    "JUPYTER_PATH": os.pathsep.join(
+                        p for p in (str(self.work / "jupyter"), os.environ.get("JUPYTER_PATH")) if p
+                    ),
+                    sb.POLICY_ENV: str(policy_file),
+                }
+            )
         if self.opt.sandboxed:
             warm = self.warm.get(slot)
             runtime = self.kernel_runtime(warm) if warm else self.new_runtime(self.opt.uid_base + slot)
-            policy = sb.Policy(runtime_dir=str(runtime), uid=self.opt.uid_base + slot,
-                               mpl_cache=str(self.mpl_cache),
-                               limits_file=str(self.work / f"limits-{student}.json"), **recheck)
+            policy = sb.Policy(
+                runtime_dir=str(runtime),
+                uid=self.opt.uid_base + slot,
+                mpl_cache=str(self.mpl_cache),
+                limits_file=str(self.work / f"limits-{student}.json"),
+                **recheck,
+            )
             if warm:
                 policy.warm_socket, policy.warm_root = warm.socket_path, warm.work_root
             policy_file = self.work / f"policy-{student}.json"
@@ -54,16 +64,24 @@ class Autograding:
             config["KernelManager"] = {"transport": "ipc", "ip": str(runtime / "kernel")}
             # the sandbox's kernelspec first; the caller's JUPYTER_PATH (nbconvert's templates, for
             # a Python outside the environment's prefix: autograder.deploying.hub) after it
-            jupyter_path = os.pathsep.join(p for p in (str(self.work / "jupyter"), os.environ.get("JUPYTER_PATH"))
-                                           if p)
-            env.update({"JUPYTER_PATH": jupyter_path, "JUPYTER_RUNTIME_DIR": str(runtime),
-                        sb.POLICY_ENV: str(policy_file)})
+            jupyter_path = os.pathsep.join(p for p in (str(self.work / "jupyter"), os.environ.get("JUPYTER_PATH")) if p)
+            env.update(
+                {"JUPYTER_PATH": jupyter_path, "JUPYTER_RUNTIME_DIR": str(runtime), sb.POLICY_ENV: str(policy_file)}
+            )
         from .recheck import CELL_TIMEOUT_ENV, HARNESS_ENV, OUTPUT_ENV, preprocessors
-        execute = "autograder.grading.inert.InertExecute" if self.opt.inert else "autograder.grading.inert.CappedExecute"
+
+        execute = (
+            "autograder.grading.inert.InertExecute" if self.opt.inert else "autograder.grading.inert.CappedExecute"
+        )
         config["Autograde"] = {"autograde_preprocessors": preprocessors(execute, bool(self.cases))}
         if self.cases:
-            env.update({HARNESS_ENV: str(self.work / "harness.py"), OUTPUT_ENV: str(self.work / "recheck"),
-                        CELL_TIMEOUT_ENV: str(self.cell_limit())})
+            env.update(
+                {
+                    HARNESS_ENV: str(self.work / "harness.py"),
+                    OUTPUT_ENV: str(self.work / "recheck"),
+                    CELL_TIMEOUT_ENV: str(self.cell_limit()),
+                }
+            )
         return {"assignment": self.assignment, "student": student, "env": env, "config": config}, runtime
 
     @staticmethod
@@ -103,14 +121,17 @@ class Autograding:
             # and the warm process, would be the kernels' own to change
             return
         from .warm import WarmProcess, notebook_imports
+
         imports = notebook_imports(self.source_nb)
         for slot in self.workers:
             uid = self.opt.uid_base + slot
             runtime = self.slot_runtime(uid)
             policy = sb.Policy(runtime_dir=str(runtime), uid=uid, mpl_cache=str(self.mpl_cache))
             try:
-                self.warm[slot] = WarmProcess(policy, self.course / "autograded", self.work / f"warm-{slot}.log", imports)
-            except OSError as err:            # the slot's kernels start the classic way
+                self.warm[slot] = WarmProcess(
+                    policy, self.course / "autograded", self.work / f"warm-{slot}.log", imports
+                )
+            except OSError as err:  # the slot's kernels start the classic way
                 self.log(f"  slot {slot}: no warm process ({err}); its kernels start fresh")
                 sb.release_runtime(runtime)
 
@@ -130,10 +151,12 @@ class Autograding:
         """The re-check process's input (its program and the student's answer cells, from the
         staged notebook) and the FIFO it writes to, for `student`'s policy."""
         from .recheck import student_cells
+
         staged = nbformat.read(self.course / STAGED / student / self.assignment / f"{self.assignment}.ipynb", 4)
         data = self.work / f"recheck-{student}.json"
-        data.write_text(json.dumps({"runner": self.runner, "cells": student_cells(staged),
-                                    "cell_timeout": self.cell_limit()}))
+        data.write_text(
+            json.dumps({"runner": self.runner, "cells": student_cells(staged), "cell_timeout": self.cell_limit()})
+        )
         fifo = self.work / f"recheck-{student}.fifo"
         if fifo.exists():
             fifo.unlink()
@@ -144,7 +167,7 @@ class Autograding:
         result = self.results[student]
         start = time.monotonic()
         task, runtime = self.task_for(student, slot)
-        if self.cases:        # the re-check may change the score or name a mistake: feedback after it, once
+        if self.cases:  # the re-check may change the score or name a mistake: feedback after it, once
             task["feedback"] = False
         reader = FifoReader(self.work / f"recheck-{student}.fifo") if self.cases else None
         try:
@@ -152,16 +175,18 @@ class Autograding:
         finally:
             result.limits = self.limits_of(student)
             if runtime is not None:
-                sb.release_runtime(runtime)        # GNU rm: a tree of any depth, no link followed
-            if reader is not None:                 # what the re-check process wrote, after the kernel's part
+                sb.release_runtime(runtime)  # GNU rm: a tree of any depth, no link followed
+            if reader is not None:  # what the re-check process wrote, after the kernel's part
                 child = reader.finish()
                 kernel_part = self.work / "recheck" / f"{student}.txt"
                 before = kernel_part.read_text() if kernel_part.exists() else ""
                 kernel_part.write_text(before + child.decode("utf-8", errors="replace"))
         if reply is None:
             result.status = "failed"
-            result.reason = (f"grading took longer than {self.opt.submission_timeout} s and was "
-                             "stopped (a loop that never ends and ignores interrupts?)")
+            result.reason = (
+                f"grading took longer than {self.opt.submission_timeout} s and was "
+                "stopped (a loop that never ends and ignores interrupts?)"
+            )
         else:
             graded = reply["autograde"]
             log = graded.get("log", "") + "\n" + graded.get("error", "")
@@ -169,8 +194,9 @@ class Autograding:
             if not graded.get("success"):
                 result.status, result.reason = "failed", explain_failure(log)
             elif task.get("feedback", True) and not reply.get("feedback", {}).get("success"):
-                result.flags.append("feedback could not be generated: " +
-                                    explain_failure(reply.get("feedback", {}).get("log", ""))[28:])
+                result.flags.append(
+                    "feedback could not be generated: " + explain_failure(reply.get("feedback", {}).get("log", ""))[28:]
+                )
         result.seconds = round(time.monotonic() - start, 2)
         self.log(f"  {student}: {result.status} in {result.seconds} s")
 
@@ -180,6 +206,7 @@ class Autograding:
         if not self.opt.sandboxed:
             return {"sandbox": "NONE: graded unsandboxed"}
         from .limits import Group
+
         record = self.work / f"limits-{student}.json"
         if not record.exists():
             return {"sandbox": "no kernel was started"}
@@ -193,33 +220,39 @@ class Autograding:
             peak, killed = group.peak_memory(), group.oom_kills()
             group.remove()
             if peak is not None:
-                limits["peak memory of the whole kernel"] = f"{peak / 1024 ** 2:.0f} MB"
+                limits["peak memory of the whole kernel"] = f"{peak / 1024**2:.0f} MB"
             if killed:
                 limits["processes killed by the memory limit"] = str(killed)
         return limits
 
     def grade_all(self, students: list[str]) -> None:
-        self.on_workers(students, self.grade_one,
-                        lambda student, err: grader_error(self.results[student], "grading", err))
-
+        self.on_workers(
+            students, self.grade_one, lambda student, err: grader_error(self.results[student], "grading", err)
+        )
 
 
 def explain_failure(log: str) -> str:
     """A sentence for the report from nbgrader's log of a failed autograde."""
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
-        return ("the notebook's kernel died while it ran (os._exit, a crash, a signal, or the memory "
-                "or process limit); nbgrader keeps no grade of a notebook whose kernel dies, so no "
-                "test counts, not even those that passed before")
+        return (
+            "the notebook's kernel died while it ran (os._exit, a crash, a signal, or the memory "
+            "or process limit); nbgrader keeps no grade of a notebook whose kernel dies, so no "
+            "test counts, not even those that passed before"
+        )
     if "No submitted file" in log:
         return "no notebook was submitted"
     if "Timeout waiting for execute reply" in log and BROKEN_CONNECTION not in log:
-        return ("the kernel stopped answering the grader: no reply came from a cell within the time "
-                "limit, nor from the interrupt that followed (a loop that ignores interrupts, a "
-                "stopped kernel, or code that broke the kernel's own output or connections?); the "
-                "notebook could not be graded")
+        return (
+            "the kernel stopped answering the grader: no reply came from a cell within the time "
+            "limit, nor from the interrupt that followed (a loop that ignores interrupts, a "
+            "stopped kernel, or code that broke the kernel's own output or connections?); the "
+            "notebook could not be graded"
+        )
     if "<IDS|MSG>" in log or BROKEN_CONNECTION in log:
         # jupyter_client met bytes that are no Jupyter message: the student's code wrote into
         # the kernel's own connections (its descriptors are the kernel's to use)
-        return ("the kernel's messages to the grader were garbled (the notebook's code wrote into "
-                "the kernel's own connections?); the notebook could not be graded")
+        return (
+            "the kernel's messages to the grader were garbled (the notebook's code wrote into "
+            "the kernel's own connections?); the notebook could not be graded"
+        )
     return "nbgrader could not grade it: " + first_error(log)

@@ -29,6 +29,7 @@ Faults:
   as it comes back (`done_folder`); a rerun of the same command grades only the others, and the
   records go once the run has written its reports.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -54,8 +55,8 @@ class ClusterLost(NotGradeable):
 
 
 # -- on the worker --------------------------------------------------------------------------
-_LOCK = threading.RLock()                # one student at a time per worker process (re-entered by _start)
-_STATE: dict = {}                        # the run this process grades: work folder, Run, Worker, slot
+_LOCK = threading.RLock()  # one student at a time per worker process (re-entered by _start)
+_STATE: dict = {}  # the run this process grades: work folder, Run, Worker, slot
 
 
 def _slot(name) -> int:
@@ -82,8 +83,9 @@ def get_ready(course: str, sandboxed: bool, work: str, dask_worker=None) -> str 
     the run, as the local path starts its workers (the first task waited 2.7-3.6 s for it)."""
     why = worker_problem(course, sandboxed)
     if why is None:
-        threading.Thread(target=_start, args=(course, work, _slot(dask_worker.name)), daemon=True,
-                         name="grading-start").start()
+        threading.Thread(
+            target=_start, args=(course, work, _slot(dask_worker.name)), daemon=True, name="grading-start"
+        ).start()
     return why
 
 
@@ -92,12 +94,17 @@ def _attach(spec: dict) -> tuple[Run, Worker, int]:
     options, the run's folder (written by the instructor's process), a grading worker."""
     from distributed import get_worker
 
-    if _STATE.get("work") != spec["work"]:             # not started by get_ready (a worker that joined late)
+    if _STATE.get("work") != spec["work"]:  # not started by get_ready (a worker that joined late)
         _start(spec["course"], spec["work"], _slot(get_worker().name))
     if _STATE.get("run") is None:
         # this worker grades its students here: the run's own options, on this machine
-        run = Run(spec["assignment"], spec["submissions"], course=spec["course"],
-                  options=Options(**{**spec["options"], "cluster": None}), log=lambda *a: None)
+        run = Run(
+            spec["assignment"],
+            spec["submissions"],
+            course=spec["course"],
+            options=Options(**{**spec["options"], "cluster": None}),
+            log=lambda *a: None,
+        )
         run.work = Path(spec["work"])
         try:
             run.check_sandbox()
@@ -108,7 +115,7 @@ def _attach(spec: dict) -> tuple[Run, Worker, int]:
             raise
         _STATE["run"] = run
     run = _STATE["run"]
-    if not _STATE["worker"].alive():                                 # stopped after a timeout
+    if not _STATE["worker"].alive():  # stopped after a timeout
         _STATE["worker"] = Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
     return run, _STATE["worker"], _STATE["slot"]
 
@@ -147,10 +154,12 @@ def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: d
 def worker_problem(course: str, sandboxed: bool) -> str | None:
     """Why this worker cannot grade the course, or None: checked on every worker before a run."""
     if not (Path(course) / "nbgrader_config.py").is_file():
-        return (f"it does not see the course folder {course} (the workers need it at the same path, "
-                "on a shared filesystem)")
+        return (
+            f"it does not see the course folder {course} (the workers need it at the same path, on a shared filesystem)"
+        )
     if sandboxed:
         from . import sandbox as sb
+
         return sb.check()
     return None
 
@@ -172,7 +181,7 @@ class ClusterRun(Run):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.client = None                  # the Dask client (`connect`), once the run's folder exists
+        self.client = None  # the Dask client (`connect`), once the run's folder exists
 
     def start_workers(self) -> None:
         # the cluster's workers start theirs while the rest is set up here; the one worker here
@@ -193,7 +202,7 @@ class ClusterRun(Run):
 
     def stop(self) -> None:
         super().stop()
-        if self.client is not None and self.client.status == "running":    # not graded: a fault before
+        if self.client is not None and self.client.status == "running":  # not graded: a fault before
             self.client.run(finish, str(self.work))
             self.client.close(timeout=10)
 
@@ -223,8 +232,10 @@ def _recorded(run: Run, student: str) -> Result | None:
 def _record(run: Run, student: str) -> None:
     folder = done_folder(run)
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"fingerprint": _fingerprint(run, run.found[student][0]),
-              "result": dataclasses.asdict(run.results[student])}
+    record = {
+        "fingerprint": _fingerprint(run, run.found[student][0]),
+        "result": dataclasses.asdict(run.results[student]),
+    }
     (folder / f"{student}.json.new").write_text(json.dumps(record))
     os.replace(folder / f"{student}.json.new", folder / f"{student}.json")
 
@@ -245,16 +256,20 @@ def connect(run: Run):
     try:
         client = Client(address, timeout=30)
     except (OSError, TimeoutError) as err:
-        raise ClusterLost(f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade "
-                          "without CLUSTER") from None
-    problems = {w: why for w, why in client.run(get_ready, str(run.course), run.opt.sandboxed, str(run.work)).items()
-                if why}
+        raise ClusterLost(
+            f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade without CLUSTER"
+        ) from None
+    problems = {
+        w: why for w, why in client.run(get_ready, str(run.course), run.opt.sandboxed, str(run.work)).items() if why
+    }
     if problems:
         client.run(finish, str(run.work))
         client.close()
         where = "; ".join(f"{w}: {why}" for w, why in sorted(problems.items()))
-        raise SandboxUnavailable(f"{len(problems)} Dask worker(s) cannot grade here ({where}). Nothing was graded: "
-                                 "fix them or stop them (docs/grading.md), then run again")
+        raise SandboxUnavailable(
+            f"{len(problems)} Dask worker(s) cannot grade here ({where}). Nothing was graded: "
+            "fix them or stop them (docs/grading.md), then run again"
+        )
     return client
 
 
@@ -273,7 +288,7 @@ def submit_queued(client, function, calls: dict[str, tuple]) -> dict:
     from dask._task_spec import Task
 
     token = secrets.token_hex(4)
-    keys = {name: f"grade-{token}-{name}" for name in calls}       # the prefix names the group: "grade"
+    keys = {name: f"grade-{token}-{name}" for name in calls}  # the prefix names the group: "grade"
     graph = {keys[name]: Task(keys[name], function, *args, _data_producer=True) for name, args in calls.items()}
     futures = client.get(graph, list(graph), sync=False)
     return dict(zip(futures, calls))
@@ -298,12 +313,28 @@ def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str,
         run.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
     address = run.opt.cluster
     client = run.client
-    spec = {"assignment": run.assignment, "course": str(run.course), "submissions": str(run.submissions),
-            "work": str(run.work), "options": dataclasses.asdict(run.opt)}
+    spec = {
+        "assignment": run.assignment,
+        "course": str(run.course),
+        "submissions": str(run.submissions),
+        "work": str(run.work),
+        "options": dataclasses.asdict(run.opt),
+    }
     try:
-        futures = submit_queued(client, grade_task, {
-            student: (spec, student, str(run.found[student][0]), dataclasses.asdict(run.results[student]),
-                      earlier.get(student, {})) for student in todo})
+        futures = submit_queued(
+            client,
+            grade_task,
+            {
+                student: (
+                    spec,
+                    student,
+                    str(run.found[student][0]),
+                    dataclasses.asdict(run.results[student]),
+                    earlier.get(student, {}),
+                )
+                for student in todo
+            },
+        )
         for future in as_completed(futures):
             # the client lets go of each result once read: a worker holds the results the client
             # still wants, and a worker that died would have every student it had graded in this
@@ -315,8 +346,11 @@ def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str,
             try:
                 run.results[student] = Result(**future.result())
             except KilledWorker as err:
-                grader_error(run.results[student], "grading on the cluster",
-                             RuntimeError(f"its task ended every Dask worker that ran it ({err})"))
+                grader_error(
+                    run.results[student],
+                    "grading on the cluster",
+                    RuntimeError(f"its task ended every Dask worker that ran it ({err})"),
+                )
             except Exception as err:
                 if client.status != "running":
                     raise _lost(address, len(done), len(students)) from None
@@ -335,5 +369,7 @@ def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str,
 
 
 def _lost(address: str, done: int, total: int) -> ClusterLost:
-    return ClusterLost(f"the Dask scheduler at {address} went away: {done} of {total} submission(s) are "
-                       f"graded and kept; run the same command again to grade the other {total - done}")
+    return ClusterLost(
+        f"the Dask scheduler at {address} went away: {done} of {total} submission(s) are "
+        f"graded and kept; run the same command again to grade the other {total - done}"
+    )

@@ -1,6 +1,7 @@
 """Preprocessors for nbgrader's feedback: what a student gets back shows what they submitted and
 how each graded cell scored, nothing that ran in the grading kernel, no hidden test, and
 nothing their browser would run."""
+
 import os
 import re
 from pathlib import Path
@@ -11,8 +12,8 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreproce
 
 from ..course import leakscan
 
-FEEDBACK_OUTPUT = 8 * 1024           # characters of one output in feedback
-FEEDBACK_TOTAL = 128 * 1024          # of all outputs of one feedback notebook
+FEEDBACK_OUTPUT = 8 * 1024  # characters of one output in feedback
+FEEDBACK_TOTAL = 128 * 1024  # of all outputs of one feedback notebook
 # where the student's own notebook is kept: the pipeline's repaired copy (autograder.course.folder's
 # STAGED), else what `nbgrader collect` put in submitted/
 STUDENT_SIDE = ("staged", "submitted")
@@ -57,14 +58,16 @@ class GetGradesOrPending(GetGrades):
         self._pending = 0.0
         nb, resources = super().preprocess(nb, resources)
         resources["nbgrader"]["pending_points"] = self._pending
-        resources["nbgrader"].update(final_scores(self.config, self.db_url, self.assignment_id, self.student_id,
-                                                  self.notebook_id))
+        resources["nbgrader"].update(
+            final_scores(self.config, self.db_url, self.assignment_id, self.student_id, self.notebook_id)
+        )
         return nb, resources
 
     def _get_score(self, cell, resources):
         super()._get_score(cell, resources)
-        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
-                                          self.assignment_id, self.student_id)
+        grade = self.gradebook.find_grade(
+            cell.metadata["nbgrader"]["grade_id"], self.notebook_id, self.assignment_id, self.student_id
+        )
         cell.metadata.nbgrader["not_graded_yet"] = not_graded_yet(grade)
         if cell.metadata.nbgrader["not_graded_yet"]:
             self._pending += float(grade.max_score or 0)
@@ -76,14 +79,18 @@ def final_scores(config, db_url: str, assignment: str, student: str, notebook: s
 
     from ..gradebook.scores import Scores, late_text
 
-    course = Path(config.get("CourseDirectory", {}).get("root") or os.getcwd())    # nbgrader_config.py's folder
+    course = Path(config.get("CourseDirectory", {}).get("root") or os.getcwd())  # nbgrader_config.py's folder
     with Gradebook(db_url) as gb:
         derived = Scores(course, assignment, config=config).of(gb, student)
     if derived is None:
         return {}
     raw, penalty = derived.raws.get(notebook, 0.0), derived.penalties.get(notebook, 0.0)
-    return {"score": max(0.0, raw - penalty), "raw_score": raw, "late_penalty": penalty,
-            "late_text": late_text(derived.late_source, derived.late_seconds, penalty, derived.note)}
+    return {
+        "score": max(0.0, raw - penalty),
+        "raw_score": raw,
+        "late_penalty": penalty,
+        "late_text": late_text(derived.late_source, derived.late_seconds, penalty, derived.note),
+    }
 
 
 def submitted_notebook(course: Path, student: str, assignment: str, notebook: str):
@@ -114,8 +121,10 @@ def verdict(score, points, hidden: bool, raised: bool) -> str:
     if score >= points:
         return f"{what} passed: {score:g} of {_points(points)}.\n"
     if not raised:
-        return (f"{what} passed in the notebook, but the points were taken back: {score:g} of "
-                f"{_points(points)} (see the comment under your answer).\n")
+        return (
+            f"{what} passed in the notebook, but the points were taken back: {score:g} of "
+            f"{_points(points)} (see the comment under your answer).\n"
+        )
     return f"{what} failed: {score:g} of {_points(points)}.\n"
 
 
@@ -136,8 +145,12 @@ class PlainFeedback(NbGraderPreprocessor):
         self._left = FEEDBACK_TOTAL
         self._paths = leakscan.host_paths(os.getcwd())
         info = resources.get("nbgrader", {})
-        own = submitted_notebook(Path(os.getcwd()), str(info.get("student", "")), str(info.get("assignment", "")),
-                                 str(info.get("notebook", info.get("assignment", ""))))
+        own = submitted_notebook(
+            Path(os.getcwd()),
+            str(info.get("student", "")),
+            str(info.get("assignment", "")),
+            str(info.get("notebook", info.get("assignment", ""))),
+        )
         self._by_id, self._by_grade = {}, {}
         for cell in own.cells if own is not None else []:
             if cell.get("id"):
@@ -150,13 +163,13 @@ class PlainFeedback(NbGraderPreprocessor):
     def _own(self, cell):
         """The same cell in the student's own notebook."""
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid:                                   # graded cells: their grade id names them
+        if gid:  # graded cells: their grade id names them
             return self._by_grade.get(gid)
         return self._by_id.get(cell.get("id"))
 
     def preprocess_cell(self, cell, resources, cell_index):
         grading = cell.metadata.get("nbgrader", {})
-        if isinstance(grading.get("comment"), str):       # from the gradebook (GetGrades): typed or the grader's
+        if isinstance(grading.get("comment"), str):  # from the gradebook (GetGrades): typed or the grader's
             grading["comment"] = leakscan.redact(grading["comment"], self._paths)
         if cell.cell_type != "code":
             return cell, resources
@@ -165,16 +178,25 @@ class PlainFeedback(NbGraderPreprocessor):
         if _is_test_cell(cell):
             hidden = "BEGIN HIDDEN TESTS" in cell.source
             meta = cell.metadata.get("nbgrader", {})
-            text = verdict(meta.get("score"), meta.get("points"), hidden,
-                           raised=any(o.get("output_type") == "error" for o in cell.get("outputs", [])))
-            if hidden:            # its output in the student's run of the released cell: nothing to add
+            text = verdict(
+                meta.get("score"),
+                meta.get("points"),
+                hidden,
+                raised=any(o.get("output_type") == "error" for o in cell.get("outputs", [])),
+            )
+            if hidden:  # its output in the student's run of the released cell: nothing to add
                 cell.outputs = [new_output("stream", name="stdout", text=text)]
-            elif outputs:         # a visible test: the message of the course's check, from their own run
+            elif outputs:  # a visible test: the message of the course's check, from their own run
                 cell.outputs = [new_output("stream", name="stdout", text=text + SHOWED)] + outputs
             else:
                 failed = text.startswith("Visible test failed:")
-                cell.outputs = [new_output("stream", name="stdout",
-                                           text=text + ("Run this cell in your notebook to see why.\n" if failed else ""))]
+                cell.outputs = [
+                    new_output(
+                        "stream",
+                        name="stdout",
+                        text=text + ("Run this cell in your notebook to see why.\n" if failed else ""),
+                    )
+                ]
             return cell, resources
         cell.outputs = outputs
         return cell, resources
@@ -223,12 +245,12 @@ def math_as_mathml(text: str) -> str:
         tex, display = (m.group(1), "block") if m.group(1) is not None else (m.group(2), "inline")
         try:
             return convert(tex.strip(), display=display)
-        except Exception:                                  # a formula it cannot read stays as written
+        except Exception:  # a formula it cannot read stays as written
             return m.group(0)
 
     parts, last = [], 0
     for code in CODE_SPAN.finditer(text):
-        parts += [MATH.sub(formula, text[last:code.start()]), code.group(0)]
+        parts += [MATH.sub(formula, text[last : code.start()]), code.group(0)]
         last = code.end()
     return "".join(parts + [MATH.sub(formula, text[last:])])
 
@@ -247,8 +269,11 @@ class CourseMathAsMathML(NbGraderPreprocessor):
             source = nbformat.read(path, 4)
         except Exception:
             return nb, resources
-        self._course = {c.source for c in source.cells if c.cell_type == "markdown"
-                        and not c.metadata.get("nbgrader", {}).get("solution")}
+        self._course = {
+            c.source
+            for c in source.cells
+            if c.cell_type == "markdown" and not c.metadata.get("nbgrader", {}).get("solution")
+        }
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
@@ -257,8 +282,11 @@ class CourseMathAsMathML(NbGraderPreprocessor):
         return cell, resources
 
 
-SCRIPTS = re.compile(r'<script\b[^>]*(?:src="[^"]*mathjax[^"]*"|type="text/x-mathjax-config")[^>]*>.*?</script>'
-                     r'|<!--[^>]*mathjax[^>]*-->', re.S | re.I)
+SCRIPTS = re.compile(
+    r'<script\b[^>]*(?:src="[^"]*mathjax[^"]*"|type="text/x-mathjax-config")[^>]*>.*?</script>'
+    r"|<!--[^>]*mathjax[^>]*-->",
+    re.S | re.I,
+)
 
 
 def without_mathjax(html: str) -> str:

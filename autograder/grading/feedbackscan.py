@@ -4,6 +4,7 @@ scanned before a student can get it, and withheld (with a record that outlives t
 or comments hold a line of a hidden test or a folder of the grading machine, in any disguise
 autograder.course.leakscan can undo. The one check of every path that writes feedback (the
 pipeline, `make feedback`, the formgrader's buttons: autograder.grading.nbgrader_guard)."""
+
 from __future__ import annotations
 
 import functools
@@ -45,15 +46,16 @@ def scanned_secrets(source_nb: nbformat.NotebookNode, release_nb: nbformat.Noteb
     """The hidden-test lines the feedback scan looks for: not those too short to be secret, and
     not generic ones that the teaching material holds (`model.eval()`, `with torch.no_grad():`
     in a lecture or the released notebook)."""
-    taught = _taught() + "\0" + "\0".join(leakscan.normalise(c.source) for c in (release_nb.cells if release_nb else []))
+    taught = (
+        _taught() + "\0" + "\0".join(leakscan.normalise(c.source) for c in (release_nb.cells if release_nb else []))
+    )
     lines = {line: leakscan.normalise(line) for line in hidden_test_lines(source_nb)}
     lines = {line: norm for line, norm in lines.items() if len(norm) >= leakscan.MIN_CHARS}
     held = leakscan.finder(lines.values())(taught)
     return {line for line, norm in lines.items() if norm not in held}
 
 
-def leak_flag(course: Path, assignment: str, student: str, page: str, secret: set[str],
-              paths: set[str]) -> str | None:
+def leak_flag(course: Path, assignment: str, student: str, page: str, secret: set[str], paths: set[str]) -> str | None:
     """Why `student`'s feedback page must be withheld, or None: its outputs and comments (not the
     student's own cells) hold a line of `secret` (scanned_secrets) that the student's source does
     not, or one of the grading machine's folders `paths`, in any disguise autograder.course.leakscan can
@@ -64,16 +66,24 @@ def leak_flag(course: Path, assignment: str, student: str, page: str, secret: se
     if not leaked:
         return None
     lines, folders = [x for x in leaked if x in secret], [x for x in leaked if x in paths]
-    return ("feedback withheld: it contained " + " and ".join(
-        ([f"{len(lines)} line(s) of hidden tests"] if lines else []) +
-        ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])) +
-        " in the outputs of the student's own run or in a comment, possibly encoded; check the "
-        "page before releasing it (a coincidence is possible)")
+    return (
+        "feedback withheld: it contained "
+        + " and ".join(
+            ([f"{len(lines)} line(s) of hidden tests"] if lines else [])
+            + ([f"{len(folders)} folder(s) of the grading machine"] if folders else [])
+        )
+        + " in the outputs of the student's own run or in a comment, possibly encoded; check the "
+        "page before releasing it (a coincidence is possible)"
+    )
 
 
-def scan_feedback(course: Path, assignment: str, students: list[str],
-                  source_nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode | None = None
-                  ) -> dict[str, str]:
+def scan_feedback(
+    course: Path,
+    assignment: str,
+    students: list[str],
+    source_nb: nbformat.NotebookNode,
+    release_nb: nbformat.NotebookNode | None = None,
+) -> dict[str, str]:
     """Withhold (delete, and record with `withheld_marker`) the feedback of every student in
     `students` whose outputs and comments (what the grading produced; not the student's own
     cells) hold a line of a hidden test or a folder of the grading machine, in any disguise
@@ -92,11 +102,14 @@ def scan_feedback(course: Path, assignment: str, students: list[str],
                 continue
             if not html.exists():
                 continue
-            flag = leak_flag(course, assignment, student, html.read_text(encoding="utf-8", errors="replace"),
-                             secret, paths)
-        except Exception as err:                       # unchecked feedback is never handed out
-            flag = (f"feedback withheld: it could not be checked ({type(err).__name__}: "
-                    f"{str(err)[:200]}); a grader error: grade the assignment again (`make autograde`)")
+            flag = leak_flag(
+                course, assignment, student, html.read_text(encoding="utf-8", errors="replace"), secret, paths
+            )
+        except Exception as err:  # unchecked feedback is never handed out
+            flag = (
+                f"feedback withheld: it could not be checked ({type(err).__name__}: "
+                f"{str(err)[:200]}); a grader error: grade the assignment again (`make autograde`)"
+            )
         if flag:
             shutil.rmtree(html, ignore_errors=True) if html.is_dir() else html.unlink(missing_ok=True)
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -118,8 +131,7 @@ class FeedbackStage:
             self.results[student].flags.append(flag)
 
     def feedback_one(self, student: str, slot: int, worker: Worker) -> None:
-        reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student},
-                               timeout=300)
+        reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student}, timeout=300)
         if not (reply or {}).get("feedback", {}).get("success"):
             raise RuntimeError(((reply or {}).get("feedback", {}).get("log") or "no reply")[-300:])
 
@@ -129,4 +141,5 @@ class FeedbackStage:
         html.unlink(missing_ok=True)
         self.results[student].flags.append(
             f"feedback withheld: it could not be written again after the re-check ({type(err).__name__}: "
-            f"{str(err)[:200]}); run `make feedback ASSIGNMENT={self.assignment}`")
+            f"{str(err)[:200]}); run `make feedback ASSIGNMENT={self.assignment}`"
+        )

@@ -22,6 +22,7 @@ that a student controls is made inert:
 The course's own locked cells are restored from the gradebook by nbgrader, and markdown equal
 to the release's is left as it is, so the course's hints and tables still render.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,16 +38,16 @@ from traitlets import default
 from ..course.student_text import escape_markdown
 
 SAFE_MIMES = ("text/plain", "image/png", "image/jpeg")
-MAX_OUTPUT = 256 * 1024          # characters of one output's text or one image's base64
-MAX_CELL = 1024 * 1024           # of all outputs of one cell
-MAX_NOTEBOOK = 4 * 1024 * 1024   # of all outputs of the notebook
-OUTPUT_COST = 256                # what one output costs beside its text: its JSON structure
-MAX_OUTPUTS_CELL = 200           # outputs of one cell
-MAX_OUTPUTS = 2000               # of the notebook
-MAX_COMMS = 200                  # widget (comm) messages kept for the whole notebook
-MAX_COMM_BYTES = 1024 * 1024     # and their content
+MAX_OUTPUT = 256 * 1024  # characters of one output's text or one image's base64
+MAX_CELL = 1024 * 1024  # of all outputs of one cell
+MAX_NOTEBOOK = 4 * 1024 * 1024  # of all outputs of the notebook
+OUTPUT_COST = 256  # what one output costs beside its text: its JSON structure
+MAX_OUTPUTS_CELL = 200  # outputs of one cell
+MAX_OUTPUTS = 2000  # of the notebook
+MAX_COMMS = 200  # widget (comm) messages kept for the whole notebook
+MAX_COMM_BYTES = 1024 * 1024  # and their content
 BROKEN_CONNECTION = "the kernel's connection to the grader was broken"
-INTERRUPT_GRACE = 15             # seconds a kernel has to answer the interrupt of a cell past its limit
+INTERRUPT_GRACE = 15  # seconds a kernel has to answer the interrupt of a cell past its limit
 
 
 def make_inert(nb, release=None):
@@ -70,7 +71,7 @@ def make_inert(nb, release=None):
 
 def _size(n: int) -> str:
     """1048576 -> '1 MB', 262144 -> '256 KB'."""
-    return f"{n // 1024 ** 2} MB" if n % 1024 ** 2 == 0 else f"{n // 1024} KB"
+    return f"{n // 1024**2} MB" if n % 1024**2 == 0 else f"{n // 1024} KB"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -87,10 +88,10 @@ def safe_data(data: dict, limit: int = MAX_OUTPUT, mimes=SAFE_MIMES) -> dict:
             continue
         text = "".join(value) if isinstance(value, list) else value
         if not isinstance(text, str):
-            continue                                       # JSON payloads (widget views, ...)
+            continue  # JSON payloads (widget views, ...)
         if mime.startswith("image/"):
             if len(text) > limit or not _is_base64(text):
-                continue                                   # a cut image is no image
+                continue  # a cut image is no image
             kept[mime] = text
         else:
             kept[mime] = _cut(text, limit)
@@ -110,7 +111,9 @@ def safe_output(out, limit: int = MAX_OUTPUT, mimes=SAFE_MIMES):
     out = copy.deepcopy(out)
     kind = out.get("output_type")
     if kind == "stream":
-        out["text"] = _cut("".join(out.get("text", "")) if isinstance(out.get("text"), list) else out.get("text", ""), limit)
+        out["text"] = _cut(
+            "".join(out.get("text", "")) if isinstance(out.get("text"), list) else out.get("text", ""), limit
+        )
     elif kind == "error":
         out["evalue"] = _cut(str(out.get("evalue", "")), limit)
         out["traceback"] = [_cut(str(line), limit) for line in out.get("traceback", [])[:50]]
@@ -141,7 +144,7 @@ class CappedExecute(Execute):
     would take a cell or the notebook over its budget are left out, with one note per cell;
     error outputs and stderr are kept, shortened, since nbgrader grades by them."""
 
-    mimes = None                                          # InertExecute narrows this
+    mimes = None  # InertExecute narrows this
 
     async def _async_handle_timeout(self, timeout, cell=None):
         """A cell past its limit: nbclient interrupts the kernel and gives the cell nbgrader's
@@ -164,13 +167,18 @@ class CappedExecute(Execute):
         except zmq.Again:
             raise CellTimeoutError.error_from_timeout_and_cell(
                 f"{BROKEN_CONNECTION}: the interrupt of a cell past its limit found no kernel to "
-                f"take it for {INTERRUPT_GRACE} s", timeout, cell) from None
+                f"take it for {INTERRUPT_GRACE} s",
+                timeout,
+                cell,
+            ) from None
         try:
             await ensure_async(self.kc.shell_channel.get_msg(timeout=INTERRUPT_GRACE))
         except Empty:
             raise CellTimeoutError.error_from_timeout_and_cell(
                 f"Timeout waiting for execute reply: the kernel ignored the interrupt for {INTERRUPT_GRACE} s",
-                timeout, cell) from None
+                timeout,
+                cell,
+            ) from None
         return reply
 
     def create_kernel_manager(self):
@@ -186,7 +194,7 @@ class CappedExecute(Execute):
             await ensure_async(self.km._kill_kernel())
         await super()._async_cleanup_kernel()
 
-    _cleanup_kernel = run_sync(_async_cleanup_kernel)    # nbclient's names its own method
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)  # nbclient's names its own method
 
     @default("shutdown_kernel")
     def _kill_when_done(self):
@@ -218,18 +226,26 @@ class CappedExecute(Execute):
             used, count = self._cell_used.get(cell_index, 0), self._cell_count.get(cell_index, 0)
             # an error is what nbgrader grades by: the cell's first is kept (short) whatever the budget
             keep_anyway = kind == "error" and not any(o.get("output_type") == "error" for o in cell.outputs)
-            over = (used + size > MAX_CELL or self._total + size > MAX_NOTEBOOK
-                    or count >= MAX_OUTPUTS_CELL or self._count >= MAX_OUTPUTS)
+            over = (
+                used + size > MAX_CELL
+                or self._total + size > MAX_NOTEBOOK
+                or count >= MAX_OUTPUTS_CELL
+                or self._count >= MAX_OUTPUTS
+            )
             if over and not keep_anyway:
                 if cell_index not in self._noted:
                     self._noted.add(cell_index)
-                    cell.outputs.append(_note(f"[output cut by the grader: this cell printed more than "
-                                              f"{_size(MAX_CELL)} or {MAX_OUTPUTS_CELL} outputs, or the "
-                                              f"notebook more than {MAX_NOTEBOOK // 1024 ** 2} MB or "
-                                              f"{MAX_OUTPUTS} outputs]\n"))
+                    cell.outputs.append(
+                        _note(
+                            f"[output cut by the grader: this cell printed more than "
+                            f"{_size(MAX_CELL)} or {MAX_OUTPUTS_CELL} outputs, or the "
+                            f"notebook more than {MAX_NOTEBOOK // 1024**2} MB or "
+                            f"{MAX_OUTPUTS} outputs]\n"
+                        )
+                    )
                 return None
             if keep_anyway and over:
-                self._shrink(kind, content, limit=1024)    # stays an error, but short
+                self._shrink(kind, content, limit=1024)  # stays an error, but short
                 size = 1024 + OUTPUT_COST
             self._cell_used[cell_index] = used + size
             self._cell_count[cell_index] = count + 1
@@ -266,4 +282,5 @@ class InertExecute(CappedExecute):
 
 def _note(text: str):
     from nbformat.v4 import new_output
+
     return new_output("stream", name="stdout", text=text)

@@ -24,6 +24,7 @@ notebook with a second hard link, and a named pipe, device or socket in its plac
 student `rejected`, with the reason. Such entries elsewhere in a student's folder are listed
 as not read. The originals are only ever read.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -39,34 +40,51 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from ..course.submission_names import BLACKBOARD, CANVAS, default_regexp, kind, lms_identity, lms_owner, lms_student, renamed_notebook, shown, STUDENT_ID, UNMATCHED, why_no_student
+from ..course.submission_names import (
+    BLACKBOARD,
+    CANVAS,
+    STUDENT_ID,
+    UNMATCHED,
+    default_regexp,
+    kind,
+    lms_identity,
+    lms_owner,
+    lms_student,
+    renamed_notebook,
+    shown,
+    why_no_student,
+)
 
-MAX_ENTRY = 50 * 1024 ** 2          # bytes per extracted file
-MAX_TOTAL = 1024 ** 3               # bytes per archive
-MAX_ENTRIES = 20_000                # entries per archive
-MAX_RATIO = 200                     # expanded / compressed size of one entry ...
-RATIO_FLOOR = 1024 ** 2             # ... checked for entries that expand past 1 MB
-MAX_WALK = 2_000                    # entries looked at in one student's folder
-DOS_ZERO = 315_532_800              # 1980-01-01 UTC: a zip entry dated then has no date
+MAX_ENTRY = 50 * 1024**2  # bytes per extracted file
+MAX_TOTAL = 1024**3  # bytes per archive
+MAX_ENTRIES = 20_000  # entries per archive
+MAX_RATIO = 200  # expanded / compressed size of one entry ...
+RATIO_FLOOR = 1024**2  # ... checked for entries that expand past 1 MB
+MAX_WALK = 2_000  # entries looked at in one student's folder
+DOS_ZERO = 315_532_800  # 1980-01-01 UTC: a zip entry dated then has no date
 
 
 @dataclass
 class Intake:
-    notebooks: dict[str, Path] = field(default_factory=dict)     # student -> notebook to grade
-    missing: dict[str, str] = field(default_factory=dict)        # student -> why nothing to grade
-    refused: dict[str, str] = field(default_factory=dict)        # student -> why it is not read
-    errors: dict[str, str] = field(default_factory=dict)         # student -> fault of the intake itself
+    notebooks: dict[str, Path] = field(default_factory=dict)  # student -> notebook to grade
+    missing: dict[str, str] = field(default_factory=dict)  # student -> why nothing to grade
+    refused: dict[str, str] = field(default_factory=dict)  # student -> why it is not read
+    errors: dict[str, str] = field(default_factory=dict)  # student -> fault of the intake itself
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path or entry, reason)
-    notes: dict[str, list[str]] = field(default_factory=dict)    # student -> what the intake chose, for their row
-    candidates: dict[str, list[Path]] = field(default_factory=dict)   # student -> their notebooks, before choosing
-    lms: dict[str, dict] = field(default_factory=dict)   # student -> who the LMS says they are (lms_identity)
-    entry_times: dict[Path, float | None] = field(default_factory=dict)  # extracted file -> its zip entry's date (None: none)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # student -> what the intake chose, for their row
+    candidates: dict[str, list[Path]] = field(default_factory=dict)  # student -> their notebooks, before choosing
+    lms: dict[str, dict] = field(default_factory=dict)  # student -> who the LMS says they are (lms_identity)
+    entry_times: dict[Path, float | None] = field(
+        default_factory=dict
+    )  # extracted file -> its zip entry's date (None: none)
     # extracted file -> its entry's DOS date and time read as if UTC (None: none): every entry has
     # one, written by one clock, so a student's entries compare in it when not all carry UTC times
     entry_dos: dict[Path, float | None] = field(default_factory=dict)
-    entry_utc: set[Path] = field(default_factory=set)    # extracted files whose entry carries a UTC time
-    others: dict[str, list[str]] = field(default_factory=dict)   # student -> their notebooks that are not candidates, and why
-    labels: dict[Path, str] = field(default_factory=dict)        # candidate -> its name in the student's submission
+    entry_utc: set[Path] = field(default_factory=set)  # extracted files whose entry carries a UTC time
+    others: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # student -> their notebooks that are not candidates, and why
+    labels: dict[Path, str] = field(default_factory=dict)  # candidate -> its name in the student's submission
 
 
 def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...]) -> str | None:
@@ -81,8 +99,10 @@ def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...]) -> str | None:
     if info.file_size > MAX_ENTRY:
         return f"entry is {info.file_size} bytes; the limit is {MAX_ENTRY}"
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        return (f"entry expands from {info.compress_size} to {info.file_size} bytes, more than "
-                f"{MAX_RATIO} times (a zip bomb?); not extracted")
+        return (
+            f"entry expands from {info.compress_size} to {info.file_size} bytes, more than "
+            f"{MAX_RATIO} times (a zip bomb?); not extracted"
+        )
     return None
 
 
@@ -159,8 +179,8 @@ def _utc_time(info: zipfile.ZipInfo) -> int | None:
     extra = info.extra
     while len(extra) >= 4:
         tag, size = struct.unpack("<HH", extra[:4])
-        data, extra = extra[4:4 + size], extra[4 + size:]
-        if tag == 0x5455 and len(data) >= 5 and data[0] & 1:      # 'UT', modification time first
+        data, extra = extra[4 : 4 + size], extra[4 + size :]
+        if tag == 0x5455 and len(data) >= 5 and data[0] & 1:  # 'UT', modification time first
             return struct.unpack("<i", data[1:5])[0]
     return None
 
@@ -197,13 +217,13 @@ def entry_name(info: zipfile.ZipInfo) -> str:
     extra = info.extra
     while len(extra) >= 4:
         kind, size = struct.unpack("<HH", extra[:4])
-        body = extra[4:4 + size]
+        body = extra[4 : 4 + size]
         if kind == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
             try:
                 return body[5:].decode("utf-8")
             except UnicodeDecodeError:
                 break
-        extra = extra[4 + size:]
+        extra = extra[4 + size :]
     if not raw.isascii():
         try:
             return raw.decode("utf-8")
@@ -223,7 +243,7 @@ def _unflag_bad_utf8_names(path: Path) -> None:
         end = tail.rfind(b"PK\x05\x06")
         if end < 0:
             raise zipfile.BadZipFile("no end of central directory")
-        count, _, start = struct.unpack("<HII", tail[end + 10:end + 20])
+        count, _, start = struct.unpack("<HII", tail[end + 10 : end + 20])
         if start == 0xFFFFFFFF:
             raise zipfile.BadZipFile("a zip64 archive with names that are not UTF-8")
         offset = start
@@ -232,7 +252,7 @@ def _unflag_bad_utf8_names(path: Path) -> None:
             header = f.read(46)
             if header[:4] != b"PK\x01\x02":
                 raise zipfile.BadZipFile("damaged central directory")
-            flags, = struct.unpack("<H", header[8:10])
+            (flags,) = struct.unpack("<H", header[8:10])
             name_len, extra_len, comment_len = struct.unpack("<HHH", header[28:34])
             name = f.read(name_len)
             try:
@@ -240,11 +260,11 @@ def _unflag_bad_utf8_names(path: Path) -> None:
             except UnicodeDecodeError:
                 f.seek(offset + 8)
                 f.write(struct.pack("<H", flags & ~0x800))
-                local, = struct.unpack("<I", header[42:46])       # and the entry's own header
+                (local,) = struct.unpack("<I", header[42:46])  # and the entry's own header
                 f.seek(local)
                 if local != 0xFFFFFFFF and f.read(8)[:4] == b"PK\x03\x04":
                     f.seek(local + 6)
-                    local_flags, = struct.unpack("<H", f.read(2))
+                    (local_flags,) = struct.unpack("<H", f.read(2))
                     f.seek(local + 6)
                     f.write(struct.pack("<H", local_flags & ~0x800))
             offset += 46 + name_len + extra_len + comment_len
@@ -256,18 +276,19 @@ def _extract_one(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> st
         target.parent.mkdir(parents=True, exist_ok=True)
         out = open(target, "xb")
     except OSError as err:
-        return (f"its name clashes with another entry of the archive ({err.strerror}: a file and a "
-                "folder of the same name, or one name twice); not extracted")
+        return (
+            f"its name clashes with another entry of the archive ({err.strerror}: a file and a "
+            "folder of the same name, or one name twice); not extracted"
+        )
     written = 0
     try:
         with out, zf.open(info) as src:
-            while chunk := src.read(1024 ** 2):
+            while chunk := src.read(1024**2):
                 written += len(chunk)
                 if written > MAX_ENTRY:
                     raise ValueError(f"it expands past {MAX_ENTRY} bytes")
                 out.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError,
-            ValueError, OSError) as err:
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError) as err:
         target.unlink(missing_ok=True)
         return f"entry is damaged or unreadable ({err}); not extracted"
     return None
@@ -296,14 +317,20 @@ def _strip_wrapper(root: Path, assignment: str, intake: Intake) -> Path:
         return root
     for stray in entries:
         if stray != wrapper:
-            intake.rejected.append((shown(stray.name), f"beside the folder {shown(wrapper.name)}/ that holds the "
-                                    "submissions; not a notebook or a student folder; ignored"))
+            intake.rejected.append(
+                (
+                    shown(stray.name),
+                    f"beside the folder {shown(wrapper.name)}/ that holds the "
+                    "submissions; not a notebook or a student folder; ignored",
+                )
+            )
     return wrapper
 
 
 def _has_own_notebook(folder: Path, assignment: str) -> bool:
-    return any(os.path.lexists(c) for c in (folder / f"{assignment}.ipynb",
-                                            folder / assignment / f"{assignment}.ipynb"))
+    return any(
+        os.path.lexists(c) for c in (folder / f"{assignment}.ipynb", folder / assignment / f"{assignment}.ipynb")
+    )
 
 
 def _walk(folder: Path) -> tuple[list[str], list[tuple[str, str]], bool]:
@@ -337,15 +364,19 @@ def _check_path(folder: Path, rel: str) -> str | None:
         mode = os.lstat(current).st_mode
         last = depth == len(parts) - 1
         if stat.S_ISLNK(mode):
-            return (f"{shown(rel if last else str(Path(*parts[:depth + 1])))} is a symbolic link; links are "
-                    "not followed (it could point at another student's work): submit the notebook itself")
+            return (
+                f"{shown(rel if last else str(Path(*parts[: depth + 1])))} is a symbolic link; links are "
+                "not followed (it could point at another student's work): submit the notebook itself"
+            )
         if not last and not stat.S_ISDIR(mode):
             return None
         if last and not stat.S_ISREG(mode):
             return f"{shown(rel)} is {kind(mode) or 'not a regular file'}, not a notebook file"
     if os.lstat(current).st_nlink > 1:
-        return (f"{shown(rel)} has another hard link on this file system (it could be another "
-                "student's or the instructor's file); submit a copy of the notebook")
+        return (
+            f"{shown(rel)} has another hard link on this file system (it could be another "
+            "student's or the instructor's file); submit a copy of the notebook"
+        )
     return None
 
 
@@ -354,9 +385,14 @@ def _student_folder(intake: Intake, folder: Path, student: str, assignment: str)
     for rel, what in special:
         intake.rejected.append((f"{student}/{shown(rel)}", f"{what}; not read"))
     # the assignment's notebook where nbgrader's layouts put it, or renamed beside it
-    found = [rel for rel in files if Path(rel).suffix == ".ipynb" and len(Path(rel).parts) <= 2
-             and (len(Path(rel).parts) == 1 or Path(rel).parts[0] == assignment)
-             and (Path(rel).name == f"{assignment}.ipynb" or renamed_notebook(Path(rel).name, assignment))]
+    found = [
+        rel
+        for rel in files
+        if Path(rel).suffix == ".ipynb"
+        and len(Path(rel).parts) <= 2
+        and (len(Path(rel).parts) == 1 or Path(rel).parts[0] == assignment)
+        and (Path(rel).name == f"{assignment}.ipynb" or renamed_notebook(Path(rel).name, assignment))
+    ]
     candidates = [f"{assignment}.ipynb", f"{assignment}/{assignment}.ipynb"]
     for rel in [c for c in candidates if os.path.lexists(folder / c)] + [r for r in found if r not in candidates]:
         why = _check_path(folder, rel)
@@ -365,8 +401,10 @@ def _student_folder(intake: Intake, folder: Path, student: str, assignment: str)
             return
     if not found:
         listed = sorted(shown(f) for f in files)[:10]
-        intake.missing[student] = (f"no {assignment}.ipynb in the submission "
-                                   f"(found: {', '.join(listed) or 'nothing'}{', ...' if stopped else ''})")
+        intake.missing[student] = (
+            f"no {assignment}.ipynb in the submission "
+            f"(found: {', '.join(listed) or 'nothing'}{', ...' if stopped else ''})"
+        )
     for rel in found:
         _add(intake, student, folder / rel, rel)
     # every other notebook of the student is named on their row, with why it is not graded
@@ -427,9 +465,9 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
     for entry in _visible(root):
         try:
             _entry(intake, entry, assignment, student_of)
-        except OSError as err:                  # vanished, unreadable: this entry alone
+        except OSError as err:  # vanished, unreadable: this entry alone
             intake.rejected.append((shown(entry.name), f"could not be read ({err.strerror or err})"))
-        except Exception as err:                # a fault of ours: this entry alone, to re-run
+        except Exception as err:  # a fault of ours: this entry alone, to re-run
             why = f"{type(err).__name__}: {str(err)[:200]}"
             try:
                 student = student_of(entry)
@@ -465,20 +503,27 @@ def _entry(intake: Intake, entry: Path, assignment: str, student_of) -> None:
     student = student_of(entry)
     if stat.S_ISLNK(mode):
         if student:
-            intake.refused[student] = (f"{shown(entry.name)} is a symbolic link; links are not followed "
-                                       "(it could point at another student's work)")
+            intake.refused[student] = (
+                f"{shown(entry.name)} is a symbolic link; links are not followed "
+                "(it could point at another student's work)"
+            )
         else:
             intake.rejected.append((shown(entry.name), "symbolic link; not followed"))
     elif stat.S_ISDIR(mode):
         if entry.suffix == ".ipynb" or student is None:
-            intake.rejected.append((shown(entry.name), "folder name is not a valid student id "
-                                    "(letters, digits, '.', '_', '-', '@'; at most 64)"))
+            intake.rejected.append(
+                (
+                    shown(entry.name),
+                    "folder name is not a valid student id (letters, digits, '.', '_', '-', '@'; at most 64)",
+                )
+            )
         else:
             _student_folder(intake, entry, student, assignment)
     elif entry.suffix == ".ipynb":
         if student is None:
-            intake.rejected.append((shown(entry.name), f"{UNMATCHED} '<student>_..._{assignment}.ipynb'"
-                                    + why_no_student(entry.name)))
+            intake.rejected.append(
+                (shown(entry.name), f"{UNMATCHED} '<student>_..._{assignment}.ipynb'" + why_no_student(entry.name))
+            )
             return
         why = _check_path(entry.parent, entry.name)
         if why:
@@ -505,7 +550,7 @@ def _date(intake: Intake, path: Path) -> tuple[float | None, str]:
         return when, ("no date in the zip" if when is None else f"dated {_clock(when)} in the zip")
     try:
         when = os.lstat(path).st_mtime_ns / 1e9
-    except OSError as err:                  # gone or unreadable since it was found
+    except OSError as err:  # gone or unreadable since it was found
         return None, f"its date cannot be read: {err.strerror}"
     return when, f"modified {_clock(when)}"
 
@@ -558,16 +603,18 @@ def choose(intake: Intake, assignment: str) -> None:
 
         def rank(p: Path) -> tuple:
             lms = _upload_order(p.name)
-            return ((-dates[p][0],) if dated else ()) + (-lms[0], -lms[1], not own(p), intake.labels[p])
+            return ((-dates[p][0],) if dated else ()) + (-lms[0], -lms[1], not own(p), intake.labels[p])  # noqa: B023
 
         paths = sorted(paths, key=rank)
         chosen = intake.notebooks[student] = paths[0]
         intake.missing.pop(student, None)
         notes = intake.notes.setdefault(student, [])
         if len(paths) > 1:
-            notes.append(f"{len(paths)} notebooks submitted: graded {intake.labels[chosen]} ({dates[chosen][1]}), "
-                         f"{_why_chosen(intake, paths, dates, dated, own)}; not graded: "
-                         + ", ".join(f"{intake.labels[p]} ({dates[p][1]})" for p in paths[1:]))
+            notes.append(
+                f"{len(paths)} notebooks submitted: graded {intake.labels[chosen]} ({dates[chosen][1]}), "
+                f"{_why_chosen(intake, paths, dates, dated, own)}; not graded: "
+                + ", ".join(f"{intake.labels[p]} ({dates[p][1]})" for p in paths[1:])
+            )
         elif not own(chosen):
             notes.append(f"graded {intake.labels[chosen]}, the only notebook submitted, though it was renamed")
         if intake.others.get(student):

@@ -8,6 +8,7 @@ then forks the kernel from its grading slot's warm process (autograder.grading.w
 policy names one and it can serve, and otherwise starts it the classic way: it replaces itself
 (exec) with the sandbox that autograder.grading.sandbox builds.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,10 +34,12 @@ def launch(argv: list[str]) -> None:
     grading worker's, and nothing the kernel writes may reach them."""
     policy = sb.Policy.load(os.environ[sb.POLICY_ENV])
     connection_file, kernel_args = argv[0], argv[1:]
-    if not policy.sandboxed:               # graded unsandboxed: the same start, with the grader's rights
+    if not policy.sandboxed:  # graded unsandboxed: the same start, with the grader's rights
         os.environ.update(sb.recheck_descriptors(policy))
-        os.execvp(sys.executable, [sys.executable, "-c", sb.KERNEL_START, "-f", connection_file,
-                                             *sb.KERNEL_OPTIONS, *kernel_args])
+        os.execvp(
+            sys.executable,
+            [sys.executable, "-c", sb.KERNEL_START, "-f", connection_file, *sb.KERNEL_OPTIONS, *kernel_args],
+        )
     cwd = os.getcwd()
     group = None
     if os.geteuid() == 0:
@@ -45,8 +48,9 @@ def launch(argv: list[str]) -> None:
     def record(start: str) -> None:
         if policy.limits_file:
             limits = {**sb.limits_in_force(policy, group), "kernel start": start}
-            Path(policy.limits_file).write_text(json.dumps(
-                {"group": asdict(group) if group else None, "limits": limits}))
+            Path(policy.limits_file).write_text(
+                json.dumps({"group": asdict(group) if group else None, "limits": limits})
+            )
 
     if policy.warm_socket:
         warm.die_with_parent()
@@ -64,21 +68,34 @@ def launch(argv: list[str]) -> None:
     shutil.copy(connection_file, private)
     sb._give(private, policy.uid)
     if group:
-        group.enter()                      # the sandbox and everything it starts are born inside
-    record("a fresh process in a sandbox of its own" + (
-        " (the grading slot's warm process did not answer in time, for this kernel or an earlier "
-        "one, and is asked no more)" if warm.gave_up(policy) else
-        " (the grading slot's warm process could not start it)" if policy.warm_socket else ""))
+        group.enter()  # the sandbox and everything it starts are born inside
+    record(
+        "a fresh process in a sandbox of its own"
+        + (
+            " (the grading slot's warm process did not answer in time, for this kernel or an earlier "
+            "one, and is asked no more)"
+            if warm.gave_up(policy)
+            else " (the grading slot's warm process could not start it)"
+            if policy.warm_socket
+            else ""
+        )
+    )
     kernel = [sys.executable, "-c", sb.KERNEL_START, "-f", str(private), *sb.KERNEL_OPTIONS, *kernel_args]
     extra_env = sb.recheck_descriptors(policy)
-    cmd = sb.wrap(kernel, cwd=cwd, binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
-                  binds_ro=shown, sized_tmpfs=[(cwd, policy.work_size)], env=extra_env)
+    cmd = sb.wrap(
+        kernel,
+        cwd=cwd,
+        binds_rw=[(policy.runtime_dir, policy.runtime_dir)],
+        policy=policy,
+        binds_ro=shown,
+        sized_tmpfs=[(cwd, policy.work_size)],
+        env=extra_env,
+    )
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (1, 2):
         os.dup2(null, fd)
     os.close(null)
     os.execvp(cmd[0], cmd)
-
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ never silently assumed.
 The groups are removed by the pipeline after the submission (`Group.remove`), which first kills
 anything left in them, and records the peak memory use where the controller keeps it.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,14 +91,15 @@ def locate(mountinfo: str | None = None, proc_cgroup: str | None = None) -> dict
 @dataclass
 class Group:
     """The groups of one kernel (one folder per v1 controller, or one v2 folder)."""
+
     name: str
-    folders: dict[str, str] = field(default_factory=dict)          # controller -> folder
-    versions: dict[str, str] = field(default_factory=dict)         # controller -> v1 | v2
-    in_force: dict[str, str] = field(default_factory=dict)         # limit -> how it is enforced
-    not_in_force: dict[str, str] = field(default_factory=dict)     # limit -> why not
+    folders: dict[str, str] = field(default_factory=dict)  # controller -> folder
+    versions: dict[str, str] = field(default_factory=dict)  # controller -> v1 | v2
+    in_force: dict[str, str] = field(default_factory=dict)  # limit -> how it is enforced
+    not_in_force: dict[str, str] = field(default_factory=dict)  # limit -> why not
 
     @classmethod
-    def create(cls, name: str, memory: int, pids: int, where: dict | None = None) -> "Group":
+    def create(cls, name: str, memory: int, pids: int, where: dict | None = None) -> Group:
         """Make the groups and set the limits; whatever fails is listed in not_in_force."""
         group = cls(name)
         where = locate() if where is None else where
@@ -121,7 +123,7 @@ class Group:
                 (folder / knob).write_text(str(wanted[c]))
                 if c == "memory" and version == "v1":
                     _write(folder / "memory.memsw.limit_in_bytes", str(wanted[c]), optional=True)
-                shown = f"{wanted[c] // 1024 ** 2} MB" if c == "memory" else str(wanted[c])
+                shown = f"{wanted[c] // 1024**2} MB" if c == "memory" else str(wanted[c])
                 group.in_force[c] = f"{shown} for the whole kernel (cgroup {version} {knob})"
             except OSError as err:
                 group.not_in_force[c] = f"cgroup {version} refused: {err.strerror or err}"
@@ -191,7 +193,7 @@ class Group:
         path.write_text(json.dumps(asdict(self)))
 
     @classmethod
-    def load(cls, path: Path) -> "Group":
+    def load(cls, path: Path) -> Group:
         return cls(**json.loads(Path(path).read_text()))
 
 

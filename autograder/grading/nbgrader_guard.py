@@ -32,6 +32,7 @@ refuses both commands: the guard fails closed. `nbgrader release_feedback` sends
 `feedback/` holds, and no path leaves withheld feedback there. docs/grading.md ("Every path to a
 grade") lists every path and what happens on it.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,9 +67,11 @@ def granted() -> bool:
 
 def autograde_refusal(assignment: str) -> str:
     name = assignment if assignment and "*" not in assignment else "psNN"
-    return (f"Autograde here would run the student's code with your rights, outside the sandbox; "
-            f"grade with `make autograde ASSIGNMENT={name} SUBMISSIONS=submitted` in the course folder "
-            f"(the sandboxed pipeline; on the hub: `python -m autograder grade {name} submitted --course .`).")
+    return (
+        f"Autograde here would run the student's code with your rights, outside the sandbox; "
+        f"grade with `make autograde ASSIGNMENT={name} SUBMISSIONS=submitted` in the course folder "
+        f"(the sandboxed pipeline; on the hub: `python -m autograder grade {name} submitted --course .`)."
+    )
 
 
 def refuse(log, sentence: str):
@@ -107,8 +110,10 @@ def refuse_student_code(course: str, notebook=None, **_) -> None:
         raise Refused(autograde_refusal(""))
     here = Path.cwd()
     if execution == "validate" and any(_inside(here, Path(course) / part) for part in STUDENT_WORK):
-        raise Refused(f"Validating {here.name} would run a student's code with your rights; grade it with "
-                      f"`make autograde` (sandboxed), or read it without running it.")
+        raise Refused(
+            f"Validating {here.name} would run a student's code with your rights; grade it with "
+            f"`make autograde` (sandboxed), or read it without running it."
+        )
 
 
 class ScannedFeedbackExporter(HTMLExporter):
@@ -131,14 +136,20 @@ class ScannedFeedbackExporter(HTMLExporter):
         marker = withheld_marker(course, assignment, student)
         if marker.exists():
             why = marker.read_text(encoding="utf-8", errors="replace").strip().removeprefix("feedback withheld: ")
-            refuse(self.log, f"The feedback of {student} for {assignment} stays withheld, as the grading run "
-                             f"decided ({why}); grading the student again (`make autograde`) clears it.")
+            refuse(
+                self.log,
+                f"The feedback of {student} for {assignment} stays withheld, as the grading run "
+                f"decided ({why}); grading the student again (`make autograde`) clears it.",
+            )
         try:
-            flag = leak_flag(course, assignment, student, page, self.secrets(course, assignment),
-                             set(leakscan.host_paths(course)))
-        except Exception as err:                        # unchecked feedback is never written
-            flag = (f"feedback withheld: it could not be checked ({type(err).__name__}: {str(err)[:200]}); "
-                    f"run `make feedback ASSIGNMENT={assignment}`")
+            flag = leak_flag(
+                course, assignment, student, page, self.secrets(course, assignment), set(leakscan.host_paths(course))
+            )
+        except Exception as err:  # unchecked feedback is never written
+            flag = (
+                f"feedback withheld: it could not be checked ({type(err).__name__}: {str(err)[:200]}); "
+                f"run `make feedback ASSIGNMENT={assignment}`"
+            )
         if flag:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(flag + "\n", encoding="utf-8")
@@ -164,18 +175,26 @@ def feedback_for_make_feedback(course: Path, assignment: str) -> subprocess.Comp
     feedback`, which scans every page itself once nbgrader has written them."""
     from ..course.folder import venv_env
 
-    return subprocess.run([sys.executable, "-m", "autograder.grading.nbgrader_guard", "generate_feedback", assignment, "--force"],
-                          cwd=course, env=venv_env(), capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.grading.nbgrader_guard", "generate_feedback", assignment, "--force"],
+        cwd=course,
+        env=venv_env(),
+        capture_output=True,
+        text=True,
+    )
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] != ["generate_feedback"]:
-        print("python -m autograder.grading.nbgrader_guard runs nbgrader's generate_feedback for `make feedback` only",
-              file=sys.stderr)
+        print(
+            "python -m autograder.grading.nbgrader_guard runs nbgrader's generate_feedback for `make feedback` only",
+            file=sys.stderr,
+        )
         return 2
     from nbgrader.apps.nbgraderapp import NbGraderApp
 
-    from autograder.grading import nbgrader_guard            # this file runs as __main__: grant the module nbgrader reads
+    from autograder.grading import nbgrader_guard  # this file runs as __main__: grant the module nbgrader reads
+
     nbgrader_guard.grant("make feedback")
     NbGraderApp.launch_instance(argv=argv)
     return 0

@@ -1,6 +1,7 @@
 """What a grading run is asked to do (`Options`), and the ways it stops: the assignment cannot be
 graded (`NotGradeable`), the sandbox is missing (`SandboxUnavailable`), or one student's grading
 fails through a fault of the pipeline (`grader_error`, that student's row only)."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,8 @@ class NotGradeable(RuntimeError):
 class Options:
     jobs: int = 2
     sandboxed: bool = True
-    cell_timeout: int | None = None          # seconds; None keeps nbgrader_config.py's value
-    submission_timeout: int = 900            # seconds of wall clock per submission
+    cell_timeout: int | None = None  # seconds; None keeps nbgrader_config.py's value
+    submission_timeout: int = 900  # seconds of wall clock per submission
     named_regexp: str | None = None
     keep_workdir: bool = False
     # a regrade's: each student's score in the gradebook when the regrade began (it grades every earlier
@@ -46,5 +47,7 @@ def grader_error(result: Result, stage: str, err: BaseException) -> None:
     """Mark `result` as failed by a fault of the pipeline itself (never a score for the student)."""
     detail = f"{type(err).__name__}: {err}"
     result.status, result.grader_error, result.score = "failed", True, 0.0
-    result.reason = (f"grader error while {stage} ({detail[:200]}); the grading pipeline failed, "
-                     "not the submission: re-run this student")
+    result.reason = (
+        f"grader error while {stage} ({detail[:200]}); the grading pipeline failed, "
+        "not the submission: re-run this student"
+    )

@@ -28,12 +28,13 @@ its own, and `Run` is made of them.
 On a Dask cluster, autograder.grading.cluster.ClusterRun does stages 2 to 6 of each student in
 one task on a worker (`Run.grade_alone`).
 """
+
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import time
-import queue
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -52,7 +53,7 @@ from .workerclient import Worker
 # what callers take from here: the run, its options and how it stops
 __all__ = ["DEMO_MARKER", "NotGradeable", "Options", "Run", "SandboxUnavailable", "demo_course"]
 
-DEMO_MARKER = ".rnnlab-demo-course"      # `make demo-class` writes it into the demo's course folder
+DEMO_MARKER = ".rnnlab-demo-course"  # `make demo-class` writes it into the demo's course folder
 
 
 def demo_course(submissions: Path, assignment: str) -> Path | None:
@@ -70,50 +71,58 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
     the re-check's `cases`, the notebooks (`release_nb`, `source_nb`), and a row per student
     (`results`, with what the intake `found` for each)."""
 
-    on_cluster = False                   # autograder.grading.cluster.ClusterRun: True
+    on_cluster = False  # autograder.grading.cluster.ClusterRun: True
 
-    def __init__(self, assignment: str, submissions: Path, course: Path = REPO,
-                 options: Options | None = None, log=print):
+    def __init__(
+        self, assignment: str, submissions: Path, course: Path = REPO, options: Options | None = None, log=print
+    ):
         self.course = Path(course).resolve()
         self.assignment = resolve(assignment, self.course)
         self.submissions = Path(submissions).resolve()
         demo = demo_course(self.submissions, self.assignment)
         if demo:
-            log(f"a demo class: graded in its own course folder {demo} (gradebook, reports and "
-                f"feedback there), not in {self.course}")
+            log(
+                f"a demo class: graded in its own course folder {demo} (gradebook, reports and "
+                f"feedback there), not in {self.course}"
+            )
             self.course, self.submissions = demo, demo / "submissions"
         self.opt = options or Options()
         if bool(self.opt.cluster) != self.on_cluster:
-            raise ValueError("a run on a Dask cluster is autograder.grading.cluster.ClusterRun's, with "
-                             "Options(cluster=address); Run grades on this machine")
+            raise ValueError(
+                "a run on a Dask cluster is autograder.grading.cluster.ClusterRun's, with "
+                "Options(cluster=address); Run grades on this machine"
+            )
         self.log = log
         self.work = self.course / "grading-runs" / f"{self.assignment}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         self.reports = self.course / "reports" / self.assignment
         self.results: dict[str, Result] = {}
         self.rejected_files: list[tuple[str, str]] = []
         self.workers: dict[int, Worker] = {}
-        self.warm: dict = {}                 # slot -> its warm process (autograder.grading.warm), if any
+        self.warm: dict = {}  # slot -> its warm process (autograder.grading.warm), if any
         self.cases: list = []
-        self.changes: list[tuple[str, float, float]] = []    # scores changed since the last run
-        self.scores_before: dict[str, float] | None = None   # the gradebook's, when the run started
-        self.roster = None                   # the course's roster.csv (autograder.gradebook.roster), if it has one
+        self.changes: list[tuple[str, float, float]] = []  # scores changed since the last run
+        self.scores_before: dict[str, float] | None = None  # the gradebook's, when the run started
+        self.roster = None  # the course's roster.csv (autograder.gradebook.roster), if it has one
         self.max_score = 0.0
-        self.found: dict[str, tuple] = {}    # student -> (notebook found, roster row, LMS details)
-        self.made_runs_folder = False        # grading-runs/ made by this run (prepare)
+        self.found: dict[str, tuple] = {}  # student -> (notebook found, roster row, LMS details)
+        self.made_runs_folder = False  # grading-runs/ made by this run (prepare)
 
     def run(self) -> list[Result]:
         """Grade the class, write the reports, and return every student's row."""
         t0 = time.monotonic()
         try:
             self.prepare()
-            earlier = self.graded_answers()             # staging removes the last run's notebooks
+            earlier = self.graded_answers()  # staging removes the last run's notebooks
             self.scores_before = self.gradebook_scores()
             students = self.stage()
             # Canvas's late marks, where the final score (autograder.gradebook.scores) reads them from now on
-            record_lms_marks(self.reports, {s: found[2].get("prefix", "") for s, found in self.found.items()
-                                            if found[0] is not None})
-            self.log(f"grading {len(students)} submission(s) of {self.assignment} {self.where()}, "
-                     f"{'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}")
+            record_lms_marks(
+                self.reports, {s: found[2].get("prefix", "") for s, found in self.found.items() if found[0] is not None}
+            )
+            self.log(
+                f"grading {len(students)} submission(s) of {self.assignment} {self.where()}, "
+                f"{'sandboxed' if self.opt.sandboxed else 'UNSANDBOXED'}"
+            )
             self.grade_class(students, earlier)
             self.mark_flagged()
             earlier = self.earlier_rows()
@@ -126,9 +135,9 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
             self.stop()
             if not self.opt.keep_workdir:
                 shutil.rmtree(self.work, ignore_errors=True)
-                if self.made_runs_folder:         # a run that was refused leaves no trace
+                if self.made_runs_folder:  # a run that was refused leaves no trace
                     try:
-                        self.work.parent.rmdir()      # only if no other run is in it
+                        self.work.parent.rmdir()  # only if no other run is in it
                     except OSError:
                         pass
         return sorted(self.results.values(), key=lambda r: r.student)
@@ -140,9 +149,11 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         was no faster: 21.1 s against 20.8 s for 12 ps03 submissions on two workers, medians of
         three pairs, within the noise.)"""
         self.start_warm(len(students))
-        self.on_workers(students, lambda student, slot, worker: self.grade_staged(
-                            student, slot, worker, earlier.get(student, {})),
-                        lambda student, err: grader_error(self.results[student], "grading", err))
+        self.on_workers(
+            students,
+            lambda student, slot, worker: self.grade_staged(student, slot, worker, earlier.get(student, {})),
+            lambda student, err: grader_error(self.results[student], "grading", err),
+        )
         # those not graded (rejected at staging, or failed above) still get the assignment's maximum
         self.collect_scores([s for s, r in self.results.items() if r.status != "graded"])
         self.check_feedback()
@@ -172,6 +183,7 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         """The re-check of each graded student, one at a time: a fault judging one is that
         student's grader error, never a score."""
         from .recheck import recheck_all
+
         for student in students:
             try:
                 recheck_all(self, [student])
@@ -201,10 +213,10 @@ class Run(Preparation, Staging, Autograding, Scoring, FeedbackStage):
         def task(student: str) -> None:
             slot = slots.get()
             try:
-                if not self.workers[slot].alive():            # killed after a timeout: replace it
+                if not self.workers[slot].alive():  # killed after a timeout: replace it
                     self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
                 work(student, slot, self.workers[slot])
-            except Exception as err:                          # keep the batch going, always
+            except Exception as err:  # keep the batch going, always
                 failed(student, err)
             finally:
                 slots.put(slot)

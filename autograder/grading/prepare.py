@@ -1,6 +1,7 @@
 """Stage 1 of a grading run: the sandbox checked, the grading workers started, the assignment
 regenerated from source/ into the run's own release folder (the committed release/ is not
 touched), the re-check's cases loaded and the notebooks read."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,8 @@ class Preparation:
                     f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
                     "with your rights. Install bubblewrap (sudo apt-get install bubblewrap; or sudo make system-deps, "
                     "which also installs the test suite's tools), or rerun "
-                    "with --unsandboxed (make autograde ... UNSANDBOXED=1) if you trust every submission.")
+                    "with --unsandboxed (make autograde ... UNSANDBOXED=1) if you trust every submission."
+                )
 
     def prepare(self) -> None:
         """Check the sandbox, start the workers, and bring the gradebook up to date with source/.
@@ -49,7 +51,8 @@ class Preparation:
             self.start_workers()
         from ..gradebook.cells import changed_after_grading
         from .worker import stamp_gradebooks_in_process
-        stamp_gradebooks_in_process()     # an empty PostgreSQL gradebook is set up here: 2.5 s less
+
+        stamp_gradebooks_in_process()  # an empty PostgreSQL gradebook is set up here: 2.5 s less
         why = changed_after_grading(self.course, self.assignment)
         if why:
             raise NotGradeable(f"{self.assignment} cannot be graded as source/ now stands: {why}")
@@ -57,7 +60,7 @@ class Preparation:
             self.roster = roster_mod.load(self.course, self.assignment)
         except roster_mod.RosterError as err:
             raise NotGradeable(str(err))
-        if self.roster is not None:       # names for the formgrader; also the students who hand in nothing
+        if self.roster is not None:  # names for the formgrader; also the students who hand in nothing
             roster_mod.into_gradebook(self.course, self.roster.entries)
         if self.on_cluster:
             self.start_workers()
@@ -79,6 +82,7 @@ class Preparation:
         """The re-check's cases and program, and the sandbox's kernelspec and font cache; `write`
         puts the files every worker reads into the run's folder (a cluster's workers only read them)."""
         from .recheck import kernel_checks_source, load_cases, runner_source
+
         self.cases = load_cases(self.assignment, self.course) if self.opt.recheck else []
         if self.cases:
             self.runner = runner_source(self.cases)
@@ -98,12 +102,17 @@ class Preparation:
         """matplotlib's font list, built once per user and matplotlib version (about 1 s) and
         shown read-only to kernels."""
         import matplotlib
+
         home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         cache = home / "rnnlab" / f"mplcache-{matplotlib.__version__}"
         if not any(cache.glob("fontlist-*.json")):
             cache.mkdir(parents=True, exist_ok=True)
-            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
-                           env=venv_env({"MPLCONFIGDIR": str(cache)}), check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-c", "import matplotlib.font_manager"],
+                env=venv_env({"MPLCONFIGDIR": str(cache)}),
+                check=True,
+                capture_output=True,
+            )
         return cache
 
 
@@ -111,12 +120,17 @@ def cluster_needs_postgres(course: Path, cluster: str) -> str:
     """Why a cluster run refuses the course's SQLite gradebook, and what to do (docs/grading.md,
     "Moving a term to the cluster")."""
     held = (course / "gradebook.db").is_file()
-    return (f"grading on the cluster {cluster} needs a gradebook that many machines can write at once; "
-            f"{course}'s is a SQLite file{' (gradebook.db)' if held else ''}. Put a PostgreSQL URL in the environment "
-            "variable RNNLAB_GRADEBOOK_URL, here and on every worker (export RNNLAB_GRADEBOOK_URL='postgresql+psycopg:"
-            "//grader:PASSWORD@db.example.org/rnn_course'), never in nbgrader_config.py, where its password would "
-            "reach the repository"
-            + (". Bring this term's grades along first, into the empty database: make gradebook-move (it reads that "
-               "variable)"
-               if held else "; an empty database is enough, the run fills it")
-            + ". Or grade without CLUSTER (docs/grading.md; make try-cluster tries the cluster path on this machine)")
+    return (
+        f"grading on the cluster {cluster} needs a gradebook that many machines can write at once; "
+        f"{course}'s is a SQLite file{' (gradebook.db)' if held else ''}. Put a PostgreSQL URL in the environment "
+        "variable RNNLAB_GRADEBOOK_URL, here and on every worker (export RNNLAB_GRADEBOOK_URL='postgresql+psycopg:"
+        "//grader:PASSWORD@db.example.org/rnn_course'), never in nbgrader_config.py, where its password would "
+        "reach the repository"
+        + (
+            ". Bring this term's grades along first, into the empty database: make gradebook-move (it reads that "
+            "variable)"
+            if held
+            else "; an empty database is enough, the run fills it"
+        )
+        + ". Or grade without CLUSTER (docs/grading.md; make try-cluster tries the cluster path on this machine)"
+    )

@@ -18,11 +18,13 @@ What the kernel cannot do: reach any network (its namespace has no interfaces bu
 the kernel talks to nbgrader over Unix sockets in a runtime folder bound in); read source/,
 the gradebook, other submissions or anything not bound in; write outside its working folder and
 /tmp (both size-capped tmpfs, never the host's disk); use more memory or processes in all than
-its control group allows (autograder.grading.limits, when the machine offers cgroups); fork more than `nproc` processes; use more than `memory` bytes of address space or
-`cpu` CPU seconds; outlive the grader (bwrap --die-with-parent, and a pid namespace whose init
+its control group allows (autograder.grading.limits, when the machine offers cgroups); fork more
+than `nproc` processes; use more than `memory` bytes of address space or `cpu` CPU seconds; outlive
+the grader (bwrap --die-with-parent, and a pid namespace whose init
 takes every process with it). The kernel's environment is cleared, so NBGRADER_EXECUTION and
 the instructor's variables are not visible.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,38 +43,38 @@ KERNEL_NAME = "rnnlab-sandbox"
 
 @dataclass
 class Policy:
-    runtime_dir: str                     # connection files and kernel sockets (bound read-write)
-    scratch_root: str = ""               # unused since the working folder is a tmpfs (kept for old policy files)
-    uid: int = 60001                     # used when the grader runs as root
+    runtime_dir: str  # connection files and kernel sockets (bound read-write)
+    scratch_root: str = ""  # unused since the working folder is a tmpfs (kept for old policy files)
+    uid: int = 60001  # used when the grader runs as root
     # bytes of address space per process: under the whole kernel's 3 GB, with room for the
     # re-check process (forked at the start, idle while the notebook runs, about 300 MB) and the
     # group's page cache, so that one process that allocates without end meets a MemoryError, not
     # the group's limit. At 2.5 GB a kernel that filled its address space brought the group to
     # 3046 MB, 26 MB short, and a change that freed two thread stacks in the kernel (16 MB of
     # address space) let one more 256 MB block in: the group's limit killed the re-check process
-    memory: int = 2 * 1024 ** 3
-    nproc: int = 96                      # processes and threads of the sandbox uid
-    cpu: int = 600                       # CPU seconds per process
-    fsize: int = 64 * 1024 ** 2          # largest file it may write
-    nofile: int = 256                    # open files
-    tmp_size: int = 256 * 1024 ** 2      # size of its private /tmp
-    work_size: int = 256 * 1024 ** 2     # size of its working folder (a tmpfs, not the host disk)
-    shm_size: int = 64 * 1024 ** 2       # size of /dev/shm
-    kernel_memory: int = 3 * 1024 ** 3   # bytes of memory for the whole kernel (a cgroup), if offered
-    limits_file: str | None = None       # the launcher records the limits in force here
-    recheck_fifo: str | None = None      # the re-check process writes its results into this FIFO
-    recheck_input: str | None = None     # its program and the student's answer cells (JSON)
-    sandboxed: bool = True               # False: the same kernel start, without the sandbox
-    mpl_cache: str | None = None         # a prebuilt matplotlib font cache to copy in
-    read_only: list[str] = field(default_factory=list)   # extra folders to show, read-only
-    warm_socket: str | None = None       # the grading slot's warm process (autograder.grading.warm)
-    warm_root: str | None = None         # the folder whose tmpfs its kernels' working folders are in
+    memory: int = 2 * 1024**3
+    nproc: int = 96  # processes and threads of the sandbox uid
+    cpu: int = 600  # CPU seconds per process
+    fsize: int = 64 * 1024**2  # largest file it may write
+    nofile: int = 256  # open files
+    tmp_size: int = 256 * 1024**2  # size of its private /tmp
+    work_size: int = 256 * 1024**2  # size of its working folder (a tmpfs, not the host disk)
+    shm_size: int = 64 * 1024**2  # size of /dev/shm
+    kernel_memory: int = 3 * 1024**3  # bytes of memory for the whole kernel (a cgroup), if offered
+    limits_file: str | None = None  # the launcher records the limits in force here
+    recheck_fifo: str | None = None  # the re-check process writes its results into this FIFO
+    recheck_input: str | None = None  # its program and the student's answer cells (JSON)
+    sandboxed: bool = True  # False: the same kernel start, without the sandbox
+    mpl_cache: str | None = None  # a prebuilt matplotlib font cache to copy in
+    read_only: list[str] = field(default_factory=list)  # extra folders to show, read-only
+    warm_socket: str | None = None  # the grading slot's warm process (autograder.grading.warm)
+    warm_root: str | None = None  # the folder whose tmpfs its kernels' working folders are in
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))
 
     @classmethod
-    def load(cls, path: str) -> "Policy":
+    def load(cls, path: str) -> Policy:
         return cls(**json.loads(Path(path).read_text()))
 
 
@@ -81,10 +83,26 @@ def runtime_paths() -> list[str]:
     paths = {sys.base_prefix, sys.prefix, str(REPO / "rnnlab")}
     # site folders outside the prefix: a Python that loads the course environment's packages
     # with site.addsitedir (the shared Python of autograder.deploying.hub) needs them too
-    paths |= {p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)
-              and not p.startswith((sys.prefix + "/", sys.base_prefix + "/"))}
-    for p in ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/localtime",
-              "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/fonts"):
+    paths |= {
+        p
+        for p in sys.path
+        if p.endswith("site-packages")
+        and os.path.isdir(p)
+        and not p.startswith((sys.prefix + "/", sys.base_prefix + "/"))
+    }
+    for p in (
+        "/usr",
+        "/lib",
+        "/lib64",
+        "/bin",
+        "/sbin",
+        "/etc/ld.so.cache",
+        "/etc/localtime",
+        "/etc/passwd",
+        "/etc/group",
+        "/etc/nsswitch.conf",
+        "/etc/fonts",
+    ):
         if os.path.lexists(p):
             paths.add(p)
     return sorted(paths)
@@ -99,8 +117,10 @@ def check() -> str | None:
     """None if the sandbox works on this machine, else the reason it does not."""
     missing = missing_tools()
     if missing:
-        return (f"missing {', '.join(missing)} (Debian: apt-get install bubblewrap util-linux); "
-                "student code would run with your rights")
+        return (
+            f"missing {', '.join(missing)} (Debian: apt-get install bubblewrap util-linux); "
+            "student code would run with your rights"
+        )
     cmd = wrap(["/bin/true"], cwd="/", binds_rw=[], policy=Policy(runtime_dir="/", scratch_root="/"))
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
@@ -108,9 +128,16 @@ def check() -> str | None:
     return None
 
 
-def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Policy,
-         env: dict | None = None, binds_ro: list[tuple[str, str]] = (),
-         sized_tmpfs: list[tuple[str, int]] = (), as_pid_1: bool = False) -> list[str]:
+def wrap(
+    argv: list[str],
+    cwd: str,
+    binds_rw: list[tuple[str, str]],
+    policy: Policy,
+    env: dict | None = None,
+    binds_ro: list[tuple[str, str]] = (),
+    sized_tmpfs: list[tuple[str, int]] = (),
+    as_pid_1: bool = False,
+) -> list[str]:
     """The command line that runs `argv` in the sandbox with working folder `cwd`.
 
     As root (CI, a grading server): bwrap builds pid, network, ipc and uts namespaces and the
@@ -122,8 +149,17 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
     namespace's POSIX message queues are in /dev/mqueue.
     """
     root = os.geteuid() == 0
-    cmd = ["bwrap", "--die-with-parent", "--new-session", "--clearenv", "--unshare-pid",
-           "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    cmd = [
+        "bwrap",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+    ]
     if as_pid_1:
         cmd.append("--as-pid-1")
     if root:
@@ -131,11 +167,26 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
     else:
         cmd += ["--unshare-user", "--disable-userns"]
-    cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(policy.tmp_size), "--tmpfs", "/tmp",
-            "--perms", "1777", "--size", str(policy.shm_size), "--tmpfs", "/dev/shm"]
+    cmd += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(policy.tmp_size),
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "1777",
+        "--size",
+        str(policy.shm_size),
+        "--tmpfs",
+        "/dev/shm",
+    ]
     if as_pid_1:
-        cmd += ["--mqueue", "/dev/mqueue"]     # the IPC namespace's POSIX message queues, to remove them
+        cmd += ["--mqueue", "/dev/mqueue"]  # the IPC namespace's POSIX message queues, to remove them
 
     made: set[str] = {"/", "/tmp", "/proc", "/dev"}
     bound: list[str] = []
@@ -170,10 +221,16 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
         for f in sorted(Path(policy.mpl_cache).glob("*.json")):
             cmd += ["--ro-bind", str(f), f"/tmp/mpl/{f.name}"]
     base_env = {
-        "PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
-        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp/mpl",
-        "IPYTHONDIR": "/tmp/ipython", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp",
+        "PATH": f"{sys.prefix}/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "MPLCONFIGDIR": "/tmp/mpl",
+        "IPYTHONDIR": "/tmp/ipython",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "TMPDIR": "/tmp",
         # the course package the grader runs from, shown read-only above, is the one the kernel
         # imports (in a copy of the course too), whatever folder an editable install names
         "PYTHONPATH": str(REPO),
@@ -186,10 +243,24 @@ def wrap(argv: list[str], cwd: str, binds_rw: list[tuple[str, str]], policy: Pol
         cmd += ["--setenv", key, value]
     cmd += ["--chdir", cwd, "--"]
     if root:
-        cmd += ["setpriv", f"--reuid={policy.uid}", f"--regid={policy.uid}", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
-    cmd += ["prlimit", f"--as={policy.memory}", f"--cpu={policy.cpu}", f"--fsize={policy.fsize}",
-            f"--nofile={policy.nofile}", "--core=0"] + ([f"--nproc={policy.nproc}"] if root else [])
+        cmd += [
+            "setpriv",
+            f"--reuid={policy.uid}",
+            f"--regid={policy.uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            "--",
+        ]
+    cmd += [
+        "prlimit",
+        f"--as={policy.memory}",
+        f"--cpu={policy.cpu}",
+        f"--fsize={policy.fsize}",
+        f"--nofile={policy.nofile}",
+        "--core=0",
+    ] + ([f"--nproc={policy.nproc}"] if root else [])
     return cmd + ["--"] + argv
 
 
@@ -197,13 +268,18 @@ def write_kernelspec(folder: Path) -> Path:
     """A kernelspec named rnnlab-sandbox whose command is the launcher (autograder.grading.launcher)."""
     spec_dir = folder / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "autograder.grading.launcher", "{connection_file}"],
-        "display_name": "Python 3 (grading sandbox)",
-        "language": "python",
-        # bwrap does not forward signals into its pid namespace: interrupt by message instead
-        "interrupt_mode": "message",
-    }, indent=1))
+    (spec_dir / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "autograder.grading.launcher", "{connection_file}"],
+                "display_name": "Python 3 (grading sandbox)",
+                "language": "python",
+                # bwrap does not forward signals into its pid namespace: interrupt by message instead
+                "interrupt_mode": "message",
+            },
+            indent=1,
+        )
+    )
     return spec_dir
 
 
@@ -221,27 +297,33 @@ def _give(path: Path, uid: int) -> None:
 
 def limits_in_force(policy: Policy, group) -> dict:
     """Every limit the kernel runs under, and how it is enforced, for the grading report."""
-    mb = lambda n: f"{n // 1024 ** 2} MB"
+    mb = lambda n: f"{n // 1024**2} MB"
     root = os.geteuid() == 0
     found = {f"{c} (whole kernel)": how for c, how in group.in_force.items()} if group else {}
-    found.update({f"{c} (whole kernel)": "NOT IN FORCE: " + why
-                  for c, why in (group.not_in_force.items() if group else
-                                 [("memory", "needs root"), ("pids", "needs root")])})
-    found.update({
-        "address space per process": f"{mb(policy.memory)} (prlimit)",
-        "processes of the sandbox uid": f"{policy.nproc} (prlimit)" if root else
-                                        "NOT IN FORCE: not grading as root",
-        "CPU seconds per process": f"{policy.cpu} (prlimit)",
-        "largest file": f"{mb(policy.fsize)} (prlimit)",
-        "disk: working folder": f"{mb(policy.work_size)} (tmpfs)",
-        "disk: /tmp": f"{mb(policy.tmp_size)} (tmpfs)",
-        "disk: /dev/shm": f"{mb(policy.shm_size)} (tmpfs)",
-        # a forked kernel's folder is made in its slot's tmpfs (autograder.grading.autograde)
-        "disk: runtime folder (kernel sockets)": f"{mb(RUNTIME_SIZE)} (tmpfs)" if any(
-            os.path.ismount(p) for p in (policy.runtime_dir, os.path.dirname(policy.runtime_dir.rstrip("/"))))
+    found.update(
+        {
+            f"{c} (whole kernel)": "NOT IN FORCE: " + why
+            for c, why in (group.not_in_force.items() if group else [("memory", "needs root"), ("pids", "needs root")])
+        }
+    )
+    found.update(
+        {
+            "address space per process": f"{mb(policy.memory)} (prlimit)",
+            "processes of the sandbox uid": f"{policy.nproc} (prlimit)"
+            if root
+            else "NOT IN FORCE: not grading as root",
+            "CPU seconds per process": f"{policy.cpu} (prlimit)",
+            "largest file": f"{mb(policy.fsize)} (prlimit)",
+            "disk: working folder": f"{mb(policy.work_size)} (tmpfs)",
+            "disk: /tmp": f"{mb(policy.tmp_size)} (tmpfs)",
+            "disk: /dev/shm": f"{mb(policy.shm_size)} (tmpfs)",
+            # a forked kernel's folder is made in its slot's tmpfs (autograder.grading.autograde)
+            "disk: runtime folder (kernel sockets)": f"{mb(RUNTIME_SIZE)} (tmpfs)"
+            if any(os.path.ismount(p) for p in (policy.runtime_dir, os.path.dirname(policy.runtime_dir.rstrip("/"))))
             else "NOT IN FORCE: a host folder (needs root to mount a tmpfs)",
-        "keyrings": "a session keyring of its own; the uid's user and persistent keyrings emptied at start",
-    })
+            "keyrings": "a session keyring of its own; the uid's user and persistent keyrings emptied at start",
+        }
+    )
     return found
 
 
@@ -333,9 +415,9 @@ GradingKernelApp.launch_instance()
 # (a kernel's start costs 0.07 s of CPU less); In, Out, _ and `%history -n` of this session still
 # answer from memory (what reads earlier sessions, `%history -g`, finds nothing: there are none).
 KERNEL_OPTIONS = ["--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
-RECHECK_WAIT = 60         # seconds the graded notebook's last cells wait, in all, for the re-check process
+RECHECK_WAIT = 60  # seconds the graded notebook's last cells wait, in all, for the re-check process
 
-RUNTIME_SIZE = 4 * 1024 ** 2      # the kernel's socket folder: sockets and its connection file only
+RUNTIME_SIZE = 4 * 1024**2  # the kernel's socket folder: sockets and its connection file only
 
 
 def private_runtime(folder: Path, uid: int) -> str | None:
@@ -343,8 +425,11 @@ def private_runtime(folder: Path, uid: int) -> str | None:
     small tmpfs, so that it is no way onto the host's disk. Returns why not, or None. Needs root."""
     if os.geteuid() != 0:
         return "needs root"
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={RUNTIME_SIZE},mode=0700,nosuid,nodev",
-                           "rnnlab-runtime", str(folder)], capture_output=True, text=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={RUNTIME_SIZE},mode=0700,nosuid,nodev", "rnnlab-runtime", str(folder)],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         return f"mount failed: {proc.stderr.strip()[:200]}"
     os.chown(folder, uid, uid)
@@ -359,7 +444,7 @@ def release_runtime(folder: Path) -> None:
     subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], capture_output=True)
 
 
-RECHECK_OUT, RECHECK_IN = 3, 4        # descriptors the kernel process starts with
+RECHECK_OUT, RECHECK_IN = 3, 4  # descriptors the kernel process starts with
 
 
 RECHECK_ENV = "RNNLAB_RECHECK_FDS"
@@ -370,7 +455,7 @@ def open_recheck(policy: Policy) -> tuple[int, int] | None:
     when there is no re-check; neither path is visible in the sandbox."""
     if not (policy.recheck_fifo and policy.recheck_input):
         return None
-    out = os.open(policy.recheck_fifo, os.O_WRONLY | os.O_NONBLOCK)   # the grader is reading
+    out = os.open(policy.recheck_fifo, os.O_WRONLY | os.O_NONBLOCK)  # the grader is reading
     os.set_blocking(out, True)
     return out, os.open(policy.recheck_input, os.O_RDONLY)
 
@@ -383,10 +468,11 @@ def recheck_descriptors(policy: Policy) -> dict:
         return {}
     # move them above 3 and 4 first: either may have been given one of those numbers
     import fcntl
+
     moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in opened]
     for fd in opened:
         os.close(fd)
     for fd, target in zip(moved, (RECHECK_OUT, RECHECK_IN)):
-        os.dup2(fd, target)                # dup2's copy is inheritable
+        os.dup2(fd, target)  # dup2's copy is inheritable
         os.close(fd)
     return {RECHECK_ENV: f"{RECHECK_OUT},{RECHECK_IN}"}

@@ -21,6 +21,7 @@ knows is checked against the newest schema it knows (new fields allowed, unknown
 The notebook is validated when read and
 again after repair; whatever fails either is rejected with the reason.
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,11 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.utils import compute_checksum
 from nbformat.warnings import DuplicateCellId
+from nbgrader.utils import compute_checksum
 
-MAX_BYTES = 20 * 1024 ** 2
-MAX_DEPTH = 64          # JSON nesting; real notebooks (widget state included) stay far below it
+MAX_BYTES = 20 * 1024**2
+MAX_DEPTH = 64  # JSON nesting; real notebooks (widget state included) stay far below it
 
 
 class Rejected(Exception):
@@ -47,8 +48,8 @@ class Rejected(Exception):
 @dataclass
 class Repaired:
     notebook: nbformat.NotebookNode
-    flags: list[str] = field(default_factory=list)    # what a student changed: for the instructor to look at
-    notes: list[str] = field(default_factory=list)    # what the instructor changed since the student's copy
+    flags: list[str] = field(default_factory=list)  # what a student changed: for the instructor to look at
+    notes: list[str] = field(default_factory=list)  # what the instructor changed since the student's copy
 
 
 def _grade_id(cell) -> str | None:
@@ -69,7 +70,7 @@ def _text(source) -> str:
 
 def _short(value, limit: int = 60) -> str:
     text = repr(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def json_depth(value, limit: int = MAX_DEPTH) -> int:
@@ -99,8 +100,10 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise Rejected("the notebook is not a regular file (a pipe, device or folder); submit the file itself")
         if info.st_size > limit:
-            raise Rejected(f"the notebook is {info.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB "
-                           "(clear large outputs before submitting)")
+            raise Rejected(
+                f"the notebook is {info.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB "
+                "(clear large outputs before submitting)"
+            )
         raw = f.read(limit + 1)
     if len(raw) > limit:
         raise Rejected(f"the notebook grew past {limit / 1e6:.0f} MB while it was read")
@@ -135,38 +138,45 @@ def read(path: Path, notes: list[str] | None = None) -> nbformat.NotebookNode:
     except UnicodeDecodeError:
         raise Rejected("the file is not UTF-8 text, so it is not a notebook") from None
     except json.JSONDecodeError as err:
-        raise Rejected(f"the file is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}); "
-                       "it may have been truncated or edited by hand") from None
+        raise Rejected(
+            f"the file is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}); "
+            "it may have been truncated or edited by hand"
+        ) from None
     except RecursionError:
-        raise Rejected("the file nests its JSON thousands of levels deep; it is not a notebook "
-                       "Jupyter wrote (edited by hand or by a program?)") from None
+        raise Rejected(
+            "the file nests its JSON thousands of levels deep; it is not a notebook "
+            "Jupyter wrote (edited by hand or by a program?)"
+        ) from None
     if not isinstance(data, dict) or data.get("nbformat") != 4:
         raise Rejected("the file is not a version 4 Jupyter notebook")
     if json_depth(data) > MAX_DEPTH:
-        raise Rejected(f"the file nests its JSON more than {MAX_DEPTH} levels deep; it is not a "
-                       "notebook Jupyter wrote (edited by hand or by a program?)")
+        raise Rejected(
+            f"the file nests its JSON more than {MAX_DEPTH} levels deep; it is not a "
+            "notebook Jupyter wrote (edited by hand or by a program?)"
+        )
     found: list[int] = []
     data = _without_surrogates(data, found)
     if found:
         text = json.dumps(data)
         if notes is not None:
-            notes.append(f"{sum(found)} broken character(s) (half of an emoji or similar, which no text "
-                         "file can hold) replaced by \ufffd (U+FFFD); graded as mended")
+            notes.append(
+                f"{sum(found)} broken character(s) (half of an emoji or similar, which no text "
+                "file can hold) replaced by \ufffd (U+FFFD); graded as mended"
+            )
     try:
-        nb = nbformat.reader.reads(text)                  # joins list sources, as Jupyter does
+        nb = nbformat.reader.reads(text)  # joins list sources, as Jupyter does
         minor = nb.get("nbformat_minor")
         if isinstance(minor, int) and minor < nbformat.v4.nbformat_minor:
-            nb = nbformat.v4.upgrade(nb, from_version=4, from_minor=minor)   # 4.0-4.4: adds cell ids
-        with warnings.catch_warnings():               # repeated cell ids are made unique in repair
+            nb = nbformat.v4.upgrade(nb, from_version=4, from_minor=minor)  # 4.0-4.4: adds cell ids
+        with warnings.catch_warnings():  # repeated cell ids are made unique in repair
             warnings.simplefilter("ignore", DuplicateCellId)
             if isinstance(minor, int) and minor > nbformat.v4.nbformat_minor:
                 # nbformat's schema for a newer minor accepts any cell type, which nothing
                 # downstream can grade: check it as the newest format we know, new fields allowed
-                nbformat.validate(nb, version=4, version_minor=nbformat.v4.nbformat_minor,
-                                  relax_add_props=True)
+                nbformat.validate(nb, version=4, version_minor=nbformat.v4.nbformat_minor, relax_add_props=True)
             else:
                 nbformat.validate(nb)
-    except Exception as err:                          # nbformat's ValidationError and kin
+    except Exception as err:  # nbformat's ValidationError and kin
         first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
         raise Rejected(f"the notebook does not follow the notebook format: {first}") from None
     return nb
@@ -188,11 +198,13 @@ def _as_released(cell, have: dict, ref) -> bool:
     stored = have.get("checksum")
     if not isinstance(stored, str):
         return False
-    source = _text(ref.source) if have.get("solution") and ref.metadata["nbgrader"].get("solution") else _text(cell.source)
+    source = (
+        _text(ref.source) if have.get("solution") and ref.metadata["nbgrader"].get("solution") else _text(cell.source)
+    )
     probe = nbformat.from_dict({"cell_type": cell.get("cell_type"), "source": source, "metadata": {"nbgrader": have}})
     try:
         return compute_checksum(probe) == stored
-    except Exception:                                # malformed fields: not nbgrader's
+    except Exception:  # malformed fields: not nbgrader's
         return False
 
 
@@ -208,8 +220,7 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
         if "nbgrader" not in meta:
             continue
         if _grade_id(cell) is None:
-            flags.append(f"cell {n}: grading metadata is malformed ({_short(meta['nbgrader'])}); "
-                         "removed")
+            flags.append(f"cell {n}: grading metadata is malformed ({_short(meta['nbgrader'])}); removed")
             del meta["nbgrader"]
             continue
         gid = _grade_id(cell)
@@ -222,23 +233,29 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
         seen.add(gid)
         want = ref.metadata["nbgrader"]
         have = meta["nbgrader"]
-        changed = sorted(k for k in set(want) | set(have)
-                         if k != "checksum" and want.get(k) != have.get(k))
+        changed = sorted(k for k in set(want) | set(have) if k != "checksum" and want.get(k) != have.get(k))
         released = _as_released(cell, have, ref)
         if changed:
             details = ", ".join(f"{k} {_short(have.get(k))} -> {_short(want.get(k))}" for k in changed)
             if released and set(changed) <= CHECKSUMMED:
-                notes.append(f"cell {gid!r}: grading metadata not the current release's but consistent with "
-                             f"its checksum, as an earlier release's is ({details}; a student can compute a "
-                             "checksum too); the current one used")
+                notes.append(
+                    f"cell {gid!r}: grading metadata not the current release's but consistent with "
+                    f"its checksum, as an earlier release's is ({details}; a student can compute a "
+                    "checksum too); the current one used"
+                )
             else:
                 flags.append(f"cell {gid!r}: grading metadata edited ({details}); restored")
         meta["nbgrader"] = copy.deepcopy(want)
-        if (want.get("locked") or want.get("grade")) and not want.get("solution") \
-                and _text(cell.source).strip() != _text(ref.source).strip():
+        if (
+            (want.get("locked") or want.get("grade"))
+            and not want.get("solution")
+            and _text(cell.source).strip() != _text(ref.source).strip()
+        ):
             if released:
-                notes.append(f"cell {gid!r}: a test cell not the current release's but consistent with its "
-                             "checksum, as an earlier release's is; nbgrader grades with the current one")
+                notes.append(
+                    f"cell {gid!r}: a test cell not the current release's but consistent with its "
+                    "checksum, as an earlier release's is; nbgrader grades with the current one"
+                )
             else:
                 flags.append(f"cell {gid!r}: a locked or test cell was edited; nbgrader restores it")
         if cell.cell_type != ref.cell_type:
@@ -247,7 +264,7 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
             cell.clear()
             cell.update(copy.deepcopy(ref))
             if want.get("solution"):
-                cell.source = source                  # keep the student's answer, in the right type
+                cell.source = source  # keep the student's answer, in the right type
     # put back deleted cells, after the cell that preceded them in the release
     order = [_grade_id(c) for c in release.cells]
     for index, ref in enumerate(release.cells):
@@ -255,18 +272,17 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
         if not gid or gid in seen or not _must_keep(ref):
             continue
         previous = next((order[k] for k in range(index - 1, -1, -1) if order[k] in seen), None)
-        position = 0 if previous is None else 1 + next(
-            k for k, c in enumerate(nb.cells) if _grade_id(c) == previous)
+        position = 0 if previous is None else 1 + next(k for k, c in enumerate(nb.cells) if _grade_id(c) == previous)
         nb.cells.insert(position, copy.deepcopy(ref))
         seen.add(gid)
         flags.append(f"cell {gid!r} was deleted; put back from the release version")
     ids: set[str] = set()
-    for n, cell in enumerate(nb.cells):          # cell ids must stay unique after the repairs
+    for n, cell in enumerate(nb.cells):  # cell ids must stay unique after the repairs
         if cell.get("id") in ids or not cell.get("id"):
             cell["id"] = f"repaired-{n}"
         ids.add(cell["id"])
     nb.metadata["kernelspec"] = copy.deepcopy(release.metadata.get("kernelspec", {}))
-    nb.nbformat, nb.nbformat_minor = 4, max(5, release.get("nbformat_minor", 5))   # every cell has an id now
+    nb.nbformat, nb.nbformat_minor = 4, max(5, release.get("nbformat_minor", 5))  # every cell has an id now
     try:
         nbformat.validate(nb)
     except nbformat.ValidationError as err:

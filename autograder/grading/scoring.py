@@ -1,6 +1,7 @@
 """Stage 4 of a grading run: the scores nbgrader wrote, read back from the gradebook into each
 student's row, with the tests failed and the cells timed out; on a regrade, the hand grades of
 answers that did not change kept; the formgrader's Flagged column set as the report flags."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,13 @@ class Scoring:
             nb = nbformat.read(path, 4)
         except Exception:
             return {}
-        return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-                if isinstance(c.metadata.get("nbgrader"), dict) and c.metadata["nbgrader"].get("solution")
-                and isinstance(c.metadata["nbgrader"].get("grade_id"), str)}
+        return {
+            c.metadata["nbgrader"]["grade_id"]: c.source
+            for c in nb.cells
+            if isinstance(c.metadata.get("nbgrader"), dict)
+            and c.metadata["nbgrader"].get("solution")
+            and isinstance(c.metadata["nbgrader"].get("grade_id"), str)
+        }
 
     def graded_answers(self) -> dict[str, dict[str, str]]:
         """The answers of the last grading run (autograded/), of every student it graded."""
@@ -50,13 +55,17 @@ class Scoring:
                 try:
                     for nb in gb.find_submission(self.assignment, student).notebooks:
                         for grade in nb.grades:
-                            if (grade.manual_score is not None and grade.needs_manual_grade
-                                    and grade.name in before and before[grade.name] == now.get(grade.name)):
+                            if (
+                                grade.manual_score is not None
+                                and grade.needs_manual_grade
+                                and grade.name in before
+                                and before[grade.name] == now.get(grade.name)
+                            ):
                                 grade.needs_manual_grade = False
                     gb.db.commit()
                 except MissingEntry:
                     continue
-                except Exception as err:                       # this student alone
+                except Exception as err:  # this student alone
                     grader_error(self.results[student], "keeping the hand grades", err)
 
     def gradebook_scores(self) -> dict[str, float] | None:
@@ -78,7 +87,7 @@ class Scoring:
                     continue
                 try:
                     self.score_one(gb, result)
-                except Exception as err:                       # this student alone
+                except Exception as err:  # this student alone
                     grader_error(result, "reading the scores from the gradebook", err)
 
     def earlier_rows(self) -> list[Result]:
@@ -88,8 +97,11 @@ class Scoring:
 
         try:
             previous = json.loads((self.reports / "report.json").read_text(encoding="utf-8"))
-            rows = [r for r in previous.get("students", []) + previous.get("earlier_students", [])
-                    if isinstance(r, dict) and r.get("student") not in self.results]
+            rows = [
+                r
+                for r in previous.get("students", []) + previous.get("earlier_students", [])
+                if isinstance(r, dict) and r.get("student") not in self.results
+            ]
         except (OSError, ValueError, AttributeError, TypeError):
             return []
         kept, seen = [], set()
@@ -105,10 +117,12 @@ class Scoring:
                 if r.status == "graded" and not r.grader_error:
                     r.needs_manual, r.failed_tests = [], []
                     try:
-                        self.score_one(gb, r)                  # hand grades since then count
+                        self.score_one(gb, r)  # hand grades since then count
                     except Exception as err:
-                        r.reason = (f"the score of the earlier run; the gradebook could not be read for it "
-                                    f"({type(err).__name__})")
+                        r.reason = (
+                            f"the score of the earlier run; the gradebook could not be read for it "
+                            f"({type(err).__name__})"
+                        )
                 kept.append(r)
         return kept
 
@@ -127,7 +141,7 @@ class Scoring:
                     gb.db.commit()
                 except MissingEntry:
                     continue
-                except Exception as err:                       # this student alone
+                except Exception as err:  # this student alone
                     grader_error(result, "flagging the submission in the gradebook", err)
 
     def score_one(self, gb, result: Result) -> None:
@@ -150,11 +164,16 @@ class Scoring:
                 if grade.needs_manual_grade:
                     result.needs_manual.append(grade.name)
                 # a test the re-check held for a hand grade needs one and failed (record_in_gradebook)
-                if grade.cell.cell_type == "code" and grade.auto_score is not None \
-                        and grade.auto_score < grade.max_score and not _is_solution(grade):
+                if (
+                    grade.cell.cell_type == "code"
+                    and grade.auto_score is not None
+                    and grade.auto_score < grade.max_score
+                    and not _is_solution(grade)
+                ):
                     result.failed_tests.append(grade.name)
-        result.timeouts = timeouts_in(self.course / "autograded" / result.student /
-                                      self.assignment / f"{self.assignment}.ipynb")
+        result.timeouts = timeouts_in(
+            self.course / "autograded" / result.student / self.assignment / f"{self.assignment}.ipynb"
+        )
 
 
 def _is_solution(grade) -> bool:

@@ -3,6 +3,7 @@
 made inert (autograder.grading.inert) and staged in the course's staged/ folder, which nbgrader
 grades from. The originals are only read; a notebook that cannot be graded is that student's
 row, with the reason."""
+
 from __future__ import annotations
 
 import shutil
@@ -20,7 +21,7 @@ from .inert import make_inert
 from .options import grader_error
 from .sanitize import Rejected, read, repair
 
-NBGRADER_RECORDS = ("timestamp.txt", "submission_secret.txt")   # written by nbgrader submit
+NBGRADER_RECORDS = ("timestamp.txt", "submission_secret.txt")  # written by nbgrader submit
 
 
 class Staging:
@@ -32,8 +33,7 @@ class Staging:
         nbgrader reads submissions from its submitted_directory; the pipeline points that at
         staged/, so submitted/ (where `nbgrader collect` puts what students hand in, and which
         an instructor may pass as SUBMISSIONS) is only ever read."""
-        found = intake_mod.collect(self.submissions, self.assignment, self.work / "intake",
-                                   self.opt.named_regexp)
+        found = intake_mod.collect(self.submissions, self.assignment, self.work / "intake", self.opt.named_regexp)
         self.rejected_files = found.rejected
         rows = roster_mod.apply(found, self.roster)
         for student, why in found.missing.items():
@@ -46,11 +46,11 @@ class Staging:
         ready = []
         for student, path in sorted(found.notebooks.items()):
             self.results[student] = Result(student, "graded", reason="; ".join(found.notes.get(student, [])))
-            if self.on_cluster or self.repair_one(student, path):    # on a cluster, its task repairs it
+            if self.on_cluster or self.repair_one(student, path):  # on a cluster, its task repairs it
                 ready.append(student)
         for student, result in self.results.items():
             self.found[student] = (found.notebooks.get(student), rows.get(student), found.lms.get(student, {}))
-            if not (self.on_cluster and student in ready):   # there, once its task is back
+            if not (self.on_cluster and student in ready):  # there, once its task is back
                 self.identify(result, *self.found[student][1:])
         return ready
 
@@ -64,7 +64,7 @@ class Staging:
         except Rejected as err:
             result.status, result.reason = "rejected", str(err)
             return False
-        except Exception as err:                       # a fault of ours: this student alone
+        except Exception as err:  # a fault of ours: this student alone
             grader_error(result, "reading and repairing the notebook", err)
             return False
         result.flags += notes + repaired.flags
@@ -86,7 +86,7 @@ class Staging:
             result.name, result.lms = row.name, row.lms or result.lms
             result.lms_id = row.id_for(self.assignment) or result.lms_id
         else:
-            result.name = result.name or lms.get("name", "")     # Moodle's folder names the student
+            result.name = result.name or lms.get("name", "")  # Moodle's folder names the student
             if self.roster is not None:
                 result.reason = "; ".join(filter(None, [result.reason, "not on the roster"]))
 
@@ -121,7 +121,9 @@ class Staging:
             record = path.parent / name
             if record.is_file() and not record.is_symlink() and record.stat().st_size <= 4096:
                 shutil.copyfile(record, folder / name)
-        for old in (self.course / "autograded" / student / self.assignment,
-                    self.course / "feedback" / student / self.assignment):
+        for old in (
+            self.course / "autograded" / student / self.assignment,
+            self.course / "feedback" / student / self.assignment,
+        ):
             shutil.rmtree(old, ignore_errors=True)
         withheld_marker(self.course, self.assignment, student).unlink(missing_ok=True)

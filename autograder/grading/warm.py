@@ -16,6 +16,7 @@ run, and the launcher starts the kernel the classic way. The pipeline starts war
 when grading as root: the slot's runtime folder is root's, each kernel's its own in it, and the
 warm process's uid is not the grader's.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -33,14 +34,14 @@ from ..course.lifeline import end_by_lifeline
 from . import sandbox as sb
 
 SOURCE = Path(__file__).with_name("warm_process.py")
-MAX_FILES = 32                      # files beside the notebook in its folder (nbgrader's records: 1 or 2)
-FILE_LIMIT = 1024 ** 2              # bytes of each, at most (larger: the classic start, which binds them)
+MAX_FILES = 32  # files beside the notebook in its folder (nbgrader's records: 1 or 2)
+FILE_LIMIT = 1024**2  # bytes of each, at most (larger: the classic start, which binds them)
 PR_SET_PDEATHSIG = 1
 # seconds a launcher waits for the warm process to fork its kernel: it first removes what the
 # slot's last kernel left, which that kernel can make slow (millions of hard links); past this,
 # the kernel starts the classic way, well inside nbclient's 60 s for a kernel's start
 START_WAIT = 15
-WAIT_ENV = "RNNLAB_WARM_START_WAIT"     # another number of seconds (the tests' shorter wait)
+WAIT_ENV = "RNNLAB_WARM_START_WAIT"  # another number of seconds (the tests' shorter wait)
 # A file beside the socket, made by the first launcher that waited in vain: the slot's later
 # kernels start the classic way at once. Without it, a hostile kernel that left millions of
 # folders made each of the next students wait START_WAIT first (19-22 s each, a blind attack).
@@ -68,16 +69,27 @@ class WarmProcess:
         # ends, and its namespace with it (bwrap's --die-with-parent does not reach a pid 1 whose
         # uid setpriv changed: a change of credentials clears the parent-death signal)
         lifeline, self.lifeline = os.pipe()
-        config = {"listen_fd": listener.fileno(), "lifeline_fd": lifeline, "work_root": self.work_root,
-                  "kernel_start": sb.KERNEL_START, "imports": imports or []}
-        cmd = sb.wrap([sys.executable, "-c", SOURCE.read_text(), json.dumps(config)], cwd=self.work_root,
-                      binds_rw=[(policy.runtime_dir, policy.runtime_dir)], policy=policy,
-                      sized_tmpfs=[(self.work_root, policy.work_size)], as_pid_1=True)
+        config = {
+            "listen_fd": listener.fileno(),
+            "lifeline_fd": lifeline,
+            "work_root": self.work_root,
+            "kernel_start": sb.KERNEL_START,
+            "imports": imports or [],
+        }
+        cmd = sb.wrap(
+            [sys.executable, "-c", SOURCE.read_text(), json.dumps(config)],
+            cwd=self.work_root,
+            binds_rw=[(policy.runtime_dir, policy.runtime_dir)],
+            policy=policy,
+            sized_tmpfs=[(self.work_root, policy.work_size)],
+            as_pid_1=True,
+        )
         with open(log_path, "ab") as log:
-            self.proc = subprocess.Popen(cmd, pass_fds=[listener.fileno(), lifeline], stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=log)
+            self.proc = subprocess.Popen(
+                cmd, pass_fds=[listener.fileno(), lifeline], stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
         listener.close()
-        os.close(lifeline)                # the warm process holds it: once it is gone, connecting fails
+        os.close(lifeline)  # the warm process holds it: once it is gone, connecting fails
 
     def pid(self) -> int | None:
         """The warm process's pid (bwrap's child), once it runs."""
@@ -115,7 +127,9 @@ def notebook_imports(nb) -> list[list]:
     out: the warm process's command line and memory are readable by the kernels. A cell that is
     not Python once IPython's syntax is read is skipped."""
     import ast
+
     from IPython.core.inputtransformer2 import TransformerManager
+
     found: dict[str, list[str]] = {}
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -139,6 +153,7 @@ def is_submodule(package: str, name: str) -> bool:
     without importing anything."""
     import importlib.machinery
     import importlib.util
+
     try:
         spec = importlib.util.find_spec(package.split(".")[0])
     except (ImportError, ValueError):
@@ -148,8 +163,9 @@ def is_submodule(package: str, name: str) -> bool:
     folders = [Path(p) for p in spec.submodule_search_locations]
     for part in package.split(".")[1:] + [name]:
         below = [f / part for f in folders]
-        if part == name and any(f.with_suffix(ext).is_file() for f in below
-                                for ext in importlib.machinery.all_suffixes()):
+        if part == name and any(
+            f.with_suffix(ext).is_file() for f in below for ext in importlib.machinery.all_suffixes()
+        ):
             return True
         folders = [f for f in below if f.is_dir()]
     return bool(folders)
@@ -182,37 +198,52 @@ def forked(policy: sb.Policy, connection_file: str, kernel_args: list[str], grou
     connection = Path(connection_file)
     private = Path(policy.runtime_dir) / (connection.stem + "-sandbox.json")
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    conn.settimeout(float(os.environ.get(WAIT_ENV, START_WAIT)))   # busy or stuck: the classic start
+    conn.settimeout(float(os.environ.get(WAIT_ENV, START_WAIT)))  # busy or stuck: the classic start
     try:
         conn.connect(policy.warm_socket)
-        conn.send(b"{}")                     # a kernel, please
+        conn.send(b"{}")  # a kernel, please
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         msg, ancdata, _, _ = conn.recvmsg(16, socket.CMSG_SPACE(struct.calcsize("3i")))
     except OSError as err:
         conn.close()
         if isinstance(err, TimeoutError):
-            Path(policy.warm_socket + GAVE_UP).touch()      # the grader's folder: no kernel sees it
+            Path(policy.warm_socket + GAVE_UP).touch()  # the grader's folder: no kernel sees it
         return None
-    pid = next((struct.unpack("3i", data)[0] for level, kind, data in ancdata
-                if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), None)
+    pid = next(
+        (
+            struct.unpack("3i", data)[0]
+            for level, kind, data in ancdata
+            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS
+        ),
+        None,
+    )
     if msg != b"pid" or not pid:
-        conn.close()                   # the warm process refused (it says why in its log) or is gone
+        conn.close()  # the warm process refused (it says why in its log) or is gone
         return None
     # a child is waiting for its request: from here on, this is the kernel
     conn.settimeout(None)
     if group:
         group.enter(pid)
-    record("forked from the grading slot's warm process (a fork, not a fresh start: torch and "
-           "IPython already imported)")
+    record(
+        "forked from the grading slot's warm process (a fork, not a fresh start: torch and IPython already imported)"
+    )
     try:
         recheck = list(sb.open_recheck(policy) or ())
         fds = recheck + [os.open(os.path.join(cwd, n), os.O_RDONLY | os.O_NOFOLLOW) for n in names]
-        request = {"cwd": cwd, "files": names, "file_limit": FILE_LIMIT, "recheck_fds": len(recheck),
-                   "connection_file": str(private), "connection": connection.read_text(),
-                   "env": {sb.RECHECK_ENV: f"{sb.RECHECK_OUT},{sb.RECHECK_IN}"} if recheck else {},
-                   "argv": ["-f", str(private), *sb.KERNEL_OPTIONS, *kernel_args]}
-        conn.sendmsg([json.dumps(request).encode()],
-                     [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))] if fds else [])
+        request = {
+            "cwd": cwd,
+            "files": names,
+            "file_limit": FILE_LIMIT,
+            "recheck_fds": len(recheck),
+            "connection_file": str(private),
+            "connection": connection.read_text(),
+            "env": {sb.RECHECK_ENV: f"{sb.RECHECK_OUT},{sb.RECHECK_IN}"} if recheck else {},
+            "argv": ["-f", str(private), *sb.KERNEL_OPTIONS, *kernel_args],
+        }
+        conn.sendmsg(
+            [json.dumps(request).encode()],
+            [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))] if fds else [],
+        )
         for fd in fds:
             os.close(fd)
         said = conn.recv(64)
@@ -222,7 +253,7 @@ def forked(policy: sb.Policy, connection_file: str, kernel_args: list[str], grou
     if not said.startswith(b"exit "):
         return 1
     code = int(said[5:])
-    return code if code >= 0 else 128 - code       # killed by a signal: as a shell (and bwrap) says it
+    return code if code >= 0 else 128 - code  # killed by a signal: as a shell (and bwrap) says it
 
 
 def die_with_parent() -> None:

@@ -29,6 +29,7 @@ kernel may leave behind cannot reach the next:
 If anything of that fails, it exits, and the slot's next kernels start the classic way (a fresh
 sandbox each: autograder.grading.launcher).
 """
+
 import ctypes
 import fcntl
 import json
@@ -50,21 +51,29 @@ def warm_up(imports: list) -> list[str]:
     `notebook_imports`, [module, submodules] each, the instructor's text, never a student's), as
     its statements do. One that fails is named in the log and left to the kernel, which meets the
     same error where the notebook imports it. Returns what was imported, for the log."""
-    import numpy, torch, rnnlab, rnnlab.checks  # noqa: F401
+    import jupyter_client.session  # noqa: F401
+    import torch
+
     # torch.optim imports torch._dynamo at an optimizer's first use (1.8 s of CPU here, as much
     # as torch itself): every submission of a problem set that trains (ps04, ps06) paid it.
     import torch._dynamo  # noqa: F401
-    import IPython.core.interactiveshell, zmq  # noqa: F401
-    import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell, jupyter_client.session  # noqa: F401
+    import zmq  # noqa: F401
+
+    import rnnlab
+    import rnnlab.checks  # noqa: F401
+
     done = []
     # the kernel's class names ipykernel's debugger, which imports debugpy (50 ms of each kernel)
     for module, submodules in [["ipykernel.debugger", []], *imports]:
         try:
-            __import__(module, fromlist=submodules)      # `from a import b` imports a.b only if a has no b
+            __import__(module, fromlist=submodules)  # `from a import b` imports a.b only if a has no b
             done.append(module + (f" ({', '.join(submodules)})" if submodules else ""))
-        except BaseException as err:                     # SystemExit or KeyboardInterrupt too: this process stays
-            print(f"warm process: {module} not imported ({type(err).__name__}: {err}); the kernel imports it",
-                  file=sys.stderr, flush=True)
+        except BaseException as err:  # SystemExit or KeyboardInterrupt too: this process stays
+            print(
+                f"warm process: {module} not imported ({type(err).__name__}: {err}); the kernel imports it",
+                file=sys.stderr,
+                flush=True,
+            )
     return done
 
 
@@ -74,14 +83,23 @@ def attributes(libc) -> dict:
     changed them in this process would lower the next kernels' limits or leave them a message.
     The warm process compares them before each fork with the values it started with."""
     import resource
+
     ioprio = {"x86_64": 252, "aarch64": 31, "ppc64le": 274, "s390x": 283, "riscv64": 31}.get(os.uname().machine)
-    return {"limits": {name: resource.getrlimit(getattr(resource, name))
-                       for name in sorted(dir(resource)) if name.startswith("RLIMIT_")},
-            "nice": os.getpriority(os.PRIO_PROCESS, 0), "policy": os.sched_getscheduler(0),
-            "priority": os.sched_getparam(0).sched_priority, "cpus": sorted(os.sched_getaffinity(0)),
-            "io": libc.syscall(ioprio, 1, 0) if ioprio else None,      # IOPRIO_WHO_PROCESS, itself
-            "sched_attr": sched_attr(libc), "autogroup": open("/proc/self/autogroup").read(),
-            "session keyring": session_keyring(libc)}
+    return {
+        "limits": {
+            name: resource.getrlimit(getattr(resource, name))
+            for name in sorted(dir(resource))
+            if name.startswith("RLIMIT_")
+        },
+        "nice": os.getpriority(os.PRIO_PROCESS, 0),
+        "policy": os.sched_getscheduler(0),
+        "priority": os.sched_getparam(0).sched_priority,
+        "cpus": sorted(os.sched_getaffinity(0)),
+        "io": libc.syscall(ioprio, 1, 0) if ioprio else None,  # IOPRIO_WHO_PROCESS, itself
+        "sched_attr": sched_attr(libc),
+        "autogroup": open("/proc/self/autogroup").read(),
+        "session keyring": session_keyring(libc),
+    }
 
 
 def session_keyring(libc) -> int | None:
@@ -89,7 +107,7 @@ def session_keyring(libc) -> int | None:
     in its parent's place (a blind review: a key passed so to later kernels), and every child
     starts from it."""
     call = {"x86_64": 250, "aarch64": 219, "ppc64le": 280, "s390x": 280, "riscv64": 219}.get(os.uname().machine)
-    return libc.syscall(call, 0, -3, 0) if call else None       # KEYCTL_GET_KEYRING_ID, no creation
+    return libc.syscall(call, 0, -3, 0) if call else None  # KEYCTL_GET_KEYRING_ID, no creation
 
 
 def sched_attr(libc) -> bytes | None:
@@ -109,14 +127,14 @@ def mount_points() -> set[str]:
     """Every mount point of this namespace (mountinfo writes space, tab, newline and backslash as
     octal escapes; any other byte, non-ASCII ones too, as it is)."""
     import re
+
     with open("/proc/self/mountinfo", "rb") as f:
-        return {os.fsdecode(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), line.split()[4]))
-                for line in f}
+        return {os.fsdecode(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), line.split()[4])) for line in f}
 
 
 def empty(folder: str, mounts: set[str]) -> None:
-    """Remove everything under `folder` but the mount points (and the folders that hold them). Folders a kernel made unreadable are made readable first (they are
-    this uid's)."""
+    """Remove everything under `folder` but the mount points (and the folders that hold them).
+    Folders a kernel made unreadable are made readable first (they are this uid's)."""
     for entry in os.listdir(folder):
         path = os.path.join(folder, entry)
         if path in mounts:
@@ -185,7 +203,7 @@ def receive(conn: socket.socket, size: int = 1 << 16, fds: int = 0):
     got = []
     for level, kind, data in ancdata:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            got += list(struct.unpack(f"{len(data) // 4}i", data[:len(data) - len(data) % 4]))
+            got += list(struct.unpack(f"{len(data) // 4}i", data[: len(data) - len(data) % 4]))
     if flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
         for fd in got:
             os.close(fd)
@@ -200,31 +218,31 @@ def become_kernel(conn: socket.socket, config: dict, libc) -> None:
     # no session or group of its own: as a fresh kernel (pid 2 under bwrap's pid 1), it is in the
     # group of the namespace's pid 1, and ipykernel's interrupt reaches the kernel alone, not the
     # re-check process it forks
-    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)      # the kernel is dumpable, as a fresh one is
-    signal.signal(signal.SIGINT, signal.default_int_handler)    # as Python sets it in a fresh process
+    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # the kernel is dumpable, as a fresh one is
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python sets it in a fresh process
     creds = struct.pack("3i", os.getpid(), os.getuid(), os.getgid())
     conn.sendmsg([b"pid"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, creds)])
     body, fds = receive(conn, fds=64)
     if not body:
         os._exit(70)
     request = json.loads(body)
-    recheck, files = fds[:request["recheck_fds"]], fds[request["recheck_fds"]:]
+    recheck, files = fds[: request["recheck_fds"]], fds[request["recheck_fds"] :]
     cwd = request["cwd"]
     os.makedirs(cwd, mode=0o755, exist_ok=True)
     for name, fd in zip(request["files"], files):
         with os.fdopen(fd, "rb") as src, open(os.path.join(cwd, name), "xb") as dst:
-            dst.write(src.read(request["file_limit"] + 1)[:request["file_limit"]])
+            dst.write(src.read(request["file_limit"] + 1)[: request["file_limit"]])
         os.chmod(os.path.join(cwd, name), 0o444)
     with open(request["connection_file"], "x") as f:
         f.write(request["connection"])
     os.chdir(cwd)
-    os.close(conn.detach())                 # the launcher's socket: the kernel keeps no way to it
+    os.close(conn.detach())  # the launcher's socket: the kernel keeps no way to it
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in recheck]
     for fd, target in zip(moved, (3, 4)):
-        os.dup2(fd, target)                 # the re-check's FIFO and input, where KERNEL_START looks
+        os.dup2(fd, target)  # the re-check's FIFO and input, where KERNEL_START looks
     keep = {0, 1, 2, *range(3, 3 + len(moved))}
     for fd in map(int, os.listdir("/proc/self/fd")):
         if fd not in keep:
@@ -234,7 +252,8 @@ def become_kernel(conn: socket.socket, config: dict, libc) -> None:
                 pass
     os.environ.update(request["env"])
     import numpy
-    numpy.random.seed()                       # a fresh process seeds it from the system; so does each child
+
+    numpy.random.seed()  # a fresh process seeds it from the system; so does each child
     sys.argv = ["-c", *request["argv"]]
     code = compile(config["kernel_start"], "<string>", "exec")
     exec(code, {"__name__": "__main__", "__builtins__": __builtins__})
@@ -256,7 +275,7 @@ def serve(config: dict) -> None:
             if not receive(conn)[0]:
                 raise ValueError("no request")
         except (OSError, ValueError, RuntimeError):
-            conn.close()                        # a launcher gone before it asked: nothing to start
+            conn.close()  # a launcher gone before it asked: nothing to start
             continue
         try:
             kill_the_rest()
@@ -292,6 +311,7 @@ def serve(config: dict) -> None:
 def run_child(listener: socket.socket, conn: socket.socket, config: dict, libc) -> int:
     """The forked child's life, as a kernel; its exit code. It never returns to the loop above."""
     import atexit
+
     status = 0
     try:
         listener.close()
@@ -300,10 +320,11 @@ def run_child(listener: socket.socket, conn: socket.socket, config: dict, libc) 
         status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:
         import traceback
-        traceback.print_exc()                   # to the warm process's log, before the kernel's start
+
+        traceback.print_exc()  # to the warm process's log, before the kernel's start
         status = 1
     try:
-        atexit._run_exitfuncs()           # what a fresh process runs at its end (ipykernel's, torch's)
+        atexit._run_exitfuncs()  # what a fresh process runs at its end (ipykernel's, torch's)
         sys.stdout.flush(), sys.stderr.flush()
     except BaseException:
         pass
@@ -317,12 +338,12 @@ def wait_for(pid: int, conn: socket.socket, lifeline: int) -> int:
     watch = os.pidfd_open(pid)
     poll = select.poll()
     poll.register(watch, select.POLLIN)
-    poll.register(conn, 0)                      # its hang-up only: the child reads what comes
+    poll.register(conn, 0)  # its hang-up only: the child reads what comes
     poll.register(lifeline, select.POLLIN)
     while True:
         events = dict(poll.poll(500))
         if lifeline in events:
-            os._exit(0)                         # the grader is gone: pid 1's end takes every process here
+            os._exit(0)  # the grader is gone: pid 1's end takes every process here
         if watch in events:
             break
         if conn.fileno() in events:

@@ -25,6 +25,7 @@ process that started it dies (a Dask worker killed mid-task, autograder.grading.
 ends itself within a fifth of a second: the student's task is graded again elsewhere, and
 nothing of the first attempt may go on writing the gradebook.
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,7 +50,7 @@ def private_channel(request_fd: int, reply_fd: int):
     replies = os.fdopen(reply_fd, "w", encoding="utf-8")
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
-    os.dup2(2, 1)                        # stray prints of libraries go to the log
+    os.dup2(2, 1)  # stray prints of libraries go to the log
     os.close(null)
     sys.stdout = sys.stderr
     return requests, replies
@@ -129,8 +130,9 @@ class TemplateCache:
         def create_environment(exporter):
             environment = original(exporter)
             cache = cache_class()
-            cache.settings = repr((sorted(environment.extensions), environment.is_async,
-                                   environment.autoescape, environment.optimized))
+            cache.settings = repr(
+                (sorted(environment.extensions), environment.is_async, environment.autoescape, environment.optimized)
+            )
             environment.bytecode_cache = cache
             return environment
 

@@ -1,6 +1,7 @@
 """The grading run's side of its worker processes (autograder.grading.worker): each is spoken to
 over two pipes that only it holds, one request at a time; and the FIFO the re-check process
 writes its record into, read as it arrives."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,14 @@ class Worker:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "autograder.grading.worker", str(course), str(req_r), str(rep_w)],
-                cwd=course, env=venv_env(), stdin=subprocess.DEVNULL, stdout=self.log_file,
-                stderr=self.log_file, pass_fds=(req_r, rep_w), start_new_session=True)
+                cwd=course,
+                env=venv_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=self.log_file,
+                stderr=self.log_file,
+                pass_fds=(req_r, rep_w),
+                start_new_session=True,
+            )
         finally:
             os.close(req_r)
             os.close(rep_w)
@@ -55,9 +62,9 @@ class Worker:
                 self.log_file.flush()
 
     def _read(self) -> None:
-        with self.reply_pipe:                        # closed here, at the end the worker makes
+        with self.reply_pipe:  # closed here, at the end the worker makes
             self._read_lines()
-        self.replies.put(None)                       # the worker ended
+        self.replies.put(None)  # the worker ended
 
     def _read_lines(self) -> None:
         for line in self.reply_pipe:
@@ -65,7 +72,7 @@ class Worker:
                 self._reject(line, "no reply prefix")
                 continue
             try:
-                reply = json.loads(line[len(self.prefix):])
+                reply = json.loads(line[len(self.prefix) :])
             except ValueError:
                 self._reject(line, "not JSON")
                 continue
@@ -86,14 +93,14 @@ class Worker:
             self.requests.write(json.dumps(task) + "\n")
             self.requests.flush()
         except OSError:
-            reply = None                              # the worker is gone
+            reply = None  # the worker is gone
         else:
             try:
                 reply = self.replies.get(timeout=timeout)
             except queue.Empty:
                 reply = None
         if reply is None:
-            self.stop()                               # the kernel and its sandbox die with it
+            self.stop()  # the kernel and its sandbox die with it
         return reply
 
     def generate(self, assignment: str, release_dir: Path | None = None) -> None:
@@ -102,8 +109,11 @@ class Worker:
         reply = self.request({"op": "generate", "assignment": assignment, "config": config}, timeout=300)
         generated = (reply or {}).get("generate", {})
         if not generated.get("success"):
-            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n" + generated.get("log", "")
-                               + generated.get("error", "no reply from the worker"))
+            raise RuntimeError(
+                f"nbgrader generate_assignment {assignment} failed:\n"
+                + generated.get("log", "")
+                + generated.get("error", "no reply from the worker")
+            )
 
     def stop(self) -> None:
         if self.alive():
@@ -134,6 +144,7 @@ class FifoReader:
 
     def _run(self) -> None:
         import select
+
         heard = False
         while True:
             ready, _, _ = select.select([self.fd], [], [], 0.2)
@@ -147,8 +158,8 @@ class FifoReader:
                     heard = True
                     continue
                 if data == b"" and heard:
-                    return                         # the writer closed it
-                time.sleep(0.05)                   # no writer yet (a FIFO without one reads as empty)
+                    return  # the writer closed it
+                time.sleep(0.05)  # no writer yet (a FIFO without one reads as empty)
             if self.stop.is_set():
                 return
 
@@ -173,19 +184,20 @@ def first_error(log: str) -> str:
     error in a preprocessor as its traceback alone); else the log's end."""
     generic = ("There was an error processing", "Please see the", "Traceback")
     lines = log.splitlines()
-    errors = [line.split("ERROR]", 1)[1].strip() for line in lines
-              if "ERROR]" in line and not any(g in line for g in generic)]
+    errors = [
+        line.split("ERROR]", 1)[1].strip() for line in lines if "ERROR]" in line and not any(g in line for g in generic)
+    ]
     if errors:
         return errors[0][:300]
     for k, line in enumerate(lines):
         if "ERROR]" in line and "Traceback" in line:
             block = []
-            for rest in lines[k + 1:]:
-                if rest.startswith("["):              # the next record of the log
+            for rest in lines[k + 1 :]:
+                if rest.startswith("["):  # the next record of the log
                     break
                 block.append(rest)
             raised = [n for n, b in enumerate(block) if EXCEPTION.match(b)]
             if raised:
-                said = [b.strip() for b in block[raised[-1]:raised[-1] + 2] if b.strip()]
+                said = [b.strip() for b in block[raised[-1] : raised[-1] + 2] if b.strip()]
                 return " ".join(said)[:300]
     return log.strip()[-300:][:300]

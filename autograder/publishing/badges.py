@@ -8,6 +8,7 @@ writes it into both badges; run again after moving the course, it replaces the o
 no `origin` the README is left as it is, and a sentence says why; an origin that is not on
 GitHub, or a README without the badges, is an error that also leaves the file untouched.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,9 @@ _GITHUB_REMOTE = re.compile(
           |git@github\.com:
           |ssh://git@github\.com(?::\d+)?/)
         (?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)
-        /(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$""", re.X)
+        /(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$""",
+    re.X,
+)
 
 # The OWNER/REPO part of each badge: Binder's launch link and the workflow's badge and page.
 _BADGE_PATHS = {
@@ -48,8 +51,9 @@ def github_path(remote_url: str) -> str | None:
 def origin_url(repo_dir: Path) -> str | None:
     """The URL of `origin` in the git repository at `repo_dir`, or None when there is none."""
     try:
-        proc = subprocess.run(["git", "-C", str(repo_dir), "remote", "get-url", "origin"],
-                              capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(
+            ["git", "-C", str(repo_dir), "remote", "get-url", "origin"], capture_output=True, text=True, timeout=30
+        )
     except FileNotFoundError:
         raise BadgeError("git is not installed, so the origin remote cannot be read") from None
     if proc.returncode != 0:
@@ -84,13 +88,17 @@ def update(readme: Path) -> str:
         raise BadgeError(f"{readme} does not exist")
     url = origin_url(readme.resolve().parent)
     if url is None:
-        return (f"{readme} left as it is: this clone has no `origin` remote, so the badges keep "
-                "their OWNER/REPO; add your GitHub copy (git remote add origin "
-                "https://github.com/OWNER/REPO) and run make badges again.")
+        return (
+            f"{readme} left as it is: this clone has no `origin` remote, so the badges keep "
+            "their OWNER/REPO; add your GitHub copy (git remote add origin "
+            "https://github.com/OWNER/REPO) and run make badges again."
+        )
     path = github_path(url)
     if path is None:
-        raise BadgeError(f"origin is {url}, which is not a GitHub repository (https or ssh); "
-                         "Binder's and GitHub Actions' badges need one")
+        raise BadgeError(
+            f"origin is {url}, which is not a GitHub repository (https or ssh); "
+            "Binder's and GitHub Actions' badges need one"
+        )
     old = readme.read_text()
     new = fill(old, path)
     if new == old:

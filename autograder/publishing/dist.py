@@ -42,6 +42,7 @@ updated in place: the files it wrote are replaced, files added to it since (a LI
 workflow) stay and are scanned with the rest, and its `.git` stays, so the instructor can commit
 and push the update (`--commit` does that).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,28 +64,49 @@ from rnnlab.colab import BRANCH, PLACEHOLDER
 
 from ..course.chapters import course_map
 from ..course.folder import REPO
-from ..course.problemsets import problem_sets
 from ..course.leakscan import finder, normalise, secret_lines
+from ..course.problemsets import problem_sets
 from ..course.student_files import readable_text, skipped, taught_text
 
 MARKER = ".student-dist.json"
-TEMPLATES = Path("autograder") / "publishing" / "student"        # in the course, at the commit distributed
+TEMPLATES = Path("autograder") / "publishing" / "student"  # in the course, at the commit distributed
 
 # Copied from the course as they are (folders: every file below them, see `skipped`).
 SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student", "jupyter/local", "constraints.txt")
 # Shipped under another name: the students' version of a file (name in the distribution -> file
 # of the course). The instructor's own requirements install the course's tests and tools.
-STUDENT_VERSIONS = {"requirements.txt": "requirements-student.txt",
-                    "binder/requirements.txt": "binder/requirements-student.txt"}
+STUDENT_VERSIONS = {
+    "requirements.txt": "requirements-student.txt",
+    "binder/requirements.txt": "binder/requirements-student.txt",
+}
 # Written for students from autograder/publishing/student/ (name there -> name in the distribution).
 WRITTEN = {"README.md": "README.md", "Makefile": "Makefile", "course.mk": "course.mk", "gitignore": ".gitignore"}
 # Never in a distribution: where answers, grading and the instructor's tools live.
-FORBIDDEN = ("source", "autograder", "tests", "docs", "deploy", "bench", "scripts", ".github",
-             ".ci", "nbgrader_config.py", "gradebook.db", "submitted", "autograded", "staged",
-             "feedback", "exchange", "reports", "grading-runs", "demo-class", "test-artifacts",
-             ".hub")
+FORBIDDEN = (
+    "source",
+    "autograder",
+    "tests",
+    "docs",
+    "deploy",
+    "bench",
+    "scripts",
+    ".github",
+    ".ci",
+    "nbgrader_config.py",
+    "gradebook.db",
+    "submitted",
+    "autograded",
+    "staged",
+    "feedback",
+    "exchange",
+    "reports",
+    "grading-runs",
+    "demo-class",
+    "test-artifacts",
+    ".hub",
+)
 
-MIN_CHARS = 12              # a normalised line shorter than this is not counted as a secret
+MIN_CHARS = 12  # a normalised line shorter than this is not counted as a secret
 # A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
 GRADED_KEY = re.compile(r"\bcheck_choice\s*\(")
 # A hidden test that reads a key from the shipped package (rnnlab/data/quiz_NN.json, which the
@@ -100,14 +122,14 @@ class DistError(Exception):
 @dataclass(frozen=True)
 class Secret:
     assignment: str
-    kind: str            # "solution", "hidden test" or "graded key"
-    line: str            # as written in source/
-    norm: str            # normalised: what is searched for
+    kind: str  # "solution", "hidden test" or "graded key"
+    line: str  # as written in source/
+    norm: str  # normalised: what is searched for
 
 
 @dataclass(frozen=True)
 class Leak:
-    path: str            # relative to the distribution
+    path: str  # relative to the distribution
     secret: Secret
 
     def __str__(self) -> str:
@@ -120,9 +142,12 @@ class Leak:
 def _unmarked_solution_lines(nb) -> set[str]:
     """Lines of solution cells without `### BEGIN SOLUTION` (nbgrader replaces such a cell
     whole with its stub)."""
-    return {line for cell in nb.cells
-            if cell.metadata.get("nbgrader", {}).get("solution") and "BEGIN SOLUTION" not in cell.source
-            for line in cell.source.splitlines()}
+    return {
+        line
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("solution") and "BEGIN SOLUTION" not in cell.source
+        for line in cell.source.splitlines()
+    }
 
 
 def secrets(course: Path = REPO) -> list[Secret]:
@@ -137,10 +162,12 @@ def secrets(course: Path = REPO) -> list[Secret]:
     for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
         name = path.parent.name
         nb = nbformat.read(path, 4)
-        groups = (("solution", secret_lines(nb, "SOLUTION", min_len=0) | _unmarked_solution_lines(nb)),
-                  ("hidden test", secret_lines(nb, "HIDDEN TESTS", min_len=0)))
+        groups = (
+            ("solution", secret_lines(nb, "SOLUTION", min_len=0) | _unmarked_solution_lines(nb)),
+            ("hidden test", secret_lines(nb, "HIDDEN TESTS", min_len=0)),
+        )
         candidates += [(name, kind, line, normalise(line)) for kind, lines in groups for line in sorted(lines)]
-    taught = finder(norm for *_, norm in candidates)(taught_text(course))     # the lines it holds
+    taught = finder(norm for *_, norm in candidates)(taught_text(course))  # the lines it holds
     found: dict[str, Secret] = {}
     for name, kind, line, norm in candidates:
         key = kind == "hidden test" and GRADED_KEY.search(line)
@@ -172,12 +199,14 @@ def _local(rel: Path) -> bool:
 
 def files(root: Path) -> list[str]:
     """Every file below `root` (relative, as posix paths), without .git, .venv and caches."""
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.is_file() and not _local(p.relative_to(root)))
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not _local(p.relative_to(root))
+    )
 
 
-def leaks(root: Path, course: Path = REPO, found: list[Secret] | None = None,
-          only: list[str] | None = None) -> list[Leak]:
+def leaks(
+    root: Path, course: Path = REPO, found: list[Secret] | None = None, only: list[str] | None = None
+) -> list[Leak]:
     """Every secret of `course` that some file below `root` (or the files `only`) holds,
     whitespace ignored."""
     wanted = found if found is not None else secrets(course)
@@ -221,8 +250,11 @@ def shipped_files(course: Path) -> list[Path]:
         if path.is_file():
             out.append(Path(item))
         elif path.is_dir():
-            out += [p.relative_to(course) for p in sorted(path.rglob("*"))
-                    if p.is_file() and not skipped(p.relative_to(course))]
+            out += [
+                p.relative_to(course)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not skipped(p.relative_to(course))
+            ]
         else:
             raise DistError(f"{path} is missing: the course is incomplete, nothing was written")
     for name in STUDENT_VERSIONS.values():
@@ -236,27 +268,29 @@ def student_pyproject(course: Path) -> str:
     meta = tomllib.loads((course / "pyproject.toml").read_text())
     project = meta["project"]
     data = meta.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("rnnlab", [])
-    q = json.dumps                                         # TOML's basic strings read as JSON's
-    return "\n".join([
-        "[build-system]",
-        f"requires = {q(meta['build-system']['requires'])}",
-        f"build-backend = {q(meta['build-system']['build-backend'])}",
-        "",
-        "[project]",
-        f"name = {q(project['name'])}",
-        f"version = {q(project['version'])}",
-        f"description = {q(project.get('description', ''))}",
-        f"requires-python = {q(project.get('requires-python', '>=3.11'))}",
-        "# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).",
-        "dependencies = []",
-        "",
-        "[tool.setuptools.packages.find]",
-        'include = ["rnnlab*"]',
-        "",
-        "[tool.setuptools.package-data]",
-        f"rnnlab = {q(data)}",
-        "",
-    ])
+    q = json.dumps  # TOML's basic strings read as JSON's
+    return "\n".join(
+        [
+            "[build-system]",
+            f"requires = {q(meta['build-system']['requires'])}",
+            f"build-backend = {q(meta['build-system']['build-backend'])}",
+            "",
+            "[project]",
+            f"name = {q(project['name'])}",
+            f"version = {q(project['version'])}",
+            f"description = {q(project.get('description', ''))}",
+            f"requires-python = {q(project.get('requires-python', '>=3.11'))}",
+            "# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).",
+            "dependencies = []",
+            "",
+            "[tool.setuptools.packages.find]",
+            'include = ["rnnlab*"]',
+            "",
+            "[tool.setuptools.package-data]",
+            f"rnnlab = {q(data)}",
+            "",
+        ]
+    )
 
 
 def course_summary(course: Path) -> str:
@@ -286,8 +320,10 @@ def resolve(course: Path, ref: str) -> str:
     proc = _git(course, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     if proc.returncode != 0:
         if _git(course, "rev-parse", "--git-dir").returncode != 0:
-            raise DistError(f"{course} is not a git repository: the distribution is made from a commit "
-                            "of the course, so that it holds exactly what that commit holds")
+            raise DistError(
+                f"{course} is not a git repository: the distribution is made from a commit "
+                "of the course, so that it holds exactly what that commit holds"
+            )
         raise DistError(f"{ref!r} names no commit of {course}; nothing was written")
     return proc.stdout.strip()
 
@@ -305,17 +341,16 @@ def snapshot(course: Path, commit: str, into: Path) -> Path:
     """The tree of `commit`, written below `into` by `git archive`; returns its root."""
     root = into / "course"
     root.mkdir()
-    proc = subprocess.run(["git", "-C", str(course), "archive", "--format=tar", commit],
-                          capture_output=True)
+    proc = subprocess.run(["git", "-C", str(course), "archive", "--format=tar", commit], capture_output=True)
     if proc.returncode != 0:
         raise DistError(f"git archive {commit[:12]} failed: {proc.stderr.decode(errors='replace').strip()}")
     tar = into / "course.tar"
     tar.write_bytes(proc.stdout)
     with tarfile.open(tar) as archive:
-        if hasattr(tarfile, "data_filter"):       # Python 3.11.4 and later (PEP 706)
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later (PEP 706)
             archive.extractall(root, filter="data")
-        else:                                     # Debian 12's 3.11.2, which the course supports: the
-            archive.extractall(root)              # archive is git's own, of the course's own commit
+        else:  # Debian 12's 3.11.2, which the course supports: the
+            archive.extractall(root)  # archive is git's own, of the course's own commit
     tar.unlink()
     return root
 
@@ -329,25 +364,34 @@ def write(course: Path, out: Path, student_repo: str | None, commit: str | None 
         shutil.copy2(course / rel, out / rel)
         if student_repo and rel.parts[0] == "notebooks" and rel.suffix == ".ipynb":
             # each lecture's Colab and Binder links and its first cell's install line
-            (out / rel).write_text((course / rel).read_text(encoding="utf-8").replace(PLACEHOLDER, student_repo),
-                                  encoding="utf-8")
+            (out / rel).write_text(
+                (course / rel).read_text(encoding="utf-8").replace(PLACEHOLDER, student_repo), encoding="utf-8"
+            )
         written.append(rel.as_posix())
     for name, version in STUDENT_VERSIONS.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(course / version, out / name)
         written.append(name)
     for template, name in WRITTEN.items():
-        text = student_readme(course, student_repo) if name == "README.md" else (course / TEMPLATES / template).read_text()
+        text = (
+            student_readme(course, student_repo) if name == "README.md" else (course / TEMPLATES / template).read_text()
+        )
         (out / name).write_text(text)
         written.append(name)
     (out / "pyproject.toml").write_text(student_pyproject(course))
     written += ["pyproject.toml", MARKER]
-    (out / MARKER).write_text(json.dumps({
-        "what": "the students' copy of the course: an update of the course replaces the files listed here",
-        "course_commit": commit,
-        "student_repo": student_repo,
-        "files": sorted(written),
-    }, indent=1) + "\n")
+    (out / MARKER).write_text(
+        json.dumps(
+            {
+                "what": "the students' copy of the course: an update of the course replaces the files listed here",
+                "course_commit": commit,
+                "student_repo": student_repo,
+                "files": sorted(written),
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     return len(written)
 
 
@@ -358,12 +402,15 @@ def written_before(dest: Path) -> set[str]:
         if not all(isinstance(f, str) for f in listed):
             raise TypeError
     except (OSError, ValueError, KeyError, TypeError):
-        raise DistError(f"{dest / MARKER} is unreadable, so the files of the earlier distribution are "
-                        "unknown; nothing was changed: give a new or empty folder") from None
+        raise DistError(
+            f"{dest / MARKER} is unreadable, so the files of the earlier distribution are "
+            "unknown; nothing was changed: give a new or empty folder"
+        ) from None
     return set(listed)
 
 
 # -- where it goes --------------------------------------------------------------------------
+
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
@@ -385,8 +432,10 @@ def check_destination(dest: Path, course: Path) -> str:
     if not entries:
         return "empty"
     if MARKER not in entries:
-        raise DistError(f"{dest} is not empty and is not a student distribution (no {MARKER}); "
-                        "nothing was changed: give a new or empty folder, or an earlier distribution")
+        raise DistError(
+            f"{dest} is not empty and is not a student distribution (no {MARKER}); "
+            "nothing was changed: give a new or empty folder, or an earlier distribution"
+        )
     return "previous"
 
 
@@ -404,7 +453,7 @@ def _commit(dest: Path, commit: str) -> str:
         return subprocess.run(["git", "-C", str(dest), *args], capture_output=True, text=True, check=True)
 
     if not (dest / ".git").exists():
-        git("init", "-q", "-b", BRANCH)             # the branch the lectures' Colab links name
+        git("init", "-q", "-b", BRANCH)  # the branch the lectures' Colab links name
     git("add", "-A")
     if not git("status", "--porcelain").stdout.strip():
         return "nothing changed since the last commit"
@@ -412,12 +461,15 @@ def _commit(dest: Path, commit: str) -> str:
     if subprocess.run(["git", "-C", str(dest), "config", "user.email"], capture_output=True).returncode:
         ident = ["-c", "user.name=make student-dist", "-c", "user.email=student-dist@localhost"]
     message = f"Student distribution of the course at {commit[:12]}"
-    subprocess.run(["git", *ident, "-C", str(dest), "commit", "-q", "-m", message],
-                   capture_output=True, text=True, check=True)
+    subprocess.run(
+        ["git", *ident, "-C", str(dest), "commit", "-q", "-m", message], capture_output=True, text=True, check=True
+    )
     branch = git("branch", "--show-current").stdout.strip()
-    if branch != BRANCH:                        # a clone the instructor made on another branch
-        return (f"committed on branch {branch}: {message}. The lectures' Colab links open branch "
-                f"{BRANCH}: rename it (git branch -m {BRANCH}) before you push")
+    if branch != BRANCH:  # a clone the instructor made on another branch
+        return (
+            f"committed on branch {branch}: {message}. The lectures' Colab links open branch "
+            f"{BRANCH}: rename it (git branch -m {BRANCH}) before you push"
+        )
     return "committed: " + message
 
 
@@ -427,8 +479,11 @@ def _replace(dest: Path, staging: Path, ours: set[str]) -> None:
         path = dest / rel
         if path.is_file() or path.is_symlink():
             path.unlink()
-    for folder in sorted((p for p in dest.rglob("*") if p.is_dir() and not _local(p.relative_to(dest))),
-                         key=lambda p: len(p.parts), reverse=True):
+    for folder in sorted(
+        (p for p in dest.rglob("*") if p.is_dir() and not _local(p.relative_to(dest))),
+        key=lambda p: len(p.parts),
+        reverse=True,
+    ):
         if not any(folder.iterdir()):
             folder.rmdir()
     for rel in files(staging):
@@ -449,8 +504,15 @@ class Built:
     commit: str | None = None
 
 
-def build(dest: Path, course: Path = REPO, student_repo: str | None = None, commit: bool = False,
-          found: list[Secret] | None = None, ref: str = "HEAD", allow_dirty: bool = False) -> Built:
+def build(
+    dest: Path,
+    course: Path = REPO,
+    student_repo: str | None = None,
+    commit: bool = False,
+    found: list[Secret] | None = None,
+    ref: str = "HEAD",
+    allow_dirty: bool = False,
+) -> Built:
     """Write the students' repository into `dest` from the commit `ref` of `course` (see the
     module's docstring); `found`: the secrets of that commit, if already known."""
     dest, course = Path(dest).absolute(), Path(course).resolve()
@@ -461,10 +523,12 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
     changed = dirty(course)
     if changed and not allow_dirty:
         shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
-        raise DistError(f"the working tree differs from HEAD ({len(changed)} file(s): {shown}); the "
-                        f"distribution is made from commit {source_commit[:12]} and would not hold what "
-                        "you see. Commit (or stash) first, or pass ALLOW_DIRTY=1 (--allow-dirty) to "
-                        "build from the commit anyway; nothing was written")
+        raise DistError(
+            f"the working tree differs from HEAD ({len(changed)} file(s): {shown}); the "
+            f"distribution is made from commit {source_commit[:12]} and would not hold what "
+            "you see. Commit (or stash) first, or pass ALLOW_DIRTY=1 (--allow-dirty) to "
+            "build from the commit anyway; nothing was written"
+        )
     ours = written_before(dest) if state == "previous" else set()
     if student_repo is None and state != "new":
         student_repo = _github_origin(dest.resolve())
@@ -472,7 +536,7 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.resolve().parent))
     umask = os.umask(0)
     os.umask(umask)
-    staging.chmod(0o777 & ~umask)                         # mkdtemp's folder is private (0700)
+    staging.chmod(0o777 & ~umask)  # mkdtemp's folder is private (0700)
     tree = Path(tempfile.mkdtemp(prefix="student-dist-tree-"))
     try:
         at = snapshot(course, source_commit, tree)
@@ -489,8 +553,7 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
             lines = [f"forbidden: {p}" for p in bad] + [f"leak: {x}" for x in leaked[:20]]
             if len(leaked) > 20:
                 lines.append(f"... and {len(leaked) - 20} more leaked lines")
-            raise DistError("the distribution would give answers away; nothing was written:\n  "
-                            + "\n  ".join(lines))
+            raise DistError("the distribution would give answers away; nothing was written:\n  " + "\n  ".join(lines))
         package_keys = keys_read_from_package(at)
         if state == "new":
             staging.rename(dest)
@@ -500,50 +563,90 @@ def build(dest: Path, course: Path = REPO, student_repo: str | None = None, comm
         shutil.rmtree(tree, ignore_errors=True)
         if staging.exists():
             shutil.rmtree(staging)
-    done = Built(dest, count, len(found), student_repo, package_keys=package_keys, kept=kept,
-                 source_commit=source_commit, dirty=changed)
+    done = Built(
+        dest,
+        count,
+        len(found),
+        student_repo,
+        package_keys=package_keys,
+        kept=kept,
+        source_commit=source_commit,
+        dirty=changed,
+    )
     if commit:
         done.commit = _commit(dest, source_commit)
     return done
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.publishing.dist", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.publishing.dist",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("dest", help="folder to write: new, empty, or an earlier distribution")
-    parser.add_argument("--student-repo", metavar="OWNER/NAME",
-                        help="the students' GitHub repository, for the README's clone command and Binder badge")
+    parser.add_argument(
+        "--student-repo",
+        metavar="OWNER/NAME",
+        help="the students' GitHub repository, for the README's clone command and Binder badge",
+    )
     parser.add_argument("--commit", action="store_true", help="git init (if needed) and commit the result")
-    parser.add_argument("--from", dest="ref", default="HEAD", metavar="REF",
-                        help="the commit (or branch, tag) of the course to distribute (default HEAD)")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="build from the commit although the working tree differs from HEAD")
+    parser.add_argument(
+        "--from",
+        dest="ref",
+        default="HEAD",
+        metavar="REF",
+        help="the commit (or branch, tag) of the course to distribute (default HEAD)",
+    )
+    parser.add_argument(
+        "--allow-dirty", action="store_true", help="build from the commit although the working tree differs from HEAD"
+    )
     parser.add_argument("--course", default=str(REPO), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        done = build(Path(args.dest), Path(args.course), args.student_repo, args.commit,
-                     ref=args.ref, allow_dirty=args.allow_dirty)
+        done = build(
+            Path(args.dest),
+            Path(args.course),
+            args.student_repo,
+            args.commit,
+            ref=args.ref,
+            allow_dirty=args.allow_dirty,
+        )
     except DistError as err:
         print(f"make student-dist: {err}", file=sys.stderr)
         return 1
-    print(f"make student-dist: the course at commit {done.source_commit[:12]} ({args.ref}): {done.files} "
-          f"files in {done.dest}; none holds any of the {done.secrets} solution, hidden-test and "
-          "graded-key lines of source/ at that commit.")
+    print(
+        f"make student-dist: the course at commit {done.source_commit[:12]} ({args.ref}): {done.files} "
+        f"files in {done.dest}; none holds any of the {done.secrets} solution, hidden-test and "
+        "graded-key lines of source/ at that commit."
+    )
     if done.dirty:
-        print(f"WARNING: {len(done.dirty)} file(s) of the working tree differ from HEAD and were NOT "
-              "distributed (ALLOW_DIRTY=1): " + ", ".join(done.dirty[:8]), file=sys.stderr)
+        print(
+            f"WARNING: {len(done.dirty)} file(s) of the working tree differ from HEAD and were NOT "
+            "distributed (ALLOW_DIRTY=1): " + ", ".join(done.dirty[:8]),
+            file=sys.stderr,
+        )
     if done.student_repo:
-        print(f"The README's clone command and Binder badge, and the notebooks' Colab and Binder links "
-              f"and install line, point at {done.student_repo} (Colab opens branch {BRANCH}).")
+        print(
+            f"The README's clone command and Binder badge, and the notebooks' Colab and Binder links "
+            f"and install line, point at {done.student_repo} (Colab opens branch {BRANCH})."
+        )
     else:
-        print("The README and the notebooks still say OWNER/REPO: run again with STUDENT_REPO=owner/name "
-              "(the students' GitHub repository), or from a clone of it that has it as origin.")
+        print(
+            "The README and the notebooks still say OWNER/REPO: run again with STUDENT_REPO=owner/name "
+            "(the students' GitHub repository), or from a clone of it that has it as origin."
+        )
     for line in done.package_keys:
-        print(f"WARNING: a graded quiz reads its keys from the package students get (the lecture "
-              f"quiz's keys): {line}", file=sys.stderr)
+        print(
+            f"WARNING: a graded quiz reads its keys from the package students get (the lecture quiz's keys): {line}",
+            file=sys.stderr,
+        )
     if done.kept:
-        print(f"Kept {len(done.kept)} file(s) that the earlier distribution did not write: "
-              + ", ".join(done.kept[:10]) + (" ..." if len(done.kept) > 10 else ""))
+        print(
+            f"Kept {len(done.kept)} file(s) that the earlier distribution did not write: "
+            + ", ".join(done.kept[:10])
+            + (" ..." if len(done.kept) > 10 else "")
+        )
     if done.commit:
         print(f"git: {done.commit}")
     return 0

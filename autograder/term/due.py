@@ -2,6 +2,7 @@
 23:59 Europe/Berlin"`, or `STUDENT=alice DAYS=2` for one student's extension. nbgrader keeps
 them; the final score derives the late penalty from them whenever it is shown
 (autograder.gradebook.scores), so a change reaches every report at once."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,11 +30,13 @@ def due_time(text: str):
     except (ParserError, ValueError, ZoneInfoNotFoundError) as err:
         raise SystemExit(f"due: cannot read the time {text!r} ({err})")
     if when.tzinfo is None:
-        if zone.isalpha() and zone.isupper():          # CET, EST: abbreviations name no one rule
-            raise SystemExit(f"due: {zone!r} is an abbreviation, not a time zone; write the region instead, "
-                             f"e.g. '{head} Europe/Berlin' or '{head} UTC'")
+        if zone.isalpha() and zone.isupper():  # CET, EST: abbreviations name no one rule
+            raise SystemExit(
+                f"due: {zone!r} is an abbreviation, not a time zone; write the region instead, "
+                f"e.g. '{head} Europe/Berlin' or '{head} UTC'"
+            )
         raise SystemExit(f"due: {text!r} has no time zone; add one, e.g. '{text} Europe/Berlin' or '{text} UTC'")
-    return when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return when.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def set_due(course: Path, name: str, when: dt.datetime) -> None:
@@ -58,14 +61,23 @@ def extend(course: Path, name: str, student: str, days: float, hours: float) -> 
         except MissingEntry:
             raise DueError(f"{name} is not in {course}'s gradebook yet; run make assignments first") from None
         roster = load_roster(course)
-        where, known = (("the roster", [e.student for e in roster.entries]) if roster is not None
-                        else ("the gradebook", [s.id for s in gb.students]))
+        where, known = (
+            ("the roster", [e.student for e in roster.entries])
+            if roster is not None
+            else ("the gradebook", [s.id for s in gb.students])
+        )
         if student not in known:
             near = difflib.get_close_matches(student, known, n=3, cutoff=0.6)
-            raise DueError(f"{student!r} is not on {where}" + (f"; did you mean {' or '.join(map(repr, near))}?" if near
-                           else "") + ("" if roster is not None else
-                                       "; a course without a roster knows only the students it graded: import "
-                                       "the class list first (make roster FILE=...)"))
+            raise DueError(
+                f"{student!r} is not on {where}"
+                + (f"; did you mean {' or '.join(map(repr, near))}?" if near else "")
+                + (
+                    ""
+                    if roster is not None
+                    else "; a course without a roster knows only the students it graded: import "
+                    "the class list first (make roster FILE=...)"
+                )
+            )
         gb.update_or_create_student(student)
         try:
             gb.find_submission(name, student)

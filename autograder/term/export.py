@@ -12,6 +12,7 @@ rule (autograder.gradebook.scores.final_for_row), read against the grading runs'
 submission that a failed or rejected run left in the gradebook scores 0 there too, and a grader
 error leaves the score empty.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,19 @@ from ..course import csvcells
 from ..gradebook.report import refresh, rows_by_student
 from ..gradebook.scores import Scores
 
-COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
-           "raw_score", "late_submission_penalty", "score", "max_score"]
+COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+]
 
 
 class FinalExport(ExportPlugin):
@@ -56,7 +68,9 @@ class FinalExport(ExportPlugin):
 def recorded_rows(course: Path, assignment: str) -> dict[str, dict]:
     """The grading runs' rows of an assignment by student; none for one not graded here."""
     try:
-        return rows_by_student(json.loads((course / "reports" / assignment / "report.json").read_text(encoding="utf-8")))
+        return rows_by_student(
+            json.loads((course / "reports" / assignment / "report.json").read_text(encoding="utf-8"))
+        )
     except (OSError, ValueError):
         return {}
 
@@ -71,10 +85,21 @@ def _row(gradebook, scores: Scores, assignment, student, row: dict | None = None
         timestamp = ""
     if got.derived is not None:
         raw, penalty = got.derived.raw, got.derived.penalty
-    else:                                        # 0 by the rule (0 and 0 beside it), or none (neither)
+    else:  # 0 by the rule (0 and 0 beside it), or none (neither)
         raw = penalty = None if got.final is None else 0.0
     if got.why:
         scores.plugin.log.error("%s of %s: no final score (%s)", assignment.name, student.id, got.why)
-    values = [assignment.name, assignment.duedate, timestamp, student.id, student.last_name, student.first_name,
-              student.email, raw, penalty, got.final, assignment.max_score]
+    values = [
+        assignment.name,
+        assignment.duedate,
+        timestamp,
+        student.id,
+        student.last_name,
+        student.first_name,
+        student.email,
+        raw,
+        penalty,
+        got.final,
+        assignment.max_score,
+    ]
     return ["" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values]

@@ -21,6 +21,7 @@ first so that each shows as written. Every response carries a
 Content-Security-Policy that runs scripts from this server only and no inline script: the page's
 script and MathJax (from `make mathjax-deps`, deploy/mathjax; never a CDN) are files it serves.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -40,16 +41,19 @@ from pathlib import Path
 import nbformat
 
 from ..course.folder import REPO, gradebook_url, is_file_gradebook
-from ..course.student_text import markdown_html as render_markdown, unescape_markdown
+from ..course.student_text import markdown_html as render_markdown
+from ..course.student_text import unescape_markdown
 
 STATIC = Path(__file__).resolve().parent / "handgrade_static"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
 ASSETS = {"handgrade.js": "text/javascript; charset=utf-8", "handgrade.css": "text/css; charset=utf-8"}
 MATHJAX_TYPES = {".js": "text/javascript; charset=utf-8", ".woff": "font/woff", ".json": "application/json"}
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
-       "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-MAX_BODY = 256 * 1024                # bytes of one save request
-MAX_COMMENT = 20_000                 # characters of one comment
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+    "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+MAX_BODY = 256 * 1024  # bytes of one save request
+MAX_COMMENT = 20_000  # characters of one comment
 
 
 class HandGradeError(RuntimeError):
@@ -61,8 +65,8 @@ class Question:
     grade_id: str
     notebook: str
     points: float
-    prompt: str          # the markdown cell above the answer cell in source/ (the exercise), or ""
-    model: str           # the model answer
+    prompt: str  # the markdown cell above the answer cell in source/ (the exercise), or ""
+    model: str  # the model answer
 
 
 @dataclass
@@ -93,7 +97,7 @@ def model_answer(source: str) -> str:
     if begin is None:
         return source.strip()
     end = next((n for n in range(begin + 1, len(lines)) if "END SOLUTION" in lines[n]), len(lines))
-    return "\n".join(lines[begin + 1:end]).strip()
+    return "\n".join(lines[begin + 1 : end]).strip()
 
 
 def questions(course: Path, assignment: str) -> list[Question]:
@@ -107,10 +111,16 @@ def questions(course: Path, assignment: str) -> list[Question]:
             if not (grading.get("grade") and grading.get("solution") and grading.get("grade_id")):
                 continue
             above = cells[n - 1] if n else None
-            prompt = above.source if above is not None and above.cell_type == "markdown" \
-                and "nbgrader" not in above.metadata else ""
-            found.append(Question(grading["grade_id"], path.stem, float(grading.get("points", 0)),
-                                  prompt, model_answer(cell.source)))
+            prompt = (
+                above.source
+                if above is not None and above.cell_type == "markdown" and "nbgrader" not in above.metadata
+                else ""
+            )
+            found.append(
+                Question(
+                    grading["grade_id"], path.stem, float(grading.get("points", 0)), prompt, model_answer(cell.source)
+                )
+            )
     return found
 
 
@@ -122,22 +132,25 @@ class HandGrading:
         self.course, self.assignment = Path(course).resolve(), assignment
         self.db_url = gradebook_url(self.course)
         self.lock = threading.Lock()
-        self._answers: dict = {}                 # notebook path -> (its mtime, its answers by grade id)
+        self._answers: dict = {}  # notebook path -> (its mtime, its answers by grade id)
         if is_file_gradebook(self.db_url) and not (self.course / "gradebook.db").is_file():
             raise HandGradeError(f"{self.course} has no gradebook.db: grade the class first (make autograde)")
         self.questions = {q.grade_id: q for q in questions(self.course, assignment)}
         if not self.questions:
             raise HandGradeError(f"{assignment} has no answer graded by hand in source/{assignment}/")
         from nbgrader.api import MissingEntry
+
         with self.gradebook() as gb:
             try:
                 gb.find_assignment(assignment)
             except MissingEntry:
-                raise HandGradeError(f"{assignment} is not in {self.course}'s gradebook yet: grade it first "
-                                     "(make autograde)") from None
+                raise HandGradeError(
+                    f"{assignment} is not in {self.course}'s gradebook yet: grade it first (make autograde)"
+                ) from None
 
     def gradebook(self):
         from nbgrader.api import Gradebook
+
         return Gradebook(self.db_url)
 
     def answer_text(self, student: str, question: Question) -> str | None:
@@ -146,11 +159,16 @@ class HandGrading:
         path = self.course / "autograded" / student / self.assignment / f"{question.notebook}.ipynb"
         try:
             mtime = path.stat().st_mtime_ns
-            if self._answers.get(path, (None,))[0] != mtime:     # read again after a regrade
+            if self._answers.get(path, (None,))[0] != mtime:  # read again after a regrade
                 cells = nbformat.read(path, 4).cells
-                self._answers[path] = (mtime, {c.metadata["nbgrader"]["grade_id"]: c.source for c in cells
-                                               if isinstance(c.metadata.get("nbgrader"), dict)
-                                               and c.metadata["nbgrader"].get("grade_id")})
+                self._answers[path] = (
+                    mtime,
+                    {
+                        c.metadata["nbgrader"]["grade_id"]: c.source
+                        for c in cells
+                        if isinstance(c.metadata.get("nbgrader"), dict) and c.metadata["nbgrader"].get("grade_id")
+                    },
+                )
             text = self._answers[path][1].get(question.grade_id)
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -165,18 +183,26 @@ class HandGrading:
         with self.lock, self.gradebook() as gb:
             try:
                 submitted_notebooks = gb.find_notebook(question.notebook, self.assignment).submissions
-            except MissingEntry:                 # a notebook of source/ not generated yet
+            except MissingEntry:  # a notebook of source/ not generated yet
                 submitted_notebooks = []
             for submitted in submitted_notebooks:
                 grade = next((g for g in submitted.grades if g.name == question.grade_id), None)
                 comment = next((c for c in submitted.comments if c.name == question.grade_id), None)
                 text = self.answer_text(submitted.student.id, question)
                 if grade is None or text is None:
-                    continue                 # no graded notebook (an extension granted, say)
-                found.append(Answer(submitted.student.id, text, float(grade.max_score or 0), grade.auto_score,
-                                    grade.manual_score, bool(grade.needs_manual_grade),
-                                    comment.manual_comment if comment else None,
-                                    comment.auto_comment if comment else None))
+                    continue  # no graded notebook (an extension granted, say)
+                found.append(
+                    Answer(
+                        submitted.student.id,
+                        text,
+                        float(grade.max_score or 0),
+                        grade.auto_score,
+                        grade.manual_score,
+                        bool(grade.needs_manual_grade),
+                        comment.manual_comment if comment else None,
+                        comment.auto_comment if comment else None,
+                    )
+                )
         order = {"pending": 0, "changed": 1, "graded": 2}
         return sorted(found, key=lambda a: (order[a.state], a.student))
 
@@ -202,16 +228,23 @@ class HandGrading:
             except ValueError:
                 score = math.nan
             if not (math.isfinite(score) and 0 <= score <= top):
-                return 400, {"message": f"not saved: the score must be a number from 0 to {top:g} "
-                                        f"(got {score_text.strip()[:40]!r})"}
+                return 400, {
+                    "message": f"not saved: the score must be a number from 0 to {top:g} "
+                    f"(got {score_text.strip()[:40]!r})"
+                }
             grade.manual_score = score
-            grade.needs_manual_grade = False       # a score is set (the formgrader's PUT /api/grade)
+            grade.needs_manual_grade = False  # a score is set (the formgrader's PUT /api/grade)
             # a blank comment leaves nbgrader's own ("No response." for an unanswered cell)
             comment.manual_comment = comment_text if comment_text.strip() else None
             gb.db.commit()
             stale = self.refresh_reports(student)
-        return 200, {"message": f"saved: {score:g} / {top:g}{stale}", "score": score, "max_score": top,
-                     "student": student, "question": grade_id}
+        return 200, {
+            "message": f"saved: {score:g} / {top:g}{stale}",
+            "score": score,
+            "max_score": top,
+            "student": student,
+            "question": grade_id,
+        }
 
     def refresh_reports(self, student: str) -> str:
         """The reports again with the final score the new grade gives `student` (the row of that
@@ -219,11 +252,14 @@ class HandGrading:
         for the formgrader, one writer at a time and each file replaced whole); '' when done, else
         a sentence to add to the reply (the grade itself is saved)."""
         from ..gradebook.report import refresh
+
         try:
             refresh(self.course, self.assignment, {student})
         except Exception as err:
-            return (f"; the reports could not be written again ({type(err).__name__}: {str(err)[:200]}): "
-                    f"make feedback ASSIGNMENT={self.assignment} does it")
+            return (
+                f"; the reports could not be written again ({type(err).__name__}: {str(err)[:200]}): "
+                f"make feedback ASSIGNMENT={self.assignment} does it"
+            )
         return ""
 
     def counts(self, question: Question) -> tuple[int, int]:
@@ -240,10 +276,12 @@ def _e(value) -> str:
 
 def _head(title: str) -> str:
     mathjax = '<script src="/mathjax/tex-chtml.js" async></script>' if (MATHJAX / "tex-chtml.js").is_file() else ""
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n<title>{_e(title)}</title>\n'
-            '<meta name="referrer" content="no-referrer">\n'
-            '<link rel="stylesheet" href="/static/handgrade.css">\n'
-            f'<script src="/static/handgrade.js"></script>\n{mathjax}\n</head>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n<title>{_e(title)}</title>\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<link rel="stylesheet" href="/static/handgrade.css">\n'
+        f'<script src="/static/handgrade.js"></script>\n{mathjax}\n</head>\n'
+    )
 
 
 def index_page(grading: HandGrading, token: str) -> str:
@@ -251,14 +289,18 @@ def index_page(grading: HandGrading, token: str) -> str:
     for q in grading.questions.values():
         graded, pending = grading.counts(q)
         link = f"/q/{urllib.parse.quote(q.grade_id)}?token={token}"
-        rows.append(f'<tr><td><a href="{_e(link)}">{_e(q.grade_id)}</a></td><td>{q.points:g}</td>'
-                    f'<td class="graded-count">{graded}</td><td class="pending-count">{pending}</td></tr>')
-    return (_head(f"{grading.assignment}: hand grading") +
-            f'<body class="tex2jax_ignore index"><h1>{_e(grading.assignment)}: answers graded by hand</h1>\n'
-            '<table><thead><tr><th>question</th><th>points</th><th>graded</th><th>not graded yet</th></tr></thead>\n'
-            f'<tbody>{"".join(rows)}</tbody></table>\n'
-            '<p>Scores and comments go into the gradebook, as the formgrader\'s do; afterwards run '
-            f'<code>make feedback ASSIGNMENT={_e(grading.assignment)}</code>.</p></body></html>\n')
+        rows.append(
+            f'<tr><td><a href="{_e(link)}">{_e(q.grade_id)}</a></td><td>{q.points:g}</td>'
+            f'<td class="graded-count">{graded}</td><td class="pending-count">{pending}</td></tr>'
+        )
+    return (
+        _head(f"{grading.assignment}: hand grading")
+        + f'<body class="tex2jax_ignore index"><h1>{_e(grading.assignment)}: answers graded by hand</h1>\n'
+        "<table><thead><tr><th>question</th><th>points</th><th>graded</th><th>not graded yet</th></tr></thead>\n"
+        f"<tbody>{''.join(rows)}</tbody></table>\n"
+        "<p>Scores and comments go into the gradebook, as the formgrader's do; afterwards run "
+        f"<code>make feedback ASSIGNMENT={_e(grading.assignment)}</code>.</p></body></html>\n"
+    )
 
 
 STATES = {"pending": "not graded yet", "changed": "changed since it was graded: look again", "graded": "graded"}
@@ -269,45 +311,53 @@ def _answer_card(answer: Answer, question: Question, token: str) -> str:
     value = "" if answer.manual_score is None else f' value="{answer.manual_score:g}"'
     note = f'<p class="auto-comment">nbgrader: {_e(answer.auto_comment)}</p>' if answer.auto_comment else ""
     anchor = f"student-{answer.student}"
-    return (f'<section class="answer {answer.state}" id="{_e(anchor)}">\n'
-            f'<h3><span class="student">{_e(answer.student)}</span> '
-            f'<span class="status">{STATES[answer.state]}</span></h3>\n'
-            f'<div class="md tex2jax_process">{render_markdown(answer.text)}</div>\n{note}'
-            '<form class="grade-form" method="post" action="/save">\n'
-            f'<input type="hidden" name="token" value="{_e(token)}">'
-            f'<input type="hidden" name="question" value="{_e(question.grade_id)}">'
-            f'<input type="hidden" name="student" value="{_e(answer.student)}">\n'
-            f'<label>Score <input type="number" name="score" min="0" max="{answer.max_score:g}" step="0.5" '
-            f'required{value}{auto}> / {answer.max_score:g}</label>\n'
-            f'<label class="comment">Comment <textarea name="comment" rows="3">{_e(answer.manual_comment or "")}'
-            '</textarea></label>\n'
-            '<button type="submit">Save</button> <output class="saved" aria-live="polite"></output>\n'
-            '</form></section>\n')
+    return (
+        f'<section class="answer {answer.state}" id="{_e(anchor)}">\n'
+        f'<h3><span class="student">{_e(answer.student)}</span> '
+        f'<span class="status">{STATES[answer.state]}</span></h3>\n'
+        f'<div class="md tex2jax_process">{render_markdown(answer.text)}</div>\n{note}'
+        '<form class="grade-form" method="post" action="/save">\n'
+        f'<input type="hidden" name="token" value="{_e(token)}">'
+        f'<input type="hidden" name="question" value="{_e(question.grade_id)}">'
+        f'<input type="hidden" name="student" value="{_e(answer.student)}">\n'
+        f'<label>Score <input type="number" name="score" min="0" max="{answer.max_score:g}" step="0.5" '
+        f"required{value}{auto}> / {answer.max_score:g}</label>\n"
+        f'<label class="comment">Comment <textarea name="comment" rows="3">{_e(answer.manual_comment or "")}'
+        "</textarea></label>\n"
+        '<button type="submit">Save</button> <output class="saved" aria-live="polite"></output>\n'
+        "</form></section>\n"
+    )
 
 
 def question_page(grading: HandGrading, question: Question, token: str) -> str:
     answers = grading.answers(question)
     pending = sum(a.state != "graded" for a in answers)
-    prompt = (f'<h2>Question</h2><div class="md tex2jax_process">{render_markdown(question.prompt)}</div>'
-              if question.prompt.strip() else "")
-    return (_head(f"{question.grade_id}: {grading.assignment}") +
-            '<body class="tex2jax_ignore question">\n<header>'
-            f'<a href="/?token={_e(token)}">all questions of {_e(grading.assignment)}</a>'
-            f'<h1>{_e(question.grade_id)} <small>({question.points:g} points)</small></h1>'
-            f'<p><span id="answer-count">{len(answers)}</span> answers, '
-            f'<span id="pending-count">{pending}</span> not graded yet '
-            '<button type="button" id="save-all">Save all changed</button></p></header>\n'
-            '<div class="layout">\n<aside class="model">'
-            f'{prompt}<h2>Model answer</h2><div class="md tex2jax_process">{render_markdown(question.model)}</div>'
-            '</aside>\n<main class="answers">\n' +
-            ("".join(_answer_card(a, question, token) for a in answers) or
-             "<p>No graded notebook holds an answer to this question yet.</p>") +
-            '</main></div></body></html>\n')
+    prompt = (
+        f'<h2>Question</h2><div class="md tex2jax_process">{render_markdown(question.prompt)}</div>'
+        if question.prompt.strip()
+        else ""
+    )
+    return (
+        _head(f"{question.grade_id}: {grading.assignment}") + '<body class="tex2jax_ignore question">\n<header>'
+        f'<a href="/?token={_e(token)}">all questions of {_e(grading.assignment)}</a>'
+        f"<h1>{_e(question.grade_id)} <small>({question.points:g} points)</small></h1>"
+        f'<p><span id="answer-count">{len(answers)}</span> answers, '
+        f'<span id="pending-count">{pending}</span> not graded yet '
+        '<button type="button" id="save-all">Save all changed</button></p></header>\n'
+        '<div class="layout">\n<aside class="model">'
+        f'{prompt}<h2>Model answer</h2><div class="md tex2jax_process">{render_markdown(question.model)}</div>'
+        '</aside>\n<main class="answers">\n'
+        + (
+            "".join(_answer_card(a, question, token) for a in answers)
+            or "<p>No graded notebook holds an answer to this question yet.</p>"
+        )
+        + "</main></div></body></html>\n"
+    )
 
 
 # -- the server --------------------------------------------------------------------------------
 class Handler(BaseHTTPRequestHandler):
-    server: "HandGradeServer"
+    server: HandGradeServer
     server_version = "rnnlab-handgrade"
     sys_version = ""
 
@@ -318,14 +368,20 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         self.server.log(format % args)
 
-    def reply(self, code: int, body: str | bytes, content_type: str = "text/html; charset=utf-8",
-              headers: dict | None = None) -> None:
+    def reply(
+        self, code: int, body: str | bytes, content_type: str = "text/html; charset=utf-8", headers: dict | None = None
+    ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(code)
-        for name, value in {"Content-Type": content_type, "Content-Length": str(len(data)),
-                            "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                            "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
-                            **(headers or {})}.items():
+        for name, value in {
+            "Content-Type": content_type,
+            "Content-Length": str(len(data)),
+            "Content-Security-Policy": CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+            **(headers or {}),
+        }.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -335,8 +391,11 @@ class Handler(BaseHTTPRequestHandler):
         if "application/json" in self.headers.get("Accept", ""):
             self.reply(code, json.dumps({"message": message}), "application/json")
         else:
-            self.reply(code, _head("hand grading") + f'<body class="tex2jax_ignore"><p class="error">{_e(message)}'
-                       "</p></body></html>\n")
+            self.reply(
+                code,
+                _head("hand grading") + f'<body class="tex2jax_ignore"><p class="error">{_e(message)}'
+                "</p></body></html>\n",
+            )
 
     def host_ok(self) -> bool:
         """The Host header names this server (no page of another site, through a name that
@@ -359,8 +418,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             handle()
         except Exception as err:
-            self.server.log(f"{self.command} {urllib.parse.urlsplit(self.path).path}: "
-                            f"{type(err).__name__}: {err}")
+            self.server.log(f"{self.command} {urllib.parse.urlsplit(self.path).path}: {type(err).__name__}: {err}")
             self.refuse(500, f"the hand-grading server failed: {type(err).__name__}: {str(err)[:200]}")
 
     def get(self) -> None:
@@ -374,7 +432,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, (STATIC / name).read_bytes(), ASSETS[name])
         if url.path.startswith("/mathjax/"):
             return self.mathjax(url.path.removeprefix("/mathjax/"))
-        if url.path == "/favicon.ico":                 # the browser asks for it on every page
+        if url.path == "/favicon.ico":  # the browser asks for it on every page
             return self.reply(204, b"", "image/x-icon")
         token = urllib.parse.parse_qs(url.query).get("token", [None])[0]
         if not self.token_ok(token):
@@ -407,21 +465,26 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 <= length <= MAX_BODY:
             return self.refuse(400, "the request's body is missing or too large")
-        form = urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"),
-                                     keep_blank_values=True, max_num_fields=20)
+        form = urllib.parse.parse_qs(
+            self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=20
+        )
         field = {name: values[0] for name, values in form.items()}
         if not self.token_ok(field.get("token")):
-            return self.refuse(403, "not saved: the token is missing or wrong "
-                                    "(open the address make hand-grade printed)")
-        code, answer = self.server.grading.save(field.get("question", ""), field.get("student", ""),
-                                                 field.get("score", ""), field.get("comment", ""))
+            return self.refuse(
+                403, "not saved: the token is missing or wrong (open the address make hand-grade printed)"
+            )
+        code, answer = self.server.grading.save(
+            field.get("question", ""), field.get("student", ""), field.get("score", ""), field.get("comment", "")
+        )
         if code != 200:
             return self.refuse(code, answer["message"])
         self.server.log(f"{answer['question']} of {answer['student']}: {answer['message']}")
         if "application/json" in self.headers.get("Accept", ""):
             return self.reply(200, json.dumps(answer), "application/json")
-        back = (f"/q/{urllib.parse.quote(answer['question'])}?token={self.server.token}"
-                f"#student-{urllib.parse.quote(answer['student'])}")
+        back = (
+            f"/q/{urllib.parse.quote(answer['question'])}?token={self.server.token}"
+            f"#student-{urllib.parse.quote(answer['student'])}"
+        )
         self.reply(303, "", headers={"Location": back})
 
 
@@ -430,8 +493,10 @@ class HandGradeServer(ThreadingHTTPServer):
 
     def __init__(self, grading: HandGrading, host: str = "127.0.0.1", port: int = 0, log=print):
         if not _loopback(host):
-            raise HandGradeError(f"{host} is not a loopback address: the pages show students' answers and "
-                                 "are served without encryption, so only 127.0.0.1 (or ::1) is allowed")
+            raise HandGradeError(
+                f"{host} is not a loopback address: the pages show students' answers and "
+                "are served without encryption, so only 127.0.0.1 (or ::1) is allowed"
+            )
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), Handler)
@@ -456,8 +521,9 @@ def _loopback(host: str) -> bool:
 def serve(course: Path, assignment: str, host: str = "127.0.0.1", port: int = 0, log=print) -> int:
     """Serve the pages until interrupted; 2 (with the reason) if they cannot be served."""
     try:
-        server = HandGradeServer(HandGrading(course, assignment), host, port,
-                                 log=lambda text: print(text, file=sys.stderr))
+        server = HandGradeServer(
+            HandGrading(course, assignment), host, port, log=lambda text: print(text, file=sys.stderr)
+        )
     except (HandGradeError, OSError) as err:
         print(f"hand-grade: {err}", file=sys.stderr)
         return 2

@@ -19,11 +19,13 @@ Scores are the final scores as autograder.gradebook.scores derives them from the
 and the late penalty on the current score, with extensions and Canvas's late marks), for every
 student of the last grading runs (report.json) and of the roster, by the rule every output follows
 (autograder.gradebook.scores.final_for_row: 0 for nothing handed in, a rejected or a failed submission, an
-empty cell for a grader error); the reports are written again with the same figures. A student the LMS cannot be matched to (no LMS id: a hub's or a folder's
-submission without a roster row) is left out and named, and so is a feedback file that shows
+empty cell for a grader error); the reports are written again with the same figures. A student the
+LMS cannot be matched to (no LMS id: a hub's or a folder's submission without a roster row) is left
+out and named, and so is a feedback file that shows
 another final score than the gradebook gives now (written before a later grade: make feedback).
 Every cell of both files is one a spreadsheet shows as text (autograder.course.csvcells).
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +41,18 @@ from ..course.folder import gradebook_url
 from ..gradebook.roster import load as load_roster
 from ..gradebook.scores import Scores, late_text, part_finals
 
-WORKSHEET = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
-             "Grade can be changed", "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
+WORKSHEET = [
+    "Identifier",
+    "Full name",
+    "Email address",
+    "Status",
+    "Grade",
+    "Maximum Grade",
+    "Grade can be changed",
+    "Last modified (submission)",
+    "Last modified (grade)",
+    "Feedback comments",
+]
 CANVAS_HEAD = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
@@ -55,15 +67,24 @@ def rows_of(course: Path, assignment: str) -> list[dict]:
     try:
         report = json.loads((course / "reports" / assignment / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise NoGrades(f"{assignment} has not been graded in {course} yet (no report.json: {err}); "
-                       "run make autograde first")
+        raise NoGrades(
+            f"{assignment} has not been graded in {course} yet (no report.json: {err}); run make autograde first"
+        )
     rows = {student: dict(row) for student, row in rows_by_student(report).items()}
     roster = load_roster(course, assignment)
     for entry in roster.entries if roster else []:
-        row = rows.setdefault(entry.student, {"student": entry.student, "status": "missing",
-                                              "reason": "nothing handed in"})
-        row.update(name=entry.name, lms=entry.lms, lms_id=entry.id_for(assignment), email=entry.email, section=entry.section,
-                   sis_user_id=entry.sis_user_id, sis_login_id=entry.sis_login_id)
+        row = rows.setdefault(
+            entry.student, {"student": entry.student, "status": "missing", "reason": "nothing handed in"}
+        )
+        row.update(
+            name=entry.name,
+            lms=entry.lms,
+            lms_id=entry.id_for(assignment),
+            email=entry.email,
+            section=entry.section,
+            sis_user_id=entry.sis_user_id,
+            sis_login_id=entry.sis_login_id,
+        )
     _scores(course, assignment, rows)
     return [rows[s] for s in sorted(rows)]
 
@@ -85,10 +106,15 @@ def _scores(course: Path, assignment: str, rows: dict) -> None:
             derived = got.derived
             if derived is None:
                 continue
-            row.update(late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty,
-                       late_source=derived.late_source, late_note=derived.note, pending=list(derived.pending),
-                       parts={name: (score, top) for grades in derived.grades.values() for name, score, top in grades},
-                       part_finals=part_finals(derived))
+            row.update(
+                late_seconds=derived.late_seconds or 0.0,
+                late_penalty=derived.penalty,
+                late_source=derived.late_source,
+                late_note=derived.note,
+                pending=list(derived.pending),
+                parts={name: (score, top) for grades in derived.grades.values() for name, score, top in grades},
+                part_finals=part_finals(derived),
+            )
 
 
 def _num(x: float) -> str:
@@ -99,7 +125,9 @@ def comment(row: dict) -> str:
     """The text an LMS shows beside the grade: status, what is pending, lateness, failed parts."""
     if row["final"] is None or row.get("status") != "graded":
         return f"{row.get('status', 'missing')}: {row.get('reason') or 'no grade'}"
-    lost = [f"{name} {_num(s)}/{_num(m)}" for name, (s, m) in row["parts"].items() if s < m and name not in row["pending"]]
+    lost = [
+        f"{name} {_num(s)}/{_num(m)}" for name, (s, m) in row["parts"].items() if s < m and name not in row["pending"]
+    ]
     bits = [f"{_num(row['final'])} of {_num(row['max_score'])} points"]
     if row["pending"]:
         bits.append(f"not graded yet: {', '.join(row['pending'])}")
@@ -118,25 +146,36 @@ def worksheet_comment(row: dict) -> str:
     return html.escape(comment(row), quote=False)
 
 
-def export(course: Path, assignment: str, lms: str, title: str | None = None,
-           per_exercise: bool = False) -> tuple[Path, Path | None, list[str]]:
+def export(
+    course: Path, assignment: str, lms: str, title: str | None = None, per_exercise: bool = False
+) -> tuple[Path, Path | None, list[str]]:
     """(grades file, feedback zip or None when no feedback file could go into one, what was left
     out and why)."""
     from ..gradebook.report import refresh
 
     course = Path(course)
-    refresh(course, assignment)                  # the reports agree with what goes to the LMS
+    refresh(course, assignment)  # the reports agree with what goes to the LMS
     rows = rows_of(course, assignment)
     out = course / "reports" / assignment
     grades, bundle = out / f"{lms}-grades.csv", out / f"{lms}-feedback.zip"
     roster = load_roster(course, assignment)
-    if lms == "moodle" and roster and any(e.lms == "moodle" for e in roster.entries) \
-            and not any(e.id_for(assignment) for e in roster.entries):
-        raise NoGrades(f"the roster holds Moodle participant numbers of other assignments, not of {assignment}'s: "
-                       f"read its grading worksheet first, make roster FILE=... ASSIGNMENT={assignment}")
+    if (
+        lms == "moodle"
+        and roster
+        and any(e.lms == "moodle" for e in roster.entries)
+        and not any(e.id_for(assignment) for e in roster.entries)
+    ):
+        raise NoGrades(
+            f"the roster holds Moodle participant numbers of other assignments, not of {assignment}'s: "
+            f"read its grading worksheet first, make roster FILE=... ASSIGNMENT={assignment}"
+        )
     mine = [r for r in rows if r.get("lms") == lms and r.get("lms_id")]
-    left = [f"{r['student']}: no {lms.capitalize()} id (not on a {lms.capitalize()} roster, nor in a "
-            f"{lms.capitalize()} file name)" for r in rows if r not in mine]
+    left = [
+        f"{r['student']}: no {lms.capitalize()} id (not on a {lms.capitalize()} roster, nor in a "
+        f"{lms.capitalize()} file name)"
+        for r in rows
+        if r not in mine
+    ]
     if lms == "canvas":
         _canvas(grades, mine, title or assignment, per_exercise)
     elif lms == "moodle":
@@ -146,8 +185,10 @@ def export(course: Path, assignment: str, lms: str, title: str | None = None,
     left += _feedback_zip(course, assignment, lms, mine, bundle)
     pending = [r["student"] for r in mine if r["pending"]]
     if pending:
-        left.append(f"hand grading not finished for {len(pending)} student(s) ({', '.join(pending[:8])}): "
-                    "their grade counts those answers as 0 until make hand-grade and make feedback")
+        left.append(
+            f"hand grading not finished for {len(pending)} student(s) ({', '.join(pending[:8])}): "
+            "their grade counts those answers as 0 until make hand-grade and make feedback"
+        )
     return grades, bundle if bundle.exists() else None, left
 
 
@@ -157,13 +198,28 @@ def _canvas(path: Path, rows: list[dict], title: str, per_exercise: bool) -> Non
     with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
         w = csv.writer(f)
         w.writerow(csvcells.row(CANVAS_HEAD + [title] + [f"{title}: {p}" for p in parts]))
-        w.writerow(csvcells.row(["Points Possible", "", "", "", ""] + [_num(rows[0]["max_score"]) if rows else ""]
-                                + [_num(maxima[p]) for p in parts]))
+        w.writerow(
+            csvcells.row(
+                ["Points Possible", "", "", "", ""]
+                + [_num(rows[0]["max_score"]) if rows else ""]
+                + [_num(maxima[p]) for p in parts]
+            )
+        )
         for r in rows:
             score = "" if r["final"] is None else _num(r["final"])
-            w.writerow(csvcells.row([r.get("name") or r["student"], r["lms_id"], r.get("sis_user_id", ""),
-                                     r.get("sis_login_id", ""), r.get("section", ""), score]
-                                    + [_part(r, p) for p in parts]))
+            w.writerow(
+                csvcells.row(
+                    [
+                        r.get("name") or r["student"],
+                        r["lms_id"],
+                        r.get("sis_user_id", ""),
+                        r.get("sis_login_id", ""),
+                        r.get("section", ""),
+                        score,
+                    ]
+                    + [_part(r, p) for p in parts]
+                )
+            )
 
 
 def _part(row: dict, part: str) -> str:
@@ -181,9 +237,22 @@ def _moodle(path: Path, rows: list[dict]) -> None:
         w.writerow(csvcells.row(WORKSHEET))
         for r in rows:
             status = "Submitted for grading" if r.get("status") != "missing" else "No submission"
-            w.writerow(csvcells.row([f"Participant {r['lms_id']}", r.get("name") or r["student"], r.get("email", ""),
-                                     status, "" if r["final"] is None else _num(r["final"]), _num(r["max_score"]),
-                                     "Yes", "", stamp, worksheet_comment(r)]))
+            w.writerow(
+                csvcells.row(
+                    [
+                        f"Participant {r['lms_id']}",
+                        r.get("name") or r["student"],
+                        r.get("email", ""),
+                        status,
+                        "" if r["final"] is None else _num(r["final"]),
+                        _num(r["max_score"]),
+                        "Yes",
+                        "",
+                        stamp,
+                        worksheet_comment(r),
+                    ]
+                )
+            )
 
 
 def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bundle: Path) -> list[str]:
@@ -201,14 +270,18 @@ def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bun
                 left.append(f"{r['student']}: no feedback file (withheld, or not written yet)")
             continue
         if not prefix:
-            left.append(f"{r['student']}: no {lms.capitalize()} file name to match the feedback to "
-                        "(the submission did not come from its download)")
+            left.append(
+                f"{r['student']}: no {lms.capitalize()} file name to match the feedback to "
+                "(the submission did not come from its download)"
+            )
             continue
         shown = shown_final(html)
         if shown is not None and r["final"] is not None and shown != f"{round(r['final'], 2):g}":
-            left.append(f"{r['student']}: the feedback file shows a score of {shown}, the gradebook gives "
-                        f"{_num(r['final'])} now (a grade, due date or extension changed since it was "
-                        f"written): run make feedback ASSIGNMENT={assignment}, then this command again")
+            left.append(
+                f"{r['student']}: the feedback file shows a score of {shown}, the gradebook gives "
+                f"{_num(r['final'])} now (a grade, due date or extension changed since it was "
+                f"written): run make feedback ASSIGNMENT={assignment}, then this command again"
+            )
             continue
         files.append((html, f"{prefix}feedback_{assignment}.html"))
     bundle.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ What it refuses, before writing anything: a target that already holds a gradeboo
 one this nbgrader writes. gradebook.db itself is only read (SQLite's read-only mode, in one read
 transaction, so the copy is of one moment); move between grading runs, not during one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-VERSION_TABLE = "alembic_version"          # nbgrader's schema version, as alembic keeps it
-SHOWN = 5                                  # differing rows named per table
+VERSION_TABLE = "alembic_version"  # nbgrader's schema version, as alembic keeps it
+SHOWN = 5  # differing rows named per table
 
 
 class MoveError(Exception):
@@ -39,19 +40,19 @@ class MoveError(Exception):
 @dataclass
 class Table:
     rows: int
-    digest: str                            # of every row's digest, in the order of the primary key
+    digest: str  # of every row's digest, in the order of the primary key
 
 
 @dataclass
 class Check:
-    tables: dict[str, Table] = field(default_factory=dict)       # what the SQLite file holds
-    differences: list[str] = field(default_factory=list)         # where the target differs
+    tables: dict[str, Table] = field(default_factory=dict)  # what the SQLite file holds
+    differences: list[str] = field(default_factory=list)  # where the target differs
 
 
 @dataclass
 class Moved:
     source: Path
-    target: str                            # the URL, its password hidden
+    target: str  # the URL, its password hidden
     version: str
     check: Check
 
@@ -73,11 +74,14 @@ def target_url(text: str) -> str:
     try:
         backend = make_url(text).get_backend_name()
     except ArgumentError:
-        raise MoveError(f"{shown(text)!r} is not a database URL; give one such as "
-                        "postgresql+psycopg://grader:PASSWORD@db.example.org/rnn_course") from None
+        raise MoveError(
+            f"{shown(text)!r} is not a database URL; give one such as "
+            "postgresql+psycopg://grader:PASSWORD@db.example.org/rnn_course"
+        ) from None
     if backend != "postgresql":
-        raise MoveError(f"the gradebook moves to PostgreSQL, which many machines can write at once; "
-                        f"{shown(text)} is {backend}")
+        raise MoveError(
+            f"the gradebook moves to PostgreSQL, which many machines can write at once; {shown(text)} is {backend}"
+        )
     return text
 
 
@@ -95,6 +99,7 @@ def _read_only(path: Path):
     # of the copy (or of the check) to one moment of the file
     def connect():
         return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
+
     return create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
 
@@ -113,20 +118,26 @@ def source_problem(conn, path: Path) -> str | None:
     ours = {t.name: t for t in tables()}
     foreign = names - set(ours) - {VERSION_TABLE}
     if foreign:
-        return (f"{path} holds tables that nbgrader's gradebook has not ({', '.join(sorted(foreign))}); "
-                "they would be left behind")
+        return (
+            f"{path} holds tables that nbgrader's gradebook has not ({', '.join(sorted(foreign))}); "
+            "they would be left behind"
+        )
     missing = (set(ours) | {VERSION_TABLE}) - names
     if missing:
         return f"{path} is not a gradebook of this nbgrader (no table {', '.join(sorted(missing))})"
     versions, head = _version(conn), alembic_head()
     if versions != [head]:
-        return (f"{path} is at nbgrader's schema version {', '.join(versions) or 'none'}, and the course's nbgrader "
-                f"writes {head}: upgrade it with `nbgrader db upgrade` in the course folder, then move")
+        return (
+            f"{path} is at nbgrader's schema version {', '.join(versions) or 'none'}, and the course's nbgrader "
+            f"writes {head}: upgrade it with `nbgrader db upgrade` in the course folder, then move"
+        )
     for name, table in ours.items():
         columns = {c["name"] for c in found.get_columns(name)}
         if columns != {c.name for c in table.columns}:
-            return (f"{path}'s table {name} has the columns {sorted(columns)}, nbgrader's "
-                    f"{sorted(c.name for c in table.columns)}")
+            return (
+                f"{path}'s table {name} has the columns {sorted(columns)}, nbgrader's "
+                f"{sorted(c.name for c in table.columns)}"
+            )
     return None
 
 
@@ -140,17 +151,27 @@ def occupied(conn, version: str) -> str | None:
     ours = {t.name: t for t in tables()}
     foreign = names - set(ours) - {VERSION_TABLE}
     if foreign:
-        return (f"it holds tables that are not nbgrader's ({', '.join(sorted(foreign))}): is it the right "
-                "database? Move into an empty one")
-    held = {name: n for name, table in ours.items() if name in names and name != "course"
-            and (n := conn.execute(select(func.count()).select_from(table)).scalar())}
+        return (
+            f"it holds tables that are not nbgrader's ({', '.join(sorted(foreign))}): is it the right "
+            "database? Move into an empty one"
+        )
+    held = {
+        name: n
+        for name, table in ours.items()
+        if name in names and name != "course" and (n := conn.execute(select(func.count()).select_from(table)).scalar())
+    }
     if held:
-        return ("it already holds a gradebook with data (" + ", ".join(f"{n} {name}" for name, n in held.items())
-                + "): a move would mix two gradebooks. Move into an empty database (after a failed move, "
-                "drop it and create it again)")
+        return (
+            "it already holds a gradebook with data ("
+            + ", ".join(f"{n} {name}" for name, n in held.items())
+            + "): a move would mix two gradebooks. Move into an empty database (after a failed move, "
+            "drop it and create it again)"
+        )
     if VERSION_TABLE in names and _version(conn) not in ([], [version]):
-        return (f"its empty gradebook is at nbgrader's schema version {', '.join(_version(conn))}, gradebook.db's "
-                f"at {version}: move into an empty database")
+        return (
+            f"its empty gradebook is at nbgrader's schema version {', '.join(_version(conn))}, gradebook.db's "
+            f"at {version}: move into an empty database"
+        )
     return None
 
 
@@ -163,8 +184,10 @@ def move(course: Path, to: str) -> Moved:
     source = Path(course).resolve() / "gradebook.db"
     url = target_url(to)
     if not source.is_file():
-        raise MoveError(f"{source.parent} has no gradebook.db, so there is nothing to move: set "
-                        "RNNLAB_GRADEBOOK_URL and the course's commands start the gradebook in PostgreSQL")
+        raise MoveError(
+            f"{source.parent} has no gradebook.db, so there is nothing to move: set "
+            "RNNLAB_GRADEBOOK_URL and the course's commands start the gradebook in PostgreSQL"
+        )
     reader, writer = _read_only(source), create_engine(url, poolclass=NullPool)
     try:
         with reader.connect() as sconn:
@@ -173,25 +196,27 @@ def move(course: Path, to: str) -> Moved:
             if why:
                 raise MoveError(why + "; nothing was written")
             version = _version(sconn)[0]
-            with writer.begin() as tconn:                     # one transaction: all of it or nothing
+            with writer.begin() as tconn:  # one transaction: all of it or nothing
                 why = occupied(tconn, version)
                 if why:
                     raise MoveError(f"the database at {shown(url)} is refused: {why}; nothing was written")
                 everything = tables()
                 course_table = next(t for t in everything if t.name == "course")
-                course_table.metadata.create_all(tconn)       # nbgrader's tables, as nbgrader's models make them
+                course_table.metadata.create_all(tconn)  # nbgrader's tables, as nbgrader's models make them
                 if not tconn.dialect.has_table(tconn, VERSION_TABLE):
                     # as nbgrader stamps a gradebook it creates (nbgrader.api.Gradebook)
                     tconn.exec_driver_sql(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL)")
                 tconn.exec_driver_sql(f"DELETE FROM {VERSION_TABLE}")
                 tconn.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": version})
-                tconn.execute(delete(course_table))           # course names only: occupied() saw nothing else
+                tconn.execute(delete(course_table))  # course names only: occupied() saw nothing else
                 for table in everything:
                     for rows in sconn.execute(select(table)).partitions(2000):
                         tconn.execute(insert(table), [dict(row._mapping) for row in rows])
     except SQLAlchemyError as err:
-        raise MoveError(f"the move to {shown(url)} failed, and nothing was written (the copy is one transaction): "
-                        f"{getattr(err, 'orig', None) or err}") from None
+        raise MoveError(
+            f"the move to {shown(url)} failed, and nothing was written (the copy is one transaction): "
+            f"{getattr(err, 'orig', None) or err}"
+        ) from None
     finally:
         reader.dispose()
         writer.dispose()
@@ -206,12 +231,12 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return value.hex()                                 # exact: 0.1 + 0.2 is not 0.3 here
+        return value.hex()  # exact: 0.1 + 0.2 is not 0.3 here
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, timedelta):                       # an extension (SQLite keeps it as a datetime)
+    if isinstance(value, timedelta):  # an extension (SQLite keeps it as a datetime)
         return f"{value.days}d{value.seconds}s{value.microseconds}us"
-    return json.dumps(value)                               # strings (control characters escaped), integers
+    return json.dumps(value)  # strings (control characters escaped), integers
 
 
 def _digests(conn, table) -> dict[tuple, bytes]:
@@ -289,21 +314,27 @@ def report(moved: Moved) -> list[str]:
     lines = [f"copied {moved.source} to {moved.target} (nbgrader's schema, version {moved.version}):"]
     lines += [f"  {name:22s} {t.rows:7d} row(s)  digest {t.digest}" for name, t in moved.check.tables.items()]
     if moved.check.differences:
-        lines.append(f"THE COPY DIFFERS from {moved.source.name} in {len(moved.check.differences)} place(s); do "
-                     "not use it. Was gradebook.db written during the move (a grading run, hand grading)? "
-                     "Drop the database, create it empty, and move again:")
+        lines.append(
+            f"THE COPY DIFFERS from {moved.source.name} in {len(moved.check.differences)} place(s); do "
+            "not use it. Was gradebook.db written during the move (a grading run, hand grading)? "
+            "Drop the database, create it empty, and move again:"
+        )
         lines += [f"  {line}" for line in moved.check.differences]
     else:
-        lines.append(f"checked: every row of the {len(moved.check.tables)} tables arrived, every column as it was "
-                     f"(a digest per row, compared row by row); {moved.source.name} is untouched")
+        lines.append(
+            f"checked: every row of the {len(moved.check.tables)} tables arrived, every column as it was "
+            f"(a digest per row, compared row by row); {moved.source.name} is untouched"
+        )
     return lines
 
 
 def next_step(moved: Moved) -> list[str]:
     """How the course's commands find the moved gradebook."""
     hidden = "***" in moved.target
-    return ["Next: set RNNLAB_GRADEBOOK_URL in the environment where the course's commands run (this "
-            "shell, every Dask worker, the formgrader, make hand-grade); nbgrader_config.py reads it from there. "
-            "Never write the URL, with its password, into nbgrader_config.py:",
-            f"  export RNNLAB_GRADEBOOK_URL='{moved.target}'" + ("    (your password in place of ***)" if hidden else ""),
-            f"Without it the commands go on reading and writing {moved.source.name}, the term as it was before the move."]
+    return [
+        "Next: set RNNLAB_GRADEBOOK_URL in the environment where the course's commands run (this "
+        "shell, every Dask worker, the formgrader, make hand-grade); nbgrader_config.py reads it from there. "
+        "Never write the URL, with its password, into nbgrader_config.py:",
+        f"  export RNNLAB_GRADEBOOK_URL='{moved.target}'" + ("    (your password in place of ***)" if hidden else ""),
+        f"Without it the commands go on reading and writing {moved.source.name}, the term as it was before the move.",
+    ]

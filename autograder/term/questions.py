@@ -11,6 +11,7 @@ page as a base64 PNG, so the page is one file that needs nothing else.
 Everything a student controls (their quiz answers, their id) is escaped with html.escape; the page
 carries a Content-Security-Policy that allows no script and no image but its own.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,8 +41,7 @@ def stats_of(course: Path, assignment: str) -> dict:
         record = json.loads(path.read_text(encoding="utf-8"))
         rows = record.get("students", []) + record.get("earlier_students", [])
     except (OSError, ValueError, AttributeError, TypeError):
-        raise NotGraded(f"{assignment} has not been graded in {course} yet (no {path}): "
-                        "make autograde first") from None
+        raise NotGraded(f"{assignment} has not been graded in {course} yet (no {path}): make autograde first") from None
     with existing_gradebook(course) as gb:
         if gb is None:
             raise NotGraded(f"{course} has no gradebook yet: make autograde first")
@@ -72,20 +72,43 @@ def draw(items: list[dict], title: str):
         with_r = [i for i in mine if i.get("discrimination") is not None]
         without = [i for i in mine if i.get("discrimination") is None]
         if with_r:
-            ax.scatter([i["share_right"] for i in with_r], [i["discrimination"] for i in with_r], s=45,
-                       color=colour, label=kind, zorder=3)
+            ax.scatter(
+                [i["share_right"] for i in with_r],
+                [i["discrimination"] for i in with_r],
+                s=45,
+                color=colour,
+                label=kind,
+                zorder=3,
+            )
         if without:
-            ax.scatter([i["share_right"] for i in without], [0.0] * len(without), s=45, facecolors="none",
-                       edgecolors=colour, label=f"{kind}, no discrimination", zorder=3)
-    taken: dict[tuple, int] = {}                 # items at one spot: their labels stacked, not overprinted
+            ax.scatter(
+                [i["share_right"] for i in without],
+                [0.0] * len(without),
+                s=45,
+                facecolors="none",
+                edgecolors=colour,
+                label=f"{kind}, no discrimination",
+                zorder=3,
+            )
+    taken: dict[tuple, int] = {}  # items at one spot: their labels stacked, not overprinted
     for i in shown:
         y = i["discrimination"] if i.get("discrimination") is not None else 0.0
         spot = (round(i["share_right"], 2), round(y, 2))
         below = taken[spot] = taken.get(spot, -1) + 1
-        ax.annotate(i["name"].replace("$", r"\$"), (i["share_right"], y), xytext=(4, 4 - 10 * below),
-                    textcoords="offset points", fontsize=8)
-    ax.set(xlim=(-0.05, 1.1), ylim=(-1.05, 1.05), xlabel="share of the class with full points",
-           ylabel="discrimination (point-biserial r)", title=title.replace("$", r"\$"))
+        ax.annotate(
+            i["name"].replace("$", r"\$"),
+            (i["share_right"], y),
+            xytext=(4, 4 - 10 * below),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set(
+        xlim=(-0.05, 1.1),
+        ylim=(-1.05, 1.05),
+        xlabel="share of the class with full points",
+        ylabel="discrimination (point-biserial r)",
+        title=title.replace("$", r"\$"),
+    )
     ax.xaxis.set_major_formatter("{x:.0%}")
     if shown:
         ax.legend(loc="lower left", fontsize=8)
@@ -111,18 +134,26 @@ def page(assignment: str, stats: dict, image: bytes) -> str:
     items = [i for i in stats.get("items", []) if isinstance(i, dict)]
     rows = []
     for i in items:
-        r = ("&ndash;" + (f" ({_e(i['no_discrimination'])})" if i.get("no_discrimination") else "")
-             if i.get("discrimination") is None else f"{i['discrimination']:+.2f}")
+        r = (
+            "&ndash;" + (f" ({_e(i['no_discrimination'])})" if i.get("no_discrimination") else "")
+            if i.get("discrimination") is None
+            else f"{i['discrimination']:+.2f}"
+        )
         counted = f"{i['students']}" + (f" ({i['pending']} to grade)" if i.get("pending") else "")
         flags = ", ".join(f'<strong class="flag">{_e(f)}</strong>' for f in i.get("flags", [])) or "&ndash;"
-        rows.append(f"<tr><td>{_e(i['name'])}</td><td>{_e(i['kind'])}</td><td>{i['points']:g}</td>"
-                    f"<td>{counted}</td><td>{_share(i.get('share_right'))}</td><td>{_share(i.get('mean_share'))}"
-                    f"</td><td>{r}</td><td>{_e(common_error(i)) or '&ndash;'}</td><td>{flags}</td></tr>")
+        rows.append(
+            f"<tr><td>{_e(i['name'])}</td><td>{_e(i['kind'])}</td><td>{i['points']:g}</td>"
+            f"<td>{counted}</td><td>{_share(i.get('share_right'))}</td><td>{_share(i.get('mean_share'))}"
+            f"</td><td>{r}</td><td>{_e(common_error(i)) or '&ndash;'}</td><td>{flags}</td></tr>"
+        )
     left_out = [i["name"] for i in items if i.get("share_right") is None]
     unreadable = stats.get("unreadable") or []
-    notes = (f"<p>Not plotted (nobody graded on it yet): {_e(', '.join(left_out))}.</p>" if left_out else "") + \
-        (f"<p>Quiz answers that could not be read (no <code>quiz</code> cell, or no dict written out in it): "
-         f"{_e(', '.join(unreadable))}.</p>" if unreadable else "")
+    notes = (f"<p>Not plotted (nobody graded on it yet): {_e(', '.join(left_out))}.</p>" if left_out else "") + (
+        f"<p>Quiz answers that could not be read (no <code>quiz</code> cell, or no dict written out in it): "
+        f"{_e(', '.join(unreadable))}.</p>"
+        if unreadable
+        else ""
+    )
     title = f"Question statistics: {assignment}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -134,14 +165,14 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding
 .flag {{ color: #a00; }} img {{ max-width: 100%; }}
 </style></head><body>
 <h1>{_e(title)}</h1>
-<p>From the gradebook at {_e(time.strftime('%Y-%m-%d %H:%M'))}, over {stats.get('students', 0)} graded student(s);
+<p>From the gradebook at {_e(time.strftime("%Y-%m-%d %H:%M"))}, over {stats.get("students", 0)} graded student(s);
 an answer still to be graded by hand is left out of its item. <em>Right</em>: the share with full points;
 <em>mean</em>: the mean share of the points; <em>discrimination</em>: the point-biserial correlation between
 getting the item and the rest of the score (the total less that item), from &minus;1 to 1, none with fewer
-than {_e(stats.get('min_students', '?'))} students or without variance. Flags: {_e(NOBODY)}, {_e(EVERYBODY)},
+than {_e(stats.get("min_students", "?"))} students or without variance. Flags: {_e(NOBODY)}, {_e(EVERYBODY)},
 {_e(NEGATIVE)}; docs/instructor.md, <em>Question statistics</em>, says when one deserves a look.</p>
 <figure><img alt="share of the class with full points against discrimination, one point per item"
-src="data:image/png;base64,{base64.b64encode(image).decode('ascii')}">
+src="data:image/png;base64,{base64.b64encode(image).decode("ascii")}">
 <figcaption>Filled: items with a discrimination; open, on the zero line: items without one (see the table).
 The shaded half is negative discrimination.</figcaption></figure>
 {notes}

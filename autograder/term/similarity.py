@@ -35,6 +35,7 @@ the same dictionary with other letters, which the filter turns into the same tex
 whose model answer has fewer than MIN_TOKENS normalised characters beyond boilerplate is not
 compared, nor part of the whole notebook, and no pair is listed on fewer than MIN_TOKENS matching.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,8 +43,8 @@ import html
 import io
 import itertools
 import json
-import time
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,19 +53,27 @@ import nbformat
 from ..course.folder import REPO, STAGED
 from ..gradebook.report import one_writer, write_files, write_whole
 
-K = 25                     # normalised characters of one fingerprint (copydetect's noise threshold, its default)
-WINDOW = 1                 # winnowing window: every k-gram is a fingerprint (copydetect's default)
+K = 25  # normalised characters of one fingerprint (copydetect's noise threshold, its default)
+WINDOW = 1  # winnowing window: every k-gram is a fingerprint (copydetect's default)
 EXERCISE_THRESHOLD = 0.60  # the larger share a pair reaches on one exercise to be listed
 NOTEBOOK_THRESHOLD = 0.40  # ... over the whole notebook
-MIN_TOKENS = 75            # characters ("tokens" to copydetect) that must match, and that a compared model answer has
+MIN_TOKENS = 75  # characters ("tokens" to copydetect) that must match, and that a compared model answer has
 # measured on the course's honest answers (module docstring; docs/instructor.md): of the 47 exercises
 # compared, 36 have an alternative; their 50 pairs reach at most 0.452 (ps09 stream_batches, two
 # alternatives). Over a notebook made of each set's most alike honest pair per exercise, 11 pairs
 # (one per set) reach at most 0.256 (ps02). The model answers of the quiz cells have 50 characters
 # beyond boilerplate (not compared); the shortest compared, 80 (ps02 rnn_shapes).
-HONEST = {"exercises": 47, "exercises_with_pairs": 36, "exercise_pairs": 50, "exercise_max": 0.452,
-          "notebook_pairs": 11, "notebook_max": 0.256, "short_tokens": 50, "shortest_compared": 80}
-NOTEBOOK = ""              # the exercise of a pair over the whole notebook
+HONEST = {
+    "exercises": 47,
+    "exercises_with_pairs": 36,
+    "exercise_pairs": 50,
+    "exercise_max": 0.452,
+    "notebook_pairs": 11,
+    "notebook_max": 0.256,
+    "short_tokens": 50,
+    "shortest_compared": 80,
+}
+NOTEBOOK = ""  # the exercise of a pair over the whole notebook
 PAGE = "similarity.html"
 
 
@@ -94,6 +103,7 @@ def fingerprint(code: str, boilerplate=frozenset(), cuts=()):
 class Match:
     """Two answers compared: each one's share found in the other, the tokens that match, and where
     (for each answer, the (start, end) of each matched stretch of its text)."""
+
     shares: tuple[float, float]
     matched: int
     spans: tuple[list, list] = ((), ())
@@ -153,8 +163,12 @@ def text_code(path: Path) -> list[str]:
     """The code a notebook's text gives: fenced blocks, <code> elements (the hints) and `spans`,
     unescaped as a reader sees them."""
     cells = nbformat.read(path, as_version=4).cells
-    return [html.unescape(next(g for g in m.groups() if g is not None))
-            for c in cells if c.cell_type == "markdown" for m in _CODE_IN_TEXT.finditer(c.source)]
+    return [
+        html.unescape(next(g for g in m.groups() if g is not None))
+        for c in cells
+        if c.cell_type == "markdown"
+        for m in _CODE_IN_TEXT.finditer(c.source)
+    ]
 
 
 def boilerplate(course: Path, assignment: str) -> set:
@@ -189,7 +203,7 @@ def notebook(answers: dict[str, str], exercises, boilerplate) -> tuple[str, obje
 
 @dataclass
 class Pair:
-    exercise: str                 # a grade id, or NOTEBOOK
+    exercise: str  # a grade id, or NOTEBOOK
     students: tuple[str, str]
     match: Match
     texts: tuple[str, str] = ("", "")
@@ -198,12 +212,13 @@ class Pair:
 @dataclass
 class Findings:
     """What make similarity found: the compared students and exercises, and the pairs listed."""
+
     assignment: str
     students: list[str]
     exercises: list[str]
-    short: dict[str, int]                        # exercise left out -> its model answer's tokens
+    short: dict[str, int]  # exercise left out -> its model answer's tokens
     pairs: list[Pair]
-    left_out: dict[str, str] = field(default_factory=dict)      # student -> why not compared
+    left_out: dict[str, str] = field(default_factory=dict)  # student -> why not compared
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -211,8 +226,10 @@ def alike_pairs(answers: dict[str, dict[str, str]], exercises: list[str], bp: se
     """The pairs of students (answers: student -> grade id -> code) listed on each exercise and over
     the whole notebook, most alike first within each."""
     pairs = []
-    levels = [(gid, EXERCISE_THRESHOLD, lambda a, gid=gid: (a.get(gid, ""), fingerprint(a.get(gid, ""), bp)))
-              for gid in exercises]
+    levels = [
+        (gid, EXERCISE_THRESHOLD, lambda a, gid=gid: (a.get(gid, ""), fingerprint(a.get(gid, ""), bp)))
+        for gid in exercises
+    ]
     levels.append((NOTEBOOK, NOTEBOOK_THRESHOLD, lambda a: notebook(a, exercises, bp)))
     for level, threshold, make in levels:
         made = {s: make(a) for s, a in answers.items()}
@@ -259,7 +276,7 @@ def find(course: Path, assignment: str, record: dict) -> Findings:
     answers, left_out, names = {}, {}, {}
     for student, row in sorted(rows_by_student(record).items()):
         if row.get("status") not in ("graded", "failed"):
-            continue                                 # nothing handed in, or nothing that could be read
+            continue  # nothing handed in, or nothing that could be read
         names[student] = str(row.get("name") or "")
         path = notebook_of(course, assignment, student)
         if path is None:
@@ -267,7 +284,7 @@ def find(course: Path, assignment: str, record: dict) -> Findings:
             continue
         try:
             answers[student] = answer_cells(nbformat.read(path, as_version=4))
-        except Exception as err:                     # a notebook nbformat cannot read: that student alone
+        except Exception as err:  # a notebook nbformat cannot read: that student alone
             left_out[student] = f"the notebook could not be read ({type(err).__name__})"
     pairs = alike_pairs(answers, exercises, bp)
     return Findings(assignment, sorted(answers), exercises, short, pairs, left_out, names)
@@ -276,12 +293,27 @@ def find(course: Path, assignment: str, record: dict) -> Findings:
 def summary(findings: Findings, graded: str) -> dict:
     """What report.json keeps of the findings (its "similarity" key), from which report.md's
     section is written (autograder.gradebook.report.similarity_section)."""
-    return {"computed": time.strftime("%Y-%m-%d %H:%M:%S"), "graded": graded, "page": PAGE,
-            "students": len(findings.students), "exercises": findings.exercises, "short": findings.short,
-            "exercise_threshold": EXERCISE_THRESHOLD, "notebook_threshold": NOTEBOOK_THRESHOLD,
-            "min_tokens": MIN_TOKENS, "left_out": findings.left_out,
-            "pairs": [{"exercise": p.exercise, "students": list(p.students), "shares": list(p.match.shares),
-                       "matched": p.match.matched} for p in findings.pairs]}
+    return {
+        "computed": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "graded": graded,
+        "page": PAGE,
+        "students": len(findings.students),
+        "exercises": findings.exercises,
+        "short": findings.short,
+        "exercise_threshold": EXERCISE_THRESHOLD,
+        "notebook_threshold": NOTEBOOK_THRESHOLD,
+        "min_tokens": MIN_TOKENS,
+        "left_out": findings.left_out,
+        "pairs": [
+            {
+                "exercise": p.exercise,
+                "students": list(p.students),
+                "shares": list(p.match.shares),
+                "matched": p.match.matched,
+            }
+            for p in findings.pairs
+        ],
+    }
 
 
 class NotGraded(RuntimeError):
@@ -297,12 +329,14 @@ def run(course: Path, assignment: str) -> tuple[Path, Findings]:
     except (OSError, ValueError):
         record = None
     if not isinstance(record, dict) or not isinstance(record.get("students"), list):
-        raise NotGraded(f"{assignment} has not been graded in {course} yet (no readable reports/{assignment}/"
-                        "report.json); run make autograde first")
+        raise NotGraded(
+            f"{assignment} has not been graded in {course} yet (no readable reports/{assignment}/"
+            "report.json); run make autograde first"
+        )
     findings = find(Path(course), assignment, record)
     write_whole(out / PAGE, page(findings))
     with one_writer(out):
-        try:                                         # what another command wrote meanwhile
+        try:  # what another command wrote meanwhile
             record = json.loads((out / "report.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
@@ -312,6 +346,7 @@ def run(course: Path, assignment: str) -> tuple[Path, Findings]:
 
 
 # -- the page ---------------------------------------------------------------------------------------
+
 
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
@@ -333,7 +368,8 @@ def marked(text: str, spans) -> str:
 STYLE = """body{font-family:sans-serif;margin:2em;max-width:110em}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left;vertical-align:top}
 .side{display:grid;grid-template-columns:1fr 1fr;gap:1em}pre{background:#f6f6f6;padding:.6em;overflow-x:auto;
-font-size:85%;white-space:pre-wrap}mark{background:#ffd27f}.note{background:#eef4ff;padding:.6em 1em;border-left:4px solid #4a78c2}"""
+font-size:85%;white-space:pre-wrap}mark{background:#ffd27f}\
+.note{background:#eef4ff;padding:.6em 1em;border-left:4px solid #4a78c2}"""
 
 
 def _who(findings: Findings, student: str) -> str:
@@ -350,19 +386,25 @@ def page(findings: Findings) -> str:
     escaped, and the page runs no script (its Content-Security-Policy allows none)."""
     f = findings
     rows = "".join(
-        f'<tr><td>{_level(p.exercise)}</td><td>{_who(f, p.students[0])}</td><td>{_who(f, p.students[1])}</td>'
-        f'<td>{p.match.shares[0]:.0%} / {p.match.shares[1]:.0%}</td><td>{p.match.matched}</td>'
-        f'<td><a href="#pair-{k}">side by side</a></td></tr>' for k, p in enumerate(f.pairs, 1))
-    table = ("<table><tr><th>exercise</th><th>student</th><th>student</th><th>alike (share of each)</th>"
-             f"<th>matching characters</th><th></th></tr>{rows}</table>" if f.pairs
-             else "<p>No pair of students reaches the thresholds.</p>")
+        f"<tr><td>{_level(p.exercise)}</td><td>{_who(f, p.students[0])}</td><td>{_who(f, p.students[1])}</td>"
+        f"<td>{p.match.shares[0]:.0%} / {p.match.shares[1]:.0%}</td><td>{p.match.matched}</td>"
+        f'<td><a href="#pair-{k}">side by side</a></td></tr>'
+        for k, p in enumerate(f.pairs, 1)
+    )
+    table = (
+        "<table><tr><th>exercise</th><th>student</th><th>student</th><th>alike (share of each)</th>"
+        f"<th>matching characters</th><th></th></tr>{rows}</table>"
+        if f.pairs
+        else "<p>No pair of students reaches the thresholds.</p>"
+    )
     details = "".join(
         f'<h2 id="pair-{k}">{k}. {_level(p.exercise)}: {_who(f, p.students[0])} and {_who(f, p.students[1])}</h2>'
         f"<p>{p.match.shares[0]:.0%} of the first answer's normalised code stands in the second, "
         f"{p.match.shares[1]:.0%} of the second's in the first; {p.match.matched} characters of it match (marked).</p>"
         f'<div class="side"><div><h3>{_e(p.students[0])}</h3><pre>{marked(p.texts[0], p.match.spans[0])}</pre></div>'
-        f'<div><h3>{_e(p.students[1])}</h3><pre>{marked(p.texts[1], p.match.spans[1])}</pre></div></div>'
-        for k, p in enumerate(f.pairs, 1))
+        f"<div><h3>{_e(p.students[1])}</h3><pre>{marked(p.texts[1], p.match.spans[1])}</pre></div></div>"
+        for k, p in enumerate(f.pairs, 1)
+    )
     short = ", ".join(f"{_e(g)} ({n} characters)" for g, n in f.short.items()) or "none"
     left = "".join(f"<li>{_e(s)}: {_e(why)}</li>" for s, why in f.left_out.items())
     return f"""<!DOCTYPE html>
@@ -379,12 +421,15 @@ drawing any conclusion.</p>
 <p>{len(f.students)} students compared on {len(f.exercises)} exercise(s) ({_e(", ".join(f.exercises)) or "none"})
 and over the whole notebook (those exercises' answers together). {len(f.pairs)} pair(s) listed.</p>
 <p>How: copydetect's fingerprints (MOSS's method) of every {K} characters in a row of the code
-normalised (each name one letter for its role, strings alike, comments and spacing dropped); the code every student was given (the problem set's
+normalised (each name one letter for its role, strings alike, comments and spacing dropped); \
+the code every student was given (the problem set's
 release notebook) and the lectures' code are left out. A pair is listed on an exercise when the larger
 of its two shares reaches {EXERCISE_THRESHOLD:.0%} (over the whole notebook {NOTEBOOK_THRESHOLD:.0%})
-and at least {MIN_TOKENS} characters of normalised code match. The course's own honest answers, written apart, reached at
+and at least {MIN_TOKENS} characters of normalised code match. \
+The course's own honest answers, written apart, reached at
 most {HONEST["exercise_max"]:.0%} on an exercise and {HONEST["notebook_max"]:.0%} over a notebook.
-Exercises too short to compare (their model answer has fewer than {MIN_TOKENS} normalised characters of its own): {short}.</p>
+Exercises too short to compare (their model answer has fewer than {MIN_TOKENS} normalised characters of its own): \
+{short}.</p>
 {table}
 {"<h2>Not compared</h2><ul>" + left + "</ul>" if left else ""}
 {details}

@@ -23,6 +23,7 @@ class Inputs:
         values = torch.from_numpy(scale * self.rng.standard_normal(shape))
         if exact32:
             from rnnlab.diagnose import GRID
+
             values = torch.round(values / GRID) * GRID
         return values
 

@@ -6,6 +6,7 @@ The classes are built inside the probed call (an error in a constructor is its b
 their layers are filled here by kind (embedding, then LSTM, then linear), so that the order in
 which an answer creates them does not matter. Where the exercise asks for more than values (a
 detached state, an LSTM that learns), the probed call reports that too."""
+
 import functools
 
 import torch
@@ -20,6 +21,7 @@ from rnnlab.probes import Inputs
 def _shapes(seq_len, batch, input_size, hidden_size, **options):
     def probe(names):
         return call(functools.partial(names["lstm_output_shapes"], **options), seq_len, batch, input_size, hidden_size)
+
     return probe
 
 
@@ -46,12 +48,14 @@ class _SGD:
 
 def _tbptt_run(train_tbptt):
     """train_tbptt's result, and whether the returned h and c still require a gradient."""
+
     def run(*args):
         result = train_tbptt(*args)
         attached = None
         if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], (tuple, list)):
             attached = [bool(getattr(s, "requires_grad", False)) for s in result[1]]
         return result, attached
+
     return run
 
 
@@ -66,11 +70,11 @@ def _tbptt(seed, T, batch, n_in, n_hid, n_out, layers, chunk_len, resets, batch_
         optimizer = _SGD([*lstm.parameters(), *head.parameters()], lr)
         flags = torch.tensor(resets, dtype=torch.bool)
         return call(_tbptt_run(names["train_tbptt"]), lstm, head, x, y, chunk_len, optimizer, flags)
+
     return probe
 
 
 # ---- exercise 3: the spam classifier -----------------------------------------------------------
-
 
 
 def _messages(r, lengths, seq_len, vocab_size):
@@ -78,7 +82,7 @@ def _messages(r, lengths, seq_len, vocab_size):
     tokens = torch.zeros(len(lengths), seq_len, dtype=torch.long)
     for b, n in enumerate(lengths):
         if n:
-            tokens[b, seq_len - n:] = torch.from_numpy(r.rng.integers(1, vocab_size, size=n))
+            tokens[b, seq_len - n :] = torch.from_numpy(r.rng.integers(1, vocab_size, size=n))
     return tokens, torch.tensor(lengths, dtype=torch.long)
 
 
@@ -102,7 +106,9 @@ def _classifier(seed, sizes, by_keyword, lengths, seq_len):
             model = cls(**dict(zip(names_of, sizes))) if by_keyword else cls(*sizes)
             logits = r.model(model)(tokens, lens)
             return logits, _lstm_learns(model, logits)
+
         return call(run, names["SpamClassifier"], tokens, lens)
+
     return probe
 
 
@@ -112,6 +118,7 @@ def _classifier(seed, sizes, by_keyword, lengths, seq_len):
 def _naive(seed, n, window, horizons):
     def probe(names):
         return call(names["naive_forecast"], Inputs(seed).randn(n, window, 1), horizons)
+
     return probe
 
 
@@ -122,16 +129,18 @@ def _forecaster(seed, horizons, hidden_size, n, window):
 
         def run(cls, x):
             return r.model(cls(horizons, hidden_size=hidden_size))(x)
+
         return call(run, names["Forecaster"], x)
+
     return probe
 
 
 PROBES = {
     "lstm_output_shapes": [
-        tagged(_shapes(5, 3, 2, 4), "no_state"),              # every option left at its default
+        tagged(_shapes(5, 3, 2, 4), "no_state"),  # every option left at its default
         _shapes(5, 3, 2, 4, num_layers=2, batch_first=True),
         _shapes(4, 2, 3, 5, num_layers=2, bidirectional=True, proj_size=2),
-        tagged(_shapes(5, None, 2, 4, num_layers=3), "size_one"),     # unbatched
+        tagged(_shapes(5, None, 2, 4, num_layers=3), "size_one"),  # unbatched
         tagged(_shapes(3, None, 2, 4, bidirectional=True, batch_first=True, proj_size=1), "size_one"),
     ],
     "train_tbptt": [

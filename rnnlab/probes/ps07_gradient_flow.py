@@ -7,6 +7,7 @@ Where the exercise asks for more than values, the probed call reports that too: 
 gradients were scaled in their own tensors, whether the parameters kept their storage. Models are
 built inside the probed call and filled here (torch's own initialisation draws differ between
 CPUs), and a generator of parameters is made there too (a generator cannot be copied)."""
+
 import torch
 from torch import nn
 
@@ -20,12 +21,14 @@ _LAYERS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 def _norms(seed, kind, seq_len, batch, n_in, n_hid, weights=None):
     """A float64 layer on random inputs, with random weights unless given."""
+
     def probe(names):
         r = Inputs(seed)
         layer = r.module(_LAYERS[kind](n_in, n_hid))
         x = r.randn(seq_len, batch, n_in)
         w = r.randn(seq_len) if weights is None else torch.tensor(weights, dtype=torch.float64)
         return call(names["step_gradient_norms"], layer, x, w)
+
     return probe
 
 
@@ -60,15 +63,16 @@ def _clipped(clip_grad_norm, grads, max_norm, how):
     a single tensor: the total norm (with no gradient at all, its type and value: the exercise asks
     for torch.tensor(0.0), float32), the gradients after, whether each stayed the same tensor with
     the same storage, and the parameters after (clipping leaves them as they were)."""
-    params = [nn.Parameter(torch.ones(g.shape if g is not None else (2,), dtype=torch.float64))
-              for g in grads]
+    params = [nn.Parameter(torch.ones(g.shape if g is not None else (2,), dtype=torch.float64)) for g in grads]
     for p, g in zip(params, grads):
         p.grad = None if g is None else g.clone()
     before = [(p.grad, p.grad.data_ptr()) if p.grad is not None else None for p in params]
     given = {"list": params, "generator": (p for p in params), "tensor": params[0]}[how]
     total = clip_grad_norm(given, max_norm)
-    kept = [None if b is None else (p.grad is b[0] and p.grad is not None and p.grad.data_ptr() == b[1])
-            for p, b in zip(params, before)]
+    kept = [
+        None if b is None else (p.grad is b[0] and p.grad is not None and p.grad.data_ptr() == b[1])
+        for p, b in zip(params, before)
+    ]
     if all(g is None for g in grads):
         total = (type(total).__name__, float(total))
     return total, [p.grad for p in params], kept, [p.detach().clone() for p in params]
@@ -79,6 +83,7 @@ def _clip(seed, shapes, scale, max_norm, how="list", no_grad=()):
         r = Inputs(seed)
         grads = [None if k in no_grad else r.randn(*s, scale=scale) for k, s in enumerate(shapes)]
         return call(_clipped, names["clip_grad_norm"], grads, max_norm, how)
+
     return probe
 
 
@@ -105,20 +110,29 @@ def _forgotten(set_forget_bias, build, seed, value):
     model = Inputs(seed).module(build())
     kept = [(p, p.data_ptr(), p.dtype) for p in model.parameters()]
     count = set_forget_bias(model, value)
-    same = [(q is p, q.data_ptr() == ptr, q.dtype == dtype, q.requires_grad)
-            for q, (p, ptr, dtype) in zip(model.parameters(), kept)]
+    same = [
+        (q is p, q.data_ptr() == ptr, q.dtype == dtype, q.requires_grad)
+        for q, (p, ptr, dtype) in zip(model.parameters(), kept)
+    ]
     return count, _after(model), same
 
 
 def _forget(seed, build, value):
     def probe(names):
         return call(_forgotten, names["set_forget_bias"], build, seed, value)
+
     return probe
 
 
 def _encoder_decoder():
-    return nn.ModuleDict({"encoder": nn.LSTM(2, 3, num_layers=2), "decoder": nn.LSTMCell(3, 4),
-                          "gru": nn.GRU(4, 3), "out": nn.Linear(4, 2)})
+    return nn.ModuleDict(
+        {
+            "encoder": nn.LSTM(2, 3, num_layers=2),
+            "decoder": nn.LSTMCell(3, 4),
+            "gru": nn.GRU(4, 3),
+            "out": nn.Linear(4, 2),
+        }
+    )
 
 
 def _no_lstm():
@@ -139,12 +153,21 @@ def _no_bias_first():
 def _bptt(seed, seq_len, batch, n_in, n_hid, zero_h0=False):
     """Random float64 inputs, weights of size about 0.5 (states away from both 0 and +-1), a nonzero
     initial state unless `zero_h0`, and a loss at every step."""
+
     def probe(names):
         r = Inputs(seed)
         h0 = r.randn(batch, n_hid) * (not zero_h0)
-        args = [r.randn(seq_len, batch, n_in), h0, r.randn(n_hid, n_in, scale=0.5), r.randn(n_hid, n_hid, scale=0.5),
-                r.randn(n_hid), r.randn(n_hid), r.randn(seq_len, batch, n_hid)]
+        args = [
+            r.randn(seq_len, batch, n_in),
+            h0,
+            r.randn(n_hid, n_in, scale=0.5),
+            r.randn(n_hid, n_hid, scale=0.5),
+            r.randn(n_hid),
+            r.randn(n_hid),
+            r.randn(seq_len, batch, n_hid),
+        ]
         return call(names["rnn_backward"], *args)
+
     return probe
 
 
@@ -152,28 +175,28 @@ PROBES = {
     "step_gradient_norms": [
         _norms(1, "rnn", 5, 3, 2, 3),
         _norms(2, "lstm", 4, 2, 2, 3),
-        tagged(_norms(3, "gru", 3, 1, 2, 1), "size_one"),                 # a batch of one, one unit
-        tagged(_norms(4, "lstm", 1, 2, 1, 2, weights=[1.5]), "size_one"), # a single step
+        tagged(_norms(3, "gru", 3, 1, 2, 1), "size_one"),  # a batch of one, one unit
+        tagged(_norms(4, "lstm", 1, 2, 1, 2, weights=[1.5]), "size_one"),  # a single step
         _tiny_float32,
     ],
     "clip_grad_norm": [
-        _clip(11, [(3, 2), (3,), (2, 2)], 5.0, 1.0),                      # clipped, given as a list
-        _clip(12, [(2, 3), (2,)], 5.0, 1.0, "generator"),                 # clipped, given as a generator
-        _clip(13, [(4,), (2, 2)], 0.05, 2.0, "generator", no_grad=()),    # below max_norm: unchanged
-        _clip(14, [(3,), (2,), (2,)], 1e-6, 1e-6, no_grad=(1,)),          # where the 1e-6 matters
-        _clip(15, [(2, 2)], 3.0, 0.5, "tensor"),                          # a single tensor
-        _clip(16, [(2,), (3,)], 1.0, 1.0, no_grad=(0, 1)),                # no gradient at all
+        _clip(11, [(3, 2), (3,), (2, 2)], 5.0, 1.0),  # clipped, given as a list
+        _clip(12, [(2, 3), (2,)], 5.0, 1.0, "generator"),  # clipped, given as a generator
+        _clip(13, [(4,), (2, 2)], 0.05, 2.0, "generator", no_grad=()),  # below max_norm: unchanged
+        _clip(14, [(3,), (2,), (2,)], 1e-6, 1e-6, no_grad=(1,)),  # where the 1e-6 matters
+        _clip(15, [(2, 2)], 3.0, 0.5, "tensor"),  # a single tensor
+        _clip(16, [(2,), (3,)], 1.0, 1.0, no_grad=(0, 1)),  # no gradient at all
     ],
     "set_forget_bias": [
         _forget(21, _encoder_decoder, 1.0),
         _forget(22, _bidirectional, -2.5),
         _forget(23, _no_bias_first, 0.5),
-        _forget(24, _no_lstm, 1.0),                                       # nothing to set
+        _forget(24, _no_lstm, 1.0),  # nothing to set
     ],
     "rnn_backward": [
         _bptt(31, 4, 3, 2, 3),
-        _bptt(32, 3, 2, 3, 2, zero_h0=True),                              # the default zero state
-        tagged(_bptt(33, 1, 2, 2, 3), "size_one"),                         # a single step
-        tagged(_bptt(34, 3, 1, 1, 2), "size_one"),                         # a batch of one, one input
+        _bptt(32, 3, 2, 3, 2, zero_h0=True),  # the default zero state
+        tagged(_bptt(33, 1, 2, 2, 3), "size_one"),  # a single step
+        tagged(_bptt(34, 3, 1, 1, 2), "size_one"),  # a batch of one, one input
     ],
 }

@@ -8,6 +8,7 @@ mode changes its output without drawing random numbers (a fixed mask stands for 
 random draws are not the same on every CPU), and which notes whether it ran in training mode and
 with gradients on; the probed call reports that next to the dict. A message whose two logits are
 equal has P(spam) exactly 0.5, a tie at the default threshold."""
+
 import torch
 from torch import nn
 
@@ -25,12 +26,14 @@ def _labels(y_true, y_pred):
 def _counts(y_true, y_pred):
     def probe(names):
         return call(names["confusion_counts"], *_labels(y_true, y_pred))
+
     return probe
 
 
 def _scores(y_true, y_pred):
     def probe(names):
         return call(names["precision_recall_f1"], *_labels(y_true, y_pred))
+
     return probe
 
 
@@ -45,6 +48,7 @@ _NEVER = ([0, 1, 0, 1, 0], [0, 0, 0, 0, 0])
 def _split(seed, n, window, test_size):
     def probe(names):
         return call(names["chronological_split"], Inputs(seed).randn(n), window, test_size)
+
     return probe
 
 
@@ -63,7 +67,7 @@ class _Table(nn.Module):
     def __init__(self, logits):
         super().__init__()
         self.table = nn.Parameter(logits)
-        self.seen = []                    # (training mode, gradients on) at each call
+        self.seen = []  # (training mode, gradients on) at each call
 
     def forward(self, tokens, lengths):
         self.seen.append((self.training, torch.is_grad_enabled()))
@@ -77,21 +81,27 @@ class _Table(nn.Module):
 def _evaluated(evaluate_classifier, model, data, threshold):
     """The report, and whether the model ever ran in training mode or with gradients on
     (threshold None: the argument left out)."""
-    report = evaluate_classifier(model, data) if threshold is None else \
-        evaluate_classifier(model, data, threshold=threshold)
+    report = (
+        evaluate_classifier(model, data) if threshold is None else evaluate_classifier(model, data, threshold=threshold)
+    )
     return report, {"training mode": any(t for t, _ in model.seen), "gradients on": any(g for _, g in model.seen)}
 
 
 def _evaluate(seed, tokens, labels, threshold, tie=None):
     """A table of 6 tokens with random logits (row `tie`, if given, with two equal logits)."""
+
     def probe(names):
         logits = Inputs(seed).randn(6, 2, scale=1.5)
         if tie is not None:
             logits[tie, 1] = logits[tie, 0]
         model = _Table(logits).train()
-        data = Messages(torch.tensor(tokens, dtype=torch.long).unsqueeze(1), torch.ones(len(tokens), dtype=torch.long),
-                        torch.tensor(labels, dtype=torch.long))
+        data = Messages(
+            torch.tensor(tokens, dtype=torch.long).unsqueeze(1),
+            torch.ones(len(tokens), dtype=torch.long),
+            torch.tensor(labels, dtype=torch.long),
+        )
         return call(_evaluated, names["evaluate_classifier"], model, data, threshold)
+
     return probe
 
 
@@ -103,21 +113,21 @@ PROBES = {
         _counts(*_MIXED),
         _scores(*_MIXED),
         _scores(*_NEVER),
-        tagged(_counts([1], [1]), "size_one"),                          # a single item
+        tagged(_counts([1], [1]), "size_one"),  # a single item
         _scores([0, 0, 1, 0], [1, 0, 1, 0]),
     ],
     "chronological_split": [
         _split(1, 9, 3, 2),
-        _split(2, 7, 2, 0),                                             # no test windows
-        tagged(_split(3, 6, 1, 5), "size_one"),                         # no training windows, window 1
-        tagged(_split(4, 4, 3, 1), "size_one"),                         # a single window
+        _split(2, 7, 2, 0),  # no test windows
+        tagged(_split(3, 6, 1, 5), "size_one"),  # no training windows, window 1
+        tagged(_split(4, 4, 3, 1), "size_one"),  # a single window
         _split_float32,
     ],
     "evaluate_classifier": [
-        _evaluate(11, _TOKENS, _SPAM, 0.5, tie=2),                      # a tie at the threshold
+        _evaluate(11, _TOKENS, _SPAM, 0.5, tie=2),  # a tie at the threshold
         _evaluate(12, _TOKENS, _SPAM, 0.2),
         _evaluate(13, _TOKENS, _SPAM, 0.8),
-        tagged(_evaluate(14, [3], [1], 0.5, tie=3), "size_one"),        # one message, at the threshold
-        tagged(_evaluate(15, _TOKENS, _SPAM, None, tie=4), "no_state"), # threshold left out: 0.5
+        tagged(_evaluate(14, [3], [1], 0.5, tie=3), "size_one"),  # one message, at the threshold
+        tagged(_evaluate(15, _TOKENS, _SPAM, None, tie=4), "no_state"),  # threshold left out: 0.5
     ],
 }

@@ -7,6 +7,7 @@ cut at their EOS.
 The beam search's toy models are tables of log-probabilities, one row per previous token, whose
 entries are plain decimals (no log computed here: torch.log's last bits differ between CPUs, and a
 near tie could then rank two hypotheses either way). Only the tie probes hold equal entries."""
+
 import torch
 from torch import nn
 
@@ -25,6 +26,7 @@ def _weights(seed, lengths, S, H):
         r = Inputs(seed)
         query, keys = r.randn(len(lengths), H, scale=2.0), r.randn(len(lengths), S, H, scale=2.0)
         return call(names["attention_weights"], query, keys, _lengths(lengths))
+
     return probe
 
 
@@ -45,6 +47,7 @@ def _grads(seed, lengths, S, H):
         query, keys = r.randn(len(lengths), H), r.randn(len(lengths), S, H)
         coef = r.randn(len(lengths), S)
         return call(_with_grads, names["attention_weights"], query, keys, _lengths(lengths), coef)
+
     return probe
 
 
@@ -66,6 +69,7 @@ def _step(seed, lengths, S, V, E, H):
         state = (r.randn(B, H), r.randn(B, H))
         enc_out = r.randn(B, S, H, scale=1.5)
         return call(names["decoder_step"], token, state, enc_out, _lengths(lengths), layers)
+
     return probe
 
 
@@ -90,6 +94,7 @@ def _step_grads(seed, lengths, S, V, E, H):
         enc_out = r.randn(B, S, H)
         coef = r.randn(B, V)
         return call(_step_with_grads, names["decoder_step"], token, state, enc_out, _lengths(lengths), layers, coef)
+
     return probe
 
 
@@ -101,43 +106,35 @@ def _table_step(rows):
 
     def step(token, state):
         return table[token].clone(), state + 1
+
     return step
 
 
 def _beam(rows, k, max_len, bos=0, eos=1):
     def probe(names):
         return call(names["beam_search"], _table_step(rows), 0, k, max_len, bos, eos)
+
     return probe
 
 
-NEG = -30.0          # a token that is (almost) never chosen
+NEG = -30.0  # a token that is (almost) never chosen
 
-_PLAIN = [[NEG, -2.3, -0.7, -0.9],      # after BOS (0); EOS is 1
-          [NEG, 0.0, NEG, NEG],         # after EOS (never used)
-          [NEG, -0.5, -2.3, -1.2],      # after 2
-          [NEG, -0.1, -3.0, -2.9]]      # after 3
+_PLAIN = [
+    [NEG, -2.3, -0.7, -0.9],  # after BOS (0); EOS is 1
+    [NEG, 0.0, NEG, NEG],  # after EOS (never used)
+    [NEG, -0.5, -2.3, -1.2],  # after 2
+    [NEG, -0.1, -3.0, -2.9],
+]  # after 3
 # EOS at once ([1]) finishes first and has the higher total, [2, 3, 1] the higher score per token
-_SHORT_FIRST = [[NEG, -1.2, -0.35, NEG],
-                [NEG, 0.0, NEG, NEG],
-                [NEG, -3.0, -0.1, -2.4],
-                [NEG, -0.05, -4.0, -4.1]]
+_SHORT_FIRST = [[NEG, -1.2, -0.35, NEG], [NEG, 0.0, NEG, NEG], [NEG, -3.0, -0.1, -2.4], [NEG, -0.05, -4.0, -4.1]]
 # [2, 1] ranks before [3, 3, 1] per token (and by total), after it if EOS is not counted
-_EOS_LENGTH = [[NEG, -3.0, -0.6, -0.5],
-               [NEG, 0.0, NEG, NEG],
-               [NEG, -0.4, -3.0, -3.1],
-               [NEG, -1.0, -1.4, -0.3]]
+_EOS_LENGTH = [[NEG, -3.0, -0.6, -0.5], [NEG, 0.0, NEG, NEG], [NEG, -0.4, -3.0, -3.1], [NEG, -1.0, -1.4, -0.3]]
 # nothing ends within 3 steps: the live hypotheses are the answer
-_NEVER_ENDS = [[NEG, NEG, -0.2, -0.9],
-               [NEG, 0.0, NEG, NEG],
-               [NEG, -8.0, -0.6, -0.7],
-               [NEG, -9.0, -0.4, -1.1]]
+_NEVER_ENDS = [[NEG, NEG, -0.2, -0.9], [NEG, 0.0, NEG, NEG], [NEG, -8.0, -0.6, -0.7], [NEG, -9.0, -0.4, -1.1]]
 # [1] finishes at step 1 and two live extensions of [2] then score higher: set aside, it stays in the
 # result; the beam keeps two live hypotheses at step 3, and [2, 3, 1] (from the second) finishes
-_OVERTAKEN = [[NEG, -0.6, -0.5, NEG],
-              [NEG, 0.0, NEG, NEG],
-              [NEG, -1.0, -0.01, -0.02],
-              [NEG, -0.001, -3.0, -3.0]]
-_FLAT = [[-1.0] * 4] * 4                 # every token tied (EOS is 3 there)
+_OVERTAKEN = [[NEG, -0.6, -0.5, NEG], [NEG, 0.0, NEG, NEG], [NEG, -1.0, -0.01, -0.02], [NEG, -0.001, -3.0, -3.0]]
+_FLAT = [[-1.0] * 4] * 4  # every token tied (EOS is 3 there)
 
 # ---- exercise 4: exact_match -------------------------------------------------------------------
 
@@ -150,22 +147,23 @@ def _tokens(rows, width=3):
 def _match(predicted, target, eos=2, pad=0):
     def probe(names):
         return call(names["exact_match"], _tokens(predicted), _tokens(target), eos, pad)
+
     return probe
 
 
 PROBES = {
     "attention_weights": [
         _weights(1, (4, 2, 1), 4, 3),
-        tagged(_weights(2, (2,), 3, 2), "size_one"),        # a batch of one
-        tagged(_weights(3, (3, 4), 3, 2), "refuse"),          # a length above S
-        tagged(_weights(4, (2, 0), 3, 2), "refuse"),          # a length of 0
+        tagged(_weights(2, (2,), 3, 2), "size_one"),  # a batch of one
+        tagged(_weights(3, (3, 4), 3, 2), "refuse"),  # a length above S
+        tagged(_weights(4, (2, 0), 3, 2), "refuse"),  # a length of 0
         _grads(5, (3, 1), 3, 4),
     ],
     "decoder_step": [
         _step(11, (3, 1), 3, 4, 2, 3),
-        tagged(_step(12, (2,), 2, 3, 3, 1), "size_one"),    # a batch of one, H = 1
+        tagged(_step(12, (2,), 2, 3, 3, 1), "size_one"),  # a batch of one, H = 1
         _step(13, (2, 4, 1), 4, 5, 2, 2),
-        _step_grads(14, (3, 2), 3, 4, 2, 3),         # gradients reach the state and enc_out
+        _step_grads(14, (3, 2), 3, 4, 2, 3),  # gradients reach the state and enc_out
     ],
     "beam_search": [
         _beam(_PLAIN, 2, 5),
@@ -174,16 +172,16 @@ PROBES = {
         _beam(_NEVER_ENDS, 2, 3),
         _beam(_FLAT, 3, 2, 0, 3),
         _beam(_OVERTAKEN, 2, 3),
-        tagged(_beam(_PLAIN, 1, 5), "size_one"),            # width 1: greedy
+        tagged(_beam(_PLAIN, 1, 5), "size_one"),  # width 1: greedy
     ],
     "exact_match": [
-        _match([[5, 4, 3, 2, 9], [6, 2, 7, 7, 7]], [[5, 4, 3, 2], [6, 2, 0, 0]]),      # right, with leftovers
+        _match([[5, 4, 3, 2, 9], [6, 2, 7, 7, 7]], [[5, 4, 3, 2], [6, 2, 0, 0]]),  # right, with leftovers
         # stops early; never stops; a pad id written before the EOS
         _match([[5, 4, 2, 2, 9], [6, 6, 6, 6, 6], [3, 0, 5, 2, 0]], [[5, 4, 3, 2], [6, 2, 0, 0], [3, 4, 5, 2]]),
         # other ids, the predictions shorter than the targets: one stops late, one is right
         _match([[4, 4, 0], [5, 0, 3]], [[4, 0, 9, 9], [5, 0, 9, 9]], eos=0, pad=9),
-        tagged(_match([[3, 2]], [[3, 3]]), "refuse"),     # a target without EOS
-        tagged(_match([], []), "refuse"),                 # an empty batch
-        tagged(_match([[4, 2, 9]], [[4, 2, 0]]), "size_one"),   # a batch of one, right with a leftover
+        tagged(_match([[3, 2]], [[3, 3]]), "refuse"),  # a target without EOS
+        tagged(_match([], []), "refuse"),  # an empty batch
+        tagged(_match([[4, 2, 9]], [[4, 2, 0]]), "size_one"),  # a batch of one, right with a leftover
     ],
 }

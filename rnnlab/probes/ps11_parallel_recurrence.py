@@ -6,6 +6,7 @@ weights drawn here, built positionally and by keyword).
 
 Everything is float64 and drawn with numpy's generator (rnnlab.probes.Inputs), so every CPU gives
 the same inputs."""
+
 import torch
 
 from rnnlab.diagnose import call, tagged
@@ -42,6 +43,7 @@ def _scan(seed, batch, seq_len, hidden, with_h0, low=0.05, high=0.95, long=False
         if long:
             return call(_finite_and_last, names["log_scan"], log_a, log_b, log_h0)
         return call(names["log_scan"], log_a, log_b, log_h0)
+
     return probe
 
 
@@ -61,6 +63,7 @@ def _scan_grads(seed):
         r = Inputs(seed)
         log_a, log_b, log_h0 = _decays(r, 2, 4, 3), r.randn(2, 4, 3), r.randn(2, 3)
         return call(_scan_with_grads, names["log_scan"], log_a, log_b, log_h0, r.randn(2, 4, 3))
+
     return probe
 
 
@@ -68,6 +71,7 @@ def _operations(function, make_inputs, short=16, long=256):
     """Whether `function`'s number of torch operations grows by half a step per step or more between
     `short` and `long` steps (a loop over the steps), as rnnlab.checks.no_step_loop judges it."""
     from rnnlab.checks import _CountOps
+
     counts = []
     for seq_len in (short, long):
         inputs = make_inputs(seq_len)
@@ -82,7 +86,9 @@ def _scan_loop(seed):
         def make(seq_len):
             r = Inputs(seed + seq_len)
             return _decays(r, 2, seq_len, 3), r.randn(2, seq_len, 3), r.randn(2, 3)
+
         return call(_operations, names["log_scan"], make)
+
     return probe
 
 
@@ -115,6 +121,7 @@ def _layer(seed, batch, seq_len, n_in, n_hid, with_h0, scale=1.0, keyword=False,
         if long:
             return call(_finite_and_last, _run_layer, names["MinGRU"], n_in, n_hid, seed, scale, x, h0, keyword)
         return call(_run_layer, names["MinGRU"], n_in, n_hid, seed, scale, x, h0, keyword)
+
     return probe
 
 
@@ -136,6 +143,7 @@ def _layer_grads(seed):
         r = Inputs(seed)
         x, h0 = r.randn(2, 4, 3), torch.from_numpy(r.rng.uniform(0.05, 1.05, size=(2, 5)))
         return call(_layer_with_grads, names["MinGRU"], x, h0, r.randn(2, 4, 5))
+
     return probe
 
 
@@ -148,15 +156,29 @@ def _layer_operations(MinGRU, seed):
 def _layer_loop(seed):
     def probe(names):
         return call(_layer_operations, names["MinGRU"], seed)
+
     return probe
 
 
 PROBES = {
-    "log_scan": [_scan(1101, 2, 5, 3, True), tagged(_scan(1102, 2, 4, 3, False), "no_state"),
-                 tagged(_scan(1103, 3, 4, 1, True), "size_one"), tagged(_scan(1104, 1, 6, 2, True), "size_one"),
-                 _scan(1105, 2, 1500, 2, True, low=0.2, high=0.8, long=True), _scan_grads(1106), _scan_loop(1107)],
-    "min_gru": [_layer(1201, 2, 5, 3, 4, True), tagged(_layer(1202, 2, 4, 2, 3, False), "no_state"),
-               tagged(_layer(1203, 1, 4, 2, 3, True), "size_one"), tagged(_layer(1204, 2, 3, 2, 1, True), "size_one"),
-               _layer(1205, 2, 5, 3, 4, True, scale=5.0), _layer(1206, 2, 1500, 2, 3, False, long=True),
-               _layer(1207, 2, 4, 3, 2, False, keyword=True), _layer_grads(1208), _layer_loop(1209)],
+    "log_scan": [
+        _scan(1101, 2, 5, 3, True),
+        tagged(_scan(1102, 2, 4, 3, False), "no_state"),
+        tagged(_scan(1103, 3, 4, 1, True), "size_one"),
+        tagged(_scan(1104, 1, 6, 2, True), "size_one"),
+        _scan(1105, 2, 1500, 2, True, low=0.2, high=0.8, long=True),
+        _scan_grads(1106),
+        _scan_loop(1107),
+    ],
+    "min_gru": [
+        _layer(1201, 2, 5, 3, 4, True),
+        tagged(_layer(1202, 2, 4, 2, 3, False), "no_state"),
+        tagged(_layer(1203, 1, 4, 2, 3, True), "size_one"),
+        tagged(_layer(1204, 2, 3, 2, 1, True), "size_one"),
+        _layer(1205, 2, 5, 3, 4, True, scale=5.0),
+        _layer(1206, 2, 1500, 2, 3, False, long=True),
+        _layer(1207, 2, 4, 3, 2, False, keyword=True),
+        _layer_grads(1208),
+        _layer_loop(1209),
+    ],
 }

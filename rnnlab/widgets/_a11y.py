@@ -23,18 +23,18 @@
   (`:focus-visible`, so a click shows none), 2 px in a blue that stands out 5.7:1 from white.
 
 Both need the browser: a script, run once per page, that adds the style sheet, names every
-slider handle of the page, groups its radio buttons, keeps JupyterLab's shortcuts off the controls and gives every course
-figure its alt text, now and at once whenever one
-appears or its text changes (before a scan or a screen reader can read the page). It travels inside each course widget as
-a hidden Output widget that holds it (Output widgets render their outputs as trusted), so a
+slider handle of the page, groups its radio buttons, keeps JupyterLab's shortcuts off the controls
+and gives every course figure its alt text, now and at once whenever one appears or its text changes
+(before a scan or a screen reader can read the page). It travels inside each course widget as a
+hidden Output widget that holds it (Output widgets render their outputs as trusted), so a
 lecture's saved widget state carries it too, and no cell gets an output of its own.
 """
+
 from __future__ import annotations
 
 import ipywidgets as W
 
 from ..colours import FOCUS
-
 
 FOCUS_CSS = f"""
 .widget-radio-box label {{
@@ -111,6 +111,7 @@ def patch() -> W.Output:
         import json
 
         from IPython.display import Javascript
+
         _patch = W.Output(layout=W.Layout(display="none"))
         _patch.add_class("rnnlab-a11y")
         _patch.append_display_data(Javascript(SCRIPT % json.dumps(FOCUS_CSS)))

@@ -10,6 +10,7 @@ too slow to feel live. So a widget draws its static parts (axes, ticks, colour b
 once, keeps that picture, and on each update restores it and draws only the artists that
 change (bars, heatmap data, labels), then encodes the pixels as a PNG for an Image widget.
 """
+
 from __future__ import annotations
 
 import html
@@ -22,9 +23,9 @@ from PIL import Image
 
 from .. import colours
 
-CSS_DPI = 72             # CSS pixels per inch: a figure of 8 x 3 inches is shown at 576 x 216 px
-SCALE = 2                # device pixels per CSS pixel in the PNG
-MIN_FONT_PT = 9          # = 9 CSS px on screen at CSS_DPI
+CSS_DPI = 72  # CSS pixels per inch: a figure of 8 x 3 inches is shown at 576 x 216 px
+SCALE = 2  # device pixels per CSS pixel in the PNG
+MIN_FONT_PT = 9  # = 9 CSS px on screen at CSS_DPI
 
 
 class FigureWidget:
@@ -43,15 +44,22 @@ class FigureWidget:
     def __init__(self, figsize: tuple[float, float]):
         # whole CSS pixels, so the PNG is exactly SCALE times the size it is shown at
         self.css_size = tuple(round(inches * CSS_DPI) for inches in figsize)
-        self.fig = Figure(figsize=[px / CSS_DPI for px in self.css_size], dpi=self.dpi,
-                          layout="constrained")
+        self.fig = Figure(figsize=[px / CSS_DPI for px in self.css_size], dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(self.fig)
         width, height = self.css_size
         # fixed size, and never grown or shrunk by the flex boxes around it (ipywidgets' own CSS
         # stretches images to the box: a 691x208 figure was once shown at 691x354)
-        self.image = W.Image(format="png", layout=W.Layout(
-            width=f"{width}px", height=f"{height}px", min_width=f"{width}px", max_width="none",
-            flex="0 0 auto", align_self="flex-start"))
+        self.image = W.Image(
+            format="png",
+            layout=W.Layout(
+                width=f"{width}px",
+                height=f"{height}px",
+                min_width=f"{width}px",
+                max_width="none",
+                flex="0 0 auto",
+                align_self="flex-start",
+            ),
+        )
         self.image.add_class("rnnlab-figure")
         # an Image widget cannot carry alt text (ipywidgets 8.1.9 even fails to draw one given a
         # tooltip): the text goes in a hidden HTML widget, shown with the widget (`accessible`)
@@ -60,11 +68,11 @@ class FigureWidget:
         self._animated: list = []
         self._backgrounds: dict = {}
         self.full_draws = 0
-        self.stale = False                     # the picture is of an earlier input (see show_stale)
+        self.stale = False  # the picture is of an earlier input (see show_stale)
 
     def animate(self, *artists) -> None:
         for artist in artists:
-            artist.set_animated(True)          # left out of full draws; drawn on every render
+            artist.set_animated(True)  # left out of full draws; drawn on every render
             self._animated.append(artist)
 
     def static_key(self):
@@ -78,7 +86,7 @@ class FigureWidget:
         canvas = self.fig.canvas
         key = self.static_key()
         if key not in self._backgrounds:
-            canvas.draw()                      # static parts only (and the layout, once)
+            canvas.draw()  # static parts only (and the layout, once)
             self.fig.set_layout_engine("none")  # keep that layout: later draws skip the solver
             self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
             self.full_draws += 1
@@ -109,6 +117,7 @@ class FigureWidget:
         from IPython.display import display
 
         from ._a11y import accessible
+
         display(accessible(self.widget, self.alt))
 
 
@@ -135,15 +144,20 @@ def cannot_show(what: str, problem: str, last: str | None) -> str:
     """The readout for an input a widget cannot show: the problem, and which input the faded
     picture still shows."""
     import html
-    if last and len(last) > 40:                # a 400-character text is not named in full
+
+    if last and len(last) > 40:  # a 400-character text is not named in full
         last = last[:30] + "…"
-    picture = (f"<br>The faded picture is still that of the last input it could show, "
-               f"<code>{html.escape(last)}</code>." if last else "")
+    picture = (
+        f"<br>The faded picture is still that of the last input it could show, <code>{html.escape(last)}</code>."
+        if last
+        else ""
+    )
     return f"<b style='color:{colours.ERROR}'>Cannot show this {what}:</b> {html.escape(problem)}{picture}"
 
 
-def typed_text_problem(text: str, allowed: str | None, allowed_words: str | None = None,
-                       max_len: int | None = None) -> str | None:
+def typed_text_problem(
+    text: str, allowed: str | None, allowed_words: str | None = None, max_len: int | None = None
+) -> str | None:
     """The one wording of every widget's message for typed text it cannot take, or None when it
     can: empty, longer than `max_len`, or holding characters outside `allowed` (None: any). Every bad
     character is named, each once and in the order typed, as Python writes it (so a space reads
@@ -155,15 +169,19 @@ def typed_text_problem(text: str, allowed: str | None, allowed_words: str | None
     bad = [] if allowed is None else list(dict.fromkeys(c for c in text if c not in allowed))
     if bad:
         words = allowed_words or ("these characters: " + ", ".join(map(repr, dict.fromkeys(allowed))))
-        problems.append(f"Unknown character{'s' if len(bad) > 1 else ''} {', '.join(map(repr, bad))}. "
-                        f"Use only {words}.")
+        problems.append(
+            f"Unknown character{'s' if len(bad) > 1 else ''} {', '.join(map(repr, bad))}. Use only {words}."
+        )
     if max_len is not None and len(text) > max_len:
         problems.append(f"Keep it to {max_len} characters (this has {len(text)}).")
     return " ".join(problems) or None
 
 
-CHARACTER_GROUPS = (("lower-case letters", "abcdefghijklmnopqrstuvwxyz"),
-                    ("capital letters", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ("digits", "0123456789"))
+CHARACTER_GROUPS = (
+    ("lower-case letters", "abcdefghijklmnopqrstuvwxyz"),
+    ("capital letters", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    ("digits", "0123456789"),
+)
 CHARACTER_NAMES = {" ": "space", "\n": "newline", "\t": "tab"}
 
 
@@ -179,7 +197,7 @@ def _runs(chars: str, group: str) -> list[str]:
     for k, i in enumerate(at):
         start = i if start is None else start
         if k + 1 == len(at) or at[k + 1] != i + 1:
-            runs += [f"{group[start]} to {group[i]}"] if i - start >= 2 else list(group[start:i + 1])
+            runs += [f"{group[start]} to {group[i]}"] if i - start >= 2 else list(group[start : i + 1])
             start = None
     return runs
 
@@ -228,15 +246,16 @@ def number(value: float, digits: int = 1, zero: str = "0") -> str:
     return f"{value:.{digits}e}"
 
 
-def readout_html(rows: list[tuple[str, str]], css_class: str = "rnnlab-readout",
-                 wrap: tuple[str, ...] = ()) -> str:
+def readout_html(rows: list[tuple[str, str]], css_class: str = "rnnlab-readout", wrap: tuple[str, ...] = ()) -> str:
     """A two-column table as HTML, one `data-name` per row so tests can find each value. Each row
     stays on one line (a value that wrapped moved everything below it as it changed), except the
     values of the rows named in `wrap` (one number per character of a long input, say)."""
     cells = []
     for k, v in rows:
         free = k in wrap
-        value = (f"<td{' class=rnnlab-wraps' if free else ''} style='text-align:right;font-family:monospace;"
-                 f"padding-left:1em;white-space:{'normal' if free else 'nowrap'}'>{v}</td>")
+        value = (
+            f"<td{' class=rnnlab-wraps' if free else ''} style='text-align:right;font-family:monospace;"
+            f"padding-left:1em;white-space:{'normal' if free else 'nowrap'}'>{v}</td>"
+        )
         cells.append(f"<tr data-name='{k}'><td style='white-space:nowrap'>{k}</td>{value}</tr>")
     return f"<table class='{css_class}'>{''.join(cells)}</table>"

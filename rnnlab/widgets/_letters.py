@@ -1,5 +1,6 @@
 """The input of chapter 10's widgets: an example picked from a menu, or a string of the letters
 a to j typed in; either is checked, then shown with the widget's `show(text)`."""
+
 from __future__ import annotations
 
 import ipywidgets as W
@@ -16,14 +17,25 @@ class LetterInput:
 
     def letter_controls(self, examples: list[str], value: str | None, placeholder: str) -> None:
         unusable = {e: self.check(e) for e in examples if self.check(e)}
-        if unusable:                           # an example that only shows an error teaches nothing
+        if unusable:  # an example that only shows an error teaches nothing
             raise ValueError(f"examples it cannot show: {unusable}")
         style, layout = {"description_width": "6em"}, W.Layout(width="20em")
-        self.pick = W.Dropdown(options=examples, value=value if value in examples else examples[0],
-                               description="example", style=style, layout=layout)
+        self.pick = W.Dropdown(
+            options=examples,
+            value=value if value in examples else examples[0],
+            description="example",
+            style=style,
+            layout=layout,
+        )
         self.pick.add_class("rnnlab-control-example")
-        self.typed = W.Text(value="", placeholder=placeholder, description="or type", continuous_update=False,
-                            style=style, layout=layout)
+        self.typed = W.Text(
+            value="",
+            placeholder=placeholder,
+            description="or type",
+            continuous_update=False,
+            style=style,
+            layout=layout,
+        )
         self.typed.add_class("rnnlab-control-text")
         self.pick.observe(self._picked, names="value")
         self.typed.observe(self._typed, names="value")
@@ -40,8 +52,7 @@ class LetterInput:
     @classmethod
     def check(cls, text: str) -> str | None:
         """Why the model cannot take `text`, or None."""
-        return typed_text_problem(text, LETTERS, f"the lower-case letters {LETTERS[0]} to {LETTERS[-1]}",
-                                  cls.max_input)
+        return typed_text_problem(text, LETTERS, f"the lower-case letters {LETTERS[0]} to {LETTERS[-1]}", cls.max_input)
 
     def show(self, text: str) -> None:
         raise NotImplementedError

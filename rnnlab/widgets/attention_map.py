@@ -1,4 +1,5 @@
 """Chapter 10: where a trained decoder looks, as a heatmap of its attention weights."""
+
 from __future__ import annotations
 
 import html
@@ -12,7 +13,7 @@ from ..seq2seq import reverse_text
 from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
 from ._letters import LetterInput
 
-MAX_INPUT = 16                   # letters the widget accepts (the heatmap's widest shape)
+MAX_INPUT = 16  # letters the widget accepts (the heatmap's widest shape)
 
 
 class AttentionMap(LetterInput, FigureWidget):
@@ -42,8 +43,14 @@ class AttentionMap(LetterInput, FigureWidget):
         # one fixed grid (every input up to MAX_INPUT letters, its output steps and EOS), so an
         # update redraws only the heatmap and the letters: unused cells are NaN, which shows the
         # axes' hatched background (colours.hatch_missing)
-        self.heat = ax.imshow(np.full((MAX_INPUT + 1, MAX_INPUT), np.nan), vmin=0, vmax=1,
-                              cmap=colours.colour_map("unit interval"), aspect="auto", interpolation="nearest")
+        self.heat = ax.imshow(
+            np.full((MAX_INPUT + 1, MAX_INPUT), np.nan),
+            vmin=0,
+            vmax=1,
+            cmap=colours.colour_map("unit interval"),
+            aspect="auto",
+            interpolation="nearest",
+        )
         self.fig.colorbar(self.heat, ax=ax, label="attention weight", shrink=0.9)
         ax.set(title="attention weights of each output step", xticks=[], yticks=[])
         # the letters are drawn as text beside the axes (they change with every input)
@@ -51,14 +58,36 @@ class AttentionMap(LetterInput, FigureWidget):
         ax.set_ylabel("output step: letter decoded", labelpad=3 * MIN_FONT_PT + 4)
         colours.hatch_missing(ax)
         ax.grid(False)
-        self.x_letters = [ax.text(i, -0.02, "", transform=ax.get_xaxis_transform(), ha="center",
-                                  va="top", fontsize=MIN_FONT_PT, family="monospace", clip_on=False)
-                          for i in range(MAX_INPUT)]
-        self.y_letters = [ax.text(-0.02, j, "", transform=ax.get_yaxis_transform(), ha="right",
-                                  va="center", fontsize=MIN_FONT_PT, family="monospace", clip_on=False)
-                          for j in range(MAX_INPUT + 1)]
+        self.x_letters = [
+            ax.text(
+                i,
+                -0.02,
+                "",
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="top",
+                fontsize=MIN_FONT_PT,
+                family="monospace",
+                clip_on=False,
+            )
+            for i in range(MAX_INPUT)
+        ]
+        self.y_letters = [
+            ax.text(
+                -0.02,
+                j,
+                "",
+                transform=ax.get_yaxis_transform(),
+                ha="right",
+                va="center",
+                fontsize=MIN_FONT_PT,
+                family="monospace",
+                clip_on=False,
+            )
+            for j in range(MAX_INPUT + 1)
+        ]
         self.animate(self.heat, *self.x_letters, *self.y_letters)
-        self.shape = (MAX_INPUT, MAX_INPUT + 1)      # the grid's visible part: input letters, output steps
+        self.shape = (MAX_INPUT, MAX_INPUT + 1)  # the grid's visible part: input letters, output steps
         # a column of fixed width: the figure beside it stays put whatever the readout says
         left = W.VBox([self.pick, self.typed, self.readout], layout=W.Layout(width="300px", flex="0 0 auto"))
         self.widget = W.HBox([left, self.image])
@@ -81,10 +110,15 @@ class AttentionMap(LetterInput, FigureWidget):
         weights = weights.numpy()
         target = text[::-1]
         aligned = np.array([weights[j, len(text) - 1 - j] for j in range(min(len(target), len(weights)))])
-        self.values = {"text": text, "output": output, "weights": weights, "correct": output == target,
-                       "on_alignment": float(aligned.mean()) if len(aligned) else 0.0}
+        self.values = {
+            "text": text,
+            "output": output,
+            "weights": weights,
+            "correct": output == target,
+            "on_alignment": float(aligned.mean()) if len(aligned) else 0.0,
+        }
         grid = np.full((MAX_INPUT + 1, MAX_INPUT), np.nan)
-        grid[:len(weights), :len(text)] = weights[:MAX_INPUT + 1]
+        grid[: len(weights), : len(text)] = weights[: MAX_INPUT + 1]
         self.heat.set_data(grid)
         # the axes show this input's letters and steps only (8 letters no longer use a quarter of
         # a 16 by 17 grid); each shape's axes are drawn in full once, then kept (static_key)
@@ -106,6 +140,9 @@ class AttentionMap(LetterInput, FigureWidget):
         v = self.values
         if "output" not in v:
             return []
-        return [("decoded", v["output"] or "(empty)"), ("reversed input", v["text"][::-1]),
-                ("right?", "yes" if v["correct"] else "no"),
-                ("mean on anti-diagonal", f"{v['on_alignment']:.2f}")]
+        return [
+            ("decoded", v["output"] or "(empty)"),
+            ("reversed input", v["text"][::-1]),
+            ("right?", "yes" if v["correct"] else "no"),
+            ("mean on anti-diagonal", f"{v['on_alignment']:.2f}"),
+        ]

@@ -1,4 +1,5 @@
 """Chapter 10: beam search step by step, with the log-probability of every beam kept."""
+
 from __future__ import annotations
 
 import html
@@ -13,8 +14,8 @@ from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html
 from ._letters import LetterInput
 
 MAX_WIDTH = 5
-MAX_INPUT = 14                   # letters it takes: training saw 3 to 12
-LABEL_GAP_PX = MIN_FONT_PT + 2   # the least vertical distance between two letters of one step
+MAX_INPUT = 14  # letters it takes: training saw 3 to 12
+LABEL_GAP_PX = MIN_FONT_PT + 2  # the least vertical distance between two letters of one step
 # a string of every width's picture: width 1 (greedy) is wrong, 2 right, 3 to 5 wrong again
 BOTH_WAYS = "jbggfheghj"
 
@@ -28,7 +29,7 @@ def spread(ys, gap: float) -> np.ndarray:
     same order: neighbours closer than `gap` form a group, spaced by `gap` around their mean."""
     ys = np.asarray(ys, dtype=float)
     out = np.empty_like(ys)
-    groups: list[list] = []                      # [first y of the group, its members (indices)]
+    groups: list[list] = []  # [first y of the group, its members (indices)]
     for i in np.argsort(ys, kind="stable"):
         groups.append([ys[i], [i]])
         while len(groups) > 1:
@@ -66,9 +67,16 @@ class BeamExplorer(LetterInput, FigureWidget):
         if text is not None and text not in examples:
             examples.insert(0, text)
         self.letter_controls(examples, text, placeholder=f"up to {MAX_INPUT} of a to j")
-        self.width = W.IntSlider(value=int(width), min=1, max=MAX_WIDTH, step=1, description="beam width",
-                                 continuous_update=True, style={"description_width": "6em"},
-                                 layout=W.Layout(width="20em"))
+        self.width = W.IntSlider(
+            value=int(width),
+            min=1,
+            max=MAX_WIDTH,
+            step=1,
+            description="beam width",
+            continuous_update=True,
+            style={"description_width": "6em"},
+            layout=W.Layout(width="20em"),
+        )
         self.width.add_class("rnnlab-control-width")
         self.readout = W.HTML()
         self.readout.add_class("rnnlab-readout")
@@ -82,13 +90,14 @@ class BeamExplorer(LetterInput, FigureWidget):
         self.leaders = LineCollection([], colors="#bbbbbb", linewidths=0.5)
         ax.add_collection(self.edges)
         ax.add_collection(self.leaders)
-        ax.plot([0], [0], "o", color="#555555", ms=5)                   # BOS, where every beam starts
+        ax.plot([0], [0], "o", color="#555555", ms=5)  # BOS, where every beam starts
         ax.annotate("BOS", (0, 0), textcoords="offset points", xytext=(3, 3), fontsize=MIN_FONT_PT)
         (self.alive_dots,) = ax.plot([], [], "o", color=colours.BEAMS["alive"], ms=5)
         (self.done_dots,) = ax.plot([], [], "s", color=colours.BEAMS["done"], ms=6)
         n = MAX_WIDTH * (MAX_INPUT + 3)
-        self.letters = [ax.text(0, 0, "", fontsize=MIN_FONT_PT, ha="left", va="center", family="monospace")
-                        for _ in range(n)]
+        self.letters = [
+            ax.text(0, 0, "", fontsize=MIN_FONT_PT, ha="left", va="center", family="monospace") for _ in range(n)
+        ]
         self.animate(self.edges, self.leaders, self.alive_dots, self.done_dots, *self.letters)
         self.width.observe(self.update, names="value")
         controls = W.VBox([self.pick, self.typed, self.width], layout=W.Layout(flex="0 0 auto"))
@@ -107,8 +116,7 @@ class BeamExplorer(LetterInput, FigureWidget):
         problem = self.error = self.check(text)
         if problem:
             self.show_stale()
-            self.readout.value = readout_html([("input", html.escape(text))]) + cannot_show(
-                "input", problem, self.text)
+            self.readout.value = readout_html([("input", html.escape(text))]) + cannot_show("input", problem, self.text)
             return
         self.text, self.max_len = text, len(text) + 3
         self.searches = {}
@@ -117,8 +125,7 @@ class BeamExplorer(LetterInput, FigureWidget):
             trace: list = []
             final = beam_search(step, state, k, self.max_len, trace=trace)
             self.searches[k] = (trace, final)
-        self.right_at = [k for k, (_, final) in self.searches.items()
-                         if decode_tokens(final[0].tokens) == text[::-1]]
+        self.right_at = [k for k, (_, final) in self.searches.items() if decode_tokens(final[0].tokens) == text[::-1]]
         lowest = min(b.logprob for trace, _ in self.searches.values() for kept in trace for b in kept)
         # whole units of log-probability: inputs of one length and depth share their axes' picture
         self.limits = (self.max_len, int(np.floor(min(lowest * 1.08, -1.0))))
@@ -143,7 +150,7 @@ class BeamExplorer(LetterInput, FigureWidget):
         return heights
 
     def update(self, change=None) -> None:
-        if self.error:                          # a bad input: the faded picture and the message stay
+        if self.error:  # a bad input: the faded picture and the message stay
             return
         k, text = self.width.value, self.text
         trace, final = self.searches[k]
@@ -159,9 +166,13 @@ class BeamExplorer(LetterInput, FigureWidget):
                 labels.append((x, y, _label(b.tokens[-1])))
                 now[b.tokens] = (x, y)
             previous = now
-        self.values = {"text": text, "width": k, "right_at": self.right_at,
-                       "steps": [[(b.tokens, b.logprob) for b in kept] for kept in trace],
-                       "final": [(b.tokens, b.logprob) for b in final]}
+        self.values = {
+            "text": text,
+            "width": k,
+            "right_at": self.right_at,
+            "steps": [[(b.tokens, b.logprob) for b in kept] for kept in trace],
+            "final": [(b.tokens, b.logprob) for b in final],
+        }
         self.edges.set_segments(segments)
         xy = np.array(points or [(np.nan, np.nan)])
         self.alive_dots.set_data(xy[:, 0], xy[:, 1])
@@ -180,9 +191,17 @@ class BeamExplorer(LetterInput, FigureWidget):
                 t.set_text("")
         self.leaders.set_segments(leaders)
         best_right = decode_tokens(final[0].tokens) == text[::-1]
-        rows = [(f"beam {i + 1}", f"{decode_tokens(b.tokens) or '(empty)'}{'' if b.finished else ' (unfinished)'}"
-                 f" &nbsp; {b.logprob:.3f}") for i, b in enumerate(final)]
+        rows = [
+            (
+                f"beam {i + 1}",
+                f"{decode_tokens(b.tokens) or '(empty)'}{'' if b.finished else ' (unfinished)'} &nbsp; {b.logprob:.3f}",
+            )
+            for i, b in enumerate(final)
+        ]
         widths = ", ".join(map(str, self.right_at)) or "none"
-        self.readout.value = readout_html([("input", text), ("width", str(k))] + rows + [
-            ("best is right?", "yes" if best_right else "no"), ("right at widths", widths)])
+        self.readout.value = readout_html(
+            [("input", text), ("width", str(k))]
+            + rows
+            + [("best is right?", "yes" if best_right else "no"), ("right at widths", widths)]
+        )
         self.render()

@@ -1,12 +1,13 @@
 """One LSTM step, live: move the input, the previous h and c, and the forget-gate bias."""
+
 from __future__ import annotations
 
 import ipywidgets as W
 import torch
 from torch import nn
 
-from ..gates import lstm_step
 from .. import colours
+from ..gates import lstm_step
 from ._base import MIN_FONT_PT, FigureWidget, readout_html
 
 
@@ -21,8 +22,7 @@ class GateExplorer(FigureWidget):
 
     css_class = "rnnlab-gate-explorer"
 
-    def __init__(self, cell: nn.LSTMCell | None = None, x: float = 1.0, h: float = 0.0,
-                 c: float = 0.5):
+    def __init__(self, cell: nn.LSTMCell | None = None, x: float = 1.0, h: float = 0.0, c: float = 0.5):
         super().__init__(figsize=(7.2, 2.6))
         if cell is None:
             torch.manual_seed(3)
@@ -36,9 +36,10 @@ class GateExplorer(FigureWidget):
         self.c = W.FloatSlider(value=c, min=-3, max=3, step=0.1, description="previous c", **slider)
         # start on the slider's grid: a browser snaps an off-grid value and sends it back later,
         # which would overwrite values a notebook sets in the meantime
-        self.forget_bias = W.FloatSlider(value=round(self._forget_bias() * 4) / 4, min=-6, max=6,
-                                         step=0.25, description="forget bias b_f", **slider)
-        for name in ("x", "h", "c", "forget_bias"):          # stable hooks for browser tests
+        self.forget_bias = W.FloatSlider(
+            value=round(self._forget_bias() * 4) / 4, min=-6, max=6, step=0.25, description="forget bias b_f", **slider
+        )
+        for name in ("x", "h", "c", "forget_bias"):  # stable hooks for browser tests
             getattr(self, name).add_class(f"rnnlab-control-{name.replace('_', '-')}")
         self.readout = W.HTML()
         self.readout.add_class("rnnlab-readout")
@@ -54,14 +55,14 @@ class GateExplorer(FigureWidget):
         ax_c.set_ylim(-4, 4)
         ax_c.axhline(0, color="k", lw=0.8)
         ax_c.set_title("c_t = f*c_(t-1) + i*g,   h_t = o*tanh(c_t)")
-        self.state_text = [ax_c.text(k, 0, "", ha="center", va="bottom",
-                                   fontsize=MIN_FONT_PT) for k in range(5)]
+        self.state_text = [ax_c.text(k, 0, "", ha="center", va="bottom", fontsize=MIN_FONT_PT) for k in range(5)]
         self.animate(*self.gate_bars, *self.state_bars, *self.state_text)
 
         for control in (self.x, self.h, self.c, self.forget_bias):
             control.observe(self.update, names="value")
-        self.widget = W.VBox([W.HBox([W.VBox([self.x, self.h]), W.VBox([self.c, self.forget_bias])]),
-                              W.HBox([self.image, self.readout])])
+        self.widget = W.VBox(
+            [W.HBox([W.VBox([self.x, self.h]), W.VBox([self.c, self.forget_bias])]), W.HBox([self.image, self.readout])]
+        )
         self.widget.add_class(self.css_class)
         self.update()
 
@@ -76,8 +77,7 @@ class GateExplorer(FigureWidget):
             h = torch.tensor([[self.h.value]])
             c = torch.tensor([[self.c.value]])
             cell = self.cell
-            i, f, g, o, c_new, h_new = lstm_step(x, h, c, cell.weight_ih, cell.weight_hh,
-                                                 cell.bias_ih, cell.bias_hh)
+            i, f, g, o, c_new, h_new = lstm_step(x, h, c, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
             h_ref, c_ref = cell(x, (h, c))
         if not (torch.allclose(h_new, h_ref, atol=1e-6) and torch.allclose(c_new, c_ref, atol=1e-6)):
             raise RuntimeError("recomputed step disagrees with nn.LSTMCell")
@@ -85,11 +85,13 @@ class GateExplorer(FigureWidget):
 
     def alt_text(self) -> str:
         v = self.values
-        return (f"Bar charts of one LSTM step for input x_t {self.x.value:.2f}, previous h {self.h.value:.2f}, "
-                f"previous c {self.c.value:.2f} and forget bias {self.forget_bias.value:.2f}. Gates: i {v['i']:.2f}, "
-                f"f {v['f']:.2f}, g {v['g']:+.2f}, o {v['o']:.2f}. Cell: c_(t-1) {self.c.value:+.2f}, kept "
-                f"f*c_(t-1) {v['f'] * self.c.value:+.2f}, written i*g {v['i'] * v['g']:+.2f}, c_t {v['c']:+.2f}, "
-                f"h_t {v['h']:+.2f}.")
+        return (
+            f"Bar charts of one LSTM step for input x_t {self.x.value:.2f}, previous h {self.h.value:.2f}, "
+            f"previous c {self.c.value:.2f} and forget bias {self.forget_bias.value:.2f}. Gates: i {v['i']:.2f}, "
+            f"f {v['f']:.2f}, g {v['g']:+.2f}, o {v['o']:.2f}. Cell: c_(t-1) {self.c.value:+.2f}, kept "
+            f"f*c_(t-1) {v['f'] * self.c.value:+.2f}, written i*g {v['i'] * v['g']:+.2f}, c_t {v['c']:+.2f}, "
+            f"h_t {v['h']:+.2f}."
+        )
 
     def update(self, change=None) -> None:
         v = self.values = self.compute()
@@ -102,7 +104,14 @@ class GateExplorer(FigureWidget):
             text.set_position((bar.get_x() + bar.get_width() / 2, max(value, 0) + 0.1))
             text.set_text(f"{value:+.2f}")
         self.readout.value = readout_html(
-            [("i", f"{v['i']:.3f}"), ("f", f"{v['f']:.3f}"), ("g", f"{v['g']:+.3f}"),
-             ("o", f"{v['o']:.3f}"), ("c_t", f"{v['c']:+.3f}"), ("h_t", f"{v['h']:+.3f}"),
-             ("f<sup>10</sup>: share of c kept over 10 such steps", f"{v['f'] ** 10:.3f}")])
+            [
+                ("i", f"{v['i']:.3f}"),
+                ("f", f"{v['f']:.3f}"),
+                ("g", f"{v['g']:+.3f}"),
+                ("o", f"{v['o']:.3f}"),
+                ("c_t", f"{v['c']:+.3f}"),
+                ("h_t", f"{v['h']:+.3f}"),
+                ("f<sup>10</sup>: share of c kept over 10 such steps", f"{v['f'] ** 10:.3f}"),
+            ]
+        )
         self.render()

@@ -1,4 +1,5 @@
 """Gradient norms through time, live: sequence length, forget bias and recurrent weight scale."""
+
 from __future__ import annotations
 
 import ipywidgets as W
@@ -13,7 +14,7 @@ from ._base import MIN_FONT_PT, FigureWidget, number, readout_html
 MODELS = ("rnn", "lstm", "gru")
 TITLES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 COLORS, STYLES, REGIME_COLORS = colours.MODELS, colours.MODEL_LINES, colours.REGIMES
-FLOOR = FACTOR_FLOOR               # the bottom of the plot, and of the steps the factor covers
+FLOOR = FACTOR_FLOOR  # the bottom of the plot, and of the steps the factor covers
 
 
 class GradientFlow(FigureWidget):
@@ -31,23 +32,38 @@ class GradientFlow(FigureWidget):
 
     css_class = "rnnlab-gradient-flow"
 
-    def __init__(self, hidden_size: int = 32, batch: int = 16, max_length: int = 200,
-                 length: int = 100, forget_bias: float = 0.0, scale: float = 1.0, seed: int = 0):
+    def __init__(
+        self,
+        hidden_size: int = 32,
+        batch: int = 16,
+        max_length: int = 200,
+        length: int = 100,
+        forget_bias: float = 0.0,
+        scale: float = 1.0,
+        seed: int = 0,
+    ):
         super().__init__(figsize=(7.4, 3.3))
         self.layers = {k: make_layer(k, 2, hidden_size, seed=seed) for k in MODELS}
-        self.originals = {k: {n: p.detach().clone() for n, p in layer.named_parameters()}
-                          for k, layer in self.layers.items()}
+        self.originals = {
+            k: {n: p.detach().clone() for n, p in layer.named_parameters()} for k, layer in self.layers.items()
+        }
         self.x, _ = adding_batch(batch, max_length, torch.Generator().manual_seed(seed))
-        slider = dict(continuous_update=False, style={"description_width": "12.5em"},
-                      layout=W.Layout(width="27em"))
-        self.length = W.IntSlider(value=length, min=10, max=max_length, step=10,
-                                  description="sequence length T", **slider)
-        self.forget_bias = W.FloatSlider(value=forget_bias, min=-3, max=6, step=0.5,
-                                         description="LSTM forget bias", readout_format=".1f",
-                                         **slider)
-        self.scale = W.FloatSlider(value=scale, min=0.25, max=4, step=0.25,
-                                   description="recurrent weight scale", readout_format=".2f",
-                                   **slider)
+        slider = dict(continuous_update=False, style={"description_width": "12.5em"}, layout=W.Layout(width="27em"))
+        self.length = W.IntSlider(
+            value=length, min=10, max=max_length, step=10, description="sequence length T", **slider
+        )
+        self.forget_bias = W.FloatSlider(
+            value=forget_bias, min=-3, max=6, step=0.5, description="LSTM forget bias", readout_format=".1f", **slider
+        )
+        self.scale = W.FloatSlider(
+            value=scale,
+            min=0.25,
+            max=4,
+            step=0.25,
+            description="recurrent weight scale",
+            readout_format=".2f",
+            **slider,
+        )
         for name in ("length", "forget_bias", "scale"):
             getattr(self, name).add_class(f"rnnlab-control-{name.replace('_', '-')}")
         self.readout = W.HTML()
@@ -56,14 +72,19 @@ class GradientFlow(FigureWidget):
         self.regimes: dict[str, str] = {}
         self.factors: dict[str, float] = {}
         self.mean_forget = float("nan")
-        self._kept_norms: dict[tuple, np.ndarray] = {}     # (kind, T, scale): RNN and GRU only
+        self._kept_norms: dict[tuple, np.ndarray] = {}  # (kind, T, scale): RNN and GRU only
 
         self.ax = self.fig.add_subplot()
-        self.lines = {k: self.ax.plot([], [], color=COLORS[k], ls=STYLES[k], lw=1.8,
-                                      label=TITLES[k])[0]
-                      for k in MODELS}
-        self.ax.set(yscale="log", ylim=(FLOOR, 1e20), xlabel="step t",
-                    ylabel="||dL/dh_t||", title="gradient norm reaching each step (L at step T)")
+        self.lines = {
+            k: self.ax.plot([], [], color=COLORS[k], ls=STYLES[k], lw=1.8, label=TITLES[k])[0] for k in MODELS
+        }
+        self.ax.set(
+            yscale="log",
+            ylim=(FLOOR, 1e20),
+            xlabel="step t",
+            ylabel="||dL/dh_t||",
+            title="gradient norm reaching each step (L at step T)",
+        )
         self.ax.legend(loc="lower right", fontsize=MIN_FONT_PT)
         self.animate(*self.lines.values())
         self._xlim = None
@@ -71,8 +92,7 @@ class GradientFlow(FigureWidget):
         for control in (self.length, self.forget_bias, self.scale):
             control.observe(self.update, names="value")
         # the plot beside the controls and the readout: one screen of a laptop holds them all
-        self.widget = W.HBox([self.image, W.VBox([self.length, self.forget_bias, self.scale,
-                                                  self.readout])])
+        self.widget = W.HBox([self.image, W.VBox([self.length, self.forget_bias, self.scale, self.readout])])
         self.widget.add_class(self.css_class)
         self.update()
 
@@ -117,16 +137,21 @@ class GradientFlow(FigureWidget):
         """Mean of f_t = sigmoid(x_t W_if^T + h_(t-1) W_hf^T + b_if + b_hf) over every step."""
         H = lstm.hidden_size
         h_prev = torch.stack([torch.zeros_like(hs[0])] + [h.detach() for h in hs[:-1]])
-        z = (x @ lstm.weight_ih_l0[H:2 * H].T + h_prev @ lstm.weight_hh_l0[H:2 * H].T
-             + lstm.bias_ih_l0[H:2 * H] + lstm.bias_hh_l0[H:2 * H])
+        z = (
+            x @ lstm.weight_ih_l0[H : 2 * H].T
+            + h_prev @ lstm.weight_hh_l0[H : 2 * H].T
+            + lstm.bias_ih_l0[H : 2 * H]
+            + lstm.bias_hh_l0[H : 2 * H]
+        )
         return float(torch.sigmoid(z).mean())
 
     def alt_text(self) -> str:
-        said = "; ".join(f"{TITLES[k]} {self.regimes[k]}, factor {self.factors[k]:.3f} per step back"
-                         for k in MODELS)
-        return (f"Line chart, log scale, of the gradient norm reaching each step t of an RNN, an LSTM "
-                f"and a GRU for sequence length T = {self.length.value}, LSTM forget bias "
-                f"{self.forget_bias.value:.1f} and recurrent weight scale {self.scale.value:.2f}: {said}.")
+        said = "; ".join(f"{TITLES[k]} {self.regimes[k]}, factor {self.factors[k]:.3f} per step back" for k in MODELS)
+        return (
+            f"Line chart, log scale, of the gradient norm reaching each step t of an RNN, an LSTM "
+            f"and a GRU for sequence length T = {self.length.value}, LSTM forget bias "
+            f"{self.forget_bias.value:.1f} and recurrent weight scale {self.scale.value:.2f}: {said}."
+        )
 
     def update(self, change=None) -> None:
         self.norms = self.compute()
@@ -140,12 +165,11 @@ class GradientFlow(FigureWidget):
             ratio = norms[0] / norms[-1] if norms[-1] > 0 else float("nan")
             color = REGIME_COLORS[self.regimes[kind]]
             rows.append((TITLES[kind], f"<span style='color:{color}'>{self.regimes[kind]}</span>"))
-            rows.append((f"&nbsp;&nbsp;norm at t=1 / at t={T}",
-                         number(ratio, zero="0 (underflow at t=1)")))
+            rows.append((f"&nbsp;&nbsp;norm at t=1 / at t={T}", number(ratio, zero="0 (underflow at t=1)")))
             rows.append(("&nbsp;&nbsp;factor per step back", f"{self.factors[kind]:.3f}"))
         rows.append(("LSTM mean forget gate", f"{self.mean_forget:.3f}"))
         self.readout.value = readout_html(rows)
-        if self._xlim != T:                     # a new x range: redraw the static parts once
+        if self._xlim != T:  # a new x range: redraw the static parts once
             self.ax.set_xlim(1, T)
             self._xlim = T
             self.invalidate()

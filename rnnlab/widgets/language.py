@@ -1,4 +1,5 @@
 """Chapter 09's widgets: what a trained character model predicts next, and what its units track."""
+
 from __future__ import annotations
 
 import html
@@ -8,19 +9,25 @@ import ipywidgets as W
 import matplotlib
 import numpy as np
 import torch
+from matplotlib.collections import PolyCollection
+from matplotlib.ticker import AutoLocator, ScalarFormatter
 
 from .. import colours
 from ..language_model import CharLM, Vocab, generate, shape_logits
 from ..units import correlations, rank_units, text_features, unit_trace
-from matplotlib.collections import PolyCollection
-from matplotlib.ticker import AutoLocator, ScalarFormatter
-
-from ._base import (CHARACTER_NAMES, MIN_FONT_PT, FigureWidget, cannot_show, describe_characters, readout_html,
-                    typed_text_problem)
+from ._base import (
+    CHARACTER_NAMES,
+    MIN_FONT_PT,
+    FigureWidget,
+    cannot_show,
+    describe_characters,
+    readout_html,
+    typed_text_problem,
+)
 
 CORPUS_CHARACTERS = "the characters of the text the model was trained on"
-MOST_LISTED = 16       # more characters than this listed one by one (printable ASCII's 32 signs): CORPUS_CHARACTERS
-SHOWN = {"\n": "⏎", " ": "␣"}          # characters that would be invisible on an axis or a page
+MOST_LISTED = 16  # more characters than this listed one by one (printable ASCII's 32 signs): CORPUS_CHARACTERS
+SHOWN = {"\n": "⏎", " ": "␣"}  # characters that would be invisible on an axis or a page
 
 
 def shown(ch: str) -> str:
@@ -50,13 +57,28 @@ class NextCharExplorer(FigureWidget):
     def __init__(self, model: CharLM, vocab: Vocab, prompt: str, n_sample: int = 60):
         super().__init__(figsize=(9.4, 2.5))
         self.model, self.vocab, self.n_sample = model.eval(), vocab, n_sample
-        self.prompt = W.Textarea(value=prompt, description="prompt", continuous_update=False,
-                                 layout=W.Layout(width="26em", height="4.5em"))
-        self.temperature = W.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="temperature",
-                                         readout_format=".1f", continuous_update=True,
-                                         style={"description_width": "6.5em"})
-        self.seed = W.IntSlider(value=0, min=0, max=20, step=1, description="sample seed",
-                                continuous_update=False, style={"description_width": "6.5em"})
+        self.prompt = W.Textarea(
+            value=prompt, description="prompt", continuous_update=False, layout=W.Layout(width="26em", height="4.5em")
+        )
+        self.temperature = W.FloatSlider(
+            value=1.0,
+            min=0.1,
+            max=2.0,
+            step=0.1,
+            description="temperature",
+            readout_format=".1f",
+            continuous_update=True,
+            style={"description_width": "6.5em"},
+        )
+        self.seed = W.IntSlider(
+            value=0,
+            min=0,
+            max=20,
+            step=1,
+            description="sample seed",
+            continuous_update=False,
+            style={"description_width": "6.5em"},
+        )
         self.prompt.add_class("rnnlab-control-prompt")
         self.temperature.add_class("rnnlab-control-temperature")
         self.seed.add_class("rnnlab-control-seed")
@@ -91,8 +113,15 @@ class NextCharExplorer(FigureWidget):
     def _verts(self, heights: np.ndarray) -> np.ndarray:
         left, right = self._left, self._left + 0.8
         zero = np.zeros_like(heights)
-        return np.stack([np.stack([left, zero], 1), np.stack([left, heights], 1),
-                         np.stack([right, heights], 1), np.stack([right, zero], 1)], 1)
+        return np.stack(
+            [
+                np.stack([left, zero], 1),
+                np.stack([left, heights], 1),
+                np.stack([right, heights], 1),
+                np.stack([right, zero], 1),
+            ],
+            1,
+        )
 
     def heights(self) -> np.ndarray:
         """The drawn bar heights, one per character of the vocabulary."""
@@ -115,9 +144,11 @@ class NextCharExplorer(FigureWidget):
         after = ("…" if len(prompt) > 20 else "") + prompt[-20:]
         top = np.argsort(-v["probs"], kind="stable")[:3]
         likeliest = ", ".join(f"{spoken(self.vocab.chars[j])} {v['probs'][j]:.2f}" for j in top)
-        return (f"Bar chart of the model's probabilities for the next character after {after!r} at "
-                f"temperature {v['temperature']:.1f}, a tick at each bar's value at temperature 1; "
-                f"likeliest: {likeliest}.")
+        return (
+            f"Bar chart of the model's probabilities for the next character after {after!r} at "
+            f"temperature {v['temperature']:.1f}, a tick at each bar's value at temperature 1; "
+            f"likeliest: {likeliest}."
+        )
 
     def update(self, change=None) -> None:
         prompt, T = self.prompt.value, round(self.temperature.value, 1)
@@ -129,35 +160,44 @@ class NextCharExplorer(FigureWidget):
         logits = self.logits(prompt)
         probs = shape_logits(logits, T).numpy()
         at_one = shape_logits(logits, 1.0).numpy()
-        continuation = generate(self.model, self.vocab, prompt, self.n_sample, temperature=T,
-                                seed=self.seed.value)
+        continuation = generate(self.model, self.vocab, prompt, self.n_sample, temperature=T, seed=self.seed.value)
         entropy = float(-(probs[probs > 0] * np.log2(probs[probs > 0])).sum())
-        self.values = {"prompt": prompt, "temperature": T, "probs": probs, "continuation": continuation,
-                       "entropy_bits": entropy}
+        self.values = {
+            "prompt": prompt,
+            "temperature": T,
+            "probs": probs,
+            "continuation": continuation,
+            "entropy_bits": entropy,
+        }
         self.bars.set_verts(self._verts(probs))
         self.at_one.set_data(np.arange(len(at_one)), at_one)
         top = np.argsort(-probs, kind="stable")[:3]
         rows = [("after", html.escape(shown(prompt[-1]))), ("temperature", f"{T:.1f}")]
-        rows += [(f"top {k + 1}", f"{html.escape(shown(self.vocab.chars[j]))} {probs[j]:.3f}") for k, j in enumerate(top)]
+        rows += [
+            (f"top {k + 1}", f"{html.escape(shown(self.vocab.chars[j]))} {probs[j]:.3f}") for k, j in enumerate(top)
+        ]
         rows += [("entropy", f"{entropy:.2f} bits")]
         self.readout.value = readout_html(rows)
-        self.sample.value = ("<div style='font-family:monospace;white-space:pre;font-size:12px'>"
-                             f"<span style='color:#767676'>{html.escape(prompt[-40:])}</span>"
-                             f"<b>{html.escape(continuation)}</b></div>")
+        self.sample.value = (
+            "<div style='font-family:monospace;white-space:pre;font-size:12px'>"
+            f"<span style='color:#767676'>{html.escape(prompt[-40:])}</span>"
+            f"<b>{html.escape(continuation)}</b></div>"
+        )
         self.render()
 
 
 KINDS = {"lstm": ("c", "tanh(c)", "h", "i", "f", "g", "o"), "gru": ("h", "r", "z", "n")}
-ON_REQUEST = {"tanh(c)"}      # offered only when `kinds` names it (chapter 09's real-code cells)
-BOUNDED01 = {"i", "f", "o", "r", "z"}          # sigmoid gates live in (0, 1)
-CMAPS = {name: matplotlib.colormaps[colours.MAPS[name]] for name in ("unit interval", "signed")}   # each lookup copies
+ON_REQUEST = {"tanh(c)"}  # offered only when `kinds` names it (chapter 09's real-code cells)
+BOUNDED01 = {"i", "f", "o", "r", "z"}  # sigmoid gates live in (0, 1)
+CMAPS = {name: matplotlib.colormaps[colours.MAPS[name]] for name in ("unit interval", "signed")}  # each lookup copies
 
 
 class CellViewer(FigureWidget):
     """A text shown character by character, each coloured by the value of one unit (cell state,
     hidden state or a gate) of one recurrent layer of the model (`layer`, the first by default) at
-    that character, recomputed from the weights. The unit menu is sorted by how well each unit tracks the chosen feature of
-    the text (|Pearson r| over the text); the plot shows the unit and the feature along the text.
+    that character, recomputed from the weights. The unit menu is sorted by how well each unit
+    tracks the chosen feature of the text (|Pearson r| over the text); the plot shows the unit and
+    the feature along the text.
     `values` holds what is shown: the text, the unit, its values and the ranking. `features` gives
     the features of a text (rnnlab.units.text_features for the course's grammar,
     rnnlab.codelm.code_features for Python source); `rank_on` = (a UnitTrace of a longer text, its
@@ -166,19 +206,31 @@ class CellViewer(FigureWidget):
     css_class = "rnnlab-cell-viewer"
     MAX_CHARS = 400
 
-    def __init__(self, model: CharLM, vocab: Vocab, examples: list[str], feature: str = "inside quotes",
-                 kind: str | None = None, features=text_features, rank_on=None, kinds: tuple[str, ...] | None = None,
-                 layer: int = 0):
+    def __init__(
+        self,
+        model: CharLM,
+        vocab: Vocab,
+        examples: list[str],
+        feature: str = "inside quotes",
+        kind: str | None = None,
+        features=text_features,
+        rank_on=None,
+        kinds: tuple[str, ...] | None = None,
+        layer: int = 0,
+    ):
         super().__init__(figsize=(9.4, 1.9))
         self.model, self.vocab, self.layer = model.eval(), vocab, layer
-        self.features_of = features             # text -> {feature name: value at each character}
+        self.features_of = features  # text -> {feature name: value at each character}
         # (a UnitTrace of a longer text, its features): rank the units over it, not over the piece shown
         self.rank_on = rank_on
         self.ranked_on_text = False
-        self._rankings: dict = {}               # (kind, feature) -> ranking over rank_on's text
+        self._rankings: dict = {}  # (kind, feature) -> ranking over rank_on's text
         self._rankings_for = rank_on
-        offered = tuple(k for k in KINDS[model.cell]                           # what "colour by" offers
-                        if (kinds is None and k not in ON_REQUEST) or (kinds is not None and k in kinds))
+        offered = tuple(
+            k
+            for k in KINDS[model.cell]  # what "colour by" offers
+            if (kinds is None and k not in ON_REQUEST) or (kinds is not None and k in kinds)
+        )
         if not offered:
             raise ValueError(f"kinds must name some of {KINDS[model.cell]}, not {kinds}")
         kinds = offered
@@ -186,16 +238,19 @@ class CellViewer(FigureWidget):
         if kind not in kinds:
             raise ValueError(f"kind {kind!r} is not among those offered {kinds}: name it in kinds")
         unusable = {e[:30]: self.check(e) for e in examples if self.check(e)}
-        if unusable:                           # an example that only shows an error teaches nothing
+        if unusable:  # an example that only shows an error teaches nothing
             raise ValueError(f"examples it cannot show: {unusable}")
         labels = {f"example {k + 1}": t for k, t in enumerate(examples)}
         self.examples = W.Dropdown(options=list(labels.items()), value=examples[0], description="pick")
-        self.text = W.Textarea(value=examples[0], description="or type", continuous_update=False,
-                               layout=W.Layout(width="30em", height="4.5em"))
+        self.text = W.Textarea(
+            value=examples[0],
+            description="or type",
+            continuous_update=False,
+            layout=W.Layout(width="30em", height="4.5em"),
+        )
         self.feature = W.Dropdown(options=list(features("a")), value=feature, description="feature")
         self.kind = W.Dropdown(options=[(self._kind_name(k), k) for k in kinds], value=kind, description="colour by")
-        self.unit = W.Dropdown(options=[("unit 0", 0)], value=0, description="unit",
-                               layout=W.Layout(width="20em"))
+        self.unit = W.Dropdown(options=[("unit 0", 0)], value=0, description="unit", layout=W.Layout(width="20em"))
         for name in ("examples", "text", "feature", "kind", "unit"):
             getattr(self, name).add_class(f"rnnlab-control-{name}")
         self.status = W.HTML()
@@ -234,16 +289,26 @@ class CellViewer(FigureWidget):
 
     @staticmethod
     def _kind_name(k: str) -> str:
-        return {"c": "cell state c", "tanh(c)": "tanh(c)", "h": "hidden state h", "i": "input gate i", "f": "forget gate f",
-                "g": "candidate g", "o": "output gate o", "r": "reset gate r", "z": "update gate z",
-                "n": "candidate n"}[k]
+        return {
+            "c": "cell state c",
+            "tanh(c)": "tanh(c)",
+            "h": "hidden state h",
+            "i": "input gate i",
+            "f": "forget gate f",
+            "g": "candidate g",
+            "o": "output gate o",
+            "r": "reset gate r",
+            "z": "update gate z",
+            "n": "candidate n",
+        }[k]
 
     def _largest_c(self, examples: list[str]) -> np.ndarray | None:
         """Each unit's largest |c| over the examples (an LSTM's cell state is unbounded)."""
         if self.model.cell != "lstm":
             return None
-        return np.max([np.abs(unit_trace(self.model, self.vocab, t, layer=self.layer)["c"]).max(axis=0)
-                       for t in examples], axis=0)
+        return np.max(
+            [np.abs(unit_trace(self.model, self.vocab, t, layer=self.layer)["c"]).max(axis=0) for t in examples], axis=0
+        )
 
     def limits(self, kind: str, unit: int = 0) -> tuple[float, float]:
         """The colour scale of `kind`: (0, 1) for a sigmoid gate, (-1, 1) for a tanh, and for c
@@ -264,9 +329,11 @@ class CellViewer(FigureWidget):
     def alt_text(self) -> str:
         v = self.values
         scale = f", as a share of its largest value {self.limits('c', v['unit'])[1]:g}" if v["kind"] == "c" else ""
-        return (f"Line chart of unit {v['unit']}'s {self._kind_name(v['kind'])} over the {len(v['text'])} "
-                f"characters of the text{scale}, with the feature {self.feature.value} dashed, scaled "
-                f"from its least to its largest value; r = {v['r']:+.2f}.")
+        return (
+            f"Line chart of unit {v['unit']}'s {self._kind_name(v['kind'])} over the {len(v['text'])} "
+            f"characters of the text{scale}, with the feature {self.feature.value} dashed, scaled "
+            f"from its least to its largest value; r = {v['r']:+.2f}."
+        )
 
     def static_key(self):
         return (self.width, self.kind.value)
@@ -275,7 +342,7 @@ class CellViewer(FigureWidget):
         text = self.text.value
         problem = self.error = self.check(text)
         if problem:
-            if not self.stale:                 # the coloured text is the last input's too: faded
+            if not self.stale:  # the coloured text is the last input's too: faded
                 self.coloured.value = f"<div style='opacity:0.3'>{self.coloured.value}</div>"
             self.show_stale()
             self.status.value = cannot_show("text", problem, getattr(self, "values", {}).get("text"))
@@ -300,7 +367,7 @@ class CellViewer(FigureWidget):
             self.ax.yaxis.set_major_formatter(ScalarFormatter())
         self.ax.set_ylabel(kind, rotation=0, fontsize=11, labelpad=10)
         self.ranked_on_text = self.rank_on is not None and kind in self.rank_on[0].values
-        if self.ranked_on_text:                 # the same text every time: each ranking made once
+        if self.ranked_on_text:  # the same text every time: each ranking made once
             if self._rankings_for is not self.rank_on:
                 self._rankings, self._rankings_for = {}, self.rank_on
             key = (kind, self.feature.value)
@@ -308,9 +375,9 @@ class CellViewer(FigureWidget):
                 trace, features = self.rank_on
                 self._rankings[key] = rank_units(trace[kind], features[self.feature.value])
             self.ranking = self._rankings[key]
-        else:                                   # the piece on screen (also for a kind the text's trace lacks)
+        else:  # the piece on screen (also for a kind the text's trace lacks)
             self.ranking = rank_units(self.trace[kind], self.features[self.feature.value])
-        self._busy = True                       # one update for the whole menu change
+        self._busy = True  # one update for the whole menu change
         try:
             self.unit.options = [(f"unit {u} (r = {r:+.2f})", u) for u, r in self.ranking]
             self.unit.value = self.ranking[0][0]
@@ -339,29 +406,44 @@ class CellViewer(FigureWidget):
 
     def update(self, change=None) -> None:
         if self._busy or self.trace is None or self.error:
-            return                              # a bad text: the faded picture and the message stay
+            return  # a bad text: the faded picture and the message stay
         kind, unit, text = self.kind.value, self.unit.value, self.trace.text
         series = self.trace[kind][:, unit]
         feature = self.features[self.feature.value]
         r = float(correlations(series[:, None], feature)[0]) if self.ranked_on_text else dict(self.ranking)[unit]
-        self.values = {"text": text, "kind": kind, "unit": unit, "series": series, "r": r,
-                       "feature": feature, "ranking": list(self.ranking)}
+        self.values = {
+            "text": text,
+            "kind": kind,
+            "unit": unit,
+            "series": series,
+            "r": r,
+            "feature": feature,
+            "ranking": list(self.ranking),
+        }
         spans, hi = [], self.limits(kind, unit)[1]
         for ch, v, bg in zip(text, series, self.colours(series, kind, unit)):
             body = "⏎<br>" if ch == "\n" else html.escape(ch)
             spans.append(f"<span data-v='{v:.4f}' style='background:{bg};color:{colours.text_on(bg)}'>{body}</span>")
-        self.coloured.value = (self.colour_key(kind, unit) + "<div style='font-family:monospace;white-space:pre;"
-                               "font-size:12px;line-height:1.35'>" + "".join(spans) + "</div>")
+        self.coloured.value = (
+            self.colour_key(kind, unit) + "<div style='font-family:monospace;white-space:pre;"
+            "font-size:12px;line-height:1.35'>" + "".join(spans) + "</div>"
+        )
         x = np.arange(len(text))
         self.line.set_data(x, series / hi if kind == "c" else series)
         span = feature.max() - feature.min()
         self.feature_line.set_data(x, (feature - feature.min()) / span if span else np.zeros_like(feature))
         scale = f", max = {hi:g}" if kind == "c" else ""
         self.caption.set_text(f"{self._kind_name(kind)}, unit {unit} (solid{scale}) and {self.feature.value} (dashed)")
-        self.status.value = readout_html([
-            ("characters", str(len(text))), ("unit", str(unit)),
-            ("correlation with feature", f"{r:+.2f}")]
-            + ([("over the ranking text", f"{dict(self.ranking)[unit]:+.2f}")] if self.ranked_on_text else []) + [
-            ("rank", f"1 of {len(self.ranking)}" if unit == self.ranking[0][0]
-             else f"{[u for u, _ in self.ranking].index(unit) + 1} of {len(self.ranking)}")])
+        self.status.value = readout_html(
+            [("characters", str(len(text))), ("unit", str(unit)), ("correlation with feature", f"{r:+.2f}")]
+            + ([("over the ranking text", f"{dict(self.ranking)[unit]:+.2f}")] if self.ranked_on_text else [])
+            + [
+                (
+                    "rank",
+                    f"1 of {len(self.ranking)}"
+                    if unit == self.ranking[0][0]
+                    else f"{[u for u, _ in self.ranking].index(unit) + 1} of {len(self.ranking)}",
+                )
+            ]
+        )
         self.render()

@@ -5,6 +5,7 @@ the student's last answers when it opens again, and flashcards follow a Leitner 
 the start page's Review widget draws its due cards from: the cards due today of the chapters
 studied, each leaving the review once answered.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,10 +27,13 @@ class QuestionCard:
     def __init__(self, q: Question, number: int, on_grade=None):
         self.q = q
         self.on_grade = on_grade
-        title = (f"<b>{number}. {html.escape(q.text)}</b> <span style='color:white;background:"
-                 f"{BADGE[q.difficulty]};border-radius:3px;padding:0 4px;font-size:80%'>{q.difficulty}</span>")
-        self.choice = W.RadioButtons(options=[(f"{k}) {v}", k) for k, v in q.choices.items()],
-                                     value=None, layout=W.Layout(width="auto"))
+        title = (
+            f"<b>{number}. {html.escape(q.text)}</b> <span style='color:white;background:"
+            f"{BADGE[q.difficulty]};border-radius:3px;padding:0 4px;font-size:80%'>{q.difficulty}</span>"
+        )
+        self.choice = W.RadioButtons(
+            options=[(f"{k}) {v}", k) for k, v in q.choices.items()], value=None, layout=W.Layout(width="auto")
+        )
         self.check = W.Button(description="Check", button_style="primary")
         self.reveal = W.Button(description="Show answer")
         self.feedback = W.HTML()
@@ -45,13 +49,18 @@ class QuestionCard:
         self.correct, text = self.q.feedback(self.choice.value)
         if self.on_grade:
             self.on_grade(self)
-        mark = (f"<b style='color:{colours.VERDICTS['right']}'>Correct.</b>" if self.correct else
-                f"<b style='color:{colours.VERDICTS['wrong']}'>Not quite.</b>")
+        mark = (
+            f"<b style='color:{colours.VERDICTS['right']}'>Correct.</b>"
+            if self.correct
+            else f"<b style='color:{colours.VERDICTS['wrong']}'>Not quite.</b>"
+        )
         self.feedback.value = f"{mark} {html.escape(text)}"
 
     def show_answer(self) -> None:
-        self.feedback.value = (f"<b>Answer: {self.q.answer}) {html.escape(self.q.choices[self.q.answer])}"
-                               f"</b>. {html.escape(self.q.explanation)}")
+        self.feedback.value = (
+            f"<b>Answer: {self.q.answer}) {html.escape(self.q.choices[self.q.answer])}"
+            f"</b>. {html.escape(self.q.explanation)}"
+        )
 
 
 class Quiz:
@@ -66,8 +75,9 @@ class Quiz:
             card.check.on_click(lambda _: self._score())
         self._restore()
         self._score()
-        self.widget = W.VBox([W.HTML(f"<h3>Quiz: {html.escape(self.data.title)}</h3>"),
-                              *[c.widget for c in self.cards], self.score])
+        self.widget = W.VBox(
+            [W.HTML(f"<h3>Quiz: {html.escape(self.data.title)}</h3>"), *[c.widget for c in self.cards], self.score]
+        )
         self.widget.add_class("rnnlab-quiz")
 
     def _remember(self, card: QuestionCard) -> None:
@@ -90,6 +100,7 @@ class Quiz:
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(accessible(self.widget))
 
 
@@ -98,8 +109,9 @@ class CardDeck:
     it. The answer moves the card in the Leitner schedule of the review file. A deck that is a
     review queue (`queue=True`) drops each card once answered; otherwise it moves on to the next."""
 
-    def __init__(self, cards: list[tuple[str, Flashcard]], store: ReviewStore | None = None, title: str = "",
-                 queue: bool = False):
+    def __init__(
+        self, cards: list[tuple[str, Flashcard]], store: ReviewStore | None = None, title: str = "", queue: bool = False
+    ):
         self.cards = list(cards)
         self.store = store or ReviewStore()
         self.queue = queue
@@ -115,19 +127,28 @@ class CardDeck:
         # ipywidgets' success green and warning orange hold white text at 4.1:1 and 2.9:1, and
         # WCAG AA asks 4.5:1: the buttons take the quiz badges' easy blue and medium wine
         # (colours.DIFFICULTY, 4.5:1 or more with white, measured there)
-        self.knew = W.Button(description="I knew it", button_style="success", disabled=True,
-                             style={"button_color": BADGE["easy"]})
-        self.missed = W.Button(description="Not yet", button_style="warning", disabled=True,
-                               style={"button_color": BADGE["medium"]})
+        self.knew = W.Button(
+            description="I knew it", button_style="success", disabled=True, style={"button_color": BADGE["easy"]}
+        )
+        self.missed = W.Button(
+            description="Not yet", button_style="warning", disabled=True, style={"button_color": BADGE["medium"]}
+        )
         self.reveal.on_click(lambda _: self.show_back())
         self.prev.on_click(lambda _: self.go(-1))
         self.next.on_click(lambda _: self.go(+1))
         self.knew.on_click(lambda _: self.answer(True))
         self.missed.on_click(lambda _: self.answer(False))
-        self.widget = W.VBox(([self.title] if title or queue else [])
-                             + [W.HBox([self.counter, self.where]), self.front, self.back,
-                                W.HBox([self.prev, self.reveal, self.next]), W.HBox([self.knew, self.missed]),
-                                self.status])
+        self.widget = W.VBox(
+            ([self.title] if title or queue else [])
+            + [
+                W.HBox([self.counter, self.where]),
+                self.front,
+                self.back,
+                W.HBox([self.prev, self.reveal, self.next]),
+                W.HBox([self.knew, self.missed]),
+                self.status,
+            ]
+        )
         self.widget.add_class("rnnlab-flashcards")
         self.go(0)
 
@@ -162,7 +183,7 @@ class CardDeck:
             return
         state = self.store.record_card(self.current_id(), knew)
         self.status.value = self._saved(state, knew)
-        if self.queue:                  # answered: out of today's review
+        if self.queue:  # answered: out of today's review
             del self.cards[self.index]
             self.index = self.index if self.index < len(self.cards) else 0
             self.retitle()
@@ -181,6 +202,7 @@ class CardDeck:
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(accessible(self.widget))
 
 
@@ -220,9 +242,13 @@ class Review(CardDeck):
             return
         upcoming = next_due(self.store, self.chapters)
         if upcoming is None:
-            self.title.value = ("<b>No cards yet: run a lecture first.</b> <span style='color:#767676'>A chapter's "
-                                "flashcards join the review when you run its lecture or answer its quiz or cards.</span>")
+            self.title.value = (
+                "<b>No cards yet: run a lecture first.</b> <span style='color:#767676'>A chapter's "
+                "flashcards join the review when you run its lecture or answer its quiz or cards.</span>"
+            )
         else:
             day, count = upcoming
-            self.title.value = (f"<b>Nothing due now.</b> {count} card{'s' if count != 1 else ''} "
-                                f"due {_when(day, self.store.clock())} {note}")
+            self.title.value = (
+                f"<b>Nothing due now.</b> {count} card{'s' if count != 1 else ''} "
+                f"due {_when(day, self.store.clock())} {note}"
+            )

@@ -1,4 +1,5 @@
 """The parallel scan of a minGRU's recurrence, level by level: which steps each node has joined."""
+
 from __future__ import annotations
 
 import ipywidgets as W
@@ -15,7 +16,7 @@ MAX_LEVEL = log2_levels(max(LENGTHS))
 PICKED, EARLIER, LATER = (colours.SCAN_EDGES[k] for k in ("picked", "earlier", "later"))
 DONE, PENDING, OPEN = (colours.SCAN_FILLS[k] for k in ("done", "pending", "open"))
 FAINT = "#d0d0d0"
-HALF_W, HALF_H = 0.44, 0.4          # half a node box, in steps and levels
+HALF_W, HALF_H = 0.44, 0.4  # half a node box, in steps and levels
 
 
 def steps_text(first: int, last: int) -> str:
@@ -25,7 +26,7 @@ def steps_text(first: int, last: int) -> str:
 
 def span(t: int, level: int) -> tuple[int, int]:
     """The steps (first, last), counted from 1, whose stretch node t holds after `level` levels."""
-    return max(1, t - 2 ** level + 1), t
+    return max(1, t - 2**level + 1), t
 
 
 def fixed_recurrence(length: int = max(LENGTHS), seed: int = 11):
@@ -67,8 +68,9 @@ class ScanTree(FigureWidget):
         self.levels = {T: scan_levels(self.a[:, :T], self.b[:, :T]) for T in LENGTHS}
         self.loop = scan_loop(self.a, self.b, self.h0)[0, :, 0]
 
-        self.length = W.ToggleButtons(options=[(str(T), T) for T in LENGTHS], value=length,
-                                      description="length", style={"button_width": "3.5em"})
+        self.length = W.ToggleButtons(
+            options=[(str(T), T) for T in LENGTHS], value=length, description="length", style={"button_width": "3.5em"}
+        )
         slider = dict(continuous_update=False, style={"description_width": "4em"}, layout=W.Layout(width="19em"))
         self.level = W.IntSlider(value=level, min=0, max=MAX_LEVEL, description="level", **slider)
         self.step = W.IntSlider(value=step, min=1, max=max(LENGTHS), description="step t", **slider)
@@ -88,19 +90,21 @@ class ScanTree(FigureWidget):
         self.boxes, self.labels = {}, {}
         for k in range(MAX_LEVEL + 1):
             for t in range(1, max(LENGTHS) + 1):
-                self.boxes[k, t] = ax.add_patch(Rectangle((t - HALF_W, k - HALF_H), 2 * HALF_W, 2 * HALF_H,
-                                                          lw=0.8, ec="0.55", fc=OPEN))
-                self.labels[k, t] = ax.text(t, k, "", ha="center", va="center", fontsize=MIN_FONT_PT,
-                                            linespacing=1.15)
-        self.edges = {}                     # (level, t, "later" | "earlier") -> the line into node t
+                self.boxes[k, t] = ax.add_patch(
+                    Rectangle((t - HALF_W, k - HALF_H), 2 * HALF_W, 2 * HALF_H, lw=0.8, ec="0.55", fc=OPEN)
+                )
+                self.labels[k, t] = ax.text(t, k, "", ha="center", va="center", fontsize=MIN_FONT_PT, linespacing=1.15)
+        self.edges = {}  # (level, t, "later" | "earlier") -> the line into node t
         for k in range(1, MAX_LEVEL + 1):
             for t in range(1, max(LENGTHS) + 1):
-                self.edges[k, t, "later"] = ax.add_line(Line2D([t, t], [k - 1 + HALF_H, k - HALF_H],
-                                                               lw=0.6, color="0.7"))
+                self.edges[k, t, "later"] = ax.add_line(
+                    Line2D([t, t], [k - 1 + HALF_H, k - HALF_H], lw=0.6, color="0.7")
+                )
                 if t - 2 ** (k - 1) >= 1:
                     s = t - 2 ** (k - 1)
-                    self.edges[k, t, "earlier"] = ax.add_line(Line2D([s, t], [k - 1 + HALF_H, k - HALF_H],
-                                                                     lw=0.6, color="0.7"))
+                    self.edges[k, t, "earlier"] = ax.add_line(
+                        Line2D([s, t], [k - 1 + HALF_H, k - HALF_H], lw=0.6, color="0.7")
+                    )
         # what moves with the picked step: its outline, the two nodes it joined, their two edges,
         # and the steps it holds marked on level 0
         self.picked = ax.add_patch(Rectangle((0, 0), 2 * HALF_W, 2 * HALF_H, lw=2.4, ec=PICKED, fc="none"))
@@ -134,7 +138,7 @@ class ScanTree(FigureWidget):
     def node_text(self, level: int, t: int) -> str:
         steps = steps_text(*span(t, level))
         if self.length.value > LENGTHS[0]:
-            return steps                                 # 16 nodes a row: the steps only
+            return steps  # 16 nodes a row: the steps only
         A, B = self.node(level, t)
         return f"{steps}\nA {short(A)}\nB {short(B)}"
 
@@ -160,22 +164,28 @@ class ScanTree(FigureWidget):
         self.ax.set_xlim(0.5, T + 0.5)
         self.ax.set_ylim(L + 0.55, -0.6)
         self.ax.set_yticks(range(L + 1), [f"level {k}" for k in range(L + 1)])
-        self.ax.set_title(f"h_t = a_t h_(t-1) + b_t over {T} steps: {L} levels"
-                          + ("; each node: its steps" if T > LENGTHS[0] else "; each node: its steps, A, B")
-                          + "; yellow: back to step 1",
-                          fontsize=MIN_FONT_PT + 1)
+        self.ax.set_title(
+            f"h_t = a_t h_(t-1) + b_t over {T} steps: {L} levels"
+            + ("; each node: its steps" if T > LENGTHS[0] else "; each node: its steps, A, B")
+            + "; yellow: back to step 1",
+            fontsize=MIN_FONT_PT + 1,
+        )
 
     def update(self, change=None) -> None:
         T, k, t = self.length.value, self.shown_level(), self.shown_step()
         self.shown = (T, k, t)
-        self._draw_static()          # cheap; the canvas draws it only when no picture of it is kept
+        self._draw_static()  # cheap; the canvas draws it only when no picture of it is kept
         first, last = span(t, k)
         A, B = self.node(k, t)
         self.picked.set_xy((t - HALF_W, k - HALF_H))
         self.held.set_bounds(first - HALF_W, -0.58, last - first + 2 * HALF_W, 0.12)
-        rows = [("length, level, step", f"{T}, {k}, {t}" + (" (capped)" if (k, t) != (self.level.value,
-                                                                                   self.step.value) else "")),
-                ("node holds steps", steps_text(first, last))]
+        rows = [
+            (
+                "length, level, step",
+                f"{T}, {k}, {t}" + (" (capped)" if (k, t) != (self.level.value, self.step.value) else ""),
+            ),
+            ("node holds steps", steps_text(first, last)),
+        ]
         joined = k >= 1 and t - 2 ** (k - 1) >= 1
         if joined:
             s = t - 2 ** (k - 1)
@@ -185,8 +195,13 @@ class ScanTree(FigureWidget):
             self.from_later.set_xy((t - HALF_W, k - 1 - HALF_H))
             self.edge_earlier.set_data([s, t], [k - 1 + HALF_H, k - HALF_H])
             self.edge_later.set_data([t, t], [k - 1 + HALF_H, k - HALF_H])
-            rows.append(("joined at this level", f"<span style='color:{EARLIER}'>{steps_text(e_first, e_last)}</span>"
-                                                 f" then <span style='color:{LATER}'>{steps_text(l_first, l_last)}</span>"))
+            rows.append(
+                (
+                    "joined at this level",
+                    f"<span style='color:{EARLIER}'>{steps_text(e_first, e_last)}</span>"
+                    f" then <span style='color:{LATER}'>{steps_text(l_first, l_last)}</span>",
+                )
+            )
         else:
             rows.append(("joined at this level", "its own a_t, b_t" if k == 0 else "nothing: kept"))
         for artist in (self.from_earlier, self.from_later, self.edge_earlier, self.edge_later):
@@ -195,10 +210,16 @@ class ScanTree(FigureWidget):
         if first == 1:
             h_scan = A * float(self.h0) + B
             h_loop = float(self.loop[t - 1])
-            rows += [("A h0 + B (h0 = 0.5)", number(h_scan, 6)), ("h_t by the loop", number(h_loop, 6)),
-                     ("equal", "yes" if abs(h_scan - h_loop) <= 1e-12 * max(1.0, abs(h_loop)) else "no")]
+            rows += [
+                ("A h0 + B (h0 = 0.5)", number(h_scan, 6)),
+                ("h_t by the loop", number(h_loop, 6)),
+                ("equal", "yes" if abs(h_scan - h_loop) <= 1e-12 * max(1.0, abs(h_loop)) else "no"),
+            ]
         else:
-            rows += [("A h0 + B (h0 = 0.5)", f"not yet: needs steps 1..{t}"), ("h_t by the loop", "&nbsp;"),
-                     ("equal", "&nbsp;")]
+            rows += [
+                ("A h0 + B (h0 = 0.5)", f"not yet: needs steps 1..{t}"),
+                ("h_t by the loop", "&nbsp;"),
+                ("equal", "&nbsp;"),
+            ]
         self.readout.value = readout_html(rows)
         self.render()

@@ -1,8 +1,9 @@
 """The gates of a trained LSTM over a sequence the student types or picks."""
+
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as W
 import numpy as np
@@ -16,7 +17,7 @@ from ..plots import saturation_axes
 from ._base import MIN_FONT_PT, FigureWidget, cannot_show, readout_html, typed_text_problem
 
 PANELS = ("i", "f", "g", "o", "c")
-WIDTHS = (16, 32, 60)          # heatmap widths in steps; a width change costs one full redraw
+WIDTHS = (16, 32, 60)  # heatmap widths in steps; a width change costs one full redraw
 
 
 def as_sentence(message: str, text: str) -> str:
@@ -26,9 +27,10 @@ def as_sentence(message: str, text: str) -> str:
     character 1 (')')" reads: It closes a bracket that is not open, at character 1 (')')."""
     message = message.strip()
     if message.startswith(repr(text) + " "):
-        message = "It" + message[len(repr(text)):]
+        message = "It" + message[len(repr(text)) :]
     message = message[:1].upper() + message[1:]
     return message if message.endswith((".", "!", "?")) else message + "."
+
 
 class SequenceGates(FigureWidget):
     """Heatmaps of i, f, g, o and the cell state c over time (x) and units (y), and a
@@ -48,36 +50,48 @@ class SequenceGates(FigureWidget):
     trace computed for the text, so it costs no recomputation.
     """
 
-    def __init__(self, lstm: nn.LSTM, encode: Callable[[str], torch.Tensor], examples: list[str],
-                 validate: Callable[[str], object] | None = None,
-                 describe: Callable[[str], list[tuple[str, str]]] | None = None,
-                 layer: int = -1, direction: int = 0, allowed: str | None = None,
-                 allowed_words: str | None = None):
+    def __init__(
+        self,
+        lstm: nn.LSTM,
+        encode: Callable[[str], torch.Tensor],
+        examples: list[str],
+        validate: Callable[[str], object] | None = None,
+        describe: Callable[[str], list[tuple[str, str]]] | None = None,
+        layer: int = -1,
+        direction: int = 0,
+        allowed: str | None = None,
+        allowed_words: str | None = None,
+    ):
         super().__init__(figsize=(10, 4.8))
         self.lstm, self.encode, self.validate, self.describe = lstm.eval(), encode, validate, describe
         self.allowed, self.allowed_words = allowed, allowed_words
         layers, directions = lstm.num_layers, 2 if lstm.bidirectional else 1
         if not (-layers <= layer < layers and 0 <= direction < directions):
-            raise ValueError(f"this LSTM has {layers} layer(s) and {directions} direction(s); "
-                             f"layer={layer}, direction={direction} does not exist")
+            raise ValueError(
+                f"this LSTM has {layers} layer(s) and {directions} direction(s); "
+                f"layer={layer}, direction={direction} does not exist"
+            )
         toggle = dict(style={"button_width": "6.5em", "description_width": "5em"})
-        self.layer_choice = W.ToggleButtons(options=[(f"layer {k}", k) for k in range(layers)],
-                                            value=layer % layers, description="layer", **toggle)
+        self.layer_choice = W.ToggleButtons(
+            options=[(f"layer {k}", k) for k in range(layers)], value=layer % layers, description="layer", **toggle
+        )
         self.direction_choice = W.ToggleButtons(
-            options=[("forward", 0), ("backward", 1)][:directions], value=direction,
-            description="direction", **toggle)
-        self.c_scale_choice = W.ToggleButtons(options=[("each unit", "unit"), ("shared", "shared")],
-                                              value="unit", description="c scale", **toggle)
+            options=[("forward", 0), ("backward", 1)][:directions], value=direction, description="direction", **toggle
+        )
+        self.c_scale_choice = W.ToggleButtons(
+            options=[("each unit", "unit"), ("shared", "shared")], value="unit", description="c scale", **toggle
+        )
         self.c_scale_choice.add_class("rnnlab-control-c-scale")
         self.layer_choice.add_class("rnnlab-control-layer")
         self.direction_choice.add_class("rnnlab-control-direction")
         self.max_len = WIDTHS[-1]
         unusable = {e: self.check(e) for e in examples if self.check(e)}
-        if unusable:                           # an example that only shows an error teaches nothing
+        if unusable:  # an example that only shows an error teaches nothing
             raise ValueError(f"examples it cannot show: {unusable}")
         self.examples = W.Dropdown(options=examples, value=examples[0], description="pick")
-        self.text = W.Text(value=examples[0], description="or type", continuous_update=False,
-                           layout=W.Layout(width="32em"))
+        self.text = W.Text(
+            value=examples[0], description="or type", continuous_update=False, layout=W.Layout(width="32em")
+        )
         self.status = W.HTML()
         self.status.add_class("rnnlab-readout")
         self.trace = None
@@ -95,8 +109,9 @@ class SequenceGates(FigureWidget):
             lo, hi = {"g": (-1, 1), "c": self.c_limits["unit"]}.get(name, (0, 1))
             cmap = colours.colour_map("unit interval" if lo == 0 else "signed")
             colours.hatch_missing(ax)
-            self.images[name] = ax.imshow(np.full((units, WIDTHS[0]), np.nan), aspect="auto",
-                                          vmin=lo, vmax=hi, cmap=cmap, interpolation="nearest")
+            self.images[name] = ax.imshow(
+                np.full((units, WIDTHS[0]), np.nan), aspect="auto", vmin=lo, vmax=hi, cmap=cmap, interpolation="nearest"
+            )
             bar = self.fig.colorbar(self.images[name], ax=ax, pad=0.01, aspect=6)
             if name == "c":
                 self.c_bar = bar
@@ -108,9 +123,10 @@ class SequenceGates(FigureWidget):
             self.axes[name] = ax
         # characters under the last heatmap: x in data units, y in axes units
         below = self.axes["c"].get_xaxis_transform()
-        self.chars = [self.axes["c"].text(k, -0.08, "", transform=below, ha="center", va="top",
-                                          fontsize=9, family="monospace")
-                      for k in range(self.max_len)]
+        self.chars = [
+            self.axes["c"].text(k, -0.08, "", transform=below, ha="center", va="top", fontsize=9, family="monospace")
+            for k in range(self.max_len)
+        ]
         self.axes["c"].set_xlabel(self._reading(), labelpad=14)
         self.scatter = saturation_axes(self.fig.add_subplot(grid[:, 1]))
         self.animate(*self.images.values(), *self.chars, *self.scatter.values())
@@ -132,7 +148,7 @@ class SequenceGates(FigureWidget):
     def _largest_c(self, examples: list[str]) -> np.ndarray:
         """Each unit's largest |c| over the examples, per layer and direction:
         (layers, directions, units)."""
-        c = [self._trace(text).c[:, :, :, 0].abs().amax(dim=2) for text in examples]   # over time
+        c = [self._trace(text).c[:, :, :, 0].abs().amax(dim=2) for text in examples]  # over time
         return torch.stack(c).amax(dim=0).numpy()
 
     def _rescale(self, change=None) -> None:
@@ -152,9 +168,11 @@ class SequenceGates(FigureWidget):
         checked against the LSTM's own forward pass."""
         x = self.encode(text)
         if x.dim() != 2 or x.shape != (len(text), self.lstm.input_size):
-            raise ValueError(f"encode({text!r}) gave shape {tuple(x.shape)}; expected "
-                             f"({len(text)}, {self.lstm.input_size}): one row per character")
-        trace = lstm_gates(self.lstm, x)        # unbatched: the same for any batch_first
+            raise ValueError(
+                f"encode({text!r}) gave shape {tuple(x.shape)}; expected "
+                f"({len(text)}, {self.lstm.input_size}): one row per character"
+            )
+        trace = lstm_gates(self.lstm, x)  # unbatched: the same for any batch_first
         with torch.no_grad():
             output, _ = self.lstm(x)
         if not torch.allclose(trace.output, output, atol=1e-5):
@@ -232,16 +250,18 @@ class SequenceGates(FigureWidget):
         if len(self.layer_choice.options) > 1 or len(self.direction_choice.options) > 1:
             where = f", layer {self.layer}, {'backward' if self.direction else 'forward'} direction"
         scale = "each unit on its own scale" if self.c_scale_choice.value == "unit" else "one scale for all units"
-        return (f"Heatmaps of the gates i, f, g, o and of the cell state c ({scale}) of the "
-                f"{self.lstm.hidden_size} units over the {len(text)} characters of {text!r}{where}; beside them, "
-                f"each unit's share of steps with each gate below 0.1 against its share above 0.9.")
+        return (
+            f"Heatmaps of the gates i, f, g, o and of the cell state c ({scale}) of the "
+            f"{self.lstm.hidden_size} units over the {len(text)} characters of {text!r}{where}; beside them, "
+            f"each unit's share of steps with each gate below 0.1 against its share above 0.9."
+        )
 
     def _show(self) -> None:
         tr, text = self.trace, self.shown_text
         layer, direction = self.layer, self.direction
         for name, im in self.images.items():
             data = np.full((self.lstm.hidden_size, self.width), np.nan)
-            data[:, :len(text)] = tr.get(name, layer, direction).T     # (units, time)
+            data[:, : len(text)] = tr.get(name, layer, direction).T  # (units, time)
             if name == "c" and self.c_scale_choice.value == "unit":
                 data /= self.unit_scales()[:, None]
             im.set_data(data)
@@ -253,8 +273,10 @@ class SequenceGates(FigureWidget):
         if len(self.layer_choice.options) > 1 or len(self.direction_choice.options) > 1:
             way = "backward (right to left)" if direction else "forward (left to right)"
             first = len(text) - 1 if direction else 0
-            rows += [("showing", f"layer {layer} of 0-{self.lstm.num_layers - 1}, {way}"),
-                     ("first step of this direction", f"position {first} ({text[first]!r})")]
+            rows += [
+                ("showing", f"layer {layer} of 0-{self.lstm.num_layers - 1}, {way}"),
+                ("first step of this direction", f"position {first} ({text[first]!r})"),
+            ]
         described = self.describe(text) if self.describe is not None else []
         # one value per character may be long: those rows may wrap, the others stay on one line
         self.status.value = readout_html(rows + described, wrap=tuple(k for k, _ in described))

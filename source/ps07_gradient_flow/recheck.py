@@ -1,6 +1,7 @@
 """Re-checks for ps07: step_gradient_norms, clip_grad_norm, set_forget_bias on a whole model,
 rnn_backward (without autograd) and the quiz, each exercise with the rule its hidden tests keep
 (what it must not call)."""
+
 import torch
 from torch import nn
 
@@ -14,8 +15,10 @@ LAYERS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 # the course's set_forget_bias and the pairs of biases it finds
 NORMS_RULE = ("rnnlab.gradients.hidden_grad_norms", "rnnlab.gradients.unroll")
 CLIP_RULE = ("torch.nn.utils.clip_grad_norm_",) + tuple(
-    f"torch.nn.utils.{name}" for name in ("clip_grad_norm", "get_total_norm", "clip_grads_with_norm_")
-    if hasattr(nn.utils, name))
+    f"torch.nn.utils.{name}"
+    for name in ("clip_grad_norm", "get_total_norm", "clip_grads_with_norm_")
+    if hasattr(nn.utils, name)
+)
 FORGET_RULE = ("rnnlab.gradients.set_forget_bias", "rnnlab.gradients._bias_pairs")
 BPTT_RULE = ("rnnlab.bptt.rnn_backward", "rnnlab.bptt.rnn_forward")
 BPTT_NAMES = ("x", "h0", "W_ih", "W_hh", "b_ih", "b_hh")
@@ -33,15 +36,30 @@ def _norms_case(k, kind, seq_len, batch, n_in, n_hid, log=False):
     expected = norms64(torch.autograd.grad(sum(w * h.sum() for w, h in zip(weights, hs)), hs))
     if log:
         expected = torch.log10(expected.clamp_min(1e-30))
-    inputs = dict(kind=kind, state={n: v.detach().clone() for n, v in layer.state_dict().items()},
-                  x=x, weights=weights, n_in=n_in, n_hid=n_hid)
-    code = ("layer = {'rnn': torch.nn.RNN, 'gru': torch.nn.GRU, 'lstm': torch.nn.LSTM}[kind](n_in, n_hid)\n"
-            "layer.load_state_dict(state)\n"
-            "result = step_gradient_norms(layer, x, weights).detach()")
+    inputs = dict(
+        kind=kind,
+        state={n: v.detach().clone() for n, v in layer.state_dict().items()},
+        x=x,
+        weights=weights,
+        n_in=n_in,
+        n_hid=n_hid,
+    )
+    code = (
+        "layer = {'rnn': torch.nn.RNN, 'gru': torch.nn.GRU, 'lstm': torch.nn.LSTM}[kind](n_in, n_hid)\n"
+        "layer.load_state_dict(state)\n"
+        "result = step_gradient_norms(layer, x, weights).detach()"
+    )
     if log:
         code += "\nresult = torch.log10(result.double().clamp_min(1e-30))"
-    return Case(f"step_gradient_norms_{k}", ["step_gradient_norms_visible", "step_gradient_norms_hidden"],
-                code, inputs, expected, atol=1e-3 if log else 1e-5, forbid=NORMS_RULE)
+    return Case(
+        f"step_gradient_norms_{k}",
+        ["step_gradient_norms_visible", "step_gradient_norms_hidden"],
+        code,
+        inputs,
+        expected,
+        atol=1e-3 if log else 1e-5,
+        forbid=NORMS_RULE,
+    )
 
 
 def _clip_case(k, shapes, scale, max_norm):
@@ -53,18 +71,28 @@ def _clip_case(k, shapes, scale, max_norm):
         p.grad = g.clone()
     total = nn.utils.clip_grad_norm_(params, max_norm)
     expected = (total.detach() / scale, [p.grad.detach() / scale for p in params])
-    code = ("params = [torch.nn.Parameter(torch.zeros(g.shape)) for g in grads]\n"
-            "for p, g in zip(params, grads):\n"
-            "    p.grad = g.clone()\n"
-            "total = clip_grad_norm((p for p in params), max_norm)\n"
-            "result = (total.detach() / scale, [p.grad.detach() / scale for p in params])")
-    return Case(f"clip_grad_norm_{k}", ["clip_grad_norm_visible", "clip_grad_norm_hidden"], code,
-                dict(grads=grads, scale=scale, max_norm=max_norm), expected, forbid=CLIP_RULE)
+    code = (
+        "params = [torch.nn.Parameter(torch.zeros(g.shape)) for g in grads]\n"
+        "for p, g in zip(params, grads):\n"
+        "    p.grad = g.clone()\n"
+        "total = clip_grad_norm((p for p in params), max_norm)\n"
+        "result = (total.detach() / scale, [p.grad.detach() / scale for p in params])"
+    )
+    return Case(
+        f"clip_grad_norm_{k}",
+        ["clip_grad_norm_visible", "clip_grad_norm_hidden"],
+        code,
+        dict(grads=grads, scale=scale, max_norm=max_norm),
+        expected,
+        forbid=CLIP_RULE,
+    )
 
 
-_FORGET_MODEL = ("torch.nn.ModuleDict({'encoder': torch.nn.LSTM(2, 3, num_layers=num_layers, bidirectional=bidirectional),"
-                 " 'cell': torch.nn.LSTMCell(3, 4), 'gru': torch.nn.GRU(4, 3),"
-                 " 'plain': torch.nn.LSTM(3, 2, bias=False)}).to(dtype)")
+_FORGET_MODEL = (
+    "torch.nn.ModuleDict({'encoder': torch.nn.LSTM(2, 3, num_layers=num_layers, bidirectional=bidirectional),"
+    " 'cell': torch.nn.LSTMCell(3, 4), 'gru': torch.nn.GRU(4, 3),"
+    " 'plain': torch.nn.LSTM(3, 2, bias=False)}).to(dtype)"
+)
 
 
 def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
@@ -73,26 +101,29 @@ def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
     i, g, o entries of each bias, every GRU parameter) and the count."""
     with torch.random.fork_rng():
         torch.manual_seed(9900 + k)
-        model = eval(_FORGET_MODEL, {"torch": torch, "num_layers": num_layers, "bidirectional": bidirectional,
-                                     "dtype": dtype})
+        model = eval(
+            _FORGET_MODEL, {"torch": torch, "num_layers": num_layers, "bidirectional": bidirectional, "dtype": dtype}
+        )
     state = {n: v.detach().clone() for n, v in model.state_dict().items()}
     for module in (model["encoder"], model["cell"]):
         set_forget_bias(module, value)
-    count = num_layers * (2 if bidirectional else 1) + 1          # the encoder's pairs and the cell's
-    code = ("dtype = getattr(torch, dtype_name)\n"
-            f"model = {_FORGET_MODEL}\n"
-            "model.load_state_dict(state)\n"
-            "_count = set_forget_bias(model, value)\n"
-            "result = {'count': _count}\n"
-            "for _key, _m in model.items():\n"
-            "    _H = _m.hidden_size\n"
-            "    _keep = torch.cat([torch.arange(0, _H), torch.arange(2 * _H, 4 * _H)])\n"
-            "    for _n, _p in _m.named_parameters():\n"
-            "        _name = _key + '.' + _n\n"
-            "        if _n.startswith('bias_ih') and not isinstance(_m, torch.nn.GRU):\n"
-            "            result['sum ' + _name] = (_p + _m.get_parameter(_n.replace('bias_ih', 'bias_hh'))).detach().clone()\n"
-            "        _bias = _n.startswith('bias') and not isinstance(_m, torch.nn.GRU)\n"
-            "        result[_name] = (_p[_keep] if _bias else _p).detach().clone()\n")
+    count = num_layers * (2 if bidirectional else 1) + 1  # the encoder's pairs and the cell's
+    code = (
+        "dtype = getattr(torch, dtype_name)\n"
+        f"model = {_FORGET_MODEL}\n"
+        "model.load_state_dict(state)\n"
+        "_count = set_forget_bias(model, value)\n"
+        "result = {'count': _count}\n"
+        "for _key, _m in model.items():\n"
+        "    _H = _m.hidden_size\n"
+        "    _keep = torch.cat([torch.arange(0, _H), torch.arange(2 * _H, 4 * _H)])\n"
+        "    for _n, _p in _m.named_parameters():\n"
+        "        _name = _key + '.' + _n\n"
+        "        if _n.startswith('bias_ih') and not isinstance(_m, torch.nn.GRU):\n"
+        "            result['sum ' + _name] = (_p + _m.get_parameter(_n.replace('bias_ih', 'bias_hh'))).detach().clone()\n"
+        "        _bias = _n.startswith('bias') and not isinstance(_m, torch.nn.GRU)\n"
+        "        result[_name] = (_p[_keep] if _bias else _p).detach().clone()\n"
+    )
     expected = {"count": count}
     for key, m in model.items():
         H = m.hidden_size
@@ -103,9 +134,15 @@ def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
                 expected["sum " + name] = (p + m.get_parameter(n.replace("bias_ih", "bias_hh"))).detach().clone()
             bias = n.startswith("bias") and not isinstance(m, nn.GRU)
             expected[name] = (p[keep] if bias else p).detach().clone()
-    return Case(f"set_forget_bias_{k}", ["set_forget_bias_visible", "set_forget_bias_hidden"], code,
-                dict(state=state, value=value, num_layers=num_layers, bidirectional=bidirectional,
-                     dtype_name=str(dtype)[6:]), expected, atol=1e-6, forbid=FORGET_RULE)
+    return Case(
+        f"set_forget_bias_{k}",
+        ["set_forget_bias_visible", "set_forget_bias_hidden"],
+        code,
+        dict(state=state, value=value, num_layers=num_layers, bidirectional=bidirectional, dtype_name=str(dtype)[6:]),
+        expected,
+        atol=1e-6,
+        forbid=FORGET_RULE,
+    )
 
 
 def _bptt_case(k, seq_len, batch, n_in, n_hid):
@@ -113,8 +150,14 @@ def _bptt_case(k, seq_len, batch, n_in, n_hid):
     from nn.RNN and autograd."""
     g = torch.Generator().manual_seed(9950 + k)
     rand = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64)
-    values = [rand(seq_len, batch, n_in), rand(batch, n_hid), 0.5 * rand(n_hid, n_in), 0.5 * rand(n_hid, n_hid),
-              rand(n_hid), rand(n_hid)]
+    values = [
+        rand(seq_len, batch, n_in),
+        rand(batch, n_hid),
+        0.5 * rand(n_hid, n_in),
+        0.5 * rand(n_hid, n_hid),
+        rand(n_hid),
+        rand(n_hid),
+    ]
     grad_output = rand(seq_len, batch, n_hid)
     leaves = [v.clone().requires_grad_() for v in values]
     layer = nn.RNN(n_in, n_hid, dtype=torch.float64)
@@ -123,19 +166,34 @@ def _bptt_case(k, seq_len, batch, n_in, n_hid):
         setattr(layer, name, value)
     output, _ = layer(leaves[0], leaves[1][None])
     grads = torch.autograd.grad((output * grad_output).sum(), leaves)
-    code = ("_g = rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output)\n"
-            "result = {k: _g[k] for k in ('x', 'h0', 'W_ih', 'W_hh', 'b_ih', 'b_hh')}")
-    return Case(f"rnn_backward_{k}", ["rnn_backward_visible", "rnn_backward_hidden"], code,
-                dict(zip(BPTT_NAMES, values), grad_output=grad_output),
-                {n: d.detach() for n, d in zip(BPTT_NAMES, grads)}, atol=1e-9, forbid=BPTT_RULE,
-                autograd=False)                                   # "the backward pass by hand"
+    code = (
+        "_g = rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output)\n"
+        "result = {k: _g[k] for k in ('x', 'h0', 'W_ih', 'W_hh', 'b_ih', 'b_hh')}"
+    )
+    return Case(
+        f"rnn_backward_{k}",
+        ["rnn_backward_visible", "rnn_backward_hidden"],
+        code,
+        dict(zip(BPTT_NAMES, values), grad_output=grad_output),
+        {n: d.detach() for n, d in zip(BPTT_NAMES, grads)},
+        atol=1e-9,
+        forbid=BPTT_RULE,
+        autograd=False,
+    )  # "the backward pass by hand"
 
 
 def cases(course):
-    out = [_norms_case(0, "rnn", 7, 3, 2, 4), _norms_case(1, "gru", 5, 2, 3, 3),
-           _norms_case(2, "lstm", 9, 2, 2, 5), _norms_case(4, "rnn", 100, 8, 2, 32, log=True)]
-    out += [_clip_case(0, [(3, 2), (4,)], 4.0, 1.0), _clip_case(1, [(5,), (2, 2)], 0.05, 1.0),
-            _clip_case(2, [(4,), (3,)], 1e-6, 1e-6)]
+    out = [
+        _norms_case(0, "rnn", 7, 3, 2, 4),
+        _norms_case(1, "gru", 5, 2, 3, 3),
+        _norms_case(2, "lstm", 9, 2, 2, 5),
+        _norms_case(4, "rnn", 100, 8, 2, 32, log=True),
+    ]
+    out += [
+        _clip_case(0, [(3, 2), (4,)], 4.0, 1.0),
+        _clip_case(1, [(5,), (2, 2)], 0.05, 1.0),
+        _clip_case(2, [(4,), (3,)], 1e-6, 1e-6),
+    ]
     out += [_forget_case(0, 1.0, 2, True), _forget_case(1, -0.5, 3, False, torch.float64)]
     out += [_bptt_case(0, 5, 3, 2, 4), _bptt_case(1, 1, 1, 3, 2)]
     return out + graded_quiz_cases("ps07_gradient_flow", course)

@@ -1,5 +1,6 @@
 """Re-checks for ps08: the metrics, the chronological split, the evaluation of a classifier and
 the quiz, called with inputs the tests never use and compared with references computed here."""
+
 import torch
 
 from autograder.grading.recheck import Case, graded_quiz_cases
@@ -9,10 +10,17 @@ from rnnlab.metrics import classification_scores, confusion_counts
 # the hidden tests' rules (forbid_calls), judged in the re-check process too: no ready-made
 # metrics (scikit-learn's or the course's), not the course's split or windows, not the course's
 # scoring of the classifier
-READY_MADE = ("sklearn.metrics.confusion_matrix", "sklearn.metrics.precision_score", "sklearn.metrics.recall_score",
-              "sklearn.metrics.f1_score", "sklearn.metrics.precision_recall_fscore_support",
-              "rnnlab.metrics.confusion_counts", "rnnlab.metrics.confusion_matrix",
-              "rnnlab.metrics.scores_from_counts", "rnnlab.metrics.classification_scores")
+READY_MADE = (
+    "sklearn.metrics.confusion_matrix",
+    "sklearn.metrics.precision_score",
+    "sklearn.metrics.recall_score",
+    "sklearn.metrics.f1_score",
+    "sklearn.metrics.precision_recall_fscore_support",
+    "rnnlab.metrics.confusion_counts",
+    "rnnlab.metrics.confusion_matrix",
+    "rnnlab.metrics.scores_from_counts",
+    "rnnlab.metrics.classification_scores",
+)
 SPLIT_RULE = ("rnnlab.forecast.chronological_split", "rnnlab.forecast.make_windows")
 EVALUATE_RULE = ("rnnlab.classify.spam_scores", "rnnlab.classify.accuracy_and_recall")
 
@@ -23,21 +31,35 @@ def _metrics_case(k, n, rate):
     y_pred = torch.where(torch.rand(n, generator=g) < 0.2, 1 - y_true, y_true)
     s = classification_scores(y_true, y_pred)
     expected = (confusion_counts(y_true, y_pred), (s["precision"], s["recall"], s["f1"]))
-    code = ("result = (dict(confusion_counts(y_true, y_pred)),"
-            " tuple(float(v) for v in precision_recall_f1(y_true, y_pred)))")
-    return Case(f"classification_metrics_{k}", ["classification_metrics_visible", "classification_metrics_hidden"],
-                code, {"y_true": y_true, "y_pred": y_pred}, expected, atol=1e-6, forbid=READY_MADE)
+    code = (
+        "result = (dict(confusion_counts(y_true, y_pred)),"
+        " tuple(float(v) for v in precision_recall_f1(y_true, y_pred)))"
+    )
+    return Case(
+        f"classification_metrics_{k}",
+        ["classification_metrics_visible", "classification_metrics_hidden"],
+        code,
+        {"y_true": y_true, "y_pred": y_pred},
+        expected,
+        atol=1e-6,
+        forbid=READY_MADE,
+    )
 
 
 def _split_case(k, n, window, test_size):
     series = torch.randn(n, generator=torch.Generator().manual_seed(9810 + k)).cumsum(0)
-    X = torch.stack([series[i:i + window] for i in range(n - window)]).unsqueeze(-1)
+    X = torch.stack([series[i : i + window] for i in range(n - window)]).unsqueeze(-1)
     y = series[window:]
     cut = len(y) - test_size
-    return Case(f"chronological_split_{k}", ["chronological_split_visible", "chronological_split_hidden"],
-                f"result = tuple(t.clone() for t in chronological_split(series, {window}, {test_size}))",
-                {"series": series}, (X[:cut], y[:cut].clone(), X[cut:], y[cut:].clone()), atol=1e-6,
-                forbid=SPLIT_RULE)
+    return Case(
+        f"chronological_split_{k}",
+        ["chronological_split_visible", "chronological_split_hidden"],
+        f"result = tuple(t.clone() for t in chronological_split(series, {window}, {test_size}))",
+        {"series": series},
+        (X[:cut], y[:cut].clone(), X[cut:], y[cut:].clone()),
+        atol=1e-6,
+        forbid=SPLIT_RULE,
+    )
 
 
 def _evaluate_case():
@@ -49,17 +71,36 @@ def _evaluate_case():
         p_spam = model(data.tokens, data.lengths).softmax(1)[:, 1]
     threshold = float(p_spam.median())
     s = classification_scores(data.labels, (p_spam >= threshold).long())
-    inputs = {"state": {k: v.clone() for k, v in model.state_dict().items()}, "tokens": data.tokens,
-              "lengths": data.lengths, "labels": data.labels, "threshold": threshold}
-    code = ("from rnnlab.classify import Messages as _M, SpamClassifier as _S\n"
-            "_m = _S(hidden_size=6)\n_m.load_state_dict(state)\n"
-            "_r = evaluate_classifier(_m, _M(tokens, lengths, labels), threshold)\n"
-            "result = {k: _r[k] for k in ('tp', 'fp', 'fn', 'tn', 'accuracy', 'precision', 'recall', 'f1')}")
-    return Case("evaluate_classifier_0", ["evaluate_classifier_visible", "evaluate_classifier_hidden"],
-                code, inputs, dict(s), atol=1e-6, forbid=EVALUATE_RULE)
+    inputs = {
+        "state": {k: v.clone() for k, v in model.state_dict().items()},
+        "tokens": data.tokens,
+        "lengths": data.lengths,
+        "labels": data.labels,
+        "threshold": threshold,
+    }
+    code = (
+        "from rnnlab.classify import Messages as _M, SpamClassifier as _S\n"
+        "_m = _S(hidden_size=6)\n_m.load_state_dict(state)\n"
+        "_r = evaluate_classifier(_m, _M(tokens, lengths, labels), threshold)\n"
+        "result = {k: _r[k] for k in ('tp', 'fp', 'fn', 'tn', 'accuracy', 'precision', 'recall', 'f1')}"
+    )
+    return Case(
+        "evaluate_classifier_0",
+        ["evaluate_classifier_visible", "evaluate_classifier_hidden"],
+        code,
+        inputs,
+        dict(s),
+        atol=1e-6,
+        forbid=EVALUATE_RULE,
+    )
 
 
 def cases(course):
-    out = [_metrics_case(0, 120, 0.15), _metrics_case(1, 9, 0.5), _split_case(0, 40, 6, 9),
-           _split_case(1, 15, 1, 3), _evaluate_case()]
+    out = [
+        _metrics_case(0, 120, 0.15),
+        _metrics_case(1, 9, 0.5),
+        _split_case(0, 40, 6, 9),
+        _split_case(1, 15, 1, 3),
+        _evaluate_case(),
+    ]
     return out + graded_quiz_cases("ps08_evaluating_models", course)

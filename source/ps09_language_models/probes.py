@@ -10,6 +10,7 @@ so the logits depend on the whole past. Each probe draws with its own seeded tor
 torch.multinomial's draws (an exponential per entry, then an argmax) are the same on every CPU,
 unlike torch.randn's. The ties probe's table holds whole numbers, so that several logits equal
 the k-th largest exactly (sums of halves of whole numbers are exact in float64)."""
+
 import torch
 from torch import nn
 
@@ -21,9 +22,11 @@ from rnnlab.probes import Inputs
 
 def _batches(seed, length, n_streams, steps):
     """Random ids (not 0, 1, 2 ...: a stream read in the wrong order must not look right)."""
+
     def probe(names):
         ids = torch.from_numpy(Inputs(seed).rng.integers(0, 1000, size=length)).long()
         return call(names["stream_batches"], ids, n_streams, steps)
+
     return probe
 
 
@@ -34,11 +37,12 @@ def _perplexity(seed, lengths, steps, vocab):
     def probe(names):
         r = Inputs(seed)
         logits = r.randn(len(lengths), steps, vocab, scale=2.0)
-        for b, n in enumerate(lengths):                       # wild values in the padding
+        for b, n in enumerate(lengths):  # wild values in the padding
             logits[b, n:] = r.randn(steps - n, vocab, scale=20.0)
         targets = torch.from_numpy(r.rng.integers(0, vocab, size=(len(lengths), steps))).long()
         mask = torch.arange(steps) < torch.tensor(lengths).unsqueeze(1)
         return call(names["masked_perplexity"], logits, targets, mask)
+
     return probe
 
 
@@ -47,36 +51,52 @@ def _perplexity(seed, lengths, steps, vocab):
 
 def _sampled(sample_tokens, table, first, state, n, temperature, top_k, seed):
     """The sample drawn with a model whose state carries the whole past, from a seeded generator."""
+
     def step(token, state):
         state = 0.5 * state + table[token]
         return state.clone(), state
+
     return sample_tokens(step, first, state, n, temperature, top_k, torch.Generator().manual_seed(seed))
 
 
 def _sample(seed, vocab, first, n, temperature, top_k, whole=False):
     def probe(names):
         table = Inputs(seed).randn(vocab, vocab, scale=2.0)
-        if whole:                                             # ties at the k-th largest
+        if whole:  # ties at the k-th largest
             table = table.round()
-        return call(_sampled, names["sample_tokens"], table, first, torch.zeros(vocab, dtype=torch.float64),
-                    n, temperature, top_k, 900 + seed)
+        return call(
+            _sampled,
+            names["sample_tokens"],
+            table,
+            first,
+            torch.zeros(vocab, dtype=torch.float64),
+            n,
+            temperature,
+            top_k,
+            900 + seed,
+        )
+
     return probe
 
 
 def _sampled_by_default(sample_tokens, table, first, state, n):
     """The sample drawn with temperature, top_k and generator left out (torch's global generator,
     which run_probes seeds before every probe)."""
+
     def step(token, state):
         state = 0.5 * state + table[token]
         return state.clone(), state
+
     return sample_tokens(step, first, state, n)
 
 
 def _sample_by_default(seed, vocab, first, n):
     def probe(names):
         table = Inputs(seed).randn(vocab, vocab, scale=2.0)
-        return call(_sampled_by_default, names["sample_tokens"], table, first,
-                    torch.zeros(vocab, dtype=torch.float64), n)
+        return call(
+            _sampled_by_default, names["sample_tokens"], table, first, torch.zeros(vocab, dtype=torch.float64), n
+        )
+
     return probe
 
 
@@ -87,8 +107,11 @@ def _gru_and_grad(gru_forward, gru, x, h0):
     """The result, and which of its tensors hang on the autograd graph (the exercise works under
     torch.no_grad(): none should)."""
     result = gru_forward(gru, x, h0)
-    attached = [bool(t.requires_grad) for t in result if isinstance(t, torch.Tensor)] \
-        if isinstance(result, (tuple, list)) else None
+    attached = (
+        [bool(t.requires_grad) for t in result if isinstance(t, torch.Tensor)]
+        if isinstance(result, (tuple, list))
+        else None
+    )
     return result, attached
 
 
@@ -99,20 +122,21 @@ def _gru(seed, layers, n_in, n_hid, T, B, with_h0):
         x = r.randn(T, B, n_in)
         h0 = r.randn(layers, B, n_hid) if with_h0 else None
         return call(_gru_and_grad, names["gru_forward"], gru, x, h0)
+
     return probe
 
 
 PROBES = {
     "stream_batches": [
-        _batches(1, 27, 3, 4),          # the text splits evenly (27 = 3 x 9), rows cut into whole chunks
-        _batches(2, 24, 2, 3),          # a tail left over in every row
-        tagged(_batches(3, 10, 1, 3), "size_one"),          # one stream
-        tagged(_batches(4, 9, 2, 1), "size_one"),           # chunks of one step
-        tagged(_batches(5, 8, 2, 4), "refuse"),           # too short for one chunk: a ValueError
+        _batches(1, 27, 3, 4),  # the text splits evenly (27 = 3 x 9), rows cut into whole chunks
+        _batches(2, 24, 2, 3),  # a tail left over in every row
+        tagged(_batches(3, 10, 1, 3), "size_one"),  # one stream
+        tagged(_batches(4, 9, 2, 1), "size_one"),  # chunks of one step
+        tagged(_batches(5, 8, 2, 4), "refuse"),  # too short for one chunk: a ValueError
     ],
     "masked_perplexity": [
         _perplexity(11, [4, 2, 1], 4, 5),
-        tagged(_perplexity(12, [2], 3, 4), "size_one"),     # a batch of one
+        tagged(_perplexity(12, [2], 3, 4), "size_one"),  # a batch of one
         _perplexity(13, [3, 3], 3, 3),  # no padding
         _perplexity(14, [1, 5], 5, 6),
     ],

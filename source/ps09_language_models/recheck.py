@@ -2,6 +2,7 @@
 the graded quiz, called with inputs the tests never use and compared with references computed here,
 each exercise with the rule its hidden tests keep (the course's functions it must not call).
 The quiz keys are read from the hidden tests of the course being graded (source/ only)."""
+
 import math
 
 import torch
@@ -16,21 +17,35 @@ LM = "rnnlab.language_model."
 BATCHES_RULE = (LM + "batchify", LM + "chunks")
 PERPLEXITY_RULE = (LM + "perplexity", LM + "bits_per_char", LM + "cross_entropy_of")
 SAMPLE_RULE = (LM + "shape_logits", LM + "next_char_probs", LM + "generate", LM + "stepper")
-GRU_RULE = (LM + "gru_step", "rnnlab.units.unit_trace", "torch.nn.modules.rnn.GRU.forward",
-            "torch.nn.modules.rnn.GRUCell.forward")
+GRU_RULE = (
+    LM + "gru_step",
+    "rnnlab.units.unit_trace",
+    "torch.nn.modules.rnn.GRU.forward",
+    "torch.nn.modules.rnn.GRUCell.forward",
+)
 
 
 def _batches_case(k, length, n, steps):
     ids = torch.randint(0, 40, (length,), generator=torch.Generator().manual_seed(9900 + k))
     per = (length - 1) // n
     chunks = per // steps
-    x = torch.stack([torch.stack([ids[s * per + j * steps: s * per + (j + 1) * steps] for s in range(n)])
-                     for j in range(chunks)])
-    y = torch.stack([torch.stack([ids[s * per + j * steps + 1: s * per + (j + 1) * steps + 1] for s in range(n)])
-                     for j in range(chunks)])
-    return Case(f"stream_batches_{k}", ["stream_batches_visible", "stream_batches_hidden"],
-                "result = tuple(t.clone() for t in stream_batches(ids, n, steps))",
-                {"ids": ids, "n": n, "steps": steps}, (x, y), forbid=BATCHES_RULE)
+    x = torch.stack(
+        [torch.stack([ids[s * per + j * steps : s * per + (j + 1) * steps] for s in range(n)]) for j in range(chunks)]
+    )
+    y = torch.stack(
+        [
+            torch.stack([ids[s * per + j * steps + 1 : s * per + (j + 1) * steps + 1] for s in range(n)])
+            for j in range(chunks)
+        ]
+    )
+    return Case(
+        f"stream_batches_{k}",
+        ["stream_batches_visible", "stream_batches_hidden"],
+        "result = tuple(t.clone() for t in stream_batches(ids, n, steps))",
+        {"ids": ids, "n": n, "steps": steps},
+        (x, y),
+        forbid=BATCHES_RULE,
+    )
 
 
 def _perplexity_case(k, lengths, vocab):
@@ -41,10 +56,15 @@ def _perplexity_case(k, lengths, vocab):
     mask = torch.arange(steps) < torch.tensor(lengths).unsqueeze(1)
     nll = -torch.log_softmax(logits.double(), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     h = float(nll[mask].sum() / mask.sum())
-    return Case(f"masked_perplexity_{k}", ["masked_perplexity_visible", "masked_perplexity_hidden"],
-                "result = tuple(float(v) for v in masked_perplexity(logits, targets, mask))",
-                {"logits": logits, "targets": targets, "mask": mask}, (math.exp(h), h / math.log(2)), atol=1e-6,
-                forbid=PERPLEXITY_RULE)
+    return Case(
+        f"masked_perplexity_{k}",
+        ["masked_perplexity_visible", "masked_perplexity_hidden"],
+        "result = tuple(float(v) for v in masked_perplexity(logits, targets, mask))",
+        {"logits": logits, "targets": targets, "mask": mask},
+        (math.exp(h), h / math.log(2)),
+        atol=1e-6,
+        forbid=PERPLEXITY_RULE,
+    )
 
 
 def _sample_case(k, vocab, n, temperature, top_k):
@@ -60,12 +80,21 @@ def _sample_case(k, vocab, n, temperature, top_k):
         token = int(torch.multinomial(probs, 1, generator=g))
         tokens.append(token)
         total += math.log(float(probs[token]))
-    code = ("def _step(token, state):\n    return table[token] * (1 + 0.05 * state), state + 1\n"
-            f"_out = sample_tokens(_step, 0, 0, {n}, temperature={temperature}, top_k={top_k}, "
-            f"generator=torch.Generator().manual_seed({9930 + k}))\n"
-            "result = ([int(t) for t in _out[0]], float(_out[1]))")
-    return Case(f"sample_tokens_{k}", ["sample_tokens_visible", "sample_tokens_hidden"], code,
-                {"table": table}, (tokens, total), atol=1e-6, forbid=SAMPLE_RULE)
+    code = (
+        "def _step(token, state):\n    return table[token] * (1 + 0.05 * state), state + 1\n"
+        f"_out = sample_tokens(_step, 0, 0, {n}, temperature={temperature}, top_k={top_k}, "
+        f"generator=torch.Generator().manual_seed({9930 + k}))\n"
+        "result = ([int(t) for t in _out[0]], float(_out[1]))"
+    )
+    return Case(
+        f"sample_tokens_{k}",
+        ["sample_tokens_visible", "sample_tokens_hidden"],
+        code,
+        {"table": table},
+        (tokens, total),
+        atol=1e-6,
+        forbid=SAMPLE_RULE,
+    )
 
 
 def _gru_case(k, layers, n_in, n_hid, T, B):
@@ -75,12 +104,27 @@ def _gru_case(k, layers, n_in, n_hid, T, B):
         x, h0 = torch.randn(T, B, n_in), torch.randn(layers, B, n_hid)
     with torch.no_grad():
         output, h_n = gru(x, h0)
-    inputs = dict(state={name: v.detach().clone() for name, v in gru.state_dict().items()}, x=x, h0=h0,
-                  n_in=n_in, n_hid=n_hid, layers=layers)
-    code = ("layer = torch.nn.GRU(n_in, n_hid, num_layers=layers)\nlayer.load_state_dict(state)\n"
-            "result = tuple(t.detach().clone() for t in gru_forward(layer, x, h0))")
-    return Case(f"gru_forward_{k}", ["gru_forward_visible", "gru_forward_hidden"], code, inputs,
-                (output, h_n), atol=1e-5, forbid=GRU_RULE)
+    inputs = dict(
+        state={name: v.detach().clone() for name, v in gru.state_dict().items()},
+        x=x,
+        h0=h0,
+        n_in=n_in,
+        n_hid=n_hid,
+        layers=layers,
+    )
+    code = (
+        "layer = torch.nn.GRU(n_in, n_hid, num_layers=layers)\nlayer.load_state_dict(state)\n"
+        "result = tuple(t.detach().clone() for t in gru_forward(layer, x, h0))"
+    )
+    return Case(
+        f"gru_forward_{k}",
+        ["gru_forward_visible", "gru_forward_hidden"],
+        code,
+        inputs,
+        (output, h_n),
+        atol=1e-5,
+        forbid=GRU_RULE,
+    )
 
 
 def cases(course):

@@ -1,6 +1,8 @@
 """Returns objects whose __eq__ is always true, for the tensors and for the quiz answers."""
+
 EXPECT = {"lose": ["lstm_step", "quiz"]}
-CELLS = {"lstm_step": '''
+CELLS = {
+    "lstm_step": """
 class AlwaysEqual:
     shape = property(lambda self: (2, 4))
     def __eq__(self, other):
@@ -10,5 +12,8 @@ class AlwaysEqual:
     __hash__ = object.__hash__
 
 def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
-    return AlwaysEqual(), AlwaysEqual(), {name: AlwaysEqual() for name in ("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh")}
-''', "quiz": 'quiz_answers = {f"q{k}": AlwaysEqual() for k in range(1, 4)}'}
+    return AlwaysEqual(), AlwaysEqual(), {name: AlwaysEqual() \
+for name in ("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh")}
+""",
+    "quiz": 'quiz_answers = {f"q{k}": AlwaysEqual() for k in range(1, 4)}',
+}

@@ -2,12 +2,13 @@
 cuts lines, not long ones): with the old pipeline a 160 MB autograded notebook, as large a
 feedback file and a worker of over a gigabyte. Now every output is capped as it arrives
 from the kernel (per output, per cell, per notebook), and feedback is capped again."""
+
 EXPECT = {"full": True, "output_has": ["cut by the grader"]}
 # the attack runs first, then the instructor's own answer
-ATTACK = '''
+ATTACK = """
 from IPython.display import display as _display
 for _k in range(4):
     print(str(_k) * (20 * 1024 * 1024))
     _display(str(_k) * (20 * 1024 * 1024))
-'''
+"""
 EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}

@@ -1,5 +1,6 @@
 """Edits grading metadata: 100 points for one quiz question, a test cell that no longer grades,
 a test cell declared a solution. All of it is restored from the release version."""
+
 EXPECT = {"full": True, "max_score": 20, "flag": "grading metadata edited"}
 
 

@@ -7,9 +7,13 @@ with a reason that blamed a loop that never ends. The kernel is now killed, not 
 shutdown (the cell's limit and INTERRUPT_GRACE in all), and the reason names the kernel's own
 output or connections, or garbled messages (the cell's text, quoted in nbgrader's log, holds
 `<IDS|MSG>`), or its death if the junk killed it first. The rest of the batch goes on."""
-EXPECT = {"status": "failed", "reason": ("the kernel's own output or connections",
-                                         "kernel's messages to the grader were garbled", "kernel died")}
-CELLS = {"quiz": '''
+
+EXPECT = {
+    "status": "failed",
+    "reason": ("the kernel's own output or connections", "kernel's messages to the grader were garbled", "kernel died"),
+}
+CELLS = {
+    "quiz": """
 import os
 for fd in range(3, 65):
     try:
@@ -17,4 +21,5 @@ for fd in range(3, 65):
     except OSError:
         pass
 quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
-'''}
+"""
+}

@@ -2,9 +2,10 @@
 up to 1.5 GB, and prints how much it wrote. The old sandbox's working folder was a scratch
 copy on the host's disk, limited only per file: 896 MB got through. Now every writable place is
 a size-capped tmpfs (256 + 256 + 64 MB); the writes stop there and grading goes on."""
+
 EXPECT = {"full": True, "output_has": ["DISK-FLOOD wrote"]}
 # the attack runs first, then the instructor's own answer
-ATTACK = '''
+ATTACK = """
 import os as _os
 _chunk, _written = b"\\0" * (32 * 1024 * 1024), 0
 _places = (".", "/tmp", "/dev/shm", _os.path.expanduser("~"))
@@ -25,5 +26,5 @@ for _n, _place in enumerate(_places):
             _os.remove(_os.path.join(_place, f"flood-{_n}-{_k}.bin"))
         except OSError:
             pass
-'''
+"""
 EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}

@@ -4,6 +4,7 @@ characters between the letters. The old scan looked for exact lines and their HT
 let all of it through; a later one undid these encodings and withheld the feedback. Since issue
 29 the feedback shows only outputs of the student's own run and each test's verdict, so what this
 prints in the grading kernel (kept for the instructor in the graded notebook) never reaches it."""
+
 EXPECT = {"full": True, "output_has": ["BEGIN HIDDEN TESTS"[::-1]]}
 HOOK = """
 _seen_cells = []
@@ -18,5 +19,7 @@ print(_loot[::-1])
 print("\\u200b".join(_loot))
 """
 # the attack runs first, then the instructor's own answers
-EDITS = {"lstm_step": [("def lstm_step(", HOOK + "\ndef lstm_step(")],
-         "lstm_all_gates": [("def lstm_all_gates(", LEAK + "\ndef lstm_all_gates(")]}
+EDITS = {
+    "lstm_step": [("def lstm_step(", HOOK + "\ndef lstm_step(")],
+    "lstm_all_gates": [("def lstm_all_gates(", LEAK + "\ndef lstm_all_gates(")],
+}

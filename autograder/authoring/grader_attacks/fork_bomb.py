@@ -1,8 +1,10 @@
 """Forks until the system refuses. The process limit stops it; the children die with the sandbox.
 The children hold the kernel's end of the pipe that lets the re-check start: the re-check must
 start anyway (it waited 60 s for the pipe to close, then every answer lost its points)."""
+
 EXPECT = {"output_has": ["fork stopped after"], "flag_lacks": "did not report its guards"}
-CELLS = {"quiz": '''
+CELLS = {
+    "quiz": """
 import os, time
 children = 0
 try:
@@ -14,4 +16,5 @@ try:
 except OSError as err:
     print(f"fork stopped after {children} children: {err.strerror}")
 quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
-'''}
+"""
+}

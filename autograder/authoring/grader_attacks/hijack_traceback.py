@@ -1,7 +1,9 @@
 """A wrong answer, with errors hidden: showtraceback replaced, and an input transformer that
 wraps every later cell in try/except, so failing tests look like passing ones in the kernel."""
+
 EXPECT = {"lose": ["lstm_step"], "flag": "replaced or hooked"}
-CELLS = {"lstm_step": '''
+CELLS = {
+    "lstm_step": """
 ip = get_ipython()
 ip.showtraceback = lambda *args, **kwargs: None
 
@@ -12,4 +14,5 @@ ip.input_transformers_post.append(_swallow)
 
 def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
     return h, c
-'''}
+"""
+}

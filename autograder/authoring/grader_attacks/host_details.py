@@ -2,11 +2,12 @@
 the instructor's home and the runtime folder are. Graded normally; the instructor's graded
 notebook keeps those outputs, and the feedback shows none of them (only outputs of the student's
 own run reach it, with the grading machine's folders replaced by a placeholder)."""
+
 EXPECT = {"full": True, "output_has": ["/proc"]}
 # the attack runs first, then the instructor's own answer
-ATTACK = '''
+ATTACK = """
 import os
 print(open("/proc/self/mountinfo").read())
 print(os.getcwd(), dict(os.environ))
-'''
+"""
 EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}

@@ -12,24 +12,36 @@ comment quotes the cell's first line, a line of HTML that breaks out of the quot
 (it became a live element in the feedback). The error a cell of its own raises, and the outputs
 of the student's own run, say HTML too (tests/test_student_text.py opens the feedback, the
 formgrader, the hand-grading page and report.md in Chromium)."""
-PAYLOAD = ("window.__rnnlab_pwned = (window.__rnnlab_pwned || 0) + 1;"
-           "fetch('/api/contents/PWNED-formgrader.txt', {method: 'PUT', headers: {'Content-Type': "
-           "'application/json', 'X-XSRFToken': (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || ''}, "
-           "body: JSON.stringify({type: 'file', format: 'text', content: 'pwned'})});")
+
+PAYLOAD = (
+    "window.__rnnlab_pwned = (window.__rnnlab_pwned || 0) + 1;"
+    "fetch('/api/contents/PWNED-formgrader.txt', {method: 'PUT', headers: {'Content-Type': "
+    "'application/json', 'X-XSRFToken': (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || ''}, "
+    "body: JSON.stringify({type: 'file', format: 'text', content: 'pwned'})});"
+)
 IMG = f'<img src="nope.png" onerror="{PAYLOAD}">'
 SCRIPT = f"<script>{PAYLOAD}</script>"
 SVG_DOC = f'<svg xmlns="http://www.w3.org/2000/svg"><script>{PAYLOAD}</script></svg>'
 # the first line the grader's comment quotes: at most 50 characters are quoted
 FIRST_LINE = "#`<img src=x onerror=document.title='pwned'>`"
 RAISED = "<img src=x onerror=document.title='pwned'> [a](javascript:alert(1))"
-EXPECT = {"lose": ["lstm_step"], "flag": "could not be run again",
-          "output_lacks": ["text/html", "application/javascript", "image/svg+xml"]}
-CELLS = {
-    "explain_forget": (f"The forget gate decides what to keep.\n\n{IMG}\n\n{SCRIPT}\n\n"
-                       f"<svg onload=\"{PAYLOAD}\"></svg> [more](javascript:alert(1)) "
-                       "![pixel](http://127.0.0.1:9/pixel.png)\n"),
+EXPECT = {
+    "lose": ["lstm_step"],
+    "flag": "could not be run again",
+    "output_lacks": ["text/html", "application/javascript", "image/svg+xml"],
 }
-EDITS = {"lstm_step": [("def lstm_step(", f"""{FIRST_LINE}
+CELLS = {
+    "explain_forget": (
+        f"The forget gate decides what to keep.\n\n{IMG}\n\n{SCRIPT}\n\n"
+        f'<svg onload="{PAYLOAD}"></svg> [more](javascript:alert(1)) '
+        "![pixel](http://127.0.0.1:9/pixel.png)\n"
+    ),
+}
+EDITS = {
+    "lstm_step": [
+        (
+            "def lstm_step(",
+            f"""{FIRST_LINE}
 import threading
 _helper = threading.Thread(target=len, args=((),))
 _helper.start()
@@ -39,7 +51,10 @@ display(HTML({IMG!r}))
 display(Javascript({PAYLOAD!r}))
 display(SVG({SVG_DOC!r}))
 
-def lstm_step(""")]}
+def lstm_step(""",
+        )
+    ]
+}
 
 
 def mutate(nb):
@@ -49,8 +64,10 @@ def mutate(nb):
     from nbformat.v4 import new_code_cell, new_output
 
     step = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
-    step.outputs = [new_output("stream", name="stdout", text=f"{IMG}\n{FIRST_LINE}\n"),
-                    new_output("error", ename="ValueError", evalue=RAISED, traceback=[f"ValueError: {RAISED}"])]
+    step.outputs = [
+        new_output("stream", name="stdout", text=f"{IMG}\n{FIRST_LINE}\n"),
+        new_output("error", ename="ValueError", evalue=RAISED, traceback=[f"ValueError: {RAISED}"]),
+    ]
     raising = new_code_cell(f"raise ValueError({RAISED!r})")
-    raising.id = "hostile-html-raises"          # the same in every build: two gradings compare equal
+    raising.id = "hostile-html-raises"  # the same in every build: two gradings compare equal
     nb.cells.append(raising)

@@ -2,8 +2,9 @@
 it), for 8 seconds: the session keyring it inherited and its uid's user keyrings. A key found
 would be printed as KEY-STOLEN. With a session keyring of its own and the user keyrings emptied
 at start, there is nothing to find."""
+
 EXPECT = {"full": True, "output_has": ["no key of another student"], "output_lacks": ["KEY-STOLEN"]}
-STEAL = '''
+STEAL = """
 import ctypes as _ct, time as _time
 _libc = _ct.CDLL(None, use_errno=True)
 _libc.syscall.restype = _ct.c_long
@@ -20,5 +21,5 @@ while _found is None and _time.monotonic() < _until:
     else:
         _time.sleep(0.5)
 print("KEY-STOLEN: " + _found if _found else "no key of another student")
-'''
+"""
 EDITS = {"lstm_step": [("def lstm_step(", STEAL + "\ndef lstm_step(")]}

@@ -3,8 +3,10 @@ notebook ends (a background helper, a pool never closed), which inherits the ker
 pipe that lets the re-check start. The re-check must start, and the answer keep its marks: it
 waited 60 s for that pipe to close, then took every point away as untrusted. In the re-check
 process no new process may start, so there the fork fails and the cell goes on."""
+
 EXPECT = {"full": True, "no_flags": True}
-CELLS = {"quiz": '''
+CELLS = {
+    "quiz": """
 import os, time
 try:
     if os.fork() == 0:          # lives on after the notebook, as a helper started in the background
@@ -13,4 +15,5 @@ try:
 except OSError:
     pass
 quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
-'''}
+"""
+}

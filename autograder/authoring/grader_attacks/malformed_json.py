@@ -1,4 +1,5 @@
 """A notebook file cut short: not valid JSON. Rejected with the reason; nothing else changes."""
+
 EXPECT = {"status": "rejected", "reason": "not valid JSON"}
 
 

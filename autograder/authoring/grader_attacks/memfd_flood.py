@@ -7,14 +7,18 @@ graded. On a heavily loaded machine the group can spend longer than the cell's t
 in the tests) reclaiming its own file pages before the OOM killer acts; the kernel is then
 stopped by the time limit instead (seen once, in a fresh-clone `make test`). Either way the
 memory stays held (tests/test_attacks.py checks the group's peak) and nothing after is graded."""
-EXPECT = {"status": "failed", "reason": ("kernel died", "the kernel stopped answering the grader"),
-          "output_lacks": ["MEMFD-FLOOD held 4320 MB"]}
-FLOOD = '''
+
+EXPECT = {
+    "status": "failed",
+    "reason": ("kernel died", "the kernel stopped answering the grader"),
+    "output_lacks": ["MEMFD-FLOOD held 4320 MB"],
+}
+FLOOD = """
 import os as _os
 _chunk, _files = b"\\2" * (60 * 1024 * 1024), []
 for _f in range(72):
     _files.append(_os.memfd_create(f"flood{_f}"))
     _os.write(_files[-1], _chunk)
 print(f"MEMFD-FLOOD held {60 * len(_files)} MB")
-'''
+"""
 EDITS = {"lstm_step": [("def lstm_step(", FLOOD + "def lstm_step(")]}

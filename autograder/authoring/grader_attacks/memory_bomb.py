@@ -1,10 +1,13 @@
 """Allocates memory until something gives. The address-space limit turns it into a MemoryError
 in that cell; the kernel survives and grading goes on."""
+
 EXPECT = {"lose": ["lstm_step"], "output_has": ["MemoryError"]}
-CELLS = {"lstm_step": '''
+CELLS = {
+    "lstm_step": """
 def _grab():
     blocks = []
     while True:
         blocks.append(bytearray(256 * 1024 * 1024))
 _grab()
-'''}
+"""
+}

@@ -3,8 +3,9 @@ process that none of them reaches alone. The old sandbox had no limit on the ker
 whole. Now the kernel's control group holds all of its processes to 3 GB together: the
 memory limit kills processes of the group, and the exercise whose answer depended on them is
 lost (or the kernel dies with them)."""
+
 EXPECT = {"lose": ["lstm_step"], "output_lacks": ["MEMORY-FLOOD held 4200 MB"]}
-FLOOD = '''
+FLOOD = """
 import os as _os, time as _time
 _kids = []
 for _k in range(12):
@@ -19,6 +20,10 @@ for _k in range(12):
     _kids.append(_pid)
 _held = sum(350 for _p in _kids if _os.waitpid(_p, 0)[1] == 0)
 print(f"MEMORY-FLOOD held {_held} MB")
-'''
-EDITS = {"lstm_step": [("def lstm_step(", FLOOD + "def lstm_step("),
-                      ("    return h_new, c_new, grads", "    return h_new, c_new, grads\n\n\nif _held != 4200:\n    del lstm_step")]}
+"""
+EDITS = {
+    "lstm_step": [
+        ("def lstm_step(", FLOOD + "def lstm_step("),
+        ("    return h_new, c_new, grads", "    return h_new, c_new, grads\n\n\nif _held != 4200:\n    del lstm_step"),
+    ]
+}

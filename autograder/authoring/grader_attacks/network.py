@@ -1,6 +1,8 @@
 """Opens network connections: to send answers out, or to fetch them."""
+
 EXPECT = {"full": True, "output_has": ["network blocked"], "output_lacks": ["NETWORK-OPEN"]}
-CELLS = {"quiz": '''
+CELLS = {
+    "quiz": """
 import socket
 for host, port in [("pypi.org", 443), ("1.1.1.1", 53), ("127.0.0.1", 22), ("10.0.2.2", 80)]:
     try:
@@ -9,4 +11,5 @@ for host, port in [("pypi.org", 443), ("1.1.1.1", 53), ("127.0.0.1", 22), ("10.0
     except OSError as err:
         print("network blocked:", host, type(err).__name__)
 quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
-'''}
+"""
+}

@@ -3,8 +3,10 @@ math.isclose, numpy's testing helpers and the course's check functions, so the t
 the kernel. The grader's re-check outside the kernel takes the points back, and its probes
 (torch.allclose on different tensors, ...) give other answers in the kernel than outside it:
 reported as tampering."""
+
 EXPECT = {"lose": ["lstm_step"], "flag": "TAMPERING"}
-CELLS = {"lstm_step": '''
+CELLS = {
+    "lstm_step": """
 import math, numpy, numpy.testing, torch, rnnlab.checks
 torch.allclose = lambda *a, **k: True
 math.isclose = lambda *a, **k: True
@@ -17,4 +19,5 @@ def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     grads = {name: torch.zeros_like(t) for name, t in zip(("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"),
                                                            (x, h, c, W_ih, W_hh, b_ih, b_hh))}
     return torch.zeros_like(h), torch.zeros_like(c), grads
-'''}
+"""
+}

@@ -6,8 +6,9 @@ No scan can undo a compression it does not try, nor join what is split across ou
 an order it does not know. Before issue 29 the keys reached this student's feedback. Now the
 feedback shows only outputs of the student's own run (none here) and each test's verdict:
 nothing of what ran in the grading kernel."""
+
 EXPECT = {"lose": ["quiz_q"], "output_has": ["KEYS-EXFILTRATED"]}
-QUIZ = '''
+QUIZ = """
 import base64 as _b85, zlib as _z
 from IPython.display import display as _show, update_display as _update
 _keys = []
@@ -31,5 +32,5 @@ get_ipython().events.register("pre_run_cell", _see)
 get_ipython().events.register("post_run_cell", _leak)
 _show({"text/plain": "my answers"}, raw=True, display_id="quiz-keys")
 quiz_answers = {"q1": "d", "q2": "d", "q3": "d"}
-'''
+"""
 CELLS = {"quiz": QUIZ}

@@ -4,8 +4,10 @@ read the kernel's output) and written to descriptor 3 (the re-check process's pi
 29; in the kernel that descriptor is closed). The old re-check's parser raised on that line, the
 caller caught it, added a flag and took back no points: the wrong answer kept them. Now the
 re-check fails closed: the exercise loses its points, with the reason."""
+
 EXPECT = {"lose": ["lstm_step"], "flag": "could not be trusted"}
-CELLS = {"lstm_step": '''
+CELLS = {
+    "lstm_step": """
 import sys, torch, rnnlab.checks
 torch.allclose = lambda *a, **k: True
 rnnlab.checks.check_close = lambda *a, **k: None
@@ -21,4 +23,5 @@ def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     grads = {name: torch.zeros_like(t) for name, t in zip(("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"),
                                                            (x, h, c, W_ih, W_hh, b_ih, b_hh))}
     return torch.zeros_like(h), torch.zeros_like(c), grads
-'''}
+"""
+}

@@ -8,10 +8,11 @@ watch had recorded those calls; the answer cell of lstm_step, run there before a
 rewrites the harness's table of rules so that its calls are not watched at all. Both kept their
 points (issue 50). The watch now writes each observation to the grader's pipe the moment it
 sees it, there is no list left to empty and no table to rewrite, so both lose their points."""
+
 EXPECT = {"lose": ["lstm_step", "lstm_all_gates"], "flag": "rule was broken"}
 
 # shared by both answers: the re-check's frames, if this runs inside it
-FRAMES = '''
+FRAMES = """
 import sys
 
 
@@ -29,9 +30,11 @@ def _erase_record():
         for name, value in frame.f_locals.items():
             if name in ("seen", "broken") and isinstance(value, list):
                 value.clear()
-'''
+"""
 
-STEP = FRAMES + '''
+STEP = (
+    FRAMES
+    + """
 # run in the re-check process before its calls: lstm_step's cases no longer forbid autograd there
 for _frame in _recheck_frames():
     _calls = _frame.f_locals.get("calls")
@@ -66,9 +69,12 @@ def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
                     grad_h_new * tanh_c * o * (1 - o)], dim=1)
     grads = (dz @ W_ih, dz @ W_hh, dc * f, dz.T @ x, dz.T @ h, dz.sum(0), dz.sum(0))
     return h_new, c_new, dict(zip(names, grads))
-'''
+"""
+)
 
-GATES = FRAMES + '''
+GATES = (
+    FRAMES
+    + """
 def lstm_all_gates(lstm, x, hx=None):
     if _recheck_frames():                      # the re-check process: the forbidden helper, then erase it
         import rnnlab.gates
@@ -88,5 +94,6 @@ def lstm_all_gates(lstm, x, hx=None):
             for name, value in zip("ifgoch", (i, f, g, o, c, h)):
                 out[name].append(value)
     return {name: torch.stack(values) for name, values in out.items()}
-'''
+"""
+)
 CELLS = {"lstm_step": STEP, "lstm_all_gates": GATES}

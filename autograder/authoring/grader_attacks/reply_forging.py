@@ -7,9 +7,10 @@ student on that worker were reported before they were graded (0 points, "nbgrade
 grades"). Now the channel is a private pipe the kernel never holds, the kernel's standard
 streams lead to /dev/null (and are not forwarded into the notebook, where a late forward landed
 in the next test cell as stderr, 0 points), and a reply must carry its request's id."""
+
 EXPECT = {"full": True}
 # the attack runs first, then the instructor's own answer
-ATTACK = '''
+ATTACK = """
 import json as _json, os as _os, stat as _stat
 _fake = "RNNLAB-RESULT " + _json.dumps({"autograde": {"success": True, "log": "forged"},
                                         "feedback": {"success": True}}) + "\\n"
@@ -19,5 +20,5 @@ for _fd in range(0, 256):          # every pipe: ipykernel keeps a copy of the d
             _os.write(_fd, (_fake * 40).encode())
     except OSError:
         pass
-'''
+"""
 EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}

@@ -1,4 +1,5 @@
 """A wrong answer, and its test cells turned into markdown and raw cells, which never run."""
+
 EXPECT = {"lose": ["lstm_step"], "flag": "type changed"}
 CELLS = {"lstm_step": "def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):\n    return h, c"}
 

@@ -5,8 +5,9 @@ the course's own rnnlab.gates.lstm_gates with the profiler that forbid_calls wat
 off around the call. Both kept full marks (issue 29). The re-check process judges the rules
 itself: it watches C calls (the engine's run_backward, a profiler or tracer being set) and the
 profiler it set, so both exercises lose their points."""
+
 EXPECT = {"lose": ["lstm_step", "lstm_all_gates"], "flag": "rule was broken"}
-STEP = '''
+STEP = """
 def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     leaves = [t.detach().clone().requires_grad_() for t in (x, h, c, W_ih, W_hh, b_ih, b_hh)]
     with torch.enable_grad():
@@ -19,8 +20,8 @@ def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     engine = torch.autograd.Variable._execution_engine
     grads = engine.run_backward((total,), (torch.ones_like(total),), False, False, tuple(leaves), False, False)
     return h_new.detach(), c_new.detach(), dict(zip(("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"), grads))
-'''
-GATES = '''
+"""
+GATES = """
 def lstm_all_gates(lstm, x, hx=None):
     import sys
     import rnnlab.gates
@@ -31,5 +32,5 @@ def lstm_all_gates(lstm, x, hx=None):
     finally:
         sys.setprofile(watcher)
     return {name: trace[name][0, 0].detach() for name in "ifgoch"}
-'''
+"""
 CELLS = {"lstm_step": STEP, "lstm_all_gates": GATES}

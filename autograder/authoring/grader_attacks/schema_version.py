@@ -1,5 +1,6 @@
 """A cell with nbgrader schema_version 4, which makes stock nbgrader abort the whole class's run.
 Here the metadata is restored and the submission graded like any other."""
+
 EXPECT = {"full": True, "flag": "schema_version"}
 
 

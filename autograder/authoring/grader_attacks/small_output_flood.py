@@ -3,8 +3,9 @@
 counted only characters (30,000 of them made a 32 MB graded notebook). Outputs now cost their structure
 too and are counted (per cell and per notebook), and only a cell's first error is kept whatever
 the budget."""
+
 EXPECT = {"full": True, "output_has": ["cut by the grader"]}
-FLOOD = '''
+FLOOD = """
 from IPython.display import display as _show
 for _k in range(4_000):
     _show({"text/plain": str(_k)}, raw=True)
@@ -13,5 +14,5 @@ for _k in range(500):
         raise ValueError(_k)
     except ValueError:
         get_ipython().showtraceback()
-'''
+"""
 EDITS = {"lstm_step": [("def lstm_step(", FLOOD + "\ndef lstm_step(")]}

@@ -1,6 +1,8 @@
 """Tries to give every student 999 points by writing the gradebook with sqlite3."""
+
 EXPECT = {"full": True, "output_has": ["gradebook blocked"], "output_lacks": ["GRADEBOOK-WRITTEN"]}
-CELLS = {"quiz": '''
+CELLS = {
+    "quiz": """
 import os, sqlite3
 for path in ["../../../gradebook.db", os.path.abspath("../../../gradebook.db"), "/work/main/gradebook.db"]:
     try:
@@ -11,4 +13,5 @@ for path in ["../../../gradebook.db", os.path.abspath("../../../gradebook.db"), 
     except Exception as err:
         print("gradebook blocked:", type(err).__name__)
 quiz_answers = {"q1": "c", "q2": "b", "q3": "c"}
-'''}
+"""
+}

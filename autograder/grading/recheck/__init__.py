@@ -36,17 +36,53 @@ re-check runs outside it:
 What remains possible is written in docs/grading.md: chiefly, code that behaves correctly
 whenever it is called with the grader's inputs is indistinguishable from a correct solution.
 """
+
 from .cases import DIAGNOSIS, Case, diagnostic_cases, graded_quiz_cases, load_cases
 from .judge import Printed, check_torch, comment_text, judge, parse_printed, same
-from .kernel import (CELL_TIMEOUT_ENV, HARNESS_ENV, MARK, OUTPUT_ENV, ExtractChecks, InjectChecks,
-                     clean_probe_answers, kernel_checks_source, preprocessors, probe_answers, wait_cells)
+from .kernel import (
+    CELL_TIMEOUT_ENV,
+    HARNESS_ENV,
+    MARK,
+    OUTPUT_ENV,
+    ExtractChecks,
+    InjectChecks,
+    clean_probe_answers,
+    kernel_checks_source,
+    preprocessors,
+    probe_answers,
+    wait_cells,
+)
 from .record import reaching_flags, reaching_names, recheck_all
 from .runner import runner_source, student_cells
 
 # the re-check's face: the names the grading run, nbgrader's settings, each set's recheck.py and
 # the tests take from it
-__all__ = ["CELL_TIMEOUT_ENV", "DIAGNOSIS", "HARNESS_ENV", "MARK", "OUTPUT_ENV", "Case", "ExtractChecks",
-           "InjectChecks", "Printed", "check_torch", "clean_probe_answers", "comment_text", "diagnostic_cases",
-           "graded_quiz_cases", "judge", "kernel_checks_source", "load_cases", "parse_printed", "preprocessors",
-           "probe_answers", "reaching_flags", "reaching_names", "recheck_all", "runner_source", "same",
-           "student_cells", "wait_cells"]
+__all__ = [
+    "CELL_TIMEOUT_ENV",
+    "DIAGNOSIS",
+    "HARNESS_ENV",
+    "MARK",
+    "OUTPUT_ENV",
+    "Case",
+    "ExtractChecks",
+    "InjectChecks",
+    "Printed",
+    "check_torch",
+    "clean_probe_answers",
+    "comment_text",
+    "diagnostic_cases",
+    "graded_quiz_cases",
+    "judge",
+    "kernel_checks_source",
+    "load_cases",
+    "parse_printed",
+    "preprocessors",
+    "probe_answers",
+    "reaching_flags",
+    "reaching_names",
+    "recheck_all",
+    "runner_source",
+    "same",
+    "student_cells",
+    "wait_cells",
+]

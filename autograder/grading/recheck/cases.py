@@ -3,6 +3,7 @@ of the student's functions on inputs the grader chose, with the expected results
 quiz's keys come from the course's own source notebook; one diagnostic case per exercise runs
 the catalogue's probes (rnnlab.diagnose) on the student's answer.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -25,6 +26,7 @@ class Case:
     and tuples, lists or dicts of them). `tests` are the grade ids of the test cells that
     check the same exercise: if they passed but this case fails, they lose their points.
     """
+
     name: str
     tests: list[str]
     code: str
@@ -41,7 +43,7 @@ class Case:
     diagnostic: bool = False
 
 
-DIAGNOSIS = "diagnosis__"          # the name of an exercise's diagnostic case: DIAGNOSIS + its grade id
+DIAGNOSIS = "diagnosis__"  # the name of an exercise's diagnostic case: DIAGNOSIS + its grade id
 
 
 def diagnostic_cases(assignment: str) -> list[Case]:
@@ -50,10 +52,14 @@ def diagnostic_cases(assignment: str) -> list[Case]:
     reach the student); the grader matches what they return (`diagnoses`)."""
     from rnnlab.diagnose import catalogue
 
-    code = ("result = __import__('rnnlab.diagnose', fromlist=['run_probes'])"
-            ".run_probes({assignment!r}, {exercise!r}, globals())")
-    return [Case(DIAGNOSIS + exercise, [], code.format(assignment=assignment, exercise=exercise), diagnostic=True)
-            for exercise in sorted(catalogue(assignment))]
+    code = (
+        "result = __import__('rnnlab.diagnose', fromlist=['run_probes'])"
+        ".run_probes({assignment!r}, {exercise!r}, globals())"
+    )
+    return [
+        Case(DIAGNOSIS + exercise, [], code.format(assignment=assignment, exercise=exercise), diagnostic=True)
+        for exercise in sorted(catalogue(assignment))
+    ]
 
 
 def load_cases(assignment: str, course: Path = REPO) -> list[Case]:
@@ -83,7 +89,7 @@ def graded_quiz_cases(assignment: str, course: Path) -> list[Case]:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if re.fullmatch(r"quiz_q\d+", gid):
             calls = re.findall(_KEY_CALL, cell.source)
-            if len(calls) != 1 or calls[0][0] != gid[len("quiz_"):]:
+            if len(calls) != 1 or calls[0][0] != gid[len("quiz_") :]:
                 raise ValueError(f"{assignment}:{gid} should hold one check_choice call for its question")
             qid, key = calls[0]
             out.append(Case(f"quiz_{qid}", [gid], f"result = quiz_answers.get({qid!r})", {}, key))

@@ -2,6 +2,7 @@
 and the known-answer probes (InjectChecks adds the first cell, `kernel_checks_source` the last,
 which also waits for the re-check process); ExtractChecks keeps what they printed for the grader.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,14 +11,13 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor as Preprocessor  # enabled by default
 
+HARNESS_ENV = "RNNLAB_RECHECK_HARNESS"  # file with the harness cell's source
 
-HARNESS_ENV = "RNNLAB_RECHECK_HARNESS"       # file with the harness cell's source
-
-OUTPUT_ENV = "RNNLAB_RECHECK_DIR"            # where ExtractChecks stores what the cells printed
+OUTPUT_ENV = "RNNLAB_RECHECK_DIR"  # where ExtractChecks stores what the cells printed
 
 MARK = "rnnlab_recheck"
 
-FINGERPRINT = r'''
+FINGERPRINT = r"""
 def _rnnlab_fingerprint():
     import builtins, math, sys
     import numpy, numpy.testing, torch, torch.testing
@@ -49,7 +49,7 @@ def _rnnlab_fingerprint():
     state["test helpers rebound in the notebook"] = ",".join(sorted(
         n for n in rnnlab.checks.__all__ if n in main and main[n] is not getattr(rnnlab.checks, n)))
     return state
-'''
+"""  # noqa: E501
 
 
 # Known-answer probes of what tests rely on. Each is run twice: in the student's kernel after all
@@ -66,10 +66,16 @@ PROBES = {
     "zeros == ones": "bool((torch.zeros(3) == torch.ones(3)).any())",
     "math.isclose(0, 1)": "math.isclose(0.0, 1.0)",
     "numpy.allclose(zeros, ones)": "bool(numpy.allclose(numpy.zeros(3), numpy.ones(3)))",
-    "numpy.testing.assert_allclose(zeros, ones)": "_raises(lambda: numpy.testing.assert_allclose(numpy.zeros(3), numpy.ones(3)))",
-    "numpy.testing.assert_array_equal(zeros, ones)": "_raises(lambda: numpy.testing.assert_array_equal(numpy.zeros(3), numpy.ones(3)))",
+    "numpy.testing.assert_allclose(zeros, ones)": (
+        "_raises(lambda: numpy.testing.assert_allclose(numpy.zeros(3), numpy.ones(3)))"
+    ),
+    "numpy.testing.assert_array_equal(zeros, ones)": (
+        "_raises(lambda: numpy.testing.assert_array_equal(numpy.zeros(3), numpy.ones(3)))"
+    ),
     "isinstance(1, str)": "isinstance(1, str)",
-    "rnnlab.checks.check_close(zeros, ones)": "_raises(lambda: rnnlab.checks.check_close('x', torch.zeros(3), torch.ones(3)))",
+    "rnnlab.checks.check_close(zeros, ones)": (
+        "_raises(lambda: rnnlab.checks.check_close('x', torch.zeros(3), torch.ones(3)))"
+    ),
     "check_close(zeros, ones) in the notebook": "_raises(lambda: check_close('x', torch.zeros(3), torch.ones(3)))",
     "check_tensor(a list) in the notebook": "_raises(lambda: check_tensor('x', [1.0]))",
 }
@@ -78,6 +84,7 @@ PROBES = {
 def probe_answers(scope: dict) -> dict:
     """The probes evaluated in `scope` (a notebook's globals, or a clean one)."""
     import importlib
+
     names = {"torch": "torch", "math": "math", "numpy": "numpy", "rnnlab": "rnnlab"}
     env = {k: importlib.import_module(v) for k, v in names.items()}
     for module in ("torch.testing", "numpy.testing", "rnnlab.checks"):
@@ -88,9 +95,10 @@ def probe_answers(scope: dict) -> dict:
     def _raises(call):
         try:
             call()
-        except BaseException:                    # what a failing check does: raise
+        except BaseException:  # what a failing check does: raise
             return "raised"
         return "returned"
+
     env["_raises"] = _raises
     out = {}
     for label, code in PROBES.items():
@@ -108,13 +116,15 @@ def clean_probe_answers() -> dict:
 
 
 def fingerprint_cell(label: str) -> str:
-    return (FINGERPRINT + "import json as _rj, sys as _rs\n"
-            f"_rs.stdout.write('{MARK}:{label}:' + _rj.dumps(_rnnlab_fingerprint()) + '\\n')\n"
-            "_rs.stdout.flush()\n"
-            "del _rnnlab_fingerprint, _rj, _rs\n")
+    return (
+        FINGERPRINT + "import json as _rj, sys as _rs\n"
+        f"_rs.stdout.write('{MARK}:{label}:' + _rj.dumps(_rnnlab_fingerprint()) + '\\n')\n"
+        "_rs.stdout.flush()\n"
+        "del _rnnlab_fingerprint, _rj, _rs\n"
+    )
 
 
-CELL_TIMEOUT_ENV = "RNNLAB_CELL_TIMEOUT"      # the grading's cell limit, for the wait cells
+CELL_TIMEOUT_ENV = "RNNLAB_CELL_TIMEOUT"  # the grading's cell limit, for the wait cells
 
 
 def kernel_checks_source() -> str:
@@ -122,8 +132,11 @@ def kernel_checks_source() -> str:
     the known-answer probes in the kernel. They only report (replaced helpers, tampering); the
     grade's cases are computed in the re-check process (`runner_source`)."""
     import inspect
+
     probes = inspect.getsource(probe_answers)
-    return fingerprint_cell("after") + f'''
+    return (
+        fingerprint_cell("after")
+        + f'''
 PROBES = {PROBES!r}
 {probes}
 import json as _rj, sys as _rs
@@ -131,16 +144,17 @@ _rs.stdout.write("{MARK}:probes:" + _rj.dumps(probe_answers(globals())) + "\\n")
 _rs.stdout.flush()
 del probe_answers, PROBES, _rj, _rs
 '''
+    )
 
 
-RECHECK_CELLS_BUDGET = 40     # seconds the re-check process may spend on the answer cells
+RECHECK_CELLS_BUDGET = 40  # seconds the re-check process may spend on the answer cells
 
 
 def wait_cell(seconds: int) -> str:
     """A cell added after the graded notebook: it lets the re-check process start (once) and
     waits for it to end, at most `seconds` (under the cell limit; several such cells follow one
     another, so the wait in all outlasts the re-check's budget)."""
-    return f'''
+    return f"""
 import os as _ro, time as _rt
 # the re-check process starts now: a byte, not only the close, which never reaches it while a
 # process the student's code started (and left running) holds this end of the pipe too
@@ -165,12 +179,13 @@ while _rp and _rt.monotonic() < _rend:             # the re-check process ends b
         break
     _rt.sleep(0.05)
 del _ro, _rt, _rp, _rend, _rg
-'''
+"""
 
 
 def wait_cells(cell_timeout: int) -> list[str]:
     """Enough wait cells, each under the cell limit, to outlast the re-check's budget."""
     from ..sandbox import RECHECK_WAIT
+
     per = max(1, cell_timeout - 3)
     return [wait_cell(per) for _ in range(-(-RECHECK_WAIT // per))]
 
@@ -217,7 +232,11 @@ def preprocessors(execute: str = "nbgrader.preprocessors.Execute", rechecks: boo
     """nbgrader's autograde preprocessors, with `execute` for its Execute and the two of this
     module around it (when there are re-checks)."""
     around = ["autograder.grading.recheck.InjectChecks", execute, "autograder.grading.recheck.ExtractChecks"]
-    return (around if rechecks else [execute]) + ["nbgrader.preprocessors.IgnorePattern",
-             "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
-             "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
-             "nbgrader.preprocessors.CheckCellMetadata"]
+    return (around if rechecks else [execute]) + [
+        "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]

@@ -2,6 +2,7 @@
 gradebook with the reason in a comment, the mistake named under the answer (the catalogue's
 diagnoses), flags for the instructor in the student's row.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,26 +13,35 @@ from .cases import DIAGNOSIS, Case
 from .judge import GRADER_FAULT, MISSED, NOT_RUN, comment_text, judge, lose, note, parse_printed
 from .kernel import clean_probe_answers
 
-
 # what an answer names to reach the re-check's own frames or the interpreter's memory, where the watch
 # cannot see it (ctypes writes memory with no audit event): no honest answer of the course names one
-REACHING_NAMES = frozenset({"ctypes", "_ctypes", "cffi", "pythonapi", "_getframe", "f_locals", "f_back",
-                            "__defaults__", "currentframe"})
+REACHING_NAMES = frozenset(
+    {"ctypes", "_ctypes", "cffi", "pythonapi", "_getframe", "f_locals", "f_back", "__defaults__", "currentframe"}
+)
 
 
 def reaching_names(source: str) -> list[str]:
     """The names of REACHING_NAMES, and `gc.` with its function, that a cell's code uses (names,
     attributes and imports, read with ast: a comment or a string does not count)."""
     from IPython.core.inputtransformer2 import TransformerManager
+
     try:
         tree = ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError):
         return []
     found = set()
     for node in ast.walk(tree):
-        names = ([node.id] if isinstance(node, ast.Name) else [node.attr] if isinstance(node, ast.Attribute)
-                 else node.name.split(".") if isinstance(node, ast.alias)
-                 else (node.module or "").split(".") if isinstance(node, ast.ImportFrom) else [])
+        names = (
+            [node.id]
+            if isinstance(node, ast.Name)
+            else [node.attr]
+            if isinstance(node, ast.Attribute)
+            else node.name.split(".")
+            if isinstance(node, ast.alias)
+            else (node.module or "").split(".")
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
         found.update(name for name in names if name in REACHING_NAMES)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gc":
             found.add("gc." + node.attr)
@@ -43,8 +53,12 @@ def reaching_names(source: str) -> list[str]:
 def reaching_flags(cells: list[str]) -> list[str]:
     """A flag for each of the student's cells that names a way around the watch (no points taken):
     the instructor reads that answer (docs/grading.md, What remains possible)."""
-    return [f"re-check: a cell uses {', '.join(names)}, by which an answer can switch the grader's watch off "
-            f"unseen; read it (it begins {first_line(cell)!r})" for cell in cells if (names := reaching_names(cell))]
+    return [
+        f"re-check: a cell uses {', '.join(names)}, by which an answer can switch the grader's watch off "
+        f"unseen; read it (it begins {first_line(cell)!r})"
+        for cell in cells
+        if (names := reaching_names(cell))
+    ]
 
 
 def first_line(source: str) -> str:
@@ -65,8 +79,10 @@ def answer_cells(release_nb) -> dict[str, str]:
     return out
 
 
-NOT_RECOGNISED = ("The course's catalogue of common mistakes does not recognise what this answer does; "
-                  "compare it with the exercise's description and its visible test.")
+NOT_RECOGNISED = (
+    "The course's catalogue of common mistakes does not recognise what this answer does; "
+    "compare it with the exercise's description and its visible test."
+)
 
 
 def diagnoses(assignment: str, cases: list[Case], printed: str, failed: set[str]):
@@ -78,12 +94,12 @@ def diagnoses(assignment: str, cases: list[Case], printed: str, failed: set[str]
 
     got, entries, out = parse_printed(printed), catalogue(assignment), {}
     for case in cases:
-        exercise = case.name[len(DIAGNOSIS):]
+        exercise = case.name[len(DIAGNOSIS) :]
         if not case.diagnostic or exercise not in failed:
             continue
         value = got.results.get(case.name)
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-            continue                      # not attempted (NotImplementedError), undefined, or no result
+            continue  # not attempted (NotImplementedError), undefined, or no result
         out[exercise] = match(exercise, value, entries.get(exercise, []))
     return out
 
@@ -96,13 +112,15 @@ def comment_on_answers(gb, assignment: str, student: str, said: dict[str, str]) 
     for nb in submission.notebooks:
         for comment in nb.comments:
             if comment.name in said:
-                comment.auto_comment = "\n\n".join(([comment.auto_comment] if comment.auto_comment else [])
-                                                    + [said[comment.name]])
+                comment.auto_comment = "\n\n".join(
+                    ([comment.auto_comment] if comment.auto_comment else []) + [said[comment.name]]
+                )
     gb.db.commit()
 
 
-def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], notes: dict,
-                        answers: dict[str, str]) -> tuple[float, list[str]]:
+def record_in_gradebook(
+    gb, assignment: str, student: str, deducted: set[str], notes: dict, answers: dict[str, str]
+) -> tuple[float, list[str]]:
     """Write the re-check's verdict where nbgrader keeps grades, so that the formgrader, feedback
     and export read the score the report gives: each test that lost its points gets an automatic
     score of 0, and the answer cell it checks a comment saying why (shown to the student in the
@@ -113,7 +131,7 @@ def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], n
     student again starts from nbgrader's own scores. Returns the new total and the tests held."""
     submission = gb.find_submission(assignment, student)
     grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
-    grouped: dict[str, dict] = {}             # answer cell -> (template, fields) -> its tests
+    grouped: dict[str, dict] = {}  # answer cell -> (template, fields) -> its tests
     held: list[str] = []
     for test in sorted(deducted):
         grades[test].auto_score = 0.0
@@ -123,13 +141,16 @@ def record_in_gradebook(gb, assignment: str, student: str, deducted: set[str], n
         if test in answers:
             note = notes.get(test, (MISSED, (("did", "gave a wrong result"),)))
             grouped.setdefault(answers[test], {}).setdefault(note, []).append(test)
-    said = {cell: [comment_text(template, tests, dict(fields)) for (template, fields), tests in notes_of.items()]
-            for cell, notes_of in grouped.items()}
+    said = {
+        cell: [comment_text(template, tests, dict(fields)) for (template, fields), tests in notes_of.items()]
+        for cell, notes_of in grouped.items()
+    }
     for nb in submission.notebooks:
         for comment in nb.comments:
             if comment.name in said:
-                comment.auto_comment = "\n\n".join(([comment.auto_comment] if comment.auto_comment else [])
-                                                    + said[comment.name])
+                comment.auto_comment = "\n\n".join(
+                    ([comment.auto_comment] if comment.auto_comment else []) + said[comment.name]
+                )
     gb.db.commit()
     gb.db.refresh(submission)
     return float(submission.score), held
@@ -167,10 +188,12 @@ def recheck_all(run, students: list[str]) -> None:
             notes: dict[str, str] = {}
             try:
                 flags, deducted = judge(cases, printed, passed, clean, notes)
-            except Exception as err:                   # fail closed: no point the re-check guards stays
+            except Exception as err:  # fail closed: no point the re-check guards stays
                 deducted = {t for case in cases for t in case.tests if t in passed}
-                flags = [f"re-check could not be judged ({type(err).__name__}: {err}); "
-                         f"{lose(sorted(deducted)) if deducted else 'no test loses its points'}"]
+                flags = [
+                    f"re-check could not be judged ({type(err).__name__}: {err}); "
+                    f"{lose(sorted(deducted)) if deducted else 'no test loses its points'}"
+                ]
                 note(notes, sorted(deducted), GRADER_FAULT)
             result.flags += flags + reaching_flags(_cells_of(run, student))
             result.failed_tests += sorted(deducted)
@@ -180,9 +203,13 @@ def recheck_all(run, students: list[str]) -> None:
             failed = {answers[t] for t in points if t in answers and (t not in passed or t in deducted)}
             try:
                 found = diagnoses(run.assignment, cases, printed, failed)
-            except Exception as err:                   # a help, never a grade: note it and go on
+            except Exception as err:  # a help, never a grade: note it and go on
                 found = {}
                 result.flags.append(f"mistakes not named ({type(err).__name__}: {err})")
             result.diagnoses = {ex: (d.entry.id if d.entry else "") for ex, d in found.items()}
-            comment_on_answers(gb, run.assignment, student,
-                               {ex: d.entry.text() if d.entry else NOT_RECOGNISED for ex, d in found.items()})
+            comment_on_answers(
+                gb,
+                run.assignment,
+                student,
+                {ex: d.entry.text() if d.entry else NOT_RECOGNISED for ex, d in found.items()},
+            )

@@ -4,6 +4,7 @@ case with its rules in force, watched by a profiler whose every observation leav
 pipe the student cannot take (`_pin`), with an audit hook that cannot be removed reporting what
 could switch the watch off (`_audit_hook`, `_make_watch`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -13,8 +14,7 @@ from .cases import Case
 from .judge import REACHED
 from .kernel import MARK, PROBES, RECHECK_CELLS_BUDGET, probe_answers
 
-
-RECHECK_FDS_ENV = "RNNLAB_RECHECK_FDS"        # "<out>,<in>": the re-check's descriptors in the kernel
+RECHECK_FDS_ENV = "RNNLAB_RECHECK_FDS"  # "<out>,<in>": the re-check's descriptors in the kernel
 
 
 def _resolve(dotted):
@@ -23,6 +23,7 @@ def _resolve(dotted):
     importable module, then attributes) finally runs, decorators followed through __wrapped__ as
     rnnlab.checks.forbid_calls does. Run in the re-check process before any student code."""
     import importlib
+
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         try:
@@ -38,10 +39,10 @@ def _resolve(dotted):
 
 
 # system calls that could take a descriptor from its process (x86_64 and aarch64 numbers)
-_SYSCALLS = {"x86_64": (0xC000003E, {"close": 3, "dup2": 33, "dup3": 292, "close_range": 436,
-                                     "execve": 59, "execveat": 322}),
-             "aarch64": (0xC00000B7, {"close": 57, "dup3": 24, "close_range": 436,
-                                      "execve": 221, "execveat": 281})}
+_SYSCALLS = {
+    "x86_64": (0xC000003E, {"close": 3, "dup2": 33, "dup3": 292, "close_range": 436, "execve": 59, "execveat": 322}),
+    "aarch64": (0xC00000B7, {"close": 57, "dup3": 24, "close_range": 436, "execve": 221, "execveat": 281}),
+}
 
 
 def _pin(fd, syscalls):
@@ -50,29 +51,37 @@ def _pin(fd, syscalls):
     close_range, and exec (a new program would write in its place). A seccomp filter: no process
     can remove one. Returns None when it is in force, else why not. Writes to `fd` still work, so
     code in the process can add lines to the record but can never stop the process's own."""
-    import ctypes, os, struct
+    import ctypes
+    import os
+    import struct
+
     table = syscalls.get(os.uname().machine)
     if table is None:
         return "no table of system calls for " + os.uname().machine
     arch, nr = table
-    allow, refuse = 0x7FFF0000, 0x00050000 | 1           # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
-    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06         # BPF_LD|W|ABS, BPF_JMP|JEQ|K, JMP|JGE|K, BPF_RET|K
-    prog = [(load, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, refuse),   # another architecture: refused
-            (load, 0, 0, 0), (jge, 0, 1, 0x40000000), (ret, 0, 0, refuse)]   # x32 numbers: refused
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, JMP|JGE|K, BPF_RET|K
+    prog = [
+        (load, 0, 0, 4),
+        (jeq, 1, 0, arch),
+        (ret, 0, 0, refuse),  # another architecture: refused
+        (load, 0, 0, 0),
+        (jge, 0, 1, 0x40000000),
+        (ret, 0, 0, refuse),
+    ]  # x32 numbers: refused
     for name in ("close_range", "execve", "execveat"):
         prog += [(jeq, 0, 1, nr[name]), (ret, 0, 0, refuse)]
-    for name, offset in (("close", 16), ("dup2", 24), ("dup3", 24)):    # the argument's low 32 bits
+    for name, offset in (("close", 16), ("dup2", 24), ("dup3", 24)):  # the argument's low 32 bits
         if name in nr:
-            prog += [(jeq, 0, 4, nr[name]), (load, 0, 0, offset), (jeq, 0, 1, fd), (ret, 0, 0, refuse),
-                     (load, 0, 0, 0)]
+            prog += [(jeq, 0, 4, nr[name]), (load, 0, 0, offset), (jeq, 0, 1, fd), (ret, 0, 0, refuse), (load, 0, 0, 0)]
     prog.append((ret, 0, 0, allow))
     code = b"".join(struct.pack("HBBI", c, jt, jf, k) for c, jt, jf, k in prog)
     filters = ctypes.create_string_buffer(code, len(code))
     fprog = ctypes.create_string_buffer(struct.pack("HxxxxxxP", len(prog), ctypes.addressof(filters)))
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(38, 1, 0, 0, 0) != 0:                    # PR_SET_NO_NEW_PRIVS
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
         return "no_new_privs refused: " + os.strerror(ctypes.get_errno())
-    if libc.prctl(22, 2, fprog, 0, 0) != 0:                # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+    if libc.prctl(22, 2, fprog, 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
         return "seccomp refused: " + os.strerror(ctypes.get_errno())
     return None
 
@@ -97,18 +106,46 @@ def _audit_hook(fd, harness, mark, held, *owners):
     name and a list to put them in), and to nothing else. Every line it writes starts on a line of
     its own, whatever was written before it. Objects of the student's are compared by identity
     only: no code of theirs (an __eq__ or __hash__) runs inside this hook."""
-    import os, sys, types
-    code_type = types.CodeType
-    ours = tuple(c for owner in (harness.f_code, _audit_hook.__code__, *owners)
-                 for c in (owner, *(k for k in owner.co_consts if isinstance(k, code_type))))
+    import os
+    import sys
+    import types
 
-    def hook(event, args, fd=fd, harness=harness, ours=ours, pending=iter(held), write=os.write, frame=sys._getframe,
-             kind=type, function=types.FunctionType, text=str, code_type=code_type, refused=PermissionError,
-             line="\n" + mark + ":audit:", profilers=("sys.setprofile", "sys.settrace"),
-             internals=("__code__", "__defaults__", "__kwdefaults__"), runs=("exec", "function.__new__"),
-             lookups=("ctypes.dlsym", "ctypes.dlsym/handle"), interpreter=("Py", "_Py"),
-             reaching=("ctypes.cdata", "ctypes.string_at", "ctypes.wstring_at", "gc.get_objects",
-                       "gc.get_referrers", "gc.get_referents")):
+    code_type = types.CodeType
+    ours = tuple(
+        c
+        for owner in (harness.f_code, _audit_hook.__code__, *owners)
+        for c in (owner, *(k for k in owner.co_consts if isinstance(k, code_type)))
+    )
+
+    def hook(
+        event,
+        args,
+        fd=fd,
+        harness=harness,
+        ours=ours,
+        pending=iter(held),
+        write=os.write,
+        frame=sys._getframe,
+        kind=type,
+        function=types.FunctionType,
+        text=str,
+        code_type=code_type,
+        refused=PermissionError,
+        line="\n" + mark + ":audit:",
+        profilers=("sys.setprofile", "sys.settrace"),
+        internals=("__code__", "__defaults__", "__kwdefaults__"),
+        runs=("exec", "function.__new__"),
+        lookups=("ctypes.dlsym", "ctypes.dlsym/handle"),
+        interpreter=("Py", "_Py"),
+        reaching=(
+            "ctypes.cdata",
+            "ctypes.string_at",
+            "ctypes.wstring_at",
+            "gc.get_objects",
+            "gc.get_referrers",
+            "gc.get_referents",
+        ),
+    ):
         if event == "rnnlab.inputs" and frame(1) is harness:
             name, given = next(pending, (None, None))
             if name is not None and kind(args[0]) is text and name == args[0]:
@@ -120,11 +157,11 @@ def _audit_hook(fd, harness, mark, held, *owners):
             write(fd, (line + event + "\n").encode())
             raise refused("the grader's check does not allow " + event)
         if event in profilers:
-            if frame(1) is harness:                  # the harness's own watch, set or taken down
+            if frame(1) is harness:  # the harness's own watch, set or taken down
                 return
             write(fd, (line + event + "\n").encode())
             return
-        if event in runs:                            # a code object of ours run in a frame of someone else's
+        if event in runs:  # a code object of ours run in a frame of someone else's
             if not (kind(args[0]) is code_type and any(args[0] is code for code in ours)):
                 return
             event = event + " of the grader's " + args[0].co_name
@@ -132,8 +169,12 @@ def _audit_hook(fd, harness, mark, held, *owners):
             if kind(args[0]) is not function or not (kind(args[1]) is text and args[1] in internals):
                 return
             if any(args[0].__code__ is code for code in ours):
-                write(fd, (line + "the grader's function " + args[0].__code__.co_name + "'s " + args[1]
-                           + " rebound\n").encode())
+                write(
+                    fd,
+                    (
+                        line + "the grader's function " + args[0].__code__.co_name + "'s " + args[1] + " rebound\n"
+                    ).encode(),
+                )
                 return
             if not (args[1] == "__code__" and kind(args[2]) is code_type and any(args[2] is code for code in ours)):
                 return
@@ -146,11 +187,11 @@ def _audit_hook(fd, harness, mark, held, *owners):
             return
         write(fd, (line + event + "\n").encode())
         raise refused("the grader's check does not allow " + event)
+
     return hook
 
 
-def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, undoers, name_of, harness, mark,
-                reach):
+def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, undoers, name_of, harness, mark, reach):
     """The profiler of one call of `case`, with every name it uses given to it (nothing it looks
     up can have been replaced). It writes each observation to `fd` at once: a call of a forbidden
     function (`codes`, a frozenset of code objects; `named`, (code, dotted name) pairs), a profiler
@@ -165,9 +206,25 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, u
     said = "\n" + mark + ":watch:" + case + ":"
     on, off = sentinels
 
-    def watch(frame, event, arg, write=write, fd=fd, codes=codes, named=named, on=on, off=off, guards=guards,
-              undoers=undoers, autograd_ok=autograd_ok, name_of=name_of, harness=harness, seen=seen, said=said,
-              reach=reach):
+    def watch(
+        frame,
+        event,
+        arg,
+        write=write,
+        fd=fd,
+        codes=codes,
+        named=named,
+        on=on,
+        off=off,
+        guards=guards,
+        undoers=undoers,
+        autograd_ok=autograd_ok,
+        name_of=name_of,
+        harness=harness,
+        seen=seen,
+        said=said,
+        reach=reach,
+    ):
         if event == "call":
             code = frame.f_code
             if code in codes:
@@ -185,6 +242,7 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, u
                 write(fd, (seen + reach + " (" + name_of(arg, "__name__", "") + ")\n").encode())
             elif not autograd_ok and name_of(arg, "__name__", "") == "run_backward":
                 write(fd, (seen + "autograd's backward pass\n").encode())
+
     return watch
 
 
@@ -208,6 +266,7 @@ def runner_source(cases: list[Case]) -> str:
     only it holds. It makes itself undumpable, so the kernel (same uid) cannot trace it or take
     its descriptors."""
     import inspect
+
     import torch
 
     held = {}
@@ -249,11 +308,14 @@ def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
 
     # everything used once student code has run is bound here, before: a module attribute or a
     # builtin it replaces later (json.dumps, torch.save, dict, exec, ...) does not reach the harness
-    save, load, b64, unb64, BytesIO, dumps = torch.save, torch.load, base64.b64encode, base64.b64decode, io.BytesIO, json.dumps
+    save, load, b64, unb64, BytesIO, dumps = torch.save, torch.load, \
+base64.b64encode, base64.b64decode, io.BytesIO, json.dumps
     setprofile, getprofile, thread_profile, audit = sys.setprofile, sys.getprofile, threading.setprofile, sys.audit
-    new_dict, run, kind, Everything, Failure, name_of, sync, size = dict, exec, type, BaseException, Exception, getattr, locals, len
+    new_dict, run, kind, Everything, Failure, name_of, sync, size = dict, exec, type, \
+BaseException, Exception, getattr, locals, len
     make_watch, write_now = _make_watch, os.write
-    gc_off, block, every_signal, SIG_BLOCK = gc.disable, signal.pthread_sigmask, signal.valid_signals(), signal.SIG_BLOCK
+    gc_off, block, every_signal, SIG_BLOCK = gc.disable, signal.pthread_sigmask, \
+signal.valid_signals(), signal.SIG_BLOCK
     guards = (sys.setprofile, sys.settrace)
     undoers = (gc.enable, signal.pthread_sigmask)
 

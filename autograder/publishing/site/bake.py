@@ -13,6 +13,7 @@ than a page can carry, the positions named in `SLIDERS` plus the one the lecture
 text box offers the lecture's own examples (the widget's menu, or `PROMPTS`). Quizzes and
 flashcards are baked from their cards: each answer's feedback as the widget writes it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,21 +24,34 @@ from pathlib import Path
 import ipywidgets as W
 from PIL import Image
 
-MAX_STATES = 700          # a widget with more combinations than this fails the build: choose fewer
-MAX_SLIDER = 25           # a slider with more positions needs its positions in SLIDERS
+MAX_STATES = 700  # a widget with more combinations than this fails the build: choose fewer
+MAX_SLIDER = 25  # a slider with more positions needs its positions in SLIDERS
 
 # positions offered on the site for sliders with many (class name -> control attribute -> values):
 # every value a lecture's "Things to try" names must be among them (docs/authoring.md)
 SLIDERS = {
-    "GateExplorer": {"x": [-3, -1, 0, 1, 3], "h": [-1, 0, 1], "c": [-2, 0, 0.5, 2],
-                     "forget_bias": [-5, -2, 2, 5]},                          # 03: +5, -5, +2
-    "GradientFlow": {"length": [10, 20, 50, 100, 200], "forget_bias": [-3, 0, 1, 3, 6],   # 07: 20 steps; 0, 3, 6
-                     "scale": [0.25, 0.5, 1, 2, 4]},                          # 07: 3 or 4
-    "ThresholdExplorer": {"threshold": "all"},    # 99 positions
+    "GateExplorer": {
+        "x": [-3, -1, 0, 1, 3],
+        "h": [-1, 0, 1],
+        "c": [-2, 0, 0.5, 2],
+        "forget_bias": [-5, -2, 2, 5],
+    },  # 03: +5, -5, +2
+    "GradientFlow": {
+        "length": [10, 20, 50, 100, 200],
+        "forget_bias": [-3, 0, 1, 3, 6],  # 07: 20 steps; 0, 3, 6
+        "scale": [0.25, 0.5, 1, 2, 4],
+    },  # 07: 3 or 4
+    "ThresholdExplorer": {"threshold": "all"},  # 99 positions
     "RNNUnroll": {"scale": [0, 0.5, 1, 1.5, 2]},
     "NextCharExplorer": {"temperature": [0.1, 0.5, 0.8, 1.0, 1.5, 2.0], "seed": [0, 1, 2]},
-    "LSTMShapes": {"seq_len": [2, 5], "batch": [1, 3], "input_size": [4], "hidden_size": [3, 6],
-                   "num_layers": [1, 2, 3], "proj_size": [0, 2, 3]},         # 04: proj_size 3, = hidden_size
+    "LSTMShapes": {
+        "seq_len": [2, 5],
+        "batch": [1, 3],
+        "input_size": [4],
+        "hidden_size": [3, 6],
+        "num_layers": [1, 2, 3],
+        "proj_size": [0, 2, 3],
+    },  # 04: proj_size 3, = hidden_size
 }
 # a free-text box with no menu of examples: the prompts chapter 09's "Things to try" names
 PROMPTS = {"NextCharExplorer": ["x = [", 'x = "', "def f(a, b):\n"]}
@@ -48,8 +62,8 @@ CONTROL_TYPES = (W.FloatSlider, W.IntSlider, W.Dropdown, W.ToggleButtons, W.Radi
 TEXT_TYPES = (W.Text, W.Textarea)
 OUTPUT_TYPES = (W.Image, W.HTML, W.HTMLMath, W.Label)
 
-OWNERS: dict[str, object] = {}            # model id of a displayed widget -> the course object shown
-DISPLAYED: list[str] = []                 # model ids of the widgets displayed, in order
+OWNERS: dict[str, object] = {}  # model id of a displayed widget -> the course object shown
+DISPLAYED: list[str] = []  # model ids of the widgets displayed, in order
 
 
 class BakeError(RuntimeError):
@@ -62,14 +76,17 @@ def record() -> None:
     from rnnlab.widgets.quiz import CardDeck, Quiz
 
     for cls in (FigureWidget, Quiz, CardDeck):
+
         def shown(self, _original=cls._ipython_display_):
             OWNERS[self.widget.model_id] = self
             _original(self)
+
         cls._ipython_display_ = shown
 
     def bundle(self, *args, _original=W.Widget._repr_mimebundle_, **kwargs):
         DISPLAYED.append(self.model_id)
         return _original(self, *args, **kwargs)
+
     W.Widget._repr_mimebundle_ = bundle
 
 
@@ -112,9 +129,9 @@ class Control:
             return [format(v, fmt) for v in self.values]
         if self.kind == "checkbox":
             return ["off", "on"]
-        if isinstance(w, TEXT_TYPES):                      # a newline shown, not lost in a menu
+        if isinstance(w, TEXT_TYPES):  # a newline shown, not lost in a menu
             return [(v if len(v) <= 40 else v[:37] + "...").replace("\n", "⏎") for v in self.values]
-        return [str(label) for label in w._options_labels][:len(self.values)]
+        return [str(label) for label in w._options_labels][: len(self.values)]
 
     def index(self) -> int:
         w = self.widget
@@ -139,11 +156,13 @@ def slider_values(widget, offered: list | None) -> list:
     count = round((hi - lo) / step) + 1
     if offered is None or offered == "all":
         if count > MAX_SLIDER and offered is None:
-            raise BakeError(f"a slider '{widget.description}' of {count} positions: name the positions "
-                            "the site offers in autograder.publishing.site.bake.SLIDERS")
+            raise BakeError(
+                f"a slider '{widget.description}' of {count} positions: name the positions "
+                "the site offers in autograder.publishing.site.bake.SLIDERS"
+            )
         offered = [lo + k * step for k in range(count)]
     cast = int if isinstance(widget, W.IntSlider) else lambda v: round(float(v), 10)
-    values = sorted({cast(v) for v in [*offered, widget.value]})    # 0.7 once, not 0.7000000000000002 too
+    values = sorted({cast(v) for v in [*offered, widget.value]})  # 0.7 once, not 0.7000000000000002 too
     bad = [v for v in values if not lo <= v <= hi]
     if bad:
         raise BakeError(f"positions {bad} lie outside the slider '{widget.description}' ({lo} to {hi})")
@@ -175,8 +194,9 @@ def outputs_of(root, controls: list[Control]) -> list:
     """What the page updates: pictures, readouts, text boxes, and the menus' own options."""
     moved = {c.widget.model_id for c in controls}
     outs = [w for w in walk(root) if isinstance(w, OUTPUT_TYPES + TEXT_TYPES) and w.model_id not in moved]
-    return outs + [c.widget for c in controls if c.kind in ("select", "toggle", "radio")
-                   and not isinstance(c.widget, TEXT_TYPES)]
+    return outs + [
+        c.widget for c in controls if c.kind in ("select", "toggle", "radio") and not isinstance(c.widget, TEXT_TYPES)
+    ]
 
 
 # -- baking ----------------------------------------------------------------------------------
@@ -244,15 +264,20 @@ def bake_figure(owner, root, store: Store) -> dict:
                 control.set(k)
         now = [c.index() for c in controls]
         if now != list(combo):
-            raise BakeError(f"{type(owner).__name__}: setting its controls to {combo} left them at {now} "
-                            "(a control that changes another: order them, or bake it otherwise)")
+            raise BakeError(
+                f"{type(owner).__name__}: setting its controls to {combo} left them at {now} "
+                "(a control that changes another: order them, or bake it otherwise)"
+            )
         states[key] = snapshot(outputs, store)
-    for control, k in zip(controls, start):                  # leave it as the lecture did
+    for control, k in zip(controls, start):  # leave it as the lecture did
         control.set(k)
-    return {"kind": "figure", "controls": [{"id": c.widget.model_id, "kind": c.kind, "labels": c.labels()}
-                                           for c in controls],
-            "outputs": [{"id": w.model_id, "kind": output_kind(w)} for w in outputs],
-            "start": ",".join(map(str, start)), "states": states}
+    return {
+        "kind": "figure",
+        "controls": [{"id": c.widget.model_id, "kind": c.kind, "labels": c.labels()} for c in controls],
+        "outputs": [{"id": w.model_id, "kind": output_kind(w)} for w in outputs],
+        "start": ",".join(map(str, start)),
+        "states": states,
+    }
 
 
 def gray(sizes: list[int]):
@@ -285,7 +310,7 @@ def bake_quiz(quiz, store: Store) -> dict:
     # as the lecture left each question: the page is drawn from the state saved after baking
     before = [(card.choice.value, card.feedback.value, card.correct) for card in quiz.cards]
     for card in quiz.cards:
-        card.on_grade = None                                  # nothing is saved while baking
+        card.on_grade = None  # nothing is saved while baking
         feedback = []
         for _, key in card.choice.options:
             card.choice.value = key
@@ -295,10 +320,17 @@ def bake_quiz(quiz, store: Store) -> dict:
         card.grade()
         first = store.string(card.feedback.value)
         card.show_answer()
-        questions.append({"choice": card.choice.model_id, "feedback_id": card.feedback.model_id,
-                          "check": card.check.model_id, "reveal": card.reveal.model_id,
-                          "answers": feedback, "pick_first": first,
-                          "shown": store.string(card.feedback.value)})
+        questions.append(
+            {
+                "choice": card.choice.model_id,
+                "feedback_id": card.feedback.model_id,
+                "check": card.check.model_id,
+                "reveal": card.reveal.model_id,
+                "answers": feedback,
+                "pick_first": first,
+                "shown": store.string(card.feedback.value),
+            }
+        )
     scores = []
     for right in range(len(quiz.cards) + 1):
         for k, card in enumerate(quiz.cards):
@@ -319,12 +351,21 @@ def bake_deck(deck, store: Store) -> dict:
         deck.go(k)
         hidden = store.string(deck.back.value)
         deck.show_back()
-        cards.append([store.string(deck.counter.value), store.string(deck.where.value),
-                      store.string(deck.front.value), hidden, store.string(deck.back.value)])
+        cards.append(
+            [
+                store.string(deck.counter.value),
+                store.string(deck.where.value),
+                store.string(deck.front.value),
+                hidden,
+                store.string(deck.back.value),
+            ]
+        )
     deck.index = 0
     deck.go(0)
-    ids = {name: getattr(deck, name).model_id for name in ("counter", "where", "front", "back", "prev",
-                                                           "next", "reveal", "knew", "missed")}
+    ids = {
+        name: getattr(deck, name).model_id
+        for name in ("counter", "where", "front", "back", "prev", "next", "reveal", "knew", "missed")
+    }
     return {"kind": "deck", "ids": ids, "cards": cards}
 
 
@@ -336,8 +377,11 @@ def kind_of(model_id: str) -> tuple:
     owner, root = OWNERS.get(model_id), find(model_id)
     if root is None:
         raise BakeError(f"no widget {model_id} in this kernel")
-    if isinstance(owner, Review) or owner is None and any(
-            isinstance(w, (W.FloatProgress, W.IntProgress, W.Button)) for w in walk(root)):
+    if (
+        isinstance(owner, Review)
+        or owner is None
+        and any(isinstance(w, (W.FloatProgress, W.IntProgress, W.Button)) for w in walk(root))
+    ):
         return owner, root, None
     return owner, root, "quiz" if isinstance(owner, Quiz) else "deck" if isinstance(owner, CardDeck) else "figure"
 
@@ -365,8 +409,11 @@ def bake_all(folder: str, into: str) -> None:
     before = {model_id: w.get_state() for model_id, w in list(instances().items())}
     baked = {model_id: bake(model_id, folder) for model_id in dict.fromkeys(DISPLAYED)}
     # the page draws each widget from the state saved after this: it must be the lecture's own
-    moved = [f"{type(w).__name__} {getattr(w, 'description', '') or model_id}" for model_id, w in
-             list(instances().items()) if model_id in before and w.get_state() != before[model_id]]
+    moved = [
+        f"{type(w).__name__} {getattr(w, 'description', '') or model_id}"
+        for model_id, w in list(instances().items())
+        if model_id in before and w.get_state() != before[model_id]
+    ]
     if moved:
         raise BakeError(f"baking left {len(moved)} widget(s) otherwise than the lecture did: {', '.join(moved[:5])}")
     Path(into).write_text(json.dumps(baked))
@@ -381,8 +428,7 @@ def probe_all(into: str) -> None:
     import base64
 
     def shown(outputs):
-        return [base64.b64encode(bytes(w.value)).decode() if isinstance(w, W.Image) else str(w.value)
-                for w in outputs]
+        return [base64.b64encode(bytes(w.value)).decode() if isinstance(w, W.Image) else str(w.value) for w in outputs]
 
     drawn = {}
     for model_id in dict.fromkeys(DISPLAYED):
@@ -396,8 +442,12 @@ def probe_all(into: str) -> None:
         for control, k in zip(controls, setting):
             control.set(k)
         outputs = outputs_of(root, controls)
-        drawn[model_id] = {"outputs": [w.model_id for w in outputs], "setting": setting,
-                           "start": before, "shown": shown(outputs)}
+        drawn[model_id] = {
+            "outputs": [w.model_id for w in outputs],
+            "setting": setting,
+            "start": before,
+            "shown": shown(outputs),
+        }
         for control, k in zip(controls, start):
             control.set(k)
     Path(into).write_text(json.dumps(drawn))

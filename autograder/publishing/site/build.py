@@ -17,6 +17,7 @@
    start page is the index, and MathJax is served from the site itself (no CDN).
 4. The site is scanned for every solution and hidden-test line, as the student distribution is.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,9 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[3]          # the course folder (site/ is written here)
-from autograder.publishing.site import runcache
-from autograder.publishing.site.render import widget_html
+REPO = Path(__file__).resolve().parents[3]  # the course folder (site/ is written here)
+from autograder.publishing.site import runcache  # noqa: E402
+from autograder.publishing.site.render import widget_html  # noqa: E402
 
 HERE = Path(__file__).parent
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -44,7 +45,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
 MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y")
 START = "00_start_here"
-CACHE = ".site-cache"            # each lecture's last runs, in the course folder (runcache)
+CACHE = ".site-cache"  # each lecture's last runs, in the course folder (runcache)
 
 
 class BuildError(RuntimeError):
@@ -77,23 +78,40 @@ def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[
         if probes:
             nb.cells.append(nbformat.v4.new_code_cell(f"bake.probe_all({str(probes / (path.stem + '.json'))!r})"))
         nb.cells.append(nbformat.v4.new_code_cell(f"bake.bake_all({str(folder)!r}, {str(into)!r})"))
-        client = notebook_client(nb, timeout=600, kernel_name="python3", store_widget_state=True,
-                                 resources={"metadata": {"path": str(path.parent)}})
+        client = notebook_client(
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            store_widget_state=True,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         client.execute()
         baked = json.loads(into.read_text())
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
-              and "raises-exception" not in c.metadata.get("tags", [])]
+    errors = [
+        o
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error" and "raises-exception" not in c.metadata.get("tags", [])
+    ]
     if errors:
         raise BuildError(f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}")
-    nb.cells = nb.cells[1:-2 if probes else -1]
-    for cell in nb.cells:                  # numbered as the lecture is, without the build's first cell
+    nb.cells = nb.cells[1 : -2 if probes else -1]
+    for cell in nb.cells:  # numbered as the lecture is, without the build's first cell
         if cell.get("execution_count"):
             cell.execution_count -= 1
     return clean_outputs(nb), baked
 
 
-def run_lectures(paths: list[Path], static: Path, probes: Path | None, jobs: int, cache: runcache.Cache,
-                 fresh: bool, course: Path, log=print) -> tuple[dict, dict, list[str]]:
+def run_lectures(
+    paths: list[Path],
+    static: Path,
+    probes: Path | None,
+    jobs: int,
+    cache: runcache.Cache,
+    fresh: bool,
+    course: Path,
+    log=print,
+) -> tuple[dict, dict, list[str]]:
     """Every lecture's run_and_bake: the stored run where its key has one (runcache says what the
     key covers), unless `fresh`; the others run `jobs` at a time, and are stored. Returns the runs
     by path, the seconds each lecture that ran took, and the names of those reused."""
@@ -107,8 +125,10 @@ def run_lectures(paths: list[Path], static: Path, probes: Path | None, jobs: int
     reused = [path.stem for path in paths if path in runs]
     # the longest first (the saved notebook's size is a fair guess), so neither worker idles at the end
     order = sorted((path for path in paths if path not in runs), key=lambda p: -p.stat().st_size)
-    log(f"site: {len(reused)} lecture(s) reused from {cache.folder.name}/ ({', '.join(reused) or 'none'}), "
-        f"{len(order)} to run ({', '.join(p.stem for p in order) or 'none'})")
+    log(
+        f"site: {len(reused)} lecture(s) reused from {cache.folder.name}/ ({', '.join(reused) or 'none'}), "
+        f"{len(order)} to run ({', '.join(p.stem for p in order) or 'none'})"
+    )
     seconds = {}
 
     def timed(path):
@@ -125,9 +145,12 @@ def run_lectures(paths: list[Path], static: Path, probes: Path | None, jobs: int
 
 # -- 2. pages --------------------------------------------------------------------------------
 def widget_outputs(nb) -> list[tuple[int, int, str]]:
-    return [(i, j, o["data"][WIDGET_VIEW]["model_id"]) for i, cell in enumerate(nb.cells)
-            for j, o in enumerate(cell.get("outputs", []))
-            if o.get("output_type") in ("display_data", "execute_result") and WIDGET_VIEW in o.get("data", {})]
+    return [
+        (i, j, o["data"][WIDGET_VIEW]["model_id"])
+        for i, cell in enumerate(nb.cells)
+        for j, o in enumerate(cell.get("outputs", []))
+        if o.get("output_type") in ("display_data", "execute_result") and WIDGET_VIEW in o.get("data", {})
+    ]
 
 
 def page(executed: nbformat.NotebookNode, baked: dict, base: str) -> tuple[nbformat.NotebookNode, dict]:
@@ -139,7 +162,8 @@ def page(executed: nbformat.NotebookNode, baked: dict, base: str) -> tuple[nbfor
     for i, j, model_id in widget_outputs(out):
         data = baked.get(model_id)
         out.cells[i].outputs[j] = nbformat.v4.new_output(
-            "display_data", data={"text/html": widget_html(state, model_id, data, base)})
+            "display_data", data={"text/html": widget_html(state, model_id, data, base)}
+        )
         if data is not None:
             counts[f"cell {i}: {data['widget']}"] = states_of(data)
     return out, counts
@@ -164,8 +188,12 @@ def contents(course: Path) -> str:
 # -- 3. Sphinx -------------------------------------------------------------------------------
 def sphinx(src: Path, out: Path, student_repo: str) -> None:
     env = dict(os.environ, RNNLAB_STUDENT_REPO=student_repo)
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "2", str(src), str(out)],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "2", str(src), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     problems = [line for line in done.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
     if done.returncode or problems:
         raise BuildError("Sphinx failed:\n" + "\n".join(problems[:20] or done.stderr.splitlines()[-20:]))
@@ -190,8 +218,8 @@ def page_text(path: Path) -> str:
 
 
 def leaks(site: Path, course: Path = REPO) -> list[str]:
-    from autograder.publishing.dist import secrets
     from autograder.course.leakscan import finder, normalise
+    from autograder.publishing.dist import secrets
 
     wanted = secrets(course)
     found_in = finder(s.norm for s in wanted)
@@ -204,9 +232,17 @@ def leaks(site: Path, course: Path = REPO) -> list[str]:
 
 
 # -- all of it -------------------------------------------------------------------------------
-def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs: int = 2,
-          log=print, src: Path | None = None, probe: bool = False, fresh: bool = False,
-          cache: Path | None = None) -> dict:
+def build(
+    out: Path,
+    course: Path = REPO,
+    student_repo: str = "OWNER/REPO",
+    jobs: int = 2,
+    log=print,
+    src: Path | None = None,
+    probe: bool = False,
+    fresh: bool = False,
+    cache: Path | None = None,
+) -> dict:
     """Build the site into `out`; with `probe`, src/probes/ holds each lecture's bake.probe_all.
     A lecture whose inputs are unchanged since a build stored its run (in `cache`, course/.site-cache
     unless named) is not run again; `fresh` runs every lecture (and stores the runs)."""
@@ -220,7 +256,7 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
     shutil.copytree(HERE / "static", static)
     if not (MATHJAX / "tex-chtml.js").is_file():
         raise BuildError(f"MathJax is missing ({MATHJAX}): run `make mathjax-deps`")
-    for part in MATHJAX_PARTS:             # what tex-chtml.js loads (fonts, extensions, menu): 3 of 24 MB
+    for part in MATHJAX_PARTS:  # what tex-chtml.js loads (fonts, extensions, menu): 3 of 24 MB
         target = static / "mathjax" / part
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (MATHJAX / part).is_dir() else shutil.copy)(MATHJAX / part, target)
@@ -229,13 +265,21 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
         (src / "probes").mkdir()
 
     paths = lectures(course)
-    runs, seconds, reused = run_lectures(paths, static, src / "probes" if probe else None, jobs,
-                                         runcache.Cache(cache or course / CACHE, log), fresh, course, log)
+    runs, seconds, reused = run_lectures(
+        paths,
+        static,
+        src / "probes" if probe else None,
+        jobs,
+        runcache.Cache(cache or course / CACHE, log),
+        fresh,
+        course,
+        log,
+    )
     baked_at = time.monotonic()
     states = {}
     for path in paths:
         executed, baked = runs[path]
-        for cell in executed.cells:            # the Colab and Binder links point at the students' repository
+        for cell in executed.cells:  # the Colab and Binder links point at the students' repository
             cell.source = cell.source.replace("OWNER/REPO", student_repo)
         nb, counts = page(executed, baked, base=f"../_static/baked/{path.stem}/")
         if counts:
@@ -254,31 +298,48 @@ def build(out: Path, course: Path = REPO, student_repo: str = "OWNER/REPO", jobs
     shutil.copytree(built, out, ignore=shutil.ignore_patterns(".doctrees", ".buildinfo", "_sources"))
     (out / "index.html").write_text(
         f"<!doctype html><html lang='en'><meta charset='utf-8'>"
-        f"<meta http-equiv='refresh' content='0; url=notebooks/{START}.html'><link rel='icon' href='_static/favicon.svg'>"
-        f"<title>Recurrent networks in PyTorch</title><a href='notebooks/{START}.html'>Start here</a></html>")
+        f"<meta http-equiv='refresh' content='0; url=notebooks/{START}.html'>"
+        "<link rel='icon' href='_static/favicon.svg'>"
+        f"<title>Recurrent networks in PyTorch</title><a href='notebooks/{START}.html'>Start here</a></html>"
+    )
     found = leaks(out, course)
     if found:
         shutil.rmtree(out)
         raise BuildError("the site holds solution or hidden-test lines; it was removed:\n" + "\n".join(found[:10]))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    report = {"seconds": round(time.monotonic() - t0, 1), "run_and_bake_seconds": round(baked_at - t0, 1),
-              "megabytes": round(size / 1e6, 1), "lecture_seconds": seconds, "reused": reused, "states": states}
+    report = {
+        "seconds": round(time.monotonic() - t0, 1),
+        "run_and_bake_seconds": round(baked_at - t0, 1),
+        "megabytes": round(size / 1e6, 1),
+        "lecture_seconds": seconds,
+        "reused": reused,
+        "states": states,
+    }
     (src / "build.json").write_text(json.dumps(report, indent=1))
-    log(f"site: {out} ({report['megabytes']} MB, {report['seconds']} s; baking {report['run_and_bake_seconds']} s, "
-        f"{len(seconds)} lecture(s) run, {len(reused)} reused)")
+    log(
+        f"site: {out} ({report['megabytes']} MB, {report['seconds']} s; baking {report['run_and_bake_seconds']} s, "
+        f"{len(seconds)} lecture(s) run, {len(reused)} reused)"
+    )
     return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.publishing.site", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(REPO / "site"))
-    parser.add_argument("--student-repo", default=os.environ.get("STUDENT_REPO") or "OWNER/REPO",
-                        help="the students' GitHub repository, for the Colab and Binder buttons")
+    parser.add_argument(
+        "--student-repo",
+        default=os.environ.get("STUDENT_REPO") or "OWNER/REPO",
+        help="the students' GitHub repository, for the Colab and Binder buttons",
+    )
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--fresh", action="store_true",
-                        help=f"run every lecture again, even those whose stored run in {CACHE}/ is still valid")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help=f"run every lecture again, even those whose stored run in {CACHE}/ is still valid",
+    )
     args = parser.parse_args(argv)
     from autograder.publishing.dist import STUDENT_REPO
+
     if args.student_repo != "OWNER/REPO" and not STUDENT_REPO.fullmatch(args.student_repo):
         print(f"make site: STUDENT_REPO should be a GitHub path owner/name, not {args.student_repo!r}", file=sys.stderr)
         return 2
@@ -288,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make site: {err}", file=sys.stderr)
         return 1
     if args.student_repo == "OWNER/REPO":
-        print("make site: the Colab and Binder links say OWNER/REPO and lead nowhere: build again with "
-              "STUDENT_REPO=owner/name (the students' public repository) before you publish the site", file=sys.stderr)
+        print(
+            "make site: the Colab and Binder links say OWNER/REPO and lead nowhere: build again with "
+            "STUDENT_REPO=owner/name (the students' public repository) before you publish the site",
+            file=sys.stderr,
+        )
     return 0

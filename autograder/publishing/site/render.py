@@ -5,6 +5,7 @@ and picture, with each element marked by its widget's model id (`data-w`). A bak
 (autograder.publishing.site.bake) then comes alive in the browser (static/baked.js); any other widget, such as a
 progress bar of a training loop, stays as it was saved, its controls disabled.
 """
+
 from __future__ import annotations
 
 import html
@@ -19,16 +20,16 @@ LAYOUT = ("width", "height", "min_width", "max_width", "flex", "align_self", "ma
 class Renderer:
     def __init__(self, state: dict, live: bool, pictures: dict[str, str] | None = None):
         self.models = state["state"]
-        self.live = live                   # controls left enabled (the page's script drives them)
-        self.pictures = pictures or {}     # model id -> a baked picture's URL, instead of inline data
+        self.live = live  # controls left enabled (the page's script drives them)
+        self.pictures = pictures or {}  # model id -> a baked picture's URL, instead of inline data
 
     def model(self, ref: str) -> tuple[str, dict]:
-        model_id = ref[len(REF):] if ref.startswith(REF) else ref
+        model_id = ref[len(REF) :] if ref.startswith(REF) else ref
         entry = self.models[model_id]
         return model_id, entry
 
     def style(self, state: dict) -> str:
-        layout = self.models.get(state.get("layout", "")[len(REF):], {}).get("state", {})
+        layout = self.models.get(state.get("layout", "")[len(REF) :], {}).get("state", {})
         parts = [f"{k.replace('_', '-')}:{layout[k]}" for k in LAYOUT if layout.get(k)]
         return ";".join(parts)
 
@@ -36,8 +37,9 @@ class Renderer:
         text = state.get("description") or ""
         if not text:
             return ""
-        width = self.models.get(state.get("style", "")[len(REF):], {}).get("state", {}).get(
-            "description_width") or "auto"
+        width = (
+            self.models.get(state.get("style", "")[len(REF) :], {}).get("state", {}).get("description_width") or "auto"
+        )
         return f"<span class='bk-desc' style='width:{html.escape(width)}'>{html.escape(text)}</span>"
 
     def __call__(self, ref: str) -> str:
@@ -60,27 +62,36 @@ class Renderer:
         desc = self.description(s)
         if name in ("FloatSliderModel", "IntSliderModel"):
             value = s.get("value", 0)
-            return (f"<label {attrs}>{desc}<input type='range' min='{s.get('min', 0)}' max='{s.get('max', 1)}'"
-                    f" step='{s.get('step', 1)}' value='{value}'{off}><output>{value}</output></label>")
+            return (
+                f"<label {attrs}>{desc}<input type='range' min='{s.get('min', 0)}' max='{s.get('max', 1)}'"
+                f" step='{s.get('step', 1)}' value='{value}'{off}><output>{value}</output></label>"
+            )
         if name in ("DropdownModel", "SelectModel"):
-            options = "".join(f"<option value='{k}'{' selected' if k == s.get('index') else ''}>"
-                              f"{html.escape(str(label))}</option>" for k, label in enumerate(s.get("_options_labels", [])))
+            options = "".join(
+                f"<option value='{k}'{' selected' if k == s.get('index') else ''}>{html.escape(str(label))}</option>"
+                for k, label in enumerate(s.get("_options_labels", []))
+            )
             return f"<label {attrs}>{desc}<select{off}>{options}</select></label>"
         if name == "ToggleButtonsModel":
-            buttons = "".join(f"<button type='button' value='{k}' class='{'bk-on' if k == s.get('index') else ''}'"
-                              f"{off}>{html.escape(str(label))}</button>"
-                              for k, label in enumerate(s.get("_options_labels", [])))
+            buttons = "".join(
+                f"<button type='button' value='{k}' class='{'bk-on' if k == s.get('index') else ''}'"
+                f"{off}>{html.escape(str(label))}</button>"
+                for k, label in enumerate(s.get("_options_labels", []))
+            )
             return f"<div {attrs}>{desc}<span class='bk-toggles'>{buttons}</span></div>"
         if name == "RadioButtonsModel":
             group = f"r{model_id}"
-            radios = "".join(f"<label><input type='radio' name='{group}' value='{k}'"
-                             f"{' checked' if k == s.get('index') else ''}{off}> {html.escape(str(label))}</label>"
-                             for k, label in enumerate(s.get("_options_labels", [])))
+            radios = "".join(
+                f"<label><input type='radio' name='{group}' value='{k}'"
+                f"{' checked' if k == s.get('index') else ''}{off}> {html.escape(str(label))}</label>"
+                for k, label in enumerate(s.get("_options_labels", []))
+            )
             return f"<div {attrs}>{desc}{radios}</div>"
         if name == "CheckboxModel":
             checked = " checked" if s.get("value") else ""
-            return (f"<label {attrs}><input type='checkbox'{checked}{off}> "
-                    f"{html.escape(s.get('description', ''))}</label>")
+            return (
+                f"<label {attrs}><input type='checkbox'{checked}{off}> {html.escape(s.get('description', ''))}</label>"
+            )
         if name in ("TextModel", "TextareaModel"):
             tag = "textarea" if name == "TextareaModel" else "input"
             value = html.escape(s.get("value", ""))
@@ -88,14 +99,15 @@ class Renderer:
             if tag == "textarea":
                 return f"<label {attrs}>{desc}<textarea readonly {hint}>{value}</textarea></label>"
             placeholder = "type in the notebook" if self.live else html.escape(s.get("placeholder", ""))
-            return (f"<label {attrs}>{desc}<input readonly {hint} value='{value}' "
-                    f"placeholder='{placeholder}'></label>")
+            return f"<label {attrs}>{desc}<input readonly {hint} value='{value}' placeholder='{placeholder}'></label>"
         if name == "ButtonModel":
             return f"<button type='button' {attrs}{off}>{html.escape(s.get('description', ''))}</button>"
         if name in ("FloatProgressModel", "IntProgressModel"):
-            return (f"<progress {attrs} max='{s.get('max', 100)}' value='{s.get('value', 0)}'>"
-                    f"{s.get('value', 0)}</progress>")
-        if name == "OutputModel":           # what a kernel printed into it: nothing a page can show
+            return (
+                f"<progress {attrs} max='{s.get('max', 100)}' value='{s.get('value', 0)}'>"
+                f"{s.get('value', 0)}</progress>"
+            )
+        if name == "OutputModel":  # what a kernel printed into it: nothing a page can show
             return ""
         if name == "PlayModel":
             return f"<button type='button' {attrs} disabled title='plays in the notebook'>&#9654;</button>"
@@ -115,23 +127,33 @@ def widget_html(state: dict, model_id: str, baked: dict | None, base: str) -> st
     its pictures under `base`."""
     if baked is None:
         body = Renderer(state, live=False)(model_id)
-        note = ("<p class='bk-note'>This one works with your own copy of the course: run the notebook "
-                "(Binder or <code>make lab</code>).</p>" if "bk-button" in body else "")
+        note = (
+            "<p class='bk-note'>This one works with your own copy of the course: run the notebook "
+            "(Binder or <code>make lab</code>).</p>"
+            if "bk-button" in body
+            else ""
+        )
         return f"<div class='bk-widget bk-saved'>{body}{note}</div>"
     pictures = {}
-    if baked["kind"] == "figure":                  # the start state's picture, as a file
+    if baked["kind"] == "figure":  # the start state's picture, as a file
         start = baked["states"][baked["start"]]
         for out, value in zip(baked["outputs"], start):
             if out["kind"] == "image" and baked["strings"][value]:
                 pictures[out["id"]] = base + baked["strings"][value]
     body = Renderer(state, live=True, pictures=pictures)(model_id)
     if baked["kind"] == "figure" and len(baked["states"]) > 1:
-        body += (f"<p class='bk-note'>On this page: {len(baked['states'])} settings, drawn when the site was "
-                 "built. Every setting works when you run the notebook (the rocket button above: Colab or "
-                 "Binder).</p>")
+        body += (
+            f"<p class='bk-note'>On this page: {len(baked['states'])} settings, drawn when the site was "
+            "built. Every setting works when you run the notebook (the rocket button above: Colab or "
+            "Binder).</p>"
+        )
     if baked["kind"] == "deck":
-        body += ("<p class='bk-note'>The cards turn on this page. In the notebook, <i>I knew it</i> and "
-                 "<i>Not yet</i> set when each card comes back (the start page's review).</p>")
-    data = json.dumps(baked).replace("</", "<\\/")         # no "</script>" inside the script
-    return (f"<div class='bk-widget bk-live' data-base='{base}'>{body}"
-            f"<script type='application/json' class='bk-data'>{data}</script></div>")
+        body += (
+            "<p class='bk-note'>The cards turn on this page. In the notebook, <i>I knew it</i> and "
+            "<i>Not yet</i> set when each card comes back (the start page's review).</p>"
+        )
+    data = json.dumps(baked).replace("</", "<\\/")  # no "</script>" inside the script
+    return (
+        f"<div class='bk-widget bk-live' data-base='{base}'>{body}"
+        f"<script type='application/json' class='bk-data'>{data}</script></div>"
+    )

@@ -16,6 +16,7 @@ site's tests ask for, and the hash of each of those files. It is written under a
 and renamed once complete, so a build stopped halfway leaves no entry, and it is checked file by
 file before it is used: an entry that fails the check is removed and the lecture runs again.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,17 +33,23 @@ from pathlib import Path
 
 import nbformat
 
-FORMAT = 1                # the layout of an entry: changing it makes every older entry a miss
+FORMAT = 1  # the layout of an entry: changing it makes every older entry a miss
 # environment variables that change a run: the course's own (RNNLAB_SEED, RNNLAB_UNTRAINED...),
 # torch's (ATEN_CPU_CAPABILITY picks other kernels, TORCH_*) and the thread counts (another
 # number of threads sums in another order)
-VARIABLES = ("ATEN_CPU_CAPABILITY", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-             "PYTHONHASHSEED", "MPLBACKEND")
+VARIABLES = (
+    "ATEN_CPU_CAPABILITY",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "PYTHONHASHSEED",
+    "MPLBACKEND",
+)
 PREFIXES = ("RNNLAB_", "TORCH_", "ATEN_")
 # set by the build itself to a new empty file each time: the widgets read no answers from it
 UNREAD = ("RNNLAB_REVIEW_FILE",)
-KEEP = 2                  # entries kept per lecture: `make site`'s and the site tests' (with probes)
-STALE_TEMPORARY = 3600    # seconds after which a temporary folder is a stopped build's, removed
+KEEP = 2  # entries kept per lecture: `make site`'s and the site tests' (with probes)
+STALE_TEMPORARY = 3600  # seconds after which a temporary folder is a stopped build's, removed
 
 
 # -- the key ---------------------------------------------------------------------------------
@@ -68,15 +75,20 @@ def digest_files_named(folder: Path, pattern: str) -> str:
 
 def environment() -> dict:
     """The environment variables of this process that change a lecture's run."""
-    return {name: value for name, value in sorted(os.environ.items())
-            if (name in VARIABLES or name.startswith(PREFIXES)) and name not in UNREAD}
+    return {
+        name: value
+        for name, value in sorted(os.environ.items())
+        if (name in VARIABLES or name.startswith(PREFIXES)) and name not in UNREAD
+    }
 
 
 @functools.cache
 def packages() -> tuple[str, ...]:
     """Every installed distribution and its version (the kernel runs in this environment); read
     once a process (a third of a second: the tests ask many times)."""
-    return tuple(sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in importlib.metadata.distributions()}))
+    return tuple(
+        sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in importlib.metadata.distributions()})
+    )
 
 
 def inputs(course: Path, code: Path) -> dict:
@@ -85,10 +97,17 @@ def inputs(course: Path, code: Path) -> dict:
     runs at, Python, and the environment variables that change a run."""
     import torch
 
-    return {"format": FORMAT, "rnnlab": digest_files(course / "rnnlab"),
-            "site code": digest_files_named(code, "*.py"), "packages": packages(),
-            "torch": torch.__version__, "capability": torch.backends.cpu.get_cpu_capability(),
-            "python": sys.version, "machine": platform.machine(), "environment": environment()}
+    return {
+        "format": FORMAT,
+        "rnnlab": digest_files(course / "rnnlab"),
+        "site code": digest_files_named(code, "*.py"),
+        "packages": packages(),
+        "torch": torch.__version__,
+        "capability": torch.backends.cpu.get_cpu_capability(),
+        "python": sys.version,
+        "machine": platform.machine(),
+        "environment": environment(),
+    }
 
 
 def key(lecture: Path, shared: dict, probe: bool) -> str:
@@ -105,8 +124,11 @@ class Damaged(Exception):
 
 def hashes(folder: Path) -> dict:
     """The hash of every file in an entry but its manifest, by path."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
 
 
 class Cache:
@@ -135,11 +157,11 @@ class Cache:
                 shutil.copytree(folder / "pictures", pictures)
             if probes is not None:
                 shutil.copy(folder / "probes.json", probes / f"{stem}.json")
-            os.utime(folder)                    # used now: kept longest (`prune`)
+            os.utime(folder)  # used now: kept longest (`prune`)
         except (Damaged, OSError, ValueError) as err:
             self.log(f"site: the stored run of {stem} is damaged ({err}); it runs again")
             shutil.rmtree(folder, ignore_errors=True)
-            shutil.rmtree(static / "baked" / stem, ignore_errors=True)     # no picture of it left over
+            shutil.rmtree(static / "baked" / stem, ignore_errors=True)  # no picture of it left over
             return None
         return executed, baked
 
@@ -177,8 +199,8 @@ class Cache:
                 shutil.copy(probes / f"{stem}.json", tmp / "probes.json")
             (tmp / "manifest.json").write_text(json.dumps({"key": key, "files": hashes(tmp)}))
             final = self.entry(stem, key)
-            shutil.rmtree(final, ignore_errors=True)         # a damaged one, or --fresh's old one
-            os.rename(tmp, final)                            # another build's, stored meanwhile, stays
+            shutil.rmtree(final, ignore_errors=True)  # a damaged one, or --fresh's old one
+            os.rename(tmp, final)  # another build's, stored meanwhile, stays
         except OSError as err:
             self.log(f"site: the run of {stem} was not stored ({err})")
         finally:
@@ -187,7 +209,8 @@ class Cache:
 
     def prune(self, stem: str) -> None:
         """Keep the KEEP entries of the lecture used last, and remove what stopped builds left."""
-        def used(path: Path) -> float:       # another build may remove it meanwhile
+
+        def used(path: Path) -> float:  # another build may remove it meanwhile
             try:
                 return path.stat().st_mtime
             except OSError:

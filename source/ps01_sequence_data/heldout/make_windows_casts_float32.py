@@ -1,7 +1,9 @@
 """The windows are copied into a new float32 tensor, so an integer or float64 series comes back as float32 instead of in its own dtype."""
+
 MISTAKE = "result cast to float32 instead of the series' dtype"
 EXPECT = {"lose": ["make_windows"]}
-CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
+CELLS = {
+    "make_windows": '''def make_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     n = series.shape[0]
     num_windows = n - window - horizon + 1
@@ -13,4 +15,5 @@ CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
         inputs[k] = series[k:k + window]
         targets[k] = series[k + window + horizon - 1]
     return inputs, targets
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """The target is always the value right after the window, series[k + window]; the horizon only changes how many windows are made."""
+
 MISTAKE = "target ignores the horizon (always the next value)"
 EXPECT = {"lose": ["make_windows"]}
-CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
+CELLS = {
+    "make_windows": '''def make_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     num_windows = series.shape[0] - window - horizon + 1
     if num_windows < 1:
@@ -9,4 +11,5 @@ CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
     inputs = torch.stack([series[k:k + window] for k in range(num_windows)])
     targets = torch.stack([series[k + window] for k in range(num_windows)])
     return inputs, targets
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """The check is num_windows < 0, so when no window fits (num_windows == 0) the function returns empty tensors instead of raising ValueError."""
+
 MISTAKE = "no ValueError when the series holds no window (checks < 0)"
 EXPECT = {"lose": ["make_windows"]}
-CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
+CELLS = {
+    "make_windows": '''def make_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     num_windows = series.shape[0] - window - horizon + 1
     if num_windows < 0:
@@ -10,4 +12,5 @@ CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
     inputs = series[idx]
     targets = series[torch.arange(num_windows) + window + horizon - 1]
     return inputs, targets
-'''}
+'''
+}

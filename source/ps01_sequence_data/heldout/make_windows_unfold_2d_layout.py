@@ -1,7 +1,9 @@
 """Uses unfold without moving the window dimension: for a (n, features) series the inputs come out as (num_windows, features, window) instead of (num_windows, window, features)."""
+
 MISTAKE = "unfold leaves the window dimension last for 2-D series"
 EXPECT = {"lose": ["make_windows"]}
-CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
+CELLS = {
+    "make_windows": '''def make_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     num_windows = series.size(0) - window - horizon + 1
     if num_windows < 1:
@@ -10,4 +12,5 @@ CELLS = {"make_windows": '''def make_windows(series, window, horizon=1):
     start = window + horizon - 1
     targets = series[start:start + num_windows]
     return inputs, targets
-'''}
+'''
+}

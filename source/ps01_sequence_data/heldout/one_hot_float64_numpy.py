@@ -1,7 +1,9 @@
 """Builds the encoding in a numpy array and converts it with torch.from_numpy, so the result is float64 instead of float32."""
+
 MISTAKE = "result is float64 (numpy default) instead of float32"
 EXPECT = {"lose": ["one_hot"]}
-CELLS = {"one_hot": '''import numpy as np
+CELLS = {
+    "one_hot": '''import numpy as np
 
 def one_hot(texts, alphabet):
     """One-hot encoding of equal-length texts: float32 tensor (seq_len, batch, len(alphabet))."""
@@ -14,4 +16,5 @@ def one_hot(texts, alphabet):
         for i, ch in enumerate(t):
             out[i, b, alphabet.index(ch)] = 1.0
     return torch.from_numpy(out)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Correct: per layer and direction hidden*(layer input + hidden) + 2*hidden if bias; upper layers read D*hidden."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"count_parameters": '''def count_parameters(input_size, hidden_size, num_layers=1, bidirectional=False, bias=True):
+CELLS = {
+    "count_parameters": '''def count_parameters(input_size, hidden_size, num_layers=1, bidirectional=False, bias=True):
     """The number of parameters of nn.RNN with these arguments, as an int."""
     D = 2 if bidirectional else 1
     total = 0
@@ -12,4 +14,5 @@ CELLS = {"count_parameters": '''def count_parameters(input_size, hidden_size, nu
             per_direction += 2 * hidden_size
         total += D * per_direction
     return int(total)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Always applies tanh, ignoring rnn.nonlinearity, so a layer built with nonlinearity='relu' is computed wrongly."""
+
 MISTAKE = "nonlinearity ignored: tanh even for a relu RNN"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     seq_len, batch, _ = x.shape
     layer_input = x
@@ -19,4 +21,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
         layer_input = torch.stack(outs)
         finals.append(h)
     return layer_input, torch.stack(finals)
-'''}
+'''
+}

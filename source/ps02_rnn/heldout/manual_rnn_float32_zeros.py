@@ -1,7 +1,9 @@
 """Makes the zero initial state with torch.zeros, which is float32: with a float64 layer and input the matrix products mix dtypes and fail (or the result is not float64)."""
+
 MISTAKE = "initial state made with torch.zeros (float32) instead of x.new_zeros"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     seq_len, batch, _ = x.shape
     act = torch.tanh if rnn.nonlinearity == "tanh" else torch.relu
@@ -20,4 +22,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
         layer_input = torch.stack(outs)
         finals.append(h)
     return layer_input, torch.stack(finals)
-'''}
+'''
+}

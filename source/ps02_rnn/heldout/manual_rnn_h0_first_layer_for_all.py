@@ -1,7 +1,9 @@
 """Starts every layer from h_0[0] (the first layer's initial state) instead of h_0[k] for layer k."""
+
 MISTAKE = "every layer starts from h_0[0] instead of h_0[k]"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     seq_len, batch, _ = x.shape
     act = torch.tanh if rnn.nonlinearity == "tanh" else torch.relu
@@ -20,4 +22,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
         layer_input = torch.stack(outs)
         finals.append(h)
     return layer_input, torch.stack(finals)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Multiplies the previous state by weight_hh without transposing it (h @ W_hh instead of h @ W_hh.T); the shapes fit because W_hh is square, but the values are wrong."""
+
 MISTAKE = "W_hh not transposed in the recurrence"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     seq_len, batch, _ = x.shape
     act = torch.tanh if rnn.nonlinearity == "tanh" else torch.relu
@@ -20,4 +22,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
         layer_input = torch.stack(outs)
         finals.append(h)
     return layer_input, torch.stack(finals)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Returns only the top layer's last state as h_n, shape (1, batch, hidden), instead of one row per layer."""
+
 MISTAKE = "h_n holds only the top layer"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     act = torch.relu if rnn.nonlinearity == "relu" else torch.tanh
     out = x
@@ -15,4 +17,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
             steps.append(h)
         out = torch.stack(steps)
     return out, out[-1:]
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Every layer starts from zeros even when h_0 is given: the h_0 argument is never used."""
+
 MISTAKE = "h_0 ignored (always starts from zeros)"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     f = torch.relu if rnn.nonlinearity == "relu" else torch.tanh
     inp = x
@@ -18,4 +20,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
         inp = torch.stack(states)
         h_n.append(h)
     return inp, torch.stack(h_n)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Adds only bias_ih and forgets bias_hh in the update."""
+
 MISTAKE = "bias_hh left out"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     act = torch.relu if rnn.nonlinearity == "relu" else torch.tanh
     T, B, _ = x.shape
@@ -19,4 +21,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
         seq = torch.stack(hs, dim=0)
         last.append(h)
     return seq, torch.stack(last, dim=0)
-'''}
+'''
+}

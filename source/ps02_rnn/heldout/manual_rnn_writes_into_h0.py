@@ -1,7 +1,9 @@
 """Collects the final states by writing them into h_0 itself (h_n = h_0; h_n[k] = h), which changes the caller's h_0 tensor in place."""
+
 MISTAKE = "overwrites the caller's h_0 in place"
 EXPECT = {"lose": ["manual_rnn"]}
-CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
+CELLS = {
+    "manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
     """What rnn(x, h_0) returns, (output, h_n), computed step by step from rnn's weights."""
     act = torch.relu if rnn.nonlinearity == "relu" else torch.tanh
     L, N = x.shape[0], x.shape[1]
@@ -22,4 +24,5 @@ CELLS = {"manual_rnn": '''def manual_rnn(rnn, x, h_0=None):
         layer_in = torch.stack(outputs)
         h_n[k] = h
     return layer_in, h_n
-'''}
+'''
+}

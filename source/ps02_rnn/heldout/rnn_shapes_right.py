@@ -1,7 +1,9 @@
 """Correct: D = 2 if bidirectional; output follows batch_first, h_n never does."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"rnn_shapes": '''def rnn_shapes(input_size, hidden_size, num_layers, bidirectional, batch_first, seq_len, batch):
+CELLS = {
+    "rnn_shapes": '''def rnn_shapes(input_size, hidden_size, num_layers, bidirectional, batch_first, seq_len, batch):
     """(shape of output, shape of h_n) of such an nn.RNN, each a tuple of ints."""
     D = 2 if bidirectional else 1
     if batch_first:
@@ -10,4 +12,5 @@ CELLS = {"rnn_shapes": '''def rnn_shapes(input_size, hidden_size, num_layers, bi
         output_shape = (seq_len, batch, D * hidden_size)
     h_n_shape = (D * num_layers, batch, hidden_size)
     return output_shape, h_n_shape
-'''}
+'''
+}

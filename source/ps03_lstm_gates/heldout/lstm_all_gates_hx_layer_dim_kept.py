@@ -1,7 +1,9 @@
 """Uses h_0 and c_0 of shape (1, batch, hidden) as they come, without taking layer 0: with a given initial state every step's tensors get an extra leading dimension, the gate slicing then cuts the wrong dimension and the function fails."""
+
 MISTAKE = "initial state keeps its layer dimension (hx[0] instead of hx[0][0])"
 EXPECT = {"lose": ["lstm_all_gates"]}
-CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
+CELLS = {
+    "lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
     """Gates and states at every step of a one-layer nn.LSTM; dict of (seq_len, batch, hidden)."""
     H = lstm.hidden_size
     W_ih, W_hh = lstm.weight_ih_l0, lstm.weight_hh_l0
@@ -24,4 +26,5 @@ CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
             for k, v in zip("ifgoch", (i, f, g, o, c, h)):
                 record[k].append(v)
     return {k: torch.stack(v) for k, v in record.items()}
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Unpacks the initial state as (c_0, h_0) instead of (h_0, c_0), so the cell and hidden states start from each other's values."""
+
 MISTAKE = "h_0 and c_0 swapped when unpacking hx"
 EXPECT = {"lose": ["lstm_all_gates"]}
-CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
+CELLS = {
+    "lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
     """Gates and states at every step of a one-layer nn.LSTM; dict of (seq_len, batch, hidden)."""
     H = lstm.hidden_size
     W_ih, W_hh = lstm.weight_ih_l0, lstm.weight_hh_l0
@@ -24,4 +26,5 @@ CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
             for k, v in zip("ifgoch", (i, f, g, o, c, h)):
                 record[k].append(v)
     return {k: torch.stack(v) for k, v in record.items()}
-'''}
+'''
+}

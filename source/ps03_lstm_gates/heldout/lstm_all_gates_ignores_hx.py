@@ -1,7 +1,9 @@
 """Always starts from zero states; a given hx is never used."""
+
 MISTAKE = "hx ignored (always starts from zeros)"
 EXPECT = {"lose": ["lstm_all_gates"]}
-CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
+CELLS = {
+    "lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
     """Gates and states at every step of a one-layer nn.LSTM; dict of (seq_len, batch, hidden)."""
     seq_len, batch, _ = x.shape
     n = lstm.hidden_size
@@ -18,4 +20,5 @@ CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
             gi.append(i); gf.append(f); gg.append(g); go.append(o); cs.append(c); hs.append(h)
     return {"i": torch.stack(gi), "f": torch.stack(gf), "g": torch.stack(gg), "o": torch.stack(go),
             "c": torch.stack(cs), "h": torch.stack(hs)}
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Computes the steps without torch.no_grad(), so every returned tensor carries the autograd graph of the layer's weights (requires_grad=True) instead of being plain values."""
+
 MISTAKE = "no torch.no_grad: returned gates track gradients"
 EXPECT = {"lose": ["lstm_all_gates"]}
-CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
+CELLS = {
+    "lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
     """Gates and states at every step of a one-layer nn.LSTM; dict of (seq_len, batch, hidden)."""
     H = lstm.hidden_size
     W_ih, W_hh = lstm.weight_ih_l0, lstm.weight_hh_l0
@@ -24,4 +26,5 @@ CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
             for k, v in zip("ifgoch", (i, f, g, o, c, h)):
                 record[k].append(v)
     return {k: torch.stack(v) for k, v in record.items()}
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Records h and c before updating them, so entry t holds the state before step t (the initial state first) instead of the state after step t."""
+
 MISTAKE = "states recorded before the update (off by one in time)"
 EXPECT = {"lose": ["lstm_all_gates"]}
-CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
+CELLS = {
+    "lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
     """Gates and states at every step of a one-layer nn.LSTM; dict of (seq_len, batch, hidden)."""
     H = lstm.hidden_size
     batch = x.shape[1]
@@ -21,4 +23,5 @@ CELLS = {"lstm_all_gates": '''def lstm_all_gates(lstm, x, hx=None):
             c = f * c + i * g
             h = o * c.tanh()
     return {k: torch.stack(v) for k, v in out.items()}
-'''}
+'''
+}

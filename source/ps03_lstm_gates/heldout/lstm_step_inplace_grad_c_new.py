@@ -1,7 +1,9 @@
 """Accumulates the gradient from h_new into grad_c_new with +=, which changes the caller's grad_c_new tensor in place (the results themselves are right)."""
+
 MISTAKE = "modifies the caller's grad_c_new in place (+=)"
 EXPECT = {"lose": ["lstm_step"]}
-CELLS = {"lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+CELLS = {
+    "lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     """One LSTM step and its backward pass by hand. Returns (h_new, c_new, grads)."""
     gates = x @ W_ih.T + h @ W_hh.T + b_ih + b_hh
     gi, gf, gg, go = gates.chunk(4, 1)
@@ -19,4 +21,5 @@ CELLS = {"lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_n
              "W_ih": dgates.T @ x, "W_hh": dgates.T @ h,
              "b_ih": dgates.sum(0), "b_hh": dgates.sum(0)}
     return h_new, c_new, grads
-'''}
+'''
+}

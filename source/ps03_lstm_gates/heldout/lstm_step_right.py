@@ -1,7 +1,9 @@
 """Correct: forward in the order i, f, g, o; backward with both paths into c_new."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+CELLS = {
+    "lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     """One LSTM step and its backward pass by hand. Returns (h_new, c_new, grads)."""
     z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
     z_i, z_f, z_g, z_o = z.chunk(4, dim=1)
@@ -31,4 +33,5 @@ CELLS = {"lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_n
         "b_hh": dz.sum(dim=0),
     }
     return h_new, c_new, grads
-'''}
+'''
+}

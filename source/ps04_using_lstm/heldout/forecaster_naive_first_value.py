@@ -1,7 +1,9 @@
 """The naive forecast repeats each window's first value, x[:, 0], instead of its last."""
+
 MISTAKE = "naive forecast repeats the first value of the window"
 EXPECT = {"lose": ["forecaster"]}
-CELLS = {"forecaster": '''def naive_forecast(x, horizons):
+CELLS = {
+    "forecaster": '''def naive_forecast(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     return x[:, 0].repeat(1, horizons)
 
@@ -15,4 +17,5 @@ class Forecaster(nn.Module):
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
         return self.head(h_n[-1])
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Builds the naive forecast in a new torch.zeros tensor, which is float32, so float64 windows give a float32 forecast."""
+
 MISTAKE = "naive forecast in float32 instead of x's dtype"
 EXPECT = {"lose": ["forecaster"]}
-CELLS = {"forecaster": '''def naive_forecast(x, horizons):
+CELLS = {
+    "forecaster": '''def naive_forecast(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     n = x.shape[0]
     out = torch.zeros(n, horizons)
@@ -19,4 +21,5 @@ class Forecaster(nn.Module):
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
         return self.head(h_n[-1])
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """The naive forecast keeps the feature dimension: x[:, -1:] expanded gives shape (n, horizons, 1) instead of (n, horizons)."""
+
 MISTAKE = "naive forecast of shape (n, horizons, 1)"
 EXPECT = {"lose": ["forecaster"]}
-CELLS = {"forecaster": '''def naive_forecast(x, horizons):
+CELLS = {
+    "forecaster": '''def naive_forecast(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     return x[:, -1:].expand(-1, horizons, -1)
 
@@ -15,4 +17,5 @@ class Forecaster(nn.Module):
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
         return self.head(h_n[-1])
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Reads output[-1] from a batch-first LSTM, which is the last window at every step, not every window's last step."""
+
 MISTAKE = "output[-1] with batch_first (last sequence, not last step)"
 EXPECT = {"lose": ["forecaster"]}
-CELLS = {"forecaster": '''def naive_forecast(x, horizons):
+CELLS = {
+    "forecaster": '''def naive_forecast(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     return x[:, -1].repeat(1, horizons)
 
@@ -15,4 +17,5 @@ class Forecaster(nn.Module):
     def forward(self, x):
         output, _ = self.lstm(x)
         return self.head(output[-1])
-'''}
+'''
+}

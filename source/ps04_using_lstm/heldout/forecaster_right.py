@@ -1,7 +1,9 @@
 """Correct: naive repeats x[:, -1]; the LSTM is batch first and the head maps h_n[-1] to horizons numbers."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"forecaster": '''def naive_forecast(x, horizons):
+CELLS = {
+    "forecaster": '''def naive_forecast(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     return x[:, -1].repeat(1, horizons)
 
@@ -15,4 +17,5 @@ class Forecaster(nn.Module):
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
         return self.head(h_n[-1])
-'''}
+'''
+}

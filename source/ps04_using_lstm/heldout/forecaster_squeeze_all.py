@@ -1,7 +1,9 @@
 """Ends forward with .squeeze() (copied from the one-year forecaster), which also removes the batch dimension for a single window: one window gives shape (horizons,) instead of (1, horizons)."""
+
 MISTAKE = "squeeze() drops the batch dimension for one window"
 EXPECT = {"lose": ["forecaster"]}
-CELLS = {"forecaster": '''def naive_forecast(x, horizons):
+CELLS = {
+    "forecaster": '''def naive_forecast(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     return x[:, -1].repeat(1, horizons)
 
@@ -15,4 +17,5 @@ class Forecaster(nn.Module):
     def forward(self, x):
         _, (h_n, _) = self.lstm(x)
         return self.head(h_n[-1]).squeeze()
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Projects only h_n: the output keeps hidden_size features per direction, although output holds the (projected) hidden states."""
+
 MISTAKE = "output features ignore proj_size"
 EXPECT = {"lose": ["lstm_output_shapes"]}
-CELLS = {"lstm_output_shapes": '''def lstm_output_shapes(seq_len, batch, input_size, hidden_size, num_layers=1, bidirectional=False,
+CELLS = {
+    "lstm_output_shapes": '''def lstm_output_shapes(seq_len, batch, input_size, hidden_size, num_layers=1, bidirectional=False,
                        batch_first=False, proj_size=0):
     """Shapes of output, h_n and c_n of such an nn.LSTM, as a dict of tuples (batch None: unbatched)."""
     num_dir = 2 if bidirectional else 1
@@ -16,4 +18,5 @@ CELLS = {"lstm_output_shapes": '''def lstm_output_shapes(seq_len, batch, input_s
         output = (seq_len, batch, feats)
     return {"output": output, "h_n": (num_dir * num_layers, batch, h_size),
             "c_n": (num_dir * num_layers, batch, hidden_size)}
-'''}
+'''
+}

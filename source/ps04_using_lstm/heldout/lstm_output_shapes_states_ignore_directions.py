@@ -1,7 +1,9 @@
 """The first dimension of h_n and c_n is num_layers; it should be num_layers times the number of directions."""
+
 MISTAKE = "h_n/c_n first dimension ignores bidirectional"
 EXPECT = {"lose": ["lstm_output_shapes"]}
-CELLS = {"lstm_output_shapes": '''def lstm_output_shapes(seq_len, batch, input_size, hidden_size, num_layers=1, bidirectional=False,
+CELLS = {
+    "lstm_output_shapes": '''def lstm_output_shapes(seq_len, batch, input_size, hidden_size, num_layers=1, bidirectional=False,
                        batch_first=False, proj_size=0):
     """Shapes of output, h_n and c_n of such an nn.LSTM, as a dict of tuples (batch None: unbatched)."""
     directions = 2 if bidirectional else 1
@@ -16,4 +18,5 @@ CELLS = {"lstm_output_shapes": '''def lstm_output_shapes(seq_len, batch, input_s
         shapes["h_n"] = (num_layers, batch, h_out)
         shapes["c_n"] = (num_layers, batch, hidden_size)
     return shapes
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Moves the words to the front correctly but calls pack_padded_sequence with the default enforce_sorted=True, which fails for a batch whose lengths are not in decreasing order."""
+
 MISTAKE = "pack_padded_sequence without enforce_sorted=False"
 EXPECT = {"lose": ["spam_classifier"]}
-CELLS = {"spam_classifier": '''class SpamClassifier(nn.Module):
+CELLS = {
+    "spam_classifier": """class SpamClassifier(nn.Module):
     def __init__(self, vocab_size, embed_dim=16, hidden_size=32, num_classes=2):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
@@ -16,4 +18,5 @@ CELLS = {"spam_classifier": '''class SpamClassifier(nn.Module):
         packed = pack_padded_sequence(self.embed(front), lengths, batch_first=True)
         _, (h_n, _) = self.lstm(packed)
         return self.head(h_n[-1])
-'''}
+"""
+}

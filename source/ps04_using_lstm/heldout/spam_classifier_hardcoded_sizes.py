@@ -1,7 +1,9 @@
 """Hard-codes the layer sizes (16, 32 and 2) instead of using the constructor's embed_dim, hidden_size and num_classes arguments."""
+
 MISTAKE = "hard-coded embed_dim / hidden_size / num_classes"
 EXPECT = {"lose": ["spam_classifier"]}
-CELLS = {"spam_classifier": '''class SpamClassifier(nn.Module):
+CELLS = {
+    "spam_classifier": """class SpamClassifier(nn.Module):
     def __init__(self, vocab_size, embed_dim=16, hidden_size=32, num_classes=2):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, 16, padding_idx=0)
@@ -16,4 +18,5 @@ CELLS = {"spam_classifier": '''class SpamClassifier(nn.Module):
         packed = pack_padded_sequence(self.embed(front), lengths, batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
         return self.head(h_n[-1])
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Returns softmax probabilities instead of logits from forward."""
+
 MISTAKE = "forward returns probabilities (softmax) instead of logits"
 EXPECT = {"lose": ["spam_classifier"]}
-CELLS = {"spam_classifier": '''class SpamClassifier(nn.Module):
+CELLS = {
+    "spam_classifier": """class SpamClassifier(nn.Module):
     def __init__(self, vocab_size, embed_dim=16, hidden_size=32, num_classes=2):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
@@ -16,4 +18,5 @@ CELLS = {"spam_classifier": '''class SpamClassifier(nn.Module):
         packed = pack_padded_sequence(self.embed(front), lengths, batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
         return torch.softmax(self.head(h_n[-1]), dim=-1)
-'''}
+"""
+}

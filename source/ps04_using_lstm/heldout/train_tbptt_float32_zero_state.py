@@ -1,7 +1,9 @@
 """Builds the initial zero state with torch.zeros(num_layers, batch, hidden) without a dtype, which is float32: a float64 layer then gets a float32 state and fails, instead of a state of the layer's dtype."""
+
 MISTAKE = "initial state made with torch.zeros (float32) instead of the layer's dtype"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     t_dim = 1 if lstm.batch_first else 0
@@ -25,4 +27,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         losses.append(loss.item())
         h, c = h.detach(), c.detach()
     return losses, (h, c)
-'''}
+'''
+}

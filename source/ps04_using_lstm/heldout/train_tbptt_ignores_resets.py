@@ -1,7 +1,9 @@
 """Carries every stream's state from chunk to chunk and never uses resets, so a new sequence starts from the previous sequence's final state."""
+
 MISTAKE = "resets ignored (state always carried)"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     dim = 1 if lstm.batch_first else 0
@@ -15,4 +17,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         losses.append(loss.item())
         state = tuple(s.detach() for s in state)
     return losses, state
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Appends the loss tensors themselves (detached) to the list instead of Python floats from loss.item()."""
+
 MISTAKE = "losses returned as tensors instead of Python floats"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     time_dim = 1 if lstm.batch_first else 0
@@ -20,4 +22,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         losses.append(loss.detach())
         state = (h.detach(), c.detach())
     return losses, state
-'''}
+'''
+}

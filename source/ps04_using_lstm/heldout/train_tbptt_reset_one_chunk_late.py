@@ -1,7 +1,9 @@
 """Applies resets[k] to the state after chunk k has run (for chunk k + 1), so every reset takes effect one chunk too late."""
+
 MISTAKE = "resets applied one chunk late (resets[k] used for chunk k+1)"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     time_dim = 1 if lstm.batch_first else 0
@@ -22,4 +24,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
             c[:, resets[k]] = 0
         state = (h, c)
     return losses, state
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Correct: split along the time dimension, zero the reset streams with a mask of the state's dtype, detach after each step."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     time_dim = 1 if lstm.batch_first else 0
@@ -20,4 +22,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         losses.append(loss.item())
         state = (h.detach(), c.detach())
     return losses, state
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Forces chunk 0 to reset by writing resets[0] = True into the caller's resets tensor, which changes the argument in place."""
+
 MISTAKE = "modifies the caller's resets in place (resets[0] = True)"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     resets[0] = True                     # chunk 0 always starts from zeros
@@ -23,4 +25,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         losses.append(float(loss))
         h, c = h.detach(), c.detach()
     return losses, (h, c)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Cuts x and y along dimension 0 whatever lstm.batch_first says, so for a batch-first layer it cuts the batch of streams instead of time."""
+
 MISTAKE = "chunks cut along dim 0 even when batch_first=True"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     time_dim = 0
@@ -20,4 +22,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         losses.append(loss.item())
         state = (h.detach(), c.detach())
     return losses, state
-'''}
+'''
+}

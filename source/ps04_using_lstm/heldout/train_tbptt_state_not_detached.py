@@ -1,7 +1,9 @@
 """Detaches the carried state only when it is fed into the next chunk, so the (h, c) returned after the last chunk is still attached to the graph."""
+
 MISTAKE = "returned final state not detached"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     time_dim = 1 if lstm.batch_first else 0
@@ -19,4 +21,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         optimizer.step()
         losses.append(loss.item())
     return losses, state
-'''}
+'''
+}

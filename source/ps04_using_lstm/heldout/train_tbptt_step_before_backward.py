@@ -1,7 +1,9 @@
 """Calls optimizer.step() before loss.backward(), so each step uses the previous chunk's gradients (and the first step none at all)."""
+
 MISTAKE = "optimizer.step() before backward()"
 EXPECT = {"lose": ["train_tbptt"]}
-CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
+CELLS = {
+    "train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimizer, resets):
     """Truncated BPTT over streams in chunks of chunk_len steps; stream b starts chunk k from zeros
     where resets[k, b] is True. Returns (losses, (h, c) detached)."""
     time_dim = 1 if lstm.batch_first else 0
@@ -20,4 +22,5 @@ CELLS = {"train_tbptt": '''def train_tbptt(lstm, head, x, y, chunk_len, optimize
         losses.append(loss.item())
         state = (h.detach(), c.detach())
     return losses, state
-'''}
+'''
+}

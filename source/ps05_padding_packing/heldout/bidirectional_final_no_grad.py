@@ -1,7 +1,9 @@
 """Computes the result inside torch.no_grad(), so no gradient reaches output when a classifier is trained through it."""
+
 MISTAKE = "computed under no_grad: gradients do not reach output"
 EXPECT = {"lose": ["bidirectional_final"]}
-CELLS = {"bidirectional_final": '''def bidirectional_final(output, lengths):
+CELLS = {
+    "bidirectional_final": '''def bidirectional_final(output, lengths):
     """output (steps, batch, 2 * hidden) of a bidirectional LSTM, lengths (batch,) ->
     (batch, 2 * hidden): the final forward state next to the final backward state."""
     with torch.no_grad():
@@ -12,4 +14,5 @@ CELLS = {"bidirectional_final": '''def bidirectional_final(output, lengths):
         bwd = output[0, :, h:]
         final = torch.cat([fwd, bwd], dim=1)
     return final
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Correct: forward half gathered at lengths - 1, backward half at step 0."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"bidirectional_final": '''def bidirectional_final(output, lengths):
+CELLS = {
+    "bidirectional_final": '''def bidirectional_final(output, lengths):
     """output (steps, batch, 2 * hidden) of a bidirectional LSTM, lengths (batch,) ->
     (batch, 2 * hidden): the final forward state next to the final backward state."""
     steps, batch, two_h = output.shape
@@ -10,4 +12,5 @@ CELLS = {"bidirectional_final": '''def bidirectional_final(output, lengths):
     forward = output[:, :, :hidden].gather(0, index).squeeze(0)
     backward = output[0, :, hidden:]
     return torch.cat([forward, backward], dim=1)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Correct: keep seq[-max_len:], lengths from what is kept, pad_sequence time first, int64 lengths and labels."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"collate_recent": '''def collate_recent(items, max_len):
+CELLS = {
+    "collate_recent": '''def collate_recent(items, max_len):
     """A list of (sequence (length, features), label) -> x (steps, batch, features) holding each
     sequence's last max_len steps, lengths (batch,) int64, labels (batch,) int64."""
     kept = [seq[-max_len:] for seq, _ in items]
@@ -9,4 +11,5 @@ CELLS = {"collate_recent": '''def collate_recent(items, max_len):
     labels = torch.tensor([label for _, label in items], dtype=torch.int64)
     x = pad_sequence(kept)
     return x, lengths, labels
-'''}
+'''
+}

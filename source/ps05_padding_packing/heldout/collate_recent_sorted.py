@@ -1,7 +1,9 @@
 """Sorts the items by length, longest first (as packing used to need), so the batch is no longer in the order the items came."""
+
 MISTAKE = "items sorted by length instead of kept in order"
 EXPECT = {"lose": ["collate_recent"]}
-CELLS = {"collate_recent": '''def collate_recent(items, max_len):
+CELLS = {
+    "collate_recent": '''def collate_recent(items, max_len):
     """A list of (sequence (length, features), label) -> x (steps, batch, features) holding each
     sequence's last max_len steps, lengths (batch,) int64, labels (batch,) int64."""
     items = sorted(items, key=lambda item: min(len(item[0]), max_len), reverse=True)
@@ -10,4 +12,5 @@ CELLS = {"collate_recent": '''def collate_recent(items, max_len):
     lengths = torch.tensor([len(s) for s in seqs])
     labels = torch.tensor([y for _, y in items])
     return x, lengths, labels
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Builds the mask batch first, arange(steps) as a row against lengths as a column, shape (batch, steps), although the logits and tags are time first."""
+
 MISTAKE = "mask built (batch, steps) for time-first data"
 EXPECT = {"lose": ["masked_cross_entropy"]}
-CELLS = {"masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengths, per_sequence=False):
+CELLS = {
+    "masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengths, per_sequence=False):
     """Cross-entropy over the real steps of time-first logits (steps, batch, classes) and
     tags (steps, batch): mean per step, or mean of each sequence's mean."""
     steps, batch, n_classes = logits.shape
@@ -12,4 +14,5 @@ CELLS = {"masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengt
     if per_sequence:
         return (loss.sum(dim=0) / lengths).mean()
     return loss.sum() / lengths.sum()
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """With per_sequence=False the masked sum is divided by the number of all slots (steps * batch) instead of the number of real steps."""
+
 MISTAKE = "per-step mean divides by all slots, padding included"
 EXPECT = {"lose": ["masked_cross_entropy"]}
-CELLS = {"masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengths, per_sequence=False):
+CELLS = {
+    "masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengths, per_sequence=False):
     """Cross-entropy over the real steps of time-first logits (steps, batch, classes) and
     tags (steps, batch): mean per step, or mean of each sequence's mean."""
     T, B, C = logits.shape
@@ -12,4 +14,5 @@ CELLS = {"masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengt
         per_seq = losses.sum(dim=0) / mask.sum(dim=0)
         return per_seq.mean()
     return losses.mean()
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Correct: select the real slots with a time-first mask, mean over them, or per-sequence means via index_add."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengths, per_sequence=False):
+CELLS = {
+    "masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengths, per_sequence=False):
     """Cross-entropy over the real steps of time-first logits (steps, batch, classes) and
     tags (steps, batch): mean per step, or mean of each sequence's mean."""
     steps, batch, classes = logits.shape
@@ -12,4 +14,5 @@ CELLS = {"masked_cross_entropy": '''def masked_cross_entropy(logits, tags, lengt
     seq_index = torch.arange(batch, device=logits.device).expand(steps, batch)[mask]
     sums = logits.new_zeros(batch).index_add(0, seq_index, ce)
     return (sums / lengths.to(logits.device, logits.dtype)).mean()
-'''}
+'''
+}

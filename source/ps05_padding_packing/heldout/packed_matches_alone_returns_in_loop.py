@@ -1,7 +1,9 @@
 """The return True sits inside the loop, so the function returns after checking the first sequence only."""
+
 MISTAKE = "returns after the first sequence (return inside the loop)"
 EXPECT = {"lose": ["packed_matches_alone"]}
-CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
+CELLS = {
+    "packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
     """True if run_batch gives, for every sequence, what running it alone gives."""
     with torch.no_grad():
         output, h_n, c_n = run_batch(lstm, sequences)
@@ -13,4 +15,5 @@ CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, ru
             if same_out and same_h and same_c:
                 return True
             return False
-'''}
+'''
+}

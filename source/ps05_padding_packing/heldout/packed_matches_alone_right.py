@@ -1,7 +1,9 @@
 """Correct: run each sequence as a batch of one and compare output[b, :n], h_n[:, b] and c_n[:, b] with atol 1e-5."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
+CELLS = {
+    "packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
     """True if run_batch gives, for every sequence, what running it alone gives."""
     with torch.no_grad():
         output, h_n, c_n = run_batch(lstm, sequences)
@@ -15,4 +17,5 @@ CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, ru
             if not torch.allclose(c_n[:, b], c_b[:, 0], atol=1e-5):
                 return False
     return True
-'''}
+'''
+}

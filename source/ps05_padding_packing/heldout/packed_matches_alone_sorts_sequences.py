@@ -1,7 +1,9 @@
 """Sorts the sequences by length (longest first) before comparing, as if the batch came back sorted, so sequence b is compared with the wrong row of the batch's results."""
+
 MISTAKE = "sequences sorted before comparing: rows mismatched"
 EXPECT = {"lose": ["packed_matches_alone"]}
-CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
+CELLS = {
+    "packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
     """True if run_batch gives, for every sequence, what running it alone gives."""
     with torch.no_grad():
         output, h_n, c_n = run_batch(lstm, sequences)
@@ -14,4 +16,5 @@ CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, ru
                     and torch.allclose(c_n[:, b], c[:, 0], atol=1e-5)):
                 return False
         return True
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Compares only h_n[-1] and c_n[-1] (the top layer, last direction) instead of every layer and direction, h_n[:, b]."""
+
 MISTAKE = "only the last row of h_n / c_n compared"
 EXPECT = {"lose": ["packed_matches_alone"]}
-CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
+CELLS = {
+    "packed_matches_alone": '''def packed_matches_alone(lstm, sequences, run_batch):
     """True if run_batch gives, for every sequence, what running it alone gives."""
     with torch.no_grad():
         output, h_n, c_n = run_batch(lstm, sequences)
@@ -15,4 +17,5 @@ CELLS = {"packed_matches_alone": '''def packed_matches_alone(lstm, sequences, ru
             if not torch.allclose(c_n[-1, b], c_b[-1, 0], atol=1e-5):
                 return False
     return True
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """A right answer, written with reshape to (layer, direction, ...), movedim of the direction axis next to the features, and a final reshape."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"merge_directions": '''def merge_directions(h_n, num_layers):
+CELLS = {
+    "merge_directions": '''def merge_directions(h_n, num_layers):
     """h_n (or c_n) of a bidirectional LSTM, (num_layers * 2, [batch,] size) -> (num_layers, [batch,] 2 * size):
     each layer's final forward and backward states side by side."""
     if h_n.shape[0] != num_layers * 2:
@@ -11,4 +13,5 @@ CELLS = {"merge_directions": '''def merge_directions(h_n, num_layers):
     split = h_n.reshape(num_layers, 2, *rest)   # (layer, direction, [batch,] size)
     split = split.movedim(1, -2)                # (layer, [batch,] direction, size)
     return split.reshape(num_layers, *rest[:-1], 2 * size)
-'''}
+'''
+}

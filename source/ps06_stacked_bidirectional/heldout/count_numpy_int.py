@@ -1,7 +1,9 @@
 """Computes the count with numpy and returns a numpy integer rather than a Python int."""
+
 MISTAKE = "numpy int instead of Python int"
 EXPECT = {"lose": ["lstm_param_count"]}
-CELLS = {"lstm_param_count": '''import numpy as np
+CELLS = {
+    "lstm_param_count": """import numpy as np
 
 def lstm_param_count(input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=0):
     dirs = 2 if bidirectional else 1
@@ -14,4 +16,5 @@ def lstm_param_count(input_size, hidden_size, num_layers=1, bidirectional=False,
             if proj_size > 0:
                 shapes.append((proj_size, hidden_size))
     return np.sum([np.prod(s) for s in shapes])
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Sizes weight_hh with proj_size but still gives layers 1 and above an input of directions * hidden_size instead of directions * proj_size when projections are used."""
+
 MISTAKE = "upper layer input ignores proj_size"
 EXPECT = {"lose": ["lstm_param_count"]}
-CELLS = {"lstm_param_count": '''def lstm_param_count(input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=0):
+CELLS = {
+    "lstm_param_count": """def lstm_param_count(input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=0):
     dirs = 2 if bidirectional else 1
     real_h = proj_size if proj_size > 0 else hidden_size
     total = 0
@@ -16,4 +18,5 @@ CELLS = {"lstm_param_count": '''def lstm_param_count(input_size, hidden_size, nu
         w_hr = proj_size * hidden_size
         total += dirs * (w_ih + w_hh + biases + w_hr)
     return total
-'''}
+"""
+}

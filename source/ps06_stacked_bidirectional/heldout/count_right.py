@@ -1,7 +1,9 @@
 """A correct answer: loop over layers, count one direction from the weight shapes and multiply by the number of directions."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"lstm_param_count": '''def lstm_param_count(input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=0):
+CELLS = {
+    "lstm_param_count": '''def lstm_param_count(input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=0):
     """Number of parameters of the corresponding nn.LSTM, as an int."""
     dirs = 2 if bidirectional else 1
     h_size = proj_size if proj_size > 0 else hidden_size
@@ -13,4 +15,5 @@ CELLS = {"lstm_param_count": '''def lstm_param_count(input_size, hidden_size, nu
             one += proj_size * hidden_size
         total += dirs * one
     return int(total)
-'''}
+'''
+}

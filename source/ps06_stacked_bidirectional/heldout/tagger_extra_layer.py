@@ -1,7 +1,9 @@
 """Adds a hidden Linear + ReLU layer between the LSTM and the output layer: extra parameters the specification does not allow."""
+
 MISTAKE = "extra hidden layer, parameter count wrong"
 EXPECT = {"lose": ["bi_tagger"]}
-CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
+CELLS = {
+    "bi_tagger": """class BiTagger(nn.Module):
     def __init__(self, vocab_size, embed_dim, hidden_size, num_tags, num_layers=1):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim)
@@ -12,4 +14,5 @@ CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
     def forward(self, tokens):
         output, _ = self.lstm(self.embed(tokens))
         return self.out(torch.relu(self.hidden(output)))
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Never passes num_layers to the nn.LSTM, so the tagger always has one layer whatever it is asked for."""
+
 MISTAKE = "num_layers not passed to the LSTM"
 EXPECT = {"lose": ["bi_tagger"]}
-CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
+CELLS = {
+    "bi_tagger": """class BiTagger(nn.Module):
     def __init__(self, vocab_size, embed_dim, hidden_size, num_tags, num_layers=1):
         super().__init__()
         self.emb = nn.Embedding(vocab_size, embed_dim)
@@ -11,4 +13,5 @@ CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
     def forward(self, tokens):
         states, _ = self.bilstm(self.emb(tokens))
         return self.head(states)
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Builds the LSTM without batch_first=True, so it reads the (batch, seq_len) embeddings as if the batch were the time axis."""
+
 MISTAKE = "missing batch_first"
 EXPECT = {"lose": ["bi_tagger"]}
-CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
+CELLS = {
+    "bi_tagger": '''class BiTagger(nn.Module):
     """Embedding -> bidirectional LSTM (batch first) -> linear layer at every step."""
 
     def __init__(self, vocab_size, embed_dim, hidden_size, num_tags, num_layers=1):
@@ -14,4 +16,5 @@ CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
         emb = self.embedding(tokens)
         out, (h, c) = self.rnn(emb)
         return self.fc(out)
-'''}
+'''
+}

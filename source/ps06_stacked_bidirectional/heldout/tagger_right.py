@@ -1,7 +1,9 @@
 """A correct answer: embedding, bidirectional batch-first LSTM, and a linear layer from 2 * hidden_size features to the tags at every step."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
+CELLS = {
+    "bi_tagger": '''class BiTagger(nn.Module):
     """Embedding -> bidirectional LSTM (batch first) -> linear layer at every step."""
 
     def __init__(self, vocab_size, embed_dim, hidden_size, num_tags, num_layers=1):
@@ -13,4 +15,5 @@ CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
     def forward(self, tokens):
         output, _ = self.lstm(self.embed(tokens))
         return self.out(output)
-'''}
+'''
+}

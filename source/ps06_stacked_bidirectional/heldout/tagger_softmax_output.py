@@ -1,7 +1,9 @@
 """Applies a softmax at the end of forward, so the module returns probabilities instead of the logits the exercise (and cross_entropy) expects."""
+
 MISTAKE = "returns probabilities instead of logits"
 EXPECT = {"lose": ["bi_tagger"]}
-CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
+CELLS = {
+    "bi_tagger": """class BiTagger(nn.Module):
     def __init__(self, vocab_size, embed_dim, hidden_size, num_tags, num_layers=1):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim)
@@ -11,4 +13,5 @@ CELLS = {"bi_tagger": '''class BiTagger(nn.Module):
     def forward(self, tokens):
         h, _ = self.lstm(self.embed(tokens))
         return torch.softmax(self.out(h), dim=-1)
-'''}
+"""
+}

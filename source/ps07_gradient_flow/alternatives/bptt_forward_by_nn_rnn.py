@@ -1,8 +1,10 @@
 """Exercise 4, right, written differently: the forward pass left to nn.RNN itself (the given weights
 copied into it, under torch.no_grad()), the backward pass by hand, step by step, with the gradient
 for h_(t-1) kept as the running quantity instead of delta."""
+
 EXPECT = {"full": True}
-CELLS = {"rnn_backward": '''
+CELLS = {
+    "rnn_backward": """
 def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     layer = nn.RNN(x.shape[2], h0.shape[1], dtype=x.dtype)
     with torch.no_grad():
@@ -22,4 +24,5 @@ def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
         grad_h = dz @ W_hh + (grad_output[t - 1] if t > 0 else 0)
     return {"x": torch.stack(grads["x"]), "h0": grad_h, "W_ih": grads["W_ih"], "W_hh": grads["W_hh"],
             "b_ih": grads["b"], "b_hh": grads["b"].clone()}
-'''}
+"""
+}

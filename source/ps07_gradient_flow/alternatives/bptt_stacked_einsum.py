@@ -1,7 +1,9 @@
 """Exercise 4, right, written differently: the states and the deltas kept as whole (T, batch, hidden)
 tensors, the weight gradients and dL/dx summed over steps and batch at once with einsum."""
+
 EXPECT = {"full": True}
-CELLS = {"rnn_backward": '''
+CELLS = {
+    "rnn_backward": """
 def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     states, h = [], h0
     for x_t in x:
@@ -18,4 +20,5 @@ def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     return {"x": torch.einsum("tbk,ki->tbi", deltas, W_ih), "h0": carry,
             "W_ih": torch.einsum("tbk,tbi->ki", deltas, x), "W_hh": torch.einsum("tbk,tbj->kj", deltas, before),
             "b_ih": bias, "b_hh": bias.clone()}
-'''}
+"""
+}

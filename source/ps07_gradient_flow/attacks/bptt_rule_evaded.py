@@ -3,9 +3,13 @@ off the tests' watch (rnnlab.checks.forbid_calls' profiler, recognised by its mo
 call. No autograd is used, so the tests in the kernel pass; the re-check process calls it with the
 rule in force and a watch of its own, which the answer does not recognise, so it sees the course's
 function called and the exercise loses its points (issue 29, class 3)."""
-EXPECT = {"lose": ["rnn_backward"],
-          "flag": "rnn_backward_0: the exercise's rule was broken (a call of rnnlab.bptt.rnn_backward)"}
-CELLS = {"rnn_backward": '''
+
+EXPECT = {
+    "lose": ["rnn_backward"],
+    "flag": "rnn_backward_0: the exercise's rule was broken (a call of rnnlab.bptt.rnn_backward)",
+}
+CELLS = {
+    "rnn_backward": """
 def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     import sys
     from rnnlab.bptt import rnn_backward as course_backward
@@ -18,4 +22,5 @@ def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     finally:
         if theirs:
             sys.setprofile(watcher)
-'''}
+"""
+}

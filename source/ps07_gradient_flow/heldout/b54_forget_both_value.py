@@ -1,7 +1,9 @@
 """Sets the forget block of both bias_ih and bias_hh to value, so the forget gate's bias, their sum, is 2 * value."""
+
 MISTAKE = "both biases set to value: sum is 2*value"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -15,4 +17,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                         if "bias_ih" in name:
                             count += 1
     return count
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Finds the biases by parameter name over model.named_parameters(), so an nn.GRU, nn.GRUCell or nn.RNN, whose biases have the same names, is changed and counted too."""
+
 MISTAKE = "decides by parameter name: GRU/RNN changed"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -15,4 +17,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
             elif last.startswith("bias_hh"):
                 p[H:2 * H] = 0.0
     return count
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Edits a clone and assigns it to p.data: the parameter object is kept but its memory is new, so views and state_dict tensors taken before the call keep the old numbers."""
+
 MISTAKE = "new tensor assigned to .data, memory replaced"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -16,4 +18,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                     if name.startswith("bias_ih"):
                         count += 1
     return count
-'''}
+'''
+}

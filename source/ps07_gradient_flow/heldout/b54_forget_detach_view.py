@@ -1,7 +1,9 @@
 """A right answer, written with a helper that edits p.detach() (same memory, no autograd) and counts the bias_ih tensors it touched."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"set_forget_bias": '''def _forget_rows(module):
+CELLS = {
+    "set_forget_bias": '''def _forget_rows(module):
     H = module.hidden_size
     return slice(H, 2 * H)          # gates stacked i, f, g, o: f is the second block
 
@@ -21,4 +23,5 @@ def set_forget_bias(model, value):
                     params[hh_name].detach()[rows] = 0
                     gates += 1
     return gates
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """A right answer, written by building each bias name (bias_ih_l{k}, _reverse, or bias_ih for a cell) and assigning through .data slices, which writes into the existing memory."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     def set_pair(module, suffix):
@@ -26,4 +28,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 set_pair(m, "")
                 n += 1
     return n
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Takes the first block [0:H] as the forget gate, which is the input gate in PyTorch's i, f, g, o order."""
+
 MISTAKE = "wrong gate slice [0:H]"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -16,4 +18,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                     elif name.startswith("bias_hh"):
                         p[:H] = 0.0
     return count
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Handles nn.LSTM only and forgets nn.LSTMCell, so a decoder's cell keeps its random forget bias and is not counted."""
+
 MISTAKE = "only nn.LSTM, nn.LSTMCell skipped"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -17,4 +19,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 elif name.startswith("bias_hh"):
                     p[H:2 * H] = 0.0
     return count
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """A right answer, written with isinstance on (nn.LSTM, nn.LSTMCell), each module's own named_parameters(), and fill_/zero_ on the forget block under torch.no_grad()."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -19,4 +21,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 elif name.startswith("bias_hh"):
                     p[H:2 * H].zero_()
     return count
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Loops over the layers by name bias_ih_l{k} and forgets the _reverse direction of a bidirectional LSTM (and counts one gate per layer)."""
+
 MISTAKE = "forward direction only, _reverse skipped"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -19,4 +21,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 m.bias_hh[H:2 * H] = 0.0
                 count += 1
     return count
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Sets bias_ih[H:2H] to value but leaves bias_hh[H:2H] at its random start, so the forget gate's bias is value plus noise."""
+
 MISTAKE = "sets bias_ih only, bias_hh left random"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -14,4 +16,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                         p[H:2 * H] = value
                         count += 1
     return count
-'''}
+'''
+}

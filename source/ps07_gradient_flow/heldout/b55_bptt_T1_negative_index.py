@@ -1,7 +1,9 @@
 """Treats the last step separately before the loop and takes its previous state as states[T - 2] from a list without h0; for T = 1 that index is -1, which Python silently wraps to h_1 instead of h0."""
+
 MISTAKE = "T = 1: states[-1] used as the previous state"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T = x.shape[0]
@@ -27,4 +29,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         db = db + delta.sum(0)
         dx[t] = delta @ W_ih
     return {"x": dx, "h0": delta @ W_hh, "W_ih": dW_ih, "W_hh": dW_hh, "b_ih": db, "b_hh": db.clone()}
-'''}
+'''
+}

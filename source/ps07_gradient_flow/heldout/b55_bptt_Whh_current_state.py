@@ -1,7 +1,9 @@
 """Uses einsum; off by one in the weight gradient: it pairs delta_t with the state h_t the step produced instead of the state h_(t-1) it read, so dW_hh is wrong (and h0 never enters it)."""
+
 MISTAKE = "dW_hh uses h_t instead of h_(t-1)"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T = x.shape[0]
@@ -26,4 +28,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         "b_ih": deltas.sum(dim=(0, 1)),
         "b_hh": deltas.sum(dim=(0, 1)),
     }
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Correct recursion, but averages the bias gradients over the batch (delta.mean(0)) as if the loss were a mean, while the weight gradients are summed; wrong whenever batch > 1."""
+
 MISTAKE = "bias gradients averaged over the batch"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T = x.shape[0]
@@ -24,4 +26,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         gx[t] = torch.matmul(delta, W_ih)
         gh = torch.matmul(delta, W_hh)
     return {"x": gx, "h0": gh, "W_ih": gWih, "W_hh": gWhh, "b_ih": gb, "b_hh": gb}
-'''}
+'''
+}

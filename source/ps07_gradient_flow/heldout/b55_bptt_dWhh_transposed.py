@@ -1,7 +1,9 @@
 """Writes the outer product the wrong way round for the recurrent weights, h_(t-1)^T delta_t instead of delta_t^T h_(t-1); the shape is the same because W_hh is square, so only the values are wrong (W_ih's is right)."""
+
 MISTAKE = "dW_hh transposed"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     hs = [h0]
@@ -21,4 +23,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         carry = d @ W_hh
     g_x.reverse()
     return {"x": torch.stack(g_x), "h0": carry, "W_ih": g_W_ih, "W_hh": g_W_hh, "b_ih": g_b, "b_hh": g_b.clone()}
-'''}
+'''
+}

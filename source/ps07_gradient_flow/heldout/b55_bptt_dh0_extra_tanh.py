@@ -1,7 +1,9 @@
 """Treats h0 like the other states and multiplies what reaches it by a tanh derivative (1 - h0^2) once more, although h0 is an input, not the output of a tanh step."""
+
 MISTAKE = "extra tanh derivative on the h0 gradient"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T, B, I = x.shape
@@ -25,4 +27,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         dW_hh += delta[t].t() @ h[t]
     db = delta.sum(0).sum(0)
     return {"x": delta @ W_ih, "h0": dh0, "W_ih": dW_ih, "W_hh": dW_hh, "b_ih": db, "b_hh": db}
-'''}
+'''
+}

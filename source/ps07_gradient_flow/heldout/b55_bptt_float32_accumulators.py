@@ -1,7 +1,9 @@
 """Right recursion, but builds the accumulators with torch.zeros(shape) (default float32), so float64 inputs are summed and returned in float32 and lose precision."""
+
 MISTAKE = "float32 accumulators for float64 inputs"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     seq_len, batch, input_size = x.shape
@@ -27,4 +29,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         dx[t] = delta @ W_ih
         dh_next = delta @ W_hh
     return {"x": dx, "h0": dh_next, "W_ih": dW_ih, "W_hh": dW_hh, "b_ih": db_ih, "b_hh": db_hh}
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Follows the lecture's loop for a batch, but only adds delta_t^T h_(t-1) to W_hh's gradient when a previous state exists in its list of outputs, so the t = 1 term with h0 is dropped."""
+
 MISTAKE = "drops the h0 term of dW_hh"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     states, h = [], h0
@@ -21,4 +23,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         dx[t] = delta @ W_ih
         from_later = delta @ W_hh
     return {"x": dx, "h0": from_later, "W_ih": dW_ih, "W_hh": dW_hh, "b_ih": db, "b_hh": db.clone()}
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Gets every gradient right, but adds what flows back from the later step into grad_output in place (grad_output[t - 1] += ...), so the caller's grad_output is changed."""
+
 MISTAKE = "modifies grad_output in place"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T = x.shape[0]
@@ -25,4 +27,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         "b_ih": deltas.sum((0, 1)),
         "b_hh": deltas.sum((0, 1)),
     }
-'''}
+'''
+}

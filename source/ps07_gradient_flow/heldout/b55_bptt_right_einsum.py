@@ -1,7 +1,9 @@
 """A correct answer: preallocated state and delta tensors, the recursion in a backward loop, and every weight and bias gradient summed over steps and batch at the end with einsum."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T, B, _ = x.shape
@@ -27,4 +29,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         "b_hh": torch.einsum("tbh->h", deltas),
     }
     return grads
-'''}
+'''
+}

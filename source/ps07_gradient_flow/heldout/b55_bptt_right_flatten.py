@@ -1,7 +1,9 @@
 """A correct answer: stacks the states, computes only the deltas in the backward loop, then gets the weight gradients in one matmul each by flattening steps and batch into one dimension."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     seq_len, batch, input_size = x.shape
@@ -35,4 +37,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         "b_ih": db,
         "b_hh": db.clone(),
     }
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """A correct answer: forward loop keeping every state (h0 included), then a backward loop over the steps that carries delta @ W_hh back and accumulates every gradient with matmuls."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T = x.shape[0]
@@ -29,4 +31,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         dx[t] = delta @ W_ih
         from_later = delta @ W_hh
     return {"x": dx, "h0": from_later, "W_ih": dW_ih, "W_hh": dW_hh, "b_ih": db_ih, "b_hh": db_hh}
-'''}
+'''
+}

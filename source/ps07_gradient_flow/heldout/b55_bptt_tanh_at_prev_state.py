@@ -1,7 +1,9 @@
 """Takes the tanh derivative at the state the step read, 1 - h_(t-1)^2, instead of at the state it produced, 1 - h_t^2 (an off-by-one in the list that holds h0 first)."""
+
 MISTAKE = "tanh derivative at h_(t-1), not h_t"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     T = len(x)
@@ -23,4 +25,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         dh = delta @ W_hh
     grads["h0"] = dh
     return grads
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Multiplies only the step's own g_t by the tanh derivative and adds what comes back from the later step afterwards, so the gradient flowing back through time skips 1 - h_t^2."""
+
 MISTAKE = "tanh derivative missing on the recurrent part"
 EXPECT = {"lose": ["rnn_backward"]}
-CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
+CELLS = {
+    "rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output):
     """The gradients of L = sum over t of (grad_output[t] * h_(t+1)).sum() with respect to x, h0,
     W_ih, W_hh, b_ih and b_hh, for a one-layer tanh RNN, without autograd. Returns a dict."""
     states = [h0]
@@ -23,4 +25,5 @@ CELLS = {"rnn_backward": '''def rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad
         delta_next = delta
     return {"x": torch.stack(dxs), "h0": delta_next @ W_hh, "W_ih": dW_ih, "W_hh": dW_hh,
             "b_ih": db, "b_hh": db.clone()}
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Scales a rebound local variable (g = g * coef) instead of the gradients themselves, so the parameters' gradients are never clipped."""
+
 MISTAKE = "clips a copy, not the gradients"
 EXPECT = {"lose": ["clip_grad_norm"]}
-CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
+CELLS = {
+    "clip_grad_norm": """def clip_grad_norm(parameters, max_norm):
     if isinstance(parameters, torch.Tensor):
         parameters = [parameters]
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -13,4 +15,5 @@ CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
         for g in grads:
             g = g * scale
     return total_norm
-'''}
+"""
+}

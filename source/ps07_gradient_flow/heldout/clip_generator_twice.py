@@ -1,7 +1,9 @@
 """Reads the parameters generator once to compute the norm and again to clip it: the second pass finds the generator exhausted and nothing is clipped."""
+
 MISTAKE = "generator consumed twice"
 EXPECT = {"lose": ["clip_grad_norm"]}
-CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
+CELLS = {
+    "clip_grad_norm": """def clip_grad_norm(parameters, max_norm):
     if isinstance(parameters, torch.Tensor):
         parameters = [parameters]
     norms = [p.grad.norm() for p in parameters if p.grad is not None]
@@ -13,4 +15,5 @@ CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
             if p.grad is not None:
                 p.grad.mul_(max_norm / (total + 1e-6))
     return total
-'''}
+"""
+}

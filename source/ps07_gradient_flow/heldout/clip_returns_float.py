@@ -1,7 +1,9 @@
 """Returns the total norm as a Python float (.item()) instead of a 0-dimensional tensor."""
+
 MISTAKE = "returns a float, not a 0-d tensor"
 EXPECT = {"lose": ["clip_grad_norm"]}
-CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
+CELLS = {
+    "clip_grad_norm": """def clip_grad_norm(parameters, max_norm):
     if isinstance(parameters, torch.Tensor):
         parameters = [parameters]
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -13,4 +15,5 @@ CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
         for g in grads:
             g.mul_(c)
     return total
-'''}
+"""
+}

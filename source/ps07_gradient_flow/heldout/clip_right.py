@@ -1,7 +1,9 @@
 """A correct answer: list the parameters, skip missing gradients, total 2-norm of the separate norms, scale in place only above max_norm, return the norm before clipping."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
+CELLS = {
+    "clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
     """Clip the gradients of `parameters` in place to a total 2-norm of `max_norm`; return the
     total norm before clipping, exactly as torch.nn.utils.clip_grad_norm_ does."""
     if isinstance(parameters, torch.Tensor):
@@ -15,4 +17,5 @@ CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
         for g in grads:
             g.mul_(coef)
     return total
-'''}
+'''
+}

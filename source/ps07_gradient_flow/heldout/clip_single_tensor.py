@@ -1,7 +1,9 @@
 """Calls list() on the parameters without treating a single tensor specially: list(tensor) splits it into its rows, whose .grad is None, so a single tensor is never clipped."""
+
 MISTAKE = "single tensor not wrapped in a list"
 EXPECT = {"lose": ["clip_grad_norm"]}
-CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
+CELLS = {
+    "clip_grad_norm": """def clip_grad_norm(parameters, max_norm):
     params = list(parameters)
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
@@ -12,4 +14,5 @@ CELLS = {"clip_grad_norm": '''def clip_grad_norm(parameters, max_norm):
         for g in grads:
             g.mul_(coef)
     return total
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Does not skip modules built with bias=False: it reads bias_ih_l{k} of every layer by name, which such a module does not have, so the function crashes."""
+
 MISTAKE = "bias=False not skipped"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     count = 0
     for m in model.modules():
         if isinstance(m, nn.LSTM):
@@ -22,4 +24,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 m.bias_hh[H:2 * H] = 0.0
             count += 1
     return count
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Sets the forget rows of both bias_ih and bias_hh to value, so the gate's total bias is 2 * value."""
+
 MISTAKE = "both biases set to value (sum doubled)"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     count = 0
     for m in model.modules():
         if isinstance(m, (nn.LSTM, nn.LSTMCell)) and m.bias:
@@ -12,4 +14,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                     if name.startswith("bias_ih"):
                         count += 1
     return count
-'''}
+"""
+}

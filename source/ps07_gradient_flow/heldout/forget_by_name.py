@@ -1,7 +1,9 @@
 """Picks the biases by their names (bias_ih / bias_hh) instead of by module type, so the GRU's biases, which have the same names, are changed too."""
+
 MISTAKE = "selected by parameter name: GRU changed"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     count = 0
     for module in model.modules():
         H = getattr(module, "hidden_size", None)
@@ -16,4 +18,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 elif name.startswith("bias_hh"):
                     p[H:2 * H].fill_(0.0)
     return count
-'''}
+"""
+}

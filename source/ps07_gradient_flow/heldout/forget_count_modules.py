@@ -1,7 +1,9 @@
 """Counts one forget gate per module instead of one per layer and direction of each nn.LSTM (and only looks at layer 0's biases)."""
+
 MISTAKE = "counts modules, only layer 0 set"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     count = 0
     for module in model.modules():
         if isinstance(module, nn.LSTM) and module.bias:
@@ -17,4 +19,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 module.bias_hh[H:2 * H] = 0.0
             count += 1
     return count
-'''}
+"""
+}

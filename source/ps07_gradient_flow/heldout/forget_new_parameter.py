@@ -1,7 +1,9 @@
 """Replaces each bias with a new nn.Parameter instead of changing its values in place, so an optimizer built before the call keeps updating the old tensors."""
+
 MISTAKE = "parameters replaced, not changed in place"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     count = 0
     for module in model.modules():
         if isinstance(module, (nn.LSTM, nn.LSTMCell)) and module.bias:
@@ -17,4 +19,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                 setattr(module, "bias_hh" + suffix, nn.Parameter(b_hh))
                 count += 1
     return count
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Only looks for nn.LSTM modules and forgets nn.LSTMCell, which also has a forget gate."""
+
 MISTAKE = "nn.LSTMCell skipped"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     n_set = 0
     for m in model.modules():
         if type(m) is nn.LSTM and m.bias:
@@ -14,4 +16,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                     elif name.startswith("bias_hh"):
                         p[H:2 * H] = 0.0
     return n_set
-'''}
+"""
+}

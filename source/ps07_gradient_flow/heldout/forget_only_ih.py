@@ -1,7 +1,9 @@
 """Sets only bias_ih's forget rows to value and leaves bias_hh as it was, so the forget gate's total bias is value plus the old bias_hh, not value."""
+
 MISTAKE = "only one of the two biases set"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     n = 0
     for m in model.modules():
         if isinstance(m, (nn.LSTM, nn.LSTMCell)) and m.bias:
@@ -12,4 +14,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                         p[H:2 * H] = value
                     n += 1
     return n
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """A correct answer: by module type, set rows H:2H of bias_ih to value and of bias_hh to 0 in place, for every layer and direction, and count them."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": '''def set_forget_bias(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0
@@ -19,4 +21,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                     params["bias_hh" + name[len("bias_ih"):]][H:2 * H] = 0.0
                     count += 1
     return count
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Writes the value into rows 0:H, the input gate, believing the forget gate comes first; the gates are stacked i, f, g, o, so the forget gate is rows H:2H."""
+
 MISTAKE = "wrong gate slice (input gate)"
 EXPECT = {"lose": ["set_forget_bias"]}
-CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
+CELLS = {
+    "set_forget_bias": """def set_forget_bias(model, value):
     count = 0
     for module in model.modules():
         if isinstance(module, (nn.LSTM, nn.LSTMCell)) and module.bias:
@@ -14,4 +16,5 @@ CELLS = {"set_forget_bias": '''def set_forget_bias(model, value):
                     elif name.startswith("bias_hh"):
                         param[:hidden] = 0
     return count
-'''}
+"""
+}

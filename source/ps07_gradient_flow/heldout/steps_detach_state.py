@@ -1,7 +1,9 @@
 """Detaches the state passed from one step to the next, so nothing flows back through later steps and each norm is only its own step's direct part."""
+
 MISTAKE = "state detached between steps"
 EXPECT = {"lose": ["step_gradient_norms"]}
-CELLS = {"step_gradient_norms": '''def step_gradient_norms(layer, x, weights):
+CELLS = {
+    "step_gradient_norms": """def step_gradient_norms(layer, x, weights):
     state = None
     hs = []
     for t in range(x.shape[0]):
@@ -12,4 +14,5 @@ CELLS = {"step_gradient_norms": '''def step_gradient_norms(layer, x, weights):
     loss = sum(weights[t] * hs[t].sum() for t in range(len(hs)))
     grads = torch.autograd.grad(loss, hs)
     return torch.stack([g.double().norm() for g in grads])
-'''}
+"""
+}

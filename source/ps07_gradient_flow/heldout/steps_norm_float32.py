@@ -1,7 +1,9 @@
 """Takes the norm in float32 and only then converts it to float64 (g.norm().double()), so the squares of tiny gradients underflow to 0 before the conversion."""
+
 MISTAKE = "norm taken in float32 before .double()"
 EXPECT = {"lose": ["step_gradient_norms"]}
-CELLS = {"step_gradient_norms": '''def step_gradient_norms(layer, x, weights):
+CELLS = {
+    "step_gradient_norms": """def step_gradient_norms(layer, x, weights):
     T = x.size(0)
     state = None
     states = []
@@ -16,4 +18,5 @@ CELLS = {"step_gradient_norms": '''def step_gradient_norms(layer, x, weights):
         L = L + weights[t] * states[t].sum()
     grads = torch.autograd.grad(L, states)
     return torch.stack([g.norm().double() for g in grads])
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """A correct answer: step the layer one step at a time, keep every h, build the weighted loss and take autograd.grad with respect to all the states, norms in float64."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"step_gradient_norms": '''def step_gradient_norms(layer, x, weights):
+CELLS = {
+    "step_gradient_norms": '''def step_gradient_norms(layer, x, weights):
     """||dL/dh_t|| for every step of a one-layer nn.RNN, nn.GRU or nn.LSTM, where
     L = sum over t of weights[t] * (sum of h_t)."""
     state = None
@@ -13,4 +15,5 @@ CELLS = {"step_gradient_norms": '''def step_gradient_norms(layer, x, weights):
     loss = sum(weights[t] * hs[t].sum() for t in range(len(hs)))
     grads = torch.autograd.grad(loss, hs)
     return torch.stack([g.double().norm() for g in grads])
-'''}
+'''
+}

@@ -1,4 +1,9 @@
 """Exercise 3, wrong: the whole bias set (every gate, not only the forget block)."""
+
 EXPECT = {"lose": ["set_forget_bias"]}
-EDITS = {"set_forget_bias": [("                    p[H:2 * H] = value", "                    p.fill_(value)"),
-                             ("                    p[H:2 * H] = 0.0", "                    p.zero_()")]}
+EDITS = {
+    "set_forget_bias": [
+        ("                    p[H:2 * H] = value", "                    p.fill_(value)"),
+        ("                    p[H:2 * H] = 0.0", "                    p.zero_()"),
+    ]
+}

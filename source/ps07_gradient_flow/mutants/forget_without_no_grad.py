@@ -1,4 +1,12 @@
 """Exercise 3, wrong: the in-place writes not under torch.no_grad(): autograd refuses an in-place
 change of a leaf that requires a gradient."""
+
 EXPECT = {"lose": ["set_forget_bias"]}
-EDITS = {"set_forget_bias": [("    with torch.no_grad():\n        for module in model.modules():", "    if True:\n        for module in model.modules():")]}
+EDITS = {
+    "set_forget_bias": [
+        (
+            "    with torch.no_grad():\n        for module in model.modules():",
+            "    if True:\n        for module in model.modules():",
+        )
+    ]
+}

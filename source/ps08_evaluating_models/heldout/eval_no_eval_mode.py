@@ -1,7 +1,9 @@
 """Scores the messages under no_grad but never switches the model to eval mode, so dropout is still active while it is evaluated."""
+
 MISTAKE = "eval() not called: dropout active"
 EXPECT = {"lose": ["evaluate_classifier"]}
-CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshold=0.5):
+CELLS = {
+    "evaluate_classifier": """def evaluate_classifier(model, data, threshold=0.5):
     with torch.no_grad():
         p_spam = torch.softmax(model(data.tokens, data.lengths), dim=1)[:, 1]
     pred = (p_spam >= threshold).long()
@@ -16,4 +18,5 @@ CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshol
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "accuracy": (tp + tn) / len(truth),
             "precision": float(precision), "recall": float(recall), "f1": float(f1)}
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Switches to eval mode but computes the scores without torch.no_grad(), so an autograd graph is built for every message scored."""
+
 MISTAKE = "no torch.no_grad() while scoring"
 EXPECT = {"lose": ["evaluate_classifier"]}
-CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshold=0.5):
+CELLS = {
+    "evaluate_classifier": """def evaluate_classifier(model, data, threshold=0.5):
     mode = model.training
     model.eval()
     logits = model(data.tokens, data.lengths)
@@ -18,4 +20,5 @@ CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshol
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "accuracy": (tp + tn) / len(truth),
             "precision": float(precision), "recall": float(recall), "f1": float(f1)}
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """A correct answer (exercise 1 included): eval mode and no_grad, softmax column 1 compared with >= threshold, counts and scores, the model's mode restored."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshold=0.5):
+CELLS = {
+    "evaluate_classifier": '''def evaluate_classifier(model, data, threshold=0.5):
     """Counts and scores of the rule "spam when P(spam) >= threshold" on data."""
     was_training = model.training
     model.eval()
@@ -22,4 +24,5 @@ CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshol
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "accuracy": (tp + tn) / n if n else 0.0,
             "precision": float(precision), "recall": float(recall), "f1": float(f1)}
-'''}
+'''
+}

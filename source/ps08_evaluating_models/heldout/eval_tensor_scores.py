@@ -1,7 +1,9 @@
 """Computes accuracy, precision, recall and F1 with tensor operations and returns them as 0-d tensors instead of Python floats."""
+
 MISTAKE = "scores as tensors, not floats"
 EXPECT = {"lose": ["evaluate_classifier"]}
-CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshold=0.5):
+CELLS = {
+    "evaluate_classifier": """def evaluate_classifier(model, data, threshold=0.5):
     mode = model.training
     model.eval()
     with torch.no_grad():
@@ -19,4 +21,5 @@ CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshol
     f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else torch.tensor(0.0)
     return {"tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn),
             "accuracy": accuracy, "precision": precision, "recall": recall, "f1": f1}
-'''}
+"""
+}

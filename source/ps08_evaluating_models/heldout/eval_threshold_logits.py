@@ -1,7 +1,9 @@
 """Compares the raw logit of class 1 with the threshold instead of the softmax probability P(spam)."""
+
 MISTAKE = "threshold applied to logits, not probabilities"
 EXPECT = {"lose": ["evaluate_classifier"]}
-CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshold=0.5):
+CELLS = {
+    "evaluate_classifier": """def evaluate_classifier(model, data, threshold=0.5):
     mode = model.training
     model.eval()
     with torch.no_grad():
@@ -19,4 +21,5 @@ CELLS = {"evaluate_classifier": '''def evaluate_classifier(model, data, threshol
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "accuracy": (tp + tn) / len(truth),
             "precision": float(precision), "recall": float(recall), "f1": float(f1)}
-'''}
+"""
+}

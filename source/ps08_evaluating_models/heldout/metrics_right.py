@@ -1,7 +1,9 @@
 """A correct answer: boolean masks combined with &, counts turned into ints, ratios guarded against zero denominators, F1 as the harmonic mean."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"classification_metrics": '''def confusion_counts(y_true, y_pred):
+CELLS = {
+    "classification_metrics": '''def confusion_counts(y_true, y_pred):
     """{"tp", "fp", "fn", "tn"} as Python ints."""
     t = y_true == 1
     p = y_pred == 1
@@ -16,4 +18,5 @@ def precision_recall_f1(y_true, y_pred):
     recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] > 0 else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
     return (float(precision), float(recall), float(f1))
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Mixes up false positives and false negatives: counts an item that is positive but predicted negative as a false positive, and the reverse."""
+
 MISTAKE = "fp and fn swapped"
 EXPECT = {"lose": ["classification_metrics"]}
-CELLS = {"classification_metrics": '''def confusion_counts(y_true, y_pred):
+CELLS = {
+    "classification_metrics": """def confusion_counts(y_true, y_pred):
     counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
     for t, p in zip(y_true.tolist(), y_pred.tolist()):
         if t == 1 and p == 1:
@@ -21,4 +23,5 @@ def precision_recall_f1(y_true, y_pred):
     recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return (precision, recall, f1)
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Divides the counts as tensors, so a zero denominator gives nan instead of 0.0 (no zero_division handling)."""
+
 MISTAKE = "nan instead of 0.0 on zero denominator"
 EXPECT = {"lose": ["classification_metrics"]}
-CELLS = {"classification_metrics": '''def confusion_counts(y_true, y_pred):
+CELLS = {
+    "classification_metrics": """def confusion_counts(y_true, y_pred):
     tp = ((y_true == 1) & (y_pred == 1)).sum()
     fp = ((y_true == 0) & (y_pred == 1)).sum()
     fn = ((y_true == 1) & (y_pred == 0)).sum()
@@ -17,4 +19,5 @@ def precision_recall_f1(y_true, y_pred):
     recall = tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
     return (float(precision), float(recall), float(f1))
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Reads 'i from 0 to len(series) - window - 1' as an exclusive bound (range(len - window - 1)), so the very last window is dropped and the test set ends one step early."""
+
 MISTAKE = "off by one: last window dropped"
 EXPECT = {"lose": ["chronological_split"]}
-CELLS = {"chronological_split": '''def chronological_split(series, window, test_size):
+CELLS = {
+    "chronological_split": """def chronological_split(series, window, test_size):
     xs, ys = [], []
     for i in range(len(series) - window - 1):
         xs.append(series[i:i + window])
@@ -10,4 +12,5 @@ CELLS = {"chronological_split": '''def chronological_split(series, window, test_
     y = torch.stack(ys)
     n_train = len(xs) - test_size
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
-'''}
+"""
+}

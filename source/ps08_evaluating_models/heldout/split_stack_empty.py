@@ -1,7 +1,9 @@
 """Builds each set with torch.stack over a Python list, which fails when a set is empty (test_size 0, or test_size equal to the number of windows)."""
+
 MISTAKE = "empty set crashes torch.stack"
 EXPECT = {"lose": ["chronological_split"]}
-CELLS = {"chronological_split": '''def chronological_split(series, window, test_size):
+CELLS = {
+    "chronological_split": """def chronological_split(series, window, test_size):
     n_windows = len(series) - window
     n_train = n_windows - test_size
     X_train, y_train, X_test, y_test = [], [], [], []
@@ -15,4 +17,5 @@ CELLS = {"chronological_split": '''def chronological_split(series, window, test_
             X_test.append(x_i)
             y_test.append(y_i)
     return torch.stack(X_train), torch.stack(y_train), torch.stack(X_test), torch.stack(y_test)
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Returns as h_n only the top layer's last state (shape (1, batch, hidden)) instead of the last state of every layer."""
+
 MISTAKE = "h_n holds only the top layer"
 EXPECT = {"lose": ["gru_forward"]}
-CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
+CELLS = {
+    "gru_forward": '''def gru_forward(gru, x, h0=None):
     """(output, h_n) of a one-direction, time-major nn.GRU, computed from its weights."""
     L, H = gru.num_layers, gru.hidden_size
     with torch.no_grad():
@@ -25,4 +27,5 @@ CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
             layer_input = torch.stack(outs)
             finals.append(h)
         return layer_input, finals[-1].unsqueeze(0)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """A correct answer: a loop over layers around a loop over time, PyTorch's GRU equations with the reset gate on (h W_hn + b_hn), each layer reading the one below."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
+CELLS = {
+    "gru_forward": '''def gru_forward(gru, x, h0=None):
     """(output, h_n) of a one-direction, time-major nn.GRU, computed from its weights."""
     L, H = gru.num_layers, gru.hidden_size
     with torch.no_grad():
@@ -25,4 +27,5 @@ CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
             layer_input = torch.stack(outs)
             finals.append(h)
         return layer_input, torch.stack(finals)
-'''}
+'''
+}

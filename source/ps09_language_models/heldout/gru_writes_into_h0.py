@@ -1,7 +1,9 @@
 """Stores each layer's final state by writing into h0 (h_n = h0; h_n[k] = h), which changes the caller's initial state tensor in place."""
+
 MISTAKE = "caller's h0 changed in place"
 EXPECT = {"lose": ["gru_forward"]}
-CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
+CELLS = {
+    "gru_forward": """def gru_forward(gru, x, h0=None):
     num_layers, hidden = gru.num_layers, gru.hidden_size
     seq_len, batch = x.shape[0], x.shape[1]
     with torch.no_grad():
@@ -25,4 +27,5 @@ CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
             h_n[layer] = h
             inp = torch.stack(seq)
         return inp, h_n
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Swaps the roles of z in the update: h' = z * n + (1 - z) * h instead of (1 - z) * n + z * h."""
+
 MISTAKE = "update gate roles swapped"
 EXPECT = {"lose": ["gru_forward"]}
-CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
+CELLS = {
+    "gru_forward": '''def gru_forward(gru, x, h0=None):
     """(output, h_n) of a one-direction, time-major nn.GRU, computed from its weights."""
     L, H = gru.num_layers, gru.hidden_size
     with torch.no_grad():
@@ -25,4 +27,5 @@ CELLS = {"gru_forward": '''def gru_forward(gru, x, h0=None):
             layer_input = torch.stack(outs)
             finals.append(h)
         return layer_input, torch.stack(finals)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Adds the log-probability of each draw under the plain softmax of the logits, not under the tempered, top-k distribution it was actually drawn from."""
+
 MISTAKE = "log-probability from the untempered distribution"
 EXPECT = {"lose": ["sample_tokens"]}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": """def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     if temperature <= 0:
         raise ValueError("temperature must be > 0")
     out = []
@@ -17,4 +19,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         out.append(token)
         log_prob += float(torch.log_softmax(logits.double(), dim=-1)[token])
     return out, log_prob
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Calls torch.multinomial without passing the generator, so the draws come from the global random state and cannot be reproduced from the given generator."""
+
 MISTAKE = "generator not passed to multinomial"
 EXPECT = {"lose": ["sample_tokens"]}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": """def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     if temperature <= 0:
         raise ValueError("temperature must be positive")
     tokens, log_prob = [], 0.0
@@ -16,4 +18,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         tokens.append(token)
         log_prob += math.log(float(probs[token]))
     return tokens, log_prob
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Does not raise a ValueError for a temperature of 0 or less: it divides anyway (inf / nan logits, or a reversed distribution for negative values)."""
+
 MISTAKE = "missing ValueError for temperature <= 0"
 EXPECT = {"lose": ["sample_tokens"]}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": """def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     tokens, total = [], 0.0
     for _ in range(n):
         logits, state = step(token, state)
@@ -14,4 +16,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         tokens.append(token)
         total += math.log(float(probs[token]))
     return tokens, total
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """A correct answer: step, divide by the temperature in float64, keep values at least the k-th largest, softmax, one multinomial draw with the generator, sum the log-probabilities."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     """n tokens drawn one at a time; returns (list of ints, total log-probability as a float)."""
     if temperature <= 0:
         raise ValueError("temperature must be positive")
@@ -17,4 +19,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         tokens.append(token)
         total += math.log(float(probs[token]))
     return tokens, float(total)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Feeds the starting token to step at every step (only the state is carried), instead of the token drawn at the previous step."""
+
 MISTAKE = "drawn token not fed back"
 EXPECT = {"lose": ["sample_tokens"]}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": """def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     if temperature <= 0:
         raise ValueError("temperature must be positive")
     result, lp = [], 0.0
@@ -16,4 +18,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         result.append(nxt)
         lp += math.log(float(probs[nxt]))
     return result, lp
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Multiplies the logits by the temperature instead of dividing them by it, so a low temperature flattens the distribution instead of sharpening it."""
+
 MISTAKE = "logits multiplied by temperature"
 EXPECT = {"lose": ["sample_tokens"]}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": """def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     if temperature <= 0:
         raise ValueError("temperature must be positive")
     tokens, total = [], 0.0
@@ -16,4 +18,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         tokens.append(token)
         total += math.log(float(probs[token]))
     return tokens, total
-'''}
+"""
+}

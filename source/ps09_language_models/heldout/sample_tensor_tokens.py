@@ -1,7 +1,9 @@
 """Appends the tensor returned by torch.multinomial to the list instead of a Python int, and returns the total as a tensor."""
+
 MISTAKE = "tokens as tensors, not ints"
 EXPECT = {"lose": ["sample_tokens"]}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": """def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     if temperature <= 0:
         raise ValueError("temperature must be positive")
     tokens = []
@@ -17,4 +19,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         tokens.append(token)
         total = total + torch.log(probs[token])
     return tokens, total
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Keeps exactly top_k indices returned by torch.topk, so when several values equal the k-th largest only some of them are kept (the exercise keeps every value equal to the k-th)."""
+
 MISTAKE = "top-k ties dropped"
 EXPECT = {"lose": ["sample_tokens"]}
-CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
+CELLS = {
+    "sample_tokens": """def sample_tokens(step, token, state, n, temperature=1.0, top_k=None, generator=None):
     if temperature <= 0:
         raise ValueError("temperature must be positive")
     drawn, total = [], 0.0
@@ -18,4 +20,5 @@ CELLS = {"sample_tokens": '''def sample_tokens(step, token, state, n, temperatur
         drawn.append(token)
         total += math.log(probs[token].item())
     return drawn, total
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Never raises the ValueError for a text too short for one chunk: it returns empty tensors instead."""
+
 MISTAKE = "missing ValueError when n_chunks is 0"
 EXPECT = {"lose": ["stream_batches"]}
-CELLS = {"stream_batches": '''def stream_batches(ids, n_streams, steps):
+CELLS = {
+    "stream_batches": """def stream_batches(ids, n_streams, steps):
     per = (len(ids) - 1) // n_streams
     n_chunks = per // steps
     inp, tgt = [], []
@@ -16,4 +18,5 @@ CELLS = {"stream_batches": '''def stream_batches(ids, n_streams, steps):
     if not inp:
         return ids.new_zeros(0, n_streams, steps), ids.new_zeros(0, n_streams, steps)
     return torch.stack(inp), torch.stack(tgt)
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Exercise 4, wrong: the same arithmetic without torch.no_grad(), so the outputs hang on the
 graph of the layer's weights (they require grad and have a grad_fn), which the exercise rules out."""
+
 EXPECT = {"lose": ["gru_forward"]}
-CELLS = {"gru_forward": '''
+CELLS = {
+    "gru_forward": """
 def gru_forward(gru, x, h0=None):
     seq_len, batch, _ = x.shape
     hidden = gru.hidden_size
@@ -22,4 +24,5 @@ def gru_forward(gru, x, h0=None):
         layer_input = torch.stack(outputs)
         finals.append(h)
     return layer_input, torch.stack(finals)
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """A correct answer: scaled dot products, positions at or after the length filled with -inf, softmax over the positions, ValueError for lengths outside 1..S."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"attention_weights": '''def attention_weights(query, keys, lengths):
+CELLS = {
+    "attention_weights": '''def attention_weights(query, keys, lengths):
     """(B, S) softmax of q . k_i / sqrt(H) over each row's real positions; 0 at padding."""
     B, S, H = keys.shape
     if (lengths < 1).any() or (lengths > S).any():
@@ -10,4 +12,5 @@ CELLS = {"attention_weights": '''def attention_weights(query, keys, lengths):
     real = torch.arange(S, device=keys.device) < lengths.unsqueeze(1)
     scores = scores.masked_fill(~real, float("-inf"))
     return torch.softmax(scores, dim=-1)
-'''}
+'''
+}

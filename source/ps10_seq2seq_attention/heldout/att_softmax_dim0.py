@@ -1,7 +1,9 @@
 """Takes the softmax over dim 0 (across the batch) instead of over the positions of each row."""
+
 MISTAKE = "softmax over the batch dimension"
 EXPECT = {"lose": ["attention_weights"]}
-CELLS = {"attention_weights": '''def attention_weights(query, keys, lengths):
+CELLS = {
+    "attention_weights": '''def attention_weights(query, keys, lengths):
     """(B, S) softmax of q . k_i / sqrt(H) over each row's real positions; 0 at padding."""
     B, S, H = keys.shape
     if (lengths < 1).any() or (lengths > S).any():
@@ -10,4 +12,5 @@ CELLS = {"attention_weights": '''def attention_weights(query, keys, lengths):
     real = torch.arange(S, device=keys.device) < lengths.unsqueeze(1)
     scores = scores.masked_fill(~real, float("-inf"))
     return torch.softmax(scores, dim=0)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Keeps finished hypotheses in the beam, where they take up slots and compete with the live ones at every step (the lecture's beam_decode), instead of setting them aside."""
+
 MISTAKE = "finished hypotheses kept in the beam"
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+CELLS = {
+    "beam_search": """def beam_search(step, start_state, k, max_len, bos, eos):
     beam = [([], 0.0, start_state, False)]
     for _ in range(max_len):
         cands = []
@@ -18,4 +20,5 @@ CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, e
             break
     ranked = sorted(beam, key=lambda e: (not e[3], -e[1] / len(e[0]), e[0]))
     return [(t, s) for t, s, _, _ in ranked[:k]]
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Does not stop when k hypotheses have finished: it keeps searching until max_len (or no live hypothesis), so later, longer outputs can push out the first k finished."""
+
 MISTAKE = "does not stop after k finished"
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+CELLS = {
+    "beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
     """Up to k hypotheses [(tokens, score)], ranked by score / len(tokens)."""
     live = [([], 0.0, start_state)]
     finished = []
@@ -25,4 +27,5 @@ CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, e
         pool += [(t, s) for t, s, _ in live[:k - len(pool)]]
     pool.sort(key=lambda e: (-e[1] / len(e[0]), e[0]))
     return [(list(t), float(s)) for t, s in pool[:k]]
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Returns only the finished hypotheses: when fewer than k (or none) finished within max_len, the best live ones are not added."""
+
 MISTAKE = "live hypotheses never returned"
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+CELLS = {
+    "beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
     """Up to k hypotheses [(tokens, score)], ranked by score / len(tokens)."""
     live = [([], 0.0, start_state)]
     finished = []
@@ -23,4 +25,5 @@ CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, e
     pool = list(finished)
     pool.sort(key=lambda e: (-e[1] / len(e[0]), e[0]))
     return [(list(t), float(s)) for t, s in pool[:k]]
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Ranks the returned hypotheses by their total score instead of by score per token, so short outputs are always preferred."""
+
 MISTAKE = "final ranking without length normalisation"
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+CELLS = {
+    "beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
     """Up to k hypotheses [(tokens, score)], ranked by score / len(tokens)."""
     live = [([], 0.0, start_state)]
     finished = []
@@ -25,4 +27,5 @@ CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, e
         pool += [(t, s) for t, s, _ in live[:k - len(pool)]]
     pool.sort(key=lambda e: (-e[1], e[0]))
     return [(list(t), float(s)) for t, s in pool[:k]]
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Calls step with start_state for every hypothesis at every step instead of the state that hypothesis reached, so the model's state is never carried."""
+
 MISTAKE = "state not carried between steps"
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+CELLS = {
+    "beam_search": """def beam_search(step, start_state, k, max_len, bos, eos):
     live = [([], 0.0)]
     finished = []
     for _ in range(max_len):
@@ -20,4 +22,5 @@ CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, e
     out = finished + live[:max(0, k - len(finished))]
     out.sort(key=lambda e: (-e[1] / len(e[0]), e[0]))
     return out[:k]
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Adds logp[v] (a 0-d tensor) to the score without .item(), so the returned scores are tensors instead of Python floats."""
+
 MISTAKE = "scores returned as tensors"
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+CELLS = {
+    "beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
     """Up to k hypotheses [(tokens, score)], ranked by score / len(tokens)."""
     live = [([], 0.0, start_state)]
     finished = []
@@ -25,4 +27,5 @@ CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, e
         pool += [(t, s) for t, s, _ in live[:k - len(pool)]]
     pool.sort(key=lambda e: (-e[1] / len(e[0]), e[0]))
     return [(list(t), s) for t, s in pool[:k]]
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Takes each hypothesis's k best tokens with torch.topk and sorts the candidates by score only, so equal scores are ordered as topk happens to return them, not by the lower token index."""
+
 MISTAKE = "ties not broken by token index"
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, eos):
+CELLS = {
+    "beam_search": """def beam_search(step, start_state, k, max_len, bos, eos):
     beams = [([], 0.0, start_state)]
     done = []
     for _ in range(max_len):
@@ -25,4 +27,5 @@ CELLS = {"beam_search": '''def beam_search(step, start_state, k, max_len, bos, e
         result += [(t, s) for t, s, _ in beams[:k - len(result)]]
     result.sort(key=lambda e: (-e[1] / len(e[0]), e[0]))
     return result[:k]
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Finds the end of each output with argmax of (predicted == eos) without checking that the row has an eos: a row with no eos is cut after its first token instead of being kept whole."""
+
 MISTAKE = "argmax used without checking the row has an eos"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": """def exact_match(predicted, target, eos, pad):
     B = target.shape[0]
     if B == 0:
         raise ValueError("no rows")
@@ -21,4 +23,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
     exact = (same | ~real).all(1) & (p_end == t_end)
     per_token = (same & real).sum() / real.sum()
     return (float(exact.float().mean()), float(per_token))
-'''}
+"""
+}

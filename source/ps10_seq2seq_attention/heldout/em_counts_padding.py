@@ -1,7 +1,9 @@
 """Counts every target position, padding included, in the per-token accuracy, instead of only the real positions up to and including each eos."""
+
 MISTAKE = "padding positions counted in per-token accuracy"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": """def exact_match(predicted, target, eos, pad):
     B, T = target.shape
     if B == 0:
         raise ValueError("empty batch")
@@ -21,4 +23,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
     exact = (same.all(1) & has).double().mean()
     per_token = same[:, :T].double().mean()
     return (float(exact), float(per_token))
-'''}
+"""
+}

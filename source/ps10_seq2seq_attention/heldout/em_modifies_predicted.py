@@ -1,7 +1,9 @@
 """Writes pad over the leftovers after each output's first eos directly in the caller's predicted tensor instead of in a copy."""
+
 MISTAKE = "caller's predicted changed in place"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": """def exact_match(predicted, target, eos, pad):
     B = target.shape[0]
     if B == 0:
         raise ValueError("empty batch")
@@ -24,4 +26,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
     exact = ((same | ~real).all(1) & has).double().mean().item()
     per_token = ((same & real).sum() / real.sum()).item()
     return (float(exact), float(per_token))
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Compares the raw outputs with the targets without cutting them at their first eos, so leftovers after the eos make a correct output fail."""
+
 MISTAKE = "leftovers after eos not ignored"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": """def exact_match(predicted, target, eos, pad):
     B = target.shape[0]
     if B == 0:
         raise ValueError("B is 0")
@@ -17,4 +19,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
     real[:, :target.shape[1]] = target != pad
     per_token = ((p == t) & real).sum().double() / real.sum()
     return (float(exact), float(per_token))
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Never raises the ValueErrors: a target row without eos is silently used whole, and an empty batch divides by zero."""
+
 MISTAKE = "missing ValueError checks"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": """def exact_match(predicted, target, eos, pad):
     B = target.shape[0]
     exact, right, total = 0, 0, 0
     for b in range(B):
@@ -18,4 +20,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
             if j < len(p) and p[j] == t[j]:
                 right += 1
     return (exact / B, right / total)
-'''}
+"""
+}

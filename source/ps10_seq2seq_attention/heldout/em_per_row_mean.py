@@ -1,7 +1,9 @@
 """Averages each row's per-token accuracy and then the rows, instead of pooling all real target positions of the batch together."""
+
 MISTAKE = "mean of per-row accuracies"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": """def exact_match(predicted, target, eos, pad):
     B = target.shape[0]
     if B == 0:
         raise ValueError("empty batch")
@@ -18,4 +20,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
         hits = sum(1 for j, tok in enumerate(t) if j < len(p) and p[j] == tok)
         rows_acc.append(hits / len(t))
     return (sum(rows_exact) / B, sum(rows_acc) / B)
-'''}
+"""
+}

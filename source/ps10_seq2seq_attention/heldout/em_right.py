@@ -1,7 +1,9 @@
 """A correct answer: each target cut after its eos, each output cut after its first eos (or kept whole), exact comparison per row and position-by-position counting over the real target positions."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": '''def exact_match(predicted, target, eos, pad):
     """(exact match, per-token accuracy) of outputs cut at their first eos."""
     B = target.shape[0]
     if B == 0:
@@ -19,4 +21,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
         total += len(t)
         right += sum(1 for j in range(len(t)) if j < len(p) and p[j] == t[j])
     return (exact / B, right / total)
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Returns the two scores as 0-d tensors instead of Python floats."""
+
 MISTAKE = "tensors instead of Python floats"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": '''def exact_match(predicted, target, eos, pad):
     """(exact match, per-token accuracy) of outputs cut at their first eos."""
     B = target.shape[0]
     if B == 0:
@@ -19,4 +21,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
         total += len(t)
         right += sum(1 for j in range(len(t)) if j < len(p) and p[j] == t[j])
     return (torch.tensor(exact / B), torch.tensor(right / total))
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Truncates both tensors to the shorter length min(L, T) instead of padding the shorter one, so when the outputs are shorter than the targets the target positions beyond L are not counted."""
+
 MISTAKE = "truncates to the shorter length"
 EXPECT = {"lose": ["exact_match"]}
-CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
+CELLS = {
+    "exact_match": """def exact_match(predicted, target, eos, pad):
     B = target.shape[0]
     if B == 0:
         raise ValueError("B must be positive")
@@ -23,4 +25,5 @@ CELLS = {"exact_match": '''def exact_match(predicted, target, eos, pad):
     exact = ((same | ~real).all(1) & has).double().mean()
     per_token = (same & real).sum().double() / real.sum()
     return (float(exact), float(per_token))
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Uses the previous cell state c as the attention query instead of the previous hidden state h."""
+
 MISTAKE = "cell state used as the query"
 EXPECT = {"lose": ["decoder_step"]}
-CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
+CELLS = {
+    "decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
     """(logits (B, V), (h_new, c_new), weights (B, S)): attend with the previous h, then step."""
     h, c = state
     B, S, H = enc_out.shape
@@ -12,4 +14,5 @@ CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, lay
     h_new, c_new = layers.cell(torch.cat([layers.embed(token), context], dim=-1), (h, c))
     logits = layers.out(torch.cat([h_new, context], dim=-1))
     return logits, (h_new, c_new), weights
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Detaches enc_out before attending (thinking the encoder outputs are fixed inputs), so no gradient reaches the encoder through the context."""
+
 MISTAKE = "enc_out detached"
 EXPECT = {"lose": ["decoder_step"]}
-CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
+CELLS = {
+    "decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
     """(logits (B, V), (h_new, c_new), weights (B, S)): attend with the previous h, then step."""
     h, c = state
     enc_out = enc_out.detach()
@@ -13,4 +15,5 @@ CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, lay
     h_new, c_new = layers.cell(torch.cat([layers.embed(token), context], dim=-1), (h, c))
     logits = layers.out(torch.cat([h_new, context], dim=-1))
     return logits, (h_new, c_new), weights
-'''}
+'''
+}

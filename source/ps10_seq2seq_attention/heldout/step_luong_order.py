@@ -1,7 +1,9 @@
 """Mixes in the lecture's Luong order: after the LSTM step it attends again with the new state h_new, and returns those weights and feeds that context to the output layer, instead of using the attention of the previous h throughout."""
+
 MISTAKE = "attends with the new state (Luong order)"
 EXPECT = {"lose": ["decoder_step"]}
-CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
+CELLS = {
+    "decoder_step": """def decoder_step(token, state, enc_out, lengths, layers):
     h, c = state
     B, S, H = enc_out.shape
     mask = torch.arange(S) < lengths.unsqueeze(1)
@@ -14,4 +16,5 @@ CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, lay
     weights, context = attend(h_new)
     logits = layers.out(torch.cat([h_new, context], dim=-1))
     return logits, (h_new, c_new), weights
-'''}
+"""
+}

@@ -1,7 +1,9 @@
 """Computes the attention over all S positions without masking the padding, so padded encoder outputs get weight."""
+
 MISTAKE = "padding not masked"
 EXPECT = {"lose": ["decoder_step"]}
-CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
+CELLS = {
+    "decoder_step": """def decoder_step(token, state, enc_out, lengths, layers):
     h, c = state
     H = enc_out.shape[-1]
     scores = torch.bmm(enc_out, h.unsqueeze(2)).squeeze(2) / math.sqrt(H)
@@ -11,4 +13,5 @@ CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, lay
     h_new, c_new = layers.cell(torch.cat([emb, context], 1), (h, c))
     logits = layers.out(torch.cat([h_new, context], 1))
     return logits, (h_new, c_new), weights
-'''}
+"""
+}

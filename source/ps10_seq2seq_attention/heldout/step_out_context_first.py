@@ -1,7 +1,9 @@
 """Applies the output layer to [context, h_new] instead of [h_new, context]."""
+
 MISTAKE = "output layer input concatenated in the wrong order"
 EXPECT = {"lose": ["decoder_step"]}
-CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
+CELLS = {
+    "decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
     """(logits (B, V), (h_new, c_new), weights (B, S)): attend with the previous h, then step."""
     h, c = state
     B, S, H = enc_out.shape
@@ -12,4 +14,5 @@ CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, lay
     h_new, c_new = layers.cell(torch.cat([layers.embed(token), context], dim=-1), (h, c))
     logits = layers.out(torch.cat([context, h_new], dim=-1))
     return logits, (h_new, c_new), weights
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """A correct answer: attend with the previous h (scaled, masked), context as the weighted sum, LSTMCell on [embedding, context], output layer on [h_new, context]."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
+CELLS = {
+    "decoder_step": '''def decoder_step(token, state, enc_out, lengths, layers):
     """(logits (B, V), (h_new, c_new), weights (B, S)): attend with the previous h, then step."""
     h, c = state
     B, S, H = enc_out.shape
@@ -12,4 +14,5 @@ CELLS = {"decoder_step": '''def decoder_step(token, state, enc_out, lengths, lay
     h_new, c_new = layers.cell(torch.cat([layers.embed(token), context], dim=-1), (h, c))
     logits = layers.out(torch.cat([h_new, context], dim=-1))
     return logits, (h_new, c_new), weights
-'''}
+'''
+}

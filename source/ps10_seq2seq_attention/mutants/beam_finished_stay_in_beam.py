@@ -1,7 +1,9 @@
 """Exercise 3, wrong: as in the lecture's beam_decode, finished hypotheses stay in the beam and
 compete for its k places at every step, instead of being set aside."""
+
 EXPECT = {"lose": ["beam_search"]}
-CELLS = {"beam_search": '''
+CELLS = {
+    "beam_search": """
 def beam_search(step, start_state, k, max_len, bos, eos):
     beam = [([], 0.0, start_state)]
     for _ in range(max_len):
@@ -22,4 +24,5 @@ def beam_search(step, start_state, k, max_len, bos, eos):
     key = lambda h: (-h[1] / len(h[0]), h[0])
     ranked = sorted(finished, key=key) + sorted(live, key=key)
     return [(list(t), float(s)) for t, s in ranked[:k]]
-'''}
+"""
+}

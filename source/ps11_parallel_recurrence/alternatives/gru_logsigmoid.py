@@ -1,8 +1,10 @@
 """Exercise 2, right, written differently: every log from F.logsigmoid (log z = logsigmoid(k),
 log(1 - z) = logsigmoid(-k), log g = logsigmoid(v) below 0), the candidate's log from clamp instead
 of relu, and the scan written out in the forward pass with h0 as a step 0 whose decay is 1."""
+
 EXPECT = {"full": True}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -20,4 +22,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         decay = keep.cumsum(dim=1)
         states = (decay + torch.logcumsumexp(terms - decay, dim=1)).exp()[:, -x.shape[1]:]
         return states, states[:, -1]
-'''}
+'''
+}

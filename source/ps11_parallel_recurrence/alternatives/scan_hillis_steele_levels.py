@@ -2,8 +2,10 @@
 ceil(log2 T) levels, step t composes what it holds with what step t - span holds (logaddexp for the
 sums, + for the products), so step t ends with log A_t and log B_t, h_t = A_t h0 + B_t. Its number
 of torch operations grows like log2 T, which the rule allows."""
+
 EXPECT = {"full": True}
-CELLS = {"log_scan": '''
+CELLS = {
+    "log_scan": """
 def log_scan(log_a, log_b, log_h0=None):
     log_A, log_B = log_a, log_b
     span = 1
@@ -16,4 +18,5 @@ def log_scan(log_a, log_b, log_h0=None):
     if log_h0 is None:
         return log_B
     return torch.logaddexp(log_A + log_h0.unsqueeze(1), log_B)
-'''}
+"""
+}

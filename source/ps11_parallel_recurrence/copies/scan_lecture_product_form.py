@@ -2,9 +2,11 @@
 a cumulative product and a cumulative sum), wrapped into the exercise's signature with the h0
 term added. The lecture shows that it turns into NaN once the product underflows; the exercise's
 long sequences must make it lose."""
+
 COPY = {"lecture": "11_parallel_recurrence", "find": "naive = A * torch.cumsum(b_long / A, dim=1)"}
 EXPECT = {"lose": ["log_scan"]}
-CELLS = {"log_scan": r"""
+CELLS = {
+    "log_scan": r"""
 _LECTURE = r'''{lecture}'''
 
 
@@ -18,4 +20,5 @@ def log_scan(log_a, log_b, log_h0=None):
     if log_h0 is not None:
         h = h + scope["A"] * log_h0.exp().unsqueeze(1)
     return h.log()
-"""}
+"""
+}

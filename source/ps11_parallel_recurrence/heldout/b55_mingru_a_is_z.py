@@ -1,7 +1,9 @@
 """Wrong: keeps the old state with z instead of 1 - z (a_t = z_t, b_t = z_t h~_t), mixing up which gate multiplies h_{t-1}."""
+
 MISTAKE = "z used where 1 - z belongs"
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -19,4 +21,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         log_h = log_scan(log_z, log_b, log_h0)
         h = log_h.exp()
         return h, h[:, -1, :]
-'''}
+'''
+}

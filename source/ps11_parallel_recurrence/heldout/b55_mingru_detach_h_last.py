@@ -1,7 +1,9 @@
 """Wrong: h is right, but h_last is detached ("the carried state should not backpropagate", a truncated-BPTT habit), so no gradient flows through the last state to x, h0 or the weights."""
+
 MISTAKE = "h_last detached from the graph"
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -22,4 +24,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         h = torch.exp(log_h)
         h_last = h[:, -1].detach()       # the state handed to the next call
         return h, h_last
-'''}
+'''
+}

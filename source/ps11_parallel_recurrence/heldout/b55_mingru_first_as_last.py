@@ -1,7 +1,9 @@
 """Wrong: returns h[:, 0], the state after the first step, as h_last instead of the state after the last step (right only when seq_len = 1)."""
+
 MISTAKE = "h[:, 0] returned as the last state"
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -18,4 +20,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         h = log_scan(log_a, log_b, log_h0).exp()
         h_last = h[:, 0]
         return h, h_last
-'''}
+'''
+}

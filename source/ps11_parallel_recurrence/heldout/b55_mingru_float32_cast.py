@@ -1,7 +1,9 @@
 """Wrong: casts x and h0 to float32 with .float() "to match the weights", so a float64 layer fails or float64 results come back as float32."""
+
 MISTAKE = "float32 cast of the inputs"
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -19,4 +21,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         log_h0 = torch.log(h0.float()) if h0 is not None else None
         h = torch.exp(log_scan(log_a, log_z + log_hh, log_h0))
         return h, h[:, -1]
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Wrong: passes h0 itself to log_scan, which expects log h0, so a given starting state is exp(h0) instead of h0 (invisible when h0 is None)."""
+
 MISTAKE = "h0 passed to the scan without its log"
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -18,4 +20,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         log_values = log_z + log_tilde_h
         h = log_scan(log_coeffs, log_values, h0).exp()
         return h, h[:, -1]
-'''}
+'''
+}

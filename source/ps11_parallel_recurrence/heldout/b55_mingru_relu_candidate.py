@@ -1,7 +1,9 @@
 """Wrong: takes log g(v) = log(relu(v) + 1/2) for every v, so below 0 the candidate is the constant 1/2 instead of sigmoid(v)."""
+
 MISTAKE = "g replaced by relu(v) + 1/2"
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -19,4 +21,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         log_h = log_scan(log_a, log_z + log_htilde, log_h0)
         h = torch.exp(log_h)
         return h, h[:, -1]
-'''}
+'''
+}

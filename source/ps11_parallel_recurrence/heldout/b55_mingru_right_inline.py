@@ -1,7 +1,9 @@
 """Right: writes the log-space scan out again inside forward (cumsum, logcumsumexp, h0 prepended as step 0), with logsigmoid for the gate and a clamped log for the candidate."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -26,4 +28,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         h = log_h.exp()
         h_last = h[:, h.shape[1] - 1, :]
         return h, h_last
-'''}
+'''
+}

@@ -1,7 +1,9 @@
 """Right: log z, log(1 - z) by softplus, log g by torch.where with the relu guard, one call of log_scan, then exp; h_last is the last step."""
+
 MISTAKE = ""
 EXPECT = {"full": True}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -24,4 +26,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
         log_h = log_scan(log_one_minus_z, log_z + log_h_tilde, log_h0)
         h = torch.exp(log_h)
         return h, h[:, -1]
-'''}
+'''
+}

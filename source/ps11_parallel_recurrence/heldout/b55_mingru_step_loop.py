@@ -1,7 +1,9 @@
 """Wrong: right values, but it runs the recurrence h = (1 - z) h + z g(v) in a Python loop over the steps instead of a log-space scan."""
+
 MISTAKE = "Python loop over the steps instead of the scan"
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''class MinGRU(nn.Module):
+CELLS = {
+    "min_gru": '''class MinGRU(nn.Module):
     """minGRU: gate and candidate from x_t alone, the recurrence by a log-space scan."""
 
     def __init__(self, input_size, hidden_size):
@@ -24,4 +26,5 @@ CELLS = {"min_gru": '''class MinGRU(nn.Module):
             outputs.append(h)
         hs = torch.stack(outputs, dim=1)
         return hs, h
-'''}
+'''
+}

@@ -1,8 +1,10 @@
 """Exercise 2, wrong: evaluates the recurrence in linear space from the unrolled formula,
 h_t = P_t (h0 + sum_k z_k h~_k / P_k) with P_t = cumprod(1 - z): right on short sequences, NaN once
 the product underflows over a long one."""
+
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''
+CELLS = {
+    "min_gru": """
 class MinGRU(nn.Module):
     def __init__(self, input_size, hidden_size):
         super().__init__()
@@ -19,4 +21,5 @@ class MinGRU(nn.Module):
             total = total + h0.unsqueeze(1)
         h = P * total
         return h, h[:, -1]
-'''}
+"""
+}

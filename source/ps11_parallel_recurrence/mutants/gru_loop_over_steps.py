@@ -1,8 +1,10 @@
 """Exercise 2, wrong by its rule: the right minGRU, but one step after the other in a Python loop, as
 one would write a GRU (and as generation does, one token at a time). The tests count its torch
 operations: more with every step."""
+
 EXPECT = {"lose": ["min_gru"]}
-CELLS = {"min_gru": '''
+CELLS = {
+    "min_gru": """
 class MinGRU(nn.Module):
     def __init__(self, input_size, hidden_size):
         super().__init__()
@@ -20,4 +22,5 @@ class MinGRU(nn.Module):
             states.append(h)
         h = torch.stack(states, dim=1)
         return h, h[:, -1]
-'''}
+"""
+}
