@@ -38,7 +38,8 @@ def cmd_release(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from .grading.pipeline import NotGradeable, Options, Run, SandboxUnavailable
+    from .course.student_text import visible  # a reason may name a student's file: no escape sequence acts
+    from .grading.run import NotGradeable, Options, SandboxUnavailable, grade_class
 
     opt = Options(
         jobs=args.jobs,
@@ -52,14 +53,8 @@ def cmd_grade(args) -> int:
     )
     if not opt.sandboxed:
         print("WARNING: grading UNSANDBOXED: student code runs with your rights.", file=sys.stderr)
-    if opt.cluster:  # each student in a task on the Dask cluster
-        from .grading.cluster import ClusterRun
-
-        run = ClusterRun(args.assignment, args.submissions, course=args.course, options=opt)
-    else:
-        run = Run(args.assignment, args.submissions, course=args.course, options=opt)
     try:
-        results = run.run()
+        run = grade_class(args.assignment, args.submissions, course=args.course, options=opt)
     except SandboxUnavailable as err:
         print(err, file=sys.stderr)
         return 3
@@ -69,11 +64,11 @@ def cmd_grade(args) -> int:
     except FileNotFoundError as err:  # SUBMISSIONS= names no folder or zip
         print(f"{err}: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions", file=sys.stderr)
         return 2
-    from .course.student_text import visible  # a reason may name a student's file: no escape sequence acts
     from .gradebook.report import finals
 
-    final = finals(run.reports)  # after the late penalty, as grades.csv says
-    for r in results:
+    reports = run.course / "reports" / run.assignment
+    final = finals(reports)  # after the late penalty, as grades.csv says
+    for r in sorted(run.rows.values(), key=lambda r: r.student):
         print(
             f"{r.student:20s} {final.get(r.student, r.score):6g} / {r.max_score:g}  {r.status}"
             + (f"  ({visible(r.reason)})" if r.reason else "")
@@ -85,7 +80,7 @@ def cmd_grade(args) -> int:
             f"{len(run.changes)} score(s) changed since the last run: "
             + ", ".join(f"{student} {old:g} -> {new:g}" for student, old, new in run.changes)
         )
-    print(f"grades: {run.reports / 'grades.csv'}\nreport: {run.reports / 'report.md'}")
+    print(f"grades: {reports / 'grades.csv'}\nreport: {reports / 'report.md'}")
     return 0
 
 

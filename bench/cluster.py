@@ -26,8 +26,7 @@ from pathlib import Path
 
 from autograder.authoring import fixtures as F
 from autograder.deploying.pgserver import another_database, temporary_gradebook
-from autograder.grading.cluster import ClusterRun
-from autograder.grading.pipeline import Options, Run
+from autograder.grading.run import Options, grade_class
 from bench.grading import make_batch
 
 A = "ps03_lstm_gates"
@@ -63,15 +62,9 @@ def grade_once(folder: Path, submissions: Path, workers: int, on_cluster: bool, 
                 dashboard_address=None,
             )
     try:
-        run = (ClusterRun if cluster else Run)(
-            A,
-            submissions,
-            course=course,
-            log=lambda *a: None,
-            options=Options(jobs=workers, cluster=cluster.scheduler_address if cluster else None),
-        )
+        options = Options(jobs=workers, cluster=cluster.scheduler_address if cluster else None)
         start = time.perf_counter()
-        results = run.run()
+        results = grade_class(A, submissions, course=course, options=options, log=lambda *a: None).rows.values()
         seconds = time.perf_counter() - start
     finally:
         if cluster is not None:

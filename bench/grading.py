@@ -23,7 +23,7 @@ import nbformat
 
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO, venv_env
-from autograder.grading.pipeline import Options, Run
+from autograder.grading.run import Options, grade_class
 
 
 def make_batch(assignment: str, folder: Path, count: int) -> list[str]:
@@ -94,11 +94,10 @@ def stock(assignment: str, submissions: Path, students: list[str]) -> tuple[floa
 def pipeline(assignment: str, submissions: Path, jobs: int) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         course = released_course(Path(tmp) / "course", assignment)
-        run = Run(assignment, submissions, course=course, options=Options(jobs=jobs), log=lambda *a: None)
         start = time.perf_counter()
-        results = run.run()
+        run = grade_class(assignment, submissions, course=course, options=Options(jobs=jobs), log=lambda *a: None)
         seconds = time.perf_counter() - start
-        return seconds, {r.student: r.score for r in results}
+        return seconds, {r.student: r.score for r in run.rows.values()}
 
 
 def measure(assignment: str = "ps03_lstm_gates", count: int = 12, jobs: int = 2) -> dict:

@@ -12,8 +12,7 @@ from distributed import LocalCluster
 
 from autograder.authoring import fixtures as F
 from autograder.deploying.pgserver import another_database, temporary_gradebook
-from autograder.grading.cluster import ClusterRun
-from autograder.grading.pipeline import Options, Run
+from autograder.grading.run import Options, grade_class
 from conftest import auto_test_ids
 
 A = "ps03_lstm_gates"
@@ -47,9 +46,7 @@ def local_cluster(**config) -> LocalCluster:
 
 
 def grade(course: Path, klass: Path, **options) -> dict:
-    kind = ClusterRun if options.get("cluster") else Run
-    run = kind(A, klass, course=course, options=Options(**{**OPTIONS, **options}), log=lambda *a: None)
-    return {r.student: r for r in run.run()}
+    return grade_class(A, klass, course=course, options=Options(**{**OPTIONS, **options}), log=lambda *a: None).rows
 
 
 def unexpected(course: Path, results: dict, fixtures: list) -> dict[str, list[str]]:

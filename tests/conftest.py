@@ -30,7 +30,7 @@ os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
 
 from autograder.authoring import fixtures as F  # noqa: E402
 from autograder.course.folder import REPO  # noqa: E402
-from autograder.grading.pipeline import Options, Run  # noqa: E402
+from autograder.grading.run import Context, Options, context, grade_class, grade_student  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -97,7 +97,7 @@ def pytest_collection_modifyitems(session, config, items):
 class Batch:
     course: Path
     submissions: Path
-    run: Run | None  # None for a batch another pytest worker graded (grade_batch's `shared`)
+    run: Context | None  # None for a batch another pytest worker graded (grade_batch's `shared`)
     results: dict
     tests: list[str]
     submitted: dict  # path -> sha256 of every file of the submissions, before grading
@@ -183,6 +183,41 @@ PS03_CLASS = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def gradebooks_stamped_in_process():
+    """A gradebook that a test makes in its own process is stamped with nbgrader's newest schema
+    version read by alembic's API, not by the `alembic heads` process nbgrader starts for each new
+    one (3 s of CPU). test_grading_units checks the two give the same version. Grading workers,
+    other processes, make their course's gradebook themselves (fixtures.make_course copies one)."""
+    import nbgrader.api
+
+    from autograder.term.move import alembic_head
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(nbgrader.api, "get_alembic_version", alembic_head)
+    yield
+    patch.undo()
+
+
+def staged(assignment: str, submissions: Path, course: Path, release_nb, **options) -> tuple[Context, list[str]]:
+    """A run's context taken up to staging, with no grading worker: its folder, every submission
+    found (staging.find_submissions) and each found one staged (staging.stage, through
+    grade_student, which turns a fault into that student's grader error); and the students staged."""
+    from autograder.grading import staging
+
+    ctx = context(
+        assignment, submissions, course=course, options=Options(**{"jobs": 1, **options}), log=lambda *a: None
+    )
+    ctx.work = ctx.course / "grading-runs" / "test"
+    ctx.work.mkdir(parents=True, exist_ok=True)
+    ctx.release_nb = release_nb
+    staging.find_submissions(ctx)
+    for student in sorted(ctx.found):
+        if ctx.rows[student].status == "graded":
+            grade_student(ctx, student, 0, None, steps=[staging.stage])
+    return ctx, sorted(s for s in ctx.found if ctx.rows[s].status == "graded")
+
+
 @pytest.fixture(scope="session")
 def grade_batch(tmp_path_factory):
     """grade_batch(assignment, fixtures, label, shared=False, **options) -> Batch, graded once per
@@ -215,9 +250,9 @@ def grade_batch(tmp_path_factory):
         submissions = F.write_batch(base / "submissions", assignment, fixtures, release, source)
         submitted = file_hashes(submissions)
         opts = Options(**{"jobs": JOBS, "cell_timeout": 30, "submission_timeout": 300, **options})
-        run = Run(assignment, submissions, course=course, options=opts, log=lambda *a: None)
         start = time.monotonic()
-        results = {r.student: r for r in run.run()}
+        run = grade_class(assignment, submissions, course=course, options=opts, log=lambda *a: None)
+        results = run.rows
         seconds = time.monotonic() - start
         batch = Batch(course, submissions, run, results, auto_test_ids(source), submitted, assignment, seconds)
         # the grades of every fixture stay readable after the run (CI logs, closing notes)

@@ -55,9 +55,9 @@ def test_the_contracts_hold():
 BREAKS = [
     (
         "rnnlab/checks.py",
-        "def _reach_up():\n    from autograder.grading import pipeline\n",
+        "def _reach_up():\n    from autograder.grading import run\n",
         "student-package",
-        "rnnlab.checks -> autograder.grading.pipeline",
+        "rnnlab.checks -> autograder.grading.run",
     ),
     (
         "autograder/course/folder.py",
@@ -72,10 +72,10 @@ BREAKS = [
         "rnnlab.progress -> rnnlab.widgets",
     ),
     (
-        "autograder/grading/sandbox.py",
-        "def _round():\n    from autograder.grading import pipeline\n",
+        "autograder/grading/sandbox/bwrap.py",
+        "def _round():\n    from autograder.grading import run\n",
         "no-cycles",
-        ".sandbox -> .pipeline",
+        ".sandbox -> .run",
     ),
 ]
 

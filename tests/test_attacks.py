@@ -18,7 +18,7 @@ import pytest
 
 from autograder.authoring import fixtures as F
 from autograder.grading import sandbox as sb
-from autograder.grading.pipeline import Options, Run, SandboxUnavailable
+from autograder.grading.run import Options, SandboxUnavailable, context, grade_class
 from conftest import auto_points, processes_of
 
 pytestmark = pytest.mark.grading
@@ -53,16 +53,13 @@ def test_attack_ends_as_expected(attacked, fx):
     assert not problems, f"{fx.name}: " + "; ".join(problems)
 
 
-def test_every_kernel_of_the_batch_was_forked_from_its_slot_s_warm_process(attacked):
-    """The batch has more submissions than slots: each kernel is a child of its slot's warm
-    process (autograder.grading.warm), so the attacks above ran against that start, and an attack
-    that broke a warm process would show here as a kernel started the classic way after it."""
-    starts = {s: r.limits["kernel start"] for s, r in attacked.results.items() if "kernel start" in r.limits}
-    assert len(starts) >= len(BATCHED) - 2, sorted(attacked.results)
-    # as root (CI) only: a grader that is not root starts every kernel fresh
-    want = "forked from the grading slot's warm process" if os.geteuid() == 0 else "a fresh process"
-    other = {s: how for s, how in starts.items() if not how.startswith(want)}
-    assert not other, other
+def test_every_kernel_of_the_batch_ran_in_a_sandbox_of_its_own(attacked):
+    """Each graded submission's kernel was started by the sandbox's launcher, which recorded the
+    limits it ran under: no kernel of the batch ran another way."""
+    graded = {s: r.limits for s, r in attacked.results.items() if r.status == "graded"}
+    assert len(graded) >= len(BATCHED) - 6, sorted(attacked.results)
+    outside = {s: limits for s, limits in graded.items() if "address space per process" not in limits}
+    assert not outside, outside
 
 
 @pytest.mark.parametrize("name", ["loop_ignoring_interrupts", "descriptor_junk"])
@@ -84,7 +81,7 @@ def test_control_student_is_untouched(attacked):
 
 
 def test_no_sandbox_process_outlives_grading(attacked):
-    left = processes_of({attacked.run.opt.uid_base + k for k in range(16)})
+    left = processes_of({attacked.run.options.uid_base + k for k in range(16)})
     assert not left, left
 
 
@@ -110,7 +107,8 @@ def test_grading_nbgrader_s_submitted_folder_leaves_it_untouched(tmp_path):
         dest.mkdir(parents=True)
         (dest / f"{A}.ipynb").write_text(F.build(fx, release, source), encoding="utf-8")
     before = {p: p.read_bytes() for p in collected.rglob("*.ipynb")}
-    results = Run(A, collected, course=course, options=Options(jobs=2), log=lambda *a: None).run()
+    rows = grade_class(A, collected, course=course, options=Options(jobs=2), log=lambda *a: None).rows
+    results = [rows[s] for s in sorted(rows)]
     assert {p: p.read_bytes() for p in collected.rglob("*.ipynb")} == before
     assert [r.status for r in results] == ["graded", "graded"]
     assert all(any("restored" in f or "put back" in f for f in r.flags) for r in results)
@@ -160,9 +158,12 @@ def test_zip_entries_cannot_escape(tmp_path, attacked):
 
 
 def test_refuses_to_run_unsandboxed_by_default(monkeypatch, tmp_path):
-    monkeypatch.setattr(sb, "missing_tools", lambda: ["bwrap"])
+    from autograder.grading import prepare
+    from autograder.grading.sandbox import bwrap
+
+    monkeypatch.setattr(bwrap, "missing_tools", lambda: ["bwrap"])
     with pytest.raises(SandboxUnavailable, match="(?s)NOT AVAILABLE.*--unsandboxed"):
-        Run(A, tmp_path, options=Options()).prepare()
+        prepare.check_sandbox(context(A, tmp_path, options=Options()))
 
 
 def test_parallel_and_serial_give_identical_scores(grade_batch, attacked):

@@ -137,10 +137,8 @@ def test_grades_csv_runs_nothing_and_keeps_negative_scores(tmp_path):
 def test_make_exports_file_runs_nothing(tmp_path, monkeypatch):
     from nbgrader.api import Gradebook
 
-    from autograder.grading.worker import stamp_gradebooks_in_process
     from autograder.term.export import FinalExport
 
-    stamp_gradebooks_in_process()  # no `alembic` process for a new gradebook
     monkeypatch.chdir(tmp_path)
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
         gb.add_assignment("ps01_sequence_data")

@@ -10,7 +10,7 @@ import pytest
 
 from autograder.authoring import fixtures as F
 from autograder.course.folder import venv_env
-from autograder.grading.pipeline import DEMO_MARKER, Options, Run
+from autograder.grading.run import DEMO_MARKER, Options, grade_class
 
 A, B = "ps01_sequence_data", "ps02_rnn"
 
@@ -57,8 +57,7 @@ def test_grading_demos_leaves_the_real_course_untouched(tmp_path):
         if student.name not in kept:
             shutil.rmtree(student)
     said = []
-    run = Run("ps01", demos, course=real, options=Options(jobs=1), log=said.append)
-    results = {r.student: r for r in run.run()}
+    results = grade_class("ps01", demos, course=real, options=Options(jobs=1), log=said.append).rows
     assert set(results) == kept, results
     assert not results["solution"].failed_tests and results["solution"].score > 0  # all but hand grading
     assert results["blank"].score == 0

@@ -47,16 +47,11 @@ def submit(inbound: Path, student: str, timestamp: str, text: str, owner: int, t
 
 @pytest.fixture(scope="module")
 def gradebook(tmp_path_factory):
-    """An empty gradebook, made once, stamped as the grading worker stamps one (nbgrader would
-    run `alembic` in a subprocess for it: seconds)."""
+    """An empty gradebook, made once."""
     import nbgrader.api
 
-    from autograder.grading.worker import alembic_head
-
     path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nbgrader.api, "get_alembic_version", alembic_head)
-        nbgrader.api.Gradebook(f"sqlite:///{path}", COURSE).close()
+    nbgrader.api.Gradebook(f"sqlite:///{path}", COURSE).close()
     return path
 
 

@@ -69,9 +69,6 @@ def term_gradebook(course: Path) -> None:
     """A term's gradebook.db in `course`, with a row in every table of nbgrader's schema."""
     from nbgrader.api import Gradebook
 
-    from autograder.grading.worker import stamp_gradebooks_in_process
-
-    stamp_gradebooks_in_process()  # no `alembic heads` process: 3 s less
     url = f"sqlite:///{course / 'gradebook.db'}"
     with Gradebook(url, COURSE_ID) as gb:
         for student, details in STUDENTS.items():

@@ -34,8 +34,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
-from autograder.grading.cluster import ClusterRun, done_folder, submit_queued
-from autograder.grading.pipeline import NotGradeable, Options, Run
+from autograder.grading.cluster import done_folder, submit_queued
+from autograder.grading.run import NotGradeable, Options, context, grade_class
 from conftest import FAST_ATTACKS, PS03_CLASS, _free_port, ps03_class
 
 pytestmark = pytest.mark.grading
@@ -84,16 +84,16 @@ class CrashOn(WorkerPlugin):
         self.student = student
 
     def setup(self, worker):
-        from autograder.grading.pipeline import Run as WorkerRun
+        from autograder.grading import run
 
-        grade_alone, student = WorkerRun.grade_alone, self.student
+        grade_student, student = run.grade_student, self.student
 
-        def crash(run, name, *args):
+        def crash(ctx, name, *args, **kwargs):
             if name == student:
                 os._exit(3)
-            return grade_alone(run, name, *args)
+            return grade_student(ctx, name, *args, **kwargs)
 
-        WorkerRun.grade_alone = crash
+        run.grade_student = crash  # what each task's reference to it finds on this worker
 
 
 @dataclass
@@ -142,20 +142,16 @@ def both(postgres, cluster, grade_batch, tmp_path_factory):  # noqa: F811
     with cluster.get_client() as client:
         client.register_plugin(CrashOn(CRASHER.name))
         workers = list(client.run(os.getpid).values())
-    run = ClusterRun(
-        A,
-        klass,
-        course=course,
-        options=Options(**OPTIONS, cluster=cluster.scheduler_address, keep_workdir=True),
-        log=lambda *a: None,
-    )
-    results: list = []
+    options = Options(**OPTIONS, cluster=cluster.scheduler_address, keep_workdir=True)
+    runs: list = []
     start = time.monotonic()
-    runner = threading.Thread(target=lambda: results.extend(run.run()))
+    runner = threading.Thread(target=lambda: runs.append(grade_class(A, klass, course, options, lambda *a: None)))
     runner.start()
     victim, orphans = kill_a_worker_whose_kernel_runs(workers)
     runner.join(600)
     seconds = time.monotonic() - start
+    run = runs[0]
+    results = list(run.rows.values())
     attempts = {p.stem: p.read_text().split() for p in (run.work / "attempts").iterdir()}
     shutil.rmtree(run.work)
     local = ps03_class(grade_batch)
@@ -326,7 +322,7 @@ def test_the_scheduler_going_away_stops_the_run_and_a_rerun_finishes_the_rest(po
         "30",
     ]
     grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    done = done_folder(Run(A, klass, course=course))
+    done = done_folder(context(A, klass, course=course))
     deadline = time.monotonic() + 120
     while not list(done.glob("*.json")) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -13,11 +13,9 @@ import nbformat
 import pytest
 
 from autograder.authoring import fixtures as F
-from autograder.gradebook.report import write_reports
-from autograder.grading import intake, staging
-from autograder.grading.pipeline import Options, Run
+from autograder.grading import intake, scoring, staging
 from autograder.grading.sanitize import MAX_DEPTH, Rejected, read, repair
-from conftest import notebooks
+from conftest import notebooks, staged
 
 A = "ps01_sequence_data"
 RELEASE, SOURCE = notebooks(A)
@@ -157,10 +155,9 @@ def test_refused_students_end_rejected_and_are_never_staged(tmp_path):
     put(sub / "honest" / f"{A}.ipynb", SAVED)
     (sub / "trudy").mkdir()
     os.symlink(course / "source" / A, sub / "trudy" / A)
-    run = Run(A, sub, course=course, options=Options(jobs=1), log=lambda *a: None)
-    run.release_nb, run.source_nb = RELEASE, SOURCE
-    assert run.stage() == ["honest"]
-    assert run.results["trudy"].status == "rejected" and "symbolic link" in run.results["trudy"].reason
+    run, ready = staged(A, sub, course, RELEASE)
+    assert ready == ["honest"]
+    assert run.rows["trudy"].status == "rejected" and "symbolic link" in run.rows["trudy"].reason
     assert not (course / "staged" / "trudy").exists()
 
 
@@ -169,10 +166,8 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_written(tmp_path):
     sub = tmp_path / "class"
     put(sub / "honest" / f"{A}.ipynb", SAVED)
     put(type(sub)(os.fsdecode(os.fsencode(sub) + b"/caf\xe9.pdf")), b"%PDF")
-    run = Run(A, sub, course=course, options=Options(jobs=1), log=lambda *a: None)
-    run.release_nb, run.source_nb = RELEASE, SOURCE
-    run.stage()
-    write_reports(run, seconds=0)
+    run, _ = staged(A, sub, course, RELEASE)
+    scoring.write_reports(run)
     report = (course / "reports" / A / "report.md").read_text(encoding="utf-8")
     assert "caf\ufffd.pdf" in report and "| honest |" in report
     json.loads((course / "reports" / A / "report.json").read_text(encoding="utf-8"))
@@ -271,15 +266,12 @@ def test_a_wrapping_folder_with_strays_beside_it(tmp_path):
 
 
 @pytest.fixture
-def staged_run(tmp_path):
+def class_of_three(tmp_path):
     course = F.make_course(tmp_path / "course", [A])
     sub = tmp_path / "class"
     for student in ("alice", "bob", "carol"):
         put(sub / student / f"{A}.ipynb", SAVED)
-    run = Run(A, sub, course=course, options=Options(jobs=1), log=lambda *a: None)
-    run.release_nb, run.source_nb = RELEASE, SOURCE
-    run.work.mkdir(parents=True)
-    return run
+    return course, sub
 
 
 def boom_for(student, real):
@@ -291,14 +283,15 @@ def boom_for(student, real):
     return fn
 
 
-def test_a_fault_while_reading_one_student_is_that_students_grader_error(staged_run, monkeypatch):
+def test_a_fault_while_reading_one_student_is_that_students_grader_error(class_of_three, monkeypatch):
     monkeypatch.setattr(staging, "read", boom_for("bob", staging.read))
-    assert staged_run.stage() == ["alice", "carol"]
-    bob = staged_run.results["bob"]
+    run, ready = staged(A, class_of_three[1], class_of_three[0], RELEASE)
+    assert ready == ["alice", "carol"]
+    bob = run.rows["bob"]
     assert bob.status == "failed" and bob.grader_error and "re-run" in bob.reason
 
 
-def test_a_fault_while_finding_one_students_notebook_is_that_students_grader_error(staged_run, monkeypatch):
+def test_a_fault_while_finding_one_students_notebook_is_that_students_grader_error(class_of_three, monkeypatch):
     real = intake._student_folder
 
     def student_folder(found, folder, student, assignment):
@@ -307,14 +300,17 @@ def test_a_fault_while_finding_one_students_notebook_is_that_students_grader_err
         return real(found, folder, student, assignment)
 
     monkeypatch.setattr(intake, "_student_folder", student_folder)
-    assert staged_run.stage() == ["alice", "carol"]
-    assert staged_run.results["bob"].status == "failed" and staged_run.results["bob"].grader_error
+    run, ready = staged(A, class_of_three[1], class_of_three[0], RELEASE)
+    assert ready == ["alice", "carol"]
+    assert run.rows["bob"].status == "failed" and run.rows["bob"].grader_error
 
 
-def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_run, monkeypatch):
+def test_a_fault_while_reading_one_students_outcome_is_that_students_grader_error(class_of_three, monkeypatch):
     from types import SimpleNamespace
 
     import nbgrader.api
+
+    from autograder.grading.run import grade_student
 
     class Gradebook:  # the gradebook fails to answer for bob alone
         def __init__(self, url):
@@ -326,50 +322,34 @@ def test_a_fault_while_scoring_one_student_is_that_students_grader_error(staged_
         def __exit__(self, *exc):
             return False
 
-        def find_assignment(self, name):
-            return SimpleNamespace(max_score=23.0)
-
         def find_submission(self, assignment, student):
             if student == "bob":
                 raise RuntimeError("database is locked")
-            return SimpleNamespace(score=23.0, notebooks=[], total_seconds_late=0.0, late_submission_penalty=0.0)
+            return SimpleNamespace(notebooks=[])
 
-    staged_run.stage()
+    run, ready = staged(A, class_of_three[1], class_of_three[0], RELEASE)
     monkeypatch.setattr(nbgrader.api, "Gradebook", Gradebook)
-    staged_run.collect_scores()
-    assert [staged_run.results[s].status for s in ("alice", "bob", "carol")] == ["graded", "failed", "graded"]
-    assert staged_run.results["alice"].score == 23 and staged_run.results["bob"].grader_error
-    write_reports(staged_run, seconds=0)
-    rows = (staged_run.reports / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
+    for student in ready:
+        grade_student(run, student, 0, None, steps=[scoring.read_outcome])
+    assert [run.rows[s].status for s in ("alice", "bob", "carol")] == ["graded", "failed", "graded"]
+    assert run.rows["bob"].grader_error and "reading the outcome" in run.rows["bob"].reason
+    monkeypatch.undo()
+    scoring.write_reports(run)
+    rows = (run.course / "reports" / A / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
     assert any(r.startswith("bob,,") for r in rows), rows  # no score for a grader error
 
 
-def test_a_fault_while_rechecking_one_student_is_that_students_grader_error(staged_run, monkeypatch):
-    from autograder.grading import recheck
+def test_feedback_that_cannot_be_checked_is_withheld_for_that_student_alone(class_of_three):
+    from autograder.grading.feedbackscan import scan_feedback_pages
 
-    staged_run.stage()
-    staged_run.cases = ["a case"]
-
-    def judge(run, students):
-        if "bob" in students:
-            raise RuntimeError("simulated fault")
-
-    monkeypatch.setattr(recheck, "recheck_all", judge)
-    staged_run.recheck(["alice", "bob", "carol"]) if hasattr(staged_run, "recheck") else recheck.recheck_all(
-        staged_run, ["alice", "bob", "carol"]
-    )
-    assert [staged_run.results[s].status for s in ("alice", "bob", "carol")] == ["graded", "failed", "graded"]
-
-
-def test_feedback_that_cannot_be_checked_is_withheld_for_that_student_alone(staged_run):
-    staged_run.stage()
+    run, _ = staged(A, class_of_three[1], class_of_three[0], RELEASE)
     for student in ("alice", "bob"):
-        folder = staged_run.course / "feedback" / student / A
+        folder = run.course / "feedback" / student / A
         folder.mkdir(parents=True)
         put(folder / f"{A}.html", "<html>fine</html>")
-    html = staged_run.course / "feedback" / "bob" / A / f"{A}.html"
+    html = run.course / "feedback" / "bob" / A / f"{A}.html"
     html.unlink()
     html.mkdir()  # unreadable as a file
-    staged_run.check_feedback()
-    assert any("feedback withheld" in f for f in staged_run.results["bob"].flags)
-    assert not staged_run.results["alice"].flags
+    scan_feedback_pages(run)
+    assert any("feedback withheld" in f for f in run.rows["bob"].flags)
+    assert not run.rows["alice"].flags

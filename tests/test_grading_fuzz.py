@@ -7,7 +7,7 @@ stray files with names that are not UTF-8; zips with clashing, damaged, encrypte
 exploding entries, wrapped or not. Every trigger of issue 15 is an explicit @example.
 
 Grading a submission costs a kernel (seconds); intake, reading and repair cost milliseconds.
-So every generated class goes through the real `Run.stage` and `write_reports` (reading,
+So every generated class goes through the real staging steps and `write_reports` (reading,
 repair, staging, reports), and a few of the malformed notebooks that reach grading (every one
 from the explicit examples first) are then graded in one batch with the honest student
 through the whole pipeline, sandbox and all. Properties:
@@ -45,9 +45,9 @@ from hypothesis import strategies as st
 
 from autograder.authoring import fixtures as F
 from autograder.course.submission_names import shown
-from autograder.gradebook.report import write_reports
-from autograder.grading.pipeline import Options, Run
-from conftest import JOBS, auto_test_ids, notebooks
+from autograder.grading import scoring
+from autograder.grading.run import Context, Options, grade_class
+from conftest import JOBS, auto_test_ids, notebooks, staged
 
 pytestmark = pytest.mark.grading
 A = "ps01_sequence_data"
@@ -365,9 +365,9 @@ def within(seconds: float, fn):
     return box["value"]
 
 
-def check_stage(run: Run, ready: list[str], students: dict) -> list[tuple[str, bytes]]:
+def check_stage(run: Context, ready: list[str], students: dict) -> list[tuple[str, bytes]]:
     """The stage-level properties; returns the malformed notebooks that reached grading."""
-    results = run.results
+    results = run.rows
     assert "honest" in ready and not results["honest"].flags, results.get("honest")
     rejected_names = " ".join(e for e, _ in run.rejected_files)
     for stray in students.pop("strays", ()):  # every stray file is reported by name
@@ -393,7 +393,7 @@ def check_stage(run: Run, ready: list[str], students: dict) -> list[tuple[str, b
                 raw = notebook_bytes(what[2], what[3])
                 if json.loads(raw) != HONEST_DICT:  # the honest notebook is graded anyway
                     staged.append((student, raw))
-    report = (run.reports / "report.md").read_text(encoding="utf-8")
+    report = (run.course / "reports" / A / "report.md").read_text(encoding="utf-8")
     assert all(f"| {s} |" in report for s in results)
     return staged
 
@@ -460,10 +460,8 @@ def test_fuzz_a_class_around_one_honest_student(fuzz_course):
         try:
             submissions, students = build_class(spec, where_, course)
             before = tree_hash(base, course)
-            run = Run(A, submissions, course=course, options=Options(jobs=1), log=lambda *a: None)
-            run.release_nb, run.source_nb = RELEASE, SOURCE
-            ready = within(60, run.stage)
-            write_reports(run, seconds=0)
+            run, ready = within(60, lambda: staged(A, submissions, course, RELEASE))
+            scoring.write_reports(run)
             for name in RUN_FOLDERS - {"staged", "reports"}:
                 assert not (course / name).exists() or name == "grading-runs", name
             for student, raw in check_stage(run, ready, students):
@@ -499,14 +497,8 @@ def graded_batch(base: Path, course: Path, extra: list[tuple[str, bytes]], stage
         put(folder / f"malformed-{k}" / f"{A}.ipynb", raw)
     before = tree_hash(base, course)
     started = time.monotonic()
-    run = Run(
-        A,
-        folder,
-        course=course,
-        options=Options(jobs=JOBS, cell_timeout=30, submission_timeout=300),
-        log=lambda *a: None,
-    )
-    results = {r.student: r for r in run.run()}
+    options = Options(jobs=JOBS, cell_timeout=30, submission_timeout=300)
+    results = grade_class(A, folder, course=course, options=options, log=lambda *a: None).rows
     assert tree_hash(base, course) == before
     honest = results["honest"]
     assert honest.status == "graded" and honest.score == FULL and not honest.flags, honest

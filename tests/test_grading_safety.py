@@ -13,7 +13,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
 from autograder.course import leakscan
-from autograder.grading import inert, limits
+from autograder.grading import inert
+from autograder.grading.sandbox import limits
 
 SECRET = "check_close(f'gates[\"{name}\"] {where}', gates[name], ref[name][0, 0])"
 

@@ -260,7 +260,7 @@ import rnnlab; out.append("package-importable")
 if os.geteuid() != 0 and os.getuid() != 0: out.append("unprivileged")
 print(" ".join(out))
 """
-    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID)
+    policy = sb.Policy(runtime_dir=str(tmp_path), uid=UID)
     cmd = sb.wrap([sys.executable, "-c", probe], cwd="/work/x", binds_rw=[(str(scratch), "/work/x")], policy=policy)
     env = dict(os.environ, NBGRADER_EXECUTION="autograde")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
@@ -294,7 +294,7 @@ try:
     print("forks-unlimited")
 except OSError: print("forks-limited", n)
 """
-    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID + 1, nproc=40)
+    policy = sb.Policy(runtime_dir=str(tmp_path), uid=UID + 1, nproc=40)
     cmd = sb.wrap([sys.executable, "-c", probe], cwd="/tmp", binds_rw=[], policy=policy)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert "memory-limited" in proc.stdout, proc.stdout + proc.stderr
@@ -321,7 +321,7 @@ def test_sandbox_kernel_reads_the_prebuilt_font_cache(tmp_path):
         "import matplotlib, os, sys; from matplotlib import font_manager; "
         "print(matplotlib.get_cachedir(), sorted(os.listdir('/tmp/mpl')))"
     )
-    policy = sb.Policy(runtime_dir=str(tmp_path), scratch_root=str(tmp_path), uid=UID + 2, mpl_cache=str(cache))
+    policy = sb.Policy(runtime_dir=str(tmp_path), uid=UID + 2, mpl_cache=str(cache))
     proc = subprocess.run(
         sb.wrap([sys.executable, "-c", probe], cwd="/tmp", binds_rw=[], policy=policy),
         capture_output=True,
@@ -545,56 +545,16 @@ def test_strict_comparison():
 # -- the worker's shortcuts give nbgrader's own results ------------------------------------------
 
 
-def test_new_gradebooks_are_stamped_like_nbgrader_does_without_a_subprocess(tmp_path, monkeypatch):
-    import nbgrader.api
+def test_the_tests_stamp_new_gradebooks_as_nbgrader_does():
+    """conftest stamps the gradebooks tests make with alembic_head (autograder.term.move, which also
+    checks a gradebook's version before moving it): the version nbgrader's own `alembic heads` gives."""
     from nbgrader.dbutil import _temp_alembic_ini
-    from sqlalchemy import create_engine, text
 
-    from autograder.grading import worker
+    from autograder.term.move import alembic_head
 
     with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:  # what nbgrader itself runs
         heads = subprocess.check_output(["alembic", "-c", ini, "heads"], text=True).split()
-    assert heads[1:] == ["(head)"], heads
-    stamped_by_nbgrader = heads[0]
-    monkeypatch.setattr(nbgrader.api, "get_alembic_version", nbgrader.api.get_alembic_version)
-    worker.stamp_gradebooks_in_process()
-
-    def no_process(*args, **kwargs):
-        raise AssertionError(f"a subprocess was started: {args}")
-
-    monkeypatch.setattr(nbgrader.api.sp, "check_output", no_process)
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    nbgrader.api.Gradebook(url).close()
-    with create_engine(url).connect() as db:
-        assert db.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [stamped_by_nbgrader]
-
-
-def test_feedback_templates_compiled_once_render_the_same_page(monkeypatch):
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-
-    from autograder.grading import worker
-
-    nb = RELEASE
-    plain = HTMLExporter().from_notebook_node(nb)[0]
-    monkeypatch.setattr(TemplateExporter, "_create_environment", TemplateExporter._create_environment)
-    cache = worker.TemplateCache()
-    cache.install()
-    first = HTMLExporter().from_notebook_node(nb)[0]
-    compiled = len(cache.store)
-    again = HTMLExporter().from_notebook_node(nb)[0]  # a new exporter, as nbgrader makes per student
-    assert compiled > 0 and len(cache.store) == compiled  # nothing compiled the second time
-    assert plain == first == again
-    # a template whose source changed is compiled afresh, not served from the cache
-    key = next(iter(cache.store))
-    exporter = HTMLExporter()
-    env = exporter.environment
-    bucket = env.bytecode_cache.get_bucket(env, "x.j2", None, "{{ 1 + 1 }}")
-    assert bucket.code is None
-    bucket.code = compile("x = 1", "x", "exec")
-    env.bytecode_cache.set_bucket(bucket)
-    assert env.bytecode_cache.get_bucket(env, "x.j2", None, "{{ 2 + 2 }}").code is None
-    assert key in cache.store
+    assert heads[1:] == ["(head)"] and heads[0] == alembic_head(), heads
 
 
 def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
@@ -603,8 +563,6 @@ def test_gradebook_commits_skip_fsync_only_when_asked(tmp_path, monkeypatch):
     from sqlalchemy.engine import Engine
 
     from autograder.grading import worker
-
-    monkeypatch.setattr(nbgrader.api, "get_alembic_version", worker.alembic_head)
 
     def synchronous(name):
         gb = nbgrader.api.Gradebook(f"sqlite:///{tmp_path / name}")
@@ -628,23 +586,20 @@ def test_submission_time_only_from_the_collector(tmp_path):
     so it is not taken. (Before: a student's timestamp.txt of 2001 was the submission time.)"""
     import nbformat
 
-    from autograder.authoring import fixtures as F
-    from autograder.grading.pipeline import Run
+    from autograder.grading.staging import copy_records
 
     a = "ps03_lstm_gates"
-    course = F.make_course(tmp_path / "course", [a])
-    nb = nbformat.v4.new_notebook()
-    for folder in (tmp_path / "download", course / "submitted"):
+    for folder, collected in ((tmp_path / "download", False), (tmp_path / "course" / "submitted", True)):
         where = folder / "alice" / a
         where.mkdir(parents=True)
-        (where / f"{a}.ipynb").write_text(nbformat.writes(nb))
+        (where / f"{a}.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
         (where / "timestamp.txt").write_text("2001-01-01 00:00:00.000000 UTC")
         (where / "submission_secret.txt").write_text("s3cret")
-        run = Run(a, folder, course=course)
-        run.stage_one("alice", nb, where / f"{a}.ipynb")
-        staged = course / "staged" / "alice" / a
+        staged = tmp_path / "staged" / folder.name / "alice" / a
+        staged.mkdir(parents=True)
+        copy_records(where / f"{a}.ipynb", staged, "alice", a, collected)
         assert (staged / "submission_secret.txt").exists()
-        assert (staged / "timestamp.txt").exists() == (folder == course / "submitted"), folder
+        assert (staged / "timestamp.txt").exists() == collected, folder
 
 
 def test_a_failed_autograde_names_the_exception_nbgrader_logged():
@@ -909,56 +864,3 @@ def test_the_grading_kernel_s_client_starts_no_heartbeat(monkeypatch):
     monkeypatch.setattr(AsyncKernelClient, "start_channels", lambda self, **kw: asked.update(kw))
     client.start_channels()
     assert asked == {"shell": True, "iopub": True, "stdin": True, "hb": False, "control": True}, asked
-
-
-def test_the_warm_process_is_given_every_module_the_notebook_imports():
-    """What autograder.grading.warm.notebook_imports finds: every absolute import of every code
-    cell, nested ones too, and of each `from` import's names those that are modules on disk (not a
-    function: the hidden tests' helpers stay out of the warm process's command line); not a
-    relative import, not a markdown cell; a cell with IPython's syntax is read as IPython reads it,
-    and one that is not Python is skipped."""
-    from autograder.grading.warm import notebook_imports
-
-    nb = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_code_cell(
-                "%matplotlib inline\nimport torch, numpy as np\nfrom sklearn import metrics as m, clone"
-            ),
-            nbformat.v4.new_markdown_cell("import pandas"),
-            nbformat.v4.new_code_cell(
-                "def f():\n    import json\n    from . import sibling\n    from os.path import *\n"
-            ),
-            nbformat.v4.new_code_cell("!ls\nimport csv\nprint('unclosed'"),
-            nbformat.v4.new_code_cell(
-                "from rnnlab.checks import check_close\nfrom torch.nn import utils, Linear\n"
-                "from torch import nn\nfrom no_such_package import x"
-            ),
-        ]
-    )
-    assert notebook_imports(nb) == [
-        ["torch", ["nn"]],
-        ["numpy", []],
-        ["sklearn", ["metrics"]],
-        ["json", []],
-        ["os.path", []],
-        ["rnnlab.checks", []],
-        ["torch.nn", ["utils"]],
-        ["no_such_package", []],
-    ]
-    ps08 = nbformat.read(sb.REPO / "source" / "ps08_evaluating_models" / "ps08_evaluating_models.ipynb", 4)
-    assert ["sklearn", ["metrics"]] in notebook_imports(ps08)
-
-
-def test_the_warm_process_survives_a_module_that_fails_to_import(tmp_path, monkeypatch, capsys):
-    """autograder.grading.warm_process.warm_up: a module of the list that raises at its import, even
-    SystemExit, is named in the log and the rest are imported (a review ended the warm process so)."""
-    from autograder.grading.warm_process import warm_up
-
-    (tmp_path / "rnnlab_exits_on_import.py").write_text("raise SystemExit(3)\n")
-    (tmp_path / "rnnlab_fails_on_import.py").write_text("raise ValueError('broken on purpose')\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    done = warm_up([["rnnlab_exits_on_import", []], ["rnnlab_fails_on_import", []], ["csv", []]])
-    assert done == ["ipykernel.debugger", "csv"], done
-    said = capsys.readouterr().err
-    assert "rnnlab_exits_on_import not imported (SystemExit: 3)" in said, said
-    assert "rnnlab_fails_on_import not imported (ValueError: broken on purpose)" in said, said

@@ -55,9 +55,8 @@ def _graded_class(course: Path) -> None:
     from nbgrader.preprocessors import SaveAutoGrades
 
     from autograder.course.folder import STAGED
-    from autograder.grading.worker import course_config, stamp_gradebooks_in_process
+    from autograder.grading.worker import course_config
 
-    stamp_gradebooks_in_process()  # no `alembic` process for a new gradebook
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(course)
         assert NbGraderAPI(config=course_config(course)).generate_assignment(A, force=True, create=True)["success"]
@@ -253,9 +252,10 @@ def test_the_model_answer_is_the_text_between_the_solution_markers():
 # -- saving --------------------------------------------------------------------------------------
 def test_a_save_writes_what_the_formgrader_writes_and_a_regrade_keeps_it(server, course):
     from nbgrader.preprocessors import SaveAutoGrades
+    from traitlets.config import Config
 
-    from autograder.gradebook.rows import Result
-    from autograder.grading.pipeline import Run
+    from autograder.grading.recheck import SaveGrades
+    from autograder.grading.scoring import answers_in
 
     status, headers, _ = _save(server, accept="text/html")  # the form without the page's script
     assert status == 303 and headers["Location"].endswith(f"/q/{Q}?token={server.token}#student-ada")
@@ -267,18 +267,18 @@ def test_a_save_writes_what_the_formgrader_writes_and_a_regrade_keeps_it(server,
         "manual_comment": "Clear, and the split is right.",
         "score": 3.0,
     }
-    # a regrade: nbgrader's autograde marks every hand-graded answer "needs manual grade" again, and
-    # the pipeline clears the mark where the answer is the one graded (Run.keep_hand_grades)
+    # a regrade: stock nbgrader's autograde marks every hand-graded answer "needs manual grade"
+    # again; the run's SaveGrades (recheck.preprocessors) leaves it off where the answer is the one
+    # graded (its answers of the last run: scoring.remember_earlier)
     db = f"sqlite:///{course / 'gradebook.db'}"
-    for student in ANSWERS:
-        nb = nbformat.read(course / "autograded" / student / A / f"{A}.ipynb", 4)
-        SaveAutoGrades().preprocess(
-            nb, {"nbgrader": {"notebook": A, "assignment": A, "student": student, "db_url": db}}
-        )
-    assert _grade(course, "ada")["needs_manual_grade"] is True
-    run = Run(A, course / "staged", course=course, log=lambda *a: None)
-    run.results = {s: Result(s, "graded") for s in ANSWERS}
-    run.keep_hand_grades(run.graded_answers())
+    for save in (SaveAutoGrades, SaveGrades):
+        for student in ANSWERS:
+            path = course / "autograded" / student / A / f"{A}.ipynb"
+            config = Config({"SaveGrades": {"earlier_answers": answers_in(path)}})
+            resources = {"nbgrader": {"notebook": A, "assignment": A, "student": student, "db_url": db}}
+            save(config=config).preprocess(nbformat.read(path, 4), resources)
+        if save is SaveAutoGrades:
+            assert _grade(course, "ada")["needs_manual_grade"] is True
     assert _grade(course, "ada")["needs_manual_grade"] is False, "the page's hand grade was not kept"
     assert _grade(course, "cy")["needs_manual_grade"] is False, "the formgrader's hand grade was not kept"
     assert _grade(course, "bob")["needs_manual_grade"] is True

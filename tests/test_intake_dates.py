@@ -18,6 +18,7 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
 from autograder.grading.intake import collect, entry_time
+from conftest import staged
 
 A = "ps03_lstm_gates"
 OLDER, NEWER = (2026, 11, 20, 9, 15, 0), (2026, 11, 20, 23, 40, 0)
@@ -146,13 +147,8 @@ def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch
     """Through the pipeline's intake and staging into report.md and report.json (grading itself is
     the same for any notebook staged, and test_grading.py runs it): the staged notebook is the
     newer entry, and the row names both."""
-    import nbgrader.api
+    from autograder.grading import scoring
 
-    from autograder.gradebook.report import write_reports
-    from autograder.grading.pipeline import Options, Run
-    from autograder.grading.worker import alembic_head
-
-    monkeypatch.setattr(nbgrader.api, "get_alembic_version", alembic_head)  # as the pipeline does: no subprocess
     wrong, right = drafts
     course = F.make_course(tmp_path / "course", [A])
     archive = _zip(
@@ -164,13 +160,11 @@ def test_the_report_says_which_notebook_was_graded(tmp_path, drafts, monkeypatch
             ("bob/notes.ipynb", OLDER, wrong),
         ],
     )
-    run = Run(A, archive, course=course, options=Options(jobs=1), log=lambda *a: None)
-    run.work.mkdir(parents=True)
-    run.release_nb = nbformat.read(REPO / "release" / A / f"{A}.ipynb", 4)
-    assert run.stage() == ["alice", "bob"]
-    staged = nbformat.read(course / "staged" / "alice" / A / f"{A}.ipynb", 4)
-    assert nbformat.writes(staged) == nbformat.writes(nbformat.reads(right, 4))
-    write_reports(run, 0.0)
+    run, ready = staged(A, archive, course, nbformat.read(REPO / "release" / A / f"{A}.ipynb", 4))
+    assert ready == ["alice", "bob"]
+    graded = nbformat.read(course / "staged" / "alice" / A / f"{A}.ipynb", 4)
+    assert nbformat.writes(graded) == nbformat.writes(nbformat.reads(right, 4))
+    scoring.write_reports(run)
     report = (course / "reports" / A / "report.md").read_text(encoding="utf-8")
     row = next(line for line in report.splitlines() if line.startswith("| alice "))
     assert f"graded {A} (1).ipynb (dated {_clock(NEWER)} in the zip), the one modified last" in row

@@ -391,9 +391,7 @@ def _class_of_kinds(tmp_path):
     from nbgrader.api import Gradebook
 
     from autograder.gradebook import roster
-    from autograder.grading.worker import stamp_gradebooks_in_process
 
-    stamp_gradebooks_in_process()  # no `alembic` process for the new gradebook
     course = F.make_course(tmp_path / "course", [])
     with open(course / "nbgrader_config.py", "a") as f:
         f.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')

@@ -70,9 +70,8 @@ def _make_class(course: Path) -> None:
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
 
-    from autograder.grading.worker import course_config, stamp_gradebooks_in_process
+    from autograder.grading.worker import course_config
 
-    stamp_gradebooks_in_process()  # no `alembic` process for a new gradebook
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(course)
         assert NbGraderAPI(config=course_config(course)).generate_assignment(A, force=True, create=True)["success"]

@@ -7,15 +7,14 @@ import nbformat
 import pytest
 
 from autograder.authoring import fixtures as F
-from autograder.grading.pipeline import Options, Run
+from autograder.grading.run import Options, grade_class
 
 A = "ps01_sequence_data"
 EXPLAIN = "explain_split"
 
 
 def test_score_changes_name_each_student_whose_score_moved():
-    from autograder.gradebook.report import score_changes
-    from autograder.gradebook.rows import Result
+    from autograder.gradebook.report import baseline, score_changes
 
     previous = {
         "students": [
@@ -26,17 +25,21 @@ def test_score_changes_name_each_student_whose_score_moved():
         ]
     }
     now = [
-        Result("a", "graded", score=5.0),
-        Result("b", "graded", score=4.5),
-        Result("c", "graded", score=3.0),
-        Result("d", "graded", score=1.0),
+        {"student": "a", "score": 5.0},
+        {"student": "b", "score": 4.5},
+        {"student": "c", "score": 3.0},
+        {"student": "d", "score": 1.0},
+        {"student": "e", "score": 2.0, "grader_error": True},
     ]
-    assert score_changes(previous, now) == [("b", 7.0, 4.5)]
-    assert score_changes({}, now) == []
+    assert score_changes(baseline(previous, None), now) == [("b", 7.0, 4.5)]
+    assert score_changes(baseline({}, None), now) == []
     # a student of an earlier run (a regrade's other pass) counts too
-    assert score_changes({"earlier_students": [{"student": "b", "score": 7.0}]}, now) == [("b", 7.0, 4.5)]
+    assert score_changes(baseline({"earlier_students": [{"student": "b", "score": 7.0}]}, None), now) == [
+        ("b", 7.0, 4.5)
+    ]
     # a hand grade given since the last run is not a change of this run: the gradebook's score counts
-    assert score_changes(previous, now, gradebook={"a": 5.0, "b": 4.5}) == []
+    assert score_changes(baseline(previous, {"a": 5.0, "b": 4.5}), now) == []
+    assert score_changes({"e": 1.0}, now) == []  # a grader error is no score
 
 
 def _report(course):
@@ -52,8 +55,8 @@ def test_a_regrade_keeps_hand_grades_of_unchanged_answers(tmp_path):
     course, class_ = F.course_with_class(tmp_path, A, [F.SOLUTION])
     shutil.copytree(class_ / "solution", class_ / "changed")
 
-    run = Run(A, class_, course=course, options=Options(jobs=1), log=lambda *a: None)
-    first = {r.student: r for r in run.run()}
+    run = grade_class(A, class_, course=course, options=Options(jobs=1), log=lambda *a: None)
+    first = run.rows
     assert run.changes == []
     assert first["solution"].needs_manual == [EXPLAIN] == first["changed"].needs_manual
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # the instructor grades by hand

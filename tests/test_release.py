@@ -68,11 +68,11 @@ def test_a_cell_added_after_grading_is_refused_in_one_sentence_and_release_stays
         assert _snapshot(course, A) == before, "release/ changed though nothing was regenerated"
         assert any(line == f"released {B} -> release/{B}/" for line in said), "the other set was not released"
         # grading it again stops before any student, with the same sentence
-        from autograder.grading.pipeline import NotGradeable, Options, Run
+        from autograder.grading.run import NotGradeable, Options, grade_class
 
         (course / "empty").mkdir(exist_ok=True)
         with pytest.raises(NotGradeable, match="added test_added_later"):
-            Run(A, course / "empty", course=course, options=Options(sandboxed=False), log=lambda *a: None).run()
+            grade_class(A, course / "empty", course=course, options=Options(sandboxed=False), log=lambda *a: None)
         assert not (course / "grading-runs").exists()
     finally:
         _source(course, A).write_bytes(original)

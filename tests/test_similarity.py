@@ -400,19 +400,8 @@ def test_the_section_survives_a_refresh_and_a_new_grading_run_dates_it(tmp_path)
     assert report.refresh(course, PS03)
     md = (out / "report.md").read_text()
     assert "## Similar submissions" in md and md.count("| ann and ben |") == 3 and "graded again" not in md
-    run = SimpleNamespace(
-        course=course,
-        assignment=PS03,
-        reports=out,
-        submissions=course / "submitted",
-        results={},
-        rejected_files=[],
-        roster=None,
-        scores_before=None,
-        opt=SimpleNamespace(sandboxed=True, jobs=1, prior_changes=()),
-    )
-    run.results = {s: Result(s, "graded", score=1.0, max_score=9.0) for s in ("ann", "ben")}
-    report.write_reports(run, 1.0)
+    rows = [Result(s, "graded", score=1.0, max_score=9.0) for s in ("ann", "ben")]
+    report.write_run(course, PS03, rows, submissions=course / "submitted", sandboxed=True, jobs=1, seconds=1.0)
     md = (out / "report.md").read_text()
     assert md.count("| ann and ben |") == 3 and "The class was graded again since" in md, md
 

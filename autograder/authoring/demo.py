@@ -2,7 +2,7 @@
 (its own gradebook, reports and feedback) with the problem set's own fixtures handed in as a
 class: the solution, the blank student version, every wrong solution and right alternative, and
 one broken upload. A grading run given that folder grades it there, never into the course's
-gradebook (autograder.grading.pipeline.demo_course)."""
+gradebook (autograder.grading.run.demo_course)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from ..course.folder import REPO
-from ..grading.pipeline import DEMO_MARKER
+from ..grading.run import DEMO_MARKER
 from . import fixtures as F
 
 

@@ -95,7 +95,7 @@ def diagnose_all(assignment: str, answers: list[Answer]) -> None:
 def grade_all(assignment: str, answers: list[Answer], jobs: int = 2) -> None:
     """Grade every answer in its own submission with the course's pipeline (sandboxed, re-checked,
     diagnosed), as `make autograde` grades a class."""
-    from ..grading.pipeline import Options, Run
+    from ..grading.run import Options, grade_class
 
     release = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", 4)
     source = C.source_notebook(assignment)
@@ -103,14 +103,8 @@ def grade_all(assignment: str, answers: list[Answer], jobs: int = 2) -> None:
         base = Path(tmp)
         course = F.make_course(base / "course", [assignment])
         submissions = F.write_batch(base / "submissions", assignment, [a.fixture for a in answers], release, source)
-        run = Run(
-            assignment,
-            submissions,
-            course=course,
-            options=Options(jobs=jobs, cell_timeout=30, submission_timeout=300),
-            log=lambda *a: None,
-        )
-        results = {r.student: r for r in run.run()}
+        options = Options(jobs=jobs, cell_timeout=30, submission_timeout=300)
+        results = grade_class(assignment, submissions, course=course, options=options, log=lambda *a: None).rows
     for a in answers:
         r = results[F.student_id(a.fixture)]
         a.lost = any(t.startswith(a.exercise) for t in r.failed_tests)

@@ -39,21 +39,16 @@ from .rows import Result
 from .scores import late_by
 
 
-def score_changes(previous: dict, results, gradebook: dict | None = None) -> list[tuple[str, float, float]]:
-    """(student, score before, score now) of each student graded before this run and in it whose
-    score differs. Before: what the gradebook held when the run started (`gradebook`, hand grades
-    given since the last run included), else the previous run's report.json."""
-    before = {
-        s["student"]: s["score"]
-        for s in previous.get("students", []) + previous.get("earlier_students", [])
-        if isinstance(s, dict) and not s.get("grader_error") and isinstance(s.get("score"), (int, float))
-    }
-    if gradebook is not None:
-        before = {student: score for student, score in gradebook.items() if student in before}
+def score_changes(before: dict, rows: list[dict]) -> list[tuple[str, float, float]]:
+    """(student, score before, score now) of each row whose score moved since `before` (student ->
+    score); rows with a grader error are left out."""
     return [
-        (r.student, before[r.student], r.score)
-        for r in results
-        if r.student in before and not r.grader_error and abs(r.score - before[r.student]) > 1e-9
+        (r["student"], before[r["student"]], r["score"])
+        for r in rows
+        if r["student"] in before
+        and not r.get("grader_error")
+        and isinstance(r.get("score"), (int, float))
+        and abs(r["score"] - before[r["student"]]) > 1e-9
     ]
 
 
@@ -87,73 +82,90 @@ def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
         part.unlink(missing_ok=True)
 
 
-def write_reports(run, seconds: float, earlier=()) -> list[tuple[str, float, float]]:
-    """Write the three files; returns the score changes since the previous run. `earlier`: rows
-    of students graded in earlier runs and not in this one, kept in grades.csv and listed apart.
-
-    `run` is the grading run that wrote the rows (autograder.grading.pipeline.Run, handed in, not
-    imported: the gradebook sits below grading). What is read of it: `course`, `assignment`,
-    `reports`, `submissions`, `results` (student -> Result), `rejected_files`, `roster`,
-    `scores_before`, and `opt.sandboxed`, `opt.jobs`, `opt.regrade_baseline`."""
-    with one_writer(run.reports):
-        return _write_reports(run, seconds, earlier)
-
-
-def _write_reports(run, seconds: float, earlier) -> list[tuple[str, float, float]]:
-    out = run.reports
-    results = sorted(run.results.values(), key=lambda r: r.student)
-    try:
-        previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        previous = {}
-    baseline = getattr(run.opt, "regrade_baseline", None)
-    if baseline is None:
-        changes = score_changes(
-            previous if isinstance(previous, dict) else {}, results, getattr(run, "scores_before", None)
-        )
-    else:  # a regrade's pass: from the gradebook before the regrade, over every pass so far
-        changes = [
-            (r.student, baseline[r.student], r.score)
-            for r in sorted([*results, *earlier], key=lambda r: r.student)
-            if r.student in baseline
-            and not r.grader_error
-            and r.status == "graded"
-            and abs(r.score - baseline[r.student]) > 1e-9
+def write_run(
+    course: Path,
+    assignment: str,
+    rows: list[Result],
+    *,
+    submissions: Path,
+    sandboxed: bool,
+    jobs: int,
+    seconds: float,
+    rejected_files=(),
+    roster=None,
+    scores_before: dict | None = None,
+    regrade_baseline: dict | None = None,
+) -> tuple[list[dict], list[tuple[str, float, float]]]:
+    """A grading run's record: report.json with this run's `rows` (what the run found of each
+    student), the rows of earlier runs' students who are not in it, and a row for each rostered
+    student who handed in nothing; every score derived from the gradebook now; grades.csv and
+    report.md from it. Returns the rows as written and the score changes since the run began
+    (`scores_before`; a regrade's since it began, over every pass: `regrade_baseline`)."""
+    out = Path(course) / "reports" / assignment
+    with one_writer(out):
+        try:
+            previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        previous = previous if isinstance(previous, dict) else {}
+        now = {r.student for r in rows}
+        earlier = [asdict(r) for s, row in rows_by_student(previous).items() if s not in now and (r := _row_of(row))]
+        seen = now | {row["student"] for row in earlier}
+        absent = [
+            Result(e.student, "missing", reason=NOTHING, name=e.name, lms=e.lms, lms_id=e.id_for(assignment))
+            for e in (roster.entries if roster is not None else [])
+            if e.student not in seen
         ]
-
-    sources = (
-        [
+        sources = [
             p
             for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
-            if isinstance(p, str) and p != str(run.submissions)
+            if isinstance(p, str) and p != str(submissions)
         ]
-        if isinstance(previous, dict)
-        else []
-    )
-    meta = {
-        "assignment": run.assignment,
-        "submissions": str(run.submissions),
-        "sources": [*sources, str(run.submissions)],  # every run's, oldest first: make regrade grades each
-        "sandboxed": run.opt.sandboxed,
-        "jobs": run.opt.jobs,
-        "seconds": seconds,
-        "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": platform.node(),
-        "previous_finished": str(previous.get("finished", "?")) if isinstance(previous, dict) else "?",
-        "roster_size": len(run.roster.entries) if getattr(run, "roster", None) is not None else None,
+        record = {
+            "assignment": assignment,
+            "submissions": str(submissions),
+            "sources": [*sources, str(submissions)],  # every run's, oldest first: make regrade grades each
+            "sandboxed": sandboxed,
+            "jobs": jobs,
+            "seconds": seconds,
+            "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "machine": platform.node(),
+            "previous_finished": str(previous.get("finished", "?")),
+            "roster_size": len(roster.entries) if roster is not None else None,
+            "students": [asdict(r) for r in sorted([*rows, *absent], key=lambda r: r.student)],
+            "earlier_students": sorted(earlier, key=lambda r: r["student"]),
+            "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in rejected_files],
+        }
+        if isinstance(previous.get("similarity"), dict):
+            record["similarity"] = previous["similarity"]  # kept, and said to be of the class before this run
+        rescore(Path(course), assignment, record)
+        if regrade_baseline is None:
+            record["changes"] = score_changes(baseline(previous, scores_before), record["students"])
+        else:  # a regrade's pass: from the gradebook before the regrade, over every pass so far
+            graded = [r for r in record["students"] + record["earlier_students"] if r.get("status") == "graded"]
+            record["changes"] = score_changes(regrade_baseline, sorted(graded, key=lambda r: r["student"]))
+        write_files(out, record)
+    return record["students"], record["changes"]
+
+
+def _row_of(row: dict) -> Result | None:
+    """A row of an earlier report.json as this version's Result (fields it no longer has dropped)."""
+    try:
+        return Result(**{k: v for k, v in row.items() if k in Result.__dataclass_fields__})
+    except TypeError:
+        return None
+
+
+def baseline(previous: dict, gradebook: dict | None) -> dict[str, float]:
+    """What a run's changes are measured from: each score of the previous report (its earlier
+    runs' students too), or, where `gradebook` (its scores when the run began) holds one, that
+    one: a hand grade given since the last run is not this run's change."""
+    before = {
+        s["student"]: s["score"]
+        for s in rows_by_student(previous).values()
+        if not s.get("grader_error") and isinstance(s.get("score"), (int, float))
     }
-    record = {
-        **meta,
-        "students": [asdict(r) for r in results],
-        "changes": changes,
-        "earlier_students": [asdict(r) for r in earlier],
-        "rejected_files": [{"entry": _text(e), "reason": _text(why)} for e, why in run.rejected_files],
-    }
-    if isinstance(previous, dict) and isinstance(previous.get("similarity"), dict):
-        record["similarity"] = previous["similarity"]  # kept, and said to be of the class before this run
-    rescore(run.course, run.assignment, record)
-    write_files(out, record)
-    return changes
+    return before if gradebook is None else {s: score for s, score in gradebook.items() if s in before}
 
 
 def refresh(course: Path, assignment: str, students=None) -> bool:

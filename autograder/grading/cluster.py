@@ -3,14 +3,13 @@
     python -m autograder grade ps03 SUBMISSIONS --cluster tcp://scheduler:8786
     make autograde ASSIGNMENT=ps03 SUBMISSIONS=... CLUSTER=tcp://scheduler:8786
 
-The instructor's process prepares the run as on one machine (autograder.grading.prepare and
-staging: the sandbox checked, the assignment regenerated in the gradebook, the submissions found, the re-check's
-files written into the run's folder), then sends every student to the cluster as one task.
-Meanwhile every worker is checked and starts its grading worker (`connect`, `get_ready`), as
-the local path's workers start while the run is prepared.
-The task (`grade_task`, on a `dask.distributed` worker) does for its student what the class run
-does (Run.grade_alone): repair, the sandboxed kernel, the re-check, the feedback and its scan for
-leaks. It returns the student's result; the instructor's process writes the reports.
+The instructor's process runs the class's steps as on one machine (grading.run.CLASS_STEPS: the
+sandbox checked, the assignment regenerated in the gradebook, the submissions found), but its
+step `grade_students` sends every student to the cluster as one task. Meanwhile every worker is
+checked and starts its grading worker (`connect`, `get_ready`), as the local path's workers start
+while the run is prepared. The task (`grade_task`, on a `dask.distributed` worker) takes its
+student through the same STUDENT_STEPS as a local run and returns the student's row; the
+instructor's process scans the feedback and writes the reports.
 
 What the workers need (docs/grading.md): the course folder at the same path (a shared
 filesystem), the course's environment at the same path, bubblewrap and user namespaces, one
@@ -44,9 +43,11 @@ import threading
 import zlib
 from pathlib import Path
 
+import nbformat
+
 from ..gradebook.rows import Result
-from .options import NotGradeable, Options, SandboxUnavailable, grader_error
-from .pipeline import Run
+from . import sandbox
+from .context import Context, NotGradeable, Options, SandboxUnavailable, grader_error
 from .workerclient import Worker
 
 
@@ -56,7 +57,7 @@ class ClusterLost(NotGradeable):
 
 # -- on the worker --------------------------------------------------------------------------
 _LOCK = threading.RLock()  # one student at a time per worker process (re-entered by _start)
-_STATE: dict = {}  # the run this process grades: work folder, Run, Worker, slot
+_STATE: dict = {}  # the run this process grades: work folder, Context, Worker, slot
 
 
 def _slot(name) -> int:
@@ -66,15 +67,12 @@ def _slot(name) -> int:
 
 
 def _start(course: str, work: str, slot: int) -> None:
-    """This process's grading worker for the run in `work`, started, and what the re-check needs
-    imported (torch, matplotlib: 1.5 s, while the grading worker imports nbgrader)."""
+    """This process's grading worker for the run in `work`, started."""
     with _LOCK:
         if _STATE.get("work") != work:
             finish(_STATE.get("work"))
             log = Path(work) / f"worker-{socket.gethostname()}-{os.getpid()}.log"
-            _STATE.update(work=work, run=None, slot=slot, worker=Worker(Path(course), log))
-        import matplotlib.pyplot  # noqa: F401
-        import torch  # noqa: F401
+            _STATE.update(work=work, ctx=None, slot=slot, worker=Worker(Path(course), log))
 
 
 def get_ready(course: str, sandboxed: bool, work: str, dask_worker=None) -> str | None:
@@ -89,66 +87,64 @@ def get_ready(course: str, sandboxed: bool, work: str, dask_worker=None) -> str 
     return why
 
 
-def _attach(spec: dict) -> tuple[Run, Worker, int]:
+def _attach(spec: dict) -> tuple[Context, Worker, int]:
     """The worker side of the run `spec` describes, made once per worker process: the same
     options, the run's folder (written by the instructor's process), a grading worker."""
     from distributed import get_worker
 
     if _STATE.get("work") != spec["work"]:  # not started by get_ready (a worker that joined late)
         _start(spec["course"], spec["work"], _slot(get_worker().name))
-    if _STATE.get("run") is None:
-        # this worker grades its students here: the run's own options, on this machine
-        run = Run(
-            spec["assignment"],
-            spec["submissions"],
-            course=spec["course"],
-            options=Options(**{**spec["options"], "cluster": None}),
-            log=lambda *a: None,
-        )
-        run.work = Path(spec["work"])
+    if _STATE.get("ctx") is None:
+        options = Options(**{**spec["options"], "cluster": None})
+        ctx = Context(spec["assignment"], Path(spec["course"]), Path(spec["submissions"]), options, lambda *a: None)
+        ctx.work, ctx.cell_timeout = Path(spec["work"]), spec["cell_timeout"]
         try:
-            run.check_sandbox()
-            run.load_checks(write=False)
-            run.read_notebooks()
+            ctx.sandbox = sandbox.for_run(options.sandboxed, ctx.work, options.uid_base)
+            why = ctx.sandbox.problem()
+            if why:
+                raise SandboxUnavailable(why)
+            ctx.sandbox.prepare()
+            release = ctx.work / "release" / ctx.assignment / f"{ctx.assignment}.ipynb"
+            ctx.release_nb = nbformat.read(release, 4)
         except BaseException:
             finish(spec["work"])
             raise
-        _STATE["run"] = run
-    run = _STATE["run"]
+        _STATE["ctx"] = ctx
+    ctx = _STATE["ctx"]
     if not _STATE["worker"].alive():  # stopped after a timeout
-        _STATE["worker"] = Worker(run.course, run.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
-    return run, _STATE["worker"], _STATE["slot"]
+        _STATE["worker"] = Worker(ctx.course, ctx.work / f"worker-{socket.gethostname()}-{os.getpid()}.log")
+    return ctx, _STATE["worker"], _STATE["slot"]
 
 
-def grade_task(spec: dict, student: str, notebook: str, result: dict, earlier: dict) -> dict:
-    """One student's grading on a Dask worker: its result, as a dict.
+def grade_task(spec: dict, student: str, notebook: str, row: dict, earlier: dict, grade_student) -> dict:
+    """One student's grading on a Dask worker: its row, as a dict.
 
-    The result is also written into the run's folder before it is returned, and a task whose
-    student has one there returns it without grading again. A finished task's result waits on
+    The row is also written into the run's folder before it is returned, and a task whose
+    student has one there returns it without grading again. A finished task's row waits on
     its worker until the instructor's process has read it; a worker that dies meanwhile (the
     next student's submission crashed it, a node was taken away) has the task run again
     elsewhere, and the student graded twice. In a test, the two students graded just before a
-    crashing submission, one on each worker, were."""
+    crashing submission, one on each worker, were. `grade_student` is grading.run's, which takes
+    one student through the run's STUDENT_STEPS."""
     finished = Path(spec["work"]) / "finished" / f"{student}.json"
     if finished.exists():
         return json.loads(finished.read_text())
     with _LOCK:
-        run, worker, slot = _attach(spec)
-        attempts = run.work / "attempts"
+        ctx, worker, slot = _attach(spec)
+        attempts = ctx.work / "attempts"
         attempts.mkdir(exist_ok=True)
         with open(attempts / f"{student}.log", "a") as log:
             log.write(f"{socket.gethostname()} {os.getpid()}\n")
-        run.results[student] = Result(**result)
-        run.found[student] = (Path(notebook), None, {})
+        ctx.rows[student], ctx.found[student], ctx.earlier[student] = Result(**row), (Path(notebook), None, {}), earlier
         try:
-            graded = dataclasses.asdict(run.grade_alone(student, slot, worker, earlier))
+            graded = dataclasses.asdict(grade_student(ctx, student, slot, worker))
             finished.parent.mkdir(exist_ok=True)
             finished.with_suffix(".new").write_text(json.dumps(graded))
             os.replace(finished.with_suffix(".new"), finished)
             return graded
         finally:
-            run.results.pop(student, None)
-            run.found.pop(student, None)
+            for table in (ctx.rows, ctx.found, ctx.earlier):
+                table.pop(student, None)
 
 
 def worker_problem(course: str, sandboxed: bool) -> str | None:
@@ -157,11 +153,7 @@ def worker_problem(course: str, sandboxed: bool) -> str | None:
         return (
             f"it does not see the course folder {course} (the workers need it at the same path, on a shared filesystem)"
         )
-    if sandboxed:
-        from . import sandbox as sb
-
-        return sb.check()
-    return None
+    return sandbox.check() if sandboxed else None
 
 
 def finish(work: str | None) -> None:
@@ -173,84 +165,57 @@ def finish(work: str | None) -> None:
 
 
 # -- in the instructor's process ------------------------------------------------------------
-class ClusterRun(Run):
-    """A grading run whose students are graded on the Dask cluster at `options.cluster`, one task
-    each (`grade_task`); the instructor's process prepares the run and writes the reports."""
-
-    on_cluster = True
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.client = None  # the Dask client (`connect`), once the run's folder exists
-
-    def start_workers(self) -> None:
-        # the cluster's workers start theirs while the rest is set up here; the one worker here
-        # only regenerates the assignment
-        self.client = connect(self)
-        self.workers[0] = Worker(self.course, self.work / "worker-0.log")
-
-    def where(self) -> str:
-        return f"on the Dask cluster {self.opt.cluster}"
-
-    def grade_class(self, students: list[str], earlier: dict[str, dict[str, str]]) -> None:
-        # each student's whole path in one task
-        done = grade_on_cluster(self, students, earlier)
-        self.collect_scores([s for s in self.results if s not in done])
-
-    def reported(self) -> None:
-        forget(self)
-
-    def stop(self) -> None:
-        super().stop()
-        if self.client is not None and self.client.status == "running":  # not graded: a fault before
-            self.client.run(finish, str(self.work))
-            self.client.close(timeout=10)
+def finish_on_cluster(ctx: Context) -> None:
+    """The run is over: every worker stops its grading worker, and the client closes."""
+    if ctx.client.status == "running":
+        ctx.client.run(finish, str(ctx.work))
+        ctx.client.close(timeout=10)
 
 
-def done_folder(run: Run) -> Path:
-    return run.course / "grading-runs" / f"{run.assignment}-cluster-done"
+def done_folder(ctx: Context) -> Path:
+    return ctx.course / "grading-runs" / f"{ctx.assignment}-cluster-done"
 
 
-def _fingerprint(run: Run, notebook: Path) -> str:
+def _fingerprint(ctx: Context, notebook: Path) -> str:
     """What a finished student's record is valid for: this submission, this source notebook."""
     digest = hashlib.sha256(Path(notebook).read_bytes())
-    digest.update((run.course / "source" / run.assignment / f"{run.assignment}.ipynb").read_bytes())
+    digest.update((ctx.course / "source" / ctx.assignment / f"{ctx.assignment}.ipynb").read_bytes())
     return digest.hexdigest()
 
 
-def _recorded(run: Run, student: str) -> Result | None:
-    """The result of an earlier, interrupted run for this very submission, if there is one."""
+def _recorded(ctx: Context, student: str) -> Result | None:
+    """The row of an earlier, interrupted run for this very submission, if there is one."""
     try:
-        record = json.loads((done_folder(run) / f"{student}.json").read_text())
-        if record["fingerprint"] == _fingerprint(run, run.found[student][0]):
+        record = json.loads((done_folder(ctx) / f"{student}.json").read_text())
+        if record["fingerprint"] == _fingerprint(ctx, ctx.found[student][0]):
             return Result(**record["result"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return None
 
 
-def _record(run: Run, student: str) -> None:
-    folder = done_folder(run)
+def _record(ctx: Context, student: str) -> None:
+    folder = done_folder(ctx)
     folder.mkdir(parents=True, exist_ok=True)
     record = {
-        "fingerprint": _fingerprint(run, run.found[student][0]),
-        "result": dataclasses.asdict(run.results[student]),
+        "fingerprint": _fingerprint(ctx, ctx.found[student][0]),
+        "result": dataclasses.asdict(ctx.rows[student]),
     }
     (folder / f"{student}.json.new").write_text(json.dumps(record))
     os.replace(folder / f"{student}.json.new", folder / f"{student}.json")
 
 
-def forget(run: Run) -> None:
+def forget(ctx: Context) -> None:
     """The run has written its reports: the next run grades everyone again."""
-    shutil.rmtree(done_folder(run), ignore_errors=True)
+    shutil.rmtree(done_folder(ctx), ignore_errors=True)
 
 
-def connect(run: Run):
+def connect(ctx: Context):
     """The client of the run's cluster, every worker checked and starting its grading worker
     (`get_ready`); called as the run is prepared, once its folder exists."""
     from distributed import Client
 
-    address = run.opt.cluster
+    address = ctx.options.cluster
     # the client's reconnection attempts log a traceback each; ClusterLost says it in a sentence
     logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
     try:
@@ -260,10 +225,10 @@ def connect(run: Run):
             f"cannot reach the Dask scheduler at {address} ({err}); start it, or grade without CLUSTER"
         ) from None
     problems = {
-        w: why for w, why in client.run(get_ready, str(run.course), run.opt.sandboxed, str(run.work)).items() if why
+        w: why for w, why in client.run(get_ready, str(ctx.course), ctx.options.sandboxed, str(ctx.work)).items() if why
     }
     if problems:
-        client.run(finish, str(run.work))
+        client.run(finish, str(ctx.work))
         client.close()
         where = "; ".join(f"{w}: {why}" for w, why in sorted(problems.items()))
         raise SandboxUnavailable(
@@ -294,78 +259,61 @@ def submit_queued(client, function, calls: dict[str, tuple]) -> dict:
     return dict(zip(futures, calls))
 
 
-def grade_on_cluster(run: Run, students: list[str], earlier: dict[str, dict[str, str]]) -> set[str]:
-    """Grade `students` (found, not yet repaired) on the cluster at run.opt.cluster; returns the
-    students whose results came back (or were kept from an interrupted run)."""
+def grade_on_cluster(ctx: Context, students: list[str], grade_student) -> None:
+    """Grade `students` on the cluster at ctx.options.cluster, one task each (`grade_student` on a
+    worker); every row that comes back (or is kept from an interrupted run) replaces the student's row."""
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
     done: set[str] = set()
     todo = []
     for student in students:
-        kept = _recorded(run, student)
+        kept = _recorded(ctx, student)
         if kept is not None:
-            run.results[student] = kept
+            ctx.rows[student] = kept
             done.add(student)
         else:
             todo.append(student)
     if done:
-        run.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
-    address = run.opt.cluster
-    client = run.client
+        ctx.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
+    address, client = ctx.options.cluster, ctx.client
     spec = {
-        "assignment": run.assignment,
-        "course": str(run.course),
-        "submissions": str(run.submissions),
-        "work": str(run.work),
-        "options": dataclasses.asdict(run.opt),
+        "assignment": ctx.assignment,
+        "course": str(ctx.course),
+        "submissions": str(ctx.submissions),
+        "work": str(ctx.work),
+        "cell_timeout": ctx.cell_timeout,
+        "options": dataclasses.asdict(ctx.options),
     }
+    calls = {s: (spec, s, str(ctx.found[s][0]), dataclasses.asdict(ctx.rows[s]), ctx.earlier.get(s, {})) for s in todo}
     try:
-        futures = submit_queued(
-            client,
-            grade_task,
-            {
-                student: (
-                    spec,
-                    student,
-                    str(run.found[student][0]),
-                    dataclasses.asdict(run.results[student]),
-                    earlier.get(student, {}),
-                )
-                for student in todo
-            },
-        )
+        futures = submit_queued(client, grade_task, calls)
         for future in as_completed(futures):
-            # the client lets go of each result once read: a worker holds the results the client
-            # still wants, and a worker that died would have every student it had graded in this
-            # run graded again elsewhere (27 of 40 in a test), rewriting their notebooks, grades and
+            # the client lets go of each row once read: a worker holds the rows the client still
+            # wants, and a worker that died would have every student it had graded in this run
+            # graded again elsewhere (27 of 40 in a test), rewriting their notebooks, grades and
             # feedback behind the run's back
             student = futures.pop(future)
             if future.status == "cancelled" or client.status != "running":
                 raise _lost(address, len(done), len(students))
             try:
-                run.results[student] = Result(**future.result())
+                ctx.rows[student] = Result(**future.result())
             except KilledWorker as err:
                 grader_error(
-                    run.results[student],
+                    ctx.rows[student],
                     "grading on the cluster",
                     RuntimeError(f"its task ended every Dask worker that ran it ({err})"),
                 )
             except Exception as err:
                 if client.status != "running":
                     raise _lost(address, len(done), len(students)) from None
-                grader_error(run.results[student], "grading on the cluster", err)
+                grader_error(ctx.rows[student], "grading on the cluster", err)
             future.release()
-            run.identify(run.results[student], *run.found[student][1:])
-            _record(run, student)
+            _record(ctx, student)
             done.add(student)
-            run.log(f"  {student}: {run.results[student].status} in {run.results[student].seconds} s")
-        client.run(finish, str(run.work))
+            ctx.log(f"  {student}: {ctx.rows[student].status} in {ctx.rows[student].seconds} s")
     except OSError:
         raise _lost(address, len(done), len(students)) from None
-    finally:
-        client.close(timeout=10)
-    return done
 
 
 def _lost(address: str, done: int, total: int) -> ClusterLost:

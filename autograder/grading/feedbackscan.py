@@ -1,9 +1,8 @@
-"""Stage 6 of a grading run (`FeedbackStage`: each graded student's feedback written after the
-re-check), and the scan of every feedback page a grading run or `make feedback` writes: each is
-scanned before a student can get it, and withheld (with a record that outlives the run) when its outputs
-or comments hold a line of a hidden test or a folder of the grading machine, in any disguise
-autograder.course.leakscan can undo. The one check of every path that writes feedback (the
-pipeline, `make feedback`, the formgrader's buttons: autograder.grading.nbgrader_guard)."""
+"""The scan of every feedback page a grading run or `make feedback` writes, before a student can get
+it: a page whose outputs or comments hold a line of a hidden test or a folder of the grading
+machine, in any disguise autograder.course.leakscan can undo, is withheld, with a record that
+outlives the run. The one check of every path that writes feedback (the grading run's step
+`scan_feedback_pages`, `make feedback`, the formgrader's buttons: grading.nbgrader_guard)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from ..course import leakscan
 from ..course.folder import REPO, STAGED
 from ..course.leakscan import hidden_test_lines
 from ..course.student_files import taught_text
-from .workerclient import Worker
+from .context import Context, step
 
 
 def withheld_marker(course: Path, assignment: str, student: str) -> Path:
@@ -118,28 +117,11 @@ def scan_feedback(
     return flags
 
 
-class FeedbackStage:
-    """Run's sixth stage (autograder.grading.pipeline.Run): each graded student's feedback written
-    after that student's re-check, on the worker that graded them (Run.grade_staged), then every
-    page scanned; none with an old score handed out."""
-
-    def check_feedback(self) -> None:
-        """No line of a hidden test and no folder of the grading machine may appear in any
-        feedback file, in any disguise autograder.course.leakscan can undo."""
-        withheld = scan_feedback(self.course, self.assignment, list(self.results), self.source_nb, self.release_nb)
-        for student, flag in withheld.items():
-            self.results[student].flags.append(flag)
-
-    def feedback_one(self, student: str, slot: int, worker: Worker) -> None:
-        reply = worker.request({"op": "feedback", "assignment": self.assignment, "student": student}, timeout=300)
-        if not (reply or {}).get("feedback", {}).get("success"):
-            raise RuntimeError(((reply or {}).get("feedback", {}).get("log") or "no reply")[-300:])
-
-    def withhold_feedback(self, student: str, err: Exception) -> None:
-        """No feedback with the old score is handed out."""
-        html = self.course / "feedback" / student / self.assignment / f"{self.assignment}.html"
-        html.unlink(missing_ok=True)
-        self.results[student].flags.append(
-            f"feedback withheld: it could not be written again after the re-check ({type(err).__name__}: "
-            f"{str(err)[:200]}); run `make feedback ASSIGNMENT={self.assignment}`"
-        )
+@step(reads="course assignment rows release_nb", writes="rows")
+def scan_feedback_pages(ctx: Context) -> None:
+    """No line of a hidden test and no folder of the grading machine may appear in any feedback
+    page, in any disguise autograder.course.leakscan can undo: such a page is withheld, with a flag."""
+    source = nbformat.read(ctx.course / "source" / ctx.assignment / f"{ctx.assignment}.ipynb", 4)
+    withheld = scan_feedback(ctx.course, ctx.assignment, list(ctx.rows), source, ctx.release_nb)
+    for student, flag in withheld.items():
+        ctx.rows[student].flags.append(flag)

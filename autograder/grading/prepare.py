@@ -1,119 +1,84 @@
-"""Stage 1 of a grading run: the sandbox checked, the grading workers started, the assignment
-regenerated from source/ into the run's own release folder (the committed release/ is not
-touched), the re-check's cases loaded and the notebooks read."""
+"""The steps before any student is graded: the sandbox checked, the run's folder and grading workers,
+the course checked as gradeable, and the assignment regenerated for this run (into its own
+folder: the committed release/ is not touched)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
 
 import nbformat
 
-from ..course.folder import gradebook_url, is_file_gradebook, venv_env
+from ..course.folder import course_config, gradebook_url, is_file_gradebook
 from ..gradebook import roster as roster_mod
-from . import sandbox as sb
-from .options import NotGradeable, SandboxUnavailable
+from . import sandbox
+from .context import Context, NotGradeable, SandboxUnavailable, step
 from .workerclient import Worker
 
 
-class Preparation:
-    """Run's first stage (autograder.grading.pipeline.Run)."""
+@step(reads="options course assignment", writes="sandbox work")
+def check_sandbox(ctx: Context) -> None:
+    """The run's sandbox (grading.sandbox), which must work here: student code never runs with
+    the instructor's rights unless asked (`--unsandboxed`)."""
+    ctx.work = ctx.course / "grading-runs" / f"{ctx.assignment}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    ctx.sandbox = sandbox.for_run(ctx.options.sandboxed, ctx.work, ctx.options.uid_base)
+    reason = ctx.sandbox.problem()
+    if reason:
+        raise SandboxUnavailable(
+            f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code with your rights. "
+            "Install bubblewrap (sudo apt-get install bubblewrap; or sudo make system-deps, which also installs "
+            "the test suite's tools), or rerun with --unsandboxed (make autograde ... UNSANDBOXED=1) if you "
+            "trust every submission."
+        )
+    if ctx.options.cluster and is_file_gradebook(gradebook_url(ctx.course)):
+        raise NotGradeable(cluster_needs_postgres(ctx.course, ctx.options.cluster))
 
-    def check_sandbox(self) -> None:
-        if self.opt.sandboxed:
-            reason = sb.check()
-            if reason:
-                raise SandboxUnavailable(
-                    f"THE GRADING SANDBOX IS NOT AVAILABLE: {reason}.\nRefusing to run student code "
-                    "with your rights. Install bubblewrap (sudo apt-get install bubblewrap; or sudo make system-deps, "
-                    "which also installs the test suite's tools), or rerun "
-                    "with --unsandboxed (make autograde ... UNSANDBOXED=1) if you trust every submission."
-                )
 
-    def prepare(self) -> None:
-        """Check the sandbox, start the workers, and bring the gradebook up to date with source/.
+@step(reads="work options course sandbox", writes="made_runs_folder workers client cell_timeout")
+def open_run_folder(ctx: Context) -> None:
+    """The run's folder with its kernelspec, and one grading worker per parallel slot, each
+    importing nbgrader while the rest is set up (a cluster's workers start theirs there)."""
+    ctx.made_runs_folder = not ctx.work.parent.exists()
+    ctx.work.mkdir(parents=True)
+    ctx.sandbox.prepare()
+    ctx.cell_timeout = int(
+        ctx.options.cell_timeout or course_config(ctx.course).get("Execute", {}).get("timeout", 30) or 30
+    )
+    if ctx.options.cluster:
+        from .cluster import connect
 
-        The workers import nbgrader (about 3 s) while the rest is set up, and the first one
-        regenerates the assignment into a private release folder, so the committed release/ is
-        not touched."""
-        self.check_sandbox()
-        if self.opt.cluster and is_file_gradebook(gradebook_url(self.course)):
-            raise NotGradeable(cluster_needs_postgres(self.course, self.opt.cluster))
-        # this machine's workers import nbgrader while this process checks the assignment and the
-        # roster (their logs are in the run's folder, which `run` removes if a check refuses); a
-        # cluster is reached only once the run is known to be gradeable
-        self.made_runs_folder = not self.work.parent.exists()
-        self.work.mkdir(parents=True)
-        if not self.on_cluster:
-            self.start_workers()
-        from ..gradebook.cells import changed_after_grading
-        from .worker import stamp_gradebooks_in_process
+        ctx.client = connect(ctx)
+        slots = 1  # here, only the assignment is regenerated
+    else:
+        slots = max(1, ctx.options.jobs)
+    for slot in range(slots):
+        ctx.workers[slot] = Worker(ctx.course, ctx.work / f"worker-{slot}.log")
 
-        stamp_gradebooks_in_process()  # an empty PostgreSQL gradebook is set up here: 2.5 s less
-        why = changed_after_grading(self.course, self.assignment)
-        if why:
-            raise NotGradeable(f"{self.assignment} cannot be graded as source/ now stands: {why}")
-        try:
-            self.roster = roster_mod.load(self.course, self.assignment)
-        except roster_mod.RosterError as err:
-            raise NotGradeable(str(err))
-        if self.roster is not None:  # names for the formgrader; also the students who hand in nothing
-            roster_mod.into_gradebook(self.course, self.roster.entries)
-        if self.on_cluster:
-            self.start_workers()
-        # the re-check's cases (their module imports torch here) are loaded while the first
-        # worker regenerates the assignment
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            generated = pool.submit(self.workers[0].generate, self.assignment, self.work / "release")
-            self.load_checks(write=True)
-            generated.result()
-        self.read_notebooks()
 
-    def start_workers(self) -> None:
-        """One grading worker per parallel slot, each importing nbgrader while the rest is set up
-        (a cluster's run starts its workers there: autograder.grading.cluster)."""
-        for slot in range(max(1, self.opt.jobs)):
-            self.workers[slot] = Worker(self.course, self.work / f"worker-{slot}.log")
+@step(reads="course assignment", writes="roster")
+def check_gradeable(ctx: Context) -> None:
+    """The gradebook's cells still those of source/ (nbgrader cannot change them once students
+    are graded), and the course's roster readable; its names go to the gradebook."""
+    from ..gradebook.cells import changed_after_grading
 
-    def load_checks(self, write: bool) -> None:
-        """The re-check's cases and program, and the sandbox's kernelspec and font cache; `write`
-        puts the files every worker reads into the run's folder (a cluster's workers only read them)."""
-        from .recheck import kernel_checks_source, load_cases, runner_source
+    why = changed_after_grading(ctx.course, ctx.assignment)
+    if why:
+        raise NotGradeable(f"{ctx.assignment} cannot be graded as source/ now stands: {why}")
+    try:
+        ctx.roster = roster_mod.load(ctx.course, ctx.assignment)
+    except roster_mod.RosterError as err:
+        raise NotGradeable(str(err)) from None
+    if ctx.roster is not None:  # names for the formgrader; also the students who hand in nothing
+        roster_mod.into_gradebook(ctx.course, ctx.roster.entries)
 
-        self.cases = load_cases(self.assignment, self.course) if self.opt.recheck else []
-        if self.cases:
-            self.runner = runner_source(self.cases)
-        if write and self.cases:
-            (self.work / "recheck").mkdir()
-            (self.work / "harness.py").write_text(kernel_checks_source())
-        if write and (self.opt.sandboxed or self.cases):
-            sb.write_kernelspec(self.work / "jupyter")
-        if self.opt.sandboxed:
-            self.mpl_cache = self.font_cache()
 
-    def read_notebooks(self) -> None:
-        self.release_nb = nbformat.read(self.work / "release" / self.assignment / f"{self.assignment}.ipynb", 4)
-        self.source_nb = nbformat.read(self.course / "source" / self.assignment / f"{self.assignment}.ipynb", 4)
-
-    def font_cache(self) -> Path:
-        """matplotlib's font list, built once per user and matplotlib version (about 1 s) and
-        shown read-only to kernels."""
-        import matplotlib
-
-        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        cache = home / "rnnlab" / f"mplcache-{matplotlib.__version__}"
-        if not any(cache.glob("fontlist-*.json")):
-            cache.mkdir(parents=True, exist_ok=True)
-            subprocess.run(
-                [sys.executable, "-c", "import matplotlib.font_manager"],
-                env=venv_env({"MPLCONFIGDIR": str(cache)}),
-                check=True,
-                capture_output=True,
-            )
-        return cache
+@step(reads="workers assignment work", writes="release_nb")
+def regenerate(ctx: Context) -> None:
+    """nbgrader generate_assignment into the run's folder, which brings the gradebook up to date
+    with source/; the release notebook is what a submission is repaired from."""
+    ctx.workers[0].generate(ctx.assignment, ctx.work / "release")
+    ctx.release_nb = nbformat.read(ctx.work / "release" / ctx.assignment / f"{ctx.assignment}.ipynb", 4)
 
 
 def cluster_needs_postgres(course: Path, cluster: str) -> str:

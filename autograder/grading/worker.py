@@ -8,8 +8,6 @@ private pipes, one JSON object per line:
     reply:    RNNLAB-RESULT {"id": ..., "autograde": {...nbgrader's result...}, "feedback": {...}}
     request:  {"id": ..., "op": "generate", "assignment": ..., "config": {...}}
     reply:    RNNLAB-RESULT {"id": ..., "generate": {...nbgrader's result...}}
-    request:  {"id": ..., "op": "feedback", "assignment": ..., "student": ...}
-    reply:    RNNLAB-RESULT {"id": ..., "feedback": {...nbgrader's result...}}
 
 The pipes are not the worker's standard streams: a kernel started by a process inherits its
 file descriptors 0 to 2 (rebinding sys.stdout changes nothing there), so a student's code
@@ -28,7 +26,6 @@ nothing of the first attempt may go on writing the gradebook.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
@@ -70,75 +67,6 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def stamp_gradebooks_in_process() -> None:
-    """Stamp new gradebooks without starting a process.
-
-    nbgrader writes the newest migration of its schema into every gradebook it creates, and
-    finds it by running `alembic heads` in a subprocess, which imports nbgrader again: about
-    3 CPU seconds (10 s of wall clock on a busy machine) for every course folder graded the first
-    time. The same migration scripts, read here by alembic's own API, give the same answer."""
-    import nbgrader.api
-
-    nbgrader.api.get_alembic_version = alembic_head
-
-
-@functools.cache
-def alembic_head() -> str:
-    """The newest migration of nbgrader's gradebook, from the scripts nbgrader ships."""
-    from alembic.script import ScriptDirectory
-    from nbgrader.dbutil import ALEMBIC_DIR
-
-    heads = ScriptDirectory(ALEMBIC_DIR).get_heads()
-    if len(heads) != 1:
-        raise RuntimeError(f"nbgrader's gradebook migrations have {len(heads)} newest versions: {heads}")
-    return heads[0]
-
-
-class TemplateCache:
-    """Compiled Jinja templates kept for the life of the worker process.
-
-    nbgrader builds a new HTML exporter, and so a new template environment, for each student's
-    feedback, and Jinja compiles every template of the page again. A bytecode cache shared by
-    those environments compiles each once. Jinja checks the cached code against a hash of the
-    template's source; the key here adds the settings that change the compiled code."""
-
-    def __init__(self):
-        from jinja2 import BytecodeCache
-
-        store: dict = {}
-
-        class Cache(BytecodeCache):
-            def load_bytecode(self, bucket):
-                code = store.get(bucket.key)
-                if code is not None:
-                    bucket.bytecode_from_string(code)
-
-            def dump_bytecode(self, bucket):
-                store[bucket.key] = bucket.bytecode_to_string()
-
-            def get_cache_key(self, name, filename=None):
-                return super().get_cache_key(name, filename) + "-" + self.settings
-
-        self.store, self.cache_class = store, Cache
-
-    def install(self) -> None:
-        from nbconvert.exporters.templateexporter import TemplateExporter
-
-        original = TemplateExporter._create_environment
-        cache_class = self.cache_class
-
-        def create_environment(exporter):
-            environment = original(exporter)
-            cache = cache_class()
-            cache.settings = repr(
-                (sorted(environment.extensions), environment.is_async, environment.autoescape, environment.optimized)
-            )
-            environment.bytecode_cache = cache
-            return environment
-
-        TemplateExporter._create_environment = create_environment
-
-
 NO_FSYNC_ENV = "RNNLAB_GRADEBOOK_NO_FSYNC"
 
 
@@ -161,14 +89,6 @@ def gradebook_commits_without_fsync():
     return no_fsync
 
 
-def speedups() -> None:
-    """Work the worker would otherwise repeat for every gradebook or student, done once."""
-    stamp_gradebooks_in_process()
-    TemplateCache().install()
-    if os.environ.get(NO_FSYNC_ENV) == "1":
-        gradebook_commits_without_fsync()
-
-
 def serve(course: Path, requests, replies) -> None:
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
@@ -177,7 +97,8 @@ def serve(course: Path, requests, replies) -> None:
 
     # the course's nbgrader_config.py refuses autograde anywhere else (autograder.grading.nbgrader_guard)
     grant("the pipeline's grading worker")
-    speedups()
+    if os.environ.get(NO_FSYNC_ENV) == "1":
+        gradebook_commits_without_fsync()
     os.chdir(course)
     base = course_config(course)
     for line in requests:
@@ -189,11 +110,9 @@ def serve(course: Path, requests, replies) -> None:
         reply: dict = {"id": task.get("id")}
         if task.get("op") == "generate":
             reply["generate"] = api.generate_assignment(task["assignment"], force=True, create=True)
-        elif task.get("op") == "feedback":
-            reply["feedback"] = api.generate_feedback(task["assignment"], task["student"], force=True)
         else:
             reply["autograde"] = api.autograde(task["assignment"], task["student"], force=True, create=True)
-            if reply["autograde"].get("success") and task.get("feedback", True):
+            if reply["autograde"].get("success"):
                 reply["feedback"] = api.generate_feedback(task["assignment"], task["student"], force=True)
         replies.write(PREFIX + json.dumps(reply, default=str) + "\n")
         replies.flush()

@@ -1,6 +1,5 @@
-"""The grading run's side of its worker processes (autograder.grading.worker): each is spoken to
-over two pipes that only it holds, one request at a time; and the FIFO the re-check process
-writes its record into, read as it arrives."""
+"""The grading run's side of its worker processes (grading.worker): each is spoken to over two pipes
+that only it holds, one request at a time."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from ..course.folder import venv_env
@@ -129,50 +127,6 @@ class Worker:
         with self.lock:
             if not self.log_file.closed:
                 self.log_file.close()
-
-
-class FifoReader:
-    """Reads a FIFO in a thread from before its writer opens it until the writer closes it (or
-    `finish` is called: the kernel, and so the re-check process, is gone by then)."""
-
-    def __init__(self, path: Path):
-        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        self.chunks: list[bytes] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        import select
-
-        heard = False
-        while True:
-            ready, _, _ = select.select([self.fd], [], [], 0.2)
-            if ready:
-                try:
-                    data = os.read(self.fd, 1 << 16)
-                except BlockingIOError:
-                    data = None
-                if data:
-                    self.chunks.append(data)
-                    heard = True
-                    continue
-                if data == b"" and heard:
-                    return  # the writer closed it
-                time.sleep(0.05)  # no writer yet (a FIFO without one reads as empty)
-            if self.stop.is_set():
-                return
-
-    def finish(self, timeout: float = 10) -> bytes:
-        self.stop.set()
-        self.thread.join(timeout)
-        try:
-            while data := os.read(self.fd, 1 << 16):
-                self.chunks.append(data)
-        except (BlockingIOError, OSError):
-            pass
-        os.close(self.fd)
-        return b"".join(self.chunks)
 
 
 EXCEPTION = re.compile(r"^\s*[\w.]+(?:Error|Exception|Interrupt|Exit)\b.*:")  # a traceback's last line

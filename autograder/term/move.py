@@ -103,6 +103,17 @@ def _read_only(path: Path):
     return create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
 
+def alembic_head() -> str:
+    """The newest migration of nbgrader's gradebook, from the scripts nbgrader ships."""
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    heads = ScriptDirectory(ALEMBIC_DIR).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"nbgrader's gradebook migrations have {len(heads)} newest versions: {heads}")
+    return heads[0]
+
+
 def _version(conn) -> list[str]:
     return [v for (v,) in conn.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}")]
 
@@ -110,8 +121,6 @@ def _version(conn) -> list[str]:
 def source_problem(conn, path: Path) -> str | None:
     """Why the SQLite gradebook at `path` cannot be copied table for table, or None."""
     from sqlalchemy import inspect
-
-    from ..grading.worker import alembic_head
 
     found = inspect(conn)
     names = set(found.get_table_names())

@@ -39,34 +39,22 @@ whenever it is called with the grader's inputs is indistinguishable from a corre
 
 from .cases import DIAGNOSIS, Case, diagnostic_cases, graded_quiz_cases, load_cases
 from .judge import Printed, check_torch, comment_text, judge, parse_printed, same
-from .kernel import (
-    CELL_TIMEOUT_ENV,
-    HARNESS_ENV,
-    MARK,
-    OUTPUT_ENV,
-    ExtractChecks,
-    InjectChecks,
-    clean_probe_answers,
-    kernel_checks_source,
-    preprocessors,
-    probe_answers,
-    wait_cells,
-)
-from .record import reaching_flags, reaching_names, recheck_all
+from .kernel import MARK, clean_probe_answers, kernel_checks_source, probe_answers, wait_cells
+from .preprocessors import ExtractChecks, InjectChecks, Judge, SaveGrades, paths, preprocessors
 from .runner import runner_source, student_cells
+from .verdict import reaching_flags, reaching_names
 
 # the re-check's face: the names the grading run, nbgrader's settings, each set's recheck.py and
 # the tests take from it
 __all__ = [
-    "CELL_TIMEOUT_ENV",
     "DIAGNOSIS",
-    "HARNESS_ENV",
     "MARK",
-    "OUTPUT_ENV",
     "Case",
     "ExtractChecks",
     "InjectChecks",
+    "Judge",
     "Printed",
+    "SaveGrades",
     "check_torch",
     "clean_probe_answers",
     "comment_text",
@@ -76,11 +64,11 @@ __all__ = [
     "kernel_checks_source",
     "load_cases",
     "parse_printed",
+    "paths",
     "preprocessors",
     "probe_answers",
     "reaching_flags",
     "reaching_names",
-    "recheck_all",
     "runner_source",
     "same",
     "student_cells",

@@ -1,19 +1,8 @@
-"""What runs in the student's kernel, and only reports: the fingerprint of the functions tests rely on
-and the known-answer probes (InjectChecks adds the first cell, `kernel_checks_source` the last,
-which also waits for the re-check process); ExtractChecks keeps what they printed for the grader.
-"""
+"""What runs in the student's kernel, and only reports: the fingerprint of the functions tests rely
+on, the wait for the re-check process, and the known-answer probes (recheck.preprocessors adds
+these cells to the graded notebook and takes what they printed)."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
-
-import nbformat
-from nbgrader.preprocessors import NbGraderPreprocessor as Preprocessor  # enabled by default
-
-HARNESS_ENV = "RNNLAB_RECHECK_HARNESS"  # file with the harness cell's source
-
-OUTPUT_ENV = "RNNLAB_RECHECK_DIR"  # where ExtractChecks stores what the cells printed
 
 MARK = "rnnlab_recheck"
 
@@ -124,9 +113,6 @@ def fingerprint_cell(label: str) -> str:
     )
 
 
-CELL_TIMEOUT_ENV = "RNNLAB_CELL_TIMEOUT"  # the grading's cell limit, for the wait cells
-
-
 def kernel_checks_source() -> str:
     """The last cell added to the graded notebook: the fingerprint after the student's code and
     the known-answer probes in the kernel. They only report (replaced helpers, tampering); the
@@ -184,59 +170,7 @@ del _ro, _rt, _rp, _rend, _rg
 
 def wait_cells(cell_timeout: int) -> list[str]:
     """Enough wait cells, each under the cell limit, to outlast the re-check's budget."""
-    from ..sandbox import RECHECK_WAIT
+    from ..sandbox.kernel import RECHECK_WAIT
 
     per = max(1, cell_timeout - 3)
     return [wait_cell(per) for _ in range(-(-RECHECK_WAIT // per))]
-
-
-class InjectChecks(Preprocessor):
-    """nbgrader autograde preprocessor: add the fingerprint cell first and the harness last."""
-
-    def preprocess(self, nb, resources):
-        harness = os.environ.get(HARNESS_ENV)
-        if not harness:
-            return nb, resources
-        first = nbformat.v4.new_code_cell(fingerprint_cell("before"))
-        waits = [nbformat.v4.new_code_cell(c) for c in wait_cells(int(os.environ.get(CELL_TIMEOUT_ENV, "60")))]
-        last = nbformat.v4.new_code_cell(Path(harness).read_text())
-        for cell in (first, *waits, last):
-            cell.metadata[MARK] = True
-        nb.cells = [first] + nb.cells + waits + [last]
-        return nb, resources
-
-
-class ExtractChecks(Preprocessor):
-    """nbgrader autograde preprocessor: remove the added cells and store what they printed."""
-
-    def preprocess(self, nb, resources):
-        keep, printed = [], []
-        for cell in nb.cells:
-            if cell.metadata.get(MARK):
-                for out in cell.get("outputs", []):
-                    if out.get("output_type") == "stream":
-                        printed.append(out.get("text", ""))
-                    elif out.get("output_type") == "error":
-                        printed.append(f"\n{MARK}:error:{out.get('ename')}\n")
-            else:
-                keep.append(cell)
-        nb.cells = keep
-        folder = os.environ.get(OUTPUT_ENV)
-        student = resources.get("nbgrader", {}).get("student")
-        if folder and student:
-            Path(folder, f"{student}.txt").write_text("".join(printed))
-        return nb, resources
-
-
-def preprocessors(execute: str = "nbgrader.preprocessors.Execute", rechecks: bool = True) -> list[str]:
-    """nbgrader's autograde preprocessors, with `execute` for its Execute and the two of this
-    module around it (when there are re-checks)."""
-    around = ["autograder.grading.recheck.InjectChecks", execute, "autograder.grading.recheck.ExtractChecks"]
-    return (around if rechecks else [execute]) + [
-        "nbgrader.preprocessors.IgnorePattern",
-        "nbconvert.preprocessors.ClearMetadataPreprocessor",
-        "nbgrader.preprocessors.LimitOutput",
-        "nbgrader.preprocessors.SaveAutoGrades",
-        "nbgrader.preprocessors.AssignLatePenalties",
-        "nbgrader.preprocessors.CheckCellMetadata",
-    ]
