@@ -406,3 +406,33 @@ def test_in_the_browser_formulas_render_and_a_score_is_saved(server, course, chr
     ]
     assert any("/mathjax/output/chtml/fonts/woff-v2/" in url for url in requests), "MathJax's fonts were not served"
     assert not errors, errors
+
+
+def test_the_re_check_s_verdict_is_saved_with_the_grade(course):
+    """recheck.SaveGrades is nbgrader's SaveAutoGrades with the re-check's verdict (Judge puts it in
+    the resources): a taken-back test scores 0 in the one save, a held one waits for a hand grade,
+    and the answer's comment says why after what nbgrader says."""
+    from nbgrader.api import Gradebook
+
+    from autograder.grading.recheck import SaveGrades
+
+    path = course / "autograded" / "bob" / A / f"{A}.ipynb"
+    nb = nbformat.read(path, 4)
+    tests = [
+        c.metadata.nbgrader.grade_id
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")
+    ]
+    taken, held = tests[0], tests[1]
+    db = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        assert gb.find_grade(taken, A, A, "bob").auto_score > 0, "the test passes as nbgrader saved it"
+    verdict = {"deducted": {taken, held}, "held": [held], "comments": {Q: ["Why, in a sentence."]}}
+    resources = {"nbgrader": {"notebook": A, "assignment": A, "student": "bob", "db_url": db}}
+    resources["rnnlab_recheck"] = verdict
+    SaveGrades().preprocess(nb, resources)
+    with Gradebook(db) as gb:
+        assert gb.find_grade(taken, A, A, "bob").auto_score == 0
+        assert not gb.find_grade(taken, A, A, "bob").needs_manual_grade
+        assert gb.find_grade(held, A, A, "bob").needs_manual_grade
+        assert gb.find_comment(Q, A, A, "bob").auto_comment.endswith("Why, in a sentence.")

@@ -538,3 +538,32 @@ def test_a_cell_that_names_a_way_around_the_watch_is_flagged_and_the_course_s_an
     for path in sorted((REPO / "source").glob("ps*/ps*.ipynb")):
         cells = [cell.source for cell in nbformat.read(path, 4).cells if cell.cell_type == "code"]
         assert recheck.reaching_flags(cells) == [], path
+
+
+def test_a_judge_that_fails_takes_back_every_point_it_guards_and_says_so(tmp_path, monkeypatch):
+    """recheck.Judge in nbgrader's chain: a fault while judging (here, the judge itself raising)
+    fails closed, every passed test that a case guards loses its points with the grader's-fault
+    sentence, and the verdict for the report says so; nothing is left for a later writer."""
+    import shutil
+
+    from autograder.grading.recheck import preprocessors as P
+
+    a = "ps03_lstm_gates"
+    shutil.copytree(REPO / "release" / a, tmp_path / "release" / a)
+    monkeypatch.chdir(REPO)  # the grading worker runs in the course folder
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(P, "judge", broken)
+    nb = nbformat.read(REPO / "source" / a / f"{a}.ipynb", 4)  # every test passes: no error output
+    state = {"printed": "", "cells": []}
+    resources = {"nbgrader": {"student": "bob", "assignment": a}, "rnnlab_recheck": state}
+    P.Judge(run_folder=str(tmp_path)).preprocess(nb, resources)
+    guarded = {t for case in recheck.load_cases(a) for t in case.tests}
+    assert guarded and state["deducted"] == guarded
+    verdict = json.loads((tmp_path / "verdict-bob.json").read_text())
+    assert verdict["flags"][0].startswith("re-check could not be judged (RuntimeError: simulated fault)")
+    assert sorted(verdict["deducted"]) == sorted(guarded)
+    said = " ".join(text for texts in state["comments"].values() for text in texts)
+    assert "fault of its own" in said

@@ -20,7 +20,7 @@ def nbgrader_settings(ctx: Context, student: str, slot: int) -> tuple[dict, dict
     config = {
         **kernel_config,
         "CourseDirectory": {"submitted_directory": STAGED},
-        "Autograde": {"autograde_preprocessors": recheck.preprocessors(execute)},
+        "Autograde": {"autograde_preprocessors": recheck.autograde_preprocessors(execute)},
         "InRun": {"run_folder": str(ctx.work), "cell_timeout": ctx.cell_timeout},
         "SaveGrades": {"earlier_answers": ctx.earlier.get(student, {})},
     }

@@ -24,7 +24,7 @@ from .sanitize import Rejected, read, repair
 NBGRADER_RECORDS = ("timestamp.txt", "submission_secret.txt")  # written by nbgrader submit
 
 
-@step(reads="submissions assignment work options roster course", writes="found rows rejected_files")
+@step(reads="submissions assignment work options roster course log", writes="found rows rejected_files")
 def find_submissions(ctx: Context) -> None:
     """A row for every student the folder or zip names (found, missing, refused, or failed to
     read), matched to the roster by id or LMS id, named as the roster names them. Canvas's late

@@ -40,7 +40,7 @@ whenever it is called with the grader's inputs is indistinguishable from a corre
 from .cases import DIAGNOSIS, Case, diagnostic_cases, graded_quiz_cases, load_cases
 from .judge import Printed, check_torch, comment_text, judge, parse_printed, same
 from .kernel import MARK, clean_probe_answers, kernel_checks_source, probe_answers, wait_cells
-from .preprocessors import ExtractChecks, InjectChecks, Judge, SaveGrades, paths, preprocessors
+from .preprocessors import ExtractChecks, InjectChecks, Judge, SaveGrades, autograde_preprocessors, paths
 from .runner import runner_source, student_cells
 from .verdict import reaching_flags, reaching_names
 
@@ -55,6 +55,7 @@ __all__ = [
     "Judge",
     "Printed",
     "SaveGrades",
+    "autograde_preprocessors",
     "check_torch",
     "clean_probe_answers",
     "comment_text",
@@ -65,7 +66,6 @@ __all__ = [
     "load_cases",
     "parse_printed",
     "paths",
-    "preprocessors",
     "probe_answers",
     "reaching_flags",
     "reaching_names",

@@ -202,7 +202,7 @@ class SaveGrades(SaveAutoGrades):
             self.gradebook.db.commit()
 
 
-def preprocessors(execute: str = "nbgrader.preprocessors.Execute") -> list[str]:
+def autograde_preprocessors(execute: str = "nbgrader.preprocessors.Execute") -> list[str]:
     """nbgrader's autograde preprocessors, with `execute` for its Execute and the re-check's around it."""
     here = "autograder.grading.recheck.preprocessors."
     return [
