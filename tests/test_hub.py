@@ -298,12 +298,13 @@ def run_term(hub, srv, users, course, settings, record, lap):
         for r in report["students"]
     }
     assert report["sandboxed"], report
-    # graded by a user who is not root, who has one uid for itself and every kernel: no warm
-    # process (autograder.grading.warm), every kernel a fresh sandbox of its own
-    record["kernel starts"] = {r["student"]: r["limits"].get("kernel start") for r in report["students"]}
-    assert all(how == "a fresh process in a sandbox of its own" for how in record["kernel starts"].values()), record[
-        "kernel starts"
-    ]
+    # graded by a user who is not root: every kernel in a sandbox of its own, whose launcher recorded
+    # the limits it ran under (the process limit is not in force: one uid for the grader and its kernels)
+    record["limits"] = {r["student"]: r["limits"] for r in report["students"] if r["status"] == "graded"}
+    assert record["limits"] and all(
+        "address space per process" in limits and "NOT IN FORCE" in limits["processes of the sandbox uid"]
+        for limits in record["limits"].values()
+    ), record["limits"]
     lap("instructor graded in the sandbox (python -m autograder grade ps03 submitted)")
 
     # hand grading of student1's explain answer in the formgrader

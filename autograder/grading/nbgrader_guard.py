@@ -5,7 +5,7 @@ API, `POST /formgrader/api/submission/<assignment>/<student>/autograde`), `nbgra
 on the command line, a script with nbgrader's Python API, the same on the hub's instructor
 server. Each runs the student's code in a kernel with the rights of whoever started it: a
 submission listed `source/` and wrote into the course folder from the formgrader's button. Only
-the pipeline (autograder.grading.pipeline) puts that kernel in the sandbox.
+a grading run (autograder.grading.run) puts that kernel in the sandbox.
 
 The course's nbgrader_config.py hands nbgrader three things of this module, which every one of
 those paths goes through, since nbgrader builds them itself:

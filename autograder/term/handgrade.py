@@ -9,8 +9,8 @@ a score box, a comment box and a Save button. Answers still to be graded come fi
 Scores and comments are written through nbgrader's Gradebook API, as the formgrader's own API
 writes them (nbgrader/server_extensions/formgrader/apihandlers.py): `manual_score` set and
 `needs_manual_grade` cleared on the grade, `manual_comment` on the comment. So the formgrader,
-`nbgrader export`, `make feedback` and a regrade (autograder.grading.pipeline.Run.keep_hand_grades, which
-keeps a hand grade where the answer is unchanged) see them as they see the formgrader's.
+`nbgrader export`, `make feedback` and a regrade (whose save, grading.recheck.SaveGrades, keeps a hand
+grade where the answer is unchanged) see them as they see the formgrader's.
 
 Every page needs the random token printed with the address (a wrong or missing one: 403), and
 so does every save, sent in the form's body: another page in the browser cannot save without it.
