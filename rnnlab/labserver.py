@@ -1,17 +1,15 @@
-"""The student's JupyterLab, as the student's commands see it from a terminal.
+"""The Jupyter servers running now, as the student's commands see them from a terminal.
 
-Every Jupyter server (JupyterLab, Notebook 7, `jupyter server`) writes a file `jpserver-<pid>.json`
-into Jupyter's runtime folder while it runs: its process id, address, token and `root_dir`, the
-folder it serves. A server killed hard leaves its file behind, so a file counts only while its
-process lives and its port answers. `make update` refuses to write notebooks while such a server
-serves the course's folder (a notebook open there would be saved over the update), and `make
-progress` names the problem sets open in it (what is typed there counts once it is saved).
+`servers(folder)` lists the servers that jupyter_server's own `list_running_servers` finds (the
+file each server keeps in Jupyter's runtime folder while it runs) and that can open files of
+`folder`. `make update` refuses to write notebooks while one serves the course's folder (a
+notebook open there would be saved over the update), and `make progress` names the problem sets
+open in it (`Server.open_notebooks`: what is typed there counts once it is saved).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import urllib.parse
 import urllib.request
@@ -25,7 +23,6 @@ class Server:
     url: str
     root: Path
     token: str = ""
-    file: Path | None = None
 
     def serves(self, folder: Path) -> bool:
         """Whether this server can open files of `folder`: it serves the folder, one above it or
@@ -46,35 +43,15 @@ class Server:
             return {}
         out = {}
         for session in sessions if isinstance(sessions, list) else []:
-            path = session.get("path") or (session.get("notebook") or {}).get("path")
+            path = session.get("path")
             if isinstance(path, str) and path:
                 out[(self.root / path).resolve()] = str((session.get("kernel") or {}).get("last_activity") or "")
         return out
 
 
-def runtime_dir() -> Path:
-    """Jupyter's runtime folder, as the servers of this user find it."""
-    try:
-        from jupyter_core.paths import jupyter_runtime_dir
-
-        return Path(jupyter_runtime_dir())
-    except ImportError:  # no Jupyter here: no server either
-        return Path(os.environ.get("JUPYTER_RUNTIME_DIR", Path.home() / ".local/share/jupyter/runtime"))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: it exists
-        return True
-    except (OSError, OverflowError, ValueError):
-        return False
-    return True
-
-
 def _answers(url: str, timeout: float) -> bool:
+    """Whether the server's address takes a connection. `list_running_servers` trusts a file whose
+    process id is alive; after a crash or a reboot that id can belong to another program."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or "127.0.0.1"
     host = "127.0.0.1" if host in ("0.0.0.0", "", "*") else "::1" if host == "::" else host
@@ -86,25 +63,16 @@ def _answers(url: str, timeout: float) -> bool:
 
 
 def servers(folder: Path | None = None, timeout: float = 1.0) -> list[Server]:
-    """The Jupyter servers running now (those of `folder` only, when given): a runtime file counts
-    while its process lives and its address takes a connection."""
+    """The Jupyter servers running now (those that can open files of `folder`, when given)."""
+    from jupyter_server.serverapp import list_running_servers
+
     found = []
-    for file in sorted(runtime_dir().glob("jpserver-*.json")) if runtime_dir().is_dir() else []:
+    for info in list_running_servers():
         try:
-            info = json.loads(file.read_text(encoding="utf-8"))
-            server = Server(
-                int(info["pid"]),
-                str(info["url"]),
-                Path(info.get("root_dir") or info.get("notebook_dir")).expanduser().resolve(),
-                str(info.get("token") or ""),
-                file,
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # half written, or not a server's file
-        if not _alive(server.pid):
-            continue
-        if not info.get("sock") and not _answers(server.url, timeout):
-            continue  # its process id now belongs to another program
-        if folder is None or server.serves(folder):
+            root = Path(info["root_dir"]).expanduser().resolve()
+            server = Server(int(info["pid"]), str(info["url"]), root, str(info.get("token") or ""))
+        except (KeyError, TypeError, ValueError):
+            continue  # not a server's file
+        if (folder is None or server.serves(folder)) and (info.get("sock") or _answers(server.url, timeout)):
             found.append(server)
-    return found
+    return sorted(found, key=lambda s: s.pid)

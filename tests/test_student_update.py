@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -318,6 +319,29 @@ def test_a_cell_the_student_changed_as_the_course_did_is_not_doubled():
     theirs = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new", id="a")])
     merged, counts = U.merge_notebook(base, mine, theirs)
     assert [c.source for c in merged.cells] == ["new"] and counts["beside"] == 0
+
+
+def test_a_server_counts_while_its_process_lives_and_its_address_answers(tmp_path, monkeypatch):
+    """The servers make update and make progress see: jupyter_server's list of running servers (a
+    runtime file whose process has ended is none), less a file whose process id lives but whose
+    address takes no connection (left by a crash or a reboot, its id now another program's)."""
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    (tmp_path / "runtime").mkdir()
+    course = tmp_path / "course"
+    (course / "release").mkdir(parents=True)
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    with socket.socket() as listening, socket.socket() as closed:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        closed.bind(("127.0.0.1", 0))
+        for pid, sock in ((os.getpid(), listening), (os.getppid(), closed), (ended.pid, listening)):
+            info = {"pid": pid, "url": f"http://127.0.0.1:{sock.getsockname()[1]}/", "root_dir": str(course)}
+            (tmp_path / "runtime" / f"jpserver-{pid}.json").write_text(json.dumps(dict(info, token="t", sock="")))
+        assert [(s.pid, s.root, s.token) for s in labserver.servers(course)] == [(os.getpid(), course, "t")]
+        assert [s.pid for s in labserver.servers(course / "release")] == [os.getpid()], "a folder it serves"
+        assert [s.pid for s in labserver.servers(tmp_path)] == [os.getpid()], "a folder inside it"
+        assert labserver.servers(tmp_path / "elsewhere") == []
 
 
 def test_only_an_old_copy_counts_as_saved_over():
