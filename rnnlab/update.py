@@ -4,161 +4,136 @@
     make update RESTORE=1        # or: python -m rnnlab.update --restore
 
 A plain `git pull` conflicts as soon as the course publishes a lecture the student has run
-(JupyterLab saves outputs and widget state into it) or a problem set they have answered. This
-command instead:
+(JupyterLab saves outputs into it) or a problem set they have answered. `update` instead:
 
-1. fetches the course's repository (the `origin` remote) and stops, changing nothing, when it
-   cannot (offline, no remote, not a git clone) or when there is nothing new;
-2. works out every file it will write, in memory, and stops, changing nothing (no file, no
-   commit), when one cannot be: a notebook to merge that is no readable notebook, a file or
-   folder that cannot be written; each is named with what to do;
-3. commits the student's work as it is (tracked changes, new files in notebooks/ and release/),
-   and copies every file the update will change into `.rnnlab-backup/<time>/`, byte for byte;
-4. records the course's new version as a merge, so the next update starts from it, and writes
-   each file: the course's version where the student changed nothing; for a notebook both
-   changed, a merge cell by cell (`merge_notebook`): the course's text, outputs and metadata, the
-   student's answers (problem-set solution cells) and the cells they added, and a course cell they
-   edited kept as theirs when the course left it alone, else the course's with theirs below it;
-   another file both changed takes the course's version (theirs is in the backup); each file is
-   written whole to a temporary file beside it, which then replaces it;
-5. says, per file, what it kept and what it took.
+1. refuses, changing nothing, while a JupyterLab serves the folder (`rnnlab.labserver`: a notebook
+   open there would be saved over the update), when the course's repository (the `origin` remote)
+   cannot be reached or has nothing new, or when a file stops the merge (a notebook to merge that
+   is no readable notebook, a file where the course needs a folder);
+2. commits the student's work as it is (tracked changes, new files in notebooks/ and release/), and
+   copies every file the update changes into `.rnnlab-backup/<time>/`;
+3. merges the course's version with `git merge`: a notebook both changed cell by cell with nbdime
+   (`merge`), any other file line by line, taking the course's lines where both sides changed the
+   same ones;
+4. says per file what it did, and names each cell that both the student and the course changed:
+   nbdime keeps both versions in it, between `<<<<<<< local` (the student's) and `>>>>>>> remote`
+   (the course's), for the student to choose.
 
-Should the writing stop part-way (a full disk, Ctrl+C), it is undone: the files written go back
-from the backup, the student's commit and the merge are undone, and it says so.
+Should it stop part-way (Ctrl+C, a file git cannot write or merge), it is undone: the student's
+files, commits and index are as they were, and it says so.
 
-It refuses, changing nothing, while a JupyterLab serves the folder (`rnnlab.labserver`): a notebook
-open there is still the old one, and saving it (JupyterLab's "Overwrite" when it says the file
-changed on disk) would put the old text back over the update. Should that have happened anyway,
-`make update RESTORE=1` merges the course's version of the last update into every file that lost
-it, keeping what the student wrote since (the files as they were go to the backup first); `make
-update` says when a file needs it, and refuses to bring a newer version until it has run.
+A notebook still open in a browser tab can be saved over the update later (JupyterLab's
+"Overwrite" when it says the file changed on disk): `make update` then names the file and refuses
+a newer version until `make update RESTORE=1` has merged the course's version into it again,
+keeping what the student wrote since.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
-import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
+import warnings
 from pathlib import Path
 
 import nbformat
+from nbformat.reader import NotJSONError
+from nbformat.validator import normalize
 
 from rnnlab import labserver
 
 BACKUP = ".rnnlab-backup"
 SUBJECT = "course update to "  # how the update's own merge commits begin
 STUDENT_FOLDERS = ("notebooks", "release")  # where new files of the student are committed too
-EARLIER = {
-    "code": "# Your earlier version of the cell above, kept by make update:\n",
-    "markdown": "*Your earlier version of the cell above, kept by make update:*\n\n",
-    "raw": "Your earlier version of the cell above, kept by make update:\n",
-}
+AS_STUDENT = ("-c", "user.name=student", "-c", "user.email=student@localhost")
+# how nbdime begins a cell's text that holds both versions (or a cell one side deleted, the other changed)
+MARKERS = ("<<<<<<< local", "<<<<<<< LOCAL CELL DELETED", "<<<<<<< REMOTE CELL DELETED")
+HOW_TO_RESOLVE = (
+    "Each holds your version between <<<<<<< local and =======, the course's between ======= and "
+    ">>>>>>> remote (or a line saying which side deleted the cell): keep what you want, delete the "
+    "rest and the marker lines (Ctrl+F <<<<<<< finds them)."
+)
 
 
 class UpdateError(Exception):
-    """The update cannot run; nothing was changed. The message says why and what to do."""
+    """The update cannot run or was undone; nothing was lost. The message says why and what to do."""
 
 
 # -- notebooks ---------------------------------------------------------------------------------
 
 
-def _key(cell) -> str:
-    """How a cell is recognised across versions: its nbgrader grade id, else its cell id."""
-    gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    return f"grade:{gid}" if gid else f"id:{cell.get('id')}"
+def _strategies():
+    """nbdime's strategies for its command line's "inline" merge, but: where both sides changed
+    outputs or metadata, the course's (a student's outputs come back by running the cell); cells
+    both sides inserted at one place, the student's then the course's (not a conflict)."""
+    from nbdime.merging.notebooks import notebook_merge_strategies
+
+    inline = argparse.Namespace(
+        merge_strategy="inline", input_strategy=None, output_strategy="use-remote", ignore_transients=True
+    )
+    strategies = notebook_merge_strategies(inline)
+    strategies["/cells"] = "union"
+    for path in ("/metadata", "/cells/*/metadata", "/cells/*/outputs/*/metadata"):
+        strategies[path] = "use-remote"
+    return strategies
 
 
-def _answer(cell) -> bool:
-    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+def merge(base, mine, theirs) -> nbformat.NotebookNode:
+    """The course's notebook `theirs` merged with the student's `mine`, both changed from `base`,
+    by nbdime: cells matched by id, then by content, and each side's changes taken; a cell whose
+    text both changed holds both versions between markers (`conflicts`)."""
+    from nbdime.diffing.notebooks import diff_notebooks
+    from nbdime.merging.decisions import apply_decisions
+    from nbdime.merging.generic import decide_merge_with_diff
+
+    decisions = decide_merge_with_diff(
+        base, mine, theirs, diff_notebooks(base, mine), diff_notebooks(base, theirs), _strategies()
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbformat's note on each cell id it makes unique
+        _, merged = normalize(apply_decisions(base, decisions))
+    return nbformat.from_dict(merged)
 
 
-def merge_notebook(base, mine, theirs) -> tuple[nbformat.NotebookNode, dict]:
-    """The course's new notebook `theirs` with the student's work from `mine` (both descended from
-    `base`; `base` may be None for a notebook that is new on both sides). Returns the notebook and
-    counts: answers kept, edits kept, notes kept, edits set beside the course's."""
-    base_cells = {_key(c): c for c in (base.cells if base is not None else [])}
-    mine_cells = {_key(c): c for c in mine.cells}
-    counts = {"answers": 0, "edits": 0, "notes": 0, "beside": 0}
-    out = []
-    for cell in theirs.cells:
-        k = _key(cell)
-        own, old = mine_cells.get(k), base_cells.get(k)
-        new = copy.deepcopy(cell)
-        if own is None:
-            out.append(new)
-            continue
-        if _answer(cell):
-            if own.source != (old.source if old is not None else cell.source):
-                counts["answers"] += 1
-            new.source = own.source
-            if new.cell_type == "code" and own.cell_type == "code":
-                new.outputs, new.execution_count = copy.deepcopy(own.outputs), own.execution_count
-            out.append(new)
-            continue
-        edited = old is not None and own.source != old.source and own.source != cell.source
-        if not edited:
-            out.append(new)
-        elif cell.source == old.source:  # the course left the cell alone: theirs stays
-            new.source = own.source
-            counts["edits"] += 1
-            out.append(new)
-        else:  # both changed it: the course's, then theirs
-            out.append(new)
-            beside = copy.deepcopy(own)
-            beside.source = EARLIER.get(own.cell_type, "") + own.source
-            beside.id = uuid.uuid4().hex[:8]
-            beside.metadata.pop("nbgrader", None)
-            counts["beside"] += 1
-            out.append(beside)
-    # the student's own cells, after the cell that came before them in their notebook
-    placed = {_key(c) for c in out}
-    order = [_key(c) for c in out]
-    previous = None
-    for cell in mine.cells:
-        k = _key(cell)
-        if k not in base_cells and k not in {_key(c) for c in theirs.cells} and k not in placed:
-            at = order.index(previous) + 1 if previous in order else 0
-            added = copy.deepcopy(cell)
-            added.metadata.pop("nbgrader", None)
-            out.insert(at, added)
-            order.insert(at, k)
-            placed.add(k)
-            counts["notes"] += 1
-            previous = k
-        elif k in placed:
-            previous = k
-    merged = copy.deepcopy(theirs)
-    merged.cells = out
-    ids = set()
-    for n, cell in enumerate(merged.cells):  # cell ids stay unique
-        if not cell.get("id") or cell.id in ids:
-            cell.id = f"kept-{n}-{uuid.uuid4().hex[:6]}"
-        ids.add(cell.id)
-    return merged, counts
+def conflicts(nb) -> list[str]:
+    """The cells of `nb` that hold both versions between nbdime's markers, each named as the
+    student finds it: its number and its first line."""
+    named = []
+    for n, cell in enumerate(nb.cells, 1):
+        lines = cell.source.splitlines()
+        if any(line.startswith(MARKERS) for line in lines):
+            text = [line.strip() for line in lines if line.strip() and not line.startswith(("<" * 7, "=" * 7, ">" * 7))]
+            named.append(f'cell {n} ("{text[0][:50]}")' if text else f"cell {n}")
+    return named
 
 
-def describe(counts: dict) -> str:
-    parts = [
-        f"{counts['answers']} answer(s) kept" if counts["answers"] else "",
-        f"{counts['notes']} cell(s) of yours kept" if counts["notes"] else "",
-        f"{counts['edits']} edit(s) of yours kept" if counts["edits"] else "",
-        f"{counts['beside']} edit(s) of yours kept below the course's text of the cell" if counts["beside"] else "",
-    ]
-    return "; ".join(p for p in parts if p) or "nothing of yours in it"
+def _unreadable(root: Path, path: str) -> str | None:
+    """None if `path` is a notebook nbformat can read, else a line saying why and what to do."""
+    try:
+        nbformat.reads((root / path).read_bytes().decode("utf-8"), 4)
+        return None
+    except NotJSONError as err:
+        cause = err.__cause__ or err.__context__
+        why = f"line {cause.lineno}, column {cause.colno}: {cause.msg}" if hasattr(cause, "lineno") else "not JSON"
+    except UnicodeDecodeError as err:
+        why = f"byte {err.start} is not UTF-8 text"
+    except Exception as err:  # JSON, but not a notebook
+        why = (str(err).strip().splitlines() or [type(err).__name__])[0][:160]
+    earlier = sorted((root / BACKUP).glob(f"*/{path}"))
+    fix = f"copy it back from {earlier[-1].relative_to(root)}" if earlier else f"git checkout -- {path}"
+    return (
+        f"{path} is not a readable notebook ({why}): repair it in a text editor, or {fix} (losing your changes since)"
+    )
 
 
 # -- git ---------------------------------------------------------------------------------------
 
 
-def git(*args, cwd: Path, check: bool = True, env: dict | None = None) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
+def git(*args, cwd: Path, check: bool = True) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
     if check and proc.returncode != 0:
         raise UpdateError(f"git {' '.join(args)} failed: {(proc.stderr or proc.stdout).strip()[:300]}")
     return proc.stdout
@@ -170,41 +145,36 @@ def _blob(root: Path, ref: str, path: str) -> bytes | None:
 
 
 def _changed(root: Path, a: str, b: str) -> dict[str, str]:
-    """path -> A, M or D, from `a` to `b` (renames as a deletion and an addition)."""
-    out = {}
-    for line in git("diff", "--name-status", "--no-renames", a, b, cwd=root).splitlines():
-        status, path = line.split("\t", 1)
-        out[path] = status[0]
-    return out
+    """path -> A, M or D, from `a` to `b` (a rename as a deletion and an addition)."""
+    lines = git("diff", "--name-status", "--no-renames", a, b, cwd=root).splitlines()
+    return {path: status[0] for status, path in (line.split("\t", 1) for line in lines)}
 
 
 def _upstream(root: Path, remote: str) -> str:
-    for ref in (
-        f"{remote}/HEAD",
-        f"{remote}/{git('rev-parse', '--abbrev-ref', 'HEAD', cwd=root).strip()}",
-        f"{remote}/main",
-        f"{remote}/master",
-    ):
-        if (
-            subprocess.run(["git", "rev-parse", "--verify", "--quiet", ref], cwd=root, capture_output=True).returncode
-            == 0
-        ):
+    branch = git("rev-parse", "--abbrev-ref", "HEAD", cwd=root).strip()
+    for ref in (f"{remote}/HEAD", f"{remote}/{branch}", f"{remote}/main", f"{remote}/master"):
+        if git("rev-parse", "--verify", "--quiet", ref, cwd=root, check=False):
             return ref
     raise UpdateError(f"the remote {remote!r} has no branch to update from")
 
 
-def update(root: Path, remote: str = "origin", log=print) -> int:
-    """Bring the course's new version into the clone at `root`; returns the number of files
-    changed. Raises UpdateError (nothing changed) when it cannot."""
+def _check_clone(root: Path, remote: str | None) -> None:
     if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True).returncode != 0:
         raise UpdateError(
             "this folder is not a git clone of the course, so there is nothing to update "
             "from: clone the course again and copy your notebooks into it"
         )
-    if subprocess.run(["git", "remote", "get-url", remote], cwd=root, capture_output=True).returncode != 0:
+    if remote and subprocess.run(["git", "remote", "get-url", remote], cwd=root, capture_output=True).returncode:
         raise UpdateError(f"this clone has no remote named {remote!r} (the course's repository)")
+
+
+def update(root: Path, remote: str = "origin", log=print) -> int:
+    """Bring the course's new version into the clone at `root`; returns the number of files
+    changed. Raises UpdateError when it cannot (nothing changed) or when it was undone."""
+    _check_clone(root, remote)
     refuse_while_served(root)
-    if (root / ".git" / "MERGE_HEAD").exists():
+    git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip())
+    if (git_dir / "MERGE_HEAD").exists():
         raise UpdateError(
             "a git merge is in progress here; finish it (git commit) or abort it (git merge --abort) first"
         )
@@ -214,302 +184,196 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
         raise UpdateError(f"could not reach the course's repository ({said}); offline? Nothing was changed")
     upstream = _upstream(root, remote)
     lost = lost_files(root)
+    lost_said = (
+        f"{', '.join(lost)} lost the last update's changes since (saved over from a notebook still open in JupyterLab?)"
+    )
     if subprocess.run(["git", "merge-base", "--is-ancestor", upstream, "HEAD"], cwd=root).returncode == 0:
         log(f"Already up to date with {upstream}.")
         if lost:
-            log(
-                f"{len(lost)} file(s) lost the last update's changes since (saved over from a notebook "
-                f"still open in JupyterLab?): {', '.join(lost)}. make update RESTORE=1 brings them back "
-                "and keeps your work in them."
-            )
+            log(f"{lost_said}. make update RESTORE=1 brings them back and keeps your work in them.")
         return 0
     if lost:
         raise UpdateError(
-            f"{', '.join(lost)} lost the last update's changes since (saved over from a "
-            "notebook still open in JupyterLab?); run make update RESTORE=1 first, which "
-            "brings them back and keeps your work, then make update. Nothing was changed"
+            f"{lost_said}; run make update RESTORE=1 first, which brings them back and keeps your work, "
+            "then make update. Nothing was changed"
         )
     base = git("merge-base", "HEAD", upstream, cwd=root).strip()
     theirs_changed = _changed(root, base, upstream)
-    tree = _student_tree(root)  # what step 1 will commit, worked out without committing
-    mine_changed = _changed(root, base, tree)
-    in_the_way = [p for p, s in theirs_changed.items() if s == "A" and p not in mine_changed and (root / p).exists()]
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    backup = root / BACKUP / stamp
-    steps, problems = _plan(root, base, upstream, theirs_changed, mine_changed)
-    problems += _unwritable(
-        root,
-        [path for path, content, _ in steps if content is not False]
-        + [f"{BACKUP}/{stamp}/{path}" for path in theirs_changed],
-    )
+    yours = git("diff", "--name-only", base, cwd=root).splitlines()  # tracked files changed since, and new ones:
+    yours += git("ls-files", "--others", "--exclude-standard", "--", *STUDENT_FOLDERS, cwd=root).splitlines()
+    notebooks = [p for p in yours if p in theirs_changed and p.endswith(".ipynb") and (root / p).is_file()]
+    problems = [line for p in notebooks if (line := _unreadable(root, p))] + _files_in_the_way(root, theirs_changed)
     if problems:
         raise UpdateError(
             "these files stop the update; nothing was changed (no file, no commit):\n  "
-            + "\n  ".join(dict.fromkeys(problems))
+            + "\n  ".join(problems)
             + "\nThen run make update again."
         )
 
-    git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip())
     before = git("rev-parse", "HEAD", cwd=root).strip()
     index = git_dir / "index"
     staged = index.read_bytes() if index.is_file() else None
-    written: list[str] = []  # the files changed so far, in order
+    backup = root / BACKUP / time.strftime("%Y%m%d-%H%M%S")
+    mine, moved = None, []  # the commit of the student's work once made; files moved out of the way
     try:
-        # 1. the student's work, committed as it is
-        git("add", "-u", cwd=root)
-        git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root)
-        if git("diff", "--cached", "--name-only", cwd=root).strip():
-            git(
-                "-c",
-                "user.name=student",
-                "-c",
-                "user.email=student@localhost",
-                "commit",
-                "--quiet",
-                "-m",
-                f"my work before the course update of {time.strftime('%Y-%m-%d %H:%M')}",
-                cwd=root,
-            )
-        if git("rev-parse", "HEAD^{tree}", cwd=root).strip() != tree:
-            raise UpdateError("a file changed while make update ran (saved from JupyterLab?)")
-
-        # 2. a copy of every file the update changes
-        for path in theirs_changed:
-            if (root / path).is_file():
-                target = backup / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(root / path, target)
-        if backup.exists():
-            log(f"Your files as they were: {backup.relative_to(root)}/")
-
-        # 3. the course's version, recorded as a merge, then each file written
-        for path in in_the_way:  # an untracked file of the student's with the course's new name
-            target = backup / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            written.append(path)
-            shutil.move(str(root / path), target)
-            log(f"{path}: a file of yours had the name of a new course file; yours is in the backup")
-        git(
-            "-c",
-            "user.name=student",
-            "-c",
-            "user.email=student@localhost",
-            "merge",
-            "--quiet",
-            "--no-ff",
-            "--no-commit",
-            "-s",
-            "ours",
-            upstream,
-            cwd=root,
-        )
-        for path, content, said in steps:
+        mine = _commit_work(root)
+        for path, status in theirs_changed.items():
             file = root / path
-            if content is None:
-                written.append(path)
-                file.unlink(missing_ok=True)
-            elif content is not False:
-                written.append(path)
-                _mkdirs(root, file.parent, written)
-                _write(file, content)
-            log(f"{path}: {said}")
-        git("add", "-A", "--", *theirs_changed, cwd=root)
-        version = git("rev-parse", "--short", upstream, cwd=root).strip()
-        git(
-            "-c",
-            "user.name=student",
-            "-c",
-            "user.email=student@localhost",
-            "commit",
-            "--quiet",
-            "-m",
-            f"{SUBJECT}{version}, my work kept",
-            cwd=root,
-        )
+            if file.is_file() or file.is_symlink():
+                (backup / path).parent.mkdir(parents=True, exist_ok=True)
+                if status == "A" and not git("ls-files", "--", path, cwd=root):  # untracked, in the way
+                    shutil.move(file, backup / path)
+                    moved.append(path)
+                else:
+                    shutil.copy2(file, backup / path)
+        said, both = _merge(root, upstream, base, mine, backup)
     except BaseException as err:
-        why = (
-            "it was interrupted (Ctrl+C)"
-            if isinstance(err, KeyboardInterrupt)
-            else f"{err}"
-            if isinstance(err, UpdateError)
-            else f"{type(err).__name__}: {err}"
-        )
-        raise UpdateError(_roll_back(root, backup, written, before, staged, index, why)) from err
-    log(f"Updated to version {version} of the course: {len(steps)} file(s). Start JupyterLab again with make lab.")
-    return len(steps)
+        why = f"{err}" if isinstance(err, UpdateError) else f"{type(err).__name__}: {err}"
+        why = "it was interrupted (Ctrl+C)" if isinstance(err, KeyboardInterrupt) else why
+        raise UpdateError(_roll_back(root, before, mine, staged, index, backup, moved, why)) from err
+    if backup.exists():
+        log(f"Your files as they were: {backup.relative_to(root)}/")
+    for path in moved:
+        log(f"{path}: a file of yours had the name of a new course file; yours is in the backup")
+    for line in said:
+        log(line)
+    version = git("rev-parse", "--short", upstream, cwd=root).strip()
+    log(f"Updated to version {version} of the course: {len(said)} file(s). Start JupyterLab again with make lab.")
+    if both:
+        log(f"{both} cell(s) that you and the course both changed, named above, hold both versions. {HOW_TO_RESOLVE}")
+    return len(said)
 
 
-def _student_tree(root: Path) -> str:
-    """The tree step 1 of `update` commits (tracked changes, new files in the student's folders),
-    built in a copy of the index: the real index, HEAD and the files stay as they are."""
-    index = Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip()) / "index"
+def _files_in_the_way(root: Path, changed: dict[str, str]) -> list[str]:
+    """A line for each file of the student's where the course needs a folder."""
+    problems = {}
+    for path, status in changed.items():
+        if status != "D":
+            for folder in list(Path(path).parents)[:-1]:
+                if (root / folder).is_file() or (root / folder).is_symlink():
+                    problems.setdefault(folder, f"{folder} is a file where the course needs a folder (for {path})")
+    return [f"{line}: rename or move {folder}" for folder, line in problems.items()]
+
+
+def _commit_work(root: Path) -> str:
+    """The student's work committed as it is (tracked changes, new files in their folders);
+    returns the commit (HEAD as it was when there is nothing to commit)."""
+    git("add", "-u", cwd=root)
+    git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root)
+    if git("diff", "--cached", "--name-only", cwd=root).strip():
+        message = f"my work before the course update of {time.strftime('%Y-%m-%d %H:%M')}"
+        git(*AS_STUDENT, "commit", "--quiet", "--no-verify", "-m", message, cwd=root)
+    return git("rev-parse", "HEAD", cwd=root).strip()
+
+
+def _merge(root: Path, upstream: str, base: str, mine: str, backup: Path) -> tuple[list[str], int]:
+    """The course's version merged into the student's commit `mine` and committed; returns a line
+    per file changed, saying what came of it, and the number of cells holding both versions.
+    git merges the files; a notebook both sides changed it leaves to nbdime (`merge`, here, in
+    this process: its merge driver `false` declines); a file one side removed and the other
+    changed is kept as changed; any other conflict raises UpdateError."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
-        if index.is_file():
-            shutil.copy2(index, env["GIT_INDEX_FILE"])
-        git("add", "-u", cwd=root, env=env)
-        git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root, env=env)
-        return git("write-tree", cwd=root, env=env).strip()
-
-
-def _notebook_bytes(nb) -> bytes:
-    """A notebook's file, as nbformat.write writes it."""
-    text = nbformat.writes(nb)
-    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
-
-
-def _read_notebook(root: Path, path: str):
-    """(the notebook at `path`, None), or (None, a line saying why it cannot be read and what to do)."""
-    try:
-        text = (root / path).read_bytes().decode("utf-8")
-        json.loads(text)
-        return nbformat.reads(text, 4), None
-    except json.JSONDecodeError as err:
-        why = f"line {err.lineno}, column {err.colno}: {err.msg}"
-    except UnicodeDecodeError as err:
-        why = f"byte {err.start} is not UTF-8 text"
-    except OSError as err:
-        why = err.strerror or str(err)
-    except Exception as err:  # JSON, but not a notebook nbformat can read
-        why = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
-    earlier = sorted((root / BACKUP).glob(f"*/{path}"))
-    fix = (
-        f"copy it back from {earlier[-1].relative_to(root)}"
-        if earlier
-        else f"take back your last committed version with git checkout -- {path}"
-    )
-    return None, (
-        f"{path} is not a readable notebook ({why}): repair it in a text editor, or {fix} "
-        "(what you changed in it since is lost then)"
-    )
-
-
-def _plan(root: Path, base: str, upstream: str, theirs_changed: dict, mine_changed: dict):
-    """What `update` writes, worked out before anything is written: ([(path, content, what to
-    say)], [problems]); content is the file's new bytes, None to remove it, False to leave it."""
-    steps, problems = [], []
-    for path, status in sorted(theirs_changed.items()):
-        file = root / path
-        mine_status = mine_changed.get(path)
-        if status == "D":
-            steps.append(
-                (path, None, "removed from the course")
-                if mine_status is None
-                else (path, False, "removed from the course, kept here because you changed it")
+        attributes = Path(tmp) / "attributes"
+        attributes.write_text("*.ipynb merge=notebook\n")
+        merged = subprocess.run(
+            ["git", *AS_STUDENT, "-c", f"core.attributesFile={attributes}", "-c", "merge.notebook.driver=false"]
+            + ["merge", "--quiet", "--no-ff", "--no-commit", "--no-verify", "-X", "theirs", upstream],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
+    stages: dict[str, set[str]] = {}
+    for line in git("ls-files", "--unmerged", cwd=root).splitlines():
+        info, path = line.split("\t", 1)
+        stages.setdefault(path, set()).add(info.split()[2])
+    if merged.returncode != 0 and not stages:
+        said = (merged.stderr or merged.stdout).strip()[:300]
+        writable = "Permission denied" in said or "not permitted" in said
+        raise UpdateError(
+            f"git merge failed: {said}" + (" (make it writable: chmod u+w, or chattr -i)" if writable else "")
+        )
+    said, marked = {}, {}
+    for path, found in stages.items():
+        if path.endswith(".ipynb") and {"2", "3"} <= found:  # both changed it (or both added it)
+            old, yours, theirs = (_blob(root, f":{n}", path) if n in found else b"" for n in "123")
+            nb = merge(
+                *(
+                    nbformat.reads(b.decode("utf-8"), 4) if b else nbformat.v4.new_notebook()
+                    for b in (old, yours, theirs)
+                )
             )
+            (root / path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+            marked[path] = conflicts(nb)
+        elif found in ({"1", "2"}, {"1", "3"}) and (root / path).is_file():  # one side removed it, the other changed it
+            said[path] = (
+                "removed from the course, kept here because you changed it"
+                if found == {"1", "2"}
+                else "you had removed it; the course has changed it since, so it is back"
+            )
+        else:
             continue
-        new = _blob(root, upstream, path)
-        if mine_status is None or not file.exists():
-            steps.append((path, new, "new" if status == "A" else "updated"))
-        elif path.endswith(".ipynb"):
-            mine, problem = _read_notebook(root, path)
-            if problem:
-                problems.append(problem)
-                continue
-            old = _blob(root, base, path)
-            merged, counts = merge_notebook(
-                nbformat.reads(old.decode(), 4) if old else None, mine, nbformat.reads(new.decode(), 4)
+        git("add", "--", path, cwd=root)
+    stuck = stages.keys() - said.keys() - marked.keys()
+    if stuck:
+        told = [line for line in merged.stdout.splitlines() if line.startswith("CONFLICT")]
+        raise UpdateError(f"git could not merge {', '.join(sorted(stuck))}" + (f" ({'; '.join(told)})" if told else ""))
+    version = git("rev-parse", "--short", upstream, cwd=root).strip()
+    git(*AS_STUDENT, "commit", "--quiet", "--no-verify", "-m", f"{SUBJECT}{version}, my work kept", cwd=root)
+
+    yours, both = _changed(root, base, mine), 0
+    for path, status in _changed(root, mine, "HEAD").items():
+        if path in said:
+            continue
+        if path in marked:
+            both += len(marked[path])
+            said[path] = "merged cell by cell, your work kept" + (
+                f"; both versions in {', '.join(marked[path])}" if marked[path] else ""
             )
-            steps.append((path, _notebook_bytes(merged), f"updated; {describe(counts)}"))
+        elif status != "M" or path not in yours:
+            said[path] = {"A": "new", "D": "removed from the course", "M": "updated"}[status]
         else:
-            steps.append((path, new, "updated; your version is in the backup"))
-    return steps, problems
-
-
-def _unwritable(root: Path, paths) -> list[str]:
-    """A line per path that cannot be written (or removed, or created) here, saying why and what to do."""
-    problems = []
-    for path in paths:
-        file = root / path
-        folder = file.parent
-        while not folder.is_dir():
-            if folder.exists() or folder.is_symlink():
-                where = folder.relative_to(root)
-                problems.append(
-                    f"{where} is a file where the course needs a folder (for {path}): rename or move {where}"
-                )
-                break
-            folder = folder.parent
-        else:
-            if file.is_dir():
-                problems.append(f"{path} is a folder where the course has a file: rename or move it")
-            elif not os.access(folder, os.W_OK | os.X_OK):
-                problems.append(
-                    f"{path} cannot be written: the folder {folder.relative_to(root) if folder != root else '.'}"
-                    " is read-only; make it writable (chmod u+w)"
-                )
-            elif file.exists():
-                try:
-                    os.close(os.open(file, os.O_WRONLY | os.O_APPEND))
-                except OSError as err:
-                    problems.append(
-                        f"{path} cannot be written ({err.strerror or err}): make it writable "
-                        "(chmod u+w, or chattr -i if it was made immutable)"
-                    )
-    return problems
-
-
-def _write(file: Path, content: bytes) -> None:
-    """`content` into `file`, whole or not at all: written to a temporary file beside it, which
-    then replaces it. The file keeps its permissions; a new one gets the usual ones."""
-    if file.exists():
-        mode = file.stat().st_mode & 0o7777
-    else:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.chmod(tmp, mode)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mkdirs(root: Path, folder: Path, written: list[str]) -> None:
-    """`folder` and the folders above it that are missing, each noted in `written` for a roll-back."""
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for folder in reversed(missing):
-        written.append(str(folder.relative_to(root)) + "/")
-        folder.mkdir()
+            said[path] = (
+                "merged line by line, your changes kept where the course did not change the same lines "
+                f"(your file as it was: {(backup / path).relative_to(root)})"
+            )
+    return [f"{path}: {said[path]}" for path in sorted(said)], both
 
 
 def _roll_back(
-    root: Path, backup: Path, written: list[str], before: str, staged: bytes | None, index: Path, why: str
+    root: Path,
+    before: str,
+    mine: str | None,
+    staged: bytes | None,
+    index: Path,
+    backup: Path,
+    moved: list[str],
+    why: str,
 ) -> str:
-    """Undo an update that stopped part-way: each file written put back from `backup` (or removed,
-    when it is new), the folders made removed, the merge and the student's commit undone (HEAD
-    back at `before`, the index as it was). Returns what to tell the student."""
+    """Undo an update that stopped part-way: the files as the student's commit `mine` holds them
+    (the merge undone), the files moved out of the way back, then HEAD back at `before` and the
+    index as it was. Returns what to tell the student."""
     failed = []
-    for path in reversed(written):
-        file = root / path
+
+    def step(*args):
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        if proc.returncode:
+            failed.append(f"git {' '.join(args)} ({proc.stderr.strip()[:200]})")
+
+    if mine:
+        step("reset", "--quiet", "--hard", mine)
+    for path in moved:
         try:
-            if path.endswith("/"):
-                file.rmdir()
-            elif (backup / path).is_file():
-                _write(file, (backup / path).read_bytes())
-                os.chmod(file, (backup / path).stat().st_mode & 0o7777)
-            else:
-                file.unlink(missing_ok=True)
+            shutil.move(backup / path, root / path)
         except OSError as err:
             failed.append(f"{path} ({err.strerror or err})")
-    reset = subprocess.run(["git", "reset", "--quiet", "--mixed", before], cwd=root, capture_output=True, text=True)
+    step("reset", "--quiet", "--mixed", before)
     if staged is not None:
         index.write_bytes(staged)
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, capture_output=True)
     where = f"{backup.relative_to(root)}/" if backup.exists() else None
-    if failed or reset.returncode != 0:
-        return (
-            f"the update stopped part-way: {why}. It could not undo everything: "
-            + (f"put these back by hand from {where}: {', '.join(failed)}. " if failed else "")
-            + (f"git reset {before} failed ({reset.stderr.strip()[:200]}). " if reset.returncode else "")
-            + "Your files as they were are in the backup; nothing there was lost"
+    if failed:
+        return f"the update stopped part-way: {why}. It could not undo everything: {'; '.join(failed)}. " + (
+            f"Your files as they were are in {where}; nothing there was lost" if where else ""
         )
     return (
         f"the update stopped part-way: {why}. Everything is back as it was before make update "
@@ -533,6 +397,9 @@ def refuse_while_served(root: Path, command: str = "make update") -> None:
         )
 
 
+# -- a notebook saved over the update ----------------------------------------------------------
+
+
 def _last_update(root: Path) -> tuple[str, str, str, str] | None:
     """The last update's merge commit, the student's commit before it, the course's version it
     brought and the course's version before: (merge, mine, theirs, base), or None."""
@@ -541,42 +408,39 @@ def _last_update(root: Path) -> tuple[str, str, str, str] | None:
     ).split()
     if len(line) != 3:
         return None
-    merge, mine, theirs = line
+    merge_commit, mine, theirs = line
     base = git("merge-base", mine, theirs, cwd=root, check=False).strip()
-    return (merge, mine, theirs, base) if base else None
+    return (merge_commit, mine, theirs, base) if base else None
 
 
 def _repaired(root: Path) -> dict[str, bytes]:
-    """Each file the last update wrote that lost its changes since, with what it should hold:
-    for a notebook, the course's version of that update merged with the file as it is now (the
-    student's answers and notes, also those written since, kept); for another file, what the
-    update wrote, when the file holds again exactly what it held before the update."""
+    """Each file the last update changed that lost its changes since, with what it should hold:
+    for a notebook saved over (`_saved_over`), the update's merge done again with the file as it is
+    now (the student's work, also that written since, kept); for another file, what the update
+    wrote, when the file holds again exactly what it held before the update."""
     last = _last_update(root)
     if last is None:
         return {}
-    merge, mine, theirs, base = last
+    merge_commit, mine, theirs, base = last
     out = {}
     for path, status in sorted(_changed(root, base, theirs).items()):
         file = root / path
-        written = _blob(root, merge, path)
-        if status == "D" or written is None or not file.is_file():
+        written = _blob(root, merge_commit, path)
+        if status != "M" or written is None or not file.is_file() or file.read_bytes() == written:
             continue
         now = file.read_bytes()
-        if now == written:
+        if not path.endswith(".ipynb"):
+            if now == _blob(root, mine, path):
+                out[path] = written
             continue
-        if path.endswith(".ipynb"):
-            try:
-                current = nbformat.reads(now.decode("utf-8"), 4)
-                old = _blob(root, base, path)
-                old_nb = nbformat.reads(old.decode(), 4) if old else None
-                new_nb = nbformat.reads(_blob(root, theirs, path).decode(), 4)
-                merged, _ = merge_notebook(old_nb, current, new_nb)
-            except Exception:  # a file that is no notebook now: leave it
-                continue
-            if _saved_over(old_nb, current, new_nb):
-                out[path] = _notebook_bytes(merged)
-        elif now == _blob(root, mine, path):
-            out[path] = written
+        try:
+            old, current, new = (
+                nbformat.reads(b.decode("utf-8"), 4) for b in (_blob(root, base, path), now, _blob(root, theirs, path))
+            )
+        except Exception:  # a file that is no notebook now: left as it is
+            continue
+        if _saved_over(old, current, new):
+            out[path] = (nbformat.writes(merge(old, current, new)) + "\n").encode("utf-8")
     return out
 
 
@@ -584,9 +448,7 @@ def _saved_over(base, now, theirs) -> bool:
     """Whether the notebook `now` is an old copy saved over the update from `base` to `theirs`:
     a cell the course changed reads its old text again exactly, or every cell the course added is
     gone. A cell the student edited since (into anything but the old text) is their work."""
-    if base is None:
-        return False
-    old, new, here = ({_key(c): c.source for c in nb.cells} for nb in (base, theirs, now))
+    old, new, here = ({c.get("id"): c.source for c in nb.cells} for nb in (base, theirs, now))
     if any(k in here and here[k] == old[k] != new[k] for k in old.keys() & new.keys()):
         return True
     added = new.keys() - old.keys()
@@ -594,7 +456,7 @@ def _saved_over(base, now, theirs) -> bool:
 
 
 def lost_files(root: Path) -> list[str]:
-    """The files the last update wrote that lost its changes since (see `_repaired`)."""
+    """The files the last update changed that lost its changes since (see `_repaired`)."""
     return list(_repaired(root))
 
 
@@ -602,8 +464,7 @@ def restore(root: Path, log=print) -> int:
     """`make update RESTORE=1`: the last update's changes brought back into every file that lost
     them, the student's work in them kept; each such file as it is now is copied to the backup
     first. Returns the number of files written."""
-    if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True).returncode != 0:
-        raise UpdateError("this folder is not a git clone of the course: there is no update to restore")
+    _check_clone(root, None)
     refuse_while_served(root, "make update RESTORE=1")
     repaired = _repaired(root)
     if not repaired:
@@ -611,10 +472,9 @@ def restore(root: Path, log=print) -> int:
         return 0
     backup = root / BACKUP / time.strftime("%Y%m%d-%H%M%S")
     for path, content in repaired.items():
-        target = backup / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / path, target)
-        _write(root / path, content)
+        (backup / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / path, backup / path)
+        (root / path).write_bytes(content)
         log(f"{path}: the update's changes back" + ("; your answers and notes kept" if path.endswith(".ipynb") else ""))
     log(f"Your files as they were: {backup.relative_to(root)}/. Start JupyterLab again with make lab.")
     return len(repaired)

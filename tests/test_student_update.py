@@ -1,11 +1,12 @@
-"""Issue 31, item 4: a new version of the course reaches a student who has run lectures and answered
-a problem set, with `make update` (rnnlab/update.py), keeping their work.
+"""A new version of the course reaches a student who has run lectures and answered a problem set,
+with `make update` (rnnlab/update.py: git's merge, notebooks merged by nbdime), keeping their work.
 
 A course repository with a lecture, a problem set and the students' Makefile is cloned by a
 student, who works as JupyterLab saves (outputs, metadata, an edited cell, added notes, answers;
 some committed, some not); the course then publishes a release that changes both notebooks and a
 README. A plain `git pull` after `git commit -am` conflicts there; `make update` keeps every piece
-of the student's work, takes the course's changes, backs up what it replaces, and leaves git clean.
+of the student's work, takes the course's changes, marks the cells both changed with both
+versions, backs up what it replaces, and leaves git clean.
 """
 
 import hashlib
@@ -133,12 +134,9 @@ def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
     text = [c.source for c in lecture.cells]
     assert any("COURSE FIX in the text." in t for t in text) and text[-1] == "COURSE NEW CELL"
     assert any(t.endswith("print('my experiment')") for t in text), "an edit the course did not touch"
-    fixed = next(k for k, t in enumerate(text) if t.endswith("# COURSE FIX in the code"))
-    assert (
-        "# my tweak" not in text[fixed]
-        and text[fixed + 1].startswith(U.EARLIER["code"])
-        and text[fixed + 1].endswith("# my tweak")
-    ), "both changed it: the course's, then the student's"
+    (both,) = [t for t in text if "# COURSE FIX in the code" in t]
+    assert both.endswith("\n<<<<<<< local\n# my tweak\n=======\n# COURSE FIX in the code\n>>>>>>> remote"), both
+    assert [t for t in text if "# my tweak" in t] == [both], "both changed it: one cell holds both versions"
     note = text.index("MY NOTE: the forget gate decides.")
     assert lecture.cells[note - 1].source == code_cells(nbformat.read(author / LECTURE, 4))[1].source
     assert code_cells(lecture)[0].outputs[0]["text"] == "re-executed by the course\n"
@@ -158,7 +156,9 @@ def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
     assert len(backups) == 1
     assert {rel: (backups[0] / rel).read_bytes() for rel in before} == before, "the backup is the files as they were"
     assert run("git", "status", "--porcelain", cwd=student).stdout == ""
-    assert "2 answer(s) kept" in said and "release/ps03_lstm_gates" in said, said
+    assert f"{PS}: merged cell by cell, your work kept\n" in said, said
+    assert f"{LECTURE}: merged cell by cell, your work kept; both versions in cell " in said, said
+    assert "1 cell(s) that you and the course both changed" in said and "<<<<<<< local" in said, said
 
     # nothing new: nothing changes
     head = run("git", "rev-parse", "HEAD", cwd=student).stdout
@@ -173,6 +173,35 @@ def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
     assert "README.md: updated\n" in third.stdout and LECTURE not in third.stdout, third.stdout
     assert third.stdout.count("the course's new version") == 0, "said once per file (issue 57)"
     assert gid_cell(nbformat.read(student / PS, 4), "lstm_step").source.endswith("'MY STEP ANSWER'")
+
+
+def test_a_file_removed_on_one_side_and_changed_on_the_other_stays_and_answers_follow_a_rename(course):
+    """The course removes the lecture the student worked in and renames the problem set they
+    answered; the student had removed the README the course changes. The lecture stays as theirs,
+    the course's new README comes back, and the answers follow the problem set to its new name."""
+    _, author, student = course
+    student_works(student)
+    renamed = "release/ps03_lstm_gates/ps03_renamed.ipynb"
+    run("git", "rm", "-q", LECTURE, cwd=author)
+    run("git", "mv", PS, renamed, cwd=author)
+    ps = nbformat.read(author / renamed, 4)
+    ps.cells[0].source += "\n\nCOURSE FIX in the instructions."
+    nbformat.write(ps, author / renamed)
+    (author / "README.md").write_text("version 2\n")
+    run("git", "commit", "-qam", "v2", cwd=author)
+    run("git", "push", "-q", "origin", "main", cwd=author)
+    lecture = (student / LECTURE).read_bytes()
+    (student / "README.md").unlink()
+    said = run("make", "-o", ".venv/.installed", "update", cwd=student).stdout
+    assert f"{LECTURE}: removed from the course, kept here because you changed it" in said, said
+    assert "README.md: you had removed it; the course has changed it since, so it is back" in said, said
+    assert f"{renamed}: merged cell by cell, your work kept\n" in said, said
+    assert (student / LECTURE).read_bytes() == lecture and (student / "README.md").read_text() == "version 2\n"
+    ps = nbformat.read(student / renamed, 4)
+    assert gid_cell(ps, "lstm_step").source.endswith("'MY STEP ANSWER'")
+    assert gid_cell(ps, "lstm_all_gates").source.endswith("'MY GATES ANSWER, unsaved to git'")
+    assert ps.cells[0].source.endswith("COURSE FIX in the instructions.") and not (student / PS).exists()
+    assert run("git", "status", "--porcelain", cwd=student).stdout == ""
 
 
 def test_without_the_courses_repository_nothing_changes(course):
@@ -190,7 +219,7 @@ def test_without_the_courses_repository_nothing_changes(course):
         U.update(student)
 
 
-def test_cells_are_matched_by_grade_id_when_their_ids_changed():
+def test_an_answer_finds_its_cell_when_the_course_gave_the_cells_new_ids():
     """A regenerated problem set may give its cells new ids: the answer still finds its cell."""
     base = nbformat.v4.new_notebook(
         cells=[
@@ -204,9 +233,9 @@ def test_cells_are_matched_by_grade_id_when_their_ids_changed():
     mine.cells[1].source = "answer = 42"
     theirs = nbformat.reads(nbformat.writes(base), 4)
     theirs.cells[0].source, theirs.cells[0].id, theirs.cells[1].id = "new intro", "x1", "x2"
-    merged, counts = U.merge_notebook(base, mine, theirs)
+    merged = U.merge(base, mine, theirs)
     assert [c.source for c in merged.cells] == ["new intro", "answer = 42"]
-    assert merged.cells[1].id == "x2" and counts["answers"] == 1
+    assert merged.cells[1].id == "x2" and not U.conflicts(merged)
 
 
 def test_make_update_refuses_while_jupyterlab_serves_the_course(course, tmp_path, monkeypatch, capsys):
@@ -317,8 +346,57 @@ def test_a_cell_the_student_changed_as_the_course_did_is_not_doubled():
     base = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("old", id="a")])
     mine = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new", id="a")])
     theirs = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new", id="a")])
-    merged, counts = U.merge_notebook(base, mine, theirs)
-    assert [c.source for c in merged.cells] == ["new"] and counts["beside"] == 0
+    merged = U.merge(base, mine, theirs)
+    assert [c.source for c in merged.cells] == ["new"] and not U.conflicts(merged)
+
+
+def test_what_both_sides_did_to_one_notebook_is_kept_and_only_a_cell_both_changed_is_marked():
+    """nbdime's merge with the course's strategies: a note of the student's where the course added a
+    cell, and metadata or outputs both changed, are no conflict (both cells; the course's metadata
+    and outputs); a cell one side deleted and the other changed comes back marked, and so does a
+    cell whose text both changed. With nbdime's command-line defaults the first would be marker
+    cells and the metadata an `nbdime-conflicts` entry."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    out = lambda text: [nbformat.v4.new_output("stream", text=text)]
+    answer = {"nbgrader": {"grade_id": "ex1", "solution": True}}
+
+    def nb(*cells, version=None):
+        return nbformat.v4.new_notebook(
+            cells=list(cells), metadata={"language_info": {"name": "python", "version": version}}
+        )
+
+    base = nb(md("intro", id="a"), code("x = 1", id="b"), code("pass", id="s", metadata=answer), md("the end", id="c"))
+    mine = nb(
+        md("intro", id="a"),
+        md("MY NOTE", id="m"),
+        code("x = 1", id="b", outputs=out("ran it\n")),
+        code("answer = 42", id="s", metadata=answer, outputs=out("42\n")),
+        version="3.11.9",
+    )
+    theirs = nb(
+        md("intro, fixed", id="a"),
+        md("COURSE NEW", id="n"),
+        code("x = 1", id="b", outputs=out("re-executed\n")),
+        code("pass", id="s", metadata=answer),
+        md("the end, fixed", id="c"),
+        version="3.12",
+    )
+    merged = U.merge(base, mine, theirs)
+    assert [c.source for c in merged.cells] == [
+        "intro, fixed",
+        "MY NOTE",
+        "COURSE NEW",
+        "x = 1",
+        "answer = 42",
+        "<<<<<<< LOCAL CELL DELETED >>>>>>>\nthe end, fixed",
+    ]
+    assert merged.cells[3].outputs == out("re-executed\n") and merged.cells[4].outputs == out("42\n")
+    assert merged.metadata.language_info.version == "3.12" and "nbdime" not in json.dumps(merged)
+    assert U.conflicts(merged) == ['cell 6 ("the end, fixed")']
+    theirs.cells[0].source = "intro, and the course's"
+    mine.cells[0].source = "intro, and mine"
+    assert U.conflicts(U.merge(base, mine, theirs))[0] == 'cell 1 ("intro, and mine")'
+    nbformat.validate(merged)
 
 
 def test_a_server_counts_while_its_process_lives_and_its_address_answers(tmp_path, monkeypatch):
@@ -409,9 +487,8 @@ def test_a_notebook_that_is_not_json_stops_the_update_before_anything_changes(co
     update_works_afterwards(student)
 
 
-def test_a_file_that_cannot_be_written_stops_the_update_before_anything_changes(course, monkeypatch, capsys):
-    """A target that cannot be written (chattr +i, another owner; simulated, as tests run as
-    root) and a folder the course needs that is a file here: each named, nothing changed."""
+def test_a_file_where_the_course_needs_a_folder_stops_the_update_before_anything_changes(course, capsys):
+    """A file of the student's where the course adds a folder: named, nothing changed."""
     _, author, student = course
     student_works(student)
     (author / "notebooks" / "data").mkdir()
@@ -420,58 +497,78 @@ def test_a_file_that_cannot_be_written_stops_the_update_before_anything_changes(
     course_publishes(author)
     (student / "notebooks" / "data").write_text("my own file called data\n")
     before = state(student)
-    real_open = os.open
-
-    def immutable(path, flags, *args, **kwargs):
-        if Path(path) == student / PS and flags & (os.O_WRONLY | os.O_RDWR):
-            raise PermissionError(1, "Operation not permitted", str(path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", immutable)
     assert U.main([str(student)]) == 2
     said = capsys.readouterr().err
-    assert f"{PS} cannot be written (Operation not permitted)" in said and "chattr -i" in said, said
     assert "notebooks/data is a file where the course needs a folder (for notebooks/data/new.csv)" in said, said
-    assert "Traceback" not in said and LECTURE not in said, said
+    assert "rename or move notebooks/data" in said and "nothing was changed" in said and "Traceback" not in said, said
     assert state(student) == before and not (student / U.BACKUP).exists()
-    monkeypatch.undo()
     (student / "notebooks" / "data").unlink()
     update_works_afterwards(student)
     assert (student / "notebooks" / "data" / "new.csv").read_text() == "a,b\n"
 
 
-@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
-def test_an_update_stopped_part_way_is_rolled_back(course, monkeypatch, capsys, failure):
-    """A failure while the files are written (disk full, Ctrl+C) after the first one: the files
-    written go back from the backup, the student's commit and the merge are undone."""
-    _, author, student = course
-    student_works(student)
+def publish_a_new_folder(author):
+    """The course's release, and a file in a folder the student's clone does not have yet."""
     course_publishes(author)
     (author / "notebooks" / "more" / "new.txt").parent.mkdir(parents=True)
     (author / "notebooks" / "more" / "new.txt").write_text("new\n")
     run("git", "add", "-A", cwd=author)
     run("git", "commit", "-qm", "v2.1", cwd=author)
     run("git", "push", "-q", "origin", "main", cwd=author)
-    before = state(student)
-    real_write, calls = U._write, []
 
-    def fails_the_third_time(file, content):
-        calls.append(file)
-        if len(calls) == 3:  # README.md, notebooks/03, then notebooks/more/new.txt
-            raise failure
-        real_write(file, content)
 
-    monkeypatch.setattr(U, "_write", fails_the_third_time)
-    assert U.main([str(student)]) == 2
-    said = capsys.readouterr()
-    assert [c.relative_to(student).as_posix() for c in calls[:3]] == ["README.md", LECTURE, "notebooks/more/new.txt"]
-    assert "README.md: updated" in said.out and f"{LECTURE}: updated" in said.out, said.out
-    reason = "interrupted (Ctrl+C)" if isinstance(failure, KeyboardInterrupt) else "No space left on device"
-    assert "the update stopped part-way" in said.err and reason in said.err, said.err
-    assert "Everything is back as it was" in said.err and "nothing was lost" in said.err, said.err
+def assert_undone(student, before, said):
+    assert "the update stopped part-way" in said and "Everything is back as it was" in said, said
+    assert "nothing was lost" in said and "Traceback" not in said, said
     assert state(student, backup=False) == before
-    assert not (student / "notebooks" / "more").exists(), "the folder it made is gone"
-    assert not list(student.rglob("*.tmp")), "no temporary file left behind"
+    assert not (student / "notebooks" / "more").exists(), "the folder the merge made is gone"
+    left = [*student.rglob(".merge_file_*"), *student.rglob("*.lock")]
+    assert not left, f"temporary files left behind: {left}"
+
+
+def test_a_folder_git_cannot_write_undoes_the_update(course, capsys):
+    """A folder the merge must write into that cannot be written (made immutable: tests run as root,
+    for whom permissions do not stop a write): git stops part-way, and the update undoes all of it,
+    saying how to make it writable."""
+    _, author, student = course
+    student_works(student)
+    publish_a_new_folder(author)
+    before = state(student)
+    folder = student / "notebooks"
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("this file system cannot make a folder immutable (chattr +i)")
+    try:
+        assert U.main([str(student)]) == 2
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    said = capsys.readouterr().err
+    assert "git merge failed" in said and "Operation not permitted" in said and "chattr -i" in said, said
+    assert_undone(student, before, said)
+    update_works_afterwards(student)
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_an_update_stopped_part_way_is_rolled_back(course, monkeypatch, capsys, failure):
+    """A failure once git has written the merge (a full disk, Ctrl+C) and before it is committed:
+    the files go back to the student's, the student's commit and the merge are undone."""
+    _, author, student = course
+    student_works(student)
+    publish_a_new_folder(author)
+    before = state(student)
+    real_git = U.git
+
+    def fails_to_commit_the_merge(*args, **kwargs):
+        if "commit" in args and any(str(a).startswith(U.SUBJECT) for a in args):
+            assert (student / "notebooks" / "more" / "new.txt").exists(), "the merge wrote its files"
+            raise failure
+        return real_git(*args, **kwargs)
+
+    monkeypatch.setattr(U, "git", fails_to_commit_the_merge)
+    assert U.main([str(student)]) == 2
+    said = capsys.readouterr().err
+    reason = "interrupted (Ctrl+C)" if isinstance(failure, KeyboardInterrupt) else "No space left on device"
+    assert reason in said, said
+    assert_undone(student, before, said)
     monkeypatch.undo()
     update_works_afterwards(student)
     assert (student / "notebooks" / "more" / "new.txt").read_text() == "new\n"
