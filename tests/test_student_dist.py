@@ -405,7 +405,8 @@ INSTRUCTOR_PACKAGES = {
     "colorspacious",  # browser, accessibility
     "jupytext",
     "check-jsonschema",
-    "import-linter",  # authoring, workflows, layers
+    "import-linter",
+    "ruff",  # authoring, workflows, layers, format and lint
     "copydetect",
     "latex2mathml",  # make similarity; the feedback's formulas
     "pyahocorasick",  # the leak scans (dist, site, feedback)
