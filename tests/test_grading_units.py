@@ -13,7 +13,7 @@ import nbformat
 import pytest
 import torch
 
-from autograder.grading import intake, recheck
+from autograder.grading import intake, recheck, zips
 from autograder.grading import sandbox as sb
 from autograder.grading.sanitize import Rejected, read, repair
 from conftest import IN_CI, notebooks, processes_of
@@ -57,7 +57,7 @@ def test_zip_slip_symlinks_and_bombs_are_refused(tmp_path):
         link = zipfile.ZipInfo("frank/link.ipynb")
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, "/etc/shadow")
-        zf.writestr("big.bin", b"\0" * (intake.MAX_ENTRY + 1))
+        zf.writestr("big.bin", b"\0" * (zips.MAX_ENTRY + 1))
     got = intake.collect(archive, A, tmp_path / "work")
     assert list(got.notebooks) == ["erin"]
     reasons = dict(got.rejected)

@@ -17,7 +17,8 @@ import pytest
 
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
-from autograder.grading.intake import collect, entry_time
+from autograder.grading.intake import collect
+from autograder.grading.zips import entry_time
 from conftest import staged
 
 A = "ps03_lstm_gates"

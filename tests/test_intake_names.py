@@ -83,13 +83,11 @@ def test_moodle_and_blackboard_downloads_keep_each_student(tmp_path):
     assert any("renamed" in n for n in found.notes["123457"])
     assert [name for name, _ in found.rejected] == ["Chloé Martin_123458_assignsubmission_onlinetext_"]
     # without a roster the row is named as Moodle's folder names the student (it had only the number)
-    from types import SimpleNamespace
-
     from autograder.gradebook.rows import Result
-    from autograder.grading.staging import Staging
+    from autograder.grading.staging import identify
 
     row = Result("123457", "graded")
-    Staging.identify(SimpleNamespace(assignment=A, roster=None), row, None, found.lms["123457"])
+    identify(row, A, None, None, found.lms["123457"])
     assert (row.name, row.lms, row.lms_id) == ("Bob de Vries", "moodle", "123457")
 
     flat = tmp_path / "moodle-flat"

@@ -586,7 +586,7 @@ PINS = re.compile(r"(^|/)(requirements[\w-]*|constraints)\.txt$")
 BASE64 = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")  # a widget's binary buffer, not words
 # Matches that are code, not words for a reader: (file, matched text) -> why.
 NOT_TALK: dict = {
-    ("rnnlab/checks.py", "autograder"): "the grader's own frames in a traceback are not the student's code",
+    ("rnnlab/failures.py", "autograder"): "the grader's own frames in a traceback are not the student's code",
 }
 
 

@@ -8,14 +8,9 @@ Layouts understood (the first that matches wins, per entry):
 An LMS zip often wraps the student folders in one folder, sometimes with an instructions file
 beside them: the wrapping folder is looked into, and the stray files are reported by name.
 
-A zip is read entry by entry: absolute paths, `..`, links, devices, encrypted or damaged
-entries, entries that clash with another's name, oversized entries, entries that expand
-suspiciously (a zip bomb) and too many entries are refused with a reason and never written.
-
-A zip entry keeps the date the archive gives it (Info-ZIP's UTC timestamp when present, else
-its DOS date and time): the extracted file carries it, and of a student's several notebooks the
-newest by that date is graded. An entry dated 1980-01-01 (the DOS format's zero, which some LMSs
-and tools write for every entry) has no date. Only zip archives are read; a tar archive is
+A zip is read entry by entry, refusing whatever could escape or overwhelm (grading.zips). Of a
+student's several notebooks the newest by the date the zip gives its entry is graded; an entry
+dated 1980-01-01 (the DOS format's zero) has no date. Only zip archives are read; a tar archive is
 refused like any other file that is not a folder or a zip.
 
 Inside a submission every path component is looked at without following it: a notebook reached
@@ -27,18 +22,11 @@ as not read. The originals are only ever read.
 
 from __future__ import annotations
 
-import calendar
 import os
-import re
-import shutil
 import stat
-import struct
 import time
-import zipfile
-import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..course.submission_names import (
     BLACKBOARD,
@@ -54,14 +42,9 @@ from ..course.submission_names import (
     shown,
     why_no_student,
 )
+from .zips import safe_extract
 
-MAX_ENTRY = 50 * 1024**2  # bytes per extracted file
-MAX_TOTAL = 1024**3  # bytes per archive
-MAX_ENTRIES = 20_000  # entries per archive
-MAX_RATIO = 200  # expanded / compressed size of one entry ...
-RATIO_FLOOR = 1024**2  # ... checked for entries that expand past 1 MB
 MAX_WALK = 2_000  # entries looked at in one student's folder
-DOS_ZERO = 315_532_800  # 1980-01-01 UTC: a zip entry dated then has no date
 
 
 @dataclass
@@ -85,213 +68,6 @@ class Intake:
         default_factory=dict
     )  # student -> their notebooks that are not candidates, and why
     labels: dict[Path, str] = field(default_factory=dict)  # candidate -> its name in the student's submission
-
-
-def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...]) -> str | None:
-    name = info.filename
-    mode = info.external_attr >> 16
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        return "entry points outside the archive folder; not extracted"
-    if stat.S_IFMT(mode) and kind(mode):
-        return f"entry is {kind(mode)}; not extracted"
-    if info.flag_bits & 0x1:
-        return "entry is encrypted (password-protected); not extracted: submit it without a password"
-    if info.file_size > MAX_ENTRY:
-        return f"entry is {info.file_size} bytes; the limit is {MAX_ENTRY}"
-    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        return (
-            f"entry expands from {info.compress_size} to {info.file_size} bytes, more than "
-            f"{MAX_RATIO} times (a zip bomb?); not extracted"
-        )
-    return None
-
-
-def safe_extract(archive: Path, dest: Path, intake: Intake) -> None:
-    """Extract the regular files of a zip into `dest`, refusing anything that could escape it,
-    and anything that cannot be read whole; one bad entry never stops the others."""
-    total = 0
-    dest = dest.resolve()
-    try:
-        try:
-            zf = zipfile.ZipFile(archive)
-        except UnicodeDecodeError:
-            # a name flagged UTF-8 that is not: read such names as cp437, like unflagged ones
-            copy = dest.parent / f"names-fixed-{archive.name}"
-            shutil.copyfile(archive, copy)
-            _unflag_bad_utf8_names(copy)
-            zf = zipfile.ZipFile(copy)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as err:
-        intake.rejected.append((shown(archive.name), f"not a readable zip file ({err})"))
-        return
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ENTRIES:
-            intake.rejected.append((shown(archive.name), f"{len(infos)} entries; at most {MAX_ENTRIES} are read"))
-            return
-        for info in infos:
-            info.filename = entry_name(info)
-            name = shown(info.filename)
-            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-            if info.is_dir():
-                continue
-            problem = _entry_problem(info, parts)
-            if problem:
-                intake.rejected.append((name, problem))
-                continue
-            total += info.file_size
-            if total > MAX_TOTAL:
-                intake.rejected.append((name, "archive expands past 1 GB; the rest is not extracted"))
-                return
-            target = dest.joinpath(*parts)
-            if not str(target.resolve()).startswith(str(dest) + "/"):
-                intake.rejected.append((name, "entry points outside the archive folder; not extracted"))
-                continue
-            problem = _extract_one(zf, info, target)
-            if problem:
-                intake.rejected.append((name, problem))
-                continue
-            when = intake.entry_times[target] = entry_time(info)
-            intake.entry_dos[target] = dos_time(info)
-            if has_utc_time(info):
-                intake.entry_utc.add(target)
-            if when is not None:
-                os.utime(target, (when, when))
-
-
-def entry_time(info: zipfile.ZipInfo) -> float | None:
-    """When the file of a zip entry was last modified, as the archive says: Info-ZIP's extended
-    timestamp (UTC seconds) when the entry has one, else its DOS date and time (local time, to
-    2 s, as the zip's writer read its clock); None for no date (1980-01-01, the DOS format's
-    zero, or a date that does not exist)."""
-    utc = _utc_time(info)
-    if utc is not None:
-        return float(utc) if utc > DOS_ZERO else None
-    if info.date_time[:3] <= (1980, 1, 1):
-        return None
-    try:
-        return datetime(*info.date_time).timestamp()
-    except (ValueError, OverflowError):
-        return None
-
-
-def _utc_time(info: zipfile.ZipInfo) -> int | None:
-    """The modification time of Info-ZIP's extended timestamp field ('UT'), if the entry has one."""
-    extra = info.extra
-    while len(extra) >= 4:
-        tag, size = struct.unpack("<HH", extra[:4])
-        data, extra = extra[4 : 4 + size], extra[4 + size :]
-        if tag == 0x5455 and len(data) >= 5 and data[0] & 1:  # 'UT', modification time first
-            return struct.unpack("<i", data[1:5])[0]
-    return None
-
-
-def has_utc_time(info: zipfile.ZipInfo) -> bool:
-    """Whether the entry carries a UTC modification time that is a date (Info-ZIP's 'UT')."""
-    utc = _utc_time(info)
-    return utc is not None and utc > DOS_ZERO
-
-
-def dos_time(info: zipfile.ZipInfo) -> float | None:
-    """The entry's DOS date and time as seconds, read as if UTC; None when it is the format's zero
-    or no date. Only for comparing entries of one zip: a zip that mixes entries with and without
-    UTC times (a student's files added by two tools, say) is compared in DOS times, which one
-    writer wrote with one clock, instead of UTC against the writer's unknown local time."""
-    if info.date_time[:3] <= (1980, 1, 1):
-        return None
-    try:
-        return float(calendar.timegm(datetime(*info.date_time).timetuple()))
-    except (ValueError, OverflowError):
-        return None
-
-
-def entry_name(info: zipfile.ZipInfo) -> str:
-    """An entry's name as the student's computer wrote it. A name without the UTF-8 flag is read
-    as cp437 by the zip format's rule, but Info-ZIP's zip on Linux and macOS writes UTF-8 names
-    without the flag: "Jürgen" came out "J├╝rgen". Such a name is taken from Info-ZIP's Unicode
-    Path field when the entry has one (for the name it stands beside), else read as UTF-8 when
-    its bytes are UTF-8 and not plain ASCII (cp437 text that is also valid UTF-8 is rare: it
-    needs pairs such as "├╝", which no one types in a file name)."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    raw = info.filename.encode("cp437", errors="surrogateescape")
-    extra = info.extra
-    while len(extra) >= 4:
-        kind, size = struct.unpack("<HH", extra[:4])
-        body = extra[4 : 4 + size]
-        if kind == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
-            try:
-                return body[5:].decode("utf-8")
-            except UnicodeDecodeError:
-                break
-        extra = extra[4 + size :]
-    if not raw.isascii():
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    return info.filename
-
-
-def _unflag_bad_utf8_names(path: Path) -> None:
-    """Clear the UTF-8 flag of every entry whose name is not UTF-8 (in the central directory
-    and in the entry's local header), so that zipfile reads those names as cp437."""
-    with open(path, "r+b") as f:
-        f.seek(0, 2)
-        size = f.tell()
-        f.seek(max(0, size - 65557))
-        tail = f.read()
-        end = tail.rfind(b"PK\x05\x06")
-        if end < 0:
-            raise zipfile.BadZipFile("no end of central directory")
-        count, _, start = struct.unpack("<HII", tail[end + 10 : end + 20])
-        if start == 0xFFFFFFFF:
-            raise zipfile.BadZipFile("a zip64 archive with names that are not UTF-8")
-        offset = start
-        for _ in range(count):
-            f.seek(offset)
-            header = f.read(46)
-            if header[:4] != b"PK\x01\x02":
-                raise zipfile.BadZipFile("damaged central directory")
-            (flags,) = struct.unpack("<H", header[8:10])
-            name_len, extra_len, comment_len = struct.unpack("<HHH", header[28:34])
-            name = f.read(name_len)
-            try:
-                name.decode("utf-8")
-            except UnicodeDecodeError:
-                f.seek(offset + 8)
-                f.write(struct.pack("<H", flags & ~0x800))
-                (local,) = struct.unpack("<I", header[42:46])  # and the entry's own header
-                f.seek(local)
-                if local != 0xFFFFFFFF and f.read(8)[:4] == b"PK\x03\x04":
-                    f.seek(local + 6)
-                    (local_flags,) = struct.unpack("<H", f.read(2))
-                    f.seek(local + 6)
-                    f.write(struct.pack("<H", local_flags & ~0x800))
-            offset += 46 + name_len + extra_len + comment_len
-
-
-def _extract_one(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str | None:
-    """Write one entry to `target` (a new file); the reason it was not written, or None."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        out = open(target, "xb")
-    except OSError as err:
-        return (
-            f"its name clashes with another entry of the archive ({err.strerror}: a file and a "
-            "folder of the same name, or one name twice); not extracted"
-        )
-    written = 0
-    try:
-        with out, zf.open(info) as src:
-            while chunk := src.read(1024**2):
-                written += len(chunk)
-                if written > MAX_ENTRY:
-                    raise ValueError(f"it expands past {MAX_ENTRY} bytes")
-                out.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError) as err:
-        target.unlink(missing_ok=True)
-        return f"entry is damaged or unreadable ({err}); not extracted"
-    return None
 
 
 def _visible(folder: Path) -> list[Path]:
