@@ -24,6 +24,7 @@ help:
 	@echo "             make site [STUDENT_REPO=owner/name] [FRESH=1]  # the course as a website in site/, widgets baked"
 	@echo "Instructors: make lab-instructor                                # JupyterLab with nbgrader's formgrader"
 	@echo "             make assignments [ASSIGNMENT=ps03]               # regenerate release/ (and what students get of each set) from source/"
+	@echo "             make remove-assignment ASSIGNMENT=ps99 [FORCE=1] # take a set out: source/, release/, what students get, its gradebook rows"
 	@echo "             make demo-class ASSIGNMENT=ps03                   # a sample class to try grading on, in a course of its own"
 	@echo "             make roster FILE=class-list.csv [ASSIGNMENT=ps03] # the class, from the LMS's export (Moodle: per set)"
 	@echo "             make autograde ASSIGNMENT=ps03 SUBMISSIONS=path   # grade a folder or an LMS zip"
@@ -218,6 +219,11 @@ site: $(STAMP) mathjax-deps
 # and the start page's table of chapters; ASSIGNMENT=ps03 for one problem set (docs/authoring.md).
 assignments: $(STAMP)
 	$(PY) -m autograder release $(or $(ASSIGNMENT),--all)
+
+# Take a problem set out of the course (docs/authoring.md); refused while students are graded in it, unless FORCE=1.
+.PHONY: remove-assignment
+remove-assignment: $(STAMP)
+	$(PY) -m autograder remove $(ASSIGNMENT) $(if $(filter 1,$(FORCE)),--force,)
 
 # The students' repository: lectures, release/, the package, Binder and Jupyter settings, a README
 # and Makefile for students; no source/ (solutions, fixtures, re-checks), instructor/, tests or instructor docs.

@@ -1,5 +1,5 @@
-"""The instructor's commands: python -m autograder {release,grade,regrade,demo,feedback,handgrade,due,
-questions,roster,grades-lms,similarity,gradebook-move,try-cluster} ..., which the Makefile's
+"""The instructor's commands: python -m autograder {release,remove,grade,regrade,demo,feedback,handgrade,
+due,questions,roster,grades-lms,similarity,gradebook-move,try-cluster} ..., which the Makefile's
 targets call. Each parses its arguments, calls the package that does the job
 (docs/architecture.md) and prints what came of it."""
 
@@ -35,6 +35,39 @@ def cmd_release(args) -> int:
     if refused:
         print(f"{len(refused)} problem set(s) not regenerated (above); the others are", file=sys.stderr)
     return 1 if refused else 0
+
+
+def cmd_remove(args) -> int:
+    """A problem set taken out of the course (autograder.authoring.release.remove), then what the
+    students' package and the start page held of it, as cmd_release would write them without it.
+    The set is found in source/ or, if its author removed that already, in release/."""
+    from .authoring.catalogue import ship
+    from .authoring.navigation import START_PAGE, write_start_page
+    from .authoring.release import NotRemoved, remove
+
+    course = Path(args.course).resolve()
+    found = {
+        p.name
+        for folder in ("source", "release")
+        for p in (course / folder).glob("ps*")
+        if p.is_dir() and (p.name == args.assignment or p.name.startswith(args.assignment + "_"))
+    }
+    if len(found) != 1:
+        print(f"remove: no single problem set matches {args.assignment!r} in source/ or release/", file=sys.stderr)
+        return 2
+    name = found.pop()
+    try:
+        removed = remove(name, course, force=args.force)
+    except NotRemoved as err:
+        print(f"remove: {name} was not removed: {err}", file=sys.stderr)
+        return 2
+    for line in removed:
+        print(f"removed {line}")
+    if course == REPO:  # as in cmd_release: the package and the start page are this repository's
+        ship([])  # says "removed rnnlab/...: its problem set is gone" for each file of it
+        if write_start_page(course):
+            print(f"wrote the table of chapters of {START_PAGE} without {name}")
+    return 0
 
 
 def cmd_grade(args) -> int:
@@ -369,6 +402,11 @@ COMMANDS = {
         cmd_release,
         "regenerate release/ from source/ with nbgrader",
         {"names": dict(nargs="*"), "--all": dict(action="store_true")},
+    ),
+    "remove": (
+        cmd_remove,
+        "take a problem set out: source/, release/, what students get of it, its gradebook rows",
+        {"assignment": {}, "--force": dict(action="store_true", help="also when students are graded in it")},
     ),
     "grade": (
         cmd_grade,

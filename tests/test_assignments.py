@@ -229,8 +229,10 @@ KEY_CALL = re.compile(r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)')
 
 def graded_quiz(nb):
     """{question id: (question text, letters of its choices)} from the problem set's
-    `quiz_questions` markdown cell."""
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_questions")
+    `quiz_questions` markdown cell; {} without one."""
+    cell = next((c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_questions"), None)
+    if cell is None:
+        return {}
     assert cell.cell_type == "markdown" and cell.metadata.nbgrader.get("locked"), (
         "quiz_questions: a locked markdown cell"
     )
@@ -256,6 +258,7 @@ def test_graded_quiz_asks_new_questions_whose_keys_only_hidden_tests_hold(a):
 
     nb = source_nb(a)
     questions = graded_quiz(nb)
+    assert questions, f"{a} has no graded quiz: a locked markdown cell quiz_questions (docs/authoring.md)"
     assert len(questions) >= 3, f"{a}: a graded quiz of at least three questions"
     for qid, (text, letters) in questions.items():
         assert len(letters) >= 3 and letters == "abcdefgh"[: len(letters)], f"{a}:{qid} choices (a), (b), (c)..."

@@ -217,7 +217,10 @@ def test_the_readmes_example_count_is_the_courses():
     )
     for readme in (REPO / "README.md", REPO / "autograder" / "publishing" / "student" / "README.md"):
         said = re.findall(r"12 of\s+(\d+)\s+visible tests pass", readme.read_text())
-        assert said == [str(total)], (readme, said, total)
+        assert said == [str(total)], (
+            f"{readme.relative_to(REPO)}'s example says 12 of {' and '.join(said) or 'no number of'} visible tests "
+            f"pass; the course has {total}"
+        )
 
 
 def test_the_texts_say_as_many_sets_at_once_as_the_code_runs():

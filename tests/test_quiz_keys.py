@@ -27,6 +27,9 @@ cell, keys in the hidden tests of `source/`). The rules:
   counted apart for lecture and graded quizzes, the key is the strictly longest choice in at most
   30% of the questions, and the strictly shortest in at most 30% too (trimming every key would
   only turn the cue round).
+
+A problem set without a graded quiz (docs/authoring.md's toy) has no keys to judge here; that it
+lacks one is tests/test_assignments.py's to say.
 """
 
 from __future__ import annotations
@@ -74,11 +77,16 @@ def graded_keys(nb) -> dict[str, str]:
     return dict(call for c in quiz_test_cells(nb) for call in KEY_CALL.findall(c.source))
 
 
+def quizzed() -> list[str]:
+    """The problem sets that have a graded quiz."""
+    return [a for a in assignments() if graded_quiz(source(a))]
+
+
 def graded_sets() -> dict[str, dict[str, tuple[str, str | None]]]:
     """{"psNN_topic": {question id: (letters offered, key)}} of the problem sets' graded quizzes,
     in the order the questions are asked."""
     out = {}
-    for a in assignments():
+    for a in quizzed():
         nb = source(a)
         keys = graded_keys(nb)
         out[a] = {qid: (letters, keys.get(qid)) for qid, (_, letters) in graded_quiz(nb).items()}
@@ -110,7 +118,7 @@ def lecture_choices() -> dict[str, dict[str, tuple[dict[str, str], str]]]:
 def graded_choice_sets() -> dict[str, dict[str, tuple[dict[str, str], str | None]]]:
     """{"psNN_topic": {question id: ({letter: choice}, key)}} of the graded quizzes."""
     out = {}
-    for a in assignments():
+    for a in quizzed():
         nb = source(a)
         keys = graded_keys(nb)
         out[a] = {qid: (choices, keys.get(qid)) for qid, choices in graded_choices(nb).items()}
@@ -313,8 +321,8 @@ def test_graded_keys_carry_no_pattern():
 
 
 def test_graded_quiz_points_come_from_right_answers_only():
-    problems = constant_answer_problems({a: constant_scores(source(a)) for a in assignments()})
-    problems += [p for a in assignments() for p in wrong_answer_problems(source(a), a)]
+    problems = constant_answer_problems({a: constant_scores(source(a)) for a in quizzed()})
+    problems += [p for a in quizzed() for p in wrong_answer_problems(source(a), a)]
     assert not problems, "\n".join(problems)
 
 

@@ -1,5 +1,8 @@
 """`make assignments` after grading (issue 30): a problem set nbgrader cannot regenerate is refused
-in one sentence before nbgrader runs, and no failure leaves release/ half-written or removed."""
+in one sentence before nbgrader runs, and no failure leaves release/ half-written or removed;
+`make remove-assignment` takes a set out again, and refuses while students are graded in it."""
+
+import re
 
 import nbformat
 import pytest
@@ -177,3 +180,52 @@ def test_regrade_needs_an_earlier_run(course, capsys):
 
     assert main(["regrade", A, "--course", str(course)]) == 2
     assert "has not been graded" in capsys.readouterr().err
+
+
+def _in_gradebook(course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return sorted(a.name for a in gb.assignments)
+
+
+def test_remove_takes_a_set_out_and_refuses_while_students_are_graded_in_it(tmp_path, capsys):
+    """`make remove-assignment`: the set's rows in the gradebook, release/ and source/ go, and the
+    other set stays; a set with a graded student is refused in a sentence, with nothing removed,
+    unless forced."""
+    from autograder.__main__ import main
+
+    course = F.make_course(tmp_path / "c", [A, B])
+    assert release([A, B], course, log=lambda *a: None) == []
+    _grade_one(course, A)
+    kept = _snapshot(course, A)
+
+    assert main(["remove", "ps01", "--course", str(course)]) == 2
+    assert capsys.readouterr().err == (
+        f"remove: {A} was not removed: the gradebook holds 1 student(s) graded in {A} or given an extension (s1), "
+        "and removing it deletes their grades: add FORCE=1 (--force) if that is what you want\n"
+    )
+    assert _snapshot(course, A) == kept and _source(course, A).exists() and _in_gradebook(course) == [A, B]
+
+    assert main(["remove", "ps02", "--course", str(course)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert len(said) == 3 and re.fullmatch(rf"removed {B} from the gradebook \(\d+ graded cell\(s\)\)", said[0])
+    assert said[1:] == [f"removed release/{B}/", f"removed source/{B}/"]
+    assert not (course / "release" / B).exists() and not (course / "source" / B).exists()
+    assert _snapshot(course, A) == kept and _in_gradebook(course) == [A]
+
+    assert main(["remove", "ps01", "--force", "--course", str(course)]) == 0
+    assert "the grades of 1 student(s)" in capsys.readouterr().out
+    assert _in_gradebook(course) == [] and not (course / "release" / A).exists()
+
+    assert main(["remove", "ps01", "--course", str(course)]) == 2
+    assert "no single problem set matches 'ps01'" in capsys.readouterr().err
+
+
+def test_remove_makes_no_gradebook_where_there_was_none(tmp_path, capsys):
+    from autograder.__main__ import main
+
+    course = F.make_course(tmp_path / "c", [A])
+    assert main(["remove", A, "--course", str(course)]) == 0
+    assert capsys.readouterr().out == f"removed source/{A}/\n"
+    assert not (course / "gradebook.db").exists() and not (course / "source" / A).exists()

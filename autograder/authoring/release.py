@@ -1,5 +1,5 @@
 """`make assignments`: the student versions in release/, regenerated from source/ without ever
-leaving release/ half-written.
+leaving release/ half-written; and `make remove-assignment`, which takes a problem set out again.
 
 Each assignment is generated into a temporary folder beside release/ and swapped in only when
 nbgrader succeeded, so a failure leaves the last good student version where it was (nbgrader's
@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..course.folder import REPO
+from ..course.folder import REPO, gradebook_url, is_file_gradebook
 from ..gradebook.cells import changed_after_grading, regrade_due
 
 
@@ -76,3 +76,45 @@ def release(names: list[str], course: Path = REPO, log=print, advise: bool = Tru
             if worker is not None:
                 worker.stop()
     return refused
+
+
+class NotRemoved(Exception):
+    """Why remove() left a problem set as it was."""
+
+
+def remove(name: str, course: Path = REPO, force: bool = False) -> list[str]:
+    """Take the problem set `name` out of the course folder: its rows in the gradebook (nbgrader's
+    own `remove_assignment`, which `make assignments` made them with), release/<name>/ and
+    source/<name>/. Refused, with nothing removed, while the gradebook holds a submission or an
+    extension of it, unless `force` (then their grades go too, as with nbgrader's own
+    `nbgrader db assignment remove --force`). Returns what was removed, one line each. What the
+    students' package holds of it is removed by `ship`, which finds it orphaned."""
+    course = Path(course).resolve()
+    removed = []
+    url = gradebook_url(course)
+    if not is_file_gradebook(url) or Path(url.removeprefix("sqlite:///")).exists():
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(url) as gb:
+            try:
+                assignment = gb.find_assignment(name)
+            except MissingEntry:
+                assignment = None
+            if assignment is not None:
+                students = sorted(s.student.id for s in assignment.submissions)
+                if students and not force:
+                    raise NotRemoved(
+                        f"the gradebook holds {len(students)} student(s) graded in {name} or given an extension "
+                        f"({', '.join(students[:5])}{', ...' if len(students) > 5 else ''}), and removing it "
+                        "deletes their grades: add FORCE=1 (--force) if that is what you want"
+                    )
+                what = f"{sum(len(nb.grade_cells) for nb in assignment.notebooks)} graded cell(s)"
+                if students:
+                    what += f"; the grades of {len(students)} student(s), their files in autograded/ and feedback/ kept"
+                gb.remove_assignment(name)
+                removed.append(f"{name} from the gradebook ({what})")
+    for folder in ("release", "source"):
+        if (course / folder / name).exists():
+            shutil.rmtree(course / folder / name)
+            removed.append(f"{folder}/{name}/")
+    return removed
