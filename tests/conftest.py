@@ -184,6 +184,20 @@ PS03_CLASS = (
 
 
 @pytest.fixture(autouse=True, scope="session")
+def the_course_gradebook_is_left_alone():
+    """No test may create or change the repository's own gradebook.db (a throwaway course of its
+    own is F.make_course's): a test that wrote a problem set's rows there was found once."""
+    path = REPO / "gradebook.db"
+
+    def state():
+        return path.stat().st_mtime_ns if path.exists() else None
+
+    before = state()
+    yield
+    assert state() == before, f"a test of this session created or changed {path}"
+
+
+@pytest.fixture(autouse=True, scope="session")
 def gradebooks_stamped_in_process():
     """A gradebook that a test makes in its own process is stamped with nbgrader's newest schema
     version read by alembic's API, not by the `alembic heads` process nbgrader starts for each new
