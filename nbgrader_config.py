@@ -66,6 +66,12 @@ c.Execute.timeout = 60
 c.Execute.iopub_timeout = 60
 # Tracebacks show only the exception and its message, never the lines of hidden tests around it.
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
+# The graded notebook keeps no notebook metadata but its kernel's: no widget state (the student's, or
+# what their widgets left), whose page would load a widget manager and the modules it names from the
+# network. nbconvert's ClearMetadataPreprocessor is in nbgrader's autograde list but off by default.
+c.ClearMetadataPreprocessor.enabled = True
+c.ClearMetadataPreprocessor.clear_cell_metadata = False
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {"kernelspec", "language_info"}
 # A warning on stderr (torch prints some) must not zero a correct answer.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\w+Warning: "

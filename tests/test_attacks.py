@@ -317,6 +317,7 @@ def test_every_run_reports_the_limits_in_force(attacked):
 def test_graded_notebook_of_hostile_html_is_inert(attacked):
     fx = _by_name("hostile_html")
     graded = nbformat_read(attacked.course / "autograded" / F.student_id(fx) / A / f"{A}.ipynb")
+    assert "widgets" not in graded.metadata  # the submission saved some (nbgrader_config.py's ClearMetadata)
     for cell in graded.cells:
         if cell.cell_type == "markdown":
             assert "<img" not in cell.source and "<script" not in cell.source

@@ -141,32 +141,69 @@ def test_student_markdown_renders_without_any_html_element():
     assert "raw_mimetype" not in nb.cells[2].metadata and "attachments" not in nb.cells[0]
 
 
-def test_only_plain_outputs_survive_and_all_are_capped():
+def _passed_through(execute, messages, monkeypatch) -> list:
+    """What `execute` (a CappedExecute) hands on to nbclient of `messages` (type, content), in order;
+    each becomes one stream output of the cell, so that the cell's budget fills as in a run."""
+    from nbgrader.preprocessors import Execute
+
+    passed = []
+
+    def record(self, msg, cell, cell_index):
+        passed.append((msg["msg_type"], msg["content"]))
+        kind = "error" if msg["msg_type"] == "error" else "stream"
+        cell.outputs.append(new_output(kind, **({"ename": "E"} if kind == "error" else {"text": "x"})))
+
+    monkeypatch.setattr(Execute, "process_message", record)
+    execute._cell_used, execute._cell_count, execute._noted = {}, {}, set()
+    execute._total = execute._count = execute._comms = execute._comm_bytes = 0
+    cell = new_code_cell("")
+    for kind, content in messages:
+        execute.process_message({"msg_type": kind, "content": content}, cell, 0)
+    return passed, cell
+
+
+def test_only_plain_outputs_are_kept_and_each_is_capped_as_it_arrives(monkeypatch):
     png = base64.b64encode(b"\x89PNG fake").decode()
-    cell = new_code_cell(
-        "x",
-        outputs=[
-            new_output(
-                "display_data",
-                data={
-                    "text/html": "<b>x</b>",
-                    "text/plain": "x",
-                    "image/png": png,
-                    "image/svg+xml": "<svg/>",
-                    "application/javascript": "alert(1)",
-                    "application/vnd.jupyter.widget-view+json": {"model_id": "1"},
-                },
-            ),
-            new_output("display_data", data={"text/html": "<script>alert(1)</script>"}),
-            new_output("stream", name="stdout", text="y" * (inert.MAX_OUTPUT + 10)),
-        ],
-    )
-    nb = new_notebook(cells=[cell], metadata={"widgets": {"state": {}}})
-    inert.make_inert(nb)
-    outs = nb.cells[0].outputs
-    assert len(outs) == 2 and set(outs[0].data) == {"text/plain", "image/png"}
-    assert len(outs[1].text) < inert.MAX_OUTPUT + 100 and "cut by the grader" in outs[1].text
-    assert "widgets" not in nb.metadata
+    bundle = {
+        "text/html": "<b>x</b>",
+        "text/plain": "x",
+        "image/png": png,
+        "image/svg+xml": "<svg/>",
+        "application/javascript": "alert(1)",
+        "application/vnd.jupyter.widget-view+json": {"model_id": "1"},
+    }
+    messages = [
+        ("display_data", {"data": dict(bundle), "metadata": {"filenames": {"image/png": "http://x/t.png"}}}),
+        ("display_data", {"data": {"text/html": "<script>alert(1)</script>"}, "metadata": {}}),
+        ("display_data", {"data": {"image/png": "A" * (inert.MAX_OUTPUT + 4)}, "metadata": {}}),
+        ("stream", {"name": "stdout", "text": "y" * (inert.MAX_OUTPUT + 10)}),
+    ]
+    passed, _ = _passed_through(inert.InertExecute(), messages, monkeypatch)
+    kept = [content for _, content in passed]
+    assert set(kept[0]["data"]) == {"text/plain", "image/png"} and kept[0]["metadata"] == {}
+    assert kept[1]["data"] == kept[2]["data"] == {"text/plain": "[an output the grader does not keep]"}
+    assert len(kept[3]["text"]) < inert.MAX_OUTPUT + 100 and "cut by the grader" in kept[3]["text"]
+    first = ("display_data", {"data": dict(bundle), "metadata": {}})  # messages are capped in place
+    passed, _ = _passed_through(inert.CappedExecute(), [first], monkeypatch)
+    assert set(passed[0][1]["data"]) == set(bundle) - {"application/vnd.jupyter.widget-view+json"}
+
+
+def test_the_graded_notebook_keeps_no_widget_state():
+    """nbgrader_config.py turns on nbconvert's ClearMetadataPreprocessor, which nbgrader's autograde
+    runs after the kernel (off by default): widget state goes, the kernel and grading metadata stay.
+    (tests/test_attacks.py checks it in a graded notebook.)"""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from traitlets.config import Config
+
+    from autograder.course.folder import course_config
+
+    test = new_code_cell("assert True", metadata={"nbgrader": {"grade": True, "grade_id": "t", "points": 1}})
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3"}, "language_info": {"name": "python"}}
+    state = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}}
+    nb = new_notebook(cells=[test], metadata={**kernel, "widgets": state})
+    clear = ClearMetadataPreprocessor(config=Config(course_config()))
+    nb, _ = clear(nb, {})
+    assert nb.metadata == kernel and nb.cells[0].metadata["nbgrader"]["grade_id"] == "t"
 
 
 def test_plain_feedback_shows_only_the_students_own_outputs_and_verdicts(monkeypatch, tmp_path):
@@ -370,39 +407,17 @@ def test_a_child_of_the_worker_holds_no_descriptor_of_the_channel(tmp_path):
     assert "next request" not in written
 
 
-def test_outputs_are_capped_in_number_and_widget_messages_in_number_and_size():
+def test_outputs_are_capped_in_number_and_widget_messages_in_number_and_size(monkeypatch):
     """CappedExecute counts what each output costs beside its text and how many there are, keeps
     only a cell's first error beyond the budget, and drops widget messages past their budget."""
-    from nbformat.v4 import new_code_cell
-
-    ex = inert.InertExecute()
-    ex._cell_used, ex._cell_count, ex._noted = {}, {}, set()
-    ex._total = ex._count = ex._comms = ex._comm_bytes = 0
-    passed = []
-    from nbgrader.preprocessors import Execute
-
-    original = Execute.process_message
-    Execute.process_message = lambda self, msg, cell, i: (
-        passed.append(msg["msg_type"])
-        or cell.outputs.append(
-            new_output("error", ename="E", evalue="", traceback=[])
-            if msg["msg_type"] == "error"
-            else new_output("stream", name="stdout", text="x")
-        )
+    messages = (
+        [("display_data", {"data": {"text/plain": str(k)}}) for k in range(5000)]
+        + [("error", {"ename": "E", "evalue": "v", "traceback": []})] * 100
+        + [("comm_msg", {"data": {"state": "x" * 100}})] * 1000
     )
-    try:
-        cell = new_code_cell("")
-        for k in range(5000):
-            ex.process_message({"msg_type": "display_data", "content": {"data": {"text/plain": str(k)}}}, cell, 0)
-        for k in range(100):
-            ex.process_message(
-                {"msg_type": "error", "content": {"ename": "E", "evalue": "v", "traceback": []}}, cell, 0
-            )
-        for k in range(1000):
-            ex.process_message({"msg_type": "comm_msg", "content": {"data": {"state": "x" * 100}}}, cell, 0)
-    finally:
-        Execute.process_message = original
-    assert passed.count("display_data") == inert.MAX_OUTPUTS_CELL
-    assert passed.count("error") == 1  # the first error, past the budget
-    assert passed.count("comm_msg") == inert.MAX_COMMS
+    passed, cell = _passed_through(inert.InertExecute(), messages, monkeypatch)
+    kinds = [kind for kind, _ in passed]
+    assert kinds.count("display_data") == inert.MAX_OUTPUTS_CELL
+    assert kinds.count("error") == 1  # the first error, past the budget
+    assert kinds.count("comm_msg") == inert.MAX_COMMS
     assert any("cut by the grader" in getattr(o, "text", "") for o in cell.outputs)

@@ -104,14 +104,17 @@ def test_unreadable_submissions_are_rejected_with_a_reason(tmp_path, content, re
 
 
 def test_a_newer_minor_version_with_known_cell_types_is_read(tmp_path):
-    """A notebook saved by a newer Jupyter (4.6, with a field 4.5 does not have) is still read."""
+    """A notebook saved by a newer Jupyter (4.6, with a field 4.5 does not have) is still read, and
+    repaired (the repair labelled it 4.5, whose schema then refused the new field)."""
     nb = json.loads(json.dumps(RELEASE))
     nb["nbformat_minor"] = 6
     nb["cells"][0]["metadata"]["new_field"] = 1
     nb["cells"][0]["attachments_v2"] = {}
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(nb))
-    assert [c.cell_type for c in read(path).cells] == [c["cell_type"] for c in nb["cells"]]
+    got = read(path)
+    assert [c.cell_type for c in got.cells] == [c["cell_type"] for c in nb["cells"]]
+    assert repair(got, RELEASE).notebook.cells[0]["attachments_v2"] == {}  # and graded as it is
 
 
 def test_a_lone_surrogate_is_mended_and_the_notebook_can_be_written(tmp_path):

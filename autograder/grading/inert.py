@@ -1,37 +1,32 @@
-"""Make what a student's kernel produced safe to open in the instructor's browser, and small.
+"""What a student's notebook shows the instructor is inert, and what their kernel prints is capped.
 
-The autograded notebook is what the formgrader shows the instructor (with their rights: the
-contents API, terminals), the gradebook's source and the feedback's origin. Everything in it
-that a student controls is made inert:
+The graded notebook is what the formgrader shows the instructor (with their rights: the contents
+API, terminals), the gradebook's source and feedback's origin. Call:
 
-- markdown the release does not have word for word (answers, added cells): every `<` and `&`
-  escaped, so no tag survives rendering (nbconvert's sanitiser alone let `<img onerror>`
-  through), `javascript:`/`data:`/`vbscript:` links made `unsafe-...:` (no browser runs
-  those), markdown images shown as text (no address of a student's is fetched), attachments
-  removed;
-- raw cells: their mime type removed, so no exporter copies them into HTML;
-- outputs, as they arrive from the kernel (`InertExecute`): only text/plain, image/png and
-  image/jpeg kept (no HTML, JavaScript, SVG, markdown, LaTeX or widget views); widget state
-  in the notebook's metadata removed;
-- and every output capped before it is stored (`CappedExecute`): per output, per cell and per
-  notebook, in characters and in number (each output also costs its JSON structure), so eight
-  20 MB outputs no longer make a 200 MB notebook, nor 30,000 small ones a 32 MB one. A cell's
-  first error is never dropped (nbgrader grades by it), only shortened. Widget (comm) messages,
-  whose state nbclient keeps in the grader's memory, are capped in number and size.
+- `make_inert(nb, release)` on the repaired submission before nbgrader grades it: markdown that the
+  release does not have word for word escaped (autograder.course.student_text.escape_markdown: no
+  tag, `javascript:` link or remote image survives rendering), raw cells without their mime type,
+  attachments removed. Its outputs, from the student's own run, are left for the feedback, which
+  shows them as plain text (autograder.grading.feedback.PlainFeedback); nbgrader's ClearOutput
+  removes them before the notebook runs;
+- `InertExecute` (`CappedExecute` keeps every kind of output) as the Execute of nbgrader's
+  `Autograde.autograde_preprocessors`: each output capped as it arrives from the kernel, per output,
+  per cell and per notebook, in characters and in number, and only text/plain, PNG and JPEG kept. A
+  cell's first error is never dropped (nbgrader grades by it), only shortened. nbconvert's
+  ClearMetadataPreprocessor (nbgrader_config.py) then drops the widget state from the notebook.
 
-The course's own locked cells are restored from the gradebook by nbgrader, and markdown equal
-to the release's is left as it is, so the course's hints and tables still render.
+`BROKEN_CONNECTION` begins the reason of a notebook whose code broke the kernel's connection to the
+grader. docs/architecture.md ("What the libraries lack") says what nbgrader's, nbconvert's and
+nbclient's own versions of each step miss.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import copy
 import json
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import ensure_async, run_sync
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import default
 
@@ -51,27 +46,17 @@ INTERRUPT_GRACE = 15  # seconds a kernel has to answer the interrupt of a cell p
 
 
 def make_inert(nb, release=None):
-    """Escape student markdown, neutralise raw cells, drop outputs and widget state, in place.
-    Markdown cells whose source is exactly a markdown cell of `release` are the course's."""
+    """Escape student markdown and neutralise raw cells and attachments, in place. Markdown cells
+    whose source is exactly a markdown cell of `release` are the course's, and left to render."""
     course_md = {c.source for c in (release.cells if release is not None else []) if c.cell_type == "markdown"}
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.pop("attachments", None)
-            if cell.source not in course_md:
-                cell.source = escape_markdown(cell.source)
+        cell.pop("attachments", None)
+        if cell.cell_type == "markdown" and cell.source not in course_md:
+            cell.source = escape_markdown(cell.source)
         elif cell.cell_type == "raw":
             for key in ("raw_mimetype", "format"):
                 cell.metadata.pop(key, None)
-            cell.pop("attachments", None)
-        elif cell.cell_type == "code":
-            cell.outputs = [o for o in (safe_output(o) for o in cell.get("outputs", [])) if o is not None]
-    nb.metadata.pop("widgets", None)
     return nb
-
-
-def _size(n: int) -> str:
-    """1048576 -> '1 MB', 262144 -> '256 KB'."""
-    return f"{n // 1024**2} MB" if n % 1024**2 == 0 else f"{n // 1024} KB"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -80,51 +65,25 @@ def _cut(text: str, limit: int) -> str:
     return text[:limit] + f"\n[... {len(text) - limit} more characters cut by the grader]\n"
 
 
-def safe_data(data: dict, limit: int = MAX_OUTPUT, mimes=SAFE_MIMES) -> dict:
-    """The displayable parts of an output's data bundle that are safe and within `limit`."""
-    kept = {}
-    for mime, value in data.items():
-        if mimes is not None and mime not in mimes:
-            continue
-        text = "".join(value) if isinstance(value, list) else value
-        if not isinstance(text, str):
-            continue  # JSON payloads (widget views, ...)
-        if mime.startswith("image/"):
-            if len(text) > limit or not _is_base64(text):
-                continue  # a cut image is no image
-            kept[mime] = text
-        else:
-            kept[mime] = _cut(text, limit)
-    return kept
-
-
-def _is_base64(text: str) -> bool:
-    try:
-        base64.b64decode("".join(text.split()), validate=True)
-        return True
-    except (binascii.Error, ValueError):
-        return False
-
-
-def safe_output(out, limit: int = MAX_OUTPUT, mimes=SAFE_MIMES):
-    """A copy of one stored output with only safe, capped content (None: nothing left)."""
-    out = copy.deepcopy(out)
-    kind = out.get("output_type")
+def _shrink(kind: str, content: dict, limit: int, mimes) -> int:
+    """Cap an output message's content in place (only `mimes` kept, when given); return its size."""
     if kind == "stream":
-        out["text"] = _cut(
-            "".join(out.get("text", "")) if isinstance(out.get("text"), list) else out.get("text", ""), limit
-        )
-    elif kind == "error":
-        out["evalue"] = _cut(str(out.get("evalue", "")), limit)
-        out["traceback"] = [_cut(str(line), limit) for line in out.get("traceback", [])[:50]]
-    elif kind in ("display_data", "execute_result"):
-        out["data"] = safe_data(out.get("data", {}), limit, mimes)
-        out["metadata"] = {}
-        if not out["data"]:
-            return None
-    else:
-        return None
-    return out
+        content["text"] = _cut(str(content.get("text", "")), limit)
+        return len(content["text"])
+    if kind == "error":
+        content["evalue"] = _cut(str(content.get("evalue", "")), limit)
+        content["traceback"] = [_cut(str(t), limit) for t in (content.get("traceback") or [])[:50]]
+        return len(content["evalue"]) + sum(map(len, content["traceback"]))
+    kept = {}
+    for mime, value in (content.get("data") or {}).items():
+        if (mimes is None or mime in mimes) and isinstance(value, str):  # not JSON payloads (widget views)
+            if not mime.startswith("image/"):
+                kept[mime] = _cut(value, limit)
+            elif len(value) <= limit:  # a cut image is no image
+                kept[mime] = value
+    content["data"] = kept or {"text/plain": "[an output the grader does not keep]"}
+    content["metadata"] = {}  # no file name, link or size of the student's choosing
+    return sum(map(len, content["data"].values()))
 
 
 class NoHeartbeatClient(AsyncKernelClient):
@@ -215,72 +174,44 @@ class CappedExecute(Execute):
         content = msg.get("content") or {}
         if kind.startswith("comm_"):
             # widget messages: nbclient keeps each widget's state in the grader's memory
-            size = len(json.dumps(content, default=str))
             self._comms += 1
-            self._comm_bytes += size
+            self._comm_bytes += len(json.dumps(content, default=str))
             if self._comms > MAX_COMMS or self._comm_bytes > MAX_COMM_BYTES:
                 return None
         if kind in ("stream", "display_data", "execute_result", "update_display_data", "error"):
             # every output costs its text and its structure, so many small ones count too
-            size = self._shrink(kind, content) + OUTPUT_COST
+            size = _shrink(kind, content, MAX_OUTPUT, self.mimes) + OUTPUT_COST
             used, count = self._cell_used.get(cell_index, 0), self._cell_count.get(cell_index, 0)
-            # an error is what nbgrader grades by: the cell's first is kept (short) whatever the budget
-            keep_anyway = kind == "error" and not any(o.get("output_type") == "error" for o in cell.outputs)
             over = (
                 used + size > MAX_CELL
                 or self._total + size > MAX_NOTEBOOK
                 or count >= MAX_OUTPUTS_CELL
                 or self._count >= MAX_OUTPUTS
             )
-            if over and not keep_anyway:
-                if cell_index not in self._noted:
-                    self._noted.add(cell_index)
-                    cell.outputs.append(
-                        _note(
-                            f"[output cut by the grader: this cell printed more than "
-                            f"{_size(MAX_CELL)} or {MAX_OUTPUTS_CELL} outputs, or the "
-                            f"notebook more than {MAX_NOTEBOOK // 1024**2} MB or "
-                            f"{MAX_OUTPUTS} outputs]\n"
-                        )
-                    )
-                return None
-            if keep_anyway and over:
-                self._shrink(kind, content, limit=1024)  # stays an error, but short
-                size = 1024 + OUTPUT_COST
+            if over:
+                # an error is what nbgrader grades by: the cell's first is kept (short) whatever the budget
+                if kind != "error" or any(o.get("output_type") == "error" for o in cell.outputs):
+                    self._note_cut(cell, cell_index)
+                    return None
+                size = _shrink(kind, content, 1024, self.mimes) + OUTPUT_COST
             self._cell_used[cell_index] = used + size
             self._cell_count[cell_index] = count + 1
             self._total += size
             self._count += 1
         return super().process_message(msg, cell, cell_index)
 
-    def _shrink(self, kind, content, limit: int = MAX_OUTPUT) -> int:
-        """Cap the message's content in place; return its size."""
-        if kind == "stream":
-            content["text"] = _cut(str(content.get("text", "")), limit)
-            return len(content["text"])
-        if kind == "error":
-            content["evalue"] = _cut(str(content.get("evalue", "")), limit)
-            content["traceback"] = [_cut(str(t), limit) for t in (content.get("traceback") or [])[:50]]
-            return len(content["evalue"]) + sum(map(len, content["traceback"]))
-        content["data"] = safe_data(content.get("data") or {}, limit, self.mimes)
-        content["metadata"] = {}
-        if not content["data"]:
-            content["data"] = {"text/plain": "[an output the grader does not keep]"}
-        return sum(len(v) for v in content["data"].values() if isinstance(v, str))
+    def _note_cut(self, cell, cell_index: int) -> None:
+        if cell_index not in self._noted:
+            self._noted.add(cell_index)
+            text = (
+                f"[output cut by the grader: this cell printed more than {MAX_CELL // 1024**2} MB or "
+                f"{MAX_OUTPUTS_CELL} outputs, or the notebook more than {MAX_NOTEBOOK // 1024**2} MB or "
+                f"{MAX_OUTPUTS} outputs]\n"
+            )
+            cell.outputs.append(new_output("stream", name="stdout", text=text))
 
 
 class InertExecute(CappedExecute):
     """CappedExecute that keeps only text/plain, PNG and JPEG outputs."""
 
     mimes = SAFE_MIMES
-
-    def preprocess(self, nb, resources, *args, **kwargs):
-        nb, resources = super().preprocess(nb, resources, *args, **kwargs)
-        nb.metadata.pop("widgets", None)
-        return nb, resources
-
-
-def _note(text: str):
-    from nbformat.v4 import new_output
-
-    return new_output("stream", name="stdout", text=text)

@@ -1,25 +1,14 @@
-"""Check a submitted notebook and repair what a student may not change, before nbgrader runs.
+"""A submitted notebook read and repaired before nbgrader grades it. Call `read(path, notes)`, which
+raises `Rejected` (with a reason a student can act on) for a file that is no notebook, then
+`repair(nb, release)`, which returns a `Repaired`: the notebook, flags for the instructor, notes.
 
-Stock nbgrader aborts the whole class's run on one cell with a newer schema_version, and
-repairs other edits silently. Here every submission is read on its own: what cannot be read
-is rejected with a reason; what was changed in the grading metadata is put back from the
-release version of the notebook and reported as a flag:
-
-- nbgrader metadata of a known cell (points, grade, solution, locked, schema_version, type):
-  restored from the release version;
-- a grade or locked cell that was deleted: put back where it was, from the release version;
-- nbgrader metadata on a cell the release does not have (a forged test cell), or a second
-  copy of a known cell: the metadata is removed, so it is an ordinary cell.
-- nbgrader metadata that is not an object, or whose grade_id is not a string: removed, as on
-  a forged cell (the release's cell is then put back if it was one that must exist).
-The source of test and locked cells is restored by nbgrader itself, from the gradebook.
-
-Files are read with nbformat's own reader, as Jupyter reads them: a cell's source stored as a
-list of lines (what JupyterLab and `nbformat.write` save) is joined, and a notebook of an older
-4.x minor version (4.0 has no cell ids) is upgraded; one of a newer minor version than nbformat
-knows is checked against the newest schema it knows (new fields allowed, unknown cell types not).
-The notebook is validated when read and
-again after repair; whatever fails either is rejected with the reason.
+`repair` puts back from the release version what a student may not change: each known cell's grading
+metadata (points, grade, solution, locked, schema_version, type) and each grade, locked or answer
+cell that was deleted (where it was); it removes grading metadata from a cell the release does not
+have, from a second copy of a cell, and where it is no object. nbgrader's own sanitising
+preprocessors still run in autograde after it (test and locked cells' source and the kernel put back
+from the gradebook), but alone they stop grading on most of these cases: docs/architecture.md ("What
+the libraries lack") lists them, and tests/test_sanitize_real_files.py shows each still does.
 """
 
 from __future__ import annotations
@@ -168,7 +157,7 @@ def read(path: Path, notes: list[str] | None = None) -> nbformat.NotebookNode:
         minor = nb.get("nbformat_minor")
         if isinstance(minor, int) and minor < nbformat.v4.nbformat_minor:
             nb = nbformat.v4.upgrade(nb, from_version=4, from_minor=minor)  # 4.0-4.4: adds cell ids
-        with warnings.catch_warnings():  # repeated cell ids are made unique in repair
+        with warnings.catch_warnings():  # nbformat gives a repeated cell id a new one, with a warning
             warnings.simplefilter("ignore", DuplicateCellId)
             if isinstance(minor, int) and minor > nbformat.v4.nbformat_minor:
                 # nbformat's schema for a newer minor accepts any cell type, which nothing
@@ -276,14 +265,10 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
         nb.cells.insert(position, copy.deepcopy(ref))
         seen.add(gid)
         flags.append(f"cell {gid!r} was deleted; put back from the release version")
-    ids: set[str] = set()
-    for n, cell in enumerate(nb.cells):  # cell ids must stay unique after the repairs
-        if cell.get("id") in ids or not cell.get("id"):
-            cell["id"] = f"repaired-{n}"
-        ids.add(cell["id"])
-    nb.metadata["kernelspec"] = copy.deepcopy(release.metadata.get("kernelspec", {}))
-    nb.nbformat, nb.nbformat_minor = 4, max(5, release.get("nbformat_minor", 5))  # every cell has an id now
     try:
+        with warnings.catch_warnings():  # a cell put back may repeat the id of a student's cell
+            warnings.simplefilter("ignore", DuplicateCellId)
+            _, nb = nbformat.validator.normalize(nb)  # which nbformat makes unique
         nbformat.validate(nb)
     except nbformat.ValidationError as err:
         first = (str(err).strip().splitlines() or ["invalid"])[0][:200]

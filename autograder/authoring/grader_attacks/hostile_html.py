@@ -2,9 +2,11 @@
 `<script>`, `<svg onload>`, a `javascript:` link and a markdown image from another server, and
 outputs of type text/html, application/javascript and image/svg+xml, all running one payload that
 marks the page and writes a file into the course folder through the contents API (what the
-formgrader allows the instructor). nbconvert's sanitiser alone let the `<img onerror>` through.
-Now student markdown is escaped and only plain outputs are kept, so the graded notebook, the
-formgrader and the feedback are inert (tests/test_formgrader.py opens it in a real browser).
+formgrader allows the instructor). nbconvert's SanitizeHTML escapes the tags but keeps the markdown's
+`javascript:` link and remote image. Now student markdown is escaped, only plain outputs are kept,
+the outputs of the student's own run (HTML and JavaScript among them) and the widget state they
+saved are dropped, so the graded notebook, the formgrader and the feedback are inert
+(tests/test_formgrader.py opens it in a real browser).
 
 The answer cell of exercise 1 also starts a thread, which the re-check's run of the answer cells
 does not allow: there the cell stops, the exercise's points are held back, and the grader's
@@ -58,16 +60,28 @@ def lstm_step(""",
 
 
 def mutate(nb):
-    """What the student's own run showed (the feedback shows it, as text) says HTML, and a cell at
-    the end raises an error whose message is HTML (the graded notebook keeps it for the
-    formgrader)."""
+    """What the student's own run showed (the feedback shows it, as text) says HTML, with widget state
+    saved beside it, and a cell at the end raises an error whose message is HTML (the graded notebook
+    keeps it for the formgrader)."""
     from nbformat.v4 import new_code_cell, new_output
 
     step = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
     step.outputs = [
         new_output("stream", name="stdout", text=f"{IMG}\n{FIRST_LINE}\n"),
         new_output("error", ename="ValueError", evalue=RAISED, traceback=[f"ValueError: {RAISED}"]),
+        new_output(
+            "display_data",
+            data={
+                "text/plain": "<IPython.core.display.HTML object>",
+                "text/html": IMG,
+                "application/javascript": PAYLOAD,
+            },
+        ),
     ]
+    # widget state: a page of the notebook would load a widget manager, and the modules it names
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}
+    }
     raising = new_code_cell(f"raise ValueError({RAISED!r})")
     raising.id = "hostile-html-raises"  # the same in every build: two gradings compare equal
     nb.cells.append(raising)
