@@ -78,6 +78,8 @@ def test_control_student_is_untouched(attacked):
     control = attacked.result(CONTROL)
     assert control.status == "graded" and not control.failed_tests and not control.flags
     assert control.score == max(r.score for r in attacked.results.values())
+    # every row says what the set is worth, graded or not (failed, rejected, missing)
+    assert {r.max_score for r in attacked.results.values()} == {control.max_score} and control.max_score > 0
 
 
 def test_no_sandbox_process_outlives_grading(attacked):

@@ -138,6 +138,9 @@ def write_run(
         }
         if isinstance(previous.get("similarity"), dict):
             record["similarity"] = previous["similarity"]  # kept, and said to be of the class before this run
+        points = assignment_points(Path(course), assignment)
+        for row in record["students"]:  # a row with no grade still says what the set is worth
+            row["max_score"] = row["max_score"] or points
         rescore(Path(course), assignment, record)
         if regrade_baseline is None:
             record["changes"] = score_changes(baseline(previous, scores_before), record["students"])
@@ -146,6 +149,19 @@ def write_run(
             record["changes"] = score_changes(regrade_baseline, sorted(graded, key=lambda r: r["student"]))
         write_files(out, record)
     return record["students"], record["changes"]
+
+
+def assignment_points(course: Path, assignment: str) -> float:
+    """What the assignment is worth, as the gradebook holds it (0 when it holds no such set)."""
+    from nbgrader.api import MissingEntry
+
+    from .scores import existing_gradebook
+
+    with existing_gradebook(course) as gb:
+        try:
+            return float(gb.find_assignment(assignment).max_score) if gb is not None else 0.0
+        except MissingEntry:
+            return 0.0
 
 
 def _row_of(row: dict) -> Result | None:
