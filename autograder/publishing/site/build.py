@@ -2,11 +2,12 @@
 
     python -m autograder.publishing.site [--out site] [--student-repo owner/name] [--jobs 2] [--fresh]
 
-1. Each lecture runs once in a kernel (as `rnnlab.tools execute` runs it), and every widget it
-   displays is baked there (autograder.publishing.site.bake): the states the page offers, drawn by the widget.
-   A lecture whose run depends on nothing that changed since a build stored it (.site-cache/, keyed
-   by everything the run depends on: autograder.publishing.site.runcache) is not run again;
-   `--fresh` runs every lecture.
+1. Each lecture runs once in a kernel started as Jupyter starts one (as `rnnlab.tools execute`
+   runs it), and every widget it displays is baked there (autograder.publishing.site.bake): the
+   states the page offers, drawn by the widget. The runs are kept by jupyter-cache in .site-cache/,
+   the baked files as each run's artifacts; jupyter-cache keys a run on its code cells, and the
+   build's first cell names a hash of everything else the run reads (`inputs`), so a lecture runs
+   again only when something it depends on changed; `--fresh` runs every lecture.
 2. The pages are those runs, not the committed lectures: a lecture that trains a model draws
    other pictures on another CPU (AVX2 against AVX-512), and a page must print, plot and bake
    from one model. Each widget output is replaced by the widget drawn as HTML from the run's
@@ -22,21 +23,23 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import html.parser
+import importlib.metadata
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
 
 REPO = Path(__file__).resolve().parents[3]  # the course folder (site/ is written here)
-from autograder.publishing.site import runcache  # noqa: E402
 from autograder.publishing.site.render import widget_html  # noqa: E402
 
 HERE = Path(__file__).parent
@@ -45,7 +48,12 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
 MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y")
 START = "00_start_here"
-CACHE = ".site-cache"  # each lecture's last runs, in the course folder (runcache)
+CACHE = ".site-cache"  # jupyter-cache's folder of the lectures' runs, in the course folder
+KEEP = 2  # runs kept per lecture, the ones used last (jupyter-cache's limit: this times the lectures)
+# environment variables that change a run: the course's own (RNNLAB_SEED, RNNLAB_UNTRAINED...),
+# torch's (ATEN_CPU_CAPABILITY picks other kernels) and the thread counts (sums in another order)
+VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "PYTHONHASHSEED", "MPLBACKEND")
+PREFIXES = ("RNNLAB_", "TORCH_", "ATEN_")
 
 
 class BuildError(RuntimeError):
@@ -62,84 +70,165 @@ def released_sets(course: Path = REPO) -> list[Path]:
 
 
 # -- 1. run and bake -------------------------------------------------------------------------
-def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[nbformat.NotebookNode, dict]:
-    """The lecture executed in a kernel of its own, and the baked states of its widgets (with
-    `probes`, a folder: what each figure widget draws at a second setting, before any baking,
-    for the tests: bake.probe_all)."""
-    from autograder.course.kernelfork import notebook_client
-    from rnnlab.tools import clean_outputs, marks_to_tags
+def inputs(course: Path = REPO, code: Path | None = None) -> str:
+    """A hash of what a lecture's run reads besides the lecture: every file of the course package
+    (its data and trained weights too) and of the site's code, the installed packages, torch and
+    the CPU capability it runs at, Python, and the environment variables that change a run."""
+    import torch
+
+    def files(root: Path, pattern: str) -> dict:  # compiled Python follows its source: left out
+        return {
+            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob(pattern))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        }
+
+    read = {
+        "rnnlab": files(course / "rnnlab", "*"),
+        "site code": files(code or HERE, "*.py"),
+        "packages": sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions()),
+        "torch": [torch.__version__, torch.backends.cpu.get_cpu_capability()],
+        "python": [sys.version, platform.machine()],
+        "environment": {k: v for k, v in os.environ.items() if k in VARIABLES or k.startswith(PREFIXES)},
+    }
+    read["environment"].pop("RNNLAB_REVIEW_FILE", None)  # a new empty file each build: no answer is read
+    return hashlib.sha256(json.dumps(read, sort_keys=True).encode()).hexdigest()
+
+
+def to_run(path: Path, digest: str) -> nbformat.NotebookNode:
+    """The lecture as the build runs it: a first cell that makes the widgets note their owners and
+    names `digest` (`inputs`: jupyter-cache keys a run on its code cells, so on that too), the
+    lecture, then the cells that probe and bake its widgets into the folder the kernel's
+    environment names (bake.FOLDER: the cells stay the same from run to run)."""
+    from rnnlab.tools import marks_to_tags
 
     nb = nbformat.read(path, as_version=4)
     marks_to_tags(nb)
-    folder = static / "baked" / path.stem
-    with tempfile.TemporaryDirectory() as tmp:
-        into = Path(tmp) / "baked.json"
-        nb.cells.insert(0, nbformat.v4.new_code_cell("from autograder.publishing.site import bake\nbake.record()"))
-        if probes:
-            nb.cells.append(nbformat.v4.new_code_cell(f"bake.probe_all({str(probes / (path.stem + '.json'))!r})"))
-        nb.cells.append(nbformat.v4.new_code_cell(f"bake.bake_all({str(folder)!r}, {str(into)!r})"))
-        client = notebook_client(
-            nb,
-            timeout=600,
-            kernel_name="python3",
-            store_widget_state=True,
-            resources={"metadata": {"path": str(path.parent)}},
-        )
-        client.execute()
-        baked = json.loads(into.read_text())
-    errors = [
-        o
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error" and "raises-exception" not in c.metadata.get("tags", [])
-    ]
-    if errors:
-        raise BuildError(f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}")
-    nb.cells = nb.cells[1 : -2 if probes else -1]
-    for cell in nb.cells:  # numbered as the lecture is, without the build's first cell
+    first = f"# the run's other inputs: {digest}\nfrom autograder.publishing.site import bake\nbake.record()"
+    nb.cells.insert(0, nbformat.v4.new_code_cell(first))
+    nb.cells += [nbformat.v4.new_code_cell("bake.probe_all()"), nbformat.v4.new_code_cell("bake.bake_all()")]
+    return nb
+
+
+def run_and_bake(nb: nbformat.NotebookNode, path: Path, folder: Path) -> nbformat.NotebookNode:
+    """`nb` (`to_run`'s) executed in a kernel started as Jupyter starts one, in the lecture's
+    folder: what each figure widget draws at a second setting, for the tests, written to
+    folder/probes.json (bake.probe_all), and its widgets baked into folder/pictures/ and
+    folder/baked.json (bake.bake_all)."""
+    from nbclient.exceptions import CellExecutionError
+
+    from autograder.publishing.site import bake
+    from rnnlab.kernels import notebook_client
+
+    client = notebook_client(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        store_widget_state=True,
+        record_timing=False,  # cell metadata is part of jupyter-cache's key: the run adds none
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        client.execute(env=dict(os.environ, **{bake.FOLDER: str(folder)}))
+    except CellExecutionError as err:
+        raise BuildError(f"{path.name} raised {err.ename}: {err.evalue}") from None
+    return nb
+
+
+def stored(cache, nb: nbformat.NotebookNode, static: Path, probes: Path, stem: str):
+    """The run of `nb` that jupyter-cache holds, as `page` takes it (the lecture's cells, their
+    outputs, its widgets' saved state) with its baked states, and its pictures and probes copied
+    into static/baked/<stem>/ and probes/<stem>.json; None if it holds none, or none complete."""
+    from rnnlab.tools import clean_outputs
+
+    try:
+        pk, run = cache.merge_match_into_notebook(nb)
+        with cache.cache_artefacts_temppath(pk) as files:
+            baked = json.loads((files / "baked.json").read_text())  # stored last: the rest is there
+            pictures = static / "baked" / stem
+            shutil.rmtree(pictures, ignore_errors=True)
+            if (files / "pictures").is_dir():
+                shutil.copytree(files / "pictures", pictures)
+            shutil.copy(files / "probes.json", probes / f"{stem}.json")
+    except (KeyError, OSError, ValueError):  # none, or a build stopped while it stored one
+        return None
+    run.cells = run.cells[1:-2]
+    for cell in run.cells:  # numbered as the lecture is, without the build's first cell
         if cell.get("execution_count"):
             cell.execution_count -= 1
-    return clean_outputs(nb), baked
+    return clean_outputs(run), baked
+
+
+def store(cache, nb: nbformat.NotebookNode, path: Path, folder: Path, seconds: float) -> None:
+    """Put a run into jupyter-cache, with what it baked into `folder` as its artifacts; baked.json
+    last, so that a build stopped while storing leaves a run `stored` does not take."""
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.main import NbArtifacts
+
+    files = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "baked.json"]
+    bundle = CacheBundleIn(
+        nb,
+        str(path),
+        artifacts=NbArtifacts([*files, folder / "baked.json"], in_folder=folder),
+        data={"execution_seconds": seconds},
+    )
+    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
 
 
 def run_lectures(
     paths: list[Path],
     static: Path,
-    probes: Path | None,
+    probes: Path,
     jobs: int,
-    cache: runcache.Cache,
+    folder: Path,
     fresh: bool,
     course: Path,
     log=print,
 ) -> tuple[dict, dict, list[str]]:
-    """Every lecture's run_and_bake: the stored run where its key has one (runcache says what the
-    key covers), unless `fresh`; the others run `jobs` at a time, and are stored. Returns the runs
-    by path, the seconds each lecture that ran took, and the names of those reused."""
-    shared = runcache.inputs(course, HERE)
-    keys = {path: runcache.key(path, shared, probes is not None) for path in paths}
+    """Every lecture's run as `stored` gives it: the one jupyter-cache (in `folder`) holds for it,
+    unless `fresh`; the others run `jobs` at a time, and are stored. Returns the runs by path, the
+    seconds each lecture that ran took, and the names of those reused."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(folder)
+    cache.change_cache_limit(KEEP * max(len(paths), 1))  # the runs used last are kept
+    digest = inputs(course)
+    notebooks = {path: to_run(path, digest) for path in paths}
     runs = {}
     for path in [] if fresh else paths:
-        stored = cache.load(path.stem, keys[path], static, probes)
-        if stored is not None:
-            runs[path] = stored
+        run = stored(cache, notebooks[path], static, probes, path.stem)
+        if run is not None:
+            runs[path] = run
     reused = [path.stem for path in paths if path in runs]
     # the longest first (the saved notebook's size is a fair guess), so neither worker idles at the end
     order = sorted((path for path in paths if path not in runs), key=lambda p: -p.stat().st_size)
     log(
-        f"site: {len(reused)} lecture(s) reused from {cache.folder.name}/ ({', '.join(reused) or 'none'}), "
+        f"site: {len(reused)} lecture(s) reused from {folder.name}/ ({', '.join(reused) or 'none'}), "
         f"{len(order)} to run ({', '.join(p.stem for p in order) or 'none'})"
     )
-    seconds = {}
+    seconds, failed = {}, []
 
-    def timed(path):
+    def timed(path: Path, into: Path) -> nbformat.NotebookNode:
         start = time.monotonic()
-        done = run_and_bake(path, static, probes)
+        done = run_and_bake(copy.deepcopy(notebooks[path]), path, into)
         seconds[path.stem] = round(time.monotonic() - start, 1)
-        cache.save(path.stem, keys[path], done, static, probes)
         return done
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        runs.update(zip(order, pool.map(timed, order)))
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=jobs) as pool:
+        running = {pool.submit(timed, path, Path(tmp) / path.stem): path for path in order}
+        for future in as_completed(running):  # each stored as it ends (jupyter-cache in this thread only)
+            path = running[future]
+            try:
+                store(cache, future.result(), path, Path(tmp) / path.stem, seconds[path.stem])
+            except Exception as err:  # the others still stored; the first failure raised below
+                failed.append(err)
+                continue
+            runs[path] = stored(cache, notebooks[path], static, probes, path.stem)
+            if runs[path] is None:  # the run changed what jupyter-cache hashes (its cells' metadata)
+                failed.append(BuildError(f"the run of {path.name} was stored under another key than the lecture's"))
+    if failed:
+        raise failed[0]
     return runs, seconds, reused
 
 
@@ -239,13 +328,13 @@ def build(
     jobs: int = 2,
     log=print,
     src: Path | None = None,
-    probe: bool = False,
     fresh: bool = False,
     cache: Path | None = None,
 ) -> dict:
-    """Build the site into `out`; with `probe`, src/probes/ holds each lecture's bake.probe_all.
-    A lecture whose inputs are unchanged since a build stored its run (in `cache`, course/.site-cache
-    unless named) is not run again; `fresh` runs every lecture (and stores the runs)."""
+    """Build the site into `out` from the pages written into `src` (course/.site-build unless
+    named), whose probes/ holds each lecture's bake.probe_all for the tests. A lecture whose run
+    jupyter-cache holds (in `cache`, course/.site-cache unless named) is not run again; `fresh`
+    runs every lecture (and stores the runs)."""
     t0 = time.monotonic()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # the widgets' saved answers are the author's own otherwise: a throwaway review file
@@ -261,19 +350,11 @@ def build(
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (MATHJAX / part).is_dir() else shutil.copy)(MATHJAX / part, target)
     shutil.copy(HERE / "conf.py", src / "conf.py")
-    if probe:
-        (src / "probes").mkdir()
+    (src / "probes").mkdir()
 
     paths = lectures(course)
     runs, seconds, reused = run_lectures(
-        paths,
-        static,
-        src / "probes" if probe else None,
-        jobs,
-        runcache.Cache(cache or course / CACHE, log),
-        fresh,
-        course,
-        log,
+        paths, static, src / "probes", jobs, cache or course / CACHE, fresh, course, log
     )
     baked_at = time.monotonic()
     states = {}
