@@ -11,6 +11,8 @@ import pytest
 
 from autograder.publishing.site import build
 
+PACKAGE = 'import os\nSEED = int(os.environ.get("RNNLAB_SEED", 0))\nUNTRAINED = "RNNLAB_UNTRAINED" in os.environ\n'
+
 
 @pytest.fixture
 def course(tmp_path):
@@ -24,7 +26,7 @@ def course(tmp_path):
         )
         nbformat.write(nb, root / "notebooks" / f"{name}.ipynb")
     (root / "rnnlab" / "data").mkdir(parents=True)
-    (root / "rnnlab" / "__init__.py").write_text("SEED = 0\n")
+    (root / "rnnlab" / "__init__.py").write_text(PACKAGE)
     (root / "rnnlab" / "data" / "weights.pt").write_bytes(b"\x00\x01\x02")
     (root / "code").mkdir()
     (root / "code" / "bake.py").write_text("STATES = 700\n")
@@ -58,7 +60,7 @@ def test_the_key_changes_with_each_input(course, monkeypatch):
     lecture = course / "notebooks" / "01_short.ipynb"
     changes = {
         "a line of the lecture's code": lambda: lecture.write_text(lecture.read_text().replace("x = 1", "x = 2")),
-        "a file of the package": lambda: (course / "rnnlab" / "__init__.py").write_text("SEED = 1\n"),
+        "a file of the package": lambda: (course / "rnnlab" / "__init__.py").write_text(PACKAGE + "STEPS = 9\n"),
         "its data": lambda: (course / "rnnlab" / "data" / "weights.pt").write_bytes(b"\x00\x01\x03"),
         "a new file in it": lambda: (course / "rnnlab" / "data" / "quiz.json").write_text("{}"),
         "the baking code": lambda: (course / "code" / "bake.py").write_text("STATES = 800\n"),
@@ -92,6 +94,9 @@ def test_the_key_stays_when_nothing_a_run_reads_changed(course, monkeypatch):
     (course / "code" / "notes.txt").write_text("not code")
     monkeypatch.setenv("RNNLAB_REVIEW_FILE", "/tmp/elsewhere.json")  # a new empty file each build
     monkeypatch.setenv("SOME_EDITOR_SETTING", "1")
+    # the course's variables that no lecture, nor the package, reads (grading's, the tests')
+    monkeypatch.setenv("RNNLAB_SANDBOX_UID_BASE", "70001")
+    monkeypatch.setenv("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
     nb = nbformat.read(lecture, as_version=4)
     nb.cells[0].source = "# the same lecture, its text edited"  # text only: the run is the same
     nbformat.write(nb, lecture)
@@ -176,7 +181,7 @@ def test_a_text_edit_is_reused_with_the_new_text(course, tmp_path, fake):
 
 def test_a_change_of_the_package_runs_every_lecture_again(course, tmp_path, fake):
     runs(course, tmp_path)
-    (course / "rnnlab" / "__init__.py").write_text("SEED = 1\n")
+    (course / "rnnlab" / "__init__.py").write_text(PACKAGE + "STEPS = 9\n")
     _, _, _, reused, _ = runs(course, tmp_path)
     assert reused == [] and len(fake.ran) == 4
     (course / "code" / "bake.py").write_text("STATES = 800\n")

@@ -29,6 +29,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -50,10 +51,10 @@ MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "
 START = "00_start_here"
 CACHE = ".site-cache"  # jupyter-cache's folder of the lectures' runs, in the course folder
 KEEP = 2  # runs kept per lecture, the ones used last (jupyter-cache's limit: this times the lectures)
-# environment variables that change a run: the course's own (RNNLAB_SEED, RNNLAB_UNTRAINED...),
-# torch's (ATEN_CPU_CAPABILITY picks other kernels) and the thread counts (sums in another order)
+# environment variables that change a run besides the course's own: torch's (ATEN_CPU_CAPABILITY
+# picks other kernels) and the thread counts (another number of threads sums in another order)
 VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "PYTHONHASHSEED", "MPLBACKEND")
-PREFIXES = ("RNNLAB_", "TORCH_", "ATEN_")
+PREFIXES = ("TORCH_", "ATEN_")
 
 
 class BuildError(RuntimeError):
@@ -73,25 +74,33 @@ def released_sets(course: Path = REPO) -> list[Path]:
 def inputs(course: Path = REPO, code: Path | None = None) -> str:
     """A hash of what a lecture's run reads besides the lecture: every file of the course package
     (its data and trained weights too) and of the site's code, the installed packages, torch and
-    the CPU capability it runs at, Python, and the environment variables that change a run."""
+    the CPU capability it runs at, Python, and the environment variables that change a run: the
+    thread counts, torch's, and the course's own that the package, the site's code or a lecture
+    names (RNNLAB_SEED, RNNLAB_UNTRAINED; not those of grading or the hub)."""
     import torch
 
     def files(root: Path, pattern: str) -> dict:  # compiled Python follows its source: left out
         return {
-            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob(pattern))
             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
         }
 
+    package, site = files(course / "rnnlab", "*"), files(code or HERE, "*.py")
+    texts = [*package.values(), *site.values(), *(p.read_bytes() for p in lectures(course))]
+    named = {name.decode() for text in texts for name in re.findall(rb"\bRNNLAB_[A-Z0-9_]+", text)}
+    named.discard("RNNLAB_REVIEW_FILE")  # a new empty file each build: no answer is read
     read = {
-        "rnnlab": files(course / "rnnlab", "*"),
-        "site code": files(code or HERE, "*.py"),
+        "files": {
+            f"{part}/{name}": hashlib.sha256(data).hexdigest()
+            for part, held in (("rnnlab", package), ("site", site))
+            for name, data in held.items()
+        },
         "packages": sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions()),
         "torch": [torch.__version__, torch.backends.cpu.get_cpu_capability()],
         "python": [sys.version, platform.machine()],
-        "environment": {k: v for k, v in os.environ.items() if k in VARIABLES or k.startswith(PREFIXES)},
+        "environment": {k: v for k, v in os.environ.items() if k in VARIABLES or k.startswith(PREFIXES) or k in named},
     }
-    read["environment"].pop("RNNLAB_REVIEW_FILE", None)  # a new empty file each build: no answer is read
     return hashlib.sha256(json.dumps(read, sort_keys=True).encode()).hexdigest()
 
 
