@@ -71,7 +71,7 @@ def test_the_key_changes_with_each_input(course, monkeypatch):
         "the threads": lambda: monkeypatch.setenv("OMP_NUM_THREADS", "7"),
         "torch's version": lambda: monkeypatch.setattr(torch, "__version__", "0.0.1"),
         "an installed package": lambda: monkeypatch.setattr(
-            importlib.metadata, "distributions", lambda: [Dist("numpy", "0.1")]
+            importlib.metadata, "distributions", lambda path: [Dist("numpy", "0.1")]
         ),
         "Python": lambda: monkeypatch.setattr(sys, "version", "3.99.0"),
     }
@@ -97,6 +97,12 @@ def test_the_key_stays_when_nothing_a_run_reads_changed(course, monkeypatch):
     # the course's variables that no lecture, nor the package, reads (grading's, the tests')
     monkeypatch.setenv("RNNLAB_SANDBOX_UID_BASE", "70001")
     monkeypatch.setenv("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
+    # a package this process has on its path and the kernel has not (pytest's setuptools puts its
+    # vendored ones there)
+    vendored = course.parent / "vendored"
+    (vendored / "zipp-3.23.0.dist-info").mkdir(parents=True)
+    (vendored / "zipp-3.23.0.dist-info" / "METADATA").write_text("Name: zipp\nVersion: 3.23.0\n")
+    monkeypatch.syspath_prepend(str(vendored))
     nb = nbformat.read(lecture, as_version=4)
     nb.cells[0].source = "# the same lecture, its text edited"  # text only: the run is the same
     nbformat.write(nb, lecture)

@@ -33,6 +33,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -90,13 +91,18 @@ def inputs(course: Path = REPO, code: Path | None = None) -> str:
     texts = [*package.values(), *site.values(), *(p.read_bytes() for p in lectures(course))]
     named = {name.decode() for text in texts for name in re.findall(rb"\bRNNLAB_[A-Z0-9_]+", text)}
     named.discard("RNNLAB_REVIEW_FILE")  # a new empty file each build: no answer is read
+    # the kernel's packages: this environment's, not what else this process has on sys.path (under
+    # pytest, setuptools' vendored ones)
+    installed = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
     read = {
         "files": {
             f"{part}/{name}": hashlib.sha256(data).hexdigest()
             for part, held in (("rnnlab", package), ("site", site))
             for name, data in held.items()
         },
-        "packages": sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions()),
+        "packages": sorted(
+            f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions(path=installed)
+        ),
         "torch": [torch.__version__, torch.backends.cpu.get_cpu_capability()],
         "python": [sys.version, platform.machine()],
         "environment": {k: v for k, v in os.environ.items() if k in VARIABLES or k.startswith(PREFIXES) or k in named},
