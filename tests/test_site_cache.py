@@ -1,4 +1,4 @@
-"""The website's run cache (autograder.publishing.site.build over jupyter-cache): a lecture's stored
+"""The website's run cache (autograder.publishing.site.runs over jupyter-cache): a lecture's stored
 run is reused only while nothing it reads has changed, is given back as it ran, and a run stored
 halfway runs again; on a small course of its own (fake lectures, a fake package), not the whole site."""
 
@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder.publishing.site import build
+from autograder.publishing.site import build, runs
 
 PACKAGE = 'import os\nSEED = int(os.environ.get("RNNLAB_SEED", 0))\nUNTRAINED = "RNNLAB_UNTRAINED" in os.environ\n'
 
@@ -37,7 +37,7 @@ def key_of(course, lecture="01_short"):
     """jupyter-cache's key of the lecture's run, as the build looks it up."""
     from jupyter_cache import get_cache
 
-    nb = build.to_run(course / "notebooks" / f"{lecture}.ipynb", build.inputs(course, course / "code"))
+    nb = runs.to_run(course / "notebooks" / f"{lecture}.ipynb", runs.inputs(course, course / "code"))
     return get_cache(course / ".site-cache").create_hashed_notebook(nb)[1]
 
 
@@ -120,7 +120,7 @@ class FakeRuns:
     def __call__(self, nb, path, folder):
         self.ran.append(path.stem)
         if path.stem in self.fail:
-            raise build.BuildError(f"{path.name} raised ZeroDivisionError: division by zero")
+            raise runs.LectureError(f"{path.name} raised ZeroDivisionError: division by zero")
         (folder / "pictures").mkdir(parents=True)
         (folder / "pictures" / "a1b2.webp").write_bytes(f"picture {len(self.ran)}".encode())
         (folder / "probes.json").write_text(json.dumps({"run": len(self.ran)}))
@@ -131,15 +131,15 @@ class FakeRuns:
         return nb
 
 
-def runs(course, tmp_path, fresh=False):
+def run_all(course, tmp_path, fresh=False):
     """The lectures of `course` as run_lectures gives them, into a new _static and probes/;
     with what it logged."""
     static = tmp_path / f"static{len(list(tmp_path.glob('static*')))}"
     probes = static.parent / (static.name + "-probes")
     static.mkdir(), probes.mkdir()
     said = []
-    got, _, reused = build.run_lectures(
-        build.lectures(course), static, probes, 2, course / ".site-cache", fresh, course, said.append
+    got, _, reused = runs.run_lectures(
+        runs.lectures(course), static, probes, 2, course / ".site-cache", fresh, course, said.append
     )
     return {path.stem: run for path, run in got.items()}, static, probes, reused, said
 
@@ -147,10 +147,10 @@ def runs(course, tmp_path, fresh=False):
 @pytest.fixture
 def fake(monkeypatch, course):
     """run_and_bake replaced by FakeRuns; the site's code hashed is the course's own (`code`)."""
-    runs = FakeRuns()
-    monkeypatch.setattr(build, "run_and_bake", runs)
-    monkeypatch.setattr(build, "HERE", course / "code")
-    return runs
+    fake_runs = FakeRuns()
+    monkeypatch.setattr(runs, "run_and_bake", fake_runs)
+    monkeypatch.setattr(runs, "HERE", course / "code")
+    return fake_runs
 
 
 def files(folder):
@@ -158,9 +158,9 @@ def files(folder):
 
 
 def test_an_unchanged_lecture_is_reused_as_it_ran_and_a_changed_one_runs(course, tmp_path, fake):
-    first, static1, probes1, reused, _ = runs(course, tmp_path)
+    first, static1, probes1, reused, _ = run_all(course, tmp_path)
     assert sorted(fake.ran) == ["01_short", "02_long"] and reused == []
-    again, static2, probes2, reused, said = runs(course, tmp_path)
+    again, static2, probes2, reused, said = run_all(course, tmp_path)
     assert sorted(fake.ran) == ["01_short", "02_long"], "an unchanged lecture ran again"
     assert reused == ["01_short", "02_long"] and "2 lecture(s) reused" in said[-1]
     assert again == first  # the notebook and baked states
@@ -168,38 +168,38 @@ def test_an_unchanged_lecture_is_reused_as_it_ran_and_a_changed_one_runs(course,
     assert [c.cell_type for c in again["01_short"][0].cells] == ["markdown", "code"]  # the build's cells gone
     lecture = course / "notebooks" / "02_long.ipynb"
     lecture.write_text(lecture.read_text().replace("print(y)", "print(y + 1)"))
-    _, _, _, reused, said = runs(course, tmp_path)
+    _, _, _, reused, said = run_all(course, tmp_path)
     assert fake.ran[2:] == ["02_long"] and reused == ["01_short"]
     assert "to run (02_long)" in said[-1]
 
 
 def test_a_text_edit_is_reused_with_the_new_text(course, tmp_path, fake):
-    first, *_ = runs(course, tmp_path)
+    first, *_ = run_all(course, tmp_path)
     lecture = course / "notebooks" / "01_short.ipynb"
     nb = nbformat.read(lecture, as_version=4)
     nb.cells[0].source = "# 01, retitled"
     nbformat.write(nb, lecture)
-    again, _, _, reused, _ = runs(course, tmp_path)
+    again, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == ["01_short", "02_long"] and len(fake.ran) == 2
     assert again["01_short"][0].cells[0].source == "# 01, retitled"
     assert again["01_short"][0].cells[1] == first["01_short"][0].cells[1]
 
 
 def test_a_change_of_the_package_runs_every_lecture_again(course, tmp_path, fake):
-    runs(course, tmp_path)
+    run_all(course, tmp_path)
     (course / "rnnlab" / "__init__.py").write_text(PACKAGE + "STEPS = 9\n")
-    _, _, _, reused, _ = runs(course, tmp_path)
+    _, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == [] and len(fake.ran) == 4
     (course / "code" / "bake.py").write_text("STATES = 800\n")
-    _, _, _, reused, _ = runs(course, tmp_path)
+    _, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == [] and len(fake.ran) == 6
 
 
 def test_fresh_runs_every_lecture_and_stores_the_new_runs(course, tmp_path, fake):
-    runs(course, tmp_path)
-    fresh, _, _, reused, _ = runs(course, tmp_path, fresh=True)
+    run_all(course, tmp_path)
+    fresh, _, _, reused, _ = run_all(course, tmp_path, fresh=True)
     assert len(fake.ran) == 4 and reused == []
-    again, _, _, _, _ = runs(course, tmp_path)
+    again, _, _, _, _ = run_all(course, tmp_path)
     assert len(fake.ran) == 4 and again == fresh  # the fresh runs, not the first
 
 
@@ -219,19 +219,19 @@ def test_a_run_stored_halfway_runs_again(course, tmp_path, fake, monkeypatch):
     with monkeypatch.context() as patched:
         patched.setattr(NbArtifacts, "__iter__", stopped)
         with pytest.raises(OSError, match="stopped"):
-            runs(course, tmp_path)
-    _, _, _, reused, _ = runs(course, tmp_path)
+            run_all(course, tmp_path)
+    _, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == ["02_long"] and fake.ran[2:] == ["01_short"]  # 02 was stored whole
-    _, _, _, reused, _ = runs(course, tmp_path)
+    _, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == ["01_short", "02_long"], "the run again was not stored"
 
 
 def test_a_lecture_that_fails_fails_the_build_and_the_others_are_kept(course, tmp_path, fake):
     fake.fail = ("02_long",)
-    with pytest.raises(build.BuildError, match="02_long.ipynb raised ZeroDivisionError"):
-        runs(course, tmp_path)
+    with pytest.raises(runs.LectureError, match="02_long.ipynb raised ZeroDivisionError"):
+        run_all(course, tmp_path)
     fake.fail = ()
-    _, _, _, reused, _ = runs(course, tmp_path)
+    _, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == ["01_short"] and fake.ran[2:] == ["02_long"]
 
 
@@ -245,11 +245,11 @@ def test_the_runs_used_last_are_kept_and_older_ones_dropped(course, tmp_path, fa
         nb = nbformat.read(lecture, as_version=4)
         nb.cells[1].source = f"y = {n}"
         nbformat.write(nb, lecture)
-        runs(course, tmp_path)
+        run_all(course, tmp_path)
     cache = get_cache(course / ".site-cache")
-    assert len(cache.list_cache_records()) == build.KEEP * 2
-    assert len(list((course / ".site-cache" / "executed").iterdir())) == build.KEEP * 2
-    _, _, _, reused, _ = runs(course, tmp_path)
+    assert len(cache.list_cache_records()) == runs.KEEP * 2
+    assert len(list((course / ".site-cache" / "executed").iterdir())) == runs.KEEP * 2
+    _, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == ["01_short", "02_long"]
 
 
@@ -261,7 +261,7 @@ def test_a_small_lecture_runs_in_a_fresh_kernel_and_is_reused_as_it_ran(course, 
     and the same page drawn from them. A lecture that raises fails the build, naming it, and the
     other's run is kept."""
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    for path in build.lectures(course):
+    for path in runs.lectures(course):
         path.unlink()
     widget = nbformat.v4.new_notebook(
         cells=[
@@ -276,12 +276,12 @@ def test_a_small_lecture_runs_in_a_fresh_kernel_and_is_reused_as_it_ran(course, 
     nbformat.write(widget, course / "notebooks" / "01_widget.ipynb")
     broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
     nbformat.write(broken, course / "notebooks" / "02_broken.ipynb")
-    with pytest.raises(build.BuildError, match="02_broken.ipynb raised ZeroDivisionError"):
-        runs(course, tmp_path)
+    with pytest.raises(runs.LectureError, match="02_broken.ipynb raised ZeroDivisionError"):
+        run_all(course, tmp_path)
     (course / "notebooks" / "02_broken.ipynb").unlink()
-    first, _, _, reused, _ = runs(course, tmp_path)
+    first, _, _, reused, _ = run_all(course, tmp_path)
     assert reused == ["01_widget"], "the run of a lecture that passed was not kept"
-    again, _, probes, reused, _ = runs(course, tmp_path)
+    again, _, probes, reused, _ = run_all(course, tmp_path)
     assert reused == ["01_widget"]
     (executed, baked), (executed2, baked2) = first["01_widget"], again["01_widget"]
     parent, program = executed.cells[0].outputs[0].text.split()
