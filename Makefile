@@ -208,9 +208,8 @@ hub: $(STAMP) system-deps hub-deps
 # The course as a static website in site/ (autograder/publishing/site): the executed lectures, the cheat sheet and
 # the problem sets' release versions, each lecture's widgets baked so they answer without a kernel,
 # Colab and Binder buttons pointing at STUDENT_REPO; tests/test_site.py drives it in Chromium.
-# Only the lectures whose inputs changed run again (their runs are kept in .site-cache/, keyed by
-# everything a run depends on; FRESH=1 runs them all): on 2 loaded cores 54-71 s with nothing
-# changed, 75-95 s with one lecture changed, 296-343 s for all (docs/site.md).
+# Only the lectures whose inputs changed run again (jupyter-cache keeps their runs in .site-cache/;
+# FRESH=1 runs them all): docs/site.md.
 site: $(STAMP) mathjax-deps
 	$(PY) -m autograder.publishing.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO)) $(if $(FRESH),--fresh)
 

@@ -34,12 +34,12 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The site, built as `make site` builds it, with the probes. Lectures whose stored run in
-    .site-cache/ has a matching key are not run again: the key holds everything a run depends on
-    (autograder.publishing.site.runcache, tests/test_site_cache.py), the probes included, so a
-    reused run is the one this build would make; `make clean` removes the store for a fresh run."""
+    """The site, built as `make site` builds it (the probes in src/probes/). Lectures whose run
+    jupyter-cache holds in .site-cache/ are not run again: its key covers everything a run
+    depends on (tests/test_site_cache.py), so a reused run is the one this build would make, and
+    the site's tests share `make site`'s runs; `make clean` removes them for a fresh run."""
     root = tmp_path_factory.mktemp("site")
-    report = site.build(root / "site", student_repo=STUDENTS, src=root / "src", log=lambda *a: None, probe=True)
+    report = site.build(root / "site", student_repo=STUDENTS, src=root / "src", log=lambda *a: None)
     return root / "site", report
 
 

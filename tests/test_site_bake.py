@@ -76,8 +76,8 @@ def test_the_probe_draws_the_second_setting_before_baking_and_puts_the_controls_
 
     box, slider = powers()
     monkeypatch.setattr(bake, "DISPLAYED", [box.model_id, box.model_id])
-    bake.probe_all(str(tmp_path / "probe.json"))
-    drawn = json.loads((tmp_path / "probe.json").read_text())
+    bake.probe_all(str(tmp_path))
+    drawn = json.loads((tmp_path / "probes.json").read_text())
     assert list(drawn) == [box.model_id]
     (label,) = [w for w in box.children if isinstance(w, W.Label)]
     # at 3 of 1..10 (index 2): the last, 10 steps; at the last already: the first
@@ -89,8 +89,9 @@ def test_the_probe_draws_the_second_setting_before_baking_and_puts_the_controls_
     }
     assert slider.value == 3
     slider.value = 10
-    bake.probe_all(str(tmp_path / "probe.json"))
-    assert json.loads((tmp_path / "probe.json").read_text())[box.model_id]["shown"] == [f"{0.9:.3f}"]
+    monkeypatch.setenv(bake.FOLDER, str(tmp_path))  # as the site's build names it to the kernel
+    bake.probe_all()
+    assert json.loads((tmp_path / "probes.json").read_text())[box.model_id]["shown"] == [f"{0.9:.3f}"]
 
 
 def test_baking_leaves_every_widget_as_the_lecture_did(tmp_path, monkeypatch):
@@ -111,7 +112,7 @@ def test_baking_leaves_every_widget_as_the_lecture_did(tmp_path, monkeypatch):
     box = W.VBox([slider, seen])
     monkeypatch.setattr(bake, "DISPLAYED", [box.model_id])
     with pytest.raises(bake.BakeError, match="otherwise than the lecture did: Label"):
-        bake.bake_all(str(tmp_path / "pictures"), str(tmp_path / "baked.json"))
+        bake.bake_all(str(tmp_path))
     assert not (tmp_path / "baked.json").exists()
 
 

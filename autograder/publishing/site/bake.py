@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 
 import ipywidgets as W
@@ -62,6 +63,7 @@ CONTROL_TYPES = (W.FloatSlider, W.IntSlider, W.Dropdown, W.ToggleButtons, W.Radi
 TEXT_TYPES = (W.Text, W.Textarea)
 OUTPUT_TYPES = (W.Image, W.HTML, W.HTMLMath, W.Label)
 
+FOLDER = "RNNLAB_SITE_BAKE"  # the kernel's variable naming the folder its lecture's widgets are baked into
 OWNERS: dict[str, object] = {}  # model id of a displayed widget -> the course object shown
 DISPLAYED: list[str] = []  # model ids of the widgets displayed, in order
 
@@ -404,10 +406,12 @@ def bake(model_id: str, folder: str) -> dict | None:
     return data
 
 
-def bake_all(folder: str, into: str) -> None:
-    """Bake every widget the lecture displayed into `into` (JSON) and `folder` (pictures)."""
+def bake_all(folder: str | None = None) -> None:
+    """Bake every widget the lecture displayed: pictures into folder/pictures/, the states into
+    folder/baked.json (`folder` by default the one the kernel's environment names, FOLDER)."""
+    folder = Path(folder or os.environ[FOLDER])
     before = {model_id: w.get_state() for model_id, w in list(instances().items())}
-    baked = {model_id: bake(model_id, folder) for model_id in dict.fromkeys(DISPLAYED)}
+    baked = {model_id: bake(model_id, folder / "pictures") for model_id in dict.fromkeys(DISPLAYED)}
     # the page draws each widget from the state saved after this: it must be the lecture's own
     moved = [
         f"{type(w).__name__} {getattr(w, 'description', '') or model_id}"
@@ -416,15 +420,15 @@ def bake_all(folder: str, into: str) -> None:
     ]
     if moved:
         raise BakeError(f"baking left {len(moved)} widget(s) otherwise than the lecture did: {', '.join(moved[:5])}")
-    Path(into).write_text(json.dumps(baked))
+    (folder / "baked.json").write_text(json.dumps(baked))
 
 
-def probe_all(into: str) -> None:
+def probe_all(folder: str | None = None) -> None:
     """For the site's tests, before anything is baked: what each figure widget draws as the
     lecture left it (`start`), and at its second setting (every control at its last offered
     value, or its first where the lecture left it at the last), set as a student would (`shown`);
-    pictures as the kernel's own PNG, in base64. Then the controls go back. Written to `into`
-    (JSON), keyed by model id."""
+    pictures as the kernel's own PNG, in base64. Then the controls go back. Written to
+    folder/probes.json (`folder` as in bake_all), keyed by model id."""
     import base64
 
     def shown(outputs):
@@ -450,4 +454,4 @@ def probe_all(into: str) -> None:
         }
         for control, k in zip(controls, start):
             control.set(k)
-    Path(into).write_text(json.dumps(drawn))
+    (Path(folder or os.environ[FOLDER]) / "probes.json").write_text(json.dumps(drawn))

@@ -2,10 +2,10 @@
 
     python -m autograder.publishing.site [--out site] [--student-repo owner/name] [--jobs 2] [--fresh]
 
-1. Each lecture runs once in a kernel (as `rnnlab.tools execute` runs it), and every widget it
-   displays is baked there (autograder.publishing.site.bake): the states the page offers, drawn by the widget.
-   A lecture whose run depends on nothing that changed since a build stored it (.site-cache/, keyed
-   by everything the run depends on: autograder.publishing.site.runcache) is not run again;
+1. Each lecture runs once in a kernel started as Jupyter starts one (as `rnnlab.tools execute`
+   runs it), and every widget it displays is baked there (autograder.publishing.site.bake): the
+   states the page offers, drawn by the widget. jupyter-cache keeps the runs in .site-cache/, so a
+   lecture runs again only when something it depends on changed (autograder.publishing.site.runs);
    `--fresh` runs every lecture.
 2. The pages are those runs, not the committed lectures: a lecture that trains a model draws
    other pictures on another CPU (AVX2 against AVX-512), and a page must print, plot and bake
@@ -30,14 +30,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 
 REPO = Path(__file__).resolve().parents[3]  # the course folder (site/ is written here)
-from autograder.publishing.site import runcache  # noqa: E402
 from autograder.publishing.site.render import widget_html  # noqa: E402
+from autograder.publishing.site.runs import LectureError, lectures, run_lectures  # noqa: E402
 
 HERE = Path(__file__).parent
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -45,102 +44,16 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
 MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y")
 START = "00_start_here"
-CACHE = ".site-cache"  # each lecture's last runs, in the course folder (runcache)
+CACHE = ".site-cache"  # jupyter-cache's folder of the lectures' runs, in the course folder
 
 
 class BuildError(RuntimeError):
     pass
 
 
-def lectures(course: Path = REPO) -> list[Path]:
-    return sorted((course / "notebooks").glob("*.ipynb"))
-
-
 def released_sets(course: Path = REPO) -> list[Path]:
     """The student version of every problem set, release/psNN_topic/psNN_topic.ipynb."""
     return sorted((course / "release").glob("ps*/ps*.ipynb"))
-
-
-# -- 1. run and bake -------------------------------------------------------------------------
-def run_and_bake(path: Path, static: Path, probes: Path | None = None) -> tuple[nbformat.NotebookNode, dict]:
-    """The lecture executed in a kernel of its own, and the baked states of its widgets (with
-    `probes`, a folder: what each figure widget draws at a second setting, before any baking,
-    for the tests: bake.probe_all)."""
-    from autograder.course.kernelfork import notebook_client
-    from rnnlab.tools import clean_outputs, marks_to_tags
-
-    nb = nbformat.read(path, as_version=4)
-    marks_to_tags(nb)
-    folder = static / "baked" / path.stem
-    with tempfile.TemporaryDirectory() as tmp:
-        into = Path(tmp) / "baked.json"
-        nb.cells.insert(0, nbformat.v4.new_code_cell("from autograder.publishing.site import bake\nbake.record()"))
-        if probes:
-            nb.cells.append(nbformat.v4.new_code_cell(f"bake.probe_all({str(probes / (path.stem + '.json'))!r})"))
-        nb.cells.append(nbformat.v4.new_code_cell(f"bake.bake_all({str(folder)!r}, {str(into)!r})"))
-        client = notebook_client(
-            nb,
-            timeout=600,
-            kernel_name="python3",
-            store_widget_state=True,
-            resources={"metadata": {"path": str(path.parent)}},
-        )
-        client.execute()
-        baked = json.loads(into.read_text())
-    errors = [
-        o
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error" and "raises-exception" not in c.metadata.get("tags", [])
-    ]
-    if errors:
-        raise BuildError(f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}")
-    nb.cells = nb.cells[1 : -2 if probes else -1]
-    for cell in nb.cells:  # numbered as the lecture is, without the build's first cell
-        if cell.get("execution_count"):
-            cell.execution_count -= 1
-    return clean_outputs(nb), baked
-
-
-def run_lectures(
-    paths: list[Path],
-    static: Path,
-    probes: Path | None,
-    jobs: int,
-    cache: runcache.Cache,
-    fresh: bool,
-    course: Path,
-    log=print,
-) -> tuple[dict, dict, list[str]]:
-    """Every lecture's run_and_bake: the stored run where its key has one (runcache says what the
-    key covers), unless `fresh`; the others run `jobs` at a time, and are stored. Returns the runs
-    by path, the seconds each lecture that ran took, and the names of those reused."""
-    shared = runcache.inputs(course, HERE)
-    keys = {path: runcache.key(path, shared, probes is not None) for path in paths}
-    runs = {}
-    for path in [] if fresh else paths:
-        stored = cache.load(path.stem, keys[path], static, probes)
-        if stored is not None:
-            runs[path] = stored
-    reused = [path.stem for path in paths if path in runs]
-    # the longest first (the saved notebook's size is a fair guess), so neither worker idles at the end
-    order = sorted((path for path in paths if path not in runs), key=lambda p: -p.stat().st_size)
-    log(
-        f"site: {len(reused)} lecture(s) reused from {cache.folder.name}/ ({', '.join(reused) or 'none'}), "
-        f"{len(order)} to run ({', '.join(p.stem for p in order) or 'none'})"
-    )
-    seconds = {}
-
-    def timed(path):
-        start = time.monotonic()
-        done = run_and_bake(path, static, probes)
-        seconds[path.stem] = round(time.monotonic() - start, 1)
-        cache.save(path.stem, keys[path], done, static, probes)
-        return done
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        runs.update(zip(order, pool.map(timed, order)))
-    return runs, seconds, reused
 
 
 # -- 2. pages --------------------------------------------------------------------------------
@@ -239,13 +152,13 @@ def build(
     jobs: int = 2,
     log=print,
     src: Path | None = None,
-    probe: bool = False,
     fresh: bool = False,
     cache: Path | None = None,
 ) -> dict:
-    """Build the site into `out`; with `probe`, src/probes/ holds each lecture's bake.probe_all.
-    A lecture whose inputs are unchanged since a build stored its run (in `cache`, course/.site-cache
-    unless named) is not run again; `fresh` runs every lecture (and stores the runs)."""
+    """Build the site into `out` from the pages written into `src` (course/.site-build unless
+    named), whose probes/ holds each lecture's bake.probe_all for the tests. A lecture whose run
+    jupyter-cache holds (in `cache`, course/.site-cache unless named) is not run again; `fresh`
+    runs every lecture (and stores the runs)."""
     t0 = time.monotonic()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # the widgets' saved answers are the author's own otherwise: a throwaway review file
@@ -261,19 +174,11 @@ def build(
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (MATHJAX / part).is_dir() else shutil.copy)(MATHJAX / part, target)
     shutil.copy(HERE / "conf.py", src / "conf.py")
-    if probe:
-        (src / "probes").mkdir()
+    (src / "probes").mkdir()
 
     paths = lectures(course)
     runs, seconds, reused = run_lectures(
-        paths,
-        static,
-        src / "probes" if probe else None,
-        jobs,
-        runcache.Cache(cache or course / CACHE, log),
-        fresh,
-        course,
-        log,
+        paths, static, src / "probes", jobs, cache or course / CACHE, fresh, course, log
     )
     baked_at = time.monotonic()
     states = {}
@@ -345,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         build(Path(args.out), student_repo=args.student_repo, jobs=args.jobs, fresh=args.fresh)
-    except BuildError as err:
+    except (BuildError, LectureError) as err:
         print(f"make site: {err}", file=sys.stderr)
         return 1
     if args.student_repo == "OWNER/REPO":
