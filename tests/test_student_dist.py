@@ -412,7 +412,8 @@ INSTRUCTOR_PACKAGES = {
     "pyahocorasick",  # the leak scans (dist, site, feedback)
     "sphinx",
     "myst-nb",
-    "sphinx-book-theme",  # make site
+    "sphinx-book-theme",
+    "jupyter-cache",  # make site
     "dask",
     "distributed",
     "psycopg",
