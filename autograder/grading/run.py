@@ -103,6 +103,8 @@ def context(assignment: str, submissions: Path, course: Path = REPO, options: Op
     course = Path(course).resolve()
     assignment = resolve(assignment, course)
     submissions = Path(submissions).resolve()
+    if not submissions.exists():  # before anything is opened: a typo changes nothing
+        raise FileNotFoundError(f"no submissions at {submissions}")
     demo = demo_course(submissions, assignment)
     if demo:
         log(
