@@ -136,8 +136,6 @@ test-unit: $(STAMP) mathjax-deps
 # untrained model), lecture 03 as Colab runs it (tests/test_colab.py: its first cell installs the
 # course package into a fresh environment with Colab's ipywidgets and another torch, .colab/venv's).
 # (a throwaway review file: a student's saved quiz answers must not change what nbval compares)
-# The kernels of nbval and the claims are forked from a warm process per pytest worker (conftest.py,
-# autograder/course/kernelfork.py): the outputs nbval compares were written by fresh kernels.
 NBVAL := -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --nbval notebooks \
          --nbval-sanitize-with notebooks/sanitize.cfg
 OTHER_CPU = $(shell $(PY) -m rnnlab.tools other-cpu)

@@ -528,9 +528,6 @@ def lab(tmp_path_factory, chromium):
             f"--LabApp.user_settings_dir={root / 'settings'}",
             "--LabApp.expose_app_in_browser=True",
             f"--NotebookNotary.db_file={root / 'nbsignatures.db'}",  # trust is the test's, not this user's
-            # its kernels forked from a warm process, each as a fresh one (tests/test_kernels.py): a
-            # session opens about twenty notebooks
-            "--AsyncMappingKernelManager.kernel_manager_class=autograder.course.labkernels.ForkedServerKernelManager",
         ],
         root / "lab.log",
         env,

@@ -1,6 +1,6 @@
 """A helper process tied to ours by a pipe, its lifeline: it ends when our end of the pipe closes
 (when we close it, or when we end in any way, killed too). The warm processes of grading slots
-(autograder.grading.warm) and of lecture kernels (autograder.course.kernelfork) are such processes."""
+(autograder.grading.warm) are such processes."""
 
 from __future__ import annotations
 
