@@ -14,6 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -30,7 +31,9 @@ os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
 
 from autograder.authoring import fixtures as F  # noqa: E402
 from autograder.course.folder import REPO  # noqa: E402
-from autograder.grading.run import Context, Options, context, grade_class, grade_student  # noqa: E402
+
+if TYPE_CHECKING:
+    from autograder.grading.run import Context
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -164,6 +167,7 @@ def staged(assignment: str, submissions: Path, course: Path, release_nb, **optio
     found (staging.find_submissions) and each found one staged (staging.stage, through
     grade_student, which turns a fault into that student's grader error); and the students staged."""
     from autograder.grading import staging
+    from autograder.grading.run import Options, context, grade_student
 
     ctx = context(
         assignment, submissions, course=course, options=Options(**{"jobs": 1, **options}), log=lambda *a: None
@@ -204,6 +208,8 @@ def grade_batch(tmp_path_factory):
         return cache[key]
 
     def graded_now(assignment: str, fixtures: list, label: str, options: dict) -> Batch:
+        from autograder.grading.run import Options, grade_class  # here: nbgrader's import is for grading runs
+
         base = tmp_path_factory.mktemp(f"{label}-{assignment}")
         course = F.make_course(base / "course", [assignment])
         release, source = notebooks(assignment)
