@@ -48,7 +48,7 @@ class _OwnSockets(HasTraits):
 
 
 class IpcKernelManager(_OwnSockets, KernelManager):
-    """A blocking kernel manager (nbval's) with its own sockets."""
+    """A blocking kernel manager with its own sockets."""
 
     # KernelManager binds its blocking cleanup to its own coroutine: bind it to ours
     cleanup_resources = run_sync(_OwnSockets._async_cleanup_resources)

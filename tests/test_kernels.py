@@ -1,5 +1,6 @@
-"""Every kernel the course starts talks over Unix sockets in its own folder (rnnlab/kernels.py):
-TCP ports picked before the kernel binds them race with other kernels starting at the same time."""
+"""Every notebook the course runs itself talks to its kernel over Unix sockets in a folder of its own
+(rnnlab/kernels.py): TCP ports picked before the kernel binds them race with other kernels starting
+at the same time. Every other kernel starts as Jupyter starts it (docs/architecture.md, rnnlab/)."""
 
 import json
 import os
