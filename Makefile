@@ -172,6 +172,8 @@ test-grading: $(STAMP) system-deps
 
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
+# Tests that share a fixture share a module or a class, which --dist loadscope keeps on one worker
+# (pytest-xdist's xdist_group marks group nothing with pytest 9.2: pytest-dev/pytest-xdist#1386).
 # test-browser is both browser parts, the website's first: test-site (the site built as `make site`
 # builds it, then driven in Chromium) and test-lab (JupyterLab). Run beside the JupyterLab tests, the
 # site's build slowed them by more than it took (319 s in all against 85 + 177 s); `make test` runs
@@ -184,7 +186,7 @@ test-browser: $(STAMP) system-deps mathjax-deps
 test-site: $(STAMP) system-deps mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_site.py --durations=10
 test-lab: $(STAMP) system-deps mathjax-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --ignore=tests/test_site.py --durations=15 tests
+	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadscope --ignore=tests/test_site.py --durations=15 tests
 test-hub-site: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
 	$(MAKE) --no-print-directory test-hub
 	$(MAKE) --no-print-directory test-site

@@ -196,3 +196,16 @@ def test_test_recipes_write_bytecode_caches_where_the_shell_says_not_to():
         ).stdout
         said = [line for line in out.splitlines() if line.startswith("writes ")]
         assert said and set(said) == {"writes True"}, (target, out[-2000:])
+
+
+def test_parallel_parts_keep_each_module_and_class_on_one_worker():
+    """Tests that share a module's or a class's fixture (a lecture run in JupyterLab, a graded batch, a
+    server) stay on one pytest worker under --dist loadscope. pytest-xdist 3.8's xdist_group marks group
+    nothing with pytest 9.2 (they rename node ids, which pytest 9.2 no longer reads:
+    pytest-dev/pytest-xdist#1386): no test relies on one."""
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")  # a recipe's continued lines
+    parallel = [line for line in makefile.splitlines() if "-m pytest" in line and "-n $(JOBS)" in line]
+    assert len(parallel) >= 5, parallel
+    assert all("--dist loadscope" in line for line in parallel), parallel
+    marked = [p.name for p in (REPO / "tests").rglob("*.py") if p != Path(__file__) and "xdist_group(" in p.read_text()]
+    assert not marked, f"xdist_group groups nothing here; share a module or a class instead: {marked}"
