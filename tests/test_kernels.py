@@ -70,3 +70,20 @@ def test_the_guard_sees_each_other_way():
         )
     )
     assert not ANOTHER_WAY.search("notebook_client(nb, kernel_name='python3').execute()")
+
+
+def test_jupyter_client_still_lets_a_picked_port_go():
+    """What rnnlab/kernels.py is for (docs/architecture.md, "What the libraries lack"): on TCP,
+    jupyter_client picks a kernel's port free and lets it go before the kernel binds it, so any
+    other process can take it in between. When this fails, jupyter_client holds what it picks and
+    notebook_client can keep its default transport."""
+    import socket
+
+    from jupyter_client.connect import LocalPortCache
+
+    port = LocalPortCache.instance().find_available_port("127.0.0.1")
+    try:
+        with socket.socket() as other:
+            other.bind(("127.0.0.1", port))  # another process would do this
+    finally:
+        LocalPortCache.instance().return_port(port)
