@@ -124,20 +124,17 @@ test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps
 	  && $(MAKE) --no-print-directory test-lab \
 	  && echo "make test: all parts passed in $$(( $$(date +%s) - start )) s"
 
-# Two workers, each module's tests in one of them (module-scoped fixtures are made once), the
-# longest modules first (tests/conftest.py's LONGEST_FIRST). MathJax:
+# Two workers, each module's tests in one of them (module-scoped fixtures are made once). MathJax:
 # the hand-grading pages load it (tests/test_handgrade.py), so the part runs alone too.
 test-unit: $(STAMP) mathjax-deps
 	$(VENV)/bin/ruff format --check --quiet . && $(VENV)/bin/ruff check --quiet .
-	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --no-loadscope-reorder \
+	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope \
 	  -m "not grading and not browser and not hub and not lectures and not sweep" --durations=15 tests
 
 # Strict nbval on the lectures, the claims they assert (tests/test_claims.py: each fails for an
 # untrained model), lecture 03 as Colab runs it (tests/test_colab.py: its first cell installs the
 # course package into a fresh environment with Colab's ipywidgets and another torch, .colab/venv's).
 # (a throwaway review file: a student's saved quiz answers must not change what nbval compares)
-# The kernels of nbval and the claims are forked from a warm process per pytest worker (conftest.py,
-# autograder/course/kernelfork.py): the outputs nbval compares were written by fresh kernels.
 NBVAL := -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --nbval notebooks \
          --nbval-sanitize-with notebooks/sanitize.cfg
 OTHER_CPU = $(shell $(PY) -m rnnlab.tools other-cpu)
@@ -168,15 +165,15 @@ test-lectures-more: $(STAMP)
 test-cluster: $(STAMP) system-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m grading tests/test_grading_cluster.py
 
-# Two pytest workers, one problem set's batch each at a time, one kernel each (tests/conftest.py),
-# the longest scopes first (tests/conftest.py's LONGEST_FIRST; --no-loadscope-reorder keeps that order).
+# Two pytest workers, one problem set's batch each at a time, one kernel each (tests/conftest.py).
 test-grading: $(STAMP) system-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope --no-loadscope-reorder --durations=30 \
+	$(PY) -m pytest -q -p no:cacheprovider -m grading -n $(JOBS) --dist loadscope --durations=30 \
 	  --ignore=tests/test_grading_cluster.py tests
 
 # Two workers, each with its own JupyterLab and Chromium (the session's `lab` fixture); bench/run.py
 # measures widget latency in a run of its own, one worker, so this run's load does not reach it.
-# The longest tests first, as in the grading part.
+# Tests that share a fixture share a module or a class, which --dist loadscope keeps on one worker
+# (pytest-xdist's xdist_group marks group nothing with pytest 9.2: pytest-dev/pytest-xdist#1386).
 # test-browser is both browser parts, the website's first: test-site (the site built as `make site`
 # builds it, then driven in Chromium) and test-lab (JupyterLab). Run beside the JupyterLab tests, the
 # site's build slowed them by more than it took (319 s in all against 85 + 177 s); `make test` runs
@@ -189,7 +186,7 @@ test-browser: $(STAMP) system-deps mathjax-deps
 test-site: $(STAMP) system-deps mathjax-deps
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_site.py --durations=10
 test-lab: $(STAMP) system-deps mathjax-deps
-	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadgroup --no-loadscope-reorder --ignore=tests/test_site.py --durations=15 tests
+	$(PY) -m pytest -q -p no:cacheprovider -m browser -n $(JOBS) --dist loadscope --ignore=tests/test_site.py --durations=15 tests
 test-hub-site: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
 	$(MAKE) --no-print-directory test-hub
 	$(MAKE) --no-print-directory test-site

@@ -14,17 +14,17 @@ import os
 import shutil
 import tempfile
 
-from jupyter_client.manager import AsyncKernelManager, KernelManager
-from jupyter_core.utils import run_sync
-from traitlets import HasTraits, default
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
 
 IPC = os.name == "posix"
 
 
-class _OwnSockets(HasTraits):
-    """Mixin: transport "ipc", sockets under a new folder removed when the kernel shuts down.
-    (jupyter_client's own ipc default is a path relative to the current folder, shared by every
-    kernel started there, and read relative to each kernel's own working folder.)"""
+class AsyncIpcKernelManager(AsyncKernelManager):
+    """nbclient's kernel manager on the "ipc" transport, its sockets under a new folder removed when
+    the kernel shuts down. (jupyter_client's own ipc default is a path relative to the current
+    folder, shared by every kernel started there, and read relative to each kernel's own working
+    folder.)"""
 
     _socket_folder: str | None = None
 
@@ -45,17 +45,6 @@ class _OwnSockets(HasTraits):
         if not restart and self._socket_folder:
             shutil.rmtree(self._socket_folder, ignore_errors=True)
             self._socket_folder = None
-
-
-class IpcKernelManager(_OwnSockets, KernelManager):
-    """A blocking kernel manager (nbval's) with its own sockets."""
-
-    # KernelManager binds its blocking cleanup to its own coroutine: bind it to ours
-    cleanup_resources = run_sync(_OwnSockets._async_cleanup_resources)
-
-
-class AsyncIpcKernelManager(_OwnSockets, AsyncKernelManager):
-    """An asyncio kernel manager (nbclient's) with its own sockets."""
 
 
 def notebook_client(nb, **options):

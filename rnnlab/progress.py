@@ -35,8 +35,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:
+    import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -224,6 +226,8 @@ def check(
     """Run one problem-set notebook (a copy in memory; the file is not changed; `nb`, if given, is
     its content as already read). `on_result` is called with each visible test's result as soon as
     its cell has run."""
+    import nbformat
+
     from rnnlab.kernels import notebook_client
 
     result = SetResult(path.stem)
@@ -384,6 +388,8 @@ def run(
     others run `jobs` at a time (default: the usable CPUs, at most MAX_JOBS). `on_set(name)` is
     called as a problem set starts, `on_result(name, test)` as each of its tests finishes and
     `on_done(result)` when the set is done; never two calls at once."""
+    import nbformat  # here, not at the top: the start page's button imports this module
+
     sets = [p for p in find_sets(release) if not names or any(p.stem.startswith(n) for n in names)]
     store = Cache(release.parent / CACHE_NAME if cache else None)
     open_now = open_in_lab(release) if sets else set()

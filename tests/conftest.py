@@ -14,6 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -30,67 +31,15 @@ os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
 
 from autograder.authoring import fixtures as F  # noqa: E402
 from autograder.course.folder import REPO  # noqa: E402
-from autograder.grading.run import Context, Options, context, grade_class, grade_student  # noqa: E402
+
+if TYPE_CHECKING:
+    from autograder.grading.run import Context
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # `make test-grading` runs two pytest-xdist workers, each grading one batch at a time with one
 # kernel: two kernels on two cores, and one batch's setup overlaps the other's grading
 JOBS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
-
-
-# The scopes that take longest, longest first, with their seconds in a make test of 2026-11-28.
-# Under --dist loadscope or loadgroup a worker takes the next scope (a module, a class, a group, a
-# notebook) when it is free. xdist orders the scopes by how many tests each has unless given
-# --no-loadscope-reorder; in that order the term (one test, 41 s) began last in the grading part
-# and one core idled for 40 s at its end. The parts that pass --no-loadscope-reorder (the Makefile's
-# unit, grading and JupyterLab parts) start these first, the others in the order collected.
-LONGEST_FIRST = (
-    # the grading part: a batch's grading is its scope's setup
-    "tests/test_attacks.py",  # 92 s batch, then its tests
-    "tests/test_grading.py::Test_ps04_using_lstm",  # 82 s
-    "tests/test_grading.py::Test_ps07_gradient_flow",  # 45 s
-    "tests/test_term.py",  # 41 s
-    "tests/test_grading.py::Test_ps10_seq2seq_attention",  # 40 s
-    "tests/test_grading.py::Test_ps08_evaluating_models",  # 40 s
-    # the unit part: every module of over 8 s (the others take 6 s or less)
-    "tests/test_student_dist.py",  # 26 s
-    "tests/test_diagnose.py",  # 20 s
-    "tests/test_student_update.py",  # 19 s
-    "tests/test_kernels.py",  # 18 s
-    "tests/test_grading_units.py",  # 16 s
-    "tests/test_progress.py",  # 15 s
-    "tests/test_tasks_and_checks.py",  # 11 s
-    "tests/test_widgets.py",  # 10 s
-    "tests/test_lab_modes.py",  # 10 s
-    "tests/test_release.py",  # 9 s
-    # the JupyterLab part
-    "tests/test_browser.py::test_problem_sets_saved_by_jupyterlab_are_graded",  # 48 s
-    "tests/test_browser_ch09.py",  # 28 s
-    "tests/test_browser_chapters.py::test_quiz_and_flashcards_of_every_chapter",  # 24 s
-    "tests/test_browser_progress.py",  # 23 s
-    "tests/test_browser_ch10.py",  # 21 s
-    "tests/test_browser_ch11.py",  # 19 s
-)
-
-
-def longest_first(items: list) -> list:
-    """`items` with those of LONGEST_FIRST's scopes first, in its order; the rest as they were."""
-
-    def rank(item) -> int:
-        for k, scope in enumerate(LONGEST_FIRST):
-            if item.nodeid == scope or item.nodeid.startswith((scope + "::", scope + "[")):
-                return k
-        return len(LONGEST_FIRST)
-
-    return sorted(items, key=rank)  # stable: within a scope, and for the rest, as collected
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """Only in a run that tells xdist to keep the collected order (the Makefile's parts do); any other
-    run (one module, a debugging session, make test-more's sweeps) keeps pytest's own order."""
-    if config.getoption("loadscopereorder", default=True) is False:
-        items[:] = longest_first(items)
 
 
 @dataclass
@@ -218,6 +167,7 @@ def staged(assignment: str, submissions: Path, course: Path, release_nb, **optio
     found (staging.find_submissions) and each found one staged (staging.stage, through
     grade_student, which turns a fault into that student's grader error); and the students staged."""
     from autograder.grading import staging
+    from autograder.grading.run import Options, context, grade_student
 
     ctx = context(
         assignment, submissions, course=course, options=Options(**{"jobs": 1, **options}), log=lambda *a: None
@@ -258,6 +208,8 @@ def grade_batch(tmp_path_factory):
         return cache[key]
 
     def graded_now(assignment: str, fixtures: list, label: str, options: dict) -> Batch:
+        from autograder.grading.run import Options, grade_class  # here: nbgrader's import is for grading runs
+
         base = tmp_path_factory.mktemp(f"{label}-{assignment}")
         course = F.make_course(base / "course", [assignment])
         release, source = notebooks(assignment)
@@ -528,9 +480,6 @@ def lab(tmp_path_factory, chromium):
             f"--LabApp.user_settings_dir={root / 'settings'}",
             "--LabApp.expose_app_in_browser=True",
             f"--NotebookNotary.db_file={root / 'nbsignatures.db'}",  # trust is the test's, not this user's
-            # its kernels forked from a warm process, each as a fresh one (tests/test_kernels.py): a
-            # session opens about twenty notebooks
-            "--AsyncMappingKernelManager.kernel_manager_class=autograder.course.labkernels.ForkedServerKernelManager",
         ],
         root / "lab.log",
         env,

@@ -581,12 +581,11 @@ def lecture03(lab):
         yield page
 
 
-@pytest.mark.xdist_group("lecture03")
 @pytest.mark.usefixtures("lecture03")
 class TestLecture03:
     """Lecture 03, run once in JupyterLab, for every test of its widgets: Run All costs about
-    30 s. The tests run in this order on one pytest worker (`--dist loadgroup`); the later
-    ones expect nothing of the widgets' values, which the earlier ones change."""
+    30 s. The tests run in this order on one pytest worker (`--dist loadscope`: a class is one
+    scope); the later ones expect nothing of the widgets' values, which the earlier ones change."""
 
     @pytest.fixture
     def page(self, lecture03):

@@ -285,7 +285,7 @@ UNTRAINED_CHANGES = {
 
 
 def _execute_untrained(path: Path, monkeypatch):
-    from autograder.course.kernelfork import notebook_client
+    from rnnlab.kernels import notebook_client
 
     monkeypatch.setenv("RNNLAB_UNTRAINED", "1")
     nb = nbformat.read(path, 4)

@@ -79,8 +79,7 @@ def name_ran(page) -> int:
     return max(frame.evaluate("window.__rnnlab_name || 0") for frame in page.frames)
 
 
-# with tests/test_student_text.py's browser test on one pytest worker: both open this batch, graded once
-@pytest.mark.xdist_group("hostile_html")
+# tests/test_student_text.py's browser test opens the same batch, graded once per pytest worker
 def test_formgrader_runs_no_script_from_a_submission(grade_batch, lab):
     from autograder.gradebook import roster
 

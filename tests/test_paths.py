@@ -227,7 +227,6 @@ def released(course: Path, student: str) -> bool:
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("paths")
 def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, server):
     from nbgrader.api import Gradebook
     from test_handgrade import Q
@@ -298,7 +297,6 @@ def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, 
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("paths")
 def test_the_formgrader_shows_the_refusal_where_the_instructor_clicks(course, server, chromium):
     from test_formgrader import log_in
 
@@ -330,7 +328,6 @@ def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("paths")
 def test_autograde_elsewhere_is_refused_and_the_payload_is_real(course, tmp_path, monkeypatch):
     """`nbgrader autograde` on the command line, then nbgrader's Python API with the exporter
     replaced (the hook refuses once the kernel is up, before any cell), `validate` of the

@@ -292,3 +292,10 @@ def test_a_failed_line_names_the_mistake_printed_below_the_error():
     line = progress._judge(cell, set()).line()
     assert "FAILED: AssertionError: rnn_shapes should return a tuple" in line
     assert line.endswith("; looks like: the shapes given as lists, not tuples"), line
+
+
+def test_the_start_page_s_button_does_not_import_nbformat():
+    """The start page's first cells show the button: importing nbformat (with jsonschema's format
+    checkers, about a second of CPU) waits until a check runs."""
+    code = "import sys; from rnnlab.progress import ProgressButton; assert 'nbformat' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -24,7 +24,7 @@ import pytest
 
 from autograder.publishing.site import build as site
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 STUDENTS = "course-org/rnn-students"

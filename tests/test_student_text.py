@@ -352,7 +352,6 @@ def clean(seen: dict) -> bool:
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("hostile_html")
 def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_path):
     """hostile_html graded through the pipeline (the batch tests/test_formgrader.py grades too):
     its feedback, its formgrader page, the hand-grading page of its explain answer and report.md

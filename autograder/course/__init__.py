@@ -2,6 +2,4 @@
 nbgrader there (course), its problem sets found from their folders (problemsets), its chapters and
 the README's course map (chapters), what is secret in them and what students are taught (leakscan,
 taught), the names in what students hand in (names), text a student controls shown safely
-(untrusted, csvcells), and lecture kernels forked
-from a warm process for runs that start many (kernelfork, labkernels). Imports nothing of the
-other subpackages."""
+(untrusted, csvcells). Imports nothing of the other subpackages."""
