@@ -164,7 +164,7 @@ def test_each_chapter_page_opens_in_colab_and_binder_from_the_students_repositor
 def test_the_scan_finds_a_solution_line_put_into_a_page(built, tmp_path):
     folder, _ = built
     assert site.leaks(folder) == []
-    from autograder.publishing.dist import secrets
+    from autograder.publishing.scan import secrets
 
     secret = next(s for s in secrets(REPO) if len(s.norm) > 30)
     copy = tmp_path / "copy"

@@ -24,7 +24,7 @@ from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, ru
 
 from autograder.course import student_files
 from autograder.course.problemsets import problem_sets
-from autograder.publishing import dist
+from autograder.publishing import dist, scan
 from rnnlab import colab
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,7 +58,7 @@ def committed(course: Path, rel: str, ref: str = "HEAD") -> bytes:
 
 @pytest.fixture(scope="module")
 def found():
-    return dist.secrets(REPO)
+    return scan.secrets(REPO)
 
 
 def released_sets():
@@ -67,7 +67,7 @@ def released_sets():
 
 def test_nothing_forbidden_and_all_a_student_needs(built):
     dest, _ = built
-    assert dist.forbidden_paths(dest) == []
+    assert scan.forbidden_paths(dest) == []
     top = {p.name for p in dest.iterdir()}
     assert not top & {
         "source",
@@ -111,7 +111,7 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
         text=True,
         check=True,
     ).stdout.split()
-    assert sorted(f"rnnlab/{rel}" for rel in dist.files(dest / "rnnlab")) == sorted(tracked)
+    assert sorted(f"rnnlab/{rel}" for rel in scan.files(dest / "rnnlab")) == sorted(tracked)
     assert 'include = ["rnnlab*"]' in (dest / "pyproject.toml").read_text()
     assert "instructor" not in (dest / "pyproject.toml").read_text()
     marker = json.loads((dest / dist.MARKER).read_text())
@@ -120,8 +120,8 @@ def test_nothing_forbidden_and_all_a_student_needs(built):
 
 def test_normalising_removes_whitespace_and_invisible_characters():
     text = "x\u00a0=\u200b torch.\u2028zeros(\ufeff3)\U000e0041\t\r\n\x1c ＡＢ"
-    assert dist.normalise(text) == "x=torch.zeros(3)AB"
-    assert dist.normalise(text) == re.sub(r"[\s\u200b\ufeff\U000e0041]+", "", unicodedata.normalize("NFKC", text))
+    assert scan.normalise(text) == "x=torch.zeros(3)AB"
+    assert scan.normalise(text) == re.sub(r"[\s\u200b\ufeff\U000e0041]+", "", unicodedata.normalize("NFKC", text))
 
 
 def test_the_scan_has_secrets_of_every_problem_set(found):
@@ -129,7 +129,7 @@ def test_the_scan_has_secrets_of_every_problem_set(found):
         kinds = {s.kind for s in found if s.assignment == ps.name}
         assert {"solution", "hidden test"} <= kinds, f"{ps.name}: nothing to look for ({kinds})"
     released = "\0".join(
-        dist.normalise(c.source)
+        scan.normalise(c.source)
         for a in released_sets()
         for c in nbformat.read(REPO / "release" / a / f"{a}.ipynb", 4).cells
     )
@@ -138,7 +138,7 @@ def test_the_scan_has_secrets_of_every_problem_set(found):
 
 def test_no_line_of_a_solution_hidden_test_or_graded_key_in_any_file(built, found):
     dest, proc = built
-    leaked = dist.leaks(dest, REPO, found)
+    leaked = scan.leaks(dest, REPO, found)
     assert not leaked, "\n".join(map(str, leaked[:20]))
     assert f"none holds any of the {len(found)} " in proc.stdout
 
@@ -147,8 +147,8 @@ def test_the_scan_finds_what_a_careless_copy_would_ship(tmp_path, found):
     """Today's course as students clone it: source/ beside the rest, answers in a README."""
     (tmp_path / "course").mkdir()
     shutil.copytree(REPO / "source", tmp_path / "course" / "source")
-    assert dist.forbidden_paths(tmp_path / "course") == ["source"]
-    leaked = dist.leaks(tmp_path / "course", REPO, found)
+    assert scan.forbidden_paths(tmp_path / "course") == ["source"]
+    leaked = scan.leaks(tmp_path / "course", REPO, found)
     assert {x.secret.assignment for x in leaked} == {ps.name for ps in problem_sets(REPO)}
     assert {x.secret.kind for x in leaked} >= {"solution", "hidden test"}
     # one hidden-test line, re-indented in a text file, and one solution line inside a JSON string
@@ -158,7 +158,7 @@ def test_the_scan_finds_what_a_careless_copy_would_ship(tmp_path, found):
     (tmp_path / "notes" / "README.md").write_text("Tips:\n\n        " + "  ".join(hidden.line.split()) + "\n")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1\n" + solution.line)])
     nbformat.write(nb, tmp_path / "notes" / "tips.ipynb")
-    assert {(x.path, x.secret) for x in dist.leaks(tmp_path / "notes", REPO, found)} == {
+    assert {(x.path, x.secret) for x in scan.leaks(tmp_path / "notes", REPO, found)} == {
         ("README.md", hidden),
         ("tips.ipynb", solution),
     }
@@ -186,8 +186,8 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
     nbformat.write(solved, released)
     nbformat.write(nbformat.v4.new_notebook(), course / "notebooks" / "scratch.ipynb")
     (tmp_path / "snap").mkdir()
-    clean = dist.secrets(dist.snapshot(course, head(course), tmp_path / "snap"))
-    assert len(dist.secrets(course)) < len(clean)  # what the working tree's scan would miss
+    clean = scan.secrets(dist.snapshot(course, head(course), tmp_path / "snap"))
+    assert len(scan.secrets(course)) < len(clean)  # what the working tree's scan would miss
 
     with pytest.raises(dist.DistError, match=r"differs from HEAD \(2 file\(s\): .*release/.*scratch.ipynb"):
         dist.build(tmp_path / "out", course)
@@ -199,7 +199,7 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
         course, f"release/{name}/{name}.ipynb"
     )
     assert not (tmp_path / "out" / "notebooks" / "scratch.ipynb").exists()
-    assert done.secrets == len(clean) and dist.leaks(tmp_path / "out", found=clean) == []
+    assert done.secrets == len(clean) and scan.leaks(tmp_path / "out", found=clean) == []
 
     # a later commit changes a lecture; FROM=HEAD~1 ships the one before it
     lecture = sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb"))[1]
@@ -222,7 +222,7 @@ def test_made_from_a_commit_never_from_the_working_tree(tmp_path):
 def test_no_graded_quiz_reads_its_keys_from_the_package(tmp_path):
     """rnnlab/data/quiz_NN.json ships (the lecture quizzes are formative): a problem set's graded
     quiz must ask its own questions, keyed only in hidden tests (check_choice)."""
-    assert dist.keys_read_from_package(REPO) == []
+    assert scan.keys_read_from_package(REPO) == []
     # and it finds one that does
     course = tmp_path / "course"
     nb = nbformat.read(REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
@@ -232,7 +232,7 @@ def test_no_graded_quiz_reads_its_keys_from_the_package(tmp_path):
     )
     (course / "source" / "ps03_lstm_gates").mkdir(parents=True)
     nbformat.write(nb, course / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb")
-    assert [line.split(":")[0] for line in dist.keys_read_from_package(course)] == ["ps03_lstm_gates"]
+    assert [line.split(":")[0] for line in scan.keys_read_from_package(course)] == ["ps03_lstm_gates"]
 
 
 def test_destination_is_new_empty_or_an_earlier_distribution(tmp_path, built, capsys):
@@ -558,7 +558,7 @@ def test_the_students_requirements_provide_every_import_of_what_they_get(built):
 # from the course, so that a new folder or make target is covered without editing this list:
 # 1. paths the distribution does not have: every top-level file and folder of the course at HEAD
 #    that is not in it (tests/, source/, instructor/, docs/, .github ...), the grading folders of
-#    dist.FORBIDDEN that git ignores (gradebook.db, feedback/ ...), and the files left out of
+#    scan.FORBIDDEN that git ignores (gradebook.db, feedback/ ...), and the files left out of
 #    shipped folders (sanitize.cfg). A folder counts with its slash (`tests/`, not "the tests" a
 #    problem set means); a Python package folder also as a word, or only dotted
 #    (`autograder.deploying.z2jh`) where the word is a plain one of students' texts (PLAIN_WORDS:
@@ -608,7 +608,7 @@ def talk_patterns(course: Path = REPO) -> list[tuple[re.Pattern, str]]:
         ["git", "-C", str(course), "ls-tree", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     entries = {line.split("\t", 1)[1]: line.split()[1] == "tree" for line in tree}
-    for name in dist.FORBIDDEN:
+    for name in scan.FORBIDDEN:
         entries.setdefault(name, "." not in name or name.startswith("."))
     out = []
     for name, folder in sorted(entries.items()):
@@ -683,7 +683,7 @@ def instructor_talk(root: Path, course: Path = REPO) -> list[str]:
     """Every line of a file below `root` that a pattern of talk_patterns(course) finds."""
     patterns = talk_patterns(course)
     found = []
-    for rel in dist.files(root):
+    for rel in scan.files(root):
         for where, line in readable_lines(root / rel, rel):
             for pattern, why in patterns:
                 m = pattern.search(line)

@@ -58,15 +58,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from rnnlab.colab import BRANCH, PLACEHOLDER
 
 from ..course.chapters import course_map
 from ..course.folder import REPO
-from ..course.leakscan import finder, normalise, secret_lines
-from ..course.problemsets import problem_sets
-from ..course.student_files import readable_text, skipped, taught_text
+from ..course.student_files import skipped
+from .scan import Secret, files, forbidden, forbidden_paths, keys_read_from_package, leaks, local, secrets
 
 MARKER = ".student-dist.json"
 TEMPLATES = Path("autograder") / "publishing" / "student"  # in the course, at the commit distributed
@@ -81,162 +78,11 @@ STUDENT_VERSIONS = {
 }
 # Written for students from autograder/publishing/student/ (name there -> name in the distribution).
 WRITTEN = {"README.md": "README.md", "Makefile": "Makefile", "course.mk": "course.mk", "gitignore": ".gitignore"}
-# Never in a distribution: where answers, grading and the instructor's tools live.
-FORBIDDEN = (
-    "source",
-    "autograder",
-    "tests",
-    "docs",
-    "deploy",
-    "bench",
-    "scripts",
-    ".github",
-    ".ci",
-    "nbgrader_config.py",
-    "gradebook.db",
-    "submitted",
-    "autograded",
-    "staged",
-    "feedback",
-    "exchange",
-    "reports",
-    "grading-runs",
-    "demo-class",
-    "test-artifacts",
-    ".hub",
-)
-
-MIN_CHARS = 12  # a normalised line shorter than this is not counted as a secret
-# A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
-GRADED_KEY = re.compile(r"\bcheck_choice\s*\(")
-# A hidden test that reads a key from the shipped package (rnnlab/data/quiz_NN.json, which the
-# lecture quizzes' widget and rnnlab.quiz.load_quiz read).
-PACKAGE_KEY_CALL = re.compile(r"\b(load_quiz|check_quiz_answer)\s*\(|quiz_\d\d\.json")
 STUDENT_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+")
 
 
 class DistError(Exception):
     """The distribution cannot be written; DEST is as it was."""
-
-
-@dataclass(frozen=True)
-class Secret:
-    assignment: str
-    kind: str  # "solution", "hidden test" or "graded key"
-    line: str  # as written in source/
-    norm: str  # normalised: what is searched for
-
-
-@dataclass(frozen=True)
-class Leak:
-    path: str  # relative to the distribution
-    secret: Secret
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.secret.kind} of {self.secret.assignment}: {self.secret.line.strip()}"
-
-
-# -- what is secret -------------------------------------------------------------------------
-
-
-def _unmarked_solution_lines(nb) -> set[str]:
-    """Lines of solution cells without `### BEGIN SOLUTION` (nbgrader replaces such a cell
-    whole with its stub)."""
-    return {
-        line
-        for cell in nb.cells
-        if cell.metadata.get("nbgrader", {}).get("solution") and "BEGIN SOLUTION" not in cell.source
-        for line in cell.source.splitlines()
-    }
-
-
-def secrets(course: Path = REPO) -> list[Secret]:
-    """The lines of every problem set in `source/` that must not reach a student: its solutions,
-    its hidden tests and its graded quiz keys (`check_choice(quiz_answers, "q1", "c")` in a
-    hidden test). Not counted: lines shorter than MIN_CHARS once normalised, and lines that the
-    teaching material already holds (`taught_text`: a template or test of a released problem
-    set, `torch.manual_seed(0)`, a lecture's `super().__init__()`). Whether a lecture's code
-    solves an exercise is the copy detector's question (source/*/copies), which
-    grades that code as a submission. A graded key is counted even if taught."""
-    candidates = []
-    for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
-        name = path.parent.name
-        nb = nbformat.read(path, 4)
-        groups = (
-            ("solution", secret_lines(nb, "SOLUTION", min_len=0) | _unmarked_solution_lines(nb)),
-            ("hidden test", secret_lines(nb, "HIDDEN TESTS", min_len=0)),
-        )
-        candidates += [(name, kind, line, normalise(line)) for kind, lines in groups for line in sorted(lines)]
-    taught = finder(norm for *_, norm in candidates)(taught_text(course))  # the lines it holds
-    found: dict[str, Secret] = {}
-    for name, kind, line, norm in candidates:
-        key = kind == "hidden test" and GRADED_KEY.search(line)
-        if not key and (len(norm) < MIN_CHARS or norm in taught):
-            continue
-        found.setdefault(norm, Secret(name, "graded key" if key else kind, line, norm))
-    return list(found.values())
-
-
-def keys_read_from_package(course: Path = REPO) -> list[str]:
-    """Problem sets whose hidden tests take a graded answer's key from the package that students
-    get (rnnlab.checks.check_quiz_answer reads rnnlab/data/quiz_NN.json): those keys ship."""
-    out = []
-    for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
-        hidden = secret_lines(nbformat.read(path, 4), "HIDDEN TESTS", min_len=0)
-        calls = sorted(line.strip() for line in hidden if PACKAGE_KEY_CALL.search(line))
-        if calls:
-            out.append(f"{path.parent.name}: {len(calls)} hidden test line(s) such as {calls[0]}")
-    return out
-
-
-# -- scanning a distribution ----------------------------------------------------------------
-
-
-def _local(rel: Path) -> bool:
-    """Part of a clone that is never published: git's own folder, the virtual environment, caches."""
-    return rel.parts[0] in (".git", ".venv") or skipped(rel)
-
-
-def files(root: Path) -> list[str]:
-    """Every file below `root` (relative, as posix paths), without .git, .venv and caches."""
-    return sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not _local(p.relative_to(root))
-    )
-
-
-def leaks(
-    root: Path, course: Path = REPO, found: list[Secret] | None = None, only: list[str] | None = None
-) -> list[Leak]:
-    """Every secret of `course` that some file below `root` (or the files `only`) holds,
-    whitespace ignored."""
-    wanted = found if found is not None else secrets(course)
-    found_in = finder(s.norm for s in wanted)
-    out = []
-    for rel in files(root) if only is None else only:
-        held = found_in(normalise(readable_text(root / rel)))
-        out += [Leak(rel, s) for s in wanted if s.norm in held]
-    return out
-
-
-def _forbidden(rel: Path) -> bool:
-    tops = {Path(f).name for f in FORBIDDEN}
-    return rel.parts[0] in tops or any(part in ("source", "autograder") for part in rel.parts[:-1])
-
-
-def forbidden_paths(root: Path) -> list[str]:
-    """Forbidden files and folders below `root`: at the top (FORBIDDEN), and a `source/` or
-    `autograder/` folder anywhere (nested in `release/`, say)."""
-    out = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if _local(rel):
-            continue
-        if len(rel.parts) == 1 and _forbidden(rel) or path.is_dir() and rel.name in ("source", "autograder"):
-            out.append(rel.as_posix())
-    return out
-
-
-# -- writing it -----------------------------------------------------------------------------
 
 
 def shipped_files(course: Path) -> list[Path]:
@@ -480,7 +326,7 @@ def _replace(dest: Path, staging: Path, ours: set[str]) -> None:
         if path.is_file() or path.is_symlink():
             path.unlink()
     for folder in sorted(
-        (p for p in dest.rglob("*") if p.is_dir() and not _local(p.relative_to(dest))),
+        (p for p in dest.rglob("*") if p.is_dir() and not local(p.relative_to(dest))),
         key=lambda p: len(p.parts),
         reverse=True,
     ):
@@ -547,7 +393,7 @@ def build(
         # files someone added to an earlier distribution (a LICENSE, a workflow) stay, and are
         # published with it: they are scanned too
         kept = [rel for rel in files(dest) if rel not in ours] if state != "new" else []
-        bad += [f"{rel} (already in {dest})" for rel in kept if _forbidden(Path(rel))]
+        bad += [f"{rel} (already in {dest})" for rel in kept if forbidden(Path(rel))]
         leaked += leaks(dest, at, found, only=kept)
         if bad or leaked:
             lines = [f"forbidden: {p}" for p in bad] + [f"leak: {x}" for x in leaked[:20]]

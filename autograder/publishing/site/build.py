@@ -132,7 +132,7 @@ def page_text(path: Path) -> str:
 
 def leaks(site: Path, course: Path = REPO) -> list[str]:
     from autograder.course.leakscan import finder, normalise
-    from autograder.publishing.dist import secrets
+    from autograder.publishing.scan import secrets
 
     wanted = secrets(course)
     found_in = finder(s.norm for s in wanted)
