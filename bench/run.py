@@ -481,6 +481,8 @@ def write_report(results: dict) -> None:
             f"| **whole** | | **{t['make_test_seconds']}** "
             f"({verdict(t['make_test_seconds'] <= BUDGETS['make_test_seconds'])}: 15 min) |",
             "",
+            MAKE_TEST_ARRANGEMENT,
+            "",
         ]
     g = results.get("grading")
     if g:
@@ -552,6 +554,21 @@ def write_report(results: dict) -> None:
     lines += [f"- {line}" for line in CHANGES]
     (OUT / "REPORT.md").write_text("\n".join(lines) + "\n")
 
+
+# Why the Makefile runs make test's parts as it does (measured by hand; re-measure when the parts change).
+MAKE_TEST_ARRANGEMENT = (
+    "Why the parts run so. Every part but the hub's keeps both cores busy (83-92% measured); the hub's "
+    "keeps 0.83 of a core (its hubs and servers start one after another), so it runs beside the grading "
+    "part, the longest and the one with most room (1.67 cores), and the website's tests follow it there "
+    "(test-hub-site). Measured 2026-11-28, one quiet run each: notebooks 94 s alone, grading 461 s alone, "
+    "hub 131 s alone, grading and hub side by side 505 s. The website's build run beside the JupyterLab "
+    "tests slowed them by more than it took (319 s in all against 85 + 177 s); 2026-11-29, two "
+    "alternating pairs: grading beside the hub, then the website, 684 and 677 s; the website after the "
+    "hub beside grading, 588 and 628 s. The parts write Python's bytecode caches even where the shell "
+    "says not to (PYTHONDONTWRITEBYTECODE): each of the run's seven collections of the whole suite took "
+    "14.5 s of CPU without them, 8.6 s with them. The hub's instructor grades on its own uid, never on "
+    "the sandbox uids from 60001 that the grading part beside it gives its workers."
+)
 
 # Where one graded submission's CPU goes, measured by hand (the bench does not sample): re-measure it
 # with py-spy when the grading's path changes, and date it.

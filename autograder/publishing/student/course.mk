@@ -1,3 +1,4 @@
+##@ Students
 # The course's virtual environment, `make lab` and `make progress`, which the Makefile includes.
 # Every target creates the virtual environment first if it is missing.
 SHELL := /bin/bash
@@ -24,7 +25,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 # them. It ends with its own count: tests that do not pass yet are where a student stands, not a
 # failure of make (python -m rnnlab.progress exits 1 for them, to gate a script); a real error
 # (no problem sets, say) still fails.
-progress: $(STAMP)
+progress: $(STAMP) ## which visible tests of your problem sets pass [ONLY=ps03]
 	@$(PY) -m rnnlab.progress release $(if $(ONLY),--only $(ONLY),); status=$$?; [ $$status -le 1 ] || exit $$status
 
 # Students: nbgrader's Validate, without the instructor's formgrader, course list and Create
@@ -33,6 +34,6 @@ progress: $(STAMP)
 LAB := $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 $(ROOTFLAG) \
        --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 # The course's own notebooks are trusted first: JupyterLab shows saved widgets only in a trusted notebook.
-lab: $(STAMP)
+lab: $(STAMP) ## install everything (the first time) and open JupyterLab at the start page
 	@$(PY) -m rnnlab.tools trust notebooks/*.ipynb
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/local:$(CURDIR)/jupyter/student $(LAB)
