@@ -589,10 +589,9 @@ SUBMISSION_PROFILE = (
     "process would save, measured outside the pipeline (2026-11-28, medians of 7): importing numpy, "
     "torch, rnnlab.checks, IPython and ipykernel and then running one LSTM step took 1.84 s of CPU in a "
     "fresh process, the same step 0.05 s in a child forked from a process that had imported them. "
-    "Since 2026-11-28 a batch with more submissions than slots forks its kernels from a warm process "
-    "per slot (autograder.grading.warm): 12 ps03 submissions on one worker took 29.0 and 28.9 s of CPU "
-    "in all against 44.1 and 51.8 s with every kernel fresh (one cpuacct group over the pipeline, its "
-    "workers, kernels and warm processes; alternating runs while another job loaded the machine)."
+    "That fork was tried (2026-11-28: 12 ps03 submissions on one worker, 29.0 and 28.9 s of CPU in all "
+    "against 44.1 and 51.8 s fresh) and removed (issue 77): each student's kernel starts fresh in a "
+    "sandbox of its own, as Jupyter starts one."
 )
 
 # Measured when each change was made (same machine type, medians); see the git log for details.
