@@ -1,45 +1,11 @@
 """nbgrader's file-system exchange, collected one student at a time and without trusting a folder.
 
-Stock `nbgrader collect` takes the student id from the name of each folder in the exchange's
-inbound/ (`<student>+<assignment>+<timestamp>+<random>`), which any student can create (the
-folder is 0733 so that everyone can submit). It warns when the folder's Unix owner is not that
-student ("cheating attempt?") and collects it anyway, and it keeps the newest timestamp, which
-the folder name also sets. So one student can replace another's submission. And one folder can
-stop the class: a sparse file of 2 GB (no disk used) makes its size check raise, folders nested
-a thousand deep make its walk raise, a name whose timestamp does not parse makes reading the
-names raise, and every student after that one is not collected. The course's
-nbgrader_config.py selects this collector instead:
-
-    c.ExchangeFactory.collect = "autograder.deploying.exchange.OwnerCheckedCollect"
-
-It takes nothing from the student on trust that the student could forge:
-
-- **one folder, one verdict**: each inbound folder is looked at on its own, through file
-  descriptors, following nothing, and either collected whole or refused with a reason, logged
-  as an error (on the command line, and in the formgrader's log window); a fault of any kind
-  while one is copied refuses that one alone. A folder is refused when it is not a folder, when
-  anything in it belongs to someone other than the student it names (a forged folder, or a
-  file swapped into a real one), when its files add up to more than nbgrader's
-  `CourseDirectory.max_dir_size` (by their apparent size, as nbgrader counts: a sparse file
-  counts whole), when it holds more than MAX_ENTRIES files and folders or folders nested
-  deeper than MAX_DEPTH, when something in it cannot be read, and when its name cannot be read
-  as nbgrader's. Refused folders are set aside before each student's newest submission is
-  chosen, so a refused folder neither replaces nor hides a good one; a summary names them all
-  at the end. The originals are only ever read;
-- **only the student's own regular files** are copied: a symbolic link anywhere (to the
-  instructor's `source/`, say; a link loop) is neither followed nor copied, nor is a named pipe,
-  socket or device; each is named in the log. nbgrader's `CourseDirectory.ignore` and
-  `include` rules hold, and a file over `max_file_size` is left out and named (stock copies
-  with `shutil.copytree`, which follows links with the instructor's rights);
-- **the time of submission** is the exchange's own record: the latest change time (`ctime`,
-  which only the kernel sets and no user can move back) of the folder and everything in it, not
-  the time the folder's name or `timestamp.txt` claims (the student's `nbgrader submit` wrote
-  both). It chooses each student's newest submission, and `timestamp.txt` in `submitted/` is
-  written with it, so lateness is judged by it.
-
-A student's collected folder is replaced only once the new copy is complete. The owner check
-needs one Unix user per student, as on a hub with local users; on Kubernetes every server runs
-as the same uid and an exchange service (ngshare) is the fix (docs/hub.md).
+The course's nbgrader_config.py selects `OwnerCheckedCollect` (c.ExchangeFactory.collect). Each
+inbound folder is read on its own through file descriptors, following nothing, and either collected
+whole (the student's own regular files only, the copy put in place once complete) or refused with
+its reason logged; it is dated by the latest ctime in it, not by what its name or timestamp.txt
+claims. What it refuses, and why stock collect cannot be trusted: docs/grading.md ("Collect
+refuses one folder, not the class") and docs/hub.md ("Closing it").
 """
 
 from __future__ import annotations
@@ -218,19 +184,13 @@ class Walk:
                 chunk = chunk[os.write(out, chunk) :]
 
 
-def survey_of(path: str, coursedir) -> Survey:
-    return Walk(coursedir).run(path)
-
-
 def _when(seconds: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(seconds, datetime.UTC).replace(tzinfo=None)
 
 
 class OwnerCheckedCollect(ExchangeCollect):
-    """`nbgrader collect` that looks at each submission folder on its own, collects only the
-    student's own regular files, refuses a folder it cannot collect whole (with the reason) and
-    collects everyone else, and dates each submission by the file system (see the module's
-    docstring)."""
+    """`nbgrader collect` that collects each submission folder whole or refuses it with a reason,
+    and dates it by the file system."""
 
     def _path_to_record(self, path):
         name = os.path.basename(path)
@@ -243,7 +203,7 @@ class OwnerCheckedCollect(ExchangeCollect):
             )
         claimed = record["timestamp"]
         try:
-            survey = survey_of(path, self.coursedir)
+            survey = Walk(self.coursedir).run(path)
         except Refused as why:
             return self._refuse(record, str(why))
         except Exception as err:  # a fault of ours: this folder alone, said as such
@@ -298,19 +258,11 @@ class OwnerCheckedCollect(ExchangeCollect):
         self.src_records = sorted(
             (r for r in self.src_records if not r["username"].startswith(REFUSED)), key=lambda r: r["username"]
         )
+        ids = (self.coursedir.assignment_id, self.coursedir.course_id)
         if not self.src_records:
-            self.log.warning(
-                "No submissions of '%s' for course '%s' to collect",
-                self.coursedir.assignment_id,
-                self.coursedir.course_id,
-            )
+            self.log.warning("No submissions of '%s' for course '%s' to collect", *ids)
         else:
-            self.log.info(
-                "Processing %d submissions of '%s' for course '%s'",
-                len(self.src_records),
-                self.coursedir.assignment_id,
-                self.coursedir.course_id,
-            )
+            self.log.info("Processing %d submissions of '%s' for course '%s'", len(self.src_records), *ids)
         for record in list(self.src_records):
             try:
                 self.collect_one(record)
@@ -391,29 +343,22 @@ class OwnerCheckedCollect(ExchangeCollect):
             raise
 
     def _report_left_out(self, folder: str, survey: Survey) -> None:
-        name = printable(folder)
-        if survey.links:
-            self.log.error(
-                "Collected %s without its %d symbolic link(s), which were not followed: %s",
-                name,
-                len(survey.links),
-                ", ".join(printable(p, 80) for p in survey.links[:10]),
-            )
-        if survey.special:
-            self.log.error(
-                "Collected %s without %d named pipe(s), socket(s) or device(s), which were not read: %s",
-                name,
-                len(survey.special),
-                ", ".join(f"{printable(p, 80)} ({what})" for p, what in survey.special[:10]),
-            )
-        if survey.too_large:
-            self.log.error(
-                "Collected %s without %d file(s) over %s (CourseDirectory.max_file_size): %s",
-                name,
-                len(survey.too_large),
-                size_in_words(1000 * self.coursedir.max_file_size),
-                ", ".join(f"{printable(p, 80)} ({size_in_words(n)})" for p, n in survey.too_large[:10]),
-            )
+        limit = size_in_words(1000 * self.coursedir.max_file_size)
+        for left, what in (
+            ([printable(p, 80) for p in survey.links], "its {} symbolic link(s), which were not followed"),
+            (
+                [f"{printable(p, 80)} ({thing})" for p, thing in survey.special],
+                "{} named pipe(s), socket(s) or device(s), which were not read",
+            ),
+            (
+                [f"{printable(p, 80)} ({size_in_words(n)})" for p, n in survey.too_large],
+                f"{{}} file(s) over {limit} (CourseDirectory.max_file_size)",
+            ),
+        ):
+            if left:
+                self.log.error(
+                    "Collected %s without %s: %s", printable(folder), what.format(len(left)), ", ".join(left[:10])
+                )
 
 
 def size_in_words(n: int) -> str:
