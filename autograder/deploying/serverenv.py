@@ -1,9 +1,5 @@
 """The environments the hub's servers run (autograder.deploying.hub), made outside the course's
-repository, which stays private: the students' loads the course's package installed, not
-editable, from the student distribution of HEAD, with that distribution's Jupyter settings; the
-instructor's loads a view of the instructor's own packages in a folder only the instructor's
-group may enter; both load a view of the course environment's third-party packages and run a
-copy of this Python's runtime that every user may run.
+repository, which stays private: `server_environments` (what each holds: docs/hub.md).
 """
 
 from __future__ import annotations
@@ -25,6 +21,11 @@ from ..course.folder import REPO
 
 class HubError(RuntimeError):
     """The hub cannot be set up or started: one sentence says why and what to do."""
+
+
+def _readable(mode: int) -> int:
+    """`mode` made readable by all, and runnable by all if its owner may run it."""
+    return stat.S_IMODE(mode) | 0o444 | (0o111 if mode & stat.S_IXUSR else 0)
 
 
 def _others_may_use(mode: int) -> bool:
@@ -52,10 +53,6 @@ def closed_folder(path: Path) -> Path | None:
     return None
 
 
-def course_site_packages() -> Path:
-    return Path(sysconfig.get_paths()["purelib"])
-
-
 def course_packages() -> list[Path]:
     """The folders of the course's own packages (rnnlab, instructor: the `include` of pyproject.toml's
     [tool.setuptools.packages.find]), where this Python imports them from: the repository itself,
@@ -79,7 +76,7 @@ def _share_file(src: str, dst: str, mode: int, linking: list[bool]) -> str:
         except OSError:
             linking[0] = False
     shutil.copy2(src, dst)
-    os.chmod(dst, stat.S_IMODE(mode) | 0o444 | (0o111 if mode & stat.S_IXUSR else 0))
+    os.chmod(dst, _readable(mode))
     return "copied"
 
 
@@ -115,82 +112,70 @@ def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[b
     return done
 
 
-def _project_name() -> str:
-    import tomllib
-
-    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
-
-
-def _course_install(rel: str) -> bool:
+def _course_install():
     """Whether a top-level entry of the course environment's site-packages is the course's own
     install (the editable install's hooks, which point into the repository, its dist-info, or
     the course's packages themselves): the servers get the course's packages another way."""
-    if "/" in rel:
-        return False
-    names = {p.name for p in course_packages()} if (REPO / "pyproject.toml").exists() else set()
-    return (
-        rel.startswith("__editable__")
-        or rel in names
-        or re.fullmatch(rf"{re.escape(_project_name())}-[^/]*\.(dist|egg)-info", rel) is not None
-    )
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
+    info = re.compile(rf"{re.escape(project)}-[^/]*\.(dist|egg)-info")
+    names = {p.name for p in course_packages()}
+    return lambda rel: "/" not in rel and (rel.startswith("__editable__") or rel in names or bool(info.fullmatch(rel)))
 
 
-def environment_view(dest: Path, site: Path | None = None, prefix: Path | None = None, skip=None) -> Path:
-    """A prefix every user may read with the course environment's third-party packages
-    (lib/pythonX.Y/site-packages without the course's own install: `_course_install`) and its
-    Jupyter config and data (etc/jupyter, share/jupyter). Nothing of the repository is in it:
-    every server's Python loads it, the students' too. Made anew each time (readable_view: hard
-    links, or copies); returns `dest`."""
-    site = site or course_site_packages()
-    prefix = prefix or Path(sys.prefix)
-    skip = skip or _course_install
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+def _open_folders(*folders: Path) -> None:
+    for folder in folders:
+        folder.mkdir(exist_ok=True)
+        folder.chmod(0o755)  # (whatever the umask)
+
+
+@contextlib.contextmanager
+def _made_anew(dest: Path):
+    """A new open folder to fill, which then replaces `dest`."""
     partial = dest.with_name(dest.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    view_site = partial / "lib" / version / "site-packages"
-    view_site.parent.mkdir(parents=True)
-    for p in (partial, partial / "lib", view_site.parent):
-        p.chmod(0o755)
-    linking = [True]
-    readable_view(site, view_site, skip=skip, linking=linking)
-    for part in ("etc", "share"):
-        if (prefix / part / "jupyter").is_dir():
-            (partial / part).mkdir(mode=0o755)
-            (partial / part).chmod(0o755)
-            readable_view(prefix / part / "jupyter", partial / part / "jupyter", linking=linking)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    _open_folders(partial)
+    yield partial
     shutil.rmtree(dest, ignore_errors=True)
     partial.rename(dest)
+
+
+def environment_view(dest: Path, site: Path | None = None, prefix: Path | None = None) -> Path:
+    """`dest` (made anew): a prefix every user may read with the course environment's third-party
+    packages (its site-packages without the course's own install) and its Jupyter config and data
+    (etc/jupyter, share/jupyter). Nothing of the repository is in it: every server loads it."""
+    site = site or Path(sysconfig.get_paths()["purelib"])
+    prefix = prefix or Path(sys.prefix)
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    linking = [True]
+    with _made_anew(dest) as partial:
+        _open_folders(partial / "lib", partial / "lib" / version)
+        readable_view(site, partial / "lib" / version / "site-packages", skip=_course_install(), linking=linking)
+        for part in ("etc", "share"):
+            if (prefix / part / "jupyter").is_dir():
+                _open_folders(partial / part)
+                readable_view(prefix / part / "jupyter", partial / part / "jupyter", linking=linking)
     return dest
 
 
 def packages_view(dest: Path, packages: list[Path] | None = None) -> Path:
     """`dest` (made anew): a view of the course's own packages as the instructor's working copy
-    holds them (rnnlab, instructor; readable_view), for the instructor's server only."""
-    packages = course_packages() if packages is None else packages
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(mode=0o755, parents=True)
-    partial.chmod(0o755)
+    holds them, for the instructor's server only."""
     linking = [True]
-    for package in packages:
-        readable_view(
-            package,
-            partial / package.name,
-            linking=linking,
-            skip=lambda rel: os.path.basename(rel.rstrip("/")) == "__pycache__",
-        )
-    shutil.rmtree(dest, ignore_errors=True)
-    partial.rename(dest)
+    no_cache = lambda rel: os.path.basename(rel) == "__pycache__"
+    with _made_anew(dest) as partial:
+        for package in course_packages() if packages is None else packages:
+            readable_view(package, partial / package.name, linking=linking, skip=no_cache)
     return dest
 
 
 def _open_tree(root: Path) -> None:
     """Every folder under `root` 0755, every file readable by all (and runnable if it was)."""
     for p in [root, *root.rglob("*")]:
-        if p.is_symlink():
-            continue
-        mode = p.stat().st_mode
-        p.chmod(0o755 if p.is_dir() else (stat.S_IMODE(mode) | 0o444 | (0o111 if mode & stat.S_IXUSR else 0)))
+        if not p.is_symlink():
+            p.chmod(0o755 if p.is_dir() else _readable(p.stat().st_mode))
 
 
 @contextlib.contextmanager
@@ -211,58 +196,33 @@ def git_trusts(folder: Path):
         os.environ.update(saved)
 
 
-def student_environment(dest: Path, commit: str | None = None, course: Path = REPO) -> Path:
-    """`dest`: what the students' servers get of the course, made from the student distribution
-    of `commit` (HEAD if None) as `make student-dist` makes it (autograder.publishing.dist: `git archive` of
-    the commit, scanned for every solution, hidden-test and graded-key line of `source/` at that
-    commit): `dest/dist`, that distribution (its `jupyter/student` settings turn the
-    instructor's nbgrader tools off), and `dest/site`, its package installed from it, not
-    editable (pip install --target: files of their own, no path back to any repository), and
-    `dest/commit.txt`. Kept while `commit.txt` names the same commit; every user may read it."""
+def student_environment(dest: Path, commit: str | None = None) -> Path:
+    """`dest`: what the students' servers get of the course, kept while `dest/commit.txt` names
+    `commit` (HEAD if None): `dest/dist`, the student distribution of that commit as `make
+    student-dist` makes and scans it (its `jupyter/student` settings turn the instructor's
+    nbgrader tools off), and `dest/site`, its package installed from it, not editable (files of
+    its own, no path back to any repository). Every user may read it."""
     from ..publishing import dist
 
-    with git_trusts(course):
-        commit = commit or dist.resolve(course, "HEAD")
-    done = dest / "commit.txt"
-    if done.exists() and done.read_text().strip() == commit and (dest / "site").is_dir():
-        return dest
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    partial.chmod(0o755)
-    with git_trusts(course):
-        dist.build(partial / "dist", course, ref=commit, allow_dirty=True)
-    work = Path(tempfile.mkdtemp(prefix="rnnlab-student-build-"))
-    try:
-        # pip builds a local folder in place (build/, *.egg-info): build from a copy
-        shutil.copytree(partial / "dist", work / "dist", ignore=shutil.ignore_patterns(".git"))
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--no-deps",
-                "--no-index",
-                "--no-build-isolation",
-                "--disable-pip-version-check",
-                "--target",
-                str(partial / "site"),
-                str(work / "dist"),
-            ],
-            capture_output=True,
-            text=True,
-            env=dict(os.environ, PIP_NO_INPUT="1"),
-        )
-        if proc.returncode:
-            raise HubError(f"installing the student distribution failed:\n{proc.stderr[-2000:]}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    (partial / "commit.txt").write_text(commit + "\n")
-    _open_tree(partial)
-    shutil.rmtree(dest, ignore_errors=True)
-    partial.rename(dest)
+    with git_trusts(REPO):
+        commit = commit or dist.resolve(REPO, "HEAD")
+        done = dest / "commit.txt"
+        if done.exists() and done.read_text().strip() == commit and (dest / "site").is_dir():
+            return dest
+        with _made_anew(dest) as partial:
+            dist.build(partial / "dist", REPO, ref=commit, allow_dirty=True)
+            with tempfile.TemporaryDirectory(prefix="rnnlab-student-build-") as work:
+                # pip builds a local folder in place (build/, *.egg-info): build from a copy
+                shutil.copytree(partial / "dist", f"{work}/dist", ignore=shutil.ignore_patterns(".git"))
+                pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
+                pip += ["--no-build-isolation", "--disable-pip-version-check", "--target", str(partial / "site")]
+                proc = subprocess.run(
+                    [*pip, f"{work}/dist"], capture_output=True, text=True, env=dict(os.environ, PIP_NO_INPUT="1")
+                )
+            if proc.returncode:
+                raise HubError(f"installing the student distribution failed:\n{proc.stderr[-2000:]}")
+            (partial / "commit.txt").write_text(commit + "\n")
+            _open_tree(partial)
     return dest
 
 
@@ -275,36 +235,26 @@ def _runtime_copy(dest: Path) -> Path:
     if python.exists():
         return python
     base = Path(sys.base_prefix)
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    (partial / "bin").mkdir(parents=True)
-    (partial / "lib").mkdir()
-    for p in (partial, partial / "bin", partial / "lib"):
-        p.chmod(0o755)
     linking = [True]
-    interpreter = os.path.realpath(sys.executable)
-    _share_file(interpreter, str(partial / "bin" / version), os.stat(interpreter).st_mode, linking)
-    for lib in (base / "lib").glob("libpython*.so*"):
-        if lib.is_symlink():
-            os.symlink(os.readlink(lib), partial / "lib" / lib.name)
-        else:
-            _share_file(str(lib), str(partial / "lib" / lib.name), lib.stat().st_mode, linking)
     left_out = {"test", "site-packages", "idlelib", "tkinter"}
-    readable_view(
-        base / "lib" / version,
-        partial / "lib" / version,
-        linking=linking,
-        skip=lambda rel: os.path.basename(rel) in left_out,
-    )
-    (partial / "lib" / version / "site-packages").mkdir(mode=0o755)
-    partial.rename(dest)
+    with _made_anew(dest) as partial:
+        _open_folders(partial / "bin", partial / "lib")
+        interpreter = os.path.realpath(sys.executable)
+        _share_file(interpreter, str(partial / "bin" / version), os.stat(interpreter).st_mode, linking)
+        for lib in (base / "lib").glob("libpython*.so*"):
+            if lib.is_symlink():
+                os.symlink(os.readlink(lib), partial / "lib" / lib.name)
+            else:
+                _share_file(str(lib), str(partial / "lib" / lib.name), lib.stat().st_mode, linking)
+        skip = lambda rel: os.path.basename(rel) in left_out
+        readable_view(base / "lib" / version, partial / "lib" / version, linking=linking, skip=skip)
+        _open_folders(partial / "lib" / version / "site-packages")
     return python
 
 
 def _runtime(cache: Path) -> tuple[Path, dict]:
     """An interpreter every user may run (this Python's own, or the same build copied once into
-    `cache`, a folder every user may enter: never the repository, which the hub closes) and what
-    it needs (LD_LIBRARY_PATH)."""
+    `cache`, a folder every user may enter) and what it needs (LD_LIBRARY_PATH)."""
     own = Path(sys.prefix) / "bin" / "python"
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     # the interpreter (usable_by_all follows the environment's link to it) and its standard library
@@ -347,11 +297,7 @@ def server_python(env: Path, runtime: Path, env_vars: dict, sites: list[Path]) -
         if first.startswith(own_shebang):
             target.write_text(f"#!{python}\n{rest}")
             target.chmod(0o755)
-    for p in [env, *env.rglob("*")]:
-        if not p.is_symlink():
-            p.chmod(
-                p.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() or p.stat().st_mode & stat.S_IXUSR else 0)
-            )
+    _open_tree(env)
     return python
 
 
@@ -366,20 +312,14 @@ class ServerEnv:
 
 
 def server_environments(
-    state: Path, config: Path, instructor_folder: Path, shared: Path | None = None, commit: str | None = None
+    state: Path, config: Path, instructor_folder: Path, shared: Path | None = None
 ) -> tuple[ServerEnv, ServerEnv, str]:
-    """The students' and the instructor's server environments, and the commit the students' is
-    made from. Nothing in either is read from the repository (which stays private):
-
-    - both load the course environment's third-party packages from a view of them
-      (environment_view: `course-env/`, in `shared` or the state folder);
-    - the students' Python loads the course's package installed from the student distribution
-      of `commit` (student_environment: `student-<commit>/`, kept per commit in `shared` or the
-      state folder) and has its students' Jupyter settings before the environment's own;
-    - the instructor's (in `instructor_folder`, which only the instructor's group may enter: the
-      hub opens it to them when it starts their server) loads a view of the instructor's own
-      packages (rnnlab, instructor) and the instructor's nbgrader config.
-    """
+    """The students' and the instructor's server environments, and the commit of the student
+    distribution the students' installs. Both load the third-party packages from `course-env/`
+    (environment_view); the students' the student distribution's package and Jupyter settings
+    (student_environment, `student-<commit>/`), both kept in `shared` or else in `state`; the
+    instructor's, in `instructor_folder` (which the hub opens to the instructor's group alone),
+    a view of the course's own packages and the instructor's nbgrader config."""
     from ..publishing import dist
 
     cache = shared or state
@@ -389,7 +329,7 @@ def server_environments(
         environment_view(view)
     third_party = view / "lib" / version / "site-packages"
     with git_trusts(REPO):
-        commit = commit or dist.resolve(REPO, "HEAD")
+        commit = dist.resolve(REPO, "HEAD")
     student = student_environment(cache / f"student-{commit[:12]}", commit)
     if not shared:  # a hub's own state folder keeps the current commit's only
         for old in cache.glob("student-*"):
@@ -399,19 +339,10 @@ def server_environments(
     students = server_python(state / "student-python", runtime, env_vars, [student / "site", third_party])
     packages = packages_view(instructor_folder / "packages")
     instructor = server_python(instructor_folder / "python", runtime, env_vars, [packages, third_party])
-    system = [str(config), f"{view}/etc/jupyter"]
+    students_config = [str(config), str(student / "dist" / "jupyter" / "student"), f"{view}/etc/jupyter"]
+    instructor_config = [str(instructor_folder / "etc-jupyter"), str(config), f"{view}/etc/jupyter"]
     return (
-        ServerEnv(
-            str(students),
-            env_vars,
-            os.pathsep.join([str(config), str(student / "dist" / "jupyter" / "student"), f"{view}/etc/jupyter"]),
-            f"{view}/share/jupyter",
-        ),
-        ServerEnv(
-            str(instructor),
-            env_vars,
-            os.pathsep.join([str(instructor_folder / "etc-jupyter"), *system]),
-            f"{view}/share/jupyter",
-        ),
+        ServerEnv(str(students), env_vars, os.pathsep.join(students_config), f"{view}/share/jupyter"),
+        ServerEnv(str(instructor), env_vars, os.pathsep.join(instructor_config), f"{view}/share/jupyter"),
         commit,
     )
