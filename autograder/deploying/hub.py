@@ -129,9 +129,8 @@ def _refuse_closed_state(state: Path, check: Path) -> None:
 
 
 def make_private(repo: Path = REPO) -> int | None:
-    """Close the repository to other users (chmod 0700 on its root) unless a folder on the way
-    to it is closed already (a `mktemp -d` clone, root's home); returns its mode before, or None
-    if nothing was changed. Its source/, gradebook, reports and .git are the instructor's."""
+    """chmod 0700 the repository unless a folder on the way to it is closed already (a `mktemp -d`
+    clone, root's home); returns its mode before, or None if nothing was changed."""
     if closed_folder(repo) is not None:
         return None
     before = stat.S_IMODE(repo.stat().st_mode)
@@ -235,8 +234,8 @@ def nbgrader_instructor_config() -> str:
 
 
 def ngshare_service(state: Path, admin: str, python: Path = NGSHARE_PYTHON) -> dict:
-    """What deploy/jupyterhub_config.py needs to run ngshare as a hub service: its Python, a
-    port, and a folder for its database and files that only root (the hub, the service) may open."""
+    """ngshare as a hub service (for deploy/jupyterhub_config.py): its Python, a port, and a
+    folder for its database and files that only root may open."""
     if not python.exists():
         raise HubError(f"ngshare is not installed ({python}): run `make ngshare-deps`")
     folder = state / "ngshare"
@@ -256,7 +255,6 @@ def nbgrader_ngshare_config(url: str) -> str:
     )
 
 
-# -- users ---------------------------------------------------------------------------------------
 def user_exists(name: str) -> bool:
     try:
         pwd.getpwnam(name)
@@ -337,7 +335,6 @@ def setup_instructor(user: str, assignments: list[str]) -> Path:
     return course
 
 
-# -- the hub ---------------------------------------------------------------------------------------
 HUB = [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)]  # as root, with the course environment's Python
 
 
@@ -352,10 +349,9 @@ PORT_TAKEN = ("Address already in use", "EADDRINUSE")
 
 
 def start(settings: Settings, log, attempts: int = 3) -> subprocess.Popen:
-    """JupyterHub in the background (its own process group); returns once its API answers as a
-    hub. A port of the hub, its proxy's API, ngshare or (if it was chosen) the public one may
-    be taken between free_port's choice and the bind: what started is stopped and the hub
-    starts again with new ports, up to `attempts` times. `log`: a file opened for writing."""
+    """JupyterHub in the background (its own process group), once its API answers; `log`: a file
+    opened for writing. If a port it needs was taken since free_port chose it, what started is
+    stopped and it starts again with new ports, up to `attempts` times."""
     taken = ""
     for attempt in range(attempts):
         if attempt:
@@ -383,8 +379,8 @@ def _choose_ports_again(settings: Settings) -> None:
 
 
 def _start_once(settings: Settings, log) -> tuple[subprocess.Popen | None, str]:
-    """The hub started once: (its process, "") once its API answers, else (None, the log's line
-    that says a port was taken, or "") after stopping everything it started."""
+    """(the hub's process, "") once its API answers, else (None, the log's line that says a port
+    was taken, or "") after stopping everything it started."""
     log.flush()
     log_path, offset = Path(log.name), log.tell()
     proc = subprocess.Popen(
@@ -414,8 +410,8 @@ def _answers_as_hub(url: str) -> bool:
 
 
 def _stop_left_behind(settings: Settings) -> None:
-    """What a hub that failed to start leaves running in sessions of their own: its proxy (found
-    by its API port in its command line) and ngshare (by the hub's ngshare folder in its own)."""
+    """Stop what a hub that failed to start leaves running: its proxy and ngshare (found by their
+    command lines)."""
     marks = [f"--api-port {settings.proxy_api_port} "]
     if settings.ngshare:
         marks.append(f"{settings.ngshare['folder']}/")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from ..course.folder import REPO
 
+PYTHON = f"python{sys.version_info.major}.{sys.version_info.minor}"  # lib/PYTHON/site-packages
+
 
 class HubError(RuntimeError):
     """The hub cannot be set up or started: one sentence says why and what to do."""
@@ -54,9 +56,8 @@ def closed_folder(path: Path) -> Path | None:
 
 
 def course_packages() -> list[Path]:
-    """The folders of the course's own packages (rnnlab, instructor: the `include` of pyproject.toml's
-    [tool.setuptools.packages.find]), where this Python imports them from: the repository itself,
-    with the environment's editable install."""
+    """The folders of the course's own packages (rnnlab, autograder: pyproject.toml's
+    [tool.setuptools.packages.find] `include`), where this Python imports them from."""
     import importlib.util
     import tomllib
 
@@ -66,9 +67,8 @@ def course_packages() -> list[Path]:
 
 
 def _share_file(src: str, dst: str, mode: int, linking: list[bool]) -> str:
-    """`dst`: a hard link to `src` (whose mode is `mode`) if other users may read it already (and
-    run it, if its owner may) and linking works here (`linking[0]`, cleared at the first failure:
-    another filesystem, say), else a copy they may read and run. Returns "linked" or "copied"."""
+    """`dst`: a hard link to `src` (of mode `mode`) if others may use it already and linking works
+    (`linking[0]`, cleared at the first failure), else a copy they may use: "linked" or "copied"."""
     if linking[0] and _others_may_use(mode):
         try:
             os.link(src, dst)  # shares the file's mode: never chmod a link
@@ -82,10 +82,9 @@ def _share_file(src: str, dst: str, mode: int, linking: list[bool]) -> str:
 
 def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[bool] | None = None) -> dict:
     """`dest` (new): the tree `src` as every user may read it, though `src` may lie in a folder
-    others cannot enter. Files are hard links where they can be (cheap, no second copy), copies
-    otherwise (_share_file); folders are new and 0755; symbolic links are kept, an absolute one
-    into `src` pointed at the same place in `dest`. `skip(path relative to src)` leaves an entry
-    (and what is under it) out. Returns how many files were linked and copied."""
+    others cannot enter: files linked or copied (_share_file), folders 0755, symbolic links kept
+    (an absolute one into `src` pointed into `dest`), without the entries `skip(path relative to
+    src)` names. Returns how many files were linked and copied."""
     src = os.path.realpath(src)
     linking = [True] if linking is None else linking
     done = {"linked": 0, "copied": 0}
@@ -113,9 +112,8 @@ def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[b
 
 
 def _course_install():
-    """Whether a top-level entry of the course environment's site-packages is the course's own
-    install (the editable install's hooks, which point into the repository, its dist-info, or
-    the course's packages themselves): the servers get the course's packages another way."""
+    """A test for the top-level entries of site-packages that are the course's own install (the
+    editable install's hooks, its dist-info, its packages): the servers get those another way."""
     import tomllib
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
@@ -148,11 +146,10 @@ def environment_view(dest: Path, site: Path | None = None, prefix: Path | None =
     (etc/jupyter, share/jupyter). Nothing of the repository is in it: every server loads it."""
     site = site or Path(sysconfig.get_paths()["purelib"])
     prefix = prefix or Path(sys.prefix)
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     linking = [True]
     with _made_anew(dest) as partial:
-        _open_folders(partial / "lib", partial / "lib" / version)
-        readable_view(site, partial / "lib" / version / "site-packages", skip=_course_install(), linking=linking)
+        _open_folders(partial / "lib", partial / "lib" / PYTHON)
+        readable_view(site, partial / "lib" / PYTHON / "site-packages", skip=_course_install(), linking=linking)
         for part in ("etc", "share"):
             if (prefix / part / "jupyter").is_dir():
                 _open_folders(partial / part)
@@ -180,9 +177,8 @@ def _open_tree(root: Path) -> None:
 
 @contextlib.contextmanager
 def git_trusts(folder: Path):
-    """git, run as root (`sudo make hub`) in a repository another user owns (the instructor's
-    clone), refuses it ("dubious ownership"): meanwhile, trust that one folder (git's
-    command-scope config, through the environment the dist module's git inherits)."""
+    """Meanwhile git trusts `folder` (safe.directory, through the environment), which it refuses
+    as root (`sudo make hub`) when another user owns it: the instructor's clone."""
     saved = {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")}
     n = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
     os.environ.update(
@@ -227,11 +223,9 @@ def student_environment(dest: Path, commit: str | None = None) -> Path:
 
 
 def _runtime_copy(dest: Path) -> Path:
-    """This Python's own runtime (interpreter, shared library, standard library without its tests
-    and site-packages) in a folder every user can read, linked or copied (_share_file); returns
-    its interpreter."""
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    python = dest / "bin" / version
+    """This Python's runtime (interpreter, shared library, standard library without its tests) in a
+    folder every user can read; returns its interpreter."""
+    python = dest / "bin" / PYTHON
     if python.exists():
         return python
     base = Path(sys.base_prefix)
@@ -240,15 +234,15 @@ def _runtime_copy(dest: Path) -> Path:
     with _made_anew(dest) as partial:
         _open_folders(partial / "bin", partial / "lib")
         interpreter = os.path.realpath(sys.executable)
-        _share_file(interpreter, str(partial / "bin" / version), os.stat(interpreter).st_mode, linking)
+        _share_file(interpreter, str(partial / "bin" / PYTHON), os.stat(interpreter).st_mode, linking)
         for lib in (base / "lib").glob("libpython*.so*"):
             if lib.is_symlink():
                 os.symlink(os.readlink(lib), partial / "lib" / lib.name)
             else:
                 _share_file(str(lib), str(partial / "lib" / lib.name), lib.stat().st_mode, linking)
         skip = lambda rel: os.path.basename(rel) in left_out
-        readable_view(base / "lib" / version, partial / "lib" / version, linking=linking, skip=skip)
-        _open_folders(partial / "lib" / version / "site-packages")
+        readable_view(base / "lib" / PYTHON, partial / "lib" / PYTHON, linking=linking, skip=skip)
+        _open_folders(partial / "lib" / PYTHON / "site-packages")
     return python
 
 
@@ -256,9 +250,8 @@ def _runtime(cache: Path) -> tuple[Path, dict]:
     """An interpreter every user may run (this Python's own, or the same build copied once into
     `cache`, a folder every user may enter) and what it needs (LD_LIBRARY_PATH)."""
     own = Path(sys.prefix) / "bin" / "python"
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     # the interpreter (usable_by_all follows the environment's link to it) and its standard library
-    if usable_by_all(own) and usable_by_all(Path(sys.base_prefix) / "lib" / version / "os.py"):
+    if usable_by_all(own) and usable_by_all(Path(sys.base_prefix) / "lib" / PYTHON / "os.py"):
         return Path(os.path.realpath(own)), {}
     # it lives where other users may not go (pyenv under /root, say)
     runtime = _runtime_copy(cache / f"python-{sys.version.split()[0]}")
@@ -266,22 +259,15 @@ def _runtime(cache: Path) -> tuple[Path, dict]:
 
 
 def server_python(env: Path, runtime: Path, env_vars: dict, sites: list[Path]) -> Path:
-    """A small environment at `env` made from `runtime` that loads the packages of `sites`, in
-    that order (site.addsitedir), with the course environment's commands (nbgrader, alembic,
-    jupyter...) started by it; returns its Python."""
+    """A small environment at `env` made from `runtime` that loads the packages of `sites` in that
+    order, with the course environment's commands (nbgrader, jupyter...); returns its Python."""
     python = env / "bin" / "python"
     if not python.exists():
         subprocess.run(
             [str(runtime), "-m", "venv", "--without-pip", str(env)], check=True, env=dict(os.environ, **env_vars)
         )
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, **env_vars),
-    ).stdout.strip()
-    (Path(purelib) / "rnnlab-course-env.pth").write_text(
+    purelib = env / "lib" / PYTHON / "site-packages"
+    (purelib / "rnnlab-course-env.pth").write_text(
         "import site; " + "; ".join(f"site.addsitedir({str(s)!r})" for s in sites) + "\n"
     )
     own_shebang = f"#!{sys.prefix}/bin/python"
@@ -323,11 +309,10 @@ def server_environments(
     from ..publishing import dist
 
     cache = shared or state
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     view = cache / "course-env"
     if not (shared and (view / "lib").is_dir()):  # an earlier hub of the same test session made it
         environment_view(view)
-    third_party = view / "lib" / version / "site-packages"
+    third_party = view / "lib" / PYTHON / "site-packages"
     with git_trusts(REPO):
         commit = dist.resolve(REPO, "HEAD")
     student = student_environment(cache / f"student-{commit[:12]}", commit)
