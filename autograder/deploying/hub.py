@@ -301,13 +301,10 @@ def chosen_assignments(spec: str) -> list[str]:
     names = [n.strip() for n in spec.split(",") if n.strip()]
     if not names:
         raise HubError("--assignments: name at least one problem set (ps03,ps04) or say all")
-    chosen = []
-    for name in names:
-        try:
-            chosen.append(resolve(name))
-        except SystemExit as err:
-            raise HubError(f"--assignments: {err}") from None
-    return chosen
+    try:
+        return [resolve(name) for name in names]
+    except SystemExit as err:
+        raise HubError(f"--assignments: {err}") from None
 
 
 def setup_instructor(user: str, assignments: list[str]) -> Path:
