@@ -10,6 +10,7 @@ refuses one folder, not the class") and docs/hub.md ("Closing it").
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import fnmatch
 import os
@@ -131,19 +132,13 @@ class Walk:
     def _subfolder(self, fd: int, name: str, sub: str, depth: int, dest: int | None) -> None:
         if depth > MAX_DEPTH:
             raise Refused(f"its folders are nested more than {MAX_DEPTH} deep ({printable(sub)})")
-        child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
-        copy = None
-        try:
-            if dest is not None:
-                os.mkdir(name, 0o700, dir_fd=dest)
-                copy = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dest)
-            self._folder(child, sub, depth, copy)
-            if copy is not None:
+        with _opened(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK, fd) as child:
+            if dest is None:
+                return self._folder(child, sub, depth, None)
+            os.mkdir(name, 0o700, dir_fd=dest)
+            with _opened(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dest) as copy:
+                self._folder(child, sub, depth, copy)
                 os.fchmod(copy, self.dir_mode)
-        finally:
-            os.close(child)
-            if copy is not None:
-                os.close(copy)
 
     def _file(self, fd: int, name: str, sub: str, st: os.stat_result, dest: int | None) -> None:
         if self._excluded(name) or (self.include and not any(fnmatch.fnmatch(name, g) for g in self.include)):
@@ -158,20 +153,14 @@ class Walk:
             raise Refused(f"{printable(sub)} cannot be read by the collecting user")
         if dest is None:
             return
-        src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
-        try:
+        with _opened(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, fd) as src:
             now = os.fstat(src)
             if not stat.S_ISREG(now.st_mode) or user_name(now.st_uid) != self.student:
                 raise Refused(f"{printable(sub)} changed while it was collected")
-            out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dest)
-            try:
+            with _opened(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, dest, 0o600) as out:
                 self._copy(src, out, sub)
                 os.fchmod(out, self.file_mode)
                 os.utime(out, ns=(now.st_atime_ns, now.st_mtime_ns))
-            finally:
-                os.close(out)
-        finally:
-            os.close(src)
 
     def _copy(self, src: int, out: int, sub: str) -> None:
         written = 0
@@ -182,6 +171,15 @@ class Walk:
                 raise Refused(f"{printable(sub)} grew past the size limit while it was collected")
             while chunk:
                 chunk = chunk[os.write(out, chunk) :]
+
+
+@contextlib.contextmanager
+def _opened(name: str, flags: int, dir_fd: int | None = None, mode: int = 0o777):
+    fd = os.open(name, flags, mode, dir_fd=dir_fd)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def _when(seconds: float) -> datetime.datetime:
@@ -315,12 +313,9 @@ class OwnerCheckedCollect(ExchangeCollect):
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         fresh = tempfile.mkdtemp(prefix=".collecting-", dir=os.path.dirname(dest))
         try:
-            into = os.open(fresh, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-            try:
-                walk = Walk(self.coursedir, student, self.coursedir.groupshared)
+            walk = Walk(self.coursedir, student, self.coursedir.groupshared)
+            with _opened(fresh, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW) as into:
                 survey = walk.run(src, into)
-            finally:
-                os.close(into)
             if survey.owners != {student}:
                 raise Refused(f"its owner changed while it was collected ({', '.join(sorted(survey.owners))})")
             with open(os.path.join(fresh, "timestamp.txt"), "x") as f:
