@@ -2,11 +2,8 @@
 
     python -m autograder.deploying.daskdeploy deploy/dask-grading.yaml
 
-The dask-kubernetes operator's schema is not available offline and nothing here ran on a
-cluster, so this checks what grading relies on (docs/grading.md, "A large class"): workers of
-one thread started from the course's environment in the course folder, that folder on a shared
-volume at the same path, the gradebook's URL from a Secret, what bubblewrap needs in the
-container, room for a kernel, and a scheduler that hands out one task per thread on port 8786.
+Structure only (the operator's schema is not available offline): what grading relies on, as
+docs/grading.md ("A large class") says.
 """
 
 from __future__ import annotations

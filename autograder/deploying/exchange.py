@@ -1,49 +1,16 @@
 """nbgrader's file-system exchange, collected one student at a time and without trusting a folder.
 
-Stock `nbgrader collect` takes the student id from the name of each folder in the exchange's
-inbound/ (`<student>+<assignment>+<timestamp>+<random>`), which any student can create (the
-folder is 0733 so that everyone can submit). It warns when the folder's Unix owner is not that
-student ("cheating attempt?") and collects it anyway, and it keeps the newest timestamp, which
-the folder name also sets. So one student can replace another's submission. And one folder can
-stop the class: a sparse file of 2 GB (no disk used) makes its size check raise, folders nested
-a thousand deep make its walk raise, a name whose timestamp does not parse makes reading the
-names raise, and every student after that one is not collected. The course's
-nbgrader_config.py selects this collector instead:
-
-    c.ExchangeFactory.collect = "autograder.deploying.exchange.OwnerCheckedCollect"
-
-It takes nothing from the student on trust that the student could forge:
-
-- **one folder, one verdict**: each inbound folder is looked at on its own, through file
-  descriptors, following nothing, and either collected whole or refused with a reason, logged
-  as an error (on the command line, and in the formgrader's log window); a fault of any kind
-  while one is copied refuses that one alone. A folder is refused when it is not a folder, when
-  anything in it belongs to someone other than the student it names (a forged folder, or a
-  file swapped into a real one), when its files add up to more than nbgrader's
-  `CourseDirectory.max_dir_size` (by their apparent size, as nbgrader counts: a sparse file
-  counts whole), when it holds more than MAX_ENTRIES files and folders or folders nested
-  deeper than MAX_DEPTH, when something in it cannot be read, and when its name cannot be read
-  as nbgrader's. Refused folders are set aside before each student's newest submission is
-  chosen, so a refused folder neither replaces nor hides a good one; a summary names them all
-  at the end. The originals are only ever read;
-- **only the student's own regular files** are copied: a symbolic link anywhere (to the
-  instructor's `source/`, say; a link loop) is neither followed nor copied, nor is a named pipe,
-  socket or device; each is named in the log. nbgrader's `CourseDirectory.ignore` and
-  `include` rules hold, and a file over `max_file_size` is left out and named (stock copies
-  with `shutil.copytree`, which follows links with the instructor's rights);
-- **the time of submission** is the exchange's own record: the latest change time (`ctime`,
-  which only the kernel sets and no user can move back) of the folder and everything in it, not
-  the time the folder's name or `timestamp.txt` claims (the student's `nbgrader submit` wrote
-  both). It chooses each student's newest submission, and `timestamp.txt` in `submitted/` is
-  written with it, so lateness is judged by it.
-
-A student's collected folder is replaced only once the new copy is complete. The owner check
-needs one Unix user per student, as on a hub with local users; on Kubernetes every server runs
-as the same uid and an exchange service (ngshare) is the fix (docs/hub.md).
+The course's nbgrader_config.py selects `OwnerCheckedCollect` (c.ExchangeFactory.collect). Each
+inbound folder is read on its own through file descriptors, following nothing, and either collected
+whole (the student's own regular files only, the copy put in place once complete) or refused with
+its reason logged; it is dated by the latest ctime in it, not by what its name or timestamp.txt
+claims. What it refuses, and why stock collect cannot be trusted: docs/grading.md ("Collect
+refuses one folder, not the class") and docs/hub.md ("Closing it").
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import fnmatch
 import os
@@ -165,19 +132,13 @@ class Walk:
     def _subfolder(self, fd: int, name: str, sub: str, depth: int, dest: int | None) -> None:
         if depth > MAX_DEPTH:
             raise Refused(f"its folders are nested more than {MAX_DEPTH} deep ({printable(sub)})")
-        child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
-        copy = None
-        try:
-            if dest is not None:
-                os.mkdir(name, 0o700, dir_fd=dest)
-                copy = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dest)
-            self._folder(child, sub, depth, copy)
-            if copy is not None:
+        with _opened(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK, fd) as child:
+            if dest is None:
+                return self._folder(child, sub, depth, None)
+            os.mkdir(name, 0o700, dir_fd=dest)
+            with _opened(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dest) as copy:
+                self._folder(child, sub, depth, copy)
                 os.fchmod(copy, self.dir_mode)
-        finally:
-            os.close(child)
-            if copy is not None:
-                os.close(copy)
 
     def _file(self, fd: int, name: str, sub: str, st: os.stat_result, dest: int | None) -> None:
         if self._excluded(name) or (self.include and not any(fnmatch.fnmatch(name, g) for g in self.include)):
@@ -192,20 +153,14 @@ class Walk:
             raise Refused(f"{printable(sub)} cannot be read by the collecting user")
         if dest is None:
             return
-        src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
-        try:
+        with _opened(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, fd) as src:
             now = os.fstat(src)
             if not stat.S_ISREG(now.st_mode) or user_name(now.st_uid) != self.student:
                 raise Refused(f"{printable(sub)} changed while it was collected")
-            out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dest)
-            try:
+            with _opened(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, dest, 0o600) as out:
                 self._copy(src, out, sub)
                 os.fchmod(out, self.file_mode)
                 os.utime(out, ns=(now.st_atime_ns, now.st_mtime_ns))
-            finally:
-                os.close(out)
-        finally:
-            os.close(src)
 
     def _copy(self, src: int, out: int, sub: str) -> None:
         written = 0
@@ -218,8 +173,13 @@ class Walk:
                 chunk = chunk[os.write(out, chunk) :]
 
 
-def survey_of(path: str, coursedir) -> Survey:
-    return Walk(coursedir).run(path)
+@contextlib.contextmanager
+def _opened(name: str, flags: int, dir_fd: int | None = None, mode: int = 0o777):
+    fd = os.open(name, flags, mode, dir_fd=dir_fd)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def _when(seconds: float) -> datetime.datetime:
@@ -227,10 +187,8 @@ def _when(seconds: float) -> datetime.datetime:
 
 
 class OwnerCheckedCollect(ExchangeCollect):
-    """`nbgrader collect` that looks at each submission folder on its own, collects only the
-    student's own regular files, refuses a folder it cannot collect whole (with the reason) and
-    collects everyone else, and dates each submission by the file system (see the module's
-    docstring)."""
+    """`nbgrader collect` that collects each submission folder whole or refuses it with a reason,
+    and dates it by the file system."""
 
     def _path_to_record(self, path):
         name = os.path.basename(path)
@@ -243,7 +201,7 @@ class OwnerCheckedCollect(ExchangeCollect):
             )
         claimed = record["timestamp"]
         try:
-            survey = survey_of(path, self.coursedir)
+            survey = Walk(self.coursedir).run(path)
         except Refused as why:
             return self._refuse(record, str(why))
         except Exception as err:  # a fault of ours: this folder alone, said as such
@@ -298,19 +256,11 @@ class OwnerCheckedCollect(ExchangeCollect):
         self.src_records = sorted(
             (r for r in self.src_records if not r["username"].startswith(REFUSED)), key=lambda r: r["username"]
         )
+        ids = (self.coursedir.assignment_id, self.coursedir.course_id)
         if not self.src_records:
-            self.log.warning(
-                "No submissions of '%s' for course '%s' to collect",
-                self.coursedir.assignment_id,
-                self.coursedir.course_id,
-            )
+            self.log.warning("No submissions of '%s' for course '%s' to collect", *ids)
         else:
-            self.log.info(
-                "Processing %d submissions of '%s' for course '%s'",
-                len(self.src_records),
-                self.coursedir.assignment_id,
-                self.coursedir.course_id,
-            )
+            self.log.info("Processing %d submissions of '%s' for course '%s'", len(self.src_records), *ids)
         for record in list(self.src_records):
             try:
                 self.collect_one(record)
@@ -363,12 +313,9 @@ class OwnerCheckedCollect(ExchangeCollect):
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         fresh = tempfile.mkdtemp(prefix=".collecting-", dir=os.path.dirname(dest))
         try:
-            into = os.open(fresh, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-            try:
-                walk = Walk(self.coursedir, student, self.coursedir.groupshared)
+            walk = Walk(self.coursedir, student, self.coursedir.groupshared)
+            with _opened(fresh, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW) as into:
                 survey = walk.run(src, into)
-            finally:
-                os.close(into)
             if survey.owners != {student}:
                 raise Refused(f"its owner changed while it was collected ({', '.join(sorted(survey.owners))})")
             with open(os.path.join(fresh, "timestamp.txt"), "x") as f:
@@ -391,29 +338,22 @@ class OwnerCheckedCollect(ExchangeCollect):
             raise
 
     def _report_left_out(self, folder: str, survey: Survey) -> None:
-        name = printable(folder)
-        if survey.links:
-            self.log.error(
-                "Collected %s without its %d symbolic link(s), which were not followed: %s",
-                name,
-                len(survey.links),
-                ", ".join(printable(p, 80) for p in survey.links[:10]),
-            )
-        if survey.special:
-            self.log.error(
-                "Collected %s without %d named pipe(s), socket(s) or device(s), which were not read: %s",
-                name,
-                len(survey.special),
-                ", ".join(f"{printable(p, 80)} ({what})" for p, what in survey.special[:10]),
-            )
-        if survey.too_large:
-            self.log.error(
-                "Collected %s without %d file(s) over %s (CourseDirectory.max_file_size): %s",
-                name,
-                len(survey.too_large),
-                size_in_words(1000 * self.coursedir.max_file_size),
-                ", ".join(f"{printable(p, 80)} ({size_in_words(n)})" for p, n in survey.too_large[:10]),
-            )
+        limit = size_in_words(1000 * self.coursedir.max_file_size)
+        for left, what in (
+            ([printable(p, 80) for p in survey.links], "its {} symbolic link(s), which were not followed"),
+            (
+                [f"{printable(p, 80)} ({thing})" for p, thing in survey.special],
+                "{} named pipe(s), socket(s) or device(s), which were not read",
+            ),
+            (
+                [f"{printable(p, 80)} ({size_in_words(n)})" for p, n in survey.too_large],
+                f"{{}} file(s) over {limit} (CourseDirectory.max_file_size)",
+            ),
+        ):
+            if left:
+                self.log.error(
+                    "Collected %s without %s: %s", printable(folder), what.format(len(left)), ", ".join(left[:10])
+                )
 
 
 def size_in_words(n: int) -> str:

@@ -4,31 +4,15 @@
 
 As root it creates the local users it needs (an instructor and three students, unless they
 exist), gives the instructor a course folder with ps03 in their home, and runs JupyterHub with
-deploy/jupyterhub_config.py in the foreground: proxy, hub and servers on 127.0.0.1 only.
-
-The course's repository is the instructor's (source/, the gradebook, reports, .git): the hub
-makes it private (`make_private`: chmod 700 unless a folder above it is closed already) and
-gives the servers what they need outside it, in the state folder (which every user must be
-able to enter: the exchange is in it; never inside the repository), made by
-autograder.deploying.serverenv (`server_environments`):
-
-- students' servers run a small environment that loads the course's package installed, not
-  editable, from the student distribution of HEAD (`student_environment`: autograder.publishing.dist's
-  build of the commit, then pip install --target), with that distribution's students' Jupyter
-  settings (no formgrader, course list or Create Assignment);
-- the instructor's server runs one that loads a view of the instructor's own packages
-  (rnnlab, instructor) and the course's collector, in a folder only the instructor's group may
-  enter (opened when the hub starts their server: deploy/jupyterhub_config.py);
-- both load a view of the course environment's third-party packages (`environment_view`:
-  hard links, or copies; without the course's own install) and are made from this Python's
-  runtime, copied once where every user may run it if it lives in a private folder (pyenv
-  under /root, for one: `_runtime_copy`; not the system's Python, whose older patch release
-  breaks some packages).
+deploy/jupyterhub_config.py in the foreground: proxy, hub and servers on 127.0.0.1 only. The
+course's repository is made private (`make_private`); the servers run environments made outside
+it, in the state folder (autograder.deploying.serverenv; what each holds: docs/hub.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pwd
@@ -48,17 +32,12 @@ from ..course.folder import REPO, assignments, resolve
 from .serverenv import HubError, closed_folder, server_environments
 
 PROXY = REPO / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
-# ngshare, an exchange that knows each user by their hub token (`make ngshare-deps`: its own
-# environment, deploy/ngshare/requirements.txt, since ngshare 0.6.0 needs SQLAlchemy 1.4)
-NGSHARE_PYTHON = REPO / ".hub" / "ngshare-venv" / "bin" / "python"
+NGSHARE_PYTHON = REPO / ".hub" / "ngshare-venv" / "bin" / "python"  # `make ngshare-deps` (SQLAlchemy 1.4)
 HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 COURSE_DIR = "rnn-deep-dive"  # the instructor's course folder, in their home
-# a folder (every user may enter it) for what several hubs may share: the view of the course
-# environment's third-party packages (environment_view), the students' environment of a commit
-# (student_environment) and a copy of the Python runtime. The hub tests make one per session
-# (tests/conftest.py); without it each hub keeps them in its state folder (the view made anew
-# at each start, the students' environment kept per commit)
 DEFAULT_STATE = "/srv/rnnlab-hub"
+# a folder every user may enter, for the environments several hubs may share (tests/conftest.py
+# makes one per test session); without it each hub keeps them in its state folder
 SHARED_VIEW_ENV = "RNNLAB_HUB_SHARED"
 
 
@@ -66,7 +45,7 @@ _GIVEN: set[int] = set()  # the ports free_port gave out in this process
 
 
 def _system_range() -> tuple[int, int]:
-    """The ports the system hands out to sockets bound to port 0 and to outgoing connections."""
+    """The ports the system gives sockets bound to port 0 and outgoing connections."""
     try:
         low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
         return low, high
@@ -85,12 +64,10 @@ def port_is_free(port: int) -> bool:
 
 
 def free_port() -> int:
-    """A free port for the hub, its proxy's API, ngshare or a test's hub, chosen at random
-    outside the system's own range (ip_local_port_range): the kernels, servers and clients
-    that run beside a hub (make test runs the notebooks beside the hub tests) take their ports
-    from that range, so none of them takes a port chosen here between the choice and its bind.
-    Something else still may: `start` then tries again with new ports. Never the same port
-    twice in one process (a hub's ports must differ)."""
+    """A free port for the hub, its proxy's API, ngshare or a test's hub, never the same twice in
+    one process, chosen at random outside the system's own range (ip_local_port_range), from
+    which the kernels and servers beside a hub take theirs (if something takes it anyway before
+    the hub binds it, `start` tries again with new ports)."""
     low, high = _system_range()
     if low - 10000 >= 2000:
         span = range(10000, low)
@@ -110,8 +87,8 @@ def free_port() -> int:
 @dataclass
 class Settings:
     """What deploy/jupyterhub_config.py reads (as JSON, from RNNLAB_HUB_SETTINGS). `python`,
-    `python_env`, `config_path` and `data_path` start every server but the instructor's, which
-    `instructor_server` starts (a ServerEnv's fields)."""
+    `python_env`, `config_path` and `data_path` start the students' servers, `instructor_server`
+    (a ServerEnv) the instructor's."""
 
     state: str
     python: str
@@ -152,9 +129,8 @@ def _refuse_closed_state(state: Path, check: Path) -> None:
 
 
 def make_private(repo: Path = REPO) -> int | None:
-    """Close the repository to other users (chmod 0700 on its root) unless a folder on the way
-    to it is closed already (a `mktemp -d` clone, root's home); returns its mode before, or None
-    if nothing was changed. Its source/, gradebook, reports and .git are the instructor's."""
+    """chmod 0700 the repository unless a folder on the way to it is closed already (a `mktemp -d`
+    clone, root's home); returns its mode before, or None if nothing was changed."""
     if closed_folder(repo) is not None:
         return None
     before = stat.S_IMODE(repo.stat().st_mode)
@@ -164,45 +140,36 @@ def make_private(repo: Path = REPO) -> int | None:
 
 def prepare_state(state: Path, ngshare: bool = False, shared: Path | None = None, **kwargs) -> Settings:
     """The hub's folder: settings, nbgrader's system config, an exchange every user can use (a
-    shared folder, nbgrader's own, or with `ngshare` the ngshare service run by the hub), and
-    the servers' environments (server_environments; `shared`: a folder for the views that
-    several hubs share, as RNNLAB_HUB_SHARED names). Then the repository is made private
-    (make_private)."""
+    shared folder, or with `ngshare` the ngshare service run by the hub), and the servers'
+    environments (server_environments; `shared`: as RNNLAB_HUB_SHARED). Then the repository is
+    made private (make_private)."""
     if not Path(kwargs.get("proxy", PROXY)).exists():
         raise HubError(
             f"JupyterHub's proxy is not installed ({PROXY}): run `make hub-deps` "
             "(npm install of configurable-http-proxy)"
         )
     _refuse_closed_state(state, state.parent)  # before anything is made
-    state_inside = Path(os.path.realpath(state)).is_relative_to(os.path.realpath(REPO))
-    if state_inside:
+    if Path(os.path.realpath(state)).is_relative_to(os.path.realpath(REPO)):
         raise HubError(
             f"the hub's state folder {state} is inside the course's repository {REPO}, which the "
             "hub keeps private (the students' servers could not reach the exchange there). Give it "
             'a state folder outside, e.g. `sudo make hub HUB_ARGS="--state /srv/rnnlab-hub"`.'
         )
-    state.mkdir(parents=True, exist_ok=True)
-    state.chmod(0o755)
+    _folder(state, 0o755)
     _refuse_closed_state(state, state)  # (folders made above it under a strict umask)
-    exchange = state / "exchange"
-    exchange.mkdir(exist_ok=True)
-    exchange.chmod(0o777)  # as nbgrader's docs say: every user may create in it
-    config = state / "etc-jupyter"
-    config.mkdir(exist_ok=True)
-    config.chmod(0o755)
-    instructor_folder = state / "instructor"
-    instructor_folder.mkdir(mode=0o700, exist_ok=True)
-    instructor_folder.chmod(0o700)  # root's until the hub opens it to the instructor
-    (instructor_folder / "etc-jupyter").mkdir(mode=0o755, exist_ok=True)
+    exchange = _folder(state / "exchange", 0o777)  # as nbgrader's docs say: every user may create in it
+    config = _folder(state / "etc-jupyter", 0o755)
+    instructor_folder = _folder(state / "instructor", 0o700)  # root's until the hub opens it to the instructor
+    instructor_config = _folder(instructor_folder / "etc-jupyter", 0o755) / "nbgrader_config.py"
     if kwargs.get("port") == 0:
         kwargs.update(port=free_port(), port_chosen=True)
     if ngshare:
         kwargs["ngshare"] = ngshare_service(state, kwargs.get("instructor", "instructor"))
         _write_ngshare_config(config, kwargs.get("port", 8000))
-        (instructor_folder / "etc-jupyter" / "nbgrader_config.py").unlink(missing_ok=True)
+        instructor_config.unlink(missing_ok=True)
     else:
         (config / "nbgrader_config.py").write_text(nbgrader_system_config(exchange))
-        (instructor_folder / "etc-jupyter" / "nbgrader_config.py").write_text(nbgrader_instructor_config())
+        instructor_config.write_text(nbgrader_instructor_config())
     (config / "jupyter_server_config.py").write_text(
         "c = get_config()\n"
         "# a terminal keeps the server's PATH (the course's commands first); a login shell would\n"
@@ -229,6 +196,12 @@ def prepare_state(state: Path, ngshare: bool = False, shared: Path | None = None
     return settings
 
 
+def _folder(path: Path, mode: int) -> Path:
+    path.mkdir(mode=mode, parents=True, exist_ok=True)
+    path.chmod(mode)  # (whatever the umask)
+    return path
+
+
 def _save(settings: Settings) -> None:
     path = Path(settings.state) / "settings.json"
     path.touch(mode=0o600)
@@ -239,16 +212,20 @@ def _write_ngshare_config(config: Path, port: int) -> None:
     (config / "nbgrader_config.py").write_text(nbgrader_ngshare_config(f"http://127.0.0.1:{port}/services/ngshare"))
 
 
-def nbgrader_system_config(exchange: Path) -> str:
-    """nbgrader's config for every server on the hub (students and the instructor)."""
+def _course_config() -> str:
     from .z2jh import course_id
 
-    return f"c = get_config()\nc.CourseDirectory.course_id = {course_id()!r}\nc.Exchange.root = {str(exchange)!r}\n"
+    return f"c = get_config()\nc.CourseDirectory.course_id = {course_id()!r}\n"
+
+
+def nbgrader_system_config(exchange: Path) -> str:
+    """nbgrader's config for every server on the hub (students and the instructor)."""
+    return f"{_course_config()}c.Exchange.root = {str(exchange)!r}\n"
 
 
 def nbgrader_instructor_config() -> str:
-    """nbgrader's config for the instructor's server only: the course's collector lives in the
-    instructor's package (instructor), which the students' servers do not have."""
+    """nbgrader's config for the instructor's server only: the course's collector is in the
+    instructor's package, which the students' servers do not have."""
     return (
         "c = get_config()\n"
         "# collect refuses submissions whose folder is not owned by the student it names\n"
@@ -257,8 +234,8 @@ def nbgrader_instructor_config() -> str:
 
 
 def ngshare_service(state: Path, admin: str, python: Path = NGSHARE_PYTHON) -> dict:
-    """What deploy/jupyterhub_config.py needs to run ngshare as a hub service: its Python, a
-    port, and a folder for its database and files that only root (the hub, the service) may open."""
+    """ngshare as a hub service (for deploy/jupyterhub_config.py): its Python, a port, and a
+    folder for its database and files that only root may open."""
     if not python.exists():
         raise HubError(f"ngshare is not installed ({python}): run `make ngshare-deps`")
     folder = state / "ngshare"
@@ -269,11 +246,8 @@ def ngshare_service(state: Path, admin: str, python: Path = NGSHARE_PYTHON) -> d
 
 def nbgrader_ngshare_config(url: str) -> str:
     """nbgrader's config for every server when the exchange is the ngshare service at `url`."""
-    from .z2jh import course_id
-
     return (
-        "c = get_config()\n"
-        f"c.CourseDirectory.course_id = {course_id()!r}\n"
+        f"{_course_config()}"
         "# the exchange is the ngshare service: it knows each user by their hub token, not by\n"
         "# the owner of a file (on Kubernetes every server runs as the same uid)\n"
         "from ngshare_exchange import configureExchange\n"
@@ -281,7 +255,6 @@ def nbgrader_ngshare_config(url: str) -> str:
     )
 
 
-# -- users ---------------------------------------------------------------------------------------
 def user_exists(name: str) -> bool:
     try:
         pwd.getpwnam(name)
@@ -310,14 +283,7 @@ def remove_user(name: str) -> None:
     if not user_exists(name):
         return
     uid = pwd.getpwnam(name).pw_uid
-    import psutil
-
-    for proc in psutil.process_iter(["uids"]):
-        if proc.info["uids"] and proc.info["uids"].real == uid:
-            try:
-                proc.kill()
-            except psutil.Error:
-                pass
+    _kill_where(lambda info: info["uids"] and info["uids"].real == uid)
     subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
 
 
@@ -335,13 +301,10 @@ def chosen_assignments(spec: str) -> list[str]:
     names = [n.strip() for n in spec.split(",") if n.strip()]
     if not names:
         raise HubError("--assignments: name at least one problem set (ps03,ps04) or say all")
-    chosen = []
-    for name in names:
-        try:
-            chosen.append(resolve(name))
-        except SystemExit as err:
-            raise HubError(f"--assignments: {err}") from None
-    return chosen
+    try:
+        return [resolve(name) for name in names]
+    except SystemExit as err:
+        raise HubError(f"--assignments: {err}") from None
 
 
 def setup_instructor(user: str, assignments: list[str]) -> Path:
@@ -369,10 +332,11 @@ def setup_instructor(user: str, assignments: list[str]) -> Path:
     return course
 
 
-# -- the hub ---------------------------------------------------------------------------------------
-def hub_env(settings_file: Path) -> dict:
-    """The hub's environment (it runs with the course environment's own Python, as root)."""
-    env = dict(os.environ, RNNLAB_HUB_SETTINGS=str(settings_file), OMP_NUM_THREADS="1")
+HUB = [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)]  # as root, with the course environment's Python
+
+
+def hub_env(settings: Settings) -> dict:
+    env = dict(os.environ, RNNLAB_HUB_SETTINGS=str(Path(settings.state) / "settings.json"), OMP_NUM_THREADS="1")
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}"
     return env
 
@@ -382,10 +346,9 @@ PORT_TAKEN = ("Address already in use", "EADDRINUSE")
 
 
 def start(settings: Settings, log, attempts: int = 3) -> subprocess.Popen:
-    """JupyterHub in the background (its own process group); returns once its API answers as a
-    hub. A port of the hub, its proxy's API, ngshare or (if it was chosen) the public one may
-    be taken between free_port's choice and the bind: what started is stopped and the hub
-    starts again with new ports, up to `attempts` times. `log`: a file opened for writing."""
+    """JupyterHub in the background (its own process group), once its API answers; `log`: a file
+    opened for writing. If a port it needs was taken since free_port chose it, what started is
+    stopped and it starts again with new ports, up to `attempts` times."""
     taken = ""
     for attempt in range(attempts):
         if attempt:
@@ -413,18 +376,12 @@ def _choose_ports_again(settings: Settings) -> None:
 
 
 def _start_once(settings: Settings, log) -> tuple[subprocess.Popen | None, str]:
-    """The hub started once: (its process, "") once its API answers, else (None, the log's line
-    that says a port was taken, or "") after stopping everything it started."""
-    state = Path(settings.state)
+    """(the hub's process, "") once its API answers, else (None, the log's line that says a port
+    was taken, or "") after stopping everything it started."""
     log.flush()
     log_path, offset = Path(log.name), log.tell()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)],
-        cwd=state,
-        env=hub_env(state / "settings.json"),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        HUB, cwd=settings.state, env=hub_env(settings), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 120
     while not _answers_as_hub(settings.url):
@@ -450,20 +407,22 @@ def _answers_as_hub(url: str) -> bool:
 
 
 def _stop_left_behind(settings: Settings) -> None:
-    """What a hub that failed to start leaves running in sessions of their own: its proxy (found
-    by its API port in its command line) and ngshare (by the hub's ngshare folder in its own)."""
-    import psutil
-
+    """Stop what a hub that failed to start leaves running: its proxy and ngshare (found by their
+    command lines)."""
     marks = [f"--api-port {settings.proxy_api_port} "]
     if settings.ngshare:
         marks.append(f"{settings.ngshare['folder']}/")
-    for p in psutil.process_iter(["cmdline"]):
-        command = " ".join(p.info["cmdline"] or []) + " "
-        if any(mark in command for mark in marks):
-            try:
-                p.kill()
-            except psutil.Error:
-                pass
+    _kill_where(lambda info: any(mark in " ".join(info["cmdline"] or []) + " " for mark in marks))
+
+
+def _kill_where(test) -> None:
+    """Kill every process for which `test(its uids and command line)` holds."""
+    import psutil
+
+    for proc in psutil.process_iter(["uids", "cmdline"]):
+        if test(proc.info):
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
 
 
 def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
@@ -551,10 +510,7 @@ def main(argv=None) -> int:
         f"exchange: {settings.exchange}; remove the users afterwards with userdel --remove NAME",
         flush=True,
     )  # (exec below drops what Python has not written yet: a pipe, a log)
-    state = Path(settings.state)
-    os.execve(
-        sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)], hub_env(state / "settings.json")
-    )
+    os.execve(sys.executable, HUB, hub_env(settings))
 
 
 if __name__ == "__main__":

@@ -3,13 +3,9 @@
     with temporary_gradebook() as url:      # postgresql+psycopg://gradebook@/gradebook?host=/tmp/...
         ...
 
-The tests and `make bench` grade on a Dask cluster with it, and an instructor can try the
-cluster path on one machine the same way. It runs Debian's PostgreSQL server binaries
-(`scripts/system-deps.sh` installs them), listens on a Unix socket in its folder only (no TCP
-port, so nothing outside this machine reaches it), and trusts whoever can open that socket.
-PostgreSQL refuses to run as root: as root the server runs as `nobody`. The folder, data and
-server are gone when the block ends. A course's real gradebook belongs on a server kept by the
-university or the cluster (docs/grading.md), not here.
+For the cluster tests, `make bench` and `make try-cluster` (a real gradebook belongs on a kept
+server: docs/grading.md). Debian's server binaries (RNNLAB_PG_BIN elsewhere) listen on a Unix
+socket in the folder only and trust whoever can open it; as root the server runs as `nobody`.
 """
 
 from __future__ import annotations
@@ -40,22 +36,14 @@ class NoPostgres(RuntimeError):
     pass
 
 
-def missing() -> str | None:
-    """Why no server can be started here, or None."""
-    if not (PG_BIN / "postgres").is_file():
-        return (
-            f"PostgreSQL's server is not in {PG_BIN} (Debian: apt-get install postgresql, "
-            "which make system-deps does; elsewhere set RNNLAB_PG_BIN)"
-        )
-    return None
-
-
 @contextlib.contextmanager
 def temporary_gradebook(start_seconds: float = 30):
     """The URL of an empty database `gradebook` on a server of its own, removed afterwards."""
-    why = missing()
-    if why:
-        raise NoPostgres(why)
+    if not (PG_BIN / "postgres").is_file():
+        raise NoPostgres(
+            f"PostgreSQL's server is not in {PG_BIN} (Debian: apt-get install postgresql, "
+            "which make system-deps does; elsewhere set RNNLAB_PG_BIN)"
+        )
     folder = Path(tempfile.mkdtemp(prefix="rnnlab-pg-"))
     # the server stops (a fast shutdown) if this process dies without the `finally` below
     as_user = ["setpriv", "--pdeathsig", "SIGINT"]
@@ -65,47 +53,22 @@ def temporary_gradebook(start_seconds: float = 30):
         as_user += [f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
     server = None
     try:
+        initdb = [*as_user, str(PG_BIN / "initdb"), "-D", str(folder / "data"), "-U", USER, "--auth=trust"]
         subprocess.run(
-            [
-                *as_user,
-                str(PG_BIN / "initdb"),
-                "-D",
-                str(folder / "data"),
-                "-U",
-                USER,
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-                "--no-instructions",
-            ],
+            [*initdb, "-E", "UTF8", "--no-sync", "--no-instructions"],
             check=True,
             capture_output=True,
             env={**os.environ, "HOME": str(folder)},
         )
         # the socket in the folder only; no fsync: the data is thrown away with the folder
+        settings = ["-c", "listen_addresses=", "-c", "fsync=off", "-c", "max_connections=200"]
         server = subprocess.Popen(
-            [
-                *as_user,
-                str(PG_BIN / "postgres"),
-                "-D",
-                str(folder / "data"),
-                "-k",
-                str(folder),
-                "-c",
-                "listen_addresses=",
-                "-c",
-                "fsync=off",
-                "-c",
-                "max_connections=200",
-            ],
+            [*as_user, str(PG_BIN / "postgres"), "-D", str(folder / "data"), "-k", str(folder), *settings],
             stdout=subprocess.DEVNULL,
             stderr=open(folder / "server.log", "w"),
             start_new_session=True,
         )
-        url = f"postgresql+psycopg://{USER}@/{USER}?host={folder}"
-        _create_database(folder, server, start_seconds)
-        yield url
+        yield _create_database(folder, server, start_seconds)
     finally:
         if server is not None:
             server.terminate()  # SIGTERM: a smart shutdown, then gone
@@ -127,15 +90,13 @@ def another_database(url: str, name: str) -> str:
     return f"postgresql+psycopg://{USER}@/{name}?host={host}"
 
 
-def _create_database(folder: Path, server: subprocess.Popen, seconds: float) -> None:
+def _create_database(folder: Path, server: subprocess.Popen, seconds: float) -> str:
     import psycopg
 
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with psycopg.connect(host=str(folder), user=USER, dbname="postgres", autocommit=True) as conn:
-                conn.execute(f"CREATE DATABASE {USER}")
-            return
+            return another_database(f"?host={folder}", USER)
         except psycopg.OperationalError as err:
             if server.poll() is not None or time.monotonic() > deadline:
                 log = (folder / "server.log").read_text(errors="replace")[-1000:]

@@ -1,9 +1,5 @@
 """The environments the hub's servers run (autograder.deploying.hub), made outside the course's
-repository, which stays private: the students' loads the course's package installed, not
-editable, from the student distribution of HEAD, with that distribution's Jupyter settings; the
-instructor's loads a view of the instructor's own packages in a folder only the instructor's
-group may enter; both load a view of the course environment's third-party packages and run a
-copy of this Python's runtime that every user may run.
+repository, which stays private: `server_environments` (what each holds: docs/hub.md).
 """
 
 from __future__ import annotations
@@ -22,9 +18,16 @@ from pathlib import Path
 
 from ..course.folder import REPO
 
+PYTHON = f"python{sys.version_info.major}.{sys.version_info.minor}"  # lib/PYTHON/site-packages
+
 
 class HubError(RuntimeError):
     """The hub cannot be set up or started: one sentence says why and what to do."""
+
+
+def _readable(mode: int) -> int:
+    """`mode` made readable by all, and runnable by all if its owner may run it."""
+    return stat.S_IMODE(mode) | 0o444 | (0o111 if mode & stat.S_IXUSR else 0)
 
 
 def _others_may_use(mode: int) -> bool:
@@ -52,14 +55,9 @@ def closed_folder(path: Path) -> Path | None:
     return None
 
 
-def course_site_packages() -> Path:
-    return Path(sysconfig.get_paths()["purelib"])
-
-
 def course_packages() -> list[Path]:
-    """The folders of the course's own packages (rnnlab, instructor: the `include` of pyproject.toml's
-    [tool.setuptools.packages.find]), where this Python imports them from: the repository itself,
-    with the environment's editable install."""
+    """The folders of the course's own packages (rnnlab, autograder: pyproject.toml's
+    [tool.setuptools.packages.find] `include`), where this Python imports them from."""
     import importlib.util
     import tomllib
 
@@ -69,9 +67,8 @@ def course_packages() -> list[Path]:
 
 
 def _share_file(src: str, dst: str, mode: int, linking: list[bool]) -> str:
-    """`dst`: a hard link to `src` (whose mode is `mode`) if other users may read it already (and
-    run it, if its owner may) and linking works here (`linking[0]`, cleared at the first failure:
-    another filesystem, say), else a copy they may read and run. Returns "linked" or "copied"."""
+    """`dst`: a hard link to `src` (of mode `mode`) if others may use it already and linking works
+    (`linking[0]`, cleared at the first failure), else a copy they may use: "linked" or "copied"."""
     if linking[0] and _others_may_use(mode):
         try:
             os.link(src, dst)  # shares the file's mode: never chmod a link
@@ -79,16 +76,15 @@ def _share_file(src: str, dst: str, mode: int, linking: list[bool]) -> str:
         except OSError:
             linking[0] = False
     shutil.copy2(src, dst)
-    os.chmod(dst, stat.S_IMODE(mode) | 0o444 | (0o111 if mode & stat.S_IXUSR else 0))
+    os.chmod(dst, _readable(mode))
     return "copied"
 
 
 def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[bool] | None = None) -> dict:
     """`dest` (new): the tree `src` as every user may read it, though `src` may lie in a folder
-    others cannot enter. Files are hard links where they can be (cheap, no second copy), copies
-    otherwise (_share_file); folders are new and 0755; symbolic links are kept, an absolute one
-    into `src` pointed at the same place in `dest`. `skip(path relative to src)` leaves an entry
-    (and what is under it) out. Returns how many files were linked and copied."""
+    others cannot enter: files linked or copied (_share_file), folders 0755, symbolic links kept
+    (an absolute one into `src` pointed into `dest`), without the entries `skip(path relative to
+    src)` names. Returns how many files were linked and copied."""
     src = os.path.realpath(src)
     linking = [True] if linking is None else linking
     done = {"linked": 0, "copied": 0}
@@ -115,89 +111,74 @@ def readable_view(src: Path, dest: Path, skip=lambda rel: False, linking: list[b
     return done
 
 
-def _project_name() -> str:
+def _course_install():
+    """A test for the top-level entries of site-packages that are the course's own install (the
+    editable install's hooks, its dist-info, its packages): the servers get those another way."""
     import tomllib
 
-    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
+    info = re.compile(rf"{re.escape(project)}-[^/]*\.(dist|egg)-info")
+    names = {p.name for p in course_packages()}
+    return lambda rel: "/" not in rel and (rel.startswith("__editable__") or rel in names or bool(info.fullmatch(rel)))
 
 
-def _course_install(rel: str) -> bool:
-    """Whether a top-level entry of the course environment's site-packages is the course's own
-    install (the editable install's hooks, which point into the repository, its dist-info, or
-    the course's packages themselves): the servers get the course's packages another way."""
-    if "/" in rel:
-        return False
-    names = {p.name for p in course_packages()} if (REPO / "pyproject.toml").exists() else set()
-    return (
-        rel.startswith("__editable__")
-        or rel in names
-        or re.fullmatch(rf"{re.escape(_project_name())}-[^/]*\.(dist|egg)-info", rel) is not None
-    )
+def _open_folders(*folders: Path) -> None:
+    for folder in folders:
+        folder.mkdir(exist_ok=True)
+        folder.chmod(0o755)  # (whatever the umask)
 
 
-def environment_view(dest: Path, site: Path | None = None, prefix: Path | None = None, skip=None) -> Path:
-    """A prefix every user may read with the course environment's third-party packages
-    (lib/pythonX.Y/site-packages without the course's own install: `_course_install`) and its
-    Jupyter config and data (etc/jupyter, share/jupyter). Nothing of the repository is in it:
-    every server's Python loads it, the students' too. Made anew each time (readable_view: hard
-    links, or copies); returns `dest`."""
-    site = site or course_site_packages()
-    prefix = prefix or Path(sys.prefix)
-    skip = skip or _course_install
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+@contextlib.contextmanager
+def _made_anew(dest: Path):
+    """A new open folder to fill, which then replaces `dest`."""
     partial = dest.with_name(dest.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    view_site = partial / "lib" / version / "site-packages"
-    view_site.parent.mkdir(parents=True)
-    for p in (partial, partial / "lib", view_site.parent):
-        p.chmod(0o755)
-    linking = [True]
-    readable_view(site, view_site, skip=skip, linking=linking)
-    for part in ("etc", "share"):
-        if (prefix / part / "jupyter").is_dir():
-            (partial / part).mkdir(mode=0o755)
-            (partial / part).chmod(0o755)
-            readable_view(prefix / part / "jupyter", partial / part / "jupyter", linking=linking)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    _open_folders(partial)
+    yield partial
     shutil.rmtree(dest, ignore_errors=True)
     partial.rename(dest)
+
+
+def environment_view(dest: Path, site: Path | None = None, prefix: Path | None = None) -> Path:
+    """`dest` (made anew): a prefix every user may read with the course environment's third-party
+    packages (its site-packages without the course's own install) and its Jupyter config and data
+    (etc/jupyter, share/jupyter). Nothing of the repository is in it: every server loads it."""
+    site = site or Path(sysconfig.get_paths()["purelib"])
+    prefix = prefix or Path(sys.prefix)
+    linking = [True]
+    with _made_anew(dest) as partial:
+        _open_folders(partial / "lib", partial / "lib" / PYTHON)
+        readable_view(site, partial / "lib" / PYTHON / "site-packages", skip=_course_install(), linking=linking)
+        for part in ("etc", "share"):
+            if (prefix / part / "jupyter").is_dir():
+                _open_folders(partial / part)
+                readable_view(prefix / part / "jupyter", partial / part / "jupyter", linking=linking)
     return dest
 
 
 def packages_view(dest: Path, packages: list[Path] | None = None) -> Path:
     """`dest` (made anew): a view of the course's own packages as the instructor's working copy
-    holds them (rnnlab, instructor; readable_view), for the instructor's server only."""
-    packages = course_packages() if packages is None else packages
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(mode=0o755, parents=True)
-    partial.chmod(0o755)
+    holds them, for the instructor's server only."""
     linking = [True]
-    for package in packages:
-        readable_view(
-            package,
-            partial / package.name,
-            linking=linking,
-            skip=lambda rel: os.path.basename(rel.rstrip("/")) == "__pycache__",
-        )
-    shutil.rmtree(dest, ignore_errors=True)
-    partial.rename(dest)
+    no_cache = lambda rel: os.path.basename(rel) == "__pycache__"
+    with _made_anew(dest) as partial:
+        for package in course_packages() if packages is None else packages:
+            readable_view(package, partial / package.name, linking=linking, skip=no_cache)
     return dest
 
 
 def _open_tree(root: Path) -> None:
     """Every folder under `root` 0755, every file readable by all (and runnable if it was)."""
     for p in [root, *root.rglob("*")]:
-        if p.is_symlink():
-            continue
-        mode = p.stat().st_mode
-        p.chmod(0o755 if p.is_dir() else (stat.S_IMODE(mode) | 0o444 | (0o111 if mode & stat.S_IXUSR else 0)))
+        if not p.is_symlink():
+            p.chmod(0o755 if p.is_dir() else _readable(p.stat().st_mode))
 
 
 @contextlib.contextmanager
 def git_trusts(folder: Path):
-    """git, run as root (`sudo make hub`) in a repository another user owns (the instructor's
-    clone), refuses it ("dubious ownership"): meanwhile, trust that one folder (git's
-    command-scope config, through the environment the dist module's git inherits)."""
+    """Meanwhile git trusts `folder` (safe.directory, through the environment), which it refuses
+    as root (`sudo make hub`) when another user owns it: the instructor's clone."""
     saved = {k: v for k, v in os.environ.items() if k.startswith("GIT_CONFIG_")}
     n = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
     os.environ.update(
@@ -211,104 +192,66 @@ def git_trusts(folder: Path):
         os.environ.update(saved)
 
 
-def student_environment(dest: Path, commit: str | None = None, course: Path = REPO) -> Path:
-    """`dest`: what the students' servers get of the course, made from the student distribution
-    of `commit` (HEAD if None) as `make student-dist` makes it (autograder.publishing.dist: `git archive` of
-    the commit, scanned for every solution, hidden-test and graded-key line of `source/` at that
-    commit): `dest/dist`, that distribution (its `jupyter/student` settings turn the
-    instructor's nbgrader tools off), and `dest/site`, its package installed from it, not
-    editable (pip install --target: files of their own, no path back to any repository), and
-    `dest/commit.txt`. Kept while `commit.txt` names the same commit; every user may read it."""
+def student_environment(dest: Path, commit: str | None = None) -> Path:
+    """`dest`: what the students' servers get of the course, kept while `dest/commit.txt` names
+    `commit` (HEAD if None): `dest/dist`, the student distribution of that commit as `make
+    student-dist` makes and scans it (its `jupyter/student` settings turn the instructor's
+    nbgrader tools off), and `dest/site`, its package installed from it, not editable (files of
+    its own, no path back to any repository). Every user may read it."""
     from ..publishing import dist
 
-    with git_trusts(course):
-        commit = commit or dist.resolve(course, "HEAD")
-    done = dest / "commit.txt"
-    if done.exists() and done.read_text().strip() == commit and (dest / "site").is_dir():
-        return dest
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    partial.chmod(0o755)
-    with git_trusts(course):
-        dist.build(partial / "dist", course, ref=commit, allow_dirty=True)
-    work = Path(tempfile.mkdtemp(prefix="rnnlab-student-build-"))
-    try:
-        # pip builds a local folder in place (build/, *.egg-info): build from a copy
-        shutil.copytree(partial / "dist", work / "dist", ignore=shutil.ignore_patterns(".git"))
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--no-deps",
-                "--no-index",
-                "--no-build-isolation",
-                "--disable-pip-version-check",
-                "--target",
-                str(partial / "site"),
-                str(work / "dist"),
-            ],
-            capture_output=True,
-            text=True,
-            env=dict(os.environ, PIP_NO_INPUT="1"),
-        )
-        if proc.returncode:
-            raise HubError(f"installing the student distribution failed:\n{proc.stderr[-2000:]}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    (partial / "commit.txt").write_text(commit + "\n")
-    _open_tree(partial)
-    shutil.rmtree(dest, ignore_errors=True)
-    partial.rename(dest)
+    with git_trusts(REPO):
+        commit = commit or dist.resolve(REPO, "HEAD")
+        done = dest / "commit.txt"
+        if done.exists() and done.read_text().strip() == commit and (dest / "site").is_dir():
+            return dest
+        with _made_anew(dest) as partial:
+            dist.build(partial / "dist", REPO, ref=commit, allow_dirty=True)
+            with tempfile.TemporaryDirectory(prefix="rnnlab-student-build-") as work:
+                # pip builds a local folder in place (build/, *.egg-info): build from a copy
+                shutil.copytree(partial / "dist", f"{work}/dist", ignore=shutil.ignore_patterns(".git"))
+                pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
+                pip += ["--no-build-isolation", "--disable-pip-version-check", "--target", str(partial / "site")]
+                proc = subprocess.run(
+                    [*pip, f"{work}/dist"], capture_output=True, text=True, env=dict(os.environ, PIP_NO_INPUT="1")
+                )
+            if proc.returncode:
+                raise HubError(f"installing the student distribution failed:\n{proc.stderr[-2000:]}")
+            (partial / "commit.txt").write_text(commit + "\n")
+            _open_tree(partial)
     return dest
 
 
 def _runtime_copy(dest: Path) -> Path:
-    """This Python's own runtime (interpreter, shared library, standard library without its tests
-    and site-packages) in a folder every user can read, linked or copied (_share_file); returns
-    its interpreter."""
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    python = dest / "bin" / version
+    """This Python's runtime (interpreter, shared library, standard library without its tests) in a
+    folder every user can read; returns its interpreter."""
+    python = dest / "bin" / PYTHON
     if python.exists():
         return python
     base = Path(sys.base_prefix)
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    (partial / "bin").mkdir(parents=True)
-    (partial / "lib").mkdir()
-    for p in (partial, partial / "bin", partial / "lib"):
-        p.chmod(0o755)
     linking = [True]
-    interpreter = os.path.realpath(sys.executable)
-    _share_file(interpreter, str(partial / "bin" / version), os.stat(interpreter).st_mode, linking)
-    for lib in (base / "lib").glob("libpython*.so*"):
-        if lib.is_symlink():
-            os.symlink(os.readlink(lib), partial / "lib" / lib.name)
-        else:
-            _share_file(str(lib), str(partial / "lib" / lib.name), lib.stat().st_mode, linking)
     left_out = {"test", "site-packages", "idlelib", "tkinter"}
-    readable_view(
-        base / "lib" / version,
-        partial / "lib" / version,
-        linking=linking,
-        skip=lambda rel: os.path.basename(rel) in left_out,
-    )
-    (partial / "lib" / version / "site-packages").mkdir(mode=0o755)
-    partial.rename(dest)
+    with _made_anew(dest) as partial:
+        _open_folders(partial / "bin", partial / "lib")
+        interpreter = os.path.realpath(sys.executable)
+        _share_file(interpreter, str(partial / "bin" / PYTHON), os.stat(interpreter).st_mode, linking)
+        for lib in (base / "lib").glob("libpython*.so*"):
+            if lib.is_symlink():
+                os.symlink(os.readlink(lib), partial / "lib" / lib.name)
+            else:
+                _share_file(str(lib), str(partial / "lib" / lib.name), lib.stat().st_mode, linking)
+        skip = lambda rel: os.path.basename(rel) in left_out
+        readable_view(base / "lib" / PYTHON, partial / "lib" / PYTHON, linking=linking, skip=skip)
+        _open_folders(partial / "lib" / PYTHON / "site-packages")
     return python
 
 
 def _runtime(cache: Path) -> tuple[Path, dict]:
     """An interpreter every user may run (this Python's own, or the same build copied once into
-    `cache`, a folder every user may enter: never the repository, which the hub closes) and what
-    it needs (LD_LIBRARY_PATH)."""
+    `cache`, a folder every user may enter) and what it needs (LD_LIBRARY_PATH)."""
     own = Path(sys.prefix) / "bin" / "python"
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     # the interpreter (usable_by_all follows the environment's link to it) and its standard library
-    if usable_by_all(own) and usable_by_all(Path(sys.base_prefix) / "lib" / version / "os.py"):
+    if usable_by_all(own) and usable_by_all(Path(sys.base_prefix) / "lib" / PYTHON / "os.py"):
         return Path(os.path.realpath(own)), {}
     # it lives where other users may not go (pyenv under /root, say)
     runtime = _runtime_copy(cache / f"python-{sys.version.split()[0]}")
@@ -316,22 +259,15 @@ def _runtime(cache: Path) -> tuple[Path, dict]:
 
 
 def server_python(env: Path, runtime: Path, env_vars: dict, sites: list[Path]) -> Path:
-    """A small environment at `env` made from `runtime` that loads the packages of `sites`, in
-    that order (site.addsitedir), with the course environment's commands (nbgrader, alembic,
-    jupyter...) started by it; returns its Python."""
+    """A small environment at `env` made from `runtime` that loads the packages of `sites` in that
+    order, with the course environment's commands (nbgrader, jupyter...); returns its Python."""
     python = env / "bin" / "python"
     if not python.exists():
         subprocess.run(
             [str(runtime), "-m", "venv", "--without-pip", str(env)], check=True, env=dict(os.environ, **env_vars)
         )
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, **env_vars),
-    ).stdout.strip()
-    (Path(purelib) / "rnnlab-course-env.pth").write_text(
+    purelib = env / "lib" / PYTHON / "site-packages"
+    (purelib / "rnnlab-course-env.pth").write_text(
         "import site; " + "; ".join(f"site.addsitedir({str(s)!r})" for s in sites) + "\n"
     )
     own_shebang = f"#!{sys.prefix}/bin/python"
@@ -347,11 +283,7 @@ def server_python(env: Path, runtime: Path, env_vars: dict, sites: list[Path]) -
         if first.startswith(own_shebang):
             target.write_text(f"#!{python}\n{rest}")
             target.chmod(0o755)
-    for p in [env, *env.rglob("*")]:
-        if not p.is_symlink():
-            p.chmod(
-                p.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() or p.stat().st_mode & stat.S_IXUSR else 0)
-            )
+    _open_tree(env)
     return python
 
 
@@ -366,30 +298,23 @@ class ServerEnv:
 
 
 def server_environments(
-    state: Path, config: Path, instructor_folder: Path, shared: Path | None = None, commit: str | None = None
+    state: Path, config: Path, instructor_folder: Path, shared: Path | None = None
 ) -> tuple[ServerEnv, ServerEnv, str]:
-    """The students' and the instructor's server environments, and the commit the students' is
-    made from. Nothing in either is read from the repository (which stays private):
-
-    - both load the course environment's third-party packages from a view of them
-      (environment_view: `course-env/`, in `shared` or the state folder);
-    - the students' Python loads the course's package installed from the student distribution
-      of `commit` (student_environment: `student-<commit>/`, kept per commit in `shared` or the
-      state folder) and has its students' Jupyter settings before the environment's own;
-    - the instructor's (in `instructor_folder`, which only the instructor's group may enter: the
-      hub opens it to them when it starts their server) loads a view of the instructor's own
-      packages (rnnlab, instructor) and the instructor's nbgrader config.
-    """
+    """The students' and the instructor's server environments, and the commit of the student
+    distribution the students' installs. Both load the third-party packages from `course-env/`
+    (environment_view); the students' the student distribution's package and Jupyter settings
+    (student_environment, `student-<commit>/`), both kept in `shared` or else in `state`; the
+    instructor's, in `instructor_folder` (which the hub opens to the instructor's group alone),
+    a view of the course's own packages and the instructor's nbgrader config."""
     from ..publishing import dist
 
     cache = shared or state
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     view = cache / "course-env"
     if not (shared and (view / "lib").is_dir()):  # an earlier hub of the same test session made it
         environment_view(view)
-    third_party = view / "lib" / version / "site-packages"
+    third_party = view / "lib" / PYTHON / "site-packages"
     with git_trusts(REPO):
-        commit = commit or dist.resolve(REPO, "HEAD")
+        commit = dist.resolve(REPO, "HEAD")
     student = student_environment(cache / f"student-{commit[:12]}", commit)
     if not shared:  # a hub's own state folder keeps the current commit's only
         for old in cache.glob("student-*"):
@@ -399,19 +324,10 @@ def server_environments(
     students = server_python(state / "student-python", runtime, env_vars, [student / "site", third_party])
     packages = packages_view(instructor_folder / "packages")
     instructor = server_python(instructor_folder / "python", runtime, env_vars, [packages, third_party])
-    system = [str(config), f"{view}/etc/jupyter"]
+    students_config = [str(config), str(student / "dist" / "jupyter" / "student"), f"{view}/etc/jupyter"]
+    instructor_config = [str(instructor_folder / "etc-jupyter"), str(config), f"{view}/etc/jupyter"]
     return (
-        ServerEnv(
-            str(students),
-            env_vars,
-            os.pathsep.join([str(config), str(student / "dist" / "jupyter" / "student"), f"{view}/etc/jupyter"]),
-            f"{view}/share/jupyter",
-        ),
-        ServerEnv(
-            str(instructor),
-            env_vars,
-            os.pathsep.join([str(instructor_folder / "etc-jupyter"), *system]),
-            f"{view}/share/jupyter",
-        ),
+        ServerEnv(str(students), env_vars, os.pathsep.join(students_config), f"{view}/share/jupyter"),
+        ServerEnv(str(instructor), env_vars, os.pathsep.join(instructor_config), f"{view}/share/jupyter"),
         commit,
     )

@@ -1,23 +1,10 @@
-"""Cluster grading tried on one machine, started by one command (docs/grading.md, "Trying it on
-one machine"):
+"""Cluster grading tried on one machine (`make try-cluster [WORKERS=2]`, `python -m autograder try-cluster`).
 
-    make try-cluster [WORKERS=2]
-    python -m autograder try-cluster [--workers 2]          # the same
-
-It starts what a cluster run needs, on this machine: a throwaway PostgreSQL gradebook (pgserver),
-into which the course's gradebook.db is copied and checked (autograder.term.move) when the course
-has one, and a Dask scheduler with workers of one thread each, started as docs/grading.md tells an
-instructor to start them on a cluster (the `dask` command line, the scheduler handing out one task
-per thread, no profiler, the gradebook's URL in the workers' environment). It prints the two lines
-to type in another terminal, the gradebook's URL and the scheduler's address, and keeps running
-until Ctrl-C (or SIGTERM), then stops the workers, the scheduler and the server and removes their
-folders. The scheduler and workers run in sessions of their own, so the Ctrl-C reaches this
-process alone and they are stopped in order; they also end if this process is killed outright
-(its folders in /tmp then stay).
-
-Grades given meanwhile live in the throwaway gradebook and go with it; gradebook.db is only read.
-A grading run also writes the course folder (autograded/, feedback/, reports/): rehearse on a
-demo class (make demo-class), a course folder of its own, or grade again on one machine after.
+`run` starts a throwaway PostgreSQL gradebook (pgserver) holding a checked copy of the course's
+gradebook.db (autograder.term.move), and a Dask scheduler with one-thread workers started as
+docs/grading.md tells an instructor to start them on a cluster; it prints the lines to type in
+another terminal and stops everything at Ctrl-C or SIGTERM (docs/grading.md, "Trying it on one
+machine"). gradebook.db is only read; grades given meanwhile go with the throwaway gradebook.
 """
 
 from __future__ import annotations
@@ -45,8 +32,7 @@ class TryFailed(RuntimeError):
 
 
 def _start(args: list[str], log: Path, env: dict) -> subprocess.Popen:
-    # a session of its own (Ctrl-C at the terminal reaches only this process), and SIGTERM when
-    # this process dies, whatever kills it
+    # a session of its own (Ctrl-C reaches this process alone), and SIGTERM when this process dies
     return subprocess.Popen(
         ["setpriv", "--pdeathsig", "SIGTERM", sys.executable, "-m", *args],
         stdin=subprocess.DEVNULL,
@@ -82,22 +68,8 @@ def start_dask(folder: Path, workers: int, gradebook: str) -> tuple[str, list[su
         }
     )
     address_file = folder / "scheduler.json"
-    processes = [
-        _start(
-            [
-                "distributed.cli.dask_scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(address_file),
-            ],
-            folder / "scheduler.log",
-            env,
-        )
-    ]
+    scheduler = ["distributed.cli.dask_scheduler", "--port", "0", "--scheduler-file", str(address_file)]
+    processes = [_start([*scheduler, "--host", "127.0.0.1", "--no-dashboard"], folder / "scheduler.log", env)]
     try:
         deadline = time.monotonic() + START_SECONDS
         while not address_file.is_file():
@@ -106,27 +78,9 @@ def start_dask(folder: Path, workers: int, gradebook: str) -> tuple[str, list[su
             time.sleep(0.1)
         time.sleep(0.1)  # the file is written in one go, but not atomically
         address = json.loads(address_file.read_text())["address"]
-        processes.append(
-            _start(
-                [
-                    "distributed.cli.dask_worker",
-                    address,
-                    "--nworkers",
-                    str(workers),
-                    "--nthreads",
-                    "1",
-                    "--name",
-                    "worker",
-                    "--host",
-                    "127.0.0.1",
-                    "--no-dashboard",
-                    "--local-directory",
-                    str(folder / "workers"),
-                ],
-                folder / "workers.log",
-                env,
-            )
-        )
+        worker = ["distributed.cli.dask_worker", address, "--nworkers", str(workers), "--nthreads", "1"]
+        worker += ["--name", "worker", "--local-directory", str(folder / "workers")]
+        processes.append(_start([*worker, "--host", "127.0.0.1", "--no-dashboard"], folder / "workers.log", env))
         _wait_for_workers(address, workers, deadline, processes, folder)
     except BaseException:
         _stop(processes[::-1])

@@ -1,34 +1,18 @@
 """Structural check of the course's Zero to JupyterHub values file (deploy/z2jh-values.yaml).
 
-The chart's own schema is not available offline, so this checks what the course depends on:
-
-- the single-user image is named and tagged (not `latest`), and the file says how repo2docker
-  builds exactly that image from the repository (binder/ is its environment);
-- the servers run `jupyterhub-singleuser` with one CPU thread per kernel;
-- nbgrader's exchange is a shared volume: an extra volume backed by a claim (or NFS), mounted
-  at the very path that the nbgrader config shipped in `singleuser.extraFiles` names as
-  `c.Exchange.root`, outside the users' home volume, with the course id of nbgrader_config.py;
-- the image is built from the student distribution (`make student-dist DEST=DIR`, then
-  `repo2docker ... DIR`), never from this repository, whose source/ and .git hold every solution
-  and hidden test; the users' home volume is mounted at /home/jovyan;
-- `import rnnlab` survives that mount: binder/postBuild (which the student distribution ships
-  as it is) installs the package into the image's environment, not editable (an editable
-  install reads /home/jovyan, which the volume hides), and no PYTHONPATH points into the home;
-- the servers get the students' Jupyter settings (no formgrader, course list or Create
-  Assignment): postBuild copies jupyter/student outside the home, and JUPYTER_CONFIG_PATH names it.
-
-Or, with deploy/z2jh-ngshare.yaml on top (files merged as Helm merges them: mappings key by
-key, everything else replaced), the exchange is the ngshare service: the nbgrader config calls
-ngshare_exchange's configureExchange with <url>/services/<name>, the hub registers a service of
-that name at that url (hub.extraConfig), the image has ngshare_exchange, and the servers may
-reach the cluster's private addresses.
-
     python -m autograder.deploying.z2jh deploy/z2jh-values.yaml [deploy/z2jh-ngshare.yaml]
     # exit 1 and the problems if any
+
+The chart's schema is not available offline, so `problems` checks what the course depends on
+(docs/hub.md, "Kubernetes"): the image repo2docker builds from the student distribution, the
+package installed outside the home volume with the students' Jupyter settings, one CPU thread,
+and nbgrader's exchange: a shared volume at the path its config names, or with the ngshare
+overlay on top (merged as Helm merges files) the ngshare service the hub registers.
 """
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import sys
@@ -108,9 +92,7 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
         if not isinstance(layer, dict):
             return [f"{'' if n == 0 else f'overlay {n}: '}the file holds no mapping of chart values"]
         layers.append(layer)
-    values = layers[0]
-    for layer in layers[1:]:
-        values = merged(values, layer)
+    values = functools.reduce(merged, layers)
     found: list[str] = []
     single = _get(values, "singleuser", default={}) or {}
 
@@ -185,11 +167,7 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
             "every server would lose torch, nbgrader and rnnlab"
         )
     if root:
-        holding = [
-            m
-            for m in mounts
-            if m.get("mountPath") and (root == m["mountPath"] or root.startswith(m["mountPath"].rstrip("/") + "/"))
-        ]
+        holding = [m for m in mounts if m.get("mountPath") and _under(root, m["mountPath"])]
         if not holding:
             found.append(
                 f"no extra volume is mounted at the exchange root {root}: each server would "
@@ -210,7 +188,7 @@ def problems(text: str, course: Path = REPO, *overlays: str) -> list[str]:
                     "ReadWriteMany persistentVolumeClaim or nfs, not "
                     f"{', '.join(k for k in vol if k != 'name') or 'nothing'})"
                 )
-        if home and (root == home or root.startswith(home.rstrip("/") + "/")):
+        if home and _under(root, home):
             found.append(f"the exchange root {root} is inside each user's own home volume")
     return found
 
