@@ -1,31 +1,7 @@
-"""Question statistics: how the class did on each graded item of a problem set, from the gradebook.
-
-An item is one graded cell: a quiz question (`quiz_q1` ...), a visible or hidden test cell, an
-answer graded by hand. For each, over the students a grading run graded (report.json's rows with
-status "graded"; a grader error is no student's result), with the scores the gradebook holds now
-(hand grades included):
-
-- right: the share of those students with the item's full points;
-- mean: the mean share of the item's points they got;
-- discrimination: the point-biserial correlation between getting the item (1 or 0) and the rest
-  of the score (the student's total less that item), i.e. Pearson's r of the two over the
-  students. Near 0: the item does not tell students who do well from those who do not; below 0:
-  those who do well elsewhere miss it more often, which is worth a look (a wrong key, a test
-  that rejects a right answer). It is left out, and the reason given, with fewer than
-  MIN_STUDENTS students or when either side has no variance;
-- the most common wrong answer of a quiz question (the students' `quiz_answers` dict, read from
-  their graded notebook with `ast`, never run; the key from the source notebook's hidden test
-  `check_choice(quiz_answers, "q1", "c")`), and the most common catalogued mistake named in the
-  feedback among the students who missed a test of a code exercise (report.json's `diagnoses`);
-- flags: nobody got it, everybody got it, negative discrimination.
-
-An answer still waiting for a hand grade leaves that student out of that item (and counts 0 in
-the rest of the score of the others, as it does in the final score until it is graded).
-
-Derived whenever it is shown: autograder.gradebook.report computes it at every write of the
-reports (a hand grade given later moves it), and autograder.term.questions draws it. It imports
-nbgrader and nothing of the course but `common`.
-"""
+"""Question statistics: how the class did on each graded item (a quiz question, a test cell, an answer
+graded by hand) of a problem set, from the gradebook now: share right, mean, discrimination, the most
+common wrong answer or named mistake, flags (docs/instructor.md, "Question statistics", says what each
+is). `question_stats` derives them; the reports (at every write) and `make questions` call it."""
 
 from __future__ import annotations
 
@@ -99,8 +75,8 @@ def point_biserial(got: list[int], rest: list[float]) -> tuple[float | None, str
 
 
 def quiz_keys(source: Path) -> dict[str, str]:
-    """grade id -> key of each graded quiz question of a source notebook: the letter of its
-    hidden test's `check_choice(quiz_answers, "qN", "c")`, read with ast."""
+    """grade id -> key of each graded quiz question of a source notebook: the letter of its hidden test's
+    `check_choice(quiz_answers, "qN", "c")`, read with ast."""
     keys = {}
     try:
         cells = nbformat.read(source, 4).cells
@@ -130,13 +106,10 @@ _READ: dict[Path, tuple[tuple[int, int], dict | None]] = {}  # notebook -> (its 
 
 
 def quiz_answers(notebook: Path) -> dict[str, str] | None:
-    """A student's quiz answers, {"q1": "b", ...}, from the `quiz` cell of their graded notebook,
-    read with ast and never run: every top-level `quiz_answers = {...}` and `quiz_answers["q1"]
-    = ...` in order. An answer that is not a literal is '?'; a value that is not a string is
-    shown as Python writes it. None when the cell cannot be read (no cell, not Python, no literal
-    dict). Kept while the file's time and size stay the same: make hand-grade's saves each derive
-    the statistics again, and reading 40 notebooks with nbformat is most of that work; a grading
-    run writes the notebook anew."""
+    """A student's quiz answers, {"q1": "b", ...}, from the `quiz` cell of their graded notebook, read with
+    ast and never run: every top-level `quiz_answers = {...}` and `quiz_answers["q1"] = ...` in order. An
+    answer that is not a literal is '?'. None when the cell cannot be read (no cell, not Python, no literal
+    dict). Kept while the file's time and size stay the same (each save of make hand-grade asks again)."""
     try:
         stat = os.stat(notebook)
     except OSError:
@@ -191,9 +164,8 @@ def _read_quiz(notebook: Path) -> dict[str, str] | None:
 
 
 def _changes_answers(node) -> bool:
-    """Whether a top-level statement other than the two read may change quiz_answers: it names
-    the dict anywhere (a loop, an `if`, `.update(...)`, `quiz_answers |= ...`) except as a mere
-    argument of a call (`check_choices(quiz_answers, ...)`, `print(quiz_answers)`)."""
+    """Whether a top-level statement other than the two read may change quiz_answers: it names the dict
+    anywhere except as a mere argument of a call (`check_choices(quiz_answers, ...)`)."""
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         call = node.value
         inside = (
@@ -289,10 +261,9 @@ def _most_common(counts: Counter) -> tuple[str, int, int]:
 
 
 def question_stats(course: Path, assignment: str, rows, gb) -> dict:
-    """The statistics of every graded item of `assignment`, over the graded students of
-    report.json's `rows`, from the open gradebook `gb` now: {"students": how many,
-    "items": [Item as a dict, ...], "unreadable": students whose quiz answers could not be read,
-    "min_students": MIN_STUDENTS}."""
+    """The statistics of every graded item of `assignment`, over the graded students of report.json's `rows`,
+    from the open gradebook `gb`: {"students": how many, "items": [Item as a dict, ...], "unreadable":
+    students whose quiz answers could not be read, "min_students": MIN_STUDENTS}."""
     course = Path(course)
     rows = [r for r in rows if isinstance(r, dict)]
     students = set(graded_students(rows))
