@@ -44,20 +44,6 @@ class Item:
     flags: list[str] = field(default_factory=list)
 
 
-def graded_students(rows) -> list[str]:
-    """The students of report.json's rows whose submission was graded (no grader error)."""
-    return sorted(
-        {
-            r["student"]
-            for r in rows
-            if isinstance(r, dict)
-            and isinstance(r.get("student"), str)
-            and r.get("status") == "graded"
-            and not r.get("grader_error")
-        }
-    )
-
-
 def point_biserial(got: list[int], rest: list[float]) -> tuple[float | None, str]:
     """(r, '') for 0/1 `got` against `rest`, or (None, why not)."""
     n = len(got)
@@ -72,34 +58,6 @@ def point_biserial(got: list[int], rest: list[float]) -> tuple[float | None, str
         return None, "no variance in the rest of the score"
     sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(got, rest))
     return sxy / math.sqrt(sxx * syy), ""
-
-
-def quiz_keys(source: Path) -> dict[str, str]:
-    """grade id -> key of each graded quiz question of a source notebook: the letter of its hidden test's
-    `check_choice(quiz_answers, "qN", "c")`, read with ast."""
-    keys = {}
-    try:
-        cells = nbformat.read(source, 4).cells
-    except (OSError, ValueError):
-        return keys
-    for cell in cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if cell.cell_type != "code" or not gid.startswith("quiz_q"):
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "check_choice"
-                and len(node.args) == 3
-                and all(isinstance(a, ast.Constant) for a in node.args[1:])
-                and f"quiz_{node.args[1].value}" == gid
-            ):
-                keys[gid] = str(node.args[2].value)
-    return keys
 
 
 _READ: dict[Path, tuple[tuple[int, int], dict | None]] = {}  # notebook -> (its mtime and size, its answers)
@@ -189,18 +147,21 @@ def _literal(node) -> str:
     return (value if isinstance(value, str) else repr(value))[:SHOWN_ANSWER]
 
 
-def _kinds(source: Path) -> tuple[list[str], dict[str, str]]:
-    """(the grade cells in notebook order, grade id -> QUIZ, VISIBLE, HIDDEN or HAND) of a source notebook."""
-    order, kinds = [], {}
+def _source_items(source: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Of a source notebook: its grade cells in order, grade id -> QUIZ, VISIBLE, HIDDEN or HAND, and grade
+    id -> key of each quiz question (the letter of its hidden test's `check_choice(quiz_answers, "qN", "c")`)."""
+    order, kinds, keys = [], {}, {}
     try:
         cells = nbformat.read(source, 4).cells
     except (OSError, ValueError):
-        return order, kinds
+        return order, kinds, keys
     for cell in cells:
         grading = cell.metadata.get("nbgrader", {})
-        if not grading.get("grade") or not grading.get("grade_id"):
+        gid = grading.get("grade_id", "")
+        if cell.cell_type == "code" and gid.startswith("quiz_q") and (key := _quiz_key(cell.source, gid)) is not None:
+            keys[gid] = key
+        if not grading.get("grade") or not gid:
             continue
-        gid = grading["grade_id"]
         order.append(gid)
         kinds[gid] = (
             HAND
@@ -211,7 +172,25 @@ def _kinds(source: Path) -> tuple[list[str], dict[str, str]]:
             if "BEGIN HIDDEN TESTS" in cell.source
             else VISIBLE
         )
-    return order, kinds
+    return order, kinds, keys
+
+
+def _quiz_key(source: str, gid: str) -> str | None:
+    """The key that a quiz question's test cell gives in its (last) `check_choice(quiz_answers, "qN", "c")`."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    found = [
+        str(node.args[2].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "check_choice"
+        and len(node.args) == 3
+        and all(isinstance(a, ast.Constant) for a in node.args[1:])
+        and f"quiz_{node.args[1].value}" == gid
+    ]
+    return found[-1] if found else None
 
 
 def _scores(gb, assignment: str, students: set[str]) -> list[tuple]:
@@ -219,17 +198,10 @@ def _scores(gb, assignment: str, students: set[str]) -> list[tuple]:
     assignment's submissions by `students`, in one query."""
     from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
 
+    columns = (SubmittedAssignment.student_id, Notebook.name, BaseCell.name, Grade.score, Grade.max_score)
+    columns += (Grade.needs_manual_grade, Grade.manual_score, Grade.cell_type)
     query = (
-        gb.db.query(
-            SubmittedAssignment.student_id,
-            Notebook.name,
-            BaseCell.name,
-            Grade.score,
-            Grade.max_score,
-            Grade.needs_manual_grade,
-            Grade.manual_score,
-            Grade.cell_type,
-        )
+        gb.db.query(*columns)
         .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
@@ -265,8 +237,8 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
     from the open gradebook `gb`: {"students": how many, "items": [Item as a dict, ...], "unreadable":
     students whose quiz answers could not be read, "min_students": MIN_STUDENTS}."""
     course = Path(course)
-    rows = [r for r in rows if isinstance(r, dict)]
-    students = set(graded_students(rows))
+    rows = [r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)]
+    students = {r["student"] for r in rows if r.get("status") == "graded" and not r.get("grader_error")}
     grades = _scores(gb, assignment, students)
     notebooks = sorted({nb for _, nb, *_ in grades})
     several = len(notebooks) > 1
@@ -283,11 +255,10 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
 
     order, kinds, keys = [], {}, {}
     for nb in notebooks:
-        source = course / "source" / assignment / f"{nb}.ipynb"
-        cells, found = _kinds(source)
+        cells, found, quiz = _source_items(course / "source" / assignment / f"{nb}.ipynb")
         order += [label(nb, c) for c in cells]
         kinds.update({label(nb, c): kind for c, kind in found.items()})
-        keys.update({label(nb, c): key for c, key in quiz_keys(source).items()})
+        keys.update({label(nb, c): key for c, key in quiz.items()})
     names = [n for n in order if n in meta] + sorted(set(meta) - set(order))
 
     answers, unreadable = {}, []

@@ -16,13 +16,14 @@ import os
 import platform
 import threading
 import time
-from dataclasses import MISSING, asdict
+from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..course import csvcells
 from ..course.student_text import markdown_text
 from ..course.submission_names import shown as _text
+from .questions import question_stats
 from .rows import Result, read_record, rows_by_student
 from .scores import BY_LMS, BY_TIME, Scores, existing_gradebook, late_by
 
@@ -190,8 +191,9 @@ def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
     """Each row's score, lateness, penalty and final from the gradebook (only the rows of `students` when
     given). A graded row the gradebook cannot score keeps its score, has no final, and says why."""
     scores = Scores(course, assignment)
+    rows = record.get("students", []) + record.get("earlier_students", [])
     with existing_gradebook(course) as gb:
-        for row in record.get("students", []) + record.get("earlier_students", []):
+        for row in rows:
             if not isinstance(row, dict) or not isinstance(row.get("student"), str):
                 continue
             if students is not None and row["student"] not in students:
@@ -216,20 +218,10 @@ def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
                 late_note=derived.note,
                 needs_manual=kept + sorted(pending - set(kept)),
             )
-        record["questions"] = question_stats(course, assignment, record, gb)
-
-
-def question_stats(course: Path, assignment: str, record: dict, gb) -> dict | None:
-    """The class's question statistics, derived anew at every write (one hand grade moves its item's
-    figures); None without a gradebook. A failure is reported in the section, never stops the reports."""
-    from .questions import question_stats as derive
-
-    if gb is None:
-        return None
-    try:
-        return derive(course, assignment, record.get("students", []) + record.get("earlier_students", []), gb)
-    except Exception as err:
-        return {"error": f"{type(err).__name__}: {str(err)[:200]}"}
+        try:  # the whole class's, derived anew at every write; a failure never stops the reports
+            record["questions"] = None if gb is None else question_stats(course, assignment, rows, gb)
+        except Exception as err:
+            record["questions"] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
 
 
 GRADES_CSV = ["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags"]
@@ -296,20 +288,9 @@ def write_files(out: Path, record: dict) -> None:
 
 def _rows(rows) -> list[SimpleNamespace]:
     """The rows of report.json as the tables read them: a Result's fields, and the final score."""
-    defaults = {
-        name: (f.default_factory() if f.default_factory is not MISSING else f.default)
-        for name, f in Result.__dataclass_fields__.items()
-        if f.default is not MISSING or f.default_factory is not MISSING
-    }
-    defaults.update(final=None, late_source="", late_note="")
-    return sorted(
-        (
-            SimpleNamespace(**{**defaults, **row})
-            for row in rows
-            if isinstance(row, dict) and isinstance(row.get("student"), str)
-        ),
-        key=lambda r: r.student,
-    )
+    defaults = {**asdict(Result("", "")), "final": None, "late_source": "", "late_note": ""}
+    kept = [r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)]
+    return sorted((SimpleNamespace(**{**defaults, **r}) for r in kept), key=lambda r: r.student)
 
 
 def mistakes_section(assignment: str, results) -> list[str]:

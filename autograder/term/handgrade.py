@@ -5,6 +5,7 @@ pages are guarded: docs/grading.md, "The hand-grading pages"."""
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import html
 import ipaddress
@@ -205,13 +206,8 @@ class HandGrading:
             comment.manual_comment = comment_text if comment_text.strip() else None
             gb.db.commit()
             stale = self.refresh_reports(student)
-        return 200, {
-            "message": f"saved: {score:g} / {top:g}{stale}",
-            "score": score,
-            "max_score": top,
-            "student": student,
-            "question": grade_id,
-        }
+        saved = f"saved: {score:g} / {top:g}{stale}"
+        return 200, {"message": saved, "score": score, "max_score": top, "student": student, "question": grade_id}
 
     def refresh_reports(self, student: str) -> str:
         """The reports again with the final score the new grade gives `student` (that row alone); '' when
@@ -345,13 +341,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def refuse(self, code: int, message: str) -> None:
         if "application/json" in self.headers.get("Accept", ""):
-            self.reply(code, json.dumps({"message": message}), "application/json")
-        else:
-            self.reply(
-                code,
-                _head("hand grading") + f'<body class="tex2jax_ignore"><p class="error">{_e(message)}'
-                "</p></body></html>\n",
-            )
+            return self.reply(code, json.dumps({"message": message}), "application/json")
+        body = f'<body class="tex2jax_ignore"><p class="error">{_e(message)}</p></body></html>\n'
+        self.reply(code, _head("hand grading") + body)
 
     def host_ok(self) -> bool:
         """The Host header names this server (no other site reads ours through a name that resolves here)."""
@@ -419,17 +411,14 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 <= length <= MAX_BODY:
             return self.refuse(400, "the request's body is missing or too large")
-        form = urllib.parse.parse_qs(
-            self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=20
-        )
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        form = urllib.parse.parse_qs(body, keep_blank_values=True, max_num_fields=20)
         field = {name: values[0] for name, values in form.items()}
         if not self.token_ok(field.get("token")):
-            return self.refuse(
-                403, "not saved: the token is missing or wrong (open the address make hand-grade printed)"
-            )
-        code, answer = self.server.grading.save(
-            field.get("question", ""), field.get("student", ""), field.get("score", ""), field.get("comment", "")
-        )
+            why = "the token is missing or wrong (open the address make hand-grade printed)"
+            return self.refuse(403, f"not saved: {why}")
+        question, student, score, comment = (field.get(k, "") for k in ("question", "student", "score", "comment"))
+        code, answer = self.server.grading.save(question, student, score, comment)
         if code != 200:
             return self.refuse(code, answer["message"])
         self.server.log(f"{answer['question']} of {answer['student']}: {answer['message']}")
@@ -464,10 +453,8 @@ class HandGradeServer(ThreadingHTTPServer):
 
 
 def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -483,9 +470,8 @@ def serve(course: Path, assignment: str, host: str = "127.0.0.1", port: int = 0)
         print("MathJax is not installed (make mathjax-deps): formulas show as LaTeX source")
     print(f"Hand grading of {assignment}: open\n    {server.url}\n(Ctrl-C to stop)")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
     finally:
         server.server_close()
     return 0

@@ -119,23 +119,16 @@ def export(
     out = course / "reports" / assignment
     grades, bundle = out / f"{lms}-grades.csv", out / f"{lms}-feedback.zip"
     roster = load_roster(course, assignment)
-    if (
-        lms == "moodle"
-        and roster
-        and any(e.lms == "moodle" for e in roster.entries)
-        and not any(e.id_for(assignment) for e in roster.entries)
-    ):
+    entries = roster.entries if roster else []
+    if lms == "moodle" and any(e.lms == "moodle" for e in entries) and not any(e.id_for(assignment) for e in entries):
         raise NoGrades(
             f"the roster holds Moodle participant numbers of other assignments, not of {assignment}'s: "
             f"read its grading worksheet first, make roster FILE=... ASSIGNMENT={assignment}"
         )
     mine = [r for r in rows if r.get("lms") == lms and r.get("lms_id")]
-    left = [
-        f"{r['student']}: no {lms.capitalize()} id (not on a {lms.capitalize()} roster, nor in a "
-        f"{lms.capitalize()} file name)"
-        for r in rows
-        if r not in mine
-    ]
+    name = lms.capitalize()
+    no_id = f"no {name} id (not on a {name} roster, nor in a {name} file name)"
+    left = [f"{r['student']}: {no_id}" for r in rows if r not in mine]
     if lms == "canvas":
         _canvas(grades, mine, title or assignment, per_exercise)
     elif lms == "moodle":

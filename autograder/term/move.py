@@ -214,17 +214,13 @@ def move(course: Path, to: str) -> Moved:
 # -- the check ----------------------------------------------------------------------------------
 def _text(value) -> str:
     """A column's value as text that tells apart every value nbgrader's types can hold."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, float):
         return value.hex()  # exact: 0.1 + 0.2 is not 0.3 here
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, timedelta):  # an extension (SQLite keeps it as a datetime)
         return f"{value.days}d{value.seconds}s{value.microseconds}us"
-    return json.dumps(value)  # strings (control characters escaped), integers
+    return json.dumps(value)  # None, booleans, integers, strings (control characters escaped)
 
 
 def _digests(conn, table) -> dict[tuple, bytes]:

@@ -117,13 +117,10 @@ def page(assignment: str, stats: dict, image: bytes) -> str:
             f"</td><td>{r}</td><td>{_e(common_error(i)) or '&ndash;'}</td><td>{flags}</td></tr>"
         )
     left_out = [i["name"] for i in items if i.get("share_right") is None]
-    unreadable = stats.get("unreadable") or []
-    notes = (f"<p>Not plotted (nobody graded on it yet): {_e(', '.join(left_out))}.</p>" if left_out else "") + (
-        f"<p>Quiz answers that could not be read (no <code>quiz</code> cell, or no dict written out in it): "
-        f"{_e(', '.join(unreadable))}.</p>"
-        if unreadable
-        else ""
-    )
+    notes = f"<p>Not plotted (nobody graded on it yet): {_e(', '.join(left_out))}.</p>" if left_out else ""
+    if unreadable := stats.get("unreadable"):
+        why = "no <code>quiz</code> cell, or no dict written out in it"
+        notes += f"<p>Quiz answers that could not be read ({why}): {_e(', '.join(unreadable))}.</p>"
     title = f"Question statistics: {assignment}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

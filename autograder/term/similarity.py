@@ -29,17 +29,10 @@ WINDOW = 1  # every k-gram is a fingerprint, so no figure depends on which hashe
 EXERCISE_THRESHOLD = 0.60  # the larger share a pair reaches on one exercise to be listed
 NOTEBOOK_THRESHOLD = 0.40  # ... over the whole notebook
 MIN_TOKENS = 75  # characters ("tokens" to copydetect) that must match, and that a compared model answer has
-# what the course's independent right answers (the solution, the alternatives with code of their own) reach
-HONEST = {
-    "exercises": 47,
-    "exercises_with_pairs": 36,
-    "exercise_pairs": 50,
-    "exercise_max": 0.452,
-    "notebook_pairs": 11,
-    "notebook_max": 0.256,
-    "short_tokens": 50,
-    "shortest_compared": 80,
-}
+# what the course's independent right answers (the solution, the alternatives with code of their own) reach,
+# on one exercise and over a notebook of each set's most alike pairs; and the shortest model answers
+HONEST = dict(exercises=47, exercises_with_pairs=36, exercise_pairs=50, exercise_max=0.452)
+HONEST |= dict(notebook_pairs=11, notebook_max=0.256, short_tokens=50, shortest_compared=80)
 NOTEBOOK = ""  # the exercise of a pair over the whole notebook
 PAGE = "similarity.html"
 
@@ -258,12 +251,7 @@ def summary(findings: Findings, graded: str) -> dict:
         "min_tokens": MIN_TOKENS,
         "left_out": findings.left_out,
         "pairs": [
-            {
-                "exercise": p.exercise,
-                "students": list(p.students),
-                "shares": list(p.match.shares),
-                "matched": p.match.matched,
-            }
+            dict(exercise=p.exercise, students=list(p.students), shares=list(p.match.shares), matched=p.match.matched)
             for p in findings.pairs
         ],
     }
