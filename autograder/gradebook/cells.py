@@ -4,6 +4,7 @@ graded cells once a set has submissions, so `make assignments` and a grading run
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -26,18 +27,10 @@ def graded_cells(nb: nbformat.NotebookNode) -> set[str]:
 def changed_after_grading(course: Path, name: str) -> str | None:
     """Why `name` cannot be regenerated as its source now stands, or None: the cells it records
     differ from the gradebook's while the gradebook holds submissions of it."""
-    from nbgrader.api import MissingEntry
-
-    with existing_gradebook(course) as gb:
-        if gb is None:
-            return None
-        try:
-            assignment = gb.find_assignment(name)
-        except MissingEntry:
+    with _graded(course, name) as assignment:
+        if assignment is None:
             return None
         submitted = len(assignment.submissions)
-        if not submitted:
-            return None
         if not assignment.notebooks:
             return (
                 f"the gradebook holds {submitted} submission(s) or extension(s) of it but none of its "
@@ -71,33 +64,31 @@ def regrade_due(course: Path, name: str) -> int:
     now (0 when none): the gradebook keeps them from the last `make assignments`, so call it before the
     set is generated again."""
     from nbgrader import utils
-    from nbgrader.api import MissingEntry
 
-    with existing_gradebook(course) as gb:
-        if gb is None:
-            return 0
-        try:
-            assignment = gb.find_assignment(name)
-        except MissingEntry:
-            return 0
-        graded = len(assignment.submissions)
-        for notebook in assignment.notebooks if graded else ():
+    with _graded(course, name) as assignment:
+        for notebook in assignment.notebooks if assignment is not None else ():
             path = course / "source" / name / f"{notebook.name}.ipynb"
             if not path.exists():
                 continue
             cells = [c for c in nbformat.read(path, 4).cells if "nbgrader" in c.metadata]
-            points = {
-                c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"].get("points") or 0)
-                for c in cells
-                if utils.is_grade(c)
-            }
-            tests = {
-                c.metadata["nbgrader"]["grade_id"]: c.source
-                for c in cells
-                if utils.is_grade(c) and not utils.is_solution(c)
-            }
+            grades = {c.metadata["nbgrader"]["grade_id"]: c for c in cells if utils.is_grade(c)}
+            points = {gid: float(c.metadata["nbgrader"].get("points") or 0) for gid, c in grades.items()}
+            tests = {gid: c.source for gid, c in grades.items() if not utils.is_solution(c)}
             if points != {c.name: float(c.max_score) for c in notebook.grade_cells} or any(
                 c.name in tests and c.source != tests[c.name] for c in notebook.source_cells
             ):
-                return graded
+                return len(assignment.submissions)
     return 0
+
+
+@contextmanager
+def _graded(course: Path, name: str):
+    """The gradebook's assignment `name` while it has submissions, else None (as a context)."""
+    from nbgrader.api import MissingEntry
+
+    with existing_gradebook(course) as gb:
+        try:
+            assignment = gb.find_assignment(name) if gb is not None else None
+        except MissingEntry:
+            assignment = None
+        yield assignment if assignment is not None and assignment.submissions else None

@@ -199,25 +199,16 @@ def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
             if students is not None and row["student"] not in students:
                 continue
             got = scores.for_row(gb, row["student"], row)
-            row.update(
-                final=got.final,
-                late_source="",
-                late_note=f"{got.why}; the score is the run's, before any late penalty" if got.why else "",
-            )
+            why = f"{got.why}; the score is the run's, before any late penalty" if got.why else ""
+            row.update(final=got.final, late_source="", late_note=why)
             derived = got.derived
             if derived is None:
                 continue
             pending = set(derived.pending)
             kept = [name for name in row.get("needs_manual") or [] if name in pending]
-            row.update(
-                score=derived.raw,
-                max_score=derived.max_score,
-                late_seconds=derived.late_seconds or 0.0,
-                late_penalty=derived.penalty,
-                late_source=derived.late_source,
-                late_note=derived.note,
-                needs_manual=kept + sorted(pending - set(kept)),
-            )
+            row.update(score=derived.raw, max_score=derived.max_score, needs_manual=kept + sorted(pending - set(kept)))
+            row.update(late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty)
+            row.update(late_source=derived.late_source, late_note=derived.note)
         try:  # the whole class's, derived anew at every write; a failure never stops the reports
             record["questions"] = None if gb is None else question_stats(course, assignment, rows, gb)
         except Exception as err:

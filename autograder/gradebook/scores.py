@@ -56,12 +56,8 @@ def record_lms_marks(reports: Path, prefixes: dict[str, str]) -> None:
     """Record which of this run's students Canvas marked late ({student: the LMS's start of the
     file name}; '' for none), keeping the marks of students of earlier runs."""
     path = Path(reports) / LMS_MARKS
-    marks = lms_marks_at(path)
-    for student, prefix in prefixes.items():
-        if canvas_marked_late(prefix):
-            marks[student] = prefix
-        else:
-            marks.pop(student, None)
+    marks = {student: prefix for student, prefix in lms_marks_at(path).items() if student not in prefixes}
+    marks |= {student: prefix for student, prefix in prefixes.items() if canvas_marked_late(prefix)}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(marks, indent=1, sort_keys=True), encoding="utf-8")
 
@@ -108,16 +104,14 @@ def final_score(submission, plugin, marked_late: bool = False) -> FinalScore:
     under `plugin` (late_plugin), with `marked_late` when the LMS marked its file late."""
     seconds, source, note = lateness(submission, marked_late)
     late_for = seconds if source == BY_TIME else MARKED_LATE_SECONDS if source == BY_LMS else 0.0
-    raw = top = penalty = 0.0
     penalties, raws, grades, pending = {}, {}, {}, []
     for nb in submission.notebooks:
         grades[nb.name] = tuple((g.name, float(g.score or 0), float(g.max_score or 0)) for g in nb.grades)
-        score = sum(s for _, s, _ in grades[nb.name])
-        raw, top = raw + score, top + float(nb.max_score or 0)
-        raws[nb.name] = score
-        penalties[nb.name] = _penalty(plugin, submission.student.id, score, late_for)
-        penalty += penalties[nb.name]
+        raws[nb.name] = sum(s for _, s, _ in grades[nb.name])
+        penalties[nb.name] = _penalty(plugin, submission.student.id, raws[nb.name], late_for)
         pending += [g.name for g in nb.grades if g.needs_manual_grade]
+    raw, penalty = sum(raws.values(), 0.0), sum(penalties.values(), 0.0)
+    top = sum((float(nb.max_score or 0) for nb in submission.notebooks), 0.0)
     return FinalScore(
         raw=raw,
         max_score=top,

@@ -58,23 +58,18 @@ def extend(course: Path, name: str, student: str, days: float, hours: float) -> 
         except MissingEntry:
             raise DueError(f"{name} is not in {course}'s gradebook yet; run make assignments first") from None
         roster = load_roster(course)
-        where, known = (
-            ("the roster", [e.student for e in roster.entries])
-            if roster is not None
-            else ("the gradebook", [s.id for s in gb.students])
-        )
+        if roster is not None:
+            where, known, hint = "the roster", [e.student for e in roster.entries], ""
+        else:
+            where, known = "the gradebook", [s.id for s in gb.students]
+            hint = (
+                "; a course without a roster knows only the students it graded: import the class list first "
+                "(make roster FILE=...)"
+            )
         if student not in known:
             near = difflib.get_close_matches(student, known, n=3, cutoff=0.6)
-            raise DueError(
-                f"{student!r} is not on {where}"
-                + (f"; did you mean {' or '.join(map(repr, near))}?" if near else "")
-                + (
-                    ""
-                    if roster is not None
-                    else "; a course without a roster knows only the students it graded: import "
-                    "the class list first (make roster FILE=...)"
-                )
-            )
+            meant = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+            raise DueError(f"{student!r} is not on {where}{meant}{hint}")
         gb.update_or_create_student(student)
         try:
             gb.find_submission(name, student)

@@ -67,15 +67,10 @@ def _scores(course: Path, assignment: str, rows: dict) -> None:
             derived = got.derived
             if derived is None:
                 continue
-            row.update(
-                late_seconds=derived.late_seconds or 0.0,
-                late_penalty=derived.penalty,
-                late_source=derived.late_source,
-                late_note=derived.note,
-                pending=list(derived.pending),
-                parts={name: (score, top) for grades in derived.grades.values() for name, score, top in grades},
-                part_finals=part_finals(derived),
-            )
+            row.update(late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty)
+            row.update(late_source=derived.late_source, late_note=derived.note, pending=list(derived.pending))
+            parts = {name: (score, top) for grades in derived.grades.values() for name, score, top in grades}
+            row.update(parts=parts, part_finals=part_finals(derived))
 
 
 def _num(x: float) -> str:

@@ -72,13 +72,8 @@ def draw(items: list[dict], title: str):
         below = taken[spot] = taken.get(spot, -1) + 1
         name = i["name"].replace("$", r"\$")
         ax.annotate(name, (i["share_right"], y), xytext=(4, 4 - 10 * below), textcoords="offset points", fontsize=8)
-    ax.set(
-        xlim=(-0.05, 1.1),
-        ylim=(-1.05, 1.05),
-        xlabel="share of the class with full points",
-        ylabel="discrimination (point-biserial r)",
-        title=title.replace("$", r"\$"),
-    )
+    ax.set(xlim=(-0.05, 1.1), ylim=(-1.05, 1.05), title=title.replace("$", r"\$"))
+    ax.set(xlabel="share of the class with full points", ylabel="discrimination (point-biserial r)")
     ax.xaxis.set_major_formatter("{x:.0%}")
     if shown:
         ax.legend(loc="lower left", fontsize=8)
