@@ -223,12 +223,6 @@ class HandGrading:
             )
         return ""
 
-    def counts(self, question: Question) -> tuple[int, int]:
-        """(graded, still to grade) of a question's answers."""
-        answers = self.answers(question)
-        graded = sum(a.state == "graded" for a in answers)
-        return graded, len(answers) - graded
-
 
 # -- pages -------------------------------------------------------------------------------------
 def _e(value) -> str:
@@ -248,7 +242,9 @@ def _head(title: str) -> str:
 def index_page(grading: HandGrading, token: str) -> str:
     rows = []
     for q in grading.questions.values():
-        graded, pending = grading.counts(q)
+        answers = grading.answers(q)
+        graded = sum(a.state == "graded" for a in answers)
+        pending = len(answers) - graded
         link = f"/q/{urllib.parse.quote(q.grade_id)}?token={token}"
         rows.append(
             f'<tr><td><a href="{_e(link)}">{_e(q.grade_id)}</a></td><td>{q.points:g}</td>'
