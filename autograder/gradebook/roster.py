@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from ..course import csvcells
+from ..course.folder import gradebook_url
 from ..course.submission_names import STUDENT_ID
 
 ROSTER = "roster.csv"
@@ -204,8 +205,6 @@ def into_gradebook(course: Path, entries: list[Entry]) -> int:
     and `make export`; how many were added or changed. A name the roster does not have is left as it is."""
     from nbgrader.api import Gradebook, Student
 
-    from ..course.folder import gradebook_url
-
     changed = set()
     with Gradebook(gradebook_url(course)) as gb:
         known = {s.id: s for s in gb.db.query(Student)}
@@ -226,17 +225,14 @@ def into_gradebook(course: Path, entries: list[Entry]) -> int:
 
 class Roster:
     def __init__(self, entries: list[Entry], assignment: str | None = None):
-        self.entries, self.assignment = entries, assignment
+        self.entries = entries
         self.by_student = {e.student: e for e in entries}
         self.by_lms = {(e.lms, e.id_for(assignment)): e for e in entries if e.lms and e.id_for(assignment)}
 
     def find(self, student: str, lms: dict) -> Entry | None:
         """The row of a submission: by the LMS's id where its name carries one, else by id."""
-        if lms.get("lms_id"):
-            hit = self.by_lms.get((lms.get("lms", ""), lms["lms_id"]))
-            if hit:
-                return hit
-        return self.by_student.get(student)
+        hit = self.by_lms.get((lms.get("lms", ""), lms["lms_id"])) if lms.get("lms_id") else None
+        return hit or self.by_student.get(student)
 
 
 def load(course: Path, assignment: str | None = None) -> Roster | None:
@@ -264,17 +260,16 @@ def apply(found, roster: Roster | None) -> dict[str, Entry]:
         return {}
     maps = ("notebooks", "missing", "refused", "errors", "notes", "candidates", "lms")
     keys = sorted({k for attr in maps for k in getattr(found, attr)})
-    rows, taken = {}, {}
+    rows = {}
     for key in keys:
         entry = roster.find(key, found.lms.get(key, {}))
         if entry is None:
             continue
-        if entry.student in taken or (entry.student != key and entry.student in keys):
+        if entry.student in rows or (entry.student != key and entry.student in keys):
             found.notes.setdefault(key, []).append(
                 f"the roster's {entry.student} handed in under another name too; graded as {key}"
             )
             continue
-        taken[entry.student] = key
         rows[entry.student] = entry
         if entry.student == key:
             continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from ..course.folder import course_config, gradebook_url, is_file_gradebook
 from ..course.submission_names import CANVAS
 from .rows import read_record, rows_by_student
 
@@ -150,8 +151,6 @@ def existing_gradebook(course: Path):
     reading scores must not create one."""
     from nbgrader.api import Gradebook
 
-    from ..course.folder import gradebook_url, is_file_gradebook
-
     url = gradebook_url(course)
     if is_file_gradebook(url) and not Path(url.removeprefix("sqlite:///")).exists():
         return nullcontext(None)
@@ -219,8 +218,6 @@ class Scores:
     student's FinalScore (None without a submission), `for_row` the final of a row of report.json."""
 
     def __init__(self, course: Path, assignment: str, config=None):
-        from ..course.folder import course_config
-
         self.course, self.assignment = Path(course), assignment
         self.plugin = late_plugin(config if config is not None else course_config(self.course))
         self.marks = lms_marks(self.course, assignment)

@@ -25,6 +25,7 @@ import nbformat
 from ..course.folder import REPO, gradebook_url, is_file_gradebook
 from ..course.student_text import markdown_html as render_markdown
 from ..course.student_text import unescape_markdown
+from ..gradebook.report import refresh
 
 STATIC = Path(__file__).resolve().parent / "handgrade_static"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
@@ -212,8 +213,6 @@ class HandGrading:
     def refresh_reports(self, student: str) -> str:
         """The reports again with the final score the new grade gives `student` (that row alone); '' when
         done, else a sentence to add to the reply (the grade itself is saved)."""
-        from ..gradebook.report import refresh
-
         try:
             refresh(self.course, self.assignment, {student})
         except Exception as err:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..course import csvcells
 from ..course.folder import gradebook_url
+from ..gradebook.report import refresh
 from ..gradebook.roster import load as load_roster
 from ..gradebook.rows import rows_by_student
 from ..gradebook.scores import Scores, late_text, part_finals
@@ -106,8 +107,6 @@ def export(
     course: Path, assignment: str, lms: str, title: str | None = None, per_exercise: bool = False
 ) -> tuple[Path, Path | None, list[str]]:
     """(grades file, feedback zip or None when no feedback file could go into one, what was left out and why)."""
-    from ..gradebook.report import refresh
-
     course = Path(course)
     refresh(course, assignment)  # the reports agree with what goes to the LMS
     rows = rows_of(course, assignment)
