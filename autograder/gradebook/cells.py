@@ -1,17 +1,15 @@
-"""The cells the gradebook records of each problem set, and whether source/ still has them.
-
-nbgrader cannot change an assignment's graded cells once it has submissions (its SaveCells
-preprocessor raises), and the grades already in the gradebook must stay: `make assignments`
-and a grading run both refuse, in one sentence, a problem set whose graded cells were added or
-removed after students were graded."""
+"""The cells the gradebook records of each problem set, against source/: nbgrader cannot add or remove
+graded cells once a set has submissions, so `make assignments` and a grading run refuse such a set
+(`changed_after_grading`), and `make assignments` names the grades made with older tests (`regrade_due`)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 
-from ..course.folder import gradebook_url, is_file_gradebook
+from .scores import existing_gradebook
 
 
 def graded_cells(nb: nbformat.NotebookNode) -> set[str]:
@@ -29,19 +27,10 @@ def graded_cells(nb: nbformat.NotebookNode) -> set[str]:
 def changed_after_grading(course: Path, name: str) -> str | None:
     """Why `name` cannot be regenerated as its source now stands, or None: the cells it records
     differ from the gradebook's while the gradebook holds submissions of it."""
-    url = gradebook_url(course)
-    if is_file_gradebook(url) and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(url) as gb:
-        try:
-            assignment = gb.find_assignment(name)
-        except MissingEntry:
+    with _graded(course, name) as assignment:
+        if assignment is None:
             return None
         submitted = len(assignment.submissions)
-        if not submitted:
-            return None
         if not assignment.notebooks:
             return (
                 f"the gradebook holds {submitted} submission(s) or extension(s) of it but none of its "
@@ -58,14 +47,9 @@ def changed_after_grading(course: Path, name: str) -> str | None:
             old = {c.name for c in notebook.source_cells}
             new = graded_cells(nbformat.read(path, 4))
             if old != new:
-                what = "; ".join(
-                    part
-                    for part in (
-                        "added " + ", ".join(sorted(new - old)) if new - old else "",
-                        "removed " + ", ".join(sorted(old - new)) if old - new else "",
-                    )
-                    if part
-                )
+                parts = [f"added {', '.join(sorted(new - old))}"] if new - old else []
+                parts += [f"removed {', '.join(sorted(old - new))}"] if old - new else []
+                what = "; ".join(parts)
                 return (
                     f"{submitted} submission(s) of it are graded, and "
                     f"nbgrader cannot add or remove graded cells after that ({what}); put a new "
@@ -76,39 +60,35 @@ def changed_after_grading(course: Path, name: str) -> str | None:
 
 
 def regrade_due(course: Path, name: str) -> int:
-    """How many graded submissions of `name` were graded with other tests or points than source/
-    holds now (0 when none, or nothing changed): the gradebook keeps, from the last `make
-    assignments`, each grade cell's points and each test cell's code with its hidden tests. Read
-    before the set is generated again, which records the new ones."""
-    url = gradebook_url(course)
-    if is_file_gradebook(url) and not Path(url.removeprefix("sqlite:///")).exists():
-        return 0
+    """How many graded submissions of `name` were graded with other tests or points than source/ holds
+    now (0 when none): the gradebook keeps them from the last `make assignments`, so call it before the
+    set is generated again."""
     from nbgrader import utils
-    from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(url) as gb:
-        try:
-            assignment = gb.find_assignment(name)
-        except MissingEntry:
-            return 0
-        graded = len(assignment.submissions)
-        for notebook in assignment.notebooks if graded else ():
+    with _graded(course, name) as assignment:
+        for notebook in assignment.notebooks if assignment is not None else ():
             path = course / "source" / name / f"{notebook.name}.ipynb"
             if not path.exists():
                 continue
             cells = [c for c in nbformat.read(path, 4).cells if "nbgrader" in c.metadata]
-            points = {
-                c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"].get("points") or 0)
-                for c in cells
-                if utils.is_grade(c)
-            }
-            tests = {
-                c.metadata["nbgrader"]["grade_id"]: c.source
-                for c in cells
-                if utils.is_grade(c) and not utils.is_solution(c)
-            }
+            grades = {c.metadata["nbgrader"]["grade_id"]: c for c in cells if utils.is_grade(c)}
+            points = {gid: float(c.metadata["nbgrader"].get("points") or 0) for gid, c in grades.items()}
+            tests = {gid: c.source for gid, c in grades.items() if not utils.is_solution(c)}
             if points != {c.name: float(c.max_score) for c in notebook.grade_cells} or any(
                 c.name in tests and c.source != tests[c.name] for c in notebook.source_cells
             ):
-                return graded
+                return len(assignment.submissions)
     return 0
+
+
+@contextmanager
+def _graded(course: Path, name: str):
+    """The gradebook's assignment `name` while it has submissions, else None (as a context)."""
+    from nbgrader.api import MissingEntry
+
+    with existing_gradebook(course) as gb:
+        try:
+            assignment = gb.find_assignment(name) if gb is not None else None
+        except MissingEntry:
+            assignment = None
+        yield assignment if assignment is not None and assignment.submissions else None

@@ -1,31 +1,7 @@
-"""Question statistics: how the class did on each graded item of a problem set, from the gradebook.
-
-An item is one graded cell: a quiz question (`quiz_q1` ...), a visible or hidden test cell, an
-answer graded by hand. For each, over the students a grading run graded (report.json's rows with
-status "graded"; a grader error is no student's result), with the scores the gradebook holds now
-(hand grades included):
-
-- right: the share of those students with the item's full points;
-- mean: the mean share of the item's points they got;
-- discrimination: the point-biserial correlation between getting the item (1 or 0) and the rest
-  of the score (the student's total less that item), i.e. Pearson's r of the two over the
-  students. Near 0: the item does not tell students who do well from those who do not; below 0:
-  those who do well elsewhere miss it more often, which is worth a look (a wrong key, a test
-  that rejects a right answer). It is left out, and the reason given, with fewer than
-  MIN_STUDENTS students or when either side has no variance;
-- the most common wrong answer of a quiz question (the students' `quiz_answers` dict, read from
-  their graded notebook with `ast`, never run; the key from the source notebook's hidden test
-  `check_choice(quiz_answers, "q1", "c")`), and the most common catalogued mistake named in the
-  feedback among the students who missed a test of a code exercise (report.json's `diagnoses`);
-- flags: nobody got it, everybody got it, negative discrimination.
-
-An answer still waiting for a hand grade leaves that student out of that item (and counts 0 in
-the rest of the score of the others, as it does in the final score until it is graded).
-
-Derived whenever it is shown: autograder.gradebook.report computes it at every write of the
-reports (a hand grade given later moves it), and autograder.term.questions draws it. It imports
-nbgrader and nothing of the course but `common`.
-"""
+"""Question statistics: how the class did on each graded item (a quiz question, a test cell, an answer
+graded by hand) of a problem set, from the gradebook now: share right, mean, discrimination, the most
+common wrong answer or named mistake, flags (docs/instructor.md, "Question statistics", says what each
+is). `question_stats` derives them; the reports (at every write) and `make questions` call it."""
 
 from __future__ import annotations
 
@@ -68,20 +44,6 @@ class Item:
     flags: list[str] = field(default_factory=list)
 
 
-def graded_students(rows) -> list[str]:
-    """The students of report.json's rows whose submission was graded (no grader error)."""
-    return sorted(
-        {
-            r["student"]
-            for r in rows
-            if isinstance(r, dict)
-            and isinstance(r.get("student"), str)
-            and r.get("status") == "graded"
-            and not r.get("grader_error")
-        }
-    )
-
-
 def point_biserial(got: list[int], rest: list[float]) -> tuple[float | None, str]:
     """(r, '') for 0/1 `got` against `rest`, or (None, why not)."""
     n = len(got)
@@ -98,45 +60,14 @@ def point_biserial(got: list[int], rest: list[float]) -> tuple[float | None, str
     return sxy / math.sqrt(sxx * syy), ""
 
 
-def quiz_keys(source: Path) -> dict[str, str]:
-    """grade id -> key of each graded quiz question of a source notebook: the letter of its
-    hidden test's `check_choice(quiz_answers, "qN", "c")`, read with ast."""
-    keys = {}
-    try:
-        cells = nbformat.read(source, 4).cells
-    except (OSError, ValueError):
-        return keys
-    for cell in cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if cell.cell_type != "code" or not gid.startswith("quiz_q"):
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "check_choice"
-                and len(node.args) == 3
-                and all(isinstance(a, ast.Constant) for a in node.args[1:])
-                and f"quiz_{node.args[1].value}" == gid
-            ):
-                keys[gid] = str(node.args[2].value)
-    return keys
-
-
 _READ: dict[Path, tuple[tuple[int, int], dict | None]] = {}  # notebook -> (its mtime and size, its answers)
 
 
 def quiz_answers(notebook: Path) -> dict[str, str] | None:
-    """A student's quiz answers, {"q1": "b", ...}, from the `quiz` cell of their graded notebook,
-    read with ast and never run: every top-level `quiz_answers = {...}` and `quiz_answers["q1"]
-    = ...` in order. An answer that is not a literal is '?'; a value that is not a string is
-    shown as Python writes it. None when the cell cannot be read (no cell, not Python, no literal
-    dict). Kept while the file's time and size stay the same: make hand-grade's saves each derive
-    the statistics again, and reading 40 notebooks with nbformat is most of that work; a grading
-    run writes the notebook anew."""
+    """A student's quiz answers, {"q1": "b", ...}, from the `quiz` cell of their graded notebook, read with
+    ast and never run: every top-level `quiz_answers = {...}` and `quiz_answers["q1"] = ...` in order. An
+    answer that is not a literal is '?'. None when the cell cannot be read (no cell, not Python, no literal
+    dict). Kept while the file's time and size stay the same (each save of make hand-grade asks again)."""
     try:
         stat = os.stat(notebook)
     except OSError:
@@ -191,9 +122,8 @@ def _read_quiz(notebook: Path) -> dict[str, str] | None:
 
 
 def _changes_answers(node) -> bool:
-    """Whether a top-level statement other than the two read may change quiz_answers: it names
-    the dict anywhere (a loop, an `if`, `.update(...)`, `quiz_answers |= ...`) except as a mere
-    argument of a call (`check_choices(quiz_answers, ...)`, `print(quiz_answers)`)."""
+    """Whether a top-level statement other than the two read may change quiz_answers: it names the dict
+    anywhere except as a mere argument of a call (`check_choices(quiz_answers, ...)`)."""
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         call = node.value
         inside = (
@@ -217,18 +147,21 @@ def _literal(node) -> str:
     return (value if isinstance(value, str) else repr(value))[:SHOWN_ANSWER]
 
 
-def _kinds(source: Path) -> tuple[list[str], dict[str, str]]:
-    """(the grade cells in notebook order, grade id -> QUIZ, VISIBLE, HIDDEN or HAND) of a source notebook."""
-    order, kinds = [], {}
+def _source_items(source: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Of a source notebook: its grade cells in order, grade id -> QUIZ, VISIBLE, HIDDEN or HAND, and grade
+    id -> key of each quiz question (the letter of its hidden test's `check_choice(quiz_answers, "qN", "c")`)."""
+    order, kinds, keys = [], {}, {}
     try:
         cells = nbformat.read(source, 4).cells
     except (OSError, ValueError):
-        return order, kinds
+        return order, kinds, keys
     for cell in cells:
         grading = cell.metadata.get("nbgrader", {})
-        if not grading.get("grade") or not grading.get("grade_id"):
+        gid = grading.get("grade_id", "")
+        if cell.cell_type == "code" and gid.startswith("quiz_q") and (key := _quiz_key(cell.source, gid)) is not None:
+            keys[gid] = key
+        if not grading.get("grade") or not gid:
             continue
-        gid = grading["grade_id"]
         order.append(gid)
         kinds[gid] = (
             HAND
@@ -239,7 +172,25 @@ def _kinds(source: Path) -> tuple[list[str], dict[str, str]]:
             if "BEGIN HIDDEN TESTS" in cell.source
             else VISIBLE
         )
-    return order, kinds
+    return order, kinds, keys
+
+
+def _quiz_key(source: str, gid: str) -> str | None:
+    """The key that a quiz question's test cell gives in its (last) `check_choice(quiz_answers, "qN", "c")`."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    found = [
+        str(node.args[2].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "check_choice"
+        and len(node.args) == 3
+        and all(isinstance(a, ast.Constant) for a in node.args[1:])
+        and f"quiz_{node.args[1].value}" == gid
+    ]
+    return found[-1] if found else None
 
 
 def _scores(gb, assignment: str, students: set[str]) -> list[tuple]:
@@ -247,17 +198,10 @@ def _scores(gb, assignment: str, students: set[str]) -> list[tuple]:
     assignment's submissions by `students`, in one query."""
     from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
 
+    columns = (SubmittedAssignment.student_id, Notebook.name, BaseCell.name, Grade.score, Grade.max_score)
+    columns += (Grade.needs_manual_grade, Grade.manual_score, Grade.cell_type)
     query = (
-        gb.db.query(
-            SubmittedAssignment.student_id,
-            Notebook.name,
-            BaseCell.name,
-            Grade.score,
-            Grade.max_score,
-            Grade.needs_manual_grade,
-            Grade.manual_score,
-            Grade.cell_type,
-        )
+        gb.db.query(*columns)
         .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
@@ -289,13 +233,12 @@ def _most_common(counts: Counter) -> tuple[str, int, int]:
 
 
 def question_stats(course: Path, assignment: str, rows, gb) -> dict:
-    """The statistics of every graded item of `assignment`, over the graded students of
-    report.json's `rows`, from the open gradebook `gb` now: {"students": how many,
-    "items": [Item as a dict, ...], "unreadable": students whose quiz answers could not be read,
-    "min_students": MIN_STUDENTS}."""
+    """The statistics of every graded item of `assignment`, over the graded students of report.json's `rows`,
+    from the open gradebook `gb`: {"students": how many, "items": [Item as a dict, ...], "unreadable":
+    students whose quiz answers could not be read, "min_students": MIN_STUDENTS}."""
     course = Path(course)
-    rows = [r for r in rows if isinstance(r, dict)]
-    students = set(graded_students(rows))
+    rows = [r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)]
+    students = {r["student"] for r in rows if r.get("status") == "graded" and not r.get("grader_error")}
     grades = _scores(gb, assignment, students)
     notebooks = sorted({nb for _, nb, *_ in grades})
     several = len(notebooks) > 1
@@ -312,11 +255,10 @@ def question_stats(course: Path, assignment: str, rows, gb) -> dict:
 
     order, kinds, keys = [], {}, {}
     for nb in notebooks:
-        source = course / "source" / assignment / f"{nb}.ipynb"
-        cells, found = _kinds(source)
+        cells, found, quiz = _source_items(course / "source" / assignment / f"{nb}.ipynb")
         order += [label(nb, c) for c in cells]
         kinds.update({label(nb, c): kind for c, kind in found.items()})
-        keys.update({label(nb, c): key for c, key in quiz_keys(source).items()})
+        keys.update({label(nb, c): key for c, key in quiz.items()})
     names = [n for n in order if n in meta] + sorted(set(meta) - set(order))
 
     answers, unreadable = {}, []

@@ -1,21 +1,9 @@
-"""grades.csv, report.json and report.md for one grading run, and again whenever the grades move.
+"""grades.csv, report.json and report.md of one problem set: `write_run` after a grading run, `refresh`
+whenever a grade may have moved (docs/instructor.md, "One final score, derived whenever it is shown").
 
-report.json is the run's record; grades.csv and report.md are written from it. Each student's
-score, late penalty and final score in all three are derived from the gradebook as it is now
-(autograder.gradebook.scores), when the run writes them and again each time a later command changes or
-publishes a grade (`refresh`: make hand-grade's save, make feedback, make due, make grades-lms,
-make export), so a hand grade, an extension or a new due date reaches them without a regrade.
-
-A student whose grading failed through a fault of the pipeline (`grader_error`) gets no score
-in grades.csv: an empty cell cannot be imported into an LMS as a zero. File names that are not
-UTF-8 are written with U+FFFD in their place. Every cell of grades.csv is one a spreadsheet
-shows as text (autograder.course.csvcells).
-
-The files are written again while other processes may read them (make hand-grade's server
-saves on a thread per request, `make feedback` may run beside it): one writer at a time per
-assignment (`one_writer`: a lock for this process's threads, an flock on the reports folder for
-other processes), and each file replaced whole (`write_whole`), so a reader sees the old file or
-the new one, never a truncated one."""
+report.json is the record and the other two are written from it, every score derived from the gradebook
+now (autograder.gradebook.scores). Several threads and processes write them (make hand-grade saves on a
+thread per request): each holds `one_writer` and replaces every file whole (`write_whole`)."""
 
 from __future__ import annotations
 
@@ -28,20 +16,21 @@ import os
 import platform
 import threading
 import time
-from dataclasses import MISSING, asdict
+from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..course import csvcells
 from ..course.student_text import markdown_text
 from ..course.submission_names import shown as _text
-from .rows import Result
-from .scores import late_by
+from .questions import question_stats
+from .rows import Result, read_record, rows_by_student
+from .scores import BY_LMS, BY_TIME, Scores, existing_gradebook, late_by
 
 
 def score_changes(before: dict, rows: list[dict]) -> list[tuple[str, float, float]]:
-    """(student, score before, score now) of each row whose score moved since `before` (student ->
-    score); rows with a grader error are left out."""
+    """(student, score before, score now) of each row whose score moved since `before` (student -> score),
+    grader errors left out."""
     return [
         (r["student"], before[r["student"]], r["score"])
         for r in rows
@@ -57,9 +46,8 @@ _WRITING = threading.Lock()
 
 @contextlib.contextmanager
 def one_writer(out: Path):
-    """Hold the reports folder `out` for one read-and-write of its files: against the threads of
-    this process, and against other processes through an flock on the folder itself (no lock
-    file left behind). A file system without flock leaves the threads' lock alone."""
+    """Hold the reports folder `out` against this process's threads and, through an flock on the folder
+    itself, against other processes (a file system without flock leaves the threads' lock alone)."""
     out.mkdir(parents=True, exist_ok=True)
     with _WRITING:
         folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
@@ -72,8 +60,7 @@ def one_writer(out: Path):
 
 
 def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """`path` replaced by a file holding `text`, in one step: a reader opens the old file or the
-    new one, never one being written."""
+    """`path` replaced in one step: a reader opens the old file or the new one, never one being written."""
     part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
         part.write_text(text, encoding=encoding, errors="replace", newline="")
@@ -96,18 +83,13 @@ def write_run(
     scores_before: dict | None = None,
     regrade_baseline: dict | None = None,
 ) -> tuple[list[dict], list[tuple[str, float, float]]]:
-    """A grading run's record: report.json with this run's `rows` (what the run found of each
-    student), the rows of earlier runs' students who are not in it, and a row for each rostered
-    student who handed in nothing; every score derived from the gradebook now; grades.csv and
+    """A grading run's record: report.json with this run's `rows`, the rows of earlier runs' students
+    who are not in it, and a row for each rostered student who handed in nothing; grades.csv and
     report.md from it. Returns the rows as written and the score changes since the run began
-    (`scores_before`; a regrade's since it began, over every pass: `regrade_baseline`)."""
+    (`scores_before`), or for a regrade's pass since the regrade began (`regrade_baseline`)."""
     out = Path(course) / "reports" / assignment
     with one_writer(out):
-        try:
-            previous = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            previous = {}
-        previous = previous if isinstance(previous, dict) else {}
+        previous = read_record(out)
         now = {r.student for r in rows}
         earlier = [asdict(r) for s, row in rows_by_student(previous).items() if s not in now and (r := _row_of(row))]
         seen = now | {row["student"] for row in earlier}
@@ -144,7 +126,7 @@ def write_run(
         rescore(Path(course), assignment, record)
         if regrade_baseline is None:
             record["changes"] = score_changes(baseline(previous, scores_before), record["students"])
-        else:  # a regrade's pass: from the gradebook before the regrade, over every pass so far
+        else:  # over every pass so far
             graded = [r for r in record["students"] + record["earlier_students"] if r.get("status") == "graded"]
             record["changes"] = score_changes(regrade_baseline, sorted(graded, key=lambda r: r["student"]))
         write_files(out, record)
@@ -152,10 +134,8 @@ def write_run(
 
 
 def assignment_points(course: Path, assignment: str) -> float:
-    """What the assignment is worth, as the gradebook holds it (0 when it holds no such set)."""
+    """What the assignment is worth in the gradebook (0 when it holds no such set)."""
     from nbgrader.api import MissingEntry
-
-    from .scores import existing_gradebook
 
     with existing_gradebook(course) as gb:
         try:
@@ -165,7 +145,7 @@ def assignment_points(course: Path, assignment: str) -> float:
 
 
 def _row_of(row: dict) -> Result | None:
-    """A row of an earlier report.json as this version's Result (fields it no longer has dropped)."""
+    """A row of an earlier report.json as a Result (fields this version no longer has dropped)."""
     try:
         return Result(**{k: v for k, v in row.items() if k in Result.__dataclass_fields__})
     except TypeError:
@@ -173,9 +153,8 @@ def _row_of(row: dict) -> Result | None:
 
 
 def baseline(previous: dict, gradebook: dict | None) -> dict[str, float]:
-    """What a run's changes are measured from: each score of the previous report (its earlier
-    runs' students too), or, where `gradebook` (its scores when the run began) holds one, that
-    one: a hand grade given since the last run is not this run's change."""
+    """What a run's changes are measured from: each score of the previous report, or where `gradebook`
+    (its scores when the run began) holds one, that one: a hand grade given since is not this run's change."""
     before = {
         s["student"]: s["score"]
         for s in rows_by_student(previous).values()
@@ -185,28 +164,18 @@ def baseline(previous: dict, gradebook: dict | None) -> dict[str, float]:
 
 
 def refresh(course: Path, assignment: str, students=None) -> bool:
-    """grades.csv, report.md and report.json again, from the last run's record with every score
-    derived from the gradebook now (only the rows of `students` when given: the others keep their
-    figures); False when the assignment has not been graded here yet."""
+    """The three files again from the last run's record, every score derived from the gradebook now (only
+    the rows of `students` when given); False when the assignment has not been graded here yet."""
     out = Path(course) / "reports" / assignment
     if not (out / "report.json").is_file():
         return False
     with one_writer(out):
-        try:
-            record = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        if not isinstance(record, dict) or not isinstance(record.get("students"), list):
+        record = read_record(out)
+        if not isinstance(record.get("students"), list):
             return False
         rescore(Path(course), assignment, record, students)
         write_files(out, record)
     return True
-
-
-def rows_by_student(record: dict) -> dict[str, dict]:
-    """The rows of report.json by student: the last run's, and those of earlier runs' students."""
-    rows = record.get("earlier_students", []) + record.get("students", []) if isinstance(record, dict) else []
-    return {r["student"]: r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)}
 
 
 def finals(reports: Path) -> dict[str, float]:
@@ -219,75 +188,39 @@ def finals(reports: Path) -> dict[str, float]:
 
 
 def rescore(course: Path, assignment: str, record: dict, students=None) -> None:
-    """Each row's score, lateness, penalty and final score from the gradebook (autograder.gradebook.scores:
-    its rule for the final, and the derived penalty written back for the formgrader); only the
-    rows of `students` when given. A graded row the gradebook cannot score keeps its score, has
-    no final, and says why."""
-    from .scores import Scores, existing_gradebook
-
+    """Each row's score, lateness, penalty and final from the gradebook (only the rows of `students` when
+    given). A graded row the gradebook cannot score keeps its score, has no final, and says why."""
     scores = Scores(course, assignment)
+    rows = record.get("students", []) + record.get("earlier_students", [])
     with existing_gradebook(course) as gb:
-        for row in record.get("students", []) + record.get("earlier_students", []):
+        for row in rows:
             if not isinstance(row, dict) or not isinstance(row.get("student"), str):
                 continue
             if students is not None and row["student"] not in students:
                 continue
             got = scores.for_row(gb, row["student"], row)
-            row.update(
-                final=got.final,
-                late_source="",
-                late_note=f"{got.why}; the score is the run's, before any late penalty" if got.why else "",
-            )
+            why = f"{got.why}; the score is the run's, before any late penalty" if got.why else ""
+            row.update(final=got.final, late_source="", late_note=why)
             derived = got.derived
             if derived is None:
                 continue
             pending = set(derived.pending)
             kept = [name for name in row.get("needs_manual") or [] if name in pending]
-            row.update(
-                score=derived.raw,
-                max_score=derived.max_score,
-                late_seconds=derived.late_seconds or 0.0,
-                late_penalty=derived.penalty,
-                late_source=derived.late_source,
-                late_note=derived.note,
-                needs_manual=kept + sorted(pending - set(kept)),
-            )
-        record["questions"] = question_stats(course, assignment, record, gb)
+            row.update(score=derived.raw, max_score=derived.max_score, needs_manual=kept + sorted(pending - set(kept)))
+            row.update(late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty)
+            row.update(late_source=derived.late_source, late_note=derived.note)
+        try:  # the whole class's, derived anew at every write; a failure never stops the reports
+            record["questions"] = None if gb is None else question_stats(course, assignment, rows, gb)
+        except Exception as err:
+            record["questions"] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
 
 
-def question_stats(course: Path, assignment: str, record: dict, gb) -> dict | None:
-    """The question statistics of the whole class (autograder.gradebook.questions), derived anew at
-    every write whichever rows were rescored: one hand grade moves its item's figures. None
-    without a gradebook; a failure is reported in the section, never stops the reports."""
-    from .questions import question_stats as derive
-
-    if gb is None:
-        return None
-    try:
-        return derive(course, assignment, record.get("students", []) + record.get("earlier_students", []), gb)
-    except Exception as err:
-        return {"error": f"{type(err).__name__}: {str(err)[:200]}"}
-
-
-GRADES_CSV = [
-    "student_id",
-    "name",
-    "lms_id",
-    "score",
-    "max_score",
-    "status",
-    "needs_manual_grading",
-    "flags",
-    "late_by",
-    "late_penalty",
-    "final",
-]
+GRADES_CSV = ["student_id", "name", "lms_id", "score", "max_score", "status", "needs_manual_grading", "flags"]
+GRADES_CSV += ["late_by", "late_penalty", "final"]
 
 
 def write_files(out: Path, record: dict) -> None:
     """report.json as `record` holds it; grades.csv and report.md from it."""
-    from .scores import BY_LMS
-
     out.mkdir(parents=True, exist_ok=True)
     results, earlier = _rows(record.get("students", [])), _rows(record.get("earlier_students", []))
     table = io.StringIO(newline="")
@@ -295,23 +228,10 @@ def write_files(out: Path, record: dict) -> None:
     writer.writerow(GRADES_CSV)
     for r in sorted([*results, *earlier], key=lambda r: r.student):
         late = "marked by Canvas" if r.late_source == BY_LMS else late_by(r.late_seconds)
-        writer.writerow(
-            csvcells.row(
-                [
-                    r.student,
-                    r.name,
-                    r.lms_id,
-                    "" if r.grader_error else f"{r.score:g}",
-                    f"{r.max_score:g}",
-                    r.status,
-                    len(r.needs_manual),
-                    len(r.flags),
-                    late,
-                    f"{r.late_penalty:g}",
-                    "" if r.final is None else f"{r.final:g}",
-                ]
-            )
-        )
+        score = "" if r.grader_error else f"{r.score:g}"
+        cells = [r.student, r.name, r.lms_id, score, f"{r.max_score:g}", r.status, len(r.needs_manual)]
+        cells += [len(r.flags), late, f"{r.late_penalty:g}", "" if r.final is None else f"{r.final:g}"]
+        writer.writerow(csvcells.row(cells))
     write_whole(out / "grades.csv", table.getvalue(), encoding=csvcells.ENCODING)
     write_whole(out / "report.json", json.dumps(record, indent=1))
 
@@ -323,38 +243,29 @@ def write_files(out: Path, record: dict) -> None:
         else ""
     )
     graded = sum(r.reason != NOTHING for r in results)
+    assignment = record.get("assignment", out.name)
     lines = [
-        f"# Grading report: {record.get('assignment', out.name)}",
+        f"# Grading report: {assignment}",
         "",
         f"{graded} submission(s) in {record.get('seconds', '?')} s with {record.get('jobs', '?')} worker(s), "
         f"{'sandboxed' if record.get('sandboxed') else '**UNSANDBOXED**'}. "
-        f"Feedback: feedback/\\<student\\>/{record.get('assignment', out.name)}/.{roster}",
+        f"Feedback: feedback/\\<student\\>/{assignment}/.{roster}",
         "",
         *TABLE,
+        *(_row(r) for r in results),
     ]
-    lines += [_row(r) for r in results]
     shown = [tuple(c) for c in record.get("changes", []) if isinstance(c, (list, tuple)) and len(c) == 3]
     if shown:
-        lines += [
-            "",
-            f"## Scores changed since the last run ({_cell(str(record.get('previous_finished', '?')))})",
-            "",
-            "| student | before | now | change |",
-            "|---|---|---|---|",
-        ]
+        since = _cell(str(record.get("previous_finished", "?")))
+        lines += ["", f"## Scores changed since the last run ({since})", ""]
+        lines += ["| student | before | now | change |", "|---|---|---|---|"]
         lines += [f"| {_cell(student)} | {old:g} | {new:g} | {new - old:+g} |" for student, old, new in sorted(shown)]
     if earlier:
-        lines += [
-            "",
-            "## Graded in earlier runs, not in this one",
-            "",
-            "Kept in grades.csv, with the score the gradebook holds now (hand grades since included).",
-            "",
-            *TABLE,
-            *(_row(r) for r in earlier),
-        ]
+        lines += ["", "## Graded in earlier runs, not in this one", ""]
+        lines += ["Kept in grades.csv, with the score the gradebook holds now (hand grades since included).", ""]
+        lines += [*TABLE, *(_row(r) for r in earlier)]
     lines += limits_section(results)
-    lines += mistakes_section(record.get("assignment", out.name), results)
+    lines += mistakes_section(assignment, results)
     lines += similarity_section(record)
     lines += questions_section(record.get("questions"))
     rejected = [
@@ -367,26 +278,15 @@ def write_files(out: Path, record: dict) -> None:
 
 
 def _rows(rows) -> list[SimpleNamespace]:
-    """The rows of report.json as the report's tables read them (a Result's fields, and the final score)."""
-    defaults = {
-        name: (f.default_factory() if f.default_factory is not MISSING else f.default)
-        for name, f in Result.__dataclass_fields__.items()
-        if f.default is not MISSING or f.default_factory is not MISSING
-    }
-    defaults.update(final=None, late_source="", late_note="")
-    return sorted(
-        (
-            SimpleNamespace(**{**defaults, **row})
-            for row in rows
-            if isinstance(row, dict) and isinstance(row.get("student"), str)
-        ),
-        key=lambda r: r.student,
-    )
+    """The rows of report.json as the tables read them: a Result's fields, and the final score."""
+    defaults = {**asdict(Result("", "")), "final": None, "late_source": "", "late_note": ""}
+    kept = [r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)]
+    return sorted((SimpleNamespace(**{**defaults, **r}) for r in kept), key=lambda r: r.student)
 
 
 def mistakes_section(assignment: str, results) -> list[str]:
-    """Per exercise of the catalogue: how many students failed it, and how many of those made
-    each catalogued mistake, or one it does not recognise (where to revisit a lecture)."""
+    """Per exercise of the catalogue: how many students failed it, and how many of those made each
+    catalogued mistake, or one it does not recognise."""
     if not any(r.diagnoses for r in results):
         return []
     from rnnlab.diagnose import catalogue  # (imports torch: only when there is a mistake to count)
@@ -395,10 +295,8 @@ def mistakes_section(assignment: str, results) -> list[str]:
     failed = {ex: [r.diagnoses[ex] for r in results if ex in r.diagnoses] for ex in entries}
     if not any(failed.values()):
         return []
-    out = [
-        "",
-        "## Mistakes named in the feedback",
-        "",
+    out = ["", "## Mistakes named in the feedback", ""]
+    out += [
         "Students who failed an exercise, by the catalogued mistake their answer behaves like "
         "(rnnlab/data/diagnoses/).",
         "",
@@ -416,9 +314,7 @@ def mistakes_section(assignment: str, results) -> list[str]:
 
 
 def questions_section(stats) -> list[str]:
-    """Per graded item: the share of the class that got it, the mean share of its points, its
-    discrimination, the most common wrong answer or named mistake, and flags (written from what
-    `rescore` derived; autograder.gradebook.questions says what each figure is)."""
+    """Per graded item, the figures `rescore` derived (autograder.gradebook.questions says what each is)."""
     if not isinstance(stats, dict):
         return []
     out = ["", "## Question statistics", ""]
@@ -452,12 +348,8 @@ def questions_section(stats) -> list[str]:
             f"{_cell(common_error(i)) or '-'} | {flags} |"
         )
     if stats.get("unreadable"):
-        out += [
-            "",
-            "Quiz answers that could not be read (no quiz cell, or no dict written out in it): "
-            + _cell(", ".join(stats["unreadable"]))
-            + ".",
-        ]
+        unreadable = _cell(", ".join(stats["unreadable"]))
+        out += ["", f"Quiz answers that could not be read (no quiz cell, or no dict written out in it): {unreadable}."]
     return out
 
 
@@ -472,22 +364,18 @@ def _discrimination(item: dict) -> str:
 
 
 def common_error(item: dict) -> str:
-    """What students who missed an item most often did, in words ('' when nothing is known): the
-    wrong answer of a quiz question, the catalogued mistake of a test."""
+    """What students who missed an item most often did, in words ('' when nothing is known): the wrong
+    answer of a quiz question, the catalogued mistake of a test."""
     if item.get("key"):
         if not item.get("wrong_answer"):
             return f"key {item['key']}"
         tied = item.get("wrong_tied") or 0
         also = f", as often as {tied} other answer{'s' if tied > 1 else ''}" if tied else ""
-        return (
-            f"{item['wrong_answer']} ({item['wrong_count']} of {item['wrong_total']} wrong answers{also}; "
-            f"key {item['key']})"
-        )
+        wrong = f"{item['wrong_count']} of {item['wrong_total']} wrong answers"
+        return f"{item['wrong_answer']} ({wrong}{also}; key {item['key']})"
     if item.get("mistake"):
-        return (
-            f"{item['mistake']} ({item['mistake_count']} of {item['missed_diagnosed']} who missed it "
-            "and were diagnosed)"
-        )
+        who = f"{item['mistake_count']} of {item['missed_diagnosed']} who missed it and were diagnosed"
+        return f"{item['mistake']} ({who})"
     if item.get("missed_diagnosed"):
         return f"none named ({item['missed_diagnosed']} not recognised)"
     return ""
@@ -498,12 +386,8 @@ TABLE = ["| student | score | status | failed tests | timeouts | flags and reaso
 
 
 def _row(r) -> str:
-    notes = "; ".join(
-        ([r.reason] if r.reason else [])
-        + _lateness(r)
-        + r.flags
-        + ([f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else [])
-    )
+    hand = [f"hand grading needed: {', '.join(r.needs_manual)}"] if r.needs_manual else []
+    notes = "; ".join(([r.reason] if r.reason else []) + _lateness(r) + r.flags + hand)
     score = "grader error" if r.grader_error else f"{r.score if r.final is None else r.final:g}"
     who = f"{_cell(r.student)} ({_cell(r.name)})" if r.name else _cell(r.student)
     return (
@@ -514,8 +398,6 @@ def _row(r) -> str:
 
 def _lateness(r) -> list[str]:
     """What a row says about lateness: how late, by what, the penalty and the score before it."""
-    from .scores import BY_LMS, BY_TIME
-
     penalty = f" (penalty {r.late_penalty:g}: {r.score:g} before it)" if r.late_penalty else ""
     if r.late_source == BY_TIME or (not r.late_source and r.late_seconds > 0 and r.final is None):
         return [f"late by {late_by(r.late_seconds)}{penalty}"] + ([r.late_note] if r.late_note else [])
@@ -525,9 +407,8 @@ def _lateness(r) -> list[str]:
 
 
 def similarity_section(record: dict) -> list[str]:
-    """The pairs `make similarity` listed (report.json's "similarity", written by
-    autograder.term.similarity), or nothing when it has not run; said to be out of date when the
-    class was graded again after it."""
+    """The pairs `make similarity` kept in report.json (autograder.term.similarity), said to be out of
+    date when the class was graded again since; nothing when it has not run."""
     found = record.get("similarity")
     if not isinstance(found, dict):
         return []
@@ -564,9 +445,11 @@ def similarity_section(record: dict) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    """A field of report.md as text: names, file names and reasons may quote what a student wrote,
-    and JupyterLab or a code host would render their HTML, links and images (autograder.course.student_text)."""
+    """A field of report.md as text: it may quote what a student wrote (autograder.course.student_text)."""
     return markdown_text(_text(text))
+
+
+PEAK = "peak memory of the whole kernel"
 
 
 def limits_section(results) -> list[str]:
@@ -574,15 +457,8 @@ def limits_section(results) -> list[str]:
     rows: dict[str, list[str]] = {}
     for r in results:
         if r.limits:
-            shown = "; ".join(f"{k}: {v}" for k, v in r.limits.items() if k != "peak memory of the whole kernel")
-            rows.setdefault(shown, []).append(
-                r.student
-                + (
-                    f" (peak {r.limits['peak memory of the whole kernel']})"
-                    if "peak memory of the whole kernel" in r.limits
-                    else ""
-                )
-            )
+            shown = "; ".join(f"{k}: {v}" for k, v in r.limits.items() if k != PEAK)
+            rows.setdefault(shown, []).append(r.student + (f" (peak {r.limits[PEAK]})" if PEAK in r.limits else ""))
     if not rows:
         return []
     out = ["", "## Limits in force", "", "| limits | students (peak memory of the whole kernel) |", "|---|---|"]

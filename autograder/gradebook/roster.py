@@ -1,22 +1,6 @@
-"""The class list: who should hand in, under which id, and who the LMS says they are.
-
-`make roster FILE=...` reads the class list an LMS exports and writes the course's `roster.csv`
-(never committed: it names students). Understood, by their headers:
-  Canvas      Gradebook > Export: Student ("Last, First"), ID (the user id), SIS User ID,
-              SIS Login ID, Section, then one column per assignment; its "Points Possible" row
-              and the test student are skipped.
-  Moodle      the assignment's "Download grading worksheet": Identifier ("Participant 123",
-              the number its submission download carries), Full name, Email address, ...
-  Blackboard  Grade Center > Work Offline > Download: Last Name, First Name, Username, ...
-  plain       student (or username), and optionally name, email, lms_id: for a JupyterHub
-              class, where the student id is the hub user name.
-
-The course's student id of each row: the SIS login in Canvas (what a university's JupyterHub
-logs students in with; else the name Canvas writes into its download's file names,
-lastnamefirstname), the Moodle user's e-mail name, the Blackboard username, or the plain file's
-own. With a roster, every grading run has one row per rostered student (graded, missing,
-rejected) and a submission is matched to its row by the LMS's id when its name carries one.
-"""
+"""The class list: who should hand in, under which id, and who the LMS says they are. `make roster FILE=...`
+reads an LMS's export (`parse`: Canvas, Moodle, Blackboard or a plain CSV, docs/instructor.md "The roster")
+into `roster.csv` (`write`); a grading run `load`s it and `apply`s it to what it found."""
 
 from __future__ import annotations
 
@@ -24,10 +8,12 @@ import csv
 import io
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from ..course import csvcells
+from ..course.folder import gradebook_url
 from ..course.submission_names import STUDENT_ID
 
 ROSTER = "roster.csv"
@@ -48,12 +34,12 @@ class Entry:
     moodle_ids: str = ""
 
     def id_for(self, assignment: str | None) -> str:
-        """The LMS's id of the student for `assignment`: Moodle's participant number of that
-        assignment, else the one id (Canvas, Blackboard)."""
-        if self.lms != "moodle":
-            return self.lms_id
-        ids = dict(part.split("=", 1) for part in self.moodle_ids.split(";") if "=" in part)
-        return ids.get(assignment or "", "")
+        """The LMS's id of the student for `assignment`: Moodle's participant number of that assignment,
+        else the one id (Canvas, Blackboard)."""
+        return self.moodle_numbers().get(assignment or "", "") if self.lms == "moodle" else self.lms_id
+
+    def moodle_numbers(self) -> dict[str, str]:
+        return dict(part.split("=", 1) for part in self.moodle_ids.split(";") if "=" in part)
 
 
 class RosterError(ValueError):
@@ -118,17 +104,9 @@ def _canvas(rows):
             continue  # Points Possible, posting policy, test student
         login = row.get("SIS Login ID", "")
         student = login if STUDENT_ID.match(login) else canvas_token(row["Student"]) or f"canvas{row['ID']}"
-        out.append(
-            Entry(
-                student,
-                row["Student"],
-                "canvas",
-                row["ID"],
-                section=row.get("Section", ""),
-                sis_user_id=row.get("SIS User ID", ""),
-                sis_login_id=row.get("SIS Login ID", ""),
-            )
-        )
+        entry = Entry(student, row["Student"], "canvas", row["ID"], section=row.get("Section", ""))
+        entry.sis_user_id, entry.sis_login_id = row.get("SIS User ID", ""), login
+        out.append(entry)
     return out
 
 
@@ -144,8 +122,7 @@ def _moodle(rows):
 
 
 def _blackboard(rows):
-    """Blackboard gives the last and the first name apart: kept as "Last, First", as Canvas writes
-    its sortable name, so that name_parts splits where Blackboard did ("de la Cruz", "Ana María")."""
+    """The name kept as "Last, First", so that name_parts splits where Blackboard did ("de la Cruz")."""
 
     def name(row):
         last, first = (" ".join((row.get(k) or "").split()) for k in ("Last Name", "First Name"))
@@ -159,28 +136,16 @@ def _blackboard(rows):
 
 
 def _plain(rows):
-    out = []
-    for row in rows:
-        student = row.get("student") or row.get("username") or row.get("student_id") or ""
-        if student:
-            out.append(
-                Entry(
-                    student,
-                    row.get("name", ""),
-                    row.get("lms", ""),
-                    row.get("lms_id", ""),
-                    email=row.get("email", ""),
-                    section=row.get("section", ""),
-                )
-            )
-    return out
+    found = ((row.get("student") or row.get("username") or row.get("student_id") or "", row) for row in rows)
+    return [Entry(student, *(row.get(k, "") for k in PLAIN_COLUMNS)) for student, row in found if student]
+
+
+PLAIN_COLUMNS = ("name", "lms", "lms_id", "email", "section")  # an Entry's fields after `student`, in order
 
 
 def _unique(entries: list[Entry]) -> list[Entry]:
     """Every student id valid and used once: two 'smithjohn's become smithjohn-<lms id>."""
-    seen: dict[str, int] = {}
-    for e in entries:
-        seen[e.student] = seen.get(e.student, 0) + 1
+    seen = Counter(e.student for e in entries)
     out, bad = [], []
     for e in entries:
         if seen[e.student] > 1 and e.lms_id:
@@ -193,15 +158,15 @@ def _unique(entries: list[Entry]) -> list[Entry]:
             f"{len(bad)} student id(s) a grading run cannot use: {', '.join(bad[:5])} "
             "(letters, digits, '.', '_', '-', '@'; at most 64)"
         )
-    twice = sorted({e.student for e in out if [x.student for x in out].count(e.student) > 1})
+    twice = sorted(student for student, n in Counter(e.student for e in out).items() if n > 1)
     if twice:
         raise RosterError(f"the same student id on several rows: {', '.join(twice[:5])}")
     return out
 
 
 def write(course: Path, entries: list[Entry], assignment: str | None = None) -> Path:
-    """roster.csv from `entries`. A Moodle worksheet's participant numbers are `assignment`'s:
-    kept beside those of the other assignments read before, for the same students."""
+    """roster.csv from `entries`. A Moodle worksheet's participant numbers are `assignment`'s: kept beside
+    those of the other assignments read before, for the same students."""
     path = Path(course) / ROSTER
     if any(e.lms == "moodle" for e in entries):
         if not assignment:
@@ -211,11 +176,7 @@ def write(course: Path, entries: list[Entry], assignment: str | None = None) -> 
             )
         earlier = {e.student: e for e in (load(course) or Roster([])).entries if e.lms == "moodle"}
         for e in entries:
-            ids = (
-                dict(part.split("=", 1) for part in earlier[e.student].moodle_ids.split(";") if "=" in part)
-                if e.student in earlier
-                else {}
-            )
+            ids = earlier[e.student].moodle_numbers() if e.student in earlier else {}
             ids[assignment] = e.lms_id
             e.moodle_ids, e.lms_id = ";".join(f"{a}={i}" for a, i in sorted(ids.items())), ""
     with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
@@ -226,10 +187,8 @@ def write(course: Path, entries: list[Entry], assignment: str | None = None) -> 
 
 
 def name_parts(entry: Entry) -> tuple[str, str]:
-    """(first name, last name) of a roster row, for nbgrader's gradebook: Canvas's sortable
-    "Last, First" at its comma, another LMS's "First Last" at its last space (one word is a last
-    name). A name is the student's own text and nbgrader's formgrader writes it into its page
-    unescaped (formgrade_macros.html.j2): '<' and '>' are changed to look-alikes that are not markup."""
+    """(first name, last name) of a roster row: "Last, First" at its comma, "First Last" at its last space.
+    The formgrader writes names into its page unescaped: '<' and '>' become look-alikes that are not markup."""
     name = " ".join(entry.name.split())
     if "," in name:
         last, _, first = name.partition(",")
@@ -242,13 +201,9 @@ _NOT_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
 
 def into_gradebook(course: Path, entries: list[Entry]) -> int:
-    """Every rostered student into the course's gradebook, with their name and e-mail, so the
-    formgrader and `make export` show who they are (nbgrader's autograde adds a student by id
-    alone and leaves a name it finds); the number of students added or changed. A name the roster
-    does not have is left as the gradebook holds it."""
+    """Every rostered student into the course's gradebook, with their name and e-mail, for the formgrader
+    and `make export`; how many were added or changed. A name the roster does not have is left as it is."""
     from nbgrader.api import Gradebook, Student
-
-    from ..course.folder import gradebook_url
 
     changed = set()
     with Gradebook(gradebook_url(course)) as gb:
@@ -270,22 +225,19 @@ def into_gradebook(course: Path, entries: list[Entry]) -> int:
 
 class Roster:
     def __init__(self, entries: list[Entry], assignment: str | None = None):
-        self.entries, self.assignment = entries, assignment
+        self.entries = entries
         self.by_student = {e.student: e for e in entries}
         self.by_lms = {(e.lms, e.id_for(assignment)): e for e in entries if e.lms and e.id_for(assignment)}
 
     def find(self, student: str, lms: dict) -> Entry | None:
         """The row of a submission: by the LMS's id where its name carries one, else by id."""
-        if lms.get("lms_id"):
-            hit = self.by_lms.get((lms.get("lms", ""), lms["lms_id"]))
-            if hit:
-                return hit
-        return self.by_student.get(student)
+        hit = self.by_lms.get((lms.get("lms", ""), lms["lms_id"])) if lms.get("lms_id") else None
+        return hit or self.by_student.get(student)
 
 
 def load(course: Path, assignment: str | None = None) -> Roster | None:
-    """The course's roster, or None when it has none. A damaged roster.csv stops the run:
-    grading without it would drop rows silently."""
+    """The course's roster, or None when it has none. A damaged roster.csv stops the run: grading without it
+    would drop rows silently."""
     path = Path(course) / ROSTER
     if not path.exists():
         return None
@@ -301,24 +253,23 @@ def load(course: Path, assignment: str | None = None) -> Roster | None:
 
 
 def apply(found, roster: Roster | None) -> dict[str, Entry]:
-    """Rename the students of an intake (autograder.grading.intake.Intake) to their roster ids, matched
-    by the LMS's id where the submission's name carries one; {student: their row} of those on the
-    roster. Two submissions that land on one row keep their own names, and say so."""
+    """Rename the students of an intake (autograder.grading.intake.Intake) to their roster ids, matched by the
+    LMS's id where the submission's name carries one; {student: their row} of those on the roster. Two
+    submissions that land on one row keep their own names, and say so."""
     if roster is None:
         return {}
     maps = ("notebooks", "missing", "refused", "errors", "notes", "candidates", "lms")
     keys = sorted({k for attr in maps for k in getattr(found, attr)})
-    rows, taken = {}, {}
+    rows = {}
     for key in keys:
         entry = roster.find(key, found.lms.get(key, {}))
         if entry is None:
             continue
-        if entry.student in taken or (entry.student != key and entry.student in keys):
+        if entry.student in rows or (entry.student != key and entry.student in keys):
             found.notes.setdefault(key, []).append(
                 f"the roster's {entry.student} handed in under another name too; graded as {key}"
             )
             continue
-        taken[entry.student] = key
         rows[entry.student] = entry
         if entry.student == key:
             continue

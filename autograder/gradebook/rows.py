@@ -1,12 +1,11 @@
-"""A student's row in a grading run's record: what the run found, and what every report prints.
-
-A grading run (autograder.grading.pipeline) fills one `Result` per student; report.json keeps
-them, and grades.csv, report.md, the LMS files and the export are written from them again
-whenever a grade moves (autograder.gradebook.report)."""
+"""A student's row of a grading run's record (`Result`), and the record, report.json, read (`read_record`,
+`rows_by_student`)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -30,3 +29,18 @@ class Result:
     lms_id: str = ""  # the LMS's id of the student (roster, or the file's name)
     lms_prefix: str = ""  # the LMS's own start of the file's name (feedback upload)
     diagnoses: dict = field(default_factory=dict)  # failed exercise -> catalogued mistake ("" not recognised)
+
+
+def read_record(reports: Path) -> dict:
+    """report.json of the reports folder `reports`; {} when there is none or it cannot be read."""
+    try:
+        record = json.loads((Path(reports) / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def rows_by_student(record: dict) -> dict[str, dict]:
+    """The rows of report.json by student: the last run's, and those of earlier runs' students."""
+    rows = record.get("earlier_students", []) + record.get("students", []) if isinstance(record, dict) else []
+    return {r["student"]: r for r in rows if isinstance(r, dict) and isinstance(r.get("student"), str)}

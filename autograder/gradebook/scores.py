@@ -1,43 +1,21 @@
-"""A student's final score: derived from the gradebook each time it is shown, by one function.
-
-A final score depends on figures that change after grading: a hand grade (`make hand-grade`, the
-formgrader), the re-check's scores, a due date or an extension (`make due`), the course's late
-policy. nbgrader computes the late penalty once, when it grades, and stores it
-(`late_submission_penalty`); points given by hand later then escaped a "zero" policy, and reached
-the LMS file and the feedback unpenalised. Here `final_score` computes the penalty again, with the
-course's configured LateSubmissionPlugin (nbgrader_config.py: `c.LateSubmissionPlugin.penalty_method`
-"none" or "zero", or `c.AssignLatePenalties.plugin_class`), on the score as the gradebook holds it
-now, exactly as nbgrader's AssignLatePenalties would: per notebook, on that notebook's score,
-never below 0 nor above the score. Every output calls it: the reports (autograder.gradebook.report), the
-feedback (autograder.grading.feedback), the LMS files (autograder.term.lms) and `make export` (`FinalExport`,
-chosen in nbgrader_config.py). Each of them also writes the penalty it derived back into the
-gradebook (`store`), where the formgrader shows it.
-
-Lateness is the submission's time (the collector's, which nbgrader keeps) against the due date plus
-the student's extension, as in nbgrader's gradebook. A submission without a time (an LMS download)
-may carry the LMS's own mark: Canvas names a file `..._LATE_...` when it came after Canvas's due
-date, without saying by how much. The grading run records that mark (`record_lms_marks`,
-reports/<assignment>/lms-late.json) and it counts as late by the least amount, one second: for
-"zero" the final is 0, a policy that grows with time takes its smallest penalty. An extension
-given here (`make due STUDENT=...`) overrides the mark, since Canvas judged against its own date.
-
-Which final a student's row gets is one rule too (`final_for_row`), for the reports, the LMS files
-and `make export` alike: a graded submission has the derived final; a student who handed in
-nothing, or whose submission was rejected or failed, has 0 (a leftover of that run in the
-gradebook does not count); a grader error, or a final that cannot be derived, has none (an empty
-cell, never 0: run the student again). Canvas's per-exercise columns are the final shared among the
-graded cells (`part_finals`), so they add up to it and a late penalty reaches them too.
-"""
+"""A student's final score, derived from the gradebook each time it is shown: the course's nbgrader late
+policy applied again, as nbgrader's AssignLatePenalties would, to the score the gradebook holds now,
+with today's due date, extensions and Canvas's `_LATE_` marks (docs/grading.md, "One derivation of the
+final score"). Call `Scores(course, assignment)`: `.of` a student's FinalScore, `.for_row` the final of
+a row of report.json by the one rule every output follows (`final_for_row`)."""
 
 from __future__ import annotations
 
 import json
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from ..course.folder import course_config, gradebook_url, is_file_gradebook
 from ..course.submission_names import CANVAS
+from .rows import read_record, rows_by_student
 
 LMS_MARKS = "lms-late.json"  # in reports/<assignment>/: student -> the file name Canvas marked late
 MARKED_LATE_SECONDS = 1.0  # how late a mark without a time counts: the least it can mean
@@ -79,12 +57,8 @@ def record_lms_marks(reports: Path, prefixes: dict[str, str]) -> None:
     """Record which of this run's students Canvas marked late ({student: the LMS's start of the
     file name}; '' for none), keeping the marks of students of earlier runs."""
     path = Path(reports) / LMS_MARKS
-    marks = lms_marks_at(path)
-    for student, prefix in prefixes.items():
-        if canvas_marked_late(prefix):
-            marks[student] = prefix
-        else:
-            marks.pop(student, None)
+    marks = {student: prefix for student, prefix in lms_marks_at(path).items() if student not in prefixes}
+    marks |= {student: prefix for student, prefix in prefixes.items() if canvas_marked_late(prefix)}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(marks, indent=1, sort_keys=True), encoding="utf-8")
 
@@ -100,44 +74,29 @@ def lms_marks_at(path: Path) -> dict[str, str]:
 
 
 def lms_marks(course: Path, assignment: str) -> dict[str, str]:
-    """The Canvas marks of an assignment's graded students. A course graded before the grading run
-    recorded them has the file names in report.json's rows instead."""
+    """The Canvas marks of an assignment's graded students; a course graded before the run recorded them
+    has the file names in report.json's rows instead."""
     reports = Path(course) / "reports" / assignment
     if (reports / LMS_MARKS).exists():
         return lms_marks_at(reports / LMS_MARKS)
-    try:
-        record = json.loads((reports / "report.json").read_text(encoding="utf-8"))
-        rows = record.get("students", []) + record.get("earlier_students", [])
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}
     return {
-        r["student"]: r["lms_prefix"]
-        for r in rows
-        if isinstance(r, dict)
-        and isinstance(r.get("student"), str)
-        and isinstance(r.get("lms_prefix"), str)
-        and canvas_marked_late(r["lms_prefix"])
+        student: r["lms_prefix"]
+        for student, r in rows_by_student(read_record(reports)).items()
+        if isinstance(r.get("lms_prefix"), str) and canvas_marked_late(r["lms_prefix"])
     }
 
 
 def lateness(submission, marked_late: bool) -> tuple[float | None, str, str]:
     """(seconds late or None, where that comes from, the sentence for the row)."""
-
     if submission.timestamp is not None:
         seconds = float(submission.total_seconds_late or 0)
         return seconds, (BY_TIME if seconds > 0 else ON_TIME), ""
     if not marked_late:
         return None, ON_TIME, ""
     if submission.extension is not None and submission.extension.total_seconds() > 0:
-        return (
-            None,
-            ON_TIME,
-            (
-                f"Canvas marked it late; not counted: an extension of "
-                f"{late_by(submission.extension.total_seconds())} was given, which Canvas's "
-                "mark did not know of"
-            ),
-        )
+        extension = late_by(submission.extension.total_seconds())
+        why = f"an extension of {extension} was given, which Canvas's mark did not know of"
+        return None, ON_TIME, f"Canvas marked it late; not counted: {why}"
     return None, BY_LMS, "counted as 1 s late on Canvas's mark (its file name does not say how late)"
 
 
@@ -146,16 +105,14 @@ def final_score(submission, plugin, marked_late: bool = False) -> FinalScore:
     under `plugin` (late_plugin), with `marked_late` when the LMS marked its file late."""
     seconds, source, note = lateness(submission, marked_late)
     late_for = seconds if source == BY_TIME else MARKED_LATE_SECONDS if source == BY_LMS else 0.0
-    raw = top = penalty = 0.0
     penalties, raws, grades, pending = {}, {}, {}, []
     for nb in submission.notebooks:
         grades[nb.name] = tuple((g.name, float(g.score or 0), float(g.max_score or 0)) for g in nb.grades)
-        score = sum(s for _, s, _ in grades[nb.name])
-        raw, top = raw + score, top + float(nb.max_score or 0)
-        raws[nb.name] = score
-        penalties[nb.name] = _penalty(plugin, submission.student.id, score, late_for)
-        penalty += penalties[nb.name]
+        raws[nb.name] = sum(s for _, s, _ in grades[nb.name])
+        penalties[nb.name] = _penalty(plugin, submission.student.id, raws[nb.name], late_for)
         pending += [g.name for g in nb.grades if g.needs_manual_grade]
+    raw, penalty = sum(raws.values(), 0.0), sum(penalties.values(), 0.0)
+    top = sum((float(nb.max_score or 0) for nb in submission.notebooks), 0.0)
     return FinalScore(
         raw=raw,
         max_score=top,
@@ -180,8 +137,7 @@ def _penalty(plugin, student: str, score: float, seconds_late: float) -> float:
 
 
 def store(submission, result: FinalScore) -> bool:
-    """Write the derived penalty into the gradebook (the formgrader shows it); whether it changed.
-    The caller commits."""
+    """Write the derived penalty into the gradebook, where the formgrader shows it; whether it changed."""
     changed = False
     for nb in submission.notebooks:
         value = result.penalties.get(nb.name) or None  # nbgrader keeps None when not late
@@ -191,13 +147,9 @@ def store(submission, result: FinalScore) -> bool:
 
 
 def existing_gradebook(course: Path):
-    """The course's gradebook opened, or None (as a context) when it is a SQLite file that does
-    not exist: reading scores must not create one (a run that staged and graded nobody, say)."""
-    from contextlib import nullcontext
-
+    """The course's gradebook opened, or None (as a context) when it is a SQLite file that does not exist:
+    reading scores must not create one."""
     from nbgrader.api import Gradebook
-
-    from ..course.folder import gradebook_url, is_file_gradebook
 
     url = gradebook_url(course)
     if is_file_gradebook(url) and not Path(url.removeprefix("sqlite:///")).exists():
@@ -206,23 +158,19 @@ def existing_gradebook(course: Path):
 
 
 def recorded_scores(course: Path, assignment: str) -> dict[str, float] | None:
-    """Each student's score of `assignment` in the gradebook now, before any late penalty (hand
-    grades included); {} without a gradebook, None if it cannot be read."""
+    """Each student's score of `assignment` in the gradebook now, before any late penalty; {} without a
+    gradebook, None if it cannot be read."""
     try:
         with existing_gradebook(course) as gb:
-            return (
-                {}
-                if gb is None
-                else {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(assignment)}
-            )
+            submissions = gb.assignment_submissions(assignment) if gb is not None else []
+            return {sub.student_id: float(sub.score) for sub in submissions}
     except Exception:
         return None
 
 
 def final_for_row(row: dict | None, derived: FinalScore | None) -> float | None:
-    """The final score of a student's row of report.json (None: a student no grading run listed),
-    given what the gradebook derives (None: no submission there, or none could be derived):
-    None is an empty cell, which no LMS imports as a 0."""
+    """The final score of a student's row of report.json (None: no grading run listed them), given what
+    the gradebook derives (None: nothing). None is an empty cell, which no LMS imports as a 0."""
     if row is None:  # nbgrader's export: nothing handed in scores 0
         return 0.0 if derived is None else derived.final
     if row.get("grader_error"):
@@ -243,10 +191,9 @@ NO_SUBMISSION = "the gradebook holds no submission of this student's: grade them
 
 
 def part_finals(derived: FinalScore) -> dict[str, float]:
-    """Each graded cell's share of the final score, in hundredths of a point, adding up to the
-    final exactly: each notebook's cells keep the part of their points that its penalty leaves
-    (all of them when on time, none under "zero" when late), and the hundredths that rounding
-    down drops go to the cells with the largest remainders (Hamilton's method)."""
+    """Each graded cell's share of the final score, in hundredths of a point, adding up to the final exactly
+    (Canvas's per-exercise columns): each notebook's cells keep the part of their points that its penalty
+    leaves, and the hundredths that rounding down drops go to the largest remainders (Hamilton's method)."""
     exact: dict[str, Fraction] = {}
     for notebook, grades in derived.grades.items():
         raw = _exact(derived.raws.get(notebook, 0.0))
@@ -267,18 +214,15 @@ def _exact(value: float) -> Fraction:
 
 
 class Scores:
-    """The course's late policy and LMS marks for one assignment, read once: `of(gb, student)`
-    gives each student's FinalScore, or None when the gradebook has no submission of theirs;
-    `for_row` the final of a row of report.json."""
+    """The course's late policy and LMS marks for one assignment, read once: `of(gb, student)` gives a
+    student's FinalScore (None without a submission), `for_row` the final of a row of report.json."""
 
     def __init__(self, course: Path, assignment: str, config=None):
-        from ..course.folder import course_config
-
         self.course, self.assignment = Path(course), assignment
         self.plugin = late_plugin(config if config is not None else course_config(self.course))
         self.marks = lms_marks(self.course, assignment)
 
-    def of(self, gb, student: str, write: bool = True) -> FinalScore | None:
+    def of(self, gb, student: str) -> FinalScore | None:
         from nbgrader.api import MissingEntry
 
         if gb is None:  # no gradebook yet (existing_gradebook)
@@ -288,13 +232,13 @@ class Scores:
         except MissingEntry:
             return None
         result = final_score(submission, self.plugin, student in self.marks)
-        if write and store(submission, result):
+        if store(submission, result):
             gb.db.commit()
         return result
 
     def for_row(self, gb, student: str, row: dict | None) -> RowScore:
-        """The final of `student`, whose row of report.json is `row` (None: none), by final_for_row.
-        A late policy of the course's own that fails gives this row no final, and says why."""
+        """The final of `student`, whose row of report.json is `row` (None: none), by final_for_row; a late
+        policy of the course's own that fails gives no final, and says why."""
         if row is not None and (row.get("grader_error") or row.get("status") != "graded"):
             return RowScore(final_for_row(row, None))
         try:
@@ -322,7 +266,6 @@ def late_by(seconds: float) -> str:
 def late_text(source: str, seconds: float | None, penalty: float, note: str = "") -> str:
     """What a student reads about lateness: 'late by 2 h 5 min, 19 point(s) taken', 'Canvas marked
     it late, ...', or the note of a mark not counted; '' when on time."""
-
     if source == BY_TIME:
         when = f"late by {late_by(seconds or 0)}"
     elif source == BY_LMS:

@@ -1,7 +1,6 @@
-"""Due dates and extensions in the course's gradebook: `make due ASSIGNMENT=ps03 WHEN="2026-12-01
-23:59 Europe/Berlin"`, or `STUDENT=alice DAYS=2` for one student's extension. nbgrader keeps
-them; the final score derives the late penalty from them whenever it is shown
-(autograder.gradebook.scores), so a change reaches every report at once."""
+"""Due dates and extensions in the course's gradebook: `make due ASSIGNMENT=ps03 WHEN="2026-12-01 23:59
+Europe/Berlin"`, or `STUDENT=alice DAYS=2` for one student's extension. Every output derives the late
+penalty from them whenever it is shown (autograder.gradebook.scores)."""
 
 from __future__ import annotations
 
@@ -18,8 +17,8 @@ class DueError(Exception):
 
 
 def due_time(text: str):
-    """'2026-12-01 23:59 Europe/Berlin', '2026-12-01T23:59+01:00' or '... UTC' -> naive UTC, as
-    nbgrader keeps times. A time without a zone is refused: whose midnight would it be?"""
+    """'2026-12-01 23:59 Europe/Berlin', '2026-12-01T23:59+01:00' or '... UTC' -> naive UTC, as nbgrader
+    keeps times. A time without a zone is refused: whose midnight would it be?"""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from dateutil.parser import ParserError, parse
@@ -48,11 +47,9 @@ def set_due(course: Path, name: str, when: dt.datetime) -> None:
 
 
 def extend(course: Path, name: str, student: str, days: float, hours: float) -> None:
-    """`student` has `days` and `hours` more for `name` (nbgrader keeps an extension on the
-    student's submission, made here if it does not exist yet). A student who is not on the
-    roster (or, in a course without one, not in the gradebook) is refused, with the nearest ids:
-    a typo would otherwise make a student of its own, in every report and export, while the one
-    meant got no extension."""
+    """`student` has `days` and `hours` more for `name` (on the student's submission, made if need be). A
+    student not on the roster (without one, not in the gradebook) is refused, with the nearest ids: a typo
+    would otherwise make a student of its own while the one meant got no extension."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(gradebook_url(course)) as gb:
@@ -61,23 +58,18 @@ def extend(course: Path, name: str, student: str, days: float, hours: float) -> 
         except MissingEntry:
             raise DueError(f"{name} is not in {course}'s gradebook yet; run make assignments first") from None
         roster = load_roster(course)
-        where, known = (
-            ("the roster", [e.student for e in roster.entries])
-            if roster is not None
-            else ("the gradebook", [s.id for s in gb.students])
-        )
+        if roster is not None:
+            where, known, hint = "the roster", [e.student for e in roster.entries], ""
+        else:
+            where, known = "the gradebook", [s.id for s in gb.students]
+            hint = (
+                "; a course without a roster knows only the students it graded: import the class list first "
+                "(make roster FILE=...)"
+            )
         if student not in known:
             near = difflib.get_close_matches(student, known, n=3, cutoff=0.6)
-            raise DueError(
-                f"{student!r} is not on {where}"
-                + (f"; did you mean {' or '.join(map(repr, near))}?" if near else "")
-                + (
-                    ""
-                    if roster is not None
-                    else "; a course without a roster knows only the students it graded: import "
-                    "the class list first (make roster FILE=...)"
-                )
-            )
+            meant = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+            raise DueError(f"{student!r} is not on {where}{meant}{hint}")
         gb.update_or_create_student(student)
         try:
             gb.find_submission(name, student)

@@ -1,6 +1,5 @@
-"""`make feedback`: every student's feedback written again after hand grading, by nbgrader's
-generate_feedback through the course's guard (autograder.grading.nbgrader_guard), then scanned as the
-grading run scans it (autograder.grading.feedbackscan): what the run withheld stays withheld,
+"""`make feedback`: every student's feedback written again after hand grading, by nbgrader's generate_feedback
+through the course's guard, then scanned as the grading run scans it: what the run withheld stays withheld,
 and a page that now shows a secret is withheld too."""
 
 from __future__ import annotations

@@ -1,29 +1,11 @@
-"""Hand grading by question: `make hand-grade ASSIGNMENT=ps03` (python -m autograder handgrade).
-
-nbgrader's formgrader grades one student at a time, and shows an explain answer's LaTeX as
-source and no model answer beside it. This serves, on the loopback interface, one page per
-manually graded question of an assignment: the question and its model answer (from source/),
-kept in view, beside every student's answer to it, each rendered with its mathematics, each with
-a score box, a comment box and a Save button. Answers still to be graded come first.
-
-Scores and comments are written through nbgrader's Gradebook API, as the formgrader's own API
-writes them (nbgrader/server_extensions/formgrader/apihandlers.py): `manual_score` set and
-`needs_manual_grade` cleared on the grade, `manual_comment` on the comment. So the formgrader,
-`nbgrader export`, `make feedback` and a regrade (whose save, grading.recheck.SaveGrades, keeps a hand
-grade where the answer is unchanged) see them as they see the formgrader's.
-
-Every page needs the random token printed with the address (a wrong or missing one: 403), and
-so does every save, sent in the form's body: another page in the browser cannot save without it.
-Student answers are untrusted: they are rendered as markdown with every tag escaped, links only
-to harmless protocols, no images (`render_markdown`: autograder.course.student_text's, which the feedback's
-comments use too); the graded notebook holds them escaped by autograder.grading.inert, which is undone
-first so that each shows as written. Every response carries a
-Content-Security-Policy that runs scripts from this server only and no inline script: the page's
-script and MathJax (from `make mathjax-deps`, deploy/mathjax; never a CDN) are files it serves.
-"""
+"""Hand grading by question: `make hand-grade ASSIGNMENT=ps03` (`serve`) serves, on the loopback interface,
+one page per manually graded question: its model answer from source/ beside every student's answer, each
+with a score, a comment and a Save that writes the gradebook as the formgrader's own API does. How the
+pages are guarded: docs/grading.md, "The hand-grading pages"."""
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import html
 import ipaddress
@@ -43,6 +25,7 @@ import nbformat
 from ..course.folder import REPO, gradebook_url, is_file_gradebook
 from ..course.student_text import markdown_html as render_markdown
 from ..course.student_text import unescape_markdown
+from ..gradebook.report import refresh
 
 STATIC = Path(__file__).resolve().parent / "handgrade_static"
 MATHJAX = REPO / "deploy" / "mathjax" / "node_modules" / "mathjax" / "es5"
@@ -52,6 +35,13 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
     "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+HTML = "text/html; charset=utf-8"
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
 MAX_BODY = 256 * 1024  # bytes of one save request
 MAX_COMMENT = 20_000  # characters of one comment
 
@@ -82,16 +72,14 @@ class Answer:
 
     @property
     def state(self) -> str:
-        """pending (no one scored it), changed (scored, but the answer changed since: nbgrader
-        marks it again) or graded."""
+        """pending (no one scored it), changed (scored, but the answer changed since) or graded."""
         if not self.needs_manual_grade:
             return "graded"
         return "pending" if self.manual_score is None else "changed"
 
 
 def model_answer(source: str) -> str:
-    """The model answer of a source cell: the lines between its BEGIN SOLUTION and END SOLUTION
-    markers, else the whole cell."""
+    """The lines between a source cell's BEGIN SOLUTION and END SOLUTION markers, else the whole cell."""
     lines = source.splitlines()
     begin = next((n for n, line in enumerate(lines) if "BEGIN SOLUTION" in line), None)
     if begin is None:
@@ -101,8 +89,7 @@ def model_answer(source: str) -> str:
 
 
 def questions(course: Path, assignment: str) -> list[Question]:
-    """The manually graded answer cells (grade and solution) of the assignment's notebooks in
-    source/, in notebook order."""
+    """The manually graded answer cells (grade and solution) of the assignment in source/, in order."""
     found = []
     for path in sorted((course / "source" / assignment).glob("*.ipynb")):
         cells = nbformat.read(path, 4).cells
@@ -111,16 +98,10 @@ def questions(course: Path, assignment: str) -> list[Question]:
             if not (grading.get("grade") and grading.get("solution") and grading.get("grade_id")):
                 continue
             above = cells[n - 1] if n else None
-            prompt = (
-                above.source
-                if above is not None and above.cell_type == "markdown" and "nbgrader" not in above.metadata
-                else ""
-            )
-            found.append(
-                Question(
-                    grading["grade_id"], path.stem, float(grading.get("points", 0)), prompt, model_answer(cell.source)
-                )
-            )
+            is_prompt = above is not None and above.cell_type == "markdown" and "nbgrader" not in above.metadata
+            points = float(grading.get("points", 0))
+            prompt = above.source if is_prompt else ""
+            found.append(Question(grading["grade_id"], path.stem, points, prompt, model_answer(cell.source)))
     return found
 
 
@@ -154,29 +135,21 @@ class HandGrading:
         return Gradebook(self.db_url)
 
     def answer_text(self, student: str, question: Question) -> str | None:
-        """The student's answer in their graded notebook (autograded/), as they wrote it; None
-        if there is no graded notebook."""
+        """The student's answer in their graded notebook, as they wrote it; None without one."""
         path = self.course / "autograded" / student / self.assignment / f"{question.notebook}.ipynb"
         try:
             mtime = path.stat().st_mtime_ns
             if self._answers.get(path, (None,))[0] != mtime:  # read again after a regrade
-                cells = nbformat.read(path, 4).cells
-                self._answers[path] = (
-                    mtime,
-                    {
-                        c.metadata["nbgrader"]["grade_id"]: c.source
-                        for c in cells
-                        if isinstance(c.metadata.get("nbgrader"), dict) and c.metadata["nbgrader"].get("grade_id")
-                    },
-                )
+                meta = [(c.metadata.get("nbgrader"), c.source) for c in nbformat.read(path, 4).cells]
+                ids = {m["grade_id"]: source for m, source in meta if isinstance(m, dict) and m.get("grade_id")}
+                self._answers[path] = (mtime, ids)
             text = self._answers[path][1].get(question.grade_id)
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return None if text is None else unescape_markdown(text)
 
     def answers(self, question: Question) -> list[Answer]:
-        """Every graded student's answer to `question`: not graded yet first, then those that
-        changed since they were graded, then the graded ones; by student id within each."""
+        """Every graded student's answer to `question`: pending first, then changed, then graded; by id."""
         from nbgrader.api import MissingEntry
 
         found = []
@@ -191,24 +164,20 @@ class HandGrading:
                 text = self.answer_text(submitted.student.id, question)
                 if grade is None or text is None:
                     continue  # no graded notebook (an extension granted, say)
-                found.append(
-                    Answer(
-                        submitted.student.id,
-                        text,
-                        float(grade.max_score or 0),
-                        grade.auto_score,
-                        grade.manual_score,
-                        bool(grade.needs_manual_grade),
-                        comment.manual_comment if comment else None,
-                        comment.auto_comment if comment else None,
-                    )
+                scores = (
+                    float(grade.max_score or 0),
+                    grade.auto_score,
+                    grade.manual_score,
+                    bool(grade.needs_manual_grade),
                 )
+                comments = (comment.manual_comment, comment.auto_comment) if comment else (None, None)
+                found.append(Answer(submitted.student.id, text, *scores, *comments))
         order = {"pending": 0, "changed": 1, "graded": 2}
         return sorted(found, key=lambda a: (order[a.state], a.student))
 
     def save(self, grade_id: str, student: str, score_text: str, comment_text: str) -> tuple[int, dict]:
-        """Write a hand grade as the formgrader does: (HTTP status, reply). A score that is not a
-        number from 0 to the question's points is refused (400) and nothing is written."""
+        """Write a hand grade as the formgrader does: (HTTP status, reply). A score that is not a number from
+        0 to the question's points is refused (400) and nothing is written."""
         from nbgrader.api import MissingEntry
 
         question = self.questions.get(grade_id)
@@ -238,21 +207,12 @@ class HandGrading:
             comment.manual_comment = comment_text if comment_text.strip() else None
             gb.db.commit()
             stale = self.refresh_reports(student)
-        return 200, {
-            "message": f"saved: {score:g} / {top:g}{stale}",
-            "score": score,
-            "max_score": top,
-            "student": student,
-            "question": grade_id,
-        }
+        saved = f"saved: {score:g} / {top:g}{stale}"
+        return 200, {"message": saved, "score": score, "max_score": top, "student": student, "question": grade_id}
 
     def refresh_reports(self, student: str) -> str:
-        """The reports again with the final score the new grade gives `student` (the row of that
-        student alone: autograder.gradebook.report.refresh, which also writes the derived late penalty back
-        for the formgrader, one writer at a time and each file replaced whole); '' when done, else
-        a sentence to add to the reply (the grade itself is saved)."""
-        from ..gradebook.report import refresh
-
+        """The reports again with the final score the new grade gives `student` (that row alone); '' when
+        done, else a sentence to add to the reply (the grade itself is saved)."""
         try:
             refresh(self.course, self.assignment, {student})
         except Exception as err:
@@ -261,12 +221,6 @@ class HandGrading:
                 f"make feedback ASSIGNMENT={self.assignment} does it"
             )
         return ""
-
-    def counts(self, question: Question) -> tuple[int, int]:
-        """(graded, still to grade) of a question's answers."""
-        answers = self.answers(question)
-        graded = sum(a.state == "graded" for a in answers)
-        return graded, len(answers) - graded
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -287,7 +241,9 @@ def _head(title: str) -> str:
 def index_page(grading: HandGrading, token: str) -> str:
     rows = []
     for q in grading.questions.values():
-        graded, pending = grading.counts(q)
+        answers = grading.answers(q)
+        graded = sum(a.state == "graded" for a in answers)
+        pending = len(answers) - graded
         link = f"/q/{urllib.parse.quote(q.grade_id)}?token={token}"
         rows.append(
             f'<tr><td><a href="{_e(link)}">{_e(q.grade_id)}</a></td><td>{q.points:g}</td>'
@@ -368,20 +324,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         self.server.log(format % args)
 
-    def reply(
-        self, code: int, body: str | bytes, content_type: str = "text/html; charset=utf-8", headers: dict | None = None
-    ) -> None:
+    def reply(self, code: int, body: str | bytes, content_type: str = HTML, headers: dict | None = None) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(code)
-        for name, value in {
-            "Content-Type": content_type,
-            "Content-Length": str(len(data)),
-            "Content-Security-Policy": CSP,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-store",
-            **(headers or {}),
-        }.items():
+        headers = {"Content-Type": content_type, "Content-Length": str(len(data)), **HEADERS, **(headers or {})}
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -389,17 +336,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def refuse(self, code: int, message: str) -> None:
         if "application/json" in self.headers.get("Accept", ""):
-            self.reply(code, json.dumps({"message": message}), "application/json")
-        else:
-            self.reply(
-                code,
-                _head("hand grading") + f'<body class="tex2jax_ignore"><p class="error">{_e(message)}'
-                "</p></body></html>\n",
-            )
+            return self.reply(code, json.dumps({"message": message}), "application/json")
+        body = f'<body class="tex2jax_ignore"><p class="error">{_e(message)}</p></body></html>\n'
+        self.reply(code, _head("hand grading") + body)
 
     def host_ok(self) -> bool:
-        """The Host header names this server (no page of another site, through a name that
-        resolves to 127.0.0.1, reads ours)."""
+        """The Host header names this server (no other site reads ours through a name that resolves here)."""
         port = self.server.server_address[1]
         return self.headers.get("Host", "") in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
 
@@ -413,8 +355,7 @@ class Handler(BaseHTTPRequestHandler):
         self.guarded(self.post)
 
     def guarded(self, handle) -> None:
-        """`handle` the request; a fault of this server is a 500 with one line, not a dropped
-        connection."""
+        """`handle` the request; a fault of this server is a 500 with one line, not a dropped connection."""
         try:
             handle()
         except Exception as err:
@@ -465,17 +406,14 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 <= length <= MAX_BODY:
             return self.refuse(400, "the request's body is missing or too large")
-        form = urllib.parse.parse_qs(
-            self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=20
-        )
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        form = urllib.parse.parse_qs(body, keep_blank_values=True, max_num_fields=20)
         field = {name: values[0] for name, values in form.items()}
         if not self.token_ok(field.get("token")):
-            return self.refuse(
-                403, "not saved: the token is missing or wrong (open the address make hand-grade printed)"
-            )
-        code, answer = self.server.grading.save(
-            field.get("question", ""), field.get("student", ""), field.get("score", ""), field.get("comment", "")
-        )
+            why = "the token is missing or wrong (open the address make hand-grade printed)"
+            return self.refuse(403, f"not saved: {why}")
+        question, student, score, comment = (field.get(k, "") for k in ("question", "student", "score", "comment"))
+        code, answer = self.server.grading.save(question, student, score, comment)
         if code != 200:
             return self.refuse(code, answer["message"])
         self.server.log(f"{answer['question']} of {answer['student']}: {answer['message']}")
@@ -510,30 +448,25 @@ class HandGradeServer(ThreadingHTTPServer):
 
 
 def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
-def serve(course: Path, assignment: str, host: str = "127.0.0.1", port: int = 0, log=print) -> int:
+def serve(course: Path, assignment: str, host: str = "127.0.0.1", port: int = 0) -> int:
     """Serve the pages until interrupted; 2 (with the reason) if they cannot be served."""
     try:
-        server = HandGradeServer(
-            HandGrading(course, assignment), host, port, log=lambda text: print(text, file=sys.stderr)
-        )
+        server = HandGradeServer(HandGrading(course, assignment), host, port, log=lambda t: print(t, file=sys.stderr))
     except (HandGradeError, OSError) as err:
         print(f"hand-grade: {err}", file=sys.stderr)
         return 2
     if not (MATHJAX / "tex-chtml.js").is_file():
-        log("MathJax is not installed (make mathjax-deps): formulas show as LaTeX source")
-    log(f"Hand grading of {assignment}: open\n    {server.url}\n(Ctrl-C to stop)")
+        print("MathJax is not installed (make mathjax-deps): formulas show as LaTeX source")
+    print(f"Hand grading of {assignment}: open\n    {server.url}\n(Ctrl-C to stop)")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
     finally:
         server.server_close()
     return 0

@@ -1,30 +1,8 @@
-"""Grades and feedback in the form an LMS imports: `make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle`.
-
-Canvas  reports/<set>/canvas-grades.csv: Canvas's gradebook import (Grades > Import): the columns
-        Student, ID, SIS User ID, SIS Login ID, Section, then the assignment's column, a "Points
-        Possible" row first; ID is the Canvas user id, which Canvas matches on. With
-        --per-exercise, one more column per graded cell (Canvas makes each a new assignment),
-        holding the cell's share of the final score: the columns add up to the final, and a
-        late penalty reaches them as it reaches the final (autograder.gradebook.scores.part_finals).
-        reports/<set>/canvas-feedback.zip: each student's feedback named as Canvas named their
-        submission (name_userid_attachmentid_...), which is how "Re-upload submissions" attaches a
-        file to the right student as a comment.
-Moodle  reports/<set>/moodle-grades.csv: the assignment's offline grading worksheet (Identifier
-        "Participant N", Full name, Email address, Status, Grade, Maximum Grade, ..., Feedback
-        comments), for "Upload grading worksheet".
-        reports/<set>/moodle-feedback.zip: each student's feedback named with the prefix of their
-        download folder (Full Name_N_assignsubmission_file_), for "Upload multiple feedback files
-        in a zip".
-Scores are the final scores as autograder.gradebook.scores derives them from the gradebook now (hand grades,
-and the late penalty on the current score, with extensions and Canvas's late marks), for every
-student of the last grading runs (report.json) and of the roster, by the rule every output follows
-(autograder.gradebook.scores.final_for_row: 0 for nothing handed in, a rejected or a failed submission, an
-empty cell for a grader error); the reports are written again with the same figures. A student the
-LMS cannot be matched to (no LMS id: a hub's or a folder's submission without a roster row) is left
-out and named, and so is a feedback file that shows
-another final score than the gradebook gives now (written before a later grade: make feedback).
-Every cell of both files is one a spreadsheet shows as text (autograder.course.csvcells).
-"""
+"""Grades and feedback in the form an LMS imports: `make grades-lms ASSIGNMENT=ps03 LMS=canvas|moodle`
+(`export`). Canvas: its gradebook import (canvas-grades.csv, optionally a column per graded cell) and a zip
+for "Re-upload submissions"; Moodle: its grading worksheet (moodle-grades.csv) and a zip for "Upload
+multiple feedback files". Every final is derived from the gradebook now, by the rule of every output
+(autograder.gradebook.scores); docs/instructor.md, "Publish grades and feedback", says more."""
 
 from __future__ import annotations
 
@@ -38,21 +16,15 @@ from pathlib import Path
 
 from ..course import csvcells
 from ..course.folder import gradebook_url
+from ..gradebook.report import refresh
 from ..gradebook.roster import load as load_roster
+from ..gradebook.rows import rows_by_student
 from ..gradebook.scores import Scores, late_text, part_finals
 
-WORKSHEET = [
-    "Identifier",
-    "Full name",
-    "Email address",
-    "Status",
-    "Grade",
-    "Maximum Grade",
-    "Grade can be changed",
-    "Last modified (submission)",
-    "Last modified (grade)",
-    "Feedback comments",
-]
+WORKSHEET = (
+    "Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,"
+    "Last modified (submission),Last modified (grade),Feedback comments"
+).split(",")
 CANVAS_HEAD = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
@@ -62,8 +34,6 @@ class NoGrades(RuntimeError):
 
 def rows_of(course: Path, assignment: str) -> list[dict]:
     """Every student of the assignment's last runs, with the roster's and the gradebook's view."""
-    from ..gradebook.report import rows_by_student
-
     try:
         report = json.loads((course / "reports" / assignment / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
@@ -76,23 +46,15 @@ def rows_of(course: Path, assignment: str) -> list[dict]:
         row = rows.setdefault(
             entry.student, {"student": entry.student, "status": "missing", "reason": "nothing handed in"}
         )
-        row.update(
-            name=entry.name,
-            lms=entry.lms,
-            lms_id=entry.id_for(assignment),
-            email=entry.email,
-            section=entry.section,
-            sis_user_id=entry.sis_user_id,
-            sis_login_id=entry.sis_login_id,
-        )
+        row.update(name=entry.name, lms=entry.lms, lms_id=entry.id_for(assignment), email=entry.email)
+        row.update(section=entry.section, sis_user_id=entry.sis_user_id, sis_login_id=entry.sis_login_id)
     _scores(course, assignment, rows)
     return [rows[s] for s in sorted(rows)]
 
 
 def _scores(course: Path, assignment: str, rows: dict) -> None:
-    """Each row's final (autograder.gradebook.scores's rule, as in the reports and make export), the
-    figures of its lateness, its graded cells' points ("parts": score and maximum, as graded) and
-    their shares of the final ("part_finals", which add up to it: Canvas's per-exercise columns)."""
+    """Each row's final, the figures of its lateness, its graded cells' points ("parts": score and maximum)
+    and their shares of the final ("part_finals": Canvas's per-exercise columns)."""
     from nbgrader.api import Gradebook
 
     scores = Scores(course, assignment)
@@ -106,15 +68,10 @@ def _scores(course: Path, assignment: str, rows: dict) -> None:
             derived = got.derived
             if derived is None:
                 continue
-            row.update(
-                late_seconds=derived.late_seconds or 0.0,
-                late_penalty=derived.penalty,
-                late_source=derived.late_source,
-                late_note=derived.note,
-                pending=list(derived.pending),
-                parts={name: (score, top) for grades in derived.grades.values() for name, score, top in grades},
-                part_finals=part_finals(derived),
-            )
+            row.update(late_seconds=derived.late_seconds or 0.0, late_penalty=derived.penalty)
+            row.update(late_source=derived.late_source, late_note=derived.note, pending=list(derived.pending))
+            parts = {name: (score, top) for grades in derived.grades.values() for name, score, top in grades}
+            row.update(parts=parts, part_finals=part_finals(derived))
 
 
 def _num(x: float) -> str:
@@ -149,33 +106,23 @@ def worksheet_comment(row: dict) -> str:
 def export(
     course: Path, assignment: str, lms: str, title: str | None = None, per_exercise: bool = False
 ) -> tuple[Path, Path | None, list[str]]:
-    """(grades file, feedback zip or None when no feedback file could go into one, what was left
-    out and why)."""
-    from ..gradebook.report import refresh
-
+    """(grades file, feedback zip or None when no feedback file could go into one, what was left out and why)."""
     course = Path(course)
     refresh(course, assignment)  # the reports agree with what goes to the LMS
     rows = rows_of(course, assignment)
     out = course / "reports" / assignment
     grades, bundle = out / f"{lms}-grades.csv", out / f"{lms}-feedback.zip"
     roster = load_roster(course, assignment)
-    if (
-        lms == "moodle"
-        and roster
-        and any(e.lms == "moodle" for e in roster.entries)
-        and not any(e.id_for(assignment) for e in roster.entries)
-    ):
+    entries = roster.entries if roster else []
+    if lms == "moodle" and any(e.lms == "moodle" for e in entries) and not any(e.id_for(assignment) for e in entries):
         raise NoGrades(
             f"the roster holds Moodle participant numbers of other assignments, not of {assignment}'s: "
             f"read its grading worksheet first, make roster FILE=... ASSIGNMENT={assignment}"
         )
     mine = [r for r in rows if r.get("lms") == lms and r.get("lms_id")]
-    left = [
-        f"{r['student']}: no {lms.capitalize()} id (not on a {lms.capitalize()} roster, nor in a "
-        f"{lms.capitalize()} file name)"
-        for r in rows
-        if r not in mine
-    ]
+    name = lms.capitalize()
+    no_id = f"no {name} id (not on a {name} roster, nor in a {name} file name)"
+    left = [f"{r['student']}: {no_id}" for r in rows if r not in mine]
     if lms == "canvas":
         _canvas(grades, mine, title or assignment, per_exercise)
     elif lms == "moodle":
@@ -198,33 +145,17 @@ def _canvas(path: Path, rows: list[dict], title: str, per_exercise: bool) -> Non
     with open(path, "w", newline="", encoding=csvcells.ENCODING) as f:
         w = csv.writer(f)
         w.writerow(csvcells.row(CANVAS_HEAD + [title] + [f"{title}: {p}" for p in parts]))
-        w.writerow(
-            csvcells.row(
-                ["Points Possible", "", "", "", ""]
-                + [_num(rows[0]["max_score"]) if rows else ""]
-                + [_num(maxima[p]) for p in parts]
-            )
-        )
+        possible = [_num(rows[0]["max_score"]) if rows else ""] + [_num(maxima[p]) for p in parts]
+        w.writerow(csvcells.row(["Points Possible", "", "", "", ""] + possible))
         for r in rows:
             score = "" if r["final"] is None else _num(r["final"])
-            w.writerow(
-                csvcells.row(
-                    [
-                        r.get("name") or r["student"],
-                        r["lms_id"],
-                        r.get("sis_user_id", ""),
-                        r.get("sis_login_id", ""),
-                        r.get("section", ""),
-                        score,
-                    ]
-                    + [_part(r, p) for p in parts]
-                )
-            )
+            cells = [r.get("name") or r["student"], r["lms_id"], r.get("sis_user_id", ""), r.get("sis_login_id", "")]
+            w.writerow(csvcells.row(cells + [r.get("section", ""), score] + [_part(r, p) for p in parts]))
 
 
 def _part(row: dict, part: str) -> str:
-    """A per-exercise cell: the cell's share of the final; 0 for each cell of a final of 0 with
-    none graded (nothing handed in, rejected, failed); empty where the final is."""
+    """A per-exercise cell: the cell's share of the final; 0 for each cell of a final of 0 with none graded
+    (nothing handed in, rejected, failed); empty where the final is."""
     if part in row["part_finals"]:
         return _num(row["part_finals"][part])
     return "0" if row["final"] == 0 and not row["part_finals"] else ""
@@ -237,28 +168,14 @@ def _moodle(path: Path, rows: list[dict]) -> None:
         w.writerow(csvcells.row(WORKSHEET))
         for r in rows:
             status = "Submitted for grading" if r.get("status") != "missing" else "No submission"
-            w.writerow(
-                csvcells.row(
-                    [
-                        f"Participant {r['lms_id']}",
-                        r.get("name") or r["student"],
-                        r.get("email", ""),
-                        status,
-                        "" if r["final"] is None else _num(r["final"]),
-                        _num(r["max_score"]),
-                        "Yes",
-                        "",
-                        stamp,
-                        worksheet_comment(r),
-                    ]
-                )
-            )
+            grade = "" if r["final"] is None else _num(r["final"])
+            cells = [f"Participant {r['lms_id']}", r.get("name") or r["student"], r.get("email", ""), status, grade]
+            w.writerow(csvcells.row(cells + [_num(r["max_score"]), "Yes", "", stamp, worksheet_comment(r)]))
 
 
 def _feedback_zip(course: Path, assignment: str, lms: str, rows: list[dict], bundle: Path) -> list[str]:
-    """The feedback files under the names the LMS matches them by; who has none, and why. No zip
-    is written (and an earlier one is removed) when it would hold no file: an empty zip looks like
-    an upload that worked."""
+    """The feedback files under the names the LMS matches them by; who has none, and why. No zip is written
+    (and an earlier one is removed) when it would hold no file: an empty zip looks like an upload that worked."""
     left, files = [], []
     for r in rows:
         html = course / "feedback" / r["student"] / assignment / f"{assignment}.html"

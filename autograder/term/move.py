@@ -1,22 +1,7 @@
-"""A term's gradebook moved from one machine's SQLite file to PostgreSQL, so that the rest of the
-term can be graded on a Dask cluster (docs/grading.md, "Moving a term to the cluster"):
-
-    export RNNLAB_GRADEBOOK_URL=postgresql+psycopg://grader:PASSWORD@db.example.org/rnn_course
-    make gradebook-move                                      # or TO=<URL>, which leaves it in the history
-    python -m autograder gradebook-move --to URL            # the same
-
-Every table of nbgrader's schema is copied, in the order its foreign keys require, through
-nbgrader's own table definitions (nbgrader.api), into an empty database: the tables are created
-by nbgrader's models and stamped with the same schema version as the SQLite file, so nbgrader
-sees the gradebook it wrote. The copy is one transaction: it lands whole or not at all. Then
-every row is checked from a fresh read of both databases: per table the number of rows, and per
-row a digest of every column, compared row by row (`check`).
-
-What it refuses, before writing anything: a target that already holds a gradebook with data
-(or tables that are not nbgrader's), a SQLite target, and a gradebook.db whose schema is not the
-one this nbgrader writes. gradebook.db itself is only read (SQLite's read-only mode, in one read
-transaction, so the copy is of one moment); move between grading runs, not during one.
-"""
+"""A term's gradebook moved from its SQLite file into an empty PostgreSQL database, so that the rest of the
+term can be graded on a Dask cluster: `make gradebook-move` (`move`, then `report` and `next_step`). It copies
+every table of nbgrader's schema in one transaction and checks every row (docs/grading.md, "Moving a term to
+the cluster")."""
 
 from __future__ import annotations
 
@@ -65,8 +50,7 @@ def tables():
 
 
 def target_url(text: str) -> str:
-    """The PostgreSQL URL to move to, as given, with the driver the course installs (psycopg)
-    when it names none."""
+    """The PostgreSQL URL to move to, with the driver the course installs (psycopg) when it names none."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -95,8 +79,7 @@ def _read_only(path: Path):
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    # isolation_level=None: sqlite3 leaves transactions to us, so one BEGIN holds every read
-    # of the copy (or of the check) to one moment of the file
+    # isolation_level=None: one BEGIN of ours holds every read of the copy (or check) to one moment of the file
     def connect():
         return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
 
@@ -125,14 +108,12 @@ def source_problem(conn, path: Path) -> str | None:
     found = inspect(conn)
     names = set(found.get_table_names())
     ours = {t.name: t for t in tables()}
-    foreign = names - set(ours) - {VERSION_TABLE}
-    if foreign:
+    if foreign := names - set(ours) - {VERSION_TABLE}:
         return (
             f"{path} holds tables that nbgrader's gradebook has not ({', '.join(sorted(foreign))}); "
             "they would be left behind"
         )
-    missing = (set(ours) | {VERSION_TABLE}) - names
-    if missing:
+    if missing := (set(ours) | {VERSION_TABLE}) - names:
         return f"{path} is not a gradebook of this nbgrader (no table {', '.join(sorted(missing))})"
     versions, head = _version(conn), alembic_head()
     if versions != [head]:
@@ -151,15 +132,13 @@ def source_problem(conn, path: Path) -> str | None:
 
 
 def occupied(conn, version: str) -> str | None:
-    """What the target already holds that a move must not write into, or None for an empty
-    database. A gradebook of schema `version` whose tables hold nothing but course names
-    (nbgrader writes its course's when it first opens a gradebook) counts as empty."""
+    """What the target already holds that a move must not write into, or None for an empty database (a
+    gradebook of schema `version` that holds nothing but nbgrader's course names counts as empty)."""
     from sqlalchemy import func, inspect, select
 
     names = set(inspect(conn).get_table_names())
     ours = {t.name: t for t in tables()}
-    foreign = names - set(ours) - {VERSION_TABLE}
-    if foreign:
+    if foreign := names - set(ours) - {VERSION_TABLE}:
         return (
             f"it holds tables that are not nbgrader's ({', '.join(sorted(foreign))}): is it the right "
             "database? Move into an empty one"
@@ -235,17 +214,13 @@ def move(course: Path, to: str) -> Moved:
 # -- the check ----------------------------------------------------------------------------------
 def _text(value) -> str:
     """A column's value as text that tells apart every value nbgrader's types can hold."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, float):
         return value.hex()  # exact: 0.1 + 0.2 is not 0.3 here
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, timedelta):  # an extension (SQLite keeps it as a datetime)
         return f"{value.days}d{value.seconds}s{value.microseconds}us"
-    return json.dumps(value)  # strings (control characters escaped), integers
+    return json.dumps(value)  # None, booleans, integers, strings (control characters escaped)
 
 
 def _digests(conn, table) -> dict[tuple, bytes]:

@@ -1,16 +1,6 @@
-"""`python -m autograder questions ps03` (make questions ASSIGNMENT=ps03): reports/<set>/questions.html.
-
-A page of the problem set's question statistics (autograder.gradebook.questions, derived from the
-gradebook as it is when the command runs) with a plot: each item's share of the class with full
-points against its discrimination, as the item analyses of Gradescope and Canvas show them. An
-item low on the plot (negative discrimination) or at either edge (nobody or everybody got it)
-deserves a look; an item with no discrimination (too few students, no variance) is drawn on the
-zero line with an open marker. The plot is drawn with matplotlib's Agg backend and put into the
-page as a base64 PNG, so the page is one file that needs nothing else.
-
-Everything a student controls (their quiz answers, their id) is escaped with html.escape; the page
-carries a Content-Security-Policy that allows no script and no image but its own.
-"""
+"""`make questions ASSIGNMENT=ps03` (`write_page`): reports/<set>/questions.html, the problem set's question
+statistics (autograder.gradebook.questions, from the gradebook now) as a table under a plot of each item's
+share right against its discrimination, in one file that needs nothing else and runs no script."""
 
 from __future__ import annotations
 
@@ -49,15 +39,13 @@ def stats_of(course: Path, assignment: str) -> dict:
 
 
 def plotted(items: list[dict]) -> list[dict]:
-    """The items the plot shows: those with a share of the class (an item nobody has been graded
-    on yet has none)."""
+    """The items the plot shows: those with a share of the class (none while nobody is graded on it)."""
     return [i for i in items if i.get("share_right") is not None]
 
 
 def draw(items: list[dict], title: str):
-    """The plot, a matplotlib Figure on the Agg canvas: share right (x) against discrimination (y),
-    one labelled point per plotted item; filled where there is a discrimination, open on the zero
-    line where there is none."""
+    """The plot on the Agg canvas: share right (x) against discrimination (y), one labelled point per item;
+    filled where there is a discrimination, open on the zero line where there is none."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -72,43 +60,20 @@ def draw(items: list[dict], title: str):
         with_r = [i for i in mine if i.get("discrimination") is not None]
         without = [i for i in mine if i.get("discrimination") is None]
         if with_r:
-            ax.scatter(
-                [i["share_right"] for i in with_r],
-                [i["discrimination"] for i in with_r],
-                s=45,
-                color=colour,
-                label=kind,
-                zorder=3,
-            )
+            x, y = [i["share_right"] for i in with_r], [i["discrimination"] for i in with_r]
+            ax.scatter(x, y, s=45, color=colour, label=kind, zorder=3)
         if without:
-            ax.scatter(
-                [i["share_right"] for i in without],
-                [0.0] * len(without),
-                s=45,
-                facecolors="none",
-                edgecolors=colour,
-                label=f"{kind}, no discrimination",
-                zorder=3,
-            )
+            x, label = [i["share_right"] for i in without], f"{kind}, no discrimination"
+            ax.scatter(x, [0.0] * len(x), s=45, facecolors="none", edgecolors=colour, label=label, zorder=3)
     taken: dict[tuple, int] = {}  # items at one spot: their labels stacked, not overprinted
     for i in shown:
         y = i["discrimination"] if i.get("discrimination") is not None else 0.0
         spot = (round(i["share_right"], 2), round(y, 2))
         below = taken[spot] = taken.get(spot, -1) + 1
-        ax.annotate(
-            i["name"].replace("$", r"\$"),
-            (i["share_right"], y),
-            xytext=(4, 4 - 10 * below),
-            textcoords="offset points",
-            fontsize=8,
-        )
-    ax.set(
-        xlim=(-0.05, 1.1),
-        ylim=(-1.05, 1.05),
-        xlabel="share of the class with full points",
-        ylabel="discrimination (point-biserial r)",
-        title=title.replace("$", r"\$"),
-    )
+        name = i["name"].replace("$", r"\$")
+        ax.annotate(name, (i["share_right"], y), xytext=(4, 4 - 10 * below), textcoords="offset points", fontsize=8)
+    ax.set(xlim=(-0.05, 1.1), ylim=(-1.05, 1.05), title=title.replace("$", r"\$"))
+    ax.set(xlabel="share of the class with full points", ylabel="discrimination (point-biserial r)")
     ax.xaxis.set_major_formatter("{x:.0%}")
     if shown:
         ax.legend(loc="lower left", fontsize=8)
@@ -147,13 +112,10 @@ def page(assignment: str, stats: dict, image: bytes) -> str:
             f"</td><td>{r}</td><td>{_e(common_error(i)) or '&ndash;'}</td><td>{flags}</td></tr>"
         )
     left_out = [i["name"] for i in items if i.get("share_right") is None]
-    unreadable = stats.get("unreadable") or []
-    notes = (f"<p>Not plotted (nobody graded on it yet): {_e(', '.join(left_out))}.</p>" if left_out else "") + (
-        f"<p>Quiz answers that could not be read (no <code>quiz</code> cell, or no dict written out in it): "
-        f"{_e(', '.join(unreadable))}.</p>"
-        if unreadable
-        else ""
-    )
+    notes = f"<p>Not plotted (nobody graded on it yet): {_e(', '.join(left_out))}.</p>" if left_out else ""
+    if unreadable := stats.get("unreadable"):
+        why = "no <code>quiz</code> cell, or no dict written out in it"
+        notes += f"<p>Quiz answers that could not be read ({why}): {_e(', '.join(unreadable))}.</p>"
     title = f"Question statistics: {assignment}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -1,40 +1,11 @@
-"""Similar submissions: `make similarity ASSIGNMENT=ps03`, after grading.
+"""Similar submissions: `make similarity ASSIGNMENT=ps03` (`run`), after grading.
 
-Lists the pairs of students whose answers are unusually alike, per exercise and over the whole
-notebook, in reports/<set>/similarity.html (both answers side by side, the matched code marked)
-and in a section of report.md. It accuses no one: code can be alike for honest reasons, and the
-page is evidence for a person to read and judge.
-
-How answers are compared: with copydetect (MOSS's fingerprints of k-grams, Schleimer, Wilkerson and
-Aiken 2003). Each answer is normalised as Python: a name becomes V (F where a function is
-defined), a string "S", keywords, operators and imported modules stay as written, and comments and
-spacing are dropped, so renamed variables do not hide a copy. A fingerprint is a
-hash of K characters of that normalised text in a row (copydetect calls them tokens: a name counts
-1, `return` 6), and reordered functions keep their fingerprints. Every k-gram is kept
-(window 1, copydetect's default: its guarantee threshold equals its noise threshold), so a figure
-does not depend on which hashes a process's string hashing makes the smallest. Fingerprints that
-the course gave every student are boilerplate, dropped from every answer before comparing: the
-release notebook's code cells (the starter code of its answer cells, its tests), the code its
-text gives (a hint's <code> line, which honest answers copy alike) and the code cells of the
-lectures (notebooks/*.ipynb).
-
-A pair's figure on an exercise is the larger of its two shares: of the normalised characters of
-each answer (those beyond boilerplate), the share that also stands in the other. The whole notebook is the answers of
-the compared exercises, one after the other, with no fingerprint across two of them (so a function
-moved to another cell still matches). A pair is listed where that figure reaches the threshold and
-at least MIN_TOKENS normalised characters match.
-
-The thresholds were measured on the course's own honest answers (tests/test_similarity.py measures
-them again): for every exercise of every problem set, the instructor's solution and the correct
-alternatives of source/<set>/alternatives/ that answer it in code of their own (CELLS; an EDITS
-alternative is the instructor's answer edited, not written apart) are independent right answers.
-HONEST holds what their pairs reached; each threshold stands about 0.15 above it.
-
-Short exercises: a right answer of a few lines is alike in every honest hand (the quiz cells are
-the same dictionary with other letters, which the filter turns into the same text). An exercise
-whose model answer has fewer than MIN_TOKENS normalised characters beyond boilerplate is not
-compared, nor part of the whole notebook, and no pair is listed on fewer than MIN_TOKENS matching.
-"""
+The pairs of students whose answers are unusually alike, per exercise and over the whole notebook, found
+with copydetect's fingerprints (MOSS's) of the answers normalised as Python, without what every student
+was given (the release notebook's code, the code its text gives, the lectures' code cells). They go to
+reports/<set>/similarity.html, side by side, and into report.json for report.md's section. It accuses no
+one. docs/instructor.md, "After grading: similar submissions", says how answers are compared and where
+the thresholds come from (HONEST; tests/test_similarity.py measures it again)."""
 
 from __future__ import annotations
 
@@ -42,7 +13,6 @@ import functools
 import html
 import io
 import itertools
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -52,39 +22,26 @@ import nbformat
 
 from ..course.folder import REPO, STAGED
 from ..gradebook.report import one_writer, write_files, write_whole
+from ..gradebook.rows import read_record, rows_by_student
 
 K = 25  # normalised characters of one fingerprint (copydetect's noise threshold, its default)
-WINDOW = 1  # winnowing window: every k-gram is a fingerprint (copydetect's default)
+WINDOW = 1  # every k-gram is a fingerprint, so no figure depends on which hashes a process makes the smallest
 EXERCISE_THRESHOLD = 0.60  # the larger share a pair reaches on one exercise to be listed
 NOTEBOOK_THRESHOLD = 0.40  # ... over the whole notebook
 MIN_TOKENS = 75  # characters ("tokens" to copydetect) that must match, and that a compared model answer has
-# measured on the course's honest answers (module docstring; docs/instructor.md): of the 47 exercises
-# compared, 36 have an alternative; their 50 pairs reach at most 0.452 (ps09 stream_batches, two
-# alternatives). Over a notebook made of each set's most alike honest pair per exercise, 11 pairs
-# (one per set) reach at most 0.256 (ps02). The model answers of the quiz cells have 50 characters
-# beyond boilerplate (not compared); the shortest compared, 80 (ps02 rnn_shapes).
-HONEST = {
-    "exercises": 47,
-    "exercises_with_pairs": 36,
-    "exercise_pairs": 50,
-    "exercise_max": 0.452,
-    "notebook_pairs": 11,
-    "notebook_max": 0.256,
-    "short_tokens": 50,
-    "shortest_compared": 80,
-}
+# what the course's independent right answers (the solution, the alternatives with code of their own) reach,
+# on one exercise and over a notebook of each set's most alike pairs; and the shortest model answers
+HONEST = dict(exercises=47, exercises_with_pairs=36, exercise_pairs=50, exercise_max=0.452)
+HONEST |= dict(notebook_pairs=11, notebook_max=0.256, short_tokens=50, shortest_compared=80)
 NOTEBOOK = ""  # the exercise of a pair over the whole notebook
 PAGE = "similarity.html"
 
 
 def fingerprint(code: str, boilerplate=frozenset(), cuts=()):
-    """copydetect's fingerprint of Python `code`, without the fingerprints in `boilerplate` and
-    those of the k-grams that straddle a cut (a position in copydetect's filtered code).
-
-    copydetect drops boilerplate itself through numpy's intersect1d with assume_unique, which
-    also drops one of two equal fingerprints of the answer's own (a line written twice); here the
-    fingerprints are taken whole and the boilerplate removed after, with copydetect's own count
-    of the tokens that remain."""
+    """copydetect's fingerprint of Python `code`, without the fingerprints in `boilerplate` and those of the
+    k-grams that straddle a cut (a position in copydetect's filtered code). Boilerplate is removed here, not
+    by copydetect, whose intersect1d(assume_unique=True) also drops one of two equal fingerprints of the
+    answer's own (a line written twice)."""
     from copydetect import CodeFingerprint
     from copydetect.utils import get_token_coverage
 
@@ -101,8 +58,8 @@ def fingerprint(code: str, boilerplate=frozenset(), cuts=()):
 
 @dataclass
 class Match:
-    """Two answers compared: each one's share found in the other, the tokens that match, and where
-    (for each answer, the (start, end) of each matched stretch of its text)."""
+    """Two answers compared: each one's share found in the other, the tokens that match, and for each
+    answer the (start, end) of each matched stretch of its text."""
 
     shares: tuple[float, float]
     matched: int
@@ -127,10 +84,8 @@ def listed(match: Match, threshold: float) -> bool:
 
 
 def may_be_listed(a, b) -> bool:
-    """False when `a` and `b` cannot match on MIN_TOKENS tokens, known without copydetect's
-    comparison: the tokens of `a` that match are covered by the K-token k-grams at the places
-    where `a` has a fingerprint of `b`'s, so fewer than MIN_TOKENS / K such places cannot cover
-    enough (in a class, most pairs share none)."""
+    """False when `a` and `b` cannot match on MIN_TOKENS tokens, known without comparing them: the tokens
+    that match are covered by the K-token k-grams where `a` has a fingerprint of `b`'s."""
     shared = a.hashes & b.hashes
     return sum(len(a.hash_idx[h]) for h in shared) * K >= MIN_TOKENS
 
@@ -140,8 +95,7 @@ def code_cells(path: Path) -> list[str]:
 
 
 def answer_cells(nb) -> dict[str, str]:
-    """grade id -> source of each answer cell (nbgrader's `solution`, a code cell); the first of two
-    cells with one grade id."""
+    """grade id -> source of each code answer cell (nbgrader's `solution`); the first of two with one id."""
     found: dict[str, str] = {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -151,8 +105,7 @@ def answer_cells(nb) -> dict[str, str]:
 
 
 def given(course: Path, part: str) -> Path:
-    """The course's `part` (release/, notebooks/), else the repository's: a demo course
-    (make demo-class) holds its own release but not the lectures."""
+    """The course's `part` (release/, notebooks/), else the repository's (a demo course has no lectures)."""
     return course / part if (course / part).is_dir() else REPO / part
 
 
@@ -160,8 +113,7 @@ _CODE_IN_TEXT = re.compile(r"```[a-z]*\n(.*?)```|<code>(.*?)</code>|`([^`\n]+)`"
 
 
 def text_code(path: Path) -> list[str]:
-    """The code a notebook's text gives: fenced blocks, <code> elements (the hints) and `spans`,
-    unescaped as a reader sees them."""
+    """The code a notebook's text gives (fenced blocks, <code> elements, `spans`), as a reader sees it."""
     cells = nbformat.read(path, as_version=4).cells
     return [
         html.unescape(next(g for g in m.groups() if g is not None))
@@ -172,9 +124,8 @@ def text_code(path: Path) -> list[str]:
 
 
 def boilerplate(course: Path, assignment: str) -> set:
-    """The fingerprints of what every student was given: the release notebook's code cells and the
-    code its text gives (a hint's <code> line, which honest answers copy alike), and the lectures'
-    code cells."""
+    """The fingerprints of what every student was given: the release notebook's code cells and the code
+    its text gives (a hint's line, which honest answers copy alike), and the lectures' code cells."""
     lectures = tuple((p.resolve(), p.stat().st_mtime_ns) for p in sorted(given(course, "notebooks").glob("*.ipynb")))
     release = given(course, "release") / assignment / f"{assignment}.ipynb"
     given_code = code_cells(release) + text_code(release)
@@ -183,16 +134,14 @@ def boilerplate(course: Path, assignment: str) -> set:
 
 @functools.lru_cache(maxsize=4)
 def _lecture_prints(lectures: tuple) -> frozenset:
-    """The fingerprints of the lectures' code cells ((path, time of change) of each lecture), read
-    once per process: every problem set shares them."""
+    """The fingerprints of the lectures' code cells ((path, time of change) of each), read once per process."""
     return frozenset().union(*(fingerprint(s).hashes for path, _ in lectures for s in code_cells(path)))
 
 
 def notebook(answers: dict[str, str], exercises, boilerplate) -> tuple[str, object]:
-    """A student's answers to `exercises` as one text, each under a comment naming it (comments
-    make no fingerprint), and its fingerprint. No fingerprint straddles two answers: the end of
-    one cell and the start of the next would otherwise make fingerprints of their own, which two
-    students who left the same cells as they were given would share."""
+    """A student's answers to `exercises` as one text, each under a comment naming it, and its fingerprint.
+    No fingerprint straddles two answers: two students who left the same cells as they were given would
+    share those."""
     from copydetect.utils import filter_code
 
     parts = [f"# ---- {gid} ----\n{answers.get(gid, '')}\n\n" for gid in exercises]
@@ -223,8 +172,8 @@ class Findings:
 
 
 def alike_pairs(answers: dict[str, dict[str, str]], exercises: list[str], bp: set) -> list[Pair]:
-    """The pairs of students (answers: student -> grade id -> code) listed on each exercise and over
-    the whole notebook, most alike first within each."""
+    """The pairs of students (answers: student -> grade id -> code) listed on each exercise and over the
+    whole notebook, most alike first within each."""
     pairs = []
     levels = [
         (gid, EXERCISE_THRESHOLD, lambda a, gid=gid: (a.get(gid, ""), fingerprint(a.get(gid, ""), bp)))
@@ -247,8 +196,8 @@ def alike_pairs(answers: dict[str, dict[str, str]], exercises: list[str], bp: se
 
 
 def notebook_of(course: Path, assignment: str, student: str) -> Path | None:
-    """The notebook of `student` that grading read: autograded/, else staged/ (None for an id that
-    is not one folder's name)."""
+    """The notebook of `student` that grading read: autograded/, else staged/ (None for an id that is not
+    one folder's name)."""
     if student in ("", ".", "..") or "/" in student or "\0" in student:
         return None
     for folder in ("autograded", STAGED):
@@ -260,8 +209,6 @@ def notebook_of(course: Path, assignment: str, student: str) -> Path | None:
 
 def find(course: Path, assignment: str, record: dict) -> Findings:
     """The pairs among the students of report.json's `record` whose notebook grading read."""
-    from ..gradebook.report import rows_by_student
-
     release = nbformat.read(given(course, "release") / assignment / f"{assignment}.ipynb", as_version=4)
     source = course / "source" / assignment / f"{assignment}.ipynb"
     model = answer_cells(nbformat.read(source, as_version=4)) if source.is_file() else {}
@@ -291,8 +238,7 @@ def find(course: Path, assignment: str, record: dict) -> Findings:
 
 
 def summary(findings: Findings, graded: str) -> dict:
-    """What report.json keeps of the findings (its "similarity" key), from which report.md's
-    section is written (autograder.gradebook.report.similarity_section)."""
+    """What report.json keeps of the findings (its "similarity" key, for report.md's section)."""
     return {
         "computed": time.strftime("%Y-%m-%d %H:%M:%S"),
         "graded": graded,
@@ -305,12 +251,7 @@ def summary(findings: Findings, graded: str) -> dict:
         "min_tokens": MIN_TOKENS,
         "left_out": findings.left_out,
         "pairs": [
-            {
-                "exercise": p.exercise,
-                "students": list(p.students),
-                "shares": list(p.match.shares),
-                "matched": p.match.matched,
-            }
+            dict(exercise=p.exercise, students=list(p.students), shares=list(p.match.shares), matched=p.match.matched)
             for p in findings.pairs
         ],
     }
@@ -321,14 +262,11 @@ class NotGraded(RuntimeError):
 
 
 def run(course: Path, assignment: str) -> tuple[Path, Findings]:
-    """Compare the graded class, write the page, keep the findings in report.json and write
-    report.md again with its section. Returns the page's path and the findings."""
+    """Compare the graded class, write the page, keep the findings in report.json and write report.md
+    again; (the page's path, the findings)."""
     out = Path(course) / "reports" / assignment
-    try:
-        record = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        record = None
-    if not isinstance(record, dict) or not isinstance(record.get("students"), list):
+    record = read_record(out)
+    if not isinstance(record.get("students"), list):
         raise NotGraded(
             f"{assignment} has not been graded in {course} yet (no readable reports/{assignment}/"
             "report.json); run make autograde first"
@@ -336,10 +274,7 @@ def run(course: Path, assignment: str) -> tuple[Path, Findings]:
     findings = find(Path(course), assignment, record)
     write_whole(out / PAGE, page(findings))
     with one_writer(out):
-        try:  # what another command wrote meanwhile
-            record = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass
+        record = read_record(out) or record  # what another command wrote meanwhile
         record["similarity"] = summary(findings, str(record.get("finished", "")))
         write_files(out, record)
     return out / PAGE, findings
@@ -382,8 +317,7 @@ def _level(exercise: str) -> str:
 
 
 def page(findings: Findings) -> str:
-    """The HTML page of the findings: every field a student controls (their id, name and code) is
-    escaped, and the page runs no script (its Content-Security-Policy allows none)."""
+    """The HTML page of the findings: every field a student controls is escaped, and it runs no script."""
     f = findings
     rows = "".join(
         f"<tr><td>{_level(p.exercise)}</td><td>{_who(f, p.students[0])}</td><td>{_who(f, p.students[1])}</td>"
