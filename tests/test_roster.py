@@ -301,3 +301,12 @@ def test_roster_names_reach_the_gradebook_the_formgrader_reads(tmp_path, capsys)
     assert names["cher"] == (None, "Cher", None) and names["ana"] == ("Ana María de la", "Cruz", None)
     assert main(["roster", str(plain), "--course", str(course)]) == 0
     assert "0 student(s) added or changed" in capsys.readouterr().out
+
+
+def test_a_file_in_no_encoding_a_class_list_comes_in_is_refused_in_a_sentence(tmp_path):
+    """Bytes that neither UTF-8 nor Windows-1252 decode (0x81 is unassigned in both) ended in an
+    UnboundLocalError."""
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"Student,ID\n\x81\x8d,1\n")
+    with pytest.raises(roster.RosterError, match="neither UTF-8 nor Windows-1252"):
+        roster.parse(path)

@@ -71,6 +71,8 @@ def _read(path: Path) -> list[dict[str, str]]:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise RosterError(f"{path} is neither UTF-8 nor Windows-1252 text: save it from the LMS or Excel as CSV")
     rows = list(csv.DictReader(io.StringIO(text)))
     if not rows:
         raise RosterError(f"{path} holds no rows under a header line")
