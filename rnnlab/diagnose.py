@@ -319,9 +319,9 @@ def fingerprints_only(prints: list[str], form: str = "values") -> list[str]:
     return [h[1] if form == "structure" and len(h) > 1 else h[0] for h in heads]
 
 
-def catalogue(assignment: str, folder: Path = DATA) -> dict[str, list[Entry]]:
+def catalogue(assignment: str) -> dict[str, list[Entry]]:
     """exercise -> its entries in the catalogue of `assignment`, then the shared mistakes (`GENERIC`) it can tell."""
-    path = folder / f"{assignment}.json"
+    path = DATA / f"{assignment}.json"
     if not path.exists():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -480,22 +480,22 @@ GENERIC = {
 }
 
 
+# the fact of an exercise's catalogue without which a shared mistake does not apply to it
+NEEDS = {
+    "changes-inputs": "keeps_inputs",
+    "float32-result": "keeps_dtype",
+    "number-tensor": "python_numbers",
+    "torch-size": "python_numbers",
+}
+
+
 def generic_entries(exercise: str, facts: dict) -> list[Entry]:
     """The shared mistakes that apply to `exercise`, by the facts of its catalogue."""
-    out = []
-    for rule, (_, title, explain, section) in GENERIC.items():
-        if (
-            (rule == "changes-inputs" and not facts.get("keeps_inputs"))
-            or (rule == "float32-result" and not facts.get("keeps_dtype"))
-            or (rule in ("number-tensor", "torch-size") and not facts.get("python_numbers"))
-        ):
-            continue
-        out.append(
-            Entry(
-                f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise), section, rule=rule
-            )
-        )
-    return out
+    return [
+        Entry(f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise), section, rule=rule)
+        for rule, (_, title, explain, section) in GENERIC.items()
+        if rule not in NEEDS or facts.get(NEEDS[rule])
+    ]
 
 
 class TooSlow(Exception):
@@ -505,8 +505,7 @@ class TooSlow(Exception):
 @contextlib.contextmanager
 def _time_limit(seconds: float):
     """SIGALRM after `seconds`, in the main thread of a Unix process; elsewhere no limit."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -522,10 +521,10 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def diagnose(assignment: str, exercise: str, namespace: dict, folder: Path = DATA, seconds: float = 3.0) -> Diagnosis:
+def diagnose(assignment: str, exercise: str, namespace: dict, seconds: float = 3.0) -> Diagnosis:
     """Run the probes of `exercise` on the answer in `namespace`, silently, and match the catalogue; probes
     that take over `seconds` name nothing."""
-    entries = catalogue(assignment, folder).get(exercise, [])
+    entries = catalogue(assignment).get(exercise, [])
     if not entries:
         return Diagnosis(exercise)
     try:

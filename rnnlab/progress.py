@@ -13,6 +13,7 @@ results are kept in `.rnnlab-progress.json` beside `release/`), one per usable c
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
+TIMEOUT = 120  # seconds a cell may run
 
 
 STATUS = ("passed", "failed", "not attempted")
@@ -78,14 +80,14 @@ class SetResult:
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tests)
 
-    def when(self, now: float | None = None) -> str:
+    def when(self) -> str:
         """What the check read: when the file was saved, and whether JupyterLab may hold more."""
-        said = "no answer written yet" if self.unanswered else f"saved {ago(self.saved, now)}"
+        said = "no answer written yet" if self.unanswered else f"saved {ago(self.saved)}"
         said += ", unchanged since the last check" if self.reused else ""
         return said + (f"; {OPEN_IN_LAB}" if self.open_in_lab else "")
 
-    def heading(self, now: float | None = None) -> str:
-        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({self.when(now)})" + (
+    def heading(self) -> str:
+        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({self.when()})" + (
             f"   ({self.error})" if self.error else ""
         )
 
@@ -130,9 +132,9 @@ def open_in_lab(release: Path) -> set[Path]:
         return set()
 
 
-def ago(then: float, now: float | None = None) -> str:
+def ago(then: float) -> str:
     """'12 s ago', '5 min ago', '3 h ago' or the date: when a file was saved, in words."""
-    seconds = max(0.0, (time.time() if now is None else now) - then)
+    seconds = max(0.0, time.time() - then)
     if seconds < 90:
         return f"{seconds:.0f} s ago"
     if seconds < 90 * 60:
@@ -197,10 +199,7 @@ def _judge(cell, not_attempted: set[str]) -> TestResult:
 
 
 def check(
-    path: Path,
-    timeout: int = 120,
-    on_result: Callable[[TestResult], None] | None = None,
-    nb: nbformat.NotebookNode | None = None,
+    path: Path, on_result: Callable[[TestResult], None] | None = None, nb: nbformat.NotebookNode | None = None
 ) -> SetResult:
     """Run one problem-set notebook (in memory; `nb`, if given, is its content as already read), calling
     `on_result` with each visible test's result as soon as its cell has run."""
@@ -228,7 +227,7 @@ def check(
 
     client = notebook_client(
         nb,
-        timeout=timeout,
+        timeout=TIMEOUT,
         kernel_name="python3",
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
@@ -270,19 +269,15 @@ def usable_cpus() -> int:
     return max(1, cpus)
 
 
-_PACKAGE_HASH: list[str] = []
-
-
+@functools.cache
 def package_fingerprint() -> str:
     """A hash of the course package's code and data: a result is reused only while they are the same."""
-    if not _PACKAGE_HASH:
-        digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
-        for path in sorted(package.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-        _PACKAGE_HASH.append(digest.hexdigest())
-    return _PACKAGE_HASH[0]
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class Cache:
@@ -338,15 +333,6 @@ def summary(results: list[SetResult]) -> str:
     if errors:
         rest.append(f"{errors} problem set{'s' if errors > 1 else ''} stopped early")
     return text + (f" ({', '.join(rest)})" if rest else "")
-
-
-def table(results: list[SetResult]) -> str:
-    """Every problem set with each exercise's visible test by name, then the summary."""
-    lines = []
-    for r in results:
-        lines.append(r.heading())
-        lines += [t.line() for t in r.tests]
-    return "\n".join(lines + [summary(results)])
 
 
 def run(
@@ -407,12 +393,6 @@ def run(
     ordered = [results[p] for p in sets]
     done = ordered and all(r.count("passed") == len(r.tests) and not r.error for r in ordered)
     return ordered, 0 if done else 1
-
-
-def show(release: Path | str = REPO / "release", names: list[str] | None = None) -> None:
-    """For a notebook cell: print the table (never raises on failing tests)."""
-    results, _ = run(Path(release), names=names)
-    print(table(results))
 
 
 class ProgressButton:

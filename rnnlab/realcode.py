@@ -183,13 +183,19 @@ def train_files(root: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(p.relative_to(root).as_posix() for d in TRAIN_DIRS for p in (root / d).rglob("*.py")))
 
 
-def _check_present(files: tuple[str, ...], root: Path) -> None:
-    missing = [name for name in files if not (root / name).is_file()]
+def _some(names: list[str]) -> str:
+    return ", ".join(names[:3]) + ("..." if len(names) > 3 else "")
+
+
+def _lacking(root: Path, missing: list[str], what: str) -> None:
     if missing:
         raise CorpusError(
-            f"the installed torch at {root} lacks {len(missing)} of the corpus's files "
-            f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}"
+            f"the installed torch at {root} lacks {len(missing)} of the corpus's {what} ({_some(missing)}): {_advice()}"
         )
+
+
+def _check_present(files: tuple[str, ...], root: Path) -> None:
+    _lacking(root, [name for name in files if not (root / name).is_file()], "files")
 
 
 def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
@@ -236,12 +242,7 @@ def corpus(root: Path | None = None, check: bool = True) -> Corpus:
     """The training and held-out text, checked against torch 2.13.0's (size and SHA-256) unless
     `check` is False (then any torch's files are read as they are)."""
     root = torch_root() if root is None else Path(root)
-    missing = [d for d in TRAIN_DIRS if not (root / d).is_dir()]
-    if missing:
-        raise CorpusError(
-            f"the installed torch at {root} lacks {len(missing)} of the corpus's folders "
-            f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}"
-        )
+    _lacking(root, [d for d in TRAIN_DIRS if not (root / d).is_dir()], "folders")
     files = {"train": train_files(root), "held_out": HELD_OUT_FILES}
     _check_present(files["train"] + files["held_out"], root)  # what is missing first, then what cannot be read
     parts = {part: read_part(names, root) for part, names in files.items()}
@@ -269,11 +270,9 @@ def found_corpus(root: Path | None = None) -> Corpus:
         present = tuple(name for name in files if (root / name).is_file())  # what is missing, the problem says
         if not present:
             raise CorpusError(f"{problem} (and this torch has none of the {part} part's files)")
-        try:
+        with contextlib.suppress(CorpusError):
             parts[part] = read_part(present, root)  # (kept from an earlier run, when there was one)
             continue
-        except CorpusError:
-            pass
         readable = []
         for name in present:
             try:
@@ -284,8 +283,7 @@ def found_corpus(root: Path | None = None) -> Corpus:
         parts[part] = read_part(tuple(readable), root)
     if unread:
         problem += (
-            f" {len(unread)} of this torch's files could not be read as Python here "
-            f"({', '.join(unread[:3])}{'...' if len(unread) > 3 else ''}) and are left out."
+            f" {len(unread)} of this torch's files could not be read as Python here ({_some(unread)}) and are left out."
         )
     note = (
         f"{problem} Read instead: {len(parts['train']):,} characters to train on and "
