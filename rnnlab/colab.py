@@ -1,4 +1,4 @@
-"""Every lecture opens in Google Colab or on Binder, from the students' repository (docs/colab.md).
+"""Every lecture opens in Google Colab or on Binder, from the students' repository.
 
 `INSTALL` begins every lecture's first code cell: where `rnnlab` cannot be imported (Colab), pip
 installs it, and nothing else (it declares no dependencies, so Colab's torch stays). `links` opens a

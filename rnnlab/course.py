@@ -172,7 +172,8 @@ def device() -> torch.device:
 
 
 def _plot_style() -> None:
-    """The course's plot style: set now if matplotlib is imported, else the moment it is."""
+    """The course's plot style: set now if matplotlib is imported, else the moment it is (a notebook that
+    draws nothing, as a graded problem set, need not import matplotlib)."""
     if "matplotlib" in sys.modules:
         _apply_plot_style(sys.modules["matplotlib"])
     elif not any(getattr(finder, "rnnlab_plot_style", False) for finder in sys.meta_path):

@@ -96,7 +96,7 @@ OPEN_IN_LAB = "open in JupyterLab: unsaved typing there is not checked, Ctrl+S s
 
 
 def _checksum(cell) -> str:
-    """nbgrader.utils.compute_checksum(cell), without importing nbgrader.utils (docs/architecture.md)."""
+    """nbgrader.utils.compute_checksum(cell), without importing nbgrader.utils (setuptools, tornado)."""
     meta = cell.metadata["nbgrader"]
     digest = hashlib.md5()
     for part in (

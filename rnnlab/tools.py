@@ -147,7 +147,7 @@ def trust(paths, db_file: str | None = None) -> int:
     return signed
 
 
-# Another CPU, emulated on this one: docs/authoring.md, "Another CPU, emulated". The steps down from each
+# Another CPU, emulated on this one (the authoring guide, "Another CPU, emulated"). The steps down from each
 # capability, nearest first; a step counts only if it computes other bits here.
 _AVX2 = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 _OLDER = {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41"}

@@ -7,7 +7,7 @@ Refuses, changing nothing, while JupyterLab serves the folder or a file stops th
 the student's work, copies every file the update changes into `.rnnlab-backup/<time>/`, and merges the
 course's version (`git merge`; a notebook both changed cell by cell with nbdime, naming each cell that
 holds both versions). Stopped part-way, it is undone. `--restore` merges the update again into a
-notebook saved over it from a tab still open (docs/architecture.md, "The student's commands").
+notebook saved over it from a tab still open, keeping what the student wrote since.
 """
 
 from __future__ import annotations
