@@ -1,12 +1,9 @@
 """Assertions the problem sets' tests use: strict about types, readable when they fail.
 
-Every failure raises AssertionError with a sentence a student can act on ("h_new has shape
-(3, 4) but should have (3, 6)"). Types are checked exactly: a tensor subclass or an object
-with a rigged __eq__ does not pass as a tensor. Every check returns None, so a test cell may
-end with one: nbgrader would read a returned number as a partial score.
-
-Imported in IPython (a notebook, or the grading kernel), the module installs rnnlab.failures'
-handler: a failed check shows as that sentence first, then the line of the test cell that made it.
+Every failure raises AssertionError with a sentence a student can act on ("h_new has shape (3, 4) but
+should have (3, 6)"). Types are checked exactly (a tensor subclass does not pass as a tensor). Every
+check returns None, which nbgrader does not read as a partial score. Imported in IPython, the module
+installs rnnlab.failures' display of errors.
 """
 
 from __future__ import annotations
@@ -56,8 +53,7 @@ def check_shape(name: str, value: torch.Tensor, shape: tuple) -> None:
 
 
 def check_close(name: str, got, expected: torch.Tensor, atol: float = 1e-5) -> None:
-    """`got` must be a tensor of `expected`'s shape and dtype, within `atol` everywhere (a
-    float64 reference wants a float64 answer: a float32 one only looks close)."""
+    """`got` must be a tensor of `expected`'s shape and dtype, within `atol` everywhere."""
     __tracebackhide__ = True
     check_tensor(name, got, tuple(expected.shape))
     if got.dtype != expected.dtype:
@@ -112,9 +108,7 @@ def check_choice(answers, qid: str, key: str) -> None:
 @contextlib.contextmanager
 def switched_off(*targets, message: str):
     """While the block runs, calling any of `targets`, pairs (owner, attribute name), raises
-    RuntimeError(message): what a test switches off so that an answer must compute it itself
-    (the course's own solution of an exercise, autograd). Restored afterwards, even on errors.
-    Being in __all__, the grader's fingerprint notices a notebook that rebinds it."""
+    RuntimeError(message): what an answer must compute itself. Restored afterwards, even on errors."""
     originals = [(owner, name, getattr(owner, name)) for owner, name in targets]
 
     def refuse(*args, **kwargs):
@@ -142,8 +136,7 @@ def without_autograd():
 
 
 def _innermost_code(function):
-    """The code object a call of `function` finally runs: decorators made with functools.wraps
-    share one wrapper's code between many functions, so follow __wrapped__ to the end."""
+    """The code object a call of `function` finally runs, past functools.wraps' wrappers."""
     while getattr(function, "__wrapped__", None) is not None:
         function = function.__wrapped__
     code = getattr(function, "__code__", None)
@@ -154,11 +147,8 @@ def _innermost_code(function):
 
 @contextlib.contextmanager
 def forbid_calls(what: str, *functions):
-    """For an exercise that says "without calling X": the block must not call any of
-    `functions` (torch's or the course's own), directly or through other code, under any name.
-    Raises AssertionError after the block if it did; in IPython its display also shows the
-    student's line that made the first forbidden call. Watches calls with sys.setprofile and puts
-    back whatever profiler was there before."""
+    """For an exercise that says "without calling X": AssertionError after the block if it called any of
+    `functions`, directly or through other code, under any name (seen with sys.setprofile)."""
     __tracebackhide__ = True
     codes = {_innermost_code(f): getattr(f, "__qualname__", repr(f)) for f in functions}
     seen, callers = [], []
@@ -193,8 +183,7 @@ def _callers(frame, limit: int = 200) -> list[tuple[str, int, str, str]]:
 
 
 def _snapshot(value):
-    """A copy of `value` that later changes to it cannot reach: tensors cloned (a module's
-    parameters and buffers by name), containers copied element by element."""
+    """A copy of `value` that later changes to it cannot reach."""
     if isinstance(value, torch.Tensor):
         return value.detach().clone()
     if isinstance(value, torch.nn.Module):
@@ -231,9 +220,8 @@ def _same(a, b) -> bool:
 
 @contextlib.contextmanager
 def inputs_unchanged(what: str, **inputs):
-    """The block (a call of the student's `what`) must leave every one of `inputs` as it was:
-    tensors (values, dtype, shape), a module's parameters and buffers, lists, dicts. Raises
-    AssertionError naming the first input that changed, after the block."""
+    """The block (a call of the student's `what`) must leave every one of `inputs` as it was (tensors, a
+    module's parameters and buffers, lists, dicts); AssertionError naming the first that changed."""
     __tracebackhide__ = True
     before = {name: _snapshot(value) for name, value in inputs.items()}
     yield
@@ -246,9 +234,8 @@ def inputs_unchanged(what: str, **inputs):
 
 
 def size_one_cases(**sizes) -> list[dict]:
-    """One case per dimension with that dimension 1 and the others as given (each must be larger
-    than 1): where `x.squeeze()`, a hard-coded axis or a broadcast hides a mistake, one of these
-    cases shows it. size_one_cases(T=5, batch=3) == [{"T": 1, "batch": 3}, {"T": 5, "batch": 1}]."""
+    """One case per dimension with that dimension 1 and the others as given (each larger than 1):
+    size_one_cases(T=5, batch=3) == [{"T": 1, "batch": 3}, {"T": 5, "batch": 1}]."""
     small = [name for name, n in sizes.items() if n < 2]
     if small:
         raise ValueError(f"size_one_cases needs every size larger than 1, not {small}")
@@ -256,10 +243,8 @@ def size_one_cases(**sizes) -> list[dict]:
 
 
 def both_calls(make, *values, names: tuple, seed: int | None = None):
-    """`make` called with `values` positionally and again by keyword (`names`, in order): a
-    constructor or function whose parameters the exercise names must take either way. Returns
-    (positional result, keyword result); with `seed`, torch's random state is seeded before each
-    call, so two models built either way start from the same weights."""
+    """(positional result, keyword result) of `make` called with `values` positionally and by keyword
+    (`names`, in order); with `seed`, torch's random state is seeded before each call."""
     __tracebackhide__ = True
     if len(names) != len(values):
         raise ValueError("both_calls needs one name per value")
@@ -290,17 +275,22 @@ class _CountOps(torch.overrides.TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
-def no_batch_loop(what: str, function, make_inputs, small: int = 2, large: int = 24) -> None:
-    """`function` works on the whole batch at once: one call makes as many torch operations for a
-    batch of `large` as for a batch of `small` (`make_inputs(batch)` gives its arguments). A Python
-    loop over the batch makes more with every row."""
-    __tracebackhide__ = True
+def _operations(function, make_inputs, sizes) -> list[int]:
+    """How many torch operations one call of `function` makes on `make_inputs(size)`, for each size."""
     counts = []
-    for batch in (small, large):
-        inputs = make_inputs(batch)
+    for size in sizes:
+        inputs = make_inputs(size)
         with _CountOps() as count:
             function(*inputs)
         counts.append(count.calls)
+    return counts
+
+
+def no_batch_loop(what: str, function, make_inputs, small: int = 2, large: int = 24) -> None:
+    """`function` makes as many torch operations for a batch of `large` as for one of `small`
+    (`make_inputs(batch)` gives its arguments): it has no Python loop over the batch."""
+    __tracebackhide__ = True
+    counts = _operations(function, make_inputs, (small, large))
     if counts[1] > counts[0]:
         raise AssertionError(
             f"{what} makes {counts[0]} torch operations for a batch of {small} and {counts[1]} "
@@ -310,19 +300,11 @@ def no_batch_loop(what: str, function, make_inputs, small: int = 2, large: int =
 
 
 def no_step_loop(what: str, function, make_inputs, short: int = 16, long: int = 256) -> None:
-    """`function` handles all the steps of a sequence without a Python loop over them: one call
-    on `long` steps (`make_inputs(seq_len)` gives its arguments) makes fewer than
-    (long - short) / 2 more torch operations than one call on `short` steps. A loop over the steps
-    makes at least one operation per step (indexing a step is one), so its count grows by at
-    least long - short; a scan of ceil(log2 T) levels, each a few whole-sequence operations, grows
-    by a few operations per doubling and passes."""
+    """`function` makes fewer than (long - short) / 2 more torch operations on `long` steps than on `short`
+    (`make_inputs(seq_len)` gives its arguments): it has no Python loop over the steps (which makes one
+    per step at least), though a scan of log2 T levels passes."""
     __tracebackhide__ = True
-    counts = []
-    for seq_len in (short, long):
-        inputs = make_inputs(seq_len)
-        with _CountOps() as count:
-            function(*inputs)
-        counts.append(count.calls)
+    counts = _operations(function, make_inputs, (short, long))
     if counts[1] - counts[0] >= (long - short) / 2:
         raise AssertionError(
             f"{what} makes {counts[0]} torch operations for {short} steps and {counts[1]} for "
@@ -332,19 +314,16 @@ def no_step_loop(what: str, function, make_inputs, short: int = 16, long: int = 
 
 
 def _float_outputs(out) -> list:
-    """The floating-point tensors of a result, in order: the result itself, or every one inside a
-    tuple or list of them (nested, as an LSTM's (h, c) state is)."""
+    """The floating-point tensors of a result, in order, also inside (nested) tuples and lists."""
     if isinstance(out, (tuple, list)):
         return [t for item in out for t in _float_outputs(item)]
     return [out] if isinstance(out, torch.Tensor) and out.is_floating_point() else []
 
 
 def check_input_grads(name: str, function, inputs: dict, reference, atol: float = 1e-6, seed: int = 0) -> None:
-    """The result of `function(**inputs)` must let gradients flow to every tensor of `inputs`
-    exactly as `reference(**inputs)` does: every floating-point tensor of both results (all of a
-    tuple's, such as (h, h_last)) is weighted by one random tensor and summed, then differentiated
-    with respect to fresh leaf copies of the inputs (so a `.item()`, `.detach()` or
-    `torch.no_grad()` inside, on any of the outputs, shows as a missing or wrong gradient)."""
+    """The result of `function(**inputs)` must let gradients flow to every tensor of `inputs` exactly as
+    `reference(**inputs)` does: both results' floating-point tensors, weighted by one random tensor and
+    summed, are differentiated with respect to fresh leaf copies of the inputs."""
     __tracebackhide__ = True
     grads, connected = [], []
     for label, fn in (("yours", function), ("reference", reference)):
@@ -387,7 +366,6 @@ def check_input_grads(name: str, function, inputs: dict, reference, atol: float 
         check_close(f"the gradient of {name} with respect to {k}", got, expected, atol=atol)
 
 
-# how a failed check shows in IPython (rnnlab.failures), installed on import as the module says
 from .failures import install, name_mistakes  # noqa: E402
 
 install()

@@ -1,15 +1,8 @@
 """Every lecture opens in Google Colab or on Binder, from the students' repository.
 
-Colab opens one notebook file alone, in a runtime that has its own torch, numpy and ipywidgets
-but not the course package. So the first code cell of every lecture begins with `INSTALL`:
-when `rnnlab` cannot be imported, pip installs it from the students' repository, and nothing
-else. The package declares no dependencies, so Colab's torch stays as it is (a pinned torch
-would fight it), and it ships its data and trained weights, so nothing is downloaded later and
-no Google Drive is mounted. Where the package is installed (`make install`, Binder) the lines
-find it, do nothing and print nothing.
-
-The lines and each lecture's `links` name the repository as OWNER/REPO; the students' copy of
-the course has its own GitHub path there instead.
+`INSTALL` begins every lecture's first code cell: where `rnnlab` cannot be imported (Colab), pip
+installs it, and nothing else (it declares no dependencies, so Colab's torch stays). `links` opens a
+lecture in Colab or on Binder. Both name the repository as OWNER/REPO, which the students' copy replaces.
 """
 
 from __future__ import annotations
@@ -30,8 +23,8 @@ INSTALL = (
 
 
 def links(notebook: str, repo: str = PLACEHOLDER) -> str:
-    """The line under a lecture's navigation that opens it in Colab or on Binder: plain links,
-    no badge image (offline, an image from the web shows as a broken icon)."""
+    """The line under a lecture's navigation that opens it in Colab or on Binder (plain links: a badge
+    image shows as a broken icon offline)."""
     path = f"notebooks/{notebook}"
     return (
         f"[Open in Colab](https://colab.research.google.com/github/{repo}/blob/{BRANCH}/{path}) · "

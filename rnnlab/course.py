@@ -20,11 +20,8 @@ SEED_VARIABLE = "RNNLAB_SEED"
 
 
 def course_seed(default: int = 0) -> int:
-    """The training seed: `default`, unless the environment variable RNNLAB_SEED names another.
-
-    Every lecture that trains a model is checked under RNNLAB_SEED=1 and =2 as well:
-    a claim about a trained model must hold for the model any seed (and so any CPU) trains.
-    """
+    """The training seed: `default`, unless the environment variable RNNLAB_SEED names another (the
+    lectures are also checked under RNNLAB_SEED=1 and =2)."""
     value = os.environ.get(SEED_VARIABLE, "").strip()
     if not value:
         return default
@@ -35,28 +32,15 @@ def course_seed(default: int = 0) -> int:
 
 
 def setup(seed: int = 0, threads: int = 1, quiet: bool = False, short_errors: bool = True) -> int:
-    """Make a notebook deterministic and fast on a laptop CPU; returns the seed it used.
+    """Make a notebook deterministic and fast on a laptop CPU; returns the seed it used (`course_seed`).
 
-    - seeds Python's, NumPy's and PyTorch's random generators with `seed`, or with the value of
-      the environment variable RNNLAB_SEED when it is set (see `course_seed`); lectures keep the
-      returned value as SEED and train every model from it, so another seed trains other models;
-    - uses `threads` CPU threads (one is several times faster than two for small models
-      on a shared machine, and makes results repeatable);
-    - flushes denormal numbers to zero (a vanishing tanh RNN otherwise slows down);
-    - prints tensors with 4 decimals and sets a compact matplotlib style (when matplotlib is
-      imported: a notebook that draws nothing does not pay for importing it);
-    - in IPython, shows errors as one line, the message (`%xmode Minimal`), so that cells that
-      fail on purpose show what went wrong and not a traceback through torch; `%xmode Context`
-      brings full tracebacks back.
-    - in a lecture opened in Jupyter (JupyterLab, Notebook 7, Binder, VS Code), records in the
-      review file that its chapter is studied, so its flashcards join the start page's review
-      (`rnnlab.review.remember_lecture`; silent, and skipped where the notebook's name is unknown).
+    Seeds Python, NumPy and PyTorch; uses `threads` CPU threads; flushes denormals to zero; prints
+    tensors with 4 decimals and sets the course's plot style (once matplotlib is imported); in IPython
+    shows errors in one line (`%xmode Minimal`; `%xmode Context` brings tracebacks back); and records a
+    lecture's chapter as studied for the review (`rnnlab.review.remember_lecture`).
 
-    With the environment variable RNNLAB_UNTRAINED=1 (set only to check the lectures' claims),
-    every torch optimiser's step() does nothing, so every model stays as initialised, and the
-    course's training functions stop after a few steps (with nothing learned, more steps would
-    only cost time). The lectures are run that way to show that each claim a lecture
-    asserts about a trained model fails for an untrained one.
+    With RNNLAB_UNTRAINED=1 (set only to check that the lectures' claims fail for untrained models)
+    every optimiser's step() does nothing and the course's training functions stop after a few steps.
     """
     import torch
 
@@ -125,7 +109,6 @@ def freeze_optimizers() -> list[str]:
 def check_setup(min_memory_gb: float = 0.8) -> list[tuple[str, bool, str]]:
     """What the course needs, checked: (what, ok, advice when not ok). Run after setup()."""
     import platform
-    import sys
 
     import ipywidgets
     import psutil
@@ -189,9 +172,8 @@ def device() -> torch.device:
 
 
 def _plot_style() -> None:
-    """The course's plot style: set now if matplotlib is imported, else the moment it is. Importing
-    matplotlib costs about 0.1 s of CPU, which a notebook that draws nothing need not spend: every
-    problem set's graded kernel, and its re-check process, ran `setup()` and no plot."""
+    """The course's plot style: set now if matplotlib is imported, else the moment it is (a notebook that
+    draws nothing, as a graded problem set, need not import matplotlib)."""
     if "matplotlib" in sys.modules:
         _apply_plot_style(sys.modules["matplotlib"])
     elif not any(getattr(finder, "rnnlab_plot_style", False) for finder in sys.meta_path):
@@ -199,11 +181,8 @@ def _plot_style() -> None:
 
 
 class _StyleWhenImported(importlib.abc.MetaPathFinder):
-    """Finds no module itself. Each lookup of matplotlib (an import, or a check that it is there, as
-    importlib.util.find_spec or the completer makes) gets the other finders' spec, its loader
-    wrapped: when the module runs (matplotlib's first import, alone or as matplotlib.pyplot's
-    parent), the course's style is set before the importer sees it, and this finder leaves
-    sys.meta_path. A lookup that imports nothing leaves it where it is."""
+    """Finds no module itself: a lookup of matplotlib gets the other finders' spec with its loader wrapped,
+    so that when the module runs the course's style is set and this finder leaves sys.meta_path."""
 
     rnnlab_plot_style = True
 

@@ -1,23 +1,14 @@
 """Name the mistake behind a failing answer, by what the answer does.
 
-Each problem set has probes (`rnnlab.probes.<set>`): small fixed calls of an exercise's function,
-in float64, whose result is reduced to a fingerprint, a hash of the result rounded to DIGITS
-digits of each tensor's scale (and of whether the call changed its inputs). The course's catalogue of
-misconceptions (`rnnlab/data/diagnoses/<set>.json`) holds, for each known mistake, its
-explanation and the fingerprints of the wrong solutions that make it: never their code, and never
-anything computed from the right answer. An answer whose fingerprints equal those of one entry on
-every probe is that mistake; none or several entries: nothing is named.
-
     from rnnlab.diagnose import diagnose
     diagnose("ps03_lstm_gates", "lstm_step", globals())      # a Diagnosis; .text() for a student
 
-Rounding float64 results to 6 digits of each tensor's largest value keeps a fingerprint the same
-on every CPU (their results differ in the last few of float64's 16 digits, and a value that is
-zero up to that noise becomes 0). A float32 result computed by arithmetic would not: its values are
-left out and it counts by its dtype and shape. So does a float64 tensor whose values all are
-float32 numbers (an answer that computed in float32 and whose result, or gradient, was cast back:
-its sixth digit is float32's noise, and it differed between two CPUs). Float32 values a probe made
-exact (one-hot codes, halves: multiples of GRID) are the same everywhere and are kept.
+Each set's probes (`rnnlab.probes.<set>`) call an exercise's function on fixed float64 inputs; each
+result is hashed (`fingerprint`) after rounding to DIGITS digits of each tensor's scale, the same on
+every CPU (a float32 result, or float32 numbers cast back, counts by its dtype and shape only, unless a
+probe made its values exact: multiples of GRID). The catalogue (`rnnlab/data/diagnoses/<set>.json`)
+holds each known mistake's explanation and the fingerprints of wrong solutions that make it; an answer
+that matches exactly one entry on every probe is that mistake (`match`).
 """
 
 from __future__ import annotations
@@ -56,16 +47,13 @@ def _number(x: float) -> str:
 
 
 def _on_grid(flat: torch.Tensor) -> bool:
-    """Whether every value is a multiple of GRID (one-hot codes, counts, halves): values a probe
-    chose to be exact in float32, which no CPU rounds. A float32 value computed by arithmetic is
-    practically never on it."""
+    """Whether every value is a multiple of GRID: values a probe chose to be exact in float32."""
     scaled = flat.double() / GRID
     return bool((scaled == scaled.round()).all())
 
 
 def _float32_numbers(flat: torch.Tensor) -> bool:
-    """Whether every finite value of a float64 tensor is a float32 number: what a float32
-    computation cast back to float64 gives, and a float64 computation practically never does."""
+    """Whether every finite value of a float64 tensor is a float32 number (a float32 computation cast back)."""
     finite = flat[torch.isfinite(flat)]
     return finite.numel() > 0 and bool((finite.float().double() == finite).all())
 
@@ -76,14 +64,10 @@ def canonical(value):
     if isinstance(value, torch.Tensor):
         flat = value.detach().cpu().reshape(-1)
         if value.is_floating_point() and value.dtype != torch.float64 and not _on_grid(flat):
-            # float32's last digits differ from CPU to CPU (vector widths sum in other orders),
-            # and so would any rounding of them: such a result counts by its dtype and shape
             return {"tensor": str(value.dtype), "shape": list(value.shape)}
         if value.dtype == torch.float64 and not _on_grid(flat) and _float32_numbers(flat):
             return {"tensor": str(value.dtype), "shape": list(value.shape), "precision": "float32"}
-        if value.is_floating_point():
-            # on the tensor's own scale: a value that is zero up to rounding noise (1e-17 on
-            # one CPU, -3e-18 on another) is 0 on both, where per-value digits would differ
+        if value.is_floating_point():  # on the tensor's own scale: rounding noise around 0 is 0
             flat = flat.double()
             finite = flat[torch.isfinite(flat)]
             scale = float(finite.abs().max()) if finite.numel() else 0.0
@@ -92,12 +76,8 @@ def canonical(value):
                 for v in flat.tolist()
             ]
             return {"tensor": str(value.dtype), "shape": list(value.shape), "scale": _number(scale), "values": values}
-        else:
-            values = [int(v) for v in flat.tolist()]
-        return {"tensor": str(value.dtype), "shape": list(value.shape), "values": values}
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
+        return {"tensor": str(value.dtype), "shape": list(value.shape), "values": [int(v) for v in flat.tolist()]}
+    if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return {"float": _number(value)}
@@ -114,10 +94,8 @@ def fingerprint(probe: str, value, form: Callable = canonical) -> str:
 
 
 def skeleton(value):
-    """The form of a probe's record without its values: each tensor's dtype and shape, each
-    number's or string's type, containers kept, an error's type and kind, and whether an input
-    changed. A `match = "structure"` entry is told by it: a tensor where a float is asked, a
-    layout with its dimensions swapped, whatever the values."""
+    """The form of a probe's record without its values (dtypes and shapes, types, an error's type and kind,
+    whether an input changed), which a `match = "structure"` entry is told by."""
     if isinstance(value, dict) and "result" in value and "inputs changed" in value:
         return {"result": skeleton(value["result"]), "inputs changed": value["inputs changed"]}
     if isinstance(value, dict) and set(value) == {"raised", "kind"}:
@@ -147,9 +125,7 @@ def _changed(before, after) -> bool:
     return False
 
 
-# The kinds of error a probe tells apart, by the words of their messages (first match wins): an
-# answer that raises is fingerprinted by its error's type and kind, so that a shape mistake and
-# a dtype mistake that both raise RuntimeError are not the same behaviour.
+# The kinds of error a probe tells apart, by the words of their messages (first match wins)
 ERROR_KINDS = (
     ("in-place", re.compile(r"modified by an inplace operation|inplace|in-place|version counter", re.I)),
     (
@@ -181,9 +157,8 @@ ERROR_KINDS = (
 
 
 def error_kind(err: BaseException) -> str:
-    """A coarse, stable class of an error: a rule broken (a function the probe switched off was
-    called), in-place, graph, dtype, index, shape, a TypeError or AttributeError's "type" (a
-    wrong kind of object), or "other"."""
+    """A coarse, stable class of an error: "rule" (a switched-off function called), an ERROR_KINDS kind,
+    "index", "type" (TypeError, AttributeError) or "other"."""
     if getattr(err, "_rnnlab_rule", False):  # a probe's switched-off function, called
         return "rule"
     message = str(err)
@@ -226,10 +201,8 @@ def _has_float32(value) -> bool:
 
 
 def tagged(probe: Callable, *tags: str) -> Callable:
-    """Mark a probe with what its call leaves out or shrinks ("no_state": no initial state or
-    optional argument given; "size_one": a dimension of size 1), or with what the exercise's text
-    says it must do ("refuse": raise ValueError): the shared mistakes (`GENERIC`) that show only
-    on such calls are told by them."""
+    """Mark a probe with what its call leaves out or shrinks ("no_state", "size_one") or must do ("refuse":
+    raise ValueError), for the shared mistakes (`GENERIC`) that show only on such calls."""
     probe.tags = frozenset(tags)
     return probe
 
@@ -246,9 +219,8 @@ def refusal(record, tags) -> list[str]:
 
 
 def signs(record) -> list[str]:
-    """What an answer's own behaviour on one probe shows, whatever the right result is: the kind
-    of error it raised, a float32 tensor, a 0-d tensor, a torch.Size or a numpy value in its
-    result, a changed input."""
+    """What an answer's own behaviour on one probe shows, whatever the right result is: the kind of error it
+    raised, a float32 or 0-d tensor, a torch.Size or numpy value in its result, a changed input."""
     found: set[str] = set()
 
     def walk(value):
@@ -293,8 +265,7 @@ class Entry:
     match: str = "values"  # "structure": its fingerprints are of `skeleton`s
 
     def text(self, width: int = 92) -> str:
-        """What a student reads, in lines of at most `width` characters (an error's output area
-        wraps long lines anywhere, also inside a word)."""
+        """What a student reads, in lines of at most `width` characters."""
         return "\n".join(
             textwrap.fill(part, width) for part in (f"Looks like: {self.title}.", self.explain, f"See {self.section}.")
         )
@@ -310,28 +281,22 @@ class Diagnosis:
     def text(self) -> str:
         if self.entry is not None:
             return self.entry.text()
-        return textwrap.fill(self._plain(), 92)
-
-    def _plain(self) -> str:
         if self.candidates:
-            return (
-                "Your answer behaves like several known mistakes at once "
-                f"({', '.join(self.candidates)}); the message above says what differs."
-            )
-        return "This is not one of the mistakes the course knows; the message above says what differs."
+            plain = f"Your answer behaves like several known mistakes at once ({', '.join(self.candidates)}); "
+        else:
+            plain = "This is not one of the mistakes the course knows; "
+        return textwrap.fill(plain + "the message above says what differs.", 92)
 
 
 def probes_for(assignment: str, exercise: str) -> list[tuple[str, Callable[[dict], object]]]:
-    """(probe id, probe) pairs of one exercise: a probe takes the notebook's names and returns
-    what `call` records."""
+    """(probe id, probe) pairs of one exercise: a probe takes the notebook's names and returns `call`'s record."""
     module = importlib.import_module(f"rnnlab.probes.{assignment}")
     return [(f"{exercise}/{n}", probe) for n, probe in enumerate(module.PROBES.get(exercise, []))]
 
 
 def run_probes(assignment: str, exercise: str, namespace: dict) -> list[str]:
-    """What an answer (the functions in `namespace`) does on each probe of `exercise`: the
-    fingerprint of its record and, after a slash, of its skeleton, then the probe's tags and the
-    answer's signs (`signs`) after a space: "<24 hex>/<24 hex> tag:no_state,raised:dtype"."""
+    """What an answer (the functions in `namespace`) does on each probe of `exercise`: the fingerprints of
+    its record and of its skeleton, then its tags and signs: "<24 hex>/<24 hex> tag:no_state,raised:dtype"."""
     out = []
     with torch.random.fork_rng(devices=[]):  # the student's random state is left as it was
         for probe_id, probe in probes_for(assignment, exercise):
@@ -354,10 +319,9 @@ def fingerprints_only(prints: list[str], form: str = "values") -> list[str]:
     return [h[1] if form == "structure" and len(h) > 1 else h[0] for h in heads]
 
 
-def catalogue(assignment: str, folder: Path = DATA) -> dict[str, list[Entry]]:
-    """exercise -> its entries, from the shipped catalogue of `assignment`, each exercise's
-    entries followed by the shared mistakes (`GENERIC`) its probes can tell."""
-    path = folder / f"{assignment}.json"
+def catalogue(assignment: str) -> dict[str, list[Entry]]:
+    """exercise -> its entries in the catalogue of `assignment`, then the shared mistakes (`GENERIC`) it can tell."""
+    path = DATA / f"{assignment}.json"
     if not path.exists():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -370,9 +334,8 @@ def catalogue(assignment: str, folder: Path = DATA) -> dict[str, list[Entry]]:
 
 
 def match(exercise: str, prints: list[str], entries: list[Entry]) -> Diagnosis:
-    """The entry whose wrong solutions give `prints` on every probe, if exactly one does (by the
-    values; else by the skeletons, for the entries told by structure); else the first shared
-    mistake (`GENERIC`) that the answer's signs show."""
+    """The entry whose wrong solutions give `prints` on every probe, if exactly one does (by the values, else
+    by the skeletons); else the first shared mistake (`GENERIC`) that the answer's signs show."""
     found = []
     for form in ("values", "structure"):  # a story told by the values first
         hashes = fingerprints_only(prints, form)
@@ -399,8 +362,7 @@ def _raised(marks: set[str], kind: str | None = None) -> bool:
 
 
 def _only_where(tag: str, kinds=None):
-    """An answer that raises (an error of `kinds`, if given) on some probe tagged `tag` and on no
-    probe without it."""
+    """An answer that raises (an error of `kinds`, if given) on some probe tagged `tag` and on no other."""
 
     def rule(marks: list[set[str]]) -> bool:
         marks = [m for m in marks if "tag:refuse" not in m]  # where an error is the right answer
@@ -414,9 +376,8 @@ def _only_where(tag: str, kinds=None):
     return rule
 
 
-# The mistakes that recur across exercises, told by what an answer's own behaviour shows on the
-# probes (`signs`), not by comparing it with anything: rule, title, explanation, section. They are
-# named only when no entry of the exercise's own catalogue matches; {ex} is the exercise's name.
+# The mistakes that recur across exercises, told by the answer's own `signs`: rule, title, explanation,
+# section ({ex}: the exercise's name). Named only when no entry of the exercise's own catalogue matches.
 INTRO = "the problem set's introduction (the rules every function follows)"
 GENERIC = {
     "changes-inputs": (
@@ -519,24 +480,22 @@ GENERIC = {
 }
 
 
+# the fact of an exercise's catalogue without which a shared mistake does not apply to it
+NEEDS = {
+    "changes-inputs": "keeps_inputs",
+    "float32-result": "keeps_dtype",
+    "number-tensor": "python_numbers",
+    "torch-size": "python_numbers",
+}
+
+
 def generic_entries(exercise: str, facts: dict) -> list[Entry]:
-    """The shared mistakes that apply to `exercise` (facts from its catalogue: whether it keeps
-    its inputs' dtype, whether it leaves its arguments as they were, whether the numbers it
-    returns are Python's)."""
-    out = []
-    for rule, (_, title, explain, section) in GENERIC.items():
-        if (
-            (rule == "changes-inputs" and not facts.get("keeps_inputs"))
-            or (rule == "float32-result" and not facts.get("keeps_dtype"))
-            or (rule in ("number-tensor", "torch-size") and not facts.get("python_numbers"))
-        ):
-            continue
-        out.append(
-            Entry(
-                f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise), section, rule=rule
-            )
-        )
-    return out
+    """The shared mistakes that apply to `exercise`, by the facts of its catalogue."""
+    return [
+        Entry(f"shared-{rule}", exercise, title.format(ex=exercise), explain.format(ex=exercise), section, rule=rule)
+        for rule, (_, title, explain, section) in GENERIC.items()
+        if rule not in NEEDS or facts.get(NEEDS[rule])
+    ]
 
 
 class TooSlow(Exception):
@@ -545,10 +504,8 @@ class TooSlow(Exception):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """SIGALRM after `seconds`, in the main thread of a Unix process (a kernel runs cells
-    there); elsewhere no limit."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    """SIGALRM after `seconds`, in the main thread of a Unix process; elsewhere no limit."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -564,10 +521,10 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def diagnose(assignment: str, exercise: str, namespace: dict, folder: Path = DATA, seconds: float = 3.0) -> Diagnosis:
-    """Run the probes of `exercise` on the answer in `namespace` and match the catalogue. What the
-    answer prints while probed is not shown; probes that take over `seconds` name nothing."""
-    entries = catalogue(assignment, folder).get(exercise, [])
+def diagnose(assignment: str, exercise: str, namespace: dict, seconds: float = 3.0) -> Diagnosis:
+    """Run the probes of `exercise` on the answer in `namespace`, silently, and match the catalogue; probes
+    that take over `seconds` name nothing."""
+    entries = catalogue(assignment).get(exercise, [])
     if not entries:
         return Diagnosis(exercise)
     try:

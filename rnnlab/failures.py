@@ -1,15 +1,10 @@
-"""How an error in a problem set's cell shows in IPython (a notebook, or the grading kernel).
+"""How an error in a problem set's cell shows in IPython (`install`, which rnnlab.checks calls).
 
-A failed check (rnnlab.checks) shows as its sentence first, then the line of the test cell that
-made it, with no frames of the checks (for `forbid_calls`, also the student's line that made the
-forbidden call). Under setup()'s one-line errors (`%xmode Minimal`), an error raised inside a
-function the student wrote shows the frames of the student's own code, as IPython names them
-("Cell In[7], line 12, in manual_rnn" and that line's text), what their last line called ("inside
-torch.nn.functional.cross_entropy"), then the error: no frame of the course, torch or Python.
-Lines of cells that hold hidden tests are never shown. The error output's name and value, which
-nbgrader, the feedback and the progress command read, are the exception's own; other errors keep
-IPython's usual display. A visible test cell that first calls `name_mistakes` has the known
-mistake its answer matches (rnnlab.diagnose) named under its error.
+A failed check shows as its sentence, then the line of the test cell that made it (`short_failure`);
+under setup()'s `%xmode Minimal`, an error inside a function the student wrote shows only the frames of
+the student's own code and what its last line called (`student_failure`). Lines of hidden tests are
+never shown; the error output's name and value stay the exception's own. After `name_mistakes`, the
+known mistake an answer matches (rnnlab.diagnose) is named under its error.
 """
 
 from __future__ import annotations
@@ -43,9 +38,7 @@ def _shell():
 
 
 def _cell_label(filename: str, shell) -> str | None:
-    """ "Cell In[7]" for code of a notebook cell, as IPython's own tracebacks name it: its compiler
-    maps the cells' file names (/tmp/ipykernel_<pid>/<hash>.py in a kernel) to their execution
-    counts. None for any other file."""
+    """ "Cell In[7]" for code of a notebook cell, as IPython's tracebacks name it; None for any other file."""
     format_code_name = getattr(getattr(shell, "compile", None), "format_code_name", None)
     named = format_code_name(filename) if format_code_name is not None and filename else None
     return f"{named[0]} {named[1]}" if named else None
@@ -94,9 +87,8 @@ def _frame_lines(filename: str, lineno, qualname: str, name: str, shell) -> list
 
 
 def _called(frames) -> str:
-    """What a run of frames that are not the student's is, as one name: the innermost public
-    function of the package the student's code called into (torch.nn.modules.linear.Linear.forward,
-    not Module._call_impl)."""
+    """A run of frames that are not the student's, as the innermost public function of the package the
+    student's code called into (torch.nn.modules.linear.Linear.forward, not Module._call_impl)."""
     names = [
         f"{f.f_globals.get('__name__') or '?'}.{getattr(f.f_code, 'co_qualname', f.f_code.co_name)}" for f in frames
     ]
@@ -108,9 +100,8 @@ def _called(frames) -> str:
 
 
 def short_failure(etype, value, tb) -> list[str] | None:
-    """The lines to show for a failed check (None if the error did not come from a check):
-    the message first, then, for forbid_calls, the student's line that made the forbidden call,
-    then where in the test cell the check was made."""
+    """The lines to show for a failed check (None for another error): the message, for forbid_calls the
+    student's line that made the forbidden call, then where in the test cell the check was made."""
     frames = traceback.extract_tb(tb)
     if not issubclass(etype, AssertionError) or not frames or not _from_here(frames[-1]):
         return None
@@ -132,10 +123,9 @@ def short_failure(etype, value, tb) -> list[str] | None:
 
 
 def student_failure(etype, value, tb, shell=None) -> list[str] | None:
-    """The lines to show for an error raised inside a function the student wrote (None for any
-    other error): the frames of the student's code, outermost first, each with its line's text;
-    one line naming what the last of them called, when the error came from there; then the error.
-    Frames of the course, of torch and of Python are left out."""
+    """The lines to show for an error raised inside a function the student wrote (None for another error):
+    the student's frames, outermost first, with their lines' text, what the last one called if the error
+    came from there, then the error."""
     shell = shell if shell is not None else _shell()
     frames = []
     while tb is not None:
@@ -179,8 +169,8 @@ GRADING_ENV = "RNNLAB_RECHECK_FDS"  # set in a grading kernel, whose output neve
 
 
 def name_mistakes(assignment: str, exercise: str) -> None:
-    """Called first in a visible test cell: if a check of the cell then fails, the known mistake
-    that the answer's behaviour matches (rnnlab.diagnose) is named under the error."""
+    """Called first in a visible test cell: if the cell then fails, the known mistake that the answer's
+    behaviour matches (rnnlab.diagnose) is named under the error."""
     __tracebackhide__ = True
     shell = _shell()
     if shell is not None and GRADING_ENV not in os.environ:
@@ -189,10 +179,9 @@ def name_mistakes(assignment: str, exercise: str) -> None:
 
 
 def diagnosis_lines(shell, etype, value=None) -> list[str]:
-    """What to add under an error of the cell registered by name_mistakes: the catalogue's text
-    for the matched mistake, or a plain sentence when none (or several) matched; nothing for an
-    exercise not attempted yet, a rule broken (forbid_calls, switched_off: the message says
-    which), another cell, or an exercise without a catalogue."""
+    """What to add under an error of the cell registered by name_mistakes: the diagnosis's text; nothing
+    for an exercise not attempted, a rule broken (its message says which), another cell, or an exercise
+    without a catalogue."""
     key = _NAMED.get(getattr(shell, "execution_count", None))
     if key is None or issubclass(etype, NotImplementedError) or getattr(value, "_rnnlab_rule", False):
         return []
@@ -208,8 +197,7 @@ def _show(shell, etype, value, tb, tb_offset=None):
         lines = short_failure(etype, value, tb)
         if lines is None and _short_errors(shell) and not issubclass(etype, SyntaxError):
             lines = student_failure(etype, value, tb, shell)
-        # running_compiled_code, as IPython passes it: raised while the cell ran (a frame of a
-        # cell), not while IPython parsed it
+        # running_compiled_code, as IPython passes it: raised while the cell ran, not while it was parsed
         ran = any(_cell_label(f.filename, shell) for f in traceback.extract_tb(tb))
     except Exception:  # a fault here must not hide the error: IPython shows it
         lines = None
@@ -217,20 +205,16 @@ def _show(shell, etype, value, tb, tb_offset=None):
         named = diagnosis_lines(shell, etype, value)
     except Exception:  # the diagnosis is a help: never in the way of the error
         named = []
-    if lines is not None:
-        lines += named
-    elif named:
-        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=ran)
-        print("\n".join(named[1:]))
-        return
     if lines is None:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=ran)
-    else:
-        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for %debug, %tb
-        if sys.version_info >= (3, 12):
-            sys.last_exc = value
-        # one entry: JupyterLab joins entries with new lines, a terminal's Minimal mode without
-        shell._showtraceback(etype, value, ["\n".join(lines)])
+        if named:
+            print("\n".join(named[1:]))
+        return
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for %debug, %tb
+    if sys.version_info >= (3, 12):
+        sys.last_exc = value
+    # one entry: JupyterLab joins entries with new lines, a terminal's Minimal mode without
+    shell._showtraceback(etype, value, ["\n".join(lines + named)])
 
 
 def install(shell=None) -> bool:

@@ -1,11 +1,8 @@
-"""Kernels that talk to their client over Unix sockets in a folder of their own.
+"""Kernels that talk to their client over Unix sockets in a folder of their own (`notebook_client`).
 
-jupyter_client's default transport picks five free TCP ports, closes them and hands their numbers
-to the kernel, which binds them a moment later. When several notebooks start at once (parallel
-test workers, a run beside other work) another process can take a port in between; the kernel
-then exits with "Address already in use" and the caller reports only "Kernel died before replying
-to kernel_info" (nbmake #129 describes the same race). A Unix socket in a fresh private folder has
-no number to race for. Windows keeps TCP (its ZeroMQ builds may lack `ipc://`).
+jupyter_client's TCP transport picks free ports that another process can take before the kernel binds
+them ("Kernel died before replying to kernel_info" when notebooks start at once); a Unix socket in a
+private folder has no number to race for. Windows keeps TCP (its ZeroMQ may lack `ipc://`).
 """
 
 from __future__ import annotations
@@ -21,10 +18,8 @@ IPC = os.name == "posix"
 
 
 class AsyncIpcKernelManager(AsyncKernelManager):
-    """nbclient's kernel manager on the "ipc" transport, its sockets under a new folder removed when
-    the kernel shuts down. (jupyter_client's own ipc default is a path relative to the current
-    folder, shared by every kernel started there, and read relative to each kernel's own working
-    folder.)"""
+    """nbclient's kernel manager on the "ipc" transport, its sockets in a new folder removed when the
+    kernel shuts down (jupyter_client's own ipc path is relative to the current folder)."""
 
     _socket_folder: str | None = None
 
@@ -48,8 +43,7 @@ class AsyncIpcKernelManager(AsyncKernelManager):
 
 
 def notebook_client(nb, **options):
-    """nbclient's NotebookClient for `nb`, its kernel on its own sockets. Every notebook the
-    course runs (`make progress`, `rnnlab.tools execute`, the course's own checks) starts here."""
+    """nbclient's NotebookClient for `nb`, its kernel on its own sockets."""
     from nbclient import NotebookClient
 
     return NotebookClient(nb, kernel_manager_class=AsyncIpcKernelManager, **options)

@@ -1,10 +1,5 @@
-"""The Jupyter servers running now, as the student's commands see them from a terminal.
-
-`servers(folder)` lists the servers that jupyter_server's own `list_running_servers` finds (the
-file each server keeps in Jupyter's runtime folder while it runs) and that can open files of
-`folder`. `make update` refuses to write notebooks while one serves the course's folder (a
-notebook open there would be saved over the update), and `make progress` names the problem sets
-open in it (`Server.open_notebooks`: what is typed there counts once it is saved).
+"""The Jupyter servers running now: `servers(folder)`, those of jupyter_server's `list_running_servers`
+that answer and can open files of `folder`, and each one's `open_notebooks()`.
 """
 
 from __future__ import annotations
@@ -25,14 +20,13 @@ class Server:
     token: str = ""
 
     def serves(self, folder: Path) -> bool:
-        """Whether this server can open files of `folder`: it serves the folder, one above it or
-        one inside it."""
+        """Whether this server serves `folder`, one above it or one inside it."""
         folder = folder.resolve()
         return self.root == folder or self.root in folder.parents or folder in self.root.parents
 
     def open_notebooks(self, timeout: float = 3.0) -> dict[Path, str]:
-        """The notebooks with a kernel in this server (its sessions): path -> the kernel's last
-        activity (ISO time, UTC). Empty when the server does not answer."""
+        """The notebooks with a kernel in this server: path -> the kernel's last activity (ISO time, UTC);
+        empty when the server does not answer."""
         query = f"?token={urllib.parse.quote(self.token)}" if self.token else ""
         try:
             with urllib.request.urlopen(
@@ -50,8 +44,8 @@ class Server:
 
 
 def _answers(url: str, timeout: float) -> bool:
-    """Whether the server's address takes a connection. `list_running_servers` trusts a file whose
-    process id is alive; after a crash or a reboot that id can belong to another program."""
+    """Whether the server's address takes a connection (after a crash or a reboot, the process id
+    that `list_running_servers` trusts can be another program's)."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or "127.0.0.1"
     host = "127.0.0.1" if host in ("0.0.0.0", "", "*") else "::1" if host == "::" else host

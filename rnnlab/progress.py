@@ -2,27 +2,18 @@
 
     make progress                       # or: python -m rnnlab.progress [release folder]
 
-Each notebook in release/psNN_*/ (the student's working copies) runs from top to bottom in a
-fresh kernel, as nbgrader would run it, without changing the file. Each exercise's visible test
-is reported as passed, failed (with the first line of its error) or not attempted (its answer
-still raises NotImplementedError). The summary counts what passes out of all visible tests
-("0 of 43 visible tests pass"), and the command exits with status 1 until every visible test
-passes, so it can gate a script (`make progress` ends with the count and status 0: unfinished
-work is where a student stands, not an error). Kernel start-up warnings are kept off the screen.
-
-It reads the saved files, and says when each was saved (or that no answer is written yet: every
-answer cell as released), and which are open in the course's running JupyterLab, where what was
-typed since the last save is not on disk yet: the student's JupyterLab settings (jupyter/student)
-save a changed notebook every ten seconds, Ctrl+S at once. Only problem sets that changed since
-the last check run again (their results are kept in `.rnnlab-progress.json` beside `release/`,
-keyed by the notebook's bytes and the course package's code), one per usable core (up to four)
-at once, each kernel on one CPU thread. The start page's button runs the check in a thread of its
-own, so the start page's kernel stays free while it runs.
+Each saved notebook in release/psNN_*/ runs from top to bottom in a fresh kernel, the file unchanged,
+and each exercise's visible test is reported as passed, failed (with the first line of its error) or
+not attempted (its answer still raises NotImplementedError), then a count of what passes. The status
+is 1 until every visible test passes. Only problem sets changed since the last check run again (their
+results are kept in `.rnnlab-progress.json` beside `release/`), one per usable core (up to four) at once;
+`ProgressButton` runs the check for the start page, in a thread of its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -41,6 +32,7 @@ if TYPE_CHECKING:
     import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
+TIMEOUT = 120  # seconds a cell may run
 
 
 STATUS = ("passed", "failed", "not attempted")
@@ -58,24 +50,19 @@ class TestResult:
         return re.sub(r"_(visible|hidden|format|q\d+)$", "", self.grade_id)
 
     @property
-    def quiz_format(self) -> bool:
-        """The quiz's format check: the answers are letters it can read; right or wrong is
-        judged only by the hidden tests, when the set is graded."""
-        return self.grade_id.endswith("_format")
+    def answered(self) -> bool:
+        """A quiz's format check passed: its answers are letters, scored only when the set is graded."""
+        return self.grade_id.endswith("_format") and self.status == "passed"
 
     def shown(self) -> str:
-        if self.quiz_format and self.status == "passed":
-            return "answered"
-        return MARK[self.status]
+        return "answered" if self.answered else MARK[self.status]
 
     def note(self) -> str:
         """What the status does not say: why a check failed, or that a quiz is scored later."""
-        if self.quiz_format and self.status == "passed":
-            return "each answer a valid letter; scored when graded"
-        return self.message
+        return "each answer a valid letter; scored when graded" if self.answered else self.message
 
     def line(self) -> str:
-        if self.quiz_format and self.status == "passed":
+        if self.answered:
             return f"  {self.exercise:28s} {self.shown()} ({self.note()})"
         return f"  {self.exercise:28s} {self.shown()}" + (f": {self.message}" if self.message else "")
 
@@ -93,26 +80,23 @@ class SetResult:
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tests)
 
-    def when(self, now: float | None = None) -> str:
-        """What the check read: when the file was saved (a file's time says nothing of a set
-        never answered: a fresh clone dates every file), and whether JupyterLab may hold more."""
-        said = "no answer written yet" if self.unanswered else f"saved {ago(self.saved, now)}"
+    def when(self) -> str:
+        """What the check read: when the file was saved, and whether JupyterLab may hold more."""
+        said = "no answer written yet" if self.unanswered else f"saved {ago(self.saved)}"
         said += ", unchanged since the last check" if self.reused else ""
         return said + (f"; {OPEN_IN_LAB}" if self.open_in_lab else "")
 
-    def heading(self, now: float | None = None) -> str:
-        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({self.when(now)})" + (
+    def heading(self) -> str:
+        return f"{self.name}: {self.count('passed')} of {len(self.tests)} pass ({self.when()})" + (
             f"   ({self.error})" if self.error else ""
         )
 
 
-# One clause inside the heading's parentheses: no parentheses of its own, true of a set never saved.
 OPEN_IN_LAB = "open in JupyterLab: unsaved typing there is not checked, Ctrl+S saves it"
 
 
 def _checksum(cell) -> str:
-    """nbgrader's checksum of a cell (nbgrader.utils.compute_checksum), which the released
-    notebook keeps for each answer cell as it was released."""
+    """nbgrader.utils.compute_checksum(cell), without importing nbgrader.utils (setuptools, tornado)."""
     meta = cell.metadata["nbgrader"]
     digest = hashlib.md5()
     for part in (
@@ -139,8 +123,7 @@ def unanswered(nb) -> bool:
 
 
 def open_in_lab(release: Path) -> set[Path]:
-    """The notebooks under `release` open (with a kernel) in a running JupyterLab that serves
-    this folder; empty when none runs or it does not answer."""
+    """The notebooks under `release` open with a kernel in a running JupyterLab (empty if none answers)."""
     from rnnlab import labserver
 
     try:
@@ -149,9 +132,9 @@ def open_in_lab(release: Path) -> set[Path]:
         return set()
 
 
-def ago(then: float, now: float | None = None) -> str:
+def ago(then: float) -> str:
     """'12 s ago', '5 min ago', '3 h ago' or the date: when a file was saved, in words."""
-    seconds = max(0.0, (time.time() if now is None else now) - then)
+    seconds = max(0.0, time.time() - then)
     if seconds < 90:
         return f"{seconds:.0f} s ago"
     if seconds < 90 * 60:
@@ -177,9 +160,8 @@ NAMED = re.compile(r"Looks like: (.+?)\.(?:\n|$)", re.S)
 
 
 def _named_mistake(cell) -> str:
-    """The known mistake the test cell named under its error (rnnlab.checks.name_mistakes), in
-    one line, or "". It is part of the error's text when a check failed, and printed below the
-    error when the cell's own line failed (a plain assert in the test cell)."""
+    """The known mistake the test cell named under its error (rnnlab.checks.name_mistakes), or "": in the
+    error's text, or printed below it."""
     for out in cell.get("outputs", []):
         kind = out.get("output_type")
         text = (
@@ -192,8 +174,7 @@ def _named_mistake(cell) -> str:
 
 
 def _visible_test(cell) -> str | None:
-    """The grade id of a cell holding visible tests, else None: a test cell, or the quiz's
-    format check (`quiz_format`, locked and worth no points: only right answers score)."""
+    """The grade id of a cell holding visible tests (a test cell, or the quiz's locked format check)."""
     meta = cell.metadata.get("nbgrader", {})
     checks = meta.get("grade") or (meta.get("locked") and meta.get("grade_id", "").endswith("_format"))
     if checks and not meta.get("solution") and cell.cell_type == "code" and _has_visible_code(cell):
@@ -218,14 +199,10 @@ def _judge(cell, not_attempted: set[str]) -> TestResult:
 
 
 def check(
-    path: Path,
-    timeout: int = 120,
-    on_result: Callable[[TestResult], None] | None = None,
-    nb: nbformat.NotebookNode | None = None,
+    path: Path, on_result: Callable[[TestResult], None] | None = None, nb: nbformat.NotebookNode | None = None
 ) -> SetResult:
-    """Run one problem-set notebook (a copy in memory; the file is not changed; `nb`, if given, is
-    its content as already read). `on_result` is called with each visible test's result as soon as
-    its cell has run."""
+    """Run one problem-set notebook (in memory; `nb`, if given, is its content as already read), calling
+    `on_result` with each visible test's result as soon as its cell has run."""
     import nbformat
 
     from rnnlab.kernels import notebook_client
@@ -250,7 +227,7 @@ def check(
 
     client = notebook_client(
         nb,
-        timeout=timeout,
+        timeout=TIMEOUT,
         kernel_name="python3",
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
@@ -270,7 +247,6 @@ def check(
     return result
 
 
-# what the check reads: the files on disk, which the course's JupyterLab saves every ten seconds
 SAVED_ONLY = (
     "Checking the saved notebooks (JupyterLab saves a changed notebook every ten seconds; Ctrl+S saves at once)."
 )
@@ -279,8 +255,7 @@ MAX_JOBS = 4  # kernels at once: each holds torch (about 300 MB)
 
 
 def usable_cpus() -> int:
-    """CPUs this process may use: its affinity, capped by a container's CPU quota (cgroup v2's
-    cpu.max, which Binder and JupyterHub set and os.cpu_count() does not see)."""
+    """CPUs this process may use: its affinity, capped by a container's CPU quota (cgroup v2's cpu.max)."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
@@ -294,25 +269,20 @@ def usable_cpus() -> int:
     return max(1, cpus)
 
 
-_PACKAGE_HASH: list[str] = []
-
-
+@functools.cache
 def package_fingerprint() -> str:
-    """A hash of the course package's code and data: a result is reused only while they are the
-    same (an update of the course can change what a visible test checks)."""
-    if not _PACKAGE_HASH:
-        digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
-        for path in sorted(package.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-        _PACKAGE_HASH.append(digest.hexdigest())
-    return _PACKAGE_HASH[0]
+    """A hash of the course package's code and data: a result is reused only while they are the same."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class Cache:
-    """The last results of each problem set, keyed by what produced them. A file that cannot be
-    read is treated as empty (the sets simply run again)."""
+    """The last results of each problem set, keyed by what produced them; a file that cannot be read is
+    empty."""
 
     def __init__(self, path: Path | None):
         self.path, self.entries, self.lock = path, {}, threading.Lock()
@@ -365,15 +335,6 @@ def summary(results: list[SetResult]) -> str:
     return text + (f" ({', '.join(rest)})" if rest else "")
 
 
-def table(results: list[SetResult]) -> str:
-    """Every problem set with each exercise's visible test by name, then the summary."""
-    lines = []
-    for r in results:
-        lines.append(r.heading())
-        lines += [t.line() for t in r.tests]
-    return "\n".join(lines + [summary(results)])
-
-
 def run(
     release: Path = REPO / "release",
     names: list[str] | None = None,
@@ -383,11 +344,10 @@ def run(
     jobs: int | None = None,
     cache: bool = True,
 ) -> tuple[list[SetResult], int]:
-    """Check every problem set (in release order in the list returned); status 0 only when every
-    visible test passes. Sets unchanged since the last check are not run again (`cache`); the
-    others run `jobs` at a time (default: the usable CPUs, at most MAX_JOBS). `on_set(name)` is
-    called as a problem set starts, `on_result(name, test)` as each of its tests finishes and
-    `on_done(result)` when the set is done; never two calls at once."""
+    """Check every problem set (in release order in the list returned); status 0 only when every visible
+    test passes. Sets unchanged since the last check are not run again (`cache`), the others `jobs` at a
+    time (default: the usable CPUs, at most MAX_JOBS). `on_set(name)`, `on_result(name, test)` and
+    `on_done(result)` are called as a set starts, a test finishes and a set is done, never two at once."""
     import nbformat  # here, not at the top: the start page's button imports this module
 
     sets = [p for p in find_sets(release) if not names or any(p.stem.startswith(n) for n in names)]
@@ -435,15 +395,9 @@ def run(
     return ordered, 0 if done else 1
 
 
-def show(release: Path | str = REPO / "release", names: list[str] | None = None) -> None:
-    """For a notebook cell: print the table (never raises on failing tests)."""
-    results, _ = run(Path(release), names=names)
-    print(table(results))
-
-
 class ProgressButton:
-    """A button for the start page: runs the progress check in a thread of its own (the start
-    page's kernel stays free), showing each result as it arrives and the honest summary at the end."""
+    """A button for the start page: runs the check in a thread of its own, showing each result as it
+    arrives and the summary at the end."""
 
     def __init__(self, release: Path | str = REPO / "release"):
         import ipywidgets as W

@@ -1,21 +1,15 @@
-"""Real code to train a character model on, read from the torch package the course installs.
+"""Real code to train a character model on: the installed torch==2.13.0's own Python files, nothing downloaded.
 
-Nothing is downloaded and the course ships no text it did not write: torch==2.13.0's own Python
-files are on every machine that runs the course, and identical wherever that version is
-installed. `corpus()` reads a fixed, listed selection of them: every file of sixteen folders of
-torch (nn, utils, fx, onnx, ...) for training, and those of torch/optim, other files by other
-hands, held out. Each file is read as code only (`code_only`: docstrings and comments cut), so
-the strings left are the code's own. It checks the size and the SHA-256 of each part, so a model
-trained on one machine meets the same text on another; with another torch (Colab installs its
-own) it says what it found and what to do.
-
-The files are PyTorch's, under its BSD-style licence (the LICENSE file of the installed
-distribution); the course reads them in place and redistributes none of them.
+`corpus()` reads every file of TRAIN_DIRS for training and HELD_OUT_FILES (torch/optim) held out, each as
+code only (`code_only`), and checks each part's size and SHA-256; `found_corpus()` also takes another
+torch's files (Colab's), saying so. The files are PyTorch's, under its BSD-style licence: the course reads
+them in place and redistributes none of them.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.util
 import io
@@ -25,50 +19,15 @@ from pathlib import Path
 
 TORCH_VERSION = "2.13.0"
 
-# every .py file under these folders of torch, in the order of their paths (926 files in 2.13.0)
-TRAIN_DIRS = (
-    "_decomp",
-    "_export",
-    "_higher_order_ops",
-    "_numpy",
-    "_refs",
-    "ao",
-    "autograd",
-    "distributions",
-    "export",
-    "fx",
-    "jit",
-    "nn",
-    "onnx",
-    "profiler",
-    "sparse",
-    "utils",
+# every .py file under these folders of torch (926 files in 2.13.0)
+TRAIN_DIRS = tuple(
+    "_decomp _export _higher_order_ops _numpy _refs ao autograd distributions export fx jit nn onnx profiler sparse "
+    "utils".split()
 )
 HELD_OUT_FILES = tuple(
     f"optim/{name}.py"
-    for name in (
-        "__init__",
-        "_adafactor",
-        "_functional",
-        "_muon",
-        "_stateless",
-        "adadelta",
-        "adagrad",
-        "adam",
-        "adamax",
-        "adamw",
-        "asgd",
-        "lbfgs",
-        "lr_scheduler",
-        "nadam",
-        "optimizer",
-        "radam",
-        "rmsprop",
-        "rprop",
-        "sgd",
-        "sparse_adam",
-        "swa_utils",
-    )
+    for name in "__init__ _adafactor _functional _muon _stateless adadelta adagrad adam adamax adamw asgd lbfgs "
+    "lr_scheduler nadam optimizer radam rmsprop rprop sgd sparse_adam swa_utils".split()
 )
 
 # characters of each part (code only, after `plain()`), and the SHA-256 of its UTF-8 bytes, as
@@ -111,10 +70,8 @@ def plain(text: str) -> str:
 
 
 def code_only(source: str) -> str:
-    """Python source without its docstrings and comments: the lines of a docstring go (unless it is
-    a function's or class's whole body, which must keep a statement), a comment goes with the
-    spaces before it, and a line that held only a comment goes whole. Strings that are values
-    of the code stay. Raises SyntaxError for text that is not Python."""
+    """Python source without its docstrings (but one that is a whole body) and comments (a line that held
+    only a comment goes whole); strings that are values stay. SyntaxError for text that is not Python."""
     lines = io.StringIO(source).readlines()  # at newlines only, as ast and tokenize count lines
     drop = set()
     for node in ast.walk(ast.parse(source)):
@@ -143,9 +100,7 @@ _READ: dict[bytes, str] = {}  # one process cuts each file's text once: SHA-256 
 
 
 def _code_of(path: Path) -> str:
-    """A file's code, decoded as Python decodes a source file: its coding declaration or UTF-8, a
-    byte-order mark dropped, and Windows' or old Mac's line ends made newlines (the corpus of torch
-    2.13.0 has none of those; another torch's files may, and were left out or kept a '?' per line)."""
+    """A file's code, decoded as Python decodes a source file (coding declaration, byte-order mark, line ends)."""
     raw = path.read_bytes()
     key = hashlib.sha256(raw).digest()
     if key not in _READ:
@@ -162,21 +117,18 @@ _CUTTING = (code_only, _code_of, plain)  # the code a part's cut text depends on
 
 
 def cache_dir(store: str = "realcode") -> Path:
-    """Where work done once is kept between runs: $XDG_CACHE_HOME/rnnlab/<store> (or ~/.cache/...).
-    "realcode": each part's code, once cut (cutting 926 files takes about 10 s; reading the cut text
-    back, well under one); "ngram": chapter 09's counted n-gram losses (rnnlab.codelm.ngram_losses)."""
+    """Where work done once is kept between runs: $XDG_CACHE_HOME/rnnlab/<store> (or ~/.cache/...); stores
+    "realcode" (each part's cut code) and "ngram" (rnnlab.codelm.ngram_losses)."""
     import os
 
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rnnlab" / store
 
 
 def _part_key(files: tuple[str, ...], root: Path) -> str:
-    """What a part's code depends on: each file's name and bytes, the code that decodes and cuts it
-    (code_only, _code_of, plain), and the Python that runs it (its ast and tokenize do the cutting)."""
+    """What a part's code depends on: each file's name and bytes, the text of _CUTTING, and Python's version."""
     import inspect
     import sys
 
-    # the code's text, not its path: one entry for every checkout
     h = hashlib.sha256("".join(inspect.getsource(f) for f in _CUTTING).encode())
     h.update(f"{sys.version_info[:2]}|{SEPARATOR}".encode())
     for name in files:
@@ -185,8 +137,7 @@ def _part_key(files: tuple[str, ...], root: Path) -> str:
 
 
 def kept(key: str, store: str = "realcode") -> bytes | None:
-    """The bytes kept under `key` in `store`, if they are there and whole: the file's first line is
-    the SHA-256 of the rest."""
+    """The bytes kept under `key` in `store`, if they are there and whole (the first line is the rest's SHA-256)."""
     import os
 
     path = cache_dir(store) / f"{key}.txt"
@@ -197,7 +148,7 @@ def kept(key: str, store: str = "realcode") -> bytes | None:
     if hashlib.sha256(data).hexdigest().encode() != digest:
         return None
     try:
-        os.utime(path)  # read now: the last to be dropped (KEEP)
+        os.utime(path)  # the last to be dropped
     except OSError:
         pass
     return data
@@ -207,8 +158,8 @@ KEEP = 4  # entries kept in a store: the two parts, for two versions of torch or
 
 
 def keep(key: str, data: bytes, store: str = "realcode") -> None:
-    """Keep `data` under `key` in `store` (written whole, then renamed), and only the KEEP newest
-    entries there; a cache that cannot be written is skipped."""
+    """Keep `data` under `key` in `store`, and only the KEEP newest entries there; a cache that cannot be
+    written is skipped."""
     import os
     import tempfile
 
@@ -220,22 +171,10 @@ def keep(key: str, data: bytes, store: str = "realcode") -> None:
             out.write(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
         os.replace(tmp, folder / f"{key}.txt")
         entries = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:  # another torch or course version's: about 10 MB each
+        for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def _cached(key: str) -> str | None:
-    data = kept(key)
-    try:
-        return None if data is None else data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _keep(key: str, text: str) -> None:
-    keep(key, text.encode("utf-8"))
 
 
 def train_files(root: Path | None = None) -> tuple[str, ...]:
@@ -244,13 +183,19 @@ def train_files(root: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(p.relative_to(root).as_posix() for d in TRAIN_DIRS for p in (root / d).rglob("*.py")))
 
 
-def _check_present(files: tuple[str, ...], root: Path) -> None:
-    missing = [name for name in files if not (root / name).is_file()]
+def _some(names: list[str]) -> str:
+    return ", ".join(names[:3]) + ("..." if len(names) > 3 else "")
+
+
+def _lacking(root: Path, missing: list[str], what: str) -> None:
     if missing:
         raise CorpusError(
-            f"the installed torch at {root} lacks {len(missing)} of the corpus's files "
-            f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}"
+            f"the installed torch at {root} lacks {len(missing)} of the corpus's {what} ({_some(missing)}): {_advice()}"
         )
+
+
+def _check_present(files: tuple[str, ...], root: Path) -> None:
+    _lacking(root, [name for name in files if not (root / name).is_file()], "files")
 
 
 def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
@@ -258,9 +203,10 @@ def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
     root = torch_root() if root is None else Path(root)
     _check_present(files, root)
     key = _part_key(files, root)
-    kept = _cached(key)
-    if kept is not None:
-        return kept
+    data = kept(key)
+    if data is not None:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-8")
     texts = []
     for name in files:
         try:
@@ -270,7 +216,7 @@ def read_part(files: tuple[str, ...], root: Path | None = None) -> str:
                 f"{root / name} cannot be read as Python here ({type(err).__name__}: {err}): " + _advice()
             ) from err
     text = SEPARATOR.join(texts)
-    _keep(key, text)
+    keep(key, text.encode("utf-8"))
     return text
 
 
@@ -296,12 +242,7 @@ def corpus(root: Path | None = None, check: bool = True) -> Corpus:
     """The training and held-out text, checked against torch 2.13.0's (size and SHA-256) unless
     `check` is False (then any torch's files are read as they are)."""
     root = torch_root() if root is None else Path(root)
-    missing = [d for d in TRAIN_DIRS if not (root / d).is_dir()]
-    if missing:
-        raise CorpusError(
-            f"the installed torch at {root} lacks {len(missing)} of the corpus's folders "
-            f"({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}): {_advice()}"
-        )
+    _lacking(root, [d for d in TRAIN_DIRS if not (root / d).is_dir()], "folders")
     files = {"train": train_files(root), "held_out": HELD_OUT_FILES}
     _check_present(files["train"] + files["held_out"], root)  # what is missing first, then what cannot be read
     parts = {part: read_part(names, root) for part, names in files.items()}
@@ -317,10 +258,8 @@ def corpus(root: Path | None = None, check: bool = True) -> Corpus:
 
 
 def found_corpus(root: Path | None = None) -> Corpus:
-    """corpus() where torch 2.13.0 is installed; elsewhere (Colab installs its own torch) the same
-    selection as the installed torch has it, the files it lacks left out, with `exact` False and a
-    `note` saying what was found: a lecture can then still show the model on real code, and say
-    that its figures were measured on other text."""
+    """corpus() where torch 2.13.0 is installed; elsewhere (Colab's own torch) the same selection from the
+    installed torch, what it lacks or cannot read left out, with `exact` False and a `note` saying so."""
     try:
         return corpus(root)
     except CorpusError as err:
@@ -331,11 +270,9 @@ def found_corpus(root: Path | None = None) -> Corpus:
         present = tuple(name for name in files if (root / name).is_file())  # what is missing, the problem says
         if not present:
             raise CorpusError(f"{problem} (and this torch has none of the {part} part's files)")
-        try:
+        with contextlib.suppress(CorpusError):
             parts[part] = read_part(present, root)  # (kept from an earlier run, when there was one)
             continue
-        except CorpusError:
-            pass
         readable = []
         for name in present:
             try:
@@ -346,8 +283,7 @@ def found_corpus(root: Path | None = None) -> Corpus:
         parts[part] = read_part(tuple(readable), root)
     if unread:
         problem += (
-            f" {len(unread)} of this torch's files could not be read as Python here "
-            f"({', '.join(unread[:3])}{'...' if len(unread) > 3 else ''}) and are left out."
+            f" {len(unread)} of this torch's files could not be read as Python here ({_some(unread)}) and are left out."
         )
     note = (
         f"{problem} Read instead: {len(parts['train']):,} characters to train on and "
@@ -358,8 +294,8 @@ def found_corpus(root: Path | None = None) -> Corpus:
 
 
 def main() -> int:
-    """`python -m rnnlab.realcode`: read the corpus once, so that its cut code is kept for the
-    lecture (the course's install runs it: cutting takes about 10 s, reading it back well under 1)."""
+    """`python -m rnnlab.realcode` (run by the course's install): read the corpus once, so that its cut code
+    is kept for the lecture."""
     try:
         c = found_corpus()
     except CorpusError as err:  # the lecture will say it again; the install goes on

@@ -1,33 +1,13 @@
 """Review that remembers: quiz answers, flashcard results and the chapters studied, in one JSON file.
 
-The file is `.rnnlab-review.json` in the course folder (ignored by git), or the path in the
-environment variable RNNLAB_REVIEW_FILE. On Binder it lasts as long as the session. The course
-folder is the one that holds this package when it is installed editable (`make lab`, the student
-distribution); where the package is installed into the environment (Binder, JupyterHub), it is the
-folder at or above the notebook's own that holds `notebooks/00_start_here.ipynb`, so the file
-stays in the student's home, beside the notebooks.
-
-The review is a Leitner schedule over the flashcards of the chapters the student has studied:
-
-- a chapter is studied once its lecture has run (`setup()`, the first cell of every lecture,
-  records it: see `remember_lecture`), or once one of its flashcards or quiz questions has been
-  answered. A chapter never studied has no cards in the review;
-- a card of a studied chapter that was never answered is in box 1 and due at once;
-- "I knew it" moves a due card up a box (box 5 is the top), "not yet" sends a card back to box 1;
-  either way the card then waits the interval of its new box, in days: box 1: 1, 2: 2, 3: 4,
-  4: 8, 5: 16. So an answered card leaves today's review, and one not known is back tomorrow;
-- "I knew it" for a card that is not due yet (a lecture's deck shows all its cards, due or not)
-  keeps its box and its date: reviewing early does not skip a step;
-- days are calendar days (local time): a card due in 2 days is due from the first second of the
-  day after tomorrow, so a review at nine in the evening and one at eight the next morning are
-  a day apart.
-
-The clock is a parameter (`ReviewStore(clock=...)`), so tests can run a fortnight in a second.
+The file is RNNLAB_REVIEW_FILE, or `.rnnlab-review.json` in the course folder (`course_folder`). The
+flashcards of the chapters studied (a lecture run by `setup()`, or a card or question answered) follow a
+Leitner schedule in calendar days (local time): a new card is due at once; "I knew it" on a due card
+moves it up a box, "not yet" back to box 1, and it then waits its box's INTERVAL_DAYS; "I knew it"
+before a card is due changes nothing. The clock is a parameter (`ReviewStore(clock=...)`).
 
 The file: {"quiz": {chapter: {question id: {"choice", "correct", "at", "attempts"}}},
-"cards": {card id: {"box", "due" (seconds since the epoch), "reviews"}}, "studied": {chapter:
-when it was first studied}}. Files from before "studied" existed are read as they are: a
-chapter with a saved answer counts as studied.
+"cards": {card id: {"box", "due" (seconds since the epoch), "reviews"}}, "studied": {chapter: when}}.
 """
 
 from __future__ import annotations
@@ -52,8 +32,8 @@ LECTURE_NAME = re.compile(r"(\d\d)_[^/\\]*\.ipynb")
 
 
 def course_folder() -> Path:
-    """The course's folder: this package's repository, or else the nearest folder at or above the
-    working directory (a kernel's is its notebook's folder) that holds the start page."""
+    """This package's repository when it holds the start page (an editable install), or else the nearest
+    folder at or above the working directory (a kernel's: its notebook's) that does."""
     start = "notebooks/00_start_here.ipynb"
     if (REPO / start).is_file():
         return REPO
@@ -90,13 +70,12 @@ class CardState:
 
 
 class ReviewStore:
-    """Read-modify-write of the review file; every change is written at once (atomically)."""
+    """Read-modify-write of the review file; every change is written at once."""
 
     def __init__(self, path: Path | str | None = None, clock: Callable[[], float] = time.time):
         self.path = Path(path) if path is not None else default_path()
         self.clock = clock
 
-    # -- the file
     def load(self) -> dict:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -119,7 +98,6 @@ class ReviewStore:
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         tmp.replace(self.path)
 
-    # -- chapters studied
     def studied(self, data: dict | None = None) -> list[str]:
         """The chapters studied: lecture run (recorded by setup()), or a card or question answered."""
         data = data if data is not None else self.load()
@@ -136,7 +114,6 @@ class ReviewStore:
         self._save(data)
         return True
 
-    # -- quizzes
     def record_answer(self, chapter: str, qid: str, choice: str, correct: bool) -> None:
         data = self.load()
         entry = data["quiz"].setdefault(chapter, {}).setdefault(qid, {"attempts": 0})
@@ -148,7 +125,6 @@ class ReviewStore:
     def answers(self, chapter: str) -> dict[str, dict]:
         return self.load()["quiz"].get(chapter, {})
 
-    # -- flashcards
     @staticmethod
     def _state(data: dict, cid: str) -> CardState:
         raw = data["cards"].get(cid)
@@ -198,8 +174,7 @@ def scheduled_cards(store: ReviewStore, chapters: list[str] | None = None) -> li
 
 
 def due_cards(store: ReviewStore, chapters: list[str] | None = None) -> list[tuple[str, object]]:
-    """(chapter, Flashcard) of every card due now, lowest box first, in chapter order; only the
-    chapters studied have cards."""
+    """(chapter, Flashcard) of every card due now, lowest box first, in chapter order."""
     now = store.clock()
     due = [(state.box, chapter, card) for state, chapter, card in scheduled_cards(store, chapters) if state.due <= now]
     due.sort(key=lambda item: item[0])
@@ -207,16 +182,15 @@ def due_cards(store: ReviewStore, chapters: list[str] | None = None) -> list[tup
 
 
 def next_due(store: ReviewStore, chapters: list[str] | None = None) -> tuple[float, int] | None:
-    """(day, number of cards) of the next cards to come back, among those not due now; None when
-    no chapter has been studied."""
+    """(day, number of cards) of the next cards to come back, among those not due now, or None."""
     now = store.clock()
     later = sorted(day_start(state.due) for state, _, _ in scheduled_cards(store, chapters) if state.due > now)
     return (later[0], later.count(later[0])) if later else None
 
 
 def lecture_chapter(path: str | None) -> str | None:
-    """'03' for a lecture's path (03_lstm_gates.ipynb, or a copy such as 03_lstm_gates-Copy1.ipynb)
-    when chapter 03 has flashcards; None for anything else (the start page, problem sets)."""
+    """'03' for a lecture's path (03_lstm_gates.ipynb, or a copy such as 03_lstm_gates-Copy1.ipynb) when
+    chapter 03 has flashcards; None for anything else."""
     from .quiz import available_chapters
 
     match = LECTURE_NAME.fullmatch(re.split(r"[/\\]", path)[-1]) if path else None
@@ -224,9 +198,8 @@ def lecture_chapter(path: str | None) -> str | None:
 
 
 def running_notebook() -> str | None:
-    """The path of the notebook this kernel runs, as JupyterLab, Notebook 7 and Binder (the
-    Jupyter server's JPY_SESSION_NAME, which ipykernel also keeps as `__session__`) or VS Code
-    (`__vsc_ipynb_file__`) tell it; None elsewhere (nbval, nbclient, plain Python)."""
+    """The path of the notebook this kernel runs, as Jupyter's servers (`__session__`, JPY_SESSION_NAME) or
+    VS Code (`__vsc_ipynb_file__`) tell it; None elsewhere (nbval, nbclient, plain Python)."""
     try:
         from IPython import get_ipython
 
@@ -240,9 +213,8 @@ def running_notebook() -> str | None:
 
 
 def remember_lecture(path: str | None = None, store: ReviewStore | None = None) -> str | None:
-    """Called by setup(): when the notebook running is a lecture, its chapter joins the review.
-    Prints nothing, writes the review file only the first time, and never stops a lecture (a
-    read-only folder just means nothing is recorded). Returns the chapter recorded, if any."""
+    """Called by setup(): the running lecture's chapter joins the review, silently, and never stopping a
+    lecture (a read-only folder records nothing). Returns the chapter recorded, if any."""
     chapter = lecture_chapter(path if path is not None else running_notebook())
     if chapter is None:
         return None

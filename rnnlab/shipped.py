@@ -1,10 +1,6 @@
-"""Weights shipped with the course (rnnlab/data/*.pt), for claims about one trained model, and
-records of experiments (rnnlab/data/*.json) that a lecture shows instead of running them.
-
-A claim about a model's discrete behaviour (a greedy text, a chosen threshold, the unit a viewer
-opens on) would change with the last bits of another CPU's arithmetic if each student trained
-the model; so those claims are made on weights trained once, from fixed seeds, on the course's
-machine, and shipped. Each module that ships weights has a `make-weights` command.
+"""Weights shipped with the course (rnnlab/data/*.pt), for claims about one trained model's discrete
+behaviour (which another CPU's training could change), and records of experiments (rnnlab/data/*.json)
+that a lecture shows instead of running them; each made by its module's `make-weights` or `make-record`.
 """
 
 from __future__ import annotations
@@ -20,10 +16,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def load_shipped(model: nn.Module, name: str, command: str) -> nn.Module:
-    """Load rnnlab/data/`name` into `model` (built from the shipped seed) and return it in eval mode.
-
-    Under RNNLAB_UNTRAINED=1 (the setting that checks the lectures' claims) the model stays as
-    initialised: every claim about the trained model must then fail."""
+    """Load rnnlab/data/`name` into `model` (built from the shipped seed) and return it in eval mode; under
+    RNNLAB_UNTRAINED=1 (which checks the lectures' claims) the model stays as initialised."""
     if os.environ.get("RNNLAB_UNTRAINED") != "1":
         path = DATA / name
         if not path.exists():
@@ -41,8 +35,7 @@ def load_shipped(model: nn.Module, name: str, command: str) -> nn.Module:
 
 
 def make_weights_command(argv, prog: str, what: str, make, name: str) -> int:
-    """`python -m <prog> make-weights`: train with `make()` (one CPU thread, the course's setting)
-    and save its state_dict as rnnlab/data/`name`."""
+    """`python -m <prog> make-weights`: train with `make()` on one CPU thread, save as rnnlab/data/`name`."""
     import argparse
 
     parser = argparse.ArgumentParser(prog=prog, description=f"Make {what} from fixed seeds.")
@@ -55,9 +48,7 @@ def make_weights_command(argv, prog: str, what: str, make, name: str) -> int:
 
 
 def load_record(name: str, command: str, run_untrained):
-    """The JSON record rnnlab/data/`name`. Under RNNLAB_UNTRAINED=1 (the setting that checks
-    the lectures' claims) returns `run_untrained()` instead: the experiment run now, untrained, so
-    that every claim about it must fail."""
+    """The JSON record rnnlab/data/`name`, or under RNNLAB_UNTRAINED=1 `run_untrained()`."""
     if os.environ.get("RNNLAB_UNTRAINED") == "1":
         return run_untrained()
     path = DATA / name
@@ -67,8 +58,7 @@ def load_record(name: str, command: str, run_untrained):
 
 
 def make_record_command(argv, prog: str, what: str, make, name: str) -> int:
-    """`python -m <prog> make-record`: run `make()` (one CPU thread, the course's setting) and
-    write the JSON it returns as rnnlab/data/`name`."""
+    """`python -m <prog> make-record`: write the JSON `make()` returns (one CPU thread) as rnnlab/data/`name`."""
     import argparse
 
     parser = argparse.ArgumentParser(prog=prog, description=f"Make {what}.")

@@ -1,16 +1,8 @@
 """Comparisons over seeds: every arm's median, range and wins, never one run against another.
 
-One training run of a small model moves its final figure about as much as many of the choices
-a lecture compares (a second layer, a tied embedding, a GRU for an LSTM). So a lecture that
-compares settings shows, for each arm, the median and the range over several training seeds,
-and on how many seeds one arm beat another: `over_seeds` runs a comparison, `Spread.table`
-prints it.
-
-Where the seeds would take longer than a lecture's budget, the comparison is run once by
-`python -m rnnlab.spread make NAME` and committed as rnnlab/data/spread_NAME.json; the lecture
-prints it with `load_spread(NAME)`, which names the command that made it. These records are
-measured figures, the same file on every machine: a cell that prints one prints the same on
-every CPU.
+`over_seeds` runs a comparison, `Spread.table` prints it. A comparison too slow for a lecture is run once
+by `python -m rnnlab.spread make NAME` and committed as rnnlab/data/spread_NAME.json, which the lecture
+prints with `load_spread(NAME)`: the same figures on every CPU.
 """
 
 from __future__ import annotations
@@ -134,8 +126,7 @@ class Spread:
 
 @dataclass
 class Record:
-    """The measures of one comparison, run over the same seeds, as `python -m rnnlab.spread make`
-    committed them."""
+    """The measures of one comparison, run over the same seeds."""
 
     name: str
     spreads: dict[str, Spread] = field(default_factory=dict)
@@ -150,11 +141,8 @@ def over_seeds(
     lower_is_better: dict[str, bool] | bool = True,
     made_by: str = "",
 ) -> dict[str, Spread]:
-    """Run `run(seed)` for each seed and gather its figures as one Spread per measure.
-
-    `run(seed)` returns {measure: {arm: value}}: every arm trained from that seed (so arms share
-    their data and initial draws where they can). `lower_is_better` is one flag for every measure
-    or a flag per measure."""
+    """One Spread per measure of `run(seed)`'s {measure: {arm: value}} over the seeds; `lower_is_better`
+    is one flag for every measure or a flag per measure."""
     seeds = tuple(seeds)
     if not seeds:
         raise ValueError("over_seeds needs at least one seed")
@@ -193,8 +181,7 @@ def make_record(name: str, seeds: Iterable[int] | None = None) -> Record:
 
 
 def load_spread(name: str) -> Record:
-    """The committed comparison `name` (rnnlab/data/spread_NAME.json): measured once over several
-    seeds by `python -m rnnlab.spread make NAME`, the same figures on every machine."""
+    """The committed comparison `name` (rnnlab/data/spread_NAME.json)."""
     path = record_path(name)
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run {_command(name)}")

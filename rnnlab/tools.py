@@ -6,10 +6,8 @@
     python -m rnnlab.tools build /tmp/03.py notebooks/03_lstm_gates.ipynb
     python -m rnnlab.tools other-cpu    # VAR=value words: torch computes as another CPU would
 
-`edit` and `build` round-trip a notebook through jupytext's py:percent text, where nbgrader
-metadata sits in the cell header (`# %% nbgrader={"grade": true, ...}`). The notebook stays
-the single source of truth; the text form is for editing with any editor. They need jupytext
-(`pip install jupytext -c constraints.txt`).
+`edit` and `build` round-trip a notebook through jupytext's py:percent text (nbgrader metadata in each
+cell's header) for editing with any editor; they need jupytext (`pip install jupytext -c constraints.txt`).
 """
 
 from __future__ import annotations
@@ -62,8 +60,8 @@ def edit(src: str, dst: str | None = None) -> str:
 
 
 def execute(paths: list[str], timeout: int = 300) -> None:
-    """Execute notebooks in place, each in its own folder (as nbval re-runs them), and store
-    their outputs, except in cells tagged `saved-without-output` (see `clean_outputs`)."""
+    """Execute notebooks in place, each in its own folder (as nbval re-runs them), and store their outputs
+    (see `clean_outputs`) and their widgets' last state."""
     from rnnlab.kernels import notebook_client
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -72,8 +70,6 @@ def execute(paths: list[str], timeout: int = 300) -> None:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         marks_to_tags(nb)
-        # the widgets' last state is saved, so JupyterLab, GitHub and nbviewer show each widget
-        # before anything runs (otherwise a reader sees "VBox(children=...)" text)
         client = notebook_client(
             nb,
             timeout=timeout,
@@ -94,29 +90,23 @@ MARKS = {
 }
 
 
+def _mark(line: str) -> str | None:
+    return MARKS.get(line.strip()[2:]) if line.strip().startswith("# ") else None
+
+
 def marks_to_tags(nb: nbformat.NotebookNode) -> list:
-    """nbval's comment markers (`# NBVAL_RAISES_EXCEPTION` ...) become the cell tags nbval reads
-    just as well, so students never see them in the code. `raises-exception` is also the tag
-    nbclient and JupyterLab's "run all" read: without it both stop at the first such cell.
-    Returns the cells that changed."""
+    """nbval's comment markers (`# NBVAL_SKIP` ...) become the cell tags nbval reads as well, so students
+    never see them (`raises-exception` also lets nbclient and JupyterLab's "run all" go on). Returns the
+    cells that changed."""
     changed = []
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
         lines = cell.source.splitlines()
-        marks = [
-            MARKS[line.strip()[2:]]
-            for line in lines
-            if line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS
-        ]
-        if not marks:
-            continue
-        cell.source = "\n".join(
-            line for line in lines if not (line.strip().startswith("# NBVAL_") and line.strip()[2:] in MARKS)
-        )
-        tags = cell.metadata.setdefault("tags", [])
-        tags.extend(tag for tag in marks if tag not in tags)
-        changed.append(cell)
+        marks = [_mark(line) for line in lines if _mark(line)]
+        if cell.cell_type == "code" and marks:
+            cell.source = "\n".join(line for line in lines if not _mark(line))
+            tags = cell.metadata.setdefault("tags", [])
+            tags.extend(tag for tag in marks if tag not in tags)
+            changed.append(cell)
     return changed
 
 
@@ -124,9 +114,7 @@ def tagged(cell, tag: str) -> bool:
     return tag in cell.get("metadata", {}).get("tags", [])
 
 
-# A cell that shows nothing until the reader runs it (the start page's setup check: a saved
-# "Your setup is ready." would answer for a setup nobody has checked yet). Without an execution
-# count nbval takes it as unrun: it runs the cell and compares nothing.
+# a cell that shows nothing until the reader runs it (nbval then runs it and compares nothing)
 SAVED_WITHOUT_OUTPUT = "saved-without-output"
 
 
@@ -145,11 +133,8 @@ def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def trust(paths, db_file: str | None = None) -> int:
-    """Sign the course's own notebooks in this user's Jupyter notary, as `jupyter trust` does.
-
-    JupyterLab renders an output that runs code in the page (an ipywidget's view among them) only
-    in a trusted notebook; a freshly cloned lecture is not trusted, so its saved widgets would show
-    as `VBox(children=...)` text until the student runs it. Returns how many were signed."""
+    """Sign the course's own notebooks in this user's Jupyter notary, as `jupyter trust` does, so that their
+    saved widgets show before they run. Returns how many were signed."""
     from nbformat.sign import NotebookNotary
 
     notary = NotebookNotary(db_file=db_file) if db_file else NotebookNotary()
@@ -162,16 +147,10 @@ def trust(paths, db_file: str | None = None) -> int:
     return signed
 
 
-# Another CPU, emulated on this one (the course's authoring guide, "Another CPU, emulated"). Each library
-# picks its code path by itself: ATen's vector kernels (sums, exp, torch.mm here) follow
-# ATEN_CPU_CAPABILITY, MKL's matrix products (nn.Linear's addmm) MKL_ENABLE_INSTRUCTIONS, and
-# oneDNN (nn.LSTM's fused kernel, nn.Linear) ONEDNN_MAX_CPU_ISA. Setting only the first leaves
-# the LSTM on the real CPU's path, which is how chapter 09 failed on an AVX2 laptop unseen.
+# Another CPU, emulated on this one (the authoring guide, "Another CPU, emulated"). The steps down from each
+# capability, nearest first; a step counts only if it computes other bits here.
 _AVX2 = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 _OLDER = {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41"}
-# The steps down from each capability, nearest first. A step is taken only if it computes other
-# bits here: on an AMD EPYC with AVX-512 (Zen 4), the AVX2 step gave every bit of the probe as
-# the native run did, so it proved nothing and the older step is the other CPU there.
 OTHER_CPU = {"AVX512": [_AVX2, _OLDER], "AVX2": [_OLDER]}
 
 # a sum, a matrix product and an LSTM, hashed: what another CPU must compute differently
@@ -211,10 +190,9 @@ def probe(envs: list[dict]) -> list[dict[str, str]]:
 
 
 def other_cpu(capability: str | None = None) -> dict[str, str]:
-    """The environment that makes torch compute as another CPU would: the nearest step down from
-    this CPU's capability (torch.backends.cpu.get_cpu_capability()) whose sum, matrix product and
-    LSTM all give other bits than the native run, measured here; {} when no step does (a CPU that
-    already runs the default kernels). With a capability given, the nearest step, unmeasured."""
+    """The environment that makes torch compute as another CPU would: the nearest step down from this
+    CPU's capability whose PROBE gives other bits for all three parts, or {}; with a capability given,
+    the nearest step, unmeasured."""
     if capability is not None:
         steps = OTHER_CPU.get(capability.upper(), [])
         return dict(steps[0]) if steps else {}

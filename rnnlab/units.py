@@ -15,11 +15,8 @@ from .language_model import CharLM, Vocab, gru_step
 
 
 def text_features(text: str) -> dict[str, np.ndarray]:
-    """What is true at each character (after reading it): float arrays of len(text).
-
-    inside quotes: 1 after an odd number of '"'; bracket depth: '(' and '[' open, ')' and ']'
-    close; position in line: characters since the last newline (a newline is 0); indent: the
-    current line's leading spaces divided by 4."""
+    """What is true at each character (after reading it), as float arrays of len(text): inside quotes (after
+    an odd number of '"'), bracket depth ('(' and '[' open), position in line and indent (`line_positions`)."""
     quotes, depth = [], []
     q = d = 0
     for ch in text:
@@ -71,14 +68,10 @@ class UnitTrace:
 def unit_trace(
     model: CharLM, vocab: Vocab, text: str, keep: tuple[str, ...] | None = None, layer: int = 0
 ) -> UnitTrace:
-    """Recompute every gate of one recurrent layer of the model (the first by default) from its
-    weights, checked against the layer's own output. nn.LSTM and nn.GRU run every step inside one
-    call of an ATen operator (`aten::lstm`, `aten::gru`) that hands back only the outputs and final
-    states, so no hook sees a gate. What runs inside differs: on a CPU the LSTM's steps go to
-    oneDNN's fused kernel, while the GRU's run as ordinary per-step matrix products. An LSTM's
-    trace also holds tanh(c), the cell state squashed as h uses it (Karpathy et al. coloured their
-    text by it). `keep` names the states and gates to hand back (all by default; ("c",) for a long
-    text keeps memory low); `layer` picks the layer of a stacked LSTM."""
+    """Recompute every gate of one recurrent layer of the model (the first by default; `layer` picks one of
+    a stacked LSTM) from its weights, checked against the layer's own output: no hook sees a gate. An
+    LSTM's trace also holds tanh(c), the cell state as h uses it. `keep` names the states and gates to
+    hand back (all by default; ("c",) keeps memory low on a long text)."""
     model.eval()
     x = model.embed(vocab.encode(text))  # (T, embed)
     rnn = model.rnn
@@ -112,14 +105,12 @@ def unit_trace(
     return UnitTrace(text, values)
 
 
-STEPS = 2048  # steps of a long text traced at a time: nn.LSTM's workspace and the gates' blocks
-# stay those of a few thousand steps (the arrays handed back are whole)
+STEPS = 2048  # steps of a long text traced at a time, so that nn.LSTM's workspace stays small
 
 
 def _one_layer(rnn: torch.nn.LSTM, layer: int, x: torch.Tensor) -> torch.Tensor:
-    """The output (T, hidden) of one layer of a stacked LSTM over its input x (T, input), run by
-    nn.LSTM's own fused kernel with that layer's weights, STEPS at a time with the state carried
-    (over 20,000 characters at once its workspace took 130 MB)."""
+    """The output (T, hidden) of one layer of a stacked LSTM over its input x (T, input), run by nn.LSTM
+    with that layer's weights, STEPS at a time with the state carried."""
     single = torch.nn.LSTM(x.shape[-1], rnn.hidden_size)
     for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
         getattr(single, f"{w}_l0").copy_(getattr(rnn, f"{w}_l{layer}"))
@@ -134,11 +125,9 @@ FLOAT64 = ("c", "tanh(c)", "h")  # the states in float64; the gates float32 unti
 
 
 def _lstm_layer(w_ih, w_hh, b_ih, b_hh, x: torch.Tensor, output: torch.Tensor, keep=None) -> dict:
-    """The gates of one LSTM layer at every step: gate t needs only x_t and h_{t-1}, and every h
-    is in the layer's output, so all four gates are two matrix products over many steps at once;
-    then c_t = f_t c_{t-1} + i_t g_t step by step (elementwise, cheap) and h_t = o_t tanh(c_t),
-    checked against the output. A thousand characters take milliseconds, where a step-by-step
-    recomputation takes about 0.2 s. STEPS steps at a time, keeping only what `keep` names."""
+    """The gates of one LSTM layer at every step, STEPS at a time, keeping what `keep` names: every h_{t-1}
+    is in the layer's output, so the gates are two matrix products over many steps at once; then
+    c_t = f_t c_{t-1} + i_t g_t step by step, and h_t = o_t tanh(c_t) checked against the output."""
     steps, hidden = len(x), w_hh.shape[1]
     names = KEPT_LSTM if keep is None else tuple(keep)
     if set(names) - set(KEPT_LSTM):
@@ -164,7 +153,6 @@ def _lstm_layer(w_ih, w_hh, b_ih, b_hh, x: torch.Tensor, output: torch.Tensor, k
         for name, v in (("c", c), ("tanh(c)", squashed), ("h", h), ("i", i), ("f", f), ("g", g), ("o", o)):
             if name in values:
                 values[name][start:end] = v
-    # float64 for every array handed back, made only when asked for (UnitTrace.__getitem__)
     return _Lazy(values)
 
 

@@ -3,29 +3,11 @@
     make update                  # or: python -m rnnlab.update [--remote origin]
     make update RESTORE=1        # or: python -m rnnlab.update --restore
 
-A plain `git pull` conflicts as soon as the course publishes a lecture the student has run
-(JupyterLab saves outputs into it) or a problem set they have answered. `update` instead:
-
-1. refuses, changing nothing, while a JupyterLab serves the folder (`rnnlab.labserver`: a notebook
-   open there would be saved over the update), when the course's repository (the `origin` remote)
-   cannot be reached or has nothing new, or when a file stops the merge (a notebook to merge that
-   is no readable notebook, a file where the course needs a folder);
-2. commits the student's work as it is (tracked changes, new files in notebooks/ and release/), and
-   copies every file the update changes into `.rnnlab-backup/<time>/`;
-3. merges the course's version with `git merge`: a notebook both changed cell by cell with nbdime
-   (`merge`), any other file line by line, taking the course's lines where both sides changed the
-   same ones;
-4. says per file what it did, and names each cell that both the student and the course changed:
-   nbdime keeps both versions in it, between `<<<<<<< local` (the student's) and `>>>>>>> remote`
-   (the course's), for the student to choose.
-
-Should it stop part-way (Ctrl+C, a file git cannot write or merge), it is undone: the student's
-files, commits and index are as they were, and it says so.
-
-A notebook still open in a browser tab can be saved over the update later (JupyterLab's
-"Overwrite" when it says the file changed on disk): `make update` then names the file and refuses
-a newer version until `make update RESTORE=1` has merged the course's version into it again,
-keeping what the student wrote since.
+Refuses, changing nothing, while JupyterLab serves the folder or a file stops the merge; else commits
+the student's work, copies every file the update changes into `.rnnlab-backup/<time>/`, and merges the
+course's version (`git merge`; a notebook both changed cell by cell with nbdime, naming each cell that
+holds both versions). Stopped part-way, it is undone. `--restore` merges the update again into a
+notebook saved over it from a tab still open, keeping what the student wrote since.
 """
 
 from __future__ import annotations
@@ -49,7 +31,7 @@ BACKUP = ".rnnlab-backup"
 SUBJECT = "course update to "  # how the update's own merge commits begin
 STUDENT_FOLDERS = ("notebooks", "release")  # where new files of the student are committed too
 AS_STUDENT = ("-c", "user.name=student", "-c", "user.email=student@localhost")
-# how nbdime begins a cell's text that holds both versions (or a cell one side deleted, the other changed)
+# how nbdime begins a cell that holds both versions (or one side deleted, the other changed)
 MARKERS = ("<<<<<<< local", "<<<<<<< LOCAL CELL DELETED", "<<<<<<< REMOTE CELL DELETED")
 HOW_TO_RESOLVE = (
     "Each holds your version between <<<<<<< local and =======, the course's between ======= and "
@@ -62,13 +44,9 @@ class UpdateError(Exception):
     """The update cannot run or was undone; nothing was lost. The message says why and what to do."""
 
 
-# -- notebooks ---------------------------------------------------------------------------------
-
-
 def _strategies():
-    """nbdime's strategies for its command line's "inline" merge, but: where both sides changed
-    outputs or metadata, the course's (a student's outputs come back by running the cell); cells
-    both sides inserted at one place, the student's then the course's (not a conflict)."""
+    """nbdime's "inline" merge strategies, but outputs and metadata both changed take the course's, and
+    cells both inserted at one place are both kept."""
     from nbdime.merging.notebooks import notebook_merge_strategies
 
     inline = argparse.Namespace(
@@ -82,9 +60,8 @@ def _strategies():
 
 
 def merge(base, mine, theirs) -> nbformat.NotebookNode:
-    """The course's notebook `theirs` merged with the student's `mine`, both changed from `base`,
-    by nbdime: cells matched by id, then by content, and each side's changes taken; a cell whose
-    text both changed holds both versions between markers (`conflicts`)."""
+    """The course's notebook `theirs` merged with the student's `mine`, both changed from `base`, by
+    nbdime; a cell whose text both changed holds both versions between markers (`conflicts`)."""
     from nbdime.diffing.notebooks import diff_notebooks
     from nbdime.merging.decisions import apply_decisions
     from nbdime.merging.generic import decide_merge_with_diff
@@ -99,8 +76,7 @@ def merge(base, mine, theirs) -> nbformat.NotebookNode:
 
 
 def conflicts(nb) -> list[str]:
-    """The cells of `nb` that hold both versions between nbdime's markers, each named as the
-    student finds it: its number and its first line."""
+    """The cells of `nb` that hold both versions, each named by its number and first line."""
     named = []
     for n, cell in enumerate(nb.cells, 1):
         lines = cell.source.splitlines()
@@ -127,9 +103,6 @@ def _unreadable(root: Path, path: str) -> str | None:
     return (
         f"{path} is not a readable notebook ({why}): repair it in a text editor, or {fix} (losing your changes since)"
     )
-
-
-# -- git ---------------------------------------------------------------------------------------
 
 
 def git(*args, cwd: Path, check: bool = True) -> str:
@@ -169,8 +142,8 @@ def _check_clone(root: Path, remote: str | None) -> None:
 
 
 def update(root: Path, remote: str = "origin", log=print) -> int:
-    """Bring the course's new version into the clone at `root`; returns the number of files
-    changed. Raises UpdateError when it cannot (nothing changed) or when it was undone."""
+    """Bring the course's new version into the clone at `root`; returns the number of files changed.
+    UpdateError when it cannot (nothing changed) or was undone."""
     _check_clone(root, remote)
     refuse_while_served(root)
     git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip())
@@ -183,7 +156,7 @@ def update(root: Path, remote: str = "origin", log=print) -> int:
         said = (fetched.stderr.strip().splitlines() or [""])[0][:200]
         raise UpdateError(f"could not reach the course's repository ({said}); offline? Nothing was changed")
     upstream = _upstream(root, remote)
-    lost = lost_files(root)
+    lost = list(_repaired(root))  # files that lost the last update's changes since
     lost_said = (
         f"{', '.join(lost)} lost the last update's changes since (saved over from a notebook still open in JupyterLab?)"
     )
@@ -256,8 +229,7 @@ def _files_in_the_way(root: Path, changed: dict[str, str]) -> list[str]:
 
 
 def _commit_work(root: Path) -> str:
-    """The student's work committed as it is (tracked changes, new files in their folders);
-    returns the commit (HEAD as it was when there is nothing to commit)."""
+    """The student's work committed as it is (tracked changes, new files in their folders); returns HEAD."""
     git("add", "-u", cwd=root)
     git("add", "--", *[f for f in STUDENT_FOLDERS if (root / f).exists()], cwd=root)
     if git("diff", "--cached", "--name-only", cwd=root).strip():
@@ -267,11 +239,10 @@ def _commit_work(root: Path) -> str:
 
 
 def _merge(root: Path, upstream: str, base: str, mine: str, backup: Path) -> tuple[list[str], int]:
-    """The course's version merged into the student's commit `mine` and committed; returns a line
-    per file changed, saying what came of it, and the number of cells holding both versions.
-    git merges the files; a notebook both sides changed it leaves to nbdime (`merge`, here, in
-    this process: its merge driver `false` declines); a file one side removed and the other
-    changed is kept as changed; any other conflict raises UpdateError."""
+    """The course's version merged into the student's commit `mine` and committed; returns a line per file
+    changed and the number of cells holding both versions. git merges the files but notebooks both
+    changed (`merge`, here: git's driver `false` declines them); a file one side removed and the other
+    changed is kept; any other conflict raises UpdateError."""
     with tempfile.TemporaryDirectory() as tmp:
         attributes = Path(tmp) / "attributes"
         attributes.write_text("*.ipynb merge=notebook\n")
@@ -349,9 +320,8 @@ def _roll_back(
     moved: list[str],
     why: str,
 ) -> str:
-    """Undo an update that stopped part-way: the files as the student's commit `mine` holds them
-    (the merge undone), the files moved out of the way back, then HEAD back at `before` and the
-    index as it was. Returns what to tell the student."""
+    """Undo an update that stopped part-way: the files as `mine` holds them, the files moved out of the way
+    back, HEAD at `before` and the index as it was. Returns what to tell the student."""
     failed = []
 
     def step(*args):
@@ -384,8 +354,7 @@ def _roll_back(
 
 
 def refuse_while_served(root: Path, command: str = "make update") -> None:
-    """UpdateError while a Jupyter server can open the files of `root`; its message tells to run
-    `command` (the one refused) again once JupyterLab is stopped."""
+    """UpdateError, telling to run `command` again once JupyterLab is stopped, while one serves `root`."""
     running = labserver.servers(root)
     if running:
         where = "; ".join(f"{s.url} (process {s.pid}, serving {s.root})" for s in running)
@@ -397,12 +366,8 @@ def refuse_while_served(root: Path, command: str = "make update") -> None:
         )
 
 
-# -- a notebook saved over the update ----------------------------------------------------------
-
-
 def _last_update(root: Path) -> tuple[str, str, str, str] | None:
-    """The last update's merge commit, the student's commit before it, the course's version it
-    brought and the course's version before: (merge, mine, theirs, base), or None."""
+    """(merge, mine, theirs, base) of the last update, or None."""
     line = git(
         "log", "-1", "--merges", "--first-parent", f"--grep=^{SUBJECT}", "--format=%H %P", cwd=root, check=False
     ).split()
@@ -414,10 +379,9 @@ def _last_update(root: Path) -> tuple[str, str, str, str] | None:
 
 
 def _repaired(root: Path) -> dict[str, bytes]:
-    """Each file the last update changed that lost its changes since, with what it should hold:
-    for a notebook saved over (`_saved_over`), the update's merge done again with the file as it is
-    now (the student's work, also that written since, kept); for another file, what the update
-    wrote, when the file holds again exactly what it held before the update."""
+    """Each file the last update changed that lost its changes since, with what it should hold: a notebook
+    saved over (`_saved_over`), the update's merge done again with it as it is now; another file holding
+    exactly what it held before the update, what the update wrote."""
     last = _last_update(root)
     if last is None:
         return {}
@@ -445,9 +409,8 @@ def _repaired(root: Path) -> dict[str, bytes]:
 
 
 def _saved_over(base, now, theirs) -> bool:
-    """Whether the notebook `now` is an old copy saved over the update from `base` to `theirs`:
-    a cell the course changed reads its old text again exactly, or every cell the course added is
-    gone. A cell the student edited since (into anything but the old text) is their work."""
+    """Whether the notebook `now` is an old copy saved over the update from `base` to `theirs`: a cell the
+    course changed reads its old text again exactly, or every cell the course added is gone."""
     old, new, here = ({c.get("id"): c.source for c in nb.cells} for nb in (base, theirs, now))
     if any(k in here and here[k] == old[k] != new[k] for k in old.keys() & new.keys()):
         return True
@@ -455,15 +418,9 @@ def _saved_over(base, now, theirs) -> bool:
     return bool(added) and not added & here.keys()
 
 
-def lost_files(root: Path) -> list[str]:
-    """The files the last update changed that lost its changes since (see `_repaired`)."""
-    return list(_repaired(root))
-
-
 def restore(root: Path, log=print) -> int:
-    """`make update RESTORE=1`: the last update's changes brought back into every file that lost
-    them, the student's work in them kept; each such file as it is now is copied to the backup
-    first. Returns the number of files written."""
+    """`make update RESTORE=1`: the last update's changes back in every file that lost them (`_repaired`),
+    each first copied to the backup. Returns the number of files written."""
     _check_clone(root, None)
     refuse_while_served(root, "make update RESTORE=1")
     repaired = _repaired(root)

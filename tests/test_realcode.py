@@ -214,8 +214,8 @@ def test_the_install_reads_the_corpus_once_and_keeps_it(tmp_path, monkeypatch, c
 def test_the_cache_keeps_only_the_newest_texts(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     for k in range(R.KEEP + 3):
-        R._keep(f"key{k}", f"text {k}")
+        R.keep(f"key{k}", f"text {k}".encode())
         path = R.cache_dir() / f"key{k}.txt"
         os.utime(path, (1000 + k, 1000 + k))  # written in this order, a second apart
     assert sorted(p.stem for p in R.cache_dir().glob("*.txt")) == [f"key{k}" for k in range(3, R.KEEP + 3)]
-    assert R._cached(f"key{R.KEEP + 2}") == f"text {R.KEEP + 2}" and R._cached("key0") is None
+    assert R.kept(f"key{R.KEEP + 2}") == f"text {R.KEEP + 2}".encode() and R.kept("key0") is None

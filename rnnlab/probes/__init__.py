@@ -1,25 +1,19 @@
-"""The probes of each problem set's exercises, for `rnnlab.diagnose`: small fixed calls of a
-student's function, in float64, built afresh for every call (an answer that changes its inputs
-must not change the next probe's). Each module has PROBES: exercise -> list of probes; a probe
-takes the notebook's names and returns what `rnnlab.diagnose.call` records.
-
-This file's helpers are shared by the modules of every problem set (`psNN_topic.py`)."""
+"""The probes of each problem set's exercises, for `rnnlab.diagnose`: each module (`psNN_topic.py`) has
+PROBES, exercise -> probes; a probe takes the notebook's names and returns `rnnlab.diagnose.call`'s
+record of fresh float64 inputs. `Inputs` is shared by every set's probes."""
 
 import numpy
 import torch
 
 
 class Inputs:
-    """Float64 inputs that every CPU draws alike. torch.randn fills a tensor of 16 values or more
-    with vectorised code whose results depend on the CPU's instruction set (a probe's input then
-    differs at 1e-8 between an AVX-512 machine and an older laptop); numpy's generator does not."""
+    """Float64 inputs that every CPU draws alike (numpy's generator; torch.randn's depend on the CPU)."""
 
     def __init__(self, seed: int):
         self.rng = numpy.random.default_rng(seed)
 
     def randn(self, *shape, scale: float = 1.0, exact32: bool = False) -> torch.Tensor:
-        """Normal values; with `exact32`, on rnnlab.diagnose.GRID, so that an answer that copies them
-        into float32 keeps them exactly on every CPU and is still compared by its values."""
+        """Normal values; with `exact32`, on rnnlab.diagnose.GRID (exact in float32)."""
         values = torch.from_numpy(scale * self.rng.standard_normal(shape))
         if exact32:
             from rnnlab.diagnose import GRID
@@ -28,8 +22,8 @@ class Inputs:
         return values
 
     def model(self, model: torch.nn.Module, scale: float = 0.5) -> torch.nn.Module:
-        """`model` in float64, its embeddings, LSTMs and linear layers drawn first (in that order),
-        then any other parameter: the same numbers whatever order an answer made its layers in."""
+        """`model` in float64, its embeddings', LSTMs' and linear layers' parameters drawn first (in that
+        order), then any other: the same numbers whatever order an answer made its layers in."""
         model = model.double()
         done = set()
         with torch.no_grad():
