@@ -1,7 +1,5 @@
-"""The instructor's commands: python -m autograder {release,remove,grade,regrade,demo,feedback,handgrade,
-due,questions,roster,grades-lms,similarity,gradebook-move,try-cluster} ..., which the Makefile's
-targets call. Each parses its arguments, calls the package that does the job
-(docs/architecture.md) and prints what came of it."""
+"""The instructor's commands (`COMMANDS`), which the Makefile's targets call: python -m autograder
+{release,remove,grade,...} ... Each calls the package that does the job and prints what came of it."""
 
 from __future__ import annotations
 
@@ -14,10 +12,8 @@ from .course.folder import REPO, assignments, resolve
 
 
 def cmd_release(args) -> int:
-    """release/ from source/ (nbgrader), then what the students' package holds of each set (its
-    probes and its catalogue's fingerprints: autograder.authoring.catalogue), and what links the
-    notebooks together: the start page's table of chapters and each lecture's links to its
-    neighbours (autograder.authoring.navigation)."""
+    """release/ from source/, then what the students' package holds of each set (catalogue.ship) and
+    what links the notebooks together (navigation)."""
     from .authoring.catalogue import ship
     from .authoring.navigation import START_PAGE, write_navigation, write_start_page
     from .authoring.release import release
@@ -38,9 +34,8 @@ def cmd_release(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    """A problem set taken out of the course (autograder.authoring.release.remove), then what the
-    students' package and the start page held of it, as cmd_release would write them without it.
-    The set is found in source/ or, if its author removed that already, in release/."""
+    """A problem set (found in source/, or else release/) taken out of the course, then out of what the
+    students' package and the start page hold."""
     from .authoring.catalogue import ship
     from .authoring.navigation import START_PAGE, write_start_page
     from .authoring.release import NotRemoved, remove
@@ -118,11 +113,8 @@ def cmd_grade(args) -> int:
 
 
 def cmd_regrade(args) -> int:
-    """After a test or key fix: regenerate the set (refused in one line if nbgrader cannot), then
-    grade again the submissions of every run so far (the class, then the late ones), oldest
-    first; hand grades of unchanged answers stay. What it says changed is each student's score
-    before the regrade against after its last pass: a student graded in two passes (the class,
-    then a late resubmission) is one change or none, not one per pass."""
+    """After a test or key fix: regenerate the set, then grade again the submissions of every run so
+    far, oldest first; the changes said are each student's score before against after the last pass."""
     import json
 
     from .authoring.release import release
@@ -165,9 +157,8 @@ def cmd_regrade(args) -> int:
 
 
 def refresh_reports(course: Path, assignment: str) -> None:
-    """The grading run's reports again, with every final score derived from the gradebook now
-    (autograder.gradebook.report.refresh), and the derived late penalties written back for the formgrader:
-    every command that changes or publishes a grade calls this."""
+    """The grading run's reports again, every final score derived from the gradebook now: every
+    command that changes or publishes a grade calls this."""
     from .gradebook.report import refresh
 
     if refresh(course, assignment):
@@ -242,8 +233,7 @@ def cmd_due(args) -> int:
 
 
 def cmd_questions(args) -> int:
-    """Question statistics of a graded problem set: the reports again (their section), and
-    reports/<set>/questions.html with its plot (autograder.term.questions)."""
+    """Question statistics of a graded problem set: the reports' section, and reports/<set>/questions.html."""
     from .course.student_text import visible
     from .term.questions import NotGraded, write_page
 
@@ -269,10 +259,6 @@ def cmd_roster(args) -> int:
     course = Path(args.course).resolve()
     try:
         kind, entries = roster.parse(Path(args.file))
-    except roster.RosterError as err:
-        print(f"roster: {err}", file=sys.stderr)
-        return 2
-    try:
         path = roster.write(course, entries, resolve(args.assignment, course) if args.assignment else None)
     except roster.RosterError as err:
         print(f"roster: {err}", file=sys.stderr)
@@ -342,8 +328,7 @@ def cmd_similarity(args) -> int:
 
 
 def cmd_gradebook_move(args) -> int:
-    """The term's gradebook.db copied into an empty PostgreSQL database and checked row by row
-    (autograder.term.move), for grading the rest of the term on a cluster."""
+    """The term's gradebook.db copied into an empty PostgreSQL database, checked row by row (autograder.term.move)."""
     from .term.move import MoveError, move, next_step, report
 
     to = args.to or os.environ.get("RNNLAB_GRADEBOOK_URL")
@@ -368,8 +353,7 @@ def cmd_gradebook_move(args) -> int:
 
 
 def cmd_try_cluster(args) -> int:
-    """A throwaway PostgreSQL gradebook and a Dask cluster on this machine, until Ctrl-C
-    (autograder.deploying.trycluster)."""
+    """A throwaway PostgreSQL gradebook and a Dask cluster on this machine, until Ctrl-C."""
     from .deploying.pgserver import NoPostgres
     from .deploying.trycluster import run
 
@@ -493,8 +477,7 @@ def main(argv=None) -> int:
             p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
-    # a line on stdout goes out before a later one on stderr also when both go to one pipe or file
-    # (make autograde 2>&1 | tee): else an error came first, and the progress lines it ends after it
+    # stdout's lines in order with stderr's when both go to one pipe (make autograde 2>&1 | tee)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
     if args.func is cmd_due and (args.student is None) == (args.when is None):

@@ -1,18 +1,12 @@
-"""The held-out answers: wrong and right answers to the code exercises, written from the release
-notebooks alone by authors who had read neither the catalogues of mistakes nor the hidden tests,
-kept in `source/<set>/heldout/` to measure the diagnosis (rnnlab.diagnose) on answers that the
-course's own fixtures are not.
+"""The diagnosis (rnnlab.diagnose) measured on the held-out answers, written blind in
+`source/<set>/heldout/` (docs/authoring.md, "Adding a problem set"):
 
     python -m autograder.authoring.heldout                # name each answer's mistake, print the table
     python -m autograder.authoring.heldout --grade        # grade them as make autograde does (minutes)
     python -m autograder.authoring.heldout ps03_lstm_gates --grade
 
-Each file is a fixture (autograder/authoring/fixtures.py) with MISTAKE, its author's words for
-the mistake ("" for a right answer). What the diagnosis names is judged in
-`source/<set>/heldout/verdicts.toml`, one table per answer: `entry` (the id that was named) and
-`verdict`, right | partly | wrong, with `why`. tests/test_heldout.py fails on a name that nobody
-has judged, on one judged wrong, and on a catalogue example that copies a held-out answer: the
-answers measure the catalogue, they never feed it.
+Each file is a fixture with MISTAKE, its author's words ("" for a right answer); verdicts.toml
+judges each name the diagnosis gives: `entry` (the id named), `verdict` (right | partly | wrong), `why`.
 """
 
 from __future__ import annotations
@@ -93,8 +87,7 @@ def diagnose_all(assignment: str, answers: list[Answer]) -> None:
 
 
 def grade_all(assignment: str, answers: list[Answer], jobs: int = 2) -> None:
-    """Grade every answer in its own submission with the course's pipeline (sandboxed, re-checked,
-    diagnosed), as `make autograde` grades a class."""
+    """Grade every answer in its own submission, as `make autograde` grades a class."""
     from ..grading.run import Options, grade_class
 
     release = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", 4)
