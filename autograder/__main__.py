@@ -11,6 +11,12 @@ from pathlib import Path
 from .course.folder import REPO, assignments, resolve
 
 
+def refuse(message, status: int = 2) -> int:
+    """Say on stderr why a command did nothing; returns its exit status."""
+    print(message, file=sys.stderr)
+    return status
+
+
 def cmd_release(args) -> int:
     """release/ from source/, then what the students' package holds of each set (catalogue.ship) and
     what links the notebooks together (navigation)."""
@@ -48,14 +54,12 @@ def cmd_remove(args) -> int:
         if p.is_dir() and (p.name == args.assignment or p.name.startswith(args.assignment + "_"))
     }
     if len(found) != 1:
-        print(f"remove: no single problem set matches {args.assignment!r} in source/ or release/", file=sys.stderr)
-        return 2
+        return refuse(f"remove: no single problem set matches {args.assignment!r} in source/ or release/")
     name = found.pop()
     try:
         removed = remove(name, course, force=args.force)
     except NotRemoved as err:
-        print(f"remove: {name} was not removed: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"remove: {name} was not removed: {err}")
     for line in removed:
         print(f"removed {line}")
     if course == REPO:  # as in cmd_release: the package and the start page are this repository's
@@ -84,14 +88,11 @@ def cmd_grade(args) -> int:
     try:
         run = grade_class(args.assignment, args.submissions, course=args.course, options=opt)
     except SandboxUnavailable as err:
-        print(err, file=sys.stderr)
-        return 3
+        return refuse(err, 3)
     except NotGradeable as err:
-        print(err, file=sys.stderr)
-        return 2
+        return refuse(err)
     except FileNotFoundError as err:  # SUBMISSIONS= names no folder or zip
-        print(f"{err}: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions", file=sys.stderr)
-        return 2
+        return refuse(f"{err}: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions")
     from .gradebook.report import finals
 
     reports = run.course / "reports" / run.assignment
@@ -125,16 +126,13 @@ def cmd_regrade(args) -> int:
         report = json.loads((course / "reports" / name / "report.json").read_text(encoding="utf-8"))
         sources = report.get("sources") or [report["submissions"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        print(f"regrade: {name} has not been graded in {course} yet; use make autograde", file=sys.stderr)
-        return 2
+        return refuse(f"regrade: {name} has not been graded in {course} yet; use make autograde")
     gone = [s for s in sources if not Path(s).exists()]
     if gone:
-        print(
+        return refuse(
             f"regrade: submissions graded earlier are gone ({', '.join(gone)}); put them back, or grade "
-            "what you have with make autograde",
-            file=sys.stderr,
+            "what you have with make autograde"
         )
-        return 2
     from .gradebook.scores import recorded_scores
 
     args.regrade_baseline = recorded_scores(course, name) or {}
@@ -200,8 +198,7 @@ def cmd_demo(args) -> int:
     try:
         course, count = write_demo_class(name, Path(args.folder))
     except NotADemo as err:
-        print(err, file=sys.stderr)
-        return 2
+        return refuse(err)
     print(
         f"{count} sample submissions of {name} in {course / 'submissions'}, in a demo course of "
         f"their own; grade them with: make autograde ASSIGNMENT={args.assignment} SUBMISSIONS={args.folder}"
@@ -223,8 +220,7 @@ def cmd_due(args) -> int:
         try:
             extend(course, name, args.student, args.days, args.hours)
         except DueError as err:
-            print(f"due: {err}", file=sys.stderr)
-            return 2
+            return refuse(f"due: {err}")
         print(f"{args.student} has {args.days:g} day(s) and {args.hours:g} hour(s) more for {name}")
     refresh_reports(course, name)
     if any((course / "feedback").glob(f"*/{name}/{name}.html")):
@@ -242,8 +238,7 @@ def cmd_questions(args) -> int:
     try:
         path, stats = write_page(course, name)
     except NotGraded as err:
-        print(f"questions: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"questions: {err}")
     refresh_reports(course, name)
     flagged = [f"{i['name']} ({', '.join(i['flags'])})" for i in stats["items"] if i["flags"]]
     print(f"{len(stats['items'])} item(s) over {stats['students']} graded student(s): {path}")
@@ -261,8 +256,7 @@ def cmd_roster(args) -> int:
         kind, entries = roster.parse(Path(args.file))
         path = roster.write(course, entries, resolve(args.assignment, course) if args.assignment else None)
     except roster.RosterError as err:
-        print(f"roster: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"roster: {err}")
     print(f"{len(entries)} student(s) from {kind} written to {path}; every grading run now has a row for each")
     try:
         n = roster.into_gradebook(course, entries)
@@ -288,8 +282,7 @@ def cmd_grades_lms(args) -> int:
     try:
         grades, bundle, left = lms.export(course, name, args.lms, args.title, args.per_exercise)
     except (lms.NoGrades, RosterError) as err:
-        print(f"grades-lms: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"grades-lms: {err}")
     print(f"grades for {args.lms.capitalize()}: {grades}")
     print(
         f"feedback files for its bulk upload: {bundle}"
@@ -316,8 +309,7 @@ def cmd_similarity(args) -> int:
     try:
         page, found = run(course, name)
     except NotGraded as err:
-        print(f"similarity: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"similarity: {err}")
     print(
         f"{len(found.students)} student(s) compared: {len(found.pairs)} pair(s) listed, for a person to judge\n"
         f'side by side: {page}\nreport: {page.with_name("report.md")} (section "Similar submissions")'
@@ -333,18 +325,15 @@ def cmd_gradebook_move(args) -> int:
 
     to = args.to or os.environ.get("RNNLAB_GRADEBOOK_URL")
     if not to:
-        print(
+        return refuse(
             "gradebook-move: name the PostgreSQL database: export RNNLAB_GRADEBOOK_URL='postgresql+psycopg://"
             "grader:PASSWORD@db.example.org/rnn_course', then make gradebook-move (TO=<URL> works too, but leaves "
-            "the password in your shell's history)",
-            file=sys.stderr,
+            "the password in your shell's history)"
         )
-        return 2
     try:
         moved = move(Path(args.course), to)
     except MoveError as err:
-        print(f"gradebook-move: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"gradebook-move: {err}")
     print("\n".join(report(moved)))
     if moved.check.differences:
         return 1
@@ -360,11 +349,9 @@ def cmd_try_cluster(args) -> int:
     try:
         return run(Path(args.course), args.workers)
     except NoPostgres as err:
-        print(f"try-cluster: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"try-cluster: {err}")
     except KeyboardInterrupt:  # while starting: what had started is stopped
-        print("try-cluster: interrupted; stopped", file=sys.stderr)
-        return 130
+        return refuse("try-cluster: interrupted; stopped", 130)
 
 
 GRADE_OPTIONS = {

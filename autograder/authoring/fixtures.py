@@ -1,38 +1,6 @@
 """Build test submissions from fixture files: wrong solutions, correct alternatives, attacks.
 
-A fixture is a Python file that defines
-
-    EXPECT = {...}          what grading must conclude (see `check` below)
-    CELLS = {grade_id: source}      answers that replace those solution cells (optional)
-    EDITS = {grade_id: [(old, new), ...]}   the instructor's answer with these replacements, each
-                            of which must apply: a wrong solution that differs where it matters
-    def mutate(nb): ...     edits the notebook object (optional: delete, retype, forge cells)
-    def raw(text): ...      edits the final JSON text (optional: malformed files)
-    NOTEBOOK = False        submit no notebook at all; FILES = {name: text} adds other files
-    INPUT_CLASS = "ties"    a wrong solution that only an input class of the hidden tests can catch
-                            (tests/test_input_classes.py lists the classes; each needs one)
-    COPY = {"lecture": "03_lstm_gates", "find": "def lstm_step("}
-                            a copy of lecture code (folder `copies/`): the one code cell of the
-                            lecture holding `find` replaces "{lecture}" in every CELLS answer;
-                            "definitions": True keeps its functions and classes, "imports_only":
-                            True its import statements
-
-Every solution cell a fixture does not replace gets the instructor's solution, so a wrong
-solution of one exercise is judged on that exercise alone. BLANK = True starts from the
-release version with no answers at all.
-
-EXPECT keys:
-    status       graded | rejected | failed | missing (default graded)
-    full         True: every automatically graded test cell passes
-    lose         grade-id prefixes of exercises that must lose points (all others full)
-    flag         a text that must appear among the flags (no_flags: True, there must be none)
-    flag_lacks   a text no flag may contain (any case)
-    reason       a text that must appear in the reason
-    timeouts     grade ids that must be reported as timed out
-    ignore       test ids whose results are not judged (a bundle's idle exercises)
-    score        the exact final score
-    max_score    the score must not exceed this
-    output_has / output_lacks   texts that must (not) appear in the graded notebook's outputs
+Every key a fixture file may define, and what EXPECT may say, is in docs/authoring.md ("Fixtures").
 """
 
 from __future__ import annotations

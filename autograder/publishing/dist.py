@@ -79,28 +79,24 @@ def student_pyproject(course: Path) -> str:
     project = meta["project"]
     data = meta.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("rnnlab", [])
     q = json.dumps  # TOML's basic strings read as JSON's
-    return "\n".join(
-        [
-            "[build-system]",
-            f"requires = {q(meta['build-system']['requires'])}",
-            f"build-backend = {q(meta['build-system']['build-backend'])}",
-            "",
-            "[project]",
-            f"name = {q(project['name'])}",
-            f"version = {q(project['version'])}",
-            f"description = {q(project.get('description', ''))}",
-            f"requires-python = {q(project.get('requires-python', '>=3.11'))}",
-            "# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).",
-            "dependencies = []",
-            "",
-            "[tool.setuptools.packages.find]",
-            'include = ["rnnlab*"]',
-            "",
-            "[tool.setuptools.package-data]",
-            f"rnnlab = {q(data)}",
-            "",
-        ]
-    )
+    return f"""[build-system]
+requires = {q(meta["build-system"]["requires"])}
+build-backend = {q(meta["build-system"]["build-backend"])}
+
+[project]
+name = {q(project["name"])}
+version = {q(project["version"])}
+description = {q(project.get("description", ""))}
+requires-python = {q(project.get("requires-python", ">=3.11"))}
+# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).
+dependencies = []
+
+[tool.setuptools.packages.find]
+include = ["rnnlab*"]
+
+[tool.setuptools.package-data]
+rnnlab = {q(data)}
+"""
 
 
 def course_summary(course: Path) -> str:
