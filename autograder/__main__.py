@@ -1,7 +1,5 @@
-"""The instructor's commands: python -m autograder {release,remove,grade,regrade,demo,feedback,handgrade,
-due,questions,roster,grades-lms,similarity,gradebook-move,try-cluster} ..., which the Makefile's
-targets call. Each parses its arguments, calls the package that does the job
-(docs/architecture.md) and prints what came of it."""
+"""The instructor's commands (`COMMANDS`), which the Makefile's targets call: python -m autograder
+{release,remove,grade,...} ... Each calls the package that does the job and prints what came of it."""
 
 from __future__ import annotations
 
@@ -13,11 +11,15 @@ from pathlib import Path
 from .course.folder import REPO, assignments, resolve
 
 
+def refuse(message, status: int = 2) -> int:
+    """Say on stderr why a command did nothing; returns its exit status."""
+    print(message, file=sys.stderr)
+    return status
+
+
 def cmd_release(args) -> int:
-    """release/ from source/ (nbgrader), then what the students' package holds of each set (its
-    probes and its catalogue's fingerprints: autograder.authoring.catalogue), and what links the
-    notebooks together: the start page's table of chapters and each lecture's links to its
-    neighbours (autograder.authoring.navigation)."""
+    """release/ from source/, then what the students' package holds of each set (catalogue.ship) and
+    what links the notebooks together (navigation)."""
     from .authoring.catalogue import ship
     from .authoring.navigation import START_PAGE, write_navigation, write_start_page
     from .authoring.release import release
@@ -38,9 +40,8 @@ def cmd_release(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    """A problem set taken out of the course (autograder.authoring.release.remove), then what the
-    students' package and the start page held of it, as cmd_release would write them without it.
-    The set is found in source/ or, if its author removed that already, in release/."""
+    """A problem set (found in source/, or else release/) taken out of the course, then out of what the
+    students' package and the start page hold."""
     from .authoring.catalogue import ship
     from .authoring.navigation import START_PAGE, write_start_page
     from .authoring.release import NotRemoved, remove
@@ -53,14 +54,12 @@ def cmd_remove(args) -> int:
         if p.is_dir() and (p.name == args.assignment or p.name.startswith(args.assignment + "_"))
     }
     if len(found) != 1:
-        print(f"remove: no single problem set matches {args.assignment!r} in source/ or release/", file=sys.stderr)
-        return 2
+        return refuse(f"remove: no single problem set matches {args.assignment!r} in source/ or release/")
     name = found.pop()
     try:
         removed = remove(name, course, force=args.force)
     except NotRemoved as err:
-        print(f"remove: {name} was not removed: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"remove: {name} was not removed: {err}")
     for line in removed:
         print(f"removed {line}")
     if course == REPO:  # as in cmd_release: the package and the start page are this repository's
@@ -89,14 +88,11 @@ def cmd_grade(args) -> int:
     try:
         run = grade_class(args.assignment, args.submissions, course=args.course, options=opt)
     except SandboxUnavailable as err:
-        print(err, file=sys.stderr)
-        return 3
+        return refuse(err, 3)
     except NotGradeable as err:
-        print(err, file=sys.stderr)
-        return 2
+        return refuse(err)
     except FileNotFoundError as err:  # SUBMISSIONS= names no folder or zip
-        print(f"{err}: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions", file=sys.stderr)
-        return 2
+        return refuse(f"{err}: give SUBMISSIONS= the folder (or LMS zip) of the class's submissions")
     from .gradebook.report import finals
 
     reports = run.course / "reports" / run.assignment
@@ -118,11 +114,8 @@ def cmd_grade(args) -> int:
 
 
 def cmd_regrade(args) -> int:
-    """After a test or key fix: regenerate the set (refused in one line if nbgrader cannot), then
-    grade again the submissions of every run so far (the class, then the late ones), oldest
-    first; hand grades of unchanged answers stay. What it says changed is each student's score
-    before the regrade against after its last pass: a student graded in two passes (the class,
-    then a late resubmission) is one change or none, not one per pass."""
+    """After a test or key fix: regenerate the set, then grade again the submissions of every run so
+    far, oldest first; the changes said are each student's score before against after the last pass."""
     import json
 
     from .authoring.release import release
@@ -133,16 +126,13 @@ def cmd_regrade(args) -> int:
         report = json.loads((course / "reports" / name / "report.json").read_text(encoding="utf-8"))
         sources = report.get("sources") or [report["submissions"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        print(f"regrade: {name} has not been graded in {course} yet; use make autograde", file=sys.stderr)
-        return 2
+        return refuse(f"regrade: {name} has not been graded in {course} yet; use make autograde")
     gone = [s for s in sources if not Path(s).exists()]
     if gone:
-        print(
+        return refuse(
             f"regrade: submissions graded earlier are gone ({', '.join(gone)}); put them back, or grade "
-            "what you have with make autograde",
-            file=sys.stderr,
+            "what you have with make autograde"
         )
-        return 2
     from .gradebook.scores import recorded_scores
 
     args.regrade_baseline = recorded_scores(course, name) or {}
@@ -165,9 +155,8 @@ def cmd_regrade(args) -> int:
 
 
 def refresh_reports(course: Path, assignment: str) -> None:
-    """The grading run's reports again, with every final score derived from the gradebook now
-    (autograder.gradebook.report.refresh), and the derived late penalties written back for the formgrader:
-    every command that changes or publishes a grade calls this."""
+    """The grading run's reports again, every final score derived from the gradebook now: every
+    command that changes or publishes a grade calls this."""
     from .gradebook.report import refresh
 
     if refresh(course, assignment):
@@ -209,8 +198,7 @@ def cmd_demo(args) -> int:
     try:
         course, count = write_demo_class(name, Path(args.folder))
     except NotADemo as err:
-        print(err, file=sys.stderr)
-        return 2
+        return refuse(err)
     print(
         f"{count} sample submissions of {name} in {course / 'submissions'}, in a demo course of "
         f"their own; grade them with: make autograde ASSIGNMENT={args.assignment} SUBMISSIONS={args.folder}"
@@ -232,8 +220,7 @@ def cmd_due(args) -> int:
         try:
             extend(course, name, args.student, args.days, args.hours)
         except DueError as err:
-            print(f"due: {err}", file=sys.stderr)
-            return 2
+            return refuse(f"due: {err}")
         print(f"{args.student} has {args.days:g} day(s) and {args.hours:g} hour(s) more for {name}")
     refresh_reports(course, name)
     if any((course / "feedback").glob(f"*/{name}/{name}.html")):
@@ -242,8 +229,7 @@ def cmd_due(args) -> int:
 
 
 def cmd_questions(args) -> int:
-    """Question statistics of a graded problem set: the reports again (their section), and
-    reports/<set>/questions.html with its plot (autograder.term.questions)."""
+    """Question statistics of a graded problem set: the reports' section, and reports/<set>/questions.html."""
     from .course.student_text import visible
     from .term.questions import NotGraded, write_page
 
@@ -252,8 +238,7 @@ def cmd_questions(args) -> int:
     try:
         path, stats = write_page(course, name)
     except NotGraded as err:
-        print(f"questions: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"questions: {err}")
     refresh_reports(course, name)
     flagged = [f"{i['name']} ({', '.join(i['flags'])})" for i in stats["items"] if i["flags"]]
     print(f"{len(stats['items'])} item(s) over {stats['students']} graded student(s): {path}")
@@ -269,14 +254,9 @@ def cmd_roster(args) -> int:
     course = Path(args.course).resolve()
     try:
         kind, entries = roster.parse(Path(args.file))
-    except roster.RosterError as err:
-        print(f"roster: {err}", file=sys.stderr)
-        return 2
-    try:
         path = roster.write(course, entries, resolve(args.assignment, course) if args.assignment else None)
     except roster.RosterError as err:
-        print(f"roster: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"roster: {err}")
     print(f"{len(entries)} student(s) from {kind} written to {path}; every grading run now has a row for each")
     try:
         n = roster.into_gradebook(course, entries)
@@ -302,8 +282,7 @@ def cmd_grades_lms(args) -> int:
     try:
         grades, bundle, left = lms.export(course, name, args.lms, args.title, args.per_exercise)
     except (lms.NoGrades, RosterError) as err:
-        print(f"grades-lms: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"grades-lms: {err}")
     print(f"grades for {args.lms.capitalize()}: {grades}")
     print(
         f"feedback files for its bulk upload: {bundle}"
@@ -330,8 +309,7 @@ def cmd_similarity(args) -> int:
     try:
         page, found = run(course, name)
     except NotGraded as err:
-        print(f"similarity: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"similarity: {err}")
     print(
         f"{len(found.students)} student(s) compared: {len(found.pairs)} pair(s) listed, for a person to judge\n"
         f'side by side: {page}\nreport: {page.with_name("report.md")} (section "Similar submissions")'
@@ -342,24 +320,20 @@ def cmd_similarity(args) -> int:
 
 
 def cmd_gradebook_move(args) -> int:
-    """The term's gradebook.db copied into an empty PostgreSQL database and checked row by row
-    (autograder.term.move), for grading the rest of the term on a cluster."""
+    """The term's gradebook.db copied into an empty PostgreSQL database, checked row by row (autograder.term.move)."""
     from .term.move import MoveError, move, next_step, report
 
     to = args.to or os.environ.get("RNNLAB_GRADEBOOK_URL")
     if not to:
-        print(
+        return refuse(
             "gradebook-move: name the PostgreSQL database: export RNNLAB_GRADEBOOK_URL='postgresql+psycopg://"
             "grader:PASSWORD@db.example.org/rnn_course', then make gradebook-move (TO=<URL> works too, but leaves "
-            "the password in your shell's history)",
-            file=sys.stderr,
+            "the password in your shell's history)"
         )
-        return 2
     try:
         moved = move(Path(args.course), to)
     except MoveError as err:
-        print(f"gradebook-move: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"gradebook-move: {err}")
     print("\n".join(report(moved)))
     if moved.check.differences:
         return 1
@@ -368,19 +342,16 @@ def cmd_gradebook_move(args) -> int:
 
 
 def cmd_try_cluster(args) -> int:
-    """A throwaway PostgreSQL gradebook and a Dask cluster on this machine, until Ctrl-C
-    (autograder.deploying.trycluster)."""
+    """A throwaway PostgreSQL gradebook and a Dask cluster on this machine, until Ctrl-C."""
     from .deploying.pgserver import NoPostgres
     from .deploying.trycluster import run
 
     try:
         return run(Path(args.course), args.workers)
     except NoPostgres as err:
-        print(f"try-cluster: {err}", file=sys.stderr)
-        return 2
+        return refuse(f"try-cluster: {err}")
     except KeyboardInterrupt:  # while starting: what had started is stopped
-        print("try-cluster: interrupted; stopped", file=sys.stderr)
-        return 130
+        return refuse("try-cluster: interrupted; stopped", 130)
 
 
 GRADE_OPTIONS = {
@@ -493,8 +464,7 @@ def main(argv=None) -> int:
             p.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
-    # a line on stdout goes out before a later one on stderr also when both go to one pipe or file
-    # (make autograde 2>&1 | tee): else an error came first, and the progress lines it ends after it
+    # stdout's lines in order with stderr's when both go to one pipe (make autograde 2>&1 | tee)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
     if args.func is cmd_due and (args.student is None) == (args.when is None):

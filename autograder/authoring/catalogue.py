@@ -6,18 +6,9 @@ students with the probes that tell the mistakes apart.
     python -m autograder.authoring.catalogue --check    # exit 1 if a shipped file is not what its set builds
     python -m autograder.authoring.catalogue ps01_sequence_data    # one set only
 
-`make assignments` runs it after nbgrader. What it ships, in the students' package:
-`rnnlab/probes/<set>.py`, a copy of `source/<set>/probes.py` under a line that says so, and
-`rnnlab/data/diagnoses/<set>.json`, the entries' text and fingerprints.
-
-`source/<set>/catalogue.toml` holds one `[[entry]]` per misconception: its id, the
-exercise, a title, an explanation that teaches without giving the answer, the lecture section
-that covers it, and the wrong solutions (`mutants/<name>.py`) that make it. Every mutant of the
-set is either an entry's example or listed under `[not_diagnosed]` with the reason (a rule broken
-with right values, a mistake no student would make, a difference only the hidden tests' inputs
-show). The build runs each example on the set's probes (`source/<set>/probes.py`) and ships only
-the entries' text and fingerprints; it fails if an example behaves like the instructor's solution
-on every probe (nothing to tell them apart), or like another entry's example.
+`make assignments` runs it after nbgrader: it ships `rnnlab/probes/<set>.py` (a copy of
+`source/<set>/probes.py`) and `rnnlab/data/diagnoses/<set>.json` (the entries' text and
+fingerprints), and fails on an entry that cannot work (docs/authoring.md, "Adding a problem set", step 4).
 """
 
 from __future__ import annotations
@@ -45,8 +36,8 @@ def source_notebook(assignment: str) -> nbformat.NotebookNode:
 
 
 def namespace(fx: F.Fixture, source_nb: nbformat.NotebookNode) -> dict:
-    """The names an answer defines, as its notebook's code cells would define them: the set's
-    imports (its `setup()` call left out), then each code answer cell of `fx`."""
+    """The names an answer defines, as its notebook's code cells would: the set's imports (its
+    `setup()` call left out), then each code answer cell of `fx`."""
     names: dict = {"get_ipython": _NoMagic}
     answers = F.answers(fx, source_nb)
     for cell in source_nb.cells:
@@ -86,8 +77,8 @@ def entries_of(assignment: str) -> tuple[list[dict], dict[str, str]]:
 
 
 def build(assignment: str) -> dict:
-    """The shipped catalogue of one set; raises ValueError on an entry that cannot work. What the
-    wrong solutions warn about while probed (a .grad read off a non-leaf) is theirs: not shown."""
+    """The shipped catalogue of one set; raises ValueError on an entry that cannot work. The wrong
+    solutions' warnings while probed are theirs: not shown."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return _build(assignment)
@@ -168,9 +159,8 @@ def _build(assignment: str) -> dict:
 
 
 def _tags_agree(assignment: str, solution: dict) -> list[str]:
-    """A probe tagged "refuse" is one the solution refuses with ValueError, and every probe it
-    refuses so is tagged: the shared mistakes "no-error" and "wrong-error" read the tag as the
-    exercise's text, and an untagged refusal would count as an error of the answer's own."""
+    """The probes whose "refuse" tag disagrees with whether the solution refuses them with ValueError
+    (the shared mistakes "no-error" and "wrong-error" read the tag)."""
     from rnnlab import diagnose as D
 
     problems = []
@@ -194,10 +184,8 @@ def _tags_agree(assignment: str, solution: dict) -> list[str]:
 
 def exercise_facts(assignment: str) -> dict[str, dict]:
     """What the shared mistakes (rnnlab.diagnose.GENERIC) need to know of each exercise that has
-    probes: whether it keeps its inputs' dtype (its hidden tests compare a float64 result),
-    whether it leaves its arguments as they were (its hidden tests check it), and whether the
-    numbers it returns are Python ints, floats and bools (`python_numbers = true`: a 0-d tensor
-    or a torch.Size there is a mistake)."""
+    probes, from exercises.toml: whether it keeps its inputs' dtype, leaves its arguments as they
+    were, and returns Python numbers."""
     from rnnlab.diagnose import probes_for
 
     out = {}
@@ -221,16 +209,14 @@ def text(data: dict) -> str:
 
 
 def probes_text(assignment: str) -> str:
-    """The students' copy of a set's probes: its source, under a line a student can read (they
-    have no source/; `--check`, in make test, finds a copy edited by hand)."""
+    """The students' copy of a set's probes: its source, under a line that says so."""
     return f"# The probes of {assignment}, shipped with the course package for rnnlab.diagnose.\n" + problem_set(
         assignment
     ).probes.read_text(encoding="utf-8")
 
 
 def use_source_probes(assignment: str) -> None:
-    """Make `rnnlab.probes.<assignment>` the set's own probes.py in this process, so that the
-    fingerprints are built from the probes as they are in source/, shipped copy or not."""
+    """Make `rnnlab.probes.<assignment>` the set's own source/<set>/probes.py in this process."""
     name = f"rnnlab.probes.{assignment}"
     spec = importlib.util.spec_from_file_location(name, problem_set(assignment).probes)
     module = importlib.util.module_from_spec(spec)
@@ -254,8 +240,8 @@ def orphans() -> list[Path]:
 
 
 def ship(assignments: list[str], check: bool = False, log=print) -> list[str]:
-    """Write (or, with `check`, compare) the shipped files of `assignments`; returns the paths that
-    were out of date (with `check`) and the orphans of removed sets (removed unless `check`)."""
+    """Write (or, with `check`, compare) the shipped files of `assignments`, and remove (or list) those
+    of removed sets; returns the paths out of date and the orphans."""
     stale = []
     for assignment in assignments:
         for path, want in shipped(assignment).items():

@@ -1,8 +1,6 @@
 """A demo class to try grading on (`make demo-class ASSIGNMENT=ps03`): a course folder of its own
-(its own gradebook, reports and feedback) with the problem set's own fixtures handed in as a
-class: the solution, the blank student version, every wrong solution and right alternative, and
-one broken upload. A grading run given that folder grades it there, never into the course's
-gradebook (autograder.grading.run.demo_course)."""
+with the set's solution, blank, mutants, alternatives and one broken upload handed in; grading it
+never touches the course's gradebook (autograder.grading.run.demo_course)."""
 
 from __future__ import annotations
 
@@ -34,7 +32,7 @@ def write_demo_class(name: str, folder: Path) -> tuple[Path, int]:
         "it never touches the real gradebook. Remove the folder when done.\n"
     )
     F.write_batch(course / "submissions", name, batch, release, source)
-    # and one broken upload: the student version cut off half-way, as an interrupted download leaves it
+    # one broken upload: the student version cut off half-way
     text = (REPO / "release" / name / f"{name}.ipynb").read_text()
     (course / "submissions" / "broken").mkdir()
     (course / "submissions" / "broken" / f"{name}.ipynb").write_text(text[: len(text) // 2])

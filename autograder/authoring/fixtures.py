@@ -1,40 +1,6 @@
 """Build test submissions from fixture files: wrong solutions, correct alternatives, attacks.
 
-A fixture is a Python file that defines
-
-    EXPECT = {...}          what grading must conclude (see `check` below)
-    CELLS = {grade_id: source}      answers that replace those solution cells (optional)
-    EDITS = {grade_id: [(old, new), ...]}   the instructor's answer with these replacements, each
-                            of which must apply: a wrong solution that differs where it matters
-    def mutate(nb): ...     edits the notebook object (optional: delete, retype, forge cells)
-    def raw(text): ...      edits the final JSON text (optional: malformed files)
-    NOTEBOOK = False        submit no notebook at all; FILES = {name: text} adds other files
-    INPUT_CLASS = "ties"    a wrong solution that only an input class of the hidden tests can catch
-                            (tests/test_input_classes.py lists the classes; each needs one)
-    COPY = {"lecture": "03_lstm_gates", "find": "def lstm_step("}
-                            a copy of lecture code (folder `copies/`): the one code cell of
-                            notebooks/<lecture>.ipynb that contains `find` replaces "{lecture}"
-                            in every CELLS answer, read afresh so the copy follows the lecture;
-                            "definitions": True takes only the cell's functions and classes;
-                            with "imports_only": True only the cell's import statements (a copy
-                            that takes the course functions the lecture imports)
-
-Every solution cell a fixture does not replace gets the instructor's solution, so a wrong
-solution of one exercise is judged on that exercise alone. BLANK = True starts from the
-release version with no answers at all.
-
-EXPECT keys:
-    status       graded | rejected | failed | missing (default graded)
-    full         True: every automatically graded test cell passes
-    lose         grade-id prefixes of exercises that must lose points (all others full)
-    flag         a text that must appear among the flags (no_flags: True, there must be none)
-    flag_lacks   a text no flag may contain (any case)
-    reason       a text that must appear in the reason
-    timeouts     grade ids that must be reported as timed out
-    ignore       test ids whose results are not judged (a bundle's idle exercises)
-    score        the exact final score
-    max_score    the score must not exceed this
-    output_has / output_lacks   texts that must (not) appear in the graded notebook's outputs
+Every key a fixture file may define, and what EXPECT may say, is in docs/authoring.md ("Fixtures").
 """
 
 from __future__ import annotations
@@ -46,6 +12,7 @@ import functools
 import json
 import re
 import runpy
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,16 +47,13 @@ NOTEBOOKS = REPO / "notebooks"
 
 @functools.lru_cache(maxsize=16)
 def _code_cells(path: Path) -> tuple[str, ...]:
-    """The code cells' sources of a lecture, read once per process (copy fixtures ask for cells
-    of the same few lectures dozens of times)."""
+    """The code cells' sources of a lecture, read once per process."""
     return tuple(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
 
 
 def lecture_cell(lecture: str, find: str, definitions: bool = False) -> str:
-    """The source of the one code cell of a lecture notebook that contains `find`, with
-    IPython-only lines (magics, shell escapes) commented out so it runs as plain Python.
-    definitions=True keeps only the cell's top-level functions and classes (a cell that defines
-    a model and then trains it gives the model alone)."""
+    """The source of the one code cell of a lecture notebook that contains `find`, its magics and
+    shell escapes commented out; definitions=True keeps only its top-level functions and classes."""
     path = NOTEBOOKS / f"{lecture}.ipynb"
     found = [source for source in _code_cells(path) if find in source]
     if len(found) != 1:
@@ -145,10 +109,7 @@ def load(path: Path) -> Fixture:
 
 
 def fixtures_for(assignment: str, kind: str) -> list[Fixture]:
-    """kind: 'mutants' (wrong solutions), 'alternatives' (correct, written differently),
-    'copies' (the nearest lecture code in the exercise's signature: must not pass) or 'attacks'
-    (right answers that break an exercise's rule where the tests in the kernel cannot see it:
-    the re-check must take the points back, with its flag)."""
+    """The fixtures of one kind (autograder.course.problemsets.FIXTURE_KINDS) of a problem set."""
     folder = problem_set(assignment).fixtures(kind)
     return [load(p) for p in sorted(folder.glob("*.py"))] if folder.is_dir() else []
 
@@ -165,8 +126,7 @@ def solution_source(cell) -> str:
 
 
 def answers(fx: Fixture, source_nb: nbformat.NotebookNode) -> dict[str, str]:
-    """grade id -> the fixture's answer, for every solution cell (the instructor's where the
-    fixture changes nothing)."""
+    """grade id -> the fixture's answer, for every solution cell (the instructor's where it changes nothing)."""
     found = {
         c.metadata["nbgrader"]["grade_id"]: solution_source(c)
         for c in source_nb.cells
@@ -184,8 +144,7 @@ def answers(fx: Fixture, source_nb: nbformat.NotebookNode) -> dict[str, str]:
     return found
 
 
-# what a bundle leaves in the answer cells of exercises none of its members answers: no names, no
-# error (an error in an answer cell would stop the re-check's run of the cells after it)
+# a bundle's answer to an exercise none of its members needs: no names, no error
 IDLE_ANSWER = "# not answered: this exercise is judged in the other test submissions\n"
 
 
@@ -203,7 +162,6 @@ def build(fx: Fixture, release_nb: nbformat.NotebookNode, source_nb: nbformat.No
                 cell.source = answers_[gid]
     if fx.mutate:
         fx.mutate(nb)
-    # as Jupyter saves it: nbformat's writer stores each cell's source as a list of lines
     text = nbformat.writes(nb)
     return fx.raw(text) if fx.raw else text
 
@@ -282,25 +240,18 @@ BLANK = Fixture("blank", {"score": 0}, blank=True)
 
 
 def make_course(folder: Path, assignments: list[str], replace: bool = False) -> Path:
-    """A throwaway course folder: the course's nbgrader settings and the named source assignments
-    (with `replace`, whatever the folder held before is removed first)."""
-    import shutil
-
-    repo = REPO
+    """A throwaway course folder: the course's nbgrader settings and the named source assignments."""
     if replace and folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(repo / "nbgrader_config.py", folder / "nbgrader_config.py")
+    shutil.copy(REPO / "nbgrader_config.py", folder / "nbgrader_config.py")
     for name in assignments:
-        shutil.copytree(repo / "source" / name, folder / "source" / name)
+        shutil.copytree(REPO / "source" / name, folder / "source" / name)
     return folder
 
 
 def course_with_class(folder: Path, assignment: str, fixtures: list[Fixture]) -> tuple[Path, Path]:
-    """A throwaway course (folder/course) and a class of `fixtures` handed in for `assignment`
-    (folder/class, one folder per fixture): (course, class)."""
-    import nbformat
-
+    """(a throwaway course folder/course, `fixtures` handed in for `assignment` in folder/class)."""
     course = make_course(folder / "course", [assignment])
     release = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", 4)
     source = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", 4)
@@ -326,12 +277,8 @@ def write_batch(folder: Path, assignment: str, fixtures: list[Fixture], release_
 # -- bundles: several wrong or alternative answers of independent exercises in one submission --
 @dataclass
 class Bundle:
-    """One submission that carries the answers of several fixtures, one exercise each.
-
-    Grading a submission costs a kernel start and a run of every test; a wrong answer of one
-    exercise and a wrong answer of another can share that run when neither exercise's tests can
-    see the other's names. Each member is then judged on the tests of its own region, and the
-    regions of the other members are left out of its view."""
+    """One submission that carries the answers of several fixtures of independent exercises, each
+    member judged on the tests of its own region (docs/authoring.md, "Fixtures")."""
 
     name: str
     members: list
@@ -361,9 +308,7 @@ class Bundle:
 @functools.cache
 def _names(source: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names a cell binds, names it reads), from its syntax tree; anything unparsable binds and
-    reads a wildcard, so it shares a submission with nothing. Kept per text: packing the bundles
-    of every problem set asks for the same cells' names about 5,000 times (12 s unkept, at each
-    test collection)."""
+    reads a wildcard, so it shares a submission with nothing."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -462,22 +407,16 @@ def bundles(fixtures: list[Fixture], source_nb: nbformat.NotebookNode, prefix: s
 
 
 def _idle(source_nb: nbformat.NotebookNode, members: list) -> tuple[tuple, tuple]:
-    """(answer cells a bundle can leave unanswered, the tests it then does not judge).
-
-    An answer cell is idle when no member answers it and nothing a member's cells or tests read
-    comes from it, directly or through a cell run after it: the exercises a bundle does not test
-    then cost nothing (ps04's trained classifier and forecaster, twice each). The unjudged tests
-    are those that read what an idle answer would have made, directly or through an earlier test
-    cell; none is in a member's region, and each was judged with the instructor's answer in the
-    solution's submission. Anything unparsable idles nothing."""
+    """(answer cells a bundle can leave unanswered, the tests it then does not judge): an answer is
+    idle when no member answers it and nothing a member's cells or tests read comes from it,
+    directly or through a later cell; the unjudged tests read what an idle answer would make."""
     touched = set().union(*(m[0] for m in members))
     judged = set().union(*(m[1] for m in members))
     reads = set().union(*(m[3] for m in members))
     code = [c for c in source_nb.cells if c.cell_type == "code"]
 
     def spread(idle: set) -> tuple[set, list]:
-        """The names the cells in `idle` would have bound, and every name bound after them from
-        those (in notebook order); and the tests that read any of them."""
+        """The names the cells in `idle` would bind, directly or through later cells; the tests that read them."""
         tainted, tests = set(), []
         for c in code:
             grading = c.metadata.get("nbgrader", {})

@@ -1,18 +1,12 @@
-"""The held-out answers: wrong and right answers to the code exercises, written from the release
-notebooks alone by authors who had read neither the catalogues of mistakes nor the hidden tests,
-kept in `source/<set>/heldout/` to measure the diagnosis (rnnlab.diagnose) on answers that the
-course's own fixtures are not.
+"""The diagnosis (rnnlab.diagnose) measured on the held-out answers, written blind in
+`source/<set>/heldout/` (docs/authoring.md, "Adding a problem set"):
 
     python -m autograder.authoring.heldout                # name each answer's mistake, print the table
     python -m autograder.authoring.heldout --grade        # grade them as make autograde does (minutes)
     python -m autograder.authoring.heldout ps03_lstm_gates --grade
 
-Each file is a fixture (autograder/authoring/fixtures.py) with MISTAKE, its author's words for
-the mistake ("" for a right answer). What the diagnosis names is judged in
-`source/<set>/heldout/verdicts.toml`, one table per answer: `entry` (the id that was named) and
-`verdict`, right | partly | wrong, with `why`. tests/test_heldout.py fails on a name that nobody
-has judged, on one judged wrong, and on a catalogue example that copies a held-out answer: the
-answers measure the catalogue, they never feed it.
+Each file is a fixture with MISTAKE, its author's words ("" for a right answer); verdicts.toml
+judges each name the diagnosis gives: `entry` (the id named), `verdict` (right | partly | wrong), `why`.
 """
 
 from __future__ import annotations
@@ -22,7 +16,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -93,8 +87,7 @@ def diagnose_all(assignment: str, answers: list[Answer]) -> None:
 
 
 def grade_all(assignment: str, answers: list[Answer], jobs: int = 2) -> None:
-    """Grade every answer in its own submission with the course's pipeline (sandboxed, re-checked,
-    diagnosed), as `make autograde` grades a class."""
+    """Grade every answer in its own submission, as `make autograde` grades a class."""
     from ..grading.run import Options, grade_class
 
     release = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", 4)
@@ -119,7 +112,7 @@ class Tally:
     kept: int = 0
     failing: int = 0
     named: int = 0
-    judged: dict = None
+    judged: dict = field(default_factory=lambda: {v: 0 for v in (*VERDICTS, "unjudged")})
 
     def row(self, name: str) -> str:
         j = self.judged
@@ -131,9 +124,9 @@ class Tally:
         )
 
 
-def tally(assignment: str, answers: list[Answer]) -> Tally:
-    judged = verdicts(assignment)
-    t = Tally(judged={v: 0 for v in (*VERDICTS, "unjudged")})
+def tally(answers: list[Answer]) -> Tally:
+    judged = {name: verdicts(name) for name in {a.assignment for a in answers}}
+    t = Tally()
     graded = all(a.lost is not None for a in answers)
     t.lost = 0 if graded else -1
     for a in answers:
@@ -150,7 +143,7 @@ def tally(assignment: str, answers: list[Answer]) -> Tally:
         name = a.graded_named if graded else a.named
         if name:
             t.named += 1
-            v = judged.get(a.fixture.name, {})
+            v = judged[a.assignment].get(a.fixture.name, {})
             t.judged[v.get("verdict") if v.get("entry") == name and v.get("verdict") in VERDICTS else "unjudged"] += 1
     return t
 
@@ -173,27 +166,22 @@ def main(argv=None) -> int:
     parser.add_argument("assignments", nargs="*")
     args = parser.parse_args(argv)
     sets = args.assignments or [ps.name for ps in problem_sets() if ps.fixtures("heldout").is_dir()]
-    lines, total = list(HEADER), Tally(judged={v: 0 for v in (*VERDICTS, "unjudged")})
+    lines, every = list(HEADER), []
     started = time.monotonic()
     for assignment in sets:
         answers = answers_of(assignment)
         diagnose_all(assignment, answers)
         if args.grade:
             grade_all(assignment, answers)
-        t = tally(assignment, answers)
-        lines.append(t.row(assignment))
-        for k in ("wrong", "right", "kept", "failing", "named"):
-            setattr(total, k, getattr(total, k) + getattr(t, k))
-        total.lost = total.lost + t.lost if t.lost >= 0 and total.lost >= 0 else -1
-        for k in total.judged:
-            total.judged[k] += t.judged[k]
+        lines.append(tally(answers).row(assignment))
+        every += answers
         if args.list:
             for a in answers:
                 print(
                     f"{assignment} {a.fixture.name}: named {a.graded_named if args.grade else a.named!r}"
                     f"{'' if a.lost is None else ', lost' if a.lost else ', full marks'}; {a.mistake!r}"
                 )
-    lines.append(total.row("all"))
+    lines.append(tally(every).row("all"))
     print("\n".join(lines))
     print(f"\n({time.monotonic() - started:.0f} s)")
     return 0

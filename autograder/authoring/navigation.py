@@ -1,8 +1,6 @@
-"""What links the course's notebooks together, written by `make assignments` from the lectures and
-problem sets on disk and the one list of chapters, the course map in README.md
-(autograder.course.chapters): the start page's table of chapters, and the line at the top and at
-the bottom of every lecture and of the cheat sheet that links the start page and the neighbours.
-A new chapter is its lecture and a row of the course map; nothing else names it by hand."""
+"""What links the notebooks together, written by `make assignments` from README.md's course map
+(autograder.course.chapters): the start page's table of chapters (`write_start_page`) and the links
+to the start page and the neighbours atop and below every lecture and the cheat sheet (`write_navigation`)."""
 
 from __future__ import annotations
 
@@ -30,9 +28,8 @@ def start_page_table(course: Path = REPO) -> str:
 
 
 def write_start_page(course: Path = REPO, check: bool = False) -> bool:
-    """Put start_page_table into the start page's cell under START_HEADING, in place of the table
-    there; with `check`, only compare. Returns whether the page was (or, with `check`, would
-    be) changed."""
+    """Put start_page_table in place of the table under START_HEADING (with `check`, only compare);
+    returns whether the page was (or would be) changed."""
     path = course / START_PAGE
     nb = nbformat.read(path, 4)
     cell = next(c for c in nb.cells if c.cell_type == "markdown" and START_HEADING in c.source)
@@ -56,8 +53,7 @@ CHEAT_SHEET = "cheatsheet.ipynb"
 
 
 def navigation_line(course: Path, lecture: str) -> str:
-    """The links at the top and bottom of `lecture` (a lecture's file name, or the cheat sheet's):
-    the start page, the chapter before, the chapter after (the cheat sheet after the last)."""
+    """The links atop and below `lecture` (or the cheat sheet): the start page, the chapters before and after."""
     found = [(title, name) for title, name, _, _ in chapters(course)]
     names = [name for _, name in found] + [CHEAT_SHEET]
     k = names.index(lecture)
@@ -71,9 +67,8 @@ def navigation_line(course: Path, lecture: str) -> str:
 
 
 def write_navigation(course: Path = REPO, check: bool = False) -> list[str]:
-    """Put navigation_line at the top (the first line of the first cell) and at the bottom (the
-    last cell, a markdown cell of that line alone) of every lecture and of the cheat sheet; with
-    `check`, only compare. Returns the notebooks that were (or would be) changed."""
+    """Put navigation_line as the first line of the first cell and as a last markdown cell of every
+    lecture and the cheat sheet (with `check`, only compare); returns the notebooks (to be) changed."""
     changed = []
     for name in [name for _, name, _, _ in chapters(course)] + [CHEAT_SHEET]:
         path = course / "notebooks" / name

@@ -1,12 +1,7 @@
-"""`make assignments`: the student versions in release/, regenerated from source/ without ever
-leaving release/ half-written; and `make remove-assignment`, which takes a problem set out again.
-
-Each assignment is generated into a temporary folder beside release/ and swapped in only when
-nbgrader succeeded, so a failure leaves the last good student version where it was (nbgrader's
-own `--force` deletes it first). An assignment whose graded cells were added or removed after
-students were graded is refused before nbgrader runs, in one sentence: nbgrader cannot change an
-assignment's cells once it has submissions (its SaveCells preprocessor raises), and the grades
-already in the gradebook must stay.
+"""`make assignments` (`release`): the student versions in release/, regenerated from source/, each
+swapped in only once nbgrader succeeded (nbgrader's own `--force` deletes it first); a set whose
+graded cells changed after students were graded is refused first (nbgrader's SaveCells would
+raise). `make remove-assignment` (`remove`) takes a problem set out again.
 """
 
 from __future__ import annotations
@@ -32,11 +27,9 @@ def _swap(new: Path, target: Path) -> None:
 
 
 def release(names: list[str], course: Path = REPO, log=print, advise: bool = True) -> list[str]:
-    """Generate the student versions of `names` into the course's release/, importing nbgrader
-    once for all of them (the command line would import it, about 4 s, for each). Returns the
-    reasons of those not regenerated (their release/ folders are as they were); the others are
-    regenerated whatever happens to one. With `advise`, a set whose tests or points changed since
-    submissions of it were graded is named with the command that grades them again."""
+    """Generate the student versions of `names` into the course's release/, with one nbgrader for all.
+    Returns why those not regenerated were not (their release/ folders are as they were). With
+    `advise`, a set whose tests or points changed since it was graded is named with `make regrade`."""
     from ..grading.workerclient import Worker, first_error
 
     course = Path(course).resolve()
@@ -83,12 +76,9 @@ class NotRemoved(Exception):
 
 
 def remove(name: str, course: Path = REPO, force: bool = False) -> list[str]:
-    """Take the problem set `name` out of the course folder: its rows in the gradebook (nbgrader's
-    own `remove_assignment`, which `make assignments` made them with), release/<name>/ and
-    source/<name>/. Refused, with nothing removed, while the gradebook holds a submission or an
-    extension of it, unless `force` (then their grades go too, as with nbgrader's own
-    `nbgrader db assignment remove --force`). Returns what was removed, one line each. What the
-    students' package holds of it is removed by `ship`, which finds it orphaned."""
+    """Take the problem set `name` out of the course folder: its gradebook rows (nbgrader's
+    `remove_assignment`), release/<name>/ and source/<name>/; returns what was removed, one line
+    each. NotRemoved while the gradebook holds a submission or extension of it, unless `force`."""
     course = Path(course).resolve()
     removed = []
     url = gradebook_url(course)

@@ -1,8 +1,5 @@
-"""The course's chapters: each numbered lecture, its problem sets found on disk, and what the
-course map in README.md says each chapter teaches. The README's course map is the one list an
-author adds a chapter to; the students' README (autograder.publishing.dist) and the start page's
-table of chapters and the lectures' links to their neighbours (autograder.authoring.navigation,
-which `make assignments` runs) are made from it.
+"""The course's chapters (`chapters`): each numbered lecture, its problem sets found on disk, and what
+README.md's course map, the one list of chapters, says it teaches; and that map as a table (`course_map`).
 """
 
 from __future__ import annotations
@@ -29,8 +26,7 @@ OUTCOME = "after it you can"  # the column of README.md's course map that studen
 
 
 def outcomes(course: Path) -> dict[str, str]:
-    """What each chapter teaches, from the course map in the course's README.md: the cell of its
-    OUTCOME column in the row that names `notebooks/NN_topic.ipynb`, by that file name."""
+    """Lecture file name -> its cell of the OUTCOME column of README.md's course map."""
     found, column = {}, None
     for line in (course / "README.md").read_text().splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
@@ -46,8 +42,7 @@ def outcomes(course: Path) -> dict[str, str]:
 
 
 def chapters(course: Path = REPO) -> list[tuple[str, str, list[str], str]]:
-    """(title, lecture file, its problem sets in release/, what it teaches) of every numbered
-    lecture of `course`, in order: the sets found on disk, the teaching from the README's map."""
+    """(title, lecture file, its problem sets in release/, what it teaches) of every numbered lecture."""
     said = outcomes(course)
     found = []
     for lecture in sorted((course / "notebooks").glob("[0-9][0-9]_*.ipynb")):
@@ -66,8 +61,7 @@ def table(rows: list[str]) -> str:
 
 
 def course_map(course: Path) -> str:
-    """A markdown table: every numbered lecture and its problem set, found on disk, and what the
-    course's README says each chapter teaches."""
+    """A markdown table of `chapters`."""
     return table(
         [
             f"| {title} | `notebooks/{lecture}` | "

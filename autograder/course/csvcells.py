@@ -1,23 +1,7 @@
-"""CSV cells a spreadsheet shows as text, never runs: one rule for every CSV the course writes.
-
-A spreadsheet reads a cell that starts with `=`, `+`, `-` or `@` as a formula, and one that
-starts with a tab or a carriage return may be read as one after the program trims it. Student
-names come from the LMS's class list and other fields from students, so a name such as
-`=HYPERLINK("http://x","y")` would run in the instructor's spreadsheet when they open
-`grades.csv`, `canvas-grades.csv`, `moodle-grades.csv`, `roster.csv` or `make export`'s file.
-OWASP's rule: such a cell gets a single quote in front, which spreadsheets show as text and do
-not display. A plain number (`-1.5`, a score) is left as it is, so it still reads as a number.
-
-A cell that starts with a single quote of its own gets a second one, so that `plain` undoes
-`cell` exactly for files the course reads back (`roster.csv`): "'t Hooft" is written "''t Hooft".
-`plain` takes a quote away only where `cell` put one, so a file written before cells were quoted
-reads as it was written ("'t Hooft" stays "'t Hooft").
-
-Every CSV the course writes is UTF-8 with a byte order mark (`ENCODING`): Excel, opening a file
-by a double click, reads UTF-8 only when the file starts with the mark (without it, the
-platform's code page, and a name with an accent comes out garbled); Moodle's CSV import removes
-it (its csvlib), Canvas puts it on its own exports when a user asks, and the course's readers of
-its own files (roster.csv) take a file with or without it.
+"""CSV cells a spreadsheet shows as text, never runs (OWASP's rule: a quote before a cell that starts
+like a formula, plain numbers left as they are), in UTF-8 after a byte order mark, which Excel needs
+to read accents: one rule for every CSV the course writes (docs/instructor.md, "Publish grades").
+`plain` undoes `cell` for the files the course reads back: a cell's own leading quote is doubled.
 """
 
 from __future__ import annotations

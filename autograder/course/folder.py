@@ -12,8 +12,7 @@ STAGED = "staged"  # the course's folder where repaired copies of the submission
 
 
 def venv_env(extra: dict | None = None) -> dict:
-    """The environment nbgrader needs: the virtual environment's bin/ on PATH (it runs
-    `alembic`), one CPU thread for kernels."""
+    """The environment nbgrader needs: the virtual environment's bin/ on PATH (for `alembic`), one thread."""
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
@@ -43,17 +42,9 @@ def course_config(course: Path = REPO):
 
 
 def gradebook_url(course: Path = REPO) -> str:
-    """The course's gradebook: nbgrader_config.py's `c.CourseDirectory.db_url` (a PostgreSQL
-    server that the workers of a cluster share, docs/grading.md), else the SQLite file of one
-    machine, `gradebook.db` in the course folder (nbgrader's own default)."""
-    from traitlets.config.loader import PyFileConfigLoader
-
+    """The course's gradebook: nbgrader_config.py's `c.CourseDirectory.db_url`, else `gradebook.db` in the course."""
     course = Path(course).resolve()
-    config = (
-        PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-        if (course / "nbgrader_config.py").is_file()
-        else {}
-    )
+    config = course_config(course) if (course / "nbgrader_config.py").is_file() else {}
     return config.get("CourseDirectory", {}).get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
 
 

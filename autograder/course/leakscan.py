@@ -1,18 +1,9 @@
-"""Find secrets in text that a student may have disguised: hidden-test lines and host paths.
+"""Find secrets that a student may have disguised in text: hidden-test lines and host paths (`find`).
 
-A scan for exact lines (and their HTML escape) misses a notebook that prints the hidden tests
-base64-encoded or with zero-width characters between the letters. Here the text is looked at
-in several views before matching, each normalised the same way:
-
-- views: the text itself, with HTML tags stripped and entities unescaped; URL/percent-decoded;
-  rot13; reversed; and every run that decodes as base64 (standard or URL-safe, at any of the
-  four alignments) or as hex, decoded (two levels deep, for an encoding of an encoding);
-- normalisation: Unicode NFKC (full-width and styled letters become plain ones), format
-  characters removed (zero-width spaces and joiners, soft hyphens, direction marks: category
-  Cf), and all whitespace removed, so re-wrapped or re-indented lines still match.
-
-A secret is matched by its normalised form. Lines shorter than `MIN_CHARS` after normalising
-are ignored (they would match by chance).
+The text is looked at in several `views` (tags stripped, entities, percent and unicode escapes,
+rot13, reversed, and every base64 or hex run decoded, two levels deep), each `normalise`d (NFKC,
+no format characters, no whitespace) and matched against the secrets normalised the same way;
+those shorter than `MIN_CHARS` would match by chance and are ignored.
 """
 
 from __future__ import annotations
@@ -46,8 +37,7 @@ STYLE = re.compile(r"(?is)<style[^>]*>.*?</style>")  # the exporter's CSS: nothi
 
 @functools.lru_cache(maxsize=1)
 def _invisible() -> dict[int, None]:
-    """Whitespace and every format character (Unicode category Cf), as a table for
-    str.translate that deletes them (three times faster than a regular expression's class)."""
+    """Whitespace and every format character (Unicode category Cf), as a str.translate table that deletes them."""
     planes = list(range(0x20000)) + list(range(0xE0000, 0xE1000))  # where Cf characters live
     return {c: None for c in planes if chr(c).isspace() or unicodedata.category(chr(c)) == "Cf"}
 
@@ -57,8 +47,7 @@ def normalise(text: str) -> str:
 
 
 def _decoded_runs(text: str) -> list[str]:
-    """Text of every base64 or hex run in `text`, as written and with whitespace removed (so
-    runs wrapped over lines join)."""
+    """Text of every base64 or hex run in `text`, as written and with whitespace removed."""
     flat = "".join(text.split())
     found = []
     for run in set(B64_RUN.findall(flat) + B64_RUN.findall(text)):
@@ -91,8 +80,7 @@ def _decoded_runs(text: str) -> list[str]:
 
 
 def _texty(decoded: str) -> bool:
-    """Decoded bytes that read as text (random bytes, or a run decoded at the wrong alignment,
-    do not): long enough to hold a secret and nine characters in ten printable."""
+    """Decoded bytes that read as text: long enough to hold a secret and nine characters in ten printable."""
     if len(decoded) < MIN_CHARS:
         return False
     good = sum(ch.isprintable() or ch.isspace() or unicodedata.category(ch) == "Cf" for ch in decoded)
@@ -127,15 +115,12 @@ LONG_NEEDLE = 2000  # characters; a secret is a line of code
 
 def finder(needles: Iterable[str]) -> Callable[[str], set[str]]:
     """A function that gives the strings of `needles` occurring in a text, as
-    `{n for n in needles if n in text}` would, in one pass over the text (an Aho-Corasick
-    automaton, pyahocorasick) instead of one per needle: the scans look for about 2,000 lines
-    in texts of up to 2 MB (4.3 s for a student distribution, one needle at a time; 0.2 s)."""
+    `{n for n in needles if n in text}` would, in one pass (pyahocorasick's Aho-Corasick automaton)."""
     import ahocorasick
 
     needles = set(needles)
     always = {n for n in needles if not n}  # "" is in every text
-    # a needle this long is looked for with `in`: pyahocorasick 2.1.0 crashed freeing the trie of
-    # a 700,000-character one, and slowed down with long repetitive ones (a blind review)
+    # a needle this long is looked for with `in`: pyahocorasick 2.1.0 crashed on a 700,000-character one
     long = {n for n in needles if len(n) > LONG_NEEDLE}
     automaton = ahocorasick.Automaton()
     for n in needles - always - long:
@@ -164,9 +149,7 @@ def find(text: str, secrets: set[str] | list[str]) -> list[str]:
 
 
 class _Produced(HTMLParser):
-    """Collects the text of a feedback page's outputs (nbconvert's `output_subarea` elements)
-    and comments (nbgrader's feedback template puts them in `panel-footer` elements): what the
-    grading produced, as against the student's own cells, which the page shows as submitted."""
+    """Collects the text of a feedback page's outputs (`output_subarea`) and comments (`panel-footer`)."""
 
     WANTED = ("output_subarea", "panel-footer")
 
@@ -194,9 +177,8 @@ class _Produced(HTMLParser):
 
 
 def produced_text(page: str) -> str:
-    """The outputs and comments of a feedback page, as text: what the scan looks at. The
-    student's own code and markdown are not looked at (a student's `n_chunks = per // steps`
-    holds a hidden test's `chunks = per // steps`, and is theirs)."""
+    """The outputs and comments of a feedback page, as text: what the scan looks at (the student's own
+    cells may hold a hidden test's line, and are theirs)."""
     parser = _Produced()
     parser.feed(STYLE.sub("", page))
     parser.close()
@@ -204,11 +186,8 @@ def produced_text(page: str) -> str:
 
 
 def host_paths(course: Path | None = None) -> list[str]:
-    """Folders of the grading machine that say where the course, the instructor and a grading
-    run's scratch folders are: the repository, the environment, the home folder, the course (as
-    resolved and as spelled, which differ when a link leads to it; its grading-runs/, staged/ and
-    autograded/ are inside it) and the prefix of the runtime folders a run makes in the temporary
-    folder (a kernel's sockets: /tmp/rnnlab-rt-..., or under $TMPDIR, as on a cluster's nodes)."""
+    """Folders of the grading machine that say where things are: the repository, the environment, the
+    home folder, the course (resolved and as spelled) and the prefix of a run's runtime folders."""
     from .folder import REPO
 
     paths = {str(REPO), sys.prefix, str(Path.home()), os.path.join(tempfile.gettempdir(), "rnnlab-")}
@@ -229,9 +208,6 @@ def redact(text: str, paths: list[str]) -> str:
     for p in paths:
         text = text.replace(p, "<grader>")
     return text
-
-
-# -- what is secret in a problem set's notebook --------------------------------------------
 
 
 def secret_lines(source_nb: nbformat.NotebookNode, marker: str = "HIDDEN TESTS", min_len: int = 12) -> set[str]:

@@ -1,23 +1,5 @@
-"""The course's problem sets, found from their folders: nothing lists them by hand.
-
-A problem set is a folder `source/psNN_topic/` of the course. nbgrader reads its notebook,
-`psNN_topic.ipynb`, and releases nothing else of it (nbgrader_config.py ignores the names
-below). Everything else in the folder is the instructor's alone and belongs to that set:
-
-    psNN_topic.ipynb     the notebook: solutions, visible and hidden tests (nbgrader's source)
-    exercises.toml       what each code exercise's hidden tests must reach (tests/test_input_classes.py)
-    catalogue.toml       the misconceptions students make, each with the wrong solutions that make it
-    probes.py            the calls that tell those mistakes apart (shipped to students as
-                         rnnlab/probes/psNN_topic.py by `make assignments`)
-    recheck.py           `cases(course)`: calls of each exercise checked outside the student's kernel
-    mutants/             wrong solutions the tests must reject
-    alternatives/        right solutions written differently, which must keep full marks
-    copies/              the nearest lecture code, which must not pass
-    attacks/             right answers that break an exercise's rule behind the tests' back
-    heldout/             answers written blind, from the release notebook alone: they measure the diagnosis
-
-docs/authoring.md walks an author through adding one.
-"""
+"""The course's problem sets, found from their folders `source/psNN_topic/`: the notebook nbgrader
+releases and everything the instructor keeps of the set (docs/authoring.md, "Files of chapter NN")."""
 
 from __future__ import annotations
 
@@ -27,9 +9,8 @@ from pathlib import Path
 
 from .folder import REPO, assignments
 
-# the fixtures' folders, each a kind of answer the tests judge (autograder.authoring.fixtures)
 FIXTURE_KINDS = ("mutants", "alternatives", "copies", "attacks", "heldout")
-# what nbgrader must never release (nbgrader_config.py's c.CourseDirectory.ignore holds them too)
+# what nbgrader must never release (nbgrader_config.py's c.CourseDirectory.ignore holds them)
 INSTRUCTOR_ONLY = ("catalogue.toml", "exercises.toml", "recheck.py", "probes.py") + FIXTURE_KINDS
 # where `make assignments` ships each set's probes for the students' visible tests
 PROBES_PACKAGE = "rnnlab/probes"
@@ -64,8 +45,7 @@ class ProblemSet:
         return self.folder / kind
 
     def exercises(self) -> dict[str, dict]:
-        """exercises.toml: code exercise -> what the course's checks need to know of it
-        ({} where the set has no such file)."""
+        """exercises.toml: code exercise -> what the course's checks need to know of it ({} if none)."""
         path = self.folder / "exercises.toml"
         if not path.is_file():
             return {}

@@ -1,9 +1,5 @@
-"""What students are taught: the text of every file they get, as they could read it.
-
-The student distribution ships these files (autograder.publishing.dist) and scans them for
-secrets; the grading run's feedback scan (autograder.grading.feedbackscan) does not count a
-hidden-test line that this text already holds (`model.eval()` in a lecture) as a leak.
-"""
+"""The files students get, as they could read them (`readable_text`), and what they are taught
+(`taught_text`): a secret line that this text already holds is no leak."""
 
 from __future__ import annotations
 
@@ -16,7 +12,7 @@ import nbformat
 from .folder import REPO
 from .leakscan import normalise
 
-# Inside shipped folders: caches, a user's state and files for the course's own tests.
+# inside shipped folders: caches, a user's state and files for the course's own tests
 SKIPPED_NAMES = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store"}
 SKIPPED_PATTERNS = (
     re.compile(r".*\.py[co]$"),
@@ -61,8 +57,7 @@ def json_strings(value, out: list[str]) -> None:
 
 
 def readable_text(path: Path) -> str:
-    """What a student could read in the file: a JSON file's strings (so a line inside a
-    notebook's escaped JSON is seen as written), else the text itself."""
+    """What a student could read in the file: a JSON file's strings (a notebook's lines as written), else its text."""
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="ignore")
     if path.suffix in (".ipynb", ".json"):

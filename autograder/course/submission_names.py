@@ -1,8 +1,5 @@
 """Names in what students hand in: a student id, the file names Canvas, Moodle and Blackboard give
-a submission, what a file that is not a regular one is, and how a name that is not UTF-8 is
-printed. The intake reads submissions by them (autograder.grading.intake), the roster checks
-ids by them, the reports print names with them, and the exchange's collector names files with them.
-"""
+a submission, what a file that is not a regular one is, and how a name that is not UTF-8 is printed."""
 
 from __future__ import annotations
 
@@ -14,8 +11,7 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 
 def shown(name) -> str:
-    """A file name as it can be printed and written as UTF-8: bytes that were not UTF-8
-    (which Python keeps as lone surrogates) become U+FFFD."""
+    """A file name as it can be printed and written as UTF-8: bytes that were not UTF-8 become U+FFFD."""
     name = str(name)
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -51,16 +47,14 @@ def default_regexp(assignment: str) -> str:
     )
 
 
-# Moodle's "download all submissions": 'Full Name_123456_assignsubmission_file_' folders, or the
-# file name after that prefix; the number is the participant id. Blackboard's: 'Assignment
-# Name_username_attempt_2026-11-20-10-00-00_<file name>'.
+# Moodle's "download all submissions": 'Full Name_<participant id>_assignsubmission_file_' folders or prefixes
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d{1,12})_assignsubmission_file_(?P<file>.*)$")
-# Canvas's: 'lastnamefirstname_<user id>_<attachment id>_<file name>', with '_LATE_' (or '_late_')
-# after the name when it came after the due date. Canvas takes feedback files back by the first two
-# numbers (user, attachment) of such a name.
+# Canvas's: 'lastnamefirstname_[LATE_]<user id>_<attachment id>_<file name>'; its feedback upload
+# matches a file by the two numbers
 CANVAS = re.compile(
     r"^(?P<name>[A-Za-z0-9]+)_(?P<late>(?:LATE|late)_)?(?P<id>\d{1,20})_(?P<att>\d{1,20})_(?P<file>.+)$"
 )
+# Blackboard's: 'Assignment Name_username_attempt_2026-11-20-10-00-00_<file name>'
 BLACKBOARD = re.compile(
     r"^.*?_(?P<id>[A-Za-z0-9][A-Za-z0-9.@-]{0,63})_attempt_"
     r"(?P<when>\d{4}(?:-\d\d){5})(?:_(?P<file>.+))?$"
@@ -83,9 +77,8 @@ def lms_student(name: str, assignment: str, is_dir: bool) -> tuple[str, str] | N
 
 
 def lms_identity(notebook: Path, student: str, assignment: str) -> dict:
-    """Who the LMS says handed in `notebook`, from its own naming: {"lms", "lms_id", "prefix"} (the
-    prefix its bulk feedback upload matches a file to the student by), or {} for a folder or hub
-    submission."""
+    """Who the LMS says handed in `notebook`, from its naming: {"lms", "lms_id", "prefix"} (by which its
+    bulk feedback upload matches a file), or {} for a folder or hub submission."""
     name, folder = notebook.name, notebook.parent.name
     m = CANVAS.match(name)
     if m and m["name"] == student:
@@ -123,8 +116,7 @@ def renamed_notebook(name: str, assignment: str) -> bool:
 
 
 def why_no_student(name: str) -> str:
-    """What keeps the part of `name` before its first '_' from being a student id, when that is
-    its letters: a student id is ASCII ('kjærnesøystein_5151_777_ps03.ipynb' is not one)."""
+    """Why the part of `name` before its first '_' is no student id when its letters are not ASCII."""
     first = name.split("_", 1)[0]
     if "_" in name and first and not first.isascii() and all(c.isalnum() or c in ".@-" for c in first):
         return (

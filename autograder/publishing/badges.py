@@ -1,12 +1,6 @@
-"""Point the README's badges (Binder, the GitHub Actions tests) at this copy of the course.
+"""Point the README's badges (Binder, the GitHub Actions tests) at the GitHub path of the clone's `origin`.
 
-    python -m autograder.publishing.badges [README.md]        # what `make badges` runs
-
-The course is meant to be forked, so the README ships its badges with the placeholder path
-`OWNER/REPO`. This reads the GitHub path of the clone's `origin` remote (https or ssh form) and
-writes it into both badges; run again after moving the course, it replaces the old path. With
-no `origin` the README is left as it is, and a sentence says why; an origin that is not on
-GitHub, or a README without the badges, is an error that also leaves the file untouched.
+python -m autograder.publishing.badges [README.md]        # what `make badges` runs
 """
 
 from __future__ import annotations
@@ -18,8 +12,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-# https://github.com/o/r(.git), https://user@github.com/o/r, git@github.com:o/r(.git),
-# ssh://git@github.com(:22)/o/r(.git)
 _GITHUB_REMOTE = re.compile(
     r"""^(?:https://(?:[^@/\s]+@)?github\.com/
           |git@github\.com:
@@ -29,7 +21,7 @@ _GITHUB_REMOTE = re.compile(
     re.X,
 )
 
-# The OWNER/REPO part of each badge: Binder's launch link and the workflow's badge and page.
+# the OWNER/REPO part of each badge: Binder's launch link and the workflow's badge and page
 _BADGE_PATHS = {
     "Binder": re.compile(r"(https://mybinder\.org/v2/gh/)([^/\s()]+/[^/\s()]+)(/)"),
     "tests": re.compile(r"(https://github\.com/)([^/\s()]+/[^/\s()]+)(/actions/workflows/)"),

@@ -1,51 +1,18 @@
-"""The students' repository: the course without anything that grades it.
+"""The students' repository: the course without anything that grades it (docs/instructor.md, "Hand out").
 
     make student-dist DEST=../rnn-course-students [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]
     python -m autograder.publishing.dist DEST [--student-repo owner/name] [--commit] [--from REF] [--allow-dirty]
 
-This repository is the instructor's course: `source/` holds every solution and hidden test and
-each set's wrong-solution fixtures and re-checks, `autograder/` the tools that grade them.
-Students get a generated copy that
-holds what they work with and nothing that grades them:
-
-- every lecture, the start page and the cheat sheet (`notebooks/*.ipynb`), with STUDENT_REPO in
-  place of OWNER/REPO in their Colab and Binder links and their first cell's install line
-  (`rnnlab.colab`; a commit goes on branch `main`, which the Colab links name);
-- every problem set in `release/`;
-- the `rnnlab` package (the lecture quizzes' keys in `rnnlab/data/quiz_NN.json` are formative
-  and stay: a problem set's graded quiz asks other questions, keyed only in hidden tests);
-- the students' requirements, `requirements-student.txt` as `requirements.txt` and
-  `binder/requirements-student.txt` as `binder/requirements.txt` (what the lectures and problem
-  sets need, without the course's test and authoring tools), `constraints.txt`, the rest of
-  `binder/`, the students' Jupyter settings (`jupyter/student/`, and `jupyter/local/` for `make
-  lab`), a `pyproject.toml` for the package alone;
-- a Makefile (`make install`, `make lab`, `make progress`), a README for students and a
-  `.gitignore`, from `autograder/publishing/student/`.
-
-Nothing is registered per chapter: every lecture notebook and every problem set found is
-shipped, and the README's course map is made from them.
-
-The distribution is made from a commit of the course (HEAD, or the one `--from` names), taken
-with `git archive`, never from the working tree: an instructor who tried a problem set in
-`release/`, or edited a lecture without committing, publishes nothing of it, and the list of
-secrets comes from `source/` at that commit. A working tree that differs from HEAD (changed or
-untracked files that git does not ignore) is refused unless `--allow-dirty` says so, since what
-the instructor sees is then not what students get; the output names the commit either way.
-
-The copy is built in a folder beside DEST and scanned before it replaces anything: no forbidden
-folder (`FORBIDDEN`), and no line of a solution, a hidden test or a graded key of any problem set
-in `source/` (normalised for whitespace, as `autograder.course.leakscan` does; lines too short to be
-secret, and lines the teaching material already holds, such as a released template, are not
-counted: see `secrets`). A failed scan leaves DEST as it was. DEST must be new, empty or an
-earlier student distribution (it has `MARKER`, which lists the files it wrote). An earlier one is
-updated in place: the files it wrote are replaced, files added to it since (a LICENSE, a
-workflow) stay and are scanned with the rest, and its `.git` stays, so the instructor can commit
-and push the update (`--commit` does that).
+Made from a commit of the course (`git archive`, never the working tree), built beside DEST and
+scanned (autograder.publishing.scan) before it replaces anything: a failed scan leaves DEST as it
+was. DEST is new, empty or an earlier distribution (it has `MARKER`, the list of files it wrote:
+an update replaces those, and keeps and scans any file added since).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -68,15 +35,14 @@ from .scan import Secret, files, forbidden, forbidden_paths, keys_read_from_pack
 MARKER = ".student-dist.json"
 TEMPLATES = Path("autograder") / "publishing" / "student"  # in the course, at the commit distributed
 
-# Copied from the course as they are (folders: every file below them, see `skipped`).
+# copied as they are (folders: every file below them but `skipped`)
 SHIPPED = ("notebooks", "release", "rnnlab", "binder", "jupyter/student", "jupyter/local", "constraints.txt")
-# Shipped under another name: the students' version of a file (name in the distribution -> file
-# of the course). The instructor's own requirements install the course's tests and tools.
+# name in the distribution -> the students' version in the course (the instructor's installs the tests and tools)
 STUDENT_VERSIONS = {
     "requirements.txt": "requirements-student.txt",
     "binder/requirements.txt": "binder/requirements-student.txt",
 }
-# Written for students from autograder/publishing/student/ (name there -> name in the distribution).
+# from autograder/publishing/student/: name there -> name in the distribution
 WRITTEN = {"README.md": "README.md", "Makefile": "Makefile", "course.mk": "course.mk", "gitignore": ".gitignore"}
 STUDENT_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+")
 
@@ -86,9 +52,7 @@ class DistError(Exception):
 
 
 def shipped_files(course: Path) -> list[Path]:
-    """Paths (relative to the course) of every file copied as it is: not the instructor's
-    version of a file that students get in their own version (STUDENT_VERSIONS), nor the
-    students' version under its own name."""
+    """Paths (relative to the course) of every file copied as it is (neither side of STUDENT_VERSIONS)."""
     versions = set(STUDENT_VERSIONS) | set(STUDENT_VERSIONS.values())
     out = []
     for item in SHIPPED:
@@ -115,33 +79,28 @@ def student_pyproject(course: Path) -> str:
     project = meta["project"]
     data = meta.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("rnnlab", [])
     q = json.dumps  # TOML's basic strings read as JSON's
-    return "\n".join(
-        [
-            "[build-system]",
-            f"requires = {q(meta['build-system']['requires'])}",
-            f"build-backend = {q(meta['build-system']['build-backend'])}",
-            "",
-            "[project]",
-            f"name = {q(project['name'])}",
-            f"version = {q(project['version'])}",
-            f"description = {q(project.get('description', ''))}",
-            f"requires-python = {q(project.get('requires-python', '>=3.11'))}",
-            "# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).",
-            "dependencies = []",
-            "",
-            "[tool.setuptools.packages.find]",
-            'include = ["rnnlab*"]',
-            "",
-            "[tool.setuptools.package-data]",
-            f"rnnlab = {q(data)}",
-            "",
-        ]
-    )
+    return f"""[build-system]
+requires = {q(meta["build-system"]["requires"])}
+build-backend = {q(meta["build-system"]["build-backend"])}
+
+[project]
+name = {q(project["name"])}
+version = {q(project["version"])}
+description = {q(project.get("description", ""))}
+requires-python = {q(project.get("requires-python", ">=3.11"))}
+# Runtime dependencies are pinned in requirements.txt (torch's CPU build among them).
+dependencies = []
+
+[tool.setuptools.packages.find]
+include = ["rnnlab*"]
+
+[tool.setuptools.package-data]
+rnnlab = {q(data)}
+"""
 
 
 def course_summary(course: Path) -> str:
-    """The first paragraph of the course's README.md that is not its title or a badge: what the
-    course teaches, chapter by chapter. The students' README says the same (one record)."""
+    """The first paragraph of the course's README.md that is not its title or a badge."""
     for paragraph in re.split(r"\n\s*\n", (course / "README.md").read_text()):
         text = paragraph.strip()
         if text and not text.startswith(("#", "[![")):
@@ -175,8 +134,7 @@ def resolve(course: Path, ref: str) -> str:
 
 
 def dirty(course: Path) -> list[str]:
-    """Files of the working tree that differ from HEAD: changed, staged, deleted or untracked
-    (and not ignored), as `git status --porcelain` lists them."""
+    """Files of the working tree that differ from HEAD, as `git status --porcelain` lists them."""
     proc = _git(course, "status", "--porcelain", "--untracked-files=all")
     if proc.returncode != 0:
         raise DistError(f"git status failed in {course}: {proc.stderr.strip()}")
@@ -190,26 +148,21 @@ def snapshot(course: Path, commit: str, into: Path) -> Path:
     proc = subprocess.run(["git", "-C", str(course), "archive", "--format=tar", commit], capture_output=True)
     if proc.returncode != 0:
         raise DistError(f"git archive {commit[:12]} failed: {proc.stderr.decode(errors='replace').strip()}")
-    tar = into / "course.tar"
-    tar.write_bytes(proc.stdout)
-    with tarfile.open(tar) as archive:
-        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later (PEP 706)
+    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as archive:
+        if hasattr(tarfile, "data_filter"):  # PEP 706, from Python 3.11.4; Debian 12's 3.11.2 lacks it
             archive.extractall(root, filter="data")
-        else:  # Debian 12's 3.11.2, which the course supports: the
-            archive.extractall(root)  # archive is git's own, of the course's own commit
-    tar.unlink()
+        else:
+            archive.extractall(root)
     return root
 
 
 def write(course: Path, out: Path, student_repo: str | None, commit: str | None = None) -> int:
-    """Write the distribution into the empty folder `out`; returns the number of files. The
-    marker lists them, so a later build knows which files of the folder it may replace."""
+    """Write the distribution into the empty folder `out`, its files listed in MARKER; returns how many."""
     written = []
     for rel in shipped_files(course):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(course / rel, out / rel)
         if student_repo and rel.parts[0] == "notebooks" and rel.suffix == ".ipynb":
-            # each lecture's Colab and Binder links and its first cell's install line
             (out / rel).write_text(
                 (course / rel).read_text(encoding="utf-8").replace(PLACEHOLDER, student_repo), encoding="utf-8"
             )
@@ -253,9 +206,6 @@ def written_before(dest: Path) -> set[str]:
             "unknown; nothing was changed: give a new or empty folder"
         ) from None
     return set(listed)
-
-
-# -- where it goes --------------------------------------------------------------------------
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -359,8 +309,8 @@ def build(
     ref: str = "HEAD",
     allow_dirty: bool = False,
 ) -> Built:
-    """Write the students' repository into `dest` from the commit `ref` of `course` (see the
-    module's docstring); `found`: the secrets of that commit, if already known."""
+    """Write the students' repository into `dest` from the commit `ref` of `course`; `found`: the
+    secrets of that commit, if already known."""
     dest, course = Path(dest).absolute(), Path(course).resolve()
     if student_repo is not None and not STUDENT_REPO.fullmatch(student_repo):
         raise DistError(f"STUDENT_REPO should be a GitHub path owner/name, not {student_repo!r}")
@@ -390,8 +340,7 @@ def build(
         bad = forbidden_paths(staging)
         found = secrets(at) if found is None else found
         leaked = leaks(staging, at, found)
-        # files someone added to an earlier distribution (a LICENSE, a workflow) stay, and are
-        # published with it: they are scanned too
+        # files added to an earlier distribution (a LICENSE, a workflow) stay: scanned too
         kept = [rel for rel in files(dest) if rel not in ours] if state != "new" else []
         bad += [f"{rel} (already in {dest})" for rel in kept if forbidden(Path(rel))]
         leaked += leaks(dest, at, found, only=kept)
@@ -409,16 +358,7 @@ def build(
         shutil.rmtree(tree, ignore_errors=True)
         if staging.exists():
             shutil.rmtree(staging)
-    done = Built(
-        dest,
-        count,
-        len(found),
-        student_repo,
-        package_keys=package_keys,
-        kept=kept,
-        source_commit=source_commit,
-        dirty=changed,
-    )
+    done = Built(dest, count, len(found), student_repo, package_keys, kept, source_commit, changed)
     if commit:
         done.commit = _commit(dest, source_commit)
     return done
@@ -451,12 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         done = build(
-            Path(args.dest),
-            Path(args.course),
-            args.student_repo,
-            args.commit,
-            ref=args.ref,
-            allow_dirty=args.allow_dirty,
+            Path(args.dest), Path(args.course), args.student_repo, args.commit, None, args.ref, args.allow_dirty
         )
     except DistError as err:
         print(f"make student-dist: {err}", file=sys.stderr)

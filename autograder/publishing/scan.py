@@ -1,7 +1,6 @@
-"""What a student distribution must not hold, and where a folder holds it: the lines of every
-problem set's solutions, hidden tests and graded keys in `source/` (`secrets`), and the folders
-where answers, grading and the instructor's tools live (`FORBIDDEN`). `autograder.publishing.dist`
-scans each distribution with it before it replaces anything; the website's build scans its pages."""
+"""What students must never get: every line of a solution, a hidden test or a graded key in `source/`
+(`secrets`, found by `leaks`) and the instructor's folders (`FORBIDDEN`, found by `forbidden_paths`).
+The student distribution and the website are scanned with it before they are written."""
 
 from __future__ import annotations
 
@@ -16,36 +15,15 @@ from ..course.leakscan import finder, normalise, secret_lines
 from ..course.problemsets import problem_sets
 from ..course.student_files import readable_text, skipped, taught_text
 
-# Never in a distribution: where answers, grading and the instructor's tools live.
-FORBIDDEN = (
-    "source",
-    "autograder",
-    "tests",
-    "docs",
-    "deploy",
-    "bench",
-    "scripts",
-    ".github",
-    ".ci",
-    "nbgrader_config.py",
-    "gradebook.db",
-    "submitted",
-    "autograded",
-    "staged",
-    "feedback",
-    "exchange",
-    "reports",
-    "grading-runs",
-    "demo-class",
-    "test-artifacts",
-    ".hub",
+FORBIDDEN = tuple(
+    "source autograder tests docs deploy bench scripts .github .ci nbgrader_config.py gradebook.db submitted "
+    "autograded staged feedback exchange reports grading-runs demo-class test-artifacts .hub".split()
 )
 
 MIN_CHARS = 12  # a normalised line shorter than this is not counted as a secret
-# A hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c").
+# a hidden test's line that holds a graded quiz's key: check_choice(quiz_answers, "q1", "c")
 GRADED_KEY = re.compile(r"\bcheck_choice\s*\(")
-# A hidden test that reads a key from the shipped package (rnnlab/data/quiz_NN.json, which the
-# lecture quizzes' widget and rnnlab.quiz.load_quiz read).
+# a hidden test that reads a key from the shipped package (rnnlab/data/quiz_NN.json)
 PACKAGE_KEY_CALL = re.compile(r"\b(load_quiz|check_quiz_answer)\s*\(|quiz_\d\d\.json")
 
 
@@ -66,12 +44,8 @@ class Leak:
         return f"{self.path}: {self.secret.kind} of {self.secret.assignment}: {self.secret.line.strip()}"
 
 
-# -- what is secret -------------------------------------------------------------------------
-
-
 def _unmarked_solution_lines(nb) -> set[str]:
-    """Lines of solution cells without `### BEGIN SOLUTION` (nbgrader replaces such a cell
-    whole with its stub)."""
+    """Lines of solution cells without `### BEGIN SOLUTION` (nbgrader replaces such a cell whole)."""
     return {
         line
         for cell in nb.cells
@@ -82,12 +56,8 @@ def _unmarked_solution_lines(nb) -> set[str]:
 
 def secrets(course: Path = REPO) -> list[Secret]:
     """The lines of every problem set in `source/` that must not reach a student: its solutions,
-    its hidden tests and its graded quiz keys (`check_choice(quiz_answers, "q1", "c")` in a
-    hidden test). Not counted: lines shorter than MIN_CHARS once normalised, and lines that the
-    teaching material already holds (`taught_text`: a template or test of a released problem
-    set, `torch.manual_seed(0)`, a lecture's `super().__init__()`). Whether a lecture's code
-    solves an exercise is the copy detector's question (source/*/copies), which
-    grades that code as a submission. A graded key is counted even if taught."""
+    hidden tests and graded quiz keys. Lines shorter than MIN_CHARS once normalised, and lines the
+    teaching material already holds (`taught_text`), are not counted, but a graded key always is."""
     candidates = []
     for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
         name = path.parent.name
@@ -108,8 +78,7 @@ def secrets(course: Path = REPO) -> list[Secret]:
 
 
 def keys_read_from_package(course: Path = REPO) -> list[str]:
-    """Problem sets whose hidden tests take a graded answer's key from the package that students
-    get (rnnlab.checks.check_quiz_answer reads rnnlab/data/quiz_NN.json): those keys ship."""
+    """Problem sets whose hidden tests take a graded answer's key from the package students get."""
     out = []
     for path in (ps.notebook for ps in problem_sets(course) if ps.notebook.is_file()):
         hidden = secret_lines(nbformat.read(path, 4), "HIDDEN TESTS", min_len=0)
@@ -119,16 +88,13 @@ def keys_read_from_package(course: Path = REPO) -> list[str]:
     return out
 
 
-# -- scanning a distribution ----------------------------------------------------------------
-
-
 def local(rel: Path) -> bool:
     """Part of a clone that is never published: git's own folder, the virtual environment, caches."""
     return rel.parts[0] in (".git", ".venv") or skipped(rel)
 
 
 def files(root: Path) -> list[str]:
-    """Every file below `root` (relative, as posix paths), without .git, .venv and caches."""
+    """Every file below `root` (relative, as posix paths) but the `local` ones."""
     return sorted(
         p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not local(p.relative_to(root))
     )
@@ -137,8 +103,7 @@ def files(root: Path) -> list[str]:
 def leaks(
     root: Path, course: Path = REPO, found: list[Secret] | None = None, only: list[str] | None = None
 ) -> list[Leak]:
-    """Every secret of `course` that some file below `root` (or the files `only`) holds,
-    whitespace ignored."""
+    """Every secret of `course` that some file below `root` (or the files `only`) holds, whitespace ignored."""
     wanted = found if found is not None else secrets(course)
     found_in = finder(s.norm for s in wanted)
     out = []
@@ -154,8 +119,7 @@ def forbidden(rel: Path) -> bool:
 
 
 def forbidden_paths(root: Path) -> list[str]:
-    """Forbidden files and folders below `root`: at the top (FORBIDDEN), and a `source/` or
-    `autograder/` folder anywhere (nested in `release/`, say)."""
+    """Forbidden files and folders below `root`: at the top (FORBIDDEN), and `source/` or `autograder/` anywhere."""
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)

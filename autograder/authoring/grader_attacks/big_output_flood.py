@@ -1,7 +1,6 @@
 """Eight outputs of 20 MB each, as one-line prints and displayed values (nbgrader's LimitOutput
-cuts lines, not long ones): with the old pipeline a 160 MB autograded notebook, as large a
-feedback file and a worker of over a gigabyte. Now every output is capped as it arrives
-from the kernel (per output, per cell, per notebook), and feedback is capped again."""
+cuts lines, not long ones). Every output is capped as it arrives from the kernel (per output, per
+cell, per notebook), and feedback is capped again."""
 
 EXPECT = {"full": True, "output_has": ["cut by the grader"]}
 # the attack runs first, then the instructor's own answer

@@ -1,12 +1,8 @@
 """Writes bytes that are no Jupyter message (with the `<IDS|MSG>` delimiter among them) into every
-descriptor the kernel holds, its connections to the grader among them. The cell's reply never
-arrives, so it runs past its limit; nbclient then interrupts the kernel, and jupyter_client's
-shutdown interrupts it again, each a send on the control connection, and the second waited for
-ever: the student's grading stopped only at the submission's wall-clock limit (900 s by default),
-with a reason that blamed a loop that never ends. The kernel is now killed, not interrupted, at
-shutdown (the cell's limit and INTERRUPT_GRACE in all), and the reason names the kernel's own
-output or connections, or garbled messages (the cell's text, quoted in nbgrader's log, holds
-`<IDS|MSG>`), or its death if the junk killed it first. The rest of the batch goes on."""
+descriptor the kernel holds, its connections to the grader among them, so the cell's reply never
+arrives. The kernel is killed, not interrupted, at shutdown, within the cell's limit and
+INTERRUPT_GRACE; the reason names the kernel's output or connections, garbled messages, or its
+death. The rest of the batch goes on."""
 
 EXPECT = {
     "status": "failed",

@@ -1,7 +1,6 @@
 """Fills every writable place it finds (working folder, /tmp, /dev/shm, home) with 32 MB files,
-up to 1.5 GB, and prints how much it wrote. The old sandbox's working folder was a scratch
-copy on the host's disk, limited only per file: 896 MB got through. Now every writable place is
-a size-capped tmpfs (256 + 256 + 64 MB); the writes stop there and grading goes on."""
+up to 1.5 GB, and prints how much it wrote. Every writable place is a size-capped tmpfs
+(256 + 256 + 64 MB): the writes stop there and grading goes on."""
 
 EXPECT = {"full": True, "output_has": ["DISK-FLOOD wrote"]}
 # the attack runs first, then the instructor's own answer

@@ -1,9 +1,7 @@
 """Reads the hidden tests as they run (a pre_run_cell hook sees every cell's source) and prints
-them in a later answer cell, disguised: base64, hex, reversed, and with zero-width
-characters between the letters. The old scan looked for exact lines and their HTML escape and
-let all of it through; a later one undid these encodings and withheld the feedback. Since issue
-29 the feedback shows only outputs of the student's own run and each test's verdict, so what this
-prints in the grading kernel (kept for the instructor in the graded notebook) never reaches it."""
+them in a later answer cell, disguised: base64, hex, reversed, and with zero-width characters
+between the letters. The feedback shows only outputs of the student's own run and each test's
+verdict, so nothing printed in the grading kernel reaches it."""
 
 EXPECT = {"full": True, "output_has": ["BEGIN HIDDEN TESTS"[::-1]]}
 HOOK = """

@@ -1,6 +1,6 @@
 """Forks until the system refuses. The process limit stops it; the children die with the sandbox.
 The children hold the kernel's end of the pipe that lets the re-check start: the re-check must
-start anyway (it waited 60 s for the pipe to close, then every answer lost its points)."""
+start anyway."""
 
 EXPECT = {"output_has": ["fork stopped after"], "flag_lacks": "did not report its guards"}
 CELLS = {

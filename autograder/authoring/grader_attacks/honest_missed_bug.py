@@ -1,9 +1,7 @@
-"""No tampering: an honest wrong answer that the hidden tests happen to miss. A hand-written
-"fast path" for a single sequence with a large hidden state puts the pre-activation gradients
-in the order i, f, o, g; the tests never try a batch of one with more than five hidden units
-(their size-1 cases have five), the grader's re-check does (seven). The old re-check took the points
-back and reported it as if the student had tampered; now it is a plain failure (and a reason to
-extend the hidden tests)."""
+"""No tampering: an honest wrong answer that the hidden tests happen to miss. A "fast path" for a
+single sequence with a large hidden state puts the pre-activation gradients in the order i, f, o,
+g; the tests' size-1 cases have five hidden units, the re-check's seven. A plain failure, not
+tampering (and a reason to extend the hidden tests)."""
 
 EXPECT = {"lose": ["lstm_step"], "flag": "plain failure", "flag_lacks": "tamper"}
 EDITS = {

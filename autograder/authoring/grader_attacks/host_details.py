@@ -1,7 +1,6 @@
-"""Prints the kernel's mount table, its environment and its working folder: where the course,
-the instructor's home and the runtime folder are. Graded normally; the instructor's graded
-notebook keeps those outputs, and the feedback shows none of them (only outputs of the student's
-own run reach it, with the grading machine's folders replaced by a placeholder)."""
+"""Prints the kernel's mount table, its environment and its working folder. Graded normally; the
+graded notebook keeps those outputs, and the feedback shows none of them (only outputs of the
+student's own run reach it, with the grading machine's folders replaced by a placeholder)."""
 
 EXPECT = {"full": True, "output_has": ["/proc"]}
 # the attack runs first, then the instructor's own answer

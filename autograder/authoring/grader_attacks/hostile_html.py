@@ -1,19 +1,14 @@
 """HTML and JavaScript meant for the instructor's browser: an explain answer with `<img onerror>`,
-`<script>`, `<svg onload>`, a `javascript:` link and a markdown image from another server, and
-outputs of type text/html, application/javascript and image/svg+xml, all running one payload that
-marks the page and writes a file into the course folder through the contents API (what the
-formgrader allows the instructor). nbconvert's SanitizeHTML escapes the tags but keeps the markdown's
-`javascript:` link and remote image. Now student markdown is escaped, only plain outputs are kept,
-the outputs of the student's own run (HTML and JavaScript among them) and the widget state they
-saved are dropped, so the graded notebook, the formgrader and the feedback are inert
-(tests/test_formgrader.py opens it in a real browser).
+`<script>`, `<svg onload>`, a `javascript:` link and a remote markdown image, and outputs of type
+text/html, application/javascript and image/svg+xml, all running one payload that marks the page
+and writes a file into the course folder through the contents API. Student markdown is escaped,
+only plain outputs are kept, and the student's own outputs and widget state are dropped: the
+graded notebook, the formgrader and the feedback are inert (tests/test_formgrader.py).
 
-The answer cell of exercise 1 also starts a thread, which the re-check's run of the answer cells
-does not allow: there the cell stops, the exercise's points are held back, and the grader's
-comment quotes the cell's first line, a line of HTML that breaks out of the quote's backticks
-(it became a live element in the feedback). The error a cell of its own raises, and the outputs
-of the student's own run, say HTML too (tests/test_student_text.py opens the feedback, the
-formgrader, the hand-grading page and report.md in Chromium)."""
+The answer cell of exercise 1 also starts a thread, which the re-check does not allow: its points
+are held back, and the grader's comment quotes the cell's first line, HTML that tries to break out
+of the quote's backticks. A cell's own error and the student's own outputs say HTML too
+(tests/test_student_text.py opens the feedback, the formgrader, the hand-grading page and report.md)."""
 
 PAYLOAD = (
     "window.__rnnlab_pwned = (window.__rnnlab_pwned || 0) + 1;"

@@ -1,7 +1,6 @@
-"""Leaves an answer in the kernel keyrings (the session keyring, inherited from the grader and
-so shared by every kernel it starts, and the sandbox uid's user keyring, which outlives the
-process), for keyring_steal, graded after it, to find. Each kernel now starts with a session
-keyring of its own and the uid's user keyrings emptied."""
+"""Leaves an answer in the kernel keyrings (the session keyring inherited from the grader, and the
+sandbox uid's user keyring), for keyring_steal, graded after it, to find. Each kernel starts with
+a session keyring of its own and the uid's user keyrings emptied."""
 
 EXPECT = {"full": True, "output_has": ["keys planted"]}
 PLANT = """

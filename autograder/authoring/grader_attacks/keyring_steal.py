@@ -1,7 +1,5 @@
-"""Looks for an answer another student's kernel left in a keyring (keyring_plant, graded before
-it), for 8 seconds: the session keyring it inherited and its uid's user keyrings. A key found
-would be printed as KEY-STOLEN. With a session keyring of its own and the user keyrings emptied
-at start, there is nothing to find."""
+"""Looks for an answer another student's kernel left in a keyring (keyring_plant, graded before it),
+for 8 seconds; a key found would be printed as KEY-STOLEN. There is nothing to find."""
 
 EXPECT = {"full": True, "output_has": ["no key of another student"], "output_lacks": ["KEY-STOLEN"]}
 STEAL = """

@@ -1,8 +1,7 @@
-"""No tampering: a correct answer whose cell leaves a process of its own running when the
-notebook ends (a background helper, a pool never closed), which inherits the kernel's end of the
-pipe that lets the re-check start. The re-check must start, and the answer keep its marks: it
-waited 60 s for that pipe to close, then took every point away as untrusted. In the re-check
-process no new process may start, so there the fork fails and the cell goes on."""
+"""No tampering: a correct answer whose cell leaves a process of its own running when the notebook
+ends, which inherits the kernel's end of the pipe that lets the re-check start. The re-check must
+start, and the answer keep its marks. In the re-check process no new process may start, so there
+the fork fails and the cell goes on."""
 
 EXPECT = {"full": True, "no_flags": True}
 CELLS = {

@@ -1,8 +1,7 @@
 """Twelve processes, each holding 350 MB (4.2 GB in all), under an address-space limit of 2 GB per
-process that none of them reaches alone. The old sandbox had no limit on the kernel as a
-whole. Now the kernel's control group holds all of its processes to 3 GB together: the
-memory limit kills processes of the group, and the exercise whose answer depended on them is
-lost (or the kernel dies with them)."""
+process that none of them reaches alone. The kernel's control group holds all of its processes to
+3 GB together: processes are killed, and the exercise that depended on them is lost (or the
+kernel dies with them)."""
 
 EXPECT = {"lose": ["lstm_step"], "output_lacks": ["MEMORY-FLOOD held 4200 MB"]}
 FLOOD = """

@@ -1,8 +1,7 @@
-"""A wrong answer plus patches of everything a test might compare with: torch.allclose,
-math.isclose, numpy's testing helpers and the course's check functions, so the tests pass in
-the kernel. The grader's re-check outside the kernel takes the points back, and its probes
-(torch.allclose on different tensors, ...) give other answers in the kernel than outside it:
-reported as tampering."""
+"""A wrong answer plus patches of everything a test might compare with (torch.allclose,
+math.isclose, numpy's testing helpers, the course's checks), so the tests pass in the kernel. The
+re-check outside the kernel takes the points back, and its probes give other answers in the
+kernel than outside it: reported as tampering."""
 
 EXPECT = {"lose": ["lstm_step"], "flag": "TAMPERING"}
 CELLS = {

@@ -1,11 +1,8 @@
 """Answers every graded quiz question wrong, and takes the keys from the hidden tests as they run:
 a pre_run_cell hook keeps the source of every cell that calls check_choice, and a post_run_cell
-hook writes it, zlib-compressed and base85-encoded, into the output of the quiz answer cell (a
-display with an id, updated after that cell ran) and as many small outputs of eight characters.
-No scan can undo a compression it does not try, nor join what is split across outputs in
-an order it does not know. Before issue 29 the keys reached this student's feedback. Now the
-feedback shows only outputs of the student's own run (none here) and each test's verdict:
-nothing of what ran in the grading kernel."""
+hook writes it, zlib-compressed and base85-encoded, into the quiz answer cell's output (a display
+updated later) and as many small outputs. No scan can undo that; the feedback shows only outputs
+of the student's own run (none here) and each test's verdict."""
 
 EXPECT = {"lose": ["quiz_q"], "output_has": ["KEYS-EXFILTRATED"]}
 QUIZ = """

@@ -1,9 +1,6 @@
-"""A wrong answer, helpers patched so the tests pass in the kernel, and a malformed line
-written into the re-check's output whenever the function is called: printed (the re-check once
-read the kernel's output) and written to descriptor 3 (the re-check process's pipe, since issue
-29; in the kernel that descriptor is closed). The old re-check's parser raised on that line, the
-caller caught it, added a flag and took back no points: the wrong answer kept them. Now the
-re-check fails closed: the exercise loses its points, with the reason."""
+"""A wrong answer, helpers patched so the tests pass in the kernel, and a malformed line written
+into the re-check's output whenever the function is called (printed, and to descriptor 3, the
+re-check process's pipe). The re-check fails closed: the exercise loses its points, with the reason."""
 
 EXPECT = {"lose": ["lstm_step"], "flag": "could not be trusted"}
 CELLS = {

@@ -1,13 +1,9 @@
-"""Breaks both exercises' rules only where the re-check runs them, then erases the re-check's
-record of it from inside. Each answer looks for the re-check's own frame (its program's file
-name) on the call stack: in the graded kernel it is not there, and the answers compute by hand
-and pass their tests. In the re-check process, lstm_all_gates calls the course's
-rnnlab.gates.lstm_gates and lstm_step autograd's engine, both forbidden, and then each walks up the
-frames (sys._getframe().f_back ...) to the re-check's own frame and empties the list in which the
-watch had recorded those calls; the answer cell of lstm_step, run there before any call, also
-rewrites the harness's table of rules so that its calls are not watched at all. Both kept their
-points (issue 50). The watch now writes each observation to the grader's pipe the moment it
-sees it, there is no list left to empty and no table to rewrite, so both lose their points."""
+"""Breaks both exercises' rules only where the re-check runs them (its frame is on the call stack),
+then erases the record from inside: lstm_all_gates calls rnnlab.gates.lstm_gates and lstm_step
+autograd's engine, each then walks up to the re-check's frame and empties the lists of what was
+seen, and lstm_step's cell also rewrites the harness's table of rules. In the graded kernel both
+compute by hand and pass. The watch writes each observation to the grader's pipe as it sees it,
+so both lose their points."""
 
 EXPECT = {"lose": ["lstm_step", "lstm_all_gates"], "flag": "rule was broken"}
 

@@ -1,12 +1,7 @@
-"""Writes forged grader replies ("RNNLAB-RESULT {...}") to its standard output and error and to
-every pipe it holds. With the old worker (bd68132) the kernel inherited the worker's descriptor
-1, the reply channel, and replies were matched by order. ipykernel 7 points descriptor 1 at a
-pipe of its own, but echoes what arrives there to the descriptor it inherited and keeps a copy
-of that one (sys.stdout.fileno()); writing to either alone was enough: the forger and the next
-student on that worker were reported before they were graded (0 points, "nbgrader recorded no
-grades"). Now the channel is a private pipe the kernel never holds, the kernel's standard
-streams lead to /dev/null (and are not forwarded into the notebook, where a late forward landed
-in the next test cell as stderr, 0 points), and a reply must carry its request's id."""
+"""Writes forged grader replies ("RNNLAB-RESULT {...}") to its standard output and error and to every
+pipe it holds. The reply channel is a private pipe the kernel never holds, the kernel's standard
+streams lead to /dev/null (not forwarded into the notebook), and a reply must carry its request's
+id: the forger's own right answer is graded as usual, and so is the next student."""
 
 EXPECT = {"full": True}
 # the attack runs first, then the instructor's own answer

@@ -1,10 +1,8 @@
-"""Breaks the two exercises' rules where the tests inside the kernel cannot see it: lstm_step
-gets its gradients from autograd's engine, called directly (the tests switch off the function
-that backward() and torch.autograd.grad go through, not the engine), and lstm_all_gates calls
-the course's own rnnlab.gates.lstm_gates with the profiler that forbid_calls watches with turned
-off around the call. Both kept full marks (issue 29). The re-check process judges the rules
-itself: it watches C calls (the engine's run_backward, a profiler or tracer being set) and the
-profiler it set, so both exercises lose their points."""
+"""Breaks the two exercises' rules where the tests inside the kernel cannot see it: lstm_step gets
+its gradients from autograd's engine, called directly, and lstm_all_gates calls
+rnnlab.gates.lstm_gates with forbid_calls' profiler turned off around the call. The re-check
+process watches C calls (the engine's run_backward, a profiler or tracer being set) and its own
+profiler: both exercises lose their points."""
 
 EXPECT = {"lose": ["lstm_step", "lstm_all_gates"], "flag": "rule was broken"}
 STEP = """

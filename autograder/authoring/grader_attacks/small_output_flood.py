@@ -1,8 +1,6 @@
-"""Displays 4,000 tiny outputs (each a separate display, so nothing merges them) and writes
-500 tracebacks with showtraceback. Each is far under the per-output cap, and the old caps
-counted only characters (30,000 of them made a 32 MB graded notebook). Outputs now cost their structure
-too and are counted (per cell and per notebook), and only a cell's first error is kept whatever
-the budget."""
+"""Displays 4,000 tiny outputs (each a separate display) and writes 500 tracebacks with
+showtraceback, each far under the per-output cap. Outputs cost their structure too and are
+counted per cell and per notebook, and only a cell's first error is kept."""
 
 EXPECT = {"full": True, "output_has": ["cut by the grader"]}
 FLOOD = """

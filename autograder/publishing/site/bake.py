@@ -1,17 +1,6 @@
-"""Bake a widget's states for the static site: every setting of its controls that the site offers,
-drawn by the widget itself, in the kernel that ran the lecture.
-
-A page on the web has no kernel, so it cannot run `update()`. It can look an answer up. For each
-widget displayed by a lecture, `bake` walks the widget's tree, takes its controls (sliders, menus,
-toggles, check boxes) and, for every combination of the values the site offers, sets them as a
-student would and records what the widget then shows: its picture (lossless WebP, the same pixels
-as the PNG the kernel sends) and the text of every readout, text box and menu. The page then swaps
-those in as the controls move (autograder/publishing/site/static/baked.js).
-
-The values the site offers: every option of a menu or toggle, and for a slider with more positions
-than a page can carry, the positions named in `SLIDERS` plus the one the lecture left it at. A free
-text box offers the lecture's own examples (the widget's menu, or `PROMPTS`). Quizzes and
-flashcards are baked from their cards: each answer's feedback as the widget writes it.
+"""Bake a widget's states for the static site, in the kernel that ran the lecture: for every setting
+of its controls that the site offers, what the widget draws (docs/site.md). The build's first cell
+calls `record`, its last ones `probe_all` and `bake_all`; static/baked.js plays the states back.
 """
 
 from __future__ import annotations
@@ -28,8 +17,7 @@ from PIL import Image
 MAX_STATES = 700  # a widget with more combinations than this fails the build: choose fewer
 MAX_SLIDER = 25  # a slider with more positions needs its positions in SLIDERS
 
-# positions offered on the site for sliders with many (class name -> control attribute -> values):
-# every value a lecture's "Things to try" names must be among them (docs/authoring.md)
+# a slider's positions on the site (class -> control attribute -> values): what "Things to try" names among them
 SLIDERS = {
     "GateExplorer": {
         "x": [-3, -1, 0, 1, 3],
@@ -222,8 +210,6 @@ class Store:
         if key not in self._pictures:
             img = Image.open(io.BytesIO(png))
             buf = io.BytesIO()
-            # lossless at the least effort (quality 0): 5 ms a picture against 13-17 ms at the
-            # default effort, for 4-7% more bytes
             img.save(buf, format="webp", lossless=True, method=1, quality=0)
             name = hashlib.sha1(buf.getvalue()).hexdigest()[:16] + ".webp"
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -283,9 +269,8 @@ def bake_figure(owner, root, store: Store) -> dict:
 
 
 def gray(sizes: list[int]):
-    """Every combination of one value per control, each differing from the one before in one
-    control only (a reflected Gray code): one update of the widget per state, not one per
-    control that an odometer's carry turns."""
+    """Every combination of one value per control, each one control away from the one before (a
+    reflected Gray code): one update of the widget per state."""
     if not sizes:
         yield ()
         return
@@ -389,8 +374,7 @@ def kind_of(model_id: str) -> tuple:
 
 
 def bake(model_id: str, folder: str) -> dict | None:
-    """The baked states of the widget displayed as `model_id`, or None for one the site shows as
-    saved (a progress bar, the progress check and the review, which read the student's files)."""
+    """The baked states of the widget displayed as `model_id`, or None for one the site shows as saved."""
     owner, root, kind = kind_of(model_id)
     if kind is None:
         return None
@@ -424,11 +408,9 @@ def bake_all(folder: str | None = None) -> None:
 
 
 def probe_all(folder: str | None = None) -> None:
-    """For the site's tests, before anything is baked: what each figure widget draws as the
-    lecture left it (`start`), and at its second setting (every control at its last offered
-    value, or its first where the lecture left it at the last), set as a student would (`shown`);
-    pictures as the kernel's own PNG, in base64. Then the controls go back. Written to
-    folder/probes.json (`folder` as in bake_all), keyed by model id."""
+    """For the site's tests: what each figure widget draws as the lecture left it (`start`) and at a
+    second setting (each control at its last offered value, or its first if there: `shown`),
+    written to folder/probes.json by model id; the controls then go back."""
     import base64
 
     def shown(outputs):

@@ -1,21 +1,8 @@
-"""`make site`: the course as a static website in site/, with widgets that answer without a kernel.
+"""`make site`: the course as a static website in site/, with widgets that answer without a kernel
+(docs/site.md): the lectures run and baked (runs), their widgets drawn as HTML (render), the pages
+written by Sphinx with myst-nb, and the site scanned for secrets as the student distribution is.
 
     python -m autograder.publishing.site [--out site] [--student-repo owner/name] [--jobs 2] [--fresh]
-
-1. Each lecture runs once in a kernel started as Jupyter starts one (as `rnnlab.tools execute`
-   runs it), and every widget it displays is baked there (autograder.publishing.site.bake): the
-   states the page offers, drawn by the widget. jupyter-cache keeps the runs in .site-cache/, so a
-   lecture runs again only when something it depends on changed (autograder.publishing.site.runs);
-   `--fresh` runs every lecture.
-2. The pages are those runs, not the committed lectures: a lecture that trains a model draws
-   other pictures on another CPU (AVX2 against AVX-512), and a page must print, plot and bake
-   from one model. Each widget output is replaced by the widget drawn as HTML from the run's
-   widget state (autograder.publishing.site.render) with its baked states inline; a widget the site cannot
-   drive (a training loop's progress bar) stays as the run left it.
-3. Sphinx with myst-nb (and the Sphinx Book Theme: navigation, search, and the Colab and Binder
-   buttons of each chapter) writes the pages; the problem sets are their release versions, the
-   start page is the index, and MathJax is served from the site itself (no CDN).
-4. The site is scanned for every solution and hidden-test line, as the student distribution is.
 """
 
 from __future__ import annotations
@@ -155,10 +142,9 @@ def build(
     fresh: bool = False,
     cache: Path | None = None,
 ) -> dict:
-    """Build the site into `out` from the pages written into `src` (course/.site-build unless
-    named), whose probes/ holds each lecture's bake.probe_all for the tests. A lecture whose run
-    jupyter-cache holds (in `cache`, course/.site-cache unless named) is not run again; `fresh`
-    runs every lecture (and stores the runs)."""
+    """Build the site into `out` from the pages written into `src` (course/.site-build unless named;
+    its probes/ for the tests). A lecture whose run jupyter-cache holds in `cache` (course/.site-cache
+    unless named) is not run again, unless `fresh`."""
     t0 = time.monotonic()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # the widgets' saved answers are the author's own otherwise: a throwaway review file

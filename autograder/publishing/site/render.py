@@ -1,9 +1,5 @@
-"""A widget as static HTML, from the state a notebook saves for it (ipywidgets' widget-state JSON).
-
-The page draws the widget from the same state the notebook saved: its boxes, controls, readouts
-and picture, with each element marked by its widget's model id (`data-w`). A baked widget
-(autograder.publishing.site.bake) then comes alive in the browser (static/baked.js); any other widget, such as a
-progress bar of a training loop, stays as it was saved, its controls disabled.
+"""A widget as static HTML, from the state a notebook saves for it (ipywidgets' widget-state JSON),
+each element marked by its model id (`data-w`) for static/baked.js; one not baked is drawn disabled.
 """
 
 from __future__ import annotations
@@ -12,8 +8,7 @@ import html
 import json
 
 REF = "IPY_MODEL_"
-# Layout properties copied to the element (the figure's fixed size among them)
-# (display: a part the widget hides, such as its figure's text alternative, stays hidden on the page)
+# layout properties copied to the element (display: a part the widget hides stays hidden)
 LAYOUT = ("width", "height", "min_width", "max_width", "flex", "align_self", "margin", "padding", "display")
 
 

@@ -1,12 +1,7 @@
-"""Each lecture of the website run once, in a kernel started as Jupyter starts one, with its
-widgets baked (autograder.publishing.site.bake), and kept between builds by jupyter-cache.
+"""Each lecture of the website run once with its widgets baked, and kept between builds by jupyter-cache
+(docs/site.md, "Building again"):
 
     runs, seconds, reused = run_lectures(lectures(course), static, probes, jobs, folder, fresh, course)
-
-jupyter-cache keeps each run in `folder` (.site-cache/), the files the kernel baked as the run's
-artifacts, under a hash of the notebook's code cells; the first cell the build adds names a hash
-of everything else the run reads (`inputs`), so a lecture runs again only when something it
-depends on changed.
 """
 
 from __future__ import annotations
@@ -31,8 +26,7 @@ import nbformat
 REPO = Path(__file__).resolve().parents[3]  # the course folder
 HERE = Path(__file__).parent  # the site's code, which the key covers
 KEEP = 2  # runs kept per lecture, the ones used last (jupyter-cache's limit: this times the lectures)
-# environment variables that change a run besides the course's own: torch's (ATEN_CPU_CAPABILITY
-# picks other kernels) and the thread counts (another number of threads sums in another order)
+# environment variables that change a run besides the course's own
 VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "PYTHONHASHSEED", "MPLBACKEND")
 PREFIXES = ("TORCH_", "ATEN_")
 
@@ -46,11 +40,7 @@ def lectures(course: Path = REPO) -> list[Path]:
 
 
 def inputs(course: Path = REPO, code: Path | None = None) -> str:
-    """A hash of what a lecture's run reads besides the lecture: every file of the course package
-    (its data and trained weights too) and of the site's code, the installed packages, torch and
-    the CPU capability it runs at, Python, and the environment variables that change a run: the
-    thread counts, torch's, and the course's own that the package, the site's code or a lecture
-    names (RNNLAB_SEED, RNNLAB_UNTRAINED; not those of grading or the hub)."""
+    """A hash of what a lecture's run reads besides the lecture (docs/site.md, "What the key covers")."""
     import torch
 
     def files(root: Path, pattern: str) -> dict:  # compiled Python follows its source: left out
@@ -64,8 +54,7 @@ def inputs(course: Path = REPO, code: Path | None = None) -> str:
     texts = [*package.values(), *site.values(), *(p.read_bytes() for p in lectures(course))]
     named = {name.decode() for text in texts for name in re.findall(rb"\bRNNLAB_[A-Z0-9_]+", text)}
     named.discard("RNNLAB_REVIEW_FILE")  # a new empty file each build: no answer is read
-    # the kernel's packages: this environment's, not what else this process has on sys.path (under
-    # pytest, setuptools' vendored ones)
+    # the kernel's packages: this environment's, not what else is on sys.path (setuptools' vendored ones)
     installed = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
     read = {
         "files": {
@@ -84,10 +73,8 @@ def inputs(course: Path = REPO, code: Path | None = None) -> str:
 
 
 def to_run(path: Path, digest: str) -> nbformat.NotebookNode:
-    """The lecture as the build runs it: a first cell that makes the widgets note their owners and
-    names `digest` (`inputs`: jupyter-cache keys a run on its code cells, so on that too), the
-    lecture, then the cells that probe and bake its widgets into the folder the kernel's
-    environment names (bake.FOLDER: the cells stay the same from run to run)."""
+    """The lecture as the build runs it: a first cell that names `digest` (`inputs`, so that
+    jupyter-cache's key covers it) and calls bake.record, the lecture, then bake's probe and bake cells."""
     from rnnlab.tools import marks_to_tags
 
     nb = nbformat.read(path, as_version=4)
@@ -99,10 +86,8 @@ def to_run(path: Path, digest: str) -> nbformat.NotebookNode:
 
 
 def run_and_bake(nb: nbformat.NotebookNode, path: Path, folder: Path) -> nbformat.NotebookNode:
-    """`nb` (`to_run`'s) executed in a kernel started as Jupyter starts one, in the lecture's
-    folder: what each figure widget draws at a second setting, for the tests, written to
-    folder/probes.json (bake.probe_all), and its widgets baked into folder/pictures/ and
-    folder/baked.json (bake.bake_all)."""
+    """`nb` (`to_run`'s) executed in the lecture's folder, in a kernel started as Jupyter starts one,
+    which writes its probes and bakes into `folder`."""
     from nbclient.exceptions import CellExecutionError
 
     from autograder.publishing.site import bake
@@ -125,9 +110,8 @@ def run_and_bake(nb: nbformat.NotebookNode, path: Path, folder: Path) -> nbforma
 
 
 def stored(cache, nb: nbformat.NotebookNode, static: Path, probes: Path, stem: str):
-    """The run of `nb` that jupyter-cache holds, as `page` takes it (the lecture's cells, their
-    outputs, its widgets' saved state) with its baked states, and its pictures and probes copied
-    into static/baked/<stem>/ and probes/<stem>.json; None if it holds none, or none complete."""
+    """(the run of `nb` that jupyter-cache holds, its baked states), its pictures and probes copied into
+    static/baked/<stem>/ and probes/<stem>.json; None if it holds none complete."""
     from rnnlab.tools import clean_outputs
 
     try:
@@ -174,9 +158,9 @@ def run_lectures(
     course: Path,
     log=print,
 ) -> tuple[dict, dict, list[str]]:
-    """Every lecture's run as `stored` gives it: the one jupyter-cache (in `folder`) holds for it,
-    unless `fresh`; the others run `jobs` at a time, and are stored. Returns the runs by path, the
-    seconds each lecture that ran took, and the names of those reused."""
+    """Every lecture's run as `stored` gives it, from jupyter-cache (in `folder`) unless `fresh`; the
+    others run `jobs` at a time and are stored. Returns the runs by path, the seconds each lecture that
+    ran took, and the names of those reused."""
     from jupyter_cache import get_cache
 
     cache = get_cache(folder)
