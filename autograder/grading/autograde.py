@@ -1,6 +1,5 @@
-"""The grading step: nbgrader's autograde of one student on a grading worker, the kernel started by
-the run's sandbox, the re-check's verdict saved with the grade (grading.recheck.preprocessors), then
-the feedback page, in one request, with a wall-clock limit per submission."""
+"""The grading step: nbgrader's autograde of one student on a grading worker, in the run's sandbox,
+with the re-check's verdict, then the feedback page, in one request with a wall-clock limit."""
 
 from __future__ import annotations
 
@@ -83,8 +82,6 @@ def explain_failure(log: str) -> str:
             "notebook could not be graded"
         )
     if "<IDS|MSG>" in log or BROKEN_CONNECTION in log:
-        # jupyter_client met bytes that are no Jupyter message: the student's code wrote into
-        # the kernel's own connections (its descriptors are the kernel's to use)
         return (
             "the kernel's messages to the grader were garbled (the notebook's code wrote into "
             "the kernel's own connections?); the notebook could not be graded"

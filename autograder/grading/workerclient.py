@@ -1,5 +1,4 @@
-"""The grading run's side of its worker processes (grading.worker): each is spoken to over two pipes
-that only it holds, one request at a time."""
+"""The grading run's side of its worker processes (grading.worker): `Worker`, and `first_error`."""
 
 from __future__ import annotations
 
@@ -21,11 +20,8 @@ PREFIX = "RNNLAB-RESULT "
 
 
 class Worker:
-    """One autograder.grading.worker process, spoken to over two pipes that only it holds.
-
-    Its standard streams are not the channel: the student's kernel is a descendant of the
-    worker and would inherit them. Each request gets a fresh id and the reply must carry it;
-    anything else that arrives is rejected and written to the worker's log."""
+    """One grading.worker process, spoken to over two pipes that only it holds, one request at a
+    time: a reply must carry its request's fresh id; anything else is rejected into the log."""
 
     def __init__(self, course: Path, log_path: Path):
         self.prefix = PREFIX
@@ -133,9 +129,8 @@ EXCEPTION = re.compile(r"^\s*[\w.]+(?:Error|Exception|Interrupt|Exit)\b.*:")  # 
 
 
 def first_error(log: str) -> str:
-    """The first error nbgrader logged, without its tracebacks and generic lines (at most 300
-    characters); else the exception that ended the first traceback it logged (nbgrader logs an
-    error in a preprocessor as its traceback alone); else the log's end."""
+    """The first error nbgrader logged (at most 300 characters), else the exception that ended the
+    first traceback it logged, else the log's end."""
     generic = ("There was an error processing", "Please see the", "Traceback")
     lines = log.splitlines()
     errors = [

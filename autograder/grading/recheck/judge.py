@@ -1,7 +1,5 @@
-"""The grader's reading of the record (`parse_printed`) and its verdict (`judge`): each case's answer
-compared with the expected one in the grader's own process, tampering called only when the
-kernel's record disagrees with the same code run outside it, and the comment the student reads.
-"""
+"""The grader's reading of the re-check's record (`parse_printed`), its verdict (`judge`, failing
+closed) and the comment the student reads (`comment_text`)."""
 
 from __future__ import annotations
 
@@ -17,8 +15,7 @@ SAFE_TORCH = (2, 6)  # CVE-2025-32434: weights_only=True could run code in torch
 
 
 def check_torch(version: str) -> None:
-    """Refuse, with a clear error, to unpickle student payloads with a torch known to let
-    weights_only=True run code. The course pins a current torch in requirements.txt."""
+    """Refuse to unpickle student payloads with a torch whose weights_only=True can run code."""
     parts = version.split("+")[0].split(".")
     try:
         major, minor = int(parts[0]), int(parts[1])
@@ -53,17 +50,10 @@ class Printed:
 
 
 def parse_printed(text: str) -> Printed:
-    """Read the stored output of the added cells; never raises.
-
-    Each result is loaded with torch.load(weights_only=True): plain tensors, numbers, strings
-    and containers only. Anything else (a pickled object of the student's) becomes a string
-    saying it was unreadable, for that case alone. The restriction is only as good as the
-    installed torch: check_torch refuses versions with a known way around it. A line that starts like the harness's but
-    breaks its format, or a second result for one case, is a problem: student code printed
-    into the harness's output, so its results are not trusted (the caller fails closed). So is a
-    line that holds the harness's marker after other bytes: every line of the harness, its watch
-    and its hook starts on a line of its own, so only code that wrote to the record without ending
-    its line (to hide the line that followed) leaves one."""
+    """Read the record of the added cells and the re-check process; never raises. Results are
+    loaded with torch.load(weights_only=True) (anything else: "unreadable", for that case alone).
+    A line that breaks the harness's format, a second result for a case, or the marker after
+    other bytes on a line is a problem: student code wrote into the record (the judge fails closed)."""
     import torch
 
     check_torch(torch.__version__)
@@ -183,9 +173,7 @@ def same(got, expected, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-# What the student reads under an answer whose points the re-check took (the gradebook's comment
-# of that answer cell, shown in the feedback and in the formgrader). {score0} is "the test `a`
-# scores 0" or "the tests `a` and `b` score 0".
+# What the student reads under an answer whose points the re-check took. {score0}: "the test `a` scores 0".
 AGAIN = "To check this answer, the grader runs your answer cells a second time, on their own, after your notebook"
 
 UNTRUSTED = (
@@ -280,30 +268,9 @@ def _did(value) -> str:
 def judge(
     cases: list[Case], printed: str, passed: set[str], clean_probes: dict | None = None, notes: dict | None = None
 ) -> tuple[list[str], set[str]]:
-    """Flags, and the test cells whose points are taken back, for one student. Fails closed.
-
-    - a case whose result is missing or repeated, or whose call printed lines that break the
-      harness's format: a harness error caused by the student's code; every test of that
-      exercise that passed loses its points;
-    - such lines outside any call, or a harness that did not reach its end: no result can be
-      trusted; every passed test of every re-checked exercise loses its points;
-    - a wrong result (an error raised by the student's function, or a value that cannot be
-      saved or loaded as plain data, count as wrong results) although all the exercise's tests
-      passed: a plain failure the tests missed
-      (a reason to extend the hidden tests), never called tampering; when some of the tests
-      failed already, they judged the exercise, as stock nbgrader would;
-    - "tampering" only when the probes' answers in the kernel disagree with the same code
-      run outside it (`clean_probes`), i.e. the kernel's own record is false.
-
-    - a result that is an error while some of the student's cells stopped in the re-check's run
-      (`%matplotlib`'s kin, `input()`, a thread, the time limit): the answer could not be run
-      again; its points are held back (it could be a submission that stops itself there on
-      purpose) with a flag that asks the instructor to grade it by hand.
-
-    `notes`, if given, receives for each test that loses its points the sentence for the student
-    (a template of this module and its fields), which the gradebook keeps as the comment of the
-    exercise's answer (`comment_text`).
-    """
+    """Flags, and the test cells whose points are taken back, for one student; fails closed
+    (docs/grading.md, "How the re-check judges"). `notes`, if given, receives for each test that
+    loses its points the sentence for the student: (template, fields) for `comment_text`."""
     got = parse_printed(printed)
     flags: list[str] = []
     if got.before is not None and got.after is not None:

@@ -1,6 +1,5 @@
-"""What the verdict says beyond the points: flags for the instructor (a cell that names a way
-around the watch), each answer cell's tests, and the mistake named under a failed answer (the
-catalogue's diagnoses)."""
+"""What the verdict says beyond the points: flags for a cell that names a way around the watch, and
+the mistake named under a failed answer (the catalogue's diagnoses)."""
 
 from __future__ import annotations
 
@@ -9,8 +8,7 @@ import ast
 from .cases import DIAGNOSIS, Case
 from .judge import parse_printed
 
-# what an answer names to reach the re-check's own frames or the interpreter's memory, where the watch
-# cannot see it (ctypes writes memory with no audit event): no honest answer of the course names one
+# names by which an answer reaches the re-check's frames or memory unseen; no honest answer uses one
 REACHING_NAMES = frozenset(
     {"ctypes", "_ctypes", "cffi", "pythonapi", "_getframe", "f_locals", "f_back", "__defaults__", "currentframe"}
 )
@@ -82,10 +80,8 @@ NOT_RECOGNISED = (
 
 
 def diagnoses(assignment: str, cases: list[Case], printed: str, failed: set[str]):
-    """exercise -> rnnlab.diagnose.Diagnosis, for each failed exercise (`failed`: answer cells'
-    grade ids) that has a diagnostic case and fingerprints from the re-check process: what they
-    match in the catalogue. An exercise whose probes did not run (not attempted, a function not
-    defined) gets no diagnosis."""
+    """exercise -> rnnlab.diagnose.Diagnosis for each failed exercise (`failed`: answer cells' grade
+    ids) whose diagnostic case returned the probes' fingerprints."""
     from rnnlab.diagnose import catalogue, match
 
     got, entries, out = parse_printed(printed), catalogue(assignment), {}

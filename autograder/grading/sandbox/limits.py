@@ -1,25 +1,15 @@
-"""Whole-kernel limits through control groups: memory and process count of everything a
-student's kernel starts, together.
-
-Per-process limits (prlimit's address space and process count) let four processes hold four
-times the budget. A control group counts the whole tree. The sandbox launcher makes one group
-per kernel, under the launcher's own group (so the grading machine's own limits still hold),
-moves itself in, and then replaces itself with the sandbox: every process the kernel starts
-is born inside. cgroup v1 (a mount per controller) and v2 (one unified mount) are both
-understood; a controller that is not mounted or not writable is reported as not in force,
-never silently assumed.
-
-The groups are removed by the pipeline after the submission (`Group.remove`), which first kills
-anything left in them, and records the peak memory use where the controller keeps it.
+"""Whole-kernel limits through control groups (v1 or v2): memory and process count of everything a
+kernel starts, together. The launcher makes a kernel's `Group` under its own and enters it before
+it execs the sandbox; the run reads its peak memory and removes it (`Group.remove`). A controller
+that cannot be used is reported as not in force, never assumed.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTROLLERS = ("memory", "pids")
@@ -188,13 +178,6 @@ class Group:
                     if time.monotonic() > deadline:
                         break
                     time.sleep(0.05)
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self)))
-
-    @classmethod
-    def load(cls, path: Path) -> Group:
-        return cls(**json.loads(Path(path).read_text()))
 
 
 def _write(path: Path, value: str, optional: bool = False) -> None:
