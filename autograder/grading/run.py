@@ -10,6 +10,7 @@ by nbgrader's autograde with the re-check's verdict; every other output reads th
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -138,7 +139,5 @@ def stop(ctx: Context) -> None:
     if ctx.work is not None and not ctx.options.keep_workdir:
         shutil.rmtree(ctx.work, ignore_errors=True)
         if ctx.made_runs_folder:  # a run that was refused leaves no trace
-            try:
-                ctx.work.parent.rmdir()  # only if no other run is in it
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):  # unless another run is in it
+                ctx.work.parent.rmdir()

@@ -9,6 +9,7 @@ flag is read as UTF-8.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import os
 import re
 import shutil
@@ -94,7 +95,7 @@ def safe_extract(archive: Path, dest: Path, intake) -> None:
                 continue
             when = intake.entry_times[target] = entry_time(info)
             intake.entry_dos[target] = dos_time(info)
-            if has_utc_time(info):
+            if (_utc_time(info) or 0) > DOS_ZERO:  # a UTC time that is a date
                 intake.entry_utc.add(target)
             if when is not None:
                 os.utime(target, (when, when))
@@ -106,38 +107,34 @@ def entry_time(info: zipfile.ZipInfo) -> float | None:
     utc = _utc_time(info)
     if utc is not None:
         return float(utc) if utc > DOS_ZERO else None
-    if info.date_time[:3] <= (1980, 1, 1):
-        return None
-    try:
-        return datetime(*info.date_time).timestamp()
-    except (ValueError, OverflowError):
-        return None
+    return dos_time(info, local=True)
+
+
+def _extra_fields(info: zipfile.ZipInfo):
+    """(tag, data) of each of an entry's extra fields."""
+    extra = info.extra
+    while len(extra) >= 4:
+        tag, size = struct.unpack("<HH", extra[:4])
+        yield tag, extra[4 : 4 + size]
+        extra = extra[4 + size :]
 
 
 def _utc_time(info: zipfile.ZipInfo) -> int | None:
     """The modification time of Info-ZIP's extended timestamp field ('UT'), if the entry has one."""
-    extra = info.extra
-    while len(extra) >= 4:
-        tag, size = struct.unpack("<HH", extra[:4])
-        data, extra = extra[4 : 4 + size], extra[4 + size :]
+    for tag, data in _extra_fields(info):
         if tag == 0x5455 and len(data) >= 5 and data[0] & 1:  # 'UT', modification time first
             return struct.unpack("<i", data[1:5])[0]
     return None
 
 
-def has_utc_time(info: zipfile.ZipInfo) -> bool:
-    """Whether the entry carries a UTC modification time that is a date (Info-ZIP's 'UT')."""
-    utc = _utc_time(info)
-    return utc is not None and utc > DOS_ZERO
-
-
-def dos_time(info: zipfile.ZipInfo) -> float | None:
-    """The entry's DOS date and time as seconds read as if UTC (None: no date), to compare entries of
-    one zip that mix UTC and local times."""
+def dos_time(info: zipfile.ZipInfo, local: bool = False) -> float | None:
+    """The entry's DOS date and time as seconds (None: no date), read as the writer's local time, or
+    as if UTC to compare entries of one zip that mix UTC and local times."""
     if info.date_time[:3] <= (1980, 1, 1):
         return None
     try:
-        return float(calendar.timegm(datetime(*info.date_time).timetuple()))
+        when = datetime(*info.date_time)
+        return when.timestamp() if local else float(calendar.timegm(when.timetuple()))
     except (ValueError, OverflowError):
         return None
 
@@ -149,21 +146,15 @@ def entry_name(info: zipfile.ZipInfo) -> str:
     if info.flag_bits & 0x800:
         return info.filename
     raw = info.filename.encode("cp437", errors="surrogateescape")
-    extra = info.extra
-    while len(extra) >= 4:
-        kind, size = struct.unpack("<HH", extra[:4])
-        body = extra[4 : 4 + size]
-        if kind == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
-            try:
+    for tag, body in _extra_fields(info):
+        if tag == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
+            try:  # Info-ZIP's Unicode Path field, for this very name
                 return body[5:].decode("utf-8")
             except UnicodeDecodeError:
                 break
-        extra = extra[4 + size :]
     if not raw.isascii():
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
     return info.filename
 
 

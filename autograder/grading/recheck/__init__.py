@@ -8,27 +8,23 @@ probe the kernel for the report (recheck.kernel). docs/grading.md ("Threat model
 re-check judges") says how each part holds and what remains possible.
 """
 
-from .cases import DIAGNOSIS, Case, diagnostic_cases, graded_quiz_cases, load_cases
-from .judge import Printed, check_torch, comment_text, judge, parse_printed, same
+from .cases import Case, graded_quiz_cases, load_cases
+from .judge import check_torch, comment_text, judge, parse_printed, same
 from .kernel import MARK, clean_probe_answers, kernel_checks_source, probe_answers, wait_cells
-from .preprocessors import ExtractChecks, InjectChecks, Judge, SaveGrades, autograde_preprocessors, paths
-from .runner import runner_source, student_cells
+from .preprocessors import InjectChecks, Judge, SaveGrades, autograde_preprocessors, paths
+from .runner import runner_source
 from .verdict import reaching_flags, reaching_names
 
 __all__ = [
-    "DIAGNOSIS",
     "MARK",
     "Case",
-    "ExtractChecks",
     "InjectChecks",
     "Judge",
-    "Printed",
     "SaveGrades",
     "autograde_preprocessors",
     "check_torch",
     "clean_probe_answers",
     "comment_text",
-    "diagnostic_cases",
     "graded_quiz_cases",
     "judge",
     "kernel_checks_source",
@@ -40,6 +36,5 @@ __all__ = [
     "reaching_names",
     "runner_source",
     "same",
-    "student_cells",
     "wait_cells",
 ]

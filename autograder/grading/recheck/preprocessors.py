@@ -19,6 +19,7 @@ student's answers of the last run (`SaveGrades.earlier_answers`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -249,10 +250,8 @@ class FifoReader:
     def finish(self, timeout: float = 10) -> bytes:
         self.stop.set()
         self.thread.join(timeout)
-        try:
+        with contextlib.suppress(OSError):  # BlockingIOError: nothing more
             while data := os.read(self.fd, 1 << 16):
                 self.chunks.append(data)
-        except (BlockingIOError, OSError):
-            pass
         os.close(self.fd)
         return b"".join(self.chunks)

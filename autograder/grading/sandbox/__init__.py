@@ -15,25 +15,11 @@ import tempfile
 from pathlib import Path
 
 from ...course.folder import venv_env
-from .bwrap import KERNEL_NAME, POLICY_ENV, REPO, Policy, check, missing_tools, release_runtime, wrap
-from .kernel import KERNEL_OPTIONS, KERNEL_START, RECHECK_WAIT
+from .bwrap import KERNEL_NAME, POLICY_ENV, REPO, Policy, check, missing_tools, private_runtime, release_runtime, wrap
+from .kernel import KERNEL_OPTIONS, KERNEL_START
+from .limits import Group
 
-__all__ = [
-    "KERNEL_NAME",
-    "KERNEL_OPTIONS",
-    "KERNEL_START",
-    "POLICY_ENV",
-    "RECHECK_WAIT",
-    "REPO",
-    "Bubblewrap",
-    "Policy",
-    "Sandbox",
-    "Unsandboxed",
-    "check",
-    "for_run",
-    "missing_tools",
-    "wrap",
-]
+__all__ = ["KERNEL_OPTIONS", "KERNEL_START", "REPO", "Policy", "Sandbox", "check", "for_run", "missing_tools", "wrap"]
 
 
 class Sandbox:
@@ -107,8 +93,6 @@ class Bubblewrap(Sandbox):
         uid = self.uid_base + slot
         # the kernel's sockets: a sized tmpfs when root; a short path (a Unix socket's is under 108 bytes)
         runtime = self.runtimes[student] = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
-        from .bwrap import private_runtime
-
         private_runtime(runtime, uid)
         if os.geteuid() == 0:
             os.chown(runtime, uid, uid)
@@ -126,8 +110,6 @@ class Bubblewrap(Sandbox):
     def release(self, student: str) -> dict:
         """The limits the launcher recorded, with the peak memory of the kernel's control groups,
         which are emptied and removed."""
-        from .limits import Group
-
         runtime = self.runtimes.pop(student, None)
         if runtime is not None:
             release_runtime(runtime)  # GNU rm: a tree of any depth, no link followed
