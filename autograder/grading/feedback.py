@@ -158,30 +158,20 @@ class PlainFeedback(NbGraderPreprocessor):
             return cell, resources
         own = self._own(cell)
         outputs = self._plain(own.get("outputs", []) if own is not None else [])
-        if _is_test_cell(cell):
-            hidden = "BEGIN HIDDEN TESTS" in cell.source
-            meta = cell.metadata.get("nbgrader", {})
-            text = verdict(
-                meta.get("score"),
-                meta.get("points"),
-                hidden,
-                raised=any(o.get("output_type") == "error" for o in cell.get("outputs", [])),
-            )
-            if hidden:  # its output in the student's run of the released cell: nothing to add
-                cell.outputs = [new_output("stream", name="stdout", text=text)]
-            elif outputs:  # a visible test: the message of the course's check, from their own run
-                cell.outputs = [new_output("stream", name="stdout", text=text + SHOWED)] + outputs
-            else:
-                failed = text.startswith("Visible test failed:")
-                cell.outputs = [
-                    new_output(
-                        "stream",
-                        name="stdout",
-                        text=text + ("Run this cell in your notebook to see why.\n" if failed else ""),
-                    )
-                ]
+        if not _is_test_cell(cell):
+            cell.outputs = outputs
             return cell, resources
-        cell.outputs = outputs
+        hidden = "BEGIN HIDDEN TESTS" in cell.source
+        raised = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        text = verdict(grading.get("score"), grading.get("points"), hidden, raised)
+        if hidden:  # its output in the student's run of the released cell: nothing to add
+            cell.outputs = [_stdout(text)]
+        elif outputs:  # a visible test: the message of the course's check, from their own run
+            cell.outputs = [_stdout(text + SHOWED)] + outputs
+        elif text.startswith("Visible test failed:"):
+            cell.outputs = [_stdout(text + "Run this cell in your notebook to see why.\n")]
+        else:
+            cell.outputs = [_stdout(text)]
         return cell, resources
 
     def _plain(self, outputs) -> list:
@@ -190,14 +180,11 @@ class PlainFeedback(NbGraderPreprocessor):
         for out in outputs:
             kind = out.get("output_type")
             if kind == "stream":
-                text = out.get("text", "")
-                text = "".join(text) if isinstance(text, list) else str(text)
+                text = _joined(out.get("text", ""))
             elif kind == "error":
                 text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}\n"
             elif kind in ("display_data", "execute_result"):
-                text = out.get("data", {}).get("text/plain", "[an output shown only to the grader]")
-                text = "".join(text) if isinstance(text, list) else str(text)
-                text += "\n"
+                text = _joined(out.get("data", {}).get("text/plain", "[an output shown only to the grader]")) + "\n"
             else:
                 continue
             texts.append(text)
@@ -210,7 +197,15 @@ class PlainFeedback(NbGraderPreprocessor):
         if len(text) > limit:
             text = text[:limit] + "\n[... cut in feedback]\n"
         self._left -= min(len(text), self._left)
-        return [new_output("stream", name="stdout", text=text)]
+        return [_stdout(text)]
+
+
+def _joined(text) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def _stdout(text: str):
+    return new_output("stream", name="stdout", text=text)
 
 
 # -- math that renders offline ----------------------------------------------------------------

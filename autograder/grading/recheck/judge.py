@@ -80,12 +80,14 @@ def parse_printed(text: str) -> Printed:
             continue
         if kind in ("probes", "cleanprobes", "end", "before", "after", "cells", "guard"):
             current = None  # printed by the harness itself, outside the calls
-        if kind in ("before", "after", "guard"):
+        if kind in ("before", "after", "guard", "probes", "cleanprobes"):  # probes: the kernel's, the process's
+            name = "clean_probes" if kind == "cleanprobes" else kind
             value = _json(rest)
-            if value is None or getattr(out, kind) is not None:
-                problem(f"a malformed or repeated {kind} line")
+            if value is None or getattr(out, name) is not None:
+                said = f"malformed or repeated probe answers ({kind})"
+                problem(said if "probes" in kind else f"a malformed or repeated {kind} line")
             else:
-                setattr(out, kind, value)
+                setattr(out, name, value)
         elif kind in ("seen", "watch"):  # written by a call's watch the moment it saw it
             name, sep, what = rest.partition(":")
             if not sep or not name or not what:
@@ -114,19 +116,9 @@ def parse_printed(text: str) -> Printed:
                 out.results[name] = torch.load(io.BytesIO(base64.b64decode(payload, validate=True)), weights_only=True)
             except Exception as err:  # forged or unsafe payloads end here
                 out.results[name] = f"unreadable ({type(err).__name__})"
-        elif kind in ("probes", "cleanprobes"):  # the kernel's, and the re-check process's
-            field_name = "probes" if kind == "probes" else "clean_probes"
-            value = _json(rest)
-            if value is None or getattr(out, field_name) is not None:
-                problem(f"malformed or repeated probe answers ({kind})")
-            else:
-                setattr(out, field_name, value)
         elif kind == "cells":
-            try:
-                value = json.loads(rest)
-            except ValueError:
-                value = None
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            value = _json(rest, list)
+            if value is None or not all(isinstance(v, str) for v in value):
                 problem("a malformed list of stopped cells")
             else:
                 out.stopped += [v[:200] for v in value]
@@ -141,12 +133,13 @@ def parse_printed(text: str) -> Printed:
     return out
 
 
-def _json(text: str):
+def _json(text: str, kind: type = dict):
+    """`text` read as JSON, if it is a `kind`; else None."""
     try:
         value = json.loads(text)
-        return value if isinstance(value, dict) else None
     except ValueError:
         return None
+    return value if isinstance(value, kind) else None
 
 
 def same(got, expected, atol: float) -> bool:
@@ -314,10 +307,7 @@ def judge(
             continue
         value = got.results.get(case.name)
         tests_that_passed = [t for t in case.tests if t in passed]
-        if case.name in got.case_problems:
-            broken_here = broken + got.case_problems[case.name]
-        else:
-            broken_here = broken
+        broken_here = broken + got.case_problems.get(case.name, [])
         watched = bool(case.forbid) or not case.autograd
         if watched and case.name in got.results and got.confirmed.get(case.name) != ["on", "off"]:
             # the watch's own sentinels, called by the harness right after setting it and right after
@@ -328,13 +318,8 @@ def judge(
             ]
         rules = got.seen.get(case.name, []) + (reached if watched else [])
         if broken_here or case.name in got.duplicated or case.name not in got.results:
-            why = (
-                "; ".join(broken_here)
-                if broken_here
-                else "two results were printed for it"
-                if case.name in got.duplicated
-                else "no result"
-            )
+            twice = case.name in got.duplicated
+            why = "; ".join(broken_here) or ("two results were printed for it" if twice else "no result")
             if tests_that_passed:
                 flags.append(
                     f"re-check {case.name}: the grader's check could not be trusted ({why}); " + lose(tests_that_passed)
@@ -366,11 +351,8 @@ def judge(
             deducted.update(tests_that_passed)
             note(notes, tests_that_passed, NOT_RUN, why=why)
             continue
-        what = (
-            f"({value}) "
-            if isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
-            else ""
-        )
+        unusable = isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
+        what = f"({value}) " if unusable else ""
         tampered = any(f.startswith("TAMPERING") for f in flags)
         flags.append(
             f"re-check {case.name}: a wrong result {what}on the grader's inputs, which the tests "
