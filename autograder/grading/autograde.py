@@ -14,7 +14,9 @@ from .workerclient import Worker, first_error
 
 def nbgrader_settings(ctx: Context, student: str, slot: int) -> tuple[dict, dict]:
     """(nbgrader settings, environment) of one student's autograde."""
-    kernel_config, env = ctx.sandbox.kernel(student, slot, recheck_files(ctx, student))
+    where = recheck.paths(ctx.work, student)  # the re-check's input and FIFO (recheck.InjectChecks makes them)
+    recheck_files = {"recheck_input": str(where["input"]), "recheck_fifo": str(where["fifo"])}
+    kernel_config, env = ctx.sandbox.kernel(student, slot, recheck_files)
     execute = "autograder.grading.inert.InertExecute" if ctx.options.inert else "autograder.grading.inert.CappedExecute"
     config = {
         **kernel_config,
@@ -25,12 +27,6 @@ def nbgrader_settings(ctx: Context, student: str, slot: int) -> tuple[dict, dict
     }
     config["Execute"] = {**config.get("Execute", {}), "timeout": ctx.cell_timeout}
     return config, env
-
-
-def recheck_files(ctx: Context, student: str) -> dict:
-    """The Policy fields that name the re-check's input and FIFO (recheck.InjectChecks makes them)."""
-    where = recheck.paths(ctx.work, student)
-    return {"recheck_input": str(where["input"]), "recheck_fifo": str(where["fifo"])}
 
 
 @step(reads="rows sandbox options work cell_timeout earlier assignment log", writes="rows")

@@ -112,9 +112,7 @@ def grade_task(spec: dict, student: str, notebook: str, row: dict, earlier: dict
         ctx.rows[student], ctx.found[student], ctx.earlier[student] = Result(**row), (Path(notebook), None, {}), earlier
         try:
             graded = dataclasses.asdict(grade_student(ctx, student, slot, worker))
-            finished.parent.mkdir(exist_ok=True)
-            finished.with_suffix(".new").write_text(json.dumps(graded))
-            os.replace(finished.with_suffix(".new"), finished)
+            _write_json(finished, graded)
             return graded
         finally:
             for table in (ctx.rows, ctx.found, ctx.earlier):
@@ -169,14 +167,15 @@ def _recorded(ctx: Context, student: str) -> Result | None:
 
 
 def _record(ctx: Context, student: str) -> None:
-    folder = done_folder(ctx)
-    folder.mkdir(parents=True, exist_ok=True)
-    record = {
-        "fingerprint": _fingerprint(ctx, ctx.found[student][0]),
-        "result": dataclasses.asdict(ctx.rows[student]),
-    }
-    (folder / f"{student}.json.new").write_text(json.dumps(record))
-    os.replace(folder / f"{student}.json.new", folder / f"{student}.json")
+    record = {"fingerprint": _fingerprint(ctx, ctx.found[student][0]), "result": dataclasses.asdict(ctx.rows[student])}
+    _write_json(done_folder(ctx) / f"{student}.json", record)
+
+
+def _write_json(path: Path, data) -> None:
+    """`data` into `path` at once: a reader sees the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.with_suffix(".new").write_text(json.dumps(data))
+    os.replace(path.with_suffix(".new"), path)
 
 
 def forget(ctx: Context) -> None:

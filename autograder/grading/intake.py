@@ -69,8 +69,8 @@ def _strip_wrapper(root: Path, assignment: str, intake: Intake) -> Path:
     if len(folders) != 1 or any(p.suffix == ".ipynb" for p in entries):
         return root
     wrapper = folders[0]
-    if _has_own_notebook(wrapper, assignment):
-        return root
+    if any(os.path.lexists(wrapper / n) for n in (f"{assignment}.ipynb", f"{assignment}/{assignment}.ipynb")):
+        return root  # a student's own folder
     inner = _visible(wrapper)
     if not any(_is_dir(p) or p.suffix == ".ipynb" for p in inner):
         return root
@@ -79,12 +79,6 @@ def _strip_wrapper(root: Path, assignment: str, intake: Intake) -> Path:
             why = f"beside the folder {shown(wrapper.name)}/ that holds the submissions; not a notebook or a student"
             intake.rejected.append((shown(stray.name), why + " folder; ignored"))
     return wrapper
-
-
-def _has_own_notebook(folder: Path, assignment: str) -> bool:
-    return any(
-        os.path.lexists(c) for c in (folder / f"{assignment}.ipynb", folder / assignment / f"{assignment}.ipynb")
-    )
 
 
 def _walk(folder: Path) -> tuple[list[str], list[tuple[str, str]], bool]:

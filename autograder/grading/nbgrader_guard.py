@@ -71,14 +71,6 @@ class PipelineOnlyExporter(NotebookExporter):
             refuse(self.log, autograde_refusal(getattr(coursedir, "assignment_id", "")))
 
 
-def _inside(folder: Path, root: Path) -> bool:
-    try:
-        folder.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def refuse_student_code(course: str, notebook=None, **_) -> None:
     """nbgrader's Execute hook (`on_notebook_start`; nbgrader_config.py passes its folder as `course`):
     outside a grant, no autograde kernel runs a cell, nor `validate` one in a folder of students' work."""
@@ -88,7 +80,9 @@ def refuse_student_code(course: str, notebook=None, **_) -> None:
     if execution == "autograde":
         raise Refused(autograde_refusal(""))
     here = Path.cwd()
-    if execution == "validate" and any(_inside(here, Path(course) / part) for part in STUDENT_WORK):
+    if execution == "validate" and any(
+        here.resolve().is_relative_to((Path(course) / part).resolve()) for part in STUDENT_WORK
+    ):
         raise Refused(
             f"Validating {here.name} would run a student's code with your rights; grade it with "
             f"`make autograde` (sandboxed), or read it without running it."
