@@ -41,12 +41,6 @@ def _grade_id(cell) -> str | None:
     return gid if isinstance(gid, str) else None
 
 
-def _must_keep(cell) -> bool:
-    """Cells nbgrader grades or locks: these must exist in every submission."""
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("grade") or meta.get("locked") or meta.get("solution") or meta.get("task"))
-
-
 def _text(source) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
@@ -243,11 +237,11 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
             cell.update(copy.deepcopy(ref))
             if want.get("solution"):
                 cell.source = source  # keep the student's answer, in the right type
-    # put back deleted cells, after the cell that preceded them in the release
+    # put back deleted cells that nbgrader grades or locks, after the cell that preceded them in the release
     order = [_grade_id(c) for c in release.cells]
     for index, ref in enumerate(release.cells):
-        gid = _grade_id(ref)
-        if not gid or gid in seen or not _must_keep(ref):
+        gid, kept = _grade_id(ref), ref.metadata.get("nbgrader", {})
+        if not gid or gid in seen or not any(kept.get(k) for k in ("grade", "locked", "solution", "task")):
             continue
         previous = next((order[k] for k in range(index - 1, -1, -1) if order[k] in seen), None)
         position = 0 if previous is None else 1 + next(k for k, c in enumerate(nb.cells) if _grade_id(c) == previous)

@@ -25,17 +25,14 @@ def reaching_names(source: str) -> list[str]:
         return []
     found = set()
     for node in ast.walk(tree):
-        names = (
-            [node.id]
-            if isinstance(node, ast.Name)
-            else [node.attr]
-            if isinstance(node, ast.Attribute)
-            else node.name.split(".")
-            if isinstance(node, ast.alias)
-            else (node.module or "").split(".")
-            if isinstance(node, ast.ImportFrom)
-            else []
-        )
+        if isinstance(node, ast.Name):
+            names = [node.id]
+        elif isinstance(node, ast.Attribute):
+            names = [node.attr]
+        elif isinstance(node, (ast.alias, ast.ImportFrom)):
+            names = (node.name if isinstance(node, ast.alias) else node.module or "").split(".")
+        else:
+            names = []
         found.update(name for name in names if name in REACHING_NAMES)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gc":
             found.add("gc." + node.attr)
