@@ -231,15 +231,9 @@ def grade_on_cluster(ctx: Context, students: list[str], grade_student) -> None:
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    done: set[str] = set()
-    todo = []
-    for student in students:
-        kept = _recorded(ctx, student)
-        if kept is not None:
-            ctx.rows[student] = kept
-            done.add(student)
-        else:
-            todo.append(student)
+    kept = {student: row for student in students if (row := _recorded(ctx, student)) is not None}
+    ctx.rows.update(kept)
+    done, todo = set(kept), [student for student in students if student not in kept]
     if done:
         ctx.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
     address, client = ctx.options.cluster, ctx.client
@@ -263,11 +257,8 @@ def grade_on_cluster(ctx: Context, students: list[str], grade_student) -> None:
             try:
                 ctx.rows[student] = Result(**future.result())
             except KilledWorker as err:
-                grader_error(
-                    ctx.rows[student],
-                    "grading on the cluster",
-                    RuntimeError(f"its task ended every Dask worker that ran it ({err})"),
-                )
+                why = RuntimeError(f"its task ended every Dask worker that ran it ({err})")
+                grader_error(ctx.rows[student], "grading on the cluster", why)
             except Exception as err:
                 if client.status != "running":
                     raise _lost(address, len(done), len(students)) from None
