@@ -245,7 +245,10 @@ def grade_on_cluster(ctx: Context, students: list[str], grade_student) -> None:
         "cell_timeout": ctx.cell_timeout,
         "options": dataclasses.asdict(ctx.options),
     }
-    calls = {s: (spec, s, str(ctx.found[s][0]), dataclasses.asdict(ctx.rows[s]), ctx.earlier.get(s, {})) for s in todo}
+    calls = {
+        s: (spec, s, str(ctx.found[s][0]), dataclasses.asdict(ctx.rows[s]), ctx.earlier.get(s, {}), grade_student)
+        for s in todo
+    }
     try:
         futures = submit_queued(client, grade_task, calls)
         for future in as_completed(futures):
