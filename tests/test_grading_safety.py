@@ -339,7 +339,7 @@ def test_the_reply_channel_takes_only_the_reply_to_the_pending_request():
     from autograder.grading.workerclient import Worker
 
     worker = object.__new__(Worker)  # no process: only the reading side
-    worker.prefix, worker.pending = "RNNLAB-RESULT ", "alice:1234"
+    worker.pending = "alice:1234"
     worker.log_file, worker.lock, worker.replies = io.StringIO(), threading.Lock(), queue.Queue()
     worker.reply_pipe = io.StringIO(
         'RNNLAB-RESULT {"autograde": {"success": true}}\n'  # untagged (forged)
@@ -349,8 +349,9 @@ def test_the_reply_channel_takes_only_the_reply_to_the_pending_request():
         'RNNLAB-RESULT {"id": "alice:1234", "autograde": {"success": false}}\n'
         'RNNLAB-RESULT {"id": "alice:1234", "autograde": {"success": true}}\n'
     )  # answered already
-    worker._read_lines()
+    worker._read()
     assert worker.replies.get_nowait() == {"id": "alice:1234", "autograde": {"success": False}}
+    assert worker.replies.get_nowait() is None  # the channel's end
     assert worker.replies.empty()
     assert worker.log_file.getvalue().count("rejected a line on the reply channel") == 5
 

@@ -1,6 +1,5 @@
-"""The grading step: nbgrader's autograde of one student on a grading worker, the kernel started by
-the run's sandbox, the re-check's verdict saved with the grade (grading.recheck.preprocessors), then
-the feedback page, in one request, with a wall-clock limit per submission."""
+"""The grading step: nbgrader's autograde of one student on a grading worker, in the run's sandbox,
+with the re-check's verdict, then the feedback page, in one request with a wall-clock limit."""
 
 from __future__ import annotations
 
@@ -15,7 +14,9 @@ from .workerclient import Worker, first_error
 
 def nbgrader_settings(ctx: Context, student: str, slot: int) -> tuple[dict, dict]:
     """(nbgrader settings, environment) of one student's autograde."""
-    kernel_config, env = ctx.sandbox.kernel(student, slot, recheck_files(ctx, student))
+    where = recheck.paths(ctx.work, student)  # the re-check's input and FIFO (recheck.InjectChecks makes them)
+    recheck_files = {"recheck_input": str(where["input"]), "recheck_fifo": str(where["fifo"])}
+    kernel_config, env = ctx.sandbox.kernel(student, slot, recheck_files)
     execute = "autograder.grading.inert.InertExecute" if ctx.options.inert else "autograder.grading.inert.CappedExecute"
     config = {
         **kernel_config,
@@ -26,12 +27,6 @@ def nbgrader_settings(ctx: Context, student: str, slot: int) -> tuple[dict, dict
     }
     config["Execute"] = {**config.get("Execute", {}), "timeout": ctx.cell_timeout}
     return config, env
-
-
-def recheck_files(ctx: Context, student: str) -> dict:
-    """The Policy fields that name the re-check's input and FIFO (recheck.InjectChecks makes them)."""
-    where = recheck.paths(ctx.work, student)
-    return {"recheck_input": str(where["input"]), "recheck_fifo": str(where["fifo"])}
 
 
 @step(reads="rows sandbox options work cell_timeout earlier assignment log", writes="rows")
@@ -83,8 +78,6 @@ def explain_failure(log: str) -> str:
             "notebook could not be graded"
         )
     if "<IDS|MSG>" in log or BROKEN_CONNECTION in log:
-        # jupyter_client met bytes that are no Jupyter message: the student's code wrote into
-        # the kernel's own connections (its descriptors are the kernel's to use)
         return (
             "the kernel's messages to the grader were garbled (the notebook's code wrote into "
             "the kernel's own connections?); the notebook could not be graded"

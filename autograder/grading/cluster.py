@@ -1,32 +1,13 @@
 """Grade a class on a Dask cluster: one task per student, each the class run's own path.
 
     python -m autograder grade ps03 SUBMISSIONS --cluster tcp://scheduler:8786
-    make autograde ASSIGNMENT=ps03 SUBMISSIONS=... CLUSTER=tcp://scheduler:8786
 
-The instructor's process runs the class's steps as on one machine (grading.run.CLASS_STEPS: the
-sandbox checked, the assignment regenerated in the gradebook, the submissions found), but its
-step `grade_students` sends every student to the cluster as one task. Meanwhile every worker is
-checked and starts its grading worker (`connect`, `get_ready`), as the local path's workers start
-while the run is prepared. The task (`grade_task`, on a `dask.distributed` worker) takes its
-student through the same STUDENT_STEPS as a local run and returns the student's row; the
-instructor's process scans the feedback and writes the reports.
-
-What the workers need (docs/grading.md): the course folder at the same path (a shared
-filesystem), the course's environment at the same path, bubblewrap and user namespaces, one
-thread each (`--nthreads 1`; a worker grades one student at a time whatever it is given), and a
-gradebook they can all write: PostgreSQL, its URL in the environment variable RNNLAB_GRADEBOOK_URL
-(which nbgrader_config.py reads), a term's SQLite gradebook moved there first (autograder.term.move).
-Each Dask worker process keeps one grading worker (autograder.grading.worker) for the run.
-
-Faults:
-- a worker that dies mid-task: the scheduler gives its tasks to another worker, and the grading
-  worker and kernel it started end with it (autograder.grading.worker's watchdog); the student is graded
-  again from the start, and nbgrader's autograde replaces whatever the first attempt wrote;
-- a task that ends the scheduler's `allowed-failures` workers (a submission that crashes
-  whatever grades it): that student's grader error, the others go on;
-- the scheduler gone: `ClusterLost` says how far the run got. Each finished student is recorded
-  as it comes back (`done_folder`); a rerun of the same command grades only the others, and the
-  records go once the run has written its reports.
+The instructor's process runs CLASS_STEPS as on one machine, but `grade_students` calls
+`grade_on_cluster`, which sends each student as one task (`grade_task`, on a worker: the same
+STUDENT_STEPS). Every worker is checked and starts its grading worker as the run begins (`connect`,
+`get_ready`). A finished student is recorded as it comes back (`done_folder`), so a rerun after
+the scheduler is lost (`ClusterLost`) grades only the others. docs/grading.md ("A large class")
+says what the workers need and how each fault ends.
 """
 
 from __future__ import annotations
@@ -76,9 +57,8 @@ def _start(course: str, work: str, slot: int) -> None:
 
 
 def get_ready(course: str, sandboxed: bool, work: str, dask_worker=None) -> str | None:
-    """Run on every worker as the run begins: why this worker cannot grade the course, or None,
-    and then it starts its grading worker in a thread while the instructor's process prepares
-    the run, as the local path starts its workers (the first task waited 2.7-3.6 s for it)."""
+    """Run on every worker as the run begins: why it cannot grade the course, or None; then its
+    grading worker starts in a thread while the instructor's process prepares the run."""
     why = worker_problem(course, sandboxed)
     if why is None:
         threading.Thread(
@@ -117,15 +97,9 @@ def _attach(spec: dict) -> tuple[Context, Worker, int]:
 
 
 def grade_task(spec: dict, student: str, notebook: str, row: dict, earlier: dict, grade_student) -> dict:
-    """One student's grading on a Dask worker: its row, as a dict.
-
-    The row is also written into the run's folder before it is returned, and a task whose
-    student has one there returns it without grading again. A finished task's row waits on
-    its worker until the instructor's process has read it; a worker that dies meanwhile (the
-    next student's submission crashed it, a node was taken away) has the task run again
-    elsewhere, and the student graded twice. In a test, the two students graded just before a
-    crashing submission, one on each worker, were. `grade_student` is grading.run's, which takes
-    one student through the run's STUDENT_STEPS."""
+    """One student's grading on a Dask worker (`grade_student`: grading.run's): its row, as a dict,
+    also written into the run's folder, so that a task run again after its worker died returns it
+    without grading the student twice."""
     finished = Path(spec["work"]) / "finished" / f"{student}.json"
     if finished.exists():
         return json.loads(finished.read_text())
@@ -138,9 +112,7 @@ def grade_task(spec: dict, student: str, notebook: str, row: dict, earlier: dict
         ctx.rows[student], ctx.found[student], ctx.earlier[student] = Result(**row), (Path(notebook), None, {}), earlier
         try:
             graded = dataclasses.asdict(grade_student(ctx, student, slot, worker))
-            finished.parent.mkdir(exist_ok=True)
-            finished.with_suffix(".new").write_text(json.dumps(graded))
-            os.replace(finished.with_suffix(".new"), finished)
+            _write_json(finished, graded)
             return graded
         finally:
             for table in (ctx.rows, ctx.found, ctx.earlier):
@@ -195,14 +167,15 @@ def _recorded(ctx: Context, student: str) -> Result | None:
 
 
 def _record(ctx: Context, student: str) -> None:
-    folder = done_folder(ctx)
-    folder.mkdir(parents=True, exist_ok=True)
-    record = {
-        "fingerprint": _fingerprint(ctx, ctx.found[student][0]),
-        "result": dataclasses.asdict(ctx.rows[student]),
-    }
-    (folder / f"{student}.json.new").write_text(json.dumps(record))
-    os.replace(folder / f"{student}.json.new", folder / f"{student}.json")
+    record = {"fingerprint": _fingerprint(ctx, ctx.found[student][0]), "result": dataclasses.asdict(ctx.rows[student])}
+    _write_json(done_folder(ctx) / f"{student}.json", record)
+
+
+def _write_json(path: Path, data) -> None:
+    """`data` into `path` at once: a reader sees the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.with_suffix(".new").write_text(json.dumps(data))
+    os.replace(path.with_suffix(".new"), path)
 
 
 def forget(ctx: Context) -> None:
@@ -239,17 +212,10 @@ def connect(ctx: Context):
 
 
 def submit_queued(client, function, calls: dict[str, tuple]) -> dict:
-    """{future: name} of `function(*args)` for each name's args, as tasks the scheduler keeps in
-    its own queue and gives to a worker only when one of its threads is free (with
-    worker-saturation 1.0): a worker that dies then held one student, the one it was grading.
-
-    Tasks the scheduler sends ahead would wait on a worker, and each death of that worker would
-    count against them as if they had caused it (`allowed-failures`): with one key prefix per
-    student (`grade-<student>-...`), every task was its own group, none was queued, and a
-    submission that crashed two workers failed ten other students of a class of 40 (a test's, with
-    allowed-failures 1). Queuing needs tasks of one group much larger than the cluster, or tasks
-    marked as data producers: these are both (one key prefix, the mark), so a class smaller than
-    the cluster is queued too."""
+    """{future: name} of `function(*args)` for each name's args, as tasks the scheduler queues and
+    gives to a worker only when a thread is free (worker-saturation 1.0): a worker that dies held
+    only the student it was grading, so a crashing submission's `allowed-failures` count against no
+    one else. The scheduler queues only a group of one key prefix marked as data producers."""
     from dask._task_spec import Task
 
     token = secrets.token_hex(4)
@@ -265,15 +231,9 @@ def grade_on_cluster(ctx: Context, students: list[str], grade_student) -> None:
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    done: set[str] = set()
-    todo = []
-    for student in students:
-        kept = _recorded(ctx, student)
-        if kept is not None:
-            ctx.rows[student] = kept
-            done.add(student)
-        else:
-            todo.append(student)
+    kept = {student: row for student in students if (row := _recorded(ctx, student)) is not None}
+    ctx.rows.update(kept)
+    done, todo = set(kept), [student for student in students if student not in kept]
     if done:
         ctx.log(f"  {len(done)} submission(s) kept from the interrupted run; {len(todo)} to grade")
     address, client = ctx.options.cluster, ctx.client
@@ -292,21 +252,16 @@ def grade_on_cluster(ctx: Context, students: list[str], grade_student) -> None:
     try:
         futures = submit_queued(client, grade_task, calls)
         for future in as_completed(futures):
-            # the client lets go of each row once read: a worker holds the rows the client still
-            # wants, and a worker that died would have every student it had graded in this run
-            # graded again elsewhere (27 of 40 in a test), rewriting their notebooks, grades and
-            # feedback behind the run's back
+            # released once read: a worker that died would have every row the client still wants
+            # graded again elsewhere, rewriting notebooks, grades and feedback behind the run's back
             student = futures.pop(future)
             if future.status == "cancelled" or client.status != "running":
                 raise _lost(address, len(done), len(students))
             try:
                 ctx.rows[student] = Result(**future.result())
             except KilledWorker as err:
-                grader_error(
-                    ctx.rows[student],
-                    "grading on the cluster",
-                    RuntimeError(f"its task ended every Dask worker that ran it ({err})"),
-                )
+                why = RuntimeError(f"its task ended every Dask worker that ran it ({err})")
+                grader_error(ctx.rows[student], "grading on the cluster", why)
             except Exception as err:
                 if client.status != "running":
                     raise _lost(address, len(done), len(students)) from None

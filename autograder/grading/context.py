@@ -1,6 +1,5 @@
-"""What a grading run's steps share: its `Options`, its `Context`, the `@step` declaration of what a
-step reads and writes, and the ways a run stops (`NotGradeable`, `SandboxUnavailable`) or one
-student's grading fails through a fault of the pipeline (`grader_error`)."""
+"""What a grading run's steps share: `Options`, `Context`, the `@step` declaration, and the ways a run
+stops (`NotGradeable`, `SandboxUnavailable`) or one student's grading fails (`grader_error`)."""
 
 from __future__ import annotations
 
@@ -30,11 +29,9 @@ class Options:
     submission_timeout: int = 900  # seconds of wall clock per submission
     named_regexp: str | None = None
     keep_workdir: bool = False
-    # a regrade's: each student's score in the gradebook when the regrade began; its report lists the
-    # changes from these, over every pass
+    # a regrade's scores when it began, from which its report lists the changes
     regrade_baseline: dict | None = None
-    # student markdown escaped and only plain outputs kept (grading.inert); off only to show in a test
-    # what the formgrader would run without it
+    # student markdown escaped and only plain outputs kept (grading.inert); off only in a test
     inert: bool = True
     # sandbox uids are uid_base + slot; two pipelines on one machine need different bases
     uid_base: int = int(os.environ.get("RNNLAB_SANDBOX_UID_BASE", "60001"))

@@ -14,8 +14,7 @@ from ..course import leakscan
 
 FEEDBACK_OUTPUT = 8 * 1024  # characters of one output in feedback
 FEEDBACK_TOTAL = 128 * 1024  # of all outputs of one feedback notebook
-# where the student's own notebook is kept: the pipeline's repaired copy (autograder.course.folder's
-# STAGED), else what `nbgrader collect` put in submitted/
+# where the student's own notebook is: the pipeline's repaired copy, else what `nbgrader collect` put
 STUDENT_SIDE = ("staged", "submitted")
 
 
@@ -25,11 +24,8 @@ def _is_test_cell(cell) -> bool:
 
 
 class ClearHiddenTestsInTestCells(ClearHiddenTests):
-    """nbgrader's ClearHiddenTests, applied to the instructor's test cells only.
-
-    Stock ClearHiddenTests reads every cell, so a student who writes "BEGIN HIDDEN TESTS" in an
-    answer (quoting the notebook, or on purpose) makes feedback generation fail. Test cells are
-    restored from the gradebook before grading, so their markers are the instructor's."""
+    """nbgrader's ClearHiddenTests on the test cells only (restored from the gradebook): a student's
+    "BEGIN HIDDEN TESTS" in an answer made stock ClearHiddenTests fail the feedback."""
 
     def preprocess_cell(self, cell, resources, cell_index):
         if _is_test_cell(cell):
@@ -38,21 +34,15 @@ class ClearHiddenTestsInTestCells(ClearHiddenTests):
 
 
 def not_graded_yet(grade) -> bool:
-    """An answer no one has scored: nbgrader could not (a written answer the student changed)
-    and no grader has yet. nbgrader then counts it as 0, and its feedback shows "0.0 / 3.0"."""
+    """An answer neither nbgrader nor a grader has scored (nbgrader's feedback shows it as 0)."""
     return grade.manual_score is None and grade.auto_score is None
 
 
 class GetGradesOrPending(GetGrades):
-    """nbgrader's GetGrades, which also marks each graded cell that is not graded yet
-    (`not_graded_yet` in its nbgrader metadata) and counts their points in
-    resources["nbgrader"]["pending_points"]: the course's feedback template
-    (autograder/grading/templates/feedback.html.j2, chosen in nbgrader_config.py) shows "not graded yet"
-    there, and a total that says how many points are still to come, where nbgrader's shows 0.
-
-    The total is the final score as autograder.gradebook.scores derives it now (the late penalty on the
-    current score, hand grades included), not the penalty nbgrader stored when it graded:
-    resources["nbgrader"] gets `score` (the final), `raw_score`, `late_penalty` and `late_text`."""
+    """nbgrader's GetGrades, which also marks each cell not graded yet (`not_graded_yet` in its
+    nbgrader metadata) and counts their points (resources["nbgrader"]["pending_points"]) for the
+    course's feedback template, and gives the final score as every output derives it
+    (`final_scores`), not the late penalty nbgrader stored."""
 
     def preprocess(self, nb, resources):
         self._pending = 0.0
@@ -113,9 +103,8 @@ def _points(n) -> str:
 
 
 def verdict(score, points, hidden: bool, raised: bool) -> str:
-    """The line a test cell shows in feedback: passed or failed, and its points. A test that ran
-    through in the grading kernel (no error) but scores less than its points had them taken
-    back by the re-check, whose comment under the answer says why."""
+    """The line a test cell shows in feedback: passed, failed, or passed with its points taken back
+    by the re-check (it raised no error)."""
     score, points = score or 0, points or 0
     what = "Hidden tests" if hidden else "Visible test"
     if score >= points:
@@ -129,17 +118,11 @@ def verdict(score, points, hidden: bool, raised: bool) -> str:
 
 
 class PlainFeedback(NbGraderPreprocessor):
-    """Feedback from the student's side only.
-
-    Every output in the feedback is one the student's own run produced: each cell shows the
-    outputs it had in the notebook the student submitted (found by cell id, or by grade id),
-    as plain text, capped, with the grading machine's folders replaced by a placeholder (in the
-    comments under answers too: an instructor may paste a graded notebook's traceback). Nothing
-    printed in the grading kernel is shown: a student's code runs there next to the hidden tests
-    and the graded quiz's keys, and could print them in any encoding. A test cell shows whether
-    it passed and its points (nbgrader's verdict), and a visible one also what it showed when the
-    student ran it. Runs after GetGrades (which stores each cell's score) and before the hidden
-    tests are cleared (it recognises hidden-test cells by their markers)."""
+    """Feedback from the student's side only: each cell shows the outputs of the student's own run
+    (by cell id, or grade id), as capped plain text with the grading machine's folders redacted
+    (in comments too); nothing printed in the grading kernel, where their code ran beside the hidden
+    tests. A test cell shows its verdict, and a visible one what it showed the student. Runs after
+    GetGrades and before the hidden tests are cleared (it knows those cells by their markers)."""
 
     def preprocess(self, nb, resources):
         self._left = FEEDBACK_TOTAL
@@ -175,30 +158,20 @@ class PlainFeedback(NbGraderPreprocessor):
             return cell, resources
         own = self._own(cell)
         outputs = self._plain(own.get("outputs", []) if own is not None else [])
-        if _is_test_cell(cell):
-            hidden = "BEGIN HIDDEN TESTS" in cell.source
-            meta = cell.metadata.get("nbgrader", {})
-            text = verdict(
-                meta.get("score"),
-                meta.get("points"),
-                hidden,
-                raised=any(o.get("output_type") == "error" for o in cell.get("outputs", [])),
-            )
-            if hidden:  # its output in the student's run of the released cell: nothing to add
-                cell.outputs = [new_output("stream", name="stdout", text=text)]
-            elif outputs:  # a visible test: the message of the course's check, from their own run
-                cell.outputs = [new_output("stream", name="stdout", text=text + SHOWED)] + outputs
-            else:
-                failed = text.startswith("Visible test failed:")
-                cell.outputs = [
-                    new_output(
-                        "stream",
-                        name="stdout",
-                        text=text + ("Run this cell in your notebook to see why.\n" if failed else ""),
-                    )
-                ]
+        if not _is_test_cell(cell):
+            cell.outputs = outputs
             return cell, resources
-        cell.outputs = outputs
+        hidden = "BEGIN HIDDEN TESTS" in cell.source
+        raised = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        text = verdict(grading.get("score"), grading.get("points"), hidden, raised)
+        if hidden:  # its output in the student's run of the released cell: nothing to add
+            cell.outputs = [_stdout(text)]
+        elif outputs:  # a visible test: the message of the course's check, from their own run
+            cell.outputs = [_stdout(text + SHOWED)] + outputs
+        elif text.startswith("Visible test failed:"):
+            cell.outputs = [_stdout(text + "Run this cell in your notebook to see why.\n")]
+        else:
+            cell.outputs = [_stdout(text)]
         return cell, resources
 
     def _plain(self, outputs) -> list:
@@ -207,14 +180,11 @@ class PlainFeedback(NbGraderPreprocessor):
         for out in outputs:
             kind = out.get("output_type")
             if kind == "stream":
-                text = out.get("text", "")
-                text = "".join(text) if isinstance(text, list) else str(text)
+                text = _joined(out.get("text", ""))
             elif kind == "error":
                 text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}\n"
             elif kind in ("display_data", "execute_result"):
-                text = out.get("data", {}).get("text/plain", "[an output shown only to the grader]")
-                text = "".join(text) if isinstance(text, list) else str(text)
-                text += "\n"
+                text = _joined(out.get("data", {}).get("text/plain", "[an output shown only to the grader]")) + "\n"
             else:
                 continue
             texts.append(text)
@@ -227,7 +197,15 @@ class PlainFeedback(NbGraderPreprocessor):
         if len(text) > limit:
             text = text[:limit] + "\n[... cut in feedback]\n"
         self._left -= min(len(text), self._left)
-        return [new_output("stream", name="stdout", text=text)]
+        return [_stdout(text)]
+
+
+def _joined(text) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def _stdout(text: str):
+    return new_output("stream", name="stdout", text=text)
 
 
 # -- math that renders offline ----------------------------------------------------------------
@@ -256,10 +234,9 @@ def math_as_mathml(text: str) -> str:
 
 
 class CourseMathAsMathML(NbGraderPreprocessor):
-    """The formulas of the course's own text (a markdown cell that is, word for word, one of the
-    source notebook's, and not a model answer) as MathML, so that the feedback page needs no
-    MathJax from a CDN and renders offline (the template drops the script: `without_mathjax`). A
-    student's own cells are left as they wrote them: their text is not made into markup."""
+    """The formulas of the course's own markdown (word for word a source cell's, not a model answer)
+    as MathML, so that the page renders offline without MathJax (`without_mathjax`); a student's
+    cells stay as they wrote them."""
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
@@ -290,6 +267,5 @@ SCRIPTS = re.compile(
 
 
 def without_mathjax(html: str) -> str:
-    """nbgrader's feedback header without MathJax's script from a CDN (and its settings): the page
-    is opened offline, and its formulas are MathML already (CourseMathAsMathML)."""
+    """nbgrader's feedback header without MathJax's script and settings (CourseMathAsMathML)."""
     return SCRIPTS.sub("", html)

@@ -1,8 +1,8 @@
-"""The scan of every feedback page a grading run or `make feedback` writes, before a student can get
-it: a page whose outputs or comments hold a line of a hidden test or a folder of the grading
-machine, in any disguise autograder.course.leakscan can undo, is withheld, with a record that
-outlives the run. The one check of every path that writes feedback (the grading run's step
-`scan_feedback_pages`, `make feedback`, the formgrader's buttons: grading.nbgrader_guard)."""
+"""The scan of every feedback page before a student can get it: a page whose outputs or comments
+hold a line of a hidden test or a folder of the grading machine, in any disguise
+autograder.course.leakscan can undo, is withheld, with a record that outlives the run. Every path
+that writes feedback calls it: the run's step `scan_feedback_pages`, `make feedback`
+(`scan_feedback`), and nbgrader's own (grading.nbgrader_guard, `leak_flag`)."""
 
 from __future__ import annotations
 
@@ -20,15 +20,13 @@ from .context import Context, step
 
 
 def withheld_marker(course: Path, assignment: str, student: str) -> Path:
-    """The record that a student's feedback was withheld: it outlives the run, so that
-    `make feedback` (nbgrader's generate_feedback for everyone) cannot hand it out again. Grading
-    the student again removes it."""
+    """The record that a student's feedback was withheld, which `make feedback` honours and grading
+    the student again removes."""
     return Path(course) / "reports" / assignment / "feedback-withheld" / f"{student}.txt"
 
 
 def own_lines(course: Path, assignment: str, student: str) -> set[str]:
-    """Lines of the student's own submission: a hidden-test line the student wrote
-    themselves (`torch.manual_seed(0)`, say) is no leak when it shows in their feedback."""
+    """Lines of the student's own submission: a hidden-test line they wrote themselves is no leak."""
     staged = Path(course) / STAGED / student / assignment / f"{assignment}.ipynb"
     if not staged.exists():
         return set()
@@ -42,9 +40,8 @@ def _taught() -> str:
 
 
 def scanned_secrets(source_nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode | None = None) -> set[str]:
-    """The hidden-test lines the feedback scan looks for: not those too short to be secret, and
-    not generic ones that the teaching material holds (`model.eval()`, `with torch.no_grad():`
-    in a lecture or the released notebook)."""
+    """The hidden-test lines the scan looks for: not those too short to be secret, nor those the
+    lectures or the released notebook hold (`model.eval()`)."""
     taught = (
         _taught() + "\0" + "\0".join(leakscan.normalise(c.source) for c in (release_nb.cells if release_nb else []))
     )
@@ -55,10 +52,8 @@ def scanned_secrets(source_nb: nbformat.NotebookNode, release_nb: nbformat.Noteb
 
 
 def leak_flag(course: Path, assignment: str, student: str, page: str, secret: set[str], paths: set[str]) -> str | None:
-    """Why `student`'s feedback page must be withheld, or None: its outputs and comments (not the
-    student's own cells) hold a line of `secret` (scanned_secrets) that the student's source does
-    not, or one of the grading machine's folders `paths`, in any disguise autograder.course.leakscan can
-    undo. The one check of every path that writes feedback (scan_feedback, autograder.grading.nbgrader_guard)."""
+    """Why `student`'s feedback page must be withheld, or None: its outputs and comments hold a line
+    of `secret` (scanned_secrets) that the student's source does not, or a folder of `paths`."""
     text = leakscan.produced_text(page)
     own = leakscan.normalise("\n".join(own_lines(course, assignment, student)))
     leaked = leakscan.find(text, {line for line in secret if leakscan.normalise(line) not in own} | paths)
@@ -83,11 +78,8 @@ def scan_feedback(
     source_nb: nbformat.NotebookNode,
     release_nb: nbformat.NotebookNode | None = None,
 ) -> dict[str, str]:
-    """Withhold (delete, and record with `withheld_marker`) the feedback of every student in
-    `students` whose outputs and comments (what the grading produced; not the student's own
-    cells) hold a line of a hidden test or a folder of the grading machine, in any disguise
-    autograder.course.leakscan can undo, or that was withheld before. A hidden-test line that the
-    student's own source holds does not count. Returns the flag of each student withheld now."""
+    """Withhold (delete, and record with `withheld_marker`) the feedback of each of `students` that
+    `leak_flag` refuses, or that was withheld before; returns the flag of each withheld now."""
     secret = scanned_secrets(source_nb, release_nb)
     paths = set(leakscan.host_paths(course))
     flags = {}
@@ -119,8 +111,7 @@ def scan_feedback(
 
 @step(reads="course assignment rows release_nb", writes="rows")
 def scan_feedback_pages(ctx: Context) -> None:
-    """No line of a hidden test and no folder of the grading machine may appear in any feedback
-    page, in any disguise autograder.course.leakscan can undo: such a page is withheld, with a flag."""
+    """Every feedback page scanned: one that shows a hidden test or a folder of this machine is withheld."""
     source = nbformat.read(ctx.course / "source" / ctx.assignment / f"{ctx.assignment}.ipynb", 4)
     withheld = scan_feedback(ctx.course, ctx.assignment, list(ctx.rows), source, ctx.release_nb)
     for student, flag in withheld.items():

@@ -1,23 +1,13 @@
 """What a student's notebook shows the instructor is inert, and what their kernel prints is capped.
 
-The graded notebook is what the formgrader shows the instructor (with their rights: the contents
-API, terminals), the gradebook's source and feedback's origin. Call:
+- `make_inert(nb, release)`, on the repaired submission before nbgrader grades it: markdown the
+  release does not have word for word escaped, raw cells without their mime type, attachments gone;
+- `InertExecute` (`CappedExecute` keeps every kind of output), nbgrader's Execute: each output
+  capped as it arrives, per output, cell and notebook, and only text/plain, PNG and JPEG kept; a
+  cell's first error is never dropped (nbgrader grades by it), only shortened.
 
-- `make_inert(nb, release)` on the repaired submission before nbgrader grades it: markdown that the
-  release does not have word for word escaped (autograder.course.student_text.escape_markdown: no
-  tag, `javascript:` link or remote image survives rendering), raw cells without their mime type,
-  attachments removed. Its outputs, from the student's own run, are left for the feedback, which
-  shows them as plain text (autograder.grading.feedback.PlainFeedback); nbgrader's ClearOutput
-  removes them before the notebook runs;
-- `InertExecute` (`CappedExecute` keeps every kind of output) as the Execute of nbgrader's
-  `Autograde.autograde_preprocessors`: each output capped as it arrives from the kernel, per output,
-  per cell and per notebook, in characters and in number, and only text/plain, PNG and JPEG kept. A
-  cell's first error is never dropped (nbgrader grades by it), only shortened. nbconvert's
-  ClearMetadataPreprocessor (nbgrader_config.py) then drops the widget state from the notebook.
-
-`BROKEN_CONNECTION` begins the reason of a notebook whose code broke the kernel's connection to the
-grader. docs/architecture.md ("What the libraries lack") says what nbgrader's, nbconvert's and
-nbclient's own versions of each step miss.
+`BROKEN_CONNECTION` begins the reason of a notebook whose code broke the kernel's connection.
+docs/architecture.md ("What the libraries lack") says what nbgrader's and nbclient's versions miss.
 """
 
 from __future__ import annotations
@@ -87,38 +77,30 @@ def _shrink(kind: str, content: dict, limit: int, mimes) -> int:
 
 
 class NoHeartbeatClient(AsyncKernelClient):
-    """A kernel client without the heartbeat's thread. That thread pings the kernel; once the
-    kernel is gone (or its code broke the connection) it makes a new socket, whose ping waits for
-    ever, and stop_channels() then waits for the thread for ever. nbclient asks the kernel
-    manager, not the heartbeat, whether the kernel lives, so nothing needs it."""
+    """A kernel client without the heartbeat's thread, which waits for ever on a dead kernel (nbclient
+    asks the kernel manager whether the kernel lives)."""
 
     def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
         super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
 
 
 class CappedExecute(Execute):
-    """nbgrader's Execute, with every output capped as it arrives from the kernel.
-
-    Takes nbgrader's `Execute` settings (timeout, kernel, extra arguments). Messages that
-    would take a cell or the notebook over its budget are left out, with one note per cell;
-    error outputs and stderr are kept, shortened, since nbgrader grades by them."""
+    """nbgrader's Execute (and its settings), with every output capped as it arrives from the kernel:
+    messages past a cell's or the notebook's budget are left out, with one note per cell."""
 
     mimes = None  # InertExecute narrows this
 
     async def _async_handle_timeout(self, timeout, cell=None):
-        """A cell past its limit: nbclient interrupts the kernel and gives the cell nbgrader's
-        timeout error. A kernel that obeys replies at once; one that ignores the interrupt (a loop
-        that catches SIGINT) would hold the notebook iopub_timeout more (60 s) before nbgrader
-        failed it anyway: it fails after INTERRUPT_GRACE, with the same reason. An interrupt that
-        cannot be sent in that time fails the notebook as BROKEN_CONNECTION."""
+        """A cell past its limit: nbclient interrupts the kernel. One that ignores the interrupt fails
+        after INTERRUPT_GRACE, not iopub_timeout; an interrupt that cannot be sent in that time fails
+        the notebook as BROKEN_CONNECTION."""
         from queue import Empty
 
         import zmq
         from nbclient.exceptions import CellTimeoutError
 
-        # the interrupt is a message on the control connection (the sandbox's kernels take no
-        # signal from the grader); code that wrote junk into the kernel's descriptors breaks
-        # that connection, and a send with no one to take it waits for ever: give it the grace
+        # the interrupt is a message on the control connection, which junk written into the
+        # kernel's descriptors breaks: a send with no one to take it would wait for ever
         self.km._connect_control_socket()
         self.km._control_socket.setsockopt(zmq.SNDTIMEO, INTERRUPT_GRACE * 1000)
         try:
@@ -146,9 +128,8 @@ class CappedExecute(Execute):
         return km
 
     async def _async_cleanup_kernel(self):
-        # jupyter_client's "immediate" shutdown still sends an interrupt first, a message on the
-        # control connection, which waits for ever once the student's code has broken that
-        # connection (junk written into the kernel's descriptors): the kernel is killed instead
+        # jupyter_client's "immediate" shutdown interrupts first, over a control connection that
+        # waits for ever once the student's code broke it: the kernel is killed instead
         if self.km is not None and self.km.has_kernel:
             await ensure_async(self.km._kill_kernel())
         await super()._async_cleanup_kernel()
@@ -157,9 +138,7 @@ class CappedExecute(Execute):
 
     @default("shutdown_kernel")
     def _kill_when_done(self):
-        # the notebook's last cells waited for the re-check process, so nothing is left to do:
-        # a graceful shutdown only spends 0.7 s of each submission on ipykernel's exit, and the
-        # sandbox's group is emptied and removed afterwards either way (Run.limits_of)
+        # the last cells waited for the re-check process, and the sandbox's group is emptied after
         return "immediate"
 
     def preprocess(self, nb, resources, *args, **kwargs):

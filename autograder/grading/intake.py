@@ -1,23 +1,12 @@
-"""Find each student's notebook in a folder or an LMS zip, without trusting either.
+"""Find each student's notebook in a folder or an LMS zip, without trusting either (`collect`).
 
-Layouts understood (the first that matches wins, per entry):
-  PATH/<student>/<assignment>.ipynb             one folder per student
-  PATH/<student>/<assignment>/<assignment>.ipynb nbgrader's submitted/ layout
-  PATH/<anything with the student id>_<...><assignment>.ipynb   LMS downloads, flat; the
-      student id is read with nbgrader's FileNameCollectorPlugin and `named_regexp`.
-An LMS zip often wraps the student folders in one folder, sometimes with an instructions file
-beside them: the wrapping folder is looked into, and the stray files are reported by name.
-
-A zip is read entry by entry, refusing whatever could escape or overwhelm (grading.zips). Of a
-student's several notebooks the newest by the date the zip gives its entry is graded; an entry
-dated 1980-01-01 (the DOS format's zero) has no date. Only zip archives are read; a tar archive is
-refused like any other file that is not a folder or a zip.
-
-Inside a submission every path component is looked at without following it: a notebook reached
-through a symbolic link (the student folder, the <assignment>/ folder or the file itself), a
-notebook with a second hard link, and a named pipe, device or socket in its place make that
-student `rejected`, with the reason. Such entries elsewhere in a student's folder are listed
-as not read. The originals are only ever read.
+Layouts, per entry: PATH/<student>/<assignment>.ipynb, nbgrader's
+PATH/<student>/<assignment>/<assignment>.ipynb, and an LMS's flat <student id>_..._<assignment>.ipynb
+(read with nbgrader's FileNameCollectorPlugin and `named_regexp`); a folder wrapping them all is
+looked into. A zip is read by grading.zips. Of a student's several notebooks the newest is graded
+(`choose`). A notebook reached through a link, with a second hard link, or no regular file makes
+the student `rejected`, with the reason; the originals are only read. docs/grading.md ("Commands")
+says how a run reads what it is given.
 """
 
 from __future__ import annotations
@@ -57,16 +46,10 @@ class Intake:
     notes: dict[str, list[str]] = field(default_factory=dict)  # student -> what the intake chose, for their row
     candidates: dict[str, list[Path]] = field(default_factory=dict)  # student -> their notebooks, before choosing
     lms: dict[str, dict] = field(default_factory=dict)  # student -> who the LMS says they are (lms_identity)
-    entry_times: dict[Path, float | None] = field(
-        default_factory=dict
-    )  # extracted file -> its zip entry's date (None: none)
-    # extracted file -> its entry's DOS date and time read as if UTC (None: none): every entry has
-    # one, written by one clock, so a student's entries compare in it when not all carry UTC times
-    entry_dos: dict[Path, float | None] = field(default_factory=dict)
+    entry_times: dict[Path, float | None] = field(default_factory=dict)  # extracted file -> its entry's date
+    entry_dos: dict[Path, float | None] = field(default_factory=dict)  # -> its DOS date, read as if UTC
     entry_utc: set[Path] = field(default_factory=set)  # extracted files whose entry carries a UTC time
-    others: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # student -> their notebooks that are not candidates, and why
+    others: dict[str, list[str]] = field(default_factory=dict)  # student -> notebooks not candidates, and why
     labels: dict[Path, str] = field(default_factory=dict)  # candidate -> its name in the student's submission
 
 
@@ -79,34 +62,23 @@ def _is_dir(path: Path) -> bool:
 
 
 def _strip_wrapper(root: Path, assignment: str, intake: Intake) -> Path:
-    """LMS zips often wrap everything in one folder: look inside it (unless it is a student's).
-    Files beside that folder (instructions, a PDF) are reported and skipped."""
+    """The one folder an LMS zip wraps everything in (unless it is a student's), else `root`; files
+    beside it (instructions, a PDF) are reported and skipped."""
     entries = _visible(root)
     folders = [p for p in entries if _is_dir(p)]
     if len(folders) != 1 or any(p.suffix == ".ipynb" for p in entries):
         return root
     wrapper = folders[0]
-    if _has_own_notebook(wrapper, assignment):
-        return root
+    if any(os.path.lexists(wrapper / n) for n in (f"{assignment}.ipynb", f"{assignment}/{assignment}.ipynb")):
+        return root  # a student's own folder
     inner = _visible(wrapper)
     if not any(_is_dir(p) or p.suffix == ".ipynb" for p in inner):
         return root
     for stray in entries:
         if stray != wrapper:
-            intake.rejected.append(
-                (
-                    shown(stray.name),
-                    f"beside the folder {shown(wrapper.name)}/ that holds the "
-                    "submissions; not a notebook or a student folder; ignored",
-                )
-            )
+            why = f"beside the folder {shown(wrapper.name)}/ that holds the submissions; not a notebook or a student"
+            intake.rejected.append((shown(stray.name), why + " folder; ignored"))
     return wrapper
-
-
-def _has_own_notebook(folder: Path, assignment: str) -> bool:
-    return any(
-        os.path.lexists(c) for c in (folder / f"{assignment}.ipynb", folder / assignment / f"{assignment}.ipynb")
-    )
 
 
 def _walk(folder: Path) -> tuple[list[str], list[tuple[str, str]], bool]:
@@ -200,9 +172,7 @@ def _not_graded(rel: Path, assignment: str) -> str:
 
 
 def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None = None) -> Intake:
-    """Map student ids to their notebooks. Zips are extracted into `workdir` first.
-
-    Every entry is handled on its own: one that cannot be read is reported, the rest go on."""
+    """Map student ids to their notebooks, each entry on its own (zips extracted into `workdir` first)."""
     from nbgrader.plugins import FileNameCollectorPlugin
 
     intake = Intake()
@@ -287,12 +257,8 @@ def _entry(intake: Intake, entry: Path, assignment: str, student_of) -> None:
             intake.rejected.append((shown(entry.name), "symbolic link; not followed"))
     elif stat.S_ISDIR(mode):
         if entry.suffix == ".ipynb" or student is None:
-            intake.rejected.append(
-                (
-                    shown(entry.name),
-                    "folder name is not a valid student id (letters, digits, '.', '_', '-', '@'; at most 64)",
-                )
-            )
+            why = "folder name is not a valid student id (letters, digits, '.', '_', '-', '@'; at most 64)"
+            intake.rejected.append((shown(entry.name), why))
         else:
             _student_folder(intake, entry, student, assignment)
     elif entry.suffix == ".ipynb":
@@ -332,9 +298,8 @@ def _date(intake: Intake, path: Path) -> tuple[float | None, str]:
 
 
 def _one_time_base(intake: Intake, paths: list[Path], dates: dict) -> dict:
-    """`dates` to compare: a student's zip entries in their DOS times when some of them carry a
-    UTC time and some do not (a UTC time against a local one would be off by the zip writer's
-    offset from UTC); the words for the report stay as they were."""
+    """`dates` to compare: in DOS times when some of a student's zip entries carry a UTC time and
+    some do not (the writer's one clock, where UTC against local time would be off); same words."""
     real = {p: p.resolve() for p in paths}
     if not all(r in intake.entry_dos for r in real.values()):
         return dates
@@ -349,9 +314,8 @@ def _clock(seconds: float) -> str:
 
 
 def _upload_order(name: str) -> tuple[int, int, str]:
-    """Where the LMS's own naming puts a file among a student's uploads (later is larger), and
-    those words: Canvas numbers attachments as they are uploaded, Blackboard names each attempt
-    by its date. (0, 0, '') for a name of neither."""
+    """Where Canvas's attachment number or Blackboard's attempt date puts a file among a student's
+    uploads (later is larger), with those words; (0, 0, '') for a name of neither."""
     m = CANVAS.match(name)
     if m:
         return 1, int(m["att"]), f"Canvas's later upload (attachment {m['att']})"
@@ -362,12 +326,9 @@ def _upload_order(name: str) -> tuple[int, int, str]:
 
 
 def choose(intake: Intake, assignment: str) -> None:
-    """One notebook per student, said on their row with the dates compared: of several, the one
-    modified last (by its zip entry's date if it came from a zip, else by the file's). When the
-    dates cannot tell (equal, or an entry without a date), the LMS's order of uploads, then the
-    assignment's own name, then the names' order decide, and the row says which did. A renamed
-    notebook is graded, and its name said; the student's other notebooks are named, with why
-    they were not graded."""
+    """One notebook per student, the one modified last (by its zip entry's date, else the file's);
+    when the dates cannot tell, the LMS's order of uploads, then the assignment's own name, then
+    the names' order. The row says which rule chose, and names the other notebooks."""
     for student, paths in intake.candidates.items():
         if student in intake.refused or student in intake.errors:
             continue
@@ -396,8 +357,7 @@ def choose(intake: Intake, assignment: str) -> None:
         if intake.others.get(student):
             notes.append(f"also handed in, not graded: {', '.join(intake.others[student])}")
         intake.lms[student] = lms_identity(chosen, student, assignment)
-        # Canvas writes '_LATE_' into the name of a submission made after its due date: the LMS's
-        # record, which the student cannot set
+        # Canvas's own mark of a submission after its due date, which the student cannot set
         if intake.lms[student].get("prefix", "").startswith((f"{student}_LATE_", f"{student}_late_")):
             notes.append("Canvas marked it late")
 

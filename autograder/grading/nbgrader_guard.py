@@ -1,36 +1,18 @@
 """Every path to a grade is the pipeline's: nbgrader grades and writes feedback only inside it.
 
-Stock nbgrader grades wherever an instructor asks it to: the formgrader's Autograde button (its
-API, `POST /formgrader/api/submission/<assignment>/<student>/autograde`), `nbgrader autograde`
-on the command line, a script with nbgrader's Python API, the same on the hub's instructor
-server. Each runs the student's code in a kernel with the rights of whoever started it: a
-submission listed `source/` and wrote into the course folder from the formgrader's button. Only
-a grading run (autograder.grading.run) puts that kernel in the sandbox.
+The course's nbgrader_config.py hands nbgrader three things of this module, which every path
+(the formgrader's buttons, nbgrader's command line and API) goes through:
 
-The course's nbgrader_config.py hands nbgrader three things of this module, which every one of
-those paths goes through, since nbgrader builds them itself:
+- `PipelineOnlyExporter`, Autograde's exporter, built before anything changes: it refuses outside
+  a process that called `grant()` (the pipeline's grading worker; a grant lives in that process's
+  memory, so no setting satisfies it);
+- `refuse_student_code`, the Execute hook run before any cell: a second line for autograde, and
+  the guard of `nbgrader validate` in the course's folders of students' work;
+- `ScannedFeedbackExporter`, GenerateFeedback's exporter: outside a grant each page is checked as
+  the pipeline checks it (feedbackscan.leak_flag), and withheld feedback stays withheld.
 
-- `PipelineOnlyExporter`, Autograde's exporter. nbgrader builds it in `BaseConverter.start`,
-  before it removes an earlier `autograded/` folder, writes the gradebook or starts a kernel.
-  Outside the pipeline's grading worker it refuses, with one sentence that names `make
-  autograde`, and nothing has changed. The worker (autograder.grading.worker) grants its own process
-  with `grant()`: a grant lives in that process's memory, so no setting in any config file or
-  on any command line satisfies the check, and a student can set none.
-- `refuse_student_code`, a hook that nbgrader's Execute runs once the kernel is up and before
-  any cell: the second line, for an autograde that got past the exporter (a command line that
-  replaced it), and the guard of `nbgrader validate` (and JupyterLab's Validate button) on a
-  notebook in the course's folders of students' work.
-- `ScannedFeedbackExporter`, GenerateFeedback's HTML exporter. The pipeline and `make feedback`
-  scan the feedback they write themselves (feedbackscan.scan_feedback) and are granted; anywhere
-  else (the formgrader's Generate Feedback buttons, `nbgrader generate_feedback`) each page is
-  checked before it is written, by the same check: feedback the grading withheld stays
-  withheld, and a page that holds a line of a hidden test or a folder of the grading machine is
-  withheld and recorded as the pipeline records it. nbgrader then writes the other students'.
-
-Where the course's package cannot be imported, nbgrader cannot build the two exporters and
-refuses both commands: the guard fails closed. `nbgrader release_feedback` sends what
-`feedback/` holds, and no path leaves withheld feedback there. docs/grading.md ("Every path to a
-grade") lists every path and what happens on it.
+Without the course's package nbgrader cannot build the exporters: the guard fails closed.
+docs/grading.md ("Every path to a grade") lists every path and what happens on it.
 """
 
 from __future__ import annotations
@@ -55,9 +37,8 @@ class Refused(NbGraderException):
 
 
 def grant(holder: str) -> None:
-    """Let nbgrader autograde and write unscanned feedback in this process, for the rest of its
-    life. Called by the pipeline's grading worker, whose kernels are sandboxed and whose
-    feedback the pipeline scans, and by `make feedback`'s nbgrader, which scans what it wrote."""
+    """Let nbgrader autograde and write unscanned feedback in this process, for the rest of its life
+    (the pipeline's grading worker; `make feedback`'s nbgrader, which scans what it wrote)."""
     _GRANTS.append(holder)
 
 
@@ -90,26 +71,18 @@ class PipelineOnlyExporter(NotebookExporter):
             refuse(self.log, autograde_refusal(getattr(coursedir, "assignment_id", "")))
 
 
-def _inside(folder: Path, root: Path) -> bool:
-    try:
-        folder.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def refuse_student_code(course: str, notebook=None, **_) -> None:
-    """nbgrader's Execute hook (`on_notebook_start`, set in the course's nbgrader_config.py, which
-    passes its folder as `course`): outside a grant, no autograde kernel runs a cell, and
-    `validate` runs no notebook in a folder of students' work (it would run that student's code
-    with your rights)."""
+    """nbgrader's Execute hook (`on_notebook_start`; nbgrader_config.py passes its folder as `course`):
+    outside a grant, no autograde kernel runs a cell, nor `validate` one in a folder of students' work."""
     if granted():
         return
     execution = os.environ.get("NBGRADER_EXECUTION", "")
     if execution == "autograde":
         raise Refused(autograde_refusal(""))
     here = Path.cwd()
-    if execution == "validate" and any(_inside(here, Path(course) / part) for part in STUDENT_WORK):
+    if execution == "validate" and any(
+        here.resolve().is_relative_to((Path(course) / part).resolve()) for part in STUDENT_WORK
+    ):
         raise Refused(
             f"Validating {here.name} would run a student's code with your rights; grade it with "
             f"`make autograde` (sandboxed), or read it without running it."
@@ -156,8 +129,7 @@ class ScannedFeedbackExporter(HTMLExporter):
             refuse(self.log, f"The feedback of {student} for {assignment} is {flag.removeprefix('feedback ')}.")
 
     def secrets(self, course: Path, assignment: str) -> set[str]:
-        """The hidden-test lines of `assignment` that a page may not show, read once per exporter
-        (nbgrader builds one for every student of a run)."""
+        """The hidden-test lines of `assignment` that a page may not show, read once per exporter."""
         import nbformat
 
         from .feedbackscan import scanned_secrets
@@ -171,8 +143,8 @@ class ScannedFeedbackExporter(HTMLExporter):
 
 
 def feedback_for_make_feedback(course: Path, assignment: str) -> subprocess.CompletedProcess:
-    """`nbgrader generate_feedback ASSIGNMENT --force` in `course` with a grant, for `make
-    feedback`, which scans every page itself once nbgrader has written them."""
+    """`nbgrader generate_feedback ASSIGNMENT --force` in `course` with a grant, for `make feedback`
+    (which scans every page itself)."""
     from ..course.folder import venv_env
 
     return subprocess.run(

@@ -1,6 +1,5 @@
 """The steps before any student is graded: the sandbox checked, the run's folder and grading workers,
-the course checked as gradeable, and the assignment regenerated for this run (into its own
-folder: the committed release/ is not touched)."""
+the course checked as gradeable, and the assignment regenerated into the run's folder."""
 
 from __future__ import annotations
 
@@ -19,8 +18,7 @@ from .workerclient import Worker
 
 @step(reads="options course assignment", writes="sandbox work")
 def check_sandbox(ctx: Context) -> None:
-    """The run's sandbox (grading.sandbox), which must work here: student code never runs with
-    the instructor's rights unless asked (`--unsandboxed`)."""
+    """The run's sandbox, which must work here unless `--unsandboxed` is asked."""
     ctx.work = ctx.course / "grading-runs" / f"{ctx.assignment}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     ctx.sandbox = sandbox.for_run(ctx.options.sandboxed, ctx.work, ctx.options.uid_base)
     reason = ctx.sandbox.problem()
@@ -37,8 +35,7 @@ def check_sandbox(ctx: Context) -> None:
 
 @step(reads="work options course sandbox", writes="made_runs_folder workers client cell_timeout")
 def open_run_folder(ctx: Context) -> None:
-    """The run's folder with its kernelspec, and one grading worker per parallel slot, each
-    importing nbgrader while the rest is set up (a cluster's workers start theirs there)."""
+    """The run's folder with its kernelspec, and one grading worker per parallel slot."""
     ctx.made_runs_folder = not ctx.work.parent.exists()
     ctx.work.mkdir(parents=True)
     ctx.sandbox.prepare()
@@ -58,8 +55,7 @@ def open_run_folder(ctx: Context) -> None:
 
 @step(reads="course assignment", writes="roster")
 def check_gradeable(ctx: Context) -> None:
-    """The gradebook's cells still those of source/ (nbgrader cannot change them once students
-    are graded), and the course's roster readable; its names go to the gradebook."""
+    """The gradebook's cells still those of source/, and the roster readable (its names to the gradebook)."""
     from ..gradebook.cells import changed_after_grading
 
     why = changed_after_grading(ctx.course, ctx.assignment)
@@ -75,15 +71,13 @@ def check_gradeable(ctx: Context) -> None:
 
 @step(reads="workers assignment work", writes="release_nb")
 def regenerate(ctx: Context) -> None:
-    """nbgrader generate_assignment into the run's folder, which brings the gradebook up to date
-    with source/; the release notebook is what a submission is repaired from."""
+    """nbgrader generate_assignment into the run's folder (the gradebook up to date with source/)."""
     ctx.workers[0].generate(ctx.assignment, ctx.work / "release")
     ctx.release_nb = nbformat.read(ctx.work / "release" / ctx.assignment / f"{ctx.assignment}.ipynb", 4)
 
 
 def cluster_needs_postgres(course: Path, cluster: str) -> str:
-    """Why a cluster run refuses the course's SQLite gradebook, and what to do (docs/grading.md,
-    "Moving a term to the cluster")."""
+    """Why a cluster run refuses the course's SQLite gradebook, and what to do."""
     held = (course / "gradebook.db").is_file()
     return (
         f"grading on the cluster {cluster} needs a gradebook that many machines can write at once; "

@@ -3,15 +3,14 @@
     python -m autograder grade ps03 SUBMISSIONS [--jobs 2] [--unsandboxed] [--cluster tcp://host:8786]
 
 `CLASS_STEPS` run once, in order; `grade_students` takes each student through `STUDENT_STEPS` on a
-free grading worker (here, or in one task each on a Dask cluster: grading.cluster). Each step
-declares what it reads and writes of the context (`@step`; tests/test_grading_steps.py holds every
-step to its word), so each can be run and tested alone. The grade is written once, by nbgrader's
-autograde with the re-check's verdict (grading.recheck.preprocessors); the reports, the feedback,
-the formgrader and the export all read it from the gradebook.
+free grading worker (or on a Dask cluster: grading.cluster). Each step declares what it reads and
+writes of the context (`@step`), so each can be run and tested alone. The grade is written once,
+by nbgrader's autograde with the re-check's verdict; every other output reads the gradebook.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -30,8 +29,7 @@ DEMO_MARKER = ".rnnlab-demo-course"  # `make demo-class` writes it into the demo
 
 @step(reads="options workers rows found course work", writes="workers rows")
 def grade_students(ctx: Context) -> None:
-    """Each found student through STUDENT_STEPS, as many at once as there are workers: on this
-    machine, or one task each on a Dask cluster."""
+    """Each found student through STUDENT_STEPS, as many at once as there are workers (or on a cluster)."""
     students = sorted(s for s in ctx.found if ctx.rows[s].status == "graded")
     if ctx.options.cluster:
         from .cluster import grade_on_cluster
@@ -56,8 +54,7 @@ def grade_students(ctx: Context) -> None:
 
 
 def grade_student(ctx: Context, student: str, slot: int, worker: Worker | None, steps=None) -> Result:
-    """One student through STUDENT_STEPS (or `steps`). A fault of the pipeline at a step is that
-    student's grader error, never a score, and the rest of the class goes on."""
+    """One student through STUDENT_STEPS (or `steps`); a fault at a step is their grader error."""
     row = ctx.rows[student]
     for each in STUDENT_STEPS if steps is None else steps:
         if row.status != "graded":
@@ -90,8 +87,7 @@ STUDENT_STEPS = [
 
 
 def demo_course(submissions: Path, assignment: str) -> Path | None:
-    """The demo course that `submissions` is (or holds, for `assignment`), or None. A demo class
-    is graded in its own course folder, never into the course's real gradebook."""
+    """The demo course that `submissions` is (or holds, for `assignment`), graded in its own folder."""
     for folder in (submissions, submissions / assignment):
         if (folder / DEMO_MARKER).is_file() and (folder / "source" / assignment).is_dir():
             return folder.resolve()
@@ -118,8 +114,7 @@ def context(assignment: str, submissions: Path, course: Path = REPO, options: Op
 def grade_class(
     assignment: str, submissions: Path, course: Path = REPO, options: Options | None = None, log=print
 ) -> Context:
-    """Run CLASS_STEPS over a class; the context holds every student's row (`rows`, as the reports
-    wrote them) and the score changes since the last run."""
+    """Run CLASS_STEPS over a class; the context holds every row as reported and the score changes."""
     ctx = context(assignment, submissions, course, options, log)
     try:
         for each in CLASS_STEPS:
@@ -144,7 +139,5 @@ def stop(ctx: Context) -> None:
     if ctx.work is not None and not ctx.options.keep_workdir:
         shutil.rmtree(ctx.work, ignore_errors=True)
         if ctx.made_runs_folder:  # a run that was refused leaves no trace
-            try:
-                ctx.work.parent.rmdir()  # only if no other run is in it
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):  # unless another run is in it
+                ctx.work.parent.rmdir()

@@ -1,14 +1,8 @@
-"""A submitted notebook read and repaired before nbgrader grades it. Call `read(path, notes)`, which
-raises `Rejected` (with a reason a student can act on) for a file that is no notebook, then
-`repair(nb, release)`, which returns a `Repaired`: the notebook, flags for the instructor, notes.
-
-`repair` puts back from the release version what a student may not change: each known cell's grading
-metadata (points, grade, solution, locked, schema_version, type) and each grade, locked or answer
-cell that was deleted (where it was); it removes grading metadata from a cell the release does not
-have, from a second copy of a cell, and where it is no object. nbgrader's own sanitising
-preprocessors still run in autograde after it (test and locked cells' source and the kernel put back
-from the gradebook), but alone they stop grading on most of these cases: docs/architecture.md ("What
-the libraries lack") lists them, and tests/test_sanitize_real_files.py shows each still does.
+"""A submitted notebook read and repaired before nbgrader grades it: `read(path, notes)` raises
+`Rejected` (with a reason a student can act on) for a file that is no notebook; `repair(nb, release)`
+returns a `Repaired` (the notebook, flags for the instructor, notes) with each grade, locked or
+answer cell's grading metadata, and each such cell deleted, put back from the release.
+docs/architecture.md ("What the libraries lack") says what nbgrader's own sanitising misses.
 """
 
 from __future__ import annotations
@@ -45,12 +39,6 @@ def _grade_id(cell) -> str | None:
     meta = cell.get("metadata", {}).get("nbgrader")
     gid = meta.get("grade_id") if isinstance(meta, dict) else None
     return gid if isinstance(gid, str) else None
-
-
-def _must_keep(cell) -> bool:
-    """Cells nbgrader grades or locks: these must exist in every submission."""
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("grade") or meta.get("locked") or meta.get("solution") or meta.get("task"))
 
 
 def _text(source) -> str:
@@ -103,8 +91,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _without_surrogates(value, found: list[int]):
-    """`value` (parsed JSON) with every unpaired surrogate (a \\ud800-\\udfff escape that JSON
-    allows and no Unicode text can hold) replaced by U+FFFD; `found` counts them."""
+    """`value` (parsed JSON) with every unpaired surrogate replaced by U+FFFD; `found` counts them."""
     if isinstance(value, str):
         fixed, n = SURROGATE.subn("\ufffd", value)
         if n:
@@ -176,14 +163,10 @@ CHECKSUMMED = {"points", "grade", "solution", "locked"}
 
 
 def _as_released(cell, have: dict, ref) -> bool:
-    """Whether a cell's grading metadata is as a release of the set gave it, though not the current
-    release (the instructor changed a test or its points since the student fetched it): nbgrader's
-    generate_assignment stores a checksum of each cell's source (an answer cell's as released,
-    which the student then replaced), type and grading metadata, and a student's edit of either
-    breaks it (a change of a field the checksum does not cover, CHECKSUMMED, is never vouched
-    for). Only the current release's metadata is used either way; this decides whether the
-    difference is the student's (a flag) or the instructor's (a note). The checksum has no secret:
-    a student who computes one for an edit turns its flag into a note, and the grade is the same."""
+    """Whether a cell's grading metadata matches the checksum nbgrader stored with it, as an earlier
+    release's does: a difference from the current release is then the instructor's (a note), else
+    the student's (a flag). The current release's metadata is used either way, so a student who
+    forges a checksum changes a flag into a note, never a grade."""
     stored = have.get("checksum")
     if not isinstance(stored, str):
         return False
@@ -254,11 +237,11 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repaire
             cell.update(copy.deepcopy(ref))
             if want.get("solution"):
                 cell.source = source  # keep the student's answer, in the right type
-    # put back deleted cells, after the cell that preceded them in the release
+    # put back deleted cells that nbgrader grades or locks, after the cell that preceded them in the release
     order = [_grade_id(c) for c in release.cells]
     for index, ref in enumerate(release.cells):
-        gid = _grade_id(ref)
-        if not gid or gid in seen or not _must_keep(ref):
+        gid, kept = _grade_id(ref), ref.metadata.get("nbgrader", {})
+        if not gid or gid in seen or not any(kept.get(k) for k in ("grade", "locked", "solution", "task")):
             continue
         previous = next((order[k] for k in range(index - 1, -1, -1) if order[k] in seen), None)
         position = 0 if previous is None else 1 + next(k for k, c in enumerate(nb.cells) if _grade_id(c) == previous)

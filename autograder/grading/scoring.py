@@ -1,7 +1,5 @@
-"""The steps that read the gradebook and write the run's record: the last run's answers and scores
-remembered before they change (`remember_earlier`), what grading one student found
-(`read_outcome`), the formgrader's Flagged column (`flag_in_gradebook`), and the reports
-(`write_reports`: gradebook.report derives every score from the gradebook)."""
+"""The steps that read the gradebook and write the run's record: `remember_earlier`, `read_outcome`,
+`flag_in_gradebook`, and `write_reports` (gradebook.report derives every score from the gradebook)."""
 
 from __future__ import annotations
 
@@ -36,9 +34,8 @@ def answers_in(path: Path) -> dict[str, str]:
 
 @step(reads="course assignment", writes="earlier scores_before")
 def remember_earlier(ctx: Context) -> None:
-    """The answers of the last grading run (autograded/), by student, for the hand grades that
-    stand on an unchanged answer (recheck.SaveGrades); and each student's score in the gradebook
-    now, for the report's list of changes."""
+    """The last run's answers, by student (a hand grade of an unchanged answer stands:
+    recheck.SaveGrades), and the gradebook's scores now, for the report's list of changes."""
     folder = ctx.course / "autograded"
     for student in sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
         ctx.earlier[student] = answers_in(folder / student / ctx.assignment / f"{ctx.assignment}.ipynb")
@@ -103,8 +100,7 @@ def timeouts_in(path: Path) -> list[str]:
 
 @step(reads="rows course assignment", writes="rows")
 def flag_in_gradebook(ctx: Context) -> None:
-    """The formgrader's Flagged column shows what the report flags: each graded submission with a
-    flag is flagged in the gradebook, one without is not (a regrade clears it)."""
+    """The formgrader's Flagged column as the report flags: set or cleared for each graded submission."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(gradebook_url(ctx.course)) as gb:
@@ -126,8 +122,7 @@ def flag_in_gradebook(ctx: Context) -> None:
     writes="rows changes",
 )
 def write_reports(ctx: Context) -> None:
-    """grades.csv, report.json and report.md (gradebook.report): every score derived from the
-    gradebook; the rows come back as written."""
+    """grades.csv, report.json and report.md, every score derived from the gradebook; rows as written."""
     written, ctx.changes = write_run(
         ctx.course,
         ctx.assignment,

@@ -1,8 +1,6 @@
-"""Finding and staging the submissions: each student's notebook found in the folder or LMS zip
-(grading.intake) and matched to the roster (`find_submissions`), then read, repaired from the
-release version (grading.sanitize), made inert (grading.inert) and written to the course's staged/
-folder, which nbgrader grades from (`stage`). The originals are only read; a notebook that cannot
-be graded is that student's row, with the reason."""
+"""Finding and staging the submissions: each student's notebook found (grading.intake) and matched
+to the roster (`find_submissions`), then read, repaired, made inert and written to the course's
+staged/ folder, which nbgrader grades from (`stage`). The originals are only read."""
 
 from __future__ import annotations
 
@@ -26,9 +24,8 @@ NBGRADER_RECORDS = ("timestamp.txt", "submission_secret.txt")  # written by nbgr
 
 @step(reads="submissions assignment work options roster course log", writes="found rows rejected_files")
 def find_submissions(ctx: Context) -> None:
-    """A row for every student the folder or zip names (found, missing, refused, or failed to
-    read), matched to the roster by id or LMS id, named as the roster names them. Canvas's late
-    marks are recorded where the final score reads them."""
+    """A row for every student the folder or zip names, matched to the roster; Canvas's late marks
+    recorded where the final score reads them."""
     found = intake_mod.collect(ctx.submissions, ctx.assignment, ctx.work / "intake", ctx.options.named_regexp)
     ctx.rejected_files = found.rejected
     roster_rows = roster_mod.apply(found, ctx.roster)
@@ -69,11 +66,8 @@ def identify(row: Result, assignment: str, roster, entry, lms: dict) -> None:
 
 @step(reads="rows found release_nb options course assignment submissions", writes="rows")
 def stage(ctx: Context, student: str, slot: int, worker) -> None:
-    """staging: read, repaired from the release version and made inert, into staged/<student>/<set>/.
-
-    nbgrader reads submissions from its submitted_directory; the run points that at staged/, so
-    submitted/ (where `nbgrader collect` puts what students hand in, which an instructor may pass
-    as SUBMISSIONS) is only ever read."""
+    """staging: read, repaired from the release version and made inert, into staged/<student>/<set>/
+    (nbgrader's submitted_directory for the run, so that submitted/ is only read)."""
     row, path = ctx.rows[student], ctx.found[student][0]
     notes: list[str] = []
     try:
@@ -98,11 +92,9 @@ def stage(ctx: Context, student: str, slot: int, worker) -> None:
 
 
 def copy_records(path: Path, folder: Path, student: str, assignment: str, collected: bool) -> None:
-    """What `nbgrader collect` keeps beside the notebook: feedback carries it, and `nbgrader
-    release_feedback` needs both to name each student's feedback file. The time (timestamp.txt,
-    from which nbgrader judges lateness) is taken only from the course's own submitted/
-    (`collected`), where the collector wrote it from the exchange's record
-    (autograder.deploying.exchange); anywhere else the student may have written it."""
+    """What `nbgrader collect` keeps beside the notebook, which `release_feedback` needs; the time
+    (timestamp.txt, for lateness) only from the course's own submitted/ (`collected`), where the
+    collector wrote it: anywhere else the student may have."""
     if not (path.parent.name == assignment and path.parent.parent.name == student):
         return
     for name in NBGRADER_RECORDS:

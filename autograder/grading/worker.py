@@ -1,27 +1,11 @@
 """A long-lived grading worker: imports nbgrader once, then grades one student per request.
 
-Importing nbgrader takes about 3 s here; a process per student paid that twice (autograde,
-then feedback). The pipeline keeps one worker per parallel slot and talks to it over two
-private pipes, one JSON object per line:
+    python -m autograder.grading.worker COURSE REQUEST_FD REPLY_FD
 
-    request:  {"id": ..., "assignment": ..., "student": ..., "env": {...}, "config": {...}}
-    reply:    RNNLAB-RESULT {"id": ..., "autograde": {...nbgrader's result...}, "feedback": {...}}
-    request:  {"id": ..., "op": "generate", "assignment": ..., "config": {...}}
-    reply:    RNNLAB-RESULT {"id": ..., "generate": {...nbgrader's result...}}
-
-The pipes are not the worker's standard streams: a kernel started by a process inherits its
-file descriptors 0 to 2 (rebinding sys.stdout changes nothing there), so a student's code
-could otherwise read the next request or write a forged reply. The worker receives the pipes'
-descriptor numbers on its command line, marks them not inheritable, and points its own
-descriptors 0 to 2 at /dev/null and its log. Each reply carries the id of the request it
-answers; the pipeline rejects and logs anything else.
-
-The worker is trusted code (the student's kernel is the sandboxed part). When a submission
-runs past its wall-clock limit, the pipeline kills the worker's process group, which takes the
-kernel and its sandbox with it, and starts a fresh worker for the next student. When the
-process that started it dies (a Dask worker killed mid-task, autograder.grading.cluster), the worker
-ends itself within a fifth of a second: the student's task is graded again elsewhere, and
-nothing of the first attempt may go on writing the gradebook.
+Requests and replies (grading.workerclient) are JSON lines on two private pipes, never the standard
+streams, which the student's kernel would inherit; each reply carries its request's id. The run
+kills the worker's process group (the kernel and its sandbox with it) past a submission's time
+limit, and the worker ends itself when its parent dies (a Dask worker killed mid-task).
 """
 
 from __future__ import annotations
@@ -71,11 +55,8 @@ NO_FSYNC_ENV = "RNNLAB_GRADEBOOK_NO_FSYNC"
 
 
 def gradebook_commits_without_fsync():
-    """SQLite gradebooks that do not wait for the disk after each commit; returns the listener.
-
-    nbgrader commits about 45 times per student, and SQLite waits for the disk each time (10 to
-    20 ms here). The course's tests set RNNLAB_GRADEBOOK_NO_FSYNC=1: their gradebooks are thrown
-    away, and a power cut is no concern of theirs. Graders of real classes keep SQLite's default."""
+    """SQLite gradebooks that do not wait for the disk after each commit (for the tests, which set
+    RNNLAB_GRADEBOOK_NO_FSYNC=1; real classes keep SQLite's default); returns the listener."""
     import sqlite3
 
     from sqlalchemy import event
@@ -95,7 +76,7 @@ def serve(course: Path, requests, replies) -> None:
 
     from .nbgrader_guard import grant
 
-    # the course's nbgrader_config.py refuses autograde anywhere else (autograder.grading.nbgrader_guard)
+    # nbgrader_config.py refuses autograde anywhere else (grading.nbgrader_guard)
     grant("the pipeline's grading worker")
     if os.environ.get(NO_FSYNC_ENV) == "1":
         gradebook_commits_without_fsync()
@@ -119,6 +100,5 @@ def serve(course: Path, requests, replies) -> None:
 
 
 if __name__ == "__main__":
-    # python -m autograder.grading.worker COURSE REQUEST_FD REPLY_FD
     die_with_parent()
     serve(Path(sys.argv[1]).resolve(), *private_channel(int(sys.argv[2]), int(sys.argv[3])))

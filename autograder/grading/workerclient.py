@@ -1,8 +1,8 @@
-"""The grading run's side of its worker processes (grading.worker): each is spoken to over two pipes
-that only it holds, one request at a time."""
+"""The grading run's side of its worker processes (grading.worker): `Worker`, and `first_error`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -21,14 +21,10 @@ PREFIX = "RNNLAB-RESULT "
 
 
 class Worker:
-    """One autograder.grading.worker process, spoken to over two pipes that only it holds.
-
-    Its standard streams are not the channel: the student's kernel is a descendant of the
-    worker and would inherit them. Each request gets a fresh id and the reply must carry it;
-    anything else that arrives is rejected and written to the worker's log."""
+    """One grading.worker process, spoken to over two pipes that only it holds, one request at a
+    time: a reply must carry its request's fresh id; anything else is rejected into the log."""
 
     def __init__(self, course: Path, log_path: Path):
-        self.prefix = PREFIX
         self.log_file = open(log_path, "a")
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
@@ -61,24 +57,21 @@ class Worker:
 
     def _read(self) -> None:
         with self.reply_pipe:  # closed here, at the end the worker makes
-            self._read_lines()
+            for line in self.reply_pipe:
+                if not line.startswith(PREFIX):
+                    self._reject(line, "no reply prefix")
+                    continue
+                try:
+                    reply = json.loads(line[len(PREFIX) :])
+                except ValueError:
+                    self._reject(line, "not JSON")
+                    continue
+                if not isinstance(reply, dict) or reply.get("id") is None or reply.get("id") != self.pending:
+                    self._reject(line, f"answers no pending request (waiting for {self.pending})")
+                    continue
+                self.pending = None
+                self.replies.put(reply)
         self.replies.put(None)  # the worker ended
-
-    def _read_lines(self) -> None:
-        for line in self.reply_pipe:
-            if not line.startswith(self.prefix):
-                self._reject(line, "no reply prefix")
-                continue
-            try:
-                reply = json.loads(line[len(self.prefix) :])
-            except ValueError:
-                self._reject(line, "not JSON")
-                continue
-            if not isinstance(reply, dict) or reply.get("id") is None or reply.get("id") != self.pending:
-                self._reject(line, f"answers no pending request (waiting for {self.pending})")
-                continue
-            self.pending = None
-            self.replies.put(reply)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -115,15 +108,11 @@ class Worker:
 
     def stop(self) -> None:
         if self.alive():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.proc.wait()
-        try:
+        with contextlib.suppress(OSError):
             self.requests.close()
-        except OSError:
-            pass
         with self.lock:
             if not self.log_file.closed:
                 self.log_file.close()
@@ -133,9 +122,8 @@ EXCEPTION = re.compile(r"^\s*[\w.]+(?:Error|Exception|Interrupt|Exit)\b.*:")  # 
 
 
 def first_error(log: str) -> str:
-    """The first error nbgrader logged, without its tracebacks and generic lines (at most 300
-    characters); else the exception that ended the first traceback it logged (nbgrader logs an
-    error in a preprocessor as its traceback alone); else the log's end."""
+    """The first error nbgrader logged (at most 300 characters), else the exception that ended the
+    first traceback it logged, else the log's end."""
     generic = ("There was an error processing", "Please see the", "Traceback")
     lines = log.splitlines()
     errors = [

@@ -1,15 +1,15 @@
-"""An LMS zip read entry by entry, without trusting it (grading.intake's `collect` calls `safe_extract`).
+"""An LMS zip read entry by entry, without trusting it (`safe_extract`, for grading.intake).
 
-Absolute paths, `..`, links, devices, encrypted or damaged entries, entries that clash with
-another's name, oversized entries, entries that expand suspiciously (a zip bomb) and too many
-entries are refused with a reason and never written. An extracted file keeps the date the archive
-gives its entry (Info-ZIP's UTC timestamp when present, else its DOS date and time), and a name
-written in UTF-8 without the zip's flag is read as the student's computer wrote it.
+Absolute paths, `..`, links, devices, encrypted, damaged, clashing, oversized or suspiciously
+expanding entries, and too many entries, are refused with a reason and never written. A file
+keeps its entry's date (Info-ZIP's UTC time, else the DOS date); a UTF-8 name without the zip's
+flag is read as UTF-8.
 """
 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import os
 import re
 import shutil
@@ -50,9 +50,8 @@ def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...]) -> str | None:
 
 
 def safe_extract(archive: Path, dest: Path, intake) -> None:
-    """Extract the regular files of a zip into `dest`, refusing anything that could escape it,
-    and anything that cannot be read whole; one bad entry never stops the others. What is refused,
-    and each file's date, go into `intake` (grading.intake.Intake)."""
+    """Extract the regular files of a zip into `dest`, each entry on its own; what is refused, and
+    each file's date, go into `intake` (grading.intake.Intake)."""
     total = 0
     dest = dest.resolve()
     try:
@@ -96,83 +95,66 @@ def safe_extract(archive: Path, dest: Path, intake) -> None:
                 continue
             when = intake.entry_times[target] = entry_time(info)
             intake.entry_dos[target] = dos_time(info)
-            if has_utc_time(info):
+            if (_utc_time(info) or 0) > DOS_ZERO:  # a UTC time that is a date
                 intake.entry_utc.add(target)
             if when is not None:
                 os.utime(target, (when, when))
 
 
 def entry_time(info: zipfile.ZipInfo) -> float | None:
-    """When the file of a zip entry was last modified, as the archive says: Info-ZIP's extended
-    timestamp (UTC seconds) when the entry has one, else its DOS date and time (local time, to
-    2 s, as the zip's writer read its clock); None for no date (1980-01-01, the DOS format's
-    zero, or a date that does not exist)."""
+    """When an entry's file was last modified: Info-ZIP's UTC timestamp, else its DOS date and time
+    (the writer's local time); None for no date (1980-01-01, the DOS zero, or no such date)."""
     utc = _utc_time(info)
     if utc is not None:
         return float(utc) if utc > DOS_ZERO else None
-    if info.date_time[:3] <= (1980, 1, 1):
-        return None
-    try:
-        return datetime(*info.date_time).timestamp()
-    except (ValueError, OverflowError):
-        return None
+    return dos_time(info, local=True)
+
+
+def _extra_fields(info: zipfile.ZipInfo):
+    """(tag, data) of each of an entry's extra fields."""
+    extra = info.extra
+    while len(extra) >= 4:
+        tag, size = struct.unpack("<HH", extra[:4])
+        yield tag, extra[4 : 4 + size]
+        extra = extra[4 + size :]
 
 
 def _utc_time(info: zipfile.ZipInfo) -> int | None:
     """The modification time of Info-ZIP's extended timestamp field ('UT'), if the entry has one."""
-    extra = info.extra
-    while len(extra) >= 4:
-        tag, size = struct.unpack("<HH", extra[:4])
-        data, extra = extra[4 : 4 + size], extra[4 + size :]
+    for tag, data in _extra_fields(info):
         if tag == 0x5455 and len(data) >= 5 and data[0] & 1:  # 'UT', modification time first
             return struct.unpack("<i", data[1:5])[0]
     return None
 
 
-def has_utc_time(info: zipfile.ZipInfo) -> bool:
-    """Whether the entry carries a UTC modification time that is a date (Info-ZIP's 'UT')."""
-    utc = _utc_time(info)
-    return utc is not None and utc > DOS_ZERO
-
-
-def dos_time(info: zipfile.ZipInfo) -> float | None:
-    """The entry's DOS date and time as seconds, read as if UTC; None when it is the format's zero
-    or no date. Only for comparing entries of one zip: a zip that mixes entries with and without
-    UTC times (a student's files added by two tools, say) is compared in DOS times, which one
-    writer wrote with one clock, instead of UTC against the writer's unknown local time."""
+def dos_time(info: zipfile.ZipInfo, local: bool = False) -> float | None:
+    """The entry's DOS date and time as seconds (None: no date), read as the writer's local time, or
+    as if UTC to compare entries of one zip that mix UTC and local times."""
     if info.date_time[:3] <= (1980, 1, 1):
         return None
     try:
-        return float(calendar.timegm(datetime(*info.date_time).timetuple()))
+        when = datetime(*info.date_time)
+        return when.timestamp() if local else float(calendar.timegm(when.timetuple()))
     except (ValueError, OverflowError):
         return None
 
 
 def entry_name(info: zipfile.ZipInfo) -> str:
-    """An entry's name as the student's computer wrote it. A name without the UTF-8 flag is read
-    as cp437 by the zip format's rule, but Info-ZIP's zip on Linux and macOS writes UTF-8 names
-    without the flag: "Jürgen" came out "J├╝rgen". Such a name is taken from Info-ZIP's Unicode
-    Path field when the entry has one (for the name it stands beside), else read as UTF-8 when
-    its bytes are UTF-8 and not plain ASCII (cp437 text that is also valid UTF-8 is rare: it
-    needs pairs such as "├╝", which no one types in a file name)."""
+    """An entry's name as the student's computer wrote it: without the UTF-8 flag, Info-ZIP's Unicode
+    Path field if it has one, else its bytes as UTF-8 when they are (Info-ZIP on Linux and macOS
+    writes UTF-8 names without the flag), else cp437, the zip format's rule."""
     if info.flag_bits & 0x800:
         return info.filename
     raw = info.filename.encode("cp437", errors="surrogateescape")
-    extra = info.extra
-    while len(extra) >= 4:
-        kind, size = struct.unpack("<HH", extra[:4])
-        body = extra[4 : 4 + size]
-        if kind == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
-            try:
+    for tag, body in _extra_fields(info):
+        if tag == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
+            try:  # Info-ZIP's Unicode Path field, for this very name
                 return body[5:].decode("utf-8")
             except UnicodeDecodeError:
                 break
-        extra = extra[4 + size :]
     if not raw.isascii():
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
     return info.filename
 
 

@@ -1,8 +1,5 @@
-"""The re-check's cases: each problem set's `source/<set>/recheck.py` defines `cases(course)`, calls
-of the student's functions on inputs the grader chose, with the expected results; the graded
-quiz's keys come from the course's own source notebook; one diagnostic case per exercise runs
-the catalogue's probes (rnnlab.diagnose) on the student's answer.
-"""
+"""The re-check's cases: `load_cases` reads `cases(course)` of source/<set>/recheck.py, adds one
+diagnostic case per exercise (rnnlab.diagnose's probes); `graded_quiz_cases` reads the quiz's keys."""
 
 from __future__ import annotations
 
@@ -19,13 +16,8 @@ from ...course.problemsets import problem_set
 
 @dataclass
 class Case:
-    """One call of a student's function, made by the harness, checked by the grader.
-
-    `code` runs in the student's kernel with the names in `inputs` bound, and must set
-    `result`. `expected` is what a correct solution returns (tensors, numbers, strings,
-    and tuples, lists or dicts of them). `tests` are the grade ids of the test cells that
-    check the same exercise: if they passed but this case fails, they lose their points.
-    """
+    """One call of a student's function: `code` runs with `inputs` bound and sets `result`, which must
+    equal `expected` (plain data); else the passed tests among `tests` (grade ids) lose their points."""
 
     name: str
     tests: list[str]
@@ -33,13 +25,10 @@ class Case:
     inputs: dict = field(default_factory=dict)
     expected: object = None
     atol: float = 1e-5
-    # the exercise's "without X" rules, judged in the re-check process: functions (dotted names,
-    # resolved there before any student code runs) the call must not reach, and whether it may
-    # run autograd's backward pass
+    # the exercise's "without X" rules: functions (dotted names) the call must not reach; autograd allowed
     forbid: tuple = ()
     autograd: bool = True
-    # a case that no grade depends on: the probes' fingerprints of an exercise (rnnlab.diagnose),
-    # which name a failed answer's mistake in the feedback
+    # no grade depends on it: the probes that name a failed answer's mistake (rnnlab.diagnose)
     diagnostic: bool = False
 
 
@@ -47,9 +36,7 @@ DIAGNOSIS = "diagnosis__"  # the name of an exercise's diagnostic case: DIAGNOSI
 
 
 def diagnostic_cases(assignment: str) -> list[Case]:
-    """One case per exercise of the assignment's catalogue of misconceptions: the probes run in
-    the re-check process, on the student's answer (never in the kernel, whose output does not
-    reach the student); the grader matches what they return (`diagnoses`)."""
+    """One case per exercise of the assignment's catalogue of misconceptions, run in the re-check."""
     from rnnlab.diagnose import catalogue
 
     code = (
@@ -63,8 +50,7 @@ def diagnostic_cases(assignment: str) -> list[Case]:
 
 
 def load_cases(assignment: str, course: Path = REPO) -> list[Case]:
-    """The re-check cases of an assignment of the course folder `course`, from
-    source/<assignment>/recheck.py."""
+    """The re-check cases of `assignment` in the course folder `course`."""
     path = problem_set(assignment, course).recheck
     if not path.is_file():
         return diagnostic_cases(assignment)
@@ -78,11 +64,8 @@ _KEY_CALL = r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)'
 
 
 def graded_quiz_cases(assignment: str, course: Path) -> list[Case]:
-    """One re-check case per question of a problem set's graded quiz. The keys exist only in
-    the hidden tests of source/ (never in the package or the students' distribution), so they
-    are read from there, in the course folder being graded (not from wherever this package was
-    imported: a hub's servers get the package without the repository, docs/hub.md): the
-    `check_choice(quiz_answers, "q1", "b")` call of each `quiz_qN` cell."""
+    """One case per question of the graded quiz, its key read from the `check_choice(quiz_answers,
+    "q1", "b")` of each hidden `quiz_qN` cell in `course`'s source/ (the only place the keys exist)."""
     path = course / "source" / assignment / f"{assignment}.ipynb"
     out = []
     for cell in nbformat.read(path, 4).cells:

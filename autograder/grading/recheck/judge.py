@@ -1,7 +1,5 @@
-"""The grader's reading of the record (`parse_printed`) and its verdict (`judge`): each case's answer
-compared with the expected one in the grader's own process, tampering called only when the
-kernel's record disagrees with the same code run outside it, and the comment the student reads.
-"""
+"""The grader's reading of the re-check's record (`parse_printed`), its verdict (`judge`, failing
+closed) and the comment the student reads (`comment_text`)."""
 
 from __future__ import annotations
 
@@ -17,8 +15,7 @@ SAFE_TORCH = (2, 6)  # CVE-2025-32434: weights_only=True could run code in torch
 
 
 def check_torch(version: str) -> None:
-    """Refuse, with a clear error, to unpickle student payloads with a torch known to let
-    weights_only=True run code. The course pins a current torch in requirements.txt."""
+    """Refuse to unpickle student payloads with a torch whose weights_only=True can run code."""
     parts = version.split("+")[0].split(".")
     try:
         major, minor = int(parts[0]), int(parts[1])
@@ -53,17 +50,10 @@ class Printed:
 
 
 def parse_printed(text: str) -> Printed:
-    """Read the stored output of the added cells; never raises.
-
-    Each result is loaded with torch.load(weights_only=True): plain tensors, numbers, strings
-    and containers only. Anything else (a pickled object of the student's) becomes a string
-    saying it was unreadable, for that case alone. The restriction is only as good as the
-    installed torch: check_torch refuses versions with a known way around it. A line that starts like the harness's but
-    breaks its format, or a second result for one case, is a problem: student code printed
-    into the harness's output, so its results are not trusted (the caller fails closed). So is a
-    line that holds the harness's marker after other bytes: every line of the harness, its watch
-    and its hook starts on a line of its own, so only code that wrote to the record without ending
-    its line (to hide the line that followed) leaves one."""
+    """Read the record of the added cells and the re-check process; never raises. Results are
+    loaded with torch.load(weights_only=True) (anything else: "unreadable", for that case alone).
+    A line that breaks the harness's format, a second result for a case, or the marker after
+    other bytes on a line is a problem: student code wrote into the record (the judge fails closed)."""
     import torch
 
     check_torch(torch.__version__)
@@ -90,12 +80,14 @@ def parse_printed(text: str) -> Printed:
             continue
         if kind in ("probes", "cleanprobes", "end", "before", "after", "cells", "guard"):
             current = None  # printed by the harness itself, outside the calls
-        if kind in ("before", "after", "guard"):
+        if kind in ("before", "after", "guard", "probes", "cleanprobes"):  # probes: the kernel's, the process's
+            name = "clean_probes" if kind == "cleanprobes" else kind
             value = _json(rest)
-            if value is None or getattr(out, kind) is not None:
-                problem(f"a malformed or repeated {kind} line")
+            if value is None or getattr(out, name) is not None:
+                said = f"malformed or repeated probe answers ({kind})"
+                problem(said if "probes" in kind else f"a malformed or repeated {kind} line")
             else:
-                setattr(out, kind, value)
+                setattr(out, name, value)
         elif kind in ("seen", "watch"):  # written by a call's watch the moment it saw it
             name, sep, what = rest.partition(":")
             if not sep or not name or not what:
@@ -124,19 +116,9 @@ def parse_printed(text: str) -> Printed:
                 out.results[name] = torch.load(io.BytesIO(base64.b64decode(payload, validate=True)), weights_only=True)
             except Exception as err:  # forged or unsafe payloads end here
                 out.results[name] = f"unreadable ({type(err).__name__})"
-        elif kind in ("probes", "cleanprobes"):  # the kernel's, and the re-check process's
-            field_name = "probes" if kind == "probes" else "clean_probes"
-            value = _json(rest)
-            if value is None or getattr(out, field_name) is not None:
-                problem(f"malformed or repeated probe answers ({kind})")
-            else:
-                setattr(out, field_name, value)
         elif kind == "cells":
-            try:
-                value = json.loads(rest)
-            except ValueError:
-                value = None
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            value = _json(rest, list)
+            if value is None or not all(isinstance(v, str) for v in value):
                 problem("a malformed list of stopped cells")
             else:
                 out.stopped += [v[:200] for v in value]
@@ -151,12 +133,13 @@ def parse_printed(text: str) -> Printed:
     return out
 
 
-def _json(text: str):
+def _json(text: str, kind: type = dict):
+    """`text` read as JSON, if it is a `kind`; else None."""
     try:
         value = json.loads(text)
-        return value if isinstance(value, dict) else None
     except ValueError:
         return None
+    return value if isinstance(value, kind) else None
 
 
 def same(got, expected, atol: float) -> bool:
@@ -183,9 +166,7 @@ def same(got, expected, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-# What the student reads under an answer whose points the re-check took (the gradebook's comment
-# of that answer cell, shown in the feedback and in the formgrader). {score0} is "the test `a`
-# scores 0" or "the tests `a` and `b` score 0".
+# What the student reads under an answer whose points the re-check took. {score0}: "the test `a` scores 0".
 AGAIN = "To check this answer, the grader runs your answer cells a second time, on their own, after your notebook"
 
 UNTRUSTED = (
@@ -280,30 +261,9 @@ def _did(value) -> str:
 def judge(
     cases: list[Case], printed: str, passed: set[str], clean_probes: dict | None = None, notes: dict | None = None
 ) -> tuple[list[str], set[str]]:
-    """Flags, and the test cells whose points are taken back, for one student. Fails closed.
-
-    - a case whose result is missing or repeated, or whose call printed lines that break the
-      harness's format: a harness error caused by the student's code; every test of that
-      exercise that passed loses its points;
-    - such lines outside any call, or a harness that did not reach its end: no result can be
-      trusted; every passed test of every re-checked exercise loses its points;
-    - a wrong result (an error raised by the student's function, or a value that cannot be
-      saved or loaded as plain data, count as wrong results) although all the exercise's tests
-      passed: a plain failure the tests missed
-      (a reason to extend the hidden tests), never called tampering; when some of the tests
-      failed already, they judged the exercise, as stock nbgrader would;
-    - "tampering" only when the probes' answers in the kernel disagree with the same code
-      run outside it (`clean_probes`), i.e. the kernel's own record is false.
-
-    - a result that is an error while some of the student's cells stopped in the re-check's run
-      (`%matplotlib`'s kin, `input()`, a thread, the time limit): the answer could not be run
-      again; its points are held back (it could be a submission that stops itself there on
-      purpose) with a flag that asks the instructor to grade it by hand.
-
-    `notes`, if given, receives for each test that loses its points the sentence for the student
-    (a template of this module and its fields), which the gradebook keeps as the comment of the
-    exercise's answer (`comment_text`).
-    """
+    """Flags, and the test cells whose points are taken back, for one student; fails closed
+    (docs/grading.md, "How the re-check judges"). `notes`, if given, receives for each test that
+    loses its points the sentence for the student: (template, fields) for `comment_text`."""
     got = parse_printed(printed)
     flags: list[str] = []
     if got.before is not None and got.after is not None:
@@ -347,10 +307,7 @@ def judge(
             continue
         value = got.results.get(case.name)
         tests_that_passed = [t for t in case.tests if t in passed]
-        if case.name in got.case_problems:
-            broken_here = broken + got.case_problems[case.name]
-        else:
-            broken_here = broken
+        broken_here = broken + got.case_problems.get(case.name, [])
         watched = bool(case.forbid) or not case.autograd
         if watched and case.name in got.results and got.confirmed.get(case.name) != ["on", "off"]:
             # the watch's own sentinels, called by the harness right after setting it and right after
@@ -361,13 +318,8 @@ def judge(
             ]
         rules = got.seen.get(case.name, []) + (reached if watched else [])
         if broken_here or case.name in got.duplicated or case.name not in got.results:
-            why = (
-                "; ".join(broken_here)
-                if broken_here
-                else "two results were printed for it"
-                if case.name in got.duplicated
-                else "no result"
-            )
+            twice = case.name in got.duplicated
+            why = "; ".join(broken_here) or ("two results were printed for it" if twice else "no result")
             if tests_that_passed:
                 flags.append(
                     f"re-check {case.name}: the grader's check could not be trusted ({why}); " + lose(tests_that_passed)
@@ -399,11 +351,8 @@ def judge(
             deducted.update(tests_that_passed)
             note(notes, tests_that_passed, NOT_RUN, why=why)
             continue
-        what = (
-            f"({value}) "
-            if isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
-            else ""
-        )
+        unusable = isinstance(value, str) and value.startswith(("error", "unreadable", "unserialisable"))
+        what = f"({value}) " if unusable else ""
         tampered = any(f.startswith("TAMPERING") for f in flags)
         flags.append(
             f"re-check {case.name}: a wrong result {what}on the grader's inputs, which the tests "

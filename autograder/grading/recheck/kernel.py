@@ -1,6 +1,5 @@
-"""What runs in the student's kernel, and only reports: the fingerprint of the functions tests rely
-on, the wait for the re-check process, and the known-answer probes (recheck.preprocessors adds
-these cells to the graded notebook and takes what they printed)."""
+"""The cells added to the graded notebook, which only report: the fingerprint of what tests rely on,
+the wait for the re-check process, and the known-answer probes."""
 
 from __future__ import annotations
 
@@ -41,13 +40,9 @@ def _rnnlab_fingerprint():
 """  # noqa: E501
 
 
-# Known-answer probes of what tests rely on. Each is run twice: in the student's kernel after all
-# of the student's code (by the harness) and in the grader's own process. A correct comparison
-# helper gives the same answer in both; a disagreement is the only thing the re-check calls
-# tampering. Each expression sees the modules below and the notebook's own names.
-# torch.testing.assert_close has no probe (its identity is in the fingerprint): no test of the
-# course calls it, and its first call imports torch.distributed.tensor, 0.8 s in every kernel,
-# about a sixth of grading a ps03 submission.
+# Known-answer probes, run in the kernel after the student's code and in the grader's own process:
+# a disagreement is the only thing the re-check calls tampering. (No probe of
+# torch.testing.assert_close, which no test calls: its first call costs 0.8 s in every kernel.)
 PROBES = {
     "torch.allclose(zeros, ones)": "torch.allclose(torch.zeros(3), torch.ones(3))",
     "torch.equal(zeros, ones)": "torch.equal(torch.zeros(3), torch.ones(3))",
@@ -114,9 +109,7 @@ def fingerprint_cell(label: str) -> str:
 
 
 def kernel_checks_source() -> str:
-    """The last cell added to the graded notebook: the fingerprint after the student's code and
-    the known-answer probes in the kernel. They only report (replaced helpers, tampering); the
-    grade's cases are computed in the re-check process (`runner_source`)."""
+    """The last cell added: the fingerprint after the student's code, and the probes in the kernel."""
     import inspect
 
     probes = inspect.getsource(probe_answers)
@@ -137,13 +130,10 @@ RECHECK_CELLS_BUDGET = 40  # seconds the re-check process may spend on the answe
 
 
 def wait_cell(seconds: int) -> str:
-    """A cell added after the graded notebook: it lets the re-check process start (once) and
-    waits for it to end, at most `seconds` (under the cell limit; several such cells follow one
-    another, so the wait in all outlasts the re-check's budget)."""
+    """A cell that lets the re-check process start (once) and waits for it, at most `seconds`."""
     return f"""
 import os as _ro, time as _rt
-# the re-check process starts now: a byte, not only the close, which never reaches it while a
-# process the student's code started (and left running) holds this end of the pipe too
+# a byte, not only the close, which a process the student's code left holding this end would stop
 _rg = _ro.environ.pop("RNNLAB_RECHECK_GO", "")
 try:
     _ro.set_blocking(int(_rg), False)              # a pipe the student's code filled cannot hold this cell

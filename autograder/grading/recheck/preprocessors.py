@@ -1,5 +1,5 @@
-"""The re-check inside nbgrader's autograde, as preprocessors of its list (`preprocessors`), so that the
-grade nbgrader saves is the judged one, written once:
+"""The re-check inside nbgrader's autograde, as preprocessors of its list (`autograde_preprocessors`), so
+that the grade nbgrader saves is the judged one, written once:
 
     InjectChecks    the re-check's input and FIFO made, the fingerprint cell first, the wait cells
                     and the probes last
@@ -12,14 +12,14 @@ grade nbgrader saves is the judged one, written once:
                     of an unchanged answer stands, and the answer's comment says why
     ...             AssignLatePenalties, CheckCellMetadata
 
-They run in the grading worker (autograder.grading.worker), which holds the run's settings: the
-run's folder (`InRun.run_folder`, where each student's files are named by `paths`), the cell
-limit, and each student's answers of the last run (`SaveGrades.earlier_answers`). The verdict's
-flags and named mistakes are written to the run's folder for the student's row of the report.
+They run in the grading worker, configured with the run's folder (`InRun.run_folder`; `paths` names
+each student's files there, the verdict for the report among them), the cell limit, and each
+student's answers of the last run (`SaveGrades.earlier_answers`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -41,8 +41,7 @@ from .verdict import NOT_RECOGNISED, answer_cells, diagnoses, reaching_flags
 
 
 def paths(run_folder: str | Path, student: str) -> dict[str, Path]:
-    """Where one student's re-check files are in the run's folder: the re-check process's input,
-    the FIFO it writes its record into, and the verdict for the report."""
+    """One student's re-check files in the run's folder: the process's input, its FIFO, the verdict."""
     folder = Path(run_folder)
     return {
         "input": folder / f"recheck-{student}.json",
@@ -220,8 +219,7 @@ def autograde_preprocessors(execute: str = "nbgrader.preprocessors.Execute") -> 
 
 
 class FifoReader:
-    """Reads a FIFO in a thread from before its writer opens it until the writer closes it (or
-    `finish` is called: the kernel, and so the re-check process, is gone by then)."""
+    """Reads a FIFO in a thread from before its writer opens it until the writer closes it, or `finish`."""
 
     def __init__(self, path: Path):
         self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -252,10 +250,8 @@ class FifoReader:
     def finish(self, timeout: float = 10) -> bytes:
         self.stop.set()
         self.thread.join(timeout)
-        try:
+        with contextlib.suppress(OSError):  # BlockingIOError: nothing more
             while data := os.read(self.fd, 1 << 16):
                 self.chunks.append(data)
-        except (BlockingIOError, OSError):
-            pass
         os.close(self.fd)
         return b"".join(self.chunks)

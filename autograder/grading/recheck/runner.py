@@ -1,9 +1,6 @@
-"""The program of the re-check process (`runner_source`), forked in the sandbox before any student
-code (autograder.grading.sandbox.KERNEL_START): it runs the student's answer cells, then each
-case with its rules in force, watched by a profiler whose every observation leaves at once on a
-pipe the student cannot take (`_pin`), with an audit hook that cannot be removed reporting what
-could switch the watch off (`_audit_hook`, `_make_watch`).
-"""
+"""The program of the re-check process (`runner_source`): the student's answer cells, then each case
+watched by a profiler (`_make_watch`) that writes to a pipe pinned to the process (`_pin`), with an
+audit hook (`_audit_hook`) reporting what could switch the watch off."""
 
 from __future__ import annotations
 
@@ -14,14 +11,10 @@ from .cases import Case
 from .judge import REACHED
 from .kernel import MARK, PROBES, RECHECK_CELLS_BUDGET, probe_answers
 
-RECHECK_FDS_ENV = "RNNLAB_RECHECK_FDS"  # "<out>,<in>": the re-check's descriptors in the kernel
-
 
 def _resolve(dotted):
-    """The code object that a call of the function named `dotted` (a `Case.forbid` entry, such as
-    "torch.nn.utils.clip_grad_norm_" or "torch.nn.modules.rnn.RNNBase.__init__": the longest
-    importable module, then attributes) finally runs, decorators followed through __wrapped__ as
-    rnnlab.checks.forbid_calls does. Run in the re-check process before any student code."""
+    """The code object a call of `dotted` (a `Case.forbid` entry: the longest importable module, then
+    attributes) finally runs, through decorators' __wrapped__ as rnnlab.checks.forbid_calls does."""
     import importlib
 
     parts = dotted.split(".")
@@ -46,11 +39,8 @@ _SYSCALLS = {
 
 
 def _pin(fd, syscalls):
-    """Refuse from now on, for the life of this process, every system call that could take
-    descriptor `fd` away from it or put another file in its place: close(fd), dup2/dup3 onto fd,
-    close_range, and exec (a new program would write in its place). A seccomp filter: no process
-    can remove one. Returns None when it is in force, else why not. Writes to `fd` still work, so
-    code in the process can add lines to the record but can never stop the process's own."""
+    """A seccomp filter refusing, for the life of this process, close(fd), dup2/dup3 onto fd,
+    close_range and exec: nothing can take `fd` from it. None when in force, else why not."""
     import ctypes
     import os
     import struct
@@ -87,25 +77,13 @@ def _pin(fd, syscalls):
 
 
 def _audit_hook(fd, harness, mark, held, *owners):
-    """The re-check process's audit hook (sys.addaudithook: no code can remove it). It writes to
-    `fd`, at once, the events by which code could change or read what the process records about
-    it: a profiler or tracer set by any code but the harness (the frame `harness`, the one run of
-    the harness's function, taken before this hook is in place: its code object can be run again
-    in another frame, that frame cannot), the code or defaults of one of the harness's functions
-    rebound (those of the harness, of `owners` and the functions defined in them: the watch, its
-    sentinels, this hook), one of their code objects run again (made into a function, put in
-    another function's place, given to exec), the garbage collector's lists of objects, and
-    ctypes reaching the interpreter (a function of its C API looked up, an object made at a raw
-    address, memory read at one); all but the first two kinds are also refused. Honest answers
-    cause none of them (a namedtuple or an import that sets the defaults of its own functions is
-    not reported, nor is ctypes calling the C library, as the keyring attacks do). Another audit
-    hook is refused (it would see what this one hands over). The hook also holds the calls'
-    inputs (`held`: (case name, serialised inputs) pairs, in the order of the calls), out of
-    reach of the student's cells, which run before the calls: it hands the next call's, once, to
-    the harness's frame when it asks for that call's (the event "rnnlab.inputs", with the case's
-    name and a list to put them in), and to nothing else. Every line it writes starts on a line of
-    its own, whatever was written before it. Objects of the student's are compared by identity
-    only: no code of theirs (an __eq__ or __hash__) runs inside this hook."""
+    """The re-check process's audit hook, which no code can remove. It writes to `fd` at once a
+    profiler or tracer set by any frame but `harness`, a function of the harness's (or of
+    `owners`) rebound, and refuses one of their code objects run again, the garbage collector's
+    object lists, ctypes reaching the interpreter and another audit hook. It holds the calls'
+    inputs (`held`, in call order) and hands the next one, once, to the harness's frame only
+    (event "rnnlab.inputs"). Objects of the student's are compared by identity only, so no code
+    of theirs runs in it (docs/grading.md, "Threat model")."""
     import os
     import sys
     import types
@@ -192,16 +170,11 @@ def _audit_hook(fd, harness, mark, held, *owners):
 
 
 def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, undoers, name_of, harness, mark, reach):
-    """The profiler of one call of `case`, with every name it uses given to it (nothing it looks
-    up can have been replaced). It writes each observation to `fd` at once: a call of a forbidden
-    function (`codes`, a frozenset of code objects; `named`, (code, dotted name) pairs), a profiler
-    or tracer set, autograd's backward pass (unless `autograd_ok`), a call of one of `undoers`
-    (what turns the garbage collector or signals back on: their handlers would run inside the
-    watch, where Python profiles nothing), and a call of each of the
-    harness's two sentinels (`sentinels`: the code objects of the functions it calls right after
-    setting the watch and right after the student's call), its proof that it was watching from
-    before the call to after it. `harness` is the harness's frame: what it calls is not reported.
-    Every line starts on a line of its own, whatever the student's code wrote before it."""
+    """The profiler of one call of `case`, every name it uses bound in advance. It writes to `fd` at
+    once each call of a forbidden function (`codes`; `named` gives their names), a profiler or
+    tracer set, autograd's backward pass (unless `autograd_ok`), a call of one of `undoers` (what
+    turns the garbage collector or signals back on), and each of the harness's two `sentinels`,
+    its proof it watched the whole call. Calls made by the `harness` frame are not reported."""
     seen = "\n" + mark + ":seen:" + case + ":"
     said = "\n" + mark + ":watch:" + case + ":"
     on, off = sentinels
@@ -247,9 +220,7 @@ def _make_watch(write, fd, case, codes, named, autograd_ok, sentinels, guards, u
 
 
 def student_cells(nb) -> list[str]:
-    """What the re-check process runs: the notebook's code cells that are not test cells (the
-    student's answers, the setup cells, cells they added), in order. Test cells, visible or
-    hidden, never run there."""
+    """The notebook's code cells that are not test cells, in order: what the re-check process runs."""
     out = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -259,12 +230,9 @@ def student_cells(nb) -> list[str]:
 
 
 def runner_source(cases: list[Case]) -> str:
-    """The re-check process's program. The kernel's launcher forks it off before any student
-    code runs (autograder.grading.sandbox.KERNEL_START): it takes the known-answer probes, runs the
-    student's answer cells (never a test cell, so never a hidden test or a quiz key), then
-    calls each case with the exercise's rules in force, and writes the results to a pipe that
-    only it holds. It makes itself undumpable, so the kernel (same uid) cannot trace it or take
-    its descriptors."""
+    """The re-check process's program (sandbox.kernel.KERNEL_START forks it off before any student
+    code): the probes, the answer cells, then each case with its rules in force, written to a
+    pipe only it holds; undumpable, so the kernel (same uid) cannot trace it."""
     import inspect
 
     import torch
@@ -289,25 +257,21 @@ PROBES = {PROBES!r}
 {inspect.getsource(_make_watch)}
 
 def _rnnlab_child(out_fd, go_fd, cells, cell_timeout):
-    # the calls' inputs: only the audit hook will hold them (the student's cells, which run first,
-    # could otherwise compute the answers with a forbidden function before any call is watched)
+    # the calls' inputs: only the audit hook holds them, out of the reach of the cells that run first
     held = tuple(globals().pop("_RNNLAB_INPUTS").items())
     import base64, ctypes, gc, io, json, os, signal, sys, threading
     import torch
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)         # PR_SET_DUMPABLE 0: the kernel cannot trace this
-    # this run's frame, the harness's own: its code object can be run again by a cell, in a frame
-    # of its own, with globals of its own; this frame cannot
+    # this run's frame: a cell can run the harness's code again, but never in this frame
     harness = sys._getframe()
 
     def send(line, fd=out_fd, write=os.write, encode=str.encode):
-        # out of this process at once (no buffer to empty), and on a line of its own: bytes the
-        # student's code wrote to the pipe without ending their line do not hide it
+        # at once (no buffer), on a line of its own (bytes written before without a newline hide nothing)
         data = encode("\\n{MARK}:" + line + "\\n")
         while data:
             data = data[write(fd, data):]
 
-    # everything used once student code has run is bound here, before: a module attribute or a
-    # builtin it replaces later (json.dumps, torch.save, dict, exec, ...) does not reach the harness
+    # everything used after student code has run is bound now, before it can replace any of it
     save, load, b64, unb64, BytesIO, dumps = torch.save, torch.load, \
 base64.b64encode, base64.b64decode, io.BytesIO, json.dumps
     setprofile, getprofile, thread_profile, audit = sys.setprofile, sys.getprofile, threading.setprofile, sys.audit
@@ -326,8 +290,7 @@ signal.valid_signals(), signal.SIG_BLOCK
         pass
 
     sentinels = (on.__code__, off.__code__)
-    # each case: its name, its code, the code objects it must not reach (a set, and with their
-    # names), whether it may run autograd's backward pass; immutable, built before any student code
+    # each case: name, code, forbidden code objects (a set, and with their names), autograd allowed
     plan = tuple((name, code, frozenset(codes), tuple(codes.items()), autograd_ok)
                  for name, code, codes, autograd_ok in
                  ((name, code, {{_resolve(f): f for f in forbid}}, autograd_ok)
@@ -340,17 +303,13 @@ signal.valid_signals(), signal.SIG_BLOCK
     config = Config()
     config.HistoryManager.enabled = False
     shell = InteractiveShell.instance(config=config)
-    # what a Jupyter kernel accepts and a bare shell refuses: `%matplotlib inline` (figures are
-    # not drawn here anyway, MPLBACKEND is Agg)
+    # `%matplotlib inline`, which a bare shell refuses (figures are not drawn here: MPLBACKEND is Agg)
     shell.register_magic_function(lambda line="": None, "line", "matplotlib")
     os.read(go_fd, 1)                              # until the kernel is done: one notebook running at a time
     os.close(go_fd)
-    # no process or thread of its own from here: a fork bomb or twelve processes holding memory
-    # cannot take this process down with them (its own tasks exist already)
+    # no new process or thread from here: a fork bomb cannot take this process down with it
     resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
-    # the record out of the student's reach, both before any of their code: the pipe cannot be
-    # taken from this process, and what could switch the watch off is reported by a hook that
-    # cannot be removed
+    # before any student code: the pipe pinned, and the audit hook in place
     try:
         pinned = _pin(out_fd, {_SYSCALLS!r})
     except Exception as err:                       # the judge flags it; the record goes on
@@ -367,9 +326,7 @@ signal.valid_signals(), signal.SIG_BLOCK
     stopped = []                                   # the cells that did not run through, and why
 
     def begins(source):
-        # the cell's first line, for the comment that says which cell stopped: as a markdown code
-        # span that holds it as written whatever it holds (a fence longer than any run of
-        # backticks in it), so no part of it is read as markup where the comment is rendered
+        # the cell's first line as a markdown code span whose fence outruns its backticks: never markup
         first = next((line.strip() for line in source.splitlines() if line.strip()), "")
         first = first[:50] + " ..." if len(first) > 50 else first
         run = longest = 0
@@ -397,9 +354,8 @@ signal.valid_signals(), signal.SIG_BLOCK
     send("cells:" + dumps(stopped))
     namespace = new_dict(shell.user_ns)
     for name, code, codes, named, autograd_ok in plan:
-        # nothing of the student's left in this frame (its copy of the locals too), the garbage
-        # collector off and signals blocked: no finalizer, collector callback or signal handler of
-        # theirs runs from here until the call, or inside the watch, where nothing is watched
+        # nothing of the student's left in this frame, the collector off and signals blocked: none of
+        # their finalizers, collector callbacks or signal handlers runs before the call or unwatched
         value = err = scope = watch = given = None
         sync()
         gc_off()

@@ -1,6 +1,5 @@
-"""What the verdict says beyond the points: flags for the instructor (a cell that names a way
-around the watch), each answer cell's tests, and the mistake named under a failed answer (the
-catalogue's diagnoses)."""
+"""What the verdict says beyond the points: flags for a cell that names a way around the watch, and
+the mistake named under a failed answer (the catalogue's diagnoses)."""
 
 from __future__ import annotations
 
@@ -9,8 +8,7 @@ import ast
 from .cases import DIAGNOSIS, Case
 from .judge import parse_printed
 
-# what an answer names to reach the re-check's own frames or the interpreter's memory, where the watch
-# cannot see it (ctypes writes memory with no audit event): no honest answer of the course names one
+# names by which an answer reaches the re-check's frames or memory unseen; no honest answer uses one
 REACHING_NAMES = frozenset(
     {"ctypes", "_ctypes", "cffi", "pythonapi", "_getframe", "f_locals", "f_back", "__defaults__", "currentframe"}
 )
@@ -27,17 +25,14 @@ def reaching_names(source: str) -> list[str]:
         return []
     found = set()
     for node in ast.walk(tree):
-        names = (
-            [node.id]
-            if isinstance(node, ast.Name)
-            else [node.attr]
-            if isinstance(node, ast.Attribute)
-            else node.name.split(".")
-            if isinstance(node, ast.alias)
-            else (node.module or "").split(".")
-            if isinstance(node, ast.ImportFrom)
-            else []
-        )
+        if isinstance(node, ast.Name):
+            names = [node.id]
+        elif isinstance(node, ast.Attribute):
+            names = [node.attr]
+        elif isinstance(node, (ast.alias, ast.ImportFrom)):
+            names = (node.name if isinstance(node, ast.alias) else node.module or "").split(".")
+        else:
+            names = []
         found.update(name for name in names if name in REACHING_NAMES)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gc":
             found.add("gc." + node.attr)
@@ -82,10 +77,8 @@ NOT_RECOGNISED = (
 
 
 def diagnoses(assignment: str, cases: list[Case], printed: str, failed: set[str]):
-    """exercise -> rnnlab.diagnose.Diagnosis, for each failed exercise (`failed`: answer cells'
-    grade ids) that has a diagnostic case and fingerprints from the re-check process: what they
-    match in the catalogue. An exercise whose probes did not run (not attempted, a function not
-    defined) gets no diagnosis."""
+    """exercise -> rnnlab.diagnose.Diagnosis for each failed exercise (`failed`: answer cells' grade
+    ids) whose diagnostic case returned the probes' fingerprints."""
     from rnnlab.diagnose import catalogue, match
 
     got, entries, out = parse_printed(printed), catalogue(assignment), {}

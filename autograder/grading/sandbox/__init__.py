@@ -1,16 +1,8 @@
-"""The sandbox a student's kernel runs in: one interface, two kinds, every isolation decision here.
-
-- `Bubblewrap`: each kernel in a sandbox of its own (sandbox.bwrap: namespaces, an unprivileged uid
-  as root, prlimit, a size-capped working folder and runtime folder; sandbox.limits: a control
-  group for the whole kernel). `make autograde`.
-- `Unsandboxed`: the same kernel start with the grader's rights (`UNSANDBOXED=1`, for a class the
-  instructor trusts, and the tests of what is not isolation).
-
-Both start the kernel through the run's `rnnlab-sandbox` kernelspec, whose program is
-sandbox.launcher: it forks the re-check process off before any student code (sandbox.kernel), so
-the re-check is the same in both. A run asks its sandbox for each student's kernel (`kernel`:
-nbgrader's settings and the environment to start it with) and, once graded, for the limits it ran
-under (`release`).
+"""The sandbox a student's kernel runs in: one interface (`Sandbox`, from `for_run`), every isolation
+decision here. `Bubblewrap` puts each kernel in a sandbox of its own (sandbox.bwrap, and a control
+group: sandbox.limits); `Unsandboxed` starts the same kernel with the grader's rights (`UNSANDBOXED=1`,
+and tests). Both start it through the run's kernelspec, whose program, sandbox.launcher, forks the
+re-check process off before any student code (sandbox.kernel).
 """
 
 from __future__ import annotations
@@ -23,25 +15,11 @@ import tempfile
 from pathlib import Path
 
 from ...course.folder import venv_env
-from .bwrap import KERNEL_NAME, POLICY_ENV, REPO, Policy, check, missing_tools, release_runtime, wrap
-from .kernel import KERNEL_OPTIONS, KERNEL_START, RECHECK_WAIT
+from .bwrap import KERNEL_NAME, POLICY_ENV, REPO, Policy, check, missing_tools, private_runtime, release_runtime, wrap
+from .kernel import KERNEL_OPTIONS, KERNEL_START
+from .limits import Group
 
-__all__ = [
-    "KERNEL_NAME",
-    "KERNEL_OPTIONS",
-    "KERNEL_START",
-    "POLICY_ENV",
-    "RECHECK_WAIT",
-    "REPO",
-    "Bubblewrap",
-    "Policy",
-    "Sandbox",
-    "Unsandboxed",
-    "check",
-    "for_run",
-    "missing_tools",
-    "wrap",
-]
+__all__ = ["KERNEL_OPTIONS", "KERNEL_START", "REPO", "Policy", "Sandbox", "check", "for_run", "missing_tools", "wrap"]
 
 
 class Sandbox:
@@ -77,8 +55,7 @@ class Sandbox:
     def _started(self, student: str, policy: Policy) -> tuple[dict, dict]:
         policy_file = self.work / f"policy-{student}.json"
         policy.save(policy_file)
-        # the run's kernelspec first; the caller's JUPYTER_PATH (nbconvert's templates, for a Python
-        # outside the environment's prefix: autograder.deploying.hub) after it
+        # the run's kernelspec first, then the caller's JUPYTER_PATH (nbconvert's templates, on the hub)
         path = os.pathsep.join(p for p in (str(self.work / "jupyter"), os.environ.get("JUPYTER_PATH")) if p)
         return {"Execute": {"kernel_name": KERNEL_NAME}}, {"JUPYTER_PATH": path, POLICY_ENV: str(policy_file)}
 
@@ -114,11 +91,8 @@ class Bubblewrap(Sandbox):
 
     def kernel(self, student: str, slot: int, recheck: dict) -> tuple[dict, dict]:
         uid = self.uid_base + slot
-        # the kernel's sockets: a sized tmpfs of the sandbox uid's when grading as root; a Unix
-        # socket's path must stay under 108 bytes, so its path is short
+        # the kernel's sockets: a sized tmpfs when root; a short path (a Unix socket's is under 108 bytes)
         runtime = self.runtimes[student] = Path(tempfile.mkdtemp(prefix="rnnlab-rt-"))
-        from .bwrap import private_runtime
-
         private_runtime(runtime, uid)
         if os.geteuid() == 0:
             os.chown(runtime, uid, uid)
@@ -134,10 +108,8 @@ class Bubblewrap(Sandbox):
         return config, {**env, "JUPYTER_RUNTIME_DIR": str(runtime)}
 
     def release(self, student: str) -> dict:
-        """The limits the launcher recorded, after the kernel's control groups are emptied and
-        removed, with the peak memory they measured."""
-        from .limits import Group
-
+        """The limits the launcher recorded, with the peak memory of the kernel's control groups,
+        which are emptied and removed."""
         runtime = self.runtimes.pop(student, None)
         if runtime is not None:
             release_runtime(runtime)  # GNU rm: a tree of any depth, no link followed
@@ -165,8 +137,7 @@ def for_run(sandboxed: bool, work: Path, uid_base: int) -> Sandbox:
 
 
 def font_cache() -> Path:
-    """matplotlib's font list, built once per user and matplotlib version (about 1 s) and shown
-    read-only to kernels."""
+    """matplotlib's font list, built once per user and version (about 1 s), shown read-only to kernels."""
     import matplotlib
 
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")

@@ -1,19 +1,7 @@
-"""The bubblewrap command line of a sandboxed kernel, and its runtime folder.
-
-    setpriv (an unprivileged uid, no capabilities)        as root only
-      prlimit (address space, processes, CPU seconds, file size, open files)
-        bwrap (new pid, network, ipc, uts and cgroup namespaces, and a user one when not root;
-               only the Python runtime, the virtual environment and the course package visible,
-               read-only; a private /tmp and /dev/shm; the working folder a size-capped tmpfs;
-               an empty environment)
-          python -c KERNEL_START -f CONNECTION_FILE ...
-
-What the kernel cannot do: reach any network (the kernel talks to nbgrader over Unix sockets in
-its runtime folder, bound in); read source/, the gradebook, other submissions or anything not
-bound in; write outside its working folder and /tmp (size-capped tmpfs, never the host's disk);
-fork more than `nproc` processes or use more than `memory` bytes of address space or `cpu` CPU
-seconds; outlive the grader (--die-with-parent, and a pid namespace). Its environment is cleared,
-so NBGRADER_EXECUTION and the instructor's variables are not visible.
+"""The bubblewrap command line of a sandboxed kernel (`wrap`), its `Policy`, and its runtime folder:
+bwrap (namespaces; only Python, the environment and the course package shown, read-only; sized
+tmpfs folders; an empty environment), then setpriv to an unprivileged uid when root, then prlimit.
+docs/grading.md ("Threat model") lists what the kernel cannot do.
 """
 
 from __future__ import annotations
@@ -36,12 +24,8 @@ KERNEL_NAME = "rnnlab-sandbox"
 class Policy:
     runtime_dir: str  # connection files and kernel sockets (bound read-write)
     uid: int = 60001  # used when the grader runs as root
-    # bytes of address space per process: under the whole kernel's 3 GB, with room for the
-    # re-check process (forked at the start, idle while the notebook runs, about 300 MB) and the
-    # group's page cache, so that one process that allocates without end meets a MemoryError, not
-    # the group's limit. At 2.5 GB a kernel that filled its address space brought the group to
-    # 3046 MB, 26 MB short, and a change that freed two thread stacks in the kernel (16 MB of
-    # address space) let one more 256 MB block in: the group's limit killed the re-check process
+    # bytes of address space per process: enough under the group's 3 GB for the re-check process
+    # (about 300 MB) and page cache that a runaway allocation meets a MemoryError, not the group's limit
     memory: int = 2 * 1024**3
     nproc: int = 96  # processes and threads of the sandbox uid
     cpu: int = 600  # CPU seconds per process
@@ -69,8 +53,7 @@ class Policy:
 def runtime_paths() -> list[str]:
     """Folders the kernel must read: Python itself, the virtual environment, the course package."""
     paths = {sys.base_prefix, sys.prefix, str(REPO / "rnnlab")}
-    # site folders outside the prefix: a Python that loads the course environment's packages
-    # with site.addsitedir (the shared Python of autograder.deploying.hub) needs them too
+    # site folders outside the prefix (the hub's shared Python adds the environment's with addsitedir)
     paths |= {
         p
         for p in sys.path
@@ -78,21 +61,9 @@ def runtime_paths() -> list[str]:
         and os.path.isdir(p)
         and not p.startswith((sys.prefix + "/", sys.base_prefix + "/"))
     }
-    for p in (
-        "/usr",
-        "/lib",
-        "/lib64",
-        "/bin",
-        "/sbin",
-        "/etc/ld.so.cache",
-        "/etc/localtime",
-        "/etc/passwd",
-        "/etc/group",
-        "/etc/nsswitch.conf",
-        "/etc/fonts",
-    ):
-        if os.path.lexists(p):
-            paths.add(p)
+    etc = ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "fonts")
+    system = ["/usr", "/lib", "/lib64", "/bin", "/sbin"] + [f"/etc/{name}" for name in etc]
+    paths |= {p for p in system if os.path.lexists(p)}
     return sorted(paths)
 
 
@@ -125,49 +96,20 @@ def wrap(
     binds_ro: list[tuple[str, str]] = (),
     sized_tmpfs: list[tuple[str, int]] = (),
 ) -> list[str]:
-    """The command line that runs `argv` in the sandbox with working folder `cwd`.
-
-    As root (CI, a grading server): bwrap builds pid, network, ipc and uts namespaces and the
-    mounts, then setpriv drops to an unprivileged uid with no capabilities, and prlimit sets the
-    limits; a real unprivileged uid is what makes the process limit bind. As another user:
-    bwrap also makes a user namespace, and the process limit is left out, since it would count
-    every process of that user.
-    """
+    """The command line that runs `argv` in the sandbox with working folder `cwd`. As root, setpriv
+    drops to the policy's uid (which makes the process limit bind); as another user, bwrap makes a
+    user namespace and the process limit is left out (it would count every process of that user)."""
     root = os.geteuid() == 0
-    cmd = [
-        "bwrap",
-        "--die-with-parent",
-        "--new-session",
-        "--clearenv",
-        "--unshare-pid",
-        "--unshare-net",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-    ]
+    cmd = ["bwrap", *"--die-with-parent --new-session --clearenv --unshare-pid --unshare-net".split()]
+    cmd += "--unshare-ipc --unshare-uts --unshare-cgroup-try".split()
     if root:
         # only what setpriv needs to drop to the uid; it then drops every capability
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
     else:
         cmd += ["--unshare-user", "--disable-userns"]
-    cmd += [
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--perms",
-        "1777",
-        "--size",
-        str(policy.tmp_size),
-        "--tmpfs",
-        "/tmp",
-        "--perms",
-        "1777",
-        "--size",
-        str(policy.shm_size),
-        "--tmpfs",
-        "/dev/shm",
-    ]
+    cmd += ["--proc", "/proc", "--dev", "/dev"]
+    cmd += ["--perms", "1777", "--size", str(policy.tmp_size), "--tmpfs", "/tmp"]
+    cmd += ["--perms", "1777", "--size", str(policy.shm_size), "--tmpfs", "/dev/shm"]
 
     made: set[str] = {"/", "/tmp", "/proc", "/dev"}
     bound: list[str] = []
@@ -196,8 +138,7 @@ def wrap(
         parents(dst)
         cmd += ["--ro-bind", src, dst]
     if policy.mpl_cache:
-        # matplotlib uses a config folder only if it may write there; as root, bwrap would
-        # make it root's, and every kernel would then rebuild the font list (about 1 s)
+        # writable, or matplotlib ignores it and every kernel rebuilds the font list (about 1 s)
         cmd += ["--perms", "1777", "--dir", "/tmp/mpl"]
         for f in sorted(Path(policy.mpl_cache).glob("*.json")):
             cmd += ["--ro-bind", str(f), f"/tmp/mpl/{f.name}"]
@@ -212,36 +153,21 @@ def wrap(
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "TMPDIR": "/tmp",
-        # the course package the grader runs from, shown read-only above, is the one the kernel
-        # imports (in a copy of the course too), whatever folder an editable install names
+        # the kernel imports the course package the grader runs from, whatever an editable install names
         "PYTHONPATH": str(REPO),
     }
     if os.environ.get("LD_LIBRARY_PATH"):
-        # a Python whose runtime was copied (autograder.deploying.hub) finds its shared library there
+        # the hub's copied Python finds its shared library there
         base_env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
     base_env.update(env or {})
     for key, value in base_env.items():
         cmd += ["--setenv", key, value]
     cmd += ["--chdir", cwd, "--"]
     if root:
-        cmd += [
-            "setpriv",
-            f"--reuid={policy.uid}",
-            f"--regid={policy.uid}",
-            "--clear-groups",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
-            "--no-new-privs",
-            "--",
-        ]
-    cmd += [
-        "prlimit",
-        f"--as={policy.memory}",
-        f"--cpu={policy.cpu}",
-        f"--fsize={policy.fsize}",
-        f"--nofile={policy.nofile}",
-        "--core=0",
-    ] + ([f"--nproc={policy.nproc}"] if root else [])
+        cmd += ["setpriv", f"--reuid={policy.uid}", f"--regid={policy.uid}", "--clear-groups"]
+        cmd += ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    cmd += ["prlimit", f"--as={policy.memory}", f"--cpu={policy.cpu}", f"--fsize={policy.fsize}"]
+    cmd += [f"--nofile={policy.nofile}", "--core=0"] + ([f"--nproc={policy.nproc}"] if root else [])
     return cmd + ["--"] + argv
 
 
@@ -292,8 +218,8 @@ RUNTIME_SIZE = 4 * 1024**2  # the kernel's socket folder: sockets and its connec
 
 
 def private_runtime(folder: Path, uid: int) -> str | None:
-    """Make the kernel's runtime folder (its sockets, on the host: the grader connects to them) a
-    small tmpfs, so that it is no way onto the host's disk. Returns why not, or None. Needs root."""
+    """Mount the kernel's runtime folder (its sockets, on the host) as a small tmpfs, so that it is no
+    way onto the host's disk. Returns why not, or None. Needs root."""
     if os.geteuid() != 0:
         return "needs root"
     proc = subprocess.run(

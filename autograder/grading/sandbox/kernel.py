@@ -7,11 +7,8 @@ import os
 
 from .bwrap import Policy
 
-# Run first in the sandboxed kernel process, before ipykernel and any student code: a session
-# keyring of its own (the one inherited from the grader is shared by every kernel it starts, and
-# any process may add keys to a keyring it possesses), and the sandbox uid's user keyrings
-# emptied (they outlive processes: a key a kernel of this uid left there would reach the next).
-# SysV and POSIX IPC and abstract sockets are private already (IPC and network namespaces).
+# Run first in the kernel process: a session keyring of its own and the uid's user keyrings emptied
+# (docs/grading.md, "Threat model"), the re-check process forked off, then ipykernel.
 KERNEL_START = """
 import ctypes, os, sys
 if sys.path and sys.path[0] == "":     # as ipykernel_launcher: no module of the working folder's (IPython
@@ -23,15 +20,13 @@ if _call:
     for _ring in (-4, -5):                 # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
         _libc.syscall(_call, 5, _ring, 0x3f3f0000)   # KEYCTL_SETPERM: back to its owner's rights, if
         _libc.syscall(_call, 7, _ring)     # a kernel took them away; KEYCTL_CLEAR
-    # the uid's persistent keyring (KEYCTL_GET_PERSISTENT, linked into the new session keyring):
-    # it outlives processes, and grading runs, as the user keyrings do
+    # the uid's persistent keyring (KEYCTL_GET_PERSISTENT), which outlives grading runs
     _ring = _libc.syscall(_call, 22, -1, -3)
     if _ring > 0:
         _libc.syscall(_call, 7, _ring)
     del _libc, _ring
 del _call
-# the re-check process (autograder.grading.recheck.runner_source): forked off here, before ipykernel
-# and so before any student code; it shares the imports below and nothing the kernel does later
+# the re-check process (recheck.runner_source), before any student code; it shares only these imports
 _fds = os.environ.pop("RNNLAB_RECHECK_FDS", "")
 if _fds:
     _out, _in = (int(_fd) for _fd in _fds.split(","))
@@ -52,26 +47,19 @@ if _fds:
             os._exit(0)
     for _fd in (_out, _in, _go_read):
         os.close(_fd)
-    # when the group's memory runs out, the kernel and whatever it starts are killed before the
-    # re-check process (raising one's own score needs no privilege; children inherit it)
+    # when the group's memory runs out, the kernel and its children are killed before the re-check
     _f = None
     try:
         with open("/proc/self/oom_score_adj", "w") as _f:
             _f.write("1000")
     except OSError:
         pass
-    # the graded notebook's last cell (autograder.grading.recheck.kernel_checks_source) lets it start,
-    # once the kernel has run everything, and waits for it
+    # the graded notebook's wait cells let it start and wait for it (recheck.kernel.wait_cell)
     os.environ["RNNLAB_RECHECK_PID"], os.environ["RNNLAB_RECHECK_GO"] = str(_pid), str(_go_write)
     del _out, _in, _pid, _go_read, _go_write, _fd, _f
 del _fds, ctypes, os
-# ipykernel's IOPub socket drops whatever passes its send high-water mark (ZeroMQ's default, 1000
-# messages, which neither ipykernel nor jupyter_client changes) while the grader reads more slowly
-# than the student's code displays: over a Unix socket, a loaded grader lost half of 4,500 outputs
-# and could lose the closing idle message too, after which nbclient waited without end or failed
-# the notebook (nbgrader puts a lost error back from the execute reply; a lost idle it cannot).
-# Unbounded here, the backlog waits in the kernel's memory, under its group's limit, and reaches
-# the grader whole (tests/test_grading_units.py's flood probe).
+# IOPub unbounded: past ZeroMQ's default high-water mark (1000 messages) a slow grader lost outputs and
+# the closing idle message; the backlog waits in the kernel's memory, under its group's limit
 import zmq
 from ipykernel.kernelapp import IPKernelApp
 
@@ -84,15 +72,8 @@ class GradingKernelApp(IPKernelApp):
 
 GradingKernelApp.launch_instance()
 """
-# ipykernel forwards what reaches descriptors 1 and 2 (C code, child processes, os.write) from
-# a thread of its own, which can deliver it after the cell that wrote it has ended: it then
-# lands in the next cell's output, and nbgrader gives a test cell with any stderr output 0
-# points (a submission whose answer cell wrote to descriptor 2 lost a visible test it passed).
-# In the grading kernel those descriptors lead to /dev/null and are not forwarded; Python's own
-# sys.stdout and sys.stderr still reach the cell that wrote to them.
-# IPython's history database is off: no SQLite file in the sandbox's home and no thread saving to it
-# (a kernel's start costs 0.07 s of CPU less); In, Out, _ and `%history -n` of this session still
-# answer from memory (what reads earlier sessions, `%history -g`, finds nothing: there are none).
+# Descriptors 1 and 2 are not forwarded (ipykernel's late delivery put a cell's stderr in the next
+# cell, a test nbgrader then scored 0); sys.stdout and sys.stderr still are. No history database.
 KERNEL_OPTIONS = ["--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
 RECHECK_WAIT = 60  # seconds the graded notebook's last cells wait, in all, for the re-check process
 
@@ -103,9 +84,8 @@ RECHECK_ENV = "RNNLAB_RECHECK_FDS"
 
 
 def open_recheck(policy: Policy) -> tuple[int, int] | None:
-    """The re-check's FIFO, opened for writing (the grading worker is reading: recheck.InjectChecks
-    made both files), and its input, or None when the set has no re-check; neither path is visible
-    in the sandbox."""
+    """The re-check's FIFO opened for writing and its input opened for reading (recheck.InjectChecks
+    made both; neither is visible in the sandbox), or None when the set has no re-check."""
     if not (policy.recheck_fifo and os.path.exists(policy.recheck_fifo)):
         return None
     out = os.open(policy.recheck_fifo, os.O_WRONLY | os.O_NONBLOCK)  # the grader is reading
@@ -114,8 +94,8 @@ def open_recheck(policy: Policy) -> tuple[int, int] | None:
 
 
 def recheck_descriptors(policy: Policy) -> dict:
-    """Open the re-check's FIFO and its input as descriptors 3 and 4, which the kernel
-    inherits. The environment variable that tells the kernel, or {} when there is no re-check."""
+    """The re-check's FIFO and input as descriptors 3 and 4, which the kernel inherits, and the
+    environment variable that names them ({} when there is no re-check)."""
     opened = open_recheck(policy)
     if opened is None:
         return {}

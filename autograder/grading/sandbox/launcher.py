@@ -1,11 +1,6 @@
-"""The grading kernel's launcher: the command of the rnnlab-sandbox kernelspec, which jupyter_client
-starts for nbgrader.
-
-    python -m autograder.grading.sandbox.launcher CONNECTION_FILE [kernel args]
-
-It reads its policy (the file named by RNNLAB_SANDBOX_POLICY), makes the kernel's control group
-(sandbox.limits), records the limits in force, and replaces itself (exec) with the kernel in
-the sandbox that sandbox.bwrap builds, or, unsandboxed, with the same kernel start.
+"""The command of the rnnlab-sandbox kernelspec: `python -m autograder.grading.sandbox.launcher
+CONNECTION_FILE [kernel args]`. It reads its policy (named by RNNLAB_SANDBOX_POLICY), makes the
+kernel's control group, records the limits in force, and execs the kernel in the sandbox.
 """
 
 from __future__ import annotations
@@ -23,13 +18,9 @@ from .limits import Group
 
 
 def launch(argv: list[str]) -> None:
-    """Entry point of the kernelspec: the kernel's groups and limits, then the sandbox exec'd.
-
-    The kernel's working folder is a size-capped tmpfs (it never writes to the host's disk);
-    the other files of the submission's folder are shown read-only in it. Not the notebooks:
-    nbgrader writes the one being graded there with its hidden tests restored. The kernel's
-    standard output and error lead to /dev/null: descriptors 1 and 2 of this launcher are the
-    grading worker's, and nothing the kernel writes may reach them."""
+    """The kernel in a size-capped tmpfs working folder showing the submission folder's other files
+    read-only, never its notebooks (nbgrader writes the graded one there with its hidden tests); its
+    descriptors 1 and 2, the grading worker's, lead to /dev/null."""
     policy = sb.Policy.load(os.environ[sb.POLICY_ENV])
     connection_file, kernel_args = argv[0], argv[1:]
     if not policy.sandboxed:  # graded unsandboxed: the same start, with the grader's rights

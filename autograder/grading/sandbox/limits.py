@@ -1,25 +1,16 @@
-"""Whole-kernel limits through control groups: memory and process count of everything a
-student's kernel starts, together.
-
-Per-process limits (prlimit's address space and process count) let four processes hold four
-times the budget. A control group counts the whole tree. The sandbox launcher makes one group
-per kernel, under the launcher's own group (so the grading machine's own limits still hold),
-moves itself in, and then replaces itself with the sandbox: every process the kernel starts
-is born inside. cgroup v1 (a mount per controller) and v2 (one unified mount) are both
-understood; a controller that is not mounted or not writable is reported as not in force,
-never silently assumed.
-
-The groups are removed by the pipeline after the submission (`Group.remove`), which first kills
-anything left in them, and records the peak memory use where the controller keeps it.
+"""Whole-kernel limits through control groups (v1 or v2): memory and process count of everything a
+kernel starts, together. The launcher makes a kernel's `Group` under its own and enters it before
+it execs the sandbox; the run reads its peak memory and removes it (`Group.remove`). A controller
+that cannot be used is reported as not in force, never assumed.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import signal
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTROLLERS = ("memory", "pids")
@@ -119,24 +110,23 @@ class Group:
                     _enable_v2(Path(parent), c)
                     knob = "memory.max" if c == "memory" else "pids.max"
                     if c == "memory":
-                        _write(folder / "memory.swap.max", "0", optional=True)
+                        _try_write(folder / "memory.swap.max", "0")
                 (folder / knob).write_text(str(wanted[c]))
                 if c == "memory" and version == "v1":
-                    _write(folder / "memory.memsw.limit_in_bytes", str(wanted[c]), optional=True)
+                    _try_write(folder / "memory.memsw.limit_in_bytes", str(wanted[c]))
                 shown = f"{wanted[c] // 1024**2} MB" if c == "memory" else str(wanted[c])
                 group.in_force[c] = f"{shown} for the whole kernel (cgroup {version} {knob})"
             except OSError as err:
                 group.not_in_force[c] = f"cgroup {version} refused: {err.strerror or err}"
         return group
 
-    def enter(self, pid: int | None = None) -> None:
-        """Move `pid` (default: this process) into every group; its children are born there."""
-        pid = os.getpid() if pid is None else pid
+    def enter(self) -> None:
+        """Move this process into every group; its children are born there."""
         for c, folder in list(self.folders.items()):
             if c not in self.in_force:
                 continue
             try:
-                Path(folder, "cgroup.procs").write_text(str(pid))
+                Path(folder, "cgroup.procs").write_text(str(os.getpid()))
             except OSError as err:
                 del self.in_force[c]
                 self.not_in_force[c] = f"could not join the group: {err.strerror or err}"
@@ -177,10 +167,8 @@ class Group:
                 except OSError:
                     break
                 for pid in pids:
-                    try:
+                    with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
                 try:
                     os.rmdir(folder)
                     break
@@ -189,20 +177,10 @@ class Group:
                         break
                     time.sleep(0.05)
 
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self)))
 
-    @classmethod
-    def load(cls, path: Path) -> Group:
-        return cls(**json.loads(Path(path).read_text()))
-
-
-def _write(path: Path, value: str, optional: bool = False) -> None:
-    try:
+def _try_write(path: Path, value: str) -> None:
+    with contextlib.suppress(OSError):  # a knob the kernel may not offer
         path.write_text(value)
-    except OSError:
-        if not optional:
-            raise
 
 
 def _enable_v2(parent: Path, controller: str) -> None:
