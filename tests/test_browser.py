@@ -739,7 +739,7 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
 
     from autograder.authoring import fixtures as F
     from autograder.course.folder import assignments
-    from autograder.grading.pipeline import Options, Run
+    from autograder.grading.run import Options, grade_class
 
     url, token, root, shared_browser = lab
     names = assignments()
@@ -796,8 +796,8 @@ def test_problem_sets_saved_by_jupyterlab_are_graded(lab, tmp_path):
     def grade(slot, todo):  # two at a time, on their own sandbox uids
         for name in todo:
             opts = Options(jobs=1, cell_timeout=60, submission_timeout=300, uid_base=base + 50 + slot)
-            run = Run(name, tmp_path / "class" / name, course=courses[slot], options=opts, log=lambda *a: None)
-            results[name] = run.run()
+            ctx = grade_class(name, tmp_path / "class" / name, course=courses[slot], options=opts, log=lambda *a: None)
+            results[name] = list(ctx.rows.values())
 
     threads = [threading.Thread(target=grade, args=(k, names[k::2])) for k in range(2)]
     for t in threads:
