@@ -8,7 +8,8 @@ graded notebook, the formgrader and the feedback are inert (tests/test_formgrade
 The answer cell of exercise 1 also starts a thread, which the re-check does not allow: its points
 are held back, and the grader's comment quotes the cell's first line, HTML that tries to break out
 of the quote's backticks. A cell's own error and the student's own outputs say HTML too
-(tests/test_student_text.py opens the feedback, the formgrader, the hand-grading page and report.md)."""
+(tests/test_student_text.py opens the feedback, the formgrader, the hand-grading page and
+report.md)."""
 
 PAYLOAD = (
     "window.__rnnlab_pwned = (window.__rnnlab_pwned || 0) + 1;"
