@@ -44,16 +44,16 @@ test-unit: $(STAMP) mathjax-deps ## ruff, then the package, widgets and assignme
 	  -m "not grading and not browser and not hub and not lectures and not sweep"
 test-notebooks: $(STAMP) colab-deps ## strict nbval on every lecture, the claims they assert, lecture 03 as Colab runs it
 	@mkdir -p test-artifacts; rm -f $(REVIEW_FILE)
-	$(PY) $(NBVAL) tests/test_claims.py tests/test_colab.py
+	$(PY) $(NBVAL) tests/notebooks/test_claims.py tests/notebooks/test_colab.py
 test-grading: $(STAMP) system-deps ## every problem set graded end to end in the sandbox, attacks included
-	$(PY) $(PYTEST) -m grading -n $(JOBS) --dist loadscope --durations=30 --ignore=tests/test_grading_cluster.py tests
+	$(PY) $(PYTEST) -m grading -n $(JOBS) --dist loadscope --durations=30 --ignore=tests/autograder/grading/test_cluster.py tests
 test-browser: $(STAMP) system-deps mathjax-deps ## the website's tests, then JupyterLab's, in Chromium
 	$(MAKE) --no-print-directory test-site
 	$(MAKE) --no-print-directory test-lab
 test-site: $(STAMP) system-deps mathjax-deps ## the website built as make site builds it, driven in Chromium
-	$(PY) $(PYTEST) -m browser tests/test_site.py --durations=10
+	$(PY) $(PYTEST) -m browser tests/autograder/publishing/test_site.py --durations=10
 test-lab: $(STAMP) system-deps mathjax-deps ## lectures and problem sets in JupyterLab and Chromium
-	$(PY) $(PYTEST) -m browser -n $(JOBS) --dist loadscope --ignore=tests/test_site.py --durations=15 tests
+	$(PY) $(PYTEST) -m browser -n $(JOBS) --dist loadscope --ignore=tests/autograder/publishing/test_site.py --durations=15 tests
 test-hub-site: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
 	$(MAKE) --no-print-directory test-hub
 	$(MAKE) --no-print-directory test-site
@@ -62,14 +62,14 @@ test-hub: $(STAMP) system-deps hub-deps ngshare-deps ## a term on a real Jupyter
 test-more: test-lectures-more test-cluster ## the sweeps CI runs after make test: other seeds, another CPU, a Dask cluster
 test-lectures-more: $(STAMP) ## the lectures' claims under seeds 1 and 2, the sweep tests, strict nbval as another CPU
 	@mkdir -p test-artifacts; rm -f $(REVIEW_FILE)
-	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope tests/test_seeds.py
+	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope tests/notebooks/test_seeds.py
 	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope -m sweep tests
 	@other="$(OTHER_CPU)"; if [ -z "$$other" ]; then \
 	    echo "test-lectures-more: this CPU already runs PyTorch's default kernels; no second capability to try"; \
 	else echo "test-lectures-more: again as another CPU, with $$other (native: $$($(PY) -c 'import torch; print(torch.backends.cpu.get_cpu_capability())'))"; \
 	    env $$other $(PY) $(NBVAL); fi
 test-cluster: $(STAMP) system-deps ## grading on a Dask cluster, with its faults
-	$(PY) $(PYTEST) -m grading tests/test_grading_cluster.py
+	$(PY) $(PYTEST) -m grading tests/autograder/grading/test_cluster.py
 site: $(STAMP) mathjax-deps ## the course as a website in site/, widgets baked [STUDENT_REPO=owner/name] [FRESH=1]
 	$(PY) -m autograder.publishing.site $(if $(STUDENT_REPO),--student-repo $(STUDENT_REPO)) $(if $(FRESH),--fresh)
 execute-notebooks: $(STAMP) ## run the lectures again in place, so their saved outputs are fresh

@@ -80,7 +80,7 @@ TEST_PARTS = (
     ("notebooks", "--nbval"),
     ("grading", "-m grading"),
     ("hub", "-m hub"),
-    ("website", "-m browser tests/test_site.py"),
+    ("website", "-m browser tests/"),
     ("JupyterLab", "-m browser -n"),
 )
 SUMMARY = re.compile(r"^=*\s*(?P<counts>(?:\d+ \w+(?:, )?)+) in (?P<seconds>[\d.]+)s")
@@ -157,10 +157,10 @@ def browser_latency(runs: list[dict]) -> dict:
 
 # the browser tests that move widgets (not the one that saves and grades problem sets)
 BROWSER_WIDGET_TESTS = [
-    "tests/test_browser.py::TestLecture03::test_gate_explorer_responds_in_jupyterlab",
-    "tests/test_browser_chapters.py",
-    "tests/test_browser_ch09.py",
-    "tests/test_browser_ch10.py",
+    "tests/browser/test_browser.py::TestLecture03::test_gate_explorer_responds_in_jupyterlab",
+    "tests/browser/test_browser_chapters.py",
+    "tests/browser/test_browser_ch09.py",
+    "tests/browser/test_browser_ch10.py",
 ]
 
 

@@ -1,4 +1,4 @@
-"""JupyterHub for a class on one machine: `make hub`, and the hub that tests/test_hub.py starts.
+"""JupyterHub for a class on one machine: `make hub`, and the hub that tests/autograder/deploying/test_hub.py starts.
 
 Every setting that differs between the two comes from the JSON file named by
 RNNLAB_HUB_SETTINGS, which `python -m autograder.deploying.hub` writes (autograder/deploying/hub.py).

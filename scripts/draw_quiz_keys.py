@@ -6,7 +6,7 @@ lecture quizzes (issue 54, findings 8 and 9). Run once, from the repository's ro
 
 Graded quizzes: each question's key is drawn uniformly from its letters, repeats allowed
 (random.Random(GRADED_SEED)), and a whole draw is drawn again until it passes the rules of
-tests/test_quiz_keys.py (each letter 20% to 30% of the keys, constant answers at most 30% of the
+tests/problem_sets/test_quiz_keys.py (each letter 20% to 30% of the keys, constant answers at most 30% of the
 points and 2/3 of a set's, no pattern: permutations, first questions, shared or alphabetical
 keys). Rejecting draws that break a rule keeps every allowed draw equally likely.
 
@@ -21,7 +21,7 @@ was right stays right: in a problem set, the lines of the `quiz_questions` markd
 the `quiz` solution and the hidden `check_choice(quiz_answers, "qN", "K")` call; in a lecture
 quiz, the choices, the answer and the `mistakes` (a wrong text's mistake moves with the text).
 What else names the keys (the quiz fixtures of source/*/mutants, the grader attacks, the made-up
-class of tests/test_questions.py) is not written here.
+class of tests/autograder/gradebook/test_questions.py) is not written here.
 
 --apply writes only when the sources still hold the keys of FROM, so it can run once; it then
 checks that every question's keyed text is the one it was, and that the keys are the draw.
@@ -89,7 +89,7 @@ FROM = {
 
 # lecture questions whose choices stay where they are
 KEEP = {
-    ("quiz_03", "q1"): "choice d is exempt from running in tests/test_quiz_choices.py by its letter",
+    ("quiz_03", "q1"): "choice d is exempt from running in tests/rnnlab/test_quiz_choices.py by its letter",
     ("quiz_03", "q2"): "its four choices are exempt from running by their letters",
     ("quiz_05", "q7"): "both, forward, backward, neither: an order (and d is exempt by its letter)",
     ("quiz_08", "q3"): "choice c is exempt from running by its letter",

@@ -13,7 +13,7 @@ from distributed import LocalCluster
 from autograder.authoring import fixtures as F
 from autograder.deploying.pgserver import another_database, temporary_gradebook
 from autograder.grading.run import Options, grade_class
-from conftest import auto_test_ids
+from support import auto_test_ids
 
 A = "ps03_lstm_gates"
 OPTIONS = dict(jobs=2, cell_timeout=30, submission_timeout=300)

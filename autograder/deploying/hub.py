@@ -1,4 +1,4 @@
-"""A JupyterHub for a class on one machine (`make hub`; tests/test_hub.py starts the same one).
+"""A JupyterHub for a class on one machine (`make hub`; tests/autograder/deploying/test_hub.py starts the same one).
 
     python -m autograder.deploying.hub [--port 8000] [--state /srv/rnnlab-hub] [--prefix PREFIX]
 

@@ -5,7 +5,7 @@ with copydetect's fingerprints (MOSS's) of the answers normalised as Python, wit
 was given (the release notebook's code, the code its text gives, the lectures' code cells). They go to
 reports/<set>/similarity.html, side by side, and into report.json for report.md's section. It accuses no
 one. docs/instructor.md, "After grading: similar submissions", says how answers are compared and where
-the thresholds come from (HONEST; tests/test_similarity.py measures it again)."""
+the thresholds come from (HONEST; tests/autograder/term/test_similarity.py measures it again)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,9 @@ test-artifacts/a11y-jupyterlab.json and a one-line summary.
 """
 
 import pytest
+
 from a11y import check_axe
-from test_browser import A11Y_FILE, notebook_page
+from lab_pages import A11Y_FILE, notebook_page
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,8 @@ unit (its rank and correlation change). Both must fit a 1366 x 768 screen."""
 import re
 
 import pytest
-from test_browser import (
+
+from lab_pages import (
     ARTIFACTS,
     change_and_wait,
     check_widget_on_screen,
@@ -18,7 +19,7 @@ from test_browser import (
     time_updates,
     widget_in_cell,
 )
-from test_browser_chapters import _readout
+from readouts import _readout
 
 pytestmark = pytest.mark.browser
 

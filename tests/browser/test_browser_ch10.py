@@ -5,7 +5,8 @@ the session (the `lab` fixture of conftest.py); latencies go to make bench like 
 import re
 
 import pytest
-from test_browser import (
+
+from lab_pages import (
     ARTIFACTS,
     change_and_wait,
     check_widget_on_screen,

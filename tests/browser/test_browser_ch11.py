@@ -5,7 +5,8 @@ sliders moved with the keyboard, the length toggled with a click. One server for
 import re
 
 import pytest
-from test_browser import (
+
+from lab_pages import (
     ARTIFACTS,
     change_and_wait,
     check_widget_on_screen,

@@ -9,7 +9,8 @@ except under CI=true, where that fails.
 import re
 
 import pytest
-from test_browser import (
+
+from lab_pages import (
     ARTIFACTS,
     REPO,
     change_and_wait,
@@ -21,14 +22,11 @@ from test_browser import (
     time_updates,
     widget_in_cell,
 )
+from readouts import _readout
 
 _widget = widget_in_cell
 
 pytestmark = pytest.mark.browser
-
-
-def _readout(widget, name):
-    return widget.locator(f".rnnlab-readout tr[data-name='{name}'] td").nth(1)
 
 
 def test_rnn_unroll_steps_through_time(lab):
@@ -124,7 +122,7 @@ def test_quiz_and_flashcards_of_every_chapter(lab, tmp_path):
         nb.cells += [nbformat.v4.new_code_cell(f'Quiz("{ch}")'), nbformat.v4.new_code_cell(f'Flashcards("{ch}")')]
     source = tmp_path / "quizzes.ipynb"
     nbformat.write(nb, source)
-    # One chapter's cells at a time (about 220 widgets; WIDGETS_PER_RUN in tests/test_widgets.py
+    # One chapter's cells at a time (about 220 widgets; WIDGETS_PER_RUN in tests/rnnlab/widgets/test_widgets.py
     # says why): all eleven chapters in one Run All made 2,441, more than ZMQ queues for a server
     # that falls behind, and the dropped "idle" left Quiz("09") or Quiz("11") running for ever in
     # loaded make tests and in CI. Reproduced by stopping the server 8 s of every 12: that Run All

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import widget_in_cell
 
-from conftest import stop_server
+from lab_pages import widget_in_cell
+from support import stop_server
 
 
 class _Widget:
@@ -91,11 +91,11 @@ def test_a_server_that_ignores_sigterm_is_killed_and_the_stop_does_not_fail():
 def test_every_test_stops_its_servers_through_stop_server():
     """A bare terminate() and wait(timeout) raised TimeoutExpired when a server was slow to stop
     (CI, test_jupyter_servers): the tests stop what they start in one place."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     bare = [
         f"{p.name}:{n}"
-        for p in sorted(here.glob("*.py"))
-        if p.name != "conftest.py"
+        for p in sorted(here.rglob("*.py"))
+        if p.name != "support.py"
         for n, line in enumerate(p.read_text().splitlines(), 1)
         if ".terminate()" in line and "bare = " not in line and '".terminate()"' not in line
     ]

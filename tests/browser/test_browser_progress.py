@@ -8,9 +8,9 @@ import time
 
 import nbformat
 import pytest
-from test_browser import ARTIFACTS, REPO, VIEWPORT, check_widget_on_screen, widget_in_cell
 
 from autograder.authoring import fixtures as F
+from lab_pages import ARTIFACTS, REPO, VIEWPORT, check_widget_on_screen, widget_in_cell
 
 pytestmark = pytest.mark.browser
 A = "ps03_lstm_gates"

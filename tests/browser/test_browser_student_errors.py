@@ -7,8 +7,9 @@ import time
 
 import nbformat
 import pytest
-from test_browser import ARTIFACTS, REPO, notebook_page, widget_in_cell
-from test_student_errors import SHAPE_BUG, SHAPE_BUG_LINE
+
+from lab_pages import ARTIFACTS, REPO, notebook_page, widget_in_cell
+from shape_bug import SHAPE_BUG, SHAPE_BUG_LINE
 
 pytestmark = pytest.mark.browser
 NAME = "ps02-broken-answer.ipynb"
@@ -16,7 +17,7 @@ NAME = "ps02-broken-answer.ipynb"
 
 def _up_to_visible_test(nb, visible: str, path):
     """`nb` cut after the test cell `visible`, which is tagged `raises-exception` so that Run All
-    (test_browser.run_all) passes it, written to `path`."""
+    (lab_pages.run_all) passes it, written to `path`."""
     kept = []
     for cell in nb.cells:
         kept.append(cell)

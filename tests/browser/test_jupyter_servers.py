@@ -1,4 +1,4 @@
-"""The tests' Jupyter servers (conftest.start_jupyter) serve where the tests look for them."""
+"""The tests' Jupyter servers (support.start_jupyter) serve where the tests look for them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-import conftest
+import support
 
 pytestmark = pytest.mark.browser  # with the tests whose servers it starts (two server starts, 20-40 s)
 
@@ -24,9 +24,9 @@ def test_a_server_whose_port_was_taken_meanwhile_starts_on_another_and_says_so(t
         held.bind(("127.0.0.1", 0))
         held.listen()
         taken = held.getsockname()[1]
-        ports = iter([taken, conftest._free_port()])
-        monkeypatch.setattr(conftest, "_free_port", lambda: next(ports))
-        server, url, token = conftest.start_jupyter(
+        ports = iter([taken, support._free_port()])
+        monkeypatch.setattr(support, "_free_port", lambda: next(ports))
+        server, url, token = support.start_jupyter(
             ["server", f"--ServerApp.root_dir={tmp_path}"], tmp_path / "server.log", dict(os.environ), seconds=60
         )
         try:
@@ -36,7 +36,7 @@ def test_a_server_whose_port_was_taken_meanwhile_starts_on_another_and_says_so(t
             assert next(ports, None) is None  # it was started twice
             assert_kernels_bind_unix_sockets(server, url, token)
         finally:
-            conftest.stop_server(server)
+            support.stop_server(server)
 
 
 def assert_kernels_bind_unix_sockets(server, url: str, token: str) -> None:

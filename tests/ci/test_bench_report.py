@@ -118,7 +118,7 @@ def test_a_real_fresh_clone_log_gives_every_part():
 
     from bench.run import parts_of_make_test
 
-    log = (Path(__file__).parent / "data" / "make-test-fresh-clone.log").read_text()
+    log = (Path(__file__).parents[1] / "data" / "make-test-fresh-clone.log").read_text()
     found = parts_of_make_test(log)
     assert found["whole"] == 1370
     assert {name: part["seconds"] for name, part in found["parts"].items()} == {

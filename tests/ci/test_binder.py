@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BINDER = REPO / "binder"
 
 
@@ -151,7 +151,7 @@ def test_every_postbuild_step_runs_and_leaves_what_the_lectures_read(tmp_path):
     import nbformat
     from nbformat.sign import NotebookNotary
 
-    from conftest import cache_of_its_own
+    from support import cache_of_its_own
 
     shims = tmp_path / "bin"
     shims.mkdir()

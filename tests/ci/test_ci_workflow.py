@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "test.yml"
 
 
@@ -143,14 +143,16 @@ def test_the_sweeps_run_every_test_make_test_leaves_out():
     def recipe(target):
         return re.search(rf"^{target}:.*?\n((?:\t.*\n|.*\\\n)*)", makefile, re.M).group(1)
 
-    assert "tests/test_seeds.py" in recipe("test-lectures-more") and "$(OTHER_CPU)" in recipe("test-lectures-more")
-    assert "tests/test_grading_cluster.py" in recipe("test-cluster")
+    assert "tests/notebooks/test_seeds.py" in recipe("test-lectures-more") and "$(OTHER_CPU)" in recipe(
+        "test-lectures-more"
+    )
+    assert "tests/autograder/grading/test_cluster.py" in recipe("test-cluster")
     assert re.search(r"^test-more: test-lectures-more test-cluster( *##.*)?$", makefile, re.M)
     assert "test_seeds" not in recipe("test-notebooks") and "OTHER_CPU" not in recipe("test-notebooks")
-    assert "--ignore=tests/test_grading_cluster.py" in recipe("test-grading")
+    assert "--ignore=tests/autograder/grading/test_cluster.py" in recipe("test-grading")
     # the unit tests marked sweep (records trained again under other seeds, another CPU's bits)
     assert "-m sweep tests" in recipe("test-lectures-more") and "not sweep" in recipe("test-unit")
-    marked = [p.name for p in (REPO / "tests").glob("test_*.py") if "@pytest.mark.sweep" in p.read_text()]
+    marked = [p.name for p in (REPO / "tests").rglob("test_*.py") if "@pytest.mark.sweep" in p.read_text()]
     assert marked, "no test is marked sweep"
 
 

@@ -16,19 +16,16 @@ These tests carry the `lectures` mark: `make test-notebooks` runs them next to n
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from lecture_cells import IGNORE, LECTURES, NOTEBOOKS, code_cells, machine_dependent, sanitize, text_outputs
+
 pytestmark = pytest.mark.lectures
 
-REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = REPO / "notebooks"
-LECTURES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-IGNORE = "nbval-ignore-output"
 
 # Numbers that prose may state without an output beside it: constants of the text, settings the
 # text chose, and facts of the mathematics. Each with its reason; keyed by (notebook stem, text).
@@ -60,10 +57,6 @@ PROSE_CONSTANTS = {
 }
 
 
-def code_cells(nb):
-    return [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
-
-
 def python_of(source: str) -> str:
     """A cell's source without IPython magics, so that ast can parse it."""
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
@@ -71,34 +64,6 @@ def python_of(source: str) -> str:
 
 def has_assert(source: str) -> bool:
     return any(isinstance(node, ast.Assert) for node in ast.walk(ast.parse(python_of(source))))
-
-
-def machine_dependent(cell) -> bool:
-    return IGNORE in cell.metadata.get("tags", [])
-
-
-def text_outputs(cell) -> str:
-    parts = []
-    for out in cell.get("outputs", []):
-        if out.output_type == "stream" and out.name == "stdout":
-            parts.append(out.text)
-        elif out.output_type in ("execute_result", "display_data"):
-            data = out.get("data", {})
-            if "text/plain" in data and not ({"image/png", "application/vnd.jupyter.widget-view+json"} & set(data)):
-                parts.append(data["text/plain"])
-    return "".join(parts)
-
-
-def sanitizers():
-    cfg = configparser.ConfigParser()
-    cfg.read(NOTEBOOKS / "sanitize.cfg")
-    return [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections()]
-
-
-def sanitize(text: str) -> str:
-    for regex, replace in sanitizers():
-        text = regex.sub(replace, text)
-    return text
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_student_dist import STUDENT_REPO, built, head  # noqa: F401  (built: the fixture)
 
 from autograder.publishing import dist
 from rnnlab.kernels import notebook_client
+from student_repo import STUDENT_REPO, head
 
 pytestmark = pytest.mark.lectures
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 COLAB_VENV = REPO / ".colab" / "venv"
 LECTURE = "03_lstm_gates.ipynb"
 TORCH, IPYWIDGETS = "2.14.1", "7.7.1"
@@ -205,7 +205,7 @@ def lecture_as_on_colab(dest: Path, folder: Path):
 
 
 @pytest.fixture(scope="module")
-def colab(built, tmp_path_factory):  # noqa: F811
+def colab(built, tmp_path_factory):
     dest, _ = built
     assert dist._commit(dest, head(REPO)).startswith("committed: ")
     root = tmp_path_factory.mktemp("colab")

@@ -1,5 +1,5 @@
 """Every notebook opens in Colab and on Binder, and its first cell installs the course package
-only where it is missing (rnnlab.colab; tests/test_colab.py runs lecture 03 that way)."""
+only where it is missing (rnnlab.colab; tests/notebooks/test_colab.py runs lecture 03 that way)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import torch
 import rnnlab
 from rnnlab import colab, course
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 # a weight matrix W_{..} (or W_q) not transposed, followed by the vector it multiplies
 LEFT_PRODUCT = re.compile(

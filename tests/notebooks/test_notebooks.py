@@ -3,14 +3,11 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-LECTURES = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))
-START = REPO / "notebooks" / "00_start_here.ipynb"
+from lecture_list import LECTURES, REPO, START, WIDGET_STATE
 
 
 def code_cells(nb):
@@ -47,7 +44,7 @@ def test_conventions(path):
     number = path.name[:2]
     sources = "\n".join(c.source for c in nb.cells)
     assert f'Quiz("{number}")' in sources and f'Flashcards("{number}")' in sources
-    # cells tagged nbval-ignore-output must assert their claim: tests/test_claims.py
+    # cells tagged nbval-ignore-output must assert their claim: tests/notebooks/test_claims.py
     marked = [c for c in nb.cells if "NBVAL_" in c.source]
     assert not marked, f"{path.name}: nbval markers belong in cell tags, not in the code students read"
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
@@ -85,7 +82,7 @@ def _links(nb):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     return [
         link for link in re.findall(r"\]\(([^)#]+\.ipynb)\)", text) if not link.startswith("https://")
-    ]  # Colab and Binder: tests/test_colab_links.py
+    ]  # Colab and Binder: tests/notebooks/test_colab_links.py
 
 
 def test_start_page_links_every_chapter_and_problem_set():
@@ -201,7 +198,6 @@ def test_the_bar_check_can_fail():
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 @pytest.mark.parametrize("path", LECTURES + [START], ids=[p.stem for p in LECTURES] + ["start"])

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESTRICTION = re.compile(
     r"\b(?:do not|don't|must not|may not) (?:call|use)\b|\bwithout (?:calling|using|autograd)\b"
     r"|\bnot allowed\b",

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_claims import LECTURES, NOTEBOOKS, code_cells, machine_dependent, sanitize, text_outputs
+
+from lecture_cells import LECTURES, NOTEBOOKS, code_cells, machine_dependent, sanitize, text_outputs
 
 pytestmark = pytest.mark.lectures
 

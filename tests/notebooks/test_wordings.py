@@ -16,7 +16,7 @@ import nbformat
 import pytest
 import torch
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # (name, pattern in one sentence, unless this pattern is in the same sentence, why it is wrong,
 #  the test that shows the truth)
@@ -28,14 +28,14 @@ WRONG = [
         "hooks see a module's inputs and outputs only; the gates are hidden because nn.LSTM is one "
         "module call, and output.grad is only the direct part because output is downstream of the "
         "recurrence (a torch.stack loop gives the same zeros), not because a kernel is fused",
-        "tests/test_gradients.py::TestHiddenGradNorms::test_the_output_gradient_is_only_the_direct_part",
+        "tests/rnnlab/test_gradients.py::TestHiddenGradNorms::test_the_output_gradient_is_only_the_direct_part",
     ),
     (
         "a sigmoid never reaches 0 or 1",
         r"sigmoid[^.]{0,60}never (?:reaches|gets to|equals)|never (?:reaches|equals) (?:exactly )?[01]\b",
         None,
         "in float32, sigmoid(17) is exactly 1.0 and sigmoid(-104) exactly 0.0",
-        "tests/test_wordings.py::test_a_float32_sigmoid_reaches_exactly_0_and_1",
+        "tests/notebooks/test_wordings.py::test_a_float32_sigmoid_reaches_exactly_0_and_1",
     ),
     (
         "retain_graph=True as the cure for a chunked loop",
@@ -46,7 +46,7 @@ WRONG = [
         r"|between (?:the )?chunks",
         "with optimizer.step() between chunks, backward(retain_graph=True) raises at the second chunk "
         "('modified by an inplace operation'); detach the carried state instead",
-        "tests/test_wordings.py::test_retain_graph_after_a_step_raises_at_the_second_chunk",
+        "tests/notebooks/test_wordings.py::test_retain_graph_after_a_step_raises_at_the_second_chunk",
     ),
     (
         "a fused optimizer's gradients as those of the old weights",
@@ -56,7 +56,7 @@ WRONG = [
         "after a fused step (which autograd's version counter does not see) a backward pass through "
         "the old graph reads the saved weights at their new values and the saved activations from "
         "the forward pass before the step: its gradients belong to neither the old weights nor the new",
-        "tests/test_wordings.py::test_a_backward_through_the_old_graph_after_a_fused_step_matches_neither_weights",
+        "tests/notebooks/test_wordings.py::test_a_backward_through_the_old_graph_after_a_fused_step_matches_neither_weights",
     ),
     (
         "weights_only as a guarantee",
@@ -64,7 +64,7 @@ WRONG = [
         r"\bnot\b|\bno\b|\bnever\b|restrict|allowlist|CVE",
         "torch.load(weights_only=True) restricts unpickling to allowlisted types; it is no sandbox "
         "(CVE-2025-32434 ran code through it in torch <= 2.5.1)",
-        "tests/test_grading_units.py::test_student_payloads_are_not_unpickled_with_a_torch_that_lets_them_run_code",
+        "tests/autograder/grading/test_grading_units.py::test_student_payloads_are_not_unpickled_with_a_torch_that_lets_them_run_code",
     ),
     (
         "bidirectional as a second layer or a second LSTM",
@@ -73,7 +73,7 @@ WRONG = [
         None,
         "bidirectional=True adds a second direction to every layer: each layer's backward "
         "direction reads the sequence reversed, and the next layer reads both directions' outputs",
-        "tests/test_wordings.py::test_bidirectional_adds_a_direction_to_every_layer",
+        "tests/notebooks/test_wordings.py::test_bidirectional_adds_a_direction_to_every_layer",
     ),
     (
         "temperature 0.5 halves the logits",
@@ -106,7 +106,7 @@ WRONG = [
         "branches; lecture 09's fair test (the same true text after the model's own lines, after the "
         "true lines and after random characters, at line starts) found little exposure bias for its "
         "model: say what is measured, not that errors compound",
-        "tests/test_language_model.py::test_a_perfect_model_loses_free_running_accuracy",
+        "tests/rnnlab/test_language_model.py::test_a_perfect_model_loses_free_running_accuracy",
     ),
     (
         "no fair test of exposure bias inside a function",
@@ -115,7 +115,7 @@ WRONG = [
         "code_corpus draws each statement independently of the one before it, given its indentation "
         "and the lines its block has left, so after a statement the model wrote the true next line is "
         "still a right continuation: lecture 09 scores it there, beside a random-text control",
-        "tests/test_language_model.py::test_the_grammar_draws_the_line_after_a_statement_whatever_the_statement",
+        "tests/rnnlab/test_language_model.py::test_the_grammar_draws_the_line_after_a_statement_whatever_the_statement",
     ),
     (
         "equal scores at function starts as evidence against exposure bias",
@@ -133,7 +133,7 @@ WRONG = [
         "a new tensor assigned to p.data keeps the Parameter object: an optimizer built before still "
         "updates it, and nn.LSTM's forward pass on CPU uses the new values; what keeps the old numbers "
         "is memory taken before, a view of the parameter or the tensors of state_dict()",
-        "tests/test_wordings.py::test_a_new_data_tensor_keeps_the_optimizer_and_leaves_old_views_behind",
+        "tests/notebooks/test_wordings.py::test_a_new_data_tensor_keeps_the_optimizer_and_leaves_old_views_behind",
     ),
 ]
 

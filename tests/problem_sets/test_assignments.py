@@ -13,13 +13,10 @@ from autograder.course.folder import REPO, assignments
 from autograder.course.leakscan import hidden_test_lines, secret_lines
 from autograder.course.problemsets import INSTRUCTOR_ONLY
 from autograder.grading.recheck import load_cases
+from quiz_cells import KEY_CALL, graded_quiz, is_test, source_nb
 from rnnlab.quiz import load_quiz
 
 ASSIGNMENTS = assignments()
-
-
-def source_nb(a):
-    return nbformat.read(REPO / "source" / a / f"{a}.ipynb", 4)
 
 
 def release_path(a):
@@ -28,11 +25,6 @@ def release_path(a):
 
 def graded_cells(nb):
     return [c for c in nb.cells if "nbgrader" in c.metadata]
-
-
-def is_test(cell):
-    m = cell.metadata.get("nbgrader", {})
-    return m.get("grade") and not m.get("solution") and cell.cell_type == "code"
 
 
 def code_exercises(nb):
@@ -201,7 +193,7 @@ def test_wrong_and_right_solutions_exist_for_every_exercise(a):
 def test_every_code_exercise_has_a_lecture_copy_that_must_lose_it(a):
     """Issue 18's copy detector: for every code exercise, a copies/ fixture answers with the
     nearest lecture code (a cell of the lecture, read afresh, in the exercise's signature), and
-    expects that exercise to lose points; tests/test_grading.py grades it like any submission."""
+    expects that exercise to lose points; tests/autograder/grading/test_grading.py grades it like any submission."""
     nb = source_nb(a)
     copies = F.fixtures_for(a, "copies")
     for fx in copies:
@@ -220,32 +212,6 @@ def test_every_code_exercise_has_a_lecture_copy_that_must_lose_it(a):
             assert all(p == ex or p.startswith(ex + "_") for p in fx.expect["lose"]), (
                 f"{fx.name} should expect {ex} (or one of its test cells) to lose points, not {fx.expect['lose']}"
             )
-
-
-QUESTION = re.compile(r"^\*\*(q\d+)\.\*\*\s*(.+)$")  # **q1.** the question
-CHOICE = re.compile(r"^\s*-\s*\(([a-z])\)\s*\S")  # - (a) a choice
-KEY_CALL = re.compile(r'check_choice\(quiz_answers, "(q\d+)", "([a-z])"\)')
-
-
-def graded_quiz(nb):
-    """{question id: (question text, letters of its choices)} from the problem set's
-    `quiz_questions` markdown cell; {} without one."""
-    cell = next((c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "quiz_questions"), None)
-    if cell is None:
-        return {}
-    assert cell.cell_type == "markdown" and cell.metadata.nbgrader.get("locked"), (
-        "quiz_questions: a locked markdown cell"
-    )
-    found, qid = {}, None
-    for line in cell.source.splitlines():
-        if m := QUESTION.match(line):
-            qid = m.group(1)
-            found[qid] = [m.group(2), ""]
-        elif qid and (m := CHOICE.match(line)):
-            found[qid][1] += m.group(1)
-        elif qid and line.strip() and not found[qid][1]:
-            found[qid][0] += " " + line.strip()
-    return {q: (text, letters) for q, (text, letters) in found.items()}
 
 
 def _plain(text):

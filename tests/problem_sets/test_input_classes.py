@@ -4,7 +4,7 @@ Each code exercise of every problem set declares in its folder's exercises.toml 
 input its hidden tests must reach, and the hidden test cells of that exercise must use the shared
 helper of each class (`rnnlab.checks`): a new exercise cannot land without saying which apply.
 Each class also has a wrong solution among the fixtures (`INPUT_CLASS = ...`) that the hidden
-tests of that class catch, and `tests/test_grading.py` grades it: it must lose its exercise, for
+tests of that class catch, and `tests/autograder/grading/test_grading.py` grades it: it must lose its exercise, for
 the reason the class gives.
 
 And every hidden test cell runs on its own: it reads no name that only another hidden cell

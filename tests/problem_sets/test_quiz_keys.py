@@ -29,7 +29,7 @@ cell, keys in the hidden tests of `source/`). The rules:
   only turn the cue round).
 
 A problem set without a graded quiz (docs/authoring.md's toy) has no keys to judge here; that it
-lacks one is tests/test_assignments.py's to say.
+lacks one is tests/problem_sets/test_assignments.py's to say.
 """
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ import io
 import re
 from collections import Counter
 
-from test_assignments import CHOICE, KEY_CALL, QUESTION, graded_quiz, is_test, source_nb
-
 from autograder.course.folder import assignments
+from quiz_cells import CHOICE, KEY_CALL, QUESTION, graded_quiz, is_test, source_nb
 from rnnlab.quiz import available_chapters, load_quiz
 
 source = functools.lru_cache(maxsize=None)(source_nb)  # read once; never modified here

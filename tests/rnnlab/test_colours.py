@@ -37,7 +37,7 @@ from matplotlib.colors import to_rgb
 
 from rnnlab import colours
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 VISIONS = (None, "deuteranomaly", "protanomaly", "tritanomaly")
 MIN_APART, MIN_LABELLED, MIN_LIGHTNESS, MIN_TEXT_CONTRAST = 15.0, 10.0, 10.0, 4.5
 

@@ -11,7 +11,7 @@ import nbformat
 
 from rnnlab.kernels import notebook_client
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ASK = "import ipykernel, json; print(json.dumps(json.loads(ipykernel.get_connection_info())))"
 
 

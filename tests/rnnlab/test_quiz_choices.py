@@ -40,7 +40,7 @@ from rnnlab.quiz import available_chapters, load_quiz
 EXEMPT = {
     ("03", "q1", "d"): "'none, g is linear' is prose that happens to parse as a tuple",
     ("03", "q2", "a"): "gate letters, not an expression; the order i, f, g, o is checked against "
-    "nn.LSTM's own output by tests/test_gates.py, which recomputes the gates with it",
+    "nn.LSTM's own output by tests/rnnlab/test_gates.py, which recomputes the gates with it",
     ("03", "q2", "b"): "gate letters (see q2 a)",
     ("03", "q2", "c"): "gate letters (see q2 a)",
     ("03", "q2", "d"): "gate letters (see q2 a)",
@@ -555,7 +555,7 @@ def test_every_parseable_choice_is_evaluated_or_exempt(capsys):
     with capsys.disabled():
         print(
             f"\nquiz choices that parse as Python: {evaluated + exempted}; evaluated {evaluated}, "
-            f"exempted {exempted} (reasons in tests/test_quiz_choices.py EXEMPT)"
+            f"exempted {exempted} (reasons in tests/rnnlab/test_quiz_choices.py EXEMPT)"
         )
 
 

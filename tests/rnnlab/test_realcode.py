@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from conftest import cache_of_its_own
 from rnnlab import realcode as R
+from support import cache_of_its_own
 
 
 def test_the_corpus_is_torch_2_13s_own_files_checked():

@@ -24,7 +24,7 @@ import torch
 from rnnlab import spread
 from rnnlab.spread import RECORDS, Spread, load_spread, over_seeds
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LECTURES = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import start_jupyter, stop_server
 from rnnlab import labserver
 from rnnlab import update as U
+from support import start_jupyter, stop_server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / ".venv"
 LECTURE = "notebooks/03_lstm_gates.ipynb"
 PS = "release/ps03_lstm_gates/ps03_lstm_gates.ipynb"

@@ -3,12 +3,12 @@
 text/html, application/javascript and image/svg+xml, all running one payload that marks the page
 and writes a file into the course folder through the contents API. Student markdown is escaped,
 only plain outputs are kept, and the student's own outputs and widget state are dropped: the
-graded notebook, the formgrader and the feedback are inert (tests/test_formgrader.py).
+graded notebook, the formgrader and the feedback are inert (tests/autograder/grading/test_formgrader.py).
 
 The answer cell of exercise 1 also starts a thread, which the re-check does not allow: its points
 are held back, and the grader's comment quotes the cell's first line, HTML that tries to break out
 of the quote's backticks. A cell's own error and the student's own outputs say HTML too
-(tests/test_student_text.py opens the feedback, the formgrader, the hand-grading page and
+(tests/autograder/course/test_student_text.py opens the feedback, the formgrader, the hand-grading page and
 report.md)."""
 
 PAYLOAD = (

@@ -1,7 +1,7 @@
 """Memory that no address space counts: 72 anonymous files of 60 MB (memfd_create, filled with
 write(), never mapped), 4.3 GB in all, under the 2 GB address-space and 64 MB file-size limits.
 The kernel's control group holds it to 3 GB: the kernel is killed (or, on a loaded machine,
-stopped by the cell's time limit first), the memory stays held (tests/test_attacks.py checks the
+stopped by the cell's time limit first), the memory stays held (tests/autograder/grading/test_attacks.py checks the
 group's peak) and nothing after this cell is graded."""
 
 EXPECT = {

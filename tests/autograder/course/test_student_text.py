@@ -16,7 +16,6 @@ import html
 import re
 import textwrap
 import threading
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from autograder.course.folder import REPO
 from autograder.course.student_text import escape_markdown, markdown_html, markdown_text, unescape_markdown, visible
 from autograder.gradebook.report import _cell
 from autograder.grading import recheck
+from rendered_text import elements, markdown_renderers
 
 A = "ps03_lstm_gates"
 HOSTILE = next(fx for fx in F.attacks() if fx.name == "hostile_html")
@@ -46,40 +46,9 @@ FIELDS = [
 ]
 
 
-class Elements(HTMLParser):
-    """The tags of an HTML fragment and every attribute they carry."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags, self.text = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def elements(fragment: str) -> Elements:
-    parser = Elements()
-    parser.feed(fragment)
-    parser.close()
-    return parser
-
-
 # every element report.md's own text may render to: the course writes no code span, link or raw
 # HTML into it, so a student's text that became one of those shows as a tag outside this set
 REPORT_MARKUP = {"h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td", "strong", "em"}
-
-
-def markdown_renderers():
-    """What instructors open report.md with: markdown-it (a code host's CommonMark, tables,
-    raw HTML let through as GitHub and JupyterLab let some through) and nbconvert's mistune."""
-    from markdown_it import MarkdownIt
-    from nbconvert.filters.markdown import markdown2html
-
-    it = MarkdownIt("commonmark", {"html": True}).enable("table")
-    return {"markdown-it": it.render, "nbconvert": markdown2html}
 
 
 # -- the re-check's comment quotes a first line -------------------------------------------------------------
@@ -353,16 +322,15 @@ def clean(seen: dict) -> bool:
 
 @pytest.mark.browser
 def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_path):
-    """hostile_html graded through the pipeline (the batch tests/test_formgrader.py grades too):
+    """hostile_html graded through the pipeline (the batch tests/autograder/grading/test_formgrader.py grades too):
     its feedback, its formgrader page, the hand-grading page of its explain answer and report.md
     rendered as a code host would, opened in Chromium, hold no element or script of the student's,
     while each shows the text. The positive control: the same check on the same text rendered
     as before (nbgrader's markdown2html, report.md's old escaping) finds the elements and the
     script's run."""
-    from test_formgrader import open_submission
-
     from autograder.term import handgrade as H
-    from conftest import _need_browser
+    from formgrader_pages import open_submission
+    from support import _need_browser
 
     _need_browser()
     batch = grade_batch(A, [HOSTILE], "formgrader-inert", jobs=1)
@@ -523,7 +491,7 @@ def test_similarity_page_holds_no_student_element_in_chromium(chromium, monkeypa
     """The similarity page of every field, opened in Chromium: no element or script of the
     student's. The positive control: the same page with its escaping taken out has them."""
     from autograder.term import similarity as S
-    from conftest import _need_browser
+    from support import _need_browser
 
     _need_browser()
     page = chromium.new_page()

@@ -4,7 +4,7 @@ Any student may create folders in the exchange's inbound/ (it is 0733 so everyon
 and `nbgrader collect` reads the student id and the timestamp from the folder's name. Stock
 nbgrader warns when the folder's Unix owner differs and collects it anyway; the course's
 autograder.deploying.exchange.OwnerCheckedCollect (selected in nbgrader_config.py) refuses it. The same
-forgery by a real user on a real hub is in tests/test_hub.py.
+forgery by a real user on a real hub is in tests/autograder/deploying/test_hub.py.
 """
 
 import contextlib

@@ -29,7 +29,6 @@ import shutil
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import nbformat
@@ -40,124 +39,14 @@ from autograder.course.folder import REPO
 from autograder.course.leakscan import hidden_test_lines
 from autograder.deploying import hub as H
 from autograder.deploying import serverenv as E
-from conftest import IN_CI
+from hub_support import ASSIGNMENT, NOTEBOOK, Hub, Server, _need, stop_and_clean
 
 pytestmark = pytest.mark.hub
-ASSIGNMENT = "ps03_lstm_gates"
-NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 ARTIFACTS = REPO / "test-artifacts" / "hub"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXPLAIN = "explain_forget"
 COMMENT = "Right: a forget gate near 1 keeps the cell state, so the gradient survives."
 WRONG = "step_gate_order"  # a known wrong solution of ps03 (source/ps03_lstm_gates/mutants)
-
-
-def _need(condition: bool, why: str) -> None:
-    if not condition:
-        if IN_CI:
-            pytest.fail("the hub test cannot run in CI: " + why)
-        pytest.skip(why)
-
-
-# -- talking to the hub and to the users' servers ---------------------------------------------
-class Server:
-    """One user's server behind the hub, driven with that user's own API token."""
-
-    def __init__(self, hub_url: str, user: str, token: str):
-        import requests
-
-        self.user, self.token = user, token
-        self.base = f"{hub_url}/user/{user}"
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"token {token}"
-
-    def call(self, method: str, path: str, expect=(200, 201, 204), **kw):
-        r = self.http.request(method, f"{self.base}/{path.lstrip('/')}", timeout=300, **kw)
-        assert r.status_code in expect, f"{self.user}: {method} {path} -> {r.status_code} {r.text[:1500]}"
-        return r
-
-    def json(self, method: str, path: str, **kw):
-        return self.call(method, path, **kw).json()
-
-    def read_nb(self, path: str) -> dict:
-        return self.json("GET", f"api/contents/{path}", params={"content": 1})["content"]
-
-    def read_text(self, path: str) -> str:
-        return self.json("GET", f"api/contents/{path}", params={"content": 1, "format": "text"})["content"]
-
-    def save_nb(self, path: str, nb: dict) -> None:
-        self.call("PUT", f"api/contents/{path}", json={"type": "notebook", "format": "json", "content": nb})
-
-    def nbgrader(self, action: str) -> dict:
-        """fetch, submit or fetch_feedback, as the Assignments tab does."""
-        out = self.json(
-            "POST", f"assignments/{action}", data={"course_id": "rnn-deep-dive", "assignment_id": ASSIGNMENT}
-        )
-        assert out.get("success"), f"{self.user}: {action} failed: {out}"
-        return out
-
-    def formgrader(self, method: str, path: str, **kw):
-        out = self.json(method, f"formgrader/api/{path}", **kw)
-        if isinstance(out, dict) and "success" in out:
-            assert out["success"], f"formgrader {path}: {out.get('error') or out}"
-        return out
-
-    def shell(self, command: str, timeout: float = 240) -> tuple[int, str]:
-        """Run `command` in a terminal of this server (as its user), like typing it in JupyterLab."""
-        import websocket
-
-        name = self.json("POST", "api/terminals")["name"]
-        ws = websocket.create_connection(
-            f"{self.base.replace('http://', 'ws://')}/terminals/websocket/{name}",
-            header=[f"Authorization: token {self.token}"],
-            timeout=timeout,
-        )
-        tag = uuid.uuid4().hex[:8]
-        ws.send(json.dumps(["stdin", f'stty -echo; {command}; echo "@{tag}@$?@"\r']))
-        out, deadline = "", time.monotonic() + timeout
-        try:
-            while not (m := re.search(rf"@{tag}@(\d+)@", out)):
-                assert time.monotonic() < deadline, f"{self.user}: {command!r} still running:\n{out[-3000:]}"
-                msg = json.loads(ws.recv())
-                if msg[0] == "stdout":
-                    out += msg[1]
-        finally:
-            ws.close()
-            self.call("DELETE", f"api/terminals/{name}")
-        return int(m.group(1)), out[: m.start()].replace("\r", "")
-
-
-class Hub:
-    def __init__(self, settings: H.Settings):
-        import requests
-
-        self.s = settings
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"token {settings.api_token}"
-
-    def api(self, method: str, path: str, **kw):
-        r = self.http.request(method, f"{self.s.url}/hub/api/{path}", timeout=60, **kw)
-        assert r.status_code < 300, f"hub {method} {path} -> {r.status_code} {r.text[:500]}"
-        return r.json() if r.text else None
-
-    def spawn_all(self, users: list[str], timeout: float = 180) -> None:
-        for user in users:
-            self.api("POST", f"users/{user}/server")  # answers at once (slow_spawn_timeout 0)
-        deadline = time.monotonic() + timeout
-        waiting = set(users)
-        while waiting:
-            for user in sorted(waiting):
-                model = self.api("GET", f"users/{user}")
-                if (model.get("servers", {}).get("") or {}).get("ready"):
-                    waiting.discard(user)
-                elif not model.get("pending") and not model.get("servers"):
-                    pytest.fail(f"{user}'s server stopped while starting: see the hub log")
-            assert time.monotonic() < deadline, f"servers not ready after {timeout} s: {waiting}"
-            time.sleep(0.5)
-
-    def server(self, user: str) -> Server:
-        token = self.api("POST", f"users/{user}/tokens", json={"note": "course hub test"})["token"]
-        return Server(self.s.url, user, token)
 
 
 # -- the term ---------------------------------------------------------------------------------
@@ -197,17 +86,6 @@ def term(hub_env_view):
     finally:
         (ARTIFACTS / "term.json").write_text(json.dumps({k: v for k, v in record.items() if k != "feedback"}, indent=1))
         stop_and_clean(proc, log, made, state)
-
-
-def stop_and_clean(proc, log, users: list[str], state: Path) -> None:
-    """The end of a hub test, also after a failure: stop the hub (and so its servers and
-    services), close its log, remove the users the test made and the hub's state folder."""
-    if proc is not None:
-        H.stop(proc)
-    log.close()
-    for user in users:
-        H.remove_user(user)
-    shutil.rmtree(state, ignore_errors=True)
 
 
 def run_term(hub, srv, users, course, settings, record, lap):
@@ -283,7 +161,7 @@ def run_term(hub, srv, users, course, settings, record, lap):
         "student1's collected notebook is not what student1 saved (the forgery won?)"
     )
     record["the course's collector refused the forgery"] = True
-    # (stock nbgrader's collector takes it, with a warning: tests/test_exchange.py)
+    # (stock nbgrader's collector takes it, with a warning: tests/autograder/deploying/test_exchange.py)
     lap("instructor collected")
 
     # the instructor grades the collected folder with the course's sandboxed pipeline
@@ -652,7 +530,7 @@ def test_what_students_can_and_cannot_see(term):
     # is readable by anyone who has its name, which holds 72 random bits (submission) or an MD5 of
     # a 512-bit secret (feedback), and cannot be listed
     # nbgrader submit leaves each submission folder 0777: given the name, files can be replaced
-    # (the course's collector then refuses the folder: tests/test_exchange.py)
+    # (the course's collector then refuses the folder: tests/autograder/deploying/test_exchange.py)
     by_name = [
         "read the released assignment in the exchange",
         "write into another student's submission folder, knowing its name",

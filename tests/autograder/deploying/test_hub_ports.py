@@ -7,7 +7,7 @@ the proxy answered with 404s for two minutes and the ngshare tests failed with "
 not start". Here the three ports are held by other sockets (one an HTTP server that answers
 404, as that was) just before the hub starts: the hub must start on new ones, leave nothing
 running from the failed attempt, and say what happened when it runs out of attempts. Needs
-root and the proxy (make test-hub installs it), like tests/test_hub.py.
+root and the proxy (make test-hub installs it), like tests/autograder/deploying/test_hub.py.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from test_hub import _need
 
 from autograder.deploying import hub as H
+from hub_support import _need
 
 pytestmark = pytest.mark.hub
 

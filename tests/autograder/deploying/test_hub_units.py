@@ -1,5 +1,5 @@
 """autograder.deploying.hub and deploy/jupyterhub_config.py without starting anything (the real hub:
-tests/test_hub.py)."""
+tests/autograder/deploying/test_hub.py)."""
 
 import errno
 import json
@@ -18,7 +18,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder.deploying import hub as H
 from autograder.deploying import serverenv as E
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 NOBODY = 65534
 
 
@@ -524,7 +524,7 @@ def test_the_instructors_server_refuses_autograde_outside_the_pipeline(tmp_path,
 def test_free_ports_lie_outside_the_systems_range_and_are_never_given_twice():
     """Kernels, Jupyter servers and outgoing connections take ports from the system's range
     (ip_local_port_range): the hub's ports are chosen outside it, so none of them takes one
-    between the choice and the hub's bind (tests/test_hub_ports.py: what happens if
+    between the choice and the hub's bind (tests/autograder/deploying/test_hub_ports.py: what happens if
     something else does)."""
     low, high = H._system_range()
     ports = [H.free_port() for _ in range(300)]

@@ -2,7 +2,7 @@
 
 The test runs the make target itself (`make hub HUB_ARGS=...`: its own port and state folder,
 and a random prefix on the user names, so that it touches neither a real `instructor` nor the
-whole-term test's users in tests/test_hub.py), then, as a person at the keyboard would:
+whole-term test's users in tests/autograder/deploying/test_hub.py), then, as a person at the keyboard would:
 
 - reads the password `make hub` prints, opens the login page on 127.0.0.1, fails to log in
   with a wrong password and logs in as the instructor with the printed one;
@@ -15,7 +15,7 @@ whole-term test's users in tests/test_hub.py), then, as a person at the keyboard
   after the hub stops (the instructor removes them), homes private.
 
 The users are removed at the end, also when a step fails. Without root the test is skipped
-(never under CI=true), like tests/test_hub.py.
+(never under CI=true), like tests/autograder/deploying/test_hub.py.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ import time
 from pathlib import Path
 
 import pytest
-from test_hub import _need
 
 from autograder.course.folder import REPO
 from autograder.deploying import hub as H
+from hub_support import _need
 
 pytestmark = pytest.mark.hub
 ASSIGNMENT = "ps03_lstm_gates"

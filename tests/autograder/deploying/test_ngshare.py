@@ -14,7 +14,7 @@ This test starts the course's local hub with ngshare as a hub service (its own e
 - the instructor collects (each student's own answer arrives), releases feedback for each;
 - each student fetches their own feedback, and student1 fails to download student2's.
 
-What happened lands in test-artifacts/hub/ngshare.json. Root only, like tests/test_hub.py.
+What happened lands in test-artifacts/hub/ngshare.json. Root only, like tests/autograder/deploying/test_hub.py.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 
 import pytest
-from test_hub import ASSIGNMENT, NOTEBOOK, Hub, _need, stop_and_clean
 
 from autograder.course.folder import REPO
 from autograder.deploying import hub as H
+from hub_support import ASSIGNMENT, NOTEBOOK, Hub, _need, stop_and_clean
 
 pytestmark = pytest.mark.hub
 ARTIFACTS = REPO / "test-artifacts" / "hub"

@@ -11,7 +11,7 @@ import yaml
 
 from autograder.deploying import z2jh
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 VALUES = REPO / "deploy" / "z2jh-values.yaml"
 
 

@@ -20,9 +20,9 @@ import nbformat
 import numpy as np
 import pytest
 from scipy.stats import pointbiserialr
-from test_student_text import elements, markdown_renderers
 
 from autograder.authoring import fixtures as F
+from rendered_text import elements, markdown_renderers
 
 A = "ps03_lstm_gates"
 CODE = ("lstm_step_visible", "lstm_step_hidden", "lstm_all_gates_visible", "lstm_all_gates_hidden")

@@ -252,7 +252,7 @@ def test_every_output_follows_a_hand_grade_a_due_date_and_an_extension_without_a
     from autograder.course.folder import REPO
     from autograder.deploying.exchange import TIMESTAMP_FORMAT
     from autograder.term.handgrade import HandGrading
-    from conftest import JOBS
+    from support import JOBS
 
     course = F.make_course(tmp_path / "course", [A])
     monkeypatch.chdir(course)  # where nbgrader's apps read the course's settings

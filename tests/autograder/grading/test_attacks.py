@@ -19,7 +19,7 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.grading import sandbox as sb
 from autograder.grading.run import Options, SandboxUnavailable, context, grade_class
-from conftest import auto_points, processes_of
+from support import auto_points, processes_of
 
 pytestmark = pytest.mark.grading
 A = "ps03_lstm_gates"

@@ -29,14 +29,14 @@ from pathlib import Path
 
 import psutil
 import pytest
-from cluster_support import OPTIONS, A, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
 from autograder.grading.cluster import done_folder, submit_queued
 from autograder.grading.run import NotGradeable, Options, context, grade_class
-from conftest import FAST_ATTACKS, PS03_CLASS, _free_port, ps03_class
+from cluster_support import OPTIONS, A, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
+from support import FAST_ATTACKS, PS03_CLASS, _free_port, ps03_class
 
 pytestmark = pytest.mark.grading
 MUTANTS = F.fixtures_for(A, "mutants")
@@ -136,7 +136,7 @@ def cluster():
 def both(postgres, cluster, grade_batch, tmp_path_factory):  # noqa: F811
     """The class and the crasher graded on the cluster, one worker killed mid-task; and the class
     on this machine (SQLite, two workers) as test_grading.py grades it: one grading serves both
-    (conftest.ps03_class). The cluster goes first: if the other pytest worker is grading the
+    (support.ps03_class). The cluster goes first: if the other pytest worker is grading the
     class meanwhile, it is done by then."""
     course, klass = course_on(postgres, tmp_path_factory.mktemp("cluster") / "cluster", CLASS + [CRASHER])
     with cluster.get_client() as client:

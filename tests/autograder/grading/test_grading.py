@@ -9,8 +9,8 @@ tests, and tracebacks show no code.
 Wrong and alternative answers of independent exercises share a submission (see
 autograder.authoring.fixtures.bundles), which makes about a third as many submissions as answers; each
 answer is still judged on its own exercise's tests, through nbgrader, in the sandbox. ps03's
-submissions are the class of about 40 that test_grading_cluster.py also grades on a Dask cluster
-(conftest.PS03_CLASS), graded once for both.
+submissions are the class of about 40 that test_cluster.py also grades on a Dask cluster
+(support.PS03_CLASS), graded once for both.
 """
 
 import csv
@@ -22,7 +22,7 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO, assignments
 from autograder.course.leakscan import hidden_test_lines
-from conftest import PS03, PS03_BUNDLES, PS03_CLASS, auto_points, notebooks, ps03_class
+from support import PS03, PS03_BUNDLES, PS03_CLASS, auto_points, notebooks, ps03_class
 
 pytestmark = pytest.mark.grading
 
@@ -38,7 +38,7 @@ def answers(assignment):
     )
 
 
-# ps03's submissions are the class that the cluster test grades again (conftest.PS03_CLASS): one
+# ps03's submissions are the class that the cluster test grades again (support.PS03_CLASS): one
 # grading of it serves both
 BUNDLES = {a: PS03_BUNDLES if a == PS03 else F.bundles(answers(a), notebooks(a)[1]) for a in ASSIGNMENTS}
 

@@ -15,7 +15,7 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.grading import intake, scoring, staging
 from autograder.grading.sanitize import MAX_DEPTH, Rejected, read, repair
-from conftest import notebooks, staged
+from support import notebooks, staged
 
 A = "ps01_sequence_data"
 RELEASE, SOURCE = notebooks(A)

@@ -47,7 +47,7 @@ from autograder.authoring import fixtures as F
 from autograder.course.submission_names import shown
 from autograder.grading import scoring
 from autograder.grading.run import Context, Options, grade_class
-from conftest import JOBS, auto_test_ids, notebooks, staged
+from support import JOBS, auto_test_ids, notebooks, staged
 
 pytestmark = pytest.mark.grading
 A = "ps01_sequence_data"
@@ -509,7 +509,7 @@ def graded_batch(base: Path, course: Path, extra: list[tuple[str, bytes]], stage
         assert r.status == "graded" or r.reason, r
     report = (course / "reports" / A / "report.md").read_text(encoding="utf-8")
     assert all(f"| {s} |" in report for s in results)
-    keep = Path(__file__).resolve().parent.parent / "test-artifacts" / "grading"
+    keep = Path(__file__).resolve().parents[3] / "test-artifacts" / "grading"
     keep.mkdir(parents=True, exist_ok=True)
     with open(keep / "fuzz.log", "w") as log:
         print(

@@ -191,7 +191,7 @@ def test_only_plain_outputs_are_kept_and_each_is_capped_as_it_arrives(monkeypatc
 def test_the_graded_notebook_keeps_no_widget_state():
     """nbgrader_config.py turns on nbconvert's ClearMetadataPreprocessor, which nbgrader's autograde
     runs after the kernel (off by default): widget state goes, the kernel and grading metadata stay.
-    (tests/test_attacks.py checks it in a graded notebook.)"""
+    (tests/autograder/grading/test_attacks.py checks it in a graded notebook.)"""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from traitlets.config import Config
 

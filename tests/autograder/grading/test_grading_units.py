@@ -16,7 +16,7 @@ import torch
 from autograder.grading import intake, recheck, zips
 from autograder.grading import sandbox as sb
 from autograder.grading.sanitize import Rejected, read, repair
-from conftest import IN_CI, notebooks, processes_of
+from support import IN_CI, notebooks, processes_of
 
 A = "ps03_lstm_gates"
 RELEASE, SOURCE = notebooks(A)

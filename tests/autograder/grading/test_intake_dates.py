@@ -19,7 +19,7 @@ from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
 from autograder.grading.intake import collect
 from autograder.grading.zips import entry_time
-from conftest import staged
+from support import staged
 
 A = "ps03_lstm_gates"
 OLDER, NEWER = (2026, 11, 20, 9, 15, 0), (2026, 11, 20, 23, 40, 0)

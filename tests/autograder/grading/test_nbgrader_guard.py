@@ -29,7 +29,7 @@ import pytest
 
 from autograder.authoring import fixtures as F
 from autograder.course.folder import venv_env
-from conftest import _need_browser
+from support import _need_browser
 
 A = "ps01_sequence_data"
 HOSTILE = "mallory"
@@ -133,16 +133,16 @@ def course(tmp_path_factory, request):
     hidden-test line in the comment on cy's answer, and mallory's hostile submission collected
     into submitted/ (in the gradebook, not graded)."""
     from nbgrader.api import Gradebook
-    from test_handgrade import Q, _graded_class
 
     from autograder.course.folder import STAGED
     from autograder.grading.feedbackscan import scanned_secrets, withheld_marker
+    from handgraded_class import Q, _graded_class
 
     base = tmp_path_factory.mktemp("paths")
     course = F.make_course(base / "course", [A])
     _graded_class(course)
     (base / "exchange").mkdir()
-    # the test's Jupyter servers talk to kernels over Unix sockets (conftest.start_jupyter), which
+    # the test's Jupyter servers talk to kernels over Unix sockets (support.start_jupyter), which
     # nbgrader would make in the graded notebook's folder and look for in the server's: here they
     # lie in a short folder of their own, so that a kernel nbgrader starts would run as on a laptop
     sockets = tempfile.mkdtemp(prefix="rnnlab-rt-", dir="/tmp")
@@ -177,7 +177,7 @@ def course(tmp_path_factory, request):
 
 @pytest.fixture(scope="module")
 def server(course):
-    from test_formgrader import formgrader
+    from formgrader_pages import formgrader
 
     with formgrader(course) as (url, token):
         yield url, token
@@ -229,9 +229,9 @@ def released(course: Path, student: str) -> bool:
 @pytest.mark.browser
 def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, server):
     from nbgrader.api import Gradebook
-    from test_handgrade import Q
 
     from autograder.grading.feedbackscan import withheld_marker
+    from handgraded_class import Q
 
     before = state(course)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -298,7 +298,7 @@ def test_every_formgrader_route_that_writes_is_the_pipelines_or_refused(course, 
 
 @pytest.mark.browser
 def test_the_formgrader_shows_the_refusal_where_the_instructor_clicks(course, server, chromium):
-    from test_formgrader import log_in
+    from formgrader_pages import log_in
 
     _need_browser()
     url, token = server

@@ -3,7 +3,7 @@ the submissions nbgrader's own sanitising cannot grade.
 
 JupyterLab, and nbformat.write, store sources as lists of lines; code that parses the JSON
 itself and calls string methods on `cell.source` breaks on every real file while hand-built
-fixtures pass (first seen on the hub, tests/test_hub.py)."""
+fixtures pass (first seen on the hub, tests/autograder/deploying/test_hub.py)."""
 
 import copy
 import json

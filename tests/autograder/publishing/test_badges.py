@@ -12,7 +12,7 @@ import pytest
 
 from autograder.publishing.badges import BadgeError, fill, github_path, main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 BINDER = "https://mybinder.org/v2/gh/{}/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb"
 STATUS = "https://github.com/{}/actions/workflows/test.yml/badge.svg"
 PAGE = "https://github.com/{}/actions/workflows/test.yml)"

@@ -20,36 +20,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_lab_modes import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 
 from autograder.course import student_files
 from autograder.course.problemsets import problem_sets
 from autograder.publishing import dist, scan
+from lab_servers import INSTRUCTOR_ONLY, disabled_extensions, lab_command, running_lab, status
 from rnnlab import colab
+from student_repo import REPO, STUDENT_REPO, head
 
-REPO = Path(__file__).resolve().parent.parent
-STUDENT_REPO = "prof-example/rnn-course-students"
 VENV = Path(sys.prefix)  # this virtual environment, reused by the distribution
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("dist") / "students"
-    proc = subprocess.run(
-        ["make", "-s", "student-dist", f"DEST={dest}", f"STUDENT_REPO={STUDENT_REPO}", "ALLOW_DIRTY=1"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"the course at commit {head(REPO)[:12]} (HEAD)" in proc.stdout, proc.stdout
-    return dest, proc
-
-
-def head(course: Path, ref: str = "HEAD") -> str:
-    return subprocess.run(
-        ["git", "-C", str(course), "rev-parse", ref], capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 def committed(course: Path, rel: str, ref: str = "HEAD") -> bytes:

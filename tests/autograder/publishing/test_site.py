@@ -26,7 +26,7 @@ from autograder.publishing.site import build as site
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 STUDENTS = "course-org/rnn-students"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -36,7 +36,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def built(tmp_path_factory):
     """The site, built as `make site` builds it (the probes in src/probes/). Lectures whose run
     jupyter-cache holds in .site-cache/ are not run again: its key covers everything a run
-    depends on (tests/test_site_cache.py), so a reused run is the one this build would make, and
+    depends on (tests/autograder/publishing/test_site_cache.py), so a reused run is the one this build would make, and
     the site's tests share `make site`'s runs; `make clean` removes them for a fresh run."""
     root = tmp_path_factory.mktemp("site")
     report = site.build(root / "site", student_repo=STUDENTS, src=root / "src", log=lambda *a: None)
@@ -455,7 +455,7 @@ class PageChecks(threading.Thread):
     def run(self):
         from playwright.sync_api import sync_playwright
 
-        from conftest import launch_chromium
+        from support import launch_chromium
 
         try:
             with sync_playwright() as p:

@@ -29,19 +29,19 @@ import threading
 import time
 from pathlib import Path
 
-import cluster_support
 import psutil
 import psycopg
 import pytest
-from cluster_support import A
 from sqlalchemy.engine import make_url
 
+import cluster_support
 from autograder.__main__ import main
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
 from autograder.deploying.pgserver import another_database
 from autograder.term.due import due_time, extend, set_due
 from autograder.term.move import check, move
+from cluster_support import A
 
 postgres = cluster_support.postgres  # the module's PostgreSQL server (a fixture)
 

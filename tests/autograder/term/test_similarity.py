@@ -370,7 +370,7 @@ def test_a_students_id_name_and_code_are_text_in_the_page_and_the_report(tmp_pat
     write_class(course, PS03, {HOSTILE: hostile, "ben": ANN}, names={HOSTILE: HOSTILE, "ben": "Ben </td><b>"})
     page, found = S.run(course, PS03)
     assert (S.NOTEBOOK, HOSTILE, "ben") in listed(found)
-    from test_student_text import elements
+    from rendered_text import elements
 
     parsed = elements(page.read_text())
     assert not [t for t, _ in parsed.tags if t in ("img", "b", "script")], parsed.tags

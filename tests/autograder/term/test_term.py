@@ -22,7 +22,7 @@ from autograder.__main__ import main
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
 from autograder.deploying.exchange import TIMESTAMP_FORMAT
-from conftest import JOBS
+from support import JOBS
 
 A = "ps01_sequence_data"
 DUE = dt.datetime(2026, 11, 20, 12, 0)

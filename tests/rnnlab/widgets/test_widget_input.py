@@ -12,7 +12,7 @@ from torch import nn
 
 from rnnlab.widgets._base import describe_characters, typed_text_problem
 
-WIDGETS = Path(__file__).resolve().parent.parent / "rnnlab" / "widgets"
+WIDGETS = Path(__file__).resolve().parents[3] / "rnnlab" / "widgets"
 
 
 def test_the_message_names_every_bad_character_once_in_order():

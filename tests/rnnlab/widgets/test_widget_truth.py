@@ -2,7 +2,7 @@
 
 Each test builds a widget the way its lecture does (same model, same settings), sets its
 controls, and compares what is drawn (artist arrays, bar heights, readout text) with values
-computed here by hand from the model's weights (tests/reference.py, plain tensor code that
+computed here by hand from the model's weights (tests/rnnlab/widgets/reference.py, plain tensor code that
 never calls the rnnlab function the widget uses), or from scikit-learn and NumPy.
 """
 
@@ -12,9 +12,9 @@ import re
 import numpy as np
 import pytest
 import torch
-from reference import lstm_by_hand, lstm_cell_by_hand, recurrent_grad_norms, rnn_parts_by_hand
 from torch import nn
 
+from reference import lstm_by_hand, lstm_cell_by_hand, recurrent_grad_norms, rnn_parts_by_hand
 from rnnlab.quiz import available_chapters
 
 

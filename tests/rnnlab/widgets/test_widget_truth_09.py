@@ -2,7 +2,7 @@
 
 The model is the one the lecture's widgets read: the shipped LSTM (rnnlab/data/char_lm.pt). The
 references never call the model's modules: the embedding is a row lookup in its weight, the LSTM
-is unrolled by hand from its weights (tests/reference.py), the output layer is a matrix product,
+is unrolled by hand from its weights (tests/rnnlab/widgets/reference.py), the output layer is a matrix product,
 the text features are counted again here, and correlations come from numpy.corrcoef.
 """
 
@@ -13,8 +13,8 @@ import re
 import numpy as np
 import pytest
 import torch
-from reference import lstm_by_hand
 
+from reference import lstm_by_hand
 from rnnlab import language_model as lm
 from rnnlab import setup, units
 from rnnlab.widgets.language import shown

@@ -1,5 +1,5 @@
 """Chapter 11's scan widget draws the truth: every node's steps and numbers, the picked node's readout
-and its highlights, against the recurrence run one step after the other here (tests/reference.py),
+and its highlights, against the recurrence run one step after the other here (tests/rnnlab/widgets/reference.py),
 from a and b recomputed from the minGRU's weights, never through rnnlab.minrnn's scans."""
 
 import html
@@ -7,6 +7,7 @@ import re
 
 import pytest
 import torch
+
 from reference import linear_stretch, min_gru_coefficients
 
 

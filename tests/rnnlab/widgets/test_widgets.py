@@ -371,7 +371,8 @@ def test_every_lecture_makes_few_enough_widgets_for_one_run():
     """A lecture's saved widget state holds every widget its Run All made (counted against the
     kernel's messages: equal for each lecture)."""
     import nbformat
-    from test_notebooks import LECTURES, START, WIDGET_STATE
+
+    from lecture_list import LECTURES, START, WIDGET_STATE
 
     counts = {
         p.stem: len(nbformat.read(p, 4).metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}))
