@@ -1,7 +1,7 @@
 """Lecture 03 as Colab runs it: opened alone, in a runtime with Colab's ipywidgets 7.7.1 and a
 torch the course did not choose, without the course package until its first cell installs it.
 
-The students' repository is built from HEAD (test_student_dist's fixture) and committed. A fresh
+The students' repository is built from HEAD (student_repo.py's fixture) and committed. A fresh
 virtual environment sees the packages of `.colab/venv` (make colab-deps: deploy/colab/
 requirements.txt, Colab's versions, torch 2.14.1) through a .pth file, but has no rnnlab. The
 lecture, copied alone into an empty folder, runs in a kernel of that environment with one change:
