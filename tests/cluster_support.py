@@ -7,22 +7,15 @@ from pathlib import Path
 
 import dask
 import nbformat
-import pytest
 from distributed import LocalCluster
 
 from autograder.authoring import fixtures as F
-from autograder.deploying.pgserver import another_database, temporary_gradebook
+from autograder.deploying.pgserver import another_database
 from autograder.grading.run import Options, grade_class
 from support import auto_test_ids
 
 A = "ps03_lstm_gates"
 OPTIONS = dict(jobs=2, cell_timeout=30, submission_timeout=300)
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with temporary_gradebook() as url:
-        yield url
 
 
 def course_on(postgres: str, folder: Path, fixtures: list) -> tuple[Path, Path]:

@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ os.environ.setdefault("RNNLAB_GRADEBOOK_NO_FSYNC", "1")
 
 from autograder.authoring import fixtures as F  # noqa: E402
 from autograder.course.folder import REPO  # noqa: E402
-from student_repo import built  # noqa: F401  (fixtures)
+from student_repo import STUDENT_REPO, head
 from support import (
     _RUNTIME_DIRS,
     JOBS,
@@ -228,3 +229,18 @@ def _private_review_file(tmp_path, monkeypatch):
     """Quiz and flashcard widgets remember answers in a file (rnnlab.review); in tests, never the
     course folder's own."""
     monkeypatch.setenv("RNNLAB_REVIEW_FILE", str(tmp_path / ".rnnlab-review.json"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The students' repository, built from HEAD with `make student-dist`, and the run's output."""
+    dest = tmp_path_factory.mktemp("dist") / "students"
+    proc = subprocess.run(
+        ["make", "-s", "student-dist", f"DEST={dest}", f"STUDENT_REPO={STUDENT_REPO}", "ALLOW_DIRTY=1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"the course at commit {head(REPO)[:12]} (HEAD)" in proc.stdout, proc.stdout
+    return dest, proc

@@ -35,7 +35,7 @@ from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
 from autograder.grading.cluster import done_folder, submit_queued
 from autograder.grading.run import NotGradeable, Options, context, grade_class
-from cluster_support import OPTIONS, A, course_on, grade, local_cluster, postgres, submissions_in, unexpected  # noqa: F401
+from cluster_support import OPTIONS, A, course_on, grade, local_cluster, submissions_in, unexpected
 from support import FAST_ATTACKS, PS03_CLASS, _free_port, ps03_class
 
 pytestmark = pytest.mark.grading

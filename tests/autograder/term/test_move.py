@@ -34,7 +34,6 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-import cluster_support
 from autograder.__main__ import main
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO
@@ -42,8 +41,6 @@ from autograder.deploying.pgserver import another_database
 from autograder.term.due import due_time, extend, set_due
 from autograder.term.move import check, move
 from cluster_support import A
-
-postgres = cluster_support.postgres  # the module's PostgreSQL server (a fixture)
 
 # nbgrader's add_submission builds its rows before adding them to the session, and SQLAlchemy says so
 pytestmark = pytest.mark.filterwarnings("ignore:Object of type <Submitted:sqlalchemy.exc.SAWarning")
