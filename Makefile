@@ -17,7 +17,7 @@ REVIEW_FILE := $(CURDIR)/test-artifacts/.rnnlab-review.json
 GRADE_OPTS = --jobs $(JOBS) $(if $(UNSANDBOXED),--unsandboxed,) $(if $(CLUSTER),--cluster "$(CLUSTER)",)
 
 .PHONY: help lab lab-instructor progress test test-unit test-notebooks test-grading test-browser test-hub test-site \
-        test-lab test-hub-site test-more test-lectures-more test-cluster hub hub-deps ngshare-deps colab-deps \
+        test-lab test-hub-site test-more test-lectures-more test-grading-more test-cluster hub hub-deps ngshare-deps colab-deps \
         mathjax-deps system-deps code-lm hand-grade assignments remove-assignment student-dist roster autograde \
         regrade due grades-lms demo-class export feedback similarity questions gradebook-move try-cluster bench \
         execute-notebooks site badges clean distclean
@@ -29,7 +29,7 @@ help:
 # Five parts; grading runs beside the hub's tests and then the website's; each pytest part writes
 # bytecode caches whatever the shell says (bench/REPORT.md, "make test", says why and how long).
 test test-unit test-notebooks test-grading test-browser test-hub test-site test-lab test-hub-site test-more \
-  test-lectures-more test-cluster: export PYTHONDONTWRITEBYTECODE =
+  test-lectures-more test-grading-more test-cluster: export PYTHONDONTWRITEBYTECODE =
 test-notebooks test-lectures-more: export RNNLAB_REVIEW_FILE = $(REVIEW_FILE)
 test: $(STAMP) system-deps hub-deps ngshare-deps colab-deps mathjax-deps ## run the tests: unit, notebooks, grading, hub, website, JupyterLab
 	@start=$$(date +%s); \
@@ -46,7 +46,7 @@ test-notebooks: $(STAMP) colab-deps ## strict nbval on every lecture, the claims
 	@mkdir -p test-artifacts; rm -f $(REVIEW_FILE)
 	$(PY) $(NBVAL) tests/notebooks/test_claims.py tests/notebooks/test_colab.py
 test-grading: $(STAMP) system-deps ## every problem set graded end to end in the sandbox, attacks included
-	$(PY) $(PYTEST) -m grading -n $(JOBS) --dist loadscope --durations=30 --ignore=tests/autograder/grading/test_cluster.py tests
+	$(PY) $(PYTEST) -m "grading and not sweep" -n $(JOBS) --dist loadscope --durations=30 --ignore=tests/autograder/grading/test_cluster.py tests
 test-browser: $(STAMP) system-deps mathjax-deps ## the website's tests, then JupyterLab's, in Chromium
 	$(MAKE) --no-print-directory test-site
 	$(MAKE) --no-print-directory test-lab
@@ -59,15 +59,17 @@ test-hub-site: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
 	$(MAKE) --no-print-directory test-site
 test-hub: $(STAMP) system-deps hub-deps ngshare-deps ## a term on a real JupyterHub with local users (root; never under CI=true)
 	$(PY) $(PYTEST) -m hub tests
-test-more: test-lectures-more test-cluster ## the sweeps CI runs after make test: other seeds, another CPU, a Dask cluster
+test-more: test-lectures-more test-grading-more test-cluster ## the sweeps CI runs after make test: other seeds, another CPU, every wrong answer, a Dask cluster
 test-lectures-more: $(STAMP) ## the lectures' claims under seeds 1 and 2, the sweep tests, strict nbval as another CPU
 	@mkdir -p test-artifacts; rm -f $(REVIEW_FILE)
 	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope tests/notebooks/test_seeds.py
-	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope -m sweep tests
+	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope -m "sweep and not grading" tests
 	@other="$(OTHER_CPU)"; if [ -z "$$other" ]; then \
 	    echo "test-lectures-more: this CPU already runs PyTorch's default kernels; no second capability to try"; \
 	else echo "test-lectures-more: again as another CPU, with $$other (native: $$($(PY) -c 'import torch; print(torch.backends.cpu.get_cpu_capability())'))"; \
 	    env $$other $(PY) $(NBVAL); fi
+test-grading-more: $(STAMP) system-deps ## the wrong answers make test leaves out (it grades one per exercise)
+	$(PY) $(PYTEST) -m "grading and sweep" -n $(JOBS) --dist loadscope --durations=10 tests
 test-cluster: $(STAMP) system-deps ## grading on a Dask cluster, with its faults
 	$(PY) $(PYTEST) -m grading tests/autograder/grading/test_cluster.py
 site: $(STAMP) mathjax-deps ## the course as a website in site/, widgets baked [STUDENT_REPO=owner/name] [FRESH=1]

@@ -137,7 +137,8 @@ def test_debian_job_runs_the_readmes_test_command_as_root_with_cpu_torch():
 
 def test_the_sweeps_run_every_test_make_test_leaves_out():
     """make test-more runs what issue 58 took out of make test (the seeds' module, the cluster's,
-    and nbval as another CPU), and make test's own parts no longer run them."""
+    and nbval as another CPU) and the wrong answers issue 77 took out, and make test's own parts no
+    longer run them."""
     makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")  # a recipe's continued lines
 
     def recipe(target):
@@ -147,11 +148,14 @@ def test_the_sweeps_run_every_test_make_test_leaves_out():
         "test-lectures-more"
     )
     assert "tests/autograder/grading/test_cluster.py" in recipe("test-cluster")
-    assert re.search(r"^test-more: test-lectures-more test-cluster( *##.*)?$", makefile, re.M)
+    assert re.search(r"^test-more: test-lectures-more test-grading-more test-cluster( *##.*)?$", makefile, re.M)
     assert "test_seeds" not in recipe("test-notebooks") and "OTHER_CPU" not in recipe("test-notebooks")
     assert "--ignore=tests/autograder/grading/test_cluster.py" in recipe("test-grading")
-    # the unit tests marked sweep (records trained again under other seeds, another CPU's bits)
-    assert "-m sweep tests" in recipe("test-lectures-more") and "not sweep" in recipe("test-unit")
+    # the tests marked sweep: records trained again under other seeds, another CPU's bits, and
+    # the wrong answers graded in make test-more only
+    assert '-m "sweep and not grading" tests' in recipe("test-lectures-more") and "not sweep" in recipe("test-unit")
+    assert '-m "grading and not sweep"' in recipe("test-grading")
+    assert '-m "grading and sweep"' in recipe("test-grading-more")
     marked = [p.name for p in (REPO / "tests").rglob("test_*.py") if "@pytest.mark.sweep" in p.read_text()]
     assert marked, "no test is marked sweep"
 

@@ -11,6 +11,12 @@ autograder.authoring.fixtures.bundles), which makes about a third as many submis
 answer is still judged on its own exercise's tests, through nbgrader, in the sandbox. ps03's
 submissions are the class of about 40 that test_cluster.py also grades on a Dask cluster
 (support.PS03_CLASS), graded once for both.
+
+Each submission starts a kernel of its own, as a student's does. `make test` grades, for every set,
+the solution, the blank release, every right answer and attack, and one wrong answer per exercise;
+the other wrong answers (about half of all submissions) are graded by `make test-more`, which CI
+runs after `make test` (the classes marked `sweep` below). ps03's class is graded whole by `make
+test` (and again on a cluster by `make test-more`).
 """
 
 import csv
@@ -29,62 +35,106 @@ pytestmark = pytest.mark.grading
 ASSIGNMENTS = assignments()
 
 
+KINDS = ("mutants", "alternatives", "copies", "attacks")
+
+
 def answers(assignment):
-    return (
-        F.fixtures_for(assignment, "mutants")
-        + F.fixtures_for(assignment, "alternatives")
-        + F.fixtures_for(assignment, "copies")
-        + F.fixtures_for(assignment, "attacks")
-    )
+    return [fx for kind in KINDS for fx in F.fixtures_for(assignment, kind)]
 
 
+def first_wrong_per_exercise(assignment):
+    """A wrong answer for each exercise that has any: what `make test` grades of them."""
+    covered, first = set(), []
+    for fx in F.fixtures_for(assignment, "mutants"):
+        touched = set(fx.cells) | set(fx.edits)
+        if not touched <= covered:
+            first.append(fx)
+            covered |= touched
+    return first
+
+
+def split(assignment):
+    """The answers `make test` grades (MORE=False) and those `make test-more` grades (MORE=True)."""
+    every = answers(assignment)
+    if assignment == PS03:
+        return {False: every, True: []}
+    now = {fx.name for fx in first_wrong_per_exercise(assignment)}
+    now |= {fx.name for fx in every if fx not in F.fixtures_for(assignment, "mutants")}
+    return {False: [fx for fx in every if fx.name in now], True: [fx for fx in every if fx.name not in now]}
+
+
+PARTS = {a: split(a) for a in ASSIGNMENTS}
 # ps03's submissions are the class that the cluster test grades again (support.PS03_CLASS): one
 # grading of it serves both
-BUNDLES = {a: PS03_BUNDLES if a == PS03 else F.bundles(answers(a), notebooks(a)[1]) for a in ASSIGNMENTS}
+BUNDLES = {
+    (a, more): PS03_BUNDLES
+    if a == PS03 and not more
+    else F.bundles(PARTS[a][more], notebooks(a)[1], prefix="more-bundle" if more else "bundle")
+    for a in ASSIGNMENTS
+    for more in (False, True)
+}
 
 
-def submissions(assignment):
+def submissions(assignment, more=False):
     if assignment == PS03:
-        return PS03_CLASS
-    return [F.SOLUTION, F.BLANK] + [b.fixture for b in BUNDLES[assignment]]
+        return [] if more else PS03_CLASS
+    packed = {m.name for b in BUNDLES[assignment, more] for m in b.members}
+    alone = [fx for fx in PARTS[assignment][more] if fx.name not in packed]
+    return ([] if more else [F.SOLUTION, F.BLANK]) + [b.fixture for b in BUNDLES[assignment, more]] + alone
 
 
-def graded(grade_batch, assignment):
-    if assignment == PS03:
+def graded(grade_batch, assignment, more=False):
+    if assignment == PS03 and not more:
         return ps03_class(grade_batch)
-    batch = grade_batch(assignment, submissions(assignment), "fixtures", keep_workdir=True)
-    keep = REPO / "test-artifacts" / "grading" / f"{assignment}-bundles.json"
+    label = "fixtures-more" if more else "fixtures"
+    batch = grade_batch(assignment, submissions(assignment, more), label, keep_workdir=True)
+    keep = REPO / "test-artifacts" / "grading" / f"{assignment}-{label}-bundles.json"
     if not keep.exists():
-        keep.write_text(json.dumps({b.name: [m.name for m in b.members] for b in BUNDLES[assignment]}, indent=1))
+        bundles = {b.name: [m.name for m in b.members] for b in BUNDLES[assignment, more]}
+        keep.write_text(json.dumps(bundles, indent=1))
     return batch
 
 
 def test_every_answer_is_in_exactly_one_submission():
     for a in ASSIGNMENTS:
-        packed = [m.name for b in BUNDLES[a] for m in b.members]
-        alone = [fx.name for fx in submissions(a) if fx in answers(a)]
-        assert sorted(packed + alone) == sorted(fx.name for fx in answers(a)), a
+        graded_as = []
+        for more in (False, True):
+            graded_as += [m.name for b in BUNDLES[a, more] for m in b.members]
+            graded_as += [fx.name for fx in submissions(a, more) if fx in answers(a)]
+        assert sorted(graded_as) == sorted(fx.name for fx in answers(a)), a
     assert len(PS03_CLASS) <= 45, "the ps03 class is graded twice (here and on the cluster): keep it near 40"
+
+
+def test_make_test_grades_a_wrong_answer_of_every_exercise():
+    for a in ASSIGNMENTS:
+        wrong = F.fixtures_for(a, "mutants")
+        exercises = {ex for fx in wrong for ex in (*fx.cells, *fx.edits)}
+        now = {ex for fx in PARTS[a][False] if fx in wrong for ex in (*fx.cells, *fx.edits)}
+        assert now == exercises, (a, exercises - now)
+        assert not any(fx in PARTS[a][True] for fx in answers(a) if fx not in wrong), a
 
 
 def pytest_generate_tests(metafunc):
     if "fx" in metafunc.fixturenames:
-        cases = [F.SOLUTION, F.BLANK] + answers(metafunc.cls.assignment)
+        cls = metafunc.cls
+        cases = ([] if cls.more else [F.SOLUTION, F.BLANK]) + PARTS[cls.assignment][cls.more]
         metafunc.parametrize("fx", cases, ids=[fx.name for fx in cases])
 
 
-class GradedProblemSet:
-    """Every check of one problem set's batch. One class per problem set (made below): with
-    `pytest -n 2 --dist loadscope` a class runs in one worker, so each batch is graded once."""
+class Graded:
+    """The checks of every graded answer of one problem set's batch. One class per problem set and
+    part (made below): with `pytest -n 2 --dist loadscope` a class runs in one worker, so each batch
+    is graded once."""
 
     assignment = ""
+    more = False
 
     @pytest.fixture
     def batch(self, grade_batch):
-        return graded(grade_batch, self.assignment)
+        return graded(grade_batch, self.assignment, self.more)
 
     def test_fixture_is_graded_as_expected(self, batch, fx):
-        bundle = next((b for b in BUNDLES[self.assignment] if fx.name in b.regions), None)
+        bundle = next((b for b in BUNDLES[self.assignment, self.more] if fx.name in b.regions), None)
         if bundle is None:
             result = batch.result(fx)
         else:
@@ -100,14 +150,6 @@ class GradedProblemSet:
         accused = [f for f in whole.flags if "feedback withheld" in f or "possibly encoded" in f]
         assert not accused, f"{fx.name}: an honest answer's feedback was withheld: {accused}"
 
-    def test_solution_full_and_blank_zero(self, batch):
-        _, source = notebooks(self.assignment)
-        solution, blank = batch.result(F.SOLUTION), batch.result(F.BLANK)
-        assert solution.status == "graded" and solution.score == auto_points(source), solution
-        assert not solution.flags, solution.flags
-        assert blank.status == "graded" and blank.score == 0 and not blank.timeouts, blank
-        assert solution.needs_manual, "the explain answer must be left for hand grading"
-
     def test_feedback_shows_no_hidden_tests_and_no_code_in_tracebacks(self, batch):
         _, source = notebooks(self.assignment)
         secret = hidden_test_lines(source)
@@ -116,7 +158,7 @@ class GradedProblemSet:
         # corpus, some of which quote hidden-test markers in their own code: test_attacks.py
         # checks their feedback)
         corpus = {fx.name for fx in F.attacks()}
-        own = [F.student_id(fx) for fx in submissions(self.assignment) if fx.name not in corpus]
+        own = [F.student_id(fx) for fx in submissions(self.assignment, self.more) if fx.name not in corpus]
         files = [batch.course / "feedback" / s / self.assignment / f"{self.assignment}.html" for s in own]
         assert all(html.exists() for html in files), [html.parent.parent.name for html in files if not html.exists()]
         for html in files:
@@ -125,17 +167,6 @@ class GradedProblemSet:
             leaked = [line for line in secret if line in text]
             assert not leaked, f"{html.parent.parent.name}: {leaked[:3]}"
             assert "Traceback (most recent call last)" not in text and "Cell In[" not in text
-
-    def test_feedback_renders_offline_with_the_course_s_formulas(self, batch):
-        """The page loads nothing (nbgrader's feedback loaded MathJax from a CDN: a student opening
-        it offline saw the formulas' TeX), and the course's formulas are MathML."""
-        release, _ = notebooks(self.assignment)
-        formulas = sum(len(re.findall(r"\$[^$\n]+\$", c.source)) for c in release.cells if c.cell_type == "markdown")
-        text = (batch.course / "feedback" / "solution" / self.assignment / f"{self.assignment}.html").read_text()
-        fetched = re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?!data:)[^"]*"', text)
-        assert not fetched, fetched
-        assert not re.search(r"<script[^>]*(mathjax|x-mathjax-config)", text, re.I)
-        assert text.count("<math ") >= min(formulas, 1), (formulas, text.count("<math "))
 
     def test_reports_list_every_student(self, batch):
         reports = batch.course / "reports" / self.assignment
@@ -158,10 +189,11 @@ class GradedProblemSet:
         shipped = catalogue(self.assignment)
         entries, skipped = C.entries_of(self.assignment) if self.assignment in C.catalogued() else ([], {})
         named = {m: e for e in entries for m in e["mutants"]}
-        assert batch.result(F.SOLUTION).diagnoses == {}
+        if not self.more:
+            assert batch.result(F.SOLUTION).diagnoses == {}
         checked = 0
-        for fx in answers(self.assignment):
-            bundle = next((b for b in BUNDLES[self.assignment] if fx.name in b.regions), None)
+        for fx in PARTS[self.assignment][self.more]:
+            bundle = next((b for b in BUNDLES[self.assignment, self.more] if fx.name in b.regions), None)
             submission = bundle.fixture if bundle else fx
             whole = batch.result(submission)
             exercises = set(fx.edits) | set(fx.cells)
@@ -183,8 +215,40 @@ class GradedProblemSet:
                 # any answer shows, a dtype error for one
                 ids = {x.id for xs in shipped.values() for x in xs if x.rule is None}
                 assert not any(whole.diagnoses.get(ex) in ids for ex in exercises), (fx.name, whole.diagnoses)
-        assert checked == sum(len(e["mutants"]) for e in entries)
+        assert checked == len(set(named) & {fx.name for fx in PARTS[self.assignment][self.more]})
+
+
+class GradedProblemSet(Graded):
+    """What `make test` grades of a set: the solution, the blank release and the answers of PARTS."""
+
+    def test_solution_full_and_blank_zero(self, batch):
+        _, source = notebooks(self.assignment)
+        solution, blank = batch.result(F.SOLUTION), batch.result(F.BLANK)
+        assert solution.status == "graded" and solution.score == auto_points(source), solution
+        assert not solution.flags, solution.flags
+        assert blank.status == "graded" and blank.score == 0 and not blank.timeouts, blank
+        assert solution.needs_manual, "the explain answer must be left for hand grading"
+
+    def test_feedback_renders_offline_with_the_course_s_formulas(self, batch):
+        """The page loads nothing (nbgrader's feedback loaded MathJax from a CDN: a student opening
+        it offline saw the formulas' TeX), and the course's formulas are MathML."""
+        release, _ = notebooks(self.assignment)
+        formulas = sum(len(re.findall(r"\$[^$\n]+\$", c.source)) for c in release.cells if c.cell_type == "markdown")
+        text = (batch.course / "feedback" / "solution" / self.assignment / f"{self.assignment}.html").read_text()
+        fetched = re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?!data:)[^"]*"', text)
+        assert not fetched, fetched
+        assert not re.search(r"<script[^>]*(mathjax|x-mathjax-config)", text, re.I)
+        assert text.count("<math ") >= min(formulas, 1), (formulas, text.count("<math "))
+
+
+@pytest.mark.sweep
+class MoreWrongAnswers(Graded):
+    """The other wrong answers of a set, graded by `make test-more`."""
+
+    more = True
 
 
 for _a in ASSIGNMENTS:
     globals()[f"Test_{_a}"] = type(f"Test_{_a}", (GradedProblemSet,), {"assignment": _a})
+    if PARTS[_a][True]:
+        globals()[f"Test_more_{_a}"] = type(f"Test_more_{_a}", (MoreWrongAnswers,), {"assignment": _a})
