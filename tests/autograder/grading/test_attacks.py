@@ -19,7 +19,7 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.grading import sandbox as sb
 from autograder.grading.run import Options, SandboxUnavailable, context, grade_class
-from support import auto_points, processes_of
+from support import auto_points, notebooks, processes_of
 
 pytestmark = pytest.mark.grading
 A = "ps03_lstm_gates"
@@ -102,7 +102,7 @@ def test_grading_nbgrader_s_submitted_folder_leaves_it_untouched(tmp_path):
     """After `nbgrader collect` an instructor may pass submitted/ itself as SUBMISSIONS."""
     picks = [fx for fx in ATTACKS if fx.name in ("schema_version", "delete_tests")]
     course = F.make_course(tmp_path / "course", [A])
-    release, source = __import__("conftest").notebooks(A)
+    release, source = notebooks(A)
     collected = course / "submitted"
     for fx in picks:
         dest = collected / F.student_id(fx) / A
@@ -118,7 +118,7 @@ def test_grading_nbgrader_s_submitted_folder_leaves_it_untouched(tmp_path):
 
 def test_zip_entries_cannot_escape(tmp_path, attacked):
     """Through the command line that `make autograde` runs, on an LMS-style zip."""
-    release, source = __import__("conftest").notebooks(A)
+    release, source = notebooks(A)
     good = F.build(F.SOLUTION, release, source)
     archive = tmp_path / "class.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -209,7 +209,7 @@ def test_forged_replies_reach_no_other_student(grade_batch):
     ended (0 points). Both must be graded in full: the forger's answers are the instructor's."""
     forger = _by_name(FORGER)
     batch = grade_batch(A, [forger, LATE], "forging", jobs=1, cell_timeout=15, submission_timeout=120)
-    _, source = __import__("conftest").notebooks(A)
+    _, source = notebooks(A)
     full = auto_points(source)
     assert full > 0
     problems = []
@@ -234,7 +234,7 @@ def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
     from autograder.course import leakscan
     from autograder.course.leakscan import hidden_test_lines
 
-    _, source = __import__("conftest").notebooks(A)
+    _, source = notebooks(A)
     secret = hidden_test_lines(source)
     course = str(attacked.course.resolve())
     pages = _feedback_pages(attacked)
