@@ -31,7 +31,7 @@ from ..course.submission_names import (
     shown,
     why_no_student,
 )
-from .zips import safe_extract
+from .zips import OUTSIDE, safe_extract
 
 MAX_WALK = 2_000  # entries looked at in one student's folder
 
@@ -223,10 +223,11 @@ def collect(path: Path, assignment: str, workdir: Path, named_regexp: str | None
                 intake.errors[student] = why
             else:
                 intake.rejected.append((shown(entry.name), f"grader error while reading it ({why}); re-run"))
-    # a student whose notebook's archive entry was refused is rejected with that entry's reason
+    # a student whose notebook's archive entry was refused is rejected with that entry's reason (an
+    # entry that leaves its folder is no one's: `bob/../alice/...` must not cost alice her grade)
     for name, why in refused_entries:
         parts = name.split("/")
-        if len(parts) < 2 or parts[-1] != f"{assignment}.ipynb":
+        if len(parts) < 2 or parts[-1] != f"{assignment}.ipynb" or why == OUTSIDE:
             continue
         student = parts[-3] if parts[-2] == assignment and len(parts) > 2 else parts[-2]
         if STUDENT_ID.match(student) and student not in intake.notebooks and student not in intake.refused:

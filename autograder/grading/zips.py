@@ -27,6 +27,7 @@ MAX_TOTAL = 1024**3  # bytes per archive
 MAX_ENTRIES = 20_000  # entries per archive
 MAX_RATIO = 200  # expanded / compressed size of one entry ...
 RATIO_FLOOR = 1024**2  # ... checked for entries that expand past 1 MB
+OUTSIDE = "entry points outside the archive folder; not extracted"  # such an entry names no student
 DOS_ZERO = 315_532_800  # 1980-01-01 UTC: a zip entry dated then has no date
 
 
@@ -34,7 +35,7 @@ def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...]) -> str | None:
     name = info.filename
     mode = info.external_attr >> 16
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        return "entry points outside the archive folder; not extracted"
+        return OUTSIDE
     if stat.S_IFMT(mode) and kind(mode):
         return f"entry is {kind(mode)}; not extracted"
     if info.flag_bits & 0x1:
@@ -87,7 +88,7 @@ def safe_extract(archive: Path, dest: Path, intake) -> None:
                 return
             target = dest.joinpath(*parts)
             if not str(target.resolve()).startswith(str(dest) + "/"):
-                intake.rejected.append((name, "entry points outside the archive folder; not extracted"))
+                intake.rejected.append((name, OUTSIDE))
                 continue
             problem = _extract_one(zf, info, target)
             if problem:

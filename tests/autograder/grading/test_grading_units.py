@@ -68,6 +68,22 @@ def test_zip_slip_symlinks_and_bombs_are_refused(tmp_path):
     assert not (tmp_path / "up.ipynb").exists() and not (tmp_path / "work" / "up.ipynb").exists()
 
 
+def test_an_entry_that_climbs_into_a_classmate_s_folder_is_refused_alone(tmp_path):
+    """An entry whose path leaves its folder names no student: it is refused and listed, and the
+    classmate whose folder it names (or a student it invents) is graded as if it were not there."""
+    archive = tmp_path / "in.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"victim/{A}.ipynb", nbformat.writes(RELEASE))
+        zf.writestr(f"bob/../victim/{A}.ipynb", "x")
+        zf.writestr(f"bob/../../invented/{A}.ipynb", "x")
+        zf.writestr(f"/tmp/absolute/{A}.ipynb", "x")
+    got = intake.collect(archive, A, tmp_path / "work")
+    assert list(got.notebooks) == ["victim"] and not got.refused, (got.notebooks, got.refused)
+    reasons = dict(got.rejected)
+    for entry in (f"bob/../victim/{A}.ipynb", f"bob/../../invented/{A}.ipynb", f"/tmp/absolute/{A}.ipynb"):
+        assert "outside the archive" in reasons[entry], reasons
+
+
 def test_not_a_zip(tmp_path):
     bad = tmp_path / "x.zip"
     bad.write_text("not a zip")
