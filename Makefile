@@ -45,7 +45,7 @@ test-unit: $(STAMP) mathjax-deps ## ruff, then the package, widgets and assignme
 test-notebooks: $(STAMP) colab-deps ## strict nbval on every lecture, the claims they assert, lecture 03 as Colab runs it
 	@mkdir -p test-artifacts; rm -f $(REVIEW_FILE)
 	$(PY) $(NBVAL) tests/notebooks/test_claims.py tests/notebooks/test_colab.py
-test-grading: $(STAMP) system-deps ## every problem set graded end to end in the sandbox, attacks included
+test-grading: $(STAMP) system-deps ## every problem set graded end to end in the sandbox (one wrong answer per exercise), attacks included
 	$(PY) $(PYTEST) -m "grading and not sweep" -n $(JOBS) --dist loadscope --durations=30 --ignore=tests/autograder/grading/test_cluster.py tests
 test-browser: $(STAMP) system-deps mathjax-deps ## the website's tests, then JupyterLab's, in Chromium
 	$(MAKE) --no-print-directory test-site
@@ -59,8 +59,8 @@ test-hub-site: $(STAMP) system-deps hub-deps ngshare-deps mathjax-deps
 	$(MAKE) --no-print-directory test-site
 test-hub: $(STAMP) system-deps hub-deps ngshare-deps ## a term on a real JupyterHub with local users (root; never under CI=true)
 	$(PY) $(PYTEST) -m hub tests
-test-more: test-lectures-more test-grading-more test-cluster ## the sweeps CI runs after make test: other seeds, another CPU, every wrong answer, a Dask cluster
-test-lectures-more: $(STAMP) ## the lectures' claims under seeds 1 and 2, the sweep tests, strict nbval as another CPU
+test-more: test-lectures-more test-grading-more test-cluster ## the sweeps CI runs after make test: other seeds, another CPU, the other wrong answers, a Dask cluster
+test-lectures-more: $(STAMP) ## the lectures' claims under seeds 1 and 2, the unit tests marked sweep, strict nbval as another CPU
 	@mkdir -p test-artifacts; rm -f $(REVIEW_FILE)
 	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope tests/notebooks/test_seeds.py
 	$(PY) $(PYTEST) -n $(JOBS) --dist loadscope -m "sweep and not grading" tests
