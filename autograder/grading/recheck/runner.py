@@ -336,12 +336,13 @@ signal.valid_signals(), signal.SIG_BLOCK
         pad = " " if first.startswith("`") or first.endswith("`") else ""
         return "the cell beginning " + "`" * (longest + 1) + pad + first + pad + "`" * (longest + 1)
 
-    for source in cells:                           # the student's answer cells, in order
+    for at, source in enumerate(cells):            # the student's answer cells, in order
         left = int(deadline - time.monotonic())
         if left < 1:                               # what is left undefined fails its cases
             stopped.append("the {RECHECK_CELLS_BUDGET} s this run may take were over before " + begins(source))
             break
-        signal.alarm(min(cell_timeout, left))
+        # a cell but the last gets half of what is left: one that never ends leaves the later ones time
+        signal.alarm(min(cell_timeout, left if at == len(cells) - 1 else max(1, left // 2)))
         try:
             ran = shell.run_cell(source, store_history=False, silent=True)
             err = ran.error_before_exec or ran.error_in_exec

@@ -401,6 +401,25 @@ def test_the_hook_hands_each_call_s_inputs_once_in_turn_and_to_the_harness_s_fra
     assert events == ["a call's inputs asked for out of turn"] * 2 + ["rnnlab.inputs"], events
 
 
+def test_a_cell_that_never_ends_leaves_the_later_cells_their_time(monkeypatch):
+    """A blind tester's ps01 submission looped in exercise 1: under the default 60 s cell limit
+    that loop took the re-check's whole budget, the later answers were never defined and their
+    points were held for hand grading (0/22 instead of 13/22). A cell now gets at most half of
+    what is left (here 4 of 8 s), so the later cells still run and their calls keep their points."""
+    monkeypatch.setattr(recheck.runner, "RECHECK_CELLS_BUDGET", 8)
+    cases = [recheck.Case("plain", ["plain_hidden"], "result = plain()", {}, True)]
+    cells = ["while True:\n    pass", "def plain():\n    return True"]
+    payload = json.dumps([(recheck.runner_source(cases), cells)])
+    proc = subprocess.run([sys.executable, "-c", DRIVER], input=payload, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    record = json.loads(proc.stdout.splitlines()[-1])[0]
+    assert recheck.parse_printed(record).stopped == ["the cell beginning `while True:` stopped with TimeoutError"], (
+        record
+    )
+    flags, lost = recheck.judge(cases, record, {"plain_hidden"}, recheck.clean_probe_answers())
+    assert not lost, flags
+
+
 # -- the judge, on records written by hand ------------------------------------------------------------
 
 WATCHED = recheck.Case("c", ["t_visible", "t_hidden"], "result = f()", {}, 1.0, forbid=FORBID)
