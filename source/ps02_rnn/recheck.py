@@ -8,6 +8,10 @@ from torch import nn
 
 from autograder.grading.recheck import Case, graded_quiz_cases
 
+# the hidden tests' rule (forbid_calls) for rnn_shapes and count_parameters: from the arguments, no
+# recurrent layer built
+LAYER_RULE = ("torch.nn.modules.rnn.RNNBase.__init__",)
+
 
 def _manual_case(k, seq_len, batch, n_in, n_hid, layers, nonlinearity, with_h0, dtype=torch.float32):
     with torch.random.fork_rng():
@@ -55,6 +59,7 @@ def _shapes_case(k, n_in, n_hid, layers, bidirectional, batch_first, seq_len, ba
         "result = rnn_shapes(**args)",
         dict(args=args),
         (tuple(output.shape), tuple(h_n.shape)),
+        forbid=LAYER_RULE,
     )
 
 
@@ -67,6 +72,7 @@ def _count_case(k, n_in, n_hid, layers, bidirectional, bias):
         "result = count_parameters(**args)",
         dict(args=args),
         sum(p.numel() for p in rnn.parameters()),
+        forbid=LAYER_RULE,
     )
 
 
