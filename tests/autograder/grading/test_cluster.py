@@ -5,7 +5,7 @@ A LocalCluster of two worker processes over TCP grades a class of about 40 (righ
 broken and hostile submissions) into a PostgreSQL gradebook on a throwaway server, while two
 faults strike it: a worker is killed while its student's kernel runs, and one more submission
 ends every worker it runs on. The same class graded on this machine, as without CLUSTER
-(test_grading.py's batch of ps03, graded once for both), must give the same grades, feedback
+(support.ps03_class), must give the same grades, feedback
 and flags: the killed worker's student is graded again elsewhere, once, and the crashing
 submission fails alone. The shared gradebook must hold each student once. The scheduler going
 away is tested on a cluster of its own, started from the command line.

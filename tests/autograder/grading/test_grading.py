@@ -8,15 +8,12 @@ tests, and tracebacks show no code.
 
 Wrong and alternative answers of independent exercises share a submission (see
 autograder.authoring.fixtures.bundles), which makes about a third as many submissions as answers; each
-answer is still judged on its own exercise's tests, through nbgrader, in the sandbox. ps03's
-submissions are the class of about 40 that test_cluster.py also grades on a Dask cluster
-(support.PS03_CLASS), graded once for both.
+answer is still judged on its own exercise's tests, through nbgrader, in the sandbox.
 
 Each submission starts a kernel of its own, as a student's does. `make test` grades, for every set,
 the solution, the blank release, every right answer and attack, and one wrong answer per exercise;
 the other wrong answers (about half of all submissions) are graded by `make test-more`, which CI
-runs after `make test` (the classes marked `sweep` below). ps03's class is graded whole by `make
-test` (and again on a cluster by `make test-more`).
+runs after `make test` (the classes marked `sweep` below).
 """
 
 import csv
@@ -28,7 +25,7 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO, assignments
 from autograder.course.leakscan import hidden_test_lines
-from support import PS03, PS03_BUNDLES, PS03_CLASS, auto_points, notebooks, ps03_class
+from support import auto_points, notebooks
 
 pytestmark = pytest.mark.grading
 
@@ -56,36 +53,26 @@ def first_wrong_per_exercise(assignment):
 def split(assignment):
     """The answers `make test` grades (MORE=False) and those `make test-more` grades (MORE=True)."""
     every = answers(assignment)
-    if assignment == PS03:
-        return {False: every, True: []}
     now = {fx.name for fx in first_wrong_per_exercise(assignment)}
     now |= {fx.name for fx in every if fx not in F.fixtures_for(assignment, "mutants")}
     return {False: [fx for fx in every if fx.name in now], True: [fx for fx in every if fx.name not in now]}
 
 
 PARTS = {a: split(a) for a in ASSIGNMENTS}
-# ps03's submissions are the class that the cluster test grades again (support.PS03_CLASS): one
-# grading of it serves both
 BUNDLES = {
-    (a, more): PS03_BUNDLES
-    if a == PS03 and not more
-    else F.bundles(PARTS[a][more], notebooks(a)[1], prefix="more-bundle" if more else "bundle")
+    (a, more): F.bundles(PARTS[a][more], notebooks(a)[1], prefix="more-bundle" if more else "bundle")
     for a in ASSIGNMENTS
     for more in (False, True)
 }
 
 
 def submissions(assignment, more=False):
-    if assignment == PS03:
-        return [] if more else PS03_CLASS
     packed = {m.name for b in BUNDLES[assignment, more] for m in b.members}
     alone = [fx for fx in PARTS[assignment][more] if fx.name not in packed]
     return ([] if more else [F.SOLUTION, F.BLANK]) + [b.fixture for b in BUNDLES[assignment, more]] + alone
 
 
 def graded(grade_batch, assignment, more=False):
-    if assignment == PS03 and not more:
-        return ps03_class(grade_batch)
     label = "fixtures-more" if more else "fixtures"
     batch = grade_batch(assignment, submissions(assignment, more), label, keep_workdir=True)
     keep = REPO / "test-artifacts" / "grading" / f"{assignment}-{label}-bundles.json"
@@ -102,7 +89,6 @@ def test_every_answer_is_in_exactly_one_submission():
             graded_as += [m.name for b in BUNDLES[a, more] for m in b.members]
             graded_as += [fx.name for fx in submissions(a, more) if fx in answers(a)]
         assert sorted(graded_as) == sorted(fx.name for fx in answers(a)), a
-    assert len(PS03_CLASS) <= 45, "the ps03 class is graded twice (here and on the cluster): keep it near 40"
 
 
 def test_make_test_grades_a_wrong_answer_of_every_exercise():
@@ -154,11 +140,7 @@ class Graded:
         _, source = notebooks(self.assignment)
         secret = hidden_test_lines(source)
         assert secret, "the problem set should have hidden tests"
-        # every submission of the problem set's own answers (ps03's class also holds attacks of the
-        # corpus, some of which quote hidden-test markers in their own code: test_attacks.py
-        # checks their feedback)
-        corpus = {fx.name for fx in F.attacks()}
-        own = [F.student_id(fx) for fx in submissions(self.assignment, self.more) if fx.name not in corpus]
+        own = [F.student_id(fx) for fx in submissions(self.assignment, self.more)]
         files = [batch.course / "feedback" / s / self.assignment / f"{self.assignment}.html" for s in own]
         assert all(html.exists() for html in files), [html.parent.parent.name for html in files if not html.exists()]
         for html in files:
