@@ -54,7 +54,8 @@ def grade_students(ctx: Context) -> None:
 
 
 def grade_student(ctx: Context, student: str, slot: int, worker: Worker | None, steps=None) -> Result:
-    """One student through STUDENT_STEPS (or `steps`); a fault at a step is their grader error."""
+    """One student through STUDENT_STEPS (or `steps`); a fault at a step is their grader error, and
+    a feedback page autograde wrote before it is taken away (it shows a score the report does not)."""
     row = ctx.rows[student]
     for each in STUDENT_STEPS if steps is None else steps:
         if row.status != "graded":
@@ -63,6 +64,7 @@ def grade_student(ctx: Context, student: str, slot: int, worker: Worker | None, 
             each(ctx, student, slot, worker)
         except Exception as err:
             grader_error(row, each.__doc__.split(":")[0], err)
+            shutil.rmtree(ctx.course / "feedback" / student / ctx.assignment, ignore_errors=True)
     return row
 
 

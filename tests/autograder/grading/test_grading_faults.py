@@ -328,11 +328,16 @@ def test_a_fault_while_reading_one_students_outcome_is_that_students_grader_erro
             return SimpleNamespace(notebooks=[])
 
     run, ready = staged(A, class_of_three[1], class_of_three[0], RELEASE)
+    pages = {s: run.course / "feedback" / s / A / f"{A}.html" for s in ready}
+    for page in pages.values():  # as autograde leaves them, before the outcome is read
+        put(page, "<p>19 / 22</p>")
     monkeypatch.setattr(nbgrader.api, "Gradebook", Gradebook)
     for student in ready:
         grade_student(run, student, 0, None, steps=[scoring.read_outcome])
     assert [run.rows[s].status for s in ("alice", "bob", "carol")] == ["graded", "failed", "graded"]
     assert run.rows["bob"].grader_error and "reading the outcome" in run.rows["bob"].reason
+    # a page with a score the report does not give is not left for `make feedback` to hand out
+    assert [s for s, page in pages.items() if page.exists()] == ["alice", "carol"]
     monkeypatch.undo()
     scoring.write_reports(run)
     rows = (run.course / "reports" / A / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
