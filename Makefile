@@ -88,9 +88,9 @@ lab-instructor: $(STAMP) ## JupyterLab with nbgrader's formgrader
 	@echo "The formgrader shows each score before any late penalty (nbgrader has no place for one there);"
 	@echo "the final scores are in reports/<set>/grades.csv and report.md, make hand-grade's pages and make export."
 	$(LAB)
-assignments: $(STAMP) ## release/, the probes and the start page from source/ [ASSIGNMENT=ps03]
+assignments: $(STAMP) ## release/, the catalogues of mistakes and the start page from source/ [ASSIGNMENT=ps03]
 	$(PY) -m autograder release $(or $(ASSIGNMENT),--all)
-remove-assignment: $(STAMP) ## take a set out: source/, release/, its gradebook rows ASSIGNMENT=ps99 [FORCE=1]
+remove-assignment: $(STAMP) ## take a set out: source/, release/, its probes, its gradebook rows ASSIGNMENT=ps99 [FORCE=1]
 	$(PY) -m autograder remove $(ASSIGNMENT) $(if $(filter 1,$(FORCE)),--force,)
 student-dist: $(STAMP) ## the students' repository, from a commit DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1]
 	$(call need,$(DEST),student-dist DEST=dir [STUDENT_REPO=owner/name] [COMMIT=1] [FROM=ref] [ALLOW_DIRTY=1])

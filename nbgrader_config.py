@@ -21,7 +21,6 @@ c.CourseDirectory.ignore = [
     "catalogue.toml",
     "exercises.toml",
     "recheck.py",
-    "probes.py",
     "mutants",
     "alternatives",
     "copies",

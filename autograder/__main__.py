@@ -23,13 +23,12 @@ def cmd_release(args) -> int:
     from .authoring.catalogue import ship
     from .authoring.navigation import START_PAGE, write_navigation, write_start_page
     from .authoring.release import release
-    from .course.problemsets import problem_set
 
     course = Path(args.course).resolve()
     names = assignments(course) if args.all else [resolve(n, course) for n in args.names]
     refused = release(names, course)
     if course == REPO:  # the package and the start page students get are this repository's
-        ship([n for n in names if problem_set(n, course).probes.is_file()])
+        ship(names)
         if write_start_page(course):
             print(f"wrote the table of chapters of {START_PAGE} from README.md's course map")
         for lecture in write_navigation(course):

@@ -1,20 +1,19 @@
 """The catalogue of misconceptions: written beside each problem set's wrong solutions, built into
-the fingerprints that `rnnlab.diagnose` matches a student's answer against, and shipped to
-students with the probes that tell the mistakes apart.
+the fingerprints that `rnnlab.diagnose` matches a student's answer against on the set's probes
+(`rnnlab/probes/<set>.py`, written by the author), and shipped to students.
 
-    python -m autograder.authoring.catalogue            # ship every set's probes and diagnoses
+    python -m autograder.authoring.catalogue            # ship every set's diagnoses
     python -m autograder.authoring.catalogue --check    # exit 1 if a shipped file is not what its set builds
     python -m autograder.authoring.catalogue ps01_sequence_data    # one set only
 
-`make assignments` runs it after nbgrader: it ships `rnnlab/probes/<set>.py` (a copy of
-`source/<set>/probes.py`) and `rnnlab/data/diagnoses/<set>.json` (the entries' text and
-fingerprints), and fails on an entry that cannot work (docs/authoring.md, "Adding a problem set", step 4).
+`make assignments` runs it after nbgrader: it writes `rnnlab/data/diagnoses/<set>.json` (the entries'
+text and fingerprints), and fails on an entry that cannot work (docs/authoring.md, "Adding a problem
+set", step 4).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import tomllib
@@ -28,7 +27,6 @@ from ..course.problemsets import PROBES_PACKAGE, problem_set, problem_sets
 from . import fixtures as F
 
 DATA = REPO / "rnnlab" / "data" / "diagnoses"
-PROBES = REPO / PROBES_PACKAGE
 
 
 def source_notebook(assignment: str) -> nbformat.NotebookNode:
@@ -87,6 +85,8 @@ def build(assignment: str) -> dict:
 def _build(assignment: str) -> dict:
     from rnnlab import diagnose as D
 
+    if not problem_set(assignment).probes.is_file():
+        raise ValueError(f"{assignment}: no probes: write {PROBES_PACKAGE}/{assignment}.py (docs/authoring.md)")
     entries, skipped = entries_of(assignment)
     mutants = {fx.name: fx for fx in F.fixtures_for(assignment, "mutants")}
     listed = [m for e in entries for m in e["mutants"]] + list(skipped)
@@ -208,50 +208,27 @@ def text(data: dict) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def probes_text(assignment: str) -> str:
-    """The students' copy of a set's probes: its source, under a line that says so."""
-    return f"# The probes of {assignment}, shipped with the course package for rnnlab.diagnose.\n" + problem_set(
-        assignment
-    ).probes.read_text(encoding="utf-8")
-
-
-def use_source_probes(assignment: str) -> None:
-    """Make `rnnlab.probes.<assignment>` the set's own source/<set>/probes.py in this process."""
-    name = f"rnnlab.probes.{assignment}"
-    spec = importlib.util.spec_from_file_location(name, problem_set(assignment).probes)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-
-
-def shipped(assignment: str) -> dict[Path, str]:
-    """The files the students' package holds for one set, and their text as its folder builds them."""
-    use_source_probes(assignment)
-    files = {PROBES / f"{assignment}.py": probes_text(assignment)}
-    if problem_set(assignment).catalogue.is_file():
-        files[DATA / f"{assignment}.json"] = text(build(assignment))
-    return files
-
-
 def orphans() -> list[Path]:
-    """Shipped files of problem sets the course no longer has."""
+    """Diagnoses of problem sets the course no longer has."""
     sets = {ps.name for ps in problem_sets()}
-    return sorted(p for p in [*PROBES.glob("ps*.py"), *DATA.glob("ps*.json")] if p.stem not in sets)
+    return sorted(p for p in DATA.glob("ps*.json") if p.stem not in sets)
 
 
 def ship(assignments: list[str], check: bool = False, log=print) -> list[str]:
-    """Write (or, with `check`, compare) the shipped files of `assignments`, and remove (or list) those
-    of removed sets; returns the paths out of date and the orphans."""
+    """Write (or, with `check`, compare) the diagnoses of `assignments` that have a catalogue, and remove
+    (or list) those of removed sets; returns the paths out of date and the orphans."""
     stale = []
     for assignment in assignments:
-        for path, want in shipped(assignment).items():
-            if check:
-                if not path.exists() or path.read_text(encoding="utf-8") != want:
-                    stale.append(str(path.relative_to(REPO)))
-            elif not path.exists() or path.read_text(encoding="utf-8") != want:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(want, encoding="utf-8")
-                log(f"wrote {path.relative_to(REPO)}")
+        if not problem_set(assignment).catalogue.is_file():
+            continue
+        path, want = DATA / f"{assignment}.json", text(build(assignment))
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != want:
+                stale.append(str(path.relative_to(REPO)))
+        elif not path.exists() or path.read_text(encoding="utf-8") != want:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(want, encoding="utf-8")
+            log(f"wrote {path.relative_to(REPO)}")
     for path in orphans():
         stale.append(str(path.relative_to(REPO)))
         if not check:
@@ -267,12 +244,12 @@ def main(argv=None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--check", action="store_true", help="compare with the shipped files; write nothing")
-    parser.add_argument("assignments", nargs="*", help="only these sets (default: every set with probes)")
+    parser.add_argument("assignments", nargs="*", help="only these sets (default: every set with a catalogue)")
     args = parser.parse_args(argv)
-    every = [ps.name for ps in problem_sets() if ps.probes.is_file()]
+    every = catalogued()
     unknown = sorted(set(args.assignments) - set(every))
     if unknown:
-        parser.error(f"no probes.py for {', '.join(unknown)}")
+        parser.error(f"no catalogue.toml for {', '.join(unknown)}")
     stale = ship(args.assignments or every, check=args.check)
     if args.check and stale:
         print("out of date (run make assignments): " + ", ".join(stale))

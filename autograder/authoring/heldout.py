@@ -75,7 +75,6 @@ def diagnose_all(assignment: str, answers: list[Answer]) -> None:
     """Name each answer's mistake in this process, as a visible test cell would."""
     from rnnlab.diagnose import diagnose
 
-    C.use_source_probes(assignment)
     source_nb = C.source_notebook(assignment)
     for a in answers:
         try:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from ..course.folder import REPO, gradebook_url, is_file_gradebook
+from ..course.problemsets import problem_set
 from ..gradebook.cells import changed_after_grading, regrade_due
 
 
@@ -77,8 +78,9 @@ class NotRemoved(Exception):
 
 def remove(name: str, course: Path = REPO, force: bool = False) -> list[str]:
     """Take the problem set `name` out of the course folder: its gradebook rows (nbgrader's
-    `remove_assignment`), release/<name>/ and source/<name>/; returns what was removed, one line
-    each. NotRemoved while the gradebook holds a submission or extension of it, unless `force`."""
+    `remove_assignment`), release/<name>/, source/<name>/ and its probes in rnnlab/probes/; returns
+    what was removed, one line each. NotRemoved while the gradebook holds a submission or extension
+    of it, unless `force`."""
     course = Path(course).resolve()
     removed = []
     url = gradebook_url(course)
@@ -107,4 +109,8 @@ def remove(name: str, course: Path = REPO, force: bool = False) -> list[str]:
         if (course / folder / name).exists():
             shutil.rmtree(course / folder / name)
             removed.append(f"{folder}/{name}/")
+    probes = problem_set(name, course).probes
+    if probes.exists():
+        probes.unlink()
+        removed.append(probes.relative_to(course).as_posix())
     return removed

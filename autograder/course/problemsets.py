@@ -11,8 +11,8 @@ from .folder import REPO, assignments
 
 FIXTURE_KINDS = ("mutants", "alternatives", "copies", "attacks", "heldout")
 # what nbgrader must never release (nbgrader_config.py's c.CourseDirectory.ignore holds them)
-INSTRUCTOR_ONLY = ("catalogue.toml", "exercises.toml", "recheck.py", "probes.py") + FIXTURE_KINDS
-# where `make assignments` ships each set's probes for the students' visible tests
+INSTRUCTOR_ONLY = ("catalogue.toml", "exercises.toml", "recheck.py") + FIXTURE_KINDS
+# where each set's probes live: in the students' package, for their visible tests (rnnlab.diagnose)
 PROBES_PACKAGE = "rnnlab/probes"
 
 
@@ -37,7 +37,7 @@ class ProblemSet:
 
     @property
     def probes(self) -> Path:
-        return self.folder / "probes.py"
+        return self.folder.parent.parent / PROBES_PACKAGE / f"{self.name}.py"
 
     def fixtures(self, kind: str) -> Path:
         if kind not in FIXTURE_KINDS:

@@ -1,4 +1,3 @@
-# The probes of ps01_sequence_data, shipped with the course package for rnnlab.diagnose.
 """Probes of ps01: sliding windows with a horizon, one-hot codes of a batch of texts, and any
 layout of a 3-D batch into the layout nn.RNN reads."""
 

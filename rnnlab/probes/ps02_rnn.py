@@ -1,4 +1,3 @@
-# The probes of ps02_rnn, shipped with the course package for rnnlab.diagnose.
 """Probes of ps02: nn.RNN computed by hand for any number of layers, the shapes of its output and
 h_n, and its number of parameters.
 

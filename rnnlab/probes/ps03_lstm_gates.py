@@ -1,4 +1,3 @@
-# The probes of ps03_lstm_gates, shipped with the course package for rnnlab.diagnose.
 """Probes of ps03: the LSTM step with its backward pass, and every gate of a layer."""
 
 from torch import nn

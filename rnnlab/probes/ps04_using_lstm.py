@@ -1,4 +1,3 @@
-# The probes of ps04_using_lstm, shipped with the course package for rnnlab.diagnose.
 """Probes of ps04: the shapes nn.LSTM returns, truncated BPTT over streams with resets, the spam
 classifier for messages padded at the start, and the three-year forecaster with its naive forecast.
 

@@ -1,4 +1,3 @@
-# The probes of ps05_padding_packing, shipped with the course package for rnnlab.diagnose.
 """Probes of ps05: a time-first collate function that keeps each recording's most recent steps,
 the final states of a bidirectional layer read from its padded output, a masked cross-entropy
 per step or per sequence, and the check that a way of running a batch gives what each sequence

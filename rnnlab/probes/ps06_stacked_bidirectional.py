@@ -1,4 +1,3 @@
-# The probes of ps06_stacked_bidirectional, shipped with the course package for rnnlab.diagnose.
 """Probes of ps06: a bidirectional encoder's final states merged layer by layer for a decoder, the
 parameter count of any nn.LSTM, and the bidirectional tagger.
 

@@ -1,4 +1,3 @@
-# The probes of ps07_gradient_flow, shipped with the course package for rnnlab.diagnose.
 """Probes of ps07: the gradient norm at every step with a loss at every step, a clipping function
 equal to clip_grad_norm_, the forget gate's bias set in every LSTM and LSTMCell of a model, and
 the backward pass of a tanh RNN by hand.

@@ -1,4 +1,3 @@
-# The probes of ps08_evaluating_models, shipped with the course package for rnnlab.diagnose.
 """Probes of ps08: confusion counts with precision, recall and F1 (also where a denominator is 0),
 a chronological split of a series (also with no test windows or no training windows), and the
 evaluation of a classifier at several thresholds (also with the threshold left out).

@@ -1,4 +1,3 @@
-# The probes of ps09_language_models, shipped with the course package for rnnlab.diagnose.
 """Probes of ps09: a text cut into parallel streams of chunks with their targets (also a text too
 short for one chunk, one stream, chunks of one step), the perplexity of a padded batch (also a
 batch of one and a batch without padding), a sampler checked draw by draw (also at a temperature

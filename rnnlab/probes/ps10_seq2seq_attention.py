@@ -1,4 +1,3 @@
-# The probes of ps10_seq2seq_attention, shipped with the course package for rnnlab.diagnose.
 """Probes of ps10: scaled and masked attention weights (also whether gradients reach the query and
 the keys), a decoder step that attends with the previous state, a beam search with a final
 ranking by score per token (also of width 1), and exact match with per-token accuracy of outputs

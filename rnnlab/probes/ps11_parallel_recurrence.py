@@ -1,4 +1,3 @@
-# The probes of ps11_parallel_recurrence, shipped with the course package for rnnlab.diagnose.
 """Probes of ps11: the log-space scan (with and without log h0, one hidden unit, one sequence, a long
 sequence whose product of decays underflows, the gradients to its three inputs, whether its number
 of torch operations grows with the steps) and the minGRU layer (the same kinds of call, with its

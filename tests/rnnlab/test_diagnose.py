@@ -17,7 +17,8 @@ import torch
 
 from autograder.authoring import catalogue as C
 from autograder.authoring import fixtures as F
-from autograder.course.problemsets import problem_sets
+from autograder.course.folder import REPO
+from autograder.course.problemsets import PROBES_PACKAGE, problem_sets
 from rnnlab import diagnose as D
 
 SETS = C.catalogued()
@@ -44,6 +45,9 @@ def test_every_set_with_mutants_has_a_catalogue():
 
     for assignment in SETS:
         assert import_module(f"rnnlab.probes.{assignment}").PROBES, assignment
+    # and no set's probes outlive it (make remove-assignment deletes them with its folder)
+    sets = {ps.name for ps in problem_sets()}
+    assert [p.name for p in (REPO / PROBES_PACKAGE).glob("ps*.py") if p.stem not in sets] == []
 
 
 def test_the_shipped_catalogues_are_what_the_catalogue_builds():

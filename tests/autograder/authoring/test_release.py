@@ -223,9 +223,15 @@ def test_remove_takes_a_set_out_and_refuses_while_students_are_graded_in_it(tmp_
 
 
 def test_remove_makes_no_gradebook_where_there_was_none(tmp_path, capsys):
+    """...and takes the set's probes out of the course's package, another set's left."""
     from autograder.__main__ import main
 
     course = F.make_course(tmp_path / "c", [A])
+    probes = course / "rnnlab" / "probes"
+    probes.mkdir(parents=True)
+    (probes / f"{A}.py").write_text("PROBES = {}\n")
+    (probes / f"{B}.py").write_text("PROBES = {}\n")
     assert main(["remove", A, "--course", str(course)]) == 0
-    assert capsys.readouterr().out == f"removed source/{A}/\n"
+    assert capsys.readouterr().out == f"removed source/{A}/\nremoved rnnlab/probes/{A}.py\n"
     assert not (course / "gradebook.db").exists() and not (course / "source" / A).exists()
+    assert sorted(p.name for p in probes.iterdir()) == [f"{B}.py"]
