@@ -123,7 +123,7 @@ def cmd_regrade(args) -> int:
     name = resolve(args.assignment, course)
     try:
         report = json.loads((course / "reports" / name / "report.json").read_text(encoding="utf-8"))
-        sources = report.get("sources") or [report["submissions"]]
+        sources = report["sources"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return refuse(f"regrade: {name} has not been graded in {course} yet; use make autograde")
     gone = [s for s in sources if not Path(s).exists()]

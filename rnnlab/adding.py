@@ -237,15 +237,6 @@ def train_adding(
     return run
 
 
-def seconds_to_tenth(kind: str, seed: int = 0, **config) -> float | None:
-    """Wall-clock seconds until a model first scores below a tenth of the baseline MSE on the
-    evaluation set (None if it never does within its step budget). `config` goes to
-    `train_adding` (for example forget_bias=1.0, steps=400)."""
-    config.setdefault("stop_below", TARGET_MSE)
-    config.setdefault("progress", False)
-    return train_adding(kind, seed, **config).reached_seconds
-
-
 @functools.lru_cache(maxsize=4)
 def _targets(size: int, length: int, seed: int) -> torch.Tensor:
     """The targets of adding_batch(size, length, generator seeded with `seed`), without building

@@ -197,14 +197,6 @@ def make_weights(log=print) -> tuple[CharLM, dict]:
     return model, record
 
 
-def load_record() -> dict:
-    import json
-
-    from .shipped import DATA
-
-    return json.loads((DATA / RECORD_FILE).read_text())
-
-
 def load_code_lm() -> CharLM:
     """The shipped LSTM (see SHIPPED); as initialised, untrained, under RNNLAB_UNTRAINED=1."""
     from .shipped import load_shipped

@@ -47,14 +47,6 @@ def chronological_split(series: torch.Tensor, window: int, test_size: int, horiz
     return X[: cut - gap], y[: cut - gap], X[cut:], y[cut:]
 
 
-def random_split(X: torch.Tensor, y: torch.Tensor, test_size: int, seed: int = 0):
-    """The usual split for independent samples, WRONG for time-ordered windows (it leaks):
-    `test_size` windows drawn at random for the test set, the rest for training."""
-    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
-    test, train = order[:test_size].sort().values, order[test_size:].sort().values
-    return X[train], y[train], X[test], y[test]
-
-
 def naive_forecast(inputs: torch.Tensor) -> torch.Tensor:
     """Repeat the last value: inputs (n, window, 1) -> predictions (n,)."""
     return inputs[:, -1, 0].clone()

@@ -445,12 +445,6 @@ SHIPPED = {
 SHIPPED_FILE = "char_lm.pt"
 
 
-def shipped_path():
-    from .shipped import DATA
-
-    return DATA / SHIPPED_FILE
-
-
 def make_weights(progress: bool = True) -> tuple[CharLM, Vocab]:
     """Train the shipped model from its fixed seeds: chapter 09's LSTM, trained longer than the
     lecture trains it (400 steps, 16 streams of chunks of 32 characters)."""

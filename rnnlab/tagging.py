@@ -36,13 +36,9 @@ def random_letters(n: int, length: int, seed: int) -> torch.Tensor:
     return torch.randint(0, len(LETTERS), (n, length), generator=gen)
 
 
-def random_texts(n: int, length: int, seed: int) -> list[str]:
-    return ["".join(LETTERS[k] for k in row) for row in random_letters(n, length, seed).tolist()]
-
-
 def seen_again_batch(n: int, length: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs (n, length, 6) one-hot, batch first, and labels (n, length), reproducibly: the
-    strings of `random_texts(n, length, seed)`, encoded as `encode_letters` and labelled as
+    strings of `random_letters(n, length, seed)`, encoded as `encode_letters` and labelled as
     `seen_again` would, computed on the whole batch at once (training draws a batch per step)."""
     idx = random_letters(n, length, seed)
     x = nn.functional.one_hot(idx, len(LETTERS)).float()

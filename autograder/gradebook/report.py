@@ -98,11 +98,7 @@ def write_run(
             for e in (roster.entries if roster is not None else [])
             if e.student not in seen
         ]
-        sources = [
-            p
-            for p in previous.get("sources", [previous.get("submissions")] if previous.get("submissions") else [])
-            if isinstance(p, str) and p != str(submissions)
-        ]
+        sources = [p for p in previous.get("sources", []) if isinstance(p, str) and p != str(submissions)]
         record = {
             "assignment": assignment,
             "submissions": str(submissions),

@@ -20,10 +20,6 @@ LABEL_GAP_PX = MIN_FONT_PT + 2  # the least vertical distance between two letter
 BOTH_WAYS = "jbggfheghj"
 
 
-def _label(token: int) -> str:
-    return "$" if token == EOS else VOCAB[token]
-
-
 def spread(ys, gap: float) -> np.ndarray:
     """Positions as near to `ys` as they can be with at least `gap` between any two, in the
     same order: neighbours closer than `gap` form a group, spaced by `gap` around their mean."""
@@ -163,7 +159,7 @@ class BeamExplorer(LetterInput, FigureWidget):
                 (points if not b.finished else done).append((x, y))
                 if b.tokens[:-1] in previous:
                     segments.append([previous[b.tokens[:-1]], (x, y)])
-                labels.append((x, y, _label(b.tokens[-1])))
+                labels.append((x, y, "$" if b.tokens[-1] == EOS else VOCAB[b.tokens[-1]]))
                 now[b.tokens] = (x, y)
             previous = now
         self.values = {

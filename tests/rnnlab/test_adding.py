@@ -13,7 +13,6 @@ from rnnlab.adding import (
     constant_mse,
     eval_set,
     evaluate,
-    seconds_to_tenth,
     train_adding,
 )
 from rnnlab.gradients import forget_biases
@@ -101,12 +100,6 @@ def test_plain_rnn_stays_near_the_baseline():
     run = train_adding("rnn", 0, steps=150)
     assert not run.reached and run.steps == 150
     assert run.best_mse > 0.8 * BASELINE_MSE
-
-
-def test_seconds_to_tenth():
-    seconds = seconds_to_tenth("lstm", 0, forget_bias=1.0)
-    assert seconds is not None and 0 < seconds < 120
-    assert seconds_to_tenth("rnn", 0, steps=25) is None
 
 
 def test_sgd_explodes_without_clipping_and_not_with_it():

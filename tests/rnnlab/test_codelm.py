@@ -2,6 +2,7 @@
 every file of the corpus), the distance to a bracket's opening, losses character by character."""
 
 import io
+import json
 import tokenize
 
 import numpy as np
@@ -119,11 +120,11 @@ def test_the_shipped_weights_are_what_make_code_lm_trains():
     """code_lm.json records the run that made code_lm.pt; its first 5 steps, trained again from the
     seeds, give the same losses (another CPU's last bits move them by far less than 1e-3), and the
     shipped model is the record's: trained, it predicts the training text at about the record's last losses."""
-    from rnnlab.codelm import SHIPPED, load_code_lm, load_record, new_model, train_code_lm
+    from rnnlab.codelm import RECORD_FILE, SHIPPED, load_code_lm, new_model, train_code_lm
     from rnnlab.realcode import corpus
     from rnnlab.shipped import DATA
 
-    record = load_record()
+    record = json.loads((DATA / RECORD_FILE).read_text())
     assert record["settings"] == SHIPPED and len(record["losses"]) == SHIPPED["steps"]
     assert (DATA / "code_lm.pt").stat().st_size < 4_000_000  # "a few MB" at most: 3.6 MB
     train = corpus().train

@@ -9,7 +9,6 @@ from rnnlab.forecast import (
     make_windows,
     naive_forecast,
     predict,
-    random_split,
     sunspot_data,
     train_forecaster,
 )
@@ -33,15 +32,6 @@ def test_chronological_split_keeps_time_order():
     assert X_tr.shape == (11, 4, 1) and X_te.shape == (5, 4, 1)
     with pytest.raises(ValueError):
         chronological_split(s, 4, 16)
-
-
-def test_random_split_mixes_times():
-    X, y = make_windows(torch.arange(50.0), 5)
-    X_tr, y_tr, X_te, y_te = random_split(X, y, 9, seed=1)
-    assert len(y_te) == 9 and len(y_tr) == 36
-    assert sorted(y_tr.tolist() + y_te.tolist()) == y.tolist()
-    assert y_te.max() > y_tr.min() and y_te.min() < y_tr.max()  # interleaved, not a cut
-    assert torch.equal(random_split(X, y, 9, seed=1)[3], y_te)
 
 
 def test_naive_forecast_repeats_the_last_value():

@@ -473,7 +473,9 @@ def test_shipped_model_loads_beats_the_bigram_and_is_what_make_weights_trains(mo
     within 3% of its held-out cross-entropy; and it must be trained, far below the bigram model."""
     monkeypatch.delenv("RNNLAB_UNTRAINED", raising=False)
     torch.set_num_threads(1)
-    assert lm.shipped_path().stat().st_size <= 512 * 1024
+    from rnnlab.shipped import DATA
+
+    assert (DATA / lm.SHIPPED_FILE).stat().st_size <= 512 * 1024
     vocab = lm.Vocab(lm.code_corpus(600, seed=0))
     held = vocab.encode(lm.code_corpus(150, seed=1))
     shipped = lm.load_trained_lm(vocab)
