@@ -54,6 +54,10 @@ PROSE_CONSTANTS = {
         "09_language_models",
         "6.2",
     ): "the paper's Linux kernel corpus, 6,206,996 characters (Karpathy et al. 2015), a published figure",
+    (
+        "11_parallel_recurrence",
+        "88%",
+    ): "the memory the scan cost in Feng et al. (2024), on a T4 GPU, a published figure",
 }
 
 

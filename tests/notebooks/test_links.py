@@ -47,6 +47,7 @@ API = {  # the name as a lecture writes it -> its page in PyTorch's documentatio
     "torch.cumsum": DOCS + "generated/torch.cumsum.html",
     "torch.cumprod": DOCS + "generated/torch.cumprod.html",
     "torch.logcumsumexp": DOCS + "generated/torch.logcumsumexp.html",
+    "torch.utils.benchmark.Timer": DOCS + "benchmark_utils.html#torch.utils.benchmark.Timer",
 }
 PAPERS = {  # how a lecture cites it -> where to read it
     "Hochreiter and Schmidhuber (1997)": "https://doi.org/10.1162/neco.1997.9.8.1735",

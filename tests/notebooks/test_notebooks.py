@@ -227,6 +227,53 @@ def test_widgets_show_before_anything_runs(path):
                 todo += [r[len("IPY_MODEL_") :] for r in refs if isinstance(r, str) and r.startswith("IPY_MODEL_")]
 
 
+def saved_option_lists(nb) -> list[list[str]]:
+    """The option labels of every choice widget in a notebook's saved widget state."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    return [m["state"]["_options_labels"] for m in state.values() if "_options_labels" in m.get("state", {})]
+
+
+def stale_questions(nb, quiz) -> list[str]:
+    """The ids of the quiz's questions whose choices no saved choice widget shows, in order."""
+    saved = saved_option_lists(nb)
+    return [
+        q.id
+        for q in quiz.questions
+        if not any(
+            len(labels) == len(q.choices) and all(text in label for text, label in zip(q.choices.values(), labels))
+            for labels in saved
+        )
+    ]
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_the_saved_quiz_shows_the_quiz_of_today(path):
+    """A lecture's saved quiz widget is what a reader sees on a code host before running anything:
+    after a quiz's choices change (issue 78 shortened 13 keys), the lecture is executed again."""
+    from rnnlab.quiz import available_chapters, load_quiz
+
+    chapter = path.name[:2]
+    if chapter not in available_chapters():
+        pytest.skip(f"chapter {chapter} has no quiz")
+    stale = stale_questions(nbformat.read(path, 4), load_quiz(chapter))
+    assert not stale, (
+        f"{path.name}: the saved quiz widget shows other choices for {', '.join(stale)}; "
+        f"run python -m rnnlab.tools execute {path.relative_to(REPO)}"
+    )
+
+
+def test_the_stale_quiz_check_can_fail():
+    import dataclasses
+
+    from rnnlab.quiz import load_quiz
+
+    nb, quiz = nbformat.read(LECTURES[0], 4), load_quiz(LECTURES[0].name[:2])
+    assert stale_questions(nb, quiz) == []
+    first = quiz.questions[0]
+    changed = dataclasses.replace(first, choices={**first.choices, "a": first.choices["a"] + " (changed)"})
+    assert stale_questions(nb, dataclasses.replace(quiz, questions=[changed, *quiz.questions[1:]])) == [first.id]
+
+
 CHEATSHEET = REPO / "notebooks" / "cheatsheet.ipynb"
 PLOT_IMG = re.compile(r'<img class="rnnlab-plot"[^>]*>')
 

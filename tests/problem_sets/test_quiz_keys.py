@@ -27,6 +27,16 @@ cell, keys in the hidden tests of `source/`). The rules:
   counted apart for lecture and graded quizzes, the key is the strictly longest choice in at most
   30% of the questions, and the strictly shortest in at most 30% too (trimming every key would
   only turn the cue round).
+- in the lecture quizzes, where a student answers with the lecture open and no points at stake,
+  the key is not conspicuously longer either (issue 78, Q1: in 12 questions it was 1.3 to 4.2
+  times every other choice, qualified where the distractors were bare). No key is more than
+  MAX_KEY_RATIO times its longest distractor: a quarter longer is what the course's own wrong
+  choices do (in 7 of the 70 lecture questions whose longest choice is wrong, on 2026-11-29, it
+  is more than 1.25 times the next longest), so a key within it stands out no more than they do.
+  And the key is the strictly longest choice about as often as chance makes it (1 in 4 with four
+  choices): at most MAX_LENGTH_CUE, as above, and at least two binomial standard deviations below
+  chance over the questions counted (16% of 100). Fewer would pay "never pick the longest", the
+  cue the graded quizzes were left with (2 of 37).
 
 A problem set without a graded quiz (docs/authoring.md's toy) has no keys to judge here; that it
 lacks one is tests/problem_sets/test_assignments.py's to say.
@@ -38,8 +48,11 @@ import contextlib
 import copy
 import functools
 import io
+import math
 import re
 from collections import Counter
+
+import pytest
 
 from autograder.course.folder import assignments
 from quiz_cells import CHOICE, KEY_CALL, QUESTION, graded_quiz, is_test, source_nb
@@ -56,6 +69,7 @@ MAX_PERMUTATIONS = 0.5  # of the four-question graded sets, keyed with each of a
 MIN_FIRST_LETTERS = 3  # different keys among the graded sets' first questions
 MAX_FIRST_SHARE = 0.4  # of the graded sets, whose first question has one same key
 MAX_LENGTH_CUE = 0.3  # of all questions of a kind, whose key is the strictly longest (or shortest) choice
+MAX_KEY_RATIO = 1.25  # a lecture key's length, over its longest distractor's
 
 
 def lecture_sets() -> dict[str, dict[str, tuple[str, str]]]:
@@ -144,6 +158,46 @@ def length_cue_problems(sets) -> list[str]:
         for word, found in (("longest", longest), ("shortest", shortest))
         if total and len(found) > MAX_LENGTH_CUE * total
     ]
+
+
+def long_key_problems(sets) -> list[str]:
+    """`sets`: {name: {question id: ({letter: choice}, key)}}. Questions whose key is more than
+    MAX_KEY_RATIO times as long as the longest other choice."""
+    problems = []
+    for name, questions in sets.items():
+        for qid, (choices, key) in questions.items():
+            longest_other = max((len(text) for letter, text in choices.items() if letter != key), default=0)
+            if key in choices and len(choices[key]) > MAX_KEY_RATIO * longest_other:
+                problems.append(
+                    f"{name}:{qid}: the key is {len(choices[key]) / longest_other:.2f} times the longest other "
+                    f"choice ({len(choices[key])} against {longest_other} characters; at most {MAX_KEY_RATIO} wanted)"
+                )
+    return problems
+
+
+def longest_key_band(sets) -> tuple[float, float]:
+    """(least, most) share of the questions whose key may be the strictly longest choice: chance (one
+    over the number of choices, averaged) less two binomial standard deviations, and MAX_LENGTH_CUE."""
+    chances = [1 / len(choices) for questions in sets.values() for choices, _ in questions.values()]
+    p, n = sum(chances) / len(chances), len(chances)
+    return p - 2 * math.sqrt(p * (1 - p) / n), MAX_LENGTH_CUE
+
+
+def rarely_longest_problems(sets) -> list[str]:
+    """The key may not be the strictly longest choice much less often than chance makes it."""
+    counted = [
+        len(choices[key]) > max(len(text) for letter, text in choices.items() if letter != key)
+        for questions in sets.values()
+        for choices, key in questions.values()
+    ]
+    low, _ = longest_key_band(sets)
+    share = sum(counted) / len(counted)
+    if share < low:
+        return [
+            f"the key is the strictly longest choice in only {sum(counted)} of {len(counted)} questions "
+            f"({share:.0%}; at least {low:.0%} wanted): never picking the longest choice would pay"
+        ]
+    return []
 
 
 def key_of(questions) -> str:
@@ -334,6 +388,18 @@ def test_the_key_is_not_told_by_its_length():
     assert not problems, "\n".join(problems)
 
 
+def test_a_lecture_key_is_not_much_longer_than_every_other_choice():
+    problems = long_key_problems(lecture_choices())
+    assert not problems, "\n".join(problems)
+
+
+def test_a_lecture_key_is_the_longest_choice_about_as_often_as_chance():
+    sets = lecture_choices()
+    problems = rarely_longest_problems(sets)
+    assert not problems, "\n".join(problems)
+    assert not [p for p in length_cue_problems(sets) if "longest" in p]  # the band's top
+
+
 def _made_up(*keys: str) -> dict[str, dict[str, tuple[str, str]]]:
     """Sets of questions offering abcd, one per key string given: {"s1": {"q1": ("abcd", "b"), ...}}."""
     return {f"s{i}": {f"q{j}": ("abcd", k) for j, k in enumerate(key, 1)} for i, key in enumerate(keys, 1)}
@@ -409,6 +475,20 @@ def test_the_checks_can_fail():
             )
         )
         == []
+    )
+    # a key a quarter longer than every other choice passes, one a third longer does not
+    assert long_key_problems(lengths(("x" * 25, "y" * 20, "z" * 10), ("x" * 4, "y" * 3, "z"))) == [
+        "s1:q2: the key is 1.33 times the longest other choice (4 against 3 characters; at most 1.25 wanted)"
+    ]
+    # chance is 1 in 3 here, two deviations over 30 questions leave 16%: 4 longest keys of 30 are too few
+    few = lengths(*[("long key", "short", "wrong")] * 4 + [("ab", "short", "wrong")] * 26)
+    assert longest_key_band(few)[0] == pytest.approx(1 / 3 - 2 * math.sqrt(2 / 9 / 30))
+    assert rarely_longest_problems(few) == [
+        "the key is the strictly longest choice in only 4 of 30 questions (13%; at least 16% wanted): "
+        "never picking the longest choice would pay"
+    ]
+    assert (
+        rarely_longest_problems(lengths(*[("long key", "short", "wrong")] * 5 + [("ab", "short", "wrong")] * 25)) == []
     )
     # the graded cells themselves: the keys score everything; keyed "b" throughout, a constant
     # "b" wins all; a check that takes any valid letter gives points to all-wrong answers
