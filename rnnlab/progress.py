@@ -4,7 +4,9 @@
 
 Each saved notebook in release/psNN_*/ runs from top to bottom in a fresh kernel, the file unchanged,
 and each exercise's visible test is reported as passed, failed (with the first line of its error) or
-not attempted (its answer still raises NotImplementedError), then a count of what passes. The status
+not attempted (its answer still raises NotImplementedError), then a count of what passes. A set whose
+answers are all as released is not listed test by test: the sets not started share one line, which
+says how to see one set in full (`make progress ONLY=ps03`, `--only ps03`). The status
 is 1 until every visible test passes. Only problem sets changed since the last check run again (their
 results are kept in `.rnnlab-progress.json` beside `release/`), one per usable core (up to four) at once;
 `ProgressButton` runs the check for the start page, in a thread of its own.
@@ -335,6 +337,20 @@ def summary(results: list[SetResult]) -> str:
     return text + (f" ({', '.join(rest)})" if rest else "")
 
 
+def started(result: SetResult) -> bool:
+    """Whether the student has written in the set: an answer cell changed, or the notebook unreadable."""
+    return not result.unanswered or bool(result.error)
+
+
+def not_started(results: list[SetResult]) -> str:
+    """One line for the sets nobody has written in yet, and how to see one in full."""
+    names = [r.name.split("_")[0] for r in results]
+    return (
+        f"Not started (no answer written yet): {', '.join(names)}.\n"
+        f"To see one set test by test: make progress ONLY={names[0]}"
+    )
+
+
 def run(
     release: Path = REPO / "release",
     names: list[str] | None = None,
@@ -503,8 +519,9 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
 
-    def finished(result):  # each set as a block, as soon as it is done
-        print("\n".join([result.heading()] + [t.line() for t in result.tests]), flush=True)
+    def finished(result):  # each set begun (or asked for) as a block, as soon as it is done
+        if args.only or started(result):
+            print("\n".join([result.heading()] + [t.line() for t in result.tests]), flush=True)
 
     print(SAVED_ONLY, flush=True)
     results, status = run(Path(args.release), names=args.only, on_done=finished, cache=not args.again)
@@ -514,6 +531,9 @@ def main(argv=None) -> int:
     for r in results:
         if r.error:
             print(f"{r.name} stopped early: {r.error}")
+    waiting = [r for r in results if not (args.only or started(r))]
+    if waiting:
+        print(not_started(waiting))
     print(summary(results))
     return status
 

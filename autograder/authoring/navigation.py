@@ -1,18 +1,21 @@
 """What links the notebooks together, written by `make assignments` from README.md's course map
-(autograder.course.chapters): the start page's table of chapters (`write_start_page`) and the links
-to the start page and the neighbours atop and below every lecture and the cheat sheet (`write_navigation`)."""
+(autograder.course.chapters): the start page's table of chapters and its count of them
+(`write_start_page`), and the links to the start page and the neighbours atop and below every
+lecture and the cheat sheet (`write_navigation`)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
 
-from ..course.chapters import chapters, table
+from ..course.chapters import chapters, spelled, table
 from ..course.folder import REPO
 
 START_PAGE = Path("notebooks") / "00_start_here.ipynb"
 START_HEADING = "## 4. The chapters"
+START_COUNT = re.compile(r"^[A-Za-z0-9]+(?= chapters on )", re.MULTILINE)  # the page's first sentence
 
 
 def start_page_table(course: Path = REPO) -> str:
@@ -28,10 +31,11 @@ def start_page_table(course: Path = REPO) -> str:
 
 
 def write_start_page(course: Path = REPO, check: bool = False) -> bool:
-    """Put start_page_table in place of the table under START_HEADING (with `check`, only compare);
-    returns whether the page was (or would be) changed."""
+    """Put start_page_table in place of the table under START_HEADING and the number of chapters
+    at START_COUNT (with `check`, only compare); returns whether the page was (or would be) changed."""
     path = course / START_PAGE
     nb = nbformat.read(path, 4)
+    changed = False
     cell = next(c for c in nb.cells if c.cell_type == "markdown" and START_HEADING in c.source)
     lines = cell.source.split("\n")
     start = lines.index(START_HEADING) + 1
@@ -41,12 +45,15 @@ def write_start_page(course: Path = REPO, check: bool = False) -> bool:
     while end < len(lines) and lines[end].startswith("|"):
         end += 1
     new = "\n".join(lines[:start] + start_page_table(course).split("\n") + lines[end:])
-    if new == cell.source:
-        return False
-    if not check:
-        cell.source = new
+    if new != cell.source:
+        changed, cell.source = True, new
+    count = spelled(len(chapters(course))).capitalize()
+    cell = next((c for c in nb.cells if c.cell_type == "markdown" and START_COUNT.search(c.source)), None)
+    if cell is not None and START_COUNT.sub(count, cell.source, count=1) != cell.source:
+        changed, cell.source = True, START_COUNT.sub(count, cell.source, count=1)
+    if changed and not check:
         nbformat.write(nb, path)
-    return True
+    return changed
 
 
 CHEAT_SHEET = "cheatsheet.ipynb"

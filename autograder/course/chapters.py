@@ -56,6 +56,40 @@ def chapters(course: Path = REPO) -> list[tuple[str, str, list[str], str]]:
     return found
 
 
+NUMBERS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+).split()
+COUNTED = ("chapters", "lectures", "problem sets")
+_COUNT = re.compile(
+    r"\b(?P<n>" + "|".join(NUMBERS[2:]) + r"|[1-9][0-9]*)"
+    r"(?: (?P<plural>chapters|lectures|problem sets)|-(?P<adjective>chapter|lecture|problem-set))\b",
+    re.IGNORECASE,
+)
+
+
+def course_counts(course: Path = REPO) -> dict[str, int]:
+    """How many chapters, lectures and problem sets the course has, by `chapters`."""
+    found = chapters(course)
+    return {"chapters": len(found), "lectures": len(found), "problem sets": sum(len(s) for _, _, s, _ in found)}
+
+
+def count_claims(text: str) -> list[tuple[int, str, str]]:
+    """(number said, what it counts as in COUNTED, the phrase) of every "ten problem sets", "11 lectures"
+    or "eleven-chapter" in `text`: a number from two up, in words or digits, before what it counts."""
+    claims = []
+    for m in _COUNT.finditer(text):
+        n = m["n"].lower()
+        what = (m["plural"] or m["adjective"].replace("-", " ") + "s").lower()
+        claims.append((int(n) if n.isdigit() else NUMBERS.index(n), what, m[0]))
+    return claims
+
+
+def spelled(n: int) -> str:
+    """`n` as the course's prose writes a count: in words up to twenty."""
+    return NUMBERS[n] if n < len(NUMBERS) else str(n)
+
+
 def table(rows: list[str]) -> str:
     return "\n".join([f"| chapter | lecture | problem set | {OUTCOME} |", "|---|---|---|---|"] + rows)
 

@@ -364,6 +364,24 @@ def build(
     return done
 
 
+def git_state(done: Built) -> str:
+    """What the folder is for git after a build, and what to do next: students `git clone` it (their
+    README begins so), which needs a repository with a commit, which only COMMIT=1 makes."""
+    if done.commit:
+        return f"git: {done.commit}"
+    where = done.student_repo or "the students' GitHub repository"
+    if (done.dest / ".git").exists():
+        return (
+            f"Not committed: {done.dest} is a git repository whose working tree now holds this distribution. "
+            f"Commit it yourself (see git -C {done.dest} status), or run again with COMMIT=1, then push to {where}."
+        )
+    return (
+        f"Not a git repository: {done.dest} is a plain folder, and the students' README begins with "
+        f"`git clone`. Run again with COMMIT=1 to make it a git repository on branch {BRANCH} with this "
+        f'distribution as its first commit, then push it to {where} (docs/instructor.md, "Hand out").'
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograder.publishing.dist",
@@ -376,7 +394,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="OWNER/NAME",
         help="the students' GitHub repository, for the README's clone command and Binder badge",
     )
-    parser.add_argument("--commit", action="store_true", help="git init (if needed) and commit the result")
+    parser.add_argument(
+        "--commit",
+        action="store_true",
+        help="git init (if needed) and commit the result; without it DEST is files only, which students cannot clone",
+    )
     parser.add_argument(
         "--from",
         dest="ref",
@@ -428,8 +450,7 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(done.kept[:10])
             + (" ..." if len(done.kept) > 10 else "")
         )
-    if done.commit:
-        print(f"git: {done.commit}")
+    print(git_state(done))
     return 0
 
 

@@ -342,6 +342,7 @@ def test_the_notebooks_links_are_what_the_course_map_and_the_lectures_make():
 
 def test_a_new_chapter_is_linked_from_its_neighbours_and_the_start_page(tmp_path):
     from autograder.authoring.navigation import navigation_line, write_navigation, write_start_page
+    from autograder.course.chapters import spelled
 
     shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
     shutil.copytree(REPO / "release", tmp_path / "release")
@@ -359,6 +360,8 @@ def test_a_new_chapter_is_linked_from_its_neighbours_and_the_start_page(tmp_path
     assert write_start_page(tmp_path) and write_navigation(tmp_path) == [last.name, new.name, "cheatsheet.ipynb"]
     assert not write_start_page(tmp_path, check=True) and write_navigation(tmp_path, check=True) == []
     start = nbformat.read(tmp_path / "notebooks" / START, 4)
+    said = f"{spelled(len(LECTURES) + 1).capitalize()} chapters on "
+    assert any(said in c.source for c in start.cells), f"the start page does not say {said!r}"
     assert any(
         f"| {number:02d} The next topic | [lecture]({new.name}) | none | do the next thing |" in c.source
         for c in start.cells
@@ -368,3 +371,62 @@ def test_a_new_chapter_is_linked_from_its_neighbours_and_the_start_page(tmp_path
         line = navigation_line(tmp_path, name)
         assert nb.cells[0].source.splitlines()[0] == line and nb.cells[-1].source == line
     assert "[The next topic" not in line and f"[← {number:02d} The next topic]({new.name})" in line
+
+
+# what the course's totals may be counted against without being its totals: "<phrase>" in <file>
+SUBSET_COUNTS = {("docs/site.md", "two lectures")}  # lectures run two at a time
+
+
+def read_texts(course: Path) -> dict[str, str]:
+    """What students and instructors read: every Markdown file in git (README.md, docs/, the students'
+    README), and the markdown of the lectures, the start page, the cheat sheet and the released sets
+    (the website's pages)."""
+    import subprocess
+
+    names = subprocess.run(
+        ["git", "ls-files", "*.md", "notebooks/*.ipynb", "release/*.ipynb"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    texts = {}
+    for name in names:
+        path = course / name
+        if path.suffix == ".ipynb":
+            texts[name] = "\n".join(c.source for c in nbformat.read(path, 4).cells if c.cell_type == "markdown")
+        else:
+            texts[name] = path.read_text()
+    return texts
+
+
+def wrong_counts(texts: dict[str, str], course: Path = REPO) -> list[str]:
+    from autograder.course.chapters import count_claims, course_counts
+
+    counts = course_counts(course)
+    return [
+        f"{name}: {phrase!r}, the course map has {counts[what]} {what}"
+        for name, text in texts.items()
+        for said, what, phrase in count_claims(text)
+        if said != counts[what] and (name, phrase.lower()) not in SUBSET_COUNTS
+    ]
+
+
+def test_counts_of_chapters_lectures_and_problem_sets_are_the_course_maps():
+    """A count written in prose ("ten problem sets", "Ten chapters") goes stale when a chapter is
+    added: every one must be the course map's, or say a subset (SUBSET_COUNTS)."""
+    assert wrong_counts(read_texts(REPO)) == []
+
+
+def test_the_count_check_can_fail():
+    from autograder.course.chapters import count_claims
+
+    assert [
+        c[:2] for c in count_claims("Ten chapters, all 10 problem sets, an eleven-lecture course, one chapter")
+    ] == [
+        (10, "chapters"),
+        (10, "problem sets"),
+        (11, "lectures"),
+    ]
+    assert len(wrong_counts({"x.md": "The ten problem sets and the 11 chapters."})) == 1
+    assert wrong_counts({"docs/site.md": "two lectures at a time"}) == []

@@ -36,17 +36,47 @@ def three_students(tmp_path_factory):
 
 
 def test_a_fresh_release_says_none_pass_names_each_exercise_and_fails(three_students):
-    proc = subprocess.run(
-        [sys.executable, "-m", "rnnlab.progress", str(three_students["blank"])], capture_output=True, text=True
+    def command(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "rnnlab.progress", str(three_students["blank"]), *args],
+            capture_output=True,
+            text=True,
+        )
+
+    proc = command()
+    assert proc.returncode == 1
+    assert proc.stdout.strip().splitlines()[-1] == "0 of 3 visible tests pass (3 not attempted)"
+    # a set not started is one name on one line, with how to see it test by test (issue 78)
+    assert "Not started (no answer written yet): ps03.\nTo see one set test by test: make progress ONLY=ps03\n" in (
+        proc.stdout
     )
+    assert "lstm_step" not in proc.stdout and f"{A}:" not in proc.stdout
+    proc = command("--only", "ps03", "--again")
     assert proc.returncode == 1
     assert proc.stdout.strip().splitlines()[-1] == "0 of 3 visible tests pass (3 not attempted)"
     for exercise in ("lstm_step", "lstm_all_gates"):
         assert f"{exercise} " in proc.stdout and "not attempted" in proc.stdout
-    assert "all visible tests pass" not in proc.stdout
+    assert "all visible tests pass" not in proc.stdout and "Not started" not in proc.stdout
     assert "WARNING" not in proc.stdout + proc.stderr, "kernel warnings on screen"
     # a set nobody answered: its file's time is the clone's, not a save (issue 57, item 5)
     assert f"{A}: 0 of 3 pass (no answer written yet)" in proc.stdout and "saved" not in proc.stdout.split(A)[1]
+
+
+def test_the_sets_begun_come_test_by_test_and_the_rest_on_one_line(three_students, tmp_path):
+    """A student on ps03 reads ps03's tests, not a screen of "not attempted" for every set after it."""
+    release = tmp_path / "release"
+    shutil.copytree(three_students["buggy"], release)
+    for name in ("ps01_sequence_data", "ps02_rnn"):
+        shutil.copytree(REPO / "release" / name, release / name)
+    proc = subprocess.run([sys.executable, "-m", "rnnlab.progress", str(release)], capture_output=True, text=True)
+    lines = proc.stdout.strip().splitlines()
+    assert proc.returncode == 1 and lines[-1] == "2 of " + lines[-1].split(" of ")[1], lines[-1]
+    assert any(line.startswith(f"{A}: 2 of 3 pass (saved ") for line in lines), proc.stdout
+    assert lines[-3:-1] == [
+        "Not started (no answer written yet): ps01, ps02.",
+        "To see one set test by test: make progress ONLY=ps01",
+    ]
+    assert not any(line.startswith(("ps01_", "ps02_")) for line in lines), proc.stdout
 
 
 def test_finished_work_passes(three_students):

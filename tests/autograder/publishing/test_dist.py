@@ -238,6 +238,22 @@ def test_destination_is_new_empty_or_an_earlier_distribution(tmp_path, built, ca
         dist.build(tmp_path / "new", REPO, student_repo="https://github.com/a/b", allow_dirty=True)
 
 
+def test_without_commit_it_says_the_folder_is_no_git_repository_and_how_to_make_one(built, tmp_path):
+    """The students' README begins with `git clone`: a build without COMMIT=1 is a folder nobody can
+    clone, and the last line says so, and what COMMIT=1 does (issue 78)."""
+    dest, proc = built
+    assert not (dest / ".git").exists()
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith(f"Not a git repository: {dest} is a plain folder") and "COMMIT=1" in last, last
+    assert f"push it to {STUDENT_REPO}" in last and "`git clone`" in last, last
+    (tmp_path / ".git").mkdir()
+    done = dist.Built(tmp_path, 1, 1, None, [], [])
+    assert dist.git_state(done).startswith(f"Not committed: {tmp_path} is a git repository"), dist.git_state(done)
+    assert "COMMIT=1" in dist.git_state(done) and "the students' GitHub repository" in dist.git_state(done)
+    done.commit = "committed: Student distribution of the course at 0123456789ab"
+    assert dist.git_state(done) == f"git: {done.commit}"
+
+
 def test_an_earlier_distribution_is_updated_keeping_its_git_and_what_was_added(tmp_path, found):
     """A second build replaces the files the first one wrote, keeps .git, its origin and files
     added since, and commits only changes. Added files are scanned like the rest."""

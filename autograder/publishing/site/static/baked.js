@@ -68,12 +68,14 @@
         el.appendChild(ticks);
         input.setAttribute("list", ticks.id);
         input.min = 0; input.max = labels.length - 1; input.step = 1; input.value = at[k];
-        output.textContent = labels[at[k]];
+        // its value is now a position (0, 1, 2...): a screen reader says the label shown instead
+        var say = function () { output.textContent = labels[at[k]]; input.setAttribute("aria-valuetext", labels[at[k]]); };
+        say();
         if (labels.length < all) {
           input.title = labels.length + " of its " + all + " positions on this page (" + labels.join(", ") +
                         "); every one in the notebook";
         }
-        input.addEventListener("input", function () { at[k] = Number(input.value); output.textContent = labels[at[k]]; show(); });
+        input.addEventListener("input", function () { at[k] = Number(input.value); say(); show(); });
       } else if (control.kind === "checkbox") {
         var box = el.querySelector("input");
         box.addEventListener("change", function () { at[k] = box.checked ? 1 : 0; show(); });
