@@ -55,7 +55,7 @@ def grade_students(ctx: Context) -> None:
 
 def grade_student(ctx: Context, student: str, slot: int, worker: Worker | None, steps=None) -> Result:
     """One student through STUDENT_STEPS (or `steps`); a fault at a step is their grader error, and
-    a feedback page autograde wrote before it is taken away (it shows a score the report does not)."""
+    their feedback is withheld (a page autograde wrote shows a score the report does not give)."""
     row = ctx.rows[student]
     for each in STUDENT_STEPS if steps is None else steps:
         if row.status != "graded":
@@ -65,6 +65,9 @@ def grade_student(ctx: Context, student: str, slot: int, worker: Worker | None, 
         except Exception as err:
             grader_error(row, each.__doc__.split(":")[0], err)
             shutil.rmtree(ctx.course / "feedback" / student / ctx.assignment, ignore_errors=True)
+            marker = feedbackscan.withheld_marker(ctx.course, ctx.assignment, student)
+            marker.parent.mkdir(parents=True, exist_ok=True)  # make feedback writes no page for them either
+            marker.write_text("feedback withheld: a grader error; grade this student again\n", encoding="utf-8")
     return row
 
 

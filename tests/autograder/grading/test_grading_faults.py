@@ -336,8 +336,13 @@ def test_a_fault_while_reading_one_students_outcome_is_that_students_grader_erro
         grade_student(run, student, 0, None, steps=[scoring.read_outcome])
     assert [run.rows[s].status for s in ("alice", "bob", "carol")] == ["graded", "failed", "graded"]
     assert run.rows["bob"].grader_error and "reading the outcome" in run.rows["bob"].reason
-    # a page with a score the report does not give is not left for `make feedback` to hand out
+    # a page with a score the report does not give is not left for `make feedback` to hand out,
+    # nor written again by it
     assert [s for s, page in pages.items() if page.exists()] == ["alice", "carol"]
+    from autograder.grading.feedbackscan import withheld_marker
+
+    assert "grader error" in withheld_marker(run.course, A, "bob").read_text()
+    assert not withheld_marker(run.course, A, "alice").exists()
     monkeypatch.undo()
     scoring.write_reports(run)
     rows = (run.course / "reports" / A / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
