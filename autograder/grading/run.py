@@ -27,7 +27,7 @@ __all__ = ["CLASS_STEPS", "STUDENT_STEPS", "Context", "NotGradeable", "Options",
 DEMO_MARKER = ".rnnlab-demo-course"  # `make demo-class` writes it into the demo's course folder
 
 
-@step(reads="options workers rows found course work", writes="workers rows")
+@step(reads="options workers rows found course work assignment", writes="workers rows")
 def grade_students(ctx: Context) -> None:
     """Each found student through STUDENT_STEPS, as many at once as there are workers (or on a cluster)."""
     students = sorted(s for s in ctx.found if ctx.rows[s].status == "graded")
