@@ -10,7 +10,7 @@ from autograder.grading.recheck import Case, graded_quiz_cases
 
 # the hidden tests' rule (forbid_calls) for rnn_shapes and count_parameters: from the arguments, no
 # recurrent layer built
-LAYER_RULE = ("torch.nn.modules.rnn.RNNBase.__init__",)
+LAYER_RULE = ("torch.nn.modules.rnn.RNNBase.__init__", "torch.nn.modules.rnn.RNNCellBase.__init__")
 
 
 def _manual_case(k, seq_len, batch, n_in, n_hid, layers, nonlinearity, with_h0, dtype=torch.float32):
