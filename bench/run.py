@@ -569,11 +569,11 @@ MAKE_TEST_ARRANGEMENT = (
     "14.5 s of CPU without them, 8.6 s with them. The hub's instructor grades on its own uid, never on "
     "the sandbox uids from 60001 that the grading part beside it gives its workers. Since each submission "
     "starts a fresh kernel (about 1.7 s of CPU, torch imported), the grading part grades every set's solution, "
-    "blank, right answers and attacks, one wrong answer per exercise and ps03's whole class: 104 submissions "
-    "where it graded 225; make test-grading-more grades 125 more (229 in all: the two halves are bundled "
+    "blank, right answers and attacks and one wrong answer per exercise, ps03 like the others: 70 submissions "
+    "where it graded 225; make test-grading-more grades the other 146 (216 in all: the two halves are bundled "
     "apart). 2026-11-29, fresh clones on one machine, make test's own count: the grading part beside the hub's "
-    "797 s before, 649 s after; make test 1322 s before, 1204 s after, over the 15-minute budget that the "
-    "table above (forked kernels) met; make test-grading-more 245 s."
+    "797 s with all 225, 649 s with 104 (ps03's class of 41 whole), 575 s with 70; make test 1322, 1204 and "
+    "1103 s, over the 15-minute budget that the table above (forked kernels) met; make test-grading-more 255 s."
 )
 
 # Where one graded submission's CPU goes, measured by hand (the bench does not sample): re-measure it
