@@ -3,7 +3,7 @@ before the hidden tests run (a blind tester's answer, which kept full marks whil
 swapped nn.RNN for a function that refuses). The tests' rule now watches RNNBase.__init__, the
 code every recurrent layer runs, under whatever name it is called; so does the re-check."""
 
-EXPECT = {"lose": ["count_parameters_hidden"]}
+EXPECT = {"lose": ["count_parameters"]}
 CELLS = {
     "count_parameters": """
 _SavedRNN = nn.RNN   # kept before the tests hide nn.RNN
