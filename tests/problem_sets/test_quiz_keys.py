@@ -37,6 +37,14 @@ cell, keys in the hidden tests of `source/`). The rules:
   choices): at most MAX_LENGTH_CUE, as above, and at least two binomial standard deviations below
   chance over the questions counted (16% of 100). Fewer would pay "never pick the longest", the
   cue the graded quizzes were left with (2 of 37).
+- a key does not lean on the one before it: in 6 of the 11 sets q2's key was q1's (issue 78, Q2;
+  those six q2 keys were drawn again, uniformly with random.Random(7802) until every rule here
+  passed, which left 2 repeats).
+  A drawn key repeats the previous question's with chance 1 in 4 (four choices), so for each pair
+  of places (q1 and q2, q2 and q3, ...) the number of sets whose two keys are one letter is a
+  binomial count; a count that chance reaches less than once in MAX_REPEAT_TAIL draws fails (for
+  11 sets: 6 or more repeats, 3.4%; 5 has 11%). Over all pairs of the course the repeats may not be
+  that rare either (issue 54's keys never repeated a letter within a set): for 26 pairs, 2 or fewer.
 
 A problem set without a graded quiz (docs/authoring.md's toy) has no keys to judge here; that it
 lacks one is tests/problem_sets/test_assignments.py's to say.
@@ -70,6 +78,7 @@ MIN_FIRST_LETTERS = 3  # different keys among the graded sets' first questions
 MAX_FIRST_SHARE = 0.4  # of the graded sets, whose first question has one same key
 MAX_LENGTH_CUE = 0.3  # of all questions of a kind, whose key is the strictly longest (or shortest) choice
 MAX_KEY_RATIO = 1.25  # a lecture key's length, over its longest distractor's
+MAX_REPEAT_TAIL = 0.05  # chance of as many (or as few) repeated keys as found, below which they are a pattern
 
 
 def lecture_sets() -> dict[str, dict[str, tuple[str, str]]]:
@@ -280,8 +289,51 @@ def alphabetical_keys(sets) -> list[str]:
     return problems
 
 
+def binomial_tail(n: int, p: float, k: int, upper: bool = True) -> float:
+    """P(X >= k) for X ~ Binomial(n, p), or P(X <= k) with upper=False."""
+    ks = range(k, n + 1) if upper else range(0, k + 1)
+    return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in ks)
+
+
+def repeated_key_problems(sets) -> list[str]:
+    """Keys that repeat the previous question's in more sets than chance makes likely, place by
+    place (q1 and q2 over all sets that ask both, then q2 and q3, ...), or in fewer over the course."""
+    by_place: dict[int, list[tuple[str, bool, float]]] = {}
+    for name, questions in sets.items():
+        items = list(questions.values())
+        for i, ((_, prev), (letters, key)) in enumerate(zip(items, items[1:]), 2):
+            by_place.setdefault(i, []).append((name, key == prev, 1 / len(letters)))
+    problems = []
+    for i, pairs in sorted(by_place.items()):
+        repeats = [name for name, same, _ in pairs if same]
+        p = sum(chance for *_, chance in pairs) / len(pairs)
+        tail = binomial_tail(len(pairs), p, len(repeats))
+        if repeats and tail < MAX_REPEAT_TAIL:
+            problems.append(
+                f"q{i}'s key is q{i - 1}'s in {len(repeats)} of {len(pairs)} sets ({', '.join(repeats)}); "
+                f"chance gives as many {tail:.1%} of the time"
+            )
+    pairs = [pair for place in by_place.values() for pair in place]
+    if pairs:
+        repeats = sum(same for _, same, _ in pairs)
+        p = sum(chance for *_, chance in pairs) / len(pairs)
+        tail = binomial_tail(len(pairs), p, repeats, upper=False)
+        if tail < MAX_REPEAT_TAIL:
+            problems.append(
+                f"a key repeats the previous question's in only {repeats} of {len(pairs)} places; "
+                f"chance gives as few {tail:.1%} of the time"
+            )
+    return problems
+
+
 def pattern_problems(sets) -> list[str]:
-    return permutation_problems(sets) + first_question_problems(sets) + shared_keys(sets) + alphabetical_keys(sets)
+    return (
+        permutation_problems(sets)
+        + first_question_problems(sets)
+        + shared_keys(sets)
+        + alphabetical_keys(sets)
+        + repeated_key_problems(sets)
+    )
 
 
 def points_earned(nb, answers: dict[str, str]) -> tuple[float, float]:
@@ -438,6 +490,16 @@ def test_the_checks_can_fail():
         "s2 is keyed along the alphabet: bcd",
         "s3 is keyed along the alphabet: dcba",
     ]
+    # repeated keys: q2 repeats q1 in 4 of 4 sets (chance 0.4%); in 3 of 4 (5.1%) passes; and
+    # keys that never repeat over 12 pairs (3.2%); with 2 repeats (39%) they pass
+    assert repeated_key_problems(_made_up("aab", "ccd", "bbd", "ddc")) == [
+        "q2's key is q1's in 4 of 4 sets (s1, s2, s3, s4); chance gives as many 0.4% of the time"
+    ]
+    assert repeated_key_problems(_made_up("aab", "ccd", "bbd", "dac")) == []
+    assert repeated_key_problems(_made_up("abcd", "badc", "cadb", "dbca")) == [
+        "a key repeats the previous question's in only 0 of 12 places; chance gives as few 3.2% of the time"
+    ]
+    assert repeated_key_problems(_made_up("abbd", "badc", "cadb", "dbcc")) == []
     # constant answers: one set that "b" wins whole, and "c" over the course
     assert constant_answer_problems(
         {
