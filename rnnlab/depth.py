@@ -95,12 +95,15 @@ class DepthRun:
         return None
 
 
+STEPS = 108  # full-batch steps of every run: as many passes over the training windows
+
+
 def depth_run(
     data: Windows,
     num_layers: int,
     dropout: float = 0.0,
     hidden_size: int = 16,
-    steps: int = 108,
+    steps: int = STEPS,
     lr: float = 0.03,
     eval_every: int = 6,
     seed: int = 0,
@@ -274,15 +277,23 @@ def arm_name(num_layers: int, dropout: float) -> str:
 
 
 def spread_seed(seed: int) -> dict[str, dict[str, float]]:
-    """Chapter 06's six runs from `seed`, each arm's best and final validation MSE (one seed of
-    `python -m rnnlab.spread make depth`)."""
+    """Chapter 06's six runs from `seed`, each arm's best and final validation MSE and its final
+    training MSE: every run makes `passes()` passes over the same training windows, so a
+    validation figure is read beside what the run fitted (one seed of `python -m rnnlab.spread make depth`)."""
     runs = depth_experiment(
         shipped_windows(), layers=SHIPPED["layers"], dropouts=SHIPPED["dropouts"], seed=seed, progress=False
     )
     return {
         "lowest validation MSE of the run": {arm_name(*key): run.best_val[1] for key, run in runs.items()},
         "validation MSE at the end": {arm_name(*key): run.history.evals["val"][-1] for key, run in runs.items()},
+        "training MSE at the end": {arm_name(*key): run.history.evals["train"][-1] for key, run in runs.items()},
     }
+
+
+def passes() -> int:
+    """How many times each run of chapter 06's experiment sees every training window: its steps
+    are full batch, so one step is one pass."""
+    return STEPS
 
 
 def step_seconds(data: Windows, num_layers: int, steps: int = 20, hidden_size: int = 16) -> float:
