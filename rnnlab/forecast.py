@@ -161,7 +161,7 @@ def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
 
 # ---- chapter 08's leakage demonstration: the same test years, two ways of picking training windows
 
-LEAKAGE = {"window": 12, "test_size": 60, "test_years": 30, "steps": 120, "split_seed": 0}
+LEAKAGE = {"window": 12, "test_size": 60, "test_years": 30, "steps": 120, "early": 30, "split_seed": 0}
 
 
 def leakage_split(data: SunspotData, n_test: int = 30, seed: int = 0):
@@ -189,16 +189,35 @@ def targets_among_inputs(test_idx: torch.Tensor, train_idx: torch.Tensor, window
 
 
 def leakage_seed(seed: int) -> dict[str, dict[str, float]]:
-    """Chapter 08's two forecasters trained from `seed`, their test MSE in sunspots squared
-    (one seed of `python -m rnnlab.spread make leakage`)."""
+    """Chapter 08's two forecasters trained from `seed`: their test MSE in sunspots squared and,
+    beside it, the MSE on the windows each trained on. Training is full batch, so
+    `LEAKAGE["steps"]` steps are as many passes over those windows; the test MSE after the first
+    `LEAKAGE["early"]` passes of the same run is recorded too (one seed of
+    `python -m rnnlab.spread make leakage`)."""
     s = LEAKAGE
     data = sunspot_data(window=s["window"], test_size=s["test_size"])
     X_all, y_all, test_idx, random_idx, chrono_idx = leakage_split(data, s["test_years"], s["split_seed"])
-    truth = data.unscale(y_all[test_idx])
-    errors = {}
+
+    def error(model, where):
+        return float(((data.unscale(predict(model, X_all[where])) - data.unscale(y_all[where])) ** 2).mean())
+
+    early, errors, fitted = {}, {}, {}
     for name, idx in (("chronological", chrono_idx), ("random split", random_idx)):
         torch.manual_seed(seed)
         model = Forecaster()
-        train_forecaster(model, X_all[idx], y_all[idx], steps=s["steps"], progress=False)
-        errors[name] = float(((data.unscale(predict(model, X_all[test_idx])) - truth) ** 2).mean())
-    return {"test MSE": errors}
+        history = train_forecaster(
+            model,
+            X_all[idx],
+            y_all[idx],
+            steps=s["steps"],
+            progress=False,
+            evaluate=lambda m: {"test": error(m, test_idx)},
+            eval_every=s["early"],
+        )
+        early[name] = history.evals["test"][history.eval_steps.index(s["early"])]
+        errors[name], fitted[name] = error(model, test_idx), error(model, idx)
+    return {
+        f"test MSE after {s['early']} passes": early,
+        f"test MSE after {s['steps']} passes": errors,
+        f"training MSE after {s['steps']} passes": fitted,
+    }
