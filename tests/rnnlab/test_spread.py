@@ -254,3 +254,80 @@ def test_sunspot_windows_scale_with_the_training_years_only(monkeypatch):
     assert torch.equal(after.x_train, base.x_train), "the validation years changed the scaling"
     _series_with(monkeypatch, lambda years, v: v.__setitem__(torch.as_tensor(years == 1929), 1e4))
     assert not torch.equal(sunspot_windows(window=8, split_year=1930).x_train, base.x_train)
+
+
+# ---- passes over a fixed training set: named, and training beside held-out (issue 78 §1) -------
+
+# How the arms of each registered comparison draw the examples they train on. FRESH: new random
+# examples at every step, none seen twice. FIXED: the same examples at every step, with what
+# counts the passes a run makes over them (both train full batch: one step, one pass).
+FRESH = {"tagger", "race", "seq2seq"}
+FIXED = {
+    "depth": lambda: importlib.import_module("rnnlab.depth").passes(),
+    "leakage": lambda: importlib.import_module("rnnlab.forecast").LEAKAGE["steps"],
+}
+ELSEWHERE = {"lm", "minrnn"}  # chapters 09 and 11: audited for this class on their own branches
+
+
+def lecture_printing(name: str) -> tuple[Path, nbformat.NotebookNode]:
+    call = f'load_spread("{name}")'
+    notebooks = [(p, nbformat.read(p, as_version=4)) for p in LECTURES]
+    found = [(p, nb) for p, nb in notebooks if any(call in c.source for c in nb.cells if c.cell_type == "code")]
+    assert len(found) == 1, f"{name}: printed by {[p.stem for p, _ in found]}, expected one lecture"
+    return found[0]
+
+
+def test_every_record_says_how_its_arms_draw_their_training_examples():
+    """A new comparison is sorted here before it lands: fresh examples, or a fixed set whose
+    passes the lecture names and whose record holds a training measure."""
+    assert not (FRESH & set(FIXED)) and not (ELSEWHERE & (FRESH | set(FIXED)))
+    assert set(RECORDS) == FRESH | set(FIXED) | ELSEWHERE, set(RECORDS) ^ (FRESH | set(FIXED) | ELSEWHERE)
+
+
+def fixed_set_problems(name: str, record, nb, passes: int) -> list[str]:
+    measures = list(record.spreads)
+    training = [m for m in measures if m.startswith("training")]
+    held_out = [m for m in measures if not m.startswith("training")]
+    problems = []
+    if not training or not held_out:
+        problems.append(f"{name}: a fixed training set and no training measure beside {held_out}")
+    for m in training:
+        if set(record[m].values) != set(record[held_out[0]].values):
+            problems.append(f"{name}: {m!r} has other arms than {held_out[0]!r}")
+        printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+        if f"{m} over" not in printed:
+            problems.append(f"{name}: the lecture does not print {m!r}")
+    prose = " ".join(c.source.replace("**", "") for c in nb.cells if c.cell_type == "markdown")
+    if not re.search(rf"\b{passes} passes\b", prose):
+        problems.append(f"{name}: the lecture never says its runs make {passes} passes over their training set")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(FIXED))
+def test_a_comparison_on_a_fixed_set_names_its_passes_and_shows_training_beside_held_out(name):
+    _, nb = lecture_printing(name)
+    problems = fixed_set_problems(name, load_spread(name), nb, FIXED[name]())
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", sorted(FRESH))
+def test_a_comparison_on_fresh_examples_says_so(name):
+    path, nb = lecture_printing(name)
+    prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.search(r"\bfresh\b", prose), f"{path.stem} prints {name} and never says its examples are fresh"
+
+
+def test_the_fixed_set_check_can_fail():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    record = load_spread("depth")
+    held_out_only = spread.Record("depth", {m: s for m, s in record.spreads.items() if not m.startswith("training")})
+    silent = nbformat.v4.new_notebook(cells=[md("108 full-batch steps"), code("x = 1")])
+    problems = fixed_set_problems("depth", held_out_only, silent, 108)
+    assert len(problems) == 2 and "no training measure" in problems[0] and "never says" in problems[1], problems
+    printed = code("print(t.table())")
+    printed.outputs = [nbformat.v4.new_output("stream", text="training MSE at the end over 16 seeds")]
+    told = nbformat.v4.new_notebook(cells=[md("makes **108 passes** over them"), printed])
+    assert not fixed_set_problems("depth", record, told, 108)
+    assert fixed_set_problems("depth", record, told, 120) == [
+        "depth: the lecture never says its runs make 120 passes over their training set"
+    ]
