@@ -176,6 +176,11 @@ def seq2seq_loss(logits: torch.Tensor, tgt_out: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD)
 
 
+def training_batch(step: int, seed: int = 0, batch_size: int = 64, lengths=TRAIN_LENGTHS) -> list[str]:
+    """The strings `train_seq2seq(..., seed=seed)` trains on at `step`: a fresh draw at every step."""
+    return random_strings(batch_size, *lengths, seed=seed * 1_000_003 + step)
+
+
 def train_seq2seq(
     model: Seq2Seq,
     steps: int = 600,
@@ -191,7 +196,7 @@ def train_seq2seq(
     from .train import fit
 
     def batch(step):
-        b = make_batch(random_strings(batch_size, *lengths, seed=seed * 1_000_003 + step))
+        b = make_batch(training_batch(step, seed, batch_size, lengths))
         return b.inputs, b.tgt_out
 
     return fit(
@@ -250,12 +255,17 @@ def match_scores(predicted: torch.Tensor, tgt_out: torch.Tensor) -> tuple[float,
     return float(exact.double().mean()), float(per_token)
 
 
+def evaluation_strings(length: int, n: int = 200, seed: int = 10_000) -> list[str]:
+    """The `n` strings of `length` letters that chapter 10 scores its models on."""
+    return random_strings(n, length, length, seed=seed + length)
+
+
 def accuracy_by_length(model: Seq2Seq, lengths, n: int = 200, seed: int = 10_000) -> dict[int, tuple[float, float]]:
     """{length: (exact match, per-token accuracy)} of greedy decoding on `n` fresh strings of
-    each length (seed + length seeds them)."""
+    each length (`evaluation_strings`)."""
     results = {}
     for k in lengths:
-        b = make_batch(random_strings(n, k, k, seed=seed + k))
+        b = make_batch(evaluation_strings(k, n, seed))
         predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=k + 3)
         results[k] = match_scores(predicted, b.tgt_out)
     return results
@@ -264,11 +274,22 @@ def accuracy_by_length(model: Seq2Seq, lengths, n: int = 200, seed: int = 10_000
 def accuracy_by_position(model: Seq2Seq, length: int, n: int = 200, seed: int = 10_000) -> list[float]:
     """Share of `n` fresh strings of `length` letters (the strings accuracy_by_length uses) whose
     greedy output is right at each output position: `length` letters, then EOS."""
-    b = make_batch(random_strings(n, length, length, seed=seed + length))
+    b = make_batch(evaluation_strings(length, n, seed))
     predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=length + 3)
     T = b.tgt_out.shape[1]
     predicted = F.pad(predicted, (0, max(0, T - predicted.shape[1])), value=PAD)[:, :T]
     return (predicted == b.tgt_out).double().mean(0).tolist()
+
+
+def seen_in_training(lengths, n: int = 200, steps: int | None = None, seed: int | None = None) -> dict[int, int]:
+    """For each length, how many of its `n` test strings (`evaluation_strings`) the shipped models also
+    trained on: every batch is fresh, but with ten letters the short strings come round again."""
+    steps = SHIPPED_STEPS if steps is None else steps
+    seed = SHIPPED_SEED if seed is None else seed
+    seen = set()
+    for step in range(steps):
+        seen.update(training_batch(step, seed))
+    return {k: sum(text in seen for text in evaluation_strings(k, n)) for k in lengths}
 
 
 # ---- beam search, on any step function ------------------------------------------------------

@@ -361,3 +361,19 @@ def test_make_weights_reproduces_the_shipped_loss_curve(monkeypatch):
     shipped = json.loads(curve_path("dot").read_text())["loss"][:40]
     for k, (a, b) in enumerate(zip(losses, shipped)):
         assert abs(a - b) <= 0.05 * b, f"step {k}: {a:.4f} against the shipped {b:.4f}"
+
+
+def test_seen_in_training_counts_the_strings_training_drew(monkeypatch):
+    """`seen_in_training` rebuilds the training set from `training_batch`: it must be what
+    `train_seq2seq` trains on, and count a test string met there."""
+    from rnnlab import seq2seq
+
+    fed = []
+    real = seq2seq.make_batch
+    monkeypatch.setattr(seq2seq, "make_batch", lambda texts: fed.append(list(texts)) or real(texts))
+    torch.manual_seed(0)
+    seq2seq.train_seq2seq(Seq2Seq(hidden_size=8), steps=3, seed=5, progress=False)
+    assert fed == [seq2seq.training_batch(step, 5) for step in range(3)]
+    monkeypatch.setattr(seq2seq, "evaluation_strings", lambda k, n: fed[1][:2] + ["abcdefghijabcdefghij"])
+    assert seq2seq.seen_in_training([7], steps=3, seed=5) == {7: 2}
+    assert seq2seq.seen_in_training([7], steps=1, seed=5) == {7: sum(t in fed[0] for t in fed[1][:2])}
