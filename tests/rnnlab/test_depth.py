@@ -159,18 +159,22 @@ def test_step_seconds_grow_with_depth():
 @pytest.mark.sweep
 def test_the_spread_record_is_what_its_seeds_measure(seeded_runs):
     """rnnlab/data/spread_depth.json (chapter 06's table over 16 seeds) against seeds 0 to 5 run
-    now: each arm's best and final validation MSE, as close as the record of seed 0 is."""
+    now: each arm's best and final validation MSE and final training MSE, as close as the record
+    of seed 0 is."""
     from rnnlab.depth import arm_name
     from rnnlab.spread import load_spread
 
     _, runs = seeded_runs
     record = load_spread("depth")
     lowest, end = record["lowest validation MSE of the run"], record["validation MSE at the end"]
+    fitted = record["training MSE at the end"]
     for seed in range(6):
         for key, run in runs[seed].items():
             best = lowest.values[arm_name(*key)][lowest.seeds.index(seed)]
             final = end.values[arm_name(*key)][end.seeds.index(seed)]
+            train = fitted.values[arm_name(*key)][fitted.seeds.index(seed)]
             assert (
                 abs(best - run.best_val[1]) < RECORD_TOLERANCE
                 and abs(final - run.history.evals["val"][-1]) < RECORD_TOLERANCE
-            ), (seed, key, best, final)
+                and abs(train - run.history.evals["train"][-1]) < RECORD_TOLERANCE
+            ), (seed, key, best, final, train)
