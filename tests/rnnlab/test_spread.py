@@ -324,6 +324,10 @@ def test_the_fixed_set_check_can_fail():
     silent = nbformat.v4.new_notebook(cells=[md("108 full-batch steps"), code("x = 1")])
     problems = fixed_set_problems("depth", held_out_only, silent, 108)
     assert len(problems) == 2 and "no training measure" in problems[0] and "never says" in problems[1], problems
+    assert fixed_set_problems("depth", record, silent, 108) == [
+        "depth: the lecture does not print 'training MSE at the end'",
+        "depth: the lecture never says its runs make 108 passes over their training set",
+    ]
     printed = code("print(t.table())")
     printed.outputs = [nbformat.v4.new_output("stream", text="training MSE at the end over 16 seeds")]
     told = nbformat.v4.new_notebook(cells=[md("makes **108 passes** over them"), printed])
