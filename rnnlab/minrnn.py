@@ -273,17 +273,31 @@ def windows(ids: torch.Tensor, window: int = WINDOW) -> torch.Tensor:
     return torch.stack([ids[s : s + window + 1] for s in starts.tolist()])
 
 
+def random_windows(ids: torch.Tensor, batch: int, generator: torch.Generator, window: int = WINDOW) -> torch.Tensor:
+    """`batch` windows of `window` + 1 ids (inputs and the targets after them), each starting at a
+    position drawn uniformly from every one possible (0 to len(ids) - window - 1), from `generator`.
+
+    Windows at fixed offsets (0, window, 2 window, ...) would show a model the same few hundred
+    windows again and again, each character always at the same position: a model with learned
+    positions can memorise them. Drawn at every offset, a character is seen at every position."""
+    starts = len(ids) - window
+    if starts < 1:
+        raise ValueError(f"{len(ids)} ids are too few for one window of {window}")
+    first = torch.randint(starts, (batch,), generator=generator)
+    return ids[first.unsqueeze(1) + torch.arange(window + 1)]
+
+
 def window_steps(
     model: nn.Module, ids: torch.Tensor, batch: int = 32, lr: float = 3e-3, seed: int = 0, window: int = WINDOW
 ):
-    """Adam on random windows of the stream, each read from an empty state, gradient norm clipped
-    at 1: yields the loss of every step, for as long as it is asked."""
-    data = windows(ids, window)
+    """Adam on batches of `random_windows` of the stream (drawn from a generator seeded with `seed`),
+    each read from an empty state, gradient norm clipped at 1: yields the loss of every step, for as
+    long as it is asked."""
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     while True:
         model.train()
-        rows = data[torch.randint(len(data), (batch,), generator=gen)]
+        rows = random_windows(ids, batch, gen, window)
         logits, _ = model(rows[:, :-1])
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), rows[:, 1:].reshape(-1))
         opt.zero_grad()
@@ -301,7 +315,8 @@ def train_windows(model: nn.Module, ids: torch.Tensor, steps: int, **options) ->
 
 @torch.no_grad()
 def window_cross_entropy(model: nn.Module, ids: torch.Tensor, window: int = WINDOW) -> float:
-    """Mean cross-entropy (nats per character) over the held-out windows, each read from an empty state."""
+    """Mean cross-entropy (nats per character) over the non-overlapping `windows` of ids, each read from
+    an empty state."""
     model.eval()
     data = windows(ids, window)
     logits, _ = model(data[:, :-1])
@@ -413,18 +428,27 @@ COMPARE_STEPS = (300, 600)
 COMPARE_LR = 3e-3
 
 
+def passes(steps: int, text_length: int, batch: int = 32, window: int = WINDOW) -> float:
+    """How many times `steps` batches of `batch` windows predict as many characters as the text holds."""
+    return steps * batch * window / text_length
+
+
 def compare_arms(
     seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int, arms=tuple(ARMS), steps=COMPARE_STEPS
 ) -> dict[str, dict[str, float]]:
-    """Each arm of ARMS trained from `seed` on windows of the training text (Adam at COMPARE_LR), its
-    held-out perplexity measured after each number of `steps`: {"held-out perplexity after N steps": {arm: value}}."""
-    out = {f"held-out perplexity after {n} steps": {} for n in steps}
+    """Each arm of ARMS trained from `seed` on random windows of the training text (Adam at COMPARE_LR),
+    measured after each number of `steps` on the held-out text and on as many ids of the training
+    text (its beginning): {"held-out perplexity after N steps": {arm: value},
+    "training perplexity after N steps": {arm: value}}. Training far below held-out is memorisation."""
+    seen = train_ids[: len(held_ids)]
+    out = {f"{part} perplexity after {n} steps": {} for n in steps for part in ("held-out", "training")}
     for arm in arms:
         torch.manual_seed(seed)
         model = ARMS[arm](vocab_size)
         for done, _ in enumerate(window_steps(model, train_ids, lr=COMPARE_LR, seed=seed), start=1):
             if done in steps:
                 out[f"held-out perplexity after {done} steps"][arm] = math.exp(window_cross_entropy(model, held_ids))
+                out[f"training perplexity after {done} steps"][arm] = math.exp(window_cross_entropy(model, seen))
             if done == max(steps):
                 break
     return out

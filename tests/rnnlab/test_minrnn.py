@@ -214,6 +214,44 @@ def test_windows_cut_inputs_and_targets():
         windows(torch.arange(5), 6)
 
 
+class _Recorder(torch.nn.Module):
+    """A model that keeps the first id of every window it is trained on (the ids are 0, 1, 2, ...)."""
+
+    def __init__(self, vocab_size):
+        super().__init__()
+        self.bias = torch.nn.Parameter(torch.zeros(vocab_size))
+        self.firsts = []
+
+    def forward(self, x, state=None):
+        self.firsts += x[:, 0].tolist()
+        return self.bias.expand(*x.shape, -1), None
+
+
+def test_training_windows_start_anywhere():
+    """Issue 78: windows at fixed offsets (0, 64, 128, ...) let a model memorise a few hundred windows.
+    The training batches must start at every position a window fits, drawn from the seed."""
+    ids, window = torch.arange(100), 8
+    model = _Recorder(100)
+    minrnn.train_windows(model, ids, 100, batch=16, window=window)
+    starts = set(model.firsts)
+    assert starts == set(range(len(ids) - window)), sorted(set(range(len(ids) - window)) - starts)
+    again = _Recorder(100)
+    minrnn.train_windows(again, ids, 100, batch=16, window=window)
+    other = _Recorder(100)
+    minrnn.train_windows(other, ids, 100, batch=16, window=window, seed=1)
+    assert again.firsts == model.firsts != other.firsts
+    rows = minrnn.random_windows(ids, 5, torch.Generator().manual_seed(0), window)
+    assert rows.shape == (5, window + 1) and (rows[:, 1:] - rows[:, :-1] == 1).all()
+    with pytest.raises(ValueError, match="too few"):
+        minrnn.random_windows(torch.arange(8), 1, torch.Generator(), 8)
+
+
+def test_passes_over_the_text():
+    # chapter 11: 600 steps of 32 windows of 64 characters over its 18,654 training ids
+    assert minrnn.passes(600, 18_654) == pytest.approx(600 * 32 * 64 / 18_654)
+    assert minrnn.passes(1, 64, batch=1) == 1
+
+
 def test_timings_are_measured_for_every_layer():
     for kind in LAYERS:
         assert minrnn.training_step_time(kind, 8, batch=2, size=4, repeats=1) > 0
