@@ -25,6 +25,7 @@ from rnnlab.minrnn import (
     state_floats,
     windows,
 )
+from rnnlab.spread import load_spread
 
 
 def positive(*shape, seed=0, dtype=torch.float64):
@@ -250,6 +251,20 @@ def test_passes_over_the_text():
     # chapter 11: 600 steps of 32 windows of 64 characters over its 18,654 training ids
     assert minrnn.passes(600, 18_654) == pytest.approx(600 * 32 * 64 / 18_654)
     assert minrnn.passes(1, 64, batch=1) == 1
+
+
+def test_the_comparison_records_training_beside_held_out():
+    """Issue 78: held-out figures alone read memorisation as slow learning. compare_arms measures both,
+    and chapter 11's committed record holds both for every arm at every step count."""
+    ids = torch.randint(20, (400,), generator=torch.Generator().manual_seed(0))
+    out = minrnn.compare_arms(0, ids, ids[:200], 20, arms=("LSTM",), steps=(1, 2))
+    assert set(out) == {f"{part} perplexity after {n} steps" for part in ("held-out", "training") for n in (1, 2)}
+    record = load_spread("minrnn")
+    assert set(record.spreads) == {
+        f"{part} perplexity after {n} steps" for part in ("held-out", "training") for n in minrnn.COMPARE_STEPS
+    }
+    for spread in record.spreads.values():
+        assert set(spread.values) == set(ARMS), spread.measure
 
 
 def test_timings_are_measured_for_every_layer():
