@@ -17,6 +17,9 @@ PICKED, EARLIER, LATER = (colours.SCAN_EDGES[k] for k in ("picked", "earlier", "
 DONE, PENDING, OPEN = (colours.SCAN_FILLS[k] for k in ("done", "pending", "open"))
 FAINT = "#d0d0d0"
 HALF_W, HALF_H = 0.44, 0.4  # half a node box, in steps and levels
+# node labels, in CSS px: 13 where a node holds three lines (8 steps), 11 where 16 nodes share a row
+# (a label of 9 px, the course's floor, showed digits about 7 px tall in JupyterLab)
+LABEL_PX = {8: 13, 16: 11}
 
 
 def steps_text(first: int, last: int) -> str:
@@ -62,7 +65,7 @@ class ScanTree(FigureWidget):
     css_class = "rnnlab-scan-tree"
 
     def __init__(self, length: int = 8, level: int = 1, step: int = 6, seed: int = 11):
-        super().__init__(figsize=(10.2, 3.1))
+        super().__init__(figsize=(10.2, 4.2))
         self.cell, self.x, self.a, self.b, self.h0 = fixed_recurrence(max(LENGTHS), seed)
         # every level of both lengths, and the loop's h, computed once: an update only looks them up
         self.levels = {T: scan_levels(self.a[:, :T], self.b[:, :T]) for T in LENGTHS}
@@ -83,7 +86,7 @@ class ScanTree(FigureWidget):
         ax = self.ax
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
-        ax.tick_params(length=0, labelsize=MIN_FONT_PT)
+        ax.tick_params(length=0, labelsize=MIN_FONT_PT + 2)
         ax.set_xticks([])
         ax.grid(False)
         # one box, one label per node of the longest sequence; a length shows some of them
@@ -93,7 +96,7 @@ class ScanTree(FigureWidget):
                 self.boxes[k, t] = ax.add_patch(
                     Rectangle((t - HALF_W, k - HALF_H), 2 * HALF_W, 2 * HALF_H, lw=0.8, ec="0.55", fc=OPEN)
                 )
-                self.labels[k, t] = ax.text(t, k, "", ha="center", va="center", fontsize=MIN_FONT_PT, linespacing=1.15)
+                self.labels[k, t] = ax.text(t, k, "", ha="center", va="center", linespacing=1.15)
         self.edges = {}  # (level, t, "later" | "earlier") -> the line into node t
         for k in range(1, MAX_LEVEL + 1):
             for t in range(1, max(LENGTHS) + 1):
@@ -154,6 +157,7 @@ class ScanTree(FigureWidget):
             visible = t <= T and k <= L
             box.set_visible(visible)
             self.labels[k, t].set_visible(visible and k <= shown)
+            self.labels[k, t].set_fontsize(LABEL_PX[T])
             if visible:
                 box.set_facecolor((DONE if span(t, k)[0] == 1 else PENDING) if k <= shown else OPEN)
                 box.set_edgecolor("0.55" if k <= shown else FAINT)
@@ -168,7 +172,7 @@ class ScanTree(FigureWidget):
             f"h_t = a_t h_(t-1) + b_t over {T} steps: {L} levels"
             + ("; each node: its steps" if T > LENGTHS[0] else "; each node: its steps, A, B")
             + "; yellow: back to step 1",
-            fontsize=MIN_FONT_PT + 1,
+            fontsize=MIN_FONT_PT + 2,
         )
 
     def update(self, change=None) -> None:

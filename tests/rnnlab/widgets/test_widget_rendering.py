@@ -84,6 +84,21 @@ def test_drawn_at_twice_a_fixed_size_with_readable_uncut_text(name):
         assert ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, (artist, ext, box)
 
 
+@pytest.mark.parametrize("name", ["scan_tree_8", "scan_tree_16"])
+def test_scan_tree_labels_are_legible_and_inside_their_nodes(name):
+    """Issue 78: ScanTree's node labels at the 9 px floor showed digits about 7 px tall in JupyterLab.
+    Every label shown is at least 11 CSS px (JupyterLab's text is 13-14 px) and stays inside its box."""
+    w = build(name)
+    renderer = w.fig.canvas.get_renderer()
+    shown = [(key, label) for key, label in w.labels.items() if label.get_visible() and label.get_text()]
+    assert len(shown) >= w.length.value, len(shown)
+    for key, label in shown:
+        assert label.get_fontsize() >= 11, (key, label.get_text(), label.get_fontsize())
+        text, box = label.get_window_extent(renderer), w.boxes[key].get_window_extent(renderer)
+        assert box.x0 + 2 <= text.x0 and text.x1 <= box.x1 - 2, (key, label.get_text(), text, box)
+        assert box.y0 + 2 <= text.y0 and text.y1 <= box.y1 - 2, (key, label.get_text(), text, box)
+
+
 def test_updates_keep_the_size():
     w = build("gate_explorer")
     w.x.value = -1.0
