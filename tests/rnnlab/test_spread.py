@@ -259,8 +259,9 @@ def test_sunspot_windows_scale_with_the_training_years_only(monkeypatch):
 # ---- passes over a fixed training set: named, and training beside held-out (issue 78 §1) -------
 
 # How the arms of each registered comparison draw the examples they train on. FRESH: new random
-# examples at every step, none seen twice. FIXED: the same examples at every step, with what
-# counts the passes a run makes over them (both train full batch: one step, one pass).
+# examples at every step, none seen twice. FIXED: a fixed set of examples (or one short text) read
+# again and again, with what counts the passes a run makes over it (depth and leakage train full
+# batch: one step, one pass).
 FRESH = {"tagger", "race", "seq2seq"}
 FIXED = {
     "depth": lambda: importlib.import_module("rnnlab.depth").passes(),
