@@ -265,6 +265,42 @@ def ngram_losses(train: str, text: str, orders=range(1, 8)) -> dict[int, np.ndar
     return losses
 
 
+# what predicting a character needs, for the characters where whitespace decides (the rest: "")
+NEEDS = (
+    "indentation begins",
+    "indentation continues",
+    "indentation ends",
+    "space inside a line",
+    "line end",
+)
+
+
+def needs_of(text: str) -> np.ndarray:
+    """For each character after the first, what predicting it needs, as a label of NEEDS or "":
+    a line's first space ("indentation begins"), a later space of its indentation ("indentation
+    continues"), the first other character after an indentation ("indentation ends", whatever its
+    kind: here the indentation stops), another space ("space inside a line"), a newline ("line
+    end"). An n-gram model sees the last n - 1 characters: inside an indentation deeper than
+    that, it cannot know how deep the indentation is, so not where it ends either."""
+    out = np.full(len(text) - 1, "", dtype=object)
+    start, leading = 0, True  # where the line began; whether only spaces came since
+    for k, ch in enumerate(text):
+        if k:
+            if ch == "\n":
+                out[k - 1] = "line end"
+            elif ch == " " and not leading:
+                out[k - 1] = "space inside a line"
+            elif ch == " ":
+                out[k - 1] = "indentation begins" if k == start else "indentation continues"
+            elif leading and k > start:
+                out[k - 1] = "indentation ends"
+        if ch == "\n":
+            start, leading = k + 1, True
+        elif ch != " ":
+            leading = False
+    return out
+
+
 def matching_distance(text: str) -> np.ndarray:
     """For each character after the first: how far back (in characters) the bracket it closes was
     opened, if it is a closing bracket of the code; 0 otherwise (len(text) - 1)."""

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnlab.codelm import CODE_VOCAB, char_losses, code_features, matching_distance
+from rnnlab.codelm import CODE_VOCAB, NEEDS, char_losses, code_features, matching_distance, needs_of
 from rnnlab.language_model import CharLM, cross_entropy_of
 from rnnlab.realcode import HELD_OUT_FILES, plain, torch_root, train_files
 
@@ -92,6 +92,20 @@ def test_matching_distance():
     assert len(d) == len(text) - 1
     # ")" at 8 closes "(" at 1; "]" at 7 closes "[" at 5; losses are indexed by character - 1
     assert d[7 - 1] == 2 and d[8 - 1] == 7 and np.count_nonzero(d) == 2
+
+
+def test_needs_of_by_hand():
+    text = "if a:\n    b = 1\n\n  c\nd\n"
+    needs = needs_of(text)
+    assert len(needs) == len(text) - 1 and set(needs) <= {"", *NEEDS}
+    expected = {k: "" for k in range(1, len(text))}
+    expected.update({2: "space inside a line", 5: "line end", 6: "indentation begins"})
+    expected.update({7: "indentation continues", 8: "indentation continues", 9: "indentation continues"})
+    expected.update({10: "indentation ends", 11: "space inside a line", 13: "space inside a line"})
+    expected.update({15: "line end", 16: "line end", 17: "indentation begins", 18: "indentation continues"})
+    expected.update({19: "indentation ends", 20: "line end", 22: "line end"})  # "d" at 21 follows no indentation
+    # losses are indexed by character - 1
+    assert {k: needs[k - 1] for k in expected} == expected
 
 
 def test_char_losses_are_the_models_cross_entropy_character_by_character():
