@@ -273,7 +273,8 @@ class CellViewer(FigureWidget):
         self.twin.grid(False)
         ax.tick_params(labelsize=MIN_FONT_PT)
         ax.set_xlabel("character position in the text", fontsize=MIN_FONT_PT)
-        self.caption = ax.text(0.01, 0.97, "", transform=ax.transAxes, va="top", fontsize=MIN_FONT_PT)
+        # above the plot, not inside it: inside, it sat over the dashed feature where the feature is high
+        self.caption = ax.set_title(" ", loc="left", fontsize=MIN_FONT_PT, pad=3)
         self.animate(self.line, self.feature_line, self.caption)
 
         self.examples.observe(lambda ch: setattr(self.text, "value", ch["new"]), names="value")

@@ -288,3 +288,31 @@ def test_widgets_render_by_blitting(lecture):
         v.unit.value = unit
     assert v.full_draws == draws
     assert math.isclose(v.css_size[0] / v.css_size[1], 9.4 / 1.9, rel_tol=0.02)
+
+
+def test_the_cell_viewers_caption_covers_neither_trace(lecture):
+    """Issue 78, section 5: the caption was drawn inside the plot, at its top left, where the
+    dashed feature runs whenever the feature is high: the caption's text sat over the trace. No
+    point of either trace may fall inside the caption's box, whatever the menus show, and the
+    caption stays inside the figure."""
+    from rnnlab.widgets import CellViewer
+
+    model, vocab, held = lecture
+    w = CellViewer(model, vocab, [held[:260], 'print("ok" + "no done")\nx = [f(a, [b, (1 + 2)]), "red"]\n'])
+    renderer = w.fig.canvas.get_renderer()
+    checked = 0
+    for example in w.examples.options:
+        w.examples.value = example[1]
+        for feature in w.feature.options:
+            w.feature.value = feature
+            for kind in ("c", "f", "h"):
+                w.kind.value = kind
+                box = w.caption.get_window_extent(renderer)
+                assert w.caption.get_text().strip() and box.width > 0
+                assert box.x0 >= 0 and box.x1 <= w.fig.bbox.x1 and box.y1 <= w.fig.bbox.y1, (box, w.fig.bbox)
+                for line in (w.line, w.feature_line):
+                    xy = line.get_transform().transform(line.get_xydata())
+                    inside = (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)
+                    assert not inside.any(), (feature, kind, line.get_label(), xy[inside][:3], box)
+                checked += 1
+    assert checked == 2 * len(w.feature.options) * 3
