@@ -167,3 +167,33 @@ def test_a_page_draws_each_widget_from_the_run_that_baked_it():
     assert "drawn from the run state" in page.cells[1].outputs[2].data["text/html"]
     assert build.WIDGET_VIEW not in page.cells[1].outputs[2].data and "widgets" not in page.metadata
     assert counts == {} and run.cells[1].outputs[2].data == view  # the run itself is untouched
+
+
+def test_a_lectures_text_promises_no_prompt_the_website_does_not_offer():
+    """Issue 78, section 5: chapter 09 said "Try any prompt" above the next-character explorer,
+    and the website offers a fixed menu of prompts (PROMPTS). The text above each widget with a
+    free-text box in PROMPTS keeps "any prompt" to the notebook, and every prompt its "Things to
+    try" asks for is on the menu."""
+    import re
+
+    import nbformat
+
+    from lecture_list import LECTURES
+
+    checked = 0
+    for path in LECTURES:
+        cells = nbformat.read(path, 4).cells
+        for k, cell in enumerate(cells):
+            shown = [name for name in bake.PROMPTS if cell.cell_type == "code" and f"{name}(" in cell.source]
+            if not shown or k == 0:
+                continue
+            text = cells[k - 1].source
+            for sentence in re.split(r"(?<=[.:?])\s+", text):
+                if re.search(r"\bany (prompt|text)|\btype (a|any|your)", sentence, re.I):
+                    assert "notebook" in sentence, f"{path.name}: {sentence!r} promises what the website lacks"
+            offered = [p.rstrip("\n") for name in shown for p in bake.PROMPTS[name]]
+            for item in re.findall(r"^\d+\. Prompt (.*)$", text, re.M):
+                for prompt in re.findall(r"`([^`]+)`", item):
+                    assert prompt in offered, f"{path.name}: the prompt {prompt!r} is not among {offered}"
+            checked += 1
+    assert checked, "no lecture shows a widget with a prompt menu: the test checks nothing"
