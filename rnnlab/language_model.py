@@ -492,15 +492,20 @@ def compare_cells(
     seed: int, train_ids: torch.Tensor, held_ids: torch.Tensor, vocab_size: int, arms=tuple(LM_ARMS), steps=(100,)
 ) -> dict[str, dict[str, float]]:
     """Each arm of LM_ARMS trained as chapter 09 trains its LSTM (embedding 48, Adam at 1.5e-2),
-    from `seed`, for each number of `steps`: {"held-out perplexity after N steps": {arm: value}}."""
+    from `seed`, for each number of `steps`: {"held-out perplexity after N steps": {arm: value},
+    "training perplexity after N steps": {arm: value}}. The training text is small (a few passes
+    per 100 steps), so a lower held-out perplexity is read beside the training one: a model can
+    fit the text it read better and predict new text worse."""
     out = {}
     for n in steps:
-        row = out[f"held-out perplexity after {n} steps"] = {}
+        held = out[f"held-out perplexity after {n} steps"] = {}
+        seen = out[f"training perplexity after {n} steps"] = {}
         for arm in arms:
             torch.manual_seed(seed)
             model = CharLM(vocab_size, embed_size=48, **LM_ARMS[arm])
             train_lm(model, train_ids, steps=n, lr=1.5e-2, seed=seed, progress=False)
-            row[arm] = perplexity(cross_entropy_of(model, held_ids))
+            held[arm] = perplexity(cross_entropy_of(model, held_ids))
+            seen[arm] = perplexity(cross_entropy_of(model, train_ids))
     return out
 
 
