@@ -17,7 +17,6 @@ from ..language_model import CharLM, Vocab, generate, shape_logits
 from ..units import correlations, rank_units, text_features, unit_trace
 from ._base import (
     CHARACTER_NAMES,
-    MIN_FONT_PT,
     FigureWidget,
     cannot_show,
     describe_characters,
@@ -46,6 +45,14 @@ def typable(vocab: Vocab) -> str:
     return describe_characters(vocab.chars, MOST_LISTED) or CORPUS_CHARACTERS
 
 
+# chapter 09's figures hold a whole vocabulary or a whole text: drawn at 9 px (MIN_FONT_PT, the
+# floor), their text read as a figure shrunk to half size beside the lecture's own plots, whose
+# 10 points at 80 dpi are 11 px. So their text is 11 px, and the figures as wide as the course
+# allows (760 CSS pixels).
+TEXT_PT = 11
+WIDTH_IN = 10.5
+
+
 class NextCharExplorer(FigureWidget):
     """Type a prompt: bars show P(next character) for every character of the vocabulary, the
     temperature slider reshapes them (softmax(logits / T)), and a seeded sample continues the
@@ -55,7 +62,7 @@ class NextCharExplorer(FigureWidget):
     css_class = "rnnlab-next-char"
 
     def __init__(self, model: CharLM, vocab: Vocab, prompt: str, n_sample: int = 60):
-        super().__init__(figsize=(9.4, 2.5))
+        super().__init__(figsize=(WIDTH_IN, 2.9))
         self.model, self.vocab, self.n_sample = model.eval(), vocab, n_sample
         self.prompt = W.Textarea(
             value=prompt, description="prompt", continuous_update=False, layout=W.Layout(width="26em", height="4.5em")
@@ -96,10 +103,11 @@ class NextCharExplorer(FigureWidget):
         self.bars = PolyCollection(self._verts(np.zeros(V)), facecolors=colours.CYCLE[0], edgecolors="none")
         ax.add_collection(self.bars)
         (self.at_one,) = ax.plot([], [], "_", color="k", ms=7, mew=1.2, label="T = 1")
-        ax.set_xticks(range(V), [shown(c) for c in vocab.chars], fontsize=MIN_FONT_PT, family="monospace")
-        ax.set(xlim=(-0.6, V - 0.4), ylim=(0, 1), ylabel="P(next character)")
-        ax.tick_params(axis="y", labelsize=MIN_FONT_PT)
-        ax.legend(fontsize=MIN_FONT_PT, loc="upper right")
+        ax.set_xticks(range(V), [shown(c) for c in vocab.chars], fontsize=TEXT_PT, family="monospace")
+        ax.set(xlim=(-0.6, V - 0.4), ylim=(0, 1))
+        ax.set_ylabel("P(next character)", fontsize=TEXT_PT)
+        ax.tick_params(axis="y", labelsize=TEXT_PT)
+        ax.legend(fontsize=TEXT_PT, loc="upper right")
         ax.grid(axis="x", visible=False)
         self.animate(self.bars, self.at_one)
 
@@ -218,7 +226,7 @@ class CellViewer(FigureWidget):
         kinds: tuple[str, ...] | None = None,
         layer: int = 0,
     ):
-        super().__init__(figsize=(9.4, 1.9))
+        super().__init__(figsize=(WIDTH_IN, 2.2))
         self.model, self.vocab, self.layer = model.eval(), vocab, layer
         self.features_of = features  # text -> {feature name: value at each character}
         # (a UnitTrace of a longer text, its features): rank the units over it, not over the piece shown
@@ -269,12 +277,12 @@ class CellViewer(FigureWidget):
         self.twin = ax.twinx()
         (self.feature_line,) = self.twin.plot([], [], color=colours.TRACES["feature"], lw=1, ls="--", label="feature")
         self.twin.set_ylim(-0.05, 1.05)
-        self.twin.set_yticks([0, 1], ["min", "max"], fontsize=MIN_FONT_PT)
+        self.twin.set_yticks([0, 1], ["min", "max"], fontsize=TEXT_PT)
         self.twin.grid(False)
-        ax.tick_params(labelsize=MIN_FONT_PT)
-        ax.set_xlabel("character position in the text", fontsize=MIN_FONT_PT)
+        ax.tick_params(labelsize=TEXT_PT)
+        ax.set_xlabel("character position in the text", fontsize=TEXT_PT)
         # above the plot, not inside it: inside, it sat over the dashed feature where the feature is high
-        self.caption = ax.set_title(" ", loc="left", fontsize=MIN_FONT_PT, pad=3)
+        self.caption = ax.set_title(" ", loc="left", fontsize=TEXT_PT, pad=3)
         self.animate(self.line, self.feature_line, self.caption)
 
         self.examples.observe(lambda ch: setattr(self.text, "value", ch["new"]), names="value")
@@ -366,7 +374,7 @@ class CellViewer(FigureWidget):
         else:
             self.ax.yaxis.set_major_locator(AutoLocator())
             self.ax.yaxis.set_major_formatter(ScalarFormatter())
-        self.ax.set_ylabel(kind, rotation=0, fontsize=11, labelpad=10)
+        self.ax.set_ylabel(kind, rotation=0, fontsize=TEXT_PT, labelpad=10)
         self.ranked_on_text = self.rank_on is not None and kind in self.rank_on[0].values
         if self.ranked_on_text:  # the same text every time: each ranking made once
             if self._rankings_for is not self.rank_on:

@@ -37,6 +37,15 @@ def build(name):
         widget.level.value = 4  # every level drawn, the numbers at length 8
         widget.length.value = int(name.split("_")[-1])
         return widget
+    if name in ("next_char", "cell_viewer"):
+        from rnnlab import language_model as lm
+
+        train_text, held = lm.code_corpus(600, seed=0), lm.code_corpus(150, seed=1)
+        vocab = lm.Vocab(train_text)
+        model = lm.load_trained_lm(vocab)
+        if name == "next_char":
+            return Wd.NextCharExplorer(model, vocab, "def f(a, b):\n    x = [")
+        return Wd.CellViewer(model, vocab, [held[:260]], feature="inside quotes")
     raise KeyError(name)
 
 
@@ -49,6 +58,8 @@ NAMES = [
     "sequence_gates",
     "scan_tree_8",
     "scan_tree_16",
+    "next_char",
+    "cell_viewer",
 ]
 
 
@@ -97,6 +108,19 @@ def test_scan_tree_labels_are_legible_and_inside_their_nodes(name):
         text, box = label.get_window_extent(renderer), w.boxes[key].get_window_extent(renderer)
         assert box.x0 + 2 <= text.x0 and text.x1 <= box.x1 - 2, (key, label.get_text(), text, box)
         assert box.y0 + 2 <= text.y0 and text.y1 <= box.y1 - 2, (key, label.get_text(), text, box)
+
+
+@pytest.mark.parametrize("name", ["next_char", "cell_viewer"])
+def test_chapter_09s_figures_are_read_at_the_lectures_text_size(name):
+    """Issue 78, section 5: chapter 09's two figures of a whole vocabulary or text were drawn with
+    9 px text (the floor) at 677 CSS pixels, and read in JupyterLab as plots shrunk to half size
+    beside the lecture's own plots (10 points at 80 dpi: 11 px). Every text is at least 11 px, and
+    the figure as wide as the course allows."""
+    w = build(name)
+    texts = [t for t in w.fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    small = [(t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < 11]
+    assert texts and not small, small
+    assert w.css_size[0] >= 740, w.css_size
 
 
 def test_updates_keep_the_size():

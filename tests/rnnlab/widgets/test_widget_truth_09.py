@@ -287,7 +287,7 @@ def test_widgets_render_by_blitting(lecture):
     for unit in [u for _, u in v.unit.options][:4]:
         v.unit.value = unit
     assert v.full_draws == draws
-    assert math.isclose(v.css_size[0] / v.css_size[1], 9.4 / 1.9, rel_tol=0.02)
+    assert math.isclose(v.css_size[0] / v.css_size[1], 10.5 / 2.2, rel_tol=0.02)
 
 
 def test_the_cell_viewers_caption_covers_neither_trace(lecture):
