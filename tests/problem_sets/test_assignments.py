@@ -430,3 +430,27 @@ def test_a_copy_may_take_only_the_lecture_cells_imports(tmp_path):
     fx = F.load(copy_)
     assert "from rnnlab.gradients import hidden_grad_norms, make_layer" in fx.cells["ex"]
     assert "grad_norms = {" not in fx.cells["ex"]
+
+
+def _code_width() -> int:
+    import tomllib
+
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]["line-length"]
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_no_line_a_student_reads_runs_past_the_course_width(a):
+    """Every line of a code cell as released (setup, the answer cells' stubs, the visible tests) fits
+    the width the course's Python keeps, ruff's line-length in pyproject.toml (120). Issue 78's walk
+    in JupyterLab found a test line of 128 characters running past the cell's edge (ps11's
+    no_step_loop call); a student has to scroll sideways to read a line wider than the editor."""
+    width = _code_width()
+    long = [
+        f"{c.metadata.get('nbgrader', {}).get('grade_id', 'a cell without grade id')}: {len(line)} characters: "
+        f"{line.strip()[:60]}..."
+        for c in nbformat.read(release_path(a), 4).cells
+        if c.cell_type == "code"
+        for line in c.source.splitlines()
+        if len(line) > width
+    ]
+    assert not long, f"{a}: wrap these lines of source/{a} at {width} characters: {long}"
