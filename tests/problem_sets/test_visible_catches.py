@@ -61,3 +61,13 @@ def test_each_warned_mistake_fails_a_visible_test(assignment):
         if not V.run_visible(mutants[name], e["exercise"], source_nb, release_nb).caught
     ]
     assert not missed, f"{assignment}: the visible tests pass these mistakes the exercise warns about: {missed}"
+    # and the grading tests expect it: a `lose` of the hidden test alone would call the visible failure a fault
+    hidden_only = [
+        name
+        for e in marked
+        for name in e["mutants"]
+        if not any(f"{e['exercise']}_visible".startswith(p) for p in mutants[name].expect.get("lose", []))
+    ]
+    assert not hidden_only, (
+        f"{assignment}: EXPECT of {hidden_only} should lose the whole exercise, its visible test too"
+    )
