@@ -85,22 +85,26 @@ class Spread:
         best = min if self.lower_is_better else max
         return sum(sum(v == best(column) for v in column) > 1 for column in columns)
 
-    def table(self, digits: int = 3, against: str | None = None) -> str:
+    def table(self, digits: int = 3, against: str | None = None, compare: bool = True) -> str:
         """The measure's median and range (lowest to highest over the seeds) for each arm, and on
-        how many seeds each arm was the best of all (or, with `against`, beat that arm)."""
+        how many seeds each arm was the best of all (or, with `against`, beat that arm). With
+        `compare=False`, no such column: for a measure each arm takes on data of its own (its own
+        training examples, say), where a lower figure is no win."""
         n = len(self.seeds)
         name_width = max(len(arm) for arm in self.values) + 2
         value_width = digits + 5
         range_width = max(2 * value_width + 3, len("lowest - highest"))
         better = "lower" if self.lower_is_better else "higher"
-        column = f"better than {against}" if against else "best of all arms"
+        column = (f"better than {against}" if against else "best of all arms") if compare else ""
         lines = [
             f"{self.measure} over {self.seed_text()}, {better} is better",
             f"{'':{name_width}s}{'median':>{value_width}s}   {'lowest - highest':^{range_width}s}   {column}",
         ]
         for arm in self.values:
             low, high = self.range(arm)
-            if against is None:
+            if not compare:
+                won = ""
+            elif against is None:
                 won = f"on {self.best_on(arm)} of {n} seeds"
             else:
                 won = "-" if arm == against else f"on {self.wins(arm, against)} of {n} seeds"
@@ -108,7 +112,7 @@ class Spread:
                 f"{arm:{name_width}s}{self.median(arm):{value_width}.{digits}f}   "
                 f"{f'{low:.{digits}f} - {high:.{digits}f}':^{range_width}s}   {won}"
             )
-        tied = self.ties() if against is None else 0
+        tied = self.ties() if against is None and compare else 0
         if tied:
             lines.append(f"(on {tied} of {n} seeds arms tied for the best: each of them counts it)")
         if self.made_by:

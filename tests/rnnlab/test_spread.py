@@ -61,6 +61,10 @@ def test_table_shows_each_arm_median_range_and_wins():
     assert example().ties() == 0 and "tied" not in example().table()
     made = Spread("m", (5, 7), {"a": (1, 2)}, made_by="python -m rnnlab.spread make x").table()
     assert "2 seeds (5, 7)" in made and made.endswith("(a committed record, made by `python -m rnnlab.spread make x`)")
+    # a measure each arm takes on its own data (chapter 08's training windows): no column of wins
+    alone = example().table(digits=2, compare=False).splitlines()
+    assert not any("seeds" in line or "best" in line for line in alone[1:]), alone
+    assert re.fullmatch(r"a\s+2\.50\s+1\.00 - 10\.00", alone[2]), alone[2]
 
 
 def test_over_seeds_gathers_one_spread_per_measure():
