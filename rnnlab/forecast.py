@@ -191,8 +191,9 @@ def targets_among_inputs(test_idx: torch.Tensor, train_idx: torch.Tensor, window
 def leakage_seed(seed: int) -> dict[str, dict[str, float]]:
     """Chapter 08's two forecasters trained from `seed`: their test MSE in sunspots squared and,
     beside it, the MSE on the windows each trained on. Training is full batch, so
-    `LEAKAGE["steps"]` steps are as many passes over those windows; the test MSE after the first
-    `LEAKAGE["early"]` passes of the same run is recorded too (one seed of
+    `LEAKAGE["steps"]` steps are as many passes over those windows; the test and training MSE
+    after the first `LEAKAGE["early"]` passes of the same run are recorded too, so that the record
+    shows which way each moved while the same windows were read again (one seed of
     `python -m rnnlab.spread make leakage`)."""
     s = LEAKAGE
     data = sunspot_data(window=s["window"], test_size=s["test_size"])
@@ -201,7 +202,7 @@ def leakage_seed(seed: int) -> dict[str, dict[str, float]]:
     def error(model, where):
         return float(((data.unscale(predict(model, X_all[where])) - data.unscale(y_all[where])) ** 2).mean())
 
-    early, errors, fitted = {}, {}, {}
+    early, early_fitted, errors, fitted = {}, {}, {}, {}
     for name, idx in (("chronological", chrono_idx), ("random split", random_idx)):
         torch.manual_seed(seed)
         model = Forecaster()
@@ -211,13 +212,15 @@ def leakage_seed(seed: int) -> dict[str, dict[str, float]]:
             y_all[idx],
             steps=s["steps"],
             progress=False,
-            evaluate=lambda m: {"test": error(m, test_idx)},
+            evaluate=lambda m, idx=idx: {"test": error(m, test_idx), "training": error(m, idx)},
             eval_every=s["early"],
         )
-        early[name] = history.evals["test"][history.eval_steps.index(s["early"])]
+        at = history.eval_steps.index(s["early"])
+        early[name], early_fitted[name] = history.evals["test"][at], history.evals["training"][at]
         errors[name], fitted[name] = error(model, test_idx), error(model, idx)
     return {
         f"test MSE after {s['early']} passes": early,
+        f"training MSE after {s['early']} passes": early_fitted,
         f"test MSE after {s['steps']} passes": errors,
         f"training MSE after {s['steps']} passes": fitted,
     }

@@ -304,6 +304,12 @@ def fixed_set_problems(name: str, record, nb, passes: int) -> list[str]:
     problems = []
     if not training or not held_out:
         problems.append(f"{name}: a fixed training set and no training measure beside {held_out}")
+    # a held-out figure taken at some point of the run ("after 30 passes", "at the end") has its
+    # training figure at that point: which way each moved is what tells memorising from a harder set
+    for m in held_out:
+        point = re.search(r" (after \d+ \w+|at the end)$", m)
+        if training and point and not any(t.endswith(point.group(0)) for t in training):
+            problems.append(f"{name}: {m!r} and no training measure {point.group(1)}")
     for m in training:
         if set(record[m].values) != set(record[held_out[0]].values):
             problems.append(f"{name}: {m!r} has other arms than {held_out[0]!r}")
@@ -349,4 +355,12 @@ def test_the_fixed_set_check_can_fail():
     assert not fixed_set_problems("depth", record, told, 108)
     assert fixed_set_problems("depth", record, told, 120) == [
         "depth: the lecture never says its runs make 120 passes over their training set"
+    ]
+    # a held-out measure at a point where the record has no training figure (leakage's record before
+    # it held the training MSE after 30 passes)
+    early = spread.Record(
+        "depth", {**record.spreads, "validation MSE after 30 passes": record["validation MSE at the end"]}
+    )
+    assert fixed_set_problems("depth", early, told, 108) == [
+        "depth: 'validation MSE after 30 passes' and no training measure after 30 passes"
     ]
