@@ -261,8 +261,9 @@ def evaluation_strings(length: int, n: int = 200, seed: int = 10_000) -> list[st
 
 
 def accuracy_by_length(model: Seq2Seq, lengths, n: int = 200, seed: int = 10_000) -> dict[int, tuple[float, float]]:
-    """{length: (exact match, per-token accuracy)} of greedy decoding on `n` fresh strings of
-    each length (`evaluation_strings`)."""
+    """{length: (exact match, per-token accuracy)} of greedy decoding on the `n` test strings of
+    each length (`evaluation_strings`). Drawn apart from training, they are not all new to the
+    shipped models: short ones come round in training too (`seen_in_training` counts them)."""
     results = {}
     for k in lengths:
         b = make_batch(evaluation_strings(k, n, seed))
@@ -272,8 +273,9 @@ def accuracy_by_length(model: Seq2Seq, lengths, n: int = 200, seed: int = 10_000
 
 
 def accuracy_by_position(model: Seq2Seq, length: int, n: int = 200, seed: int = 10_000) -> list[float]:
-    """Share of `n` fresh strings of `length` letters (the strings accuracy_by_length uses) whose
-    greedy output is right at each output position: `length` letters, then EOS."""
+    """Share of the `n` test strings of `length` letters (the strings accuracy_by_length uses, not
+    all new to the shipped models when short) whose greedy output is right at each output
+    position: `length` letters, then EOS."""
     b = make_batch(evaluation_strings(length, n, seed))
     predicted, _ = greedy_decode(model, b.src, b.lengths, max_len=length + 3)
     T = b.tgt_out.shape[1]
