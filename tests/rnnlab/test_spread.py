@@ -263,9 +263,10 @@ def test_sunspot_windows_scale_with_the_training_years_only(monkeypatch):
 # ---- passes over a fixed training set: named, and training beside held-out (issue 78 §1) -------
 
 # How the arms of each registered comparison draw the examples they train on. FRESH: new random
-# examples at every step, none seen twice. FIXED: a fixed set of examples (or one short text) read
-# again and again, with what counts the passes a run makes over it (depth and leakage train full
-# batch: one step, one pass).
+# examples at every step (with ten letters, seq2seq's strings of 3 to 6 letters do come round
+# again, but none of the lengths its record scores: a test below checks it, seed by seed).
+# FIXED: a fixed set of examples (or one short text) read again and again, with what counts the
+# passes a run makes over it (depth and leakage train full batch: one step, one pass).
 FRESH = {"tagger", "race", "seq2seq"}
 FIXED = {
     "depth": lambda: importlib.import_module("rnnlab.depth").passes(),
@@ -335,6 +336,30 @@ def test_a_comparison_on_fresh_examples_says_so(name):
     path, nb = lecture_printing(name)
     prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert re.search(r"\bfresh\b", prose), f"{path.stem} prints {name} and never says its examples are fresh"
+
+
+def seq2seq_strings_met_in_training(record) -> dict[int, dict[int, int]]:
+    """For each seed of chapter 10's record, how many of the strings it scores at each of its
+    lengths that seed's runs also trained on (only those lengths that have any)."""
+    from rnnlab.seq2seq import seen_in_training
+
+    lengths = [int(re.fullmatch(r"exact match at (\d+) letters", m).group(1)) for m in record.spreads]
+    seeds = record[next(iter(record.spreads))].seeds
+    met = {seed: seen_in_training(lengths, seed=seed) for seed in seeds}
+    return {seed: {k: n for k, n in counts.items() if n} for seed, counts in met.items() if any(counts.values())}
+
+
+def test_a_fresh_record_scores_strings_its_runs_never_trained_on():
+    """Chapter 10's record is FRESH: none of its test strings is one its seed's runs met in
+    training (about 3 s), though shorter ones are (the check's own test below)."""
+    assert not seq2seq_strings_met_in_training(load_spread("seq2seq"))
+
+
+def test_the_met_in_training_check_can_fail():
+    record = load_spread("seq2seq")
+    short = spread.Record("seq2seq", {"exact match at 4 letters": record["exact match at 12 letters"]})
+    met = seq2seq_strings_met_in_training(short)
+    assert set(met) == set(record["exact match at 12 letters"].seeds) and met[0] == {4: 136}, met
 
 
 def test_the_fixed_set_check_can_fail():
