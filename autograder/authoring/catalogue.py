@@ -39,17 +39,22 @@ def namespace(fx: F.Fixture, source_nb: nbformat.NotebookNode) -> dict:
     names: dict = {"get_ipython": _NoMagic}
     answers = F.answers(fx, source_nb)
     for cell in source_nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code":
-            continue
-        if meta.get("grade_id") == "setup":
-            code = "\n".join(line for line in cell.source.splitlines() if not line.startswith("setup("))
-        elif meta.get("solution"):
-            code = answers[meta["grade_id"]]
-        else:
-            continue
-        exec(compile(_python(code), f"<{fx.name}:{meta['grade_id']}>", "exec"), names)
+        if (code := answer_code(cell, answers)) is not None:
+            exec(compile(_python(code), f"<{fx.name}:{cell.metadata.nbgrader['grade_id']}>", "exec"), names)
     return names
+
+
+def answer_code(cell, answers: dict[str, str]) -> str | None:
+    """What a code cell runs for a fixture outside a kernel: the setup cell without its `setup()`
+    call, an answer cell the fixture's answer; None for any other cell."""
+    meta = cell.metadata.get("nbgrader", {})
+    if cell.cell_type != "code":
+        return None
+    if meta.get("grade_id") == "setup":
+        return "\n".join(line for line in cell.source.splitlines() if not line.startswith("setup("))
+    if meta.get("solution"):
+        return answers[meta["grade_id"]]
+    return None
 
 
 class _NoMagic:

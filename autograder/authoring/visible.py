@@ -23,7 +23,7 @@ import nbformat
 from ..course.folder import REPO
 from ..course.problemsets import problem_sets
 from . import fixtures as F
-from .catalogue import _NoMagic, _python, entries_of, source_notebook
+from .catalogue import _NoMagic, _python, answer_code, entries_of, source_notebook
 
 
 def release_notebook(assignment: str) -> nbformat.NotebookNode:
@@ -58,13 +58,10 @@ def run_visible(
             continue
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
-        if gid == "setup":
-            code = "\n".join(line for line in cell.source.splitlines() if not line.startswith("setup("))
-        elif meta.get("solution"):
-            code = answers[gid]
-        elif gid == target or not meta.get("grade"):
-            code = cell.source
-        else:
+        code = answer_code(cell, answers)
+        if code is None and (gid == target or not meta.get("grade")):
+            code = cell.source  # the visible test itself, and the cells that are no test
+        elif code is None:
             continue
         try:
             with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
