@@ -105,10 +105,10 @@ def _after(model):
     return values
 
 
-def _forgotten(set_forget_bias, build, seed, value):
+def _forgotten(init_forget_gates, build, seed, value):
     model = Inputs(seed).module(build())
     kept = [(p, p.data_ptr(), p.dtype) for p in model.parameters()]
-    count = set_forget_bias(model, value)
+    count = init_forget_gates(model, value)
     same = [
         (q is p, q.data_ptr() == ptr, q.dtype == dtype, q.requires_grad)
         for q, (p, ptr, dtype) in zip(model.parameters(), kept)
@@ -118,7 +118,7 @@ def _forgotten(set_forget_bias, build, seed, value):
 
 def _forget(seed, build, value):
     def probe(names):
-        return call(_forgotten, names["set_forget_bias"], build, seed, value)
+        return call(_forgotten, names["init_forget_gates"], build, seed, value)
 
     return probe
 
@@ -186,7 +186,7 @@ PROBES = {
         _clip(15, [(2, 2)], 3.0, 0.5, "tensor"),  # a single tensor
         _clip(16, [(2,), (3,)], 1.0, 1.0, no_grad=(0, 1)),  # no gradient at all
     ],
-    "set_forget_bias": [
+    "init_forget_gates": [
         _forget(21, _encoder_decoder, 1.0),
         _forget(22, _bidirectional, -2.5),
         _forget(23, _no_bias_first, 0.5),

@@ -1,4 +1,4 @@
-"""Re-checks for ps07: step_gradient_norms, clip_grad_norm, set_forget_bias on a whole model,
+"""Re-checks for ps07: step_gradient_norms, clip_grad_norm, init_forget_gates on a whole model,
 rnn_backward (without autograd) and the quiz, each exercise with the rule its hidden tests keep
 (what it must not call)."""
 
@@ -112,7 +112,7 @@ def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
         "dtype = getattr(torch, dtype_name)\n"
         f"model = {_FORGET_MODEL}\n"
         "model.load_state_dict(state)\n"
-        "_count = set_forget_bias(model, value)\n"
+        "_count = init_forget_gates(model, value)\n"
         "result = {'count': _count}\n"
         "for _key, _m in model.items():\n"
         "    _H = _m.hidden_size\n"
@@ -135,8 +135,8 @@ def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
             bias = n.startswith("bias") and not isinstance(m, nn.GRU)
             expected[name] = (p[keep] if bias else p).detach().clone()
     return Case(
-        f"set_forget_bias_{k}",
-        ["set_forget_bias_visible", "set_forget_bias_hidden"],
+        f"init_forget_gates_{k}",
+        ["init_forget_gates_visible", "init_forget_gates_hidden"],
         code,
         dict(state=state, value=value, num_layers=num_layers, bidirectional=bidirectional, dtype_name=str(dtype)[6:]),
         expected,

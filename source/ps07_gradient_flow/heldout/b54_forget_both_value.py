@@ -1,9 +1,9 @@
 """Sets the forget block of both bias_ih and bias_hh to value, so the forget gate's bias, their sum, is 2 * value."""
 
 MISTAKE = "both biases set to value: sum is 2*value"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

@@ -1,9 +1,9 @@
 """Finds the biases by parameter name over model.named_parameters(), so an nn.GRU, nn.GRUCell or nn.RNN, whose biases have the same names, is changed and counted too."""
 
 MISTAKE = "decides by parameter name: GRU/RNN changed"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

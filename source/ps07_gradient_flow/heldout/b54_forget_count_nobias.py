@@ -1,9 +1,9 @@
 """Sets the right values but counts num_layers * directions for every nn.LSTM (and one per nn.LSTMCell) even when it was built with bias=False and nothing was set."""
 
 MISTAKE = "counts bias=False modules"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

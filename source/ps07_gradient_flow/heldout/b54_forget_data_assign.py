@@ -1,9 +1,9 @@
 """Edits a clone and assigns it to p.data: the parameter object is kept but its memory is new, so views and state_dict tensors taken before the call keep the old numbers."""
 
 MISTAKE = "new tensor assigned to .data, memory replaced"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

@@ -3,12 +3,12 @@
 MISTAKE = ""
 EXPECT = {"full": True}
 CELLS = {
-    "set_forget_bias": '''def _forget_rows(module):
+    "init_forget_gates": '''def _forget_rows(module):
     H = module.hidden_size
     return slice(H, 2 * H)          # gates stacked i, f, g, o: f is the second block
 
 
-def set_forget_bias(model, value):
+def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     gates = 0

@@ -1,9 +1,9 @@
 """Takes the first block [0:H] as the forget gate, which is the input gate in PyTorch's i, f, g, o order."""
 
 MISTAKE = "wrong gate slice [0:H]"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

@@ -1,9 +1,9 @@
 """Handles nn.LSTM only and forgets nn.LSTMCell, so a decoder's cell keeps its random forget bias and is not counted."""
 
 MISTAKE = "only nn.LSTM, nn.LSTMCell skipped"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

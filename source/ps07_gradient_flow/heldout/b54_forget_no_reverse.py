@@ -1,9 +1,9 @@
 """Loops over the layers by name bias_ih_l{k} and forgets the _reverse direction of a bidirectional LSTM (and counts one gate per layer)."""
 
 MISTAKE = "forward direction only, _reverse skipped"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

@@ -1,9 +1,9 @@
 """Sets bias_ih[H:2H] to value but leaves bias_hh[H:2H] at its random start, so the forget gate's bias is value plus noise."""
 
 MISTAKE = "sets bias_ih only, bias_hh left random"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": '''def set_forget_bias(model, value):
+    "init_forget_gates": '''def init_forget_gates(model, value):
     """Set the forget gate's bias of every nn.LSTM (every layer and direction) and nn.LSTMCell in
     `model` to `value`, in place; return how many forget gates were set."""
     count = 0

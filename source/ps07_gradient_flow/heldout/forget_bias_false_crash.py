@@ -1,9 +1,9 @@
 """Does not skip modules built with bias=False: it reads bias_ih_l{k} of every layer by name, which such a module does not have, so the function crashes."""
 
 MISTAKE = "bias=False not skipped"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     count = 0
     for m in model.modules():
         if isinstance(m, nn.LSTM):

@@ -1,9 +1,9 @@
 """Sets the forget rows of both bias_ih and bias_hh to value, so the gate's total bias is 2 * value."""
 
 MISTAKE = "both biases set to value (sum doubled)"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     count = 0
     for m in model.modules():
         if isinstance(m, (nn.LSTM, nn.LSTMCell)) and m.bias:

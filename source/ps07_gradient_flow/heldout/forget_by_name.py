@@ -1,9 +1,9 @@
 """Picks the biases by their names (bias_ih / bias_hh) instead of by module type, so the GRU's biases, which have the same names, are changed too."""
 
 MISTAKE = "selected by parameter name: GRU changed"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     count = 0
     for module in model.modules():
         H = getattr(module, "hidden_size", None)

@@ -1,9 +1,9 @@
 """Counts one forget gate per module instead of one per layer and direction of each nn.LSTM (and only looks at layer 0's biases)."""
 
 MISTAKE = "counts modules, only layer 0 set"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     count = 0
     for module in model.modules():
         if isinstance(module, nn.LSTM) and module.bias:

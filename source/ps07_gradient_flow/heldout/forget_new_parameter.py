@@ -1,9 +1,9 @@
 """Replaces each bias with a new nn.Parameter instead of changing its values in place, so an optimizer built before the call keeps updating the old tensors."""
 
 MISTAKE = "parameters replaced, not changed in place"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     count = 0
     for module in model.modules():
         if isinstance(module, (nn.LSTM, nn.LSTMCell)) and module.bias:

@@ -1,9 +1,9 @@
 """Only looks for nn.LSTM modules and forgets nn.LSTMCell, which also has a forget gate."""
 
 MISTAKE = "nn.LSTMCell skipped"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     n_set = 0
     for m in model.modules():
         if type(m) is nn.LSTM and m.bias:

@@ -1,9 +1,9 @@
 """Sets only bias_ih's forget rows to value and leaves bias_hh as it was, so the forget gate's total bias is value plus the old bias_hh, not value."""
 
 MISTAKE = "only one of the two biases set"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     n = 0
     for m in model.modules():
         if isinstance(m, (nn.LSTM, nn.LSTMCell)) and m.bias:

@@ -1,9 +1,9 @@
 """Writes the value into rows 0:H, the input gate, believing the forget gate comes first; the gates are stacked i, f, g, o, so the forget gate is rows H:2H."""
 
 MISTAKE = "wrong gate slice (input gate)"
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 CELLS = {
-    "set_forget_bias": """def set_forget_bias(model, value):
+    "init_forget_gates": """def init_forget_gates(model, value):
     count = 0
     for module in model.modules():
         if isinstance(module, (nn.LSTM, nn.LSTMCell)) and module.bias:

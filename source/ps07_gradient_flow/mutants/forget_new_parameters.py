@@ -1,9 +1,9 @@
 """Exercise 3, wrong: right values, but each bias is replaced by a new nn.Parameter: an
 optimizer built before the call keeps the old ones and never trains the new."""
 
-EXPECT = {"lose": ["set_forget_bias"], "output_has": ["is a new Parameter object"]}
+EXPECT = {"lose": ["init_forget_gates"], "output_has": ["is a new Parameter object"]}
 EDITS = {
-    "set_forget_bias": [
+    "init_forget_gates": [
         (
             "            for name, p in module.named_parameters():\n"
             '                if name.startswith("bias_ih"):\n'

@@ -1,9 +1,9 @@
 """Exercise 3, wrong: the in-place writes not under torch.no_grad(): autograd refuses an in-place
 change of a leaf that requires a gradient."""
 
-EXPECT = {"lose": ["set_forget_bias"]}
+EXPECT = {"lose": ["init_forget_gates"]}
 EDITS = {
-    "set_forget_bias": [
+    "init_forget_gates": [
         (
             "    with torch.no_grad():\n        for module in model.modules():",
             "    if True:\n        for module in model.modules():",
