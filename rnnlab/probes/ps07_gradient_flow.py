@@ -1,6 +1,6 @@
 """Probes of ps07: the gradient norm at every step with a loss at every step, a clipping function
 equal to clip_grad_norm_, the forget gate's bias set in every LSTM and LSTMCell of a model, and
-the backward pass of a tanh RNN by hand.
+the backward pass of an LSTM over a whole sequence by hand.
 
 Where the exercise asks for more than values, the probed call reports that too: whether the
 gradients were scaled in their own tensors, whether the parameters kept their storage. Models are
@@ -146,26 +146,28 @@ def _no_bias_first():
     return nn.Sequential(nn.LSTM(2, 2, bias=False), nn.LSTMCell(2, 1), nn.GRUCell(1, 2))
 
 
-# ---- exercise 4: backpropagation through time by hand ---------------------------------------------
+# ---- exercise 4: backpropagation through time for an LSTM -------------------------------------------
 
 
-def _bptt(seed, seq_len, batch, n_in, n_hid, zero_h0=False):
-    """Random float64 inputs, weights of size about 0.5 (states away from both 0 and +-1), a nonzero
-    initial state unless `zero_h0`, and a loss at every step."""
+def _lstm_bptt(seed, seq_len, batch, n_in, n_hid, zero_start=False):
+    """Random float64 inputs, weights of size about 0.5 (gates away from 0 and 1), a nonzero initial
+    state unless `zero_start`, and a loss at every step."""
 
     def probe(names):
         r = Inputs(seed)
-        h0 = r.randn(batch, n_hid) * (not zero_h0)
+        h0 = r.randn(batch, n_hid) * (not zero_start)
+        c0 = r.randn(batch, n_hid) * (not zero_start)
         args = [
             r.randn(seq_len, batch, n_in),
             h0,
-            r.randn(n_hid, n_in, scale=0.5),
-            r.randn(n_hid, n_hid, scale=0.5),
-            r.randn(n_hid),
-            r.randn(n_hid),
+            c0,
+            r.randn(4 * n_hid, n_in, scale=0.5),
+            r.randn(4 * n_hid, n_hid, scale=0.5),
+            r.randn(4 * n_hid),
+            r.randn(4 * n_hid),
             r.randn(seq_len, batch, n_hid),
         ]
-        return call(names["rnn_backward"], *args)
+        return call(names["lstm_sequence_grads"], *args)
 
     return probe
 
@@ -192,10 +194,10 @@ PROBES = {
         _forget(23, _no_bias_first, 0.5),
         _forget(24, _no_lstm, 1.0),  # nothing to set
     ],
-    "rnn_backward": [
-        _bptt(31, 4, 3, 2, 3),
-        _bptt(32, 3, 2, 3, 2, zero_h0=True),  # the default zero state
-        tagged(_bptt(33, 1, 2, 2, 3), "size_one"),  # a single step
-        tagged(_bptt(34, 3, 1, 1, 2), "size_one"),  # a batch of one, one input
+    "lstm_sequence_grads": [
+        _lstm_bptt(31, 4, 3, 2, 3),
+        _lstm_bptt(32, 3, 2, 3, 2, zero_start=True),  # the default zero state
+        tagged(_lstm_bptt(33, 1, 2, 2, 3), "size_one"),  # a single step
+        tagged(_lstm_bptt(34, 3, 1, 1, 2), "size_one"),  # a batch of one, one input
     ],
 }

@@ -1,5 +1,5 @@
 """Re-checks for ps07: step_gradient_norms, clip_grad_norm, init_forget_gates on a whole model,
-rnn_backward (without autograd) and the quiz, each exercise with the rule its hidden tests keep
+lstm_sequence_grads (without autograd) and the quiz, each exercise with the rule its hidden tests keep
 (what it must not call)."""
 
 import torch
@@ -20,8 +20,7 @@ CLIP_RULE = ("torch.nn.utils.clip_grad_norm_",) + tuple(
     if hasattr(nn.utils, name)
 )
 FORGET_RULE = ("rnnlab.gradients.set_forget_bias", "rnnlab.gradients._bias_pairs")
-BPTT_RULE = ("rnnlab.bptt.rnn_backward", "rnnlab.bptt.rnn_forward")
-BPTT_NAMES = ("x", "h0", "W_ih", "W_hh", "b_ih", "b_hh")
+LSTM_NAMES = ("x", "h0", "c0", "W_ih", "W_hh", "b_ih", "b_hh")
 
 
 def _norms_case(k, kind, seq_len, batch, n_in, n_hid, log=False):
@@ -145,39 +144,39 @@ def _forget_case(k, value, num_layers, bidirectional, dtype=torch.float32):
     )
 
 
-def _bptt_case(k, seq_len, batch, n_in, n_hid):
-    """rnn_backward on float64 inputs with a nonzero h0 and a loss at every step: the six gradients
-    from nn.RNN and autograd."""
+def _lstm_bptt_case(k, seq_len, batch, n_in, n_hid):
+    """lstm_sequence_grads on float64 inputs with a nonzero h0 and c0 and a loss at every step: the
+    seven gradients from nn.LSTM and autograd."""
     g = torch.Generator().manual_seed(9950 + k)
     rand = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64)
     values = [
         rand(seq_len, batch, n_in),
         rand(batch, n_hid),
-        0.5 * rand(n_hid, n_in),
-        0.5 * rand(n_hid, n_hid),
-        rand(n_hid),
-        rand(n_hid),
+        rand(batch, n_hid),
+        0.5 * rand(4 * n_hid, n_in),
+        0.5 * rand(4 * n_hid, n_hid),
+        rand(4 * n_hid),
+        rand(4 * n_hid),
     ]
     grad_output = rand(seq_len, batch, n_hid)
     leaves = [v.clone().requires_grad_() for v in values]
-    layer = nn.RNN(n_in, n_hid, dtype=torch.float64)
-    for name, value in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), leaves[2:]):
+    layer = nn.LSTM(n_in, n_hid, dtype=torch.float64)
+    for name, value in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), leaves[3:]):
         delattr(layer, name)
         setattr(layer, name, value)
-    output, _ = layer(leaves[0], leaves[1][None])
+    output, _ = layer(leaves[0], (leaves[1][None], leaves[2][None]))
     grads = torch.autograd.grad((output * grad_output).sum(), leaves)
     code = (
-        "_g = rnn_backward(x, h0, W_ih, W_hh, b_ih, b_hh, grad_output)\n"
-        "result = {k: _g[k] for k in ('x', 'h0', 'W_ih', 'W_hh', 'b_ih', 'b_hh')}"
+        "_g = lstm_sequence_grads(x, h0, c0, W_ih, W_hh, b_ih, b_hh, grad_output)\n"
+        "result = {k: _g[k] for k in ('x', 'h0', 'c0', 'W_ih', 'W_hh', 'b_ih', 'b_hh')}"
     )
     return Case(
-        f"rnn_backward_{k}",
-        ["rnn_backward_visible", "rnn_backward_hidden"],
+        f"lstm_sequence_grads_{k}",
+        ["lstm_sequence_grads_visible", "lstm_sequence_grads_hidden"],
         code,
-        dict(zip(BPTT_NAMES, values), grad_output=grad_output),
-        {n: d.detach() for n, d in zip(BPTT_NAMES, grads)},
+        dict(zip(LSTM_NAMES, values), grad_output=grad_output),
+        {n: d.detach() for n, d in zip(LSTM_NAMES, grads)},
         atol=1e-9,
-        forbid=BPTT_RULE,
         autograd=False,
     )  # "the backward pass by hand"
 
@@ -195,5 +194,5 @@ def cases(course):
         _clip_case(2, [(4,), (3,)], 1e-6, 1e-6),
     ]
     out += [_forget_case(0, 1.0, 2, True), _forget_case(1, -0.5, 3, False, torch.float64)]
-    out += [_bptt_case(0, 5, 3, 2, 4), _bptt_case(1, 1, 1, 3, 2)]
+    out += [_lstm_bptt_case(0, 5, 3, 2, 4), _lstm_bptt_case(1, 1, 1, 3, 2)]
     return out + graded_quiz_cases("ps07_gradient_flow", course)
