@@ -120,7 +120,9 @@ SAVED_WITHOUT_OUTPUT = "saved-without-output"
 
 def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Keep the kernelspec and the saved widget state; drop per-run metadata (timestamps), and
-    the outputs and execution count of cells tagged SAVED_WITHOUT_OUTPUT."""
+    the outputs and execution count of cells tagged SAVED_WITHOUT_OUTPUT. Consecutive prints to one
+    stream are stored as one output: how the kernel split them depends on how busy the machine was,
+    and re-executing a lecture on a loaded machine split 11 of chapter 07's into two."""
     widgets = nb.metadata.get("widgets")
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
     if widgets:
@@ -129,6 +131,15 @@ def clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code" and tagged(cell, SAVED_WITHOUT_OUTPUT):
             cell.outputs, cell.execution_count = [], None
+        merged = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if last and output.output_type == last.output_type == "stream" and output.name == last.name:
+                last.text += output.text
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
     return nb
 
 

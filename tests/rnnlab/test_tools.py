@@ -34,6 +34,23 @@ def test_a_cell_tagged_saved_without_output_is_stored_unrun():
     assert nb.cells[1].outputs[0].text == "kept\n" and nb.cells[1].execution_count == 2
 
 
+def test_prints_split_by_a_busy_kernel_are_stored_as_one_output():
+    nb = _notebook("print('a'); print('b')")
+    out = nbformat.v4.new_output
+    nb.cells[0].outputs = [
+        out("stream", name="stdout", text="a\n"),
+        out("stream", name="stdout", text="b\n"),
+        out("stream", name="stderr", text="w\n"),
+        out("stream", name="stdout", text="c\n"),
+    ]
+    clean_outputs(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
+        ("stdout", "a\nb\n"),
+        ("stderr", "w\n"),
+        ("stdout", "c\n"),
+    ]
+
+
 def test_execute_keeps_the_error_and_the_tag(tmp_path):
     path = tmp_path / "nb.ipynb"
     nbformat.write(_notebook("# NBVAL_RAISES_EXCEPTION\n1 / 0", "print('after')"), path)
