@@ -1,7 +1,7 @@
-"""Probes of ps11: the log-space scan (with and without log h0, one hidden unit, one sequence, a long
-sequence whose product of decays underflows, the gradients to its three inputs, whether its number
-of torch operations grows with the steps) and the minGRU layer (the same kinds of call, with its
-weights drawn here, built positionally and by keyword).
+"""Probes of ps11: log_join (stretches of several shapes, some that forget (log A = -inf), log B far outside
+the floats' range once exponentiated, the gradients to its four inputs) and reset_scan (rows with and
+without document boundaries, with and without log h0, one hidden unit, one row, log b near +-800, a long
+row, the gradients to its three inputs, whether its number of torch operations grows with the steps).
 
 Everything is float64 and drawn with numpy's generator (rnnlab.probes.Inputs), so every CPU gives
 the same inputs."""
@@ -18,10 +18,9 @@ def _decays(r, *shape, low=0.05, high=0.95):
 
 
 def _finite_and_last(function, *args):
-    """For a long sequence: whether every value of the result (its first tensor, for a layer) is
-    finite, and the last step's values when it is. Where a wrong answer's product of decays
-    underflows, which values turn NaN depends on whether the CPU flushes denormal numbers to zero
-    (setup() asks it to); that they do not stay finite does not."""
+    """For a long sequence: whether every value of the result is finite, and the last step's values when
+    it is (which values turn NaN or infinite in a wrong answer can depend on the CPU; that some do does
+    not)."""
     out = function(*args)
     h = out[0] if isinstance(out, tuple) else out
     if not isinstance(h, torch.Tensor) or h.dim() != 3:
@@ -30,38 +29,84 @@ def _finite_and_last(function, *args):
     return {"finite": finite, "last step": h[:, -1] if finite else None}
 
 
-# ---- exercise 1: log_scan ---------------------------------------------------------------------
+# ---- exercise 1: log_join ---------------------------------------------------------------------
 
 
-def _scan(seed, batch, seq_len, hidden, with_h0, low=0.05, high=0.95, long=False):
+def _stretches(r, shape, forget=0.0, shift=0.0):
+    """Two stretches (log A, log B) of `shape`; each later log A is -inf with probability `forget`."""
+    log_A1, log_A2 = (torch.from_numpy(r.rng.uniform(-3.0, 0.5, size=shape)) for _ in range(2))
+    log_B1, log_B2 = (shift + r.randn(*shape, scale=2.0) for _ in range(2))
+    gone = torch.from_numpy(r.rng.uniform(size=shape) < forget)
+    return (log_A1, log_B1), (log_A2.masked_fill(gone, float("-inf")), log_B2)
+
+
+def _join(seed, shape, forget=0.0, shift=0.0):
     def probe(names):
-        r = Inputs(seed)
-        log_a = _decays(r, batch, seq_len, hidden, low=low, high=high)
-        log_b = r.randn(batch, seq_len, hidden)
-        log_h0 = r.randn(batch, hidden) if with_h0 else None
-        if long:
-            return call(_finite_and_last, names["log_scan"], log_a, log_b, log_h0)
-        return call(names["log_scan"], log_a, log_b, log_h0)
+        earlier, later = _stretches(Inputs(seed), shape, forget, shift)
+        return call(names["log_join"], earlier, later)
 
     return probe
 
 
-def _scan_with_grads(log_scan, log_a, log_b, log_h0, coef):
+def _join_with_grads(log_join, earlier, later, coef):
+    """The joined log B, and the gradients of sum(coef * log B) with respect to the four inputs (None
+    where no gradient reaches one)."""
+    leaves = [t.clone().requires_grad_(True) for t in (*earlier, *later)]
+    out = log_join((leaves[0], leaves[1]), (leaves[2], leaves[3]))
+    log_B = out[1] if isinstance(out, tuple) and len(out) == 2 else out
+    if not (isinstance(log_B, torch.Tensor) and log_B.requires_grad):
+        return out, None
+    return (log_B.detach(), *torch.autograd.grad((log_B * coef).sum(), leaves, allow_unused=True))
+
+
+def _join_grads(seed):
+    def probe(names):
+        r = Inputs(seed)
+        earlier, later = _stretches(r, (2, 4, 3), forget=0.3)
+        return call(_join_with_grads, names["log_join"], earlier, later, r.randn(2, 4, 3))
+
+    return probe
+
+
+# ---- exercise 2: reset_scan -------------------------------------------------------------------
+
+
+def _row(r, batch, seq_len, hidden, with_h0, boundaries, shift, low=0.05, high=0.95):
+    log_a = _decays(r, batch, seq_len, hidden, low=low, high=high)
+    starts = torch.from_numpy(r.rng.uniform(size=(batch, seq_len, 1)) < boundaries)
+    log_a = log_a.masked_fill(starts, float("-inf"))
+    log_b = shift + r.randn(batch, seq_len, hidden)
+    log_h0 = shift + r.randn(batch, hidden) if with_h0 else None
+    return log_a, log_b, log_h0
+
+
+def _reset(seed, batch, seq_len, hidden, with_h0, boundaries=0.25, shift=0.0, long=False):
+    def probe(names):
+        r = Inputs(seed)
+        if long:
+            log_a, log_b, log_h0 = _row(r, batch, seq_len, hidden, with_h0, boundaries, shift, 0.2, 0.8)
+            return call(_finite_and_last, names["reset_scan"], log_a, log_b, log_h0)
+        return call(names["reset_scan"], *_row(r, batch, seq_len, hidden, with_h0, boundaries, shift))
+
+    return probe
+
+
+def _scan_with_grads(reset_scan, log_a, log_b, log_h0, coef):
     """log h, and the gradients of sum(coef * log h) with respect to log_a, log_b and log_h0 (None
     where no gradient reaches one)."""
     leaves = [t.clone().requires_grad_(True) for t in (log_a, log_b, log_h0)]
-    out = log_scan(*leaves)
+    out = reset_scan(*leaves)
     if not (isinstance(out, torch.Tensor) and out.requires_grad):
         return out, None, None, None
     grads = torch.autograd.grad((out * coef).sum(), leaves, allow_unused=True)
     return (out.detach(), *grads)
 
 
-def _scan_grads(seed):
+def _reset_grads(seed):
     def probe(names):
         r = Inputs(seed)
-        log_a, log_b, log_h0 = _decays(r, 2, 4, 3), r.randn(2, 4, 3), r.randn(2, 3)
-        return call(_scan_with_grads, names["log_scan"], log_a, log_b, log_h0, r.randn(2, 4, 3))
+        log_a, log_b, log_h0 = _row(r, 2, 6, 3, True, 0.3, 0.0)
+        return call(_scan_with_grads, names["reset_scan"], log_a, log_b, log_h0, r.randn(2, 6, 3))
 
     return probe
 
@@ -80,104 +125,36 @@ def _operations(function, make_inputs, short=16, long=256):
     return {"loops over the steps": counts[1] - counts[0] >= (long - short) / 2}
 
 
-def _scan_loop(seed):
+def _reset_loop(seed):
     def probe(names):
         def make(seq_len):
-            r = Inputs(seed + seq_len)
-            return _decays(r, 2, seq_len, 3), r.randn(2, seq_len, 3), r.randn(2, 3)
+            return _row(Inputs(seed + seq_len), 2, seq_len, 3, True, 0.1, 0.0)
 
-        return call(_operations, names["log_scan"], make)
-
-    return probe
-
-
-# ---- exercise 2: MinGRU -----------------------------------------------------------------------
-
-
-def _build(MinGRU, n_in, n_hid, seed, scale, keyword=False):
-    """The answer's layer in float64, its four parameters drawn here in a fixed order."""
-    layer = MinGRU(input_size=n_in, hidden_size=n_hid) if keyword else MinGRU(n_in, n_hid)
-    layer = layer.double()
-    r = Inputs(seed)
-    with torch.no_grad():
-        for linear in (layer.linear_z, layer.linear_h):
-            linear.weight.copy_(r.randn(n_hid, n_in, scale=scale))
-            linear.bias.copy_(r.randn(n_hid, scale=scale))
-    return layer
-
-
-def _run_layer(MinGRU, n_in, n_hid, seed, scale, x, h0, keyword=False):
-    layer = _build(MinGRU, n_in, n_hid, seed, scale, keyword)
-    with torch.no_grad():
-        return layer(x, h0)
-
-
-def _layer(seed, batch, seq_len, n_in, n_hid, with_h0, scale=1.0, keyword=False, long=False):
-    def probe(names):
-        r = Inputs(seed + 1)
-        x = r.randn(batch, seq_len, n_in, scale=2.0)
-        h0 = torch.from_numpy(r.rng.uniform(0.05, 1.05, size=(batch, n_hid))) if with_h0 else None
-        if long:
-            return call(_finite_and_last, _run_layer, names["MinGRU"], n_in, n_hid, seed, scale, x, h0, keyword)
-        return call(_run_layer, names["MinGRU"], n_in, n_hid, seed, scale, x, h0, keyword)
-
-    return probe
-
-
-def _layer_with_grads(MinGRU, x, h0, coef):
-    """h, and the gradients of sum(coef * h) with respect to x, h0 and the layer's four parameters
-    (None where no gradient reaches one)."""
-    layer = _build(MinGRU, x.shape[2], h0.shape[1], 1190, 1.0)
-    x, h0 = x.clone().requires_grad_(True), h0.clone().requires_grad_(True)
-    out = layer(x, h0)
-    h = out[0] if isinstance(out, tuple) else out
-    if not (isinstance(h, torch.Tensor) and h.requires_grad):
-        return h, None
-    wrt = [x, h0, layer.linear_z.weight, layer.linear_z.bias, layer.linear_h.weight, layer.linear_h.bias]
-    return h.detach(), torch.autograd.grad((h * coef).sum(), wrt, allow_unused=True)
-
-
-def _layer_grads(seed):
-    def probe(names):
-        r = Inputs(seed)
-        x, h0 = r.randn(2, 4, 3), torch.from_numpy(r.rng.uniform(0.05, 1.05, size=(2, 5)))
-        return call(_layer_with_grads, names["MinGRU"], x, h0, r.randn(2, 4, 5))
-
-    return probe
-
-
-def _layer_operations(MinGRU, seed):
-    layer = _build(MinGRU, 3, 4, seed, 1.0)
-    with torch.no_grad():
-        return _operations(layer, lambda seq_len: (Inputs(seed + seq_len).randn(2, seq_len, 3),))
-
-
-def _layer_loop(seed):
-    def probe(names):
-        return call(_layer_operations, names["MinGRU"], seed)
+        return call(_operations, names["reset_scan"], make)
 
     return probe
 
 
 PROBES = {
-    "log_scan": [
-        _scan(1101, 2, 5, 3, True),
-        tagged(_scan(1102, 2, 4, 3, False), "no_state"),
-        tagged(_scan(1103, 3, 4, 1, True), "size_one"),
-        tagged(_scan(1104, 1, 6, 2, True), "size_one"),
-        _scan(1105, 2, 1500, 2, True, low=0.2, high=0.8, long=True),
-        _scan_grads(1106),
-        _scan_loop(1107),
+    "log_join": [
+        _join(1101, (2, 5, 3)),
+        _join(1102, (3, 4), forget=0.5),
+        tagged(_join(1103, (3, 1, 2)), "size_one"),
+        tagged(_join(1104, (1, 4, 1), forget=0.3), "size_one"),
+        _join(1105, (2, 3), shift=800.0),
+        _join(1106, (2, 3), shift=-800.0),
+        _join_grads(1107),
     ],
-    "min_gru": [
-        _layer(1201, 2, 5, 3, 4, True),
-        tagged(_layer(1202, 2, 4, 2, 3, False), "no_state"),
-        tagged(_layer(1203, 1, 4, 2, 3, True), "size_one"),
-        tagged(_layer(1204, 2, 3, 2, 1, True), "size_one"),
-        _layer(1205, 2, 5, 3, 4, True, scale=5.0),
-        _layer(1206, 2, 1500, 2, 3, False, long=True),
-        _layer(1207, 2, 4, 3, 2, False, keyword=True),
-        _layer_grads(1208),
-        _layer_loop(1209),
+    "reset_scan": [
+        _reset(1201, 2, 6, 3, True),
+        tagged(_reset(1202, 2, 5, 3, False), "no_state"),
+        _reset(1203, 2, 7, 2, True, boundaries=0.0),
+        tagged(_reset(1204, 3, 5, 1, True), "size_one"),
+        tagged(_reset(1205, 1, 6, 2, True), "size_one"),
+        _reset(1206, 2, 6, 3, True, shift=800.0),
+        _reset(1207, 2, 6, 3, True, shift=-800.0),
+        _reset(1208, 2, 1500, 2, True, boundaries=0.004, long=True),
+        _reset_grads(1209),
+        _reset_loop(1210),
     ],
 }

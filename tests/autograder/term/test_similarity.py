@@ -440,7 +440,7 @@ def test_code_a_hint_gives_is_boilerplate():
     starter code's are), and they come from the hint: no code cell of the set or a lecture has them.
     (A fingerprint is 25 characters: k-grams that reach past a short given line into the answer's
     own code still count, so one line given in a hint lowers a pair's figure only a little.)"""
-    line = "torch.where(v >= 0, torch.log(F.relu(v) + 0.5), -F.softplus(-v))"
+    line = 'torch.tensor(float("-inf")) - float("-inf")'
     release = REPO / "release" / "ps11_parallel_recurrence" / "ps11_parallel_recurrence.ipynb"
     assert line in S.text_code(release)
     given = S.fingerprint(line).hashes
