@@ -1,4 +1,5 @@
-"""Probes of ps08: confusion counts with precision, recall and F1 (also where a denominator is 0),
+"""Probes of ps08: a confusion matrix of several classes with per-class precision, recall and F1
+(also where a class never occurs or is never predicted),
 a chronological split of a series (also with no test windows or no training windows), and the
 evaluation of a classifier at several thresholds (also with the threshold left out).
 
@@ -15,31 +16,31 @@ from rnnlab.classify import Messages
 from rnnlab.diagnose import call, tagged
 from rnnlab.probes import Inputs
 
-# ---- exercise 1: confusion counts, precision, recall and F1 ------------------------------------
+# ---- exercise 1: a confusion matrix and per-class scores for several classes -------------------
 
 
 def _labels(y_true, y_pred):
     return torch.tensor(y_true, dtype=torch.long), torch.tensor(y_pred, dtype=torch.long)
 
 
-def _counts(y_true, y_pred):
+def _matrix(y_true, y_pred, num_classes):
     def probe(names):
-        return call(names["confusion_counts"], *_labels(y_true, y_pred))
+        return call(names["class_confusion"], *_labels(y_true, y_pred), num_classes)
 
     return probe
 
 
-def _scores(y_true, y_pred):
+def _scores(y_true, y_pred, num_classes):
     def probe(names):
-        return call(names["precision_recall_f1"], *_labels(y_true, y_pred))
+        return call(names["per_class_scores"], *_labels(y_true, y_pred), num_classes)
 
     return probe
 
 
-# TP 3, FP 2, FN 1, TN 3: every count different from the one it could be mistaken for
-_MIXED = ([1, 0, 1, 1, 0, 0, 1, 0, 0], [1, 1, 1, 0, 0, 1, 1, 0, 0])
-# two positives, nothing flagged: precision's denominator is 0
-_NEVER = ([0, 1, 0, 1, 0], [0, 0, 0, 0, 0])
+# three classes: the matrix is not symmetric, and classes 1 and 2 have other row sums than column sums
+_THREE = ([0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2], [0, 0, 1, 2, 1, 1, 0, 2, 2, 1, 2, 0])
+# class 1 never predicted, class 3 (the last) never present nor predicted
+_GAPS = ([0, 1, 2, 0, 1, 2], [0, 0, 2, 2, 2, 2])
 
 # ---- exercise 2: the chronological split -------------------------------------------------------
 
@@ -109,11 +110,11 @@ _SPAM = [1, 0, 1, 1, 0, 1, 0, 0, 1, 1]
 
 PROBES = {
     "classification_metrics": [
-        _counts(*_MIXED),
-        _scores(*_MIXED),
-        _scores(*_NEVER),
-        tagged(_counts([1], [1]), "size_one"),  # a single item
-        _scores([0, 0, 1, 0], [1, 0, 1, 0]),
+        _matrix(*_THREE, 3),
+        _scores(*_THREE, 3),
+        _matrix(*_GAPS, 4),
+        _scores(*_GAPS, 4),
+        tagged(_scores([1], [1], 2), "size_one"),  # a single item
     ],
     "chronological_split": [
         _split(1, 9, 3, 2),

@@ -5,7 +5,7 @@ import torch
 
 from autograder.grading.recheck import Case, graded_quiz_cases
 from rnnlab.classify import SpamClassifier, make_messages
-from rnnlab.metrics import classification_scores, confusion_counts
+from rnnlab.metrics import classification_scores
 
 # the hidden tests' rules (forbid_calls), judged in the re-check process too: no ready-made
 # metrics (scikit-learn's or the course's), not the course's split or windows, not the course's
@@ -16,6 +16,7 @@ READY_MADE = (
     "sklearn.metrics.recall_score",
     "sklearn.metrics.f1_score",
     "sklearn.metrics.precision_recall_fscore_support",
+    "sklearn.metrics.multilabel_confusion_matrix",
     "rnnlab.metrics.confusion_counts",
     "rnnlab.metrics.confusion_matrix",
     "rnnlab.metrics.scores_from_counts",
@@ -25,23 +26,37 @@ SPLIT_RULE = ("rnnlab.forecast.chronological_split", "rnnlab.forecast.make_windo
 EVALUATE_RULE = ("rnnlab.classify.spam_scores", "rnnlab.classify.accuracy_and_recall")
 
 
-def _metrics_case(k, n, rate):
+def _per_class(y_true, y_pred, k):
+    """The matrix counted item by item, and each class's (precision, recall, f1) against the rest."""
+    m = torch.zeros(k, k, dtype=torch.int64)
+    for t, p in zip(y_true.tolist(), y_pred.tolist()):
+        m[t, p] += 1
+    scores = []
+    for c in range(k):
+        tp, predicted, present = int(m[c, c]), int(m[:, c].sum()), int(m[c].sum())
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / present if present else 0.0
+        scores.append((precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0))
+    table = torch.tensor(scores, dtype=torch.float64).reshape(k, 3)
+    return m, tuple(table[:, j].clone() for j in range(3))
+
+
+def _metrics_case(k, n, classes, accuracy):
     g = torch.Generator().manual_seed(9800 + k)
-    y_true = (torch.rand(n, generator=g) < rate).long()
-    y_pred = torch.where(torch.rand(n, generator=g) < 0.2, 1 - y_true, y_true)
-    s = classification_scores(y_true, y_pred)
-    expected = (confusion_counts(y_true, y_pred), (s["precision"], s["recall"], s["f1"]))
+    y_true = torch.randint(0, classes - 1, (n,), generator=g)  # the last class never occurs
+    y_pred = torch.where(torch.rand(n, generator=g) < accuracy, y_true, torch.randint(0, classes, (n,), generator=g))
+    m, scores = _per_class(y_true, y_pred, classes)
     code = (
-        "result = (dict(confusion_counts(y_true, y_pred)),"
-        " tuple(float(v) for v in precision_recall_f1(y_true, y_pred)))"
+        f"result = (class_confusion(y_true, y_pred, {classes}).clone(),"
+        f" tuple(s.clone() for s in per_class_scores(y_true, y_pred, {classes})))"
     )
     return Case(
         f"classification_metrics_{k}",
         ["classification_metrics_visible", "classification_metrics_hidden"],
         code,
         {"y_true": y_true, "y_pred": y_pred},
-        expected,
-        atol=1e-6,
+        (m, scores),
+        atol=1e-9,
         forbid=READY_MADE,
     )
 
@@ -97,8 +112,8 @@ def _evaluate_case():
 
 def cases(course):
     out = [
-        _metrics_case(0, 120, 0.15),
-        _metrics_case(1, 9, 0.5),
+        _metrics_case(0, 120, 4, 0.7),
+        _metrics_case(1, 9, 3, 0.5),
         _split_case(0, 40, 6, 9),
         _split_case(1, 15, 1, 3),
         _evaluate_case(),

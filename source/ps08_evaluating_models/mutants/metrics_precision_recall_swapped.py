@@ -1,16 +1,9 @@
-"""Exercise 1, wrong: precision divided by the true positives and false negatives, recall by the true
-positives and false positives: the two denominators swapped."""
+"""Exercise 1, wrong: a right matrix, but precision divides each class's hits by its row (the items
+truly of that class) and recall by its column (the items predicted as it): the two swapped."""
 
 EXPECT = {"lose": ["classification_metrics"]}
 EDITS = {
     "classification_metrics": [
-        (
-            'precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0',
-            'precision = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0',
-        ),
-        (
-            'recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0',
-            'recall = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0',
-        ),
+        ("predicted, present = counts.sum(0), counts.sum(1)", "predicted, present = counts.sum(1), counts.sum(0)")
     ]
 }
