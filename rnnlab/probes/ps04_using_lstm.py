@@ -106,7 +106,7 @@ def _classifier(seed, sizes, by_keyword, lengths, seq_len):
             logits = r.model(model)(tokens, lens)
             return logits, _lstm_learns(model, logits)
 
-        return call(run, names["SpamClassifier"], tokens, lens)
+        return call(run, names["StartPaddedClassifier"], tokens, lens)
 
     return probe
 
@@ -116,7 +116,7 @@ def _classifier(seed, sizes, by_keyword, lengths, seq_len):
 
 def _naive(seed, n, window, horizons):
     def probe(names):
-        return call(names["naive_forecast"], Inputs(seed).randn(n, window, 1), horizons)
+        return call(names["naive_multistep"], Inputs(seed).randn(n, window, 1), horizons)
 
     return probe
 
@@ -129,7 +129,7 @@ def _forecaster(seed, horizons, hidden_size, n, window):
         def run(cls, x):
             return r.model(cls(horizons, hidden_size=hidden_size))(x)
 
-        return call(run, names["Forecaster"], x)
+        return call(run, names["MultiStepForecaster"], x)
 
     return probe
 

@@ -94,7 +94,7 @@ def _classifier_case():
     order = torch.randperm(9, generator=torch.Generator().manual_seed(0))
     inputs = dict(tokens=batch.tokens, lengths=batch.lengths, order=order)
     code = (
-        "torch.manual_seed(11)\n_m = SpamClassifier(30, num_classes=2).eval()\n"
+        "torch.manual_seed(11)\n_m = StartPaddedClassifier(30, num_classes=2).eval()\n"
         "with torch.no_grad():\n"
         "    _a = _m(tokens, lengths)\n"
         "    _b = _m(torch.cat([torch.zeros(9, 4, dtype=torch.long), tokens], 1), lengths)\n"
@@ -115,9 +115,9 @@ def _forecaster_case():
     g = torch.Generator().manual_seed(4400)
     x = torch.randn(6, 9, 1, generator=g)
     code = (
-        "torch.manual_seed(12)\n_f = Forecaster(4, hidden_size=5).eval()\n"
+        "torch.manual_seed(12)\n_f = MultiStepForecaster(4, hidden_size=5).eval()\n"
         "with torch.no_grad():\n    _y = _f(x)\n    _one = _f(x[:1])\n"
-        "result = (naive_forecast(x, 4).detach().clone(), tuple(_y.shape), tuple(_one.shape),"
+        "result = (naive_multistep(x, 4).detach().clone(), tuple(_y.shape), tuple(_one.shape),"
         " [m.hidden_size for m in _f.modules() if type(m) is torch.nn.LSTM])"
     )
     return Case(

@@ -3,7 +3,7 @@
 MISTAKE = "naive forecast in float32 instead of x's dtype"
 EXPECT = {"lose": ["forecaster"]}
 CELLS = {
-    "forecaster": '''def naive_forecast(x, horizons):
+    "forecaster": '''def naive_multistep(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     n = x.shape[0]
     out = torch.zeros(n, horizons)
@@ -12,7 +12,7 @@ CELLS = {
     return out
 
 
-class Forecaster(nn.Module):
+class MultiStepForecaster(nn.Module):
     def __init__(self, horizons, hidden_size=32):
         super().__init__()
         self.lstm = nn.LSTM(1, hidden_size, batch_first=True)

@@ -3,12 +3,12 @@
 MISTAKE = "naive forecast of shape (n, horizons, 1)"
 EXPECT = {"lose": ["forecaster"]}
 CELLS = {
-    "forecaster": '''def naive_forecast(x, horizons):
+    "forecaster": '''def naive_multistep(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     return x[:, -1:].expand(-1, horizons, -1)
 
 
-class Forecaster(nn.Module):
+class MultiStepForecaster(nn.Module):
     def __init__(self, horizons, hidden_size=32):
         super().__init__()
         self.lstm = nn.LSTM(1, hidden_size, batch_first=True)

@@ -3,12 +3,12 @@
 MISTAKE = ""
 EXPECT = {"full": True}
 CELLS = {
-    "forecaster": '''def naive_forecast(x, horizons):
+    "forecaster": '''def naive_multistep(x, horizons):
     """Repeat each window's last value for the next `horizons` steps: (n, window, 1) -> (n, horizons)."""
     return x[:, -1].repeat(1, horizons)
 
 
-class Forecaster(nn.Module):
+class MultiStepForecaster(nn.Module):
     def __init__(self, horizons, hidden_size=32):
         super().__init__()
         self.lstm = nn.LSTM(1, hidden_size, batch_first=True)

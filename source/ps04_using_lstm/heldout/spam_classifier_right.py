@@ -3,7 +3,7 @@
 MISTAKE = ""
 EXPECT = {"full": True}
 CELLS = {
-    "spam_classifier": """class SpamClassifier(nn.Module):
+    "spam_classifier": """class StartPaddedClassifier(nn.Module):
     def __init__(self, vocab_size, embed_dim=16, hidden_size=32, num_classes=2):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
