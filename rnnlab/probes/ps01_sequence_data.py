@@ -11,7 +11,7 @@ def _windows(seed, n, features, window, horizon):
     def probe(names):
         r = Inputs(seed)
         series = r.randn(n, exact32=True) if features is None else r.randn(n, features, exact32=True)
-        return call(names["make_windows"], series, window, horizon)
+        return call(names["sliding_windows"], series, window, horizon)
 
     return probe
 
@@ -20,14 +20,14 @@ def _windows_default(seed, n, window):
     """The horizon left out: its default is 1."""
 
     def probe(names):
-        return call(names["make_windows"], Inputs(seed).randn(n, exact32=True), window)
+        return call(names["sliding_windows"], Inputs(seed).randn(n, exact32=True), window)
 
     return probe
 
 
 def _counts(names):
     """Integer counts with room for exactly one window and its target."""
-    return call(names["make_windows"], torch.tensor([5, 3, 8, 1, 9]), 3, 2)
+    return call(names["sliding_windows"], torch.tensor([5, 3, 8, 1, 9]), 3, 2)
 
 
 def _one_hot(texts, alphabet):

@@ -1,4 +1,4 @@
-"""Re-checks for ps01: make_windows, one_hot, to_rnn_layout and the quiz answers."""
+"""Re-checks for ps01: sliding_windows, one_hot, to_rnn_layout and the quiz answers."""
 
 import torch
 
@@ -21,7 +21,7 @@ def _windows_case(k, n, features, window, horizon):
     return Case(
         f"make_windows_{k}",
         ["make_windows_visible", "make_windows_hidden"],
-        "result = tuple(make_windows(series, window, horizon))",
+        "result = tuple(sliding_windows(series, window, horizon))",
         dict(series=series, window=window, horizon=horizon),
         expected,
     )
@@ -64,14 +64,14 @@ def cases(course):
         Case(
             "make_windows_int64",
             ["make_windows_hidden"],
-            "_r = make_windows(series, 3, 2)\nresult = (_r[0], _r[1], str(_r[0].dtype), str(_r[1].dtype))",
+            "_r = sliding_windows(series, 3, 2)\nresult = (_r[0], _r[1], str(_r[0].dtype), str(_r[1].dtype))",
             {"series": torch.arange(10, 19)},
             (torch.arange(10, 15)[:, None] + torch.arange(3), torch.arange(14, 19), "torch.int64", "torch.int64"),
         ),
         Case(
             "make_windows_short",
             ["make_windows_visible", "make_windows_hidden"],
-            RAISES.format(call="make_windows(torch.zeros(6), 4, 3)"),
+            RAISES.format(call="sliding_windows(torch.zeros(6), 4, 3)"),
             {},
             "ValueError",
         ),

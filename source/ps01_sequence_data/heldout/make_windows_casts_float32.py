@@ -3,7 +3,7 @@
 MISTAKE = "result cast to float32 instead of the series' dtype"
 EXPECT = {"lose": ["make_windows"]}
 CELLS = {
-    "make_windows": '''def make_windows(series, window, horizon=1):
+    "make_windows": '''def sliding_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     n = series.shape[0]
     num_windows = n - window - horizon + 1

@@ -3,7 +3,7 @@
 MISTAKE = "ValueError raised when exactly one window fits (<= 1 instead of < 1)"
 EXPECT = {"lose": ["make_windows"]}
 CELLS = {
-    "make_windows": '''def make_windows(series, window, horizon=1):
+    "make_windows": '''def sliding_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     num_windows = len(series) - window - horizon + 1
     if num_windows <= 1:

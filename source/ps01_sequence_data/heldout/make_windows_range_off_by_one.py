@@ -3,7 +3,7 @@
 MISTAKE = "number of windows off by one: the last window is missing"
 EXPECT = {"lose": ["make_windows"]}
 CELLS = {
-    "make_windows": '''def make_windows(series, window, horizon=1):
+    "make_windows": '''def sliding_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     n = len(series)
     if n - window - horizon + 1 < 1:

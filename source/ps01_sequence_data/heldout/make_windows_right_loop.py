@@ -3,7 +3,7 @@
 MISTAKE = ""
 EXPECT = {"full": True}
 CELLS = {
-    "make_windows": '''def make_windows(series, window, horizon=1):
+    "make_windows": '''def sliding_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     num_windows = series.shape[0] - window - horizon + 1
     if num_windows < 1:

@@ -3,7 +3,7 @@
 MISTAKE = "stride equal to the window instead of stride 1"
 EXPECT = {"lose": ["make_windows"]}
 CELLS = {
-    "make_windows": '''def make_windows(series, window, horizon=1):
+    "make_windows": '''def sliding_windows(series, window, horizon=1):
     """Sliding windows of `window` inputs and the target `horizon` steps after each: (inputs, targets)."""
     n = series.shape[0]
     if n - window - horizon + 1 < 1:
