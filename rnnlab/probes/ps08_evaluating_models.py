@@ -47,14 +47,14 @@ _GAPS = ([0, 1, 2, 0, 1, 2], [0, 0, 2, 2, 2, 2])
 
 def _split(seed, n, window, test_size):
     def probe(names):
-        return call(names["chronological_split"], Inputs(seed).randn(n), window, test_size)
+        return call(names["split_by_time"], Inputs(seed).randn(n), window, test_size)
 
     return probe
 
 
 def _split_float32(names):
     """A float32 series of exact values (halves), so that every CPU computes the same."""
-    return call(names["chronological_split"], torch.arange(8, dtype=torch.float32) * 0.5, 2, 3)
+    return call(names["split_by_time"], torch.arange(8, dtype=torch.float32) * 0.5, 2, 3)
 
 
 # ---- exercise 3: evaluating a classifier -------------------------------------------------------

@@ -69,7 +69,7 @@ def _split_case(k, n, window, test_size):
     return Case(
         f"chronological_split_{k}",
         ["chronological_split_visible", "chronological_split_hidden"],
-        f"result = tuple(t.clone() for t in chronological_split(series, {window}, {test_size}))",
+        f"result = tuple(t.clone() for t in split_by_time(series, {window}, {test_size}))",
         {"series": series},
         (X[:cut], y[:cut].clone(), X[cut:], y[cut:].clone()),
         atol=1e-6,

@@ -3,7 +3,7 @@
 MISTAKE = "test set taken from the start"
 EXPECT = {"lose": ["chronological_split"]}
 CELLS = {
-    "chronological_split": """def chronological_split(series, window, test_size):
+    "chronological_split": """def split_by_time(series, window, test_size):
     n = len(series) - window
     X = torch.stack([series[i:i + window] for i in range(n)]).unsqueeze(-1)
     y = torch.stack([series[i + window] for i in range(n)])

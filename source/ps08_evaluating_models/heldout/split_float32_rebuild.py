@@ -3,7 +3,7 @@
 MISTAKE = "float64 series returned as float32"
 EXPECT = {"lose": ["chronological_split"]}
 CELLS = {
-    "chronological_split": """def chronological_split(series, window, test_size):
+    "chronological_split": """def split_by_time(series, window, test_size):
     values = series.tolist()
     X, y = [], []
     for i in range(len(values) - window):

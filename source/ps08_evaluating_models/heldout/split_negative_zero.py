@@ -3,7 +3,7 @@
 MISTAKE = "slicing with -test_size breaks test_size 0"
 EXPECT = {"lose": ["chronological_split"]}
 CELLS = {
-    "chronological_split": """def chronological_split(series, window, test_size):
+    "chronological_split": """def split_by_time(series, window, test_size):
     windows = series.unfold(0, window, 1)[:-1]
     targets = series[window:]
     X = windows.unsqueeze(-1).clone()

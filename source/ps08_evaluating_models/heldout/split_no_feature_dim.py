@@ -3,7 +3,7 @@
 MISTAKE = "inputs missing the last dimension of 1"
 EXPECT = {"lose": ["chronological_split"]}
 CELLS = {
-    "chronological_split": """def chronological_split(series, window, test_size):
+    "chronological_split": """def split_by_time(series, window, test_size):
     n_windows = len(series) - window
     X = series.unfold(0, window, 1)[:n_windows].clone()
     y = series[window:window + n_windows].clone()

@@ -3,7 +3,7 @@
 MISTAKE = "off by one: last window dropped"
 EXPECT = {"lose": ["chronological_split"]}
 CELLS = {
-    "chronological_split": """def chronological_split(series, window, test_size):
+    "chronological_split": """def split_by_time(series, window, test_size):
     xs, ys = [], []
     for i in range(len(series) - window - 1):
         xs.append(series[i:i + window])

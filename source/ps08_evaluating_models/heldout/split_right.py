@@ -3,7 +3,7 @@
 MISTAKE = ""
 EXPECT = {"full": True}
 CELLS = {
-    "chronological_split": '''def chronological_split(series, window, test_size):
+    "chronological_split": '''def split_by_time(series, window, test_size):
     """(X_train, y_train, X_test, y_test): the last test_size windows are the test set."""
     n = len(series) - window
     X = series.unfold(0, window, 1)[:n].clone().unsqueeze(-1)

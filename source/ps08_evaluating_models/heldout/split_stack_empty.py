@@ -3,7 +3,7 @@
 MISTAKE = "empty set crashes torch.stack"
 EXPECT = {"lose": ["chronological_split"]}
 CELLS = {
-    "chronological_split": """def chronological_split(series, window, test_size):
+    "chronological_split": """def split_by_time(series, window, test_size):
     n_windows = len(series) - window
     n_train = n_windows - test_size
     X_train, y_train, X_test, y_test = [], [], [], []
