@@ -1,0 +1,18 @@
+"""The lecture's formula with -inf replaced by -1e4: it resets, but subtracting cumulative sums of size 1e4 and more loses the digits of log h (float32)."""
+
+MISTAKE = "-inf replaced by a large finite number in the cumsum formula"
+EXPECT = {"lose": ["reset_scan"]}
+CELLS = {
+    "reset_scan": '''def reset_scan(log_a, log_b, log_h0=None):
+    """log h for h_t = a_t * h_{t-1} + b_t, from log a (-inf where a document begins), log b
+    (batch, seq_len, hidden) and log h0 (batch, hidden) or None (h0 = 0), with no loop over the steps."""
+
+    log_a = log_a.clamp_min(-1e4)   # no more -inf, so no more NaN
+    a_star = torch.cumsum(log_a, dim=1)
+    if log_h0 is not None:
+        log_b = torch.cat([log_h0.unsqueeze(1), log_b], dim=1)
+        a_star = torch.cat([torch.zeros_like(a_star[:, :1]), a_star], dim=1)
+        return (a_star + torch.logcumsumexp(log_b - a_star, dim=1))[:, 1:]
+    return a_star + torch.logcumsumexp(log_b - a_star, dim=1)
+'''
+}

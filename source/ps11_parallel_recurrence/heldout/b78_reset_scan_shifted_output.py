@@ -1,0 +1,30 @@
+"""Off by one in time: returns log h_0 ... log h_{T-1} (the state before each step) instead of log h_1 ... log h_T."""
+
+MISTAKE = "off by one step (h_0..h_{T-1})"
+EXPECT = {"lose": ["reset_scan"]}
+CELLS = {
+    "reset_scan": '''def reset_scan(log_a, log_b, log_h0=None):
+    """log h for h_t = a_t * h_{t-1} + b_t, from log a (-inf where a document begins), log b
+    (batch, seq_len, hidden) and log h0 (batch, hidden) or None (h0 = 0), with no loop over the steps."""
+
+    def join(earlier, later):
+        return earlier[0] + later[0], torch.logaddexp(later[0] + earlier[1], later[1])
+
+    log_A, log_B = log_a, log_b
+    seq_len = log_a.shape[1]
+    shift = 1
+    while shift < seq_len:
+        joined_A, joined_B = join((log_A[:, :-shift], log_B[:, :-shift]), (log_A[:, shift:], log_B[:, shift:]))
+        log_A = torch.cat([log_A[:, :shift], joined_A], dim=1)
+        log_B = torch.cat([log_B[:, :shift], joined_B], dim=1)
+        shift *= 2
+
+    if log_h0 is None:
+        log_h = log_B
+        first = torch.full_like(log_b[:, :1], float("-inf"))
+    else:
+        log_h = torch.logaddexp(log_A + log_h0.unsqueeze(1), log_B)
+        first = log_h0.unsqueeze(1)
+    return torch.cat([first, log_h[:, :-1]], dim=1)
+'''
+}
