@@ -1,7 +1,7 @@
 """Name the mistake behind a failing answer, by what the answer does.
 
     from rnnlab.diagnose import diagnose
-    diagnose("ps03_lstm_gates", "lstm_step", globals())      # a Diagnosis; .text() for a student
+    diagnose("ps03_lstm_gates", "lstm_step_backward", globals())      # a Diagnosis; .text() for a student
 
 Each set's probes (`rnnlab.probes.<set>`) call an exercise's function on fixed float64 inputs; each
 result is hashed (`fingerprint`) after rounding to DIGITS digits of each tensor's scale, the same on

@@ -218,7 +218,7 @@ def _scores(gb, assignment: str, students: set[str]) -> list[tuple]:
 
 def _exercise(name: str, exercises) -> str:
     """The code exercise a test cell belongs to: the longest of `exercises` its id starts with
-    ('lstm_step' of 'lstm_step_hidden'); '' for none."""
+    ('lstm_step_backward' of 'lstm_step_backward_hidden'); '' for none."""
     found = [ex for ex in exercises if name == ex or name.startswith(ex + "_")]
     return max(found, key=len) if found else ""
 

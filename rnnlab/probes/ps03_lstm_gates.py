@@ -20,7 +20,7 @@ def _step(seed, batch, n_in, n_hid, grad_h=True, grad_c=True):
             r.randn(batch, n_hid) * grad_h,
             r.randn(batch, n_hid) * grad_c,
         ]
-        return call(names["lstm_step"], *args)
+        return call(names["lstm_step_backward"], *args)
 
     return probe
 
@@ -37,7 +37,7 @@ def _layer(seed, seq_len, batch, n_in, n_hid, with_hx):
 
 
 PROBES = {
-    "lstm_step": [
+    "lstm_step_backward": [
         _step(1, 3, 2, 3),
         tagged(_step(2, 1, 3, 2), "size_one"),
         _step(3, 2, 2, 2, True, False),

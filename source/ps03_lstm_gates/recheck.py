@@ -1,4 +1,4 @@
-"""Re-checks for ps03: lstm_step (without autograd), lstm_all_gates (without the course's
+"""Re-checks for ps03: lstm_step_backward (without autograd), lstm_all_gates (without the course's
 rnnlab.gates) and the quiz answers."""
 
 import torch
@@ -9,7 +9,7 @@ from rnnlab.gates import lstm_gates, lstm_step
 
 
 def _backward_case(k, batch, n_in, n_hid):
-    """lstm_step on float64 inputs: the step and the seven gradients from autograd."""
+    """lstm_step_backward on float64 inputs: the step and the seven gradients from autograd."""
     g = torch.Generator().manual_seed(9000 + k)
     rand = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64)
     names = ("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh")
@@ -29,12 +29,18 @@ def _backward_case(k, batch, n_in, n_hid):
     grads = torch.autograd.grad((h_new * grad_h).sum() + (c_new * grad_c).sum(), leaves)
     inputs = dict(zip(names, values), grad_h_new=grad_h, grad_c_new=grad_c)
     code = (
-        "_h, _c, _g = lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new)\n"
+        "_h, _c, _g = lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new)\n"
         "result = (_h, _c, {k: _g[k] for k in ('x', 'h', 'c', 'W_ih', 'W_hh', 'b_ih', 'b_hh')})"
     )
     expected = (h_new.detach(), c_new.detach(), {n: d.detach() for n, d in zip(names, grads)})
     return Case(
-        f"lstm_step_{k}", ["lstm_step_visible", "lstm_step_hidden"], code, inputs, expected, atol=1e-9, autograd=False
+        f"lstm_step_backward_{k}",
+        ["lstm_step_backward_visible", "lstm_step_backward_hidden"],
+        code,
+        inputs,
+        expected,
+        atol=1e-9,
+        autograd=False,
     )  # "the backward pass by hand"
 
 

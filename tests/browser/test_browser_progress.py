@@ -14,7 +14,7 @@ from lab_pages import ARTIFACTS, REPO, VIEWPORT, check_widget_on_screen, widget_
 
 pytestmark = pytest.mark.browser
 A = "ps03_lstm_gates"
-EXERCISE = "lstm_step"
+EXERCISE = "lstm_step_backward"
 AUTOSAVE_SECONDS = 10  # jupyter/student/labconfig/default_setting_overrides.json
 
 KERNEL_IDLE = """() => {

@@ -70,7 +70,7 @@ def _known_mistake(path):
     release = nbformat.read(REPO / "release" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
     source = nbformat.read(REPO / "source" / "ps03_lstm_gates" / "ps03_lstm_gates.ipynb", 4)
     wrong = next(fx for fx in F.fixtures_for("ps03_lstm_gates", "mutants") if fx.name == "step_gate_order")
-    return _up_to_visible_test(nbformat.reads(F.build(wrong, release, source), 4), "lstm_step_visible", path)
+    return _up_to_visible_test(nbformat.reads(F.build(wrong, release, source), 4), "lstm_step_backward_visible", path)
 
 
 def test_a_known_mistake_is_named_under_the_failed_check(lab, tmp_path):

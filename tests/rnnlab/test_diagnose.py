@@ -203,7 +203,7 @@ def ran_in_a_kernel(tmp_path_factory):
     source = C.source_notebook(A)
     mutants = {fx.name: fx for fx in F.fixtures_for(A, "mutants")}
     known = F.Fixture("known", {}, edits={**mutants["step_gate_order"].edits, **mutants["gates_c_off_by_one"].edits})
-    unknown = F.Fixture("unknown", {}, edits={"lstm_step": [("h_new = o * tanh_c", "h_new = 2 * o * tanh_c")]})
+    unknown = F.Fixture("unknown", {}, edits={"lstm_step_backward": [("h_new = o * tanh_c", "h_new = 2 * o * tanh_c")]})
     out = {}
     folder = tmp_path_factory.mktemp("kernel")
     for fx in (known, unknown):
@@ -229,7 +229,10 @@ def _seconds(cell) -> float:
 
 def test_a_failed_visible_test_names_the_known_mistake_under_its_error(ran_in_a_kernel):
     entries = {e.id: e for es in D.catalogue(A).values() for e in es}
-    for gid, entry in (("lstm_step_visible", "step-gate-order"), ("lstm_all_gates_visible", "gates-c-off-by-one")):
+    for gid, entry in (
+        ("lstm_step_backward_visible", "step-gate-order"),
+        ("lstm_all_gates_visible", "gates-c-off-by-one"),
+    ):
         cell = ran_in_a_kernel["known"][gid]
         text = " ".join(_error_text(cell).split())
         assert "AssertionError" in text, text
@@ -239,7 +242,7 @@ def test_a_failed_visible_test_names_the_known_mistake_under_its_error(ran_in_a_
 
 
 def test_an_unknown_mistake_says_so_and_a_passed_test_says_nothing(ran_in_a_kernel):
-    text = " ".join(_error_text(ran_in_a_kernel["unknown"]["lstm_step_visible"]).split())
+    text = " ".join(_error_text(ran_in_a_kernel["unknown"]["lstm_step_backward_visible"]).split())
     assert "AssertionError" in text and "not one of the mistakes the course knows" in text, text
     assert "Looks like" not in text
     passed = ran_in_a_kernel["unknown"]["lstm_all_gates_visible"]

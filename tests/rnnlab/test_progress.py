@@ -50,11 +50,11 @@ def test_a_fresh_release_says_none_pass_names_each_exercise_and_fails(three_stud
     assert "Not started (no answer written yet): ps03.\nTo see one set test by test: make progress ONLY=ps03\n" in (
         proc.stdout
     )
-    assert "lstm_step" not in proc.stdout and f"{A}:" not in proc.stdout
+    assert "lstm_step_backward" not in proc.stdout and f"{A}:" not in proc.stdout
     proc = command("--only", "ps03", "--again")
     assert proc.returncode == 1
     assert proc.stdout.strip().splitlines()[-1] == "0 of 3 visible tests pass (3 not attempted)"
-    for exercise in ("lstm_step", "lstm_all_gates"):
+    for exercise in ("lstm_step_backward", "lstm_all_gates"):
         assert f"{exercise} " in proc.stdout and "not attempted" in proc.stdout
     assert "all visible tests pass" not in proc.stdout and "Not started" not in proc.stdout
     assert "WARNING" not in proc.stdout + proc.stderr, "kernel warnings on screen"
@@ -95,9 +95,9 @@ def test_a_bug_fails_with_its_message_and_exit_status(three_students):
     )
     assert proc.returncode == 1
     failed = [line for line in proc.stdout.splitlines() if "FAILED" in line]
-    assert len(failed) == 1 and failed[0].split()[0] == "lstm_step" and "AssertionError" in failed[0]
+    assert len(failed) == 1 and failed[0].split()[0] == "lstm_step_backward" and "AssertionError" in failed[0]
     # the known mistake the test cell names is on the FAILED line too (issue 53)
-    title = next(e.title for e in catalogue(A)["lstm_step"] if e.id == "step-gate-order")
+    title = next(e.title for e in catalogue(A)["lstm_step_backward"] if e.id == "step-gate-order")
     assert f"; looks like: {title}"[:60] in failed[0], failed[0]
     assert proc.stdout.strip().splitlines()[-1] == "2 of 3 visible tests pass (1 failed)"
     # it checks the files on disk, and says so first: unsaved answers in the browser are not seen
@@ -144,7 +144,7 @@ def test_progress_button_shows_each_result_as_it_arrives_and_leaves_the_kernel_f
     assert button.thread.is_alive() and button.button.disabled, "the check should still be running"
     button.wait(180)
     assert any("running ps03_lstm_gates" in v for v in shown[:3]), "nothing shown while it runs"
-    assert "lstm_step" in button.table.value and "AssertionError" in button.table.value
+    assert "lstm_step_backward" in button.table.value and "AssertionError" in button.table.value
     assert button.table.value.endswith("<p>2 of 3 visible tests pass (1 failed)</p>")
     assert "saved " in button.table.value and " ago</small>" in button.table.value
     assert not button.button.disabled
@@ -170,7 +170,7 @@ def test_unchanged_sets_are_not_run_again_and_a_change_runs_them(three_students,
         return progress.SetResult(
             path.stem,
             [
-                progress.TestResult("lstm_step_visible", "failed", "AssertionError: x"),
+                progress.TestResult("lstm_step_backward_visible", "failed", "AssertionError: x"),
                 progress.TestResult("quiz_format", "passed"),
             ],
         )

@@ -85,7 +85,7 @@ def student_works(student):
     lecture.cells.insert(at + 1, nbformat.v4.new_markdown_cell("MY NOTE: the forget gate decides."))
     nbformat.write(lecture, student / LECTURE)
     ps = nbformat.read(student / PS, 4)
-    gid_cell(ps, "lstm_step").source = "def lstm_step(*args):\n    return 'MY STEP ANSWER'"
+    gid_cell(ps, "lstm_step_backward").source = "def lstm_step_backward(*args):\n    return 'MY STEP ANSWER'"
     nbformat.write(ps, student / PS)
     run("git", "commit", "-qam", "my work", cwd=student)
     ps = nbformat.read(student / PS, 4)
@@ -104,7 +104,7 @@ def course_publishes(author):
     lecture.cells.append(nbformat.v4.new_markdown_cell("COURSE NEW CELL"))
     nbformat.write(lecture, author / LECTURE)
     ps = nbformat.read(author / PS, 4)
-    gid_cell(ps, "lstm_step_visible").source += "\n# COURSE FIX in the test"
+    gid_cell(ps, "lstm_step_backward_visible").source += "\n# COURSE FIX in the test"
     ps.cells[0].source += "\n\nCOURSE FIX in the instructions."
     nbformat.write(ps, author / PS)
     (author / "README.md").write_text("version 2\n")
@@ -142,9 +142,9 @@ def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
     assert code_cells(lecture)[0].outputs[0]["text"] == "re-executed by the course\n"
 
     ps = nbformat.read(student / PS, 4)
-    assert gid_cell(ps, "lstm_step").source.endswith("'MY STEP ANSWER'")
+    assert gid_cell(ps, "lstm_step_backward").source.endswith("'MY STEP ANSWER'")
     assert gid_cell(ps, "lstm_all_gates").source.endswith("'MY GATES ANSWER, unsaved to git'")
-    assert gid_cell(ps, "lstm_step_visible").source.endswith("# COURSE FIX in the test")
+    assert gid_cell(ps, "lstm_step_backward_visible").source.endswith("# COURSE FIX in the test")
     assert ps.cells[0].source.endswith("COURSE FIX in the instructions.")
     after_gates = ps.cells[ps.cells.index(gid_cell(ps, "lstm_all_gates")) + 1]
     assert after_gates.source == "MY PS NOTE" and "nbgrader" not in after_gates.metadata
@@ -172,7 +172,7 @@ def test_make_update_keeps_the_students_work_and_takes_the_courses(course):
     third = run("make", "-o", ".venv/.installed", "update", cwd=student)
     assert "README.md: updated\n" in third.stdout and LECTURE not in third.stdout, third.stdout
     assert third.stdout.count("the course's new version") == 0, "said once per file (issue 57)"
-    assert gid_cell(nbformat.read(student / PS, 4), "lstm_step").source.endswith("'MY STEP ANSWER'")
+    assert gid_cell(nbformat.read(student / PS, 4), "lstm_step_backward").source.endswith("'MY STEP ANSWER'")
 
 
 def test_a_file_removed_on_one_side_and_changed_on_the_other_stays_and_answers_follow_a_rename(course):
@@ -198,7 +198,7 @@ def test_a_file_removed_on_one_side_and_changed_on_the_other_stays_and_answers_f
     assert f"{renamed}: merged cell by cell, your work kept\n" in said, said
     assert (student / LECTURE).read_bytes() == lecture and (student / "README.md").read_text() == "version 2\n"
     ps = nbformat.read(student / renamed, 4)
-    assert gid_cell(ps, "lstm_step").source.endswith("'MY STEP ANSWER'")
+    assert gid_cell(ps, "lstm_step_backward").source.endswith("'MY STEP ANSWER'")
     assert gid_cell(ps, "lstm_all_gates").source.endswith("'MY GATES ANSWER, unsaved to git'")
     assert ps.cells[0].source.endswith("COURSE FIX in the instructions.") and not (student / PS).exists()
     assert run("git", "status", "--porcelain", cwd=student).stdout == ""
@@ -306,7 +306,7 @@ def test_restore_brings_back_an_update_saved_over(course):
     course_publishes(author)
     U.update(student, log=lambda line: None)
     ps = nbformat.reads(old_ps.decode(), 4)  # the browser's copy, saved over the update
-    gid_cell(ps, "lstm_step").source = "def lstm_step(*args):\n    return 'TYPED AFTER THE UPDATE'"
+    gid_cell(ps, "lstm_step_backward").source = "def lstm_step_backward(*args):\n    return 'TYPED AFTER THE UPDATE'"
     nbformat.write(ps, student / PS)
     overwritten = (student / PS).read_bytes()
     assert not nbformat.read(student / PS, 4).cells[0].source.endswith("COURSE FIX in the instructions.")
@@ -329,8 +329,8 @@ def test_restore_brings_back_an_update_saved_over(course):
     assert f"{PS}: the update's changes back" in restored.stdout, restored.stdout
     ps = nbformat.read(student / PS, 4)
     assert ps.cells[0].source.endswith("COURSE FIX in the instructions.")
-    assert gid_cell(ps, "lstm_step_visible").source.endswith("# COURSE FIX in the test")
-    assert gid_cell(ps, "lstm_step").source.endswith("'TYPED AFTER THE UPDATE'")
+    assert gid_cell(ps, "lstm_step_backward_visible").source.endswith("# COURSE FIX in the test")
+    assert gid_cell(ps, "lstm_step_backward").source.endswith("'TYPED AFTER THE UPDATE'")
     assert gid_cell(ps, "lstm_all_gates").source.endswith("'MY GATES ANSWER, unsaved to git'")
     assert [c.source for c in ps.cells].count("MY PS NOTE") == 1
     backups = sorted((student / U.BACKUP).iterdir())

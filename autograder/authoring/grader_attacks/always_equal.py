@@ -1,8 +1,8 @@
 """Returns objects whose __eq__ is always true, for the tensors and for the quiz answers."""
 
-EXPECT = {"lose": ["lstm_step", "quiz"]}
+EXPECT = {"lose": ["lstm_step_backward", "quiz"]}
 CELLS = {
-    "lstm_step": """
+    "lstm_step_backward": """
 class AlwaysEqual:
     shape = property(lambda self: (2, 4))
     def __eq__(self, other):
@@ -11,7 +11,7 @@ class AlwaysEqual:
         return False
     __hash__ = object.__hash__
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     return AlwaysEqual(), AlwaysEqual(), {name: AlwaysEqual() \
 for name in ("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh")}
 """,

@@ -10,4 +10,4 @@ for _k in range(4):
     print(str(_k) * (20 * 1024 * 1024))
     _display(str(_k) * (20 * 1024 * 1024))
 """
-EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", ATTACK + "\ndef lstm_step_backward(")]}

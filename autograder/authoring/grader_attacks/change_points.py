@@ -9,7 +9,7 @@ def mutate(nb):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade_id") == "quiz_q1":
             meta["points"] = 100
-        if meta.get("grade_id") == "lstm_step_hidden":
+        if meta.get("grade_id") == "lstm_step_backward_hidden":
             meta["grade"] = False
         if meta.get("grade_id") == "lstm_all_gates_hidden":
             meta["solution"] = True

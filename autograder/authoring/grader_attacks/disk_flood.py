@@ -26,4 +26,4 @@ for _n, _place in enumerate(_places):
         except OSError:
             pass
 """
-EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", ATTACK + "\ndef lstm_step_backward(")]}

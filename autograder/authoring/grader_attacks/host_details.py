@@ -9,4 +9,4 @@ import os
 print(open("/proc/self/mountinfo").read())
 print(os.getcwd(), dict(os.environ))
 """
-EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", ATTACK + "\ndef lstm_step_backward(")]}

@@ -24,7 +24,7 @@ SVG_DOC = f'<svg xmlns="http://www.w3.org/2000/svg"><script>{PAYLOAD}</script></
 FIRST_LINE = "#`<img src=x onerror=document.title='pwned'>`"
 RAISED = "<img src=x onerror=document.title='pwned'> [a](javascript:alert(1))"
 EXPECT = {
-    "lose": ["lstm_step"],
+    "lose": ["lstm_step_backward"],
     "flag": "could not be run again",
     "output_lacks": ["text/html", "application/javascript", "image/svg+xml"],
 }
@@ -36,9 +36,9 @@ CELLS = {
     ),
 }
 EDITS = {
-    "lstm_step": [
+    "lstm_step_backward": [
         (
-            "def lstm_step(",
+            "def lstm_step_backward(",
             f"""{FIRST_LINE}
 import threading
 _helper = threading.Thread(target=len, args=((),))
@@ -49,7 +49,7 @@ display(HTML({IMG!r}))
 display(Javascript({PAYLOAD!r}))
 display(SVG({SVG_DOC!r}))
 
-def lstm_step(""",
+def lstm_step_backward(""",
         )
     ]
 }
@@ -61,7 +61,7 @@ def mutate(nb):
     keeps it for the formgrader)."""
     from nbformat.v4 import new_code_cell, new_output
 
-    step = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
+    step = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step_backward")
     step.outputs = [
         new_output("stream", name="stdout", text=f"{IMG}\n{FIRST_LINE}\n"),
         new_output("error", ename="ValueError", evalue=RAISED, traceback=[f"ValueError: {RAISED}"]),

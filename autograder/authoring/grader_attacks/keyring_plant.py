@@ -12,4 +12,4 @@ _added = [_libc.syscall(248, b"user", b"rnnlab-shared-answer", _payload, len(_pa
           for _ring in (-3, -4, -5)]   # the session, user and user-session keyrings
 print("keys planted" if max(_added) > 0 else f"no key could be planted (errno {_ct.get_errno()})")
 """
-EDITS = {"lstm_step": [("def lstm_step(", PLANT + "\ndef lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", PLANT + "\ndef lstm_step_backward(")]}

@@ -20,4 +20,4 @@ while _found is None and _time.monotonic() < _until:
         _time.sleep(0.5)
 print("KEY-STOLEN: " + _found if _found else "no key of another student")
 """
-EDITS = {"lstm_step": [("def lstm_step(", STEAL + "\ndef lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", STEAL + "\ndef lstm_step_backward(")]}

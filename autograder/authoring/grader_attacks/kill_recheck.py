@@ -2,7 +2,7 @@
 siblings, the re-check process among them). The re-check fails closed: every exercise it guards
 loses its points, with a reason that names the killed process."""
 
-EXPECT = {"lose": ["lstm_step", "lstm_all_gates", "quiz"], "flag": "its process stopped or killed"}
+EXPECT = {"lose": ["lstm_step_backward", "lstm_all_gates", "quiz"], "flag": "its process stopped or killed"}
 CELLS = {
     "quiz": """
 import os, signal

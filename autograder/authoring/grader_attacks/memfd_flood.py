@@ -17,4 +17,4 @@ for _f in range(72):
     _os.write(_files[-1], _chunk)
 print(f"MEMFD-FLOOD held {60 * len(_files)} MB")
 """
-EDITS = {"lstm_step": [("def lstm_step(", FLOOD + "def lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", FLOOD + "def lstm_step_backward(")]}

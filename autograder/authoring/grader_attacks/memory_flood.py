@@ -3,7 +3,7 @@ process that none of them reaches alone. The kernel's control group holds all of
 3 GB together: processes are killed, and the exercise that depended on them is lost (or the
 kernel dies with them)."""
 
-EXPECT = {"lose": ["lstm_step"], "output_lacks": ["MEMORY-FLOOD held 4200 MB"]}
+EXPECT = {"lose": ["lstm_step_backward"], "output_lacks": ["MEMORY-FLOOD held 4200 MB"]}
 FLOOD = """
 import os as _os, time as _time
 _kids = []
@@ -21,8 +21,11 @@ _held = sum(350 for _p in _kids if _os.waitpid(_p, 0)[1] == 0)
 print(f"MEMORY-FLOOD held {_held} MB")
 """
 EDITS = {
-    "lstm_step": [
-        ("def lstm_step(", FLOOD + "def lstm_step("),
-        ("    return h_new, c_new, grads", "    return h_new, c_new, grads\n\n\nif _held != 4200:\n    del lstm_step"),
+    "lstm_step_backward": [
+        ("def lstm_step_backward(", FLOOD + "def lstm_step_backward("),
+        (
+            "    return h_new, c_new, grads",
+            "    return h_new, c_new, grads\n\n\nif _held != 4200:\n    del lstm_step_backward",
+        ),
     ]
 }

@@ -3,9 +3,9 @@ math.isclose, numpy's testing helpers, the course's checks), so the tests pass i
 re-check outside the kernel takes the points back, and its probes give other answers in the
 kernel than outside it: reported as tampering."""
 
-EXPECT = {"lose": ["lstm_step"], "flag": "TAMPERING"}
+EXPECT = {"lose": ["lstm_step_backward"], "flag": "TAMPERING"}
 CELLS = {
-    "lstm_step": """
+    "lstm_step_backward": """
 import math, numpy, numpy.testing, torch, rnnlab.checks
 torch.allclose = lambda *a, **k: True
 math.isclose = lambda *a, **k: True
@@ -14,7 +14,7 @@ numpy.testing.assert_allclose = lambda *a, **k: None
 rnnlab.checks.check_close = lambda *a, **k: None
 check_close = lambda *a, **k: None
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     grads = {name: torch.zeros_like(t) for name, t in zip(("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh"),
                                                            (x, h, c, W_ih, W_hh, b_ih, b_hh))}
     return torch.zeros_like(h), torch.zeros_like(c), grads

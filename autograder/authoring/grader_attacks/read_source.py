@@ -25,4 +25,4 @@ for path in candidates:
 print("LEAKED-HIDDEN-TESTS" if leaked else "source not readable")
 
 """
-EDITS = {"lstm_step": [("def lstm_step(", SEARCH + "def lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", SEARCH + "def lstm_step_backward(")]}

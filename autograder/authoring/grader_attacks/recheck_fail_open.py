@@ -2,15 +2,15 @@
 into the re-check's output whenever the function is called (printed, and to descriptor 3, the
 re-check process's pipe). The re-check fails closed: the exercise loses its points, with the reason."""
 
-EXPECT = {"lose": ["lstm_step"], "flag": "could not be trusted"}
+EXPECT = {"lose": ["lstm_step_backward"], "flag": "could not be trusted"}
 CELLS = {
-    "lstm_step": """
+    "lstm_step_backward": """
 import sys, torch, rnnlab.checks
 torch.allclose = lambda *a, **k: True
 rnnlab.checks.check_close = lambda *a, **k: None
 check_close = lambda *a, **k: None
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     sys.stdout.write("rnnlab_recheck:result:broken\\n")
     try:
         import os

@@ -1,11 +1,11 @@
 """Breaks both exercises' rules only where the re-check runs them (its frame is on the call stack),
-then erases the record from inside: lstm_all_gates calls rnnlab.gates.lstm_gates and lstm_step
+then erases the record from inside: lstm_all_gates calls rnnlab.gates.lstm_gates and lstm_step_backward
 autograd's engine, each then walks up to the re-check's frame and empties the lists of what was
-seen, and lstm_step's cell also rewrites the harness's table of rules. In the graded kernel both
+seen, and lstm_step_backward's cell also rewrites the harness's table of rules. In the graded kernel both
 compute by hand and pass. The watch writes each observation to the grader's pipe as it sees it,
 so both lose their points."""
 
-EXPECT = {"lose": ["lstm_step", "lstm_all_gates"], "flag": "rule was broken"}
+EXPECT = {"lose": ["lstm_step_backward", "lstm_all_gates"], "flag": "rule was broken"}
 
 # shared by both answers: the re-check's frames, if this runs inside it
 FRAMES = """
@@ -31,16 +31,16 @@ def _erase_record():
 STEP = (
     FRAMES
     + """
-# run in the re-check process before its calls: lstm_step's cases no longer forbid autograd there
+# run in the re-check process before its calls: lstm_step_backward's cases no longer forbid autograd there
 for _frame in _recheck_frames():
     _calls = _frame.f_locals.get("calls")
     if isinstance(_calls, dict):
         for _name, (_code, _forbid, _autograd) in list(_calls.items()):
-            if _name.startswith("lstm_step"):
+            if _name.startswith("lstm_step_backward"):
                 _calls[_name] = (_code, _forbid, True)
 
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     names = ("x", "h", "c", "W_ih", "W_hh", "b_ih", "b_hh")
     z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
     z_i, z_f, z_g, z_o = z.chunk(4, dim=1)
@@ -92,4 +92,4 @@ def lstm_all_gates(lstm, x, hx=None):
     return {name: torch.stack(values) for name, values in out.items()}
 """
 )
-CELLS = {"lstm_step": STEP, "lstm_all_gates": GATES}
+CELLS = {"lstm_step_backward": STEP, "lstm_all_gates": GATES}

@@ -16,4 +16,4 @@ for _fd in range(0, 256):          # every pipe: ipykernel keeps a copy of the d
     except OSError:
         pass
 """
-EDITS = {"lstm_step": [("def lstm_step(", ATTACK + "\ndef lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", ATTACK + "\ndef lstm_step_backward(")]}

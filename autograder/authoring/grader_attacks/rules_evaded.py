@@ -1,12 +1,12 @@
-"""Breaks the two exercises' rules where the tests inside the kernel cannot see it: lstm_step gets
+"""Breaks the two exercises' rules where the tests inside the kernel cannot see it: lstm_step_backward gets
 its gradients from autograd's engine, called directly, and lstm_all_gates calls
 rnnlab.gates.lstm_gates with forbid_calls' profiler turned off around the call. The re-check
 process watches C calls (the engine's run_backward, a profiler or tracer being set) and its own
 profiler: both exercises lose their points."""
 
-EXPECT = {"lose": ["lstm_step", "lstm_all_gates"], "flag": "rule was broken"}
+EXPECT = {"lose": ["lstm_step_backward", "lstm_all_gates"], "flag": "rule was broken"}
 STEP = """
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     leaves = [t.detach().clone().requires_grad_() for t in (x, h, c, W_ih, W_hh, b_ih, b_hh)]
     with torch.enable_grad():
         z = leaves[0] @ leaves[3].T + leaves[5] + leaves[1] @ leaves[4].T + leaves[6]
@@ -31,4 +31,4 @@ def lstm_all_gates(lstm, x, hx=None):
         sys.setprofile(watcher)
     return {name: trace[name][0, 0].detach() for name in "ifgoch"}
 """
-CELLS = {"lstm_step": STEP, "lstm_all_gates": GATES}
+CELLS = {"lstm_step_backward": STEP, "lstm_all_gates": GATES}

@@ -6,5 +6,5 @@ EXPECT = {"full": True, "flag": "schema_version"}
 
 def mutate(nb):
     for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step":
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step_backward":
             cell.metadata["nbgrader"]["schema_version"] = 4

@@ -13,4 +13,4 @@ for _k in range(500):
     except ValueError:
         get_ipython().showtraceback()
 """
-EDITS = {"lstm_step": [("def lstm_step(", FLOOD + "\ndef lstm_step(")]}
+EDITS = {"lstm_step_backward": [("def lstm_step_backward(", FLOOD + "\ndef lstm_step_backward(")]}

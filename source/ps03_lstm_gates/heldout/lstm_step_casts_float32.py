@@ -1,9 +1,9 @@
 """Converts every input to float32 with .float() before computing, so float64 inputs lose precision and the results come back as float32."""
 
 MISTAKE = "computes in float32 instead of the inputs' dtype"
-EXPECT = {"lose": ["lstm_step"]}
+EXPECT = {"lose": ["lstm_step_backward"]}
 CELLS = {
-    "lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+    "lstm_step_backward": '''def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     """One LSTM step and its backward pass by hand. Returns (h_new, c_new, grads)."""
     x, h, c = x.float(), h.float(), c.float()
     W_ih, W_hh, b_ih, b_hh = W_ih.float(), W_hh.float(), b_ih.float(), b_hh.float()

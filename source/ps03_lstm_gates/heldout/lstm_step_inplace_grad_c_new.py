@@ -1,9 +1,9 @@
 """Accumulates the gradient from h_new into grad_c_new with +=, which changes the caller's grad_c_new tensor in place (the results themselves are right)."""
 
 MISTAKE = "modifies the caller's grad_c_new in place (+=)"
-EXPECT = {"lose": ["lstm_step"]}
+EXPECT = {"lose": ["lstm_step_backward"]}
 CELLS = {
-    "lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+    "lstm_step_backward": '''def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     """One LSTM step and its backward pass by hand. Returns (h_new, c_new, grads)."""
     gates = x @ W_ih.T + h @ W_hh.T + b_ih + b_hh
     gi, gf, gg, go = gates.chunk(4, 1)

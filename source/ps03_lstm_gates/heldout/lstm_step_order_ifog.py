@@ -1,9 +1,9 @@
 """Splits the four gate blocks in the order i, f, o, g (as some textbooks do) instead of PyTorch's i, f, g, o, in the forward and the backward pass."""
 
 MISTAKE = "gate order i, f, o, g instead of i, f, g, o"
-EXPECT = {"lose": ["lstm_step"]}
+EXPECT = {"lose": ["lstm_step_backward"]}
 CELLS = {
-    "lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+    "lstm_step_backward": '''def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     """One LSTM step and its backward pass by hand. Returns (h_new, c_new, grads)."""
     gates = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
     H = h.shape[1]

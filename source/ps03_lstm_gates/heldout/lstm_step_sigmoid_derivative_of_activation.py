@@ -1,9 +1,9 @@
 """Defines the sigmoid derivative as a function of the pre-activation, sigmoid(z) * (1 - sigmoid(z)), but calls it on the gate values i, f, o (already squashed), so the sigmoid is applied twice."""
 
 MISTAKE = "sigmoid derivative evaluated at the gate value instead of the pre-activation"
-EXPECT = {"lose": ["lstm_step"]}
+EXPECT = {"lose": ["lstm_step_backward"]}
 CELLS = {
-    "lstm_step": '''def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+    "lstm_step_backward": '''def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     """One LSTM step and its backward pass by hand. Returns (h_new, c_new, grads)."""
     def dsigmoid(z):
         s = torch.sigmoid(z)

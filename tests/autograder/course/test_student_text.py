@@ -205,7 +205,7 @@ def test_question_statistics_show_a_quiz_answer_and_a_student_id_as_text(text):
 
 
 def test_markdown_text_keeps_ordinary_text_readable():
-    assert markdown_text("alice_smith lstm_step 3.5 / 22") == "alice_smith lstm_step 3.5 / 22"
+    assert markdown_text("alice_smith lstm_step_backward 3.5 / 22") == "alice_smith lstm_step_backward 3.5 / 22"
     assert markdown_text("_x_ a*b <c> [d](e) http://f") == r"\_x\_ a\*b \<c\> \[d\](e) http\://f"
 
 
@@ -394,7 +394,7 @@ def test_no_student_element_in_any_page_in_chromium(grade_batch, chromium, tmp_p
         chromium,
         inspect=lambda page: {
             "dom": page.evaluate(INJECTED),
-            "placeholder": page.locator("#lstm_step-comment").get_attribute("placeholder"),
+            "placeholder": page.locator("#lstm_step_backward-comment").get_attribute("placeholder"),
         },
     )
     assert seen["runs"] == 0 and not seen["file"] and clean(seen["inspected"]["dom"]), ("formgrader", seen["inspected"])
@@ -411,12 +411,12 @@ def _similarity_page(text: str) -> str:
 
     code = f"x = 1  # {text}\ny = '{text}'\n"
     match = S.Match((0.9, 0.8), 80, ([(0, len(code) // 2)], [(0, 5)]))
-    pair = S.Pair("lstm_step", (text, "ben"), match, (code, "z = 2\n"))
+    pair = S.Pair("lstm_step_backward", (text, "ben"), match, (code, "z = 2\n"))
     return S.page(
         S.Findings(
             A,
             [text, "ben"],
-            ["lstm_step"],
+            ["lstm_step_backward"],
             {"quiz": 48},
             [pair, S.Pair("", (text, "ben"), match, (code, "z = 2\n"))],
             left_out={text: "no notebook"},
@@ -475,7 +475,9 @@ def test_similarity_section_of_report_md_renders_as_the_text_itself(text):
             "graded": "t",
             "students": 2,
             "page": "similarity.html",
-            "pairs": [{"exercise": "lstm_step", "students": [text, "ben"], "shares": [0.9, 0.8], "matched": 80}],
+            "pairs": [
+                {"exercise": "lstm_step_backward", "students": [text, "ben"], "shares": [0.9, 0.8], "matched": 80}
+            ],
         },
     }
     section = "\n".join(similarity_section(record)) + "\n"

@@ -157,7 +157,7 @@ def run_term(hub, srv, users, course, settings, record, lap):
         u: teach.read_nb(f"rnn-deep-dive/submitted/{u}/{NOTEBOOK}")
         for u in (users["right"], users["wrong"], users["blank"])
     }
-    assert _answer(collected[users["right"]], "lstm_step") == solution["lstm_step"].strip(), (
+    assert _answer(collected[users["right"]], "lstm_step_backward") == solution["lstm_step_backward"].strip(), (
         "student1's collected notebook is not what student1 saved (the forgery won?)"
     )
     record["the course's collector refused the forgery"] = True

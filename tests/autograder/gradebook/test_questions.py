@@ -25,10 +25,10 @@ from autograder.authoring import fixtures as F
 from rendered_text import elements, markdown_renderers
 
 A = "ps03_lstm_gates"
-CODE = ("lstm_step_visible", "lstm_step_hidden", "lstm_all_gates_visible", "lstm_all_gates_hidden")
+CODE = ("lstm_step_backward_visible", "lstm_step_backward_hidden", "lstm_all_gates_visible", "lstm_all_gates_hidden")
 POINTS = {
-    "lstm_step_visible": 2,
-    "lstm_step_hidden": 6,
+    "lstm_step_backward_visible": 2,
+    "lstm_step_backward_hidden": 6,
     "lstm_all_gates_visible": 2,
     "lstm_all_gates_hidden": 6,
     "quiz_q1": 1,
@@ -44,10 +44,10 @@ CLASS = {
     "ada": ((2, 6, 2, 6), ("c", "a", HOSTILE_LETTER), {}),
     "ben": ((2, 6, 2, 6), ("c", "a", HOSTILE_LETTER), {}),
     "cai": ((2, 6, 2, 0), ("c", "d", HOSTILE_LETTER), {"lstm_all_gates": ""}),
-    "dee": ((2, 0, 2, 6), ("c", "a", "d"), {"lstm_step": "step-gate-order"}),
-    "eli": ((2, 0, 2, 0), ("c", "d", "c"), {"lstm_step": "step-gate-order", "lstm_all_gates": ""}),
-    "fay": ((0, 0, 2, 0), ("c", "a", "c"), {"lstm_step": "step-bias-mean", "lstm_all_gates": ""}),
-    "gus": ((0, 0, 0, 0), ("c", "", "c"), {"lstm_step": "", "lstm_all_gates": ""}),
+    "dee": ((2, 0, 2, 6), ("c", "a", "d"), {"lstm_step_backward": "step-gate-order"}),
+    "eli": ((2, 0, 2, 0), ("c", "d", "c"), {"lstm_step_backward": "step-gate-order", "lstm_all_gates": ""}),
+    "fay": ((0, 0, 2, 0), ("c", "a", "c"), {"lstm_step_backward": "step-bias-mean", "lstm_all_gates": ""}),
+    "gus": ((0, 0, 0, 0), ("c", "", "c"), {"lstm_step_backward": "", "lstm_all_gates": ""}),
     HOSTILE_ID: ((2, 6, 2, 6), None, {}),
 }
 # in the gradebook, not counted: a failed run's leftover, and a grader error
@@ -140,8 +140,8 @@ def test_each_item_has_the_figures_computed_independently(course):
     items, stats = _stats(course)
     assert stats["students"] == len(CLASS)  # not zed (failed), nor yan (grader error)
     assert list(items) == [
-        "lstm_step_visible",
-        "lstm_step_hidden",
+        "lstm_step_backward_visible",
+        "lstm_step_backward_hidden",
         "lstm_all_gates_visible",
         "lstm_all_gates_hidden",
         "quiz_q1",
@@ -150,8 +150,8 @@ def test_each_item_has_the_figures_computed_independently(course):
         "explain_forget",
     ]
     assert {n: i["kind"] for n, i in items.items()} == {
-        "lstm_step_visible": "visible test",
-        "lstm_step_hidden": "hidden test",
+        "lstm_step_backward_visible": "visible test",
+        "lstm_step_backward_hidden": "hidden test",
         "lstm_all_gates_visible": "visible test",
         "lstm_all_gates_hidden": "hidden test",
         "quiz_q1": "quiz",
@@ -187,14 +187,17 @@ def test_wrong_letters_named_mistakes_and_flags(course):
     assert (q3["key"], q3["wrong_answer"], q3["wrong_count"], q3["wrong_total"]) == ("c", HOSTILE_LETTER, 3, 4)
     assert items["quiz_q1"]["wrong_answer"] == "" and items["quiz_q1"]["key"] == "c"
     assert stats["unreadable"] == [HOSTILE_ID]
-    step = items["lstm_step_hidden"]
+    step = items["lstm_step_backward_hidden"]
     assert (step["exercise"], step["mistake"], step["mistake_count"], step["missed_diagnosed"]) == (
-        "lstm_step",
+        "lstm_step_backward",
         "step-gate-order",
         2,
         4,
     )
-    assert (items["lstm_step_visible"]["mistake"], items["lstm_step_visible"]["missed_diagnosed"]) == (
+    assert (
+        items["lstm_step_backward_visible"]["mistake"],
+        items["lstm_step_backward_visible"]["missed_diagnosed"],
+    ) == (
         "step-bias-mean",
         2,
     )
@@ -311,7 +314,7 @@ def test_the_report_section_follows_a_later_hand_grade(course):
     assert (
         table["quiz_q3"][5] == f"{want['discrimination']:+.2f}" and table["quiz_q3"][7] == "**negative discrimination**"
     )
-    assert table["lstm_step_hidden"][6].startswith("step-gate-order (2 of 4")
+    assert table["lstm_step_backward_hidden"][6].startswith("step-gate-order (2 of 4")
     assert table["explain_forget"][2:5] == [f"0 ({len(CLASS)} to grade)", "-", "-"]
     # escaped: the hostile letter and student id show as text, never as HTML or a table cell break
     section = md.split("## Question statistics", 1)[1]  # (nbconvert gives its own heading an anchor link)

@@ -249,7 +249,7 @@ def test_feedback_carries_no_hidden_test_and_no_host_folder(attacked):
 
 def test_hidden_test_cells_show_only_passed_or_failed(attacked):
     html = _feedback(attacked, CONTROL)
-    assert html.count("Hidden tests passed: 6 of 6 points.") == 2  # lstm_step, lstm_all_gates
+    assert html.count("Hidden tests passed: 6 of 6 points.") == 2  # lstm_step_backward, lstm_all_gates
     wrong = _feedback(attacked, _by_name("memory_bomb"))
     assert wrong is not None and "Hidden tests failed: 0 of 6 points." in wrong
     assert "MemoryError" not in wrong.split("Hidden tests failed")[1][:400]

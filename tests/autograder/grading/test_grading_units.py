@@ -158,8 +158,8 @@ def test_repair_restores_metadata_cells_and_types():
     nb = nbformat.from_dict(json.loads(json.dumps(RELEASE)))
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     cells["quiz_q1"].metadata.nbgrader["points"] = 50
-    cells["lstm_step"].metadata.nbgrader["schema_version"] = 4
-    cells["lstm_step_visible"].source = "pass"
+    cells["lstm_step_backward"].metadata.nbgrader["schema_version"] = 4
+    cells["lstm_step_backward_visible"].source = "pass"
     hidden = cells["lstm_all_gates_hidden"]
     hidden.cell_type = "markdown"
     del hidden["outputs"], hidden["execution_count"]
@@ -175,7 +175,7 @@ def test_repair_restores_metadata_cells_and_types():
     for part in (
         "'quiz_q1': grading metadata edited (points 50 -> 1)",
         "schema_version 4 -> 3",
-        "'lstm_step_visible': a locked or test cell was edited",
+        "'lstm_step_backward_visible': a locked or test cell was edited",
         "'lstm_all_gates_hidden': type changed",
         "unknown cell 'mine'",
         "second copy of cell 'quiz_q2'",
@@ -192,12 +192,14 @@ def test_repair_restores_metadata_cells_and_types():
 
 def test_repair_keeps_a_students_answer_when_its_cell_type_changed():
     nb = nbformat.from_dict(json.loads(json.dumps(RELEASE)))
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
-    cell.cell_type, cell.source = "markdown", "def lstm_step(): pass"
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step_backward")
+    cell.cell_type, cell.source = "markdown", "def lstm_step_backward(): pass"
     del cell["outputs"], cell["execution_count"]
     fixed = repair(nb, RELEASE)
-    cell = next(c for c in fixed.notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step")
-    assert cell.cell_type == "code" and cell.source == "def lstm_step(): pass"
+    cell = next(
+        c for c in fixed.notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "lstm_step_backward"
+    )
+    assert cell.cell_type == "code" and cell.source == "def lstm_step_backward(): pass"
 
 
 def test_a_copy_of_an_earlier_release_is_the_instructors_change_not_the_students():
@@ -222,12 +224,12 @@ def test_a_copy_of_an_earlier_release_is_the_instructors_change_not_the_students
     earlier = release_where(
         {
             "quiz_q3": lambda c: c.metadata.nbgrader.update(points=1),
-            "lstm_step_visible": lambda c: setattr(c, "source", c.source + "\n# an older test"),
+            "lstm_step_backward_visible": lambda c: setattr(c, "source", c.source + "\n# an older test"),
         }
     )
     current = release_where({"quiz_q3": lambda c: c.metadata.nbgrader.update(points=2)})
     student = nbformat.from_dict(json.loads(json.dumps(earlier)))
-    cell_of(student, "lstm_step").source = "def lstm_step(*args):\n    return args"  # their answer
+    cell_of(student, "lstm_step_backward").source = "def lstm_step_backward(*args):\n    return args"  # their answer
     fixed = repair(student, current)
     assert fixed.flags == [], fixed.flags
     assert any(
@@ -235,9 +237,9 @@ def test_a_copy_of_an_earlier_release_is_the_instructors_change_not_the_students
         "as an earlier release's is (points 1 -> 2;" in n
         for n in fixed.notes
     ), fixed.notes
-    assert any("'lstm_step_visible': a test cell not the current release's but consistent" in n for n in fixed.notes), (
-        fixed.notes
-    )
+    assert any(
+        "'lstm_step_backward_visible': a test cell not the current release's but consistent" in n for n in fixed.notes
+    ), fixed.notes
     assert cell_of(fixed.notebook, "quiz_q3").metadata.nbgrader["points"] == 2
     # the same change made by the student: the checksum is the release's, the points are not
     cell_of(student, "quiz_q1").metadata.nbgrader["points"] = 50

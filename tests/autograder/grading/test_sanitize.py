@@ -58,7 +58,7 @@ def _without(*gids):
 
 
 def _retyped_raw(nb):
-    cell = _cell(nb, "lstm_step_hidden")
+    cell = _cell(nb, "lstm_step_backward_hidden")
     cell.cell_type, cell["attachments"] = "raw", {}
     del cell["outputs"], cell["execution_count"]
 
@@ -71,11 +71,11 @@ def _forged(nb):
 # each case, and what nbgrader 0.9.6 raises on it
 NBGRADER_STOPS = {
     "schema_version 4": (
-        lambda nb: _cell(nb, "lstm_step").metadata.nbgrader.update(schema_version=4),
+        lambda nb: _cell(nb, "lstm_step_backward").metadata.nbgrader.update(schema_version=4),
         SchemaTooNewError,
     ),
     "a test cell no longer graded": (  # "Inconsistent checksums"
-        lambda nb: _cell(nb, "lstm_step_hidden").metadata.nbgrader.update(grade=False),
+        lambda nb: _cell(nb, "lstm_step_backward_hidden").metadata.nbgrader.update(grade=False),
         RuntimeError,
     ),
     "a test cell deleted after a locked cell": (_without("quiz_q1"), KeyError),
@@ -130,8 +130,8 @@ def test_nbgrader_alone_stops_where_the_repair_grades(nbgrader_sanitising, case)
 def test_nbgrader_alone_does_not_put_back_a_deleted_locked_or_answer_cell(nbgrader_sanitising):
     release = nbformat.read(REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     nb = copy.deepcopy(release)
-    _without("setup", "lstm_step")(nb)
+    _without("setup", "lstm_step_backward")(nb)
     left = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nbgrader_sanitising(copy.deepcopy(nb)).cells}
-    assert not {"setup", "lstm_step"} & left
+    assert not {"setup", "lstm_step_backward"} & left
     kept = {c.metadata.get("nbgrader", {}).get("grade_id") for c in repair(nb, release).notebook.cells}
-    assert {"setup", "lstm_step"} <= kept
+    assert {"setup", "lstm_step_backward"} <= kept

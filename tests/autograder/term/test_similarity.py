@@ -29,7 +29,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 # A student's own answers to ps03 (helper functions, then the exercise's function), written for
 # these tests and unlike the course's solution and alternatives.
 ANN = {
-    "lstm_step": """
+    "lstm_step_backward": """
 def _split_gates(pre, width):
     zi, zf, zg, zo = (pre[:, k * width:(k + 1) * width] for k in range(4))
     return torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
@@ -42,7 +42,7 @@ def _local_grads(i, f, g, o, c_prev, squashed, d_h, d_c):
     return total, torch.cat(parts, dim=1)
 
 
-def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
+def lstm_step_backward(x, h, c, W_ih, W_hh, b_ih, b_hh, grad_h_new, grad_c_new):
     width = h.shape[1]
     pre = torch.addmm(b_ih + b_hh, x, W_ih.t()) + h.mm(W_hh.t())
     i, f, g, o = _split_gates(pre, width)
@@ -199,11 +199,18 @@ def test_a_renamed_and_reordered_copy_is_found_per_exercise_and_over_the_noteboo
     course = make_course(tmp_path, PS03)
     ben = {gid: reordered(renamed(code)) for gid, code in ANN.items()}
     assert all(ben[g] != ANN[g] and "_split_gates" not in ben[g] for g in ANN)
-    assert ben["lstm_step"].lstrip().startswith("def lstm_step(")  # the definitions moved
+    assert ben["lstm_step_backward"].lstrip().startswith("def lstm_step_backward(")  # the definitions moved
     write_class(course, PS03, {"ann": ANN, "ben": ben, "cal": solution(PS03), "dee": {}})
     page, found = S.run(course, PS03)
-    assert found.students == ["ann", "ben", "cal", "dee"] and found.exercises == ["lstm_step", "lstm_all_gates"]
-    assert listed(found) == {("lstm_step", "ann", "ben"), ("lstm_all_gates", "ann", "ben"), (S.NOTEBOOK, "ann", "ben")}
+    assert found.students == ["ann", "ben", "cal", "dee"] and found.exercises == [
+        "lstm_step_backward",
+        "lstm_all_gates",
+    ]
+    assert listed(found) == {
+        ("lstm_step_backward", "ann", "ben"),
+        ("lstm_all_gates", "ann", "ben"),
+        (S.NOTEBOOK, "ann", "ben"),
+    }
     for pair in found.pairs:
         assert pair.match.alike >= 0.9 and pair.match.matched >= S.MIN_TOKENS, pair.match
     text = page.read_text()
@@ -345,7 +352,7 @@ def test_starter_and_lecture_code_alone_make_no_pair(tmp_path, monkeypatch):
     line and docstring: no pair. The control: with no boilerplate, those two are listed."""
     course = make_course(tmp_path, PS03)
     lecture = {
-        "lstm_step": F.lecture_cell("03_lstm_gates", "cell = nn.LSTMCell(3, 5)"),
+        "lstm_step_backward": F.lecture_cell("03_lstm_gates", "cell = nn.LSTMCell(3, 5)"),
         "lstm_all_gates": F.lecture_cell("03_lstm_gates", "trace = lstm_gates(model.lstm, x_test)"),
     }
     starter = S.answer_cells(release(PS03))
@@ -355,7 +362,7 @@ def test_starter_and_lecture_code_alone_make_no_pair(tmp_path, monkeypatch):
     assert len(found.students) == 4 and not found.pairs, found.pairs
     monkeypatch.setattr(S, "boilerplate", lambda course, assignment: set())
     _, found = S.run(course, PS03)
-    assert {("lstm_step", "lecture1", "lecture2"), (S.NOTEBOOK, "lecture1", "lecture2")} <= listed(found)
+    assert {("lstm_step_backward", "lecture1", "lecture2"), (S.NOTEBOOK, "lecture1", "lecture2")} <= listed(found)
 
 
 # -- (4) escaping ---------------------------------------------------------------------------------------
