@@ -1,6 +1,7 @@
 """Probes of ps10: scaled and masked attention weights (also whether gradients reach the query and
-the keys), a decoder step that attends with the previous state, a beam search with a final
-ranking by score per token (also of width 1), and exact match with per-token accuracy of outputs
+the keys), a decoder step that attends with the previous state, a beam search with one call of the
+decoder per step, states that follow their hypotheses and a final ranking by score per token (also
+of width 1), and exact match with per-token accuracy of outputs
 cut at their EOS.
 
 The beam search's toy models are tables of log-probabilities, one row per previous token, whose
@@ -97,21 +98,55 @@ def _step_grads(seed, lengths, S, V, E, H):
     return probe
 
 
-# ---- exercise 3: beam_search -------------------------------------------------------------------
+# ---- exercise 3: beam_search_batched -----------------------------------------------------------
 
 
-def _table_step(rows):
+def _table_step(rows, calls=None):
+    """A batched step from a table of log-probabilities by previous token; the state counts the steps.
+    `calls`, if given, receives the number of hypotheses of every call."""
     table = torch.tensor(rows, dtype=torch.float64)
 
-    def step(token, state):
-        return table[token].clone(), state + 1
+    def step(tokens, states):
+        if calls is not None:
+            calls.append(len(tokens))
+        return table[tokens].clone(), states + 1
 
     return step
 
 
+def _start():
+    return torch.zeros(1, 1, dtype=torch.float64)
+
+
 def _beam(rows, k, max_len, bos=0, eos=1):
     def probe(names):
-        return call(names["beam_search"], _table_step(rows), 0, k, max_len, bos, eos)
+        return call(names["beam_search_batched"], _table_step(rows), _start(), k, max_len, bos, eos)
+
+    return probe
+
+
+def _beam_calls(rows, k, max_len):
+    """The search and the batch sizes step was called with: one call per step, up to k rows each."""
+
+    def probe(names):
+        calls = []
+        record = call(names["beam_search_batched"], _table_step(rows, calls), _start(), k, max_len, 0, 1)
+        return {**record, "calls": calls}
+
+    return probe
+
+
+def _beam_seen(tables, k, max_len):
+    """A step whose table depends on the state too: the state counts the 3s read, and tables[1] is
+    used once a 3 has been read. A hypothesis given another's state then goes another way."""
+    table = torch.tensor(tables, dtype=torch.float64)
+
+    def step(tokens, states):
+        new_states = states + (tokens == 3).double()[:, None]
+        return table[(new_states[:, 0] > 0).long(), tokens].clone(), new_states
+
+    def probe(names):
+        return call(names["beam_search_batched"], step, _start(), k, max_len, 0, 1)
 
     return probe
 
@@ -134,6 +169,16 @@ _NEVER_ENDS = [[NEG, NEG, -0.2, -0.9], [NEG, 0.0, NEG, NEG], [NEG, -8.0, -0.6, -
 # result; the beam keeps two live hypotheses at step 3, and [2, 3, 1] (from the second) finishes
 _OVERTAKEN = [[NEG, -0.6, -0.5, NEG], [NEG, 0.0, NEG, NEG], [NEG, -1.0, -0.01, -0.02], [NEG, -0.001, -3.0, -3.0]]
 _FLAT = [[-1.0] * 4] * 4  # every token tied (EOS is 3 there)
+# the states matter: after step 1 the batch holds [2] and [3] in that order, [3] the likelier (the
+# visible test's toy, as log-probabilities of plain decimals); a second pair of tables the same way
+_SEEN = [
+    [[NEG, -2.3, -1.6, -0.36], [NEG, 0.0, NEG, NEG], [NEG, -1.2, -1.2, -0.92], [NEG, -2.3, -1.6, -0.36]],
+    [[NEG, 0.0, NEG, NEG], [NEG, 0.0, NEG, NEG], [NEG, -1.6, -1.2, -0.69], [NEG, -1.2, -0.51, -2.3]],
+]
+_SEEN_2 = [
+    [[NEG, -1.6, -0.9, -1.0], [NEG, 0.0, NEG, NEG], [NEG, -0.3, -2.0, -1.5], [NEG, -0.4, -1.9, -1.8]],
+    [[NEG, 0.0, NEG, NEG], [NEG, 0.0, NEG, NEG], [NEG, -2.2, -0.2, -2.5], [NEG, -1.9, -0.6, -0.9]],
+]
 
 # ---- exercise 4: exact_match -------------------------------------------------------------------
 
@@ -164,14 +209,17 @@ PROBES = {
         _step(13, (2, 4, 1), 4, 5, 2, 2),
         _step_grads(14, (3, 2), 3, 4, 2, 3),  # gradients reach the state and enc_out
     ],
-    "beam_search": [
-        _beam(_PLAIN, 2, 5),
+    "beam_search_batched": [
+        _beam_calls(_PLAIN, 2, 5),
         _beam(_SHORT_FIRST, 2, 6),
         _beam(_EOS_LENGTH, 2, 6),
         _beam(_NEVER_ENDS, 2, 3),
         _beam(_FLAT, 3, 2, 0, 3),
         _beam(_OVERTAKEN, 2, 3),
         tagged(_beam(_PLAIN, 1, 5), "size_one"),  # width 1: greedy
+        _beam_seen(_SEEN, 3, 3),
+        _beam_seen(_SEEN_2, 2, 4),
+        _beam_seen(_SEEN_2, 3, 4),
     ],
     "exact_match": [
         _match([[5, 4, 3, 2, 9], [6, 2, 7, 7, 7]], [[5, 4, 3, 2], [6, 2, 0, 0]]),  # right, with leftovers

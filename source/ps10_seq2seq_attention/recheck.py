@@ -81,15 +81,17 @@ def _beam_reference(table, k, max_len, bos, eos):
 
 
 def _beam_case(k, V, width, max_len):
+    """A table of log-probabilities by previous token, as a batched step; the state counts the steps."""
     g = torch.Generator().manual_seed(10_120 + k)
     table = torch.log_softmax(torch.randn(V, V, generator=g) * 2, dim=1).double()
     code = (
-        "result = [(list(_t), float(_s)) for _t, _s in "
-        f"beam_search(lambda _tok, _st: (table[_tok], _st), None, {width}, {max_len}, 0, 1)]"
+        "import torch as _torch\n"
+        "result = [(list(_t), float(_s)) for _t, _s in beam_search_batched("
+        f"lambda _tok, _st: (table[_tok], _st + 1), _torch.zeros(1, 1), {width}, {max_len}, 0, 1)]"
     )
     return Case(
-        f"beam_search_{k}",
-        ["beam_search_visible", "beam_search_hidden"],
+        f"beam_search_batched_{k}",
+        ["beam_search_batched_visible", "beam_search_batched_hidden"],
         code,
         {"table": table},
         _beam_reference(table, width, max_len, 0, 1),

@@ -1,18 +1,11 @@
-"""Exercise 3, wrong: keeps the k best extensions of each hypothesis, not the k best of all
-extensions together, so the beam grows to k * k hypotheses."""
+"""Exercise 3, wrong: keeps the k best extensions of each hypothesis, not the k best of all extensions together, so the beam grows to k * k hypotheses."""
 
-EXPECT = {"lose": ["beam_search"]}
+EXPECT = {"lose": ["beam_search_batched"]}
 EDITS = {
-    "beam_search": [
+    "beam_search_batched": [
         (
-            "            for v, lp in enumerate(logp.tolist()):\n"
-            "                extensions.append((tokens + [v], score + lp, new_state))\n"
-            "        extensions.sort(key=lambda e: (-e[1], e[0]))\n"
-            "        kept = extensions[:k]\n",
-            "            own = sorted(((tokens + [v], score + lp, new_state) for v, lp in enumerate(logp.tolist())),\n"
-            "                         key=lambda e: (-e[1], e[0]))\n"
-            "            extensions += own[:k]\n"
-            "        kept = extensions\n",
+            "        best = totals.sort(descending=True, stable=True).indices[:k].tolist()  # equal totals: lower tokens\n",
+            "        best = [r * V + v for r in range(len(live)) for v in logp[r].double().sort(descending=True, stable=True).indices[:k].tolist()]\n",
         )
     ]
 }

@@ -1,15 +1,11 @@
-"""Exercise 3, wrong: the live hypotheses ranked together with the finished ones, where they may
-only fill the places left when fewer than k finished."""
+"""Exercise 3, wrong: the live hypotheses ranked together with the finished ones, where they may only fill the places left when fewer than k finished."""
 
-EXPECT = {"lose": ["beam_search"]}
+EXPECT = {"lose": ["beam_search_batched"]}
 EDITS = {
-    "beam_search": [
+    "beam_search_batched": [
         (
-            "    ranked = sorted(finished, key=lambda h: (-h[1] / len(h[0]), h[0]))\n"
-            "    if len(ranked) < k:\n"
-            "        rest = sorted(((t, s) for t, s, _ in live), key=lambda h: (-h[1] / len(h[0]), h[0]))\n"
-            "        ranked += rest[:k - len(ranked)]\n",
-            "    ranked = sorted(finished + [(t, s) for t, s, _ in live], key=lambda h: (-h[1] / len(h[0]), h[0]))\n",
+            "    ranked = sorted(finished, key=per_token)\n    ranked += sorted(live, key=per_token)[: max(0, k - len(ranked))]\n",
+            "    ranked = sorted(finished + live, key=per_token)\n",
         )
     ]
 }

@@ -1,9 +1,11 @@
-"""Exercise 3, wrong: an extension's score is the new token's log-probability alone, not the sum
-over the hypothesis."""
+"""Exercise 3, wrong: an extension's score is the new token's log-probability alone, not the sum over the hypothesis."""
 
-EXPECT = {"lose": ["beam_search"]}
+EXPECT = {"lose": ["beam_search_batched"]}
 EDITS = {
-    "beam_search": [
-        ("extensions.append((tokens + [v], score + lp, new_state))", "extensions.append((tokens + [v], lp, new_state))")
+    "beam_search_batched": [
+        (
+            "totals = (scores[:, None] + logp.double()).flatten()",
+            "totals = (0 * scores[:, None] + logp.double()).flatten()",
+        )
     ]
 }

@@ -1,5 +1,4 @@
-"""Exercise 3, wrong: the beam shrinks as hypotheses finish (k - len(finished) extensions kept),
-a common variant, where the exercise keeps the k best extensions at every step."""
+"""Exercise 3, wrong: the beam shrinks as hypotheses finish (k - len(finished) extensions kept), a common variant, where the exercise keeps the k best extensions at every step."""
 
-EXPECT = {"lose": ["beam_search"]}
-EDITS = {"beam_search": [("        kept = extensions[:k]\n", "        kept = extensions[:k - len(finished)]\n")]}
+EXPECT = {"lose": ["beam_search_batched"]}
+EDITS = {"beam_search_batched": [(".indices[:k].tolist()", ".indices[: k - len(finished)].tolist()")]}

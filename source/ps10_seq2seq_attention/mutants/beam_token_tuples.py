@@ -1,12 +1,6 @@
-"""Exercise 3, wrong type: each hypothesis's tokens returned as a tuple instead of a list of ints;
-the tokens and scores are right."""
+"""Exercise 3, wrong: returns each hypothesis's tokens as a tuple, where the exercise asks for a list."""
 
-EXPECT = {"lose": ["beam_search"]}
+EXPECT = {"lose": ["beam_search_batched"]}
 EDITS = {
-    "beam_search": [
-        (
-            "    return [(list(t), float(s)) for t, s in ranked[:k]]",
-            "    return [(tuple(t), float(s)) for t, s in ranked[:k]]",
-        )
-    ]
+    "beam_search_batched": [("return [(list(tokens), float(score)) for", "return [(tuple(tokens), float(score)) for")]
 }
