@@ -1,6 +1,7 @@
 """Probes of ps08: a confusion matrix of several classes with per-class precision, recall and F1
 (also where a class never occurs or is never predicted),
-a chronological split of a series (also with no test windows or no training windows), and the
+a chronological split of a series with a gap before the test set (also with no gap, no test
+windows or no training windows), and the
 evaluation of a classifier at several thresholds (also with the threshold left out).
 
 The classifier probed in exercise 3 is a table of fixed logits, one row per token, whose training
@@ -45,16 +46,16 @@ _GAPS = ([0, 1, 2, 0, 1, 2], [0, 0, 2, 2, 2, 2])
 # ---- exercise 2: the chronological split -------------------------------------------------------
 
 
-def _split(seed, n, window, test_size):
+def _split(seed, n, window, test_size, gap):
     def probe(names):
-        return call(names["split_by_time"], Inputs(seed).randn(n), window, test_size)
+        return call(names["split_by_time"], Inputs(seed).randn(n), window, test_size, gap)
 
     return probe
 
 
 def _split_float32(names):
     """A float32 series of exact values (halves), so that every CPU computes the same."""
-    return call(names["split_by_time"], torch.arange(8, dtype=torch.float32) * 0.5, 2, 3)
+    return call(names["split_by_time"], torch.arange(8, dtype=torch.float32) * 0.5, 2, 3, 1)
 
 
 # ---- exercise 3: evaluating a classifier -------------------------------------------------------
@@ -117,10 +118,11 @@ PROBES = {
         tagged(_scores([1], [1], 2), "size_one"),  # a single item
     ],
     "chronological_split": [
-        _split(1, 9, 3, 2),
-        _split(2, 7, 2, 0),  # no test windows
-        tagged(_split(3, 6, 1, 5), "size_one"),  # no training windows, window 1
-        tagged(_split(4, 4, 3, 1), "size_one"),  # a single window
+        _split(1, 12, 3, 2, 3),  # a gap of one window's length
+        _split(5, 9, 2, 2, 0),  # no gap
+        _split(2, 7, 2, 0, 1),  # no test windows
+        tagged(_split(3, 6, 1, 4, 1), "size_one"),  # no training windows, window 1
+        tagged(_split(4, 4, 3, 1, 0), "size_one"),  # a single window
         _split_float32,
     ],
     "evaluate_classifier": [

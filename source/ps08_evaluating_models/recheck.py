@@ -61,17 +61,18 @@ def _metrics_case(k, n, classes, accuracy):
     )
 
 
-def _split_case(k, n, window, test_size):
+def _split_case(k, n, window, test_size, gap):
     series = torch.randn(n, generator=torch.Generator().manual_seed(9810 + k)).cumsum(0)
     X = torch.stack([series[i : i + window] for i in range(n - window)]).unsqueeze(-1)
     y = series[window:]
-    cut = len(y) - test_size
+    start = len(y) - test_size
+    end = start - gap
     return Case(
         f"chronological_split_{k}",
         ["chronological_split_visible", "chronological_split_hidden"],
-        f"result = tuple(t.clone() for t in split_by_time(series, {window}, {test_size}))",
+        f"result = tuple(t.clone() for t in split_by_time(series, {window}, {test_size}, {gap}))",
         {"series": series},
-        (X[:cut], y[:cut].clone(), X[cut:], y[cut:].clone()),
+        (X[:end], y[:end].clone(), X[start:], y[start:].clone()),
         atol=1e-6,
         forbid=SPLIT_RULE,
     )
@@ -114,8 +115,8 @@ def cases(course):
     out = [
         _metrics_case(0, 120, 4, 0.7),
         _metrics_case(1, 9, 3, 0.5),
-        _split_case(0, 40, 6, 9),
-        _split_case(1, 15, 1, 3),
+        _split_case(0, 40, 6, 9, 6),
+        _split_case(1, 15, 1, 3, 2),
         _evaluate_case(),
     ]
     return out + graded_quiz_cases("ps08_evaluating_models", course)

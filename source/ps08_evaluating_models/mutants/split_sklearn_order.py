@@ -5,8 +5,8 @@ EXPECT = {"lose": ["chronological_split"]}
 EDITS = {
     "chronological_split": [
         (
-            "return inputs[:cut], targets[:cut], inputs[cut:], targets[cut:]",
-            "return inputs[:cut], inputs[cut:], targets[:cut], targets[cut:]",
+            "return inputs[:end], targets[:end], inputs[start:], targets[start:]",
+            "return inputs[:end], inputs[start:], targets[:end], targets[start:]",
         )
     ]
 }
