@@ -1,7 +1,9 @@
-"""Ranks the finished ones per token but fills with the live ones ranked by plain score."""
+"""Ranks the finished ones per token but fills with the live ones ranked by plain score. Written as a
+mistake; its author found it right: the live ones returned all have max_len tokens, so both rankings
+agree (relabelled by the lead, the answer unchanged)."""
 
-MISTAKE = "live fill ranked by total score"
-EXPECT = {"lose": ["beam_search_batched"]}
+MISTAKE = ""
+EXPECT = {"full": True}
 CELLS = {
     "beam_search_batched": '''def beam_search_batched(step, start_state, k, max_len, bos, eos):
     """Up to k hypotheses [(tokens, score)], ranked by score / len(tokens); one call of step per step."""
