@@ -6,13 +6,17 @@ Every key a fixture file may define, and what EXPECT may say, is in docs/authori
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
 import dataclasses
 import functools
+import importlib
+import inspect
 import json
 import re
 import runpy
 import shutil
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +42,7 @@ class Fixture:
     files: dict = field(default_factory=dict)
     path: Path | None = None
     copy: dict | None = None  # COPY of a copies/ fixture: the lecture cell it answers with
+    library: dict | None = None  # LIBRARY of a copies/ fixture: package object -> the exercise's name
     input_class: str | None = None  # INPUT_CLASS: the class of inputs whose hidden test catches it
     idle: tuple = ()  # solution cells left unanswered (a bundle's exercises judged elsewhere)
 
@@ -80,6 +85,45 @@ def imports_of(code: str) -> str:
     return "\n".join(found)
 
 
+def renamed(code: str, name: str) -> str:
+    """The source of one function or class, `code`, with its definition renamed to `name`."""
+    node = ast.parse(code).body[0]
+    lines = code.splitlines()
+    lines[node.lineno - 1] = re.sub(rf"\b(def|class) {node.name}\b", rf"\1 {name}", lines[node.lineno - 1], count=1)
+    return "\n".join(lines)
+
+
+def library_source(dotted: str, name: str) -> str:
+    """The source of a student-package function or class (`inspect.getsource`, read afresh), renamed to
+    `name`, as a student would paste it: with the sources of the same module's functions and classes it
+    uses (prefixed with `name`, so that no helper of the tests shadows them), and an import of every other
+    global it reads (torch, a constant, another module's helper)."""
+    module_name, _, attr = dotted.rpartition(".")
+    module = importlib.import_module(module_name)
+    pasted, imported, todo = {}, set(), [attr]
+    while todo:
+        current = todo.pop()
+        if current in pasted:
+            continue
+        code = textwrap.dedent(inspect.getsource(getattr(module, current)))
+        pasted[current] = code
+        bound, read = _names(code)
+        for used in sorted(read - bound - set(dir(builtins))):
+            value = getattr(module, used, None)
+            if value is None:
+                continue
+            own = getattr(value, "__module__", None) == module_name and (
+                inspect.isfunction(value) or inspect.isclass(value)
+            )
+            (todo.append if own else imported.add)(used)
+    pasted[attr] = renamed(pasted[attr], name)
+    code = "\n\n\n".join(reversed(pasted.values()))
+    for helper in set(pasted) - {attr}:  # the helpers under names no test cell's helper takes (ps11's _check_scan)
+        code = re.sub(rf"(?<![.\w]){helper}\b", f"{name}_{helper}", code)
+    head = f"from {module_name} import {', '.join(sorted(imported))}\n\n\n" if imported else ""
+    return head + code
+
+
 def load(path: Path) -> Fixture:
     ns = runpy.run_path(str(path))
     if "EXPECT" not in ns:
@@ -92,6 +136,11 @@ def load(path: Path) -> Fixture:
         if ns["COPY"].get("imports_only"):
             code = imports_of(code)
         cells = {gid: text.replace("{lecture}", code) for gid, text in cells.items()}
+    if "LIBRARY" in ns:
+        if not any("{library}" in text for text in cells.values()):
+            raise ValueError(f"{path} pastes package code but no CELLS answer holds {{library}}")
+        code = "\n\n\n".join(library_source(dotted, name) for dotted, name in ns["LIBRARY"].items())
+        cells = {gid: text.replace("{library}", code) for gid, text in cells.items()}
     return Fixture(
         name=path.stem,
         expect=ns["EXPECT"],
@@ -104,6 +153,7 @@ def load(path: Path) -> Fixture:
         files=ns.get("FILES", {}),
         path=path,
         copy=ns.get("COPY"),
+        library=ns.get("LIBRARY"),
         input_class=ns.get("INPUT_CLASS"),
     )
 

@@ -190,12 +190,35 @@ def test_wrong_and_right_solutions_exist_for_every_exercise(a):
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_every_code_exercise_has_a_library_copy_that_must_lose_it(a):
+    """Issue 78 §2, guard 1: for every code exercise, a copies/ fixture answers with the source of the
+    student package's nearest function or class (LIBRARY: its dotted name -> the exercise's name, read
+    with inspect.getsource on every run, pasted, not called) and expects that exercise to lose points;
+    tests/autograder/grading/test_grading.py grades it (tests/known_offenders.py: those that pass today)."""
+    nb = source_nb(a)
+    library = [fx for fx in F.fixtures_for(a, "copies") if fx.library]
+    for fx in library:
+        assert not fx.copy, f"{fx.name}: a fixture pastes lecture code (COPY) or package code (LIBRARY), not both"
+        assert all(dotted.startswith("rnnlab.") for dotted in fx.library), f"{fx.name}: LIBRARY names rnnlab's code"
+        for dotted, name in fx.library.items():
+            pasted = F.library_source(dotted, name)
+            assert any(pasted in text for text in fx.cells.values()), f"{fx.name}: no answer holds {dotted}'s source"
+            assert re.search(rf"^(def|class) {name}\b", pasted, re.M), f"{fx.name}: {dotted} is not renamed {name}"
+        assert fx.expect.get("lose") and not fx.expect.get("full"), f"{fx.name}: a library copy must lose points"
+    for ex in code_exercises(nb):
+        mine = [fx for fx in library if ex in fx.cells]
+        assert mine, f"{a}:{ex} has no library copy (copies/{ex}_library_copy.py: the package's nearest code)"
+        for fx in mine:
+            assert fx.expect["lose"] == [ex], f"{fx.name} should expect {ex} to lose points, not {fx.expect['lose']}"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
 def test_every_code_exercise_has_a_lecture_copy_that_must_lose_it(a):
     """Issue 18's copy detector: for every code exercise, a copies/ fixture answers with the
     nearest lecture code (a cell of the lecture, read afresh, in the exercise's signature), and
     expects that exercise to lose points; tests/autograder/grading/test_grading.py grades it like any submission."""
     nb = source_nb(a)
-    copies = F.fixtures_for(a, "copies")
+    copies = [fx for fx in F.fixtures_for(a, "copies") if not fx.library]
     for fx in copies:
         assert fx.copy and {"lecture", "find"} <= set(fx.copy) <= {"lecture", "find", "definitions", "imports_only"}, (
             f"{fx.name}: a copy names its lecture cell in COPY"

@@ -25,6 +25,7 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO, assignments
 from autograder.course.leakscan import hidden_test_lines
+from known_offenders import LIBRARY_COPIES
 from support import auto_points, notebooks
 
 pytestmark = pytest.mark.grading
@@ -59,8 +60,14 @@ def split(assignment):
 
 
 PARTS = {a: split(a) for a in ASSIGNMENTS}
+# a library copy that still passes (tests/known_offenders.py) is graded alone: in a bundle its full marks
+# would fail every other member's check
 BUNDLES = {
-    (a, more): F.bundles(PARTS[a][more], notebooks(a)[1], prefix="more-bundle" if more else "bundle")
+    (a, more): F.bundles(
+        [fx for fx in PARTS[a][more] if (a, fx.name) not in LIBRARY_COPIES],
+        notebooks(a)[1],
+        prefix="more-bundle" if more else "bundle",
+    )
     for a in ASSIGNMENTS
     for more in (False, True)
 }
@@ -104,7 +111,12 @@ def pytest_generate_tests(metafunc):
     if "fx" in metafunc.fixturenames:
         cls = metafunc.cls
         cases = ([] if cls.more else [F.SOLUTION, F.BLANK]) + PARTS[cls.assignment][cls.more]
-        metafunc.parametrize("fx", cases, ids=[fx.name for fx in cases])
+        known = {fx.name for fx in cases if (cls.assignment, fx.name) in LIBRARY_COPIES}
+        reason = "issue 78 §2: the package's own code still passes this exercise; its rewrite removes the entry"
+        marks = pytest.mark.xfail(strict=True, reason=reason)
+        metafunc.parametrize(
+            "fx", [pytest.param(fx, id=fx.name, marks=marks if fx.name in known else ()) for fx in cases]
+        )
 
 
 class Graded:
