@@ -3,6 +3,8 @@ three guards finds them. Other helpers are rewriting these exercises; each entry
 `xfail(strict=True)`, so it turns into a failure once the exercise is fixed, and the entry goes with
 that fix. A new exercise never joins these sets: it is written as a transfer (docs/authoring.md)."""
 
+import pytest
+
 # guard 1 (tests/autograder/grading/test_grading.py): copies/*_library_copy.py fixtures whose pasted
 # package source still gets its exercise's full marks
 LIBRARY_COPIES = {
@@ -11,3 +13,28 @@ LIBRARY_COPIES = {
     ("ps11_parallel_recurrence", "log_scan_library_copy"),  # rnnlab.minrnn.log_scan
     ("ps11_parallel_recurrence", "min_gru_library_copy"),  # rnnlab.minrnn.MinGRU
 }
+
+# guard 2 (tests/problem_sets/test_assignments.py): (set, answer cell) pairs whose answer defines a
+# name that rnnlab defines too
+SHARED_NAMES = {
+    ("ps01_sequence_data", "make_windows"),
+    ("ps02_rnn", "count_parameters"),
+    ("ps03_lstm_gates", "lstm_step"),
+    ("ps04_using_lstm", "spam_classifier"),
+    ("ps04_using_lstm", "forecaster"),
+    ("ps07_gradient_flow", "set_forget_bias"),
+    ("ps07_gradient_flow", "rnn_backward"),
+    ("ps08_evaluating_models", "classification_metrics"),
+    ("ps08_evaluating_models", "chronological_split"),
+    ("ps10_seq2seq_attention", "beam_search"),
+    ("ps11_parallel_recurrence", "log_scan"),
+    ("ps11_parallel_recurrence", "min_gru"),
+}
+
+
+def offending(known: set, key: tuple, guard: str):
+    """`key` as a pytest parameter, marked xfail(strict=True) when `known` lists it."""
+    if key not in known:
+        return pytest.param(*key, id="-".join(key))
+    reason = f"issue 78 §2: {key[0]}:{key[1]} {guard} today; its rewrite removes this entry"
+    return pytest.param(*key, id="-".join(key), marks=pytest.mark.xfail(strict=True, reason=reason))

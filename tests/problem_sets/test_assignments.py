@@ -13,6 +13,7 @@ from autograder.course.folder import REPO, assignments
 from autograder.course.leakscan import hidden_test_lines, secret_lines
 from autograder.course.problemsets import INSTRUCTOR_ONLY
 from autograder.grading.recheck import load_cases
+from known_offenders import SHARED_NAMES, offending
 from quiz_cells import KEY_CALL, graded_quiz, is_test, source_nb
 from rnnlab.quiz import load_quiz
 
@@ -210,6 +211,44 @@ def test_every_code_exercise_has_a_library_copy_that_must_lose_it(a):
         assert mine, f"{a}:{ex} has no library copy (copies/{ex}_library_copy.py: the package's nearest code)"
         for fx in mine:
             assert fx.expect["lose"] == [ex], f"{fx.name} should expect {ex} to lose points, not {fx.expect['lose']}"
+
+
+def _package_names() -> dict[str, str]:
+    """Every name the student package defines (a function or class at any depth, a module-level
+    variable) -> the first file that defines it, read with ast (the package is not imported)."""
+    found = {}
+    for path in sorted((REPO / "rnnlab").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        names += [
+            t.id
+            for n in tree.body
+            if isinstance(n, (ast.Assign, ast.AnnAssign))
+            for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+            for t in ast.walk(target)
+            if isinstance(t, ast.Name)
+        ]
+        for name in names:
+            found.setdefault(name, str(path.relative_to(REPO)))
+    return found
+
+
+PACKAGE_NAMES = _package_names()
+ANSWER_CELLS = [(a, ex) for a in ASSIGNMENTS for ex in code_exercises(source_nb(a))]
+
+
+@pytest.mark.parametrize(
+    "a, ex", [offending(SHARED_NAMES, key, "defines a name the student package defines") for key in ANSWER_CELLS]
+)
+def test_no_answer_defines_a_name_the_student_package_defines(a, ex):
+    """Issue 78 §2, guard 2: a graded answer's functions and classes (top level of its solution cell)
+    have names that rnnlab defines nowhere: a shared name is an answer a student reads with `name??`
+    (rnnlab.metrics.confusion_counts was ps08's answer, signature and dict alike)."""
+    cell = next(c for c in source_nb(a).cells if c.metadata.get("nbgrader", {}).get("grade_id") == ex)
+    tree = ast.parse(F.solution_source(cell))
+    defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    shared = {name: PACKAGE_NAMES[name] for name in defined if name in PACKAGE_NAMES}
+    assert not shared, f"{a}:{ex} defines what the student package defines: {shared}"
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)
