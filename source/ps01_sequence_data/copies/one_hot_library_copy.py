@@ -1,6 +1,7 @@
 """Library copy of one_hot: the source of the student package's nearest code pasted as the answer,
-renamed to the exercise's name; it must lose points. Nothing in the package builds one-hot tensors;
-the closest is rnnlab.tagging.encode_letters, which turns letters into ids."""
+renamed to the exercise's name; it must lose points. Nearest: rnnlab.tagging.encode_letters, the
+one-hot encoding of one text over chapter 06's letters (the exercise: a batch of texts over any
+alphabet)."""
 
 LIBRARY = {"rnnlab.tagging.encode_letters": "one_hot"}
 EXPECT = {"lose": ["one_hot"]}
