@@ -12,8 +12,8 @@ answer is still judged on its own exercise's tests, through nbgrader, in the san
 
 Each submission starts a kernel of its own, as a student's does. `make test` grades, for every set,
 the solution, the blank release, every right answer and attack, and one wrong answer per exercise;
-the other wrong answers (about half of all submissions) are graded by `make test-more`, which CI
-runs after `make test` (the classes marked `sweep` below).
+the other wrong answers (about half of all submissions) and the library copies that lose today are
+graded by `make test-more`, which CI runs after `make test` (the classes marked `sweep` below).
 """
 
 import csv
@@ -51,11 +51,17 @@ def first_wrong_per_exercise(assignment):
     return first
 
 
+def later(assignment, fx):
+    """A library copy that loses today: `make test-more` grades it (22 more submissions in `make test`
+    cost it about 40 s of CPU); `make test` grades those that still pass (tests/known_offenders.py)."""
+    return bool(fx.library) and (assignment, fx.name) not in LIBRARY_COPIES
+
+
 def split(assignment):
     """The answers `make test` grades (MORE=False) and those `make test-more` grades (MORE=True)."""
     every = answers(assignment)
     now = {fx.name for fx in first_wrong_per_exercise(assignment)}
-    now |= {fx.name for fx in every if fx not in F.fixtures_for(assignment, "mutants")}
+    now |= {fx.name for fx in every if fx not in F.fixtures_for(assignment, "mutants") and not later(assignment, fx)}
     return {False: [fx for fx in every if fx.name in now], True: [fx for fx in every if fx.name not in now]}
 
 
@@ -104,7 +110,7 @@ def test_make_test_grades_a_wrong_answer_of_every_exercise():
         exercises = {ex for fx in wrong for ex in (*fx.cells, *fx.edits)}
         now = {ex for fx in PARTS[a][False] if fx in wrong for ex in (*fx.cells, *fx.edits)}
         assert now == exercises, (a, exercises - now)
-        assert not any(fx in PARTS[a][True] for fx in answers(a) if fx not in wrong), a
+        assert not any(fx in PARTS[a][True] for fx in answers(a) if fx not in wrong and not later(a, fx)), a
 
 
 def pytest_generate_tests(metafunc):
