@@ -195,7 +195,7 @@ class CharLM(nn.Module):
         return self.out(output), state
 
 
-def count_parameters(model: nn.Module) -> int:
+def parameter_count(model: nn.Module) -> int:
     """Parameters counted once each (a tied matrix is one matrix): model.parameters() does that."""
     return sum(p.numel() for p in model.parameters())
 

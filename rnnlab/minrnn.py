@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .language_model import Vocab, code_corpus
+from .language_model import Vocab, code_corpus, parameter_count  # noqa: F401 (chapter 11 imports it from here)
 
 
 # ------------------------------------------------------------------------------------ the scans
@@ -248,7 +248,7 @@ class LoopLM(nn.Module):
         return self.out(y), state
 
 
-# the arms of chapter 11's comparison, at about equal parameter counts (count_parameters prints them)
+# the arms of chapter 11's comparison, at about equal parameter counts (parameter_count prints them)
 ARMS = {
     "minGRU": lambda vocab_size: MinGRULM(vocab_size, size=48, num_layers=2, mlp=48),
     "GRU": lambda vocab_size: LoopLM(vocab_size, hidden_size=57, cell="gru"),
@@ -258,10 +258,6 @@ ARMS = {
     ),
 }
 WINDOW = 64  # every model reads windows of this many characters, from an empty state
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def windows(ids: torch.Tensor, window: int = WINDOW) -> torch.Tensor:

@@ -94,7 +94,7 @@ def test_perplexity_and_bits():
 def test_tying_shares_one_matrix_and_needs_equal_sizes():
     tied, untied = lm.CharLM(10, 8, 8, tie=True), lm.CharLM(10, 8, 8)
     assert tied.out.weight is tied.embed.weight
-    assert lm.count_parameters(untied) - lm.count_parameters(tied) == 10 * 8
+    assert lm.parameter_count(untied) - lm.parameter_count(tied) == 10 * 8
     with pytest.raises(ValueError, match="embed_size == hidden_size"):
         lm.CharLM(10, 8, 16, tie=True)
     with pytest.raises(ValueError, match="lstm"):

@@ -15,10 +15,10 @@ from rnnlab.minrnn import (
     MinLSTM,
     TransformerLM,
     combine,
-    count_parameters,
     g,
     log_g,
     log_scan,
+    parameter_count,
     scan_levels,
     scan_loop,
     scan_tree,
@@ -192,7 +192,7 @@ def test_min_gru_lm_state_continues_a_text():
 
 
 def test_the_arms_have_about_equal_parameter_counts():
-    counts = {name: count_parameters(make(47)) for name, make in ARMS.items()}
+    counts = {name: parameter_count(make(47)) for name, make in ARMS.items()}
     assert max(counts.values()) <= 1.1 * min(counts.values()), counts
 
 
