@@ -13,7 +13,6 @@ from autograder.course.folder import REPO, assignments
 from autograder.course.leakscan import hidden_test_lines, secret_lines
 from autograder.course.problemsets import INSTRUCTOR_ONLY
 from autograder.grading.recheck import load_cases
-from known_offenders import SHARED_NAMES, offending
 from quiz_cells import KEY_CALL, graded_quiz, is_test, source_nb
 from rnnlab.quiz import load_quiz
 
@@ -195,7 +194,7 @@ def test_every_code_exercise_has_a_library_copy_that_must_lose_it(a):
     """Issue 78 §2, guard 1: for every code exercise, a copies/ fixture answers with the source of the
     student package's nearest function or class (LIBRARY: its dotted name -> the exercise's name, read
     with inspect.getsource on every run, pasted, not called) and expects that exercise to lose points;
-    tests/autograder/grading/test_grading.py grades it (tests/known_offenders.py: those that pass today)."""
+    tests/autograder/grading/test_grading.py grades it."""
     nb = source_nb(a)
     library = [fx for fx in F.fixtures_for(a, "copies") if fx.library]
     for fx in library:
@@ -237,9 +236,7 @@ PACKAGE_NAMES = _package_names()
 ANSWER_CELLS = [(a, ex) for a in ASSIGNMENTS for ex in code_exercises(source_nb(a))]
 
 
-@pytest.mark.parametrize(
-    "a, ex", [offending(SHARED_NAMES, key, "defines a name the student package defines") for key in ANSWER_CELLS]
-)
+@pytest.mark.parametrize("a, ex", ANSWER_CELLS)
 def test_no_answer_defines_a_name_the_student_package_defines(a, ex):
     """Issue 78 §2, guard 2: a graded answer's functions and classes (top level of its solution cell)
     have names that rnnlab defines nowhere: a shared name is an answer a student reads with `name??`

@@ -34,10 +34,14 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO, assignments
 from autograder.term import similarity as S
-from known_offenders import SIMILAR, offending
 from quiz_cells import source_nb
 
 THRESHOLD = 0.70
+# answers still written out in what students get, each failing (strict xfail) until its exercise is rewritten
+WRITTEN_OUT = {
+    ("ps04_using_lstm", "spam_classifier"): "0.83 of it in lecture 04's classifier cell: the class plus one gather",
+    ("ps04_using_lstm", "forecaster"): "0.77 of it in the same cell",
+}
 # a piece shorter than this many characters cannot hold 0.70 of the shortest answer (80 normalised
 # characters once its stub is left out): it is not fingerprinted
 SHORTEST = 56
@@ -101,7 +105,11 @@ ANSWER_CELLS = [(a, ex) for a in ASSIGNMENTS for ex in answer_cells(a)]
 
 
 @pytest.mark.parametrize(
-    "a, ex", [offending(SIMILAR, key, "is written out in what students get") for key in ANSWER_CELLS]
+    "a, ex",
+    [
+        pytest.param(*key, marks=pytest.mark.xfail(strict=True, reason=WRITTEN_OUT[key])) if key in WRITTEN_OUT else key
+        for key in ANSWER_CELLS
+    ],
 )
 def test_no_answer_is_in_what_students_get(a, ex):
     share, where = found_in_given(a, answer_cells(a)[ex])
@@ -130,4 +138,4 @@ def test_the_pieces_are_what_students_read():
     assert "rnnlab/minrnn.py:log_scan" in where and "rnnlab/bptt.py:rnn_backward" in where
     assert any(w.startswith("notebooks/cheatsheet.ipynb") for w in where)
     assert any(w.startswith("notebooks/04_using_lstm.ipynb code cell") for w in where)
-    assert any(w.startswith("release/ps11_parallel_recurrence text code") for w in where)
+    assert any(w.startswith("release/ps10_seq2seq_attention text code") for w in where)  # its hints

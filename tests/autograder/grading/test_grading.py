@@ -12,7 +12,7 @@ answer is still judged on its own exercise's tests, through nbgrader, in the san
 
 Each submission starts a kernel of its own, as a student's does. `make test` grades, for every set,
 the solution, the blank release, every right answer and attack, and one wrong answer per exercise;
-the other wrong answers (about half of all submissions) and the library copies that lose today are
+the other wrong answers (about half of all submissions) and the library copies are
 graded by `make test-more`, which CI runs after `make test` (the classes marked `sweep` below).
 """
 
@@ -25,7 +25,6 @@ import pytest
 from autograder.authoring import fixtures as F
 from autograder.course.folder import REPO, assignments
 from autograder.course.leakscan import hidden_test_lines
-from known_offenders import LIBRARY_COPIES
 from support import auto_points, notebooks
 
 pytestmark = pytest.mark.grading
@@ -52,9 +51,9 @@ def first_wrong_per_exercise(assignment):
 
 
 def later(assignment, fx):
-    """A library copy that loses today: `make test-more` grades it (22 more submissions in `make test`
-    cost it about 40 s of CPU); `make test` grades those that still pass (tests/known_offenders.py)."""
-    return bool(fx.library) and (assignment, fx.name) not in LIBRARY_COPIES
+    """A library copy (the package's own source pasted as the answer): `make test-more` grades them, as
+    22 more submissions in `make test` cost it about 40 s of CPU (issue 78)."""
+    return bool(fx.library)
 
 
 def split(assignment):
@@ -66,14 +65,8 @@ def split(assignment):
 
 
 PARTS = {a: split(a) for a in ASSIGNMENTS}
-# a library copy that still passes (tests/known_offenders.py) is graded alone: in a bundle its full marks
-# would fail every other member's check
 BUNDLES = {
-    (a, more): F.bundles(
-        [fx for fx in PARTS[a][more] if (a, fx.name) not in LIBRARY_COPIES],
-        notebooks(a)[1],
-        prefix="more-bundle" if more else "bundle",
-    )
+    (a, more): F.bundles(PARTS[a][more], notebooks(a)[1], prefix="more-bundle" if more else "bundle")
     for a in ASSIGNMENTS
     for more in (False, True)
 }
@@ -117,12 +110,7 @@ def pytest_generate_tests(metafunc):
     if "fx" in metafunc.fixturenames:
         cls = metafunc.cls
         cases = ([] if cls.more else [F.SOLUTION, F.BLANK]) + PARTS[cls.assignment][cls.more]
-        known = {fx.name for fx in cases if (cls.assignment, fx.name) in LIBRARY_COPIES}
-        reason = "issue 78 §2: the package's own code still passes this exercise; its rewrite removes the entry"
-        marks = pytest.mark.xfail(strict=True, reason=reason)
-        metafunc.parametrize(
-            "fx", [pytest.param(fx, id=fx.name, marks=marks if fx.name in known else ()) for fx in cases]
-        )
+        metafunc.parametrize("fx", cases, ids=[fx.name for fx in cases])
 
 
 class Graded:
